@@ -1,0 +1,21 @@
+# CPU-only image: torch's CPU wheel, the package with its bundled model, the corpus ingested at build time.
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 HF_HUB_OFFLINE=1 \
+    RAG_CORPUS_DIR=/app/corpus RAG_INDEX_DIR=/app/var/index RAG_HOST=0.0.0.0 RAG_PORT=8000
+
+WORKDIR /app
+RUN pip install --no-cache-dir torch==2.13.0 --index-url https://download.pytorch.org/whl/cpu
+COPY pyproject.toml README.md ./
+COPY rag ./rag
+RUN pip install --no-cache-dir .
+COPY corpus ./corpus
+
+RUN useradd --create-home --uid 10001 rag && mkdir -p /app/var && chown -R rag /app/var
+USER rag
+RUN rag ingest --quiet
+
+EXPOSE 8000
+HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
+    CMD python -c "import urllib.request,sys; sys.exit(urllib.request.urlopen('http://127.0.0.1:8000/readyz').status != 200)"
+CMD ["rag", "serve"]

@@ -1,0 +1,146 @@
+"""Cut documents into passages that the embedding model reads whole.
+
+One passage per FAQ entry or headed section; a section too long for the model is split on line, then sentence,
+then word boundaries, so that no passage (prompt and heading included) exceeds the model's maximum sequence length
+in its own tokenizer's tokens. Nothing is truncated silently.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from rag.documents import Document
+from rag.parsing import Line
+
+TokenCounter = Callable[[Sequence[str]], list[int]]
+
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?…;])\s+(?=\S)")
+
+
+@dataclass(frozen=True, slots=True)
+class Chunk:
+    """A passage before embedding: its text, what is embedded, and its place in the source."""
+
+    id: str
+    doc_id: str
+    title: str
+    source: str
+    section: str | None
+    url: str | None
+    start: int
+    end: int
+    text: str
+
+    @property
+    def context(self) -> str:
+        """The heading path embedded and indexed with the text: document title, then section."""
+        return f"{self.title} › {self.section}" if self.section else self.title
+
+    @property
+    def indexed_text(self) -> str:
+        """What the retrievers see: heading path, then the passage text."""
+        return f"{self.context}\n{self.text}"
+
+    def to_record(self) -> dict[str, object]:
+        return {"id": self.id, "doc_id": self.doc_id, "title": self.title, "source": self.source,
+                "section": self.section, "url": self.url, "start": self.start, "end": self.end,
+                "text": self.text}
+
+
+def _split_line(line: Line) -> list[Line]:
+    """Split a line into sentences, keeping offsets."""
+    pieces, cursor = [], 0
+    for match in _SENTENCE_BREAK.finditer(line.text):
+        pieces.append(Line(line.text[cursor:match.start()], line.start + cursor, line.start + match.start()))
+        cursor = match.end()
+    pieces.append(Line(line.text[cursor:], line.start + cursor, line.end))
+    return [p for p in pieces if p.text]
+
+
+def _split_words(line: Line, parts: int) -> list[Line]:
+    """Split a line into `parts` runs of words, keeping offsets."""
+    words = [(m.start(), m.end()) for m in re.finditer(r"\S+", line.text)]
+    size = max(1, -(-len(words) // parts))
+    pieces = []
+    for i in range(0, len(words), size):
+        group = words[i:i + size]
+        a, b = group[0][0], group[-1][1]
+        pieces.append(Line(line.text[a:b], line.start + a, line.start + b))
+    return pieces
+
+
+class Chunker:
+    """Packs section lines into passages of at most `max_tokens` tokens of what is embedded."""
+
+    def __init__(self, count_tokens: TokenCounter, max_tokens: int) -> None:
+        self.count_tokens = count_tokens
+        self.max_tokens = max_tokens
+
+    def _fits(self, context: str, lines: Sequence[Line]) -> bool:
+        text = context + "\n" + "\n".join(line.text for line in lines)
+        return self.count_tokens([text])[0] <= self.max_tokens
+
+    def _atoms(self, context: str, lines: Sequence[Line]) -> list[Line]:
+        """Lines, with every line too long on its own broken into sentences, then into word runs."""
+        atoms: list[Line] = []
+        for line in lines:
+            if self._fits(context, [line]):
+                atoms.append(line)
+                continue
+            for sentence in _split_line(line):
+                if self._fits(context, [sentence]):
+                    atoms.append(sentence)
+                    continue
+                parts = 2
+                while True:
+                    words = _split_words(sentence, parts)
+                    if all(self._fits(context, [w]) for w in words) or parts > len(sentence.text):
+                        atoms.extend(words)
+                        break
+                    parts *= 2
+        return atoms
+
+    def chunk(self, doc: Document) -> list[Chunk]:
+        """The passages of one document, in reading order, with stable ids."""
+        chunks: list[Chunk] = []
+        for section in doc.sections:
+            probe = Chunk("", doc.doc_id, doc.title, doc.source, section.heading, doc.url, 0, 0, "")
+            context = probe.context
+            if not self._fits(context, []):
+                context = ""  # a heading longer than the model's window: embed the text alone
+            groups: list[list[Line]] = []
+            for atom in self._atoms(context, section.lines):
+                if groups and self._fits(context, [*groups[-1], atom]):
+                    groups[-1].append(atom)
+                else:
+                    groups.append([atom])
+            for number, group in enumerate(groups):
+                start = group[0].start
+                if number == 0 and section.heading_start is not None:
+                    start = min(start, section.heading_start)
+                text = "\n".join(line.text for line in group)
+                chunks.append(Chunk("", doc.doc_id, doc.title, doc.source, section.heading, doc.url, start,
+                                    group[-1].end, text))
+        return _with_ids(chunks)
+
+
+def _with_ids(chunks: list[Chunk]) -> list[Chunk]:
+    """Ids from the document id and a hash of section and text: stable while the passage itself is unchanged."""
+    out, seen = [], set()
+    for chunk in chunks:
+        digest = hashlib.sha1(f"{chunk.section}\x00{chunk.text}".encode()).hexdigest()[:10]
+        pid = f"{chunk.doc_id}-{digest}"
+        n = 2
+        while pid in seen:
+            pid = f"{chunk.doc_id}-{digest}-{n}"
+            n += 1
+        seen.add(pid)
+        out.append(Chunk(pid, chunk.doc_id, chunk.title, chunk.source, chunk.section, chunk.url, chunk.start,
+                         chunk.end, chunk.text))
+    return out
+
+
+__all__ = ["Chunk", "Chunker", "TokenCounter"]

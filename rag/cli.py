@@ -1,0 +1,131 @@
+"""The command line: `rag ingest`, `rag search`, `rag serve`. Parse, call the core, print."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from rag.errors import ConfigError, IndexError_, IngestError, InvalidQuery, ModelError, RagError
+from rag.settings import Settings
+
+# The one table from core errors to exit codes (2 is argparse's own usage error).
+EXIT_CODES: dict[type[RagError], int] = {
+    IngestError: 3,
+    IndexError_: 4,
+    ModelError: 5,
+    ConfigError: 6,
+    InvalidQuery: 7,
+}
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    overrides: dict[str, Any] = {}
+    for name in ("corpus_dir", "index_dir", "host", "port", "model"):
+        value = getattr(args, name, None)
+        if value is not None:
+            overrides[name] = value
+    return Settings(**overrides)
+
+
+def _ingest(args: argparse.Namespace) -> int:
+    from rag.ingest import ingest
+
+    settings = _settings(args)
+    report = ingest(settings, force=args.force, progress=not args.quiet and not args.json)
+    if args.json:
+        print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+        return 0
+    if report.up_to_date:
+        print(f"index {report.build_id} is up to date with {settings.corpus_dir} "
+              f"({report.passages} passages); nothing to do ({report.seconds:.2f}s)")
+    else:
+        print(f"ingested {report.documents} documents ({report.files} files) into {report.passages} passages "
+              f"in {report.seconds:.1f}s: {report.embedded} embedded, {report.reused} reused; "
+              f"build {report.build_id} in {settings.index_dir}")
+    for skipped in report.skipped:
+        print(f"  skipped {skipped.source}: {skipped.reason}", file=sys.stderr)
+    return 0
+
+
+def _search(args: argparse.Namespace) -> int:
+    from rag.api import load_searcher
+    from rag.searcher import Query
+
+    settings = _settings(args)
+    searcher = load_searcher(settings)
+    question = " ".join(args.question).strip()
+    if not question:
+        raise InvalidQuery("the question is empty")
+    (hits,) = searcher.search([Query(question, args.k, args.mode or settings.default_mode, args.explain)])
+    if args.json:
+        print(json.dumps({"question": question, "passages": [h.model_dump(mode="json") for h in hits]},
+                         ensure_ascii=False, indent=2))
+        return 0
+    for hit in hits:
+        c = hit.citation
+        where = f"{c.title} › {c.section}" if c.section else c.title
+        print(f"[{hit.rank}] {hit.score:.3f}  {where}\n    {c.source}:{c.start}-{c.end}  id={hit.id}")
+        for line in hit.text.splitlines():
+            print(f"    | {line}")
+        print()
+    return 0
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from rag.api import create_app, load_searcher
+
+    settings = _settings(args)
+    searcher = load_searcher(settings)  # refuse to start on a missing or damaged index, with the reason
+    app = create_app(settings, searcher=searcher)
+    uvicorn.run(app, host=settings.host, port=settings.port, log_level=settings.log_level, access_log=False)
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="rag", description="Retrieval with citations over a document folder.")
+    sub = top.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("ingest", help="chunk, embed and index a corpus folder")
+    p.add_argument("corpus_dir", nargs="?", type=Path, help="corpus folder (default: RAG_CORPUS_DIR or corpus/)")
+    p.add_argument("--index", dest="index_dir", type=Path, help="index folder (default: var/index)")
+    p.add_argument("--force", action="store_true", help="rebuild even if the corpus has not changed")
+    p.add_argument("--json", action="store_true", help="print the report as JSON")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(run=_ingest)
+
+    p = sub.add_parser("search", help="print the best passages for a question")
+    p.add_argument("question", nargs="+", help="the question")
+    p.add_argument("-k", type=int, default=5, help="passages to print (default 5)")
+    p.add_argument("--mode", choices=["hybrid", "dense", "lexical"])
+    p.add_argument("--explain", action="store_true", help="show per-retriever ranks and scores (with --json)")
+    p.add_argument("--index", dest="index_dir", type=Path)
+    p.add_argument("--json", action="store_true", help="print JSON, as the API returns it")
+    p.set_defaults(run=_search)
+
+    p = sub.add_parser("serve", help="serve the HTTP API")
+    p.add_argument("--index", dest="index_dir", type=Path)
+    p.add_argument("--host")
+    p.add_argument("--port", type=int)
+    p.set_defaults(run=_serve)
+    return top
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return int(args.run(args))
+    except RagError as exc:
+        code = next((c for kind, c in EXIT_CODES.items() if isinstance(exc, kind)), 1)
+        print(f"rag: error: {exc}", file=sys.stderr)
+        return code
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

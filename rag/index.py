@@ -1,0 +1,237 @@
+"""The index artifact: FAISS vectors, the passage store, the BM25 index and a manifest that describes them.
+
+Layout of `index_dir`:
+
+    current -> builds/<build_id>      a relative symbolic link, swapped atomically by each ingest
+    builds/<build_id>/manifest.json   model, dimension, chunking, corpus hash, versions, file checksums
+    builds/<build_id>/vectors.faiss   normalised vectors, inner-product metric
+    builds/<build_id>/passages.jsonl  one passage per line, in vector order
+    builds/<build_id>/lexical/        bm25s arrays
+
+A build is written in a hidden temporary folder, renamed into `builds/` and only then published by replacing the
+`current` link: a reader sees the old build or the new one, never half of one, and a crash leaves `current` as it
+was. Loading checks the files against the manifest's checksums and the counts against each other.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import faiss
+import numpy as np
+
+from rag.analyzer import Analyzer
+from rag.chunking import Chunk
+from rag.errors import IndexError_, IndexMismatch, IndexNotFound
+from rag.lexical import LexicalIndex
+
+FORMAT_VERSION = 1
+MANIFEST = "manifest.json"
+VECTORS = "vectors.faiss"
+PASSAGES = "passages.jsonl"
+LEXICAL = "lexical"
+CURRENT = "current"
+BUILDS = "builds"
+KEEP_BUILDS = 2  # the current build and the one before it, which a reloading server may still be reading
+
+
+def _sha256(path: Path) -> str:
+    with path.open("rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
+
+
+def _files(build: Path) -> list[Path]:
+    return sorted(p for p in build.rglob("*") if p.is_file() and p.name != MANIFEST)
+
+
+def _fsync_tree(build: Path) -> None:
+    for path in [*_files(build), build / MANIFEST]:
+        with path.open("rb") as handle:
+            os.fsync(handle.fileno())
+    for folder in [build, *(p for p in build.rglob("*") if p.is_dir())]:
+        descriptor = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(descriptor)
+        finally:
+            os.close(descriptor)
+
+
+def current_build(index_dir: Path) -> Path | None:
+    """The build folder `current` points to, or None when no build was ever published."""
+    link = index_dir / CURRENT
+    if not link.exists():
+        return None
+    return link.resolve()
+
+
+def read_manifest(index_dir: Path) -> dict[str, Any] | None:
+    """The manifest of the current build, or None if there is none or it is unreadable."""
+    build = current_build(index_dir)
+    if build is None:
+        return None
+    try:
+        return dict(json.loads((build / MANIFEST).read_text(encoding="utf-8")))
+    except (OSError, ValueError):
+        return None
+
+
+def vector_index(vectors: np.ndarray) -> faiss.Index:
+    """Exact inner-product search over normalised vectors (cosine similarity)."""
+    index = faiss.IndexFlatIP(vectors.shape[1])
+    index.add(np.ascontiguousarray(vectors, dtype=np.float32))
+    return index
+
+
+def publish(index_dir: Path, chunks: list[Chunk], vectors: np.ndarray, lexical: LexicalIndex,
+            manifest: dict[str, Any]) -> Path:
+    """Write a new build beside the current one, then make it current in one atomic step. Returns its folder."""
+    if len(chunks) != len(vectors) or len(chunks) != len(lexical):
+        raise ValueError("chunks, vectors and lexical rows differ in number")
+    builds = index_dir / BUILDS
+    builds.mkdir(parents=True, exist_ok=True)
+    build_id = time.strftime("%Y%m%dT%H%M%S", time.gmtime()) + "-" + uuid.uuid4().hex[:6]
+    tmp = builds / f".tmp-{build_id}"
+    tmp.mkdir()
+    try:
+        index = vector_index(vectors)
+        faiss.write_index(index, str(tmp / VECTORS))
+        with (tmp / PASSAGES).open("w", encoding="utf-8") as handle:
+            for chunk in chunks:
+                handle.write(json.dumps(chunk.to_record(), ensure_ascii=False) + "\n")
+        lexical.save(tmp / LEXICAL)
+        manifest = {
+            **manifest,
+            "format_version": FORMAT_VERSION,
+            "build_id": build_id,
+            "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+            "faiss": {"index_type": "IndexFlatIP", "metric": "inner_product", "ntotal": int(index.ntotal)},
+            "counts": {**manifest.get("counts", {}), "passages": len(chunks)},
+            "files": {p.relative_to(tmp).as_posix(): {"bytes": p.stat().st_size, "sha256": _sha256(p)}
+                      for p in _files(tmp)},
+        }
+        (tmp / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
+        _fsync_tree(tmp)
+        final = builds / build_id
+        tmp.rename(final)
+        link_tmp = index_dir / f".{CURRENT}-{build_id}"
+        link_tmp.symlink_to(Path(BUILDS) / build_id)
+        os.replace(link_tmp, index_dir / CURRENT)  # the atomic step
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    _prune(index_dir, keep=final)
+    return final
+
+
+def _prune(index_dir: Path, keep: Path) -> None:
+    """Remove old builds and leftovers of interrupted ingests; keep the newest few."""
+    builds = index_dir / BUILDS
+    finished = sorted((p for p in builds.iterdir() if p.is_dir() and not p.name.startswith(".")),
+                      key=lambda p: p.name)
+    for old in finished[:-KEEP_BUILDS]:
+        if old != keep:
+            shutil.rmtree(old, ignore_errors=True)
+    for leftover in builds.glob(".tmp-*"):
+        shutil.rmtree(leftover, ignore_errors=True)
+    for link in index_dir.glob(f".{CURRENT}-*"):
+        link.unlink(missing_ok=True)
+
+
+@dataclass
+class Index:
+    """A loaded, verified build: passages in vector order, the FAISS index and the BM25 index."""
+
+    path: Path
+    manifest: dict[str, Any]
+    passages: list[Chunk]
+    vectors: faiss.Index
+    lexical: LexicalIndex
+
+    def __post_init__(self) -> None:
+        self.rows = {chunk.id: row for row, chunk in enumerate(self.passages)}
+
+    @property
+    def build_id(self) -> str:
+        return str(self.manifest["build_id"])
+
+    @property
+    def model(self) -> dict[str, Any]:
+        return dict(self.manifest["model"])
+
+    def __len__(self) -> int:
+        return len(self.passages)
+
+    def stored_vectors(self) -> np.ndarray:
+        """All vectors, in passage order (for reuse by the next ingest)."""
+        return np.asarray(self.vectors.reconstruct_n(0, self.vectors.ntotal), dtype=np.float32)
+
+    @classmethod
+    def load(cls, index_dir: Path, *, verify: bool = True) -> Index:
+        """Load the current build. Raises `IndexNotFound` or `IndexError_` with what to do about it."""
+        build = current_build(index_dir)
+        if build is None:
+            raise IndexNotFound(f"no index in {index_dir}: run `rag ingest` first")
+        return cls.load_build(build, verify=verify)
+
+    @classmethod
+    def load_build(cls, build: Path, *, verify: bool = True) -> Index:
+        try:
+            manifest = json.loads((build / MANIFEST).read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise IndexError_(f"index build {build} has no readable manifest ({exc}): run `rag ingest`") from exc
+        if manifest.get("format_version") != FORMAT_VERSION:
+            raise IndexMismatch(f"index build {build} has format {manifest.get('format_version')}, this rag "
+                                f"reads format {FORMAT_VERSION}: run `rag ingest --force`")
+        if verify:
+            for name, expected in manifest.get("files", {}).items():
+                path = build / name
+                if not path.is_file():
+                    raise IndexError_(f"index file {path} is missing: run `rag ingest --force`")
+                if path.stat().st_size != expected["bytes"] or _sha256(path) != expected["sha256"]:
+                    raise IndexError_(f"index file {path} is damaged (checksum differs from the manifest): "
+                                      "run `rag ingest --force`")
+        try:
+            vectors = faiss.read_index(str(build / VECTORS))
+            passages = []
+            with (build / PASSAGES).open(encoding="utf-8") as handle:
+                for line in handle:
+                    passages.append(Chunk(**json.loads(line)))
+            analyzer = Analyzer(manifest["lexical"]["language"])
+            lexical = LexicalIndex.load(build / LEXICAL, analyzer)
+        except (OSError, RuntimeError, ValueError, TypeError, KeyError) as exc:
+            raise IndexError_(f"index build {build} cannot be read ({exc}): run `rag ingest --force`") from exc
+        sizes = {"vectors": vectors.ntotal, "passages": len(passages), "lexical": len(lexical),
+                 "manifest": manifest["counts"]["passages"]}
+        if len(set(sizes.values())) != 1:
+            raise IndexError_(f"index build {build} is inconsistent ({sizes}): run `rag ingest --force`")
+        if vectors.d != manifest["model"]["dimension"]:
+            raise IndexError_(f"index build {build}: vectors have dimension {vectors.d}, manifest says "
+                              f"{manifest['model']['dimension']}: run `rag ingest --force`")
+        return cls(build, manifest, passages, vectors, lexical)
+
+    def check_model(self, model: str, query_prompt: str, passage_prompt: str) -> None:
+        """Refuse to serve with another model or passage prompt than the index was built with."""
+        built = self.model
+        if built["name"] != model:
+            raise IndexMismatch(
+                f"the index was built with model {built['name']!r} but the settings name {model!r}: "
+                f"set RAG_MODEL={built['name']} or re-run `rag ingest` with the new model")
+        if built.get("passage_prompt", "") != passage_prompt:
+            raise IndexMismatch(
+                f"the index was built with passage prompt {built.get('passage_prompt')!r}, the settings give "
+                f"{passage_prompt!r}: set RAG_PASSAGE_PROMPT accordingly or re-run `rag ingest`")
+        if built.get("query_prompt", "") != query_prompt:
+            raise IndexMismatch(
+                f"the index was built for query prompt {built.get('query_prompt')!r}, the settings give "
+                f"{query_prompt!r}: set RAG_QUERY_PROMPT accordingly or re-run `rag ingest`")
+
+
+__all__ = ["Index", "current_build", "publish", "read_manifest", "vector_index"]

