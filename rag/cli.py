@@ -74,6 +74,28 @@ def _search(args: argparse.Namespace) -> int:
     return 0
 
 
+def _eval(args: argparse.Namespace) -> int:
+    from rag.embedder import Embedder
+    from rag.evaluation import evaluate, table
+
+    settings = _settings(args)
+    embedder = Embedder(settings.model, query_prompt=settings.query_prompt,
+                        passage_prompt=settings.passage_prompt, device=settings.device,
+                        batch_size=settings.encode_batch_size)
+    modes = [m.strip() for m in args.modes.split(",") if m.strip()]
+    reports = []
+    for target in args.targets:
+        if not target.exists():
+            raise ConfigError(f"{target} does not exist (a dataset folder or a questions .jsonl file)")
+        report = evaluate(target, settings, embedder, modes, limit=args.limit)
+        reports.append(report)
+        print(table(report), end="\n\n", flush=True)
+    if args.output:
+        args.output.write_text(json.dumps(reports, ensure_ascii=False, indent=2), encoding="utf-8")
+        print(f"wrote {args.output}")
+    return 0
+
+
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
@@ -106,6 +128,16 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--index", dest="index_dir", type=Path)
     p.add_argument("--json", action="store_true", help="print JSON, as the API returns it")
     p.set_defaults(run=_search)
+
+    p = sub.add_parser("eval", help="score retrieval on question sets, per mode")
+    p.add_argument("targets", nargs="+", type=Path,
+                   help="dataset folders (passages.jsonl + questions.jsonl) or questions .jsonl files (scored "
+                        "against the corpus folder)")
+    p.add_argument("--modes", default="hybrid,dense,lexical", help="comma-separated modes to compare")
+    p.add_argument("--limit", type=int, help="score only the first N questions of each set")
+    p.add_argument("--corpus", dest="corpus_dir", type=Path, help="corpus folder for questions files")
+    p.add_argument("-o", "--output", type=Path, help="write the figures as JSON to this file")
+    p.set_defaults(run=_eval)
 
     p = sub.add_parser("serve", help="serve the HTTP API")
     p.add_argument("--index", dest="index_dir", type=Path)

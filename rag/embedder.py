@@ -32,6 +32,30 @@ def resolve_model(name: str) -> str:
     return name
 
 
+def _model_languages(location: str, model: SentenceTransformer) -> tuple[str, ...]:
+    """Languages the model card declares (`language:` in its README front matter); empty when unknown."""
+    declared = getattr(getattr(model, "model_card_data", None), "language", None)
+    if not declared:
+        readme = Path(location) / "README.md"
+        if readme.is_file():
+            head = readme.read_text(encoding="utf-8", errors="replace")[:4000]
+            if head.startswith("---"):
+                block = head.split("---", 2)[1]
+                declared, collecting = [], False
+                for line in block.splitlines():
+                    if line.startswith("language:"):
+                        value = line.partition(":")[2].strip()
+                        declared += [value] if value else []
+                        collecting = not value
+                    elif collecting and line.strip().startswith("- "):
+                        declared.append(line.strip()[2:].strip())
+                    elif collecting:
+                        collecting = False
+    if isinstance(declared, str):
+        declared = [declared]
+    return tuple(str(x).strip().casefold() for x in declared or () if str(x).strip())
+
+
 class Embedder:
     """Turns questions and passages into normalised float32 vectors.
 
@@ -66,6 +90,7 @@ class Embedder:
             raise ModelError(f"model {model!r} does not say its embedding dimension")
         self.dimension = int(dimension)
         self.max_tokens = int(self._model.max_seq_length or 512)
+        self.languages = _model_languages(resolve_model(model), self._model)
 
     def count_tokens(self, texts: Sequence[str], *, passage: bool = True) -> list[int]:
         """Tokens each text takes in the model's own tokenizer, prompt and special tokens included."""
@@ -105,6 +130,7 @@ class Embedder:
             "query_prompt": self.query_prompt,
             "passage_prompt": self.passage_prompt,
             "normalized": True,
+            "languages": list(self.languages),
         }
 
 

@@ -31,7 +31,7 @@ class ModelError(RagError):
     """The embedding model cannot be loaded or used."""
 
 
-class IndexError_(RagError):  # noqa: N801 - trailing underscore: `IndexError` is a builtin
+class IndexError_(RagError):
     """The index artifact is missing, damaged or does not match the settings."""
 
 

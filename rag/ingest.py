@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import platform
@@ -14,11 +15,12 @@ from typing import Any
 
 import numpy as np
 
-from rag.analyzer import Analyzer
+from rag.analyzer import Analyzer, detect_language
 from rag.chunking import Chunk, Chunker
 from rag.documents import METADATA_FILE, Document, Skipped, corpus_files, read_corpus
 from rag.embedder import Embedder
 from rag.errors import IngestError
+from rag.fusion import auto_weight
 from rag.index import Index, publish, read_manifest
 from rag.lexical import LexicalIndex
 from rag.settings import Settings
@@ -46,17 +48,11 @@ class IngestReport:
 
 
 def _versions() -> dict[str, str]:
-    names = ["faiss-cpu", "sentence-transformers", "torch", "transformers", "bm25s", "PyStemmer", "numpy"]
+    names = ["rag", "faiss-cpu", "sentence-transformers", "torch", "transformers", "bm25s", "PyStemmer", "numpy"]
     out = {"python": platform.python_version()}
     for name in names:
-        try:
+        with contextlib.suppress(metadata.PackageNotFoundError):
             out[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            pass
-    try:
-        out["rag"] = metadata.version("rag")
-    except metadata.PackageNotFoundError:
-        pass
     return out
 
 
@@ -106,6 +102,22 @@ def _previous_vectors(settings: Settings, embedder: Embedder) -> dict[str, np.nd
     return {embed_key(chunk): vectors[row] for row, chunk in enumerate(previous.passages)}
 
 
+def sections(chunks: list[Chunk]) -> tuple[list[str], list[int]]:
+    """Texts of the lexical units (consecutive passages of one section, with their heading path) and the unit of
+    each passage."""
+    units: list[str] = []
+    unit_of_row: list[int] = []
+    previous: tuple[str, str | None] | None = None
+    for chunk in chunks:
+        key = (chunk.doc_id, chunk.section)
+        if key != previous:
+            units.append(chunk.context)
+            previous = key
+        units[-1] += "\n" + chunk.text
+        unit_of_row.append(len(units) - 1)
+    return units, unit_of_row
+
+
 def build_index(
     documents: list[Document],
     settings: Settings,
@@ -132,15 +144,20 @@ def build_index(
     for i, key in enumerate(keys):
         if key in reuse:
             vectors[i] = reuse[key]
-    analyzer = Analyzer(settings.language)
-    lexical = LexicalIndex.build([c.indexed_text for c in chunks], analyzer, k1=settings.bm25_k1,
-                                 b=settings.bm25_b)
+    language = settings.language
+    if language == "auto":
+        language = detect_language([doc.text for doc in documents])
+    units, unit_of_row = sections(chunks)
+    lexical = LexicalIndex.build(units, unit_of_row, Analyzer(language), k1=settings.bm25_k1, b=settings.bm25_b)
+    weight, why = (float(settings.dense_weight), "set in the settings") if settings.dense_weight != "auto" \
+        else auto_weight(embedder.languages, language)
     manifest = {
         "model": embedder.describe(),
         "chunking": {"max_tokens": max_tokens, "unit": "section, split on lines, sentences, words",
                      "indexed_text": "title › section, newline, passage text"},
-        "lexical": {"library": "bm25s", "method": "lucene", "language": settings.language,
-                    "k1": settings.bm25_k1, "b": settings.bm25_b},
+        "lexical": {"library": "bm25s", "method": "lucene", "language": language, "unit": "section",
+                    "sections": len(units), "k1": settings.bm25_k1, "b": settings.bm25_b},
+        "fusion": {"dense_weight": weight, "why": why},
         "counts": {"documents": len(documents), "embedded": len(missing), "reused": len(chunks) - len(missing)},
         "versions": _versions(),
     }

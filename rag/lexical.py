@@ -1,4 +1,10 @@
-"""BM25 over analysed terms (bm25s): build, save, load, score."""
+"""BM25 over analysed terms (bm25s): build, save, load, score.
+
+The lexical unit is the whole section, not the passage: a long section is split into several passages for the
+embedding model, but its words are scored together, so that a question whose words spread over two halves of a
+section still finds it. Every passage of a section gets its section's score; dense similarity, computed per
+passage, then tells the passages of one section apart.
+"""
 
 from __future__ import annotations
 
@@ -14,37 +20,43 @@ from rag.analyzer import Analyzer
 class LexicalIndex:
     """BM25 scores of passages for a question, terms produced by an `Analyzer`."""
 
-    def __init__(self, analyzer: Analyzer, bm25: bm25s.BM25) -> None:
+    def __init__(self, analyzer: Analyzer, bm25: bm25s.BM25, unit_of_row: np.ndarray) -> None:
         self.analyzer = analyzer
         self._bm25 = bm25
         self._vocab: dict[str, int] = bm25.vocab_dict
+        self._unit_of_row = unit_of_row
 
     @classmethod
-    def build(cls, texts: Sequence[str], analyzer: Analyzer, *, k1: float, b: float) -> LexicalIndex:
+    def build(cls, unit_texts: Sequence[str], unit_of_row: Sequence[int], analyzer: Analyzer, *, k1: float,
+              b: float) -> LexicalIndex:
+        """Index `unit_texts` (sections); `unit_of_row[i]` is the unit of passage row `i`."""
         bm25 = bm25s.BM25(k1=k1, b=b, method="lucene")
-        # an empty passage still needs a row: the empty token keeps row numbers aligned with the passages
-        bm25.index([analyzer.terms(t) or [""] for t in texts], show_progress=False)
-        return cls(analyzer, bm25)
+        # an empty unit still needs a row: the empty token keeps unit numbers aligned
+        bm25.index([analyzer.terms(t) or [""] for t in unit_texts], show_progress=False)
+        return cls(analyzer, bm25, np.asarray(unit_of_row, dtype=np.int64))
 
     def save(self, directory: Path) -> None:
         self._bm25.save(str(directory), show_progress=False)
+        np.save(directory / "unit_of_row.npy", self._unit_of_row)
 
     @classmethod
     def load(cls, directory: Path, analyzer: Analyzer, *, mmap: bool = False) -> LexicalIndex:
-        return cls(analyzer, bm25s.BM25.load(str(directory), mmap=mmap, show_progress=False))
+        bm25 = bm25s.BM25.load(str(directory), mmap=mmap, show_progress=False)
+        return cls(analyzer, bm25, np.load(directory / "unit_of_row.npy"))
 
     def __len__(self) -> int:
-        return int(self._bm25.scores["num_docs"])
+        """Passage rows covered (not sections)."""
+        return len(self._unit_of_row)
 
     def term_ids(self, question: str) -> list[int]:
         return [self._vocab[t] for t in self.analyzer.terms(question) if t in self._vocab]
 
     def scores(self, question: str) -> np.ndarray:
-        """BM25 score of every passage (zeros when no term of the question is in the index)."""
+        """BM25 score of every passage row: its section's score (zeros when no question term is indexed)."""
         ids = self.term_ids(question)
         if not ids:
             return np.zeros(len(self), dtype=np.float32)
-        return np.asarray(self._bm25.get_scores_from_ids(ids), dtype=np.float32)
+        return np.asarray(self._bm25.get_scores_from_ids(ids), dtype=np.float32)[self._unit_of_row]
 
 
 

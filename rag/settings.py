@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
-from typing_extensions import Annotated
 
 from rag.schemas import Mode
 
@@ -38,7 +37,8 @@ class Settings(BaseSettings):
     )
 
     # -- lexical search
-    language: str = Field("fr", description="Corpus language for the lexical analyzer (fr, en, de, es, it, ...).")
+    language: str = Field(
+        "auto", description="Corpus language for the lexical analyzer (fr, en, de, es, it, ...); 'auto' detects it.")
     bm25_k1: float = Field(1.2, gt=0, description="BM25 term-frequency saturation.")
     bm25_b: float = Field(0.75, ge=0, le=1, description="BM25 length normalisation.")
 
@@ -46,7 +46,7 @@ class Settings(BaseSettings):
     default_mode: Mode = Field("hybrid", description="Retrieval mode when a request names none.")
     dense_weight: float | Literal["auto"] = Field(
         "auto",
-        description="Weight of dense scores in hybrid fusion, 0..1; 'auto' measures it on the corpus at ingest.",
+        description="Weight of dense scores in hybrid fusion, 0..1; 'auto': by model and corpus language.",
     )
     candidates: int = Field(50, ge=1, le=1000, description="Candidates taken from each retriever before fusion.")
 

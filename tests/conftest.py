@@ -11,11 +11,11 @@ import pytest
 
 os.environ["HF_HUB_OFFLINE"] = "1"
 
-from rag.embedder import Embedder  # noqa: E402
-from rag.index import Index  # noqa: E402
-from rag.ingest import ingest  # noqa: E402
-from rag.searcher import Searcher  # noqa: E402
-from rag.settings import Settings  # noqa: E402
+from rag.embedder import Embedder
+from rag.index import Index
+from rag.ingest import ingest
+from rag.searcher import Searcher
+from rag.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"

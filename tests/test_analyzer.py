@@ -1,0 +1,50 @@
+import pytest
+
+from rag.analyzer import Analyzer, detect_language, fold
+from rag.errors import ConfigError
+
+
+@pytest.fixture(scope="module")
+def fr() -> Analyzer:
+    return Analyzer("fr")
+
+
+def test_fold_removes_accents_and_ligatures():
+    assert fold("Désabonnement à l’Œuvre") == "desabonnement a l'oeuvre"
+
+
+def test_accents_do_not_matter(fr):
+    assert fr.terms("carte de séjour acceptée") == fr.terms("carte de sejour acceptee")
+    assert fr.terms("désabonnement") == fr.terms("desabonnement")
+
+
+def test_elision_is_removed(fr):
+    assert fr.terms("l’achat") == fr.terms("achat")
+    assert fr.terms("jusqu'au remboursement") == fr.terms("au remboursement")
+    assert fr.terms("qu'il") == fr.terms("il") == []
+
+
+def test_stemming_meets_inflections(fr):
+    assert len(set(fr.terms("rembourser remboursement remboursé remboursée"))) == 1
+    assert len(set(fr.terms("accepte acceptés acceptée acceptées"))) == 1
+
+
+def test_stopwords_and_question_words_are_dropped(fr):
+    assert fr.terms("Quels sont les documents ?") == fr.terms("documents")
+    assert fr.terms("Combien de temps pour le remboursement") == fr.terms("temps remboursement")
+
+
+def test_english_analyzer():
+    en = Analyzer("en")
+    assert en.terms("How do I delete the accounts?") == en.terms("delete account")
+
+
+def test_unknown_language_is_a_config_error():
+    with pytest.raises(ConfigError, match="unsupported language"):
+        Analyzer("xx")
+
+
+def test_language_detection():
+    assert detect_language(["Le client n'a pas reçu le remboursement de sa commande et il nous appelle."]) == "fr"
+    assert detect_language(["The customer did not get the refund for the order and is calling us."]) == "en"
+    assert detect_language(["Der Kunde hat die Erstattung für die Bestellung nicht erhalten."]) == "de"

@@ -1,0 +1,98 @@
+import json
+
+import pytest
+
+from rag.errors import IndexMismatch, IngestError
+from rag.index import Index, current_build
+from rag.ingest import ingest
+
+
+def test_ingest_reload_and_manifest(fresh_settings, embedder):
+    report = ingest(fresh_settings, embedder=embedder)
+    assert report.documents == 2 and report.passages >= 10 and report.embedded == report.passages
+    index = Index.load(fresh_settings.index_dir)
+    manifest = index.manifest
+    assert manifest["model"]["name"] == fresh_settings.model and manifest["model"]["dimension"] == 384
+    assert manifest["lexical"]["language"] == "fr"
+    assert manifest["fusion"]["dense_weight"] == 0.3  # English model, French corpus
+    assert manifest["corpus"]["fingerprint"] and manifest["versions"]["faiss-cpu"]
+    assert {f["source"] for f in manifest["corpus"]["files"]} == {
+        "sequra-faq-marchands.txt", "secu-debi-plateforme.txt"}
+    assert len(index) == index.vectors.ntotal == report.passages
+
+
+def test_unchanged_corpus_is_not_rebuilt_and_ids_are_stable(fresh_settings, embedder):
+    first = ingest(fresh_settings, embedder=embedder)
+    ids = [p.id for p in Index.load(fresh_settings.index_dir).passages]
+    again = ingest(fresh_settings, embedder=embedder)
+    assert again.up_to_date and again.build_id == first.build_id
+    forced = ingest(fresh_settings, embedder=embedder, force=True)
+    assert forced.build_id != first.build_id
+    assert [p.id for p in Index.load(fresh_settings.index_dir).passages] == ids
+
+
+def test_changing_one_file_reembeds_only_its_passages(fresh_settings, embedder):
+    first = ingest(fresh_settings, embedder=embedder)
+    article = fresh_settings.corpus_dir / "secu-debi-plateforme.txt"
+    article.write_text(article.read_text(encoding="utf-8") + "\nUne ligne ajoutée à la fin.\n", encoding="utf-8")
+    second = ingest(fresh_settings, embedder=embedder)
+    assert not second.up_to_date
+    assert 1 <= second.embedded <= 2
+    assert second.reused == second.passages - second.embedded
+    assert second.passages == first.passages
+
+
+def test_failed_ingest_leaves_the_served_index_alone(fresh_settings, embedder):
+    ingest(fresh_settings, embedder=embedder)
+    before = current_build(fresh_settings.index_dir)
+    for path in fresh_settings.corpus_dir.iterdir():
+        path.unlink()
+    (fresh_settings.corpus_dir / "bad.txt").write_bytes(b"\x89PNG\x00\x01binary\x00")
+    with pytest.raises(IngestError, match="no readable document"):
+        ingest(fresh_settings, embedder=embedder)
+    assert current_build(fresh_settings.index_dir) == before
+    assert len(Index.load(fresh_settings.index_dir)) > 0
+
+
+def test_bad_files_are_reported_and_skipped(fresh_settings, embedder):
+    corpus = fresh_settings.corpus_dir
+    (corpus / "empty.txt").write_text("")
+    (corpus / "latin1.txt").write_bytes("Problème d'encodage".encode("latin-1"))
+    (corpus / "binary.md").write_bytes(b"\x00\x01\x02PNG")
+    (corpus / "escape.txt").symlink_to("/etc/hostname")
+    report = ingest(fresh_settings, embedder=embedder)
+    reasons = {s.source: s.reason for s in report.skipped}
+    assert reasons["empty.txt"] == "empty file"
+    assert "UTF-8" in reasons["latin1.txt"]
+    assert "binary" in reasons["binary.md"]
+    assert "outside the corpus" in reasons["escape.txt"]
+    assert report.documents == 2
+
+
+def test_index_built_with_another_model_is_refused(fresh_settings, embedder):
+    ingest(fresh_settings, embedder=embedder)
+    index = Index.load(fresh_settings.index_dir)
+    with pytest.raises(IndexMismatch, match="RAG_MODEL"):
+        index.check_model("intfloat/multilingual-e5-small", "", "")
+
+
+def test_damaged_index_is_refused(fresh_settings, embedder):
+    ingest(fresh_settings, embedder=embedder)
+    build = current_build(fresh_settings.index_dir)
+    passages = build / "passages.jsonl"
+    passages.write_text(passages.read_text(encoding="utf-8")[:-50], encoding="utf-8")
+    from rag.errors import IndexError_
+
+    with pytest.raises(IndexError_, match="damaged"):
+        Index.load(fresh_settings.index_dir)
+
+
+def test_cli_ingest_json(fresh_settings, tmp_path, capsys):
+    from rag.cli import main
+
+    code = main(["ingest", str(fresh_settings.corpus_dir), "--index", str(tmp_path / "cli-index"), "--json"])
+    assert code == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["documents"] == 2 and report["skipped"] == []
+    assert main(["ingest", str(tmp_path / "missing"), "--index", str(tmp_path / "x")]) == 3
+    assert "does not exist" in capsys.readouterr().err
