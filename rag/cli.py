@@ -87,7 +87,7 @@ def _eval(args: argparse.Namespace) -> int:
     for target in args.targets:
         if not target.exists():
             raise ConfigError(f"{target} does not exist (a dataset folder or a questions .jsonl file)")
-        report = evaluate(target, settings, embedder, modes, limit=args.limit)
+        report = evaluate(target, settings, embedder, modes, limit=args.limit, unaccented=args.unaccented)
         reports.append(report)
         print(table(report), end="\n\n", flush=True)
     if args.output:
@@ -135,6 +135,7 @@ def parser() -> argparse.ArgumentParser:
                         "against the corpus folder)")
     p.add_argument("--modes", default="hybrid,dense,lexical", help="comma-separated modes to compare")
     p.add_argument("--limit", type=int, help="score only the first N questions of each set")
+    p.add_argument("--unaccented", action="store_true", help="ask every question with its accents removed")
     p.add_argument("--corpus", dest="corpus_dir", type=Path, help="corpus folder for questions files")
     p.add_argument("-o", "--output", type=Path, help="write the figures as JSON to this file")
     p.set_defaults(run=_eval)

@@ -14,6 +14,7 @@ import math
 import re
 import statistics
 import time
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -157,9 +158,18 @@ def run(searcher: Searcher, questions: Sequence[Question], modes: Iterable[Mode]
     return table
 
 
+def strip_accents(text: str) -> str:
+    """The text as typed on a keyboard without accents: "carte de séjour acceptée" -> "carte de sejour acceptee"."""
+    decomposed = unicodedata.normalize("NFD", text)
+    return unicodedata.normalize("NFC", "".join(ch for ch in decomposed if not unicodedata.combining(ch)))
+
+
 def evaluate(target: Path, settings: Settings, embedder: Embedder, modes: Sequence[Mode],
-             limit: int | None = None) -> dict[str, Any]:
-    """Build the index a target needs, run every mode, return the figures as a JSON-ready dict."""
+             limit: int | None = None, unaccented: bool = False) -> dict[str, Any]:
+    """Build the index a target needs, run every mode, return the figures as a JSON-ready dict.
+
+    `unaccented` asks every question with its accents removed, as users often type them.
+    """
     started = time.perf_counter()
     if target.is_dir():
         documents = dataset_documents(target / "passages.jsonl")
@@ -169,6 +179,9 @@ def evaluate(target: Path, settings: Settings, embedder: Embedder, modes: Sequen
         documents = read_corpus(settings.corpus_dir).documents
         questions = read_questions(target, limit)
         name = re.sub(r"\.jsonl$", "", target.name)
+    if unaccented:
+        questions = [Question(q.id, strip_accents(q.question), q.answers, q.gold) for q in questions]
+        name += " (questions without accents)"
     index = memory_index(documents, settings, embedder)
     weight = None if settings.dense_weight == "auto" else float(settings.dense_weight)
     searcher = Searcher(index, embedder, candidates=settings.candidates, dense_weight=weight)

