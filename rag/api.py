@@ -40,6 +40,7 @@ from rag.errors import (
     ReloadFailed,
 )
 from rag.index import Index
+from rag.openapi import describe_limits
 from rag.problems import problem, responses
 from rag.reload import Reloader, ReloadReport
 from rag.schemas import (
@@ -82,7 +83,9 @@ def _validation_detail(exc: ValidationException) -> tuple[int, str, list[dict[st
     errors = exc.extra if isinstance(exc.extra, list) else []
     if not errors:  # the body is not JSON at all, or not an object
         return 400, f"the request body is not valid JSON for this endpoint ({exc.detail})", []
-    parts = [f"{e['key']}: {e.get('message')}" if e.get("key") else
+    if any(e.get("source") == "body" and e.get("key") == "data" for e in errors if isinstance(e, dict)):
+        return 400, "the request body is not valid JSON: it is empty; send a JSON object", []  # no body at all
+    parts = [f"{e['key'] or '(empty name)'}: {e.get('message')}" if "key" in e else
              "body: must be a JSON object with the fields in /schema/openapi.json"
              for e in errors if isinstance(e, dict)]
     return 422, "; ".join(parts) or exc.detail, errors
@@ -272,7 +275,7 @@ def create_app(settings: Settings | None = None, *, searcher: Searcher | None = 
 
     v1 = Router(path="/v1", route_handlers=[search, search_batch, get_passage, reload_index],
                 guards=[api_key_guard])
-    return Litestar(
+    app = Litestar(
         route_handlers=[v1, healthz, readyz],
         lifespan=[lifespan],
         state=State({"settings": settings}),
@@ -287,6 +290,8 @@ def create_app(settings: Settings | None = None, *, searcher: Searcher | None = 
         ),
         debug=False,
     )
+    describe_limits(app.openapi_schema, settings)
+    return app
 
 
 __all__ = ["create_app", "load_searcher", "problem_handler"]

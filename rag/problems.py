@@ -30,7 +30,7 @@ def problem(status: int, detail: str, instance: str, headers: Mapping[str, str] 
             **extra: Any) -> Response:
     """A problem response. 401s carry `WWW-Authenticate: Bearer`, as RFC 9110 requires."""
     body = {"type": "about:blank", "title": TITLES.get(status, "Error"), "status": status, "detail": detail,
-            "instance": instance, **extra}
+            "instance": instance if len(instance) <= 200 else instance[:200] + "...", **extra}
     headers = dict(headers or {})
     if status == 401:
         headers["WWW-Authenticate"] = "Bearer"

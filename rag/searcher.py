@@ -64,7 +64,8 @@ class Searcher:
         index = self.index
         row = index.rows.get(passage_id)
         if row is None:
-            raise PassageNotFound(f"no passage with id {passage_id!r}")
+            shown = passage_id if len(passage_id) <= 100 else passage_id[:100] + "..."
+            raise PassageNotFound(f"no passage with id {shown!r}: ids come from search results")
         chunk = index.passages[row]
         return Passage(id=chunk.id, text=chunk.text, citation=citation(chunk))
 
