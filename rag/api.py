@@ -6,8 +6,9 @@ Errors of every kind leave as RFC 9457 problem details (`application/problem+jso
 from __future__ import annotations
 
 import asyncio
-import hmac
+import contextlib
 import logging
+import re
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -15,16 +16,16 @@ from typing import Any
 
 from litestar import Litestar, Request, Response, get, post
 from litestar.config.cors import CORSConfig
-from litestar.connection import ASGIConnection
-from litestar.datastructures import State
-from litestar.exceptions import HTTPException, NotAuthorizedException, ValidationException
-from litestar.handlers.base import BaseRouteHandler
+from litestar.datastructures import ResponseHeader, State
+from litestar.exceptions import HTTPException, ValidationException
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin, SwaggerRenderPlugin
 from litestar.params import FromPath, JSONBody
+from litestar.plugins.pydantic import PydanticPlugin
 from litestar.router import Router
 from litestar.status_codes import HTTP_200_OK
 
+from rag.auth import admin_key_guard, api_key_guard
 from rag.batcher import MicroBatcher
 from rag.embedder import Embedder
 from rag.errors import (
@@ -36,8 +37,12 @@ from rag.errors import (
     Overloaded,
     PassageNotFound,
     RagError,
+    ReloadFailed,
 )
 from rag.index import Index
+from rag.openapi import describe_limits
+from rag.problems import problem, responses
+from rag.reload import Reloader, ReloadReport
 from rag.schemas import (
     BatchSearchRequest,
     BatchSearchResponse,
@@ -61,23 +66,28 @@ STATUS: dict[type[RagError], int] = {
     IndexError_: 503,
     ModelError: 503,
     ConfigError: 500,
+    ReloadFailed: 409,
 }
-_TITLES = {400: "Bad request", 401: "Unauthorized", 403: "Forbidden", 404: "Not found", 405: "Method not allowed",
-           413: "Request body too large", 422: "Invalid request", 500: "Internal error", 503: "Unavailable"}
+BUILD_HEADER = "Rag-Index-Build"  # the build that answered: a request is answered by one build, even during a reload
+_BUILD_HEADER_DOC = [ResponseHeader(name=BUILD_HEADER, description="Id of the index build that answered.",
+                                    documentation_only=True)]
+# C0 controls but tab and line breaks, DEL, C1 controls, lone surrogates, U+FFFD and non-characters: not typed text
+_NOT_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffd\ufffe\uffff]")
 
 
 def _problem(status: int, detail: str, request: Request, **extra: Any) -> Response:
-    body = {"type": "about:blank", "title": _TITLES.get(status, "Error"), "status": status, "detail": detail,
-            "instance": request.url.path, **extra}
-    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
-    return Response(body, status_code=status, media_type="application/problem+json", headers=headers)
+    return problem(status, detail, request.url.path, **extra)
 
 
 def _validation_detail(exc: ValidationException) -> tuple[int, str, list[dict[str, Any]]]:
     errors = exc.extra if isinstance(exc.extra, list) else []
     if not errors:  # the body is not JSON at all, or not an object
         return 400, f"the request body is not valid JSON for this endpoint ({exc.detail})", []
-    parts = [f"{e.get('key') or 'body'}: {e.get('message')}" for e in errors if isinstance(e, dict)]
+    if any(e.get("source") == "body" and e.get("key") == "data" for e in errors if isinstance(e, dict)):
+        return 400, "the request body is not valid JSON: it is empty; send a JSON object", []  # no body at all
+    parts = [f"{e['key'] or '(empty name)'}: {e.get('message')}" if "key" in e else
+             "body: must be a JSON object with the fields in /schema/openapi.json"
+             for e in errors if isinstance(e, dict)]
     return 422, "; ".join(parts) or exc.detail, errors
 
 
@@ -90,38 +100,25 @@ def problem_handler(request: Request, exc: Exception) -> Response:
         status, detail, errors = _validation_detail(exc)
         return _problem(status, detail, request, errors=errors)
     if isinstance(exc, HTTPException):
-        detail = str(exc.detail)
-        if exc.status_code == 400:  # the body could not be decoded at all
-            detail = f"the request body is not valid JSON: {detail}"
-        return _problem(exc.status_code, detail, request)
+        return problem(exc.status_code, _http_detail(exc, request), request.url.path, headers=exc.headers)
     log.exception("unhandled error on %s %s", request.method, request.url.path)
     return _problem(500, "internal error; the server log has the details", request)
 
 
-def _check_key(connection: ASGIConnection, keys: list[str]) -> None:
-    header = connection.headers.get("authorization", "")
-    scheme, _, token = header.partition(" ")
-    if scheme.lower() != "bearer" or not token:
-        raise NotAuthorizedException("missing API key: send `Authorization: Bearer <key>`")
-    # compare against every key, in constant time, so timing tells nothing about which key is close
-    matched = False
-    for key in keys:
-        matched |= hmac.compare_digest(token.encode(), key.encode())
-    if not matched:
-        raise NotAuthorizedException("invalid API key")
-
-
-def api_key_guard(connection: ASGIConnection, _: BaseRouteHandler) -> None:
-    settings: Settings = connection.app.state.settings
-    if settings.api_keys:
-        _check_key(connection, [*settings.api_keys, *settings.admin_keys])
-
-
-def admin_key_guard(connection: ASGIConnection, _: BaseRouteHandler) -> None:
-    settings: Settings = connection.app.state.settings
-    if not settings.admin_keys:
-        raise NotAuthorizedException("admin routes are disabled: set RAG_ADMIN_KEYS to enable them")
-    _check_key(connection, settings.admin_keys)
+def _http_detail(exc: HTTPException, request: Request) -> str:
+    """Litestar's own errors say "Not Found" and the like; say what to change instead."""
+    path = request.url.path if len(request.url.path) <= 200 else request.url.path[:200] + "..."
+    if exc.status_code == 400:  # the body could not be decoded at all
+        return f"the request body is not valid JSON: {exc.detail}"
+    if exc.status_code == 404:
+        return f"no route {request.method} {path}: the routes are listed in /schema/openapi.json"
+    if exc.status_code == 405:
+        allowed = (exc.headers or {}).get("allow", "")
+        return f"{path} does not accept {request.method}; it accepts {allowed or 'other methods'}"
+    if exc.status_code == 413:
+        limit = request.app.state.settings.max_body_bytes
+        return f"the request body is larger than {limit:,} bytes (RAG_MAX_BODY_BYTES): send fewer or shorter questions"
+    return str(exc.detail)
 
 
 # -- helpers the handlers share ---------------------------------------------------------------------------------
@@ -134,7 +131,8 @@ def _searcher(state: State) -> Searcher:
     return searcher
 
 
-def _queries(state: State, questions: list[str], k: int | None, mode: str | None, explain: bool) -> list[Query]:
+def _queries(state: State, questions: list[str], k: int | None, mode: str | None, explain: bool,
+             index: Index) -> list[Query]:
     settings: Settings = state.settings
     k = settings.k_default if k is None else k
     if k > settings.k_max:
@@ -143,11 +141,12 @@ def _queries(state: State, questions: list[str], k: int | None, mode: str | None
         where = "question" if len(questions) == 1 else f"questions[{n}]"
         if len(question) > settings.question_max_chars:
             raise InvalidQuery(f"{where}: at most {settings.question_max_chars} characters (got {len(question)})")
-        if any(ord(ch) < 32 and ch not in "\t\n\r" for ch in question) or "\ufffd" in question:
-            raise InvalidQuery(f"{where}: contains control or replacement characters; send plain text")
+        if _NOT_TEXT.search(question):
+            raise InvalidQuery(f"{where}: contains control, replacement or other non-text characters; send plain "
+                               "text")
         if not any(ch.isalnum() for ch in question):
             raise InvalidQuery(f"{where}: has no letter or digit to search for")
-    return [Query(q, k, mode or settings.default_mode, explain) for q in questions]  # type: ignore[arg-type]
+    return [Query(q, k, mode or settings.default_mode, explain, index) for q in questions]  # type: ignore[arg-type]
 
 
 def _response(question: str, hits: list[Hit], query: Query, searcher: Searcher, took: float) -> SearchResponse:
@@ -158,36 +157,52 @@ def _response(question: str, hits: list[Hit], query: Query, searcher: Searcher, 
 # -- routes -----------------------------------------------------------------------------------------------------
 
 
-@post("/search", status_code=HTTP_200_OK, summary="Best passages for one question")
-async def search(data: JSONBody[SearchRequest], state: State) -> SearchResponse:
+@post("/search", status_code=HTTP_200_OK, summary="Best passages for one question",
+      responses=responses(400, 401, 413, 422, 503), response_headers=_BUILD_HEADER_DOC)
+async def search(data: JSONBody[SearchRequest], state: State) -> Response[SearchResponse]:
     """Return the `k` passages that best answer `question`, each with a citation (document, section, offsets)."""
     started = time.perf_counter()
     searcher = _searcher(state)
-    queries = _queries(state, [data.question], data.k, data.mode, data.explain)
+    index = searcher.index
+    queries = _queries(state, [data.question], data.k, data.mode, data.explain, index)
     (hits,) = await state.batcher.submit(queries)
-    return _response(data.question, hits, queries[0], searcher, time.perf_counter() - started)
+    return Response(_response(data.question, hits, queries[0], searcher, time.perf_counter() - started),
+                    headers={BUILD_HEADER: index.build_id})
 
 
-@post("/search/batch", status_code=HTTP_200_OK, summary="Best passages for several questions")
-async def search_batch(data: JSONBody[BatchSearchRequest], state: State) -> BatchSearchResponse:
+@post("/search/batch", status_code=HTTP_200_OK, summary="Best passages for several questions",
+      responses=responses(400, 401, 413, 422, 503), response_headers=_BUILD_HEADER_DOC)
+async def search_batch(data: JSONBody[BatchSearchRequest], state: State) -> Response[BatchSearchResponse]:
     """Answer each question in `questions`, in order; the whole batch shares model calls."""
     started = time.perf_counter()
     settings: Settings = state.settings
     if len(data.questions) > settings.batch_max:
         raise InvalidQuery(f"questions: at most {settings.batch_max} per batch (got {len(data.questions)})")
     searcher = _searcher(state)
-    queries = _queries(state, data.questions, data.k, data.mode, data.explain)
+    index = searcher.index
+    queries = _queries(state, data.questions, data.k, data.mode, data.explain, index)
     results = await state.batcher.submit(queries)
     took = time.perf_counter() - started
-    return BatchSearchResponse(
+    return Response(BatchSearchResponse(
         results=[_response(q.question, hits, q, searcher, took) for q, hits in zip(queries, results, strict=True)],
-        took_ms=round(took * 1000, 2))
+        took_ms=round(took * 1000, 2)), headers={BUILD_HEADER: index.build_id})
 
 
-@get("/passages/{passage_id:str}", summary="One passage and its citation", sync_to_thread=False)
+@get("/passages/{passage_id:str}", summary="One passage and its citation", sync_to_thread=False,
+     responses=responses(401, 404, 503))
 def get_passage(passage_id: FromPath[str], state: State) -> Passage:
     """The passage with this id (ids come from search results and stay stable for an unchanged corpus)."""
     return _searcher(state).passage(passage_id)
+
+
+@post("/admin/reload", status_code=HTTP_200_OK, summary="Serve the newest index build", guards=[admin_key_guard],
+      responses=responses(401, 403, 409, 503))
+async def reload_index(state: State) -> ReloadReport:
+    """Load the build the index folder's `current` link names and serve it: requests already received finish on
+    the old build. If the new build cannot be loaded, the old one stays in service and the answer (409) says why.
+    Needs an admin key."""
+    reloader: Reloader = state.reloader
+    return await reloader.reload()
 
 
 @get("/healthz", summary="Liveness", sync_to_thread=False)
@@ -202,7 +217,9 @@ def readyz(state: State) -> Response[Health]:
     searcher: Searcher | None = state.get("searcher")
     if searcher is None:
         return Response(Health(status="unavailable", detail=state.get("not_ready")), status_code=503)
-    return Response(Health(status="ok", passages=len(searcher.index), build_id=searcher.index.build_id))
+    index = searcher.index
+    return Response(Health(status="ok", passages=len(index), build_id=index.build_id,
+                           detail=state.reloader.failure))
 
 
 def load_searcher(settings: Settings) -> Searcher:
@@ -227,30 +244,44 @@ def create_app(settings: Settings | None = None, *, searcher: Searcher | None = 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         state = app.state
-        active = searcher
-        if active is None:
+
+        def install(active: Searcher) -> None:
+            state.batcher = MicroBatcher(active.search, max_batch=settings.micro_batch_max,
+                                         max_queue=settings.queue_max)
+            state.searcher = active
+
+        state.reloader = reloader = Reloader(settings, searcher, load=lambda: load_searcher(settings),
+                                             install=install)
+        if searcher is not None:
+            install(searcher)
+        else:
             try:
-                active = await asyncio.to_thread(load_searcher, settings)
+                await reloader.reload()
             except IndexNotFound as exc:
                 state.not_ready = str(exc)
                 log.warning("not ready: %s", exc)
-        if active is not None:
-            state.searcher = active
-            state.batcher = MicroBatcher(active.search, max_batch=settings.micro_batch_max,
-                                         max_queue=settings.queue_max)
+        watch = None
+        if settings.reload_poll_seconds:
+            watch = asyncio.create_task(reloader.watch(settings.reload_poll_seconds), name="rag-index-watch")
         try:
             yield
         finally:
-            if active is not None:
+            if watch is not None:
+                watch.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await watch
+            if state.get("batcher") is not None:
                 state.batcher.close()
 
-    v1 = Router(path="/v1", route_handlers=[search, search_batch, get_passage], guards=[api_key_guard])
-    return Litestar(
+    v1 = Router(path="/v1", route_handlers=[search, search_batch, get_passage, reload_index],
+                guards=[api_key_guard])
+    app = Litestar(
         route_handlers=[v1, healthz, readyz],
         lifespan=[lifespan],
         state=State({"settings": settings}),
         exception_handlers={Exception: problem_handler},
         request_max_body_size=settings.max_body_bytes,
+        plugins=[PydanticPlugin(validate_strict=True)],  # JSON types as declared: `"k": "5"`, `"explain": 1` are 422s
         cors_config=CORSConfig(allow_origins=settings.cors_origins) if settings.cors_origins else None,
         openapi_config=OpenAPIConfig(
             title="rag", version="1", path="/schema",
@@ -259,6 +290,8 @@ def create_app(settings: Settings | None = None, *, searcher: Searcher | None = 
         ),
         debug=False,
     )
+    describe_limits(app.openapi_schema, settings)
+    return app
 
 
 __all__ = ["create_app", "load_searcher", "problem_handler"]

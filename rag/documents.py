@@ -14,7 +14,7 @@ from rag.parsing import Parsed, Section, parse_html, parse_markdown, parse_text
 SUFFIXES = {".txt": parse_text, ".text": parse_text, ".md": parse_markdown, ".markdown": parse_markdown,
             ".html": parse_html, ".htm": parse_html}
 METADATA_FILE = "sources.toml"
-MAX_FILE_BYTES = 20_000_000
+MAX_FILE_BYTES = 20_000_000  # the default of `Settings.max_file_bytes`
 
 
 @dataclass
@@ -79,22 +79,39 @@ def corpus_files(root: Path) -> Iterator[Path]:
         relative = path.relative_to(root)
         if any(part.startswith(".") for part in relative.parts):
             continue
-        if path.suffix.lower() in SUFFIXES and (path.is_file() or path.is_symlink()):
-            yield path
+        if path.suffix.lower() in SUFFIXES and (path.is_symlink() or not path.is_dir()):
+            yield path  # pipes, devices and links too: `refusal` reports them instead of leaving them out unseen
 
 
-def read_document(root: Path, path: Path, meta: dict[str, str] | None = None) -> Document:
-    """Read and parse one file. Raises `ValueError` with a reason a person can act on."""
-    relative = path.relative_to(root).as_posix()
-    resolved = path.resolve()
+def refusal(root: Path, path: Path, max_bytes: int = MAX_FILE_BYTES) -> str | None:
+    """Why `path` must not be read, found without opening it (a pipe would block, a device never end); None if
+    it may be read."""
+    try:
+        resolved = path.resolve(strict=True)
+    except FileNotFoundError:
+        return "symbolic link to a file that does not exist"
+    except (RuntimeError, OSError) as exc:  # Python 3.11 reports a loop of links as RuntimeError
+        return f"symbolic link that cannot be followed ({exc.__class__.__name__}: a loop?)"
     if not resolved.is_relative_to(root.resolve()):
-        raise ValueError("symbolic link leading outside the corpus folder")
+        return "symbolic link leading outside the corpus folder"
+    if not resolved.is_file():
+        return "not a regular file (a pipe, a device or a folder)"
     size = resolved.stat().st_size
     if size == 0:
-        raise ValueError("empty file")
-    if size > MAX_FILE_BYTES:
-        raise ValueError(f"file too large ({size:,} bytes; the limit is {MAX_FILE_BYTES:,})")
-    data = resolved.read_bytes()
+        return "empty file"
+    if size > max_bytes:
+        return f"file too large ({size:,} bytes; the limit is {max_bytes:,}, RAG_MAX_FILE_BYTES)"
+    return None
+
+
+def read_document(root: Path, path: Path, meta: dict[str, str] | None = None, *,
+                  max_bytes: int = MAX_FILE_BYTES) -> Document:
+    """Read and parse one file. Raises `ValueError` with a reason a person can act on, `OSError` if unreadable."""
+    relative = path.relative_to(root).as_posix()
+    reason = refusal(root, path, max_bytes)
+    if reason:
+        raise ValueError(reason)
+    data = path.resolve().read_bytes()
     if b"\x00" in data[:8192] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise ValueError("binary file (NUL bytes)")
     try:
@@ -125,7 +142,7 @@ def _unique_ids(documents: Iterable[Document]) -> None:
             doc.doc_id = f"{doc.doc_id}-{count + 1}"
 
 
-def read_corpus(root: Path) -> Corpus:
+def read_corpus(root: Path, *, max_file_bytes: int = MAX_FILE_BYTES) -> Corpus:
     """Read every supported file under `root`. A file that cannot be read is skipped and reported."""
     corpus = Corpus()
     try:
@@ -136,7 +153,7 @@ def read_corpus(root: Path) -> Corpus:
     for path in corpus_files(root):
         relative = path.relative_to(root).as_posix()
         try:
-            corpus.documents.append(read_document(root, path, metadata.get(relative)))
+            corpus.documents.append(read_document(root, path, metadata.get(relative), max_bytes=max_file_bytes))
         except ValueError as exc:
             corpus.skipped.append(Skipped(relative, str(exc)))
         except OSError as exc:
@@ -145,4 +162,4 @@ def read_corpus(root: Path) -> Corpus:
     return corpus
 
 
-__all__ = ["Corpus", "Document", "Skipped", "corpus_files", "read_corpus", "read_document", "slug"]
+__all__ = ["Corpus", "Document", "Skipped", "corpus_files", "read_corpus", "read_document", "refusal", "slug"]

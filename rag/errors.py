@@ -9,7 +9,8 @@
     ├── IngestError              the corpus cannot be ingested at all (single bad files are skipped, not raised)
     ├── PassageNotFound          no passage has that id
     ├── InvalidQuery             a question the engine refuses (empty after cleaning, control characters, ...)
-    └── Overloaded               the search queue is full; retry later
+    ├── Overloaded               the search queue is full; retry later
+    └── ReloadFailed             a new index build could not be loaded; the previous one is still served
 
 Errors from FAISS, sentence-transformers and file I/O are translated into these where they enter the package
 (`raise ... from exc`). The HTTP edge maps them to status codes in exactly one table (`rag.api`), the CLI to
@@ -59,6 +60,10 @@ class Overloaded(RagError):
     """Too many searches are queued; the caller should retry later."""
 
 
+class ReloadFailed(RagError):
+    """A new index build could not be loaded; the server goes on serving the build it had."""
+
+
 __all__ = [
     "ConfigError",
     "IndexError_",
@@ -70,4 +75,5 @@ __all__ = [
     "Overloaded",
     "PassageNotFound",
     "RagError",
+    "ReloadFailed",
 ]

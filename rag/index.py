@@ -11,6 +11,10 @@ Layout of `index_dir`:
 A build is written in a hidden temporary folder, renamed into `builds/` and only then published by replacing the
 `current` link: a reader sees the old build or the new one, never half of one, and a crash leaves `current` as it
 was. Loading checks the files against the manifest's checksums and the counts against each other.
+
+A loaded `Index` holds a lease on its build folder (`rag.lease`): pruning after an ingest keeps the newest
+`KEEP_BUILDS` builds and any build still leased, so a server never has the build it serves, or is loading,
+deleted under it.
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ import os
 import shutil
 import time
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +35,7 @@ import numpy as np
 from rag.analyzer import Analyzer
 from rag.chunking import Chunk
 from rag.errors import IndexError_, IndexMismatch, IndexNotFound
+from rag.lease import Lease, remove_unless_leased
 from rag.lexical import LexicalIndex
 
 FORMAT_VERSION = 1
@@ -40,7 +45,7 @@ PASSAGES = "passages.jsonl"
 LEXICAL = "lexical"
 CURRENT = "current"
 BUILDS = "builds"
-KEEP_BUILDS = 2  # the current build and the one before it, which a reloading server may still be reading
+KEEP_BUILDS = 2  # the current build and the one before it; older ones survive only while leased
 
 
 def _sha256(path: Path) -> str:
@@ -100,6 +105,7 @@ def publish(index_dir: Path, chunks: list[Chunk], vectors: np.ndarray, lexical: 
     build_id = time.strftime("%Y%m%dT%H%M%S", time.gmtime()) + "-" + uuid.uuid4().hex[:6]
     tmp = builds / f".tmp-{build_id}"
     tmp.mkdir()
+    writing = Lease(tmp, exclusive=True)  # a concurrent ingest's pruning must not take it for a leftover
     try:
         index = vector_index(vectors)
         faiss.write_index(index, str(tmp / VECTORS))
@@ -127,20 +133,22 @@ def publish(index_dir: Path, chunks: list[Chunk], vectors: np.ndarray, lexical: 
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+    finally:
+        writing.release()
     _prune(index_dir, keep=final)
     return final
 
 
 def _prune(index_dir: Path, keep: Path) -> None:
-    """Remove old builds and leftovers of interrupted ingests; keep the newest few."""
+    """Remove old builds and leftovers of interrupted ingests; keep the newest few and every leased one."""
     builds = index_dir / BUILDS
     finished = sorted((p for p in builds.iterdir() if p.is_dir() and not p.name.startswith(".")),
                       key=lambda p: p.name)
     for old in finished[:-KEEP_BUILDS]:
         if old != keep:
-            shutil.rmtree(old, ignore_errors=True)
+            remove_unless_leased(old)
     for leftover in builds.glob(".tmp-*"):
-        shutil.rmtree(leftover, ignore_errors=True)
+        remove_unless_leased(leftover)  # a killed ingest's lease died with it; a running one's is still held
     for link in index_dir.glob(f".{CURRENT}-*"):
         link.unlink(missing_ok=True)
 
@@ -154,6 +162,7 @@ class Index:
     passages: list[Chunk]
     vectors: faiss.Index
     lexical: LexicalIndex
+    lease: Lease | None = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self.rows = {chunk.id: row for row, chunk in enumerate(self.passages)}
@@ -183,6 +192,13 @@ class Index:
 
     @classmethod
     def load_build(cls, build: Path, *, verify: bool = True) -> Index:
+        """Load one build folder, holding a lease on it for as long as the returned `Index` lives."""
+        try:
+            lease = Lease(build)
+        except BlockingIOError as exc:
+            raise IndexError_(f"index build {build} is being written or removed: try again") from exc
+        except OSError as exc:
+            raise IndexError_(f"index build {build} cannot be opened ({exc}): run `rag ingest`") from exc
         try:
             manifest = json.loads((build / MANIFEST).read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
@@ -215,7 +231,7 @@ class Index:
         if vectors.d != manifest["model"]["dimension"]:
             raise IndexError_(f"index build {build}: vectors have dimension {vectors.d}, manifest says "
                               f"{manifest['model']['dimension']}: run `rag ingest --force`")
-        return cls(build, manifest, passages, vectors, lexical)
+        return cls(build, manifest, passages, vectors, lexical, lease)
 
     def check_model(self, model: str, query_prompt: str, passage_prompt: str) -> None:
         """Refuse to serve with another model or passage prompt than the index was built with."""

@@ -17,7 +17,7 @@ import numpy as np
 
 from rag.analyzer import Analyzer, detect_language
 from rag.chunking import Chunk, Chunker
-from rag.documents import METADATA_FILE, Document, Skipped, corpus_files, read_corpus
+from rag.documents import METADATA_FILE, Document, Skipped, corpus_files, read_corpus, refusal
 from rag.embedder import Embedder
 from rag.errors import IngestError
 from rag.fusion import auto_weight
@@ -67,6 +67,7 @@ def _config(settings: Settings) -> dict[str, Any]:
         "bm25_k1": settings.bm25_k1,
         "bm25_b": settings.bm25_b,
         "dense_weight": settings.dense_weight,
+        "max_file_bytes": settings.max_file_bytes,
     }
 
 
@@ -78,6 +79,10 @@ def fingerprint(corpus_dir: Path, settings: Settings) -> str:
         paths.append(corpus_dir / METADATA_FILE)
     for path in paths:
         digest.update(path.relative_to(corpus_dir).as_posix().encode() + b"\x00")
+        reason = refusal(corpus_dir, path, settings.max_file_bytes)
+        if reason:  # never open what ingest will not read: a link to a pipe or a device would hang here
+            digest.update(f"refused:{reason}".encode())
+            continue
         try:
             with path.open("rb") as handle:
                 digest.update(hashlib.file_digest(handle, "sha256").digest())
@@ -195,7 +200,7 @@ def ingest(
         report.seconds = time.perf_counter() - started
         return report
 
-    corpus = read_corpus(corpus_dir)
+    corpus = read_corpus(corpus_dir, max_file_bytes=settings.max_file_bytes)
     report.skipped = corpus.skipped
     report.files = len(corpus.documents) + len(corpus.skipped)
     if not corpus.documents:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -18,12 +18,13 @@ from rag.schemas import Citation, Hit, Mode, Passage, RetrieverScores
 
 @dataclass(frozen=True, slots=True)
 class Query:
-    """One question and how to answer it."""
+    """One question and how to answer it; `index` pins the index that answers it (default: the searcher's)."""
 
     question: str
     k: int = 5
     mode: Mode = "hybrid"
     explain: bool = False
+    index: Index | None = field(default=None, compare=False, repr=False)
 
 
 def citation(chunk: Chunk) -> Citation:
@@ -52,7 +53,10 @@ class Searcher:
         return float(index.manifest.get("fusion", {}).get("dense_weight", 0.5))
 
     def swap(self, index: Index) -> Index:
-        """Serve `index` from the next batch on; returns the index it replaces."""
+        """Serve `index` to queries that do not pin one, from the next batch on; returns the index it replaces.
+
+        Queries already pinned to the old index are still answered by it: a request is answered by one index.
+        """
         old, self.index = self.index, index
         return old
 
@@ -60,13 +64,28 @@ class Searcher:
         index = self.index
         row = index.rows.get(passage_id)
         if row is None:
-            raise PassageNotFound(f"no passage with id {passage_id!r}")
+            shown = passage_id if len(passage_id) <= 100 else passage_id[:100] + "..."
+            raise PassageNotFound(f"no passage with id {shown!r}: ids come from search results")
         chunk = index.passages[row]
         return Passage(id=chunk.id, text=chunk.text, citation=citation(chunk))
 
     def search(self, queries: Sequence[Query]) -> list[list[Hit]]:
-        """Answer a batch of queries: one model call for all their questions, one FAISS call, then fusion."""
-        index = self.index  # one index for the whole batch, even if a reload swaps it meanwhile
+        """Answer a batch of queries, each by the index it pins or else the current one, in order."""
+        current = self.index  # one index for the unpinned queries of the batch, even if a reload swaps it meanwhile
+        if all(q.index is None or q.index is current for q in queries):
+            return self._search(current, queries)
+        groups: dict[int, tuple[Index, list[int]]] = {}  # only while a reload overlaps requests
+        for slot, query in enumerate(queries):
+            index = query.index or current
+            groups.setdefault(id(index), (index, []))[1].append(slot)
+        out: list[list[Hit]] = [[] for _ in queries]
+        for index, slots in groups.values():
+            for slot, hits in zip(slots, self._search(index, [queries[s] for s in slots]), strict=True):
+                out[slot] = hits
+        return out
+
+    def _search(self, index: Index, queries: Sequence[Query]) -> list[list[Hit]]:
+        """One model call for all the questions, one FAISS call, then fusion."""
         n = min(self.candidates, len(index))
         need_dense = [i for i, q in enumerate(queries) if q.mode != "lexical"]
         vectors = self.embedder.embed_queries([queries[i].question for i in need_dense])

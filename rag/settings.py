@@ -22,6 +22,7 @@ class Settings(BaseSettings):
     # -- where things are
     corpus_dir: Path = Field(Path("corpus"), description="Folder of source documents (.txt, .md, .html).")
     index_dir: Path = Field(Path("var/index"), description="Folder holding the index builds and the `current` link.")
+    max_file_bytes: int = Field(20_000_000, ge=1, description="Largest corpus file ingested; bigger ones are skipped.")
 
     # -- embedding model
     model: str = Field(
@@ -61,11 +62,15 @@ class Settings(BaseSettings):
     micro_batch_max: int = Field(64, ge=1, description="Most questions the server encodes in one model call.")
     queue_max: int = Field(4096, ge=1, description="Most questions waiting to be encoded before 503 Overloaded.")
     api_keys: Annotated[list[str], NoDecode] = Field(
-        default_factory=list, description="Comma-separated keys; when set, `/v1/*` and `/mcp` need a Bearer key."
+        default_factory=list, repr=False,
+        description="Comma-separated keys; when set, `/v1/*` and `/mcp` need a Bearer key.",
     )
     admin_keys: Annotated[list[str], NoDecode] = Field(
-        default_factory=list, description="Comma-separated keys allowed to call admin routes (index reload)."
+        default_factory=list, repr=False,
+        description="Comma-separated keys allowed to call admin routes (index reload); none: admin routes off.",
     )
+    reload_poll_seconds: float = Field(
+        2.0, ge=0, description="How often the server checks the `current` link for a new build to serve (0: never).")
     cors_origins: Annotated[list[str], NoDecode] = Field(
         default_factory=list, description="Comma-separated origins allowed by CORS (empty: CORS off)."
     )

@@ -1,0 +1,71 @@
+"""Who may call the API: optional Bearer keys for `/v1/*`, admin keys for admin routes.
+
+Keys are compared as SHA-256 digests with `hmac.compare_digest`, against every configured key without stopping
+at the first match: the time taken says nothing about how close a guess was, nor which key matched, nor how long
+the keys are. Keys never appear in messages, logs or the settings' repr.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from functools import lru_cache
+
+from litestar.connection import ASGIConnection
+from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
+from litestar.handlers.base import BaseRouteHandler
+
+from rag.settings import Settings
+
+
+class KeyRing:
+    """A set of secret keys that can only be asked whether it admits a token."""
+
+    def __init__(self, keys: tuple[str, ...]) -> None:
+        self._digests = [hashlib.sha256(key.encode()).digest() for key in keys]
+
+    def __len__(self) -> int:
+        return len(self._digests)
+
+    def admits(self, token: str) -> bool:
+        digest = hashlib.sha256(token.encode("utf-8", "surrogateescape")).digest()
+        matched = False
+        for known in self._digests:
+            matched |= hmac.compare_digest(digest, known)
+        return matched
+
+    def __repr__(self) -> str:
+        return f"KeyRing({len(self)} keys)"
+
+
+@lru_cache(maxsize=8)
+def _ring(keys: tuple[str, ...]) -> KeyRing:
+    return KeyRing(keys)
+
+
+def bearer_token(connection: ASGIConnection) -> str:
+    """The token of an `Authorization: Bearer <token>` header; raises 401 when there is none."""
+    scheme, _, token = connection.headers.get("authorization", "").partition(" ")
+    token = token.strip()
+    if scheme.lower() != "bearer" or not token:
+        raise NotAuthorizedException("missing API key: send the header `Authorization: Bearer <key>`")
+    return token
+
+
+def api_key_guard(connection: ASGIConnection, _: BaseRouteHandler) -> None:
+    """When API keys are configured, require one of them (or an admin key)."""
+    settings: Settings = connection.app.state.settings
+    if settings.api_keys and not _ring((*settings.api_keys, *settings.admin_keys)).admits(bearer_token(connection)):
+        raise NotAuthorizedException("invalid API key: send one of the keys set in RAG_API_KEYS")
+
+
+def admin_key_guard(connection: ASGIConnection, _: BaseRouteHandler) -> None:
+    """Require an admin key; admin routes are off while no admin key is configured."""
+    settings: Settings = connection.app.state.settings
+    if not settings.admin_keys:
+        raise PermissionDeniedException("admin routes are disabled: set RAG_ADMIN_KEYS to enable them")
+    if not _ring(tuple(settings.admin_keys)).admits(bearer_token(connection)):
+        raise NotAuthorizedException("invalid admin key: send one of the keys set in RAG_ADMIN_KEYS")
+
+
+__all__ = ["KeyRing", "admin_key_guard", "api_key_guard", "bearer_token"]
