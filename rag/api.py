@@ -25,6 +25,8 @@ from litestar.params import FromPath, JSONBody
 from litestar.router import Router
 from litestar.status_codes import HTTP_200_OK
 
+from rag import metrics
+from rag.answer import answer
 from rag.batcher import MicroBatcher
 from rag.embedder import Embedder
 from rag.errors import (
@@ -38,6 +40,9 @@ from rag.errors import (
     RagError,
 )
 from rag.index import Index
+from rag.logs import RequestContextMiddleware, add_request_id
+from rag.mcp_server import build_server, http_lifespan, http_route
+from rag.queries import make_queries
 from rag.schemas import (
     BatchSearchRequest,
     BatchSearchResponse,
@@ -135,24 +140,17 @@ def _searcher(state: State) -> Searcher:
 
 
 def _queries(state: State, questions: list[str], k: int | None, mode: str | None, explain: bool) -> list[Query]:
-    settings: Settings = state.settings
-    k = settings.k_default if k is None else k
-    if k > settings.k_max:
-        raise InvalidQuery(f"k: must be at most {settings.k_max} (got {k})")
-    for n, question in enumerate(questions):
-        where = "question" if len(questions) == 1 else f"questions[{n}]"
-        if len(question) > settings.question_max_chars:
-            raise InvalidQuery(f"{where}: at most {settings.question_max_chars} characters (got {len(question)})")
-        if any(ord(ch) < 32 and ch not in "\t\n\r" for ch in question) or "\ufffd" in question:
-            raise InvalidQuery(f"{where}: contains control or replacement characters; send plain text")
-        if not any(ch.isalnum() for ch in question):
-            raise InvalidQuery(f"{where}: has no letter or digit to search for")
-    return [Query(q, k, mode or settings.default_mode, explain) for q in questions]  # type: ignore[arg-type]
+    return make_queries(state.settings, questions, k, mode, explain)  # type: ignore[arg-type]
 
 
 def _response(question: str, hits: list[Hit], query: Query, searcher: Searcher, took: float) -> SearchResponse:
-    return SearchResponse(question=question, passages=hits, mode=query.mode, model=searcher.model,
-                          took_ms=round(took * 1000, 2))
+    return SearchResponse(question=question, passages=hits, answer=answer(hits), mode=query.mode,
+                          model=searcher.model, took_ms=round(took * 1000, 2))
+
+
+async def _submit(state: State, queries: list[Query]) -> list[list[Hit]]:
+    _searcher(state)
+    return await state.batcher.submit(queries)
 
 
 # -- routes -----------------------------------------------------------------------------------------------------
@@ -236,7 +234,7 @@ def create_app(settings: Settings | None = None, *, searcher: Searcher | None = 
                 log.warning("not ready: %s", exc)
         if active is not None:
             state.searcher = active
-            state.batcher = MicroBatcher(active.search, max_batch=settings.micro_batch_max,
+            state.batcher = MicroBatcher(metrics.observe_batches(active.search), max_batch=settings.micro_batch_max,
                                          max_queue=settings.queue_max)
         try:
             yield
@@ -245,9 +243,14 @@ def create_app(settings: Settings | None = None, *, searcher: Searcher | None = 
                 state.batcher.close()
 
     v1 = Router(path="/v1", route_handlers=[search, search_batch, get_passage], guards=[api_key_guard])
-    return Litestar(
-        route_handlers=[v1, healthz, readyz],
-        lifespan=[lifespan],
+    mcp = build_server(settings, lambda queries: _submit(app.state, queries),
+                       lambda passage_id: _searcher(app.state).passage(passage_id))
+    metrics.watch_index(lambda: app.state["searcher"].index if app.state.get("searcher") else None)
+    app = Litestar(
+        route_handlers=[v1, healthz, readyz, http_route(mcp, settings, [api_key_guard]), metrics.MetricsController],
+        lifespan=[lifespan, http_lifespan(mcp)],
+        middleware=[RequestContextMiddleware(), metrics.config().middleware],
+        before_send=[add_request_id],
         state=State({"settings": settings}),
         exception_handlers={Exception: problem_handler},
         request_max_body_size=settings.max_body_bytes,
@@ -257,8 +260,10 @@ def create_app(settings: Settings | None = None, *, searcher: Searcher | None = 
             description="Retrieval API: the passages of a corpus that best answer a question, with citations.",
             render_plugins=[SwaggerRenderPlugin(path="/"), JsonRenderPlugin()],
         ),
+        logging_config=None,  # Litestar's records go to the root handlers, formatted as all others (rag.logs)
         debug=False,
     )
+    return app
 
 
 __all__ = ["create_app", "load_searcher", "problem_handler"]
