@@ -8,7 +8,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import re
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -25,6 +24,8 @@ from litestar.plugins.pydantic import PydanticPlugin
 from litestar.router import Router
 from litestar.status_codes import HTTP_200_OK
 
+from rag import metrics
+from rag.answer import answer
 from rag.auth import admin_key_guard, api_key_guard
 from rag.batcher import MicroBatcher
 from rag.embedder import Embedder
@@ -40,8 +41,11 @@ from rag.errors import (
     ReloadFailed,
 )
 from rag.index import Index
+from rag.logs import RequestContextMiddleware, add_request_id
+from rag.mcp_server import HttpTransport, build_server
 from rag.openapi import describe_limits
 from rag.problems import problem, responses
+from rag.queries import make_queries
 from rag.reload import Reloader, ReloadReport
 from rag.schemas import (
     BatchSearchRequest,
@@ -71,8 +75,6 @@ STATUS: dict[type[RagError], int] = {
 BUILD_HEADER = "Rag-Index-Build"  # the build that answered: a request is answered by one build, even during a reload
 _BUILD_HEADER_DOC = [ResponseHeader(name=BUILD_HEADER, description="Id of the index build that answered.",
                                     documentation_only=True)]
-# C0 controls but tab and line breaks, DEL, C1 controls, lone surrogates, U+FFFD and non-characters: not typed text
-_NOT_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffd\ufffe\uffff]")
 
 
 def _problem(status: int, detail: str, request: Request, **extra: Any) -> Response:
@@ -133,25 +135,17 @@ def _searcher(state: State) -> Searcher:
 
 def _queries(state: State, questions: list[str], k: int | None, mode: str | None, explain: bool,
              index: Index) -> list[Query]:
-    settings: Settings = state.settings
-    k = settings.k_default if k is None else k
-    if k > settings.k_max:
-        raise InvalidQuery(f"k: must be at most {settings.k_max} (got {k})")
-    for n, question in enumerate(questions):
-        where = "question" if len(questions) == 1 else f"questions[{n}]"
-        if len(question) > settings.question_max_chars:
-            raise InvalidQuery(f"{where}: at most {settings.question_max_chars} characters (got {len(question)})")
-        if _NOT_TEXT.search(question):
-            raise InvalidQuery(f"{where}: contains control, replacement or other non-text characters; send plain "
-                               "text")
-        if not any(ch.isalnum() for ch in question):
-            raise InvalidQuery(f"{where}: has no letter or digit to search for")
-    return [Query(q, k, mode or settings.default_mode, explain, index) for q in questions]  # type: ignore[arg-type]
+    return make_queries(state.settings, questions, k, mode, explain, index=index)  # type: ignore[arg-type]
 
 
 def _response(question: str, hits: list[Hit], query: Query, searcher: Searcher, took: float) -> SearchResponse:
-    return SearchResponse(question=question, passages=hits, mode=query.mode, model=searcher.model,
-                          took_ms=round(took * 1000, 2))
+    return SearchResponse(question=question, passages=hits, answer=answer(hits), mode=query.mode,
+                          model=searcher.model, took_ms=round(took * 1000, 2))
+
+
+async def _submit(state: State, queries: list[Query]) -> list[list[Hit]]:
+    _searcher(state)
+    return await state.batcher.submit(queries)
 
 
 # -- routes -----------------------------------------------------------------------------------------------------
@@ -246,7 +240,7 @@ def create_app(settings: Settings | None = None, *, searcher: Searcher | None = 
         state = app.state
 
         def install(active: Searcher) -> None:
-            state.batcher = MicroBatcher(active.search, max_batch=settings.micro_batch_max,
+            state.batcher = MicroBatcher(metrics.observe_batches(active.search), max_batch=settings.micro_batch_max,
                                          max_queue=settings.queue_max)
             state.searcher = active
 
@@ -275,9 +269,14 @@ def create_app(settings: Settings | None = None, *, searcher: Searcher | None = 
 
     v1 = Router(path="/v1", route_handlers=[search, search_batch, get_passage, reload_index],
                 guards=[api_key_guard])
+    mcp = HttpTransport(build_server(settings, lambda queries: _submit(app.state, queries),
+                                     lambda passage_id: _searcher(app.state).passage(passage_id)), settings)
+    metrics.watch_index(lambda: app.state["searcher"].index if app.state.get("searcher") else None)
     app = Litestar(
-        route_handlers=[v1, healthz, readyz],
-        lifespan=[lifespan],
+        route_handlers=[v1, healthz, readyz, mcp.route([api_key_guard]), metrics.MetricsController],
+        lifespan=[lifespan, mcp.lifespan],
+        middleware=[RequestContextMiddleware(), metrics.config().middleware],
+        before_send=[add_request_id],
         state=State({"settings": settings}),
         exception_handlers={Exception: problem_handler},
         request_max_body_size=settings.max_body_bytes,
@@ -288,6 +287,7 @@ def create_app(settings: Settings | None = None, *, searcher: Searcher | None = 
             description="Retrieval API: the passages of a corpus that best answer a question, with citations.",
             render_plugins=[SwaggerRenderPlugin(path="/"), JsonRenderPlugin()],
         ),
+        logging_config=None,  # Litestar's records go to the root handlers, formatted as all others (rag.logs)
         debug=False,
     )
     describe_limits(app.openapi_schema, settings)

@@ -1,4 +1,4 @@
-"""The command line: `rag ingest`, `rag search`, `rag serve`. Parse, call the core, print."""
+"""The command line: `rag ingest`, `rag search`, `rag eval`, `rag serve`, `rag mcp`. Parse, call the core, print."""
 
 from __future__ import annotations
 
@@ -51,6 +51,7 @@ def _ingest(args: argparse.Namespace) -> int:
 
 
 def _search(args: argparse.Namespace) -> int:
+    from rag.answer import answer
     from rag.api import load_searcher
     from rag.searcher import Query
 
@@ -60,10 +61,13 @@ def _search(args: argparse.Namespace) -> int:
     if not question:
         raise InvalidQuery("the question is empty")
     (hits,) = searcher.search([Query(question, args.k, args.mode or settings.default_mode, args.explain)])
+    best = answer(hits)
     if args.json:
-        print(json.dumps({"question": question, "passages": [h.model_dump(mode="json") for h in hits]},
-                         ensure_ascii=False, indent=2))
+        print(json.dumps({"question": question, "passages": [h.model_dump(mode="json") for h in hits],
+                          "answer": best.model_dump(mode="json") if best else None}, ensure_ascii=False, indent=2))
         return 0
+    if best:
+        print(f"{best.text}\n    — [{best.rank}] {best.citation.label}\n")
     for hit in hits:
         c = hit.citation
         where = f"{c.title} › {c.section}" if c.section else c.title
@@ -99,12 +103,28 @@ def _eval(args: argparse.Namespace) -> int:
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
+    from rag import logs
     from rag.api import create_app, load_searcher
 
     settings = _settings(args)
+    logs.configure(settings.log_level, settings.log_format)
     searcher = load_searcher(settings)  # refuse to start on a missing or damaged index, with the reason
     app = create_app(settings, searcher=searcher)
-    uvicorn.run(app, host=settings.host, port=settings.port, log_level=settings.log_level, access_log=False)
+    # log_config=None: keep the handlers configured above; access_log=False: rag.logs writes one record per request
+    uvicorn.run(app, host=settings.host, port=settings.port, log_level=settings.log_level, access_log=False,
+                log_config=None)
+    return 0
+
+
+def _mcp(args: argparse.Namespace) -> int:
+    from rag import logs
+    from rag.api import load_searcher
+    from rag.mcp_server import stdio_server
+
+    settings = _settings(args)
+    logs.configure(settings.log_level, settings.log_format)  # on stderr: stdout carries the protocol
+    searcher = load_searcher(settings)
+    stdio_server(settings, searcher).run("stdio")
     return 0
 
 
@@ -145,6 +165,10 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--host")
     p.add_argument("--port", type=int)
     p.set_defaults(run=_serve)
+
+    p = sub.add_parser("mcp", help="serve the MCP tools (search, get_passage) over stdio, for a desktop agent")
+    p.add_argument("--index", dest="index_dir", type=Path)
+    p.set_defaults(run=_mcp)
     return top
 
 

@@ -8,7 +8,9 @@ passage, then tells the passages of one section apart.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
+from functools import lru_cache
 from pathlib import Path
 
 import bm25s
@@ -32,6 +34,9 @@ class LexicalIndex:
         self._unit_of_row = unit_of_row
         self.fuzzy = fuzzy
         self._terms = list(self._vocab)
+        self._term_of_id = {i: term for term, i in self._vocab.items()}
+        # scoring and highlighting both need a question's terms: analyse (and fuzzy-match) each question once
+        self._question_ids = lru_cache(maxsize=1024)(self._term_ids)
 
     @classmethod
     def build(cls, unit_texts: Sequence[str], unit_of_row: Sequence[int], analyzer: Analyzer, *, k1: float,
@@ -57,21 +62,34 @@ class LexicalIndex:
 
     def term_ids(self, question: str) -> list[int]:
         """Vocabulary ids of the question's terms; a misspelt term maps to its closest indexed spelling."""
+        return list(self._question_ids(question, self.fuzzy))
+
+    def _term_ids(self, question: str, fuzzy: bool) -> tuple[int, ...]:
         ids = []
         for term in self.analyzer.terms(question):
             if term in self._vocab:
                 ids.append(self._vocab[term])
-            elif self.fuzzy and len(term) >= FUZZY_MIN_CHARS:
+            elif fuzzy and len(term) >= FUZZY_MIN_CHARS:
                 near = self._closest(term)
                 if near is not None:
                     ids.append(self._vocab[near])
-        return ids
+        return tuple(ids)
 
     def _closest(self, term: str) -> str | None:
         """The indexed term one edit away (two for long words; a swap of neighbours is one edit), if any."""
         limit = 1 if len(term) < FUZZY_TWO_EDITS_CHARS else 2
         match = process.extractOne(term, self._terms, scorer=OSA.distance, score_cutoff=limit)
         return None if match is None else str(match[0])
+
+    def term_weights(self, question: str) -> dict[str, float]:
+        """The question's indexed terms (misspellings mapped as in `term_ids`) and their BM25 idf."""
+        indptr = self._bm25.scores["indptr"]
+        units = int(self._bm25.scores["num_docs"])
+        weights = {}
+        for term_id in self.term_ids(question):
+            df = int(indptr[term_id + 1] - indptr[term_id])  # sections holding the term
+            weights[self._term_of_id[term_id]] = math.log(1 + (units - df + 0.5) / (df + 0.5))
+        return weights
 
     def scores(self, question: str) -> np.ndarray:
         """BM25 score of every passage row: its section's score (zeros when no question term is indexed)."""

@@ -24,6 +24,8 @@ class Citation(BaseModel):
     start: int = Field(description="Offset of the passage's first character in the source file's text.")
     end: int = Field(description="Offset just past the passage's last character in the source file's text.")
     url: str | None = Field(None, description="Web address of the document, when the corpus declares one.")
+    label: str = Field(description="What to show a reader: document title › section (the title alone when "
+                                       "the passage has no section).")
 
 
 class Passage(BaseModel):
@@ -46,6 +48,17 @@ class RetrieverScores(BaseModel):
     dense_weight: float = Field(description="Weight the fusion gave the dense side for this question.")
 
 
+class Highlight(BaseModel):
+    """The sentence or two of a passage most relevant to the question: `text == passage_text[start:end]`."""
+
+    model_config = ConfigDict(frozen=True)
+
+    text: str = Field(description="The sentence or two, verbatim from the passage.")
+    start: int = Field(description="Offset of the highlight's first character in the passage text.")
+    end: int = Field(description="Offset just past the highlight's last character in the passage text.")
+    score: float = Field(description="Summed rarity (BM25 idf) of the question words it contains; 0: none.")
+
+
 class Hit(BaseModel):
     """One passage returned for a question."""
 
@@ -54,7 +67,22 @@ class Hit(BaseModel):
     text: str = Field(description="Passage text.")
     score: float = Field(description="Fused relevance score (higher is better; comparable within one answer).")
     citation: Citation
+    highlight: Highlight | None = Field(None, description="The sentence or two of the passage most relevant to "
+                                                          "the question.")
     explain: RetrieverScores | None = Field(None, description="Per-retriever ranks and scores, on request.")
+
+
+class Answer(BaseModel):
+    """The best snippet of the answer and where it comes from: extractive, never invented."""
+
+    text: str = Field(description="The snippet: the highlight of one of the passages, verbatim.")
+    passage_id: str = Field(description="Id of the passage it comes from.")
+    rank: int = Field(description="Rank of that passage in `passages`.")
+    start: int = Field(description="Offset of the snippet in that passage's text.")
+    end: int = Field(description="Offset just past the snippet in that passage's text.")
+    citation: Citation
+    markdown: str = Field(description="The snippet as a Markdown quote with a numbered reference, followed by the "
+                                      "numbered sources of all passages: ready to show in a chat.")
 
 
 Question = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
@@ -87,6 +115,7 @@ class SearchResponse(BaseModel):
 
     question: str = Field(description="The question as received (whitespace trimmed).")
     passages: list[Hit] = Field(description="Best passages first.")
+    answer: Answer | None = Field(None, description="The best snippet with its citation (None: no passage).")
     mode: Mode = Field(description="Retrieval mode used.")
     model: str = Field(description="Embedding model of the index.")
     took_ms: float = Field(description="Time spent answering, in milliseconds.")
@@ -109,10 +138,12 @@ class Health(BaseModel):
 
 
 __all__ = [
+    "Answer",
     "BatchSearchRequest",
     "BatchSearchResponse",
     "Citation",
     "Health",
+    "Highlight",
     "Hit",
     "Mode",
     "Passage",

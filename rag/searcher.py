@@ -14,6 +14,7 @@ from rag.fusion import Fused, fuse, ranks
 from rag.index import Index
 from rag.lexical import top_rows
 from rag.schemas import Citation, Hit, Mode, Passage, RetrieverScores
+from rag.snippets import highlight
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,7 +30,7 @@ class Query:
 
 def citation(chunk: Chunk) -> Citation:
     return Citation(doc_id=chunk.doc_id, title=chunk.title, source=chunk.source, section=chunk.section,
-                    start=chunk.start, end=chunk.end, url=chunk.url)
+                    start=chunk.start, end=chunk.end, url=chunk.url, label=chunk.context)
 
 
 class Searcher:
@@ -128,6 +129,7 @@ class Searcher:
         hits: list[Hit] = []
         seen_texts: set[str] = set()
         weight = {"dense": 1.0, "lexical": 0.0}.get(query.mode, self.dense_weight(index))
+        terms = index.lexical.term_weights(query.question)
         for item in fused:
             chunk = index.passages[item.row]
             if chunk.text in seen_texts:
@@ -140,7 +142,8 @@ class Searcher:
                     lexical_rank=item.lexical_rank,
                     lexical_score=item.lexical_score if query.mode != "dense" else None, dense_weight=weight)
             hits.append(Hit(rank=len(hits) + 1, id=chunk.id, text=chunk.text, score=round(item.score, 6),
-                            citation=citation(chunk), explain=explain))
+                            citation=citation(chunk), explain=explain,
+                            highlight=highlight(chunk.text, terms, index.lexical.analyzer)))
             if len(hits) == query.k:
                 break
         return hits

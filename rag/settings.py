@@ -75,6 +75,8 @@ class Settings(BaseSettings):
         default_factory=list, description="Comma-separated origins allowed by CORS (empty: CORS off)."
     )
     log_level: Literal["debug", "info", "warning", "error"] = Field("info", description="Log level of the server.")
+    log_format: Literal["json", "text"] = Field(
+        "json", description="Server logs on stderr: one JSON object per line (with request ids), or plain text.")
 
     @field_validator("api_keys", "admin_keys", "cors_origins", mode="before")
     @classmethod

@@ -1,0 +1,74 @@
+"""The response-level answer: the best snippet among the passages, its citation, and a Markdown rendering of both.
+
+Which snippet: the best-scoring highlight among the first `ANSWER_DEPTH` passages, ties to the better-ranked
+passage (measured against taking the first passage's highlight in `docs/SNIPPETS.md`). The Markdown quotes the
+snippet verbatim (Markdown syntax in it escaped, so it shows as written), marks it with the number of its source,
+and lists the sources of all returned passages, numbered, linked when the document declares a URL:
+
+    > Pour vérifier l’identité de l’acheteur, nous acceptons la carte d’identité, la carte de séjour et le passport [1]
+
+    Sources:
+    1. FAQ marchands seQura (paiement fractionné) › Quel document ... acceptés ?
+    2. [Sécu-débi › Service client et désabonnement](https://example.org/secu-debi)
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from rag.schemas import Answer, Citation, Hit
+
+ANSWER_DEPTH = 3
+# Characters that start Markdown syntax anywhere in a line; a backslash makes each literal (CommonMark).
+_INLINE = re.compile(r"([\\`*_\[\]<>~|])")
+# What starts a block (list item, heading, quote, rule) at the beginning of a line.
+_BLOCK_START = re.compile(r"^(\s*)([-+=#]|\d+(?=[.)]))")
+
+
+def escape(text: str) -> str:
+    """`text` as Markdown that renders as exactly `text` (one line or several)."""
+    lines = []
+    for line in text.splitlines() or [""]:
+        line = _INLINE.sub(r"\\\1", line)
+        lines.append(_BLOCK_START.sub(lambda m: m.group(1) + m.group(2) + "\\" if m.group(2).isdigit()
+                                      else m.group(1) + "\\" + m.group(2), line))
+    return "\n".join(lines)
+
+
+def source_line(citation: Citation) -> str:
+    """The citation as a Markdown list item body: its label, linked when the document has a usable URL."""
+    label = escape(citation.label)
+    url = citation.url
+    if url and not any(ch in url for ch in "<>\n\r") and re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", url):
+        return f"[{label}](<{url}>)"
+    return label
+
+
+def markdown(snippet: str, source: Citation, hits: Sequence[Hit]) -> str:
+    """The snippet quoted with its source number, then the numbered sources of `hits` (each distinct once)."""
+    sources: list[Citation] = []
+    keys: list[tuple[str, str | None]] = []
+    for citation in [source, *(h.citation for h in hits)]:
+        key = (citation.label, citation.url)
+        if key not in keys:
+            keys.append(key)
+            sources.append(citation)
+    quote = "\n".join(f"> {line}" for line in escape(snippet).splitlines())
+    listing = "\n".join(f"{n}. {source_line(c)}" for n, c in enumerate(sources, 1))
+    return f"{quote} [1]\n\nSources:\n{listing}\n"
+
+
+def answer(hits: Sequence[Hit]) -> Answer | None:
+    """The best snippet of `hits` (highlights as `Searcher.search` returns them), or None without any."""
+    candidates = [h for h in hits[:ANSWER_DEPTH] if h.highlight is not None]
+    if not candidates:
+        return None
+    best = max(candidates, key=lambda h: (h.highlight.score, -h.rank))  # type: ignore[union-attr]
+    snippet = best.highlight
+    assert snippet is not None
+    return Answer(text=snippet.text, passage_id=best.id, rank=best.rank, start=snippet.start, end=snippet.end,
+                  citation=best.citation, markdown=markdown(snippet.text, best.citation, hits))
+
+
+__all__ = ["ANSWER_DEPTH", "answer", "escape", "markdown", "source_line"]

@@ -1,0 +1,134 @@
+"""Structured logs and request ids.
+
+Every HTTP response carries `X-Request-ID`: the caller's own id when it sent a sane one (1 to 128 characters of
+letters, digits and `._:+/=-`), else a new random one. While a request is handled, every log record carries that
+id, and each request ends with one access record (method, path, status, duration). With `RAG_LOG_FORMAT=json`
+(the default) records are single-line JSON objects on stderr, ready for a log shipper; `text` is for people.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import json
+import logging
+import re
+import sys
+import time
+import uuid
+from typing import Any
+
+from litestar.datastructures import MutableScopeHeaders
+from litestar.enums import ScopeType
+from litestar.middleware import ASGIMiddleware
+from litestar.types import ASGIApp, Message, Receive, Scope, Send
+
+HEADER = "X-Request-ID"
+_SANE_ID = re.compile(r"[A-Za-z0-9._:+/=-]{1,128}")
+REQUEST_ID: contextvars.ContextVar[str | None] = contextvars.ContextVar("request_id", default=None)
+access_log = logging.getLogger("rag.access")
+# attributes every LogRecord has; anything else on a record came from `extra=` and goes into the JSON
+_STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", (), None))) | {"message", "asctime", "request_id"}
+
+
+class RequestIdFilter(logging.Filter):
+    """Puts the current request id (or None) on every record, for formatters to show."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.request_id = REQUEST_ID.get()
+        return True
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object per record: time, level, logger, message, request id, and any `extra=` fields."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        body: dict[str, Any] = {
+            "time": time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(record.created)) + f".{int(record.msecs):03d}Z",
+            "level": record.levelname.lower(),
+            "logger": record.name,
+            "message": record.getMessage(),
+            "request_id": getattr(record, "request_id", None),
+        }
+        body.update({k: v for k, v in vars(record).items() if k not in _STANDARD})
+        if record.exc_info:
+            body["exception"] = self.formatException(record.exc_info)
+        return json.dumps(body, ensure_ascii=False, default=str)
+
+
+def configure(level: str = "info", fmt: str = "json") -> None:
+    """Send the records of `rag`, the libraries and the server to stderr in the chosen format (replaces handlers)."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.addFilter(RequestIdFilter())
+    if fmt == "json":
+        handler.setFormatter(JsonFormatter())
+    else:
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level.upper())
+    for name in ("uvicorn", "uvicorn.error", "uvicorn.access", "litestar"):
+        logging.getLogger(name).handlers[:] = []  # theirs would print every record a second time
+        logging.getLogger(name).propagate = True
+
+
+def request_id(scope: Scope) -> str:
+    """The id of this request: the one already given to it, the caller's if sane, or a new one."""
+    state = scope.setdefault("state", {})
+    rid = state.get("request_id")
+    if rid is None:
+        incoming = next((v.decode("latin-1") for k, v in scope.get("headers", ()) if k == b"x-request-id"), "")
+        rid = incoming if _SANE_ID.fullmatch(incoming) else uuid.uuid4().hex
+        state["request_id"] = rid
+    return str(rid)
+
+
+class RequestContextMiddleware(ASGIMiddleware):
+    """Gives each request its id (in a context variable, so that every record logged meanwhile carries it) and
+    logs one access record when the response is complete."""
+
+    scopes = (ScopeType.HTTP,)
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
+        rid = request_id(scope)
+        scope["state"]["access_log"] = "middleware"  # tells `add_request_id` the record is written here
+        token = REQUEST_ID.set(rid)
+        started = time.perf_counter()
+        status = 500  # what the client gets if the app fails before starting a response
+
+        async def send_status(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            await next_app(scope, receive, send_status)
+        finally:
+            _access(scope, status, round(1000 * (time.perf_counter() - started), 2))
+            REQUEST_ID.reset(token)
+
+
+def _access(scope: Scope, status: int, duration_ms: float | None) -> None:
+    # the path as requested (a mounted app sees only the rest of it in scope["path"]), without the query string
+    path = scope.get("raw_path", b"").decode("latin-1") or scope.get("path", "")
+    access_log.info("%s %s %s", scope.get("method"), path, status,
+                    extra={"method": scope.get("method"), "path": path, "status": status, "duration_ms": duration_ms})
+
+
+async def add_request_id(message: Message, scope: Scope) -> None:
+    """`before_send` hook: the `X-Request-ID` header on every response, those of unknown routes included (no
+    middleware runs for them, so their access record is written here, without a duration)."""
+    if message["type"] != "http.response.start":
+        return
+    rid = request_id(scope)
+    MutableScopeHeaders.from_message(message)[HEADER] = rid
+    if scope["state"].get("access_log") != "middleware" and scope.get("type") == ScopeType.HTTP:
+        token = REQUEST_ID.set(rid)
+        try:
+            _access(scope, message["status"], None)
+        finally:
+            REQUEST_ID.reset(token)
+
+
+__all__ = ["HEADER", "REQUEST_ID", "JsonFormatter", "RequestContextMiddleware", "RequestIdFilter", "add_request_id",
+           "configure", "request_id"]

@@ -1,0 +1,188 @@
+"""The MCP edge: tools `search` and `get_passage` for agents, with the official `mcp` SDK (2.x, `MCPServer`).
+
+One server definition, two transports:
+
+- streamable HTTP inside the API process, mounted at `/mcp` (`HttpTransport` plugs it into the
+  Litestar app, behind the same API-key guard as `/v1/*`); stateless and answering in JSON, so any worker can take
+  any request and nothing has to be kept between calls;
+- stdio for desktop agents (`rag mcp`), searching in the agent's own process.
+
+The tools return compact, typed results (also as JSON text for clients that ignore structured content): the
+answer snippet, then for each passage its id, a label to cite it by, its URL, where it sits in the source file,
+its most relevant sentences and its text. Core errors become tool errors whose message says what to fix.
+"""
+
+# No `from __future__ import annotations`: the SDK reads the tools' annotations at registration, and they use
+# limits from the settings in scope there.
+import asyncio
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from contextlib import asynccontextmanager
+from typing import Annotated
+
+from litestar import Litestar, asgi
+from litestar.exceptions import ServiceUnavailableException
+from litestar.handlers import ASGIRouteHandler
+from litestar.types import Guard, Receive, Scope, Send
+from mcp.server.mcpserver import MCPServer
+from mcp.server.mcpserver.exceptions import ToolError
+from mcp.server.transport_security import TransportSecuritySettings
+from mcp_types import CallToolResult, TextContent, ToolAnnotations
+from pydantic import BaseModel, Field
+from starlette.applications import Starlette
+
+from rag.answer import answer as best_answer
+from rag.errors import RagError
+from rag.queries import make_queries
+from rag.schemas import Citation, Hit, Passage
+from rag.searcher import Query, Searcher
+from rag.settings import Settings
+
+Search = Callable[[list[Query]], Awaitable[list[list[Hit]]]]
+GetPassage = Callable[[str], Passage]
+
+INSTRUCTIONS = (
+    "Search a document collection for passages that answer a question. Call `search` with the user's question in "
+    "their own words; each result has an `answer` snippet and passages with `label` (title › section) to cite. "
+    "Quote passages, do not invent beyond them; call `get_passage` to re-read one by id."
+)
+_LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
+class ToolPassage(BaseModel):
+    """One passage, compactly."""
+
+    id: str = Field(description="Passage id, for get_passage.")
+    label: str = Field(description="Document title › section: what to cite.")
+    url: str | None = Field(None, description="Web address of the document, when known.")
+    source: str = Field(description="File and character range in it: `file:start-end`.")
+    highlight: str | None = Field(None, description="The sentence or two most relevant to the question.")
+    text: str = Field(description="The passage text, verbatim.")
+
+
+class ToolSearchResult(BaseModel):
+    """The passages that best answer the question, best first."""
+
+    question: str
+    answer: str | None = Field(None, description="Best snippet, verbatim from the passage whose id is answer_id.")
+    answer_id: str | None = Field(None, description="Id of the passage the answer snippet comes from.")
+    passages: list[ToolPassage]
+
+
+def _source(citation: Citation) -> str:
+    return f"{citation.source}:{citation.start}-{citation.end}"
+
+
+def _tool_passage(hit: Hit | Passage) -> ToolPassage:
+    highlight = hit.highlight.text if isinstance(hit, Hit) and hit.highlight else None
+    c = hit.citation
+    return ToolPassage(id=hit.id, label=c.label, url=c.url, source=_source(c), highlight=highlight, text=hit.text)
+
+
+def _result(model: BaseModel) -> CallToolResult:
+    # the same content twice: structured for programs, compact JSON text (no indentation, no nulls) for models
+    return CallToolResult(content=[TextContent(type="text", text=model.model_dump_json(exclude_none=True))],
+                          structured_content=model.model_dump(mode="json"))
+
+
+def build_server(settings: Settings, run_search: Search, passage: GetPassage) -> MCPServer:
+    """The MCP server over a search function (a batch of queries -> hits per query) and a passage lookup."""
+    server: MCPServer = MCPServer("rag", title="rag: document search with citations", instructions=INSTRUCTIONS,
+                                  version="1")
+    read_only = ToolAnnotations(read_only_hint=True, destructive_hint=False, idempotent_hint=True,
+                                open_world_hint=False)
+
+    @server.tool(annotations=read_only)
+    async def search(
+        question: Annotated[str, Field(description="The question, in natural language.", min_length=1,
+                                       max_length=settings.question_max_chars)],
+        k: Annotated[int, Field(description="How many passages to return.", ge=1,
+                                le=settings.k_max)] = settings.k_default,
+    ) -> Annotated[CallToolResult, ToolSearchResult]:
+        """Find the passages of the document collection that best answer `question`, best first.
+
+        Returns an `answer` snippet (a verbatim sentence or two) and passages with id, label (title › section) to
+        cite, url, source range, highlight and text.
+        """
+        try:
+            queries = make_queries(settings, [question.strip()], k, None)
+            (hits,) = await run_search(queries)
+        except RagError as exc:
+            raise ToolError(str(exc)) from exc
+        best = best_answer(hits)
+        return _result(ToolSearchResult(question=queries[0].question, answer=best.text if best else None,
+                                        answer_id=best.passage_id if best else None,
+                                        passages=[_tool_passage(h) for h in hits]))
+
+    @server.tool(annotations=read_only)
+    def get_passage(
+        id: Annotated[str, Field(description="A passage id from search results.")],
+    ) -> Annotated[CallToolResult, ToolPassage]:
+        """The passage with this id, with its citation (ids stay stable while the documents do not change)."""
+        try:
+            return _result(_tool_passage(passage(id)))
+        except RagError as exc:
+            raise ToolError(str(exc)) from exc
+
+    return server
+
+
+class HttpTransport:
+    """`/mcp`: the SDK's streamable-HTTP ASGI app, mounted in Litestar behind the API's guards.
+
+    The SDK's session manager runs once per instance, so the ASGI app (and its manager) is made anew each time
+    the Litestar app starts (`lifespan`); a request that arrives outside a run is refused with a 503.
+    """
+
+    def __init__(self, server: MCPServer, settings: Settings) -> None:
+        self.server = server
+        self.settings = settings
+        self._app: Starlette | None = None
+
+    def _build(self) -> Starlette:
+        settings = self.settings
+        # DNS-rebinding protection (Host and Origin checks) when bound to loopback, as the SDK does for its own server
+        security = None
+        if settings.host in _LOOPBACK:
+            security = TransportSecuritySettings(
+                allowed_hosts=["127.0.0.1:*", "localhost:*", "[::1]:*", "127.0.0.1", "localhost", "[::1]"],
+                allowed_origins=["http://127.0.0.1:*", "http://localhost:*", "http://[::1]:*"])
+        return self.server.streamable_http_app(streamable_http_path="/", stateless_http=True, json_response=True,
+                                               transport_security=security, host=settings.host,
+                                               max_request_body_size=settings.max_body_bytes)
+
+    @asynccontextmanager
+    async def lifespan(self, _: Litestar) -> AsyncIterator[None]:
+        """The Litestar lifespan hook that runs a fresh session manager while the app serves."""
+        app = self._build()
+        async with self.server.session_manager.run():
+            self._app = app
+            try:
+                yield
+            finally:
+                self._app = None
+
+    def route(self, guards: Sequence[Guard]) -> ASGIRouteHandler:
+        transport = self
+
+        @asgi("/mcp", is_mount=True, guards=list(guards), copy_scope=True)
+        async def mcp_endpoint(scope: Scope, receive: Receive, send: Send) -> None:
+            """Model Context Protocol, streamable HTTP transport."""
+            app = transport._app
+            if app is None:
+                raise ServiceUnavailableException("the MCP transport is not running (the server is starting or "
+                                                  "stopping); retry in a moment")
+            await app(scope, receive, send)  # type: ignore[arg-type]
+
+        return mcp_endpoint
+
+
+def stdio_server(settings: Settings, searcher: Searcher) -> MCPServer:
+    """The server for `rag mcp`: searches run in a worker thread of this process."""
+
+    async def search(queries: list[Query]) -> list[list[Hit]]:
+        return await asyncio.to_thread(searcher.search, queries)
+
+    return build_server(settings, search, searcher.passage)
+
+
+__all__ = ["HttpTransport", "ToolPassage", "ToolSearchResult", "build_server", "stdio_server"]

@@ -1,0 +1,108 @@
+"""Answer snippets: the sentence or two of a passage that best answer a question, found without a model call.
+
+A passage is cut into sentences (lines first, then sentence ends). Each question term found in a sentence adds its
+inverse document frequency (from the BM25 index, so that rare words count most); a window of one sentence, or of
+two neighbouring sentences when the second adds question terms the first lacks, is scored by the distinct terms it
+covers. The best window is the highlight; ties go to the earlier, shorter one. With no question term in the
+passage, the first sentence stands in. The method and its figures (how often the top snippet holds the gold
+answer, against a first-sentence baseline and sentence embeddings) are in `docs/SNIPPETS.md`.
+
+Extractive by construction: a highlight is always `passage_text[start:end]`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+
+from rag.analyzer import Analyzer
+from rag.schemas import Highlight
+
+# A sentence ends at . ! ? … (closing quotes and brackets stay with it) before a space and a capital or a digit.
+_END = re.compile(r"[.!?…]+[\"'»”)\]]*\s+")
+_OPENING = "«\"“‘'([ \u00a0"
+# Words before a dot that end no sentence: initials (J. K.), "J.-C.", and common abbreviations.
+_ABBREVIATION = re.compile(
+    r"(?:\b\w|\b(?:M|MM|Mme|Mmes|Mlle|Dr|Pr|Me|St|Ste|Mr|Mrs|Ms|Jr|Sr|av|apr|env|cf|vol|no|n°|p|pp|art|"
+    r"etc|ex|fig|vs|resp|e\.g|i\.e|J\.-C))\.$", re.IGNORECASE)
+_TRIM = " \t\r\n•·▪◦*-–—"  # leading bullets and dashes are layout, not part of what to show
+MAX_SENTENCES = 2
+_CACHE_SIZE = 8192
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    """A sentence of a passage: `text[start:end]` of that passage, with its analysed terms."""
+
+    start: int
+    end: int
+    terms: frozenset[str]
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence of `text`: one per line at least, split further at sentence ends."""
+    spans: list[tuple[int, int]] = []
+    pos = 0
+    for line in text.splitlines(keepends=True):
+        cursor = 0
+        for match in _END.finditer(line):
+            if not _starts_sentence(line, match.end()) or _ABBREVIATION.search(line[cursor:match.start() + 1]):
+                continue
+            spans.append(_trimmed(text, pos + cursor, pos + match.end()))
+            cursor = match.end()
+        spans.append(_trimmed(text, pos + cursor, pos + len(line)))
+        pos += len(line)
+    return [(a, b) for a, b in spans if b > a]
+
+
+def _starts_sentence(line: str, at: int) -> bool:
+    rest = line[at:].lstrip(_OPENING)
+    return bool(rest) and (rest[0].isupper() or rest[0].isdigit())
+
+
+def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start] in _TRIM:
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+@lru_cache(maxsize=_CACHE_SIZE)
+def sentences(text: str, analyzer: Analyzer) -> tuple[Sentence, ...]:
+    """The sentences of a passage and their terms (cached: the same passages come back question after question)."""
+    return tuple(Sentence(a, b, frozenset(analyzer.terms(text[a:b]))) for a, b in sentence_spans(text))
+
+
+def best_window(parts: tuple[Sentence, ...], weights: Mapping[str, float]) -> tuple[int, int, float]:
+    """(first, last, score) of the best run of one or two sentences; ties go to the earlier, then the shorter."""
+    best = (0, 0, 0.0)
+    for i in range(len(parts)):
+        covered: set[str] = set()
+        for j in range(i, min(i + MAX_SENTENCES, len(parts))):
+            new = (parts[j].terms & weights.keys()) - covered
+            if j > i and not (new and covered):
+                break  # two sentences only when each brings question words of its own
+            covered |= new
+            score = sum(weights[t] for t in covered)
+            if score > best[2] + 1e-9:
+                best = (i, j, score)
+    return best
+
+
+def highlight(text: str, weights: Mapping[str, float], analyzer: Analyzer) -> Highlight | None:
+    """The sentence or two of `text` that best match question terms weighted by `weights` (term -> idf).
+
+    None only for a passage without any sentence (empty or whitespace).
+    """
+    parts = sentences(text, analyzer)
+    if not parts:
+        return None
+    first, last, score = best_window(parts, weights)
+    start, end = parts[first].start, parts[last].end
+    return Highlight(text=text[start:end], start=start, end=end, score=round(score, 4))
+
+
+__all__ = ["Sentence", "best_window", "highlight", "sentence_spans", "sentences"]

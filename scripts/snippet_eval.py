@@ -1,0 +1,210 @@
+"""Measure answer snippets: how often the top snippet holds the gold answer, per snippet method and answer choice.
+
+    .venv/bin/python scripts/snippet_eval.py ../shared/datasets/piaf ../shared/datasets/en_stackfaq \
+        -o docs/snippets.json
+
+Each dataset is indexed in memory as `rag eval` does; every question is searched once (hybrid, k=5, default
+settings); then each method picks a snippet in each returned passage, and each answer rule picks one of those
+snippets as the answer. Methods:
+
+- `lead`: the passage's first sentence (baseline);
+- `lexical-1`: the sentence covering the most question-term idf (rag.snippets, one sentence at most);
+- `lexical`: rag.snippets as served: one sentence, or two when the second adds question terms;
+- `dense-1`: the sentence whose embedding is closest to the question's (one model call per sentence: the costly
+  alternative, measured to see what it would buy);
+- `passage`: the whole passage (the ceiling a snippet can reach; not a snippet).
+
+Figures per method and answer rule: `answer_in_snippet` (a gold answer, normalised as `rag eval` does, inside the
+answer snippet), `answer_in_its_passage` (inside the passage the snippet comes from), their ratio (how much of
+what retrieval found the snippet keeps), `snippet_in_gold` (the snippet is part of a gold answer; meaningful when
+answers are whole passages, as in en_stackfaq), `from_gold_passage` (the answer comes from a gold passage) and
+the mean snippet length in characters. Timings (medians of one run over the first 300 questions; a noisy machine, so
+compare them only with each other): the snippet work per question (term weights and the k highlights, as served)
+against encoding that question alone, and `rag.snippets.highlight` per passage, cold (sentence cache cleared) and
+cached.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+import numpy as np  # noqa: E402
+
+from rag.embedder import Embedder  # noqa: E402
+from rag.evaluation import _norm, dataset_documents, memory_index, read_questions  # noqa: E402
+from rag.schemas import Hit  # noqa: E402
+from rag.searcher import Query, Searcher  # noqa: E402
+from rag.settings import Settings  # noqa: E402
+from rag.snippets import best_window, highlight, sentences  # noqa: E402
+
+Span = tuple[int, int, float]  # start, end in the passage text, score (higher: better answer candidate)
+K = 5
+
+
+def lead(hit: Hit, _: dict[str, float], __: object) -> Span:
+    parts = sentences(hit.text, ANALYZER)
+    return (parts[0].start, parts[0].end, 0.0) if parts else (0, len(hit.text), 0.0)
+
+
+def lexical_one(hit: Hit, weights: dict[str, float], _: object) -> Span:
+    parts = sentences(hit.text, ANALYZER)
+    best = max(range(len(parts)), key=lambda i: (sum(weights.get(t, 0.0) for t in parts[i].terms), -i))
+    return parts[best].start, parts[best].end, sum(weights.get(t, 0.0) for t in parts[best].terms)
+
+
+def lexical(hit: Hit, weights: dict[str, float], _: object) -> Span:
+    parts = sentences(hit.text, ANALYZER)
+    first, last, score = best_window(parts, weights)
+    return parts[first].start, parts[last].end, score
+
+
+def dense_one(hit: Hit, _: dict[str, float], question_vector: object) -> Span:
+    parts = sentences(hit.text, ANALYZER)
+    texts = [hit.text[p.start:p.end] for p in parts]
+    sims = [float(SENTENCE_VECTORS[t] @ question_vector) for t in texts]  # type: ignore[operator]
+    best = int(np.argmax(sims))
+    return parts[best].start, parts[best].end, sims[best]
+
+
+def passage(hit: Hit, _: dict[str, float], __: object) -> Span:
+    return 0, len(hit.text), 0.0
+
+
+METHODS: dict[str, Callable[[Hit, dict[str, float], object], Span]] = {
+    "lead": lead, "lexical-1": lexical_one, "lexical": lexical, "dense-1": dense_one, "passage": passage}
+# answer rules: which passage's snippet becomes the answer
+RULES = ("rank-1", "best-of-top-3", "best-of-top-5", "weighted-top-3")
+ANALYZER = None  # set per dataset: the index's analyzer
+SENTENCE_VECTORS: dict[str, np.ndarray] = {}
+
+
+def choose(spans: Sequence[Span], hits: Sequence[Hit], rule: str) -> int:
+    """rank-1: the first passage's snippet; best-of-top-N: the best snippet score among the first N passages;
+    weighted-top-N: the best snippet score times passage score among the first N."""
+    if rule == "rank-1":
+        return 0
+    depth = int(rule.rsplit("-", 1)[1])
+    weigh = rule.startswith("weighted")
+    top = spans[:depth]
+    return max(range(len(top)), key=lambda i: (top[i][2] * (hits[i].score if weigh else 1.0), -i))
+
+
+def evaluate(target: Path, settings: Settings, embedder: Embedder, limit: int | None,
+             methods: Sequence[str]) -> dict[str, object]:
+    global ANALYZER
+    index = memory_index(dataset_documents(target / "passages.jsonl"), settings, embedder)
+    ANALYZER = index.lexical.analyzer  # type: ignore[assignment]
+    searcher = Searcher(index, embedder, candidates=settings.candidates)
+    questions = [q for q in read_questions(target / "questions.jsonl", limit) if q.answers]
+    results: list[list[Hit]] = []
+    for i in range(0, len(questions), 64):
+        results.extend(searcher.search([Query(q.question, K) for q in questions[i:i + 64]]))
+    vectors = embedder.embed_queries([q.question for q in questions])
+    SENTENCE_VECTORS.clear()
+    if "dense-1" in methods:
+        texts = sorted({h.text[p.start:p.end] for hits in results for h in hits
+                        for p in sentences(h.text, ANALYZER)})  # type: ignore[arg-type]
+        SENTENCE_VECTORS.update(zip(texts, embedder.embed_passages(texts), strict=True))
+
+    cold, warm, per_question, encode = [], [], [], []
+    for q, hits in zip(questions[:300], results[:300], strict=True):
+        started = time.perf_counter()
+        embedder.embed_queries([q.question])
+        encode.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        weights = index.lexical.term_weights(q.question)
+        for h in hits:
+            highlight(h.text, weights, ANALYZER)  # type: ignore[arg-type]
+        per_question.append(time.perf_counter() - started)
+        for h in hits:
+            sentences.cache_clear()
+            started = time.perf_counter()
+            highlight(h.text, weights, ANALYZER)  # type: ignore[arg-type]
+            cold.append(time.perf_counter() - started)
+            started = time.perf_counter()
+            highlight(h.text, weights, ANALYZER)  # type: ignore[arg-type]
+            warm.append(time.perf_counter() - started)
+
+    rows = []
+    for name in methods:
+        method = METHODS[name]
+        for rule in RULES if name not in ("lead", "passage") else ("rank-1",):
+            found = in_passage = in_gold = gold_passage = 0
+            lengths = []
+            for q, hits, vector in zip(questions, results, vectors, strict=True):
+                if not hits:
+                    continue
+                weights = index.lexical.term_weights(q.question)
+                spans = [method(h, weights, vector) for h in hits]
+                pick = choose(spans, hits, rule)
+                hit, (start, end, _) = hits[pick], spans[pick]
+                snippet, whole = _norm(hit.text[start:end]), _norm(hit.text)
+                answers = [_norm(a) for a in q.answers]
+                found += any(a in snippet for a in answers)
+                in_passage += any(a in whole for a in answers)
+                in_gold += any(snippet in a for a in answers)
+                gold_passage += hit.citation.doc_id in q.gold
+                lengths.append(end - start)
+            n = len(questions)
+            rows.append({"method": name, "answer_rule": rule, "questions": n,
+                         "answer_in_snippet": round(found / n, 4), "answer_in_its_passage": round(in_passage / n, 4),
+                         "kept": round(found / in_passage, 4) if in_passage else None,
+                         "snippet_in_gold": round(in_gold / n, 4),
+                         "from_gold_passage": round(gold_passage / n, 4),
+                         "mean_chars": round(statistics.fmean(lengths))})
+    return {"target": target.name, "questions": len(questions), "k": K,
+            "us_per_passage_cold": round(1e6 * statistics.median(cold), 1),
+            "us_per_passage_warm": round(1e6 * statistics.median(warm), 1),
+            "us_per_question": round(1e6 * statistics.median(per_question), 1),
+            "us_per_question_encode": round(1e6 * statistics.median(encode), 1), "rows": rows}
+
+
+def table(report: dict[str, object]) -> str:
+    lines = [f"{report['target']}: {report['questions']} questions, top {report['k']} passages, "
+             f"snippets: {report['us_per_question']} µs per question (k={report['k']}, weights and highlights) "
+             f"vs {report['us_per_question_encode']} µs to encode the question alone; per passage "
+             f"{report['us_per_passage_cold']} µs cold, {report['us_per_passage_warm']} µs cached (medians)",
+             "| method | answer rule | answer in snippet | answer in its passage | kept | snippet in gold "
+             "| from gold passage | chars |",
+             "|---|---|---|---|---|---|---|---|"]
+    for r in report["rows"]:  # type: ignore[attr-defined]
+        lines.append(f"| {r['method']} | {r['answer_rule']} | {r['answer_in_snippet']:.3f} | "
+                     f"{r['answer_in_its_passage']:.3f} | {r['kept']:.3f} | {r['snippet_in_gold']:.3f} | "
+                     f"{r['from_gold_passage']:.3f} | {r['mean_chars']} |")
+    return "\n".join(lines)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("targets", nargs="+", type=Path, help="dataset folders (passages.jsonl + questions.jsonl)")
+    parser.add_argument("--limit", type=int, help="only the first N questions of each set")
+    parser.add_argument("--methods", default=",".join(METHODS), help="comma-separated methods to compare")
+    parser.add_argument("-o", "--output", type=Path, help="write the figures as JSON")
+    args = parser.parse_args()
+    settings = Settings()
+    embedder = Embedder(settings.model, query_prompt=settings.query_prompt, passage_prompt=settings.passage_prompt,
+                        device=settings.device, batch_size=settings.encode_batch_size)
+    reports = []
+    for target in args.targets:
+        methods = [m.strip() for m in args.methods.split(",") if m.strip()]
+        reports.append(evaluate(target, settings, embedder, args.limit, methods))
+        print(table(reports[-1]), end="\n\n", flush=True)
+    if args.output:
+        args.output.write_text(json.dumps(reports, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        print(f"wrote {args.output}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
