@@ -1,0 +1,138 @@
+"""A damaged index, or one whose manifest does not match its vectors, is refused with a clear message: by the
+loader, by `rag serve` (exit code 4) and by the app's start-up."""
+
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import faiss
+import numpy as np
+import pytest
+from litestar.testing import TestClient
+
+from rag import cli
+from rag.api import create_app
+from rag.errors import IndexError_
+from rag.index import MANIFEST, VECTORS, Index, current_build, vector_index
+from rag.ingest import ingest
+from rag.settings import Settings
+from tests.conftest import ROOT
+
+
+@pytest.fixture(scope="module")
+def pristine(tmp_path_factory, corpus_copy, embedder) -> Path:
+    index_dir = tmp_path_factory.mktemp("pristine") / "index"
+    ingest(Settings(corpus_dir=corpus_copy, index_dir=index_dir), embedder=embedder)
+    return index_dir
+
+
+def _rewrite_manifest(build: Path, change: Callable[[dict], None]) -> None:
+    manifest = json.loads((build / MANIFEST).read_text())
+    change(manifest)
+    for name, entry in manifest["files"].items():  # keep the checksums right: only the content disagrees
+        data = (build / name).read_bytes()
+        entry.update(bytes=len(data), sha256=hashlib.sha256(data).hexdigest())
+    (build / MANIFEST).write_text(json.dumps(manifest))
+
+
+def truncate_vectors(build: Path) -> None:
+    path = build / VECTORS
+    path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
+
+
+def flip_a_byte_in_passages(build: Path) -> None:
+    path = build / "passages.jsonl"
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 0x20
+    path.write_bytes(bytes(data))
+
+
+def delete_lexical(build: Path) -> None:
+    shutil.rmtree(build / "lexical")
+
+
+def garble_manifest(build: Path) -> None:
+    path = build / MANIFEST
+    path.write_text(path.read_text()[:100])
+
+
+def fewer_vectors_than_passages(build: Path) -> None:
+    index = faiss.read_index(str(build / VECTORS))
+    kept = index.reconstruct_n(0, index.ntotal - 1)
+    faiss.write_index(vector_index(kept), str(build / VECTORS))
+    _rewrite_manifest(build, lambda m: None)
+
+
+def vectors_of_another_dimension(build: Path) -> None:
+    index = faiss.read_index(str(build / VECTORS))
+    other = np.random.default_rng(0).normal(size=(index.ntotal, 128)).astype(np.float32)
+    faiss.write_index(vector_index(other / np.linalg.norm(other, axis=1, keepdims=True)), str(build / VECTORS))
+    _rewrite_manifest(build, lambda m: None)
+
+
+def manifest_counts_other_passages(build: Path) -> None:
+    _rewrite_manifest(build, lambda m: m["counts"].update(passages=m["counts"]["passages"] + 3))
+
+
+FAULTS = {
+    truncate_vectors: "damaged (checksum differs from the manifest)",
+    flip_a_byte_in_passages: "damaged (checksum differs from the manifest)",
+    delete_lexical: "is missing",
+    garble_manifest: "has no readable manifest",
+    fewer_vectors_than_passages: "is inconsistent",
+    vectors_of_another_dimension: "vectors have dimension 128, manifest says 384",
+    manifest_counts_other_passages: "is inconsistent",
+}
+
+
+def damaged(pristine: Path, target: Path, fault: Callable[[Path], None]) -> Path:
+    shutil.copytree(pristine, target, symlinks=True)
+    fault(current_build(target))
+    return target
+
+
+@pytest.mark.parametrize("fault", FAULTS, ids=lambda f: f.__name__)
+def test_loading_refuses_with_the_reason(pristine, tmp_path, fault):
+    index_dir = damaged(pristine, tmp_path / "index", fault)
+    with pytest.raises(IndexError_) as refused:
+        Index.load(index_dir)
+    assert FAULTS[fault] in str(refused.value) and "rag ingest" in str(refused.value)
+
+
+def test_rag_serve_refuses_to_start_on_a_damaged_index(pristine, tmp_path):
+    index_dir = damaged(pristine, tmp_path / "index", truncate_vectors)
+    result = subprocess.run([sys.executable, "-m", "rag", "serve", "--index", str(index_dir), "--port", "1"],
+                            env={**os.environ, "PYTHONPATH": str(ROOT)}, capture_output=True, text=True,
+                            timeout=120)
+    assert result.returncode == 4, result.stderr
+    assert result.stderr.startswith("rag: error: index file ")
+    assert "vectors.faiss is damaged" in result.stderr and "run `rag ingest --force`" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("fault", [garble_manifest, vectors_of_another_dimension, manifest_counts_other_passages],
+                         ids=lambda f: f.__name__)
+def test_rag_serve_exit_code_and_message(pristine, tmp_path, monkeypatch, capsys, fault):
+    import uvicorn
+
+    def started(*args, **kwargs):
+        raise AssertionError("the server started on a damaged index")
+
+    monkeypatch.setattr(uvicorn, "run", started)
+    index_dir = damaged(pristine, tmp_path / "index", fault)
+    assert cli.main(["serve", "--index", str(index_dir)]) == 4
+    assert FAULTS[fault] in capsys.readouterr().err
+
+
+def test_the_app_does_not_start_on_a_damaged_index(pristine, tmp_path):
+    index_dir = damaged(pristine, tmp_path / "index", flip_a_byte_in_passages)
+    app = create_app(Settings(index_dir=index_dir, reload_poll_seconds=0))
+    with pytest.raises(BaseExceptionGroup) as refused, TestClient(app):  # the lifespan's error, in a task group
+        pass
+    reasons = refused.value.subgroup(IndexError_)
+    assert reasons is not None and "damaged" in str(reasons.exceptions[0])

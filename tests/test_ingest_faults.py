@@ -1,0 +1,196 @@
+"""Ingest under faults: bad files are reported and skipped, a killed ingest leaves the served index intact, and
+pruning never deletes a build that is in use."""
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+from rag.index import BUILDS, KEEP_BUILDS, Index, current_build
+from rag.ingest import ingest
+from rag.lease import Lease
+from rag.settings import Settings
+from tests.conftest import CORPUS, ROOT
+
+SEED = {"sequra-faq-marchands.txt", "secu-debi-plateforme.txt"}
+NOBODY = 65534
+
+
+def sources(index: Index) -> set[str]:
+    return {chunk.source for chunk in index.passages}
+
+
+def test_every_kind_of_bad_file_is_reported_by_name_and_skipped(fresh_settings, embedder, tmp_path):
+    corpus = fresh_settings.corpus_dir
+    (corpus / "empty.txt").write_text("")
+    (corpus / "blank.md").write_text("   \n\n\t\n")
+    (corpus / "latin1.txt").write_bytes("Problème d'encodage, déjà vu".encode("latin-1"))
+    (corpus / "utf16-no-bom.txt").write_bytes("Bonjour à tous".encode("utf-16-le"))
+    (corpus / "image.md").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+    (corpus / "huge.txt").write_text("Une ligne de texte tout à fait lisible.\n" * 300)  # 12 kB, over the limit
+    (corpus / "escape.txt").symlink_to("/etc/hostname")
+    outside = tmp_path / "outside.md"
+    outside.write_text("# Secret\nNe doit pas être indexé.")
+    (corpus / "sub").mkdir()
+    (corpus / "sub" / "escape-relative.md").symlink_to(Path("..") / ".." / "outside.md")
+    (corpus / "device.txt").symlink_to("/dev/zero")  # never opened: it would never end
+    (corpus / "dangling.txt").symlink_to(corpus / "gone.txt")
+    (corpus / "loop.txt").symlink_to("loop.txt")
+    os.mkfifo(corpus / "pipe.txt")  # never opened: it would block
+    settings = fresh_settings.model_copy(update={"max_file_bytes": 10_000})
+    report = ingest(settings, embedder=embedder)
+    reasons = {s.source: s.reason for s in report.skipped}
+    assert reasons == {
+        "empty.txt": "empty file",
+        "blank.md": "no text found",
+        "latin1.txt": "not valid UTF-8 (byte 5); convert the file to UTF-8",
+        "utf16-no-bom.txt": "binary file (NUL bytes)",
+        "image.md": "binary file (NUL bytes)",
+        "huge.txt": "file too large (12,300 bytes; the limit is 10,000, RAG_MAX_FILE_BYTES)",
+        "escape.txt": "symbolic link leading outside the corpus folder",
+        "sub/escape-relative.md": "symbolic link leading outside the corpus folder",
+        "device.txt": "symbolic link leading outside the corpus folder",
+        "dangling.txt": "symbolic link to a file that does not exist",
+        "loop.txt": reasons["loop.txt"],
+        "pipe.txt": "not a regular file (a pipe, a device or a folder)",
+    }
+    assert "loop" in reasons["loop.txt"]
+    assert report.documents == 2
+    assert sources(Index.load(settings.index_dir)) == SEED
+    again = ingest(settings, embedder=embedder)  # the fingerprint reads none of them either, and sees no change
+    assert again.up_to_date
+
+
+@contextmanager
+def unable_to_read(path: Path) -> Iterator[None]:
+    """Make `path` unreadable for the code run inside. Root reads anything, so as root the block runs with the
+    effective user `nobody`, who also needs to reach the corpus and write the index: the caller's folders must
+    allow that."""
+    path.chmod(0)
+    if os.geteuid() != 0:
+        yield
+        return
+    os.setegid(NOBODY)
+    os.seteuid(NOBODY)
+    try:
+        yield
+    finally:
+        os.seteuid(0)
+        os.setegid(0)
+
+
+def test_unreadable_file_is_reported_and_skipped(embedder):
+    with tempfile.TemporaryDirectory() as scratch:
+        root = Path(scratch)
+        root.chmod(0o755)
+        corpus = root / "corpus"
+        shutil.copytree(CORPUS, corpus)
+        (corpus / "secret.txt").write_text("Personne ne peut lire ce fichier.")
+        index_dir = root / "index"
+        index_dir.mkdir(mode=0o777)
+        index_dir.chmod(0o777)
+        settings = Settings(corpus_dir=corpus, index_dir=index_dir)
+        with unable_to_read(corpus / "secret.txt"):
+            report = ingest(settings, embedder=embedder)
+        assert [(s.source, s.reason) for s in report.skipped] == [("secret.txt", "cannot read: Permission denied")]
+        assert report.documents == 2 and sources(Index.load(index_dir)) == SEED
+
+
+def _kill_while_writing(command: list[str], builds: Path, env: dict[str, str]) -> list[str] | None:
+    """Run `command`, stop it as soon as a build folder is being written, and SIGKILL it there. Returns the
+    files the half-written build held, or None if the ingest got past writing before it could be stopped."""
+    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 300
+        while time.monotonic() < deadline and process.poll() is None:
+            writing = list(builds.glob(".tmp-*"))
+            if writing and any(writing[0].glob("*")):  # some files written
+                process.send_signal(signal.SIGSTOP)  # freeze it, then look: is it really mid-write?
+                if writing[0].exists() and not (writing[0] / "manifest.json").exists():
+                    held = sorted(p.name for p in writing[0].iterdir())
+                    process.kill()
+                    process.wait()
+                    return held
+                return None
+            time.sleep(0.0002)
+        pytest.fail(f"ingest ended (exit {process.poll()}) without writing a build: {process.stderr.read()!r}")
+    finally:
+        if process.poll() is None:
+            process.kill()
+        process.wait()
+        if process.stderr:
+            process.stderr.close()
+
+
+def test_sigkill_while_writing_leaves_the_previous_index_intact(fresh_settings, embedder):
+    ingest(fresh_settings, embedder=embedder)
+    before = current_build(fresh_settings.index_dir)
+    served = Index.load(fresh_settings.index_dir)
+    ids = [chunk.id for chunk in served.passages]
+    del served
+    (fresh_settings.corpus_dir / "nouveau.md").write_text("# Nouveauté\nUn document ajouté avant l'ingestion tuée.\n")
+    command = [sys.executable, "-m", "rag", "ingest", str(fresh_settings.corpus_dir),
+               "--index", str(fresh_settings.index_dir), "--quiet", "--force"]
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "HF_HUB_OFFLINE": "1"}
+    builds = fresh_settings.index_dir / BUILDS
+    for _attempt in range(3):  # the write lasts tens of milliseconds; a miss just means running it again
+        held = _kill_while_writing(command, builds, env)
+        if held is not None:
+            break
+        ingest(fresh_settings, embedder=embedder)  # back to a known state, and again
+        before = current_build(fresh_settings.index_dir)
+        ids = [chunk.id for chunk in Index.load(fresh_settings.index_dir).passages]
+        (fresh_settings.corpus_dir / "nouveau.md").write_text(f"# Essai {_attempt}\nEncore un document.\n")
+    else:
+        pytest.fail("could not catch the ingest while it was writing in three attempts")
+
+    assert "vectors.faiss" in held and "manifest.json" not in held  # killed with the build half written
+    assert current_build(fresh_settings.index_dir) == before  # `current` never moved
+    survivor = Index.load(fresh_settings.index_dir)  # checksums and counts verified
+    assert [chunk.id for chunk in survivor.passages] == ids
+    assert len(list(builds.glob(".tmp-*"))) == 1  # the half-written build, not published
+    report = ingest(fresh_settings, embedder=embedder)  # the next ingest works and clears the leftover
+    assert not list(builds.glob(".tmp-*")) and current_build(fresh_settings.index_dir).name == report.build_id
+
+
+def _change(settings: Settings, n: int) -> None:
+    (settings.corpus_dir / "notes.md").write_text(f"# Note {n}\nLa version {n} de cette note.\n")
+
+
+def test_pruning_keeps_a_build_that_is_in_use(fresh_settings, embedder):
+    ingest(fresh_settings, embedder=embedder)
+    served = Index.load(fresh_settings.index_dir)  # a server holds this build
+    builds = []
+    for n in range(KEEP_BUILDS + 1):
+        _change(fresh_settings, n)
+        builds.append(ingest(fresh_settings, embedder=embedder).build_id)
+    assert served.path.is_dir(), "a build in use was pruned"
+    assert Index.load_build(served.path).build_id == served.build_id
+    unused = fresh_settings.index_dir / BUILDS / builds[0]
+    assert not unused.exists()  # older than KEEP_BUILDS and not in use: pruned
+    del served  # the server moved on
+    _change(fresh_settings, 99)
+    ingest(fresh_settings, embedder=embedder)
+    kept = sorted(p.name for p in (fresh_settings.index_dir / BUILDS).iterdir())
+    assert len(kept) == KEEP_BUILDS
+
+
+def test_pruning_spares_the_temporary_folder_of_a_running_ingest(fresh_settings, embedder):
+    ingest(fresh_settings, embedder=embedder)
+    running = fresh_settings.index_dir / BUILDS / ".tmp-20990101T000000-abcdef"
+    running.mkdir()
+    lease = Lease(running, exclusive=True)  # what `publish` holds while it writes
+    crashed = fresh_settings.index_dir / BUILDS / ".tmp-20990101T000000-dead00"
+    crashed.mkdir()  # no lease: its writer died
+    _change(fresh_settings, 1)
+    ingest(fresh_settings, embedder=embedder)
+    assert running.is_dir() and not crashed.exists()
+    lease.release()

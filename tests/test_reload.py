@@ -1,0 +1,209 @@
+"""Index reload without downtime: under concurrent requests, a new build is swapped in (admin route or watch of
+the `current` link) with zero failed requests, each response answered wholly by one build; a build that does not
+load never replaces the served one, and the server says why."""
+
+import asyncio
+import shutil
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+from litestar import Litestar
+
+from rag.api import BUILD_HEADER, create_app
+from rag.index import Index, current_build
+from rag.ingest import ingest
+from rag.searcher import Searcher
+from rag.settings import Settings
+from tests.conftest import CORPUS
+
+pytestmark = pytest.mark.anyio
+ADMIN_KEY = "admin-key-for-reload-tests"
+ADMIN = {"Authorization": f"Bearer {ADMIN_KEY}"}
+QUESTIONS = [
+    "Quels documents d’identité acceptez-vous ?",
+    "Quelles sont les valeurs de l'équipe sécurité ?",
+    "Comment fonctionne le remboursement d'une commande ?",
+    "Quels horaires pour le service des colis express ?",
+    "loi Châtel renouvellement abonnement",
+]
+# a document only the new build has; the new build also loses one of the two seed documents
+NEW_DOC = """# Colis express
+Le service des colis express livre en 24 heures, du lundi au samedi, de 8 h à 20 h.
+Les colis express de plus de 30 kg ne sont pas acceptés.
+"""
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"
+
+
+@asynccontextmanager
+async def serving(app: Litestar) -> AsyncIterator[httpx.AsyncClient]:
+    """The app, its lifespan run, behind a client whose requests really run concurrently in this event loop
+    (Litestar's AsyncTestClient hands each request to a portal thread and waits for it: one at a time)."""
+    async with app.lifespan(), httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://rag",
+                                                 timeout=120) as client:
+        yield client
+
+
+@pytest.fixture
+def served(tmp_path: Path, embedder) -> Iterator[Settings]:
+    corpus = tmp_path / "corpus"
+    shutil.copytree(CORPUS, corpus)
+    settings = Settings(corpus_dir=corpus, index_dir=tmp_path / "index", admin_keys=[ADMIN_KEY],
+                        reload_poll_seconds=0)
+    ingest(settings, embedder=embedder)
+    yield settings
+
+
+def next_corpus(settings: Settings) -> None:
+    (settings.corpus_dir / "secu-debi-plateforme.txt").unlink()
+    (settings.corpus_dir / "colis-express.md").write_text(NEW_DOC, encoding="utf-8")
+
+
+@dataclass
+class Answer:
+    started: float
+    status: int
+    build: str | None
+    ids: list[str]
+
+
+async def hammer(client: httpx.AsyncClient, stop: asyncio.Event, answers: list[Answer], worker: int) -> None:
+    loop = asyncio.get_running_loop()
+    n = worker
+    while not stop.is_set():
+        n += 1
+        started = loop.time()
+        if n % 3:
+            r = await client.post("/v1/search", json={"question": QUESTIONS[n % len(QUESTIONS)], "k": 5})
+            ids = [hit["id"] for hit in r.json().get("passages", [])] if r.status_code == 200 else []
+        else:
+            r = await client.post("/v1/search/batch", json={"questions": QUESTIONS, "k": 3})
+            ids = [hit["id"] for res in r.json().get("results", []) for hit in res["passages"]] \
+                if r.status_code == 200 else []
+        answers.append(Answer(started, r.status_code, r.headers.get(BUILD_HEADER), ids))
+
+
+async def answered(answers: list[Answer], count: int, *, after: float) -> None:
+    """Wait until `count` requests started after `after` are answered."""
+    for _ in range(1200):
+        if sum(a.started > after for a in answers) >= count:
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"fewer than {count} answers in a minute")
+
+
+async def reload_under_load(settings: Settings, embedder, trigger: str) -> tuple[list[Answer], float, dict]:
+    """Serve build A under 12 concurrent clients, publish build B, swap it in by `trigger`; returns the answers,
+    the time the swap was known done, and the passage ids of each build."""
+    first = Index.load(settings.index_dir)
+    app = create_app(settings, searcher=Searcher(first, embedder, candidates=settings.candidates))
+    answers: list[Answer] = []
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    async with serving(app) as client:
+        workers = [asyncio.create_task(hammer(client, stop, answers, w)) for w in range(12)]
+        await answered(answers, 12, after=0.0)
+        next_corpus(settings)
+        report = await asyncio.to_thread(ingest, settings, embedder=embedder)
+        if trigger == "admin":
+            r = await client.post("/v1/admin/reload", headers=ADMIN)
+            assert r.status_code == 200, r.text
+            assert r.json() == {"status": "reloaded", "build_id": report.build_id,
+                                "previous_build_id": first.build_id, "passages": report.passages}
+        else:
+            for _ in range(600):
+                if (await client.get("/readyz")).json()["build_id"] == report.build_id:
+                    break
+                await asyncio.sleep(0.05)
+        swapped = loop.time()
+        await answered(answers, 24, after=swapped)
+        stop.set()
+        await asyncio.gather(*workers)
+    second = Index.load(settings.index_dir)
+    assert second.build_id == report.build_id
+    ids = {first.build_id: {c.id for c in first.passages}, second.build_id: {c.id for c in second.passages}}
+    return answers, swapped, ids
+
+
+@pytest.mark.parametrize("trigger", ["admin", "watch"])
+async def test_reload_under_load_fails_no_request_and_mixes_no_builds(served, embedder, trigger):
+    settings = served if trigger == "admin" else served.model_copy(update={"reload_poll_seconds": 0.05})
+    answers, swapped, ids = await reload_under_load(settings, embedder, trigger)
+    old, new = list(ids)
+    assert ids[old] - ids[new] and ids[new] - ids[old]  # each build has passages the other lacks
+    assert [a.status for a in answers if a.status != 200] == []
+    assert {a.build for a in answers} == {old, new}
+    for answer in answers:  # every passage of a response comes from the build it names
+        assert answer.ids and set(answer.ids) <= ids[answer.build], answer
+    assert all(a.build == new for a in answers if a.started > swapped)
+    assert sum(a.build == new for a in answers) >= 24 and sum(a.build == old for a in answers) >= 12
+
+
+async def test_a_build_that_does_not_load_is_not_served_and_the_server_says_why(served, embedder):
+    first = Index.load(served.index_dir)
+    app = create_app(served, searcher=Searcher(first, embedder))
+    async with serving(app) as client:
+        unchanged = await client.post("/v1/admin/reload", headers=ADMIN)
+        assert unchanged.json()["status"] == "unchanged" and unchanged.json()["build_id"] == first.build_id
+        next_corpus(served)
+        broken = ingest(served, embedder=embedder).build_id
+        passages = current_build(served.index_dir) / "passages.jsonl"
+        passages.write_bytes(passages.read_bytes()[:-10])
+        refused = await client.post("/v1/admin/reload", headers=ADMIN)
+        assert refused.status_code == 409 and refused.headers["content-type"] == "application/problem+json"
+        detail = refused.json()["detail"]
+        assert f"index build {broken} was not loaded, still serving build {first.build_id}" in detail
+        assert "passages.jsonl is damaged" in detail
+        search = await client.post("/v1/search", json={"question": QUESTIONS[0]})
+        assert search.status_code == 200 and search.headers[BUILD_HEADER] == first.build_id
+        ready = (await client.get("/readyz")).json()
+        assert ready["status"] == "ok" and ready["build_id"] == first.build_id and ready["detail"] == detail
+
+
+async def test_the_watch_skips_a_bad_build_then_takes_the_next_good_one(served, embedder):
+    first = Index.load(served.index_dir)
+    settings = served.model_copy(update={"reload_poll_seconds": 0.05})
+    app = create_app(settings, searcher=Searcher(first, embedder))
+
+    async def readiness(client: httpx.AsyncClient, until) -> dict:
+        for _ in range(600):
+            ready = (await client.get("/readyz")).json()
+            if until(ready):
+                return ready
+            await asyncio.sleep(0.05)
+        raise AssertionError(f"readiness never changed: {ready}")
+
+    async with serving(app) as client:
+        next_corpus(settings)
+        await asyncio.to_thread(ingest, settings, embedder=embedder)
+        (current_build(settings.index_dir) / "vectors.faiss").write_bytes(b"not faiss")
+        ready = await readiness(client, lambda r: r["detail"])
+        assert ready["build_id"] == first.build_id and "vectors.faiss is damaged" in ready["detail"]
+        (settings.corpus_dir / "colis-express.md").write_text(NEW_DOC + "\nEt le dimanche aussi.\n")
+        good = await asyncio.to_thread(ingest, settings, embedder=embedder)
+        ready = await readiness(client, lambda r: r["build_id"] == good.build_id)
+        assert ready["detail"] is None
+
+
+async def test_a_server_started_before_the_first_ingest_becomes_ready_by_itself(tmp_path, embedder):
+    corpus = tmp_path / "corpus"
+    shutil.copytree(CORPUS, corpus)
+    settings = Settings(corpus_dir=corpus, index_dir=tmp_path / "index", reload_poll_seconds=0.05)
+    async with serving(create_app(settings)) as client:
+        assert (await client.get("/readyz")).status_code == 503
+        report = await asyncio.to_thread(ingest, settings, embedder=embedder)
+        for _ in range(1200):
+            ready = await client.get("/readyz")
+            if ready.status_code == 200:
+                break
+            await asyncio.sleep(0.05)
+        assert ready.status_code == 200 and ready.json()["build_id"] == report.build_id
+        search = await client.post("/v1/search", json={"question": QUESTIONS[0]})
+        assert search.status_code == 200 and search.headers[BUILD_HEADER] == report.build_id
