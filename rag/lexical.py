@@ -68,10 +68,25 @@ class LexicalIndex:
         return ids
 
     def _closest(self, term: str) -> str | None:
-        """The indexed term one edit away (two for long words; a swap of neighbours is one edit), if any."""
+        """The indexed term one edit away (two for long words; a swap of neighbours is one edit), if any.
+
+        Among equally close spellings the one in most units wins ("repond" -> "repondr", not "repons", when
+        "répondre" is the commoner word), then the first in alphabetical order: never the vocabulary's order,
+        which depends on the process's string hashing and would make the same query score differently from one
+        run to the next.
+        """
         limit = 1 if len(term) < FUZZY_TWO_EDITS_CHARS else 2
-        match = process.extractOne(term, self._terms, scorer=OSA.distance, score_cutoff=limit)
-        return None if match is None else str(match[0])
+        matches = process.extract(term, self._terms, scorer=OSA.distance, score_cutoff=limit, limit=None)
+        if not matches:
+            return None
+        nearest = min(distance for _, distance, _ in matches)
+        return min((str(t) for t, distance, _ in matches if distance == nearest),
+                   key=lambda t: (-self._units_with(t), t))
+
+    def _units_with(self, term: str) -> int:
+        indptr = self._bm25.scores["indptr"]
+        i = self._vocab[term]
+        return int(indptr[i + 1] - indptr[i])
 
     def scores(self, question: str) -> np.ndarray:
         """BM25 score of every passage row: its section's score (zeros when no question term is indexed)."""

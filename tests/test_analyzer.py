@@ -60,3 +60,13 @@ def test_misspelt_words_find_the_indexed_spelling(fr):
     assert lexical.term_ids("zzzzzzzz") == []  # nothing close: no match invented
     lexical.fuzzy = False
     assert lexical.scores("rembourssement")[0] == 0
+
+
+def test_equally_close_spellings_resolve_to_the_commonest(fr):
+    from rag.lexical import LexicalIndex
+
+    # "repond" is one edit from both "repondr" (répondre, in two units) and "repons" (réponse, in one)
+    texts = ["Nous allons répondre", "Répondre aux clients", "La réponse arrive"]
+    lexical = LexicalIndex.build(texts, [0, 1, 2], fr, k1=1.2, b=0.75)
+    assert fr.terms("répond") == ["repond"]
+    assert lexical.term_ids("répond") == lexical.term_ids("répondre")
