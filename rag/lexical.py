@@ -108,7 +108,8 @@ class LexicalIndex:
         consecutive = len(unit_of_row) == 0 or (unit_of_row[0] == 0 and np.isin(np.diff(unit_of_row), (0, 1)).all())
         if len(unit_of_row) != len(texts) or not consecutive:
             raise ValueError("sections must number the passages' sections consecutively from 0, one per passage")
-        heading_terms = [analyzer.terms(h) for h in headings] if headings is not None else [[] for _ in texts]
+        analysed = {h: analyzer.terms(h) for h in set(headings or ())}  # a heading repeats on every passage
+        heading_terms = [analysed[h] for h in headings] if headings is not None else [[] for _ in texts]
         passage_terms = [h + analyzer.terms(t) for h, t in zip(heading_terms, texts, strict=True)]
         unit_terms: list[list[str]] = []
         for row, terms in enumerate(passage_terms):
