@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from rag.documents import Document, read_corpus
 from rag.embedder import Embedder
 from rag.index import Index, vector_index
@@ -79,9 +81,12 @@ def dataset_documents(path: Path) -> list[Document]:
     return docs
 
 
-def memory_index(documents: list[Document], settings: Settings, embedder: Embedder) -> Index:
-    """An index built in memory, exactly as ingest would build it, without writing anything."""
-    chunks, vectors, lexical, manifest = build_index(documents, settings, embedder)
+def memory_index(documents: list[Document], settings: Settings, embedder: Embedder,
+                 reuse: dict[str, np.ndarray] | None = None) -> Index:
+    """An index built in memory, exactly as ingest would build it, without writing anything.
+
+    `reuse` maps `rag.ingest.embed_key` of a passage to its vector, computed before (as ingest reuses them)."""
+    chunks, vectors, lexical, manifest = build_index(documents, settings, embedder, reuse=reuse)
     manifest = {**manifest, "build_id": "memory", "counts": {**manifest["counts"], "passages": len(chunks)}}
     return Index(Path("<memory>"), manifest, chunks, vector_index(vectors), lexical)
 

@@ -22,6 +22,7 @@ from rag.embedder import Embedder
 from rag.errors import IngestError
 from rag.fusion import auto_weight
 from rag.index import Index, publish, read_manifest
+from rag.lexical import LAYOUT as LEXICAL_LAYOUT
 from rag.lexical import LexicalIndex
 from rag.settings import Settings
 
@@ -68,6 +69,7 @@ def _config(settings: Settings) -> dict[str, Any]:
         "bm25_b": settings.bm25_b,
         "dense_weight": settings.dense_weight,
         "max_file_bytes": settings.max_file_bytes,
+        "lexical_layout": LEXICAL_LAYOUT,
     }
 
 
@@ -107,20 +109,16 @@ def _previous_vectors(settings: Settings, embedder: Embedder) -> dict[str, np.nd
     return {embed_key(chunk): vectors[row] for row, chunk in enumerate(previous.passages)}
 
 
-def sections(chunks: list[Chunk]) -> tuple[list[str], list[int]]:
-    """Texts of the lexical units (consecutive passages of one section, with their heading path) and the unit of
-    each passage."""
-    units: list[str] = []
-    unit_of_row: list[int] = []
-    previous: tuple[str, str | None] | None = None
+def section_numbers(chunks: list[Chunk]) -> list[int]:
+    """The lexical section of each passage: consecutive passages of one document section share a number."""
+    numbers: list[int] = []
+    number, previous = -1, None
     for chunk in chunks:
         key = (chunk.doc_id, chunk.section)
         if key != previous:
-            units.append(chunk.context)
-            previous = key
-        units[-1] += "\n" + chunk.text
-        unit_of_row.append(len(units) - 1)
-    return units, unit_of_row
+            number, previous = number + 1, key
+        numbers.append(number)
+    return numbers
 
 
 def build_index(
@@ -152,16 +150,19 @@ def build_index(
     language = settings.language
     if language == "auto":
         language = detect_language([doc.text for doc in documents])
-    units, unit_of_row = sections(chunks)
-    lexical = LexicalIndex.build(units, unit_of_row, Analyzer(language), k1=settings.bm25_k1, b=settings.bm25_b)
+    units = section_numbers(chunks)
+    lexical = LexicalIndex.build([c.text for c in chunks], Analyzer(language), k1=settings.bm25_k1,
+                                 b=settings.bm25_b, sections=units, headings=[c.context for c in chunks])
     weight, why = (float(settings.dense_weight), "set in the settings") if settings.dense_weight != "auto" \
         else auto_weight(embedder.languages, language)
     manifest = {
         "model": embedder.describe(),
         "chunking": {"max_tokens": max_tokens, "unit": "section, split on lines, sentences, words",
                      "indexed_text": "title › section, newline, passage text"},
-        "lexical": {"library": "bm25s", "method": "lucene", "language": language, "unit": "section",
-                    "sections": len(units), "k1": settings.bm25_k1, "b": settings.bm25_b},
+        "lexical": {"library": "bm25s", "method": "lucene", "language": language, "layout": LEXICAL_LAYOUT,
+                    "unit": "section, scaled by the passage's share; word pairs added",
+                    "sections": units[-1] + 1, "k1": settings.bm25_k1, "b": settings.bm25_b,
+                    "passage_share": lexical.passage_share, "pair_weight": lexical.pair_weight},
         "fusion": {"dense_weight": weight, "why": why},
         "counts": {"documents": len(documents), "embedded": len(missing), "reused": len(chunks) - len(missing)},
         "versions": _versions(),

@@ -1,9 +1,16 @@
 """BM25 over analysed terms (bm25s): build, save, load, score.
 
-The lexical unit is the whole section, not the passage: a long section is split into several passages for the
-embedding model, but its words are scored together, so that a question whose words spread over two halves of a
-section still finds it. Every passage of a section gets its section's score; dense similarity, computed per
-passage, then tells the passages of one section apart.
+Three pieces of evidence make a passage's lexical score, each measured (docs/EVALUATION.md,
+`scripts/lexical_sweep.py`):
+
+- **Section score.** The unit that decides between sections is the whole section (heading path and all its
+  passages), so that a question whose words spread over two halves of a long section still finds it.
+- **Passage share.** Within a section, each passage's own BM25 (heading path and its text) sets its share:
+  `section score * (1 - PASSAGE_SHARE + PASSAGE_SHARE * own / best own score in the section)`. The section's best
+  passage keeps the section's score, so a section of one passage is unaffected and the ranking of sections barely
+  moves; the passage holding the question's words now comes first within its section.
+- **Word pairs.** Each of the two scores adds `PAIR_WEIGHT` times a BM25 over pairs of adjacent terms ("cartes de
+  crédit" -> "cart cred"), so a passage holding the question's words together beats one holding them apart.
 """
 
 from __future__ import annotations
@@ -11,6 +18,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from functools import lru_cache
+from itertools import pairwise
 from pathlib import Path
 
 import bm25s
@@ -22,82 +30,191 @@ from rag.analyzer import Analyzer
 
 FUZZY_MIN_CHARS = 5  # shorter stems are too often one edit away from an unrelated word
 FUZZY_TWO_EDITS_CHARS = 9
+# Measured on piaf, en_stackfaq and the dev set by scripts/lexical_sweep.py (docs/EVALUATION.md).
+PASSAGE_SHARE = 0.75
+PAIR_WEIGHT = 0.5
+# Bumped when what `build` indexes changes, so that ingest rebuilds an index built the old way.
+LAYOUT = 2
+# Sub-folders of the saved index; the section unigram index sits at the top, where layout 1 kept its only index.
+_PASSAGES, _SECTION_PAIRS, _PASSAGE_PAIRS = "passages", "section-pairs", "passage-pairs"
+
+
+def pairs(terms: Sequence[str]) -> list[str]:
+    """Adjacent terms joined by a space (terms never contain one): ["cart", "cred"] -> ["cart cred"]."""
+    return [f"{a} {b}" for a, b in pairwise(terms)]
+
+
+class _Bm25:
+    """One bm25s index and its vocabulary."""
+
+    def __init__(self, bm25: bm25s.BM25) -> None:
+        self.bm25 = bm25
+        self.vocab: dict[str, int] = bm25.vocab_dict
+
+    @classmethod
+    def build(cls, docs: Sequence[list[str]], *, k1: float, b: float) -> _Bm25:
+        bm25 = bm25s.BM25(k1=k1, b=b, method="lucene")
+        # an empty document still needs a row: the empty token keeps row numbers aligned
+        bm25.index([doc or [""] for doc in docs], show_progress=False)
+        return cls(bm25)
+
+    @classmethod
+    def load(cls, directory: Path, *, mmap: bool) -> _Bm25:
+        return cls(bm25s.BM25.load(str(directory), mmap=mmap, show_progress=False))
+
+    def save(self, directory: Path) -> None:
+        self.bm25.save(str(directory), show_progress=False)
+
+    @property
+    def size(self) -> int:
+        return int(self.bm25.scores["num_docs"])
+
+    def scores(self, terms: Sequence[str]) -> np.ndarray:
+        ids = [self.vocab[t] for t in terms if t in self.vocab]
+        if not ids:
+            return np.zeros(self.size, dtype=np.float32)
+        return np.asarray(self.bm25.get_scores_from_ids(ids), dtype=np.float32)
+
+    def documents_with(self, term: str) -> int:
+        indptr = self.bm25.scores["indptr"]
+        i = self.vocab[term]
+        return int(indptr[i + 1] - indptr[i])
 
 
 class LexicalIndex:
     """BM25 scores of passages for a question, terms produced by an `Analyzer`."""
 
-    def __init__(self, analyzer: Analyzer, bm25: bm25s.BM25, unit_of_row: np.ndarray, *, fuzzy: bool = True) -> None:
+    def __init__(self, analyzer: Analyzer, sections: _Bm25, unit_of_row: np.ndarray, *,
+                 passages: _Bm25 | None = None, section_pairs: _Bm25 | None = None,
+                 passage_pairs: _Bm25 | None = None, fuzzy: bool = True) -> None:
         self.analyzer = analyzer
-        self._bm25 = bm25
-        self._vocab: dict[str, int] = bm25.vocab_dict
+        self._sections = sections
+        self._passages = passages
+        self._section_pairs = section_pairs
+        self._passage_pairs = passage_pairs
         self._unit_of_row = unit_of_row
+        # rows of one section are consecutive: a section's best passage is a `reduceat` over these starts
+        self._starts = np.flatnonzero(np.diff(unit_of_row, prepend=-1))
         self.fuzzy = fuzzy
-        self._terms = list(self._vocab)
-        self._term_of_id = {i: term for term, i in self._vocab.items()}
+        self.passage_share = PASSAGE_SHARE
+        self.pair_weight = PAIR_WEIGHT
+        self._terms = list(sections.vocab)
         # scoring and highlighting both need a question's terms: analyse (and fuzzy-match) each question once
-        self._question_ids = lru_cache(maxsize=1024)(self._term_ids)
+        self._question_terms = lru_cache(maxsize=1024)(self._query_terms)
 
     @classmethod
-    def build(cls, unit_texts: Sequence[str], unit_of_row: Sequence[int], analyzer: Analyzer, *, k1: float,
-              b: float) -> LexicalIndex:
-        """Index `unit_texts` (sections); `unit_of_row[i]` is the unit of passage row `i`."""
-        bm25 = bm25s.BM25(k1=k1, b=b, method="lucene")
-        # an empty unit still needs a row: the empty token keeps unit numbers aligned
-        bm25.index([analyzer.terms(t) or [""] for t in unit_texts], show_progress=False)
-        return cls(analyzer, bm25, np.asarray(unit_of_row, dtype=np.int64))
+    def build(cls, texts: Sequence[str], analyzer: Analyzer, *, k1: float, b: float,
+              sections: Sequence[int] | None = None, headings: Sequence[str] | None = None) -> LexicalIndex:
+        """Index passages `texts`. `sections[i]` is the section of passage `i` (consecutive passages of one
+        section share a number; default: each passage its own section); `headings[i]` is the heading path indexed
+        with it, once per section in the section's unit and in front of each passage."""
+        unit_of_row = np.asarray(range(len(texts)) if sections is None else sections, dtype=np.int64)
+        consecutive = len(unit_of_row) == 0 or (unit_of_row[0] == 0 and np.isin(np.diff(unit_of_row), (0, 1)).all())
+        if len(unit_of_row) != len(texts) or not consecutive:
+            raise ValueError("sections must number the passages' sections consecutively from 0, one per passage")
+        analysed = {h: analyzer.terms(h) for h in set(headings or ())}  # a heading repeats on every passage
+        heading_terms = [analysed[h] for h in headings] if headings is not None else [[] for _ in texts]
+        passage_terms = [h + analyzer.terms(t) for h, t in zip(heading_terms, texts, strict=True)]
+        unit_terms: list[list[str]] = []
+        for row, terms in enumerate(passage_terms):
+            if row and unit_of_row[row] == unit_of_row[row - 1]:
+                unit_terms[-1].extend(terms[len(heading_terms[row]):])
+            else:
+                unit_terms.append(list(terms))
+        return cls(
+            analyzer,
+            _Bm25.build(unit_terms, k1=k1, b=b),
+            unit_of_row,
+            passages=_Bm25.build(passage_terms, k1=k1, b=b),
+            section_pairs=_Bm25.build([pairs(t) for t in unit_terms], k1=k1, b=b),
+            passage_pairs=_Bm25.build([pairs(t) for t in passage_terms], k1=k1, b=b),
+        )
 
     def save(self, directory: Path) -> None:
-        self._bm25.save(str(directory), show_progress=False)
+        self._sections.save(directory)
         np.save(directory / "unit_of_row.npy", self._unit_of_row)
+        for name, part in ((_PASSAGES, self._passages), (_SECTION_PAIRS, self._section_pairs),
+                           (_PASSAGE_PAIRS, self._passage_pairs)):
+            if part is not None:
+                part.save(directory / name)
 
     @classmethod
     def load(cls, directory: Path, analyzer: Analyzer, *, mmap: bool = False) -> LexicalIndex:
-        bm25 = bm25s.BM25.load(str(directory), mmap=mmap, show_progress=False)
-        return cls(analyzer, bm25, np.load(directory / "unit_of_row.npy"))
+        """Load a saved index; one saved before layout 2 has section scores only, and scores as it did."""
+        def part(name: str) -> _Bm25 | None:
+            return _Bm25.load(directory / name, mmap=mmap) if (directory / name).is_dir() else None
+
+        return cls(analyzer, _Bm25.load(directory, mmap=mmap), np.load(directory / "unit_of_row.npy"),
+                   passages=part(_PASSAGES), section_pairs=part(_SECTION_PAIRS), passage_pairs=part(_PASSAGE_PAIRS))
 
     def __len__(self) -> int:
         """Passage rows covered (not sections)."""
         return len(self._unit_of_row)
 
-    def term_ids(self, question: str) -> list[int]:
-        """Vocabulary ids of the question's terms; a misspelt term maps to its closest indexed spelling."""
-        return list(self._question_ids(question, self.fuzzy))
+    def query_terms(self, question: str) -> list[str]:
+        """The question's indexed terms, in order; a misspelt term becomes its closest indexed spelling, a term
+        with no close spelling is dropped."""
+        return list(self._question_terms(question, self.fuzzy))
 
-    def _term_ids(self, question: str, fuzzy: bool) -> tuple[int, ...]:
-        ids = []
+    def _query_terms(self, question: str, fuzzy: bool) -> tuple[str, ...]:
+        out = []
         for term in self.analyzer.terms(question):
-            if term in self._vocab:
-                ids.append(self._vocab[term])
+            if term in self._sections.vocab:
+                out.append(term)
             elif fuzzy and len(term) >= FUZZY_MIN_CHARS:
                 near = self._closest(term)
                 if near is not None:
-                    ids.append(self._vocab[near])
-        return tuple(ids)
+                    out.append(near)
+        return tuple(out)
+
+    def term_ids(self, question: str) -> list[int]:
+        """Vocabulary ids (section index) of `query_terms(question)`."""
+        return [self._sections.vocab[t] for t in self.query_terms(question)]
 
     def _closest(self, term: str) -> str | None:
-        """The indexed term one edit away (two for long words; a swap of neighbours is one edit), if any."""
+        """The indexed term one edit away (two for long words; a swap of neighbours is one edit), if any.
+
+        Among equally close spellings the one in most units wins ("repond" -> "repondr", not "repons", when
+        "répondre" is the commoner word), then the first in alphabetical order: never the vocabulary's order,
+        which depends on the process's string hashing and would make the same query score differently from one
+        run to the next.
+        """
         limit = 1 if len(term) < FUZZY_TWO_EDITS_CHARS else 2
-        match = process.extractOne(term, self._terms, scorer=OSA.distance, score_cutoff=limit)
-        return None if match is None else str(match[0])
+        matches = process.extract(term, self._terms, scorer=OSA.distance, score_cutoff=limit, limit=None)
+        if not matches:
+            return None
+        nearest = min(distance for _, distance, _ in matches)
+        return min((str(t) for t, distance, _ in matches if distance == nearest),
+                   key=lambda t: (-self._sections.documents_with(t), t))
+
+    def _evidence(self, terms: list[str], words: _Bm25, word_pairs: _Bm25 | None) -> np.ndarray:
+        scores = words.scores(terms)
+        if word_pairs is not None and self.pair_weight and len(terms) > 1:
+            scores += self.pair_weight * word_pairs.scores(pairs(terms))
+        return scores
 
     def term_weights(self, question: str) -> dict[str, float]:
         """The question's indexed terms (misspellings mapped as in `term_ids`) and their BM25 idf."""
-        indptr = self._bm25.scores["indptr"]
-        units = int(self._bm25.scores["num_docs"])
+        units = self._sections.size
         weights = {}
-        for term_id in self.term_ids(question):
-            df = int(indptr[term_id + 1] - indptr[term_id])  # sections holding the term
-            weights[self._term_of_id[term_id]] = math.log(1 + (units - df + 0.5) / (df + 0.5))
+        for term in self.query_terms(question):
+            df = self._sections.documents_with(term)  # sections holding the term
+            weights[term] = math.log(1 + (units - df + 0.5) / (df + 0.5))
         return weights
 
     def scores(self, question: str) -> np.ndarray:
-        """BM25 score of every passage row: its section's score (zeros when no question term is indexed)."""
-        ids = self.term_ids(question)
-        if not ids:
+        """Lexical score of every passage row (zeros when no question term is indexed): its section's score,
+        scaled by the passage's share of the section's evidence (see the module docstring)."""
+        terms = self.query_terms(question)
+        if not terms:
             return np.zeros(len(self), dtype=np.float32)
-        return np.asarray(self._bm25.get_scores_from_ids(ids), dtype=np.float32)[self._unit_of_row]
-
+        scores = self._evidence(terms, self._sections, self._section_pairs)[self._unit_of_row]
+        if self._passages is not None and self.passage_share:
+            own = self._evidence(terms, self._passages, self._passage_pairs)
+            best = np.maximum.reduceat(own, self._starts)[self._unit_of_row]
+            share = np.divide(own, best, out=np.ones_like(own), where=best > 0)
+            scores *= 1.0 - self.passage_share + self.passage_share * share
+        return scores.astype(np.float32, copy=False)
 
 
 def top_rows(scores: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
@@ -111,4 +228,4 @@ def top_rows(scores: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
     return rows[keep].astype(np.int64), scores[rows][keep]
 
 
-__all__ = ["LexicalIndex", "top_rows"]
+__all__ = ["LAYOUT", "PAIR_WEIGHT", "PASSAGE_SHARE", "LexicalIndex", "pairs", "top_rows"]

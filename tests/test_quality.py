@@ -22,8 +22,16 @@ def dev_scores(embedder, settings):
 
 
 def test_devset_answer_recall_at_5_default_mode(dev_scores):
-    assert dev_scores["hybrid"].answer_recall[5] >= 0.9
+    assert dev_scores["hybrid"].answer_recall[5] == 1.0  # every answer in the top 5 (docs/EVALUATION.md)
 
 
 def test_devset_answer_recall_at_1_default_mode(dev_scores):
-    assert dev_scores["hybrid"].answer_recall[1] >= 0.6  # measured 0.66; the issue-3 target of 0.9 is not met yet
+    # measured 0.810 (34 of 42); the margin allows one question to flip. The issue-3 target of 0.9 is not met:
+    # the 8 misses need French meaning (horaires ~ heures, protège ~ chiffrement) the English model lacks.
+    assert dev_scores["hybrid"].answer_recall[1] >= 0.78
+
+
+def test_devset_hybrid_is_not_below_either_retriever(dev_scores):
+    for k in (1, 5):
+        best_single = max(dev_scores["dense"].answer_recall[k], dev_scores["lexical"].answer_recall[k])
+        assert dev_scores["hybrid"].answer_recall[k] >= best_single - 0.01
