@@ -1,15 +1,17 @@
 """The response-level answer: the best snippet among the passages, its citation, and a Markdown rendering of both.
 
-Which snippet: the best-scoring highlight among the first `ANSWER_DEPTH` passages, ties to the better-ranked
-passage (measured against taking the first passage's highlight in `docs/SNIPPETS.md`). The Markdown quotes the
-snippet verbatim (Markdown syntax in it escaped, so it shows as written), marks it with the number of its source,
-and lists the sources of all returned passages, numbered, linked when the document declares a URL:
+Which snippet: among the first `ANSWER_DEPTH` passages, the highlight with the best product of its own score (the
+question words it holds) and its passage's score (how well retrieval ranked it), ties to the better-ranked passage.
+Measured against the first passage's highlight and against highlight scores alone in `docs/SNIPPETS.md`.
 
-    > Pour vérifier l’identité de l’acheteur, nous acceptons la carte d’identité, la carte de séjour et le passport [1]
+The Markdown quotes the snippet verbatim (Markdown syntax in it escaped, so it shows as written), marks it [1], and
+lists the sources of all returned passages, the answer's first, each once, linked when the document has a URL:
+
+    > Pour la demande de crédit, nous acceptons la carte d’identité et la carte de séjour (...) [1]
 
     Sources:
     1. FAQ marchands seQura (paiement fractionné) › Quel document ... acceptés ?
-    2. [Sécu-débi › Service client et désabonnement](https://example.org/secu-debi)
+    2. [Guide › Retours](<https://example.org/guide>)
 """
 
 from __future__ import annotations
@@ -64,7 +66,7 @@ def answer(hits: Sequence[Hit]) -> Answer | None:
     candidates = [h for h in hits[:ANSWER_DEPTH] if h.highlight is not None]
     if not candidates:
         return None
-    best = max(candidates, key=lambda h: (h.highlight.score, -h.rank))  # type: ignore[union-attr]
+    best = max(candidates, key=lambda h: (h.highlight.score * h.score, -h.rank))  # type: ignore[union-attr]
     snippet = best.highlight
     assert snippet is not None
     return Answer(text=snippet.text, passage_id=best.id, rank=best.rank, start=snippet.start, end=snippet.end,

@@ -27,7 +27,9 @@ _SANE_ID = re.compile(r"[A-Za-z0-9._:+/=-]{1,128}")
 REQUEST_ID: contextvars.ContextVar[str | None] = contextvars.ContextVar("request_id", default=None)
 access_log = logging.getLogger("rag.access")
 # attributes every LogRecord has; anything else on a record came from `extra=` and goes into the JSON
-_STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", (), None))) | {"message", "asctime", "request_id"}
+# (uvicorn adds `color_message`, the message with terminal colour codes: not for a log file)
+_STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", (), None))) | {"message", "asctime", "request_id",
+                                                                         "color_message"}
 
 
 class RequestIdFilter(logging.Filter):

@@ -75,7 +75,7 @@ def watch_index(current: Callable[[], Index | None]) -> None:
 
 
 class RouteMetrics(PrometheusMiddleware):
-    """The plugin's middleware, labelling a mounted app (`/mcp`) by its mount path rather than by the trie root."""
+    """The plugin's middleware, labelling a mounted app (`/mcp`) by its mount path (the plugin gives it "")."""
 
     def _get_default_labels(self, request: Any) -> dict[str, str | int | float]:
         labels = super()._get_default_labels(request)
@@ -87,7 +87,7 @@ class RouteMetrics(PrometheusMiddleware):
 
 
 def config() -> PrometheusConfig:
-    """Request metrics labelled by route template (`/v1/passages/{passage_id:str}`), never by raw path: a path
+    """Request metrics labelled by route template (`/v1/passages/{passage_id}`), never by raw path: a path
     per passage id would make one time series per id."""
     return PrometheusConfig(app_name="rag", prefix="rag", group_path=True, middleware_class=RouteMetrics)
 

@@ -76,18 +76,20 @@ def _hit(rank: int, score: float, text: str = "Une phrase.", label: str = "Doc �
                highlight=Highlight(text=text, start=0, end=len(text), score=score))
 
 
-def test_answer_is_the_best_snippet_of_the_first_three():
-    hits = [_hit(1, 1.0), _hit(2, 3.0, label="Doc › B"), _hit(3, 3.0, label="Doc › C"), _hit(4, 9.0)]
+def test_answer_weighs_snippet_and_passage_scores_among_the_first_three():
+    # passage scores are 1/rank: products 1.0, 1.5, 1.5 (a tie: the better rank wins), 2.25 (too deep)
+    hits = [_hit(1, 1.0), _hit(2, 3.0, label="Doc › B"), _hit(3, 4.5, label="Doc › C"), _hit(4, 9.0)]
     best = answer(hits)
-    assert best is not None and best.passage_id == "p2" and best.rank == 2  # tie with rank 3: better rank wins
+    assert best is not None and best.passage_id == "p2" and best.rank == 2
     assert best.citation.label == "Doc › B"
+    assert answer([hits[0], _hit(2, 1.9)]).passage_id == "p1"  # type: ignore[union-attr]
     assert answer([]) is None
     assert answer([_hit(1, 0.0), _hit(2, 0.0)]).passage_id == "p1"  # type: ignore[union-attr]
 
 
 def test_markdown_quotes_the_snippet_and_numbers_the_sources():
     hits = [_hit(1, 1.0, label="Guide › Retours", url="https://example.org/guide"),
-            _hit(2, 2.0, text="Use ~~tildes~~ *here*.\n1. then [this]", label="FAQ › Markdown"),
+            _hit(2, 3.0, text="Use ~~tildes~~ *here*.\n1. then [this]", label="FAQ › Markdown"),
             _hit(3, 0.5, label="Guide › Retours", url="https://example.org/guide")]
     best = answer(hits)
     assert best is not None
@@ -135,3 +137,29 @@ def test_urls_from_front_matter_and_sources_toml_reach_citations(tmp_path, embed
     assert "1. [Guide › Retours](<https://example.org/guide>)" in best.markdown
     assert "2. [Notes](<https://example.org/notes>)" in best.markdown
 
+
+
+def test_api_returns_highlights_labels_and_the_answer(searcher, settings):
+    from litestar.testing import TestClient
+
+    from rag.api import create_app
+
+    with TestClient(create_app(settings, searcher=searcher)) as client:
+        body = client.post("/v1/search", json={"question": "Quels documents d’identité acceptez-vous ?"}).json()
+        batch = client.post("/v1/search/batch", json={"questions": ["loi Châtel", "chiffrement SSL"]}).json()
+        schema = client.get("/schema/openapi.json").json()["components"]["schemas"]
+    for result in [body, *batch["results"]]:
+        for hit in result["passages"]:
+            c, h = hit["citation"], hit["highlight"]
+            assert c["label"] == (f"{c['title']} › {c['section']}" if c["section"] else c["title"])
+            assert hit["text"][h["start"]:h["end"]] == h["text"]
+        best = result["answer"]
+        source = result["passages"][best["rank"] - 1]
+        assert best["passage_id"] == source["id"] and best["citation"] == source["citation"]
+        assert source["text"][best["start"]:best["end"]] == best["text"] == source["highlight"]["text"]
+        assert best["markdown"].startswith("> ") and f"1. {escape(source['citation']['label'])}" in best["markdown"]
+    assert "carte de séjour" in body["answer"]["text"]
+    assert "loi Châtel" in batch["results"][0]["answer"]["text"]
+    assert "SSL" in batch["results"][1]["answer"]["text"]
+    assert {"highlight"} <= set(schema["Hit"]["properties"]) and "answer" in schema["SearchResponse"]["properties"]
+    assert "label" in schema["Citation"]["properties"] and "markdown" in schema["Answer"]["properties"]
