@@ -37,7 +37,7 @@ from rag.errors import (
     PassageNotFound,
     RagError,
 )
-from rag.index import Index
+from rag.index import Index, single_threaded_search
 from rag.schemas import (
     BatchSearchRequest,
     BatchSearchResponse,
@@ -111,13 +111,14 @@ def _check_key(connection: ASGIConnection, keys: list[str]) -> None:
         raise NotAuthorizedException("invalid API key")
 
 
-def api_key_guard(connection: ASGIConnection, _: BaseRouteHandler) -> None:
+# Guards are coroutines: Litestar runs a plain-function guard in a worker thread, a thread hop on every request.
+async def api_key_guard(connection: ASGIConnection, _: BaseRouteHandler) -> None:
     settings: Settings = connection.app.state.settings
     if settings.api_keys:
         _check_key(connection, [*settings.api_keys, *settings.admin_keys])
 
 
-def admin_key_guard(connection: ASGIConnection, _: BaseRouteHandler) -> None:
+async def admin_key_guard(connection: ASGIConnection, _: BaseRouteHandler) -> None:
     settings: Settings = connection.app.state.settings
     if not settings.admin_keys:
         raise NotAuthorizedException("admin routes are disabled: set RAG_ADMIN_KEYS to enable them")
@@ -237,7 +238,8 @@ def create_app(settings: Settings | None = None, *, searcher: Searcher | None = 
         if active is not None:
             state.searcher = active
             state.batcher = MicroBatcher(active.search, max_batch=settings.micro_batch_max,
-                                         max_queue=settings.queue_max)
+                                         max_wait=settings.micro_batch_wait_ms / 1000, max_queue=settings.queue_max,
+                                         on_start=single_threaded_search)
         try:
             yield
         finally:
