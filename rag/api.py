@@ -40,7 +40,7 @@ from rag.errors import (
     RagError,
     ReloadFailed,
 )
-from rag.index import Index
+from rag.index import Index, single_threaded_search
 from rag.logs import RequestContextMiddleware, add_request_id
 from rag.mcp_server import HttpTransport, build_server
 from rag.openapi import describe_limits
@@ -241,7 +241,8 @@ def create_app(settings: Settings | None = None, *, searcher: Searcher | None = 
 
         def install(active: Searcher) -> None:
             state.batcher = MicroBatcher(metrics.observe_batches(active.search), max_batch=settings.micro_batch_max,
-                                         max_queue=settings.queue_max)
+                                         max_wait=settings.micro_batch_wait_ms / 1000, max_queue=settings.queue_max,
+                                         on_start=single_threaded_search)
             state.searcher = active
 
         state.reloader = reloader = Reloader(settings, searcher, load=lambda: load_searcher(settings),

@@ -52,14 +52,15 @@ def bearer_token(connection: ASGIConnection) -> str:
     return token
 
 
-def api_key_guard(connection: ASGIConnection, _: BaseRouteHandler) -> None:
+# Guards are coroutines: Litestar runs a plain-function guard in a worker thread, a thread hop on every request.
+async def api_key_guard(connection: ASGIConnection, _: BaseRouteHandler) -> None:
     """When API keys are configured, require one of them (or an admin key)."""
     settings: Settings = connection.app.state.settings
     if settings.api_keys and not _ring((*settings.api_keys, *settings.admin_keys)).admits(bearer_token(connection)):
         raise NotAuthorizedException("invalid API key: send one of the keys set in RAG_API_KEYS")
 
 
-def admin_key_guard(connection: ASGIConnection, _: BaseRouteHandler) -> None:
+async def admin_key_guard(connection: ASGIConnection, _: BaseRouteHandler) -> None:
     """Require an admin key; admin routes are off while no admin key is configured."""
     settings: Settings = connection.app.state.settings
     if not settings.admin_keys:

@@ -1,17 +1,24 @@
 """Micro-batching: requests that arrive together are answered by one call of a batch function.
 
 A single worker thread runs the batch function; the event loop only enqueues and awaits. Whatever is queued
-when the worker becomes free forms the next batch (up to `max_batch`), so a lone request never waits for company
-and a crowd of requests shares each model call.
+when the worker becomes free forms the next batch (at most `max_batch` items), so a lone request never waits for
+company and a crowd of requests shares each model call. With `max_wait` > 0 the worker, having found fewer than
+`max_batch` items, waits at most that long for more before it starts: a longer wait for one request buys larger
+batches under load; the default 0 waits for nothing.
+
+Each item carries its own future: results go back item by item, in the order the batch function returned them,
+so a request only ever receives the answers computed for its own items.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import queue
 import threading
+import time
 from collections.abc import Callable, Sequence
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from rag.errors import Overloaded
 
@@ -19,23 +26,32 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 _STOP = object()
+_Entry = tuple[Any, asyncio.Future, asyncio.AbstractEventLoop]
 
 
 class MicroBatcher(Generic[T, R]):
-    """Runs `fn(items) -> results` (same length, same order) in one worker thread over queued items."""
+    """Runs `fn(items) -> results` (same length, same order) in one worker thread over queued items.
 
-    def __init__(self, fn: Callable[[Sequence[T]], Sequence[R]], *, max_batch: int = 64,
-                 max_queue: int = 4096, name: str = "rag-batcher") -> None:
+    `on_start` runs once in the worker thread before the first batch (for per-thread library settings).
+    """
+
+    def __init__(self, fn: Callable[[Sequence[T]], Sequence[R]], *, max_batch: int = 64, max_wait: float = 0.0,
+                 max_queue: int = 4096, name: str = "rag-batcher",
+                 on_start: Callable[[], object] | None = None) -> None:
+        if max_batch < 1 or max_wait < 0:
+            raise ValueError("max_batch must be at least 1 and max_wait at least 0")
         self._fn = fn
         self._max_batch = max_batch
+        self._max_wait = max_wait
         self._max_queue = max_queue
+        self._on_start = on_start
         self._queue: queue.SimpleQueue = queue.SimpleQueue()
         self._pending = 0
         self._lock = threading.Lock()
-        self._thread = threading.Thread(target=self._run, name=name, daemon=True)
-        self._thread.start()
         self.batches = 0
         self.items = 0
+        self._thread = threading.Thread(target=self._run, name=name, daemon=True)
+        self._thread.start()
 
     async def submit(self, items: Sequence[T]) -> list[R]:
         """Queue `items` and wait for their results. Raises `Overloaded` when the queue is full."""
@@ -47,48 +63,76 @@ class MicroBatcher(Generic[T, R]):
         futures = [loop.create_future() for _ in items]
         for item, future in zip(items, futures, strict=True):
             self._queue.put((item, future, loop))
+        if len(futures) == 1:  # the common case: no gather future to build and schedule
+            return [await futures[0]]
         return list(await asyncio.gather(*futures))
 
-    def _run(self) -> None:
-        while True:
-            first = self._queue.get()
-            if first is _STOP:
-                return
-            batch = [first]
-            while len(batch) < self._max_batch:
-                try:
+    def _take(self) -> list[_Entry] | None:
+        """The next batch: one item (waiting as long as needed), then what is queued, up to `max_batch`."""
+        first = self._queue.get()
+        if first is _STOP:
+            return None
+        batch = [first]
+        deadline = time.monotonic() + self._max_wait if self._max_wait else 0.0
+        while len(batch) < self._max_batch:
+            try:
+                if deadline:
+                    item = self._queue.get(timeout=max(0.0, deadline - time.monotonic()))
+                else:
                     item = self._queue.get_nowait()
-                except queue.Empty:
-                    break
-                if item is _STOP:
-                    self._queue.put(_STOP)
-                    break
-                batch.append(item)
+            except queue.Empty:
+                break
+            if item is _STOP:
+                self._queue.put(_STOP)
+                break
+            batch.append(item)
+        return batch
+
+    def _run(self) -> None:
+        if self._on_start is not None:
+            self._on_start()
+        while (batch := self._take()) is not None:
             with self._lock:
                 self._pending -= len(batch)
             self.batches += 1
             self.items += len(batch)
             try:
                 results = self._fn([item for item, _, _ in batch])
+                if len(results) != len(batch):
+                    raise RuntimeError(f"batch function returned {len(results)} results for {len(batch)} items")
             except BaseException as exc:  # hand the failure to every waiting request
-                for _, future, loop in batch:
-                    loop.call_soon_threadsafe(_fail, future, exc)
+                _hand_back(batch, [exc] * len(batch), _fail)
                 continue
-            for (_, future, loop), result in zip(batch, results, strict=True):
-                loop.call_soon_threadsafe(_resolve, future, result)
+            _hand_back(batch, list(results), _resolve)
 
     def close(self) -> None:
         self._queue.put(_STOP)
         self._thread.join(timeout=10)
 
 
+def _hand_back(batch: list[_Entry], outcomes: list, settle: Callable[[asyncio.Future, object], None]) -> None:
+    """Settle each item's future with its own outcome: one wake-up per event loop, not one per item."""
+    by_loop: dict[asyncio.AbstractEventLoop, list[tuple[asyncio.Future, object]]] = {}
+    for (_, future, loop), outcome in zip(batch, outcomes, strict=True):
+        by_loop.setdefault(loop, []).append((future, outcome))
+    for loop, pairs in by_loop.items():
+        with contextlib.suppress(RuntimeError):  # that loop is closed: nobody is waiting any more
+            loop.call_soon_threadsafe(_settle_all, pairs, settle)
+
+
+def _settle_all(pairs: list[tuple[asyncio.Future, object]], settle: Callable[[asyncio.Future, object], None]) -> None:
+    for future, outcome in pairs:
+        settle(future, outcome)
+
+
 def _resolve(future: asyncio.Future, result: object) -> None:
-    if not future.done():
+    if not future.done():  # a request cancelled meanwhile (client gone) no longer wants it
         future.set_result(result)
 
 
-def _fail(future: asyncio.Future, exc: BaseException) -> None:
+def _fail(future: asyncio.Future, exc: object) -> None:
     if not future.done():
+        assert isinstance(exc, BaseException)
         future.set_exception(exc)
 
 

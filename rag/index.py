@@ -95,6 +95,29 @@ def vector_index(vectors: np.ndarray) -> faiss.Index:
     return index
 
 
+def single_threaded_search() -> None:
+    """Make FAISS searches made from the calling thread run on that thread alone (an OpenMP setting per thread).
+
+    A server's small batches over a flat index take microseconds; a team of OpenMP threads woken for each one
+    costs more than that and competes with the embedding model for the same cores.
+    """
+    faiss.omp_set_num_threads(1)
+
+
+def vector_view(index: faiss.Index) -> np.ndarray:
+    """The vectors of a flat FAISS index as a read-only (ntotal, d) array over FAISS's own memory: no copy.
+
+    Valid while `index` lives and is not added to (a loaded index never is).
+    """
+    if not isinstance(index, faiss.IndexFlat):
+        raise TypeError(f"expected a flat FAISS index, got {type(index).__name__}")
+    if index.ntotal == 0:
+        return np.zeros((0, index.d), dtype=np.float32)
+    view = faiss.rev_swig_ptr(index.get_xb(), index.ntotal * index.d).reshape(index.ntotal, index.d)
+    view.flags.writeable = False
+    return view
+
+
 def publish(index_dir: Path, chunks: list[Chunk], vectors: np.ndarray, lexical: LexicalIndex,
             manifest: dict[str, Any]) -> Path:
     """Write a new build beside the current one, then make it current in one atomic step. Returns its folder."""
@@ -166,6 +189,7 @@ class Index:
 
     def __post_init__(self) -> None:
         self.rows = {chunk.id: row for row, chunk in enumerate(self.passages)}
+        self.matrix = vector_view(self.vectors)
 
     @property
     def build_id(self) -> str:
@@ -179,8 +203,8 @@ class Index:
         return len(self.passages)
 
     def stored_vectors(self) -> np.ndarray:
-        """All vectors, in passage order (for reuse by the next ingest)."""
-        return np.asarray(self.vectors.reconstruct_n(0, self.vectors.ntotal), dtype=np.float32)
+        """A copy of all vectors, in passage order (for reuse by the next ingest; searches use `matrix`)."""
+        return np.array(self.matrix, dtype=np.float32)
 
     @classmethod
     def load(cls, index_dir: Path, *, verify: bool = True) -> Index:
@@ -250,4 +274,5 @@ class Index:
                 f"{query_prompt!r}: set RAG_QUERY_PROMPT accordingly or re-run `rag ingest`")
 
 
-__all__ = ["Index", "current_build", "publish", "read_manifest", "vector_index"]
+__all__ = ["Index", "current_build", "publish", "read_manifest", "single_threaded_search", "vector_index",
+           "vector_view"]

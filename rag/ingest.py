@@ -41,6 +41,7 @@ class IngestReport:
     reused: int = 0
     skipped: list[Skipped] = field(default_factory=list)
     seconds: float = 0.0
+    model_seconds: float = 0.0  # part of `seconds` spent importing and loading the embedding model
 
     def to_dict(self) -> dict[str, Any]:
         out = dict(self.__dict__)
@@ -208,9 +209,11 @@ def ingest(
         reasons = "; ".join(f"{s.source}: {s.reason}" for s in corpus.skipped) or "no .txt, .md or .html file"
         raise IngestError(f"no readable document in {corpus_dir} ({reasons})")
     if embedder is None:
+        loading = time.perf_counter()
         embedder = embedder_factory() if embedder_factory else Embedder(
             settings.model, query_prompt=settings.query_prompt, passage_prompt=settings.passage_prompt,
             device=settings.device, batch_size=settings.encode_batch_size)
+        report.model_seconds = time.perf_counter() - loading
     reuse = {} if force else _previous_vectors(settings, embedder)
     chunks, vectors, lexical, manifest = build_index(corpus.documents, settings, embedder, reuse=reuse,
                                                      progress=progress)

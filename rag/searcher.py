@@ -28,6 +28,16 @@ class Query:
     index: Index | None = field(default=None, compare=False, repr=False)
 
 
+def _union(a: np.ndarray, b: np.ndarray, size: int) -> np.ndarray:
+    """Sorted distinct rows of `a` and `b` (rows below `size`); a mask is cheaper than sorting for a small index."""
+    if size > 50_000:
+        return np.union1d(a, b)
+    mask = np.zeros(size, dtype=bool)
+    mask[a] = True
+    mask[b] = True
+    return np.flatnonzero(mask)
+
+
 def citation(chunk: Chunk) -> Citation:
     return Citation(doc_id=chunk.doc_id, title=chunk.title, source=chunk.source, section=chunk.section,
                     start=chunk.start, end=chunk.end, url=chunk.url, label=chunk.context)
@@ -107,7 +117,6 @@ class Searcher:
 
     def _rank(self, index: Index, query: Query, vector: np.ndarray | None, d_rows: np.ndarray | None,
               d_scores: np.ndarray | None, n: int, weight: float) -> list[Fused]:
-        empty = np.zeros(0, dtype=np.int64)
         if query.mode == "dense":
             assert d_rows is not None and d_scores is not None
             return fuse(d_rows, d_scores, np.zeros(len(d_rows), dtype=np.float32), 1.0, ranks(d_rows), {})
@@ -116,13 +125,10 @@ class Searcher:
         if query.mode == "lexical":
             return fuse(l_rows, np.zeros(len(l_rows), dtype=np.float32), lex_all[l_rows], 0.0, {}, ranks(l_rows))
         assert vector is not None and d_rows is not None and d_scores is not None
-        candidates = np.unique(np.concatenate([d_rows, l_rows, empty]))
-        known = dict(zip(d_rows.tolist(), d_scores.tolist(), strict=True))
-        missing = [int(r) for r in candidates if int(r) not in known]
-        if missing:
-            stored = np.stack([index.vectors.reconstruct(r) for r in missing])
-            known.update(zip(missing, (stored @ vector).tolist(), strict=True))
-        dense = np.array([known[int(r)] for r in candidates], dtype=np.float32)
+        candidates = _union(d_rows, l_rows, len(index))
+        # Exact cosine of every candidate, read from FAISS's own memory (no copy); FAISS's scores for its own rows.
+        dense = index.matrix[candidates] @ vector
+        dense[np.searchsorted(candidates, d_rows)] = d_scores
         return fuse(candidates, dense, lex_all[candidates], weight, ranks(d_rows), ranks(l_rows))
 
     def _hits(self, index: Index, fused: list[Fused], query: Query) -> list[Hit]:

@@ -118,3 +118,33 @@ def test_model_by_path_with_prompts(fresh_settings, tmp_path):
     assert "carte de séjour" in hits[0].text and report.passages == len(searcher.index)
     with pytest.raises(IndexMismatch, match="passage prompt"):
         load_searcher(settings.model_copy(update={"passage_prompt": ""}))
+
+
+def test_searches_read_the_vectors_in_faiss_memory_without_a_copy(index, searcher):
+    import faiss
+    import numpy as np
+
+    matrix = index.matrix
+    assert matrix.shape == (index.vectors.ntotal, index.vectors.d) and not matrix.flags.writeable
+    faiss_memory = faiss.rev_swig_ptr(index.vectors.get_xb(), 1)
+    assert matrix.__array_interface__["data"][0] == faiss_memory.__array_interface__["data"][0]
+    np.testing.assert_array_equal(matrix, index.vectors.reconstruct_n(0, index.vectors.ntotal))
+    # nothing the server keeps holds another array the size of the vectors
+    for holder in (index, searcher, index.lexical):
+        for name, value in vars(holder).items():
+            if isinstance(value, np.ndarray) and value.size >= matrix.size:
+                assert np.shares_memory(value, matrix), name
+
+
+def test_reused_vectors_land_on_their_own_passages(fresh_settings, embedder):
+    import numpy as np
+
+    ingest(fresh_settings, embedder=embedder)
+    article = fresh_settings.corpus_dir / "secu-debi-plateforme.txt"
+    article.write_text(article.read_text(encoding="utf-8").replace("Sécu-débi", "Secu-debi", 1), encoding="utf-8")
+    report = ingest(fresh_settings, embedder=embedder)
+    index = Index.load(fresh_settings.index_dir)
+    of_article = [p for p in index.passages if p.source == article.name]
+    assert 1 <= report.embedded <= len(of_article) and report.reused == report.passages - report.embedded
+    fresh = embedder.embed_passages([p.indexed_text for p in index.passages])
+    np.testing.assert_allclose(index.matrix, fresh, atol=1e-5)  # every row holds its own passage's vector

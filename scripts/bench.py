@@ -1,0 +1,384 @@
+"""Speed of `rag` next to the bare embedding model, measured side by side in one run; exits 1 if a target is missed.
+
+    python scripts/bench.py                                  # the seed corpus, then piaf (761 passages)
+    python scripts/bench.py corpus --rounds 5 -o bench.json  # one target, more rounds, figures as JSON
+
+Each target is a corpus folder (questions: `--questions`, default the dev set) or a dataset folder with
+`passages.jsonl` and `questions.jsonl` (each passage written out as one Markdown document, title in front matter).
+For each target, in one process and on the same machine:
+
+1. floor: the bare sentence-transformers model (`SentenceTransformer.encode`, default torch settings) encoding one
+   question at a time (median latency), 32 questions at a time (questions/s), and the passage texts the index holds
+   (passages/s, the ingest batch size);
+2. `rag ingest` (a subprocess) into a fresh index, then again on the unchanged corpus;
+3. `rag serve` (a subprocess: uvicorn on loopback) driven by wrk with 1 client, then 32 concurrent clients, for a
+   fixed number of POST /v1/search requests cycling through the target's questions; latency percentiles, rate,
+   errors, and the server's resident memory afterwards.
+
+Floor and server measurements alternate over `--rounds` rounds and each figure is the median over rounds, so that
+other load on a shared machine hits both alike. Targets (ratios to the floor of the same run):
+1 client p50 <= 1.25 x single-question encode; 32 clients rate >= 0.7 x batched-32 encode, no error;
+first ingest passages/s >= 0.85 x bare passage encode (ingest time without the model's import and load, which the
+floor does not count either); unchanged re-ingest >= 20 x faster than the first (whole `rag ingest` time).
+
+Needs wrk, a C HTTP load generator that costs the 2 shared cores little: `apt-get install wrk` (Debian, Ubuntu) or
+`brew install wrk` (macOS).
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import platform
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+LUA = Path(__file__).with_name("bench_load.lua")
+DEFAULT_TARGETS = [ROOT / "corpus", ROOT.parent / "shared" / "datasets" / "piaf"]
+DEV_SET = ROOT / "tests" / "data" / "devset.jsonl"
+TARGETS = {"latency_1_client": 1.25, "rate_32_clients": 0.70, "ingest_rate": 0.85, "reingest_speedup": 20.0}
+ENV = {**os.environ, "PYTHONPATH": str(ROOT), "HF_HUB_OFFLINE": "1", "RAG_LOG_LEVEL": "warning"}
+
+
+@dataclass
+class Target:
+    name: str
+    corpus: Path
+    questions: list[str]
+
+
+def read_questions(path: Path) -> list[str]:
+    with path.open(encoding="utf-8") as handle:
+        return [json.loads(line)["question"] for line in handle if line.strip()]
+
+
+def prepare(spec: Path, questions: Path, work: Path) -> Target:
+    """A corpus folder as it is, or a dataset folder written out as one Markdown document per passage."""
+    if not (spec / "passages.jsonl").is_file():
+        return Target(spec.name, spec, read_questions(questions))
+    corpus = work / f"{spec.name}-corpus"
+    corpus.mkdir()
+    with (spec / "passages.jsonl").open(encoding="utf-8") as handle:
+        for line in handle:
+            if line.strip():
+                row = json.loads(line)
+                title = " ".join((row.get("title") or row["id"]).split())
+                (corpus / f"{row['id']}.md").write_text(f"---\ntitle: {title}\n---\n{row['text']}\n", encoding="utf-8")
+    return Target(spec.name, corpus, read_questions(spec / "questions.jsonl"))
+
+
+# -- the floor: the bare model ----------------------------------------------------------------------------------
+
+
+class Floor:
+    """The bare sentence-transformers model, called as its documentation shows."""
+
+    def __init__(self) -> None:
+        from sentence_transformers import SentenceTransformer
+
+        from rag.embedder import resolve_model
+        from rag.settings import Settings
+
+        settings = Settings()
+        self.query_prompt = settings.query_prompt or None
+        self.passage_prompt = settings.passage_prompt or None
+        self.batch_size = settings.encode_batch_size
+        self.model = SentenceTransformer(resolve_model(settings.model), device=settings.device)
+        self.model.encode(["warm-up"] * 32, batch_size=32)
+
+    def _encode(self, texts: list[str], prompt: str | None, batch_size: int = 32) -> None:
+        self.model.encode(texts, prompt=prompt, batch_size=batch_size, normalize_embeddings=True,
+                          convert_to_numpy=True, show_progress_bar=False)
+
+    def single_ms(self, questions: list[str]) -> float:
+        """Median milliseconds to encode one question."""
+        times = []
+        for question in questions:
+            started = time.perf_counter()
+            self._encode([question], self.query_prompt)
+            times.append(time.perf_counter() - started)
+        return 1000 * statistics.median(times)
+
+    def batched_rate(self, questions: list[str], size: int = 32) -> float:
+        """Median questions per second over calls of `size` consecutive questions."""
+        rates = []
+        for start in range(0, len(questions) - size + 1, size):
+            started = time.perf_counter()
+            self._encode(questions[start:start + size], self.query_prompt, size)
+            rates.append(size / (time.perf_counter() - started))
+        return statistics.median(rates)
+
+    def passage_rate(self, texts: list[str]) -> float:
+        """Passages per second encoding `texts` in one call, at the ingest batch size."""
+        started = time.perf_counter()
+        self._encode(texts, self.passage_prompt, self.batch_size)
+        return len(texts) / (time.perf_counter() - started)
+
+
+# -- ingest ------------------------------------------------------------------------------------------------------
+
+
+def rag_ingest(corpus: Path, index: Path) -> dict[str, Any]:
+    """Run `rag ingest` as a user would; its JSON report plus the command's wall time."""
+    started = time.perf_counter()
+    done = subprocess.run([sys.executable, "-m", "rag", "ingest", str(corpus), "--index", str(index), "--json"],
+                          env=ENV, capture_output=True, text=True)
+    wall = time.perf_counter() - started
+    if done.returncode:
+        raise SystemExit(f"bench: rag ingest failed ({done.returncode}): {done.stderr.strip()[-2000:]}")
+    return {**json.loads(done.stdout), "wall": wall}
+
+
+def indexed_texts(index: Path) -> list[str]:
+    """What ingest embedded: the indexed text of every passage of the current build."""
+    from rag.chunking import Chunk
+    from rag.index import PASSAGES, current_build
+
+    build = current_build(index)
+    assert build is not None
+    with (build / PASSAGES).open(encoding="utf-8") as handle:
+        return [Chunk(**json.loads(line)).indexed_text for line in handle]
+
+
+# -- serving -----------------------------------------------------------------------------------------------------
+
+
+class Server:
+    """`rag serve` in a subprocess, on a free loopback port."""
+
+    def __init__(self, index: Path) -> None:
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "rag", "serve", "--index", str(index), "--host", "127.0.0.1", "--port",
+             str(self.port)], env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        deadline = time.monotonic() + 600
+        while not self._ready():
+            if self.process.poll() is not None:
+                raise SystemExit(f"bench: rag serve exited: {self.process.stderr.read()[-2000:]}")  # type: ignore
+            if time.monotonic() > deadline:
+                self.stop()
+                raise SystemExit("bench: rag serve not ready after 600 s")
+            time.sleep(0.2)
+
+    def _ready(self) -> bool:
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=5)
+            connection.request("GET", "/readyz")
+            return connection.getresponse().status == 200
+        except OSError:
+            return False
+
+    def memory_mib(self) -> dict[str, float]:
+        """Resident memory now (VmRSS) and at its peak (VmHWM), in MiB (Linux /proc)."""
+        fields = {}
+        for line in Path(f"/proc/{self.process.pid}/status").read_text().splitlines():
+            key, _, value = line.partition(":")
+            if key in ("VmRSS", "VmHWM"):
+                fields[key] = round(int(value.split()[0]) / 1024, 1)
+        return fields
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+
+def wrk(url: str, bodies: Path, clients: int, requests: int) -> dict[str, Any]:
+    """One wrk run of `requests` requests over `clients` connections (one wrk thread)."""
+    done = subprocess.run(["wrk", "-t1", f"-c{clients}", "-d600s", "--timeout", "30s", "-s", str(LUA), url, "--",
+                           str(bodies), str(requests)], capture_output=True, text=True)
+    lines = [line for line in done.stdout.splitlines() if line.startswith("BENCH ")]
+    if not lines:
+        raise SystemExit(f"bench: wrk gave no result ({done.returncode}): {done.stdout[-1000:]} {done.stderr[-1000:]}")
+    result = json.loads(lines[-1][6:])
+    seconds = result["duration_us"] / 1e6
+    return {"clients": clients, "requests": result["requests"], "errors": sum(result["errors"].values()),
+            "rate": result["requests"] / seconds, "p50_ms": result["p50_us"] / 1000,
+            "p95_ms": result["p95_us"] / 1000, "p99_ms": result["p99_us"] / 1000, "max_ms": result["max_us"] / 1000}
+
+
+# -- one target --------------------------------------------------------------------------------------------------
+
+
+def median_of(rows: list[dict[str, Any]], key: str) -> float:
+    return statistics.median(row[key] for row in rows)
+
+
+def bench_ingest(target: Target, floor: Floor, work: Path, rounds: int) -> dict[str, Any]:
+    firsts, agains, floors = [], [], []
+    for n in range(rounds):
+        index = work / f"{target.name}-index-{n}"
+        firsts.append(rag_ingest(target.corpus, index))
+        agains.append(rag_ingest(target.corpus, index))
+        assert agains[-1]["up_to_date"], "the unchanged corpus was ingested again"
+        floors.append(floor.passage_rate(indexed_texts(index)))
+        if n:
+            shutil.rmtree(index)
+    passages = firsts[0]["passages"]
+    work_seconds = statistics.median(r["seconds"] - r["model_seconds"] for r in firsts)
+    first, again = median_of(firsts, "seconds"), median_of(agains, "seconds")
+    return {
+        "passages": passages, "floor_passages_per_s": statistics.median(floors),
+        "first_s": first, "first_model_s": median_of(firsts, "model_seconds"),
+        "first_wall_s": median_of(firsts, "wall"),
+        "first_passages_per_s": passages / work_seconds,
+        "again_s": again, "again_wall_s": median_of(agains, "wall"),
+        "ingest_rate": passages / work_seconds / statistics.median(floors),
+        "reingest_speedup": first / again,
+        "reingest_speedup_wall": median_of(firsts, "wall") / median_of(agains, "wall"),
+        "index": str(work / f"{target.name}-index-0"),
+    }
+
+
+def bench_serving(target: Target, floor: Floor, index: Path, work: Path, rounds: int, requests: dict[int, int],
+                  single: int) -> dict[str, Any]:
+    bodies = work / f"{target.name}-bodies.jsonl"
+    bodies.write_text("".join(json.dumps({"question": q}, ensure_ascii=False) + "\n" for q in target.questions),
+                      encoding="utf-8")
+    mix = (target.questions * (1 + 32 * 8 // len(target.questions)))
+    server = Server(index)
+    try:
+        wrk(server.url, bodies, 32, 200)  # warm-up: first calls of every code path, connection set-up
+        singles, batched, runs = [], [], {1: [], 32: []}
+        for n in range(rounds):
+            offset = (n * single) % len(target.questions)
+            singles.append(floor.single_ms((target.questions * 2)[offset:offset + single]))
+            runs[1].append(wrk(server.url, bodies, 1, requests[1]))
+            batched.append(floor.batched_rate(mix[:32 * 8]))
+            runs[32].append(wrk(server.url, bodies, 32, requests[32]))
+        memory = server.memory_mib()
+    finally:
+        server.stop()
+    one, many = runs[1], runs[32]
+    return {
+        "floor_single_ms": statistics.median(singles), "floor_batch32_per_s": statistics.median(batched),
+        "floor_single_ms_rounds": singles, "floor_batch32_per_s_rounds": batched,
+        "client_1": {key: median_of(one, key) for key in ("p50_ms", "p95_ms", "p99_ms", "rate")}
+        | {"errors": sum(r["errors"] for r in one), "requests": sum(r["requests"] for r in one)},
+        "clients_32": {key: median_of(many, key) for key in ("p50_ms", "p95_ms", "p99_ms", "rate")}
+        | {"errors": sum(r["errors"] for r in many), "requests": sum(r["requests"] for r in many)},
+        "rounds": runs, "memory_mib": memory,
+        "latency_1_client": median_of(one, "p50_ms") / statistics.median(singles),
+        "rate_32_clients": median_of(many, "rate") / statistics.median(batched),
+    }
+
+
+def vector_mib(index: Path) -> float:
+    from rag.index import read_manifest
+
+    manifest = read_manifest(index) or {}
+    return round(manifest["counts"]["passages"] * manifest["model"]["dimension"] * 4 / 2**20, 2)
+
+
+def checks(result: dict[str, Any]) -> dict[str, bool]:
+    serving, ingest = result["serving"], result["ingest"]
+    return {
+        "latency_1_client": serving["latency_1_client"] <= TARGETS["latency_1_client"],
+        "rate_32_clients": serving["rate_32_clients"] >= TARGETS["rate_32_clients"]
+        and serving["clients_32"]["errors"] == 0 and serving["client_1"]["errors"] == 0,
+        "ingest_rate": ingest["ingest_rate"] >= TARGETS["ingest_rate"],
+        "reingest_speedup": ingest["reingest_speedup"] >= TARGETS["reingest_speedup"],
+    }
+
+
+def report(name: str, result: dict[str, Any]) -> str:
+    s, i, ok = result["serving"], result["ingest"], result["checks"]
+    mark = {True: "ok", False: "MISSED"}
+    c1, c32 = s["client_1"], s["clients_32"]
+    return "\n".join([
+        f"== {name}: {i['passages']} passages, {len(result['questions'])} questions in the mix",
+        f"floor (bare model)   single question {s['floor_single_ms']:.2f} ms median | batches of 32 "
+        f"{s['floor_batch32_per_s']:.0f} q/s | passages {i['floor_passages_per_s']:.1f} /s",
+        f"server, 1 client     p50 {c1['p50_ms']:.2f} ms  p95 {c1['p95_ms']:.2f}  p99 {c1['p99_ms']:.2f}  "
+        f"{c1['rate']:.0f} req/s  errors {c1['errors']}/{c1['requests']}",
+        f"server, 32 clients   p50 {c32['p50_ms']:.2f} ms  p95 {c32['p95_ms']:.2f}  p99 {c32['p99_ms']:.2f}  "
+        f"{c32['rate']:.0f} req/s  errors {c32['errors']}/{c32['requests']}",
+        f"ingest               first {i['first_s']:.2f} s in command ({i['first_model_s']:.2f} s loading the model; "
+        f"{i['first_wall_s']:.2f} s wall), {i['first_passages_per_s']:.1f} passages/s without the model load | "
+        f"unchanged {i['again_s'] * 1000:.1f} ms in command ({i['again_wall_s']:.2f} s wall)",
+        f"memory               server resident {s['memory_mib'].get('VmRSS')} MiB "
+        f"(peak {s['memory_mib'].get('VmHWM')}), of which vectors {result['vector_mib']} MiB",
+        f"ratio  1 client p50 / single encode     {s['latency_1_client']:.2f}  (target <= 1.25) "
+        f"{mark[ok['latency_1_client']]}",
+        f"ratio  32 clients rate / batched encode {s['rate_32_clients']:.2f}  (target >= 0.70, no error) "
+        f"{mark[ok['rate_32_clients']]}",
+        f"ratio  ingest rate / passage encode     {i['ingest_rate']:.2f}  (target >= 0.85) {mark[ok['ingest_rate']]}",
+        f"ratio  first / unchanged ingest         {i['reingest_speedup']:.0f}  (target >= 20) "
+        f"{mark[ok['reingest_speedup']]}  (wall-clock ratio {i['reingest_speedup_wall']:.1f})",
+    ])
+
+
+def load_average() -> list[float]:
+    return [round(x, 2) for x in os.getloadavg()]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("targets", nargs="*", type=Path, help="corpus or dataset folders (default: seed corpus, piaf)")
+    parser.add_argument("--questions", type=Path, default=DEV_SET, help="questions (.jsonl) for a corpus folder")
+    parser.add_argument("--rounds", type=int, default=3, help="alternations of floor and server runs (median)")
+    parser.add_argument("--ingest-rounds", type=int, default=3, help="first and unchanged ingests (median)")
+    parser.add_argument("--requests-1", type=int, default=300, help="requests per 1-client run")
+    parser.add_argument("--requests-32", type=int, default=2000, help="requests per 32-client run")
+    parser.add_argument("--single", type=int, default=100, help="questions per bare single-encode run")
+    parser.add_argument("-o", "--output", type=Path, help="write every figure as JSON to this file")
+    args = parser.parse_args(argv)
+    if shutil.which("wrk") is None:
+        print("bench: wrk, the HTTP load generator, is not installed: `apt-get install wrk` (Debian, Ubuntu) or "
+              "`brew install wrk` (macOS)", file=sys.stderr)
+        return 2
+    targets = args.targets or [t for t in DEFAULT_TARGETS if t.exists()]
+    import torch
+
+    results: dict[str, Any] = {"machine": {"cpus": os.cpu_count(), "torch_threads": torch.get_num_threads(),
+                                           "python": platform.python_version(), "load_before": load_average(),
+                                           "wrk": subprocess.run(["wrk", "-v"], capture_output=True, text=True)
+                                           .stdout.splitlines()[0]},
+                               "targets": {}}
+    floor = Floor()
+    with tempfile.TemporaryDirectory(prefix="rag-bench-") as tmp:
+        work = Path(tmp)
+        for spec in targets:
+            target = prepare(spec, args.questions, work)
+            ingest = bench_ingest(target, floor, work, args.ingest_rounds)
+            index = Path(ingest.pop("index"))
+            serving = bench_serving(target, floor, index, work, args.rounds,
+                                    {1: args.requests_1, 32: args.requests_32}, args.single)
+            result = {"questions": target.questions, "ingest": ingest, "serving": serving,
+                      "vector_mib": vector_mib(index)}
+            result["checks"] = checks(result)
+            results["targets"][target.name] = result
+            print(report(target.name, result), flush=True)
+    results["machine"]["load_after"] = load_average()
+    print(f"load average before {results['machine']['load_before']}, after {results['machine']['load_after']} "
+          f"({results['machine']['cpus']} CPUs); load generator: {results['machine']['wrk']}")
+    if args.output:
+        for result in results["targets"].values():
+            result["questions"] = len(result["questions"])
+        args.output.write_text(json.dumps(results, indent=2), encoding="utf-8")
+    missed = [f"{name}: {check}" for name, result in results["targets"].items()
+              for check, ok in result["checks"].items() if not ok]
+    if missed:
+        print("targets missed: " + "; ".join(missed))
+    return 1 if missed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

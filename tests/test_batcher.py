@@ -1,0 +1,295 @@
+"""Micro-batching: bounded batches, bounded wait, a free event loop, and every request answered with its own results."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+from collections.abc import Sequence
+
+import pytest
+
+from rag.api import create_app
+from rag.batcher import MicroBatcher
+from rag.errors import Overloaded
+from rag.searcher import Query
+from tests.conftest import ROOT
+
+
+class Recorder:
+    """A batch function that answers each item with a value derived from it, and records the batches it saw."""
+
+    def __init__(self, delay: float = 0.0) -> None:
+        self.delay = delay
+        self.batches: list[list[int]] = []
+        self.threads: set[str] = set()
+
+    def __call__(self, items: Sequence[int]) -> list[str]:
+        self.batches.append(list(items))
+        self.threads.add(threading.current_thread().name)
+        time.sleep(self.delay)
+        return [f"answer-{item}" for item in items]
+
+
+def run(coro):
+    return asyncio.run(coro)
+
+
+def test_concurrent_submits_share_batches_bounded_in_size_and_get_their_own_results():
+    fn = Recorder(delay=0.01)
+
+    async def scenario():
+        batcher = MicroBatcher(fn, max_batch=8)
+        try:
+            return await asyncio.gather(*(batcher.submit([n]) for n in range(100)))
+        finally:
+            batcher.close()
+
+    results = run(scenario())
+    assert results == [[f"answer-{n}"] for n in range(100)]
+    assert max(len(b) for b in fn.batches) == 8  # a crowd fills batches up to the bound, never beyond
+    assert len(fn.batches) < 100 / 2
+    assert sorted(n for b in fn.batches for n in b) == list(range(100))  # each item computed exactly once
+    assert fn.threads == {"rag-batcher"}
+
+
+def test_multi_item_submit_keeps_order():
+    fn = Recorder()
+
+    async def scenario():
+        batcher = MicroBatcher(fn, max_batch=3)
+        try:
+            return await asyncio.gather(batcher.submit([1, 2, 3, 4, 5]), batcher.submit([6, 7]))
+        finally:
+            batcher.close()
+
+    assert run(scenario()) == [[f"answer-{n}" for n in (1, 2, 3, 4, 5)], ["answer-6", "answer-7"]]
+    assert max(len(b) for b in fn.batches) <= 3
+
+
+def test_without_max_wait_a_lone_request_goes_alone():
+    fn = Recorder()
+
+    async def scenario():
+        batcher = MicroBatcher(fn, max_batch=32)
+        try:
+            first = asyncio.ensure_future(batcher.submit([1]))
+            await asyncio.sleep(0.2)
+            return await first, await batcher.submit([2])
+        finally:
+            batcher.close()
+
+    assert run(scenario()) == (["answer-1"], ["answer-2"])
+    assert fn.batches == [[1], [2]]
+
+
+def test_the_wait_for_company_is_bounded():
+    async def scenario():
+        batcher = MicroBatcher(Recorder(), max_batch=32, max_wait=0.3)
+        try:
+            started = time.perf_counter()
+            await batcher.submit([1])
+            return time.perf_counter() - started
+        finally:
+            batcher.close()
+
+    assert 0.29 <= run(scenario()) < 3.0  # waited for company, then went alone
+
+
+def test_max_wait_gathers_requests_that_arrive_within_it():
+    fn = Recorder()
+
+    async def scenario():
+        batcher = MicroBatcher(fn, max_batch=32, max_wait=0.3)
+        try:
+            first = asyncio.ensure_future(batcher.submit([1]))
+            await asyncio.sleep(0.05)
+            second = await batcher.submit([2])
+            return await first, second
+        finally:
+            batcher.close()
+
+    assert run(scenario()) == (["answer-1"], ["answer-2"])
+    assert fn.batches == [[1, 2]]
+
+
+def test_event_loop_stays_free_while_a_batch_runs():
+    fn = Recorder(delay=0.3)
+
+    async def scenario():
+        batcher = MicroBatcher(fn)
+        ticks = 0
+
+        async def ticker():
+            nonlocal ticks
+            while True:
+                await asyncio.sleep(0.01)
+                ticks += 1
+
+        task = asyncio.ensure_future(ticker())
+        try:
+            await batcher.submit([1])
+        finally:
+            task.cancel()
+            batcher.close()
+        return ticks
+
+    assert run(scenario()) >= 10  # the loop kept running other coroutines during the 0.3 s call
+
+
+def test_a_failing_batch_fails_each_of_its_requests_and_the_worker_goes_on():
+    calls = []
+
+    def fn(items: Sequence[int]) -> list[int]:
+        calls.append(list(items))
+        if len(calls) == 1:
+            raise ValueError("model exploded")
+        return list(items)
+
+    async def scenario():
+        batcher = MicroBatcher(fn)
+        try:
+            with pytest.raises(ValueError, match="exploded"):
+                await batcher.submit([1])
+            return await batcher.submit([2])
+        finally:
+            batcher.close()
+
+    assert run(scenario()) == [2]
+
+
+def test_a_batch_function_returning_the_wrong_count_is_an_error_not_a_shift():
+    async def scenario():
+        batcher = MicroBatcher(lambda items: list(items)[1:])
+        try:
+            await batcher.submit([1, 2])
+        finally:
+            batcher.close()
+
+    with pytest.raises(RuntimeError, match="returned 1 results for 2 items"):
+        run(scenario())
+
+
+def test_full_queue_is_overloaded():
+    release = threading.Event()
+
+    def fn(items: Sequence[int]) -> list[int]:
+        release.wait(5)
+        return list(items)
+
+    async def scenario():
+        batcher = MicroBatcher(fn, max_batch=1, max_queue=3)
+        try:
+            with pytest.raises(Overloaded):
+                await batcher.submit([1, 2, 3, 4])
+            first = asyncio.ensure_future(batcher.submit([1, 2, 3]))
+            await asyncio.sleep(0.1)  # the worker holds item 1; items 2 and 3 wait
+            with pytest.raises(Overloaded, match="2 questions are waiting"):
+                await batcher.submit([4, 5])
+            release.set()
+            return await first
+        finally:
+            release.set()
+            batcher.close()
+
+    assert run(scenario()) == [1, 2, 3]
+
+
+def test_on_start_runs_in_the_worker_thread():
+    seen = []
+
+    async def scenario():
+        batcher = MicroBatcher(lambda items: list(items),
+                               on_start=lambda: seen.append(threading.current_thread().name))
+        try:
+            await batcher.submit([1])
+        finally:
+            batcher.close()
+
+    run(scenario())
+    assert seen == ["rag-batcher"]
+
+
+# -- the real thing: real model, real index, many concurrent HTTP requests ---------------------------------------
+
+
+def _questions() -> list[str]:
+    import json
+
+    with (ROOT / "tests" / "data" / "devset.jsonl").open(encoding="utf-8") as handle:
+        return [json.loads(line)["question"] for line in handle]
+
+
+def _same_answer(got: list[dict], alone: list, question: str) -> None:
+    assert len(got) == len(alone), question
+    for hit, expected in zip(got, alone, strict=True):
+        # a batch pads questions to a common length: scores may move in the last float bits, so two passages with
+        # near-equal scores may swap, but a request never receives another question's passages
+        assert hit["id"] == expected.id or abs(hit["score"] - expected.score) < 1e-4, question
+        assert hit["score"] == pytest.approx(expected.score, abs=1e-4), question
+
+
+@pytest.fixture(scope="module")
+def server_url(searcher, settings):
+    """The app served by uvicorn on a loopback port, in a thread of this process (real HTTP, real concurrency)."""
+    import socket
+
+    import uvicorn
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    app = create_app(settings, searcher=searcher)
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 60
+    while not server.started:
+        assert time.monotonic() < deadline and thread.is_alive(), "uvicorn did not start"
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}", app
+    server.should_exit = True
+    thread.join(10)
+
+
+def test_concurrent_requests_each_get_their_own_answer(searcher, server_url):
+    import httpx
+
+    url, app = server_url
+    questions = _questions()
+    requests = [{"question": q, "k": 1 + n % 7, "mode": ("hybrid", "dense", "lexical")[n % 3]}
+                for n, q in enumerate(questions * 3)]
+    alone = [searcher.search([Query(r["question"], r["k"], r["mode"])])[0] for r in requests]
+    batches_before = app.state.batcher.batches
+
+    async def scenario():
+        limits = httpx.Limits(max_connections=len(requests))
+        async with httpx.AsyncClient(base_url=url, limits=limits, timeout=120) as client:
+            return await asyncio.gather(*(client.post("/v1/search", json=r) for r in requests))
+
+    responses = asyncio.run(scenario())
+    assert app.state.batcher.batches - batches_before < len(requests)  # requests really were answered together
+    for request, response, expected in zip(requests, responses, alone, strict=True):
+        assert response.status_code == 200, response.text
+        body = response.json()
+        assert body["question"] == request["question"] and body["mode"] == request["mode"]
+        _same_answer(body["passages"], expected, request["question"])
+
+
+def test_concurrent_batch_submits_through_the_real_searcher(searcher):
+    """The batcher over the real searcher: 96 different queries at once, each checked against its answer alone."""
+    queries = [Query(q, 1 + n % 5, ("hybrid", "dense", "lexical")[n % 3]) for n, q in enumerate(_questions() * 3)]
+    alone = [searcher.search([q])[0] for q in queries]
+
+    async def scenario():
+        batcher = MicroBatcher(searcher.search, max_batch=16)
+        try:
+            answers = await asyncio.gather(*(batcher.submit([q]) for q in queries))
+            return answers, batcher.batches
+        finally:
+            batcher.close()
+
+    answers, batches = asyncio.run(scenario())
+    assert batches <= len(queries) / 2
+    for query, (hits,), expected in zip(queries, answers, alone, strict=True):
+        _same_answer([h.model_dump() for h in hits], expected, query.question)
