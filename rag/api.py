@@ -210,7 +210,8 @@ def readyz(state: State) -> Response[Health]:
     """200 when an index is loaded and searches can be answered, else 503."""
     searcher: Searcher | None = state.get("searcher")
     if searcher is None:
-        return Response(Health(status="unavailable", detail=state.get("not_ready")), status_code=503)
+        detail = state.reloader.failure or state.get("not_ready")  # a failed first load says why
+        return Response(Health(status="unavailable", detail=detail), status_code=503)
     index = searcher.index
     return Response(Health(status="ok", passages=len(index), build_id=index.build_id,
                            detail=state.reloader.failure))

@@ -66,9 +66,11 @@ class Reloader:
                 searcher = self._load()
             except RagError as exc:
                 self.failure, self._failed = str(exc), current_build(self.settings.index_dir)
+                log.warning("no index served: %s", exc)
                 raise
             self._install(searcher)
             self.searcher = searcher
+            self.failure = self._failed = None
             return self._report("reloaded", None)
         served = self.searcher.index
         target = current_build(self.settings.index_dir)

@@ -196,9 +196,19 @@ async def test_a_server_started_before_the_first_ingest_becomes_ready_by_itself(
     corpus = tmp_path / "corpus"
     shutil.copytree(CORPUS, corpus)
     settings = Settings(corpus_dir=corpus, index_dir=tmp_path / "index", reload_poll_seconds=0.05)
+    staging = settings.model_copy(update={"index_dir": tmp_path / "staging"})
+    ingest(staging, embedder=embedder)
+    (current_build(staging.index_dir) / "vectors.faiss").write_bytes(b"not faiss")
     async with serving(create_app(settings)) as client:
         assert (await client.get("/readyz")).status_code == 503
-        report = await asyncio.to_thread(ingest, settings, embedder=embedder)
+        staging.index_dir.rename(settings.index_dir)  # a damaged first build appears, all at once
+        for _ in range(1200):
+            ready = await client.get("/readyz")
+            if "damaged" in (ready.json()["detail"] or ""):
+                break
+            await asyncio.sleep(0.05)
+        assert ready.status_code == 503 and "vectors.faiss is damaged" in ready.json()["detail"]
+        report = await asyncio.to_thread(ingest, settings, embedder=embedder, force=True)  # as the detail says
         for _ in range(1200):
             ready = await client.get("/readyz")
             if ready.status_code == 200:
