@@ -2,9 +2,13 @@
 
 A single worker thread runs the batch function; the event loop only enqueues and awaits. Whatever is queued
 when the worker becomes free forms the next batch (at most `max_batch` items), so a lone request never waits for
-company and a crowd of requests shares each model call. With `max_wait` > 0 the worker, having found fewer than
-`max_batch` items, waits at most that long for more before it starts: a longer wait for one request buys larger
-batches under load; the default 0 waits for nothing.
+company and a crowd of requests shares each model call.
+
+With `max_wait` > 0 the worker also expects a crowd to come back: clients that were answered together tend to
+ask again together, but their requests reach the queue one by one as the event loop reads them. Taken greedily,
+the first of them would go alone (a whole model call for one question) while the rest pile up behind it. So when
+the last batch held n items, the worker waits, at most `max_wait`, until n items are queued; after a batch of
+one it waits for nothing, so a lone client's latency is untouched.
 
 Each item carries its own future: results go back item by item, in the order the batch function returned them,
 so a request only ever receives the answers computed for its own items.
@@ -45,6 +49,7 @@ class MicroBatcher(Generic[T, R]):
         self._max_wait = max_wait
         self._max_queue = max_queue
         self._on_start = on_start
+        self._expect = 1  # the size of the last batch: how many items to wait for, with max_wait
         self._queue: queue.SimpleQueue = queue.SimpleQueue()
         self._pending = 0
         self._lock = threading.Lock()
@@ -68,15 +73,17 @@ class MicroBatcher(Generic[T, R]):
         return list(await asyncio.gather(*futures))
 
     def _take(self) -> list[_Entry] | None:
-        """The next batch: one item (waiting as long as needed), then what is queued, up to `max_batch`."""
+        """The next batch: one item (waiting as long as needed), then what is queued, up to `max_batch`; with
+        `max_wait`, waiting at most that long for as many items as the last batch held."""
         first = self._queue.get()
         if first is _STOP:
             return None
         batch = [first]
-        deadline = time.monotonic() + self._max_wait if self._max_wait else 0.0
+        expect = min(self._expect, self._max_batch) if self._max_wait else 1
+        deadline = time.monotonic() + self._max_wait
         while len(batch) < self._max_batch:
             try:
-                if deadline:
+                if len(batch) < expect:
                     item = self._queue.get(timeout=max(0.0, deadline - time.monotonic()))
                 else:
                     item = self._queue.get_nowait()
@@ -86,6 +93,7 @@ class MicroBatcher(Generic[T, R]):
                 self._queue.put(_STOP)
                 break
             batch.append(item)
+        self._expect = len(batch)
         return batch
 
     def _run(self) -> None:

@@ -83,34 +83,31 @@ def test_without_max_wait_a_lone_request_goes_alone():
     assert fn.batches == [[1], [2]]
 
 
-def test_the_wait_for_company_is_bounded():
-    async def scenario():
-        batcher = MicroBatcher(Recorder(), max_batch=32, max_wait=0.3)
-        try:
-            started = time.perf_counter()
-            await batcher.submit([1])
-            return time.perf_counter() - started
-        finally:
-            batcher.close()
-
-    assert 0.29 <= run(scenario()) < 3.0  # waited for company, then went alone
-
-
-def test_max_wait_gathers_requests_that_arrive_within_it():
+def test_after_a_crowd_the_worker_waits_for_as_many_again_and_no_longer_than_max_wait():
     fn = Recorder()
 
     async def scenario():
         batcher = MicroBatcher(fn, max_batch=32, max_wait=0.3)
         try:
-            first = asyncio.ensure_future(batcher.submit([1]))
+            started = time.perf_counter()
+            await batcher.submit([0])  # a lone first request: no crowd seen yet, no wait
+            alone = time.perf_counter() - started
+            await asyncio.gather(*(batcher.submit([n]) for n in (1, 2, 3)))  # a crowd of three
+            first = asyncio.ensure_future(batcher.submit([4]))
             await asyncio.sleep(0.05)
-            second = await batcher.submit([2])
-            return await first, second
+            second = asyncio.ensure_future(batcher.submit([5]))
+            await asyncio.gather(first, second)  # ... waited for company: the two share a call
+            started = time.perf_counter()
+            await batcher.submit([6])  # expects two, none comes: goes alone after max_wait
+            waited = time.perf_counter() - started
+            return alone, waited
         finally:
             batcher.close()
 
-    assert run(scenario()) == (["answer-1"], ["answer-2"])
-    assert fn.batches == [[1, 2]]
+    alone, waited = run(scenario())
+    assert fn.batches[0] == [0] and [4, 5] in fn.batches and fn.batches[-1] == [6]
+    assert alone < 0.3 <= waited + 0.01
+    assert waited < 3.0
 
 
 def test_event_loop_stays_free_while_a_batch_runs():
