@@ -23,10 +23,10 @@ from rag.schemas import Highlight
 # A sentence ends at . ! ? … (closing quotes and brackets stay with it) before a space and a capital or a digit.
 _END = re.compile(r"[.!?…]+[\"'»”)\]]*\s+")
 _OPENING = "«\"“‘'([ \u00a0"
-# Words before a dot that end no sentence: initials (J. K.), "J.-C.", and common abbreviations.
-_ABBREVIATION = re.compile(
-    r"(?:\b\w|\b(?:M|MM|Mme|Mmes|Mlle|Dr|Pr|Me|St|Ste|Mr|Mrs|Ms|Jr|Sr|av|apr|env|cf|vol|no|n°|p|pp|art|"
-    r"etc|ex|fig|vs|resp|e\.g|i\.e|J\.-C))\.$", re.IGNORECASE)
+# Words before a dot that end no sentence (besides initials, "J. K."), compared casefolded.
+_ABBREVIATIONS = frozenset({
+    "m", "mm", "mme", "mmes", "mlle", "dr", "pr", "me", "st", "ste", "mr", "mrs", "ms", "jr", "sr", "av", "apr",
+    "env", "cf", "vol", "no", "n°", "p", "pp", "art", "etc", "ex", "fig", "vs", "resp", "e.g", "i.e", "j.-c"})
 _TRIM = " \t\r\n•·▪◦*-–—"  # leading bullets and dashes are layout, not part of what to show
 MAX_SENTENCES = 2
 _CACHE_SIZE = 8192
@@ -48,13 +48,21 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     for line in text.splitlines(keepends=True):
         cursor = 0
         for match in _END.finditer(line):
-            if not _starts_sentence(line, match.end()) or _ABBREVIATION.search(line[cursor:match.start() + 1]):
+            if not _starts_sentence(line, match.end()) or _abbreviation(line, cursor, match.start()):
                 continue
             spans.append(_trimmed(text, pos + cursor, pos + match.end()))
             cursor = match.end()
         spans.append(_trimmed(text, pos + cursor, pos + len(line)))
         pos += len(line)
     return [(a, b) for a, b in spans if b > a]
+
+
+def _abbreviation(line: str, cursor: int, dot: int) -> bool:
+    start = dot
+    while start > cursor and (line[start - 1].isalnum() or line[start - 1] in "°.-"):
+        start -= 1
+    word = line[start:dot].casefold()
+    return (len(word) == 1 and word.isalpha()) or word in _ABBREVIATIONS
 
 
 def _starts_sentence(line: str, at: int) -> bool:
