@@ -12,9 +12,9 @@ A build is written in a hidden temporary folder, renamed into `builds/` and only
 `current` link: a reader sees the old build or the new one, never half of one, and a crash leaves `current` as it
 was. Loading checks the files against the manifest's checksums and the counts against each other.
 
-A loaded `Index` holds a lease on its build folder (`rag.lease`): pruning after an ingest keeps the newest
-`KEEP_BUILDS` builds and any build still leased, so a server never has the build it serves, or is loading,
-deleted under it.
+A loaded `Index` holds a lease on its build folder (`rag.lease`): pruning after an ingest keeps the new build, the
+one it replaced and any build still leased, so a server never has the build it serves, or is loading, deleted
+under it.
 """
 
 from __future__ import annotations
@@ -45,7 +45,6 @@ PASSAGES = "passages.jsonl"
 LEXICAL = "lexical"
 CURRENT = "current"
 BUILDS = "builds"
-KEEP_BUILDS = 2  # the current build and the one before it; older ones survive only while leased
 
 
 def _sha256(path: Path) -> str:
@@ -125,6 +124,7 @@ def publish(index_dir: Path, chunks: list[Chunk], vectors: np.ndarray, lexical: 
         raise ValueError("chunks, vectors and lexical rows differ in number")
     builds = index_dir / BUILDS
     builds.mkdir(parents=True, exist_ok=True)
+    previous = current_build(index_dir)
     build_id = time.strftime("%Y%m%dT%H%M%S", time.gmtime()) + "-" + uuid.uuid4().hex[:6]
     tmp = builds / f".tmp-{build_id}"
     tmp.mkdir()
@@ -158,17 +158,15 @@ def publish(index_dir: Path, chunks: list[Chunk], vectors: np.ndarray, lexical: 
         raise
     finally:
         writing.release()
-    _prune(index_dir, keep=final)
+    _prune(index_dir, keep={final.resolve(), previous})
     return final
 
 
-def _prune(index_dir: Path, keep: Path) -> None:
-    """Remove old builds and leftovers of interrupted ingests; keep the newest few and every leased one."""
+def _prune(index_dir: Path, keep: set[Path | None]) -> None:
+    """Remove the builds not in `keep` and the leftovers of interrupted ingests, except those leased."""
     builds = index_dir / BUILDS
-    finished = sorted((p for p in builds.iterdir() if p.is_dir() and not p.name.startswith(".")),
-                      key=lambda p: p.name)
-    for old in finished[:-KEEP_BUILDS]:
-        if old != keep:
+    for old in builds.iterdir():
+        if old.is_dir() and not old.name.startswith(".") and old.resolve() not in keep:
             remove_unless_leased(old)
     for leftover in builds.glob(".tmp-*"):
         remove_unless_leased(leftover)  # a killed ingest's lease died with it; a running one's is still held

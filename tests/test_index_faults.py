@@ -19,16 +19,14 @@ from rag import cli
 from rag.api import create_app
 from rag.errors import IndexError_
 from rag.index import MANIFEST, VECTORS, Index, current_build, vector_index
-from rag.ingest import ingest
 from rag.settings import Settings
 from tests.conftest import ROOT
 
 
-@pytest.fixture(scope="module")
-def pristine(tmp_path_factory, corpus_copy, embedder) -> Path:
-    index_dir = tmp_path_factory.mktemp("pristine") / "index"
-    ingest(Settings(corpus_dir=corpus_copy, index_dir=index_dir), embedder=embedder)
-    return index_dir
+@pytest.fixture
+def pristine(index: Index) -> Path:
+    """The session's index folder: copied, never changed."""
+    return index.path.parent.parent
 
 
 def _rewrite_manifest(build: Path, change: Callable[[dict], None]) -> None:

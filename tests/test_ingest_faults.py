@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from rag.index import BUILDS, KEEP_BUILDS, Index, current_build
+from rag.index import BUILDS, Index, current_build, publish
 from rag.ingest import ingest
 from rag.lease import Lease
 from rag.settings import Settings
@@ -161,36 +161,46 @@ def test_sigkill_while_writing_leaves_the_previous_index_intact(fresh_settings, 
     assert not list(builds.glob(".tmp-*")) and current_build(fresh_settings.index_dir).name == report.build_id
 
 
-def _change(settings: Settings, n: int) -> None:
-    (settings.corpus_dir / "notes.md").write_text(f"# Note {n}\nLa version {n} de cette note.\n")
+@pytest.fixture
+def published(index, tmp_path) -> Path:
+    """An index folder holding a copy of the session's build, ready to publish more builds into."""
+    target = tmp_path / "index"
+    shutil.copytree(index.path.parent.parent, target, symlinks=True)
+    return target
 
 
-def test_pruning_keeps_a_build_that_is_in_use(fresh_settings, embedder):
-    ingest(fresh_settings, embedder=embedder)
-    served = Index.load(fresh_settings.index_dir)  # a server holds this build
-    builds = []
-    for n in range(KEEP_BUILDS + 1):
-        _change(fresh_settings, n)
-        builds.append(ingest(fresh_settings, embedder=embedder).build_id)
+def republish(index_dir: Path) -> str:
+    """Publish the current build's content again as a new build, as an ingest of a changed corpus would."""
+    source = Index.load(index_dir, verify=False)
+    manifest = {key: value for key, value in source.manifest.items() if key not in ("build_id", "files")}
+    build = publish(index_dir, source.passages, source.stored_vectors(), source.lexical, manifest)
+    return build.name
+
+
+def test_pruning_keeps_the_new_build_the_one_it_replaced_and_any_in_use(published):
+    served = Index.load(published)  # a server holds this build
+    builds = [republish(published) for _ in range(4)]  # within a second: names do not give the order
     assert served.path.is_dir(), "a build in use was pruned"
     assert Index.load_build(served.path).build_id == served.build_id
-    unused = fresh_settings.index_dir / BUILDS / builds[0]
-    assert not unused.exists()  # older than KEEP_BUILDS and not in use: pruned
+    assert sorted(p.name for p in (published / BUILDS).iterdir()) == sorted([served.build_id, *builds[-2:]])
     del served  # the server moved on
-    _change(fresh_settings, 99)
-    ingest(fresh_settings, embedder=embedder)
-    kept = sorted(p.name for p in (fresh_settings.index_dir / BUILDS).iterdir())
-    assert len(kept) == KEEP_BUILDS
+    newest = republish(published)
+    assert sorted(p.name for p in (published / BUILDS).iterdir()) == sorted([builds[-1], newest])
 
 
-def test_pruning_spares_the_temporary_folder_of_a_running_ingest(fresh_settings, embedder):
-    ingest(fresh_settings, embedder=embedder)
-    running = fresh_settings.index_dir / BUILDS / ".tmp-20990101T000000-abcdef"
+def test_pruning_with_a_relative_index_folder(published, monkeypatch):
+    monkeypatch.chdir(published.parent)
+    first, second = republish(Path("index")), republish(Path("index"))
+    assert sorted(p.name for p in (published / BUILDS).iterdir()) == sorted([first, second])
+    assert Index.load(Path("index")).build_id == second
+
+
+def test_pruning_spares_the_temporary_folder_of_a_running_ingest(published):
+    running = published / BUILDS / ".tmp-20990101T000000-abcdef"
     running.mkdir()
     lease = Lease(running, exclusive=True)  # what `publish` holds while it writes
-    crashed = fresh_settings.index_dir / BUILDS / ".tmp-20990101T000000-dead00"
+    crashed = published / BUILDS / ".tmp-20990101T000000-dead00"
     crashed.mkdir()  # no lease: its writer died
-    _change(fresh_settings, 1)
-    ingest(fresh_settings, embedder=embedder)
+    republish(published)
     assert running.is_dir() and not crashed.exists()
     lease.release()

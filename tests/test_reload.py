@@ -18,7 +18,6 @@ from rag.index import Index, current_build
 from rag.ingest import ingest
 from rag.searcher import Searcher
 from rag.settings import Settings
-from tests.conftest import CORPUS
 
 pytestmark = pytest.mark.anyio
 ADMIN_KEY = "admin-key-for-reload-tests"
@@ -52,13 +51,12 @@ async def serving(app: Litestar) -> AsyncIterator[httpx.AsyncClient]:
 
 
 @pytest.fixture
-def served(tmp_path: Path, embedder) -> Iterator[Settings]:
-    corpus = tmp_path / "corpus"
-    shutil.copytree(CORPUS, corpus)
-    settings = Settings(corpus_dir=corpus, index_dir=tmp_path / "index", admin_keys=[ADMIN_KEY],
-                        reload_poll_seconds=0)
-    ingest(settings, embedder=embedder)
-    yield settings
+def served(tmp_path: Path, index: Index, settings: Settings) -> Iterator[Settings]:
+    """A copy of the session's corpus and index (build A), to change and re-ingest."""
+    shutil.copytree(settings.corpus_dir, tmp_path / "corpus")
+    shutil.copytree(index.path.parent.parent, tmp_path / "index", symlinks=True)
+    yield Settings(corpus_dir=tmp_path / "corpus", index_dir=tmp_path / "index", admin_keys=[ADMIN_KEY],
+                   reload_poll_seconds=0)
 
 
 def next_corpus(settings: Settings) -> None:
@@ -192,16 +190,12 @@ async def test_the_watch_skips_a_bad_build_then_takes_the_next_good_one(served, 
         assert ready["detail"] is None
 
 
-async def test_a_server_started_before_the_first_ingest_becomes_ready_by_itself(tmp_path, embedder):
-    corpus = tmp_path / "corpus"
-    shutil.copytree(CORPUS, corpus)
-    settings = Settings(corpus_dir=corpus, index_dir=tmp_path / "index", reload_poll_seconds=0.05)
-    staging = settings.model_copy(update={"index_dir": tmp_path / "staging"})
-    ingest(staging, embedder=embedder)
-    (current_build(staging.index_dir) / "vectors.faiss").write_bytes(b"not faiss")
+async def test_a_server_started_before_the_first_ingest_becomes_ready_by_itself(tmp_path, served, embedder):
+    settings = served.model_copy(update={"index_dir": tmp_path / "later", "reload_poll_seconds": 0.05})
+    (current_build(served.index_dir) / "vectors.faiss").write_bytes(b"not faiss")
     async with serving(create_app(settings)) as client:
         assert (await client.get("/readyz")).status_code == 503
-        staging.index_dir.rename(settings.index_dir)  # a damaged first build appears, all at once
+        served.index_dir.rename(settings.index_dir)  # a damaged first build appears, all at once
         for _ in range(1200):
             ready = await client.get("/readyz")
             if "damaged" in (ready.json()["detail"] or ""):
