@@ -20,6 +20,17 @@ from rag.analyzer import Analyzer
 
 FUZZY_MIN_CHARS = 5  # shorter stems are too often one edit away from an unrelated word
 FUZZY_TWO_EDITS_CHARS = 9
+FUZZY_CACHE = 50_000  # remembered look-ups of unknown terms, per index
+
+
+def _by_length(terms: list[str]) -> dict[int, list[str]]:
+    """For each term length that fuzzy matching looks up, the terms within its edit limit in length, in order."""
+    lengths = {len(t) for t in terms}
+    out = {}
+    for length in range(FUZZY_MIN_CHARS, max(lengths, default=0) + 3):
+        limit = 1 if length < FUZZY_TWO_EDITS_CHARS else 2
+        out[length] = [t for t in terms if abs(len(t) - length) <= limit]
+    return out
 
 
 class LexicalIndex:
@@ -31,7 +42,8 @@ class LexicalIndex:
         self._vocab: dict[str, int] = bm25.vocab_dict
         self._unit_of_row = unit_of_row
         self.fuzzy = fuzzy
-        self._terms = list(self._vocab)
+        self._near_length = _by_length(list(self._vocab))
+        self._closest_cache: dict[str, str | None] = {}
 
     @classmethod
     def build(cls, unit_texts: Sequence[str], unit_of_row: Sequence[int], analyzer: Analyzer, *, k1: float,
@@ -68,10 +80,22 @@ class LexicalIndex:
         return ids
 
     def _closest(self, term: str) -> str | None:
-        """The indexed term one edit away (two for long words; a swap of neighbours is one edit), if any."""
+        """The indexed term one edit away (two for long words; a swap of neighbours is one edit), if any.
+
+        Only terms whose length is within the edit limit can be that close; they are searched in vocabulary order,
+        so ties go to the same term as over the whole vocabulary. Answers are remembered (the vocabulary is fixed):
+        the same unknown word in later questions costs a dictionary look-up instead of a scan.
+        """
+        if term in self._closest_cache:
+            return self._closest_cache[term]
         limit = 1 if len(term) < FUZZY_TWO_EDITS_CHARS else 2
-        match = process.extractOne(term, self._terms, scorer=OSA.distance, score_cutoff=limit)
-        return None if match is None else str(match[0])
+        match = process.extractOne(term, self._near_length.get(len(term), ()), scorer=OSA.distance,
+                                   score_cutoff=limit)
+        near = None if match is None else str(match[0])
+        if len(self._closest_cache) >= FUZZY_CACHE:
+            self._closest_cache.clear()
+        self._closest_cache[term] = near
+        return near
 
     def scores(self, question: str) -> np.ndarray:
         """BM25 score of every passage row: its section's score (zeros when no question term is indexed)."""
