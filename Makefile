@@ -38,5 +38,9 @@ lint: install-dev
 	$(BIN)/ruff check rag tests scripts
 	$(BIN)/mypy rag
 
+# Serving and ingest speed next to the bare model (docs/PERFORMANCE.md); needs wrk (apt-get install wrk).
+bench: install
+	$(BIN)/python scripts/bench.py
+
 clean:
 	rm -rf var .pytest_cache .mypy_cache .ruff_cache

@@ -61,7 +61,8 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(1_000_000, ge=1024, description="Largest request body accepted, in bytes.")
     micro_batch_max: int = Field(64, ge=1, description="Most questions the server encodes in one model call.")
     micro_batch_wait_ms: float = Field(
-        0.0, ge=0, le=1000, description="Longest a model call waits for more questions to join it (0: none).")
+        5.0, ge=0, le=1000,
+        description="After a batch of n questions, longest the next model call waits for n to be queued (0: never).")
     queue_max: int = Field(4096, ge=1, description="Most questions waiting to be encoded before 503 Overloaded.")
     api_keys: Annotated[list[str], NoDecode] = Field(
         default_factory=list, repr=False,

@@ -46,7 +46,11 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 LUA = Path(__file__).with_name("bench_load.lua")
-DEFAULT_TARGETS = [ROOT / "corpus", ROOT.parent / "shared" / "datasets" / "piaf"]
+# shared/ sits beside a clone; a git worktree may sit one level further down
+_SHARED = [ROOT.parent / "shared", ROOT.parent.parent / "shared"]
+PIAF = next((p / "datasets" / "piaf" for p in _SHARED if (p / "datasets" / "piaf").is_dir()),
+            _SHARED[0] / "datasets" / "piaf")
+DEFAULT_TARGETS = [ROOT / "corpus", PIAF]
 DEV_SET = ROOT / "tests" / "data" / "devset.jsonl"
 TARGETS = {"latency_1_client": 1.25, "rate_32_clients": 0.70, "ingest_rate": 0.85, "reingest_speedup": 20.0}
 ENV = {**os.environ, "PYTHONPATH": str(ROOT), "HF_HUB_OFFLINE": "1", "RAG_LOG_LEVEL": "warning"}
