@@ -24,12 +24,13 @@ import numpy as np
 
 from rag.documents import Document, read_corpus
 from rag.embedder import Embedder
-from rag.index import Index, vector_index
+from rag.index import Index
 from rag.ingest import build_index
 from rag.parsing import Line, Section
 from rag.schemas import Hit, Mode
 from rag.searcher import Query, Searcher
 from rag.settings import Settings
+from rag.vectors import DenseIndex
 
 KS = (1, 5, 10)
 
@@ -88,7 +89,7 @@ def memory_index(documents: list[Document], settings: Settings, embedder: Embedd
     `reuse` maps `rag.ingest.embed_key` of a passage to its vector, computed before (as ingest reuses them)."""
     chunks, vectors, lexical, manifest = build_index(documents, settings, embedder, reuse=reuse)
     manifest = {**manifest, "build_id": "memory", "counts": {**manifest["counts"], "passages": len(chunks)}}
-    return Index(Path("<memory>"), manifest, chunks, vector_index(vectors), lexical)
+    return Index(Path("<memory>"), manifest, chunks, DenseIndex.build(vectors), lexical)
 
 
 @dataclass

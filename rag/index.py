@@ -4,7 +4,8 @@ Layout of `index_dir`:
 
     current -> builds/<build_id>      a relative symbolic link, swapped atomically by each ingest
     builds/<build_id>/manifest.json   model, dimension, chunking, corpus hash, versions, file checksums
-    builds/<build_id>/vectors.faiss   normalised vectors, inner-product metric
+    builds/<build_id>/vectors.faiss   normalised vectors, inner-product metric, one of the kinds of `rag.vectors`
+    builds/<build_id>/vectors.exact.npy   the exact vectors, for the ivfpq kind only (its codes are lossy)
     builds/<build_id>/passages.jsonl  one passage per line, in vector order
     builds/<build_id>/lexical/        bm25s arrays
 
@@ -37,10 +38,10 @@ from rag.chunking import Chunk
 from rag.errors import IndexError_, IndexMismatch, IndexNotFound
 from rag.lease import Lease, remove_unless_leased
 from rag.lexical import LexicalIndex
+from rag.vectors import DenseIndex, VectorOptions
 
 FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
-VECTORS = "vectors.faiss"
 PASSAGES = "passages.jsonl"
 LEXICAL = "lexical"
 CURRENT = "current"
@@ -87,13 +88,6 @@ def read_manifest(index_dir: Path) -> dict[str, Any] | None:
         return None
 
 
-def vector_index(vectors: np.ndarray) -> faiss.Index:
-    """Exact inner-product search over normalised vectors (cosine similarity)."""
-    index = faiss.IndexFlatIP(vectors.shape[1])
-    index.add(np.ascontiguousarray(vectors, dtype=np.float32))
-    return index
-
-
 def single_threaded_search() -> None:
     """Make FAISS searches made from the calling thread run on that thread alone (an OpenMP setting per thread).
 
@@ -103,23 +97,13 @@ def single_threaded_search() -> None:
     faiss.omp_set_num_threads(1)
 
 
-def vector_view(index: faiss.Index) -> np.ndarray:
-    """The vectors of a flat FAISS index as a read-only (ntotal, d) array over FAISS's own memory: no copy.
-
-    Valid while `index` lives and is not added to (a loaded index never is).
-    """
-    if not isinstance(index, faiss.IndexFlat):
-        raise TypeError(f"expected a flat FAISS index, got {type(index).__name__}")
-    if index.ntotal == 0:
-        return np.zeros((0, index.d), dtype=np.float32)
-    view = faiss.rev_swig_ptr(index.get_xb(), index.ntotal * index.d).reshape(index.ntotal, index.d)
-    view.flags.writeable = False
-    return view
-
-
 def publish(index_dir: Path, chunks: list[Chunk], vectors: np.ndarray, lexical: LexicalIndex,
-            manifest: dict[str, Any]) -> Path:
-    """Write a new build beside the current one, then make it current in one atomic step. Returns its folder."""
+            manifest: dict[str, Any], options: VectorOptions | None = None) -> Path:
+    """Write a new build beside the current one, then make it current in one atomic step. Returns its folder.
+
+    `options` say which dense index to build (default: exact); the manifest's `faiss` entry records the kind, its
+    parameters and the recall measured at build.
+    """
     if len(chunks) != len(vectors) or len(chunks) != len(lexical):
         raise ValueError("chunks, vectors and lexical rows differ in number")
     builds = index_dir / BUILDS
@@ -130,8 +114,8 @@ def publish(index_dir: Path, chunks: list[Chunk], vectors: np.ndarray, lexical: 
     tmp.mkdir()
     writing = Lease(tmp, exclusive=True)  # a concurrent ingest's pruning must not take it for a leftover
     try:
-        index = vector_index(vectors)
-        faiss.write_index(index, str(tmp / VECTORS))
+        dense = DenseIndex.build(vectors, options)
+        dense.save(tmp)
         with (tmp / PASSAGES).open("w", encoding="utf-8") as handle:
             for chunk in chunks:
                 handle.write(json.dumps(chunk.to_record(), ensure_ascii=False) + "\n")
@@ -141,7 +125,7 @@ def publish(index_dir: Path, chunks: list[Chunk], vectors: np.ndarray, lexical: 
             "format_version": FORMAT_VERSION,
             "build_id": build_id,
             "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-            "faiss": {"index_type": "IndexFlatIP", "metric": "inner_product", "ntotal": int(index.ntotal)},
+            "faiss": {**dense.description, "faiss_version": faiss.__version__},
             "counts": {**manifest.get("counts", {}), "passages": len(chunks)},
             "files": {p.relative_to(tmp).as_posix(): {"bytes": p.stat().st_size, "sha256": _sha256(p)}
                       for p in _files(tmp)},
@@ -176,18 +160,17 @@ def _prune(index_dir: Path, keep: set[Path | None]) -> None:
 
 @dataclass
 class Index:
-    """A loaded, verified build: passages in vector order, the FAISS index and the BM25 index."""
+    """A loaded, verified build: passages in vector order, the dense index and the BM25 index."""
 
     path: Path
     manifest: dict[str, Any]
     passages: list[Chunk]
-    vectors: faiss.Index
+    vectors: DenseIndex
     lexical: LexicalIndex
     lease: Lease | None = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self.rows = {chunk.id: row for row, chunk in enumerate(self.passages)}
-        self.matrix = vector_view(self.vectors)
 
     @property
     def build_id(self) -> str:
@@ -201,8 +184,8 @@ class Index:
         return len(self.passages)
 
     def stored_vectors(self) -> np.ndarray:
-        """A copy of all vectors, in passage order (for reuse by the next ingest; searches use `matrix`)."""
-        return np.array(self.matrix, dtype=np.float32)
+        """A copy of all exact vectors, in passage order (for reuse by the next ingest), whatever the index kind."""
+        return self.vectors.all_vectors()
 
     @classmethod
     def load(cls, index_dir: Path, *, verify: bool = True) -> Index:
@@ -237,7 +220,7 @@ class Index:
                     raise IndexError_(f"index file {path} is damaged (checksum differs from the manifest): "
                                       "run `rag ingest --force`")
         try:
-            vectors = faiss.read_index(str(build / VECTORS))
+            vectors = DenseIndex.load(build, manifest.get("faiss"))
             passages = []
             with (build / PASSAGES).open(encoding="utf-8") as handle:
                 for line in handle:
@@ -272,5 +255,4 @@ class Index:
                 f"{query_prompt!r}: set RAG_QUERY_PROMPT accordingly or re-run `rag ingest`")
 
 
-__all__ = ["Index", "current_build", "publish", "read_manifest", "single_threaded_search", "vector_index",
-           "vector_view"]
+__all__ = ["Index", "current_build", "publish", "read_manifest", "single_threaded_search"]

@@ -25,6 +25,7 @@ from rag.index import Index, publish, read_manifest
 from rag.lexical import LAYOUT as LEXICAL_LAYOUT
 from rag.lexical import LexicalIndex
 from rag.settings import Settings
+from rag.vectors import VectorOptions
 
 
 @dataclass
@@ -58,6 +59,10 @@ def _versions() -> dict[str, str]:
     return out
 
 
+VECTOR_SETTINGS = ("index_type", "index_auto_threshold", "index_target_recall", "index_recall_queries", "hnsw_m",
+                   "hnsw_ef_construction", "hnsw_ef_search", "ivf_nlist", "ivf_nprobe", "pq_m", "pq_bits", "pq_rerank")
+
+
 def _config(settings: Settings) -> dict[str, Any]:
     """The settings an index build depends on; a change in any of them means a rebuild."""
     return {
@@ -71,6 +76,7 @@ def _config(settings: Settings) -> dict[str, Any]:
         "dense_weight": settings.dense_weight,
         "max_file_bytes": settings.max_file_bytes,
         "lexical_layout": LEXICAL_LAYOUT,
+        "vectors": {name: getattr(settings, name) for name in VECTOR_SETTINGS},
     }
 
 
@@ -224,7 +230,7 @@ def ingest(
         "skipped": [{"source": s.source, "reason": s.reason} for s in corpus.skipped],
     }
     manifest["build_seconds"] = round(time.perf_counter() - started, 3)
-    build = publish(index_dir, chunks, vectors, lexical, manifest)
+    build = publish(index_dir, chunks, vectors, lexical, manifest, VectorOptions.from_settings(settings))
     report.build_id = build.name
     report.documents = len(corpus.documents)
     report.passages = len(chunks)

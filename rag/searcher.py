@@ -126,8 +126,8 @@ class Searcher:
             return fuse(l_rows, np.zeros(len(l_rows), dtype=np.float32), lex_all[l_rows], 0.0, {}, ranks(l_rows))
         assert vector is not None and d_rows is not None and d_scores is not None
         candidates = _union(d_rows, l_rows, len(index))
-        # Exact cosine of every candidate, read from FAISS's own memory (no copy); FAISS's scores for its own rows.
-        dense = index.matrix[candidates] @ vector
+        # Exact cosine of every candidate (flat: read from FAISS's own memory); FAISS's exact scores for its own rows.
+        dense = index.vectors.vectors_for(candidates) @ vector
         dense[np.searchsorted(candidates, d_rows)] = d_scores
         return fuse(candidates, dense, lex_all[candidates], weight, ranks(d_rows), ranks(l_rows))
 

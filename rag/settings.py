@@ -51,6 +51,29 @@ class Settings(BaseSettings):
     )
     candidates: int = Field(50, ge=1, le=1000, description="Candidates taken from each retriever before fusion.")
 
+    # -- dense index (see rag/vectors.py and docs/SCALE.md)
+    index_type: Literal["auto", "flat", "hnsw", "ivf", "ivfpq"] = Field(
+        "auto", description="FAISS index kind; 'auto': flat (exact) below index_auto_threshold passages, else hnsw.")
+    index_auto_threshold: int = Field(
+        50_000, ge=1, description="Passage count from which 'auto' builds hnsw instead of exact search.")
+    index_target_recall: float = Field(
+        0.95, gt=0, le=1, description="Recall@10 vs exact search the build tunes efSearch or nprobe to reach.")
+    index_recall_queries: int = Field(
+        500, ge=10, description="Stored vectors used as queries to measure recall@10 at build.")
+    hnsw_m: int = Field(32, ge=4, le=256, description="HNSW graph links per vector (memory ~ M*8 bytes each).")
+    hnsw_ef_construction: int = Field(
+        80, ge=8, description="HNSW build-time search breadth (slower build, better graph).")
+    hnsw_ef_search: int = Field(
+        32, ge=1, description="HNSW search breadth the recall tuning starts from (doubled up to 1024).")
+    ivf_nlist: int = Field(0, ge=0, description="IVF lists (0: about 4 sqrt(passages)).")
+    ivf_nprobe: int = Field(
+        8, ge=1, description="IVF lists probed, where the recall tuning starts (doubled up to nlist).")
+    pq_m: int = Field(
+        48, ge=1, description="IVF-PQ sub-vectors per code; must divide the model dimension (code: pq_m*pq_bits/8 B).")
+    pq_bits: int = Field(8, ge=4, le=12, description="IVF-PQ bits per sub-vector code (2**bits centroids each).")
+    pq_rerank: int = Field(
+        4, ge=1, le=100, description="IVF-PQ candidates per result re-scored with the exact vectors.")
+
     # -- serving
     host: str = Field("127.0.0.1", description="Address `rag serve` binds to.")
     port: int = Field(8000, ge=1, le=65535, description="Port `rag serve` listens on.")

@@ -18,8 +18,9 @@ from litestar.testing import TestClient
 from rag import cli
 from rag.api import create_app
 from rag.errors import IndexError_
-from rag.index import MANIFEST, VECTORS, Index, current_build, vector_index
+from rag.index import MANIFEST, Index, current_build
 from rag.settings import Settings
+from rag.vectors import VECTORS, DenseIndex
 from tests.conftest import ROOT
 
 
@@ -62,14 +63,14 @@ def garble_manifest(build: Path) -> None:
 def fewer_vectors_than_passages(build: Path) -> None:
     index = faiss.read_index(str(build / VECTORS))
     kept = index.reconstruct_n(0, index.ntotal - 1)
-    faiss.write_index(vector_index(kept), str(build / VECTORS))
+    DenseIndex.build(kept).save(build)
     _rewrite_manifest(build, lambda m: None)
 
 
 def vectors_of_another_dimension(build: Path) -> None:
     index = faiss.read_index(str(build / VECTORS))
     other = np.random.default_rng(0).normal(size=(index.ntotal, 128)).astype(np.float32)
-    faiss.write_index(vector_index(other / np.linalg.norm(other, axis=1, keepdims=True)), str(build / VECTORS))
+    DenseIndex.build(other / np.linalg.norm(other, axis=1, keepdims=True)).save(build)
     _rewrite_manifest(build, lambda m: None)
 
 

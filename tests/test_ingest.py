@@ -124,13 +124,14 @@ def test_searches_read_the_vectors_in_faiss_memory_without_a_copy(index, searche
     import faiss
     import numpy as np
 
-    matrix = index.matrix
+    matrix = index.vectors.matrix
+    assert index.vectors.kind == "flat"
     assert matrix.shape == (index.vectors.ntotal, index.vectors.d) and not matrix.flags.writeable
-    faiss_memory = faiss.rev_swig_ptr(index.vectors.get_xb(), 1)
+    faiss_memory = faiss.rev_swig_ptr(index.vectors.index.get_xb(), 1)
     assert matrix.__array_interface__["data"][0] == faiss_memory.__array_interface__["data"][0]
-    np.testing.assert_array_equal(matrix, index.vectors.reconstruct_n(0, index.vectors.ntotal))
+    np.testing.assert_array_equal(matrix, index.vectors.index.reconstruct_n(0, index.vectors.ntotal))
     # nothing the server keeps holds another array the size of the vectors
-    for holder in (index, searcher, index.lexical):
+    for holder in (index, searcher, index.lexical, index.vectors):
         for name, value in vars(holder).items():
             if isinstance(value, np.ndarray) and value.size >= matrix.size:
                 assert np.shares_memory(value, matrix), name
@@ -147,4 +148,4 @@ def test_reused_vectors_land_on_their_own_passages(fresh_settings, embedder):
     of_article = [p for p in index.passages if p.source == article.name]
     assert 1 <= report.embedded <= len(of_article) and report.reused == report.passages - report.embedded
     fresh = embedder.embed_passages([p.indexed_text for p in index.passages])
-    np.testing.assert_allclose(index.matrix, fresh, atol=1e-5)  # every row holds its own passage's vector
+    np.testing.assert_allclose(index.stored_vectors(), fresh, atol=1e-5)  # every row holds its own passage's vector
