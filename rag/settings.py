@@ -65,7 +65,7 @@ class Settings(BaseSettings):
         80, ge=8, description="HNSW build-time search breadth (slower build, better graph).")
     hnsw_ef_search: int = Field(
         32, ge=1, description="HNSW search breadth the recall tuning starts from (doubled up to 1024).")
-    ivf_nlist: int = Field(0, ge=0, description="IVF lists (0: about 4 sqrt(passages)).")
+    ivf_nlist: int = Field(0, ge=0, description="IVF lists (0: about sqrt(passages)).")
     ivf_nprobe: int = Field(
         8, ge=1, description="IVF lists probed, where the recall tuning starts (doubled up to nlist).")
     pq_m: int = Field(
