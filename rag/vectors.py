@@ -12,9 +12,10 @@ Whatever the kind, `search` returns exact inner products of the rows it returns:
 approximate. `build` measures that approximation: recall@10 against exact search, with a sample of the stored
 vectors as queries, raising the search parameter (efSearch or nprobe) until the target recall or a cap.
 
-`load` memory-maps what FAISS lets it map (faiss >= 1.10, `IO_FLAG_MMAP_IFC`): the vectors of flat and HNSW
-indexes and the inverted lists of IVF ones, read-only and shared, so replicas on one host share the page cache.
-The HNSW graph, the IVF centroids and direct map are read into the process's own memory.
+`load` memory-maps what FAISS lets it map (faiss >= 1.10, `IO_FLAG_MMAP_IFC`; an older faiss reads everything into
+private memory): the vectors of flat indexes, the vectors and graph of HNSW ones, the inverted lists of IVF ones and
+the exact vectors of ivfpq (numpy memmap), read-only and shared, so replicas on one host share the page cache. The
+IVF centroids and direct map (8 bytes a row) are read into the process's own memory. docs/SCALE.md measures both.
 """
 
 from __future__ import annotations
