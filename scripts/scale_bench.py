@@ -2,6 +2,7 @@
 
     python scripts/scale_bench.py                                    # 10k, 100k, 1M; every kind; docs/scale.json
     python scripts/scale_bench.py --sizes 10000 100000 --kinds flat hnsw -o /tmp/scale.json
+    python scripts/scale_bench.py --table docs/scale.json           # the figures as docs/SCALE.md's table
 
 Vectors. Embedding a million passages with the bundled model takes hours on two cores, so only the real passages are
 embedded: the piaf and en_stackfaq `passages.jsonl` of ../shared/datasets (1,480 passages, French and English),
@@ -152,6 +153,9 @@ def main() -> int:
         folder = Path(sys.argv[2])
         print(json.dumps(measure(folder, folder.parent / "q.npy", folder.parent / "t.npy", int(sys.argv[3]))))
         return 0
+    if len(sys.argv) >= 3 and sys.argv[1] == "--table":
+        print(table([row for path in sys.argv[2:] for row in json.loads(Path(path).read_text())["rows"]]))
+        return 0
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
     parser.add_argument("--kinds", nargs="+", choices=KINDS, default=list(KINDS))
@@ -179,6 +183,18 @@ def main() -> int:
           + (", ".join(str(r["kind"]) for r in met) or "no kind run met it"))
     write(args.output, rows, len(queries), verdict)
     return 0 if ok else 1
+
+
+def table(rows: list[dict[str, object]]) -> str:
+    """The rows as the Markdown table of docs/SCALE.md (`--table FILE...`)."""
+    out = ["| passages | kind | build s | disk MiB | RSS anon / file MiB | p50 ms | p99 ms | recall@10 (build) "
+           "| parameters |", "|---:|---|---:|---:|---:|---:|---:|---:|---|"]
+    for r in sorted(rows, key=lambda r: (int(r["n"]), KINDS.index(r["kind"]))):  # type: ignore[call-overload,arg-type]
+        params = ", ".join(f"{k}={v}" for k, v in r["params"].items()) or "-"  # type: ignore[attr-defined]
+        out.append(f"| {r['n']:,} | {r['kind']} | {r['build_s']} | {r['disk_mib']} | {r['rss_anon_mib']} / "
+                   f"{r['rss_file_mib']} | {r['p50_ms']} | {r['p99_ms']} | {r['recall@10']} ({r['build_recall@10']}) "
+                   f"| {params} |")
+    return "\n".join(out)
 
 
 def write(path: Path, rows: list[dict[str, object]], queries: int, verdict: str) -> None:
