@@ -6,10 +6,13 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from rag.errors import ConfigError, IndexError_, IngestError, InvalidQuery, ModelError, RagError
+from rag.errors import ConfigError, IndexError_, IndexNotFound, IngestError, InvalidQuery, ModelError, RagError
 from rag.settings import Settings
+
+if TYPE_CHECKING:
+    from rag.searcher import Searcher
 
 # The one table from core errors to exit codes (2 is argparse's own usage error).
 EXIT_CODES: dict[type[RagError], int] = {
@@ -108,7 +111,13 @@ def _serve(args: argparse.Namespace) -> int:
 
     settings = _settings(args)
     logs.configure(settings.log_level, settings.log_format)
-    searcher = load_searcher(settings)  # refuse to start on a missing or damaged index, with the reason
+    try:
+        searcher: Searcher | None = load_searcher(settings)  # refuse to start on a damaged index, with the reason
+    except IndexNotFound:
+        if not settings.reload_poll_seconds:
+            raise  # nothing would ever load one
+        # no build yet: a replica started before the first ingest listens, not ready, until the watch loads one
+        searcher = None
     app = create_app(settings, searcher=searcher)
     # log_config=None: keep the handlers configured above; access_log=False: rag.logs writes one record per request
     uvicorn.run(app, host=settings.host, port=settings.port, log_level=settings.log_level, access_log=False,

@@ -156,3 +156,24 @@ async def test_two_replicas_answer_alike_and_fail_nothing_while_the_artifact_is_
     sources = {build: [p["citation"]["source"] for p in json.loads(answers[express])["passages"]]
                for build, answers in ((old, before), (new, after))}
     assert sources[new][0] == NEW_SOURCE and NEW_SOURCE not in sources[old]
+
+
+def test_a_replica_started_before_the_first_ingest_listens_not_ready(tmp_path, monkeypatch):
+    """A pod may start before the ingest job has published anything: `rag serve` then listens, not ready, and the
+    watch serves the first build when it appears (tests/test_reload.py). Without the watch it would never become
+    ready, so it refuses to start, as before."""
+    import uvicorn
+    from litestar.testing import TestClient
+
+    from rag import cli
+
+    started = {}
+    monkeypatch.setattr(uvicorn, "run", lambda app, **options: started.update(app=app))
+    assert cli.main(["serve", "--index", str(tmp_path / "empty")]) == 0
+    with TestClient(started.pop("app")) as client:
+        ready = client.get("/readyz")
+        search = client.post("/v1/search", json={"question": QUESTIONS[0]})
+    assert ready.status_code == 503 and ready.json()["detail"].startswith("no index in ")
+    assert search.status_code == 503
+    monkeypatch.setenv("RAG_RELOAD_POLL_SECONDS", "0")
+    assert cli.main(["serve", "--index", str(tmp_path / "empty")]) == 4 and not started
