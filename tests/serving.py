@@ -4,6 +4,7 @@ build, `rag serve` in a subprocess (optionally on a read-only view of the index 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import re
 import shutil
@@ -112,12 +113,12 @@ class Server:
         return self.process.stderr.read()[-4000:] if self.process.stderr else ""
 
     def stop(self) -> None:
+        """Ask the server to stop (SIGTERM), then, after 30 s, make it."""
         self.process.terminate()
-        try:
+        with contextlib.suppress(subprocess.TimeoutExpired):
             self.process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+        self.process.kill()  # nothing if it has exited
+        self.process.wait()
         if self.process.stderr:
             self.process.stderr.close()
 
