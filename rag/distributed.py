@@ -21,12 +21,14 @@ from __future__ import annotations
 import json
 import logging
 import pickle
+import re
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 import numpy as np
 
+from rag import errors
 from rag.chunking import Chunk, with_doc_id
 from rag.documents import Corpus, Document, Skipped, corpus_files, read_file, read_metadata, unique_ids
 from rag.embedder import Embedder
@@ -35,6 +37,7 @@ from rag.ingest import Embedded, assemble_vectors, chunker_for, embed_missing
 from rag.settings import Settings
 
 INSTALL_HINT = "pip install 'rag[ray]' (in a checkout: pip install -e '.[ray]')"
+_RAISED = re.compile(r"^rag\.errors\.(\w+): (.+)$", re.MULTILINE)  # a worker's error, in its traceback
 DOCUMENTS_PER_BATCH = 16  # documents per actor call: enough passages for full model batches, small enough to spread
 
 
@@ -42,7 +45,7 @@ def require_ray() -> ModuleType:
     """The `ray` module with Ray Data, or a `ConfigError` that says how to install the extra."""
     try:
         import ray
-        import ray.data  # noqa: F401  (the `data` part of the extra, a separate import)
+        import ray.data  # Ray Data comes with the `data` extra of ray, not with ray itself
     except ImportError as exc:
         raise ConfigError(f"the Ray ingest engine needs the optional Ray extra, not installed here: {INSTALL_HINT}") \
             from exc
@@ -87,17 +90,26 @@ class ChunkEmbedder:
 
 
 def _translated(exc: BaseException, address: str | None) -> RagError:
-    """A Ray failure as the package's own error: the `RagError` raised inside a worker if there is one."""
-    found, seen, steps = None, exc, 0
-    while seen is not None and steps < 20:  # Ray wraps a worker's error in its own, sometimes twice
-        if isinstance(seen, RagError):
-            found = seen
-        seen, steps = getattr(seen, "cause", None) or seen.__cause__, steps + 1
-    if found is not None:
-        return type(found)(str(found).strip().splitlines()[-1])
+    """A Ray failure as the package's own error: the `RagError` a worker raised if there is one, else `IngestError`.
+
+    A task's error keeps its cause; an actor that died in `__init__` (the model did not load there) keeps only the
+    worker's traceback as text, whose last `rag.errors.<Name>: <message>` line names it.
+    """
+    seen: BaseException | None = exc
+    for _ in range(20):  # Ray wraps a worker's error in its own, sometimes twice
+        if seen is None:
+            break
+        if isinstance(seen, RagError) and type(seen).__module__ == errors.__name__:
+            return type(seen)(*seen.args)
+        seen = getattr(seen, "cause", None) or seen.__cause__
+    text = str(exc)
+    for name, message in reversed(_RAISED.findall(text)):
+        kind = getattr(errors, name, None)
+        if isinstance(kind, type) and issubclass(kind, RagError):
+            return kind(message.strip())
     where = f" on the Ray cluster at {address}" if address else " on Ray"
-    first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
-    return IngestError(f"the ingest pipeline failed{where}: {type(exc).__name__}: {first}")
+    last = next((line.strip() for line in reversed(text.splitlines()) if line.strip()), "")
+    return IngestError(f"the ingest pipeline failed{where}: {type(exc).__name__}: {last}")
 
 
 def _run(ray: ModuleType, items: list[dict[str, Any]], root: Path, settings: Settings, known: frozenset[str],

@@ -180,5 +180,5 @@ def read_corpus(root: Path, *, max_file_bytes: int = MAX_FILE_BYTES) -> Corpus:
     return corpus
 
 
-__all__ = ["Corpus", "Document", "Skipped", "corpus_files", "read_corpus", "read_document", "read_file", "read_metadata",
-           "refusal", "slug", "unique_ids"]
+__all__ = ["Corpus", "Document", "Skipped", "corpus_files", "read_corpus", "read_document", "read_file",
+           "read_metadata", "refusal", "slug", "unique_ids"]

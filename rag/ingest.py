@@ -11,7 +11,7 @@ from collections.abc import Callable, Container
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
-from typing import Any, Literal, get_args
+from typing import Any
 
 import numpy as np
 
@@ -25,9 +25,6 @@ from rag.index import Index, publish, read_manifest
 from rag.lexical import LAYOUT as LEXICAL_LAYOUT
 from rag.lexical import LexicalIndex
 from rag.settings import Settings
-
-Engine = Literal["local", "ray"]
-ENGINES: tuple[str, ...] = get_args(Engine)
 
 
 @dataclass
@@ -227,23 +224,28 @@ def ingest(
     progress: bool = False,
     embedder: Embedder | None = None,
     embedder_factory: Callable[[], Embedder] | None = None,
-    engine: Engine = "local",
     address: str | None = None,
     actors: int | None = None,
 ) -> IngestReport:
     """Ingest `settings.corpus_dir` into `settings.index_dir`; skip the work when nothing changed.
 
-    `engine="ray"` runs reading, chunking and embedding as a Ray Data pipeline (`rag.distributed`) on the cluster
-    at `address` (a local one when None) with `actors` model replicas; the build it publishes is the one the local
-    engine publishes, but for `engine` in the manifest. The model is loaded only when there is something to embed.
+    With `settings.ingest_engine == "ray"`, reading, chunking and embedding run as a Ray Data pipeline
+    (`rag.distributed`) on the cluster at `address` (default: RAY_ADDRESS, else a local Ray instance) with at most
+    `actors` model replicas; the build published is the local engine's, but for `engine` in the manifest.
+    The model is loaded only when there is something to embed.
     A failure at any point leaves the published index as it was.
     """
     started = time.perf_counter()
     corpus_dir, index_dir = settings.corpus_dir, settings.index_dir
-    if engine not in ENGINES:
-        raise ConfigError(f"unknown ingest engine {engine!r}: choose one of {', '.join(ENGINES)}")
+    engine = settings.ingest_engine
     if engine != "ray" and (address is not None or actors is not None):
         raise ConfigError("a Ray address or actor count goes with the Ray engine (--engine ray)")
+    if actors is not None and actors < 1:
+        raise ConfigError(f"the Ray engine needs at least one actor, not {actors}")
+    if engine == "ray":
+        from rag.distributed import require_ray
+
+        require_ray()  # before anything else: without the extra, say how to install it, even with nothing to do
     if not corpus_dir.is_dir():
         raise IngestError(f"corpus folder {corpus_dir} does not exist")
     report = IngestReport(index_dir=str(index_dir))
@@ -271,7 +273,6 @@ def ingest(
     if engine == "ray":
         from rag import distributed
 
-        distributed.require_ray()  # before loading anything: without the extra, say how to install it
         embedder = embedder or load_model()  # the driver's copy: manifest, reuse check; actors load their own
         reuse = {} if force else _previous_vectors(settings, embedder)
         stages = distributed.chunk_and_embed(settings, reuse, embedder.dimension, address=address, actors=actors,
@@ -305,5 +306,5 @@ def ingest(
     return report
 
 
-__all__ = ["ENGINES", "Embedded", "Engine", "IngestReport", "assemble_vectors", "build_index", "chunk_and_embed",
+__all__ = ["Embedded", "IngestReport", "assemble_vectors", "build_index", "chunk_and_embed",
            "chunker_for", "embed_key", "embed_missing", "fingerprint", "index_parts", "ingest"]
