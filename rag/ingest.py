@@ -41,7 +41,7 @@ class IngestReport:
     reused: int = 0
     skipped: list[Skipped] = field(default_factory=list)
     seconds: float = 0.0
-    model_seconds: float = 0.0  # part of `seconds` spent importing and loading the embedding model
+    model_seconds: float = 0.0  # part of `seconds` spent importing and loading the model (on Ray: the driver's copy)
 
     def to_dict(self) -> dict[str, Any]:
         out = dict(self.__dict__)

@@ -113,7 +113,7 @@ def test_a_failure_inside_the_pipeline_is_reported_and_the_served_index_kept(bui
     settings = builds["settings"]["ray"].model_copy(update={"model": str(tmp_path / "no-such-model")})
     before = current_build(settings.index_dir)
     with pytest.raises(ModelError, match="no-such-model"):  # raised by the actors, translated back
-        ingest(settings, embedder=embedder, force=True)
+        ingest(settings, embedder=embedder, force=True, actors=1)
     assert current_build(settings.index_dir) == before
 
 
