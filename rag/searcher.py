@@ -10,7 +10,7 @@ import numpy as np
 from rag.chunking import Chunk
 from rag.embedder import Embedder
 from rag.errors import PassageNotFound
-from rag.fusion import Fused, fuse, ranks
+from rag.fusion import Ranking, fuse, ranks
 from rag.index import Index
 from rag.lexical import top_rows
 from rag.schemas import Citation, Hit, Mode, Passage, RetrieverScores
@@ -116,7 +116,7 @@ class Searcher:
         return out
 
     def _rank(self, index: Index, query: Query, vector: np.ndarray | None, d_rows: np.ndarray | None,
-              d_scores: np.ndarray | None, n: int, weight: float) -> list[Fused]:
+              d_scores: np.ndarray | None, n: int, weight: float) -> Ranking:
         if query.mode == "dense":
             assert d_rows is not None and d_scores is not None
             return fuse(d_rows, d_scores, np.zeros(len(d_rows), dtype=np.float32), 1.0, ranks(d_rows), {})
@@ -131,7 +131,7 @@ class Searcher:
         dense[np.searchsorted(candidates, d_rows)] = d_scores
         return fuse(candidates, dense, lex_all[candidates], weight, ranks(d_rows), ranks(l_rows))
 
-    def _hits(self, index: Index, fused: list[Fused], query: Query) -> list[Hit]:
+    def _hits(self, index: Index, fused: Ranking, query: Query) -> list[Hit]:
         hits: list[Hit] = []
         seen_texts: set[str] = set()
         weight = {"dense": 1.0, "lexical": 0.0}.get(query.mode, self.dense_weight(index))
