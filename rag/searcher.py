@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 
@@ -15,6 +16,8 @@ from rag.index import Index
 from rag.lexical import top_rows
 from rag.schemas import Citation, Hit, Mode, Passage, RetrieverScores
 from rag.snippets import highlight
+
+CITATIONS_CACHED = 8192
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,7 +41,10 @@ def _union(a: np.ndarray, b: np.ndarray, size: int) -> np.ndarray:
     return np.flatnonzero(mask)
 
 
+@lru_cache(maxsize=CITATIONS_CACHED)
 def citation(chunk: Chunk) -> Citation:
+    """The citation of a passage (remembered: a citation is immutable, and the same passages come back question
+    after question)."""
     return Citation(doc_id=chunk.doc_id, title=chunk.title, source=chunk.source, section=chunk.section,
                     start=chunk.start, end=chunk.end, url=chunk.url, label=chunk.context)
 
