@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 
 from rag.schemas import Answer, Citation, Hit
 
@@ -40,8 +41,12 @@ def escape(text: str) -> str:
 
 def source_line(citation: Citation) -> str:
     """The citation as a Markdown list item body: its label, linked when the document has a usable URL."""
-    label = escape(citation.label)
-    url = citation.url
+    return _source_line(citation.label, citation.url)
+
+
+@lru_cache(maxsize=4096)  # the same few sources are listed answer after answer
+def _source_line(label: str, url: str | None) -> str:
+    label = escape(label)
     if url and not any(ch in url for ch in "<>\n\r") and re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", url):
         return f"[{label}](<{url}>)"
     return label

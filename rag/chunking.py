@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from rag.documents import Document
 from rag.parsing import Line
@@ -127,6 +127,12 @@ class Chunker:
         return _with_ids(chunks)
 
 
+def with_doc_id(chunks: list[Chunk], doc_id: str) -> list[Chunk]:
+    """The passages of one document moved under another document id, with the ids `Chunker.chunk` gives them
+    there (for a document renamed by `rag.documents.unique_ids` after it was chunked)."""
+    return _with_ids([replace(chunk, doc_id=doc_id) for chunk in chunks])
+
+
 def _with_ids(chunks: list[Chunk]) -> list[Chunk]:
     """Ids from the document id and a hash of section and text: stable while the passage itself is unchanged."""
     out, seen = [], set()
@@ -143,4 +149,4 @@ def _with_ids(chunks: list[Chunk]) -> list[Chunk]:
     return out
 
 
-__all__ = ["Chunk", "Chunker", "TokenCounter"]
+__all__ = ["Chunk", "Chunker", "TokenCounter", "with_doc_id"]

@@ -6,10 +6,13 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from rag.errors import ConfigError, IndexError_, IngestError, InvalidQuery, ModelError, RagError
-from rag.settings import Settings
+from rag.errors import ConfigError, IndexError_, IndexNotFound, IngestError, InvalidQuery, ModelError, RagError
+from rag.settings import INGEST_ENGINES, Settings
+
+if TYPE_CHECKING:
+    from rag.searcher import Searcher
 
 # The one table from core errors to exit codes (2 is argparse's own usage error).
 EXIT_CODES: dict[type[RagError], int] = {
@@ -23,7 +26,7 @@ EXIT_CODES: dict[type[RagError], int] = {
 
 def _settings(args: argparse.Namespace) -> Settings:
     overrides: dict[str, Any] = {}
-    for name in ("corpus_dir", "index_dir", "host", "port", "model"):
+    for name in ("corpus_dir", "index_dir", "host", "port", "model", "ingest_engine"):
         value = getattr(args, name, None)
         if value is not None:
             overrides[name] = value
@@ -34,7 +37,8 @@ def _ingest(args: argparse.Namespace) -> int:
     from rag.ingest import ingest
 
     settings = _settings(args)
-    report = ingest(settings, force=args.force, progress=not args.quiet and not args.json)
+    report = ingest(settings, force=args.force, progress=not args.quiet and not args.json, address=args.address,
+                    actors=args.actors)
     if args.json:
         print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
         return 0
@@ -108,7 +112,13 @@ def _serve(args: argparse.Namespace) -> int:
 
     settings = _settings(args)
     logs.configure(settings.log_level, settings.log_format)
-    searcher = load_searcher(settings)  # refuse to start on a missing or damaged index, with the reason
+    try:
+        searcher: Searcher | None = load_searcher(settings)  # refuse to start on a damaged index, with the reason
+    except IndexNotFound:
+        if not settings.reload_poll_seconds:
+            raise  # nothing would ever load one
+        # no build yet: a replica started before the first ingest listens, not ready, until the watch loads one
+        searcher = None
     app = create_app(settings, searcher=searcher)
     # log_config=None: keep the handlers configured above; access_log=False: rag.logs writes one record per request
     uvicorn.run(app, host=settings.host, port=settings.port, log_level=settings.log_level, access_log=False,
@@ -138,6 +148,12 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help="rebuild even if the corpus has not changed")
     p.add_argument("--json", action="store_true", help="print the report as JSON")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    p.add_argument("--engine", dest="ingest_engine", choices=INGEST_ENGINES,
+                   help="local: this process; ray: a Ray Data pipeline, needs pip install 'rag[ray]' "
+                        "(default: RAG_INGEST_ENGINE or local)")
+    p.add_argument("--address", help="with --engine ray: the Ray cluster to run on (default: RAY_ADDRESS, else a "
+                                     "local Ray instance)")
+    p.add_argument("--actors", type=int, help="with --engine ray: most model replicas (default: the cluster's CPUs)")
     p.set_defaults(run=_ingest)
 
     p = sub.add_parser("search", help="print the best passages for a question")

@@ -133,33 +133,52 @@ def read_document(root: Path, path: Path, meta: dict[str, str] | None = None, *,
     )
 
 
-def _unique_ids(documents: Iterable[Document]) -> None:
+def unique_ids(documents: Iterable[Document]) -> list[Document]:
+    """Give documents that share a slug distinct ids (`-2`, `-3`, ... in corpus order). Returns those renamed."""
     seen: dict[str, int] = {}
+    renamed = []
     for doc in documents:
         count = seen.get(doc.doc_id, 0)
         seen[doc.doc_id] = count + 1
         if count:
             doc.doc_id = f"{doc.doc_id}-{count + 1}"
+            renamed.append(doc)
+    return renamed
+
+
+def read_metadata(root: Path) -> tuple[dict[str, dict[str, str]], list[Skipped]]:
+    """Titles and urls by relative path from `sources.toml`; an unreadable one is reported, not fatal."""
+    try:
+        return _metadata(root), []
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        return {}, [Skipped(METADATA_FILE, f"unreadable metadata ({exc}); titles come from files")]
+
+
+def read_file(root: Path, path: Path, meta: dict[str, str] | None = None, *,
+              max_bytes: int = MAX_FILE_BYTES) -> Document | Skipped:
+    """One corpus file read and parsed, or the reason it is skipped. Ids are not unique yet (`unique_ids`)."""
+    relative = path.relative_to(root).as_posix()
+    try:
+        return read_document(root, path, meta, max_bytes=max_bytes)
+    except ValueError as exc:
+        return Skipped(relative, str(exc))
+    except OSError as exc:
+        return Skipped(relative, f"cannot read: {exc.strerror or exc}")
 
 
 def read_corpus(root: Path, *, max_file_bytes: int = MAX_FILE_BYTES) -> Corpus:
     """Read every supported file under `root`. A file that cannot be read is skipped and reported."""
-    corpus = Corpus()
-    try:
-        metadata = _metadata(root)
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        corpus.skipped.append(Skipped(METADATA_FILE, f"unreadable metadata ({exc}); titles come from files"))
-        metadata = {}
+    metadata, skipped = read_metadata(root)
+    corpus = Corpus(skipped=skipped)
     for path in corpus_files(root):
-        relative = path.relative_to(root).as_posix()
-        try:
-            corpus.documents.append(read_document(root, path, metadata.get(relative), max_bytes=max_file_bytes))
-        except ValueError as exc:
-            corpus.skipped.append(Skipped(relative, str(exc)))
-        except OSError as exc:
-            corpus.skipped.append(Skipped(relative, f"cannot read: {exc.strerror or exc}"))
-    _unique_ids(corpus.documents)
+        outcome = read_file(root, path, metadata.get(path.relative_to(root).as_posix()), max_bytes=max_file_bytes)
+        if isinstance(outcome, Skipped):
+            corpus.skipped.append(outcome)
+        else:
+            corpus.documents.append(outcome)
+    unique_ids(corpus.documents)
     return corpus
 
 
-__all__ = ["Corpus", "Document", "Skipped", "corpus_files", "read_corpus", "read_document", "refusal", "slug"]
+__all__ = ["Corpus", "Document", "Skipped", "corpus_files", "read_corpus", "read_document", "read_file",
+           "read_metadata", "refusal", "slug", "unique_ids"]

@@ -7,7 +7,9 @@ normalised over the candidates of this question, and the fused score is the conv
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import overload
 
 import numpy as np
 
@@ -35,23 +37,54 @@ def ranks(rows: np.ndarray) -> dict[int, int]:
     return {row: rank for rank, row in enumerate(rows.tolist(), start=1)}
 
 
+class Ranking(Sequence[Fused]):
+    """Fused candidates, best first. A question reads the first few of about a hundred candidates: each `Fused` is
+    made when it is read, from the ranking's arrays, instead of all of them up front."""
+
+    __slots__ = ("_dense", "_dense_ranks", "_lexical", "_lexical_ranks", "_rows", "_scores")
+
+    def __init__(self, rows: np.ndarray, scores: np.ndarray, dense: np.ndarray, lexical: np.ndarray,
+                 dense_ranks: dict[int, int], lexical_ranks: dict[int, int]) -> None:
+        self._rows, self._scores, self._dense, self._lexical = rows, scores, dense, lexical
+        self._dense_ranks, self._lexical_ranks = dense_ranks, lexical_ranks
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def _item(self, i: int) -> Fused:
+        row = int(self._rows[i])
+        return Fused(row, float(self._scores[i]), float(self._dense[i]), float(self._lexical[i]),
+                     self._dense_ranks.get(row), self._lexical_ranks.get(row))
+
+    @overload
+    def __getitem__(self, i: int) -> Fused: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[Fused]: ...
+    def __getitem__(self, i: int | slice) -> Fused | list[Fused]:
+        if isinstance(i, slice):
+            return [self._item(j) for j in range(*i.indices(len(self)))]
+        if not -len(self) <= i < len(self):
+            raise IndexError("ranking index out of range")
+        return self._item(i % len(self))
+
+    def __iter__(self) -> Iterator[Fused]:
+        return (self._item(i) for i in range(len(self)))
+
+
 def fuse(candidates: np.ndarray, dense: np.ndarray, lexical: np.ndarray, weight: float,
-         dense_ranks: dict[int, int], lexical_ranks: dict[int, int]) -> list[Fused]:
-    """Rank `candidates` (index rows) by `weight * norm(dense) + (1 - weight) * norm(lexical)`.
+         dense_ranks: dict[int, int], lexical_ranks: dict[int, int]) -> Ranking:
+    """Rank `candidates` (index rows) by `weight * norm(dense) + (1 - weight) * norm(lexical)`, ties by row.
 
     `dense` and `lexical` hold the raw scores of each candidate, aligned with `candidates`. Lexical scores are
     divided by their maximum (zero keeps meaning "no term in common"); cosine scores are min-max scaled.
     """
     if len(candidates) == 0:
-        return []
+        return Ranking(candidates, dense, dense, lexical, dense_ranks, lexical_ranks)
     lex_max = float(lexical.max())
     lex_norm = lexical / lex_max if lex_max > 0 else np.zeros_like(lexical)
     fused = weight * _minmax(dense) + (1.0 - weight) * lex_norm
     order = np.lexsort((candidates, -fused))
-    # one conversion to Python numbers per column: element-wise numpy indexing costs more than the fusion itself
-    rows, scores = candidates[order].tolist(), fused[order].tolist()
-    return [Fused(row, score, d, lex, dense_ranks.get(row), lexical_ranks.get(row))
-            for row, score, d, lex in zip(rows, scores, dense[order].tolist(), lexical[order].tolist(), strict=True)]
+    return Ranking(candidates[order], fused[order], dense[order], lexical[order], dense_ranks, lexical_ranks)
 
 
 # Measured by scripts/fusion_sweep.py (docs/EVALUATION.md): with a model that reads the corpus language, dense
@@ -73,4 +106,4 @@ def auto_weight(model_languages: tuple[str, ...], corpus_language: str) -> tuple
                                    "lexical search leads")
 
 
-__all__ = ["Fused", "auto_weight", "fuse", "ranks"]
+__all__ = ["Fused", "Ranking", "auto_weight", "fuse", "ranks"]

@@ -7,7 +7,7 @@ import hashlib
 import json
 import platform
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Container
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -17,9 +17,9 @@ import numpy as np
 
 from rag.analyzer import Analyzer, detect_language
 from rag.chunking import Chunk, Chunker
-from rag.documents import METADATA_FILE, Document, Skipped, corpus_files, read_corpus, refusal
+from rag.documents import METADATA_FILE, Corpus, Document, Skipped, corpus_files, read_corpus, refusal
 from rag.embedder import Embedder
-from rag.errors import IngestError
+from rag.errors import ConfigError, IngestError
 from rag.fusion import auto_weight
 from rag.index import Index, publish, read_manifest
 from rag.lexical import LAYOUT as LEXICAL_LAYOUT
@@ -42,7 +42,7 @@ class IngestReport:
     reused: int = 0
     skipped: list[Skipped] = field(default_factory=list)
     seconds: float = 0.0
-    model_seconds: float = 0.0  # part of `seconds` spent importing and loading the embedding model
+    model_seconds: float = 0.0  # part of `seconds` spent importing and loading the model (on Ray: the driver's copy)
 
     def to_dict(self) -> dict[str, Any]:
         out = dict(self.__dict__)
@@ -128,32 +128,56 @@ def section_numbers(chunks: list[Chunk]) -> list[int]:
     return numbers
 
 
-def build_index(
-    documents: list[Document],
-    settings: Settings,
-    embedder: Embedder,
-    *,
-    reuse: dict[str, np.ndarray] | None = None,
-    progress: bool = False,
-) -> tuple[list[Chunk], np.ndarray, LexicalIndex, dict[str, Any]]:
-    """Chunk, embed (reusing known vectors) and index documents. Returns what `publish` writes."""
-    max_tokens = settings.max_passage_tokens or embedder.max_tokens
-    if max_tokens > embedder.max_tokens:
-        max_tokens = embedder.max_tokens
-    chunker = Chunker(embedder.count_tokens, max_tokens)
-    chunks = [chunk for doc in documents for chunk in chunker.chunk(doc)]
+@dataclass
+class Embedded:
+    """What the read, chunk and embed stages give, whichever engine ran them: passages in corpus order."""
+
+    corpus: Corpus
+    chunks: list[Chunk]
+    vectors: np.ndarray
+    embedded: int  # passages embedded by this ingest; the others reused a stored vector
+
+
+def chunker_for(settings: Settings, embedder: Embedder) -> Chunker:
+    """Passages of at most the configured number of tokens, and never more than the model reads."""
+    return Chunker(embedder.count_tokens, min(settings.max_passage_tokens or embedder.max_tokens, embedder.max_tokens))
+
+
+def embed_missing(chunks: list[Chunk], known: Container[str], embedder: Embedder, *,
+                  progress: bool = False) -> tuple[list[int], np.ndarray]:
+    """The positions of the passages whose `embed_key` is not `known`, and their vectors, embedded now."""
+    missing = [i for i, chunk in enumerate(chunks) if embed_key(chunk) not in known]
+    return missing, embedder.embed_passages([chunks[i].indexed_text for i in missing], progress=progress)
+
+
+def assemble_vectors(chunks: list[Chunk], missing: list[int], fresh: np.ndarray, reuse: dict[str, np.ndarray],
+                     dimension: int) -> np.ndarray:
+    """One vector per passage: `fresh` at the `missing` positions, the reused vector of its content elsewhere."""
+    vectors = np.zeros((len(chunks), dimension), dtype=np.float32)
+    if missing:
+        vectors[missing] = fresh
+    now = set(missing)
+    for i, chunk in enumerate(chunks):
+        if i not in now:
+            vectors[i] = reuse[embed_key(chunk)]
+    return vectors
+
+
+def chunk_and_embed(corpus: Corpus, settings: Settings, embedder: Embedder, *,
+                    reuse: dict[str, np.ndarray] | None = None, progress: bool = False) -> Embedded:
+    """The chunk and embed stages in this process (the local engine; `rag.distributed` runs them on Ray)."""
+    reuse = reuse or {}
+    chunker = chunker_for(settings, embedder)
+    chunks = [chunk for doc in corpus.documents for chunk in chunker.chunk(doc)]
+    missing, fresh = embed_missing(chunks, reuse.keys(), embedder, progress=progress)
+    return Embedded(corpus, chunks, assemble_vectors(chunks, missing, fresh, reuse, embedder.dimension), len(missing))
+
+
+def index_parts(stages: Embedded, settings: Settings, embedder: Embedder) -> tuple[LexicalIndex, dict[str, Any]]:
+    """The lexical index and the manifest of embedded passages: the part of a build made once, on the driver."""
+    documents, chunks = stages.corpus.documents, stages.chunks
     if not chunks:
         raise IngestError("the corpus has no text to index")
-    reuse = reuse or {}
-    keys = [embed_key(c) for c in chunks]
-    missing = [i for i, key in enumerate(keys) if key not in reuse]
-    vectors = np.zeros((len(chunks), embedder.dimension), dtype=np.float32)
-    fresh = embedder.embed_passages([chunks[i].indexed_text for i in missing], progress=progress)
-    for slot, i in enumerate(missing):
-        vectors[i] = fresh[slot]
-    for i, key in enumerate(keys):
-        if key in reuse:
-            vectors[i] = reuse[key]
     language = settings.language
     if language == "auto":
         language = detect_language([doc.text for doc in documents])
@@ -164,17 +188,39 @@ def build_index(
         else auto_weight(embedder.languages, language)
     manifest = {
         "model": embedder.describe(),
-        "chunking": {"max_tokens": max_tokens, "unit": "section, split on lines, sentences, words",
+        "chunking": {"max_tokens": chunker_for(settings, embedder).max_tokens,
+                     "unit": "section, split on lines, sentences, words",
                      "indexed_text": "title › section, newline, passage text"},
         "lexical": {"library": "bm25s", "method": "lucene", "language": language, "layout": LEXICAL_LAYOUT,
                     "unit": "section, scaled by the passage's share; word pairs added",
                     "sections": units[-1] + 1, "k1": settings.bm25_k1, "b": settings.bm25_b,
                     "passage_share": lexical.passage_share, "pair_weight": lexical.pair_weight},
         "fusion": {"dense_weight": weight, "why": why},
-        "counts": {"documents": len(documents), "embedded": len(missing), "reused": len(chunks) - len(missing)},
+        "counts": {"documents": len(documents), "embedded": stages.embedded,
+                   "reused": len(chunks) - stages.embedded},
         "versions": _versions(),
     }
-    return chunks, vectors, lexical, manifest
+    return lexical, manifest
+
+
+def build_index(
+    documents: list[Document],
+    settings: Settings,
+    embedder: Embedder,
+    *,
+    reuse: dict[str, np.ndarray] | None = None,
+    progress: bool = False,
+) -> tuple[list[Chunk], np.ndarray, LexicalIndex, dict[str, Any]]:
+    """Chunk, embed (reusing known vectors) and index documents. Returns what `publish` writes."""
+    stages = chunk_and_embed(Corpus(documents), settings, embedder, reuse=reuse, progress=progress)
+    lexical, manifest = index_parts(stages, settings, embedder)
+    return stages.chunks, stages.vectors, lexical, manifest
+
+
+def _require_documents(corpus: Corpus, corpus_dir: Path) -> None:
+    if not corpus.documents:
+        reasons = "; ".join(f"{s.source}: {s.reason}" for s in corpus.skipped) or "no .txt, .md or .html file"
+        raise IngestError(f"no readable document in {corpus_dir} ({reasons})")
 
 
 def ingest(
@@ -184,14 +230,28 @@ def ingest(
     progress: bool = False,
     embedder: Embedder | None = None,
     embedder_factory: Callable[[], Embedder] | None = None,
+    address: str | None = None,
+    actors: int | None = None,
 ) -> IngestReport:
     """Ingest `settings.corpus_dir` into `settings.index_dir`; skip the work when nothing changed.
 
-    The model is loaded only when there is something to embed. A failure at any point leaves the published
-    index as it was.
+    With `settings.ingest_engine == "ray"`, reading, chunking and embedding run as a Ray Data pipeline
+    (`rag.distributed`) on the cluster at `address` (default: RAY_ADDRESS, else a local Ray instance) with at most
+    `actors` model replicas; the build published is the local engine's, but for `engine` in the manifest.
+    The model is loaded only when there is something to embed.
+    A failure at any point leaves the published index as it was.
     """
     started = time.perf_counter()
     corpus_dir, index_dir = settings.corpus_dir, settings.index_dir
+    engine = settings.ingest_engine
+    if engine != "ray" and (address is not None or actors is not None):
+        raise ConfigError("a Ray address or actor count goes with the Ray engine (--engine ray)")
+    if actors is not None and actors < 1:
+        raise ConfigError(f"the Ray engine needs at least one actor, not {actors}")
+    if engine == "ray":
+        from rag.distributed import require_ray
+
+        require_ray()  # before anything else: without the extra, say how to install it, even with nothing to do
     if not corpus_dir.is_dir():
         raise IngestError(f"corpus folder {corpus_dir} does not exist")
     report = IngestReport(index_dir=str(index_dir))
@@ -208,21 +268,33 @@ def ingest(
         report.seconds = time.perf_counter() - started
         return report
 
-    corpus = read_corpus(corpus_dir, max_file_bytes=settings.max_file_bytes)
-    report.skipped = corpus.skipped
-    report.files = len(corpus.documents) + len(corpus.skipped)
-    if not corpus.documents:
-        reasons = "; ".join(f"{s.source}: {s.reason}" for s in corpus.skipped) or "no .txt, .md or .html file"
-        raise IngestError(f"no readable document in {corpus_dir} ({reasons})")
-    if embedder is None:
+    def load_model() -> Embedder:
         loading = time.perf_counter()
-        embedder = embedder_factory() if embedder_factory else Embedder(
+        loaded = embedder_factory() if embedder_factory else Embedder(
             settings.model, query_prompt=settings.query_prompt, passage_prompt=settings.passage_prompt,
             device=settings.device, batch_size=settings.encode_batch_size)
         report.model_seconds = time.perf_counter() - loading
-    reuse = {} if force else _previous_vectors(settings, embedder)
-    chunks, vectors, lexical, manifest = build_index(corpus.documents, settings, embedder, reuse=reuse,
-                                                     progress=progress)
+        return loaded
+
+    if engine == "ray":
+        from rag import distributed
+
+        embedder = embedder or load_model()  # the driver's copy: manifest, reuse check; actors load their own
+        reuse = {} if force else _previous_vectors(settings, embedder)
+        stages = distributed.chunk_and_embed(settings, reuse, embedder.dimension, address=address, actors=actors,
+                                             progress=progress)
+        _require_documents(stages.corpus, corpus_dir)
+    else:
+        corpus = read_corpus(corpus_dir, max_file_bytes=settings.max_file_bytes)
+        _require_documents(corpus, corpus_dir)
+        embedder = embedder or load_model()
+        reuse = {} if force else _previous_vectors(settings, embedder)
+        stages = chunk_and_embed(corpus, settings, embedder, reuse=reuse, progress=progress)
+    corpus = stages.corpus
+    report.skipped = corpus.skipped
+    report.files = len(corpus.documents) + len(corpus.skipped)
+    lexical, manifest = index_parts(stages, settings, embedder)
+    manifest["engine"] = engine
     manifest["corpus"] = {
         "path": str(corpus_dir),
         "fingerprint": corpus_hash,
@@ -230,14 +302,16 @@ def ingest(
         "skipped": [{"source": s.source, "reason": s.reason} for s in corpus.skipped],
     }
     manifest["build_seconds"] = round(time.perf_counter() - started, 3)
-    build = publish(index_dir, chunks, vectors, lexical, manifest, VectorOptions.from_settings(settings))
+    build = publish(index_dir, stages.chunks, stages.vectors, lexical, manifest,
+                    VectorOptions.from_settings(settings))
     report.build_id = build.name
     report.documents = len(corpus.documents)
-    report.passages = len(chunks)
+    report.passages = len(stages.chunks)
     report.embedded = manifest["counts"]["embedded"]
     report.reused = manifest["counts"]["reused"]
     report.seconds = time.perf_counter() - started
     return report
 
 
-__all__ = ["IngestReport", "build_index", "fingerprint", "ingest"]
+__all__ = ["Embedded", "IngestReport", "assemble_vectors", "build_index", "chunk_and_embed",
+           "chunker_for", "embed_key", "embed_missing", "fingerprint", "index_parts", "ingest"]

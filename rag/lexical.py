@@ -30,6 +30,7 @@ from rag.analyzer import Analyzer
 
 FUZZY_MIN_CHARS = 5  # shorter stems are too often one edit away from an unrelated word
 FUZZY_TWO_EDITS_CHARS = 9
+FUZZY_CACHE = 50_000  # remembered look-ups of unknown terms, per index (its vocabulary never changes)
 # Measured on piaf, en_stackfaq and the dev set by scripts/lexical_sweep.py (docs/EVALUATION.md).
 PASSAGE_SHARE = 0.75
 PAIR_WEIGHT = 0.5
@@ -50,6 +51,10 @@ class _Bm25:
     def __init__(self, bm25: bm25s.BM25) -> None:
         self.bm25 = bm25
         self.vocab: dict[str, int] = bm25.vocab_dict
+        # the term-major (CSC) score arrays: a term's postings are data[indptr[i]:indptr[i + 1]], one per document
+        self._data, self._indices, self._indptr = bm25.scores["data"], bm25.scores["indices"], bm25.scores["indptr"]
+        self.size = int(bm25.scores["num_docs"])
+        self._terms_with_postings = len(self._indptr) - 1  # bm25s puts "" last in the vocabulary, without postings
 
     @classmethod
     def build(cls, docs: Sequence[list[str]], *, k1: float, b: float) -> _Bm25:
@@ -65,15 +70,18 @@ class _Bm25:
     def save(self, directory: Path) -> None:
         self.bm25.save(str(directory), show_progress=False)
 
-    @property
-    def size(self) -> int:
-        return int(self.bm25.scores["num_docs"])
-
     def scores(self, terms: Sequence[str]) -> np.ndarray:
-        ids = [self.vocab[t] for t in terms if t in self.vocab]
-        if not ids:
-            return np.zeros(self.size, dtype=np.float32)
-        return np.asarray(self.bm25.get_scores_from_ids(ids), dtype=np.float32)
+        """BM25 of every document for `terms` (a repeated term counts each time): the sums `get_scores_from_ids`
+        makes (float32, in term order) without its per-call checks, with one `np.add.at` over the postings of all
+        the terms instead of one per term."""
+        scores = np.zeros(self.size, dtype=np.float32)
+        ids = [i for i in map(self.vocab.get, terms) if i is not None and i < self._terms_with_postings]
+        if ids:
+            bound = self._indptr.item
+            spans = [slice(bound(i), bound(i + 1)) for i in ids]
+            np.add.at(scores, np.concatenate([self._indices[s] for s in spans]),
+                      np.concatenate([self._data[s] for s in spans]))
+        return scores
 
     def documents_with(self, term: str) -> int:
         indptr = self.bm25.scores["indptr"]
@@ -98,7 +106,10 @@ class LexicalIndex:
         self.fuzzy = fuzzy
         self.passage_share = PASSAGE_SHARE
         self.pair_weight = PAIR_WEIGHT
-        self._terms = list(sections.vocab)
+        self._by_length: dict[int, list[str]] = {}  # vocabulary terms by length, in vocabulary order
+        for term in sections.vocab:
+            self._by_length.setdefault(len(term), []).append(term)
+        self._closest_cache: dict[str, str | None] = {}
         # scoring and highlighting both need a question's terms: analyse (and fuzzy-match) each question once
         self._question_terms = lru_cache(maxsize=1024)(self._query_terms)
 
@@ -178,14 +189,25 @@ class LexicalIndex:
         "répondre" is the commoner word), then the first in alphabetical order: never the vocabulary's order,
         which depends on the process's string hashing and would make the same query score differently from one
         run to the next.
+
+        Each edit changes the length by one at most, so only terms within `limit` of the term's length are compared
+        (the same matches as over the whole vocabulary, in a fraction of the time); answers are remembered.
         """
+        if term in self._closest_cache:
+            return self._closest_cache[term]
         limit = 1 if len(term) < FUZZY_TWO_EDITS_CHARS else 2
-        matches = process.extract(term, self._terms, scorer=OSA.distance, score_cutoff=limit, limit=None)
-        if not matches:
-            return None
-        nearest = min(distance for _, distance, _ in matches)
-        return min((str(t) for t, distance, _ in matches if distance == nearest),
-                   key=lambda t: (-self._sections.documents_with(t), t))
+        matches = [match for length in range(len(term) - limit, len(term) + limit + 1)
+                   for match in process.extract(term, self._by_length.get(length, ()), scorer=OSA.distance,
+                                                score_cutoff=limit, limit=None)]
+        near = None
+        if matches:
+            nearest = min(distance for _, distance, _ in matches)
+            near = min((str(t) for t, distance, _ in matches if distance == nearest),
+                       key=lambda t: (-self._sections.documents_with(t), t))
+        if len(self._closest_cache) >= FUZZY_CACHE:
+            self._closest_cache.clear()
+        self._closest_cache[term] = near
+        return near
 
     def _evidence(self, terms: list[str], words: _Bm25, word_pairs: _Bm25 | None) -> np.ndarray:
         scores = words.scores(terms)

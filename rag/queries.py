@@ -18,6 +18,8 @@ from rag.settings import Settings
 # C0/C1 controls (tab and newlines allowed), lone surrogates, U+FFFD and non-characters: signs of binary or
 # mis-decoded input, never of a question someone typed
 _NOT_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffd\ufffe\uffff]")
+# a letter or digit: `\w` less the underscore is exactly `str.isalnum`, in one scan in C instead of a loop in Python
+_ALNUM = re.compile(r"[^\W_]")
 
 
 def make_queries(settings: Settings, questions: Sequence[str], k: int | None, mode: Mode | None,
@@ -36,7 +38,7 @@ def make_queries(settings: Settings, questions: Sequence[str], k: int | None, mo
         if _NOT_TEXT.search(question):
             raise InvalidQuery(f"{where}: contains control, replacement or other non-text characters; send plain "
                                "text")
-        if not any(ch.isalnum() for ch in question):
+        if not _ALNUM.search(question):
             raise InvalidQuery(f"{where}: has no letter or digit to search for")
     return [Query(q, k, mode or settings.default_mode, explain, index) for q in questions]
 

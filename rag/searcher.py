@@ -4,17 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 
 from rag.chunking import Chunk
 from rag.embedder import Embedder
 from rag.errors import PassageNotFound
-from rag.fusion import Fused, fuse, ranks
+from rag.fusion import Ranking, fuse, ranks
 from rag.index import Index
 from rag.lexical import top_rows
 from rag.schemas import Citation, Hit, Mode, Passage, RetrieverScores
 from rag.snippets import highlight
+
+CITATIONS_CACHED = 8192
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,7 +41,10 @@ def _union(a: np.ndarray, b: np.ndarray, size: int) -> np.ndarray:
     return np.flatnonzero(mask)
 
 
+@lru_cache(maxsize=CITATIONS_CACHED)
 def citation(chunk: Chunk) -> Citation:
+    """The citation of a passage (remembered: a citation is immutable, and the same passages come back question
+    after question)."""
     return Citation(doc_id=chunk.doc_id, title=chunk.title, source=chunk.source, section=chunk.section,
                     start=chunk.start, end=chunk.end, url=chunk.url, label=chunk.context)
 
@@ -116,7 +122,7 @@ class Searcher:
         return out
 
     def _rank(self, index: Index, query: Query, vector: np.ndarray | None, d_rows: np.ndarray | None,
-              d_scores: np.ndarray | None, n: int, weight: float) -> list[Fused]:
+              d_scores: np.ndarray | None, n: int, weight: float) -> Ranking:
         if query.mode == "dense":
             assert d_rows is not None and d_scores is not None
             return fuse(d_rows, d_scores, np.zeros(len(d_rows), dtype=np.float32), 1.0, ranks(d_rows), {})
@@ -131,7 +137,7 @@ class Searcher:
         dense[np.searchsorted(candidates, d_rows)] = d_scores
         return fuse(candidates, dense, lex_all[candidates], weight, ranks(d_rows), ranks(l_rows))
 
-    def _hits(self, index: Index, fused: list[Fused], query: Query) -> list[Hit]:
+    def _hits(self, index: Index, fused: Ranking, query: Query) -> list[Hit]:
         hits: list[Hit] = []
         seen_texts: set[str] = set()
         weight = {"dense": 1.0, "lexical": 0.0}.get(query.mode, self.dense_weight(index))

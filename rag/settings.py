@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -11,6 +11,8 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from rag.schemas import Mode
 
 DEFAULT_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
+IngestEngine = Literal["local", "ray"]
+INGEST_ENGINES: tuple[str, ...] = get_args(IngestEngine)
 
 
 
@@ -23,6 +25,8 @@ class Settings(BaseSettings):
     corpus_dir: Path = Field(Path("corpus"), description="Folder of source documents (.txt, .md, .html).")
     index_dir: Path = Field(Path("var/index"), description="Folder holding the index builds and the `current` link.")
     max_file_bytes: int = Field(20_000_000, ge=1, description="Largest corpus file ingested; bigger ones are skipped.")
+    ingest_engine: IngestEngine = Field(
+        "local", description="Where ingest reads, chunks and embeds: 'local' (this process) or 'ray' (extra `ray`).")
 
     # -- embedding model
     model: str = Field(
@@ -121,4 +125,4 @@ class Settings(BaseSettings):
         return value
 
 
-__all__ = ["DEFAULT_MODEL", "Settings"]
+__all__ = ["DEFAULT_MODEL", "INGEST_ENGINES", "IngestEngine", "Settings"]

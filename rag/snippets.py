@@ -87,10 +87,13 @@ def sentences(text: str, analyzer: Analyzer) -> tuple[Sentence, ...]:
 def best_window(parts: tuple[Sentence, ...], weights: Mapping[str, float]) -> tuple[int, int, float]:
     """(first, last, score) of the best run of one or two sentences; ties go to the earlier, then the shorter."""
     best = (0, 0, 0.0)
+    found = [part.terms & weights.keys() for part in parts]  # each sentence's question terms, computed once
     for i in range(len(parts)):
+        if not found[i]:
+            continue  # a window starting with no question term scores 0 and cannot take a second sentence
         covered: set[str] = set()
         for j in range(i, min(i + MAX_SENTENCES, len(parts))):
-            new = (parts[j].terms & weights.keys()) - covered
+            new = found[j] - covered
             if j > i and not (new and covered):
                 break  # two sentences only when each brings question words of its own
             covered |= new

@@ -18,22 +18,11 @@ from rag.index import Index, current_build
 from rag.ingest import ingest
 from rag.searcher import Searcher
 from rag.settings import Settings
+from tests.serving import NEW_DOC, QUESTIONS, next_corpus
 
 pytestmark = pytest.mark.anyio
 ADMIN_KEY = "admin-key-for-reload-tests"
 ADMIN = {"Authorization": f"Bearer {ADMIN_KEY}"}
-QUESTIONS = [
-    "Quels documents d’identité acceptez-vous ?",
-    "Quelles sont les valeurs de l'équipe sécurité ?",
-    "Comment fonctionne le remboursement d'une commande ?",
-    "Quels horaires pour le service des colis express ?",
-    "loi Châtel renouvellement abonnement",
-]
-# a document only the new build has; the new build also loses one of the two seed documents
-NEW_DOC = """# Colis express
-Le service des colis express livre en 24 heures, du lundi au samedi, de 8 h à 20 h.
-Les colis express de plus de 30 kg ne sont pas acceptés.
-"""
 
 
 @pytest.fixture
@@ -57,11 +46,6 @@ def served(tmp_path: Path, index: Index, settings: Settings) -> Iterator[Setting
     shutil.copytree(index.path.parent.parent, tmp_path / "index", symlinks=True)
     yield Settings(corpus_dir=tmp_path / "corpus", index_dir=tmp_path / "index", admin_keys=[ADMIN_KEY],
                    reload_poll_seconds=0)
-
-
-def next_corpus(settings: Settings) -> None:
-    (settings.corpus_dir / "secu-debi-plateforme.txt").unlink()
-    (settings.corpus_dir / "colis-express.md").write_text(NEW_DOC, encoding="utf-8")
 
 
 @dataclass
