@@ -48,7 +48,7 @@ def same_artifact(a: Path, b: Path) -> dict[str, Any]:
     """Passage ids and records equal, vectors' largest difference."""
     left, right = Index.load(a), Index.load(b)
     same = [p.to_record() for p in left.passages] == [p.to_record() for p in right.passages]
-    gap = float(np.abs(left.matrix - right.matrix).max()) if same else float("nan")
+    gap = float(np.abs(left.stored_vectors() - right.stored_vectors()).max()) if same else float("nan")
     return {"same_passages": same, "max_vector_difference": gap}
 
 

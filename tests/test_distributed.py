@@ -68,7 +68,7 @@ def test_ray_engine_publishes_the_local_engines_artifact(builds):
     ids = [p.id for p in on_ray.passages]
     assert len(set(ids)) == len(ids) and any(i.startswith("sequra-faq-marchands-2-") for i in ids)
     assert any(i.startswith("secu-debi-plateforme-") and not i.startswith("secu-debi-plateforme-2") for i in ids)
-    np.testing.assert_allclose(on_ray.matrix, local.matrix, atol=1e-5)
+    np.testing.assert_allclose(on_ray.stored_vectors(), local.stored_vectors(), atol=1e-5)
     lexical = sorted(p.relative_to(local.path) for p in (local.path / LEXICAL).rglob("*") if p.is_file())
     assert lexical == sorted(p.relative_to(on_ray.path) for p in (on_ray.path / LEXICAL).rglob("*") if p.is_file())
     for name in lexical:
@@ -106,7 +106,7 @@ def test_ray_reingest_skips_an_unchanged_corpus_and_reuses_unchanged_passages(bu
     assert report.reused == report.passages - report.embedded
     index = Index.load(settings.index_dir)
     fresh = embedder.embed_passages([p.indexed_text for p in index.passages])
-    np.testing.assert_allclose(index.matrix, fresh, atol=1e-5)  # every reused row holds its own passage's vector
+    np.testing.assert_allclose(index.stored_vectors(), fresh, atol=1e-5)  # each reused row: its own vector
 
 
 def test_a_failure_inside_the_pipeline_is_reported_and_the_served_index_kept(builds, embedder, tmp_path):
