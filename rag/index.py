@@ -98,12 +98,15 @@ def single_threaded_search() -> None:
 
 
 def publish(index_dir: Path, chunks: list[Chunk], vectors: np.ndarray, lexical: LexicalIndex,
-            manifest: dict[str, Any], options: VectorOptions | None = None) -> Path:
+            manifest: dict[str, Any], options: VectorOptions | None = None, *, keep_builds: int = 2) -> Path:
     """Write a new build beside the current one, then make it current in one atomic step. Returns its folder.
 
     `options` say which dense index to build (default: exact); the manifest's `faiss` entry records the kind, its
-    parameters and the recall measured at build.
+    parameters and the recall measured at build. Afterwards the `keep_builds` newest builds are kept (the new one
+    and the one it replaced at least), and older ones are removed unless leased.
     """
+    if keep_builds < 2:
+        raise ValueError("keep_builds must be at least 2: the new build and the one it replaces")
     if len(chunks) != len(vectors) or len(chunks) != len(lexical):
         raise ValueError("chunks, vectors and lexical rows differ in number")
     builds = index_dir / BUILDS
@@ -142,16 +145,30 @@ def publish(index_dir: Path, chunks: list[Chunk], vectors: np.ndarray, lexical: 
         raise
     finally:
         writing.release()
-    _prune(index_dir, keep={final.resolve(), previous})
+    _prune(index_dir, keep={final.resolve(), previous}, also_newest=keep_builds - 2)
     return final
 
 
-def _prune(index_dir: Path, keep: set[Path | None]) -> None:
-    """Remove the builds not in `keep` and the leftovers of interrupted ingests, except those leased."""
+def _published_at(build: Path) -> int:
+    """When a build was published: its manifest is the last file written (names only give the second)."""
+    try:
+        return (build / MANIFEST).stat().st_mtime_ns
+    except OSError:
+        return 0
+
+
+def _prune(index_dir: Path, keep: set[Path | None], also_newest: int = 0) -> None:
+    """Remove the builds not in `keep` nor among the `also_newest` newest others, and the leftovers of interrupted
+    ingests, except those leased.
+
+    A lease only protects a build on the host that holds it: replicas on other hosts sharing the folder are protected
+    by `keep` alone (`RAG_KEEP_BUILDS`).
+    """
     builds = index_dir / BUILDS
-    for old in builds.iterdir():
-        if old.is_dir() and not old.name.startswith(".") and old.resolve() not in keep:
-            remove_unless_leased(old)
+    others = [p for p in builds.iterdir() if p.is_dir() and not p.name.startswith(".") and p.resolve() not in keep]
+    others.sort(key=_published_at, reverse=True)
+    for old in others[also_newest:]:
+        remove_unless_leased(old)
     for leftover in builds.glob(".tmp-*"):
         remove_unless_leased(leftover)  # a killed ingest's lease died with it; a running one's is still held
     for link in index_dir.glob(f".{CURRENT}-*"):

@@ -303,7 +303,7 @@ def ingest(
     }
     manifest["build_seconds"] = round(time.perf_counter() - started, 3)
     build = publish(index_dir, stages.chunks, stages.vectors, lexical, manifest,
-                    VectorOptions.from_settings(settings))
+                    VectorOptions.from_settings(settings), keep_builds=settings.keep_builds)
     report.build_id = build.name
     report.documents = len(corpus.documents)
     report.passages = len(stages.chunks)

@@ -25,6 +25,8 @@ class Settings(BaseSettings):
     corpus_dir: Path = Field(Path("corpus"), description="Folder of source documents (.txt, .md, .html).")
     index_dir: Path = Field(Path("var/index"), description="Folder holding the index builds and the `current` link.")
     max_file_bytes: int = Field(20_000_000, ge=1, description="Largest corpus file ingested; bigger ones are skipped.")
+    keep_builds: int = Field(
+        2, ge=2, description="Index builds kept after an ingest (newest first); more protects replicas on other hosts.")
     ingest_engine: IngestEngine = Field(
         "local", description="Where ingest reads, chunks and embeds: 'local' (this process) or 'ray' (extra `ray`).")
 

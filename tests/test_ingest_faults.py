@@ -169,11 +169,12 @@ def published(index, tmp_path) -> Path:
     return target
 
 
-def republish(index_dir: Path) -> str:
+def republish(index_dir: Path, keep_builds: int = 2) -> str:
     """Publish the current build's content again as a new build, as an ingest of a changed corpus would."""
     source = Index.load(index_dir, verify=False)
     manifest = {key: value for key, value in source.manifest.items() if key not in ("build_id", "files")}
-    build = publish(index_dir, source.passages, source.stored_vectors(), source.lexical, manifest)
+    build = publish(index_dir, source.passages, source.stored_vectors(), source.lexical, manifest,
+                    keep_builds=keep_builds)
     return build.name
 
 
@@ -186,6 +187,15 @@ def test_pruning_keeps_the_new_build_the_one_it_replaced_and_any_in_use(publishe
     del served  # the server moved on
     newest = republish(published)
     assert sorted(p.name for p in (published / BUILDS).iterdir()) == sorted([builds[-1], newest])
+
+
+def test_keep_builds_keeps_that_many_of_the_newest_builds_without_any_lease(published):
+    """Replicas on other hosts hold no lease this host can see: only `keep_builds` protects their builds."""
+    builds = [republish(published, keep_builds=3) for _ in range(5)]  # within a second: names do not give the order
+    assert sorted(p.name for p in (published / BUILDS).iterdir()) == sorted(builds[-3:])
+    assert Index.load(published).build_id == builds[-1]
+    with pytest.raises(ValueError, match="at least 2"):
+        republish(published, keep_builds=1)
 
 
 def test_pruning_with_a_relative_index_folder(published, monkeypatch):
