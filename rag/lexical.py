@@ -34,6 +34,7 @@ FUZZY_CACHE = 50_000  # remembered look-ups of unknown terms, per index (its voc
 # Measured on piaf, en_stackfaq and the dev set by scripts/lexical_sweep.py (docs/EVALUATION.md).
 PASSAGE_SHARE = 0.75
 PAIR_WEIGHT = 0.5
+_UNKNOWN = object()  # not yet looked up (None means: no term close enough)
 # Bumped when what `build` indexes changes, so that ingest rebuilds an index built the old way.
 LAYOUT = 2
 # Sub-folders of the saved index; the section unigram index sits at the top, where layout 1 kept its only index.
@@ -193,8 +194,9 @@ class LexicalIndex:
         Each edit changes the length by one at most, so only terms within `limit` of the term's length are compared
         (the same matches as over the whole vocabulary, in a fraction of the time); answers are remembered.
         """
-        if term in self._closest_cache:
-            return self._closest_cache[term]
+        known = self._closest_cache.get(term, _UNKNOWN)  # one read: another thread may clear the cache meanwhile
+        if known is not _UNKNOWN:
+            return known  # type: ignore[return-value]
         limit = 1 if len(term) < FUZZY_TWO_EDITS_CHARS else 2
         matches = [match for length in range(len(term) - limit, len(term) + limit + 1)
                    for match in process.extract(term, self._by_length.get(length, ()), scorer=OSA.distance,

@@ -65,7 +65,7 @@ class Settings(BaseSettings):
     index_target_recall: float = Field(
         0.95, gt=0, le=1, description="Recall@10 vs exact search the build tunes efSearch or nprobe to reach.")
     index_recall_queries: int = Field(
-        500, ge=10, description="Stored vectors used as queries to measure recall@10 at build.")
+        500, ge=10, description="Stored vectors, moved by random noise, used as queries to measure recall@10 at build.")
     hnsw_m: int = Field(32, ge=4, le=256, description="HNSW graph links per vector (memory ~ M*8 bytes each).")
     hnsw_ef_construction: int = Field(
         80, ge=8, description="HNSW build-time search breadth (slower build, better graph).")

@@ -252,7 +252,8 @@ class DenseIndex:
 
     def _tune(self, vectors: np.ndarray, options: VectorOptions) -> tuple[dict[str, int], float]:
         """Raise efSearch or nprobe (doubling) from its setting until the target recall or the cap."""
-        name, value, cap = ("efSearch", options.hnsw_ef_search, EF_SEARCH_CAP) if self.kind == "hnsw" \
+        ef_cap = max(EF_SEARCH_CAP, options.hnsw_ef_search)  # a larger setting is the user's cap
+        name, value, cap = ("efSearch", options.hnsw_ef_search, ef_cap) if self.kind == "hnsw" \
             else ("nprobe", options.ivf_nprobe, faiss.extract_index_ivf(self.index).nlist)
         value = max(1, min(value, cap))
         queries = probe_queries(vectors, options.recall_queries)
