@@ -132,8 +132,9 @@ def line(label: str, results: list[dict[str, float]]) -> str:
     return f"{label:26}" + "   ".join(cells)
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser()
+def sets(description: str | None) -> tuple[Settings, dict[str, dict[str, Any]], str]:
+    """Parse the command line, then build the dev set, piaf and en_stackfaq (see `build`); with the table head."""
+    ap = argparse.ArgumentParser(description=description)
     ap.add_argument("--datasets", type=Path, default=ROOT.parent / "shared" / "datasets")
     ap.add_argument("--cache", type=Path, default=Path("/tmp/rag-sweep-cache"))
     args = ap.parse_args()
@@ -145,6 +146,11 @@ def main() -> None:
     data = {name: build(target, settings, embedder, args.cache / f"{name}.pkl") for name, target in targets.items()}
     head = "   ".join(f"{n}: ans@1   ans@5" if n == "devset" else f"{n}: R@1     R@5     MRR   ans@1"
                       for n in data)
+    return settings, data, head
+
+
+def main() -> None:
+    _, data, head = sets(__doc__)
     auto = {name: float(d["index"].manifest["fusion"]["dense_weight"]) for name, d in data.items()}
     print(f"lexical variants, at the automatic dense weight ({auto})\n{'variant':26}{head}")
     for share in (0.0, 0.5, PASSAGE_SHARE, 1.0):
