@@ -205,16 +205,19 @@ def healthz() -> Health:
     return Health(status="ok")
 
 
-@get("/readyz", summary="Readiness", sync_to_thread=False)
-def readyz(state: State) -> Response[Health]:
-    """200 when an index is loaded and searches can be answered, else 503."""
-    searcher: Searcher | None = state.get("searcher")
-    if searcher is None:
-        detail = state.reloader.failure or state.get("not_ready")  # a failed first load says why
-        return Response(Health(status="unavailable", detail=detail), status_code=503)
-    index = searcher.index
-    return Response(Health(status="ok", passages=len(index), build_id=index.build_id,
-                           detail=state.reloader.failure))
+@get("/readyz", summary="Readiness", sync_to_thread=False, responses=responses(503))
+def readyz(state: State) -> Health:
+    """200 when an index build is served and its folder is still in the index folder (`detail`, if any, says why
+    a newer build was refused). Else a 503 problem whose `detail` says why and what to do: no build loaded yet,
+    or the served build was removed from the index folder (by an ingest on another host) while this server could
+    not move on."""
+    reloader: Reloader = state.reloader
+    reason = reloader.not_ready()
+    if reason is not None:
+        raise IndexError_(reason)
+    assert reloader.searcher is not None  # `not_ready` gives a reason whenever nothing is served
+    index = reloader.searcher.index
+    return Health(status="ok", passages=len(index), build_id=index.build_id, detail=reloader.failure)
 
 
 def load_searcher(settings: Settings) -> Searcher:
@@ -276,6 +279,7 @@ def create_app(settings: Settings | None = None, *, searcher: Searcher | None = 
     mcp = HttpTransport(build_server(settings, lambda queries: _submit(app.state, queries),
                                      lambda passage_id: _searcher(app.state).passage(passage_id)), settings)
     metrics.watch_index(lambda: app.state["searcher"].index if app.state.get("searcher") else None)
+    metrics.watch_readiness(lambda: app.state.get("reloader") is not None and app.state.reloader.not_ready() is None)
     app = Litestar(
         route_handlers=[v1, healthz, readyz, mcp.route(key_guards), metrics.MetricsController],
         lifespan=[lifespan, mcp.lifespan],

@@ -10,6 +10,8 @@ and this module adds what only `rag` knows:
     rag_index_passages             gauge: passages in the index being served
     rag_index_build_seconds        gauge: how long the served index took to build
     rag_index_built_timestamp_seconds   gauge: when it was built (Unix time)
+    rag_ready                      gauge: 1 when `/readyz` answers 200, else 0 (no index, or the served build's
+                                   folder is gone from the index folder; the log and `/readyz` say which)
 
 `prometheus_client` keeps metrics in one registry per process (the plugin uses the default one), so the metrics
 below are module-level, and the index gauges read whichever app called `watch_index` last: one app per process,
@@ -38,6 +40,7 @@ ENCODE_BATCH_SIZE = Histogram(
 INDEX_PASSAGES = Gauge("rag_index_passages", "Passages in the index being served (NaN: no index loaded).")
 INDEX_BUILD_SECONDS = Gauge("rag_index_build_seconds", "Seconds the served index took to build (NaN: unknown).")
 INDEX_BUILT = Gauge("rag_index_built_timestamp_seconds", "When the served index was built, Unix time (NaN: unknown).")
+READY = Gauge("rag_ready", "1 when /readyz answers 200, else 0: no index served, or its build folder is gone.")
 
 
 def observe_batches(search: Callable[[Sequence[Query]], R]) -> Callable[[Sequence[Query]], R]:
@@ -74,6 +77,11 @@ def watch_index(current: Callable[[], Index | None]) -> None:
     INDEX_BUILT.set_function(read(_built_at))
 
 
+def watch_readiness(ready: Callable[[], bool]) -> None:
+    """Read the readiness gauge from `ready()` at each scrape."""
+    READY.set_function(lambda: float(ready()))
+
+
 class RouteMetrics(PrometheusMiddleware):
     """The plugin's middleware, labelling a mounted app (`/mcp`) by its mount path (the plugin gives it "")."""
 
@@ -99,5 +107,5 @@ class MetricsController(PrometheusController):
     include_in_schema = False
 
 
-__all__ = ["ENCODE_BATCH_SIZE", "INDEX_BUILD_SECONDS", "INDEX_BUILT", "INDEX_PASSAGES", "MetricsController",
-           "config", "observe_batches", "watch_index"]
+__all__ = ["ENCODE_BATCH_SIZE", "INDEX_BUILD_SECONDS", "INDEX_BUILT", "INDEX_PASSAGES", "READY", "MetricsController",
+           "config", "observe_batches", "watch_index", "watch_readiness"]

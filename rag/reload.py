@@ -8,12 +8,19 @@ the server keeps serving what it had and says why (`ReloadFailed`, the admin rou
 
 Two triggers: the admin route `POST /v1/admin/reload`, and `watch`, which polls the `current` link every
 `RAG_RELOAD_POLL_SECONDS` (one `readlink`, no file read) and reloads when it points elsewhere.
+
+Readiness (`not_ready`): a server is ready while it serves a build whose folder is still in the index folder. An
+ingest on another host sharing the folder cannot see this server's lease and removes builds beyond
+`RAG_KEEP_BUILDS`; a server that could not move on (the newer builds were refused) then still answers from its
+copy in memory, but stale and from files no longer there, so it says it is not ready, and why, instead.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import os
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Literal
@@ -53,6 +60,8 @@ class Reloader:
         self._lock = asyncio.Lock()
         self.failure: str | None = None  # why the newest build is not served, while that is so
         self._failed: Path | None = None  # the build that failed, so that the watch does not retry it in a loop
+        self._gone: Path | None = None  # the served build whose missing folder was logged: one warning, not one a probe
+        self._gone_lock = threading.Lock()  # probes, scrapes and the watch may ask at once
 
     async def reload(self) -> ReloadReport:
         """Serve the build `current` points to. Raises `ReloadFailed` (the old build still served) or, when no
@@ -109,8 +118,45 @@ class Reloader:
             return False
         return self.searcher is None or target != self.searcher.index.path
 
+    def not_ready(self) -> str | None:
+        """Why this server should get no traffic, or None when it should.
+
+        Not ready: no build is served yet (the reason the first load failed), or the served build's folder is
+        no longer in the index folder (pruned by an ingest, typically on another host). The second is logged as
+        one warning when first seen for that build, however often it is asked; it ends when another build is
+        served (the watch takes the current build by itself if it loads) or the folder is back. Costs one `stat`.
+        """
+        searcher = self.searcher
+        if searcher is None:
+            return self.failure or "the index is not loaded yet"
+        index = searcher.index
+        present = os.path.isdir(index.path)  # False for any error too: a build that cannot be seen is not vouched for
+        with self._gone_lock:
+            first = not present and self._gone != index.path
+            self._gone = None if present else index.path
+        if present:
+            return None
+        reason = self._gone_reason(index)
+        if first:
+            log.warning("%s", reason, extra={"build_id": index.build_id, "build_path": str(index.path)})
+        return reason
+
+    def _gone_reason(self, index: Index) -> str:
+        poll = self.settings.reload_poll_seconds
+        when = (f"within RAG_RELOAD_POLL_SECONDS ({poll:g} s), or at once on `POST /v1/admin/reload`" if poll else
+                "on `POST /v1/admin/reload` (the watch is off: RAG_RELOAD_POLL_SECONDS=0)")
+        gone = (f"index build {index.build_id} is served but its folder {index.path} is gone (an ingest removed it: "
+                "it keeps the RAG_KEEP_BUILDS newest builds and cannot see which builds servers on other hosts "
+                "still use); this server still answers from what it had loaded, stale,")
+        if self.failure is None:
+            return f"{gone} until it loads the current build, {when}"
+        return (f"{gone} and cannot move on: {self.failure}. Fix that and publish a build this server accepts "
+                f"(`rag ingest`), which it serves {when}; raise RAG_KEEP_BUILDS so that a server that cannot move on "
+                "keeps its build longer")
+
     async def watch(self, interval: float) -> None:
-        """Reload whenever `current` changes, checking every `interval` seconds, until cancelled."""
+        """Reload whenever `current` changes, checking every `interval` seconds, until cancelled; log when the
+        served build's folder disappears (`not_ready`), even if nobody probes."""
         while True:
             await asyncio.sleep(interval)
             try:
@@ -120,6 +166,7 @@ class Reloader:
                 pass  # recorded and logged by `_failure`; the next build gets its own attempt
             except Exception:  # the watch must outlive any surprise, or reloads would silently stop
                 log.exception("index watch: unexpected error")
+            self.not_ready()  # a `stat` and at most a log record: nothing here that could stop the watch
 
 
 __all__ = ["ReloadReport", "Reloader"]

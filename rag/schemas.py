@@ -131,7 +131,7 @@ class BatchSearchResponse(BaseModel):
 class Health(BaseModel):
     """Liveness or readiness."""
 
-    status: Literal["ok", "unavailable"]
+    status: Literal["ok"] = Field(description="Always `ok`: a server that is not ready answers a 503 problem.")
     detail: str | None = None
     passages: int | None = Field(None, description="Passages in the loaded index.")
     build_id: str | None = Field(None, description="Id of the loaded index build.")

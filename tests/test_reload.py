@@ -3,6 +3,8 @@ the `current` link) with zero failed requests, each response answered wholly by 
 load never replaces the served one, and the server says why."""
 
 import asyncio
+import json
+import logging
 import shutil
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
@@ -12,6 +14,7 @@ from pathlib import Path
 import httpx
 import pytest
 from litestar import Litestar
+from prometheus_client.parser import text_string_to_metric_families
 
 from rag.api import BUILD_HEADER, create_app
 from rag.index import Index, current_build
@@ -195,3 +198,80 @@ async def test_a_server_started_before_the_first_ingest_becomes_ready_by_itself(
         assert ready.status_code == 200 and ready.json()["build_id"] == report.build_id
         search = await client.post("/v1/search", json={"question": QUESTIONS[0]})
         assert search.status_code == 200 and search.headers[BUILD_HEADER] == report.build_id
+
+
+def refuse(build: Path) -> None:
+    """Make `build` one made with another model, which a server of this model refuses (its manifest is not among
+    the checksummed files: the build stays intact otherwise)."""
+    manifest = json.loads((build / "manifest.json").read_text(encoding="utf-8"))
+    manifest["model"]["name"] = "someone/another-model"
+    (build / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+
+
+async def eventually(client: httpx.AsyncClient, path: str, until) -> httpx.Response:
+    for _ in range(1200):
+        response = await client.get(path)
+        if until(response):
+            return response
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"{path} never changed: {response.status_code} {response.text}")
+
+
+def gauge(text: str, name: str) -> float:
+    (value,) = [s.value for family in text_string_to_metric_families(text) for s in family.samples if s.name == name]
+    return value
+
+
+async def test_a_replica_whose_build_is_pruned_while_it_cannot_move_on_is_not_ready_until_a_good_build(
+        served, embedder, caplog):
+    caplog.set_level(logging.INFO, logger="rag.reload")
+    first = Index.load(served.index_dir)
+    settings = served.model_copy(update={"reload_poll_seconds": 0.05})
+    async with serving(create_app(settings, searcher=Searcher(first, embedder))) as client:
+        next_corpus(settings)
+        refused = (await asyncio.to_thread(ingest, settings, embedder=embedder)).build_id
+        refuse(current_build(settings.index_dir))
+        ready = await eventually(client, "/readyz", lambda r: r.json()["detail"])
+        assert ready.status_code == 200 and f"index build {refused} was not loaded" in ready.json()["detail"]
+        assert gauge((await client.get("/metrics")).text, "rag_ready") == 1
+
+        shutil.rmtree(first.path)  # what an ingest on another host does, past RAG_KEEP_BUILDS: it cannot see our lease
+        ready = await client.get("/readyz")
+        assert ready.status_code == 503 and ready.headers["content-type"] == "application/problem+json"
+        detail = ready.json()["detail"]
+        assert f"index build {first.build_id} is served but its folder {first.path} is gone" in detail
+        assert f"index build {refused} was not loaded" in detail and "someone/another-model" in detail
+        assert "publish a build this server accepts (`rag ingest`)" in detail and "RAG_KEEP_BUILDS" in detail
+        health = await client.get("/healthz")
+        assert health.status_code == 200 and health.json() == {"status": "ok", "detail": None, "passages": None,
+                                                               "build_id": None}
+        assert gauge((await client.get("/metrics")).text, "rag_ready") == 0
+        search = await client.post("/v1/search", json={"question": QUESTIONS[0]})  # answered from memory meanwhile
+        assert search.status_code == 200 and search.headers[BUILD_HEADER] == first.build_id
+        await asyncio.sleep(0.5)  # ten polls of the watch, and more probes: still one warning
+        assert (await client.get("/readyz")).json()["detail"] == detail
+        gone = [r for r in caplog.records if "is gone" in r.getMessage()]
+        assert [(r.levelname, r.build_id) for r in gone] == [("WARNING", first.build_id)]  # type: ignore[attr-defined]
+
+        (settings.corpus_dir / "colis-express.md").write_text(NEW_DOC + "\nEt le dimanche aussi.\n")
+        good = (await asyncio.to_thread(ingest, settings, embedder=embedder)).build_id
+        ready = await eventually(client, "/readyz", lambda r: r.status_code == 200)
+        assert ready.json()["build_id"] == good and ready.json()["detail"] is None
+        assert gauge((await client.get("/metrics")).text, "rag_ready") == 1
+        search = await client.post("/v1/search", json={"question": QUESTIONS[0]})
+        assert search.status_code == 200 and search.headers[BUILD_HEADER] == good
+
+
+async def test_a_replica_whose_build_is_pruned_before_it_reloads_says_how_to_move_on(served, embedder):
+    first = Index.load(served.index_dir)
+    async with serving(create_app(served, searcher=Searcher(first, embedder))) as client:  # the watch is off
+        next_corpus(served)
+        newer = (await asyncio.to_thread(ingest, served, embedder=embedder)).build_id
+        shutil.rmtree(first.path)
+        ready = await client.get("/readyz")
+        assert ready.status_code == 503
+        assert ready.json()["detail"].endswith("until it loads the current build, on `POST /v1/admin/reload` (the "
+                                               "watch is off: RAG_RELOAD_POLL_SECONDS=0)")
+        assert (await client.post("/v1/admin/reload", headers=ADMIN)).json()["build_id"] == newer
+        ready = await client.get("/readyz")
+        assert ready.status_code == 200 and ready.json()["build_id"] == newer
