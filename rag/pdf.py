@@ -17,12 +17,12 @@ from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
 from io import BytesIO
-from typing import Any
-
-from pypdf import PdfReader
-from pypdf.errors import DependencyError, FileNotDecryptedError
+from typing import TYPE_CHECKING, Any
 
 from rag.parsing import Line, Parsed, Section, lines_with_offsets
+
+if TYPE_CHECKING:
+    from pypdf import PdfReader
 
 PAGE_BREAK = "\f"
 ENCRYPTED = "encrypted PDF: decrypt it first"
@@ -111,6 +111,10 @@ class _Encrypted(Exception):
 
 def _extract(data: bytes) -> tuple[list[str], list[_Heading], str]:
     """Pages' text, outline headings and /Title, as pypdf gives them (and raises on a malformed file)."""
+    # Imported here: pypdf takes a tenth of a second to import, which a server that never reads a PDF need not pay.
+    from pypdf import PdfReader
+    from pypdf.errors import DependencyError, FileNotDecryptedError
+
     reader = PdfReader(BytesIO(data))
     if reader.is_encrypted:
         try:
@@ -119,7 +123,10 @@ def _extract(data: bytes) -> tuple[list[str], list[_Heading], str]:
             raise _Encrypted from exc
         if not opened:
             raise _Encrypted
-    pages = dehyphenate([page.extract_text() or "" for page in reader.pages])
+    try:
+        pages = dehyphenate([page.extract_text() or "" for page in reader.pages])
+    except FileNotDecryptedError as exc:
+        raise _Encrypted from exc
     try:
         headings = list(_outline(reader))
     except Exception:  # a damaged outline costs the headings, not the text (pypdf raises KeyError, TypeError, ...)
@@ -133,7 +140,7 @@ def parse_pdf(data: bytes) -> Parsed:
     """A PDF's text, pages and outline sections, and its /Title. Raises `ValueError` when it cannot be read."""
     try:
         pages, headings, title = _extract(data)
-    except (_Encrypted, FileNotDecryptedError) as exc:
+    except _Encrypted as exc:
         raise ValueError(ENCRYPTED) from exc
     except Exception as exc:  # pypdf raises many kinds of error on a malformed file; none may stop the ingest
         raise ValueError(f"damaged PDF, cannot be parsed ({exc.__class__.__name__}: {exc})") from exc
