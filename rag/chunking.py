@@ -33,6 +33,7 @@ class Chunk:
     start: int
     end: int
     text: str
+    page: int | None = None  # 1-based page where the passage starts; None for a format without pages
 
     @property
     def context(self) -> str:
@@ -45,9 +46,14 @@ class Chunk:
         return f"{self.context}\n{self.text}"
 
     def to_record(self) -> dict[str, object]:
-        return {"id": self.id, "doc_id": self.doc_id, "title": self.title, "source": self.source,
-                "section": self.section, "url": self.url, "start": self.start, "end": self.end,
-                "text": self.text}
+        """The passage store's record. `page` only when there is one: records of other formats stay as they were
+        before pages existed, readable by an older rag (a record without `page` loads as None)."""
+        record: dict[str, object] = {"id": self.id, "doc_id": self.doc_id, "title": self.title,
+                                     "source": self.source, "section": self.section, "url": self.url,
+                                     "start": self.start, "end": self.end, "text": self.text}
+        if self.page is not None:
+            record["page"] = self.page
+        return record
 
 
 def _split_line(line: Line) -> list[Line]:
@@ -123,7 +129,7 @@ class Chunker:
                     start = min(start, section.heading_start)
                 text = "\n".join(line.text for line in group)
                 chunks.append(Chunk("", doc.doc_id, doc.title, doc.source, section.heading, doc.url, start,
-                                    group[-1].end, text))
+                                    group[-1].end, text, doc.page(start)))
         return _with_ids(chunks)
 
 
@@ -144,8 +150,7 @@ def _with_ids(chunks: list[Chunk]) -> list[Chunk]:
             pid = f"{chunk.doc_id}-{digest}-{n}"
             n += 1
         seen.add(pid)
-        out.append(Chunk(pid, chunk.doc_id, chunk.title, chunk.source, chunk.section, chunk.url, chunk.start,
-                         chunk.end, chunk.text))
+        out.append(replace(chunk, id=pid))
     return out
 
 

@@ -74,8 +74,7 @@ def _search(args: argparse.Namespace) -> int:
         print(f"{best.text}\n    — [{best.rank}] {best.citation.label}\n")
     for hit in hits:
         c = hit.citation
-        where = f"{c.title} › {c.section}" if c.section else c.title
-        print(f"[{hit.rank}] {hit.score:.3f}  {where}\n    {c.source}:{c.start}-{c.end}  id={hit.id}")
+        print(f"[{hit.rank}] {hit.score:.3f}  {c.label}\n    {c.source}:{c.start}-{c.end}  id={hit.id}")
         for line in hit.text.splitlines():
             print(f"    | {line}")
         print()

@@ -1,18 +1,26 @@
-"""Find and read the documents of a corpus folder; report the files that cannot be read instead of failing."""
+"""Find and read the documents of a corpus folder; report the files that cannot be read instead of failing.
+
+Every file of the folder is a candidate (hidden ones and `sources.toml` aside): one in a format rag does not read
+is reported as skipped, like a file that cannot be read, so that nothing is left out unseen.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import re
 import tomllib
+from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from rag.parsing import Parsed, Section, parse_html, parse_markdown, parse_text
+from rag.pdf import parse_pdf
 
 SUFFIXES = {".txt": parse_text, ".text": parse_text, ".md": parse_markdown, ".markdown": parse_markdown,
             ".html": parse_html, ".htm": parse_html}
+BINARY_SUFFIXES = {".pdf": parse_pdf}  # parsed from the file's bytes, not from decoded text
+FORMATS = ".txt, .md, .html, .pdf"
 METADATA_FILE = "sources.toml"
 MAX_FILE_BYTES = 20_000_000  # the default of `Settings.max_file_bytes`
 
@@ -28,6 +36,13 @@ class Document:
     sections: list[Section]
     url: str | None = None
     sha256: str = ""
+    page_starts: list[int] | None = None  # paged formats: where each page begins in `text`
+
+    def page(self, offset: int) -> int | None:
+        """The 1-based page holding `offset` of `text`; None for a format without pages."""
+        if self.page_starts is None:
+            return None
+        return bisect_right(self.page_starts, offset) or 1
 
 
 @dataclass(frozen=True)
@@ -73,19 +88,29 @@ def _metadata(root: Path) -> dict[str, dict[str, str]]:
     return {key: value for key, value in table.items() if isinstance(value, dict)}
 
 
+def _readable(path: Path) -> bool:
+    return path.suffix.lower() in SUFFIXES or path.suffix.lower() in BINARY_SUFFIXES
+
+
 def corpus_files(root: Path) -> Iterator[Path]:
-    """Candidate files under `root`, in a stable order (hidden files and folders left out)."""
+    """Candidate files under `root`, in a stable order (hidden files and folders, and `sources.toml`, left out);
+    files in formats rag does not read too, for `refusal` to report."""
     for path in sorted(root.rglob("*")):
         relative = path.relative_to(root)
-        if any(part.startswith(".") for part in relative.parts):
+        if any(part.startswith(".") for part in relative.parts) or relative.as_posix() == METADATA_FILE:
             continue
-        if path.suffix.lower() in SUFFIXES and (path.is_symlink() or not path.is_dir()):
+        if _readable(path) and path.is_symlink():
             yield path  # pipes, devices and links too: `refusal` reports them instead of leaving them out unseen
+        elif not path.is_dir():
+            yield path
 
 
 def refusal(root: Path, path: Path, max_bytes: int = MAX_FILE_BYTES) -> str | None:
     """Why `path` must not be read, found without opening it (a pipe would block, a device never end); None if
     it may be read."""
+    if not _readable(path):
+        kind = path.suffix.lower() or "(no file suffix)"
+        return f"unsupported format {kind}; rag reads {FORMATS}"
     try:
         resolved = path.resolve(strict=True)
     except FileNotFoundError:
@@ -112,13 +137,18 @@ def read_document(root: Path, path: Path, meta: dict[str, str] | None = None, *,
     if reason:
         raise ValueError(reason)
     data = path.resolve().read_bytes()
-    if b"\x00" in data[:8192] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise ValueError("binary file (NUL bytes)")
-    try:
-        text = _decode(data)
-    except UnicodeDecodeError as exc:
-        raise ValueError(f"not valid UTF-8 (byte {exc.start}); convert the file to UTF-8") from exc
-    parsed: Parsed = SUFFIXES[path.suffix.lower()](text)
+    suffix = path.suffix.lower()
+    if suffix in BINARY_SUFFIXES:
+        parsed: Parsed = BINARY_SUFFIXES[suffix](data)
+        text = parsed.text or ""
+    else:
+        if b"\x00" in data[:8192] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+            raise ValueError("binary file (NUL bytes)")
+        try:
+            text = _decode(data)
+        except UnicodeDecodeError as exc:
+            raise ValueError(f"not valid UTF-8 (byte {exc.start}); convert the file to UTF-8") from exc
+        parsed = SUFFIXES[suffix](text)
     if not parsed.sections:
         raise ValueError("no text found")
     meta = meta or {}
@@ -130,6 +160,7 @@ def read_document(root: Path, path: Path, meta: dict[str, str] | None = None, *,
         sections=parsed.sections,
         url=meta.get("url") or parsed.url,
         sha256=hashlib.sha256(data).hexdigest(),
+        page_starts=parsed.page_starts,
     )
 
 
@@ -180,5 +211,5 @@ def read_corpus(root: Path, *, max_file_bytes: int = MAX_FILE_BYTES) -> Corpus:
     return corpus
 
 
-__all__ = ["Corpus", "Document", "Skipped", "corpus_files", "read_corpus", "read_document", "read_file",
+__all__ = ["FORMATS", "Corpus", "Document", "Skipped", "corpus_files", "read_corpus", "read_document", "read_file",
            "read_metadata", "refusal", "slug", "unique_ids"]

@@ -219,7 +219,7 @@ def build_index(
 
 def _require_documents(corpus: Corpus, corpus_dir: Path) -> None:
     if not corpus.documents:
-        reasons = "; ".join(f"{s.source}: {s.reason}" for s in corpus.skipped) or "no .txt, .md or .html file"
+        reasons = "; ".join(f"{s.source}: {s.reason}" for s in corpus.skipped) or "no .txt, .md, .html or .pdf file"
         raise IngestError(f"no readable document in {corpus_dir} ({reasons})")
 
 

@@ -52,9 +52,11 @@ class ToolPassage(BaseModel):
     """One passage, compactly."""
 
     id: str = Field(description="Passage id, for get_passage.")
-    label: str = Field(description="Document title › section: what to cite.")
+    label: str = Field(description="Document title › section (and page, for a PDF): what to cite.")
     url: str | None = Field(None, description="Web address of the document, when known.")
-    source: str = Field(description="File and character range in it: `file:start-end`.")
+    source: str = Field(description="File and character range in its text: `file:start-end` (for a PDF: in its "
+                                    "extracted text).")
+    page: int | None = Field(None, description="1-based page where the passage starts, for a PDF.")
     highlight: str | None = Field(None, description="The sentence or two most relevant to the question.")
     text: str = Field(description="The passage text, verbatim.")
 
@@ -75,7 +77,8 @@ def _source(citation: Citation) -> str:
 def _tool_passage(hit: Hit | Passage) -> ToolPassage:
     highlight = hit.highlight.text if isinstance(hit, Hit) and hit.highlight else None
     c = hit.citation
-    return ToolPassage(id=hit.id, label=c.label, url=c.url, source=_source(c), highlight=highlight, text=hit.text)
+    return ToolPassage(id=hit.id, label=c.label, url=c.url, source=_source(c), page=c.page, highlight=highlight,
+                       text=hit.text)
 
 
 def _result(model: BaseModel) -> CallToolResult:

@@ -1,7 +1,7 @@
 """Turn a source file's text into sections of lines, each line carrying its offsets in that text.
 
-Three formats: plain text (with the cleaning a wiki page-diff export needs), Markdown and HTML. Every parser keeps
-the offsets of what it keeps, so that citations point at the exact place in the file.
+Three formats here: plain text (with the cleaning a wiki page-diff export needs), Markdown and HTML (PDFs:
+`rag.pdf`). Every parser keeps the offsets of what it keeps, so that citations point at the exact place in the file.
 """
 
 from __future__ import annotations
@@ -31,11 +31,17 @@ class Section:
 
 @dataclass
 class Parsed:
-    """What a parser found: the sections, and metadata the file declares about itself."""
+    """What a parser found: the sections, and metadata the file declares about itself.
+
+    `text` is the text the lines' offsets index when it is not the file's decoded text (a PDF's extracted text);
+    `page_starts` the offset in it where each page begins, for paged formats.
+    """
 
     sections: list[Section]
     title: str | None = None
     url: str | None = None
+    text: str | None = None
+    page_starts: list[int] | None = None
 
 
 # -- plain text -------------------------------------------------------------------------------------------------
@@ -54,7 +60,8 @@ _DIFF_LEGEND = {
 _SENTENCE_END = (".", "!", "?", ";", ":", ",", "…", "»", ")")
 
 
-def _lines_with_offsets(text: str) -> list[Line]:
+def lines_with_offsets(text: str) -> list[Line]:
+    """The non-blank lines of `text`, stripped, with their offsets (form feeds and other breaks end lines too)."""
     lines, pos = [], 0
     for raw in text.splitlines(keepends=True):
         body = raw.rstrip("\r\n")
@@ -89,7 +96,7 @@ def parse_text(text: str) -> Parsed:
     question the export split across elisions ("pourquoi" ... "avons-" ... "nous essayé ... ?") is joined again.
     An elision ends the current section: what follows it cannot be assumed to belong to the heading before it.
     """
-    lines = _lines_with_offsets(text)
+    lines = lines_with_offsets(text)
     if lines and lines[0].text.casefold() == "versions compared":
         # drop the legend: it is the run of legend lines at the top
         while lines and _is_legend(lines[0]):
@@ -162,7 +169,7 @@ def parse_markdown(text: str) -> Parsed:
     sections: list[Section] = [Section(None)]
     title = meta.get("title")
     in_fence = False
-    for line in _lines_with_offsets(text):
+    for line in lines_with_offsets(text):
         if line.start < body_start:
             continue
         if line.text.startswith(("```", "~~~")):
@@ -263,4 +270,4 @@ def parse_html(text: str) -> Parsed:
     return Parsed([s for s in parser.sections if s.lines], title=parser.title, url=parser.url)
 
 
-__all__ = ["Line", "Parsed", "Section", "parse_html", "parse_markdown", "parse_text"]
+__all__ = ["Line", "Parsed", "Section", "lines_with_offsets", "parse_html", "parse_markdown", "parse_text"]

@@ -21,11 +21,16 @@ class Citation(BaseModel):
     title: str = Field(description="Document title.")
     source: str = Field(description="Path of the source file, relative to the corpus folder.")
     section: str | None = Field(description="Heading (or FAQ question) the passage sits under, if any.")
-    start: int = Field(description="Offset of the passage's first character in the source file's text.")
-    end: int = Field(description="Offset just past the passage's last character in the source file's text.")
+    start: int = Field(description="Offset of the passage's first character in the source file's text (for a "
+                                   "PDF: in its extracted text, pages joined by a form feed).")
+    end: int = Field(description="Offset just past the passage's last character in the source file's text (for a "
+                                 "PDF: in its extracted text).")
+    page: int | None = Field(None, description="1-based page where the passage starts, for a PDF; None for a "
+                                               "format without pages.")
     url: str | None = Field(None, description="Web address of the document, when the corpus declares one.")
     label: str = Field(description="What to show a reader: document title › section (the title alone when "
-                                       "the passage has no section).")
+                                   "the passage has no section), then the page when there is one: "
+                                   "\"Guide › Retours, p. 3\".")
 
 
 class Passage(BaseModel):

@@ -45,8 +45,9 @@ def _union(a: np.ndarray, b: np.ndarray, size: int) -> np.ndarray:
 def citation(chunk: Chunk) -> Citation:
     """The citation of a passage (remembered: a citation is immutable, and the same passages come back question
     after question)."""
+    label = chunk.context if chunk.page is None else f"{chunk.context}, p. {chunk.page}"
     return Citation(doc_id=chunk.doc_id, title=chunk.title, source=chunk.source, section=chunk.section,
-                    start=chunk.start, end=chunk.end, url=chunk.url, label=chunk.context)
+                    start=chunk.start, end=chunk.end, page=chunk.page, url=chunk.url, label=label)
 
 
 class Searcher:

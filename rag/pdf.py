@@ -1,0 +1,157 @@
+"""Read a PDF's text layer (pypdf): one text whose offsets citations index, its pages, and its outline as sections.
+
+The text is each page's extracted text (`pypdf.PageObject.extract_text`), pages joined with a form feed "\\f",
+with one repair that keeps every offset: a word hyphenated across a line break ("paie-\\nment") is joined
+("paiement\\n ", the same length), unless the document spells it with the hyphen elsewhere ("porte-monnaie").
+Everything else stands as pypdf extracts it, so `text[start:end]` of a citation is that text, page after page.
+
+Sections come from the outline (bookmarks): a heading starts where its title is found on its destination page
+(the page's top when it is not found); text before the first one has no heading. Without an outline there are
+no headings. A PDF that cannot be read raises `ValueError` with what to do about it.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Iterator
+from dataclasses import dataclass
+from io import BytesIO
+from typing import TYPE_CHECKING, Any
+
+from rag.parsing import Line, Parsed, Section, lines_with_offsets
+
+if TYPE_CHECKING:
+    from pypdf import PdfReader
+
+PAGE_BREAK = "\f"
+ENCRYPTED = "encrypted PDF: decrypt it first"
+NO_TEXT = "no text found: a scanned PDF? run OCR first"
+# A letter run, a hyphen ending the line, a letter run starting the next one.
+HYPHEN_BREAK = re.compile(r"([^\W\d_]+)-\n([^\W\d_]+)")
+# What may stand before a heading's title on its line: its number ("2.1 ASN.1 syntax" under "ASN.1 syntax").
+_NUMBERING = re.compile(r"[\d.]*\s*")
+
+
+@dataclass(frozen=True)
+class _Heading:
+    title: str
+    page: int  # 0-based
+
+
+def _outline(reader: PdfReader, items: list[Any] | None = None) -> Iterator[_Heading]:
+    """Outline entries in reading order, nested ones after their parent; entries without a page left out."""
+    for item in reader.outline if items is None else items:
+        if isinstance(item, list):
+            yield from _outline(reader, item)
+            continue
+        page = reader.get_destination_page_number(item)
+        title = " ".join(str(item.title or "").split())
+        if title and page is not None and page >= 0:
+            yield _Heading(title, page)
+
+
+def dehyphenate(pages: list[str]) -> list[str]:
+    """Pages with the words hyphenated at a line end joined, each page keeping its length: "paie-\\nment x" ->
+    "paiement\\n  x". A word the document also spells with its hyphen ("porte-monnaie") keeps it, as does one whose
+    second part starts with a capital ("Jean-Pierre")."""
+    spelt = "\n".join(pages).casefold()
+
+    def join(match: re.Match[str]) -> str:
+        head, tail = match.group(1), match.group(2)
+        if not tail[0].islower() or f"{head}-{tail}".casefold() in spelt:
+            return match.group(0)
+        return f"{head}{tail}\n "
+
+    return [HYPHEN_BREAK.sub(join, page) for page in pages]
+
+
+def _sections(text: str, page_starts: list[int], headings: list[_Heading]) -> list[Section]:
+    """The text's lines under the outline headings; a heading found in the text is not a line of its own."""
+    ends = [*page_starts[1:], len(text)]
+    starts: list[tuple[int, int, _Heading]] = []  # (section start, heading end in the text, heading)
+    floor = 0
+    for heading in headings:
+        if heading.page >= len(page_starts):
+            continue
+        top = page_starts[heading.page]
+        words = [re.escape(word) for word in heading.title.split()]
+        found = re.compile(r"\s+".join(words), re.IGNORECASE).search(text, max(top, floor), ends[heading.page])
+        if found:
+            line_start = max(text.rfind("\n", top, found.start()), text.rfind(PAGE_BREAK, top, found.start()),
+                             top - 1) + 1
+            start = line_start if _NUMBERING.fullmatch(text, line_start, found.start()) else found.start()
+            starts.append((start, found.end(), heading))
+            floor = found.end()
+        else:
+            starts.append((top, top, heading))
+            floor = max(floor, top)
+    starts.sort(key=lambda entry: entry[0])
+    sections = [Section(None)]
+    boundaries = [start for start, _, _ in starts]
+    for start, heading_end, heading in starts:
+        sections.append(Section(heading.title, heading_start=start if heading_end > start else None))
+    for line in lines_with_offsets(text):
+        owner = bisect_right(boundaries, line.start)  # 0: before any heading
+        if owner and line.end <= starts[owner - 1][1]:
+            continue  # the heading's own line
+        if owner and line.start < starts[owner - 1][1]:  # the heading ends mid-line: keep the rest
+            cut = starts[owner - 1][1]
+            rest = text[cut:line.end].strip()
+            if not rest:
+                continue
+            line = Line(rest, line.end - len(rest), line.end)
+        sections[owner].lines.append(line)
+    return [section for section in sections if section.lines]
+
+
+class _Encrypted(Exception):
+    """The PDF needs a password to be read."""
+
+
+def _extract(data: bytes) -> tuple[list[str], list[_Heading], str]:
+    """Pages' text, outline headings and /Title, as pypdf gives them (and raises on a malformed file)."""
+    # Imported here: pypdf takes a tenth of a second to import, which a server that never reads a PDF need not pay.
+    from pypdf import PdfReader
+    from pypdf.errors import DependencyError, FileNotDecryptedError
+
+    reader = PdfReader(BytesIO(data))
+    if reader.is_encrypted:
+        try:
+            opened = reader.decrypt("")  # with an owner password alone, anyone may read it
+        except (DependencyError, NotImplementedError) as exc:  # a cipher pypdf cannot run here
+            raise _Encrypted from exc
+        if not opened:
+            raise _Encrypted
+    try:
+        pages = dehyphenate([page.extract_text() or "" for page in reader.pages])
+    except FileNotDecryptedError as exc:
+        raise _Encrypted from exc
+    try:
+        headings = list(_outline(reader))
+    except Exception:  # a damaged outline costs the headings, not the text (pypdf raises KeyError, TypeError, ...)
+        headings = []
+    metadata = reader.metadata
+    title = " ".join(str(metadata.title or "").split()) if metadata else ""
+    return pages, headings, title
+
+
+def parse_pdf(data: bytes) -> Parsed:
+    """A PDF's text, pages and outline sections, and its /Title. Raises `ValueError` when it cannot be read."""
+    try:
+        pages, headings, title = _extract(data)
+    except _Encrypted as exc:
+        raise ValueError(ENCRYPTED) from exc
+    except Exception as exc:  # pypdf raises many kinds of error on a malformed file; none may stop the ingest
+        raise ValueError(f"damaged PDF, cannot be parsed ({exc.__class__.__name__}: {exc})") from exc
+    if not any(page.strip() for page in pages):
+        raise ValueError(NO_TEXT)
+    page_starts, offset = [], 0
+    for page in pages:
+        page_starts.append(offset)
+        offset += len(page) + len(PAGE_BREAK)
+    text = PAGE_BREAK.join(pages)
+    return Parsed(_sections(text, page_starts, headings), title=title or None, text=text, page_starts=page_starts)
+
+
+__all__ = ["ENCRYPTED", "HYPHEN_BREAK", "NO_TEXT", "PAGE_BREAK", "dehyphenate", "parse_pdf"]
