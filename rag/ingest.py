@@ -186,7 +186,8 @@ def assemble_vectors(chunks: list[Chunk], missing: list[int], fresh: np.ndarray,
 
 def chunk_and_embed(corpus: Corpus, settings: Settings, embedder: Embedder, prepare: Prepare, *,
                     progress: bool = False) -> Embedded:
-    """The chunk and embed stages in this process (the local engine; `rag.distributed` runs them on Ray)."""
+    """The chunk and embed stages in this process (the local engine; `rag.distributed` runs them on Ray), with
+    `prepare` in between: once every passage is chunked, before any is embedded."""
     chunker = chunker_for(embedder, settings.max_passage_tokens)
     chunks = [chunk for doc in corpus.documents for chunk in chunker.chunk(doc)]
     return embed_chunks(corpus, chunks, embedder.describe(), prepare,
