@@ -2,15 +2,23 @@
 
     corpus files (driver, in `corpus_files` order)
       -> map: read and parse one file (`rag.documents.read_file`), or the reason it is skipped
-      -> map_batches over a pool of `ChunkEmbedder` actors, each loading the model once:
-         chunk each document (`rag.ingest.chunker_for`), embed the passages no stored vector covers
-         (`rag.ingest.embed_missing`)
-      -> driver: rows put back in file order, document ids made unique (`rag.documents.unique_ids`), vectors
-         assembled with the reused ones (`rag.ingest.assemble_vectors`)
+      -> map_batches over a pool of `ChunkStage` actors, each loading the model once: refuse vector settings the
+         model's dimension rules out (`VectorOptions.check`), chunk each document (`rag.ingest.chunker_for`)
+      -> driver: rows put back in file order, document ids made unique (`rag.documents.unique_ids`); the ingest's
+         `prepare` checks the passage count and picks the stored vectors to reuse: nothing is embedded yet
+      -> map_batches over a pool of `EmbedStage` actors, each loading the model once: embed the passages no stored
+         vector covers, in batches of `PASSAGES_PER_BATCH`
+      -> driver: vectors assembled with the reused ones (`rag.ingest.embed_chunks`)
 
 Every step is the function the local engine calls, so the build `rag.ingest` publishes from it is the local build
 by construction: same passage ids and order, vectors equal within float noise (batches differ), same manifest but
 for `engine`. The lexical index, the manifest and the publishing stay on the driver, done once.
+
+The driver loads no model: what it needs of one (dimension, token limit, languages, the description the manifest
+records and the reuse check compares) is the chunking actors' `Embedder.describe()`, and the embedding actors refuse
+to embed with a model that describes itself otherwise. Each stage loads the model in its own actors: the passages
+must all be counted before any is embedded, and a Ray Data actor pool serves one stage. Actors are given the
+model's `ModelSpec`, the passage token limit and the vector options, never the settings (which hold API keys).
 
 `ray` is imported only here and only when the engine runs: it is an optional extra (`pip install 'rag[ray]'`).
 On a cluster (`address`), every node needs `rag` installed and the corpus folder at the same absolute path.
@@ -31,14 +39,16 @@ import numpy as np
 from rag import errors
 from rag.chunking import Chunk, with_doc_id
 from rag.documents import Corpus, Document, Skipped, corpus_files, read_file, read_metadata, unique_ids
-from rag.embedder import Embedder
-from rag.errors import ConfigError, IngestError, RagError
-from rag.ingest import Embedded, assemble_vectors, chunker_for, embed_missing
+from rag.embedder import ModelSpec
+from rag.errors import ConfigError, IngestError, ModelError, RagError
+from rag.ingest import Embedded, Prepare, chunker_for, embed_chunks
 from rag.settings import Settings
+from rag.vectors import VectorOptions
 
 INSTALL_HINT = "pip install 'rag[ray]' (in a checkout: pip install -e '.[ray]')"
 _RAISED = re.compile(r"^rag\.errors\.(\w+): (.+)$", re.MULTILINE)  # a worker's error, in its traceback
-DOCUMENTS_PER_BATCH = 16  # documents per actor call: enough passages for full model batches, small enough to spread
+DOCUMENTS_PER_BATCH = 16  # documents per chunking call: small enough to spread over the actors
+PASSAGES_PER_BATCH = 256  # passages per embedding call: several full model batches, small enough to spread
 
 
 def require_ray() -> ModuleType:
@@ -62,31 +72,36 @@ def _read(row: dict[str, Any], *, root: str, max_bytes: int) -> dict[str, Any]:
     return {"order": row["order"], "outcome": pickle.dumps(read_file(Path(root), path, meta, max_bytes=max_bytes))}
 
 
-class ChunkEmbedder:
-    """Pipeline step 2, a Ray Data actor: loads the model once, then chunks and embeds batches of documents.
+class ChunkStage:
+    """Pipeline step 2, a Ray Data actor: loads the model once, refuses the vector options its dimension rules out,
+    then chunks batches of documents. Each output row holds one file's outcome and passages, and the model's
+    description (JSON)."""
 
-    `known` holds the `embed_key` of every passage whose vector the driver can reuse: those are not embedded again.
-    Each output row holds one file's outcome, its passages, the positions embedded here and their vectors.
-    """
-
-    def __init__(self, settings: Settings, known: frozenset[str]) -> None:
-        self.embedder = Embedder(settings.model, query_prompt=settings.query_prompt,
-                                 passage_prompt=settings.passage_prompt, device=settings.device,
-                                 batch_size=settings.encode_batch_size)
-        self.chunker = chunker_for(settings, self.embedder)
-        self.known = known
+    def __init__(self, model: ModelSpec, max_passage_tokens: int | None, vectors: VectorOptions) -> None:
+        embedder = model.load()
+        vectors.check(embedder.dimension)  # before chunking anything
+        self.chunker = chunker_for(embedder, max_passage_tokens)
+        self.description = json.dumps(embedder.describe())
 
     def __call__(self, batch: dict[str, np.ndarray]) -> dict[str, list[Any]]:
         outcomes: list[Document | Skipped] = [pickle.loads(blob) for blob in batch["outcome"]]
-        per_file = [self.chunker.chunk(o) if isinstance(o, Document) else [] for o in outcomes]
-        missing, fresh = embed_missing([c for chunks in per_file for c in chunks], self.known, self.embedder)
-        at = np.asarray(missing, dtype=np.int64)
-        bounds = np.cumsum([0, *map(len, per_file)])
-        results = []
-        for k, (outcome, chunks) in enumerate(zip(outcomes, per_file, strict=True)):
-            mine = (at >= bounds[k]) & (at < bounds[k + 1])
-            results.append(pickle.dumps((outcome, chunks, (at[mine] - bounds[k]).tolist(), fresh[mine])))
-        return {"order": list(batch["order"]), "result": results}
+        results = [pickle.dumps((o, self.chunker.chunk(o) if isinstance(o, Document) else [])) for o in outcomes]
+        return {"order": list(batch["order"]), "result": results, "model": [self.description] * len(results)}
+
+
+class EmbedStage:
+    """Pipeline step 3, a Ray Data actor: loads the model once, checks that it is the one that chunked (`expected`,
+    its description), then embeds batches of passage texts. Each output row: the text's position and its vector."""
+
+    def __init__(self, model: ModelSpec, expected: dict[str, Any]) -> None:
+        self.embedder = model.load()
+        if self.embedder.describe() != expected:
+            raise ModelError(f"model {model.name!r} loads differently on this node than where the passages were "
+                             f"chunked ({self.embedder.describe()} against {expected}): install the same model "
+                             "files on every node")
+
+    def __call__(self, batch: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+        return {"position": batch["position"], "vector": self.embedder.embed_passages(list(batch["text"]))}
 
 
 def _translated(exc: BaseException, address: str | None) -> RagError:
@@ -112,29 +127,60 @@ def _translated(exc: BaseException, address: str | None) -> RagError:
     return IngestError(f"the ingest pipeline failed{where}: {type(exc).__name__}: {last}")
 
 
-def _run(ray: ModuleType, items: list[dict[str, Any]], root: Path, settings: Settings, known: frozenset[str],
-         actors: int | None, progress: bool) -> list[dict[str, Any]]:
-    context = ray.data.DataContext.get_current()
-    context.enable_progress_bars = progress
-    if not progress:
-        logging.getLogger("ray.data").setLevel(logging.WARNING)
+def _pool(ray: ModuleType, actors: int | None, batches: int) -> Any:
+    """An actor pool of at most `actors` (default: the cluster's CPUs) and `batches` (each actor loads the model: a
+    small re-ingest starts few), autoscaling from one: a pool larger than the free CPUs waits for them instead of
+    failing."""
     cpus = max(1, int(ray.cluster_resources().get("CPU", 1)))
-    size = actors or cpus
-    # Autoscaling from one actor: a pool larger than the free CPUs waits for them instead of failing.
-    pool = ray.data.ActorPoolStrategy(min_size=1, max_size=size, initial_size=min(size, cpus))
+    size = max(1, min(actors or cpus, batches))
+    return ray.data.ActorPoolStrategy(min_size=1, max_size=size, initial_size=min(size, cpus))
+
+
+def _chunk(ray: ModuleType, root: Path, settings: Settings, skipped: list[Skipped], items: list[dict[str, Any]],
+           actors: int | None) -> tuple[Corpus, list[Chunk], dict[str, Any]]:
+    """Steps 1 and 2: the corpus, its passages in corpus order with unique document ids, and the model's description
+    ({} when there was no file to read, so no model was loaded)."""
+    if not items:
+        return Corpus(skipped=list(skipped)), [], {}
     dataset = (ray.data.from_items(items)
                .map(_read, fn_kwargs={"root": str(root), "max_bytes": settings.max_file_bytes})
-               .map_batches(ChunkEmbedder, batch_size=DOCUMENTS_PER_BATCH, compute=pool, num_cpus=1,
-                            fn_constructor_kwargs={"settings": settings, "known": known}))
-    return sorted(dataset.iter_rows(), key=lambda row: int(row["order"]))
+               .map_batches(ChunkStage, batch_size=DOCUMENTS_PER_BATCH, num_cpus=1,
+                            compute=_pool(ray, actors, -(-len(items) // DOCUMENTS_PER_BATCH)),
+                            fn_constructor_kwargs={"model": ModelSpec.from_settings(settings),
+                                                   "max_passage_tokens": settings.max_passage_tokens,
+                                                   "vectors": VectorOptions.from_settings(settings)}))
+    rows = sorted(dataset.iter_rows(), key=lambda row: int(row["order"]))
+    models = {row["model"] for row in rows}
+    if len(models) > 1:
+        raise ModelError(f"model {settings.model!r} loads differently on the nodes of the cluster ({sorted(models)}): "
+                         "install the same model files on every node")
+    corpus, chunks = _assemble([pickle.loads(row["result"]) for row in rows], skipped)
+    return corpus, chunks, json.loads(models.pop())
 
 
-def chunk_and_embed(settings: Settings, reuse: dict[str, np.ndarray], dimension: int, *, address: str | None = None,
-                    actors: int | None = None, progress: bool = False) -> Embedded:
+def _embed(ray: ModuleType, texts: list[str], settings: Settings, model: dict[str, Any],
+           actors: int | None) -> np.ndarray:
+    """Step 3: the vectors of `texts`, in order."""
+    vectors = np.zeros((len(texts), int(model["dimension"])), dtype=np.float32)
+    if not texts:
+        return vectors
+    dataset = (ray.data.from_items([{"position": i, "text": text} for i, text in enumerate(texts)])
+               .map_batches(EmbedStage, batch_size=PASSAGES_PER_BATCH, num_cpus=1,
+                            compute=_pool(ray, actors, -(-len(texts) // PASSAGES_PER_BATCH)),
+                            fn_constructor_kwargs={"model": ModelSpec.from_settings(settings), "expected": model}))
+    for batch in dataset.iter_batches(batch_format="numpy", batch_size=None):
+        vectors[batch["position"]] = batch["vector"]
+    return vectors
+
+
+def chunk_and_embed(settings: Settings, prepare: Prepare, *, address: str | None = None, actors: int | None = None,
+                    progress: bool = False) -> Embedded:
     """Read, chunk and embed `settings.corpus_dir` on Ray: the cluster at `address`, a local one when None, or the
-    Ray session this process already has. `actors` caps the model replicas (default: the cluster's CPUs).
+    Ray session this process already has. `actors` caps the model replicas of each stage (default: the cluster's
+    CPUs).
 
-    Vectors in `reuse` (by `embed_key`) are taken as they are. Raises `ConfigError` without the extra,
+    `prepare` runs on the driver once every passage is chunked and before any is embedded (`rag.ingest.Prepare`).
+    Raises what `prepare` or the actors raise (`ConfigError`, `ModelError`), `ConfigError` without the extra,
     `IngestError` when Ray cannot start, connect or run the pipeline.
     """
     ray = require_ray()
@@ -144,50 +190,52 @@ def chunk_and_embed(settings: Settings, reuse: dict[str, np.ndarray], dimension:
     for order, path in enumerate(corpus_files(root)):
         meta = metadata.get(path.relative_to(root).as_posix())
         items.append({"order": order, "path": str(path), "meta": json.dumps(meta)})
-    rows: list[dict[str, Any]] = []
-    if items:
-        started_here = not ray.is_initialized()
-        if started_here:
-            options: dict[str, Any] = {"address": address} if address else {"include_dashboard": False}
-            try:
-                ray.init(**options, logging_level=logging.WARNING)
-            except Exception as exc:  # ConnectionError, ValueError, RuntimeError: no cluster to run on
-                where = f"the Ray cluster at {address}" if address else "a local Ray instance"
-                raise IngestError(f"cannot connect to {where}: {exc}") from exc
+    started_here = bool(items) and not ray.is_initialized()
+    if started_here:
+        options: dict[str, Any] = {"address": address} if address else {"include_dashboard": False}
         try:
-            rows = _run(ray, items, root, settings, frozenset(reuse), actors, progress)
+            ray.init(**options, logging_level=logging.WARNING)
+        except Exception as exc:  # ConnectionError, ValueError, RuntimeError: no cluster to run on
+            where = f"the Ray cluster at {address}" if address else "a local Ray instance"
+            raise IngestError(f"cannot connect to {where}: {exc}") from exc
+    ray.data.DataContext.get_current().enable_progress_bars = progress
+    if not progress:
+        logging.getLogger("ray.data").setLevel(logging.WARNING)
+
+    def embed(texts: list[str]) -> np.ndarray:
+        try:
+            return _embed(ray, texts, settings, model, actors)
         except Exception as exc:
             raise _translated(exc, address) from exc
-        finally:
-            if started_here:
-                ray.shutdown()
-    return _assemble(rows, skipped, reuse, dimension)
+
+    try:
+        try:
+            corpus, chunks, model = _chunk(ray, root, settings, skipped, items, actors)
+        except Exception as exc:
+            raise _translated(exc, address) from exc
+        return embed_chunks(corpus, chunks, model, prepare, embed)
+    finally:
+        if started_here:
+            ray.shutdown()
 
 
-def _assemble(rows: list[dict[str, Any]], skipped: list[Skipped], reuse: dict[str, np.ndarray],
-              dimension: int) -> Embedded:
-    """The pipeline's rows, in file order, as the local engine's stages give them."""
+def _assemble(results: list[tuple[Document | Skipped, list[Chunk]]],
+              skipped: list[Skipped]) -> tuple[Corpus, list[Chunk]]:
+    """The chunking actors' results, in file order, as the local engine's stages give them."""
     corpus = Corpus(skipped=list(skipped))
-    parts: list[tuple[Document, list[Chunk], list[int], np.ndarray]] = []
-    for row in rows:
-        outcome, chunks, missing, fresh = pickle.loads(row["result"])
+    parts: list[tuple[Document, list[Chunk]]] = []
+    for outcome, chunks in results:
         if isinstance(outcome, Skipped):
             corpus.skipped.append(outcome)
         else:
             corpus.documents.append(outcome)
-            parts.append((outcome, chunks, missing, fresh))
+            parts.append((outcome, chunks))
     renamed = {id(doc) for doc in unique_ids(corpus.documents)}  # ids depend on every file: known only here
     chunks_all: list[Chunk] = []
-    missing_all: list[int] = []
-    fresh_all = [np.zeros((0, dimension), dtype=np.float32)]
-    for doc, chunks, missing, fresh in parts:
-        if id(doc) in renamed:
-            chunks = with_doc_id(chunks, doc.doc_id)
-        missing_all.extend(len(chunks_all) + i for i in missing)
-        fresh_all.append(fresh)
-        chunks_all.extend(chunks)
-    vectors = assemble_vectors(chunks_all, missing_all, np.concatenate(fresh_all), reuse, dimension)
-    return Embedded(corpus, chunks_all, vectors, len(missing_all))
+    for doc, chunks in parts:
+        chunks_all.extend(with_doc_id(chunks, doc.doc_id) if id(doc) in renamed else chunks)
+    return corpus, chunks_all
 
 
-__all__ = ["DOCUMENTS_PER_BATCH", "INSTALL_HINT", "ChunkEmbedder", "chunk_and_embed", "require_ray"]
+__all__ = ["DOCUMENTS_PER_BATCH", "INSTALL_HINT", "PASSAGES_PER_BATCH", "ChunkStage", "EmbedStage", "chunk_and_embed",
+           "require_ray"]

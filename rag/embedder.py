@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -14,6 +15,8 @@ from rag.errors import ModelError
 
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
+
+    from rag.settings import Settings
 
 BUNDLED_NAMES = {"sentence-transformers/all-MiniLM-L6-v2", "all-MiniLM-L6-v2"}
 
@@ -154,4 +157,26 @@ class Embedder:
         }
 
 
-__all__ = ["Embedder", "resolve_model"]
+@dataclass(frozen=True)
+class ModelSpec:
+    """What an `Embedder` is loaded from, and nothing else of the settings: what a worker that loads its own copy
+    is given (the settings also hold API keys)."""
+
+    name: str
+    query_prompt: str = ""
+    passage_prompt: str = ""
+    device: str = "cpu"
+    batch_size: int = 32
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> ModelSpec:
+        return cls(settings.model, query_prompt=settings.query_prompt, passage_prompt=settings.passage_prompt,
+                   device=settings.device, batch_size=settings.encode_batch_size)
+
+    def load(self) -> Embedder:
+        """The model, loaded here. Raises `ModelError` if it cannot be."""
+        return Embedder(self.name, query_prompt=self.query_prompt, passage_prompt=self.passage_prompt,
+                        device=self.device, batch_size=self.batch_size)
+
+
+__all__ = ["Embedder", "ModelSpec", "resolve_model"]

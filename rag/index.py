@@ -15,7 +15,9 @@ was. Loading checks the files against the manifest's checksums and the counts ag
 
 A loaded `Index` holds a lease on its build folder (`rag.lease`): pruning after an ingest keeps the new build, the
 one it replaced and any build still leased, so a server never has the build it serves, or is loading, deleted
-under it.
+under it. The leftovers of interrupted ingests (`builds/.tmp-*`, `.current-*`) are removed once they are older than
+`LEFTOVER_GRACE_SECONDS`: a lease is seen only on the host that holds it, and an ingest running on another host
+sharing the folder keeps its temporary folder's modification time fresh while it writes.
 """
 
 from __future__ import annotations
@@ -24,8 +26,11 @@ import hashlib
 import json
 import os
 import shutil
+import threading
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -46,6 +51,10 @@ PASSAGES = "passages.jsonl"
 LEXICAL = "lexical"
 CURRENT = "current"
 BUILDS = "builds"
+# A leftover this recent may be the folder another host's ingest is writing right now: its lease is not visible here.
+LEFTOVER_GRACE_SECONDS = 3600.0
+# How often a writing ingest touches its temporary folder: far below the grace, so a live one never looks abandoned.
+HEARTBEAT_SECONDS = 60.0
 
 
 def _sha256(path: Path) -> str:
@@ -97,6 +106,31 @@ def single_threaded_search() -> None:
     faiss.omp_set_num_threads(1)
 
 
+@contextmanager
+def kept_fresh(folder: Path, every: float = HEARTBEAT_SECONDS) -> Iterator[None]:
+    """Touch `folder` every `every` seconds while the block runs, so that pruning on any host sees it in use.
+
+    Writing a large build can go minutes without adding a file to the folder (hashing gigabytes, say), and on a
+    shared volume the folder's modification time is the only sign of life other hosts can see.
+    """
+    done = threading.Event()
+
+    def beat() -> None:
+        while not done.wait(every):
+            try:
+                os.utime(folder)
+            except OSError:  # the folder is gone (renamed into place, or removed on failure): nothing to keep fresh
+                return
+
+    thread = threading.Thread(target=beat, name=f"rag-heartbeat-{folder.name}", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        done.set()
+        thread.join()
+
+
 def publish(index_dir: Path, chunks: list[Chunk], vectors: np.ndarray, lexical: LexicalIndex,
             manifest: dict[str, Any], options: VectorOptions | None = None, *, keep_builds: int = 2) -> Path:
     """Write a new build beside the current one, then make it current in one atomic step. Returns its folder.
@@ -112,31 +146,32 @@ def publish(index_dir: Path, chunks: list[Chunk], vectors: np.ndarray, lexical: 
     builds = index_dir / BUILDS
     builds.mkdir(parents=True, exist_ok=True)
     previous = current_build(index_dir)
+    dense = DenseIndex.build(vectors, options)  # before the folder exists: the slow part leaves nothing to clean up
     build_id = time.strftime("%Y%m%dT%H%M%S", time.gmtime()) + "-" + uuid.uuid4().hex[:6]
     tmp = builds / f".tmp-{build_id}"
     tmp.mkdir()
-    writing = Lease(tmp, exclusive=True)  # a concurrent ingest's pruning must not take it for a leftover
+    writing = Lease(tmp, exclusive=True)  # a concurrent ingest's pruning on this host must not take it for a leftover
     try:
-        dense = DenseIndex.build(vectors, options)
-        dense.save(tmp)
-        with (tmp / PASSAGES).open("w", encoding="utf-8") as handle:
-            for chunk in chunks:
-                handle.write(json.dumps(chunk.to_record(), ensure_ascii=False) + "\n")
-        lexical.save(tmp / LEXICAL)
-        manifest = {
-            **manifest,
-            "format_version": FORMAT_VERSION,
-            "build_id": build_id,
-            "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-            "faiss": {**dense.description, "faiss_version": faiss.__version__},
-            "counts": {**manifest.get("counts", {}), "passages": len(chunks)},
-            "files": {p.relative_to(tmp).as_posix(): {"bytes": p.stat().st_size, "sha256": _sha256(p)}
-                      for p in _files(tmp)},
-        }
-        (tmp / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
-        _fsync_tree(tmp)
-        final = builds / build_id
-        tmp.rename(final)
+        with kept_fresh(tmp):
+            dense.save(tmp)
+            with (tmp / PASSAGES).open("w", encoding="utf-8") as handle:
+                for chunk in chunks:
+                    handle.write(json.dumps(chunk.to_record(), ensure_ascii=False) + "\n")
+            lexical.save(tmp / LEXICAL)
+            manifest = {
+                **manifest,
+                "format_version": FORMAT_VERSION,
+                "build_id": build_id,
+                "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+                "faiss": {**dense.description, "faiss_version": faiss.__version__},
+                "counts": {**manifest.get("counts", {}), "passages": len(chunks)},
+                "files": {p.relative_to(tmp).as_posix(): {"bytes": p.stat().st_size, "sha256": _sha256(p)}
+                          for p in _files(tmp)},
+            }
+            (tmp / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
+            _fsync_tree(tmp)
+            final = builds / build_id
+            tmp.rename(final)
         link_tmp = index_dir / f".{CURRENT}-{build_id}"
         link_tmp.symlink_to(Path(BUILDS) / build_id)
         os.replace(link_tmp, index_dir / CURRENT)  # the atomic step
@@ -157,22 +192,33 @@ def _published_at(build: Path) -> int:
         return 0
 
 
-def _prune(index_dir: Path, keep: set[Path | None], also_newest: int = 0) -> None:
-    """Remove the builds not in `keep` nor among the `also_newest` newest others, and the leftovers of interrupted
-    ingests, except those leased.
+def _abandoned(leftover: Path, now: float) -> bool:
+    """Whether an interrupted ingest's leftover is old enough to be nobody's work in progress (links not followed)."""
+    try:
+        return now - leftover.lstat().st_mtime > LEFTOVER_GRACE_SECONDS
+    except FileNotFoundError:
+        return False
 
-    A lease only protects a build on the host that holds it: replicas on other hosts sharing the folder are protected
-    by `keep` alone (`RAG_KEEP_BUILDS`).
+
+def _prune(index_dir: Path, keep: set[Path | None], also_newest: int = 0) -> None:
+    """Remove the builds not in `keep` nor among the `also_newest` newest others, except those leased, and the
+    leftovers of interrupted ingests older than `LEFTOVER_GRACE_SECONDS`, except those leased.
+
+    A lease only protects a folder on the host that holds it: replicas on other hosts sharing the folder are protected
+    by `keep` alone (`RAG_KEEP_BUILDS`), and ingests running on other hosts by the grace period (`kept_fresh`).
     """
     builds = index_dir / BUILDS
     others = [p for p in builds.iterdir() if p.is_dir() and not p.name.startswith(".") and p.resolve() not in keep]
     others.sort(key=_published_at, reverse=True)
     for old in others[also_newest:]:
         remove_unless_leased(old)
+    now = time.time()
     for leftover in builds.glob(".tmp-*"):
-        remove_unless_leased(leftover)  # a killed ingest's lease died with it; a running one's is still held
+        if _abandoned(leftover, now):
+            remove_unless_leased(leftover)  # a killed ingest's lease died with it; a running one's is still held
     for link in index_dir.glob(f".{CURRENT}-*"):
-        link.unlink(missing_ok=True)
+        if _abandoned(link, now):
+            link.unlink(missing_ok=True)
 
 
 @dataclass

@@ -18,7 +18,7 @@ import numpy as np
 from rag.analyzer import Analyzer, detect_language
 from rag.chunking import Chunk, Chunker
 from rag.documents import METADATA_FILE, Corpus, Document, Skipped, corpus_files, read_corpus, refusal
-from rag.embedder import Embedder
+from rag.embedder import Embedder, ModelSpec
 from rag.errors import ConfigError, IngestError
 from rag.fusion import auto_weight
 from rag.index import Index, publish, read_manifest
@@ -42,7 +42,7 @@ class IngestReport:
     reused: int = 0
     skipped: list[Skipped] = field(default_factory=list)
     seconds: float = 0.0
-    model_seconds: float = 0.0  # part of `seconds` spent importing and loading the model (on Ray: the driver's copy)
+    model_seconds: float = 0.0  # part of `seconds` spent importing and loading the model (0 on Ray: the actors do)
 
     def to_dict(self) -> dict[str, Any]:
         out = dict(self.__dict__)
@@ -104,13 +104,13 @@ def embed_key(chunk: Chunk) -> str:
     return hashlib.sha256(chunk.indexed_text.encode()).hexdigest()
 
 
-def _previous_vectors(settings: Settings, embedder: Embedder) -> dict[str, np.ndarray]:
-    """Vectors of the current build by content hash, if it was built with the same model and prompts."""
+def _previous_vectors(settings: Settings, model: dict[str, Any]) -> dict[str, np.ndarray]:
+    """Vectors of the current build by content hash, if it was built with the model `model` describes."""
     try:
         previous = Index.load(settings.index_dir, verify=False)
     except Exception:  # no build or an unreadable one: nothing to reuse, the ingest rebuilds
         return {}
-    if previous.model != embedder.describe():
+    if previous.model != model:
         return {}
     vectors = previous.stored_vectors()
     return {embed_key(chunk): vectors[row] for row, chunk in enumerate(previous.passages)}
@@ -134,20 +134,41 @@ class Embedded:
 
     corpus: Corpus
     chunks: list[Chunk]
+    model: dict[str, Any]  # `Embedder.describe()` of the model that chunked and embedded them
     vectors: np.ndarray
     embedded: int  # passages embedded by this ingest; the others reused a stored vector
 
 
-def chunker_for(settings: Settings, embedder: Embedder) -> Chunker:
-    """Passages of at most the configured number of tokens, and never more than the model reads."""
-    return Chunker(embedder.count_tokens, min(settings.max_passage_tokens or embedder.max_tokens, embedder.max_tokens))
+# Called once the passages are chunked, before any is embedded, with the corpus, the passages and the model's
+# description: checks what depends on them (raising stops the ingest), returns the stored vectors to reuse by
+# `embed_key`.
+Prepare = Callable[[Corpus, list[Chunk], dict[str, Any]], dict[str, np.ndarray]]
 
 
-def embed_missing(chunks: list[Chunk], known: Container[str], embedder: Embedder, *,
-                  progress: bool = False) -> tuple[list[int], np.ndarray]:
-    """The positions of the passages whose `embed_key` is not `known`, and their vectors, embedded now."""
+def passage_limit(max_passage_tokens: int | None, model_max_tokens: int) -> int:
+    """The largest passage in tokens: the configured limit, and never more than the model reads."""
+    return min(max_passage_tokens or model_max_tokens, model_max_tokens)
+
+
+def chunker_for(embedder: Embedder, max_passage_tokens: int | None) -> Chunker:
+    """A chunker counting tokens with the model's tokenizer, making passages of at most `passage_limit` tokens."""
+    return Chunker(embedder.count_tokens, passage_limit(max_passage_tokens, embedder.max_tokens))
+
+
+def embed_missing(chunks: list[Chunk], known: Container[str],
+                  embed: Callable[[list[str]], np.ndarray]) -> tuple[list[int], np.ndarray]:
+    """The positions of the passages whose `embed_key` is not `known`, and their vectors, embedded now by `embed`."""
     missing = [i for i, chunk in enumerate(chunks) if embed_key(chunk) not in known]
-    return missing, embedder.embed_passages([chunks[i].indexed_text for i in missing], progress=progress)
+    return missing, embed([chunks[i].indexed_text for i in missing])
+
+
+def embed_chunks(corpus: Corpus, chunks: list[Chunk], model: dict[str, Any], prepare: Prepare,
+                 embed: Callable[[list[str]], np.ndarray]) -> Embedded:
+    """The embed stage, whichever engine chunked: `prepare`, then `embed` the passages it gives no vector for."""
+    reuse = prepare(corpus, chunks, model)
+    missing, fresh = embed_missing(chunks, reuse.keys(), embed)
+    vectors = assemble_vectors(chunks, missing, fresh, reuse, int(model["dimension"]))
+    return Embedded(corpus, chunks, model, vectors, len(missing))
 
 
 def assemble_vectors(chunks: list[Chunk], missing: list[int], fresh: np.ndarray, reuse: dict[str, np.ndarray],
@@ -163,17 +184,17 @@ def assemble_vectors(chunks: list[Chunk], missing: list[int], fresh: np.ndarray,
     return vectors
 
 
-def chunk_and_embed(corpus: Corpus, settings: Settings, embedder: Embedder, *,
-                    reuse: dict[str, np.ndarray] | None = None, progress: bool = False) -> Embedded:
-    """The chunk and embed stages in this process (the local engine; `rag.distributed` runs them on Ray)."""
-    reuse = reuse or {}
-    chunker = chunker_for(settings, embedder)
+def chunk_and_embed(corpus: Corpus, settings: Settings, embedder: Embedder, prepare: Prepare, *,
+                    progress: bool = False) -> Embedded:
+    """The chunk and embed stages in this process (the local engine; `rag.distributed` runs them on Ray), with
+    `prepare` in between: once every passage is chunked, before any is embedded."""
+    chunker = chunker_for(embedder, settings.max_passage_tokens)
     chunks = [chunk for doc in corpus.documents for chunk in chunker.chunk(doc)]
-    missing, fresh = embed_missing(chunks, reuse.keys(), embedder, progress=progress)
-    return Embedded(corpus, chunks, assemble_vectors(chunks, missing, fresh, reuse, embedder.dimension), len(missing))
+    return embed_chunks(corpus, chunks, embedder.describe(), prepare,
+                        lambda texts: embedder.embed_passages(texts, progress=progress))
 
 
-def index_parts(stages: Embedded, settings: Settings, embedder: Embedder) -> tuple[LexicalIndex, dict[str, Any]]:
+def index_parts(stages: Embedded, settings: Settings) -> tuple[LexicalIndex, dict[str, Any]]:
     """The lexical index and the manifest of embedded passages: the part of a build made once, on the driver."""
     documents, chunks = stages.corpus.documents, stages.chunks
     if not chunks:
@@ -185,10 +206,10 @@ def index_parts(stages: Embedded, settings: Settings, embedder: Embedder) -> tup
     lexical = LexicalIndex.build([c.text for c in chunks], Analyzer(language), k1=settings.bm25_k1,
                                  b=settings.bm25_b, sections=units, headings=[c.context for c in chunks])
     weight, why = (float(settings.dense_weight), "set in the settings") if settings.dense_weight != "auto" \
-        else auto_weight(embedder.languages, language)
+        else auto_weight(tuple(stages.model["languages"]), language)
     manifest = {
-        "model": embedder.describe(),
-        "chunking": {"max_tokens": chunker_for(settings, embedder).max_tokens,
+        "model": stages.model,
+        "chunking": {"max_tokens": passage_limit(settings.max_passage_tokens, int(stages.model["max_tokens"])),
                      "unit": "section, split on lines, sentences, words",
                      "indexed_text": "title › section, newline, passage text"},
         "lexical": {"library": "bm25s", "method": "lucene", "language": language, "layout": LEXICAL_LAYOUT,
@@ -212,8 +233,8 @@ def build_index(
     progress: bool = False,
 ) -> tuple[list[Chunk], np.ndarray, LexicalIndex, dict[str, Any]]:
     """Chunk, embed (reusing known vectors) and index documents. Returns what `publish` writes."""
-    stages = chunk_and_embed(Corpus(documents), settings, embedder, reuse=reuse, progress=progress)
-    lexical, manifest = index_parts(stages, settings, embedder)
+    stages = chunk_and_embed(Corpus(documents), settings, embedder, lambda *_: reuse or {}, progress=progress)
+    lexical, manifest = index_parts(stages, settings)
     return stages.chunks, stages.vectors, lexical, manifest
 
 
@@ -238,7 +259,11 @@ def ingest(
     With `settings.ingest_engine == "ray"`, reading, chunking and embedding run as a Ray Data pipeline
     (`rag.distributed`) on the cluster at `address` (default: RAY_ADDRESS, else a local Ray instance) with at most
     `actors` model replicas; the build published is the local engine's, but for `engine` in the manifest.
-    The model is loaded only when there is something to embed.
+    `embedder` (else `embedder_factory()`, else the settings' model) is the local engine's model; the Ray engine's
+    actors load their own and the driver none. The model is loaded only when the corpus changed.
+
+    Vector settings that cannot work are refused (`ConfigError`) before any passage is embedded: as soon as the
+    model's dimension is known, and again once the passages are counted (`VectorOptions.check`).
     A failure at any point leaves the published index as it was.
     """
     started = time.perf_counter()
@@ -248,6 +273,8 @@ def ingest(
         raise ConfigError("a Ray address or actor count goes with the Ray engine (--engine ray)")
     if actors is not None and actors < 1:
         raise ConfigError(f"the Ray engine needs at least one actor, not {actors}")
+    if engine == "ray" and (embedder is not None or embedder_factory is not None):
+        raise ConfigError("a model object goes with the local engine: the Ray engine's actors load their own")
     if engine == "ray":
         from rag.distributed import require_ray
 
@@ -268,32 +295,29 @@ def ingest(
         report.seconds = time.perf_counter() - started
         return report
 
-    def load_model() -> Embedder:
-        loading = time.perf_counter()
-        loaded = embedder_factory() if embedder_factory else Embedder(
-            settings.model, query_prompt=settings.query_prompt, passage_prompt=settings.passage_prompt,
-            device=settings.device, batch_size=settings.encode_batch_size)
-        report.model_seconds = time.perf_counter() - loading
-        return loaded
+    options = VectorOptions.from_settings(settings)
+
+    def prepare(corpus: Corpus, chunks: list[Chunk], model: dict[str, Any]) -> dict[str, np.ndarray]:
+        _require_documents(corpus, corpus_dir)
+        options.check(int(model["dimension"]), len(chunks) or None)  # no passage: `index_parts` says why
+        return {} if force else _previous_vectors(settings, model)
 
     if engine == "ray":
         from rag import distributed
 
-        embedder = embedder or load_model()  # the driver's copy: manifest, reuse check; actors load their own
-        reuse = {} if force else _previous_vectors(settings, embedder)
-        stages = distributed.chunk_and_embed(settings, reuse, embedder.dimension, address=address, actors=actors,
-                                             progress=progress)
-        _require_documents(stages.corpus, corpus_dir)
+        stages = distributed.chunk_and_embed(settings, prepare, address=address, actors=actors, progress=progress)
     else:
+        if embedder is None:
+            loading = time.perf_counter()
+            embedder = (embedder_factory or ModelSpec.from_settings(settings).load)()
+            report.model_seconds = time.perf_counter() - loading
+        options.check(embedder.dimension)  # before reading the corpus: settings this model rules out whatever it holds
         corpus = read_corpus(corpus_dir, max_file_bytes=settings.max_file_bytes)
-        _require_documents(corpus, corpus_dir)
-        embedder = embedder or load_model()
-        reuse = {} if force else _previous_vectors(settings, embedder)
-        stages = chunk_and_embed(corpus, settings, embedder, reuse=reuse, progress=progress)
+        stages = chunk_and_embed(corpus, settings, embedder, prepare, progress=progress)
     corpus = stages.corpus
     report.skipped = corpus.skipped
     report.files = len(corpus.documents) + len(corpus.skipped)
-    lexical, manifest = index_parts(stages, settings, embedder)
+    lexical, manifest = index_parts(stages, settings)
     manifest["engine"] = engine
     manifest["corpus"] = {
         "path": str(corpus_dir),
@@ -302,8 +326,8 @@ def ingest(
         "skipped": [{"source": s.source, "reason": s.reason} for s in corpus.skipped],
     }
     manifest["build_seconds"] = round(time.perf_counter() - started, 3)
-    build = publish(index_dir, stages.chunks, stages.vectors, lexical, manifest,
-                    VectorOptions.from_settings(settings), keep_builds=settings.keep_builds)
+    build = publish(index_dir, stages.chunks, stages.vectors, lexical, manifest, options,
+                    keep_builds=settings.keep_builds)
     report.build_id = build.name
     report.documents = len(corpus.documents)
     report.passages = len(stages.chunks)
@@ -313,5 +337,5 @@ def ingest(
     return report
 
 
-__all__ = ["Embedded", "IngestReport", "assemble_vectors", "build_index", "chunk_and_embed",
-           "chunker_for", "embed_key", "embed_missing", "fingerprint", "index_parts", "ingest"]
+__all__ = ["Embedded", "IngestReport", "Prepare", "assemble_vectors", "build_index", "chunk_and_embed", "chunker_for",
+           "embed_chunks", "embed_key", "embed_missing", "fingerprint", "index_parts", "ingest", "passage_limit"]

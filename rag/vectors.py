@@ -83,6 +83,26 @@ class VectorOptions:
         """The configured number of IVF lists, or about sqrt(n), with at least 39 passages to train each."""
         return self.ivf_nlist or max(1, min(int(n ** 0.5), n // 39))
 
+    def check(self, d: int, n: int | None = None) -> None:
+        """Raise `ConfigError`, naming the setting to change, if these options cannot index `n` vectors of dimension
+        `d`. Without `n` (passages not counted yet), only what `d` alone rules out, when the kind is set.
+
+        Ingest calls it as soon as it knows `d`, and again once the passages are chunked, before embedding any:
+        `build` would refuse the same after all the embedding.
+        """
+        kind = self.kind if n is None else self.resolve(n)[0]
+        if kind == "ivfpq" and d % self.pq_m:
+            raise ConfigError(f"pq_m={self.pq_m} does not divide the dimension {d}: set RAG_PQ_M to a divisor of {d}")
+        if n is None or kind not in ("ivf", "ivfpq"):
+            return
+        nlist = self.nlist(n)
+        if nlist > n:
+            raise ConfigError(f"ivf_nlist={nlist} is more than the {n} passages to index: lower RAG_IVF_NLIST "
+                              "(0 picks one) or use RAG_INDEX_TYPE=flat")
+        if kind == "ivfpq" and n < 2 ** self.pq_bits:
+            raise ConfigError(f"ivfpq needs at least 2**pq_bits = {2 ** self.pq_bits} passages to train, there are "
+                              f"{n}: use RAG_INDEX_TYPE=flat or hnsw (or lower RAG_PQ_BITS)")
+
 
 def _flat_view(index: faiss.Index) -> np.ndarray:
     """The vectors of a flat FAISS index as a read-only (ntotal, d) array over FAISS's own memory: no copy."""
@@ -192,11 +212,14 @@ class DenseIndex:
 
     @classmethod
     def build(cls, vectors: np.ndarray, options: VectorOptions | None = None) -> DenseIndex:
-        """Index `vectors` (normalised, float32) as `options` say, tuned to the target recall and described."""
+        """Index `vectors` (normalised, float32) as `options` say, tuned to the target recall and described.
+
+        Raises `ConfigError` where `options.check` does."""
         options = options or VectorOptions(kind="flat")
         started = time.perf_counter()
         vectors = np.ascontiguousarray(vectors, dtype=np.float32)
         n, d = vectors.shape
+        options.check(d, n)
         kind, why = options.resolve(n)
         exact = None
         index: Any
@@ -209,19 +232,10 @@ class DenseIndex:
             params = {"M": options.hnsw_m, "efConstruction": options.hnsw_ef_construction}
         else:
             nlist = options.nlist(n)
-            if nlist > n:
-                raise ConfigError(f"ivf_nlist={nlist} is more than the {n} passages to index: lower RAG_IVF_NLIST "
-                                  "(0 picks one) or use RAG_INDEX_TYPE=flat")
             params = {"nlist": nlist}
             if kind == "ivf":
                 index = faiss.index_factory(d, f"IVF{nlist},Flat", faiss.METRIC_INNER_PRODUCT)
             else:
-                if d % options.pq_m:
-                    raise ConfigError(f"pq_m={options.pq_m} does not divide the dimension {d}: set RAG_PQ_M to a "
-                                      f"divisor of {d}")
-                if n < 2 ** options.pq_bits:
-                    raise ConfigError(f"ivfpq needs at least 2**pq_bits = {2 ** options.pq_bits} passages to train, "
-                                      f"there are {n}: use RAG_INDEX_TYPE=flat or hnsw")
                 index = faiss.index_factory(d, f"IVF{nlist},PQ{options.pq_m}x{options.pq_bits}",
                                             faiss.METRIC_INNER_PRODUCT)
                 index.do_polysemous_training = False  # minutes of annealing, unused

@@ -4,10 +4,13 @@ and a check that both engines published the same artifact.
     python scripts/ray_ingest_bench.py                                # piaf passages, 3 rounds, 2 actors
     python scripts/ray_ingest_bench.py --dataset ../shared/datasets/en_stackfaq --rounds 5 --actors 2
     python scripts/ray_ingest_bench.py --json docs/ray_ingest.json
+    python scripts/ray_ingest_bench.py --dataset corpus --code /work/main   # the seed corpus, another checkout's rag
 
 Each round runs both engines (in alternating order, so that a noisy neighbour does not always hit the same one)
 from a fresh index folder, as subprocesses: wall time is the whole command, Ray's start and shutdown included. The
-dataset folder's passages.jsonl is written out as one Markdown document per passage (as scripts/bench.py does).
+dataset folder's passages.jsonl is written out as one Markdown document per passage (as scripts/bench.py does); a
+folder without one is ingested as it is. Each run also reports the driver's peak resident memory (the `rag ingest`
+process itself, not Ray's workers).
 """
 
 from __future__ import annotations
@@ -29,19 +32,26 @@ sys.path.insert(0, str(ROOT))
 import numpy as np  # noqa: E402
 
 from rag.index import Index  # noqa: E402
-from scripts.bench import ENV, PIAF, prepare  # noqa: E402
+from scripts.bench import DEV_SET, ENV, PIAF, prepare  # noqa: E402
+
+# `rag ingest`, then the process's own peak resident memory (KiB) on the last line of stderr
+DRIVER = ("import resource, sys; from rag.cli import main; code = main(sys.argv[1:]); "
+          "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr); sys.exit(code)")
 
 
-def run(corpus: Path, index: Path, extra: list[str]) -> dict[str, Any]:
-    """One `rag ingest` in a subprocess: its JSON report plus the command's wall time."""
+def run(corpus: Path, index: Path, extra: list[str], code: Path = ROOT) -> dict[str, Any]:
+    """One `rag ingest` in a subprocess running `code`'s rag: its JSON report, the command's wall time and the
+    driver's peak resident memory."""
     started = time.perf_counter()
-    done = subprocess.run([sys.executable, "-m", "rag", "ingest", str(corpus), "--index", str(index), "--json",
-                           *extra], capture_output=True, text=True, env=ENV, cwd=ROOT, check=False)
+    done = subprocess.run([sys.executable, "-c", DRIVER, "ingest", str(corpus), "--index", str(index), "--json",
+                           *extra], capture_output=True, text=True, env={**ENV, "PYTHONPATH": str(code)}, cwd=code,
+                          check=False)
     wall = time.perf_counter() - started
     if done.returncode:
         raise SystemExit(f"ray_ingest_bench: rag ingest {' '.join(extra)} failed ({done.returncode}): "
                          f"{done.stderr.strip()[-2000:]}")
-    return {**json.loads(done.stdout), "wall": wall}
+    rss_mib = int(done.stderr.strip().splitlines()[-1]) / 1024
+    return {**json.loads(done.stdout), "wall": wall, "driver_rss_mib": rss_mib}
 
 
 def same_artifact(a: Path, b: Path) -> dict[str, Any]:
@@ -58,26 +68,30 @@ def main() -> None:
     cli.add_argument("--rounds", type=int, default=3)
     cli.add_argument("--actors", type=int, default=2)
     cli.add_argument("--json", type=Path, help="write the figures to this file")
+    cli.add_argument("--code", type=Path, default=ROOT, help="the checkout whose rag runs the ingests")
     args = cli.parse_args()
     engines = {"local": [], "ray": ["--engine", "ray", "--actors", str(args.actors)]}
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        target = prepare(args.dataset, args.dataset / "questions.jsonl", work)
+        questions = args.dataset / "questions.jsonl"  # unused here; a plain corpus folder has none
+        target = prepare(args.dataset, questions if questions.is_file() else DEV_SET, work)
         runs: dict[str, list[dict[str, Any]]] = {name: [] for name in engines}
         for round_ in range(args.rounds):
             order = list(engines) if round_ % 2 == 0 else list(reversed(engines))
             for name in order:
-                runs[name].append(run(target.corpus, work / f"{name}-{round_}", engines[name]))
+                runs[name].append(run(target.corpus, work / f"{name}-{round_}", engines[name], args.code.resolve()))
                 print(f"round {round_ + 1} {name}: {runs[name][-1]['wall']:.1f}s", file=sys.stderr)
         check = same_artifact(work / "local-0", work / "ray-0")
     result: dict[str, Any] = {
-        "dataset": args.dataset.name, "rounds": args.rounds, "actors": args.actors, "cpus": os.cpu_count(),
+        "dataset": args.dataset.name, "code": str(args.code.resolve()), "rounds": args.rounds,
+        "actors": args.actors, "cpus": os.cpu_count(),
         "passages": runs["local"][0]["passages"], "documents": runs["local"][0]["documents"],
         **check,
     }
     for name, reports in runs.items():
         result[name] = {"wall_s": statistics.median(r["wall"] for r in reports),
                         "ingest_s": statistics.median(r["seconds"] for r in reports),
+                        "driver_rss_mib": round(statistics.median(r["driver_rss_mib"] for r in reports), 1),
                         "walls": [round(r["wall"], 2) for r in reports]}
     result["ray_over_local_wall"] = result["ray"]["wall_s"] / result["local"]["wall_s"]
     print(json.dumps(result, indent=2))

@@ -3,9 +3,11 @@ import shutil
 
 import pytest
 
-from rag.errors import IndexMismatch, IngestError
+from rag import ingest as ingest_module
+from rag.errors import ConfigError, IndexMismatch, IngestError
 from rag.index import Index, current_build
 from rag.ingest import ingest
+from rag.settings import Settings
 
 
 def test_ingest_reload_and_manifest(fresh_settings, embedder):
@@ -149,3 +151,46 @@ def test_reused_vectors_land_on_their_own_passages(fresh_settings, embedder):
     assert 1 <= report.embedded <= len(of_article) and report.reused == report.passages - report.embedded
     fresh = embedder.embed_passages([p.indexed_text for p in index.passages])
     np.testing.assert_allclose(index.stored_vectors(), fresh, atol=1e-5)  # every row holds its own passage's vector
+
+
+class CountingEmbedder:
+    """The real embedder, counting the passages it is asked to embed."""
+
+    def __init__(self, inner) -> None:
+        self.inner = inner
+        self.passages = 0
+
+    def __getattr__(self, name):
+        return getattr(self.inner, name)
+
+    def embed_passages(self, texts, **kwargs):
+        self.passages += len(texts)
+        return self.inner.embed_passages(texts, **kwargs)
+
+
+@pytest.fixture
+def served(index, settings, tmp_path) -> Settings:
+    """The session's corpus and a copy of its index folder, holding the build being served."""
+    target = tmp_path / "index"
+    shutil.copytree(index.path.parent.parent, target, symlinks=True)
+    return settings.model_copy(update={"index_dir": target})
+
+
+@pytest.mark.parametrize(("update", "message", "reads_corpus"), [
+    ({"index_type": "ivfpq", "pq_m": 10}, "pq_m=10 does not divide the dimension 384: set RAG_PQ_M to a", False),
+    ({"index_type": "ivfpq"}, "at least 2\\*\\*pq_bits = 256 passages to train, there are \\d+: use RAG_INDEX", True),
+    ({"index_type": "ivf", "ivf_nlist": 1000}, "ivf_nlist=1000 is more than the \\d+ passages to index: lower", True),
+], ids=["dimension", "pq-training", "nlist"])
+def test_vector_settings_that_cannot_work_are_refused_before_embedding(served, embedder, monkeypatch, update,
+                                                                      message, reads_corpus):
+    settings = served.model_copy(update=update)
+    before = current_build(settings.index_dir)
+    counting = CountingEmbedder(embedder)
+    read: list[object] = []
+    real_read = ingest_module.read_corpus
+    monkeypatch.setattr(ingest_module, "read_corpus", lambda *a, **k: read.append(a) or real_read(*a, **k))
+    with pytest.raises(ConfigError, match=message):
+        ingest(settings, embedder=counting, force=True)
+    assert counting.passages == 0  # refused before embedding any passage
+    assert bool(read) == reads_corpus  # what the model's dimension alone rules out: before reading the corpus
+    assert current_build(settings.index_dir) == before and Index.load(settings.index_dir).build_id == before.name

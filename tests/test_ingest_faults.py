@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from rag.index import BUILDS, Index, current_build, publish
+from rag.index import BUILDS, CURRENT, LEFTOVER_GRACE_SECONDS, Index, current_build, kept_fresh, publish
 from rag.ingest import ingest
 from rag.lease import Lease
 from rag.settings import Settings
@@ -26,6 +26,12 @@ NOBODY = 65534
 
 def sources(index: Index) -> set[str]:
     return {chunk.source for chunk in index.passages}
+
+
+def age(path: Path, seconds: float) -> None:
+    """Set `path`'s modification time `seconds` in the past (a link's own, not its target's)."""
+    then = time.time() - seconds
+    os.utime(path, (then, then), follow_symlinks=False)
 
 
 def test_every_kind_of_bad_file_is_reported_by_name_and_skipped(fresh_settings, embedder, tmp_path):
@@ -160,6 +166,7 @@ def test_sigkill_while_writing_leaves_the_previous_index_intact(fresh_settings, 
     survivor = Index.load(fresh_settings.index_dir)  # checksums and counts verified
     assert [chunk.id for chunk in survivor.passages] == ids
     assert len(list(builds.glob(".tmp-*"))) == 1  # the half-written build, not published
+    age(next(builds.glob(".tmp-*")), LEFTOVER_GRACE_SECONDS + 60)  # nobody touched it since: abandoned
     report = ingest(fresh_settings, embedder=embedder)  # the next ingest works and clears the leftover
     assert not list(builds.glob(".tmp-*")) and current_build(fresh_settings.index_dir).name == report.build_id
 
@@ -209,11 +216,38 @@ def test_pruning_with_a_relative_index_folder(published, monkeypatch):
 
 
 def test_pruning_spares_the_temporary_folder_of_a_running_ingest(published):
-    running = published / BUILDS / ".tmp-20990101T000000-abcdef"
+    builds = published / BUILDS
+    running = builds / ".tmp-20990101T000000-abcdef"
     running.mkdir()
-    lease = Lease(running, exclusive=True)  # what `publish` holds while it writes
-    crashed = published / BUILDS / ".tmp-20990101T000000-dead00"
-    crashed.mkdir()  # no lease: its writer died
+    lease = Lease(running, exclusive=True)  # what `publish` holds while it writes on this host
+    age(running, 2 * LEFTOVER_GRACE_SECONDS)  # leased: spared whatever its age
+    elsewhere = builds / ".tmp-20990101T000000-0ther0"
+    elsewhere.mkdir()  # another host's ingest, writing now: its lease is not seen here, its heartbeat is
+    age(elsewhere, LEFTOVER_GRACE_SECONDS - 60)
+    crashed = builds / ".tmp-20990101T000000-dead00"
+    crashed.mkdir()
+    (crashed / "vectors.faiss").write_bytes(b"half")
+    age(crashed, LEFTOVER_GRACE_SECONDS + 60)  # no lease and no heartbeat for over the grace period: its writer died
+    links = {name: published / f".{CURRENT}-{name}" for name in ("young", "old")}
+    for link in links.values():
+        link.symlink_to(Path(BUILDS) / "20990101T000000-abcdef")
+    age(links["young"], LEFTOVER_GRACE_SECONDS - 60)
+    age(links["old"], LEFTOVER_GRACE_SECONDS + 60)
     republish(published)
-    assert running.is_dir() and not crashed.exists()
+    assert running.is_dir() and elsewhere.is_dir() and not crashed.exists()
+    assert links["young"].is_symlink() and not links["old"].is_symlink()
     lease.release()
+
+
+def test_a_writing_ingest_keeps_its_temporary_folder_fresh(tmp_path):
+    folder = tmp_path / ".tmp-20990101T000000-abcdef"
+    folder.mkdir()
+    age(folder, 2 * LEFTOVER_GRACE_SECONDS)
+    with kept_fresh(folder, every=0.01):
+        deadline = time.monotonic() + 10
+        while time.time() - folder.stat().st_mtime > 60 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert time.time() - folder.stat().st_mtime < 60, "the heartbeat never touched the folder"
+    age(folder, 2 * LEFTOVER_GRACE_SECONDS)
+    time.sleep(0.05)
+    assert time.time() - folder.stat().st_mtime > LEFTOVER_GRACE_SECONDS  # stopped with the block

@@ -144,6 +144,18 @@ def test_bad_settings_give_clear_errors(data):
         DenseIndex.build(data[0][:200], VectorOptions(kind="ivf", ivf_nlist=500))
 
 
+def test_settings_the_dimension_rules_out_are_refused_before_the_passages_are_counted():
+    with pytest.raises(ConfigError, match="set RAG_PQ_M to a divisor of 64"):
+        VectorOptions(kind="ivfpq", pq_m=10).check(64)
+    VectorOptions(kind="auto", auto_kind="ivfpq", pq_m=10).check(64)  # flat below the threshold: nothing to refuse yet
+    VectorOptions(kind="ivf", ivf_nlist=500).check(64)  # the passage count decides
+    with pytest.raises(ConfigError, match="more than the 200 passages"):
+        VectorOptions(kind="ivf", ivf_nlist=500).check(64, 200)
+    with pytest.raises(ConfigError, match="set RAG_PQ_M"):
+        VectorOptions(kind="auto", auto_threshold=100, auto_kind="ivfpq", pq_m=10).check(64, 200)
+    VectorOptions(kind="auto", auto_threshold=300, auto_kind="ivfpq", pq_m=10).check(64, 200)
+
+
 def test_index_settings_are_read_from_the_environment_and_change_the_build(monkeypatch, settings):
     monkeypatch.setenv("RAG_INDEX_TYPE", "hnsw")
     monkeypatch.setenv("RAG_HNSW_M", "8")
