@@ -6,7 +6,8 @@ with one repair that keeps every offset: a word hyphenated across a line break (
 Everything else stands as pypdf extracts it, so `text[start:end]` of a citation is that text, page after page.
 
 Sections come from the outline (bookmarks): a heading starts where its title is found on its destination page
-(the page's top when it is not found); text before the first one has no heading. Without an outline there are
+(the page's top when it is not found, unless a heading before it in the outline was found on that page: then it
+is left out); text before the first one has no heading. Without an outline there are
 no headings. A PDF that cannot be read raises `ValueError` with what to do about it.
 """
 
@@ -17,6 +18,7 @@ from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
 from io import BytesIO
+from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
 from rag.parsing import Line, Parsed, Section, lines_with_offsets
@@ -29,6 +31,11 @@ ENCRYPTED = "encrypted PDF: decrypt it first"
 NO_TEXT = "no text found: a scanned PDF? run OCR first"
 # A letter run, a hyphen ending the line, a letter run starting the next one.
 HYPHEN_BREAK = re.compile(r"([^\W\d_]+)-\n([^\W\d_]+)")
+# A word of letter runs joined by hyphens within a line ("porte-monnaie").
+COMPOUND = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)+")
+# Lone surrogates: pypdf decodes a font's character map with "surrogatepass", so a broken map yields them, and no
+# tokenizer or UTF-8 encoder takes them. Each becomes U+FFFD, one character for one: no offset moves.
+SURROGATE = re.compile("[\ud800-\udfff]")
 # What may stand before a heading's title on its line: its number ("2.1 ASN.1 syntax" under "ASN.1 syntax").
 _NUMBERING = re.compile(r"[\d.]*\s*")
 
@@ -46,16 +53,22 @@ def _outline(reader: PdfReader, items: list[Any] | None = None) -> Iterator[_Hea
             yield from _outline(reader, item)
             continue
         page = reader.get_destination_page_number(item)
-        title = " ".join(str(item.title or "").split())
+        title = _clean(" ".join(str(item.title or "").split()))
         if title and page is not None and page >= 0:
             yield _Heading(title, page)
+
+
+def _clean(text: str) -> str:
+    return SURROGATE.sub("\ufffd", text)
 
 
 def dehyphenate(pages: list[str]) -> list[str]:
     """Pages with the words hyphenated at a line end joined, each page keeping its length: "paie-\\nment x" ->
     "paiement\\n  x". A word the document also spells with its hyphen ("porte-monnaie") keeps it, as does one whose
     second part starts with a capital ("Jean-Pierre")."""
-    spelt = "\n".join(pages).casefold()
+    # every pair of neighbours in a hyphenated word within a line, once: a lookup per break, not a document scan
+    spelt = {f"{a}-{b}".casefold() for page in pages for compound in COMPOUND.findall(page)
+             for a, b in pairwise(compound.split("-"))}
 
     def join(match: re.Match[str]) -> str:
         head, tail = match.group(1), match.group(2)
@@ -83,10 +96,12 @@ def _sections(text: str, page_starts: list[int], headings: list[_Heading]) -> li
             start = line_start if _NUMBERING.fullmatch(text, line_start, found.start()) else found.start()
             starts.append((start, found.end(), heading))
             floor = found.end()
-        else:
+        elif floor <= top:  # not found: its section starts at its page's top
             starts.append((top, top, heading))
-            floor = max(floor, top)
-    starts.sort(key=lambda entry: entry[0])
+            floor = top
+        # else: not found on a page where a heading above it was: where it starts is unknown, and any guess would
+        # label some other heading's text with it; that text keeps the heading found
+
     sections = [Section(None)]
     boundaries = [start for start, _, _ in starts]
     for start, heading_end, heading in starts:
@@ -124,7 +139,7 @@ def _extract(data: bytes) -> tuple[list[str], list[_Heading], str]:
         if not opened:
             raise _Encrypted
     try:
-        pages = dehyphenate([page.extract_text() or "" for page in reader.pages])
+        pages = dehyphenate([_clean(page.extract_text() or "") for page in reader.pages])
     except FileNotDecryptedError as exc:
         raise _Encrypted from exc
     try:
@@ -132,7 +147,7 @@ def _extract(data: bytes) -> tuple[list[str], list[_Heading], str]:
     except Exception:  # a damaged outline costs the headings, not the text (pypdf raises KeyError, TypeError, ...)
         headings = []
     metadata = reader.metadata
-    title = " ".join(str(metadata.title or "").split()) if metadata else ""
+    title = _clean(" ".join(str(metadata.title or "").split())) if metadata else ""
     return pages, headings, title
 
 

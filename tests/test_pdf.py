@@ -107,6 +107,26 @@ def test_a_word_hyphenated_at_a_line_end_is_joined_without_moving_any_offset(tmp
     assert doc.text.index("reste") == raw.index("reste")
 
 
+def test_a_heading_not_found_below_one_found_on_its_page_takes_no_text_from_it(tmp_path):
+    page = "fin de l'introduction\n1 Retours\nUn client retourne un article.\n1.1 Delais\nSous quatorze jours."
+    doc = _read(make_pdf(tmp_path / "outline.pdf", ["Introduction", page],
+                         outline=[("Retours", 1), ("Délais de retour", 1)]))  # the second title is not on the page
+    by_heading = {s.heading: [line.text for line in s.lines] for s in doc.sections}
+    assert [s.heading for s in doc.sections] == [None, "Retours"]  # where "Délais de retour" starts is unknown
+    assert by_heading[None] == ["Introduction", "fin de l'introduction"]  # not taken by the heading missing
+    assert by_heading["Retours"] == ["Un client retourne un article.", "1.1 Delais", "Sous quatorze jours."]
+
+
+def test_lone_surrogates_from_a_broken_font_map_become_replacement_characters(tmp_path, monkeypatch):
+    from pypdf import PageObject
+
+    path = make_pdf(tmp_path / "cmap.pdf", ["Hello ABC world"])
+    monkeypatch.setattr(PageObject, "extract_text", lambda self, *a, **k: "Hello \ud800BC world")  # as pypdf gives
+    doc = _read(path)
+    assert doc.text.startswith("Hello \ufffdBC world")  # one for one: no offset moves
+    doc.text.encode("utf-8")  # the passage store and the tokenizer take it
+
+
 def test_a_pdf_encrypted_with_an_owner_password_only_is_read(tmp_path):
     path = make_pdf(tmp_path / "owner.pdf", PAGES[:1])
     writer = PdfWriter(clone_from=path)
