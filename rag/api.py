@@ -11,7 +11,7 @@ import logging
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import Annotated, Any
 
 from litestar import Litestar, Request, Response, get, post
 from litestar.config.cors import CORSConfig
@@ -19,7 +19,7 @@ from litestar.datastructures import ResponseHeader, State
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin, SwaggerRenderPlugin
-from litestar.params import FromPath, JSONBody
+from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.plugins.pydantic import PydanticPlugin
 from litestar.router import Router
 from litestar.status_codes import HTTP_200_OK
@@ -50,6 +50,7 @@ from rag.reload import Reloader, ReloadReport
 from rag.schemas import (
     BatchSearchRequest,
     BatchSearchResponse,
+    DocumentList,
     Health,
     Hit,
     Passage,
@@ -73,6 +74,7 @@ STATUS: dict[type[RagError], int] = {
     ReloadFailed: 409,
 }
 BUILD_HEADER = "Rag-Index-Build"  # the build that answered: a request is answered by one build, even during a reload
+DOCUMENTS_PAGE, DOCUMENTS_PAGE_MAX = 100, 1000
 _BUILD_HEADER_DOC = [ResponseHeader(name=BUILD_HEADER, description="Id of the index build that answered.",
                                     documentation_only=True)]
 
@@ -133,9 +135,10 @@ def _searcher(state: State) -> Searcher:
     return searcher
 
 
-def _queries(state: State, questions: list[str], k: int | None, mode: str | None, explain: bool,
+def _queries(state: State, data: SearchRequest | BatchSearchRequest, questions: list[str],
              index: Index) -> list[Query]:
-    return make_queries(state.settings, questions, k, mode, explain, index=index)  # type: ignore[arg-type]
+    return make_queries(state.settings, questions, data.k, data.mode, data.explain, index=index,
+                        search_filter=data.filter)
 
 
 def _response(question: str, hits: list[Hit], query: Query, searcher: Searcher, took: float) -> SearchResponse:
@@ -158,7 +161,7 @@ async def search(data: JSONBody[SearchRequest], state: State) -> Response[Search
     started = time.perf_counter()
     searcher = _searcher(state)
     index = searcher.index
-    queries = _queries(state, [data.question], data.k, data.mode, data.explain, index)
+    queries = _queries(state, data, [data.question], index)
     (hits,) = await state.batcher.submit(queries)
     return Response(_response(data.question, hits, queries[0], searcher, time.perf_counter() - started),
                     headers={BUILD_HEADER: index.build_id})
@@ -174,7 +177,7 @@ async def search_batch(data: JSONBody[BatchSearchRequest], state: State) -> Resp
         raise InvalidQuery(f"questions: at most {settings.batch_max} per batch (got {len(data.questions)})")
     searcher = _searcher(state)
     index = searcher.index
-    queries = _queries(state, data.questions, data.k, data.mode, data.explain, index)
+    queries = _queries(state, data, data.questions, index)
     results = await state.batcher.submit(queries)
     took = time.perf_counter() - started
     return Response(BatchSearchResponse(
@@ -187,6 +190,25 @@ async def search_batch(data: JSONBody[BatchSearchRequest], state: State) -> Resp
 def get_passage(passage_id: FromPath[str], state: State) -> Passage:
     """The passage with this id (ids come from search results and stay stable for an unchanged corpus)."""
     return _searcher(state).passage(passage_id)
+
+
+@get("/documents", summary="The documents of the served index", sync_to_thread=False,
+     responses=responses(401, 422, 503), response_headers=_BUILD_HEADER_DOC)
+def list_documents(
+    state: State,
+    source: Annotated[str | None, QueryParameter(description="Only documents whose source path is this or lies "
+                                                             "under this folder.")] = None,
+    offset: Annotated[int, QueryParameter(ge=0, description="Documents to skip.")] = 0,
+    limit: Annotated[int, QueryParameter(ge=1, le=DOCUMENTS_PAGE_MAX, description="Documents to list.")]
+    = DOCUMENTS_PAGE,
+) -> Response[DocumentList]:
+    """The documents searches can return (or a `filter` can name), in corpus order, `limit` from `offset`; with
+    `source`, only those whose source path is it or lies under that folder."""
+    index = _searcher(state).index
+    doc_ids = list(index.documents) if source is None else index.documents_under(source)
+    page = [index.documents[doc_id] for doc_id in doc_ids[offset:offset + limit]]
+    return Response(DocumentList(documents=page, total=len(doc_ids), offset=offset, build_id=index.build_id),
+                    headers={BUILD_HEADER: index.build_id})
 
 
 @post("/admin/reload", status_code=HTTP_200_OK, summary="Serve the newest index build", guards=[admin_key_guard],
@@ -275,9 +297,11 @@ def create_app(settings: Settings | None = None, *, searcher: Searcher | None = 
     # Without API keys the guard admits everyone: leave it out, as Litestar copies the route handler for each guard
     # call, on every request (a tenth of the event loop's time per search).
     key_guards = [api_key_guard] if settings.api_keys else []
-    v1 = Router(path="/v1", route_handlers=[search, search_batch, get_passage, reload_index], guards=key_guards)
+    v1 = Router(path="/v1", route_handlers=[search, search_batch, get_passage, list_documents, reload_index],
+                guards=key_guards)
     mcp = HttpTransport(build_server(settings, lambda queries: _submit(app.state, queries),
-                                     lambda passage_id: _searcher(app.state).passage(passage_id)), settings)
+                                     lambda passage_id: _searcher(app.state).passage(passage_id),
+                                     lambda: _searcher(app.state).index), settings)
     metrics.watch_index(lambda: app.state["searcher"].index if app.state.get("searcher") else None)
     metrics.watch_readiness(lambda: app.state.get("reloader") is not None and app.state.reloader.not_ready() is None)
     app = Litestar(

@@ -1,9 +1,11 @@
-"""The command line: `rag ingest`, `rag search`, `rag eval`, `rag serve`, `rag mcp`. Parse, call the core, print."""
+"""The command line: `rag ingest`, `rag search`, `rag documents`, `rag eval`, `rag serve`, `rag mcp`. Parse, call the
+core, print."""
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -57,14 +59,18 @@ def _ingest(args: argparse.Namespace) -> int:
 def _search(args: argparse.Namespace) -> int:
     from rag.answer import answer
     from rag.api import load_searcher
-    from rag.searcher import Query
+    from rag.queries import make_queries
+    from rag.schemas import SearchFilter
 
     settings = _settings(args)
     searcher = load_searcher(settings)
     question = " ".join(args.question).strip()
     if not question:
         raise InvalidQuery("the question is empty")
-    (hits,) = searcher.search([Query(question, args.k, args.mode or settings.default_mode, args.explain)])
+    scoped = SearchFilter(doc_ids=args.doc_ids, sources=args.sources) if args.doc_ids or args.sources else None
+    queries = make_queries(settings, [question], args.k, args.mode, args.explain, index=searcher.index,
+                           search_filter=scoped, filter_field="")
+    (hits,) = searcher.search(queries)
     best = answer(hits)
     if args.json:
         print(json.dumps({"question": question, "passages": [h.model_dump(mode="json") for h in hits],
@@ -78,6 +84,21 @@ def _search(args: argparse.Namespace) -> int:
         for line in hit.text.splitlines():
             print(f"    | {line}")
         print()
+    return 0
+
+
+def _documents(args: argparse.Namespace) -> int:
+    from rag.index import Index
+
+    index = Index.load(_settings(args).index_dir)
+    doc_ids = list(index.documents) if args.source is None else index.documents_under(args.source)
+    if args.json:
+        print(json.dumps([index.documents[d].model_dump(mode="json") for d in doc_ids], ensure_ascii=False, indent=2))
+        return 0
+    for doc_id in doc_ids:
+        document = index.documents[doc_id]
+        print(f"{doc_id}  {document.passages} passages  {document.source}\n    {document.title}")
+    print(f"{len(doc_ids)} documents in build {index.build_id}")
     return 0
 
 
@@ -160,9 +181,19 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("-k", type=int, default=5, help="passages to print (default 5)")
     p.add_argument("--mode", choices=["hybrid", "dense", "lexical"])
     p.add_argument("--explain", action="store_true", help="show per-retriever ranks and scores (with --json)")
+    p.add_argument("--doc-id", dest="doc_ids", action="append", metavar="DOC_ID",
+                   help="search only this document (repeatable; `rag documents` lists them)")
+    p.add_argument("--source", dest="sources", action="append", metavar="PATH",
+                   help="search only documents with this source path or under this folder (repeatable)")
     p.add_argument("--index", dest="index_dir", type=Path)
     p.add_argument("--json", action="store_true", help="print JSON, as the API returns it")
     p.set_defaults(run=_search)
+
+    p = sub.add_parser("documents", help="list the documents of the current index build")
+    p.add_argument("--source", help="only documents with this source path or under this folder")
+    p.add_argument("--index", dest="index_dir", type=Path)
+    p.add_argument("--json", action="store_true", help="print JSON, as GET /v1/documents returns each")
+    p.set_defaults(run=_documents)
 
     p = sub.add_parser("eval", help="score retrieval on question sets, per mode")
     p.add_argument("targets", nargs="+", type=Path,
@@ -181,7 +212,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int)
     p.set_defaults(run=_serve)
 
-    p = sub.add_parser("mcp", help="serve the MCP tools (search, get_passage) over stdio, for a desktop agent")
+    p = sub.add_parser("mcp", help="serve the MCP tools (search, get_passage, list_documents) over stdio, "
+                                       "for a desktop agent")
     p.add_argument("--index", dest="index_dir", type=Path)
     p.set_defaults(run=_mcp)
     return top
@@ -197,6 +229,9 @@ def main(argv: list[str] | None = None) -> int:
         return code
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # the reader left (`rag search ... | head`): nothing more to say, and nowhere to say it
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
 
 
 if __name__ == "__main__":

@@ -29,9 +29,10 @@ import shutil
 import threading
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +44,7 @@ from rag.chunking import Chunk
 from rag.errors import IndexError_, IndexMismatch, IndexNotFound
 from rag.lease import Lease, remove_unless_leased
 from rag.lexical import LexicalIndex
+from rag.schemas import DocumentSummary
 from rag.vectors import DenseIndex, VectorOptions
 
 FORMAT_VERSION = 1
@@ -234,6 +236,40 @@ class Index:
 
     def __post_init__(self) -> None:
         self.rows = {chunk.id: row for row, chunk in enumerate(self.passages)}
+        # Each document's rows, as [start, stop) spans: ingest writes a document's passages one after the other, so
+        # this is one span per document, and the rows of a filter by document cost as many spans.
+        self.spans: dict[str, list[tuple[int, int]]] = {}
+        for row, chunk in enumerate(self.passages):
+            spans = self.spans.setdefault(chunk.doc_id, [])
+            if spans and spans[-1][1] == row:
+                spans[-1] = (spans[-1][0], row + 1)
+            else:
+                spans.append((row, row + 1))
+        self.documents: dict[str, DocumentSummary] = {}  # in corpus order
+        for doc_id, spans in self.spans.items():
+            first = self.passages[spans[0][0]]
+            self.documents[doc_id] = DocumentSummary(
+                doc_id=doc_id, title=first.title, source=first.source, url=first.url,
+                passages=sum(stop - start for start, stop in spans))
+
+    @cached_property
+    def _by_path(self) -> dict[str, list[str]]:
+        """Document ids under each source path and each folder of one (built on first use)."""
+        out: dict[str, list[str]] = {}
+        for doc_id, document in self.documents.items():
+            parts = document.source.split("/")
+            for depth in range(1, len(parts) + 1):
+                out.setdefault("/".join(parts[:depth]), []).append(doc_id)
+        return out
+
+    def documents_under(self, path: str) -> list[str]:
+        """Ids of the documents whose source is `path` or lies under the folder `path`, in corpus order."""
+        return self._by_path.get(path.strip("/").removeprefix("./"), [])
+
+    def rows_of(self, doc_ids: Iterable[str]) -> np.ndarray:
+        """The sorted rows of the passages of `doc_ids` (ids of documents of this index)."""
+        parts = [np.arange(start, stop, dtype=np.int64) for doc_id in doc_ids for start, stop in self.spans[doc_id]]
+        return np.unique(np.concatenate(parts)) if parts else np.zeros(0, dtype=np.int64)
 
     @property
     def build_id(self) -> str:

@@ -1,4 +1,5 @@
-"""The MCP edge: tools `search` and `get_passage` for agents, with the official `mcp` SDK (2.x, `MCPServer`).
+"""The MCP edge: tools `search`, `get_passage` and `list_documents` for agents, with the official `mcp` SDK (2.x,
+`MCPServer`).
 
 One server definition, two transports:
 
@@ -32,18 +33,22 @@ from starlette.applications import Starlette
 
 from rag.answer import answer as best_answer
 from rag.errors import RagError
+from rag.index import Index
 from rag.queries import make_queries
-from rag.schemas import Citation, Hit, Passage
+from rag.schemas import FILTER_VALUES_MAX, Citation, DocumentSummary, Hit, Passage, SearchFilter
 from rag.searcher import Query, Searcher
 from rag.settings import Settings
 
 Search = Callable[[list[Query]], Awaitable[list[list[Hit]]]]
 GetPassage = Callable[[str], Passage]
+CurrentIndex = Callable[[], Index]
+DOCUMENTS_PAGE = 50
 
 INSTRUCTIONS = (
     "Search a document collection for passages that answer a question. Call `search` with the user's question in "
     "their own words; each result has an `answer` snippet and passages with `label` (title › section) to cite. "
-    "Quote passages, do not invent beyond them; call `get_passage` to re-read one by id."
+    "Quote passages, do not invent beyond them; call `get_passage` to re-read one by id. `list_documents` shows what "
+    "the collection holds; pass `doc_ids` or `sources` to `search` to look in some documents only."
 )
 _LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
@@ -70,6 +75,14 @@ class ToolSearchResult(BaseModel):
     passages: list[ToolPassage]
 
 
+class ToolDocumentList(BaseModel):
+    """A page of the collection's documents, in corpus order."""
+
+    documents: list[DocumentSummary]
+    total: int = Field(description="Documents matching, all pages together; ask again with a larger offset for more.")
+    offset: int
+
+
 def _source(citation: Citation) -> str:
     return f"{citation.source}:{citation.start}-{citation.end}"
 
@@ -87,8 +100,9 @@ def _result(model: BaseModel) -> CallToolResult:
                           structured_content=model.model_dump(mode="json"))
 
 
-def build_server(settings: Settings, run_search: Search, passage: GetPassage) -> MCPServer:
-    """The MCP server over a search function (a batch of queries -> hits per query) and a passage lookup."""
+def build_server(settings: Settings, run_search: Search, passage: GetPassage, current: CurrentIndex) -> MCPServer:
+    """The MCP server over a search function (a batch of queries -> hits per query), a passage lookup and the
+    served index (`current`: raises `RagError` when none is)."""
     server: MCPServer = MCPServer("rag", title="rag: document search with citations", instructions=INSTRUCTIONS,
                                   version="1")
     read_only = ToolAnnotations(read_only_hint=True, destructive_hint=False, idempotent_hint=True,
@@ -100,6 +114,13 @@ def build_server(settings: Settings, run_search: Search, passage: GetPassage) ->
                                        max_length=settings.question_max_chars)],
         k: Annotated[int, Field(description="How many passages to return.", ge=1,
                                 le=settings.k_max)] = settings.k_default,
+        doc_ids: Annotated[list[str] | None, Field(
+            description="Look only in these documents (doc_id values from list_documents).", min_length=1,
+            max_length=FILTER_VALUES_MAX)] = None,
+        sources: Annotated[list[str] | None, Field(
+            description="Look only in documents whose source path is one of these or lies under one of these "
+                        "folders (paths as list_documents shows them).", min_length=1,
+            max_length=FILTER_VALUES_MAX)] = None,
     ) -> Annotated[CallToolResult, ToolSearchResult]:
         """Find the passages of the document collection that best answer `question`, best first.
 
@@ -107,7 +128,10 @@ def build_server(settings: Settings, run_search: Search, passage: GetPassage) ->
         cite, url, source range, highlight and text.
         """
         try:
-            queries = make_queries(settings, [question.strip()], k, None)
+            scoped = doc_ids is not None or sources is not None
+            queries = make_queries(settings, [question.strip()], k, None, index=current() if scoped else None,
+                                   search_filter=SearchFilter(doc_ids=doc_ids, sources=sources) if scoped else None,
+                                   filter_field="")
             (hits,) = await run_search(queries)
         except RagError as exc:
             raise ToolError(str(exc)) from exc
@@ -125,6 +149,23 @@ def build_server(settings: Settings, run_search: Search, passage: GetPassage) ->
             return _result(_tool_passage(passage(id)))
         except RagError as exc:
             raise ToolError(str(exc)) from exc
+
+    @server.tool(annotations=read_only)
+    def list_documents(
+        source: Annotated[str | None, Field(description="Only documents whose source path is this or lies under "
+                                                        "this folder.")] = None,
+        offset: Annotated[int, Field(description="How many documents to skip.", ge=0)] = 0,
+        limit: Annotated[int, Field(description="How many documents to list.", ge=1,
+                                    le=DOCUMENTS_PAGE * 10)] = DOCUMENTS_PAGE,
+    ) -> Annotated[CallToolResult, ToolDocumentList]:
+        """The documents of the collection (doc_id, title, source path, url, passage count), in corpus order."""
+        try:
+            index = current()
+        except RagError as exc:
+            raise ToolError(str(exc)) from exc
+        doc_ids = list(index.documents) if source is None else index.documents_under(source)
+        return _result(ToolDocumentList(documents=[index.documents[d] for d in doc_ids[offset:offset + limit]],
+                                        total=len(doc_ids), offset=offset))
 
     return server
 
@@ -185,7 +226,7 @@ def stdio_server(settings: Settings, searcher: Searcher) -> MCPServer:
     async def search(queries: list[Query]) -> list[list[Hit]]:
         return await asyncio.to_thread(searcher.search, queries)
 
-    return build_server(settings, search, searcher.passage)
+    return build_server(settings, search, searcher.passage, lambda: searcher.index)
 
 
 __all__ = ["HttpTransport", "ToolPassage", "ToolSearchResult", "build_server", "stdio_server"]

@@ -17,7 +17,7 @@ def describe_limits(openapi: OpenAPI, settings: Settings) -> None:
     schemas = openapi.components.schemas if openapi.components else None
     if not schemas:
         return
-    for name in ("SearchRequest", "BatchSearchRequest"):
+    for name in ("SearchRequest", "BatchSearchRequest", "SearchFilter"):
         body = schemas.get(name)
         if not isinstance(body, Schema) or not body.properties:
             continue

@@ -9,9 +9,11 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+import numpy as np
+
 from rag.errors import InvalidQuery
 from rag.index import Index
-from rag.schemas import Mode
+from rag.schemas import Mode, SearchFilter
 from rag.searcher import Query
 from rag.settings import Settings
 
@@ -22,10 +24,38 @@ _NOT_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffd\
 _ALNUM = re.compile(r"[^\W_]")
 
 
+def _shown(values: list[str]) -> str:
+    listed = ", ".join(repr(v if len(v) <= 100 else v[:100] + "...") for v in values[:5])
+    return listed + (f" and {len(values) - 5} more" if len(values) > 5 else "")
+
+
+def scope(index: Index, search_filter: SearchFilter, *, prefix: str = "filter.") -> np.ndarray:
+    """The sorted rows of the passages `search_filter` admits, or `InvalidQuery` naming the values that match no
+    document of `index` (the error names the fields with `prefix`)."""
+    chosen: set[str] | None = None
+    if search_filter.doc_ids is not None:
+        unknown = [d for d in search_filter.doc_ids if d not in index.documents]
+        if unknown:
+            raise InvalidQuery(f"{prefix}doc_ids: no document {_shown(unknown)} in the served index; "
+                               "GET /v1/documents (or `rag documents`) lists its documents")
+        chosen = set(search_filter.doc_ids)
+    if search_filter.sources is not None:
+        found = {source: index.documents_under(source) for source in search_filter.sources}
+        unknown = [source for source, ids in found.items() if not ids]
+        if unknown:
+            raise InvalidQuery(f"{prefix}sources: no document has the source path or folder {_shown(unknown)}; "
+                               "paths are relative to the corpus folder, as in `citation.source`")
+        under = {doc_id for ids in found.values() for doc_id in ids}
+        chosen = under if chosen is None else chosen & under
+    return index.rows_of(chosen) if chosen is not None else np.arange(len(index), dtype=np.int64)
+
+
 def make_queries(settings: Settings, questions: Sequence[str], k: int | None, mode: Mode | None,
-                 explain: bool = False, *, field: str = "question", index: Index | None = None) -> list[Query]:
-    """Check `questions` and `k` against the settings' limits. Error messages name the field (`field`, or
-    `questions[i]` for several) and the rule. `index`, when given, pins the index that answers them."""
+                 explain: bool = False, *, field: str = "question", index: Index | None = None,
+                 search_filter: SearchFilter | None = None, filter_field: str = "filter.") -> list[Query]:
+    """Check `questions` and `k` against the settings' limits, and `search_filter` against `index` (required with
+    a filter). Error messages name the field (`field`, or `questions[i]` for several; the filter's fields with
+    `filter_field` in front) and the rule. `index`, when given, pins the index that answers them."""
     k = settings.k_default if k is None else k
     if k < 1:
         raise InvalidQuery(f"k: must be at least 1 (got {k})")
@@ -40,7 +70,12 @@ def make_queries(settings: Settings, questions: Sequence[str], k: int | None, mo
                                "text")
         if not _ALNUM.search(question):
             raise InvalidQuery(f"{where}: has no letter or digit to search for")
-    return [Query(q, k, mode or settings.default_mode, explain, index) for q in questions]
+    within = None
+    if search_filter is not None:
+        if index is None:
+            raise ValueError("a filter is checked against the index that answers: pass `index`")
+        within = scope(index, search_filter, prefix=filter_field)
+    return [Query(q, k, mode or settings.default_mode, explain, index, within) for q in questions]
 
 
-__all__ = ["make_queries"]
+__all__ = ["make_queries", "scope"]

@@ -91,6 +91,24 @@ class Answer(BaseModel):
 
 
 Question = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+Name = Annotated[str, StringConstraints(min_length=1, max_length=1000)]
+FILTER_VALUES_MAX = 1000
+
+
+class SearchFilter(BaseModel):
+    """Which documents a search looks in; a passage must pass every field given (an absent field passes all)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    doc_ids: list[Name] | None = Field(
+        None, min_length=1, max_length=FILTER_VALUES_MAX,
+        description="Search only these documents (`citation.doc_id`; `GET /v1/documents` lists them). An id the "
+                    "served index does not hold is a 422.")
+    sources: list[Name] | None = Field(
+        None, min_length=1, max_length=FILTER_VALUES_MAX,
+        description="Search only documents whose source path (relative to the corpus folder) is one of these or "
+                    "lies under one of these folders: \"faq\" matches \"faq/retours.md\" and a file named \"faq\". "
+                    "A value that matches no document is a 422.")
 
 
 class SearchRequest(BaseModel):
@@ -102,6 +120,7 @@ class SearchRequest(BaseModel):
     k: int | None = Field(None, ge=1, description="How many passages to return (default 5).")
     mode: Mode | None = Field(None, description="hybrid (default), dense or lexical.")
     explain: bool = Field(False, description="Add per-retriever ranks and scores to each hit.")
+    filter: SearchFilter | None = Field(None, description="Search only some documents (default: all).")
 
 
 class BatchSearchRequest(BaseModel):
@@ -113,6 +132,7 @@ class BatchSearchRequest(BaseModel):
     k: int | None = Field(None, ge=1, description="How many passages to return per question (default 5).")
     mode: Mode | None = Field(None, description="hybrid (default), dense or lexical.")
     explain: bool = Field(False, description="Add per-retriever ranks and scores to each hit.")
+    filter: SearchFilter | None = Field(None, description="Search only some documents (default: all).")
 
 
 class SearchResponse(BaseModel):
@@ -133,6 +153,27 @@ class BatchSearchResponse(BaseModel):
     took_ms: float = Field(description="Time spent on the whole batch, in milliseconds.")
 
 
+class DocumentSummary(BaseModel):
+    """One document of the served index."""
+
+    model_config = ConfigDict(frozen=True)
+
+    doc_id: str = Field(description="Stable id of the document, as in `citation.doc_id`.")
+    title: str = Field(description="Document title.")
+    source: str = Field(description="Path of the source file, relative to the corpus folder.")
+    url: str | None = Field(None, description="Web address of the document, when the corpus declares one.")
+    passages: int = Field(description="Passages indexed from it.")
+
+
+class DocumentList(BaseModel):
+    """A page of the served index's documents, in corpus order."""
+
+    documents: list[DocumentSummary]
+    total: int = Field(description="Documents matching the request, all pages together.")
+    offset: int = Field(description="Position of the first document of this page among them.")
+    build_id: str = Field(description="Id of the index build listed.")
+
+
 class Health(BaseModel):
     """Liveness or readiness."""
 
@@ -147,12 +188,15 @@ __all__ = [
     "BatchSearchRequest",
     "BatchSearchResponse",
     "Citation",
+    "DocumentList",
+    "DocumentSummary",
     "Health",
     "Highlight",
     "Hit",
     "Mode",
     "Passage",
     "RetrieverScores",
+    "SearchFilter",
     "SearchRequest",
     "SearchResponse",
 ]

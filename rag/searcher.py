@@ -22,13 +22,15 @@ CITATIONS_CACHED = 8192
 
 @dataclass(frozen=True, slots=True)
 class Query:
-    """One question and how to answer it; `index` pins the index that answers it (default: the searcher's)."""
+    """One question and how to answer it; `index` pins the index that answers it (default: the searcher's), and
+    `within`, rows of that index, restricts the answer to those passages (`rag.queries.scope` makes them)."""
 
     question: str
     k: int = 5
     mode: Mode = "hybrid"
     explain: bool = False
     index: Index | None = field(default=None, compare=False, repr=False)
+    within: np.ndarray | None = field(default=None, compare=False, repr=False)  # sorted rows a filter admits
 
 
 def _union(a: np.ndarray, b: np.ndarray, size: int) -> np.ndarray:
@@ -109,11 +111,16 @@ class Searcher:
         vectors = self.embedder.embed_queries([queries[i].question for i in need_dense])
         dense_rows = {}
         dense_scores = {}
-        if need_dense:
-            scores, rows = index.vectors.search(vectors, n)
-            for slot, i in enumerate(need_dense):
-                keep = rows[slot] >= 0
-                dense_rows[i], dense_scores[i] = rows[slot][keep], scores[slot][keep]
+        whole = [slot for slot, i in enumerate(need_dense) if queries[i].within is None]
+        if whole:
+            scores, rows = index.vectors.search(vectors if len(whole) == len(need_dense) else vectors[whole], n)
+            for j, slot in enumerate(whole):
+                keep = rows[j] >= 0
+                dense_rows[need_dense[slot]], dense_scores[need_dense[slot]] = rows[j][keep], scores[j][keep]
+        for slot, i in enumerate(need_dense):
+            within = queries[i].within
+            if within is not None:  # a filtered question is searched on its own, among the rows it admits
+                dense_scores[i], dense_rows[i] = index.vectors.search_within(vectors[slot], n, within)
         weight = self.dense_weight(index)
         out = []
         for i, query in enumerate(queries):
@@ -128,6 +135,10 @@ class Searcher:
             assert d_rows is not None and d_scores is not None
             return fuse(d_rows, d_scores, np.zeros(len(d_rows), dtype=np.float32), 1.0, ranks(d_rows), {})
         lex_all = index.lexical.scores(query.question)
+        if query.within is not None:
+            admitted = np.zeros_like(lex_all)
+            admitted[query.within] = lex_all[query.within]
+            lex_all = admitted
         l_rows, _ = top_rows(lex_all, n)
         if query.mode == "lexical":
             return fuse(l_rows, np.zeros(len(l_rows), dtype=np.float32), lex_all[l_rows], 0.0, {}, ranks(l_rows))

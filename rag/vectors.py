@@ -38,6 +38,7 @@ KINDS: tuple[Kind, ...] = ("flat", "hnsw", "ivf", "ivfpq")
 RECALL_K = 10
 EF_SEARCH_CAP = 1024  # beyond it a flat scan of the sizes tested is as fast as the graph walk
 QUERY_NOISE = 1.3  # see probe_queries
+EXACT_WITHIN = 20_000  # a filter admitting up to this many rows is scored exactly: a few milliseconds at d=384
 VECTORS = "vectors.faiss"
 EXACT = "vectors.exact.npy"
 # Maps IndexFlat codes (also HNSW's storage) and IVF lists; absent before faiss 1.10, where nothing is mapped.
@@ -174,21 +175,54 @@ class DenseIndex:
     def d(self) -> int:
         return int(self.index.d)
 
-    def search(self, queries: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    def search(self, queries: np.ndarray, k: int, params: Any = None) -> tuple[np.ndarray, np.ndarray]:
         """(scores, rows), each (len(queries), k), best first; rows -1 and scores -inf where fewer are found.
 
-        Scores are exact inner products of the rows returned.
+        Scores are exact inner products of the rows returned. `params`: FAISS search parameters of this kind.
         """
         if self.kind != "ivfpq":
-            scores, rows = self.index.search(queries, k)
+            scores, rows = self.index.search(queries, k, params=params)
             return scores, rows
-        _, rows = self.index.search(queries, k * self.rerank)
+        _, rows = self.index.search(queries, k * self.rerank, params=params)
         assert self.matrix is not None
         exact = np.einsum("qkd,qd->qk", self.matrix[np.maximum(rows, 0)], queries)
         exact[rows < 0] = -np.inf
         order = np.argsort(-exact, axis=1, kind="stable")[:, :k]
         rows = np.take_along_axis(rows, order, axis=1)
         return np.take_along_axis(exact, order, axis=1).astype(np.float32), rows
+
+    def search_within(self, query: np.ndarray, k: int, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(scores, rows) of the best `k` of `rows` (sorted, distinct) for one `query` (d,), best first, ties by row.
+
+        Up to `EXACT_WITHIN` rows are scored exactly. More go through FAISS with the rows as a selector (a flat
+        index: an exact scan skipping the others); a graph or list search finds fewer of them the fewer they are
+        among all, so its breadth (efSearch, nprobe) grows by the inverse of their share, up to a cap.
+        """
+        k = min(k, len(rows))
+        if k == 0:
+            return np.zeros(0, dtype=np.float32), np.zeros(0, dtype=np.int64)
+        if len(rows) <= EXACT_WITHIN:
+            scores = self.vectors_for(rows) @ query
+            top = np.argpartition(-scores, k - 1)[:k]
+            top = top[np.lexsort((top, -scores[top]))]
+            return scores[top].astype(np.float32), rows[top].astype(np.int64)
+        selector = faiss.IDSelectorBatch(np.ascontiguousarray(rows, dtype=np.int64))  # kept alive by this frame
+        widen = self.ntotal / len(rows)
+        params: Any
+        if self.kind == "hnsw":
+            params = faiss.SearchParametersHNSW()  # type: ignore[attr-defined]  # missing from the stubs
+            breadth = int(self.index.hnsw.efSearch)
+            params.efSearch = min(max(breadth, int(breadth * widen)), EF_SEARCH_CAP * 4)
+        elif self.kind in ("ivf", "ivfpq"):
+            params = faiss.SearchParametersIVF()
+            probes = int(self.index.nprobe)
+            params.nprobe = min(max(probes, int(probes * widen)), int(self.index.nlist))
+        else:
+            params = faiss.SearchParameters()
+        params.sel = selector
+        scores, found = self.search(query[None, :], k, params)
+        keep = found[0] >= 0
+        return scores[0][keep], found[0][keep].astype(np.int64)
 
     def vectors_for(self, rows: np.ndarray) -> np.ndarray:
         """The exact vectors of `rows`, (len(rows), d)."""

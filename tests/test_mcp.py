@@ -59,7 +59,7 @@ def test_tools_are_listed_with_descriptions_and_schemas(served):
     async def main() -> None:
         async with http_client(served) as client:
             tools = {t.name: t for t in (await client.list_tools()).tools}
-            assert set(tools) == {"search", "get_passage"}
+            assert set(tools) == {"search", "get_passage", "list_documents"}
             search = tools["search"]
             assert search.description and "answer" in search.description
             props = search.input_schema["properties"]
@@ -68,6 +68,8 @@ def test_tools_are_listed_with_descriptions_and_schemas(served):
             assert search.output_schema and "passages" in search.output_schema["properties"]
             assert search.annotations and search.annotations.read_only_hint
             assert tools["get_passage"].input_schema["required"] == ["id"]
+            assert {"doc_ids", "sources"} <= set(props) and props["doc_ids"]["description"]
+            assert tools["list_documents"].input_schema.get("required", []) == []
 
     anyio.run(main)
 
@@ -97,6 +99,30 @@ def test_search_and_get_passage_match_the_http_api(served):
             assert not again.is_error and again.structured_content is not None
             assert again.structured_content["text"] == top["text"]
             assert again.structured_content["label"] == top["label"]
+
+    anyio.run(main)
+
+
+def test_agents_list_the_documents_and_search_within_one(served):
+    async def main() -> None:
+        async with http_client(served) as client:
+            listed = await client.call_tool("list_documents", {})
+            assert not listed.is_error and listed.structured_content is not None
+            documents = listed.structured_content["documents"]
+            assert listed.structured_content["total"] == len(documents) == 2
+            article = next(d for d in documents if d["source"] == "secu-debi-plateforme.txt")
+            page = await client.call_tool("list_documents", {"offset": 1, "limit": 1})
+            assert page.structured_content is not None and page.structured_content["documents"] == documents[1:]
+            found = await client.call_tool("search", {"question": QUESTION, "k": 3, "doc_ids": [article["doc_id"]]})
+            assert not found.is_error and found.structured_content is not None
+            assert found.structured_content["passages"]
+            passages = found.structured_content["passages"]
+            assert all(p["source"].startswith("secu-debi-plateforme.txt:") for p in passages)
+            by_source = await client.call_tool("search", {"question": QUESTION, "k": 3,
+                                                          "sources": ["secu-debi-plateforme.txt"]})
+            assert by_source.structured_content == found.structured_content
+            unknown = await client.call_tool("search", {"question": QUESTION, "doc_ids": ["nope"]})
+            assert unknown.is_error and "doc_ids: no document 'nope'" in unknown.content[0].text  # type: ignore[union-attr]
 
     anyio.run(main)
 

@@ -1,0 +1,176 @@
+"""Searching some documents only (`filter`), and listing the documents: HTTP, MCP and the core, over the real model
+and FAISS."""
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+from litestar.testing import TestClient
+
+from rag import vectors
+from rag.api import create_app
+from rag.index import Index
+from rag.ingest import ingest
+from rag.queries import make_queries
+from rag.schemas import SearchFilter
+from rag.searcher import Searcher
+from rag.settings import Settings
+from rag.vectors import DenseIndex, VectorOptions
+
+FAQ, ARTICLE = "sequra-faq-marchands", "secu-debi-plateforme"
+IDENTITY = "Quels documents d’identité acceptez-vous ?"  # answered by the FAQ
+
+
+@pytest.fixture(scope="module")
+def client(searcher, settings) -> Iterator[TestClient]:
+    with TestClient(create_app(settings, searcher=searcher)) as c:
+        yield c
+
+
+def _docs(body: dict) -> set[str]:
+    return {p["citation"]["doc_id"] for p in body["passages"]}
+
+
+def test_documents_lists_the_corpus_in_order_by_pages(client, index):
+    body = client.get("/v1/documents").json()
+    assert [d["doc_id"] for d in body["documents"]] == [ARTICLE, FAQ]  # corpus (file name) order
+    assert body["total"] == 2 and body["offset"] == 0 and body["build_id"] == index.build_id
+    assert sum(d["passages"] for d in body["documents"]) == len(index)
+    article = body["documents"][0]
+    assert article["source"] == "secu-debi-plateforme.txt" and article["title"].startswith("Sécu-débi")
+    assert article["passages"] == sum(p.doc_id == ARTICLE for p in index.passages)
+    page = client.get("/v1/documents", params={"offset": 1, "limit": 1}).json()
+    assert [d["doc_id"] for d in page["documents"]] == [FAQ] and page["total"] == 2 and page["offset"] == 1
+    one = client.get("/v1/documents", params={"source": "secu-debi-plateforme.txt"}).json()
+    assert [d["doc_id"] for d in one["documents"]] == [ARTICLE] and one["total"] == 1
+    assert client.get("/v1/documents", params={"source": "nowhere"}).json()["total"] == 0
+
+
+@pytest.mark.parametrize(("params", "field"), [({"limit": 0}, "limit"), ({"limit": 1001}, "limit"),
+                                               ({"offset": -1}, "offset"), ({"limit": "x"}, "limit")])
+def test_documents_bad_paging_is_a_422_naming_the_parameter(client, params, field):
+    r = client.get("/v1/documents", params=params)
+    assert r.status_code in (400, 422), r.text
+    assert r.headers["content-type"].startswith("application/problem+json")
+    assert field in r.json()["detail"]
+
+
+@pytest.mark.parametrize("mode", ["hybrid", "dense", "lexical"])
+def test_a_filter_keeps_only_the_documents_it_names(client, mode):
+    whole = client.post("/v1/search", json={"question": IDENTITY, "mode": mode, "k": 10}).json()
+    assert FAQ in _docs(whole)
+    for doc in (ARTICLE, FAQ):
+        body = client.post("/v1/search", json={"question": IDENTITY, "mode": mode, "k": 10,
+                                               "filter": {"doc_ids": [doc]}}).json()
+        assert _docs(body) <= {doc}
+        if mode == "lexical" and doc == ARTICLE:  # none of the article's words is in the question: nothing to find
+            assert body["passages"] == []
+            continue
+        assert body["passages"] and body["answer"]["citation"]["doc_id"] == doc
+    faq_only = client.post("/v1/search", json={"question": IDENTITY, "mode": mode, "k": 1,
+                                               "filter": {"sources": ["sequra-faq-marchands.txt"]}}).json()
+    assert "carte de séjour" in faq_only["passages"][0]["text"]  # the same best answer, found within its document
+
+
+def test_filtered_dense_ranking_is_the_exact_ranking_of_the_admitted_passages(searcher, index, settings):
+    (query,) = make_queries(settings, [IDENTITY], 8, "dense", index=index,
+                            search_filter=SearchFilter(doc_ids=[ARTICLE]))
+    hits = searcher.search([query])[0]
+    rows = np.array([r for r, p in enumerate(index.passages) if p.doc_id == ARTICLE])
+    vector = searcher.embedder.embed_queries([IDENTITY])[0]
+    scores = index.vectors.vectors_for(rows) @ vector
+    expected = [index.passages[r].id for r in rows[np.argsort(-scores, kind="stable")][:8]]
+    assert [h.id for h in hits] == expected
+
+
+def test_a_filter_above_the_exact_limit_goes_through_faiss_with_the_same_answer(searcher, index, settings,
+                                                                                monkeypatch):
+    (query,) = make_queries(settings, [IDENTITY], 5, "hybrid", index=index,
+                            search_filter=SearchFilter(doc_ids=[ARTICLE]))
+    exact = [h.id for h in searcher.search([query])[0]]
+    monkeypatch.setattr(vectors, "EXACT_WITHIN", 0)  # every filter now takes the selector path
+    assert [h.id for h in searcher.search([query])[0]] == exact
+
+
+def test_a_batch_mixes_filtered_and_unfiltered_questions_in_one_model_call(searcher, index, settings):
+    scoped = make_queries(settings, [IDENTITY, "désabonnement"], 3, "hybrid", index=index,
+                          search_filter=SearchFilter(doc_ids=[ARTICLE]))
+    free = make_queries(settings, [IDENTITY], 3, "hybrid", index=index)
+    results = searcher.search([scoped[0], free[0], scoped[1]])
+    assert {h.citation.doc_id for h in results[0]} == {ARTICLE} == {h.citation.doc_id for h in results[2]}
+    assert results[1][0].citation.doc_id == FAQ
+    assert [h.id for h in results[1]] == [h.id for h in searcher.search(free)[0]]
+
+
+@pytest.mark.parametrize(("flt", "says"), [
+    ({"doc_ids": ["nope"]}, "filter.doc_ids: no document 'nope' in the served index"),
+    ({"sources": ["faq/"]}, "filter.sources: no document has the source path or folder 'faq/'"),
+    ({"doc_ids": []}, "filter.doc_ids"),
+    ({"doc_id": [FAQ]}, "filter.doc_id"),
+    ({"doc_ids": FAQ}, "filter.doc_ids"),
+])
+def test_a_bad_filter_is_a_422_that_says_what_to_fix(client, flt, says):
+    for path, body in (("/v1/search", {"question": IDENTITY}), ("/v1/search/batch", {"questions": [IDENTITY]})):
+        r = client.post(path, json={**body, "filter": flt})
+        assert r.status_code == 422, r.text
+        assert says in r.json()["detail"]
+
+
+def test_filters_that_admit_nothing_together_give_no_passages(client):
+    body = client.post("/v1/search", json={"question": IDENTITY, "filter": {
+        "doc_ids": [FAQ], "sources": ["secu-debi-plateforme.txt"]}}).json()
+    assert body["passages"] == [] and body["answer"] is None
+
+
+def test_sources_match_files_and_folders(tmp_path: Path, embedder):
+    corpus = tmp_path / "corpus"
+    for path, text in {"shop/returns.md": "# Retours\nLes retours sont gratuits pendant 30 jours.\n",
+                       "shop/delivery.md": "# Livraison\nLa livraison prend trois jours ouvrés.\n",
+                       "shopping.md": "# Liste\nPain, lait et retours de bouteilles.\n",
+                       "bank/cards.md": "# Cartes\nNous acceptons Visa et Mastercard.\n"}.items():
+        (corpus / path).parent.mkdir(parents=True, exist_ok=True)
+        (corpus / path).write_text(text, encoding="utf-8")
+    settings = Settings(corpus_dir=corpus, index_dir=tmp_path / "index")
+    ingest(settings, embedder=embedder)
+    index = Index.load(settings.index_dir)
+    sources = {doc_id: d.source for doc_id, d in index.documents.items()}
+    assert sorted(sources[d] for d in index.documents_under("shop")) == ["shop/delivery.md", "shop/returns.md"]
+    assert [sources[d] for d in index.documents_under("./shop/")] == [sources[d] for d in index.documents_under("shop")]
+    assert [sources[d] for d in index.documents_under("shopping.md")] == ["shopping.md"]
+    assert index.documents_under("sho") == []  # a folder is matched whole, never a name's prefix
+    searcher = Searcher(index, embedder)
+    (query,) = make_queries(settings, ["retours gratuits"], 5, "hybrid", index=index,
+                            search_filter=SearchFilter(sources=["shop", "bank/cards.md"]))
+    found = {h.citation.source for h in searcher.search([query])[0]}
+    assert found <= {"shop/returns.md", "shop/delivery.md", "bank/cards.md"} and "shop/returns.md" in found
+
+
+@pytest.mark.parametrize("kind", ["hnsw", "ivf", "ivfpq"])
+def test_search_within_an_approximate_index_finds_the_admitted_rows(kind, monkeypatch):
+    monkeypatch.setattr(vectors, "EXACT_WITHIN", 0)  # through FAISS's selector, not the exact path
+    rng = np.random.default_rng(1)
+    data = rng.standard_normal((4000, 32)).astype(np.float32)
+    data /= np.linalg.norm(data, axis=1, keepdims=True)
+    dense = DenseIndex.build(data, VectorOptions(kind=kind, target_recall=0.9, pq_m=8))
+    admitted = np.sort(rng.choice(len(data), 300, replace=False)).astype(np.int64)
+    queries = data[rng.choice(len(data), 20, replace=False)] + 0.3 * rng.standard_normal((20, 32)).astype(np.float32)
+    found_share = []
+    for query in queries.astype(np.float32):
+        truth = admitted[np.argsort(-(data[admitted] @ query))[:10]]
+        scores, rows = dense.search_within(query, 10, admitted)
+        assert set(rows.tolist()) <= set(admitted.tolist())
+        np.testing.assert_allclose(scores, data[rows] @ query, rtol=1e-5, atol=1e-5)
+        found_share.append(len(set(rows.tolist()) & set(truth.tolist())) / 10)
+    assert np.mean(found_share) >= 0.9
+
+
+def test_the_openapi_document_describes_the_filter_and_the_listing(client):
+    schema = client.get("/schema/openapi.json").json()
+    documents = schema["paths"]["/v1/documents"]["get"]
+    params = {p["name"]: p for p in documents["parameters"]}
+    assert params["limit"]["schema"]["maximum"] == 1000 and params["offset"]["schema"]["minimum"] == 0
+    assert params["source"]["description"]
+    search_filter = schema["components"]["schemas"]["SearchFilter"]
+    assert search_filter["additionalProperties"] is False
+    assert {"doc_ids", "sources"} == set(search_filter["properties"])
