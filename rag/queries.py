@@ -29,9 +29,9 @@ def _shown(values: list[str]) -> str:
     return listed + (f" and {len(values) - 5} more" if len(values) > 5 else "")
 
 
-def scope(index: Index, search_filter: SearchFilter, *, prefix: str = "filter.") -> np.ndarray:
-    """The sorted rows of the passages `search_filter` admits, or `InvalidQuery` naming the values that match no
-    document of `index` (the error names the fields with `prefix`)."""
+def scope(index: Index, search_filter: SearchFilter, *, prefix: str = "filter.") -> np.ndarray | None:
+    """The sorted rows of the passages `search_filter` admits (None: it names no field, so admits all), or
+    `InvalidQuery` naming the values that match no document of `index` (the error names the fields with `prefix`)."""
     chosen: set[str] | None = None
     if search_filter.doc_ids is not None:
         unknown = [d for d in search_filter.doc_ids if d not in index.documents]
@@ -47,7 +47,7 @@ def scope(index: Index, search_filter: SearchFilter, *, prefix: str = "filter.")
                                "paths are relative to the corpus folder, as in `citation.source`")
         under = {doc_id for ids in found.values() for doc_id in ids}
         chosen = under if chosen is None else chosen & under
-    return index.rows_of(chosen) if chosen is not None else np.arange(len(index), dtype=np.int64)
+    return index.rows_of(chosen) if chosen is not None else None
 
 
 def make_queries(settings: Settings, questions: Sequence[str], k: int | None, mode: Mode | None,

@@ -38,7 +38,10 @@ KINDS: tuple[Kind, ...] = ("flat", "hnsw", "ivf", "ivfpq")
 RECALL_K = 10
 EF_SEARCH_CAP = 1024  # beyond it a flat scan of the sizes tested is as fast as the graph walk
 QUERY_NOISE = 1.3  # see probe_queries
-EXACT_WITHIN = 20_000  # a filter admitting up to this many rows is scored exactly: a few milliseconds at d=384
+# A filter admitting up to this many rows is scored exactly, more through FAISS with a selector: about where the two
+# cost the same in scripts/filter_bench.py (docs/SCALE.md). An IVF index reads its vectors back one list entry at
+# a time, so exact scoring costs it most; ivfpq gathers its exact vectors as flat does (taken from flat, unmeasured).
+EXACT_WITHIN: dict[Kind, int] = {"flat": 10_000, "hnsw": 25_000, "ivf": 2_000, "ivfpq": 10_000}
 VECTORS = "vectors.faiss"
 EXACT = "vectors.exact.npy"
 # Maps IndexFlat codes (also HNSW's storage) and IVF lists; absent before faiss 1.10, where nothing is mapped.
@@ -194,14 +197,14 @@ class DenseIndex:
     def search_within(self, query: np.ndarray, k: int, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(scores, rows) of the best `k` of `rows` (sorted, distinct) for one `query` (d,), best first, ties by row.
 
-        Up to `EXACT_WITHIN` rows are scored exactly. More go through FAISS with the rows as a selector (a flat
+        Up to `EXACT_WITHIN[kind]` rows are scored exactly. More go through FAISS with the rows as a selector (a flat
         index: an exact scan skipping the others); a graph or list search finds fewer of them the fewer they are
         among all, so its breadth (efSearch, nprobe) grows by the inverse of their share, up to a cap.
         """
         k = min(k, len(rows))
         if k == 0:
             return np.zeros(0, dtype=np.float32), np.zeros(0, dtype=np.int64)
-        if len(rows) <= EXACT_WITHIN:
+        if len(rows) <= EXACT_WITHIN[self.kind]:
             scores = self.vectors_for(rows) @ query
             top = np.argpartition(-scores, k - 1)[:k]
             top = top[np.lexsort((top, -scores[top]))]

@@ -89,7 +89,7 @@ def test_a_filter_above_the_exact_limit_goes_through_faiss_with_the_same_answer(
     (query,) = make_queries(settings, [IDENTITY], 5, "hybrid", index=index,
                             search_filter=SearchFilter(doc_ids=[ARTICLE]))
     exact = [h.id for h in searcher.search([query])[0]]
-    monkeypatch.setattr(vectors, "EXACT_WITHIN", 0)  # every filter now takes the selector path
+    monkeypatch.setattr(vectors, "EXACT_WITHIN", dict.fromkeys(vectors.KINDS, 0))  # every filter: the selector path
     assert [h.id for h in searcher.search([query])[0]] == exact
 
 
@@ -148,7 +148,7 @@ def test_sources_match_files_and_folders(tmp_path: Path, embedder):
 
 @pytest.mark.parametrize("kind", ["hnsw", "ivf", "ivfpq"])
 def test_search_within_an_approximate_index_finds_the_admitted_rows(kind, monkeypatch):
-    monkeypatch.setattr(vectors, "EXACT_WITHIN", 0)  # through FAISS's selector, not the exact path
+    monkeypatch.setattr(vectors, "EXACT_WITHIN", dict.fromkeys(vectors.KINDS, 0))  # FAISS's selector, not exact
     rng = np.random.default_rng(1)
     data = rng.standard_normal((4000, 32)).astype(np.float32)
     data /= np.linalg.norm(data, axis=1, keepdims=True)
@@ -174,3 +174,9 @@ def test_the_openapi_document_describes_the_filter_and_the_listing(client):
     search_filter = schema["components"]["schemas"]["SearchFilter"]
     assert search_filter["additionalProperties"] is False
     assert {"doc_ids", "sources"} == set(search_filter["properties"])
+
+
+def test_an_empty_filter_admits_everything(client):
+    plain = client.post("/v1/search", json={"question": IDENTITY}).json()
+    empty = client.post("/v1/search", json={"question": IDENTITY, "filter": {}}).json()
+    assert [p["id"] for p in empty["passages"]] == [p["id"] for p in plain["passages"]]
