@@ -84,6 +84,19 @@ def test_the_text_is_the_body_in_order_with_one_line_per_table_row(tmp_path):
             assert doc.text[line.start:line.end] == line.text
 
 
+def test_a_run_reads_as_python_docx_reads_it(tmp_path):
+    """rag reads runs itself (python-docx's `Paragraph.text` misses tracked insertions): the same text."""
+    document = docx.Document()
+    paragraph = document.add_paragraph()
+    paragraph._p.append(parse_xml(
+        f"<w:r {nsdecls('w')}><w:t>porte</w:t><w:noBreakHyphen/><w:t xml:space='preserve'>monnaie </w:t><w:tab/>"
+        "<w:ptab w:relativeTo='margin' w:alignment='right' w:leader='none'/><w:t>fin</w:t><w:br/><w:cr/>"
+        "<w:br w:type='page'/><w:t>suite</w:t><w:instrText>PAGE</w:instrText></w:r>"))
+    document.save(tmp_path / "runs.docx")
+    assert paragraph.text == "porte-monnaie \t\tfin\n\nsuite"
+    assert _read(tmp_path / "runs.docx").text == paragraph.text + "\n"
+
+
 def test_heading_styles_open_sections_starting_at_their_heading(tmp_path):
     doc = _read(make_guide(tmp_path / "guide.docx"))
     assert [(s.heading, [line.text for line in s.lines]) for s in doc.sections] == [
