@@ -14,13 +14,16 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from rag.docx import OLD_WORD, parse_docx
 from rag.parsing import Parsed, Section, parse_html, parse_markdown, parse_text
 from rag.pdf import parse_pdf
 
 SUFFIXES = {".txt": parse_text, ".text": parse_text, ".md": parse_markdown, ".markdown": parse_markdown,
             ".html": parse_html, ".htm": parse_html}
-BINARY_SUFFIXES = {".pdf": parse_pdf}  # parsed from the file's bytes, not from decoded text
-FORMATS = ".txt, .md, .html, .pdf"
+BINARY_SUFFIXES = {".pdf": parse_pdf, ".docx": parse_docx}  # parsed from the file's bytes, not from decoded text
+FORMATS = ".txt, .md, .html, .pdf, .docx"
+# Formats rag does not read, with what to do instead of the generic "unsupported format".
+CONVERT = {".doc": OLD_WORD}
 METADATA_FILE = "sources.toml"
 MAX_FILE_BYTES = 20_000_000  # the default of `Settings.max_file_bytes`
 
@@ -110,7 +113,7 @@ def refusal(root: Path, path: Path, max_bytes: int = MAX_FILE_BYTES) -> str | No
     it may be read."""
     if not _readable(path):
         kind = path.suffix.lower() or "(no file suffix)"
-        return f"unsupported format {kind}; rag reads {FORMATS}"
+        return CONVERT.get(kind) or f"unsupported format {kind}; rag reads {FORMATS}"
     try:
         resolved = path.resolve(strict=True)
     except FileNotFoundError:

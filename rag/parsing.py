@@ -1,7 +1,8 @@
 """Turn a source file's text into sections of lines, each line carrying its offsets in that text.
 
 Three formats here: plain text (with the cleaning a wiki page-diff export needs), Markdown and HTML (PDFs:
-`rag.pdf`). Every parser keeps the offsets of what it keeps, so that citations point at the exact place in the file.
+`rag.pdf`, Word: `rag.docx`). Every parser keeps the offsets of what it keeps, so that citations point at the
+exact place in the file.
 """
 
 from __future__ import annotations
@@ -33,7 +34,8 @@ class Section:
 class Parsed:
     """What a parser found: the sections, and metadata the file declares about itself.
 
-    `text` is the text the lines' offsets index when it is not the file's decoded text (a PDF's extracted text);
+    `text` is the text the lines' offsets index when it is not the file's decoded text (the text extracted from a
+    PDF or a Word document);
     `page_starts` the offset in it where each page begins, for paged formats.
     """
 

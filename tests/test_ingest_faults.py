@@ -51,8 +51,8 @@ def test_every_kind_of_bad_file_is_reported_by_name_and_skipped(fresh_settings, 
     (corpus / "dangling.txt").symlink_to(corpus / "gone.txt")
     (corpus / "loop.txt").symlink_to("loop.txt")
     os.mkfifo(corpus / "pipe.txt")  # never opened: it would block
-    (corpus / "notes.docx").write_bytes(b"PK\x03\x04")  # a format rag does not read
-    (corpus / ".notes.docx").write_bytes(b"PK\x03\x04")  # hidden: left out, not reported
+    (corpus / "notes.odt").write_bytes(b"PK\x03\x04")  # a format rag does not read
+    (corpus / ".notes.odt").write_bytes(b"PK\x03\x04")  # hidden: left out, not reported
     settings = fresh_settings.model_copy(update={"max_file_bytes": 10_000})
     report = ingest(settings, embedder=embedder)
     reasons = {s.source: s.reason for s in report.skipped}
@@ -69,7 +69,7 @@ def test_every_kind_of_bad_file_is_reported_by_name_and_skipped(fresh_settings, 
         "dangling.txt": "symbolic link to a file that does not exist",
         "loop.txt": reasons["loop.txt"],
         "pipe.txt": "not a regular file (a pipe, a device or a folder)",
-        "notes.docx": "unsupported format .docx; rag reads .txt, .md, .html, .pdf",
+        "notes.odt": "unsupported format .odt; rag reads .txt, .md, .html, .pdf, .docx",
     }
     assert "loop" in reasons["loop.txt"]
     assert report.documents == 2

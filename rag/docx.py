@@ -1,0 +1,206 @@
+"""Read a Word document (.docx, python-docx): one text whose offsets citations index, and its headings as sections.
+
+The text is the document body in reading order, one block per line (a block followed by "\\n"):
+- a paragraph: its runs' text as Word shows it (tracked insertions in, tracked deletions out; a tab is "\\t", a
+  line break "\\n", so such a paragraph spans several lines);
+- a table: one line per row, the row's cells joined by " | " (a cell: its paragraphs, and the rows of a table
+  nested in it, joined by a space; a cell spanning several columns appears once, one spanning several rows on
+  each of them; empty cells are left out).
+Blank paragraphs and rows are left out, and so are what is not the body's flow: headers, footers, footnotes,
+comments, text boxes and a table of contents (a "Table of Contents" content control, paragraphs in the TOC
+styles). A citation's `text[start:end]` is a stretch of that text.
+
+Sections, like Markdown `#` headings: a paragraph in a heading style (Title, Heading 1..9, a style based on one,
+or one with an outline level in 1..9, as Word's navigation pane shows it) opens a section named by its text;
+text before the first one has no heading. The title is the core properties' `title`, else the first paragraph in
+the Title style. A file that cannot be read raises `ValueError` with what to do about it.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from collections.abc import Iterator
+from io import BytesIO
+from typing import TYPE_CHECKING, Any
+
+from rag.parsing import Line, Parsed, Section, lines_with_offsets
+
+if TYPE_CHECKING:
+    from docx.document import Document as WordDocument
+
+CELL_SEPARATOR = " | "
+OLD_WORD = "old Word .doc: save it as .docx"
+ENCRYPTED = "encrypted .docx: remove its password first"
+NOT_A_ZIP = "damaged .docx: not a zip archive"
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_P, _TBL, _R, _SDT, _SDT_CONTENT, _CUSTOM_XML = (f"{_W}{tag}" for tag in ("p", "tbl", "r", "sdt", "sdtContent",
+                                                                         "customXml"))
+# Where a run's text is not the paragraph's: deleted, or the fallback copy of content shown another way.
+_NOT_SHOWN = {f"{_W}del", f"{_W}moveFrom", "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"}
+# A run's children that stand for text (what python-docx's `CT_R.text` reads; each one's `str` is its text).
+_RUN_TEXT = {f"{_W}{tag}" for tag in ("t", "tab", "ptab", "br", "cr", "noBreakHyphen")}
+# An OLE compound file: Word's encrypted .docx, and the old binary .doc.
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_HEADING_STYLE = re.compile(r"heading [1-9]|title")
+_CONTENTS_STYLE = re.compile(r"toc [1-9]|toc heading")  # a table of contents' entries and heading
+
+
+def _run_text(run: Any, paragraph: Any) -> str:
+    """A run's text if it belongs to `paragraph` itself (not a text box inside it) and is shown."""
+    for ancestor in run.iterancestors():
+        if ancestor is paragraph:
+            # `CT_R.text`, without the XPath it compiles on every call (most of the parsing time)
+            return "".join(str(child) for child in run.iterchildren() if child.tag in _RUN_TEXT)
+        if ancestor.tag == _P or ancestor.tag in _NOT_SHOWN:
+            return ""
+    return ""
+
+
+def _paragraph_text(paragraph: Any) -> str:
+    # Not `Paragraph.text`: it reads only runs and hyperlinks directly under the paragraph, missing tracked
+    # insertions, fields and content controls.
+    return "".join(_run_text(run, paragraph) for run in paragraph.iter(_R))
+
+
+def _is_contents(sdt: Any) -> bool:
+    """A content control holding a table of contents: headings repeated with page numbers."""
+    gallery = sdt.find(f"{_W}sdtPr/{_W}docPartObj/{_W}docPartGallery")
+    return gallery is not None and str(gallery.get(f"{_W}val", "")).startswith("Table of Contents")
+
+
+def _blocks(container: Any) -> Iterator[Any]:
+    """The paragraphs and tables of `container` in order, content controls and custom XML opened."""
+    for child in container.iterchildren():
+        if child.tag in (_P, _TBL):
+            yield child
+        elif child.tag == _SDT and not _is_contents(child):
+            for content in child.iterchildren(_SDT_CONTENT):
+                yield from _blocks(content)
+        elif child.tag == _CUSTOM_XML:
+            yield from _blocks(child)
+
+
+def _rows(table: Any, parent: Any) -> Iterator[str]:
+    """Each row of a table as its cells' texts joined by `CELL_SEPARATOR`."""
+    from docx.table import Table
+
+    for row in Table(table, parent).rows:
+        cells, previous = [], None
+        for cell in row.cells:  # a cell spanning columns comes once per column; rows: its first row's
+            if cell._tc is not previous:
+                previous = cell._tc
+                text = _cell_text(cell._tc, parent)
+                if text:
+                    cells.append(text)
+        yield CELL_SEPARATOR.join(cells)
+
+
+def _cell_text(cell: Any, parent: Any) -> str:
+    pieces: list[str] = []
+    for block in _blocks(cell):
+        pieces.extend([_paragraph_text(block)] if block.tag == _P else _rows(block, parent))
+    return " ".join(" ".join(piece.split()) for piece in pieces if piece.strip())
+
+
+class _Styles:
+    """What each paragraph style makes of a paragraph: "title", "heading", "contents" (an entry of a table of
+    contents, left out) or None (body text), remembered by style."""
+
+    def __init__(self, document: WordDocument) -> None:
+        self._styles = document.styles.element
+        self._kinds: dict[str | None, str | None] = {}
+
+    def kind(self, paragraph: Any) -> str | None:
+        style_id = paragraph.style  # python-docx's `CT_P.style`: the w:pStyle id, None for the default style
+        if style_id not in self._kinds:
+            self._kinds[style_id] = self._kind(style_id)
+        kind = self._kinds[style_id]
+        level = _outline_level(paragraph)  # the paragraph's own level overrides its style's
+        if level is not None and kind != "contents":
+            return "heading" if level < 9 else None
+        return kind
+
+    def _kind(self, style_id: str | None) -> str | None:
+        style = self._styles.get_by_id(style_id) if style_id else self._styles.default_for("paragraph")
+        seen = set()
+        while style is not None and style.styleId not in seen:  # a loop of "based on" is not followed round
+            seen.add(style.styleId)
+            name = " ".join(str(style.name_val or "").casefold().split())
+            if _HEADING_STYLE.fullmatch(name):
+                return name if name == "title" else "heading"
+            if _CONTENTS_STYLE.fullmatch(name):
+                return "contents"
+            level = _outline_level(style)
+            if level is not None:
+                return "heading" if level < 9 else None
+            style = self._styles.get_by_id(style.basedOn_val) if style.basedOn_val else None
+        return None
+
+
+def _outline_level(element: Any) -> int | None:
+    """The w:outlineLvl of a paragraph or style: 0..8 a heading level, 9 body text; None if it sets none."""
+    level = element.find(f"{_W}pPr/{_W}outlineLvl")
+    value = "" if level is None else str(level.get(f"{_W}val", ""))
+    return int(value) if value.isdigit() else None
+
+
+def _parse(document: WordDocument) -> Parsed:
+    styles = _Styles(document)
+    parent = document._body
+    pieces: list[str] = []
+    offset = 0
+    sections = [Section(None)]
+    first_title = None
+    for block in _blocks(document.element.body):
+        if block.tag == _TBL:
+            texts, kind = list(_rows(block, parent)), None
+        else:
+            texts, kind = [_paragraph_text(block)], styles.kind(block)
+            if kind == "contents":
+                continue
+        for text in texts:
+            if not text.strip():
+                continue
+            if kind is None:
+                sections[-1].lines.extend(Line(line.text, offset + line.start, offset + line.end)
+                                          for line in lines_with_offsets(text))
+            else:
+                heading = " ".join(text.split())
+                if kind == "title" and first_title is None:
+                    first_title = heading
+                lead = len(text) - len(text.lstrip())
+                sections.append(Section(heading, heading_start=offset + lead))
+            pieces.append(text + "\n")
+            offset += len(text) + 1
+    title = " ".join((document.core_properties.title or "").split()) or first_title
+    return Parsed([s for s in sections if s.lines], title=title, text="".join(pieces))
+
+
+def _ole_reason(data: bytes) -> str:
+    """Why an OLE compound file is not a .docx: its stream names (UTF-16) tell an encrypted .docx from a .doc."""
+    if "EncryptedPackage".encode("utf-16-le") in data:
+        return ENCRYPTED
+    if "WordDocument".encode("utf-16-le") in data:
+        return f"{OLD_WORD} (this one is named .docx)"
+    return "not a .docx: an OLE compound file (another Office format?)"
+
+
+def parse_docx(data: bytes) -> Parsed:
+    """A .docx's text, heading sections and title. Raises `ValueError` when it cannot be read."""
+    if data.startswith(_OLE):
+        raise ValueError(_ole_reason(data))
+    # Imported here: python-docx and lxml take a tenth of a second to import, which a server that never reads a
+    # Word file need not pay.
+    import docx
+
+    if not zipfile.is_zipfile(BytesIO(data)):
+        raise ValueError(NOT_A_ZIP)
+    try:
+        return _parse(docx.Document(BytesIO(data)))
+    except Exception as exc:  # zipfile, lxml and python-docx raise many kinds of error; none may stop the ingest
+        raise ValueError(f"damaged .docx, cannot be parsed ({exc.__class__.__name__}: {exc})") from exc
+
+
+__all__ = ["CELL_SEPARATOR", "ENCRYPTED", "NOT_A_ZIP", "OLD_WORD", "parse_docx"]
