@@ -1,7 +1,8 @@
 """Find and read the documents of a corpus folder; report the files that cannot be read instead of failing.
 
-Every file of the folder is a candidate (hidden ones and `sources.toml` aside): one in a format rag does not read
-is reported as skipped, like a file that cannot be read, so that nothing is left out unseen.
+Every file of the folder is a candidate (hidden ones, Office's `~$` owner files and `sources.toml` aside): one in a
+format rag does not read is reported as skipped, like a file that cannot be read, so that nothing is left out
+unseen.
 """
 
 from __future__ import annotations
@@ -96,11 +97,13 @@ def _readable(path: Path) -> bool:
 
 
 def corpus_files(root: Path) -> Iterator[Path]:
-    """Candidate files under `root`, in a stable order (hidden files and folders, and `sources.toml`, left out);
-    files in formats rag does not read too, for `refusal` to report."""
+    """Candidate files under `root`, in a stable order (hidden files and folders, `~$` owner files and `sources.toml`
+    left out); files in formats rag does not read too, for `refusal` to report."""
     for path in sorted(root.rglob("*")):
         relative = path.relative_to(root)
         if any(part.startswith(".") for part in relative.parts) or relative.as_posix() == METADATA_FILE:
+            continue
+        if path.name.startswith("~$"):  # the owner file Word keeps beside a document while it is open: not a document
             continue
         if _readable(path) and path.is_symlink():
             yield path  # pipes, devices and links too: `refusal` reports them instead of leaving them out unseen

@@ -53,6 +53,7 @@ def test_every_kind_of_bad_file_is_reported_by_name_and_skipped(fresh_settings, 
     os.mkfifo(corpus / "pipe.txt")  # never opened: it would block
     (corpus / "notes.odt").write_bytes(b"PK\x03\x04")  # a format rag does not read
     (corpus / ".notes.odt").write_bytes(b"PK\x03\x04")  # hidden: left out, not reported
+    (corpus / "~$notes.docx").write_bytes(b"\x00" * 162)  # Word's owner file of an open document: the same
     settings = fresh_settings.model_copy(update={"max_file_bytes": 10_000})
     report = ingest(settings, embedder=embedder)
     reasons = {s.source: s.reason for s in report.skipped}
