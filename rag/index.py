@@ -38,6 +38,7 @@ from typing import Any
 
 import faiss
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 from rag.analyzer import Analyzer
 from rag.chunking import Chunk
@@ -100,12 +101,17 @@ def read_manifest(index_dir: Path) -> dict[str, Any] | None:
 
 
 def single_threaded_search() -> None:
-    """Make FAISS searches made from the calling thread run on that thread alone (an OpenMP setting per thread).
+    """Make FAISS searches made from the calling thread run on that thread alone (an OpenMP setting per thread),
+    and numpy's BLAS (OpenBLAS: a setting for the whole process) run on one thread.
 
     A server's small batches over a flat index take microseconds; a team of OpenMP threads woken for each one
-    costs more than that and competes with the embedding model for the same cores.
+    costs more than that and competes with the embedding model for the same cores. The same holds for numpy's
+    matrix products (the exact scores of candidates, of a filter's passages): measured with
+    scripts/filter_bench.py's vectors on a loaded 2-core machine, 5,000 passages against a question took a median
+    8 ms with OpenBLAS's two threads and 0.15 ms with one. The model (torch) has threads of its own, unaffected.
     """
     faiss.omp_set_num_threads(1)
+    threadpool_limits(1, user_api="blas")
 
 
 @contextmanager

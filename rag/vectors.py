@@ -41,7 +41,7 @@ QUERY_NOISE = 1.3  # see probe_queries
 # A filter admitting up to this many rows is scored exactly, more through FAISS with a selector: about where the two
 # cost the same in scripts/filter_bench.py (docs/SCALE.md). An IVF index reads its vectors back one list entry at
 # a time, so exact scoring costs it most; ivfpq gathers its exact vectors as flat does (taken from flat, unmeasured).
-EXACT_WITHIN: dict[Kind, int] = {"flat": 10_000, "hnsw": 25_000, "ivf": 2_000, "ivfpq": 10_000}
+EXACT_WITHIN: dict[Kind, int] = {"flat": 10_000, "hnsw": 25_000, "ivf": 5_000, "ivfpq": 10_000}
 VECTORS = "vectors.faiss"
 EXACT = "vectors.exact.npy"
 # Maps IndexFlat codes (also HNSW's storage) and IVF lists; absent before faiss 1.10, where nothing is mapped.

@@ -6,10 +6,11 @@
 Vectors and queries are those of `scripts/scale_bench.py` (real all-MiniLM-L6-v2 embeddings of the datasets'
 passages, then synthetic rows around them; held-out real questions as queries). A filter admits one span of
 consecutive rows, as a filter by document does (a document's passages are consecutive). For each admitted count,
-each query is searched alone for 50 candidates (what the searcher asks for), FAISS on one thread as the server runs
-it, by both paths `search_within` chooses between: exact scoring of the admitted rows, and FAISS with the rows as a
-selector (HNSW efSearch / IVF nprobe widened by the inverse of the admitted share). Printed: p50 milliseconds and
-recall@10 against exact search among the admitted rows; the path `search_within` takes at that count is starred.
+each query is searched alone for 50 candidates (what the searcher asks for), FAISS and numpy's BLAS on one thread
+as the server runs them, by both paths `search_within` chooses between: exact scoring of the admitted rows, and
+FAISS with the rows as a selector (HNSW efSearch / IVF nprobe widened by the inverse of the admitted share).
+Printed: p50 milliseconds and recall@10 against exact search among the admitted rows; the path `search_within`
+takes at that count is starred.
 Medians of one run on a shared machine: compare the columns, not the milliseconds across runs.
 """
 
@@ -27,10 +28,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
-import faiss  # noqa: E402
 from scale_bench import DATASETS, real_embeddings, synthetic  # noqa: E402
 
 from rag import vectors  # noqa: E402
+from rag.index import single_threaded_search  # noqa: E402
 from rag.vectors import DenseIndex, VectorOptions, recall_at  # noqa: E402
 
 CANDIDATES = 50
@@ -54,7 +55,7 @@ def run(n: int, kinds: list[str], counts: list[int], queries_used: int) -> dict[
     real, questions = real_embeddings(DATASETS)
     data = synthetic(real, n)
     queries = questions[:queries_used]
-    faiss.omp_set_num_threads(1)
+    single_threaded_search()  # as the server runs searches: FAISS and numpy's BLAS on one thread
     rng = np.random.default_rng(0)
     results: dict[str, object] = {"n": n, "queries": len(queries), "candidates": CANDIDATES,
                                   "exact_within": DEFAULT, "kinds": {}}
