@@ -8,6 +8,7 @@ Layout of `index_dir`:
     builds/<build_id>/vectors.exact.npy   the exact vectors, for the ivfpq kind only (its codes are lossy)
     builds/<build_id>/passages.jsonl  one passage per line, in vector order
     builds/<build_id>/lexical/        bm25s arrays
+    .ingest.lock                      the writer lock (`rag.ingest_lock`): one ingest at a time; never a build
 
 A build is written in a hidden temporary folder, renamed into `builds/` and only then published by replacing the
 `current` link: a reader sees the old build or the new one, never half of one, and a crash leaves `current` as it

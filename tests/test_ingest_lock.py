@@ -1,6 +1,7 @@
 """One ingest at a time per index folder, and a corpus with nothing to read refused before the model loads."""
 
 import os
+import re
 import shutil
 import signal
 import socket
@@ -11,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from rag import ingest as ingest_module
-from rag.cli import main
+from rag.cli import EXIT_CODES, main
 from rag.errors import IngestBusy, IngestError
 from rag.index import Index, current_build
 from rag.ingest import ingest
@@ -127,3 +128,22 @@ def test_the_first_document_read_before_the_model_is_not_read_again(served, embe
     report = ingest(served, embedder=embedder)
     assert sorted(read) == sorted(["aaa-bad.txt", "secu-debi-plateforme.txt", "sequra-faq-marchands.txt"])
     assert report.documents == 2 and [s.source for s in report.skipped] == ["aaa-bad.txt"]
+
+
+def test_the_ray_engine_starts_no_ray_for_a_corpus_it_would_skip_whole(tmp_path, monkeypatch):
+    ray = pytest.importorskip("ray")
+    pytest.importorskip("ray.data")
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "blank.txt").write_text("")
+    (folder / "notes.docx").write_bytes(b"PK\x03\x04")
+    monkeypatch.setattr(ray, "init", lambda *a, **k: no_model())
+    settings = Settings(corpus_dir=folder, index_dir=tmp_path / "index", ingest_engine="ray")
+    with pytest.raises(IngestError, match=r"no readable document .*blank\.txt: empty file; notes\.docx: unsupported"):
+        ingest(settings)
+
+
+def test_the_readme_lists_every_exit_code():
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    paragraph = " ".join(text[text.index("Exit codes:"):].split("\n\n")[0].split())
+    assert {int(code) for code in re.findall(r"(?:: |; )(\d+) ", paragraph)} == {0, 2, 130, *EXIT_CODES.values()}
