@@ -46,7 +46,10 @@ from rag.lease import Lease, remove_unless_leased
 from rag.lexical import LexicalIndex
 from rag.vectors import DenseIndex, VectorOptions
 
-FORMAT_VERSION = 1
+# The newest build format this rag writes and reads. Format 2 added `page` to passage records (PDF passages); a build
+# is written in the lowest format that holds it (`build_format`), so that a build without pages stays readable by a
+# rag that reads format 1 only, and one with pages is refused by such a rag for its format, not for an unknown field.
+FORMAT_VERSION = 2
 MANIFEST = "manifest.json"
 PASSAGES = "passages.jsonl"
 LEXICAL = "lexical"
@@ -77,6 +80,11 @@ def _fsync_tree(build: Path) -> None:
             os.fsync(descriptor)
         finally:
             os.close(descriptor)
+
+
+def build_format(chunks: list[Chunk]) -> int:
+    """The lowest format that holds these passages: 2 if one has a page, else 1."""
+    return 2 if any(chunk.page is not None for chunk in chunks) else 1
 
 
 def current_build(index_dir: Path) -> Path | None:
@@ -161,7 +169,7 @@ def publish(index_dir: Path, chunks: list[Chunk], vectors: np.ndarray, lexical: 
             lexical.save(tmp / LEXICAL)
             manifest = {
                 **manifest,
-                "format_version": FORMAT_VERSION,
+                "format_version": build_format(chunks),
                 "build_id": build_id,
                 "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
                 "faiss": {**dense.description, "faiss_version": faiss.__version__},
@@ -272,9 +280,13 @@ class Index:
             manifest = json.loads((build / MANIFEST).read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
             raise IndexError_(f"index build {build} has no readable manifest ({exc}): run `rag ingest`") from exc
-        if manifest.get("format_version") != FORMAT_VERSION:
-            raise IndexMismatch(f"index build {build} has format {manifest.get('format_version')}, this rag "
-                                f"reads format {FORMAT_VERSION}: run `rag ingest --force`")
+        version = manifest.get("format_version")
+        if not isinstance(version, int) or not 1 <= version <= FORMAT_VERSION:
+            newer = isinstance(version, int) and version > FORMAT_VERSION
+            raise IndexMismatch(f"index build {build} has format {version}, this rag reads formats 1 to "
+                                f"{FORMAT_VERSION}: " + ("it was written by a newer rag: upgrade this one, or "
+                                                         "rebuild the index with it (`rag ingest --force`)"
+                                                         if newer else "run `rag ingest --force`"))
         if verify:
             for name, expected in manifest.get("files", {}).items():
                 path = build / name
