@@ -47,7 +47,8 @@ class Chunk:
 
     def to_record(self) -> dict[str, object]:
         """The passage store's record. `page` only when there is one: records of other formats stay as they were
-        before pages existed, readable by an older rag (a record without `page` loads as None)."""
+        before pages existed, readable by an older rag (a record without `page` loads as None; a build with one is
+        written in format 2, `rag.index.build_format`)."""
         record: dict[str, object] = {"id": self.id, "doc_id": self.doc_id, "title": self.title,
                                      "source": self.source, "section": self.section, "url": self.url,
                                      "start": self.start, "end": self.end, "text": self.text}

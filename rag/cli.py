@@ -10,7 +10,16 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from rag.errors import ConfigError, IndexError_, IndexNotFound, IngestError, InvalidQuery, ModelError, RagError
+from rag.errors import (
+    ConfigError,
+    IndexError_,
+    IndexNotFound,
+    IngestBusy,
+    IngestError,
+    InvalidQuery,
+    ModelError,
+    RagError,
+)
 from rag.settings import INGEST_ENGINES, Settings
 
 if TYPE_CHECKING:
@@ -23,6 +32,7 @@ EXIT_CODES: dict[type[RagError], int] = {
     ModelError: 5,
     ConfigError: 6,
     InvalidQuery: 7,
+    IngestBusy: 8,
 }
 
 

@@ -38,7 +38,7 @@ import numpy as np
 
 from rag import errors
 from rag.chunking import Chunk, with_doc_id
-from rag.documents import Corpus, Document, Skipped, corpus_files, read_file, read_metadata, unique_ids
+from rag.documents import Corpus, Document, Skipped, corpus_files, read_file, read_metadata, refusal, unique_ids
 from rag.embedder import ModelSpec
 from rag.errors import ConfigError, IngestError, ModelError, RagError
 from rag.ingest import Embedded, Prepare, chunker_for, embed_chunks
@@ -186,10 +186,14 @@ def chunk_and_embed(settings: Settings, prepare: Prepare, *, address: str | None
     ray = require_ray()
     root = settings.corpus_dir.absolute()  # workers may run elsewhere than this process's folder
     metadata, skipped = read_metadata(root)
-    items = []
-    for order, path in enumerate(corpus_files(root)):
-        meta = metadata.get(path.relative_to(root).as_posix())
-        items.append({"order": order, "path": str(path), "meta": json.dumps(meta)})
+    paths = list(corpus_files(root))
+    items = [{"order": order, "path": str(path), "meta": json.dumps(metadata.get(path.relative_to(root).as_posix()))}
+             for order, path in enumerate(paths)]
+    refusals = [refusal(root, path, settings.max_file_bytes) for path in paths]
+    if all(refusals):  # no file passes the checks made without opening it: start no Ray, no model, to skip them all
+        skipped = [*skipped, *(Skipped(path.relative_to(root).as_posix(), reason)
+                               for path, reason in zip(paths, refusals, strict=True) if reason)]
+        items = []
     started_here = bool(items) and not ray.is_initialized()
     if started_here:
         options: dict[str, Any] = {"address": address} if address else {"include_dashboard": False}

@@ -7,6 +7,7 @@
     │   ├── IndexNotFound        no index has been built at that path yet
     │   └── IndexMismatch        built with another model or library layout than the one configured
     ├── IngestError              the corpus cannot be ingested at all (single bad files are skipped, not raised)
+    ├── IngestBusy               another ingest is writing the same index folder; this one changed nothing
     ├── PassageNotFound          no passage has that id
     ├── InvalidQuery             a question the engine refuses (empty after cleaning, control characters, ...)
     ├── Overloaded               the search queue is full; retry later
@@ -45,7 +46,11 @@ class IndexMismatch(IndexError_):
 
 
 class IngestError(RagError):
-    """The corpus as a whole cannot be ingested (missing folder, nothing readable)."""
+    """The corpus as a whole cannot be ingested (missing folder, nothing readable, an index folder it cannot lock)."""
+
+
+class IngestBusy(RagError):
+    """Another ingest holds the index folder's writer lock; this one stopped before changing anything."""
 
 
 class PassageNotFound(RagError):
@@ -69,6 +74,7 @@ __all__ = [
     "IndexError_",
     "IndexMismatch",
     "IndexNotFound",
+    "IngestBusy",
     "IngestError",
     "InvalidQuery",
     "ModelError",

@@ -8,6 +8,7 @@ Layout of `index_dir`:
     builds/<build_id>/vectors.exact.npy   the exact vectors, for the ivfpq kind only (its codes are lossy)
     builds/<build_id>/passages.jsonl  one passage per line, in vector order
     builds/<build_id>/lexical/        bm25s arrays
+    .ingest.lock                      the writer lock (`rag.ingest_lock`): one ingest at a time; never a build
 
 A build is written in a hidden temporary folder, renamed into `builds/` and only then published by replacing the
 `current` link: a reader sees the old build or the new one, never half of one, and a crash leaves `current` as it
@@ -48,7 +49,10 @@ from rag.lexical import LexicalIndex
 from rag.schemas import DocumentSummary
 from rag.vectors import DenseIndex, VectorOptions
 
-FORMAT_VERSION = 1
+# The newest build format this rag writes and reads. Format 2 added `page` to passage records (PDF passages); a build
+# is written in the lowest format that holds it (`build_format`), so that a build without pages stays readable by a
+# rag that reads format 1 only, and one with pages is refused by such a rag for its format, not for an unknown field.
+FORMAT_VERSION = 2
 MANIFEST = "manifest.json"
 PASSAGES = "passages.jsonl"
 LEXICAL = "lexical"
@@ -79,6 +83,11 @@ def _fsync_tree(build: Path) -> None:
             os.fsync(descriptor)
         finally:
             os.close(descriptor)
+
+
+def build_format(chunks: list[Chunk]) -> int:
+    """The lowest format that holds these passages: 2 if one has a page, else 1."""
+    return 2 if any(chunk.page is not None for chunk in chunks) else 1
 
 
 def current_build(index_dir: Path) -> Path | None:
@@ -168,7 +177,7 @@ def publish(index_dir: Path, chunks: list[Chunk], vectors: np.ndarray, lexical: 
             lexical.save(tmp / LEXICAL)
             manifest = {
                 **manifest,
-                "format_version": FORMAT_VERSION,
+                "format_version": build_format(chunks),
                 "build_id": build_id,
                 "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
                 "faiss": {**dense.description, "faiss_version": faiss.__version__},
@@ -313,9 +322,13 @@ class Index:
             manifest = json.loads((build / MANIFEST).read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
             raise IndexError_(f"index build {build} has no readable manifest ({exc}): run `rag ingest`") from exc
-        if manifest.get("format_version") != FORMAT_VERSION:
-            raise IndexMismatch(f"index build {build} has format {manifest.get('format_version')}, this rag "
-                                f"reads format {FORMAT_VERSION}: run `rag ingest --force`")
+        version = manifest.get("format_version")
+        if not isinstance(version, int) or not 1 <= version <= FORMAT_VERSION:
+            newer = isinstance(version, int) and version > FORMAT_VERSION
+            raise IndexMismatch(f"index build {build} has format {version}, this rag reads formats 1 to "
+                                f"{FORMAT_VERSION}: " + ("it was written by a newer rag: upgrade this one, or "
+                                                         "rebuild the index with it (`rag ingest --force`)"
+                                                         if newer else "run `rag ingest --force`"))
         if verify:
             for name, expected in manifest.get("files", {}).items():
                 path = build / name

@@ -7,7 +7,7 @@ import hashlib
 import json
 import platform
 import time
-from collections.abc import Callable, Container
+from collections.abc import Callable, Container, Iterator
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -17,11 +17,22 @@ import numpy as np
 
 from rag.analyzer import Analyzer, detect_language
 from rag.chunking import Chunk, Chunker
-from rag.documents import METADATA_FILE, Corpus, Document, Skipped, corpus_files, read_corpus, refusal
+from rag.documents import (
+    METADATA_FILE,
+    Corpus,
+    Document,
+    Skipped,
+    corpus_files,
+    read_file,
+    read_metadata,
+    refusal,
+    unique_ids,
+)
 from rag.embedder import Embedder, ModelSpec
 from rag.errors import ConfigError, IngestError
 from rag.fusion import auto_weight
 from rag.index import Index, publish, read_manifest
+from rag.ingest_lock import IngestLock
 from rag.lexical import LAYOUT as LEXICAL_LAYOUT
 from rag.lexical import LexicalIndex
 from rag.settings import Settings
@@ -244,6 +255,43 @@ def _require_documents(corpus: Corpus, corpus_dir: Path) -> None:
         raise IngestError(f"no readable document in {corpus_dir} ({reasons})")
 
 
+def _outcomes(root: Path, max_file_bytes: int) -> Iterator[Document | Skipped]:
+    """What `read_corpus` reads, one file at a time and in its order: each file's document or reason to skip it."""
+    metadata, skipped = read_metadata(root)
+    yield from skipped
+    for path in corpus_files(root):
+        yield read_file(root, path, metadata.get(path.relative_to(root).as_posix()), max_bytes=max_file_bytes)
+
+
+def _add(corpus: Corpus, outcomes: Iterator[Document | Skipped], *, until_a_document: bool = False) -> None:
+    """Add `outcomes` to `corpus`, all of them or up to and including the next document."""
+    for outcome in outcomes:
+        if isinstance(outcome, Skipped):
+            corpus.skipped.append(outcome)
+        else:
+            corpus.documents.append(outcome)
+            if until_a_document:
+                return
+
+
+def _read_local(settings: Settings, embedder: Embedder | None, embedder_factory: Callable[[], Embedder] | None,
+                options: VectorOptions, report: IngestReport) -> tuple[Corpus, Embedder]:
+    """The local engine's corpus and model, in the order that fails soonest: files read up to the first document
+    (none: `IngestError`, no model loaded), the model loaded and its dimension checked against the vector settings
+    (`ConfigError` with the rest of the corpus unread), then the rest read. Each file is read once."""
+    corpus, outcomes = Corpus(), _outcomes(settings.corpus_dir, settings.max_file_bytes)
+    _add(corpus, outcomes, until_a_document=True)
+    _require_documents(corpus, settings.corpus_dir)
+    if embedder is None:
+        loading = time.perf_counter()
+        embedder = (embedder_factory or ModelSpec.from_settings(settings).load)()
+        report.model_seconds = time.perf_counter() - loading
+    options.check(embedder.dimension)  # settings this model rules out whatever the corpus holds
+    _add(corpus, outcomes)
+    unique_ids(corpus.documents)
+    return corpus, embedder
+
+
 def ingest(
     settings: Settings,
     *,
@@ -260,14 +308,18 @@ def ingest(
     (`rag.distributed`) on the cluster at `address` (default: RAY_ADDRESS, else a local Ray instance) with at most
     `actors` model replicas; the build published is the local engine's, but for `engine` in the manifest.
     `embedder` (else `embedder_factory()`, else the settings' model) is the local engine's model; the Ray engine's
-    actors load their own and the driver none. The model is loaded only when the corpus changed.
+    actors load their own and the driver none. The model is loaded only when the corpus changed, and (local engine)
+    only once a file of it has been read as a document.
+
+    One ingest at a time per index folder: the whole ingest, from before the corpus is read until the new build is
+    published and the old ones pruned, holds the folder's `IngestLock`; another ingest holding it is `IngestBusy`,
+    raised before anything is read, loaded or written. The lock goes with the process, however it ends.
 
     Vector settings that cannot work are refused (`ConfigError`) before any passage is embedded: as soon as the
     model's dimension is known, and again once the passages are counted (`VectorOptions.check`).
     A failure at any point leaves the published index as it was.
     """
     started = time.perf_counter()
-    corpus_dir, index_dir = settings.corpus_dir, settings.index_dir
     engine = settings.ingest_engine
     if engine != "ray" and (address is not None or actors is not None):
         raise ConfigError("a Ray address or actor count goes with the Ray engine (--engine ray)")
@@ -279,8 +331,18 @@ def ingest(
         from rag.distributed import require_ray
 
         require_ray()  # before anything else: without the extra, say how to install it, even with nothing to do
-    if not corpus_dir.is_dir():
-        raise IngestError(f"corpus folder {corpus_dir} does not exist")
+    if not settings.corpus_dir.is_dir():
+        raise IngestError(f"corpus folder {settings.corpus_dir} does not exist")
+    with IngestLock(settings.index_dir):
+        return _ingest_locked(settings, started, force=force, progress=progress, embedder=embedder,
+                              embedder_factory=embedder_factory, address=address, actors=actors)
+
+
+def _ingest_locked(settings: Settings, started: float, *, force: bool, progress: bool, embedder: Embedder | None,
+                   embedder_factory: Callable[[], Embedder] | None, address: str | None,
+                   actors: int | None) -> IngestReport:
+    """`ingest` once the arguments are checked and the index folder locked."""
+    corpus_dir, index_dir = settings.corpus_dir, settings.index_dir
     report = IngestReport(index_dir=str(index_dir))
     corpus_hash = fingerprint(corpus_dir, settings)
     manifest = read_manifest(index_dir)
@@ -302,23 +364,18 @@ def ingest(
         options.check(int(model["dimension"]), len(chunks) or None)  # no passage: `index_parts` says why
         return {} if force else _previous_vectors(settings, model)
 
-    if engine == "ray":
+    if settings.ingest_engine == "ray":
         from rag import distributed
 
         stages = distributed.chunk_and_embed(settings, prepare, address=address, actors=actors, progress=progress)
     else:
-        if embedder is None:
-            loading = time.perf_counter()
-            embedder = (embedder_factory or ModelSpec.from_settings(settings).load)()
-            report.model_seconds = time.perf_counter() - loading
-        options.check(embedder.dimension)  # before reading the corpus: settings this model rules out whatever it holds
-        corpus = read_corpus(corpus_dir, max_file_bytes=settings.max_file_bytes)
+        corpus, embedder = _read_local(settings, embedder, embedder_factory, options, report)
         stages = chunk_and_embed(corpus, settings, embedder, prepare, progress=progress)
     corpus = stages.corpus
     report.skipped = corpus.skipped
     report.files = len(corpus.documents) + len(corpus.skipped)
     lexical, manifest = index_parts(stages, settings)
-    manifest["engine"] = engine
+    manifest["engine"] = settings.ingest_engine
     manifest["corpus"] = {
         "path": str(corpus_dir),
         "fingerprint": corpus_hash,

@@ -17,8 +17,8 @@ from litestar.testing import TestClient
 
 from rag import cli
 from rag.api import create_app
-from rag.errors import IndexError_
-from rag.index import MANIFEST, Index, current_build
+from rag.errors import IndexError_, IndexMismatch
+from rag.index import FORMAT_VERSION, MANIFEST, Index, current_build
 from rag.settings import Settings
 from rag.vectors import VECTORS, DenseIndex
 from tests.conftest import ROOT
@@ -135,3 +135,12 @@ def test_the_app_does_not_start_on_a_damaged_index(pristine, tmp_path):
         pass
     reasons = refused.value.subgroup(IndexError_)
     assert reasons is not None and "damaged" in str(reasons.exceptions[0])
+
+
+def test_a_build_of_a_newer_format_is_refused_as_such(pristine, tmp_path):
+    target = tmp_path / "index"
+    shutil.copytree(pristine, target, symlinks=True)
+    _rewrite_manifest(current_build(target), lambda m: m.update(format_version=FORMAT_VERSION + 1))
+    with pytest.raises(IndexMismatch, match=f"has format {FORMAT_VERSION + 1}, this rag reads formats 1 to "
+                                            f"{FORMAT_VERSION}: it was written by a newer rag: upgrade this one"):
+        Index.load(target)

@@ -246,6 +246,12 @@ def test_records_of_formats_without_pages_are_written_as_before(index):
     assert records and all("page" not in record for record in records)
 
 
+def test_only_a_build_with_pages_is_written_in_format_2(pdf_index, index):
+    """A rag reading format 1 only refuses a build with pages for its format, and still reads a build without."""
+    assert pdf_index.manifest["format_version"] == 2 and any(chunk.page for chunk in pdf_index.passages)
+    assert index.manifest["format_version"] == 1
+
+
 def test_pdfs_respect_the_file_size_limit(tmp_path):
     path = make_pdf(tmp_path / "big.pdf", PAGES)
     with pytest.raises(ValueError, match="file too large"):
