@@ -18,6 +18,7 @@ import numpy as np
 from rag.analyzer import Analyzer, detect_language
 from rag.chunking import Chunk, Chunker
 from rag.documents import (
+    FORMATS,
     METADATA_FILE,
     Corpus,
     Document,
@@ -251,7 +252,8 @@ def build_index(
 
 def _require_documents(corpus: Corpus, corpus_dir: Path) -> None:
     if not corpus.documents:
-        reasons = "; ".join(f"{s.source}: {s.reason}" for s in corpus.skipped) or "no .txt, .md, .html or .pdf file"
+        reasons = ("; ".join(f"{s.source}: {s.reason}" for s in corpus.skipped)
+                   or f"no file of a format rag reads: {FORMATS}")
         raise IngestError(f"no readable document in {corpus_dir} ({reasons})")
 
 
