@@ -264,6 +264,7 @@ def create_app(settings: Settings | None = None, *, searcher: Searcher | None = 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         state = app.state
+        single_threaded_search()  # here too: OpenBLAS takes a thread count set where it was started more reliably
 
         def install(active: Searcher) -> None:
             state.batcher = MicroBatcher(metrics.observe_batches(active.search), max_batch=settings.micro_batch_max,
