@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from rag.searcher import Searcher
 
 # The one table from core errors to exit codes (2 is argparse's own usage error).
+INTERRUPTED, OUTPUT_CLOSED = 130, 141  # the shell's codes for SIGINT and SIGPIPE
 EXIT_CODES: dict[type[RagError], int] = {
     IngestError: 3,
     IndexError_: 4,
@@ -238,10 +239,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"rag: error: {exc}", file=sys.stderr)
         return code
     except KeyboardInterrupt:
-        return 130
+        return INTERRUPTED
     except BrokenPipeError:  # the reader left (`rag search ... | head`): nothing more to say, and nowhere to say it
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 141
+        return OUTPUT_CLOSED
 
 
 if __name__ == "__main__":

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from rag import ingest as ingest_module
-from rag.cli import EXIT_CODES, main
+from rag.cli import EXIT_CODES, INTERRUPTED, OUTPUT_CLOSED, main
 from rag.errors import IngestBusy, IngestError
 from rag.index import Index, current_build
 from rag.ingest import ingest
@@ -146,4 +146,5 @@ def test_the_ray_engine_starts_no_ray_for_a_corpus_it_would_skip_whole(tmp_path,
 def test_the_readme_lists_every_exit_code():
     text = (ROOT / "README.md").read_text(encoding="utf-8")
     paragraph = " ".join(text[text.index("Exit codes:"):].split("\n\n")[0].split())
-    assert {int(code) for code in re.findall(r"(?:: |; )(\d+) ", paragraph)} == {0, 2, 130, *EXIT_CODES.values()}
+    assert {int(code) for code in re.findall(r"(?:: |; )(\d+) ", paragraph)} == {0, 2, INTERRUPTED, OUTPUT_CLOSED,
+                                                                               *EXIT_CODES.values()}
