@@ -68,17 +68,22 @@ def _ingest(args: argparse.Namespace) -> int:
 
 
 def _search(args: argparse.Namespace) -> int:
+    from pydantic import ValidationError
+
     from rag.answer import answer
     from rag.api import load_searcher
     from rag.queries import make_queries
     from rag.schemas import SearchFilter
 
     settings = _settings(args)
-    searcher = load_searcher(settings)
     question = " ".join(args.question).strip()
     if not question:
         raise InvalidQuery("the question is empty")
-    scoped = SearchFilter(doc_ids=args.doc_ids, sources=args.sources) if args.doc_ids or args.sources else None
+    try:  # before the model loads: a mistyped value is refused at once
+        scoped = SearchFilter(doc_ids=args.doc_ids, sources=args.sources) if args.doc_ids or args.sources else None
+    except ValidationError as exc:
+        raise InvalidQuery("; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())) from exc
+    searcher = load_searcher(settings)
     queries = make_queries(settings, [question], args.k, args.mode, args.explain, index=searcher.index,
                            search_filter=scoped, filter_field="")
     (hits,) = searcher.search(queries)
@@ -101,7 +106,7 @@ def _search(args: argparse.Namespace) -> int:
 def _documents(args: argparse.Namespace) -> int:
     from rag.index import Index
 
-    index = Index.load(_settings(args).index_dir)
+    index = Index.load(_settings(args).index_dir, verify=False)  # a listing: no need to hash every file first
     doc_ids = list(index.documents) if args.source is None else index.documents_under(args.source)
     if args.json:
         print(json.dumps([index.documents[d].model_dump(mode="json") for d in doc_ids], ensure_ascii=False, indent=2))
@@ -160,11 +165,13 @@ def _serve(args: argparse.Namespace) -> int:
 def _mcp(args: argparse.Namespace) -> int:
     from rag import logs
     from rag.api import load_searcher
+    from rag.index import single_threaded_search
     from rag.mcp_server import stdio_server
 
     settings = _settings(args)
     logs.configure(settings.log_level, settings.log_format)  # on stderr: stdout carries the protocol
     searcher = load_searcher(settings)
+    single_threaded_search()  # numpy's BLAS on one thread, as `rag serve` runs it
     stdio_server(settings, searcher).run("stdio")
     return 0
 

@@ -33,7 +33,6 @@ import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -253,40 +252,36 @@ class Index:
 
     def __post_init__(self) -> None:
         self.rows = {chunk.id: row for row, chunk in enumerate(self.passages)}
-        # Each document's rows, as [start, stop) spans: ingest writes a document's passages one after the other, so
-        # this is one span per document, and the rows of a filter by document cost as many spans.
-        self.spans: dict[str, list[tuple[int, int]]] = {}
-        for row, chunk in enumerate(self.passages):
-            spans = self.spans.setdefault(chunk.doc_id, [])
-            if spans and spans[-1][1] == row:
-                spans[-1] = (spans[-1][0], row + 1)
-            else:
-                spans.append((row, row + 1))
+        # Each row's document, as a number in corpus order: the rows of a filter are one pass of numpy over them.
+        numbers: dict[str, int] = {}
+        self.row_documents = np.fromiter((numbers.setdefault(chunk.doc_id, len(numbers)) for chunk in self.passages),
+                                         dtype=np.int32, count=len(self.passages))
+        self._document_numbers = numbers
+        counts = np.bincount(self.row_documents, minlength=len(numbers))
         self.documents: dict[str, DocumentSummary] = {}  # in corpus order
-        for doc_id, spans in self.spans.items():
-            first = self.passages[spans[0][0]]
-            self.documents[doc_id] = DocumentSummary(
-                doc_id=doc_id, title=first.title, source=first.source, url=first.url,
-                passages=sum(stop - start for start, stop in spans))
-
-    @cached_property
-    def _by_path(self) -> dict[str, list[str]]:
-        """Document ids under each source path and each folder of one (built on first use)."""
-        out: dict[str, list[str]] = {}
+        first_rows = np.unique(self.row_documents, return_index=True)[1]  # numbers ascend with rows: corpus order
+        for (doc_id, number), row in zip(numbers.items(), first_rows, strict=True):
+            first = self.passages[int(row)]
+            self.documents[doc_id] = DocumentSummary(doc_id=doc_id, title=first.title, source=first.source,
+                                                     url=first.url, passages=int(counts[number]))
+        # Document ids under each source path and each folder of one: built here, with the rest, when the index is
+        # loaded (off the event loop), not by the first request that filters.
+        by_path: dict[str, list[str]] = {}
         for doc_id, document in self.documents.items():
             parts = document.source.split("/")
             for depth in range(1, len(parts) + 1):
-                out.setdefault("/".join(parts[:depth]), []).append(doc_id)
-        return out
+                by_path.setdefault("/".join(parts[:depth]), []).append(doc_id)
+        self._by_path = {path: tuple(ids) for path, ids in by_path.items()}
 
-    def documents_under(self, path: str) -> list[str]:
+    def documents_under(self, path: str) -> tuple[str, ...]:
         """Ids of the documents whose source is `path` or lies under the folder `path`, in corpus order."""
-        return self._by_path.get(path.strip("/").removeprefix("./"), [])
+        return self._by_path.get(path.strip("/").removeprefix("./"), ())
 
     def rows_of(self, doc_ids: Iterable[str]) -> np.ndarray:
         """The sorted rows of the passages of `doc_ids` (ids of documents of this index)."""
-        parts = [np.arange(start, stop, dtype=np.int64) for doc_id in doc_ids for start, stop in self.spans[doc_id]]
-        return np.unique(np.concatenate(parts)) if parts else np.zeros(0, dtype=np.int64)
+        admitted = np.zeros(len(self._document_numbers), dtype=bool)
+        admitted[[self._document_numbers[doc_id] for doc_id in doc_ids]] = True
+        return np.flatnonzero(admitted[self.row_documents])
 
     @property
     def build_id(self) -> str:

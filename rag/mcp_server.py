@@ -35,7 +35,7 @@ from rag.answer import answer as best_answer
 from rag.errors import RagError
 from rag.index import Index
 from rag.queries import make_queries
-from rag.schemas import FILTER_VALUES_MAX, Citation, DocumentSummary, Hit, Passage, SearchFilter
+from rag.schemas import FILTER_VALUES_MAX, Citation, DocumentSummary, Hit, Name, Passage, SearchFilter
 from rag.searcher import Query, Searcher
 from rag.settings import Settings
 
@@ -114,10 +114,10 @@ def build_server(settings: Settings, run_search: Search, passage: GetPassage, cu
                                        max_length=settings.question_max_chars)],
         k: Annotated[int, Field(description="How many passages to return.", ge=1,
                                 le=settings.k_max)] = settings.k_default,
-        doc_ids: Annotated[list[str] | None, Field(
+        doc_ids: Annotated[list[Name] | None, Field(
             description="Look only in these documents (doc_id values from list_documents).", min_length=1,
             max_length=FILTER_VALUES_MAX)] = None,
-        sources: Annotated[list[str] | None, Field(
+        sources: Annotated[list[Name] | None, Field(
             description="Look only in documents whose source path is one of these or lies under one of these "
                         "folders (paths as list_documents shows them).", min_length=1,
             max_length=FILTER_VALUES_MAX)] = None,

@@ -47,7 +47,9 @@ def scope(index: Index, search_filter: SearchFilter, *, prefix: str = "filter.")
                                "paths are relative to the corpus folder, as in `citation.source`")
         under = {doc_id for ids in found.values() for doc_id in ids}
         chosen = under if chosen is None else chosen & under
-    return index.rows_of(chosen) if chosen is not None else None
+    if chosen is None or len(chosen) == len(index.documents):
+        return None  # every document: an unfiltered search, batched with the others
+    return index.rows_of(chosen)
 
 
 def make_queries(settings: Settings, questions: Sequence[str], k: int | None, mode: Mode | None,

@@ -117,10 +117,17 @@ class Searcher:
             for j, slot in enumerate(whole):
                 keep = rows[j] >= 0
                 dense_rows[need_dense[slot]], dense_scores[need_dense[slot]] = rows[j][keep], scores[j][keep]
+        scoped: dict[int, list[int]] = {}  # filtered questions by filter: a batch request shares one among them all
         for slot, i in enumerate(need_dense):
             within = queries[i].within
-            if within is not None:  # a filtered question is searched on its own, among the rows it admits
-                dense_scores[i], dense_rows[i] = index.vectors.search_within(vectors[slot], n, within)
+            if within is not None:
+                scoped.setdefault(id(within), []).append(slot)
+        for slots in scoped.values():
+            within = queries[need_dense[slots[0]]].within
+            assert within is not None
+            found = index.vectors.search_within(vectors[slots], n, within)
+            for slot, (scores, rows) in zip(slots, found, strict=True):
+                dense_scores[need_dense[slot]], dense_rows[need_dense[slot]] = scores, rows
         weight = self.dense_weight(index)
         out = []
         for i, query in enumerate(queries):

@@ -38,10 +38,10 @@ KINDS: tuple[Kind, ...] = ("flat", "hnsw", "ivf", "ivfpq")
 RECALL_K = 10
 EF_SEARCH_CAP = 1024  # beyond it a flat scan of the sizes tested is as fast as the graph walk
 QUERY_NOISE = 1.3  # see probe_queries
-# A filter admitting up to this many rows is scored exactly, more through FAISS with a selector: about where the two
-# cost the same in scripts/filter_bench.py (docs/SCALE.md). An IVF index reads its vectors back one list entry at
-# a time, so exact scoring costs it most; ivfpq gathers its exact vectors as flat does (taken from flat, unmeasured).
-EXACT_WITHIN: dict[Kind, int] = {"flat": 10_000, "hnsw": 25_000, "ivf": 5_000, "ivfpq": 10_000}
+# Filtered searches (`search_within`): rows scored per step, and the most an ivf index scores exactly (it reads
+# vectors back one list entry at a time: past this a selector search costs less, scripts/filter_bench.py).
+EXACT_CHUNK = 16_384
+IVF_EXACT_WITHIN = 5_000
 VECTORS = "vectors.faiss"
 EXACT = "vectors.exact.npy"
 # Maps IndexFlat codes (also HNSW's storage) and IVF lists; absent before faiss 1.10, where nothing is mapped.
@@ -194,38 +194,50 @@ class DenseIndex:
         rows = np.take_along_axis(rows, order, axis=1)
         return np.take_along_axis(exact, order, axis=1).astype(np.float32), rows
 
-    def search_within(self, query: np.ndarray, k: int, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """(scores, rows) of the best `k` of `rows` (sorted, distinct) for one `query` (d,), best first, ties by row.
+    def search_within(self, queries: np.ndarray, k: int, rows: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
+        """For each of `queries` (n, d): (scores, rows) of its best `k` of `rows` (sorted, distinct), best first.
 
-        Up to `EXACT_WITHIN[kind]` rows are scored exactly. More go through FAISS with the rows as a selector (a flat
-        index: an exact scan skipping the others); a graph or list search finds fewer of them the fewer they are
-        among all, so its breadth (efSearch, nprobe) grows by the inverse of their share, up to a cap.
+        Exact, except on an ivf index past `IVF_EXACT_WITHIN` rows. The kinds that keep their exact vectors in one
+        array (flat, hnsw, ivfpq) score the admitted rows exactly, `EXACT_CHUNK` rows at a time, reading runs of
+        consecutive rows (a document's passages) in place: linear in the rows admitted, and it finds the best of
+        them wherever they lie. A graph walk with the rows as a selector would head for the question's neighbours
+        and could miss admitted rows of another topic altogether (a document, a folder), whatever its breadth.
+        An ivf index reads vectors back one list entry at a time, so past the threshold it searches with the rows
+        as a selector, probing more lists (nprobe times the inverse of the admitted share, up to all).
         """
         k = min(k, len(rows))
         if k == 0:
-            return np.zeros(0, dtype=np.float32), np.zeros(0, dtype=np.int64)
-        if len(rows) <= EXACT_WITHIN[self.kind]:
-            scores = self.vectors_for(rows) @ query
-            top = np.argpartition(-scores, k - 1)[:k]
-            top = top[np.lexsort((top, -scores[top]))]
-            return scores[top].astype(np.float32), rows[top].astype(np.int64)
+            return [(np.zeros(0, dtype=np.float32), np.zeros(0, dtype=np.int64)) for _ in queries]
+        if self.kind != "ivf" or len(rows) <= IVF_EXACT_WITHIN:
+            return self._exact_within(queries, k, rows)
         selector = faiss.IDSelectorBatch(np.ascontiguousarray(rows, dtype=np.int64))  # kept alive by this frame
-        widen = self.ntotal / len(rows)
-        params: Any
-        if self.kind == "hnsw":
-            params = faiss.SearchParametersHNSW()  # type: ignore[attr-defined]  # missing from the stubs
-            breadth = int(self.index.hnsw.efSearch)
-            params.efSearch = min(max(breadth, int(breadth * widen)), EF_SEARCH_CAP * 4)
-        elif self.kind in ("ivf", "ivfpq"):
-            params = faiss.SearchParametersIVF()
-            probes = int(self.index.nprobe)
-            params.nprobe = min(max(probes, int(probes * widen)), int(self.index.nlist))
-        else:
-            params = faiss.SearchParameters()
+        params = faiss.SearchParametersIVF()
+        probes = int(self.index.nprobe)
+        params.nprobe = min(max(probes, int(probes * self.ntotal / len(rows))), int(self.index.nlist))
         params.sel = selector
-        scores, found = self.search(query[None, :], k, params)
-        keep = found[0] >= 0
-        return scores[0][keep], found[0][keep].astype(np.int64)
+        scores, found = self.search(queries, k, params)
+        return [(scores[i][found[i] >= 0], found[i][found[i] >= 0].astype(np.int64)) for i in range(len(queries))]
+
+    def _exact_within(self, queries: np.ndarray, k: int, rows: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
+        best_scores = np.zeros((len(queries), 0), dtype=np.float32)
+        best_rows = np.zeros((len(queries), 0), dtype=np.int64)
+        for start in range(0, len(rows), EXACT_CHUNK):
+            part = rows[start:start + EXACT_CHUNK]
+            if self.matrix is not None and part[-1] - part[0] + 1 == len(part):  # consecutive: read in place
+                vectors = self.matrix[part[0]:part[-1] + 1]
+            else:
+                vectors = self.vectors_for(part)
+            scores = np.concatenate([best_scores, queries @ vectors.T], axis=1)
+            candidates = np.concatenate([best_rows, np.broadcast_to(part, (len(queries), len(part)))], axis=1)
+            if scores.shape[1] > k:
+                keep = np.argpartition(-scores, k - 1, axis=1)[:, :k]
+                scores, candidates = np.take_along_axis(scores, keep, 1), np.take_along_axis(candidates, keep, 1)
+            best_scores, best_rows = scores, candidates
+        out = []
+        for scores, found in zip(best_scores, best_rows, strict=True):
+            order = np.lexsort((found, -scores))  # best first, ties by row
+            out.append((scores[order].astype(np.float32), found[order].astype(np.int64)))
+        return out
 
     def vectors_for(self, rows: np.ndarray) -> np.ndarray:
         """The exact vectors of `rows`, (len(rows), d)."""

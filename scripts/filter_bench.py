@@ -4,13 +4,16 @@
     python scripts/filter_bench.py --n 50000 --kinds flat -o /tmp/filter.json
 
 Vectors and queries are those of `scripts/scale_bench.py` (real all-MiniLM-L6-v2 embeddings of the datasets'
-passages, then synthetic rows around them; held-out real questions as queries). A filter admits one span of
-consecutive rows, as a filter by document does (a document's passages are consecutive). For each admitted count,
-each query is searched alone for 50 candidates (what the searcher asks for), FAISS and numpy's BLAS on one thread
-as the server runs them, by both paths `search_within` chooses between: exact scoring of the admitted rows, and
-FAISS with the rows as a selector (HNSW efSearch / IVF nprobe widened by the inverse of the admitted share).
-Printed: p50 milliseconds and recall@10 against exact search among the admitted rows; the path `search_within`
-takes at that count is starred.
+passages, then synthetic rows around them; held-out real questions as queries). Two shapes of filter, for each
+admitted count:
+- `span`: one run of consecutive rows, as a filter by document admits them (a document's passages are
+  consecutive); here, as the synthetic rows are drawn independently, a set scattered over every topic;
+- `topic`: the rows nearest one random real passage, so a set on one topic that the question may not be about (a
+  folder of documents on one subject); rows in index order, so mostly not consecutive.
+Each query is searched alone for 50 candidates (what the searcher asks for), FAISS and numpy's BLAS on one thread as
+the server runs them. Printed: p50 milliseconds and recall@10 against exact search among the admitted rows, for the
+path `search_within` takes (exact scoring for flat, hnsw and ivfpq; for ivf, exact up to `IVF_EXACT_WITHIN` rows,
+then a selector search), and for ivf also the exact path at every count (`ivf exact`), which sets that threshold.
 Medians of one run on a shared machine: compare the columns, not the milliseconds across runs.
 """
 
@@ -35,20 +38,26 @@ from rag.index import single_threaded_search  # noqa: E402
 from rag.vectors import DenseIndex, VectorOptions, recall_at  # noqa: E402
 
 CANDIDATES = 50
-DEFAULT = dict(vectors.EXACT_WITHIN)
+DEFAULT_IVF = vectors.IVF_EXACT_WITHIN
 COUNTS = (1_000, 2_000, 5_000, 10_000, 25_000, 50_000, 100_000)
 
 
-def _time(index: DenseIndex, queries: np.ndarray, rows: np.ndarray, exact_within: int) -> tuple[float, np.ndarray]:
-    """(p50 ms, the 10 best scores of each query) of `search_within` with the exact path up to `exact_within`."""
-    vectors.EXACT_WITHIN = {**DEFAULT, index.kind: exact_within}
+def _time(index: DenseIndex, queries: np.ndarray, rows: np.ndarray) -> tuple[float, np.ndarray]:
+    """(p50 ms, the 10 best scores of each query) of `search_within`, one query at a time."""
     times, best = [], []
     for query in queries:
         started = time.perf_counter()
-        scores, _ = index.search_within(query, CANDIDATES, rows)
+        ((scores, _),) = index.search_within(query[None, :], CANDIDATES, rows)
         times.append(time.perf_counter() - started)
         best.append(np.pad(scores[:10], (0, 10 - len(scores[:10])), constant_values=-np.inf))  # fewer found
     return float(np.median(times) * 1000), np.array(best)
+
+
+def _filters(data: np.ndarray, real: np.ndarray, count: int, rng: np.random.Generator) -> dict[str, np.ndarray]:
+    first = int(rng.integers(0, len(data) - count + 1))
+    topic = real[int(rng.integers(0, len(real)))]
+    return {"span": np.arange(first, first + count, dtype=np.int64),
+            "topic": np.sort(np.argpartition(-(data @ topic), count - 1)[:count]).astype(np.int64)}
 
 
 def run(n: int, kinds: list[str], counts: list[int], queries_used: int) -> dict[str, object]:
@@ -57,45 +66,43 @@ def run(n: int, kinds: list[str], counts: list[int], queries_used: int) -> dict[
     queries = questions[:queries_used]
     single_threaded_search()  # as the server runs searches: FAISS and numpy's BLAS on one thread
     rng = np.random.default_rng(0)
+    filters = {count: _filters(data, real, count, rng) for count in counts}
     results: dict[str, object] = {"n": n, "queries": len(queries), "candidates": CANDIDATES,
-                                  "exact_within": DEFAULT, "kinds": {}}
+                                  "ivf_exact_within": vectors.IVF_EXACT_WITHIN, "rows": []}
+    rows_out: list[dict[str, object]] = results["rows"]  # type: ignore[assignment]
     for kind in kinds:
         index = DenseIndex.build(data, VectorOptions(kind=kind))  # type: ignore[arg-type]
-        started_all = []
+        unfiltered = []
         for query in queries:
             started = time.perf_counter()
             index.search(query[None, :], CANDIDATES)
-            started_all.append(time.perf_counter() - started)
-        rows_out = []
-        for count in counts:
-            first = int(rng.integers(0, n - count + 1))
-            rows = np.arange(first, first + count, dtype=np.int64)
-            truth = np.sort(data[rows] @ queries.T, axis=0)[::-1][:10].T  # exact 10 best admitted scores per query
-            exact_ms, exact_best = _time(index, queries, rows, exact_within=count)
-            selector_ms, selector_best = _time(index, queries, rows, exact_within=0)
-            rows_out.append({"admitted": count, "exact_p50_ms": round(exact_ms, 3),
-                             "exact_recall@10": round(recall_at(exact_best, truth), 4),
-                             "selector_p50_ms": round(selector_ms, 3),
-                             "selector_recall@10": round(recall_at(selector_best, truth), 4),
-                             "chosen": "exact" if count <= DEFAULT[index.kind] else "selector"})
-        vectors.EXACT_WITHIN = DEFAULT
-        results["kinds"][kind] = {"unfiltered_p50_ms": round(float(np.median(started_all) * 1000), 3),  # type: ignore[index]
-                                  "params": index.description.get("params", {}), "filters": rows_out}
+            unfiltered.append(time.perf_counter() - started)
+        paths = [kind] + (["ivf exact"] if kind == "ivf" else [])
+        for path in paths:
+            vectors.IVF_EXACT_WITHIN = n if path == "ivf exact" else DEFAULT_IVF
+            for count in counts:
+                for shape, rows in filters[count].items():
+                    truth = np.sort(data[rows] @ queries.T, axis=0)[::-1][:10].T  # exact 10 best admitted
+                    ms, best = _time(index, queries, rows)
+                    rows_out.append({"path": path, "shape": shape, "admitted": count, "p50_ms": round(ms, 3),
+                                     "recall@10": round(recall_at(best, truth), 4),
+                                     "unfiltered_p50_ms": round(float(np.median(unfiltered) * 1000), 3)})
+        vectors.IVF_EXACT_WITHIN = DEFAULT_IVF
         del index
     return results
 
 
 def table(results: dict[str, object]) -> str:
-    lines = [f"{results['n']:,} vectors, {results['queries']} queries, {results['candidates']} candidates; "
-             "* = the path search_within takes",
-             "| kind | admitted | exact p50 ms | exact R@10 | selector p50 ms | selector R@10 | unfiltered p50 ms |",
+    lines = [f"{results['n']:,} vectors, {results['queries']} queries, {results['candidates']} candidates",
+             "| path | admitted | span p50 ms | span R@10 | topic p50 ms | topic R@10 | unfiltered p50 ms |",
              "|---|---|---|---|---|---|---|"]
-    for kind, found in results["kinds"].items():  # type: ignore[attr-defined]
-        for row in found["filters"]:
-            star_e, star_s = ("*", "") if row["chosen"] == "exact" else ("", "*")
-            lines.append(f"| {kind} | {row['admitted']:,} | {row['exact_p50_ms']:.2f}{star_e} | "
-                         f"{row['exact_recall@10']:.3f} | {row['selector_p50_ms']:.2f}{star_s} | "
-                         f"{row['selector_recall@10']:.3f} | {found['unfiltered_p50_ms']:.2f} |")
+    cells: dict[tuple[str, int], dict[str, dict[str, object]]] = {}
+    for row in results["rows"]:  # type: ignore[attr-defined]
+        cells.setdefault((row["path"], row["admitted"]), {})[row["shape"]] = row
+    for (path, count), by in cells.items():
+        span, topic = by["span"], by["topic"]
+        lines.append(f"| {path} | {count:,} | {span['p50_ms']:.2f} | {span['recall@10']:.3f} | "
+                     f"{topic['p50_ms']:.2f} | {topic['recall@10']:.3f} | {span['unfiltered_p50_ms']:.2f} |")
     return "\n".join(lines)
 
 

@@ -10,6 +10,8 @@ from litestar.testing import TestClient
 
 from rag import vectors
 from rag.api import create_app
+from rag.cli import EXIT_CODES, main
+from rag.errors import InvalidQuery
 from rag.index import Index
 from rag.ingest import ingest
 from rag.queries import make_queries
@@ -84,13 +86,16 @@ def test_filtered_dense_ranking_is_the_exact_ranking_of_the_admitted_passages(se
     assert [h.id for h in hits] == expected
 
 
-def test_a_filter_above_the_exact_limit_goes_through_faiss_with_the_same_answer(searcher, index, settings,
-                                                                                monkeypatch):
-    (query,) = make_queries(settings, [IDENTITY], 5, "hybrid", index=index,
-                            search_filter=SearchFilter(doc_ids=[ARTICLE]))
-    exact = [h.id for h in searcher.search([query])[0]]
-    monkeypatch.setattr(vectors, "EXACT_WITHIN", dict.fromkeys(vectors.KINDS, 0))  # every filter: the selector path
-    assert [h.id for h in searcher.search([query])[0]] == exact
+def test_scoring_a_filter_in_small_steps_gives_the_same_answer(searcher, index, settings, monkeypatch):
+    questions = [IDENTITY, "désabonnement", "chiffrement des paiements"]
+    scoped = make_queries(settings, questions, 5, "hybrid", index=index,
+                          search_filter=SearchFilter(doc_ids=[ARTICLE]))
+    whole = [[h.id for h in hits] for hits in searcher.search(scoped)]
+    # steps of 3 rows: the running best of each question merged step after step, runs read in place and gathered
+    monkeypatch.setattr(vectors, "EXACT_CHUNK", 3)
+    assert [[h.id for h in hits] for hits in searcher.search(scoped)] == whole
+    alone = [[h.id for h in searcher.search([query])[0]] for query in scoped]  # one filter shared, or one each
+    assert alone == whole
 
 
 def test_a_batch_mixes_filtered_and_unfiltered_questions_in_one_model_call(searcher, index, settings):
@@ -138,7 +143,7 @@ def test_sources_match_files_and_folders(tmp_path: Path, embedder):
     assert sorted(sources[d] for d in index.documents_under("shop")) == ["shop/delivery.md", "shop/returns.md"]
     assert [sources[d] for d in index.documents_under("./shop/")] == [sources[d] for d in index.documents_under("shop")]
     assert [sources[d] for d in index.documents_under("shopping.md")] == ["shopping.md"]
-    assert index.documents_under("sho") == []  # a folder is matched whole, never a name's prefix
+    assert index.documents_under("sho") == ()  # a folder is matched whole, never a name's prefix
     searcher = Searcher(index, embedder)
     (query,) = make_queries(settings, ["retours gratuits"], 5, "hybrid", index=index,
                             search_filter=SearchFilter(sources=["shop", "bank/cards.md"]))
@@ -146,23 +151,40 @@ def test_sources_match_files_and_folders(tmp_path: Path, embedder):
     assert found <= {"shop/returns.md", "shop/delivery.md", "bank/cards.md"} and "shop/returns.md" in found
 
 
-@pytest.mark.parametrize("kind", ["hnsw", "ivf", "ivfpq"])
-def test_search_within_an_approximate_index_finds_the_admitted_rows(kind, monkeypatch):
-    monkeypatch.setattr(vectors, "EXACT_WITHIN", dict.fromkeys(vectors.KINDS, 0))  # FAISS's selector, not exact
+def _clusters() -> tuple[np.ndarray, np.ndarray]:
+    """6,000 vectors in 100 tight clusters of 60 consecutive rows (documents on 100 topics), and 40 questions."""
     rng = np.random.default_rng(1)
-    data = rng.standard_normal((4000, 32)).astype(np.float32)
+    centres = rng.standard_normal((100, 32)).astype(np.float32)
+    data = np.repeat(centres, 60, axis=0) + 0.3 * rng.standard_normal((6000, 32)).astype(np.float32)
     data /= np.linalg.norm(data, axis=1, keepdims=True)
+    questions = centres[rng.choice(100, 40)] + 0.3 * rng.standard_normal((40, 32)).astype(np.float32)
+    return data, questions / np.linalg.norm(questions, axis=1, keepdims=True)
+
+
+@pytest.mark.parametrize("kind", ["flat", "hnsw", "ivf", "ivfpq"])
+def test_a_filter_on_other_topics_than_the_question_still_finds_its_best_rows(kind, monkeypatch):
+    """Five documents admitted, questions mostly about other topics: a graph walk with a selector heads for the
+    question's neighbours and can miss the admitted rows altogether; the exact scoring cannot, and ivf's selector
+    search probes lists in proportion."""
+    monkeypatch.setattr(vectors, "IVF_EXACT_WITHIN", 0)  # ivf: the selector path, whatever the count
+    data, questions = _clusters()
     dense = DenseIndex.build(data, VectorOptions(kind=kind, target_recall=0.9, pq_m=8))
-    admitted = np.sort(rng.choice(len(data), 300, replace=False)).astype(np.int64)
-    queries = data[rng.choice(len(data), 20, replace=False)] + 0.3 * rng.standard_normal((20, 32)).astype(np.float32)
-    found_share = []
-    for query in queries.astype(np.float32):
-        truth = admitted[np.argsort(-(data[admitted] @ query))[:10]]
-        scores, rows = dense.search_within(query, 10, admitted)
-        assert set(rows.tolist()) <= set(admitted.tolist())
-        np.testing.assert_allclose(scores, data[rows] @ query, rtol=1e-5, atol=1e-5)
-        found_share.append(len(set(rows.tolist()) & set(truth.tolist())) / 10)
-    assert np.mean(found_share) >= 0.9
+    admitted = np.concatenate([np.arange(c * 60, c * 60 + 60) for c in (3, 17, 42, 64, 88)]).astype(np.int64)
+    found = dense.search_within(questions, 10, admitted)
+    shares = []
+    for question, (scores, rows) in zip(questions, found, strict=True):
+        truth = admitted[np.argsort(-(data[admitted] @ question), kind="stable")[:10]]
+        assert set(rows.tolist()) <= set(admitted.tolist()) and len(rows) == 10
+        np.testing.assert_allclose(scores, data[rows] @ question, rtol=1e-5, atol=1e-5)
+        assert list(scores) == sorted(scores, reverse=True)
+        shares.append(len(set(rows.tolist()) & set(truth.tolist())) / 10)
+    assert np.mean(shares) == 1.0 if kind != "ivf" else np.mean(shares) >= 0.9
+
+
+def test_a_filter_naming_every_document_is_no_filter(index, settings):
+    (query,) = make_queries(settings, [IDENTITY], 5, "hybrid", index=index,
+                            search_filter=SearchFilter(doc_ids=list(index.documents)))
+    assert query.within is None  # searched with the unfiltered questions of its batch
 
 
 def test_the_openapi_document_describes_the_filter_and_the_listing(client):
@@ -180,3 +202,8 @@ def test_an_empty_filter_admits_everything(client):
     plain = client.post("/v1/search", json={"question": IDENTITY}).json()
     empty = client.post("/v1/search", json={"question": IDENTITY, "filter": {}}).json()
     assert [p["id"] for p in empty["passages"]] == [p["id"] for p in plain["passages"]]
+
+
+def test_the_cli_refuses_a_bad_filter_before_loading_anything(capsys):
+    assert main(["search", "--doc-id", "", "--index", "/nonexistent", "carte de séjour"]) == EXIT_CODES[InvalidQuery]
+    assert "doc_ids.0: String should have at least 1 character" in capsys.readouterr().err

@@ -132,7 +132,9 @@ def test_agents_list_the_documents_and_search_within_one(served):
     [("get_passage", {"id": "nope"}, "no passage with id 'nope'"),
      ("search", {"question": "?!"}, "no letter or digit"),
      ("search", {"question": "ok", "k": 51}, "less than or equal to 50"),
-     ("search", {"question": "x" * 2001}, "at most 2000 characters")],
+     ("search", {"question": "x" * 2001}, "at most 2000 characters"),
+     ("search", {"question": "ok", "doc_ids": [""]}, "at least 1 character"),
+     ("search", {"question": "ok", "sources": ["nowhere"]}, "sources: no document has the source path or folder")],
 )
 def test_bad_tool_calls_are_tool_errors_that_say_what_to_fix(served, tool, arguments, needle):
     async def main() -> None:
