@@ -33,6 +33,9 @@ CELL_SEPARATOR = " | "
 OLD_WORD = "old Word .doc: save it as .docx"
 ENCRYPTED = "encrypted .docx: remove its password first"
 NOT_A_ZIP = "damaged .docx: not a zip archive"
+# Most a .docx may hold once unzipped: Word's XML compresses ten to twenty times, so a 20 MB file (RAG_MAX_FILE_BYTES)
+# of text stays under it, and a zip bomb (a small file of gigabytes) is refused before anything is inflated.
+UNZIPPED_MAX_BYTES = 512 * 2**20
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _P, _TBL, _R, _SDT, _SDT_CONTENT, _CUSTOM_XML = (f"{_W}{tag}" for tag in ("p", "tbl", "r", "sdt", "sdtContent",
@@ -197,6 +200,13 @@ def parse_docx(data: bytes) -> Parsed:
 
     if not zipfile.is_zipfile(BytesIO(data)):
         raise ValueError(NOT_A_ZIP)
+    try:
+        unzipped = sum(part.file_size for part in zipfile.ZipFile(BytesIO(data)).infolist())
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise ValueError(f"damaged .docx, cannot be parsed ({exc.__class__.__name__}: {exc})") from exc
+    if unzipped > UNZIPPED_MAX_BYTES:  # python-docx reads every part into memory, and lxml builds a tree of each
+        raise ValueError(f"expands to {unzipped:,} bytes once unzipped, over the {UNZIPPED_MAX_BYTES:,} rag reads "
+                         "(a damaged or hostile file? a Word document this large: split it)")
     try:
         return _parse(docx.Document(BytesIO(data)))
     except Exception as exc:  # zipfile, lxml and python-docx raise many kinds of error; none may stop the ingest

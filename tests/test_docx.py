@@ -298,3 +298,15 @@ def test_a_table_row_is_found_with_its_section(docx_index, embedder):
     top = hits[0]
     assert "Ouverture | express | 9 €" in top.text.splitlines()
     assert top.citation.section == "Ouverture du compte"
+
+
+def test_a_docx_that_unzips_to_too_much_is_refused_before_it_is_inflated(tmp_path, monkeypatch):
+    from rag import docx as word
+
+    data = make_guide(tmp_path / "guide.docx").read_bytes()
+    unzipped = sum(part.file_size for part in zipfile.ZipFile(tmp_path / "guide.docx").infolist())
+    monkeypatch.setattr(word, "UNZIPPED_MAX_BYTES", unzipped - 1)  # as a zip bomb would exceed the real limit
+    with pytest.raises(ValueError, match=rf"expands to {unzipped:,} bytes once unzipped, over the {unzipped - 1:,}"):
+        parse_docx(data)
+    monkeypatch.setattr(word, "UNZIPPED_MAX_BYTES", unzipped)
+    assert parse_docx(data).text  # at the limit, read
