@@ -201,6 +201,8 @@ def read_file(root: Path, path: Path, meta: dict[str, str] | None = None, *,
         return Skipped(relative, str(exc))
     except OSError as exc:
         return Skipped(relative, f"cannot read: {exc.strerror or exc}")
+    except Exception as exc:  # a parser's error nobody foresaw: one file must not stop the ingest of all the others
+        return Skipped(relative, f"cannot be parsed ({exc.__class__.__name__}: {exc})")
 
 
 def read_corpus(root: Path, *, max_file_bytes: int = MAX_FILE_BYTES) -> Corpus:

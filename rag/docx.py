@@ -40,6 +40,7 @@ UNZIPPED_MAX_BYTES = 512 * 2**20
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _P, _TBL, _R, _SDT, _SDT_CONTENT, _CUSTOM_XML = (f"{_W}{tag}" for tag in ("p", "tbl", "r", "sdt", "sdtContent",
                                                                          "customXml"))
+_TR, _TC = f"{_W}tr", f"{_W}tc"
 # Where a run's text is not the paragraph's: deleted, or the fallback copy of content shown another way.
 _NOT_SHOWN = {f"{_W}del", f"{_W}moveFrom", "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"}
 # A run's children that stand for text (what python-docx's `CT_R.text` reads; each one's `str` is its text).
@@ -85,19 +86,30 @@ def _blocks(container: Any) -> Iterator[Any]:
             yield from _blocks(child)
 
 
-def _rows(table: Any, parent: Any) -> Iterator[str]:
-    """Each row of a table as its cells' texts joined by `CELL_SEPARATOR`."""
+def _rows(table: Any, parent: Any) -> list[str]:
+    """Each row of a table as its cells' texts joined by `CELL_SEPARATOR`.
+
+    python-docx lays the cells out on the table's grid (a cell spanning rows repeated on each), and raises on a
+    grid it cannot lay out (a vertical merge continuing nothing, a row with more cells than the grid): then the
+    table is read as it is written, row element by cell element, rather than losing the whole document.
+    """
     from docx.table import Table
 
-    for row in Table(table, parent).rows:
-        cells, previous = [], None
-        for cell in row.cells:  # a cell spanning columns comes once per column; rows: its first row's
-            if cell._tc is not previous:
-                previous = cell._tc
-                text = _cell_text(cell._tc, parent)
-                if text:
-                    cells.append(text)
-        yield CELL_SEPARATOR.join(cells)
+    try:
+        rows = []
+        for row in Table(table, parent).rows:
+            cells, previous = [], None
+            for cell in row.cells:  # a cell spanning columns comes once per column; rows: its first row's
+                if cell._tc is not previous:
+                    previous = cell._tc
+                    text = _cell_text(cell._tc, parent)
+                    if text:
+                        cells.append(text)
+            rows.append(CELL_SEPARATOR.join(cells))
+        return rows
+    except Exception:  # python-docx raises ValueError, IndexError, ... on a grid it cannot lay out
+        return [CELL_SEPARATOR.join(text for tc in row.iterchildren(_TC) if (text := _cell_text(tc, parent)))
+                for row in table.iterchildren(_TR)]
 
 
 def _cell_text(cell: Any, parent: Any) -> str:
@@ -202,7 +214,7 @@ def parse_docx(data: bytes) -> Parsed:
         raise ValueError(NOT_A_ZIP)
     try:
         unzipped = sum(part.file_size for part in zipfile.ZipFile(BytesIO(data)).infolist())
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+    except Exception as exc:  # BadZipFile, NotImplementedError (a version field out of range), ...
         raise ValueError(f"damaged .docx, cannot be parsed ({exc.__class__.__name__}: {exc})") from exc
     if unzipped > UNZIPPED_MAX_BYTES:  # python-docx reads every part into memory, and lxml builds a tree of each
         raise ValueError(f"expands to {unzipped:,} bytes once unzipped, over the {UNZIPPED_MAX_BYTES:,} rag reads "

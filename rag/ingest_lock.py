@@ -58,7 +58,7 @@ class IngestLock:
         self.path = index_dir / LOCK_FILE
         try:
             index_dir.mkdir(parents=True, exist_ok=True)
-            descriptor = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+            descriptor = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o666)  # the umask decides: a group may share it
         except OSError as exc:
             raise IngestError(f"cannot open the ingest lock {self.path} ({exc.strerror or exc}): an ingest needs "
                               "write access to the index folder") from exc

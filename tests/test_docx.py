@@ -14,7 +14,7 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls
 from docx.shared import Pt
 
-from rag.documents import read_document
+from rag.documents import Skipped, read_document, read_file
 from rag.docx import CELL_SEPARATOR, ENCRYPTED, NOT_A_ZIP, OLD_WORD, parse_docx
 from rag.index import Index
 from rag.ingest import ingest
@@ -310,3 +310,25 @@ def test_a_docx_that_unzips_to_too_much_is_refused_before_it_is_inflated(tmp_pat
         parse_docx(data)
     monkeypatch.setattr(word, "UNZIPPED_MAX_BYTES", unzipped)
     assert parse_docx(data).text  # at the limit, read
+
+
+def test_a_zip_version_field_out_of_range_is_a_damaged_file_not_a_failed_ingest(tmp_path):
+    data = bytearray(make_guide(tmp_path / "guide.docx").read_bytes())
+    entry = data.find(b"PK\x01\x02")  # the first central directory entry
+    data[entry + 6] = 99  # "version needed to extract": 9.9, which zipfile refuses with NotImplementedError
+    (tmp_path / "bad.docx").write_bytes(bytes(data))
+    skipped = read_file(tmp_path, tmp_path / "bad.docx")
+    assert isinstance(skipped, Skipped) and skipped.reason.startswith("damaged .docx, cannot be parsed")
+
+
+def test_a_table_python_docx_cannot_lay_out_is_read_as_written(tmp_path):
+    document = docx.Document()
+    document.add_paragraph("Texte important du document")
+    table = document.add_table(rows=2, cols=1)
+    table.cell(0, 0).text = "Première ligne"
+    table.cell(1, 0).text = "Deuxième ligne"
+    # a vertical merge that continues nothing (top row): python-docx raises on it, Word shows the cell
+    table.cell(0, 0)._tc.get_or_add_tcPr().append(parse_xml(f"<w:vMerge {nsdecls('w')}/>"))
+    document.save(tmp_path / "odd.docx")
+    text = parse_docx((tmp_path / "odd.docx").read_bytes()).text
+    assert text == "Texte important du document\nPremière ligne\nDeuxième ligne\n"
