@@ -205,7 +205,7 @@ def list_documents(
     """The documents searches can return (or a `filter` can name), in corpus order, `limit` from `offset`; with
     `source`, only those whose source path is it or lies under that folder."""
     index = _searcher(state).index
-    doc_ids = list(index.documents) if source is None else index.documents_under(source)
+    doc_ids = index.documents_under(source)
     page = [index.documents[doc_id] for doc_id in doc_ids[offset:offset + limit]]
     return Response(DocumentList(documents=page, total=len(doc_ids), offset=offset, build_id=index.build_id),
                     headers={BUILD_HEADER: index.build_id})

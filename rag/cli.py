@@ -107,7 +107,7 @@ def _documents(args: argparse.Namespace) -> int:
     from rag.index import Index
 
     index = Index.load(_settings(args).index_dir, verify=False)  # a listing: no need to hash every file first
-    doc_ids = list(index.documents) if args.source is None else index.documents_under(args.source)
+    doc_ids = index.documents_under(args.source)
     if args.json:
         print(json.dumps([index.documents[d].model_dump(mode="json") for d in doc_ids], ensure_ascii=False, indent=2))
         return 0

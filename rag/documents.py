@@ -205,19 +205,47 @@ def read_file(root: Path, path: Path, meta: dict[str, str] | None = None, *,
         return Skipped(relative, f"cannot be parsed ({exc.__class__.__name__}: {exc})")
 
 
-def read_corpus(root: Path, *, max_file_bytes: int = MAX_FILE_BYTES) -> Corpus:
-    """Read every supported file under `root`. A file that cannot be read is skipped and reported."""
+def read_files(root: Path, *, max_file_bytes: int = MAX_FILE_BYTES) -> Iterator[Document | Skipped]:
+    """Every candidate file under `root`, read one at a time in `corpus_files` order: its document or the reason it
+    is skipped (an unreadable `sources.toml` first). Ids are not unique yet (`unique_ids`)."""
     metadata, skipped = read_metadata(root)
-    corpus = Corpus(skipped=skipped)
+    yield from skipped
     for path in corpus_files(root):
-        outcome = read_file(root, path, metadata.get(path.relative_to(root).as_posix()), max_bytes=max_file_bytes)
+        yield read_file(root, path, metadata.get(path.relative_to(root).as_posix()), max_bytes=max_file_bytes)
+
+
+def add_files(corpus: Corpus, outcomes: Iterator[Document | Skipped], *, until_a_document: bool = False) -> None:
+    """Add `outcomes` (of `read_files`) to `corpus`: all of them, or up to and including the next document."""
+    for outcome in outcomes:
         if isinstance(outcome, Skipped):
             corpus.skipped.append(outcome)
         else:
             corpus.documents.append(outcome)
+            if until_a_document:
+                return
+
+
+def read_corpus(root: Path, *, max_file_bytes: int = MAX_FILE_BYTES) -> Corpus:
+    """Read every supported file under `root`. A file that cannot be read is skipped and reported."""
+    corpus = Corpus()
+    add_files(corpus, read_files(root, max_file_bytes=max_file_bytes))
     unique_ids(corpus.documents)
     return corpus
 
 
-__all__ = ["FORMATS", "Corpus", "Document", "Skipped", "corpus_files", "read_corpus", "read_document", "read_file",
-           "read_metadata", "refusal", "slug", "unique_ids"]
+__all__ = [
+    "FORMATS",
+    "Corpus",
+    "Document",
+    "Skipped",
+    "add_files",
+    "corpus_files",
+    "read_corpus",
+    "read_document",
+    "read_file",
+    "read_files",
+    "read_metadata",
+    "refusal",
+    "slug",
+    "unique_ids",
+]

@@ -273,8 +273,11 @@ class Index:
                 by_path.setdefault("/".join(parts[:depth]), []).append(doc_id)
         self._by_path = {path: tuple(ids) for path, ids in by_path.items()}
 
-    def documents_under(self, path: str) -> tuple[str, ...]:
-        """Ids of the documents whose source is `path` or lies under the folder `path`, in corpus order."""
+    def documents_under(self, path: str | None) -> tuple[str, ...]:
+        """Ids of the documents whose source is `path` or lies under the folder `path` (None: all), in corpus
+        order."""
+        if path is None:
+            return tuple(self.documents)
         return self._by_path.get(path.strip("/").removeprefix("./"), ())
 
     def rows_of(self, doc_ids: Iterable[str]) -> np.ndarray:

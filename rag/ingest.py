@@ -7,7 +7,7 @@ import hashlib
 import json
 import platform
 import time
-from collections.abc import Callable, Container, Iterator
+from collections.abc import Callable, Container
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -23,9 +23,9 @@ from rag.documents import (
     Corpus,
     Document,
     Skipped,
+    add_files,
     corpus_files,
-    read_file,
-    read_metadata,
+    read_files,
     refusal,
     unique_ids,
 )
@@ -257,39 +257,20 @@ def _require_documents(corpus: Corpus, corpus_dir: Path) -> None:
         raise IngestError(f"no readable document in {corpus_dir} ({reasons})")
 
 
-def _outcomes(root: Path, max_file_bytes: int) -> Iterator[Document | Skipped]:
-    """What `read_corpus` reads, one file at a time and in its order: each file's document or reason to skip it."""
-    metadata, skipped = read_metadata(root)
-    yield from skipped
-    for path in corpus_files(root):
-        yield read_file(root, path, metadata.get(path.relative_to(root).as_posix()), max_bytes=max_file_bytes)
-
-
-def _add(corpus: Corpus, outcomes: Iterator[Document | Skipped], *, until_a_document: bool = False) -> None:
-    """Add `outcomes` to `corpus`, all of them or up to and including the next document."""
-    for outcome in outcomes:
-        if isinstance(outcome, Skipped):
-            corpus.skipped.append(outcome)
-        else:
-            corpus.documents.append(outcome)
-            if until_a_document:
-                return
-
-
 def _read_local(settings: Settings, embedder: Embedder | None, embedder_factory: Callable[[], Embedder] | None,
                 options: VectorOptions, report: IngestReport) -> tuple[Corpus, Embedder]:
     """The local engine's corpus and model, in the order that fails soonest: files read up to the first document
     (none: `IngestError`, no model loaded), the model loaded and its dimension checked against the vector settings
     (`ConfigError` with the rest of the corpus unread), then the rest read. Each file is read once."""
-    corpus, outcomes = Corpus(), _outcomes(settings.corpus_dir, settings.max_file_bytes)
-    _add(corpus, outcomes, until_a_document=True)
+    corpus, outcomes = Corpus(), read_files(settings.corpus_dir, max_file_bytes=settings.max_file_bytes)
+    add_files(corpus, outcomes, until_a_document=True)
     _require_documents(corpus, settings.corpus_dir)
     if embedder is None:
         loading = time.perf_counter()
         embedder = (embedder_factory or ModelSpec.from_settings(settings).load)()
         report.model_seconds = time.perf_counter() - loading
     options.check(embedder.dimension)  # settings this model rules out whatever the corpus holds
-    _add(corpus, outcomes)
+    add_files(corpus, outcomes)
     unique_ids(corpus.documents)
     return corpus, embedder
 

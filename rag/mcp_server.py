@@ -163,7 +163,7 @@ def build_server(settings: Settings, run_search: Search, passage: GetPassage, cu
             index = current()
         except RagError as exc:
             raise ToolError(str(exc)) from exc
-        doc_ids = list(index.documents) if source is None else index.documents_under(source)
+        doc_ids = index.documents_under(source)
         return _result(ToolDocumentList(documents=[index.documents[d] for d in doc_ids[offset:offset + limit]],
                                         total=len(doc_ids), offset=offset))
 

@@ -3,7 +3,7 @@ import shutil
 
 import pytest
 
-from rag import ingest as ingest_module
+from rag import documents as documents_module
 from rag.errors import ConfigError, IndexMismatch, IngestError
 from rag.index import Index, current_build
 from rag.ingest import ingest
@@ -187,8 +187,8 @@ def test_vector_settings_that_cannot_work_are_refused_before_embedding(served, e
     before = current_build(settings.index_dir)
     counting = CountingEmbedder(embedder)
     read: list[object] = []
-    real_read = ingest_module.read_file
-    monkeypatch.setattr(ingest_module, "read_file", lambda *a, **k: read.append(a) or real_read(*a, **k))
+    real_read = documents_module.read_file
+    monkeypatch.setattr(documents_module, "read_file", lambda *a, **k: read.append(a) or real_read(*a, **k))
     with pytest.raises(ConfigError, match=message):
         ingest(settings, embedder=counting, force=True)
     assert counting.passages == 0  # refused before embedding any passage

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from rag import documents as documents_module
 from rag import ingest as ingest_module
 from rag.cli import EXIT_CODES, INTERRUPTED, OUTPUT_CLOSED, main
 from rag.errors import IngestBusy, IngestError
@@ -121,8 +122,8 @@ def test_a_corpus_with_nothing_to_read_fails_before_the_model_loads(tmp_path, mo
 
 def test_the_first_document_read_before_the_model_is_not_read_again(served, embedder, monkeypatch):
     read: list[str] = []
-    real_read = ingest_module.read_file
-    monkeypatch.setattr(ingest_module, "read_file", lambda root, path, *a, **k: read.append(path.name)
+    real_read = documents_module.read_file
+    monkeypatch.setattr(documents_module, "read_file", lambda root, path, *a, **k: read.append(path.name)
                         or real_read(root, path, *a, **k))
     (served.corpus_dir / "aaa-bad.txt").write_bytes(b"\x00")  # read first, skipped
     report = ingest(served, embedder=embedder)
