@@ -227,8 +227,10 @@ class DenseIndex:
                 vectors = self.matrix[part[0]:part[-1] + 1]
             else:
                 vectors = self.vectors_for(part)
-            scores = np.concatenate([best_scores, queries @ vectors.T], axis=1)
-            candidates = np.concatenate([best_rows, np.broadcast_to(part, (len(queries), len(part)))], axis=1)
+            vectors = np.ascontiguousarray(vectors, dtype=np.float32)  # a view of consecutive rows already is
+            part_scores, local = exact_search(queries, vectors, min(k, len(part)))
+            scores = np.concatenate([best_scores, part_scores], axis=1)
+            candidates = np.concatenate([best_rows, part[local]], axis=1)
             if scores.shape[1] > k:
                 keep = np.argpartition(-scores, k - 1, axis=1)[:, :k]
                 scores, candidates = np.take_along_axis(scores, keep, 1), np.take_along_axis(candidates, keep, 1)
