@@ -28,7 +28,7 @@ from rag import metrics
 from rag.answer import answer
 from rag.auth import admin_key_guard, api_key_guard
 from rag.batcher import MicroBatcher
-from rag.embedder import Embedder
+from rag.embedder import load_embedder
 from rag.errors import (
     ConfigError,
     IndexError_,
@@ -245,10 +245,8 @@ def readyz(state: State) -> Health:
 def load_searcher(settings: Settings) -> Searcher:
     """Load the model and the current index, and check that they belong together."""
     index = Index.load(settings.index_dir)
-    index.check_model(settings.model, settings.query_prompt, settings.passage_prompt)
-    embedder = Embedder(settings.model, query_prompt=settings.query_prompt,
-                        passage_prompt=settings.passage_prompt, device=settings.device,
-                        batch_size=settings.encode_batch_size)
+    embedder = load_embedder(settings)
+    index.check_model(embedder.describe())
     weight = None if settings.dense_weight == "auto" else float(settings.dense_weight)
     return Searcher(index, embedder, candidates=settings.candidates, dense_weight=weight)
 

@@ -119,13 +119,11 @@ def _documents(args: argparse.Namespace) -> int:
 
 
 def _eval(args: argparse.Namespace) -> int:
-    from rag.embedder import Embedder
+    from rag.embedder import load_embedder
     from rag.evaluation import evaluate, table
 
     settings = _settings(args)
-    embedder = Embedder(settings.model, query_prompt=settings.query_prompt,
-                        passage_prompt=settings.passage_prompt, device=settings.device,
-                        batch_size=settings.encode_batch_size)
+    embedder = load_embedder(settings)
     modes = [m.strip() for m in args.modes.split(",") if m.strip()]
     reports = []
     for target in args.targets:

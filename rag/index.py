@@ -356,21 +356,23 @@ class Index:
                               f"{manifest['model']['dimension']}: run `rag ingest --force`")
         return cls(build, manifest, passages, vectors, lexical, lease)
 
-    def check_model(self, model: str, query_prompt: str, passage_prompt: str) -> None:
-        """Refuse to serve with another model or passage prompt than the index was built with."""
+    def check_model(self, served: dict[str, Any]) -> None:
+        """Refuse to serve with another model, model package or prompt than the index was built with: `served` is
+        the serving model's `Embedder.describe()`."""
         built = self.model
-        if built["name"] != model:
+        if built["name"] != served["name"] or built.get("package") != served.get("package"):
+            def named(model: dict[str, Any]) -> str:
+                return repr(model["name"]) + (f" ({model['package']})" if model.get("package") else "")
+
             raise IndexMismatch(
-                f"the index was built with model {built['name']!r} but the settings name {model!r}: "
-                f"set RAG_MODEL={built['name']} or re-run `rag ingest` with the new model")
-        if built.get("passage_prompt", "") != passage_prompt:
-            raise IndexMismatch(
-                f"the index was built with passage prompt {built.get('passage_prompt')!r}, the settings give "
-                f"{passage_prompt!r}: set RAG_PASSAGE_PROMPT accordingly or re-run `rag ingest`")
-        if built.get("query_prompt", "") != query_prompt:
-            raise IndexMismatch(
-                f"the index was built for query prompt {built.get('query_prompt')!r}, the settings give "
-                f"{query_prompt!r}: set RAG_QUERY_PROMPT accordingly or re-run `rag ingest`")
+                f"the index was built with model {named(built)} but this server runs {named(served)}: "
+                f"re-run `rag ingest --force` with this model, or set RAG_MODEL={built['name']}")
+        for kind in ("passage", "query"):
+            key = f"{kind}_prompt"
+            if built.get(key, "") != served.get(key, ""):
+                raise IndexMismatch(
+                    f"the index was built with {kind} prompt {built.get(key, '')!r}, this server uses "
+                    f"{served.get(key, '')!r}: set RAG_{key.upper()} accordingly or re-run `rag ingest --force`")
 
 
 __all__ = ["Index", "current_build", "publish", "read_manifest", "single_threaded_search"]

@@ -29,7 +29,7 @@ from rag.documents import (
     refusal,
     unique_ids,
 )
-from rag.embedder import Embedder, ModelSpec
+from rag.embedder import Embedder, ModelSpec, effective_model
 from rag.errors import ConfigError, IngestError
 from rag.fusion import auto_weight
 from rag.index import Index, publish, read_manifest
@@ -78,7 +78,7 @@ VECTOR_SETTINGS = ("index_type", "index_auto_threshold", "index_target_recall", 
 def _config(settings: Settings) -> dict[str, Any]:
     """The settings an index build depends on; a change in any of them means a rebuild."""
     return {
-        "model": settings.model,
+        "model": effective_model(settings.model),  # the fallback's index is rebuilt once the bundled model can run
         "query_prompt": settings.query_prompt,
         "passage_prompt": settings.passage_prompt,
         "max_passage_tokens": settings.max_passage_tokens,

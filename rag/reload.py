@@ -89,7 +89,7 @@ class Reloader:
             return self._report("unchanged", served.build_id)
         try:
             index = Index.load_build(target)
-            index.check_model(self.settings.model, self.settings.query_prompt, self.settings.passage_prompt)
+            index.check_model(self.searcher.embedder.describe())
         except IndexError_ as exc:
             raise self._failure(target, exc, served) from exc
         previous = self.searcher.swap(index)

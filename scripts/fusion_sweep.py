@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from rag.documents import read_corpus  # noqa: E402
-from rag.embedder import Embedder  # noqa: E402
+from rag.embedder import Embedder, load_embedder  # noqa: E402
 from rag.evaluation import _norm, dataset_documents, memory_index, read_questions  # noqa: E402
 from rag.ingest import embed_key  # noqa: E402
 from rag.lexical import PAIR_WEIGHT, PASSAGE_SHARE, top_rows  # noqa: E402
@@ -140,9 +140,9 @@ def sets(description: str | None) -> tuple[Settings, dict[str, dict[str, Any]], 
     args = ap.parse_args()
     settings = Settings(corpus_dir=ROOT / "corpus")
     targets = {"devset": ROOT / "tests" / "data" / "devset.jsonl", "piaf": args.datasets / "piaf",
-               "en_stackfaq": args.datasets / "en_stackfaq"}
+               "en_stackfaq": args.datasets / "en_stackfaq", "cnil_faq_dev": args.datasets / "cnil_faq_dev"}
     args.cache.mkdir(exist_ok=True)
-    embedder = Embedder(settings.model)
+    embedder = load_embedder(settings)
     data = {name: build(target, settings, embedder, args.cache / f"{name}.pkl") for name, target in targets.items()}
     head = "   ".join(f"{n}: ans@1   ans@5" if n == "devset" else f"{n}: R@1     R@5     MRR   ans@1"
                       for n in data)

@@ -38,7 +38,7 @@ def main(argv: list[str] | None = None) -> int:
     from litestar.serialization import encode_json
 
     from rag.answer import answer
-    from rag.embedder import Embedder
+    from rag.embedder import load_embedder
     from rag.index import Index, single_threaded_search
     from rag.schemas import SearchResponse
     from rag.searcher import Query, Searcher
@@ -49,7 +49,7 @@ def main(argv: list[str] | None = None) -> int:
     index = Index.load(args.index)
     with args.questions.open(encoding="utf-8") as handle:
         questions = [json.loads(line)["question"] for line in handle if line.strip()][:args.limit]
-    embedder = Embedder(settings.model, query_prompt=settings.query_prompt, passage_prompt=settings.passage_prompt)
+    embedder = load_embedder(settings)
     vectors = np.concatenate([embedder.embed_queries(questions[start:start + embedder.batch_size])
                               for start in range(0, len(questions), embedder.batch_size)])
     searcher = Searcher(index, embedder, candidates=settings.candidates)

@@ -43,7 +43,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 import numpy as np  # noqa: E402
 
 from rag.answer import answer  # noqa: E402
-from rag.embedder import Embedder  # noqa: E402
+from rag.embedder import Embedder, load_embedder  # noqa: E402
 from rag.evaluation import Question, _norm, dataset_documents, memory_index, read_questions  # noqa: E402
 from rag.schemas import Hit  # noqa: E402
 from rag.searcher import Query, Searcher  # noqa: E402
@@ -234,8 +234,7 @@ def main() -> int:
     parser.add_argument("-o", "--output", type=Path, help="write the figures as JSON")
     args = parser.parse_args()
     settings = Settings()
-    embedder = Embedder(settings.model, query_prompt=settings.query_prompt, passage_prompt=settings.passage_prompt,
-                        device=settings.device, batch_size=settings.encode_batch_size)
+    embedder = load_embedder(settings)
     reports = []
     for target in args.targets:
         methods = [m.strip() for m in args.methods.split(",") if m.strip()]

@@ -11,7 +11,7 @@ import pytest
 
 os.environ["HF_HUB_OFFLINE"] = "1"
 
-from rag.embedder import Embedder
+from rag.embedder import Embedder, ModelSpec
 from rag.index import Index
 from rag.ingest import ingest
 from rag.searcher import Searcher
@@ -24,7 +24,8 @@ DATASETS = ROOT.parent / "shared" / "datasets"
 
 @pytest.fixture(scope="session")
 def embedder() -> Embedder:
-    return Embedder("sentence-transformers/all-MiniLM-L6-v2")
+    """The default model, as `rag` loads it (the bundled multilingual e5)."""
+    return ModelSpec().load()
 
 
 @pytest.fixture(scope="session")

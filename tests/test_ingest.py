@@ -5,6 +5,7 @@ import pytest
 
 from rag import documents as documents_module
 from rag.errors import ConfigError, IndexMismatch, IngestError
+from rag.fusion import auto_weight
 from rag.index import Index, current_build
 from rag.ingest import ingest
 from rag.settings import Settings
@@ -17,7 +18,7 @@ def test_ingest_reload_and_manifest(fresh_settings, embedder):
     manifest = index.manifest
     assert manifest["model"]["name"] == fresh_settings.model and manifest["model"]["dimension"] == 384
     assert manifest["lexical"]["language"] == "fr"
-    assert manifest["fusion"]["dense_weight"] == 0.3  # English model, French corpus
+    assert manifest["fusion"]["dense_weight"] == auto_weight(("multilingual",), "fr")[0]  # the model reads French
     assert manifest["corpus"]["fingerprint"] and manifest["versions"]["faiss-cpu"]
     assert {f["source"] for f in manifest["corpus"]["files"]} == {
         "sequra-faq-marchands.txt", "secu-debi-plateforme.txt"}
@@ -75,8 +76,9 @@ def test_bad_files_are_reported_and_skipped(fresh_settings, embedder):
 def test_index_built_with_another_model_is_refused(fresh_settings, embedder):
     ingest(fresh_settings, embedder=embedder)
     index = Index.load(fresh_settings.index_dir)
-    with pytest.raises(IndexMismatch, match="RAG_MODEL"):
-        index.check_model("intfloat/multilingual-e5-small", "", "")
+    other = {**embedder.describe(), "name": "intfloat/multilingual-e5-small", "package": None}
+    with pytest.raises(IndexMismatch, match=r"re-run `rag ingest --force` with this model, or set RAG_MODEL="):
+        index.check_model(other)
 
 
 def test_damaged_index_is_refused(fresh_settings, embedder):

