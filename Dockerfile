@@ -1,8 +1,9 @@
-# CPU-only image: torch's CPU wheel, the package with its bundled model, the corpus ingested at build time.
+# CPU-only image: torch's CPU wheel, the package with its bundled model (converted for ONNX Runtime at build time, into
+# RAG_MODEL_CACHE inside the image: a read-only root file system at run time is fine), the corpus ingested at build.
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 HF_HUB_OFFLINE=1 \
-    RAG_CORPUS_DIR=/app/corpus RAG_INDEX_DIR=/app/var/index RAG_HOST=0.0.0.0 RAG_PORT=8000
+    RAG_CORPUS_DIR=/app/corpus RAG_INDEX_DIR=/app/var/index RAG_MODEL_CACHE=/app/models RAG_HOST=0.0.0.0 RAG_PORT=8000
 
 WORKDIR /app
 RUN pip install --no-cache-dir torch==2.13.0 --index-url https://download.pytorch.org/whl/cpu
@@ -11,7 +12,7 @@ COPY rag ./rag
 RUN pip install --no-cache-dir .
 COPY corpus ./corpus
 
-RUN useradd --create-home --uid 10001 rag && mkdir -p /app/var && chown -R rag /app/var
+RUN useradd --create-home --uid 10001 rag && mkdir -p /app/var /app/models && chown -R rag /app/var /app/models
 USER rag
 RUN rag ingest --quiet
 

