@@ -87,9 +87,10 @@ def memory_index(documents: list[Document], settings: Settings, embedder: Embedd
     """An index built in memory, exactly as ingest would build it, without writing anything.
 
     `reuse` maps `rag.ingest.embed_key` of a passage to its vector, computed before (as ingest reuses them)."""
-    chunks, vectors, lexical, manifest = build_index(documents, settings, embedder, reuse=reuse)
-    manifest = {**manifest, "build_id": "memory", "counts": {**manifest["counts"], "passages": len(chunks)}}
-    return Index(Path("<memory>"), manifest, chunks, DenseIndex.build(vectors), lexical)
+    stages, lexical, manifest = build_index(documents, settings, embedder, reuse=reuse)
+    manifest = {**manifest, "build_id": "memory", "counts": {**manifest["counts"], "passages": len(stages.chunks)}}
+    return Index(Path("<memory>"), manifest, stages.chunks, DenseIndex.build(stages.vectors), lexical,
+                 headings=stages.headings)
 
 
 @dataclass

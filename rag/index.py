@@ -43,6 +43,7 @@ from threadpoolctl import threadpool_limits
 from rag.analyzer import Analyzer
 from rag.chunking import Chunk
 from rag.errors import IndexError_, IndexMismatch, IndexNotFound
+from rag.headings import Headings
 from rag.lease import Lease, remove_unless_leased
 from rag.lexical import LexicalIndex
 from rag.schemas import DocumentSummary
@@ -150,7 +151,8 @@ def kept_fresh(folder: Path, every: float = HEARTBEAT_SECONDS) -> Iterator[None]
 
 
 def publish(index_dir: Path, chunks: list[Chunk], vectors: np.ndarray, lexical: LexicalIndex,
-            manifest: dict[str, Any], options: VectorOptions | None = None, *, keep_builds: int = 2) -> Path:
+            manifest: dict[str, Any], options: VectorOptions | None = None, *, keep_builds: int = 2,
+            headings: Headings | None = None) -> Path:
     """Write a new build beside the current one, then make it current in one atomic step. Returns its folder.
 
     `options` say which dense index to build (default: exact); the manifest's `faiss` entry records the kind, its
@@ -172,6 +174,8 @@ def publish(index_dir: Path, chunks: list[Chunk], vectors: np.ndarray, lexical: 
     try:
         with kept_fresh(tmp):
             dense.save(tmp)
+            if headings is not None:
+                headings.save(tmp)
             with (tmp / PASSAGES).open("w", encoding="utf-8") as handle:
                 for chunk in chunks:
                     handle.write(json.dumps(chunk.to_record(), ensure_ascii=False) + "\n")
@@ -249,6 +253,7 @@ class Index:
     vectors: DenseIndex
     lexical: LexicalIndex
     lease: Lease | None = field(default=None, repr=False, compare=False)
+    headings: Headings | None = field(default=None, repr=False, compare=False)  # None: a build from before them
 
     def __post_init__(self) -> None:
         self.rows = {chunk.id: row for row, chunk in enumerate(self.passages)}
@@ -296,6 +301,17 @@ class Index:
 
     def __len__(self) -> int:
         return len(self.passages)
+
+    def dense_scores(self, rows: np.ndarray, vector: np.ndarray, heading_scores: np.ndarray | None = None
+                     ) -> np.ndarray:
+        """The dense score of `rows` for one question vector: each passage's cosine, or its heading's when higher
+        (`rag.headings`; `heading_scores`, every heading's cosine, when already computed)."""
+        scores = self.vectors.vectors_for(rows) @ vector
+        if self.headings is None:
+            return scores
+        if heading_scores is None:
+            heading_scores = self.headings.vectors @ vector
+        return np.maximum(scores, heading_scores[self.headings.of_row[rows]])
 
     def stored_vectors(self) -> np.ndarray:
         """A copy of all exact vectors, in passage order (for reuse by the next ingest), whatever the index kind."""
@@ -345,16 +361,24 @@ class Index:
                     passages.append(Chunk(**json.loads(line)))
             analyzer = Analyzer(manifest["lexical"]["language"])
             lexical = LexicalIndex.load(build / LEXICAL, analyzer)
+            headings = Headings.load(build)
         except (OSError, RuntimeError, ValueError, TypeError, KeyError) as exc:
             raise IndexError_(f"index build {build} cannot be read ({exc}): run `rag ingest --force`") from exc
         sizes = {"vectors": vectors.ntotal, "passages": len(passages), "lexical": len(lexical),
                  "manifest": manifest["counts"]["passages"]}
+        if headings is not None:
+            sizes["headings"] = len(headings.of_row)
         if len(set(sizes.values())) != 1:
             raise IndexError_(f"index build {build} is inconsistent ({sizes}): run `rag ingest --force`")
         if vectors.d != manifest["model"]["dimension"]:
             raise IndexError_(f"index build {build}: vectors have dimension {vectors.d}, manifest says "
                               f"{manifest['model']['dimension']}: run `rag ingest --force`")
-        return cls(build, manifest, passages, vectors, lexical, lease)
+        if headings is not None and len(headings.of_row) and (
+                headings.vectors.shape[1] != vectors.d or not 0 <= headings.of_row.min() <= headings.of_row.max()
+                < len(headings.vectors)):
+            raise IndexError_(f"index build {build}: heading vectors do not match their passages: "
+                              "run `rag ingest --force`")
+        return cls(build, manifest, passages, vectors, lexical, lease, headings)
 
     def check_model(self, served: dict[str, Any]) -> None:
         """Refuse to serve with another model, model package or prompt than the index was built with: `served` is

@@ -32,6 +32,7 @@ from rag.documents import (
 from rag.embedder import Embedder, ModelSpec, effective_model
 from rag.errors import ConfigError, IngestError
 from rag.fusion import auto_weight
+from rag.headings import Headings
 from rag.index import Index, publish, read_manifest
 from rag.ingest_lock import IngestLock
 from rag.lexical import LAYOUT as LEXICAL_LAYOUT
@@ -125,7 +126,10 @@ def _previous_vectors(settings: Settings, model: dict[str, Any]) -> dict[str, np
     if previous.model != model:
         return {}
     vectors = previous.stored_vectors()
-    return {embed_key(chunk): vectors[row] for row, chunk in enumerate(previous.passages)}
+    known = {embed_key(chunk): vectors[row] for row, chunk in enumerate(previous.passages)}
+    if previous.headings is not None:
+        known |= previous.headings.by_key(previous.passages)
+    return known
 
 
 def section_numbers(chunks: list[Chunk]) -> list[int]:
@@ -149,6 +153,7 @@ class Embedded:
     model: dict[str, Any]  # `Embedder.describe()` of the model that chunked and embedded them
     vectors: np.ndarray
     embedded: int  # passages embedded by this ingest; the others reused a stored vector
+    headings: Headings  # each passage's heading, embedded on its own (`rag.headings`)
 
 
 # Called once the passages are chunked, before any is embedded, with the corpus, the passages and the model's
@@ -180,7 +185,8 @@ def embed_chunks(corpus: Corpus, chunks: list[Chunk], model: dict[str, Any], pre
     reuse = prepare(corpus, chunks, model)
     missing, fresh = embed_missing(chunks, reuse.keys(), embed)
     vectors = assemble_vectors(chunks, missing, fresh, reuse, int(model["dimension"]))
-    return Embedded(corpus, chunks, model, vectors, len(missing))
+    headings, _ = Headings.build(chunks, embed, reuse, int(model["dimension"]))
+    return Embedded(corpus, chunks, model, vectors, len(missing), headings)
 
 
 def assemble_vectors(chunks: list[Chunk], missing: list[int], fresh: np.ndarray, reuse: dict[str, np.ndarray],
@@ -229,6 +235,8 @@ def index_parts(stages: Embedded, settings: Settings) -> tuple[LexicalIndex, dic
                     "sections": units[-1] + 1, "k1": settings.bm25_k1, "b": settings.bm25_b,
                     "passage_share": lexical.passage_share, "pair_weight": lexical.pair_weight},
         "fusion": {"dense_weight": weight, "why": why},
+        "headings": {"count": len(stages.headings.vectors), "text": "section heading, else document title",
+                     "dense_score": "the better of the passage's cosine and its heading's"},
         "counts": {"documents": len(documents), "embedded": stages.embedded,
                    "reused": len(chunks) - stages.embedded},
         "versions": _versions(),
@@ -243,11 +251,11 @@ def build_index(
     *,
     reuse: dict[str, np.ndarray] | None = None,
     progress: bool = False,
-) -> tuple[list[Chunk], np.ndarray, LexicalIndex, dict[str, Any]]:
+) -> tuple[Embedded, LexicalIndex, dict[str, Any]]:
     """Chunk, embed (reusing known vectors) and index documents. Returns what `publish` writes."""
     stages = chunk_and_embed(Corpus(documents), settings, embedder, lambda *_: reuse or {}, progress=progress)
     lexical, manifest = index_parts(stages, settings)
-    return stages.chunks, stages.vectors, lexical, manifest
+    return stages, lexical, manifest
 
 
 def _require_documents(corpus: Corpus, corpus_dir: Path) -> None:
@@ -367,7 +375,7 @@ def _ingest_locked(settings: Settings, started: float, *, force: bool, progress:
     }
     manifest["build_seconds"] = round(time.perf_counter() - started, 3)
     build = publish(index_dir, stages.chunks, stages.vectors, lexical, manifest, options,
-                    keep_builds=settings.keep_builds)
+                    keep_builds=settings.keep_builds, headings=stages.headings)
     report.build_id = build.name
     report.documents = len(corpus.documents)
     report.passages = len(stages.chunks)

@@ -128,16 +128,36 @@ class Searcher:
             found = index.vectors.search_within(vectors[slots], n, within)
             for slot, (scores, rows) in zip(slots, found, strict=True):
                 dense_scores[need_dense[slot]], dense_rows[need_dense[slot]] = scores, rows
+        headings = index.headings
+        heading_scores = headings.scores(vectors) if headings is not None and need_dense else None
+        if heading_scores is not None:
+            for j, i in enumerate(need_dense):
+                dense_rows[i], dense_scores[i] = self._with_headings(index, vectors[j], heading_scores[:, j],
+                                                                     dense_rows[i], n, queries[i].within)
         weight = self.dense_weight(index)
         out = []
         for i, query in enumerate(queries):
-            fused = self._rank(index, query, vectors[need_dense.index(i)] if i in dense_rows else None,
-                               dense_rows.get(i), dense_scores.get(i), n, weight)
+            at = need_dense.index(i) if i in dense_rows else None
+            fused = self._rank(index, query, None if at is None else vectors[at], dense_rows.get(i),
+                               dense_scores.get(i), n, weight,
+                               None if at is None or heading_scores is None else heading_scores[:, at])
             out.append(self._hits(index, fused, query))
         return out
 
+    @staticmethod
+    def _with_headings(index: Index, vector: np.ndarray, heading_scores: np.ndarray, rows: np.ndarray, n: int,
+                       within: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+        """The `n` best rows by dense score, a passage scoring the better of its own cosine and its heading's
+        (`rag.headings`): the rows found by their own vectors and those under the best headings, rescored."""
+        assert index.headings is not None
+        merged = np.union1d(rows, index.headings.best_rows(heading_scores, n, within))
+        scores = index.dense_scores(merged, vector, heading_scores)
+        top = np.argsort(-scores, kind="stable")[:n]
+        return merged[top], scores[top].astype(np.float32)
+
     def _rank(self, index: Index, query: Query, vector: np.ndarray | None, d_rows: np.ndarray | None,
-              d_scores: np.ndarray | None, n: int, weight: float) -> Ranking:
+              d_scores: np.ndarray | None, n: int, weight: float,
+              heading_scores: np.ndarray | None = None) -> Ranking:
         if query.mode == "dense":
             assert d_rows is not None and d_scores is not None
             return fuse(d_rows, d_scores, np.zeros(len(d_rows), dtype=np.float32), 1.0, ranks(d_rows), {})
@@ -152,7 +172,7 @@ class Searcher:
         assert vector is not None and d_rows is not None and d_scores is not None
         candidates = _union(d_rows, l_rows, len(index))
         # Exact cosine of every candidate (flat: read from FAISS's own memory); FAISS's exact scores for its own rows.
-        dense = index.vectors.vectors_for(candidates) @ vector
+        dense = index.dense_scores(candidates, vector, heading_scores)
         dense[np.searchsorted(candidates, d_rows)] = d_scores
         return fuse(candidates, dense, lex_all[candidates], weight, ranks(d_rows), ranks(l_rows))
 
