@@ -42,10 +42,6 @@ class Headings:
         self._order = np.argsort(self.of_row, kind="stable").astype(np.int64)
         self._starts = np.searchsorted(self.of_row[self._order], np.arange(len(self.vectors) + 1))
 
-    def scores(self, queries: np.ndarray) -> np.ndarray:
-        """Cosine of every heading with every query: [headings, queries]."""
-        return self.vectors @ queries.T
-
     def best_rows(self, heading_scores: np.ndarray, n: int, within: np.ndarray | None = None) -> np.ndarray:
         """About `n` rows whose headings score best for one query (`heading_scores`: [headings]), best first;
         among `within` (sorted rows) only, when given."""

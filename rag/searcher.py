@@ -129,18 +129,19 @@ class Searcher:
             for slot, (scores, rows) in zip(slots, found, strict=True):
                 dense_scores[need_dense[slot]], dense_rows[need_dense[slot]] = scores, rows
         headings = index.headings
-        heading_scores = headings.scores(vectors) if headings is not None and need_dense else None
-        if heading_scores is not None:
-            for j, i in enumerate(need_dense):
-                dense_rows[i], dense_scores[i] = self._with_headings(index, vectors[j], heading_scores[:, j],
+        # Each question's heading scores alone (a matrix-vector product): a batch's matrix product may round
+        # differently, and a question must get the same answer to the byte whatever it is batched with.
+        heading_scores = {i: headings.vectors @ vectors[j] for j, i in enumerate(need_dense)} if headings else {}
+        for j, i in enumerate(need_dense):
+            if i in heading_scores:
+                dense_rows[i], dense_scores[i] = self._with_headings(index, vectors[j], heading_scores[i],
                                                                      dense_rows[i], n, queries[i].within)
         weight = self.dense_weight(index)
         out = []
         for i, query in enumerate(queries):
             at = need_dense.index(i) if i in dense_rows else None
             fused = self._rank(index, query, None if at is None else vectors[at], dense_rows.get(i),
-                               dense_scores.get(i), n, weight,
-                               None if at is None or heading_scores is None else heading_scores[:, at])
+                               dense_scores.get(i), n, weight, heading_scores.get(i))
             out.append(self._hits(index, fused, query))
         return out
 
