@@ -7,7 +7,7 @@ Each target is a corpus folder (questions: `--questions`, default the dev set) o
 `passages.jsonl` and `questions.jsonl` (each passage written out as one Markdown document, title in front matter).
 For each target, in one process and on the same machine:
 
-1. floor: the bare sentence-transformers model (`SentenceTransformer.encode`, default torch settings) encoding one
+1. floor: the bare model (the bundled default's ONNX Runtime session, or `SentenceTransformer.encode`) encoding one
    question at a time (median latency), 32 questions at a time (questions/s), and the passage texts the index holds
    (passages/s, the ingest batch size);
 2. `rag ingest` (a subprocess) into a fresh index, then again on the unchanged corpus;
@@ -45,6 +45,9 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from rag.embedder import BUNDLED_MODEL  # noqa: E402
+
 LUA = Path(__file__).with_name("bench_load.lua")
 # shared/ sits beside a clone; a git worktree may sit one level further down
 _SHARED = [ROOT.parent / "shared", ROOT.parent.parent / "shared"]
@@ -87,24 +90,40 @@ def prepare(spec: Path, questions: Path, work: Path) -> Target:
 
 
 class Floor:
-    """The bare sentence-transformers model, called as its documentation shows."""
+    """The bare model: for the bundled default, its ONNX Runtime session fed one tokenised text a call (as
+    `rag.bundled` runs it, without the lock and bookkeeping around it); for a sentence-transformers model,
+    `SentenceTransformer.encode` as its documentation shows."""
 
     def __init__(self) -> None:
-        from sentence_transformers import SentenceTransformer
-
-        from rag.embedder import resolve_model
         from rag.settings import Settings
 
         settings = Settings()
-        self.query_prompt = settings.query_prompt or None
-        self.passage_prompt = settings.passage_prompt or None
         self.batch_size = settings.encode_batch_size
-        self.model = SentenceTransformer(resolve_model(settings.model), device=settings.device)
-        self.model.encode(["warm-up"] * 32, batch_size=32)
+        if settings.model == BUNDLED_MODEL:
+            from rag.bundled import BundledE5
 
-    def _encode(self, texts: list[str], prompt: str | None, batch_size: int = 32) -> None:
-        self.model.encode(texts, prompt=prompt, batch_size=batch_size, normalize_embeddings=True,
-                          convert_to_numpy=True, show_progress_bar=False)
+            bundled = BundledE5(cache=settings.model_cache)
+            session, tokenizer = bundled._session, bundled._tokenizer
+            self.query_prompt, self.passage_prompt = bundled.query_prompt, bundled.passage_prompt
+
+            def encode(texts: list[str], prompt: str | None, batch_size: int = 32) -> None:
+                for text in texts:
+                    ids, mask = tokenizer.batch([(prompt or "") + text])
+                    session.run(["sentence_embedding"], {"input_ids": ids, "attention_mask": mask})
+        else:
+            from sentence_transformers import SentenceTransformer
+
+            from rag.sbert import resolve_model
+
+            self.query_prompt = settings.query_prompt or None
+            self.passage_prompt = settings.passage_prompt or None
+            model = SentenceTransformer(resolve_model(settings.model), device=settings.device)
+
+            def encode(texts: list[str], prompt: str | None, batch_size: int = 32) -> None:
+                model.encode(texts, prompt=prompt, batch_size=batch_size, normalize_embeddings=True,
+                             convert_to_numpy=True, show_progress_bar=False)
+        self._encode = encode
+        self._encode(["warm-up"] * 32, None)
 
     def single_ms(self, questions: list[str]) -> float:
         """Median milliseconds to encode one question."""
