@@ -47,6 +47,7 @@ from rag.openapi import describe_limits
 from rag.problems import problem, responses
 from rag.queries import make_queries
 from rag.reload import Reloader, ReloadReport
+from rag.requests import BoundedRequest
 from rag.schemas import (
     BatchSearchRequest,
     BatchSearchResponse,
@@ -310,6 +311,7 @@ def create_app(settings: Settings | None = None, *, searcher: Searcher | None = 
         lifespan=[lifespan, mcp.lifespan],
         middleware=[RequestContextMiddleware(), metrics.config().middleware],
         before_send=[add_request_id],
+        request_class=BoundedRequest,
         state=State({"settings": settings}),
         exception_handlers={Exception: problem_handler},
         request_max_body_size=settings.max_body_bytes,
