@@ -45,6 +45,7 @@ from rag.chunking import Chunk
 from rag.errors import IndexError_, IndexMismatch, IndexNotFound
 from rag.lease import Lease, remove_unless_leased
 from rag.lexical import LexicalIndex
+from rag.manifest import shape_error
 from rag.schemas import DocumentSummary
 from rag.vectors import DenseIndex, VectorOptions
 
@@ -98,14 +99,15 @@ def current_build(index_dir: Path) -> Path | None:
 
 
 def read_manifest(index_dir: Path) -> dict[str, Any] | None:
-    """The manifest of the current build, or None if there is none or it is unreadable."""
+    """The manifest of the current build, or None if there is none, it is unreadable or of the wrong shape."""
     build = current_build(index_dir)
     if build is None:
         return None
     try:
-        return dict(json.loads((build / MANIFEST).read_text(encoding="utf-8")))
+        manifest = json.loads((build / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
+    return manifest if shape_error(manifest) is None else None
 
 
 def single_threaded_search() -> None:
@@ -322,13 +324,16 @@ class Index:
             manifest = json.loads((build / MANIFEST).read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
             raise IndexError_(f"index build {build} has no readable manifest ({exc}): run `rag ingest`") from exc
-        version = manifest.get("format_version")
+        version = manifest.get("format_version") if isinstance(manifest, dict) else 1  # not a dict: the shape says
         if not isinstance(version, int) or not 1 <= version <= FORMAT_VERSION:
             newer = isinstance(version, int) and version > FORMAT_VERSION
             raise IndexMismatch(f"index build {build} has format {version}, this rag reads formats 1 to "
                                 f"{FORMAT_VERSION}: " + ("it was written by a newer rag: upgrade this one, or "
                                                          "rebuild the index with it (`rag ingest --force`)"
                                                          if newer else "run `rag ingest --force`"))
+        if (wrong := shape_error(manifest)) is not None:
+            raise IndexError_(f"index build {build} has a manifest of the wrong shape ({wrong}): "
+                              "run `rag ingest --force`")
         if verify:
             for name, expected in manifest.get("files", {}).items():
                 path = build / name
