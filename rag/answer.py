@@ -20,6 +20,7 @@ import re
 from collections.abc import Sequence
 from functools import lru_cache
 
+from rag.sanitize import link_or_none
 from rag.schemas import Answer, Citation, Hit
 
 ANSWER_DEPTH = 3
@@ -47,7 +48,7 @@ def source_line(citation: Citation) -> str:
 @lru_cache(maxsize=4096)  # the same few sources are listed answer after answer
 def _source_line(label: str, url: str | None) -> str:
     label = escape(label)
-    if url and not any(ch in url for ch in "<>\n\r") and re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", url):
+    if link_or_none(url):
         return f"[{label}](<{url}>)"
     return label
 

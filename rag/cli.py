@@ -64,6 +64,8 @@ def _ingest(args: argparse.Namespace) -> int:
               f"build {report.build_id} in {settings.index_dir}")
     for skipped in report.skipped:
         print(f"  skipped {skipped.source}: {skipped.reason}", file=sys.stderr)
+    for changed in report.changed:
+        print(f"  changed {changed.source}: {changed.change}", file=sys.stderr)
     return 0
 
 

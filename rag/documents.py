@@ -18,6 +18,7 @@ from pathlib import Path
 from rag.docx import OLD_WORD, parse_docx
 from rag.parsing import Parsed, Section, parse_html, parse_markdown, parse_text
 from rag.pdf import parse_pdf
+from rag.sanitize import url_refusal
 
 SUFFIXES = {".txt": parse_text, ".text": parse_text, ".md": parse_markdown, ".markdown": parse_markdown,
             ".html": parse_html, ".htm": parse_html}
@@ -41,12 +42,21 @@ class Document:
     url: str | None = None
     sha256: str = ""
     page_starts: list[int] | None = None  # paged formats: where each page begins in `text`
+    changes: list[str] = field(default_factory=list)  # what reading left out or changed, for the ingest report
 
     def page(self, offset: int) -> int | None:
         """The 1-based page holding `offset` of `text`; None for a format without pages."""
         if self.page_starts is None:
             return None
         return bisect_right(self.page_starts, offset) or 1
+
+
+@dataclass(frozen=True)
+class Changed:
+    """A file indexed with something of it left out or changed, and what."""
+
+    source: str
+    change: str
 
 
 @dataclass(frozen=True)
@@ -158,15 +168,22 @@ def read_document(root: Path, path: Path, meta: dict[str, str] | None = None, *,
     if not parsed.sections:
         raise ValueError("no text found")
     meta = meta or {}
+    changes: list[str] = []
+    url = meta.get("url") or parsed.url
+    if url is not None and (why := url_refusal(str(url))):
+        shown = repr(url) if len(str(url)) <= 80 else repr(str(url)[:80]) + "..."
+        changes.append(f"url {shown} left out: {why}")
+        url = None
     return Document(
         doc_id=slug(relative),
         source=relative,
         title=str(meta.get("title") or parsed.title or _title_from_name(relative)),
         text=text,
         sections=parsed.sections,
-        url=meta.get("url") or parsed.url,
+        url=url,
         sha256=hashlib.sha256(data).hexdigest(),
         page_starts=parsed.page_starts,
+        changes=changes,
     )
 
 
@@ -235,6 +252,7 @@ def read_corpus(root: Path, *, max_file_bytes: int = MAX_FILE_BYTES) -> Corpus:
 
 __all__ = [
     "FORMATS",
+    "Changed",
     "Corpus",
     "Document",
     "Skipped",

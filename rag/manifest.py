@@ -46,10 +46,16 @@ class _Skipped(_Part):
     reason: str
 
 
+class _Changed(_Part):
+    source: str
+    change: str
+
+
 class _Corpus(_Part):
     fingerprint: str | None = None
     files: list[dict[str, Any]] = []
     skipped: list[_Skipped] = []
+    changed: list[_Changed] = []
 
 
 class _Manifest(_Part):
