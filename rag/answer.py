@@ -20,7 +20,7 @@ import re
 from collections.abc import Sequence
 from functools import lru_cache
 
-from rag.sanitize import link_or_none
+from rag.sanitize import blank_controls, link_or_none
 from rag.schemas import Answer, Citation, Hit
 
 ANSWER_DEPTH = 3
@@ -33,7 +33,7 @@ _BLOCK_START = re.compile(r"^(\s*)([-+=#]|\d+(?=[.)]))")
 def escape(text: str) -> str:
     """`text` as Markdown that renders as exactly `text` (one line or several)."""
     lines = []
-    for line in text.splitlines() or [""]:
+    for line in blank_controls(text)[0].splitlines() or [""]:
         line = _INLINE.sub(r"\\\1", line)
         lines.append(_BLOCK_START.sub(lambda m: m.group(1) + m.group(2) + "\\" if m.group(2).isdigit()
                                       else m.group(1) + "\\" + m.group(2), line))

@@ -20,6 +20,7 @@ from rag.errors import (
     ModelError,
     RagError,
 )
+from rag.sanitize import for_terminal, json_for_terminal
 from rag.settings import INGEST_ENGINES, Settings
 
 if TYPE_CHECKING:
@@ -35,6 +36,15 @@ EXIT_CODES: dict[type[RagError], int] = {
     InvalidQuery: 7,
     IngestBusy: 8,
 }
+
+
+def _say(text: str = "", *, err: bool = False) -> None:
+    """Print a line that may hold corpus text (titles, passages, file names): control characters shown, not run."""
+    print(for_terminal(text), file=sys.stderr if err else sys.stdout)
+
+
+def _print_json(value: Any) -> None:
+    print(json_for_terminal(json.dumps(value, ensure_ascii=False, indent=2)))
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -53,19 +63,19 @@ def _ingest(args: argparse.Namespace) -> int:
     report = ingest(settings, force=args.force, progress=not args.quiet and not args.json, address=args.address,
                     actors=args.actors)
     if args.json:
-        print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+        _print_json(report.to_dict())
         return 0
     if report.up_to_date:
-        print(f"index {report.build_id} is up to date with {settings.corpus_dir} "
-              f"({report.passages} passages); nothing to do ({report.seconds:.2f}s)")
+        _say(f"index {report.build_id} is up to date with {settings.corpus_dir} "
+             f"({report.passages} passages); nothing to do ({report.seconds:.2f}s)")
     else:
-        print(f"ingested {report.documents} documents ({report.files} files) into {report.passages} passages "
-              f"in {report.seconds:.1f}s: {report.embedded} embedded, {report.reused} reused; "
-              f"build {report.build_id} in {settings.index_dir}")
+        _say(f"ingested {report.documents} documents ({report.files} files) into {report.passages} passages "
+             f"in {report.seconds:.1f}s: {report.embedded} embedded, {report.reused} reused; "
+             f"build {report.build_id} in {settings.index_dir}")
     for skipped in report.skipped:
-        print(f"  skipped {skipped.source}: {skipped.reason}", file=sys.stderr)
+        _say(f"  skipped {skipped.source}: {skipped.reason}", err=True)
     for changed in report.changed:
-        print(f"  changed {changed.source}: {changed.change}", file=sys.stderr)
+        _say(f"  changed {changed.source}: {changed.change}", err=True)
     return 0
 
 
@@ -91,16 +101,16 @@ def _search(args: argparse.Namespace) -> int:
     (hits,) = searcher.search(queries)
     best = answer(hits)
     if args.json:
-        print(json.dumps({"question": question, "passages": [h.model_dump(mode="json") for h in hits],
-                          "answer": best.model_dump(mode="json") if best else None}, ensure_ascii=False, indent=2))
+        _print_json({"question": question, "passages": [h.model_dump(mode="json") for h in hits],
+                     "answer": best.model_dump(mode="json") if best else None})
         return 0
     if best:
-        print(f"{best.text}\n    — [{best.rank}] {best.citation.label}\n")
+        _say(f"{best.text}\n    — [{best.rank}] {best.citation.label}\n")
     for hit in hits:
         c = hit.citation
-        print(f"[{hit.rank}] {hit.score:.3f}  {c.label}\n    {c.source}:{c.start}-{c.end}  id={hit.id}")
+        _say(f"[{hit.rank}] {hit.score:.3f}  {c.label}\n    {c.source}:{c.start}-{c.end}  id={hit.id}")
         for line in hit.text.splitlines():
-            print(f"    | {line}")
+            _say(f"    | {line}")
         print()
     return 0
 
@@ -111,11 +121,11 @@ def _documents(args: argparse.Namespace) -> int:
     index = Index.load(_settings(args).index_dir, verify=False)  # a listing: no need to hash every file first
     doc_ids = index.documents_under(args.source)
     if args.json:
-        print(json.dumps([index.documents[d].model_dump(mode="json") for d in doc_ids], ensure_ascii=False, indent=2))
+        _print_json([index.documents[d].model_dump(mode="json") for d in doc_ids])
         return 0
     for doc_id in doc_ids:
         document = index.documents[doc_id]
-        print(f"{doc_id}  {document.passages} passages  {document.source}\n    {document.title}")
+        _say(f"{doc_id}  {document.passages} passages  {document.source}\n    {document.title}")
     print(f"{len(doc_ids)} documents in build {index.build_id}")
     return 0
 
@@ -245,7 +255,7 @@ def main(argv: list[str] | None = None) -> int:
         return int(args.run(args))
     except RagError as exc:
         code = next((c for kind, c in EXIT_CODES.items() if isinstance(exc, kind)), 1)
-        print(f"rag: error: {exc}", file=sys.stderr)
+        _say(f"rag: error: {exc}", err=True)
         return code
     except KeyboardInterrupt:
         return INTERRUPTED

@@ -12,13 +12,13 @@ import re
 import tomllib
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from rag.docx import OLD_WORD, parse_docx
 from rag.parsing import Parsed, Section, parse_html, parse_markdown, parse_text
 from rag.pdf import parse_pdf
-from rag.sanitize import url_refusal
+from rag.sanitize import blank_controls, url_refusal
 
 SUFFIXES = {".txt": parse_text, ".text": parse_text, ".md": parse_markdown, ".markdown": parse_markdown,
             ".html": parse_html, ".htm": parse_html}
@@ -169,6 +169,10 @@ def read_document(root: Path, path: Path, meta: dict[str, str] | None = None, *,
         raise ValueError("no text found")
     meta = meta or {}
     changes: list[str] = []
+    title = str(meta.get("title") or parsed.title or _title_from_name(relative))
+    text, title, blanked = _blank_controls(text, title, parsed.sections)
+    if blanked:
+        changes.append(f"{blanked} control characters (terminal escape sequences?) replaced by spaces")
     url = meta.get("url") or parsed.url
     if url is not None and (why := url_refusal(str(url))):
         shown = repr(url) if len(str(url)) <= 80 else repr(str(url)[:80]) + "..."
@@ -177,7 +181,7 @@ def read_document(root: Path, path: Path, meta: dict[str, str] | None = None, *,
     return Document(
         doc_id=slug(relative),
         source=relative,
-        title=str(meta.get("title") or parsed.title or _title_from_name(relative)),
+        title=title,
         text=text,
         sections=parsed.sections,
         url=url,
@@ -185,6 +189,22 @@ def read_document(root: Path, path: Path, meta: dict[str, str] | None = None, *,
         page_starts=parsed.page_starts,
         changes=changes,
     )
+
+
+def _blank_controls(text: str, title: str, sections: list[Section]) -> tuple[str, str, int]:
+    """Text, title and sections (changed in place) with control characters replaced by spaces, and how many were
+    in what is indexed (title, headings, lines); offsets stay valid, as each is replaced one for one."""
+    text, _ = blank_controls(text)
+    title, count = blank_controls(title)
+    for section in sections:
+        if section.heading is not None:
+            section.heading, n = blank_controls(section.heading)
+            count += n
+        for i, line in enumerate(section.lines):
+            cleaned, n = blank_controls(line.text)
+            if n:
+                section.lines[i], count = replace(line, text=cleaned), count + n
+    return text, title, count
 
 
 def unique_ids(documents: Iterable[Document]) -> list[Document]:

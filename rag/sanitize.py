@@ -1,10 +1,15 @@
-"""What corpus text may carry to a reader: web addresses that are safe to link.
+"""What corpus text may carry to a reader: web addresses that are safe to link, and no terminal control sequences.
 
 A document's `url` (from `sources.toml`, front matter or an HTML canonical link) is shown to people as a link, in
 `answer.markdown` that chat integrations display as is, and in the MCP tools' results. Only absolute `http`,
 `https` and `mailto` addresses qualify: `javascript:`, `data:`, `file:` and the like would run or open something
 where a reader clicks, so they are left out (at ingest, with the reason reported, and again when served, for a
 build made before this check).
+
+Control characters (C0 but tab, line breaks and form feed; DEL; C1) in a document's text, title or headings are
+replaced by spaces at ingest, one for one so that every offset still points at the same place: an `ESC [ 2 J` in
+a file must not clear the terminal of whoever runs `rag search`. What the command line prints from a corpus (file
+names too, which cannot be changed) goes through `for_terminal`, which shows any control character as `\\xHH`.
 """
 
 from __future__ import annotations
@@ -16,6 +21,9 @@ from urllib.parse import urlsplit
 
 LINK_SCHEMES = ("http", "https", "mailto")
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")  # kept: tab, line feed, form feed, carriage return
+_TERMINAL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # kept: tab and line feed, which the output itself uses
+_JSON_RAW = re.compile(r"[\x7f-\x9f]")  # `json.dumps(ensure_ascii=False)` escapes C0 itself, not DEL and C1
 
 
 def url_refusal(url: str) -> str | None:
@@ -47,4 +55,21 @@ def link_or_none(url: str | None) -> str | None:
     return url if url is not None and url_refusal(url) is None else None
 
 
-__all__ = ["LINK_SCHEMES", "link_or_none", "url_refusal"]
+def blank_controls(text: str) -> tuple[str, int]:
+    """`text` with each control character replaced by a space (same length, same offsets), and how many."""
+    if not _CONTROL.search(text):
+        return text, 0
+    return _CONTROL.subn(" ", text)
+
+
+def for_terminal(text: str) -> str:
+    """`text` with every control character but tab and line feed shown as `\\xHH`, inert on a terminal."""
+    return _TERMINAL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
+def json_for_terminal(text: str) -> str:
+    """JSON text with DEL and C1 characters written as `\\u00HH` escapes: the same JSON, inert on a terminal."""
+    return _JSON_RAW.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+__all__ = ["LINK_SCHEMES", "blank_controls", "for_terminal", "json_for_terminal", "link_or_none", "url_refusal"]

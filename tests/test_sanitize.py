@@ -63,3 +63,53 @@ def test_the_ingest_report_lists_the_urls_left_out(tmp_path: Path, embedder):
     assert [(c.source, c.change[:20]) for c in report.changed] == [("front.md", "url 'javascript:aler")]
     again = ingest(settings, embedder=embedder)  # up to date: the report still says so
     assert again.up_to_date and again.changed == report.changed
+
+
+ESC = "\x1b[2J\x1b]0;owned\x07"  # clear the screen, set the window title
+
+
+def test_control_characters_are_blanked_at_ingest_one_for_one_and_reported(tmp_path: Path):
+    body = f"---\ntitle: Titre{ESC}\n---\n# Section{ESC}\nLes retours{ESC} sont acceptés.\x9b31m\n"
+    (tmp_path / "doc.md").write_text(body)
+    (tmp_path / "page.html").write_text("<html><head><title>Page</title></head><body><h1>T\x1b[31m</h1>"
+                                        "<p>Texte\x9b2J ici.</p></body></html>")  # character references are safe
+    (doc, page) = read_corpus(tmp_path).documents
+    assert len(doc.text) == len(body)  # offsets into the file stay right
+    indexed = [doc.title, page.title] + [s.heading or "" for d in (doc, page) for s in d.sections] + \
+              [line.text for d in (doc, page) for s in d.sections for line in s.lines]
+    assert not any(ch in text for text in [*indexed, doc.text] for ch in "\x1b\x07\x9b")
+    assert doc.title == "Titre [2J ]0;owned " and "Les retours [2J ]0;owned  sont acceptés. 31m" in doc.text
+    assert all(line.text in doc.text[line.start:line.end] for s in doc.sections for line in s.lines)
+    assert doc.changes == ["10 control characters (terminal escape sequences?) replaced by spaces"]
+    assert page.changes == ["2 control characters (terminal escape sequences?) replaced by spaces"]
+
+
+def test_answer_markdown_of_an_older_build_carries_no_control_characters():
+    text = f"Une phrase{ESC} ici."
+    citation = Citation(doc_id="d", title="T", source="d.md", section=None, start=0, end=len(text), label="T")
+    rendered = markdown(text, citation, [])
+    assert "\x1b" not in rendered and "\x07" not in rendered and "Une phrase" in rendered
+
+
+def test_the_command_line_prints_no_control_character_from_a_corpus(tmp_path: Path, embedder, capsys, monkeypatch):
+    from rag import cli
+    from rag.ingest import ingest
+    from rag.settings import Settings
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / f"evil{ESC}.md").write_text("# Retours\nLes retours sont acceptés sous 14 jours.\n")
+    (corpus / "notes.txt").write_bytes("Les retours\x9b2J ici.\n".encode())  # C1 CSI, in UTF-8
+    (corpus / f"skipped{ESC}.odt").write_text("x")  # a file name `rag ingest` reports
+    settings = Settings(corpus_dir=corpus, index_dir=tmp_path / "index")
+    ingest(settings, embedder=embedder)
+    monkeypatch.setattr("rag.api.Embedder", lambda *a, **k: embedder)  # `rag search` loads no second model
+    for argv in (["ingest", str(corpus), "--index", str(settings.index_dir), "--force", "--quiet"],
+                 ["documents", "--index", str(settings.index_dir)],
+                 ["documents", "--index", str(settings.index_dir), "--json"],
+                 ["search", "--index", str(settings.index_dir), "retours"],
+                 ["search", "--index", str(settings.index_dir), "--json", "retours"]):
+        assert cli.main(argv) == 0
+        out, err = capsys.readouterr()
+        assert not any(ch in out + err for ch in "\x1b\x07\x9b"), (argv, out + err)
+        assert ("skipped" if argv[0] == "ingest" else "evil") in out + err
