@@ -47,7 +47,7 @@ def source_line(citation: Citation) -> str:
 
 @lru_cache(maxsize=4096)  # the same few sources are listed answer after answer
 def _source_line(label: str, url: str | None) -> str:
-    label = escape(label)
+    label = escape(" ".join(label.split()))  # one line: a title with line breaks must not end the list
     if link_or_none(url):
         return f"[{label}](<{url}>)"
     return label

@@ -8,15 +8,16 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import math
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Annotated, Any
 
-from litestar import Litestar, Request, Response, get, post
+from litestar import Litestar, Request, Response, get, head, post
 from litestar.config.cors import CORSConfig
 from litestar.datastructures import ResponseHeader, State
-from litestar.exceptions import HTTPException, ValidationException
+from litestar.exceptions import HTTPException, NotFoundException, ValidationException
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin, SwaggerRenderPlugin
 from litestar.params import FromPath, JSONBody, QueryParameter
@@ -80,8 +81,25 @@ _BUILD_HEADER_DOC = [ResponseHeader(name=BUILD_HEADER, description="Id of the in
                                     documentation_only=True)]
 
 
-def _problem(status: int, detail: str, request: Request, **extra: Any) -> Response:
-    return problem(status, detail, request.url.path, **extra)
+def _instance(request: Request) -> str:
+    """The request's path: under a mount (`/mcp`), `url.path` is the mounted app's own (`/`), so the path sent."""
+    raw = request.scope.get("raw_path")
+    if raw and getattr(request.scope.get("route_handler"), "is_mount", False):
+        return bytes(raw).decode("latin-1")
+    return request.url.path
+
+
+def _problem(status: int, detail: str, request: Request, headers: dict[str, str] | None = None,
+             **extra: Any) -> Response:
+    return problem(status, detail, _instance(request), headers=headers, **extra)
+
+
+def _retry_after(exc: RagError, request: Request) -> dict[str, str] | None:
+    """`Retry-After` for a 503: a second for a full queue; for a missing index, the reload watch's period."""
+    if isinstance(exc, Overloaded):
+        return {"Retry-After": "1"}
+    poll = request.app.state.settings.reload_poll_seconds
+    return {"Retry-After": str(max(1, math.ceil(poll)) if poll else 10)}
 
 
 def _validation_detail(exc: ValidationException) -> tuple[int, str, list[dict[str, Any]]]:
@@ -100,12 +118,15 @@ def problem_handler(request: Request, exc: Exception) -> Response:
     """Every error, as problem details. Unknown errors are logged and answered without internals."""
     if isinstance(exc, RagError):
         status = next((code for kind, code in STATUS.items() if isinstance(exc, kind)), 500)
-        return _problem(status, str(exc), request)
+        return _problem(status, str(exc), request, headers=_retry_after(exc, request) if status == 503 else None)
     if isinstance(exc, ValidationException):
         status, detail, errors = _validation_detail(exc)
         return _problem(status, detail, request, errors=errors)
     if isinstance(exc, HTTPException):
-        return problem(exc.status_code, _http_detail(exc, request), request.url.path, headers=exc.headers)
+        headers = dict(exc.headers or {})
+        if exc.status_code == 503:
+            headers.setdefault("Retry-After", "1")
+        return _problem(exc.status_code, _http_detail(exc, request), request, headers=headers)
     log.exception("unhandled error on %s %s", request.method, request.url.path)
     return _problem(500, "internal error; the server log has the details", request)
 
@@ -228,6 +249,17 @@ def healthz() -> Health:
     return Health(status="ok")
 
 
+@head("/healthz", summary="Liveness, headers only", sync_to_thread=False, include_in_schema=False)
+def healthz_head() -> None:
+    """200 while the process runs (probes that send HEAD)."""
+
+
+@get("/{path:str}", include_in_schema=False, sync_to_thread=False)
+def schema_not_found(path: FromPath[str]) -> None:
+    """A path under /schema that names no page: a problem like any other 404, not Litestar's HTML page."""
+    raise NotFoundException()
+
+
 @get("/readyz", summary="Readiness", sync_to_thread=False, responses=responses(503))
 def readyz(state: State) -> Health:
     """200 when an index build is served and its folder is still in the index folder (`detail`, if any, says why
@@ -307,7 +339,7 @@ def create_app(settings: Settings | None = None, *, searcher: Searcher | None = 
     metrics.watch_index(lambda: app.state["searcher"].index if app.state.get("searcher") else None)
     metrics.watch_readiness(lambda: app.state.get("reloader") is not None and app.state.reloader.not_ready() is None)
     app = Litestar(
-        route_handlers=[v1, healthz, readyz, mcp.route(key_guards), metrics.MetricsController],
+        route_handlers=[v1, healthz, healthz_head, readyz, mcp.route(key_guards), metrics.MetricsController],
         lifespan=[lifespan, mcp.lifespan],
         middleware=[RequestContextMiddleware(), metrics.config().middleware],
         before_send=[add_request_id],
@@ -319,6 +351,8 @@ def create_app(settings: Settings | None = None, *, searcher: Searcher | None = 
         cors_config=CORSConfig(allow_origins=settings.cors_origins) if settings.cors_origins else None,
         openapi_config=OpenAPIConfig(
             title="rag", version="1", path="/schema",
+            # registered before the render plugins' own catch-all, which answers an HTML page
+            openapi_router=Router("/schema", route_handlers=[schema_not_found], include_in_schema=False),
             description="Retrieval API: the passages of a corpus that best answer a question, with citations.",
             render_plugins=[SwaggerRenderPlugin(path="/"), JsonRenderPlugin()],
         ),

@@ -48,12 +48,18 @@ def _print_json(value: Any) -> None:
 
 
 def _settings(args: argparse.Namespace) -> Settings:
+    from pydantic import ValidationError
+
     overrides: dict[str, Any] = {}
     for name in ("corpus_dir", "index_dir", "host", "port", "model", "ingest_engine"):
         value = getattr(args, name, None)
         if value is not None:
             overrides[name] = value
-    return Settings(**overrides)
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:  # values are left out: a key must not reach the terminal
+        raise ConfigError("invalid settings: " + "; ".join(
+            f"RAG_{'.'.join(map(str, e['loc'])).upper()}: {e['msg']}" for e in exc.errors())) from None
 
 
 def _ingest(args: argparse.Namespace) -> int:

@@ -26,11 +26,16 @@ class Problem(BaseModel):
     errors: list[dict[str, Any]] | None = Field(None, description="One entry per invalid field, when known.")
 
 
+def problem_body(status: int, detail: str, instance: str, **extra: Any) -> dict[str, Any]:
+    """The JSON object of a problem."""
+    return {"type": "about:blank", "title": TITLES.get(status, "Error"), "status": status, "detail": detail,
+            "instance": instance if len(instance) <= 200 else instance[:200] + "...", **extra}
+
+
 def problem(status: int, detail: str, instance: str, headers: Mapping[str, str] | None = None,
             **extra: Any) -> Response:
     """A problem response. 401s carry `WWW-Authenticate: Bearer`, as RFC 9110 requires."""
-    body = {"type": "about:blank", "title": TITLES.get(status, "Error"), "status": status, "detail": detail,
-            "instance": instance if len(instance) <= 200 else instance[:200] + "...", **extra}
+    body = problem_body(status, detail, instance, **extra)
     headers = dict(headers or {})
     if status == 401:
         headers["WWW-Authenticate"] = "Bearer"
@@ -51,4 +56,4 @@ def responses(*statuses: int) -> dict[int, ResponseSpec]:
                                  generate_examples=False) for status in statuses}
 
 
-__all__ = ["MEDIA_TYPE", "Problem", "problem", "responses"]
+__all__ = ["MEDIA_TYPE", "Problem", "problem", "problem_body", "responses"]

@@ -117,6 +117,15 @@ class Settings(BaseSettings):
             return [part.strip() for part in value.split(",") if part.strip()]
         return value
 
+    @field_validator("api_keys", "admin_keys")
+    @classmethod
+    def _header_safe(cls, keys: list[str]) -> list[str]:
+        for n, key in enumerate(keys, 1):
+            if not all("!" <= ch <= "~" for ch in key):  # never the key itself in the message
+                raise ValueError(f"key {n} holds a character other than printable ASCII: an Authorization header "
+                                 "carries such keys only, so it could never match")
+        return keys
+
     @field_validator("dense_weight", mode="before")
     @classmethod
     def _weight(cls, value: object) -> object:

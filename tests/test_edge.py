@@ -37,3 +37,86 @@ def test_json_nested_too_deeply_is_a_400_not_a_logged_500(bare, caplog, path, fi
     assert r.status_code == 400, r.text
     assert "nested too deeply" in r.json()["detail"]
     assert not [rec for rec in caplog.records if rec.levelno >= logging.ERROR]
+
+
+USER, ADMIN = "user-key-0123456789", "admin-key-0123456789"
+
+
+@pytest.fixture(scope="module")
+def keyed(bare_settings: Settings) -> Iterator[TestClient]:
+    settings = bare_settings.model_copy(update={"api_keys": [USER], "admin_keys": [ADMIN], "max_body_bytes": 2048})
+    with TestClient(create_app(settings), base_url="http://127.0.0.1:8000") as c:
+        yield c
+
+
+def _problem(response, status: int) -> dict:
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"].startswith("application/problem+json"), response.headers
+    return response.json()
+
+
+@pytest.mark.parametrize("path", ["/schema/swagger", "/schema/redoc", "/schema/elements", "/schema/nothing"])
+def test_schema_pages_that_do_not_exist_are_404_problems_not_html(bare, path):
+    assert "/schema/openapi.json" in _problem(bare.get(path), 404)["detail"]
+    assert bare.get("/schema/openapi.json").status_code == 200 and bare.get("/schema").status_code == 200
+
+
+def test_mcp_answers_problems_with_its_own_path(keyed):
+    bearer = {"authorization": f"Bearer {USER}", "content-type": "application/json",
+              "accept": "application/json, text/event-stream"}
+    too_large = _problem(keyed.post("/mcp", content=b"{" + b" " * 5000 + b"}", headers=bearer), 413)
+    assert "RAG_MAX_BODY_BYTES" in too_large["detail"]
+    assert _problem(keyed.post("/mcp", json={}), 401)["instance"] == "/mcp"
+
+
+def test_a_get_on_mcp_is_a_405_not_an_event_stream_that_never_ends(keyed):
+    r = keyed.get("/mcp", headers={"authorization": f"Bearer {USER}", "accept": "text/event-stream"})
+    assert _problem(r, 405) and r.headers["allow"] == "POST"
+
+
+def test_a_user_key_on_an_admin_route_is_forbidden_not_unauthenticated(keyed):
+    forbidden = _problem(keyed.post("/v1/admin/reload", headers={"authorization": f"Bearer {USER}"}), 403)
+    assert "RAG_ADMIN_KEYS" in forbidden["detail"]
+    assert _problem(keyed.post("/v1/admin/reload", headers={"authorization": "Bearer nope"}), 401)
+
+
+def test_503s_say_when_to_retry(bare):
+    for response in (bare.post("/v1/search", json={"question": "retours"}), bare.get("/readyz")):
+        _problem(response, 503)
+        assert int(response.headers["retry-after"]) >= 1
+
+
+def test_head_on_healthz_is_answered(bare):
+    r = bare.head("/healthz")
+    assert r.status_code == 200 and r.content == b""
+
+
+@pytest.mark.parametrize("keys", ["clé-secrète", "key with space", "tab\tkey"])
+def test_api_keys_a_header_cannot_carry_are_refused_at_start_up(keys, monkeypatch, capsys):
+    from pydantic import ValidationError
+
+    from rag import cli
+
+    with pytest.raises(ValidationError, match="printable ASCII"):
+        Settings(api_keys=keys)
+    monkeypatch.setenv("RAG_ADMIN_KEYS", f"fine-key,{keys}")
+    assert cli.main(["serve"]) == 6
+    err = capsys.readouterr().err
+    assert "RAG_ADMIN_KEYS" in err and "key 2" in err and keys not in err and "fine-key" not in err
+
+
+def test_a_title_with_line_breaks_stays_one_source_line():
+    from rag.answer import markdown
+    from rag.schemas import Citation
+
+    label = "Guide\n\n2. [Injected](https://evil.example)\n# Heading"
+    citation = Citation(doc_id="d", title=label, source="d.md", section=None, start=0, end=1, label=label)
+    sources = markdown("x", citation, []).split("Sources:\n", 1)[1]
+    assert sources.count("\n") == 1 and sources.startswith("1. Guide 2. \\[Injected\\]")
+
+
+def test_the_readme_says_not_to_truncate_a_served_build():
+    from tests.conftest import ROOT
+
+    index_section = (ROOT / "README.md").read_text().split("## Index", 1)[1].split("\n## ", 1)[0]
+    assert "SIGBUS" in index_section and "truncat" in index_section
