@@ -19,7 +19,7 @@ from litestar.config.cors import CORSConfig
 from litestar.datastructures import ResponseHeader, State
 from litestar.exceptions import HTTPException, NotFoundException, ValidationException
 from litestar.openapi import OpenAPIConfig
-from litestar.openapi.plugins import JsonRenderPlugin, SwaggerRenderPlugin
+from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.plugins.pydantic import PydanticPlugin
 from litestar.router import Router
@@ -44,7 +44,7 @@ from rag.errors import (
 from rag.index import Index, single_threaded_search
 from rag.logs import RequestContextMiddleware, add_request_id
 from rag.mcp_server import HttpTransport, build_server
-from rag.openapi import describe_limits
+from rag.openapi import describe_limits, swagger_ui
 from rag.problems import problem, responses
 from rag.queries import make_queries
 from rag.reload import Reloader, ReloadReport
@@ -338,8 +338,10 @@ def create_app(settings: Settings | None = None, *, searcher: Searcher | None = 
                                      lambda: _searcher(app.state).index), settings)
     metrics.watch_index(lambda: app.state["searcher"].index if app.state.get("searcher") else None)
     metrics.watch_readiness(lambda: app.state.get("reloader") is not None and app.state.reloader.not_ready() is None)
+    swagger_page, swagger_files = swagger_ui()
     app = Litestar(
-        route_handlers=[v1, healthz, healthz_head, readyz, mcp.route(key_guards), metrics.MetricsController],
+        route_handlers=[v1, healthz, healthz_head, readyz, mcp.route(key_guards), metrics.MetricsController,
+                        swagger_files],
         lifespan=[lifespan, mcp.lifespan],
         middleware=[RequestContextMiddleware(), metrics.config().middleware],
         before_send=[add_request_id],
@@ -354,7 +356,7 @@ def create_app(settings: Settings | None = None, *, searcher: Searcher | None = 
             # registered before the render plugins' own catch-all, which answers an HTML page
             openapi_router=Router("/schema", route_handlers=[schema_not_found], include_in_schema=False),
             description="Retrieval API: the passages of a corpus that best answer a question, with citations.",
-            render_plugins=[SwaggerRenderPlugin(path="/"), JsonRenderPlugin()],
+            render_plugins=[swagger_page, JsonRenderPlugin()],
         ),
         logging_config=None,  # Litestar's records go to the root handlers, formatted as all others (rag.logs)
         debug=False,

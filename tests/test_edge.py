@@ -120,3 +120,15 @@ def test_the_readme_says_not_to_truncate_a_served_build():
 
     index_section = (ROOT / "README.md").read_text().split("## Index", 1)[1].split("\n## ", 1)[0]
     assert "SIGBUS" in index_section and "truncat" in index_section
+
+
+def test_the_swagger_ui_page_loads_nothing_from_elsewhere(bare):
+    import re
+
+    page = bare.get("/schema")
+    assert page.status_code == 200
+    urls = re.findall(r"""(?:src|href)=['"]([^'"]+)""", page.text)
+    assert urls and all(url.startswith("/schema/assets/") for url in urls), urls
+    for url in urls:
+        asset = bare.get(url)
+        assert asset.status_code == 200 and len(asset.content) > 1000, url
