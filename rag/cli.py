@@ -159,9 +159,7 @@ def _eval(args: argparse.Namespace) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    import uvicorn
-
-    from rag import logs
+    from rag import logs, server
     from rag.api import create_app, load_searcher
 
     settings = _settings(args)
@@ -173,10 +171,7 @@ def _serve(args: argparse.Namespace) -> int:
             raise  # nothing would ever load one
         # no build yet: a replica started before the first ingest listens, not ready, until the watch loads one
         searcher = None
-    app = create_app(settings, searcher=searcher)
-    # log_config=None: keep the handlers configured above; access_log=False: rag.logs writes one record per request
-    uvicorn.run(app, host=settings.host, port=settings.port, log_level=settings.log_level, access_log=False,
-                log_config=None)
+    server.serve(create_app(settings, searcher=searcher), settings)
     return 0
 
 

@@ -109,6 +109,9 @@ class Settings(BaseSettings):
     log_level: Literal["debug", "info", "warning", "error"] = Field("info", description="Log level of the server.")
     log_format: Literal["json", "text"] = Field(
         "json", description="Server logs on stderr: one JSON object per line (with request ids), or plain text.")
+    max_header_bytes: int = Field(
+        32_768, ge=1024, le=16_777_216,
+        description="Largest request head (request line and headers) `rag serve` reads; more: 431, connection closed.")
 
     @field_validator("api_keys", "admin_keys", "cors_origins", mode="before")
     @classmethod

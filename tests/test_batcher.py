@@ -229,24 +229,13 @@ def _same_answer(got: list[dict], alone: list, question: str) -> None:
 @pytest.fixture(scope="module")
 def server_url(searcher, settings):
     """The app served by uvicorn on a loopback port, in a thread of this process (real HTTP, real concurrency)."""
-    import socket
-
     import uvicorn
 
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    from tests.serving import uvicorn_thread
+
     app = create_app(settings, searcher=searcher)
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 60
-    while not server.started:
-        assert time.monotonic() < deadline and thread.is_alive(), "uvicorn did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}", app
-    server.should_exit = True
-    thread.join(10)
+    with uvicorn_thread(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning")) as port:
+        yield f"http://127.0.0.1:{port}", app
 
 
 def test_concurrent_requests_each_get_their_own_answer(searcher, server_url):

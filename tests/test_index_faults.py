@@ -132,12 +132,12 @@ def test_rag_serve_refuses_to_start_on_a_damaged_index(pristine, tmp_path):
 @pytest.mark.parametrize("fault", [garble_manifest, vectors_of_another_dimension, manifest_counts_other_passages,
                                    manifest_key_renamed, manifest_is_a_list], ids=lambda f: f.__name__)
 def test_rag_serve_exit_code_and_message(pristine, tmp_path, monkeypatch, capsys, fault):
-    import uvicorn
+    from rag import server
 
     def started(*args, **kwargs):
         raise AssertionError("the server started on a damaged index")
 
-    monkeypatch.setattr(uvicorn, "run", started)
+    monkeypatch.setattr(server, "serve", started)
     index_dir = damaged(pristine, tmp_path / "index", fault)
     assert cli.main(["serve", "--index", str(index_dir)]) == 4
     assert FAULTS[fault] in capsys.readouterr().err
