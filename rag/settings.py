@@ -112,6 +112,17 @@ class Settings(BaseSettings):
     max_header_bytes: int = Field(
         32_768, ge=1024, le=16_777_216,
         description="Largest request head (request line and headers) `rag serve` reads; more: 431, connection closed.")
+    header_timeout_seconds: float = Field(
+        10.0, gt=0, description="Longest a client may take to send a request's head, from connecting or from its "
+                                "first byte; then 408 and the connection closed.")
+    body_timeout_seconds: float = Field(
+        30.0, gt=0, description="Longest a client may take to send a request body once its head is read; then 408 "
+                                "and the connection closed.")
+    keep_alive_seconds: int = Field(
+        5, ge=1, description="How long an idle keep-alive connection stays open between two requests.")
+    max_connections: int = Field(
+        512, ge=1, description="Most connections one `rag serve` process keeps open (keep it under `ulimit -n`); "
+                               "more: 503 and closed.")
 
     @field_validator("api_keys", "admin_keys", "cors_origins", mode="before")
     @classmethod
