@@ -41,6 +41,7 @@ from rag.errors import (
     RagError,
     ReloadFailed,
 )
+from rag.hosts import HostCheckMiddleware, allowed_hosts
 from rag.index import Index, single_threaded_search
 from rag.logs import RequestContextMiddleware, add_request_id
 from rag.mcp_server import HttpTransport, build_server
@@ -177,7 +178,7 @@ async def _submit(state: State, queries: list[Query]) -> list[list[Hit]]:
 
 
 @post("/search", status_code=HTTP_200_OK, summary="Best passages for one question",
-      responses=responses(400, 401, 413, 422, 503), response_headers=_BUILD_HEADER_DOC)
+      responses=responses(400, 401, 413, 415, 422, 503), response_headers=_BUILD_HEADER_DOC)
 async def search(data: JSONBody[SearchRequest], state: State) -> Response[SearchResponse]:
     """Return the `k` passages that best answer `question`, each with a citation (document, section, offsets)."""
     started = time.perf_counter()
@@ -190,7 +191,7 @@ async def search(data: JSONBody[SearchRequest], state: State) -> Response[Search
 
 
 @post("/search/batch", status_code=HTTP_200_OK, summary="Best passages for several questions",
-      responses=responses(400, 401, 413, 422, 503), response_headers=_BUILD_HEADER_DOC)
+      responses=responses(400, 401, 413, 415, 422, 503), response_headers=_BUILD_HEADER_DOC)
 async def search_batch(data: JSONBody[BatchSearchRequest], state: State) -> Response[BatchSearchResponse]:
     """Answer each question in `questions`, in order; the whole batch shares model calls."""
     started = time.perf_counter()
@@ -339,11 +340,13 @@ def create_app(settings: Settings | None = None, *, searcher: Searcher | None = 
     metrics.watch_index(lambda: app.state["searcher"].index if app.state.get("searcher") else None)
     metrics.watch_readiness(lambda: app.state.get("reloader") is not None and app.state.reloader.not_ready() is None)
     swagger_page, swagger_files = swagger_ui()
+    hosts = allowed_hosts(settings)
+    host_check = [] if hosts is None else [HostCheckMiddleware(hosts, settings.cors_origins)]
     app = Litestar(
         route_handlers=[v1, healthz, healthz_head, readyz, mcp.route(key_guards), metrics.MetricsController,
                         swagger_files],
         lifespan=[lifespan, mcp.lifespan],
-        middleware=[RequestContextMiddleware(), metrics.config().middleware],
+        middleware=[RequestContextMiddleware(), *host_check, metrics.config().middleware],
         before_send=[add_request_id],
         request_class=BoundedRequest,
         state=State({"settings": settings}),

@@ -11,8 +11,9 @@ from pydantic import BaseModel, Field
 
 MEDIA_TYPE = "application/problem+json"
 TITLES = {400: "Bad request", 401: "Unauthorized", 403: "Forbidden", 404: "Not found", 405: "Method not allowed",
-          409: "Conflict", 413: "Request body too large", 422: "Invalid request", 500: "Internal error",
-          503: "Unavailable"}
+          408: "Request timeout", 409: "Conflict", 413: "Request body too large", 415: "Unsupported media type",
+          421: "Misdirected request", 422: "Invalid request", 431: "Request header fields too large",
+          500: "Internal error", 503: "Unavailable"}
 
 
 class Problem(BaseModel):
@@ -45,7 +46,8 @@ def problem(status: int, detail: str, instance: str, headers: Mapping[str, str] 
 _WHEN = {400: "The body is not JSON.", 401: "An API key is needed (RAG_API_KEYS is set).",
          403: "Admin routes are off (no RAG_ADMIN_KEYS).", 404: "No such resource.",
          409: "The new index build could not be loaded; the previous one is still served.",
-         413: "The body is larger than RAG_MAX_BODY_BYTES.", 422: "A field breaks a rule; `detail` says which.",
+         413: "The body is larger than RAG_MAX_BODY_BYTES.", 415: "The body is not sent as application/json.",
+         422: "A field breaks a rule; `detail` says which.",
          503: "No index is served (or the served build is gone from the index folder; `detail` says what to do), "
               "or the server is overloaded; retry later."}
 

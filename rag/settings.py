@@ -106,6 +106,10 @@ class Settings(BaseSettings):
     cors_origins: Annotated[list[str], NoDecode] = Field(
         default_factory=list, description="Comma-separated origins allowed by CORS (empty: CORS off)."
     )
+    allowed_hosts: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Comma-separated host names requests may name in `Host` (`*.example.org`: under it; `*`: any); "
+                    "empty: loopback names when RAG_HOST is loopback, else any.")
     log_level: Literal["debug", "info", "warning", "error"] = Field("info", description="Log level of the server.")
     log_format: Literal["json", "text"] = Field(
         "json", description="Server logs on stderr: one JSON object per line (with request ids), or plain text.")
@@ -124,7 +128,7 @@ class Settings(BaseSettings):
         512, ge=1, description="Most connections one `rag serve` process keeps open (keep it under `ulimit -n`); "
                                "more: 503 and closed.")
 
-    @field_validator("api_keys", "admin_keys", "cors_origins", mode="before")
+    @field_validator("api_keys", "admin_keys", "cors_origins", "allowed_hosts", mode="before")
     @classmethod
     def _split_commas(cls, value: object) -> object:
         if isinstance(value, str):

@@ -24,7 +24,7 @@ def bare_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
 @pytest.fixture(scope="module")
 def bare(bare_settings: Settings) -> Iterator[TestClient]:
     """An app serving no index: every request is parsed and checked, none reaches a search."""
-    with TestClient(create_app(bare_settings)) as c:
+    with TestClient(create_app(bare_settings), base_url="http://127.0.0.1") as c:
         yield c
 
 
@@ -132,3 +132,59 @@ def test_the_swagger_ui_page_loads_nothing_from_elsewhere(bare):
     for url in urls:
         asset = bare.get(url)
         assert asset.status_code == 200 and len(asset.content) > 1000, url
+
+
+ROUTES = [("GET", "/v1/documents"), ("GET", "/v1/passages/some-id"), ("POST", "/v1/search"),
+          ("POST", "/v1/search/batch"), ("POST", "/mcp"), ("GET", "/healthz"), ("GET", "/schema/openapi.json")]
+
+
+@pytest.mark.parametrize(("method", "path"), ROUTES)
+@pytest.mark.parametrize("host", ["attacker.example", "attacker.example:8000", "127.0.0.1.attacker.example",
+                                  "localhost.", ""])
+def test_bound_to_loopback_every_route_refuses_a_foreign_host(bare, method, path, host):
+    """DNS rebinding: a page whose name resolves to 127.0.0.1 makes the browser send its own name as Host."""
+    r = bare.request(method, path, headers={"host": host}, json={"question": "x"} if method == "POST" else None)
+    assert "RAG_ALLOWED_HOSTS" in _problem(r, 421)["detail"]
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "127.0.0.1:8000", "localhost", "LOCALHOST:1", "[::1]", "[::1]:8000"])
+def test_loopback_hosts_pass(bare, host):
+    assert bare.get("/healthz", headers={"host": host}).status_code == 200
+
+
+@pytest.mark.parametrize("origin", ["https://evil.example", "http://127.0.0.1.evil.example", "null",
+                                   "http://localhost.evil.example:8000"])
+def test_a_page_of_another_origin_cannot_fire_searches(bare, origin):
+    r = bare.post("/v1/search", json={"question": "retours"}, headers={"origin": origin})
+    assert "RAG_CORS_ORIGINS" in _problem(r, 403)["detail"]
+
+
+@pytest.mark.parametrize("origin", ["http://127.0.0.1:8000", "http://localhost:3000", "https://[::1]"])
+def test_pages_served_from_this_machine_may(bare, origin):
+    assert bare.post("/v1/search", json={"question": "retours"}, headers={"origin": origin}).status_code == 503
+
+
+@pytest.mark.parametrize("path", ["/v1/search", "/v1/search/batch"])
+@pytest.mark.parametrize("content_type", ["text/plain", "text/plain; charset=utf-8",
+                                          "application/x-www-form-urlencoded", "multipart/form-data; boundary=x",
+                                          None])
+def test_json_routes_refuse_bodies_that_are_not_said_to_be_json(bare, path, content_type):
+    """`text/plain` is what a page may send anywhere without a CORS preflight."""
+    headers = {"content-type": content_type} if content_type else {}
+    r = bare.post(path, content=b'{"question": "retours", "questions": ["retours"]}', headers=headers)
+    assert "Content-Type: application/json" in _problem(r, 415)["detail"]
+
+
+@pytest.mark.parametrize(("bound", "allowed", "host", "passes"), [
+    ("127.0.0.1", ["rag.example.org"], "rag.example.org:443", True),
+    ("127.0.0.1", ["rag.example.org"], "localhost", False),
+    ("127.0.0.1", ["*.example.org"], "eu.rag.example.org", True),
+    ("127.0.0.1", ["*.example.org"], "example.org.evil", False),
+    ("127.0.0.1", ["*"], "anything.example", True),
+    ("0.0.0.0", [], "10.1.2.3:8000", True),  # a container behind its service: any host, unless listed
+    ("0.0.0.0", ["rag.internal"], "10.1.2.3:8000", False),
+])
+def test_allowed_hosts_for_deployments(bare_settings, bound, allowed, host, passes):
+    settings = bare_settings.model_copy(update={"host": bound, "allowed_hosts": allowed})
+    with TestClient(create_app(settings), base_url="http://127.0.0.1") as c:
+        assert (c.get("/healthz", headers={"host": host}).status_code == 200) == passes

@@ -37,7 +37,7 @@ def anyio_backend() -> str:
 async def serving(app: Litestar) -> AsyncIterator[httpx.AsyncClient]:
     """The app, its lifespan run, behind a client whose requests really run concurrently in this event loop
     (Litestar's AsyncTestClient hands each request to a portal thread and waits for it: one at a time)."""
-    async with app.lifespan(), httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://rag",
+    async with app.lifespan(), httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://127.0.0.1",
                                                  timeout=120) as client:
         yield client
 
