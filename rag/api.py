@@ -34,6 +34,7 @@ from rag.errors import (
     ConfigError,
     IndexError_,
     IndexNotFound,
+    IndexWriteFailed,
     InvalidQuery,
     ModelError,
     Overloaded,
@@ -75,6 +76,7 @@ STATUS: dict[type[RagError], int] = {
     ModelError: 503,
     ConfigError: 500,
     ReloadFailed: 409,
+    IndexWriteFailed: 500,  # the server writes no build; listed so that every error has its status
 }
 BUILD_HEADER = "Rag-Index-Build"  # the build that answered: a request is answered by one build, even during a reload
 DOCUMENTS_PAGE, DOCUMENTS_PAGE_MAX = 100, 1000

@@ -14,6 +14,7 @@ from rag.errors import (
     ConfigError,
     IndexError_,
     IndexNotFound,
+    IndexWriteFailed,
     IngestBusy,
     IngestError,
     InvalidQuery,
@@ -35,6 +36,7 @@ EXIT_CODES: dict[type[RagError], int] = {
     ConfigError: 6,
     InvalidQuery: 7,
     IngestBusy: 8,
+    IndexWriteFailed: 9,
 }
 
 

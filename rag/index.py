@@ -23,6 +23,7 @@ sharing the folder keeps its temporary folder's modification time fresh while it
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
@@ -42,7 +43,7 @@ from threadpoolctl import threadpool_limits
 
 from rag.analyzer import Analyzer
 from rag.chunking import Chunk
-from rag.errors import IndexError_, IndexMismatch, IndexNotFound
+from rag.errors import IndexError_, IndexMismatch, IndexNotFound, IndexWriteFailed
 from rag.lease import Lease, remove_unless_leased
 from rag.lexical import LexicalIndex
 from rag.manifest import shape_error
@@ -163,9 +164,31 @@ def publish(index_dir: Path, chunks: list[Chunk], vectors: np.ndarray, lexical: 
         raise ValueError("keep_builds must be at least 2: the new build and the one it replaces")
     if len(chunks) != len(vectors) or len(chunks) != len(lexical):
         raise ValueError("chunks, vectors and lexical rows differ in number")
+    previous = current_build(index_dir)
+    try:
+        final = _write_build(index_dir, chunks, vectors, lexical, manifest, options)
+    except OSError as exc:  # disk full, read-only: nothing of the new build is left, `current` is unchanged
+        raise IndexWriteFailed(_write_failure(index_dir, exc)) from exc
+    _prune(index_dir, keep={final.resolve(), previous}, also_newest=keep_builds - 2)
+    return final
+
+
+def _write_failure(index_dir: Path, exc: OSError) -> str:
+    try:
+        free = f"{shutil.disk_usage(index_dir).free:,} bytes free there"
+    except OSError:
+        free = "free space unknown"
+    what = exc.strerror or str(exc)
+    return (f"the new index build could not be written in {index_dir} ({what}; {free}): the current build is "
+            "unchanged and still served; free space (or make the folder writable), or set RAG_INDEX_DIR to a "
+            "folder with room, and run `rag ingest` again")
+
+
+def _write_build(index_dir: Path, chunks: list[Chunk], vectors: np.ndarray, lexical: LexicalIndex,
+                 manifest: dict[str, Any], options: VectorOptions | None) -> Path:
+    """`publish` up to the atomic switch of `current`; removes what it wrote if it fails."""
     builds = index_dir / BUILDS
     builds.mkdir(parents=True, exist_ok=True)
-    previous = current_build(index_dir)
     dense = DenseIndex.build(vectors, options)  # before the folder exists: the slow part leaves nothing to clean up
     build_id = time.strftime("%Y%m%dT%H%M%S", time.gmtime()) + "-" + uuid.uuid4().hex[:6]
     tmp = builds / f".tmp-{build_id}"
@@ -173,7 +196,10 @@ def publish(index_dir: Path, chunks: list[Chunk], vectors: np.ndarray, lexical: 
     writing = Lease(tmp, exclusive=True)  # a concurrent ingest's pruning on this host must not take it for a leftover
     try:
         with kept_fresh(tmp):
-            dense.save(tmp)
+            try:
+                dense.save(tmp)
+            except RuntimeError as exc:  # FAISS reports a failed write so; its text names the system's reason
+                raise OSError(errno.EIO, f"FAISS could not write the vectors ({str(exc)[-120:]})") from exc
             with (tmp / PASSAGES).open("w", encoding="utf-8") as handle:
                 for chunk in chunks:
                     handle.write(json.dumps(chunk.to_record(), ensure_ascii=False) + "\n")
@@ -200,7 +226,6 @@ def publish(index_dir: Path, chunks: list[Chunk], vectors: np.ndarray, lexical: 
         raise
     finally:
         writing.release()
-    _prune(index_dir, keep={final.resolve(), previous}, also_newest=keep_builds - 2)
     return final
 
 
