@@ -48,7 +48,7 @@ from rag.logs import RequestContextMiddleware, add_request_id
 from rag.mcp_server import HttpTransport, build_server
 from rag.openapi import describe_limits, swagger_ui
 from rag.problems import problem, responses
-from rag.queries import make_queries
+from rag.queries import estimated_tokens, make_queries
 from rag.reload import Reloader, ReloadReport
 from rag.requests import BoundedRequest
 from rag.schemas import (
@@ -171,9 +171,40 @@ def _response(question: str, hits: list[Hit], query: Query, searcher: Searcher, 
                           model=searcher.model, took_ms=round(took * 1000, 2))
 
 
+def _deadline(settings: Settings) -> float | None:
+    return time.monotonic() + settings.request_deadline_seconds if settings.request_deadline_seconds else None
+
+
 async def _submit(state: State, queries: list[Query]) -> list[list[Hit]]:
     _searcher(state)
-    return await state.batcher.submit(queries)
+    return await state.batcher.submit(queries, deadline=_deadline(state.settings))
+
+
+async def _answers(state: State, request: Request, queries: list[Query]) -> list[list[Hit]]:
+    """The hits of `queries`, within the request deadline; if the client leaves first, its questions are dropped
+    from the queue (nobody computes answers nobody waits for) and the handler ends."""
+    handler = asyncio.current_task()
+    assert handler is not None
+    gone = False
+
+    async def cancel_when_gone() -> None:
+        nonlocal gone
+        # the body is read: the next message is the disconnect (or the end of the response, after this is over)
+        while (await request.receive())["type"] != "http.disconnect":
+            pass
+        gone = True
+        handler.cancel()  # the batcher drops what is left of the request
+
+    watch = asyncio.ensure_future(cancel_when_gone())
+    try:
+        return await state.batcher.submit(queries, deadline=_deadline(state.settings))
+    except asyncio.CancelledError:
+        if not gone:
+            raise
+        handler.uncancel()  # an ordinary end, logged as such, not an error of the server
+        raise HTTPException(status_code=499, detail="the client closed the connection before its answer") from None
+    finally:
+        watch.cancel()
 
 
 # -- routes -----------------------------------------------------------------------------------------------------
@@ -181,20 +212,21 @@ async def _submit(state: State, queries: list[Query]) -> list[list[Hit]]:
 
 @post("/search", status_code=HTTP_200_OK, summary="Best passages for one question",
       responses=responses(400, 401, 413, 415, 422, 503), response_headers=_BUILD_HEADER_DOC)
-async def search(data: JSONBody[SearchRequest], state: State) -> Response[SearchResponse]:
+async def search(data: JSONBody[SearchRequest], state: State, request: Request) -> Response[SearchResponse]:
     """Return the `k` passages that best answer `question`, each with a citation (document, section, offsets)."""
     started = time.perf_counter()
     searcher = _searcher(state)
     index = searcher.index
     queries = _queries(state, data, [data.question], index)
-    (hits,) = await state.batcher.submit(queries)
+    (hits,) = await _answers(state, request, queries)
     return Response(_response(data.question, hits, queries[0], searcher, time.perf_counter() - started),
                     headers={BUILD_HEADER: index.build_id})
 
 
 @post("/search/batch", status_code=HTTP_200_OK, summary="Best passages for several questions",
       responses=responses(400, 401, 413, 415, 422, 503), response_headers=_BUILD_HEADER_DOC)
-async def search_batch(data: JSONBody[BatchSearchRequest], state: State) -> Response[BatchSearchResponse]:
+async def search_batch(data: JSONBody[BatchSearchRequest], state: State,
+                       request: Request) -> Response[BatchSearchResponse]:
     """Answer each question in `questions`, in order; the whole batch shares model calls."""
     started = time.perf_counter()
     settings: Settings = state.settings
@@ -203,7 +235,7 @@ async def search_batch(data: JSONBody[BatchSearchRequest], state: State) -> Resp
     searcher = _searcher(state)
     index = searcher.index
     queries = _queries(state, data, data.questions, index)
-    results = await state.batcher.submit(queries)
+    results = await _answers(state, request, queries)
     took = time.perf_counter() - started
     return Response(BatchSearchResponse(
         results=[_response(q.question, hits, q, searcher, took) for q, hits in zip(queries, results, strict=True)],
@@ -305,6 +337,8 @@ def create_app(settings: Settings | None = None, *, searcher: Searcher | None = 
         def install(active: Searcher) -> None:
             state.batcher = MicroBatcher(metrics.observe_batches(active.search), max_batch=settings.micro_batch_max,
                                          max_wait=settings.micro_batch_wait_ms / 1000, max_queue=settings.queue_max,
+                                         max_cost=settings.micro_batch_max_tokens,
+                                         max_queue_cost=settings.queue_max_tokens, cost=estimated_tokens,
                                          on_start=single_threaded_search)
             state.searcher = active
 

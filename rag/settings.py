@@ -127,6 +127,15 @@ class Settings(BaseSettings):
     max_connections: int = Field(
         512, ge=1, description="Most connections one `rag serve` process keeps open (keep it under `ulimit -n`); "
                                "more: 503 and closed.")
+    request_deadline_seconds: float = Field(
+        30.0, ge=0, description="Longest a search may wait for its answers; then what is not computed is dropped "
+                                "and the request gets a 503 (0: no deadline).")
+    queue_max_tokens: int = Field(
+        131_072, ge=1, description="Most estimated tokens (characters / 4) of questions waiting before 503 "
+                                   "Overloaded.")
+    micro_batch_max_tokens: int = Field(
+        2_048, ge=1, description="Most estimated tokens of questions in one model call: a larger request is split "
+                                 "and takes turns with the others.")
 
     @field_validator("api_keys", "admin_keys", "cors_origins", "allowed_hosts", mode="before")
     @classmethod
