@@ -20,6 +20,7 @@ import re
 from collections.abc import Sequence
 from functools import lru_cache
 
+from rag.sanitize import blank_controls, link_or_none
 from rag.schemas import Answer, Citation, Hit
 
 ANSWER_DEPTH = 3
@@ -32,7 +33,7 @@ _BLOCK_START = re.compile(r"^(\s*)([-+=#]|\d+(?=[.)]))")
 def escape(text: str) -> str:
     """`text` as Markdown that renders as exactly `text` (one line or several)."""
     lines = []
-    for line in text.splitlines() or [""]:
+    for line in blank_controls(text)[0].splitlines() or [""]:
         line = _INLINE.sub(r"\\\1", line)
         lines.append(_BLOCK_START.sub(lambda m: m.group(1) + m.group(2) + "\\" if m.group(2).isdigit()
                                       else m.group(1) + "\\" + m.group(2), line))
@@ -46,8 +47,8 @@ def source_line(citation: Citation) -> str:
 
 @lru_cache(maxsize=4096)  # the same few sources are listed answer after answer
 def _source_line(label: str, url: str | None) -> str:
-    label = escape(label)
-    if url and not any(ch in url for ch in "<>\n\r") and re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", url):
+    label = escape(" ".join(label.split()))  # one line: a title with line breaks must not end the list
+    if link_or_none(url):
         return f"[{label}](<{url}>)"
     return label
 

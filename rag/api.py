@@ -8,17 +8,18 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import math
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Annotated, Any
 
-from litestar import Litestar, Request, Response, get, post
+from litestar import Litestar, Request, Response, get, head, post
 from litestar.config.cors import CORSConfig
 from litestar.datastructures import ResponseHeader, State
-from litestar.exceptions import HTTPException, ValidationException
+from litestar.exceptions import HTTPException, NotFoundException, ValidationException
 from litestar.openapi import OpenAPIConfig
-from litestar.openapi.plugins import JsonRenderPlugin, SwaggerRenderPlugin
+from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.plugins.pydantic import PydanticPlugin
 from litestar.router import Router
@@ -33,6 +34,7 @@ from rag.errors import (
     ConfigError,
     IndexError_,
     IndexNotFound,
+    IndexWriteFailed,
     InvalidQuery,
     ModelError,
     Overloaded,
@@ -40,13 +42,15 @@ from rag.errors import (
     RagError,
     ReloadFailed,
 )
+from rag.hosts import HostCheckMiddleware, allowed_hosts
 from rag.index import Index, single_threaded_search
 from rag.logs import RequestContextMiddleware, add_request_id
 from rag.mcp_server import HttpTransport, build_server
-from rag.openapi import describe_limits
+from rag.openapi import describe_limits, swagger_ui
 from rag.problems import problem, responses
-from rag.queries import make_queries
+from rag.queries import estimated_tokens, make_queries
 from rag.reload import Reloader, ReloadReport
+from rag.requests import BoundedRequest
 from rag.schemas import (
     BatchSearchRequest,
     BatchSearchResponse,
@@ -72,6 +76,7 @@ STATUS: dict[type[RagError], int] = {
     ModelError: 503,
     ConfigError: 500,
     ReloadFailed: 409,
+    IndexWriteFailed: 500,  # the server writes no build; listed so that every error has its status
 }
 BUILD_HEADER = "Rag-Index-Build"  # the build that answered: a request is answered by one build, even during a reload
 DOCUMENTS_PAGE, DOCUMENTS_PAGE_MAX = 100, 1000
@@ -79,8 +84,25 @@ _BUILD_HEADER_DOC = [ResponseHeader(name=BUILD_HEADER, description="Id of the in
                                     documentation_only=True)]
 
 
-def _problem(status: int, detail: str, request: Request, **extra: Any) -> Response:
-    return problem(status, detail, request.url.path, **extra)
+def _instance(request: Request) -> str:
+    """The request's path: under a mount (`/mcp`), `url.path` is the mounted app's own (`/`), so the path sent."""
+    raw = request.scope.get("raw_path")
+    if raw and getattr(request.scope.get("route_handler"), "is_mount", False):
+        return bytes(raw).decode("latin-1")
+    return request.url.path
+
+
+def _problem(status: int, detail: str, request: Request, headers: dict[str, str] | None = None,
+             **extra: Any) -> Response:
+    return problem(status, detail, _instance(request), headers=headers, **extra)
+
+
+def _retry_after(exc: RagError, request: Request) -> dict[str, str] | None:
+    """`Retry-After` for a 503: a second for a full queue; for a missing index, the reload watch's period."""
+    if isinstance(exc, Overloaded):
+        return {"Retry-After": "1"}
+    poll = request.app.state.settings.reload_poll_seconds
+    return {"Retry-After": str(max(1, math.ceil(poll)) if poll else 10)}
 
 
 def _validation_detail(exc: ValidationException) -> tuple[int, str, list[dict[str, Any]]]:
@@ -99,12 +121,15 @@ def problem_handler(request: Request, exc: Exception) -> Response:
     """Every error, as problem details. Unknown errors are logged and answered without internals."""
     if isinstance(exc, RagError):
         status = next((code for kind, code in STATUS.items() if isinstance(exc, kind)), 500)
-        return _problem(status, str(exc), request)
+        return _problem(status, str(exc), request, headers=_retry_after(exc, request) if status == 503 else None)
     if isinstance(exc, ValidationException):
         status, detail, errors = _validation_detail(exc)
         return _problem(status, detail, request, errors=errors)
     if isinstance(exc, HTTPException):
-        return problem(exc.status_code, _http_detail(exc, request), request.url.path, headers=exc.headers)
+        headers = dict(exc.headers or {})
+        if exc.status_code == 503:
+            headers.setdefault("Retry-After", "1")
+        return _problem(exc.status_code, _http_detail(exc, request), request, headers=headers)
     log.exception("unhandled error on %s %s", request.method, request.url.path)
     return _problem(500, "internal error; the server log has the details", request)
 
@@ -146,30 +171,62 @@ def _response(question: str, hits: list[Hit], query: Query, searcher: Searcher, 
                           model=searcher.model, took_ms=round(took * 1000, 2))
 
 
+def _deadline(settings: Settings) -> float | None:
+    return time.monotonic() + settings.request_deadline_seconds if settings.request_deadline_seconds else None
+
+
 async def _submit(state: State, queries: list[Query]) -> list[list[Hit]]:
     _searcher(state)
-    return await state.batcher.submit(queries)
+    return await state.batcher.submit(queries, deadline=_deadline(state.settings))
+
+
+async def _answers(state: State, request: Request, queries: list[Query]) -> list[list[Hit]]:
+    """The hits of `queries`, within the request deadline; if the client leaves first, its questions are dropped
+    from the queue (nobody computes answers nobody waits for) and the handler ends."""
+    handler = asyncio.current_task()
+    assert handler is not None
+    gone = False
+
+    async def cancel_when_gone() -> None:
+        nonlocal gone
+        # the body is read: the next message is the disconnect (or the end of the response, after this is over)
+        while (await request.receive())["type"] != "http.disconnect":
+            pass
+        gone = True
+        handler.cancel()  # the batcher drops what is left of the request
+
+    watch = asyncio.ensure_future(cancel_when_gone())
+    try:
+        return await state.batcher.submit(queries, deadline=_deadline(state.settings))
+    except asyncio.CancelledError:
+        if not gone:
+            raise
+        handler.uncancel()  # an ordinary end, logged as such, not an error of the server
+        raise HTTPException(status_code=499, detail="the client closed the connection before its answer") from None
+    finally:
+        watch.cancel()
 
 
 # -- routes -----------------------------------------------------------------------------------------------------
 
 
 @post("/search", status_code=HTTP_200_OK, summary="Best passages for one question",
-      responses=responses(400, 401, 413, 422, 503), response_headers=_BUILD_HEADER_DOC)
-async def search(data: JSONBody[SearchRequest], state: State) -> Response[SearchResponse]:
+      responses=responses(400, 401, 413, 415, 422, 503), response_headers=_BUILD_HEADER_DOC)
+async def search(data: JSONBody[SearchRequest], state: State, request: Request) -> Response[SearchResponse]:
     """Return the `k` passages that best answer `question`, each with a citation (document, section, offsets)."""
     started = time.perf_counter()
     searcher = _searcher(state)
     index = searcher.index
     queries = _queries(state, data, [data.question], index)
-    (hits,) = await state.batcher.submit(queries)
+    (hits,) = await _answers(state, request, queries)
     return Response(_response(data.question, hits, queries[0], searcher, time.perf_counter() - started),
                     headers={BUILD_HEADER: index.build_id})
 
 
 @post("/search/batch", status_code=HTTP_200_OK, summary="Best passages for several questions",
-      responses=responses(400, 401, 413, 422, 503), response_headers=_BUILD_HEADER_DOC)
-async def search_batch(data: JSONBody[BatchSearchRequest], state: State) -> Response[BatchSearchResponse]:
+      responses=responses(400, 401, 413, 415, 422, 503), response_headers=_BUILD_HEADER_DOC)
+async def search_batch(data: JSONBody[BatchSearchRequest], state: State,
+                       request: Request) -> Response[BatchSearchResponse]:
     """Answer each question in `questions`, in order; the whole batch shares model calls."""
     started = time.perf_counter()
     settings: Settings = state.settings
@@ -178,7 +235,7 @@ async def search_batch(data: JSONBody[BatchSearchRequest], state: State) -> Resp
     searcher = _searcher(state)
     index = searcher.index
     queries = _queries(state, data, data.questions, index)
-    results = await state.batcher.submit(queries)
+    results = await _answers(state, request, queries)
     took = time.perf_counter() - started
     return Response(BatchSearchResponse(
         results=[_response(q.question, hits, q, searcher, took) for q, hits in zip(queries, results, strict=True)],
@@ -227,6 +284,17 @@ def healthz() -> Health:
     return Health(status="ok")
 
 
+@head("/healthz", summary="Liveness, headers only", sync_to_thread=False, include_in_schema=False)
+def healthz_head() -> None:
+    """200 while the process runs (probes that send HEAD)."""
+
+
+@get("/{path:str}", include_in_schema=False, sync_to_thread=False)
+def schema_not_found(path: FromPath[str]) -> None:
+    """A path under /schema that names no page: a problem like any other 404, not Litestar's HTML page."""
+    raise NotFoundException()
+
+
 @get("/readyz", summary="Readiness", sync_to_thread=False, responses=responses(503))
 def readyz(state: State) -> Health:
     """200 when an index build is served and its folder is still in the index folder (`detail`, if any, says why
@@ -267,6 +335,8 @@ def create_app(settings: Settings | None = None, *, searcher: Searcher | None = 
         def install(active: Searcher) -> None:
             state.batcher = MicroBatcher(metrics.observe_batches(active.search), max_batch=settings.micro_batch_max,
                                          max_wait=settings.micro_batch_wait_ms / 1000, max_queue=settings.queue_max,
+                                         max_cost=settings.micro_batch_max_tokens,
+                                         max_queue_cost=settings.queue_max_tokens, cost=estimated_tokens,
                                          on_start=single_threaded_search)
             state.searcher = active
 
@@ -303,11 +373,16 @@ def create_app(settings: Settings | None = None, *, searcher: Searcher | None = 
                                      lambda: _searcher(app.state).index), settings)
     metrics.watch_index(lambda: app.state["searcher"].index if app.state.get("searcher") else None)
     metrics.watch_readiness(lambda: app.state.get("reloader") is not None and app.state.reloader.not_ready() is None)
+    swagger_page, swagger_files = swagger_ui()
+    hosts = allowed_hosts(settings)
+    host_check = [] if hosts is None else [HostCheckMiddleware(hosts, settings.cors_origins)]
     app = Litestar(
-        route_handlers=[v1, healthz, readyz, mcp.route(key_guards), metrics.MetricsController],
+        route_handlers=[v1, healthz, healthz_head, readyz, mcp.route(key_guards), metrics.MetricsController,
+                        swagger_files],
         lifespan=[lifespan, mcp.lifespan],
-        middleware=[RequestContextMiddleware(), metrics.config().middleware],
+        middleware=[RequestContextMiddleware(), *host_check, metrics.config().middleware],
         before_send=[add_request_id],
+        request_class=BoundedRequest,
         state=State({"settings": settings}),
         exception_handlers={Exception: problem_handler},
         request_max_body_size=settings.max_body_bytes,
@@ -315,8 +390,10 @@ def create_app(settings: Settings | None = None, *, searcher: Searcher | None = 
         cors_config=CORSConfig(allow_origins=settings.cors_origins) if settings.cors_origins else None,
         openapi_config=OpenAPIConfig(
             title="rag", version="1", path="/schema",
+            # registered before the render plugins' own catch-all, which answers an HTML page
+            openapi_router=Router("/schema", route_handlers=[schema_not_found], include_in_schema=False),
             description="Retrieval API: the passages of a corpus that best answer a question, with citations.",
-            render_plugins=[SwaggerRenderPlugin(path="/"), JsonRenderPlugin()],
+            render_plugins=[swagger_page, JsonRenderPlugin()],
         ),
         logging_config=None,  # Litestar's records go to the root handlers, formatted as all others (rag.logs)
         debug=False,

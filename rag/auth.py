@@ -65,7 +65,11 @@ async def admin_key_guard(connection: ASGIConnection, _: BaseRouteHandler) -> No
     settings: Settings = connection.app.state.settings
     if not settings.admin_keys:
         raise PermissionDeniedException("admin routes are disabled: set RAG_ADMIN_KEYS to enable them")
-    if not _ring(tuple(settings.admin_keys)).admits(bearer_token(connection)):
+    token = bearer_token(connection)
+    if not _ring(tuple(settings.admin_keys)).admits(token):
+        if settings.api_keys and _ring(tuple(settings.api_keys)).admits(token):  # known, but not allowed here
+            raise PermissionDeniedException("this API key may search but not call admin routes: send a key set "
+                                            "in RAG_ADMIN_KEYS")
         raise NotAuthorizedException("invalid admin key: send one of the keys set in RAG_ADMIN_KEYS")
 
 

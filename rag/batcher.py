@@ -1,8 +1,19 @@
-"""Micro-batching: requests that arrive together are answered by one call of a batch function.
+"""Micro-batching: requests that arrive together are answered by one call of a batch function, taking turns.
 
 A single worker thread runs the batch function; the event loop only enqueues and awaits. Whatever is queued
-when the worker becomes free forms the next batch (at most `max_batch` items), so a lone request never waits for
-company and a crowd of requests shares each model call.
+when the worker becomes free forms the next batch, so a lone request never waits for company and a crowd of
+requests shares each model call.
+
+A batch is bounded twice: at most `max_batch` items, and at most `max_cost` of their cost (an estimate of the
+model's work: the question's tokens), one item at least. It is filled by turns: one item of each waiting
+request, then a second of each, and so on, so a request of 64 long questions is spread over several calls and a
+single question that arrives meanwhile rides in the next one instead of waiting for all 64 (first come, first
+served would make it wait for every question queued before it).
+
+A request is dropped, whatever of it was not computed yet, when it is abandoned (`submit` cancelled: the client
+left) or its `deadline` passes (`Overloaded`); its place in the queue is freed at once, so nobody computes
+answers nobody waits for. The queue refuses a request (`Overloaded`) when it would hold more than `max_queue`
+items or `max_queue_cost` of cost.
 
 With `max_wait` > 0 the worker also expects a crowd to come back: clients that were answered together tend to
 ask again together, but their requests reach the queue one by one as the event loop reads them. Taken greedily,
@@ -18,9 +29,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import queue
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Sequence
 from typing import Any, Generic, TypeVar
 
@@ -29,18 +40,33 @@ from rag.errors import Overloaded
 T = TypeVar("T")
 R = TypeVar("R")
 
-_STOP = object()
 _Entry = tuple[Any, asyncio.Future, asyncio.AbstractEventLoop]
+
+
+class _Ticket:
+    """One request in the queue: its items not yet taken, their costs, its deadline, and whether it is dropped."""
+
+    __slots__ = ("cost", "deadline", "dropped", "items", "loop")
+
+    def __init__(self, entries: list[tuple[Any, asyncio.Future]], costs: list[int], deadline: float | None,
+                 loop: asyncio.AbstractEventLoop) -> None:
+        self.items = deque(zip(entries, costs, strict=True))
+        self.cost = sum(costs)
+        self.deadline = deadline
+        self.loop = loop
+        self.dropped = False  # what is left of it will not be computed
 
 
 class MicroBatcher(Generic[T, R]):
     """Runs `fn(items) -> results` (same length, same order) in one worker thread over queued items.
 
-    `on_start` runs once in the worker thread before the first batch (for per-thread library settings).
+    `cost(item)` weighs an item against `max_cost` and `max_queue_cost` (default 1: a count). `on_start` runs once
+    in the worker thread before the first batch (for per-thread library settings).
     """
 
     def __init__(self, fn: Callable[[Sequence[T]], Sequence[R]], *, max_batch: int = 64, max_wait: float = 0.0,
-                 max_queue: int = 4096, name: str = "rag-batcher",
+                 max_queue: int = 4096, max_cost: int | None = None, max_queue_cost: int | None = None,
+                 cost: Callable[[T], int] | None = None, name: str = "rag-batcher",
                  on_start: Callable[[], object] | None = None) -> None:
         if max_batch < 1 or max_wait < 0:
             raise ValueError("max_batch must be at least 1 and max_wait at least 0")
@@ -48,60 +74,118 @@ class MicroBatcher(Generic[T, R]):
         self._max_batch = max_batch
         self._max_wait = max_wait
         self._max_queue = max_queue
+        self._max_cost = max_cost
+        self._max_queue_cost = max_queue_cost
+        self._cost = cost
         self._on_start = on_start
         self._expect = 1  # the size of the last batch: how many items to wait for, with max_wait
-        self._queue: queue.SimpleQueue = queue.SimpleQueue()
-        self._pending = 0
-        self._lock = threading.Lock()
+        self._tickets: deque[_Ticket] = deque()  # waiting requests, in turn order; guarded by _ready
+        self._ready = threading.Condition()
+        self._stopping = False
+        self._pending = 0  # items queued, and their cost: what the queue bounds
+        self._pending_cost = 0
         self.batches = 0
         self.items = 0
+        self.dropped = 0  # items left uncomputed: their request abandoned or past its deadline
         self._thread = threading.Thread(target=self._run, name=name, daemon=True)
         self._thread.start()
 
-    async def submit(self, items: Sequence[T]) -> list[R]:
-        """Queue `items` and wait for their results. Raises `Overloaded` when the queue is full."""
+    async def submit(self, items: Sequence[T], *, deadline: float | None = None) -> list[R]:
+        """Queue `items` and wait for their results. Raises `Overloaded` when the queue is full, or when the
+        `deadline` (a `time.monotonic()` value) passes first; cancelling the call drops what is not computed yet."""
         loop = asyncio.get_running_loop()
-        with self._lock:
-            if self._pending + len(items) > self._max_queue:
+        costs = [max(1, self._cost(item)) if self._cost else 1 for item in items]
+        futures = [loop.create_future() for _ in items]
+        ticket = _Ticket(list(zip(items, futures, strict=True)), costs, deadline, loop)
+        with self._ready:
+            if self._pending + len(items) > self._max_queue or (
+                    self._max_queue_cost is not None and self._pending and
+                    self._pending_cost + ticket.cost > self._max_queue_cost):
                 raise Overloaded(f"{self._pending} questions are waiting; retry in a moment")
             self._pending += len(items)
-        futures = [loop.create_future() for _ in items]
-        for item, future in zip(items, futures, strict=True):
-            self._queue.put((item, future, loop))
-        if len(futures) == 1:  # the common case: no gather future to build and schedule
-            return [await futures[0]]
-        return list(await asyncio.gather(*futures))
+            self._pending_cost += ticket.cost
+            self._tickets.append(ticket)
+            self._ready.notify()
+        try:
+            async with asyncio.timeout_at(None if deadline is None else loop.time() + deadline - time.monotonic()):
+                if len(futures) == 1:  # the common case: no gather future to build and schedule
+                    return [await futures[0]]
+                return list(await asyncio.gather(*futures))
+        except TimeoutError:
+            self._drop(ticket)
+            raise Overloaded("the search was not answered within the server's deadline "
+                             "(RAG_REQUEST_DEADLINE_SECONDS): the server is busy; retry in a moment") from None
+        except asyncio.CancelledError:  # the client left
+            self._drop(ticket)
+            raise
+
+    def _drop(self, ticket: _Ticket) -> None:
+        """Leave what is left of `ticket` uncomputed and free its place in the queue (in the event loop)."""
+        with self._ready:
+            left = self._discard(ticket)
+        for (_, future), _ in left:
+            future.cancel()
+
+    def _discard(self, ticket: _Ticket) -> list[tuple[tuple[Any, asyncio.Future], int]]:
+        """What is left of `ticket`, taken out of the queue; the caller holds `_ready`."""
+        if ticket.dropped:
+            return []
+        ticket.dropped = True
+        left = list(ticket.items)
+        ticket.items.clear()
+        self._release(len(left), sum(cost for _, cost in left))
+        self.dropped += len(left)
+        return left
+
+    def _release(self, count: int, cost: int) -> None:
+        self._pending -= count
+        self._pending_cost -= cost
 
     def _take(self) -> list[_Entry] | None:
-        """The next batch: one item (waiting as long as needed), then what is queued, up to `max_batch`; with
-        `max_wait`, waiting at most that long for as many items as the last batch held."""
-        first = self._queue.get()
-        if first is _STOP:
-            return None
-        batch = [first]
-        expect = min(self._expect, self._max_batch) if self._max_wait else 1
-        deadline = time.monotonic() + self._max_wait
-        while len(batch) < self._max_batch:
-            try:
-                if len(batch) < expect:
-                    item = self._queue.get(timeout=max(0.0, deadline - time.monotonic()))
-                else:
-                    item = self._queue.get_nowait()
-            except queue.Empty:
-                break
-            if item is _STOP:
-                self._queue.put(_STOP)
-                break
-            batch.append(item)
-        self._expect = len(batch)
+        """The next batch: by turns over the waiting requests, up to `max_batch` items and `max_cost`; waits as
+        long as needed for a first item, and with `max_wait` at most that long for as many as the last batch held."""
+        with self._ready:
+            while not self._stopping and not self._pending:
+                self._ready.wait()
+            if self._stopping:
+                return None
+            expect = min(self._expect, self._max_batch) if self._max_wait else 1
+            deadline = time.monotonic() + self._max_wait
+            while self._pending < expect and not self._stopping:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0 or not self._ready.wait(remaining):
+                    break
+            batch, cost = self._fill()
+            self._release(len(batch), cost)
+        self._expect = max(1, len(batch))
         return batch
+
+    def _fill(self) -> tuple[list[_Entry], int]:
+        """Items taken by turns, one per waiting request per round; requests past their deadline are dropped."""
+        batch: list[_Entry] = []
+        cost, now = 0, time.monotonic()
+        while len(batch) < self._max_batch and self._tickets:
+            ticket = self._tickets[0]
+            if ticket.deadline is not None and ticket.deadline <= now:
+                self._discard(ticket)  # its caller's own timeout, due now, answers the client
+            if not ticket.items:
+                self._tickets.popleft()
+                continue
+            (item, future), item_cost = ticket.items[0]
+            if batch and self._max_cost is not None and cost + item_cost > self._max_cost:
+                break
+            ticket.items.popleft()
+            batch.append((item, future, ticket.loop))
+            cost += item_cost
+            self._tickets.rotate(-1)  # its next item waits for the others' turn
+        return batch, cost
 
     def _run(self) -> None:
         if self._on_start is not None:
             self._on_start()
         while (batch := self._take()) is not None:
-            with self._lock:
-                self._pending -= len(batch)
+            if not batch:
+                continue
             self.batches += 1
             self.items += len(batch)
             try:
@@ -114,7 +198,9 @@ class MicroBatcher(Generic[T, R]):
             _hand_back(batch, list(results), _resolve)
 
     def close(self) -> None:
-        self._queue.put(_STOP)
+        with self._ready:
+            self._stopping = True
+            self._ready.notify_all()
         self._thread.join(timeout=10)
 
 

@@ -14,12 +14,14 @@ from rag.errors import (
     ConfigError,
     IndexError_,
     IndexNotFound,
+    IndexWriteFailed,
     IngestBusy,
     IngestError,
     InvalidQuery,
     ModelError,
     RagError,
 )
+from rag.sanitize import for_terminal, json_for_terminal
 from rag.settings import INGEST_ENGINES, Settings
 
 if TYPE_CHECKING:
@@ -34,16 +36,32 @@ EXIT_CODES: dict[type[RagError], int] = {
     ConfigError: 6,
     InvalidQuery: 7,
     IngestBusy: 8,
+    IndexWriteFailed: 9,
 }
 
 
+def _say(text: str = "", *, err: bool = False) -> None:
+    """Print a line that may hold corpus text (titles, passages, file names): control characters shown, not run."""
+    print(for_terminal(text), file=sys.stderr if err else sys.stdout)
+
+
+def _print_json(value: Any) -> None:
+    print(json_for_terminal(json.dumps(value, ensure_ascii=False, indent=2)))
+
+
 def _settings(args: argparse.Namespace) -> Settings:
+    from pydantic import ValidationError
+
     overrides: dict[str, Any] = {}
     for name in ("corpus_dir", "index_dir", "host", "port", "model", "ingest_engine"):
         value = getattr(args, name, None)
         if value is not None:
             overrides[name] = value
-    return Settings(**overrides)
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:  # values are left out: a key must not reach the terminal
+        raise ConfigError("invalid settings: " + "; ".join(
+            f"RAG_{'.'.join(map(str, e['loc'])).upper()}: {e['msg']}" for e in exc.errors())) from None
 
 
 def _ingest(args: argparse.Namespace) -> int:
@@ -53,17 +71,19 @@ def _ingest(args: argparse.Namespace) -> int:
     report = ingest(settings, force=args.force, progress=not args.quiet and not args.json, address=args.address,
                     actors=args.actors)
     if args.json:
-        print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+        _print_json(report.to_dict())
         return 0
     if report.up_to_date:
-        print(f"index {report.build_id} is up to date with {settings.corpus_dir} "
-              f"({report.passages} passages); nothing to do ({report.seconds:.2f}s)")
+        _say(f"index {report.build_id} is up to date with {settings.corpus_dir} "
+             f"({report.passages} passages); nothing to do ({report.seconds:.2f}s)")
     else:
-        print(f"ingested {report.documents} documents ({report.files} files) into {report.passages} passages "
-              f"in {report.seconds:.1f}s: {report.embedded} embedded, {report.reused} reused; "
-              f"build {report.build_id} in {settings.index_dir}")
+        _say(f"ingested {report.documents} documents ({report.files} files) into {report.passages} passages "
+             f"in {report.seconds:.1f}s: {report.embedded} embedded, {report.reused} reused; "
+             f"build {report.build_id} in {settings.index_dir}")
     for skipped in report.skipped:
-        print(f"  skipped {skipped.source}: {skipped.reason}", file=sys.stderr)
+        _say(f"  skipped {skipped.source}: {skipped.reason}", err=True)
+    for changed in report.changed:
+        _say(f"  changed {changed.source}: {changed.change}", err=True)
     return 0
 
 
@@ -89,16 +109,16 @@ def _search(args: argparse.Namespace) -> int:
     (hits,) = searcher.search(queries)
     best = answer(hits)
     if args.json:
-        print(json.dumps({"question": question, "passages": [h.model_dump(mode="json") for h in hits],
-                          "answer": best.model_dump(mode="json") if best else None}, ensure_ascii=False, indent=2))
+        _print_json({"question": question, "passages": [h.model_dump(mode="json") for h in hits],
+                     "answer": best.model_dump(mode="json") if best else None})
         return 0
     if best:
-        print(f"{best.text}\n    — [{best.rank}] {best.citation.label}\n")
+        _say(f"{best.text}\n    — [{best.rank}] {best.citation.label}\n")
     for hit in hits:
         c = hit.citation
-        print(f"[{hit.rank}] {hit.score:.3f}  {c.label}\n    {c.source}:{c.start}-{c.end}  id={hit.id}")
+        _say(f"[{hit.rank}] {hit.score:.3f}  {c.label}\n    {c.source}:{c.start}-{c.end}  id={hit.id}")
         for line in hit.text.splitlines():
-            print(f"    | {line}")
+            _say(f"    | {line}")
         print()
     return 0
 
@@ -109,11 +129,11 @@ def _documents(args: argparse.Namespace) -> int:
     index = Index.load(_settings(args).index_dir, verify=False)  # a listing: no need to hash every file first
     doc_ids = index.documents_under(args.source)
     if args.json:
-        print(json.dumps([index.documents[d].model_dump(mode="json") for d in doc_ids], ensure_ascii=False, indent=2))
+        _print_json([index.documents[d].model_dump(mode="json") for d in doc_ids])
         return 0
     for doc_id in doc_ids:
         document = index.documents[doc_id]
-        print(f"{doc_id}  {document.passages} passages  {document.source}\n    {document.title}")
+        _say(f"{doc_id}  {document.passages} passages  {document.source}\n    {document.title}")
     print(f"{len(doc_ids)} documents in build {index.build_id}")
     return 0
 
@@ -139,9 +159,7 @@ def _eval(args: argparse.Namespace) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    import uvicorn
-
-    from rag import logs
+    from rag import logs, server
     from rag.api import create_app, load_searcher
 
     settings = _settings(args)
@@ -153,10 +171,7 @@ def _serve(args: argparse.Namespace) -> int:
             raise  # nothing would ever load one
         # no build yet: a replica started before the first ingest listens, not ready, until the watch loads one
         searcher = None
-    app = create_app(settings, searcher=searcher)
-    # log_config=None: keep the handlers configured above; access_log=False: rag.logs writes one record per request
-    uvicorn.run(app, host=settings.host, port=settings.port, log_level=settings.log_level, access_log=False,
-                log_config=None)
+    server.serve(create_app(settings, searcher=searcher), settings)
     return 0
 
 
@@ -241,7 +256,7 @@ def main(argv: list[str] | None = None) -> int:
         return int(args.run(args))
     except RagError as exc:
         code = next((c for kind, c in EXIT_CODES.items() if isinstance(exc, kind)), 1)
-        print(f"rag: error: {exc}", file=sys.stderr)
+        _say(f"rag: error: {exc}", err=True)
         return code
     except KeyboardInterrupt:
         return INTERRUPTED

@@ -12,12 +12,13 @@ import re
 import tomllib
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from rag.docx import OLD_WORD, parse_docx
 from rag.parsing import Parsed, Section, parse_html, parse_markdown, parse_text
 from rag.pdf import parse_pdf
+from rag.sanitize import blank_controls, url_refusal
 
 SUFFIXES = {".txt": parse_text, ".text": parse_text, ".md": parse_markdown, ".markdown": parse_markdown,
             ".html": parse_html, ".htm": parse_html}
@@ -41,12 +42,21 @@ class Document:
     url: str | None = None
     sha256: str = ""
     page_starts: list[int] | None = None  # paged formats: where each page begins in `text`
+    changes: list[str] = field(default_factory=list)  # what reading left out or changed, for the ingest report
 
     def page(self, offset: int) -> int | None:
         """The 1-based page holding `offset` of `text`; None for a format without pages."""
         if self.page_starts is None:
             return None
         return bisect_right(self.page_starts, offset) or 1
+
+
+@dataclass(frozen=True)
+class Changed:
+    """A file indexed with something of it left out or changed, and what."""
+
+    source: str
+    change: str
 
 
 @dataclass(frozen=True)
@@ -158,16 +168,43 @@ def read_document(root: Path, path: Path, meta: dict[str, str] | None = None, *,
     if not parsed.sections:
         raise ValueError("no text found")
     meta = meta or {}
+    changes: list[str] = []
+    title = str(meta.get("title") or parsed.title or _title_from_name(relative))
+    text, title, blanked = _blank_controls(text, title, parsed.sections)
+    if blanked:
+        changes.append(f"{blanked} control characters (terminal escape sequences?) replaced by spaces")
+    url = meta.get("url") or parsed.url
+    if url is not None and (why := url_refusal(str(url))):
+        shown = repr(url) if len(str(url)) <= 80 else repr(str(url)[:80]) + "..."
+        changes.append(f"url {shown} left out: {why}")
+        url = None
     return Document(
         doc_id=slug(relative),
         source=relative,
-        title=str(meta.get("title") or parsed.title or _title_from_name(relative)),
+        title=title,
         text=text,
         sections=parsed.sections,
-        url=meta.get("url") or parsed.url,
+        url=url,
         sha256=hashlib.sha256(data).hexdigest(),
         page_starts=parsed.page_starts,
+        changes=changes,
     )
+
+
+def _blank_controls(text: str, title: str, sections: list[Section]) -> tuple[str, str, int]:
+    """Text, title and sections (changed in place) with control characters replaced by spaces, and how many were
+    in what is indexed (title, headings, lines); offsets stay valid, as each is replaced one for one."""
+    text, _ = blank_controls(text)
+    title, count = blank_controls(title)
+    for section in sections:
+        if section.heading is not None:
+            section.heading, n = blank_controls(section.heading)
+            count += n
+        for i, line in enumerate(section.lines):
+            cleaned, n = blank_controls(line.text)
+            if n:
+                section.lines[i], count = replace(line, text=cleaned), count + n
+    return text, title, count
 
 
 def unique_ids(documents: Iterable[Document]) -> list[Document]:
@@ -235,6 +272,7 @@ def read_corpus(root: Path, *, max_file_bytes: int = MAX_FILE_BYTES) -> Corpus:
 
 __all__ = [
     "FORMATS",
+    "Changed",
     "Corpus",
     "Document",
     "Skipped",

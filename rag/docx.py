@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+import zlib
 from collections.abc import Iterator
 from io import BytesIO
 from typing import TYPE_CHECKING, Any
@@ -202,6 +203,47 @@ def _ole_reason(data: bytes) -> str:
     return "not a .docx: an OLE compound file (another Office format?)"
 
 
+def _too_large(size: str) -> str:
+    return (f"expands to {size} once unzipped, over the {UNZIPPED_MAX_BYTES:,} rag reads (a damaged or hostile "
+            "file? a Word document this large: split it)")
+
+
+def _check_inflated_sizes(data: bytes) -> None:
+    """Inflate every part in bounded steps and refuse the file unless each holds exactly the size its zip directory
+    declares, all within `UNZIPPED_MAX_BYTES`.
+
+    The sizes of the directory are what the guard above trusts, and zipfile too: it reads a part by inflating up to
+    2 GiB in one call, then cuts it to the declared size, so a part that declares 1 KB but inflates to gigabytes
+    costs gigabytes of memory before anything can object. Here a part is read 64 KiB at a time, up to what the
+    remaining allowance permits whatever its declared size; once the sizes are known to be true, python-docx's
+    reads are bounded by them.
+    """
+    allowance = UNZIPPED_MAX_BYTES
+    try:
+        with zipfile.ZipFile(BytesIO(data)) as archive:
+            for info in archive.infolist():
+                if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+                    raise ValueError(f"damaged .docx: part {info.filename} is compressed in a way Word never uses "
+                                     f"(method {info.compress_type})")
+                declared, info.file_size = info.file_size, allowance + 1  # read what it holds, not what it says
+                inflated = 0
+                try:
+                    with archive.open(info) as part:
+                        while chunk := part.read(1 << 16):
+                            inflated += len(chunk)
+                            if inflated > allowance:
+                                raise ValueError(_too_large(f"more than {UNZIPPED_MAX_BYTES:,} bytes"))
+                except zipfile.BadZipFile:  # a CRC that fails: say why, when the size already does
+                    if inflated == declared:
+                        raise
+                if inflated != declared:
+                    raise ValueError(f"damaged .docx: part {info.filename} inflates to {inflated:,} bytes, its zip "
+                                     f"directory says {declared:,}")
+                allowance -= inflated
+    except (zipfile.BadZipFile, EOFError, OSError, zlib.error) as exc:
+        raise ValueError(f"damaged .docx, cannot be parsed ({exc.__class__.__name__}: {exc})") from exc
+
+
 def parse_docx(data: bytes) -> Parsed:
     """A .docx's text, heading sections and title. Raises `ValueError` when it cannot be read."""
     if data.startswith(_OLE):
@@ -217,8 +259,8 @@ def parse_docx(data: bytes) -> Parsed:
     except Exception as exc:  # BadZipFile, NotImplementedError (a version field out of range), ...
         raise ValueError(f"damaged .docx, cannot be parsed ({exc.__class__.__name__}: {exc})") from exc
     if unzipped > UNZIPPED_MAX_BYTES:  # python-docx reads every part into memory, and lxml builds a tree of each
-        raise ValueError(f"expands to {unzipped:,} bytes once unzipped, over the {UNZIPPED_MAX_BYTES:,} rag reads "
-                         "(a damaged or hostile file? a Word document this large: split it)")
+        raise ValueError(_too_large(f"{unzipped:,} bytes"))
+    _check_inflated_sizes(data)
     try:
         return _parse(docx.Document(BytesIO(data)))
     except Exception as exc:  # zipfile, lxml and python-docx raise many kinds of error; none may stop the ingest

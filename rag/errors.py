@@ -8,6 +8,7 @@
     │   └── IndexMismatch        built with another model or library layout than the one configured
     ├── IngestError              the corpus cannot be ingested at all (single bad files are skipped, not raised)
     ├── IngestBusy               another ingest is writing the same index folder; this one changed nothing
+    ├── IndexWriteFailed         a new build could not be written (disk full, read-only); the current one is intact
     ├── PassageNotFound          no passage has that id
     ├── InvalidQuery             a question the engine refuses (empty after cleaning, control characters, ...)
     ├── Overloaded               the search queue is full; retry later
@@ -53,6 +54,11 @@ class IngestBusy(RagError):
     """Another ingest holds the index folder's writer lock; this one stopped before changing anything."""
 
 
+class IndexWriteFailed(RagError):
+    """A new index build could not be written (no space left, a read-only or unwritable folder); what was written
+    of it is removed and the current build is unchanged."""
+
+
 class PassageNotFound(RagError):
     """No passage has the requested id."""
 
@@ -74,6 +80,7 @@ __all__ = [
     "IndexError_",
     "IndexMismatch",
     "IndexNotFound",
+    "IndexWriteFailed",
     "IngestBusy",
     "IngestError",
     "InvalidQuery",

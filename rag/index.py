@@ -23,6 +23,7 @@ sharing the folder keeps its temporary folder's modification time fresh while it
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
@@ -42,10 +43,11 @@ from threadpoolctl import threadpool_limits
 
 from rag.analyzer import Analyzer
 from rag.chunking import Chunk
-from rag.errors import IndexError_, IndexMismatch, IndexNotFound
+from rag.errors import IndexError_, IndexMismatch, IndexNotFound, IndexWriteFailed
 from rag.headings import Headings
 from rag.lease import Lease, remove_unless_leased
 from rag.lexical import LexicalIndex
+from rag.manifest import shape_error
 from rag.schemas import DocumentSummary
 from rag.vectors import DenseIndex, VectorOptions
 
@@ -99,14 +101,15 @@ def current_build(index_dir: Path) -> Path | None:
 
 
 def read_manifest(index_dir: Path) -> dict[str, Any] | None:
-    """The manifest of the current build, or None if there is none or it is unreadable."""
+    """The manifest of the current build, or None if there is none, it is unreadable or of the wrong shape."""
     build = current_build(index_dir)
     if build is None:
         return None
     try:
-        return dict(json.loads((build / MANIFEST).read_text(encoding="utf-8")))
+        manifest = json.loads((build / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
+    return manifest if shape_error(manifest) is None else None
 
 
 def single_threaded_search() -> None:
@@ -163,9 +166,31 @@ def publish(index_dir: Path, chunks: list[Chunk], vectors: np.ndarray, lexical: 
         raise ValueError("keep_builds must be at least 2: the new build and the one it replaces")
     if len(chunks) != len(vectors) or len(chunks) != len(lexical):
         raise ValueError("chunks, vectors and lexical rows differ in number")
+    previous = current_build(index_dir)
+    try:
+        final = _write_build(index_dir, chunks, vectors, lexical, manifest, options, headings)
+    except OSError as exc:  # disk full, read-only: nothing of the new build is left, `current` is unchanged
+        raise IndexWriteFailed(_write_failure(index_dir, exc)) from exc
+    _prune(index_dir, keep={final.resolve(), previous}, also_newest=keep_builds - 2)
+    return final
+
+
+def _write_failure(index_dir: Path, exc: OSError) -> str:
+    try:
+        free = f"{shutil.disk_usage(index_dir).free:,} bytes free there"
+    except OSError:
+        free = "free space unknown"
+    what = exc.strerror or str(exc)
+    return (f"the new index build could not be written in {index_dir} ({what}; {free}): the current build is "
+            "unchanged and still served; free space (or make the folder writable), or set RAG_INDEX_DIR to a "
+            "folder with room, and run `rag ingest` again")
+
+
+def _write_build(index_dir: Path, chunks: list[Chunk], vectors: np.ndarray, lexical: LexicalIndex,
+                 manifest: dict[str, Any], options: VectorOptions | None, headings: Headings | None) -> Path:
+    """`publish` up to the atomic switch of `current`; removes what it wrote if it fails."""
     builds = index_dir / BUILDS
     builds.mkdir(parents=True, exist_ok=True)
-    previous = current_build(index_dir)
     dense = DenseIndex.build(vectors, options)  # before the folder exists: the slow part leaves nothing to clean up
     build_id = time.strftime("%Y%m%dT%H%M%S", time.gmtime()) + "-" + uuid.uuid4().hex[:6]
     tmp = builds / f".tmp-{build_id}"
@@ -173,7 +198,10 @@ def publish(index_dir: Path, chunks: list[Chunk], vectors: np.ndarray, lexical: 
     writing = Lease(tmp, exclusive=True)  # a concurrent ingest's pruning on this host must not take it for a leftover
     try:
         with kept_fresh(tmp):
-            dense.save(tmp)
+            try:
+                dense.save(tmp)
+            except RuntimeError as exc:  # FAISS reports a failed write so; its text names the system's reason
+                raise OSError(errno.EIO, f"FAISS could not write the vectors ({str(exc)[-120:]})") from exc
             if headings is not None:
                 headings.save(tmp)
             with (tmp / PASSAGES).open("w", encoding="utf-8") as handle:
@@ -202,7 +230,6 @@ def publish(index_dir: Path, chunks: list[Chunk], vectors: np.ndarray, lexical: 
         raise
     finally:
         writing.release()
-    _prune(index_dir, keep={final.resolve(), previous}, also_newest=keep_builds - 2)
     return final
 
 
@@ -338,13 +365,16 @@ class Index:
             manifest = json.loads((build / MANIFEST).read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
             raise IndexError_(f"index build {build} has no readable manifest ({exc}): run `rag ingest`") from exc
-        version = manifest.get("format_version")
+        version = manifest.get("format_version") if isinstance(manifest, dict) else 1  # not a dict: the shape says
         if not isinstance(version, int) or not 1 <= version <= FORMAT_VERSION:
             newer = isinstance(version, int) and version > FORMAT_VERSION
             raise IndexMismatch(f"index build {build} has format {version}, this rag reads formats 1 to "
                                 f"{FORMAT_VERSION}: " + ("it was written by a newer rag: upgrade this one, or "
                                                          "rebuild the index with it (`rag ingest --force`)"
                                                          if newer else "run `rag ingest --force`"))
+        if (wrong := shape_error(manifest)) is not None:
+            raise IndexError_(f"index build {build} has a manifest of the wrong shape ({wrong}): "
+                              "run `rag ingest --force`")
         if verify:
             for name, expected in manifest.get("files", {}).items():
                 path = build / name

@@ -20,6 +20,7 @@ from rag.chunking import Chunk, Chunker
 from rag.documents import (
     FORMATS,
     METADATA_FILE,
+    Changed,
     Corpus,
     Document,
     Skipped,
@@ -54,12 +55,14 @@ class IngestReport:
     embedded: int = 0
     reused: int = 0
     skipped: list[Skipped] = field(default_factory=list)
+    changed: list[Changed] = field(default_factory=list)  # files indexed with something left out (an unsafe url)
     seconds: float = 0.0
     model_seconds: float = 0.0  # part of `seconds` spent importing and loading the model (0 on Ray: the actors do)
 
     def to_dict(self) -> dict[str, Any]:
         out = dict(self.__dict__)
         out["skipped"] = [{"source": s.source, "reason": s.reason} for s in self.skipped]
+        out["changed"] = [{"source": c.source, "change": c.change} for c in self.changed]
         return out
 
 
@@ -345,6 +348,7 @@ def _ingest_locked(settings: Settings, started: float, *, force: bool, progress:
         report.passages = manifest["counts"]["passages"]
         report.reused = report.passages
         report.skipped = [Skipped(**s) for s in manifest["corpus"].get("skipped", [])]
+        report.changed = [Changed(**c) for c in manifest["corpus"].get("changed", [])]
         report.seconds = time.perf_counter() - started
         return report
 
@@ -364,6 +368,7 @@ def _ingest_locked(settings: Settings, started: float, *, force: bool, progress:
         stages = chunk_and_embed(corpus, settings, embedder, prepare, progress=progress)
     corpus = stages.corpus
     report.skipped = corpus.skipped
+    report.changed = [Changed(d.source, change) for d in corpus.documents for change in d.changes]
     report.files = len(corpus.documents) + len(corpus.skipped)
     lexical, manifest = index_parts(stages, settings)
     manifest["engine"] = settings.ingest_engine
@@ -372,6 +377,7 @@ def _ingest_locked(settings: Settings, started: float, *, force: bool, progress:
         "fingerprint": corpus_hash,
         "files": [{"source": d.source, "sha256": d.sha256, "title": d.title} for d in corpus.documents],
         "skipped": [{"source": s.source, "reason": s.reason} for s in corpus.skipped],
+        "changed": [{"source": c.source, "change": c.change} for c in report.changed],
     }
     manifest["build_seconds"] = round(time.perf_counter() - started, 3)
     build = publish(index_dir, stages.chunks, stages.vectors, lexical, manifest, options,

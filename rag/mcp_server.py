@@ -16,14 +16,23 @@ its most relevant sentences and its text. Core errors become tool errors whose m
 # No `from __future__ import annotations`: the SDK reads the tools' annotations at registration, and they use
 # limits from the settings in scope there.
 import asyncio
+import json
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from typing import Annotated
 
 from litestar import Litestar, asgi
-from litestar.exceptions import ServiceUnavailableException
+from litestar.exceptions import MethodNotAllowedException, ServiceUnavailableException
 from litestar.handlers import ASGIRouteHandler
-from litestar.types import Guard, Receive, Scope, Send
+from litestar.types import (
+    Guard,
+    HTTPResponseBodyEvent,
+    HTTPResponseStartEvent,
+    Message,
+    Receive,
+    Scope,
+    Send,
+)
 from mcp.server.mcpserver import MCPServer
 from mcp.server.mcpserver.exceptions import ToolError
 from mcp.server.transport_security import TransportSecuritySettings
@@ -34,6 +43,7 @@ from starlette.applications import Starlette
 from rag.answer import answer as best_answer
 from rag.errors import RagError
 from rag.index import Index
+from rag.problems import MEDIA_TYPE, problem_body
 from rag.queries import make_queries
 from rag.schemas import FILTER_VALUES_MAX, Citation, DocumentSummary, Hit, Name, Passage, SearchFilter
 from rag.searcher import Query, Searcher
@@ -50,7 +60,6 @@ INSTRUCTIONS = (
     "Quote passages, do not invent beyond them; call `get_passage` to re-read one by id. `list_documents` shows what "
     "the collection holds; pass `doc_ids` or `sources` to `search` to look in some documents only."
 )
-_LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 
 class ToolPassage(BaseModel):
@@ -184,12 +193,9 @@ class HttpTransport:
 
     def _build(self) -> Starlette:
         settings = self.settings
-        # DNS-rebinding protection (Host and Origin checks) when bound to loopback, as the SDK does for its own server
-        security = None
-        if settings.host in _LOOPBACK:
-            security = TransportSecuritySettings(
-                allowed_hosts=["127.0.0.1:*", "localhost:*", "[::1]:*", "127.0.0.1", "localhost", "[::1]"],
-                allowed_origins=["http://127.0.0.1:*", "http://localhost:*", "http://[::1]:*"])
+        # The app checks Host and Origin on every route, /mcp included, before the SDK sees a request (rag.hosts):
+        # the SDK's own check, which it turns on by itself for a loopback host, would only say the same, in text.
+        security = TransportSecuritySettings(enable_dns_rebinding_protection=False)
         return self.server.streamable_http_app(streamable_http_path="/", stateless_http=True, json_response=True,
                                                transport_security=security, host=settings.host,
                                                max_request_body_size=settings.max_body_bytes)
@@ -215,9 +221,39 @@ class HttpTransport:
             if app is None:
                 raise ServiceUnavailableException("the MCP transport is not running (the server is starting or "
                                                   "stopping); retry in a moment")
-            await app(scope, receive, send)  # type: ignore[arg-type]
+            if scope.get("method") == "GET":
+                # stateless: there is no session whose server-sent events a GET could stream, and the SDK's stream
+                # would stay open forever; the protocol lets a server answer 405 instead
+                raise MethodNotAllowedException(headers={"Allow": "POST"})
+            limited = _problem_for_too_large(send, transport.settings.max_body_bytes)
+            await app(scope, receive, limited)  # type: ignore[arg-type]
 
         return mcp_endpoint
+
+
+def _problem_for_too_large(send: Send, limit: int) -> Send:
+    """`send`, with the SDK's plain-text 413 (a body over `limit`) replaced by a problem, as on every other route."""
+    replacing = False
+
+    async def wrapped(message: Message) -> None:
+        nonlocal replacing
+        if message["type"] == "http.response.start" and message["status"] == 413:
+            replacing = True
+            return
+        if replacing:
+            if not message.get("more_body", False):
+                body = json.dumps(problem_body(
+                    413, f"the request body is larger than {limit:,} bytes (RAG_MAX_BODY_BYTES)", "/mcp")).encode()
+                start: HTTPResponseStartEvent = {
+                    "type": "http.response.start", "status": 413,
+                    "headers": [(b"content-type", MEDIA_TYPE.encode()), (b"content-length", str(len(body)).encode())]}
+                end: HTTPResponseBodyEvent = {"type": "http.response.body", "body": body, "more_body": False}
+                await send(start)
+                await send(end)
+            return
+        await send(message)
+
+    return wrapped
 
 
 def stdio_server(settings: Settings, searcher: Searcher) -> MCPServer:

@@ -1,15 +1,46 @@
-"""What the OpenAPI document says beyond the request models: the limits of this server's settings.
+"""What the OpenAPI document says beyond the request models, and the page that shows it.
 
 Litestar describes the pydantic request models but not that they refuse unknown fields, and the models cannot
 know limits that come from the settings (`RAG_K_MAX`, `RAG_BATCH_MAX`, `RAG_QUESTION_MAX_CHARS`). Clients and
 agents that read the schema learn them here, before a 422 teaches them.
+
+The Swagger UI page (`/schema`) loads its scripts and styles from this server (`/schema/assets/`, the files of the
+package swagger-ui-py), not from a CDN: it works offline and on a network that reaches nothing else.
 """
 
 from __future__ import annotations
 
+import importlib.util
+from pathlib import Path
+
+from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.openapi.spec import OpenAPI, Schema
+from litestar.router import Router
+from litestar.static_files import create_static_files_router
 
 from rag.settings import Settings
+
+ASSETS = "/schema/assets"
+
+
+def _swagger_ui_files() -> Path:
+    """The folder of Swagger UI's built files in swagger-ui-py, found without importing the package (its adapters
+    import web frameworks)."""
+    spec = importlib.util.find_spec("swagger_ui")
+    if spec is None or not spec.submodule_search_locations:
+        raise ModuleNotFoundError("swagger-ui-py is not installed (a dependency of rag): reinstall rag")
+    return Path(next(iter(spec.submodule_search_locations))) / "static"
+
+
+def swagger_ui() -> tuple[SwaggerRenderPlugin, Router]:
+    """The Swagger UI page at `/schema`, and the router that serves its files from this server."""
+    files = _swagger_ui_files()
+    plugin = SwaggerRenderPlugin(
+        path="/", js_url=f"{ASSETS}/swagger-ui-bundle.js", css_url=f"{ASSETS}/swagger-ui.css",
+        standalone_preset_js_url=f"{ASSETS}/swagger-ui-standalone-preset.js",
+        favicon=f"<link rel='icon' type='image/png' href='{ASSETS}/favicon-32x32.png'>")
+    return plugin, create_static_files_router(ASSETS, directories=[files], include_in_schema=False,
+                                              send_as_attachment=False)
 
 
 def describe_limits(openapi: OpenAPI, settings: Settings) -> None:
@@ -35,4 +66,4 @@ def describe_limits(openapi: OpenAPI, settings: Settings) -> None:
                 questions.items.max_length = settings.question_max_chars
 
 
-__all__ = ["describe_limits"]
+__all__ = ["describe_limits", "swagger_ui"]

@@ -24,6 +24,13 @@ _NOT_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffd\
 _ALNUM = re.compile(r"[^\W_]")
 
 
+def estimated_tokens(query: Query) -> int:
+    """The model's work for a question, roughly: a token is about four characters in the languages served. What the
+    search queue weighs requests by (`RAG_QUEUE_MAX_TOKENS`, `RAG_MICRO_BATCH_MAX_TOKENS`); no tokenizer runs on
+    the event loop for it."""
+    return len(query.question) // 4 + 1
+
+
 def _shown(values: list[str]) -> str:
     listed = ", ".join(repr(v if len(v) <= 100 else v[:100] + "...") for v in values[:5])
     return listed + (f" and {len(values) - 5} more" if len(values) > 5 else "")

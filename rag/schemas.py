@@ -7,9 +7,14 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+
+from rag.sanitize import link_or_none
 
 Mode = Literal["hybrid", "dense", "lexical"]
+# A document's address as given out: an absolute http, https or mailto URL, or None (a build made before ingest
+# refused other schemes may still hold a `javascript:` one: it is never served).
+LinkUrl = Annotated[str | None, AfterValidator(link_or_none)]
 
 
 class Citation(BaseModel):
@@ -27,7 +32,8 @@ class Citation(BaseModel):
                                  "PDF: in its extracted text).")
     page: int | None = Field(None, description="1-based page where the passage starts, for a PDF; None for a "
                                                "format without pages.")
-    url: str | None = Field(None, description="Web address of the document, when the corpus declares one.")
+    url: LinkUrl = Field(None, description="Web address of the document (http, https or mailto), when the corpus "
+                                     "declares one.")
     label: str = Field(description="What to show a reader: document title › section (the title alone when "
                                    "the passage has no section), then the page when there is one: "
                                    "\"Guide › Retours, p. 3\".")
@@ -161,7 +167,8 @@ class DocumentSummary(BaseModel):
     doc_id: str = Field(description="Stable id of the document, as in `citation.doc_id`.")
     title: str = Field(description="Document title.")
     source: str = Field(description="Path of the source file, relative to the corpus folder.")
-    url: str | None = Field(None, description="Web address of the document, when the corpus declares one.")
+    url: LinkUrl = Field(None, description="Web address of the document (http, https or mailto), when the corpus "
+                                     "declares one.")
     passages: int = Field(description="Passages indexed from it.")
 
 

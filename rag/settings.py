@@ -115,16 +115,52 @@ class Settings(BaseSettings):
     cors_origins: Annotated[list[str], NoDecode] = Field(
         default_factory=list, description="Comma-separated origins allowed by CORS (empty: CORS off)."
     )
+    allowed_hosts: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Comma-separated host names requests may name in `Host` (`*.example.org`: under it; `*`: any); "
+                    "empty: loopback names when RAG_HOST is loopback, else any.")
     log_level: Literal["debug", "info", "warning", "error"] = Field("info", description="Log level of the server.")
     log_format: Literal["json", "text"] = Field(
         "json", description="Server logs on stderr: one JSON object per line (with request ids), or plain text.")
+    max_header_bytes: int = Field(
+        32_768, ge=1024, le=16_777_216,
+        description="Largest request head (request line and headers) `rag serve` reads; more: 431, connection closed.")
+    header_timeout_seconds: float = Field(
+        10.0, gt=0, description="Longest a client may take to send a request's head, from connecting or from its "
+                                "first byte; then 408 and the connection closed.")
+    body_timeout_seconds: float = Field(
+        30.0, gt=0, description="Longest a client may take to send a request body once its head is read; then 408 "
+                                "and the connection closed.")
+    keep_alive_seconds: int = Field(
+        5, ge=1, description="How long an idle keep-alive connection stays open between two requests.")
+    max_connections: int = Field(
+        512, ge=1, description="Most connections one `rag serve` process keeps open (keep it under `ulimit -n`); "
+                               "more: 503 and closed.")
+    request_deadline_seconds: float = Field(
+        30.0, ge=0, description="Longest a search may wait for its answers; then what is not computed is dropped "
+                                "and the request gets a 503 (0: no deadline).")
+    queue_max_tokens: int = Field(
+        131_072, ge=1, description="Most estimated tokens (characters / 4) of questions waiting before 503 "
+                                   "Overloaded.")
+    micro_batch_max_tokens: int = Field(
+        2_048, ge=1, description="Most estimated tokens of questions in one model call: a larger request is split "
+                                 "and takes turns with the others.")
 
-    @field_validator("api_keys", "admin_keys", "cors_origins", mode="before")
+    @field_validator("api_keys", "admin_keys", "cors_origins", "allowed_hosts", mode="before")
     @classmethod
     def _split_commas(cls, value: object) -> object:
         if isinstance(value, str):
             return [part.strip() for part in value.split(",") if part.strip()]
         return value
+
+    @field_validator("api_keys", "admin_keys")
+    @classmethod
+    def _header_safe(cls, keys: list[str]) -> list[str]:
+        for n, key in enumerate(keys, 1):
+            if not all("!" <= ch <= "~" for ch in key):  # never the key itself in the message
+                raise ValueError(f"key {n} holds a character other than printable ASCII: an Authorization header "
+                                 "carries such keys only, so it could never match")
+        return keys
 
     @field_validator("dense_weight", mode="before")
     @classmethod

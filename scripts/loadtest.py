@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import random
@@ -25,6 +26,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -158,6 +160,26 @@ def wait_ready(base: str, server: subprocess.Popen, timeout: float) -> None:
     raise SystemExit(f"the server was not ready within {timeout:.0f} s")
 
 
+@contextlib.contextmanager
+def serving(index: Path, env: dict[str, str], ready_timeout: float, cwd: Path | None = None
+            ) -> Iterator[tuple[str, int, subprocess.Popen]]:
+    """`python -m rag serve` over `index` on a free loopback port, until the block ends: (base URL, port, process)."""
+    port = free_port()
+    base = f"http://{HOST}:{port}"
+    server = subprocess.Popen([sys.executable, "-m", "rag", "serve", "--index", str(index), "--host", HOST,
+                               "--port", str(port)], env={**env, "RAG_LOG_LEVEL": "warning"}, cwd=cwd)
+    try:
+        wait_ready(base, server, ready_timeout)
+        yield base, port, server
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
 def run(args: argparse.Namespace) -> Figures:
     env = {**os.environ, "PYTHONPATH": str(ROOT), "HF_HUB_OFFLINE": "1"}
     with tempfile.TemporaryDirectory() as scratch:
@@ -166,20 +188,8 @@ def run(args: argparse.Namespace) -> Figures:
             index = Path(scratch) / "index"
             subprocess.run([sys.executable, "-m", "rag", "ingest", str(args.corpus), "--index", str(index), "-q"],
                            env=env, check=True, stdout=subprocess.DEVNULL)
-        port = free_port()
-        base = f"http://{HOST}:{port}"
-        server = subprocess.Popen([sys.executable, "-m", "rag", "serve", "--index", str(index), "--host", HOST,
-                                   "--port", str(port)], env={**env, "RAG_LOG_LEVEL": "warning"})
-        try:
-            wait_ready(base, server, args.ready_timeout)
+        with serving(index, env, args.ready_timeout) as (base, _, server):
             return asyncio.run(drive(base, server.pid, args, questions(args.questions)))
-        finally:
-            server.terminate()
-            try:
-                server.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait()
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -12,12 +12,15 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections import Counter
+from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 
 import httpx
+import uvicorn
 
 from rag.settings import Settings
 from tests.conftest import ROOT
@@ -43,6 +46,24 @@ def next_corpus(settings: Settings) -> None:
     without some it has."""
     (settings.corpus_dir / "secu-debi-plateforme.txt").unlink()
     (settings.corpus_dir / NEW_SOURCE).write_text(NEW_DOC, encoding="utf-8")
+
+
+@contextlib.contextmanager
+def uvicorn_thread(config: uvicorn.Config) -> Iterator[int]:
+    """uvicorn run with `config` in a thread of this process (real HTTP, real concurrency); yields its port (give
+    port 0 for a free one)."""
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 60
+    while not server.started:
+        assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
+        time.sleep(0.02)
+    try:
+        yield server.servers[0].sockets[0].getsockname()[1]
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
 
 
 def free_port() -> int:

@@ -13,7 +13,7 @@ QUESTION = "Quels documents d’identité acceptez-vous ?"
 
 @pytest.fixture(scope="module")
 def client(searcher, settings) -> Iterator[TestClient]:
-    with TestClient(create_app(settings, searcher=searcher)) as c:
+    with TestClient(create_app(settings, searcher=searcher), base_url="http://127.0.0.1") as c:
         yield c
 
 
@@ -69,7 +69,7 @@ def test_health_and_readiness(client):
 
 def test_not_ready_without_index(tmp_path):
     settings = Settings(index_dir=tmp_path / "none", corpus_dir=tmp_path)
-    with TestClient(create_app(settings)) as c:
+    with TestClient(create_app(settings), base_url="http://127.0.0.1") as c:
         assert c.get("/readyz").status_code == 503
         r = c.post("/v1/search", json={"question": "bonjour"})
         assert r.status_code == 503 and "rag ingest" in r.json()["detail"]

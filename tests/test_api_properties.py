@@ -36,7 +36,8 @@ OPERATIONS = [
 
 @pytest.fixture(scope="module")
 def api_schema(searcher, settings):
-    served = settings.model_copy(update={"reload_poll_seconds": 0, "admin_keys": ["admin-key-for-tests"]})
+    served = settings.model_copy(update={"reload_poll_seconds": 0, "admin_keys": ["admin-key-for-tests"],
+                                         "allowed_hosts": ["testserver"]})  # the Host schemathesis sends
     return schemathesis.openapi.from_asgi("/schema/openapi.json", create_app(served, searcher=searcher))
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import logging
 import threading
 import time
 from collections.abc import Sequence
@@ -229,24 +231,13 @@ def _same_answer(got: list[dict], alone: list, question: str) -> None:
 @pytest.fixture(scope="module")
 def server_url(searcher, settings):
     """The app served by uvicorn on a loopback port, in a thread of this process (real HTTP, real concurrency)."""
-    import socket
-
     import uvicorn
 
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    from tests.serving import uvicorn_thread
+
     app = create_app(settings, searcher=searcher)
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 60
-    while not server.started:
-        assert time.monotonic() < deadline and thread.is_alive(), "uvicorn did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}", app
-    server.should_exit = True
-    thread.join(10)
+    with uvicorn_thread(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning")) as port:
+        yield f"http://127.0.0.1:{port}", app
 
 
 def test_concurrent_requests_each_get_their_own_answer(searcher, server_url):
@@ -290,3 +281,139 @@ def test_concurrent_batch_submits_through_the_real_searcher(searcher):
     assert batches <= len(queries) / 2
     for query, (hits,), expected in zip(queries, answers, alone, strict=True):
         _same_answer([h.model_dump() for h in hits], expected, query.question)
+
+
+class Costly(Recorder):
+    """A batch function whose time grows with the cost of what it is given (1 ms per 100 of cost)."""
+
+    def __call__(self, items: Sequence[int]) -> list[str]:
+        self.batches.append(list(items))
+        time.sleep(0.001 * sum(cost(item) for item in items) / 100)
+        return [f"answer-{item}" for item in items]
+
+
+def cost(item: int) -> int:
+    return 500 if item >= 1000 else 5  # big-request items are long questions, singles short ones
+
+
+def test_a_large_request_cannot_starve_single_questions():
+    """64 long questions queued first (0.32 s of work in batches of 8), then a single one: it rides in the next
+    batch by turns, not after all 64 as first come first served would have it."""
+    fn = Costly()
+
+    async def scenario():
+        batcher = MicroBatcher(fn, max_batch=64, max_cost=4000, cost=cost)
+        try:
+            big = asyncio.ensure_future(batcher.submit(list(range(1000, 1064))))
+            await asyncio.sleep(0.01)
+            started = time.monotonic()
+            single = await batcher.submit([1])
+            waited = time.monotonic() - started
+            await big
+            return single, waited
+        finally:
+            batcher.close()
+
+    single, waited = run(scenario())
+    assert single == ["answer-1"]
+    assert all(sum(cost(i) for i in b) <= 4000 or len(b) == 1 for b in fn.batches)  # the cost bound holds
+    position = next(n for n, b in enumerate(fn.batches) if 1 in b)
+    assert position <= 1 and waited < 0.2, (position, waited, fn.batches)  # first come first served: 0.32 s
+
+
+def test_an_abandoned_request_is_dropped_and_frees_the_queue():
+    fn = Costly()
+
+    async def scenario():
+        batcher = MicroBatcher(fn, max_batch=64, max_cost=4000, max_queue_cost=40_000, cost=cost)
+        try:
+            big = asyncio.ensure_future(batcher.submit(list(range(1000, 1064))))
+            await asyncio.sleep(0.02)  # the first batch of 8 is under way
+            big.cancel()  # the client left
+            with contextlib.suppress(asyncio.CancelledError):
+                await big
+            queued_after = batcher._pending
+            started = time.monotonic()
+            await batcher.submit([1])
+            return batcher.dropped, queued_after, time.monotonic() - started
+        finally:
+            batcher.close()
+
+    dropped, queued_after, waited = run(scenario())
+    computed = [i for b in fn.batches for i in b if i >= 1000]
+    assert len(computed) <= 16 and dropped == 64 - len(computed) and queued_after == 0, fn.batches
+    assert waited < 0.2
+
+
+def test_a_request_past_its_deadline_is_overloaded_and_never_computed():
+    fn = Recorder(delay=0.4)
+
+    async def scenario():
+        batcher = MicroBatcher(fn, max_batch=1)
+        try:
+            busy = asyncio.ensure_future(batcher.submit([1]))  # keeps the worker busy for 0.4 s
+            await asyncio.sleep(0.01)
+            started = time.monotonic()
+            with pytest.raises(Overloaded, match="RAG_REQUEST_DEADLINE_SECONDS"):
+                await batcher.submit([2, 3], deadline=time.monotonic() + 0.1)
+            waited = time.monotonic() - started
+            await busy
+            await batcher.submit([4])
+            return waited, batcher.dropped
+        finally:
+            batcher.close()
+
+    waited, dropped = run(scenario())
+    assert 0.09 < waited < 0.3 and dropped == 2
+    assert [n for b in fn.batches for n in b] == [1, 4]
+
+
+def test_the_queue_is_bounded_by_cost_not_only_by_count():
+    fn = Recorder(delay=0.3)
+
+    async def scenario():
+        batcher = MicroBatcher(fn, max_batch=1, max_queue=4096, max_queue_cost=1000, cost=cost)
+        try:
+            busy = asyncio.ensure_future(batcher.submit([1]))
+            await asyncio.sleep(0.05)  # taken: the queue is empty again
+            first = asyncio.ensure_future(batcher.submit([1000]))  # 500
+            await asyncio.sleep(0)
+            with pytest.raises(Overloaded):
+                await batcher.submit([1001, 1002])  # 1000 more: over
+            await batcher.submit([2])  # 5 more: fits
+            await asyncio.gather(busy, first)
+        finally:
+            batcher.close()
+
+    run(scenario())
+
+
+def test_the_questions_of_a_client_that_left_are_not_computed(server_url):
+    """Over real HTTP: a batch of 64 long questions sent, then the connection closed: the server stops computing
+    them within a model call or two, instead of answering all 64 to nobody."""
+    import json
+    import socket
+    from urllib.parse import urlsplit
+
+    url, app = server_url
+    batcher = app.state.batcher
+    items, dropped = batcher.items, batcher.dropped
+    questions = [f"Question {n} : " + " ".join(f"mot{n}x{m}" for m in range(250)) for n in range(64)]
+    body = json.dumps({"questions": [q[:2000] for q in questions], "k": 1}).encode()
+    address = urlsplit(url)
+    errors: list[logging.LogRecord] = []
+    recorder = logging.Handler(logging.ERROR)
+    recorder.emit = errors.append  # type: ignore[method-assign]
+    logging.getLogger("uvicorn.error").addHandler(recorder)  # uvicorn's loggers do not reach the root's
+    with socket.create_connection((address.hostname, address.port)) as sock:
+        sock.sendall(b"POST /v1/search/batch HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: application/json\r\n"
+                     b"content-length: " + str(len(body)).encode() + b"\r\n\r\n" + body)
+        time.sleep(0.3)
+    deadline = time.monotonic() + 120
+    while batcher._pending and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(0.5)  # the call under way when it was dropped ends
+    logging.getLogger("uvicorn.error").removeHandler(recorder)
+    computed = batcher.items - items
+    assert batcher.dropped - dropped >= 32 and computed <= 32, (computed, batcher.dropped - dropped)
+    assert not errors, [r.getMessage() for r in errors]  # a client leaving is no error of the server

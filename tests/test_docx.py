@@ -3,8 +3,11 @@ bad Word files reported; a passage of a .docx found by search and cited into its
 
 from __future__ import annotations
 
+import io
 import re
+import tracemalloc
 import zipfile
+import zlib
 from pathlib import Path
 
 import docx
@@ -310,6 +313,41 @@ def test_a_docx_that_unzips_to_too_much_is_refused_before_it_is_inflated(tmp_pat
         parse_docx(data)
     monkeypatch.setattr(word, "UNZIPPED_MAX_BYTES", unzipped)
     assert parse_docx(data).text  # at the limit, read
+
+
+def _lying(data: bytes, padding: int) -> bytes:
+    """The .docx `data` with `padding` spaces after word/document.xml's root element (still well-formed XML), its
+    zip directory declaring the size and CRC of the document without them: a reader that trusts the directory
+    and cuts what it inflated to the declared size reads a valid document, after inflating it all."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            content = source.read(info)
+            target.writestr(info.filename, content + b" " * padding if info.filename == "word/document.xml"
+                            else content)
+        lying = target.getinfo("word/document.xml")
+        document = source.read("word/document.xml")
+        lying.file_size, lying.CRC = len(document), zlib.crc32(document)  # written in the directory at close
+    return out.getvalue()
+
+
+def test_a_docx_whose_zip_directory_lies_about_sizes_is_refused_in_bounded_memory(tmp_path):
+    """Inflation is bounded by what the data holds, not by what the directory declares: 96 MiB of hidden padding
+    once took as much memory (2.1 GB for a larger one) before zipfile cut it to the declared size."""
+    data = make_guide(tmp_path / "guide.docx").read_bytes()
+    padded = _lying(data, 96 * 2**20)
+    assert len(padded) < 2 * 2**20  # a small file
+    tracemalloc.start()
+    try:
+        with pytest.raises(ValueError, match=r"part word/document.xml inflates to [\d,]+ bytes, its zip directory "
+                                             r"says [\d,]+"):
+            parse_docx(padded)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 16 * 2**20, f"{peak:,} bytes at the peak"
+    assert parse_docx(_lying(data, 0)).text == parse_docx(data).text  # an honest directory: read as before
 
 
 def test_a_zip_version_field_out_of_range_is_a_damaged_file_not_a_failed_ingest(tmp_path):

@@ -14,7 +14,7 @@ JSON = {"content-type": "application/json"}
 @pytest.fixture(scope="module")
 def client(searcher, settings) -> Iterator[TestClient]:
     small = settings.model_copy(update={"max_body_bytes": 4096, "reload_poll_seconds": 0})
-    with TestClient(create_app(small, searcher=searcher)) as c:
+    with TestClient(create_app(small, searcher=searcher), base_url="http://127.0.0.1") as c:
         yield c
 
 

@@ -78,6 +78,18 @@ def manifest_counts_other_passages(build: Path) -> None:
     _rewrite_manifest(build, lambda m: m["counts"].update(passages=m["counts"]["passages"] + 3))
 
 
+def manifest_key_renamed(build: Path) -> None:
+    _rewrite_manifest(build, lambda m: m.update(count=m.pop("counts")))
+
+
+def manifest_is_a_list(build: Path) -> None:
+    (build / MANIFEST).write_text("[]")
+
+
+def manifest_model_without_dimension(build: Path) -> None:
+    _rewrite_manifest(build, lambda m: m["model"].update(dimension="384"))
+
+
 FAULTS = {
     truncate_vectors: "damaged (checksum differs from the manifest)",
     flip_a_byte_in_passages: "damaged (checksum differs from the manifest)",
@@ -86,6 +98,9 @@ FAULTS = {
     fewer_vectors_than_passages: "is inconsistent",
     vectors_of_another_dimension: "vectors have dimension 128, manifest says 384",
     manifest_counts_other_passages: "is inconsistent",
+    manifest_key_renamed: "has a manifest of the wrong shape (counts: Field required)",
+    manifest_is_a_list: "has a manifest of the wrong shape (it is a JSON list, not an object)",
+    manifest_model_without_dimension: "has a manifest of the wrong shape (model.dimension: Input should be a valid",
 }
 
 
@@ -114,15 +129,15 @@ def test_rag_serve_refuses_to_start_on_a_damaged_index(pristine, tmp_path):
     assert "Traceback" not in result.stderr
 
 
-@pytest.mark.parametrize("fault", [garble_manifest, vectors_of_another_dimension, manifest_counts_other_passages],
-                         ids=lambda f: f.__name__)
+@pytest.mark.parametrize("fault", [garble_manifest, vectors_of_another_dimension, manifest_counts_other_passages,
+                                   manifest_key_renamed, manifest_is_a_list], ids=lambda f: f.__name__)
 def test_rag_serve_exit_code_and_message(pristine, tmp_path, monkeypatch, capsys, fault):
-    import uvicorn
+    from rag import server
 
     def started(*args, **kwargs):
         raise AssertionError("the server started on a damaged index")
 
-    monkeypatch.setattr(uvicorn, "run", started)
+    monkeypatch.setattr(server, "serve", started)
     index_dir = damaged(pristine, tmp_path / "index", fault)
     assert cli.main(["serve", "--index", str(index_dir)]) == 4
     assert FAULTS[fault] in capsys.readouterr().err

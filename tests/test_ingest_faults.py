@@ -252,3 +252,44 @@ def test_a_writing_ingest_keeps_its_temporary_folder_fresh(tmp_path):
     age(folder, 2 * LEFTOVER_GRACE_SECONDS)
     time.sleep(0.05)
     assert time.time() - folder.stat().st_mtime > LEFTOVER_GRACE_SECONDS  # stopped with the block
+
+
+@contextmanager
+def small_disk(folder: Path, size: int) -> Iterator[Path]:
+    """A file system of `size` bytes at `folder` (a tmpfs: needs root, as here and in CI; skipped elsewhere)."""
+    folder.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(folder)],
+                             capture_output=True, text=True)
+    if mounted.returncode:
+        pytest.skip(f"cannot mount a small file system here: {mounted.stderr.strip()}")
+    try:
+        yield folder
+    finally:
+        subprocess.run(["umount", "-l", str(folder)], check=False)
+
+
+def test_a_full_disk_stops_ingest_with_its_exit_code_and_leaves_the_index_intact(fresh_settings, embedder, tmp_path,
+                                                                                   monkeypatch, capsys):
+    """No space left while a build is written: a message that says so (exit 9), no traceback, nothing of the new
+    build left behind, and the current build still loads."""
+    import functools
+
+    import rag.ingest
+    from rag import cli
+
+    first = ingest(fresh_settings, embedder=embedder)
+    size = sum(p.stat().st_size for p in (fresh_settings.index_dir / BUILDS / first.build_id).rglob("*")
+               if p.is_file())
+    room = (size * 3 // 2 // 4096 + 8) * 4096  # one build and a half: the next one cannot fit
+    with small_disk(tmp_path / "disk", room) as disk:
+        settings = fresh_settings.model_copy(update={"index_dir": disk / "index"})
+        built = ingest(settings, embedder=embedder).build_id
+        monkeypatch.setattr(rag.ingest, "ingest", functools.partial(ingest, embedder=embedder))
+        code = cli.main(["ingest", str(settings.corpus_dir), "--index", str(settings.index_dir), "--force",
+                         "--quiet"])
+        err = capsys.readouterr().err
+        assert code == 9, err
+        assert err.startswith("rag: error: the new index build could not be written in ") and "Traceback" not in err
+        assert "No space left on device" in err and "the current build is unchanged" in err
+        assert current_build(settings.index_dir).name == built and Index.load(settings.index_dir).build_id == built
+        assert [p.name for p in (settings.index_dir / BUILDS).iterdir()] == [built]

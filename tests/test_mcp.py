@@ -6,8 +6,6 @@ from __future__ import annotations
 import json
 import os
 import sys
-import threading
-import time
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -22,6 +20,7 @@ from mcp.client.streamable_http import streamable_http_client
 
 from rag.api import create_app
 from rag.settings import Settings
+from tests.serving import uvicorn_thread
 
 ROOT = Path(__file__).resolve().parent.parent
 KEY = "test-key-1"
@@ -32,18 +31,9 @@ QUESTION = "Quels documents d’identité acceptez-vous ?"
 def served(searcher, settings) -> Iterator[str]:
     """The base URL of the app, served by uvicorn on a free loopback port, `/v1/*` and `/mcp` behind KEY."""
     keyed = Settings(corpus_dir=settings.corpus_dir, index_dir=settings.index_dir, api_keys=[KEY])
-    server = uvicorn.Server(uvicorn.Config(create_app(keyed, searcher=searcher), host="127.0.0.1", port=0,
-                                           log_level="warning", lifespan="on"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.02)
-    port = server.servers[0].sockets[0].getsockname()[1]
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    with uvicorn_thread(uvicorn.Config(create_app(keyed, searcher=searcher), host="127.0.0.1", port=0,
+                                       log_level="warning", lifespan="on")) as port:
+        yield f"http://127.0.0.1:{port}"
 
 
 @asynccontextmanager

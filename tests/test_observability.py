@@ -20,7 +20,7 @@ QUESTION = "Quels documents d’identité acceptez-vous ?"
 
 @pytest.fixture(scope="module")
 def client(searcher, settings) -> Iterator[TestClient]:
-    with TestClient(create_app(settings, searcher=searcher)) as c:
+    with TestClient(create_app(settings, searcher=searcher), base_url="http://127.0.0.1") as c:
         yield c
 
 

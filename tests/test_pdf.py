@@ -202,7 +202,7 @@ def test_the_report_is_kept_in_the_manifest_and_an_unchanged_corpus_is_up_to_dat
 
 def test_the_http_api_returns_the_page_in_citations(pdf_index, pdf_settings, embedder):
     searcher = Searcher(pdf_index, embedder)
-    with TestClient(create_app(pdf_settings, searcher=searcher)) as client:
+    with TestClient(create_app(pdf_settings, searcher=searcher), base_url="http://127.0.0.1") as client:
         body = client.post("/v1/search", json={"question": PAGE_THREE, "k": 3}).json()
         top = body["passages"][0]
         assert top["citation"]["page"] == 3 and top["citation"]["label"].endswith(", p. 3")

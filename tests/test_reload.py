@@ -37,7 +37,7 @@ def anyio_backend() -> str:
 async def serving(app: Litestar) -> AsyncIterator[httpx.AsyncClient]:
     """The app, its lifespan run, behind a client whose requests really run concurrently in this event loop
     (Litestar's AsyncTestClient hands each request to a portal thread and waits for it: one at a time)."""
-    async with app.lifespan(), httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://rag",
+    async with app.lifespan(), httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://127.0.0.1",
                                                  timeout=120) as client:
         yield client
 
@@ -150,6 +150,33 @@ async def test_a_build_that_does_not_load_is_not_served_and_the_server_says_why(
         assert search.status_code == 200 and search.headers[BUILD_HEADER] == first.build_id
         ready = (await client.get("/readyz")).json()
         assert ready["status"] == "ok" and ready["build_id"] == first.build_id and ready["detail"] == detail
+
+
+@pytest.mark.parametrize("manifest", ["[]", "renamed"])
+async def test_a_build_whose_manifest_has_the_wrong_shape_is_refused_as_damaged(served, embedder, caplog, manifest):
+    """Valid JSON of another shape: a 409 on the admin route, one warning and a `/readyz` detail from the watch,
+    not a 500 and a traceback on every poll."""
+    first = Index.load(served.index_dir)
+    settings = served.model_copy(update={"reload_poll_seconds": 0.02})
+    app = create_app(settings, searcher=Searcher(first, embedder))
+    async with serving(app) as client:
+        next_corpus(settings)
+        await asyncio.to_thread(ingest, settings, embedder=embedder)
+        path = current_build(settings.index_dir) / "manifest.json"
+        if manifest == "renamed":
+            data = json.loads(path.read_text())
+            data["models"] = data.pop("model")
+            path.write_text(json.dumps(data))
+        else:
+            path.write_text(manifest)
+        with caplog.at_level(logging.WARNING):
+            refused = await client.post("/v1/admin/reload", headers=ADMIN)
+            await asyncio.sleep(0.3)  # about 15 polls of the watch
+        assert refused.status_code == 409, refused.text
+        assert "has a manifest of the wrong shape" in refused.json()["detail"]
+        ready = (await client.get("/readyz")).json()
+        assert ready["build_id"] == first.build_id and "wrong shape" in ready["detail"]
+    assert not [r for r in caplog.records if r.exc_info or r.levelno >= logging.ERROR]
 
 
 async def test_the_watch_skips_a_bad_build_then_takes_the_next_good_one(served, embedder):

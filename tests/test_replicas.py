@@ -162,15 +162,14 @@ def test_a_replica_started_before_the_first_ingest_listens_not_ready(tmp_path, m
     """A pod may start before the ingest job has published anything: `rag serve` then listens, not ready, and the
     watch serves the first build when it appears (tests/test_reload.py). Without the watch it would never become
     ready, so it refuses to start, as before."""
-    import uvicorn
     from litestar.testing import TestClient
 
-    from rag import cli
+    from rag import cli, server
 
     started = {}
-    monkeypatch.setattr(uvicorn, "run", lambda app, **options: started.update(app=app))
+    monkeypatch.setattr(server, "serve", lambda app, settings: started.update(app=app))
     assert cli.main(["serve", "--index", str(tmp_path / "empty")]) == 0
-    with TestClient(started.pop("app")) as client:
+    with TestClient(started.pop("app"), base_url="http://127.0.0.1") as client:
         ready = client.get("/readyz")
         search = client.post("/v1/search", json={"question": QUESTIONS[0]})
     assert ready.status_code == 503 and ready.json()["detail"].startswith("no index in ")

@@ -144,7 +144,7 @@ def test_api_returns_highlights_labels_and_the_answer(searcher, settings):
 
     from rag.api import create_app
 
-    with TestClient(create_app(settings, searcher=searcher)) as client:
+    with TestClient(create_app(settings, searcher=searcher), base_url="http://127.0.0.1") as client:
         body = client.post("/v1/search", json={"question": "Quels documents d’identité acceptez-vous ?"}).json()
         batch = client.post("/v1/search/batch", json={"questions": ["loi Châtel", "chiffrement SSL"]}).json()
         schema = client.get("/schema/openapi.json").json()["components"]["schemas"]

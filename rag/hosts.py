@@ -1,0 +1,79 @@
+"""Which `Host` and `Origin` a request may name: the defence against DNS rebinding and cross-site requests.
+
+A server bound to a loopback address trusts that only this machine reaches it; a web page can break that trust by
+DNS rebinding (its own name, resolved to 127.0.0.1: the browser then sends `Host: attacker.example`) or by
+sending requests from its own origin. So, bound to loopback, every route answers only requests whose `Host` is a
+loopback name, and refuses a browser's `Origin` that is neither such a name nor in `RAG_CORS_ORIGINS`. Bound
+elsewhere (a container, behind a proxy), any host passes unless `RAG_ALLOWED_HOSTS` names them.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from litestar.enums import ScopeType
+from litestar.exceptions import HTTPException, PermissionDeniedException
+from litestar.middleware import ASGIMiddleware
+from litestar.types import ASGIApp, Receive, Scope, Send
+
+from rag.settings import Settings
+
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
+def allowed_hosts(settings: Settings) -> tuple[str, ...] | None:
+    """The host names requests may name (lower case, IPv6 without brackets; `*.x` for any name under x), or None
+    for any."""
+    if settings.allowed_hosts:
+        return None if "*" in settings.allowed_hosts else tuple(h.lower().strip("[]") for h in settings.allowed_hosts)
+    return LOOPBACK if settings.host in LOOPBACK else None
+
+
+def _name(host: str) -> str:
+    """The host name of a `Host` value or a URL's netloc, without port and brackets, in lower case."""
+    host = host.strip().lower()
+    if host.startswith("["):
+        return host[1:host.find("]")] if "]" in host else host
+    return host.rsplit(":", 1)[0] if host.count(":") == 1 else host
+
+
+def host_allowed(host: str, allowed: tuple[str, ...]) -> bool:
+    name = _name(host)
+    return any(name == entry or (entry.startswith("*.") and name.endswith(entry[1:])) for entry in allowed)
+
+
+def origin_allowed(origin: str, allowed: tuple[str, ...], cors_origins: list[str]) -> bool:
+    if origin in cors_origins:
+        return True
+    try:
+        parts = urlsplit(origin)
+    except ValueError:
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.netloc) and host_allowed(parts.netloc, allowed)
+
+
+class HostCheckMiddleware(ASGIMiddleware):
+    """Refuses, on every route, a `Host` not allowed (421) and a browser `Origin` not allowed (403)."""
+
+    scopes = (ScopeType.HTTP,)
+
+    def __init__(self, allowed: tuple[str, ...], cors_origins: list[str]) -> None:
+        self.allowed = allowed
+        self.cors_origins = cors_origins
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
+        headers = dict(scope["headers"])
+        host = headers.get(b"host", b"").decode("latin-1")
+        if not host_allowed(host, self.allowed):
+            shown = host if len(host) <= 100 else host[:100] + "..."
+            raise HTTPException(status_code=421, detail=f"this server does not answer for host {shown!r}: it "
+                                                        "answers for " + ", ".join(self.allowed) +
+                                                        " (RAG_ALLOWED_HOSTS)")
+        origin = headers.get(b"origin")
+        if origin is not None and not origin_allowed(origin.decode("latin-1"), self.allowed, self.cors_origins):
+            raise PermissionDeniedException("requests from web pages of another origin are refused: list the "
+                                            "origin in RAG_CORS_ORIGINS to allow it")
+        await next_app(scope, receive, send)
+
+
+__all__ = ["LOOPBACK", "HostCheckMiddleware", "allowed_hosts", "host_allowed", "origin_allowed"]
