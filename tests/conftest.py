@@ -56,3 +56,16 @@ def fresh_settings(tmp_path: Path) -> Iterator[Settings]:
     corpus = tmp_path / "corpus"
     shutil.copytree(CORPUS, corpus)
     yield Settings(corpus_dir=corpus, index_dir=tmp_path / "index")
+
+
+@pytest.fixture(autouse=True)
+def _root_logging_restored() -> Iterator[None]:
+    """`rag serve` and `rag mcp` point the root logger at the stderr of their moment (a test's captured stream, closed
+    after it): each test gets back the logging it started with, so no later record goes to a closed stream."""
+    import logging
+
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    yield
+    root.handlers[:] = handlers
+    root.setLevel(level)
