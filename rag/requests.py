@@ -1,7 +1,9 @@
 """The request class of the HTTP edge: what Litestar's own does, with a body decoder that refuses more cleanly.
 
-- A body whose `Content-Type` is not JSON (`text/plain`, a form, none) is a 415: Litestar would decode it as JSON
-  all the same, and a web page may send `text/plain` to any origin without a CORS preflight.
+- A body whose `Content-Type` names something else than JSON (`text/plain`, a form) is a 415: Litestar would decode
+  it as JSON all the same, and a web page may send those to any origin without a CORS preflight. A body with no
+  `Content-Type` is read as JSON, as scripts often send it (`requests.post(url, data=...)`): a page that sends one
+  across origins says its `Origin`, which `rag.hosts` refuses.
 - JSON nested deeper than the decoder's recursion limit (about 990 levels with msgspec) is a malformed body (400),
   as any other JSON that cannot be decoded, and not a RecursionError (500).
 """
@@ -25,8 +27,8 @@ class BoundedRequest(Request[Any, Any, Any]):
 
     async def json(self) -> Any:
         media_type, _ = self.content_type
-        if not is_json(media_type):
-            shown = media_type[:100] or "none"
+        if media_type and not is_json(media_type):
+            shown = media_type[:100]
             raise HTTPException(status_code=415, detail=f"the request body must be JSON, sent with "
                                                         f"`Content-Type: application/json` (got {shown})")
         try:
