@@ -28,6 +28,7 @@ import numpy as np
 from rag.e5_convert import FORMAT, MODEL_FILE, TOKENIZER_FILE, convert
 from rag.e5_tokenizer import E5Tokenizer
 from rag.embedder import BUNDLED_MODEL, Embedder, ModelUnavailable
+from rag.errors import ModelError
 
 log = logging.getLogger("rag.embedder")
 
@@ -91,31 +92,52 @@ def _converting(cache: Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def converted_model(cache: Path) -> Path:
-    """The folder of the converted model in `cache`, converted now if it is not there yet. A cache that cannot be
-    written gets a conversion into a temporary folder instead, with a warning: it is done again at each start."""
+def _ready(folder: Path) -> bool:
+    return (folder / MODEL_FILE).is_file() and (folder / TOKENIZER_FILE).is_file()
+
+
+def _convert_into(work: Path) -> None:
+    try:
+        convert(weights_file(), work)
+    except (OSError, ValueError) as exc:  # a full disk, a damaged weights file
+        raise ModelError(f"converting the bundled model into {work} failed: {exc}") from exc
+
+
+def converted_model(cache: Path) -> tuple[Path, bool]:
+    """The folder of the converted model in `cache`, converted now if it is not there yet, and whether it is a
+    temporary folder: a cache that cannot be written gets a conversion into one instead, with a warning (done again
+    at each start; the caller removes it once loaded). Raises `ModelError` if the conversion fails."""
     name = f"multilingual-e5-small-{PACKAGE}-{PACKAGE_VERSION}-int8-f{FORMAT}"
     folder = cache / name
-    if (folder / MODEL_FILE).is_file() and (folder / TOKENIZER_FILE).is_file():
-        return folder
+    if _ready(folder):
+        return folder, False
     try:
         cache.mkdir(parents=True, exist_ok=True)
-        with _converting(cache):
-            if not (folder / MODEL_FILE).is_file():
-                log.info("converting the bundled model for ONNX Runtime into %s (once per machine)", folder)
-                work = Path(tempfile.mkdtemp(prefix=f".{name}-", dir=cache))
-                try:
-                    convert(weights_file(), work)
-                    work.rename(folder)  # whole or not at all: a stopped conversion leaves no half model
-                finally:
-                    shutil.rmtree(work, ignore_errors=True)
-        return folder
+        lock = _converting(cache)
+        lock.__enter__()
     except OSError as exc:
         log.warning("cannot write the model cache %s (%s): converting the bundled model into a temporary folder, "
                     "again at every start (about 20 s); set RAG_MODEL_CACHE to a writable folder", cache, exc)
         work = Path(tempfile.mkdtemp(prefix=f"{name}-"))
-        convert(weights_file(), work)
-        return work
+        try:
+            _convert_into(work)
+        except BaseException:
+            shutil.rmtree(work, ignore_errors=True)
+            raise
+        return work, True
+    try:
+        if not _ready(folder):
+            log.info("converting the bundled model for ONNX Runtime into %s (once per machine)", folder)
+            shutil.rmtree(folder, ignore_errors=True)  # a half folder left by hand: convert it anew
+            work = Path(tempfile.mkdtemp(prefix=f".{name}-", dir=cache))
+            try:
+                _convert_into(work)
+                work.rename(folder)  # whole or not at all: a stopped conversion leaves no half model
+            finally:
+                shutil.rmtree(work, ignore_errors=True)
+    finally:
+        lock.__exit__(None, None, None)
+    return folder, False
 
 
 class BundledE5(Embedder):
@@ -126,7 +148,7 @@ class BundledE5(Embedder):
         check_runnable()
         import onnxruntime as ort
 
-        folder = converted_model(cache)
+        folder, temporary = converted_model(cache)
         options = ort.SessionOptions()
         options.inter_op_num_threads = 1
         options.enable_cpu_mem_arena = False  # else the arena keeps the largest batch's activations (~1 GB)
@@ -139,8 +161,12 @@ class BundledE5(Embedder):
                                                  providers=["CPUExecutionProvider"])
             self._tokenizer = E5Tokenizer(folder / TOKENIZER_FILE)
         except Exception as exc:  # a damaged cache: ONNX Runtime's own errors, JSON, I/O
-            raise ModelUnavailable(f"the converted model in {folder} does not load ({exc}): delete that folder "
-                                   "to convert again") from exc
+            # Not `ModelUnavailable`: the model can run here, so falling back would index with another model.
+            raise ModelError(f"the converted model in {folder} does not load ({exc}): delete that folder to "
+                             "convert again") from exc
+        finally:
+            if temporary:  # ONNX Runtime and the tokenizer have read what they need
+                shutil.rmtree(folder, ignore_errors=True)
         self.name = BUNDLED_MODEL
         self.dimension = int(self._session.get_outputs()[0].shape[1])
         self.max_tokens = MAX_TOKENS

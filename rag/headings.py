@@ -75,7 +75,10 @@ class Headings:
         """The headings of a build, None for a build written without them."""
         if not (folder / VECTORS).is_file():
             return None
-        return cls(np.load(folder / VECTORS, mmap_mode="r"), np.load(folder / ROWS))
+        vectors, of_row = np.load(folder / VECTORS, mmap_mode="r"), np.load(folder / ROWS)
+        if vectors.ndim != 2 or vectors.dtype != np.float32 or of_row.ndim != 1 or of_row.dtype.kind not in "iu":
+            raise ValueError(f"heading arrays of shapes {vectors.shape} {vectors.dtype}, {of_row.shape} {of_row.dtype}")
+        return cls(vectors, of_row)
 
     @classmethod
     def build(cls, chunks: Sequence[Chunk], embed: Callable[[list[str]], np.ndarray],

@@ -39,6 +39,7 @@ class Settings(BaseSettings):
     )
     model_cache: Path = Field(
         default_factory=default_model_cache,
+        json_schema_extra={"shown_default": "$XDG_CACHE_HOME/rag, else ~/.cache/rag"},
         description="Folder where the bundled model, converted for ONNX Runtime on first use, is kept.")
     query_prompt: str = Field(
         "", description="Text put before each question when embedding it (an e5 model by path: 'query: ').")

@@ -22,6 +22,9 @@ def table() -> str:
     for name, field in Settings.model_fields.items():
         default = field.default_factory() if field.default_factory else field.default  # type: ignore[call-arg]
         shown = "(none)" if default in (None, [], "") else f"`{default}`"
+        extra = field.json_schema_extra
+        if isinstance(extra, dict) and "shown_default" in extra:  # a default that depends on the machine
+            shown = f"`{extra['shown_default']}`"
         rows.append(f"| `RAG_{name.upper()}` | {shown} | {field.description} |")
     return "\n".join(rows)
 

@@ -63,14 +63,27 @@ def test_an_unwritable_model_cache_converts_into_a_temporary_folder(tmp_path, ca
     blocked = tmp_path / "file"
     blocked.write_text("not a folder")
     with caplog.at_level(logging.WARNING, logger="rag.embedder"):
-        folder = bundled.converted_model(blocked / "cache")
+        folder, temporary = bundled.converted_model(blocked / "cache")
     try:
-        assert (folder / "model.onnx").is_file() and not str(folder).startswith(str(blocked))
+        assert temporary and (folder / "model.onnx").is_file() and not str(folder).startswith(str(blocked))
         assert any("RAG_MODEL_CACHE" in r.getMessage() for r in caplog.records)
     finally:
         import shutil
 
         shutil.rmtree(folder)
+
+
+def test_a_damaged_model_cache_is_an_error_not_a_fallback(tmp_path):
+    """The model can run here: loading another one instead would index with it under the bundled model's name."""
+    from rag.errors import ModelError
+
+    folder, _ = bundled.converted_model(tmp_path)  # a real conversion into this test's own cache
+    (folder / "tokenizer.json").write_text("{", encoding="utf-8")
+    with pytest.raises(ModelError, match="delete that folder") as caught:
+        ModelSpec(cache=tmp_path).load()
+    assert not isinstance(caught.value, ModelUnavailable)
+    (folder / "tokenizer.json").unlink()  # half a folder: converted anew
+    assert ModelSpec(cache=tmp_path).load().name == BUNDLED_MODEL
 
 
 def test_bundled_token_counts_include_the_prefix_and_special_tokens(embedder):
