@@ -159,16 +159,18 @@ async def test_a_build_whose_manifest_has_the_wrong_shape_is_refused_as_damaged(
     first = Index.load(served.index_dir)
     settings = served.model_copy(update={"reload_poll_seconds": 0.02})
     app = create_app(settings, searcher=Searcher(first, embedder))
+    # The new build is damaged before the server starts: a watch polling every 20 ms would otherwise load it,
+    # whole, between the ingest and the damage.
+    next_corpus(settings)
+    ingest(settings, embedder=embedder)
+    path = current_build(settings.index_dir) / "manifest.json"
+    if manifest == "renamed":
+        data = json.loads(path.read_text())
+        data["models"] = data.pop("model")
+        path.write_text(json.dumps(data))
+    else:
+        path.write_text(manifest)
     async with serving(app) as client:
-        next_corpus(settings)
-        await asyncio.to_thread(ingest, settings, embedder=embedder)
-        path = current_build(settings.index_dir) / "manifest.json"
-        if manifest == "renamed":
-            data = json.loads(path.read_text())
-            data["models"] = data.pop("model")
-            path.write_text(json.dumps(data))
-        else:
-            path.write_text(manifest)
         with caplog.at_level(logging.WARNING):
             refused = await client.post("/v1/admin/reload", headers=ADMIN)
             await asyncio.sleep(0.3)  # about 15 polls of the watch
