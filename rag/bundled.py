@@ -13,13 +13,12 @@ counts whole texts).
 
 from __future__ import annotations
 
-import contextlib
 import fcntl
 import logging
 import platform
 import shutil
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from importlib import metadata
 from pathlib import Path
 
@@ -81,17 +80,6 @@ def weights_file() -> Path:
                            f"{PACKAGE}=={PACKAGE_VERSION})")
 
 
-@contextlib.contextmanager
-def _converting(cache: Path) -> Iterator[None]:
-    """One conversion at a time per cache folder, across processes (Ray actors, replicas starting together)."""
-    with (cache / ".convert.lock").open("a") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
-
-
 def _ready(folder: Path) -> bool:
     return (folder / MODEL_FILE).is_file() and (folder / TOKENIZER_FILE).is_file()
 
@@ -113,8 +101,7 @@ def converted_model(cache: Path) -> tuple[Path, bool]:
         return folder, False
     try:
         cache.mkdir(parents=True, exist_ok=True)
-        lock = _converting(cache)
-        lock.__enter__()
+        lock = (cache / ".convert.lock").open("a")
     except OSError as exc:
         log.warning("cannot write the model cache %s (%s): converting the bundled model into a temporary folder, "
                     "again at every start (about 20 s); set RAG_MODEL_CACHE to a writable folder", cache, exc)
@@ -125,7 +112,8 @@ def converted_model(cache: Path) -> tuple[Path, bool]:
             shutil.rmtree(work, ignore_errors=True)
             raise
         return work, True
-    try:
+    with lock:  # one conversion at a time per cache, across processes (Ray actors, replicas starting together)
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
         if not _ready(folder):
             log.info("converting the bundled model for ONNX Runtime into %s (once per machine)", folder)
             shutil.rmtree(folder, ignore_errors=True)  # a half folder left by hand: convert it anew
@@ -135,8 +123,6 @@ def converted_model(cache: Path) -> tuple[Path, bool]:
                 work.rename(folder)  # whole or not at all: a stopped conversion leaves no half model
             finally:
                 shutil.rmtree(work, ignore_errors=True)
-    finally:
-        lock.__exit__(None, None, None)
     return folder, False
 
 

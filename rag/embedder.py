@@ -112,7 +112,7 @@ class ModelSpec:
     passage_prompt: str = ""
     device: str = "cpu"
     batch_size: int = 32
-    cache: Path = field(default_factory=lambda: default_model_cache())  # settings: `model_cache`
+    cache: Path = field(default_factory=default_model_cache)  # settings: `model_cache`
 
     @classmethod
     def from_settings(cls, settings: Settings) -> ModelSpec:

@@ -82,9 +82,8 @@ class Headings:
 
     @classmethod
     def build(cls, chunks: Sequence[Chunk], embed: Callable[[list[str]], np.ndarray],
-              known: dict[str, np.ndarray], dimension: int) -> tuple[Headings, int]:
-        """Headings of `chunks`: vectors from `known` (by `key`) or `embed`ded now. Returns them and the number
-        embedded."""
+              known: dict[str, np.ndarray], dimension: int) -> Headings:
+        """Headings of `chunks`: vectors from `known` (by `key`) or `embed`ded now."""
         texts: dict[str, int] = {}
         of_row = np.fromiter((texts.setdefault(heading_text(c), len(texts)) for c in chunks), dtype=np.int32,
                              count=len(chunks))
@@ -96,7 +95,7 @@ class Headings:
         for i, text in enumerate(distinct):
             if key(text) in known:
                 vectors[i] = known[key(text)]
-        return cls(vectors, of_row), len(missing)
+        return cls(vectors, of_row)
 
     def by_key(self, chunks: Sequence[Chunk]) -> dict[str, np.ndarray]:
         """The vectors by `key`, for the next ingest to reuse."""

@@ -188,7 +188,7 @@ def embed_chunks(corpus: Corpus, chunks: list[Chunk], model: dict[str, Any], pre
     reuse = prepare(corpus, chunks, model)
     missing, fresh = embed_missing(chunks, reuse.keys(), embed)
     vectors = assemble_vectors(chunks, missing, fresh, reuse, int(model["dimension"]))
-    headings, _ = Headings.build(chunks, embed, reuse, int(model["dimension"]))
+    headings = Headings.build(chunks, embed, reuse, int(model["dimension"]))
     return Embedded(corpus, chunks, model, vectors, len(missing), headings)
 
 
