@@ -25,7 +25,7 @@ from rag.sanitize import for_terminal, json_for_terminal
 from rag.settings import INGEST_ENGINES, Settings
 
 if TYPE_CHECKING:
-    from rag.searcher import Searcher
+    from rag.search.searcher import Searcher
 
 # The one table from core errors to exit codes (2 is argparse's own usage error).
 INTERRUPTED, OUTPUT_CLOSED = 130, 141  # the shell's codes for SIGINT and SIGPIPE
@@ -65,7 +65,7 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 
 def _ingest(args: argparse.Namespace) -> int:
-    from rag.ingest import ingest
+    from rag.ingest.pipeline import ingest
 
     settings = _settings(args)
     report = ingest(settings, force=args.force, progress=not args.quiet and not args.json, address=args.address,
@@ -90,10 +90,10 @@ def _ingest(args: argparse.Namespace) -> int:
 def _search(args: argparse.Namespace) -> int:
     from pydantic import ValidationError
 
-    from rag.answer import answer
-    from rag.api import load_searcher
-    from rag.queries import make_queries
+    from rag.http.app import load_searcher
     from rag.schemas import SearchFilter
+    from rag.search.answer import answer
+    from rag.search.queries import make_queries
 
     settings = _settings(args)
     question = " ".join(args.question).strip()
@@ -124,7 +124,7 @@ def _search(args: argparse.Namespace) -> int:
 
 
 def _documents(args: argparse.Namespace) -> int:
-    from rag.index import Index
+    from rag.index.store import Index
 
     index = Index.load(_settings(args).index_dir, verify=False)  # a listing: no need to hash every file first
     doc_ids = index.documents_under(args.source)
@@ -139,7 +139,7 @@ def _documents(args: argparse.Namespace) -> int:
 
 
 def _eval(args: argparse.Namespace) -> int:
-    from rag.embedder import load_embedder
+    from rag.embedding.base import load_embedder
     from rag.evaluation import evaluate, table
 
     settings = _settings(args)
@@ -159,8 +159,9 @@ def _eval(args: argparse.Namespace) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    from rag import logs, server
-    from rag.api import create_app, load_searcher
+    from rag import logs
+    from rag.http import server
+    from rag.http.app import create_app, load_searcher
 
     settings = _settings(args)
     logs.configure(settings.log_level, settings.log_format)
@@ -177,8 +178,8 @@ def _serve(args: argparse.Namespace) -> int:
 
 def _mcp(args: argparse.Namespace) -> int:
     from rag import logs
-    from rag.api import load_searcher
-    from rag.index import single_threaded_search
+    from rag.http.app import load_searcher
+    from rag.index.store import single_threaded_search
     from rag.mcp_server import stdio_server
 
     settings = _settings(args)

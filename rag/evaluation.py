@@ -22,15 +22,15 @@ from typing import Any
 
 import numpy as np
 
-from rag.documents import Document, read_corpus
-from rag.embedder import Embedder
-from rag.index import Index
-from rag.ingest import build_index
-from rag.parsing import Line, Section
+from rag.corpus.parsing import Line, Section
+from rag.corpus.reader import Document, read_corpus
+from rag.embedding.base import Embedder
+from rag.index.dense import DenseIndex
+from rag.index.store import Index
+from rag.ingest.pipeline import build_index
 from rag.schemas import Hit, Mode
-from rag.searcher import Query, Searcher
+from rag.search.searcher import Query, Searcher
 from rag.settings import Settings
-from rag.vectors import DenseIndex
 
 KS = (1, 5, 10)
 
@@ -86,7 +86,7 @@ def memory_index(documents: list[Document], settings: Settings, embedder: Embedd
                  reuse: dict[str, np.ndarray] | None = None) -> Index:
     """An index built in memory, exactly as ingest would build it, without writing anything.
 
-    `reuse` maps `rag.ingest.embed_key` of a passage to its vector, computed before (as ingest reuses them)."""
+    `reuse` maps `rag.ingest.pipeline.embed_key` of a passage to its vector, computed before (as ingest reuses them)."""
     stages, lexical, manifest = build_index(documents, settings, embedder, reuse=reuse)
     manifest = {**manifest, "build_id": "memory", "counts": {**manifest["counts"], "passages": len(stages.chunks)}}
     return Index(Path("<memory>"), manifest, stages.chunks, DenseIndex.build(stages.vectors), lexical,

@@ -40,13 +40,13 @@ from mcp_types import CallToolResult, TextContent, ToolAnnotations
 from pydantic import BaseModel, Field
 from starlette.applications import Starlette
 
-from rag.answer import answer as best_answer
 from rag.errors import RagError
-from rag.index import Index
-from rag.problems import MEDIA_TYPE, problem_body
-from rag.queries import make_queries
+from rag.http.problems import MEDIA_TYPE, problem_body
+from rag.index.store import Index
 from rag.schemas import FILTER_VALUES_MAX, Citation, DocumentSummary, Hit, Name, Passage, SearchFilter
-from rag.searcher import Query, Searcher
+from rag.search.answer import answer as best_answer
+from rag.search.queries import make_queries
+from rag.search.searcher import Query, Searcher
 from rag.settings import Settings
 
 Search = Callable[[list[Query]], Awaitable[list[list[Hit]]]]
@@ -193,7 +193,7 @@ class HttpTransport:
 
     def _build(self) -> Starlette:
         settings = self.settings
-        # The app checks Host and Origin on every route, /mcp included, before the SDK sees a request (rag.hosts):
+        # The app checks Host and Origin on every route, /mcp included, before the SDK sees a request (rag.http.hosts):
         # the SDK's own check, which it turns on by itself for a loopback host, would only say the same, in text.
         security = TransportSecuritySettings(enable_dns_rebinding_protection=False)
         return self.server.streamable_http_app(streamable_http_path="/", stateless_http=True, json_response=True,

@@ -8,7 +8,7 @@ from typing import Annotated, Literal, get_args
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from rag.embedder import BUNDLED_MODEL, default_model_cache
+from rag.embedding.base import BUNDLED_MODEL, default_model_cache
 from rag.schemas import Mode
 
 DEFAULT_MODEL = BUNDLED_MODEL
@@ -67,7 +67,7 @@ class Settings(BaseSettings):
     )
     candidates: int = Field(50, ge=1, le=1000, description="Candidates taken from each retriever before fusion.")
 
-    # -- dense index (see rag/vectors.py and docs/SCALE.md)
+    # -- dense index (see rag/index/dense.py and docs/SCALE.md)
     index_type: Literal["auto", "flat", "hnsw", "ivf", "ivfpq"] = Field(
         "auto", description="FAISS index kind; 'auto': flat (exact) below index_auto_threshold passages, else hnsw.")
     index_auto_threshold: int = Field(

@@ -46,7 +46,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from rag.embedder import BUNDLED_MODEL  # noqa: E402
+from rag.embedding.base import BUNDLED_MODEL  # noqa: E402
 
 LUA = Path(__file__).with_name("bench_load.lua")
 # shared/ sits beside a clone; a git worktree may sit one level further down
@@ -91,7 +91,7 @@ def prepare(spec: Path, questions: Path, work: Path) -> Target:
 
 class Floor:
     """The bare model: for the bundled default, its ONNX Runtime session fed one tokenised text a call (as
-    `rag.bundled` runs it, without the lock and bookkeeping around it); for a sentence-transformers model,
+    `rag.embedding.bundled` runs it, without the lock and bookkeeping around it); for a sentence-transformers model,
     `SentenceTransformer.encode` as its documentation shows."""
 
     def __init__(self) -> None:
@@ -100,7 +100,7 @@ class Floor:
         settings = Settings()
         self.batch_size = settings.encode_batch_size
         if settings.model == BUNDLED_MODEL:
-            from rag.bundled import BundledE5
+            from rag.embedding.bundled import BundledE5
 
             bundled = BundledE5(cache=settings.model_cache)
             session, tokenizer = bundled._session, bundled._tokenizer
@@ -113,7 +113,7 @@ class Floor:
         else:
             from sentence_transformers import SentenceTransformer
 
-            from rag.sbert import resolve_model
+            from rag.embedding.sbert import resolve_model
 
             self.query_prompt = settings.query_prompt or None
             self.passage_prompt = settings.passage_prompt or None
@@ -166,8 +166,8 @@ def rag_ingest(corpus: Path, index: Path) -> dict[str, Any]:
 
 def indexed_texts(index: Path) -> list[str]:
     """What ingest embedded: the indexed text of every passage of the current build."""
-    from rag.chunking import Chunk
-    from rag.index import PASSAGES, current_build
+    from rag.corpus.chunking import Chunk
+    from rag.index.store import PASSAGES, current_build
 
     build = current_build(index)
     assert build is not None
@@ -304,7 +304,7 @@ def bench_serving(target: Target, floor: Floor, index: Path, work: Path, rounds:
 
 
 def vector_mib(index: Path) -> float:
-    from rag.index import read_manifest
+    from rag.index.store import read_manifest
 
     manifest = read_manifest(index) or {}
     return round(manifest["counts"]["passages"] * manifest["model"]["dimension"] * 4 / 2**20, 2)

@@ -1,4 +1,4 @@
-"""How long `rag.docx.parse_docx` takes on a large Word document, beside python-docx opening it.
+"""How long `rag.corpus.formats.docx.parse_docx` takes on a large Word document, beside python-docx opening it.
 
     PYTHONPATH=$PWD .venv/bin/python scripts/docx_parse_bench.py [--sections 100] [--rounds 5] [FILE.docx ...]
 
@@ -18,7 +18,7 @@ from pathlib import Path
 
 import docx
 
-from rag.docx import parse_docx
+from rag.corpus.formats.docx import parse_docx
 
 
 def synthetic(sections: int) -> bytes:

@@ -3,7 +3,7 @@
     python scripts/field_sweep.py [--datasets ../shared/datasets] [--cache /tmp/rag-sweep-cache]
 
 The default lexical index scores each section as one bag of terms: document title, section heading and text,
-length-normalised together (`rag/lexical.py`). A short section, such as an article's untitled introduction, then
+length-normalised together (`rag/index/lexical.py`). A short section, such as an article's untitled introduction, then
 gets more from the title words that every section of its document shares. BM25F (Robertson, Zaragoza & Taylor,
 2004) normalises each field by its own length before the term-frequency saturation, so a document's title weighs
 the same in each of its sections. This script scores every question with:
@@ -31,8 +31,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from fusion_sweep import convex, line, metrics, sets
 
-from rag.ingest import section_numbers
-from rag.lexical import PAIR_WEIGHT, PASSAGE_SHARE, pairs, top_rows
+from rag.index.lexical import PAIR_WEIGHT, PASSAGE_SHARE, pairs, top_rows
+from rag.ingest.pipeline import section_numbers
 from rag.settings import Settings
 
 Field = tuple[list[list[str]], float, float]  # (terms of each unit, weight, length normalisation b)

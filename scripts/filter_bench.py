@@ -34,8 +34,8 @@ sys.path.insert(0, str(ROOT / "scripts"))
 from scale_bench import DATASETS, real_embeddings, synthetic  # noqa: E402
 
 from rag import vectors  # noqa: E402
-from rag.index import single_threaded_search  # noqa: E402
-from rag.vectors import DenseIndex, VectorOptions, recall_at  # noqa: E402
+from rag.index.dense import DenseIndex, VectorOptions, recall_at  # noqa: E402
+from rag.index.store import single_threaded_search  # noqa: E402
 
 CANDIDATES = 50
 DEFAULT_IVF = vectors.IVF_EXACT_WITHIN

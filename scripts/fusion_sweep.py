@@ -27,11 +27,11 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from rag.documents import read_corpus  # noqa: E402
-from rag.embedder import Embedder, load_embedder  # noqa: E402
+from rag.corpus.reader import read_corpus  # noqa: E402
+from rag.embedding.base import Embedder, load_embedder  # noqa: E402
 from rag.evaluation import _norm, dataset_documents, memory_index, read_questions  # noqa: E402
-from rag.ingest import embed_key  # noqa: E402
-from rag.lexical import PAIR_WEIGHT, PASSAGE_SHARE, top_rows  # noqa: E402
+from rag.index.lexical import PAIR_WEIGHT, PASSAGE_SHARE, top_rows  # noqa: E402
+from rag.ingest.pipeline import embed_key  # noqa: E402
 from rag.settings import Settings  # noqa: E402
 
 CANDIDATES = 50
@@ -106,7 +106,7 @@ def minmax(x: np.ndarray) -> np.ndarray:
 
 
 def convex(w: float) -> Callable[[Row], np.ndarray]:
-    """The fusion `Searcher` applies (rag.fusion.fuse), on precomputed candidates."""
+    """The fusion `Searcher` applies (rag.search.fusion.fuse), on precomputed candidates."""
     def rank(row: Row) -> np.ndarray:
         lex = row["lex"]
         ln = lex / lex.max() if lex.max() > 0 else lex * 0

@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from fusion_sweep import CANDIDATES, convex, line, metrics, sets
 
-from rag.lexical import top_rows
+from rag.index.lexical import top_rows
 
 Mix = Callable[[np.ndarray, np.ndarray], np.ndarray]
 
@@ -71,7 +71,7 @@ MIXES: dict[str, Mix] = {
 
 
 def main() -> None:
-    from rag.embedder import load_embedder
+    from rag.embedding.base import load_embedder
 
     settings, data, head = sets(__doc__)
     embedder = load_embedder(settings)

@@ -1,8 +1,8 @@
-"""How often PDF text breaks words at line ends, and what `rag.pdf` does with those breaks.
+"""How often PDF text breaks words at line ends, and what `rag.corpus.formats.pdf` does with those breaks.
 
     PYTHONPATH=$PWD .venv/bin/python scripts/pdf_hyphens.py FILE.pdf [FILE.pdf ...]
 
-For each PDF: pages, words, line-end hyphen breaks in pypdf's raw text, how many `rag.pdf` joins (lower case after
+For each PDF: pages, words, line-end hyphen breaks in pypdf's raw text, how many `formats.pdf` joins (lower case after
 the break, the hyphenated spelling not found elsewhere) and keeps, and whether the repaired text kept every offset
 (same length, page by page).
 """
@@ -15,7 +15,7 @@ from pathlib import Path
 
 from pypdf import PdfReader
 
-from rag.pdf import HYPHEN_BREAK, dehyphenate
+from rag.corpus.formats.pdf import HYPHEN_BREAK, dehyphenate
 
 
 def main(paths: list[str]) -> int:

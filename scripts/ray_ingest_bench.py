@@ -31,7 +31,7 @@ sys.path.insert(0, str(ROOT))
 
 import numpy as np  # noqa: E402
 
-from rag.index import Index  # noqa: E402
+from rag.index.store import Index  # noqa: E402
 from scripts.bench import DEV_SET, ENV, PIAF, prepare  # noqa: E402
 
 # `rag ingest`, then the process's own peak resident memory (KiB) on the last line of stderr

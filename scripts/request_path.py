@@ -37,11 +37,11 @@ def main(argv: list[str] | None = None) -> int:
     import numpy as np
     from litestar.serialization import encode_json
 
-    from rag.answer import answer
-    from rag.embedder import load_embedder
-    from rag.index import Index, single_threaded_search
+    from rag.embedding.base import load_embedder
+    from rag.index.store import Index, single_threaded_search
     from rag.schemas import SearchResponse
-    from rag.searcher import Query, Searcher
+    from rag.search.answer import answer
+    from rag.search.searcher import Query, Searcher
     from rag.settings import Settings
 
     settings = Settings(index_dir=args.index)

@@ -6,7 +6,7 @@
 
 Vectors. Embedding a million passages with the bundled model takes hours on two cores, so only the real passages are
 embedded: the piaf and en_stackfaq `passages.jsonl` of ../shared/datasets (1,480 passages, French and English),
-with `rag.embedder.Embedder` (all-MiniLM-L6-v2, d=384). The first rows of every size are those real embeddings; each
+with `Embedder` (all-MiniLM-L6-v2, d=384). The first rows of every size are those real embeddings; each
 further row is synthetic: `normalise(r_i + a * r_j + g)` with r_i, r_j two real embeddings drawn at random,
 a ~ U(0, 0.5), and g drawn from a Gaussian with the mean-free covariance of the real embeddings (so the noise lies in
 the directions real embeddings vary in). The result: a million vectors clustered around real passages, each a
@@ -16,7 +16,7 @@ Queries are real questions the index has never seen: 300 questions drawn (seeded
 `questions.jsonl`, embedded with the same model. recall@10 is measured against exact search (`faiss.knn`) over the
 same vectors, counting a found row whose exact score reaches the exact 10th best (ties).
 
-Each kind is built with `rag.vectors.DenseIndex.build` and the settings' defaults (the build tunes efSearch or nprobe
+Each kind is built with `DenseIndex.build` and the settings' defaults (the build tunes efSearch or nprobe
 to recall@10 >= 0.95 on stored vectors), saved, then loaded in a fresh subprocess memory-mapped as `rag serve` loads
 it. There, with FAISS on one thread (as the server runs it), each query is searched alone (k=10): p50 and p99
 latency; memory is the process's RSS growth from before loading to after the searches, split into anonymous
@@ -43,7 +43,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from rag.vectors import KINDS, DenseIndex, VectorOptions, exact_search, recall_at  # noqa: E402
+from rag.index.dense import KINDS, DenseIndex, VectorOptions, exact_search, recall_at  # noqa: E402
 
 DATASETS = ROOT.parent / "shared" / "datasets"
 SETS = ("piaf", "en_stackfaq")
@@ -66,7 +66,7 @@ def real_embeddings(datasets: Path) -> tuple[np.ndarray, np.ndarray]:
     if cached.is_file():
         data = np.load(cached)
         return data["passages"], data["questions"]
-    from rag.embedder import FALLBACK_MODEL, ModelSpec
+    from rag.embedding.base import FALLBACK_MODEL, ModelSpec
 
     embedder = ModelSpec(FALLBACK_MODEL).load()  # the figures in docs/SCALE.md were measured on these vectors
     p, q = embedder.embed_passages(passages), embedder.embed_queries(questions)

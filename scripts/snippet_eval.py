@@ -8,8 +8,8 @@ settings); then each method picks a snippet in each returned passage, and each a
 snippets as the answer. Methods:
 
 - `lead`: the passage's first sentence (baseline);
-- `lexical-1`: the sentence covering the most question-term idf (rag.snippets, one sentence at most);
-- `lexical`: rag.snippets as served: one sentence, or two when the second adds question terms;
+- `lexical-1`: the sentence covering the most question-term idf (rag.search.snippets, one sentence at most);
+- `lexical`: rag.search.snippets as served: one sentence, or two when the second adds question terms;
 - `dense-1`: the sentence whose embedding is closest to the question's (one model call per sentence: the costly
   alternative, measured to see what it would buy);
 - `passage`: the whole passage (the ceiling a snippet can reach; not a snippet).
@@ -20,7 +20,7 @@ what retrieval found the snippet keeps), `snippet_in_gold` (the snippet is part 
 answers are whole passages, as in en_stackfaq), `from_gold_passage` (the answer comes from a gold passage) and
 the mean snippet length in characters. Timings (medians of one run over the first 300 questions; a noisy machine, so
 compare them only with each other): the snippet work per question (term weights and the k highlights, as served)
-against encoding that question alone, and `rag.snippets.highlight` per passage, cold (sentence cache cleared) and
+against encoding that question alone, and `rag.search.snippets.highlight` per passage, cold (sentence cache cleared) and
 cached.
 """
 
@@ -42,13 +42,13 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 import numpy as np  # noqa: E402
 
-from rag.answer import answer  # noqa: E402
-from rag.embedder import Embedder, load_embedder  # noqa: E402
+from rag.embedding.base import Embedder, load_embedder  # noqa: E402
 from rag.evaluation import Question, _norm, dataset_documents, memory_index, read_questions  # noqa: E402
 from rag.schemas import Hit  # noqa: E402
-from rag.searcher import Query, Searcher  # noqa: E402
+from rag.search.answer import answer  # noqa: E402
+from rag.search.searcher import Query, Searcher  # noqa: E402
+from rag.search.snippets import best_window, highlight, sentences  # noqa: E402
 from rag.settings import Settings  # noqa: E402
-from rag.snippets import best_window, highlight, sentences  # noqa: E402
 
 Span = tuple[int, int, float]  # start, end in the passage text, score (higher: better answer candidate)
 K = 5
@@ -124,7 +124,8 @@ def measure_cost(searcher: Searcher, questions: Sequence[Question]) -> dict[str,
         started = time.perf_counter()
         searcher.search(query)
         with_.append(time.perf_counter() - started)
-        with patch("rag.searcher.highlight", lambda *_: None), patch.object(lexical, "term_weights", lambda _: {}):
+        with (patch("rag.search.searcher.highlight", lambda *_: None),
+              patch.object(lexical, "term_weights", lambda _: {})):
             started = time.perf_counter()
             searcher.search(query)
             without.append(time.perf_counter() - started)
@@ -189,7 +190,7 @@ def evaluate(target: Path, settings: Settings, embedder: Embedder, limit: int | 
 
 
 def served_row(questions: Sequence[Question], results: Sequence[Sequence[Hit]]) -> dict[str, object]:
-    """The answer exactly as the API gives it (rag.answer over the hits as searched): must equal its method row."""
+    """The answer exactly as the API gives it (`answer` over the hits as searched): must equal its method row."""
     found = in_passage = in_gold = gold_passage = 0
     lengths = []
     for q, hits in zip(questions, results, strict=True):
@@ -204,7 +205,7 @@ def served_row(questions: Sequence[Question], results: Sequence[Sequence[Hit]]) 
         gold_passage += best.citation.doc_id in q.gold
         lengths.append(len(best.text))
     n = len(questions)
-    return {"method": "served (rag.answer)", "answer_rule": "as served", "questions": n,
+    return {"method": "served (rag.search.answer)", "answer_rule": "as served", "questions": n,
             "answer_in_snippet": round(found / n, 4), "answer_in_its_passage": round(in_passage / n, 4),
             "kept": round(found / in_passage, 4) if in_passage else None, "snippet_in_gold": round(in_gold / n, 4),
             "from_gold_passage": round(gold_passage / n, 4), "mean_chars": round(statistics.fmean(lengths))}

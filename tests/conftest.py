@@ -11,10 +11,10 @@ import pytest
 
 os.environ["HF_HUB_OFFLINE"] = "1"
 
-from rag.embedder import Embedder, ModelSpec
-from rag.index import Index
-from rag.ingest import ingest
-from rag.searcher import Searcher
+from rag.embedding.base import Embedder, ModelSpec
+from rag.index.store import Index
+from rag.ingest.pipeline import ingest
+from rag.search.searcher import Searcher
 from rag.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -9,8 +9,8 @@ from contextlib import contextmanager
 import pytest
 from litestar.testing import TestClient
 
-from rag import auth
-from rag.api import create_app
+from rag.http import auth
+from rag.http.app import create_app
 from tests.conftest import ROOT
 
 KEYS = ["first-key-0123456789", "second-key-abcdefghij"]
@@ -125,7 +125,7 @@ def test_cors_is_off_by_default(searcher, settings):
                                                           "Access-Control-Request-Method": "POST"})
         assert "access-control-allow-origin" not in preflight.headers
         simple = client.post("/v1/search", json=BODY, headers={"Origin": "https://chat.example"})
-        # bound to loopback, a page of another origin may not even fire a search (rag.hosts)
+        # bound to loopback, a page of another origin may not even fire a search (rag.http.hosts)
         assert simple.status_code == 403 and "access-control-allow-origin" not in simple.headers
 
 

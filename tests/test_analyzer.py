@@ -1,7 +1,7 @@
 import pytest
 
-from rag.analyzer import Analyzer, detect_language, fold
 from rag.errors import ConfigError
+from rag.index.analyzer import Analyzer, detect_language, fold
 
 
 @pytest.fixture(scope="module")
@@ -51,7 +51,7 @@ def test_language_detection():
 
 
 def test_misspelt_words_find_the_indexed_spelling(fr):
-    from rag.lexical import LexicalIndex
+    from rag.index.lexical import LexicalIndex
 
     texts = ["Le remboursement est effectué sous 5 jours", "La carte de séjour est acceptée"]
     lexical = LexicalIndex.build(texts, fr, k1=1.2, b=0.75)
@@ -63,7 +63,7 @@ def test_misspelt_words_find_the_indexed_spelling(fr):
 
 
 def test_equally_close_spellings_resolve_to_the_commonest(fr):
-    from rag.lexical import LexicalIndex
+    from rag.index.lexical import LexicalIndex
 
     # "repond" is one edit from both "repondr" (répondre, in two units) and "repons" (réponse, in one)
     texts = ["Nous allons répondre", "Répondre aux clients", "La réponse arrive"]

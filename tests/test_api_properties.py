@@ -20,7 +20,7 @@ from hypothesis import settings as hypothesis_settings
 from schemathesis import GenerationMode
 from schemathesis.checks import positive_data_acceptance
 
-from rag.api import create_app
+from rag.http.app import create_app
 
 ADMIN = {"Authorization": "Bearer admin-key-for-tests"}
 OPERATIONS = [

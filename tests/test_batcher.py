@@ -11,10 +11,10 @@ from collections.abc import Sequence
 
 import pytest
 
-from rag.api import create_app
-from rag.batcher import MicroBatcher
 from rag.errors import Overloaded
-from rag.searcher import Query
+from rag.http.app import create_app
+from rag.search.searcher import Query
+from rag.serving.batcher import MicroBatcher
 from tests.conftest import ROOT
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import time
 
-from rag.chunking import Chunk, with_doc_id
+from rag.corpus.chunking import Chunk, with_doc_id
 
 
 def _chunk(text: str) -> Chunk:

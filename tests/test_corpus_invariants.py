@@ -1,6 +1,6 @@
 """The chunk-length and citation invariants, on every passage of the seed corpus, with the real tokenizer."""
 
-from rag.index import Index
+from rag.index.store import Index
 from tests.conftest import CORPUS
 
 

@@ -14,7 +14,7 @@ import pytest
 import yaml
 
 from rag import cli
-from rag.api import create_app
+from rag.http.app import create_app
 from rag.settings import Settings
 from tests.conftest import ROOT
 

@@ -15,14 +15,14 @@ from typing import Any
 import numpy as np
 import pytest
 
-from rag import distributed
 from rag.cli import main
-from rag.embedder import Embedder, ModelSpec
+from rag.embedding.base import Embedder, ModelSpec
 from rag.errors import ConfigError, ModelError
-from rag.index import LEXICAL, Index, current_build
-from rag.ingest import IngestReport, ingest
+from rag.index.dense import VectorOptions
+from rag.index.store import LEXICAL, Index, current_build
+from rag.ingest import ray as distributed
+from rag.ingest.pipeline import IngestReport, ingest
 from rag.settings import Settings
-from rag.vectors import VectorOptions
 from tests.conftest import CORPUS
 
 ray = pytest.importorskip("ray", reason="the Ray extra is not installed: pip install -e '.[ray]'")

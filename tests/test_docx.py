@@ -17,11 +17,11 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls
 from docx.shared import Pt
 
-from rag.documents import Skipped, read_document, read_file
-from rag.docx import CELL_SEPARATOR, ENCRYPTED, NOT_A_ZIP, OLD_WORD, parse_docx
-from rag.index import Index
-from rag.ingest import ingest
-from rag.searcher import Query, Searcher
+from rag.corpus.formats.docx import CELL_SEPARATOR, ENCRYPTED, NOT_A_ZIP, OLD_WORD, parse_docx
+from rag.corpus.reader import Skipped, read_document, read_file
+from rag.index.store import Index
+from rag.ingest.pipeline import ingest
+from rag.search.searcher import Query, Searcher
 from rag.settings import Settings
 
 FEES = "Les frais d'ouverture d'un compte marchand sont prélevés sur le premier virement."
@@ -304,7 +304,7 @@ def test_a_table_row_is_found_with_its_section(docx_index, embedder):
 
 
 def test_a_docx_that_unzips_to_too_much_is_refused_before_it_is_inflated(tmp_path, monkeypatch):
-    from rag import docx as word
+    from rag.corpus.formats import docx as word
 
     data = make_guide(tmp_path / "guide.docx").read_bytes()
     unzipped = sum(part.file_size for part in zipfile.ZipFile(tmp_path / "guide.docx").infolist())

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from litestar.testing import TestClient
 
-from rag.api import create_app
+from rag.http.app import create_app
 from rag.settings import Settings
 
 JSON = {"content-type": "application/json"}
@@ -106,8 +106,8 @@ def test_api_keys_a_header_cannot_carry_are_refused_at_start_up(keys, monkeypatc
 
 
 def test_a_title_with_line_breaks_stays_one_source_line():
-    from rag.answer import markdown
     from rag.schemas import Citation
+    from rag.search.answer import markdown
 
     label = "Guide\n\n2. [Injected](https://evil.example)\n# Heading"
     citation = Citation(doc_id="d", title=label, source="d.md", section=None, start=0, end=1, label=label)

@@ -3,8 +3,8 @@ import logging
 import numpy as np
 import pytest
 
-from rag import bundled
-from rag.embedder import BUNDLED_MODEL, FALLBACK_MODEL, ModelSpec, ModelUnavailable, effective_model
+from rag.embedding import bundled
+from rag.embedding.base import BUNDLED_MODEL, FALLBACK_MODEL, ModelSpec, ModelUnavailable, effective_model
 from rag.errors import ConfigError, IndexMismatch
 
 QUESTIONS = ["Quels documents d’identité acceptez-vous ?", "carte sejour acceptee ?",

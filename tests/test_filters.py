@@ -8,17 +8,17 @@ import numpy as np
 import pytest
 from litestar.testing import TestClient
 
-from rag import vectors
-from rag.api import create_app
 from rag.cli import EXIT_CODES, main
 from rag.errors import InvalidQuery
-from rag.index import Index
-from rag.ingest import ingest
-from rag.queries import make_queries
+from rag.http.app import create_app
+from rag.index import dense as vectors
+from rag.index.dense import DenseIndex, VectorOptions
+from rag.index.store import Index
+from rag.ingest.pipeline import ingest
 from rag.schemas import SearchFilter
-from rag.searcher import Searcher
+from rag.search.queries import make_queries
+from rag.search.searcher import Searcher
 from rag.settings import Settings
-from rag.vectors import DenseIndex, VectorOptions
 
 FAQ, ARTICLE = "sequra-faq-marchands", "secu-debi-plateforme"
 IDENTITY = "Quels documents d’identité acceptez-vous ?"  # answered by the FAQ

@@ -5,7 +5,7 @@ from itertools import pairwise
 import numpy as np
 import pytest
 
-from rag.fusion import Fused, fuse, ranks
+from rag.search.fusion import Fused, fuse, ranks
 
 
 def _eager(candidates, dense, lexical, weight, dense_ranks, lexical_ranks) -> list[Fused]:

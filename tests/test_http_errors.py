@@ -5,7 +5,7 @@ from collections.abc import Iterator
 import pytest
 from litestar.testing import TestClient
 
-from rag.api import create_app
+from rag.http.app import create_app
 
 QUESTION = "Quels documents d’identité acceptez-vous ?"
 JSON = {"content-type": "application/json"}

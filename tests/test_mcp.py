@@ -18,7 +18,7 @@ import uvicorn
 from mcp import Client, MCPError, StdioServerParameters
 from mcp.client.streamable_http import streamable_http_client
 
-from rag.api import create_app
+from rag.http.app import create_app
 from rag.settings import Settings
 from tests.serving import uvicorn_thread
 

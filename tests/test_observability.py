@@ -12,7 +12,7 @@ import pytest
 from litestar.testing import TestClient
 from prometheus_client.parser import text_string_to_metric_families
 
-from rag.api import create_app
+from rag.http.app import create_app
 from rag.logs import JsonFormatter, RequestIdFilter
 
 QUESTION = "Quels documents d’identité acceptez-vous ?"

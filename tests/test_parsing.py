@@ -1,4 +1,4 @@
-from rag.parsing import parse_html, parse_markdown, parse_text
+from rag.corpus.parsing import parse_html, parse_markdown, parse_text
 from tests.conftest import CORPUS
 
 FAQ = (CORPUS / "sequra-faq-marchands.txt").read_text(encoding="utf-8")

@@ -13,12 +13,12 @@ import pytest
 from litestar.testing import TestClient
 from pypdf import PdfWriter
 
-from rag.api import create_app
-from rag.documents import read_document
-from rag.index import PASSAGES, Index, current_build
-from rag.ingest import ingest
-from rag.pdf import ENCRYPTED, NO_TEXT, PAGE_BREAK, parse_pdf
-from rag.searcher import Query, Searcher
+from rag.corpus.formats.pdf import ENCRYPTED, NO_TEXT, PAGE_BREAK, parse_pdf
+from rag.corpus.reader import read_document
+from rag.http.app import create_app
+from rag.index.store import PASSAGES, Index, current_build
+from rag.ingest.pipeline import ingest
+from rag.search.searcher import Query, Searcher
 from rag.settings import Settings
 from tests.pdfs import make_pdf
 

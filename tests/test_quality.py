@@ -4,9 +4,9 @@ from pathlib import Path
 
 import pytest
 
-from rag.documents import read_corpus
+from rag.corpus.reader import read_corpus
 from rag.evaluation import memory_index, read_questions, run
-from rag.searcher import Searcher
+from rag.search.searcher import Searcher
 from tests.conftest import CORPUS
 
 DEVSET = Path(__file__).parent / "data" / "devset.jsonl"

@@ -5,7 +5,7 @@ import sys
 import pytest
 
 from rag.errors import InvalidQuery
-from rag.queries import _ALNUM, make_queries
+from rag.search.queries import _ALNUM, make_queries
 from rag.settings import Settings
 
 

@@ -16,10 +16,10 @@ import pytest
 from litestar import Litestar
 from prometheus_client.parser import text_string_to_metric_families
 
-from rag.api import BUILD_HEADER, create_app
-from rag.index import Index, current_build
-from rag.ingest import ingest
-from rag.searcher import Searcher
+from rag.http.app import BUILD_HEADER, create_app
+from rag.index.store import Index, current_build
+from rag.ingest.pipeline import ingest
+from rag.search.searcher import Searcher
 from rag.settings import Settings
 from tests.serving import NEW_DOC, QUESTIONS, next_corpus
 

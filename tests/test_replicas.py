@@ -1,7 +1,7 @@
 """Replicas over one artifact: two `rag serve` processes over the same index folder, behind a round-robin proxy,
 answer identically and without a single error while an ingest replaces the build they serve.
 
-The ingest runs in the test process (`rag.ingest.ingest`, what `rag ingest` calls, with the session's model): the
+The ingest runs in the test process (`pipeline.ingest`, what `rag ingest` calls, with the session's model): the
 servers are separate processes already, so the new build reaches them only through the folder, as it would from an
 ingest job; a third process would add a model load (seconds) and nothing the servers can tell apart.
 
@@ -21,9 +21,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from rag.api import BUILD_HEADER
-from rag.index import Index
-from rag.ingest import ingest
+from rag.http.app import BUILD_HEADER
+from rag.index.store import Index
+from rag.ingest.pipeline import ingest
 from rag.settings import Settings
 from tests.serving import NEW_SOURCE, QUESTIONS, Proxy, Server, next_corpus, read_only_mounts
 
@@ -164,7 +164,8 @@ def test_a_replica_started_before_the_first_ingest_listens_not_ready(tmp_path, m
     ready, so it refuses to start, as before."""
     from litestar.testing import TestClient
 
-    from rag import cli, server
+    from rag import cli
+    from rag.http import server
 
     started = {}
     monkeypatch.setattr(server, "serve", lambda app, settings: started.update(app=app))

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from rag.answer import markdown
-from rag.documents import read_corpus
+from rag.corpus.reader import read_corpus
 from rag.sanitize import url_refusal
 from rag.schemas import Citation, DocumentSummary
+from rag.search.answer import markdown
 
 HOSTILE = ["javascript:alert(1)", "JavaScript:alert(document.cookie)", "data:text/html;base64,PHNjcmlwdD4=",
            "java\tscript:alert(1)", "vbscript:msgbox", "file:///etc/passwd", "\u202ehttps://example.org",
@@ -52,7 +52,7 @@ def test_ingest_refuses_other_schemes_from_every_source_of_urls_and_says_why(tmp
 
 
 def test_the_ingest_report_lists_the_urls_left_out(tmp_path: Path, embedder):
-    from rag.ingest import ingest
+    from rag.ingest.pipeline import ingest
     from rag.settings import Settings
 
     corpus = tmp_path / "corpus"
@@ -93,7 +93,7 @@ def test_answer_markdown_of_an_older_build_carries_no_control_characters():
 
 def test_the_command_line_prints_no_control_character_from_a_corpus(tmp_path: Path, embedder, capsys, monkeypatch):
     from rag import cli
-    from rag.ingest import ingest
+    from rag.ingest.pipeline import ingest
     from rag.settings import Settings
 
     corpus = tmp_path / "corpus"
@@ -103,7 +103,7 @@ def test_the_command_line_prints_no_control_character_from_a_corpus(tmp_path: Pa
     (corpus / f"skipped{ESC}.odt").write_text("x")  # a file name `rag ingest` reports
     settings = Settings(corpus_dir=corpus, index_dir=tmp_path / "index")
     ingest(settings, embedder=embedder)
-    monkeypatch.setattr("rag.api.load_embedder", lambda *a, **k: embedder)  # `rag search` loads no second model
+    monkeypatch.setattr("rag.http.app.load_embedder", lambda *a, **k: embedder)  # `rag search` loads no second model
     for argv in (["ingest", str(corpus), "--index", str(settings.index_dir), "--force", "--quiet"],
                  ["documents", "--index", str(settings.index_dir)],
                  ["documents", "--index", str(settings.index_dir), "--json"],

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from rag import server
-from rag.api import create_app
+from rag.http import server
+from rag.http.app import create_app
 from rag.settings import Settings
 from tests.serving import uvicorn_thread
 

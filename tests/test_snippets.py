@@ -6,12 +6,12 @@ import re
 
 import pytest
 
-from rag.answer import answer, escape, markdown
-from rag.ingest import ingest
+from rag.ingest.pipeline import ingest
 from rag.schemas import Citation, Highlight, Hit
-from rag.searcher import Query, Searcher
+from rag.search.answer import answer, escape, markdown
+from rag.search.searcher import Query, Searcher
+from rag.search.snippets import Sentence, best_window, sentence_spans
 from rag.settings import Settings
-from rag.snippets import Sentence, best_window, sentence_spans
 
 
 def spans(text: str) -> list[str]:
@@ -126,7 +126,7 @@ def test_urls_from_front_matter_and_sources_toml_reach_citations(tmp_path, embed
                                          encoding="utf-8")
     settings = Settings(corpus_dir=corpus, index_dir=tmp_path / "index")
     ingest(settings, embedder=embedder)
-    from rag.index import Index
+    from rag.index.store import Index
 
     searcher = Searcher(Index.load(settings.index_dir), embedder)
     (hits,) = searcher.search([Query("sous combien de jours les retours ?", 2)])
@@ -142,7 +142,7 @@ def test_urls_from_front_matter_and_sources_toml_reach_citations(tmp_path, embed
 def test_api_returns_highlights_labels_and_the_answer(searcher, settings):
     from litestar.testing import TestClient
 
-    from rag.api import create_app
+    from rag.http.app import create_app
 
     with TestClient(create_app(settings, searcher=searcher), base_url="http://127.0.0.1") as client:
         body = client.post("/v1/search", json={"question": "Quels documents d’identité acceptez-vous ?"}).json()

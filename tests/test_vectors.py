@@ -12,11 +12,7 @@ from pydantic import ValidationError
 
 from rag.errors import ConfigError
 from rag.evaluation import read_questions
-from rag.index import Index
-from rag.ingest import fingerprint, ingest
-from rag.searcher import Query, Searcher
-from rag.settings import Settings
-from rag.vectors import (
+from rag.index.dense import (
     EXACT,
     KINDS,
     MMAP_FLAG,
@@ -27,6 +23,10 @@ from rag.vectors import (
     probe_queries,
     recall_at,
 )
+from rag.index.store import Index
+from rag.ingest.pipeline import fingerprint, ingest
+from rag.search.searcher import Query, Searcher
+from rag.settings import Settings
 
 DEVSET = Path(__file__).parent / "data" / "devset.jsonl"
 # Small enough to build in well under a second per kind; pq: 8 sub-vectors of 6 bits, re-scored 10 to 1.
@@ -196,7 +196,7 @@ def test_the_search_thread_runs_numpy_blas_on_one_thread():
 
     probe = ("import json\n"
              "from threadpoolctl import threadpool_info\n"
-             "from rag.index import single_threaded_search\n"
+             "from rag.index.store import single_threaded_search\n"
              "before = [p['num_threads'] for p in threadpool_info() if p['user_api'] == 'blas']\n"
              "single_threaded_search()  # as the server's start-up calls it\n"
              "after = [p['num_threads'] for p in threadpool_info() if p['user_api'] == 'blas']\n"

@@ -12,8 +12,8 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
-from rag.documents import Document
-from rag.parsing import Line
+from rag.corpus.parsing import Line
+from rag.corpus.reader import Document
 
 TokenCounter = Callable[[Sequence[str]], list[int]]
 
@@ -48,7 +48,7 @@ class Chunk:
     def to_record(self) -> dict[str, object]:
         """The passage store's record. `page` only when there is one: records of other formats stay as they were
         before pages existed, readable by an older rag (a record without `page` loads as None; a build with one is
-        written in format 2, `rag.index.build_format`)."""
+        written in format 2, `rag.index.store.build_format`)."""
         record: dict[str, object] = {"id": self.id, "doc_id": self.doc_id, "title": self.title,
                                      "source": self.source, "section": self.section, "url": self.url,
                                      "start": self.start, "end": self.end, "text": self.text}
@@ -136,7 +136,7 @@ class Chunker:
 
 def with_doc_id(chunks: list[Chunk], doc_id: str) -> list[Chunk]:
     """The passages of one document moved under another document id, with the ids `Chunker.chunk` gives them
-    there (for a document renamed by `rag.documents.unique_ids` after it was chunked)."""
+    there (for a document renamed by `rag.corpus.reader.unique_ids` after it was chunked)."""
     return _with_ids([replace(chunk, doc_id=doc_id) for chunk in chunks])
 
 

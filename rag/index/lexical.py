@@ -26,7 +26,7 @@ import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from rag.analyzer import Analyzer
+from rag.index.analyzer import Analyzer
 
 FUZZY_MIN_CHARS = 5  # shorter stems are too often one edit away from an unrelated word
 FUZZY_TWO_EDITS_CHARS = 9

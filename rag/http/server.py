@@ -28,7 +28,7 @@ import h11
 import uvicorn
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
-from rag.problems import MEDIA_TYPE, problem_body
+from rag.http.problems import MEDIA_TYPE, problem_body
 from rag.settings import Settings
 
 log = logging.getLogger("rag.server")

@@ -3,7 +3,7 @@
 The package carries the model at 4 bits (`e5-small-q4.bin`) with a small C engine of its own. Measured side by side
 (docs/PERFORMANCE.md), that engine embeds passages at a tenth of the previous default's rate; the same weights run
 by ONNX Runtime with int8 matrix products are 5 to 10 times faster, with vectors at cosine >= 0.99 to the engine's.
-So the first load on a machine converts the weights once (`rag.e5_convert`, about 20 s) into the model cache
+So the first load on a machine converts the weights once (`rag.embedding.e5_convert`, about 20 s) into the model cache
 (`RAG_MODEL_CACHE`), and every load after that reads the converted model. Neither needs torch nor a model hub.
 
 The model reads 512 tokens; e5 wants 'query: ' before questions and 'passage: ' before passages, and this class puts
@@ -24,9 +24,9 @@ from pathlib import Path
 
 import numpy as np
 
-from rag.e5_convert import FORMAT, MODEL_FILE, TOKENIZER_FILE, convert
-from rag.e5_tokenizer import E5Tokenizer
-from rag.embedder import BUNDLED_MODEL, Embedder, ModelUnavailable
+from rag.embedding.base import BUNDLED_MODEL, Embedder, ModelUnavailable
+from rag.embedding.e5_convert import FORMAT, MODEL_FILE, TOKENIZER_FILE, convert
+from rag.embedding.e5_tokenizer import E5Tokenizer
 from rag.errors import ModelError
 
 log = logging.getLogger("rag.embedder")

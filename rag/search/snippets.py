@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
-from rag.analyzer import Analyzer
+from rag.index.analyzer import Analyzer
 from rag.schemas import Highlight
 
 # A sentence ends at . ! ? … (closing quotes and brackets stay with it) before a space and a capital or a digit.

@@ -1,8 +1,8 @@
 """The index folder's writer lock: one ingest at a time per index folder.
 
 Two ingests publishing into one folder at once would each prune what the other has just published (each keeps only
-its own new build and the one it replaced), so `rag.ingest` holds this lock from before it reads the corpus until its
-build is published and the old ones pruned. It is an advisory `flock` on `index_dir/.ingest.lock`, taken without
+its own new build and the one it replaced), so the ingest pipeline holds this lock from before it reads the corpus until
+its build is published and the old ones pruned. It is an advisory `flock` on `index_dir/.ingest.lock`, taken without
 waiting: a second ingest fails at once with `IngestBusy`, naming the holder, whose pid, host and start time the holder
 writes into the file once it has the lock. The kernel drops the lock of a process that dies, even by SIGKILL: the
 file stays, the lock does not, so a crash never blocks the next ingest. Servers never take it: they write nothing.

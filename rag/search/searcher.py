@@ -8,14 +8,14 @@ from functools import lru_cache
 
 import numpy as np
 
-from rag.chunking import Chunk
-from rag.embedder import Embedder
+from rag.corpus.chunking import Chunk
+from rag.embedding.base import Embedder
 from rag.errors import PassageNotFound
-from rag.fusion import Ranking, fuse, ranks
-from rag.index import Index
-from rag.lexical import top_rows
+from rag.index.lexical import top_rows
+from rag.index.store import Index
 from rag.schemas import Citation, Hit, Mode, Passage, RetrieverScores
-from rag.snippets import highlight
+from rag.search.fusion import Ranking, fuse, ranks
+from rag.search.snippets import highlight
 
 CITATIONS_CACHED = 8192
 
@@ -23,7 +23,7 @@ CITATIONS_CACHED = 8192
 @dataclass(frozen=True, slots=True)
 class Query:
     """One question and how to answer it; `index` pins the index that answers it (default: the searcher's), and
-    `within`, rows of that index, restricts the answer to those passages (`rag.queries.scope` makes them)."""
+    `within`, rows of that index, restricts the answer to those passages (`rag.search.queries.scope` makes them)."""
 
     question: str
     k: int = 5
@@ -149,7 +149,7 @@ class Searcher:
     def _with_headings(index: Index, vector: np.ndarray, heading_scores: np.ndarray, rows: np.ndarray, n: int,
                        within: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
         """The `n` best rows by dense score, a passage scoring the better of its own cosine and its heading's
-        (`rag.headings`): the rows found by their own vectors and those under the best headings, rescored."""
+        (`rag.index.headings`): the rows found by their own vectors and those under the best headings, rescored."""
         assert index.headings is not None
         merged = np.union1d(rows, index.headings.best_rows(heading_scores, n, within))
         scores = index.dense_scores(merged, vector, heading_scores)

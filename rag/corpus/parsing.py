@@ -1,8 +1,8 @@
 """Turn a source file's text into sections of lines, each line carrying its offsets in that text.
 
 Three formats here: plain text (with the cleaning a wiki page-diff export needs), Markdown and HTML (PDFs:
-`rag.pdf`, Word: `rag.docx`). Every parser keeps the offsets of what it keeps, so that citations point at the
-exact place in the file.
+`rag.corpus.formats.pdf`, Word: `rag.corpus.formats.docx`). Every parser keeps the offsets of what it keeps,
+so that citations point at the exact place in the file.
 """
 
 from __future__ import annotations

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from rag.chunking import Chunk
+from rag.corpus.chunking import Chunk
 
 VECTORS = "headings.npy"
 ROWS = "heading_rows.npy"
@@ -103,7 +103,7 @@ class Headings:
 
 
 def key(text: str) -> str:
-    """The reuse key of a heading's vector; apart from passages' keys (`rag.ingest.embed_key`), which hash text."""
+    """The reuse key of a heading's vector; apart from passages' keys (`pipeline.embed_key`), which hash text."""
     return "heading\x00" + text
 
 

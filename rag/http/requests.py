@@ -3,7 +3,7 @@
 - A body whose `Content-Type` names something else than JSON (`text/plain`, a form) is a 415: Litestar would decode
   it as JSON all the same, and a web page may send those to any origin without a CORS preflight. A body with no
   `Content-Type` is read as JSON, as scripts often send it (`requests.post(url, data=...)`): a page that sends one
-  across origins says its `Origin`, which `rag.hosts` refuses.
+  across origins says its `Origin`, which `rag.http.hosts` refuses.
 - JSON nested deeper than the decoder's recursion limit (about 990 levels with msgspec) is a malformed body (400),
   as any other JSON that cannot be decoded, and not a RecursionError (500).
 """

@@ -28,8 +28,8 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from rag.errors import IndexError_, IndexNotFound, RagError, ReloadFailed
-from rag.index import Index, current_build
-from rag.searcher import Searcher
+from rag.index.store import Index, current_build
+from rag.search.searcher import Searcher
 from rag.settings import Settings
 
 log = logging.getLogger("rag.reload")

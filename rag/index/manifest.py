@@ -1,6 +1,6 @@
 """The shape of a build's manifest: what the loader, the server and `rag ingest` read from it, checked once.
 
-A manifest is valid JSON written by `rag.index.publish`; one that is valid JSON of another shape (a renamed key,
+A manifest is valid JSON written by `rag.index.store.publish`; one that is valid JSON of another shape (a renamed key,
 a list, a string where a number belongs) is a damaged build like any other, refused with the reason, never a
 `KeyError` or an `AttributeError` in whatever reads it later.
 """

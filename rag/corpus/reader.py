@@ -15,9 +15,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from rag.docx import OLD_WORD, parse_docx
-from rag.parsing import Parsed, Section, parse_html, parse_markdown, parse_text
-from rag.pdf import parse_pdf
+from rag.corpus.formats.docx import OLD_WORD, parse_docx
+from rag.corpus.formats.pdf import parse_pdf
+from rag.corpus.parsing import Parsed, Section, parse_html, parse_markdown, parse_text
 from rag.sanitize import blank_controls, url_refusal
 
 SUFFIXES = {".txt": parse_text, ".text": parse_text, ".md": parse_markdown, ".markdown": parse_markdown,

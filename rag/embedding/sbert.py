@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from rag.embedder import FALLBACK_MODEL, Embedder
+from rag.embedding.base import FALLBACK_MODEL, Embedder
 from rag.errors import ModelError
 
 if TYPE_CHECKING:

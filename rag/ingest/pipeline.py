@@ -15,9 +15,8 @@ from typing import Any
 
 import numpy as np
 
-from rag.analyzer import Analyzer, detect_language
-from rag.chunking import Chunk, Chunker
-from rag.documents import (
+from rag.corpus.chunking import Chunk, Chunker
+from rag.corpus.reader import (
     FORMATS,
     METADATA_FILE,
     Changed,
@@ -30,16 +29,17 @@ from rag.documents import (
     refusal,
     unique_ids,
 )
-from rag.embedder import Embedder, ModelSpec, effective_model
+from rag.embedding.base import Embedder, ModelSpec, effective_model
 from rag.errors import ConfigError, IngestError
-from rag.fusion import auto_weight
-from rag.headings import Headings
-from rag.index import Index, publish, read_manifest
-from rag.ingest_lock import IngestLock
-from rag.lexical import LAYOUT as LEXICAL_LAYOUT
-from rag.lexical import LexicalIndex
+from rag.index.analyzer import Analyzer, detect_language
+from rag.index.dense import VectorOptions
+from rag.index.headings import Headings
+from rag.index.ingest_lock import IngestLock
+from rag.index.lexical import LAYOUT as LEXICAL_LAYOUT
+from rag.index.lexical import LexicalIndex
+from rag.index.store import Index, publish, read_manifest
+from rag.search.fusion import auto_weight
 from rag.settings import Settings
-from rag.vectors import VectorOptions
 
 
 @dataclass
@@ -156,7 +156,7 @@ class Embedded:
     model: dict[str, Any]  # `Embedder.describe()` of the model that chunked and embedded them
     vectors: np.ndarray
     embedded: int  # passages embedded by this ingest; the others reused a stored vector
-    headings: Headings  # each passage's heading, embedded on its own (`rag.headings`)
+    headings: Headings  # each passage's heading, embedded on its own (`rag.index.headings`)
 
 
 # Called once the passages are chunked, before any is embedded, with the corpus, the passages and the model's
@@ -207,7 +207,7 @@ def assemble_vectors(chunks: list[Chunk], missing: list[int], fresh: np.ndarray,
 
 def chunk_and_embed(corpus: Corpus, settings: Settings, embedder: Embedder, prepare: Prepare, *,
                     progress: bool = False) -> Embedded:
-    """The chunk and embed stages in this process (the local engine; `rag.distributed` runs them on Ray), with
+    """The chunk and embed stages in this process (the local engine; `rag.ingest.ray` runs them on Ray), with
     `prepare` in between: once every passage is chunked, before any is embedded."""
     chunker = chunker_for(embedder, settings.max_passage_tokens)
     chunks = [chunk for doc in corpus.documents for chunk in chunker.chunk(doc)]
@@ -299,7 +299,7 @@ def ingest(
     """Ingest `settings.corpus_dir` into `settings.index_dir`; skip the work when nothing changed.
 
     With `settings.ingest_engine == "ray"`, reading, chunking and embedding run as a Ray Data pipeline
-    (`rag.distributed`) on the cluster at `address` (default: RAY_ADDRESS, else a local Ray instance) with at most
+    (`rag.ingest.ray`) on the cluster at `address` (default: RAY_ADDRESS, else a local Ray instance) with at most
     `actors` model replicas; the build published is the local engine's, but for `engine` in the manifest.
     `embedder` (else `embedder_factory()`, else the settings' model) is the local engine's model; the Ray engine's
     actors load their own and the driver none. The model is loaded only when the corpus changed, and (local engine)
@@ -322,7 +322,7 @@ def ingest(
     if engine == "ray" and (embedder is not None or embedder_factory is not None):
         raise ConfigError("a model object goes with the local engine: the Ray engine's actors load their own")
     if engine == "ray":
-        from rag.distributed import require_ray
+        from rag.ingest.ray import require_ray
 
         require_ray()  # before anything else: without the extra, say how to install it, even with nothing to do
     if not settings.corpus_dir.is_dir():
@@ -360,7 +360,7 @@ def _ingest_locked(settings: Settings, started: float, *, force: bool, progress:
         return {} if force else _previous_vectors(settings, model)
 
     if settings.ingest_engine == "ray":
-        from rag import distributed
+        from rag.ingest import ray as distributed
 
         stages = distributed.chunk_and_embed(settings, prepare, address=address, actors=actors, progress=progress)
     else:

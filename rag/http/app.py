@@ -25,11 +25,7 @@ from litestar.plugins.pydantic import PydanticPlugin
 from litestar.router import Router
 from litestar.status_codes import HTTP_200_OK
 
-from rag import metrics
-from rag.answer import answer
-from rag.auth import admin_key_guard, api_key_guard
-from rag.batcher import MicroBatcher
-from rag.embedder import load_embedder
+from rag.embedding.base import load_embedder
 from rag.errors import (
     ConfigError,
     IndexError_,
@@ -42,15 +38,15 @@ from rag.errors import (
     RagError,
     ReloadFailed,
 )
-from rag.hosts import HostCheckMiddleware, allowed_hosts
-from rag.index import Index, single_threaded_search
+from rag.http import metrics
+from rag.http.auth import admin_key_guard, api_key_guard
+from rag.http.hosts import HostCheckMiddleware, allowed_hosts
+from rag.http.openapi import describe_limits, swagger_ui
+from rag.http.problems import problem, responses
+from rag.http.requests import BoundedRequest
+from rag.index.store import Index, single_threaded_search
 from rag.logs import RequestContextMiddleware, add_request_id
 from rag.mcp_server import HttpTransport, build_server
-from rag.openapi import describe_limits, swagger_ui
-from rag.problems import problem, responses
-from rag.queries import estimated_tokens, make_queries
-from rag.reload import Reloader, ReloadReport
-from rag.requests import BoundedRequest
 from rag.schemas import (
     BatchSearchRequest,
     BatchSearchResponse,
@@ -61,7 +57,11 @@ from rag.schemas import (
     SearchRequest,
     SearchResponse,
 )
-from rag.searcher import Query, Searcher
+from rag.search.answer import answer
+from rag.search.queries import estimated_tokens, make_queries
+from rag.search.searcher import Query, Searcher
+from rag.serving.batcher import MicroBatcher
+from rag.serving.reload import Reloader, ReloadReport
 from rag.settings import Settings
 
 log = logging.getLogger("rag.api")

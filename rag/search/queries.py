@@ -12,9 +12,9 @@ from collections.abc import Sequence
 import numpy as np
 
 from rag.errors import InvalidQuery
-from rag.index import Index
+from rag.index.store import Index
 from rag.schemas import Mode, SearchFilter
-from rag.searcher import Query
+from rag.search.searcher import Query
 from rag.settings import Settings
 
 # C0/C1 controls (tab and newlines allowed), lone surrogates, U+FFFD and non-characters: signs of binary or

@@ -4,17 +4,17 @@ Layout of `index_dir`:
 
     current -> builds/<build_id>      a relative symbolic link, swapped atomically by each ingest
     builds/<build_id>/manifest.json   model, dimension, chunking, corpus hash, versions, file checksums
-    builds/<build_id>/vectors.faiss   normalised vectors, inner-product metric, one of the kinds of `rag.vectors`
+    builds/<build_id>/vectors.faiss   normalised vectors, inner-product metric, one of the kinds of `rag.index.dense`
     builds/<build_id>/vectors.exact.npy   the exact vectors, for the ivfpq kind only (its codes are lossy)
     builds/<build_id>/passages.jsonl  one passage per line, in vector order
     builds/<build_id>/lexical/        bm25s arrays
-    .ingest.lock                      the writer lock (`rag.ingest_lock`): one ingest at a time; never a build
+    .ingest.lock                      the writer lock (`rag.index.ingest_lock`): one ingest at a time; never a build
 
 A build is written in a hidden temporary folder, renamed into `builds/` and only then published by replacing the
 `current` link: a reader sees the old build or the new one, never half of one, and a crash leaves `current` as it
 was. Loading checks the files against the manifest's checksums and the counts against each other.
 
-A loaded `Index` holds a lease on its build folder (`rag.lease`): pruning after an ingest keeps the new build, the
+A loaded `Index` holds a lease on its build folder (`rag.index.lease`): pruning after an ingest keeps the new build, the
 one it replaced and any build still leased, so a server never has the build it serves, or is loading, deleted
 under it. The leftovers of interrupted ingests (`builds/.tmp-*`, `.current-*`) are removed once they are older than
 `LEFTOVER_GRACE_SECONDS`: a lease is seen only on the host that holds it, and an ingest running on another host
@@ -41,15 +41,15 @@ import faiss
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-from rag.analyzer import Analyzer
-from rag.chunking import Chunk
+from rag.corpus.chunking import Chunk
 from rag.errors import IndexError_, IndexMismatch, IndexNotFound, IndexWriteFailed
-from rag.headings import Headings
-from rag.lease import Lease, remove_unless_leased
-from rag.lexical import LexicalIndex
-from rag.manifest import shape_error
+from rag.index.analyzer import Analyzer
+from rag.index.dense import DenseIndex, VectorOptions
+from rag.index.headings import Headings
+from rag.index.lease import Lease, remove_unless_leased
+from rag.index.lexical import LexicalIndex
+from rag.index.manifest import shape_error
 from rag.schemas import DocumentSummary
-from rag.vectors import DenseIndex, VectorOptions
 
 # The newest build format this rag writes and reads. Format 2 added `page` to passage records (PDF passages); a build
 # is written in the lowest format that holds it (`build_format`), so that a build without pages stays readable by a
@@ -332,7 +332,7 @@ class Index:
     def dense_scores(self, rows: np.ndarray, vector: np.ndarray, heading_scores: np.ndarray | None = None
                      ) -> np.ndarray:
         """The dense score of `rows` for one question vector: each passage's cosine, or its heading's when higher
-        (`rag.headings`; `heading_scores`, every heading's cosine, when already computed)."""
+        (`rag.index.headings`; `heading_scores`, every heading's cosine, when already computed)."""
         scores = self.vectors.vectors_for(rows) @ vector
         if self.headings is None:
             return scores

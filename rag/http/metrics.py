@@ -29,8 +29,8 @@ from litestar.plugins.prometheus import PrometheusConfig, PrometheusController, 
 from litestar.types import Scope
 from prometheus_client import Gauge, Histogram
 
-from rag.index import Index
-from rag.searcher import Query
+from rag.index.store import Index
+from rag.search.searcher import Query
 
 R = TypeVar("R")
 

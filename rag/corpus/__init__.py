@@ -1,0 +1,1 @@
+"""Files to documents to passages: the corpus reader, the format parsers and the chunker."""

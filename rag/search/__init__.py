@@ -1,0 +1,1 @@
+"""Questions to ranked passages: the searcher, fusion of the two retrievers, snippets and the answer."""

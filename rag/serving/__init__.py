@@ -1,0 +1,1 @@
+"""Running a searcher for many clients: micro-batching and hot reload; no HTTP framework here."""
