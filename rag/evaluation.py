@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from rag.corpus.parsing import Line, Section
+from rag.corpus.formats.base import Line, Section
 from rag.corpus.reader import Document, read_corpus
 from rag.embedding.base import Embedder
 from rag.index.dense import DenseIndex

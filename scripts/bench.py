@@ -166,8 +166,8 @@ def rag_ingest(corpus: Path, index: Path) -> dict[str, Any]:
 
 def indexed_texts(index: Path) -> list[str]:
     """What ingest embedded: the indexed text of every passage of the current build."""
-    from rag.corpus.chunking import Chunk
     from rag.index.store import PASSAGES, current_build
+    from rag.passage import Chunk
 
     build = current_build(index)
     assert build is not None

@@ -5,7 +5,8 @@ from __future__ import annotations
 import hashlib
 import time
 
-from rag.corpus.chunking import Chunk, with_doc_id
+from rag.corpus.chunking import with_doc_id
+from rag.passage import Chunk
 
 
 def _chunk(text: str) -> Chunk:

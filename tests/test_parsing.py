@@ -1,4 +1,6 @@
-from rag.corpus.parsing import parse_html, parse_markdown, parse_text
+from rag.corpus.formats.html import parse_html
+from rag.corpus.formats.markdown import parse_markdown
+from rag.corpus.formats.text import parse_text
 from tests.conftest import CORPUS
 
 FAQ = (CORPUS / "sequra-faq-marchands.txt").read_text(encoding="utf-8")

@@ -10,51 +10,15 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
-from rag.corpus.parsing import Line
+from rag.corpus.formats.base import Line
 from rag.corpus.reader import Document
+from rag.passage import Chunk
 
 TokenCounter = Callable[[Sequence[str]], list[int]]
 
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?…;])\s+(?=\S)")
-
-
-@dataclass(frozen=True, slots=True)
-class Chunk:
-    """A passage before embedding: its text, what is embedded, and its place in the source."""
-
-    id: str
-    doc_id: str
-    title: str
-    source: str
-    section: str | None
-    url: str | None
-    start: int
-    end: int
-    text: str
-    page: int | None = None  # 1-based page where the passage starts; None for a format without pages
-
-    @property
-    def context(self) -> str:
-        """The heading path embedded and indexed with the text: document title, then section."""
-        return f"{self.title} › {self.section}" if self.section else self.title
-
-    @property
-    def indexed_text(self) -> str:
-        """What the retrievers see: heading path, then the passage text."""
-        return f"{self.context}\n{self.text}"
-
-    def to_record(self) -> dict[str, object]:
-        """The passage store's record. `page` only when there is one: records of other formats stay as they were
-        before pages existed, readable by an older rag (a record without `page` loads as None; a build with one is
-        written in format 2, `rag.index.store.build_format`)."""
-        record: dict[str, object] = {"id": self.id, "doc_id": self.doc_id, "title": self.title,
-                                     "source": self.source, "section": self.section, "url": self.url,
-                                     "start": self.start, "end": self.end, "text": self.text}
-        if self.page is not None:
-            record["page"] = self.page
-        return record
 
 
 def _split_line(line: Line) -> list[Line]:
@@ -158,4 +122,4 @@ def _with_ids(chunks: list[Chunk]) -> list[Chunk]:
     return out
 
 
-__all__ = ["Chunk", "Chunker", "TokenCounter", "with_doc_id"]
+__all__ = ["Chunker", "TokenCounter", "with_doc_id"]

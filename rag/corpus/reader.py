@@ -15,9 +15,12 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from rag.corpus.formats.base import Parsed, Section
 from rag.corpus.formats.docx import OLD_WORD, parse_docx
+from rag.corpus.formats.html import parse_html
+from rag.corpus.formats.markdown import parse_markdown
 from rag.corpus.formats.pdf import parse_pdf
-from rag.corpus.parsing import Parsed, Section, parse_html, parse_markdown, parse_text
+from rag.corpus.formats.text import parse_text
 from rag.sanitize import blank_controls, url_refusal
 
 SUFFIXES = {".txt": parse_text, ".text": parse_text, ".md": parse_markdown, ".markdown": parse_markdown,

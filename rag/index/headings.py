@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from rag.corpus.chunking import Chunk
+from rag.passage import Chunk
 
 VECTORS = "headings.npy"
 ROWS = "heading_rows.npy"

@@ -41,7 +41,6 @@ import faiss
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-from rag.corpus.chunking import Chunk
 from rag.errors import IndexError_, IndexMismatch, IndexNotFound, IndexWriteFailed
 from rag.index.analyzer import Analyzer
 from rag.index.dense import DenseIndex, VectorOptions
@@ -49,6 +48,7 @@ from rag.index.headings import Headings
 from rag.index.lease import Lease, remove_unless_leased
 from rag.index.lexical import LexicalIndex
 from rag.index.manifest import shape_error
+from rag.passage import Chunk
 from rag.schemas import DocumentSummary
 
 # The newest build format this rag writes and reads. Format 2 added `page` to passage records (PDF passages); a build

@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from rag.corpus.chunking import Chunk, Chunker
+from rag.corpus.chunking import Chunker
 from rag.corpus.reader import (
     FORMATS,
     METADATA_FILE,
@@ -38,6 +38,7 @@ from rag.index.ingest_lock import IngestLock
 from rag.index.lexical import LAYOUT as LEXICAL_LAYOUT
 from rag.index.lexical import LexicalIndex
 from rag.index.store import Index, publish, read_manifest
+from rag.passage import Chunk
 from rag.search.fusion import auto_weight
 from rag.settings import Settings
 

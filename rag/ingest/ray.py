@@ -37,12 +37,13 @@ from typing import Any
 import numpy as np
 
 from rag import errors
-from rag.corpus.chunking import Chunk, with_doc_id
+from rag.corpus.chunking import with_doc_id
 from rag.corpus.reader import Corpus, Document, Skipped, corpus_files, read_file, read_metadata, refusal, unique_ids
 from rag.embedding.base import ModelSpec
 from rag.errors import ConfigError, IngestError, ModelError, RagError
 from rag.index.dense import VectorOptions
 from rag.ingest.pipeline import Embedded, Prepare, chunker_for, embed_chunks
+from rag.passage import Chunk
 from rag.settings import Settings
 
 INSTALL_HINT = "pip install 'rag[ray]' (in a checkout: pip install -e '.[ray]')"

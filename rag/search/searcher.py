@@ -8,11 +8,11 @@ from functools import lru_cache
 
 import numpy as np
 
-from rag.corpus.chunking import Chunk
 from rag.embedding.base import Embedder
 from rag.errors import PassageNotFound
 from rag.index.lexical import top_rows
 from rag.index.store import Index
+from rag.passage import Chunk
 from rag.schemas import Citation, Hit, Mode, Passage, RetrieverScores
 from rag.search.fusion import Ranking, fuse, ranks
 from rag.search.snippets import highlight

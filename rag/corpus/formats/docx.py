@@ -25,7 +25,7 @@ from collections.abc import Iterator
 from io import BytesIO
 from typing import TYPE_CHECKING, Any
 
-from rag.corpus.parsing import Line, Parsed, Section, lines_with_offsets
+from rag.corpus.formats.base import Line, Parsed, Section, lines_with_offsets
 
 if TYPE_CHECKING:
     from docx.document import Document as WordDocument

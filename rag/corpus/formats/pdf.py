@@ -21,7 +21,7 @@ from io import BytesIO
 from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
-from rag.corpus.parsing import Line, Parsed, Section, lines_with_offsets
+from rag.corpus.formats.base import Line, Parsed, Section, lines_with_offsets
 
 if TYPE_CHECKING:
     from pypdf import PdfReader

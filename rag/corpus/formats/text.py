@@ -1,0 +1,96 @@
+"""Plain text, with the cleaning a wiki page-diff export needs: numbered or stand-alone questions and short title
+lines become section headings."""
+
+from __future__ import annotations
+
+import re
+
+from rag.corpus.formats.base import Line, Parsed, Section, lines_with_offsets
+
+_ELISION = re.compile(r"^\s*(?:\.{3,}|…)\s*$")
+_NUMBERED = re.compile(r"^\s*\d{1,3}[.)]\s+(?P<text>\S.*?)\s*$")
+_BULLET = re.compile(r"^\s*(?:[•·▪◦*\-–]\s+)")
+# The legend a Confluence-style "page diff" view puts on top of its export.
+_DIFF_LEGEND = {
+    "versions compared",
+    "key",
+    "this line was added.",
+    "this line was removed.",
+    "formatting was changed.",
+}
+_SENTENCE_END = (".", "!", "?", ";", ":", ",", "…", "»", ")")
+
+
+def _is_legend(line: Line) -> bool:
+    return _BULLET.sub("", line.text).strip().casefold() in _DIFF_LEGEND
+
+
+def _looks_like_title(line: Line, following: Line | None) -> bool:
+    """A short line without closing punctuation, starting with a capital, followed by a longer paragraph."""
+    text = line.text
+    if following is None or _NUMBERED.match(text) or _BULLET.match(text):
+        return False
+    if len(text) > 80 or len(text.split()) > 12 or text.endswith(_SENTENCE_END):
+        return False
+    if not text[0].isupper():
+        return False
+    return len(following.text) >= max(2 * len(text), 60)
+
+
+def parse_text(text: str) -> Parsed:
+    """Plain text: numbered or stand-alone questions and short title lines become section headings.
+
+    Wiki page-diff exports are cleaned: the legend at the top and the `...` elision lines are dropped, and a
+    question the export split across elisions ("pourquoi" ... "avons-" ... "nous essayé ... ?") is joined again.
+    An elision ends the current section: what follows it cannot be assumed to belong to the heading before it.
+    """
+    lines = lines_with_offsets(text)
+    if lines and lines[0].text.casefold() == "versions compared":
+        # drop the legend: it is the run of legend lines at the top
+        while lines and _is_legend(lines[0]):
+            lines.pop(0)
+
+    sections: list[Section] = [Section(None)]
+    pending: Line | None = None  # a numbered item that may continue after an elision
+    after_elision = False
+
+    def open_section(heading: Line) -> None:
+        sections.append(Section(heading.text, heading_start=heading.start))
+
+    for i, line in enumerate(lines):
+        if _ELISION.match(line.text):
+            if pending is None:
+                sections.append(Section(None))
+            after_elision = True
+            continue
+        numbered = _NUMBERED.match(line.text)
+        item = numbered.group("text") if numbered else None
+        if pending is not None:
+            if item is not None and after_elision and item[:1].islower():
+                joiner = "" if pending.text.endswith("-") else " "
+                pending = Line(pending.text + joiner + item, pending.start, line.end)
+                after_elision = False
+                continue
+            open_section(pending)
+            pending = None
+        after_elision = False
+        if item is not None and not item.endswith("?"):
+            # a numbered item that is not a question yet: a question cut by the export, or a list step
+            nxt = lines[i + 1] if i + 1 < len(lines) else None
+            if nxt is not None and _ELISION.match(nxt.text):
+                pending = Line(item, line.start, line.end)
+                continue
+        if item is not None and item.endswith("?"):
+            pending = Line(item, line.start, line.end)
+            continue
+        following = lines[i + 1] if i + 1 < len(lines) else None
+        if (line.text.endswith("?") and len(line.text) <= 150) or _looks_like_title(line, following):
+            open_section(line)
+            continue
+        sections[-1].lines.append(line)
+    if pending is not None:
+        open_section(pending)
+    return Parsed([s for s in sections if s.lines])
+
+
+__all__ = ["parse_text"]

@@ -1,0 +1,51 @@
+"""The passage record: made by chunking (`rag.corpus.chunking`), stored by the index (`passages.jsonl`, one record
+per line in vector order), cited by search.
+
+It stands on the ground floor so that the index and search read passages without reaching into the corpus readers.
+The class keeps the name `Chunk`: `Passage` is the API's model (`rag.schemas.Passage`, named in the OpenAPI
+document), which a search builds from this record with its citation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Chunk:
+    """A passage: its text, what is embedded, and its place in the source."""
+
+    id: str
+    doc_id: str
+    title: str
+    source: str
+    section: str | None
+    url: str | None
+    start: int
+    end: int
+    text: str
+    page: int | None = None  # 1-based page where the passage starts; None for a format without pages
+
+    @property
+    def context(self) -> str:
+        """The heading path embedded and indexed with the text: document title, then section."""
+        return f"{self.title} › {self.section}" if self.section else self.title
+
+    @property
+    def indexed_text(self) -> str:
+        """What the retrievers see: heading path, then the passage text."""
+        return f"{self.context}\n{self.text}"
+
+    def to_record(self) -> dict[str, object]:
+        """The passage store's record. `page` only when there is one: records of other formats stay as they were
+        before pages existed, readable by an older rag (a record without `page` loads as None; a build with one is
+        written in format 2, `rag.index.layout.build_format`)."""
+        record: dict[str, object] = {"id": self.id, "doc_id": self.doc_id, "title": self.title,
+                                     "source": self.source, "section": self.section, "url": self.url,
+                                     "start": self.start, "end": self.end, "text": self.text}
+        if self.page is not None:
+            record["page"] = self.page
+        return record
+
+
+__all__ = ["Chunk"]
