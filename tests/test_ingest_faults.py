@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from rag.index.lease import Lease
+from rag.index.locks import Lease
 from rag.index.store import BUILDS, CURRENT, LEFTOVER_GRACE_SECONDS, Index, current_build, kept_fresh, publish
 from rag.ingest.pipeline import ingest
 from rag.settings import Settings

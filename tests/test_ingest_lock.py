@@ -14,7 +14,7 @@ import pytest
 from rag.cli import EXIT_CODES, INTERRUPTED, OUTPUT_CLOSED, main
 from rag.corpus import reader as documents_module
 from rag.errors import IngestBusy, IngestError
-from rag.index.ingest_lock import LOCK_FILE, IngestLock
+from rag.index.locks import LOCK_FILE, IngestLock
 from rag.index.store import Index, current_build
 from rag.ingest import pipeline as ingest_module
 from rag.ingest.pipeline import ingest
@@ -65,7 +65,7 @@ def test_the_ray_engine_takes_the_lock_too(served):
 
 def test_the_lock_is_released_when_its_holder_dies(served):
     with subprocess.Popen(
-        [sys.executable, "-c", "import sys; from pathlib import Path; from rag.index.ingest_lock import IngestLock; "
+        [sys.executable, "-c", "import sys; from pathlib import Path; from rag.index.locks import IngestLock; "
          "lock = IngestLock(Path(sys.argv[1])); print('locked', flush=True); sys.stdin.read()",
          str(served.index_dir)],
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)},

@@ -45,8 +45,8 @@ from rag.errors import IndexError_, IndexMismatch, IndexNotFound, IndexWriteFail
 from rag.index.analyzer import Analyzer
 from rag.index.dense import DenseIndex, VectorOptions
 from rag.index.headings import Headings
-from rag.index.lease import Lease, remove_unless_leased
 from rag.index.lexical import LexicalIndex
+from rag.index.locks import Lease, remove_unless_leased
 from rag.index.manifest import shape_error
 from rag.passage import Chunk
 from rag.schemas import DocumentSummary

@@ -34,9 +34,9 @@ from rag.errors import ConfigError, IngestError
 from rag.index.analyzer import Analyzer, detect_language
 from rag.index.dense import VectorOptions
 from rag.index.headings import Headings
-from rag.index.ingest_lock import IngestLock
 from rag.index.lexical import LAYOUT as LEXICAL_LAYOUT
 from rag.index.lexical import LexicalIndex
+from rag.index.locks import IngestLock
 from rag.index.store import Index, publish, read_manifest
 from rag.passage import Chunk
 from rag.search.fusion import auto_weight
