@@ -179,8 +179,8 @@ def _serve(args: argparse.Namespace) -> int:
 def _mcp(args: argparse.Namespace) -> int:
     from rag import logs
     from rag.http.app import load_searcher
-    from rag.index.store import single_threaded_search
     from rag.mcp_server import stdio_server
+    from rag.serving.runtime import single_threaded_search
 
     settings = _settings(args)
     logs.configure(settings.log_level, settings.log_format)  # on stderr: stdout carries the protocol

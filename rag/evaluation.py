@@ -23,11 +23,11 @@ from typing import Any
 import numpy as np
 
 from rag.corpus.formats.base import Line, Section
-from rag.corpus.reader import Document, read_corpus
+from rag.corpus.reader import Corpus, Document, read_corpus
 from rag.embedding.base import Embedder
 from rag.index.dense import DenseIndex
 from rag.index.store import Index
-from rag.ingest.pipeline import build_index
+from rag.ingest.stages import chunk_and_embed, index_parts
 from rag.schemas import Hit, Mode
 from rag.search.searcher import Query, Searcher
 from rag.settings import Settings
@@ -86,11 +86,12 @@ def memory_index(documents: list[Document], settings: Settings, embedder: Embedd
                  reuse: dict[str, np.ndarray] | None = None) -> Index:
     """An index built in memory, exactly as ingest would build it, without writing anything.
 
-    `reuse` maps `rag.ingest.pipeline.embed_key` of a passage to its vector, computed before (as ingest reuses them)."""
-    stages, lexical, manifest = build_index(documents, settings, embedder, reuse=reuse)
-    manifest = {**manifest, "build_id": "memory", "counts": {**manifest["counts"], "passages": len(stages.chunks)}}
-    return Index(Path("<memory>"), manifest, stages.chunks, DenseIndex.build(stages.vectors), lexical,
-                 headings=stages.headings)
+    `reuse` maps `rag.ingest.stages.embed_key` of a passage to its vector, computed before (as ingest reuses them)."""
+    started = time.perf_counter()
+    stages = chunk_and_embed(Corpus(documents), settings, embedder, lambda *_: reuse or {})
+    lexical, manifest = index_parts(stages, settings, started=started)
+    return Index(Path("<memory>"), {**manifest.to_json(), "build_id": "memory"}, stages.chunks,
+                 DenseIndex.build(stages.vectors), lexical, headings=stages.headings)
 
 
 @dataclass

@@ -166,7 +166,7 @@ def rag_ingest(corpus: Path, index: Path) -> dict[str, Any]:
 
 def indexed_texts(index: Path) -> list[str]:
     """What ingest embedded: the indexed text of every passage of the current build."""
-    from rag.index.store import PASSAGES, current_build
+    from rag.index.layout import PASSAGES, current_build
     from rag.passage import Chunk
 
     build = current_build(index)
@@ -304,7 +304,7 @@ def bench_serving(target: Target, floor: Floor, index: Path, work: Path, rounds:
 
 
 def vector_mib(index: Path) -> float:
-    from rag.index.store import read_manifest
+    from rag.index.layout import read_manifest
 
     manifest = read_manifest(index) or {}
     return round(manifest["counts"]["passages"] * manifest["model"]["dimension"] * 4 / 2**20, 2)

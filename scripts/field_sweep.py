@@ -32,7 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from fusion_sweep import convex, line, metrics, sets
 
 from rag.index.lexical import PAIR_WEIGHT, PASSAGE_SHARE, pairs, top_rows
-from rag.ingest.pipeline import section_numbers
+from rag.ingest.stages import section_numbers
 from rag.settings import Settings
 
 Field = tuple[list[list[str]], float, float]  # (terms of each unit, weight, length normalisation b)

@@ -33,9 +33,11 @@ sys.path.insert(0, str(ROOT / "scripts"))
 
 from scale_bench import DATASETS, real_embeddings, synthetic  # noqa: E402
 
-from rag import vectors  # noqa: E402
-from rag.index.dense import DenseIndex, VectorOptions, recall_at  # noqa: E402
-from rag.index.store import single_threaded_search  # noqa: E402
+from rag.index import dense as vectors  # noqa: E402
+from rag.index.dense import DenseIndex  # noqa: E402
+from rag.index.recall import recall_at  # noqa: E402
+from rag.index.vector_options import VectorOptions  # noqa: E402
+from rag.serving.runtime import single_threaded_search  # noqa: E402
 
 CANDIDATES = 50
 DEFAULT_IVF = vectors.IVF_EXACT_WITHIN

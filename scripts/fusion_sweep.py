@@ -31,7 +31,7 @@ from rag.corpus.reader import read_corpus  # noqa: E402
 from rag.embedding.base import Embedder, load_embedder  # noqa: E402
 from rag.evaluation import _norm, dataset_documents, memory_index, read_questions  # noqa: E402
 from rag.index.lexical import PAIR_WEIGHT, PASSAGE_SHARE, top_rows  # noqa: E402
-from rag.ingest.pipeline import embed_key  # noqa: E402
+from rag.ingest.stages import embed_key  # noqa: E402
 from rag.settings import Settings  # noqa: E402
 
 CANDIDATES = 50

@@ -38,10 +38,11 @@ def main(argv: list[str] | None = None) -> int:
     from litestar.serialization import encode_json
 
     from rag.embedding.base import load_embedder
-    from rag.index.store import Index, single_threaded_search
+    from rag.index.store import Index
     from rag.schemas import SearchResponse
     from rag.search.answer import answer
     from rag.search.searcher import Query, Searcher
+    from rag.serving.runtime import single_threaded_search
     from rag.settings import Settings
 
     settings = Settings(index_dir=args.index)

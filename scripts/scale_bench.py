@@ -43,7 +43,9 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from rag.index.dense import KINDS, DenseIndex, VectorOptions, exact_search, recall_at  # noqa: E402
+from rag.index.dense import DenseIndex  # noqa: E402
+from rag.index.recall import exact_search, recall_at  # noqa: E402
+from rag.index.vector_options import KINDS, VectorOptions  # noqa: E402
 
 DATASETS = ROOT.parent / "shared" / "datasets"
 SETS = ("piaf", "en_stackfaq")

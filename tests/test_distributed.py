@@ -18,8 +18,9 @@ import pytest
 from rag.cli import main
 from rag.embedding.base import Embedder, ModelSpec
 from rag.errors import ConfigError, ModelError
-from rag.index.dense import VectorOptions
-from rag.index.store import LEXICAL, Index, current_build
+from rag.index.layout import LEXICAL, current_build
+from rag.index.store import Index
+from rag.index.vector_options import VectorOptions
 from rag.ingest import ray as distributed
 from rag.ingest.pipeline import IngestReport, ingest
 from rag.settings import Settings

@@ -12,8 +12,9 @@ from rag.cli import EXIT_CODES, main
 from rag.errors import InvalidQuery
 from rag.http.app import create_app
 from rag.index import dense as vectors
-from rag.index.dense import DenseIndex, VectorOptions
+from rag.index.dense import DenseIndex
 from rag.index.store import Index
+from rag.index.vector_options import VectorOptions
 from rag.ingest.pipeline import ingest
 from rag.schemas import SearchFilter
 from rag.search.queries import make_queries

@@ -19,7 +19,8 @@ from rag import cli
 from rag.errors import IndexError_, IndexMismatch
 from rag.http.app import create_app
 from rag.index.dense import VECTORS, DenseIndex
-from rag.index.store import FORMAT_VERSION, MANIFEST, Index, current_build
+from rag.index.layout import FORMAT_VERSION, MANIFEST, current_build
+from rag.index.store import Index
 from rag.settings import Settings
 from tests.conftest import ROOT
 

@@ -14,8 +14,11 @@ from pathlib import Path
 
 import pytest
 
+from rag.index.layout import BUILDS, CURRENT, current_build
 from rag.index.locks import Lease
-from rag.index.store import BUILDS, CURRENT, LEFTOVER_GRACE_SECONDS, Index, current_build, kept_fresh, publish
+from rag.index.manifest import Manifest
+from rag.index.publish import LEFTOVER_GRACE_SECONDS, kept_fresh, publish
+from rag.index.store import Index
 from rag.ingest.pipeline import ingest
 from rag.settings import Settings
 from tests.conftest import CORPUS, ROOT
@@ -183,8 +186,8 @@ def published(index, tmp_path) -> Path:
 def republish(index_dir: Path, keep_builds: int = 2) -> str:
     """Publish the current build's content again as a new build, as an ingest of a changed corpus would."""
     source = Index.load(index_dir, verify=False)
-    manifest = {key: value for key, value in source.manifest.items() if key not in ("build_id", "files")}
-    build = publish(index_dir, source.passages, source.stored_vectors(), source.lexical, manifest,
+    build = publish(index_dir, source.passages, source.stored_vectors(), source.lexical,
+                    Manifest.from_json(source.manifest),
                     keep_builds=keep_builds)
     return build.name
 

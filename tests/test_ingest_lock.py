@@ -14,8 +14,9 @@ import pytest
 from rag.cli import EXIT_CODES, INTERRUPTED, OUTPUT_CLOSED, main
 from rag.corpus import reader as documents_module
 from rag.errors import IngestBusy, IngestError
+from rag.index.layout import current_build
 from rag.index.locks import LOCK_FILE, IngestLock
-from rag.index.store import Index, current_build
+from rag.index.store import Index
 from rag.ingest import pipeline as ingest_module
 from rag.ingest.pipeline import ingest
 from rag.settings import Settings

@@ -16,7 +16,8 @@ from pypdf import PdfWriter
 from rag.corpus.formats.pdf import ENCRYPTED, NO_TEXT, PAGE_BREAK, parse_pdf
 from rag.corpus.reader import read_document
 from rag.http.app import create_app
-from rag.index.store import PASSAGES, Index, current_build
+from rag.index.layout import PASSAGES, current_build
+from rag.index.store import Index
 from rag.ingest.pipeline import ingest
 from rag.search.searcher import Query, Searcher
 from rag.settings import Settings

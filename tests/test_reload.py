@@ -17,7 +17,8 @@ from litestar import Litestar
 from prometheus_client.parser import text_string_to_metric_families
 
 from rag.http.app import BUILD_HEADER, create_app
-from rag.index.store import Index, current_build
+from rag.index.layout import current_build
+from rag.index.store import Index
 from rag.ingest.pipeline import ingest
 from rag.search.searcher import Searcher
 from rag.settings import Settings

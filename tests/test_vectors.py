@@ -12,18 +12,10 @@ from pydantic import ValidationError
 
 from rag.errors import ConfigError
 from rag.evaluation import read_questions
-from rag.index.dense import (
-    EXACT,
-    KINDS,
-    MMAP_FLAG,
-    VECTORS,
-    DenseIndex,
-    VectorOptions,
-    exact_search,
-    probe_queries,
-    recall_at,
-)
+from rag.index.dense import EXACT, MMAP_FLAG, VECTORS, DenseIndex
+from rag.index.recall import exact_search, probe_queries, recall_at
 from rag.index.store import Index
+from rag.index.vector_options import KINDS, VectorOptions
 from rag.ingest.pipeline import fingerprint, ingest
 from rag.search.searcher import Query, Searcher
 from rag.settings import Settings
@@ -196,7 +188,7 @@ def test_the_search_thread_runs_numpy_blas_on_one_thread():
 
     probe = ("import json\n"
              "from threadpoolctl import threadpool_info\n"
-             "from rag.index.store import single_threaded_search\n"
+             "from rag.serving.runtime import single_threaded_search\n"
              "before = [p['num_threads'] for p in threadpool_info() if p['user_api'] == 'blas']\n"
              "single_threaded_search()  # as the server's start-up calls it\n"
              "after = [p['num_threads'] for p in threadpool_info() if p['user_api'] == 'blas']\n"

@@ -44,7 +44,7 @@ from rag.http.hosts import HostCheckMiddleware, allowed_hosts
 from rag.http.openapi import describe_limits, swagger_ui
 from rag.http.problems import problem, responses
 from rag.http.requests import BoundedRequest
-from rag.index.store import Index, single_threaded_search
+from rag.index.store import Index
 from rag.logs import RequestContextMiddleware, add_request_id
 from rag.mcp_server import HttpTransport, build_server
 from rag.schemas import (
@@ -62,6 +62,7 @@ from rag.search.queries import estimated_tokens, make_queries
 from rag.search.searcher import Query, Searcher
 from rag.serving.batcher import MicroBatcher
 from rag.serving.reload import Reloader, ReloadReport
+from rag.serving.runtime import single_threaded_search
 from rag.settings import Settings
 
 log = logging.getLogger("rag.api")

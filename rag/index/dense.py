@@ -1,16 +1,18 @@
-"""The dense vector index: one small contract over four FAISS index kinds.
+"""The dense vector index: one contract (`DenseIndex`) over four FAISS index kinds, one small class each.
 
 Vectors are normalised float32 and the metric is the inner product (cosine similarity).
 
-    flat    IndexFlatIP: exact. The default below `index_auto_threshold` passages.
-    hnsw    IndexHNSWFlat: a graph over the full vectors; fast and near-exact, index about (d*4 + M*8) bytes per row.
-    ivf     IndexIVFFlat: k-means lists over the full vectors; probes `nprobe` of `nlist` lists.
-    ivfpq   IndexIVFPQ: the lists hold `pq_m`-byte codes; the exact vectors are kept beside it (`vectors.exact.npy`)
-            and the `pq_rerank` x k best codes of each query are re-scored exactly.
+    flat    `FlatIndex`, IndexFlatIP: exact. The default below `index_auto_threshold` passages.
+    hnsw    `HnswIndex`, IndexHNSWFlat: a graph over the full vectors; fast and near-exact, index about
+            (d*4 + M*8) bytes per row.
+    ivf     `IvfIndex`, IndexIVFFlat: k-means lists over the full vectors; probes `nprobe` of `nlist` lists.
+    ivfpq   `IvfPqIndex`, IndexIVFPQ: the lists hold `pq_m`-byte codes; the exact vectors are kept beside it
+            (`vectors.exact.npy`) and the `pq_rerank` x k best codes of each query are re-scored exactly.
 
 Whatever the kind, `search` returns exact inner products of the rows it returns: only which rows are found is
 approximate. `build` measures that approximation: recall@10 against exact search, with a sample of the stored
 vectors as queries, raising the search parameter (efSearch or nprobe) until the target recall or a cap.
+`DenseIndex.build` and `DenseIndex.load` pick the kind's class, here and nowhere else (`_CLASSES`).
 
 `load` memory-maps what FAISS lets it map (faiss >= 1.10, `IO_FLAG_MMAP_IFC`; an older faiss reads everything into
 private memory): the vectors of flat indexes, the vectors and graph of HNSW ones, the inverted lists of IVF ones and
@@ -21,23 +23,17 @@ IVF centroids and direct map (8 bytes a row) are read into the process's own mem
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from abc import ABC, abstractmethod
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, ClassVar
 
 import faiss
 import numpy as np
 
-from rag.errors import ConfigError
+from rag.index.recall import exact_search, method, tune
+from rag.index.vector_options import Kind, VectorOptions
 
-if TYPE_CHECKING:
-    from rag.settings import Settings
-
-Kind = Literal["flat", "hnsw", "ivf", "ivfpq"]
-KINDS: tuple[Kind, ...] = ("flat", "hnsw", "ivf", "ivfpq")
-RECALL_K = 10
 EF_SEARCH_CAP = 1024  # beyond it a flat scan of the sizes tested is as fast as the graph walk
-QUERY_NOISE = 1.3  # see probe_queries
 # Filtered searches (`search_within`): rows scored per step, and the most an ivf index scores exactly (it reads
 # vectors back one list entry at a time: past this a selector search costs less, scripts/filter_bench.py).
 EXACT_CHUNK = 16_384
@@ -46,66 +42,6 @@ VECTORS = "vectors.faiss"
 EXACT = "vectors.exact.npy"
 # Maps IndexFlat codes (also HNSW's storage) and IVF lists; absent before faiss 1.10, where nothing is mapped.
 MMAP_FLAG = getattr(faiss, "IO_FLAG_MMAP_IFC", 0)
-
-
-@dataclass(frozen=True)
-class VectorOptions:
-    """How to build the dense index; `kind="auto"` means flat below `auto_threshold` passages, else `auto_kind`."""
-
-    kind: Kind | Literal["auto"] = "auto"
-    auto_threshold: int = 50_000
-    auto_kind: Kind = "hnsw"
-    target_recall: float = 0.95
-    recall_queries: int = 500
-    hnsw_m: int = 32
-    hnsw_ef_construction: int = 80
-    hnsw_ef_search: int = 32
-    ivf_nlist: int = 0
-    ivf_nprobe: int = 8
-    pq_m: int = 48
-    pq_bits: int = 8
-    pq_rerank: int = 4
-
-    @classmethod
-    def from_settings(cls, settings: Settings) -> VectorOptions:
-        return cls(kind=settings.index_type, auto_threshold=settings.index_auto_threshold,
-                   target_recall=settings.index_target_recall, recall_queries=settings.index_recall_queries,
-                   hnsw_m=settings.hnsw_m, hnsw_ef_construction=settings.hnsw_ef_construction,
-                   hnsw_ef_search=settings.hnsw_ef_search, ivf_nlist=settings.ivf_nlist,
-                   ivf_nprobe=settings.ivf_nprobe, pq_m=settings.pq_m, pq_bits=settings.pq_bits,
-                   pq_rerank=settings.pq_rerank)
-
-    def resolve(self, n: int) -> tuple[Kind, str]:
-        """The kind to build for `n` passages, and why."""
-        if self.kind != "auto":
-            return self.kind, "set in the settings"
-        if n < self.auto_threshold:
-            return "flat", f"auto: {n} passages < {self.auto_threshold}"
-        return self.auto_kind, f"auto: {n} passages >= {self.auto_threshold}"
-
-    def nlist(self, n: int) -> int:
-        """The configured number of IVF lists, or about sqrt(n), with at least 39 passages to train each."""
-        return self.ivf_nlist or max(1, min(int(n ** 0.5), n // 39))
-
-    def check(self, d: int, n: int | None = None) -> None:
-        """Raise `ConfigError`, naming the setting to change, if these options cannot index `n` vectors of dimension
-        `d`. Without `n` (passages not counted yet), only what `d` alone rules out, when the kind is set.
-
-        Ingest calls it as soon as it knows `d`, and again once the passages are chunked, before embedding any:
-        `build` would refuse the same after all the embedding.
-        """
-        kind = self.kind if n is None else self.resolve(n)[0]
-        if kind == "ivfpq" and d % self.pq_m:
-            raise ConfigError(f"pq_m={self.pq_m} does not divide the dimension {d}: set RAG_PQ_M to a divisor of {d}")
-        if n is None or kind not in ("ivf", "ivfpq"):
-            return
-        nlist = self.nlist(n)
-        if nlist > n:
-            raise ConfigError(f"ivf_nlist={nlist} is more than the {n} passages to index: lower RAG_IVF_NLIST "
-                              "(0 picks one) or use RAG_INDEX_TYPE=flat")
-        if kind == "ivfpq" and n < 2 ** self.pq_bits:
-            raise ConfigError(f"ivfpq needs at least 2**pq_bits = {2 ** self.pq_bits} passages to train, there are "
-                              f"{n}: use RAG_INDEX_TYPE=flat or hnsw (or lower RAG_PQ_BITS)")
 
 
 def _flat_view(index: faiss.Index) -> np.ndarray:
@@ -119,56 +55,20 @@ def _flat_view(index: faiss.Index) -> np.ndarray:
     return view
 
 
-def recall_at(found: np.ndarray, truth: np.ndarray) -> float:
-    """Recall@k of a search against exact search, from their exact scores, (queries, k) each, best first.
+class DenseIndex(ABC):
+    """A FAISS index of one kind, plus the exact vectors of its rows (`matrix`: a zero-copy view where FAISS has one,
+    None where they are read back from the index).
 
-    A found row counts when its score reaches the exact k-th best score: rows tied with a true top-k row (duplicate
-    passages) count as found, which comparing row ids would not.
-    """
-    kth = truth[:, -1:] - 1e-5
-    return float(np.mean(np.minimum((found >= kth).sum(axis=1), truth.shape[1]) / truth.shape[1]))
-
-
-def exact_search(queries: np.ndarray, vectors: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-    """Exact (scores, rows) of `queries` against `vectors`, without copying `vectors` into an index."""
-    scores, rows = faiss.knn(queries, vectors, k, metric=faiss.METRIC_INNER_PRODUCT)
-    return scores, rows
-
-
-def probe_queries(vectors: np.ndarray, count: int) -> np.ndarray:
-    """`count` queries that are not stored: sampled stored vectors moved by random noise of norm QUERY_NOISE (seeded).
-
-    A stored vector as query finds itself and sits where the index is densest, which overstates the recall real
-    questions get; at this noise a query's cosine to its nearest passage is about what real questions have to theirs
-    (about 0.6 with all-MiniLM-L6-v2, docs/SCALE.md).
-    """
-    rng = np.random.default_rng(0)
-    noise = rng.standard_normal((min(count, len(vectors)), vectors.shape[1])).astype(np.float32)
-    noise *= QUERY_NOISE / np.linalg.norm(noise, axis=1, keepdims=True)
-    queries = vectors[np.sort(rng.permutation(len(vectors))[:len(noise)])] + noise
-    return np.asarray(queries / np.linalg.norm(queries, axis=1, keepdims=True), dtype=np.float32)
-
-
-class DenseIndex:
-    """A FAISS index of one kind, plus the exact vectors of its rows (a zero-copy view where FAISS has one).
-
-    Valid while it lives; a loaded index is never added to.
+    Valid while it lives; a loaded index is never added to. Made by `build` or `load`, which pick the kind's class.
     """
 
-    def __init__(self, kind: Kind, index: Any, exact: np.ndarray | None = None,
-                 description: dict[str, Any] | None = None, rerank: int = 1) -> None:
-        self.kind = kind
+    kind: ClassVar[Kind]
+    faiss_type: ClassVar[type]  # the FAISS class `load` recognises the kind by
+
+    def __init__(self, index: Any, matrix: np.ndarray | None, description: dict[str, Any] | None = None) -> None:
         self.index = index  # Any: the attributes of each kind (hnsw, nprobe, storage) are not in faiss's stubs
-        self.rerank = rerank
+        self.matrix = matrix
         self.description = description or {}
-        if kind == "flat":
-            exact = _flat_view(index)
-        elif kind == "hnsw":
-            exact = _flat_view(faiss.downcast_index(index.storage))
-        elif kind == "ivfpq" and exact is None:
-            raise ValueError("an ivfpq index needs its exact vectors")
-        # ivf: the lists hold the full vectors, read back through the direct map built before saving
-        self.matrix: np.ndarray | None = exact
 
     @property
     def ntotal(self) -> int:
@@ -183,40 +83,23 @@ class DenseIndex:
 
         Scores are exact inner products of the rows returned. `params`: FAISS search parameters of this kind.
         """
-        if self.kind != "ivfpq":
-            scores, rows = self.index.search(queries, k, params=params)
-            return scores, rows
-        _, rows = self.index.search(queries, k * self.rerank, params=params)
-        assert self.matrix is not None
-        exact = np.einsum("qkd,qd->qk", self.matrix[np.maximum(rows, 0)], queries)
-        exact[rows < 0] = -np.inf
-        order = np.argsort(-exact, axis=1, kind="stable")[:, :k]
-        rows = np.take_along_axis(rows, order, axis=1)
-        return np.take_along_axis(exact, order, axis=1).astype(np.float32), rows
+        scores, rows = self.index.search(queries, k, params=params)
+        return scores, rows
 
     def search_within(self, queries: np.ndarray, k: int, rows: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
         """For each of `queries` (n, d): (scores, rows) of its best `k` of `rows` (sorted, distinct), best first.
 
-        Exact, except on an ivf index past `IVF_EXACT_WITHIN` rows. The kinds that keep their exact vectors in one
-        array (flat, hnsw, ivfpq) score the admitted rows exactly, `EXACT_CHUNK` rows at a time, reading runs of
-        consecutive rows (a document's passages) in place: linear in the rows admitted, and it finds the best of
-        them wherever they lie. A graph walk with the rows as a selector would head for the question's neighbours
-        and could miss admitted rows of another topic altogether (a document, a folder), whatever its breadth.
-        An ivf index reads vectors back one list entry at a time, so past the threshold it searches with the rows
-        as a selector, probing more lists (nprobe times the inverse of the admitted share, up to all).
+        Exact, except on an ivf index past `IVF_EXACT_WITHIN` rows (`IvfIndex.search_within`). The kinds that keep
+        their exact vectors in one array (flat, hnsw, ivfpq) score the admitted rows exactly, `EXACT_CHUNK` rows at a
+        time, reading runs of consecutive rows (a document's passages) in place: linear in the rows admitted, and it
+        finds the best of them wherever they lie. A graph walk with the rows as a selector would head for the
+        question's neighbours and could miss admitted rows of another topic altogether (a document, a folder),
+        whatever its breadth.
         """
         k = min(k, len(rows))
         if k == 0:
             return [(np.zeros(0, dtype=np.float32), np.zeros(0, dtype=np.int64)) for _ in queries]
-        if self.kind != "ivf" or len(rows) <= IVF_EXACT_WITHIN:
-            return self._exact_within(queries, k, rows)
-        selector = faiss.IDSelectorBatch(np.ascontiguousarray(rows, dtype=np.int64))  # kept alive by this frame
-        params = faiss.SearchParametersIVF()
-        probes = int(self.index.nprobe)
-        params.nprobe = min(max(probes, int(probes * self.ntotal / len(rows))), int(self.index.nlist))
-        params.sel = selector
-        scores, found = self.search(queries, k, params)
-        return [(scores[i][found[i] >= 0], found[i][found[i] >= 0].astype(np.int64)) for i in range(len(queries))]
+        return self._exact_within(queries, k, rows)
 
     def _exact_within(self, queries: np.ndarray, k: int, rows: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
         best_scores = np.zeros((len(queries), 0), dtype=np.float32)
@@ -253,11 +136,9 @@ class DenseIndex:
             return np.array(self.matrix, dtype=np.float32)
         return np.asarray(self.index.reconstruct_n(0, self.ntotal), dtype=np.float32)
 
+    @abstractmethod
     def set_search_parameter(self, value: int) -> None:
-        if self.kind == "hnsw":
-            self.index.hnsw.efSearch = value
-        elif self.kind in ("ivf", "ivfpq"):
-            self.index.nprobe = value
+        """Set the kind's search parameter (efSearch, nprobe)."""
 
     # -- building
 
@@ -272,72 +153,28 @@ class DenseIndex:
         n, d = vectors.shape
         options.check(d, n)
         kind, why = options.resolve(n)
-        exact = None
-        index: Any
-        if kind == "flat":
-            index = faiss.IndexFlatIP(d)
-            params: dict[str, Any] = {}
-        elif kind == "hnsw":
-            index = faiss.IndexHNSWFlat(d, options.hnsw_m, faiss.METRIC_INNER_PRODUCT)
-            index.hnsw.efConstruction = options.hnsw_ef_construction
-            params = {"M": options.hnsw_m, "efConstruction": options.hnsw_ef_construction}
-        else:
-            nlist = options.nlist(n)
-            params = {"nlist": nlist}
-            if kind == "ivf":
-                index = faiss.index_factory(d, f"IVF{nlist},Flat", faiss.METRIC_INNER_PRODUCT)
-            else:
-                index = faiss.index_factory(d, f"IVF{nlist},PQ{options.pq_m}x{options.pq_bits}",
-                                            faiss.METRIC_INNER_PRODUCT)
-                index.do_polysemous_training = False  # minutes of annealing, unused
-                index.pq.cp.max_points_per_centroid = 64  # 16k points train each sub-quantizer; 64k took minutes
-                exact = vectors
-                params |= {"pq_m": options.pq_m, "pq_bits": options.pq_bits, "rerank": options.pq_rerank}
-            # 64 points per list train k-means well enough; all of a million would take many minutes on two cores
-            train = vectors[np.random.default_rng(0).permutation(n)[:nlist * 64]] if n > nlist * 64 else vectors
-            index.train(train)
-        index.add(vectors)
-        if kind in ("ivf", "ivfpq"):
-            faiss.extract_index_ivf(index).make_direct_map()  # saved with it: a mapped IVF cannot build one
-        built = cls(kind, index, exact, rerank=options.pq_rerank if kind == "ivfpq" else 1)
-        if kind == "flat":
-            measured = {"recall@10": 1.0, "recall_method": "exact search"}
-        else:
-            tuned, recall = built._tune(vectors, options)
-            params |= tuned
-            measured = {"recall@10": round(recall, 4), "target_recall": options.target_recall,
-                        "target_met": recall >= options.target_recall,
-                        "recall_method": f"{min(options.recall_queries, n)} stored vectors (seeded sample) plus noise "
-                                         f"of norm {QUERY_NOISE} as queries, top 10 against exact search"}
+        built, params = _CLASSES[kind].create(vectors, options)
         built.description = {
-            "kind": kind, "chosen": why, "index_type": type(index).__name__, "metric": "inner_product",
-            "ntotal": n, "params": params, **measured, "build_seconds": round(time.perf_counter() - started, 3),
+            "kind": kind, "chosen": why, "index_type": type(built.index).__name__, "metric": "inner_product",
+            "ntotal": n, "params": params, **built.tune(vectors, options, params),
+            "build_seconds": round(time.perf_counter() - started, 3),
         }
         return built
 
-    def _tune(self, vectors: np.ndarray, options: VectorOptions) -> tuple[dict[str, int], float]:
-        """Raise efSearch or nprobe (doubling) from its setting until the target recall or the cap."""
-        ef_cap = max(EF_SEARCH_CAP, options.hnsw_ef_search)  # a larger setting is the user's cap
-        name, value, cap = ("efSearch", options.hnsw_ef_search, ef_cap) if self.kind == "hnsw" \
-            else ("nprobe", options.ivf_nprobe, faiss.extract_index_ivf(self.index).nlist)
-        value = max(1, min(value, cap))
-        queries = probe_queries(vectors, options.recall_queries)
-        truth = exact_search(queries, vectors, RECALL_K)[0]
-        while True:
-            self.set_search_parameter(value)
-            recall = recall_at(self.search(queries, RECALL_K)[0], truth)
-            if recall >= options.target_recall or value >= cap:
-                return {name: value}, recall
-            value = min(cap, value * 2)
+    @classmethod
+    @abstractmethod
+    def create(cls, vectors: np.ndarray, options: VectorOptions) -> tuple[DenseIndex, dict[str, Any]]:
+        """A new index of this kind holding `vectors`, and the build parameters the manifest records."""
+
+    @abstractmethod
+    def tune(self, vectors: np.ndarray, options: VectorOptions, params: dict[str, Any]) -> dict[str, Any]:
+        """Set the search parameter for the target recall (adding it to `params`); the recall measured, described."""
 
     # -- files
 
     def save(self, folder: Path) -> None:
-        """Write `vectors.faiss` (and `vectors.exact.npy` for ivfpq) into `folder`."""
+        """Write `vectors.faiss` (and what else the kind keeps beside it) into `folder`."""
         faiss.write_index(self.index, str(folder / VECTORS))
-        if self.kind == "ivfpq":
-            assert self.matrix is not None
-            np.save(folder / EXACT, np.ascontiguousarray(self.matrix, dtype=np.float32))
 
     @classmethod
     def load(cls, folder: Path, description: dict[str, Any] | None = None, *, mmap: bool = True) -> DenseIndex:
@@ -347,23 +184,196 @@ class DenseIndex:
         """
         description = description or {}
         index = faiss.read_index(str(folder / VECTORS), MMAP_FLAG if mmap else 0)
-        kind = _kind_of(index)
+        kind = next((kind for kind, known in _CLASSES.items() if isinstance(index, known.faiss_type)), None)
+        if kind is None:
+            raise ValueError(f"unsupported FAISS index {type(index).__name__}")
         if description.get("kind", kind) != kind:
             raise ValueError(f"{VECTORS} holds a {kind} index, the manifest says {description['kind']}")
+        loaded = _CLASSES[kind].opened(folder, index, description, mmap=mmap)
         params = description.get("params", {})
-        exact = np.asarray(np.load(folder / EXACT, mmap_mode="r" if mmap else None)) if kind == "ivfpq" else None
-        loaded = cls(kind, index, exact, description, rerank=int(params.get("rerank", 1)))
         if "efSearch" in params or "nprobe" in params:
             loaded.set_search_parameter(int(params.get("efSearch", params.get("nprobe", 1))))
         return loaded
 
-
-def _kind_of(index: faiss.Index) -> Kind:
-    for kind, cls in (("flat", faiss.IndexFlat), ("hnsw", faiss.IndexHNSWFlat), ("ivfpq", faiss.IndexIVFPQ),
-                      ("ivf", faiss.IndexIVFFlat)):
-        if isinstance(index, cls):
-            return kind  # type: ignore[return-value]
-    raise ValueError(f"unsupported FAISS index {type(index).__name__}")
+    @classmethod
+    @abstractmethod
+    def opened(cls, folder: Path, index: Any, description: dict[str, Any], *, mmap: bool) -> DenseIndex:
+        """The index of this kind `load` read from `folder`, with what the kind keeps beside it."""
 
 
-__all__ = ["KINDS", "DenseIndex", "Kind", "VectorOptions", "exact_search", "probe_queries", "recall_at"]
+class FlatIndex(DenseIndex):
+    """Exact search over the vectors themselves."""
+
+    kind = "flat"
+    faiss_type = faiss.IndexFlat
+
+    def __init__(self, index: Any, description: dict[str, Any] | None = None) -> None:
+        super().__init__(index, _flat_view(index), description)
+
+    @classmethod
+    def create(cls, vectors: np.ndarray, options: VectorOptions) -> tuple[DenseIndex, dict[str, Any]]:
+        index = faiss.IndexFlatIP(vectors.shape[1])
+        index.add(vectors)
+        return cls(index), {}
+
+    def set_search_parameter(self, value: int) -> None:
+        """Exact search has no parameter."""
+
+    def tune(self, vectors: np.ndarray, options: VectorOptions, params: dict[str, Any]) -> dict[str, Any]:
+        return {"recall@10": 1.0, "recall_method": "exact search"}
+
+    @classmethod
+    def opened(cls, folder: Path, index: Any, description: dict[str, Any], *, mmap: bool) -> DenseIndex:
+        return cls(index, description)
+
+
+class _Approximate(DenseIndex):
+    """A kind that finds rows approximately, tuned by one search parameter (`parameter`)."""
+
+    parameter: ClassVar[str]
+
+    @abstractmethod
+    def _start(self, options: VectorOptions) -> tuple[int, int]:
+        """The search parameter's setting and its cap."""
+
+    def tune(self, vectors: np.ndarray, options: VectorOptions, params: dict[str, Any]) -> dict[str, Any]:
+        start, cap = self._start(options)
+        params[self.parameter], recall = tune(self.search, self.set_search_parameter, vectors, start=start, cap=cap,
+                                              target=options.target_recall, queries=options.recall_queries)
+        return {"recall@10": round(recall, 4), "target_recall": options.target_recall,
+                "target_met": recall >= options.target_recall,
+                "recall_method": method(options.recall_queries, len(vectors))}
+
+
+class HnswIndex(_Approximate):
+    """A graph over the full vectors (their flat storage is the exact matrix)."""
+
+    kind = "hnsw"
+    faiss_type = faiss.IndexHNSWFlat
+    parameter = "efSearch"
+
+    def __init__(self, index: Any, description: dict[str, Any] | None = None) -> None:
+        super().__init__(index, _flat_view(faiss.downcast_index(index.storage)), description)
+
+    @classmethod
+    def create(cls, vectors: np.ndarray, options: VectorOptions) -> tuple[DenseIndex, dict[str, Any]]:
+        index = faiss.IndexHNSWFlat(vectors.shape[1], options.hnsw_m, faiss.METRIC_INNER_PRODUCT)
+        index.hnsw.efConstruction = options.hnsw_ef_construction
+        index.add(vectors)
+        return cls(index), {"M": options.hnsw_m, "efConstruction": options.hnsw_ef_construction}
+
+    def _start(self, options: VectorOptions) -> tuple[int, int]:
+        return options.hnsw_ef_search, max(EF_SEARCH_CAP, options.hnsw_ef_search)  # a larger setting: the user's cap
+
+    def set_search_parameter(self, value: int) -> None:
+        self.index.hnsw.efSearch = value
+
+    @classmethod
+    def opened(cls, folder: Path, index: Any, description: dict[str, Any], *, mmap: bool) -> DenseIndex:
+        return cls(index, description)
+
+
+class _Lists(_Approximate):
+    """An inverted-file index: k-means lists, `nprobe` of them probed per search."""
+
+    parameter = "nprobe"
+
+    @classmethod
+    def _trained(cls, vectors: np.ndarray, nlist: int, codes: str) -> Any:
+        """An IVF index of `nlist` lists storing `codes`, trained on a sample of `vectors`, holding them all."""
+        n, d = vectors.shape
+        index: Any = faiss.index_factory(d, f"IVF{nlist},{codes}", faiss.METRIC_INNER_PRODUCT)
+        if codes != "Flat":
+            index.do_polysemous_training = False  # minutes of annealing, unused
+            index.pq.cp.max_points_per_centroid = 64  # 16k points train each sub-quantizer; 64k took minutes
+        # 64 points per list train k-means well enough; all of a million would take many minutes on two cores
+        train = vectors[np.random.default_rng(0).permutation(n)[:nlist * 64]] if n > nlist * 64 else vectors
+        index.train(train)
+        index.add(vectors)
+        faiss.extract_index_ivf(index).make_direct_map()  # saved with it: a mapped IVF cannot build one
+        return index
+
+    def _start(self, options: VectorOptions) -> tuple[int, int]:
+        return options.ivf_nprobe, int(faiss.extract_index_ivf(self.index).nlist)
+
+    def set_search_parameter(self, value: int) -> None:
+        self.index.nprobe = value
+
+
+class IvfIndex(_Lists):
+    """Lists of the full vectors, read back through the direct map built before saving."""
+
+    kind = "ivf"
+    faiss_type = faiss.IndexIVFFlat
+
+    @classmethod
+    def create(cls, vectors: np.ndarray, options: VectorOptions) -> tuple[DenseIndex, dict[str, Any]]:
+        nlist = options.nlist(len(vectors))
+        return cls(cls._trained(vectors, nlist, "Flat"), None), {"nlist": nlist}
+
+    def search_within(self, queries: np.ndarray, k: int, rows: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
+        """As `DenseIndex.search_within`, but past `IVF_EXACT_WITHIN` rows (an ivf index reads vectors back one
+        list entry at a time) a search with the rows as a selector, probing more lists: nprobe times the inverse
+        of the admitted share, up to all."""
+        if min(k, len(rows)) == 0 or len(rows) <= IVF_EXACT_WITHIN:
+            return super().search_within(queries, k, rows)
+        k = min(k, len(rows))
+        selector = faiss.IDSelectorBatch(np.ascontiguousarray(rows, dtype=np.int64))  # kept alive by this frame
+        params = faiss.SearchParametersIVF()
+        probes = int(self.index.nprobe)
+        params.nprobe = min(max(probes, int(probes * self.ntotal / len(rows))), int(self.index.nlist))
+        params.sel = selector
+        scores, found = self.search(queries, k, params)
+        return [(scores[i][found[i] >= 0], found[i][found[i] >= 0].astype(np.int64)) for i in range(len(queries))]
+
+    @classmethod
+    def opened(cls, folder: Path, index: Any, description: dict[str, Any], *, mmap: bool) -> DenseIndex:
+        return cls(index, None, description)
+
+
+class IvfPqIndex(_Lists):
+    """IVF lists of product-quantised codes, the exact vectors kept beside them to re-score the `rerank` x k best
+    codes of each query. Filtered searches score the exact vectors, whatever the count."""
+
+    kind = "ivfpq"
+    faiss_type = faiss.IndexIVFPQ
+
+    def __init__(self, index: Any, matrix: np.ndarray | None, description: dict[str, Any] | None = None, *,
+                 rerank: int = 1) -> None:
+        if matrix is None:
+            raise ValueError("an ivfpq index needs its exact vectors")
+        super().__init__(index, matrix, description)
+        self.rerank = rerank
+
+    @classmethod
+    def create(cls, vectors: np.ndarray, options: VectorOptions) -> tuple[DenseIndex, dict[str, Any]]:
+        nlist = options.nlist(len(vectors))
+        index = cls._trained(vectors, nlist, f"PQ{options.pq_m}x{options.pq_bits}")
+        params = {"nlist": nlist, "pq_m": options.pq_m, "pq_bits": options.pq_bits, "rerank": options.pq_rerank}
+        return cls(index, vectors, rerank=options.pq_rerank), params
+
+    def search(self, queries: np.ndarray, k: int, params: Any = None) -> tuple[np.ndarray, np.ndarray]:
+        _, rows = self.index.search(queries, k * self.rerank, params=params)
+        assert self.matrix is not None
+        exact = np.einsum("qkd,qd->qk", self.matrix[np.maximum(rows, 0)], queries)
+        exact[rows < 0] = -np.inf
+        order = np.argsort(-exact, axis=1, kind="stable")[:, :k]
+        rows = np.take_along_axis(rows, order, axis=1)
+        return np.take_along_axis(exact, order, axis=1).astype(np.float32), rows
+
+    def save(self, folder: Path) -> None:
+        super().save(folder)
+        assert self.matrix is not None
+        np.save(folder / EXACT, np.ascontiguousarray(self.matrix, dtype=np.float32))
+
+    @classmethod
+    def opened(cls, folder: Path, index: Any, description: dict[str, Any], *, mmap: bool) -> DenseIndex:
+        exact = np.asarray(np.load(folder / EXACT, mmap_mode="r" if mmap else None))
+        return cls(index, exact, description, rerank=int(description.get("params", {}).get("rerank", 1)))
+
+
+# The one place a kind's class is picked, by kind to build, by FAISS class to load.
+_CLASSES: dict[Kind, type[DenseIndex]] = {cls.kind: cls for cls in (FlatIndex, HnswIndex, IvfPqIndex, IvfIndex)}
+
+
+__all__ = ["EXACT", "MMAP_FLAG", "VECTORS", "DenseIndex", "FlatIndex", "HnswIndex", "IvfIndex", "IvfPqIndex"]

@@ -1,27 +1,26 @@
-"""Corpus folder -> published index build. Re-ingesting an unchanged corpus costs a hash of its files."""
+"""Corpus folder -> published index build: the ingest's orchestration, its fingerprint and its report.
+
+Re-ingesting an unchanged corpus costs a hash of its files (`fingerprint`). The steps themselves are
+`rag.ingest.stages`, run in this process or on Ray (`rag.ingest.ray`, imported only when that engine runs).
+"""
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
-import platform
 import time
-from collections.abc import Callable, Container
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from rag.corpus.chunking import Chunker
 from rag.corpus.reader import (
     FORMATS,
     METADATA_FILE,
     Changed,
     Corpus,
-    Document,
     Skipped,
     add_files,
     corpus_files,
@@ -31,15 +30,14 @@ from rag.corpus.reader import (
 )
 from rag.embedding.base import Embedder, ModelSpec, effective_model
 from rag.errors import ConfigError, IngestError
-from rag.index.analyzer import Analyzer, detect_language
-from rag.index.dense import VectorOptions
-from rag.index.headings import Headings
+from rag.index.layout import read_manifest
 from rag.index.lexical import LAYOUT as LEXICAL_LAYOUT
-from rag.index.lexical import LexicalIndex
 from rag.index.locks import IngestLock
-from rag.index.store import Index, publish, read_manifest
+from rag.index.publish import publish
+from rag.index.store import Index
+from rag.index.vector_options import VectorOptions
+from rag.ingest.stages import chunk_and_embed, embed_key, index_parts
 from rag.passage import Chunk
-from rag.search.fusion import auto_weight
 from rag.settings import Settings
 
 
@@ -67,19 +65,6 @@ class IngestReport:
         return out
 
 
-def _versions() -> dict[str, str]:
-    names = ["rag", "faiss-cpu", "sentence-transformers", "torch", "transformers", "bm25s", "PyStemmer", "numpy"]
-    out = {"python": platform.python_version()}
-    for name in names:
-        with contextlib.suppress(metadata.PackageNotFoundError):
-            out[name] = metadata.version(name)
-    return out
-
-
-VECTOR_SETTINGS = ("index_type", "index_auto_threshold", "index_target_recall", "index_recall_queries", "hnsw_m",
-                   "hnsw_ef_construction", "hnsw_ef_search", "ivf_nlist", "ivf_nprobe", "pq_m", "pq_bits", "pq_rerank")
-
-
 def _config(settings: Settings) -> dict[str, Any]:
     """The settings an index build depends on; a change in any of them means a rebuild."""
     return {
@@ -93,7 +78,7 @@ def _config(settings: Settings) -> dict[str, Any]:
         "dense_weight": settings.dense_weight,
         "max_file_bytes": settings.max_file_bytes,
         "lexical_layout": LEXICAL_LAYOUT,
-        "vectors": {name: getattr(settings, name) for name in VECTOR_SETTINGS},
+        "vectors": VectorOptions.settings_of(settings),
     }
 
 
@@ -117,10 +102,6 @@ def fingerprint(corpus_dir: Path, settings: Settings) -> str:
     return digest.hexdigest()
 
 
-def embed_key(chunk: Chunk) -> str:
-    return hashlib.sha256(chunk.indexed_text.encode()).hexdigest()
-
-
 def _previous_vectors(settings: Settings, model: dict[str, Any]) -> dict[str, np.ndarray]:
     """Vectors of the current build by content hash, if it was built with the model `model` describes."""
     try:
@@ -134,132 +115,6 @@ def _previous_vectors(settings: Settings, model: dict[str, Any]) -> dict[str, np
     if previous.headings is not None:
         known |= previous.headings.by_key(previous.passages)
     return known
-
-
-def section_numbers(chunks: list[Chunk]) -> list[int]:
-    """The lexical section of each passage: consecutive passages of one document section share a number."""
-    numbers: list[int] = []
-    number, previous = -1, None
-    for chunk in chunks:
-        key = (chunk.doc_id, chunk.section)
-        if key != previous:
-            number, previous = number + 1, key
-        numbers.append(number)
-    return numbers
-
-
-@dataclass
-class Embedded:
-    """What the read, chunk and embed stages give, whichever engine ran them: passages in corpus order."""
-
-    corpus: Corpus
-    chunks: list[Chunk]
-    model: dict[str, Any]  # `Embedder.describe()` of the model that chunked and embedded them
-    vectors: np.ndarray
-    embedded: int  # passages embedded by this ingest; the others reused a stored vector
-    headings: Headings  # each passage's heading, embedded on its own (`rag.index.headings`)
-
-
-# Called once the passages are chunked, before any is embedded, with the corpus, the passages and the model's
-# description: checks what depends on them (raising stops the ingest), returns the stored vectors to reuse by
-# `embed_key`.
-Prepare = Callable[[Corpus, list[Chunk], dict[str, Any]], dict[str, np.ndarray]]
-
-
-def passage_limit(max_passage_tokens: int | None, model_max_tokens: int) -> int:
-    """The largest passage in tokens: the configured limit, and never more than the model reads."""
-    return min(max_passage_tokens or model_max_tokens, model_max_tokens)
-
-
-def chunker_for(embedder: Embedder, max_passage_tokens: int | None) -> Chunker:
-    """A chunker counting tokens with the model's tokenizer, making passages of at most `passage_limit` tokens."""
-    return Chunker(embedder.count_tokens, passage_limit(max_passage_tokens, embedder.max_tokens))
-
-
-def embed_missing(chunks: list[Chunk], known: Container[str],
-                  embed: Callable[[list[str]], np.ndarray]) -> tuple[list[int], np.ndarray]:
-    """The positions of the passages whose `embed_key` is not `known`, and their vectors, embedded now by `embed`."""
-    missing = [i for i, chunk in enumerate(chunks) if embed_key(chunk) not in known]
-    return missing, embed([chunks[i].indexed_text for i in missing])
-
-
-def embed_chunks(corpus: Corpus, chunks: list[Chunk], model: dict[str, Any], prepare: Prepare,
-                 embed: Callable[[list[str]], np.ndarray]) -> Embedded:
-    """The embed stage, whichever engine chunked: `prepare`, then `embed` the passages it gives no vector for."""
-    reuse = prepare(corpus, chunks, model)
-    missing, fresh = embed_missing(chunks, reuse.keys(), embed)
-    vectors = assemble_vectors(chunks, missing, fresh, reuse, int(model["dimension"]))
-    headings = Headings.build(chunks, embed, reuse, int(model["dimension"]))
-    return Embedded(corpus, chunks, model, vectors, len(missing), headings)
-
-
-def assemble_vectors(chunks: list[Chunk], missing: list[int], fresh: np.ndarray, reuse: dict[str, np.ndarray],
-                     dimension: int) -> np.ndarray:
-    """One vector per passage: `fresh` at the `missing` positions, the reused vector of its content elsewhere."""
-    vectors = np.zeros((len(chunks), dimension), dtype=np.float32)
-    if missing:
-        vectors[missing] = fresh
-    now = set(missing)
-    for i, chunk in enumerate(chunks):
-        if i not in now:
-            vectors[i] = reuse[embed_key(chunk)]
-    return vectors
-
-
-def chunk_and_embed(corpus: Corpus, settings: Settings, embedder: Embedder, prepare: Prepare, *,
-                    progress: bool = False) -> Embedded:
-    """The chunk and embed stages in this process (the local engine; `rag.ingest.ray` runs them on Ray), with
-    `prepare` in between: once every passage is chunked, before any is embedded."""
-    chunker = chunker_for(embedder, settings.max_passage_tokens)
-    chunks = [chunk for doc in corpus.documents for chunk in chunker.chunk(doc)]
-    return embed_chunks(corpus, chunks, embedder.describe(), prepare,
-                        lambda texts: embedder.embed_passages(texts, progress=progress))
-
-
-def index_parts(stages: Embedded, settings: Settings) -> tuple[LexicalIndex, dict[str, Any]]:
-    """The lexical index and the manifest of embedded passages: the part of a build made once, on the driver."""
-    documents, chunks = stages.corpus.documents, stages.chunks
-    if not chunks:
-        raise IngestError("the corpus has no text to index")
-    language = settings.language
-    if language == "auto":
-        language = detect_language([doc.text for doc in documents])
-    units = section_numbers(chunks)
-    lexical = LexicalIndex.build([c.text for c in chunks], Analyzer(language), k1=settings.bm25_k1,
-                                 b=settings.bm25_b, sections=units, headings=[c.context for c in chunks])
-    weight, why = (float(settings.dense_weight), "set in the settings") if settings.dense_weight != "auto" \
-        else auto_weight(tuple(stages.model["languages"]), language)
-    manifest = {
-        "model": stages.model,
-        "chunking": {"max_tokens": passage_limit(settings.max_passage_tokens, int(stages.model["max_tokens"])),
-                     "unit": "section, split on lines, sentences, words",
-                     "indexed_text": "title › section, newline, passage text"},
-        "lexical": {"library": "bm25s", "method": "lucene", "language": language, "layout": LEXICAL_LAYOUT,
-                    "unit": "section, scaled by the passage's share; word pairs added",
-                    "sections": units[-1] + 1, "k1": settings.bm25_k1, "b": settings.bm25_b,
-                    "passage_share": lexical.passage_share, "pair_weight": lexical.pair_weight},
-        "fusion": {"dense_weight": weight, "why": why},
-        "headings": {"count": len(stages.headings.vectors), "text": "section heading, else document title",
-                     "dense_score": "the better of the passage's cosine and its heading's"},
-        "counts": {"documents": len(documents), "embedded": stages.embedded,
-                   "reused": len(chunks) - stages.embedded},
-        "versions": _versions(),
-    }
-    return lexical, manifest
-
-
-def build_index(
-    documents: list[Document],
-    settings: Settings,
-    embedder: Embedder,
-    *,
-    reuse: dict[str, np.ndarray] | None = None,
-    progress: bool = False,
-) -> tuple[Embedded, LexicalIndex, dict[str, Any]]:
-    """Chunk, embed (reusing known vectors) and index documents. Returns what `publish` writes."""
-    stages = chunk_and_embed(Corpus(documents), settings, embedder, lambda *_: reuse or {}, progress=progress)
-    lexical, manifest = index_parts(stages, settings)
-    return stages, lexical, manifest
 
 
 def _require_documents(corpus: Corpus, corpus_dir: Path) -> None:
@@ -340,16 +195,16 @@ def _ingest_locked(settings: Settings, started: float, *, force: bool, progress:
     corpus_dir, index_dir = settings.corpus_dir, settings.index_dir
     report = IngestReport(index_dir=str(index_dir))
     corpus_hash = fingerprint(corpus_dir, settings)
-    manifest = read_manifest(index_dir)
-    if not force and manifest and manifest.get("corpus", {}).get("fingerprint") == corpus_hash:
+    published = read_manifest(index_dir)
+    if not force and published and published.get("corpus", {}).get("fingerprint") == corpus_hash:
         report.up_to_date = True
-        report.build_id = manifest.get("build_id")
-        report.files = len(manifest["corpus"].get("files", []))
-        report.documents = manifest["counts"].get("documents", 0)
-        report.passages = manifest["counts"]["passages"]
+        report.build_id = published.get("build_id")
+        report.files = len(published["corpus"].get("files", []))
+        report.documents = published["counts"].get("documents", 0)
+        report.passages = published["counts"]["passages"]
         report.reused = report.passages
-        report.skipped = [Skipped(**s) for s in manifest["corpus"].get("skipped", [])]
-        report.changed = [Changed(**c) for c in manifest["corpus"].get("changed", [])]
+        report.skipped = [Skipped(**s) for s in published["corpus"].get("skipped", [])]
+        report.changed = [Changed(**c) for c in published["corpus"].get("changed", [])]
         report.seconds = time.perf_counter() - started
         return report
 
@@ -371,26 +226,16 @@ def _ingest_locked(settings: Settings, started: float, *, force: bool, progress:
     report.skipped = corpus.skipped
     report.changed = [Changed(d.source, change) for d in corpus.documents for change in d.changes]
     report.files = len(corpus.documents) + len(corpus.skipped)
-    lexical, manifest = index_parts(stages, settings)
-    manifest["engine"] = settings.ingest_engine
-    manifest["corpus"] = {
-        "path": str(corpus_dir),
-        "fingerprint": corpus_hash,
-        "files": [{"source": d.source, "sha256": d.sha256, "title": d.title} for d in corpus.documents],
-        "skipped": [{"source": s.source, "reason": s.reason} for s in corpus.skipped],
-        "changed": [{"source": c.source, "change": c.change} for c in report.changed],
-    }
-    manifest["build_seconds"] = round(time.perf_counter() - started, 3)
+    lexical, manifest = index_parts(stages, settings, started=started, fingerprint=corpus_hash)
     build = publish(index_dir, stages.chunks, stages.vectors, lexical, manifest, options,
                     keep_builds=settings.keep_builds, headings=stages.headings)
     report.build_id = build.name
     report.documents = len(corpus.documents)
     report.passages = len(stages.chunks)
-    report.embedded = manifest["counts"]["embedded"]
-    report.reused = manifest["counts"]["reused"]
+    report.embedded = manifest.counts.embedded
+    report.reused = manifest.counts.reused
     report.seconds = time.perf_counter() - started
     return report
 
 
-__all__ = ["Embedded", "IngestReport", "Prepare", "assemble_vectors", "build_index", "chunk_and_embed", "chunker_for",
-           "embed_chunks", "embed_key", "embed_missing", "fingerprint", "index_parts", "ingest", "passage_limit"]
+__all__ = ["IngestReport", "fingerprint", "ingest"]

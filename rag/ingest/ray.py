@@ -3,16 +3,17 @@
     corpus files (driver, in `corpus_files` order)
       -> map: read and parse one file (`rag.corpus.reader.read_file`), or the reason it is skipped
       -> map_batches over a pool of `ChunkStage` actors, each loading the model once: refuse vector settings the
-         model's dimension rules out (`VectorOptions.check`), chunk each document (`rag.ingest.pipeline.chunker_for`)
+         model's dimension rules out (`VectorOptions.check`), chunk each document (`rag.ingest.stages.chunker_for`)
       -> driver: rows put back in file order, document ids made unique (`rag.corpus.reader.unique_ids`); the ingest's
          `prepare` checks the passage count and picks the stored vectors to reuse: nothing is embedded yet
       -> map_batches over a pool of `EmbedStage` actors, each loading the model once: embed the passages no stored
          vector covers, in batches of `PASSAGES_PER_BATCH`
-      -> driver: vectors assembled with the reused ones (`rag.ingest.pipeline.embed_chunks`)
+      -> driver: vectors assembled with the reused ones (`rag.ingest.stages.embed_chunks`)
 
-Every step is the function the local engine calls, so the build `pipeline` publishes from it is the local build
-by construction: same passage ids and order, vectors equal within float noise (batches differ), same manifest but
-for `engine`. The lexical index, the manifest and the publishing stay on the driver, done once.
+Every step is the function the local engine calls (`rag.ingest.stages`), so the build `rag.ingest.pipeline`
+publishes from it is the local build by construction: same passage ids and order, vectors equal within float noise
+(batches differ), same manifest but for `engine`. The lexical index, the manifest and the publishing stay on the
+driver, done once.
 
 The driver loads no model: what it needs of one (dimension, token limit, languages, the description the manifest
 records and the reuse check compares) is the chunking actors' `Embedder.describe()`, and the embedding actors refuse
@@ -41,8 +42,8 @@ from rag.corpus.chunking import with_doc_id
 from rag.corpus.reader import Corpus, Document, Skipped, corpus_files, read_file, read_metadata, refusal, unique_ids
 from rag.embedding.base import ModelSpec
 from rag.errors import ConfigError, IngestError, ModelError, RagError
-from rag.index.dense import VectorOptions
-from rag.ingest.pipeline import Embedded, Prepare, chunker_for, embed_chunks
+from rag.index.vector_options import VectorOptions
+from rag.ingest.stages import Embedded, Prepare, chunker_for, embed_chunks
 from rag.passage import Chunk
 from rag.settings import Settings
 
@@ -180,7 +181,7 @@ def chunk_and_embed(settings: Settings, prepare: Prepare, *, address: str | None
     Ray session this process already has. `actors` caps the model replicas of each stage (default: the cluster's
     CPUs).
 
-    `prepare` runs on the driver once every passage is chunked and before any is embedded (`pipeline.Prepare`).
+    `prepare` runs on the driver once every passage is chunked and before any is embedded (`stages.Prepare`).
     Raises what `prepare` or the actors raise (`ConfigError`, `ModelError`), `ConfigError` without the extra,
     `IngestError` when Ray cannot start, connect or run the pipeline.
     """

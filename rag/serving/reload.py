@@ -28,7 +28,8 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from rag.errors import IndexError_, IndexNotFound, RagError, ReloadFailed
-from rag.index.store import Index, current_build
+from rag.index.layout import current_build
+from rag.index.store import Index
 from rag.search.searcher import Searcher
 from rag.settings import Settings
 

@@ -1,0 +1,76 @@
+"""Where an index lives on disk: the folder's layout, the build format, and reading which build is current.
+
+Layout of `index_dir`:
+
+    current -> builds/<build_id>      a relative symbolic link, swapped atomically by each ingest
+    builds/<build_id>/manifest.json   model, dimension, chunking, corpus hash, versions, file checksums
+    builds/<build_id>/vectors.faiss   normalised vectors, inner-product metric, one of the kinds of `rag.index.dense`
+    builds/<build_id>/vectors.exact.npy   the exact vectors, for the ivfpq kind only (its codes are lossy)
+    builds/<build_id>/passages.jsonl  one passage per line, in vector order
+    builds/<build_id>/lexical/        bm25s arrays
+    builds/<build_id>/headings.npy, heading_rows.npy   heading vectors (`rag.index.headings`)
+    .ingest.lock                      the writer lock (`rag.index.locks`): one ingest at a time; never a build
+
+`rag.index.publish` writes builds, `rag.index.store.Index` loads them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from rag.index.manifest import shape_error
+from rag.passage import Chunk
+
+# The newest build format this rag writes and reads. Format 2 added `page` to passage records (PDF passages); a build
+# is written in the lowest format that holds it (`build_format`), so that a build without pages stays readable by a
+# rag that reads format 1 only, and one with pages is refused by such a rag for its format, not for an unknown field.
+FORMAT_VERSION = 2
+MANIFEST = "manifest.json"
+PASSAGES = "passages.jsonl"
+LEXICAL = "lexical"
+CURRENT = "current"
+BUILDS = "builds"
+
+
+def build_format(chunks: Sequence[Chunk]) -> int:
+    """The lowest format that holds these passages: 2 if one has a page, else 1."""
+    return 2 if any(chunk.page is not None for chunk in chunks) else 1
+
+
+def file_sha256(path: Path) -> str:
+    """The hex SHA-256 of a file's bytes, as the manifest records it."""
+    with path.open("rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
+
+
+def build_files(build: Path) -> list[Path]:
+    """The files of a build that its manifest lists with their checksums: all of them but the manifest."""
+    return sorted(p for p in build.rglob("*") if p.is_file() and p.name != MANIFEST)
+
+
+def current_build(index_dir: Path) -> Path | None:
+    """The build folder `current` points to, or None when no build was ever published."""
+    link = index_dir / CURRENT
+    if not link.exists():
+        return None
+    return link.resolve()
+
+
+def read_manifest(index_dir: Path) -> dict[str, Any] | None:
+    """The manifest of the current build, or None if there is none, it is unreadable or of the wrong shape."""
+    build = current_build(index_dir)
+    if build is None:
+        return None
+    try:
+        manifest = json.loads((build / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return manifest if shape_error(manifest) is None else None
+
+
+__all__ = ["BUILDS", "CURRENT", "FORMAT_VERSION", "LEXICAL", "MANIFEST", "PASSAGES", "build_files", "build_format",
+           "current_build", "file_sha256", "read_manifest"]

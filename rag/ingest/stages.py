@@ -1,0 +1,172 @@
+"""The steps of an ingest that both engines run (`rag.ingest.pipeline` locally, `rag.ingest.ray` on Ray): chunk,
+embed the passages no stored vector covers, assemble the vectors, and make the parts of a build that are made once,
+on the driver: the lexical index and the manifest (`index_parts`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import platform
+import time
+from collections.abc import Callable, Container
+from dataclasses import dataclass
+from importlib import metadata
+from typing import Any
+
+import numpy as np
+
+from rag.corpus.chunking import Chunker
+from rag.corpus.reader import Corpus
+from rag.embedding.base import Embedder
+from rag.errors import IngestError
+from rag.index.analyzer import Analyzer, detect_language
+from rag.index.headings import Headings
+from rag.index.lexical import LAYOUT as LEXICAL_LAYOUT
+from rag.index.lexical import LexicalIndex
+from rag.index.manifest import Chunking, CorpusRecord, Counts, Fusion, HeadingsRecord, LexicalRecord, Manifest
+from rag.passage import Chunk
+from rag.search.fusion import auto_weight
+from rag.settings import Settings
+
+
+def embed_key(chunk: Chunk) -> str:
+    """The key a passage's vector is reused by: a hash of what is embedded (`Chunk.indexed_text`)."""
+    return hashlib.sha256(chunk.indexed_text.encode()).hexdigest()
+
+
+def section_numbers(chunks: list[Chunk]) -> list[int]:
+    """The lexical section of each passage: consecutive passages of one document section share a number."""
+    numbers: list[int] = []
+    number, previous = -1, None
+    for chunk in chunks:
+        key = (chunk.doc_id, chunk.section)
+        if key != previous:
+            number, previous = number + 1, key
+        numbers.append(number)
+    return numbers
+
+
+@dataclass
+class Embedded:
+    """What the read, chunk and embed stages give, whichever engine ran them: passages in corpus order."""
+
+    corpus: Corpus
+    chunks: list[Chunk]
+    model: dict[str, Any]  # `Embedder.describe()` of the model that chunked and embedded them
+    vectors: np.ndarray
+    embedded: int  # passages embedded by this ingest; the others reused a stored vector
+    headings: Headings  # each passage's heading, embedded on its own (`rag.index.headings`)
+
+
+# Called once the passages are chunked, before any is embedded, with the corpus, the passages and the model's
+# description: checks what depends on them (raising stops the ingest), returns the stored vectors to reuse by
+# `embed_key`.
+Prepare = Callable[[Corpus, list[Chunk], dict[str, Any]], dict[str, np.ndarray]]
+
+
+def passage_limit(max_passage_tokens: int | None, model_max_tokens: int) -> int:
+    """The largest passage in tokens: the configured limit, and never more than the model reads."""
+    return min(max_passage_tokens or model_max_tokens, model_max_tokens)
+
+
+def chunker_for(embedder: Embedder, max_passage_tokens: int | None) -> Chunker:
+    """A chunker counting tokens with the model's tokenizer, making passages of at most `passage_limit` tokens."""
+    return Chunker(embedder.count_tokens, passage_limit(max_passage_tokens, embedder.max_tokens))
+
+
+def embed_missing(chunks: list[Chunk], known: Container[str],
+                  embed: Callable[[list[str]], np.ndarray]) -> tuple[list[int], np.ndarray]:
+    """The positions of the passages whose `embed_key` is not `known`, and their vectors, embedded now by `embed`."""
+    missing = [i for i, chunk in enumerate(chunks) if embed_key(chunk) not in known]
+    return missing, embed([chunks[i].indexed_text for i in missing])
+
+
+def embed_chunks(corpus: Corpus, chunks: list[Chunk], model: dict[str, Any], prepare: Prepare,
+                 embed: Callable[[list[str]], np.ndarray]) -> Embedded:
+    """The embed stage, whichever engine chunked: `prepare`, then `embed` the passages it gives no vector for."""
+    reuse = prepare(corpus, chunks, model)
+    missing, fresh = embed_missing(chunks, reuse.keys(), embed)
+    vectors = assemble_vectors(chunks, missing, fresh, reuse, int(model["dimension"]))
+    headings = Headings.build(chunks, embed, reuse, int(model["dimension"]))
+    return Embedded(corpus, chunks, model, vectors, len(missing), headings)
+
+
+def assemble_vectors(chunks: list[Chunk], missing: list[int], fresh: np.ndarray, reuse: dict[str, np.ndarray],
+                     dimension: int) -> np.ndarray:
+    """One vector per passage: `fresh` at the `missing` positions, the reused vector of its content elsewhere."""
+    vectors = np.zeros((len(chunks), dimension), dtype=np.float32)
+    if missing:
+        vectors[missing] = fresh
+    now = set(missing)
+    for i, chunk in enumerate(chunks):
+        if i not in now:
+            vectors[i] = reuse[embed_key(chunk)]
+    return vectors
+
+
+def chunk_and_embed(corpus: Corpus, settings: Settings, embedder: Embedder, prepare: Prepare, *,
+                    progress: bool = False) -> Embedded:
+    """The chunk and embed stages in this process (the local engine; `rag.ingest.ray` runs them on Ray), with
+    `prepare` in between: once every passage is chunked, before any is embedded."""
+    chunker = chunker_for(embedder, settings.max_passage_tokens)
+    chunks = [chunk for doc in corpus.documents for chunk in chunker.chunk(doc)]
+    return embed_chunks(corpus, chunks, embedder.describe(), prepare,
+                        lambda texts: embedder.embed_passages(texts, progress=progress))
+
+
+def _versions() -> dict[str, str]:
+    names = ["rag", "faiss-cpu", "sentence-transformers", "torch", "transformers", "bm25s", "PyStemmer", "numpy"]
+    out = {"python": platform.python_version()}
+    for name in names:
+        with contextlib.suppress(metadata.PackageNotFoundError):
+            out[name] = metadata.version(name)
+    return out
+
+
+def index_parts(stages: Embedded, settings: Settings, *, started: float, fingerprint: str | None = None
+                ) -> tuple[LexicalIndex, Manifest]:
+    """The lexical index and the manifest of embedded passages: the part of a build made once, on the driver.
+
+    `started` is when the ingest started (`time.perf_counter()`), `fingerprint` the corpus's (`pipeline.fingerprint`;
+    None for a build that is never published)."""
+    corpus, chunks = stages.corpus, stages.chunks
+    if not chunks:
+        raise IngestError("the corpus has no text to index")
+    language = settings.language
+    if language == "auto":
+        language = detect_language([doc.text for doc in corpus.documents])
+    units = section_numbers(chunks)
+    lexical = LexicalIndex.build([c.text for c in chunks], Analyzer(language), k1=settings.bm25_k1,
+                                 b=settings.bm25_b, sections=units, headings=[c.context for c in chunks])
+    weight, why = (float(settings.dense_weight), "set in the settings") if settings.dense_weight != "auto" \
+        else auto_weight(tuple(stages.model["languages"]), language)
+    manifest = Manifest(
+        model=stages.model,
+        chunking=Chunking(max_tokens=passage_limit(settings.max_passage_tokens, int(stages.model["max_tokens"])),
+                          unit="section, split on lines, sentences, words",
+                          indexed_text="title › section, newline, passage text"),
+        lexical=LexicalRecord(library="bm25s", method="lucene", language=language, layout=LEXICAL_LAYOUT,
+                              unit="section, scaled by the passage's share; word pairs added",
+                              sections=units[-1] + 1, k1=settings.bm25_k1, b=settings.bm25_b,
+                              passage_share=lexical.passage_share, pair_weight=lexical.pair_weight),
+        fusion=Fusion(dense_weight=weight, why=why),
+        headings=HeadingsRecord(count=len(stages.headings.vectors), text="section heading, else document title",
+                                dense_score="the better of the passage's cosine and its heading's"),
+        counts=Counts(documents=len(corpus.documents), embedded=stages.embedded,
+                      reused=len(chunks) - stages.embedded, passages=len(chunks)),
+        versions=_versions(),
+        engine=settings.ingest_engine,
+        corpus=CorpusRecord(
+            path=str(settings.corpus_dir),
+            fingerprint=fingerprint,
+            files=[{"source": d.source, "sha256": d.sha256, "title": d.title} for d in corpus.documents],
+            skipped=[{"source": s.source, "reason": s.reason} for s in corpus.skipped],
+            changed=[{"source": d.source, "change": change} for d in corpus.documents for change in d.changes]),
+        build_seconds=round(time.perf_counter() - started, 3),
+    )
+    return lexical, manifest
+
+
+__all__ = ["Embedded", "Prepare", "assemble_vectors", "chunk_and_embed", "chunker_for", "embed_chunks", "embed_key",
+           "embed_missing", "index_parts", "passage_limit", "section_numbers"]
