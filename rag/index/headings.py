@@ -103,7 +103,8 @@ class Headings:
 
 
 def key(text: str) -> str:
-    """The reuse key of a heading's vector; apart from passages' keys (`pipeline.embed_key`), which hash text."""
+    """The reuse key of a heading's vector; apart from passages' keys (`rag.ingest.stages.embed_key`), which hash
+    text."""
     return "heading\x00" + text
 
 
