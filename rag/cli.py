@@ -90,10 +90,10 @@ def _ingest(args: argparse.Namespace) -> int:
 def _search(args: argparse.Namespace) -> int:
     from pydantic import ValidationError
 
-    from rag.http.app import load_searcher
     from rag.schemas import SearchFilter
     from rag.search.answer import answer
     from rag.search.queries import make_queries
+    from rag.serving.runtime import load_searcher
 
     settings = _settings(args)
     question = " ".join(args.question).strip()
@@ -161,7 +161,8 @@ def _eval(args: argparse.Namespace) -> int:
 def _serve(args: argparse.Namespace) -> int:
     from rag import logs
     from rag.http import server
-    from rag.http.app import create_app, load_searcher
+    from rag.http.app import create_app
+    from rag.serving.runtime import load_searcher
 
     settings = _settings(args)
     logs.configure(settings.log_level, settings.log_format)
@@ -178,9 +179,8 @@ def _serve(args: argparse.Namespace) -> int:
 
 def _mcp(args: argparse.Namespace) -> int:
     from rag import logs
-    from rag.http.app import load_searcher
-    from rag.index.store import single_threaded_search
     from rag.mcp_server import stdio_server
+    from rag.serving.runtime import load_searcher, single_threaded_search
 
     settings = _settings(args)
     logs.configure(settings.log_level, settings.log_format)  # on stderr: stdout carries the protocol

@@ -196,7 +196,7 @@ def test_the_search_thread_runs_numpy_blas_on_one_thread():
 
     probe = ("import json\n"
              "from threadpoolctl import threadpool_info\n"
-             "from rag.index.store import single_threaded_search\n"
+             "from rag.serving.runtime import single_threaded_search\n"
              "before = [p['num_threads'] for p in threadpool_info() if p['user_api'] == 'blas']\n"
              "single_threaded_search()  # as the server's start-up calls it\n"
              "after = [p['num_threads'] for p in threadpool_info() if p['user_api'] == 'blas']\n"
