@@ -252,6 +252,9 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    # Where the process starts, so set here for all of it: the tokenizers of sentence-transformers models must not
+    # start a thread pool that a forked process (a Ray worker) would inherit in use.
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     args = parser().parse_args(argv)
     try:
         return int(args.run(args))

@@ -19,7 +19,7 @@ from litestar.plugins.pydantic import PydanticPlugin
 from litestar.router import Router
 
 from rag.http import metrics, routes
-from rag.http.auth import api_key_guard
+from rag.http.auth import KeyRings, api_key_guard
 from rag.http.hosts import HostCheckMiddleware, allowed_hosts
 from rag.http.mcp import HttpTransport
 from rag.http.openapi import describe_limits, swagger_ui
@@ -69,7 +69,8 @@ def create_app(settings: Settings | None = None, *, searcher: Searcher | None = 
         middleware=[RequestContextMiddleware(), *host_check, metrics.config().middleware],
         before_send=[add_request_id],
         request_class=BoundedRequest,
-        state=State({"settings": settings, "runtime": runtime, "metrics": app_metrics}),
+        state=State({"settings": settings, "key_rings": KeyRings.from_settings(settings), "runtime": runtime,
+                     "metrics": app_metrics}),
         exception_handlers={Exception: problem_handler},
         request_max_body_size=settings.max_body_bytes,
         plugins=[PydanticPlugin(validate_strict=True)],  # JSON types as declared: `"k": "5"`, `"explain": 1` are 422s

@@ -28,6 +28,7 @@ from rag.schemas import (
     Health,
     Hit,
     Passage,
+    SearchOptions,
     SearchRequest,
     SearchResponse,
 )
@@ -43,7 +44,7 @@ _BUILD_HEADER_DOC = [ResponseHeader(name=BUILD_HEADER, description="Id of the in
                                     documentation_only=True)]
 
 
-def _queries(runtime: Runtime, data: SearchRequest | BatchSearchRequest, questions: list[str],
+def _queries(runtime: Runtime, data: SearchOptions, questions: list[str],
              index: Index) -> list[Query]:
     return make_queries(runtime.settings, questions, data.k, data.mode, data.explain, index=index,
                         search_filter=data.filter)
