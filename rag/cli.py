@@ -90,10 +90,10 @@ def _ingest(args: argparse.Namespace) -> int:
 def _search(args: argparse.Namespace) -> int:
     from pydantic import ValidationError
 
-    from rag.http.app import load_searcher
     from rag.schemas import SearchFilter
     from rag.search.answer import answer
     from rag.search.queries import make_queries
+    from rag.serving.runtime import load_searcher
 
     settings = _settings(args)
     question = " ".join(args.question).strip()
@@ -161,7 +161,8 @@ def _eval(args: argparse.Namespace) -> int:
 def _serve(args: argparse.Namespace) -> int:
     from rag import logs
     from rag.http import server
-    from rag.http.app import create_app, load_searcher
+    from rag.http.app import create_app
+    from rag.serving.runtime import load_searcher
 
     settings = _settings(args)
     logs.configure(settings.log_level, settings.log_format)
@@ -178,9 +179,8 @@ def _serve(args: argparse.Namespace) -> int:
 
 def _mcp(args: argparse.Namespace) -> int:
     from rag import logs
-    from rag.http.app import load_searcher
     from rag.mcp_server import stdio_server
-    from rag.serving.runtime import single_threaded_search
+    from rag.serving.runtime import load_searcher, single_threaded_search
 
     settings = _settings(args)
     logs.configure(settings.log_level, settings.log_format)  # on stderr: stdout carries the protocol
@@ -252,6 +252,9 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    # Where the process starts, so set here for all of it: the tokenizers of sentence-transformers models must not
+    # start a thread pool that a forked process (a Ray worker) would inherit in use.
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     args = parser().parse_args(argv)
     try:
         return int(args.run(args))

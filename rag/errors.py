@@ -15,8 +15,8 @@
     └── ReloadFailed             a new index build could not be loaded; the previous one is still served
 
 Errors from FAISS, sentence-transformers and file I/O are translated into these where they enter the package
-(`raise ... from exc`). The HTTP edge maps them to status codes in exactly one table (`rag.http.app`), the CLI to
-exit codes in exactly one table (`rag.cli`).
+(`raise ... from exc`). The HTTP edge maps them to status codes in exactly one table (`rag.http.problems.STATUS`),
+the CLI to exit codes in exactly one table (`rag.cli.EXIT_CODES`).
 """
 
 from __future__ import annotations

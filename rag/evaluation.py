@@ -191,8 +191,7 @@ def evaluate(target: Path, settings: Settings, embedder: Embedder, modes: Sequen
         questions = [Question(q.id, strip_accents(q.question), q.answers, q.gold) for q in questions]
         name += " (questions without accents)"
     index = memory_index(documents, settings, embedder)
-    weight = None if settings.dense_weight == "auto" else float(settings.dense_weight)
-    searcher = Searcher(index, embedder, candidates=settings.candidates, dense_weight=weight)
+    searcher = Searcher.from_settings(index, embedder, settings)
     built = time.perf_counter() - started
     return {
         "target": name,

@@ -117,28 +117,35 @@ class SearchFilter(BaseModel):
                     "A value that matches no document is a 422.")
 
 
-class SearchRequest(BaseModel):
-    """Body of `POST /v1/search`."""
+class SearchOptions(BaseModel):
+    """How to answer, in the body of both search routes."""
 
     model_config = ConfigDict(extra="forbid")
 
-    question: Question = Field(description="Free-text question, in any wording.")
     k: int | None = Field(None, ge=1, description="How many passages to return (default 5).")
     mode: Mode | None = Field(None, description="hybrid (default), dense or lexical.")
     explain: bool = Field(False, description="Add per-retriever ranks and scores to each hit.")
     filter: SearchFilter | None = Field(None, description="Search only some documents (default: all).")
 
 
-class BatchSearchRequest(BaseModel):
+# The question fields come first in each body (pydantic orders fields by the bases in reverse, hence the order of
+# the bases below): first in the schema, in the docs, and in the list of a body's errors.
+class _OneQuestion(BaseModel):
+    question: Question = Field(description="Free-text question, in any wording.")
+
+
+class _Questions(BaseModel):
+    questions: list[Question] = Field(min_length=1, description="Questions, answered in the same order.")
+
+
+class SearchRequest(SearchOptions, _OneQuestion):
+    """Body of `POST /v1/search`."""
+
+
+class BatchSearchRequest(SearchOptions, _Questions):
     """Body of `POST /v1/search/batch`."""
 
-    model_config = ConfigDict(extra="forbid")
-
-    questions: list[Question] = Field(min_length=1, description="Questions, answered in the same order.")
     k: int | None = Field(None, ge=1, description="How many passages to return per question (default 5).")
-    mode: Mode | None = Field(None, description="hybrid (default), dense or lexical.")
-    explain: bool = Field(False, description="Add per-retriever ranks and scores to each hit.")
-    filter: SearchFilter | None = Field(None, description="Search only some documents (default: all).")
 
 
 class SearchResponse(BaseModel):
@@ -204,6 +211,7 @@ __all__ = [
     "Passage",
     "RetrieverScores",
     "SearchFilter",
+    "SearchOptions",
     "SearchRequest",
     "SearchResponse",
 ]

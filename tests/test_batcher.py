@@ -248,7 +248,7 @@ def test_concurrent_requests_each_get_their_own_answer(searcher, server_url):
     requests = [{"question": q, "k": 1 + n % 7, "mode": ("hybrid", "dense", "lexical")[n % 3]}
                 for n, q in enumerate(questions * 3)]
     alone = [searcher.search([Query(r["question"], r["k"], r["mode"])])[0] for r in requests]
-    batches_before = app.state.batcher.batches
+    batches_before = app.state.runtime.batcher.batches
 
     async def scenario():
         limits = httpx.Limits(max_connections=len(requests))
@@ -256,7 +256,7 @@ def test_concurrent_requests_each_get_their_own_answer(searcher, server_url):
             return await asyncio.gather(*(client.post("/v1/search", json=r) for r in requests))
 
     responses = asyncio.run(scenario())
-    assert app.state.batcher.batches - batches_before < len(requests)  # requests really were answered together
+    assert app.state.runtime.batcher.batches - batches_before < len(requests)  # requests really were answered together
     for request, response, expected in zip(requests, responses, alone, strict=True):
         assert response.status_code == 200, response.text
         body = response.json()
@@ -396,7 +396,7 @@ def test_the_questions_of_a_client_that_left_are_not_computed(server_url):
     from urllib.parse import urlsplit
 
     url, app = server_url
-    batcher = app.state.batcher
+    batcher = app.state.runtime.batcher
     items, dropped = batcher.items, batcher.dropped
     questions = [f"Question {n} : " + " ".join(f"mot{n}x{m}" for m in range(250)) for n in range(64)]
     body = json.dumps({"questions": [q[:2000] for q in questions], "k": 1}).encode()

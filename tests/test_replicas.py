@@ -21,7 +21,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from rag.http.app import BUILD_HEADER
+from rag.http.routes import BUILD_HEADER
 from rag.index.store import Index
 from rag.ingest.pipeline import ingest
 from rag.settings import Settings

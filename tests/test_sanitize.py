@@ -103,7 +103,8 @@ def test_the_command_line_prints_no_control_character_from_a_corpus(tmp_path: Pa
     (corpus / f"skipped{ESC}.odt").write_text("x")  # a file name `rag ingest` reports
     settings = Settings(corpus_dir=corpus, index_dir=tmp_path / "index")
     ingest(settings, embedder=embedder)
-    monkeypatch.setattr("rag.http.app.load_embedder", lambda *a, **k: embedder)  # `rag search` loads no second model
+    # `rag search` loads no second model
+    monkeypatch.setattr("rag.serving.runtime.load_embedder", lambda *a, **k: embedder)
     for argv in (["ingest", str(corpus), "--index", str(settings.index_dir), "--force", "--quiet"],
                  ["documents", "--index", str(settings.index_dir)],
                  ["documents", "--index", str(settings.index_dir), "--json"],

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -63,9 +62,6 @@ class SentenceTransformerEmbedder(Embedder):
     def __init__(self, model: str, *, query_prompt: str = "", passage_prompt: str = "", device: str = "cpu",
                  batch_size: int = 32) -> None:
         super().__init__()
-        # Weights must come from disk: the bundled package, a local path or the local hub cache.
-        os.environ.setdefault("HF_HUB_OFFLINE", "1")
-        os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
         self.name = model
         self.query_prompt = query_prompt
         self.passage_prompt = passage_prompt
@@ -75,7 +71,9 @@ class SentenceTransformerEmbedder(Embedder):
             from sentence_transformers import SentenceTransformer
 
             transformers.logging.disable_progress_bar()
-            self._model: SentenceTransformer = SentenceTransformer(resolve_model(model), device=device)
+            # Weights must come from disk: the bundled package, a local path or the local hub cache.
+            self._model: SentenceTransformer = SentenceTransformer(resolve_model(model), device=device,
+                                                                   local_files_only=True)
             self._model.eval()  # once: `encode` would walk every module to set it again on each call
         except ModelError:
             raise

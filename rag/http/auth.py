@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from functools import lru_cache
+from dataclasses import dataclass
 
 from litestar.connection import ASGIConnection
 from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
@@ -38,9 +38,18 @@ class KeyRing:
         return f"KeyRing({len(self)} keys)"
 
 
-@lru_cache(maxsize=8)
-def _ring(keys: tuple[str, ...]) -> KeyRing:
-    return KeyRing(keys)
+@dataclass(frozen=True)
+class KeyRings:
+    """The settings' keys, digested once per app (`create_app` keeps them on `app.state.key_rings`)."""
+
+    search: KeyRing  # API keys and admin keys: an admin key may search too
+    api: KeyRing
+    admin: KeyRing
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> KeyRings:
+        return cls(search=KeyRing((*settings.api_keys, *settings.admin_keys)), api=KeyRing(tuple(settings.api_keys)),
+                   admin=KeyRing(tuple(settings.admin_keys)))
 
 
 def bearer_token(connection: ASGIConnection) -> str:
@@ -56,21 +65,23 @@ def bearer_token(connection: ASGIConnection) -> str:
 async def api_key_guard(connection: ASGIConnection, _: BaseRouteHandler) -> None:
     """When API keys are configured, require one of them (or an admin key)."""
     settings: Settings = connection.app.state.settings
-    if settings.api_keys and not _ring((*settings.api_keys, *settings.admin_keys)).admits(bearer_token(connection)):
+    rings: KeyRings = connection.app.state.key_rings
+    if settings.api_keys and not rings.search.admits(bearer_token(connection)):
         raise NotAuthorizedException("invalid API key: send one of the keys set in RAG_API_KEYS")
 
 
 async def admin_key_guard(connection: ASGIConnection, _: BaseRouteHandler) -> None:
     """Require an admin key; admin routes are off while no admin key is configured."""
     settings: Settings = connection.app.state.settings
+    rings: KeyRings = connection.app.state.key_rings
     if not settings.admin_keys:
         raise PermissionDeniedException("admin routes are disabled: set RAG_ADMIN_KEYS to enable them")
     token = bearer_token(connection)
-    if not _ring(tuple(settings.admin_keys)).admits(token):
-        if settings.api_keys and _ring(tuple(settings.api_keys)).admits(token):  # known, but not allowed here
+    if not rings.admin.admits(token):
+        if settings.api_keys and rings.api.admits(token):  # known, but not allowed here
             raise PermissionDeniedException("this API key may search but not call admin routes: send a key set "
                                             "in RAG_ADMIN_KEYS")
         raise NotAuthorizedException("invalid admin key: send one of the keys set in RAG_ADMIN_KEYS")
 
 
-__all__ = ["KeyRing", "admin_key_guard", "api_key_guard", "bearer_token"]
+__all__ = ["KeyRing", "KeyRings", "admin_key_guard", "api_key_guard", "bearer_token"]

@@ -13,9 +13,9 @@ and this module adds what only `rag` knows:
     rag_ready                      gauge: 1 when `/readyz` answers 200, else 0 (no index, or the served build's
                                    folder is gone from the index folder; the log and `/readyz` say which)
 
-`prometheus_client` keeps metrics in one registry per process (the plugin uses the default one), so the metrics
-below are module-level, and the index gauges read whichever app called `watch_index` last: one app per process,
-as `rag serve` runs it.
+The plugin keeps its request metrics in `prometheus_client`'s default registry (one per process, whatever the
+apps); the metrics below belong to one app (`AppMetrics`, made by `create_app` and kept on `app.state.metrics`),
+each in a registry of its own that reads that app's runtime, and `/metrics` serves both registries.
 """
 
 from __future__ import annotations
@@ -25,34 +25,17 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
+from litestar import Request, get
 from litestar.plugins.prometheus import PrometheusConfig, PrometheusController, PrometheusMiddleware
+from litestar.response import Response
 from litestar.types import Scope
-from prometheus_client import Gauge, Histogram
+from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, Gauge, Histogram, generate_latest
 
 from rag.index.store import Index
 from rag.search.searcher import Query
+from rag.serving.runtime import Runtime
 
 R = TypeVar("R")
-
-ENCODE_BATCH_SIZE = Histogram(
-    "rag_encode_batch_size", "Questions embedded in one model call (one micro-batch).",
-    buckets=(1, 2, 4, 8, 16, 32, 64, 128, 256))
-INDEX_PASSAGES = Gauge("rag_index_passages", "Passages in the index being served (NaN: no index loaded).")
-INDEX_BUILD_SECONDS = Gauge("rag_index_build_seconds", "Seconds the served index took to build (NaN: unknown).")
-INDEX_BUILT = Gauge("rag_index_built_timestamp_seconds", "When the served index was built, Unix time (NaN: unknown).")
-READY = Gauge("rag_ready", "1 when /readyz answers 200, else 0: no index served, or its build folder is gone.")
-
-
-def observe_batches(search: Callable[[Sequence[Query]], R]) -> Callable[[Sequence[Query]], R]:
-    """`search` (a batch function for the micro-batcher), recording how many questions each call embeds."""
-
-    def observed(queries: Sequence[Query]) -> R:
-        encoded = sum(q.mode != "lexical" for q in queries)  # lexical-only questions skip the model
-        if encoded:
-            ENCODE_BATCH_SIZE.observe(encoded)
-        return search(queries)
-
-    return observed
 
 
 def _built_at(index: Index) -> float:
@@ -63,23 +46,50 @@ def _built_at(index: Index) -> float:
         return float("nan")
 
 
-def watch_index(current: Callable[[], Index | None]) -> None:
-    """Read the index gauges from `current()` at each scrape, so that they follow index reloads."""
+class AppMetrics:
+    """What only `rag` knows, for one app: its model calls' batch sizes, and gauges read from its runtime at each
+    scrape (so that they follow index reloads)."""
 
-    def read(value: Callable[[Index], float]) -> Callable[[], float]:
-        def get() -> float:
-            index = current()
-            return float("nan") if index is None else value(index)
-        return get
+    def __init__(self) -> None:
+        self.registry = registry = CollectorRegistry()
+        self.encode_batch_size = Histogram(
+            "rag_encode_batch_size", "Questions embedded in one model call (one micro-batch).",
+            buckets=(1, 2, 4, 8, 16, 32, 64, 128, 256), registry=registry)
+        self.index_passages = Gauge("rag_index_passages", "Passages in the index being served (NaN: no index loaded).",
+                                    registry=registry)
+        self.index_build_seconds = Gauge(
+            "rag_index_build_seconds", "Seconds the served index took to build (NaN: unknown).", registry=registry)
+        self.index_built = Gauge("rag_index_built_timestamp_seconds",
+                                 "When the served index was built, Unix time (NaN: unknown).", registry=registry)
+        self.ready = Gauge("rag_ready", "1 when /readyz answers 200, else 0: no index served, or its build folder is "
+                                        "gone.", registry=registry)
 
-    INDEX_PASSAGES.set_function(read(lambda index: float(len(index))))
-    INDEX_BUILD_SECONDS.set_function(read(lambda index: float(index.manifest.get("build_seconds", float("nan")))))
-    INDEX_BUILT.set_function(read(_built_at))
+    def observe_batches(self, search: Callable[[Sequence[Query]], R]) -> Callable[[Sequence[Query]], R]:
+        """`search` (a batch function for the micro-batcher), recording how many questions each call embeds."""
+        histogram = self.encode_batch_size
 
+        def observed(queries: Sequence[Query]) -> R:
+            encoded = sum(q.mode != "lexical" for q in queries)  # lexical-only questions skip the model
+            if encoded:
+                histogram.observe(encoded)
+            return search(queries)
 
-def watch_readiness(ready: Callable[[], bool]) -> None:
-    """Read the readiness gauge from `ready()` at each scrape."""
-    READY.set_function(lambda: float(ready()))
+        return observed
+
+    def watch(self, runtime: Runtime) -> None:
+        """Read the index and readiness gauges from `runtime` at each scrape."""
+
+        def read(value: Callable[[Index], float]) -> Callable[[], float]:
+            def get() -> float:
+                searcher = runtime.searcher
+                return float("nan") if searcher is None else value(searcher.index)
+            return get
+
+        self.index_passages.set_function(read(lambda index: float(len(index))))
+        self.index_build_seconds.set_function(
+            read(lambda index: float(index.manifest.get("build_seconds", float("nan")))))
+        self.index_built.set_function(read(_built_at))
+        self.ready.set_function(lambda: float(runtime.ready()))
 
 
 class RouteMetrics(PrometheusMiddleware):
@@ -101,11 +111,16 @@ def config() -> PrometheusConfig:
 
 
 class MetricsController(PrometheusController):
-    """`GET /metrics`: Prometheus text format."""
+    """`GET /metrics`: Prometheus text format, the process's request metrics and the app's own."""
 
     path = "/metrics"
     include_in_schema = False
 
+    @get()
+    async def get(self, request: Request) -> Response:
+        own: AppMetrics = request.app.state.metrics
+        return Response(generate_latest(REGISTRY) + generate_latest(own.registry), status_code=200,
+                        headers={"Content-Type": CONTENT_TYPE_LATEST})
 
-__all__ = ["ENCODE_BATCH_SIZE", "INDEX_BUILD_SECONDS", "INDEX_BUILT", "INDEX_PASSAGES", "READY", "MetricsController",
-           "config", "observe_batches", "watch_index", "watch_readiness"]
+
+__all__ = ["AppMetrics", "MetricsController", "config"]

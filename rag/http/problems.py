@@ -1,13 +1,45 @@
-"""RFC 9457 problem details: the one shape of every HTTP error, how to build it and how OpenAPI describes it."""
+"""RFC 9457 problem details: the one shape of every HTTP error, the one table from core errors to statuses, the
+handler that answers every error with one, and how OpenAPI describes them."""
 
 from __future__ import annotations
 
+import logging
+import math
 from collections.abc import Mapping
 from typing import Any
 
-from litestar import Response
+from litestar import Request, Response
+from litestar.exceptions import HTTPException, ValidationException
 from litestar.openapi.datastructures import ResponseSpec
 from pydantic import BaseModel, Field
+
+from rag.errors import (
+    ConfigError,
+    IndexError_,
+    IndexNotFound,
+    IndexWriteFailed,
+    InvalidQuery,
+    ModelError,
+    Overloaded,
+    PassageNotFound,
+    RagError,
+    ReloadFailed,
+)
+
+log = logging.getLogger("rag.api")  # the name operators filter the app's records on
+
+# The one table from core errors to HTTP statuses.
+STATUS: dict[type[RagError], int] = {
+    InvalidQuery: 422,
+    PassageNotFound: 404,
+    Overloaded: 503,
+    IndexNotFound: 503,
+    IndexError_: 503,
+    ModelError: 503,
+    ConfigError: 500,
+    ReloadFailed: 409,
+    IndexWriteFailed: 500,  # the server writes no build; listed so that every error has its status
+}
 
 MEDIA_TYPE = "application/problem+json"
 TITLES = {400: "Bad request", 401: "Unauthorized", 403: "Forbidden", 404: "Not found", 405: "Method not allowed",
@@ -43,6 +75,72 @@ def problem(status: int, detail: str, instance: str, headers: Mapping[str, str] 
     return Response(body, status_code=status, media_type=MEDIA_TYPE, headers=headers or None)
 
 
+def _instance(request: Request) -> str:
+    """The request's path: under a mount (`/mcp`), `url.path` is the mounted app's own (`/`), so the path sent."""
+    raw = request.scope.get("raw_path")
+    if raw and getattr(request.scope.get("route_handler"), "is_mount", False):
+        return bytes(raw).decode("latin-1")
+    return request.url.path
+
+
+def _problem(status: int, detail: str, request: Request, headers: dict[str, str] | None = None,
+             **extra: Any) -> Response:
+    return problem(status, detail, _instance(request), headers=headers, **extra)
+
+
+def _retry_after(exc: RagError, request: Request) -> dict[str, str] | None:
+    """`Retry-After` for a 503: a second for a full queue; for a missing index, the reload watch's period."""
+    if isinstance(exc, Overloaded):
+        return {"Retry-After": "1"}
+    poll = request.app.state.settings.reload_poll_seconds
+    return {"Retry-After": str(max(1, math.ceil(poll)) if poll else 10)}
+
+
+def _validation_detail(exc: ValidationException) -> tuple[int, str, list[dict[str, Any]]]:
+    errors = exc.extra if isinstance(exc.extra, list) else []
+    if not errors:  # the body is not JSON at all, or not an object
+        return 400, f"the request body is not valid JSON for this endpoint ({exc.detail})", []
+    if any(e.get("source") == "body" and e.get("key") == "data" for e in errors if isinstance(e, dict)):
+        return 400, "the request body is not valid JSON: it is empty; send a JSON object", []  # no body at all
+    parts = [f"{e['key'] or '(empty name)'}: {e.get('message')}" if "key" in e else
+             "body: must be a JSON object with the fields in /schema/openapi.json"
+             for e in errors if isinstance(e, dict)]
+    return 422, "; ".join(parts) or exc.detail, errors
+
+
+def _http_detail(exc: HTTPException, request: Request) -> str:
+    """Litestar's own errors say "Not Found" and the like; say what to change instead."""
+    path = request.url.path if len(request.url.path) <= 200 else request.url.path[:200] + "..."
+    if exc.status_code == 400:  # the body could not be decoded at all
+        return f"the request body is not valid JSON: {exc.detail}"
+    if exc.status_code == 404:
+        return f"no route {request.method} {path}: the routes are listed in /schema/openapi.json"
+    if exc.status_code == 405:
+        allowed = (exc.headers or {}).get("allow", "")
+        return f"{path} does not accept {request.method}; it accepts {allowed or 'other methods'}"
+    if exc.status_code == 413:
+        limit = request.app.state.settings.max_body_bytes
+        return f"the request body is larger than {limit:,} bytes (RAG_MAX_BODY_BYTES): send fewer or shorter questions"
+    return str(exc.detail)
+
+
+def problem_handler(request: Request, exc: Exception) -> Response:
+    """Every error, as problem details. Unknown errors are logged and answered without internals."""
+    if isinstance(exc, RagError):
+        status = next((code for kind, code in STATUS.items() if isinstance(exc, kind)), 500)
+        return _problem(status, str(exc), request, headers=_retry_after(exc, request) if status == 503 else None)
+    if isinstance(exc, ValidationException):
+        status, detail, errors = _validation_detail(exc)
+        return _problem(status, detail, request, errors=errors)
+    if isinstance(exc, HTTPException):
+        headers = dict(exc.headers or {})
+        if exc.status_code == 503:
+            headers.setdefault("Retry-After", "1")
+        return _problem(exc.status_code, _http_detail(exc, request), request, headers=headers)
+    log.exception("unhandled error on %s %s", request.method, request.url.path)
+    return _problem(500, "internal error; the server log has the details", request)
+
+
 _WHEN = {400: "The body is not JSON.", 401: "An API key is needed (RAG_API_KEYS is set).",
          403: "Admin routes are off (no RAG_ADMIN_KEYS).", 404: "No such resource.",
          409: "The new index build could not be loaded; the previous one is still served.",
@@ -58,4 +156,4 @@ def responses(*statuses: int) -> dict[int, ResponseSpec]:
                                  generate_examples=False) for status in statuses}
 
 
-__all__ = ["MEDIA_TYPE", "Problem", "problem", "problem_body", "responses"]
+__all__ = ["MEDIA_TYPE", "STATUS", "Problem", "problem", "problem_body", "problem_handler", "responses"]

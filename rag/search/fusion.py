@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import overload
+from typing import Literal, overload
 
 import numpy as np
 
@@ -107,4 +107,9 @@ def auto_weight(model_languages: tuple[str, ...], corpus_language: str) -> tuple
                                    "lexical search leads")
 
 
-__all__ = ["Fused", "Ranking", "auto_weight", "fuse", "ranks"]
+def fixed_weight(setting: float | Literal["auto"]) -> float | None:
+    """The dense weight the settings fix (`RAG_DENSE_WEIGHT`), or None for `auto`: the one measured at ingest."""
+    return None if setting == "auto" else float(setting)
+
+
+__all__ = ["Fused", "Ranking", "auto_weight", "fixed_weight", "fuse", "ranks"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -14,8 +15,11 @@ from rag.index.lexical import top_rows
 from rag.index.store import Index
 from rag.passage import Chunk
 from rag.schemas import Citation, Hit, Mode, Passage, RetrieverScores
-from rag.search.fusion import Ranking, fuse, ranks
-from rag.search.snippets import highlight
+from rag.search.fusion import Ranking, fixed_weight, fuse, ranks
+from rag.search.snippets import Highlighter
+
+if TYPE_CHECKING:
+    from rag.settings import Settings
 
 CITATIONS_CACHED = 8192
 
@@ -43,13 +47,24 @@ def _union(a: np.ndarray, b: np.ndarray, size: int) -> np.ndarray:
     return np.flatnonzero(mask)
 
 
-@lru_cache(maxsize=CITATIONS_CACHED)
 def citation(chunk: Chunk) -> Citation:
-    """The citation of a passage (remembered: a citation is immutable, and the same passages come back question
-    after question)."""
+    """The citation of a passage."""
     label = chunk.context if chunk.page is None else f"{chunk.context}, p. {chunk.page}"
     return Citation(doc_id=chunk.doc_id, title=chunk.title, source=chunk.source, section=chunk.section,
                     start=chunk.start, end=chunk.end, page=chunk.page, url=chunk.url, label=label)
+
+
+class _Remembered:
+    """What a searcher remembers of one index's passages: their citations (immutable) and their sentences, for
+    those seen lately, as the same passages come back question after question. Replaced with the index, so that a
+    reload frees the old build's passages."""
+
+    __slots__ = ("citation", "highlight", "index")
+
+    def __init__(self, index: Index) -> None:
+        self.index = index
+        self.citation = lru_cache(maxsize=CITATIONS_CACHED)(citation)
+        self.highlight = Highlighter(index.lexical.analyzer)
 
 
 class Searcher:
@@ -61,6 +76,12 @@ class Searcher:
         self.embedder = embedder
         self.candidates = candidates
         self._dense_weight = dense_weight
+        self._remembered = _Remembered(index)
+
+    @classmethod
+    def from_settings(cls, index: Index, embedder: Embedder, settings: Settings) -> Searcher:
+        """A searcher over `index` with the settings' candidates and dense weight (`auto`: the index's own)."""
+        return cls(index, embedder, candidates=settings.candidates, dense_weight=fixed_weight(settings.dense_weight))
 
     @property
     def model(self) -> str:
@@ -78,7 +99,13 @@ class Searcher:
         Queries already pinned to the old index are still answered by it: a request is answered by one index.
         """
         old, self.index = self.index, index
+        self._remembered = _Remembered(index)
         return old
+
+    def _memory(self, index: Index) -> _Remembered:
+        remembered = self._remembered
+        # an index pinned by a request that arrived before a reload: answered without the new build's memory
+        return remembered if remembered.index is index else _Remembered(index)
 
     def passage(self, passage_id: str) -> Passage:
         index = self.index
@@ -87,7 +114,7 @@ class Searcher:
             shown = passage_id if len(passage_id) <= 100 else passage_id[:100] + "..."
             raise PassageNotFound(f"no passage with id {shown!r}: ids come from search results")
         chunk = index.passages[row]
-        return Passage(id=chunk.id, text=chunk.text, citation=citation(chunk))
+        return Passage(id=chunk.id, text=chunk.text, citation=self._memory(index).citation(chunk))
 
     def search(self, queries: Sequence[Query]) -> list[list[Hit]]:
         """Answer a batch of queries, each by the index it pins or else the current one, in order."""
@@ -182,6 +209,7 @@ class Searcher:
         seen_texts: set[str] = set()
         weight = {"dense": 1.0, "lexical": 0.0}.get(query.mode, self.dense_weight(index))
         terms = index.lexical.term_weights(query.question)
+        memory = self._memory(index)
         for item in fused:
             chunk = index.passages[item.row]
             if chunk.text in seen_texts:
@@ -194,8 +222,8 @@ class Searcher:
                     lexical_rank=item.lexical_rank,
                     lexical_score=item.lexical_score if query.mode != "dense" else None, dense_weight=weight)
             hits.append(Hit(rank=len(hits) + 1, id=chunk.id, text=chunk.text, score=round(item.score, 6),
-                            citation=citation(chunk), explain=explain,
-                            highlight=highlight(chunk.text, terms, index.lexical.analyzer)))
+                            citation=memory.citation(chunk), explain=explain,
+                            highlight=memory.highlight(chunk.text, terms)))
             if len(hits) == query.k:
                 break
         return hits

@@ -78,9 +78,8 @@ def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-@lru_cache(maxsize=_CACHE_SIZE)
 def sentences(text: str, analyzer: Analyzer) -> tuple[Sentence, ...]:
-    """The sentences of a passage and their terms (cached: the same passages come back question after question)."""
+    """The sentences of a passage and their terms."""
     return tuple(Sentence(a, b, frozenset(analyzer.terms(text[a:b]))) for a, b in sentence_spans(text))
 
 
@@ -108,7 +107,27 @@ def highlight(text: str, weights: Mapping[str, float], analyzer: Analyzer) -> Hi
 
     None only for a passage without any sentence (empty or whitespace).
     """
-    parts = sentences(text, analyzer)
+    return _best(text, sentences(text, analyzer), weights)
+
+
+class Highlighter:
+    """`highlight` for the passages of one index (one analyzer), remembering the sentences of the passages seen
+    lately: the same passages come back question after question. Owned by whoever owns the index, and dropped with
+    it, so that a reload does not keep the old build's texts."""
+
+    def __init__(self, analyzer: Analyzer, cached: int = _CACHE_SIZE) -> None:
+        self.analyzer = analyzer
+        self._sentences = lru_cache(maxsize=cached)(self._split)
+
+    def _split(self, text: str) -> tuple[Sentence, ...]:
+        return sentences(text, self.analyzer)
+
+    def __call__(self, text: str, weights: Mapping[str, float]) -> Highlight | None:
+        """As `highlight(text, weights, self.analyzer)`."""
+        return _best(text, self._sentences(text), weights)
+
+
+def _best(text: str, parts: tuple[Sentence, ...], weights: Mapping[str, float]) -> Highlight | None:
     if not parts:
         return None
     first, last, score = best_window(parts, weights)
@@ -116,4 +135,4 @@ def highlight(text: str, weights: Mapping[str, float], analyzer: Analyzer) -> Hi
     return Highlight(text=text[start:end], start=start, end=end, score=round(score, 4))
 
 
-__all__ = ["Sentence", "best_window", "highlight", "sentence_spans", "sentences"]
+__all__ = ["Highlighter", "Sentence", "best_window", "highlight", "sentence_spans", "sentences"]

@@ -1,0 +1,106 @@
+"""`/mcp`: the MCP tools (rag.mcp_server) over streamable HTTP, mounted in the Litestar app behind the API's guards."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+
+from litestar import Litestar, asgi
+from litestar.exceptions import MethodNotAllowedException, ServiceUnavailableException
+from litestar.handlers import ASGIRouteHandler
+from litestar.types import (
+    Guard,
+    HTTPResponseBodyEvent,
+    HTTPResponseStartEvent,
+    Message,
+    Receive,
+    Scope,
+    Send,
+)
+from mcp.server.mcpserver import MCPServer
+from mcp.server.transport_security import TransportSecuritySettings
+from starlette.applications import Starlette
+
+from rag.http.problems import MEDIA_TYPE, problem_body
+from rag.settings import Settings
+
+
+class HttpTransport:
+    """`/mcp`: the SDK's streamable-HTTP ASGI app, mounted in Litestar behind the API's guards.
+
+    The SDK's session manager runs once per instance, so the ASGI app (and its manager) is made anew each time
+    the Litestar app starts (`lifespan`); a request that arrives outside a run is refused with a 503.
+    """
+
+    def __init__(self, server: MCPServer, settings: Settings) -> None:
+        self.server = server
+        self.settings = settings
+        self._app: Starlette | None = None
+
+    def _build(self) -> Starlette:
+        settings = self.settings
+        # The app checks Host and Origin on every route, /mcp included, before the SDK sees a request (rag.http.hosts):
+        # the SDK's own check, which it turns on by itself for a loopback host, would only say the same, in text.
+        security = TransportSecuritySettings(enable_dns_rebinding_protection=False)
+        return self.server.streamable_http_app(streamable_http_path="/", stateless_http=True, json_response=True,
+                                               transport_security=security, host=settings.host,
+                                               max_request_body_size=settings.max_body_bytes)
+
+    @asynccontextmanager
+    async def lifespan(self, _: Litestar) -> AsyncIterator[None]:
+        """The Litestar lifespan hook that runs a fresh session manager while the app serves."""
+        app = self._build()
+        async with self.server.session_manager.run():
+            self._app = app
+            try:
+                yield
+            finally:
+                self._app = None
+
+    def route(self, guards: Sequence[Guard]) -> ASGIRouteHandler:
+        transport = self
+
+        @asgi("/mcp", is_mount=True, guards=list(guards), copy_scope=True)
+        async def mcp_endpoint(scope: Scope, receive: Receive, send: Send) -> None:
+            """Model Context Protocol, streamable HTTP transport."""
+            app = transport._app
+            if app is None:
+                raise ServiceUnavailableException("the MCP transport is not running (the server is starting or "
+                                                  "stopping); retry in a moment")
+            if scope.get("method") == "GET":
+                # stateless: there is no session whose server-sent events a GET could stream, and the SDK's stream
+                # would stay open forever; the protocol lets a server answer 405 instead
+                raise MethodNotAllowedException(headers={"Allow": "POST"})
+            limited = _problem_for_too_large(send, transport.settings.max_body_bytes)
+            await app(scope, receive, limited)  # type: ignore[arg-type]
+
+        return mcp_endpoint
+
+
+def _problem_for_too_large(send: Send, limit: int) -> Send:
+    """`send`, with the SDK's plain-text 413 (a body over `limit`) replaced by a problem, as on every other route."""
+    replacing = False
+
+    async def wrapped(message: Message) -> None:
+        nonlocal replacing
+        if message["type"] == "http.response.start" and message["status"] == 413:
+            replacing = True
+            return
+        if replacing:
+            if not message.get("more_body", False):
+                body = json.dumps(problem_body(
+                    413, f"the request body is larger than {limit:,} bytes (RAG_MAX_BODY_BYTES)", "/mcp")).encode()
+                start: HTTPResponseStartEvent = {
+                    "type": "http.response.start", "status": 413,
+                    "headers": [(b"content-type", MEDIA_TYPE.encode()), (b"content-length", str(len(body)).encode())]}
+                end: HTTPResponseBodyEvent = {"type": "http.response.body", "body": body, "more_body": False}
+                await send(start)
+                await send(end)
+            return
+        await send(message)
+
+    return wrapped
+
+
+__all__ = ["HttpTransport"]

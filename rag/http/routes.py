@@ -1,0 +1,195 @@
+"""The HTTP routes: parse, call the runtime (`rag.serving.runtime.Runtime`, given to each handler by dependency
+injection), format. Errors are raised as they come and answered by `rag.http.problems.problem_handler`."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Sequence
+from typing import Annotated
+
+from litestar import Request, Response, get, head, post
+from litestar.datastructures import ResponseHeader
+from litestar.di import NamedDependency
+from litestar.exceptions import HTTPException, NotFoundException
+from litestar.params import FromPath, JSONBody, QueryParameter
+from litestar.router import Router
+from litestar.status_codes import HTTP_200_OK
+from litestar.types import Guard
+
+from rag.errors import IndexError_, InvalidQuery
+from rag.http.auth import admin_key_guard
+from rag.http.problems import responses
+from rag.index.store import Index
+from rag.schemas import (
+    BatchSearchRequest,
+    BatchSearchResponse,
+    DocumentList,
+    Health,
+    Hit,
+    Passage,
+    SearchOptions,
+    SearchRequest,
+    SearchResponse,
+)
+from rag.search.answer import answer
+from rag.search.queries import make_queries
+from rag.search.searcher import Query, Searcher
+from rag.serving.reload import ReloadReport
+from rag.serving.runtime import Runtime
+
+BUILD_HEADER = "Rag-Index-Build"  # the build that answered: a request is answered by one build, even during a reload
+DOCUMENTS_PAGE, DOCUMENTS_PAGE_MAX = 100, 1000
+_BUILD_HEADER_DOC = [ResponseHeader(name=BUILD_HEADER, description="Id of the index build that answered.",
+                                    documentation_only=True)]
+
+
+def _queries(runtime: Runtime, data: SearchOptions, questions: list[str],
+             index: Index) -> list[Query]:
+    return make_queries(runtime.settings, questions, data.k, data.mode, data.explain, index=index,
+                        search_filter=data.filter)
+
+
+def _response(question: str, hits: list[Hit], query: Query, searcher: Searcher, took: float) -> SearchResponse:
+    return SearchResponse(question=question, passages=hits, answer=answer(hits), mode=query.mode,
+                          model=searcher.model, took_ms=round(took * 1000, 2))
+
+
+async def _answers(runtime: Runtime, request: Request, queries: list[Query]) -> list[list[Hit]]:
+    """The hits of `queries`, within the request deadline; if the client leaves first, its questions are dropped
+    from the queue (nobody computes answers nobody waits for) and the handler ends."""
+    handler = asyncio.current_task()
+    assert handler is not None
+    gone = False
+
+    async def cancel_when_gone() -> None:
+        nonlocal gone
+        # the body is read: the next message is the disconnect (or the end of the response, after this is over)
+        while (await request.receive())["type"] != "http.disconnect":
+            pass
+        gone = True
+        handler.cancel()  # the batcher drops what is left of the request
+
+    watch = asyncio.ensure_future(cancel_when_gone())
+    try:
+        return await runtime.submit(queries)
+    except asyncio.CancelledError:
+        if not gone:
+            raise
+        handler.uncancel()  # an ordinary end, logged as such, not an error of the server
+        raise HTTPException(status_code=499, detail="the client closed the connection before its answer") from None
+    finally:
+        watch.cancel()
+
+
+@post("/search", status_code=HTTP_200_OK, summary="Best passages for one question",
+      responses=responses(400, 401, 413, 415, 422, 503), response_headers=_BUILD_HEADER_DOC)
+async def search(data: JSONBody[SearchRequest], runtime: NamedDependency[Runtime],
+                 request: Request) -> Response[SearchResponse]:
+    """Return the `k` passages that best answer `question`, each with a citation (document, section, offsets)."""
+    started = time.perf_counter()
+    searcher = runtime.current()
+    index = searcher.index
+    queries = _queries(runtime, data, [data.question], index)
+    (hits,) = await _answers(runtime, request, queries)
+    return Response(_response(data.question, hits, queries[0], searcher, time.perf_counter() - started),
+                    headers={BUILD_HEADER: index.build_id})
+
+
+@post("/search/batch", status_code=HTTP_200_OK, summary="Best passages for several questions",
+      responses=responses(400, 401, 413, 415, 422, 503), response_headers=_BUILD_HEADER_DOC)
+async def search_batch(data: JSONBody[BatchSearchRequest], runtime: NamedDependency[Runtime],
+                       request: Request) -> Response[BatchSearchResponse]:
+    """Answer each question in `questions`, in order; the whole batch shares model calls."""
+    started = time.perf_counter()
+    batch_max = runtime.settings.batch_max
+    if len(data.questions) > batch_max:
+        raise InvalidQuery(f"questions: at most {batch_max} per batch (got {len(data.questions)})")
+    searcher = runtime.current()
+    index = searcher.index
+    queries = _queries(runtime, data, data.questions, index)
+    results = await _answers(runtime, request, queries)
+    took = time.perf_counter() - started
+    return Response(BatchSearchResponse(
+        results=[_response(q.question, hits, q, searcher, took) for q, hits in zip(queries, results, strict=True)],
+        took_ms=round(took * 1000, 2)), headers={BUILD_HEADER: index.build_id})
+
+
+@get("/passages/{passage_id:str}", summary="One passage and its citation", sync_to_thread=False,
+     responses=responses(401, 404, 503))
+def get_passage(passage_id: FromPath[str], runtime: NamedDependency[Runtime]) -> Passage:
+    """The passage with this id (ids come from search results and stay stable for an unchanged corpus)."""
+    return runtime.passage(passage_id)
+
+
+@get("/documents", summary="The documents of the served index", sync_to_thread=False,
+     responses=responses(401, 422, 503), response_headers=_BUILD_HEADER_DOC)
+def list_documents(
+    runtime: NamedDependency[Runtime],
+    source: Annotated[str | None, QueryParameter(description="Only documents whose source path is this or lies "
+                                                             "under this folder.")] = None,
+    offset: Annotated[int, QueryParameter(ge=0, description="Documents to skip.")] = 0,
+    limit: Annotated[int, QueryParameter(ge=1, le=DOCUMENTS_PAGE_MAX, description="Documents to list.")]
+    = DOCUMENTS_PAGE,
+) -> Response[DocumentList]:
+    """The documents searches can return (or a `filter` can name), in corpus order, `limit` from `offset`; with
+    `source`, only those whose source path is it or lies under that folder."""
+    index = runtime.index()
+    doc_ids = index.documents_under(source)
+    page = [index.documents[doc_id] for doc_id in doc_ids[offset:offset + limit]]
+    return Response(DocumentList(documents=page, total=len(doc_ids), offset=offset, build_id=index.build_id),
+                    headers={BUILD_HEADER: index.build_id})
+
+
+@post("/admin/reload", status_code=HTTP_200_OK, summary="Serve the newest index build", guards=[admin_key_guard],
+      responses=responses(401, 403, 409, 503))
+async def reload_index(runtime: NamedDependency[Runtime]) -> ReloadReport:
+    """Load the build the index folder's `current` link names and serve it: requests already received finish on
+    the old build. If the new build cannot be loaded, the old one stays in service and the answer (409) says why.
+    Needs an admin key."""
+    assert runtime.reloader is not None  # made when the app starts, before any request
+    return await runtime.reloader.reload()
+
+
+@get("/healthz", summary="Liveness", sync_to_thread=False)
+def healthz() -> Health:
+    """200 while the process runs."""
+    return Health(status="ok")
+
+
+@head("/healthz", summary="Liveness, headers only", sync_to_thread=False, include_in_schema=False)
+def healthz_head() -> None:
+    """200 while the process runs (probes that send HEAD)."""
+
+
+@get("/readyz", summary="Readiness", sync_to_thread=False, responses=responses(503))
+def readyz(runtime: NamedDependency[Runtime]) -> Health:
+    """200 when an index build is served and its folder is still in the index folder (`detail`, if any, says why
+    a newer build was refused). Else a 503 problem whose `detail` says why and what to do: no build loaded yet,
+    or the served build was removed from the index folder (by an ingest on another host) while this server could
+    not move on."""
+    reloader = runtime.reloader
+    assert reloader is not None  # made when the app starts, before any request
+    reason = reloader.not_ready()
+    if reason is not None:
+        raise IndexError_(reason)
+    assert reloader.searcher is not None  # `not_ready` gives a reason whenever nothing is served
+    index = reloader.searcher.index
+    return Health(status="ok", passages=len(index), build_id=index.build_id, detail=reloader.failure)
+
+
+@get("/{path:str}", include_in_schema=False, sync_to_thread=False)
+def schema_not_found(path: FromPath[str]) -> None:
+    """A path under /schema that names no page: a problem like any other 404, not Litestar's HTML page."""
+    raise NotFoundException()
+
+
+def api(guards: Sequence[Guard]) -> Router:
+    """`/v1`: the search routes, behind `guards`."""
+    return Router(path="/v1", route_handlers=[search, search_batch, get_passage, list_documents, reload_index],
+                  guards=list(guards))
+
+
+PROBES = [healthz, healthz_head, readyz]
+
+__all__ = ["BUILD_HEADER", "PROBES", "api", "schema_not_found"]

@@ -1,0 +1,148 @@
+"""What running a searcher needs, without any HTTP framework: load one from the settings, set the search threads,
+and keep one in service (`Runtime`: the reloader that keeps it current, the micro-batcher its searches queue in).
+
+The HTTP app runs a `Runtime` through its lifespan and hands it to its routes and its MCP tools; the CLI's `rag
+search` and `rag mcp` load a searcher here without importing the app.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import asynccontextmanager
+
+import faiss
+from threadpoolctl import threadpool_limits
+
+from rag.embedding.base import load_embedder
+from rag.errors import IndexNotFound
+from rag.index.store import Index
+from rag.schemas import Hit, Passage
+from rag.search.queries import estimated_tokens
+from rag.search.searcher import Query, Searcher
+from rag.serving.batcher import MicroBatcher
+from rag.serving.reload import Reloader
+from rag.settings import Settings
+
+log = logging.getLogger("rag.api")  # the name operators filter start-up records on
+
+BatchSearch = Callable[[Sequence[Query]], list[list[Hit]]]
+
+
+def single_threaded_search() -> None:
+    """Make FAISS searches made from the calling thread run on that thread alone (an OpenMP setting per thread),
+    and numpy's BLAS (OpenBLAS: a setting for the whole process) run on one thread.
+
+    A server's small batches over a flat index take microseconds; a team of OpenMP threads woken for each one
+    costs more than that and competes with the embedding model for the same cores. The same holds for numpy's
+    matrix products (the exact scores of candidates, of a filter's passages): measured with
+    scripts/filter_bench.py's vectors on a loaded 2-core machine, 5,000 passages against a question took a median
+    8 ms with OpenBLAS's two threads and 0.15 ms with one. The model (torch) has threads of its own, unaffected.
+    The server calls it from its main thread at start-up as well as from the search thread: an OpenBLAS started with
+    `OPENBLAS_NUM_THREADS` ignores a count set from another thread.
+    """
+    faiss.omp_set_num_threads(1)
+    threadpool_limits(1, user_api="blas")
+
+
+def load_searcher(settings: Settings) -> Searcher:
+    """Load the model and the current index, and check that they belong together."""
+    index = Index.load(settings.index_dir)
+    embedder = load_embedder(settings)
+    index.check_model(embedder.describe())
+    return Searcher.from_settings(index, embedder, settings)
+
+
+def _unobserved(search: BatchSearch) -> BatchSearch:
+    return search
+
+
+class Runtime:
+    """A searcher in service, for as long as `running()` lasts.
+
+    Without a searcher given, the model and the index are loaded when it starts; a missing index leaves it running
+    but not ready (`IndexNotFound` on every search, with the reason), until the reload watch finds a build.
+    `observe` wraps the batch function the micro-batcher calls (metrics count its batches).
+    """
+
+    def __init__(self, settings: Settings, searcher: Searcher | None = None, *,
+                 observe: Callable[[BatchSearch], BatchSearch] = _unobserved) -> None:
+        self.settings = settings
+        self.searcher: Searcher | None = None
+        self.batcher: MicroBatcher[Query, list[Hit]] | None = None
+        self.reloader: Reloader | None = None
+        self._given = searcher
+        self._observe = observe
+        self._not_ready = "the index is not loaded yet"
+
+    @asynccontextmanager
+    async def running(self) -> AsyncIterator[None]:
+        """Serve: load (or install the given searcher), watch the index folder, and stop the batcher at the end."""
+        settings = self.settings
+        single_threaded_search()  # here too: OpenBLAS takes a thread count set where it was started more reliably
+        self.reloader = reloader = Reloader(settings, self._given, load=lambda: load_searcher(settings),
+                                            install=self._install)
+        if self._given is not None:
+            self._install(self._given)
+        else:
+            try:
+                await reloader.reload()
+            except IndexNotFound as exc:
+                self._not_ready = str(exc)
+                log.warning("not ready: %s", exc)
+        watch = None
+        if settings.reload_poll_seconds:
+            watch = asyncio.create_task(reloader.watch(settings.reload_poll_seconds), name="rag-index-watch")
+        try:
+            yield
+        finally:
+            if watch is not None:
+                watch.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await watch
+            if self.batcher is not None:
+                self.batcher.close()
+
+    def _install(self, searcher: Searcher) -> None:
+        settings = self.settings
+        self.batcher = MicroBatcher(self._observe(searcher.search), max_batch=settings.micro_batch_max,
+                                    max_wait=settings.micro_batch_wait_ms / 1000, max_queue=settings.queue_max,
+                                    max_cost=settings.micro_batch_max_tokens, max_queue_cost=settings.queue_max_tokens,
+                                    cost=estimated_tokens, on_start=single_threaded_search)
+        self.searcher = searcher
+
+    def current(self) -> Searcher:
+        """The searcher in service; raises `IndexNotFound` (with the reason) while there is none."""
+        searcher = self.searcher
+        if searcher is None:
+            raise IndexNotFound(self._not_ready)
+        return searcher
+
+    def index(self) -> Index:
+        """The index served now; raises `IndexNotFound` while there is none."""
+        return self.current().index
+
+    def passage(self, passage_id: str) -> Passage:
+        """The passage with this id in the index served now."""
+        return self.current().passage(passage_id)
+
+    def ready(self) -> bool:
+        """Whether this server should get traffic (see `Reloader.not_ready`)."""
+        return self.reloader is not None and self.reloader.not_ready() is None
+
+    def deadline(self) -> float | None:
+        """When a search received now must be answered by (`time.monotonic()`), if there is a deadline."""
+        seconds = self.settings.request_deadline_seconds
+        return time.monotonic() + seconds if seconds else None
+
+    async def submit(self, queries: list[Query]) -> list[list[Hit]]:
+        """The hits of each query, searched in the micro-batcher's turn, within the request deadline."""
+        self.current()
+        assert self.batcher is not None  # installed with the searcher
+        return await self.batcher.submit(queries, deadline=self.deadline())
+
+
+__all__ = ["Runtime", "load_searcher", "single_threaded_search"]
