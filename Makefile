@@ -41,7 +41,7 @@ lint: install-dev
 
 # Serving and ingest speed next to the bare model (docs/PERFORMANCE.md); needs wrk (apt-get install wrk).
 bench: install
-	$(BIN)/python scripts/bench.py
+	$(BIN)/python -m scripts.bench.speed
 
 clean:
 	rm -rf var .pytest_cache .mypy_cache .ruff_cache

@@ -1,18 +1,18 @@
-"""Write the README's configuration table from `rag.settings.Settings` (or check it with --check).
+"""Write the configuration table of docs/CONFIGURATION.md from `rag.settings.Settings` (or check it with --check).
 
-    python scripts/settings_table.py          # rewrite the table between the settings-table markers
-    python scripts/settings_table.py --check  # exit 1 if the README's table is out of date
+    python -m scripts.settings_table          # rewrite the table between the settings-table markers
+    python -m scripts.settings_table --check  # exit 1 if the page's table is out of date
 """
 
 from __future__ import annotations
 
+import argparse
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from rag.settings import Settings
 
-from rag.settings import Settings  # noqa: E402
+PAGE = Path(__file__).resolve().parent.parent / "docs" / "CONFIGURATION.md"
 
 START, END = "<!-- settings-table -->", "<!-- /settings-table -->"
 
@@ -35,13 +35,19 @@ def render(readme: str) -> str:
     return f"{head}{START}\n{table()}\n{END}{tail}"
 
 
-def main() -> int:
-    path = ROOT / "README.md"
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--check", action="store_true", help="exit 1 if the table is out of date, change nothing")
+    args = parser.parse_args(argv)
+    path = PAGE
     current = path.read_text(encoding="utf-8")
+    if START not in current or END not in current:
+        print(f"{path} has no {START} ... {END} markers")
+        return 1
     wanted = render(current)
-    if "--check" in sys.argv:
+    if args.check:
         if current != wanted:
-            print("README.md configuration table is out of date: run python scripts/settings_table.py")
+            print(f"{path.name} configuration table is out of date: run python -m scripts.settings_table")
             return 1
         return 0
     path.write_text(wanted, encoding="utf-8")

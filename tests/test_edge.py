@@ -115,10 +115,11 @@ def test_a_title_with_line_breaks_stays_one_source_line():
     assert sources.count("\n") == 1 and sources.startswith("1. Guide 2. \\[Injected\\]")
 
 
-def test_the_readme_says_not_to_truncate_a_served_build():
+def test_the_docs_say_not_to_truncate_a_served_build():
     from tests.conftest import ROOT
 
-    index_section = (ROOT / "README.md").read_text().split("## Index", 1)[1].split("\n## ", 1)[0]
+    page = (ROOT / "docs" / "CORPUS_AND_INDEX.md").read_text(encoding="utf-8")
+    index_section = page.split("\n## Index", 1)[1].split("\n## ", 1)[0]
     assert "SIGBUS" in index_section and "truncat" in index_section
 
 

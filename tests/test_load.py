@@ -1,4 +1,4 @@
-"""The load test against the real server (`scripts/loadtest.py`), kept out of the default run: it takes a minute.
+"""The load test against the real server (`scripts/bench/loadtest.py`), kept out of the default run: it takes a minute.
 
     PYTHONPATH=$PWD .venv/bin/python -m pytest -m slow tests/test_load.py
 """
@@ -15,7 +15,7 @@ from tests.conftest import ROOT
 @pytest.mark.slow
 def test_64_clients_for_30_seconds_without_errors_or_memory_growth(tmp_path):
     out = tmp_path / "load.json"
-    result = subprocess.run([sys.executable, "scripts/loadtest.py", "--clients", "64", "--duration", "30",
+    result = subprocess.run([sys.executable, "-m", "scripts.bench.loadtest", "--clients", "64", "--duration", "30",
                              "--max-rss-growth-mib", "64", "--json", str(out)],
                             cwd=ROOT, capture_output=True, text=True, timeout=900)
     figures = json.loads(out.read_text())

@@ -13,8 +13,8 @@ def test_every_setting_has_a_description():
         assert field.description, name
 
 
-def test_readme_configuration_table_is_current():
-    result = subprocess.run([sys.executable, "scripts/settings_table.py", "--check"], cwd=ROOT,
+def test_configuration_page_table_is_current():
+    result = subprocess.run([sys.executable, "-m", "scripts.settings_table", "--check"], cwd=ROOT,
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stdout
 

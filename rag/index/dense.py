@@ -35,7 +35,7 @@ from rag.index.vector_options import Kind, VectorOptions
 
 EF_SEARCH_CAP = 1024  # beyond it a flat scan of the sizes tested is as fast as the graph walk
 # Filtered searches (`search_within`): rows scored per step, and the most an ivf index scores exactly (it reads
-# vectors back one list entry at a time: past this a selector search costs less, scripts/filter_bench.py).
+# vectors back one list entry at a time: past this a selector search costs less, scripts/bench/filter_bench.py).
 EXACT_CHUNK = 16_384
 IVF_EXACT_WITHIN = 5_000
 VECTORS = "vectors.faiss"

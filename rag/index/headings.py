@@ -2,7 +2,7 @@
 
 A user's question looks like an FAQ entry's question far more than like its answer. Each passage's heading (its
 section heading, else its document title) is embedded once, alone, as a passage; the dense score of a passage is the
-better of its own cosine and its heading's. Measured by `scripts/heading_sweep.py` (docs/EVALUATION.md) with the
+better of its own cosine and its heading's. Measured by `scripts/eval/heading_sweep.py` (docs/EVALUATION.md) with the
 default model: MRR@10 on the CNIL FAQ from 0.66 to 0.73, en_stackfaq from 0.90 to 0.94, piaf within two points.
 
 A build stores the distinct heading vectors (`headings.npy`) and each passage's heading number

@@ -1,7 +1,7 @@
 """BM25 over analysed terms (bm25s): build, save, load, score.
 
 Three pieces of evidence make a passage's lexical score, each measured (docs/EVALUATION.md,
-`scripts/fusion_sweep.py`):
+`scripts/eval/fusion_sweep.py`):
 
 - **Section score.** The unit that decides between sections is the whole section (heading path and all its
   passages), so that a question whose words spread over two halves of a long section still finds it.
@@ -31,7 +31,7 @@ from rag.index.analyzer import Analyzer
 FUZZY_MIN_CHARS = 5  # shorter stems are too often one edit away from an unrelated word
 FUZZY_TWO_EDITS_CHARS = 9
 FUZZY_CACHE = 50_000  # remembered look-ups of unknown terms, per index (its vocabulary never changes)
-# Measured on piaf, en_stackfaq and the dev set by scripts/fusion_sweep.py (docs/EVALUATION.md).
+# Measured on piaf, en_stackfaq and the dev set by scripts/eval/fusion_sweep.py (docs/EVALUATION.md).
 PASSAGE_SHARE = 0.75
 PAIR_WEIGHT = 0.5
 _UNKNOWN = object()  # not yet looked up (None means: no term close enough)

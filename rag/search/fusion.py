@@ -87,7 +87,7 @@ def fuse(candidates: np.ndarray, dense: np.ndarray, lexical: np.ndarray, weight:
     return Ranking(candidates[order], fused[order], dense[order], lexical[order], dense_ranks, lexical_ranks)
 
 
-# Measured by scripts/heading_sweep.py and scripts/fusion_sweep.py (docs/EVALUATION.md). With the default model
+# Measured by scripts/eval/{heading,fusion}_sweep.py (docs/EVALUATION.md). With the default model
 # (multilingual e5, headings scored), 0.7 has the best mean MRR@10 over piaf, cnil_faq_dev and en_stackfaq and the
 # best dev-set answer recall; 0.5 gains 2 points on piaf and loses 2 to 8 on the others. With an English model over
 # French text dense search is the weaker side (piaf: dense 0.41, BM25 0.78) but still adds what BM25 misses.

@@ -39,7 +39,7 @@ def single_threaded_search() -> None:
     A server's small batches over a flat index take microseconds; a team of OpenMP threads woken for each one
     costs more than that and competes with the embedding model for the same cores. The same holds for numpy's
     matrix products (the exact scores of candidates, of a filter's passages): measured with
-    scripts/filter_bench.py's vectors on a loaded 2-core machine, 5,000 passages against a question took a median
+    scripts/bench/filter_bench.py's vectors on a loaded 2-core machine, 5,000 passages against a question took a median
     8 ms with OpenBLAS's two threads and 0.15 ms with one. The model (torch) has threads of its own, unaffected.
     The server calls it from its main thread at start-up as well as from the search thread: an OpenBLAS started with
     `OPENBLAS_NUM_THREADS` ignores a count set from another thread.

@@ -11,18 +11,14 @@ dense weights, on the dev set, piaf, en_stackfaq and cnil_faq_dev (vectors cache
 from __future__ import annotations
 
 import pickle
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from fusion_sweep import CANDIDATES, convex, line, metrics, sets
-
 from rag.index.lexical import top_rows
+from scripts.eval.common import CANDIDATES, convex, line, metrics, sets
 
 Mix = Callable[[np.ndarray, np.ndarray], np.ndarray]
 

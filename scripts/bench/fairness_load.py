@@ -1,7 +1,7 @@
 """Single questions while batch clients load the server: their latency, and what abandoned batches cost.
 
-    python scripts/fairness_load.py --json docs/fairness_after.json
-    python scripts/fairness_load.py --checkout /path/to/an/older/rag --json docs/fairness_before.json
+    python -m scripts.bench.fairness_load --json docs/results/fairness_load.json
+    python -m scripts.bench.fairness_load --checkout /path/to/an/older/rag --json /tmp/fairness_before.json
 
 Starts `python -m rag serve` from `--checkout` (default: this one) on 127.0.0.1, over an index of corpus/ built by
 that checkout, then two phases, loopback only and bounded in time:
@@ -32,10 +32,8 @@ from pathlib import Path
 
 import httpx
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from loadtest import HOST, questions, serving
-
-ROOT = Path(__file__).resolve().parent.parent
+from scripts.bench.common import CORPUS, DEV_SET, HOST, ROOT, serving
+from scripts.bench.common import read_questions as questions
 
 
 @dataclass
@@ -111,7 +109,7 @@ def abandon(base_port: int, count: int) -> None:
 
 
 async def drive(base: str, port: int, pid: int, args: argparse.Namespace, figures: Figures) -> None:
-    asked = questions(ROOT / "tests" / "data" / "devset.jsonl")
+    asked = questions(DEV_SET)
     async with httpx.AsyncClient(base_url=base, timeout=args.timeout) as http:
         await http.post("/v1/search", json={"question": asked[0]})  # warm
         stop, latencies = asyncio.Event(), []
@@ -153,7 +151,7 @@ def run(args: argparse.Namespace) -> Figures:
     figures = Figures(checkout=str(checkout), batch_clients=args.batch_clients, duration_s=args.duration)
     with tempfile.TemporaryDirectory() as scratch:
         index = Path(scratch) / "index"
-        subprocess.run([sys.executable, "-m", "rag", "ingest", str(ROOT / "corpus"), "--index", str(index), "-q"],
+        subprocess.run([sys.executable, "-m", "rag", "ingest", str(CORPUS), "--index", str(index), "-q"],
                        env=env, cwd=checkout, check=True, stdout=subprocess.DEVNULL)
         with serving(index, {**env, "RAG_RELOAD_POLL_SECONDS": "0"}, 180, cwd=checkout) as (base, port, server):
             asyncio.run(drive(base, port, server.pid, args, figures))

@@ -1,6 +1,6 @@
 """How long `rag.corpus.formats.docx.parse_docx` takes on a large Word document, beside python-docx opening it.
 
-    PYTHONPATH=$PWD .venv/bin/python scripts/docx_parse_bench.py [--sections 100] [--rounds 5] [FILE.docx ...]
+    .venv/bin/python -m scripts.bench.docx_parse_bench [--sections 100] [--rounds 5] [FILE.docx ...]
 
 Without files, it builds one with python-docx: `--sections` headings, each followed by 30 paragraphs (two runs
 each) and a 10 x 4 table. Prints, per document, the median over `--rounds` of python-docx's `Document()` (unzip and

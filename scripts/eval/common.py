@@ -1,41 +1,31 @@
-"""Measure ranking choices on the evaluation sets: the figures behind the lexical and fusion defaults.
-
-    python scripts/fusion_sweep.py [--datasets ../shared/datasets] [--cache /tmp/rag-sweep-cache]
-
-For each set it builds the index in memory (as ingest does; passage and question vectors are cached in `--cache`),
-then ranks every question under each variant, exactly as `Searcher` fuses (dense top 50 + lexical top 50, convex
-combination of min-max cosine and max-scaled lexical score) or by reciprocal rank fusion:
-
-- lexical variants: passage share and word-pair weight of `LexicalIndex`, at the automatic fusion weight;
-- fusion variants: dense weights 0 to 1 and RRF, with the default lexical scores.
-
-Prints passage recall@1/5 and MRR@10 (answer recall@1/5 for the dev set, which has no passage ids), plus answer
-recall@1 on every set (whether the passage holding the answer comes first).
-"""
+"""What the ranking sweeps share: the evaluation sets built in memory (vectors cached), the fusion `Searcher`
+applies, replayed on precomputed candidates, the metrics and the printed table."""
 
 from __future__ import annotations
 
 import argparse
 import pickle
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from rag.corpus.reader import read_corpus
+from rag.embedding.base import Embedder, load_embedder
+from rag.evaluation import dataset_documents, memory_index, read_questions
+from rag.ingest.stages import embed_key
+from rag.settings import Settings
 
-from rag.corpus.reader import read_corpus  # noqa: E402
-from rag.embedding.base import Embedder, load_embedder  # noqa: E402
-from rag.evaluation import _norm, dataset_documents, memory_index, read_questions  # noqa: E402
-from rag.index.lexical import PAIR_WEIGHT, PASSAGE_SHARE, top_rows  # noqa: E402
-from rag.ingest.stages import embed_key  # noqa: E402
-from rag.settings import Settings  # noqa: E402
-
+ROOT = Path(__file__).resolve().parent.parent.parent
 CANDIDATES = 50
 Row = dict[str, Any]
+
+
+def norm(text: str) -> str:
+    """A text as `rag eval` compares answers: whitespace collapsed, typographic apostrophes straightened,
+    casefolded (the rule of `rag.evaluation`, which keeps its helper private)."""
+    return " ".join(text.replace("\u2019", "'").split()).casefold()
 
 
 def build(target: Path, settings: Settings, embedder: Embedder, cache: Path) -> dict[str, Any]:
@@ -56,27 +46,10 @@ def build(target: Path, settings: Settings, embedder: Embedder, cache: Path) -> 
     return {"index": index, "questions": questions, "qv": vectors}
 
 
-def candidates(data: dict[str, Any], share: float, pair_weight: float) -> list[Row]:
-    """Per question: the union of dense and lexical candidates, with both scores, as `Searcher` gathers them."""
-    index = data["index"]
-    index.lexical.passage_share, index.lexical.pair_weight = share, pair_weight
-    stored = index.stored_vectors()
-    n = min(CANDIDATES, len(index))
-    _, d_rows = index.vectors.search(data["qv"], n)
-    rows = []
-    for i, q in enumerate(data["questions"]):
-        lex = index.lexical.scores(q.question)
-        l_rows, _ = top_rows(lex, n)
-        cand = np.unique(np.concatenate([d_rows[i], l_rows]))
-        rows.append({"cand": cand, "dense": stored[cand] @ data["qv"][i], "lex": lex[cand],
-                     "d_rows": d_rows[i], "l_rows": l_rows})
-    return rows
-
-
 def metrics(data: dict[str, Any], rows: list[Row], rank: Callable[[Row], np.ndarray]) -> dict[str, float]:
     index = data["index"]
     doc_of = [c.doc_id for c in index.passages]
-    texts = [_norm(c.text) for c in index.passages]
+    texts = [norm(c.text) for c in index.passages]
     r1 = r5 = rr = a1 = a5 = 0.0
     graded = answered = 0
     for q, row in zip(data["questions"], rows, strict=True):
@@ -93,7 +66,7 @@ def metrics(data: dict[str, Any], rows: list[Row], rank: Callable[[Row], np.ndar
             rr += 1 / first if first else 0
         if q.answers:
             answered += 1
-            found = [any(_norm(a) in texts[r] for a in q.answers) for r in order[:5]]
+            found = [any(norm(a) in texts[r] for a in q.answers) for r in order[:5]]
             a1 += bool(found and found[0])
             a5 += any(found)
     g, a = max(graded, 1), max(answered, 1)
@@ -111,15 +84,6 @@ def convex(w: float) -> Callable[[Row], np.ndarray]:
         lex = row["lex"]
         ln = lex / lex.max() if lex.max() > 0 else lex * 0
         f = w * minmax(row["dense"]) + (1 - w) * ln
-        return row["cand"][np.lexsort((row["cand"], -f))]
-    return rank
-
-
-def rrf(w: float, k: int = 60) -> Callable[[Row], np.ndarray]:
-    def rank(row: Row) -> np.ndarray:
-        dr = {int(r): i for i, r in enumerate(row["d_rows"], 1)}
-        lr = {int(r): i for i, r in enumerate(row["l_rows"], 1)}
-        f = np.array([w / (k + dr.get(int(c), 1000)) + (1 - w) / (k + lr.get(int(c), 1000)) for c in row["cand"]])
         return row["cand"][np.lexsort((row["cand"], -f))]
     return rank
 
@@ -149,23 +113,3 @@ def sets(description: str | None) -> tuple[Settings, dict[str, dict[str, Any]], 
     return settings, data, head
 
 
-def main() -> None:
-    _, data, head = sets(__doc__)
-    auto = {name: float(d["index"].manifest["fusion"]["dense_weight"]) for name, d in data.items()}
-    print(f"lexical variants, at the automatic dense weight ({auto})\n{'variant':26}{head}")
-    for share in (0.0, 0.5, PASSAGE_SHARE, 1.0):
-        for pair_weight in (0.0, 0.35, PAIR_WEIGHT, 0.75, 1.0):
-            if share not in (0.0, PASSAGE_SHARE) and pair_weight not in (0.0, PAIR_WEIGHT):
-                continue
-            results = [metrics(d, candidates(d, share, pair_weight), convex(auto[n])) for n, d in data.items()]
-            print(line(f"share {share:.2f}, pairs {pair_weight:.2f}", results), flush=True)
-    default = {name: candidates(d, PASSAGE_SHARE, PAIR_WEIGHT) for name, d in data.items()}
-    variants: dict[str, Callable[[Row], np.ndarray]] = {f"convex w={w:.1f}": convex(w) for w in np.arange(0, 1.01, 0.1)}
-    variants |= {f"rrf w={w:.1f}": rrf(w) for w in (0.3, 0.5)}
-    print(f"\nfusion variants, default lexical scores\n{'variant':26}{head}")
-    for label, rank in variants.items():
-        print(line(label, [metrics(d, default[n], rank) for n, d in data.items()]), flush=True)
-
-
-if __name__ == "__main__":
-    main()

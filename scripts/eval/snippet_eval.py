@@ -1,7 +1,7 @@
 """Measure answer snippets: how often the top snippet holds the gold answer, per snippet method and answer choice.
 
-    .venv/bin/python scripts/snippet_eval.py ../shared/datasets/piaf ../shared/datasets/en_stackfaq \
-        -o docs/snippets.json
+    HF_HUB_OFFLINE=1 .venv/bin/python -m scripts.eval.snippet_eval ../shared/datasets/piaf \
+        ../shared/datasets/en_stackfaq -o docs/results/snippet_eval.json
 
 Each dataset is indexed in memory as `rag eval` does; every question is searched once (hybrid, k=5, default
 settings); then each method picks a snippet in each returned passage, and each answer rule picks one of those
@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import statistics
 import sys
 import time
@@ -36,19 +35,16 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from unittest.mock import patch
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
+import numpy as np
 
-import numpy as np  # noqa: E402
-
-from rag.embedding.base import Embedder, load_embedder  # noqa: E402
-from rag.evaluation import Question, _norm, dataset_documents, memory_index, read_questions  # noqa: E402
-from rag.schemas import Hit  # noqa: E402
-from rag.search.answer import answer  # noqa: E402
-from rag.search.searcher import Query, Searcher  # noqa: E402
-from rag.search.snippets import best_window, highlight, sentences  # noqa: E402
-from rag.settings import Settings  # noqa: E402
+from rag.embedding.base import Embedder, load_embedder
+from rag.evaluation import Question, dataset_documents, memory_index, read_questions
+from rag.schemas import Hit
+from rag.search.answer import answer
+from rag.search.searcher import Query, Searcher
+from rag.search.snippets import best_window, highlight, sentences
+from rag.settings import Settings
+from scripts.eval.common import norm
 
 Span = tuple[int, int, float]  # start, end in the passage text, score (higher: better answer candidate)
 K = 5
@@ -170,8 +166,8 @@ def evaluate(target: Path, settings: Settings, embedder: Embedder, limit: int | 
                 spans = [method(h, weights, vector) for h in hits]
                 pick = choose(spans, hits, rule)
                 hit, (start, end, _) = hits[pick], spans[pick]
-                snippet, whole = _norm(hit.text[start:end]), _norm(hit.text)
-                answers = [_norm(a) for a in q.answers]
+                snippet, whole = norm(hit.text[start:end]), norm(hit.text)
+                answers = [norm(a) for a in q.answers]
                 found += any(a in snippet for a in answers)
                 in_passage += any(a in whole for a in answers)
                 in_gold += any(snippet in a for a in answers)
@@ -197,8 +193,8 @@ def served_row(questions: Sequence[Question], results: Sequence[Sequence[Hit]]) 
         best = answer(hits)
         if best is None:
             continue
-        snippet, whole = _norm(best.text), _norm(hits[best.rank - 1].text)
-        answers = [_norm(a) for a in q.answers]
+        snippet, whole = norm(best.text), norm(hits[best.rank - 1].text)
+        answers = [norm(a) for a in q.answers]
         found += any(a in snippet for a in answers)
         in_passage += any(a in whole for a in answers)
         in_gold += any(snippet in a for a in answers)

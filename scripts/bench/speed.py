@@ -1,7 +1,7 @@
 """Speed of `rag` next to the bare embedding model, measured side by side in one run; exits 1 if a target is missed.
 
-    python scripts/bench.py                                  # the seed corpus, then piaf (761 passages)
-    python scripts/bench.py corpus --rounds 5 -o bench.json  # one target, more rounds, figures as JSON
+    python -m scripts.bench.speed                                  # the seed corpus, then piaf (761 passages)
+    python -m scripts.bench.speed corpus --rounds 5 -o speed.json  # one target, more rounds, figures as JSON
 
 Each target is a corpus folder (questions: `--questions`, default the dev set) or a dataset folder with
 `passages.jsonl` and `questions.jsonl` (each passage written out as one Markdown document, title in front matter).
@@ -39,51 +39,15 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from rag.embedding.base import BUNDLED_MODEL
+from scripts.bench.common import DEV_SET, ENV, PIAF, ROOT, Target, prepare
 
-from rag.embedding.base import BUNDLED_MODEL  # noqa: E402
-
-LUA = Path(__file__).with_name("bench_load.lua")
-# shared/ sits beside a clone; a git worktree may sit one level further down
-_SHARED = [ROOT.parent / "shared", ROOT.parent.parent / "shared"]
-PIAF = next((p / "datasets" / "piaf" for p in _SHARED if (p / "datasets" / "piaf").is_dir()),
-            _SHARED[0] / "datasets" / "piaf")
+LUA = Path(__file__).with_name("speed_load.lua")
 DEFAULT_TARGETS = [ROOT / "corpus", PIAF]
-DEV_SET = ROOT / "tests" / "data" / "devset.jsonl"
 TARGETS = {"latency_1_client": 1.25, "rate_32_clients": 0.70, "ingest_rate": 0.85, "reingest_speedup": 20.0}
-ENV = {**os.environ, "PYTHONPATH": str(ROOT), "HF_HUB_OFFLINE": "1", "RAG_LOG_LEVEL": "warning"}
-
-
-@dataclass
-class Target:
-    name: str
-    corpus: Path
-    questions: list[str]
-
-
-def read_questions(path: Path) -> list[str]:
-    with path.open(encoding="utf-8") as handle:
-        return [json.loads(line)["question"] for line in handle if line.strip()]
-
-
-def prepare(spec: Path, questions: Path, work: Path) -> Target:
-    """A corpus folder as it is, or a dataset folder written out as one Markdown document per passage."""
-    if not (spec / "passages.jsonl").is_file():
-        return Target(spec.name, spec, read_questions(questions))
-    corpus = work / f"{spec.name}-corpus"
-    corpus.mkdir()
-    with (spec / "passages.jsonl").open(encoding="utf-8") as handle:
-        for line in handle:
-            if line.strip():
-                row = json.loads(line)
-                title = " ".join((row.get("title") or row["id"]).split())
-                (corpus / f"{row['id']}.md").write_text(f"---\ntitle: {title}\n---\n{row['text']}\n", encoding="utf-8")
-    return Target(spec.name, corpus, read_questions(spec / "questions.jsonl"))
 
 
 # -- the floor: the bare model ----------------------------------------------------------------------------------
@@ -100,11 +64,21 @@ class Floor:
         settings = Settings()
         self.batch_size = settings.encode_batch_size
         if settings.model == BUNDLED_MODEL:
-            from rag.embedding.bundled import BundledE5
+            import onnxruntime as ort
 
-            bundled = BundledE5(cache=settings.model_cache)
-            session, tokenizer = bundled._session, bundled._tokenizer
-            self.query_prompt, self.passage_prompt = bundled.query_prompt, bundled.passage_prompt
+            from rag.embedding.bundled import converted_model
+            from rag.embedding.e5_convert import MODEL_FILE, TOKENIZER_FILE
+            from rag.embedding.e5_tokenizer import E5Tokenizer
+
+            folder, _ = converted_model(settings.model_cache)
+            options = ort.SessionOptions()  # the session options of `rag.embedding.bundled.BundledE5`
+            options.inter_op_num_threads = 1
+            options.enable_cpu_mem_arena = False
+            options.enable_mem_pattern = False
+            options.add_session_config_entry("session.intra_op.allow_spinning", "1")
+            session = ort.InferenceSession(str(folder / MODEL_FILE), options, providers=["CPUExecutionProvider"])
+            tokenizer = E5Tokenizer(folder / TOKENIZER_FILE)
+            self.query_prompt, self.passage_prompt = "query: ", "passage: "
 
             def encode(texts: list[str], prompt: str | None, batch_size: int = 32) -> None:
                 for text in texts:

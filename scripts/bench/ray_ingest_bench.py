@@ -1,14 +1,14 @@
 """`rag ingest` with the local engine and with `--engine ray`, on one corpus, as a user runs them; medians, the ratio,
 and a check that both engines published the same artifact.
 
-    python scripts/ray_ingest_bench.py                                # piaf passages, 3 rounds, 2 actors
-    python scripts/ray_ingest_bench.py --dataset ../shared/datasets/en_stackfaq --rounds 5 --actors 2
-    python scripts/ray_ingest_bench.py --json docs/ray_ingest.json
-    python scripts/ray_ingest_bench.py --dataset corpus --code /work/main   # the seed corpus, another checkout's rag
+    python -m scripts.bench.ray_ingest_bench                          # piaf passages, 3 rounds, 2 actors
+    python -m scripts.bench.ray_ingest_bench --dataset ../shared/datasets/en_stackfaq --rounds 5 --actors 2
+    python -m scripts.bench.ray_ingest_bench --dataset corpus --rounds 3 --json docs/results/ray_ingest_bench.json
+    python -m scripts.bench.ray_ingest_bench --dataset corpus --code OLD_CHECKOUT   # another checkout's rag
 
 Each round runs both engines (in alternating order, so that a noisy neighbour does not always hit the same one)
 from a fresh index folder, as subprocesses: wall time is the whole command, Ray's start and shutdown included. The
-dataset folder's passages.jsonl is written out as one Markdown document per passage (as scripts/bench.py does); a
+dataset folder's passages.jsonl is written out as one Markdown document per passage (as `scripts.bench.speed` does); a
 folder without one is ingested as it is. Each run also reports the driver's peak resident memory (the `rag ingest`
 process itself, not Ray's workers).
 """
@@ -26,13 +26,10 @@ import time
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+import numpy as np
 
-import numpy as np  # noqa: E402
-
-from rag.index.store import Index  # noqa: E402
-from scripts.bench import DEV_SET, ENV, PIAF, prepare  # noqa: E402
+from rag.index.store import Index
+from scripts.bench.common import DEV_SET, ENV, PIAF, ROOT, prepare
 
 # `rag ingest`, then the process's own peak resident memory (KiB) on the last line of stderr
 DRIVER = ("import resource, sys; from rag.cli import main; code = main(sys.argv[1:]); "

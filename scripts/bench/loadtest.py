@@ -1,7 +1,8 @@
 """Load test of the real server over loopback: N concurrent clients for a fixed time; errors and memory growth.
 
-    python scripts/loadtest.py                          # 64 clients, 30 s after a 5 s warm-up, index of corpus/
-    python scripts/loadtest.py --clients 64 --duration 30 --max-rss-growth-mib 64 --json var/loadtest.json
+    python -m scripts.bench.loadtest                          # 64 clients, 30 s after a 5 s warm-up, index of corpus/
+    python -m scripts.bench.loadtest --clients 64 --duration 30 --max-rss-growth-mib 64 \
+        --json docs/results/loadtest.json
 
 Starts `python -m rag serve` on 127.0.0.1 (a free port) over an index of `--corpus` built into a temporary folder
 (or `--index`), waits for /readyz, warms up (`--warmup` seconds and `--warmup-requests` answers), then runs the
@@ -16,24 +17,21 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import json
 import os
 import random
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import httpx
 
-ROOT = Path(__file__).resolve().parent.parent
-HOST = "127.0.0.1"
+from scripts.bench.common import CORPUS, DEV_SET, ROOT, rss_mib, serving
+from scripts.bench.common import read_questions as questions
 
 
 @dataclass
@@ -54,23 +52,6 @@ class Figures:
     rss_growth_mib: float = 0.0
     max_rss_growth_mib: float = 0.0
     passed: bool = False
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind((HOST, 0))
-        return int(sock.getsockname()[1])
-
-
-def rss_mib(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    raise RuntimeError(f"no VmRSS for process {pid}")
-
-
-def questions(path: Path) -> list[str]:
-    return [json.loads(line)["question"] for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
 async def client(http: httpx.AsyncClient, asked: list[str], stop: asyncio.Event, figures: Figures,
@@ -146,40 +127,6 @@ async def drive(base: str, pid: int, args: argparse.Namespace, asked: list[str])
     return figures
 
 
-def wait_ready(base: str, server: subprocess.Popen, timeout: float) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise SystemExit(f"the server exited with code {server.returncode} before it was ready")
-        try:
-            if httpx.get(f"{base}/readyz", timeout=2).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.5)
-    raise SystemExit(f"the server was not ready within {timeout:.0f} s")
-
-
-@contextlib.contextmanager
-def serving(index: Path, env: dict[str, str], ready_timeout: float, cwd: Path | None = None
-            ) -> Iterator[tuple[str, int, subprocess.Popen]]:
-    """`python -m rag serve` over `index` on a free loopback port, until the block ends: (base URL, port, process)."""
-    port = free_port()
-    base = f"http://{HOST}:{port}"
-    server = subprocess.Popen([sys.executable, "-m", "rag", "serve", "--index", str(index), "--host", HOST,
-                               "--port", str(port)], env={**env, "RAG_LOG_LEVEL": "warning"}, cwd=cwd)
-    try:
-        wait_ready(base, server, ready_timeout)
-        yield base, port, server
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
-
-
 def run(args: argparse.Namespace) -> Figures:
     env = {**os.environ, "PYTHONPATH": str(ROOT), "HF_HUB_OFFLINE": "1"}
     with tempfile.TemporaryDirectory() as scratch:
@@ -203,9 +150,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--max-requests", type=int, default=200_000, help="stop after this many requests")
     parser.add_argument("--max-rss-growth-mib", type=float, default=64.0,
                         help="largest accepted growth of the server's resident memory (default 64 MiB)")
-    parser.add_argument("--corpus", type=Path, default=ROOT / "corpus", help="corpus to index (default corpus/)")
+    parser.add_argument("--corpus", type=Path, default=CORPUS, help="corpus to index (default corpus/)")
     parser.add_argument("--index", type=Path, help="serve this index folder instead of building one")
-    parser.add_argument("--questions", type=Path, default=ROOT / "tests" / "data" / "devset.jsonl",
+    parser.add_argument("--questions", type=Path, default=DEV_SET,
                         help="JSON lines with a `question` field (default tests/data/devset.jsonl)")
     parser.add_argument("--ready-timeout", type=float, default=180.0, help="seconds to wait for /readyz")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")

@@ -1,6 +1,6 @@
 """How often PDF text breaks words at line ends, and what `rag.corpus.formats.pdf` does with those breaks.
 
-    PYTHONPATH=$PWD .venv/bin/python scripts/pdf_hyphens.py FILE.pdf [FILE.pdf ...]
+    .venv/bin/python -m scripts.eval.pdf_hyphens FILE.pdf [FILE.pdf ...]
 
 For each PDF: pages, words, line-end hyphen breaks in pypdf's raw text, how many `formats.pdf` joins (lower case after
 the break, the hyphenated spelling not found elsewhere) and keeps, and whether the repaired text kept every offset
@@ -9,6 +9,7 @@ the break, the hyphenated spelling not found elsewhere) and keeps, and whether t
 
 from __future__ import annotations
 
+import argparse
 import re
 import sys
 from pathlib import Path
@@ -18,8 +19,10 @@ from pypdf import PdfReader
 from rag.corpus.formats.pdf import HYPHEN_BREAK, dehyphenate
 
 
-def main(paths: list[str]) -> int:
-    for name in paths:
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("pdfs", nargs="+", metavar="FILE.pdf", help="PDF files to read")
+    for name in parser.parse_args(argv).pdfs:
         reader = PdfReader(Path(name))
         raw = [page.extract_text() or "" for page in reader.pages]
         fixed = dehyphenate(raw)
@@ -33,4 +36,4 @@ def main(paths: list[str]) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    sys.exit(main())

@@ -1,9 +1,9 @@
 """What a search filter costs on the dense side: `DenseIndex.search_within` against an unfiltered search.
 
-    python scripts/filter_bench.py                       # 200k vectors, flat / hnsw / ivf; docs/filter_bench.json
-    python scripts/filter_bench.py --n 50000 --kinds flat -o /tmp/filter.json
+    python -m scripts.bench.filter_bench             # 200k vectors, flat / hnsw / ivf; docs/results/filter_bench.json
+    python -m scripts.bench.filter_bench --n 50000 --kinds flat -o /tmp/filter.json
 
-Vectors and queries are those of `scripts/scale_bench.py` (real all-MiniLM-L6-v2 embeddings of the datasets'
+Vectors and queries are those of `scripts.bench.scale_bench` (real all-MiniLM-L6-v2 embeddings of the datasets'
 passages, then synthetic rows around them; held-out real questions as queries). Two shapes of filter, for each
 admitted count:
 - `span`: one run of consecutive rows, as a filter by document admits them (a document's passages are
@@ -27,20 +27,15 @@ from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "scripts"))
-
-from scale_bench import DATASETS, real_embeddings, synthetic  # noqa: E402
-
-from rag.index import dense as vectors  # noqa: E402
-from rag.index.dense import DenseIndex  # noqa: E402
-from rag.index.recall import recall_at  # noqa: E402
-from rag.index.vector_options import VectorOptions  # noqa: E402
-from rag.serving.runtime import single_threaded_search  # noqa: E402
+from rag.index import dense
+from rag.index.dense import DenseIndex
+from rag.index.recall import recall_at
+from rag.index.vector_options import VectorOptions
+from rag.serving.runtime import single_threaded_search
+from scripts.bench.common import DATASETS, RESULTS, real_embeddings, synthetic
 
 CANDIDATES = 50
-DEFAULT_IVF = vectors.IVF_EXACT_WITHIN
+DEFAULT_IVF = dense.IVF_EXACT_WITHIN
 COUNTS = (1_000, 2_000, 5_000, 10_000, 25_000, 50_000, 100_000)
 
 
@@ -70,7 +65,7 @@ def run(n: int, kinds: list[str], counts: list[int], queries_used: int) -> dict[
     rng = np.random.default_rng(0)
     filters = {count: _filters(data, real, count, rng) for count in counts}
     results: dict[str, object] = {"n": n, "queries": len(queries), "candidates": CANDIDATES,
-                                  "ivf_exact_within": vectors.IVF_EXACT_WITHIN, "rows": []}
+                                  "ivf_exact_within": dense.IVF_EXACT_WITHIN, "rows": []}
     rows_out: list[dict[str, object]] = results["rows"]  # type: ignore[assignment]
     for kind in kinds:
         index = DenseIndex.build(data, VectorOptions(kind=kind))  # type: ignore[arg-type]
@@ -81,7 +76,7 @@ def run(n: int, kinds: list[str], counts: list[int], queries_used: int) -> dict[
             unfiltered.append(time.perf_counter() - started)
         paths = [kind] + (["ivf exact"] if kind == "ivf" else [])
         for path in paths:
-            vectors.IVF_EXACT_WITHIN = n if path == "ivf exact" else DEFAULT_IVF
+            dense.IVF_EXACT_WITHIN = n if path == "ivf exact" else DEFAULT_IVF
             for count in counts:
                 for shape, rows in filters[count].items():
                     truth = np.sort(data[rows] @ queries.T, axis=0)[::-1][:10].T  # exact 10 best admitted
@@ -89,7 +84,7 @@ def run(n: int, kinds: list[str], counts: list[int], queries_used: int) -> dict[
                     rows_out.append({"path": path, "shape": shape, "admitted": count, "p50_ms": round(ms, 3),
                                      "recall@10": round(recall_at(best, truth), 4),
                                      "unfiltered_p50_ms": round(float(np.median(unfiltered) * 1000), 3)})
-        vectors.IVF_EXACT_WITHIN = DEFAULT_IVF
+        dense.IVF_EXACT_WITHIN = DEFAULT_IVF
         del index
     return results
 
@@ -114,7 +109,7 @@ def main() -> int:
     parser.add_argument("--kinds", nargs="+", default=["flat", "hnsw", "ivf"])
     parser.add_argument("--counts", nargs="+", type=int, default=list(COUNTS), help="admitted rows per filter")
     parser.add_argument("--queries", type=int, default=100)
-    parser.add_argument("-o", "--output", type=Path, default=ROOT / "docs" / "filter_bench.json")
+    parser.add_argument("-o", "--output", type=Path, default=RESULTS / "filter_bench.json")
     args = parser.parse_args()
     results = run(args.n, args.kinds, [c for c in args.counts if c <= args.n], args.queries)
     args.output.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")

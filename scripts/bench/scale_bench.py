@@ -1,8 +1,8 @@
 """Dense index kinds at 10k, 100k and 1M passages: build time, size, memory, search latency and recall@10.
 
-    python scripts/scale_bench.py                                    # 10k, 100k, 1M; every kind; docs/scale.json
-    python scripts/scale_bench.py --sizes 10000 100000 --kinds flat hnsw -o /tmp/scale.json
-    python scripts/scale_bench.py --table docs/scale.json           # the figures as docs/SCALE.md's table
+    python -m scripts.bench.scale_bench           # 10k, 100k, 1M; every kind; docs/results/scale_bench.json
+    python -m scripts.bench.scale_bench --sizes 10000 100000 --kinds flat hnsw -o /tmp/scale.json
+    python -m scripts.bench.scale_bench --table docs/results/scale_bench.json   # the figures as docs/SCALE.md's table
 
 Vectors. Embedding a million passages with the bundled model takes hours on two cores, so only the real passages are
 embedded: the piaf and en_stackfaq `passages.jsonl` of ../shared/datasets (1,480 passages, French and English),
@@ -29,7 +29,6 @@ questions. Prints PASS or MISS and exits 1 on a miss (or when 1M is not among th
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import os
 import subprocess
@@ -40,57 +39,12 @@ from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from rag.index.dense import DenseIndex
+from rag.index.recall import exact_search, recall_at
+from rag.index.vector_options import KINDS, VectorOptions
+from scripts.bench.common import DATASETS, RESULTS, ROOT, real_embeddings, synthetic
 
-from rag.index.dense import DenseIndex  # noqa: E402
-from rag.index.recall import exact_search, recall_at  # noqa: E402
-from rag.index.vector_options import KINDS, VectorOptions  # noqa: E402
-
-DATASETS = ROOT.parent / "shared" / "datasets"
-SETS = ("piaf", "en_stackfaq")
-QUERIES = 300
 TARGET_N, TARGET_MS, TARGET_RECALL = 1_000_000, 20.0, 0.95
-CACHE = Path(tempfile.gettempdir()) / "rag-scale-embeddings"
-
-
-def _jsonl(path: Path) -> list[dict[str, object]]:
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-
-
-def real_embeddings(datasets: Path) -> tuple[np.ndarray, np.ndarray]:
-    """(passage vectors, held-out question vectors), embedded once and cached by the datasets' bytes."""
-    passages = [f"{p.get('title', '')}\n{p['text']}" for s in SETS for p in _jsonl(datasets / s / "passages.jsonl")]
-    questions = [str(q["question"]) for s in SETS for q in _jsonl(datasets / s / "questions.jsonl")]
-    questions = [questions[i] for i in np.random.default_rng(0).permutation(len(questions))[:QUERIES]]
-    key = hashlib.sha256(json.dumps([passages, questions]).encode()).hexdigest()[:16]
-    cached = CACHE / f"{key}.npz"
-    if cached.is_file():
-        data = np.load(cached)
-        return data["passages"], data["questions"]
-    from rag.embedding.base import FALLBACK_MODEL, ModelSpec
-
-    embedder = ModelSpec(FALLBACK_MODEL).load()  # the figures in docs/SCALE.md were measured on these vectors
-    p, q = embedder.embed_passages(passages), embedder.embed_queries(questions)
-    CACHE.mkdir(parents=True, exist_ok=True)
-    np.savez(cached, passages=p, questions=q)
-    return p, q
-
-
-def synthetic(real: np.ndarray, n: int, seed: int = 0) -> np.ndarray:
-    """`n` normalised vectors: the real ones, then perturbed mixtures of them (see the module docstring)."""
-    rng = np.random.default_rng(seed)
-    centred = real - real.mean(axis=0)
-    cov = centred.T @ centred / len(real)
-    root = np.linalg.cholesky(cov + 1e-6 * np.eye(real.shape[1])).astype(np.float32)
-    out = np.empty((n, real.shape[1]), dtype=np.float32)
-    out[:min(n, len(real))] = real[:n]
-    for start in range(len(real), n, 100_000):
-        m = min(100_000, n - start)
-        block = real[rng.integers(0, len(real), m)] + rng.uniform(0, 0.5, (m, 1)).astype(np.float32) * \
-            real[rng.integers(0, len(real), m)] + rng.standard_normal((m, real.shape[1]), dtype=np.float32) @ root.T
-        out[start:start + m] = block / np.linalg.norm(block, axis=1, keepdims=True)
-    return out
 
 
 def _rss() -> dict[str, int]:
@@ -142,8 +96,9 @@ def run_one(vectors: np.ndarray, queries: np.ndarray, truth: np.ndarray, kind: s
     del index
     disk = sum(p.stat().st_size for p in folder.iterdir() if p.name != "faiss.json")
     runs = 1 if kind == "flat" and len(vectors) >= 1_000_000 else 3
-    child = subprocess.run([sys.executable, __file__, "--measure", str(folder), str(runs)],
-                           capture_output=True, text=True, check=True, env={**os.environ, "OMP_NUM_THREADS": "1"})
+    child = subprocess.run([sys.executable, "-m", "scripts.bench.scale_bench", "--measure", str(folder), str(runs)],
+                           cwd=ROOT, capture_output=True, text=True, check=True,
+                           env={**os.environ, "OMP_NUM_THREADS": "1"})
     measured = json.loads(child.stdout.strip().splitlines()[-1])
     description = json.loads((folder / "faiss.json").read_text())
     return {"n": len(vectors), "kind": kind, "build_s": round(build_s, 1), "disk_mib": round(disk / 2**20, 1),
@@ -162,7 +117,7 @@ def main() -> int:
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
     parser.add_argument("--kinds", nargs="+", choices=KINDS, default=list(KINDS))
     parser.add_argument("--datasets", type=Path, default=DATASETS, help="folder holding piaf/ and en_stackfaq/")
-    parser.add_argument("-o", "--output", type=Path, default=ROOT / "docs" / "scale.json")
+    parser.add_argument("-o", "--output", type=Path, default=RESULTS / "scale_bench.json")
     args = parser.parse_args()
     real, queries = real_embeddings(args.datasets)
     rows = []
@@ -200,7 +155,7 @@ def table(rows: list[dict[str, object]]) -> str:
 
 
 def write(path: Path, rows: list[dict[str, object]], queries: int, verdict: str) -> None:
-    path.write_text(json.dumps({"command": " ".join(["python", "scripts/scale_bench.py", *sys.argv[1:]]),
+    path.write_text(json.dumps({"command": " ".join(["python", "-m", "scripts.bench.scale_bench", *sys.argv[1:]]),
                                 "cpus": os.cpu_count(), "queries": queries, "target": verdict, "rows": rows},
                                indent=2) + "\n")
 

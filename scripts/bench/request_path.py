@@ -1,29 +1,37 @@
 """CPU per question outside the model, stage by stage, for a built index and a question set.
 
-    python scripts/request_path.py INDEX_DIR QUESTIONS.jsonl [--limit 400] [--rounds 9]
+    PYTHONPATH=CHECKOUT python scripts/bench/request_path.py INDEX_DIR QUESTIONS.jsonl [--limit 400] [--rounds 9]
 
 Question vectors are computed first (the model is not timed); then each stage of a hybrid search runs over every
 question, `--rounds` times, and the minimum and median of the process CPU time per question are printed, in
-microseconds: FAISS search, lexical scores, ranking (lexical top rows, candidates, exact cosines, fusion), hits
-(highlights, citations), the answer, and the response model with its JSON encoding as the API sends it. CPU time
-and the minimum over rounds make the figures comparable between two branches on a shared machine: run the script
-for each checkout in turn (`PYTHONPATH=<checkout>` picks the code measured), more than once, and compare.
+microseconds: FAISS search, lexical scores, the whole search outside the model (FAISS, headings, lexical scores,
+fusion, highlights, citations: `Searcher.search` answered with the precomputed vectors), the answer, and the response
+model with its JSON encoding as the API sends it. CPU time and the minimum over rounds make the figures comparable
+between two branches on a shared machine: run the script for each checkout in turn, more than once, and compare.
+It imports nothing but rag, so it runs as a file too: `PYTHONPATH=<checkout>` then picks the code measured.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import os
 import statistics
 import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-if not os.environ.get("PYTHONPATH"):  # PYTHONPATH names the checkout to measure; by default, this one
-    sys.path.insert(0, str(ROOT))
+
+class Precomputed:
+    """An embedder that answers from vectors computed beforehand, so that a search runs without the model."""
+
+    def __init__(self, name: str, vectors: dict[str, object]) -> None:
+        self.name, self.vectors = name, vectors
+
+    def embed_queries(self, questions: list[str]) -> object:
+        import numpy as np
+
+        return np.stack([self.vectors[q] for q in questions])
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -53,19 +61,18 @@ def main(argv: list[str] | None = None) -> int:
     embedder = load_embedder(settings)
     vectors = np.concatenate([embedder.embed_queries(questions[start:start + embedder.batch_size])
                               for start in range(0, len(questions), embedder.batch_size)])
-    searcher = Searcher(index, embedder, candidates=settings.candidates)
-    n, weight = min(settings.candidates, len(index)), searcher.dense_weight(index)
+    searcher = Searcher(index, Precomputed(embedder.name, dict(zip(questions, vectors, strict=True))),
+                        candidates=settings.candidates)
+    n = min(settings.candidates, len(index))
     lexical = index.lexical
     cases = []
     for i, question in enumerate(questions):
         query = Query(question)
         lexical.query_terms(question)  # analysed and fuzzy-matched once per question, as a request does
-        scores, rows = index.vectors.search(vectors[i:i + 1], n)
-        ranking = searcher._rank(index, query, vectors[i], rows[0], scores[0], n, weight)
-        hits = searcher._hits(index, ranking, query)
+        hits = searcher.search([query])[0]
         response = SearchResponse(question=question, passages=hits, answer=answer(hits), mode="hybrid",
                                   model=searcher.model, took_ms=1.0)
-        cases.append((query, vectors[i], rows[0], scores[0], ranking, hits, response))
+        cases.append((query, vectors[i], hits, response))
 
     def stage(name: str, work: Callable[..., object]) -> None:
         per_question = []
@@ -77,12 +84,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{name:28s} min {min(per_question):8.1f} us   median {statistics.median(per_question):8.1f} us")
 
     print(f"{len(cases)} questions, {len(index)} passages, {args.rounds} rounds; CPU time per question")
-    stage("faiss search", lambda q, v, r, s, f, h, resp: index.vectors.search(v[None, :], n))
-    stage("lexical scores", lambda q, v, r, s, f, h, resp: lexical.scores(q.question))
-    stage("ranking (lexical included)", lambda q, v, r, s, f, h, resp: searcher._rank(index, q, v, r, s, n, weight))
-    stage("hits", lambda q, v, r, s, f, h, resp: searcher._hits(index, f, q))
-    stage("answer", lambda q, v, r, s, f, h, resp: answer(h))
-    stage("response + JSON", lambda q, v, r, s, f, h, resp: encode_json(
+    stage("faiss search", lambda q, v, h, resp: index.vectors.search(v[None, :], n))
+    stage("lexical scores", lambda q, v, h, resp: lexical.scores(q.question))
+    stage("search outside the model", lambda q, v, h, resp: searcher.search([q]))
+    stage("answer", lambda q, v, h, resp: answer(h))
+    stage("response + JSON", lambda q, v, h, resp: encode_json(
         SearchResponse(question=q.question, passages=h, answer=resp.answer, mode="hybrid", model=searcher.model,
                        took_ms=1.0).model_dump(mode="json")))
     return 0

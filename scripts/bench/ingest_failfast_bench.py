@@ -1,8 +1,9 @@
 """What failing before the model loads changes, as a user sees it: `rag ingest` of this checkout and of another one
 (`--before`, e.g. the code before the change), on a corpus with no readable file and on the seed corpus.
 
-    python scripts/ingest_failfast_bench.py --before OLD_CHECKOUT
-    python scripts/ingest_failfast_bench.py --before OLD_CHECKOUT --rounds 5 --json docs/ingest_failfast.json
+    python -m scripts.bench.ingest_failfast_bench --before OLD_CHECKOUT
+    python -m scripts.bench.ingest_failfast_bench --before OLD_CHECKOUT --rounds 5 \
+        --json docs/results/ingest_failfast_bench.json
 
 Two cases, each command in a subprocess from a fresh index folder, the two checkouts in alternating order each round
 (a noisy neighbour then does not always hit the same one):
@@ -25,10 +26,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from scripts.bench import ENV  # noqa: E402
+from scripts.bench.common import CORPUS, ENV, ROOT
 
 EXPECTED = {"unreadable": 3, "seed": 0}
 
@@ -57,7 +55,7 @@ def main() -> None:
         unreadable = work / "unreadable"
         unreadable.mkdir()
         (unreadable / "image.txt").write_bytes(b"\x89PNG\x00\x01\x00binary")
-        corpora = {"unreadable": unreadable, "seed": ROOT / "corpus"}
+        corpora = {"unreadable": unreadable, "seed": CORPUS}
         walls: dict[str, dict[str, list[float]]] = {case: {name: [] for name in codes} for case in corpora}
         for round_ in range(args.rounds):
             order = list(codes) if round_ % 2 == 0 else list(reversed(codes))

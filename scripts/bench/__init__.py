@@ -1,0 +1,1 @@
+"""Speed, scale, load and fairness measurements: `python -m scripts.bench.<name> --help`."""

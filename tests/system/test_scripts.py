@@ -1,0 +1,56 @@
+"""The measurement scripts under scripts/ still run: each answers `--help` in a subprocess (so a broken import or a
+moved name shows here, not on the day someone re-measures), the two cheap ones run for real, and none reaches into
+rag's private names or edits `sys.path`."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+SCRIPTS = sorted(p for p in (ROOT / "scripts").rglob("*.py") if p.name not in ("__init__.py", "common.py"))
+ENV = {**os.environ, "PYTHONPATH": str(ROOT), "HF_HUB_OFFLINE": "1"}
+
+
+def module(path: Path) -> str:
+    return ".".join(path.relative_to(ROOT).with_suffix("").parts)
+
+
+def run(*args: str, timeout: float = 180) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", *args], cwd=ROOT, env=ENV, capture_output=True, text=True,
+                          timeout=timeout, check=False)
+
+
+@pytest.mark.parametrize("script", SCRIPTS, ids=module)
+def test_the_script_answers_help(script):
+    done = run(module(script), "--help")
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.startswith("usage:"), done.stdout[:200]
+
+
+@pytest.mark.parametrize("script", [*SCRIPTS, *(ROOT / "scripts").rglob("common.py")], ids=module)
+def test_the_script_uses_rag_s_public_names_only(script):
+    source = script.read_text(encoding="utf-8")
+    assert "sys.path" not in source
+    assert not re.search(r"^\s*from rag[\w.]* import [^\n]*\b_\w+", source, re.M), "imports a private name of rag"
+    assert not re.search(r"(?<!self)(?<!cls)\._[a-z]\w*", source), "reaches a private member"
+    siblings = {p.stem for p in SCRIPTS} | {"common"}
+    assert not re.search(rf"^\s*(?:from|import) ({'|'.join(siblings)})\b", source, re.M), "imports a sibling by path"
+
+
+def test_the_request_path_script_measures_a_served_index(index, settings):
+    done = run("scripts.bench.request_path", str(settings.index_dir), "tests/data/devset.jsonl", "--limit", "3",
+               "--rounds", "1")
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "3 questions" in done.stdout and "search outside the model" in done.stdout
+
+
+def test_the_docx_parse_bench_runs_on_a_small_document():
+    done = run("scripts.bench.docx_parse_bench", "--sections", "1", "--rounds", "1")
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "parse_docx" in done.stdout
