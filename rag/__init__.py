@@ -4,6 +4,7 @@ What a Python user calls; everything else lives in sub-packages and is internal.
 
     Settings                      every knob, from `RAG_*` variables or arguments
     load_embedder(settings)       the embedding model the settings name
+    ingest(settings)              read, chunk and embed the corpus folder, publish a new index build: `IngestReport`
     load_searcher(settings)       the model and the current index, checked against each other: a `Searcher`
     Searcher, Query               `searcher.search([Query(question, k)])`: ranked `Hit`s, each with its `Citation`
     create_app(settings)          the HTTP API (Litestar), to run under any ASGI server
@@ -11,9 +12,6 @@ What a Python user calls; everything else lives in sub-packages and is internal.
     Hit, Passage, Citation, SearchResponse   the results
     RagError and its tree         ConfigError, ModelError, IndexError_ (IndexNotFound, IndexMismatch), IngestError,
                                   IngestBusy, IndexWriteFailed, PassageNotFound, InvalidQuery, Overloaded, ReloadFailed
-
-Indexing a folder: `from rag.ingest.pipeline import ingest` (`rag.ingest` names the sub-package, which a function of
-that name at the top level would hide from `import rag.ingest.pipeline`).
 
 Names are imported on first use (PEP 562): `import rag` loads neither the model runtime, FAISS nor the web framework.
 """
@@ -43,6 +41,7 @@ if TYPE_CHECKING:
     from rag.embedding.base import load_embedder
     from rag.evaluation import evaluate
     from rag.http.app import create_app
+    from rag.ingestion.pipeline import IngestReport, ingest
     from rag.schemas import Citation, Hit, Passage, SearchResponse
     from rag.search.searcher import Query, Searcher
     from rag.serving.runtime import load_searcher
@@ -54,6 +53,7 @@ __version__ = "0.1.0"
 _LAZY = {
     "Citation": "rag.schemas",
     "Hit": "rag.schemas",
+    "IngestReport": "rag.ingestion.pipeline",
     "Passage": "rag.schemas",
     "Query": "rag.search.searcher",
     "SearchResponse": "rag.schemas",
@@ -61,6 +61,7 @@ _LAZY = {
     "Settings": "rag.settings",
     "create_app": "rag.http.app",
     "evaluate": "rag.evaluation",
+    "ingest": "rag.ingestion.pipeline",
     "load_embedder": "rag.embedding.base",
     "load_searcher": "rag.serving.runtime",
 }
@@ -89,6 +90,7 @@ __all__ = [
     "IndexWriteFailed",
     "IngestBusy",
     "IngestError",
+    "IngestReport",
     "InvalidQuery",
     "ModelError",
     "Overloaded",
@@ -103,6 +105,7 @@ __all__ = [
     "__version__",
     "create_app",
     "evaluate",
+    "ingest",
     "load_embedder",
     "load_searcher",
 ]

@@ -65,7 +65,7 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 
 def _ingest(args: argparse.Namespace) -> int:
-    from rag.ingest.pipeline import ingest
+    from rag.ingestion.pipeline import ingest
 
     settings = _settings(args)
     report = ingest(settings, force=args.force, progress=not args.quiet and not args.json, address=args.address,

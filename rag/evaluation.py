@@ -27,7 +27,7 @@ from rag.corpus.reader import Corpus, Document, read_corpus
 from rag.embedding.base import Embedder
 from rag.index.dense import DenseIndex
 from rag.index.store import Index
-from rag.ingest.stages import chunk_and_embed, index_parts
+from rag.ingestion.stages import chunk_and_embed, index_parts
 from rag.schemas import Hit, Mode
 from rag.search.searcher import Query, Searcher
 from rag.settings import Settings
@@ -86,7 +86,7 @@ def memory_index(documents: list[Document], settings: Settings, embedder: Embedd
                  reuse: dict[str, np.ndarray] | None = None) -> Index:
     """An index built in memory, exactly as ingest would build it, without writing anything.
 
-    `reuse` maps `rag.ingest.stages.embed_key` of a passage to its vector, computed before (as ingest reuses them)."""
+    `reuse` maps `stages.embed_key` of a passage to its vector, computed before (as ingest reuses them)."""
     started = time.perf_counter()
     stages = chunk_and_embed(Corpus(documents), settings, embedder, lambda *_: reuse or {})
     lexical, manifest = index_parts(stages, settings, started=started)

@@ -13,7 +13,7 @@ os.environ["HF_HUB_OFFLINE"] = "1"
 
 from rag.embedding.base import Embedder, ModelSpec
 from rag.index.store import Index
-from rag.ingest.pipeline import ingest
+from rag.ingestion.pipeline import ingest
 from rag.search.searcher import Searcher
 from rag.settings import Settings
 

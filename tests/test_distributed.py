@@ -21,8 +21,8 @@ from rag.errors import ConfigError, ModelError
 from rag.index.layout import LEXICAL, current_build
 from rag.index.store import Index
 from rag.index.vector_options import VectorOptions
-from rag.ingest import ray as distributed
-from rag.ingest.pipeline import IngestReport, ingest
+from rag.ingestion import ray as distributed
+from rag.ingestion.pipeline import IngestReport, ingest
 from rag.settings import Settings
 from tests.conftest import CORPUS
 

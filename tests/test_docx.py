@@ -20,7 +20,7 @@ from docx.shared import Pt
 from rag.corpus.formats.docx import CELL_SEPARATOR, ENCRYPTED, NOT_A_ZIP, OLD_WORD, parse_docx
 from rag.corpus.reader import Skipped, read_document, read_file
 from rag.index.store import Index
-from rag.ingest.pipeline import ingest
+from rag.ingestion.pipeline import ingest
 from rag.search.searcher import Query, Searcher
 from rag.settings import Settings
 

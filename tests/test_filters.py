@@ -15,7 +15,7 @@ from rag.index import dense as vectors
 from rag.index.dense import DenseIndex
 from rag.index.store import Index
 from rag.index.vector_options import VectorOptions
-from rag.ingest.pipeline import ingest
+from rag.ingestion.pipeline import ingest
 from rag.schemas import SearchFilter
 from rag.search.queries import make_queries
 from rag.search.searcher import Searcher

@@ -7,7 +7,7 @@ from rag.corpus import reader as documents_module
 from rag.errors import ConfigError, IndexMismatch, IngestError
 from rag.index.layout import current_build
 from rag.index.store import Index
-from rag.ingest.pipeline import ingest
+from rag.ingestion.pipeline import ingest
 from rag.search.fusion import auto_weight
 from rag.settings import Settings
 

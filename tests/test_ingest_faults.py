@@ -19,7 +19,7 @@ from rag.index.locks import Lease
 from rag.index.manifest import Manifest
 from rag.index.publish import LEFTOVER_GRACE_SECONDS, kept_fresh, publish
 from rag.index.store import Index
-from rag.ingest.pipeline import ingest
+from rag.ingestion.pipeline import ingest
 from rag.settings import Settings
 from tests.conftest import CORPUS, ROOT
 
@@ -277,7 +277,7 @@ def test_a_full_disk_stops_ingest_with_its_exit_code_and_leaves_the_index_intact
     build left behind, and the current build still loads."""
     import functools
 
-    import rag.ingest.pipeline
+    import rag.ingestion.pipeline
     from rag import cli
 
     first = ingest(fresh_settings, embedder=embedder)
@@ -287,7 +287,7 @@ def test_a_full_disk_stops_ingest_with_its_exit_code_and_leaves_the_index_intact
     with small_disk(tmp_path / "disk", room) as disk:
         settings = fresh_settings.model_copy(update={"index_dir": disk / "index"})
         built = ingest(settings, embedder=embedder).build_id
-        monkeypatch.setattr(rag.ingest.pipeline, "ingest", functools.partial(ingest, embedder=embedder))
+        monkeypatch.setattr(rag.ingestion.pipeline, "ingest", functools.partial(ingest, embedder=embedder))
         code = cli.main(["ingest", str(settings.corpus_dir), "--index", str(settings.index_dir), "--force",
                          "--quiet"])
         err = capsys.readouterr().err

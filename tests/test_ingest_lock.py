@@ -17,8 +17,8 @@ from rag.errors import IngestBusy, IngestError
 from rag.index.layout import current_build
 from rag.index.locks import LOCK_FILE, IngestLock
 from rag.index.store import Index
-from rag.ingest import pipeline as ingest_module
-from rag.ingest.pipeline import ingest
+from rag.ingestion import pipeline as ingest_module
+from rag.ingestion.pipeline import ingest
 from rag.settings import Settings
 from tests.conftest import ROOT
 

@@ -18,7 +18,7 @@ from rag.corpus.reader import read_document
 from rag.http.app import create_app
 from rag.index.layout import PASSAGES, current_build
 from rag.index.store import Index
-from rag.ingest.pipeline import ingest
+from rag.ingestion.pipeline import ingest
 from rag.search.searcher import Query, Searcher
 from rag.settings import Settings
 from tests.pdfs import make_pdf

@@ -41,10 +41,12 @@ def test_the_whole_error_tree_is_public():
 def test_the_core_entry_points_are_the_internal_ones():
     """The public names are the objects themselves, not wrappers: what the docs of each module say holds."""
     from rag.http.app import create_app
+    from rag.ingestion.pipeline import ingest
     from rag.search.searcher import Searcher
     from rag.serving.runtime import load_searcher
 
-    assert rag.create_app is create_app and rag.Searcher is Searcher and rag.load_searcher is load_searcher
+    assert rag.create_app is create_app and rag.ingest is ingest
+    assert rag.Searcher is Searcher and rag.load_searcher is load_searcher
 
 
 def test_unknown_names_raise_attribute_error():

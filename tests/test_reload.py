@@ -20,7 +20,7 @@ from rag.http.app import create_app
 from rag.http.routes import BUILD_HEADER
 from rag.index.layout import current_build
 from rag.index.store import Index
-from rag.ingest.pipeline import ingest
+from rag.ingestion.pipeline import ingest
 from rag.search.searcher import Searcher
 from rag.settings import Settings
 from tests.serving import NEW_DOC, QUESTIONS, next_corpus

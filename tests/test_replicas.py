@@ -23,7 +23,7 @@ import pytest
 
 from rag.http.routes import BUILD_HEADER
 from rag.index.store import Index
-from rag.ingest.pipeline import ingest
+from rag.ingestion.pipeline import ingest
 from rag.settings import Settings
 from tests.serving import NEW_SOURCE, QUESTIONS, Proxy, Server, next_corpus, read_only_mounts
 

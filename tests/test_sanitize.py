@@ -52,7 +52,7 @@ def test_ingest_refuses_other_schemes_from_every_source_of_urls_and_says_why(tmp
 
 
 def test_the_ingest_report_lists_the_urls_left_out(tmp_path: Path, embedder):
-    from rag.ingest.pipeline import ingest
+    from rag.ingestion.pipeline import ingest
     from rag.settings import Settings
 
     corpus = tmp_path / "corpus"
@@ -93,7 +93,7 @@ def test_answer_markdown_of_an_older_build_carries_no_control_characters():
 
 def test_the_command_line_prints_no_control_character_from_a_corpus(tmp_path: Path, embedder, capsys, monkeypatch):
     from rag import cli
-    from rag.ingest.pipeline import ingest
+    from rag.ingestion.pipeline import ingest
     from rag.settings import Settings
 
     corpus = tmp_path / "corpus"

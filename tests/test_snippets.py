@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from rag.ingest.pipeline import ingest
+from rag.ingestion.pipeline import ingest
 from rag.schemas import Citation, Highlight, Hit
 from rag.search.answer import answer, escape, markdown
 from rag.search.searcher import Query, Searcher

@@ -16,7 +16,7 @@ from rag.index.dense import EXACT, MMAP_FLAG, VECTORS, DenseIndex
 from rag.index.recall import exact_search, probe_queries, recall_at
 from rag.index.store import Index
 from rag.index.vector_options import KINDS, VectorOptions
-from rag.ingest.pipeline import fingerprint, ingest
+from rag.ingestion.pipeline import fingerprint, ingest
 from rag.search.searcher import Query, Searcher
 from rag.settings import Settings
 

@@ -103,7 +103,7 @@ class Headings:
 
 
 def key(text: str) -> str:
-    """The reuse key of a heading's vector; apart from passages' keys (`rag.ingest.stages.embed_key`), which hash
+    """The reuse key of a heading's vector; apart from passages' keys (`rag.ingestion.stages.embed_key`), which hash
     text."""
     return "heading\x00" + text
 

@@ -1,7 +1,7 @@
 """A build's manifest: the typed record an ingest writes, and the shape a reader checks before trusting one.
 
 Written: `Manifest` is what an ingest knows about its build (model, chunking, lexical index, fusion, headings, counts,
-versions, corpus), made once by `rag.ingest.stages.index_parts`; `Stamp` is what writing the build adds (format,
+versions, corpus), made once by `rag.ingestion.stages.index_parts`; `Stamp` is what writing the build adds (format,
 build id, time, the FAISS index's description, file checksums), made once by `rag.index.publish.publish`, which
 writes both as one JSON object, the record's keys first, in the order of their fields.
 

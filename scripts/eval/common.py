@@ -14,7 +14,7 @@ import numpy as np
 from rag.corpus.reader import read_corpus
 from rag.embedding.base import Embedder, load_embedder
 from rag.evaluation import dataset_documents, memory_index, read_questions
-from rag.ingest.stages import embed_key
+from rag.ingestion.stages import embed_key
 from rag.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent.parent

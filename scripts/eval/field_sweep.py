@@ -26,7 +26,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from rag.index.lexical import PAIR_WEIGHT, PASSAGE_SHARE, pairs, top_rows
-from rag.ingest.stages import section_numbers
+from rag.ingestion.stages import section_numbers
 from rag.settings import Settings
 from scripts.eval.common import convex, line, metrics, sets
 

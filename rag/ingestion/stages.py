@@ -1,4 +1,4 @@
-"""The steps of an ingest that both engines run (`rag.ingest.pipeline` locally, `rag.ingest.ray` on Ray): chunk,
+"""The steps of an ingest that both engines run (`rag.ingestion.pipeline` locally, `rag.ingestion.ray` on Ray): chunk,
 embed the passages no stored vector covers, assemble the vectors, and make the parts of a build that are made once,
 on the driver: the lexical index and the manifest (`index_parts`).
 """
@@ -107,7 +107,7 @@ def assemble_vectors(chunks: list[Chunk], missing: list[int], fresh: np.ndarray,
 
 def chunk_and_embed(corpus: Corpus, settings: Settings, embedder: Embedder, prepare: Prepare, *,
                     progress: bool = False) -> Embedded:
-    """The chunk and embed stages in this process (the local engine; `rag.ingest.ray` runs them on Ray), with
+    """The chunk and embed stages in this process (the local engine; `rag.ingestion.ray` runs them on Ray), with
     `prepare` in between: once every passage is chunked, before any is embedded."""
     chunker = chunker_for(embedder, settings.max_passage_tokens)
     chunks = [chunk for doc in corpus.documents for chunk in chunker.chunk(doc)]

@@ -3,14 +3,14 @@
     corpus files (driver, in `corpus_files` order)
       -> map: read and parse one file (`rag.corpus.reader.read_file`), or the reason it is skipped
       -> map_batches over a pool of `ChunkStage` actors, each loading the model once: refuse vector settings the
-         model's dimension rules out (`VectorOptions.check`), chunk each document (`rag.ingest.stages.chunker_for`)
+         model's dimension rules out (`VectorOptions.check`), chunk each document (`rag.ingestion.stages.chunker_for`)
       -> driver: rows put back in file order, document ids made unique (`rag.corpus.reader.unique_ids`); the ingest's
          `prepare` checks the passage count and picks the stored vectors to reuse: nothing is embedded yet
       -> map_batches over a pool of `EmbedStage` actors, each loading the model once: embed the passages no stored
          vector covers, in batches of `PASSAGES_PER_BATCH`
-      -> driver: vectors assembled with the reused ones (`rag.ingest.stages.embed_chunks`)
+      -> driver: vectors assembled with the reused ones (`rag.ingestion.stages.embed_chunks`)
 
-Every step is the function the local engine calls (`rag.ingest.stages`), so the build `rag.ingest.pipeline`
+Every step is the function the local engine calls (`rag.ingestion.stages`), so the build `rag.ingestion.pipeline`
 publishes from it is the local build by construction: same passage ids and order, vectors equal within float noise
 (batches differ), same manifest but for `engine`. The lexical index, the manifest and the publishing stay on the
 driver, done once.
@@ -43,7 +43,7 @@ from rag.corpus.reader import Corpus, Document, Skipped, corpus_files, read_file
 from rag.embedding.base import ModelSpec
 from rag.errors import ConfigError, IngestError, ModelError, RagError
 from rag.index.vector_options import VectorOptions
-from rag.ingest.stages import Embedded, Prepare, chunker_for, embed_chunks
+from rag.ingestion.stages import Embedded, Prepare, chunker_for, embed_chunks
 from rag.passage import Chunk
 from rag.settings import Settings
 

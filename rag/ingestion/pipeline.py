@@ -1,7 +1,7 @@
 """Corpus folder -> published index build: the ingest's orchestration, its fingerprint and its report.
 
 Re-ingesting an unchanged corpus costs a hash of its files (`fingerprint`). The steps themselves are
-`rag.ingest.stages`, run in this process or on Ray (`rag.ingest.ray`, imported only when that engine runs).
+`rag.ingestion.stages`, run in this process or on Ray (`rag.ingestion.ray`, imported only when that engine runs).
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ from rag.index.locks import IngestLock
 from rag.index.publish import publish
 from rag.index.store import Index
 from rag.index.vector_options import VectorOptions
-from rag.ingest.stages import chunk_and_embed, embed_key, index_parts
+from rag.ingestion.stages import chunk_and_embed, embed_key, index_parts
 from rag.passage import Chunk
 from rag.settings import Settings
 
@@ -155,7 +155,7 @@ def ingest(
     """Ingest `settings.corpus_dir` into `settings.index_dir`; skip the work when nothing changed.
 
     With `settings.ingest_engine == "ray"`, reading, chunking and embedding run as a Ray Data pipeline
-    (`rag.ingest.ray`) on the cluster at `address` (default: RAY_ADDRESS, else a local Ray instance) with at most
+    (`rag.ingestion.ray`) on the cluster at `address` (default: RAY_ADDRESS, else a local Ray instance) with at most
     `actors` model replicas; the build published is the local engine's, but for `engine` in the manifest.
     `embedder` (else `embedder_factory()`, else the settings' model) is the local engine's model; the Ray engine's
     actors load their own and the driver none. The model is loaded only when the corpus changed, and (local engine)
@@ -178,7 +178,7 @@ def ingest(
     if engine == "ray" and (embedder is not None or embedder_factory is not None):
         raise ConfigError("a model object goes with the local engine: the Ray engine's actors load their own")
     if engine == "ray":
-        from rag.ingest.ray import require_ray
+        from rag.ingestion.ray import require_ray
 
         require_ray()  # before anything else: without the extra, say how to install it, even with nothing to do
     if not settings.corpus_dir.is_dir():
@@ -216,7 +216,7 @@ def _ingest_locked(settings: Settings, started: float, *, force: bool, progress:
         return {} if force else _previous_vectors(settings, model)
 
     if settings.ingest_engine == "ray":
-        from rag.ingest import ray as distributed
+        from rag.ingestion import ray as distributed
 
         stages = distributed.chunk_and_embed(settings, prepare, address=address, actors=actors, progress=progress)
     else:
