@@ -1,4 +1,5 @@
-"""Small PDFs made in the tests themselves: pages of text in Helvetica, optionally an outline, a title, a password."""
+"""Small PDFs made in the tests themselves: pages of text in Helvetica, optionally an outline, a title, a password;
+and the pages and outline of a small merchant's guide."""
 
 from __future__ import annotations
 
@@ -7,6 +8,21 @@ from pathlib import Path
 
 from pypdf import PdfWriter
 from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, NameObject, NumberObject
+
+# a merchant's guide: three pages of text, one section each
+PAGES = [
+    "Guide du marchand\n"
+    "Ouverture du compte\n"
+    "Pour ouvrir un compte marchand, envoyez le formulaire d'inscription signé et un extrait Kbis de moins de "
+    "trois mois.\nLe compte est activé sous deux jours ouvrés après la vérification des documents.",
+    "Retours des clients\n"
+    "Un client peut retourner un article sous quatorze jours. Le marchand enregistre le retour dans son espace, "
+    "puis le paie-\nment restant est annulé.",
+    "Virements aux marchands\n"
+    "Les fonds des ventes sont virés sur le compte bancaire du marchand chaque mardi, par virement SEPA.\n"
+    "Un relevé détaillé des commissions est envoyé par courriel le même jour.",
+]
+OUTLINE = [("Ouverture du compte", 0), ("Retours des clients", 1), ("Virements aux marchands", 2)]
 
 
 def _escape(line: str) -> bytes:
@@ -58,4 +74,4 @@ def make_pdf(path: Path, pages: Sequence[str], *, title: str | None = None,
     return path
 
 
-__all__ = ["make_pdf"]
+__all__ = ["OUTLINE", "PAGES", "make_pdf"]

@@ -23,7 +23,7 @@ import httpx
 import uvicorn
 
 from rag.settings import Settings
-from tests.conftest import ROOT
+from tests.helpers.paths import ROOT
 
 HOST = "127.0.0.1"
 QUESTIONS = [

@@ -11,7 +11,8 @@ from litestar.testing import TestClient
 
 from rag.http import auth
 from rag.http.app import create_app
-from tests.conftest import ROOT
+from rag.settings import Settings
+from tests.helpers.paths import ROOT
 
 KEYS = ["first-key-0123456789", "second-key-abcdefghij"]
 ADMIN = "admin-key-zyxwvutsrq"
@@ -26,9 +27,9 @@ def serving(searcher, settings, **overrides) -> Iterator[TestClient]:
 
 
 @pytest.fixture(scope="module")
-def keyed(searcher, settings) -> Iterator[TestClient]:
-    with serving(searcher, settings, api_keys=KEYS, admin_keys=[ADMIN]) as client:
-        yield client
+def app_settings(settings: Settings) -> Settings:
+    """`client` serves every route behind keys: two API keys and an admin key."""
+    return settings.model_copy(update={"reload_poll_seconds": 0, "api_keys": KEYS, "admin_keys": [ADMIN]})
 
 
 def bearer(key: str) -> dict[str, str]:
@@ -44,40 +45,40 @@ def unauthorized(response) -> str:
 
 @pytest.mark.parametrize("headers", [{}, {"Authorization": "Basic Zmlyc3Q6a2V5"}, {"Authorization": "Bearer"},
                                      {"Authorization": "Bearer "}, {"Authorization": KEYS[0]}])
-def test_v1_routes_need_a_bearer_key(keyed, headers):
-    for response in (keyed.post("/v1/search", json=BODY, headers=headers),
-                     keyed.post("/v1/search/batch", json={"questions": [BODY["question"]]}, headers=headers),
-                     keyed.get("/v1/passages/anything", headers=headers)):
+def test_v1_routes_need_a_bearer_key(client, headers):
+    for response in (client.post("/v1/search", json=BODY, headers=headers),
+                     client.post("/v1/search/batch", json={"questions": [BODY["question"]]}, headers=headers),
+                     client.get("/v1/passages/anything", headers=headers)):
         assert "Authorization: Bearer <key>" in unauthorized(response)
 
 
 @pytest.mark.parametrize("key", ["wrong", KEYS[0] + "x", KEYS[0][:-1], KEYS[1].upper(), "x" * 10_000])
-def test_wrong_keys_are_refused(keyed, key):
-    assert "invalid API key" in unauthorized(keyed.post("/v1/search", json=BODY, headers=bearer(key)))
+def test_wrong_keys_are_refused(client, key):
+    assert "invalid API key" in unauthorized(client.post("/v1/search", json=BODY, headers=bearer(key)))
 
 
-def test_non_ascii_keys_are_refused_cleanly(keyed):
+def test_non_ascii_keys_are_refused_cleanly(client):
     header = {"Authorization": ("Bearer " + KEYS[0][:5] + "é" * 20).encode()}
-    assert "invalid API key" in unauthorized(keyed.post("/v1/search", json=BODY, headers=header))
+    assert "invalid API key" in unauthorized(client.post("/v1/search", json=BODY, headers=header))
 
 
 @pytest.mark.parametrize("key", [*KEYS, ADMIN])
-def test_every_configured_key_is_accepted(keyed, key):
-    assert keyed.post("/v1/search", json=BODY, headers=bearer(key)).status_code == 200
-    assert keyed.post("/v1/search", json=BODY, headers={"authorization": f"bearer {key}"}).status_code == 200
+def test_every_configured_key_is_accepted(client, key):
+    assert client.post("/v1/search", json=BODY, headers=bearer(key)).status_code == 200
+    assert client.post("/v1/search", json=BODY, headers={"authorization": f"bearer {key}"}).status_code == 200
 
 
-def test_health_readiness_and_docs_stay_open(keyed):
+def test_health_readiness_and_docs_stay_open(client):
     for path in ("/healthz", "/readyz", "/schema/openapi.json"):
-        assert keyed.get(path).status_code == 200, path
+        assert client.get(path).status_code == 200, path
 
 
-def test_admin_routes_need_an_admin_key(keyed, searcher, settings):
-    user = keyed.post("/v1/admin/reload", headers=bearer(KEYS[0]))  # a key it knows, not allowed here: 403
+def test_admin_routes_need_an_admin_key(client, searcher, settings):
+    user = client.post("/v1/admin/reload", headers=bearer(KEYS[0]))  # a key it knows, not allowed here: 403
     assert user.status_code == 403 and "RAG_ADMIN_KEYS" in user.json()["detail"]
-    assert "invalid API key" in unauthorized(keyed.post("/v1/admin/reload", headers=bearer("not-a-key")))
-    assert "Authorization" in unauthorized(keyed.post("/v1/admin/reload"))
-    answer = keyed.post("/v1/admin/reload", headers=bearer(ADMIN))
+    assert "invalid API key" in unauthorized(client.post("/v1/admin/reload", headers=bearer("not-a-key")))
+    assert "Authorization" in unauthorized(client.post("/v1/admin/reload"))
+    answer = client.post("/v1/admin/reload", headers=bearer(ADMIN))
     assert answer.status_code == 200 and answer.json()["status"] == "unchanged"
     with serving(searcher, settings) as open_api:  # no keys at all: searches open, admin routes off
         assert open_api.post("/v1/search", json=BODY).status_code == 200

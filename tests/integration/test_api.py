@@ -1,7 +1,5 @@
 """API contract through Litestar's test client, over the real model and index."""
 
-from collections.abc import Iterator
-
 import pytest
 from litestar.testing import TestClient
 
@@ -9,12 +7,6 @@ from rag.http.app import create_app
 from rag.settings import Settings
 
 QUESTION = "Quels documents d’identité acceptez-vous ?"
-
-
-@pytest.fixture(scope="module")
-def client(searcher, settings) -> Iterator[TestClient]:
-    with TestClient(create_app(settings, searcher=searcher), base_url="http://127.0.0.1") as c:
-        yield c
 
 
 def test_search_returns_the_faq_entry_with_citation(client):

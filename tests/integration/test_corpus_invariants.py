@@ -1,7 +1,7 @@
 """The chunk-length and citation invariants, on every passage of the seed corpus, with the real tokenizer."""
 
 from rag.index.store import Index
-from tests.conftest import CORPUS
+from tests.helpers.paths import CORPUS
 
 
 def test_no_passage_exceeds_the_model_window(index: Index, embedder):

@@ -1,16 +1,13 @@
 """Searching some documents only (`filter`), and listing the documents: HTTP, MCP and the core, over the real model
 and FAISS."""
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
 import pytest
-from litestar.testing import TestClient
 
 from rag.cli import EXIT_CODES, main
 from rag.errors import InvalidQuery
-from rag.http.app import create_app
 from rag.index import dense as vectors
 from rag.index.dense import DenseIndex, VectorOptions
 from rag.index.store import Index
@@ -22,12 +19,6 @@ from rag.settings import Settings
 
 FAQ, ARTICLE = "sequra-faq-marchands", "secu-debi-plateforme"
 IDENTITY = "Quels documents d’identité acceptez-vous ?"  # answered by the FAQ
-
-
-@pytest.fixture(scope="module")
-def client(searcher, settings) -> Iterator[TestClient]:
-    with TestClient(create_app(settings, searcher=searcher), base_url="http://127.0.0.1") as c:
-        yield c
 
 
 def _docs(body: dict) -> set[str]:

@@ -1,21 +1,17 @@
 """Bad input over HTTP: every case is a 4xx problem body whose detail names what to fix, never a 500 or a trace."""
 
-from collections.abc import Iterator
-
 import pytest
-from litestar.testing import TestClient
 
-from rag.http.app import create_app
+from rag.settings import Settings
 
 QUESTION = "Quels documents d’identité acceptez-vous ?"
 JSON = {"content-type": "application/json"}
 
 
 @pytest.fixture(scope="module")
-def client(searcher, settings) -> Iterator[TestClient]:
-    small = settings.model_copy(update={"max_body_bytes": 4096, "reload_poll_seconds": 0})
-    with TestClient(create_app(small, searcher=searcher), base_url="http://127.0.0.1") as c:
-        yield c
+def app_settings(settings: Settings) -> Settings:
+    """A small body limit, to reach it."""
+    return settings.model_copy(update={"max_body_bytes": 4096, "reload_poll_seconds": 0})
 
 
 def problem(response, status: int) -> dict:

@@ -21,7 +21,7 @@ from rag.http.app import create_app
 from rag.index.dense import VECTORS, DenseIndex
 from rag.index.store import FORMAT_VERSION, MANIFEST, Index, current_build
 from rag.settings import Settings
-from tests.conftest import ROOT
+from tests.helpers.paths import ROOT
 
 
 @pytest.fixture

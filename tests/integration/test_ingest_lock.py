@@ -19,7 +19,7 @@ from rag.index.store import Index, current_build
 from rag.ingest import pipeline as ingest_module
 from rag.ingest.pipeline import ingest
 from rag.settings import Settings
-from tests.conftest import ROOT
+from tests.helpers.paths import ROOT
 
 
 def no_model():

@@ -6,22 +6,14 @@ import calendar
 import json
 import logging
 import time
-from collections.abc import Iterator
 
 import pytest
 from litestar.testing import TestClient
 from prometheus_client.parser import text_string_to_metric_families
 
-from rag.http.app import create_app
 from rag.logs import JsonFormatter, RequestIdFilter
 
 QUESTION = "Quels documents d’identité acceptez-vous ?"
-
-
-@pytest.fixture(scope="module")
-def client(searcher, settings) -> Iterator[TestClient]:
-    with TestClient(create_app(settings, searcher=searcher), base_url="http://127.0.0.1") as c:
-        yield c
 
 
 def samples(client: TestClient) -> dict[tuple[str, frozenset[tuple[str, str]]], float]:

@@ -1,15 +1,11 @@
 """Retrieval quality on the dev set written for the seed corpus: real model, real FAISS, stated thresholds."""
 
-from pathlib import Path
-
 import pytest
 
 from rag.corpus.reader import read_corpus
 from rag.evaluation import memory_index, read_questions, run
 from rag.search.searcher import Searcher
-from tests.conftest import CORPUS
-
-DEVSET = Path(__file__).parent / "data" / "devset.jsonl"
+from tests.helpers.paths import CORPUS, DEVSET
 
 
 @pytest.fixture(scope="module")

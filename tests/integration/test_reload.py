@@ -21,7 +21,7 @@ from rag.index.store import Index, current_build
 from rag.ingest.pipeline import ingest
 from rag.search.searcher import Searcher
 from rag.settings import Settings
-from tests.serving import NEW_DOC, QUESTIONS, next_corpus
+from tests.helpers.serving import NEW_DOC, QUESTIONS, next_corpus
 
 pytestmark = pytest.mark.anyio
 ADMIN_KEY = "admin-key-for-reload-tests"

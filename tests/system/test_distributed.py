@@ -23,7 +23,7 @@ from rag.index.store import LEXICAL, Index, current_build
 from rag.ingest import ray as distributed
 from rag.ingest.pipeline import IngestReport, ingest
 from rag.settings import Settings
-from tests.conftest import CORPUS
+from tests.helpers.paths import CORPUS
 
 ray = pytest.importorskip("ray", reason="the Ray extra is not installed: pip install -e '.[ray]'")
 

@@ -8,7 +8,6 @@ import os
 import sys
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
-from pathlib import Path
 
 import anyio
 import httpx
@@ -20,9 +19,9 @@ from mcp.client.streamable_http import streamable_http_client
 
 from rag.http.app import create_app
 from rag.settings import Settings
-from tests.serving import uvicorn_thread
+from tests.helpers.paths import ROOT
+from tests.helpers.serving import uvicorn_thread
 
-ROOT = Path(__file__).resolve().parent.parent
 KEY = "test-key-1"
 QUESTION = "Quels documents d’identité acceptez-vous ?"
 

@@ -5,7 +5,7 @@ The ingest runs in the test process (`pipeline.ingest`, what `rag ingest` calls,
 servers are separate processes already, so the new build reaches them only through the folder, as it would from an
 ingest job; a third process would add a model load (seconds) and nothing the servers can tell apart.
 
-Where the machine allows it (Linux user namespaces, see `tests.serving.read_only_mounts`), each server sees the
+Where the machine allows it (Linux user namespaces, see `tests.helpers.serving.read_only_mounts`), each server sees the
 index folder through a read-only mount, as a pod does a volume mounted `readOnly: true`, while the ingest writes
 through the ordinary path; elsewhere the servers run on the writable folder and that part goes unchecked.
 """
@@ -25,7 +25,7 @@ from rag.http.app import BUILD_HEADER
 from rag.index.store import Index
 from rag.ingest.pipeline import ingest
 from rag.settings import Settings
-from tests.serving import NEW_SOURCE, QUESTIONS, Proxy, Server, next_corpus, read_only_mounts
+from tests.helpers.serving import NEW_SOURCE, QUESTIONS, Proxy, Server, next_corpus, read_only_mounts
 
 pytestmark = pytest.mark.anyio
 PAUSE = 0.05

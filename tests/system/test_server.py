@@ -16,7 +16,7 @@ import pytest
 from rag.http import server
 from rag.http.app import create_app
 from rag.settings import Settings
-from tests.serving import uvicorn_thread
+from tests.helpers.serving import uvicorn_thread
 
 PARSERS = [server.DEFAULT_PROTOCOL, server.BoundedH11]
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import logging
 import threading
 import time
 from collections.abc import Sequence
@@ -12,10 +11,7 @@ from collections.abc import Sequence
 import pytest
 
 from rag.errors import Overloaded
-from rag.http.app import create_app
-from rag.search.searcher import Query
 from rag.serving.batcher import MicroBatcher
-from tests.conftest import ROOT
 
 
 class Recorder:
@@ -212,77 +208,6 @@ def test_on_start_runs_in_the_worker_thread():
 # -- the real thing: real model, real index, many concurrent HTTP requests ---------------------------------------
 
 
-def _questions() -> list[str]:
-    import json
-
-    with (ROOT / "tests" / "data" / "devset.jsonl").open(encoding="utf-8") as handle:
-        return [json.loads(line)["question"] for line in handle]
-
-
-def _same_answer(got: list[dict], alone: list, question: str) -> None:
-    assert len(got) == len(alone), question
-    for hit, expected in zip(got, alone, strict=True):
-        # a batch pads questions to a common length: scores may move in the last float bits, so two passages with
-        # near-equal scores may swap, but a request never receives another question's passages
-        assert hit["id"] == expected.id or abs(hit["score"] - expected.score) < 1e-4, question
-        assert hit["score"] == pytest.approx(expected.score, abs=1e-4), question
-
-
-@pytest.fixture(scope="module")
-def server_url(searcher, settings):
-    """The app served by uvicorn on a loopback port, in a thread of this process (real HTTP, real concurrency)."""
-    import uvicorn
-
-    from tests.serving import uvicorn_thread
-
-    app = create_app(settings, searcher=searcher)
-    with uvicorn_thread(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning")) as port:
-        yield f"http://127.0.0.1:{port}", app
-
-
-def test_concurrent_requests_each_get_their_own_answer(searcher, server_url):
-    import httpx
-
-    url, app = server_url
-    questions = _questions()
-    requests = [{"question": q, "k": 1 + n % 7, "mode": ("hybrid", "dense", "lexical")[n % 3]}
-                for n, q in enumerate(questions * 3)]
-    alone = [searcher.search([Query(r["question"], r["k"], r["mode"])])[0] for r in requests]
-    batches_before = app.state.batcher.batches
-
-    async def scenario():
-        limits = httpx.Limits(max_connections=len(requests))
-        async with httpx.AsyncClient(base_url=url, limits=limits, timeout=120) as client:
-            return await asyncio.gather(*(client.post("/v1/search", json=r) for r in requests))
-
-    responses = asyncio.run(scenario())
-    assert app.state.batcher.batches - batches_before < len(requests)  # requests really were answered together
-    for request, response, expected in zip(requests, responses, alone, strict=True):
-        assert response.status_code == 200, response.text
-        body = response.json()
-        assert body["question"] == request["question"] and body["mode"] == request["mode"]
-        _same_answer(body["passages"], expected, request["question"])
-
-
-def test_concurrent_batch_submits_through_the_real_searcher(searcher):
-    """The batcher over the real searcher: 96 different queries at once, each checked against its answer alone."""
-    queries = [Query(q, 1 + n % 5, ("hybrid", "dense", "lexical")[n % 3]) for n, q in enumerate(_questions() * 3)]
-    alone = [searcher.search([q])[0] for q in queries]
-
-    async def scenario():
-        batcher = MicroBatcher(searcher.search, max_batch=16)
-        try:
-            answers = await asyncio.gather(*(batcher.submit([q]) for q in queries))
-            return answers, batcher.batches
-        finally:
-            batcher.close()
-
-    answers, batches = asyncio.run(scenario())
-    assert batches <= len(queries) / 2
-    for query, (hits,), expected in zip(queries, answers, alone, strict=True):
-        _same_answer([h.model_dump() for h in hits], expected, query.question)
-
-
 class Costly(Recorder):
     """A batch function whose time grows with the cost of what it is given (1 ms per 100 of cost)."""
 
@@ -386,34 +311,3 @@ def test_the_queue_is_bounded_by_cost_not_only_by_count():
             batcher.close()
 
     run(scenario())
-
-
-def test_the_questions_of_a_client_that_left_are_not_computed(server_url):
-    """Over real HTTP: a batch of 64 long questions sent, then the connection closed: the server stops computing
-    them within a model call or two, instead of answering all 64 to nobody."""
-    import json
-    import socket
-    from urllib.parse import urlsplit
-
-    url, app = server_url
-    batcher = app.state.batcher
-    items, dropped = batcher.items, batcher.dropped
-    questions = [f"Question {n} : " + " ".join(f"mot{n}x{m}" for m in range(250)) for n in range(64)]
-    body = json.dumps({"questions": [q[:2000] for q in questions], "k": 1}).encode()
-    address = urlsplit(url)
-    errors: list[logging.LogRecord] = []
-    recorder = logging.Handler(logging.ERROR)
-    recorder.emit = errors.append  # type: ignore[method-assign]
-    logging.getLogger("uvicorn.error").addHandler(recorder)  # uvicorn's loggers do not reach the root's
-    with socket.create_connection((address.hostname, address.port)) as sock:
-        sock.sendall(b"POST /v1/search/batch HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: application/json\r\n"
-                     b"content-length: " + str(len(body)).encode() + b"\r\n\r\n" + body)
-        time.sleep(0.3)
-    deadline = time.monotonic() + 120
-    while batcher._pending and time.monotonic() < deadline:
-        time.sleep(0.05)
-    time.sleep(0.5)  # the call under way when it was dropped ends
-    logging.getLogger("uvicorn.error").removeHandler(recorder)
-    computed = batcher.items - items
-    assert batcher.dropped - dropped >= 32 and computed <= 32, (computed, batcher.dropped - dropped)
-    assert not errors, [r.getMessage() for r in errors]  # a client leaving is no error of the server

@@ -16,7 +16,7 @@ import yaml
 from rag import cli
 from rag.http.app import create_app
 from rag.settings import Settings
-from tests.conftest import ROOT
+from tests.helpers.paths import ROOT
 
 DEPLOY = ROOT / "deploy"
 ROUTE = re.compile(r"http://(?:127\.0\.0\.1|localhost)(?::\d+)?(/[\w/.-]*)")  # a health check asks itself

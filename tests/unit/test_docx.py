@@ -19,44 +19,7 @@ from docx.shared import Pt
 
 from rag.corpus.formats.docx import CELL_SEPARATOR, ENCRYPTED, NOT_A_ZIP, OLD_WORD, parse_docx
 from rag.corpus.reader import Skipped, read_document, read_file
-from rag.index.store import Index
-from rag.ingest.pipeline import ingest
-from rag.search.searcher import Query, Searcher
-from rag.settings import Settings
-
-FEES = "Les frais d'ouverture d'un compte marchand sont prélevés sur le premier virement."
-PAYOUTS = ("Les fonds des ventes sont virés sur le compte bancaire du marchand chaque mardi, par virement SEPA. "
-           "Un relevé détaillé des commissions est envoyé par courriel le même jour.")
-PAYOUT_QUESTION = "Quel jour les fonds des ventes sont-ils virés sur le compte bancaire du marchand ?"
-
-
-def make_guide(path: Path, *, title: str | None = "Guide du marchand") -> Path:
-    """A small guide: a Title paragraph, an introduction, two Heading 1 sections (the first with a table whose
-    top row spans two columns and whose first column spans two rows) and a Heading 2 section."""
-    document = docx.Document()
-    if title is not None:
-        document.core_properties.title = title
-    document.add_heading("Guide du marchand en ligne", 0)
-    document.add_paragraph("Ce guide explique comment vendre sur la place de marché.")
-    document.add_paragraph("   ")  # blank: left out
-    document.add_heading("Ouverture du compte", 1)
-    opening = document.add_paragraph("Envoyez le formulaire d'inscription signé\tet un extrait Kbis.")
-    opening.add_run().add_break()  # a line break: the paragraph spans two lines
-    opening.add_run("Le compte est activé sous deux jours ouvrés.")
-    table = document.add_table(rows=3, cols=3)
-    table.cell(0, 0).merge(table.cell(0, 1)).text = "Formule"
-    table.cell(0, 2).text = "Frais"
-    table.cell(1, 0).merge(table.cell(2, 0)).text = "Ouverture"
-    table.cell(1, 1).text, table.cell(1, 2).text = "standard", "5 €"
-    table.cell(2, 1).text, table.cell(2, 2).text = "express", "9 €"
-    document.add_paragraph(FEES)
-    document.add_heading("Virements aux marchands", 1)
-    document.add_paragraph(PAYOUTS)
-    document.add_heading("Relevés", 2)
-    document.add_paragraph("Les relevés des douze derniers mois restent consultables dans l'espace marchand.")
-    document.save(path)
-    return path
-
+from tests.helpers.word import FEES, PAYOUTS, make_guide, ole
 
 GUIDE_TEXT = (
     "Guide du marchand en ligne\n"
@@ -208,19 +171,13 @@ def test_a_nested_table_reads_inside_its_cell(tmp_path):
         f"Pays{CELL_SEPARATOR}Délais : France | 2 jours Belgique | 3 jours\n"
 
 
-def _ole(stream: str) -> bytes:
-    """The start of an OLE compound file whose directory names `stream` (UTF-16, as OLE stores names): enough for
-    the check, which reads no further; a real encrypted .docx needs an encryption library to make."""
-    return b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504) + stream.encode("utf-16-le") + bytes(64)
-
-
 def test_bad_word_files_raise_a_reason_a_person_can_act_on(tmp_path):
     good = make_guide(tmp_path / "good.docx").read_bytes()
     cases = {
         "cut.docx": good[: len(good) // 2],
         "lock.docx": b"\x0bJean Dupont" + bytes(150),  # what Word leaves as "~$guide.docx" while it is open
-        "secret.docx": _ole("EncryptedPackage"),
-        "renamed.docx": _ole("WordDocument"),
+        "secret.docx": ole("EncryptedPackage"),
+        "renamed.docx": ole("WordDocument"),
     }
     for name, data in cases.items():
         (tmp_path / name).write_bytes(data)
@@ -236,11 +193,11 @@ def test_bad_word_files_raise_a_reason_a_person_can_act_on(tmp_path):
     with pytest.raises(ValueError, match=r"^damaged \.docx, cannot be parsed \(KeyError"):
         _read(tmp_path / "nodocument.docx")
     with pytest.raises(ValueError, match=r"^not a \.docx: an OLE compound file"):
-        parse_docx(_ole("Workbook"))
+        parse_docx(ole("Workbook"))
 
 
 def test_an_old_word_file_is_refused_with_what_to_do_and_an_empty_document_has_no_text(tmp_path):
-    (tmp_path / "ancien.doc").write_bytes(_ole("WordDocument"))
+    (tmp_path / "ancien.doc").write_bytes(ole("WordDocument"))
     with pytest.raises(ValueError, match=f"^{re.escape(OLD_WORD)}$"):
         _read(tmp_path / "ancien.doc")
     document = docx.Document()
@@ -255,52 +212,6 @@ def test_word_files_respect_the_file_size_limit(tmp_path):
     path = make_guide(tmp_path / "big.docx")
     with pytest.raises(ValueError, match="file too large"):
         read_document(tmp_path, path, max_bytes=path.stat().st_size - 1)
-
-
-@pytest.fixture(scope="module")
-def docx_settings(tmp_path_factory) -> Settings:
-    corpus = tmp_path_factory.mktemp("docx-corpus")
-    make_guide(corpus / "guide-marchand.docx")
-    make_guide(corpus / "copie.docx", title=None)
-    (corpus / "sources.toml").write_text('["copie.docx"]\ntitle = "Copie du guide"\n')
-    (corpus / "faq.txt").write_text("Comment changer de mot de passe ?\nOuvrez les réglages du compte, puis "
-                                    "choisissez « Mot de passe » et suivez les instructions reçues par courriel.\n")
-    (corpus / "ancien.doc").write_bytes(_ole("WordDocument"))
-    (corpus / "secret.docx").write_bytes(_ole("EncryptedPackage"))
-    (corpus / "cut.docx").write_bytes((corpus / "guide-marchand.docx").read_bytes()[:2000])
-    return Settings(corpus_dir=corpus, index_dir=tmp_path_factory.mktemp("docx-index"))
-
-
-@pytest.fixture(scope="module")
-def docx_index(docx_settings, embedder) -> Index:
-    report = ingest(docx_settings, embedder=embedder)
-    assert {s.source: s.reason for s in report.skipped} == {
-        "ancien.doc": OLD_WORD, "secret.docx": ENCRYPTED, "cut.docx": NOT_A_ZIP}
-    assert report.documents == 3
-    return Index.load(docx_settings.index_dir)
-
-
-def test_a_paragraph_of_a_word_file_is_found_and_cited_into_its_extracted_text(docx_index, docx_settings,
-                                                                               embedder):
-    (hits,) = Searcher(docx_index, embedder).search([Query(PAYOUT_QUESTION, 3, "hybrid", False)])
-    top = hits[0]
-    assert top.text == PAYOUTS
-    citation = top.citation
-    assert citation.source in {"guide-marchand.docx", "copie.docx"} and citation.page is None
-    assert citation.section == "Virements aux marchands"
-    text = read_document(docx_settings.corpus_dir, docx_settings.corpus_dir / citation.source).text
-    # the passage's section starts at its heading, and the passage ends with its last line
-    assert text[citation.start:citation.end] == f"Virements aux marchands\n{PAYOUTS}"
-    titles = {chunk.source: chunk.title for chunk in docx_index.passages}
-    assert titles["guide-marchand.docx"] == "Guide du marchand"  # core properties
-    assert titles["copie.docx"] == "Copie du guide"  # sources.toml wins over the Title paragraph
-
-
-def test_a_table_row_is_found_with_its_section(docx_index, embedder):
-    (hits,) = Searcher(docx_index, embedder).search([Query("frais ouverture express", 3, "lexical", False)])
-    top = hits[0]
-    assert "Ouverture | express | 9 €" in top.text.splitlines()
-    assert top.citation.section == "Ouverture du compte"
 
 
 def test_a_docx_that_unzips_to_too_much_is_refused_before_it_is_inflated(tmp_path, monkeypatch):

@@ -116,7 +116,7 @@ def test_a_title_with_line_breaks_stays_one_source_line():
 
 
 def test_the_readme_says_not_to_truncate_a_served_build():
-    from tests.conftest import ROOT
+    from tests.helpers.paths import ROOT
 
     index_section = (ROOT / "README.md").read_text().split("## Index", 1)[1].split("\n## ", 1)[0]
     assert "SIGBUS" in index_section and "truncat" in index_section

@@ -1,5 +1,5 @@
 from rag.corpus.parsing import parse_html, parse_markdown, parse_text
-from tests.conftest import CORPUS
+from tests.helpers.paths import CORPUS
 
 FAQ = (CORPUS / "sequra-faq-marchands.txt").read_text(encoding="utf-8")
 ARTICLE = (CORPUS / "secu-debi-plateforme.txt").read_text(encoding="utf-8")

@@ -1,22 +1,13 @@
-import subprocess
-import sys
 
 import pytest
 from pydantic import ValidationError
 
 from rag.settings import Settings
-from tests.conftest import ROOT
 
 
 def test_every_setting_has_a_description():
     for name, field in Settings.model_fields.items():
         assert field.description, name
-
-
-def test_readme_configuration_table_is_current():
-    result = subprocess.run([sys.executable, "scripts/settings_table.py", "--check"], cwd=ROOT,
-                            capture_output=True, text=True)
-    assert result.returncode == 0, result.stdout
 
 
 def test_environment_is_read_with_prefix(monkeypatch):

@@ -3,7 +3,6 @@ seed corpus ingested with an approximate kind answering like the exact one."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import numpy as np
@@ -11,7 +10,6 @@ import pytest
 from pydantic import ValidationError
 
 from rag.errors import ConfigError
-from rag.evaluation import read_questions
 from rag.index.dense import (
     EXACT,
     KINDS,
@@ -23,12 +21,8 @@ from rag.index.dense import (
     probe_queries,
     recall_at,
 )
-from rag.index.store import Index
-from rag.ingest.pipeline import fingerprint, ingest
-from rag.search.searcher import Query, Searcher
 from rag.settings import Settings
 
-DEVSET = Path(__file__).parent / "data" / "devset.jsonl"
 # Small enough to build in well under a second per kind; pq: 8 sub-vectors of 6 bits, re-scored 10 to 1.
 SMALL = {"recall_queries": 200, "hnsw_m": 16, "hnsw_ef_construction": 40, "hnsw_ef_search": 8, "ivf_nprobe": 1,
          "pq_m": 8, "pq_bits": 6, "pq_rerank": 10}
@@ -155,54 +149,3 @@ def test_settings_the_dimension_rules_out_are_refused_before_the_passages_are_co
     with pytest.raises(ConfigError, match="set RAG_PQ_M"):
         VectorOptions(kind="auto", auto_threshold=100, auto_kind="ivfpq", pq_m=10).check(64, 200)
     VectorOptions(kind="auto", auto_threshold=300, auto_kind="ivfpq", pq_m=10).check(64, 200)
-
-
-def test_index_settings_are_read_from_the_environment_and_change_the_build(monkeypatch, settings):
-    monkeypatch.setenv("RAG_INDEX_TYPE", "hnsw")
-    monkeypatch.setenv("RAG_HNSW_M", "8")
-    from_env = Settings(corpus_dir=settings.corpus_dir, index_dir=settings.index_dir)
-    assert VectorOptions.from_settings(from_env) == VectorOptions(kind="hnsw", hnsw_m=8)
-    assert fingerprint(settings.corpus_dir, from_env) != fingerprint(settings.corpus_dir, settings)
-
-
-def test_auto_builds_exact_search_for_the_seed_corpus(index):
-    described = index.manifest["faiss"]
-    assert described["kind"] == "flat" and described["chosen"].startswith("auto:") and index.vectors.kind == "flat"
-
-
-@pytest.mark.parametrize("kind", ["hnsw", "ivf"])
-def test_seed_corpus_on_an_approximate_index_answers_like_the_exact_one(kind, fresh_settings, embedder, searcher):
-    settings = fresh_settings.model_copy(update={"index_type": kind, "hnsw_m": 8, "hnsw_ef_construction": 16,
-                                                 "hnsw_ef_search": 4, "ivf_nprobe": 1})
-    ingest(settings, embedder=embedder)
-    index = Index.load(settings.index_dir)
-    described = index.manifest["faiss"]
-    assert index.vectors.kind == kind == described["kind"] and described["chosen"] == "set in the settings"
-    assert described["target_met"] and described["recall@10"] >= 0.95
-    approximate = Searcher(index, embedder, candidates=settings.candidates)
-    questions = [Query(q.question, 5) for q in read_questions(DEVSET)]
-    for exact_hits, hits in zip(searcher.search(questions), approximate.search(questions), strict=True):
-        assert [h.id for h in hits] == [h.id for h in exact_hits]
-        assert [h.score for h in hits] == pytest.approx([h.score for h in exact_hits], abs=1e-5)
-    np.testing.assert_allclose(index.stored_vectors(), searcher.index.stored_vectors(), atol=1e-6)
-
-
-def test_the_search_thread_runs_numpy_blas_on_one_thread():
-    """Under load, a matrix product on OpenBLAS's threads waits for the second one to wake (docs/SCALE.md). Checked in
-    a new process, as the server starts: this one's BLAS settings depend on the tests run before."""
-    import json
-    import subprocess
-    import sys
-
-    probe = ("import json\n"
-             "from threadpoolctl import threadpool_info\n"
-             "from rag.index.store import single_threaded_search\n"
-             "before = [p['num_threads'] for p in threadpool_info() if p['user_api'] == 'blas']\n"
-             "single_threaded_search()  # as the server's start-up calls it\n"
-             "after = [p['num_threads'] for p in threadpool_info() if p['user_api'] == 'blas']\n"
-             "print(json.dumps([before, after]))\n")
-    env = {**os.environ, "OPENBLAS_NUM_THREADS": "2", "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
-    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env, check=True)
-    before, after = json.loads(out.stdout)
-    assert before and all(n == 2 for n in before)  # two threads to start with, as on a 2-core machine
-    assert after == [1] * len(before)  # one afterwards, numpy's OpenBLAS and FAISS's alike
