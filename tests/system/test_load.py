@@ -1,6 +1,6 @@
 """The load test against the real server (`scripts/loadtest.py`), kept out of the default run: it takes a minute.
 
-    PYTHONPATH=$PWD .venv/bin/python -m pytest -m slow tests/test_load.py
+    PYTHONPATH=$PWD .venv/bin/python -m pytest -m slow tests/system/test_load.py
 """
 
 import json

@@ -160,7 +160,7 @@ async def test_two_replicas_answer_alike_and_fail_nothing_while_the_artifact_is_
 
 def test_a_replica_started_before_the_first_ingest_listens_not_ready(tmp_path, monkeypatch):
     """A pod may start before the ingest job has published anything: `rag serve` then listens, not ready, and the
-    watch serves the first build when it appears (tests/test_reload.py). Without the watch it would never become
+    watch serves the first build when it appears (tests/system/test_reload.py). Without the watch it would never become
     ready, so it refuses to start, as before."""
     from litestar.testing import TestClient
 
