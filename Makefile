@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 export HF_HUB_OFFLINE := 1
 
-.PHONY: run test install install-dev ingest serve lint bench eval clean
+.PHONY: run test test-fast install install-dev ingest serve lint bench eval clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,11 @@ run: ingest serve
 
 test: install-dev
 	$(BIN)/python -m pytest
+
+# The fast lane: unit and integration tests (tests/__init__.py says what goes where): no process, no socket, no Ray,
+# the model loaded once. Under 90 s on 2 cores; `make test` adds tests/system/.
+test-fast: install-dev
+	$(BIN)/python -m pytest tests/unit tests/integration
 
 lint: install-dev
 	$(BIN)/ruff check rag tests scripts

@@ -1,4 +1,5 @@
-"""Shared fixtures: the real bundled model, loaded once per run, and a small real index of the seed corpus."""
+"""Fixtures of every lane: the real bundled model, loaded once per run, and a small real index of the seed corpus,
+built once per run; and the `system` marker, put on every test under `tests/system/`."""
 
 from __future__ import annotations
 
@@ -16,10 +17,16 @@ from rag.index.store import Index
 from rag.ingestion.pipeline import ingest
 from rag.search.searcher import Searcher
 from rag.settings import Settings
+from tests.helpers.paths import CORPUS
 
-ROOT = Path(__file__).resolve().parent.parent
-CORPUS = ROOT / "corpus"
-DATASETS = ROOT.parent / "shared" / "datasets"
+SYSTEM = Path(__file__).resolve().parent / "system"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The lane is the folder: `-m system` or `-m 'not system'` select by it without a mark in each file."""
+    for item in items:
+        if item.path.is_relative_to(SYSTEM):
+            item.add_marker(pytest.mark.system)
 
 
 @pytest.fixture(scope="session")

@@ -4,7 +4,7 @@ The package's own C engine reads its weights file well but slowly (measured: a t
 of all-MiniLM-L6-v2 on PyTorch); ONNX Runtime runs the same network with int8 matrix products 5 to 10 times faster
 (docs/PERFORMANCE.md). This module reads the engine's file (`e5-small-q4.bin`), writes the network as an ONNX graph
 (opset 18, built with `onnx.helper`: no torch, no hub) and quantises its matrix products to int8 with per-channel
-scales (cosine >= 0.99 to the engine's vectors on French and English texts, `tests/test_embedder.py`).
+scales (cosine >= 0.99 to the engine's vectors on French and English texts, `tests/system/test_embedder.py`).
 
 The file (read in `e5.c`, `e5_load`): "E5S1", u32 version, i32 H, NL, NH, FF, VOC, MAXP, TVS, f32 eps, i32 QK;
 the tokenizer (i32 pieces, bos, eos, pad, unk; u64 blob length; u32 offsets[pieces + 1]; f32 scores[pieces];

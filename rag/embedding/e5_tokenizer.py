@@ -2,7 +2,8 @@
 `e5.c`): the same per-character normalisation map, runs of spaces collapsed, '▁' for spaces and in front, the best
 segmentation by piece scores (ties kept by the first found), one unknown token per unknown character.
 
-Token counts equal the engine's `token_count` on French, English and mixed-script texts (`tests/test_embedder.py`).
+Token counts equal the engine's `token_count` on French, English and mixed-script texts
+(`tests/integration/test_embedder.py`).
 Pure Python: about 40 MB for the vocabulary, where the `tokenizers` library's unigram trie takes about 280 MB;
 a few milliseconds a passage, small beside the model's own time.
 """

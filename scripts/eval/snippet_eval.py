@@ -42,7 +42,7 @@ from rag.evaluation import Question, dataset_documents, memory_index, read_quest
 from rag.schemas import Hit
 from rag.search.answer import answer
 from rag.search.searcher import Query, Searcher
-from rag.search.snippets import best_window, highlight, sentences
+from rag.search.snippets import Highlighter, best_window, highlight, sentences
 from rag.settings import Settings
 from scripts.eval.common import norm
 
@@ -120,7 +120,7 @@ def measure_cost(searcher: Searcher, questions: Sequence[Question]) -> dict[str,
         started = time.perf_counter()
         searcher.search(query)
         with_.append(time.perf_counter() - started)
-        with (patch("rag.search.searcher.highlight", lambda *_: None),
+        with (patch.object(Highlighter, "__call__", lambda *_: None),
               patch.object(lexical, "term_weights", lambda _: {})):
             started = time.perf_counter()
             searcher.search(query)

@@ -1,0 +1,18 @@
+"""Where the tests find the checkout, its seed corpus, the dev set and the shared datasets; and how old a path looks."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+CORPUS = ROOT / "corpus"
+DEVSET = ROOT / "tests" / "data" / "devset.jsonl"
+DATASETS = ROOT.parent / "shared" / "datasets"
+
+
+def age(path: Path, seconds: float) -> None:
+    """Set `path`'s modification time `seconds` in the past (a link's own, not its target's)."""
+    then = time.time() - seconds
+    os.utime(path, (then, then), follow_symlinks=False)

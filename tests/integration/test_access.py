@@ -1,0 +1,155 @@
+"""Access: API keys, admin keys, CORS, and the container's user."""
+
+import hmac
+import logging
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import pytest
+from litestar.testing import TestClient
+
+from rag.http import auth
+from rag.http.app import create_app
+from rag.settings import Settings
+from tests.helpers.paths import ROOT
+
+KEYS = ["first-key-0123456789", "second-key-abcdefghij"]
+ADMIN = "admin-key-zyxwvutsrq"
+BODY = {"question": "Quels documents d’identité acceptez-vous ?", "k": 1}
+
+
+@contextmanager
+def serving(searcher, settings, **overrides) -> Iterator[TestClient]:
+    with TestClient(create_app(settings.model_copy(update={"reload_poll_seconds": 0, **overrides}),
+                               searcher=searcher), base_url="http://127.0.0.1") as client:
+        yield client
+
+
+@pytest.fixture(scope="module")
+def app_settings(settings: Settings) -> Settings:
+    """`client` serves every route behind keys: two API keys and an admin key."""
+    return settings.model_copy(update={"reload_poll_seconds": 0, "api_keys": KEYS, "admin_keys": [ADMIN]})
+
+
+def bearer(key: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {key}"}
+
+
+def unauthorized(response) -> str:
+    assert response.status_code == 401, response.text
+    assert response.headers["www-authenticate"] == "Bearer"
+    assert response.headers["content-type"].startswith("application/problem+json")
+    return response.json()["detail"]
+
+
+@pytest.mark.parametrize("headers", [{}, {"Authorization": "Basic Zmlyc3Q6a2V5"}, {"Authorization": "Bearer"},
+                                     {"Authorization": "Bearer "}, {"Authorization": KEYS[0]}])
+def test_v1_routes_need_a_bearer_key(client, headers):
+    for response in (client.post("/v1/search", json=BODY, headers=headers),
+                     client.post("/v1/search/batch", json={"questions": [BODY["question"]]}, headers=headers),
+                     client.get("/v1/passages/anything", headers=headers)):
+        assert "Authorization: Bearer <key>" in unauthorized(response)
+
+
+@pytest.mark.parametrize("key", ["wrong", KEYS[0] + "x", KEYS[0][:-1], KEYS[1].upper(), "x" * 10_000])
+def test_wrong_keys_are_refused(client, key):
+    assert "invalid API key" in unauthorized(client.post("/v1/search", json=BODY, headers=bearer(key)))
+
+
+def test_non_ascii_keys_are_refused_cleanly(client):
+    header = {"Authorization": ("Bearer " + KEYS[0][:5] + "é" * 20).encode()}
+    assert "invalid API key" in unauthorized(client.post("/v1/search", json=BODY, headers=header))
+
+
+@pytest.mark.parametrize("key", [*KEYS, ADMIN])
+def test_every_configured_key_is_accepted(client, key):
+    assert client.post("/v1/search", json=BODY, headers=bearer(key)).status_code == 200
+    assert client.post("/v1/search", json=BODY, headers={"authorization": f"bearer {key}"}).status_code == 200
+
+
+def test_health_readiness_and_docs_stay_open(client):
+    for path in ("/healthz", "/readyz", "/schema/openapi.json"):
+        assert client.get(path).status_code == 200, path
+
+
+def test_admin_routes_need_an_admin_key(client, searcher, settings):
+    user = client.post("/v1/admin/reload", headers=bearer(KEYS[0]))  # a key it knows, not allowed here: 403
+    assert user.status_code == 403 and "RAG_ADMIN_KEYS" in user.json()["detail"]
+    assert "invalid API key" in unauthorized(client.post("/v1/admin/reload", headers=bearer("not-a-key")))
+    assert "Authorization" in unauthorized(client.post("/v1/admin/reload"))
+    answer = client.post("/v1/admin/reload", headers=bearer(ADMIN))
+    assert answer.status_code == 200 and answer.json()["status"] == "unchanged"
+    with serving(searcher, settings) as open_api:  # no keys at all: searches open, admin routes off
+        assert open_api.post("/v1/search", json=BODY).status_code == 200
+        off = open_api.post("/v1/admin/reload", headers=bearer(ADMIN))
+        assert off.status_code == 403 and "RAG_ADMIN_KEYS" in off.json()["detail"]
+
+
+def test_keys_are_compared_in_constant_time_against_every_key(monkeypatch):
+    calls: list[tuple[bytes, bytes]] = []
+    compare = hmac.compare_digest
+
+    def spy(a: bytes, b: bytes) -> bool:
+        calls.append((a, b))
+        return compare(a, b)
+
+    monkeypatch.setattr(auth.hmac, "compare_digest", spy)
+    ring = auth.KeyRing(("short", "a-much-longer-key-than-the-first", "third"))
+    for token, expected in [("short", True), ("third", True), ("nope", False), ("x" * 500, False)]:
+        calls.clear()
+        assert ring.admits(token) is expected
+        # every key is compared, even after a match, and always as equal-length digests: the time taken tells
+        # neither which key matched, nor how long the keys are, nor how close the guess was
+        assert len(calls) == 3
+        assert all(len(a) == len(b) == 32 for a, b in calls)
+    assert "short" not in repr(ring)
+
+
+def test_keys_never_reach_logs_responses_or_reprs(searcher, settings, caplog):
+    caplog.set_level(logging.DEBUG)
+    with serving(searcher, settings, api_keys=KEYS, admin_keys=[ADMIN], log_level="debug") as client:
+        texts = [client.post("/v1/search", json=BODY, headers=bearer(key)).text
+                 for key in (*KEYS, ADMIN, KEYS[0] + "-guess")]
+        texts.append(client.post("/v1/admin/reload", headers=bearer(KEYS[1])).text)
+        texts.append(client.get("/readyz").text)
+        texts.append(client.get("/schema/openapi.json").text)
+        configured = client.app.state.settings
+    leaked = "\n".join([caplog.text, *texts, repr(configured), str(configured)])
+    for key in (*KEYS, ADMIN):
+        assert key not in leaked
+
+
+def test_cors_is_off_by_default(searcher, settings):
+    with serving(searcher, settings) as client:
+        preflight = client.options("/v1/search", headers={"Origin": "https://chat.example",
+                                                          "Access-Control-Request-Method": "POST"})
+        assert "access-control-allow-origin" not in preflight.headers
+        simple = client.post("/v1/search", json=BODY, headers={"Origin": "https://chat.example"})
+        # bound to loopback, a page of another origin may not even fire a search (rag.http.hosts)
+        assert simple.status_code == 403 and "access-control-allow-origin" not in simple.headers
+
+
+def test_cors_allows_the_configured_origins_only(searcher, settings):
+    with serving(searcher, settings, cors_origins=["https://chat.example"]) as client:
+        preflight = client.options("/v1/search", headers={"Origin": "https://chat.example",
+                                                          "Access-Control-Request-Method": "POST"})
+        assert preflight.status_code in (200, 204)
+        assert preflight.headers["access-control-allow-origin"] == "https://chat.example"
+        simple = client.post("/v1/search", json=BODY, headers={"Origin": "https://chat.example"})
+        assert simple.headers["access-control-allow-origin"] == "https://chat.example"
+        other = client.options("/v1/search", headers={"Origin": "https://evil.example",
+                                                      "Access-Control-Request-Method": "POST"})
+        assert other.headers.get("access-control-allow-origin") != "https://evil.example"
+
+
+def test_the_container_runs_as_an_unprivileged_user():
+    lines = [line.split("#")[0].strip() for line in (ROOT / "Dockerfile").read_text().splitlines()]
+    users = [line.split()[1] for line in lines if line.startswith("USER ")]
+    assert users, "the Dockerfile never switches user"
+    assert users[-1] not in ("root", "0") and not users[-1].startswith("0:")
+    last_user = max(i for i, line in enumerate(lines) if line.startswith("USER "))
+    command = max(i for i, line in enumerate(lines) if re.match(r"(CMD|ENTRYPOINT)\b", line))
+    assert last_user < command
+    created = re.search(r"useradd[^&]*--uid (\d+)[^&]* " + re.escape(users[-1]), "\n".join(lines))
+    assert created and int(created.group(1)) != 0

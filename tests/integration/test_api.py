@@ -1,0 +1,115 @@
+"""API contract through Litestar's test client, over the real model and index."""
+
+import pytest
+from litestar.testing import TestClient
+
+from rag.http.app import create_app
+from rag.settings import Settings
+
+QUESTION = "Quels documents d’identité acceptez-vous ?"
+
+
+def test_search_returns_the_faq_entry_with_citation(client):
+    r = client.post("/v1/search", json={"question": QUESTION})
+    assert r.status_code == 200
+    body = r.json()
+    assert body["question"] == QUESTION and body["mode"] == "hybrid"
+    assert len(body["passages"]) == 5
+    top = body["passages"][0]
+    assert "carte de séjour" in top["text"]
+    assert top["rank"] == 1
+    assert top["citation"]["source"] == "sequra-faq-marchands.txt"
+    assert top["citation"]["section"].startswith("Quel document")
+    assert body["model"] and body["took_ms"] >= 0
+
+
+def test_k_and_modes(client):
+    for mode in ("hybrid", "dense", "lexical"):
+        r = client.post("/v1/search", json={"question": "remboursement", "k": 2, "mode": mode, "explain": True})
+        assert r.status_code == 200, r.text
+        body = r.json()
+        assert body["mode"] == mode and len(body["passages"]) <= 2
+        assert body["passages"][0]["explain"] is not None
+
+
+def test_batch_answers_in_order(client):
+    questions = ["Quels documents d’identité acceptez-vous ?", "loi Châtel renouvellement abonnement"]
+    r = client.post("/v1/search/batch", json={"questions": questions, "k": 1})
+    assert r.status_code == 200
+    results = r.json()["results"]
+    assert [x["question"] for x in results] == questions
+    assert "carte de séjour" in results[0]["passages"][0]["text"]
+    assert "loi Châtel" in results[1]["passages"][0]["text"]
+
+
+def test_passage_by_id(client):
+    hit = client.post("/v1/search", json={"question": QUESTION, "k": 1}).json()["passages"][0]
+    r = client.get(f"/v1/passages/{hit['id']}")
+    assert r.status_code == 200
+    assert r.json() == {"id": hit["id"], "text": hit["text"], "citation": hit["citation"]}
+    missing = client.get("/v1/passages/nope")
+    assert missing.status_code == 404
+    assert missing.headers["content-type"].startswith("application/problem+json")
+    assert "nope" in missing.json()["detail"]
+
+
+def test_health_and_readiness(client):
+    assert client.get("/healthz").json()["status"] == "ok"
+    ready = client.get("/readyz")
+    assert ready.status_code == 200 and ready.json()["passages"] > 0
+
+
+def test_not_ready_without_index(tmp_path):
+    settings = Settings(index_dir=tmp_path / "none", corpus_dir=tmp_path)
+    with TestClient(create_app(settings), base_url="http://127.0.0.1") as c:
+        assert c.get("/readyz").status_code == 503
+        r = c.post("/v1/search", json={"question": "bonjour"})
+        assert r.status_code == 503 and "rag ingest" in r.json()["detail"]
+
+
+def test_openapi_and_docs(client):
+    schema = client.get("/schema/openapi.json").json()
+    assert "/v1/search" in schema["paths"] and "/v1/search/batch" in schema["paths"]
+    assert client.get("/schema/").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "needle"),
+    [
+        ({"question": ""}, 422, "question"),
+        ({"question": "   "}, 422, "question"),
+        ({"question": "x" * 2001}, 422, "2000"),
+        ({"question": "ok", "k": 0}, 422, "k"),
+        ({"question": "ok", "k": 51}, 422, "k: must be at most 50"),
+        ({"question": "ok", "k": "five"}, 422, "k"),
+        ({"question": 42}, 422, "question"),
+        ({"question": "ok", "mode": "magic"}, 422, "mode"),
+        ({"question": "ok", "colour": "red"}, 422, "colour"),
+        ({}, 422, "question"),
+        ({"question": "a\x00b"}, 422, "control"),
+        ({"question": "?!"}, 422, "letter or digit"),
+    ],
+)
+def test_bad_search_input(client, body, status, needle):
+    r = client.post("/v1/search", json=body)
+    assert r.status_code == status, r.text
+    problem = r.json()
+    assert problem["status"] == status and needle in problem["detail"]
+    assert r.headers["content-type"].startswith("application/problem+json")
+
+
+def test_malformed_json_is_400(client):
+    r = client.post("/v1/search", content=b'{"question": ', headers={"content-type": "application/json"})
+    assert r.status_code == 400
+    assert "JSON" in r.json()["detail"]
+
+
+@pytest.mark.parametrize(
+    ("body", "needle"),
+    [({"questions": []}, "questions"), ({"questions": ["ok"] * 65}, "at most 64"),
+     ({"questions": ["ok", ""]}, "questions"), ({"questions": "ok"}, "questions")],
+)
+def test_bad_batch_input(client, body, needle):
+    r = client.post("/v1/search/batch", json=body)
+    assert r.status_code == 422, r.text
+    assert needle in r.json()["detail"]

@@ -1,0 +1,28 @@
+"""Micro-batching over the real searcher: answers batched together are the answers alone."""
+
+from __future__ import annotations
+
+import asyncio
+
+from rag.search.searcher import Query
+from rag.serving.batcher import MicroBatcher
+from tests.helpers.batching import devset_questions, same_answer
+
+
+def test_concurrent_batch_submits_through_the_real_searcher(searcher):
+    """The batcher over the real searcher: 96 different queries at once, each checked against its answer alone."""
+    queries = [Query(q, 1 + n % 5, ("hybrid", "dense", "lexical")[n % 3]) for n, q in enumerate(devset_questions() * 3)]
+    alone = [searcher.search([q])[0] for q in queries]
+
+    async def scenario():
+        batcher = MicroBatcher(searcher.search, max_batch=16)
+        try:
+            answers = await asyncio.gather(*(batcher.submit([q]) for q in queries))
+            return answers, batcher.batches
+        finally:
+            batcher.close()
+
+    answers, batches = asyncio.run(scenario())
+    assert batches <= len(queries) / 2
+    for query, (hits,), expected in zip(queries, answers, alone, strict=True):
+        same_answer([h.model_dump() for h in hits], expected, query.question)

@@ -1,0 +1,45 @@
+"""Evaluating a dataset folder with the real model: the library call and `rag eval`."""
+
+import json
+
+import pytest
+
+from rag.cli import main
+from rag.evaluation import evaluate, table
+
+
+@pytest.fixture
+def dataset(tmp_path):
+    folder = tmp_path / "mini"
+    folder.mkdir()
+    passages = [{"id": "p1", "title": "Remboursement", "text": "Le remboursement est effectué sous cinq jours."},
+                {"id": "p2", "title": "Identité", "text": "Nous acceptons la carte de séjour et le passeport."},
+                {"id": "p3", "title": "Livraison", "text": "La livraison prend trois jours ouvrés."}]
+    questions = [{"id": "q1", "question": "Combien de temps pour être remboursé ?", "answers": ["cinq jours"],
+                  "passage_ids": ["p1"]},
+                 {"id": "q2", "question": "carte de sejour acceptee ?", "answers": ["carte de séjour"],
+                  "passage_ids": ["p2"]}]
+    (folder / "passages.jsonl").write_text("\n".join(json.dumps(p) for p in passages), encoding="utf-8")
+    (folder / "questions.jsonl").write_text("\n".join(json.dumps(q) for q in questions), encoding="utf-8")
+    return folder
+
+
+def test_evaluate_a_dataset_folder_in_every_mode(dataset, settings, embedder):
+    report = evaluate(dataset, settings, embedder, ["hybrid", "dense", "lexical"])
+    assert (report["target"], report["documents"], report["questions"]) == ("mini", 3, 2)
+    assert [s["mode"] for s in report["scores"]] == ["hybrid", "dense", "lexical"]
+    by_mode = {s["mode"]: s for s in report["scores"]}
+    assert by_mode["lexical"]["recall@1"] == by_mode["hybrid"]["recall@1"] == 1.0
+    assert by_mode["hybrid"]["answer_recall@1"] == 1.0
+    assert all(s["ms_per_query"] > 0 for s in report["scores"])
+    assert "answer_recall@5" in table(report) and "mini: 2 questions, 3 documents" in table(report)
+
+
+def test_rag_eval_prints_a_table_and_writes_json(dataset, tmp_path, capsys):
+    out = tmp_path / "figures.json"
+    assert main(["eval", str(dataset), "--modes", "lexical", "--limit", "1", "--unaccented", "-o", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "mini (questions without accents): 1 questions" in printed
+    (report,) = json.loads(out.read_text(encoding="utf-8"))
+    assert report["questions"] == 1 and report["scores"][0]["mode"] == "lexical"
+    assert report["scores"][0]["recall@1"] == 1.0

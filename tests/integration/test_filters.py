@@ -1,0 +1,201 @@
+"""Searching some documents only (`filter`), and listing the documents: HTTP, MCP and the core, over the real model
+and FAISS."""
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from rag.cli import EXIT_CODES, main
+from rag.errors import InvalidQuery
+from rag.index import dense as vectors
+from rag.index.dense import DenseIndex
+from rag.index.store import Index
+from rag.index.vector_options import VectorOptions
+from rag.ingestion.pipeline import ingest
+from rag.schemas import SearchFilter
+from rag.search.queries import make_queries
+from rag.search.searcher import Searcher
+from rag.settings import Settings
+
+FAQ, ARTICLE = "sequra-faq-marchands", "secu-debi-plateforme"
+IDENTITY = "Quels documents d’identité acceptez-vous ?"  # answered by the FAQ
+
+
+def _docs(body: dict) -> set[str]:
+    return {p["citation"]["doc_id"] for p in body["passages"]}
+
+
+def test_documents_lists_the_corpus_in_order_by_pages(client, index):
+    body = client.get("/v1/documents").json()
+    assert [d["doc_id"] for d in body["documents"]] == [ARTICLE, FAQ]  # corpus (file name) order
+    assert body["total"] == 2 and body["offset"] == 0 and body["build_id"] == index.build_id
+    assert sum(d["passages"] for d in body["documents"]) == len(index)
+    article = body["documents"][0]
+    assert article["source"] == "secu-debi-plateforme.txt" and article["title"].startswith("Sécu-débi")
+    assert article["passages"] == sum(p.doc_id == ARTICLE for p in index.passages)
+    page = client.get("/v1/documents", params={"offset": 1, "limit": 1}).json()
+    assert [d["doc_id"] for d in page["documents"]] == [FAQ] and page["total"] == 2 and page["offset"] == 1
+    one = client.get("/v1/documents", params={"source": "secu-debi-plateforme.txt"}).json()
+    assert [d["doc_id"] for d in one["documents"]] == [ARTICLE] and one["total"] == 1
+    assert client.get("/v1/documents", params={"source": "nowhere"}).json()["total"] == 0
+
+
+@pytest.mark.parametrize(("params", "field"), [({"limit": 0}, "limit"), ({"limit": 1001}, "limit"),
+                                               ({"offset": -1}, "offset"), ({"limit": "x"}, "limit")])
+def test_documents_bad_paging_is_a_422_naming_the_parameter(client, params, field):
+    r = client.get("/v1/documents", params=params)
+    assert r.status_code in (400, 422), r.text
+    assert r.headers["content-type"].startswith("application/problem+json")
+    assert field in r.json()["detail"]
+
+
+@pytest.mark.parametrize("mode", ["hybrid", "dense", "lexical"])
+def test_a_filter_keeps_only_the_documents_it_names(client, mode):
+    whole = client.post("/v1/search", json={"question": IDENTITY, "mode": mode, "k": 10}).json()
+    assert FAQ in _docs(whole)
+    for doc in (ARTICLE, FAQ):
+        body = client.post("/v1/search", json={"question": IDENTITY, "mode": mode, "k": 10,
+                                               "filter": {"doc_ids": [doc]}}).json()
+        assert _docs(body) <= {doc}
+        if mode == "lexical" and doc == ARTICLE:  # none of the article's words is in the question: nothing to find
+            assert body["passages"] == []
+            continue
+        assert body["passages"] and body["answer"]["citation"]["doc_id"] == doc
+    faq_only = client.post("/v1/search", json={"question": IDENTITY, "mode": mode, "k": 1,
+                                               "filter": {"sources": ["sequra-faq-marchands.txt"]}}).json()
+    assert "carte de séjour" in faq_only["passages"][0]["text"]  # the same best answer, found within its document
+
+
+def test_filtered_dense_ranking_is_the_exact_ranking_of_the_admitted_passages(searcher, index, settings):
+    (query,) = make_queries(settings, [IDENTITY], 8, "dense", index=index,
+                            search_filter=SearchFilter(doc_ids=[ARTICLE]))
+    hits = searcher.search([query])[0]
+    rows = np.array([r for r, p in enumerate(index.passages) if p.doc_id == ARTICLE])
+    vector = searcher.embedder.embed_queries([IDENTITY])[0]
+    scores = index.dense_scores(rows, vector)  # a passage's cosine, or its heading's when higher
+    expected = [index.passages[r].id for r in rows[np.argsort(-scores, kind="stable")][:8]]
+    assert [h.id for h in hits] == expected
+
+
+def test_scoring_a_filter_in_small_steps_gives_the_same_answer(searcher, index, settings, monkeypatch):
+    questions = [IDENTITY, "désabonnement", "chiffrement des paiements"]
+    scoped = make_queries(settings, questions, 5, "hybrid", index=index,
+                          search_filter=SearchFilter(doc_ids=[ARTICLE]))
+    whole = [[h.id for h in hits] for hits in searcher.search(scoped)]
+    # steps of 3 rows: the running best of each question merged step after step, runs read in place and gathered
+    monkeypatch.setattr(vectors, "EXACT_CHUNK", 3)
+    assert [[h.id for h in hits] for hits in searcher.search(scoped)] == whole
+    alone = [[h.id for h in searcher.search([query])[0]] for query in scoped]  # one filter shared, or one each
+    assert alone == whole
+
+
+def test_a_batch_mixes_filtered_and_unfiltered_questions_in_one_model_call(searcher, index, settings):
+    scoped = make_queries(settings, [IDENTITY, "désabonnement"], 3, "hybrid", index=index,
+                          search_filter=SearchFilter(doc_ids=[ARTICLE]))
+    free = make_queries(settings, [IDENTITY], 3, "hybrid", index=index)
+    results = searcher.search([scoped[0], free[0], scoped[1]])
+    assert {h.citation.doc_id for h in results[0]} == {ARTICLE} == {h.citation.doc_id for h in results[2]}
+    assert results[1][0].citation.doc_id == FAQ
+    assert [h.id for h in results[1]] == [h.id for h in searcher.search(free)[0]]
+
+
+@pytest.mark.parametrize(("flt", "says"), [
+    ({"doc_ids": ["nope"]}, "filter.doc_ids: no document 'nope' in the served index"),
+    ({"sources": ["faq/"]}, "filter.sources: no document has the source path or folder 'faq/'"),
+    ({"doc_ids": []}, "filter.doc_ids"),
+    ({"doc_id": [FAQ]}, "filter.doc_id"),
+    ({"doc_ids": FAQ}, "filter.doc_ids"),
+])
+def test_a_bad_filter_is_a_422_that_says_what_to_fix(client, flt, says):
+    for path, body in (("/v1/search", {"question": IDENTITY}), ("/v1/search/batch", {"questions": [IDENTITY]})):
+        r = client.post(path, json={**body, "filter": flt})
+        assert r.status_code == 422, r.text
+        assert says in r.json()["detail"]
+
+
+def test_filters_that_admit_nothing_together_give_no_passages(client):
+    body = client.post("/v1/search", json={"question": IDENTITY, "filter": {
+        "doc_ids": [FAQ], "sources": ["secu-debi-plateforme.txt"]}}).json()
+    assert body["passages"] == [] and body["answer"] is None
+
+
+def test_sources_match_files_and_folders(tmp_path: Path, embedder):
+    corpus = tmp_path / "corpus"
+    for path, text in {"shop/returns.md": "# Retours\nLes retours sont gratuits pendant 30 jours.\n",
+                       "shop/delivery.md": "# Livraison\nLa livraison prend trois jours ouvrés.\n",
+                       "shopping.md": "# Liste\nPain, lait et retours de bouteilles.\n",
+                       "bank/cards.md": "# Cartes\nNous acceptons Visa et Mastercard.\n"}.items():
+        (corpus / path).parent.mkdir(parents=True, exist_ok=True)
+        (corpus / path).write_text(text, encoding="utf-8")
+    settings = Settings(corpus_dir=corpus, index_dir=tmp_path / "index")
+    ingest(settings, embedder=embedder)
+    index = Index.load(settings.index_dir)
+    sources = {doc_id: d.source for doc_id, d in index.documents.items()}
+    assert sorted(sources[d] for d in index.documents_under("shop")) == ["shop/delivery.md", "shop/returns.md"]
+    assert [sources[d] for d in index.documents_under("./shop/")] == [sources[d] for d in index.documents_under("shop")]
+    assert [sources[d] for d in index.documents_under("shopping.md")] == ["shopping.md"]
+    assert index.documents_under("sho") == ()  # a folder is matched whole, never a name's prefix
+    searcher = Searcher(index, embedder)
+    (query,) = make_queries(settings, ["retours gratuits"], 5, "hybrid", index=index,
+                            search_filter=SearchFilter(sources=["shop", "bank/cards.md"]))
+    found = {h.citation.source for h in searcher.search([query])[0]}
+    assert found <= {"shop/returns.md", "shop/delivery.md", "bank/cards.md"} and "shop/returns.md" in found
+
+
+def _clusters() -> tuple[np.ndarray, np.ndarray]:
+    """6,000 vectors in 100 tight clusters of 60 consecutive rows (documents on 100 topics), and 40 questions."""
+    rng = np.random.default_rng(1)
+    centres = rng.standard_normal((100, 32)).astype(np.float32)
+    data = np.repeat(centres, 60, axis=0) + 0.3 * rng.standard_normal((6000, 32)).astype(np.float32)
+    data /= np.linalg.norm(data, axis=1, keepdims=True)
+    questions = centres[rng.choice(100, 40)] + 0.3 * rng.standard_normal((40, 32)).astype(np.float32)
+    return data, questions / np.linalg.norm(questions, axis=1, keepdims=True)
+
+
+@pytest.mark.parametrize("kind", ["flat", "hnsw", "ivf", "ivfpq"])
+def test_a_filter_on_other_topics_than_the_question_still_finds_its_best_rows(kind, monkeypatch):
+    """Five documents admitted, questions mostly about other topics: a graph walk with a selector heads for the
+    question's neighbours and can miss the admitted rows altogether; the exact scoring cannot, and ivf's selector
+    search probes lists in proportion."""
+    monkeypatch.setattr(vectors, "IVF_EXACT_WITHIN", 0)  # ivf: the selector path, whatever the count
+    data, questions = _clusters()
+    dense = DenseIndex.build(data, VectorOptions(kind=kind, target_recall=0.9, pq_m=8))
+    admitted = np.concatenate([np.arange(c * 60, c * 60 + 60) for c in (3, 17, 42, 64, 88)]).astype(np.int64)
+    found = dense.search_within(questions, 10, admitted)
+    shares = []
+    for question, (scores, rows) in zip(questions, found, strict=True):
+        truth = admitted[np.argsort(-(data[admitted] @ question), kind="stable")[:10]]
+        assert set(rows.tolist()) <= set(admitted.tolist()) and len(rows) == 10
+        np.testing.assert_allclose(scores, data[rows] @ question, rtol=1e-5, atol=1e-5)
+        assert list(scores) == sorted(scores, reverse=True)
+        shares.append(len(set(rows.tolist()) & set(truth.tolist())) / 10)
+    assert np.mean(shares) == 1.0 if kind != "ivf" else np.mean(shares) >= 0.9
+
+
+def test_a_filter_naming_every_document_is_no_filter(index, settings):
+    (query,) = make_queries(settings, [IDENTITY], 5, "hybrid", index=index,
+                            search_filter=SearchFilter(doc_ids=list(index.documents)))
+    assert query.within is None  # searched with the unfiltered questions of its batch
+
+
+def test_the_openapi_document_describes_the_filter_and_the_listing(client):
+    schema = client.get("/schema/openapi.json").json()
+    documents = schema["paths"]["/v1/documents"]["get"]
+    params = {p["name"]: p for p in documents["parameters"]}
+    assert params["limit"]["schema"]["maximum"] == 1000 and params["offset"]["schema"]["minimum"] == 0
+    assert params["source"]["description"]
+    search_filter = schema["components"]["schemas"]["SearchFilter"]
+    assert search_filter["additionalProperties"] is False
+    assert {"doc_ids", "sources"} == set(search_filter["properties"])
+
+
+def test_an_empty_filter_admits_everything(client):
+    plain = client.post("/v1/search", json={"question": IDENTITY}).json()
+    empty = client.post("/v1/search", json={"question": IDENTITY, "filter": {}}).json()
+    assert [p["id"] for p in empty["passages"]] == [p["id"] for p in plain["passages"]]
+
+
+def test_the_cli_refuses_a_bad_filter_before_loading_anything(capsys):
+    assert main(["search", "--doc-id", "", "--index", "/nonexistent", "carte de séjour"]) == EXIT_CODES[InvalidQuery]
+    assert "doc_ids.0: String should have at least 1 character" in capsys.readouterr().err

@@ -1,0 +1,128 @@
+"""Bad input over HTTP: every case is a 4xx problem body whose detail names what to fix, never a 500 or a trace."""
+
+import pytest
+
+from rag.settings import Settings
+
+QUESTION = "Quels documents d’identité acceptez-vous ?"
+JSON = {"content-type": "application/json"}
+
+
+@pytest.fixture(scope="module")
+def app_settings(settings: Settings) -> Settings:
+    """A small body limit, to reach it."""
+    return settings.model_copy(update={"max_body_bytes": 4096, "reload_poll_seconds": 0})
+
+
+def problem(response, status: int) -> dict:
+    """The problem body of `response`, after checking its status and shape, and that it leaks no internals."""
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"].startswith("application/problem+json")
+    body = response.json()
+    assert body["status"] == status and body["title"] and body["detail"]
+    assert "Traceback" not in response.text and 'File "' not in response.text
+    return body
+
+
+@pytest.mark.parametrize(
+    ("body", "needle"),
+    [
+        ({"question": ""}, "question"),
+        ({"question": " \t\n "}, "question"),
+        ({"question": "é" * 2001}, "at most 2000 characters"),
+        ({"question": "\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"}, "non-text characters"),
+        ({"question": "abc \x7f\x80\x9f def"}, "non-text characters"),
+        ({"question": "abc \ufffd def"}, "non-text characters"),
+        ({"question": "abc \uffff"}, "non-text characters"),
+        ({"question": "-- ?! ..."}, "no letter or digit"),
+        ({"question": QUESTION, "k": 0}, "k"),
+        ({"question": QUESTION, "k": -3}, "k"),
+        ({"question": QUESTION, "k": 51}, "k: must be at most 50"),
+        ({"question": QUESTION, "k": 10**30}, "k: must be at most 50"),
+        ({"question": QUESTION, "k": "5"}, "k"),
+        ({"question": QUESTION, "k": 2.5}, "k"),
+        ({"question": QUESTION, "k": True}, "k"),
+        ({"question": QUESTION, "explain": "yes"}, "explain"),
+        ({"question": QUESTION, "mode": 1}, "mode"),
+        ({"question": ["a", "b"]}, "question"),
+        ({"question": {"text": "a"}}, "question"),
+        ({"question": None}, "question"),
+        ({"question": QUESTION, "top_k": 3}, "top_k"),
+        ({"questions": [QUESTION]}, "questions"),
+    ],
+)
+def test_bad_search_bodies_are_422_naming_the_field(client, body, needle):
+    assert needle in problem(client.post("/v1/search", json=body), 422)["detail"]
+
+
+@pytest.mark.parametrize(
+    ("body", "needle"),
+    [
+        ({"questions": []}, "questions"),
+        ({"questions": [QUESTION] * 65}, "at most 64"),
+        ({"questions": [QUESTION, "  "]}, "questions.1"),
+        ({"questions": [QUESTION, "ok \x00"]}, "questions[1]"),
+        ({"questions": [QUESTION, 3]}, "questions.1"),
+        ({"questions": QUESTION}, "questions"),
+        ({"questions": [QUESTION], "k": 51}, "k: must be at most 50"),
+        ({"questions": [QUESTION], "question": QUESTION}, "question"),
+    ],
+)
+def test_bad_batch_bodies_are_422_naming_the_field(client, body, needle):
+    assert needle in problem(client.post("/v1/search/batch", json=body), 422)["detail"]
+
+
+@pytest.mark.parametrize(
+    ("raw", "status", "needle"),
+    [
+        (b'{"question": ', 400, "not valid JSON"),
+        (b"{'question': 'x'}", 400, "not valid JSON"),
+        (b'{"question": "\\ud800 lone surrogate"}', 400, "not valid JSON"),
+        (b"\xff\xfe\x00binary", 400, "not valid JSON"),
+        (b"", 400, "not valid JSON"),
+        (b"[1, 2]", 422, "JSON object"),
+        (b'"just a string"', 422, "JSON object"),
+        (b"null", 422, "JSON object"),
+    ],
+)
+def test_malformed_bodies(client, raw, status, needle):
+    assert needle in problem(client.post("/v1/search", content=raw, headers=JSON), status)["detail"]
+
+
+def test_body_over_the_size_limit_is_413_with_the_limit(client):
+    padded = {"question": QUESTION, "pad": "x" * 5000}
+    assert "4,096 bytes (RAG_MAX_BODY_BYTES)" in problem(client.post("/v1/search", json=padded), 413)["detail"]
+    body = b'{"questions": [' + b",".join([b'"' + b"q" * 100 + b'"'] * 60) + b"]}"
+    assert "RAG_MAX_BODY_BYTES" in problem(client.post("/v1/search/batch", content=body, headers=JSON), 413)["detail"]
+
+
+@pytest.mark.parametrize("path", ["/", "/v2/search", "/v1/searches", "/v1/search/batch/extra", "/admin/reload"])
+def test_unknown_routes_are_404_problems(client, path):
+    detail = problem(client.get(path), 404)["detail"]
+    assert "/schema/openapi.json" in detail
+
+
+@pytest.mark.parametrize(("method", "path", "allowed"), [
+    ("GET", "/v1/search", "POST"), ("DELETE", "/v1/search", "POST"), ("PUT", "/v1/search/batch", "POST"),
+    ("POST", "/v1/passages/some-id", "GET"), ("POST", "/healthz", "GET"), ("GET", "/v1/admin/reload", "POST")])
+def test_wrong_methods_are_405_problems_saying_what_is_allowed(client, method, path, allowed):
+    response = client.request(method, path)
+    detail = problem(response, 405)["detail"]
+    assert method in detail and allowed in detail and allowed in response.headers["allow"]
+
+
+@pytest.mark.parametrize("passage_id", [
+    "..%2F..%2Fetc%2Fpasswd", "..%2f..%2fmanifest.json", "%2e%2e%2f%2e%2e%2fvectors.faiss", "../../etc/passwd",
+    "..%5C..%5Cwindows", "%00", "a%00b", "..", "%2e%2e", "x" * 3000])
+def test_passage_ids_with_path_tricks_are_404s_that_read_no_file(client, passage_id):
+    response = client.get(f"/v1/passages/{passage_id}")
+    body = problem(response, 404)
+    assert "root:" not in response.text and "format_version" not in response.text
+    assert "passage" in body["detail"] or "no route" in body["detail"]
+    assert len(response.content) < 2000  # an absurd id is not echoed back in full
+
+
+def test_valid_requests_still_pass(client):
+    r = client.post("/v1/search", json={"question": "  " + QUESTION + "\n", "k": 1})
+    assert r.status_code == 200 and r.json()["question"] == QUESTION
+    assert r.headers["rag-index-build"]

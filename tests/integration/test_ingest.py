@@ -1,0 +1,167 @@
+import shutil
+
+import pytest
+
+from rag.corpus import reader as documents_module
+from rag.errors import ConfigError, IndexMismatch, IngestError
+from rag.index.layout import current_build
+from rag.index.store import Index
+from rag.ingestion.pipeline import ingest
+from rag.search.fusion import auto_weight
+from rag.settings import Settings
+
+
+def test_ingest_reload_and_manifest(fresh_settings, embedder):
+    report = ingest(fresh_settings, embedder=embedder)
+    assert report.documents == 2 and report.passages >= 10 and report.embedded == report.passages
+    index = Index.load(fresh_settings.index_dir)
+    manifest = index.manifest
+    assert manifest["model"]["name"] == fresh_settings.model and manifest["model"]["dimension"] == 384
+    assert manifest["lexical"]["language"] == "fr"
+    assert manifest["fusion"]["dense_weight"] == auto_weight(("multilingual",), "fr")[0]  # the model reads French
+    assert manifest["corpus"]["fingerprint"] and manifest["versions"]["faiss-cpu"]
+    assert {f["source"] for f in manifest["corpus"]["files"]} == {
+        "sequra-faq-marchands.txt", "secu-debi-plateforme.txt"}
+    assert len(index) == index.vectors.ntotal == report.passages
+
+
+def test_unchanged_corpus_is_not_rebuilt_and_ids_are_stable(fresh_settings, embedder):
+    first = ingest(fresh_settings, embedder=embedder)
+    ids = [p.id for p in Index.load(fresh_settings.index_dir).passages]
+    again = ingest(fresh_settings, embedder=embedder)
+    assert again.up_to_date and again.build_id == first.build_id
+    forced = ingest(fresh_settings, embedder=embedder, force=True)
+    assert forced.build_id != first.build_id
+    assert [p.id for p in Index.load(fresh_settings.index_dir).passages] == ids
+
+
+def test_changing_one_file_reembeds_only_its_passages(fresh_settings, embedder):
+    first = ingest(fresh_settings, embedder=embedder)
+    article = fresh_settings.corpus_dir / "secu-debi-plateforme.txt"
+    article.write_text(article.read_text(encoding="utf-8") + "\nUne ligne ajoutée à la fin.\n", encoding="utf-8")
+    second = ingest(fresh_settings, embedder=embedder)
+    assert not second.up_to_date
+    assert 1 <= second.embedded <= 2
+    assert second.reused == second.passages - second.embedded
+    assert second.passages == first.passages
+
+
+def test_failed_ingest_leaves_the_served_index_alone(fresh_settings, embedder):
+    ingest(fresh_settings, embedder=embedder)
+    before = current_build(fresh_settings.index_dir)
+    for path in fresh_settings.corpus_dir.iterdir():
+        path.unlink()
+    (fresh_settings.corpus_dir / "bad.txt").write_bytes(b"\x89PNG\x00\x01binary\x00")
+    with pytest.raises(IngestError, match="no readable document"):
+        ingest(fresh_settings, embedder=embedder)
+    assert current_build(fresh_settings.index_dir) == before
+    assert len(Index.load(fresh_settings.index_dir)) > 0
+
+
+def test_bad_files_are_reported_and_skipped(fresh_settings, embedder):
+    corpus = fresh_settings.corpus_dir
+    (corpus / "empty.txt").write_text("")
+    (corpus / "latin1.txt").write_bytes("Problème d'encodage".encode("latin-1"))
+    (corpus / "binary.md").write_bytes(b"\x00\x01\x02PNG")
+    (corpus / "escape.txt").symlink_to("/etc/hostname")
+    report = ingest(fresh_settings, embedder=embedder)
+    reasons = {s.source: s.reason for s in report.skipped}
+    assert reasons["empty.txt"] == "empty file"
+    assert "UTF-8" in reasons["latin1.txt"]
+    assert "binary" in reasons["binary.md"]
+    assert "outside the corpus" in reasons["escape.txt"]
+    assert report.documents == 2
+
+
+def test_index_built_with_another_model_is_refused(fresh_settings, embedder):
+    ingest(fresh_settings, embedder=embedder)
+    index = Index.load(fresh_settings.index_dir)
+    other = {**embedder.describe(), "name": "intfloat/multilingual-e5-small", "package": None}
+    with pytest.raises(IndexMismatch, match=r"re-run `rag ingest --force` with this model, or set RAG_MODEL="):
+        index.check_model(other)
+
+
+def test_damaged_index_is_refused(fresh_settings, embedder):
+    ingest(fresh_settings, embedder=embedder)
+    build = current_build(fresh_settings.index_dir)
+    passages = build / "passages.jsonl"
+    passages.write_text(passages.read_text(encoding="utf-8")[:-50], encoding="utf-8")
+    from rag.errors import IndexError_
+
+    with pytest.raises(IndexError_, match="damaged"):
+        Index.load(fresh_settings.index_dir)
+
+
+def test_searches_read_the_vectors_in_faiss_memory_without_a_copy(index, searcher):
+    import faiss
+    import numpy as np
+
+    matrix = index.vectors.matrix
+    assert index.vectors.kind == "flat"
+    assert matrix.shape == (index.vectors.ntotal, index.vectors.d) and not matrix.flags.writeable
+    faiss_memory = faiss.rev_swig_ptr(index.vectors.index.get_xb(), 1)
+    assert matrix.__array_interface__["data"][0] == faiss_memory.__array_interface__["data"][0]
+    np.testing.assert_array_equal(matrix, index.vectors.index.reconstruct_n(0, index.vectors.ntotal))
+    # nothing the server keeps holds another array the size of the vectors
+    for holder in (index, searcher, index.lexical, index.vectors):
+        for name, value in vars(holder).items():
+            if isinstance(value, np.ndarray) and value.size >= matrix.size:
+                assert np.shares_memory(value, matrix), name
+
+
+def test_reused_vectors_land_on_their_own_passages(fresh_settings, embedder):
+    import numpy as np
+
+    ingest(fresh_settings, embedder=embedder)
+    article = fresh_settings.corpus_dir / "secu-debi-plateforme.txt"
+    article.write_text(article.read_text(encoding="utf-8").replace("Sécu-débi", "Secu-debi", 1), encoding="utf-8")
+    report = ingest(fresh_settings, embedder=embedder)
+    index = Index.load(fresh_settings.index_dir)
+    of_article = [p for p in index.passages if p.source == article.name]
+    assert 1 <= report.embedded <= len(of_article) and report.reused == report.passages - report.embedded
+    fresh = embedder.embed_passages([p.indexed_text for p in index.passages])
+    np.testing.assert_allclose(index.stored_vectors(), fresh, atol=1e-5)  # every row holds its own passage's vector
+
+
+class CountingEmbedder:
+    """The real embedder, counting the passages it is asked to embed."""
+
+    def __init__(self, inner) -> None:
+        self.inner = inner
+        self.passages = 0
+
+    def __getattr__(self, name):
+        return getattr(self.inner, name)
+
+    def embed_passages(self, texts, **kwargs):
+        self.passages += len(texts)
+        return self.inner.embed_passages(texts, **kwargs)
+
+
+@pytest.fixture
+def served(index, settings, tmp_path) -> Settings:
+    """The session's corpus and a copy of its index folder, holding the build being served."""
+    target = tmp_path / "index"
+    shutil.copytree(index.path.parent.parent, target, symlinks=True)
+    return settings.model_copy(update={"index_dir": target})
+
+
+@pytest.mark.parametrize(("update", "message", "reads_corpus"), [
+    ({"index_type": "ivfpq", "pq_m": 10}, "pq_m=10 does not divide the dimension 384: set RAG_PQ_M to a", False),
+    ({"index_type": "ivfpq"}, "at least 2\\*\\*pq_bits = 256 passages to train, there are \\d+: use RAG_INDEX", True),
+    ({"index_type": "ivf", "ivf_nlist": 1000}, "ivf_nlist=1000 is more than the \\d+ passages to index: lower", True),
+], ids=["dimension", "pq-training", "nlist"])
+def test_vector_settings_that_cannot_work_are_refused_before_embedding(served, embedder, monkeypatch, update,
+                                                                      message, reads_corpus):
+    settings = served.model_copy(update=update)
+    before = current_build(settings.index_dir)
+    counting = CountingEmbedder(embedder)
+    read: list[object] = []
+    real_read = documents_module.read_file
+    monkeypatch.setattr(documents_module, "read_file", lambda *a, **k: read.append(a) or real_read(*a, **k))
+    with pytest.raises(ConfigError, match=message):
+        ingest(settings, embedder=counting, force=True)
+    assert counting.passages == 0  # refused before embedding any passage
+    # what the model's dimension alone rules out: once the first document is read, before the rest of the corpus
+    assert len(read) == (2 if reads_corpus else 1)
+    assert current_build(settings.index_dir) == before and Index.load(settings.index_dir).build_id == before.name

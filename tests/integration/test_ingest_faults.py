@@ -1,0 +1,190 @@
+"""Ingest under faults: bad files are reported and skipped, a killed ingest leaves the served index intact, and
+pruning never deletes a build that is in use."""
+
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+from rag.index.layout import BUILDS, CURRENT
+from rag.index.locks import Lease
+from rag.index.manifest import Manifest
+from rag.index.publish import LEFTOVER_GRACE_SECONDS, kept_fresh, publish
+from rag.index.store import Index
+from rag.ingestion.pipeline import ingest
+from rag.settings import Settings
+from tests.helpers.paths import CORPUS, age
+
+SEED = {"sequra-faq-marchands.txt", "secu-debi-plateforme.txt"}
+NOBODY = 65534
+
+
+def sources(index: Index) -> set[str]:
+    return {chunk.source for chunk in index.passages}
+
+
+def test_every_kind_of_bad_file_is_reported_by_name_and_skipped(fresh_settings, embedder, tmp_path):
+    corpus = fresh_settings.corpus_dir
+    (corpus / "empty.txt").write_text("")
+    (corpus / "blank.md").write_text("   \n\n\t\n")
+    (corpus / "latin1.txt").write_bytes("Problème d'encodage, déjà vu".encode("latin-1"))
+    (corpus / "utf16-no-bom.txt").write_bytes("Bonjour à tous".encode("utf-16-le"))
+    (corpus / "image.md").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+    (corpus / "huge.txt").write_text("Une ligne de texte tout à fait lisible.\n" * 300)  # 12 kB, over the limit
+    (corpus / "escape.txt").symlink_to("/etc/hostname")
+    outside = tmp_path / "outside.md"
+    outside.write_text("# Secret\nNe doit pas être indexé.")
+    (corpus / "sub").mkdir()
+    (corpus / "sub" / "escape-relative.md").symlink_to(Path("..") / ".." / "outside.md")
+    (corpus / "device.txt").symlink_to("/dev/zero")  # never opened: it would never end
+    (corpus / "dangling.txt").symlink_to(corpus / "gone.txt")
+    (corpus / "loop.txt").symlink_to("loop.txt")
+    os.mkfifo(corpus / "pipe.txt")  # never opened: it would block
+    (corpus / "notes.odt").write_bytes(b"PK\x03\x04")  # a format rag does not read
+    (corpus / ".notes.odt").write_bytes(b"PK\x03\x04")  # hidden: left out, not reported
+    (corpus / "~$notes.docx").write_bytes(b"\x00" * 162)  # Word's owner file of an open document: the same
+    settings = fresh_settings.model_copy(update={"max_file_bytes": 10_000})
+    report = ingest(settings, embedder=embedder)
+    reasons = {s.source: s.reason for s in report.skipped}
+    assert reasons == {
+        "empty.txt": "empty file",
+        "blank.md": "no text found",
+        "latin1.txt": "not valid UTF-8 (byte 5); convert the file to UTF-8",
+        "utf16-no-bom.txt": "binary file (NUL bytes)",
+        "image.md": "binary file (NUL bytes)",
+        "huge.txt": "file too large (12,300 bytes; the limit is 10,000, RAG_MAX_FILE_BYTES)",
+        "escape.txt": "symbolic link leading outside the corpus folder",
+        "sub/escape-relative.md": "symbolic link leading outside the corpus folder",
+        "device.txt": "symbolic link leading outside the corpus folder",
+        "dangling.txt": "symbolic link to a file that does not exist",
+        "loop.txt": reasons["loop.txt"],
+        "pipe.txt": "not a regular file (a pipe, a device or a folder)",
+        "notes.odt": "unsupported format .odt; rag reads .txt, .md, .html, .pdf, .docx",
+    }
+    assert "loop" in reasons["loop.txt"]
+    assert report.documents == 2
+    assert sources(Index.load(settings.index_dir)) == SEED
+    again = ingest(settings, embedder=embedder)  # the fingerprint reads none of them either, and sees no change
+    assert again.up_to_date
+
+
+@contextmanager
+def unable_to_read(path: Path) -> Iterator[None]:
+    """Make `path` unreadable for the code run inside. Root reads anything, so as root the block runs with the
+    effective user `nobody`, who also needs to reach the corpus and write the index: the caller's folders must
+    allow that."""
+    path.chmod(0)
+    if os.geteuid() != 0:
+        yield
+        return
+    os.setegid(NOBODY)
+    os.seteuid(NOBODY)
+    try:
+        yield
+    finally:
+        os.seteuid(0)
+        os.setegid(0)
+
+
+def test_unreadable_file_is_reported_and_skipped(embedder):
+    with tempfile.TemporaryDirectory() as scratch:
+        root = Path(scratch)
+        root.chmod(0o755)
+        corpus = root / "corpus"
+        shutil.copytree(CORPUS, corpus)
+        (corpus / "secret.txt").write_text("Personne ne peut lire ce fichier.")
+        index_dir = root / "index"
+        index_dir.mkdir(mode=0o777)
+        index_dir.chmod(0o777)
+        settings = Settings(corpus_dir=corpus, index_dir=index_dir)
+        with unable_to_read(corpus / "secret.txt"):
+            report = ingest(settings, embedder=embedder)
+        assert [(s.source, s.reason) for s in report.skipped] == [("secret.txt", "cannot read: Permission denied")]
+        assert report.documents == 2 and sources(Index.load(index_dir)) == SEED
+
+
+@pytest.fixture
+def published(index, tmp_path) -> Path:
+    """An index folder holding a copy of the session's build, ready to publish more builds into."""
+    target = tmp_path / "index"
+    shutil.copytree(index.path.parent.parent, target, symlinks=True)
+    return target
+
+
+def republish(index_dir: Path, keep_builds: int = 2) -> str:
+    """Publish the current build's content again as a new build, as an ingest of a changed corpus would."""
+    source = Index.load(index_dir, verify=False)
+    build = publish(index_dir, source.passages, source.stored_vectors(), source.lexical,
+                    Manifest.from_json(source.manifest),
+                    keep_builds=keep_builds)
+    return build.name
+
+
+def test_pruning_keeps_the_new_build_the_one_it_replaced_and_any_in_use(published):
+    served = Index.load(published)  # a server holds this build
+    builds = [republish(published) for _ in range(4)]  # within a second: names do not give the order
+    assert served.path.is_dir(), "a build in use was pruned"
+    assert Index.load_build(served.path).build_id == served.build_id
+    assert sorted(p.name for p in (published / BUILDS).iterdir()) == sorted([served.build_id, *builds[-2:]])
+    del served  # the server moved on
+    newest = republish(published)
+    assert sorted(p.name for p in (published / BUILDS).iterdir()) == sorted([builds[-1], newest])
+
+
+def test_keep_builds_keeps_that_many_of_the_newest_builds_without_any_lease(published):
+    """Replicas on other hosts hold no lease this host can see: only `keep_builds` protects their builds."""
+    builds = [republish(published, keep_builds=3) for _ in range(5)]  # within a second: names do not give the order
+    assert sorted(p.name for p in (published / BUILDS).iterdir()) == sorted(builds[-3:])
+    assert Index.load(published).build_id == builds[-1]
+    with pytest.raises(ValueError, match="at least 2"):
+        republish(published, keep_builds=1)
+
+
+def test_pruning_with_a_relative_index_folder(published, monkeypatch):
+    monkeypatch.chdir(published.parent)
+    first, second = republish(Path("index")), republish(Path("index"))
+    assert sorted(p.name for p in (published / BUILDS).iterdir()) == sorted([first, second])
+    assert Index.load(Path("index")).build_id == second
+
+
+def test_pruning_spares_the_temporary_folder_of_a_running_ingest(published):
+    builds = published / BUILDS
+    running = builds / ".tmp-20990101T000000-abcdef"
+    running.mkdir()
+    lease = Lease(running, exclusive=True)  # what `publish` holds while it writes on this host
+    age(running, 2 * LEFTOVER_GRACE_SECONDS)  # leased: spared whatever its age
+    elsewhere = builds / ".tmp-20990101T000000-0ther0"
+    elsewhere.mkdir()  # another host's ingest, writing now: its lease is not seen here, its heartbeat is
+    age(elsewhere, LEFTOVER_GRACE_SECONDS - 60)
+    crashed = builds / ".tmp-20990101T000000-dead00"
+    crashed.mkdir()
+    (crashed / "vectors.faiss").write_bytes(b"half")
+    age(crashed, LEFTOVER_GRACE_SECONDS + 60)  # no lease and no heartbeat for over the grace period: its writer died
+    links = {name: published / f".{CURRENT}-{name}" for name in ("young", "old")}
+    for link in links.values():
+        link.symlink_to(Path(BUILDS) / "20990101T000000-abcdef")
+    age(links["young"], LEFTOVER_GRACE_SECONDS - 60)
+    age(links["old"], LEFTOVER_GRACE_SECONDS + 60)
+    republish(published)
+    assert running.is_dir() and elsewhere.is_dir() and not crashed.exists()
+    assert links["young"].is_symlink() and not links["old"].is_symlink()
+    lease.release()
+
+
+def test_a_writing_ingest_keeps_its_temporary_folder_fresh(tmp_path):
+    folder = tmp_path / ".tmp-20990101T000000-abcdef"
+    folder.mkdir()
+    age(folder, 2 * LEFTOVER_GRACE_SECONDS)
+    with kept_fresh(folder, every=0.01):
+        deadline = time.monotonic() + 10
+        while time.time() - folder.stat().st_mtime > 60 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert time.time() - folder.stat().st_mtime < 60, "the heartbeat never touched the folder"
+    age(folder, 2 * LEFTOVER_GRACE_SECONDS)
+    time.sleep(0.05)
+    assert time.time() - folder.stat().st_mtime > LEFTOVER_GRACE_SECONDS  # stopped with the block

@@ -1,0 +1,129 @@
+"""Prometheus metrics, request ids and structured logs, through the real app."""
+
+from __future__ import annotations
+
+import calendar
+import json
+import logging
+import time
+
+import pytest
+from litestar.testing import TestClient
+from prometheus_client.parser import text_string_to_metric_families
+
+from rag.logs import JsonFormatter, RequestIdFilter
+
+QUESTION = "Quels documents d’identité acceptez-vous ?"
+
+
+def samples(client: TestClient) -> dict[tuple[str, frozenset[tuple[str, str]]], float]:
+    r = client.get("/metrics")
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/plain")
+    return {(s.name, frozenset(s.labels.items())): s.value
+            for family in text_string_to_metric_families(r.text) for s in family.samples}
+
+
+def value(metrics: dict, name: str, **labels: str) -> float:
+    wanted = set(labels.items())
+    return sum(v for (n, ls), v in metrics.items() if n == name and wanted <= ls)
+
+
+def test_requests_are_counted_and_timed_by_route_template_and_status(client, searcher):
+    passage_id = searcher.index.passages[0].id
+    before = samples(client)
+    assert client.post("/v1/search", json={"question": QUESTION}).status_code == 200
+    assert client.post("/v1/search", json={"question": ""}).status_code == 422
+    assert client.get(f"/v1/passages/{passage_id}").status_code == 200
+    assert client.post("/mcp", json={}).status_code >= 400  # the MCP mount (refused here: not a loopback Host)
+    after = samples(client)
+
+    def delta(name: str, **labels: str) -> float:
+        return value(after, name, **labels) - value(before, name, **labels)
+
+    assert delta("rag_requests_total", path="/v1/search", method="POST", status_code="200") == 1
+    assert delta("rag_requests_total", path="/v1/search", status_code="422") == 1
+    assert delta("rag_request_duration_seconds_count", path="/v1/search", status_code="200") == 1
+    assert delta("rag_request_duration_seconds_sum", path="/v1/search", status_code="200") > 0
+    # one series per route, whatever the passage id
+    assert delta("rag_requests_total", path="/v1/passages/{passage_id}", status_code="200") == 1
+    assert not any(passage_id in dict(labels).get("path", "") for _, labels in after)
+    assert delta("rag_requests_total", path="/mcp", method="POST") == 1
+
+
+def test_encode_batch_sizes_are_recorded(client):
+    before = samples(client)
+    questions = ["remboursement", "carte de séjour", "horaires du service client"]
+    assert client.post("/v1/search/batch", json={"questions": questions}).status_code == 200
+    assert client.post("/v1/search", json={"question": "remboursement", "mode": "lexical"}).status_code == 200
+    after = samples(client)
+    batches = value(after, "rag_encode_batch_size_count") - value(before, "rag_encode_batch_size_count")
+    encoded = value(after, "rag_encode_batch_size_sum") - value(before, "rag_encode_batch_size_sum")
+    # the three questions of the batch are embedded in one or more model calls; the lexical one in none
+    assert encoded == 3 and 1 <= batches <= 3
+    assert value(after, "rag_encode_batch_size_bucket", le="4.0") - value(before, "rag_encode_batch_size_bucket",
+                                                                          le="4.0") == batches
+
+
+def test_index_size_and_build_time(client, searcher):
+    metrics = samples(client)
+    manifest = searcher.index.manifest
+    assert value(metrics, "rag_index_passages") == len(searcher.index)
+    assert value(metrics, "rag_index_build_seconds") == pytest.approx(manifest["build_seconds"])
+    built = calendar.timegm(time.strptime(manifest["built_at"], "%Y-%m-%dT%H:%M:%SZ"))
+    assert value(metrics, "rag_index_built_timestamp_seconds") == built
+
+
+def test_every_response_has_a_request_id(client):
+    ids = set()
+    for method, path, body in [("POST", "/v1/search", {"question": QUESTION}), ("POST", "/v1/search", {}),
+                               ("GET", "/nowhere", None), ("GET", "/healthz", None), ("DELETE", "/v1/search", None)]:
+        r = client.request(method, path, json=body)
+        rid = r.headers.get("x-request-id")
+        assert rid and len(rid) == 32, (path, r.status_code)
+        ids.add(rid)
+    assert len(ids) == 5  # a new one each time
+
+
+@pytest.mark.parametrize(("sent", "kept"), [
+    ("abc-123_x.y", True), ("0b5c2f0e-7f1e-4c47-9d0a-2d3f1a6b9e77", True), ("a" * 128, True),
+    ("a" * 129, False), ("two words", False), ("é".encode(), False), ("x\\ny", False), ("", False),
+])
+def test_a_sane_incoming_request_id_is_kept(client, sent, kept):
+    r = client.get("/healthz", headers={"X-Request-ID": sent})
+    assert (r.headers["x-request-id"] == sent) == kept
+    if not kept:
+        assert len(r.headers["x-request-id"]) == 32
+
+
+class Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__()
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(self.format(record))
+
+
+def test_structured_access_logs_carry_the_request_id(client):
+    handler = Collect()
+    handler.addFilter(RequestIdFilter())
+    handler.setFormatter(JsonFormatter())
+    logger = logging.getLogger("rag")
+    logger.addHandler(handler)
+    old_level = logger.level
+    logger.setLevel(logging.INFO)
+    try:
+        ok = client.post("/v1/search", json={"question": QUESTION}, headers={"X-Request-ID": "req-42"})
+        missing = client.get("/nowhere")
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(old_level)
+    records = [json.loads(line) for line in handler.lines]
+    access = {r["request_id"]: r for r in records if r["logger"] == "rag.access"}
+    first = access["req-42"]
+    assert ok.headers["x-request-id"] == "req-42"
+    assert first["level"] == "info" and first["method"] == "POST" and first["path"] == "/v1/search"
+    assert first["status"] == 200 and first["duration_ms"] > 0 and first["message"] == "POST /v1/search 200"
+    assert first["time"].endswith("Z")
+    second = access[missing.headers["x-request-id"]]
+    assert second["path"] == "/nowhere" and second["status"] == 404

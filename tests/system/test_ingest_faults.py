@@ -1,0 +1,117 @@
+"""Ingest killed with SIGKILL while it writes a build, and ingest on a full disk: the served index survives both."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+from rag.index.layout import BUILDS, current_build
+from rag.index.publish import LEFTOVER_GRACE_SECONDS
+from rag.index.store import Index
+from rag.ingestion.pipeline import ingest
+from tests.helpers.paths import ROOT, age
+
+
+def _kill_while_writing(command: list[str], builds: Path, env: dict[str, str]) -> list[str] | None:
+    """Run `command`, stop it as soon as a build folder is being written, and SIGKILL it there. Returns the
+    files the half-written build held, or None if the ingest got past writing before it could be stopped."""
+    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 300
+        while time.monotonic() < deadline and process.poll() is None:
+            writing = list(builds.glob(".tmp-*"))
+            if writing and any(writing[0].glob("*")):  # some files written
+                process.send_signal(signal.SIGSTOP)  # freeze it, then look: is it really mid-write?
+                if writing[0].exists() and not (writing[0] / "manifest.json").exists():
+                    held = sorted(p.name for p in writing[0].iterdir())
+                    process.kill()
+                    process.wait()
+                    return held
+                return None
+            time.sleep(0.0002)
+        pytest.fail(f"ingest ended (exit {process.poll()}) without writing a build: {process.stderr.read()!r}")
+    finally:
+        if process.poll() is None:
+            process.kill()
+        process.wait()
+        if process.stderr:
+            process.stderr.close()
+
+
+def test_sigkill_while_writing_leaves_the_previous_index_intact(fresh_settings, embedder):
+    ingest(fresh_settings, embedder=embedder)
+    before = current_build(fresh_settings.index_dir)
+    served = Index.load(fresh_settings.index_dir)
+    ids = [chunk.id for chunk in served.passages]
+    del served
+    (fresh_settings.corpus_dir / "nouveau.md").write_text("# Nouveauté\nUn document ajouté avant l'ingestion tuée.\n")
+    command = [sys.executable, "-m", "rag", "ingest", str(fresh_settings.corpus_dir),
+               "--index", str(fresh_settings.index_dir), "--quiet", "--force"]
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "HF_HUB_OFFLINE": "1"}
+    builds = fresh_settings.index_dir / BUILDS
+    for _attempt in range(3):  # the write lasts tens of milliseconds; a miss just means running it again
+        held = _kill_while_writing(command, builds, env)
+        if held is not None:
+            break
+        ingest(fresh_settings, embedder=embedder)  # back to a known state, and again
+        before = current_build(fresh_settings.index_dir)
+        ids = [chunk.id for chunk in Index.load(fresh_settings.index_dir).passages]
+        (fresh_settings.corpus_dir / "nouveau.md").write_text(f"# Essai {_attempt}\nEncore un document.\n")
+    else:
+        pytest.fail("could not catch the ingest while it was writing in three attempts")
+
+    assert "vectors.faiss" in held and "manifest.json" not in held  # killed with the build half written
+    assert current_build(fresh_settings.index_dir) == before  # `current` never moved
+    survivor = Index.load(fresh_settings.index_dir)  # checksums and counts verified
+    assert [chunk.id for chunk in survivor.passages] == ids
+    assert len(list(builds.glob(".tmp-*"))) == 1  # the half-written build, not published
+    age(next(builds.glob(".tmp-*")), LEFTOVER_GRACE_SECONDS + 60)  # nobody touched it since: abandoned
+    report = ingest(fresh_settings, embedder=embedder)  # the next ingest works and clears the leftover
+    assert not list(builds.glob(".tmp-*")) and current_build(fresh_settings.index_dir).name == report.build_id
+
+
+@contextmanager
+def small_disk(folder: Path, size: int) -> Iterator[Path]:
+    """A file system of `size` bytes at `folder` (a tmpfs: needs root, as here and in CI; skipped elsewhere)."""
+    folder.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(folder)],
+                             capture_output=True, text=True)
+    if mounted.returncode:
+        pytest.skip(f"cannot mount a small file system here: {mounted.stderr.strip()}")
+    try:
+        yield folder
+    finally:
+        subprocess.run(["umount", "-l", str(folder)], check=False)
+
+
+def test_a_full_disk_stops_ingest_with_its_exit_code_and_leaves_the_index_intact(fresh_settings, embedder, tmp_path,
+                                                                                   monkeypatch, capsys):
+    """No space left while a build is written: a message that says so (exit 9), no traceback, nothing of the new
+    build left behind, and the current build still loads."""
+    import functools
+
+    import rag.ingestion.pipeline
+    from rag import cli
+
+    first = ingest(fresh_settings, embedder=embedder)
+    size = sum(p.stat().st_size for p in (fresh_settings.index_dir / BUILDS / first.build_id).rglob("*")
+               if p.is_file())
+    room = (size * 3 // 2 // 4096 + 8) * 4096  # one build and a half: the next one cannot fit
+    with small_disk(tmp_path / "disk", room) as disk:
+        settings = fresh_settings.model_copy(update={"index_dir": disk / "index"})
+        built = ingest(settings, embedder=embedder).build_id
+        monkeypatch.setattr(rag.ingestion.pipeline, "ingest", functools.partial(ingest, embedder=embedder))
+        code = cli.main(["ingest", str(settings.corpus_dir), "--index", str(settings.index_dir), "--force",
+                         "--quiet"])
+        err = capsys.readouterr().err
+        assert code == 9, err
+        assert err.startswith("rag: error: the new index build could not be written in ") and "Traceback" not in err
+        assert "No space left on device" in err and "the current build is unchanged" in err
+        assert current_build(settings.index_dir).name == built and Index.load(settings.index_dir).build_id == built
+        assert [p.name for p in (settings.index_dir / BUILDS).iterdir()] == [built]

@@ -1,0 +1,169 @@
+"""The MCP tools, through the official SDK's client: over streamable HTTP against the app served by a real uvicorn on
+loopback (with API keys), and over stdio against a real `rag mcp` process."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
+
+import anyio
+import httpx
+import httpx2
+import pytest
+import uvicorn
+from mcp import Client, MCPError, StdioServerParameters
+from mcp.client.streamable_http import streamable_http_client
+
+from rag.http.app import create_app
+from rag.settings import Settings
+from tests.helpers.paths import ROOT
+from tests.helpers.serving import uvicorn_thread
+
+KEY = "test-key-1"
+QUESTION = "Quels documents d’identité acceptez-vous ?"
+
+
+@pytest.fixture(scope="module")
+def served(searcher, settings) -> Iterator[str]:
+    """The base URL of the app, served by uvicorn on a free loopback port, `/v1/*` and `/mcp` behind KEY."""
+    keyed = Settings(corpus_dir=settings.corpus_dir, index_dir=settings.index_dir, api_keys=[KEY])
+    with uvicorn_thread(uvicorn.Config(create_app(keyed, searcher=searcher), host="127.0.0.1", port=0,
+                                       log_level="warning", lifespan="on")) as port:
+        yield f"http://127.0.0.1:{port}"
+
+
+@asynccontextmanager
+async def http_client(base: str, key: str | None = KEY) -> AsyncIterator[Client]:
+    """The SDK's client over streamable HTTP, sending `key` as the API key (an agent's configured header)."""
+    headers = {"Authorization": f"Bearer {key}"} if key else {}
+    async with httpx2.AsyncClient(headers=headers) as http, \
+            Client(streamable_http_client(f"{base}/mcp", http_client=http)) as client:
+        yield client
+
+
+def test_tools_are_listed_with_descriptions_and_schemas(served):
+    async def main() -> None:
+        async with http_client(served) as client:
+            tools = {t.name: t for t in (await client.list_tools()).tools}
+            assert set(tools) == {"search", "get_passage", "list_documents"}
+            search = tools["search"]
+            assert search.description and "answer" in search.description
+            props = search.input_schema["properties"]
+            assert search.input_schema["required"] == ["question"]
+            assert props["k"]["maximum"] == 50 and props["k"]["default"] == 5 and props["question"]["description"]
+            assert search.output_schema and "passages" in search.output_schema["properties"]
+            assert search.annotations and search.annotations.read_only_hint
+            assert tools["get_passage"].input_schema["required"] == ["id"]
+            assert {"doc_ids", "sources"} <= set(props) and props["doc_ids"]["description"]
+            assert tools["list_documents"].input_schema.get("required", []) == []
+
+    anyio.run(main)
+
+
+def test_search_and_get_passage_match_the_http_api(served):
+    api = httpx.post(f"{served}/v1/search", json={"question": QUESTION, "k": 3},
+                     headers={"Authorization": f"Bearer {KEY}"}).json()
+
+    async def main() -> None:
+        async with http_client(served) as client:
+            result = await client.call_tool("search", {"question": QUESTION, "k": 3})
+            assert not result.is_error
+            found = result.structured_content
+            assert found is not None
+            assert [p["id"] for p in found["passages"]] == [p["id"] for p in api["passages"]]
+            assert found["answer"] == api["answer"]["text"] and found["answer_id"] == api["answer"]["passage_id"]
+            top = found["passages"][0]
+            cited = api["passages"][0]["citation"]
+            assert top["label"] == cited["label"] and "carte de séjour" in top["text"]
+            assert top["source"] == f"{cited['source']}:{cited['start']}-{cited['end']}"
+            assert top["highlight"] == api["passages"][0]["highlight"]["text"]
+            # the text block is the same result as compact JSON, for clients that read only text
+            text = result.content[0].text  # type: ignore[union-attr]
+            assert "\n" not in text and json.loads(text)["passages"][0]["id"] == top["id"]
+
+            again = await client.call_tool("get_passage", {"id": top["id"]})
+            assert not again.is_error and again.structured_content is not None
+            assert again.structured_content["text"] == top["text"]
+            assert again.structured_content["label"] == top["label"]
+
+    anyio.run(main)
+
+
+def test_agents_list_the_documents_and_search_within_one(served):
+    async def main() -> None:
+        async with http_client(served) as client:
+            listed = await client.call_tool("list_documents", {})
+            assert not listed.is_error and listed.structured_content is not None
+            documents = listed.structured_content["documents"]
+            assert listed.structured_content["total"] == len(documents) == 2
+            article = next(d for d in documents if d["source"] == "secu-debi-plateforme.txt")
+            page = await client.call_tool("list_documents", {"offset": 1, "limit": 1})
+            assert page.structured_content is not None and page.structured_content["documents"] == documents[1:]
+            found = await client.call_tool("search", {"question": QUESTION, "k": 3, "doc_ids": [article["doc_id"]]})
+            assert not found.is_error and found.structured_content is not None
+            assert found.structured_content["passages"]
+            passages = found.structured_content["passages"]
+            assert all(p["source"].startswith("secu-debi-plateforme.txt:") for p in passages)
+            by_source = await client.call_tool("search", {"question": QUESTION, "k": 3,
+                                                          "sources": ["secu-debi-plateforme.txt"]})
+            assert by_source.structured_content == found.structured_content
+            unknown = await client.call_tool("search", {"question": QUESTION, "doc_ids": ["nope"]})
+            assert unknown.is_error and "doc_ids: no document 'nope'" in unknown.content[0].text  # type: ignore[union-attr]
+
+    anyio.run(main)
+
+
+@pytest.mark.parametrize(
+    ("tool", "arguments", "needle"),
+    [("get_passage", {"id": "nope"}, "no passage with id 'nope'"),
+     ("search", {"question": "?!"}, "no letter or digit"),
+     ("search", {"question": "ok", "k": 51}, "less than or equal to 50"),
+     ("search", {"question": "x" * 2001}, "at most 2000 characters"),
+     ("search", {"question": "ok", "doc_ids": [""]}, "at least 1 character"),
+     ("search", {"question": "ok", "sources": ["nowhere"]}, "sources: no document has the source path or folder")],
+)
+def test_bad_tool_calls_are_tool_errors_that_say_what_to_fix(served, tool, arguments, needle):
+    async def main() -> None:
+        async with http_client(served) as client:
+            result = await client.call_tool(tool, arguments)
+            assert result.is_error
+            assert needle in result.content[0].text  # type: ignore[union-attr]
+
+    anyio.run(main)
+
+
+def test_mcp_needs_the_same_api_key_as_v1(served):
+    body = {"jsonrpc": "2.0", "id": 1, "method": "tools/list"}
+    for headers in ({}, {"Authorization": "Bearer wrong"}):
+        r = httpx.post(f"{served}/mcp", json=body, headers=headers)
+        assert r.status_code == 401 and r.headers["content-type"].startswith("application/problem+json")
+        assert "API key" in r.json()["detail"]
+
+    async def main() -> None:
+        async with http_client(served, key=None) as client:
+            await client.list_tools()
+
+    with pytest.raises(ExceptionGroup) as caught:  # without the key the SDK client cannot even list the tools
+        anyio.run(main)
+    assert caught.group_contains(MCPError, depth=None)
+
+
+def test_stdio_server_answers_through_rag_mcp(index, settings):
+    params = StdioServerParameters(
+        command=sys.executable, args=["-m", "rag", "mcp", "--index", str(settings.index_dir)], cwd=str(ROOT),
+        env={"PYTHONPATH": str(ROOT), "HF_HUB_OFFLINE": "1", "RAG_LOG_LEVEL": "warning",
+             **{k: v for k, v in os.environ.items() if k.startswith("HF_")}})
+
+    async def main() -> None:
+        with anyio.fail_after(180):  # loading the model in a new process takes a few seconds
+            async with Client(params) as client:
+                result = await client.call_tool("search", {"question": QUESTION, "k": 2})
+                assert not result.is_error and result.structured_content is not None
+                passages = result.structured_content["passages"]
+                assert len(passages) == 2 and "carte de séjour" in passages[0]["text"]
+                assert result.structured_content["answer"]
+
+    anyio.run(main)

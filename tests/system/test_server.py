@@ -1,0 +1,148 @@
+"""`rag serve`'s HTTP protocol under hostile connections: a real uvicorn on a loopback port, the app without an
+index (no model), raw sockets for what no HTTP client would send."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import socket
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+from rag.http import server
+from rag.http.app import create_app
+from rag.settings import Settings
+from tests.helpers.serving import uvicorn_thread
+
+PARSERS = [server.DEFAULT_PROTOCOL, server.BoundedH11]
+
+
+@contextmanager
+def serving(settings: Settings, base: type) -> Iterator[tuple[str, int]]:
+    """`rag serve`'s uvicorn configuration, on `base`'s parser, on a free loopback port."""
+    settings = settings.model_copy(update={"port": 0, "log_level": "warning"})
+    with uvicorn_thread(server.config(create_app(settings), settings, base)) as port:
+        yield "127.0.0.1", port
+
+
+@pytest.fixture(autouse=True)
+def fresh_tallies(monkeypatch) -> None:
+    """Refusals are logged at most every 10 s per process: each test starts with none logged yet."""
+    for kind, tally in server.TALLIES.items():
+        monkeypatch.setitem(server.TALLIES, kind, type(tally)(tally.message))
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings(corpus_dir=tmp_path, index_dir=tmp_path, reload_poll_seconds=0, max_header_bytes=16_384)
+
+
+def _answer(sock: socket.socket, timeout: float = 5.0) -> bytes:
+    """Everything the server sends until it closes the connection (or `timeout` passes without a byte)."""
+    sock.settimeout(timeout)
+    received = b""
+    try:
+        while chunk := sock.recv(65536):
+            received += chunk
+    except TimeoutError:
+        return received + b"<timed out: still open>"
+    except ConnectionResetError:
+        pass
+    return received
+
+
+@pytest.mark.parametrize("base", PARSERS, ids=lambda b: b.__name__)
+@pytest.mark.parametrize("shape", ["one long header", "many headers", "long url"])
+def test_a_request_head_over_the_limit_is_refused_and_the_connection_closed(settings, base, shape):
+    """Sent in pieces, as an attacker would, 2 MB in all: refused once past 16 KiB, not buffered to the end."""
+    with serving(settings, base) as address, socket.create_connection(address) as sock:
+        start = b"GET /healthz HTTP/1.1\r\nhost: 127.0.0.1\r\n"
+        prefix, piece = {"long url": (b"GET /healthz?", b"a" * 65_536),
+                         "one long header": (start + b"x-big: ", b"a" * 65_536),
+                         "many headers": (start, b"x-h: v\r\n" * 8192)}[shape]
+        sock.sendall(prefix)
+        sent = 0
+        try:
+            while sent < 2_000_000:
+                sock.sendall(piece)
+                sent += len(piece)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # closed on us: what is expected
+        answer = _answer(sock)
+    status = answer.split(b"\r\n", 1)[0]
+    assert status.startswith((b"HTTP/1.1 431", b"HTTP/1.1 400")), answer[:200]
+    assert b"still open" not in answer
+
+
+@pytest.mark.parametrize("base", PARSERS, ids=lambda b: b.__name__)
+def test_heads_under_the_limit_and_bodies_of_any_size_still_pass(settings, base):
+    body = b'{"question": "' + b"a" * 200_000 + b'"}'  # over the 16 KiB head limit, under the body limit
+    with serving(settings, base) as address, socket.create_connection(address) as sock:
+        head = (b"POST /v1/search HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: application/json\r\n"
+                b"x-pad: " + b"p" * 12_000 + b"\r\ncontent-length: " + str(len(body)).encode() + b"\r\n\r\n")
+        sock.sendall(head + body)  # one write: the head's end and the body in the same reads
+        sock.sendall(b"GET /healthz HTTP/1.1\r\nhost: 127.0.0.1\r\nconnection: close\r\n\r\n")
+        answer = _answer(sock)
+    assert answer.startswith(b"HTTP/1.1 503"), answer[:300]  # no index: read, parsed and answered by the app
+    assert answer.count(b"HTTP/1.1 200") == 1  # then the pipelined healthz: the body was read to its end
+
+
+@pytest.fixture
+def brief(settings: Settings) -> Settings:
+    return settings.model_copy(update={"header_timeout_seconds": 1.0, "body_timeout_seconds": 1.0,
+                                       "keep_alive_seconds": 1, "max_connections": 6})
+
+
+def _closed_within(sock: socket.socket, seconds: float) -> tuple[bytes, float]:
+    started = time.monotonic()
+    answer = _answer(sock, timeout=seconds)
+    return answer, time.monotonic() - started
+
+
+@pytest.mark.parametrize("base", PARSERS, ids=lambda b: b.__name__)
+def test_slow_and_idle_connections_are_closed(brief, base):
+    trickles = {"silent": [],
+                "head trickle": [b"GET /healthz HTTP/1.1\r\n", b"x-a: 1\r\n", b"x-b: 2\r\n", b"x-c: 3\r\n"],
+                "body trickle": [b"POST /v1/search HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: application/json\r\n"
+                                 b"content-length: 100\r\n\r\n{", b"\"", b"q", b"u", b"e"]}
+    with serving(brief, base) as address:
+        for name, pieces in trickles.items():
+            with socket.create_connection(address) as sock:
+                started = time.monotonic()
+                for piece in pieces:  # one piece every 0.3 s: always some progress, never done
+                    with contextlib.suppress(OSError):
+                        sock.sendall(piece)
+                    time.sleep(0.3)
+                answer = _answer(sock, timeout=5)
+                assert b"still open" not in answer, name
+                assert time.monotonic() - started < 3.5, name
+                if answer:
+                    assert answer.startswith(b"HTTP/1.1 408"), (name, answer[:200])
+        with socket.create_connection(address) as sock:  # keep-alive: one request, then nothing
+            sock.sendall(b"GET /healthz HTTP/1.1\r\nhost: 127.0.0.1\r\n\r\n")
+            answer, took = _closed_within(sock, 5)
+            assert answer.startswith(b"HTTP/1.1 200") and b"still open" not in answer and took < 3
+
+
+@pytest.mark.parametrize("base", PARSERS, ids=lambda b: b.__name__)
+def test_connections_past_the_limit_are_refused_and_logged_and_the_rest_still_served(brief, base, caplog):
+    slow = brief.model_copy(update={"header_timeout_seconds": 30.0})
+    with serving(slow, base) as address, caplog.at_level(logging.WARNING, logger="rag.server"):
+        idle = [socket.create_connection(address) for _ in range(6)]
+        try:
+            time.sleep(0.2)
+            with socket.create_connection(address) as extra:
+                answer = _answer(extra)
+            assert answer.startswith(b"HTTP/1.1 503") and b"retry-after: 1" in answer.lower(), answer[:300]
+            assert any("RAG_MAX_CONNECTIONS" in r.getMessage() for r in caplog.records)
+        finally:
+            for sock in idle:
+                sock.close()
+        time.sleep(0.2)
+        with socket.create_connection(address) as sock:
+            sock.sendall(b"GET /healthz HTTP/1.1\r\nhost: 127.0.0.1\r\nconnection: close\r\n\r\n")
+            assert _answer(sock).startswith(b"HTTP/1.1 200")

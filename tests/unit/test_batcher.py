@@ -1,0 +1,313 @@
+"""Micro-batching: bounded batches, bounded wait, a free event loop, and every request answered with its own results."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import threading
+import time
+from collections.abc import Sequence
+
+import pytest
+
+from rag.errors import Overloaded
+from rag.serving.batcher import MicroBatcher
+
+
+class Recorder:
+    """A batch function that answers each item with a value derived from it, and records the batches it saw."""
+
+    def __init__(self, delay: float = 0.0) -> None:
+        self.delay = delay
+        self.batches: list[list[int]] = []
+        self.threads: set[str] = set()
+
+    def __call__(self, items: Sequence[int]) -> list[str]:
+        self.batches.append(list(items))
+        self.threads.add(threading.current_thread().name)
+        time.sleep(self.delay)
+        return [f"answer-{item}" for item in items]
+
+
+def run(coro):
+    return asyncio.run(coro)
+
+
+def test_concurrent_submits_share_batches_bounded_in_size_and_get_their_own_results():
+    fn = Recorder(delay=0.01)
+
+    async def scenario():
+        batcher = MicroBatcher(fn, max_batch=8)
+        try:
+            return await asyncio.gather(*(batcher.submit([n]) for n in range(100)))
+        finally:
+            batcher.close()
+
+    results = run(scenario())
+    assert results == [[f"answer-{n}"] for n in range(100)]
+    assert max(len(b) for b in fn.batches) == 8  # a crowd fills batches up to the bound, never beyond
+    assert len(fn.batches) < 100 / 2
+    assert sorted(n for b in fn.batches for n in b) == list(range(100))  # each item computed exactly once
+    assert fn.threads == {"rag-batcher"}
+
+
+def test_multi_item_submit_keeps_order():
+    fn = Recorder()
+
+    async def scenario():
+        batcher = MicroBatcher(fn, max_batch=3)
+        try:
+            return await asyncio.gather(batcher.submit([1, 2, 3, 4, 5]), batcher.submit([6, 7]))
+        finally:
+            batcher.close()
+
+    assert run(scenario()) == [[f"answer-{n}" for n in (1, 2, 3, 4, 5)], ["answer-6", "answer-7"]]
+    assert max(len(b) for b in fn.batches) <= 3
+
+
+def test_without_max_wait_a_lone_request_goes_alone():
+    fn = Recorder()
+
+    async def scenario():
+        batcher = MicroBatcher(fn, max_batch=32)
+        try:
+            first = asyncio.ensure_future(batcher.submit([1]))
+            await asyncio.sleep(0.2)
+            return await first, await batcher.submit([2])
+        finally:
+            batcher.close()
+
+    assert run(scenario()) == (["answer-1"], ["answer-2"])
+    assert fn.batches == [[1], [2]]
+
+
+def test_after_a_crowd_the_worker_waits_for_as_many_again_and_no_longer_than_max_wait():
+    fn = Recorder()
+
+    async def scenario():
+        batcher = MicroBatcher(fn, max_batch=32, max_wait=0.3)
+        try:
+            started = time.perf_counter()
+            await batcher.submit([0])  # a lone first request: no crowd seen yet, no wait
+            alone = time.perf_counter() - started
+            await asyncio.gather(*(batcher.submit([n]) for n in (1, 2, 3)))  # a crowd of three
+            first = asyncio.ensure_future(batcher.submit([4]))
+            await asyncio.sleep(0.05)
+            second = asyncio.ensure_future(batcher.submit([5]))
+            await asyncio.gather(first, second)  # ... waited for company: the two share a call
+            started = time.perf_counter()
+            await batcher.submit([6])  # expects two, none comes: goes alone after max_wait
+            waited = time.perf_counter() - started
+            return alone, waited
+        finally:
+            batcher.close()
+
+    alone, waited = run(scenario())
+    assert fn.batches[0] == [0] and [4, 5] in fn.batches and fn.batches[-1] == [6]
+    assert alone < 0.3 <= waited + 0.01
+    assert waited < 3.0
+
+
+def test_event_loop_stays_free_while_a_batch_runs():
+    fn = Recorder(delay=0.3)
+
+    async def scenario():
+        batcher = MicroBatcher(fn)
+        ticks = 0
+
+        async def ticker():
+            nonlocal ticks
+            while True:
+                await asyncio.sleep(0.01)
+                ticks += 1
+
+        task = asyncio.ensure_future(ticker())
+        try:
+            await batcher.submit([1])
+        finally:
+            task.cancel()
+            batcher.close()
+        return ticks
+
+    assert run(scenario()) >= 10  # the loop kept running other coroutines during the 0.3 s call
+
+
+def test_a_failing_batch_fails_each_of_its_requests_and_the_worker_goes_on():
+    calls = []
+
+    def fn(items: Sequence[int]) -> list[int]:
+        calls.append(list(items))
+        if len(calls) == 1:
+            raise ValueError("model exploded")
+        return list(items)
+
+    async def scenario():
+        batcher = MicroBatcher(fn)
+        try:
+            with pytest.raises(ValueError, match="exploded"):
+                await batcher.submit([1])
+            return await batcher.submit([2])
+        finally:
+            batcher.close()
+
+    assert run(scenario()) == [2]
+
+
+def test_a_batch_function_returning_the_wrong_count_is_an_error_not_a_shift():
+    async def scenario():
+        batcher = MicroBatcher(lambda items: list(items)[1:])
+        try:
+            await batcher.submit([1, 2])
+        finally:
+            batcher.close()
+
+    with pytest.raises(RuntimeError, match="returned 1 results for 2 items"):
+        run(scenario())
+
+
+def test_full_queue_is_overloaded():
+    release = threading.Event()
+
+    def fn(items: Sequence[int]) -> list[int]:
+        release.wait(5)
+        return list(items)
+
+    async def scenario():
+        batcher = MicroBatcher(fn, max_batch=1, max_queue=3)
+        try:
+            with pytest.raises(Overloaded):
+                await batcher.submit([1, 2, 3, 4])
+            first = asyncio.ensure_future(batcher.submit([1, 2, 3]))
+            await asyncio.sleep(0.1)  # the worker holds item 1; items 2 and 3 wait
+            with pytest.raises(Overloaded, match="2 questions are waiting"):
+                await batcher.submit([4, 5])
+            release.set()
+            return await first
+        finally:
+            release.set()
+            batcher.close()
+
+    assert run(scenario()) == [1, 2, 3]
+
+
+def test_on_start_runs_in_the_worker_thread():
+    seen = []
+
+    async def scenario():
+        batcher = MicroBatcher(lambda items: list(items),
+                               on_start=lambda: seen.append(threading.current_thread().name))
+        try:
+            await batcher.submit([1])
+        finally:
+            batcher.close()
+
+    run(scenario())
+    assert seen == ["rag-batcher"]
+
+
+# -- the real thing: real model, real index, many concurrent HTTP requests ---------------------------------------
+
+
+class Costly(Recorder):
+    """A batch function whose time grows with the cost of what it is given (1 ms per 100 of cost)."""
+
+    def __call__(self, items: Sequence[int]) -> list[str]:
+        self.batches.append(list(items))
+        time.sleep(0.001 * sum(cost(item) for item in items) / 100)
+        return [f"answer-{item}" for item in items]
+
+
+def cost(item: int) -> int:
+    return 500 if item >= 1000 else 5  # big-request items are long questions, singles short ones
+
+
+def test_a_large_request_cannot_starve_single_questions():
+    """64 long questions queued first (0.32 s of work in batches of 8), then a single one: it rides in the next
+    batch by turns, not after all 64 as first come first served would have it."""
+    fn = Costly()
+
+    async def scenario():
+        batcher = MicroBatcher(fn, max_batch=64, max_cost=4000, cost=cost)
+        try:
+            big = asyncio.ensure_future(batcher.submit(list(range(1000, 1064))))
+            await asyncio.sleep(0.01)
+            started = time.monotonic()
+            single = await batcher.submit([1])
+            waited = time.monotonic() - started
+            await big
+            return single, waited
+        finally:
+            batcher.close()
+
+    single, waited = run(scenario())
+    assert single == ["answer-1"]
+    assert all(sum(cost(i) for i in b) <= 4000 or len(b) == 1 for b in fn.batches)  # the cost bound holds
+    position = next(n for n, b in enumerate(fn.batches) if 1 in b)
+    assert position <= 1 and waited < 0.2, (position, waited, fn.batches)  # first come first served: 0.32 s
+
+
+def test_an_abandoned_request_is_dropped_and_frees_the_queue():
+    fn = Costly()
+
+    async def scenario():
+        batcher = MicroBatcher(fn, max_batch=64, max_cost=4000, max_queue_cost=40_000, cost=cost)
+        try:
+            big = asyncio.ensure_future(batcher.submit(list(range(1000, 1064))))
+            await asyncio.sleep(0.02)  # the first batch of 8 is under way
+            big.cancel()  # the client left
+            with contextlib.suppress(asyncio.CancelledError):
+                await big
+            queued_after = batcher._pending
+            started = time.monotonic()
+            await batcher.submit([1])
+            return batcher.dropped, queued_after, time.monotonic() - started
+        finally:
+            batcher.close()
+
+    dropped, queued_after, waited = run(scenario())
+    computed = [i for b in fn.batches for i in b if i >= 1000]
+    assert len(computed) <= 16 and dropped == 64 - len(computed) and queued_after == 0, fn.batches
+    assert waited < 0.2
+
+
+def test_a_request_past_its_deadline_is_overloaded_and_never_computed():
+    fn = Recorder(delay=0.4)
+
+    async def scenario():
+        batcher = MicroBatcher(fn, max_batch=1)
+        try:
+            busy = asyncio.ensure_future(batcher.submit([1]))  # keeps the worker busy for 0.4 s
+            await asyncio.sleep(0.01)
+            started = time.monotonic()
+            with pytest.raises(Overloaded, match="RAG_REQUEST_DEADLINE_SECONDS"):
+                await batcher.submit([2, 3], deadline=time.monotonic() + 0.1)
+            waited = time.monotonic() - started
+            await busy
+            await batcher.submit([4])
+            return waited, batcher.dropped
+        finally:
+            batcher.close()
+
+    waited, dropped = run(scenario())
+    assert 0.09 < waited < 0.3 and dropped == 2
+    assert [n for b in fn.batches for n in b] == [1, 4]
+
+
+def test_the_queue_is_bounded_by_cost_not_only_by_count():
+    fn = Recorder(delay=0.3)
+
+    async def scenario():
+        batcher = MicroBatcher(fn, max_batch=1, max_queue=4096, max_queue_cost=1000, cost=cost)
+        try:
+            busy = asyncio.ensure_future(batcher.submit([1]))
+            await asyncio.sleep(0.05)  # taken: the queue is empty again
+            first = asyncio.ensure_future(batcher.submit([1000]))  # 500
+            await asyncio.sleep(0)
+            with pytest.raises(Overloaded):
+                await batcher.submit([1001, 1002])  # 1000 more: over
+            await batcher.submit([2])  # 5 more: fits
+            await asyncio.gather(busy, first)
+        finally:
+            batcher.close()
+
+    run(scenario())

@@ -1,0 +1,130 @@
+"""The deployment examples cannot rot silently: every RAG_* variable they set is a real setting, every probe and
+health check asks a real route, every command is one `rag` accepts, and the replicas mount the index read-only
+where the ingest writes it.
+
+Neither Docker Compose nor a Kubernetes API server is needed: the files are parsed as YAML. (They were also checked
+once with `kubernetes-validate --strict deploy/k8s/rag.yaml`, Kubernetes 1.37 schemas.)
+"""
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from rag import cli
+from rag.http.app import create_app
+from rag.settings import Settings
+from tests.helpers.paths import ROOT
+
+DEPLOY = ROOT / "deploy"
+ROUTE = re.compile(r"http://(?:127\.0\.0\.1|localhost)(?::\d+)?(/[\w/.-]*)")  # a health check asks itself
+
+
+@pytest.fixture(scope="module")
+def compose() -> dict[str, Any]:
+    return yaml.safe_load((DEPLOY / "compose.yaml").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def k8s() -> dict[str, dict[str, Any]]:
+    documents = yaml.safe_load_all((DEPLOY / "k8s" / "rag.yaml").read_text(encoding="utf-8"))
+    return {f"{d['kind']}/{d['metadata']['name']}": d for d in documents}
+
+
+@pytest.fixture(scope="module")
+def get_routes(tmp_path_factory: pytest.TempPathFactory) -> set[str]:
+    app = create_app(Settings(index_dir=tmp_path_factory.mktemp("no-index")))
+    return {route.path for route in app.routes if "GET" in getattr(route, "methods", ())}
+
+
+def env_names(tree: Any) -> set[str]:
+    """Every environment variable a YAML tree sets: keys of `environment` maps and ConfigMap data, `name` of env
+    entries."""
+    found: set[str] = set()
+    if isinstance(tree, dict):
+        for key, value in tree.items():
+            if key in ("environment", "data") and isinstance(value, dict):
+                found |= set(value)
+            if key == "env" and isinstance(value, list):
+                found |= {entry["name"] for entry in value}
+            found |= env_names(value)
+    elif isinstance(tree, list):
+        for item in tree:
+            found |= env_names(item)
+    return found
+
+
+def containers(k8s: dict[str, dict[str, Any]], kind_name: str) -> list[dict[str, Any]]:
+    spec = k8s[kind_name]["spec"]
+    pod = spec["jobTemplate"]["spec"]["template"]["spec"] if "jobTemplate" in spec else spec["template"]["spec"]
+    return [{**c, "volumes": {v["name"]: v for v in pod.get("volumes", [])}} for c in pod["containers"]]
+
+
+def dockerfile_env() -> set[str]:
+    text = (ROOT / "Dockerfile").read_text(encoding="utf-8")
+    return {name for block in re.findall(r"^ENV ((?:.*\\\n)*.*)$", text, re.M)
+            for name in re.findall(r"(\w+)=", block)}
+
+
+def test_every_rag_variable_is_a_setting(compose, k8s):
+    fields = {f"RAG_{name.upper()}" for name in Settings.model_fields}
+    named = env_names(compose) | env_names(list(k8s.values())) | dockerfile_env()
+    rag = {name for name in named if name.startswith("RAG_")}
+    assert {"RAG_INDEX_DIR", "RAG_RELOAD_POLL_SECONDS", "RAG_HOST", "RAG_PORT"} <= rag  # the parse found them
+    assert rag - fields == set()
+
+
+def test_probes_and_health_checks_ask_real_routes(compose, k8s, get_routes):
+    (api,) = containers(k8s, "Deployment/rag")
+    assert api["readinessProbe"]["httpGet"]["path"] == "/readyz"
+    assert api["livenessProbe"]["httpGet"]["path"] == "/healthz"
+    probes = [api[p]["httpGet"]["path"] for p in ("readinessProbe", "livenessProbe", "startupProbe")]
+    checks = [" ".join(compose["services"]["api"]["healthcheck"]["test"]),
+              (ROOT / "Dockerfile").read_text(encoding="utf-8")]
+    asked = set(probes) | {path for text in checks for path in ROUTE.findall(text)}
+    assert "/readyz" in asked and asked <= get_routes
+
+
+def test_commands_are_ones_rag_accepts(compose, k8s):
+    commands = [service["command"] for service in compose["services"].values() if "command" in service]
+    commands += [c["command"] for name in ("CronJob/rag-ingest", "Deployment/rag") for c in containers(k8s, name)]
+    assert {tuple(c[:2]) for c in commands} == {("rag", "serve"), ("rag", "ingest")}
+    for command in commands:
+        cli.parser().parse_args(command[1:])  # exits (SystemExit) on an unknown subcommand or option
+
+
+def test_replicas_mount_the_index_read_only_where_the_ingest_writes_it(compose, k8s):
+    services = compose["services"]
+    index_dir = services["api"]["environment"]["RAG_INDEX_DIR"]
+    assert services["ingest"]["environment"]["RAG_INDEX_DIR"] == index_dir
+    assert f"index:{index_dir}:ro" in services["api"]["volumes"]
+    assert f"index:{index_dir}" in services["ingest"]["volumes"]
+    assert services["api"]["deploy"]["replicas"] >= 2 and services["api"]["read_only"] is True
+
+    index_dir = k8s["ConfigMap/rag"]["data"]["RAG_INDEX_DIR"]
+    assert k8s["Deployment/rag"]["spec"]["replicas"] >= 2
+    for kind_name, read_only in (("Deployment/rag", True), ("CronJob/rag-ingest", False)):
+        (container,) = containers(k8s, kind_name)
+        (mount,) = [m for m in container["volumeMounts"] if m["mountPath"] == index_dir]
+        claim = container["volumes"][mount["name"]]["persistentVolumeClaim"]
+        assert claim["claimName"] == "rag-index"
+        assert mount.get("readOnly", False) is read_only and claim.get("readOnly", False) is read_only
+        assert container["securityContext"]["readOnlyRootFilesystem"] is True
+    assert "ReadWriteMany" in k8s["PersistentVolumeClaim/rag-index"]["spec"]["accessModes"]
+
+
+def test_the_service_reaches_the_deployment(k8s):
+    service, deployment = k8s["Service/rag"], k8s["Deployment/rag"]
+    labels = deployment["spec"]["template"]["metadata"]["labels"]
+    assert service["spec"]["selector"].items() <= labels.items()
+    (api,) = containers(k8s, "Deployment/rag")
+    port = int(next(e["value"] for e in api["env"] if e["name"] == "RAG_PORT"))
+    assert [p["containerPort"] for p in api["ports"]] == [port]
+
+
+def test_the_files_exist_where_the_operations_page_says():
+    page = (ROOT / "docs" / "OPERATIONS.md").read_text(encoding="utf-8")
+    for path in ("deploy/compose.yaml", "deploy/k8s/rag.yaml"):
+        assert path in page and Path(ROOT / path).is_file()

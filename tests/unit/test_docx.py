@@ -1,0 +1,283 @@
+"""Word (.docx) ingest: the body's paragraphs and table rows as one text, heading-style sections, the title;
+bad Word files reported; a passage of a .docx found by search and cited into its extracted text."""
+
+from __future__ import annotations
+
+import io
+import re
+import tracemalloc
+import zipfile
+import zlib
+from pathlib import Path
+
+import docx
+import pytest
+from docx.enum.style import WD_STYLE_TYPE
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls
+from docx.shared import Pt
+
+from rag.corpus.formats.docx import CELL_SEPARATOR, ENCRYPTED, NOT_A_ZIP, OLD_WORD, parse_docx
+from rag.corpus.reader import Skipped, read_document, read_file
+from tests.helpers.word import FEES, PAYOUTS, make_guide, ole
+
+GUIDE_TEXT = (
+    "Guide du marchand en ligne\n"
+    "Ce guide explique comment vendre sur la place de marché.\n"
+    "Ouverture du compte\n"
+    "Envoyez le formulaire d'inscription signé\tet un extrait Kbis.\nLe compte est activé sous deux jours ouvrés.\n"
+    "Formule | Frais\n"
+    "Ouverture | standard | 5 €\n"
+    "Ouverture | express | 9 €\n"
+    f"{FEES}\n"
+    "Virements aux marchands\n"
+    f"{PAYOUTS}\n"
+    "Relevés\n"
+    "Les relevés des douze derniers mois restent consultables dans l'espace marchand.\n"
+)
+
+
+def _read(path: Path):
+    return read_document(path.parent, path)
+
+
+def test_the_text_is_the_body_in_order_with_one_line_per_table_row(tmp_path):
+    doc = _read(make_guide(tmp_path / "guide.docx"))
+    assert doc.text == GUIDE_TEXT
+    assert doc.page_starts is None and doc.page(0) is None  # no pages in a Word document
+    for section in doc.sections:
+        for line in section.lines:
+            assert doc.text[line.start:line.end] == line.text
+
+
+def test_a_run_reads_as_python_docx_reads_it(tmp_path):
+    """rag reads runs itself (python-docx's `Paragraph.text` misses tracked insertions): the same text."""
+    document = docx.Document()
+    paragraph = document.add_paragraph()
+    paragraph._p.append(parse_xml(
+        f"<w:r {nsdecls('w')}><w:t>porte</w:t><w:noBreakHyphen/><w:t xml:space='preserve'>monnaie </w:t><w:tab/>"
+        "<w:ptab w:relativeTo='margin' w:alignment='right' w:leader='none'/><w:t>fin</w:t><w:br/><w:cr/>"
+        "<w:br w:type='page'/><w:t>suite</w:t><w:instrText>PAGE</w:instrText></w:r>"))
+    document.save(tmp_path / "runs.docx")
+    assert paragraph.text == "porte-monnaie \t\tfin\n\nsuite"
+    assert _read(tmp_path / "runs.docx").text == paragraph.text + "\n"
+
+
+def test_heading_styles_open_sections_starting_at_their_heading(tmp_path):
+    doc = _read(make_guide(tmp_path / "guide.docx"))
+    assert [(s.heading, [line.text for line in s.lines]) for s in doc.sections] == [
+        ("Guide du marchand en ligne", ["Ce guide explique comment vendre sur la place de marché."]),
+        ("Ouverture du compte", ["Envoyez le formulaire d'inscription signé\tet un extrait Kbis.",
+                                 "Le compte est activé sous deux jours ouvrés.", "Formule | Frais",
+                                 "Ouverture | standard | 5 €", "Ouverture | express | 9 €", FEES]),
+        ("Virements aux marchands", [PAYOUTS]),
+        ("Relevés", ["Les relevés des douze derniers mois restent consultables dans l'espace marchand."]),
+    ]
+    for section in doc.sections:
+        assert section.heading_start is not None
+        assert doc.text.startswith(section.heading, section.heading_start)
+
+
+def test_title_from_the_core_properties_else_the_title_style_else_the_file_name(tmp_path):
+    assert _read(make_guide(tmp_path / "a.docx")).title == "Guide du marchand"
+    assert _read(make_guide(tmp_path / "b.docx", title="  ")).title == "Guide du marchand en ligne"
+    document = docx.Document()
+    document.add_paragraph("Un seul paragraphe, sans titre.")
+    document.save(tmp_path / "conditions-generales.docx")
+    assert _read(tmp_path / "conditions-generales.docx").title == "Conditions generales"
+
+
+MC = "xmlns:mc='http://schemas.openxmlformats.org/markup-compatibility/2006'"
+WPS = "xmlns:wps='http://schemas.microsoft.com/office/word/2010/wordprocessingShape'"
+VML = "xmlns:v='urn:schemas-microsoft-com:vml'"
+GRAPHIC = "http://schemas.microsoft.com/office/word/2010/wordprocessingShape"
+
+
+def _xml_paragraph(body: str) -> object:
+    return parse_xml(f"<w:p {nsdecls('w', 'wp', 'a')} {MC} {WPS} {VML}>{body}</w:p>")
+
+
+def _text_box(text: str) -> str:
+    """A run holding a text box as Word writes one: a drawing, and a VML copy for older readers."""
+    content = f"<w:txbxContent><w:p><w:r><w:t>{text}</w:t></w:r></w:p></w:txbxContent>"
+    return (f"<w:r><mc:AlternateContent><mc:Choice Requires='wps'><w:drawing><wp:inline><a:graphic>"
+            f"<a:graphicData uri='{GRAPHIC}'><wps:wsp><wps:txbx>{content}</wps:txbx></wps:wsp></a:graphicData>"
+            f"</a:graphic></wp:inline></w:drawing></mc:Choice><mc:Fallback><w:pict><v:shape><v:textbox>{content}"
+            "</v:textbox></v:shape></w:pict></mc:Fallback></mc:AlternateContent></w:r>")
+
+
+def _content_control(gallery: str, text: str) -> object:
+    """A block content control (w:sdt) of a building-block gallery holding one paragraph, as Word writes a table
+    of contents."""
+    return parse_xml(f"<w:sdt {nsdecls('w')}><w:sdtPr><w:docPartObj><w:docPartGallery w:val='{gallery}'/>"
+                     f"</w:docPartObj></w:sdtPr><w:sdtContent><w:p><w:r><w:t>{text}</w:t></w:r></w:p>"
+                     "</w:sdtContent></w:sdt>")
+
+
+def test_tracked_changes_text_boxes_content_controls_and_contents_are_read_as_word_shows_the_body(tmp_path):
+    document = docx.Document()
+    document.styles.add_style("toc 1", WD_STYLE_TYPE.PARAGRAPH)
+    document.add_paragraph("Table des matières", style="TOC Heading")
+    document.add_paragraph("Retours\t3", style="toc 1")
+    document.add_heading("Retours", 1)
+    body = document.element.body
+    body.insert(len(body) - 1, _xml_paragraph(  # before the section properties that end the body
+        "<w:r><w:t xml:space='preserve'>Un client retourne un article sous </w:t></w:r>"
+        "<w:del w:id='1' w:author='a'><w:r><w:delText>sept</w:delText></w:r></w:del>"
+        "<w:ins w:id='2' w:author='a'><w:r><w:t>quatorze</w:t></w:r></w:ins>"
+        "<w:r><w:t xml:space='preserve'> jours</w:t></w:r>"
+        f"{_text_box('Encadré : voir les conditions.')}"
+        "<mc:AlternateContent><mc:Choice Requires='w14'><w:r><w:t>.</w:t></w:r></mc:Choice>"
+        "<mc:Fallback><w:r><w:t>.</w:t></w:r></mc:Fallback></mc:AlternateContent>"))
+    body.insert(len(body) - 1, _content_control("Table of Contents", "Retours\t3"))
+    body.insert(len(body) - 1, _content_control("Quick Parts", "Le remboursement suit la réception."))
+    document.save(tmp_path / "changes.docx")
+    doc = _read(tmp_path / "changes.docx")
+    assert doc.text == ("Retours\nUn client retourne un article sous quatorze jours.\n"
+                        "Le remboursement suit la réception.\n")
+
+
+def test_a_style_based_on_a_heading_and_an_outline_level_make_headings_and_other_styles_do_not(tmp_path):
+    document = docx.Document()
+    custom = document.styles.add_style("Titre maison", WD_STYLE_TYPE.PARAGRAPH)
+    custom.base_style = document.styles["Heading 2"]
+    custom.font.size = Pt(15)
+    document.add_paragraph("Garanties", style="Titre maison")
+    document.add_paragraph("Les articles neufs sont garantis deux ans.")
+    levelled = document.add_paragraph("Exclusions")
+    levelled._p.get_or_add_pPr().append(parse_xml(f"<w:outlineLvl {nsdecls('w')} w:val='1'/>"))
+    document.add_paragraph("L'usure normale n'est pas couverte.", style="Subtitle")
+    document.add_paragraph("Sans niveau", style="Heading 3")._p.get_or_add_pPr().append(
+        parse_xml(f"<w:outlineLvl {nsdecls('w')} w:val='9'/>"))  # level 9: body text, whatever the style
+    document.save(tmp_path / "styles.docx")
+    doc = _read(tmp_path / "styles.docx")
+    assert [(s.heading, [line.text for line in s.lines]) for s in doc.sections] == [
+        ("Garanties", ["Les articles neufs sont garantis deux ans."]),
+        ("Exclusions", ["L'usure normale n'est pas couverte.", "Sans niveau"]),
+    ]
+
+
+def test_a_nested_table_reads_inside_its_cell(tmp_path):
+    document = docx.Document()
+    outer = document.add_table(rows=1, cols=2)
+    outer.cell(0, 0).text = "Pays"
+    cell = outer.cell(0, 1)
+    cell.text = "Délais :"
+    inner = cell.add_table(rows=2, cols=2)
+    for row, (country, days) in enumerate([("France", "2 jours"), ("Belgique", "3 jours")]):
+        inner.cell(row, 0).text, inner.cell(row, 1).text = country, days
+    document.save(tmp_path / "nested.docx")
+    assert _read(tmp_path / "nested.docx").text == \
+        f"Pays{CELL_SEPARATOR}Délais : France | 2 jours Belgique | 3 jours\n"
+
+
+def test_bad_word_files_raise_a_reason_a_person_can_act_on(tmp_path):
+    good = make_guide(tmp_path / "good.docx").read_bytes()
+    cases = {
+        "cut.docx": good[: len(good) // 2],
+        "lock.docx": b"\x0bJean Dupont" + bytes(150),  # what Word leaves as "~$guide.docx" while it is open
+        "secret.docx": ole("EncryptedPackage"),
+        "renamed.docx": ole("WordDocument"),
+    }
+    for name, data in cases.items():
+        (tmp_path / name).write_bytes(data)
+    with zipfile.ZipFile(tmp_path / "nodocument.docx", "w") as archive:
+        archive.writestr("notes.txt", "a zip, not a Word document")
+    for name in ("cut.docx", "lock.docx"):
+        with pytest.raises(ValueError, match=f"^{re.escape(NOT_A_ZIP)}$"):
+            _read(tmp_path / name)
+    with pytest.raises(ValueError, match=f"^{re.escape(ENCRYPTED)}$"):
+        _read(tmp_path / "secret.docx")
+    with pytest.raises(ValueError, match=f"^{re.escape(OLD_WORD)}"):
+        _read(tmp_path / "renamed.docx")
+    with pytest.raises(ValueError, match=r"^damaged \.docx, cannot be parsed \(KeyError"):
+        _read(tmp_path / "nodocument.docx")
+    with pytest.raises(ValueError, match=r"^not a \.docx: an OLE compound file"):
+        parse_docx(ole("Workbook"))
+
+
+def test_an_old_word_file_is_refused_with_what_to_do_and_an_empty_document_has_no_text(tmp_path):
+    (tmp_path / "ancien.doc").write_bytes(ole("WordDocument"))
+    with pytest.raises(ValueError, match=f"^{re.escape(OLD_WORD)}$"):
+        _read(tmp_path / "ancien.doc")
+    document = docx.Document()
+    document.add_paragraph("")
+    document.add_heading("Un titre sans texte", 1)
+    document.save(tmp_path / "vide.docx")
+    with pytest.raises(ValueError, match=r"^no text found$"):
+        _read(tmp_path / "vide.docx")
+
+
+def test_word_files_respect_the_file_size_limit(tmp_path):
+    path = make_guide(tmp_path / "big.docx")
+    with pytest.raises(ValueError, match="file too large"):
+        read_document(tmp_path, path, max_bytes=path.stat().st_size - 1)
+
+
+def test_a_docx_that_unzips_to_too_much_is_refused_before_it_is_inflated(tmp_path, monkeypatch):
+    from rag.corpus.formats import docx as word
+
+    data = make_guide(tmp_path / "guide.docx").read_bytes()
+    unzipped = sum(part.file_size for part in zipfile.ZipFile(tmp_path / "guide.docx").infolist())
+    monkeypatch.setattr(word, "UNZIPPED_MAX_BYTES", unzipped - 1)  # as a zip bomb would exceed the real limit
+    with pytest.raises(ValueError, match=rf"expands to {unzipped:,} bytes once unzipped, over the {unzipped - 1:,}"):
+        parse_docx(data)
+    monkeypatch.setattr(word, "UNZIPPED_MAX_BYTES", unzipped)
+    assert parse_docx(data).text  # at the limit, read
+
+
+def _lying(data: bytes, padding: int) -> bytes:
+    """The .docx `data` with `padding` spaces after word/document.xml's root element (still well-formed XML), its
+    zip directory declaring the size and CRC of the document without them: a reader that trusts the directory
+    and cuts what it inflated to the declared size reads a valid document, after inflating it all."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            content = source.read(info)
+            target.writestr(info.filename, content + b" " * padding if info.filename == "word/document.xml"
+                            else content)
+        lying = target.getinfo("word/document.xml")
+        document = source.read("word/document.xml")
+        lying.file_size, lying.CRC = len(document), zlib.crc32(document)  # written in the directory at close
+    return out.getvalue()
+
+
+def test_a_docx_whose_zip_directory_lies_about_sizes_is_refused_in_bounded_memory(tmp_path):
+    """Inflation is bounded by what the data holds, not by what the directory declares: 96 MiB of hidden padding
+    once took as much memory (2.1 GB for a larger one) before zipfile cut it to the declared size."""
+    data = make_guide(tmp_path / "guide.docx").read_bytes()
+    padded = _lying(data, 96 * 2**20)
+    assert len(padded) < 2 * 2**20  # a small file
+    tracemalloc.start()
+    try:
+        with pytest.raises(ValueError, match=r"part word/document.xml inflates to [\d,]+ bytes, its zip directory "
+                                             r"says [\d,]+"):
+            parse_docx(padded)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 16 * 2**20, f"{peak:,} bytes at the peak"
+    assert parse_docx(_lying(data, 0)).text == parse_docx(data).text  # an honest directory: read as before
+
+
+def test_a_zip_version_field_out_of_range_is_a_damaged_file_not_a_failed_ingest(tmp_path):
+    data = bytearray(make_guide(tmp_path / "guide.docx").read_bytes())
+    entry = data.find(b"PK\x01\x02")  # the first central directory entry
+    data[entry + 6] = 99  # "version needed to extract": 9.9, which zipfile refuses with NotImplementedError
+    (tmp_path / "bad.docx").write_bytes(bytes(data))
+    skipped = read_file(tmp_path, tmp_path / "bad.docx")
+    assert isinstance(skipped, Skipped) and skipped.reason.startswith("damaged .docx, cannot be parsed")
+
+
+def test_a_table_python_docx_cannot_lay_out_is_read_as_written(tmp_path):
+    document = docx.Document()
+    document.add_paragraph("Texte important du document")
+    table = document.add_table(rows=2, cols=1)
+    table.cell(0, 0).text = "Première ligne"
+    table.cell(1, 0).text = "Deuxième ligne"
+    # a vertical merge that continues nothing (top row): python-docx raises on it, Word shows the cell
+    table.cell(0, 0)._tc.get_or_add_tcPr().append(parse_xml(f"<w:vMerge {nsdecls('w')}/>"))
+    document.save(tmp_path / "odd.docx")
+    text = parse_docx((tmp_path / "odd.docx").read_bytes()).text
+    assert text == "Texte important du document\nPremière ligne\nDeuxième ligne\n"

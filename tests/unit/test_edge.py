@@ -1,0 +1,200 @@
+"""The HTTP edge under hostile input, without the model: an app with no index answers before any search runs."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from litestar.testing import TestClient
+
+from rag.http.app import create_app
+from rag.settings import Settings
+
+JSON = {"content-type": "application/json"}
+
+
+@pytest.fixture(scope="module")
+def bare_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    empty: Path = tmp_path_factory.mktemp("no-index")
+    return Settings(corpus_dir=empty, index_dir=empty, reload_poll_seconds=0)
+
+
+@pytest.fixture(scope="module")
+def bare(bare_settings: Settings) -> Iterator[TestClient]:
+    """An app serving no index: every request is parsed and checked, none reaches a search."""
+    with TestClient(create_app(bare_settings), base_url="http://127.0.0.1") as c:
+        yield c
+
+
+@pytest.mark.parametrize(("path", "field"), [("/v1/search", "question"), ("/v1/search/batch", "questions")])
+@pytest.mark.parametrize("depth", [990, 100_000])
+def test_json_nested_too_deeply_is_a_400_not_a_logged_500(bare, caplog, path, field, depth):
+    body = f'{{"{field}": ' + "[" * depth + "]" * depth + "}"
+    with caplog.at_level(logging.ERROR):
+        r = bare.post(path, content=body, headers=JSON)
+    assert r.status_code == 400, r.text
+    assert "nested too deeply" in r.json()["detail"]
+    assert not [rec for rec in caplog.records if rec.levelno >= logging.ERROR]
+
+
+USER, ADMIN = "user-key-0123456789", "admin-key-0123456789"
+
+
+@pytest.fixture(scope="module")
+def keyed(bare_settings: Settings) -> Iterator[TestClient]:
+    settings = bare_settings.model_copy(update={"api_keys": [USER], "admin_keys": [ADMIN], "max_body_bytes": 2048})
+    with TestClient(create_app(settings), base_url="http://127.0.0.1:8000") as c:
+        yield c
+
+
+def _problem(response, status: int) -> dict:
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"].startswith("application/problem+json"), response.headers
+    return response.json()
+
+
+@pytest.mark.parametrize("path", ["/schema/swagger", "/schema/redoc", "/schema/elements", "/schema/nothing"])
+def test_schema_pages_that_do_not_exist_are_404_problems_not_html(bare, path):
+    assert "/schema/openapi.json" in _problem(bare.get(path), 404)["detail"]
+    assert bare.get("/schema/openapi.json").status_code == 200 and bare.get("/schema").status_code == 200
+
+
+def test_mcp_answers_problems_with_its_own_path(keyed):
+    bearer = {"authorization": f"Bearer {USER}", "content-type": "application/json",
+              "accept": "application/json, text/event-stream"}
+    too_large = _problem(keyed.post("/mcp", content=b"{" + b" " * 5000 + b"}", headers=bearer), 413)
+    assert "RAG_MAX_BODY_BYTES" in too_large["detail"]
+    assert _problem(keyed.post("/mcp", json={}), 401)["instance"] == "/mcp"
+
+
+def test_a_get_on_mcp_is_a_405_not_an_event_stream_that_never_ends(keyed):
+    r = keyed.get("/mcp", headers={"authorization": f"Bearer {USER}", "accept": "text/event-stream"})
+    assert _problem(r, 405) and r.headers["allow"] == "POST"
+
+
+def test_a_user_key_on_an_admin_route_is_forbidden_not_unauthenticated(keyed):
+    forbidden = _problem(keyed.post("/v1/admin/reload", headers={"authorization": f"Bearer {USER}"}), 403)
+    assert "RAG_ADMIN_KEYS" in forbidden["detail"]
+    assert _problem(keyed.post("/v1/admin/reload", headers={"authorization": "Bearer nope"}), 401)
+
+
+def test_503s_say_when_to_retry(bare):
+    for response in (bare.post("/v1/search", json={"question": "retours"}), bare.get("/readyz")):
+        _problem(response, 503)
+        assert int(response.headers["retry-after"]) >= 1
+
+
+def test_head_on_healthz_is_answered(bare):
+    r = bare.head("/healthz")
+    assert r.status_code == 200 and r.content == b""
+
+
+@pytest.mark.parametrize("keys", ["clé-secrète", "key with space", "tab\tkey"])
+def test_api_keys_a_header_cannot_carry_are_refused_at_start_up(keys, monkeypatch, capsys):
+    from pydantic import ValidationError
+
+    from rag import cli
+
+    with pytest.raises(ValidationError, match="printable ASCII"):
+        Settings(api_keys=keys)
+    monkeypatch.setenv("RAG_ADMIN_KEYS", f"fine-key,{keys}")
+    assert cli.main(["serve"]) == 6
+    err = capsys.readouterr().err
+    assert "RAG_ADMIN_KEYS" in err and "key 2" in err and keys not in err and "fine-key" not in err
+
+
+def test_a_title_with_line_breaks_stays_one_source_line():
+    from rag.schemas import Citation
+    from rag.search.answer import markdown
+
+    label = "Guide\n\n2. [Injected](https://evil.example)\n# Heading"
+    citation = Citation(doc_id="d", title=label, source="d.md", section=None, start=0, end=1, label=label)
+    sources = markdown("x", citation, []).split("Sources:\n", 1)[1]
+    assert sources.count("\n") == 1 and sources.startswith("1. Guide 2. \\[Injected\\]")
+
+
+def test_the_docs_say_not_to_truncate_a_served_build():
+    from tests.helpers.paths import ROOT
+
+    page = (ROOT / "docs" / "CORPUS_AND_INDEX.md").read_text(encoding="utf-8")
+    index_section = page.split("\n## Index", 1)[1].split("\n## ", 1)[0]
+    assert "SIGBUS" in index_section and "truncat" in index_section
+
+
+def test_the_swagger_ui_page_loads_nothing_from_elsewhere(bare):
+    import re
+
+    page = bare.get("/schema")
+    assert page.status_code == 200
+    urls = re.findall(r"""(?:src|href)=['"]([^'"]+)""", page.text)
+    assert urls and all(url.startswith("/schema/assets/") for url in urls), urls
+    for url in urls:
+        asset = bare.get(url)
+        assert asset.status_code == 200 and len(asset.content) > 1000, url
+
+
+ROUTES = [("GET", "/v1/documents"), ("GET", "/v1/passages/some-id"), ("POST", "/v1/search"),
+          ("POST", "/v1/search/batch"), ("POST", "/mcp"), ("GET", "/healthz"), ("GET", "/schema/openapi.json")]
+
+
+@pytest.mark.parametrize(("method", "path"), ROUTES)
+@pytest.mark.parametrize("host", ["attacker.example", "attacker.example:8000", "127.0.0.1.attacker.example",
+                                  "localhost.", ""])
+def test_bound_to_loopback_every_route_refuses_a_foreign_host(bare, method, path, host):
+    """DNS rebinding: a page whose name resolves to 127.0.0.1 makes the browser send its own name as Host."""
+    r = bare.request(method, path, headers={"host": host}, json={"question": "x"} if method == "POST" else None)
+    assert "RAG_ALLOWED_HOSTS" in _problem(r, 421)["detail"]
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "127.0.0.1:8000", "localhost", "LOCALHOST:1", "[::1]", "[::1]:8000"])
+def test_loopback_hosts_pass(bare, host):
+    assert bare.get("/healthz", headers={"host": host}).status_code == 200
+
+
+@pytest.mark.parametrize("origin", ["https://evil.example", "http://127.0.0.1.evil.example", "null",
+                                   "http://localhost.evil.example:8000"])
+def test_a_page_of_another_origin_cannot_fire_searches(bare, origin):
+    r = bare.post("/v1/search", json={"question": "retours"}, headers={"origin": origin})
+    assert "RAG_CORS_ORIGINS" in _problem(r, 403)["detail"]
+
+
+@pytest.mark.parametrize("origin", ["http://127.0.0.1:8000", "http://localhost:3000", "https://[::1]"])
+def test_pages_served_from_this_machine_may(bare, origin):
+    assert bare.post("/v1/search", json={"question": "retours"}, headers={"origin": origin}).status_code == 503
+
+
+@pytest.mark.parametrize("path", ["/v1/search", "/v1/search/batch"])
+@pytest.mark.parametrize("content_type", ["text/plain", "text/plain; charset=utf-8",
+                                          "application/x-www-form-urlencoded", "multipart/form-data; boundary=x"])
+def test_json_routes_refuse_bodies_that_are_not_said_to_be_json(bare, path, content_type):
+    """`text/plain` is what a page may send anywhere without a CORS preflight."""
+    r = bare.post(path, content=b'{"question": "retours", "questions": ["retours"]}',
+                  headers={"content-type": content_type})
+    assert "Content-Type: application/json" in _problem(r, 415)["detail"]
+
+
+@pytest.mark.parametrize("path", ["/v1/search", "/v1/search/batch"])
+def test_a_body_without_content_type_is_read_as_json(bare, path):
+    """Scripts often post JSON without saying so; a page doing it across origins is refused by its Origin."""
+    body = b'{"question": "retours"}' if path == "/v1/search" else b'{"questions": ["retours"]}'
+    r = bare.post(path, content=body)
+    assert r.status_code == 503  # parsed and valid: the bare app has no index to answer with
+    foreign = bare.post(path, content=body, headers={"origin": "https://evil.example"})
+    assert foreign.status_code == 403
+
+
+@pytest.mark.parametrize(("bound", "allowed", "host", "passes"), [
+    ("127.0.0.1", ["rag.example.org"], "rag.example.org:443", True),
+    ("127.0.0.1", ["rag.example.org"], "localhost", False),
+    ("127.0.0.1", ["*.example.org"], "eu.rag.example.org", True),
+    ("127.0.0.1", ["*.example.org"], "example.org.evil", False),
+    ("127.0.0.1", ["*"], "anything.example", True),
+    ("0.0.0.0", [], "10.1.2.3:8000", True),  # a container behind its service: any host, unless listed
+    ("0.0.0.0", ["rag.internal"], "10.1.2.3:8000", False),
+])
+def test_allowed_hosts_for_deployments(bare_settings, bound, allowed, host, passes):
+    settings = bare_settings.model_copy(update={"host": bound, "allowed_hosts": allowed})
+    with TestClient(create_app(settings), base_url="http://127.0.0.1") as c:
+        assert (c.get("/healthz", headers={"host": host}).status_code == 200) == passes

@@ -1,0 +1,50 @@
+"""`rag eval`: the metrics on hand-made rankings, then a real run over a small dataset folder."""
+
+import math
+
+from rag.cli import main
+from rag.evaluation import Question, score, strip_accents
+from rag.schemas import Citation, Hit
+
+
+def hits(*docs_and_texts: tuple[str, str]) -> list[Hit]:
+    return [Hit(rank=i, id=f"{doc}-{i}", text=text, score=1.0 / i,
+                citation=Citation(doc_id=doc, title=doc, source=f"{doc}.txt", section=None, start=0, end=len(text),
+                                  label=doc))
+            for i, (doc, text) in enumerate(docs_and_texts, start=1)]
+
+
+def test_passage_metrics_count_documents_at_their_first_passage():
+    questions = [Question("q1", "?", gold=frozenset({"b"})), Question("q2", "?", gold=frozenset({"z"})),
+                 Question("q3", "?", gold=frozenset({"a", "c"}))]
+    results = [hits(("a", ""), ("a", ""), ("b", "")),  # b is the 2nd document (a's second passage does not count)
+               hits(*[(f"d{i}", "") for i in range(12)]),  # z is nowhere
+               hits(("a", ""), ("b", ""), ("c", ""))]  # two relevant documents, at 1 and 3
+    out = score(questions, results, "hybrid", seconds=0.3)
+    assert out.recall == {1: round(1 / 3, 4), 5: round(2 / 3, 4), 10: round(2 / 3, 4)}
+    assert out.mrr10 == round((1 / 2 + 0 + 1) / 3, 4)
+    ideal_two = 1 + 1 / math.log2(3)
+    assert out.ndcg10 == round((1 / math.log2(3) + 0 + (1 + 1 / math.log2(4)) / ideal_two) / 3, 4)
+    assert out.answer_recall == {}  # no question has answers
+    assert out.ms_per_query == 100.0
+
+
+def test_answer_recall_normalises_whitespace_case_and_apostrophes():
+    questions = [Question("q1", "?", answers=("Délai de  5 jours",)),
+                 Question("q2", "?", answers=("l'achat", "introuvable")),
+                 Question("q3", "?", answers=("absent",))]
+    results = [hits(("a", "un délai de\n5 JOURS"), ("b", "")),
+               hits(("a", "rien"), ("b", "rien"), ("c", "l’achat est refusé")),
+               hits(("a", "rien"))]
+    out = score(questions, results, "lexical", seconds=0.0)
+    assert out.answer_recall == {1: round(1 / 3, 4), 5: round(2 / 3, 4)}
+    assert out.recall == {} and out.mrr10 is None  # no gold passages: passage metrics are not invented
+
+
+def test_strip_accents():
+    assert strip_accents("carte de séjour acceptée, désabonnement") == "carte de sejour acceptee, desabonnement"
+
+
+def test_rag_eval_names_a_missing_target(tmp_path, capsys):
+    assert main(["eval", str(tmp_path / "nowhere")]) == 6
+    assert "does not exist" in capsys.readouterr().err

@@ -1,0 +1,95 @@
+"""The lexical index: section score, passage share within a section, word pairs, saving and loading."""
+
+import shutil
+
+import numpy as np
+import pytest
+
+from rag.index.analyzer import Analyzer
+from rag.index.lexical import LexicalIndex, pairs
+
+# One article section split into two passages, then a section of one passage.
+TEXTS = ["Le remboursement est effectué sous cinq jours ouvrés.",
+         "La carte de séjour est acceptée pour vérifier l'identité.",
+         "La livraison prend trois jours."]
+SECTIONS = [0, 0, 1]
+HEADINGS = ["FAQ › Paiements", "FAQ › Paiements", "FAQ › Livraison"]
+
+
+@pytest.fixture(scope="module")
+def fr() -> Analyzer:
+    return Analyzer("fr")
+
+
+@pytest.fixture
+def lexical(fr: Analyzer) -> LexicalIndex:
+    return LexicalIndex.build(TEXTS, fr, k1=1.2, b=0.75, sections=SECTIONS, headings=HEADINGS)
+
+
+def test_pairs_join_adjacent_terms():
+    assert pairs(["cart", "cred", "visa"]) == ["cart cred", "cred visa"]
+    assert pairs(["cart"]) == []
+
+
+def test_the_passage_holding_the_words_leads_its_section(lexical):
+    lexical.passage_share = 0.0
+    section_only = lexical.scores("remboursement carte de séjour")
+    assert section_only[0] == section_only[1] > 0  # both passages carry their section's score
+    lexical.passage_share = 0.75
+    shared = lexical.scores("carte de séjour")
+    assert shared[1] > shared[0] > 0  # the passage with the words first; the other keeps a quarter and more
+    assert shared[2] == 0
+
+
+def test_the_best_passage_keeps_the_section_score(lexical):
+    question = "carte de séjour livraison"
+    shared = lexical.scores(question)
+    lexical.passage_share = 0.0
+    section_only = lexical.scores(question)
+    assert shared[1] == pytest.approx(section_only[1])
+    assert shared[2] == pytest.approx(section_only[2])  # a section of one passage is unaffected
+    assert shared[0] < section_only[0]
+
+
+def test_words_together_beat_words_apart(fr):
+    # the same words, once adjacent and once apart: only the word pairs tell them apart
+    texts = ["Nous acceptons les cartes de crédit et les virements bancaires.",
+             "Nous acceptons les cartes, les virements et le crédit bancaire."]
+    lexical = LexicalIndex.build(texts, fr, k1=1.2, b=0.75)
+    lexical.pair_weight = 0.0
+    apart = lexical.scores("cartes de crédit")
+    assert apart[0] == pytest.approx(apart[1])
+    lexical.pair_weight = 0.5
+    together = lexical.scores("cartes de crédit")
+    assert together[0] > together[1] == pytest.approx(apart[1])
+
+
+def test_misspelt_words_form_pairs_after_correction(fr):
+    texts = ["Nous acceptons les cartes de crédit et les virements bancaires.",
+             "Nous acceptons les cartes, les virements et le crédit bancaire."]
+    lexical = LexicalIndex.build(texts, fr, k1=1.2, b=0.75)
+    scores = lexical.scores("cartes de credti")  # swapped letters, corrected to "cred" before pairing
+    assert scores[0] > scores[1] > 0
+
+
+def test_save_and_load_score_the_same(lexical, fr, tmp_path):
+    lexical.save(tmp_path)
+    loaded = LexicalIndex.load(tmp_path, fr)
+    for question in ("carte de séjour", "rembourssement jours", "livraison"):
+        assert np.array_equal(loaded.scores(question), lexical.scores(question))
+
+
+def test_an_index_saved_by_layout_1_loads_with_section_scores_only(lexical, fr, tmp_path):
+    lexical.save(tmp_path)
+    for part in ("passages", "section-pairs", "passage-pairs"):
+        shutil.rmtree(tmp_path / part)  # what layout 1 wrote: the section index and unit_of_row.npy
+    old = LexicalIndex.load(tmp_path, fr)
+    lexical.passage_share, lexical.pair_weight = 0.0, 0.0
+    assert np.array_equal(old.scores("carte de séjour"), lexical.scores("carte de séjour"))
+
+
+def test_sections_must_be_consecutive(fr):
+    with pytest.raises(ValueError, match="consecutively"):
+        LexicalIndex.build(TEXTS, fr, k1=1.2, b=0.75, sections=[0, 1, 0])
+    with pytest.raises(ValueError, match="consecutively"):
+        LexicalIndex.build(TEXTS, fr, k1=1.2, b=0.75, sections=[0, 1])

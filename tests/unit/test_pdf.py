@@ -1,0 +1,130 @@
+"""PDF ingest: text page by page, outline sections, page citations; bad PDFs and unsupported files reported."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from pypdf import PdfWriter
+
+from rag.corpus.formats.pdf import ENCRYPTED, NO_TEXT, PAGE_BREAK, parse_pdf
+from rag.corpus.reader import read_document
+from tests.helpers.pdfs import OUTLINE, PAGES, make_pdf
+
+
+def _read(path: Path):
+    return read_document(path.parent, path)
+
+
+def test_extracted_text_round_trips_french_accents(tmp_path):
+    line = "Frais de séjour désabonnement : l'œuvre « à Noël », ça coûte 5 € — voilà."
+    doc = _read(make_pdf(tmp_path / "accents.pdf", [line]))
+    assert doc.text == line + "\n"
+
+
+def test_pages_are_joined_by_a_form_feed_and_lines_index_the_text(tmp_path):
+    doc = _read(make_pdf(tmp_path / "guide.pdf", PAGES, outline=OUTLINE))
+    pages = doc.text.split(PAGE_BREAK)
+    assert len(pages) == 3 and doc.page_starts == [0, len(pages[0]) + 1, len(pages[0]) + len(pages[1]) + 2]
+    assert pages[2].startswith("Virements aux marchands")
+    for section in doc.sections:
+        for line in section.lines:
+            assert doc.text[line.start:line.end] == line.text
+    assert doc.page(doc.text.index("chaque mardi")) == 3 and doc.page(0) == 1
+
+
+def test_outline_headings_become_sections_starting_where_their_title_stands(tmp_path):
+    doc = _read(make_pdf(tmp_path / "guide.pdf", PAGES, outline=OUTLINE))
+    assert [s.heading for s in doc.sections] == [None, "Ouverture du compte", "Retours des clients",
+                                                 "Virements aux marchands"]
+    assert doc.sections[0].lines[0].text == "Guide du marchand"  # before the first heading
+    third = doc.sections[3]
+    assert third.heading_start == doc.page_starts[2]
+    assert third.lines[0].text.startswith("Les fonds des ventes")  # the heading line is not a body line
+
+
+def test_a_numbered_heading_line_belongs_to_its_section_and_nested_entries_count(tmp_path):
+    pages = ["1 Comptes\nIntroduction aux comptes marchands.\n1.1 Ouverture\nEnvoyez le formulaire signé."]
+    path = tmp_path / "numbered.pdf"
+    make_pdf(path, pages)
+    writer = PdfWriter(clone_from=path)
+    parent = writer.add_outline_item("1 Comptes", 0)
+    writer.add_outline_item("Ouverture", 0, parent=parent)  # the outline title leaves the number out
+    writer.write(path)
+    doc = _read(path)
+    assert [(s.heading, [line.text for line in s.lines]) for s in doc.sections] == [
+        ("1 Comptes", ["Introduction aux comptes marchands."]), ("Ouverture", ["Envoyez le formulaire signé."])]
+    assert doc.sections[1].heading_start == doc.text.index("1.1 Ouverture")
+
+
+def test_without_an_outline_there_are_no_headings(tmp_path):
+    doc = _read(make_pdf(tmp_path / "plain.pdf", PAGES))
+    assert [s.heading for s in doc.sections] == [None]
+
+
+def test_title_from_metadata_else_from_the_file_name(tmp_path):
+    assert _read(make_pdf(tmp_path / "a.pdf", PAGES[:1], title="Guide des marchands")).title == "Guide des marchands"
+    assert _read(make_pdf(tmp_path / "conditions-generales.pdf", PAGES[:1], title="  ")).title == \
+        "Conditions generales"
+    assert _read(make_pdf(tmp_path / "b.pdf", PAGES[:1])).title == "B"
+
+
+def test_a_word_hyphenated_at_a_line_end_is_joined_without_moving_any_offset(tmp_path):
+    pages = ["Le paie-\nment est dû. Le porte-\nmonnaie reste au porte-monnaie.\nUn Jean-\nPierre."]
+    doc = _read(make_pdf(tmp_path / "hyphens.pdf", pages))
+    raw = "Le paie-\nment est dû. Le porte-\nmonnaie reste au porte-monnaie.\nUn Jean-\nPierre.\n"
+    assert len(doc.text) == len(raw)
+    assert "Le paiement\n  est dû." in doc.text  # joined, same length: every later offset unchanged
+    assert "porte-\nmonnaie" in doc.text  # spelt with its hyphen elsewhere: a compound, kept
+    assert "Jean-\nPierre" in doc.text  # a capital after the break: kept
+    assert doc.text.index("reste") == raw.index("reste")
+
+
+def test_a_heading_not_found_below_one_found_on_its_page_takes_no_text_from_it(tmp_path):
+    page = "fin de l'introduction\n1 Retours\nUn client retourne un article.\n1.1 Delais\nSous quatorze jours."
+    doc = _read(make_pdf(tmp_path / "outline.pdf", ["Introduction", page],
+                         outline=[("Retours", 1), ("Délais de retour", 1)]))  # the second title is not on the page
+    by_heading = {s.heading: [line.text for line in s.lines] for s in doc.sections}
+    assert [s.heading for s in doc.sections] == [None, "Retours"]  # where "Délais de retour" starts is unknown
+    assert by_heading[None] == ["Introduction", "fin de l'introduction"]  # not taken by the heading missing
+    assert by_heading["Retours"] == ["Un client retourne un article.", "1.1 Delais", "Sous quatorze jours."]
+
+
+def test_lone_surrogates_from_a_broken_font_map_become_replacement_characters(tmp_path, monkeypatch):
+    from pypdf import PageObject
+
+    path = make_pdf(tmp_path / "cmap.pdf", ["Hello ABC world"])
+    monkeypatch.setattr(PageObject, "extract_text", lambda self, *a, **k: "Hello \ud800BC world")  # as pypdf gives
+    doc = _read(path)
+    assert doc.text.startswith("Hello \ufffdBC world")  # one for one: no offset moves
+    doc.text.encode("utf-8")  # the passage store and the tokenizer take it
+
+
+def test_a_pdf_encrypted_with_an_owner_password_only_is_read(tmp_path):
+    path = make_pdf(tmp_path / "owner.pdf", PAGES[:1])
+    writer = PdfWriter(clone_from=path)
+    writer.encrypt(user_password="", owner_password="proprietaire", algorithm="AES-128")
+    writer.write(path)
+    assert "extrait Kbis" in _read(path).text
+
+
+def test_bad_pdfs_raise_a_reason_a_person_can_act_on(tmp_path):
+    with pytest.raises(ValueError, match=f"^{re.escape(ENCRYPTED)}$"):
+        _read(make_pdf(tmp_path / "secret.pdf", PAGES, password="motdepasse"))
+    with pytest.raises(ValueError, match=f"^{re.escape(NO_TEXT)}$"):
+        _read(make_pdf(tmp_path / "scan.pdf", ["", ""]))
+    good = make_pdf(tmp_path / "good.pdf", PAGES).read_bytes()
+    (tmp_path / "cut.pdf").write_bytes(good[: len(good) // 3])
+    (tmp_path / "junk.pdf").write_bytes(b"%PDF-1.7\n" + bytes(range(256)) * 8)
+    for name in ("cut.pdf", "junk.pdf"):
+        with pytest.raises(ValueError, match=r"^damaged PDF, cannot be parsed"):
+            _read(tmp_path / name)
+    with pytest.raises(ValueError, match=r"^damaged PDF"):
+        parse_pdf(b"not a pdf at all")
+
+
+def test_pdfs_respect_the_file_size_limit(tmp_path):
+    path = make_pdf(tmp_path / "big.pdf", PAGES)
+    with pytest.raises(ValueError, match="file too large"):
+        read_document(tmp_path, path, max_bytes=path.stat().st_size - 1)

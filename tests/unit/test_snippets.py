@@ -1,0 +1,90 @@
+"""Answer snippets and citations ready to show: sentence cutting, window choice, the answer and its Markdown."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from rag.schemas import Citation, Highlight, Hit
+from rag.search.answer import answer, escape, markdown
+from rag.search.snippets import Sentence, best_window, sentence_spans
+
+
+def spans(text: str) -> list[str]:
+    return [text[a:b] for a, b in sentence_spans(text)]
+
+
+def test_sentences_split_at_sentence_ends_and_lines_only():
+    text = ("Né en 52 av. J.-C. à Rome, M. Dupont est mort. Il avait 3 enfants ! « Quel homme », dit-il.\n"
+            "• Pour la demande de crédit, nous acceptons la carte d’identité.\n"
+            "  - Un point. suivi d'une minuscule ne coupe pas.")
+    assert spans(text) == [
+        "Né en 52 av. J.-C. à Rome, M. Dupont est mort.",
+        "Il avait 3 enfants !",
+        "« Quel homme », dit-il.",
+        "Pour la demande de crédit, nous acceptons la carte d’identité.",  # bullet left out
+        "Un point. suivi d'une minuscule ne coupe pas.",
+    ]
+    assert spans("") == [] and spans("  \n\n ") == []
+
+
+def _sentences(*terms: str) -> tuple[Sentence, ...]:
+    return tuple(Sentence(i * 10, i * 10 + 9, frozenset(t.split())) for i, t in enumerate(terms))
+
+
+def test_window_takes_a_second_sentence_only_for_new_question_words():
+    weights = {"carte": 1.0, "sejour": 2.0, "passport": 1.5}
+    # the second sentence brings "passport": both are shown
+    assert best_window(_sentences("intro", "carte sejour", "passport", "autre"), weights)[:2] == (1, 2)
+    # nothing new in the next sentence: one sentence
+    assert best_window(_sentences("carte sejour", "carte", "intro"), weights)[:2] == (0, 0)
+    # ties go to the earlier sentence; no question word at all: the first sentence
+    assert best_window(_sentences("x", "carte", "carte"), weights)[:2] == (1, 1)
+    assert best_window(_sentences("x", "y"), weights) == (0, 0, 0.0)
+
+
+def _hit(rank: int, score: float, text: str = "Une phrase.", label: str = "Doc › A", url: str | None = None) -> Hit:
+    citation = Citation(doc_id="d", title="Doc", source="d.txt", section="A", start=0, end=len(text), url=url,
+                        label=label)
+    return Hit(rank=rank, id=f"p{rank}", text=text, score=1.0 / rank, citation=citation,
+               highlight=Highlight(text=text, start=0, end=len(text), score=score))
+
+
+def test_answer_weighs_snippet_and_passage_scores_among_the_first_three():
+    # passage scores are 1/rank: products 1.0, 1.5, 1.5 (a tie: the better rank wins), 2.25 (too deep)
+    hits = [_hit(1, 1.0), _hit(2, 3.0, label="Doc › B"), _hit(3, 4.5, label="Doc › C"), _hit(4, 9.0)]
+    best = answer(hits)
+    assert best is not None and best.passage_id == "p2" and best.rank == 2
+    assert best.citation.label == "Doc › B"
+    assert answer([hits[0], _hit(2, 1.9)]).passage_id == "p1"  # type: ignore[union-attr]
+    assert answer([]) is None
+    assert answer([_hit(1, 0.0), _hit(2, 0.0)]).passage_id == "p1"  # type: ignore[union-attr]
+
+
+def test_markdown_quotes_the_snippet_and_numbers_the_sources():
+    hits = [_hit(1, 1.0, label="Guide › Retours", url="https://example.org/guide"),
+            _hit(2, 3.0, text="Use ~~tildes~~ *here*.\n1. then [this]", label="FAQ › Markdown"),
+            _hit(3, 0.5, label="Guide › Retours", url="https://example.org/guide")]
+    best = answer(hits)
+    assert best is not None
+    assert best.markdown == (
+        "> Use \\~\\~tildes\\~\\~ \\*here\\*.\n> 1\\. then \\[this\\] [1]\n\n"
+        "Sources:\n"
+        "1. FAQ › Markdown\n"
+        "2. [Guide › Retours](<https://example.org/guide>)\n")
+
+
+@pytest.mark.parametrize("text", ["a*b_c", "# title", "- item", "+ x", "1. one", "<b>x</b>", "[x](y)", "`c`", "a|b"])
+def test_escape_leaves_no_markdown_syntax(text):
+    escaped = escape(text)
+    # every syntax character is preceded by a backslash; removing the escapes gives the text back
+    assert re.sub(r"\\(.)", r"\1", escaped) == text
+    assert not re.search(r"(?<!\\)[*_`<>\[\]|]", escaped) and not re.match(r"[-+#]|\d+\.", escaped)
+
+
+def test_unsafe_urls_are_not_linked():
+    for url in ("javascript:alert(1)>", "no scheme", "https://ok.example/a b"):
+        citation = Citation(doc_id="d", title="T", source="d.txt", section=None, start=0, end=1, url=url, label="T")
+        rendered = markdown("x", citation, [])
+        assert ("](<" in rendered) == (url == "https://ok.example/a b")
