@@ -38,7 +38,7 @@ from rag.errors import (
 )
 
 if TYPE_CHECKING:
-    from rag.embedding.base import load_embedder
+    from rag.embedding.load import load_embedder
     from rag.evaluation import evaluate
     from rag.http.app import create_app
     from rag.ingestion.pipeline import IngestReport, ingest
@@ -62,7 +62,7 @@ _LAZY = {
     "create_app": "rag.http.app",
     "evaluate": "rag.evaluation",
     "ingest": "rag.ingestion.pipeline",
-    "load_embedder": "rag.embedding.base",
+    "load_embedder": "rag.embedding.load",
     "load_searcher": "rag.serving.runtime",
 }
 

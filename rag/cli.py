@@ -139,7 +139,7 @@ def _documents(args: argparse.Namespace) -> int:
 
 
 def _eval(args: argparse.Namespace) -> int:
-    from rag.embedding.base import load_embedder
+    from rag.embedding.load import load_embedder
     from rag.evaluation import evaluate, table
 
     settings = _settings(args)

@@ -12,7 +12,8 @@ import pytest
 
 os.environ["HF_HUB_OFFLINE"] = "1"
 
-from rag.embedding.base import Embedder, ModelSpec
+from rag.embedding.base import Embedder
+from rag.embedding.load import ModelSpec
 from rag.index.store import Index
 from rag.ingestion.pipeline import ingest
 from rag.search.searcher import Searcher

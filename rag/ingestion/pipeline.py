@@ -28,7 +28,8 @@ from rag.corpus.reader import (
     refusal,
     unique_ids,
 )
-from rag.embedding.base import Embedder, ModelSpec, effective_model
+from rag.embedding.base import Embedder
+from rag.embedding.load import ModelSpec, effective_model
 from rag.errors import ConfigError, IngestError
 from rag.index.layout import read_manifest
 from rag.index.lexical import LAYOUT as LEXICAL_LAYOUT

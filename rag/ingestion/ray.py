@@ -37,10 +37,10 @@ from typing import Any
 
 import numpy as np
 
-from rag import errors
+import rag.errors as errors
 from rag.corpus.chunking import with_doc_id
 from rag.corpus.reader import Corpus, Document, Skipped, corpus_files, read_file, read_metadata, refusal, unique_ids
-from rag.embedding.base import ModelSpec
+from rag.embedding.load import ModelSpec
 from rag.errors import ConfigError, IngestError, ModelError, RagError
 from rag.index.vector_options import VectorOptions
 from rag.ingestion.stages import Embedded, Prepare, chunker_for, embed_chunks

@@ -17,7 +17,7 @@ from contextlib import asynccontextmanager
 import faiss
 from threadpoolctl import threadpool_limits
 
-from rag.embedding.base import load_embedder
+from rag.embedding.load import load_embedder
 from rag.errors import IndexNotFound
 from rag.index.store import Index
 from rag.schemas import Hit, Passage

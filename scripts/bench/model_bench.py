@@ -65,7 +65,7 @@ def measure(model: str) -> dict[str, float]:
     """One model in this process: the figures of one round."""
     import time
 
-    from rag.embedding.base import ModelSpec
+    from rag.embedding.load import ModelSpec
 
     questions = [q["question"] for q in _jsonl(DEV_SET)][:20]
     questions += [q["question"] for q in _jsonl(DATASETS / "cnil_faq_dev" / "questions.jsonl")][:20]

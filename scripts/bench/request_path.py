@@ -45,7 +45,7 @@ def main(argv: list[str] | None = None) -> int:
     import numpy as np
     from litestar.serialization import encode_json
 
-    from rag.embedding.base import load_embedder
+    from rag.embedding.load import load_embedder
     from rag.index.store import Index
     from rag.schemas import SearchResponse
     from rag.search.answer import answer

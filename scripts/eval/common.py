@@ -12,7 +12,8 @@ from typing import Any
 import numpy as np
 
 from rag.corpus.reader import read_corpus
-from rag.embedding.base import Embedder, load_embedder
+from rag.embedding.base import Embedder
+from rag.embedding.load import load_embedder
 from rag.evaluation import dataset_documents, memory_index, read_questions
 from rag.ingestion.stages import embed_key
 from rag.settings import Settings

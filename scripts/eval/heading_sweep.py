@@ -67,7 +67,7 @@ MIXES: dict[str, Mix] = {
 
 
 def main() -> None:
-    from rag.embedding.base import load_embedder
+    from rag.embedding.load import load_embedder
 
     settings, data, head = sets(__doc__)
     embedder = load_embedder(settings)

@@ -37,7 +37,8 @@ from unittest.mock import patch
 
 import numpy as np
 
-from rag.embedding.base import Embedder, load_embedder
+from rag.embedding.base import Embedder
+from rag.embedding.load import load_embedder
 from rag.evaluation import Question, dataset_documents, memory_index, read_questions
 from rag.schemas import Hit
 from rag.search.answer import answer

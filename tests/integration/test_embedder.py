@@ -3,7 +3,8 @@ import numpy as np
 import pytest
 
 from rag.embedding import bundled
-from rag.embedding.base import BUNDLED_MODEL, ModelSpec, ModelUnavailable
+from rag.embedding.base import BUNDLED_MODEL, ModelUnavailable
+from rag.embedding.load import ModelSpec
 from rag.errors import ConfigError
 
 QUESTIONS = ["Quels documents d’identité acceptez-vous ?", "carte sejour acceptee ?",

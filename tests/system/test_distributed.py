@@ -16,7 +16,8 @@ import numpy as np
 import pytest
 
 from rag.cli import main
-from rag.embedding.base import Embedder, ModelSpec
+from rag.embedding.base import Embedder
+from rag.embedding.load import ModelSpec
 from rag.errors import ConfigError, ModelError
 from rag.index.layout import LEXICAL, current_build
 from rag.index.store import Index

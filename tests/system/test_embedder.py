@@ -7,7 +7,8 @@ import numpy as np
 import pytest
 
 from rag.embedding import bundled
-from rag.embedding.base import BUNDLED_MODEL, FALLBACK_MODEL, ModelSpec, ModelUnavailable, effective_model
+from rag.embedding.base import BUNDLED_MODEL, FALLBACK_MODEL, ModelUnavailable
+from rag.embedding.load import ModelSpec, effective_model
 from rag.errors import IndexMismatch
 
 QUESTIONS = ["Quels documents d’identité acceptez-vous ?", "carte sejour acceptee ?",
