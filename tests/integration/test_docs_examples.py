@@ -252,7 +252,17 @@ def check_devset_eval(settings, embedder, **_: Any) -> None:
     run_eval("devset-eval", settings, embedder, {})
 
 
+def check_layout(**_: Any) -> None:
+    """docs/ARCHITECTURE.md's tree names every module of rag/ and no module that is not there."""
+    shown = set(re.findall(r"\b([a-z_0-9]+\.py)\b", block("layout").text))
+    real = {p.name for p in (ROOT / "rag").rglob("*.py")} - {"__main__.py"}
+    folders = {p.parent.name + "/" for p in (ROOT / "rag").rglob("__init__.py")} - {"rag/"}
+    assert shown == real, (sorted(real - shown), sorted(shown - real))
+    assert all(folder in block("layout").text for folder in folders), folders
+
+
 CHECKS: dict[str, Callable[..., None]] = {
+    "layout": check_layout,
     "python-batch": check_python_batch,
     "mcp-client": check_mcp_client,
     "mcp-http-config": check_mcp_http_config,
