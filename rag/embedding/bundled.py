@@ -24,9 +24,10 @@ from pathlib import Path
 
 import numpy as np
 
-from rag.embedding.base import BUNDLED_MODEL, Embedder, ModelUnavailable
+from rag.embedding.base import Embedder, ModelUnavailable
 from rag.embedding.e5_convert import FORMAT, MODEL_FILE, TOKENIZER_FILE, convert
 from rag.embedding.e5_tokenizer import E5Tokenizer
+from rag.embedding.names import BUNDLED_MODEL
 from rag.errors import ModelError
 
 log = logging.getLogger("rag.embedder")

@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from rag.embedding.base import BUNDLED_MODEL, FALLBACK_MODEL, Embedder, ModelUnavailable, default_model_cache
+from rag.embedding.base import Embedder, ModelUnavailable
+from rag.embedding.names import BUNDLED_MODEL, FALLBACK_MODEL, default_model_cache
 from rag.errors import ConfigError
 
 if TYPE_CHECKING:

@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from rag.embedding.base import FALLBACK_MODEL, Embedder
+from rag.embedding.base import Embedder
+from rag.embedding.names import FALLBACK_MODEL
 from rag.errors import ModelError
 
 if TYPE_CHECKING:

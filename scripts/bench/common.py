@@ -131,8 +131,8 @@ def real_embeddings(datasets: Path) -> tuple[np.ndarray, np.ndarray]:
     if cached.is_file():
         data = np.load(cached)
         return data["passages"], data["questions"]
-    from rag.embedding.base import FALLBACK_MODEL
     from rag.embedding.load import ModelSpec
+    from rag.embedding.names import FALLBACK_MODEL
 
     embedder = ModelSpec(FALLBACK_MODEL).load()  # the figures in docs/SCALE.md were measured on these vectors
     p, q = embedder.embed_passages(passages), embedder.embed_queries(questions)

@@ -42,7 +42,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from rag.embedding.base import BUNDLED_MODEL
+from rag.embedding.names import BUNDLED_MODEL
 from scripts.bench.common import DEV_SET, ENV, PIAF, ROOT, Target, prepare
 
 LUA = Path(__file__).with_name("speed_load.lua")

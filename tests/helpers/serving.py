@@ -18,6 +18,7 @@ from collections import Counter
 from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import httpx
 import uvicorn
@@ -64,6 +65,18 @@ def uvicorn_thread(config: uvicorn.Config) -> Iterator[int]:
     finally:
         server.should_exit = True
         thread.join(timeout=10)
+
+
+@contextlib.contextmanager
+def keyed_server(searcher: Any, settings: Settings, key: str) -> Iterator[str]:
+    """The base URL of the app over `searcher`, served by uvicorn on a free loopback port, `/v1/*` and `/mcp`
+    behind `key`."""
+    from rag.http.app import create_app
+
+    keyed = Settings(corpus_dir=settings.corpus_dir, index_dir=settings.index_dir, api_keys=[key])
+    with uvicorn_thread(uvicorn.Config(create_app(keyed, searcher=searcher), host="127.0.0.1", port=0,
+                                       log_level="warning", lifespan="on")) as port:
+        yield f"http://127.0.0.1:{port}"
 
 
 def free_port() -> int:

@@ -3,8 +3,9 @@ import numpy as np
 import pytest
 
 from rag.embedding import bundled
-from rag.embedding.base import BUNDLED_MODEL, ModelUnavailable
+from rag.embedding.base import ModelUnavailable
 from rag.embedding.load import ModelSpec
+from rag.embedding.names import BUNDLED_MODEL
 from rag.errors import ConfigError
 
 QUESTIONS = ["Quels documents d’identité acceptez-vous ?", "carte sejour acceptee ?",

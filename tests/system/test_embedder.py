@@ -7,8 +7,9 @@ import numpy as np
 import pytest
 
 from rag.embedding import bundled
-from rag.embedding.base import BUNDLED_MODEL, FALLBACK_MODEL, ModelUnavailable
+from rag.embedding.base import ModelUnavailable
 from rag.embedding.load import ModelSpec, effective_model
+from rag.embedding.names import BUNDLED_MODEL, FALLBACK_MODEL
 from rag.errors import IndexMismatch
 
 QUESTIONS = ["Quels documents d’identité acceptez-vous ?", "carte sejour acceptee ?",

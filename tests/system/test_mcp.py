@@ -13,14 +13,11 @@ import anyio
 import httpx
 import httpx2
 import pytest
-import uvicorn
 from mcp import Client, MCPError, StdioServerParameters
 from mcp.client.streamable_http import streamable_http_client
 
-from rag.http.app import create_app
-from rag.settings import Settings
 from tests.helpers.paths import ROOT
-from tests.helpers.serving import uvicorn_thread
+from tests.helpers.serving import keyed_server
 
 KEY = "test-key-1"
 QUESTION = "Quels documents d’identité acceptez-vous ?"
@@ -28,11 +25,9 @@ QUESTION = "Quels documents d’identité acceptez-vous ?"
 
 @pytest.fixture(scope="module")
 def served(searcher, settings) -> Iterator[str]:
-    """The base URL of the app, served by uvicorn on a free loopback port, `/v1/*` and `/mcp` behind KEY."""
-    keyed = Settings(corpus_dir=settings.corpus_dir, index_dir=settings.index_dir, api_keys=[KEY])
-    with uvicorn_thread(uvicorn.Config(create_app(keyed, searcher=searcher), host="127.0.0.1", port=0,
-                                       log_level="warning", lifespan="on")) as port:
-        yield f"http://127.0.0.1:{port}"
+    """The app over the session searcher, on a loopback port, behind KEY."""
+    with keyed_server(searcher, settings, KEY) as url:
+        yield url
 
 
 @asynccontextmanager
