@@ -107,13 +107,15 @@ def _search(args: argparse.Namespace) -> int:
     queries = make_queries(settings, [question], args.k, args.mode, args.explain, index=searcher.index,
                            search_filter=scoped, filter_field="")
     (hits,) = searcher.search(queries)
-    best = answer(hits)
+    best = answer(hits, hits.answerable)
     if args.json:
         _print_json({"question": question, "passages": [h.model_dump(mode="json") for h in hits],
-                     "answer": best.model_dump(mode="json") if best else None})
+                     "answer": best.model_dump(mode="json") if best else None, "answerable": hits.answerable})
         return 0
-    if best:
+    if best and hits.answerable:
         _say(f"{best.text}\n    — [{best.rank}] {best.citation.label}\n")
+    elif best:
+        _say(f"{best.text} Closest passages:\n")
     for hit in hits:
         c = hit.citation
         _say(f"[{hit.rank}] {hit.score:.3f}  {c.label}\n    {c.source}:{c.start}-{c.end}  id={hit.id}")

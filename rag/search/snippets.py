@@ -122,6 +122,10 @@ class Highlighter:
     def _split(self, text: str) -> tuple[Sentence, ...]:
         return sentences(text, self.analyzer)
 
+    def terms(self, text: str) -> frozenset[str]:
+        """The analysed words of a passage (its sentences' terms together)."""
+        return frozenset().union(*(part.terms for part in self._sentences(text)))
+
     def __call__(self, text: str, weights: Mapping[str, float]) -> Highlight | None:
         """As `highlight(text, weights, self.analyzer)`."""
         return _best(text, self._sentences(text), weights)
