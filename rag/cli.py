@@ -25,6 +25,8 @@ from rag.sanitize import for_terminal, json_for_terminal
 from rag.settings import INGEST_ENGINES, Settings
 
 if TYPE_CHECKING:
+    import numpy as np
+
     from rag.search.searcher import Searcher
 
 # The one table from core errors to exit codes (2 is argparse's own usage error).
@@ -148,10 +150,14 @@ def _eval(args: argparse.Namespace) -> int:
     embedder = load_embedder(settings)
     modes = [m.strip() for m in args.modes.split(",") if m.strip()]
     reports = []
+    vectors: dict[str, np.ndarray] = {}  # passage vectors, for targets asked of the same corpus
+    if args.against is not None and not args.against.is_dir():
+        raise ConfigError(f"{args.against} is not a folder (a dataset folder or a corpus folder)")
     for target in args.targets:
         if not target.exists():
             raise ConfigError(f"{target} does not exist (a dataset folder or a questions .jsonl file)")
-        report = evaluate(target, settings, embedder, modes, limit=args.limit, unaccented=args.unaccented)
+        report = evaluate(target, settings, embedder, modes, limit=args.limit, unaccented=args.unaccented,
+                          against=args.against, vectors=vectors)
         reports.append(report)
         print(table(report), end="\n\n", flush=True)
     if args.output:
@@ -237,6 +243,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--limit", type=int, help="score only the first N questions of each set")
     p.add_argument("--unaccented", action="store_true", help="ask every question with its accents removed")
     p.add_argument("--corpus", dest="corpus_dir", type=Path, help="corpus folder for questions files")
+    p.add_argument("--against", type=Path,
+                   help="ask the questions of this other corpus (dataset or corpus folder) instead, which should not "
+                        "answer them: `flagged` is then the share of them rightly not answerable")
     p.add_argument("-o", "--output", type=Path, help="write the figures as JSON to this file")
     p.set_defaults(run=_eval)
 
