@@ -40,7 +40,8 @@ DOCUMENTS_PAGE = 50
 INSTRUCTIONS = (
     "Search a document collection for passages that answer a question. Call `search` with the user's question in "
     "their own words; each result has an `answer` snippet and passages with `label` (title › section) to cite. "
-    "Quote passages, do not invent beyond them; call `get_passage` to re-read one by id. `list_documents` shows what "
+    "Quote passages, do not invent beyond them; when `answerable` is false, say that the documents do not answer "
+    "(the passages are only the closest ones). Call `get_passage` to re-read one by id. `list_documents` shows what "
     "the collection holds; pass `doc_ids` or `sources` to `search` to look in some documents only."
 )
 
@@ -120,8 +121,8 @@ def build_server(settings: Settings, run_search: Search, passage: GetPassage, cu
     ) -> Annotated[CallToolResult, ToolSearchResult]:
         """Find the passages of the document collection that best answer `question`, best first.
 
-        Returns an `answer` snippet (a verbatim sentence or two) and passages with id, label (title › section) to
-        cite, url, source range, highlight and text.
+        Returns `answerable` (false: the documents do not seem to answer, say so), an `answer` snippet (a verbatim
+        sentence or two) and passages with id, label (title › section) to cite, url, source range, highlight and text.
         """
         try:
             scoped = doc_ids is not None or sources is not None
