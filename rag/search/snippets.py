@@ -1,6 +1,7 @@
 """Answer snippets: the sentence or two of a passage that best answer a question, found without a model call.
 
-A passage is cut into sentences (lines first, then sentence ends). Each question term found in a sentence adds its
+A passage is cut into sentences (lines first, a hard-wrapped or PDF line that a sentence continues on joined to the
+next, then sentence ends). Each question term found in a sentence adds its
 inverse document frequency (from the BM25 index, so that rare words count most); a window of one sentence, or of
 two neighbouring sentences when the second adds question terms the first lacks, is scored by the distinct terms it
 covers. The best window is the highlight; ties go to the earlier, shorter one. With no question term in the
