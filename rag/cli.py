@@ -25,6 +25,8 @@ from rag.sanitize import for_terminal, json_for_terminal
 from rag.settings import INGEST_ENGINES, Settings
 
 if TYPE_CHECKING:
+    import numpy as np
+
     from rag.schemas import Answer, Hit, SearchFilter
     from rag.search.searcher import Searcher
 
@@ -101,13 +103,15 @@ def _search(args: argparse.Namespace) -> int:
         scoped = SearchFilter(doc_ids=args.doc_ids, sources=args.sources) if args.doc_ids or args.sources else None
     except ValidationError as exc:
         raise InvalidQuery("; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())) from exc
-    hits, best = (_search_remote if settings.url else _search_local)(settings, args, question, scoped)
+    hits, best, answerable = (_search_remote if settings.url else _search_local)(settings, args, question, scoped)
     if args.json:
         _print_json({"question": question, "passages": [h.model_dump(mode="json") for h in hits],
-                     "answer": best.model_dump(mode="json") if best else None})
+                     "answer": best.model_dump(mode="json") if best else None, "answerable": answerable})
         return 0
-    if best:
+    if best and answerable:
         _say(f"{best.text}\n    — [{best.rank}] {best.citation.label}\n")
+    elif best:
+        _say(f"{best.text} Closest passages:\n")
     for hit in hits:
         c = hit.citation
         _say(f"[{hit.rank}] {hit.score:.3f}  {c.label}\n    {c.source}:{c.start}-{c.end}  id={hit.id}")
@@ -118,7 +122,7 @@ def _search(args: argparse.Namespace) -> int:
 
 
 def _search_local(settings: Settings, args: argparse.Namespace, question: str,
-                  scoped: SearchFilter | None) -> tuple[list[Hit], Answer | None]:
+                  scoped: SearchFilter | None) -> tuple[list[Hit], Answer | None, bool]:
     """Load the model and the index here (seconds), then search."""
     from rag.search.answer import answer
     from rag.search.queries import make_queries
@@ -128,11 +132,11 @@ def _search_local(settings: Settings, args: argparse.Namespace, question: str,
     queries = make_queries(settings, [question], args.k, args.mode, args.explain, index=searcher.index,
                            search_filter=scoped, filter_field="")
     (hits,) = searcher.search(queries)
-    return hits, answer(hits)
+    return hits, answer(hits, hits.answerable), hits.answerable
 
 
 def _search_remote(settings: Settings, args: argparse.Namespace, question: str,
-                   scoped: SearchFilter | None) -> tuple[list[Hit], Answer | None]:
+                   scoped: SearchFilter | None) -> tuple[list[Hit], Answer | None, bool]:
     """Ask the server at `settings.url`, which has both loaded already (milliseconds)."""
     from rag.http import client
 
@@ -142,7 +146,7 @@ def _search_remote(settings: Settings, args: argparse.Namespace, question: str,
     if scoped is not None:
         body["filter"] = scoped.model_dump(exclude_none=True)
     response = client.search(settings.url or "", body, api_key=settings.api_key)
-    return response.passages, response.answer
+    return response.passages, response.answer, response.answerable
 
 
 def _documents(args: argparse.Namespace) -> int:
@@ -168,10 +172,14 @@ def _eval(args: argparse.Namespace) -> int:
     embedder = load_embedder(settings)
     modes = [m.strip() for m in args.modes.split(",") if m.strip()]
     reports = []
+    vectors: dict[str, np.ndarray] = {}  # passage vectors, for targets asked of the same corpus
+    if args.against is not None and not args.against.is_dir():
+        raise ConfigError(f"{args.against} is not a folder (a dataset folder or a corpus folder)")
     for target in args.targets:
         if not target.exists():
             raise ConfigError(f"{target} does not exist (a dataset folder or a questions .jsonl file)")
-        report = evaluate(target, settings, embedder, modes, limit=args.limit, unaccented=args.unaccented)
+        report = evaluate(target, settings, embedder, modes, limit=args.limit, unaccented=args.unaccented,
+                          against=args.against, vectors=vectors)
         reports.append(report)
         print(table(report), end="\n\n", flush=True)
     if args.output:
@@ -262,6 +270,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--limit", type=int, help="score only the first N questions of each set")
     p.add_argument("--unaccented", action="store_true", help="ask every question with its accents removed")
     p.add_argument("--corpus", dest="corpus_dir", type=Path, help="corpus folder for questions files")
+    p.add_argument("--against", type=Path,
+                   help="ask the questions of this other corpus (dataset or corpus folder) instead, which should not "
+                        "answer them: `flagged` is then the share of them rightly not answerable")
     p.add_argument("-o", "--output", type=Path, help="write the figures as JSON to this file")
     p.set_defaults(run=_eval)
 

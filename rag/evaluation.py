@@ -1,10 +1,14 @@
-"""Score retrieval on question sets: passage recall, MRR, nDCG, answer recall and latency, per mode.
+"""Score retrieval on question sets: passage recall, MRR, nDCG, answer recall, snippet recall, how often the
+questions are flagged unanswerable, and latency, per mode.
 
 A question set is JSON lines `{"id", "question", "answers": [...], "passage_ids": [...]}`. Two kinds of target:
 
 - a dataset folder with `passages.jsonl` (`{"id", "title", "text"}`) beside `questions.jsonl`: each passage is
   indexed as one document (title, then text), in memory, so that gold ids are document ids;
 - a questions file alone: it is scored against an in-memory index of the corpus folder (answers only).
+
+`against` asks a target's questions of another corpus instead (a dataset folder or a corpus folder): a set that
+corpus does not answer, where only `flagged` (the share of questions whose `answerable` is false) means something.
 """
 
 from __future__ import annotations
@@ -27,9 +31,10 @@ from rag.corpus.reader import Corpus, Document, read_corpus
 from rag.embedding.base import Embedder
 from rag.index.dense import DenseIndex
 from rag.index.store import Index
-from rag.ingestion.stages import chunk_and_embed, index_parts
+from rag.ingestion.stages import chunk_and_embed, embed_key, index_parts
 from rag.schemas import Hit, Mode
-from rag.search.searcher import Query, Searcher
+from rag.search.answer import answer
+from rag.search.searcher import Found, Query, Searcher
 from rag.settings import Settings
 
 KS = (1, 5, 10)
@@ -104,6 +109,8 @@ class Scores:
     mrr10: float | None = None
     ndcg10: float | None = None
     answer_recall: dict[int, float] = field(default_factory=dict)
+    snippet_recall: float | None = None
+    flagged: float | None = None
     ms_per_query: float = 0.0
 
     def to_dict(self) -> dict[str, Any]:
@@ -111,7 +118,7 @@ class Scores:
                 **{f"recall@{k}": v for k, v in self.recall.items()},
                 "mrr@10": self.mrr10, "ndcg@10": self.ndcg10,
                 **{f"answer_recall@{k}": v for k, v in self.answer_recall.items()},
-                "ms_per_query": self.ms_per_query}
+                "snippet_recall": self.snippet_recall, "flagged": self.flagged, "ms_per_query": self.ms_per_query}
 
 
 def _doc_ranking(hits: Sequence[Hit]) -> list[str]:
@@ -123,7 +130,11 @@ def _doc_ranking(hits: Sequence[Hit]) -> list[str]:
 
 def score(questions: Sequence[Question], results: Sequence[Sequence[Hit]], mode: str,
           seconds: float) -> Scores:
-    """Metrics for `results[i]`, the hits returned for `questions[i]`."""
+    """Metrics for `results[i]`, the hits returned for `questions[i]`.
+
+    `snippet_recall`: a gold answer inside the snippet the response's `answer` quotes (whatever `answerable` says);
+    `flagged`: the share of questions whose hits are not `answerable` (hybrid mode only: the others do not decide).
+    """
     out = Scores(mode=mode, questions=len(questions), ms_per_query=round(1000 * seconds / max(1, len(questions)), 2))
     graded = [(q, r) for q, r in zip(questions, results, strict=True) if q.gold]
     if graded:
@@ -149,6 +160,11 @@ def score(questions: Sequence[Question], results: Sequence[Sequence[Hit]], mode:
                 texts = [_norm(h.text) for h in hits[:k]]
                 found += any(_norm(a) in t for a in q.answers for t in texts)
             out.answer_recall[k] = round(found / len(answered), 4)
+        snippets = [answer(hits) for _, hits in answered]
+        out.snippet_recall = round(sum(s is not None and any(_norm(a) in _norm(s.text) for a in q.answers)
+                                       for (q, _), s in zip(answered, snippets, strict=True)) / len(answered), 4)
+    if mode == "hybrid" and questions:
+        out.flagged = round(sum(not getattr(hits, "answerable", True) for hits in results) / len(questions), 4)
     return out
 
 
@@ -157,7 +173,7 @@ def run(searcher: Searcher, questions: Sequence[Question], modes: Iterable[Mode]
     """Search every question in every mode; `depth` passages per question so that 10 documents remain."""
     table = []
     for mode in modes:
-        results: list[list[Hit]] = []
+        results: list[Found] = []
         started = time.perf_counter()
         for i in range(0, len(questions), batch):
             chunk = questions[i:i + batch]
@@ -173,10 +189,13 @@ def strip_accents(text: str) -> str:
 
 
 def evaluate(target: Path, settings: Settings, embedder: Embedder, modes: Sequence[Mode],
-             limit: int | None = None, unaccented: bool = False) -> dict[str, Any]:
+             limit: int | None = None, unaccented: bool = False, against: Path | None = None,
+             vectors: dict[str, np.ndarray] | None = None) -> dict[str, Any]:
     """Build the index a target needs, run every mode, return the figures as a JSON-ready dict.
 
-    `unaccented` asks every question with its accents removed, as users often type them.
+    `unaccented` asks every question with its accents removed, as users often type them; `against` asks them of
+    another corpus (a dataset folder, or a corpus folder), which is not expected to answer them. `vectors`
+    (`stages.embed_key` -> vector) are reused and completed: several targets asked of one corpus embed it once.
     """
     started = time.perf_counter()
     if target.is_dir():
@@ -187,10 +206,17 @@ def evaluate(target: Path, settings: Settings, embedder: Embedder, modes: Sequen
         documents = read_corpus(settings.corpus_dir).documents
         questions = read_questions(target, limit)
         name = re.sub(r"\.jsonl$", "", target.name)
+    if against is not None:
+        documents = (dataset_documents(against / "passages.jsonl") if (against / "passages.jsonl").exists()
+                     else read_corpus(against).documents)
+        questions = [Question(q.id, q.question) for q in questions]  # neither its passages nor its answers are there
+        name += f" against {against.name} (unanswerable)"
     if unaccented:
         questions = [Question(q.id, strip_accents(q.question), q.answers, q.gold) for q in questions]
         name += " (questions without accents)"
-    index = memory_index(documents, settings, embedder)
+    index = memory_index(documents, settings, embedder, reuse=vectors)
+    if vectors is not None:
+        vectors.update(zip(map(embed_key, index.passages), index.stored_vectors(), strict=True))
     searcher = Searcher.from_settings(index, embedder, settings)
     built = time.perf_counter() - started
     return {
@@ -209,7 +235,7 @@ def table(report: dict[str, Any]) -> str:
     head = (f"{report['target']}: {report['questions']} questions, {report['documents']} documents, "
             f"{report['passages']} passages, dense weight {report['dense_weight']}")
     cols = ["mode", "recall@1", "recall@5", "recall@10", "mrr@10", "ndcg@10", "answer_recall@1",
-            "answer_recall@5", "ms_per_query"]
+            "answer_recall@5", "snippet_recall", "flagged", "ms_per_query"]
     lines = [head, "  ".join(f"{c:>15}" for c in cols)]
     for row in report["scores"]:
         cells = []

@@ -29,10 +29,10 @@ from rag.index.store import Index
 from rag.schemas import FILTER_VALUES_MAX, Citation, DocumentSummary, Hit, Name, Passage, SearchFilter
 from rag.search.answer import answer as best_answer
 from rag.search.queries import make_queries
-from rag.search.searcher import Query, Searcher
+from rag.search.searcher import Found, Query, Searcher
 from rag.settings import Settings
 
-Search = Callable[[list[Query]], Awaitable[list[list[Hit]]]]
+Search = Callable[[list[Query]], Awaitable[list[Found]]]
 GetPassage = Callable[[str], Passage]
 CurrentIndex = Callable[[], Index]
 DOCUMENTS_PAGE = 50
@@ -40,7 +40,8 @@ DOCUMENTS_PAGE = 50
 INSTRUCTIONS = (
     "Search a document collection for passages that answer a question. Call `search` with the user's question in "
     "their own words; each result has an `answer` snippet and passages with `label` (title › section) to cite. "
-    "Quote passages, do not invent beyond them; call `get_passage` to re-read one by id. `list_documents` shows what "
+    "Quote passages, do not invent beyond them; when `answerable` is false, say that the documents do not answer "
+    "(the passages are only the closest ones). Call `get_passage` to re-read one by id. `list_documents` shows what "
     "the collection holds; pass `doc_ids` or `sources` to `search` to look in some documents only."
 )
 
@@ -62,7 +63,11 @@ class ToolSearchResult(BaseModel):
     """The passages that best answer the question, best first."""
 
     question: str
-    answer: str | None = Field(None, description="Best snippet, verbatim from the passage whose id is answer_id.")
+    answerable: bool = Field(description="Whether the documents likely answer the question. When false, say you "
+                                         "found no answer in them: the passages are only the closest ones.")
+    answer: str | None = Field(None, description="Best snippet, verbatim from the passage whose id is answer_id; "
+                                                 "when `answerable` is false, a sentence saying the documents do not "
+                                                 "seem to answer.")
     answer_id: str | None = Field(None, description="Id of the passage the answer snippet comes from.")
     passages: list[ToolPassage]
 
@@ -116,8 +121,8 @@ def build_server(settings: Settings, run_search: Search, passage: GetPassage, cu
     ) -> Annotated[CallToolResult, ToolSearchResult]:
         """Find the passages of the document collection that best answer `question`, best first.
 
-        Returns an `answer` snippet (a verbatim sentence or two) and passages with id, label (title › section) to
-        cite, url, source range, highlight and text.
+        Returns `answerable` (false: the documents do not seem to answer, say so), an `answer` snippet (a verbatim
+        sentence or two) and passages with id, label (title › section) to cite, url, source range, highlight and text.
         """
         try:
             scoped = doc_ids is not None or sources is not None
@@ -127,8 +132,9 @@ def build_server(settings: Settings, run_search: Search, passage: GetPassage, cu
             (hits,) = await run_search(queries)
         except RagError as exc:
             raise ToolError(str(exc)) from exc
-        best = best_answer(hits)
-        return _result(ToolSearchResult(question=queries[0].question, answer=best.text if best else None,
+        best = best_answer(hits, hits.answerable)
+        return _result(ToolSearchResult(question=queries[0].question, answerable=hits.answerable,
+                                        answer=best.text if best else None,
                                         answer_id=best.passage_id if best else None,
                                         passages=[_tool_passage(h) for h in hits]))
 
@@ -165,7 +171,7 @@ def build_server(settings: Settings, run_search: Search, passage: GetPassage, cu
 def stdio_server(settings: Settings, searcher: Searcher) -> MCPServer:
     """The server for `rag mcp`: searches run in a worker thread of this process."""
 
-    async def search(queries: list[Query]) -> list[list[Hit]]:
+    async def search(queries: list[Query]) -> list[Found]:
         return await asyncio.to_thread(searcher.search, queries)
 
     return build_server(settings, search, searcher.passage, lambda: searcher.index)

@@ -86,14 +86,17 @@ class Hit(BaseModel):
 class Answer(BaseModel):
     """The best snippet of the answer and where it comes from: extractive, never invented."""
 
-    text: str = Field(description="The snippet: the highlight of one of the passages, verbatim.")
+    text: str = Field(description="The snippet: the highlight of one of the passages, verbatim; when the response "
+                                  "is not `answerable`, a sentence saying that the documents do not seem to answer "
+                                  "(`start` and `end` then locate the closest snippet, not shown).")
     passage_id: str = Field(description="Id of the passage it comes from.")
     rank: int = Field(description="Rank of that passage in `passages`.")
     start: int = Field(description="Offset of the snippet in that passage's text.")
     end: int = Field(description="Offset just past the snippet in that passage's text.")
     citation: Citation
     markdown: str = Field(description="The snippet as a Markdown quote with a numbered reference, followed by the "
-                                      "numbered sources of all passages: ready to show in a chat.")
+                                      "numbered sources of all passages: ready to show in a chat (when not "
+                                      "`answerable`: the no-answer sentence, then the closest sources).")
 
 
 Question = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
@@ -154,6 +157,10 @@ class SearchResponse(BaseModel):
     question: str = Field(description="The question as received (whitespace trimmed).")
     passages: list[Hit] = Field(description="Best passages first.")
     answer: Answer | None = Field(None, description="The best snippet with its citation (None: no passage).")
+    answerable: bool = Field(description="Whether the documents likely answer the question, from a calibrated "
+                                         "rule over both retrievers' scores (`RAG_ANSWERABLE_THRESHOLD`). When false "
+                                         "the passages are only the closest ones, and `answer.text` and "
+                                         "`answer.markdown` say that the documents do not seem to answer.")
     mode: Mode = Field(description="Retrieval mode used.")
     model: str = Field(description="Embedding model of the index.")
     took_ms: float = Field(description="Time spent answering, in milliseconds.")

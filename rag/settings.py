@@ -66,6 +66,9 @@ class Settings(BaseSettings):
         description="Weight of dense scores in hybrid fusion, 0..1; 'auto': by model and corpus language.",
     )
     candidates: int = Field(50, ge=1, le=1000, description="Candidates taken from each retriever before fusion.")
+    answerable_threshold: float = Field(
+        0.5, ge=0, le=1, description="Least estimated probability that the documents answer a question for "
+                                     "`answerable` to be true (higher: more questions get false).")
 
     # -- dense index (see rag/index/dense.py and docs/SCALE.md)
     index_type: Literal["auto", "flat", "hnsw", "ivf", "ivfpq"] = Field(

@@ -26,7 +26,6 @@ from rag.schemas import (
     BatchSearchResponse,
     DocumentList,
     Health,
-    Hit,
     Passage,
     SearchOptions,
     SearchRequest,
@@ -34,7 +33,7 @@ from rag.schemas import (
 )
 from rag.search.answer import answer
 from rag.search.queries import make_queries
-from rag.search.searcher import Query, Searcher
+from rag.search.searcher import Found, Query, Searcher
 from rag.serving.reload import ReloadReport
 from rag.serving.runtime import Runtime
 
@@ -50,12 +49,13 @@ def _queries(runtime: Runtime, data: SearchOptions, questions: list[str],
                         search_filter=data.filter)
 
 
-def _response(question: str, hits: list[Hit], query: Query, searcher: Searcher, took: float) -> SearchResponse:
-    return SearchResponse(question=question, passages=hits, answer=answer(hits), mode=query.mode,
-                          model=searcher.model, took_ms=round(took * 1000, 2))
+def _response(question: str, hits: Found, query: Query, searcher: Searcher, took: float) -> SearchResponse:
+    return SearchResponse(question=question, passages=hits, answer=answer(hits, hits.answerable),
+                          answerable=hits.answerable, mode=query.mode, model=searcher.model,
+                          took_ms=round(took * 1000, 2))
 
 
-async def _answers(runtime: Runtime, request: Request, queries: list[Query]) -> list[list[Hit]]:
+async def _answers(runtime: Runtime, request: Request, queries: list[Query]) -> list[Found]:
     """The hits of `queries`, within the request deadline; if the client leaves first, its questions are dropped
     from the queue (nobody computes answers nobody waits for) and the handler ends."""
     handler = asyncio.current_task()

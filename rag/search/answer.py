@@ -24,6 +24,7 @@ from rag.sanitize import blank_controls, link_or_none
 from rag.schemas import Answer, Citation, Hit
 
 ANSWER_DEPTH = 3
+NO_ANSWER = "The documents do not seem to answer this question."
 # Characters that start Markdown syntax anywhere in a line; a backslash makes each literal (CommonMark).
 _INLINE = re.compile(r"([\\`*_\[\]<>~|])")
 # What starts a block (list item, heading, quote, rule) at the beginning of a line.
@@ -67,16 +68,32 @@ def markdown(snippet: str, source: Citation, hits: Sequence[Hit]) -> str:
     return f"{quote} [1]\n\nSources:\n{listing}\n"
 
 
-def answer(hits: Sequence[Hit]) -> Answer | None:
-    """The best snippet of `hits` (highlights as `Searcher.search` returns them), or None without any."""
+def no_answer_markdown(hits: Sequence[Hit]) -> str:
+    """The no-answer sentence, then the numbered sources of `hits`: what a chat shows when they do not answer."""
+    sources: list[Citation] = []
+    for hit in hits:
+        if all((c.label, c.url) != (hit.citation.label, hit.citation.url) for c in sources):
+            sources.append(hit.citation)
+    listing = "\n".join(f"{n}. {source_line(c)}" for n, c in enumerate(sources, 1))
+    return f"{NO_ANSWER}\n\nClosest sources:\n{listing}\n"
+
+
+def answer(hits: Sequence[Hit], answerable: bool = True) -> Answer | None:
+    """The best snippet of `hits` (highlights as `Searcher.search` returns them), or None without any.
+
+    Not `answerable`: the same record, its text and Markdown saying that the documents do not seem to answer
+    (`NO_ANSWER`) instead of quoting the snippet, which `passage_id`, `start` and `end` still locate."""
     candidates = [h for h in hits[:ANSWER_DEPTH] if h.highlight is not None]
     if not candidates:
         return None
     best = max(candidates, key=lambda h: (h.highlight.score * h.score, -h.rank))  # type: ignore[union-attr]
     snippet = best.highlight
     assert snippet is not None
+    if not answerable:
+        return Answer(text=NO_ANSWER, passage_id=best.id, rank=best.rank, start=snippet.start, end=snippet.end,
+                      citation=best.citation, markdown=no_answer_markdown(hits))
     return Answer(text=snippet.text, passage_id=best.id, rank=best.rank, start=snippet.start, end=snippet.end,
                   citation=best.citation, markdown=markdown(snippet.text, best.citation, hits))
 
 
-__all__ = ["ANSWER_DEPTH", "answer", "escape", "markdown", "source_line"]
+__all__ = ["ANSWER_DEPTH", "NO_ANSWER", "answer", "escape", "markdown", "no_answer_markdown", "source_line"]

@@ -51,6 +51,16 @@ class Ranking(Sequence[Fused]):
     def __len__(self) -> int:
         return len(self._rows)
 
+    @property
+    def dense_scores(self) -> np.ndarray:
+        """The raw dense score (cosine) of every candidate, in ranking order."""
+        return self._dense
+
+    @property
+    def lexical_scores(self) -> np.ndarray:
+        """The raw lexical score (BM25) of every candidate, in ranking order."""
+        return self._lexical
+
     def _item(self, i: int) -> Fused:
         row = int(self._rows[i])
         return Fused(row, float(self._scores[i]), float(self._dense[i]), float(self._lexical[i]),

@@ -15,6 +15,7 @@ from rag.index.lexical import top_rows
 from rag.index.store import Index
 from rag.passage import Chunk
 from rag.schemas import Citation, Hit, Mode, Passage, RetrieverScores
+from rag.search.answerable import DEFAULT_THRESHOLD, Evidence, coverage, rule_for, standing, unknown_share
 from rag.search.fusion import Ranking, fixed_weight, fuse, ranks
 from rag.search.snippets import Highlighter
 
@@ -35,6 +36,19 @@ class Query:
     explain: bool = False
     index: Index | None = field(default=None, compare=False, repr=False)
     within: np.ndarray | None = field(default=None, compare=False, repr=False)  # sorted rows a filter admits
+
+
+class Found(list[Hit]):
+    """The hits of one question, best first, and whether they likely answer it.
+
+    `evidence` is what the decision read (None outside hybrid mode: it needs both retrievers), `probability` the
+    rule's estimate that the corpus answers (`rag.search.answerable`), `answerable` that estimate against the
+    searcher's threshold; without evidence, or without any hit, the hits are taken as they are: `answerable` is
+    true when there is a hit."""
+
+    evidence: Evidence | None = None
+    probability: float | None = None
+    answerable: bool = False
 
 
 def _union(a: np.ndarray, b: np.ndarray, size: int) -> np.ndarray:
@@ -71,17 +85,19 @@ class Searcher:
     """Answers queries against one loaded index. `swap` replaces the index between two batches."""
 
     def __init__(self, index: Index, embedder: Embedder, *, candidates: int = 50,
-                 dense_weight: float | None = None) -> None:
+                 dense_weight: float | None = None, answerable_threshold: float = DEFAULT_THRESHOLD) -> None:
         self.index = index
         self.embedder = embedder
         self.candidates = candidates
+        self.answerable_threshold = answerable_threshold
         self._dense_weight = dense_weight
         self._remembered = _Remembered(index)
 
     @classmethod
     def from_settings(cls, index: Index, embedder: Embedder, settings: Settings) -> Searcher:
         """A searcher over `index` with the settings' candidates and dense weight (`auto`: the index's own)."""
-        return cls(index, embedder, candidates=settings.candidates, dense_weight=fixed_weight(settings.dense_weight))
+        return cls(index, embedder, candidates=settings.candidates, dense_weight=fixed_weight(settings.dense_weight),
+                   answerable_threshold=settings.answerable_threshold)
 
     @property
     def model(self) -> str:
@@ -116,7 +132,7 @@ class Searcher:
         chunk = index.passages[row]
         return Passage(id=chunk.id, text=chunk.text, citation=self._memory(index).citation(chunk))
 
-    def search(self, queries: Sequence[Query]) -> list[list[Hit]]:
+    def search(self, queries: Sequence[Query]) -> list[Found]:
         """Answer a batch of queries, each by the index it pins or else the current one, in order."""
         current = self.index  # one index for the unpinned queries of the batch, even if a reload swaps it meanwhile
         if all(q.index is None or q.index is current for q in queries):
@@ -125,13 +141,13 @@ class Searcher:
         for slot, query in enumerate(queries):
             index = query.index or current
             groups.setdefault(id(index), (index, []))[1].append(slot)
-        out: list[list[Hit]] = [[] for _ in queries]
+        out: list[Found] = [Found() for _ in queries]
         for index, slots in groups.values():
             for slot, hits in zip(slots, self._search(index, [queries[s] for s in slots]), strict=True):
                 out[slot] = hits
         return out
 
-    def _search(self, index: Index, queries: Sequence[Query]) -> list[list[Hit]]:
+    def _search(self, index: Index, queries: Sequence[Query]) -> list[Found]:
         """One model call for all the questions, one FAISS call, then fusion."""
         n = min(self.candidates, len(index))
         need_dense = [i for i, q in enumerate(queries) if q.mode != "lexical"]
@@ -204,8 +220,8 @@ class Searcher:
         dense[np.searchsorted(candidates, d_rows)] = d_scores
         return fuse(candidates, dense, lex_all[candidates], weight, ranks(d_rows), ranks(l_rows))
 
-    def _hits(self, index: Index, fused: Ranking, query: Query) -> list[Hit]:
-        hits: list[Hit] = []
+    def _hits(self, index: Index, fused: Ranking, query: Query) -> Found:
+        hits = Found()
         seen_texts: set[str] = set()
         weight = {"dense": 1.0, "lexical": 0.0}.get(query.mode, self.dense_weight(index))
         terms = index.lexical.term_weights(query.question)
@@ -226,7 +242,27 @@ class Searcher:
                             highlight=memory.highlight(chunk.text, terms)))
             if len(hits) == query.k:
                 break
+        if hits and query.mode == "hybrid":
+            hits.evidence = self._evidence(index, fused, query, terms, memory)
+            hits.probability = rule_for(self.embedder.name).probability(hits.evidence)
+            hits.answerable = hits.probability >= self.answerable_threshold
+        else:
+            hits.answerable = bool(hits)
         return hits
 
+    @staticmethod
+    def _evidence(index: Index, fused: Ranking, query: Query, weights: dict[str, float],
+                  memory: _Remembered) -> Evidence:
+        top = fused[0]
+        best, z, margin = standing(fused.dense_scores)
+        _, lexical_z, _ = standing(fused.lexical_scores)
+        passage_terms = memory.highlight.terms(index.passages[top.row].text)
+        question_terms = index.lexical.analyzer.terms(query.question)
+        share = coverage(question_terms, weights, passage_terms, max(weights.values(), default=1.0))
+        return Evidence(dense_top=best, dense_z=z, coverage=share,
+                        agree=float(top.dense_rank == 1 and top.lexical_rank == 1), dense_margin=margin,
+                        lexical_z=lexical_z, unknown=unknown_share(question_terms, weights),
+                        known_coverage=coverage(list(weights), weights, passage_terms, 0.0))
 
-__all__ = ["Query", "Searcher", "citation"]
+
+__all__ = ["Found", "Query", "Searcher", "citation"]

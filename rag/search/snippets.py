@@ -1,6 +1,7 @@
 """Answer snippets: the sentence or two of a passage that best answer a question, found without a model call.
 
-A passage is cut into sentences (lines first, then sentence ends). Each question term found in a sentence adds its
+A passage is cut into sentences (lines first, a hard-wrapped or PDF line that a sentence continues on joined to the
+next, then sentence ends). Each question term found in a sentence adds its
 inverse document frequency (from the BM25 index, so that rare words count most); a window of one sentence, or of
 two neighbouring sentences when the second adds question terms the first lacks, is scored by the distinct terms it
 covers. The best window is the highlight; ties go to the earlier, shorter one. With no question term in the
@@ -28,6 +29,10 @@ _ABBREVIATIONS = frozenset({
     "m", "mm", "mme", "mmes", "mlle", "dr", "pr", "me", "st", "ste", "mr", "mrs", "ms", "jr", "sr", "av", "apr",
     "env", "cf", "vol", "no", "n°", "p", "pp", "art", "etc", "ex", "fig", "vs", "resp", "e.g", "i.e", "j.-c"})
 _TRIM = " \t\r\n•·▪◦*-–—"  # leading bullets and dashes are layout, not part of what to show
+# A wrapped line fills most of its width; a shorter line without a sentence end is a heading, a list item or a
+# table cell (HTML blocks come as lines of their own), whose next line starts a new one even in lowercase.
+WRAPPED_MIN_CHARS = 40
+_SENTENCE_END = ".!?…:;|"  # a line ending so is complete (a colon announces a list; a bar ends a table row)
 MAX_SENTENCES = 2
 _CACHE_SIZE = 8192
 
@@ -41,11 +46,33 @@ class Sentence:
     terms: frozenset[str]
 
 
+def _lines(text: str) -> list[str]:
+    """The lines of `text` (ends kept), a line break inside a sentence joined: a line that ends without a sentence
+    end, is long enough to have been wrapped, and is followed by one starting with a lowercase letter is a
+    hard-wrapped or PDF line, not a line of its own ("...après accord de son" / "responsable."). A list item or a
+    table row (a bullet, a capital, a short line before it) stays apart."""
+    out: list[str] = []
+    for line in text.splitlines(keepends=True):
+        if out and _continues(out[-1], line):
+            out[-1] += line
+        else:
+            out.append(line)
+    return out
+
+
+def _continues(previous: str, line: str) -> bool:
+    body = previous.rstrip()
+    head = line.lstrip(" \t\u00a0")
+    return (len(body.lstrip()) >= WRAPPED_MIN_CHARS and bool(head) and head[0].islower()
+            and body[-1] not in _SENTENCE_END)
+
+
 def sentence_spans(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each sentence of `text`: one per line at least, split further at sentence ends."""
+    """(start, end) of each sentence of `text`: one per line at least (a line that a sentence continues on the
+    next is joined to it), split further at sentence ends."""
     spans: list[tuple[int, int]] = []
     pos = 0
-    for line in text.splitlines(keepends=True):
+    for line in _lines(text):
         cursor = 0
         for match in _END.finditer(line):
             if not _starts_sentence(line, match.end()) or _abbreviation(line, cursor, match.start()):
@@ -121,6 +148,10 @@ class Highlighter:
 
     def _split(self, text: str) -> tuple[Sentence, ...]:
         return sentences(text, self.analyzer)
+
+    def terms(self, text: str) -> frozenset[str]:
+        """The analysed words of a passage (its sentences' terms together)."""
+        return frozenset().union(*(part.terms for part in self._sentences(text)))
 
     def __call__(self, text: str, weights: Mapping[str, float]) -> Highlight | None:
         """As `highlight(text, weights, self.analyzer)`."""

@@ -20,16 +20,16 @@ from threadpoolctl import threadpool_limits
 from rag.embedding.load import load_embedder
 from rag.errors import IndexNotFound
 from rag.index.store import Index
-from rag.schemas import Hit, Passage
+from rag.schemas import Passage
 from rag.search.queries import estimated_tokens
-from rag.search.searcher import Query, Searcher
+from rag.search.searcher import Found, Query, Searcher
 from rag.serving.batcher import MicroBatcher
 from rag.serving.reload import Reloader
 from rag.settings import Settings
 
 log = logging.getLogger("rag.api")  # the name operators filter start-up records on
 
-BatchSearch = Callable[[Sequence[Query]], list[list[Hit]]]
+BatchSearch = Callable[[Sequence[Query]], list[Found]]
 
 
 def single_threaded_search() -> None:
@@ -72,7 +72,7 @@ class Runtime:
                  observe: Callable[[BatchSearch], BatchSearch] = _unobserved) -> None:
         self.settings = settings
         self.searcher: Searcher | None = None
-        self.batcher: MicroBatcher[Query, list[Hit]] | None = None
+        self.batcher: MicroBatcher[Query, Found] | None = None
         self.reloader: Reloader | None = None
         self._given = searcher
         self._observe = observe
@@ -138,7 +138,7 @@ class Runtime:
         seconds = self.settings.request_deadline_seconds
         return time.monotonic() + seconds if seconds else None
 
-    async def submit(self, queries: list[Query]) -> list[list[Hit]]:
+    async def submit(self, queries: list[Query]) -> list[Found]:
         """The hits of each query, searched in the micro-batcher's turn, within the request deadline."""
         self.current()
         assert self.batcher is not None  # installed with the searcher

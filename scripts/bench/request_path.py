@@ -70,8 +70,8 @@ def main(argv: list[str] | None = None) -> int:
         query = Query(question)
         lexical.query_terms(question)  # analysed and fuzzy-matched once per question, as a request does
         hits = searcher.search([query])[0]
-        response = SearchResponse(question=question, passages=hits, answer=answer(hits), mode="hybrid",
-                                  model=searcher.model, took_ms=1.0)
+        response = SearchResponse(question=question, passages=hits, answer=answer(hits, hits.answerable),
+                                  answerable=hits.answerable, mode="hybrid", model=searcher.model, took_ms=1.0)
         cases.append((query, vectors[i], hits, response))
 
     def stage(name: str, work: Callable[..., object]) -> None:
@@ -87,10 +87,10 @@ def main(argv: list[str] | None = None) -> int:
     stage("faiss search", lambda q, v, h, resp: index.vectors.search(v[None, :], n))
     stage("lexical scores", lambda q, v, h, resp: lexical.scores(q.question))
     stage("search outside the model", lambda q, v, h, resp: searcher.search([q]))
-    stage("answer", lambda q, v, h, resp: answer(h))
+    stage("answer", lambda q, v, h, resp: answer(h, h.answerable))
     stage("response + JSON", lambda q, v, h, resp: encode_json(
-        SearchResponse(question=q.question, passages=h, answer=resp.answer, mode="hybrid", model=searcher.model,
-                       took_ms=1.0).model_dump(mode="json")))
+        SearchResponse(question=q.question, passages=h, answer=resp.answer, answerable=h.answerable, mode="hybrid",
+                       model=searcher.model, took_ms=1.0).model_dump(mode="json")))
     return 0
 
 

@@ -199,6 +199,14 @@ def check_chatbot_markdown(client: TestClient, **_: Any) -> None:
     assert answer["markdown"].strip() == block("chatbot-markdown").text.strip()
 
 
+def check_chatbot_no_answer(client: TestClient, **_: Any) -> None:
+    method, path, body = curl(block("chatbot-no-answer", "request").text)
+    got = client.request(method, path, json=body).json()
+    shown = json.loads(block("chatbot-no-answer", "response").text)
+    assert len(got["passages"]) == body["k"]
+    assert {"answerable": got["answerable"], "answer": {k: got["answer"][k] for k in ("text", "markdown")}} == shown
+
+
 def check_access_log(client: TestClient, **_: Any) -> None:
     shown = json.loads(block("access-log").text)
     records: list[str] = []
@@ -267,6 +275,7 @@ CHECKS: dict[str, Callable[..., None]] = {
     "mcp-client": check_mcp_client,
     "mcp-http-config": check_mcp_http_config,
     "chatbot-markdown": check_chatbot_markdown,
+    "chatbot-no-answer": check_chatbot_no_answer,
     "access-log": check_access_log,
     "eval-own": check_eval_own,
     "devset-eval": check_devset_eval,

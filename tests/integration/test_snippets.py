@@ -72,3 +72,28 @@ def test_api_returns_highlights_labels_and_the_answer(client):
     assert "SSL" in batch["results"][1]["answer"]["text"]
     assert {"highlight"} <= set(schema["Hit"]["properties"]) and "answer" in schema["SearchResponse"]["properties"]
     assert "label" in schema["Citation"]["properties"] and "markdown" in schema["Answer"]["properties"]
+
+
+def test_snippets_keep_wrapped_sentences_whole_and_list_items_apart(tmp_path, embedder):
+    from rag.index.store import Index
+    from tests.helpers.pdfs import make_pdf
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    make_pdf(corpus / "reglement.pdf", ["Congés exceptionnels\n"
+                                        "Un congé exceptionnel pour déménagement est accordé après accord de son\n"
+                                        "responsable. Il dure un jour ouvré au plus.\n"
+                                        "Les autres absences suivent la convention collective."],
+             title="Règlement intérieur")
+    (corpus / "pieces.html").write_text(
+        "<html><head><title>Pièces justificatives</title></head><body><h1>Pièces acceptées</h1>"
+        "<p>Pour ouvrir un compte, nous acceptons :</p><ul><li>le passeport en cours de validité</li>"
+        "<li>la facture d'électricité de moins de trois mois</li></ul></body></html>", encoding="utf-8")
+    settings = Settings(corpus_dir=corpus, index_dir=tmp_path / "index")
+    ingest(settings, embedder=embedder)
+    searcher = Searcher(Index.load(settings.index_dir), embedder)
+    (hits,) = searcher.search([Query("congé exceptionnel déménagement accord", 1)])
+    shown = " ".join(hits[0].highlight.text.split())
+    assert shown.endswith("Un congé exceptionnel pour déménagement est accordé après accord de son responsable.")
+    (hits,) = searcher.search([Query("passeport accepté pour ouvrir un compte", 1)])
+    assert "passeport" in hits[0].highlight.text and "électricité" not in hits[0].highlight.text

@@ -48,3 +48,22 @@ def test_strip_accents():
 def test_rag_eval_names_a_missing_target(tmp_path, capsys):
     assert main(["eval", str(tmp_path / "nowhere")]) == 6
     assert "does not exist" in capsys.readouterr().err
+
+
+def test_snippet_recall_reads_the_answer_snippet_and_flagged_the_answerable_decision():
+    from rag.schemas import Highlight
+    from rag.search.searcher import Found
+
+    def found(text: str, snippet: tuple[int, int], answerable: bool) -> Found:
+        (hit,) = hits(("a", text))
+        start, end = snippet
+        out = Found([hit.model_copy(update={"highlight": Highlight(text=text[start:end], start=start, end=end,
+                                                                   score=1.0)})])
+        out.answerable = answerable
+        return out
+
+    questions = [Question("q1", "?", answers=("5 jours",)), Question("q2", "?", answers=("5 jours",))]
+    results = [found("Un délai. De 5 jours.", (10, 21), True), found("De 5 jours. Un délai.", (12, 21), False)]
+    out = score(questions, results, "hybrid", seconds=0.0)
+    assert out.answer_recall[1] == 1.0 and out.snippet_recall == 0.5 and out.flagged == 0.5
+    assert score(questions, results, "dense", seconds=0.0).flagged is None  # only hybrid search decides

@@ -88,3 +88,22 @@ def test_unsafe_urls_are_not_linked():
         citation = Citation(doc_id="d", title="T", source="d.txt", section=None, start=0, end=1, url=url, label="T")
         rendered = markdown("x", citation, [])
         assert ("](<" in rendered) == (url == "https://ok.example/a b")
+
+
+def test_a_sentence_wrapped_over_lines_stays_whole():
+    pdf = ("Un congé exceptionnel peut être accordé après accord de son\nresponsable. La demande se fait par écrit.\n"
+           "Les horaires\n• Lundi : fermé\n• mardi au samedi : 9 h - 18 h")
+    assert spans(pdf) == [
+        "Un congé exceptionnel peut être accordé après accord de son\nresponsable.",
+        "La demande se fait par écrit.",
+        "Les horaires",  # a heading line, then list items: a line starting with a bullet is not a continuation
+        "Lundi : fermé",
+        "mardi au samedi : 9 h - 18 h",
+    ]
+    wrapped = ("Le remboursement de la commande est effectué\n  sous cinq jours ouvrés à compter de la réception,\n"
+               "sauf refus de la banque.\nAutre ligne.")
+    assert spans(wrapped) == [wrapped[:-len("\nAutre ligne.")], "Autre ligne."]
+    html_list = "Documents acceptés pour la demande\ncarte d’identité\ncarte de séjour en cours de validité"
+    assert spans(html_list) == html_list.split("\n")  # short lines: items, not a wrapped sentence
+    rows = "| Offre | Prix |\n| basique | 5 € |\nliste :\n- un\n- deux"
+    assert spans(rows) == ["| Offre | Prix |", "| basique | 5 € |", "liste :", "un", "deux"]

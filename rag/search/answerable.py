@@ -1,0 +1,117 @@
+"""Whether the corpus likely answers a question: a calibrated decision over what the retrievers already found.
+
+`Evidence` holds features of one hybrid search that the searcher has at hand: the best cosine, how far it stands
+above this question's other candidates (in their standard deviations, and its lead over the second), the same for
+BM25, the share of the question's words the index does not hold at all (a question about Australia asked of a
+bike-rental FAQ), the share of the question's words (weighted by rarity) found in the best passage, and whether
+both retrievers put the best passage first. A logistic rule turns them into a probability; `answerable` compares it
+with a threshold (`RAG_ANSWERABLE_THRESHOLD`, 0.5: the operating point fitted below).
+
+The coefficients were fitted by `python -m scripts.eval.answerable_fit` (docs/EVALUATION.md) on the visible sets:
+each dataset's questions against its own corpus (answerable) and against the others' corpora (unanswerable), half
+of the questions to fit, the other half to report. The full rule reads the cosine, whose scale is the model's
+own: it holds for the bundled model only (`FITTED_FOR`). With any other model the lexical rule decides, fitted on
+the same data without the dense features (measured there: a little weaker on French questions asked of a French
+corpus that does not answer them, see docs/EVALUATION.md), since a cosine of 0.8 means nothing certain for a model
+it was not fitted on.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from rag.embedding.names import BUNDLED_MODEL
+
+FITTED_FOR = BUNDLED_MODEL
+DEFAULT_THRESHOLD = 0.5
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """What one hybrid search found, as the decision reads it."""
+
+    dense_top: float  # best cosine among the candidates
+    dense_z: float  # (best cosine - mean) / std over this question's candidates
+    coverage: float  # idf share of the question's words present in the best fused passage, 0..1
+    agree: float  # 1 when the best fused passage is first for both retrievers, else 0
+    dense_margin: float  # best cosine - second best
+    lexical_z: float  # (best BM25 - mean) / std over the candidates
+    unknown: float  # share of the question's distinct words the index does not hold, 0..1
+    known_coverage: float  # idf share of the question's indexed words present in the best fused passage, 0..1
+
+    def vector(self, names: Sequence[str]) -> np.ndarray:
+        return np.array([getattr(self, n) for n in names], dtype=np.float64)
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """A logistic rule: P(answerable) = sigmoid(intercept + sum(weights[f] * evidence.f))."""
+
+    intercept: float
+    weights: Mapping[str, float]
+
+    def probability(self, evidence: Evidence) -> float:
+        z = self.intercept + float(evidence.vector(list(self.weights)) @ np.array(list(self.weights.values())))
+        return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
+
+
+# Fitted by `python -m scripts.eval.answerable_fit` (see docs/results/answerable_fit.json).
+FULL_RULE = Rule(intercept=-45.1129, weights={
+    "dense_top": 52.4786, "dense_z": 0.3984, "coverage": -3.7484, "agree": 1.4494, "dense_margin": 12.7184,
+    "lexical_z": 0.1073, "unknown": -9.322, "known_coverage": 5.9079})
+LEXICAL_RULE = Rule(intercept=0.5881, weights={
+    "coverage": -0.2666, "agree": 2.056, "lexical_z": 0.0189, "unknown": -9.8257, "known_coverage": 3.3537})
+
+
+def rule_for(model: str) -> Rule:
+    """The rule fitted for `model`'s scores, or the one that does without them."""
+    return FULL_RULE if model == FITTED_FOR else LEXICAL_RULE
+
+
+def coverage(question_terms: Sequence[str], weights: Mapping[str, float], passage_terms: frozenset[str],
+             unknown_weight: float) -> float:
+    """The idf share of the question's words found in a passage; words the index lacks weigh `unknown_weight`.
+
+    `question_terms` are the analysed words of the question, `weights` its indexed words (misspellings mapped to
+    the indexed spelling) with their idf.
+    """
+    total = sum(weights.values()) + unknown_weight * max(0, len(set(question_terms)) - len(weights))
+    if total <= 0:
+        return 0.0
+    return sum(w for t, w in weights.items() if t in passage_terms) / total
+
+
+def standing(scores: np.ndarray) -> tuple[float, float, float]:
+    """(best, z, margin): the best score of the candidates, how many standard deviations it stands above their mean,
+    and its lead over the second best."""
+    if len(scores) == 0:
+        return 0.0, 0.0, 0.0
+    ordered = np.sort(scores)[::-1]
+    top = float(ordered[0])
+    spread = float(scores.std())
+    margin = top - float(ordered[1]) if len(ordered) > 1 else 0.0
+    return top, (top - float(scores.mean())) / spread if spread > 1e-9 else 0.0, margin
+
+
+def unknown_share(question_terms: Sequence[str], weights: Mapping[str, float]) -> float:
+    """The share of the question's distinct words that the index does not hold (0 for a question without words)."""
+    distinct = len(set(question_terms))
+    return max(0, distinct - len(weights)) / distinct if distinct else 0.0
+
+
+__all__ = [
+    "DEFAULT_THRESHOLD",
+    "FITTED_FOR",
+    "FULL_RULE",
+    "LEXICAL_RULE",
+    "Evidence",
+    "Rule",
+    "coverage",
+    "rule_for",
+    "standing",
+    "unknown_share",
+]

@@ -1,0 +1,89 @@
+"""Which passage the answer snippet comes from: snippet answer recall of each rule against passage answer recall@1.
+
+    HF_HUB_OFFLINE=1 .venv/bin/python -m scripts.eval.answer_choice -o docs/results/answer_choice.json
+
+Sets: the dev set on the seed corpus, piaf, cnil_faq_dev and en_stackfaq, indexed in memory as `rag eval` does
+(vectors cached in /tmp/rag-sweep-cache, shared with `scripts.eval.answerable_fit`); every question searched once
+(hybrid, k=5). Rules, over the highlights of the first three passages (`rag.search.snippets`, as served):
+
+- `rank-1`: the first passage's highlight;
+- `weighted`: the best product of highlight score and passage score (the rule before issue 15);
+- `rank-1-unless-xF`: the first passage's highlight, unless another's highlight scores at least F times as much
+  (question-word rarity it covers), the first of those then.
+
+`snippet` is the share of questions whose chosen snippet holds a gold answer; `passage@1` the share whose first
+passage does (what `rag eval` reports as answer recall@1); `ratio` the first over the second.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections.abc import Sequence
+from pathlib import Path
+
+from rag.embedding.load import load_embedder
+from rag.schemas import Hit
+from rag.search.searcher import Query, Searcher
+from rag.settings import Settings
+from scripts.eval.answerable_fit import Remembered
+from scripts.eval.common import ROOT, build, norm
+
+FACTORS = (1.25, 1.5, 2.0, 3.0)
+
+
+def pick(hits: Sequence[Hit], rule: str) -> Hit | None:
+    top = [h for h in hits[:3] if h.highlight is not None]
+    if not top:
+        return None
+    if rule == "rank-1":
+        return top[0]
+    if rule == "weighted":
+        return max(top, key=lambda h: (h.highlight.score * h.score, -h.rank))  # type: ignore[union-attr]
+    factor = float(rule.rsplit("x", 1)[1])
+    first = top[0].highlight.score  # type: ignore[union-attr]
+    return next((h for h in top[1:] if h.highlight.score >= factor * first > 0), top[0])  # type: ignore[union-attr]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--datasets", type=Path, default=ROOT.parent / "shared" / "datasets")
+    ap.add_argument("--cache", type=Path, default=Path("/tmp/rag-sweep-cache"))
+    ap.add_argument("-o", "--output", type=Path)
+    args = ap.parse_args()
+    settings = Settings(corpus_dir=ROOT / "corpus")
+    targets = {"devset": ROOT / "tests" / "data" / "devset.jsonl", "piaf": args.datasets / "piaf",
+               "cnil_faq_dev": args.datasets / "cnil_faq_dev", "en_stackfaq": args.datasets / "en_stackfaq"}
+    model = load_embedder(settings)
+    rules = ["rank-1", "weighted", *(f"rank-1-unless-x{f}" for f in FACTORS)]
+    report = []
+    for name, target in targets.items():
+        data = build(target, settings, model, args.cache / f"answerable-{name}.pkl")
+        vectors = {q.question: v for q, v in zip(data["questions"], data["qv"], strict=True)}
+        searcher = Searcher.from_settings(data["index"], Remembered(model, vectors), settings)
+        questions = [q for q in data["questions"] if q.answers]
+        results: list[list[Hit]] = []
+        for i in range(0, len(questions), 64):
+            results.extend(searcher.search([Query(q.question, 5) for q in questions[i:i + 64]]))
+
+        def holds(text: str, answers: Sequence[str]) -> bool:
+            return any(norm(a) in norm(text) for a in answers)
+
+        at1 = sum(bool(hits) and holds(hits[0].text, q.answers) for q, hits in zip(questions, results, strict=True))
+        row: dict[str, object] = {"set": name, "questions": len(questions), "passage@1": round(at1 / len(questions), 4)}
+        for rule in rules:
+            found = 0
+            for q, hits in zip(questions, results, strict=True):
+                chosen = pick(hits, rule)
+                found += chosen is not None and chosen.highlight is not None and holds(chosen.highlight.text, q.answers)
+            row[rule] = round(found / len(questions), 4)
+            row[f"{rule} ratio"] = round(found / at1, 4) if at1 else None
+        report.append(row)
+        print(json.dumps(row), flush=True)
+    if args.output:
+        args.output.write_text(json.dumps({"command": "python -m scripts.eval.answer_choice -o "
+                                           "docs/results/answer_choice.json", "sets": report}, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    main()

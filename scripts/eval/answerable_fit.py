@@ -1,0 +1,166 @@
+"""Fit the `answerable` rule (rag.search.answerable) and report how it does on questions it was not fitted on.
+
+    HF_HUB_OFFLINE=1 .venv/bin/python -m scripts.eval.answerable_fit -o docs/results/answerable_fit.json
+
+Sets: the dev set (tests/data/devset.jsonl) against the seed corpus (corpus/), piaf, cnil_faq_dev and en_stackfaq,
+each indexed in memory as `rag eval` does (question and passage vectors cached in /tmp/rag-sweep-cache). Every
+question set is asked of every corpus (hybrid, default settings): against its own corpus it is answerable, against
+another one it is not. Questions are split in two halves by a hash of their id: the rule is fitted on the first half
+of every pair (a logistic regression, each pair weighing the same within its class), its threshold put where no
+answerable set of the first half loses more than `--miss` of its questions, and the coefficients shifted so that
+this threshold reads 0.5 (`RAG_ANSWERABLE_THRESHOLD`'s default). The report gives, on the second half, the share of
+each pair's questions flagged unanswerable. Two rules: `full` (every feature, for the bundled model) and `lexical`
+(without the dense features: the rule for any other model).
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import pickle
+import shutil
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from rag.embedding.base import Embedder
+from rag.embedding.load import load_embedder
+from rag.search.answerable import Evidence
+from rag.search.searcher import Query, Searcher
+from rag.settings import Settings
+from scripts.eval.common import ROOT, build
+
+FEATURES = ("dense_top", "dense_z", "coverage", "agree", "dense_margin", "lexical_z", "unknown", "known_coverage")
+FULL = FEATURES
+LEXICAL = ("coverage", "agree", "lexical_z", "unknown", "known_coverage")
+
+
+class Remembered(Embedder):
+    """The real model's question vectors, read from the cache: the searcher asks for them again for each corpus."""
+
+    def __init__(self, model: Embedder, vectors: dict[str, np.ndarray]) -> None:
+        super().__init__()
+        self.model, self.vectors = model, vectors
+        self.name, self.dimension, self.max_tokens = model.name, model.dimension, model.max_tokens
+        self.languages = model.languages
+
+    def count_tokens(self, texts: Sequence[str], *, passage: bool = True) -> list[int]:
+        return self.model.count_tokens(texts, passage=passage)
+
+    def _encode(self, texts: list[str], *, query: bool, progress: bool) -> np.ndarray:
+        return np.stack([self.vectors[t] for t in texts])
+
+
+def half(question_id: str) -> int:
+    return hashlib.sha256(question_id.encode()).digest()[0] % 2
+
+
+def features(searcher: Searcher, questions: list[str]) -> np.ndarray:
+    out: list[Evidence] = []
+    for i in range(0, len(questions), 64):
+        for found in searcher.search([Query(q, 5) for q in questions[i:i + 64]]):
+            assert found.evidence is not None
+            out.append(found.evidence)
+    return np.array([e.vector(FEATURES) for e in out])
+
+
+def fit(x: np.ndarray, y: np.ndarray, w: np.ndarray, l2: float = 1e-3) -> tuple[float, np.ndarray]:
+    """Weighted logistic regression by Newton's method, on standardised features; coefficients on raw ones."""
+    mean, std = x.mean(0), x.std(0) + 1e-9
+    z = np.hstack([np.ones((len(x), 1)), (x - mean) / std])
+    beta = np.zeros(z.shape[1])
+    for _ in range(50):
+        p = 1 / (1 + np.exp(-z @ beta))
+        grad = z.T @ (w * (p - y)) + l2 * np.r_[0, beta[1:]]
+        hess = (z * (w * p * (1 - p))[:, None]).T @ z + l2 * np.diag(np.r_[0, np.ones(len(beta) - 1)])
+        step = np.linalg.solve(hess, grad)
+        beta -= step
+        if np.abs(step).max() < 1e-10:
+            break
+    coef = beta[1:] / std
+    return float(beta[0] - coef @ mean), coef
+
+
+def evidence(settings: Settings, targets: dict[str, Path], cache_dir: Path) -> list[dict[str, Any]]:
+    """The features of every question set asked of every corpus, with the half each question falls in."""
+    model = load_embedder(settings)
+    data = {}
+    for name, target in targets.items():
+        cache = cache_dir / f"answerable-{name}.pkl"
+        if not cache.exists() and (cache_dir / f"{name}.pkl").exists():
+            shutil.copy(cache_dir / f"{name}.pkl", cache)  # the vectors the ranking sweeps computed
+        data[name] = build(target, settings, model, cache)
+    vectors = {q.question: v for d in data.values() for q, v in zip(d["questions"], d["qv"], strict=True)}
+    embedder = Remembered(model, vectors)
+    corpus_name = {"devset": "seed corpus"}
+    rows: list[dict[str, Any]] = []
+    for corpus, d in data.items():
+        searcher = Searcher.from_settings(d["index"], embedder, settings)
+        for asked, q in data.items():
+            qs = q["questions"]
+            x = features(searcher, [x.question for x in qs])
+            rows.append({"questions": asked, "corpus": corpus_name.get(corpus, corpus), "answerable": asked == corpus,
+                         "x": x, "half": np.array([half(x.id) for x in qs])})
+            print(f"{asked:>13} against {corpus:<13} {len(qs):5} questions", flush=True)
+    return rows
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--datasets", type=Path, default=ROOT.parent / "shared" / "datasets")
+    ap.add_argument("--cache", type=Path, default=Path("/tmp/rag-sweep-cache"))
+    ap.add_argument("--miss", type=float, default=0.04, help="largest share of an answerable set flagged, when fitting")
+    ap.add_argument("--reuse", action="store_true", help="refit on the features the last run kept in the cache")
+    ap.add_argument("-o", "--output", type=Path)
+    args = ap.parse_args()
+    settings = Settings(corpus_dir=ROOT / "corpus")
+    targets = {"devset": ROOT / "tests" / "data" / "devset.jsonl", "piaf": args.datasets / "piaf",
+               "cnil_faq_dev": args.datasets / "cnil_faq_dev", "en_stackfaq": args.datasets / "en_stackfaq"}
+    rows_cache = args.cache / "answerable-rows.pkl"
+    if args.reuse and rows_cache.exists():
+        rows = pickle.loads(rows_cache.read_bytes())
+    else:
+        rows = evidence(settings, targets, args.cache)
+        rows_cache.write_bytes(pickle.dumps(rows))
+    report: dict[str, Any] = {"command": "python -m scripts.eval.answerable_fit -o docs/results/answerable_fit.json",
+                              "miss_when_fitting": args.miss, "rules": {}}
+    for rule, names in (("full", FULL), ("lexical", LEXICAL)):
+        cols = [FEATURES.index(n) for n in names]
+        xs, ys, ws = [], [], []
+        for r in rows:
+            fit_rows = r["half"] == 0
+            xs.append(r["x"][fit_rows][:, cols])
+            ys.append(np.full(fit_rows.sum(), float(r["answerable"])))
+            ws.append(np.full(fit_rows.sum(), 1.0 / max(1, fit_rows.sum())))
+        n_pos = sum(r["answerable"] for r in rows)
+        weights = np.concatenate([w / (n_pos if r["answerable"] else len(rows) - n_pos)
+                                  for w, r in zip(ws, rows, strict=True)])
+        intercept, coef = fit(np.concatenate(xs), np.concatenate(ys), weights * len(weights))
+        # the threshold: the highest logit at which every answerable set of the fitting half keeps 1 - miss
+        logits = [intercept + r["x"][:, cols] @ coef for r in rows]
+        cut = min(float(np.quantile(lg[r["half"] == 0], args.miss)) for lg, r in zip(logits, rows, strict=True)
+                  if r["answerable"])
+        intercept -= cut  # so that the threshold is probability 0.5
+        table = []
+        for lg, r in zip(logits, rows, strict=True):
+            held = r["half"] == 1
+            flagged = float(np.mean(lg[held] - cut < 0))
+            table.append({"questions": r["questions"], "corpus": r["corpus"], "answerable": r["answerable"],
+                          "held_out": int(held.sum()), "flagged_unanswerable": round(flagged, 4)})
+        report["rules"][rule] = {"intercept": round(intercept, 4),
+                                 "weights": {n: round(float(c), 4) for n, c in zip(names, coef, strict=True)},
+                                 "held_out": table}
+        print(f"\n{rule}: intercept {intercept:.4f} " + " ".join(f"{n} {c:.4f}" for n, c in zip(names, coef,
+                                                                                          strict=True)))
+        for t in table:
+            print(f"  {t['questions']:>13} vs {t['corpus']:<13} {'answerable' if t['answerable'] else 'off-topic':11}"
+                  f" flagged {t['flagged_unanswerable']:.3f} of {t['held_out']}")
+    if args.output:
+        args.output.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

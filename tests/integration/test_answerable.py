@@ -1,0 +1,45 @@
+"""`answerable` with the real model: the seed corpus answers its own questions, not questions about something else."""
+
+from __future__ import annotations
+
+import json
+
+from rag.evaluation import read_questions
+from rag.search.answer import NO_ANSWER
+from rag.search.searcher import Query
+from tests.helpers.paths import DEVSET
+
+OFF_TOPIC = ["What is the capital of Australia?", "Quelle est la recette de la tarte tatin ?",
+             "Qui a gagné la coupe du monde de football en 1998 ?", "How do I reset my router password?"]
+
+
+def test_off_topic_questions_are_not_answerable(searcher):
+    for found in searcher.search([Query(q, 3) for q in OFF_TOPIC]):
+        assert found and not found.answerable and found.probability is not None and found.probability < 0.5
+
+
+def test_seed_questions_are_answerable(searcher):
+    questions = read_questions(DEVSET)
+    found = searcher.search([Query(q.question, 5) for q in questions])
+    assert sum(f.answerable for f in found) >= 0.95 * len(questions)
+    (hits,) = searcher.search([Query("Quels documents d’identité acceptez-vous ?", 3)])
+    assert hits.answerable
+
+
+def test_dense_and_lexical_modes_take_the_hits_as_they_are(searcher):
+    for mode in ("dense", "lexical"):
+        (hits,) = searcher.search([Query("What is the capital of Australia?", 3, mode)])
+        assert hits.evidence is None and hits.answerable == bool(hits)
+
+
+def test_api_says_when_the_documents_do_not_answer(client):
+    body = client.post("/v1/search", json={"question": "What is the capital of Australia?", "k": 2}).json()
+    assert body["answerable"] is False and len(body["passages"]) == 2
+    assert body["answer"]["text"] == NO_ANSWER and body["answer"]["markdown"].startswith(NO_ANSWER)
+    batch = client.post("/v1/search/batch", json={"questions": ["What is the capital of Australia?",
+                                                                "chiffrement des paiements"]}).json()
+    assert [r["answerable"] for r in batch["results"]] == [False, True]
+    assert batch["results"][1]["answer"]["text"] != NO_ANSWER
+    schema = client.get("/schema/openapi.json").json()["components"]["schemas"]["SearchResponse"]
+    assert "answerable" in schema["required"] and "calibrated" in schema["properties"]["answerable"]["description"]
+    assert json.dumps(body)  # plain JSON all the way
