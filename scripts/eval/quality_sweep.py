@@ -82,7 +82,7 @@ class CachedEmbedder:
                 kind = "query" if path.name.endswith("-query.pkl") else "passage"
                 for text, v in stored.items():
                     self.store[kind].setdefault(_h(text), v)
-            else:
+            elif isinstance(stored, dict) and {"passages", "questions"} <= stored.keys():  # fusion_sweep-style caches
                 for k, v in stored["passages"].items():
                     self.store["passage"].setdefault(k, v)
                 for text, v in stored["questions"].items():
