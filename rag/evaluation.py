@@ -18,7 +18,6 @@ import math
 import re
 import statistics
 import time
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,6 +28,7 @@ import numpy as np
 from rag.corpus.formats.base import Line, Section
 from rag.corpus.reader import Corpus, Document, read_corpus
 from rag.embedding.base import Embedder
+from rag.index.accents import strip_accents
 from rag.index.dense import DenseIndex
 from rag.index.store import Index
 from rag.ingestion.stages import chunk_and_embed, embed_key, index_parts
@@ -94,9 +94,10 @@ def memory_index(documents: list[Document], settings: Settings, embedder: Embedd
     `reuse` maps `stages.embed_key` of a passage to its vector, computed before (as ingest reuses them)."""
     started = time.perf_counter()
     stages = chunk_and_embed(Corpus(documents), settings, embedder, lambda *_: reuse or {})
-    lexical, manifest = index_parts(stages, settings, started=started)
+    lexical, manifest, accents = index_parts(stages, settings, started=started)
     return Index(Path("<memory>"), {**manifest.to_json(), "build_id": "memory"}, stages.chunks,
-                 DenseIndex.build(stages.vectors), lexical, headings=stages.headings)
+                 DenseIndex.build(stages.vectors), lexical, headings=stages.headings,
+                 windows=stages.windows if len(stages.windows) else None, accents=accents)
 
 
 @dataclass
@@ -182,12 +183,6 @@ def run(searcher: Searcher, questions: Sequence[Question], modes: Iterable[Mode]
     return table
 
 
-def strip_accents(text: str) -> str:
-    """The text as typed on a keyboard without accents: "carte de séjour acceptée" -> "carte de sejour acceptee"."""
-    decomposed = unicodedata.normalize("NFD", text)
-    return unicodedata.normalize("NFC", "".join(ch for ch in decomposed if not unicodedata.combining(ch)))
-
-
 def evaluate(target: Path, settings: Settings, embedder: Embedder, modes: Sequence[Mode],
              limit: int | None = None, unaccented: bool = False, against: Path | None = None,
              vectors: dict[str, np.ndarray] | None = None) -> dict[str, Any]:
@@ -247,4 +242,4 @@ def table(report: dict[str, Any]) -> str:
 
 
 __all__ = ["Question", "Scores", "dataset_documents", "evaluate", "memory_index", "read_questions", "run",
-           "score", "table"]
+           "score", "strip_accents", "table"]

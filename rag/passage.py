@@ -8,7 +8,19 @@ document), which a search builds from this record with its citation.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+
+# Where a long line is cut into sentences: after . ! ? … ; and the spaces that follow, before more text.
+SENTENCE_BREAK = re.compile(r"(?<=[.!?…;])\s+(?=\S)")
+
+
+def sentences(text: str) -> list[str]:
+    """The sentences of a text: each line, cut as the chunker cuts a line too long for a passage."""
+    out: list[str] = []
+    for line in text.splitlines():
+        out.extend(part for part in SENTENCE_BREAK.split(line.strip()) if part)
+    return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,4 +60,4 @@ class Chunk:
         return record
 
 
-__all__ = ["Chunk"]
+__all__ = ["SENTENCE_BREAK", "Chunk", "sentences"]

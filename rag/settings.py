@@ -52,6 +52,12 @@ class Settings(BaseSettings):
         description=("Largest passage, in model tokens, prompt and heading included, and never more than the model "
                      "reads (none: the model's maximum). A chatbot shows a passage: a short one is to the point."),
     )
+    passage_window_tokens: int = Field(
+        64, ge=0,
+        description=("Sentence windows: a passage longer than this many tokens also gets a vector for each run of "
+                     "consecutive sentences up to it (a new run every half), and scores by the best (0: none). "
+                     "Costs about 2x the tokens embedded at ingest; changing it rebuilds the index."),
+    )
 
     # -- lexical search
     language: str = Field(

@@ -14,17 +14,16 @@ from dataclasses import replace
 
 from rag.corpus.formats.base import Line
 from rag.corpus.reader import Document
-from rag.passage import Chunk
+from rag.passage import SENTENCE_BREAK, Chunk
 
 TokenCounter = Callable[[Sequence[str]], list[int]]
 
-_SENTENCE_BREAK = re.compile(r"(?<=[.!?…;])\s+(?=\S)")
 
 
 def _split_line(line: Line) -> list[Line]:
     """Split a line into sentences, keeping offsets."""
     pieces, cursor = [], 0
-    for match in _SENTENCE_BREAK.finditer(line.text):
+    for match in SENTENCE_BREAK.finditer(line.text):
         pieces.append(Line(line.text[cursor:match.start()], line.start + cursor, line.start + match.start()))
         cursor = match.end()
     pieces.append(Line(line.text[cursor:], line.start + cursor, line.end))

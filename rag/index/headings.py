@@ -11,13 +11,13 @@ A build stores the distinct heading vectors (`headings.npy`) and each passage's 
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
+from rag.index.layout import save_arrays
 from rag.passage import Chunk
 
 VECTORS = "headings.npy"
@@ -63,12 +63,7 @@ class Headings:
         return np.concatenate(rows)[:n] if rows else np.zeros(0, dtype=np.int64)
 
     def save(self, folder: Path) -> None:
-        for name, array in ((VECTORS, self.vectors), (ROWS, self.of_row)):
-            # Through Python's own write: a full disk is then ENOSPC with its message, where numpy's direct write
-            # reports "N requested and M written".
-            buffer = io.BytesIO()
-            np.save(buffer, array)
-            (folder / name).write_bytes(buffer.getvalue())
+        save_arrays(folder, {VECTORS: self.vectors, ROWS: self.of_row})
 
     @classmethod
     def load(cls, folder: Path) -> Headings | None:

@@ -9,6 +9,8 @@ Layout of `index_dir`:
     builds/<build_id>/passages.jsonl  one passage per line, in vector order
     builds/<build_id>/lexical/        bm25s arrays
     builds/<build_id>/headings.npy, heading_rows.npy   heading vectors (`rag.index.headings`)
+    builds/<build_id>/windows.npy, window_rows.npy   sentence-window vectors (`rag.index.windows`)
+    builds/<build_id>/accents.json    the accent table of questions (`rag.index.accents`)
     .ingest.lock                      the writer lock (`rag.index.locks`): one ingest at a time; never a build
 
 `rag.index.publish` writes builds, `rag.index.store.Index` loads them.
@@ -17,10 +19,13 @@ Layout of `index_dir`:
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 from rag.index.manifest import shape_error
 from rag.passage import Chunk
@@ -52,6 +57,16 @@ def build_files(build: Path) -> list[Path]:
     return sorted(p for p in build.rglob("*") if p.is_file() and p.name != MANIFEST)
 
 
+def save_arrays(folder: Path, arrays: dict[str, np.ndarray]) -> None:
+    """Write each array as `folder / name` in numpy's format."""
+    for name, array in arrays.items():
+        # Through Python's own write: a full disk is then ENOSPC with its message, where numpy's direct write
+        # reports "N requested and M written".
+        buffer = io.BytesIO()
+        np.save(buffer, array)
+        (folder / name).write_bytes(buffer.getvalue())
+
+
 def current_build(index_dir: Path) -> Path | None:
     """The build folder `current` points to, or None when no build was ever published."""
     link = index_dir / CURRENT
@@ -73,4 +88,4 @@ def read_manifest(index_dir: Path) -> dict[str, Any] | None:
 
 
 __all__ = ["BUILDS", "CURRENT", "FORMAT_VERSION", "LEXICAL", "MANIFEST", "PASSAGES", "build_files", "build_format",
-           "current_build", "file_sha256", "read_manifest"]
+           "current_build", "file_sha256", "read_manifest", "save_arrays"]

@@ -64,6 +64,25 @@ class HeadingsRecord:
 
 
 @dataclass(frozen=True)
+class WindowsRecord:
+    """The sentence windows (`rag.index.windows`): their size, how many, and how they score (0 windows: off)."""
+
+    tokens: int
+    stride: int
+    count: int
+    text: str
+    dense_score: str
+
+
+@dataclass(frozen=True)
+class AccentsRecord:
+    """The accent table of the dense side's questions (`rag.index.accents`): how many words it restores."""
+
+    words: int
+    rule: str
+
+
+@dataclass(frozen=True)
 class Counts:
     """Documents and passages indexed; of the passages, how many were embedded and how many reused a stored vector."""
 
@@ -100,6 +119,8 @@ class Manifest:
     engine: str  # the ingest engine: "local" or "ray"
     corpus: CorpusRecord
     build_seconds: float  # from the start of the ingest to the parts made, before writing
+    windows: WindowsRecord | None = None  # None: a build from before sentence windows
+    accents: AccentsRecord | None = None  # None: a build from before the accent table
 
     def to_json(self, stamp: Stamp | None = None) -> dict[str, Any]:
         """The manifest as JSON: this record's keys, then the stamp's (a build in memory has none)."""
@@ -112,7 +133,9 @@ class Manifest:
                    lexical=LexicalRecord(**data["lexical"]), fusion=Fusion(**data["fusion"]),
                    headings=HeadingsRecord(**data["headings"]), counts=Counts(**data["counts"]),
                    versions=dict(data["versions"]), engine=str(data["engine"]), corpus=CorpusRecord(**data["corpus"]),
-                   build_seconds=float(data["build_seconds"]))
+                   build_seconds=float(data["build_seconds"]),
+                   windows=WindowsRecord(**data["windows"]) if data.get("windows") else None,
+                   accents=AccentsRecord(**data["accents"]) if data.get("accents") else None)
 
 
 @dataclass(frozen=True)
@@ -209,5 +232,5 @@ def shape_error(manifest: object) -> str | None:
     return None
 
 
-__all__ = ["Checksum", "Chunking", "CorpusRecord", "Counts", "Fusion", "HeadingsRecord", "LexicalRecord",
-           "Manifest", "Stamp", "shape_error"]
+__all__ = ["AccentsRecord", "Checksum", "Chunking", "CorpusRecord", "Counts", "Fusion", "HeadingsRecord",
+           "LexicalRecord", "Manifest", "Stamp", "WindowsRecord", "shape_error"]

@@ -28,6 +28,7 @@ import faiss
 import numpy as np
 
 from rag.errors import IndexWriteFailed
+from rag.index import accents as accent_table
 from rag.index.dense import DenseIndex
 from rag.index.headings import Headings
 from rag.index.layout import (
@@ -45,6 +46,7 @@ from rag.index.lexical import LexicalIndex
 from rag.index.locks import Lease, remove_unless_leased
 from rag.index.manifest import Checksum, Manifest, Stamp
 from rag.index.vector_options import VectorOptions
+from rag.index.windows import Windows
 from rag.passage import Chunk
 
 # A leftover this recent may be the folder another host's ingest is writing right now: its lease is not visible here.
@@ -91,7 +93,8 @@ def kept_fresh(folder: Path, every: float = HEARTBEAT_SECONDS) -> Iterator[None]
 
 
 def publish(index_dir: Path, chunks: list[Chunk], vectors: np.ndarray, lexical: LexicalIndex, manifest: Manifest,
-            options: VectorOptions | None = None, *, keep_builds: int = 2, headings: Headings | None = None) -> Path:
+            options: VectorOptions | None = None, *, keep_builds: int = 2, headings: Headings | None = None,
+            windows: Windows | None = None, accents: dict[str, str] | None = None) -> Path:
     """Write a new build beside the current one, then make it current in one atomic step. Returns its folder.
 
     `options` say which dense index to build (default: exact); the manifest's `faiss` entry records the kind, its
@@ -106,7 +109,7 @@ def publish(index_dir: Path, chunks: list[Chunk], vectors: np.ndarray, lexical: 
         raise ValueError(f"the manifest counts {manifest.counts.passages} passages, there are {len(chunks)}")
     previous = current_build(index_dir)
     try:
-        final = _write_build(index_dir, chunks, vectors, lexical, manifest, options, headings)
+        final = _write_build(index_dir, chunks, vectors, lexical, manifest, options, headings, windows, accents)
     except OSError as exc:  # disk full, read-only: nothing of the new build is left, `current` is unchanged
         raise IndexWriteFailed(_write_failure(index_dir, exc)) from exc
     _prune(index_dir, keep={final.resolve(), previous}, also_newest=keep_builds - 2)
@@ -125,7 +128,8 @@ def _write_failure(index_dir: Path, exc: OSError) -> str:
 
 
 def _write_build(index_dir: Path, chunks: list[Chunk], vectors: np.ndarray, lexical: LexicalIndex,
-                 manifest: Manifest, options: VectorOptions | None, headings: Headings | None) -> Path:
+                 manifest: Manifest, options: VectorOptions | None, headings: Headings | None,
+                 windows: Windows | None, accents: dict[str, str] | None) -> Path:
     """`publish` up to the atomic switch of `current`; removes what it wrote if it fails."""
     builds = index_dir / BUILDS
     builds.mkdir(parents=True, exist_ok=True)
@@ -142,6 +146,10 @@ def _write_build(index_dir: Path, chunks: list[Chunk], vectors: np.ndarray, lexi
                 raise OSError(errno.EIO, f"FAISS could not write the vectors ({str(exc)[-120:]})") from exc
             if headings is not None:
                 headings.save(tmp)
+            if windows is not None and len(windows):  # none made: a build as before windows
+                windows.save(tmp)
+            if accents is not None:
+                accent_table.save(accents, tmp)
             with (tmp / PASSAGES).open("w", encoding="utf-8") as handle:
                 for chunk in chunks:
                     handle.write(json.dumps(chunk.to_record(), ensure_ascii=False) + "\n")

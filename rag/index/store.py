@@ -1,5 +1,5 @@
-"""A loaded, verified index build: its passages in vector order, the dense and BM25 indexes, the heading vectors,
-the manifest, and the catalogue of its documents.
+"""A loaded, verified index build: its passages in vector order, the dense and BM25 indexes, the heading and
+sentence-window vectors, the accent table, the manifest, and the catalogue of its documents.
 
 Loading checks the files against the manifest's checksums and the counts against each other, and holds a lease on
 the build folder (`rag.index.locks`) for as long as the `Index` lives, so that pruning never deletes it underneath.
@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from rag.errors import IndexError_, IndexMismatch, IndexNotFound
+from rag.index import accents
 from rag.index.analyzer import Analyzer
 from rag.index.dense import DenseIndex
 from rag.index.headings import Headings
@@ -23,8 +24,19 @@ from rag.index.layout import FORMAT_VERSION, LEXICAL, MANIFEST, PASSAGES, curren
 from rag.index.lexical import LexicalIndex
 from rag.index.locks import Lease
 from rag.index.manifest import shape_error
+from rag.index.windows import Windows
 from rag.passage import Chunk
 from rag.schemas import DocumentSummary
+
+
+@dataclass(frozen=True, slots=True)
+class Extras:
+    """One question's cosines with a build's extra vectors: every heading's (`rag.index.headings`) and the best
+    window's of each passage that has windows (`rag.index.windows`, in `Windows.rows` order); None where the build
+    has none."""
+
+    headings: np.ndarray | None
+    windows: np.ndarray | None
 
 
 @dataclass
@@ -42,6 +54,8 @@ class Index:
     lexical: LexicalIndex
     lease: Lease | None = field(default=None, repr=False, compare=False)
     headings: Headings | None = field(default=None, repr=False, compare=False)  # None: a build from before them
+    windows: Windows | None = field(default=None, repr=False, compare=False)  # None: before them, or none made
+    accents: dict[str, str] | None = field(default=None, repr=False, compare=False)  # None: a build from before it
 
     def __post_init__(self) -> None:
         self.rows = {chunk.id: row for row, chunk in enumerate(self.passages)}
@@ -90,16 +104,41 @@ class Index:
     def __len__(self) -> int:
         return len(self.passages)
 
-    def dense_scores(self, rows: np.ndarray, vector: np.ndarray, heading_scores: np.ndarray | None = None
-                     ) -> np.ndarray:
-        """The dense score of `rows` for one question vector: each passage's cosine, or its heading's when higher
-        (`rag.index.headings`; `heading_scores`, every heading's cosine, when already computed)."""
+    def embedded_question(self, question: str) -> str:
+        """What the model embeds of a question: accents the corpus always writes put back (`rag.index.accents`)."""
+        return accents.restore(question, self.accents) if self.accents else question
+
+    def extra_scores(self, vector: np.ndarray) -> Extras | None:
+        """One question's `Extras` (matrix-vector products: the same to the byte whatever the batch); None for a
+        build with neither headings nor windows."""
+        if self.headings is None and self.windows is None:
+            return None
+        return Extras(None if self.headings is None else self.headings.vectors @ vector,
+                      None if self.windows is None else self.windows.passage_scores(vector))
+
+    def extra_rows(self, extras: Extras, n: int, within: np.ndarray | None) -> np.ndarray:
+        """Rows found by their extra vectors: about `n` under the best headings and the `n` with the best windows
+        (among `within`, sorted rows, when given), sorted and distinct."""
+        found = [np.zeros(0, dtype=np.int64)]
+        if self.headings is not None and extras.headings is not None:
+            found.append(self.headings.best_rows(extras.headings, n, within).astype(np.int64))
+        if self.windows is not None and extras.windows is not None:
+            found.append(self.windows.best_rows(extras.windows, n, within))
+        return np.unique(np.concatenate(found))
+
+    def dense_scores(self, rows: np.ndarray, vector: np.ndarray, extras: Extras | None = None) -> np.ndarray:
+        """The dense score of `rows` for one question vector: the best of each passage's cosine, its heading's
+        (`rag.index.headings`) and its best window's (`rag.index.windows`); `extras` when already computed."""
         scores = self.vectors.vectors_for(rows) @ vector
-        if self.headings is None:
-            return scores
-        if heading_scores is None:
-            heading_scores = self.headings.vectors @ vector
-        return np.maximum(scores, heading_scores[self.headings.of_row[rows]])
+        if extras is None:
+            extras = self.extra_scores(vector)
+            if extras is None:
+                return scores
+        if self.headings is not None and extras.headings is not None:
+            scores = np.maximum(scores, extras.headings[self.headings.of_row[rows]])
+        if self.windows is not None and extras.windows is not None:
+            scores = np.maximum(scores, self.windows.scores_of(rows, extras.windows))
+        return scores
 
     def stored_vectors(self) -> np.ndarray:
         """A copy of all exact vectors, in passage order (for reuse by the next ingest), whatever the index kind."""
@@ -153,6 +192,8 @@ class Index:
             analyzer = Analyzer(manifest["lexical"]["language"])
             lexical = LexicalIndex.load(build / LEXICAL, analyzer)
             headings = Headings.load(build)
+            windows = Windows.load(build)
+            table = accents.load(build)
         except (OSError, RuntimeError, ValueError, TypeError, KeyError) as exc:
             raise IndexError_(f"index build {build} cannot be read ({exc}): run `rag ingest --force`") from exc
         sizes = {"vectors": vectors.ntotal, "passages": len(passages), "lexical": len(lexical),
@@ -169,7 +210,11 @@ class Index:
                 < len(headings.vectors)):
             raise IndexError_(f"index build {build}: heading vectors do not match their passages: "
                               "run `rag ingest --force`")
-        return cls(build, manifest, passages, vectors, lexical, lease, headings)
+        if windows is not None and len(windows) and (
+                windows.vectors.shape[1] != vectors.d or not 0 <= windows.rows[0] <= windows.rows[-1] < len(passages)):
+            raise IndexError_(f"index build {build}: window vectors do not match their passages: "
+                              "run `rag ingest --force`")
+        return cls(build, manifest, passages, vectors, lexical, lease, headings, windows, table)
 
     def check_model(self, served: dict[str, Any]) -> None:
         """Refuse to serve with another model, model package or prompt than the index was built with: `served` is
@@ -190,4 +235,4 @@ class Index:
                     f"{served.get(key, '')!r}: set RAG_{key.upper()} accordingly or re-run `rag ingest --force`")
 
 
-__all__ = ["Index"]
+__all__ = ["Extras", "Index"]

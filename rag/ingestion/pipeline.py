@@ -73,6 +73,7 @@ def _config(settings: Settings) -> dict[str, Any]:
         "query_prompt": settings.query_prompt,
         "passage_prompt": settings.passage_prompt,
         "max_passage_tokens": settings.max_passage_tokens,
+        "passage_window_tokens": settings.passage_window_tokens,
         "language": settings.language,
         "bm25_k1": settings.bm25_k1,
         "bm25_b": settings.bm25_b,
@@ -115,6 +116,8 @@ def _previous_vectors(settings: Settings, model: dict[str, Any]) -> dict[str, np
     known = {embed_key(chunk): vectors[row] for row, chunk in enumerate(previous.passages)}
     if previous.headings is not None:
         known |= previous.headings.by_key(previous.passages)
+    if previous.windows is not None:
+        known |= previous.windows.by_key(previous.passages)
     return known
 
 
@@ -227,9 +230,9 @@ def _ingest_locked(settings: Settings, started: float, *, force: bool, progress:
     report.skipped = corpus.skipped
     report.changed = [Changed(d.source, change) for d in corpus.documents for change in d.changes]
     report.files = len(corpus.documents) + len(corpus.skipped)
-    lexical, manifest = index_parts(stages, settings, started=started, fingerprint=corpus_hash)
+    lexical, manifest, table = index_parts(stages, settings, started=started, fingerprint=corpus_hash)
     build = publish(index_dir, stages.chunks, stages.vectors, lexical, manifest, options,
-                    keep_builds=settings.keep_builds, headings=stages.headings)
+                    keep_builds=settings.keep_builds, headings=stages.headings, windows=stages.windows, accents=table)
     report.build_id = build.name
     report.documents = len(corpus.documents)
     report.passages = len(stages.chunks)

@@ -43,7 +43,8 @@ from rag.corpus.reader import Corpus, Document, Skipped, corpus_files, read_file
 from rag.embedding.load import ModelSpec
 from rag.errors import ConfigError, IngestError, ModelError, RagError
 from rag.index.vector_options import VectorOptions
-from rag.ingestion.stages import Embedded, Prepare, chunker_for, embed_chunks
+from rag.index.windows import Span
+from rag.ingestion.stages import Embedded, Prepare, chunker_for, embed_chunks, passage_windows
 from rag.passage import Chunk
 from rag.settings import Settings
 
@@ -79,15 +80,22 @@ class ChunkStage:
     then chunks batches of documents. Each output row holds one file's outcome and passages, and the model's
     description (JSON)."""
 
-    def __init__(self, model: ModelSpec, max_passage_tokens: int | None, vectors: VectorOptions) -> None:
+    def __init__(self, model: ModelSpec, max_passage_tokens: int | None, vectors: VectorOptions,
+                 window_tokens: int = 0) -> None:
         embedder = model.load()
         vectors.check(embedder.dimension)  # before chunking anything
         self.chunker = chunker_for(embedder, max_passage_tokens)
+        self.count_tokens = embedder.count_tokens
+        self.window_tokens = window_tokens
         self.description = json.dumps(embedder.describe())
+
+    def _chunked(self, outcome: Document | Skipped) -> tuple[Document | Skipped, list[Chunk], list[list[Span]]]:
+        chunks = self.chunker.chunk(outcome) if isinstance(outcome, Document) else []
+        return outcome, chunks, passage_windows(chunks, self.count_tokens, self.window_tokens)
 
     def __call__(self, batch: dict[str, np.ndarray]) -> dict[str, list[Any]]:
         outcomes: list[Document | Skipped] = [pickle.loads(blob) for blob in batch["outcome"]]
-        results = [pickle.dumps((o, self.chunker.chunk(o) if isinstance(o, Document) else [])) for o in outcomes]
+        results = [pickle.dumps(self._chunked(o)) for o in outcomes]
         return {"order": list(batch["order"]), "result": results, "model": [self.description] * len(results)}
 
 
@@ -139,25 +147,26 @@ def _pool(ray: ModuleType, actors: int | None, batches: int) -> Any:
 
 
 def _chunk(ray: ModuleType, root: Path, settings: Settings, skipped: list[Skipped], items: list[dict[str, Any]],
-           actors: int | None) -> tuple[Corpus, list[Chunk], dict[str, Any]]:
-    """Steps 1 and 2: the corpus, its passages in corpus order with unique document ids, and the model's description
-    ({} when there was no file to read, so no model was loaded)."""
+           actors: int | None) -> tuple[Corpus, list[Chunk], list[list[Span]], dict[str, Any]]:
+    """Steps 1 and 2: the corpus, its passages in corpus order with unique document ids, their sentence windows,
+    and the model's description ({} when there was no file to read, so no model was loaded)."""
     if not items:
-        return Corpus(skipped=list(skipped)), [], {}
+        return Corpus(skipped=list(skipped)), [], [], {}
     dataset = (ray.data.from_items(items)
                .map(_read, fn_kwargs={"root": str(root), "max_bytes": settings.max_file_bytes})
                .map_batches(ChunkStage, batch_size=DOCUMENTS_PER_BATCH, num_cpus=1,
                             compute=_pool(ray, actors, -(-len(items) // DOCUMENTS_PER_BATCH)),
                             fn_constructor_kwargs={"model": ModelSpec.from_settings(settings),
                                                    "max_passage_tokens": settings.max_passage_tokens,
+                                                   "window_tokens": settings.passage_window_tokens,
                                                    "vectors": VectorOptions.from_settings(settings)}))
     rows = sorted(dataset.iter_rows(), key=lambda row: int(row["order"]))
     models = {row["model"] for row in rows}
     if len(models) > 1:
         raise ModelError(f"model {settings.model!r} loads differently on the nodes of the cluster ({sorted(models)}): "
                          "install the same model files on every node")
-    corpus, chunks = _assemble([pickle.loads(row["result"]) for row in rows], skipped)
-    return corpus, chunks, json.loads(models.pop())
+    corpus, chunks, windows = _assemble([pickle.loads(row["result"]) for row in rows], skipped)
+    return corpus, chunks, windows, json.loads(models.pop())
 
 
 def _embed(ray: ModuleType, texts: list[str], settings: Settings, model: dict[str, Any],
@@ -216,31 +225,33 @@ def chunk_and_embed(settings: Settings, prepare: Prepare, *, address: str | None
 
     try:
         try:
-            corpus, chunks, model = _chunk(ray, root, settings, skipped, items, actors)
+            corpus, chunks, windows, model = _chunk(ray, root, settings, skipped, items, actors)
         except Exception as exc:
             raise _translated(exc, address) from exc
-        return embed_chunks(corpus, chunks, model, prepare, embed)
+        return embed_chunks(corpus, chunks, model, prepare, embed, windows, settings.passage_window_tokens)
     finally:
         if started_here:
             ray.shutdown()
 
 
-def _assemble(results: list[tuple[Document | Skipped, list[Chunk]]],
-              skipped: list[Skipped]) -> tuple[Corpus, list[Chunk]]:
+def _assemble(results: list[tuple[Document | Skipped, list[Chunk], list[list[Span]]]],
+              skipped: list[Skipped]) -> tuple[Corpus, list[Chunk], list[list[Span]]]:
     """The chunking actors' results, in file order, as the local engine's stages give them."""
     corpus = Corpus(skipped=list(skipped))
     parts: list[tuple[Document, list[Chunk]]] = []
-    for outcome, chunks in results:
+    windows: list[list[Span]] = []
+    for outcome, chunks, spans in results:
         if isinstance(outcome, Skipped):
             corpus.skipped.append(outcome)
         else:
             corpus.documents.append(outcome)
             parts.append((outcome, chunks))
+            windows.extend(spans)
     renamed = {id(doc) for doc in unique_ids(corpus.documents)}  # ids depend on every file: known only here
     chunks_all: list[Chunk] = []
     for doc, chunks in parts:
         chunks_all.extend(with_doc_id(chunks, doc.doc_id) if id(doc) in renamed else chunks)
-    return corpus, chunks_all
+    return corpus, chunks_all, windows
 
 
 __all__ = ["DOCUMENTS_PER_BATCH", "INSTALL_HINT", "PASSAGES_PER_BATCH", "ChunkStage", "EmbedStage", "chunk_and_embed",

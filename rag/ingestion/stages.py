@@ -9,7 +9,7 @@ import contextlib
 import hashlib
 import platform
 import time
-from collections.abc import Callable, Container
+from collections.abc import Callable, Container, Sequence
 from dataclasses import dataclass
 from importlib import metadata
 from typing import Any
@@ -20,12 +20,24 @@ from rag.corpus.chunking import Chunker
 from rag.corpus.reader import Corpus
 from rag.embedding.base import Embedder
 from rag.errors import IngestError
+from rag.index import accents
 from rag.index.analyzer import Analyzer, detect_language
 from rag.index.headings import Headings
 from rag.index.lexical import LAYOUT as LEXICAL_LAYOUT
 from rag.index.lexical import LexicalIndex
-from rag.index.manifest import Chunking, CorpusRecord, Counts, Fusion, HeadingsRecord, LexicalRecord, Manifest
-from rag.passage import Chunk
+from rag.index.manifest import (
+    AccentsRecord,
+    Chunking,
+    CorpusRecord,
+    Counts,
+    Fusion,
+    HeadingsRecord,
+    LexicalRecord,
+    Manifest,
+    WindowsRecord,
+)
+from rag.index.windows import Span, Windows, window_spans
+from rag.passage import Chunk, sentences
 from rag.search.fusion import auto_weight
 from rag.settings import Settings
 
@@ -57,6 +69,8 @@ class Embedded:
     vectors: np.ndarray
     embedded: int  # passages embedded by this ingest; the others reused a stored vector
     headings: Headings  # each passage's heading, embedded on its own (`rag.index.headings`)
+    windows: Windows  # runs of a long passage's sentences, embedded on their own (`rag.index.windows`)
+    window_tokens: int = 0  # their size (0: none made)
 
 
 # Called once the passages are chunked, before any is embedded, with the corpus, the passages and the model's
@@ -75,6 +89,21 @@ def chunker_for(embedder: Embedder, max_passage_tokens: int | None) -> Chunker:
     return Chunker(embedder.count_tokens, passage_limit(max_passage_tokens, embedder.max_tokens))
 
 
+def passage_windows(chunks: Sequence[Chunk], count_tokens: Callable[[Sequence[str]], list[int]],
+                    size: int) -> list[list[Span]]:
+    """The sentence windows of each passage (`rag.index.windows.window_spans`), sentences measured in the model's
+    tokens without its prompt and special tokens; none at all when `size` is 0. Both engines run it where the
+    passages are chunked, with the model that chunked them."""
+    if size <= 0:
+        return [[] for _ in chunks]
+    base = count_tokens([""])[0]
+    out: list[list[Span]] = []
+    for chunk in chunks:
+        parts = sentences(chunk.text)
+        out.append(window_spans([n - base for n in count_tokens(parts)], size) if len(parts) > 1 else [])
+    return out
+
+
 def embed_missing(chunks: list[Chunk], known: Container[str],
                   embed: Callable[[list[str]], np.ndarray]) -> tuple[list[int], np.ndarray]:
     """The positions of the passages whose `embed_key` is not `known`, and their vectors, embedded now by `embed`."""
@@ -83,13 +112,17 @@ def embed_missing(chunks: list[Chunk], known: Container[str],
 
 
 def embed_chunks(corpus: Corpus, chunks: list[Chunk], model: dict[str, Any], prepare: Prepare,
-                 embed: Callable[[list[str]], np.ndarray]) -> Embedded:
-    """The embed stage, whichever engine chunked: `prepare`, then `embed` the passages it gives no vector for."""
+                 embed: Callable[[list[str]], np.ndarray], windows: Sequence[Sequence[Span]] | None = None,
+                 window_tokens: int = 0) -> Embedded:
+    """The embed stage, whichever engine chunked: `prepare`, then `embed` the passages, headings and windows
+    (`passage_windows`, made with `window_tokens`; None: no window) it gives no vector for."""
     reuse = prepare(corpus, chunks, model)
+    dimension = int(model["dimension"])
     missing, fresh = embed_missing(chunks, reuse.keys(), embed)
-    vectors = assemble_vectors(chunks, missing, fresh, reuse, int(model["dimension"]))
-    headings = Headings.build(chunks, embed, reuse, int(model["dimension"]))
-    return Embedded(corpus, chunks, model, vectors, len(missing), headings)
+    vectors = assemble_vectors(chunks, missing, fresh, reuse, dimension)
+    headings = Headings.build(chunks, embed, reuse, dimension)
+    made = Windows.build(chunks, windows or [[] for _ in chunks], embed, reuse, dimension)
+    return Embedded(corpus, chunks, model, vectors, len(missing), headings, made, window_tokens)
 
 
 def assemble_vectors(chunks: list[Chunk], missing: list[int], fresh: np.ndarray, reuse: dict[str, np.ndarray],
@@ -111,8 +144,10 @@ def chunk_and_embed(corpus: Corpus, settings: Settings, embedder: Embedder, prep
     `prepare` in between: once every passage is chunked, before any is embedded."""
     chunker = chunker_for(embedder, settings.max_passage_tokens)
     chunks = [chunk for doc in corpus.documents for chunk in chunker.chunk(doc)]
+    size = settings.passage_window_tokens
     return embed_chunks(corpus, chunks, embedder.describe(), prepare,
-                        lambda texts: embedder.embed_passages(texts, progress=progress))
+                        lambda texts: embedder.embed_passages(texts, progress=progress),
+                        passage_windows(chunks, embedder.count_tokens, size), size)
 
 
 def _versions() -> dict[str, str]:
@@ -125,8 +160,9 @@ def _versions() -> dict[str, str]:
 
 
 def index_parts(stages: Embedded, settings: Settings, *, started: float, fingerprint: str | None = None
-                ) -> tuple[LexicalIndex, Manifest]:
-    """The lexical index and the manifest of embedded passages: the part of a build made once, on the driver.
+                ) -> tuple[LexicalIndex, Manifest, dict[str, str]]:
+    """The lexical index, the manifest and the accent table (`rag.index.accents`) of embedded passages: the part of
+    a build made once, on the driver.
 
     `started` is when the ingest started (`time.perf_counter()`), `fingerprint` the corpus's (`pipeline.fingerprint`;
     None for a build that is never published)."""
@@ -139,6 +175,7 @@ def index_parts(stages: Embedded, settings: Settings, *, started: float, fingerp
     units = section_numbers(chunks)
     lexical = LexicalIndex.build([c.text for c in chunks], Analyzer(language), k1=settings.bm25_k1,
                                  b=settings.bm25_b, sections=units, headings=[c.context for c in chunks])
+    table = accents.spellings(c.indexed_text for c in chunks)
     weight, why = (float(settings.dense_weight), "set in the settings") if settings.dense_weight != "auto" \
         else auto_weight(tuple(stages.model["languages"]), language)
     manifest = Manifest(
@@ -153,6 +190,10 @@ def index_parts(stages: Embedded, settings: Settings, *, started: float, fingerp
         fusion=Fusion(dense_weight=weight, why=why),
         headings=HeadingsRecord(count=len(stages.headings.vectors), text="section heading, else document title",
                                 dense_score="the better of the passage's cosine and its heading's"),
+        windows=WindowsRecord(tokens=stages.window_tokens, stride=stages.window_tokens // 2,
+                              count=len(stages.windows), text="section path, newline, consecutive sentences",
+                              dense_score="the best of the passage's, its heading's and its windows' cosines"),
+        accents=AccentsRecord(words=len(table), rule=f"accented at least {accents.RATIO:g}x as often as plain"),
         counts=Counts(documents=len(corpus.documents), embedded=stages.embedded,
                       reused=len(chunks) - stages.embedded, passages=len(chunks)),
         versions=_versions(),
@@ -165,8 +206,8 @@ def index_parts(stages: Embedded, settings: Settings, *, started: float, fingerp
             changed=[{"source": d.source, "change": change} for d in corpus.documents for change in d.changes]),
         build_seconds=round(time.perf_counter() - started, 3),
     )
-    return lexical, manifest
+    return lexical, manifest, table
 
 
 __all__ = ["Embedded", "Prepare", "assemble_vectors", "chunk_and_embed", "chunker_for", "embed_chunks", "embed_key",
-           "embed_missing", "index_parts", "passage_limit", "section_numbers"]
+           "embed_missing", "index_parts", "passage_limit", "passage_windows", "section_numbers"]

@@ -12,7 +12,7 @@ import numpy as np
 from rag.embedding.base import Embedder
 from rag.errors import PassageNotFound
 from rag.index.lexical import top_rows
-from rag.index.store import Index
+from rag.index.store import Extras, Index
 from rag.passage import Chunk
 from rag.schemas import Citation, Hit, Mode, Passage, RetrieverScores
 from rag.search.answerable import DEFAULT_THRESHOLD, Evidence, coverage, rule_for, standing, unknown_share
@@ -151,7 +151,7 @@ class Searcher:
         """One model call for all the questions, one FAISS call, then fusion."""
         n = min(self.candidates, len(index))
         need_dense = [i for i, q in enumerate(queries) if q.mode != "lexical"]
-        vectors = self.embedder.embed_queries([queries[i].question for i in need_dense])
+        vectors = self.embedder.embed_queries([index.embedded_question(queries[i].question) for i in need_dense])
         dense_rows = {}
         dense_scores = {}
         whole = [slot for slot, i in enumerate(need_dense) if queries[i].within is None]
@@ -171,37 +171,38 @@ class Searcher:
             found = index.vectors.search_within(vectors[slots], n, within)
             for slot, (scores, rows) in zip(slots, found, strict=True):
                 dense_scores[need_dense[slot]], dense_rows[need_dense[slot]] = scores, rows
-        headings = index.headings
-        # Each question's heading scores alone (a matrix-vector product): a batch's matrix product may round
-        # differently, and a question must get the same answer to the byte whatever it is batched with.
-        heading_scores = {i: headings.vectors @ vectors[j] for j, i in enumerate(need_dense)} if headings else {}
+        # Each question's heading and window scores alone (matrix-vector products): a batch's matrix product may
+        # round differently, and a question must get the same answer to the byte whatever it is batched with.
+        extras: dict[int, Extras] = {}
         for j, i in enumerate(need_dense):
-            if i in heading_scores:
-                dense_rows[i], dense_scores[i] = self._with_headings(index, vectors[j], heading_scores[i],
-                                                                     dense_rows[i], n, queries[i].within)
+            scored = index.extra_scores(vectors[j])
+            if scored is not None:
+                extras[i] = scored
+                dense_rows[i], dense_scores[i] = self._with_extras(index, vectors[j], scored, dense_rows[i], n,
+                                                                   queries[i].within)
         weight = self.dense_weight(index)
         out = []
         for i, query in enumerate(queries):
             at = need_dense.index(i) if i in dense_rows else None
             fused = self._rank(index, query, None if at is None else vectors[at], dense_rows.get(i),
-                               dense_scores.get(i), n, weight, heading_scores.get(i))
+                               dense_scores.get(i), n, weight, extras.get(i))
             out.append(self._hits(index, fused, query))
         return out
 
     @staticmethod
-    def _with_headings(index: Index, vector: np.ndarray, heading_scores: np.ndarray, rows: np.ndarray, n: int,
-                       within: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
-        """The `n` best rows by dense score, a passage scoring the better of its own cosine and its heading's
-        (`rag.index.headings`): the rows found by their own vectors and those under the best headings, rescored."""
-        assert index.headings is not None
-        merged = np.union1d(rows, index.headings.best_rows(heading_scores, n, within))
-        scores = index.dense_scores(merged, vector, heading_scores)
+    def _with_extras(index: Index, vector: np.ndarray, extras: Extras, rows: np.ndarray, n: int,
+                     within: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+        """The `n` best rows by dense score, a passage scoring the best of its own cosine, its heading's and its
+        best window's: the rows found by their own vectors, those under the best headings and those with the best
+        windows (`Index.extra_rows`), rescored."""
+        merged = np.union1d(rows, index.extra_rows(extras, n, within))
+        scores = index.dense_scores(merged, vector, extras)
         top = np.argsort(-scores, kind="stable")[:n]
         return merged[top], scores[top].astype(np.float32)
 
     def _rank(self, index: Index, query: Query, vector: np.ndarray | None, d_rows: np.ndarray | None,
               d_scores: np.ndarray | None, n: int, weight: float,
-              heading_scores: np.ndarray | None = None) -> Ranking:
+              extras: Extras | None = None) -> Ranking:
         if query.mode == "dense":
             assert d_rows is not None and d_scores is not None
             return fuse(d_rows, d_scores, np.zeros(len(d_rows), dtype=np.float32), 1.0, ranks(d_rows), {})
@@ -216,7 +217,7 @@ class Searcher:
         assert vector is not None and d_rows is not None and d_scores is not None
         candidates = _union(d_rows, l_rows, len(index))
         # Exact cosine of every candidate (flat: read from FAISS's own memory); FAISS's exact scores for its own rows.
-        dense = index.dense_scores(candidates, vector, heading_scores)
+        dense = index.dense_scores(candidates, vector, extras)
         dense[np.searchsorted(candidates, d_rows)] = d_scores
         return fuse(candidates, dense, lex_all[candidates], weight, ranks(d_rows), ranks(l_rows))
 

@@ -59,9 +59,10 @@ def main(argv: list[str] | None = None) -> int:
     with args.questions.open(encoding="utf-8") as handle:
         questions = [json.loads(line)["question"] for line in handle if line.strip()][:args.limit]
     embedder = load_embedder(settings)
-    vectors = np.concatenate([embedder.embed_queries(questions[start:start + embedder.batch_size])
-                              for start in range(0, len(questions), embedder.batch_size)])
-    searcher = Searcher(index, Precomputed(embedder.name, dict(zip(questions, vectors, strict=True))),
+    embedded = [index.embedded_question(q) for q in questions]  # what the searcher asks the model to embed
+    vectors = np.concatenate([embedder.embed_queries(embedded[start:start + embedder.batch_size])
+                              for start in range(0, len(embedded), embedder.batch_size)])
+    searcher = Searcher(index, Precomputed(embedder.name, dict(zip(embedded, vectors, strict=True))),
                         candidates=settings.candidates)
     n = min(settings.candidates, len(index))
     lexical = index.lexical

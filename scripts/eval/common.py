@@ -11,10 +11,10 @@ from typing import Any
 
 import numpy as np
 
-from rag.corpus.reader import read_corpus
+from rag.corpus.reader import Document, read_corpus
 from rag.embedding.base import Embedder
 from rag.embedding.load import load_embedder
-from rag.evaluation import dataset_documents, memory_index, read_questions
+from rag.evaluation import Question, dataset_documents, memory_index, read_questions
 from rag.ingestion.stages import embed_key
 from rag.settings import Settings
 
@@ -29,14 +29,16 @@ def norm(text: str) -> str:
     return " ".join(text.replace("\u2019", "'").split()).casefold()
 
 
+def read_set(target: Path, settings: Settings) -> tuple[list[Document], list[Question]]:
+    """The documents and questions of a set: a dataset folder, or a questions file over the settings' corpus."""
+    if target.is_dir():
+        return dataset_documents(target / "passages.jsonl"), read_questions(target / "questions.jsonl")
+    return read_corpus(settings.corpus_dir).documents, read_questions(target)
+
+
 def build(target: Path, settings: Settings, embedder: Embedder, cache: Path) -> dict[str, Any]:
     """The in-memory index of a set, its questions and their vectors; vectors are kept in `cache`."""
-    if target.is_dir():
-        docs = dataset_documents(target / "passages.jsonl")
-        questions = read_questions(target / "questions.jsonl")
-    else:
-        docs = read_corpus(settings.corpus_dir).documents
-        questions = read_questions(target)
+    docs, questions = read_set(target, settings)
     stored = pickle.loads(cache.read_bytes()) if cache.exists() else {"passages": {}, "questions": {}}
     index = memory_index(docs, settings, embedder, reuse=stored["passages"])
     missing = [q.question for q in questions if q.question not in stored["questions"]]

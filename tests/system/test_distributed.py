@@ -92,6 +92,10 @@ def test_ray_engine_publishes_the_local_engines_artifact(builds):
     assert len(set(ids)) == len(ids) and any(i.startswith("sequra-faq-marchands-2-") for i in ids)
     assert any(i.startswith("secu-debi-plateforme-") and not i.startswith("secu-debi-plateforme-2") for i in ids)
     np.testing.assert_allclose(on_ray.stored_vectors(), local.stored_vectors(), atol=1e-5)
+    assert local.windows is not None and on_ray.windows is not None and len(local.windows)
+    np.testing.assert_array_equal(on_ray.windows.spans, local.windows.spans)  # made where chunked, alike
+    np.testing.assert_allclose(on_ray.windows.vectors, local.windows.vectors, atol=1e-5)
+    assert on_ray.accents == local.accents and local.accents
     lexical = sorted(p.relative_to(local.path) for p in (local.path / LEXICAL).rglob("*") if p.is_file())
     assert lexical == sorted(p.relative_to(on_ray.path) for p in (on_ray.path / LEXICAL).rglob("*") if p.is_file())
     for name in lexical:
@@ -117,7 +121,7 @@ def test_ray_engine_reports_and_skips_bad_files(builds):
 
 def test_ray_actors_are_given_the_model_spec_not_the_settings(builds):
     given = builds["actors_given"]
-    assert len(given) == 3  # the chunking stage, the embedding stage for passages, then for their headings
+    assert len(given) == 4  # the chunking stage, the embedding stage for passages, their headings, their windows
     assert all(kwargs["model"] == ModelSpec.from_settings(builds["settings"]["ray"]) for kwargs in given)
     for kwargs in given:
         assert not any(isinstance(value, Settings) for value in kwargs.values())

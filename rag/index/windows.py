@@ -1,0 +1,166 @@
+"""Sentence windows as their own vectors: a long passage also scores by its best run of a few sentences.
+
+A question often matches one sentence of a passage; the passage's own vector averages that sentence with the rest.
+Each passage longer than the window (`RAG_PASSAGE_WINDOW_TOKENS`, default 64 tokens) with more than one sentence
+gets vectors of runs of consecutive sentences (`rag.ingestion.stages.passage_windows` makes them, with the passage's
+heading path in front); the dense score of a passage is the best of its own cosine, its heading's
+(`rag.index.headings`) and its best window's. Measured by `scripts/eval/quality_sweep.py` and `rag eval`
+(docs/EVALUATION.md): piaf R@1 from 0.736 to 0.778, the dev set's answer R@1 from 0.810 to 0.833.
+
+A build stores the window vectors (`windows.npy`) and each window's passage row (`window_rows.npy`, ascending); a
+build without them (written before windows, or with windows off) scores passages as before.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from rag.index.layout import save_arrays
+from rag.passage import Chunk, sentences
+
+VECTORS = "windows.npy"
+ROWS = "window_rows.npy"
+Span = tuple[int, int]  # a window's sentences of its passage: sentences(text)[first:end]
+
+
+def window_spans(lengths: Sequence[int], size: int, stride: int | None = None) -> list[Span]:
+    """The windows of a passage whose sentences take `lengths` tokens each: greedy runs of consecutive sentences of
+    at most `size` tokens (a longer sentence stands alone); the next run starts after the whole sentences that
+    total at least `stride` tokens (default `size // 2`; at least one sentence, never past the run's last one).
+    None for a passage of one sentence or of at most `size` tokens: its own vector already is its one window."""
+    if size <= 0 or len(lengths) < 2 or sum(lengths) <= size:
+        return []
+    step = size // 2 if stride is None else stride
+    out: list[Span] = []
+    start = 0
+    while True:
+        end, total = start, 0
+        while end < len(lengths) and (end == start or total + lengths[end] <= size):
+            total += lengths[end]
+            end += 1
+        out.append((start, end))
+        if end >= len(lengths):
+            return out
+        following, moved = start, 0
+        while following < end - 1 and moved < step:
+            moved += lengths[following]
+            following += 1
+        start = end if step >= size else max(following, start + 1)
+
+
+def window_text(chunk: Chunk, parts: Sequence[str], span: Span) -> str:
+    """What is embedded for a window: the passage's heading path, a newline, its sentences (`parts`) joined."""
+    return f"{chunk.context}\n" + " ".join(parts[span[0]:span[1]])
+
+
+def window_texts(chunks: Sequence[Chunk], spans: Sequence[Sequence[Span]]) -> list[str]:
+    """The texts of the windows `spans` (one list per passage, in row order), in window order."""
+    out: list[str] = []
+    for chunk, mine in zip(chunks, spans, strict=True):
+        if mine:
+            parts = sentences(chunk.text)
+            out.extend(window_text(chunk, parts, span) for span in mine)
+    return out
+
+
+@dataclass
+class Windows:
+    """Window vectors (normalised, [windows, d]) and each window's passage row and sentence span ([windows, 3]:
+    row, first, end; rows ascending)."""
+
+    vectors: np.ndarray
+    spans: np.ndarray
+    rows: np.ndarray = field(init=False, repr=False)  # the passages that have windows, ascending
+    _starts: np.ndarray = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        rows, self._starts = np.unique(self.spans[:, 0], return_index=True)
+        self.rows = rows.astype(np.int64)
+
+    @property
+    def of_row(self) -> np.ndarray:
+        """Each window's passage row."""
+        return self.spans[:, 0]
+
+    def __len__(self) -> int:
+        return len(self.vectors)
+
+    def passage_scores(self, vector: np.ndarray) -> np.ndarray:
+        """For one query vector, the best window cosine of each passage of `rows` ([len(rows)]). A matrix-vector
+        product: a question's scores never depend on the questions batched with it."""
+        if not len(self.vectors):
+            return np.zeros(0, dtype=np.float32)
+        return np.maximum.reduceat(self.vectors @ vector, self._starts)
+
+    def scores_of(self, rows: np.ndarray, best: np.ndarray) -> np.ndarray:
+        """The best window cosine of each of `rows` (any passage rows) from `passage_scores`; -inf without windows."""
+        out = np.full(len(rows), -np.inf, dtype=np.float32)
+        if not len(self.rows):
+            return out
+        at = np.minimum(np.searchsorted(self.rows, rows), len(self.rows) - 1)
+        found = self.rows[at] == rows
+        out[found] = best[at[found]]
+        return out
+
+    def best_rows(self, best: np.ndarray, n: int, within: np.ndarray | None = None) -> np.ndarray:
+        """The (at most) `n` passage rows whose best window scores highest (`best` from `passage_scores`), best
+        first; among `within` (sorted rows) only, when given."""
+        rows, scores = self.rows, best
+        if within is not None and len(rows):
+            at = np.minimum(np.searchsorted(within, rows), max(len(within) - 1, 0))
+            keep = within[at] == rows if len(within) else np.zeros(len(rows), dtype=bool)
+            rows, scores = rows[keep], scores[keep]
+        k = min(n, len(rows))
+        if k == 0:
+            return np.zeros(0, dtype=np.int64)
+        top = np.argpartition(-scores, k - 1)[:k] if k < len(rows) else np.arange(len(rows))
+        return rows[top[np.lexsort((rows[top], -scores[top]))]]
+
+    def save(self, folder: Path) -> None:
+        save_arrays(folder, {VECTORS: self.vectors, ROWS: self.spans})
+
+    @classmethod
+    def load(cls, folder: Path) -> Windows | None:
+        """The windows of a build, None for a build written without them."""
+        if not (folder / VECTORS).is_file():
+            return None
+        vectors, spans = np.load(folder / VECTORS, mmap_mode="r"), np.load(folder / ROWS)
+        if vectors.ndim != 2 or vectors.dtype != np.float32 or spans.ndim != 2 or spans.shape[1] != 3 \
+                or spans.dtype.kind not in "iu" or len(vectors) != len(spans) \
+                or (len(spans) > 1 and bool(np.any(np.diff(spans[:, 0]) < 0))):
+            raise ValueError(f"window arrays of shapes {vectors.shape} {vectors.dtype}, {spans.shape} {spans.dtype}")
+        return cls(vectors, spans)
+
+    @classmethod
+    def build(cls, chunks: Sequence[Chunk], spans: Sequence[Sequence[Span]], embed: Callable[[list[str]], np.ndarray],
+              known: dict[str, np.ndarray], dimension: int) -> Windows:
+        """The windows `spans` of `chunks` (one list per passage, in row order): vectors from `known` (by `key`) or
+        `embed`ded now, each distinct text once."""
+        texts = window_texts(chunks, spans)
+        table = np.array([(row, first, end) for row, mine in enumerate(spans) for first, end in mine],
+                         dtype=np.int32).reshape(-1, 3)
+        distinct = list(dict.fromkeys(text for text in texts if key(text) not in known))
+        fresh = dict(zip(distinct, embed(distinct), strict=True)) if distinct else {}
+        vectors = np.zeros((len(texts), dimension), dtype=np.float32)
+        for i, text in enumerate(texts):
+            vectors[i] = known[key(text)] if key(text) in known else fresh[text]
+        return cls(vectors, table)
+
+    def by_key(self, chunks: Sequence[Chunk]) -> dict[str, np.ndarray]:
+        """The vectors by `key`, for the next ingest to reuse (`chunks`: the build's passages)."""
+        spans: list[list[Span]] = [[] for _ in chunks]
+        for row, first, end in self.spans.tolist():
+            spans[row].append((first, end))
+        return {key(text): self.vectors[i] for i, text in enumerate(window_texts(chunks, spans))}
+
+
+def key(text: str) -> str:
+    """The reuse key of a window's vector; apart from passages' keys, which hash text, and headings'."""
+    return "window\x00" + text
+
+
+__all__ = ["ROWS", "VECTORS", "Span", "Windows", "key", "window_spans", "window_text", "window_texts"]

@@ -1,0 +1,124 @@
+"""Sentence windows (`rag.index.windows`), accent restoring (`rag.index.accents`): pure logic, no model."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from rag.index.accents import restore, spellings
+from rag.index.windows import Windows, window_spans, window_text, window_texts
+from rag.ingestion.stages import passage_windows
+from rag.passage import Chunk, sentences
+
+
+def _chunk(text: str, section: str | None = "Section") -> Chunk:
+    return Chunk(id="d#0", doc_id="d", title="Titre", source="d.txt", section=section, url=None, start=0,
+                 end=len(text), text=text)
+
+
+
+def count(texts) -> list[int]:
+    return [len(t.split()) + 2 for t in texts]
+
+
+def test_short_passages_and_single_sentences_get_no_window():
+    assert window_spans([30, 30], 64) == []  # 60 tokens: its own vector is its one window
+    assert window_spans([200], 64) == []  # one sentence, however long
+    assert window_spans([40, 40], 0) == []  # windows off
+    assert passage_windows([_chunk("Une phrase. Une autre.")], count, 64) == [[]]
+
+
+def test_windows_hold_at_most_size_tokens_and_move_by_half():
+    lengths = [20] * 10  # 200 tokens
+    spans = window_spans(lengths, 64)
+    assert spans == [(0, 3), (2, 5), (4, 7), (6, 9), (8, 10)]
+    for first, end in spans:
+        assert sum(lengths[first:end]) <= 64
+    # the next window starts after whole sentences totalling at least 32 tokens: two of 20
+
+
+def test_a_long_sentence_stands_alone_and_the_windows_cover_every_sentence():
+    lengths = [10, 100, 10, 10, 50, 5]
+    spans = window_spans(lengths, 64)
+    assert (1, 2) in spans  # longer than the window: alone
+    covered = {i for first, end in spans for i in range(first, end)}
+    assert covered == set(range(len(lengths)))
+    starts = [first for first, _ in spans]
+    assert starts == sorted(set(starts))  # every window starts later than the one before
+    for first, end in spans:
+        assert end - first == 1 or sum(lengths[first:end]) <= 64
+
+
+def test_stride_never_passes_the_window_s_last_sentence():
+    spans = window_spans([60, 60, 60], 64)  # each sentence alone: the next starts at the next sentence
+    assert spans == [(0, 1), (1, 2), (2, 3)]
+
+
+def test_window_text_is_the_heading_path_then_the_sentences():
+    text = "Première phrase ici. Deuxième phrase là!\nTroisième ligne"
+    chunk = _chunk(text)
+    parts = sentences(text)
+    assert parts == ["Première phrase ici.", "Deuxième phrase là!", "Troisième ligne"]
+    assert window_text(chunk, parts, (1, 3)) == "Titre › Section\nDeuxième phrase là! Troisième ligne"
+    assert window_texts([chunk, _chunk("x")], [[(0, 1)], []]) == ["Titre › Section\nPremière phrase ici."]
+
+
+def test_passage_windows_count_tokens_without_the_prompt():
+    text = " ".join(f"Phrase numéro {i} de dix mots pour la fenêtre courante." for i in range(12))  # 12 x 10 words
+    spans = passage_windows([_chunk(text)], count, 64)[0]
+    assert spans[0] == (0, 6)  # six sentences of 10 words: 60 <= 64 (the 2 prompt tokens not counted)
+    assert spans[1][0] == 4  # four sentences (40 tokens >= 32) further on
+
+
+def _windows() -> Windows:
+    rng = np.random.default_rng(0)
+    vectors = rng.normal(size=(5, 8)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    spans = np.array([[1, 0, 2], [1, 1, 3], [3, 0, 1], [3, 1, 2], [4, 0, 2]], dtype=np.int32)
+    return Windows(vectors, spans)
+
+
+def test_a_passage_scores_by_its_best_window_and_the_rows_are_found():
+    windows = _windows()
+    vector = windows.vectors[3]
+    best = windows.passage_scores(vector)
+    assert list(windows.rows) == [1, 3, 4]
+    np.testing.assert_allclose(best[1], 1.0, atol=1e-6)  # passage 3 holds the window equal to the question
+    scores = windows.scores_of(np.array([0, 3, 5]), best)
+    assert scores[0] == -np.inf and scores[2] == -np.inf and abs(scores[1] - 1.0) < 1e-6
+    assert windows.best_rows(best, 1)[0] == 3
+    assert list(windows.best_rows(best, 5, within=np.array([0, 1, 2]))) == [1]
+    assert len(windows.best_rows(best, 5, within=np.zeros(0, dtype=np.int64))) == 0
+
+
+def test_windows_are_saved_loaded_and_reused_by_text(tmp_path):
+    windows = _windows()
+    windows.save(tmp_path)
+    loaded = Windows.load(tmp_path)
+    assert loaded is not None
+    np.testing.assert_array_equal(loaded.spans, windows.spans)
+    assert Windows.load(tmp_path / "nothing-here") is None
+    chunks = [_chunk(f"Un {row}. Deux {row}. Trois {row}.") for row in range(5)]
+    spans = [[], [(0, 2), (1, 3)], [], [(0, 1), (1, 2)], [(0, 2)]]
+    embedded: list[str] = []
+
+    def embed(texts):
+        embedded.extend(texts)
+        return np.ones((len(texts), 8), dtype=np.float32)
+
+    built = Windows.build(chunks, spans, embed, loaded.by_key(chunks), 8)
+    assert embedded == []  # every window text was known
+    np.testing.assert_array_equal(built.vectors, windows.vectors)
+    twice = [_chunk("Un. Deux. Trois.")] * 2  # the same window text twice is embedded once
+    Windows.build(twice, [[(0, 2), (1, 3)], [(0, 2)]], embed, {}, 8)
+    assert embedded == ["Titre › Section\nUn. Deux.", "Titre › Section\nDeux. Trois."]
+
+
+def test_accents_are_restored_from_the_corpus_s_own_spellings():
+    corpus = ["La carte de séjour est délivrée. " * 12, "Le séjour, les séjours. Où est la préfecture ?",
+              "https://example.org/sejour-etranger Etat", "ou bien a la maison, ou la", "Où ? Là."]
+    table = spellings(corpus)
+    assert table["sejour"] == "séjour" and table["delivree"] == "délivrée"
+    assert "ou" not in table and "a" not in table and "la" not in table  # written plain as often as accented
+    assert restore("Sejour et delivree a la prefecture", table) == "Séjour et délivrée a la préfecture"
+    assert restore("séjour déjà", table) == "séjour déjà"
+    assert restore("anything", {}) == "anything"
