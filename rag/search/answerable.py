@@ -60,11 +60,11 @@ class Rule:
 
 
 # Fitted by `python -m scripts.eval.answerable_fit` (see docs/results/answerable_fit.json).
-FULL_RULE = Rule(intercept=-45.1129, weights={
-    "dense_top": 52.4786, "dense_z": 0.3984, "coverage": -3.7484, "agree": 1.4494, "dense_margin": 12.7184,
-    "lexical_z": 0.1073, "unknown": -9.322, "known_coverage": 5.9079})
-LEXICAL_RULE = Rule(intercept=0.5881, weights={
-    "coverage": -0.2666, "agree": 2.056, "lexical_z": 0.0189, "unknown": -9.8257, "known_coverage": 3.3537})
+FULL_RULE = Rule(intercept=-55.2363, weights={
+    "dense_top": 65.1031, "dense_z": -0.1534, "coverage": -3.6271, "agree": 1.2114, "dense_margin": 82.4374,
+    "lexical_z": 0.2571, "unknown": -9.6709, "known_coverage": 4.3986})
+LEXICAL_RULE = Rule(intercept=0.4927, weights={
+    "coverage": -1.1071, "agree": 2.3192, "lexical_z": 0.0675, "unknown": -10.5143, "known_coverage": 3.2166})
 
 
 def rule_for(model: str) -> Rule:

@@ -51,6 +51,10 @@ class Remembered(Embedder):
         return self.model.count_tokens(texts, passage=passage)
 
     def _encode(self, texts: list[str], *, query: bool, progress: bool) -> np.ndarray:
+        # a question the searcher embeds with accents restored from the corpus asked is another text: embedded once
+        missing = [t for t in dict.fromkeys(texts) if t not in self.vectors]
+        if missing:
+            self.vectors.update(zip(missing, self.model.embed_queries(missing), strict=True))
         return np.stack([self.vectors[t] for t in texts])
 
 
