@@ -86,8 +86,9 @@ class Hit(BaseModel):
 class Answer(BaseModel):
     """The best snippet of the answer and where it comes from: extractive, never invented."""
 
-    text: str = Field(description="The snippet: the highlight of one of the passages, verbatim; when the response "
-                                  "is not `answerable`, a sentence saying that the documents do not seem to answer "
+    text: str = Field(description="The snippet: the highlight of one of the passages with the whole sentences "
+                                  "around it (at most about 400 characters), verbatim; when the response is not "
+                                  "`answerable`, a sentence saying that the documents do not seem to answer "
                                   "(`start` and `end` then locate the closest snippet, not shown).")
     passage_id: str = Field(description="Id of the passage it comes from.")
     rank: int = Field(description="Rank of that passage in `passages`.")

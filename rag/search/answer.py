@@ -2,7 +2,10 @@
 
 Which snippet: among the first `ANSWER_DEPTH` passages, the highlight with the best product of its own score (the
 question words it holds) and its passage's score (how well retrieval ranked it), ties to the better-ranked passage.
-Measured against the first passage's highlight and against highlight scores alone in `docs/SNIPPETS.md`.
+Measured against the first passage's highlight and against highlight scores alone in `docs/SNIPPETS.md`. What it
+shows: that highlight with the whole sentences around it, up to `ANSWER_CHARS` characters (`snippets.excerpt`: never a
+list item, table row or heading added), since the answer often sits in the sentence next to the one with the
+question's words (measured in `docs/SNIPPETS.md`).
 
 The Markdown quotes the snippet verbatim (Markdown syntax in it escaped, so it shows as written), marks it [1], and
 lists the sources of all returned passages, the answer's first, each once, linked when the document has a URL:
@@ -22,6 +25,7 @@ from functools import lru_cache
 
 from rag.sanitize import blank_controls, link_or_none
 from rag.schemas import Answer, Citation, Hit
+from rag.search.snippets import excerpt
 
 ANSWER_DEPTH = 3
 NO_ANSWER = "The documents do not seem to answer this question."
@@ -87,13 +91,14 @@ def answer(hits: Sequence[Hit], answerable: bool = True) -> Answer | None:
     if not candidates:
         return None
     best = max(candidates, key=lambda h: (h.highlight.score * h.score, -h.rank))  # type: ignore[union-attr]
-    snippet = best.highlight
-    assert snippet is not None
+    assert best.highlight is not None
+    start, end = excerpt(best.text, best.highlight.start, best.highlight.end)
     if not answerable:
-        return Answer(text=NO_ANSWER, passage_id=best.id, rank=best.rank, start=snippet.start, end=snippet.end,
+        return Answer(text=NO_ANSWER, passage_id=best.id, rank=best.rank, start=start, end=end,
                       citation=best.citation, markdown=no_answer_markdown(hits))
-    return Answer(text=snippet.text, passage_id=best.id, rank=best.rank, start=snippet.start, end=snippet.end,
-                  citation=best.citation, markdown=markdown(snippet.text, best.citation, hits))
+    text = best.text[start:end]
+    return Answer(text=text, passage_id=best.id, rank=best.rank, start=start, end=end, citation=best.citation,
+                  markdown=markdown(text, best.citation, hits))
 
 
 __all__ = ["ANSWER_DEPTH", "NO_ANSWER", "answer", "escape", "markdown", "no_answer_markdown", "source_line"]

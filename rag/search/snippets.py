@@ -37,6 +37,11 @@ MAX_SENTENCES = 2
 _CACHE_SIZE = 8192
 
 
+# A line that is an item of a list or a row of a table, not prose: a bullet, a number and its dot, a bar.
+_ITEM = re.compile(r"\s*(?:[•·▪◦*\-–—|]|\d{1,3}[.)]\s)")
+ANSWER_CHARS = 400  # the answer's excerpt: its highlight and whole neighbouring sentences, up to this many characters
+
+
 @dataclass(frozen=True, slots=True)
 class Sentence:
     """A sentence of a passage: `text[start:end]` of that passage, with its analysed terms."""
@@ -70,18 +75,24 @@ def _continues(previous: str, line: str) -> bool:
 def sentence_spans(text: str) -> list[tuple[int, int]]:
     """(start, end) of each sentence of `text`: one per line at least (a line that a sentence continues on the
     next is joined to it), split further at sentence ends."""
-    spans: list[tuple[int, int]] = []
+    return [(a, b) for a, b, _, _ in _spans(text)]
+
+
+def _spans(text: str) -> list[tuple[int, int, int, bool]]:
+    """(start, end, line number, prose line) of each sentence of `text`, as `sentence_spans` cuts them."""
+    spans: list[tuple[int, int, int, bool]] = []
     pos = 0
-    for line in _lines(text):
+    for number, line in enumerate(_lines(text)):
+        prose = len(line.strip()) >= WRAPPED_MIN_CHARS and not _ITEM.match(line)
         cursor = 0
         for match in _END.finditer(line):
             if not _starts_sentence(line, match.end()) or _abbreviation(line, cursor, match.start()):
                 continue
-            spans.append(_trimmed(text, pos + cursor, pos + match.end()))
+            spans.append((*_trimmed(text, pos + cursor, pos + match.end()), number, prose))
             cursor = match.end()
-        spans.append(_trimmed(text, pos + cursor, pos + len(line)))
+        spans.append((*_trimmed(text, pos + cursor, pos + len(line)), number, prose))
         pos += len(line)
-    return [(a, b) for a, b in spans if b > a]
+    return [span for span in spans if span[1] > span[0]]
 
 
 def _abbreviation(line: str, cursor: int, dot: int) -> bool:
@@ -108,6 +119,30 @@ def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
 def sentences(text: str, analyzer: Analyzer) -> tuple[Sentence, ...]:
     """The sentences of a passage and their terms."""
     return tuple(Sentence(a, b, frozenset(analyzer.terms(text[a:b]))) for a, b in sentence_spans(text))
+
+
+def excerpt(text: str, start: int, end: int, budget: int = ANSWER_CHARS) -> tuple[int, int]:
+    """(start, end) of an excerpt of `text` around its snippet `text[start:end]` (whole sentences): the snippet and
+    the whole sentences next to it, the following one first then the preceding one, while the excerpt stays within
+    `budget` characters. A neighbour on another line joins only if both lines are prose: a list item, a table row
+    or a heading (a short line) is never added to a snippet, nor a snippet that is one grown."""
+    spans = _spans(text)
+    inside = [i for i, span in enumerate(spans) if span[0] < end and span[1] > start]
+    if not inside:
+        return start, end
+    first, last = inside[0], inside[-1]
+
+    def joins(a: int, b: int) -> bool:
+        return spans[a][2] == spans[b][2] or (spans[a][3] and spans[b][3])
+
+    while True:
+        grown = False
+        if last + 1 < len(spans) and joins(last, last + 1) and spans[last + 1][1] - spans[first][0] <= budget:
+            last, grown = last + 1, True
+        if first > 0 and joins(first - 1, first) and spans[last][1] - spans[first - 1][0] <= budget:
+            first, grown = first - 1, True
+        if not grown:
+            return min(start, spans[first][0]), max(end, spans[last][1])
 
 
 def best_window(parts: tuple[Sentence, ...], weights: Mapping[str, float]) -> tuple[int, int, float]:
@@ -166,4 +201,5 @@ def _best(text: str, parts: tuple[Sentence, ...], weights: Mapping[str, float]) 
     return Highlight(text=text[start:end], start=start, end=end, score=round(score, 4))
 
 
-__all__ = ["Highlighter", "Sentence", "best_window", "highlight", "sentence_spans", "sentences"]
+__all__ = ["ANSWER_CHARS", "Highlighter", "Sentence", "best_window", "excerpt", "highlight", "sentence_spans",
+           "sentences"]

@@ -48,7 +48,9 @@ def test_urls_from_front_matter_and_sources_toml_reach_citations(tmp_path, embed
     top = hits[0].citation
     assert (top.label, top.url) == ("Guide › Retours", "https://example.org/guide")
     best = answer(hits)
-    assert best is not None and best.text == "Les retours sont acceptés sous 14 jours."
+    assert hits[0].highlight is not None and hits[0].highlight.text == "Les retours sont acceptés sous 14 jours."
+    # the answer shows the highlight with the rest of its paragraph
+    assert best is not None and best.text == "Les retours sont acceptés sous 14 jours. Le remboursement suit."
     assert "1. [Guide › Retours](<https://example.org/guide>)" in best.markdown
     assert "2. [Notes](<https://example.org/notes>)" in best.markdown
 
@@ -65,7 +67,10 @@ def test_api_returns_highlights_labels_and_the_answer(client):
         best = result["answer"]
         source = result["passages"][best["rank"] - 1]
         assert best["passage_id"] == source["id"] and best["citation"] == source["citation"]
-        assert source["text"][best["start"]:best["end"]] == best["text"] == source["highlight"]["text"]
+        shown = source["highlight"]
+        # the answer: its passage's highlight and the whole sentences around it, verbatim
+        assert source["text"][best["start"]:best["end"]] == best["text"]
+        assert best["start"] <= shown["start"] < shown["end"] <= best["end"] and len(best["text"]) <= 400
         assert best["markdown"].startswith("> ") and f"1. {escape(source['citation']['label'])}" in best["markdown"]
     assert "carte de séjour" in body["answer"]["text"]
     assert "loi Châtel" in batch["results"][0]["answer"]["text"]
@@ -97,3 +102,5 @@ def test_snippets_keep_wrapped_sentences_whole_and_list_items_apart(tmp_path, em
     assert shown.endswith("Un congé exceptionnel pour déménagement est accordé après accord de son responsable.")
     (hits,) = searcher.search([Query("passeport accepté pour ouvrir un compte", 1)])
     assert "passeport" in hits[0].highlight.text and "électricité" not in hits[0].highlight.text
+    shown = answer(hits)  # the answer's excerpt adds no list item either
+    assert shown is not None and "passeport" in shown.text and "électricité" not in shown.text

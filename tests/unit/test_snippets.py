@@ -8,7 +8,7 @@ import pytest
 
 from rag.schemas import Citation, Highlight, Hit
 from rag.search.answer import answer, escape, markdown
-from rag.search.snippets import Sentence, best_window, sentence_spans
+from rag.search.snippets import Sentence, best_window, excerpt, sentence_spans
 
 
 def spans(text: str) -> list[str]:
@@ -107,3 +107,38 @@ def test_a_sentence_wrapped_over_lines_stays_whole():
     assert spans(html_list) == html_list.split("\n")  # short lines: items, not a wrapped sentence
     rows = "| Offre | Prix |\n| basique | 5 € |\nliste :\n- un\n- deux"
     assert spans(rows) == ["| Offre | Prix |", "| basique | 5 € |", "liste :", "un", "deux"]
+
+
+def _excerpt(text: str, shown: str, budget: int = 400) -> str:
+    start = text.index(shown)
+    a, b = excerpt(text, start, start + len(shown), budget)
+    return text[a:b]
+
+
+def test_the_answer_excerpt_adds_whole_sentences_of_prose_around_its_highlight():
+    paragraph = ("Le contrat est conclu pour un an. Il se renouvelle par tacite reconduction. Le client est prévenu "
+                 "un mois avant l'échéance. Il peut alors résilier sans frais.")
+    # the next sentence first, then the one before, while the excerpt fits
+    assert _excerpt(paragraph, "Il se renouvelle par tacite reconduction.") == paragraph
+    assert _excerpt(paragraph, "Il se renouvelle par tacite reconduction.", budget=110) == (
+        "Il se renouvelle par tacite reconduction. Le client est prévenu un mois avant l'échéance.")
+    # a highlight already over the budget is shown as it is
+    assert _excerpt(paragraph, "Il se renouvelle par tacite reconduction.", budget=10) == (
+        "Il se renouvelle par tacite reconduction.")
+    # two prose lines (a paragraph per line, as HTML and Markdown give them) join
+    lines = "Les retours sont acceptés sous quatorze jours ouvrés.\nLe remboursement suit sous cinq jours ouvrés."
+    assert _excerpt(lines, "Le remboursement suit sous cinq jours ouvrés.") == lines
+
+
+def test_the_answer_excerpt_never_adds_a_list_item_a_table_row_or_a_heading():
+    listing = ("Horaires du service client\n• Lundi au vendredi : de 8 heures à 20 heures sans interruption\n"
+               "• Samedi : de 9 heures à 12 heures, uniquement par téléphone\n"
+               "Le service est fermé les jours fériés, y compris le lundi de Pentecôte.")
+    for item in ("Lundi au vendredi : de 8 heures à 20 heures sans interruption",
+                 "Samedi : de 9 heures à 12 heures, uniquement par téléphone"):
+        assert _excerpt(listing, item) == item
+    assert _excerpt(listing, "Le service est fermé les jours fériés, y compris le lundi de Pentecôte.") == (
+        "Le service est fermé les jours fériés, y compris le lundi de Pentecôte.")
+    rows = "| Offre | Prix mensuel toutes taxes comprises |\n| basique | 5 € par mois, sans engagement |"
+    row = "| basique | 5 € par mois, sans engagement |"
+    assert _excerpt(rows, row) == row
