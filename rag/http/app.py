@@ -1,7 +1,9 @@
 """The HTTP edge: `create_app` assembles a Litestar app over a `Runtime` (rag.serving.runtime), its routes
-(rag.http.routes), the MCP tools at `/mcp`, metrics, and the one error handler (rag.http.problems).
+(rag.http.routes), OpenAI's vector store routes (rag.http.vector_stores), the MCP tools at `/mcp`, metrics, and the
+one error handler (rag.http.problems).
 
-Errors of every kind leave as RFC 9457 problem details (`application/problem+json`), mapped in one table.
+Errors of every kind are mapped in one table and leave as RFC 9457 problem details (`application/problem+json`),
+except under `/v1/vector_stores`, where they take OpenAI's error shape for the OpenAI client.
 """
 
 from __future__ import annotations
@@ -18,12 +20,12 @@ from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.plugins.pydantic import PydanticPlugin
 from litestar.router import Router
 
-from rag.http import metrics, routes
+from rag.http import metrics, routes, vector_stores
 from rag.http.auth import KeyRings, api_key_guard
 from rag.http.hosts import HostCheckMiddleware, allowed_hosts
 from rag.http.mcp import HttpTransport
 from rag.http.openapi import describe_limits, swagger_ui
-from rag.http.problems import problem_handler
+from rag.http.problems import error_handler
 from rag.http.requests import BoundedRequest
 from rag.logs import RequestContextMiddleware, add_request_id
 from rag.mcp_server import build_server
@@ -62,8 +64,8 @@ def create_app(settings: Settings | None = None, *, searcher: Searcher | None = 
     hosts = allowed_hosts(settings)
     host_check = [] if hosts is None else [HostCheckMiddleware(hosts, settings.cors_origins)]
     app = Litestar(
-        route_handlers=[routes.api(key_guards), *routes.PROBES, mcp.route(key_guards), metrics.MetricsController,
-                        swagger_files],
+        route_handlers=[routes.api(key_guards), vector_stores.router(key_guards), *routes.PROBES, mcp.route(key_guards),
+                        metrics.MetricsController, swagger_files],
         lifespan=[_serving, mcp.lifespan],
         dependencies={"runtime": Provide(_runtime, sync_to_thread=False)},
         middleware=[RequestContextMiddleware(), *host_check, metrics.config().middleware],
@@ -71,7 +73,7 @@ def create_app(settings: Settings | None = None, *, searcher: Searcher | None = 
         request_class=BoundedRequest,
         state=State({"settings": settings, "key_rings": KeyRings.from_settings(settings), "runtime": runtime,
                      "metrics": app_metrics}),
-        exception_handlers={Exception: problem_handler},
+        exception_handlers={Exception: error_handler({vector_stores.PREFIX: vector_stores.error_body})},
         request_max_body_size=settings.max_body_bytes,
         plugins=[PydanticPlugin(validate_strict=True)],  # JSON types as declared: `"k": "5"`, `"explain": 1` are 422s
         cors_config=CORSConfig(allow_origins=settings.cors_origins) if settings.cors_origins else None,
@@ -86,6 +88,7 @@ def create_app(settings: Settings | None = None, *, searcher: Searcher | None = 
         debug=False,
     )
     describe_limits(app.openapi_schema, settings)
+    vector_stores.describe_routes(app.openapi_schema, settings)
     return app
 
 

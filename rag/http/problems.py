@@ -1,11 +1,14 @@
-"""RFC 9457 problem details: the one shape of every HTTP error, the one table from core errors to statuses, the
-handler that answers every error with one, and how OpenAPI describes them."""
+"""RFC 9457 problem details: the shape of HTTP errors, the one table from core errors to statuses (`failure`), the
+handler that answers every error with a problem (or, under a path prefix, in another shape: the OpenAI-compatible
+routes answer OpenAI's error bodies), and how OpenAPI describes them."""
 
 from __future__ import annotations
 
 import logging
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from http import HTTPStatus
 from typing import Any
 
 from litestar import Request, Response
@@ -69,10 +72,14 @@ def problem(status: int, detail: str, instance: str, headers: Mapping[str, str] 
             **extra: Any) -> Response:
     """A problem response. 401s carry `WWW-Authenticate: Bearer`, as RFC 9110 requires."""
     body = problem_body(status, detail, instance, **extra)
+    return Response(body, status_code=status, media_type=MEDIA_TYPE, headers=_with_challenge(status, headers) or None)
+
+
+def _with_challenge(status: int, headers: Mapping[str, str] | None) -> dict[str, str]:
     headers = dict(headers or {})
     if status == 401:
         headers["WWW-Authenticate"] = "Bearer"
-    return Response(body, status_code=status, media_type=MEDIA_TYPE, headers=headers or None)
+    return headers
 
 
 def _instance(request: Request) -> str:
@@ -83,17 +90,17 @@ def _instance(request: Request) -> str:
     return request.url.path
 
 
-def _problem(status: int, detail: str, request: Request, headers: dict[str, str] | None = None,
-             **extra: Any) -> Response:
-    return problem(status, detail, _instance(request), headers=headers, **extra)
-
-
-def _retry_after(exc: RagError, request: Request) -> dict[str, str] | None:
+def _retry_after(exc: RagError, request: Request) -> dict[str, str]:
     """`Retry-After` for a 503: a second for a full queue; for a missing index, the reload watch's period."""
     if isinstance(exc, Overloaded):
         return {"Retry-After": "1"}
     poll = request.app.state.settings.reload_poll_seconds
     return {"Retry-After": str(max(1, math.ceil(poll)) if poll else 10)}
+
+
+def _shortened(key: str) -> str:
+    """A field's name as a message shows it: a deeply nested one (a filter tree) cut to its start and end."""
+    return key if len(key) <= 200 else f"{key[:100]}...{key[-100:]}"
 
 
 def _validation_detail(exc: ValidationException) -> tuple[int, str, list[dict[str, Any]]]:
@@ -102,7 +109,7 @@ def _validation_detail(exc: ValidationException) -> tuple[int, str, list[dict[st
         return 400, f"the request body is not valid JSON for this endpoint ({exc.detail})", []
     if any(e.get("source") == "body" and e.get("key") == "data" for e in errors if isinstance(e, dict)):
         return 400, "the request body is not valid JSON: it is empty; send a JSON object", []  # no body at all
-    parts = [f"{e['key'] or '(empty name)'}: {e.get('message')}" if "key" in e else
+    parts = [f"{_shortened(e['key']) or '(empty name)'}: {e.get('message')}" if "key" in e else
              "body: must be a JSON object with the fields in /schema/openapi.json"
              for e in errors if isinstance(e, dict)]
     return 422, "; ".join(parts) or exc.detail, errors
@@ -113,7 +120,7 @@ def _http_detail(exc: HTTPException, request: Request) -> str:
     path = request.url.path if len(request.url.path) <= 200 else request.url.path[:200] + "..."
     if exc.status_code == 400:  # the body could not be decoded at all
         return f"the request body is not valid JSON: {exc.detail}"
-    if exc.status_code == 404:
+    if exc.status_code == 404 and exc.detail == HTTPStatus.NOT_FOUND.phrase:  # Litestar's own: no such route
         return f"no route {request.method} {path}: the routes are listed in /schema/openapi.json"
     if exc.status_code == 405:
         allowed = (exc.headers or {}).get("allow", "")
@@ -124,36 +131,75 @@ def _http_detail(exc: HTTPException, request: Request) -> str:
     return str(exc.detail)
 
 
-def problem_handler(request: Request, exc: Exception) -> Response:
-    """Every error, as problem details. Unknown errors are logged and answered without internals."""
+@dataclass(frozen=True)
+class Failure:
+    """An error as every shape of error body says it: status, what to fix, headers, and the invalid fields."""
+
+    status: int
+    detail: str
+    headers: dict[str, str] = field(default_factory=dict)
+    errors: list[dict[str, Any]] | None = None
+
+
+def failure(request: Request, exc: Exception) -> Failure:
+    """The status, detail and headers of any error (the one table). Unknown errors are logged and said without
+    internals. 401s carry `WWW-Authenticate: Bearer`, as RFC 9110 requires."""
     if isinstance(exc, RagError):
         status = next((code for kind, code in STATUS.items() if isinstance(exc, kind)), 500)
-        return _problem(status, str(exc), request, headers=_retry_after(exc, request) if status == 503 else None)
+        return Failure(status, str(exc), _retry_after(exc, request) if status == 503 else {})
     if isinstance(exc, ValidationException):
         status, detail, errors = _validation_detail(exc)
-        return _problem(status, detail, request, errors=errors)
+        return Failure(status, detail, errors=errors)
     if isinstance(exc, HTTPException):
         headers = dict(exc.headers or {})
         if exc.status_code == 503:
             headers.setdefault("Retry-After", "1")
-        return _problem(exc.status_code, _http_detail(exc, request), request, headers=headers)
+        return Failure(exc.status_code, _http_detail(exc, request), _with_challenge(exc.status_code, headers))
     log.exception("unhandled error on %s %s", request.method, request.url.path)
-    return _problem(500, "internal error; the server log has the details", request)
+    return Failure(500, "internal error; the server log has the details")
+
+
+def problem_handler(request: Request, exc: Exception) -> Response:
+    """Every error, as problem details."""
+    said = failure(request, exc)
+    extra = {} if said.errors is None else {"errors": said.errors}
+    return problem(said.status, said.detail, _instance(request), headers=said.headers, **extra)
+
+
+Shape = Callable[[Request, Failure], Response]
+
+
+def error_handler(shapes: Mapping[str, Shape]) -> Callable[[Request, Exception], Response]:
+    """The app's one exception handler: errors on a path under one of `shapes`' prefixes in that shape (an API
+    that mimics another's, with its error bodies), every other as problem details. Under a prefix, unknown paths
+    and wrong methods too take its shape."""
+
+    def handle(request: Request, exc: Exception) -> Response:
+        path = request.url.path
+        for prefix, shape in shapes.items():
+            if path == prefix or path.startswith(prefix + "/"):
+                return shape(request, failure(request, exc))
+        return problem_handler(request, exc)
+
+    return handle
 
 
 _WHEN = {400: "The body is not JSON.", 401: "An API key is needed (RAG_API_KEYS is set).",
          403: "Admin routes are off (no RAG_ADMIN_KEYS).", 404: "No such resource.",
          409: "The new index build could not be loaded; the previous one is still served.",
          413: "The body is larger than RAG_MAX_BODY_BYTES.", 415: "The body is not sent as application/json.",
-         422: "A field breaks a rule; `detail` says which.",
-         503: "No index is served (or the served build is gone from the index folder; `detail` says what to do), "
+         422: "A field breaks a rule; {said} says which.",
+         503: "No index is served (or the served build is gone from the index folder; {said} says what to do), "
               "or the server is overloaded; retry later."}
 
 
-def responses(*statuses: int) -> dict[int, ResponseSpec]:
-    """The OpenAPI description of the problems a route may answer with."""
-    return {status: ResponseSpec(Problem, description=_WHEN[status], media_type=MEDIA_TYPE,
+def responses(*statuses: int, body: type[BaseModel] = Problem, media_type: str = MEDIA_TYPE,
+              said: str = "`detail`") -> dict[int, ResponseSpec]:
+    """The OpenAPI description of the errors a route may answer with: problems, unless another `body` (whose
+    field `said` says what to fix) and `media_type` are given."""
+    return {status: ResponseSpec(body, description=_WHEN[status].format(said=said), media_type=media_type,
                                  generate_examples=False) for status in statuses}
 
 
-__all__ = ["MEDIA_TYPE", "STATUS", "Problem", "problem", "problem_body", "problem_handler", "responses"]
+__all__ = ["MEDIA_TYPE", "STATUS", "Failure", "Problem", "Shape", "error_handler", "failure", "problem",
+           "problem_body", "problem_handler", "responses"]

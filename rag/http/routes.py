@@ -55,7 +55,7 @@ def _response(question: str, hits: Found, query: Query, searcher: Searcher, took
                           took_ms=round(took * 1000, 2))
 
 
-async def _answers(runtime: Runtime, request: Request, queries: list[Query]) -> list[Found]:
+async def answers(runtime: Runtime, request: Request, queries: list[Query]) -> list[Found]:
     """The hits of `queries`, within the request deadline; if the client leaves first, its questions are dropped
     from the queue (nobody computes answers nobody waits for) and the handler ends."""
     handler = asyncio.current_task()
@@ -91,7 +91,7 @@ async def search(data: JSONBody[SearchRequest], runtime: NamedDependency[Runtime
     searcher = runtime.current()
     index = searcher.index
     queries = _queries(runtime, data, [data.question], index)
-    (hits,) = await _answers(runtime, request, queries)
+    (hits,) = await answers(runtime, request, queries)
     return Response(_response(data.question, hits, queries[0], searcher, time.perf_counter() - started),
                     headers={BUILD_HEADER: index.build_id})
 
@@ -108,7 +108,7 @@ async def search_batch(data: JSONBody[BatchSearchRequest], runtime: NamedDepende
     searcher = runtime.current()
     index = searcher.index
     queries = _queries(runtime, data, data.questions, index)
-    results = await _answers(runtime, request, queries)
+    results = await answers(runtime, request, queries)
     took = time.perf_counter() - started
     return Response(BatchSearchResponse(
         results=[_response(q.question, hits, q, searcher, took) for q, hits in zip(queries, results, strict=True)],
@@ -192,4 +192,4 @@ def api(guards: Sequence[Guard]) -> Router:
 
 PROBES = [healthz, healthz_head, readyz]
 
-__all__ = ["BUILD_HEADER", "PROBES", "api", "schema_not_found"]
+__all__ = ["BUILD_HEADER", "PROBES", "answers", "api", "schema_not_found"]

@@ -60,10 +60,10 @@ def scope(index: Index, search_filter: SearchFilter, *, prefix: str = "filter.")
 
 
 def make_queries(settings: Settings, questions: Sequence[str], k: int | None, mode: Mode | None,
-                 explain: bool = False, *, field: str = "question", index: Index | None = None,
+                 explain: bool = False, *, field: str = "question", many: str = "questions", index: Index | None = None,
                  search_filter: SearchFilter | None = None, filter_field: str = "filter.") -> list[Query]:
     """Check `questions` and `k` against the settings' limits, and `search_filter` against `index` (required with
-    a filter). Error messages name the field (`field`, or `questions[i]` for several; the filter's fields with
+    a filter). Error messages name the field (`field`, or `many[i]` for several; the filter's fields with
     `filter_field` in front) and the rule. `index`, when given, pins the index that answers them."""
     k = settings.k_default if k is None else k
     if k < 1:
@@ -71,7 +71,7 @@ def make_queries(settings: Settings, questions: Sequence[str], k: int | None, mo
     if k > settings.k_max:
         raise InvalidQuery(f"k: must be at most {settings.k_max} (got {k})")
     for n, question in enumerate(questions):
-        where = field if len(questions) == 1 else f"questions[{n}]"
+        where = field if len(questions) == 1 else f"{many}[{n}]"
         if len(question) > settings.question_max_chars:
             raise InvalidQuery(f"{where}: at most {settings.question_max_chars} characters (got {len(question)})")
         if _NOT_TEXT.search(question):

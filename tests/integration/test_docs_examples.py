@@ -175,6 +175,27 @@ def check_python_batch(client: TestClient, monkeypatch: pytest.MonkeyPatch, caps
     assert capsys.readouterr().out.strip() == block("python-batch", "response").text.strip()
 
 
+def check_openai_client(client: TestClient, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+                        **_: Any) -> None:
+    """The script with the real `openai` client, its requests answered by the app in this process."""
+    import httpx2
+    import openai
+
+    def forward(request: httpx2.Request) -> httpx2.Response:
+        parts = urlsplit(str(request.url))
+        headers = {k: v for k, v in request.headers.items() if k.lower() not in ("host", "content-length")}
+        answer = client.request(request.method, parts.path + (f"?{parts.query}" if parts.query else ""),
+                                content=request.content, headers=headers)
+        kept = {k: v for k, v in answer.headers.items() if k.lower() not in ("content-encoding", "content-length")}
+        return httpx2.Response(answer.status_code, headers=kept, content=answer.content)
+
+    made = openai.OpenAI
+    monkeypatch.setattr(openai, "OpenAI", lambda **options: made(
+        **options, http_client=httpx2.Client(transport=httpx2.MockTransport(forward))))
+    exec(compile(block("openai-client", "request").text, "openai-client", "exec"), {})
+    assert capsys.readouterr().out.strip() == block("openai-client", "response").text.strip()
+
+
 def check_mcp_client(client: TestClient, **_: Any) -> None:
     code = block("mcp-client", "request").text
     call = re.search(r'call_tool\("search", (\{.*?\})\)', code)
@@ -273,6 +294,7 @@ CHECKS: dict[str, Callable[..., None]] = {
     "layout": check_layout,
     "python-batch": check_python_batch,
     "mcp-client": check_mcp_client,
+    "openai-client": check_openai_client,
     "mcp-http-config": check_mcp_http_config,
     "chatbot-markdown": check_chatbot_markdown,
     "chatbot-no-answer": check_chatbot_no_answer,
