@@ -209,6 +209,7 @@ def _serve(args: argparse.Namespace) -> int:
 
 def _mcp(args: argparse.Namespace) -> int:
     from rag import logs
+    from rag.mcp_connector import stdio_connector
     from rag.mcp_server import stdio_server
     from rag.serving.runtime import load_searcher, single_threaded_search
 
@@ -216,7 +217,8 @@ def _mcp(args: argparse.Namespace) -> int:
     logs.configure(settings.log_level, settings.log_format)  # on stderr: stdout carries the protocol
     searcher = load_searcher(settings)
     single_threaded_search()  # numpy's BLAS on one thread, as `rag serve` runs it
-    stdio_server(settings, searcher).run("stdio")
+    serve = stdio_connector if args.profile == "connector" else stdio_server
+    serve(settings, searcher).run("stdio")
     return 0
 
 
@@ -285,6 +287,10 @@ def parser() -> argparse.ArgumentParser:
     p = sub.add_parser("mcp", help="serve the MCP tools (search, get_passage, list_documents) over stdio, "
                                        "for a desktop agent")
     p.add_argument("--index", dest="index_dir", type=Path)
+    p.add_argument("--profile", choices=["tools", "connector"], default="tools",
+                   help="tools: search, get_passage, list_documents (as /mcp); connector: search(query) and "
+                        "fetch(id) only (as /mcp/connector), links to passages under RAG_PUBLIC_URL, else to the "
+                        "source files under RAG_CORPUS_DIR (default: tools)")
     p.set_defaults(run=_mcp)
     return top
 

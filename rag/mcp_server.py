@@ -16,7 +16,8 @@ its most relevant sentences and its text. Core errors become tool errors whose m
 # No `from __future__ import annotations`: the SDK reads the tools' annotations at registration, and they use
 # limits from the settings in scope there.
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
 from typing import Annotated
 
 from mcp.server.mcpserver import MCPServer
@@ -36,6 +37,8 @@ Search = Callable[[list[Query]], Awaitable[list[Found]]]
 GetPassage = Callable[[str], Passage]
 CurrentIndex = Callable[[], Index]
 DOCUMENTS_PAGE = 50
+# every tool of both profiles only reads the index
+READ_ONLY = ToolAnnotations(read_only_hint=True, destructive_hint=False, idempotent_hint=True, open_world_hint=False)
 
 INSTRUCTIONS = (
     "Search a document collection for passages that answer a question. Call `search` with the user's question in "
@@ -91,6 +94,15 @@ def _tool_passage(hit: Hit | Passage) -> ToolPassage:
                        text=hit.text)
 
 
+@contextmanager
+def tool_errors() -> Iterator[None]:
+    """Core errors raised inside as tool errors, whose message (what to fix) the model reads."""
+    try:
+        yield
+    except RagError as exc:
+        raise ToolError(str(exc)) from exc
+
+
 def _result(model: BaseModel) -> CallToolResult:
     # the same content twice: structured for programs, compact JSON text (no indentation, no nulls) for models
     return CallToolResult(content=[TextContent(type="text", text=model.model_dump_json(exclude_none=True))],
@@ -102,10 +114,8 @@ def build_server(settings: Settings, run_search: Search, passage: GetPassage, cu
     served index (`current`: raises `RagError` when none is)."""
     server: MCPServer = MCPServer("rag", title="rag: document search with citations", instructions=INSTRUCTIONS,
                                   version="1")
-    read_only = ToolAnnotations(read_only_hint=True, destructive_hint=False, idempotent_hint=True,
-                                open_world_hint=False)
 
-    @server.tool(annotations=read_only)
+    @server.tool(annotations=READ_ONLY)
     async def search(
         question: Annotated[str, Field(description="The question, in natural language.", min_length=1,
                                        max_length=settings.question_max_chars)],
@@ -124,31 +134,27 @@ def build_server(settings: Settings, run_search: Search, passage: GetPassage, cu
         Returns `answerable` (false: the documents do not seem to answer, say so), an `answer` snippet (a verbatim
         sentence or two) and passages with id, label (title › section) to cite, url, source range, highlight and text.
         """
-        try:
+        with tool_errors():
             scoped = doc_ids is not None or sources is not None
             queries = make_queries(settings, [question.strip()], k, None, index=current() if scoped else None,
                                    search_filter=SearchFilter(doc_ids=doc_ids, sources=sources) if scoped else None,
                                    filter_field="")
             (hits,) = await run_search(queries)
-        except RagError as exc:
-            raise ToolError(str(exc)) from exc
         best = best_answer(hits, hits.answerable)
         return _result(ToolSearchResult(question=queries[0].question, answerable=hits.answerable,
                                         answer=best.text if best else None,
                                         answer_id=best.passage_id if best else None,
                                         passages=[_tool_passage(h) for h in hits]))
 
-    @server.tool(annotations=read_only)
+    @server.tool(annotations=READ_ONLY)
     def get_passage(
         id: Annotated[str, Field(description="A passage id from search results.")],
     ) -> Annotated[CallToolResult, ToolPassage]:
         """The passage with this id, with its citation (ids stay stable while the documents do not change)."""
-        try:
+        with tool_errors():
             return _result(_tool_passage(passage(id)))
-        except RagError as exc:
-            raise ToolError(str(exc)) from exc
 
-    @server.tool(annotations=read_only)
+    @server.tool(annotations=READ_ONLY)
     def list_documents(
         source: Annotated[str | None, Field(description="Only documents whose source path is this or lies under "
                                                         "this folder.")] = None,
@@ -157,10 +163,8 @@ def build_server(settings: Settings, run_search: Search, passage: GetPassage, cu
                                     le=DOCUMENTS_PAGE * 10)] = DOCUMENTS_PAGE,
     ) -> Annotated[CallToolResult, ToolDocumentList]:
         """The documents of the collection (doc_id, title, source path, url, passage count), in corpus order."""
-        try:
+        with tool_errors():
             index = current()
-        except RagError as exc:
-            raise ToolError(str(exc)) from exc
         doc_ids = index.documents_under(source)
         return _result(ToolDocumentList(documents=[index.documents[d] for d in doc_ids[offset:offset + limit]],
                                         total=len(doc_ids), offset=offset))
@@ -168,13 +172,19 @@ def build_server(settings: Settings, run_search: Search, passage: GetPassage, cu
     return server
 
 
-def stdio_server(settings: Settings, searcher: Searcher) -> MCPServer:
-    """The server for `rag mcp`: searches run in a worker thread of this process."""
+def in_thread(searcher: Searcher) -> Search:
+    """`searcher`'s search as a `Search` for a stdio server: run in a worker thread of this process."""
 
     async def search(queries: list[Query]) -> list[Found]:
         return await asyncio.to_thread(searcher.search, queries)
 
-    return build_server(settings, search, searcher.passage, lambda: searcher.index)
+    return search
 
 
-__all__ = ["ToolPassage", "ToolSearchResult", "build_server", "stdio_server"]
+def stdio_server(settings: Settings, searcher: Searcher) -> MCPServer:
+    """The server for `rag mcp`: searches run in a worker thread of this process."""
+    return build_server(settings, in_thread(searcher), searcher.passage, lambda: searcher.index)
+
+
+__all__ = ["READ_ONLY", "CurrentIndex", "GetPassage", "Search", "ToolPassage", "ToolSearchResult", "build_server",
+           "in_thread", "stdio_server", "tool_errors"]

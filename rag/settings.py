@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Annotated, Literal, get_args
+from urllib.parse import urlsplit
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -114,12 +115,17 @@ class Settings(BaseSettings):
     queue_max: int = Field(4096, ge=1, description="Most questions waiting to be encoded before 503 Overloaded.")
     api_keys: Annotated[list[str], NoDecode] = Field(
         default_factory=list, repr=False,
-        description="Comma-separated keys; when set, `/v1/*` and `/mcp` need a Bearer key.",
+        description="Comma-separated keys; when set, `/v1/*`, `/mcp`, `/mcp/connector` and `/passages/*` need a "
+                    "Bearer key.",
     )
     admin_keys: Annotated[list[str], NoDecode] = Field(
         default_factory=list, repr=False,
         description="Comma-separated keys allowed to call admin routes (index reload); none: admin routes off.",
     )
+    public_url: str | None = Field(
+        None, description=("Address people reach this server at, scheme and host (and path prefix behind a proxy), "
+                           "e.g. https://rag.example.org: the MCP connector's links to passages start with it "
+                           "(none: the address each request was sent to)."))
     reload_poll_seconds: float = Field(
         2.0, ge=0, description="How often the server checks the `current` link for a new build to serve (0: never).")
     cors_origins: Annotated[list[str], NoDecode] = Field(
@@ -178,6 +184,17 @@ class Settings(BaseSettings):
                 raise ValueError(f"key {n} holds a character other than printable ASCII: an Authorization header "
                                  "carries such keys only, so it could never match")
         return keys
+
+    @field_validator("public_url")
+    @classmethod
+    def _public_url(cls, url: str | None) -> str | None:
+        if url is None:
+            return None
+        parts = urlsplit(url.strip())
+        if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+            raise ValueError(f"public_url must be an http or https address without query or fragment, such as "
+                             f"https://rag.example.org (got {url!r})")
+        return url.strip().rstrip("/")
 
     @field_validator("dense_weight", mode="before")
     @classmethod

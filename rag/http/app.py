@@ -1,6 +1,6 @@
 """The HTTP edge: `create_app` assembles a Litestar app over a `Runtime` (rag.serving.runtime), its routes
-(rag.http.routes), OpenAI's vector store routes (rag.http.vector_stores), the MCP tools at `/mcp`, metrics, and the
-one error handler (rag.http.problems).
+(rag.http.routes), OpenAI's vector store routes (rag.http.vector_stores), the passage pages (rag.http.pages), the MCP
+tools at `/mcp` and the connector profile at `/mcp/connector`, metrics, and the one error handler (rag.http.problems).
 
 Errors of every kind are mapped in one table and leave as RFC 9457 problem details (`application/problem+json`),
 except under `/v1/vector_stores`, where they take OpenAI's error shape for the OpenAI client.
@@ -20,14 +20,15 @@ from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.plugins.pydantic import PydanticPlugin
 from litestar.router import Router
 
-from rag.http import metrics, routes, vector_stores
+from rag.http import metrics, pages, routes, vector_stores
 from rag.http.auth import KeyRings, api_key_guard
 from rag.http.hosts import HostCheckMiddleware, allowed_hosts
-from rag.http.mcp import HttpTransport
+from rag.http.mcp import HttpTransport, mount
 from rag.http.openapi import describe_limits, swagger_ui
 from rag.http.problems import error_handler
 from rag.http.requests import BoundedRequest
 from rag.logs import RequestContextMiddleware, add_request_id
+from rag.mcp_connector import build_connector
 from rag.mcp_server import build_server
 from rag.search.searcher import Searcher
 from rag.serving.runtime import Runtime
@@ -59,14 +60,16 @@ def create_app(settings: Settings | None = None, *, searcher: Searcher | None = 
     # Without API keys the guard admits everyone: leave it out, as Litestar copies the route handler for each guard
     # call, on every request (a tenth of the event loop's time per search).
     key_guards = [api_key_guard] if settings.api_keys else []
-    mcp = HttpTransport(build_server(settings, runtime.submit, runtime.passage, runtime.index), settings)
+    mcp = HttpTransport(build_server(settings, runtime.submit, runtime.passage, runtime.index), settings, "/mcp")
+    connector = HttpTransport(build_connector(settings, runtime.submit, runtime.passage), settings, "/mcp/connector")
     swagger_page, swagger_files = swagger_ui()
     hosts = allowed_hosts(settings)
     host_check = [] if hosts is None else [HostCheckMiddleware(hosts, settings.cors_origins)]
     app = Litestar(
-        route_handlers=[routes.api(key_guards), vector_stores.router(key_guards), *routes.PROBES, mcp.route(key_guards),
-                        metrics.MetricsController, swagger_files],
-        lifespan=[_serving, mcp.lifespan],
+        route_handlers=[routes.api(key_guards), vector_stores.router(key_guards), pages.router(key_guards),
+                        *routes.PROBES, mount([mcp, connector], key_guards), metrics.MetricsController,
+                        swagger_files],
+        lifespan=[_serving, mcp.lifespan, connector.lifespan],
         dependencies={"runtime": Provide(_runtime, sync_to_thread=False)},
         middleware=[RequestContextMiddleware(), *host_check, metrics.config().middleware],
         before_send=[add_request_id],

@@ -1,4 +1,5 @@
-"""`/mcp`: the MCP tools (rag.mcp_server) over streamable HTTP, mounted in the Litestar app behind the API's guards."""
+"""The MCP servers over streamable HTTP, mounted in the Litestar app behind the API's guards: the tools
+(rag.mcp_server) at `/mcp`, the connector profile (rag.mcp_connector) at `/mcp/connector`."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 
 from litestar import Litestar, asgi
-from litestar.exceptions import MethodNotAllowedException, ServiceUnavailableException
+from litestar.exceptions import MethodNotAllowedException, NotFoundException, ServiceUnavailableException
 from litestar.handlers import ASGIRouteHandler
 from litestar.types import (
     Guard,
@@ -27,15 +28,17 @@ from rag.settings import Settings
 
 
 class HttpTransport:
-    """`/mcp`: the SDK's streamable-HTTP ASGI app, mounted in Litestar behind the API's guards.
+    """One MCP server at `path`: the SDK's streamable-HTTP ASGI app, answering behind the API's guards.
 
     The SDK's session manager runs once per instance, so the ASGI app (and its manager) is made anew each time
-    the Litestar app starts (`lifespan`); a request that arrives outside a run is refused with a 503.
+    the Litestar app starts (`lifespan`); a request that arrives outside a run is refused with a 503. Each server
+    has its own transport, hence its own manager and lifespan; `mount` puts them in the app.
     """
 
-    def __init__(self, server: MCPServer, settings: Settings) -> None:
+    def __init__(self, server: MCPServer, settings: Settings, path: str = "/mcp") -> None:
         self.server = server
         self.settings = settings
+        self.path = path
         self._app: Starlette | None = None
 
     def _build(self) -> Starlette:
@@ -58,27 +61,39 @@ class HttpTransport:
             finally:
                 self._app = None
 
-    def route(self, guards: Sequence[Guard]) -> ASGIRouteHandler:
-        transport = self
-
-        @asgi("/mcp", is_mount=True, guards=list(guards), copy_scope=True)
-        async def mcp_endpoint(scope: Scope, receive: Receive, send: Send) -> None:
-            """Model Context Protocol, streamable HTTP transport."""
-            app = transport._app
-            if app is None:
-                raise ServiceUnavailableException("the MCP transport is not running (the server is starting or "
-                                                  "stopping); retry in a moment")
-            if scope.get("method") == "GET":
-                # stateless: there is no session whose server-sent events a GET could stream, and the SDK's stream
-                # would stay open forever; the protocol lets a server answer 405 instead
-                raise MethodNotAllowedException(headers={"Allow": "POST"})
-            limited = _problem_for_too_large(send, transport.settings.max_body_bytes)
-            await app(scope, receive, limited)  # type: ignore[arg-type]
-
-        return mcp_endpoint
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Answer one request for this server (its path already matched)."""
+        app = self._app
+        if app is None:
+            raise ServiceUnavailableException("the MCP transport is not running (the server is starting or "
+                                              "stopping); retry in a moment")
+        if scope.get("method") == "GET":
+            # stateless: there is no session whose server-sent events a GET could stream, and the SDK's stream
+            # would stay open forever; the protocol lets a server answer 405 instead
+            raise MethodNotAllowedException(headers={"Allow": "POST"})
+        limited = _problem_for_too_large(send, self.settings.max_body_bytes, self.path)
+        await app({**scope, "path": "/"}, receive, limited)  # type: ignore[arg-type]
 
 
-def _problem_for_too_large(send: Send, limit: int) -> Send:
+def mount(transports: Sequence[HttpTransport], guards: Sequence[Guard], prefix: str = "/mcp") -> ASGIRouteHandler:
+    """One mount at `prefix` for all `transports` (their paths `prefix` or below it), each request handed to the one
+    at its path: Litestar would hand `/mcp/connector` to a mount at `/mcp` (it matches mounts by prefix, first
+    listed first), so one mount dispatches instead."""
+    by_path = {t.path.rstrip("/"): t for t in transports}
+    assert all(path.startswith(prefix) for path in by_path), "every transport lies under the mount"
+
+    @asgi(prefix, is_mount=True, guards=list(guards), copy_scope=True)
+    async def mcp_endpoint(scope: Scope, receive: Receive, send: Send) -> None:
+        """Model Context Protocol, streamable HTTP transport."""
+        transport = by_path.get(prefix + scope["path"].rstrip("/"))
+        if transport is None:
+            raise NotFoundException(f"no MCP server at this path; they are at {', '.join(sorted(by_path))}")
+        await transport.handle(scope, receive, send)
+
+    return mcp_endpoint
+
+
+def _problem_for_too_large(send: Send, limit: int, path: str) -> Send:
     """`send`, with the SDK's plain-text 413 (a body over `limit`) replaced by a problem, as on every other route."""
     replacing = False
 
@@ -90,7 +105,7 @@ def _problem_for_too_large(send: Send, limit: int) -> Send:
         if replacing:
             if not message.get("more_body", False):
                 body = json.dumps(problem_body(
-                    413, f"the request body is larger than {limit:,} bytes (RAG_MAX_BODY_BYTES)", "/mcp")).encode()
+                    413, f"the request body is larger than {limit:,} bytes (RAG_MAX_BODY_BYTES)", path)).encode()
                 start: HTTPResponseStartEvent = {
                     "type": "http.response.start", "status": 413,
                     "headers": [(b"content-type", MEDIA_TYPE.encode()), (b"content-length", str(len(body)).encode())]}
@@ -103,4 +118,4 @@ def _problem_for_too_large(send: Send, limit: int) -> Send:
     return wrapped
 
 
-__all__ = ["HttpTransport"]
+__all__ = ["HttpTransport", "mount"]

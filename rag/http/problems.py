@@ -117,13 +117,14 @@ def _validation_detail(exc: ValidationException) -> tuple[int, str, list[dict[st
 
 def _http_detail(exc: HTTPException, request: Request) -> str:
     """Litestar's own errors say "Not Found" and the like; say what to change instead."""
-    path = request.url.path if len(request.url.path) <= 200 else request.url.path[:200] + "..."
+    path = _instance(request)
+    path = path if len(path) <= 200 else path[:200] + "..."
     if exc.status_code == 400:  # the body could not be decoded at all
         return f"the request body is not valid JSON: {exc.detail}"
     if exc.status_code == 404 and exc.detail == HTTPStatus.NOT_FOUND.phrase:  # Litestar's own: no such route
         return f"no route {request.method} {path}: the routes are listed in /schema/openapi.json"
     if exc.status_code == 405:
-        allowed = (exc.headers or {}).get("allow", "")
+        allowed = next((value for name, value in (exc.headers or {}).items() if name.lower() == "allow"), "")
         return f"{path} does not accept {request.method}; it accepts {allowed or 'other methods'}"
     if exc.status_code == 413:
         limit = request.app.state.settings.max_body_bytes

@@ -68,12 +68,13 @@ def uvicorn_thread(config: uvicorn.Config) -> Iterator[int]:
 
 
 @contextlib.contextmanager
-def keyed_server(searcher: Any, settings: Settings, key: str) -> Iterator[str]:
+def keyed_server(searcher: Any, settings: Settings, key: str | None, **overrides: Any) -> Iterator[str]:
     """The base URL of the app over `searcher`, served by uvicorn on a free loopback port, `/v1/*` and `/mcp`
-    behind `key`."""
+    behind `key` (None: no key), with other settings in `overrides`."""
     from rag.http.app import create_app
 
-    keyed = Settings(corpus_dir=settings.corpus_dir, index_dir=settings.index_dir, api_keys=[key])
+    keyed = Settings(corpus_dir=settings.corpus_dir, index_dir=settings.index_dir, api_keys=[key] if key else [],
+                     **overrides)
     with uvicorn_thread(uvicorn.Config(create_app(keyed, searcher=searcher), host="127.0.0.1", port=0,
                                        log_level="warning", lifespan="on")) as port:
         yield f"http://127.0.0.1:{port}"

@@ -27,6 +27,7 @@ OPERATIONS = [
     ("POST", "/v1/search"),
     ("POST", "/v1/search/batch"),
     ("GET", "/v1/passages/{passage_id}"),
+    ("GET", "/passages/{passage_id}"),
     ("GET", "/v1/documents"),
     ("POST", "/v1/admin/reload"),
     ("GET", "/v1/vector_stores"),

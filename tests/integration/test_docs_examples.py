@@ -16,6 +16,7 @@ import json
 import logging
 import re
 import shlex
+import subprocess
 import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -153,9 +154,9 @@ def http_example(client: TestClient, name: str) -> Any:
     return response.json()
 
 
-def mcp(client: TestClient, method: str, params: dict[str, Any] | None = None) -> dict[str, Any]:
-    """One JSON-RPC call to the stateless MCP endpoint, as the SDK's client sends it."""
-    response = client.post("/mcp", json={"jsonrpc": "2.0", "id": 1, "method": method, "params": params or {}},
+def mcp(client: TestClient, method: str, params: dict[str, Any] | None = None, path: str = "/mcp") -> dict[str, Any]:
+    """One JSON-RPC call to a stateless MCP endpoint, as the SDK's client sends it."""
+    response = client.post(path, json={"jsonrpc": "2.0", "id": 1, "method": method, "params": params or {}},
                            headers={"Accept": "application/json, text/event-stream"})
     assert response.status_code == 200, response.text
     return response.json()["result"]
@@ -207,11 +208,78 @@ def check_mcp_client(client: TestClient, **_: Any) -> None:
     assert shown == [str(names), text[:300]]
 
 
+# the server names the configurations give each profile, the path of each and the tools it serves
+PROFILES = {"rag": ("/mcp", ["search", "get_passage", "list_documents"]),
+            "rag-connector": ("/mcp/connector", ["search", "fetch"])}
+
+
+def check_client_config(client: TestClient, name: str, kind: str | None) -> None:
+    """A JSON configuration of an HTTP client: each server at the path of its profile, with a Bearer header, and
+    that path answering with the profile's tools."""
+    servers = json.loads(block(name).text)["mcpServers"]
+    assert set(servers) == set(PROFILES)
+    for server, config in servers.items():
+        path, tools = PROFILES[server]
+        assert config.get("type") == kind and urlsplit(config["url"]).path == path
+        assert config["headers"]["Authorization"].startswith("Bearer ")
+        assert [t["name"] for t in mcp(client, "tools/list", path=path)["tools"]] == tools
+
+
 def check_mcp_http_config(client: TestClient, **_: Any) -> None:
-    config = json.loads(block("mcp-http-config").text)["mcpServers"]["rag"]
-    assert config["type"] == "http" and urlsplit(config["url"]).path == "/mcp"
-    assert config["headers"]["Authorization"].startswith("Bearer ")
-    assert mcp(client, "tools/list")["tools"]
+    check_client_config(client, "mcp-http-config", "http")  # Claude Code
+
+
+def check_cursor_config(client: TestClient, **_: Any) -> None:
+    check_client_config(client, "cursor-config", None)
+
+
+def check_openai_responses_config(client: TestClient, **_: Any) -> None:
+    tool = json.loads(block("openai-responses-config").text)
+    assert tool["type"] == "mcp" and tool["require_approval"] == "never"
+    assert tool["headers"]["Authorization"].startswith("Bearer ")
+    path = urlsplit(tool["server_url"]).path
+    assert path == "/mcp/connector"
+    assert [t["name"] for t in mcp(client, "tools/list", path=path)["tools"]] == ["search", "fetch"]
+
+
+def check_mcp_stdio_config(tmp_path: Path, **_: Any) -> None:
+    """The printf prints, from a clone, entries whose command lines rag's own parser reads as each profile."""
+    printed = subprocess.run(["sh", "-c", block("mcp-stdio-config", "command").text], cwd=tmp_path,
+                             capture_output=True, text=True, check=True).stdout
+    servers = json.loads(printed)["mcpServers"]
+    assert set(servers) == set(PROFILES)
+    for server, config in servers.items():
+        assert config["command"] == f"{tmp_path}/.venv/bin/rag" and config["env"]["HF_HUB_OFFLINE"] == "1"
+        args = cli_parser().parse_args(config["args"])
+        assert args.command == "mcp" and args.index_dir == tmp_path / "var/index"
+        assert args.profile == ("connector" if server == "rag-connector" else "tools")
+    assert servers["rag-connector"]["env"]["RAG_CORPUS_DIR"] == f"{tmp_path}/corpus"
+
+
+def connector_call(client: TestClient, body: dict[str, Any]) -> dict[str, Any]:
+    """A JSON-RPC call to the shown address (its port too: the connector's links start with it)."""
+    response = client.post("http://127.0.0.1:8000/mcp/connector", json=body,
+                           headers={"Accept": "application/json, text/event-stream"})
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def check_mcp_connector_search(client: TestClient, **_: Any) -> None:
+    request = block("mcp-connector-search", "request").text
+    method, path, body = curl(request)
+    assert (method, path) == ("POST", "/mcp/connector") and "127.0.0.1:8000/mcp/connector" in request
+    assert body is not None
+    got = connector_call(client, body)
+    matches(json.loads(block("mcp-connector-search", "response").text), got)
+    assert json.loads(got["result"]["content"][0]["text"]) == got["result"]["structuredContent"]
+
+
+def check_mcp_connector_fetch(client: TestClient, **_: Any) -> None:
+    shown = json.loads(block("mcp-connector-fetch", "response").text)
+    got = connector_call(client, {"jsonrpc": "2.0", "id": 2, "method": "tools/call",
+                                  "params": {"name": "fetch", "arguments": {"id": shown["id"]}}})["result"]
+    matches(shown, got["structuredContent"])
+    assert json.loads(got["content"][0]["text"]) == got["structuredContent"]
 
 
 def check_chatbot_markdown(client: TestClient, **_: Any) -> None:
@@ -296,6 +364,11 @@ CHECKS: dict[str, Callable[..., None]] = {
     "mcp-client": check_mcp_client,
     "openai-client": check_openai_client,
     "mcp-http-config": check_mcp_http_config,
+    "cursor-config": check_cursor_config,
+    "openai-responses-config": check_openai_responses_config,
+    "mcp-stdio-config": check_mcp_stdio_config,
+    "mcp-connector-search": check_mcp_connector_search,
+    "mcp-connector-fetch": check_mcp_connector_fetch,
     "chatbot-markdown": check_chatbot_markdown,
     "chatbot-no-answer": check_chatbot_no_answer,
     "access-log": check_access_log,

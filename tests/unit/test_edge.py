@@ -10,6 +10,8 @@ import pytest
 from litestar.testing import TestClient
 
 from rag.http.app import create_app
+from rag.http.pages import render
+from rag.schemas import Citation, Passage
 from rag.settings import Settings
 
 JSON = {"content-type": "application/json"}
@@ -61,17 +63,34 @@ def test_schema_pages_that_do_not_exist_are_404_problems_not_html(bare, path):
     assert bare.get("/schema/openapi.json").status_code == 200 and bare.get("/schema").status_code == 200
 
 
-def test_mcp_answers_problems_with_its_own_path(keyed):
+@pytest.mark.parametrize("path", ["/mcp", "/mcp/connector"])
+def test_mcp_answers_problems_with_its_own_path(keyed, path):
     bearer = {"authorization": f"Bearer {USER}", "content-type": "application/json",
               "accept": "application/json, text/event-stream"}
-    too_large = _problem(keyed.post("/mcp", content=b"{" + b" " * 5000 + b"}", headers=bearer), 413)
-    assert "RAG_MAX_BODY_BYTES" in too_large["detail"]
-    assert _problem(keyed.post("/mcp", json={}), 401)["instance"] == "/mcp"
+    too_large = _problem(keyed.post(path, content=b"{" + b" " * 5000 + b"}", headers=bearer), 413)
+    assert "RAG_MAX_BODY_BYTES" in too_large["detail"] and too_large["instance"] == path
+    assert _problem(keyed.post(path, json={}), 401)["instance"] == path
 
 
-def test_a_get_on_mcp_is_a_405_not_an_event_stream_that_never_ends(keyed):
-    r = keyed.get("/mcp", headers={"authorization": f"Bearer {USER}", "accept": "text/event-stream"})
-    assert _problem(r, 405) and r.headers["allow"] == "POST"
+@pytest.mark.parametrize("path", ["/mcp", "/mcp/connector"])
+def test_a_get_on_mcp_is_a_405_not_an_event_stream_that_never_ends(keyed, path):
+    r = keyed.get(path, headers={"authorization": f"Bearer {USER}", "accept": "text/event-stream"})
+    assert _problem(r, 405)["detail"] == f"{path} does not accept GET; it accepts POST" and r.headers["allow"] == "POST"
+
+
+def test_a_path_under_mcp_that_holds_no_server_is_a_404_naming_those_that_do(keyed):
+    detail = _problem(keyed.post("/mcp/other", json={}, headers={"authorization": f"Bearer {USER}"}), 404)["detail"]
+    assert "/mcp, /mcp/connector" in detail
+
+
+def test_a_passage_page_shows_what_the_documents_hold_as_text_never_as_markup():
+    hostile = Passage(id='p"1', text="<script>alert(1)</script>\n& more", citation=Citation(
+        doc_id="d", title="Guide <b>", source="a&b.md", section="Retours", start=0, end=40,
+        url="https://example.org/?a=1&b=2", label="Guide <b> › Retours"))
+    page = render(hostile)
+    assert "<script" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;\n&amp; more" in page
+    assert "<title>Guide &lt;b&gt; › Retours</title>" in page and "a&amp;b.md, characters 0–40" in page
+    assert '<a href="https://example.org/?a=1&amp;b=2">' in page and "p&quot;1" in page
 
 
 def test_a_user_key_on_an_admin_route_is_forbidden_not_unauthenticated(keyed):

@@ -22,3 +22,10 @@ def test_bad_values_are_refused():
         Settings(dense_weight=1.5)
     with pytest.raises(ValidationError):
         Settings(port=0)
+
+
+def test_the_public_url_is_an_http_address_kept_without_trailing_slash():
+    assert Settings(public_url="https://rag.example.org/docs/").public_url == "https://rag.example.org/docs"
+    for wrong in ("rag.example.org", "ftp://rag.example.org", "https://rag.example.org/?a=1", "https://x/#top"):
+        with pytest.raises(ValidationError, match="public_url must be an http or https address"):
+            Settings(public_url=wrong)

@@ -1,0 +1,154 @@
+"""The MCP connector profile: exactly two read-only tools, `search(query)` and `fetch(id)`, in the shape ChatGPT
+connectors and deep research accept, over the same index as the tools of `rag.mcp_server`.
+
+- `search` returns `{"results": [{"id", "title", "url"}]}`: the best passages, at most `CONNECTOR_RESULTS`;
+- `fetch` returns `{"id", "title", "text", "url", "metadata"}`: one passage and where it comes from.
+
+Each result is declared by an output schema and sent twice, as `structuredContent` and as the same JSON in one text
+item, since several clients read only one of them. Whether the documents likely answer (`answerable`) rides in the
+result's `_meta` (`rag/answerable`): the contract's `results` object has that one key.
+
+`url` is a link a person can open: the document's own URL when the corpus declares one, else this server's page of
+the passage (`/passages/{id}`, under `RAG_PUBLIC_URL`, else under the address the request was sent to). Over stdio
+there is no server to link to unless `RAG_PUBLIC_URL` names one: the link is then the source file (`file://`, under
+`RAG_CORPUS_DIR`), which opens on the machine the agent runs on.
+"""
+
+# No `from __future__ import annotations`: the SDK reads the tools' annotations at registration.
+import json
+from pathlib import Path
+from typing import Annotated
+from urllib.parse import quote
+
+from mcp.server.mcpserver import Context, MCPServer
+from mcp_types import CallToolResult, TextContent
+from pydantic import BaseModel, Field
+
+from rag.mcp_server import READ_ONLY, GetPassage, Search, in_thread, tool_errors
+from rag.schemas import Hit, Passage
+from rag.search.queries import make_queries
+from rag.search.searcher import Searcher
+from rag.settings import Settings
+
+CONNECTOR_RESULTS = 10  # results of one search: enough to choose from, few enough to fetch
+ANSWERABLE_META = "rag/answerable"
+PAGE_PATH = "/passages"  # the HTML page of a passage (rag.http.pages)
+
+class SearchResult(BaseModel):
+    """One passage found."""
+
+    id: str = Field(description="Passage id, for fetch.")
+    title: str = Field(description="Document title › section (and page, for a PDF): what to cite.")
+    url: str = Field(description="Where a person can read it: the document's web address, else this server's page "
+                                 "of the passage.")
+
+
+class SearchResults(BaseModel):
+    """The passages that best match the query, best first."""
+
+    results: list[SearchResult]
+
+
+class FetchMetadata(BaseModel):
+    """Where the passage comes from, precisely enough to check it."""
+
+    doc_id: str = Field(description="Id of the document.")
+    document: str = Field(description="Title of the document.")
+    source: str = Field(description="Path of the source file in the corpus.")
+    section: str | None = Field(None, description="Heading the passage sits under.")
+    page: int | None = Field(None, description="1-based page where the passage starts, for a PDF.")
+    start: int = Field(description="Offset of the passage's first character in the source file's text.")
+    end: int = Field(description="Offset just past its last character.")
+
+
+class FetchedPassage(BaseModel):
+    """One passage, whole."""
+
+    id: str
+    title: str = Field(description="Document title › section (and page): what to cite.")
+    text: str = Field(description="The passage text, verbatim.")
+    url: str = Field(description="Where a person can read it.")
+    metadata: FetchMetadata
+
+
+def passage_url(passage: Passage | Hit, base: str | None, corpus_dir: Path) -> str:
+    """Where a person can read `passage`: its document's URL, else the page of it under `base` (a server's address,
+    without trailing slash), else, without a server, its source file under `corpus_dir`."""
+    if passage.citation.url:
+        return passage.citation.url
+    if base is not None:
+        return f"{base}{PAGE_PATH}/{quote(passage.id, safe='')}"
+    return (corpus_dir / passage.citation.source).resolve().as_uri()
+
+
+def _twin(model: BaseModel, meta: dict[str, object] | None = None) -> CallToolResult:
+    # one JSON value twice: structured, and as the text of the one content item (no nulls, compact)
+    data = model.model_dump(mode="json", exclude_none=True)
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return CallToolResult(content=[TextContent(type="text", text=text)], structured_content=data, meta=meta)
+
+
+INSTRUCTIONS = (
+    "Search a document collection. `search` takes a question or keywords and returns passages (id, title, url), "
+    "best first; `fetch` returns one passage's full text by id. Quote passages and cite their title and url; do not "
+    "state what they do not say."
+)
+
+
+def build_connector(settings: Settings, run_search: Search, passage: GetPassage) -> MCPServer:
+    """The connector server over a search function (a batch of queries -> hits per query) and a passage lookup."""
+    server: MCPServer = MCPServer("rag-connector", title="rag: document search (search and fetch)",
+                                  instructions=INSTRUCTIONS, version="1")
+    limit = min(CONNECTOR_RESULTS, settings.k_max)
+
+    def base(ctx: Context) -> str | None:
+        if settings.public_url is not None:
+            return settings.public_url
+        request = ctx.request_context.request  # the HTTP request (a Starlette one), None over stdio
+        url = getattr(request, "base_url", None)
+        return None if url is None else str(url).rstrip("/")
+
+    @server.tool(annotations=READ_ONLY)
+    async def search(
+        query: Annotated[str, Field(description="A question or keywords, in the user's language.", min_length=1,
+                                    max_length=settings.question_max_chars)],
+        ctx: Context,
+    ) -> Annotated[CallToolResult, SearchResults]:
+        """Search the document collection for the passages that best match `query`.
+
+        Returns up to 10 results, best first, each with an `id` to pass to `fetch`, a `title` (document title ›
+        section) and a `url` to cite.
+        """
+        with tool_errors():
+            queries = make_queries(settings, [query.strip()], limit, None, field="query")
+            (hits,) = await run_search(queries)
+        at = base(ctx)
+        results = [SearchResult(id=h.id, title=h.citation.label, url=passage_url(h, at, settings.corpus_dir))
+                   for h in hits]
+        return _twin(SearchResults(results=results), {ANSWERABLE_META: hits.answerable})
+
+    @server.tool(annotations=READ_ONLY)
+    def fetch(
+        id: Annotated[str, Field(description="A result id from search.")],
+        ctx: Context,
+    ) -> Annotated[CallToolResult, FetchedPassage]:
+        """The full text of one search result, with its title, url and where it comes from (document, source file,
+        section, page, character offsets)."""
+        with tool_errors():
+            found = passage(id)
+        c = found.citation
+        return _twin(FetchedPassage(
+            id=found.id, title=c.label, text=found.text, url=passage_url(found, base(ctx), settings.corpus_dir),
+            metadata=FetchMetadata(doc_id=c.doc_id, document=c.title, source=c.source, section=c.section,
+                                   page=c.page, start=c.start, end=c.end)))
+
+    return server
+
+
+def stdio_connector(settings: Settings, searcher: Searcher) -> MCPServer:
+    """The connector for `rag mcp --profile connector`: searches run in a worker thread of this process."""
+    return build_connector(settings, in_thread(searcher), searcher.passage)
+
+
+__all__ = ["CONNECTOR_RESULTS", "FetchedPassage", "SearchResults", "build_connector", "passage_url",
+           "stdio_connector"]
