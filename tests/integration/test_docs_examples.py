@@ -282,6 +282,27 @@ def check_trec_files(settings, embedder, tmp_path: Path, monkeypatch: pytest.Mon
         (scores["answer_recall@1"], scores["answer_recall@5"])
 
 
+def run_langchain(base_url: str, key: str, capsys: pytest.CaptureFixture[str]) -> tuple[dict[str, Any], str]:
+    """The LangChain example as shown, asking `base_url` with `key`: the names it defined, and what it printed."""
+    code = block("langchain", "request").text
+    assert "http://127.0.0.1:8000/v1/search" in code and "Bearer <key>" in code
+    names: dict[str, Any] = {}
+    capsys.readouterr()
+    exec(compile(code.replace("http://127.0.0.1:8000", base_url).replace("<key>", key), "langchain", "exec"), names)
+    return names, capsys.readouterr().out
+
+
+def check_langchain(client: TestClient, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+                    **_: Any) -> None:
+    """In process, through the test client (tests/system/test_langchain.py asks a real server with a key)."""
+    import requests
+
+    monkeypatch.setattr(requests, "post", lambda url, json, headers: client.post(urlsplit(url).path, json=json,
+                                                                                 headers=headers))
+    _, printed = run_langchain("http://127.0.0.1:8000", "unused", capsys)  # this app has no keys
+    assert printed.strip() == block("langchain", "response").text.strip()
+
+
 def check_layout(**_: Any) -> None:
     """docs/ARCHITECTURE.md's tree names every module of rag/ and no module that is not there."""
     shown = set(re.findall(r"\b([a-z_0-9]+\.py)\b", block("layout").text))
@@ -302,6 +323,7 @@ CHECKS: dict[str, Callable[..., None]] = {
     "eval-own": check_eval_own,
     "devset-eval": check_devset_eval,
     "trec-files": check_trec_files,
+    "langchain": check_langchain,
 }
 HTTP = sorted({name for name, role in EXAMPLES if role == "request"} - set(CHECKS))
 
