@@ -165,23 +165,32 @@ def _documents(args: argparse.Namespace) -> int:
 
 
 def _eval(args: argparse.Namespace) -> int:
+    from functools import partial
+
     from rag.embedding.load import load_embedder
-    from rag.evaluation import evaluate, table
+    from rag.evaluation import evaluate, set_name, table
+    from rag.trec import DEFAULT_TAG, TrecFiles
 
     settings = _settings(args)
-    embedder = load_embedder(settings)
     modes = [m.strip() for m in args.modes.split(",") if m.strip()]
-    reports = []
-    vectors: dict[str, np.ndarray] = {}  # passage vectors, for targets asked of the same corpus
     if args.against is not None and not args.against.is_dir():
         raise ConfigError(f"{args.against} is not a folder (a dataset folder or a corpus folder)")
     for target in args.targets:
         if not target.exists():
             raise ConfigError(f"{target} does not exist (a dataset folder or a questions .jsonl file)")
+    trec = TrecFiles(args.run_out, args.qrels_out, args.level, args.run_tag or DEFAULT_TAG)
+    trec.check([set_name(t) for t in args.targets], modes)  # before the model loads: a clash is refused at once
+    embedder = load_embedder(settings)
+    reports = []
+    vectors: dict[str, np.ndarray] = {}  # passage vectors, for targets asked of the same corpus
+    for target in args.targets:
+        keep = partial(trec.keep, set_name(target)) if args.run_out or args.qrels_out else None
         report = evaluate(target, settings, embedder, modes, limit=args.limit, unaccented=args.unaccented,
-                          against=args.against, vectors=vectors)
+                          against=args.against, vectors=vectors, keep=keep)
         reports.append(report)
         print(table(report), end="\n\n", flush=True)
+    for path, what in trec.written.items():
+        _say(f"wrote {path}: {what}")
     if args.output:
         args.output.write_text(json.dumps(reports, ensure_ascii=False, indent=2), encoding="utf-8")
         print(f"wrote {args.output}")
@@ -276,6 +285,15 @@ def parser() -> argparse.ArgumentParser:
                    help="ask the questions of this other corpus (dataset or corpus folder) instead, which should not "
                         "answer them: `flagged` is then the share of them rightly not answerable")
     p.add_argument("-o", "--output", type=Path, help="write the figures as JSON to this file")
+    p.add_argument("--run-out", metavar="FILE", help="write each mode's rankings as a TREC run (qid Q0 docid rank "
+                                                     "score tag); with several sets or modes, name the files with "
+                                                     "{set} and {mode}, e.g. runs/{set}.{mode}.trec")
+    p.add_argument("--qrels-out", metavar="FILE", help="write what is relevant as TREC qrels (qid 0 docid 1), the "
+                                                       "relevance rag eval scores; {set} with several sets")
+    p.add_argument("--level", choices=["document", "passage"], default="document",
+                   help="docids of the files: document ids, each at its first passage's rank, as recall@k counts "
+                        "(default); or passage ids, as answer recall counts")
+    p.add_argument("--run-tag", help="the run's tag, may hold {set} and {mode} (default: rag-{mode})")
     p.set_defaults(run=_eval)
 
     p = sub.add_parser("serve", help="serve the HTTP API")

@@ -18,7 +18,7 @@ import math
 import re
 import statistics
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -48,8 +48,20 @@ class Question:
     gold: frozenset[str] = frozenset()
 
 
-def _norm(text: str) -> str:
+def normalised(text: str) -> str:
+    """A text as answers are compared: casefolded, runs of white space as one space, `’` as `'`."""
     return " ".join(text.replace("’", "'").split()).casefold()
+
+
+def has_answer(text: str, answers: Iterable[str]) -> bool:
+    """Whether a text holds one of the gold answers (both `normalised`): what answer recall counts."""
+    text = normalised(text)
+    return any(normalised(a) in text for a in answers)
+
+
+def set_name(target: Path) -> str:
+    """What a target is called in reports and file names: the dataset folder's name, the questions file's stem."""
+    return target.name if target.is_dir() else re.sub(r"\.jsonl$", "", target.name)
 
 
 def read_questions(path: Path, limit: int | None = None) -> list[Question]:
@@ -122,11 +134,12 @@ class Scores:
                 "snippet_recall": self.snippet_recall, "flagged": self.flagged, "ms_per_query": self.ms_per_query}
 
 
-def _doc_ranking(hits: Sequence[Hit]) -> list[str]:
-    seen: dict[str, None] = {}
+def document_hits(hits: Sequence[Hit]) -> list[Hit]:
+    """The first hit of each document, in rank order: how passage recall ranks documents."""
+    seen: dict[str, Hit] = {}
     for hit in hits:
-        seen.setdefault(hit.citation.doc_id, None)
-    return list(seen)
+        seen.setdefault(hit.citation.doc_id, hit)
+    return list(seen.values())
 
 
 def score(questions: Sequence[Question], results: Sequence[Sequence[Hit]], mode: str,
@@ -142,7 +155,7 @@ def score(questions: Sequence[Question], results: Sequence[Sequence[Hit]], mode:
         rr, ndcg = [], []
         hits_at = {k: 0 for k in KS}
         for q, hits in graded:
-            docs = _doc_ranking(hits)[:10]
+            docs = [hit.citation.doc_id for hit in document_hits(hits)[:10]]
             first = next((i for i, d in enumerate(docs, 1) if d in q.gold), None)
             for k in KS:
                 hits_at[k] += first is not None and first <= k
@@ -158,20 +171,25 @@ def score(questions: Sequence[Question], results: Sequence[Sequence[Hit]], mode:
         for k in (1, 5):
             found = 0
             for q, hits in answered:
-                texts = [_norm(h.text) for h in hits[:k]]
-                found += any(_norm(a) in t for a in q.answers for t in texts)
+                found += any(has_answer(h.text, q.answers) for h in hits[:k])
             out.answer_recall[k] = round(found / len(answered), 4)
         snippets = [answer(hits) for _, hits in answered]
-        out.snippet_recall = round(sum(s is not None and any(_norm(a) in _norm(s.text) for a in q.answers)
+        out.snippet_recall = round(sum(s is not None and has_answer(s.text, q.answers)
                                        for (q, _), s in zip(answered, snippets, strict=True)) / len(answered), 4)
     if mode == "hybrid" and questions:
         out.flagged = round(sum(not getattr(hits, "answerable", True) for hits in results) / len(questions), 4)
     return out
 
 
+# What `evaluate` hands a caller who keeps the rankings (`rag.trec` writes them): the index, the questions asked,
+# then per mode the mode and the hits of each question.
+Keep = Callable[[Index, Sequence[Question], str, Sequence[Sequence[Hit]]], None]
+
+
 def run(searcher: Searcher, questions: Sequence[Question], modes: Iterable[Mode], *, depth: int = 30,
-        batch: int = 64) -> list[Scores]:
-    """Search every question in every mode; `depth` passages per question so that 10 documents remain."""
+        batch: int = 64, keep: Callable[[str, Sequence[Sequence[Hit]]], None] | None = None) -> list[Scores]:
+    """Search every question in every mode; `depth` passages per question so that 10 documents remain. `keep`
+    gets each mode's rankings once scored (out of the timing)."""
     table = []
     for mode in modes:
         results: list[Found] = []
@@ -180,27 +198,29 @@ def run(searcher: Searcher, questions: Sequence[Question], modes: Iterable[Mode]
             chunk = questions[i:i + batch]
             results.extend(searcher.search([Query(q.question, depth, mode) for q in chunk]))
         table.append(score(questions, results, mode, time.perf_counter() - started))
+        if keep is not None:
+            keep(mode, results)
     return table
 
 
 def evaluate(target: Path, settings: Settings, embedder: Embedder, modes: Sequence[Mode],
              limit: int | None = None, unaccented: bool = False, against: Path | None = None,
-             vectors: dict[str, np.ndarray] | None = None) -> dict[str, Any]:
+             vectors: dict[str, np.ndarray] | None = None, keep: Keep | None = None) -> dict[str, Any]:
     """Build the index a target needs, run every mode, return the figures as a JSON-ready dict.
 
     `unaccented` asks every question with its accents removed, as users often type them; `against` asks them of
     another corpus (a dataset folder, or a corpus folder), which is not expected to answer them. `vectors`
     (`stages.embed_key` -> vector) are reused and completed: several targets asked of one corpus embed it once.
+    `keep` gets the index, the questions and each mode's rankings (`rag.trec.TrecFiles.keep` writes them).
     """
     started = time.perf_counter()
     if target.is_dir():
         documents = dataset_documents(target / "passages.jsonl")
         questions = read_questions(target / "questions.jsonl", limit)
-        name = target.name
     else:
         documents = read_corpus(settings.corpus_dir).documents
         questions = read_questions(target, limit)
-        name = re.sub(r"\.jsonl$", "", target.name)
+    name = set_name(target)
     if against is not None:
         documents = (dataset_documents(against / "passages.jsonl") if (against / "passages.jsonl").exists()
                      else read_corpus(against).documents)
@@ -221,7 +241,8 @@ def evaluate(target: Path, settings: Settings, embedder: Embedder, modes: Sequen
         "questions": len(questions),
         "dense_weight": searcher.dense_weight(index),
         "index_seconds": round(built, 2),
-        "scores": [s.to_dict() for s in run(searcher, questions, modes)],
+        "scores": [s.to_dict() for s in run(searcher, questions, modes,
+                                             keep=(lambda m, r: keep(index, questions, m, r)) if keep else None)],
     }
 
 
@@ -241,5 +262,5 @@ def table(report: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-__all__ = ["Question", "Scores", "dataset_documents", "evaluate", "memory_index", "read_questions", "run",
-           "score", "strip_accents", "table"]
+__all__ = ["Keep", "Question", "Scores", "dataset_documents", "document_hits", "evaluate", "has_answer",
+           "memory_index", "normalised", "read_questions", "run", "score", "set_name", "strip_accents", "table"]

@@ -27,6 +27,7 @@ from urllib.parse import urlsplit
 import pytest
 from litestar.testing import TestClient
 
+from rag.cli import main as cli_main
 from rag.cli import parser as cli_parser
 from rag.evaluation import evaluate, table
 from rag.http.app import create_app
@@ -349,6 +350,48 @@ def check_devset_eval(settings, embedder, **_: Any) -> None:
     run_eval("devset-eval", settings, embedder, {})
 
 
+def check_trec_files(settings, embedder, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                     capsys: pytest.CaptureFixture[str], **_: Any) -> None:
+    """The command as shown, run by `rag`'s own `main` in a scratch folder, then the script over the files it wrote:
+    its figures are the ones shown, and the answer recall `rag eval` computed in that run."""
+    words = shlex.split(block("trec-files", "command").text.strip())
+    assert words[0].endswith("/rag") and words[1] == "eval"
+    argv = [str(ROOT / w) if w.endswith(".jsonl") else w for w in words[1:]]
+    monkeypatch.setattr("rag.embedding.load.load_embedder", lambda *a, **k: embedder)  # no second model load
+    monkeypatch.chdir(tmp_path)
+    assert cli_main([*argv, "--corpus", str(settings.corpus_dir), "-o", "figures.json"]) == 0
+    capsys.readouterr()
+    exec(compile(block("trec-files", "request").text, "trec-files", "exec"), {})
+    printed = capsys.readouterr().out
+    assert printed.strip() == block("trec-files", "response").text.strip()
+    (report,) = json.loads((tmp_path / "figures.json").read_text(encoding="utf-8"))
+    (scores,) = report["scores"]
+    shown = dict(line.split() for line in printed.splitlines())
+    assert (float(shown["Success@1"]), float(shown["Success@5"])) == \
+        (scores["answer_recall@1"], scores["answer_recall@5"])
+
+
+def run_langchain(base_url: str, key: str, capsys: pytest.CaptureFixture[str]) -> tuple[dict[str, Any], str]:
+    """The LangChain example as shown, asking `base_url` with `key`: the names it defined, and what it printed."""
+    code = block("langchain", "request").text
+    assert "http://127.0.0.1:8000/v1/search" in code and "Bearer <key>" in code
+    names: dict[str, Any] = {}
+    capsys.readouterr()
+    exec(compile(code.replace("http://127.0.0.1:8000", base_url).replace("<key>", key), "langchain", "exec"), names)
+    return names, capsys.readouterr().out
+
+
+def check_langchain(client: TestClient, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+                    **_: Any) -> None:
+    """In process, through the test client (tests/system/test_langchain.py asks a real server with a key)."""
+    import requests
+
+    monkeypatch.setattr(requests, "post", lambda url, json, headers: client.post(urlsplit(url).path, json=json,
+                                                                                 headers=headers))
+    _, printed = run_langchain("http://127.0.0.1:8000", "unused", capsys)  # this app has no keys
+    assert printed.strip() == block("langchain", "response").text.strip()
+
+
 def check_layout(**_: Any) -> None:
     """docs/ARCHITECTURE.md's tree names every module of rag/ and no module that is not there."""
     shown = set(re.findall(r"\b([a-z_0-9]+\.py)\b", block("layout").text))
@@ -374,6 +417,8 @@ CHECKS: dict[str, Callable[..., None]] = {
     "access-log": check_access_log,
     "eval-own": check_eval_own,
     "devset-eval": check_devset_eval,
+    "trec-files": check_trec_files,
+    "langchain": check_langchain,
 }
 HTTP = sorted({name for name, role in EXAMPLES if role == "request"} - set(CHECKS))
 
