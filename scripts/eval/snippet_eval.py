@@ -12,7 +12,11 @@ snippets as the answer. Methods:
 - `lexical`: rag.search.snippets as served: one sentence, or two when the second adds question terms;
 - `dense-1`: the sentence whose embedding is closest to the question's (one model call per sentence: the costly
   alternative, measured to see what it would buy);
-- `passage`: the whole passage (the ceiling a snippet can reach; not a snippet).
+- `passage`: the whole passage (the ceiling a snippet can reach; not a snippet);
+- `excerpt-N`: `lexical`'s snippet with the whole sentences around it up to N characters, no list item, table row
+  or heading added (`rag.search.snippets.excerpt`; N = 400 is what the answer shows).
+
+Targets are dataset folders, or questions files asked of the seed corpus (`tests/data/devset.jsonl`).
 
 Figures per method and answer rule: `answer_in_snippet` (a gold answer, normalised as `rag eval` does, inside the
 answer snippet), `answer_in_its_passage` (inside the passage the snippet comes from), their ratio (how much of
@@ -39,13 +43,13 @@ import numpy as np
 
 from rag.embedding.base import Embedder
 from rag.embedding.load import load_embedder
-from rag.evaluation import Question, dataset_documents, memory_index, read_questions
+from rag.evaluation import Question, memory_index
 from rag.schemas import Hit
 from rag.search.answer import answer
 from rag.search.searcher import Query, Searcher
-from rag.search.snippets import Highlighter, best_window, highlight, sentences
+from rag.search.snippets import Highlighter, best_window, excerpt, highlight, sentences
 from rag.settings import Settings
-from scripts.eval.common import norm
+from scripts.eval.common import ROOT, norm, read_set
 
 Span = tuple[int, int, float]  # start, end in the passage text, score (higher: better answer candidate)
 K = 5
@@ -81,8 +85,16 @@ def passage(hit: Hit, _: dict[str, float], __: object) -> Span:
     return 0, len(hit.text), 0.0
 
 
+def excerpt_of(budget: int) -> Callable[[Hit, dict[str, float], object], Span]:
+    def method(hit: Hit, weights: dict[str, float], vector: object) -> Span:
+        start, end, score = lexical(hit, weights, vector)
+        return (*excerpt(hit.text, start, end, budget), score)
+    return method
+
+
 METHODS: dict[str, Callable[[Hit, dict[str, float], object], Span]] = {
-    "lead": lead, "lexical-1": lexical_one, "lexical": lexical, "dense-1": dense_one, "passage": passage}
+    "lead": lead, "lexical-1": lexical_one, "lexical": lexical, "dense-1": dense_one, "passage": passage,
+    **{f"excerpt-{n}": excerpt_of(n) for n in (250, 400, 600)}}
 # answer rules: which passage's snippet becomes the answer
 RULES = ("rank-1", "best-of-top-3", "best-of-top-5", "weighted-top-3")
 ANALYZER = None  # set per dataset: the index's analyzer
@@ -139,10 +151,11 @@ def measure_cost(searcher: Searcher, questions: Sequence[Question]) -> dict[str,
 def evaluate(target: Path, settings: Settings, embedder: Embedder, limit: int | None,
              methods: Sequence[str]) -> dict[str, object]:
     global ANALYZER
-    index = memory_index(dataset_documents(target / "passages.jsonl"), settings, embedder)
+    documents, questions = read_set(target, settings)
+    index = memory_index(documents, settings, embedder)
     ANALYZER = index.lexical.analyzer  # type: ignore[assignment]
     searcher = Searcher(index, embedder, candidates=settings.candidates)
-    questions = [q for q in read_questions(target / "questions.jsonl", limit) if q.answers]
+    questions = [q for q in questions[:limit] if q.answers]
     results: list[list[Hit]] = []
     for i in range(0, len(questions), 64):
         results.extend(searcher.search([Query(q.question, K) for q in questions[i:i + 64]]))
@@ -157,7 +170,9 @@ def evaluate(target: Path, settings: Settings, embedder: Embedder, limit: int | 
     rows = []
     for name in methods:
         method = METHODS[name]
-        for rule in RULES if name not in ("lead", "passage") else ("rank-1",):
+        rules = ("rank-1",) if name in ("lead", "passage") else ("weighted-top-3",) if name.startswith("excerpt") \
+            else RULES
+        for rule in rules:
             found = in_passage = in_gold = gold_passage = 0
             lengths = []
             for q, hits, vector in zip(questions, results, vectors, strict=True):
@@ -182,7 +197,7 @@ def evaluate(target: Path, settings: Settings, embedder: Embedder, limit: int | 
                          "from_gold_passage": round(gold_passage / n, 4),
                          "mean_chars": round(statistics.fmean(lengths))})
     rows.append(served_row(questions, results))
-    return {"target": target.name, "questions": len(questions), "k": K,
+    return {"target": target.stem, "questions": len(questions), "k": K,
             **timing, "rows": rows}
 
 
@@ -231,7 +246,7 @@ def main() -> int:
     parser.add_argument("--methods", default=",".join(METHODS), help="comma-separated methods to compare")
     parser.add_argument("-o", "--output", type=Path, help="write the figures as JSON")
     args = parser.parse_args()
-    settings = Settings()
+    settings = Settings(corpus_dir=ROOT / "corpus")
     embedder = load_embedder(settings)
     reports = []
     for target in args.targets:

@@ -63,7 +63,8 @@ def test_snippet_recall_reads_the_answer_snippet_and_flagged_the_answerable_deci
         return out
 
     questions = [Question("q1", "?", answers=("5 jours",)), Question("q2", "?", answers=("5 jours",))]
-    results = [found("Un délai. De 5 jours.", (10, 21), True), found("De 5 jours. Un délai.", (12, 21), False)]
+    # the second snippet is a list item: the answer's excerpt does not add the line before it, which holds the answer
+    results = [found("Un délai. De 5 jours.", (10, 21), True), found("De 5 jours.\n- Un délai.", (14, 23), False)]
     out = score(questions, results, "hybrid", seconds=0.0)
     assert out.answer_recall[1] == 1.0 and out.snippet_recall == 0.5 and out.flagged == 0.5
     assert score(questions, results, "dense", seconds=0.0).flagged is None  # only hybrid search decides
