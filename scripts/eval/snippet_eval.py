@@ -47,7 +47,7 @@ from rag.evaluation import Question, memory_index
 from rag.schemas import Hit
 from rag.search.answer import answer
 from rag.search.searcher import Query, Searcher
-from rag.search.snippets import Highlighter, best_window, excerpt, highlight, sentences
+from rag.search.snippets import Highlighter, best_window, excerpt, sentences
 from rag.settings import Settings
 from scripts.eval.common import ROOT, norm, read_set
 
@@ -122,13 +122,12 @@ def measure_cost(searcher: Searcher, questions: Sequence[Question]) -> dict[str,
     for q in questions:
         query = [Query(q.question, K)]
         hits = searcher.search(query)[0]
-        for bucket in (cold, warm):  # cold first: the searches below then find these passages analysed, as served
-            if bucket is cold:
-                sentences.cache_clear()
+        highlighter = Highlighter(lexical.analyzer)  # empty: cold first, then warm with these passages analysed
+        for bucket in (cold, warm):
             started = time.perf_counter()
             weights = lexical.term_weights(q.question)
             for h in hits:
-                highlight(h.text, weights, lexical.analyzer)
+                highlighter(h.text, weights)
             bucket.append(time.perf_counter() - started)
         started = time.perf_counter()
         searcher.search(query)
