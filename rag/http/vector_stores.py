@@ -8,6 +8,7 @@ is `/v1/search`'s, queued in the same runtime within the same bounds. Errors und
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import Sequence
 from dataclasses import replace
@@ -230,16 +231,18 @@ async def search_store(vector_store_id: FromPath[str], data: JSONBody[StoreSearc
     questions = [data.query] if isinstance(data.query, str) else data.query
     if len(questions) > settings.batch_max:
         raise InvalidQuery(f"query: at most {settings.batch_max} questions (got {len(questions)})")
-    if data.max_num_results > settings.k_max:
-        raise InvalidQuery(f"max_num_results: at most {settings.k_max} on this server (got {data.max_num_results})")
-    queries = make_queries(settings, questions, data.max_num_results, None, field="query", many="query",
-                           index=index)
-    scoped = vector_store.scope(data.filters, index, data.max_num_results, settings.candidates)
+    # left out: OpenAI's default of 10, within this server's RAG_K_MAX
+    k = data.max_num_results if "max_num_results" in data.model_fields_set else min(10, settings.k_max)
+    if k > settings.k_max:
+        raise InvalidQuery(f"max_num_results: at most {settings.k_max} on this server (got {k})")
+    queries = make_queries(settings, questions, k, None, field="query", many="query", index=index)
+    # in a worker thread: a filter on titles or URLs reads every document, which the event loop must not wait for
+    scoped = await asyncio.to_thread(vector_store.scope, data.filters, index, k, settings.candidates)
     if scoped.empty:
         return _page(questions, [], index)
     found = await answers(runtime, request, [replace(q, within=scoped.within, k=scoped.k) for q in queries])
     threshold = data.ranking_options.score_threshold if data.ranking_options else None
-    return _page(questions, vector_store.merged(found, data.max_num_results, scoped.passes, threshold or 0.0), index)
+    return _page(questions, vector_store.merged(found, k, scoped.passes, threshold or 0.0), index)
 
 
 def _page(questions: list[str], hits: list[Hit], index: Index) -> Response[StoreSearchPage]:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -62,6 +62,11 @@ class Comparison(BaseModel):
     value: str | float | bool | list[str | float] = Field(
         description="A string or a number (a list for in and nin). An attribute a passage does not have (a "
                     "section, page or url) equals no value.")
+
+    @cached_property
+    def members(self) -> frozenset[str | float]:
+        """The values as a set: `in` and `nin` cost one lookup per hit, however long the list."""
+        return frozenset(self.value if isinstance(self.value, list) else [self.value])
 
 
 def _kind(value: Any) -> str:
@@ -169,9 +174,9 @@ def admits(node: Comparison | Compound, found: Mapping[str, Value]) -> bool:
         case "ne":
             return have != value
         case "in":
-            return have in _values(node)
+            return have in node.members
         case "nin":
-            return have not in _values(node)
+            return have not in node.members
     assert isinstance(have, int) and isinstance(value, float)  # `check`: only numbers are ordered
     return {"gt": have > value, "gte": have >= value, "lt": have < value, "lte": have <= value}[node.type]
 
@@ -223,6 +228,9 @@ def scope(node: Comparison | Compound | None, index: Index, k: int, candidates: 
     if node is None:
         return Scope(None, None, k)
     check(node)
+    total = sum(len(_values(leaf)) for leaf in comparisons(node))
+    if total > FILTER_VALUES_MAX:  # the work of checking a hit grows with them: bounded for the whole filter
+        raise InvalidQuery(f"filters: at most {FILTER_VALUES_MAX} values in all comparisons together (got {total})")
     admitted = documents(node, index)
     if admitted is not None and not admitted:
         return Scope(node, None, k, empty=True)
@@ -236,13 +244,18 @@ def merged(results: Sequence[Sequence[Hit]], limit: int, admit: Callable[[Hit], 
     among the queries; only those `admit` passes and that score at least `threshold`. Ties keep the order of the
     queries, then of their ranks."""
     best: dict[str, Hit] = {}
+    admitted: dict[str, bool] = {}  # a passage found by several queries is checked once
     for hits in results:
         for hit in hits:
-            if hit.score < threshold or (admit is not None and not admit(hit)):
-                continue
             kept = best.get(hit.id)
-            if kept is None or hit.score > kept.score:
-                best[hit.id] = hit
+            if hit.score < threshold or (kept is not None and hit.score <= kept.score):
+                continue
+            if admit is not None:
+                if hit.id not in admitted:
+                    admitted[hit.id] = admit(hit)
+                if not admitted[hit.id]:
+                    continue
+            best[hit.id] = hit
     return sorted(best.values(), key=lambda hit: -hit.score)[:limit]
 
 

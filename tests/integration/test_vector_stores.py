@@ -120,3 +120,12 @@ def test_without_an_index_the_store_is_a_503_saying_why(tmp_path):
         assert response.json()["error"]["code"] == "unavailable"
         searched = c.post("/v1/vector_stores/vs_none/search", json={"query": QUESTION})
         assert "rag ingest" in openai_error(searched, 503)
+
+
+def test_a_search_without_max_num_results_takes_at_most_the_server_s_k_max(settings, searcher, search_path):
+    small = settings.model_copy(update={"k_max": 3, "reload_poll_seconds": 0})
+    with TestClient(create_app(small, searcher=searcher), base_url="http://127.0.0.1") as client:
+        answered = client.post(search_path, json={"query": QUESTION})
+        assert answered.status_code == 200 and len(answered.json()["data"]) == 3  # OpenAI's 10, within k_max
+        refused = client.post(search_path, json={"query": QUESTION, "max_num_results": 4})
+        assert "at most 3" in openai_error(refused, 422, "max_num_results")

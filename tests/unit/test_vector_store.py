@@ -215,3 +215,23 @@ def test_the_store_id_is_the_index_folder_name_made_safe(tmp_path: Path):
     assert store_id(tmp_path / "index") == "vs_index"
     assert store_id(tmp_path / "Mon Index.v2") == "vs_mon-index-v2"
     assert store_id(tmp_path / "index" / "..") == f"vs_{tmp_path.name.lower()}".replace(".", "-")
+
+
+def test_a_filter_is_bounded_in_values_and_checks_each_passage_once():
+    from rag.search.vector_store import FILTER_VALUES_MAX, scope
+
+    many = {"type": "and", "filters": [{"key": "title", "type": "nin", "value": [f"t{i}-{j}" for i in range(500)]}
+                                        for j in range(3)]}
+    with pytest.raises(InvalidQuery, match=f"at most {FILTER_VALUES_MAX} values in all"):
+        scope(FILTER.validate_python(many), Catalogue(HITS), 5, 50)  # type: ignore[arg-type]
+    seen: list[str] = []
+
+    def admit(hit) -> bool:
+        seen.append(hit.id)
+        return True
+
+    one = hit("p1", "a", "faq/a.md", score=0.9)
+    found = merged([[one], [one.model_copy(update={"score": 0.5})], [one]], 5, admit)
+    assert [h.id for h in found] == ["p1"] and seen == ["p1"]
+    nin = FILTER.validate_python({"key": "title", "type": "nin", "value": ["Guide A", "Notes"]})
+    assert [h.id for h in HITS if admits(nin, values(h))] == ["b-1", "b-2"]  # the set lookup as the list was
