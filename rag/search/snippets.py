@@ -33,6 +33,7 @@ _TRIM = " \t\r\n•·▪◦*-–—"  # leading bullets and dashes are layout, n
 # table cell (HTML blocks come as lines of their own), whose next line starts a new one even in lowercase.
 WRAPPED_MIN_CHARS = 40
 _SENTENCE_END = ".!?…:;|"  # a line ending so is complete (a colon announces a list; a bar ends a table row)
+_FULL_STOP = (".", "!", "…")  # a short line ending so is a sentence ("Oui."), not a heading or a list item
 MAX_SENTENCES = 2
 _CACHE_SIZE = 8192
 
@@ -40,6 +41,8 @@ _CACHE_SIZE = 8192
 # A line that is an item of a list or a row of a table, not prose: a bullet, a number and its dot, a bar.
 _ITEM = re.compile(r"\s*(?:[•·▪◦*\-–—|]|\d{1,3}[.)]\s)")
 ANSWER_CHARS = 400  # the answer's excerpt: its highlight and whole neighbouring sentences, up to this many characters
+LEAD_CHARS = 700  # ... or up to this many when the highlight opens its passage (measured in docs/SNIPPETS.md)
+OPENING_CHARS = 50  # what may stand before a highlight that opens its passage: "Oui.", "Non.", a short lead-in
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,7 +86,8 @@ def _spans(text: str) -> list[tuple[int, int, int, bool]]:
     spans: list[tuple[int, int, int, bool]] = []
     pos = 0
     for number, line in enumerate(_lines(text)):
-        prose = len(line.strip()) >= WRAPPED_MIN_CHARS and not _ITEM.match(line)
+        body = line.strip()
+        prose = (len(body) >= WRAPPED_MIN_CHARS or body[-1:] in _FULL_STOP) and not _ITEM.match(line)
         cursor = 0
         for match in _END.finditer(line):
             if not _starts_sentence(line, match.end()) or _abbreviation(line, cursor, match.start()):
@@ -121,11 +125,13 @@ def sentences(text: str, analyzer: Analyzer) -> tuple[Sentence, ...]:
     return tuple(Sentence(a, b, frozenset(analyzer.terms(text[a:b]))) for a, b in sentence_spans(text))
 
 
-def excerpt(text: str, start: int, end: int, budget: int = ANSWER_CHARS) -> tuple[int, int]:
+def excerpt(text: str, start: int, end: int, budget: int = ANSWER_CHARS, lead: int = LEAD_CHARS) -> tuple[int, int]:
     """(start, end) of an excerpt of `text` around its snippet `text[start:end]` (whole sentences): the snippet and
-    the whole sentences next to it, the following one first then the preceding one, while the excerpt stays within
-    `budget` characters. A neighbour on another line joins only if both lines are prose: a list item, a table row
-    or a heading (a short line) is never added to a snippet, nor a snippet that is one grown."""
+    the whole sentences next to it, the following one first then the preceding one, within `budget` characters, or
+    within `lead` when the snippet opens `text` (at most `OPENING_CHARS` before it, "Oui." say, on lines that join):
+    a passage that starts with its answer goes on with it (an FAQ entry, a definition). A neighbour on another line
+    joins only if both lines are prose: a list item, a table row or a heading (a short line without a full stop) is
+    never added to a snippet, nor a snippet that is one grown."""
     spans = _spans(text)
     inside = [i for i, span in enumerate(spans) if span[0] < end and span[1] > start]
     if not inside:
@@ -135,6 +141,10 @@ def excerpt(text: str, start: int, end: int, budget: int = ANSWER_CHARS) -> tupl
     def joins(a: int, b: int) -> bool:
         return spans[a][2] == spans[b][2] or (spans[a][3] and spans[b][3])
 
+    budget_opening = max(budget, lead)
+    if (lead and spans[first][0] - spans[0][0] <= OPENING_CHARS and spans[last][1] - spans[0][0] <= budget_opening
+            and all(joins(i, i + 1) for i in range(first))):
+        first, budget = 0, budget_opening
     while True:
         grown = False
         if last + 1 < len(spans) and joins(last, last + 1) and spans[last + 1][1] - spans[first][0] <= budget:
@@ -201,5 +211,5 @@ def _best(text: str, parts: tuple[Sentence, ...], weights: Mapping[str, float]) 
     return Highlight(text=text[start:end], start=start, end=end, score=round(score, 4))
 
 
-__all__ = ["ANSWER_CHARS", "Highlighter", "Sentence", "best_window", "excerpt", "highlight", "sentence_spans",
-           "sentences"]
+__all__ = ["ANSWER_CHARS", "LEAD_CHARS", "OPENING_CHARS", "Highlighter", "Sentence", "best_window", "excerpt",
+           "highlight", "sentence_spans", "sentences"]

@@ -109,9 +109,9 @@ def test_a_sentence_wrapped_over_lines_stays_whole():
     assert spans(rows) == ["| Offre | Prix |", "| basique | 5 € |", "liste :", "un", "deux"]
 
 
-def _excerpt(text: str, shown: str, budget: int = 400) -> str:
+def _excerpt(text: str, shown: str, budget: int = 400, lead: int = 0) -> str:
     start = text.index(shown)
-    a, b = excerpt(text, start, start + len(shown), budget)
+    a, b = excerpt(text, start, start + len(shown), budget, lead)
     return text[a:b]
 
 
@@ -130,15 +130,33 @@ def test_the_answer_excerpt_adds_whole_sentences_of_prose_around_its_highlight()
     assert _excerpt(lines, "Le remboursement suit sous cinq jours ouvrés.") == lines
 
 
+def test_a_highlight_that_opens_its_passage_reads_on_further():
+    entry = ("Oui.\nLe code monétaire et financier impose aux personnes remettant un chèque en paiement de justifier "
+             "de leur identité. Un document officiel avec photographie est demandé.\nLa carte d’identité convient.")
+    shown = ("Le code monétaire et financier impose aux personnes remettant un chèque en paiement de justifier de "
+             "leur identité.")
+    # "Oui." is a sentence (a short line with a full stop), not a heading: the entry is read from its opening,
+    # and on within the longer budget
+    assert _excerpt(entry, shown, budget=60, lead=700) == entry
+    assert _excerpt(entry, shown, budget=60, lead=0) == shown
+    # a highlight further in keeps the shorter budget
+    later = "Un document officiel avec photographie est demandé."
+    assert _excerpt(entry, later, budget=60, lead=700) == later
+    # a heading or a list item before the highlight is not an opening to read from
+    listing = "Horaires\n• Lundi au vendredi\nLe service est fermé les jours fériés, y compris le lundi de Pentecôte."
+    assert _excerpt(listing, "Le service est fermé les jours fériés, y compris le lundi de Pentecôte.",
+                    lead=700) == "Le service est fermé les jours fériés, y compris le lundi de Pentecôte."
+
+
 def test_the_answer_excerpt_never_adds_a_list_item_a_table_row_or_a_heading():
     listing = ("Horaires du service client\n• Lundi au vendredi : de 8 heures à 20 heures sans interruption\n"
                "• Samedi : de 9 heures à 12 heures, uniquement par téléphone\n"
                "Le service est fermé les jours fériés, y compris le lundi de Pentecôte.")
     for item in ("Lundi au vendredi : de 8 heures à 20 heures sans interruption",
                  "Samedi : de 9 heures à 12 heures, uniquement par téléphone"):
-        assert _excerpt(listing, item) == item
+        assert _excerpt(listing, item, lead=700) == item
     assert _excerpt(listing, "Le service est fermé les jours fériés, y compris le lundi de Pentecôte.") == (
         "Le service est fermé les jours fériés, y compris le lundi de Pentecôte.")
     rows = "| Offre | Prix mensuel toutes taxes comprises |\n| basique | 5 € par mois, sans engagement |"
     row = "| basique | 5 € par mois, sans engagement |"
-    assert _excerpt(rows, row) == row
+    assert _excerpt(rows, row, lead=700) == row
