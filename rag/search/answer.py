@@ -1,7 +1,8 @@
 """The response-level answer: the best snippet among the passages, its citation, and a Markdown rendering of both.
 
 Which snippet: among the first `ANSWER_DEPTH` passages, the highlight with the best product of its own score (the
-question words it holds) and its passage's score (how well retrieval ranked it), ties to the better-ranked passage.
+question words it holds) and its passage's score (how well retrieval ranked it) to the power `RETRIEVAL_POWER`, ties
+to the better-ranked passage: the first passage's, unless another holds clearly more of the question's words.
 Measured against the first passage's highlight and against highlight scores alone in `docs/SNIPPETS.md`. What it
 shows: that highlight with the whole sentences around it, up to `ANSWER_CHARS` characters, or `LEAD_CHARS` when the
 highlight opens its passage (`snippets.excerpt`: never a list item, table row or heading added), since the answer
@@ -28,6 +29,7 @@ from rag.schemas import Answer, Citation, Hit
 from rag.search.snippets import excerpt
 
 ANSWER_DEPTH = 3
+RETRIEVAL_POWER = 4  # measured by scripts/eval/answer_choice.py (docs/EVALUATION.md): 1 chose lower passages too often
 NO_ANSWER = "The documents do not seem to answer this question."
 # Characters that start Markdown syntax anywhere in a line; a backslash makes each literal (CommonMark).
 _INLINE = re.compile(r"([\\`*_\[\]<>~|])")
@@ -90,7 +92,8 @@ def answer(hits: Sequence[Hit], answerable: bool = True) -> Answer | None:
     candidates = [h for h in hits[:ANSWER_DEPTH] if h.highlight is not None]
     if not candidates:
         return None
-    best = max(candidates, key=lambda h: (h.highlight.score * h.score, -h.rank))  # type: ignore[union-attr]
+    best = max(candidates,  # type: ignore[union-attr]
+               key=lambda h: (h.highlight.score * h.score ** RETRIEVAL_POWER, -h.rank))
     assert best.highlight is not None
     start, end = excerpt(best.text, best.highlight.start, best.highlight.end)
     if not answerable:
@@ -101,4 +104,5 @@ def answer(hits: Sequence[Hit], answerable: bool = True) -> Answer | None:
                   markdown=markdown(text, best.citation, hits))
 
 
-__all__ = ["ANSWER_DEPTH", "NO_ANSWER", "answer", "escape", "markdown", "no_answer_markdown", "source_line"]
+__all__ = ["ANSWER_DEPTH", "NO_ANSWER", "RETRIEVAL_POWER", "answer", "escape", "markdown", "no_answer_markdown",
+           "source_line"]

@@ -8,10 +8,13 @@ Sets: the dev set on the seed corpus, piaf, cnil_faq_dev and en_stackfaq, indexe
 
 - `rank-1`: the first passage's highlight;
 - `weighted`: the best product of highlight score and passage score (the rule before issue 15);
+- `weighted-pN`: the best product of highlight score and passage score to the power N (a passage below the first
+  needs a clearly better highlight);
 - `rank-1-unless-xF`: the first passage's highlight, unless another's highlight scores at least F times as much
   (question-word rarity it covers), the first of those then.
 
-`snippet` is the share of questions whose chosen snippet holds a gold answer; `passage@1` the share whose first
+`snippet` is the share of questions whose chosen snippet, shown as the answer shows it (`rag.search.snippets.excerpt`:
+the highlight with whole sentences around it), holds a gold answer; `passage@1` the share whose first
 passage does (what `rag eval` reports as answer recall@1); `ratio` the first over the second.
 """
 
@@ -25,11 +28,13 @@ from pathlib import Path
 from rag.embedding.load import load_embedder
 from rag.schemas import Hit
 from rag.search.searcher import Query, Searcher
+from rag.search.snippets import excerpt
 from rag.settings import Settings
 from scripts.eval.answerable_fit import Remembered
 from scripts.eval.common import ROOT, build, norm
 
 FACTORS = (1.25, 1.5, 2.0, 3.0)
+POWERS = (2, 4, 8)
 
 
 def pick(hits: Sequence[Hit], rule: str) -> Hit | None:
@@ -38,8 +43,9 @@ def pick(hits: Sequence[Hit], rule: str) -> Hit | None:
         return None
     if rule == "rank-1":
         return top[0]
-    if rule == "weighted":
-        return max(top, key=lambda h: (h.highlight.score * h.score, -h.rank))  # type: ignore[union-attr]
+    if rule.startswith("weighted"):
+        power = int(rule.split("-p")[1]) if "-p" in rule else 1
+        return max(top, key=lambda h: (h.highlight.score * h.score ** power, -h.rank))  # type: ignore[union-attr]
     factor = float(rule.rsplit("x", 1)[1])
     first = top[0].highlight.score  # type: ignore[union-attr]
     return next((h for h in top[1:] if h.highlight.score >= factor * first > 0), top[0])  # type: ignore[union-attr]
@@ -55,7 +61,7 @@ def main() -> None:
     targets = {"devset": ROOT / "tests" / "data" / "devset.jsonl", "piaf": args.datasets / "piaf",
                "cnil_faq_dev": args.datasets / "cnil_faq_dev", "en_stackfaq": args.datasets / "en_stackfaq"}
     model = load_embedder(settings)
-    rules = ["rank-1", "weighted", *(f"rank-1-unless-x{f}" for f in FACTORS)]
+    rules = ["rank-1", "weighted", *(f"weighted-p{n}" for n in POWERS), *(f"rank-1-unless-x{f}" for f in FACTORS)]
     report = []
     for name, target in targets.items():
         data = build(target, settings, model, args.cache / f"answerable-{name}.pkl")
@@ -75,7 +81,9 @@ def main() -> None:
             found = 0
             for q, hits in zip(questions, results, strict=True):
                 chosen = pick(hits, rule)
-                found += chosen is not None and chosen.highlight is not None and holds(chosen.highlight.text, q.answers)
+                if chosen is not None and chosen.highlight is not None:
+                    start, end = excerpt(chosen.text, chosen.highlight.start, chosen.highlight.end)
+                    found += holds(chosen.text[start:end], q.answers)
             row[rule] = round(found / len(questions), 4)
             row[f"{rule} ratio"] = round(found / at1, 4) if at1 else None
         report.append(row)

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from rag.schemas import Citation, Highlight, Hit
-from rag.search.answer import answer, escape, markdown
+from rag.search.answer import RETRIEVAL_POWER, answer, escape, markdown
 from rag.search.snippets import Sentence, best_window, excerpt, sentence_spans
 
 
@@ -52,19 +52,22 @@ def _hit(rank: int, score: float, text: str = "Une phrase.", label: str = "Doc �
 
 
 def test_answer_weighs_snippet_and_passage_scores_among_the_first_three():
-    # passage scores are 1/rank: products 1.0, 1.5, 1.5 (a tie: the better rank wins), 2.25 (too deep)
-    hits = [_hit(1, 1.0), _hit(2, 3.0, label="Doc › B"), _hit(3, 4.5, label="Doc › C"), _hit(4, 9.0)]
+    # passage scores are 1/rank, weighed to the 4th power: products 1.0, 1.5, 1.5 (a tie: the better rank wins),
+    # 3.9 (too deep)
+    assert RETRIEVAL_POWER == 4
+    hits = [_hit(1, 1.0), _hit(2, 24.0, label="Doc › B"), _hit(3, 121.5, label="Doc › C"), _hit(4, 1000.0)]
     best = answer(hits)
     assert best is not None and best.passage_id == "p2" and best.rank == 2
     assert best.citation.label == "Doc › B"
-    assert answer([hits[0], _hit(2, 1.9)]).passage_id == "p1"  # type: ignore[union-attr]
+    # a highlight of a lower passage must hold clearly more question words: 15.9 times the first's is not enough
+    assert answer([hits[0], _hit(2, 15.9)]).passage_id == "p1"  # type: ignore[union-attr]
     assert answer([]) is None
     assert answer([_hit(1, 0.0), _hit(2, 0.0)]).passage_id == "p1"  # type: ignore[union-attr]
 
 
 def test_markdown_quotes_the_snippet_and_numbers_the_sources():
     hits = [_hit(1, 1.0, label="Guide › Retours", url="https://example.org/guide"),
-            _hit(2, 3.0, text="Use ~~tildes~~ *here*.\n1. then [this]", label="FAQ › Markdown"),
+            _hit(2, 20.0, text="Use ~~tildes~~ *here*.\n1. then [this]", label="FAQ › Markdown"),
             _hit(3, 0.5, label="Guide › Retours", url="https://example.org/guide")]
     best = answer(hits)
     assert best is not None
