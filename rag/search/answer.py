@@ -92,8 +92,8 @@ def answer(hits: Sequence[Hit], answerable: bool = True) -> Answer | None:
     candidates = [h for h in hits[:ANSWER_DEPTH] if h.highlight is not None]
     if not candidates:
         return None
-    best = max(candidates,  # type: ignore[union-attr]
-               key=lambda h: (h.highlight.score * h.score ** RETRIEVAL_POWER, -h.rank))
+    best = max(candidates,
+               key=lambda h: (h.highlight.score * h.score ** RETRIEVAL_POWER, -h.rank))  # type: ignore[union-attr]
     assert best.highlight is not None
     start, end = excerpt(best.text, best.highlight.start, best.highlight.end)
     if not answerable:
