@@ -266,6 +266,12 @@ FUSIONS = {"convex": rank_convex, "minmax2": rank_convex_mm, "z": rank_z, "rrf":
 def evaluate(data: dict[str, Any], dense: np.ndarray, lex: np.ndarray, w: float, fusion: str = "convex"
              ) -> dict[str, float]:
     """The metrics of `scripts.eval.common.metrics` for the fused ranking of each question."""
+    return metrics(data, fused_orders(data, dense, lex, w, fusion), lambda order: order)
+
+
+def fused_orders(data: dict[str, Any], dense: np.ndarray, lex: np.ndarray, w: float, fusion: str = "convex"
+                 ) -> list[np.ndarray]:
+    """Each question's candidates (dense top 50 and lexical top 50), best first, fused as `fusion` says."""
     n = min(CANDIDATES, dense.shape[1])
     rank = FUSIONS[fusion]
     d_top = np.argpartition(-dense, n - 1, axis=1)[:, :n] if n < dense.shape[1] else \
@@ -280,7 +286,7 @@ def evaluate(data: dict[str, Any], dense: np.ndarray, lex: np.ndarray, w: float,
         l_rows, _ = top_rows(lex[i], n)
         cand = np.union1d(d_rows, l_rows)
         orders.append(rank(cand, di[cand], lex[i][cand], w, d_rows=d_rows, l_rows=l_rows))
-    return metrics(data, orders, lambda order: order)
+    return orders
 
 
 # ------------------------------------------------------------------------------------------------------- table

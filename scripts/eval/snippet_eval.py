@@ -14,7 +14,9 @@ snippets as the answer. Methods:
   alternative, measured to see what it would buy);
 - `passage`: the whole passage (the ceiling a snippet can reach; not a snippet);
 - `excerpt-N`: `lexical`'s snippet with the whole sentences around it up to N characters, no list item, table row
-  or heading added (`rag.search.snippets.excerpt`; N = 400 is what the answer shows).
+  or heading added (`rag.search.snippets.excerpt` without its opening rule);
+- `opening-N`: as `excerpt-400`, but a snippet that opens its passage (at most `OPENING_CHARS` before it) is shown
+  from the passage's start up to N characters (`opening-700` is what the answer shows).
 
 Targets are dataset folders, or questions files asked of the seed corpus (`tests/data/devset.jsonl`).
 
@@ -45,9 +47,9 @@ from rag.embedding.base import Embedder
 from rag.embedding.load import load_embedder
 from rag.evaluation import Question, memory_index
 from rag.schemas import Hit
-from rag.search.answer import answer
+from rag.search.answer import RETRIEVAL_POWER, answer
 from rag.search.searcher import Query, Searcher
-from rag.search.snippets import Highlighter, best_window, excerpt, sentences
+from rag.search.snippets import ANSWER_CHARS, Highlighter, best_window, excerpt, sentences
 from rag.settings import Settings
 from scripts.eval.common import ROOT, norm, read_set
 
@@ -85,31 +87,35 @@ def passage(hit: Hit, _: dict[str, float], __: object) -> Span:
     return 0, len(hit.text), 0.0
 
 
-def excerpt_of(budget: int) -> Callable[[Hit, dict[str, float], object], Span]:
+def excerpt_of(budget: int, lead: int = 0) -> Callable[[Hit, dict[str, float], object], Span]:
     def method(hit: Hit, weights: dict[str, float], vector: object) -> Span:
         start, end, score = lexical(hit, weights, vector)
-        return (*excerpt(hit.text, start, end, budget), score)
+        return (*excerpt(hit.text, start, end, budget, lead), score)
     return method
 
 
 METHODS: dict[str, Callable[[Hit, dict[str, float], object], Span]] = {
     "lead": lead, "lexical-1": lexical_one, "lexical": lexical, "dense-1": dense_one, "passage": passage,
-    **{f"excerpt-{n}": excerpt_of(n) for n in (250, 400, 600)}}
+    **{f"excerpt-{n}": excerpt_of(n) for n in (250, 400, 600, 700, 800)},
+    **{f"opening-{n}": excerpt_of(ANSWER_CHARS, n) for n in (600, 700, 800, 900)}}
 # answer rules: which passage's snippet becomes the answer
-RULES = ("rank-1", "best-of-top-3", "best-of-top-5", "weighted-top-3")
+RULES = ("rank-1", "best-of-top-3", "best-of-top-5", "weighted-top-3", f"weighted-p{RETRIEVAL_POWER}-top-3")
 ANALYZER = None  # set per dataset: the index's analyzer
 SENTENCE_VECTORS: dict[str, np.ndarray] = {}
 
 
 def choose(spans: Sequence[Span], hits: Sequence[Hit], rule: str) -> int:
     """rank-1: the first passage's snippet; best-of-top-N: the best snippet score among the first N passages;
-    weighted-top-N: the best snippet score times passage score among the first N."""
+    weighted-top-N: the best snippet score times passage score among the first N; weighted-pP-top-N: times the
+    passage score to the power P (served: `RETRIEVAL_POWER`)."""
     if rule == "rank-1":
         return 0
     depth = int(rule.rsplit("-", 1)[1])
-    weigh = rule.startswith("weighted")
+    power = 0  # best-of: the snippet score alone
+    if rule.startswith("weighted"):
+        power = int(rule.split("-")[1][1:]) if rule.startswith("weighted-p") else 1
     top = spans[:depth]
-    return max(range(len(top)), key=lambda i: (top[i][2] * (hits[i].score if weigh else 1.0), -i))
+    return max(range(len(top)), key=lambda i: (top[i][2] * hits[i].score ** power, -i))
 
 
 def measure_cost(searcher: Searcher, questions: Sequence[Question]) -> dict[str, float]:
@@ -169,8 +175,8 @@ def evaluate(target: Path, settings: Settings, embedder: Embedder, limit: int | 
     rows = []
     for name in methods:
         method = METHODS[name]
-        rules = ("rank-1",) if name in ("lead", "passage") else ("weighted-top-3",) if name.startswith("excerpt") \
-            else RULES
+        rules = ("rank-1",) if name in ("lead", "passage") else (RULES[-1],) \
+            if name.startswith(("excerpt", "opening")) else RULES
         for rule in rules:
             found = in_passage = in_gold = gold_passage = 0
             lengths = []
