@@ -85,9 +85,10 @@ def _spans(text: str) -> list[tuple[int, int, int, bool]]:
     """(start, end, line number, prose line) of each sentence of `text`, as `sentence_spans` cuts them."""
     spans: list[tuple[int, int, int, bool]] = []
     pos = 0
-    for number, line in enumerate(_lines(text)):
-        body = line.strip()
-        prose = (len(body) >= WRAPPED_MIN_CHARS or body[-1:] in _FULL_STOP) and not _ITEM.match(line)
+    lines = _lines(text)
+    prose_lines = _prose(lines)
+    for number, line in enumerate(lines):
+        prose = prose_lines[number]
         cursor = 0
         for match in _END.finditer(line):
             if not _starts_sentence(line, match.end()) or _abbreviation(line, cursor, match.start()):
@@ -97,6 +98,23 @@ def _spans(text: str) -> list[tuple[int, int, int, bool]]:
         spans.append((*_trimmed(text, pos + cursor, pos + len(line)), number, prose))
         pos += len(line)
     return [span for span in spans if span[1] > span[0]]
+
+
+def _prose(lines: list[str]) -> list[bool]:
+    """Whether each line is prose: long enough to be a sentence (not a heading, list item or table cell), not
+    starting with a bullet, a number and its dot or a bar; or a short sentence between prose lines ("Oui." before
+    its explanation), which a run of short lines (list items ending with a full stop) is not."""
+    long = [len(line.strip()) >= WRAPPED_MIN_CHARS and not _ITEM.match(line) for line in lines]
+    filled = [i for i, line in enumerate(lines) if line.strip()]
+    out = list(long)
+    for k, i in enumerate(filled):
+        body = lines[i].strip()
+        if long[i] or body[-1] not in _FULL_STOP or _ITEM.match(lines[i]):
+            continue
+        before_ok = k == 0 or long[filled[k - 1]]
+        after_ok = k + 1 < len(filled) and long[filled[k + 1]]
+        out[i] = before_ok and after_ok
+    return out
 
 
 def _abbreviation(line: str, cursor: int, dot: int) -> bool:

@@ -135,7 +135,8 @@ def test_the_answer_excerpt_adds_whole_sentences_of_prose_around_its_highlight()
 
 def test_a_highlight_that_opens_its_passage_reads_on_further():
     entry = ("Oui.\nLe code monétaire et financier impose aux personnes remettant un chèque en paiement de justifier "
-             "de leur identité. Un document officiel avec photographie est demandé.\nLa carte d’identité convient.")
+             "de leur identité. Un document officiel avec photographie est demandé.\n"
+             "La carte d’identité ou le passeport en cours de validité conviennent.")
     shown = ("Le code monétaire et financier impose aux personnes remettant un chèque en paiement de justifier de "
              "leur identité.")
     # "Oui." is a sentence (a short line with a full stop), not a heading: the entry is read from its opening,
@@ -145,6 +146,11 @@ def test_a_highlight_that_opens_its_passage_reads_on_further():
     # a highlight further in keeps the shorter budget
     later = "Un document officiel avec photographie est demandé."
     assert _excerpt(entry, later, budget=60, lead=700) == later
+    # short lines ending with a full stop in a run are list items, not sentences of the opening
+    items = "Pièces acceptées.\nCarte d’identité.\nPasseport.\nLe service vérifie la pièce avant de valider l’achat."
+    assert _excerpt(items, "Passeport.", lead=700) == "Passeport."
+    assert _excerpt(items, "Le service vérifie la pièce avant de valider l’achat.", lead=700) == (
+        "Le service vérifie la pièce avant de valider l’achat.")
     # a heading or a list item before the highlight is not an opening to read from
     listing = "Horaires\n• Lundi au vendredi\nLe service est fermé les jours fériés, y compris le lundi de Pentecôte."
     assert _excerpt(listing, "Le service est fermé les jours fériés, y compris le lundi de Pentecôte.",
