@@ -3,10 +3,11 @@
 Which snippet: among the first `ANSWER_DEPTH` passages, the highlight with the best product of its own score (the
 question words it holds) and its passage's score (how well retrieval ranked it) to the power `RETRIEVAL_POWER`, ties
 to the better-ranked passage: the first passage's, unless another holds clearly more of the question's words.
-Measured against the first passage's highlight and against highlight scores alone in `docs/SNIPPETS.md`. What it
-shows: that highlight with the whole sentences around it, up to `ANSWER_CHARS` characters, or `LEAD_CHARS` when the
-highlight opens its passage (`snippets.excerpt`: never a list item, table row or heading added), since the answer
-often sits in the sentence next to the one with the question's words (measured in `docs/SNIPPETS.md`).
+Measured against the first passage's highlight and other rules in `docs/EVALUATION.md` (the answer snippet: from
+which passage). What it shows: that highlight with the whole sentences around it, up to `ANSWER_CHARS` characters,
+or `LEAD_CHARS` when the highlight opens its passage (`snippets.excerpt`: never a list item, table row or heading
+added), since the answer often sits in the sentence next to the one with the question's words (measured in
+`docs/SNIPPETS.md`).
 
 The Markdown quotes the snippet verbatim (Markdown syntax in it escaped, so it shows as written), marks it [1], and
 lists the sources of all returned passages, the answer's first, each once, linked when the document has a URL:

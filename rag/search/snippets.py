@@ -101,19 +101,13 @@ def _spans(text: str) -> list[tuple[int, int, int, bool]]:
 
 
 def _prose(lines: list[str]) -> list[bool]:
-    """Whether each line is prose: long enough to be a sentence (not a heading, list item or table cell), not
-    starting with a bullet, a number and its dot or a bar; or a short sentence between prose lines ("Oui." before
-    its explanation), which a run of short lines (list items ending with a full stop) is not."""
-    long = [len(line.strip()) >= WRAPPED_MIN_CHARS and not _ITEM.match(line) for line in lines]
-    filled = [i for i, line in enumerate(lines) if line.strip()]
-    out = list(long)
-    for k, i in enumerate(filled):
-        body = lines[i].strip()
-        if long[i] or body[-1] not in _FULL_STOP or _ITEM.match(lines[i]):
-            continue
-        before_ok = k == 0 or long[filled[k - 1]]
-        after_ok = k + 1 < len(filled) and long[filled[k + 1]]
-        out[i] = before_ok and after_ok
+    """Whether each line is prose: long enough to be a sentence (not a heading, list item or table cell) and not
+    starting with a bullet, a number and its dot or a bar. One short line is prose too: a passage's first line when
+    it ends with a full stop and the next line is prose ("Oui." before its explanation); elsewhere a short line
+    ending so may be a heading ("Article 6.") or a list item ("Passeport."), and stays apart."""
+    out = [len(line.strip()) >= WRAPPED_MIN_CHARS and not _ITEM.match(line) for line in lines]
+    if len(lines) > 1 and not out[0] and out[1] and lines[0].strip()[-1:] in _FULL_STOP and not _ITEM.match(lines[0]):
+        out[0] = True
     return out
 
 
@@ -146,9 +140,9 @@ def sentences(text: str, analyzer: Analyzer) -> tuple[Sentence, ...]:
 def excerpt(text: str, start: int, end: int, budget: int = ANSWER_CHARS, lead: int = LEAD_CHARS) -> tuple[int, int]:
     """(start, end) of an excerpt of `text` around its snippet `text[start:end]` (whole sentences): the snippet and
     the whole sentences next to it, the following one first then the preceding one, within `budget` characters, or
-    within `lead` when the snippet opens `text` (at most `OPENING_CHARS` before it, "Oui." say, on lines that join):
-    a passage that starts with its answer goes on with it (an FAQ entry, a definition). A neighbour on another line
-    joins only if both lines are prose: a list item, a table row or a heading (a short line without a full stop) is
+    within a longer `lead` when the snippet opens `text` (at most `OPENING_CHARS` before it, "Oui." say, on lines
+    that join): a passage that starts with its answer goes on with it (an FAQ entry, a definition). A neighbour on
+    another line joins only if both lines are prose (`_prose`): a list item, a table row or a heading is
     never added to a snippet, nor a snippet that is one grown."""
     spans = _spans(text)
     inside = [i for i, span in enumerate(spans) if span[0] < end and span[1] > start]
@@ -159,10 +153,9 @@ def excerpt(text: str, start: int, end: int, budget: int = ANSWER_CHARS, lead: i
     def joins(a: int, b: int) -> bool:
         return spans[a][2] == spans[b][2] or (spans[a][3] and spans[b][3])
 
-    budget_opening = max(budget, lead)
-    if (lead and spans[first][0] - spans[0][0] <= OPENING_CHARS and spans[last][1] - spans[0][0] <= budget_opening
-            and all(joins(i, i + 1) for i in range(first))):
-        first, budget = 0, budget_opening
+    opens = spans[first][0] - spans[0][0] <= OPENING_CHARS and all(joins(i, i + 1) for i in range(first))
+    if lead > budget and opens and spans[last][1] - spans[0][0] <= lead:
+        first, budget = 0, lead
     while True:
         grown = False
         if last + 1 < len(spans) and joins(last, last + 1) and spans[last + 1][1] - spans[first][0] <= budget:

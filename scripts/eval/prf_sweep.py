@@ -50,13 +50,13 @@ def main() -> None:
         first[name] = (q, orders)
         base.append(cells(metrics(data[name], orders, lambda o: o), name))
     print(f"{'default':18}" + " | ".join(base), flush=True)
+    vectors = {name: data[name]["index"].stored_vectors() for name in SETS}
     for k in (1, 3, 5):
         for beta in (0.1, 0.25, 0.5):
             out = []
             for name in SETS:
                 q, orders = first[name]
-                vectors = data[name]["index"].stored_vectors()
-                feedback = np.stack([vectors[o[:k]].mean(axis=0) for o in orders])
+                feedback = np.stack([vectors[name][o[:k]].mean(axis=0) for o in orders])
                 qv = q["qv"] + beta * feedback
                 qv = (qv / np.linalg.norm(qv, axis=1, keepdims=True)).astype(np.float32)
                 again = fused_orders(data[name], part_scores(data[name], emb, qv, PARTS), q["lex"], WEIGHT)

@@ -99,7 +99,8 @@ METHODS: dict[str, Callable[[Hit, dict[str, float], object], Span]] = {
     **{f"excerpt-{n}": excerpt_of(n) for n in (250, 400, 600, 700, 800)},
     **{f"opening-{n}": excerpt_of(ANSWER_CHARS, n) for n in (600, 700, 800, 900)}}
 # answer rules: which passage's snippet becomes the answer
-RULES = ("rank-1", "best-of-top-3", "best-of-top-5", "weighted-top-3", f"weighted-p{RETRIEVAL_POWER}-top-3")
+SERVED_RULE = f"weighted-p{RETRIEVAL_POWER}-top-3"  # rag.search.answer's rule
+RULES = ("rank-1", "best-of-top-3", "best-of-top-5", "weighted-top-3", SERVED_RULE)
 ANALYZER = None  # set per dataset: the index's analyzer
 SENTENCE_VECTORS: dict[str, np.ndarray] = {}
 
@@ -175,7 +176,7 @@ def evaluate(target: Path, settings: Settings, embedder: Embedder, limit: int | 
     rows = []
     for name in methods:
         method = METHODS[name]
-        rules = ("rank-1",) if name in ("lead", "passage") else (RULES[-1],) \
+        rules = ("rank-1",) if name in ("lead", "passage") else (SERVED_RULE,) \
             if name.startswith(("excerpt", "opening")) else RULES
         for rule in rules:
             found = in_passage = in_gold = gold_passage = 0

@@ -52,8 +52,7 @@ def _hit(rank: int, score: float, text: str = "Une phrase.", label: str = "Doc �
 
 
 def test_answer_weighs_snippet_and_passage_scores_among_the_first_three():
-    # passage scores are 1/rank, weighed to the 4th power: products 1.0, 1.5, 1.5 (a tie: the better rank wins),
-    # 3.9 (too deep)
+    # passage scores are 1/rank, weighed to the 4th power: products 1.0, 1.5, 1.4999... (just under), 3.9 (too deep)
     assert RETRIEVAL_POWER == 4
     hits = [_hit(1, 1.0), _hit(2, 24.0, label="Doc › B"), _hit(3, 121.5, label="Doc › C"), _hit(4, 1000.0)]
     best = answer(hits)
@@ -146,6 +145,15 @@ def test_a_highlight_that_opens_its_passage_reads_on_further():
     # a highlight further in keeps the shorter budget
     later = "Un document officiel avec photographie est demandé."
     assert _excerpt(entry, later, budget=60, lead=700) == later
+    # in mid-passage a short line ending with a full stop is a heading or a list item, never added
+    article = ("Le contrat se renouvelle par tacite reconduction.\nArticle 6.\n"
+               "Le prix est fixé chaque année par le conseil d’administration.")
+    assert _excerpt(article, "Le contrat se renouvelle par tacite reconduction.") == (
+        "Le contrat se renouvelle par tacite reconduction.")
+    announced = ("Les pièces suivantes sont acceptées pour tout achat en ligne :\nPasseport.\n"
+                 "Le service vérifie la pièce avant de valider l’achat.")
+    assert _excerpt(announced, "Les pièces suivantes sont acceptées pour tout achat en ligne :", lead=700) == (
+        "Les pièces suivantes sont acceptées pour tout achat en ligne :")
     # short lines ending with a full stop in a run are list items, not sentences of the opening
     items = "Pièces acceptées.\nCarte d’identité.\nPasseport.\nLe service vérifie la pièce avant de valider l’achat."
     assert _excerpt(items, "Passeport.", lead=700) == "Passeport."
