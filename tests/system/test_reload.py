@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -231,12 +232,19 @@ async def test_a_server_started_before_the_first_ingest_becomes_ready_by_itself(
         assert search.status_code == 200 and search.headers[BUILD_HEADER] == report.build_id
 
 
-def refuse(build: Path) -> None:
-    """Make `build` one made with another model, which a server of this model refuses (its manifest is not among
-    the checksummed files: the build stays intact otherwise)."""
-    manifest = json.loads((build / "manifest.json").read_text(encoding="utf-8"))
-    manifest["model"]["name"] = "someone/another-model"
-    (build / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+class AnotherModel:
+    """The test's embedder, describing itself as another model: what it ingests, a server of the real model refuses.
+    The build says so from the moment it is published (editing its manifest afterwards raced the server's watch,
+    which could read it half-written)."""
+
+    def __init__(self, embedder: Any) -> None:
+        self._embedder = embedder
+
+    def describe(self) -> dict[str, object]:
+        return {**self._embedder.describe(), "name": "someone/another-model"}
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._embedder, name)
 
 
 async def eventually(client: httpx.AsyncClient, path: str, until) -> httpx.Response:
@@ -260,8 +268,7 @@ async def test_a_replica_whose_build_is_pruned_while_it_cannot_move_on_is_not_re
     settings = served.model_copy(update={"reload_poll_seconds": 0.05})
     async with serving(create_app(settings, searcher=Searcher(first, embedder))) as client:
         next_corpus(settings)
-        refused = (await asyncio.to_thread(ingest, settings, embedder=embedder)).build_id
-        refuse(current_build(settings.index_dir))
+        refused = (await asyncio.to_thread(ingest, settings, embedder=AnotherModel(embedder))).build_id
         ready = await eventually(client, "/readyz", lambda r: r.json()["detail"])
         assert ready.status_code == 200 and f"index build {refused} was not loaded" in ready.json()["detail"]
         assert gauge((await client.get("/metrics")).text, "rag_ready") == 1
