@@ -6,8 +6,10 @@ to the better-ranked passage: the first passage's, unless another holds clearly 
 Measured against the first passage's highlight and other rules in `docs/EVALUATION.md` (the answer snippet: from
 which passage). What it shows: that highlight with the whole sentences around it, up to `ANSWER_CHARS` characters,
 or `LEAD_CHARS` when the highlight opens its passage (`snippets.excerpt`: never a list item, table row or heading
-added), since the answer often sits in the sentence next to the one with the question's words (measured in
-`docs/SNIPPETS.md`).
+added, unless the answer announces it with a colon), since the answer often sits in the sentence next to the one
+with the question's words; a passage under a question heading (an FAQ entry) is read from its start when its
+highlight lies within `LEAD_CHARS` (`answers_heading`), as it answers that question from its first line (measured
+in `docs/SNIPPETS.md`).
 
 The Markdown quotes the snippet verbatim (Markdown syntax in it escaped, so it shows as written), marks it [1], and
 lists the sources of all returned passages, the answer's first, each once, linked when the document has a URL:
@@ -31,6 +33,7 @@ from rag.search.snippets import excerpt
 
 ANSWER_DEPTH = 3
 RETRIEVAL_POWER = 4  # measured by scripts/eval/answer_choice.py (docs/EVALUATION.md): 1 chose lower passages too often
+_QUESTION_MARKS = ("?", "？", "؟")
 NO_ANSWER = "The documents do not seem to answer this question."
 # Characters that start Markdown syntax anywhere in a line; a backslash makes each literal (CommonMark).
 _INLINE = re.compile(r"([\\`*_\[\]<>~|])")
@@ -85,6 +88,13 @@ def no_answer_markdown(hits: Sequence[Hit]) -> str:
     return f"{NO_ANSWER}\n\nClosest sources:\n{listing}\n"
 
 
+def answers_heading(citation: Citation) -> bool:
+    """Whether a passage answers the question its heading asks (its section heading, else its document's title,
+    ends with a question mark: an FAQ entry): its answer is read from its start."""
+    heading = (citation.section if citation.section is not None else citation.title).rstrip()
+    return heading.endswith(_QUESTION_MARKS)
+
+
 def answer(hits: Sequence[Hit], answerable: bool = True) -> Answer | None:
     """The best snippet of `hits` (highlights as `Searcher.search` returns them), or None without any.
 
@@ -96,7 +106,7 @@ def answer(hits: Sequence[Hit], answerable: bool = True) -> Answer | None:
     best = max(candidates,
                key=lambda h: (h.highlight.score * h.score ** RETRIEVAL_POWER, -h.rank))  # type: ignore[union-attr]
     assert best.highlight is not None
-    start, end = excerpt(best.text, best.highlight.start, best.highlight.end)
+    start, end = excerpt(best.text, best.highlight.start, best.highlight.end, from_start=answers_heading(best.citation))
     if not answerable:
         return Answer(text=NO_ANSWER, passage_id=best.id, rank=best.rank, start=start, end=end,
                       citation=best.citation, markdown=no_answer_markdown(hits))
@@ -105,5 +115,5 @@ def answer(hits: Sequence[Hit], answerable: bool = True) -> Answer | None:
                   markdown=markdown(text, best.citation, hits))
 
 
-__all__ = ["ANSWER_DEPTH", "NO_ANSWER", "RETRIEVAL_POWER", "answer", "escape", "markdown", "no_answer_markdown",
-           "source_line"]
+__all__ = ["ANSWER_DEPTH", "NO_ANSWER", "RETRIEVAL_POWER", "answer", "answers_heading", "escape", "markdown",
+           "no_answer_markdown", "source_line"]

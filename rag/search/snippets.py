@@ -137,13 +137,16 @@ def sentences(text: str, analyzer: Analyzer) -> tuple[Sentence, ...]:
     return tuple(Sentence(a, b, frozenset(analyzer.terms(text[a:b]))) for a, b in sentence_spans(text))
 
 
-def excerpt(text: str, start: int, end: int, budget: int = ANSWER_CHARS, lead: int = LEAD_CHARS) -> tuple[int, int]:
+def excerpt(text: str, start: int, end: int, budget: int = ANSWER_CHARS, lead: int = LEAD_CHARS,
+            from_start: bool = False) -> tuple[int, int]:
     """(start, end) of an excerpt of `text` around its snippet `text[start:end]` (whole sentences): the snippet and
     the whole sentences next to it, the following one first then the preceding one, within `budget` characters, or
     within a longer `lead` when the snippet opens `text` (at most `OPENING_CHARS` before it, "Oui." say, on lines
-    that join): a passage that starts with its answer goes on with it (an FAQ entry, a definition). A neighbour on
-    another line joins only if both lines are prose (`_prose`): a list item, a table row or a heading is
-    never added to a snippet, nor a snippet that is one grown."""
+    that join), or wherever it lies when `from_start` (an FAQ entry under its question): a passage that starts with
+    its answer goes on with it (an FAQ entry, a definition). A neighbour on another line joins only if both lines
+    are prose (`_prose`): a list item, a table row or a heading is never added to a snippet, nor a snippet that is
+    one grown; except, with the longer `lead`, the lines that the snippet announces, ending with a colon
+    (`_announced`; a snippet that holds an item of the list, which the question names, keeps the list apart)."""
     spans = _spans(text)
     inside = [i for i, span in enumerate(spans) if span[0] < end and span[1] > start]
     if not inside:
@@ -153,8 +156,9 @@ def excerpt(text: str, start: int, end: int, budget: int = ANSWER_CHARS, lead: i
     def joins(a: int, b: int) -> bool:
         return spans[a][2] == spans[b][2] or (spans[a][3] and spans[b][3])
 
+    reads_on = lead > budget
     opens = spans[first][0] - spans[0][0] <= OPENING_CHARS and all(joins(i, i + 1) for i in range(first))
-    if lead > budget and opens and spans[last][1] - spans[0][0] <= lead:
+    if reads_on and (opens or from_start) and spans[last][1] - spans[0][0] <= lead:
         first, budget = 0, lead
     while True:
         grown = False
@@ -163,7 +167,25 @@ def excerpt(text: str, start: int, end: int, budget: int = ANSWER_CHARS, lead: i
         if first > 0 and joins(first - 1, first) and spans[last][1] - spans[first - 1][0] <= budget:
             first, grown = first - 1, True
         if not grown:
-            return min(start, spans[first][0]), max(end, spans[last][1])
+            break
+    if reads_on and text[spans[inside[-1]][0]:spans[inside[-1]][1]].endswith(":"):
+        last = _announced(spans, first, last, lead)
+    return min(start, spans[first][0]), max(end, spans[last][1])
+
+
+def _announced(spans: list[tuple[int, int, int, bool]], first: int, last: int, lead: int) -> int:
+    """The last span of an excerpt whose last sentence announces what follows (it ends with a colon, and the next
+    line starts): the lines after it, whole, list items and rows included, as far as they fit within `lead`
+    characters. A list announced by the answer is the answer ("... de plusieurs manières :" then the ways)."""
+    if last + 1 >= len(spans) or spans[last + 1][2] == spans[last][2]:
+        return last
+    end = last
+    for j in range(last + 1, len(spans)):
+        if spans[j][1] - spans[first][0] > lead:
+            break
+        if j + 1 == len(spans) or spans[j + 1][2] != spans[j][2]:
+            end = j  # a whole line fits
+    return end
 
 
 def best_window(parts: tuple[Sentence, ...], weights: Mapping[str, float]) -> tuple[int, int, float]:

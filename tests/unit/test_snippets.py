@@ -150,10 +150,6 @@ def test_a_highlight_that_opens_its_passage_reads_on_further():
                "Le prix est fixé chaque année par le conseil d’administration.")
     assert _excerpt(article, "Le contrat se renouvelle par tacite reconduction.") == (
         "Le contrat se renouvelle par tacite reconduction.")
-    announced = ("Les pièces suivantes sont acceptées pour tout achat en ligne :\nPasseport.\n"
-                 "Le service vérifie la pièce avant de valider l’achat.")
-    assert _excerpt(announced, "Les pièces suivantes sont acceptées pour tout achat en ligne :", lead=700) == (
-        "Les pièces suivantes sont acceptées pour tout achat en ligne :")
     # short lines ending with a full stop in a run are list items, not sentences of the opening
     items = "Pièces acceptées.\nCarte d’identité.\nPasseport.\nLe service vérifie la pièce avant de valider l’achat."
     assert _excerpt(items, "Passeport.", lead=700) == "Passeport."
@@ -163,6 +159,52 @@ def test_a_highlight_that_opens_its_passage_reads_on_further():
     listing = "Horaires\n• Lundi au vendredi\nLe service est fermé les jours fériés, y compris le lundi de Pentecôte."
     assert _excerpt(listing, "Le service est fermé les jours fériés, y compris le lundi de Pentecôte.",
                     lead=700) == "Le service est fermé les jours fériés, y compris le lundi de Pentecôte."
+
+
+def test_a_list_announced_by_the_answer_is_shown_with_it_in_whole_lines():
+    announced = ("Votre médecin peut accéder, avec votre accord, à votre historique concernant :\n"
+                 "Vos consultations chez un médecin généraliste ou spécialiste ;\nVos médicaments remboursés ;\n"
+                 "Vos actes de radiologie.\nA noter : les soins liés à la contraception n’y apparaissent pas.")
+    intro = "Votre médecin peut accéder, avec votre accord, à votre historique concernant :"
+    # the colon announces the answer: the items follow, list items and short lines included, within the lead
+    assert _excerpt(announced, intro, lead=700) == announced
+    # ... in whole lines only: a line that does not fit is left out, never cut
+    upto = announced.index("\nVos actes")
+    assert _excerpt(announced, intro, budget=60, lead=upto + 5) == announced[:upto]
+    # without a lead (the short excerpt) prose lines join as ever, and the short items stay apart
+    assert _excerpt(announced, intro, lead=0) == announced[:announced.index("\nVos médicaments")]
+    # a colon in mid-line announces nothing
+    assert _excerpt(announced, "Vos actes de radiologie.", lead=700) == "Vos actes de radiologie."
+    # a highlight that holds an item (the question names it) is that item's answer: the list stays apart
+    both = "Pour ouvrir un compte, nous acceptons :\nle passeport en cours de validité\nune facture de moins de trois mois"
+    assert _excerpt(both, both[:both.index("\nune")], budget=60, lead=700) == both[:both.index("\nune")]
+    # an announcing highlight further in the passage brings its list too
+    later = "Le dossier médical partagé est ouvert sur demande.\n" + announced
+    assert _excerpt(later, intro, lead=700) == later
+
+
+def test_an_faq_entry_is_read_from_its_start_when_its_highlight_lies_within_the_lead():
+    entry = ("C'est toute information relative à une personne physique susceptible d'être identifiée.\n"
+             "• un nom, une photo, une adresse postale, un numéro de téléphone ;\n"
+             "Peu importe que ces informations soient confidentielles ou publiques.")
+    shown = "Peu importe que ces informations soient confidentielles ou publiques."
+    at = entry.index(shown)
+    assert entry[slice(*excerpt(entry, at, len(entry), 60, 700, from_start=True))] == entry
+    assert entry[slice(*excerpt(entry, at, len(entry), 60, 700))] == shown
+    # a highlight beyond the lead keeps the short excerpt
+    assert entry[slice(*excerpt(entry, at, len(entry), 60, 100, from_start=True))] == shown
+
+    def faq(section: str | None, title: str = "Doc") -> Hit:
+        citation = Citation(doc_id="d", title=title, source="d.txt", section=section, start=0, end=len(entry),
+                            label=title)
+        return Hit(rank=1, id="p1", text=entry, score=1.0, citation=citation,
+                   highlight=Highlight(text=shown, start=at, end=len(entry), score=1.0))
+
+    # under a question heading (or, without one, a question title) the passage answers that question
+    for hit in (faq("Qu'est-ce qu'une donnée personnelle ?"), faq(None, "C'est quoi une donnée personnelle ?")):
+        assert answer([hit]).text == entry  # type: ignore[union-attr]
+    for hit in (faq("Définitions"), faq(None, "Guide du RGPD")):
+        assert answer([hit]).text == shown  # type: ignore[union-attr]
 
 
 def test_the_answer_excerpt_never_adds_a_list_item_a_table_row_or_a_heading():
