@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr, StringConstraints
 
 from rag.sanitize import link_or_none
 
@@ -81,16 +81,20 @@ class Hit(BaseModel):
     highlight: Highlight | None = Field(None, description="The sentence or two of the passage most relevant to "
                                                           "the question.")
     explain: RetrieverScores | None = Field(None, description="Per-retriever ranks and scores, on request.")
+    # Not part of the API: whether the passage is the first of its section (or of its document, outside any
+    # section), which `rag.search.answer` reads an FAQ entry from; set by the searcher.
+    _opens_section: bool = PrivateAttr(default=False)
 
 
 class Answer(BaseModel):
     """The best snippet of the answer and where it comes from: extractive, never invented."""
 
     text: str = Field(description="The snippet: the highlight of one of the passages with the whole sentences "
-                                  "around it (at most about 400 characters, 700 when it opens its passage), "
-                                  "verbatim; when the response is not `answerable`, a sentence saying that the "
-                                  "documents do not seem to answer (`start` and `end` then locate the closest "
-                                  "snippet, not shown).")
+                                  "around it (at most about 400 characters; 700 when it opens its passage, "
+                                  "starts an entry under a question heading, or announces a list with a "
+                                  "colon), verbatim; when the response is not `answerable`, a sentence saying "
+                                  "that the documents do not seem to answer (`start` and `end` then locate the "
+                                  "closest snippet, not shown).")
     passage_id: str = Field(description="Id of the passage it comes from.")
     rank: int = Field(description="Rank of that passage in `passages`.")
     start: int = Field(description="Offset of the snippet in that passage's text.")

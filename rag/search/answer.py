@@ -6,10 +6,10 @@ to the better-ranked passage: the first passage's, unless another holds clearly 
 Measured against the first passage's highlight and other rules in `docs/EVALUATION.md` (the answer snippet: from
 which passage). What it shows: that highlight with the whole sentences around it, up to `ANSWER_CHARS` characters,
 or `LEAD_CHARS` when the highlight opens its passage (`snippets.excerpt`: never a list item, table row or heading
-added, unless the answer announces it with a colon), since the answer often sits in the sentence next to the one
-with the question's words; a passage under a question heading (an FAQ entry) is read from its start when its
-highlight lies within `LEAD_CHARS` (`answers_heading`), as it answers that question from its first line (measured
-in `docs/SNIPPETS.md`).
+added, unless the highlight announces a list with a colon), since the answer often sits in the sentence next to the
+one with the question's words. The first passage of an entry under a question heading (an FAQ entry,
+`answers_heading`) is read from its start when that excerpt ends within `LEAD_CHARS` of it: the entry answers its
+question from its first line, list items included (measured in `docs/SNIPPETS.md`).
 
 The Markdown quotes the snippet verbatim (Markdown syntax in it escaped, so it shows as written), marks it [1], and
 lists the sources of all returned passages, the answer's first, each once, linked when the document has a URL:
@@ -88,11 +88,12 @@ def no_answer_markdown(hits: Sequence[Hit]) -> str:
     return f"{NO_ANSWER}\n\nClosest sources:\n{listing}\n"
 
 
-def answers_heading(citation: Citation) -> bool:
-    """Whether a passage answers the question its heading asks (its section heading, else its document's title,
-    ends with a question mark: an FAQ entry): its answer is read from its start."""
-    heading = (citation.section if citation.section is not None else citation.title).rstrip()
-    return heading.endswith(_QUESTION_MARKS)
+def answers_heading(hit: Hit) -> bool:
+    """Whether a passage starts the answer to the question its heading asks: the first passage of its section (of
+    its document, outside any section) under a heading that ends with a question mark (its section heading, else
+    its document's title: an FAQ entry). Its answer is read from its start."""
+    heading = (hit.citation.section or hit.citation.title).rstrip(" \t*_»”\"')")
+    return hit._opens_section and heading.endswith(_QUESTION_MARKS)
 
 
 def answer(hits: Sequence[Hit], answerable: bool = True) -> Answer | None:
@@ -106,7 +107,7 @@ def answer(hits: Sequence[Hit], answerable: bool = True) -> Answer | None:
     best = max(candidates,
                key=lambda h: (h.highlight.score * h.score ** RETRIEVAL_POWER, -h.rank))  # type: ignore[union-attr]
     assert best.highlight is not None
-    start, end = excerpt(best.text, best.highlight.start, best.highlight.end, from_start=answers_heading(best.citation))
+    start, end = excerpt(best.text, best.highlight.start, best.highlight.end, from_start=answers_heading(best))
     if not answerable:
         return Answer(text=NO_ANSWER, passage_id=best.id, rank=best.rank, start=start, end=end,
                       citation=best.citation, markdown=no_answer_markdown(hits))

@@ -61,6 +61,15 @@ def _union(a: np.ndarray, b: np.ndarray, size: int) -> np.ndarray:
     return np.flatnonzero(mask)
 
 
+def _opens_section(passages: Sequence[Chunk], row: int) -> bool:
+    """Whether the passage at `row` is the first of its section (of its document, outside any section): a
+    document's passages are stored in reading order."""
+    if row == 0:
+        return True
+    before, chunk = passages[row - 1], passages[row]
+    return before.doc_id != chunk.doc_id or before.section != chunk.section
+
+
 def citation(chunk: Chunk) -> Citation:
     """The citation of a passage."""
     label = chunk.context if chunk.page is None else f"{chunk.context}, p. {chunk.page}"
@@ -238,9 +247,10 @@ class Searcher:
                     dense_rank=item.dense_rank, dense_score=item.dense_score if query.mode != "lexical" else None,
                     lexical_rank=item.lexical_rank,
                     lexical_score=item.lexical_score if query.mode != "dense" else None, dense_weight=weight)
-            hits.append(Hit(rank=len(hits) + 1, id=chunk.id, text=chunk.text, score=round(item.score, 6),
-                            citation=memory.citation(chunk), explain=explain,
-                            highlight=memory.highlight(chunk.text, terms)))
+            hit = Hit(rank=len(hits) + 1, id=chunk.id, text=chunk.text, score=round(item.score, 6),
+                      citation=memory.citation(chunk), explain=explain, highlight=memory.highlight(chunk.text, terms))
+            hit._opens_section = _opens_section(index.passages, item.row)
+            hits.append(hit)
             if len(hits) == query.k:
                 break
         if hits and query.mode == "hybrid":

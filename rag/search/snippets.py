@@ -142,23 +142,30 @@ def excerpt(text: str, start: int, end: int, budget: int = ANSWER_CHARS, lead: i
     """(start, end) of an excerpt of `text` around its snippet `text[start:end]` (whole sentences): the snippet and
     the whole sentences next to it, the following one first then the preceding one, within `budget` characters, or
     within a longer `lead` when the snippet opens `text` (at most `OPENING_CHARS` before it, "Oui." say, on lines
-    that join), or wherever it lies when `from_start` (an FAQ entry under its question): a passage that starts with
-    its answer goes on with it (an FAQ entry, a definition). A neighbour on another line joins only if both lines
-    are prose (`_prose`): a list item, a table row or a heading is never added to a snippet, nor a snippet that is
-    one grown; except, with the longer `lead`, the lines that the snippet announces, ending with a colon
-    (`_announced`; a snippet that holds an item of the list, which the question names, keeps the list apart)."""
+    that join): a passage that starts with its answer goes on with it (a definition, an FAQ entry). With
+    `from_start` (the first passage of an FAQ entry, `rag.search.answer.answers_heading`), the excerpt starts at the
+    passage's start wherever the snippet lies, when the excerpt the snippet gets anyway ends within `lead` of it.
+
+    A neighbour on another line joins only if both lines are prose (`_prose`): a list item, a table row or a
+    heading is never added to a snippet, nor a snippet that is one grown; except, with the longer `lead`, the
+    lines that the snippet's last sentence, or one the excerpt added after it, announces with a colon
+    (`_announced`). A snippet that holds an item of the list (the question names it) ends on that item, and the
+    list stays apart."""
     spans = _spans(text)
     inside = [i for i, span in enumerate(spans) if span[0] < end and span[1] > start]
     if not inside:
         return start, end
+    reads_on = lead > budget
+    if from_start and reads_on:
+        a, b = excerpt(text, start, end, budget, lead)
+        return excerpt(text, spans[0][0], b, budget, lead) if b - spans[0][0] <= lead else (a, b)
     first, last = inside[0], inside[-1]
 
     def joins(a: int, b: int) -> bool:
         return spans[a][2] == spans[b][2] or (spans[a][3] and spans[b][3])
 
-    reads_on = lead > budget
     opens = spans[first][0] - spans[0][0] <= OPENING_CHARS and all(joins(i, i + 1) for i in range(first))
-    if reads_on and (opens or from_start) and spans[last][1] - spans[0][0] <= lead:
+    if reads_on and opens and spans[last][1] - spans[0][0] <= lead:
         first, budget = 0, lead
     while True:
         grown = False
@@ -168,22 +175,30 @@ def excerpt(text: str, start: int, end: int, budget: int = ANSWER_CHARS, lead: i
             first, grown = first - 1, True
         if not grown:
             break
-    if reads_on and text[spans[inside[-1]][0]:spans[inside[-1]][1]].endswith(":"):
-        last = _announced(spans, first, last, lead)
+    if reads_on and any(_announces(text, spans[i]) for i in range(inside[-1], last + 1)):
+        last = _announced(text, spans, last, spans[inside[0]][0] + lead)
     return min(start, spans[first][0]), max(end, spans[last][1])
 
 
-def _announced(spans: list[tuple[int, int, int, bool]], first: int, last: int, lead: int) -> int:
-    """The last span of an excerpt whose last sentence announces what follows (it ends with a colon, and the next
-    line starts): the lines after it, whole, list items and rows included, as far as they fit within `lead`
-    characters. A list announced by the answer is the answer ("... de plusieurs manières :" then the ways)."""
+def _announces(text: str, span: tuple[int, int, int, bool]) -> bool:
+    return text[span[0]:span[1]].endswith(":")
+
+
+def _announced(text: str, spans: list[tuple[int, int, int, bool]], last: int, limit: int) -> int:
+    """The last span of an excerpt that announces what follows with a colon and ends on `spans[last]` at the end of
+    a line: the lines after it, whole, list items and rows included, while they end before `limit` (an offset of
+    `text`) and up to the next line that announces something of its own ("A noter :", "Pour les entreprises :").
+    A list announced by the answer is the answer ("... de plusieurs manières :" then the ways)."""
     if last + 1 >= len(spans) or spans[last + 1][2] == spans[last][2]:
         return last
     end = last
     for j in range(last + 1, len(spans)):
-        if spans[j][1] - spans[first][0] > lead:
+        if spans[j][1] > limit:
             break
-        if j + 1 == len(spans) or spans[j + 1][2] != spans[j][2]:
+        line_ends = j + 1 == len(spans) or spans[j + 1][2] != spans[j][2]
+        if line_ends and _announces(text, spans[j]):
+            break
+        if line_ends:
             end = j  # a whole line fits
     return end
 

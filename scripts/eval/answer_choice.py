@@ -27,6 +27,7 @@ from pathlib import Path
 
 from rag.embedding.load import load_embedder
 from rag.schemas import Hit
+from rag.search.answer import answers_heading
 from rag.search.searcher import Query, Searcher
 from rag.search.snippets import excerpt
 from rag.settings import Settings
@@ -82,7 +83,8 @@ def main() -> None:
             for q, hits in zip(questions, results, strict=True):
                 chosen = pick(hits, rule)
                 if chosen is not None and chosen.highlight is not None:
-                    start, end = excerpt(chosen.text, chosen.highlight.start, chosen.highlight.end)
+                    start, end = excerpt(chosen.text, chosen.highlight.start, chosen.highlight.end,
+                                         from_start=answers_heading(chosen))
                     found += holds(chosen.text[start:end], q.answers)
             row[rule] = round(found / len(questions), 4)
             row[f"{rule} ratio"] = round(found / at1, 4) if at1 else None

@@ -5,6 +5,7 @@ from __future__ import annotations
 from rag.ingestion.pipeline import ingest
 from rag.search.answer import answer, escape
 from rag.search.searcher import Query, Searcher
+from rag.search.snippets import excerpt
 from rag.settings import Settings
 
 
@@ -104,3 +105,30 @@ def test_snippets_keep_wrapped_sentences_whole_and_list_items_apart(tmp_path, em
     assert "passeport" in hits[0].highlight.text and "électricité" not in hits[0].highlight.text
     shown = answer(hits)  # the answer's excerpt adds no list item either
     assert shown is not None and "passeport" in shown.text and "électricité" not in shown.text
+
+
+def test_an_faq_entry_split_in_passages_is_read_from_its_start_in_its_first_passage_only(tmp_path, embedder):
+    from rag.index.store import Index
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    details = " ".join(f"Le cas numéro {n} de conservation des relevés suit la règle générale du contrat." for n in
+                       range(40))  # long enough for the entry to be cut into several passages
+    (corpus / "faq.md").write_text(
+        "# FAQ\n\n## Combien de temps gardez-vous mes relevés de compte ?\n\n"
+        "Vos relevés sont gardés dix ans après la clôture du compte.\n\n"
+        f"{details}\n\nLes relevés papier envoyés par courrier sont archivés à part, dans un local sécurisé.\n",
+        encoding="utf-8")
+    settings = Settings(corpus_dir=corpus, index_dir=tmp_path / "index")
+    ingest(settings, embedder=embedder)
+    index = Index.load(settings.index_dir)
+    assert len(index.passages) >= 2
+    searcher = Searcher(index, embedder)
+    (hits,) = searcher.search([Query("relevés papier envoyés par courrier archivés local sécurisé", len(index))])
+    by_start = sorted(hits, key=lambda h: h.citation.start)
+    # the searcher marks the entry's first passage only; its later passages start mid-answer
+    assert [h._opens_section for h in by_start] == [True] + [False] * (len(by_start) - 1)
+    later = next(h for h in hits if "archivés à part" in h.text)
+    shown = answer([later])
+    assert shown is not None and "archivés à part" in shown.text
+    assert (shown.start, shown.end) == excerpt(later.text, later.highlight.start, later.highlight.end)

@@ -162,28 +162,37 @@ def test_a_highlight_that_opens_its_passage_reads_on_further():
 
 
 def test_a_list_announced_by_the_answer_is_shown_with_it_in_whole_lines():
-    announced = ("Votre médecin peut accéder, avec votre accord, à votre historique concernant :\n"
-                 "Vos consultations chez un médecin généraliste ou spécialiste ;\nVos médicaments remboursés ;\n"
-                 "Vos actes de radiologie.\nA noter : les soins liés à la contraception n’y apparaissent pas.")
     intro = "Votre médecin peut accéder, avec votre accord, à votre historique concernant :"
-    # the colon announces the answer: the items follow, list items and short lines included, within the lead
-    assert _excerpt(announced, intro, lead=700) == announced
-    # ... in whole lines only: a line that does not fit is left out, never cut
+    announced = (intro + "\nVos consultations chez un médecin généraliste ou spécialiste ;\n"
+                 "Vos médicaments remboursés ;\nVos actes de radiologie. Vos actes de biologie.\n"
+                 "Le détail des montants n’y figure pas.\nA noter :\nLes soins liés à la contraception n’y sont pas.")
+    upto_note = announced.index("\nA noter")
+    # the colon announces the answer: the lines follow, list items and short lines included, within the lead, up to
+    # the next line that announces something of its own
+    assert _excerpt(announced, intro, lead=700) == announced[:upto_note]
+    # ... in whole lines only: a line of two sentences of which only the first fits is left out whole
     upto = announced.index("\nVos actes")
-    assert _excerpt(announced, intro, budget=60, lead=upto + 5) == announced[:upto]
+    assert _excerpt(announced, intro, budget=60, lead=announced.index("Vos actes de biologie") + 10) == (
+        announced[:upto])
     # without a lead (the short excerpt) prose lines join as ever, and the short items stay apart
     assert _excerpt(announced, intro, lead=0) == announced[:announced.index("\nVos médicaments")]
-    # a colon in mid-line announces nothing
-    assert _excerpt(announced, "Vos actes de radiologie.", lead=700) == "Vos actes de radiologie."
+    # an item alone announces nothing
+    assert _excerpt(announced, "Vos médicaments remboursés ;", lead=700) == "Vos médicaments remboursés ;"
     # a highlight that holds an item (the question names it) is that item's answer: the list stays apart
-    both = "Pour ouvrir un compte, nous acceptons :\nle passeport en cours de validité\nune facture de moins de trois mois"
+    both = ("Pour ouvrir un compte, nous acceptons :\nle passeport en cours de validité\n"
+            "une facture de moins de trois mois")
     assert _excerpt(both, both[:both.index("\nune")], budget=60, lead=700) == both[:both.index("\nune")]
-    # an announcing highlight further in the passage brings its list too
-    later = "Le dossier médical partagé est ouvert sur demande.\n" + announced
-    assert _excerpt(later, intro, lead=700) == later
+    # the excerpt's last sentence counts, not only the highlight's: a prose line it grew onto may announce
+    grown = "Le paiement en plusieurs fois est possible.\nLes cartes suivantes sont acceptées en ligne :\nVisa ;"
+    assert _excerpt(grown, "Le paiement en plusieurs fois est possible.", lead=700) == grown
+    # the list's room is counted from the highlight, not from the sentences added before it
+    before = "Une phrase d’introduction sans rapport avec la question posée. " * 5
+    listed = before + "Les pièces suivantes sont acceptées :\n" + "\n".join(f"pièce numéro {n} ;" for n in range(30))
+    shown = _excerpt(listed, "Les pièces suivantes sont acceptées :", lead=700)
+    assert shown.endswith("pièce numéro 29 ;")
 
 
-def test_an_faq_entry_is_read_from_its_start_when_its_highlight_lies_within_the_lead():
+def test_an_faq_entry_is_read_from_its_start_when_its_excerpt_ends_within_the_lead():
     entry = ("C'est toute information relative à une personne physique susceptible d'être identifiée.\n"
              "• un nom, une photo, une adresse postale, un numéro de téléphone ;\n"
              "Peu importe que ces informations soient confidentielles ou publiques.")
@@ -193,17 +202,27 @@ def test_an_faq_entry_is_read_from_its_start_when_its_highlight_lies_within_the_
     assert entry[slice(*excerpt(entry, at, len(entry), 60, 700))] == shown
     # a highlight beyond the lead keeps the short excerpt
     assert entry[slice(*excerpt(entry, at, len(entry), 60, 100, from_start=True))] == shown
+    # ... and so does one whose excerpt, with the sentence after it, would end beyond the lead: that sentence,
+    # often the answer, is not given up for the entry's opening
+    tail = "Le nom seul suffit parfois."
+    longer = entry + " " + tail
+    lead = len(longer) - 5
+    assert longer[slice(*excerpt(longer, at, at + len(shown), 200, lead, from_start=True))] == shown + " " + tail
 
-    def faq(section: str | None, title: str = "Doc") -> Hit:
+    def faq(section: str | None, title: str = "Doc", opens: bool = True) -> Hit:
         citation = Citation(doc_id="d", title=title, source="d.txt", section=section, start=0, end=len(entry),
                             label=title)
-        return Hit(rank=1, id="p1", text=entry, score=1.0, citation=citation,
-                   highlight=Highlight(text=shown, start=at, end=len(entry), score=1.0))
+        hit = Hit(rank=1, id="p1", text=entry, score=1.0, citation=citation,
+                  highlight=Highlight(text=shown, start=at, end=len(entry), score=1.0))
+        hit._opens_section = opens
+        return hit
 
-    # under a question heading (or, without one, a question title) the passage answers that question
-    for hit in (faq("Qu'est-ce qu'une donnée personnelle ?"), faq(None, "C'est quoi une donnée personnelle ?")):
+    # the first passage under a question heading (or, without one, a question title) answers that question
+    for hit in (faq("Qu'est-ce qu'une donnée personnelle ?"), faq(None, "C'est quoi une donnée personnelle ?"),
+                faq("", "Donnée personnelle ?"), faq("**Donnée personnelle ?**")):
         assert answer([hit]).text == entry  # type: ignore[union-attr]
-    for hit in (faq("Définitions"), faq(None, "Guide du RGPD")):
+    # not a question, or a later passage of the entry (it starts mid-answer)
+    for hit in (faq("Définitions"), faq(None, "Guide du RGPD"), faq("Qu'est-ce qu'une donnée ?", opens=False)):
         assert answer([hit]).text == shown  # type: ignore[union-attr]
 
 
