@@ -92,7 +92,7 @@ def answers_heading(hit: Hit) -> bool:
     """Whether a passage starts the answer to the question its heading asks: the first passage of its section (of
     its document, outside any section) under a heading that ends with a question mark (its section heading, else
     its document's title: an FAQ entry). Its answer is read from its start."""
-    heading = (hit.citation.section or hit.citation.title).rstrip(" \t*_»”\"')")
+    heading = (hit.citation.section or hit.citation.title).rstrip().rstrip("*_»”\"')").rstrip()
     return hit._opens_section and heading.endswith(_QUESTION_MARKS)
 
 

@@ -149,8 +149,8 @@ def excerpt(text: str, start: int, end: int, budget: int = ANSWER_CHARS, lead: i
     A neighbour on another line joins only if both lines are prose (`_prose`): a list item, a table row or a
     heading is never added to a snippet, nor a snippet that is one grown; except, with the longer `lead`, the
     lines that the snippet's last sentence, or one the excerpt added after it, announces with a colon
-    (`_announced`). A snippet that holds an item of the list (the question names it) ends on that item, and the
-    list stays apart."""
+    (`_announced`), from the snippet on (the sentences before it are dropped for the list). A snippet that holds
+    an item of the list (the question names it) ends on that item, and the list stays apart."""
     spans = _spans(text)
     inside = [i for i, span in enumerate(spans) if span[0] < end and span[1] > start]
     if not inside:
@@ -176,7 +176,8 @@ def excerpt(text: str, start: int, end: int, budget: int = ANSWER_CHARS, lead: i
         if not grown:
             break
     if reads_on and any(_announces(text, spans[i]) for i in range(inside[-1], last + 1)):
-        last = _announced(text, spans, last, spans[inside[0]][0] + lead)
+        first = inside[0]  # the list, not the sentences before the snippet: the whole stays within `lead`
+        last = _announced(text, spans, last, spans[first][0] + lead)
     return min(start, spans[first][0]), max(end, spans[last][1])
 
 

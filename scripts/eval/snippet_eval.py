@@ -16,7 +16,9 @@ snippets as the answer. Methods:
 - `excerpt-N`: `lexical`'s snippet with the whole sentences around it up to N characters, no list item, table row
   or heading added (`rag.search.snippets.excerpt` without its opening rule);
 - `opening-N`: as `excerpt-400`, but a snippet that opens its passage (at most `OPENING_CHARS` before it) is shown
-  from the passage's start up to N characters (`opening-700` is what the answer shows).
+  from the passage's start up to N characters, and a list the snippet announces with a colon follows it (the
+  served answer adds the FAQ rule: the first passage under a question heading is read from its start, which the
+  methods cannot see; the `served` row measures it).
 
 Targets are dataset folders, or questions files asked of the seed corpus (`tests/data/devset.jsonl`).
 
@@ -208,7 +210,8 @@ def evaluate(target: Path, settings: Settings, embedder: Embedder, limit: int | 
 
 
 def served_row(questions: Sequence[Question], results: Sequence[Sequence[Hit]]) -> dict[str, object]:
-    """The answer exactly as the API gives it (`answer` over the hits as searched): must equal its method row."""
+    """The answer exactly as the API gives it (`answer` over the hits as searched): `opening-700` plus the FAQ rule
+    (`rag.search.answer.answers_heading`)."""
     found = in_passage = in_gold = gold_passage = 0
     lengths = []
     for q, hits in zip(questions, results, strict=True):

@@ -219,7 +219,7 @@ def test_an_faq_entry_is_read_from_its_start_when_its_excerpt_ends_within_the_le
 
     # the first passage under a question heading (or, without one, a question title) answers that question
     for hit in (faq("Qu'est-ce qu'une donnée personnelle ?"), faq(None, "C'est quoi une donnée personnelle ?"),
-                faq("", "Donnée personnelle ?"), faq("**Donnée personnelle ?**")):
+                faq("", "Donnée personnelle ?"), faq("**Donnée personnelle ?**"), faq(None, "« Pourquoi ? » \n")):
         assert answer([hit]).text == entry  # type: ignore[union-attr]
     # not a question, or a later passage of the entry (it starts mid-answer)
     for hit in (faq("Définitions"), faq(None, "Guide du RGPD"), faq("Qu'est-ce qu'une donnée ?", opens=False)):
