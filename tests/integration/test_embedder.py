@@ -39,6 +39,18 @@ def test_bundled_token_counts_include_the_prefix_and_special_tokens(embedder):
     assert embedder.count_tokens(["a\x00b"])[0] > embedder.count_tokens(["a"])[0]  # a NUL does not end the text
 
 
+def test_bundled_tokens_word_by_word_are_those_of_the_whole_text(embedder):
+    """The tokenizer segments each word once and keeps it; the ids are those of segmenting the whole text."""
+    tokenizer = embedder._tokenizer
+    texts = ["", "   ", "Où est la gare ?", "  espaces\tet\nlignes  ", "ÉTÉ À L'ŒIL", "Emoji 😀 et ﬁ, ＦＵＬＬ",
+             "配送料はいくらですか", "diacritique isolé ¨ ´ ici", "https://exemple.fr/" + "chemin-tres-long" * 8,
+             "Sans réponse au premier appel depuis le numéro +34 936 291 915, nous envoyons un SMS à votre client."]
+    for _ in range(2):  # the second time from the cache
+        for text in texts:
+            assert tokenizer.content(text) == list(tokenizer._segment(tokenizer.normalize(text))), text
+    assert tokenizer.content("gare gare gare") == tokenizer.content("gare") * 3
+
+
 def test_the_bundled_model_reads_french_synonyms(embedder):
     """The dev-set misses of the English model: 'horaires' is answered by opening hours in other words."""
     passages = ["Nos conseillers sont joignables du lundi au samedi, de 8 heures à 20 heures.",
