@@ -81,9 +81,11 @@ class Hit(BaseModel):
     highlight: Highlight | None = Field(None, description="The sentence or two of the passage most relevant to "
                                                           "the question.")
     explain: RetrieverScores | None = Field(None, description="Per-retriever ranks and scores, on request.")
-    # Not part of the API: whether the passage is the first of its section (or of its document, outside any
-    # section), which `rag.search.answer` reads an FAQ entry from; set by the searcher.
+    # Not part of the API, set by the searcher for `rag.search.answer`, which reads an FAQ entry from its start:
+    # whether the passage is the first of its section (or of its document, outside any section), and whether the
+    # question asks what the passage's heading asks (`rag.search.searcher._asks_heading`).
     _opens_section: bool = PrivateAttr(default=False)
+    _asks_heading: bool = PrivateAttr(default=False)
 
 
 class Answer(BaseModel):

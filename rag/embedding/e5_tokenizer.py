@@ -42,7 +42,7 @@ class E5Tokenizer:
                         if i != self.unk and piece}
         self._longest = max(map(len, self._pieces))
         self._unk_score = float(spec["unk_score"])
-        self._segment_cached = functools.lru_cache(maxsize=CACHED_WORDS)(self._segment)
+        self._segment_cached = functools.lru_cache(maxsize=CACHED_WORDS)(self.segment)
 
     def normalize(self, text: str) -> str:
         """`text` as the pieces spell it: the engine's character map, runs of spaces as one '▁', '▁' in front."""
@@ -53,11 +53,12 @@ class E5Tokenizer:
         """The ids of `text` without `<s>` and `</s>`, untruncated."""
         ids: list[int] = []
         for word in _WORDS.findall(self.normalize(text)):
-            ids.extend(self._segment_cached(word) if len(word) <= LONGEST_CACHED else self._segment(word))
+            ids.extend(self._segment_cached(word) if len(word) <= LONGEST_CACHED else self.segment(word))
         return ids
 
-    def _segment(self, s: str) -> tuple[int, ...]:
-        """The best segmentation of `s` by piece scores (Viterbi), ties kept by the first found."""
+    def segment(self, s: str) -> tuple[int, ...]:
+        """The ids of the best segmentation of `s`, normalised (`normalize`), by piece scores (Viterbi), ties kept by
+        the first found."""
         n, lookup, longest, unk, unk_score = len(s), self._pieces.get, self._longest, self.unk, self._unk_score
         best = [-1e30] * (n + 1)
         piece = [0] * (n + 1)

@@ -9,7 +9,8 @@ or `LEAD_CHARS` when the highlight opens its passage (`snippets.excerpt`: never 
 added, unless the highlight announces a list with a colon), since the answer often sits in the sentence next to the
 one with the question's words. The first passage of an entry under a question heading (an FAQ entry,
 `answers_heading`) is read from its start when that excerpt ends within `LEAD_CHARS` of it: the entry answers its
-question from its first line, list items included (measured in `docs/SNIPPETS.md`).
+question from its first line, list items included; and when the question asks what the heading asks, it is answered
+by the entry's opening wherever the highlight lies (`answer_span`; both measured in `docs/SNIPPETS.md`).
 
 The Markdown quotes the snippet verbatim (Markdown syntax in it escaped, so it shows as written), marks it [1], and
 lists the sources of all returned passages, the answer's first, each once, linked when the document has a URL:
@@ -29,7 +30,7 @@ from functools import lru_cache
 
 from rag.sanitize import blank_controls, link_or_none
 from rag.schemas import Answer, Citation, Hit
-from rag.search.snippets import excerpt
+from rag.search.snippets import excerpt, opening
 
 ANSWER_DEPTH = 3
 RETRIEVAL_POWER = 4  # measured by scripts/eval/answer_choice.py (docs/EVALUATION.md): 1 chose lower passages too often
@@ -96,6 +97,25 @@ def answers_heading(hit: Hit) -> bool:
     return hit._opens_section and heading.endswith(_QUESTION_MARKS)
 
 
+def answer_span(hit: Hit) -> tuple[int, int]:
+    """(start, end) in `hit.text` of the answer its highlight gives: the highlight and the sentences around it
+    (`snippets.excerpt`), from the passage's start for the first passage of an FAQ entry (`answers_heading`) when
+    that ends within `LEAD_CHARS` of it. When the highlight lies further into such an entry and the question asks
+    what the entry's heading asks (closer to the heading than to the entry's text and to each of its sentence
+    windows, and naming nothing in the highlight that the heading does not: `searcher._asks_heading`), the answer
+    is the entry's opening: the question's words met deep in the entry are not what was asked ("C'est quoi un
+    traitement de données ?" of an entry that says what one is first, and later that "un traitement de données
+    peut être informatisé ou non")."""
+    assert hit.highlight is not None
+    from_start = answers_heading(hit)
+    start, end = excerpt(hit.text, hit.highlight.start, hit.highlight.end, from_start=from_start)
+    if from_start and hit._asks_heading:
+        first = opening(hit.text)
+        if start > first[0]:
+            return first
+    return start, end
+
+
 def answer(hits: Sequence[Hit], answerable: bool = True) -> Answer | None:
     """The best snippet of `hits` (highlights as `Searcher.search` returns them), or None without any.
 
@@ -107,7 +127,7 @@ def answer(hits: Sequence[Hit], answerable: bool = True) -> Answer | None:
     best = max(candidates,
                key=lambda h: (h.highlight.score * h.score ** RETRIEVAL_POWER, -h.rank))  # type: ignore[union-attr]
     assert best.highlight is not None
-    start, end = excerpt(best.text, best.highlight.start, best.highlight.end, from_start=answers_heading(best))
+    start, end = answer_span(best)
     if not answerable:
         return Answer(text=NO_ANSWER, passage_id=best.id, rank=best.rank, start=start, end=end,
                       citation=best.citation, markdown=no_answer_markdown(hits))
@@ -116,5 +136,5 @@ def answer(hits: Sequence[Hit], answerable: bool = True) -> Answer | None:
                   markdown=markdown(text, best.citation, hits))
 
 
-__all__ = ["ANSWER_DEPTH", "NO_ANSWER", "RETRIEVAL_POWER", "answer", "answers_heading", "escape", "markdown",
-           "no_answer_markdown", "source_line"]
+__all__ = ["ANSWER_DEPTH", "NO_ANSWER", "RETRIEVAL_POWER", "answer", "answer_span", "answers_heading", "escape",
+           "markdown", "no_answer_markdown", "source_line"]

@@ -16,7 +16,7 @@ from rag.index.store import Extras, Index
 from rag.passage import Chunk
 from rag.schemas import Citation, Hit, Mode, Passage, RetrieverScores
 from rag.search.answerable import DEFAULT_THRESHOLD, Evidence, coverage, rule_for, standing, unknown_share
-from rag.search.fusion import Ranking, fixed_weight, fuse, ranks
+from rag.search.fusion import Fused, Ranking, fixed_weight, fuse, ranks
 from rag.search.snippets import Highlighter
 
 if TYPE_CHECKING:
@@ -68,6 +68,23 @@ def _opens_section(passages: Sequence[Chunk], row: int) -> bool:
         return True
     before, chunk = passages[row - 1], passages[row]
     return before.doc_id != chunk.doc_id or before.section != chunk.section
+
+
+def _asks_heading(index: Index, extras: Extras | None, item: Fused, hit: Hit, weights: dict[str, float]) -> bool:
+    """Whether the question asks what the passage's heading (its section heading, else its document title) asks:
+    the question is closer to the heading than to the passage's text and to each of its windows (the heading's
+    cosine is the passage's dense score, the best of the three, in a mode that scored headings), and the highlight
+    holds none of the question's words that the heading lacks (else the question names a detail the highlight
+    gives: "Un fichier papier est-il un traitement ?" of an entry headed "Un traitement, c'est quoi ?")."""
+    if extras is None or extras.headings is None or index.headings is None:
+        return False
+    if float(extras.headings[index.headings.of_row[item.row]]) < item.dense_score:
+        return False
+    if hit.highlight is None:
+        return True
+    analyzer = index.lexical.analyzer
+    named = set(analyzer.terms(hit.citation.section or hit.citation.title))
+    return not any(term in weights and term not in named for term in analyzer.terms(hit.highlight.text))
 
 
 def citation(chunk: Chunk) -> Citation:
@@ -195,7 +212,7 @@ class Searcher:
             at = need_dense.index(i) if i in dense_rows else None
             fused = self._rank(index, query, None if at is None else vectors[at], dense_rows.get(i),
                                dense_scores.get(i), n, weight, extras.get(i))
-            out.append(self._hits(index, fused, query))
+            out.append(self._hits(index, fused, query, extras.get(i)))
         return out
 
     @staticmethod
@@ -230,7 +247,7 @@ class Searcher:
         dense[np.searchsorted(candidates, d_rows)] = d_scores
         return fuse(candidates, dense, lex_all[candidates], weight, ranks(d_rows), ranks(l_rows))
 
-    def _hits(self, index: Index, fused: Ranking, query: Query) -> Found:
+    def _hits(self, index: Index, fused: Ranking, query: Query, extras: Extras | None = None) -> Found:
         hits = Found()
         seen_texts: set[str] = set()
         weight = {"dense": 1.0, "lexical": 0.0}.get(query.mode, self.dense_weight(index))
@@ -250,6 +267,7 @@ class Searcher:
             hit = Hit(rank=len(hits) + 1, id=chunk.id, text=chunk.text, score=round(item.score, 6),
                       citation=memory.citation(chunk), explain=explain, highlight=memory.highlight(chunk.text, terms))
             hit._opens_section = _opens_section(index.passages, item.row)
+            hit._asks_heading = _asks_heading(index, extras, item, hit, terms)
             hits.append(hit)
             if len(hits) == query.k:
                 break

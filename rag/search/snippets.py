@@ -181,6 +181,13 @@ def excerpt(text: str, start: int, end: int, budget: int = ANSWER_CHARS, lead: i
     return min(start, spans[first][0]), max(end, spans[last][1])
 
 
+def opening(text: str, budget: int = ANSWER_CHARS, lead: int = LEAD_CHARS) -> tuple[int, int]:
+    """(start, end) of the excerpt that the first sentence of `text` gets: the passage's start, read on within
+    `lead` (the answer of an FAQ entry whose heading is what the question asks, `rag.search.answer.answer_span`)."""
+    spans = _spans(text)
+    return excerpt(text, spans[0][0], spans[0][1], budget, lead) if spans else (0, 0)
+
+
 def _announces(text: str, span: tuple[int, int, int, bool]) -> bool:
     return text[span[0]:span[1]].endswith(":")
 
@@ -261,4 +268,4 @@ def _best(text: str, parts: tuple[Sentence, ...], weights: Mapping[str, float]) 
 
 
 __all__ = ["ANSWER_CHARS", "LEAD_CHARS", "OPENING_CHARS", "Highlighter", "Sentence", "best_window", "excerpt",
-           "highlight", "sentence_spans", "sentences"]
+           "highlight", "opening", "sentence_spans", "sentences"]

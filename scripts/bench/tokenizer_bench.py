@@ -5,7 +5,7 @@
 Reads every passage of piaf, cnil_faq_dev and en_stackfaq and, as ingest tokenizes them, each passage whole and each
 of its sentences (`rag.passage.sentences`: chunking and sentence windows count them). Checks that
 `E5Tokenizer.content` (each word's best segmentation, cached) gives the ids of the best segmentation of the whole
-normalised text (`E5Tokenizer._segment`, what the tokenizer did before), then times both over the same texts,
+normalised text (`E5Tokenizer.segment`, what the tokenizer did before), then times both over the same texts,
 alternated (`--rounds`; a fresh tokenizer, so an empty cache, each round). Prints texts/s and the ratio (medians).
 Exits 1 if any text's ids differ.
 """
@@ -48,13 +48,13 @@ def main() -> None:
     folder, _ = converted_model(Settings().model_cache)
     texts = texts_of(args.datasets)
     tokenizer = E5Tokenizer(folder / TOKENIZER_FILE)
-    differ = [t for t in texts if tokenizer.content(t) != list(tokenizer._segment(tokenizer.normalize(t)))]
+    differ = [t for t in texts if tokenizer.content(t) != list(tokenizer.segment(tokenizer.normalize(t)))]
     print(f"{len(texts)} texts ({sum(map(len, texts)):,} characters): {len(differ)} with other ids", flush=True)
     whole, words = [], []
     for _ in range(args.rounds):
         started = time.perf_counter()
         for t in texts:
-            tokenizer._segment(tokenizer.normalize(t))
+            tokenizer.segment(tokenizer.normalize(t))
         whole.append(len(texts) / (time.perf_counter() - started))
         fresh = E5Tokenizer(folder / TOKENIZER_FILE)
         started = time.perf_counter()

@@ -13,9 +13,10 @@ Sets: the dev set on the seed corpus, piaf, cnil_faq_dev and en_stackfaq, indexe
 - `rank-1-unless-xF`: the first passage's highlight, unless another's highlight scores at least F times as much
   (question-word rarity it covers), the first of those then.
 
-`snippet` is the share of questions whose chosen snippet, shown as the answer shows it (`rag.search.snippets.excerpt`:
-the highlight with whole sentences around it), holds a gold answer; `passage@1` the share whose first
-passage does (what `rag eval` reports as answer recall@1); `ratio` the first over the second.
+`snippet` is the share of questions whose chosen snippet, shown as the answer shows it
+(`rag.search.answer.answer_span`: the highlight with whole sentences around it, an FAQ entry from its start), holds
+a gold answer; `passage@1` the share whose first passage does (what `rag eval` reports as answer recall@1); `ratio`
+the first over the second.
 """
 
 from __future__ import annotations
@@ -27,12 +28,11 @@ from pathlib import Path
 
 from rag.embedding.load import load_embedder
 from rag.schemas import Hit
-from rag.search.answer import answers_heading
+from rag.search.answer import answer_span
 from rag.search.searcher import Query, Searcher
-from rag.search.snippets import excerpt
 from rag.settings import Settings
 from scripts.eval.answerable_fit import Remembered
-from scripts.eval.common import ROOT, build, norm
+from scripts.eval.common import ROOT, build, eval_targets, norm
 
 FACTORS = (1.25, 1.5, 2.0, 3.0)
 POWERS = (2, 4, 8)
@@ -59,8 +59,7 @@ def main() -> None:
     ap.add_argument("-o", "--output", type=Path)
     args = ap.parse_args()
     settings = Settings(corpus_dir=ROOT / "corpus")
-    targets = {"devset": ROOT / "tests" / "data" / "devset.jsonl", "piaf": args.datasets / "piaf",
-               "cnil_faq_dev": args.datasets / "cnil_faq_dev", "en_stackfaq": args.datasets / "en_stackfaq"}
+    targets = eval_targets(args.datasets)
     model = load_embedder(settings)
     rules = ["rank-1", "weighted", *(f"weighted-p{n}" for n in POWERS), *(f"rank-1-unless-x{f}" for f in FACTORS)]
     report = []
@@ -83,8 +82,7 @@ def main() -> None:
             for q, hits in zip(questions, results, strict=True):
                 chosen = pick(hits, rule)
                 if chosen is not None and chosen.highlight is not None:
-                    start, end = excerpt(chosen.text, chosen.highlight.start, chosen.highlight.end,
-                                         from_start=answers_heading(chosen))
+                    start, end = answer_span(chosen)
                     found += holds(chosen.text[start:end], q.answers)
             row[rule] = round(found / len(questions), 4)
             row[f"{rule} ratio"] = round(found / at1, 4) if at1 else None

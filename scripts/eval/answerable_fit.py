@@ -31,7 +31,7 @@ from rag.embedding.load import load_embedder
 from rag.search.answerable import Evidence
 from rag.search.searcher import Query, Searcher
 from rag.settings import Settings
-from scripts.eval.common import ROOT, build
+from scripts.eval.common import ROOT, build, eval_targets
 
 FEATURES = ("dense_top", "dense_z", "coverage", "agree", "dense_margin", "lexical_z", "unknown", "known_coverage")
 FULL = FEATURES
@@ -121,8 +121,7 @@ def main() -> None:
     ap.add_argument("-o", "--output", type=Path)
     args = ap.parse_args()
     settings = Settings(corpus_dir=ROOT / "corpus")
-    targets = {"devset": ROOT / "tests" / "data" / "devset.jsonl", "piaf": args.datasets / "piaf",
-               "cnil_faq_dev": args.datasets / "cnil_faq_dev", "en_stackfaq": args.datasets / "en_stackfaq"}
+    targets = eval_targets(args.datasets)
     rows_cache = args.cache / "answerable-rows.pkl"
     if args.reuse and rows_cache.exists():
         rows = pickle.loads(rows_cache.read_bytes())

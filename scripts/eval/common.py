@@ -29,6 +29,12 @@ def norm(text: str) -> str:
     return " ".join(text.replace("\u2019", "'").split()).casefold()
 
 
+def eval_targets(datasets: Path) -> dict[str, Path]:
+    """The four visible sets by name: the dev set (over the seed corpus), piaf, cnil_faq_dev and en_stackfaq."""
+    return {"devset": ROOT / "tests" / "data" / "devset.jsonl", "piaf": datasets / "piaf",
+            "cnil_faq_dev": datasets / "cnil_faq_dev", "en_stackfaq": datasets / "en_stackfaq"}
+
+
 def read_set(target: Path, settings: Settings) -> tuple[list[Document], list[Question]]:
     """The documents and questions of a set: a dataset folder, or a questions file over the settings' corpus."""
     if target.is_dir():
@@ -106,8 +112,7 @@ def sets(description: str | None) -> tuple[Settings, dict[str, dict[str, Any]], 
     ap.add_argument("--cache", type=Path, default=Path("/tmp/rag-sweep-cache"))
     args = ap.parse_args()
     settings = Settings(corpus_dir=ROOT / "corpus")
-    targets = {"devset": ROOT / "tests" / "data" / "devset.jsonl", "piaf": args.datasets / "piaf",
-               "en_stackfaq": args.datasets / "en_stackfaq", "cnil_faq_dev": args.datasets / "cnil_faq_dev"}
+    targets = eval_targets(args.datasets)
     args.cache.mkdir(exist_ok=True)
     embedder = load_embedder(settings)
     data = {name: build(target, settings, embedder, args.cache / f"{name}.pkl") for name, target in targets.items()}

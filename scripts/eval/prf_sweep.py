@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from rag.settings import Settings
-from scripts.eval.common import ROOT, metrics
+from scripts.eval.common import ROOT, eval_targets, metrics
 from scripts.eval.quality_sweep import CachedEmbedder, fused_orders, load_set, part_scores, question_set
 
 PARTS, WEIGHT = "P+H+W64", 0.7
@@ -37,8 +37,7 @@ def main() -> None:
     args.cache.mkdir(exist_ok=True)
     settings = Settings(corpus_dir=ROOT / "corpus")
     emb = CachedEmbedder(settings, args.cache)
-    targets = {"devset": ROOT / "tests" / "data" / "devset.jsonl", "piaf": args.datasets / "piaf",
-               "cnil_faq_dev": args.datasets / "cnil_faq_dev", "en_stackfaq": args.datasets / "en_stackfaq"}
+    targets = eval_targets(args.datasets)
     data = {n: load_set(n, t, settings, emb) for n, t in targets.items()}
     first: dict[str, tuple[dict[str, Any], list[np.ndarray]]] = {}
     print(f"{'variant':18}" + " | ".join(f"{n}: " + ("a@1   a@5" if n == "devset" else "R@1   R@5   MRR")

@@ -51,7 +51,7 @@ from rag.index.windows import window_spans, window_text
 from rag.ingestion.stages import section_numbers
 from rag.passage import Chunk, sentences
 from rag.settings import Settings
-from scripts.eval.common import ROOT, metrics, read_set
+from scripts.eval.common import ROOT, eval_targets, metrics, read_set
 
 CANDIDATES = 50
 
@@ -315,8 +315,7 @@ def main() -> None:
     ap.add_argument("--part", default="all", choices=("dense", "more", "restore", "fusion", "bm25", "tokens", "all"))
     args = ap.parse_args()
     args.cache.mkdir(exist_ok=True)
-    targets = {"devset": ROOT / "tests" / "data" / "devset.jsonl", "piaf": args.datasets / "piaf",
-               "cnil_faq_dev": args.datasets / "cnil_faq_dev", "en_stackfaq": args.datasets / "en_stackfaq"}
+    targets = eval_targets(args.datasets)
 
     emb = CachedEmbedder(Settings(corpus_dir=ROOT / "corpus"), args.cache)
 

@@ -47,7 +47,7 @@ def test_bundled_tokens_word_by_word_are_those_of_the_whole_text(embedder):
              "Sans réponse au premier appel depuis le numéro +34 936 291 915, nous envoyons un SMS à votre client."]
     for _ in range(2):  # the second time from the cache
         for text in texts:
-            assert tokenizer.content(text) == list(tokenizer._segment(tokenizer.normalize(text))), text
+            assert tokenizer.content(text) == list(tokenizer.segment(tokenizer.normalize(text))), text
     assert tokenizer.content("gare gare gare") == tokenizer.content("gare") * 3
 
 

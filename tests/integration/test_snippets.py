@@ -134,3 +134,38 @@ def test_an_faq_entry_split_in_passages_is_read_from_its_start_in_its_first_pass
     assert plain != excerpt(later.text, later.highlight.start, later.highlight.end, from_start=True)  # they differ
     shown = answer([later])  # ... and the later passage keeps step 5
     assert shown is not None and "archivés à part" in shown.text and (shown.start, shown.end) == plain
+
+
+def test_an_faq_entry_asked_by_its_heading_is_answered_by_its_opening_and_a_detail_by_the_detail(tmp_path, embedder):
+    from rag.index.store import Index
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    filler = " ".join(f"Le cas numéro {n} suit la règle générale du registre." for n in range(14))
+    opening = ("C'est toute opération portant sur des données personnelles, quel que soit le procédé utilisé : "
+               "enregistrer, organiser, conserver, modifier ou transmettre.")
+    detail = ("Un traitement de données à caractère personnel peut être informatisé ou non ; un fichier papier "
+              "organisé est aussi un traitement.")
+    (corpus / "faq.md").write_text(
+        f"# FAQ\n\n## Un traitement de données à caractère personnel, c'est quoi ?\n\n{opening}\n\n{filler}\n\n"
+        f"Informatisés mais pas uniquement :\n\n{detail}\n\n"
+        "## Combien de temps gardez-vous mes relevés ?\n\nVos relevés sont gardés dix ans après la clôture.\n",
+        encoding="utf-8")
+    settings = Settings(corpus_dir=corpus, index_dir=tmp_path / "index")
+    ingest(settings, embedder=embedder)
+    index = Index.load(settings.index_dir)
+    entry = next(p for p in index.passages if p.text.startswith("C'est toute"))
+    assert detail in entry.text and entry.text.index(detail) > 700  # one passage; the detail beyond the lead
+    searcher = Searcher(index, embedder)
+    for question in ("C'est quoi un traitement de données à caractère personnel ?",
+                     "Un traitement de données à caractère personnel, qu'est-ce que c'est ?"):
+        (hits,) = searcher.search([Query(question, 2)])
+        assert hits[0].id == entry.id and hits[0]._asks_heading
+        assert detail in hits[0].highlight.text  # the question's words are met deep in the entry ...
+        shown = answer(hits)  # ... but it asks what the heading asks: the entry's opening answers
+        assert shown is not None and shown.start == 0 and shown.text.startswith(opening), question
+    # a question naming what only the highlight holds asks a detail, and gets it
+    (hits,) = searcher.search([Query("Un fichier papier peut-il être un traitement de données ?", 2)])
+    shown = answer(hits)
+    assert hits[0].id == entry.id and not hits[0]._asks_heading
+    assert shown is not None and "fichier papier organisé" in shown.text and opening not in shown.text

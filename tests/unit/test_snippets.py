@@ -226,6 +226,32 @@ def test_an_faq_entry_is_read_from_its_start_when_its_excerpt_ends_within_the_le
         assert answer([hit]).text == shown  # type: ignore[union-attr]
 
 
+def test_an_faq_entry_asked_by_its_heading_is_answered_by_its_opening_wherever_the_highlight_lies():
+    opening = "C'est toute opération portant sur des données personnelles, quel que soit le procédé utilisé."
+    filler = " ".join(f"Le cas numéro {n} suit la règle générale." for n in range(20))  # the highlight beyond 700
+    detail = "Un traitement de données personnelles peut être informatisé ou non."
+    entry = f"{opening}\n{filler}\n{detail}"
+    at = entry.index(detail)
+
+    def faq(asks: bool, opens: bool = True, section: str = "Un traitement de données, c'est quoi ?") -> Hit:
+        citation = Citation(doc_id="d", title="FAQ", source="d.txt", section=section, start=0, end=len(entry),
+                            label="FAQ")
+        hit = Hit(rank=1, id="p1", text=entry, score=1.0, citation=citation,
+                  highlight=Highlight(text=detail, start=at, end=len(entry), score=1.0))
+        hit._opens_section, hit._asks_heading = opens, asks
+        return hit
+
+    plain = answer([faq(asks=False)])
+    assert at > 700 and plain is not None and plain.text.endswith(detail) and opening not in plain.text
+    # the question is closer to the heading than to the passage and its windows: it asks what the heading asks
+    asked = answer([faq(asks=True)])
+    assert asked is not None and asked.start == 0 and asked.text.startswith(opening) and detail not in asked.text
+    assert len(asked.text) <= 700
+    # not the entry's first passage, or not a question heading: the highlight's excerpt
+    for hit in (faq(asks=True, opens=False), faq(asks=True, section="Définitions")):
+        assert answer([hit]).text == plain.text  # type: ignore[union-attr]
+
+
 def test_the_answer_excerpt_never_adds_a_list_item_a_table_row_or_a_heading():
     listing = ("Horaires du service client\n• Lundi au vendredi : de 8 heures à 20 heures sans interruption\n"
                "• Samedi : de 9 heures à 12 heures, uniquement par téléphone\n"
