@@ -111,7 +111,7 @@ def answer_span(hit: Hit) -> tuple[int, int]:
     start, end = excerpt(hit.text, hit.highlight.start, hit.highlight.end, from_start=from_start)
     if from_start and hit._asks_heading:
         first = opening(hit.text)
-        if start > first[0]:
+        if first is not None and start > first[0]:
             return first
     return start, end
 

@@ -181,11 +181,16 @@ def excerpt(text: str, start: int, end: int, budget: int = ANSWER_CHARS, lead: i
     return min(start, spans[first][0]), max(end, spans[last][1])
 
 
-def opening(text: str, budget: int = ANSWER_CHARS, lead: int = LEAD_CHARS) -> tuple[int, int]:
+def opening(text: str, budget: int = ANSWER_CHARS, lead: int = LEAD_CHARS) -> tuple[int, int] | None:
     """(start, end) of the excerpt that the first sentence of `text` gets: the passage's start, read on within
-    `lead` (the answer of an FAQ entry whose heading is what the question asks, `rag.search.answer.answer_span`)."""
+    `lead` (the answer of an FAQ entry whose heading is what the question asks, `rag.search.answer.answer_span`).
+    None when the passage does not open on prose (a sub-heading, a list item) or its first sentence alone is longer
+    than `lead`: no opening to answer with."""
     spans = _spans(text)
-    return excerpt(text, spans[0][0], spans[0][1], budget, lead) if spans else (0, 0)
+    if not spans or not spans[0][3]:
+        return None
+    start, end = excerpt(text, spans[0][0], spans[0][1], budget, lead)
+    return (start, end) if end - start <= lead else None
 
 
 def _announces(text: str, span: tuple[int, int, int, bool]) -> bool:

@@ -106,7 +106,7 @@ def line(label: str, results: list[dict[str, float]]) -> str:
 
 
 def sets(description: str | None) -> tuple[Settings, dict[str, dict[str, Any]], str]:
-    """Parse the command line, then build the dev set, piaf and en_stackfaq (see `build`); with the table head."""
+    """Parse the command line, then build the four sets of `eval_targets` (see `build`); with the table head."""
     ap = argparse.ArgumentParser(description=description)
     ap.add_argument("--datasets", type=Path, default=ROOT.parent / "shared" / "datasets")
     ap.add_argument("--cache", type=Path, default=Path("/tmp/rag-sweep-cache"))

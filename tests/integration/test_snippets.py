@@ -164,8 +164,24 @@ def test_an_faq_entry_asked_by_its_heading_is_answered_by_its_opening_and_a_deta
         assert detail in hits[0].highlight.text  # the question's words are met deep in the entry ...
         shown = answer(hits)  # ... but it asks what the heading asks: the entry's opening answers
         assert shown is not None and shown.start == 0 and shown.text.startswith(opening), question
-    # a question naming what only the highlight holds asks a detail, and gets it
-    (hits,) = searcher.search([Query("Un fichier papier peut-il être un traitement de données ?", 2)])
+    row = index.rows[entry.id]
+
+    def heading_cosine(question: str) -> float:
+        assert index.headings is not None
+        scored = index.extra_scores(embedder.embed_queries([index.embedded_question(question)])[0])
+        return float(scored.headings[index.headings.of_row[row]])  # type: ignore[union-attr,index]
+
+    # closer to the heading than to the text, but naming what only the highlight holds: a detail, answered by it
+    question = "Est-ce qu'un traitement de données à caractère personnel est forcément informatisé ?"
+    (hits,) = searcher.search([Query(question, 2, explain=True)])
+    assert hits[0].id == entry.id and heading_cosine(question) == hits[0].explain.dense_score  # the dense half holds
+    assert not hits[0]._asks_heading  # ... the word half does not
+    shown = answer(hits)
+    assert shown is not None and "informatisé" in shown.text and opening not in shown.text
+    # a question closer to the passage's text or windows than to its heading asks a detail too
+    question = "Un fichier papier peut-il être un traitement de données ?"
+    (hits,) = searcher.search([Query(question, 2, explain=True)])
+    assert heading_cosine(question) < hits[0].explain.dense_score
     shown = answer(hits)
     assert hits[0].id == entry.id and not hits[0]._asks_heading
     assert shown is not None and "fichier papier organisé" in shown.text and opening not in shown.text

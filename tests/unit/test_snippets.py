@@ -247,6 +247,13 @@ def test_an_faq_entry_asked_by_its_heading_is_answered_by_its_opening_wherever_t
     asked = answer([faq(asks=True)])
     assert asked is not None and asked.start == 0 and asked.text.startswith(opening) and detail not in asked.text
     assert len(asked.text) <= 700
+    # no prose opening to answer with (a sub-heading, a list item, a first sentence over 700): the highlight's excerpt
+    for first in ("Le droit d'opposition", "- Vous pouvez vous opposer", "Une phrase " + "très " * 150 + "longue."):
+        other = f"{first}\n{filler}\n{detail}"
+        hit = faq(asks=True)
+        hit.text, hit.highlight = other, Highlight(text=detail, start=other.index(detail), end=len(other), score=1.0)
+        shown = answer([hit])
+        assert shown is not None and shown.text.endswith(detail) and len(shown.text) <= 700, first
     # not the entry's first passage, or not a question heading: the highlight's excerpt
     for hit in (faq(asks=True, opens=False), faq(asks=True, section="Définitions")):
         assert answer([hit]).text == plain.text  # type: ignore[union-attr]
