@@ -15,6 +15,7 @@ from rag.index.lexical import top_rows
 from rag.index.store import Extras, Index
 from rag.passage import Chunk
 from rag.schemas import Citation, Hit, Mode, Passage, RetrieverScores
+from rag.search.answer import answers_heading
 from rag.search.answerable import DEFAULT_THRESHOLD, Evidence, coverage, rule_for, standing, unknown_share
 from rag.search.fusion import Fused, Ranking, fixed_weight, fuse, ranks
 from rag.search.snippets import Highlighter
@@ -267,7 +268,8 @@ class Searcher:
             hit = Hit(rank=len(hits) + 1, id=chunk.id, text=chunk.text, score=round(item.score, 6),
                       citation=memory.citation(chunk), explain=explain, highlight=memory.highlight(chunk.text, terms))
             hit._opens_section = _opens_section(index.passages, item.row)
-            hit._asks_heading = _asks_heading(index, extras, item, hit, terms)
+            # only where the answer reads it: the first passage of an entry under a question heading
+            hit._asks_heading = answers_heading(hit) and _asks_heading(index, extras, item, hit, terms)
             hits.append(hit)
             if len(hits) == query.k:
                 break
