@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -21,6 +21,7 @@ from rag.search.fusion import Fused, Ranking, fixed_weight, fuse, ranks
 from rag.search.snippets import Highlighter
 
 if TYPE_CHECKING:
+    from rag.index.analyzer import Analyzer
     from rag.settings import Settings
 
 CITATIONS_CACHED = 8192
@@ -71,7 +72,8 @@ def _opens_section(passages: Sequence[Chunk], row: int) -> bool:
     return before.doc_id != chunk.doc_id or before.section != chunk.section
 
 
-def _asks_heading(index: Index, extras: Extras | None, item: Fused, hit: Hit, weights: dict[str, float]) -> bool:
+def _asks_heading(index: Index, extras: Extras | None, item: Fused, hit: Hit, weights: dict[str, float],
+                  memory: _Remembered) -> bool:
     """Whether the question asks what the passage's heading (its section heading, else its document title) asks:
     the question is closer to the heading than to the passage's text and to each of its windows (the heading's
     cosine is the passage's dense score, the best of the three, in a mode that scored headings), and the highlight
@@ -83,9 +85,13 @@ def _asks_heading(index: Index, extras: Extras | None, item: Fused, hit: Hit, we
         return False
     if hit.highlight is None:
         return True
-    analyzer = index.lexical.analyzer
-    named = set(analyzer.terms(hit.citation.section or hit.citation.title))
-    return not any(term in weights and term not in named for term in analyzer.terms(hit.highlight.text))
+    named = memory.terms(hit.citation.section or hit.citation.title)
+    asked = memory.highlight.terms(hit.text, hit.highlight.start, hit.highlight.end)
+    return not any(term in weights and term not in named for term in asked)
+
+
+def _terms_of(analyzer: Analyzer) -> Callable[[str], frozenset[str]]:
+    return lambda text: frozenset(analyzer.terms(text))
 
 
 def citation(chunk: Chunk) -> Citation:
@@ -100,12 +106,13 @@ class _Remembered:
     those seen lately, as the same passages come back question after question. Replaced with the index, so that a
     reload frees the old build's passages."""
 
-    __slots__ = ("citation", "highlight", "index")
+    __slots__ = ("citation", "highlight", "index", "terms")
 
     def __init__(self, index: Index) -> None:
         self.index = index
         self.citation = lru_cache(maxsize=CITATIONS_CACHED)(citation)
         self.highlight = Highlighter(index.lexical.analyzer)
+        self.terms = lru_cache(maxsize=CITATIONS_CACHED)(_terms_of(index.lexical.analyzer))  # of headings
 
 
 class Searcher:
@@ -269,7 +276,7 @@ class Searcher:
                       citation=memory.citation(chunk), explain=explain, highlight=memory.highlight(chunk.text, terms))
             hit._opens_section = _opens_section(index.passages, item.row)
             # only where the answer reads it: the first passage of an entry under a question heading
-            hit._asks_heading = answers_heading(hit) and _asks_heading(index, extras, item, hit, terms)
+            hit._asks_heading = answers_heading(hit) and _asks_heading(index, extras, item, hit, terms, memory)
             hits.append(hit)
             if len(hits) == query.k:
                 break

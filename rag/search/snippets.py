@@ -255,9 +255,12 @@ class Highlighter:
     def _split(self, text: str) -> tuple[Sentence, ...]:
         return sentences(text, self.analyzer)
 
-    def terms(self, text: str) -> frozenset[str]:
-        """The analysed words of a passage (its sentences' terms together)."""
-        return frozenset().union(*(part.terms for part in self._sentences(text)))
+    def terms(self, text: str, start: int = 0, end: int | None = None) -> frozenset[str]:
+        """The analysed words of a passage (its sentences' terms together); of its sentences within
+        `text[start:end]` only, when given (a highlight: whole sentences, so its own words, without analysing it)."""
+        stop = len(text) if end is None else end
+        return frozenset().union(*(part.terms for part in self._sentences(text)
+                                   if part.start >= start and part.end <= stop))
 
     def __call__(self, text: str, weights: Mapping[str, float]) -> Highlight | None:
         """As `highlight(text, weights, self.analyzer)`."""

@@ -271,3 +271,25 @@ def test_the_answer_excerpt_never_adds_a_list_item_a_table_row_or_a_heading():
     rows = "| Offre | Prix mensuel toutes taxes comprises |\n| basique | 5 € par mois, sans engagement |"
     row = "| basique | 5 € par mois, sans engagement |"
     assert _excerpt(rows, row, lead=700) == row
+
+
+@pytest.mark.parametrize("text", [
+    "Nous acceptons les cartes de débit. L’acheteur paie en 3 fois.\n• Pour la demande de crédit, la carte d’identité.\n"
+    "- Le passeport aussi.\n12. Un point numéroté : « entre guillemets » (et parenthèses).",
+    "Une phrase coupée à la fin de sa ligne par un export PDF qui\ncontinue ici. Puis une autre ; et l'œuvre d'été.",
+    "Short line\nWhat is the refund delay? Five days, at most M. Smith said. Then more.",
+])
+def test_a_highlights_terms_from_its_sentences_are_the_terms_of_its_text(text):
+    # the searcher reads a highlight's words from the sentences the highlighter keeps, without analysing it again
+    from rag.index.analyzer import Analyzer
+    from rag.search.snippets import Highlighter, sentences
+
+    analyzer = Analyzer("fr")
+    highlighter = Highlighter(analyzer)
+    parts = sentences(text, analyzer)
+    assert len(parts) >= 2
+    for first in range(len(parts)):
+        for last in range(first, len(parts)):
+            start, end = parts[first].start, parts[last].end
+            assert highlighter.terms(text, start, end) == frozenset(analyzer.terms(text[start:end]))
+    assert highlighter.terms(text) == frozenset(analyzer.terms(text))
