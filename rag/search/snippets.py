@@ -42,6 +42,7 @@ _CACHE_SIZE = 8192
 _ITEM = re.compile(r"\s*(?:[•·▪◦*\-–—|]|\d{1,3}[.)]\s)")
 ANSWER_CHARS = 400  # the answer's excerpt: its highlight and whole neighbouring sentences, up to this many characters
 LEAD_CHARS = 700  # ... or up to this many when the highlight opens its passage (measured in docs/SNIPPETS.md)
+LIST_CHARS = 1000  # ... or up to this many for a list the answer announces, when the whole list fits
 OPENING_CHARS = 50  # what may stand before a highlight that opens its passage: "Oui.", "Non.", a short lead-in
 
 
@@ -149,8 +150,9 @@ def excerpt(text: str, start: int, end: int, budget: int = ANSWER_CHARS, lead: i
     A neighbour on another line joins only if both lines are prose (`_prose`): a list item, a table row or a
     heading is never added to a snippet, nor a snippet that is one grown; except, with the longer `lead`, the
     lines that the snippet's last sentence, or one the excerpt added after it, announces with a colon
-    (`_announced`), from the snippet on (the sentences before it are dropped for the list). A snippet that holds
-    an item of the list (the question names it) ends on that item, and the list stays apart."""
+    (`_announced`), from the snippet on (the sentences before it are dropped for the list): the whole list when it
+    ends within `LIST_CHARS` of the snippet's start, else its whole lines within `lead`. A snippet that holds an
+    item of the list (the question names it) ends on that item, and the list stays apart."""
     spans = _spans(text)
     inside = [i for i, span in enumerate(spans) if span[0] < end and span[1] > start]
     if not inside:
@@ -176,8 +178,10 @@ def excerpt(text: str, start: int, end: int, budget: int = ANSWER_CHARS, lead: i
         if not grown:
             break
     if reads_on and any(_announces(text, spans[i]) for i in range(inside[-1], last + 1)):
-        first = inside[0]  # the list, not the sentences before the snippet: the whole stays within `lead`
-        last = _announced(text, spans, last, spans[first][0] + lead)
+        first = inside[0]  # the list, not the sentences before the snippet
+        whole = _announced(text, spans, last, len(text))
+        last = whole if spans[whole][1] - spans[first][0] <= LIST_CHARS else \
+            _announced(text, spans, last, spans[first][0] + lead)
     return min(start, spans[first][0]), max(end, spans[last][1])
 
 
@@ -189,8 +193,9 @@ def opening(text: str, budget: int = ANSWER_CHARS, lead: int = LEAD_CHARS) -> tu
     spans = _spans(text)
     if not spans or not spans[0][3]:
         return None
-    start, end = excerpt(text, spans[0][0], spans[0][1], budget, lead)
-    return (start, end) if end - start <= lead else None
+    if spans[0][1] - spans[0][0] > lead:
+        return None
+    return excerpt(text, spans[0][0], spans[0][1], budget, lead)
 
 
 def _announces(text: str, span: tuple[int, int, int, bool]) -> bool:

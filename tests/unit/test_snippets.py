@@ -8,7 +8,7 @@ import pytest
 
 from rag.schemas import Citation, Highlight, Hit
 from rag.search.answer import RETRIEVAL_POWER, answer, escape, markdown
-from rag.search.snippets import Sentence, best_window, excerpt, sentence_spans
+from rag.search.snippets import LEAD_CHARS, LIST_CHARS, Sentence, best_window, excerpt, sentence_spans
 
 
 def spans(text: str) -> list[str]:
@@ -170,10 +170,12 @@ def test_a_list_announced_by_the_answer_is_shown_with_it_in_whole_lines():
     # the colon announces the answer: the lines follow, list items and short lines included, within the lead, up to
     # the next line that announces something of its own
     assert _excerpt(announced, intro, lead=700) == announced[:upto_note]
-    # ... in whole lines only: a line of two sentences of which only the first fits is left out whole
-    upto = announced.index("\nVos actes")
-    assert _excerpt(announced, intro, budget=60, lead=announced.index("Vos actes de biologie") + 10) == (
-        announced[:upto])
+    # ... in whole lines only, for a list too long to come whole: a line of two sentences of which only the first
+    # fits is left out whole
+    longer = announced.replace("\nA noter", "".join(f"\nVos soins de la catégorie {n} ;" for n in range(40)) +
+                               "\nA noter")
+    upto = longer.index("\nVos actes")
+    assert _excerpt(longer, intro, budget=60, lead=longer.index("Vos actes de biologie") + 10) == longer[:upto]
     # without a lead (the short excerpt) prose lines join as ever, and the short items stay apart
     assert _excerpt(announced, intro, lead=0) == announced[:announced.index("\nVos médicaments")]
     # an item alone announces nothing
@@ -190,6 +192,24 @@ def test_a_list_announced_by_the_answer_is_shown_with_it_in_whole_lines():
     listed = before + "Les pièces suivantes sont acceptées :\n" + "\n".join(f"pièce numéro {n} ;" for n in range(30))
     shown = _excerpt(listed, "Les pièces suivantes sont acceptées :", lead=700)
     assert shown.endswith("pièce numéro 29 ;")
+
+
+def test_an_announced_list_comes_whole_when_it_fits_the_list_room_else_in_whole_lines_within_the_lead():
+    # "Certaines mentions peuvent être effacées :" then seven items: a list cut after five would tell a chat user
+    # that there are five
+    intro = "Certaines mentions peuvent toutefois être effacées pour des motifs particuliers ou après un délai :"
+    items = [f"Condamnations de la catégorie numéro {n} effacées après un délai de {n} ans ;" for n in range(1, 13)]
+    for count in (9, 12):
+        listed = intro + "\n" + "\n".join(items[:count]) + "\nA noter :\nLe reste est conservé."
+        whole = listed[:listed.index("\nA noter")]
+        assert len(whole) > LEAD_CHARS
+        shown = _excerpt(listed, intro, lead=LEAD_CHARS)
+        if len(whole) <= LIST_CHARS:  # nine items: the whole list, up to the line that announces its own
+            assert shown == whole
+        else:  # twelve: whole lines within the lead, as many as fit
+            assert len(whole) > LIST_CHARS
+            assert whole.startswith(shown) and shown.endswith(" ans ;") and len(shown) <= LEAD_CHARS
+            assert len(shown) + len(items[0]) + 1 > LEAD_CHARS
 
 
 def test_an_faq_entry_is_read_from_its_start_when_its_excerpt_ends_within_the_lead():
@@ -274,8 +294,9 @@ def test_the_answer_excerpt_never_adds_a_list_item_a_table_row_or_a_heading():
 
 
 @pytest.mark.parametrize("text", [
-    "Nous acceptons les cartes de débit. L’acheteur paie en 3 fois.\n• Pour la demande de crédit, la carte d’identité.\n"
-    "- Le passeport aussi.\n12. Un point numéroté : « entre guillemets » (et parenthèses).",
+    "Nous acceptons les cartes de débit. L’acheteur paie en 3 fois.\n"
+    "• Pour la demande de crédit, la carte d’identité.\n- Le passeport aussi.\n"
+    "12. Un point numéroté : « entre guillemets » (et parenthèses).",
     "Une phrase coupée à la fin de sa ligne par un export PDF qui\ncontinue ici. Puis une autre ; et l'œuvre d'été.",
     "Short line\nWhat is the refund delay? Five days, at most M. Smith said. Then more.",
 ])
