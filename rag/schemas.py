@@ -94,9 +94,9 @@ class Answer(BaseModel):
     text: str = Field(description="The snippet: the highlight of one of the passages with the whole sentences "
                                   "around it (at most about 400 characters; 700 when it opens its passage, "
                                   "starts an entry under a question heading, or announces a list with a "
-                                  "colon), verbatim; when the response is not `answerable`, a sentence saying "
-                                  "that the documents do not seem to answer (`start` and `end` then locate the "
-                                  "closest snippet, not shown).")
+                                  "colon; 1,000 for a list that comes whole), verbatim; when the response is "
+                                  "not `answerable`, a sentence saying that the documents do not seem to "
+                                  "answer (`start` and `end` then locate the closest snippet, not shown).")
     passage_id: str = Field(description="Id of the passage it comes from.")
     rank: int = Field(description="Rank of that passage in `passages`.")
     start: int = Field(description="Offset of the snippet in that passage's text.")

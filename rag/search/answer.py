@@ -6,11 +6,11 @@ to the better-ranked passage: the first passage's, unless another holds clearly 
 Measured against the first passage's highlight and other rules in `docs/EVALUATION.md` (the answer snippet: from
 which passage). What it shows: that highlight with the whole sentences around it, up to `ANSWER_CHARS` characters,
 or `LEAD_CHARS` when the highlight opens its passage (`snippets.excerpt`: never a list item, table row or heading
-added, unless the highlight announces a list with a colon), since the answer often sits in the sentence next to the
-one with the question's words. The first passage of an entry under a question heading (an FAQ entry,
-`answers_heading`) is read from its start when that excerpt ends within `LEAD_CHARS` of it: the entry answers its
-question from its first line, list items included; and when the question asks what the heading asks, it is answered
-by the entry's opening wherever the highlight lies (`answer_span`; both measured in `docs/SNIPPETS.md`).
+added, unless the highlight announces a list with a colon: then up to `LIST_CHARS`), since the answer often sits
+in the sentence next to the one with the question's words. The first passage of an entry under a question heading
+(an FAQ entry, `answers_heading`) is read from its start when that excerpt ends within `LEAD_CHARS` of it: the entry
+answers its question from its first line, list items included; and when the question asks what the heading asks, it
+is answered by the entry's opening wherever the highlight lies (`answer_span`; both measured in `docs/SNIPPETS.md`).
 
 The Markdown quotes the snippet verbatim (Markdown syntax in it escaped, so it shows as written), marks it [1], and
 lists the sources of all returned passages, the answer's first, each once, linked when the document has a URL:

@@ -160,7 +160,9 @@ def excerpt(text: str, start: int, end: int, budget: int = ANSWER_CHARS, lead: i
     reads_on = lead > budget
     if from_start and reads_on:
         a, b = excerpt(text, start, end, budget, lead)
-        return excerpt(text, spans[0][0], b, budget, lead) if b - spans[0][0] <= lead else (a, b)
+        listed = any(_announces(text, span) and a <= span[0] and span[1] < b for span in spans)
+        return excerpt(text, spans[0][0], b, budget, lead) if b - spans[0][0] <= (LIST_CHARS if listed else lead) \
+            else (a, b)
     first, last = inside[0], inside[-1]
 
     def joins(a: int, b: int) -> bool:
@@ -179,15 +181,16 @@ def excerpt(text: str, start: int, end: int, budget: int = ANSWER_CHARS, lead: i
             break
     if reads_on and any(_announces(text, spans[i]) for i in range(inside[-1], last + 1)):
         first = inside[0]  # the list, not the sentences before the snippet
-        whole = _announced(text, spans, last, len(text))
-        last = whole if spans[whole][1] - spans[first][0] <= LIST_CHARS else \
-            _announced(text, spans, last, spans[first][0] + lead)
+        whole = _list_end(text, spans, last)
+        fitting = _announced(text, spans, last, spans[first][0] + lead)
+        last = max(fitting, whole) if spans[whole][1] - spans[first][0] <= LIST_CHARS else fitting
     return min(start, spans[first][0]), max(end, spans[last][1])
 
 
 def opening(text: str, budget: int = ANSWER_CHARS, lead: int = LEAD_CHARS) -> tuple[int, int] | None:
     """(start, end) of the excerpt that the first sentence of `text` gets: the passage's start, read on within
-    `lead` (the answer of an FAQ entry whose heading is what the question asks, `rag.search.answer.answer_span`).
+    `lead`, or `LIST_CHARS` for a list it announces (`excerpt`): the answer of an FAQ entry whose heading is what
+    the question asks (`rag.search.answer.answer_span`).
     None when the passage does not open on prose (a sub-heading, a list item) or its first sentence alone is longer
     than `lead`: no opening to answer with."""
     spans = _spans(text)
@@ -200,6 +203,25 @@ def opening(text: str, budget: int = ANSWER_CHARS, lead: int = LEAD_CHARS) -> tu
 
 def _announces(text: str, span: tuple[int, int, int, bool]) -> bool:
     return text[span[0]:span[1]].endswith(":")
+
+
+def _list_end(text: str, spans: list[tuple[int, int, int, bool]], last: int) -> int:
+    """The last span of the list that `spans[last]`, ending its line with a colon, announces: the next line, then
+    each line that goes on with the list (an item: not prose, `_prose`; or any line after one that ends with ';'
+    or ','), up to the next line that announces something of its own. Prose after the list's last item ("… après
+    un délai de 3 ans.") is not the list."""
+    end = j = last
+    while j + 1 < len(spans) and spans[j + 1][2] != spans[j][2]:
+        k = j + 1  # the first span of the next line, then its last
+        while k + 1 < len(spans) and spans[k + 1][2] == spans[j + 1][2]:
+            k += 1
+        if _announces(text, spans[k]):
+            break
+        before = text[spans[end][0]:spans[end][1]].rstrip()
+        if end != last and spans[j + 1][3] and not before.endswith((";", ",")):
+            break
+        end = j = k
+    return end
 
 
 def _announced(text: str, spans: list[tuple[int, int, int, bool]], last: int, limit: int) -> int:

@@ -210,6 +210,16 @@ def test_an_announced_list_comes_whole_when_it_fits_the_list_room_else_in_whole_
             assert len(whole) > LIST_CHARS
             assert whole.startswith(shown) and shown.endswith(" ans ;") and len(shown) <= LEAD_CHARS
             assert len(shown) + len(items[0]) + 1 > LEAD_CHARS
+    # the list ends with its items: prose after an item that ends the list is not the list
+    prose = "Ce paragraphe parle d'autre chose que des mentions effacées et de leurs délais, tout à fait. "
+    listed = intro + "\n" + "\n".join(items[:8]) + "\nLa dernière catégorie, effacée après neuf ans.\n" + prose * 3
+    shown = _excerpt(listed, intro, lead=LEAD_CHARS)
+    assert LEAD_CHARS < len(shown) <= LIST_CHARS and shown.endswith("après neuf ans.")
+    # an FAQ entry read from its start keeps its opening ("Oui, ...") when what makes it long is the list
+    entry = "Oui, sous conditions fixées par la loi. " + intro + "\n" + "\n".join(items[:8])
+    start = entry.index(intro)
+    a, b = excerpt(entry, start, start + len(intro), from_start=True)
+    assert (a, b) == (0, len(entry)) and b > LEAD_CHARS
 
 
 def test_an_faq_entry_is_read_from_its_start_when_its_excerpt_ends_within_the_lead():
