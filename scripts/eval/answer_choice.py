@@ -32,7 +32,7 @@ from rag.search.answer import answer_span
 from rag.search.searcher import Query, Searcher
 from rag.settings import Settings
 from scripts.eval.answerable_fit import Remembered
-from scripts.eval.common import ROOT, build, eval_targets, norm
+from scripts.eval.common import ROOT, build, data_arguments, eval_targets, norm
 
 FACTORS = (1.25, 1.5, 2.0, 3.0)
 POWERS = (2, 4, 8)
@@ -54,8 +54,7 @@ def pick(hits: Sequence[Hit], rule: str) -> Hit | None:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--datasets", type=Path, default=ROOT.parent / "shared" / "datasets")
-    ap.add_argument("--cache", type=Path, default=Path("/tmp/rag-sweep-cache"))
+    data_arguments(ap)
     ap.add_argument("-o", "--output", type=Path)
     args = ap.parse_args()
     settings = Settings(corpus_dir=ROOT / "corpus")

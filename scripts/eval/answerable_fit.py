@@ -31,7 +31,7 @@ from rag.embedding.load import load_embedder
 from rag.search.answerable import Evidence
 from rag.search.searcher import Query, Searcher
 from rag.settings import Settings
-from scripts.eval.common import ROOT, build, eval_targets
+from scripts.eval.common import ROOT, build, data_arguments, eval_targets
 
 FEATURES = ("dense_top", "dense_z", "coverage", "agree", "dense_margin", "lexical_z", "unknown", "known_coverage")
 FULL = FEATURES
@@ -114,8 +114,7 @@ def evidence(settings: Settings, targets: dict[str, Path], cache_dir: Path) -> l
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--datasets", type=Path, default=ROOT.parent / "shared" / "datasets")
-    ap.add_argument("--cache", type=Path, default=Path("/tmp/rag-sweep-cache"))
+    data_arguments(ap)
     ap.add_argument("--miss", type=float, default=0.04, help="largest share of an answerable set flagged, when fitting")
     ap.add_argument("--reuse", action="store_true", help="refit on the features the last run kept in the cache")
     ap.add_argument("-o", "--output", type=Path)

@@ -105,11 +105,16 @@ def line(label: str, results: list[dict[str, float]]) -> str:
     return f"{label:26}" + "   ".join(cells)
 
 
+def data_arguments(ap: argparse.ArgumentParser) -> None:
+    """The options every sweep takes: where the datasets are, where their vectors are cached."""
+    ap.add_argument("--datasets", type=Path, default=ROOT.parent / "shared" / "datasets")
+    ap.add_argument("--cache", type=Path, default=Path("/tmp/rag-sweep-cache"))
+
+
 def sets(description: str | None) -> tuple[Settings, dict[str, dict[str, Any]], str]:
     """Parse the command line, then build the four sets of `eval_targets` (see `build`); with the table head."""
     ap = argparse.ArgumentParser(description=description)
-    ap.add_argument("--datasets", type=Path, default=ROOT.parent / "shared" / "datasets")
-    ap.add_argument("--cache", type=Path, default=Path("/tmp/rag-sweep-cache"))
+    data_arguments(ap)
     args = ap.parse_args()
     settings = Settings(corpus_dir=ROOT / "corpus")
     targets = eval_targets(args.datasets)

@@ -27,9 +27,15 @@ from rag.embedding.e5_convert import MODEL_FILE, TOKENIZER_FILE
 from rag.embedding.e5_tokenizer import E5Tokenizer
 from rag.index.windows import window_spans
 from rag.passage import sentences
-from rag.settings import Settings
-from scripts.eval.common import ROOT, eval_targets, metrics
-from scripts.eval.quality_sweep import CachedEmbedder, fused_orders, load_set, part_scores, question_set
+from scripts.eval.common import data_arguments, eval_targets, metrics
+from scripts.eval.quality_sweep import (
+    CachedEmbedder,
+    cached_embedder,
+    fused_orders,
+    load_set,
+    part_scores,
+    question_set,
+)
 
 WEIGHT = 0.7
 
@@ -90,12 +96,9 @@ def best_window(qv: np.ndarray, vectors: np.ndarray, rows: np.ndarray, passages:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--datasets", type=Path, default=ROOT.parent / "shared" / "datasets")
-    ap.add_argument("--cache", type=Path, default=Path("/tmp/rag-sweep-cache"))
+    data_arguments(ap)
     args = ap.parse_args()
-    args.cache.mkdir(exist_ok=True)
-    settings = Settings(corpus_dir=ROOT / "corpus")
-    emb = CachedEmbedder(settings, args.cache)
+    settings, emb = cached_embedder(args.cache)
     folder, _ = converted_model(settings.model_cache)
     session, output = token_session(folder)
     tokenizer = E5Tokenizer(folder / TOKENIZER_FILE)

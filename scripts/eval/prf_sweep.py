@@ -12,14 +12,12 @@ in the index); a second dense search is. Columns as in `quality_sweep`, without 
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from rag.settings import Settings
-from scripts.eval.common import ROOT, eval_targets, metrics
-from scripts.eval.quality_sweep import CachedEmbedder, fused_orders, load_set, part_scores, question_set
+from scripts.eval.common import data_arguments, eval_targets, metrics
+from scripts.eval.quality_sweep import cached_embedder, fused_orders, load_set, part_scores, question_set
 
 PARTS, WEIGHT = "P+H+W64", 0.7
 SETS = ("devset", "piaf", "cnil_faq_dev", "en_stackfaq")
@@ -31,12 +29,9 @@ def cells(m: dict[str, float], name: str) -> str:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--datasets", type=Path, default=ROOT.parent / "shared" / "datasets")
-    ap.add_argument("--cache", type=Path, default=Path("/tmp/rag-sweep-cache"))
+    data_arguments(ap)
     args = ap.parse_args()
-    args.cache.mkdir(exist_ok=True)
-    settings = Settings(corpus_dir=ROOT / "corpus")
-    emb = CachedEmbedder(settings, args.cache)
+    settings, emb = cached_embedder(args.cache)
     targets = eval_targets(args.datasets)
     data = {n: load_set(n, t, settings, emb) for n, t in targets.items()}
     first: dict[str, tuple[dict[str, Any], list[np.ndarray]]] = {}

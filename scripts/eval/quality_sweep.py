@@ -51,7 +51,7 @@ from rag.index.windows import window_spans, window_text
 from rag.ingestion.stages import section_numbers
 from rag.passage import Chunk, sentences
 from rag.settings import Settings
-from scripts.eval.common import ROOT, eval_targets, metrics, read_set
+from scripts.eval.common import ROOT, data_arguments, eval_targets, metrics, read_set
 
 CANDIDATES = 50
 
@@ -134,6 +134,13 @@ def windows(chunk: Chunk, size: int, count: Callable[[Sequence[str]], list[int]]
 
 
 # ---------------------------------------------------------------------------------------------------- data sets
+def cached_embedder(cache: Path) -> tuple[Settings, CachedEmbedder]:
+    """The seed corpus's settings and an embedder whose vectors are cached in `cache` (made when missing)."""
+    cache.mkdir(exist_ok=True)
+    settings = Settings(corpus_dir=ROOT / "corpus")
+    return settings, CachedEmbedder(settings, cache)
+
+
 def load_set(name: str, target: Path, settings: Settings, emb: CachedEmbedder) -> dict[str, Any]:
     docs, questions = read_set(target, settings)
     index = memory_index(docs, settings, emb)  # type: ignore[arg-type]
@@ -310,8 +317,7 @@ def row(label: str, results: list[dict[str, float]], costs: tuple[float, float] 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--datasets", type=Path, default=ROOT.parent / "shared" / "datasets")
-    ap.add_argument("--cache", type=Path, default=Path("/tmp/rag-sweep-cache"))
+    data_arguments(ap)
     ap.add_argument("--part", default="all", choices=("dense", "more", "restore", "fusion", "bm25", "tokens", "all"))
     args = ap.parse_args()
     args.cache.mkdir(exist_ok=True)
