@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+from rag.index.store import Index
 from rag.ingestion.pipeline import ingest
 from rag.search.answer import answer, escape
 from rag.search.searcher import Query, Searcher
 from rag.search.snippets import excerpt
 from rag.settings import Settings
+
+
+def _index(corpus, embedder) -> Index:
+    """Ingest the files written into `corpus` (a folder beside the index's) and load the index."""
+    settings = Settings(corpus_dir=corpus, index_dir=corpus.parent / "index")
+    ingest(settings, embedder=embedder)
+    return Index.load(settings.index_dir)
 
 
 def test_highlights_are_extractive_and_hold_the_question_words(searcher):
@@ -40,11 +48,7 @@ def test_urls_from_front_matter_and_sources_toml_reach_citations(tmp_path, embed
     (corpus / "notes.txt").write_text("Le service client répond du lundi au vendredi.\n", encoding="utf-8")
     (corpus / "sources.toml").write_text('["notes.txt"]\ntitle = "Notes"\nurl = "https://example.org/notes"\n',
                                          encoding="utf-8")
-    settings = Settings(corpus_dir=corpus, index_dir=tmp_path / "index")
-    ingest(settings, embedder=embedder)
-    from rag.index.store import Index
-
-    searcher = Searcher(Index.load(settings.index_dir), embedder)
+    searcher = Searcher(_index(corpus, embedder), embedder)
     (hits,) = searcher.search([Query("sous combien de jours les retours ?", 2)])
     top = hits[0].citation
     assert (top.label, top.url) == ("Guide › Retours", "https://example.org/guide")
@@ -81,7 +85,6 @@ def test_api_returns_highlights_labels_and_the_answer(client):
 
 
 def test_snippets_keep_wrapped_sentences_whole_and_list_items_apart(tmp_path, embedder):
-    from rag.index.store import Index
     from tests.helpers.pdfs import make_pdf
 
     corpus = tmp_path / "corpus"
@@ -95,9 +98,7 @@ def test_snippets_keep_wrapped_sentences_whole_and_list_items_apart(tmp_path, em
         "<html><head><title>Pièces justificatives</title></head><body><h1>Pièces acceptées</h1>"
         "<p>Pour ouvrir un compte, nous acceptons :</p><ul><li>le passeport en cours de validité</li>"
         "<li>la facture d'électricité de moins de trois mois</li></ul></body></html>", encoding="utf-8")
-    settings = Settings(corpus_dir=corpus, index_dir=tmp_path / "index")
-    ingest(settings, embedder=embedder)
-    searcher = Searcher(Index.load(settings.index_dir), embedder)
+    searcher = Searcher(_index(corpus, embedder), embedder)
     (hits,) = searcher.search([Query("congé exceptionnel déménagement accord", 1)])
     shown = " ".join(hits[0].highlight.text.split())
     assert shown.endswith("Un congé exceptionnel pour déménagement est accordé après accord de son responsable.")
@@ -108,8 +109,6 @@ def test_snippets_keep_wrapped_sentences_whole_and_list_items_apart(tmp_path, em
 
 
 def test_an_faq_entry_split_in_passages_is_read_from_its_start_in_its_first_passage_only(tmp_path, embedder):
-    from rag.index.store import Index
-
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     details = " ".join(f"Le cas numéro {n} de conservation des relevés suit la règle générale du contrat." for n in
@@ -120,9 +119,7 @@ def test_an_faq_entry_split_in_passages_is_read_from_its_start_in_its_first_pass
         f"{details}\n\n- relevés papier\n\nLes relevés papier envoyés par courrier sont archivés à part, dans un local "
         "sécurisé.\n",
         encoding="utf-8")
-    settings = Settings(corpus_dir=corpus, index_dir=tmp_path / "index")
-    ingest(settings, embedder=embedder)
-    index = Index.load(settings.index_dir)
+    index = _index(corpus, embedder)
     assert len(index.passages) >= 2
     searcher = Searcher(index, embedder)
     (hits,) = searcher.search([Query("relevés papier envoyés par courrier archivés local sécurisé", len(index))])
@@ -137,8 +134,6 @@ def test_an_faq_entry_split_in_passages_is_read_from_its_start_in_its_first_pass
 
 
 def test_an_faq_entry_asked_by_its_heading_is_answered_by_its_opening_and_a_detail_by_the_detail(tmp_path, embedder):
-    from rag.index.store import Index
-
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     filler = " ".join(f"Le cas numéro {n} suit la règle générale du registre." for n in range(14))
@@ -151,9 +146,7 @@ def test_an_faq_entry_asked_by_its_heading_is_answered_by_its_opening_and_a_deta
         f"Informatisés mais pas uniquement :\n\n{detail}\n\n"
         "## Combien de temps gardez-vous mes relevés ?\n\nVos relevés sont gardés dix ans après la clôture.\n",
         encoding="utf-8")
-    settings = Settings(corpus_dir=corpus, index_dir=tmp_path / "index")
-    ingest(settings, embedder=embedder)
-    index = Index.load(settings.index_dir)
+    index = _index(corpus, embedder)
     entry = next(p for p in index.passages if p.text.startswith("C'est toute"))
     assert detail in entry.text and entry.text.index(detail) > 700  # one passage; the detail beyond the lead
     searcher = Searcher(index, embedder)
