@@ -9,7 +9,8 @@ or `LEAD_CHARS` when the highlight opens its passage (`snippets.excerpt`: never 
 added, unless the highlight announces a list with a colon: then up to `LIST_CHARS`), since the answer often sits
 in the sentence next to the one with the question's words. The first passage of an entry under a question heading
 (an FAQ entry, `answers_heading`) is read from its start when that excerpt ends within `LEAD_CHARS` of it: the entry
-answers its question from its first line, list items included; and when the question asks what the heading asks, it
+answers its question from its first line, list items included (an entry that opens on a list gives the whole list,
+within `LIST_CHARS`); and when the question asks what the heading asks, it
 is answered by the entry's opening wherever the highlight lies (`answer_span`; both measured in `docs/SNIPPETS.md`).
 
 The Markdown quotes the snippet verbatim (Markdown syntax in it escaped, so it shows as written), marks it [1], and

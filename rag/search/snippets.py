@@ -145,7 +145,9 @@ def excerpt(text: str, start: int, end: int, budget: int = ANSWER_CHARS, lead: i
     within a longer `lead` when the snippet opens `text` (at most `OPENING_CHARS` before it, "Oui." say, on lines
     that join): a passage that starts with its answer goes on with it (a definition, an FAQ entry). With
     `from_start` (the first passage of an FAQ entry, `rag.search.answer.answers_heading`), the excerpt starts at the
-    passage's start wherever the snippet lies, when the excerpt the snippet gets anyway ends within `lead` of it.
+    passage's start wherever the snippet lies, when the excerpt the snippet gets anyway ends within `lead` of it;
+    an entry that opens on a list (its heading's question announces it) gives the whole list, when the snippet's
+    excerpt ends in it and the list ends within `LIST_CHARS` of the start: every item answers that question.
 
     A neighbour on another line joins only if both lines are prose (`_prose`): a list item, a table row or a
     heading is never added to a snippet, nor a snippet that is one grown; except, with the longer `lead`, the
@@ -160,9 +162,15 @@ def excerpt(text: str, start: int, end: int, budget: int = ANSWER_CHARS, lead: i
     reads_on = lead > budget
     if from_start and reads_on:
         a, b = excerpt(text, start, end, budget, lead)
+        head = spans[0][0]
+        if not spans[0][3] and _ITEM.match(text):  # the entry opens on a list: the one its heading's question asks
+            head = len(text) - len(text.lstrip())  # its first item shown with its bullet, as the others are
+            whole = _list_end(text, spans, _line_last(spans, 0), announced=False)
+            if b <= spans[whole][1] and spans[whole][1] - head <= LIST_CHARS:
+                return head, spans[whole][1]
         listed = any(_announces(text, span) and a <= span[0] and span[1] < b for span in spans)
-        return excerpt(text, spans[0][0], b, budget, lead) if b - spans[0][0] <= (LIST_CHARS if listed else lead) \
-            else (a, b)
+        return (head, excerpt(text, spans[0][0], b, budget, lead)[1]) \
+            if b - spans[0][0] <= (LIST_CHARS if listed else lead) else (a, b)
     first, last = inside[0], inside[-1]
 
     def joins(a: int, b: int) -> bool:
@@ -205,20 +213,26 @@ def _announces(text: str, span: tuple[int, int, int, bool]) -> bool:
     return text[span[0]:span[1]].endswith(":")
 
 
-def _list_end(text: str, spans: list[tuple[int, int, int, bool]], last: int) -> int:
+def _line_last(spans: list[tuple[int, int, int, bool]], i: int) -> int:
+    """The last span on the line of `spans[i]`."""
+    while i + 1 < len(spans) and spans[i + 1][2] == spans[i][2]:
+        i += 1
+    return i
+
+
+def _list_end(text: str, spans: list[tuple[int, int, int, bool]], last: int, announced: bool = True) -> int:
     """The last span of the list that `spans[last]`, ending its line with a colon, announces: the next line, then
     each line that goes on with the list (an item: not prose, `_prose`; or any line after one that ends with ';'
     or ','), up to the next line that announces something of its own. Prose after the list's last item ("… après
-    un délai de 3 ans.") is not the list."""
+    un délai de 3 ans.") is not the list. Not `announced`: `spans[last]` ends the list's first item, and the list
+    goes on from it the same way."""
     end = j = last
     while j + 1 < len(spans) and spans[j + 1][2] != spans[j][2]:
-        k = j + 1  # the first span of the next line, then its last
-        while k + 1 < len(spans) and spans[k + 1][2] == spans[j + 1][2]:
-            k += 1
+        k = _line_last(spans, j + 1)
         if _announces(text, spans[k]):
             break
         before = text[spans[end][0]:spans[end][1]].rstrip()
-        if end != last and spans[j + 1][3] and not before.endswith((";", ",")):
+        if (end != last or not announced) and spans[j + 1][3] and not before.endswith((";", ",")):
             break
         end = j = k
     return end

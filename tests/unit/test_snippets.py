@@ -256,6 +256,36 @@ def test_an_faq_entry_is_read_from_its_start_when_its_excerpt_ends_within_the_le
         assert answer([hit]).text == shown  # type: ignore[union-attr]
 
 
+def test_an_faq_entry_that_opens_on_a_list_is_answered_by_the_whole_list():
+    items = ("• Pour la demande de crédit, nous acceptons la carte d’identité et la carte de séjour\n"
+             "• Pour vérifier l’identité de l’acheteur, nous acceptons la carte d’identité et le passeport")
+    after = "Les permis de conduire ne sont pas acceptés, ni les cartes de séjour expirées."
+    entry = f"{items}\n{after}"
+    whole = items  # each item with its bullet, the first one too
+    for shown in ("Pour la demande de crédit, nous acceptons la carte d’identité et la carte de séjour",
+                  "Pour vérifier l’identité de l’acheteur, nous acceptons la carte d’identité et le passeport"):
+        at = entry.index(shown)
+        # the heading's question asks for the list: every item answers it, the prose after it is not the list
+        assert entry[slice(*excerpt(entry, at, at + len(shown), 400, 700, from_start=True))] == whole
+        # outside an FAQ entry an item stays alone
+        assert entry[slice(*excerpt(entry, at, at + len(shown), 400, 700))] == shown
+    # a highlight after the list: the entry from its start, as for any FAQ entry
+    at = entry.index(after)
+    assert excerpt(entry, at, len(entry), 400, 700, from_start=True) == (0, len(entry))
+    # a list too long to show whole: the highlighted item, from the entry's start as before
+    many = "\n".join(f"• Pièce numéro {n}, acceptée pour toute demande de crédit déposée en agence" for n in range(16))
+    assert len(many) > LIST_CHARS
+    first = many[:many.index("\n")]
+    assert many[slice(*excerpt(many, 2, len(first), 400, 700, from_start=True))] == first
+    # through `answer`: the first passage under a question heading
+    citation = Citation(doc_id="d", title="FAQ", source="d.txt", section="Quels documents d’identité acceptez-vous ?",
+                        start=0, end=len(entry), label="FAQ")
+    hit = Hit(rank=1, id="p1", text=entry, score=1.0, citation=citation,
+              highlight=Highlight(text=entry[2:84], start=2, end=84, score=1.0))
+    hit._opens_section = True
+    assert answer([hit]).text == whole  # type: ignore[union-attr]
+
+
 def test_an_faq_entry_asked_by_its_heading_is_answered_by_its_opening_wherever_the_highlight_lies():
     opening = "C'est toute opération portant sur des données personnelles, quel que soit le procédé utilisé."
     filler = " ".join(f"Le cas numéro {n} suit la règle générale." for n in range(20))  # the highlight beyond 700
