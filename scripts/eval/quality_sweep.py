@@ -1,10 +1,11 @@
 """Measure dense-scoring, fusion and question-side choices on all evaluation sets, with their embedding cost.
 
     HF_HUB_OFFLINE=1 python -m scripts.eval.quality_sweep [--datasets ../shared/datasets] [--cache /tmp/rag-sweep-cache]
-        [--part dense|more|restore|fusion|bm25|tokens|all]
+        [--part dense|more|restore|weight|fusion|bm25|tokens|all]
 
 Parts: `dense` (headings, windows, weights, accent restoring), `more` (windows without overlap, heading damping),
-`restore` (accent restoring), `fusion` (convex, min-max both sides, z-score, RRF), `bm25` (k1, b), `tokens`
+`restore` (accent restoring), `weight` (the dense weight with the default dense scoring), `fusion` (convex, min-max
+both sides, z-score, RRF), `bm25` (k1, b), `tokens`
 (max_passage_tokens 384, 512). One part runs in 2-15 minutes on 2 shared cores once vectors are cached.
 
 Every set is indexed in memory as ingest indexes it (`rag.evaluation.memory_index`); every text embedded is cached
@@ -318,7 +319,8 @@ def row(label: str, results: list[dict[str, float]], costs: tuple[float, float] 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     data_arguments(ap)
-    ap.add_argument("--part", default="all", choices=("dense", "more", "restore", "fusion", "bm25", "tokens", "all"))
+    ap.add_argument("--part", default="all",
+                    choices=("dense", "more", "restore", "weight", "fusion", "bm25", "tokens", "all"))
     args = ap.parse_args()
     args.cache.mkdir(exist_ok=True)
     targets = eval_targets(args.datasets)
@@ -383,6 +385,10 @@ def main() -> None:
         for parts in ("P+H", "P+H+W64"):
             measure(f"{parts} w=0.7 +restore", parts, 0.7, restore=True)
         measure("z P+H+W64 w=0.7 +restore", "P+H+W64", 0.7, "z", restore=True)
+    if args.part in ("weight", "all"):
+        print("-- the dense weight, default dense scoring and questions (P+H+W64, accents restored)")
+        for w in (0.4, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8):
+            measure(f"P+H+W64 w={w} +restore", "P+H+W64", w, restore=True)
     if args.part in ("fusion", "all"):
         print("-- fusion forms")
         for fusion in ("convex", "minmax2", "z", "rrf"):
