@@ -31,7 +31,7 @@ from functools import lru_cache
 
 from rag.sanitize import blank_controls, link_or_none
 from rag.schemas import Answer, Citation, Hit
-from rag.search.snippets import excerpt, opening
+from rag.search.snippets import excerpt, lines, opening
 
 ANSWER_DEPTH = 3
 RETRIEVAL_POWER = 4  # measured by scripts/eval/answer_choice.py (docs/EVALUATION.md): 1 chose lower passages too often
@@ -75,9 +75,22 @@ def markdown(snippet: str, source: Citation, hits: Sequence[Hit]) -> str:
         if key not in keys:
             keys.append(key)
             sources.append(citation)
-    quote = "\n".join(f"> {line}" for line in escape(snippet).splitlines())
     listing = "\n".join(f"{n}. {source_line(c)}" for n, c in enumerate(sources, 1))
-    return f"{quote} [1]\n\nSources:\n{listing}\n"
+    return f"{quote(snippet)} [1]\n\nSources:\n{listing}\n"
+
+
+def quote(snippet: str) -> str:
+    """`snippet` as a Markdown block quote that keeps its lines: each line of the source ends with a hard break (a
+    backslash), so that list items and short lines do not run together when rendered; a line that a sentence
+    continues on the next (a PDF or hard-wrapped line) keeps a soft break and flows as the paragraph it is."""
+    physical: list[str] = []
+    shown = lines(snippet)
+    for i, line in enumerate(shown):
+        parts = escape(line).split("\n")
+        if line.strip() and i + 1 < len(shown) and shown[i + 1].strip():
+            parts[-1] += "\\"  # a hard break; a break before or after a blank line would show the backslash
+        physical.extend(parts)
+    return "\n".join(f"> {line}" if line else ">" for line in physical)
 
 
 def no_answer_markdown(hits: Sequence[Hit]) -> str:
@@ -138,4 +151,4 @@ def answer(hits: Sequence[Hit], answerable: bool = True) -> Answer | None:
 
 
 __all__ = ["ANSWER_DEPTH", "NO_ANSWER", "RETRIEVAL_POWER", "answer", "answer_span", "answers_heading", "escape",
-           "markdown", "no_answer_markdown", "source_line"]
+           "markdown", "no_answer_markdown", "quote", "source_line"]

@@ -69,6 +69,12 @@ def _lines(text: str) -> list[str]:
     return out
 
 
+def lines(text: str) -> list[str]:
+    """The lines of `text` as a reader sees them, without their ends: a line that a sentence continues on the next
+    (a hard-wrapped or PDF line) is one line with the break inside it (`_lines`)."""
+    return [line.rstrip("\r\n") for line in _lines(text)]
+
+
 def _continues(previous: str, line: str) -> bool:
     body = previous.rstrip()
     head = line.lstrip(" \t\u00a0")
@@ -317,4 +323,4 @@ def _best(text: str, parts: tuple[Sentence, ...], weights: Mapping[str, float]) 
 
 
 __all__ = ["ANSWER_CHARS", "LEAD_CHARS", "OPENING_CHARS", "Highlighter", "Sentence", "best_window", "excerpt",
-           "highlight", "opening", "sentence_spans", "sentences"]
+           "highlight", "lines", "opening", "sentence_spans", "sentences"]

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from rag.schemas import Citation, Highlight, Hit
-from rag.search.answer import RETRIEVAL_POWER, answer, escape, markdown
+from rag.search.answer import RETRIEVAL_POWER, answer, escape, markdown, quote
 from rag.search.snippets import LEAD_CHARS, LIST_CHARS, Sentence, best_window, excerpt, sentence_spans
 
 
@@ -71,10 +71,32 @@ def test_markdown_quotes_the_snippet_and_numbers_the_sources():
     best = answer(hits)
     assert best is not None
     assert best.markdown == (
-        "> Use \\~\\~tildes\\~\\~ \\*here\\*.\n> 1\\. then \\[this\\] [1]\n\n"
+        "> Use \\~\\~tildes\\~\\~ \\*here\\*.\\\n> 1\\. then \\[this\\] [1]\n\n"
         "Sources:\n"
         "1. FAQ › Markdown\n"
         "2. [Guide › Retours](<https://example.org/guide>)\n")
+
+
+def test_the_quoted_answer_keeps_its_lines_when_rendered():
+    from markdown_it import MarkdownIt
+
+    render = MarkdownIt("commonmark").render
+    items = "• Pour la demande de crédit, la carte d’identité\n• Pour vérifier l’identité, le passeport"
+    html = render(quote(items))
+    # each item on its own line (a hard break), no backslash shown
+    assert html == ("<blockquote>\n<p>• Pour la demande de crédit, la carte d’identité<br />\n"
+                    "• Pour vérifier l’identité, le passeport</p>\n</blockquote>\n")
+    # a sentence wrapped over two lines (a PDF line) flows on: a soft break
+    wrapped = "Le salarié peut demander un congé après accord de son\nresponsable, par écrit.\n- Puis un item"
+    assert quote(wrapped) == ("> Le salarié peut demander un congé après accord de son\n> responsable, par écrit.\\\n"
+                              "> \\- Puis un item")
+    assert "<br />" not in render(quote(wrapped)).split("responsable")[0]
+    # around a blank line: a paragraph break, never a backslash left to show
+    paragraphs = "Premier paragraphe.\n\nSecond paragraphe.\n"
+    assert quote(paragraphs) == "> Premier paragraphe.\n>\n> Second paragraphe."
+    assert "\\" not in render(quote(paragraphs))
+    # a backslash at the end of a line of the document stays a backslash
+    assert render(quote("C:\\dossier\\\nSuite")) == "<blockquote>\n<p>C:\\dossier\\<br />\nSuite</p>\n</blockquote>\n"
 
 
 @pytest.mark.parametrize("text", ["a*b_c", "# title", "- item", "+ x", "1. one", "<b>x</b>", "[x](y)", "`c`", "a|b"])
