@@ -131,8 +131,9 @@ def build_server(settings: Settings, run_search: Search, passage: GetPassage, cu
     ) -> Annotated[CallToolResult, ToolSearchResult]:
         """Find the passages of the document collection that best answer `question`, best first.
 
-        Returns `answerable` (false: the documents do not seem to answer, say so), an `answer` snippet (a verbatim
-        sentence or two) and passages with id, label (title › section) to cite, url, source range, highlight and text.
+        Returns `answerable` (false: the documents do not seem to answer, say so), an `answer` snippet (the best
+        highlight with the whole sentences around it, verbatim) and passages with id, label (title › section) to
+        cite, url, source range, highlight and text.
         """
         with tool_errors():
             scoped = doc_ids is not None or sources is not None

@@ -114,12 +114,12 @@ def answers_heading(hit: Hit) -> bool:
 def answer_span(hit: Hit) -> tuple[int, int]:
     """(start, end) in `hit.text` of the answer its highlight gives: the highlight and the sentences around it
     (`snippets.excerpt`), from the passage's start for the first passage of an FAQ entry (`answers_heading`) when
-    that ends within `LEAD_CHARS` of it. When the highlight lies further into such an entry and the question asks
-    what the entry's heading asks (closer to the heading than to the entry's text and to each of its sentence
-    windows, and naming nothing in the highlight that the heading does not: `searcher._asks_heading`), the answer
-    is the entry's opening: the question's words met deep in the entry are not what was asked ("C'est quoi un
-    traitement de données ?" of an entry that says what one is first, and later that "un traitement de données
-    peut être informatisé ou non")."""
+    that ends within `LEAD_CHARS` of it (the whole list, within `LIST_CHARS`, of an entry that opens on one). When
+    the highlight lies further into such an entry and the question asks what the entry's heading asks (closer to the
+    heading than to the entry's text and to each of its sentence windows, and naming nothing in the highlight that
+    the heading does not: `searcher._asks_heading`), the answer is the entry's opening: the question's words met
+    deep in the entry are not what was asked ("C'est quoi un traitement de données ?" of an entry that says what one
+    is first, and later that "un traitement de données peut être informatisé ou non")."""
     assert hit.highlight is not None
     from_start = answers_heading(hit)
     start, end = excerpt(hit.text, hit.highlight.start, hit.highlight.end, from_start=from_start)

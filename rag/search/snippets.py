@@ -168,12 +168,9 @@ def excerpt(text: str, start: int, end: int, budget: int = ANSWER_CHARS, lead: i
     reads_on = lead > budget
     if from_start and reads_on:
         a, b = excerpt(text, start, end, budget, lead)
-        head = spans[0][0]
-        if not spans[0][3] and _ITEM.match(text):  # the entry opens on a list: the one its heading's question asks
-            head = len(text) - len(text.lstrip())  # its first item shown with its bullet, as the others are
-            whole = _list_end(text, spans, _line_last(spans, 0), announced=False)
-            if b <= spans[whole][1] and spans[whole][1] - head <= LIST_CHARS:
-                return head, spans[whole][1]
+        head, whole = _opening_list(text, spans)
+        if whole is not None and b <= spans[whole][1] and spans[whole][1] - head <= LIST_CHARS:
+            return head, spans[whole][1]
         listed = any(_announces(text, span) and a <= span[0] and span[1] < b for span in spans)
         return (head, excerpt(text, spans[0][0], b, budget, lead)[1]) \
             if b - spans[0][0] <= (LIST_CHARS if listed else lead) else (a, b)
@@ -201,14 +198,30 @@ def excerpt(text: str, start: int, end: int, budget: int = ANSWER_CHARS, lead: i
     return min(start, spans[first][0]), max(end, spans[last][1])
 
 
+def _opening_list(text: str, spans: list[tuple[int, int, int, bool]]) -> tuple[int, int | None]:
+    """Where an excerpt from the passage's start begins (its first item's bullet when the passage opens on a list
+    item or a table row, so that every item shows its bullet) and the last span of that opening list (None when
+    the passage opens otherwise): the list `_list_end` bounds, from its first item on."""
+    if not (item := _ITEM.match(text)):  # an item is never prose (`_prose`)
+        return spans[0][0], None
+    head = min(spans[0][0], item.end() - len(item.group().lstrip()))
+    return head, _list_end(text, spans, _line_last(spans, 0), announced=False)
+
+
 def opening(text: str, budget: int = ANSWER_CHARS, lead: int = LEAD_CHARS) -> tuple[int, int] | None:
     """(start, end) of the excerpt that the first sentence of `text` gets: the passage's start, read on within
-    `lead`, or `LIST_CHARS` for a list it announces (`excerpt`): the answer of an FAQ entry whose heading is what
-    the question asks (`rag.search.answer.answer_span`).
-    None when the passage does not open on prose (a sub-heading, a list item) or its first sentence alone is longer
-    than `lead`: no opening to answer with."""
+    `lead`, or `LIST_CHARS` for a list it announces (`excerpt`); for a passage that opens on a list, that whole
+    list within `LIST_CHARS`: the answer of an FAQ entry whose heading is what the question asks
+    (`rag.search.answer.answer_span`).
+    None when the passage opens on neither prose nor a list (a sub-heading), its first sentence alone is longer
+    than `lead`, or its opening list runs beyond `LIST_CHARS`: no opening to answer with."""
     spans = _spans(text)
-    if not spans or not spans[0][3]:
+    if not spans:
+        return None
+    head, whole = _opening_list(text, spans)
+    if whole is not None:
+        return (head, spans[whole][1]) if spans[whole][1] - head <= LIST_CHARS else None
+    if not spans[0][3]:
         return None
     if spans[0][1] - spans[0][0] > lead:
         return None
@@ -230,8 +243,8 @@ def _list_end(text: str, spans: list[tuple[int, int, int, bool]], last: int, ann
     """The last span of the list that `spans[last]`, ending its line with a colon, announces: the next line, then
     each line that goes on with the list (an item: not prose, `_prose`; or any line after one that ends with ';'
     or ','), up to the next line that announces something of its own. Prose after the list's last item ("… après
-    un délai de 3 ans.") is not the list. Not `announced`: `spans[last]` ends the list's first item, and the list
-    goes on from it the same way."""
+    un délai de 3 ans.") is not the list. Not `announced`: `spans[last]` ends the list's first item, and the line
+    after it must itself go on with the list (an item, or any line after one ending with ';' or ',')."""
     end = j = last
     while j + 1 < len(spans) and spans[j + 1][2] != spans[j][2]:
         k = _line_last(spans, j + 1)

@@ -308,6 +308,37 @@ def test_an_faq_entry_that_opens_on_a_list_is_answered_by_the_whole_list():
     assert answer([hit]).text == whole  # type: ignore[union-attr]
 
 
+def test_the_list_an_faq_entry_opens_on_is_its_items_up_to_the_list_room():
+    def shown(text: str, highlight: str) -> str:
+        at = text.index(highlight)
+        return text[slice(*excerpt(text, at, at + len(highlight), 400, 700, from_start=True))]
+
+    # one item, then prose: the item alone (prose after a list's last item is not the list)
+    one = "• Passeport en cours de validité\nLes permis de conduire ne sont pas acceptés pour cette demande."
+    assert shown(one, "Passeport en cours de validité") == "• Passeport en cours de validité"
+    # an item of two sentences, numbered items, table rows: the whole list
+    two = "• Passeport. Il doit être valide.\n• Carte d’identité"
+    assert shown(two, "Passeport.") == two
+    numbered = "1. Le passeport\n2. La carte d’identité\nAucun autre document n’est accepté pour ouvrir un compte."
+    assert shown(numbered, "La carte d’identité") == "1. Le passeport\n2. La carte d’identité"
+    rows = "| passeport | 10 ans |\n| carte d’identité | 15 ans |"
+    assert shown(rows, "| carte d’identité | 15 ans |") == rows
+    # up to the next line that announces something of its own
+    announced = "• Passeport\n• Carte d’identité\nA noter :\n• Le permis de conduire ne suffit pas"
+    assert shown(announced, "Carte d’identité") == "• Passeport\n• Carte d’identité"
+    # a list longer than the lead but within the list room comes whole
+    room = "\n".join(f"• Pièce numéro {n}, acceptée pour toute demande de crédit" for n in range(15))
+    assert LEAD_CHARS < len(room) <= LIST_CHARS
+    assert shown(room, "Pièce numéro 0, acceptée pour toute demande de crédit") == room
+    # blank space before the bullet, even one that is not ASCII: the answer still holds its highlight (a sentence
+    # as the highlighter cuts it)
+    for space in ("\n  ", "\u00a0", "\u2003"):
+        text = space + two
+        first = sentence_spans(text)[0]
+        start, end = excerpt(text, *first, 400, 700, from_start=True)
+        assert start <= first[0] and text[start:end].strip() == two
+
+
 def test_an_faq_entry_asked_by_its_heading_is_answered_by_its_opening_wherever_the_highlight_lies():
     opening = "C'est toute opération portant sur des données personnelles, quel que soit le procédé utilisé."
     filler = " ".join(f"Le cas numéro {n} suit la règle générale." for n in range(20))  # the highlight beyond 700
@@ -329,13 +360,22 @@ def test_an_faq_entry_asked_by_its_heading_is_answered_by_its_opening_wherever_t
     asked = answer([faq(asks=True)])
     assert asked is not None and asked.start == 0 and asked.text.startswith(opening) and detail not in asked.text
     assert len(asked.text) <= 700
-    # no prose opening to answer with (a sub-heading, a list item, a first sentence over 700): the highlight's excerpt
-    for first in ("Le droit d'opposition", "- Vous pouvez vous opposer", "Une phrase " + "très " * 150 + "longue."):
-        other = f"{first}\n{filler}\n{detail}"
+    def asked_of(text: str) -> str:
         hit = faq(asks=True)
-        hit.text, hit.highlight = other, Highlight(text=detail, start=other.index(detail), end=len(other), score=1.0)
+        hit.text, hit.highlight = text, Highlight(text=detail, start=text.index(detail), end=len(text), score=1.0)
         shown = answer([hit])
-        assert shown is not None and shown.text.endswith(detail) and len(shown.text) <= 700, first
+        assert shown is not None
+        return shown.text
+
+    # no opening to answer with (a sub-heading, a first sentence over 700, a list over 1,000): the highlight's excerpt
+    items = "\n".join(f"- Vous pouvez vous opposer au traitement numéro {n} de vos données" for n in range(16))
+    assert len(items) > LIST_CHARS
+    for first in ("Le droit d'opposition", "Une phrase " + "très " * 150 + "longue.", items):
+        shown = asked_of(f"{first}\n{filler}\n{detail}")
+        assert shown.endswith(detail) and len(shown) <= 700, first
+    # an entry that opens on a list: the list is its opening
+    listed = "- Vous pouvez vous opposer au traitement\n- Vous pouvez demander l'effacement"
+    assert asked_of(f"{listed}\n{filler}\n{detail}") == listed
     # not the entry's first passage, or not a question heading: the highlight's excerpt
     for hit in (faq(asks=True, opens=False), faq(asks=True, section="Définitions")):
         assert answer([hit]).text == plain.text  # type: ignore[union-attr]
