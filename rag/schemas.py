@@ -102,9 +102,11 @@ class Answer(BaseModel):
     start: int = Field(description="Offset of the snippet in that passage's text.")
     end: int = Field(description="Offset just past the snippet in that passage's text.")
     citation: Citation
-    markdown: str = Field(description="The snippet as a Markdown quote with a numbered reference, followed by the "
-                                      "numbered sources of all passages: ready to show in a chat (when not "
-                                      "`answerable`: the no-answer sentence, then the closest sources).")
+    markdown: str = Field(description="The snippet as a Markdown quote with a numbered reference (each line of "
+                                      "the document ending with a hard break, so that list items stay apart "
+                                      "once rendered), followed by the numbered sources of all passages: ready to "
+                                      "show in a chat (when not `answerable`: the no-answer sentence, then the "
+                                      "closest sources).")
 
 
 Question = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
