@@ -3,7 +3,7 @@
 The package's own C engine reads its weights file well but slowly (measured: a tenth of the passages per second
 of all-MiniLM-L6-v2 on PyTorch); ONNX Runtime runs the same network with int8 matrix products 5 to 10 times faster
 (docs/PERFORMANCE.md). This module reads the engine's file (`e5-small-q4.bin`), writes the network as an ONNX graph
-(opset 18, built with `onnx.helper`: no torch, no hub) and quantises its matrix products to 8 bits (unsigned weights)
+(opset 18, built with `onnx.helper`: no torch, no hub) and quantises its matrix products to 8 bits (signed weights)
 with per-channel scales (cosine >= 0.99 to the engine's vectors on French and English texts,
 `tests/system/test_embedder.py`).
 
@@ -33,7 +33,7 @@ import numpy as np
 
 QK = 32
 Q4_BLOCK = np.dtype([("d", "<f2"), ("qs", "u1", (16,))])
-FORMAT = 3  # of the converted folder: a change here means converting again (part of the cache key)
+FORMAT = 4  # of the converted folder: a change here means converting again (part of the cache key)
 MODEL_FILE = "model.onnx"
 TOKENIZER_FILE = "tokenizer.json"
 
@@ -229,12 +229,13 @@ def convert(source: Path, folder: Path) -> None:
     onnx.save(build_graph(weights), float_model)
     logging.disable(logging.WARNING)  # the quantiser logs advice for image models on the root logger, at length
     try:
-        # Unsigned 8-bit weights (zero point per channel): an x86 CPU without VNNI (AVX2 only) multiplies u8
-        # activations by s8 weights in 16-bit pairs that saturate, so that s8 weights gave other vectors, and other
-        # rankings, there than on a CPU with VNNI. u8 x u8 products are widened before they are added: exact on
-        # every CPU. Measured against 7-bit s8 weights (`reduce_range`, exact too): cnil_faq_dev R@5 0.897 against
-        # 0.821, the other sets level; 8 to 12% slower (docs/EVALUATION.md, "Determinism").
-        quantize_dynamic(float_model, folder / MODEL_FILE, per_channel=True, weight_type=QuantType.QUInt8,
+        # Signed 8-bit weights, symmetric per channel. A CPU with AVX-512 VNNI (or AMX) multiplies u8 activations by
+        # s8 weights exactly, in 32 bits, and faster than u8 x u8 (scripts/bench/quantization.py); an x86 CPU without
+        # VNNI (AVX2 only) would add the products in 16-bit pairs that saturate, so there `BundledE5` sets ONNX
+        # Runtime's `session.x64quantprecision`, which shifts the weights to u8 (w + 128, zero point 128: the same
+        # integers) and multiplies u8 x u8, exact too. Same products on every CPU, float rounding aside
+        # (docs/EVALUATION.md, "Determinism").
+        quantize_dynamic(float_model, folder / MODEL_FILE, per_channel=True, weight_type=QuantType.QInt8,
                          op_types_to_quantize=["MatMul"],
                          extra_options={"MatMulConstBOnly": True, "DefaultTensorType": onnx.TensorProto.FLOAT})
     finally:
