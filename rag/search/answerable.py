@@ -60,11 +60,11 @@ class Rule:
 
 
 # Fitted by `python -m scripts.eval.answerable_fit` (see docs/results/answerable_fit.json).
-FULL_RULE = Rule(intercept=-55.7435, weights={
-    "dense_top": 66.0933, "dense_z": -0.3113, "coverage": -3.2290, "agree": 1.3951, "dense_margin": 87.2094,
-    "lexical_z": 0.2058, "unknown": -10.0595, "known_coverage": 4.3213})
-LEXICAL_RULE = Rule(intercept=0.5966, weights={
-    "coverage": -0.5470, "agree": 2.6991, "lexical_z": 0.0311, "unknown": -10.4764, "known_coverage": 2.8719})
+FULL_RULE = Rule(intercept=-55.2363, weights={
+    "dense_top": 65.1031, "dense_z": -0.1534, "coverage": -3.6271, "agree": 1.2114, "dense_margin": 82.4374,
+    "lexical_z": 0.2571, "unknown": -9.6709, "known_coverage": 4.3986})
+LEXICAL_RULE = Rule(intercept=0.4927, weights={
+    "coverage": -1.1071, "agree": 2.3192, "lexical_z": 0.0675, "unknown": -10.5143, "known_coverage": 3.2166})
 
 
 def rule_for(model: str) -> Rule:

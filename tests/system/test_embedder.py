@@ -9,7 +9,7 @@ import pytest
 from rag.embedding import bundled
 from rag.embedding.base import ModelUnavailable
 from rag.embedding.load import ModelSpec, effective_model
-from rag.embedding.names import BUNDLED_MODEL, FALLBACK_MODEL
+from rag.embedding.names import BUNDLED_MODEL, FALLBACK_MODEL, default_model_cache
 from rag.errors import IndexMismatch
 
 QUESTIONS = ["Quels documents d’identité acceptez-vous ?", "carte sejour acceptee ?",
@@ -44,6 +44,15 @@ def test_bundled_vectors_and_tokens_agree_with_the_packages_own_engine(embedder)
         assert float(np.min(np.sum(ours * theirs, axis=1))) >= 0.98
         assert embedder.count_tokens(AGREEMENT_TEXTS, passage=not query) == [
             engine.token_count(t, query) for t in AGREEMENT_TEXTS]
+
+
+def test_a_cpu_without_vnni_gets_the_same_vectors(monkeypatch, embedder):
+    """Where signed weights would saturate (no AVX-512 VNNI), ONNX Runtime multiplies them as unsigned: the same
+    integers, so the very same vectors as where they are multiplied as signed."""
+    monkeypatch.setattr(bundled, "signed_products_exact", lambda: False)
+    shifted = bundled.BundledE5(cache=default_model_cache())
+    assert np.array_equal(shifted.embed_queries(AGREEMENT_TEXTS), embedder.embed_queries(AGREEMENT_TEXTS))
+    assert np.array_equal(shifted.embed_passages(AGREEMENT_TEXTS), embedder.embed_passages(AGREEMENT_TEXTS))
 
 
 def test_an_unwritable_model_cache_converts_into_a_temporary_folder(tmp_path, caplog):
