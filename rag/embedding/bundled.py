@@ -37,6 +37,7 @@ PACKAGE_VERSION = "0.3.0"  # the weights the vectors come from: pinned in pyproj
 WEIGHTS_FILE = "e5-small-q4.bin"
 MAX_TOKENS = 512
 CONVERTED = f"multilingual-e5-small-{PACKAGE}-{PACKAGE_VERSION}-int8-f{FORMAT}"  # its folder in the model cache
+RELEASE = f"{PACKAGE} {PACKAGE_VERSION}, int8 f{FORMAT}"  # the weights and their conversion: what an index records
 # One text per model call. The int8 products quantise each call's activations with one scale, so a text's vector
 # would change (cosine 0.998) with the texts beside it in a batch: alone, the same question always gets the same
 # vector and ranking. It costs nothing for passages (14-19 passages/s alone against 10-14 in batches of 8: no
@@ -197,8 +198,8 @@ class BundledE5(Embedder):
         return out
 
     def describe(self) -> dict[str, object]:
-        return {**super().describe(), "package": f"{PACKAGE} {PACKAGE_VERSION}, int8 f{FORMAT}"}
+        return {**super().describe(), "package": RELEASE}
 
 
-__all__ = ["CONVERTED", "MAX_TOKENS", "PACKAGE", "PACKAGE_VERSION", "BundledE5", "check_runnable", "converted_model",
-           "signed_products_exact", "weights_file"]
+__all__ = ["CONVERTED", "MAX_TOKENS", "PACKAGE", "PACKAGE_VERSION", "RELEASE", "BundledE5", "check_runnable",
+           "converted_model", "signed_products_exact", "weights_file"]

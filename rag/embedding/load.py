@@ -80,9 +80,19 @@ def effective_model(name: str) -> str:
     return name
 
 
+def model_release(name: str) -> str | None:
+    """The release of the bundled model's weights and conversion (`describe()`'s "package") for it, else None:
+    what tells two builds of one model name apart. Cheap: nothing is loaded."""
+    if name != BUNDLED_MODEL:
+        return None
+    from rag.embedding.bundled import RELEASE
+
+    return RELEASE
+
+
 def load_embedder(settings: Settings) -> Embedder:
     """The settings' model, loaded (see `ModelSpec.load`)."""
     return ModelSpec.from_settings(settings).load()
 
 
-__all__ = ["FALLBACK_COST", "ModelSpec", "effective_model", "load_embedder"]
+__all__ = ["FALLBACK_COST", "ModelSpec", "effective_model", "load_embedder", "model_release"]

@@ -29,7 +29,7 @@ from rag.corpus.reader import (
     unique_ids,
 )
 from rag.embedding.base import Embedder
-from rag.embedding.load import ModelSpec, effective_model
+from rag.embedding.load import ModelSpec, effective_model, model_release
 from rag.errors import ConfigError, IngestError
 from rag.index.layout import read_manifest
 from rag.index.lexical import LAYOUT as LEXICAL_LAYOUT
@@ -68,8 +68,10 @@ class IngestReport:
 
 def _config(settings: Settings) -> dict[str, Any]:
     """The settings an index build depends on; a change in any of them means a rebuild."""
+    model = effective_model(settings.model)  # the fallback's index is rebuilt once the bundled model can run
     return {
-        "model": effective_model(settings.model),  # the fallback's index is rebuilt once the bundled model can run
+        "model": model,
+        "model_release": model_release(model),  # a new conversion of the bundled weights is a new model
         "query_prompt": settings.query_prompt,
         "passage_prompt": settings.passage_prompt,
         "max_passage_tokens": settings.max_passage_tokens,

@@ -45,3 +45,13 @@ def test_seed_corpus_on_an_approximate_index_answers_like_the_exact_one(kind, fr
         assert [h.id for h in hits] == [h.id for h in exact_hits]
         assert [h.score for h in hits] == pytest.approx([h.score for h in exact_hits], abs=1e-5)
     np.testing.assert_allclose(index.stored_vectors(), searcher.index.stored_vectors(), atol=1e-6)
+
+
+def test_a_new_release_of_the_bundled_model_rebuilds_the_index(monkeypatch, settings):
+    """A new conversion of the same weights keeps the model's name: `rag ingest` must rebuild all the same, else
+    the server would refuse the index it left (`Index.check_model` compares the release)."""
+    from rag.embedding import bundled
+
+    before = fingerprint(settings.corpus_dir, settings)
+    monkeypatch.setattr(bundled, "RELEASE", bundled.RELEASE + " (next)")
+    assert fingerprint(settings.corpus_dir, settings) != before
