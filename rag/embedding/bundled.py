@@ -21,6 +21,7 @@ import tempfile
 from collections.abc import Sequence
 from importlib import metadata
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -38,6 +39,7 @@ WEIGHTS_FILE = "e5-small-q4.bin"
 MAX_TOKENS = 512
 CONVERTED = f"multilingual-e5-small-{PACKAGE}-{PACKAGE_VERSION}-int8-f{FORMAT}"  # its folder in the model cache
 RELEASE = f"{PACKAGE} {PACKAGE_VERSION}, int8 f{FORMAT}"  # the weights and their conversion: what an index records
+UNSIGNED_PRODUCTS = "session.x64quantprecision"  # ONNX Runtime's option: signed weights multiplied as unsigned
 # One text per model call. The int8 products quantise each call's activations with one scale, so a text's vector
 # would change (cosine 0.998) with the texts beside it in a batch: alone, the same question always gets the same
 # vector and ranking. It costs nothing for passages (14-19 passages/s alone against 10-14 in batches of 8: no
@@ -60,9 +62,34 @@ def _has_avx2() -> bool:
 
 
 def signed_products_exact() -> bool:
-    """Whether ONNX Runtime multiplies u8 activations by s8 weights exactly here: with AVX-512 VNNI (and AMX, which
-    comes with it) the products are added in 32 bits; with AVX2 alone they are added in 16-bit pairs that saturate."""
-    return bool(_cpu_features().get("AVX512VNNI"))
+    """Whether ONNX Runtime multiplies u8 activations by s8 weights exactly here, in its AVX-512 VNNI (or AMX)
+    kernels, which add the products in 32 bits. Elsewhere it may not: on AVX2 or AVX-512 without VNNI it adds them in
+    16-bit pairs that saturate. A CPU with AVX-VNNI but not AVX-512 (some desktop and efficient-core parts) is exact
+    too, but numpy does not report it: it gets the unsigned products, exact and slower."""
+    return bool(_cpu_features().get("AVX512_CLX"))  # AVX-512 F, CD, BW, DQ, VL and VNNI: what ONNX Runtime checks
+
+
+def session_options(*, threads: int = 0, unsigned: bool | None = None) -> Any:
+    """ONNX Runtime's session options for the converted model, as `BundledE5` runs it; `unsigned` (default: where
+    signed products are not exact) has the signed weights multiplied as unsigned. Scripts measure with these."""
+    import onnxruntime as ort
+
+    options = ort.SessionOptions()
+    options.inter_op_num_threads = 1
+    options.intra_op_num_threads = threads  # 0: ONNX Runtime's default, one per core
+    options.enable_cpu_mem_arena = False  # else the arena keeps the largest batch's activations (~1 GB)
+    options.enable_mem_pattern = False  # shapes change with every batch
+    # ONNX Runtime's threads spin between the graph's operators (its default): measured on the served seed index,
+    # one client's p50 was 8 ms with spinning against 13 ms with sleeping threads, each wake-up costing time.
+    options.add_session_config_entry("session.intra_op.allow_spinning", "1")
+    if unsigned is None:
+        unsigned = not signed_products_exact()
+    if unsigned:
+        # ONNX Runtime then shifts the signed weights to unsigned ones (w + 128, zero point 128: the same integers)
+        # and multiplies u8 x u8: exact, and slower. Not set where signed products are exact: the same vectors for 1.3
+        # to 1.9 times the time (scripts/bench/quantization.py).
+        options.add_session_config_entry(UNSIGNED_PRODUCTS, "1")
+    return options
 
 
 def check_runnable() -> None:
@@ -150,18 +177,7 @@ class BundledE5(Embedder):
         import onnxruntime as ort
 
         folder, temporary = converted_model(cache)
-        options = ort.SessionOptions()
-        options.inter_op_num_threads = 1
-        options.enable_cpu_mem_arena = False  # else the arena keeps the largest batch's activations (~1 GB)
-        options.enable_mem_pattern = False  # shapes change with every batch
-        # ONNX Runtime's threads spin between the graph's operators (its default): measured on the served seed index,
-        # one client's p50 was 8 ms with spinning against 13 ms with sleeping threads, each wake-up costing time.
-        options.add_session_config_entry("session.intra_op.allow_spinning", "1")
-        if not signed_products_exact():
-            # The signed weights would saturate here: ONNX Runtime shifts them to unsigned ones (w + 128, zero point
-            # 128: the same integers) and multiplies u8 x u8, exact and slower. Not set on a CPU with VNNI, where it
-            # would cost as much (measured: 1.3 to 1.9 times the time) for the same vectors.
-            options.add_session_config_entry("session.x64quantprecision", "1")
+        options = session_options()
         try:
             self._session = ort.InferenceSession(str(folder / MODEL_FILE), options,
                                                  providers=["CPUExecutionProvider"])
@@ -201,5 +217,5 @@ class BundledE5(Embedder):
         return {**super().describe(), "package": RELEASE}
 
 
-__all__ = ["CONVERTED", "MAX_TOKENS", "PACKAGE", "PACKAGE_VERSION", "RELEASE", "BundledE5", "check_runnable",
-           "converted_model", "signed_products_exact", "weights_file"]
+__all__ = ["CONVERTED", "MAX_TOKENS", "PACKAGE", "PACKAGE_VERSION", "RELEASE", "UNSIGNED_PRODUCTS", "BundledE5",
+           "check_runnable", "converted_model", "session_options", "signed_products_exact", "weights_file"]

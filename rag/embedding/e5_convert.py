@@ -217,33 +217,44 @@ def build_graph(weights: Weights) -> Any:
     return model
 
 
+def quantize(float_model: Path, target: Path, *, signed: bool = True) -> None:
+    """Write `target`: the ONNX model `float_model` with its matrix products quantised to 8 bits, weights per channel
+    (signed and symmetric, or unsigned with a zero point), activations per call."""
+    import onnx
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    logging.disable(logging.WARNING)  # the quantiser logs advice for image models on the root logger, at length
+    try:
+        quantize_dynamic(float_model, target, per_channel=True,
+                         weight_type=QuantType.QInt8 if signed else QuantType.QUInt8, op_types_to_quantize=["MatMul"],
+                         extra_options={"MatMulConstBOnly": True, "DefaultTensorType": onnx.TensorProto.FLOAT})
+    finally:
+        logging.disable(logging.NOTSET)
+
+
 def convert(source: Path, folder: Path) -> None:
     """Write `folder/model.onnx` (int8 matrix products, per-channel scales) and `folder/tokenizer.json` from the
     engine's weights file `source`. About 20 s and 1.2 GB of memory at the peak, once per machine."""
     import onnx
-    from onnxruntime.quantization import QuantType, quantize_dynamic
 
     weights = read_weights(source)
     folder.mkdir(parents=True, exist_ok=True)
     float_model = folder / "model.fp32.onnx"
     onnx.save(build_graph(weights), float_model)
-    logging.disable(logging.WARNING)  # the quantiser logs advice for image models on the root logger, at length
-    try:
-        # Signed 8-bit weights, symmetric per channel. A CPU with AVX-512 VNNI (or AMX) multiplies u8 activations by
-        # s8 weights exactly, in 32 bits, and faster than u8 x u8 (scripts/bench/quantization.py); an x86 CPU without
-        # VNNI (AVX2 only) would add the products in 16-bit pairs that saturate, so there `BundledE5` sets ONNX
-        # Runtime's `session.x64quantprecision`, which shifts the weights to u8 (w + 128, zero point 128: the same
-        # integers) and multiplies u8 x u8, exact too. Same products on every CPU, float rounding aside
-        # (docs/EVALUATION.md, "Determinism").
-        quantize_dynamic(float_model, folder / MODEL_FILE, per_channel=True, weight_type=QuantType.QInt8,
-                         op_types_to_quantize=["MatMul"],
-                         extra_options={"MatMulConstBOnly": True, "DefaultTensorType": onnx.TensorProto.FLOAT})
-    finally:
-        logging.disable(logging.NOTSET)
+    # Signed 8-bit weights, symmetric per channel. A CPU with AVX-512 VNNI (or AMX) multiplies u8 activations by s8
+    # weights exactly, in 32 bits, and faster than u8 x u8 (scripts/bench/quantization.py); an x86 CPU without VNNI
+    # (AVX2 only) would add the products in 16-bit pairs that saturate, so there `BundledE5` has ONNX Runtime
+    # multiply them as unsigned (`rag.embedding.bundled.session_options`): the same integers, exact too. Same
+    # products on every CPU, float rounding aside (docs/EVALUATION.md, "Determinism").
+    quantize(float_model, folder / MODEL_FILE)
     float_model.unlink()
-    (folder / TOKENIZER_FILE).write_text(json.dumps({**weights.tokenizer, "format": FORMAT}, ensure_ascii=False),
-                                         encoding="utf-8")
+    (folder / TOKENIZER_FILE).write_text(tokenizer_json(weights), encoding="utf-8")
 
 
-__all__ = ["FORMAT", "MODEL_FILE", "TOKENIZER_FILE", "Weights", "build_graph", "convert", "dequantize",
-           "read_weights"]
+def tokenizer_json(weights: Weights) -> str:
+    """The converted folder's `tokenizer.json`: the engine's tokenizer and the folder's format."""
+    return json.dumps({**weights.tokenizer, "format": FORMAT}, ensure_ascii=False)
+
+
+__all__ = ["FORMAT", "MODEL_FILE", "TOKENIZER_FILE", "Weights", "build_graph", "convert", "dequantize", "quantize",
+           "read_weights", "tokenizer_json"]

@@ -69,9 +69,9 @@ class IngestReport:
 def _config(settings: Settings) -> dict[str, Any]:
     """The settings an index build depends on; a change in any of them means a rebuild."""
     model = effective_model(settings.model)  # the fallback's index is rebuilt once the bundled model can run
+    release = model_release(model)  # a new conversion of the bundled weights is a new model
     return {
-        "model": model,
-        "model_release": model_release(model),  # a new conversion of the bundled weights is a new model
+        "model": model if release is None else f"{model} ({release})",
         "query_prompt": settings.query_prompt,
         "passage_prompt": settings.passage_prompt,
         "max_passage_tokens": settings.max_passage_tokens,

@@ -11,7 +11,8 @@ does, and unsigned 8-bit, the previous default) and measures, in one process on 
   joined to about 128 and 256 tokens), median ms per call, with ONNX Runtime's default threads and with one thread;
 - with the session options `rag` sets: on a CPU without AVX-512 VNNI that includes `session.x64quantprecision`,
   with which ONNX Runtime multiplies signed weights as unsigned ones, exactly, at the speed of unsigned weights;
-- whether the signed conversion run that way (the option forced) gives the very vectors it gives without it.
+- whether the signed conversion multiplied as signed and as unsigned (the option off, then on) gives the very same
+  vectors: yes where signed products are exact; on a CPU without AVX-512 VNNI, no (signed products saturate there).
 
 With `--out`, each conversion is kept as a model cache folder (`signed`, `unsigned`, and `float`: the graph before
 quantisation, the engine's 4-bit weights in float arithmetic), so that retrieval quality can be compared with the
@@ -24,7 +25,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import logging
 import shutil
 import statistics
 import tempfile
@@ -34,8 +34,8 @@ from typing import Any
 
 import numpy as np
 
-from rag.embedding.bundled import CONVERTED, signed_products_exact, weights_file
-from rag.embedding.e5_convert import FORMAT, MODEL_FILE, TOKENIZER_FILE, build_graph, read_weights
+from rag.embedding.bundled import CONVERTED, session_options, signed_products_exact, weights_file
+from rag.embedding.e5_convert import MODEL_FILE, TOKENIZER_FILE, build_graph, quantize, read_weights, tokenizer_json
 from rag.embedding.e5_tokenizer import E5Tokenizer
 from scripts.bench.common import DEV_SET, ROOT
 
@@ -44,6 +44,7 @@ CPU_FLAGS = ("avx2", "avx512f", "avx512_vnni", "avx_vnni", "amx_int8")
 
 
 def cpu_flags() -> list[str]:
+    """Which of `CPU_FLAGS` this CPU has, as Linux reports them (empty elsewhere)."""
     try:
         text = Path("/proc/cpuinfo").read_text(encoding="ascii", errors="replace")
     except OSError:
@@ -56,44 +57,28 @@ def convert_both(folder: Path) -> dict[str, Path]:
     """`folder/<kind>/<CONVERTED>/` for each kind, and `folder/float/<CONVERTED>/` unquantised: model caches that `rag`
     loads as they are."""
     import onnx
-    from onnxruntime.quantization import QuantType, quantize_dynamic
 
     weights = read_weights(weights_file())
     float_model = folder / "model.fp32.onnx"
     onnx.save(build_graph(weights), float_model)
-    tokenizer = json.dumps({**weights.tokenizer, "format": FORMAT}, ensure_ascii=False)
     out = {}
-    logging.disable(logging.WARNING)
-    try:
-        for kind, weight_type in zip(KINDS, (QuantType.QInt8, QuantType.QUInt8), strict=True):
-            target = folder / kind / CONVERTED
-            target.mkdir(parents=True, exist_ok=True)
-            quantize_dynamic(float_model, target / MODEL_FILE, per_channel=True, weight_type=weight_type,
-                             op_types_to_quantize=["MatMul"],
-                             extra_options={"MatMulConstBOnly": True, "DefaultTensorType": onnx.TensorProto.FLOAT})
-            (target / TOKENIZER_FILE).write_text(tokenizer, encoding="utf-8")
+    for kind in (*KINDS, "float"):
+        target = folder / kind / CONVERTED
+        target.mkdir(parents=True, exist_ok=True)
+        (target / TOKENIZER_FILE).write_text(tokenizer_json(weights), encoding="utf-8")
+        if kind == "float":  # the engine's weights in float arithmetic: the reference, for `rag eval`
+            float_model.rename(target / MODEL_FILE)
+        else:
+            quantize(float_model, target / MODEL_FILE, signed=kind == "signed")
             out[kind] = target
-    finally:
-        logging.disable(logging.NOTSET)
-    reference = folder / "float" / CONVERTED  # the engine's weights in float arithmetic: the reference, for `rag eval`
-    reference.mkdir(parents=True, exist_ok=True)
-    float_model.rename(reference / MODEL_FILE)
-    (reference / TOKENIZER_FILE).write_text(tokenizer, encoding="utf-8")
     return out
 
 
-def session(folder: Path, threads: int, shifted: bool = not signed_products_exact()) -> Any:
+def session(folder: Path, threads: int, unsigned: bool | None = None) -> Any:
     import onnxruntime as ort
 
-    options = ort.SessionOptions()  # as rag.embedding.bundled.BundledE5 sets them
-    options.inter_op_num_threads = 1
-    options.intra_op_num_threads = threads
-    options.enable_cpu_mem_arena = False
-    options.enable_mem_pattern = False
-    options.add_session_config_entry("session.intra_op.allow_spinning", "1")
-    if shifted:
-        options.add_session_config_entry("session.x64quantprecision", "1")
-    return ort.InferenceSession(str(folder / MODEL_FILE), options, providers=["CPUExecutionProvider"])
+    return ort.InferenceSession(str(folder / MODEL_FILE), session_options(threads=threads, unsigned=unsigned),
+                                providers=["CPUExecutionProvider"])
 
 
 def main() -> int:
@@ -137,11 +122,11 @@ def main() -> int:
             vectors = np.vstack([run(sess, prompt + text) for prompt, text in texts])
             cosine = np.sum(vectors * reference, axis=1)
             figures[kind] = {"cosine_min": round(float(cosine.min()), 4), "cosine_mean": round(float(cosine.mean()), 4)}
-            if kind == "signed":
-                forced = session(folder, 0, shifted=True)
+            if kind == "signed":  # multiplied as signed and as unsigned: the same vectors where both are exact
+                as_signed, as_unsigned = session(folder, 0, unsigned=False), session(folder, 0, unsigned=True)
                 figures["shifted_identical"] = all(
-                    np.array_equal(run(forced, prompt + text), row)
-                    for (prompt, text), row in zip(texts, vectors, strict=True))
+                    np.array_equal(run(as_signed, prompt + text), run(as_unsigned, prompt + text))
+                    for prompt, text in texts)
         for threads in (0, 1):
             sessions = {kind: session(folder, threads) for kind, folder in folders.items()}
             times: dict[tuple[str, str], list[float]] = {}
@@ -158,10 +143,14 @@ def main() -> int:
     finally:
         if args.out is None:
             shutil.rmtree(work, ignore_errors=True)
+    figures["signed_products_exact"] = signed_products_exact()
+    same = "yes" if figures["shifted_identical"] else "no"
+    if not figures["signed_products_exact"]:
+        same += " (as expected here: without AVX-512 VNNI signed products saturate)"
     print(f"CPU: {', '.join(figures['cpu_flags']) or 'flags unknown'}; {figures['texts']} texts, "
-          f"{args.rounds} interleaved rounds; signed weights multiplied as unsigned give the same vectors: "
-          f"{'yes' if figures['shifted_identical'] else 'NO'}")
-    keys = [k for k in figures["signed"]]
+          f"{args.rounds} interleaved rounds; signed weights multiplied as signed and as unsigned give the same "
+          f"vectors: {same}")
+    keys = list(figures["signed"])
     width = max(len(k) for k in keys)
     print(f"{'figure':{width}}  {'signed':>9}  {'unsigned':>9}  {'signed/unsigned':>15}")
     for key in keys:

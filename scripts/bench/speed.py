@@ -66,17 +66,13 @@ class Floor:
         if settings.model == BUNDLED_MODEL:
             import onnxruntime as ort
 
-            from rag.embedding.bundled import converted_model
+            from rag.embedding.bundled import converted_model, session_options
             from rag.embedding.e5_convert import MODEL_FILE, TOKENIZER_FILE
             from rag.embedding.e5_tokenizer import E5Tokenizer
 
             folder, _ = converted_model(settings.model_cache)
-            options = ort.SessionOptions()  # the session options of `rag.embedding.bundled.BundledE5`
-            options.inter_op_num_threads = 1
-            options.enable_cpu_mem_arena = False
-            options.enable_mem_pattern = False
-            options.add_session_config_entry("session.intra_op.allow_spinning", "1")
-            session = ort.InferenceSession(str(folder / MODEL_FILE), options, providers=["CPUExecutionProvider"])
+            session = ort.InferenceSession(str(folder / MODEL_FILE), session_options(),  # as `BundledE5` runs it
+                                           providers=["CPUExecutionProvider"])
             tokenizer = E5Tokenizer(folder / TOKENIZER_FILE)
             self.query_prompt, self.passage_prompt = "query: ", "passage: "
 

@@ -2,9 +2,9 @@
 
     HF_HUB_OFFLINE=1 .venv/bin/python -m scripts.eval.answer_choice -o docs/results/answer_choice.json
 
-Sets: the dev set on the seed corpus, piaf, cnil_faq_dev and en_stackfaq, indexed in memory as `rag eval` does
-(vectors cached in /tmp/rag-sweep-cache, shared with `scripts.eval.answerable_fit`); every question searched once
-(hybrid, k=5). Rules, over the highlights of the first three passages (`rag.search.snippets`, as served):
+Sets: the dev set on the seed corpus, piaf, cnil_faq_dev and en_stackfaq, indexed in memory as `rag eval` does (vectors
+cached under /tmp/rag-sweep-cache, a folder per model, shared with `scripts.eval.answerable_fit`); every question
+searched once (hybrid, k=5). Rules, over the highlights of the first three passages (`rag.search.snippets`, as served):
 
 - `rank-1`: the first passage's highlight;
 - `weighted`: the best product of highlight score and passage score (the rule before issue 15);

@@ -2,15 +2,15 @@
 
     HF_HUB_OFFLINE=1 .venv/bin/python -m scripts.eval.answerable_fit -o docs/results/answerable_fit.json
 
-Sets: the dev set (tests/data/devset.jsonl) against the seed corpus (corpus/), piaf, cnil_faq_dev and en_stackfaq,
-each indexed in memory as `rag eval` does (question and passage vectors cached in /tmp/rag-sweep-cache). Every
-question set is asked of every corpus (hybrid, default settings): against its own corpus it is answerable, against
-another one it is not. Questions are split in two halves by a hash of their id: the rule is fitted on the first half
-of every pair (a logistic regression, each pair weighing the same within its class), its threshold put where no
-answerable set of the first half loses more than `--miss` of its questions, and the coefficients shifted so that
-this threshold reads 0.5 (`RAG_ANSWERABLE_THRESHOLD`'s default). The report gives, on the second half, the share of
-each pair's questions flagged unanswerable. Two rules: `full` (every feature, for the bundled model) and `lexical`
-(without the dense features: the rule for any other model).
+Sets: the dev set (tests/data/devset.jsonl) against the seed corpus (corpus/), piaf, cnil_faq_dev and en_stackfaq, each
+indexed in memory as `rag eval` does (question and passage vectors cached under /tmp/rag-sweep-cache, a folder per
+model). Every question set is asked of every corpus (hybrid, default settings): against its own corpus it is answerable,
+against another one it is not. Questions are split in two halves by a hash of their id: the rule is fitted on the first
+half of every pair (a logistic regression, each pair weighing the same within its class), its threshold put where no
+answerable set of the first half loses more than `--miss` of its questions, and the coefficients shifted so that this
+threshold reads 0.5 (`RAG_ANSWERABLE_THRESHOLD`'s default). The report gives, on the second half, the share of each
+pair's questions flagged unanswerable. Two rules: `full` (every feature, for the bundled model) and `lexical` (without
+the dense features: the rule for any other model).
 """
 
 from __future__ import annotations

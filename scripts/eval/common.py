@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import pickle
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -13,7 +14,7 @@ import numpy as np
 
 from rag.corpus.reader import Document, read_corpus
 from rag.embedding.base import Embedder
-from rag.embedding.load import load_embedder
+from rag.embedding.load import effective_model, load_embedder, model_release
 from rag.evaluation import Question, dataset_documents, memory_index, read_questions
 from rag.ingestion.stages import embed_key
 from rag.settings import Settings
@@ -43,9 +44,13 @@ def read_set(target: Path, settings: Settings) -> tuple[list[Document], list[Que
 
 
 def build(target: Path, settings: Settings, embedder: Embedder, cache: Path) -> dict[str, Any]:
-    """The in-memory index of a set, its questions and their vectors; vectors are kept in `cache`."""
+    """The in-memory index of a set, its questions and their vectors; vectors are kept in `cache`, with the model
+    that made them (`Embedder.describe()`: another model or conversion starts the cache afresh)."""
     docs, questions = read_set(target, settings)
-    stored = pickle.loads(cache.read_bytes()) if cache.exists() else {"passages": {}, "questions": {}}
+    model = embedder.describe()
+    stored = pickle.loads(cache.read_bytes()) if cache.exists() else {}
+    if stored.get("model") != model:
+        stored = {"model": model, "passages": {}, "questions": {}}
     index = memory_index(docs, settings, embedder, reuse=stored["passages"])
     missing = [q.question for q in questions if q.question not in stored["questions"]]
     stored["questions"].update(zip(missing, embedder.embed_queries(missing), strict=True))
@@ -105,10 +110,17 @@ def line(label: str, results: list[dict[str, float]]) -> str:
     return f"{label:26}" + "   ".join(cells)
 
 
+def default_cache() -> Path:
+    """Where the sweeps keep vectors: a folder of /tmp/rag-sweep-cache per model and release (`RAG_MODEL`), so that
+    the vectors of another model or another conversion of it are never mixed in."""
+    model = effective_model(Settings().model)
+    return Path("/tmp/rag-sweep-cache") / re.sub(r"[^\w.-]+", "-", f"{model} {model_release(model) or ''}").strip("-")
+
+
 def data_arguments(ap: argparse.ArgumentParser) -> None:
     """The options every sweep takes: where the datasets are, where their vectors are cached."""
     ap.add_argument("--datasets", type=Path, default=ROOT.parent / "shared" / "datasets")
-    ap.add_argument("--cache", type=Path, default=Path("/tmp/rag-sweep-cache"))
+    ap.add_argument("--cache", type=Path, default=default_cache())
 
 
 def sets(description: str | None) -> tuple[Settings, dict[str, dict[str, Any]], str]:
@@ -118,7 +130,7 @@ def sets(description: str | None) -> tuple[Settings, dict[str, dict[str, Any]], 
     args = ap.parse_args()
     settings = Settings(corpus_dir=ROOT / "corpus")
     targets = eval_targets(args.datasets)
-    args.cache.mkdir(exist_ok=True)
+    args.cache.mkdir(parents=True, exist_ok=True)
     embedder = load_embedder(settings)
     data = {name: build(target, settings, embedder, args.cache / f"{name}.pkl") for name, target in targets.items()}
     head = "   ".join(f"{n}: ans@1   ans@5" if n == "devset" else f"{n}: R@1     R@5     MRR   ans@1"

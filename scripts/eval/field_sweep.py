@@ -1,6 +1,6 @@
 """Measure field-aware lexical scores (BM25F) against the default one-bag BM25: the figures behind keeping the bag.
 
-    python -m scripts.eval.field_sweep [--datasets ../shared/datasets] [--cache /tmp/rag-sweep-cache]
+    python -m scripts.eval.field_sweep [--datasets ../shared/datasets] [--cache DIR]
 
 The default lexical index scores each section as one bag of terms: document title, section heading and text,
 length-normalised together (`rag/index/lexical.py`). A short section, such as an article's untitled introduction, then

@@ -1,6 +1,6 @@
 """Measure ranking choices on the evaluation sets: the figures behind the lexical and fusion defaults.
 
-    python -m scripts.eval.fusion_sweep [--datasets ../shared/datasets] [--cache /tmp/rag-sweep-cache]
+    python -m scripts.eval.fusion_sweep [--datasets ../shared/datasets] [--cache DIR]
 
 For each set it builds the index in memory (as ingest does; passage and question vectors are cached in `--cache`),
 then ranks every question under each variant, exactly as `Searcher` fuses (dense top 50 + lexical top 50, convex

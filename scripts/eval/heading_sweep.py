@@ -1,6 +1,6 @@
 """Measure how a passage's heading (its FAQ question, its section title) should count in dense scoring.
 
-    python scripts/heading_sweep.py [--datasets ../shared/datasets] [--cache /tmp/rag-sweep-cache]
+    python scripts/heading_sweep.py [--datasets ../shared/datasets] [--cache DIR]
 
 A user's question looks like an FAQ entry's question far more than like its answer. Each passage's heading (its
 section heading, else its document title) is embedded on its own; the dense score of a passage is then its own
@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from rag.index.lexical import top_rows
-from scripts.eval.common import CANDIDATES, convex, line, metrics, sets
+from scripts.eval.common import CANDIDATES, convex, default_cache, line, metrics, sets
 
 Mix = Callable[[np.ndarray, np.ndarray], np.ndarray]
 
@@ -71,7 +71,7 @@ def main() -> None:
 
     settings, data, head = sets(__doc__)
     embedder = load_embedder(settings)
-    cache = Path("/tmp/rag-sweep-cache")
+    cache = default_cache()
     for prompt in ("query", "passage"):
         heads = {n: heading_vectors(n, d, embedder, cache, prompt) for n, d in data.items()}
         print(f"\nheadings embedded as {prompt}s\n{'variant':26}{head}")

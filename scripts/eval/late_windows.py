@@ -1,6 +1,6 @@
 """Sentence windows pooled from their passage's own token vectors ("late chunking") against windows embedded alone.
 
-    HF_HUB_OFFLINE=1 python -m scripts.eval.late_windows [--datasets ../shared/datasets] [--cache /tmp/rag-sweep-cache]
+    HF_HUB_OFFLINE=1 python -m scripts.eval.late_windows [--datasets ../shared/datasets] [--cache DIR]
 
 Ingest embeds each sentence window of a passage as a text of its own (heading path, then the window's sentences):
 about 2.25 times the tokens of the passages alone (docs/PERFORMANCE.md). Late chunking would cost no model call
@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from rag.embedding.bundled import converted_model
+from rag.embedding.bundled import converted_model, session_options
 from rag.embedding.e5_convert import MODEL_FILE, TOKENIZER_FILE
 from rag.embedding.e5_tokenizer import E5Tokenizer
 from rag.index.windows import window_spans
@@ -52,9 +52,8 @@ def token_session(folder: Path) -> tuple[Any, str]:
     total = made[mean.input[0]]
     tokens = made[total.input[0]].input[0]  # the Mul of the token vectors by the mask, inside the ReduceSum
     model.graph.output.append(onnx.helper.make_tensor_value_info(tokens, onnx.TensorProto.FLOAT, ["batch", "seq", 384]))
-    options = ort.SessionOptions()
-    options.inter_op_num_threads = 1
-    return ort.InferenceSession(model.SerializeToString(), options, providers=["CPUExecutionProvider"]), tokens
+    return ort.InferenceSession(model.SerializeToString(), session_options(),  # as `BundledE5` runs the model
+                                providers=["CPUExecutionProvider"]), tokens
 
 
 def late_windows(data: dict[str, Any], emb: CachedEmbedder, session: Any, output: str, tokenizer: E5Tokenizer

@@ -1,6 +1,6 @@
 """Pseudo-relevance feedback on the dense side: does moving the question's vector towards its first results help?
 
-    HF_HUB_OFFLINE=1 python -m scripts.eval.prf_sweep [--datasets ../shared/datasets] [--cache /tmp/rag-sweep-cache]
+    HF_HUB_OFFLINE=1 python -m scripts.eval.prf_sweep [--datasets ../shared/datasets] [--cache DIR]
 
 Each set is built and scored as `scripts.eval.quality_sweep` scores the default (passage, heading and 64-token
 window vectors, the best of them per passage; dense weight 0.7, convex fusion, accents restored). Then, per question,

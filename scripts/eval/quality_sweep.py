@@ -1,6 +1,6 @@
 """Measure dense-scoring, fusion and question-side choices on all evaluation sets, with their embedding cost.
 
-    HF_HUB_OFFLINE=1 python -m scripts.eval.quality_sweep [--datasets ../shared/datasets] [--cache /tmp/rag-sweep-cache]
+    HF_HUB_OFFLINE=1 python -m scripts.eval.quality_sweep [--datasets ../shared/datasets] [--cache DIR]
         [--part dense|more|restore|weight|fusion|bm25|tokens|all]
 
 Parts: `dense` (headings, windows, weights, accent restoring), `more` (windows without overlap, heading damping),
@@ -137,7 +137,7 @@ def windows(chunk: Chunk, size: int, count: Callable[[Sequence[str]], list[int]]
 # ---------------------------------------------------------------------------------------------------- data sets
 def cached_embedder(cache: Path) -> tuple[Settings, CachedEmbedder]:
     """The seed corpus's settings and an embedder whose vectors are cached in `cache` (made when missing)."""
-    cache.mkdir(exist_ok=True)
+    cache.mkdir(parents=True, exist_ok=True)
     settings = Settings(corpus_dir=ROOT / "corpus")
     return settings, CachedEmbedder(settings, cache)
 
@@ -322,7 +322,7 @@ def main() -> None:
     ap.add_argument("--part", default="all",
                     choices=("dense", "more", "restore", "weight", "fusion", "bm25", "tokens", "all"))
     args = ap.parse_args()
-    args.cache.mkdir(exist_ok=True)
+    args.cache.mkdir(parents=True, exist_ok=True)
     targets = eval_targets(args.datasets)
 
     emb = CachedEmbedder(Settings(corpus_dir=ROOT / "corpus"), args.cache)

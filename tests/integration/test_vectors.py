@@ -6,6 +6,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from rag.embedding import bundled
+from rag.embedding.load import model_release
+from rag.embedding.names import BUNDLED_MODEL
 from rag.evaluation import read_questions
 from rag.index.dense import (
     VectorOptions,
@@ -47,11 +50,10 @@ def test_seed_corpus_on_an_approximate_index_answers_like_the_exact_one(kind, fr
     np.testing.assert_allclose(index.stored_vectors(), searcher.index.stored_vectors(), atol=1e-6)
 
 
-def test_a_new_release_of_the_bundled_model_rebuilds_the_index(monkeypatch, settings):
+def test_a_new_release_of_the_bundled_model_rebuilds_the_index(monkeypatch, settings, embedder):
     """A new conversion of the same weights keeps the model's name: `rag ingest` must rebuild all the same, else
-    the server would refuse the index it left (`Index.check_model` compares the release)."""
-    from rag.embedding import bundled
-
+    the server would refuse the index it left (`Index.check_model` compares the release the model describes)."""
+    assert model_release(BUNDLED_MODEL) == embedder.describe()["package"]
     before = fingerprint(settings.corpus_dir, settings)
     monkeypatch.setattr(bundled, "RELEASE", bundled.RELEASE + " (next)")
     assert fingerprint(settings.corpus_dir, settings) != before

@@ -51,6 +51,7 @@ def test_a_cpu_without_vnni_gets_the_same_vectors(monkeypatch, embedder):
     integers, so the very same vectors as where they are multiplied as signed."""
     monkeypatch.setattr(bundled, "signed_products_exact", lambda: False)
     shifted = bundled.BundledE5(cache=default_model_cache())
+    assert shifted._session.get_session_options().get_session_config_entry(bundled.UNSIGNED_PRODUCTS) == "1"
     assert np.array_equal(shifted.embed_queries(AGREEMENT_TEXTS), embedder.embed_queries(AGREEMENT_TEXTS))
     assert np.array_equal(shifted.embed_passages(AGREEMENT_TEXTS), embedder.embed_passages(AGREEMENT_TEXTS))
 
