@@ -48,6 +48,11 @@ class Settings(BaseSettings):
         "", description="Text put before each passage when embedding it (an e5 model by path: 'passage: ').")
     device: str = Field("cpu", description="torch device for the model.")
     encode_batch_size: int = Field(32, ge=1, le=1024, description="Passages per `encode` call at ingest.")
+    embed_workers: int | None = Field(
+        None, ge=1, le=256,
+        description=("Bundled model: texts embedded at once when several are (ingest, batches of questions), each "
+                     "on one CPU thread (none: the CPUs this process may use). The vectors do not change."),
+    )
     max_passage_tokens: int | None = Field(
         256, ge=16,
         description=("Largest passage, in model tokens, prompt and heading included, and never more than the model "

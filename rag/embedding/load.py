@@ -38,12 +38,14 @@ class ModelSpec:
     passage_prompt: str = ""
     device: str = "cpu"
     batch_size: int = 32
+    workers: int | None = None  # the bundled model's; None: this process's CPUs
     cache: Path = field(default_factory=default_model_cache)  # settings: `model_cache`
 
     @classmethod
     def from_settings(cls, settings: Settings) -> ModelSpec:
         return cls(settings.model, query_prompt=settings.query_prompt, passage_prompt=settings.passage_prompt,
-                   device=settings.device, batch_size=settings.encode_batch_size, cache=settings.model_cache)
+                   device=settings.device, batch_size=settings.encode_batch_size, workers=settings.embed_workers,
+                   cache=settings.model_cache)
 
     def load(self) -> Embedder:
         """The model, loaded here (the fallback when the bundled one cannot run). Raises `ModelError` if none can."""
@@ -54,7 +56,7 @@ class ModelSpec:
             from rag.embedding.bundled import BundledE5
 
             try:
-                return BundledE5(cache=self.cache, batch_size=self.batch_size)
+                return BundledE5(cache=self.cache, batch_size=self.batch_size, workers=self.workers)
             except ModelUnavailable as exc:
                 log.warning("the default model %s cannot run here (%s): falling back to %s, which reads English; %s",
                             BUNDLED_MODEL, exc, FALLBACK_MODEL, FALLBACK_COST)

@@ -31,6 +31,7 @@ import json
 import logging
 import pickle
 import re
+from dataclasses import replace
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -178,7 +179,8 @@ def _embed(ray: ModuleType, texts: list[str], settings: Settings, model: dict[st
     dataset = (ray.data.from_items([{"position": i, "text": text} for i, text in enumerate(texts)])
                .map_batches(EmbedStage, batch_size=PASSAGES_PER_BATCH, num_cpus=1,
                             compute=_pool(ray, actors, -(-len(texts) // PASSAGES_PER_BATCH)),
-                            fn_constructor_kwargs={"model": ModelSpec.from_settings(settings), "expected": model}))
+                            fn_constructor_kwargs={"model": replace(ModelSpec.from_settings(settings), workers=1),
+                                                   "expected": model}))  # an actor a CPU: one text at a time each
     for batch in dataset.iter_batches(batch_format="numpy", batch_size=None):
         vectors[batch["position"]] = batch["vector"]
     return vectors

@@ -56,6 +56,22 @@ def test_a_cpu_without_vnni_gets_the_same_vectors(monkeypatch, embedder):
     assert np.array_equal(shifted.embed_passages(AGREEMENT_TEXTS), embedder.embed_passages(AGREEMENT_TEXTS))
 
 
+def test_texts_embedded_side_by_side_get_the_vectors_they_get_alone():
+    """Several texts run on `workers` threads of a one-thread session; one text alone on the default session. Each
+    text's vector is the same to the bit whichever way, and whatever it is embedded with."""
+    side_by_side = bundled.BundledE5(cache=default_model_cache(), workers=3)
+    together = side_by_side.embed_passages(AGREEMENT_TEXTS)
+    assert side_by_side._pool is not None and side_by_side._pool[1]._max_workers == 3
+    assert side_by_side._pool[0].get_session_options().intra_op_num_threads == 1
+    alone = np.stack([side_by_side.embed_passages([text])[0] for text in AGREEMENT_TEXTS])
+    assert np.array_equal(together, alone)
+    assert np.array_equal(side_by_side.embed_queries(AGREEMENT_TEXTS[::-1])[::-1],
+                          np.stack([side_by_side.embed_queries([text])[0] for text in AGREEMENT_TEXTS]))
+    one_at_a_time = bundled.BundledE5(cache=default_model_cache(), workers=1)
+    assert np.array_equal(one_at_a_time.embed_passages(AGREEMENT_TEXTS), together)
+    assert one_at_a_time._pool is None
+
+
 def test_an_unwritable_model_cache_converts_into_a_temporary_folder(tmp_path, caplog):
     blocked = tmp_path / "file"
     blocked.write_text("not a folder")
