@@ -20,8 +20,9 @@ import os
 import platform
 import shutil
 import tempfile
+import threading
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -71,19 +72,27 @@ def _has_avx2() -> bool:
     return bool(features.get("AVX2")) and bool(features.get("FMA3"))
 
 
-def usable_cpus(cpu_max: Path = Path("/sys/fs/cgroup/cpu.max")) -> int:
-    """The CPUs this process may use: those it may run on, fewer under a container's CPU quota (cgroup v2's
-    `cpu.max`, 'QUOTA PERIOD' or 'max PERIOD')."""
+def usable_cpus(cgroups: Path = Path("/sys/fs/cgroup"), membership: Path = Path("/proc/self/cgroup")) -> int:
+    """The CPUs this process may use: those it may run on, fewer under a CPU quota (cgroup v2's `cpu.max`, 'QUOTA
+    PERIOD' or 'max PERIOD') of its cgroup or of any above it (a container's, a systemd unit's `CPUQuota=`)."""
     try:
         cpus = len(os.sched_getaffinity(0))
     except AttributeError:  # not Linux
         return os.cpu_count() or 1
     try:
-        quota, period = cpu_max.read_text().split()[:2]
-        if quota != "max":
-            cpus = min(cpus, max(1, math.ceil(int(quota) / int(period))))
-    except (OSError, ValueError):  # no cgroup v2 file: no quota to read
-        pass
+        own = next(line[3:].strip("/ ") for line in membership.read_text().splitlines() if line.startswith("0::"))
+    except (OSError, StopIteration):  # no cgroup v2 membership: the root's quota, if any
+        own = ""
+    levels = [cgroups]  # the root, then each cgroup down to the process's own
+    for part in Path(own).parts:
+        levels.append(levels[-1] / part)
+    for level in levels:
+        try:
+            quota, period = (level / "cpu.max").read_text().split()[:2]
+            if quota != "max":
+                cpus = min(cpus, max(1, math.ceil(int(quota) / int(period))))
+        except (OSError, ValueError):  # no quota file at this level
+            pass
     return cpus
 
 
@@ -207,10 +216,13 @@ class BundledE5(Embedder):
         import onnxruntime as ort
 
         folder, temporary = converted_model(cache)
-        options = session_options()
+        self.workers = workers if workers is not None else usable_cpus()
         try:
-            self._session = ort.InferenceSession(str(folder / MODEL_FILE), options,
+            self._session = ort.InferenceSession(str(folder / MODEL_FILE), session_options(),
                                                  providers=["CPUExecutionProvider"])
+            # for texts embedded side by side (see above): one thread a call, `workers` calls at once
+            self._side_session = None if self.workers < 2 else ort.InferenceSession(
+                str(folder / MODEL_FILE), session_options(threads=1), providers=["CPUExecutionProvider"])
             self._tokenizer = E5Tokenizer(folder / TOKENIZER_FILE)
         except Exception as exc:  # a damaged cache: ONNX Runtime's own errors, JSON, I/O
             # Not `ModelUnavailable`: the model can run here, so falling back would index with another model.
@@ -219,9 +231,8 @@ class BundledE5(Embedder):
         finally:
             if temporary:  # ONNX Runtime and the tokenizer have read what they need
                 shutil.rmtree(folder, ignore_errors=True)
-        self._model_file = None if temporary else folder / MODEL_FILE
-        self._workers = workers if workers is not None else usable_cpus()
-        self._pool: tuple[Any, ThreadPoolExecutor] | None = None  # made on the first call of several texts
+        self._threads: ThreadPoolExecutor | None = None
+        self._threads_pid = 0
         self.name = BUNDLED_MODEL
         self.dimension = int(self._session.get_outputs()[0].shape[1])
         self.max_tokens = MAX_TOKENS
@@ -241,42 +252,53 @@ class BundledE5(Embedder):
             from tqdm import tqdm
 
             bar = tqdm(total=len(texts), desc="Embedding", unit="passage")
-        pool = self._parallel() if len(texts) > 1 else None
-        session = self._session if pool is None else pool[0]
+        side_by_side = self._side_session is not None and len(texts) > 1
+        session = self._side_session if side_by_side else self._session
+        assert session is not None
+        rows = iter(range(len(texts)))
+        turn = threading.Lock()  # the next row to embed, and the progress bar
+        stop = threading.Event()
 
-        def run(rows: range) -> None:
-            for i in rows:  # one text per model call (see above)
-                ids, mask = self._tokenizer.batch([prompt + texts[i]])
+        def run() -> None:
+            while not stop.is_set():
+                with turn:
+                    i = next(rows, None)
+                if i is None:
+                    return
+                ids, mask = self._tokenizer.batch([prompt + texts[i]])  # one text per model call (see above)
                 out[i] = session.run(["sentence_embedding"], {"input_ids": ids, "attention_mask": mask})[0][0]
                 if bar is not None:
-                    bar.update()
+                    with turn:
+                        bar.update()
 
         try:
-            if pool is None:
-                run(range(len(texts)))
+            if not side_by_side:
+                run()
             else:
-                for done in [pool[1].submit(run, range(w, len(texts), self._workers)) for w in range(self._workers)]:
-                    done.result()
+                calls = [self._pool().submit(run) for _ in range(min(self.workers, len(texts)))]
+                try:
+                    wait(calls, return_when=FIRST_EXCEPTION)
+                finally:  # an error in one call, or an interrupt here: the others stop after their current text
+                    stop.set()
+                    wait(calls)
+                for call in calls:
+                    call.result()
         finally:
             if bar is not None:
                 bar.close()
         return out
 
-    def _parallel(self) -> tuple[Any, ThreadPoolExecutor] | None:
-        """A one-thread session and `workers` threads that call it at once, for calls of several texts."""
-        if self._workers < 2 or self._model_file is None:
-            return None
-        if self._pool is None:
-            import onnxruntime as ort
-
-            session = ort.InferenceSession(str(self._model_file), session_options(threads=1),
-                                           providers=["CPUExecutionProvider"])
-            self._pool = session, ThreadPoolExecutor(self._workers, thread_name_prefix="rag-embed")
-        return self._pool
+    def _pool(self) -> ThreadPoolExecutor:
+        """The threads that embed side by side; made anew in a forked child, which has none of its parent's."""
+        if self._threads is None or self._threads_pid != os.getpid():
+            self._threads = ThreadPoolExecutor(self.workers, thread_name_prefix="rag-embed")
+            self._threads_pid = os.getpid()
+        return self._threads
 
     def describe(self) -> dict[str, object]:
         return {**super().describe(), "package": RELEASE}
 
 
 __all__ = ["CONVERTED", "MAX_TOKENS", "PACKAGE", "PACKAGE_VERSION", "RELEASE", "UNSIGNED_PRODUCTS", "BundledE5",
-           "check_runnable", "converted_model", "session_options", "signed_products_exact", "weights_file"]
+           "check_runnable", "converted_model", "session_options", "signed_products_exact", "usable_cpus",
+           "weights_file"]

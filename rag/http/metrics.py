@@ -6,7 +6,7 @@ The plugin's middleware counts requests and times them by method, route template
 
 and this module adds what only `rag` knows:
 
-    rag_encode_batch_size          histogram: questions embedded per model call (the micro-batcher's batches)
+    rag_encode_batch_size          histogram: questions embedded together (the micro-batcher's batches)
     rag_index_passages             gauge: passages in the index being served
     rag_index_build_seconds        gauge: how long the served index took to build
     rag_index_built_timestamp_seconds   gauge: when it was built (Unix time)
@@ -53,7 +53,7 @@ class AppMetrics:
     def __init__(self) -> None:
         self.registry = registry = CollectorRegistry()
         self.encode_batch_size = Histogram(
-            "rag_encode_batch_size", "Questions embedded in one model call (one micro-batch).",
+            "rag_encode_batch_size", "Questions embedded together (one micro-batch).",
             buckets=(1, 2, 4, 8, 16, 32, 64, 128, 256), registry=registry)
         self.index_passages = Gauge("rag_index_passages", "Passages in the index being served (NaN: no index loaded).",
                                     registry=registry)

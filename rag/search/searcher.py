@@ -182,7 +182,8 @@ class Searcher:
         return out
 
     def _search(self, index: Index, queries: Sequence[Query]) -> list[Found]:
-        """One model call for all the questions, one FAISS call, then fusion."""
+        """One embedding call for all the questions (the embedder decides how to run it), one FAISS call, then
+        fusion."""
         n = min(self.candidates, len(index))
         need_dense = [i for i, q in enumerate(queries) if q.mode != "lexical"]
         vectors = self.embedder.embed_queries([index.embedded_question(queries[i].question) for i in need_dense])

@@ -2,13 +2,13 @@
 
     python -m scripts.bench.ingest_workers [CORPUS_OR_DATASET ...] [--rounds 2] [--workers N] [-o FILE.json]
 
-Each round runs `rag ingest --force` twice into fresh index folders: once with `RAG_EMBED_WORKERS=1` (every text on
-the default session, all CPUs on one call: what `rag` did before side-by-side embedding) and once with `--workers`
-(default: unset, the CPUs this process may use). It prints, per target, the median of the command's own seconds less
-loading the model, passages/s and their ratio, and checks that both builds hold the very same bytes (vectors,
-passages, heading and window arrays, accents: all but the manifest, which names the build, and the lexical index,
-whose term ids follow the order of a Python set of strings and so change from any run to the next). Default targets:
-the seed corpus and piaf (written out as one Markdown file a passage).
+Each round runs `rag ingest --force` twice into fresh index folders, in turn first: once with `RAG_EMBED_WORKERS=1`
+(every text on the default session, all CPUs on one call: what `rag` did before side-by-side embedding) and once
+with `--workers` (default: unset, the CPUs this process may use). It prints, per target, the median of the
+command's own seconds less loading the model, passages/s and their ratio, and checks that both builds hold the very
+same bytes (vectors, passages, heading and window arrays, accents: all but the manifest, which names the build, and
+the lexical index, whose term ids follow the order of a Python set of strings and so change from any run to the
+next). Default targets: the seed corpus and piaf (written out as one Markdown file a passage).
 """
 
 from __future__ import annotations
@@ -68,8 +68,9 @@ def main(argv: list[str] | None = None) -> int:
             same = True
             for n in range(args.rounds):
                 files = {}
-                for name, workers in (("one at a time", 1), ("side by side", args.workers)):
-                    index = work / f"{target.name}-{n}-{workers}"
+                order = [("one at a time", 1), ("side by side", args.workers)]
+                for name, workers in order if n % 2 == 0 else order[::-1]:  # alternated: neither always goes first
+                    index = work / f"{target.name}-{n}-{name.replace(' ', '-')}"
                     report = ingest(target.corpus, index, workers)
                     seconds[name].append(report["seconds"] - report["model_seconds"])
                     passages = report["passages"]

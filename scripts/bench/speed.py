@@ -7,9 +7,9 @@ Each target is a corpus folder (questions: `--questions`, default the dev set) o
 `passages.jsonl` and `questions.jsonl` (each passage written out as one Markdown document, title in front matter).
 For each target, in one process and on the same machine:
 
-1. floor: the bare model (the bundled default's ONNX Runtime session, or `SentenceTransformer.encode`) encoding one
-   question at a time (median latency), 32 questions at a time (questions/s), and the passage texts the index holds
-   (passages/s, the ingest batch size);
+1. floor: the bare model (the bundled default's ONNX Runtime sessions as `rag` runs them, or
+   `SentenceTransformer.encode`) encoding one question at a time (median latency), 32 questions at a time
+   (questions/s), and the passage texts the index holds (passages/s, the ingest batch size);
 2. `rag ingest` (a subprocess) into a fresh index, then again on the unchanged corpus;
 3. `rag serve` (a subprocess: uvicorn on loopback) driven by wrk with 1 client, then 32 concurrent clients, for a
    fixed number of POST /v1/search requests cycling through the target's questions; latency percentiles, rate,
@@ -56,9 +56,9 @@ TARGETS = {"latency_1_client": 1.25, "rate_32_clients": 0.70, "ingest_rate": 0.8
 
 
 class Floor:
-    """The bare model: for the bundled default, its ONNX Runtime session fed one tokenised text a call (as
-    `rag.embedding.bundled` runs it, without the lock and bookkeeping around it); for a sentence-transformers model,
-    `SentenceTransformer.encode` as its documentation shows."""
+    """The bare model: for the bundled default, `BundledE5._encode` (as `rag` runs it: a lone text on the default
+    session, several side by side on the one-thread session; without the lock and bookkeeping around it); for a
+    sentence-transformers model, `SentenceTransformer.encode` as its documentation shows."""
 
     def __init__(self) -> None:
         from rag.settings import Settings
@@ -66,22 +66,13 @@ class Floor:
         settings = Settings()
         self.batch_size = settings.encode_batch_size
         if settings.model == BUNDLED_MODEL:
-            import onnxruntime as ort
+            from rag.embedding.bundled import BundledE5
 
-            from rag.embedding.bundled import converted_model, session_options
-            from rag.embedding.e5_convert import MODEL_FILE, TOKENIZER_FILE
-            from rag.embedding.e5_tokenizer import E5Tokenizer
-
-            folder, _ = converted_model(settings.model_cache)
-            session = ort.InferenceSession(str(folder / MODEL_FILE), session_options(),  # as `BundledE5` runs it
-                                           providers=["CPUExecutionProvider"])
-            tokenizer = E5Tokenizer(folder / TOKENIZER_FILE)
+            bundled = BundledE5(cache=settings.model_cache, workers=settings.embed_workers)
             self.query_prompt, self.passage_prompt = "query: ", "passage: "
 
             def encode(texts: list[str], prompt: str | None, batch_size: int = 32) -> None:
-                for text in texts:
-                    ids, mask = tokenizer.batch([(prompt or "") + text])
-                    session.run(["sentence_embedding"], {"input_ids": ids, "attention_mask": mask})
+                bundled._encode(texts, query=prompt == bundled.query_prompt, progress=False)
         else:
             from sentence_transformers import SentenceTransformer
 

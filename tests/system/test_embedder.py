@@ -2,6 +2,8 @@
 unwritable cache or from a damaged one, the fallback when the bundled engine is missing, and the fallback itself."""
 
 import logging
+import threading
+import time
 
 import numpy as np
 import pytest
@@ -11,6 +13,7 @@ from rag.embedding.base import ModelUnavailable
 from rag.embedding.load import ModelSpec, effective_model
 from rag.embedding.names import BUNDLED_MODEL, FALLBACK_MODEL, default_model_cache
 from rag.errors import IndexMismatch
+from rag.settings import Settings
 
 QUESTIONS = ["Quels documents d’identité acceptez-vous ?", "carte sejour acceptee ?",
              "Comment se désabonner d'un service facturé par SMS ou sur la facture de l'opérateur ?", "loi Châtel"]
@@ -50,26 +53,84 @@ def test_a_cpu_without_vnni_gets_the_same_vectors(monkeypatch, embedder):
     """Where signed weights would saturate (no AVX-512 VNNI), ONNX Runtime multiplies them as unsigned: the same
     integers, so the very same vectors as where they are multiplied as signed."""
     monkeypatch.setattr(bundled, "signed_products_exact", lambda: False)
-    shifted = bundled.BundledE5(cache=default_model_cache())
-    assert shifted._session.get_session_options().get_session_config_entry(bundled.UNSIGNED_PRODUCTS) == "1"
+    shifted = bundled.BundledE5(cache=default_model_cache(), workers=2)
+    for session in (shifted._session, shifted._side_session):
+        assert session.get_session_options().get_session_config_entry(bundled.UNSIGNED_PRODUCTS) == "1"
     assert np.array_equal(shifted.embed_queries(AGREEMENT_TEXTS), embedder.embed_queries(AGREEMENT_TEXTS))
     assert np.array_equal(shifted.embed_passages(AGREEMENT_TEXTS), embedder.embed_passages(AGREEMENT_TEXTS))
 
 
-def test_texts_embedded_side_by_side_get_the_vectors_they_get_alone():
-    """Several texts run on `workers` threads of a one-thread session; one text alone on the default session. Each
-    text's vector is the same to the bit whichever way, and whatever it is embedded with."""
-    side_by_side = bundled.BundledE5(cache=default_model_cache(), workers=3)
+@pytest.fixture(scope="module")
+def side_by_side():
+    return bundled.BundledE5(cache=default_model_cache(), workers=3)
+
+
+def test_both_sessions_give_the_same_vectors_to_the_bit(side_by_side):
+    """The one-thread session (texts side by side) and the default one (a lone text, every CPU on it) compute the
+    same vectors from the same tokens."""
+    tokenizer = side_by_side._tokenizer
+    assert side_by_side._side_session.get_session_options().intra_op_num_threads == 1
+    for prompt in ("query: ", "passage: "):
+        for text in AGREEMENT_TEXTS:
+            ids, mask = tokenizer.batch([prompt + text])
+            feed = {"input_ids": ids, "attention_mask": mask}
+            assert np.array_equal(side_by_side._side_session.run(["sentence_embedding"], feed)[0],
+                                  side_by_side._session.run(["sentence_embedding"], feed)[0])
+
+
+def test_texts_embedded_together_get_the_vectors_they_get_alone(side_by_side, monkeypatch):
+    """Several texts run on the one-thread session from `workers` threads; each text gets its vector alone."""
+    used: dict[str, int] = {}
+    real = side_by_side._side_session
+
+    class Recorded:
+        def run(self, names, feed):
+            name = threading.current_thread().name
+            used[name] = used.get(name, 0) + 1
+            return real.run(names, feed)
+
+    monkeypatch.setattr(side_by_side, "_side_session", Recorded())
     together = side_by_side.embed_passages(AGREEMENT_TEXTS)
-    assert side_by_side._pool is not None and side_by_side._pool[1]._max_workers == 3
-    assert side_by_side._pool[0].get_session_options().intra_op_num_threads == 1
+    assert sum(used.values()) == len(AGREEMENT_TEXTS) and len(used) > 1
+    assert all(name.startswith("rag-embed") for name in used)
+    monkeypatch.undo()
     alone = np.stack([side_by_side.embed_passages([text])[0] for text in AGREEMENT_TEXTS])
     assert np.array_equal(together, alone)
     assert np.array_equal(side_by_side.embed_queries(AGREEMENT_TEXTS[::-1])[::-1],
                           np.stack([side_by_side.embed_queries([text])[0] for text in AGREEMENT_TEXTS]))
     one_at_a_time = bundled.BundledE5(cache=default_model_cache(), workers=1)
+    assert one_at_a_time._side_session is None
     assert np.array_equal(one_at_a_time.embed_passages(AGREEMENT_TEXTS), together)
-    assert one_at_a_time._pool is None
+
+
+def test_a_failing_call_stops_the_others_and_reaches_the_caller(side_by_side, monkeypatch):
+    """One text failing: the error is raised once the other threads have stopped (after their current text, not
+    their share of the rest), and the next call works."""
+    real = side_by_side._side_session
+    calls = []
+
+    class Failing:
+        def run(self, names, feed):
+            calls.append(1)
+            if len(calls) == 2:
+                raise RuntimeError("model call failed")
+            return real.run(names, feed)
+
+    monkeypatch.setattr(side_by_side, "_side_session", Failing())
+    texts = AGREEMENT_TEXTS * 20
+    with pytest.raises(RuntimeError, match="model call failed"):
+        side_by_side.embed_passages(texts)
+    assert len(calls) < len(texts) // 2
+    done = len(calls)
+    time.sleep(0.2)
+    assert len(calls) == done  # nothing still running
+    monkeypatch.undo()
+    assert side_by_side.embed_passages(AGREEMENT_TEXTS[:2]).shape == (2, side_by_side.dimension)
+
+
+def test_the_setting_reaches_the_model():
+    assert ModelSpec.from_settings(Settings(embed_workers=3)).workers == 3
+    assert ModelSpec.from_settings(Settings()).workers is None  # the CPUs this process may use
 
 
 def test_an_unwritable_model_cache_converts_into_a_temporary_folder(tmp_path, caplog):
