@@ -52,7 +52,7 @@ class Settings(BaseSettings):
         None, ge=1, le=256,
         description=("Bundled model: texts embedded at once when several are (ingest, batches of questions), each "
                      "on one CPU thread (none: the CPUs this process may use). The vectors do not change. 1: one "
-                     "at a time, without the second session of the model this takes (about 100 MiB)."),
+                     "at a time, without the second session of the model this takes (75 to 130 MiB)."),
     )
     max_passage_tokens: int | None = Field(
         256, ge=16,

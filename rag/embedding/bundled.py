@@ -51,7 +51,7 @@ UNSIGNED_PRODUCTS = "session.x64quantprecision"  # ONNX Runtime's option: signed
 # Several texts are embedded side by side instead: one call per text on each of `workers` threads, each call on one
 # CPU thread (a one-thread session; ONNX Runtime runs calls of one session at once). A short text keeps a second
 # thread of its call waiting, so side by side is the faster way to spend the CPUs: a first ingest of piaf took
-# 0.73 times the time (docs/PERFORMANCE.md, "Texts embedded side by side"). A lone text (a question to the server)
+# 0.72 times the time (docs/PERFORMANCE.md, "Texts embedded side by side"). A lone text (a question to the server)
 # runs on the default session, all CPUs on its one call. The vectors are the same to the bit either way: the
 # threads split the operators' outputs among them, each output computed whole by one
 # (tests/system/test_embedder.py checks it).
