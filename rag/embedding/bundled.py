@@ -96,6 +96,14 @@ def usable_cpus(cgroups: Path = Path("/sys/fs/cgroup"), membership: Path = Path(
     return cpus
 
 
+def lone_threads() -> int:
+    """Threads of the default session (a lone text): ONNX Runtime's default (0: one per core of the machine), or the
+    CPUs this process may use when fewer (a container's quota, a CPU set): more threads than CPUs would spin against
+    each other."""
+    cpus = usable_cpus()
+    return cpus if cpus < (os.cpu_count() or cpus) else 0
+
+
 def signed_products_exact() -> bool:
     """Whether ONNX Runtime multiplies u8 activations by s8 weights exactly here, in its AVX-512 VNNI (or AMX)
     kernels, which add the products in 32 bits. Elsewhere it may not: on AVX2 or AVX-512 without VNNI it adds them in
@@ -218,7 +226,7 @@ class BundledE5(Embedder):
         folder, temporary = converted_model(cache)
         self.workers = workers if workers is not None else usable_cpus()
         try:
-            self._session = ort.InferenceSession(str(folder / MODEL_FILE), session_options(),
+            self._session = ort.InferenceSession(str(folder / MODEL_FILE), session_options(threads=lone_threads()),
                                                  providers=["CPUExecutionProvider"])
             # for texts embedded side by side (see above): one thread a call, `workers` calls at once
             self._side_session = None if self.workers < 2 else ort.InferenceSession(
@@ -300,5 +308,5 @@ class BundledE5(Embedder):
 
 
 __all__ = ["CONVERTED", "MAX_TOKENS", "PACKAGE", "PACKAGE_VERSION", "RELEASE", "UNSIGNED_PRODUCTS", "BundledE5",
-           "check_runnable", "converted_model", "session_options", "signed_products_exact", "usable_cpus",
-           "weights_file"]
+           "check_runnable", "converted_model", "lone_threads", "session_options", "signed_products_exact",
+           "usable_cpus", "weights_file"]

@@ -56,9 +56,9 @@ TARGETS = {"latency_1_client": 1.25, "rate_32_clients": 0.70, "ingest_rate": 0.8
 
 
 class Floor:
-    """The bare model: for the bundled default, `BundledE5._encode` (as `rag` runs it: a lone text on the default
-    session, several side by side on the one-thread session; without the lock and bookkeeping around it); for a
-    sentence-transformers model, `SentenceTransformer.encode` as its documentation shows."""
+    """The bare model: for the bundled default, `BundledE5` alone (as `rag` runs it: a lone text on the default
+    session, several side by side on the one-thread session); for a sentence-transformers model,
+    `SentenceTransformer.encode` as its documentation shows."""
 
     def __init__(self) -> None:
         from rag.settings import Settings
@@ -72,7 +72,10 @@ class Floor:
             self.query_prompt, self.passage_prompt = "query: ", "passage: "
 
             def encode(texts: list[str], prompt: str | None, batch_size: int = 32) -> None:
-                bundled._encode(texts, query=prompt == bundled.query_prompt, progress=False)
+                if prompt == bundled.query_prompt:
+                    bundled.embed_queries(texts)
+                else:
+                    bundled.embed_passages(texts)
         else:
             from sentence_transformers import SentenceTransformer
 

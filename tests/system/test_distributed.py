@@ -9,6 +9,7 @@ import pickle
 import shutil
 import sys
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -122,7 +123,10 @@ def test_ray_engine_reports_and_skips_bad_files(builds):
 def test_ray_actors_are_given_the_model_spec_not_the_settings(builds):
     given = builds["actors_given"]
     assert len(given) == 4  # the chunking stage, the embedding stage for passages, their headings, their windows
-    assert all(kwargs["model"] == ModelSpec.from_settings(builds["settings"]["ray"]) for kwargs in given)
+    spec = ModelSpec.from_settings(builds["settings"]["ray"])
+    chunking, *embedding = given
+    assert chunking["model"] == spec
+    assert all(kwargs["model"] == replace(spec, workers=1) for kwargs in embedding)  # an actor a CPU: one text a call
     for kwargs in given:
         assert not any(isinstance(value, Settings) for value in kwargs.values())
         assert SECRET.encode() not in pickle.dumps(kwargs)

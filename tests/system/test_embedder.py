@@ -70,6 +70,7 @@ def test_both_sessions_give_the_same_vectors_to_the_bit(side_by_side):
     same vectors from the same tokens."""
     tokenizer = side_by_side._tokenizer
     assert side_by_side._side_session.get_session_options().intra_op_num_threads == 1
+    assert side_by_side._session.get_session_options().intra_op_num_threads == bundled.lone_threads()
     for prompt in ("query: ", "passage: "):
         for text in AGREEMENT_TEXTS:
             ids, mask = tokenizer.batch([prompt + text])

@@ -25,3 +25,14 @@ def test_a_quota_of_the_root_or_of_any_cgroup_above_the_process_caps_it(tmp_path
     assert usable_cpus(tmp_path, membership) == everything
     (tmp_path / "cpu.max").write_text("garbled\n")  # unreadable: no quota there
     assert usable_cpus(tmp_path, membership) == everything
+
+
+def test_the_lone_text_session_sizes_its_threads_to_the_cpus_left(monkeypatch):
+    """ONNX Runtime's default (one thread per core of the machine) unless the process may use fewer CPUs."""
+    from rag.embedding import bundled
+
+    monkeypatch.setattr(bundled.os, "cpu_count", lambda: 64)
+    monkeypatch.setattr(bundled, "usable_cpus", lambda: 2)  # a container limited to 2 CPUs on a 64-core host
+    assert bundled.lone_threads() == 2
+    monkeypatch.setattr(bundled, "usable_cpus", lambda: 64)
+    assert bundled.lone_threads() == 0
