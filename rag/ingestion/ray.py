@@ -138,6 +138,12 @@ def _translated(exc: BaseException, address: str | None) -> RagError:
     return IngestError(f"the ingest pipeline failed{where}: {type(exc).__name__}: {last}")
 
 
+def _actor_model(settings: Settings) -> ModelSpec:
+    """What an actor loads its model from: the settings' model, one text at a time (an actor holds one CPU; side by
+    side would only add a second session of the model to each)."""
+    return replace(ModelSpec.from_settings(settings), workers=1)
+
+
 def _pool(ray: ModuleType, actors: int | None, batches: int) -> Any:
     """An actor pool of at most `actors` (default: the cluster's CPUs) and `batches` (each actor loads the model: a
     small re-ingest starts few), autoscaling from one: a pool larger than the free CPUs waits for them instead of
@@ -157,7 +163,7 @@ def _chunk(ray: ModuleType, root: Path, settings: Settings, skipped: list[Skippe
                .map(_read, fn_kwargs={"root": str(root), "max_bytes": settings.max_file_bytes})
                .map_batches(ChunkStage, batch_size=DOCUMENTS_PER_BATCH, num_cpus=1,
                             compute=_pool(ray, actors, -(-len(items) // DOCUMENTS_PER_BATCH)),
-                            fn_constructor_kwargs={"model": ModelSpec.from_settings(settings),
+                            fn_constructor_kwargs={"model": _actor_model(settings),
                                                    "max_passage_tokens": settings.max_passage_tokens,
                                                    "window_tokens": settings.passage_window_tokens,
                                                    "vectors": VectorOptions.from_settings(settings)}))
@@ -179,8 +185,8 @@ def _embed(ray: ModuleType, texts: list[str], settings: Settings, model: dict[st
     dataset = (ray.data.from_items([{"position": i, "text": text} for i, text in enumerate(texts)])
                .map_batches(EmbedStage, batch_size=PASSAGES_PER_BATCH, num_cpus=1,
                             compute=_pool(ray, actors, -(-len(texts) // PASSAGES_PER_BATCH)),
-                            fn_constructor_kwargs={"model": replace(ModelSpec.from_settings(settings), workers=1),
-                                                   "expected": model}))  # an actor a CPU: one text at a time each
+                            fn_constructor_kwargs={"model": _actor_model(settings),
+                                                   "expected": model}))
     for batch in dataset.iter_batches(batch_format="numpy", batch_size=None):
         vectors[batch["position"]] = batch["vector"]
     return vectors

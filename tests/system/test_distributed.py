@@ -123,10 +123,8 @@ def test_ray_engine_reports_and_skips_bad_files(builds):
 def test_ray_actors_are_given_the_model_spec_not_the_settings(builds):
     given = builds["actors_given"]
     assert len(given) == 4  # the chunking stage, the embedding stage for passages, their headings, their windows
-    spec = ModelSpec.from_settings(builds["settings"]["ray"])
-    chunking, *embedding = given
-    assert chunking["model"] == spec
-    assert all(kwargs["model"] == replace(spec, workers=1) for kwargs in embedding)  # an actor a CPU: one text a call
+    spec = replace(ModelSpec.from_settings(builds["settings"]["ray"]), workers=1)  # an actor a CPU: one text a call
+    assert all(kwargs["model"] == spec for kwargs in given)
     for kwargs in given:
         assert not any(isinstance(value, Settings) for value in kwargs.values())
         assert SECRET.encode() not in pickle.dumps(kwargs)
