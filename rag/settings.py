@@ -79,6 +79,12 @@ class Settings(BaseSettings):
         description="Weight of dense scores in hybrid fusion, 0..1; 'auto': by model and corpus language.",
     )
     candidates: int = Field(50, ge=1, le=1000, description="Candidates taken from each retriever before fusion.")
+    extra_scan_max: int = Field(
+        20_000, ge=0,
+        description=("Heading and sentence-window vectors (each kind on its own) are all scored for each question, "
+                     "and find passages, up to this many in the index; beyond, they only re-score the candidates "
+                     "found by the passage vectors and BM25 (a full scan reads every vector: docs/SCALE.md)."),
+    )
     answerable_threshold: float = Field(
         0.5, ge=0, le=1, description="Least estimated probability that the documents answer a question for "
                                      "`answerable` to be true (higher: more questions get false).")

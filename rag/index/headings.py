@@ -17,6 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
+from rag.index.dense import row_cosines
 from rag.index.layout import save_arrays
 from rag.passage import Chunk
 
@@ -61,6 +62,11 @@ class Headings:
             if count >= n:
                 break
         return np.concatenate(rows)[:n] if rows else np.zeros(0, dtype=np.int64)
+
+    def rescore(self, rows: np.ndarray, vector: np.ndarray) -> np.ndarray:
+        """The cosine of the heading of each of `rows` with `vector`, computed for these rows only (the heading
+        of a row alone scores as it does among others)."""
+        return row_cosines(self.vectors[self.of_row[rows]], vector)
 
     def save(self, folder: Path) -> None:
         save_arrays(folder, {VECTORS: self.vectors, ROWS: self.of_row})

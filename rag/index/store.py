@@ -31,12 +31,14 @@ from rag.schemas import DocumentSummary
 
 @dataclass(frozen=True, slots=True)
 class Extras:
-    """One question's cosines with a build's extra vectors: every heading's (`rag.index.headings`) and the best
-    window's of each passage that has windows (`rag.index.windows`, in `Windows.rows` order); None where the build
-    has none."""
+    """One question's cosines with a build's extra vectors, where they were all scored: every heading's
+    (`rag.index.headings`) and the best window's of each passage that has windows (`rag.index.windows`, in
+    `Windows.rows` order); None where the build has none, or more than were scanned (`Index.extra_scores`): those
+    score the rows asked for only, from `vector`, the question's."""
 
     headings: np.ndarray | None
     windows: np.ndarray | None
+    vector: np.ndarray | None = None
 
 
 @dataclass
@@ -108,13 +110,19 @@ class Index:
         """What the model embeds of a question: accents the corpus always writes put back (`rag.index.accents`)."""
         return accents.restore(question, self.accents) if self.accents else question
 
-    def extra_scores(self, vector: np.ndarray) -> Extras | None:
+    def extra_scores(self, vector: np.ndarray, scan_max: int | None = None) -> Extras | None:
         """One question's `Extras` (matrix-vector products: the same to the byte whatever the batch); None for a
-        build with neither headings nor windows."""
+        build with neither headings nor windows. A kind of extra vectors with more than `scan_max` vectors (None:
+        no limit) is not scanned: its vectors then re-score the candidates found otherwise, and find none."""
         if self.headings is None and self.windows is None:
             return None
-        return Extras(None if self.headings is None else self.headings.vectors @ vector,
-                      None if self.windows is None else self.windows.passage_scores(vector))
+        headings = windows = None
+        if self.headings is not None and (scan_max is None or len(self.headings.vectors) <= scan_max):
+            headings = self.headings.vectors @ vector
+        if self.windows is not None and (scan_max is None or len(self.windows) <= scan_max):
+            windows = self.windows.passage_scores(vector)
+        scanned = (headings is not None or self.headings is None) and (windows is not None or self.windows is None)
+        return Extras(headings, windows, None if scanned else vector)
 
     def extra_rows(self, extras: Extras, n: int, within: np.ndarray | None) -> np.ndarray:
         """Rows found by their extra vectors: about `n` under the best headings and the `n` with the best windows
@@ -134,11 +142,24 @@ class Index:
             extras = self.extra_scores(vector)
             if extras is None:
                 return scores
-        if self.headings is not None and extras.headings is not None:
-            scores = np.maximum(scores, extras.headings[self.headings.of_row[rows]])
-        if self.windows is not None and extras.windows is not None:
-            scores = np.maximum(scores, self.windows.scores_of(rows, extras.windows))
+        if self.headings is not None:
+            scores = np.maximum(scores, self.heading_scores(rows, extras))
+        if self.windows is not None:
+            if extras.windows is not None:
+                scores = np.maximum(scores, self.windows.scores_of(rows, extras.windows))
+            else:
+                assert extras.vector is not None
+                scores = np.maximum(scores, self.windows.rescore(rows, extras.vector))
         return scores
+
+    def heading_scores(self, rows: np.ndarray, extras: Extras) -> np.ndarray:
+        """The cosine of the heading of each of `rows` (a build with headings): from the scan, else computed for
+        these rows (each row's the same whatever rows come with it)."""
+        assert self.headings is not None
+        if extras.headings is not None:
+            return extras.headings[self.headings.of_row[rows]]
+        assert extras.vector is not None
+        return self.headings.rescore(rows, extras.vector)
 
     def stored_vectors(self) -> np.ndarray:
         """A copy of all exact vectors, in passage order (for reuse by the next ingest), whatever the index kind."""

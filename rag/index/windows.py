@@ -19,6 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
+from rag.index.dense import row_cosines
 from rag.index.layout import save_arrays
 from rag.passage import Chunk, sentences
 
@@ -75,11 +76,13 @@ class Windows:
     vectors: np.ndarray
     spans: np.ndarray
     rows: np.ndarray = field(init=False, repr=False)  # the passages that have windows, ascending
-    _starts: np.ndarray = field(init=False, repr=False)
+    _starts: np.ndarray = field(init=False, repr=False)  # the windows of rows[i]: vectors[_starts[i]:_ends[i]]
+    _ends: np.ndarray = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         rows, self._starts = np.unique(self.spans[:, 0], return_index=True)
         self.rows = rows.astype(np.int64)
+        self._ends = np.append(self._starts[1:], len(self.spans)).astype(self._starts.dtype)
 
     @property
     def of_row(self) -> np.ndarray:
@@ -104,6 +107,24 @@ class Windows:
         at = np.minimum(np.searchsorted(self.rows, rows), len(self.rows) - 1)
         found = self.rows[at] == rows
         out[found] = best[at[found]]
+        return out
+
+    def rescore(self, rows: np.ndarray, vector: np.ndarray) -> np.ndarray:
+        """The best window cosine of each of `rows` (any passage rows; -inf without windows) with `vector`, from
+        those rows' windows only: what `passage_scores` then `scores_of` give, without reading every window (each
+        row's value the same whatever rows come with it)."""
+        out = np.full(len(rows), -np.inf, dtype=np.float32)
+        if not len(self.rows) or not len(rows):
+            return out
+        at = np.minimum(np.searchsorted(self.rows, rows), len(self.rows) - 1)
+        found = np.flatnonzero(self.rows[at] == rows)
+        if not len(found):
+            return out
+        starts, ends = self._starts[at[found]], self._ends[at[found]]
+        counts = ends - starts
+        offsets = np.concatenate(([0], np.cumsum(counts)[:-1]))
+        windows = np.arange(counts.sum()) - np.repeat(offsets - starts, counts)  # each row's windows, in turn
+        out[found] = np.maximum.reduceat(row_cosines(self.vectors[windows], vector), offsets)
         return out
 
     def best_rows(self, best: np.ndarray, n: int, within: np.ndarray | None = None) -> np.ndarray:

@@ -79,9 +79,9 @@ def _asks_heading(index: Index, extras: Extras | None, item: Fused, hit: Hit, we
     cosine is the passage's dense score, the best of the three, in a mode that scored headings), and the highlight
     holds none of the question's words that the heading lacks (else the question names a detail the highlight
     gives: "Un fichier papier est-il un traitement ?" of an entry headed "Un traitement, c'est quoi ?")."""
-    if extras is None or extras.headings is None or index.headings is None:
+    if extras is None or index.headings is None:
         return False
-    if float(extras.headings[index.headings.of_row[item.row]]) < item.dense_score:
+    if float(index.heading_scores(np.array([item.row]), extras)[0]) < item.dense_score:
         return False
     if hit.highlight is None:
         return True
@@ -119,19 +119,22 @@ class Searcher:
     """Answers queries against one loaded index. `swap` replaces the index between two batches."""
 
     def __init__(self, index: Index, embedder: Embedder, *, candidates: int = 50,
-                 dense_weight: float | None = None, answerable_threshold: float = DEFAULT_THRESHOLD) -> None:
+                 dense_weight: float | None = None, answerable_threshold: float = DEFAULT_THRESHOLD,
+                 extra_scan_max: int | None = None) -> None:
         self.index = index
         self.embedder = embedder
         self.candidates = candidates
+        self.extra_scan_max = extra_scan_max  # see `Index.extra_scores`; None: every build's extra vectors scanned
         self.answerable_threshold = answerable_threshold
         self._dense_weight = dense_weight
         self._remembered = _Remembered(index)
 
     @classmethod
     def from_settings(cls, index: Index, embedder: Embedder, settings: Settings) -> Searcher:
-        """A searcher over `index` with the settings' candidates and dense weight (`auto`: the index's own)."""
+        """A searcher over `index` with the settings' candidates, dense weight (`auto`: the index's own), answerable
+        threshold and scan limit of extra vectors."""
         return cls(index, embedder, candidates=settings.candidates, dense_weight=fixed_weight(settings.dense_weight),
-                   answerable_threshold=settings.answerable_threshold)
+                   answerable_threshold=settings.answerable_threshold, extra_scan_max=settings.extra_scan_max)
 
     @property
     def model(self) -> str:
@@ -210,7 +213,7 @@ class Searcher:
         # round differently, and a question must get the same answer to the byte whatever it is batched with.
         extras: dict[int, Extras] = {}
         for j, i in enumerate(need_dense):
-            scored = index.extra_scores(vectors[j])
+            scored = index.extra_scores(vectors[j], self.extra_scan_max)
             if scored is not None:
                 extras[i] = scored
                 dense_rows[i], dense_scores[i] = self._with_extras(index, vectors[j], scored, dense_rows[i], n,

@@ -151,3 +151,42 @@ def test_windows_off_makes_a_build_without_them(fresh_settings, embedder):
     ingest(settings, embedder=embedder)
     index = Index.load(settings.index_dir)
     assert index.windows is None and index.manifest["windows"]["count"] == 0
+
+
+def test_extra_vectors_beyond_the_scan_limit_rescore_the_candidates_as_a_scan_would(built, embedder):
+    vector = embedder.embed_queries([built.embedded_question(QUESTION)])[0]
+    assert built.headings is not None and built.windows is not None
+    rows = np.arange(len(built))
+    scanned = built.extra_scores(vector)
+    assert scanned is not None and scanned.headings is not None and scanned.windows is not None
+    only_windows = built.extra_scores(vector, len(built.headings.vectors))  # headings fit, the windows do not
+    assert only_windows is not None and only_windows.headings is not None and only_windows.windows is None
+    neither = built.extra_scores(vector, 0)
+    assert neither is not None and neither.headings is None and neither.windows is None
+    expected = built.dense_scores(rows, vector, scanned)
+    for extras in (only_windows, neither):
+        np.testing.assert_allclose(built.dense_scores(rows, vector, extras), expected, rtol=0, atol=1e-6)
+        # found by the passage vectors and BM25 only: the extra vectors beyond the limit find nothing
+        found = built.extra_rows(extras, 5, None)
+        assert set(found.tolist()) <= set(built.extra_rows(scanned, 5, None).tolist())
+    assert len(built.extra_rows(neither, 5, None)) == 0
+    # a row's rescored values do not depend on the rows that come with it
+    for rescore in (built.headings.rescore, built.windows.rescore):
+        assert [float(rescore(np.array([r]), vector)[0]) for r in rows] == rescore(rows, vector).tolist()
+    np.testing.assert_array_equal(built.windows.rescore(rows, vector)[np.isin(rows, built.windows.rows, invert=True)],
+                                  -np.inf)
+
+
+def test_a_searcher_past_the_scan_limit_still_finds_the_sentence_deep_in_the_long_passage(built, embedder):
+    # the passage is found by its own vector and BM25, then scored by its best window as with a full scan
+    scanning, limited = Searcher(built, embedder), Searcher(built, embedder, extra_scan_max=0)
+    for mode in ("dense", "hybrid"):
+        (full,), (rescored,) = (s.search([Query(QUESTION, k=3, mode=mode)]) for s in (scanning, limited))
+        assert [h.id for h in rescored] == [h.id for h in full]
+        assert [h.score for h in rescored] == pytest.approx([h.score for h in full], abs=1e-5)
+
+
+def test_the_scan_limit_comes_from_the_settings(built, embedder):
+    assert Searcher.from_settings(built, embedder, Settings()).extra_scan_max == 20_000
+    assert Searcher.from_settings(built, embedder, Settings(extra_scan_max=0)).extra_scan_max == 0
+    assert Searcher(built, embedder).extra_scan_max is None  # built directly: every build's vectors scanned
