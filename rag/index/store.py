@@ -28,6 +28,10 @@ from rag.index.windows import Windows
 from rag.passage import Chunk
 from rag.schemas import DocumentSummary
 
+# Heading or window vectors scanned for each question at most, of each kind (`Index.extra_scores`); the default of
+# `RAG_EXTRA_SCAN_MAX`: the scan then costs about what the model's encoding of a question does (docs/SCALE.md).
+EXTRA_SCAN_MAX = 20_000
+
 
 @dataclass(frozen=True, slots=True)
 class Extras:
@@ -143,13 +147,13 @@ class Index:
             if extras is None:
                 return scores
         if self.headings is not None:
-            scores = np.maximum(scores, self.heading_scores(rows, extras))
+            scores = np.maximum(scores, extras.headings[self.headings.of_row[rows]] if extras.headings is not None
+                                else self.headings.rescore(rows, vector))
         if self.windows is not None:
             if extras.windows is not None:
                 scores = np.maximum(scores, self.windows.scores_of(rows, extras.windows))
             else:
-                assert extras.vector is not None
-                scores = np.maximum(scores, self.windows.rescore(rows, extras.vector))
+                scores = np.maximum(scores, self.windows.rescore(rows, vector))
         return scores
 
     def heading_scores(self, rows: np.ndarray, extras: Extras) -> np.ndarray:
@@ -158,7 +162,8 @@ class Index:
         assert self.headings is not None
         if extras.headings is not None:
             return extras.headings[self.headings.of_row[rows]]
-        assert extras.vector is not None
+        if extras.vector is None:
+            raise ValueError("extras without the question's vector: make them with Index.extra_scores")
         return self.headings.rescore(rows, extras.vector)
 
     def stored_vectors(self) -> np.ndarray:

@@ -12,7 +12,7 @@ import numpy as np
 from rag.embedding.base import Embedder
 from rag.errors import PassageNotFound
 from rag.index.lexical import top_rows
-from rag.index.store import Extras, Index
+from rag.index.store import EXTRA_SCAN_MAX, Extras, Index
 from rag.passage import Chunk
 from rag.schemas import Citation, Hit, Mode, Passage, RetrieverScores
 from rag.search.answer import answers_heading
@@ -120,11 +120,11 @@ class Searcher:
 
     def __init__(self, index: Index, embedder: Embedder, *, candidates: int = 50,
                  dense_weight: float | None = None, answerable_threshold: float = DEFAULT_THRESHOLD,
-                 extra_scan_max: int | None = None) -> None:
+                 extra_scan_max: int | None = EXTRA_SCAN_MAX) -> None:
         self.index = index
         self.embedder = embedder
         self.candidates = candidates
-        self.extra_scan_max = extra_scan_max  # see `Index.extra_scores`; None: every build's extra vectors scanned
+        self.extra_scan_max = extra_scan_max  # see `Index.extra_scores`; None: extra vectors scanned at any count
         self.answerable_threshold = answerable_threshold
         self._dense_weight = dense_weight
         self._remembered = _Remembered(index)

@@ -53,6 +53,13 @@ def load_searcher(settings: Settings) -> Searcher:
     index = Index.load(settings.index_dir)
     embedder = load_embedder(settings)
     index.check_model(embedder.describe())
+    counts = {"heading": 0 if index.headings is None else len(index.headings.vectors),
+              "window": 0 if index.windows is None else len(index.windows)}
+    for kind, count in counts.items():
+        if count > settings.extra_scan_max:
+            log.info("index build %s: %d %s vectors, more than RAG_EXTRA_SCAN_MAX (%d): they re-score the candidates "
+                     "of the passage vectors and BM25 and find none of their own", index.build_id, count, kind,
+                     settings.extra_scan_max)
     return Searcher.from_settings(index, embedder, settings)
 
 

@@ -169,6 +169,12 @@ def test_an_faq_entry_asked_by_its_heading_is_answered_by_its_opening_and_a_deta
     (hits,) = searcher.search([Query(question, 2, explain=True)])
     assert hits[0].id == entry.id and heading_cosine(question) == hits[0].explain.dense_score  # the dense half holds
     assert not hits[0]._asks_heading  # ... the word half does not
+    # the same decisions when headings and windows only re-score (past RAG_EXTRA_SCAN_MAX): the heading's cosine
+    # computed for the one row is the one its dense score took
+    limited = Searcher(index, embedder, extra_scan_max=0)
+    for asked, heading in ((question, False), ("C'est quoi un traitement de données à caractère personnel ?", True)):
+        (found,) = limited.search([Query(asked, 2)])
+        assert found[0].id == entry.id and found[0]._asks_heading is heading, asked
     shown = answer(hits)
     assert shown is not None and "informatisé" in shown.text and opening not in shown.text
     # a question closer to the passage's text or windows than to its heading asks a detail too

@@ -166,9 +166,9 @@ def test_extra_vectors_beyond_the_scan_limit_rescore_the_candidates_as_a_scan_wo
     expected = built.dense_scores(rows, vector, scanned)
     for extras in (only_windows, neither):
         np.testing.assert_allclose(built.dense_scores(rows, vector, extras), expected, rtol=0, atol=1e-6)
-        # found by the passage vectors and BM25 only: the extra vectors beyond the limit find nothing
-        found = built.extra_rows(extras, 5, None)
-        assert set(found.tolist()) <= set(built.extra_rows(scanned, 5, None).tolist())
+    # the extra vectors beyond the limit find nothing: what is found, the headings found alone
+    by_headings = np.unique(built.headings.best_rows(scanned.headings, 5))
+    np.testing.assert_array_equal(built.extra_rows(only_windows, 5, None), by_headings)
     assert len(built.extra_rows(neither, 5, None)) == 0
     # a row's rescored values do not depend on the rows that come with it
     for rescore in (built.headings.rescore, built.windows.rescore):
@@ -189,4 +189,18 @@ def test_a_searcher_past_the_scan_limit_still_finds_the_sentence_deep_in_the_lon
 def test_the_scan_limit_comes_from_the_settings(built, embedder):
     assert Searcher.from_settings(built, embedder, Settings()).extra_scan_max == 20_000
     assert Searcher.from_settings(built, embedder, Settings(extra_scan_max=0)).extra_scan_max == 0
-    assert Searcher(built, embedder).extra_scan_max is None  # built directly: every build's vectors scanned
+    assert Searcher(built, embedder).extra_scan_max == Settings().extra_scan_max  # the same default built directly
+
+
+def test_serving_says_which_extra_vectors_only_re_score(fresh_settings, embedder, caplog, monkeypatch):
+    from rag.serving import runtime
+
+    ingest(fresh_settings, embedder=embedder)
+    monkeypatch.setattr(runtime, "load_embedder", lambda settings: embedder)
+    with caplog.at_level("INFO", logger="rag.api"):
+        runtime.load_searcher(fresh_settings)
+        assert not [r for r in caplog.records if "RAG_EXTRA_SCAN_MAX" in r.getMessage()]
+        searcher = runtime.load_searcher(fresh_settings.model_copy(update={"extra_scan_max": 0}))
+    said = [r.getMessage() for r in caplog.records if "RAG_EXTRA_SCAN_MAX" in r.getMessage()]
+    assert searcher.extra_scan_max == 0 and len(said) == 2
+    assert "heading vectors" in said[0] and "window vectors" in said[1] and "find none of their own" in said[1]

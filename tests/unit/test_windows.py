@@ -77,6 +77,19 @@ def _windows() -> Windows:
     return Windows(vectors, spans)
 
 
+def test_rescoring_some_rows_gives_what_a_scan_gives_for_them():
+    windows = _windows()
+    rng = np.random.default_rng(1)
+    for vector in rng.normal(size=(20, 8)).astype(np.float32):
+        best = windows.passage_scores(vector)
+        for rows in ([4, 1, 3], [3, 3, 0], [0, 2, 5], [1], [4], [], [0, 1, 2, 3, 4, 5, 6]):
+            asked = np.array(rows, dtype=np.int64)
+            np.testing.assert_allclose(windows.rescore(asked, vector), windows.scores_of(asked, best), atol=1e-6)
+    assert windows.rescore(np.array([0, 2]), vector).tolist() == [-np.inf, -np.inf]  # rows without windows
+    empty = Windows(np.zeros((0, 8), dtype=np.float32), np.zeros((0, 3), dtype=np.int32))
+    assert empty.rescore(np.array([0, 1]), vector).tolist() == [-np.inf, -np.inf]
+
+
 def test_a_passage_scores_by_its_best_window_and_the_rows_are_found():
     windows = _windows()
     vector = windows.vectors[3]
