@@ -43,6 +43,12 @@ class Extras:
     headings: np.ndarray | None
     windows: np.ndarray | None
     vector: np.ndarray | None = None
+    scan_max: int | None = None  # the limit they were made with: a filter's own extra vectors are scanned up to it
+
+
+def _best(rows: np.ndarray, scores: np.ndarray, n: int) -> np.ndarray:
+    """The `n` of `rows` that score best (ties: the lower row)."""
+    return rows[np.lexsort((rows, -scores))[:n]].astype(np.int64)
 
 
 @dataclass
@@ -126,16 +132,30 @@ class Index:
         if self.windows is not None and (scan_max is None or len(self.windows) <= scan_max):
             windows = self.windows.passage_scores(vector)
         scanned = (headings is not None or self.headings is None) and (windows is not None or self.windows is None)
-        return Extras(headings, windows, None if scanned else vector)
+        return Extras(headings, windows, None if scanned else vector, scan_max)
 
     def extra_rows(self, extras: Extras, n: int, within: np.ndarray | None) -> np.ndarray:
         """Rows found by their extra vectors: about `n` under the best headings and the `n` with the best windows
-        (among `within`, sorted rows, when given), sorted and distinct."""
+        (among `within`, sorted rows, when given), sorted and distinct. A kind that was not scanned finds none,
+        except within a filter whose passages hold at most `extras.scan_max` vectors of it: those are all scored."""
         found = [np.zeros(0, dtype=np.int64)]
         if self.headings is not None and extras.headings is not None:
             found.append(self.headings.best_rows(extras.headings, n, within).astype(np.int64))
         if self.windows is not None and extras.windows is not None:
             found.append(self.windows.best_rows(extras.windows, n, within))
+        vector, limit = extras.vector, extras.scan_max
+        if within is None or vector is None:
+            return np.unique(np.concatenate(found))
+
+        def fits(count: int) -> bool:
+            return limit is None or count <= limit
+
+        if self.headings is not None and extras.headings is None and fits(len(within)):
+            found.append(_best(within, self.headings.rescore(within, vector), n))
+        if self.windows is not None and extras.windows is None and fits(self.windows.count_of(within)):
+            best = self.windows.rescore(within, vector)
+            has = np.isfinite(best)
+            found.append(_best(within[has], best[has], n))
         return np.unique(np.concatenate(found))
 
     def dense_scores(self, rows: np.ndarray, vector: np.ndarray, extras: Extras | None = None) -> np.ndarray:

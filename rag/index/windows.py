@@ -114,18 +114,28 @@ class Windows:
         those rows' windows only: what `passage_scores` then `scores_of` give, without reading every window (each
         row's value the same whatever rows come with it)."""
         out = np.full(len(rows), -np.inf, dtype=np.float32)
-        if not len(self.rows) or not len(rows):
-            return out
-        at = np.minimum(np.searchsorted(self.rows, rows), len(self.rows) - 1)
-        found = np.flatnonzero(self.rows[at] == rows)
+        found, at = self._lookup(rows)
         if not len(found):
             return out
-        starts, ends = self._starts[at[found]], self._ends[at[found]]
+        starts, ends = self._starts[at], self._ends[at]
         counts = ends - starts
         offsets = np.concatenate(([0], np.cumsum(counts)[:-1]))
         windows = np.arange(counts.sum()) - np.repeat(offsets - starts, counts)  # each row's windows, in turn
         out[found] = np.maximum.reduceat(row_cosines(self.vectors[windows], vector), offsets)
         return out
+
+    def count_of(self, rows: np.ndarray) -> int:
+        """How many windows `rows` (distinct passage rows) have."""
+        _, at = self._lookup(rows)
+        return int((self._ends[at] - self._starts[at]).sum())
+
+    def _lookup(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(i, j): rows[i] has windows, the windows of self.rows[j]."""
+        if not len(self.rows) or not len(rows):
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+        at = np.minimum(np.searchsorted(self.rows, rows), len(self.rows) - 1)
+        found = np.flatnonzero(self.rows[at] == rows)
+        return found, at[found]
 
     def best_rows(self, best: np.ndarray, n: int, within: np.ndarray | None = None) -> np.ndarray:
         """The (at most) `n` passage rows whose best window scores highest (`best` from `passage_scores`), best

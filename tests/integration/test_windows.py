@@ -177,6 +177,27 @@ def test_extra_vectors_beyond_the_scan_limit_rescore_the_candidates_as_a_scan_wo
                                   -np.inf)
 
 
+def test_a_filter_whose_passages_hold_few_enough_extra_vectors_scores_them_all(built, embedder):
+    from rag.index.store import Extras
+
+    vector = embedder.embed_queries([built.embedded_question(QUESTION)])[0]
+    assert built.windows is not None and built.headings is not None
+    within = np.array(sorted(row for row, p in enumerate(built.passages) if p.source == "guide.md"))
+    count = built.windows.count_of(within)
+    assert count == len(built.windows) > len(within) >= 1  # the guide's long passage has every window of the build
+    scanned = built.extra_scores(vector)
+    assert scanned is not None
+    # neither kind scanned over the whole build, the filter's own vectors under the limit: found as a scan finds them
+    fits = Extras(None, None, vector, count)
+    np.testing.assert_array_equal(built.extra_rows(fits, 5, within), built.extra_rows(scanned, 5, within))
+    # the filter's windows over the limit, its headings under it: the headings alone find
+    headings_only = Extras(None, None, vector, count - 1)
+    expected = np.unique(built.headings.best_rows(scanned.headings, 5, within))
+    np.testing.assert_array_equal(built.extra_rows(headings_only, 5, within), expected)
+    assert len(built.extra_rows(Extras(None, None, vector, 0), 5, within)) == 0
+    assert len(built.extra_rows(fits, 5, None)) == 0  # without a filter: nothing scanned, nothing found
+
+
 def test_a_searcher_past_the_scan_limit_still_finds_the_sentence_deep_in_the_long_passage(built, embedder):
     # the passage is found by its own vector and BM25, then scored by its best window as with a full scan
     scanning, limited = Searcher(built, embedder), Searcher(built, embedder, extra_scan_max=0)

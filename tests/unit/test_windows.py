@@ -88,6 +88,8 @@ def test_rescoring_some_rows_gives_what_a_scan_gives_for_them():
     assert windows.rescore(np.array([0, 2]), vector).tolist() == [-np.inf, -np.inf]  # rows without windows
     empty = Windows(np.zeros((0, 8), dtype=np.float32), np.zeros((0, 3), dtype=np.int32))
     assert empty.rescore(np.array([0, 1]), vector).tolist() == [-np.inf, -np.inf]
+    assert [windows.count_of(np.array(r)) for r in ([0, 1, 4], [3], [0, 2], [])] == [3, 2, 0, 0]
+    assert empty.count_of(np.array([0, 1])) == 0
 
 
 def test_a_passage_scores_by_its_best_window_and_the_rows_are_found():
