@@ -82,8 +82,9 @@ class Settings(BaseSettings):
     extra_scan_max: int = Field(
         20_000, ge=0,
         description=("Heading and sentence-window vectors (each kind on its own) are all scored for each question, "
-                     "and find passages, up to this many in the index; beyond, they only re-score the candidates "
-                     "found by the passage vectors and BM25 (a full scan reads every vector: docs/SCALE.md)."),
+                     "and find passages, up to this many in the index; beyond, they re-score the candidates found by "
+                     "the passage vectors and BM25, and find only within a filter holding at most this many (a full "
+                     "scan reads every vector: docs/SCALE.md)."),
     )
     answerable_threshold: float = Field(
         0.5, ge=0, le=1, description="Least estimated probability that the documents answer a question for "

@@ -66,7 +66,12 @@ class Headings:
     def rescore(self, rows: np.ndarray, vector: np.ndarray) -> np.ndarray:
         """The cosine of the heading of each of `rows` with `vector`, computed for these rows only (the heading
         of a row alone scores as it does among others)."""
-        return row_cosines(self.vectors[self.of_row[rows]], vector)
+        distinct, of = np.unique(self.of_row[rows], return_inverse=True)
+        return row_cosines(self.vectors[distinct], vector)[of]
+
+    def count_of(self, rows: np.ndarray) -> int:
+        """How many distinct headings `rows` stand under."""
+        return len(np.unique(self.of_row[rows]))
 
     def save(self, folder: Path) -> None:
         save_arrays(folder, {VECTORS: self.vectors, ROWS: self.of_row})

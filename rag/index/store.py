@@ -150,7 +150,7 @@ class Index:
         def fits(count: int) -> bool:
             return limit is None or count <= limit
 
-        if self.headings is not None and extras.headings is None and fits(len(within)):
+        if self.headings is not None and extras.headings is None and fits(self.headings.count_of(within)):
             found.append(_best(within, self.headings.rescore(within, vector), n))
         if self.windows is not None and extras.windows is None and fits(self.windows.count_of(within)):
             best = self.windows.rescore(within, vector)

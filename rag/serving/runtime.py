@@ -58,8 +58,8 @@ def load_searcher(settings: Settings) -> Searcher:
     for kind, count in counts.items():
         if count > settings.extra_scan_max:
             log.info("index build %s: %d %s vectors, more than RAG_EXTRA_SCAN_MAX (%d): they re-score the candidates "
-                     "of the passage vectors and BM25 and find none of their own", index.build_id, count, kind,
-                     settings.extra_scan_max)
+                     "of the passage vectors and BM25, and find passages only within a filter that holds at most that "
+                     "many", index.build_id, count, kind, settings.extra_scan_max)
     return Searcher.from_settings(index, embedder, settings)
 
 

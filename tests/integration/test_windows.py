@@ -182,20 +182,23 @@ def test_a_filter_whose_passages_hold_few_enough_extra_vectors_scores_them_all(b
 
     vector = embedder.embed_queries([built.embedded_question(QUESTION)])[0]
     assert built.windows is not None and built.headings is not None
-    within = np.array(sorted(row for row, p in enumerate(built.passages) if p.source == "guide.md"))
-    count = built.windows.count_of(within)
-    assert count == len(built.windows) > len(within) >= 1  # the guide's long passage has every window of the build
+    within = np.arange(len(built))
+    headings, windows = built.headings.count_of(within), built.windows.count_of(within)
+    assert headings == len(built.headings.vectors) < windows == len(built.windows) and headings < len(within)
     scanned = built.extra_scores(vector)
-    assert scanned is not None
-    # neither kind scanned over the whole build, the filter's own vectors under the limit: found as a scan finds them
-    fits = Extras(None, None, vector, count)
-    np.testing.assert_array_equal(built.extra_rows(fits, 5, within), built.extra_rows(scanned, 5, within))
-    # the filter's windows over the limit, its headings under it: the headings alone find
-    headings_only = Extras(None, None, vector, count - 1)
-    expected = np.unique(built.headings.best_rows(scanned.headings, 5, within))
-    np.testing.assert_array_equal(built.extra_rows(headings_only, 5, within), expected)
-    assert len(built.extra_rows(Extras(None, None, vector, 0), 5, within)) == 0
-    assert len(built.extra_rows(fits, 5, None)) == 0  # without a filter: nothing scanned, nothing found
+    assert scanned is not None and scanned.headings is not None and scanned.windows is not None
+    for n in (1, 2):
+        by_headings = built.headings.best_rows(scanned.headings, n, within)
+        by_windows = built.windows.best_rows(scanned.windows, n, within)
+        # neither kind scanned over the whole build; the filter's headings fit the limit, its windows do not
+        fits_headings = Extras(None, None, vector, headings)
+        np.testing.assert_array_equal(built.extra_rows(fits_headings, n, within), np.unique(by_headings))
+        # both fit: found as a scan restricted to the filter finds them
+        fits_both = Extras(None, None, vector, windows)
+        np.testing.assert_array_equal(built.extra_rows(fits_both, n, within),
+                                      np.unique(np.concatenate([by_headings, by_windows])))
+    assert len(built.extra_rows(Extras(None, None, vector, headings - 1), 2, within)) == 0
+    assert len(built.extra_rows(Extras(None, None, vector, windows), 2, None)) == 0  # no filter: nothing found
 
 
 def test_a_searcher_past_the_scan_limit_still_finds_the_sentence_deep_in_the_long_passage(built, embedder):
@@ -224,4 +227,4 @@ def test_serving_says_which_extra_vectors_only_re_score(fresh_settings, embedder
         searcher = runtime.load_searcher(fresh_settings.model_copy(update={"extra_scan_max": 0}))
     said = [r.getMessage() for r in caplog.records if "RAG_EXTRA_SCAN_MAX" in r.getMessage()]
     assert searcher.extra_scan_max == 0 and len(said) == 2
-    assert "heading vectors" in said[0] and "window vectors" in said[1] and "find none of their own" in said[1]
+    assert "heading vectors" in said[0] and "window vectors" in said[1] and "only within a filter" in said[1]

@@ -1,4 +1,5 @@
-"""Sentence windows (`rag.index.windows`), accent restoring (`rag.index.accents`): pure logic, no model."""
+"""Sentence windows (`rag.index.windows`), headings re-scored (`rag.index.headings`), accent restoring
+(`rag.index.accents`): pure logic, no model."""
 
 from __future__ import annotations
 
@@ -137,3 +138,16 @@ def test_accents_are_restored_from_the_corpus_s_own_spellings():
     assert restore("Sejour et delivree a la prefecture", table) == "Séjour et délivrée a la préfecture"
     assert restore("séjour déjà", table) == "séjour déjà"
     assert restore("anything", {}) == "anything"
+
+
+def test_headings_rescore_each_row_by_its_heading_and_count_the_distinct_ones():
+    from rag.index.headings import Headings
+
+    rng = np.random.default_rng(2)
+    vectors = rng.normal(size=(3, 8)).astype(np.float32)
+    headings = Headings(vectors, np.array([0, 1, 1, 2, 0]))
+    vector = rng.normal(size=8).astype(np.float32)
+    rows = np.array([4, 1, 2, 0])
+    np.testing.assert_allclose(headings.rescore(rows, vector), (vectors @ vector)[[0, 1, 1, 0]], atol=1e-6)
+    assert [float(headings.rescore(np.array([r]), vector)[0]) for r in rows] == headings.rescore(rows, vector).tolist()
+    assert [headings.count_of(np.array(r, dtype=np.int64)) for r in ([4, 1, 2, 0], [1, 2], [])] == [2, 1, 0]
