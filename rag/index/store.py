@@ -123,7 +123,8 @@ class Index:
     def extra_scores(self, vector: np.ndarray, scan_max: int | None = None) -> Extras | None:
         """One question's `Extras` (matrix-vector products: the same to the byte whatever the batch); None for a
         build with neither headings nor windows. A kind of extra vectors with more than `scan_max` vectors (None:
-        no limit) is not scanned: its vectors then re-score the candidates found otherwise, and find none."""
+        no limit) is not scanned: its vectors then re-score the candidates found otherwise, and find passages only
+        within a filter that holds at most `scan_max` of them (`extra_rows`)."""
         if self.headings is None and self.windows is None:
             return None
         headings = windows = None
