@@ -154,7 +154,7 @@ class Index:
         if self.headings is not None and extras.headings is None and fits(self.headings.count_of(within)):
             found.append(_best(within, self.headings.rescore(within, vector), n))
         if self.windows is not None and extras.windows is None and fits(self.windows.count_of(within)):
-            best = self.windows.rescore(within, vector)
+            best = self.windows.scan_rows(within, vector)
             has = np.isfinite(best)
             found.append(_best(within[has], best[has], n))
         return np.unique(np.concatenate(found))

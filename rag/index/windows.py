@@ -115,14 +115,35 @@ class Windows:
         row's value the same whatever rows come with it)."""
         out = np.full(len(rows), -np.inf, dtype=np.float32)
         found, at = self._lookup(rows)
+        if len(found):
+            windows, offsets = self._windows_of(at)
+            out[found] = np.maximum.reduceat(row_cosines(self.vectors[windows], vector), offsets)
+        return out
+
+    def scan_rows(self, rows: np.ndarray, vector: np.ndarray) -> np.ndarray:
+        """As `rescore`, for many rows (a filter's, to find the best among them): one matrix-vector product over
+        the stretch of windows they span when their windows fill half of it or more (a folder's consecutive
+        passages: read in place, no copy), else over their windows gathered. Its values may differ from
+        `rescore`'s in the last bits."""
+        out = np.full(len(rows), -np.inf, dtype=np.float32)
+        found, at = self._lookup(rows)
         if not len(found):
             return out
+        windows, offsets = self._windows_of(at)
+        first, last = int(windows.min()), int(windows.max()) + 1
+        if 2 * len(windows) >= last - first:
+            cosines = (self.vectors[first:last] @ vector)[windows - first]
+        else:
+            cosines = self.vectors[windows] @ vector
+        out[found] = np.maximum.reduceat(cosines, offsets)
+        return out
+
+    def _windows_of(self, at: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The windows of self.rows[at], row after row, and where each row's start among them."""
         starts, ends = self._starts[at], self._ends[at]
         counts = ends - starts
         offsets = np.concatenate(([0], np.cumsum(counts)[:-1]))
-        windows = np.arange(counts.sum()) - np.repeat(offsets - starts, counts)  # each row's windows, in turn
-        out[found] = np.maximum.reduceat(row_cosines(self.vectors[windows], vector), offsets)
-        return out
+        return np.arange(counts.sum()) - np.repeat(offsets - starts, counts), offsets
 
     def count_of(self, rows: np.ndarray) -> int:
         """How many windows `rows` (distinct passage rows) have."""

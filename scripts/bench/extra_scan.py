@@ -12,7 +12,9 @@ random question vectors it times, on one thread as the server runs it (`rag.serv
 - rescore: the candidates' windows and headings only (`Windows.rescore`, `Headings.rescore`): beyond it.
 
 The candidates are 150 random rows (50 from each retriever and the extra rows, as `RAG_CANDIDATES` = 50 gives).
-It prints the median milliseconds a question of each, and their ratio.
+It prints the median milliseconds a question of each, and their ratio; and, beyond the limit, what a filtered search
+adds when its passages' vectors fit the limit and are all scored (`Index.extra_rows`): `Windows.scan_rows` and
+`Headings.rescore` over a filter of `--filter` consecutive passages (a folder; 5,000 passages: 20,000 windows).
 """
 
 from __future__ import annotations
@@ -40,7 +42,7 @@ def _unit(rng: np.random.Generator, n: int) -> np.ndarray:
     return vectors
 
 
-def measure(windows_count: int, questions: int, seed: int = 0) -> dict[str, float]:
+def measure(windows_count: int, questions: int, filtered: int, seed: int = 0) -> dict[str, float]:
     rng = np.random.default_rng(seed)
     passages = max(1, windows_count // WINDOWS_PER_PASSAGE)
     rows = np.repeat(np.arange(passages), WINDOWS_PER_PASSAGE)[:windows_count]
@@ -48,7 +50,9 @@ def measure(windows_count: int, questions: int, seed: int = 0) -> dict[str, floa
     first = np.arange(windows_count) - np.repeat(starts, np.diff(np.r_[starts, windows_count]))
     windows = Windows(_unit(rng, windows_count), np.stack([rows, first, first + 1], axis=1))
     headings = Headings(_unit(rng, passages), np.arange(passages))
-    scan, rescore = [], []
+    scan, rescore, within = [], [], []
+    start = passages // 3
+    folder = np.arange(start, min(passages, start + filtered))
     for vector in _unit(rng, questions):
         candidates = np.unique(rng.choice(passages, min(CANDIDATES, passages), replace=False))
         started = time.perf_counter()
@@ -61,27 +65,33 @@ def measure(windows_count: int, questions: int, seed: int = 0) -> dict[str, floa
         started = time.perf_counter()
         np.maximum(windows.rescore(candidates, vector), headings.rescore(candidates, vector))
         rescore.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        windows.scan_rows(folder, vector), headings.rescore(folder, vector)
+        within.append(time.perf_counter() - started)
     scan_ms, rescore_ms = 1000 * statistics.median(scan), 1000 * statistics.median(rescore)
     return {"windows": windows_count, "headings": passages, "scan_ms": round(scan_ms, 3),
-            "rescore_ms": round(rescore_ms, 3), "ratio": round(scan_ms / rescore_ms, 1)}
+            "rescore_ms": round(rescore_ms, 3), "ratio": round(scan_ms / rescore_ms, 1),
+            "filter_passages": len(folder), "filter_ms": round(1000 * statistics.median(within), 3)}
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[3072, 20_000, 100_000, 400_000])
     parser.add_argument("--questions", type=int, default=41)
+    parser.add_argument("--filter", type=int, default=5_000, help="passages of the filter (default 5,000)")
     parser.add_argument("-o", "--output", type=Path)
     args = parser.parse_args(argv)
     single_threaded_search()
     rows = []
-    print(f"{'windows':>10} {'headings':>9} {'scan ms':>9} {'rescore ms':>11} {'ratio':>7}")
+    print(f"{'windows':>10} {'headings':>9} {'scan ms':>9} {'rescore ms':>11} {'ratio':>7} {'filter ms':>10}")
     for size in args.sizes:
-        row = measure(size, args.questions)
+        row = measure(size, args.questions, args.filter)
         rows.append(row)
         print(f"{row['windows']:>10} {row['headings']:>9} {row['scan_ms']:>9} {row['rescore_ms']:>11} "
-              f"{row['ratio']:>7}", flush=True)
+              f"{row['ratio']:>7} {row['filter_ms']:>10}", flush=True)
     if args.output:
-        args.output.write_text(json.dumps({"questions": args.questions, "candidates": CANDIDATES, "rows": rows},
+        args.output.write_text(json.dumps({"questions": args.questions, "candidates": CANDIDATES,
+                                           "filter": args.filter, "rows": rows},
                                           indent=1) + "\n", encoding="utf-8")
     return 0
 

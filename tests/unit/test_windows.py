@@ -86,11 +86,25 @@ def test_rescoring_some_rows_gives_what_a_scan_gives_for_them():
         for rows in ([4, 1, 3], [3, 3, 0], [0, 2, 5], [1], [4], [], [0, 1, 2, 3, 4, 5, 6]):
             asked = np.array(rows, dtype=np.int64)
             np.testing.assert_allclose(windows.rescore(asked, vector), windows.scores_of(asked, best), atol=1e-6)
+            np.testing.assert_allclose(windows.scan_rows(asked, vector), windows.scores_of(asked, best), atol=1e-6)
     assert windows.rescore(np.array([0, 2]), vector).tolist() == [-np.inf, -np.inf]  # rows without windows
     empty = Windows(np.zeros((0, 8), dtype=np.float32), np.zeros((0, 3), dtype=np.int32))
     assert empty.rescore(np.array([0, 1]), vector).tolist() == [-np.inf, -np.inf]
     assert [windows.count_of(np.array(r)) for r in ([0, 1, 4], [3], [0, 2], [])] == [3, 2, 0, 0]
     assert empty.count_of(np.array([0, 1])) == 0
+
+
+def test_scanning_many_rows_reads_their_stretch_or_gathers_their_windows_and_agrees_with_the_scan():
+    rng = np.random.default_rng(3)
+    vectors = rng.normal(size=(300, 8)).astype(np.float32)
+    rows = np.repeat(np.arange(0, 200, 2), 3)  # 100 passages of 3 windows, every other row
+    spans = np.stack([rows, np.tile([0, 1, 2], 100), np.tile([1, 2, 3], 100)], axis=1)
+    windows = Windows(vectors, spans)
+    vector = rng.normal(size=8).astype(np.float32)
+    best = windows.passage_scores(vector)
+    for asked in (np.arange(40, 90), np.array([0, 198]), np.array([2, 3, 150]), np.arange(200)):
+        # a stretch they fill, a sparse pair (gathered), rows without windows among them, every row
+        np.testing.assert_allclose(windows.scan_rows(asked, vector), windows.scores_of(asked, best), atol=1e-5)
 
 
 def test_a_passage_scores_by_its_best_window_and_the_rows_are_found():
