@@ -96,11 +96,11 @@ def usable_cpus(cgroups: Path = Path("/sys/fs/cgroup"), membership: Path = Path(
     return cpus
 
 
-def lone_threads() -> int:
+def lone_threads(cpus: int | None = None) -> int:
     """Threads of the default session (a lone text): ONNX Runtime's default (0: one per core of the machine), or the
-    CPUs this process may use when fewer (a container's quota, a CPU set): more threads than CPUs would spin against
-    each other."""
-    cpus = usable_cpus()
+    CPUs this process may use (`cpus`, else `usable_cpus()`) when fewer (a container's quota, a CPU set): more threads
+    than CPUs would spin against each other."""
+    cpus = usable_cpus() if cpus is None else cpus
     return cpus if cpus < (os.cpu_count() or cpus) else 0
 
 
@@ -224,9 +224,10 @@ class BundledE5(Embedder):
         import onnxruntime as ort
 
         folder, temporary = converted_model(cache)
-        self.workers = workers if workers is not None else usable_cpus()
+        cpus = usable_cpus()
+        self.workers = workers if workers is not None else cpus
         try:
-            self._session = ort.InferenceSession(str(folder / MODEL_FILE), session_options(threads=lone_threads()),
+            self._session = ort.InferenceSession(str(folder / MODEL_FILE), session_options(threads=lone_threads(cpus)),
                                                  providers=["CPUExecutionProvider"])
             # for texts embedded side by side (see above): one thread a call, `workers` calls at once
             self._side_session = None if self.workers < 2 else ort.InferenceSession(

@@ -102,11 +102,8 @@ class Windows:
     def scores_of(self, rows: np.ndarray, best: np.ndarray) -> np.ndarray:
         """The best window cosine of each of `rows` (any passage rows) from `passage_scores`; -inf without windows."""
         out = np.full(len(rows), -np.inf, dtype=np.float32)
-        if not len(self.rows):
-            return out
-        at = np.minimum(np.searchsorted(self.rows, rows), len(self.rows) - 1)
-        found = self.rows[at] == rows
-        out[found] = best[at[found]]
+        found, at = self._lookup(rows)
+        out[found] = best[at]
         return out
 
     def rescore(self, rows: np.ndarray, vector: np.ndarray) -> np.ndarray:
