@@ -74,14 +74,15 @@ class Analyzer:
         return _WORD.findall(folded)
 
     def terms(self, text: str) -> list[str]:
-        """Index terms: folded words, without stopwords and one-letter words, stemmed."""
+        """Index terms: folded words, without stopwords and one-letter words, stemmed; never an empty term (bm25s
+        keeps "" for its padding)."""
         kept = [w for w in self.words(text) if len(w) > 1 and w not in self._stopwords]
-        return [self._trim(stem) for stem in self._stemmer.stemWords(kept)]
+        return [term for term in map(self._trim, self._stemmer.stemWords(kept)) if term]
 
     def _trim(self, stem: str) -> str:
-        # Snowball strips "ée" but not its folded form "ee": trim final e's so both spellings meet
+        # Snowball strips "ée" but not its folded form "ee": trim final e's so both spellings meet ("eeeee" stays)
         if self.language == "fr" and len(stem) > 3:
-            return stem.rstrip("e")
+            return stem.rstrip("e") or stem
         return stem
 
 

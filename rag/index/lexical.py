@@ -84,10 +84,15 @@ class _Bm25:
                       np.concatenate([self._data[s] for s in spans]))
         return scores
 
+    def holds(self, term: str) -> bool:
+        """Whether `term` is an indexed term with postings: never bm25s's padding term "", in the vocabulary without
+        postings, or with those of the empty documents it stands in."""
+        i = self.vocab.get(term)
+        return bool(term) and i is not None and i < self._terms_with_postings
+
     def documents_with(self, term: str) -> int:
-        indptr = self.bm25.scores["indptr"]
         i = self.vocab[term]
-        return int(indptr[i + 1] - indptr[i])
+        return int(self._indptr[i + 1] - self._indptr[i])
 
 
 class LexicalIndex:
@@ -108,7 +113,7 @@ class LexicalIndex:
         self.passage_share = PASSAGE_SHARE
         self.pair_weight = PAIR_WEIGHT
         self._by_length: dict[int, list[str]] = {}  # vocabulary terms by length, in vocabulary order
-        for term in sections.vocab:
+        for term in filter(sections.holds, sections.vocab):
             self._by_length.setdefault(len(term), []).append(term)
         self._closest_cache: dict[str, str | None] = {}
         # scoring and highlighting both need a question's terms: analyse (and fuzzy-match) each question once
@@ -171,7 +176,7 @@ class LexicalIndex:
     def _query_terms(self, question: str, fuzzy: bool) -> tuple[str, ...]:
         out = []
         for term in self.analyzer.terms(question):
-            if term in self._sections.vocab:
+            if self._sections.holds(term):
                 out.append(term)
             elif fuzzy and len(term) >= FUZZY_MIN_CHARS:
                 near = self._closest(term)

@@ -29,6 +29,12 @@ def test_stemming_meets_inflections(fr):
     assert len(set(fr.terms("accepte acceptés acceptée acceptées"))) == 1
 
 
+def test_no_word_becomes_an_empty_term(fr):
+    # trimming final e's once left nothing of "eeeee": bm25s keeps the empty term for its padding
+    assert fr.terms("eeeee ÉÉÉÉÉ ee") == ["eeee", "eeee", "ee"]
+    assert "" not in Analyzer("en").terms("eeeee ’’ -- …")
+
+
 def test_stopwords_and_question_words_are_dropped(fr):
     assert fr.terms("Quels sont les documents ?") == fr.terms("documents")
     assert fr.terms("Combien de temps pour le remboursement") == fr.terms("temps remboursement")

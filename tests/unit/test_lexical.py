@@ -72,6 +72,17 @@ def test_misspelt_words_form_pairs_after_correction(fr):
     assert scores[0] > scores[1] > 0
 
 
+def test_the_padding_term_is_never_a_question_term(fr):
+    # bm25s keeps "" in the vocabulary: last and without postings, or with the postings of empty documents
+    for texts in (TEXTS, [*TEXTS, ""]):
+        lexical = LexicalIndex.build(texts, fr, k1=1.2, b=0.75)
+        assert "" in lexical._sections.vocab
+        lexical.analyzer = type("Padding", (), {"terms": staticmethod(lambda text: ["", "cart"])})()
+        assert lexical.query_terms("?") == ["cart"]
+        assert set(lexical.term_weights("?")) == {"cart"}
+        assert lexical.scores("?")[1] > 0
+
+
 def test_save_and_load_score_the_same(lexical, fr, tmp_path):
     lexical.save(tmp_path)
     loaded = LexicalIndex.load(tmp_path, fr)
