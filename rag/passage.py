@@ -13,6 +13,15 @@ from dataclasses import dataclass
 
 # Where a long line is cut into sentences: after . ! ? … ; and the spaces that follow, before more text.
 SENTENCE_BREAK = re.compile(r"(?<=[.!?…;])\s+(?=\S)")
+# A line that is an item of a list or a row of a table, not prose: a bullet, a number and its dot, a bar.
+ITEM = re.compile(r"\s*(?:[•·▪◦*\-–—|]|\d{1,3}[.)]\s)")
+# A line that ends a sentence: . ! ? … ; then closing quotes or brackets (a colon announces what follows).
+_ENDS_SENTENCE = re.compile(r"[.!?…;][\"'»”)\]]*\s*$")
+
+
+def ends_sentence(line: str) -> bool:
+    """Whether a line ends where its sentence does: else a hard-wrapped or PDF line continues it on the next."""
+    return _ENDS_SENTENCE.search(line) is not None
 
 
 def sentences(text: str) -> list[str]:

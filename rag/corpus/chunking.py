@@ -3,6 +3,10 @@
 One passage per FAQ entry or headed section; a section too long for the model is split on line, then sentence,
 then word boundaries, so that no passage (prompt and heading included) exceeds the model's maximum sequence length
 in its own tokenizer's tokens. Nothing is truncated silently.
+
+Where a section is split, a passage ends where a sentence does when one ends in its second half (at a line's end or
+inside a hard-wrapped line), or before a list item or a table row: what follows opens the next passage, rather than
+a cut at the line's end ("...ils montent jusqu'au" / "4e étage").
 """
 
 from __future__ import annotations
@@ -14,19 +18,31 @@ from dataclasses import replace
 
 from rag.corpus.formats.base import Line
 from rag.corpus.reader import Document
-from rag.passage import SENTENCE_BREAK, Chunk
+from rag.passage import ITEM, SENTENCE_BREAK, Chunk, ends_sentence
 
 TokenCounter = Callable[[Sequence[str]], list[int]]
+# Bumped when the passages a file gives change (its parsing, sections or cuts), so that ingest rebuilds a build made
+# the old way from an unchanged corpus. 2: heading paths, table rows, <div> text, cuts at sentence ends.
+LAYOUT = 2
 
+
+
+def _piece(line: Line, a: int, b: int) -> Line:
+    """`line.text[a:b]` as a line of its own. Its offsets are exact when the line's text is the source's own
+    (Markdown, plain text); else (an HTML element, whose tags and entities the text leaves out) they stay the
+    whole line's, which contains the piece: a citation is never moved off its text."""
+    if line.end - line.start == len(line.text):
+        return Line(line.text[a:b], line.start + a, line.start + b)
+    return Line(line.text[a:b], line.start, line.end)
 
 
 def _split_line(line: Line) -> list[Line]:
     """Split a line into sentences, keeping offsets."""
     pieces, cursor = [], 0
     for match in SENTENCE_BREAK.finditer(line.text):
-        pieces.append(Line(line.text[cursor:match.start()], line.start + cursor, line.start + match.start()))
+        pieces.append(_piece(line, cursor, match.start()))
         cursor = match.end()
-    pieces.append(Line(line.text[cursor:], line.start + cursor, line.end))
+    pieces.append(_piece(line, cursor, len(line.text)))
     return [p for p in pieces if p.text]
 
 
@@ -34,12 +50,7 @@ def _split_words(line: Line, parts: int) -> list[Line]:
     """Split a line into `parts` runs of words, keeping offsets."""
     words = [(m.start(), m.end()) for m in re.finditer(r"\S+", line.text)]
     size = max(1, -(-len(words) // parts))
-    pieces = []
-    for i in range(0, len(words), size):
-        group = words[i:i + size]
-        a, b = group[0][0], group[-1][1]
-        pieces.append(Line(line.text[a:b], line.start + a, line.start + b))
-    return pieces
+    return [_piece(line, words[i][0], words[min(i + size, len(words)) - 1][1]) for i in range(0, len(words), size)]
 
 
 class Chunker:
@@ -85,6 +96,11 @@ class Chunker:
             for atom in self._atoms(context, section.lines):
                 if groups and self._fits(context, [*groups[-1], atom]):
                     groups[-1].append(atom)
+                    continue
+                kept, carried = _cut(groups[-1], atom) if groups else ([], [])
+                if carried and self._fits(context, [*carried, atom]):
+                    groups[-1] = kept
+                    groups.append([*carried, atom])
                 else:
                     groups.append([atom])
             for number, group in enumerate(groups):
@@ -95,6 +111,29 @@ class Chunker:
                 chunks.append(Chunk("", doc.doc_id, doc.title, doc.source, section.heading, doc.url, start,
                                     group[-1].end, text, doc.page(start)))
         return _with_ids(chunks)
+
+
+def _cut(group: list[Line], following: Line) -> tuple[list[Line], list[Line]]:
+    """A full passage's lines split into those it keeps and those the next passage, starting with `following`,
+    opens with: the passage ends at its last clean cut (where a sentence ends, at a line's end or inside a line,
+    or before a list item or a table row) when that cut lies in its second half by characters (an earlier one
+    would leave a passage too short to stand alone); else where it is, nothing carried."""
+    lines = [*group, following]
+    size = sum(len(line.text) for line in group)
+    before = size  # characters of the lines before lines[i + 1]
+    for i in range(len(group) - 1, -1, -1):
+        line = group[i]
+        if 2 * before < size:
+            break
+        if ends_sentence(line.text) or ITEM.match(lines[i + 1].text):
+            return group[:i + 1], group[i + 1:]
+        before -= len(line.text)
+        ends = [match for match in SENTENCE_BREAK.finditer(line.text) if 2 * (before + match.start()) >= size]
+        if ends:
+            last = ends[-1]
+            return ([*group[:i], _piece(line, 0, last.start())],
+                    [_piece(line, last.end(), len(line.text)), *group[i + 1:]])
+    return group, []
 
 
 def with_doc_id(chunks: list[Chunk], doc_id: str) -> list[Chunk]:
@@ -121,4 +160,4 @@ def _with_ids(chunks: list[Chunk]) -> list[Chunk]:
     return out
 
 
-__all__ = ["Chunker", "TokenCounter", "with_doc_id"]
+__all__ = ["LAYOUT", "Chunker", "TokenCounter", "with_doc_id"]

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from rag.corpus.formats.base import Parsed, Section
+from rag.corpus.formats.base import Parsed, Section, heading_path
 from rag.corpus.formats.docx import OLD_WORD, parse_docx
 from rag.corpus.formats.html import parse_html
 from rag.corpus.formats.markdown import parse_markdown
@@ -89,11 +89,34 @@ def _title_from_name(relative: str) -> str:
     return re.sub(r"[-_]+", " ", name).strip().capitalize() or relative
 
 
-def _decode(data: bytes) -> str:
-    """UTF-8 (with or without BOM), else UTF-16 with a BOM. Anything else is refused, not guessed."""
+# Letters of the Latin-1 range a Windows-1252 file's non-ASCII bytes should mostly be in, French and the other
+# Western European languages' accented letters and their punctuation (’ « » … – — €): anything else is refused.
+_WESTERN = re.compile(r"[À-ÖØ-öø-ÿŒœŠšŽžŸ’‘“”«»…–—€°²³µ·×÷¡¿ºª§©®\u00a0]")
+_WESTERN_SHARE = 0.9
+_ACCENTED_SHARE = 0.3  # of all letters at most: a few in Western European text; all of them in Cyrillic or Greek
+
+
+def _decode(data: bytes) -> tuple[str, str | None]:
+    """The text and, when it was not UTF-8, what was assumed: UTF-8 (with or without BOM); UTF-16 with a BOM;
+    else Windows-1252 (Latin-1's superset, legacy Windows and French exports), when the bytes decode, at least 90%
+    of the non-ASCII characters are Western European letters and punctuation, and these letters are at most 30% of
+    all letters (Cyrillic written in Windows-1251 decodes too, as accented letters only). Anything else is refused,
+    not guessed: `UnicodeDecodeError`."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
-    return data.decode("utf-8-sig")
+        return data.decode("utf-16"), None
+    try:
+        return data.decode("utf-8-sig"), None
+    except UnicodeDecodeError as error:
+        try:
+            text = data.decode("cp1252")
+        except UnicodeDecodeError:
+            raise error from None
+        foreign = [ch for ch in text if ord(ch) > 127]
+        letters = sum(1 for ch in text if ch.isalpha())
+        if (sum(1 for ch in foreign if _WESTERN.match(ch)) < _WESTERN_SHARE * len(foreign)
+                or sum(1 for ch in foreign if ch.isalpha()) > _ACCENTED_SHARE * letters):
+            raise error from None
+        return text, "not valid UTF-8: read as Windows-1252 (Latin-1); save it as UTF-8 to be sure"
 
 
 def _metadata(root: Path) -> dict[str, dict[str, str]]:
@@ -159,20 +182,22 @@ def read_document(root: Path, path: Path, meta: dict[str, str] | None = None, *,
     suffix = path.suffix.lower()
     if suffix in BINARY_SUFFIXES:
         parsed: Parsed = BINARY_SUFFIXES[suffix](data)
-        text = parsed.text or ""
+        text, assumed = parsed.text or "", None
     else:
         if b"\x00" in data[:8192] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
             raise ValueError("binary file (NUL bytes)")
         try:
-            text = _decode(data)
+            text, assumed = _decode(data)
         except UnicodeDecodeError as exc:
             raise ValueError(f"not valid UTF-8 (byte {exc.start}); convert the file to UTF-8") from exc
         parsed = SUFFIXES[suffix](text)
     if not parsed.sections:
         raise ValueError("no text found")
     meta = meta or {}
-    changes: list[str] = []
+    changes: list[str] = [assumed] if assumed else []
     title = str(meta.get("title") or parsed.title or _title_from_name(relative))
+    for section in parsed.sections:
+        section.heading, section.parents = heading_path(section, title), ()
     text, title, blanked = _blank_controls(text, title, parsed.sections)
     if blanked:
         changes.append(f"{blanked} control characters (terminal escape sequences?) replaced by spaces")

@@ -45,11 +45,15 @@ _QUESTION_WORDS = {
            "could", "should", "would"},
 }
 _WORD = re.compile(r"\w+")
+# Characters that do not show and join what they stand in: a soft hyphen (HTML's &shy;, PDFs), zero-width spaces and
+# joiners, a byte-order mark in mid-text. Left in, they cut "rem\u00adbour\u00adse\u00adment" into three words.
+_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"))
 
 
 def fold(text: str) -> str:
-    """Lower case without diacritics: "Désabonnement à l’Œuvre" -> "desabonnement a l'oeuvre"."""
-    text = text.casefold().replace("’", "'").replace("œ", "oe").replace("æ", "ae")
+    """Lower case without diacritics or invisible characters: "Désabonnement à l’Œuvre" -> "desabonnement a
+    l'oeuvre"."""
+    text = text.translate(_INVISIBLE).casefold().replace("’", "'").replace("œ", "oe").replace("æ", "ae")
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 

@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from rag.corpus.chunking import LAYOUT as PASSAGE_LAYOUT
 from rag.corpus.reader import (
     FORMATS,
     METADATA_FILE,
@@ -82,6 +83,7 @@ def _config(settings: Settings) -> dict[str, Any]:
         "dense_weight": settings.dense_weight,
         "max_file_bytes": settings.max_file_bytes,
         "lexical_layout": LEXICAL_LAYOUT,
+        "passage_layout": PASSAGE_LAYOUT,
         "vectors": VectorOptions.settings_of(settings),
     }
 

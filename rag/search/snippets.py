@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from rag.index.analyzer import Analyzer
+from rag.passage import ITEM
 from rag.schemas import Highlight
 
 # A sentence ends at . ! ? … (closing quotes and brackets stay with it) before a space and a capital or a digit.
@@ -38,8 +39,6 @@ MAX_SENTENCES = 2
 _CACHE_SIZE = 8192
 
 
-# A line that is an item of a list or a row of a table, not prose: a bullet, a number and its dot, a bar.
-_ITEM = re.compile(r"\s*(?:[•·▪◦*\-–—|]|\d{1,3}[.)]\s)")
 ANSWER_CHARS = 400  # the answer's excerpt: its highlight and whole neighbouring sentences, up to this many characters
 LEAD_CHARS = 700  # ... or up to this many when the highlight opens its passage (measured in docs/SNIPPETS.md)
 LIST_CHARS = 1000  # ... or up to this many for a list the answer announces, when the whole list fits
@@ -112,8 +111,8 @@ def _prose(lines: list[str]) -> list[bool]:
     starting with a bullet, a number and its dot or a bar. One short line is prose too: a passage's first line when
     it ends with a full stop and the next line is prose ("Oui." before its explanation); elsewhere a short line
     ending so may be a heading ("Article 6.") or a list item ("Passeport."), and stays apart."""
-    out = [len(line.strip()) >= WRAPPED_MIN_CHARS and not _ITEM.match(line) for line in lines]
-    if len(lines) > 1 and not out[0] and out[1] and lines[0].strip()[-1:] in _FULL_STOP and not _ITEM.match(lines[0]):
+    out = [len(line.strip()) >= WRAPPED_MIN_CHARS and not ITEM.match(line) for line in lines]
+    if len(lines) > 1 and not out[0] and out[1] and lines[0].strip()[-1:] in _FULL_STOP and not ITEM.match(lines[0]):
         out[0] = True
     return out
 
@@ -202,7 +201,7 @@ def _opening_list(text: str, spans: list[tuple[int, int, int, bool]]) -> tuple[i
     """Where an excerpt from the passage's start begins (its first item's bullet when the passage opens on a list
     item or a table row, so that every item shows its bullet) and the last span of that opening list (None when
     the passage opens otherwise): the list `_list_end` bounds, from its first item on."""
-    if not (item := _ITEM.match(text)):  # an item is never prose (`_prose`)
+    if not (item := ITEM.match(text)):  # an item is never prose (`_prose`)
         return spans[0][0], None
     head = min(spans[0][0], item.end() - len(item.group().lstrip()))
     return head, _list_end(text, spans, _line_last(spans, 0), announced=False)

@@ -61,13 +61,13 @@ def test_failed_ingest_leaves_the_served_index_alone(fresh_settings, embedder):
 def test_bad_files_are_reported_and_skipped(fresh_settings, embedder):
     corpus = fresh_settings.corpus_dir
     (corpus / "empty.txt").write_text("")
-    (corpus / "latin1.txt").write_bytes("Problème d'encodage".encode("latin-1"))
+    (corpus / "cp1251.txt").write_bytes("Проблема кодировки".encode("cp1251"))
     (corpus / "binary.md").write_bytes(b"\x00\x01\x02PNG")
     (corpus / "escape.txt").symlink_to("/etc/hostname")
     report = ingest(fresh_settings, embedder=embedder)
     reasons = {s.source: s.reason for s in report.skipped}
     assert reasons["empty.txt"] == "empty file"
-    assert "UTF-8" in reasons["latin1.txt"]
+    assert "UTF-8" in reasons["cp1251.txt"]
     assert "binary" in reasons["binary.md"]
     assert "outside the corpus" in reasons["escape.txt"]
     assert report.documents == 2

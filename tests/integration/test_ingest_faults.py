@@ -32,7 +32,8 @@ def test_every_kind_of_bad_file_is_reported_by_name_and_skipped(fresh_settings, 
     corpus = fresh_settings.corpus_dir
     (corpus / "empty.txt").write_text("")
     (corpus / "blank.md").write_text("   \n\n\t\n")
-    (corpus / "latin1.txt").write_bytes("Problème d'encodage, déjà vu".encode("latin-1"))
+    (corpus / "latin1.txt").write_bytes("Problème d'encodage, déjà vu".encode("latin-1"))  # read, reported
+    (corpus / "cyrillic.txt").write_bytes("Проблема кодировки".encode("cp1251"))  # no Windows-1252 text: refused
     (corpus / "utf16-no-bom.txt").write_bytes("Bonjour à tous".encode("utf-16-le"))
     (corpus / "image.md").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
     (corpus / "huge.txt").write_text("Une ligne de texte tout à fait lisible.\n" * 300)  # 12 kB, over the limit
@@ -54,7 +55,7 @@ def test_every_kind_of_bad_file_is_reported_by_name_and_skipped(fresh_settings, 
     assert reasons == {
         "empty.txt": "empty file",
         "blank.md": "no text found",
-        "latin1.txt": "not valid UTF-8 (byte 5); convert the file to UTF-8",
+        "cyrillic.txt": "not valid UTF-8 (byte 0); convert the file to UTF-8",
         "utf16-no-bom.txt": "binary file (NUL bytes)",
         "image.md": "binary file (NUL bytes)",
         "huge.txt": "file too large (12,300 bytes; the limit is 10,000, RAG_MAX_FILE_BYTES)",
@@ -67,8 +68,12 @@ def test_every_kind_of_bad_file_is_reported_by_name_and_skipped(fresh_settings, 
         "notes.odt": "unsupported format .odt; rag reads .txt, .md, .html, .pdf, .docx",
     }
     assert "loop" in reasons["loop.txt"]
-    assert report.documents == 2
-    assert sources(Index.load(settings.index_dir)) == SEED
+    assert report.documents == 3
+    assert [(c.source, c.change) for c in report.changed] == [
+        ("latin1.txt", "not valid UTF-8: read as Windows-1252 (Latin-1); save it as UTF-8 to be sure")]
+    index = Index.load(settings.index_dir)
+    assert sources(index) == {*SEED, "latin1.txt"}
+    assert any("Problème d'encodage, déjà vu" in chunk.text for chunk in index.passages)
     again = ingest(settings, embedder=embedder)  # the fingerprint reads none of them either, and sees no change
     assert again.up_to_date
 

@@ -89,7 +89,7 @@ def test_a_corpus_with_nothing_to_read_fails_before_the_model_loads(tmp_path, mo
         (folder / "blank.txt").write_text("")
         (folder / "notes.odt").write_bytes(b"PK\x03\x04")
         (folder / "image.txt").write_bytes(b"\x89PNG\x00\x01\x00")
-        (folder / "latin1.md").write_bytes("caf\xe9".encode("latin-1"))
+        (folder / "cp1251.md").write_bytes("Привет".encode("cp1251"))
     monkeypatch.setattr(ingest_module.ModelSpec, "load", lambda spec: no_model())
     assert main(["ingest", str(folder), "--index", str(tmp_path / "index")]) == 3
     error = capsys.readouterr().err
@@ -98,7 +98,7 @@ def test_a_corpus_with_nothing_to_read_fails_before_the_model_loads(tmp_path, mo
     else:
         assert f"no readable document in {folder}" in error
     if corpus == "all-skipped":
-        assert all(name in error for name in ("blank.txt", "notes.odt", "image.txt", "latin1.md"))
+        assert all(name in error for name in ("blank.txt", "notes.odt", "image.txt", "cp1251.md"))
 
 
 def test_the_first_document_read_before_the_model_is_not_read_again(served, embedder, monkeypatch):

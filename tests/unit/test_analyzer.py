@@ -18,6 +18,11 @@ def test_accents_do_not_matter(fr):
     assert fr.terms("désabonnement") == fr.terms("desabonnement")
 
 
+def test_invisible_characters_do_not_cut_words(fr):
+    assert fr.terms("rem\u00adbour\u00adse\u00adment, livrai\u200dson, abon\u200bnement\ufeff") == \
+        fr.terms("remboursement, livraison, abonnement")
+
+
 def test_elision_is_removed(fr):
     assert fr.terms("l’achat") == fr.terms("achat")
     assert fr.terms("jusqu'au remboursement") == fr.terms("au remboursement")

@@ -1,11 +1,14 @@
-"""Passage ids: stable, unique within a document, and linear in the number of duplicate passages."""
+"""Passage ids: stable, unique within a document, and linear in the number of duplicate passages; where a long
+section is cut."""
 
 from __future__ import annotations
 
 import hashlib
+import textwrap
 import time
 
-from rag.corpus.chunking import with_doc_id
+from rag.corpus.chunking import Chunker, with_doc_id
+from rag.corpus.reader import read_document
 from rag.passage import Chunk
 
 
@@ -32,3 +35,29 @@ def test_duplicates_interleaved_with_other_passages_keep_their_numbers():
     assert len(set(ids)) == 6
     assert [i.count("-") for i in ids] == [1, 1, 2, 1, 2, 2]
     assert ids[4].endswith("-3") and ids[5].endswith("-2")
+
+
+def _words(texts) -> list[int]:
+    return [len(text.split()) for text in texts]
+
+
+def test_a_hard_wrapped_section_is_cut_where_a_sentence_ends(tmp_path):
+    # one paragraph wrapped at about 60 characters: line ends fall inside sentences
+    sentences = [f"Phrase {n} dit que la livraison {n} se fait en {n} jours ouvrés sans frais." for n in range(12)]
+    wrapped = textwrap.fill(" ".join(sentences), 60)
+    (tmp_path / "aide.md").write_text(f"# Aide\n\n## Livraison\n\n{wrapped}\n", encoding="utf-8")
+    doc = read_document(tmp_path, tmp_path / "aide.md")
+    chunks = Chunker(_words, max_tokens=60).chunk(doc)
+    assert len(chunks) > 2
+    assert all(chunk.text.endswith(".") for chunk in chunks)  # no passage stops inside a sentence
+    assert all(chunk.text.startswith("Phrase") for chunk in chunks)  # ... nor starts inside one
+    assert " ".join(" ".join(chunk.text.split()) for chunk in chunks) == " ".join(sentences)  # nothing lost
+    assert all(_words([f"{chunk.context}\n{chunk.text}"])[0] <= 60 for chunk in chunks)
+
+
+def test_a_cut_stays_in_the_passage_s_second_half(tmp_path):
+    # a sentence ends only on the first line: moving the cut there would leave a stub, so the cut stays put
+    lines = ["Voici le début.", *("et une suite de mots sans point qui continue encore" for _ in range(8))]
+    (tmp_path / "aide.md").write_text("## Suite\n\n" + "\n".join(lines) + "\n", encoding="utf-8")
+    chunks = Chunker(_words, max_tokens=40).chunk(read_document(tmp_path, tmp_path / "aide.md"))
+    assert chunks[0].text.startswith("Voici le début.\n") and len(chunks[0].text.split()) > 20

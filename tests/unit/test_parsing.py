@@ -1,6 +1,10 @@
+import re
+
+from rag.corpus.chunking import Chunker
 from rag.corpus.formats.html import parse_html
 from rag.corpus.formats.markdown import parse_markdown
 from rag.corpus.formats.text import parse_text
+from rag.corpus.reader import read_document
 from tests.helpers.paths import CORPUS
 
 FAQ = (CORPUS / "sequra-faq-marchands.txt").read_text(encoding="utf-8")
@@ -50,6 +54,18 @@ def test_markdown_headings_and_front_matter():
         ("Intro", ["Hello there."]), ("Retours", ["Sous 14 jours."])]
 
 
+def test_a_rule_and_text_at_the_top_are_no_front_matter():
+    text = "---\nLa clé du coffre est au deuxième étage.\n---\n\nSuite du texte.\n"
+    parsed = parse_markdown(text)
+    assert parsed.title is None
+    # CommonMark reads a rule, then a setext heading (the text underlined by the second rule): nothing is dropped
+    assert [(s.heading, [line.text for line in s.lines]) for s in parsed.sections] == [
+        (None, ["---"]), ("La clé du coffre est au deuxième étage.", ["Suite du texte."])]
+    yaml = parse_markdown("---\ntitle: \"Guide: retours\"\ntags:\n  - aide\n- faq\n# a comment\n\n---\nTexte.\n")
+    assert yaml.title == "Guide: retours"
+    assert [line.text for s in yaml.sections for line in s.lines] == ["Texte."]
+
+
 def test_html_keeps_headings_drops_scripts():
     html = ("<html><head><title>Aide</title><script>var x = 1;</script></head><body>"
             "<h2>Livraison</h2><p>Sous <b>48 h</b> &amp; gratuite.</p><script>evil()</script>"
@@ -61,3 +77,68 @@ def test_html_keeps_headings_drops_scripts():
     assert [line.text for line in section.lines] == ["Sous 48 h & gratuite.", "France", "Belgique"]
     first = section.lines[0]
     assert html[first.start:first.end] == "<p>Sous <b>48 h</b> &amp; gratuite.</p>"
+
+
+def _headings(tmp_path, name: str, text: str) -> list[tuple[str | None, list[str]]]:
+    (tmp_path / name).write_text(text, encoding="utf-8")
+    doc = read_document(tmp_path, tmp_path / name)
+    return [(s.heading, [line.text for line in s.lines]) for s in doc.sections]
+
+
+def test_a_heading_stands_under_the_headings_above_it(tmp_path):
+    # the same "Délais" under two delivery modes: each section says which; the title heading is left out of paths
+    page = ("# Livraison\n\nNous livrons partout en France.\n\n## Express (Chronopost)\n\n### Délais\n\n24 h.\n\n"
+            "### Tarifs\n\n9 €.\n\n## Standard\n\n### Délais\n\n3 jours.\n\n"
+            "# Retours\n\n#### Sous 14 jours\n\nGratuit.\n")
+    assert _headings(tmp_path, "livraison.md", page) == [
+        ("Livraison", ["Nous livrons partout en France."]),
+        ("Express (Chronopost) › Délais", ["24 h."]),
+        ("Express (Chronopost) › Tarifs", ["9 €."]),
+        ("Standard › Délais", ["3 jours."]),
+        ("Retours › Sous 14 jours", ["Gratuit."]),  # a second level-1 heading closes all the others
+    ]
+
+
+def test_setext_headings_open_sections(tmp_path):
+    page = ("Retours\n=======\n\nSous 14 jours.\n\nRemboursement\n-------------\nSous 5 jours.\n\n"
+            "Une liste :\n- un article\n---\n\nUne pause.\n\n---\n\nFin.\n")
+    # "Remboursement" stands under the title's heading; a list item is no heading text; a rule after a blank line
+    # is a rule
+    assert _headings(tmp_path, "retours.md", page) == [
+        ("Retours", ["Sous 14 jours."]),
+        ("Remboursement", ["Sous 5 jours.", "Une liste :", "- un article", "---", "Une pause.", "---",
+                           "Fin."]),
+    ]
+
+
+def test_an_html_table_row_is_one_line_and_headings_nest(tmp_path):
+    html = ("<h1>Aide</h1><h2>Frais</h2><h3>Paiement en plusieurs fois</h3><table><caption>Frais par formule"
+            "</caption><tr><th>Formule</th><th>Frais</th></tr><tr><td>3 fois</td><td><p>1,5 %</p><p>min. 1 €</p></td>"
+            "</tr><tr><td>4 fois<td>2 %</table><p>Après le tableau.</p>")
+    assert _headings(tmp_path, "aide.html", html) == [
+        ("Frais › Paiement en plusieurs fois",
+         ["Frais par formule", "Formule | Frais", "3 fois | 1,5 % min. 1 €", "4 fois | 2 %", "Après le tableau."]),
+    ]
+    (row,) = [line for line in parse_html(html).sections[0].lines if line.text.startswith("3 fois")]
+    assert html[row.start:row.end] == "<tr><td>3 fois</td><td><p>1,5 %</p><p>min. 1 €</p></td></tr>"
+
+
+def test_text_in_divs_is_cited_where_it_stands(tmp_path):
+    # a page built of <div>s, text straight inside them: each is a line whose span holds it, inside the file
+    rules = [f"La règle {n} impose un nouveau mot de passe tous les {30 + n} jours." for n in range(40)]
+    html = ("<html><body><div id='app'><h2>Politique</h2>\n"
+            + "\n".join(f"<div class='para'>{rule}</div>" for rule in rules)
+            + "\nTexte libre <b>en gras</b> à la fin.</div></body></html>")
+    (section,) = parse_html(html).sections
+    assert [line.text for line in section.lines] == [*rules, "Texte libre en gras à la fin."]
+    for line in section.lines:
+        shown = re.sub(r"<[^>]+>", "", html[line.start:line.end])
+        assert 0 <= line.start < line.end <= len(html) and line.text in shown
+    (tmp_path / "politique.html").write_text(html, encoding="utf-8")
+    chunks = Chunker(lambda texts: [len(t.split()) for t in texts], max_tokens=20).chunk(
+        read_document(tmp_path, tmp_path / "politique.html"))
+    assert len(chunks) > 1
+    for chunk in chunks:
+        assert 0 <= chunk.start < chunk.end <= len(html)
+        shown = " ".join(re.sub(r"<[^>]+>", "", html[chunk.start:chunk.end]).split())
+        assert all(line in shown for line in chunk.text.splitlines())

@@ -54,7 +54,8 @@ def test_a_numbered_heading_line_belongs_to_its_section_and_nested_entries_count
     writer.write(path)
     doc = _read(path)
     assert [(s.heading, [line.text for line in s.lines]) for s in doc.sections] == [
-        ("1 Comptes", ["Introduction aux comptes marchands."]), ("Ouverture", ["Envoyez le formulaire signé."])]
+        ("1 Comptes", ["Introduction aux comptes marchands."]),
+        ("1 Comptes › Ouverture", ["Envoyez le formulaire signé."])]  # a nested entry stands under its parent
     assert doc.sections[1].heading_start == doc.text.index("1.1 Ouverture")
 
 

@@ -17,13 +17,45 @@ class Line:
     end: int
 
 
+CELL_SEPARATOR = " | "  # between the cells of a table row, which is one line (Word, HTML)
+PATH_SEPARATOR = " › "  # between the headings of a section's path, and after the document title in a label
+
+
 @dataclass
 class Section:
-    """Lines under one heading (or under none, `heading=None`)."""
+    """Lines under one heading (or under none, `heading=None`); `parents` are the headings it stands under,
+    outermost first (a `###` under a `##`), which the reader puts in front of it (`heading_path`)."""
 
     heading: str | None
     lines: list[Line] = field(default_factory=list)
     heading_start: int | None = None
+    parents: tuple[str, ...] = ()
+
+
+class Outline:
+    """The headings open at each level as a parser meets them: a heading closes those at its level and below, and
+    stands under the ones still open."""
+
+    def __init__(self) -> None:
+        self._open: list[tuple[int, str]] = []
+
+    def section(self, level: int, heading: str, heading_start: int | None = None) -> Section:
+        """The section a heading of `level` (1 the outermost) opens, its parents filled in."""
+        while self._open and self._open[-1][0] >= level:
+            self._open.pop()
+        section = Section(heading, heading_start=heading_start, parents=tuple(text for _, text in self._open))
+        self._open.append((level, heading))
+        return section
+
+
+def heading_path(section: Section, title: str) -> str | None:
+    """The section's heading behind the headings it stands under ("Express (Chronopost) › Délais" rather than a
+    third "Délais"), leaving out a parent that repeats the document title, which the label shows already."""
+    if section.heading is None:
+        return None
+    same = " ".join(title.split()).casefold()
+    kept = [parent for parent in section.parents if " ".join(parent.split()).casefold() != same]
+    return PATH_SEPARATOR.join([*kept, section.heading])
 
 
 @dataclass
@@ -55,4 +87,5 @@ def lines_with_offsets(text: str) -> list[Line]:
     return lines
 
 
-__all__ = ["Line", "Parsed", "Section", "lines_with_offsets"]
+__all__ = ["CELL_SEPARATOR", "PATH_SEPARATOR", "Line", "Outline", "Parsed", "Section", "heading_path",
+           "lines_with_offsets"]

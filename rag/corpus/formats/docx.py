@@ -25,12 +25,11 @@ from collections.abc import Iterator
 from io import BytesIO
 from typing import TYPE_CHECKING, Any
 
-from rag.corpus.formats.base import Line, Parsed, Section, lines_with_offsets
+from rag.corpus.formats.base import CELL_SEPARATOR, Line, Outline, Parsed, Section, lines_with_offsets
 
 if TYPE_CHECKING:
     from docx.document import Document as WordDocument
 
-CELL_SEPARATOR = " | "
 OLD_WORD = "old Word .doc: save it as .docx"
 ENCRYPTED = "encrypted .docx: remove its password first"
 NOT_A_ZIP = "damaged .docx: not a zip archive"
@@ -48,7 +47,7 @@ _NOT_SHOWN = {f"{_W}del", f"{_W}moveFrom", "{http://schemas.openxmlformats.org/m
 _RUN_TEXT = {f"{_W}{tag}" for tag in ("t", "tab", "ptab", "br", "cr", "noBreakHyphen")}
 # An OLE compound file: Word's encrypted .docx, and the old binary .doc.
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-_HEADING_STYLE = re.compile(r"heading [1-9]|title")
+_HEADING_STYLE = re.compile(r"heading (?P<level>[1-9])|title")
 _CONTENTS_STYLE = re.compile(r"toc [1-9]|toc heading")  # a table of contents' entries and heading
 
 
@@ -122,37 +121,38 @@ def _cell_text(cell: Any, parent: Any) -> str:
 
 class _Styles:
     """What each paragraph style makes of a paragraph: "title", "heading", "contents" (an entry of a table of
-    contents, left out) or None (body text), remembered by style."""
+    contents, left out) or None (body text), with a heading's level (0 the title, 1 to 9 Heading 1 to 9, or the
+    outline level plus one), remembered by style."""
 
     def __init__(self, document: WordDocument) -> None:
         self._styles = document.styles.element
-        self._kinds: dict[str | None, str | None] = {}
+        self._kinds: dict[str | None, tuple[str | None, int]] = {}
 
-    def kind(self, paragraph: Any) -> str | None:
+    def kind(self, paragraph: Any) -> tuple[str | None, int]:
         style_id = paragraph.style  # python-docx's `CT_P.style`: the w:pStyle id, None for the default style
         if style_id not in self._kinds:
             self._kinds[style_id] = self._kind(style_id)
-        kind = self._kinds[style_id]
+        kind, style_level = self._kinds[style_id]
         level = _outline_level(paragraph)  # the paragraph's own level overrides its style's
         if level is not None and kind != "contents":
-            return "heading" if level < 9 else None
-        return kind
+            return ("heading", level + 1) if level < 9 else (None, 0)
+        return kind, style_level
 
-    def _kind(self, style_id: str | None) -> str | None:
+    def _kind(self, style_id: str | None) -> tuple[str | None, int]:
         style = self._styles.get_by_id(style_id) if style_id else self._styles.default_for("paragraph")
         seen = set()
         while style is not None and style.styleId not in seen:  # a loop of "based on" is not followed round
             seen.add(style.styleId)
             name = " ".join(str(style.name_val or "").casefold().split())
-            if _HEADING_STYLE.fullmatch(name):
-                return name if name == "title" else "heading"
+            if named := _HEADING_STYLE.fullmatch(name):
+                return ("title", 0) if name == "title" else ("heading", int(named.group("level")))
             if _CONTENTS_STYLE.fullmatch(name):
-                return "contents"
+                return "contents", 0
             level = _outline_level(style)
             if level is not None:
-                return "heading" if level < 9 else None
+                return ("heading", level + 1) if level < 9 else (None, 0)
             style = self._styles.get_by_id(style.basedOn_val) if style.basedOn_val else None
-        return None
+        return None, 0
 
 
 def _outline_level(element: Any) -> int | None:
@@ -168,12 +168,13 @@ def _parse(document: WordDocument) -> Parsed:
     pieces: list[str] = []
     offset = 0
     sections = [Section(None)]
+    outline = Outline()
     first_title = None
     for block in _blocks(document.element.body):
         if block.tag == _TBL:
-            texts, kind = list(_rows(block, parent)), None
+            texts, (kind, level) = list(_rows(block, parent)), (None, 0)
         else:
-            texts, kind = [_paragraph_text(block)], styles.kind(block)
+            texts, (kind, level) = [_paragraph_text(block)], styles.kind(block)
             if kind == "contents":
                 continue
         for text in texts:
@@ -187,7 +188,9 @@ def _parse(document: WordDocument) -> Parsed:
                 if kind == "title" and first_title is None:
                     first_title = heading
                 lead = len(text) - len(text.lstrip())
-                sections.append(Section(heading, heading_start=offset + lead))
+                # the title stands over the whole document, which its label shows: no heading is under it
+                sections.append(Section(heading, heading_start=offset + lead) if kind == "title"
+                                else outline.section(level, heading, offset + lead))
             pieces.append(text + "\n")
             offset += len(text) + 1
     title = " ".join((document.core_properties.title or "").split()) or first_title

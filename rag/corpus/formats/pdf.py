@@ -21,7 +21,7 @@ from io import BytesIO
 from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
-from rag.corpus.formats.base import Line, Parsed, Section, lines_with_offsets
+from rag.corpus.formats.base import Line, Outline, Parsed, Section, lines_with_offsets
 
 if TYPE_CHECKING:
     from pypdf import PdfReader
@@ -44,18 +44,19 @@ _NUMBERING = re.compile(r"[\d.]*\s*")
 class _Heading:
     title: str
     page: int  # 0-based
+    level: int = 1  # 1 at the outline's top, 2 for an entry nested under one, ...
 
 
-def _outline(reader: PdfReader, items: list[Any] | None = None) -> Iterator[_Heading]:
+def _outline(reader: PdfReader, items: list[Any] | None = None, level: int = 1) -> Iterator[_Heading]:
     """Outline entries in reading order, nested ones after their parent; entries without a page left out."""
     for item in reader.outline if items is None else items:
         if isinstance(item, list):
-            yield from _outline(reader, item)
+            yield from _outline(reader, item, level + 1)
             continue
         page = reader.get_destination_page_number(item)
         title = _clean(" ".join(str(item.title or "").split()))
         if title and page is not None and page >= 0:
-            yield _Heading(title, page)
+            yield _Heading(title, page, level)
 
 
 def _clean(text: str) -> str:
@@ -103,9 +104,10 @@ def _sections(text: str, page_starts: list[int], headings: list[_Heading]) -> li
         # label some other heading's text with it; that text keeps the heading found
 
     sections = [Section(None)]
+    outline = Outline()
     boundaries = [start for start, _, _ in starts]
     for start, heading_end, heading in starts:
-        sections.append(Section(heading.title, heading_start=start if heading_end > start else None))
+        sections.append(outline.section(heading.level, heading.title, start if heading_end > start else None))
     for line in lines_with_offsets(text):
         owner = bisect_right(boundaries, line.start)  # 0: before any heading
         if owner and line.end <= starts[owner - 1][1]:
