@@ -287,7 +287,9 @@ class Searcher:
         if hits and query.mode == "hybrid":
             hits.evidence = self._evidence(index, fused, query, terms, memory)
             hits.probability = rule_for(self.embedder.name).probability(hits.evidence)
-            hits.answerable = hits.probability >= self.answerable_threshold
+            # a question of function words alone ("de", "comment faire ?") asks about nothing a passage could hold
+            asks = bool(index.lexical.analyzer.terms(query.question))
+            hits.answerable = asks and hits.probability >= self.answerable_threshold
         else:
             hits.answerable = bool(hits)
         return hits

@@ -18,6 +18,12 @@ def test_off_topic_questions_are_not_answerable(searcher):
         assert found and not found.answerable and found.probability is not None and found.probability < 0.5
 
 
+def test_a_question_of_function_words_alone_is_not_answerable(searcher):
+    # nothing in it a passage could hold: passages still come back, the answer says the documents do not answer
+    for found in searcher.search([Query(q, 3) for q in ("de", "le la les de", "Comment faire ?", "What is it?")]):
+        assert found and not found.answerable
+
+
 def test_seed_questions_are_answerable(searcher):
     questions = read_questions(DEVSET)
     found = searcher.search([Query(q.question, 5) for q in questions])
