@@ -132,7 +132,7 @@ def _search_local(settings: Settings, args: argparse.Namespace, question: str,
     queries = make_queries(settings, [question], args.k, args.mode, args.explain, index=searcher.index,
                            search_filter=scoped, filter_field="")
     (hits,) = searcher.search(queries)
-    return hits, answer(hits, hits.answerable), hits.answerable
+    return hits, answer(hits, hits.answerable, hits.language), hits.answerable
 
 
 def _search_remote(settings: Settings, args: argparse.Namespace, question: str,

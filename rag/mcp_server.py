@@ -141,7 +141,7 @@ def build_server(settings: Settings, run_search: Search, passage: GetPassage, cu
                                    search_filter=SearchFilter(doc_ids=doc_ids, sources=sources) if scoped else None,
                                    filter_field="")
             (hits,) = await run_search(queries)
-        best = best_answer(hits, hits.answerable)
+        best = best_answer(hits, hits.answerable, hits.language)
         return _result(ToolSearchResult(question=queries[0].question, answerable=hits.answerable,
                                         answer=best.text if best else None,
                                         answer_id=best.passage_id if best else None,

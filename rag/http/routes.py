@@ -50,7 +50,7 @@ def _queries(runtime: Runtime, data: SearchOptions, questions: list[str],
 
 
 def _response(question: str, hits: Found, query: Query, searcher: Searcher, took: float) -> SearchResponse:
-    return SearchResponse(question=question, passages=hits, answer=answer(hits, hits.answerable),
+    return SearchResponse(question=question, passages=hits, answer=answer(hits, hits.answerable, hits.language),
                           answerable=hits.answerable, mode=query.mode, model=searcher.model,
                           took_ms=round(took * 1000, 2))
 

@@ -14,11 +14,13 @@ within `LIST_CHARS`); and when the question asks what the heading asks, it
 is answered by the entry's opening wherever the highlight lies (`answer_span`; both measured in `docs/SNIPPETS.md`).
 
 The Markdown quotes the snippet verbatim (Markdown syntax in it escaped, so it shows as written), marks it [1], and
-lists the sources of all returned passages, the answer's first, each once, linked when the document has a URL:
+lists the sources of all returned passages, the answer's first, each once, linked when the document has a URL; what
+it says besides the quote is in the corpus's language (`wording`: French, English, Spanish, German, Italian,
+Portuguese, Dutch; English for the others):
 
     > Pour la demande de crédit, nous acceptons la carte d’identité et la carte de séjour (...) [1]
 
-    Sources:
+    Sources :
     1. FAQ marchands seQura (paiement fractionné) › Quel document ... acceptés ?
     2. [Guide › Retours](<https://example.org/guide>)
 """
@@ -36,7 +38,28 @@ from rag.search.snippets import excerpt, lines, opening
 ANSWER_DEPTH = 3
 RETRIEVAL_POWER = 4  # measured by scripts/eval/answer_choice.py (docs/EVALUATION.md): 1 chose lower passages too often
 _QUESTION_MARKS = ("?", "？", "؟")
-NO_ANSWER = "The documents do not seem to answer this question."
+# What the Markdown says in the corpus's language (the index's analyzer language; English for the others): the
+# no-answer sentence, the heading of the sources' list, and of the closest sources' when the documents do not answer.
+_WORDING: dict[str, tuple[str, str, str]] = {
+    "en": ("The documents do not seem to answer this question.", "Sources:", "Closest sources:"),
+    "fr": ("Les documents ne semblent pas répondre à cette question.", "Sources :", "Sources les plus proches :"),
+    "es": ("Los documentos no parecen responder a esta pregunta.", "Fuentes:", "Fuentes más cercanas:"),
+    "de": ("Die Dokumente scheinen diese Frage nicht zu beantworten.", "Quellen:", "Nächstliegende Quellen:"),
+    "it": ("I documenti non sembrano rispondere a questa domanda.", "Fonti:", "Fonti più vicine:"),
+    "pt": ("Os documentos não parecem responder a esta pergunta.", "Fontes:", "Fontes mais próximas:"),
+    "nl": ("De documenten lijken deze vraag niet te beantwoorden.", "Bronnen:", "Dichtstbijzijnde bronnen:"),
+}
+NO_ANSWER = _WORDING["en"][0]
+
+
+def wording(language: str) -> tuple[str, str, str]:
+    """The no-answer sentence and the two list headings in `language` (English for a language without them)."""
+    return _WORDING.get(language, _WORDING["en"])
+
+
+def no_answer(language: str) -> str:
+    """The sentence `answer.text` holds when the documents do not seem to answer, in `language`."""
+    return wording(language)[0]
 # Characters that start Markdown syntax anywhere in a line; a backslash makes each literal (CommonMark).
 _INLINE = re.compile(r"([\\`*_\[\]<>~|])")
 # What starts a block (list item, heading, quote, rule) at the beginning of a line.
@@ -66,8 +89,9 @@ def _source_line(label: str, url: str | None) -> str:
     return label
 
 
-def markdown(snippet: str, source: Citation, hits: Sequence[Hit]) -> str:
-    """The snippet quoted with its source number, then the numbered sources of `hits` (each distinct once)."""
+def markdown(snippet: str, source: Citation, hits: Sequence[Hit], language: str = "en") -> str:
+    """The snippet quoted with its source number, then the numbered sources of `hits` (each distinct once), the
+    list's heading in `language`."""
     sources: list[Citation] = []
     keys: list[tuple[str, str | None]] = []
     for citation in [source, *(h.citation for h in hits)]:
@@ -76,7 +100,7 @@ def markdown(snippet: str, source: Citation, hits: Sequence[Hit]) -> str:
             keys.append(key)
             sources.append(citation)
     listing = "\n".join(f"{n}. {source_line(c)}" for n, c in enumerate(sources, 1))
-    return f"{quote(snippet)} [1]\n\nSources:\n{listing}\n"
+    return f"{quote(snippet)} [1]\n\n{wording(language)[1]}\n{listing}\n"
 
 
 def quote(snippet: str) -> str:
@@ -93,14 +117,16 @@ def quote(snippet: str) -> str:
     return "\n".join(f"> {line}" if line else ">" for line in physical)
 
 
-def no_answer_markdown(hits: Sequence[Hit]) -> str:
-    """The no-answer sentence, then the numbered sources of `hits`: what a chat shows when they do not answer."""
+def no_answer_markdown(hits: Sequence[Hit], language: str = "en") -> str:
+    """The no-answer sentence, then the numbered sources of `hits`: what a chat shows when they do not answer, in
+    `language`."""
     sources: list[Citation] = []
     for hit in hits:
         if all((c.label, c.url) != (hit.citation.label, hit.citation.url) for c in sources):
             sources.append(hit.citation)
     listing = "\n".join(f"{n}. {source_line(c)}" for n, c in enumerate(sources, 1))
-    return f"{NO_ANSWER}\n\nClosest sources:\n{listing}\n"
+    sentence, _, closest = wording(language)
+    return f"{sentence}\n\n{closest}\n{listing}\n"
 
 
 def answers_heading(hit: Hit) -> bool:
@@ -130,11 +156,12 @@ def answer_span(hit: Hit) -> tuple[int, int]:
     return start, end
 
 
-def answer(hits: Sequence[Hit], answerable: bool = True) -> Answer | None:
-    """The best snippet of `hits` (highlights as `Searcher.search` returns them), or None without any.
+def answer(hits: Sequence[Hit], answerable: bool = True, language: str = "en") -> Answer | None:
+    """The best snippet of `hits` (highlights as `Searcher.search` returns them), or None without any; what the
+    Markdown says besides the quote is in `language`, the corpus's.
 
     Not `answerable`: the same record, its text and Markdown saying that the documents do not seem to answer
-    (`NO_ANSWER`) instead of quoting the snippet, which `passage_id`, `start` and `end` still locate."""
+    (`no_answer(language)`) instead of quoting the snippet, which `passage_id`, `start` and `end` still locate."""
     candidates = [h for h in hits[:ANSWER_DEPTH] if h.highlight is not None]
     if not candidates:
         return None
@@ -143,12 +170,12 @@ def answer(hits: Sequence[Hit], answerable: bool = True) -> Answer | None:
     assert best.highlight is not None
     start, end = answer_span(best)
     if not answerable:
-        return Answer(text=NO_ANSWER, passage_id=best.id, rank=best.rank, start=start, end=end,
-                      citation=best.citation, markdown=no_answer_markdown(hits))
+        return Answer(text=no_answer(language), passage_id=best.id, rank=best.rank, start=start, end=end,
+                      citation=best.citation, markdown=no_answer_markdown(hits, language))
     text = best.text[start:end]
     return Answer(text=text, passage_id=best.id, rank=best.rank, start=start, end=end, citation=best.citation,
-                  markdown=markdown(text, best.citation, hits))
+                  markdown=markdown(text, best.citation, hits, language))
 
 
 __all__ = ["ANSWER_DEPTH", "NO_ANSWER", "RETRIEVAL_POWER", "answer", "answer_span", "answers_heading", "escape",
-           "markdown", "no_answer_markdown", "quote", "source_line"]
+           "markdown", "no_answer", "no_answer_markdown", "quote", "source_line", "wording"]

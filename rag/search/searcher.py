@@ -46,11 +46,12 @@ class Found(list[Hit]):
     `evidence` is what the decision read (None outside hybrid mode: it needs both retrievers), `probability` the
     rule's estimate that the corpus answers (`rag.search.answerable`), `answerable` that estimate against the
     searcher's threshold; without evidence, or without any hit, the hits are taken as they are: `answerable` is
-    true when there is a hit."""
+    true when there is a hit. `language` is the corpus's (its index's analyzer), which the answer speaks."""
 
     evidence: Evidence | None = None
     probability: float | None = None
     answerable: bool = False
+    language: str = "en"
 
 
 def _union(a: np.ndarray, b: np.ndarray, size: int) -> np.ndarray:
@@ -261,6 +262,7 @@ class Searcher:
 
     def _hits(self, index: Index, fused: Ranking, query: Query, extras: Extras | None = None) -> Found:
         hits = Found()
+        hits.language = index.lexical.analyzer.language
         seen_texts: set[str] = set()
         weight = {"dense": 1.0, "lexical": 0.0}.get(query.mode, self.dense_weight(index))
         terms = index.lexical.term_weights(query.question)

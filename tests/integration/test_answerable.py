@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from rag.evaluation import read_questions
-from rag.search.answer import NO_ANSWER
+from rag.search.answer import no_answer
 from rag.search.searcher import Query
 from tests.helpers.paths import DEVSET
 
@@ -41,11 +41,15 @@ def test_dense_and_lexical_modes_take_the_hits_as_they_are(searcher):
 def test_api_says_when_the_documents_do_not_answer(client):
     body = client.post("/v1/search", json={"question": "What is the capital of Australia?", "k": 2}).json()
     assert body["answerable"] is False and len(body["passages"]) == 2
-    assert body["answer"]["text"] == NO_ANSWER and body["answer"]["markdown"].startswith(NO_ANSWER)
+    # the seed corpus is French: so is what the answer says
+    sentence = "Les documents ne semblent pas répondre à cette question."
+    assert no_answer("fr") == sentence
+    assert body["answer"]["text"] == sentence and body["answer"]["markdown"].startswith(f"{sentence}\n\nSources les")
     batch = client.post("/v1/search/batch", json={"questions": ["What is the capital of Australia?",
                                                                 "chiffrement des paiements"]}).json()
     assert [r["answerable"] for r in batch["results"]] == [False, True]
-    assert batch["results"][1]["answer"]["text"] != NO_ANSWER
+    assert batch["results"][1]["answer"]["text"] != sentence
+    assert "\n\nSources :\n1. " in batch["results"][1]["answer"]["markdown"]
     schema = client.get("/schema/openapi.json").json()["components"]["schemas"]["SearchResponse"]
     assert "answerable" in schema["required"] and "calibrated" in schema["properties"]["answerable"]["description"]
     assert json.dumps(body)  # plain JSON all the way

@@ -76,4 +76,8 @@ def test_an_unanswerable_answer_says_so_and_keeps_its_shape():
     assert shown is not None and hidden is not None
     assert shown.text == "Le code du cabanon change." and hidden.text == NO_ANSWER
     assert hidden.markdown == f"{NO_ANSWER}\n\nClosest sources:\n1. FAQ › Vélos\n"
+    french = answer([hit], answerable=False, language="fr")
+    assert french is not None and french.text == "Les documents ne semblent pas répondre à cette question."
+    assert french.markdown == f"{french.text}\n\nSources les plus proches :\n1. FAQ › Vélos\n"
+    assert answer([hit], language="fi").markdown.endswith("\n\nSources:\n1. FAQ › Vélos\n")  # type: ignore[union-attr]
     assert (hidden.passage_id, hidden.start, hidden.end) == (shown.passage_id, shown.start, shown.end)
