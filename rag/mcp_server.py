@@ -18,12 +18,12 @@ its most relevant sentences and its text. Core errors become tool errors whose m
 import asyncio
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
-from typing import Annotated
+from typing import Annotated, Any
 
-from mcp.server.mcpserver import MCPServer
+from mcp.server.mcpserver import Context, MCPServer
 from mcp.server.mcpserver.exceptions import ToolError
 from mcp_types import CallToolResult, TextContent, ToolAnnotations
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, ValidationError
 
 from rag.errors import RagError
 from rag.index.store import Index
@@ -103,6 +103,28 @@ def tool_errors() -> Iterator[None]:
         raise ToolError(str(exc)) from exc
 
 
+class StrictServer(MCPServer):
+    """The SDK's server, whose tools refuse an argument they do not take (the SDK drops it silently: an agent that
+    sends `top_k` or `mode` would never learn they did nothing) and say what is wrong with an argument in one line
+    per field, as the HTTP API does, instead of pydantic's report and its link. Not for the ChatGPT connector,
+    whose clients are not ours to hold to the schema."""
+
+    async def call_tool(self, name: str, arguments: dict[str, Any], context: Context | None = None) -> Any:
+        tool = self._tool_manager.get_tool(name)
+        if tool is not None:
+            taken = list(tool.parameters.get("properties", {}))
+            unknown = sorted(set(arguments) - set(taken))
+            if unknown:
+                raise ToolError(f"{name} takes no argument {', '.join(map(repr, unknown))}; its arguments are "
+                                f"{', '.join(taken)}")
+            try:
+                tool.fn_metadata.validate_arguments(arguments)
+            except ValidationError as exc:
+                raise ToolError("; ".join(f"{'.'.join(map(str, e['loc'])) or name}: {e['msg']}"
+                                          for e in exc.errors(include_url=False))) from exc
+        return await super().call_tool(name, arguments, context)
+
+
 def _result(model: BaseModel) -> CallToolResult:
     # the same content twice: structured for programs, compact JSON text (no indentation, no nulls) for models
     return CallToolResult(content=[TextContent(type="text", text=model.model_dump_json(exclude_none=True))],
@@ -112,7 +134,7 @@ def _result(model: BaseModel) -> CallToolResult:
 def build_server(settings: Settings, run_search: Search, passage: GetPassage, current: CurrentIndex) -> MCPServer:
     """The MCP server over a search function (a batch of queries -> hits per query), a passage lookup and the
     served index (`current`: raises `RagError` when none is)."""
-    server: MCPServer = MCPServer("rag", title="rag: document search with citations", instructions=INSTRUCTIONS,
+    server: MCPServer = StrictServer("rag", title="rag: document search with citations", instructions=INSTRUCTIONS,
                                   version="1")
 
     @server.tool(annotations=READ_ONLY)
@@ -187,5 +209,5 @@ def stdio_server(settings: Settings, searcher: Searcher) -> MCPServer:
     return build_server(settings, in_thread(searcher), searcher.passage, lambda: searcher.index)
 
 
-__all__ = ["READ_ONLY", "CurrentIndex", "GetPassage", "Search", "ToolPassage", "ToolSearchResult", "build_server",
-           "in_thread", "stdio_server", "tool_errors"]
+__all__ = ["READ_ONLY", "CurrentIndex", "GetPassage", "Search", "StrictServer", "ToolPassage", "ToolSearchResult",
+           "build_server", "in_thread", "stdio_server", "tool_errors"]

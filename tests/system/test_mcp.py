@@ -115,7 +115,9 @@ def test_agents_list_the_documents_and_search_within_one(served):
     ("tool", "arguments", "needle"),
     [("get_passage", {"id": "nope"}, "no passage with id 'nope'"),
      ("search", {"question": "?!"}, "no letter or digit"),
-     ("search", {"question": "ok", "k": 51}, "less than or equal to 50"),
+     ("search", {"question": "ok", "k": 51}, "k: Input should be less than or equal to 50"),
+     ("search", {"question": "ok", "top_k": 1, "mode": "dense"},
+      "search takes no argument 'mode', 'top_k'; its arguments are question, k, doc_ids, sources"),
      ("search", {"question": "x" * 2001}, "at most 2000 characters"),
      ("search", {"question": "ok", "doc_ids": [""]}, "at least 1 character"),
      ("search", {"question": "ok", "sources": ["nowhere"]}, "sources: no document has the source path or folder")],
@@ -125,7 +127,8 @@ def test_bad_tool_calls_are_tool_errors_that_say_what_to_fix(served, tool, argum
         async with http_client(served) as client:
             result = await client.call_tool(tool, arguments)
             assert result.is_error
-            assert needle in result.content[0].text  # type: ignore[union-attr]
+            text = result.content[0].text  # type: ignore[union-attr]
+            assert needle in text and "pydantic" not in text and "\n" not in text  # one line per field, no link
 
     anyio.run(main)
 
