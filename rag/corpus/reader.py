@@ -10,10 +10,12 @@ from __future__ import annotations
 import hashlib
 import re
 import tomllib
+import unicodedata
 from bisect import bisect_right
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from rag.corpus.formats.base import Parsed, Section, heading_path
 from rag.corpus.formats.docx import OLD_WORD, parse_docx
@@ -79,9 +81,14 @@ class Corpus:
 
 
 def slug(relative: str) -> str:
-    """A document id from a relative path: `faq/Retours clients.md` -> `faq-retours-clients`."""
+    """A document id from a relative path: `faq/Retours clients.md` -> `faq-retours-clients`, `Sécurité.md` ->
+    `securite` (accents folded), `返品ポリシー.md` -> `返品ポリシー` (other scripts' letters kept)."""
     stem = relative.rsplit(".", 1)[0] if "." in relative.rsplit("/", 1)[-1] else relative
-    return re.sub(r"[^a-z0-9]+", "-", stem.casefold()).strip("-") or "document"
+    plain: list[str] = []
+    for ch in unicodedata.normalize("NFKD", stem.casefold()):
+        if not (unicodedata.combining(ch) and plain and plain[-1].isascii()):  # é -> e; ポ stays ポ
+            plain.append(ch)
+    return re.sub(r"[\W_]+", "-", unicodedata.normalize("NFC", "".join(plain))).strip("-") or "document"
 
 
 def _title_from_name(relative: str) -> str:
@@ -235,17 +242,43 @@ def _blank_controls(text: str, title: str, sections: list[Section]) -> tuple[str
     return text, title, count
 
 
-def unique_ids(documents: Iterable[Document]) -> list[Document]:
-    """Give documents that share a slug distinct ids (`-2`, `-3`, ... in corpus order). Returns those renamed."""
-    seen: dict[str, int] = {}
-    renamed = []
+def unique_ids(documents: Iterable[Document], previous: Mapping[str, str] | None = None) -> list[Document]:
+    """Give documents that share a slug distinct ids (`-2`, `-3`, ...). A file keeps the id `previous` (source ->
+    doc_id, the published build's) gave it while that is still its slug or one of its suffixes: adding `faq.html`
+    beside `faq.md` does not take `faq` from it. The others get their slug, else the next free suffix, in corpus
+    order. Returns the documents whose id is not their slug."""
+    documents = list(documents)
+    previous = previous or {}
+    taken: set[str] = set()
+    kept: set[int] = set()
     for doc in documents:
-        count = seen.get(doc.doc_id, 0)
-        seen[doc.doc_id] = count + 1
-        if count:
-            doc.doc_id = f"{doc.doc_id}-{count + 1}"
-            renamed.append(doc)
-    return renamed
+        old = previous.get(doc.source)
+        base = slug(doc.source)
+        if old is not None and old not in taken and (old == base or _suffixed(old, base)):
+            taken.add(old)
+            kept.add(id(doc))
+            doc.doc_id = old
+    for doc in documents:
+        if id(doc) in kept:
+            continue
+        base = new = slug(doc.source)
+        n = 1
+        while new in taken:
+            n += 1
+            new = f"{base}-{n}"
+        taken.add(new)
+        doc.doc_id = new
+    return [doc for doc in documents if doc.doc_id != slug(doc.source)]
+
+
+def _suffixed(doc_id: str, base: str) -> bool:
+    return doc_id.startswith(f"{base}-") and doc_id[len(base) + 1:].isdigit()
+
+
+def previous_ids(manifest: Mapping[str, Any] | None) -> dict[str, str]:
+    """Source -> doc_id of a published build's manifest (none before builds recorded them)."""
+    files = (manifest or {}).get("corpus", {}).get("files", [])
+    return {f["source"]: f["doc_id"] for f in files if "doc_id" in f and "source" in f}
 
 
 def read_metadata(root: Path) -> tuple[dict[str, dict[str, str]], list[Skipped]]:
@@ -306,6 +339,7 @@ __all__ = [
     "Skipped",
     "add_files",
     "corpus_files",
+    "previous_ids",
     "read_corpus",
     "read_document",
     "read_file",

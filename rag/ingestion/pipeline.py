@@ -25,6 +25,7 @@ from rag.corpus.reader import (
     Skipped,
     add_files,
     corpus_files,
+    previous_ids,
     read_files,
     refusal,
     unique_ids,
@@ -146,7 +147,7 @@ def _read_local(settings: Settings, embedder: Embedder | None, embedder_factory:
         report.model_seconds = time.perf_counter() - loading
     options.check(embedder.dimension)  # settings this model rules out whatever the corpus holds
     add_files(corpus, outcomes)
-    unique_ids(corpus.documents)
+    unique_ids(corpus.documents, previous_ids(read_manifest(settings.index_dir)))
     return corpus, embedder
 
 

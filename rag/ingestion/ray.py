@@ -40,9 +40,20 @@ import numpy as np
 
 import rag.errors as errors
 from rag.corpus.chunking import with_doc_id
-from rag.corpus.reader import Corpus, Document, Skipped, corpus_files, read_file, read_metadata, refusal, unique_ids
+from rag.corpus.reader import (
+    Corpus,
+    Document,
+    Skipped,
+    corpus_files,
+    previous_ids,
+    read_file,
+    read_metadata,
+    refusal,
+    unique_ids,
+)
 from rag.embedding.load import ModelSpec
 from rag.errors import ConfigError, IngestError, ModelError, RagError
+from rag.index.layout import read_manifest
 from rag.index.vector_options import VectorOptions
 from rag.index.windows import Span
 from rag.ingestion.stages import Embedded, Prepare, chunker_for, embed_chunks, passage_windows
@@ -172,7 +183,8 @@ def _chunk(ray: ModuleType, root: Path, settings: Settings, skipped: list[Skippe
     if len(models) > 1:
         raise ModelError(f"model {settings.model!r} loads differently on the nodes of the cluster ({sorted(models)}): "
                          "install the same model files on every node")
-    corpus, chunks, windows = _assemble([pickle.loads(row["result"]) for row in rows], skipped)
+    corpus, chunks, windows = _assemble([pickle.loads(row["result"]) for row in rows], skipped,
+                                        previous_ids(read_manifest(settings.index_dir)))
     return corpus, chunks, windows, json.loads(models.pop())
 
 
@@ -243,8 +255,9 @@ def chunk_and_embed(settings: Settings, prepare: Prepare, *, address: str | None
 
 
 def _assemble(results: list[tuple[Document | Skipped, list[Chunk], list[list[Span]]]],
-              skipped: list[Skipped]) -> tuple[Corpus, list[Chunk], list[list[Span]]]:
-    """The chunking actors' results, in file order, as the local engine's stages give them."""
+              skipped: list[Skipped], previous: dict[str, str]) -> tuple[Corpus, list[Chunk], list[list[Span]]]:
+    """The chunking actors' results, in file order, as the local engine's stages give them (`previous`: the ids
+    the published build gave its files, `unique_ids`)."""
     corpus = Corpus(skipped=list(skipped))
     parts: list[tuple[Document, list[Chunk]]] = []
     windows: list[list[Span]] = []
@@ -255,7 +268,7 @@ def _assemble(results: list[tuple[Document | Skipped, list[Chunk], list[list[Spa
             corpus.documents.append(outcome)
             parts.append((outcome, chunks))
             windows.extend(spans)
-    renamed = {id(doc) for doc in unique_ids(corpus.documents)}  # ids depend on every file: known only here
+    renamed = {id(doc) for doc in unique_ids(corpus.documents, previous)}  # ids depend on every file: known only here
     chunks_all: list[Chunk] = []
     for doc, chunks in parts:
         chunks_all.extend(with_doc_id(chunks, doc.doc_id) if id(doc) in renamed else chunks)

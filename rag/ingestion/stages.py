@@ -201,7 +201,8 @@ def index_parts(stages: Embedded, settings: Settings, *, started: float, fingerp
         corpus=CorpusRecord(
             path=str(settings.corpus_dir),
             fingerprint=fingerprint,
-            files=[{"source": d.source, "sha256": d.sha256, "title": d.title} for d in corpus.documents],
+            files=[{"source": d.source, "sha256": d.sha256, "title": d.title, "doc_id": d.doc_id}
+                   for d in corpus.documents],
             skipped=[{"source": s.source, "reason": s.reason} for s in corpus.skipped],
             changed=[{"source": d.source, "change": change} for d in corpus.documents for change in d.changes]),
         build_seconds=round(time.perf_counter() - started, 3),

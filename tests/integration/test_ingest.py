@@ -165,3 +165,16 @@ def test_vector_settings_that_cannot_work_are_refused_before_embedding(served, e
     # what the model's dimension alone rules out: once the first document is read, before the rest of the corpus
     assert len(read) == (2 if reads_corpus else 1)
     assert current_build(settings.index_dir) == before and Index.load(settings.index_dir).build_id == before.name
+
+
+def test_a_document_keeps_its_id_when_a_file_of_the_same_name_arrives(fresh_settings, embedder):
+    corpus = fresh_settings.corpus_dir
+    (corpus / "faq.md").write_text("# FAQ\n\nLe retour est gratuit sous 30 jours.\n", encoding="utf-8")
+    ingest(fresh_settings, embedder=embedder)
+    before = {p.id for p in Index.load(fresh_settings.index_dir).passages if p.source == "faq.md"}
+    (corpus / "faq.html").write_text("<h1>FAQ</h1><p>La livraison prend trois jours.</p>", encoding="utf-8")
+    ingest(fresh_settings, embedder=embedder)
+    index = Index.load(fresh_settings.index_dir)
+    ids = {p.source: p.doc_id for p in index.passages if p.source.startswith("faq.")}
+    assert ids == {"faq.md": "faq", "faq.html": "faq-2"}  # "faq.html" sorts first, and would have taken "faq"
+    assert {p.id for p in index.passages if p.source == "faq.md"} == before  # its passages' ids too

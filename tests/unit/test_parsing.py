@@ -4,7 +4,7 @@ from rag.corpus.chunking import Chunker
 from rag.corpus.formats.html import parse_html
 from rag.corpus.formats.markdown import parse_markdown
 from rag.corpus.formats.text import parse_text
-from rag.corpus.reader import read_document
+from rag.corpus.reader import read_document, slug, unique_ids
 from tests.helpers.paths import CORPUS
 
 FAQ = (CORPUS / "sequra-faq-marchands.txt").read_text(encoding="utf-8")
@@ -142,3 +142,32 @@ def test_text_in_divs_is_cited_where_it_stands(tmp_path):
         assert 0 <= chunk.start < chunk.end <= len(html)
         shown = " ".join(re.sub(r"<[^>]+>", "", html[chunk.start:chunk.end]).split())
         assert all(line in shown for line in chunk.text.splitlines())
+
+
+def _documents(tmp_path, names: list[str]) -> list:
+    for name in names:
+        (tmp_path / name).write_text(f"# {name}\n\nTexte de {name}.\n", encoding="utf-8")
+    return [read_document(tmp_path, tmp_path / name) for name in sorted(names)]
+
+
+def test_ids_fold_accents_and_keep_other_scripts():
+    assert slug("aide/Sécurité des paiements.md") == "aide-securite-des-paiements"
+    assert slug("返品ポリシー.md") == "返品ポリシー" and slug("Политика.md") == "политика"
+    assert slug("???.md") == "document"
+
+
+def test_a_file_keeps_its_id_when_another_takes_its_slug(tmp_path):
+    first = _documents(tmp_path, ["faq.md"])
+    unique_ids(first)
+    previous = {doc.source: doc.doc_id for doc in first}
+    # faq.html sorts before faq.md: without the previous ids it would take "faq"
+    both = _documents(tmp_path, ["faq.md", "faq.html", "faq-2.md"])
+    renamed = unique_ids(both, previous)
+    assert {doc.source: doc.doc_id for doc in both} == {"faq.md": "faq", "faq.html": "faq-3", "faq-2.md": "faq-2"}
+    assert {doc.source for doc in renamed} == {"faq.html"}
+    fresh = _documents(tmp_path, ["faq.md", "faq.html"])
+    unique_ids(fresh)  # no previous build: corpus order
+    assert [doc.doc_id for doc in fresh] == ["faq", "faq-2"]
+    stale = _documents(tmp_path, ["faq.md"])
+    unique_ids(stale, {"faq.md": "retours"})  # an id that is no longer its slug's is not kept
+    assert stale[0].doc_id == "faq"
