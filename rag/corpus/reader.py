@@ -8,6 +8,7 @@ unseen.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import tomllib
 import unicodedata
@@ -141,22 +142,32 @@ def _readable(path: Path) -> bool:
 
 def corpus_files(root: Path) -> Iterator[Path]:
     """Candidate files under `root`, in a stable order (hidden files and folders, `~$` owner files and `sources.toml`
-    left out); files in formats rag does not read too, for `refusal` to report."""
-    for path in sorted(root.rglob("*")):
-        relative = path.relative_to(root)
-        if any(part.startswith(".") for part in relative.parts) or relative.as_posix() == METADATA_FILE:
-            continue
-        if path.name.startswith("~$"):  # the owner file Word keeps beside a document while it is open: not a document
-            continue
-        if _readable(path) and path.is_symlink():
-            yield path  # pipes, devices and links too: `refusal` reports them instead of leaving them out unseen
-        elif not path.is_dir():
-            yield path
+    left out); files in formats rag does not read too, links to folders (not followed) and folders that cannot be
+    listed, for `refusal` to report."""
+    found: list[Path] = []
+
+    def unlisted(error: OSError) -> None:
+        if error.filename is not None and Path(error.filename) != root:
+            found.append(Path(error.filename))
+
+    for folder, dirs, files in os.walk(root, onerror=unlisted):
+        here = Path(folder)
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        found.extend(here / d for d in dirs if (here / d).is_symlink())
+        for name in files:
+            path = here / name
+            if name.startswith((".", "~$")) or path.relative_to(root).as_posix() == METADATA_FILE:
+                continue  # "~$": the owner file Word keeps beside a document while it is open, not a document
+            found.append(path)  # pipes, devices and links too: `refusal` reports them instead of leaving them out
+    yield from sorted(found)
 
 
 def refusal(root: Path, path: Path, max_bytes: int = MAX_FILE_BYTES) -> str | None:
     """Why `path` must not be read, found without opening it (a pipe would block, a device never end); None if
     it may be read."""
+    if path.is_dir():
+        return ("symbolic link to a folder: not followed (copy the folder into the corpus instead)" if path.is_symlink()
+                else "folder that cannot be read (permissions)")
     if not _readable(path):
         kind = path.suffix.lower() or "(no file suffix)"
         return CONVERT.get(kind) or f"unsupported format {kind}; rag reads {FORMATS}"

@@ -45,6 +45,7 @@ def test_every_kind_of_bad_file_is_reported_by_name_and_skipped(fresh_settings, 
     (corpus / "device.txt").symlink_to("/dev/zero")  # never opened: it would never end
     (corpus / "dangling.txt").symlink_to(corpus / "gone.txt")
     (corpus / "loop.txt").symlink_to("loop.txt")
+    (corpus / "linked").symlink_to(tmp_path, target_is_directory=True)  # a folder link: reported, not followed
     os.mkfifo(corpus / "pipe.txt")  # never opened: it would block
     (corpus / "notes.odt").write_bytes(b"PK\x03\x04")  # a format rag does not read
     (corpus / ".notes.odt").write_bytes(b"PK\x03\x04")  # hidden: left out, not reported
@@ -65,6 +66,7 @@ def test_every_kind_of_bad_file_is_reported_by_name_and_skipped(fresh_settings, 
         "dangling.txt": "symbolic link to a file that does not exist",
         "loop.txt": reasons["loop.txt"],
         "pipe.txt": "not a regular file (a pipe, a device or a folder)",
+        "linked": "symbolic link to a folder: not followed (copy the folder into the corpus instead)",
         "notes.odt": "unsupported format .odt; rag reads .txt, .md, .html, .pdf, .docx",
     }
     assert "loop" in reasons["loop.txt"]
@@ -103,13 +105,18 @@ def test_unreadable_file_is_reported_and_skipped(embedder):
         corpus = root / "corpus"
         shutil.copytree(CORPUS, corpus)
         (corpus / "secret.txt").write_text("Personne ne peut lire ce fichier.")
+        (corpus / "locked").mkdir()
+        (corpus / "locked" / "hidden.md").write_text("# Caché\n\nDans un dossier que personne ne peut lister.")
         index_dir = root / "index"
         index_dir.mkdir(mode=0o777)
         index_dir.chmod(0o777)
         settings = Settings(corpus_dir=corpus, index_dir=index_dir)
+        (corpus / "locked").chmod(0)
         with unable_to_read(corpus / "secret.txt"):
             report = ingest(settings, embedder=embedder)
-        assert [(s.source, s.reason) for s in report.skipped] == [("secret.txt", "cannot read: Permission denied")]
+        (corpus / "locked").chmod(0o755)
+        assert [(s.source, s.reason) for s in report.skipped] == [
+            ("locked", "folder that cannot be read (permissions)"), ("secret.txt", "cannot read: Permission denied")]
         assert report.documents == 2 and sources(Index.load(index_dir)) == SEED
 
 
