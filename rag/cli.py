@@ -71,8 +71,8 @@ def _ingest(args: argparse.Namespace) -> int:
     from rag.ingestion.pipeline import ingest
 
     settings = _settings(args)
-    report = ingest(settings, force=args.force, progress=not args.quiet and not args.json, address=args.address,
-                    actors=args.actors)
+    progress = not args.quiet and not args.json and sys.stderr.isatty()
+    report = ingest(settings, force=args.force, progress=progress, address=args.address, actors=args.actors)
     if args.json:
         _print_json(report.to_dict())
         return 0
@@ -243,7 +243,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--index", dest="index_dir", type=Path, help="index folder (default: var/index)")
     p.add_argument("--force", action="store_true", help="rebuild even if the corpus has not changed")
     p.add_argument("--json", action="store_true", help="print the report as JSON")
-    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    p.add_argument("-q", "--quiet", action="store_true",
+                   help="no progress bar (there is none either when stderr is not a terminal)")
     p.add_argument("--engine", dest="ingest_engine", choices=INGEST_ENGINES,
                    help="local: this process; ray: a Ray Data pipeline, needs pip install 'rag[ray]' "
                         "(default: RAG_INGEST_ENGINE or local)")

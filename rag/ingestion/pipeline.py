@@ -191,7 +191,8 @@ def ingest(
 
         require_ray()  # before anything else: without the extra, say how to install it, even with nothing to do
     if not settings.corpus_dir.is_dir():
-        raise IngestError(f"corpus folder {settings.corpus_dir} does not exist")
+        raise IngestError(f"corpus folder {settings.corpus_dir} is a file: give the folder that holds it"
+                          if settings.corpus_dir.exists() else f"corpus folder {settings.corpus_dir} does not exist")
     with IngestLock(settings.index_dir):
         return _ingest_locked(settings, started, force=force, progress=progress, embedder=embedder,
                               embedder_factory=embedder_factory, address=address, actors=actors)

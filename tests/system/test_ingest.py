@@ -19,6 +19,9 @@ def test_cli_ingest_json(fresh_settings, tmp_path, capsys):
     assert report["documents"] == 2 and report["skipped"] == []
     assert main(["ingest", str(tmp_path / "missing"), "--index", str(tmp_path / "x")]) == 3
     assert "does not exist" in capsys.readouterr().err
+    a_file = fresh_settings.corpus_dir / "sequra-faq-marchands.txt"
+    assert main(["ingest", str(a_file), "--index", str(tmp_path / "x")]) == 3
+    assert "is a file: give the folder that holds it" in capsys.readouterr().err
 
 
 def test_model_by_path_with_prompts(fresh_settings, tmp_path):
