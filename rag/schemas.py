@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr, StringConstraints, WithJsonSchema
+from pydantic_core import PydanticCustomError
 
 from rag.sanitize import link_or_none
 
@@ -109,7 +110,15 @@ class Answer(BaseModel):
                                       "closest sources).")
 
 
-Question = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+def _not_blank(text: str) -> str:
+    if not text:
+        raise PydanticCustomError("blank", "is empty or only whitespace: send the question's words")
+    return text
+
+
+# At least one character once trimmed: "String should have at least 1 character" told the sender of "   " nothing.
+Question = Annotated[str, StringConstraints(strip_whitespace=True), AfterValidator(_not_blank),
+                     WithJsonSchema({"type": "string", "minLength": 1})]
 Name = Annotated[str, StringConstraints(min_length=1, max_length=1000)]
 FILTER_VALUES_MAX = 1000
 

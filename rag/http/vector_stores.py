@@ -24,7 +24,7 @@ from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.router import Router
 from litestar.status_codes import HTTP_200_OK
 from litestar.types import Guard
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag
 
 from rag.errors import InvalidQuery
 from rag.http.problems import Failure, responses
@@ -56,7 +56,9 @@ class StoreSearchRequest(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    query: Question | Annotated[list[Question], Field(min_length=1)] = Field(
+    # tagged, so that an error's location reads "query" or "query.list.1", not pydantic's names for the two types
+    query: Annotated[Annotated[Question, Tag("str")] | Annotated[list[Question], Field(min_length=1), Tag("list")],
+                     Discriminator(lambda value: "list" if isinstance(value, list) else "str")] = Field(
         description="A question, or several: each is searched, and the results merged, a passage keeping its best "
                     "score.")
     max_num_results: int = Field(10, ge=1, le=RESULTS_MAX, description="Most results to return.")
@@ -141,7 +143,7 @@ class ErrorBody(BaseModel):
 
 _CODES = {401: "invalid_api_key", 404: "not_found", 413: "request_too_large", 503: "unavailable"}
 _FIELD = re.compile(r"[\w.\[\]]{1,200}")
-_TAGS = re.compile(r"\.(?:comparison|compound)\b")  # the filter union's tags, in pydantic's error locations
+_TAGS = re.compile(r"\.(?:comparison|compound|str|list)\b")  # the unions' tags, in pydantic's error locations
 
 
 def _param(said: Failure) -> str | None:

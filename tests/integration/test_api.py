@@ -88,7 +88,7 @@ def test_openapi_and_docs(client):
     ("body", "status", "needle"),
     [
         ({"question": ""}, 422, "question"),
-        ({"question": "   "}, 422, "question"),
+        ({"question": "   "}, 422, "question: is empty or only whitespace"),
         ({"question": "x" * 2001}, 422, "2000"),
         ({"question": "ok", "k": 0}, 422, "k"),
         ({"question": "ok", "k": 51}, 422, "k: must be at most 50"),
