@@ -4,9 +4,11 @@ One passage per FAQ entry or headed section; a section too long for the model is
 then word boundaries, so that no passage (prompt and heading included) exceeds the model's maximum sequence length
 in its own tokenizer's tokens. Nothing is truncated silently.
 
-Where a section is split, a passage ends where a sentence does when one ends in its second half (at a line's end or
-inside a hard-wrapped line), or before a list item or a table row: what follows opens the next passage, rather than
-a cut at the line's end ("...ils montent jusqu'au" / "4e étage").
+Where a section is split after a line that runs on into the next (`_runs_on`: a hard-wrapped line inside a sentence,
+a title or a label, a line announcing a list with a colon), the passage ends at the last clean cut in its second half
+instead (a paragraph's, a list item's or a table row's end, or a sentence end inside a wrapped line): what follows
+opens the next passage, rather than "...ils montent jusqu'au" ending one and "4e étage" opening the next, or a
+subtitle ending a passage whose next one holds what it titles.
 """
 
 from __future__ import annotations
@@ -24,6 +26,8 @@ TokenCounter = Callable[[Sequence[str]], list[int]]
 # Bumped when the passages a file gives change (its parsing, sections or cuts), so that ingest rebuilds a build made
 # the old way from an unchanged corpus. 2: heading paths, table rows, <div> text, cuts at sentence ends.
 LAYOUT = 2
+TITLE_CHARS = 60  # a line shorter than this without a full stop names what follows it (`_runs_on`)
+_FULL_STOPS = (".", "!", "…", ";")
 
 
 
@@ -97,7 +101,7 @@ class Chunker:
                 if groups and self._fits(context, [*groups[-1], atom]):
                     groups[-1].append(atom)
                     continue
-                kept, carried = _cut(groups[-1], atom) if groups else ([], [])
+                kept, carried = _cut(doc, groups[-1], atom) if groups else ([], [])
                 if carried and self._fits(context, [*carried, atom]):
                     groups[-1] = kept
                     groups.append([*carried, atom])
@@ -113,11 +117,29 @@ class Chunker:
         return _with_ids(chunks)
 
 
-def _cut(group: list[Line], following: Line) -> tuple[list[Line], list[Line]]:
+def _runs_on(doc: Document, line: Line, following: Line) -> bool:
+    """Whether `line` runs on into `following`, so that a passage should not end between them: a line that
+    announces what follows (a colon), a title or a label (a short line without a full stop: "Le déréférencement",
+    "Délais ?"), or a hard-wrapped or PDF line (no sentence end, no blank line before the next, which starts no list
+    item or table row). A list item's or a table row's end is clean, as is a paragraph's that ends otherwise (a blank
+    line, or a block of HTML or Word), whatever its last character."""
+    text = line.text
+    if text.endswith((":", "：")):
+        return True
+    if ITEM.match(text):
+        return False
+    if len(text) < TITLE_CHARS and not text.endswith(_FULL_STOPS):
+        return True
+    if ends_sentence(text) or doc.blocks or ITEM.match(following.text):
+        return False
+    return doc.text.count("\n", line.end, following.start) <= 1
+
+
+def _cut(doc: Document, group: list[Line], following: Line) -> tuple[list[Line], list[Line]]:
     """A full passage's lines split into those it keeps and those the next passage, starting with `following`,
-    opens with: the passage ends at its last clean cut (where a sentence ends, at a line's end or inside a line,
-    or before a list item or a table row) when that cut lies in its second half by characters (an earlier one
-    would leave a passage too short to stand alone); else where it is, nothing carried."""
+    opens with: the passage ends at its last clean cut (after a line that does not run on, `_runs_on`, or where a
+    sentence ends inside a line that does) when that cut lies in its second half by characters (an earlier one would
+    leave a passage too short to stand alone); else where it is, nothing carried."""
     lines = [*group, following]
     size = sum(len(line.text) for line in group)
     before = size  # characters of the lines before lines[i + 1]
@@ -125,7 +147,7 @@ def _cut(group: list[Line], following: Line) -> tuple[list[Line], list[Line]]:
         line = group[i]
         if 2 * before < size:
             break
-        if ends_sentence(line.text) or ITEM.match(lines[i + 1].text):
+        if not _runs_on(doc, line, lines[i + 1]):
             return group[:i + 1], group[i + 1:]
         before -= len(line.text)
         ends = [match for match in SENTENCE_BREAK.finditer(line.text) if 2 * (before + match.start()) >= size]

@@ -49,6 +49,7 @@ class Document:
     sha256: str = ""
     page_starts: list[int] | None = None  # paged formats: where each page begins in `text`
     changes: list[str] = field(default_factory=list)  # what reading left out or changed, for the ingest report
+    blocks: bool = False  # each line a block of its own (HTML, Word): none runs on to the next (`Parsed.blocks`)
 
     def page(self, offset: int) -> int | None:
         """The 1-based page holding `offset` of `text`; None for a format without pages."""
@@ -234,6 +235,7 @@ def read_document(root: Path, path: Path, meta: dict[str, str] | None = None, *,
         sha256=hashlib.sha256(data).hexdigest(),
         page_starts=parsed.page_starts,
         changes=changes,
+        blocks=parsed.blocks,
     )
 
 

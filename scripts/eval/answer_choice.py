@@ -10,6 +10,8 @@ searched once (hybrid, k=5). Rules, over the highlights of the first three passa
 - `weighted`: the best product of highlight score and passage score (the rule before issue 15);
 - `weighted-pN`: the best product of highlight score and passage score to the power N (a passage below the first
   needs a clearly better highlight);
+- `weighted-p4-kept`: `weighted-p4`, but the first passage's highlight when it holds none of the question's words
+  (a paraphrase that retrieval found: no other passage's words can outweigh a score of nothing);
 - `rank-1-unless-xF`: the first passage's highlight, unless another's highlight scores at least F times as much
   (question-word rarity it covers), the first of those then.
 
@@ -44,8 +46,10 @@ def pick(hits: Sequence[Hit], rule: str) -> Hit | None:
         return None
     if rule == "rank-1":
         return top[0]
+    if rule.endswith("-kept") and not top[0].highlight.score:  # type: ignore[union-attr]
+        return top[0]  # the first passage holds none of the question's words: a paraphrase, kept
     if rule.startswith("weighted"):
-        power = int(rule.split("-p")[1]) if "-p" in rule else 1
+        power = int(rule.removesuffix("-kept").split("-p")[1]) if "-p" in rule else 1
         return max(top, key=lambda h: (h.highlight.score * h.score ** power, -h.rank))  # type: ignore[union-attr]
     factor = float(rule.rsplit("x", 1)[1])
     first = top[0].highlight.score  # type: ignore[union-attr]
@@ -60,7 +64,8 @@ def main() -> None:
     settings = Settings(corpus_dir=ROOT / "corpus")
     targets = eval_targets(args.datasets)
     model = load_embedder(settings)
-    rules = ["rank-1", "weighted", *(f"weighted-p{n}" for n in POWERS), *(f"rank-1-unless-x{f}" for f in FACTORS)]
+    rules = ["rank-1", "weighted", *(f"weighted-p{n}" for n in POWERS), "weighted-p4-kept",
+             *(f"rank-1-unless-x{f}" for f in FACTORS)]
     report = []
     for name, target in targets.items():
         data = build(target, settings, model, args.cache / f"answerable-{name}.pkl")

@@ -61,3 +61,23 @@ def test_a_cut_stays_in_the_passage_s_second_half(tmp_path):
     (tmp_path / "aide.md").write_text("## Suite\n\n" + "\n".join(lines) + "\n", encoding="utf-8")
     chunks = Chunker(_words, max_tokens=40).chunk(read_document(tmp_path, tmp_path / "aide.md"))
     assert chunks[0].text.startswith("Voici le début.\n") and len(chunks[0].text.split()) > 20
+
+
+def test_a_paragraph_end_is_a_clean_cut_whatever_its_last_character(tmp_path):
+    # one-line paragraphs apart by blank lines, ending without a full stop (a link, a code name): never split inside
+    paragraphs = [f"Réponse {n}. Voir la page d'aide numéro {n} pour le détail sur https://example.org/aide/{n}"
+                  for n in range(8)]
+    (tmp_path / "aide.md").write_text("## Réponses\n\n" + "\n\n".join(paragraphs) + "\n", encoding="utf-8")
+    chunks = Chunker(_words, max_tokens=40).chunk(read_document(tmp_path, tmp_path / "aide.md"))
+    assert len(chunks) > 1
+    assert sorted(line for chunk in chunks for line in chunk.text.splitlines()) == sorted(paragraphs)
+
+
+def test_a_title_line_goes_with_what_it_titles(tmp_path):
+    body = "Une phrase de contexte qui occupe de la place dans la section. " * 4
+    text = f"## Droits\n\n{body}\n\nLe déréférencement\n\n{body}\n\nPour cela :\n\n{body}\n"
+    (tmp_path / "droits.md").write_text(text, encoding="utf-8")
+    chunks = Chunker(_words, max_tokens=60).chunk(read_document(tmp_path, tmp_path / "droits.md"))
+    assert len(chunks) > 1
+    for chunk in chunks:  # no passage ends on the subtitle or on the colon announcing what follows
+        assert not chunk.text.endswith(("Le déréférencement", "Pour cela :"))

@@ -64,7 +64,9 @@ class Parsed:
 
     `text` is the text the lines' offsets index when it is not the file's decoded text (the text extracted from a
     PDF or a Word document);
-    `page_starts` the offset in it where each page begins, for paged formats.
+    `page_starts` the offset in it where each page begins, for paged formats;
+    `blocks` whether each line is a block of its own (a paragraph, an item, a row: HTML, Word), never a piece of a
+    hard-wrapped paragraph that runs on to the next line.
     """
 
     sections: list[Section]
@@ -72,6 +74,7 @@ class Parsed:
     url: str | None = None
     text: str | None = None
     page_starts: list[int] | None = None
+    blocks: bool = False
 
 
 def lines_with_offsets(text: str) -> list[Line]:

@@ -194,7 +194,7 @@ def _parse(document: WordDocument) -> Parsed:
             pieces.append(text + "\n")
             offset += len(text) + 1
     title = " ".join((document.core_properties.title or "").split()) or first_title
-    return Parsed([s for s in sections if s.lines], title=title, text="".join(pieces))
+    return Parsed([s for s in sections if s.lines], title=title, text="".join(pieces), blocks=True)
 
 
 def _ole_reason(data: bytes) -> str:

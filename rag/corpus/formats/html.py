@@ -106,7 +106,8 @@ def parse_html(text: str) -> Parsed:
     parser.feed(text)
     parser.close()
     parser._flush(len(text))
-    return Parsed([s for s in parser.sections if s.lines], title=parser.title, url=parser.url)
+    return Parsed([s for s in parser.sections if s.lines], title=parser.title, url=parser.url,
+                  blocks=True)
 
 
 __all__ = ["parse_html"]
