@@ -36,8 +36,8 @@ def _piece(line: Line, a: int, b: int) -> Line:
     (Markdown, plain text); else (an HTML element, whose tags and entities the text leaves out) they stay the
     whole line's, which contains the piece: a citation is never moved off its text."""
     if line.end - line.start == len(line.text):
-        return Line(line.text[a:b], line.start + a, line.start + b)
-    return Line(line.text[a:b], line.start, line.end)
+        return Line(line.text[a:b], line.start + a, line.start + b, line.item)
+    return Line(line.text[a:b], line.start, line.end, line.item)
 
 
 def _split_line(line: Line) -> list[Line]:
@@ -126,11 +126,11 @@ def _runs_on(doc: Document, line: Line, following: Line) -> bool:
     text = line.text
     if text.endswith((":", "：")):
         return True
-    if ITEM.match(text):
+    if line.item or ITEM.match(text):
         return False
     if len(text) < TITLE_CHARS and not text.endswith(_FULL_STOPS):
         return True
-    if ends_sentence(text) or doc.blocks or ITEM.match(following.text):
+    if ends_sentence(text) or doc.blocks or following.item or ITEM.match(following.text):
         return False
     return doc.text.count("\n", line.end, following.start) <= 1
 

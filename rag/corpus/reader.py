@@ -88,9 +88,12 @@ def slug(relative: str) -> str:
     stem = relative.rsplit(".", 1)[0] if "." in relative.rsplit("/", 1)[-1] else relative
     plain: list[str] = []
     for ch in unicodedata.normalize("NFKD", stem.casefold()):
-        if not (unicodedata.combining(ch) and plain and plain[-1].isascii()):  # é -> e; ポ stays ポ
-            plain.append(ch)
-    return re.sub(r"[\W_]+", "-", unicodedata.normalize("NFC", "".join(plain))).strip("-") or "document"
+        if unicodedata.category(ch)[0] == "M":
+            if not (plain and plain[-1].isascii()):  # é -> e; ポ, नी and مُ keep their marks
+                plain.append(ch)
+        else:
+            plain.append(ch if ch.isalnum() else "-")
+    return re.sub(r"-+", "-", unicodedata.normalize("NFC", "".join(plain))).strip("-") or "document"
 
 
 def _title_from_name(relative: str) -> str:
@@ -103,19 +106,24 @@ def _title_from_name(relative: str) -> str:
 _WESTERN = re.compile(r"[À-ÖØ-öø-ÿŒœŠšŽžŸ’‘“”«»…–—€°²³µ·×÷¡¿ºª§©®\u00a0]")
 _WESTERN_SHARE = 0.9
 _ACCENTED_SHARE = 0.3  # of all letters at most: a few in Western European text; all of them in Cyrillic or Greek
+# A UTF-8 sequence of two to four bytes: a file holding one is UTF-8 with a stray byte, which Windows-1252 would garble
+# ("é" read as "Ã©"), so it is refused as before.
+_UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
 
 
 def _decode(data: bytes) -> tuple[str, str | None]:
     """The text and, when it was not UTF-8, what was assumed: UTF-8 (with or without BOM); UTF-16 with a BOM;
     else Windows-1252 (Latin-1's superset, legacy Windows and French exports), when the bytes decode, at least 90%
     of the non-ASCII characters are Western European letters and punctuation, and these letters are at most 30% of
-    all letters (Cyrillic written in Windows-1251 decodes too, as accented letters only). Anything else is refused,
-    not guessed: `UnicodeDecodeError`."""
+    all letters (Cyrillic written in Windows-1251 decodes too, as accented letters only), and no UTF-8 sequence is
+    among the bytes (a UTF-8 file with a stray byte). Anything else is refused, not guessed: `UnicodeDecodeError`."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return data.decode("utf-16"), None
     try:
         return data.decode("utf-8-sig"), None
     except UnicodeDecodeError as error:
+        if _UTF8_SEQUENCE.search(data):
+            raise error from None
         try:
             text = data.decode("cp1252")
         except UnicodeDecodeError:

@@ -1,5 +1,7 @@
 import re
 
+import pytest
+
 from rag.corpus.chunking import Chunker
 from rag.corpus.formats.html import parse_html
 from rag.corpus.formats.markdown import parse_markdown
@@ -171,3 +173,35 @@ def test_a_file_keeps_its_id_when_another_takes_its_slug(tmp_path):
     stale = _documents(tmp_path, ["faq.md"])
     unique_ids(stale, {"faq.md": "retours"})  # an id that is no longer its slug's is not kept
     assert stale[0].doc_id == "faq"
+
+
+def test_a_utf8_file_with_a_stray_byte_is_refused_not_garbled(tmp_path):
+    utf8 = ("Votre réponse est arrivée. " * 10).encode()
+    (tmp_path / "mixed.txt").write_bytes(utf8 + "Garantie \xe9tendue.".encode("latin-1"))
+    with pytest.raises(ValueError, match=r"not valid UTF-8 \(byte 299\)"):
+        read_document(tmp_path, tmp_path / "mixed.txt")
+
+
+def test_front_matter_is_yaml_not_prose():
+    lenient = parse_markdown("---\ntitle: Guide\ndate:2024-01-01\n---\nCorps.\n")
+    assert lenient.title == "Guide" and [line.text for s in lenient.sections for line in s.lines] == ["Corps."]
+    prose = parse_markdown("---\nAttention : les délais changent en août.\n---\nSuite.\n")
+    assert prose.title is None
+    assert [s.heading for s in prose.sections] == [None, "Attention : les délais changent en août."]
+
+
+def test_ids_keep_the_marks_of_other_scripts_and_paths_skip_empty_headings(tmp_path):
+    assert [slug(n) for n in ("नीति.md", "नेता.md", "مُدير.md")] == ["नीति", "नेता", "مُدير"]
+    page = "# Doc\n\n## \t#\n\n### Sous-partie\n\nTexte.\n"
+    assert _headings(tmp_path, "vide.md", page) == [("Sous-partie", ["Texte."])]
+
+
+def test_html_list_items_end_cleanly(tmp_path):
+    intro = "Voici une phrase d'introduction assez longue pour occuper une bonne part de la place disponible."
+    html = f"<h2>Moyens</h2><p>{intro}</p><ul>" + "".join(f"<li>Option {n}</li>" for n in range(12)) + "</ul>"
+    (tmp_path / "moyens.html").write_text(html, encoding="utf-8")
+    chunks = Chunker(lambda texts: [len(t.split()) for t in texts], max_tokens=30).chunk(
+        read_document(tmp_path, tmp_path / "moyens.html"))
+    assert chunks[0].text.startswith(intro) and "Option 0" in chunks[0].text  # items are no titles to carry over
+    lines = [line for chunk in chunks for line in chunk.text.splitlines()]
+    assert lines == [intro, *(f"Option {n}" for n in range(12))]

@@ -10,11 +10,13 @@ from dataclasses import dataclass, field
 
 @dataclass(frozen=True)
 class Line:
-    """A piece of text and where it stands in the source: `source[start:end]` contains `text`."""
+    """A piece of text and where it stands in the source: `source[start:end]` contains `text`. `item`: a list item
+    or a table row of a format whose items carry no bullet in their text (HTML, Word)."""
 
     text: str
     start: int
     end: int
+    item: bool = False
 
 
 CELL_SEPARATOR = " | "  # between the cells of a table row, which is one line (Word, HTML)
@@ -54,7 +56,7 @@ def heading_path(section: Section, title: str) -> str | None:
     if section.heading is None:
         return None
     same = " ".join(title.split()).casefold()
-    kept = [parent for parent in section.parents if " ".join(parent.split()).casefold() != same]
+    kept = [parent for parent in section.parents if parent.strip() and " ".join(parent.split()).casefold() != same]
     return PATH_SEPARATOR.join([*kept, section.heading])
 
 

@@ -181,7 +181,7 @@ def _parse(document: WordDocument) -> Parsed:
             if not text.strip():
                 continue
             if kind is None:
-                sections[-1].lines.extend(Line(line.text, offset + line.start, offset + line.end)
+                sections[-1].lines.extend(Line(line.text, offset + line.start, offset + line.end, block.tag == _TBL)
                                           for line in lines_with_offsets(text))
             else:
                 heading = " ".join(text.split())

@@ -13,6 +13,7 @@ _BLOCKS = {"p", "li", "dt", "dd", "tr", "td", "th", "pre", "blockquote", "figcap
            "div", "section", "article", "main", "header", "aside", "details", "figure", "address", "dl", "ul", "ol",
            "table", "form", "fieldset"}
 _CELLS = {"td", "th"}
+_ITEMS = {"li", "dt", "dd", "tr", "td", "th"}  # their lines are items of a list or rows of a table
 _CELL_BREAK = "\x00"  # marks where a row's next cell starts, until the row is flushed
 _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 _SKIPPED = {"script", "style", "noscript", "template", "svg", "head", "nav", "footer"}
@@ -94,7 +95,7 @@ class _HtmlSections(HTMLParser):
                 self.title = text
             self.sections.append(self.outline.section(int(tag[1]), text, start))
         else:
-            self.sections[-1].lines.append(Line(text, start, end))
+            self.sections[-1].lines.append(Line(text, start, end, item=tag in _ITEMS))
 
 
 def parse_html(text: str) -> Parsed:

@@ -14,15 +14,25 @@ _SETEXT = re.compile(r"^(?P<marks>=+|-+)$")
 _NOT_SETEXT_TEXT = re.compile(r"^(?:[-+*>|]|\d{1,9}[.)](?:\s|$)|```|~~~)")
 
 
-# A line of YAML front matter: "key: value", an indented continuation, a list item, a comment, a blank line.
-_YAML_LINE = re.compile(r"[\w\"'][^:]*:(?:\s.*)?|\s+\S.*|-(?:\s.*)?|#.*|\s*")
+# Lines of YAML front matter: a key (no space before its colon, as YAML writes it and French prose does not:
+# "Attention : ..."); an indented continuation, a list item or a comment.
+_YAML_KEY = re.compile(r"[\w\"'.-]+:(?:\s.*)?")
+_YAML_MORE = re.compile(r"\s+\S.*|-(?:\s.*)?|#.*")
+
+
+def _looks_like_yaml(body: str) -> bool:
+    """At least one key, and keys or their continuations for at least half of the non-blank lines: lenient with a
+    line YAML would not parse ("date:2024-01-01"), not with a paragraph of prose."""
+    lines = [raw for raw in body.splitlines() if raw.strip()]
+    keys = sum(1 for raw in lines if _YAML_KEY.fullmatch(raw))
+    return keys > 0 and 2 * (keys + sum(1 for raw in lines if _YAML_MORE.fullmatch(raw))) >= len(lines)
 
 
 def _front_matter(text: str) -> tuple[dict[str, str], int]:
     """The front matter's keys and where the body starts; none when the file opens with a `---` rule and text
     rather than YAML (a paragraph between two rules is text, not metadata to drop)."""
     match = _FRONT_MATTER.match(text)
-    if not match or not all(_YAML_LINE.fullmatch(raw) for raw in match.group("body").splitlines()):
+    if not match or not _looks_like_yaml(match.group("body")):
         return {}, 0
     meta = {}
     for raw in match.group("body").splitlines():
