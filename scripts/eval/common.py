@@ -55,6 +55,7 @@ def build(target: Path, settings: Settings, embedder: Embedder, cache: Path) -> 
     missing = [q.question for q in questions if q.question not in stored["questions"]]
     stored["questions"].update(zip(missing, embedder.embed_queries(missing), strict=True))
     stored["passages"].update(zip(map(embed_key, index.passages), index.stored_vectors(), strict=True))
+    cache.parent.mkdir(parents=True, exist_ok=True)  # a new machine has no cache folder yet
     cache.write_bytes(pickle.dumps(stored))
     vectors = np.stack([stored["questions"][q.question] for q in questions])
     return {"index": index, "questions": questions, "qv": vectors}
