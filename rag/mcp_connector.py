@@ -55,7 +55,7 @@ class FetchMetadata(BaseModel):
     doc_id: str = Field(description="Id of the document.")
     document: str = Field(description="Title of the document.")
     source: str = Field(description="Path of the source file in the corpus.")
-    section: str | None = Field(None, description="Heading the passage sits under.")
+    section: str | None = Field(None, description="Heading the passage sits under, after the headings above it.")
     page: int | None = Field(None, description="1-based page where the passage starts, for a PDF.")
     start: int = Field(description="Offset of the passage's first character in the source file's text.")
     end: int = Field(description="Offset just past its last character.")

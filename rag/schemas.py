@@ -26,7 +26,8 @@ class Citation(BaseModel):
     doc_id: str = Field(description="Stable id of the source document (its path in the corpus, slugged).")
     title: str = Field(description="Document title.")
     source: str = Field(description="Path of the source file, relative to the corpus folder.")
-    section: str | None = Field(description="Heading (or FAQ question) the passage sits under, if any.")
+    section: str | None = Field(description="Heading (or FAQ question) the passage sits under, if any, after the "
+                                            "headings above it: \"Express › Délais\".")
     start: int = Field(description="Offset of the passage's first character in the source file's text (for a "
                                    "PDF: in its extracted text, pages joined by a form feed).")
     end: int = Field(description="Offset just past the passage's last character in the source file's text (for a "
