@@ -9,6 +9,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent.parent
 CORPUS = ROOT / "corpus"
 DEVSET = ROOT / "tests" / "data" / "devset.jsonl"
+HELP_CENTRE = ROOT / "tests" / "data" / "help_centre" / "pages"  # long pages, nested headings, HTML tables
 DATASETS = ROOT.parent / "shared" / "datasets"
 
 

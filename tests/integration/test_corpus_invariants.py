@@ -1,7 +1,13 @@
-"""The chunk-length and citation invariants, on every passage of the seed corpus, with the real tokenizer."""
+"""The chunk-length and citation invariants, on every passage of the seed corpus and of the help centre's long
+pages, with the real tokenizer."""
 
+import html
+import re
+
+from rag.corpus.reader import read_corpus
 from rag.index.store import Index
-from tests.helpers.paths import CORPUS
+from rag.ingestion.stages import chunker_for
+from tests.helpers.paths import CORPUS, HELP_CENTRE
 
 
 def test_no_passage_exceeds_the_model_window(index: Index, embedder):
@@ -32,3 +38,39 @@ def test_long_sections_are_split_not_truncated(index: Index):
     assert len(service) >= 2
     joined = " ".join(p.text for p in service)
     assert "de son abonnement." in joined  # the section's last sentence is still indexed
+
+
+def _help_centre(embedder) -> list:
+    chunker = chunker_for(embedder, None)
+    return [chunk for doc in read_corpus(HELP_CENTRE).documents for chunk in chunker.chunk(doc)]
+
+
+def test_the_help_centre_s_passages_keep_the_invariants_with_the_real_tokenizer(embedder):
+    """Long pages as users keep them (hard-wrapped Markdown, nested headings, HTML tables): every passage fits the
+    model, and its cited span holds its text (each line in order for text formats; each word, tags left out, for
+    HTML, whose offsets delimit elements)."""
+    chunks = _help_centre(embedder)
+    assert len(chunks) > 80
+    assert max(embedder.count_tokens([c.indexed_text for c in chunks])) <= embedder.max_tokens
+    for chunk in chunks:
+        source = (HELP_CENTRE / chunk.source).read_text(encoding="utf-8")
+        assert 0 <= chunk.start < chunk.end <= len(source), chunk.id
+        span = source[chunk.start:chunk.end]
+        if chunk.source.endswith(".html"):
+            shown = "".join(html.unescape(re.sub(r"<[^>]+>", "", span)).split())
+            assert all(word in shown for word in chunk.text.replace(" | ", " ").split()), chunk.id
+            continue
+        cursor = 0
+        for line in chunk.text.split("\n"):
+            found = span.find(line, cursor)
+            assert found >= 0, (chunk.id, line)
+            cursor = found + len(line)
+
+
+def test_the_help_centre_s_sections_carry_their_heading_paths(embedder):
+    chunks = _help_centre(embedder)
+    sections = {c.section for c in chunks if c.source == "boutique/livraison.md"}
+    assert {"Express (Chronopost) › Délais", "Domicile (Colissimo) › Délais",
+            "Point relais (Mondial Relay) › Délais"} <= sections
+    rows = [line for c in chunks if c.source.endswith(".html") for line in c.text.split("\n") if " | " in line]
+    assert rows  # an HTML table row is one line of its cells
