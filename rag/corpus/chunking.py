@@ -30,7 +30,6 @@ TITLE_CHARS = 60  # a line shorter than this without a full stop names what foll
 _FULL_STOPS = (".", "!", "…", ";")
 
 
-
 def _piece(line: Line, a: int, b: int) -> Line:
     """`line.text[a:b]` as a line of its own. Its offsets are exact when the line's text is the source's own
     (Markdown, plain text); else (an HTML element, whose tags and entities the text leaves out) they stay the
