@@ -121,6 +121,7 @@ def test_an_html_table_row_is_one_line_and_headings_nest(tmp_path):
         ("Frais › Paiement en plusieurs fois",
          ["Frais par formule", "Formule | Frais", "3 fois | 1,5 % min. 1 €", "4 fois | 2 %", "Après le tableau."]),
     ]
+    assert [line.text for line in parse_html("<p>a\x00b</p>").sections[0].lines] == ["a\x00b"]  # no cell break
     (row,) = [line for line in parse_html(html).sections[0].lines if line.text.startswith("3 fois")]
     assert html[row.start:row.end] == "<tr><td>3 fois</td><td><p>1,5 %</p><p>min. 1 €</p></td></tr>"
 

@@ -78,7 +78,9 @@ class _HtmlSections(HTMLParser):
             self._buffer.append(data)
 
     def _flush(self, end: int) -> None:
-        cells = ("".join(self._buffer)).split(_CELL_BREAK)
+        joined = "".join(self._buffer)
+        # only a row has cells: a NUL anywhere else is text (blanked as a control character at ingest)
+        cells = joined.split(_CELL_BREAK) if self._open and self._open[0] == "tr" else [joined]
         text = CELL_SEPARATOR.join(cell for cell in (" ".join(c.split()) for c in cells) if cell)
         self._buffer = []
         if self._open is None:
