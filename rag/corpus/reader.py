@@ -268,28 +268,25 @@ def unique_ids(documents: Iterable[Document], previous: Mapping[str, str] | None
     doc_id, the published build's) gave it while that is still its slug or one of its suffixes: adding `faq.html`
     beside `faq.md` does not take `faq` from it. The others get their slug, else the next free suffix, in corpus
     order. Returns the documents whose id is not their slug."""
-    documents = list(documents)
+    bases = [(doc, slug(doc.source)) for doc in documents]
     previous = previous or {}
     taken: set[str] = set()
-    kept: set[int] = set()
-    for doc in documents:
+    rest = []
+    for doc, base in bases:
         old = previous.get(doc.source)
-        base = slug(doc.source)
         if old is not None and old not in taken and (old == base or _suffixed(old, base)):
             taken.add(old)
-            kept.add(id(doc))
             doc.doc_id = old
-    for doc in documents:
-        if id(doc) in kept:
-            continue
-        base = new = slug(doc.source)
-        n = 1
+        else:
+            rest.append((doc, base))
+    for doc, base in rest:
+        new, n = base, 1
         while new in taken:
             n += 1
             new = f"{base}-{n}"
         taken.add(new)
         doc.doc_id = new
-    return [doc for doc in documents if doc.doc_id != slug(doc.source)]
+    return [doc for doc, base in bases if doc.doc_id != base]
 
 
 def _suffixed(doc_id: str, base: str) -> bool:

@@ -134,7 +134,7 @@ def _require_documents(corpus: Corpus, corpus_dir: Path) -> None:
 
 
 def _read_local(settings: Settings, embedder: Embedder | None, embedder_factory: Callable[[], Embedder] | None,
-                options: VectorOptions, report: IngestReport) -> tuple[Corpus, Embedder]:
+                options: VectorOptions, report: IngestReport, previous: dict[str, str]) -> tuple[Corpus, Embedder]:
     """The local engine's corpus and model, in the order that fails soonest: files read up to the first document
     (none: `IngestError`, no model loaded), the model loaded and its dimension checked against the vector settings
     (`ConfigError` with the rest of the corpus unread), then the rest read. Each file is read once."""
@@ -147,7 +147,7 @@ def _read_local(settings: Settings, embedder: Embedder | None, embedder_factory:
         report.model_seconds = time.perf_counter() - loading
     options.check(embedder.dimension)  # settings this model rules out whatever the corpus holds
     add_files(corpus, outcomes)
-    unique_ids(corpus.documents, previous_ids(read_manifest(settings.index_dir)))
+    unique_ids(corpus.documents, previous)
     return corpus, embedder
 
 
@@ -228,9 +228,10 @@ def _ingest_locked(settings: Settings, started: float, *, force: bool, progress:
     if settings.ingest_engine == "ray":
         from rag.ingestion import ray as distributed
 
-        stages = distributed.chunk_and_embed(settings, prepare, address=address, actors=actors, progress=progress)
+        stages = distributed.chunk_and_embed(settings, prepare, address=address, actors=actors, progress=progress,
+                                             previous=previous_ids(published))
     else:
-        corpus, embedder = _read_local(settings, embedder, embedder_factory, options, report)
+        corpus, embedder = _read_local(settings, embedder, embedder_factory, options, report, previous_ids(published))
         stages = chunk_and_embed(corpus, settings, embedder, prepare, progress=progress)
     corpus = stages.corpus
     report.skipped = corpus.skipped

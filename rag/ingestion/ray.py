@@ -45,7 +45,6 @@ from rag.corpus.reader import (
     Document,
     Skipped,
     corpus_files,
-    previous_ids,
     read_file,
     read_metadata,
     refusal,
@@ -53,7 +52,6 @@ from rag.corpus.reader import (
 )
 from rag.embedding.load import ModelSpec
 from rag.errors import ConfigError, IngestError, ModelError, RagError
-from rag.index.layout import read_manifest
 from rag.index.vector_options import VectorOptions
 from rag.index.windows import Span
 from rag.ingestion.stages import Embedded, Prepare, chunker_for, embed_chunks, passage_windows
@@ -165,9 +163,11 @@ def _pool(ray: ModuleType, actors: int | None, batches: int) -> Any:
 
 
 def _chunk(ray: ModuleType, root: Path, settings: Settings, skipped: list[Skipped], items: list[dict[str, Any]],
-           actors: int | None) -> tuple[Corpus, list[Chunk], list[list[Span]], dict[str, Any]]:
-    """Steps 1 and 2: the corpus, its passages in corpus order with unique document ids, their sentence windows,
-    and the model's description ({} when there was no file to read, so no model was loaded)."""
+           actors: int | None,
+           previous: dict[str, str]) -> tuple[Corpus, list[Chunk], list[list[Span]], dict[str, Any]]:
+    """Steps 1 and 2: the corpus, its passages in corpus order with unique document ids (`previous`: the ids the
+    published build gave its files), their sentence windows, and the model's description ({} when there was no
+    file to read, so no model was loaded)."""
     if not items:
         return Corpus(skipped=list(skipped)), [], [], {}
     dataset = (ray.data.from_items(items)
@@ -183,8 +183,7 @@ def _chunk(ray: ModuleType, root: Path, settings: Settings, skipped: list[Skippe
     if len(models) > 1:
         raise ModelError(f"model {settings.model!r} loads differently on the nodes of the cluster ({sorted(models)}): "
                          "install the same model files on every node")
-    corpus, chunks, windows = _assemble([pickle.loads(row["result"]) for row in rows], skipped,
-                                        previous_ids(read_manifest(settings.index_dir)))
+    corpus, chunks, windows = _assemble([pickle.loads(row["result"]) for row in rows], skipped, previous)
     return corpus, chunks, windows, json.loads(models.pop())
 
 
@@ -205,10 +204,10 @@ def _embed(ray: ModuleType, texts: list[str], settings: Settings, model: dict[st
 
 
 def chunk_and_embed(settings: Settings, prepare: Prepare, *, address: str | None = None, actors: int | None = None,
-                    progress: bool = False) -> Embedded:
+                    progress: bool = False, previous: dict[str, str] | None = None) -> Embedded:
     """Read, chunk and embed `settings.corpus_dir` on Ray: the cluster at `address`, a local one when None, or the
     Ray session this process already has. `actors` caps the model replicas of each stage (default: the cluster's
-    CPUs).
+    CPUs); `previous` holds the document ids the published build gave its files (`unique_ids`).
 
     `prepare` runs on the driver once every passage is chunked and before any is embedded (`stages.Prepare`).
     Raises what `prepare` or the actors raise (`ConfigError`, `ModelError`), `ConfigError` without the extra,
@@ -245,7 +244,7 @@ def chunk_and_embed(settings: Settings, prepare: Prepare, *, address: str | None
 
     try:
         try:
-            corpus, chunks, windows, model = _chunk(ray, root, settings, skipped, items, actors)
+            corpus, chunks, windows, model = _chunk(ray, root, settings, skipped, items, actors, previous or {})
         except Exception as exc:
             raise _translated(exc, address) from exc
         return embed_chunks(corpus, chunks, model, prepare, embed, windows, settings.passage_window_tokens)

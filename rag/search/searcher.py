@@ -287,23 +287,22 @@ class Searcher:
             if len(hits) == query.k:
                 break
         if hits and query.mode == "hybrid":
-            hits.evidence = self._evidence(index, fused, query, terms, memory)
+            question_terms = index.lexical.analyzer.terms(query.question)
+            hits.evidence = self._evidence(index, fused, question_terms, terms, memory)
             hits.probability = rule_for(self.embedder.name).probability(hits.evidence)
             # a question of function words alone ("de", "comment faire ?") asks about nothing a passage could hold
-            asks = bool(index.lexical.analyzer.terms(query.question))
-            hits.answerable = asks and hits.probability >= self.answerable_threshold
+            hits.answerable = bool(question_terms) and hits.probability >= self.answerable_threshold
         else:
             hits.answerable = bool(hits)
         return hits
 
     @staticmethod
-    def _evidence(index: Index, fused: Ranking, query: Query, weights: dict[str, float],
+    def _evidence(index: Index, fused: Ranking, question_terms: list[str], weights: dict[str, float],
                   memory: _Remembered) -> Evidence:
         top = fused[0]
         best, z, margin = standing(fused.dense_scores)
         _, lexical_z, _ = standing(fused.lexical_scores)
         passage_terms = memory.highlight.terms(index.passages[top.row].text)
-        question_terms = index.lexical.analyzer.terms(query.question)
         share = coverage(question_terms, weights, passage_terms, max(weights.values(), default=1.0))
         return Evidence(dense_top=best, dense_z=z, coverage=share,
                         agree=float(top.dense_rank == 1 and top.lexical_rank == 1), dense_margin=margin,
