@@ -222,6 +222,7 @@ def read_document(root: Path, path: Path, meta: dict[str, str] | None = None, *,
         raise ValueError("no text found")
     meta = meta or {}
     changes: list[str] = [assumed] if assumed else []
+    changes += parsed.changes
     title = str(meta.get("title") or parsed.title or _title_from_name(relative))
     for section in parsed.sections:
         section.heading, section.parents = heading_path(section, title), ()

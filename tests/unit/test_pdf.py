@@ -125,6 +125,17 @@ def test_bad_pdfs_raise_a_reason_a_person_can_act_on(tmp_path):
         parse_pdf(b"not a pdf at all")
 
 
+def test_what_pypdf_repairs_is_reported_with_the_document_not_printed_bare(tmp_path, capsys):
+    good = make_pdf(tmp_path / "good.pdf", PAGES).read_bytes()
+    (tmp_path / "moved.pdf").write_bytes(good[:good.rfind(b"startxref")] + b"startxref\n99999\n%%EOF\n")
+    document = _read(tmp_path / "moved.pdf")
+    assert "extrait Kbis" in document.text
+    [change] = document.changes
+    assert change.startswith("malformed PDF, repaired by the reader (check its text): ") and "startxref" in change
+    assert "startxref" not in capsys.readouterr().err
+    assert _read(tmp_path / "good.pdf").changes == []
+
+
 def test_pdfs_respect_the_file_size_limit(tmp_path):
     path = make_pdf(tmp_path / "big.pdf", PAGES)
     with pytest.raises(ValueError, match="file too large"):

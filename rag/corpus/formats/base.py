@@ -68,7 +68,8 @@ class Parsed:
     PDF or a Word document);
     `page_starts` the offset in it where each page begins, for paged formats;
     `blocks` whether each line is a block of its own (a paragraph, an item, a row: HTML, Word), never a piece of a
-    hard-wrapped paragraph that runs on to the next line.
+    hard-wrapped paragraph that runs on to the next line;
+    `changes` what the parser repaired or left out, for the ingest report.
     """
 
     sections: list[Section]
@@ -77,6 +78,7 @@ class Parsed:
     text: str | None = None
     page_starts: list[int] | None = None
     blocks: bool = False
+    changes: list[str] = field(default_factory=list)
 
 
 def lines_with_offsets(text: str) -> list[Line]:

@@ -8,14 +8,18 @@ Everything else stands as pypdf extracts it, so `text[start:end]` of a citation 
 Sections come from the outline (bookmarks): a heading starts where its title is found on its destination page
 (the page's top when it is not found, unless a heading before it in the outline was found on that page: then it
 is left out); text before the first one has no heading. Without an outline there are
-no headings. A PDF that cannot be read raises `ValueError` with what to do about it.
+no headings. A PDF that cannot be read raises `ValueError` with what to do about it. What pypdf repaired to read a
+malformed file (it says so in its log: "incorrect startxref pointer") comes back in `Parsed.changes`, for the ingest
+report to name the file, instead of being printed bare.
 """
 
 from __future__ import annotations
 
+import logging
 import re
 from bisect import bisect_right
 from collections.abc import Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass
 from io import BytesIO
 from itertools import pairwise
@@ -38,6 +42,36 @@ COMPOUND = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)+")
 SURROGATE = re.compile("[\ud800-\udfff]")
 # What may stand before a heading's title on its line: its number ("2.1 ASN.1 syntax" under "ASN.1 syntax").
 _NUMBERING = re.compile(r"[\d.]*\s*")
+# The repairs pypdf logs while the current thread parses a PDF; None when none is being parsed.
+_REPAIRS: ContextVar[list[str] | None] = ContextVar("pdf_repairs", default=None)
+# Repairs named in the report, at most; the rest are counted.
+SHOWN_REPAIRS = 3
+
+
+class _Repairs(logging.Handler):
+    """Keeps pypdf's records for the file being parsed; any other goes on to the root logger, as it would have."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        repairs = _REPAIRS.get()
+        if repairs is None:
+            logging.getLogger().handle(record)
+        elif record.levelno >= logging.WARNING:
+            repairs.append(" ".join(record.getMessage().split()))
+
+
+_PYPDF_LOG = logging.getLogger("pypdf")
+_PYPDF_LOG.addHandler(_Repairs())
+_PYPDF_LOG.propagate = False
+
+
+def _repaired(repairs: list[str]) -> list[str]:
+    """The ingest report's line for what pypdf repaired, if anything: each message once, the first few."""
+    distinct = list(dict.fromkeys(repair for repair in repairs if repair))
+    if not distinct:
+        return []
+    more = len(distinct) - SHOWN_REPAIRS
+    return ["malformed PDF, repaired by the reader (check its text): " + "; ".join(distinct[:SHOWN_REPAIRS])
+            + (f"; and {more} more" if more > 0 else "")]
 
 
 @dataclass(frozen=True)
@@ -155,12 +189,16 @@ def _extract(data: bytes) -> tuple[list[str], list[_Heading], str]:
 
 def parse_pdf(data: bytes) -> Parsed:
     """A PDF's text, pages and outline sections, and its /Title. Raises `ValueError` when it cannot be read."""
+    repairs: list[str] = []
+    token = _REPAIRS.set(repairs)
     try:
         pages, headings, title = _extract(data)
     except _Encrypted as exc:
         raise ValueError(ENCRYPTED) from exc
     except Exception as exc:  # pypdf raises many kinds of error on a malformed file; none may stop the ingest
         raise ValueError(f"damaged PDF, cannot be parsed ({exc.__class__.__name__}: {exc})") from exc
+    finally:
+        _REPAIRS.reset(token)
     if not any(page.strip() for page in pages):
         raise ValueError(NO_TEXT)
     page_starts, offset = [], 0
@@ -168,7 +206,8 @@ def parse_pdf(data: bytes) -> Parsed:
         page_starts.append(offset)
         offset += len(page) + len(PAGE_BREAK)
     text = PAGE_BREAK.join(pages)
-    return Parsed(_sections(text, page_starts, headings), title=title or None, text=text, page_starts=page_starts)
+    return Parsed(_sections(text, page_starts, headings), title=title or None, text=text, page_starts=page_starts,
+                  changes=_repaired(repairs))
 
 
 __all__ = ["ENCRYPTED", "HYPHEN_BREAK", "NO_TEXT", "PAGE_BREAK", "dehyphenate", "parse_pdf"]
