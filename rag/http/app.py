@@ -64,19 +64,21 @@ def create_app(settings: Settings | None = None, *, searcher: Searcher | None = 
     connector = HttpTransport(build_connector(settings, runtime.submit, runtime.passage), settings, "/mcp/connector")
     swagger_page, swagger_files = swagger_ui()
     hosts = allowed_hosts(settings)
-    host_check = [] if hosts is None else [HostCheckMiddleware(hosts, settings.cors_origins)]
+    errors = error_handler({vector_stores.PREFIX: vector_stores.error_body})
+    host_check = [] if hosts is None else [HostCheckMiddleware(hosts, settings.cors_origins, errors)]
     app = Litestar(
         route_handlers=[routes.api(key_guards), vector_stores.router(key_guards), pages.router(key_guards),
                         *routes.PROBES, mount([mcp, connector], key_guards), metrics.MetricsController,
                         swagger_files],
         lifespan=[_serving, mcp.lifespan, connector.lifespan],
         dependencies={"runtime": Provide(_runtime, sync_to_thread=False)},
-        middleware=[RequestContextMiddleware(), *host_check, metrics.config().middleware],
+        # metrics outside the host check: a flood of refused Hosts (421) or Origins (403) shows in them
+        middleware=[RequestContextMiddleware(), metrics.config().middleware, *host_check],
         before_send=[add_request_id],
         request_class=BoundedRequest,
         state=State({"settings": settings, "key_rings": KeyRings.from_settings(settings), "runtime": runtime,
                      "metrics": app_metrics}),
-        exception_handlers={Exception: error_handler({vector_stores.PREFIX: vector_stores.error_body})},
+        exception_handlers={Exception: errors},
         request_max_body_size=settings.max_body_bytes,
         plugins=[PydanticPlugin(validate_strict=True)],  # JSON types as declared: `"k": "5"`, `"explain": 1` are 422s
         cors_config=CORSConfig(allow_origins=settings.cors_origins) if settings.cors_origins else None,

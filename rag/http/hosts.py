@@ -9,8 +9,10 @@ elsewhere (a container, behind a proxy), any host passes unless `RAG_ALLOWED_HOS
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from urllib.parse import urlsplit
 
+from litestar import Request, Response
 from litestar.enums import ScopeType
 from litestar.exceptions import HTTPException, PermissionDeniedException
 from litestar.middleware import ASGIMiddleware
@@ -53,27 +55,43 @@ def origin_allowed(origin: str, allowed: tuple[str, ...], cors_origins: list[str
 
 
 class HostCheckMiddleware(ASGIMiddleware):
-    """Refuses, on every route, a `Host` not allowed (421) and a browser `Origin` not allowed (403)."""
+    """Refuses, on every route, a `Host` not allowed (421) and a browser `Origin` not allowed (403).
+
+    The refusal is answered here, by the app's error handler `answer`, not raised past the middleware outside it:
+    the request metrics count it with its status."""
 
     scopes = (ScopeType.HTTP,)
 
-    def __init__(self, allowed: tuple[str, ...], cors_origins: list[str]) -> None:
+    def __init__(self, allowed: tuple[str, ...], cors_origins: list[str],
+                 answer: Callable[[Request, Exception], Response]) -> None:
         self.allowed = allowed
         self.cors_origins = cors_origins
+        self.answer = answer
 
-    async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
+    def refusal(self, scope: Scope) -> HTTPException | None:
         headers = dict(scope["headers"])
         host = headers.get(b"host", b"").decode("latin-1")
         if not host_allowed(host, self.allowed):
             shown = host if len(host) <= 100 else host[:100] + "..."
-            raise HTTPException(status_code=421, detail=f"this server does not answer for host {shown!r}: it "
-                                                        "answers for " + ", ".join(self.allowed) +
-                                                        " (RAG_ALLOWED_HOSTS)")
+            return HTTPException(status_code=421, detail=f"this server does not answer for host {shown!r}: it "
+                                                         "answers for " + ", ".join(self.allowed) +
+                                                         " (RAG_ALLOWED_HOSTS)")
         origin = headers.get(b"origin")
         if origin is not None and not origin_allowed(origin.decode("latin-1"), self.allowed, self.cors_origins):
-            raise PermissionDeniedException("requests from web pages of another origin are refused: list the "
-                                            "origin in RAG_CORS_ORIGINS to allow it")
-        await next_app(scope, receive, send)
+            return PermissionDeniedException("requests from web pages of another origin are refused: list the "
+                                             "origin in RAG_CORS_ORIGINS to allow it")
+        return None
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
+        refused = self.refusal(scope)
+        if refused is None:
+            await next_app(scope, receive, send)
+            return
+        request: Request = Request(scope, receive)
+        handler = scope.get("route_handler")  # its encoders know the pydantic bodies, as Litestar's own answer does
+        encoders = handler.resolve_type_encoders() if handler else scope["litestar_app"].type_encoders
+        response = self.answer(request, refused).to_asgi_response(app=None, request=request, type_encoders=encoders)
+        await response(scope, receive, send)
 
 
 __all__ = ["LOOPBACK", "HostCheckMiddleware", "allowed_hosts", "host_allowed", "origin_allowed"]

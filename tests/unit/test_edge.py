@@ -167,6 +167,12 @@ def test_bound_to_loopback_every_route_refuses_a_foreign_host(bare, method, path
     assert "RAG_ALLOWED_HOSTS" in _problem(r, 421)["detail"]
 
 
+def test_a_foreign_host_on_the_vector_store_routes_gets_their_error_shape(bare):
+    r = bare.post("/v1/vector_stores/vs_1/search", headers={"host": "attacker.example"}, json={"query": "x"})
+    assert r.status_code == 421 and r.headers["content-type"] == "application/json"
+    assert "RAG_ALLOWED_HOSTS" in r.json()["error"]["message"]
+
+
 @pytest.mark.parametrize("host", ["127.0.0.1", "127.0.0.1:8000", "localhost", "LOCALHOST:1", "[::1]", "[::1]:8000"])
 def test_loopback_hosts_pass(bare, host):
     assert bare.get("/healthz", headers={"host": host}).status_code == 200
