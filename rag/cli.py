@@ -52,6 +52,16 @@ def _print_json(value: Any) -> None:
     print(json_for_terminal(json.dumps(value, ensure_ascii=False, indent=2)))
 
 
+def _count(n: int, noun: str) -> str:
+    """`n` and `noun`, plural unless `n` is 1 ("1 passage", "13 passages")."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+def _or_default(name: str) -> str:
+    """What an option overrides, for its help: "RAG_INDEX_DIR, else var/index"."""
+    return f"RAG_{name.upper()}, else {Settings.model_fields[name].default}"
+
+
 def _settings(args: argparse.Namespace) -> Settings:
     from pydantic import ValidationError
 
@@ -63,8 +73,9 @@ def _settings(args: argparse.Namespace) -> Settings:
     try:
         return Settings(**overrides)
     except ValidationError as exc:  # values are left out: a key must not reach the terminal
-        raise ConfigError("invalid settings: " + "; ".join(
-            f"RAG_{'.'.join(map(str, e['loc'])).upper()}: {e['msg']}" for e in exc.errors())) from None
+        raise ConfigError("invalid settings: " + "; ".join(  # no `loc`: a rule over several settings names them
+            f"RAG_{'.'.join(map(str, e['loc'])).upper()}: {e['msg']}" if e["loc"] else e["msg"]
+            for e in exc.errors())) from None
 
 
 def _ingest(args: argparse.Namespace) -> int:
@@ -78,11 +89,11 @@ def _ingest(args: argparse.Namespace) -> int:
         return 0
     if report.up_to_date:
         _say(f"index {report.build_id} is up to date with {settings.corpus_dir} "
-             f"({report.passages} passages); nothing to do ({report.seconds:.2f}s)")
+             f"({_count(report.passages, 'passage')}); nothing to do ({report.seconds:.2f}s)")
     else:
-        _say(f"ingested {report.documents} documents ({report.files} files) into {report.passages} passages "
-             f"in {report.seconds:.1f}s: {report.embedded} embedded, {report.reused} reused; "
-             f"build {report.build_id} in {settings.index_dir}")
+        _say(f"ingested {_count(report.documents, 'document')} ({_count(report.files, 'file')}) into "
+             f"{_count(report.passages, 'passage')} in {report.seconds:.1f}s: {report.embedded} embedded, "
+             f"{report.reused} reused; build {report.build_id} in {settings.index_dir}")
     for skipped in report.skipped:
         _say(f"  skipped {skipped.source}: {skipped.reason}", err=True)
     for changed in report.changed:
@@ -94,6 +105,7 @@ def _search(args: argparse.Namespace) -> int:
     from pydantic import ValidationError
 
     from rag.schemas import SearchFilter
+    from rag.search.answer import wording
 
     settings = _settings(args)
     question = " ".join(args.question).strip()
@@ -103,15 +115,16 @@ def _search(args: argparse.Namespace) -> int:
         scoped = SearchFilter(doc_ids=args.doc_ids, sources=args.sources) if args.doc_ids or args.sources else None
     except ValidationError as exc:
         raise InvalidQuery("; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())) from exc
-    hits, best, answerable = (_search_remote if settings.url else _search_local)(settings, args, question, scoped)
+    search = _search_remote if settings.url else _search_local
+    hits, best, answerable, language = search(settings, args, question, scoped)
     if args.json:
         _print_json({"question": question, "passages": [h.model_dump(mode="json") for h in hits],
                      "answer": best.model_dump(mode="json") if best else None, "answerable": answerable})
         return 0
     if best and answerable:
         _say(f"{best.text}\n    — [{best.rank}] {best.citation.label}\n")
-    elif best:
-        _say(f"{best.text} Closest passages:\n")
+    elif best:  # the no-answer sentence, then the closest passages under their heading, in the corpus's language
+        _say(f"{best.text}\n{wording(language)[2]}\n")
     for hit in hits:
         c = hit.citation
         _say(f"[{hit.rank}] {hit.score:.3f}  {c.label}\n    {c.source}:{c.start}-{c.end}  id={hit.id}")
@@ -122,8 +135,8 @@ def _search(args: argparse.Namespace) -> int:
 
 
 def _search_local(settings: Settings, args: argparse.Namespace, question: str,
-                  scoped: SearchFilter | None) -> tuple[list[Hit], Answer | None, bool]:
-    """Load the model and the index here (seconds), then search."""
+                  scoped: SearchFilter | None) -> tuple[list[Hit], Answer | None, bool, str]:
+    """Load the model and the index here (seconds), then search; the hits, answer, `answerable`, corpus language."""
     from rag.search.answer import answer
     from rag.search.queries import make_queries
     from rag.serving.runtime import load_searcher
@@ -132,21 +145,28 @@ def _search_local(settings: Settings, args: argparse.Namespace, question: str,
     queries = make_queries(settings, [question], args.k, args.mode, args.explain, index=searcher.index,
                            search_filter=scoped, filter_field="")
     (hits,) = searcher.search(queries)
-    return hits, answer(hits, hits.answerable, hits.language), hits.answerable
+    return hits, answer(hits, hits.answerable, hits.language), hits.answerable, hits.language
 
 
 def _search_remote(settings: Settings, args: argparse.Namespace, question: str,
-                   scoped: SearchFilter | None) -> tuple[list[Hit], Answer | None, bool]:
-    """Ask the server at `settings.url`, which has both loaded already (milliseconds)."""
+                   scoped: SearchFilter | None) -> tuple[list[Hit], Answer | None, bool, str]:
+    """Ask the server at `settings.url`, which has both loaded already (milliseconds); as `_search_local`."""
     from rag.http import client
+    from rag.index.analyzer import LANGUAGES
+    from rag.search.answer import wording
 
-    body: dict[str, Any] = {"question": question, "k": args.k, "explain": args.explain}
+    body: dict[str, Any] = {"question": question, "explain": args.explain}
+    if args.k is not None:
+        body["k"] = args.k
     if args.mode:
         body["mode"] = args.mode
     if scoped is not None:
         body["filter"] = scoped.model_dump(exclude_none=True)
     response = client.search(settings.url or "", body, api_key=settings.api_key)
-    return response.passages, response.answer, response.answerable
+    # The response names no language: the corpus's is the one whose no-answer sentence the server wrote.
+    said = response.answer.text if response.answer else ""
+    language = next((lang for lang in LANGUAGES if wording(lang)[0] == said), "en")
+    return response.passages, response.answer, response.answerable, language
 
 
 def _documents(args: argparse.Namespace) -> int:
@@ -159,8 +179,8 @@ def _documents(args: argparse.Namespace) -> int:
         return 0
     for doc_id in doc_ids:
         document = index.documents[doc_id]
-        _say(f"{doc_id}  {document.passages} passages  {document.source}\n    {document.title}")
-    print(f"{len(doc_ids)} documents in build {index.build_id}")
+        _say(f"{doc_id}  {_count(document.passages, 'passage')}  {document.source}\n    {document.title}")
+    print(f"{_count(len(doc_ids), 'document')} in build {index.build_id}")
     return 0
 
 
@@ -237,17 +257,18 @@ def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="rag", description="Retrieval with citations over a document folder.")
     top.add_argument("--version", action="version", version=f"rag {__version__}")
     sub = top.add_subparsers(dest="command", required=True)
+    index_help = f"index folder (default: {_or_default('index_dir')})"
 
     p = sub.add_parser("ingest", help="chunk, embed and index a corpus folder")
-    p.add_argument("corpus_dir", nargs="?", type=Path, help="corpus folder (default: RAG_CORPUS_DIR or corpus/)")
-    p.add_argument("--index", dest="index_dir", type=Path, help="index folder (default: var/index)")
+    p.add_argument("corpus_dir", nargs="?", type=Path, help=f"corpus folder (default: {_or_default('corpus_dir')})")
+    p.add_argument("--index", dest="index_dir", type=Path, help=index_help)
     p.add_argument("--force", action="store_true", help="rebuild even if the corpus has not changed")
     p.add_argument("--json", action="store_true", help="print the report as JSON")
     p.add_argument("-q", "--quiet", action="store_true",
                    help="no progress bar (there is none either when stderr is not a terminal)")
     p.add_argument("--engine", dest="ingest_engine", choices=INGEST_ENGINES,
                    help="local: this process; ray: a Ray Data pipeline, needs pip install 'rag[ray]' "
-                        "(default: RAG_INGEST_ENGINE or local)")
+                        f"(default: {_or_default('ingest_engine')})")
     p.add_argument("--address", help="with --engine ray: the Ray cluster to run on (default: RAY_ADDRESS, else a "
                                      "local Ray instance)")
     p.add_argument("--actors", type=int, help="with --engine ray: most model replicas (default: the cluster's CPUs)")
@@ -255,14 +276,16 @@ def parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("search", help="print the best passages for a question")
     p.add_argument("question", nargs="+", help="the question")
-    p.add_argument("-k", type=int, default=5, help="passages to print (default 5)")
-    p.add_argument("--mode", choices=["hybrid", "dense", "lexical"])
+    p.add_argument("-k", type=int,
+                   help=f"passages to print (default: {_or_default('k_default')}; with --url, the server's)")
+    p.add_argument("--mode", choices=["hybrid", "dense", "lexical"],
+                   help=f"retrieval mode (default: {_or_default('default_mode')}; with --url, the server's)")
     p.add_argument("--explain", action="store_true", help="show per-retriever ranks and scores (with --json)")
     p.add_argument("--doc-id", dest="doc_ids", action="append", metavar="DOC_ID",
                    help="search only this document (repeatable; `rag documents` lists them)")
     p.add_argument("--source", dest="sources", action="append", metavar="PATH",
                    help="search only documents with this source path or under this folder (repeatable)")
-    p.add_argument("--index", dest="index_dir", type=Path)
+    p.add_argument("--index", dest="index_dir", type=Path, help=index_help)
     p.add_argument("--json", action="store_true", help="print JSON, as the API returns it")
     p.add_argument("--url", help="ask the rag server at this address (e.g. http://127.0.0.1:8000) instead of loading "
                                  "the model here: the same output in milliseconds (default: RAG_URL; key: RAG_API_KEY)")
@@ -270,7 +293,7 @@ def parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("documents", help="list the documents of the current index build")
     p.add_argument("--source", help="only documents with this source path or under this folder")
-    p.add_argument("--index", dest="index_dir", type=Path)
+    p.add_argument("--index", dest="index_dir", type=Path, help=index_help)
     p.add_argument("--json", action="store_true", help="print JSON, as GET /v1/documents returns each")
     p.set_defaults(run=_documents)
 
@@ -278,10 +301,12 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("targets", nargs="+", type=Path,
                    help="dataset folders (passages.jsonl + questions.jsonl) or questions .jsonl files (scored "
                         "against the corpus folder)")
-    p.add_argument("--modes", default="hybrid,dense,lexical", help="comma-separated modes to compare")
+    p.add_argument("--modes", default="hybrid,dense,lexical",
+                   help="comma-separated modes to compare (default: hybrid,dense,lexical)")
     p.add_argument("--limit", type=int, help="score only the first N questions of each set")
     p.add_argument("--unaccented", action="store_true", help="ask every question with its accents removed")
-    p.add_argument("--corpus", dest="corpus_dir", type=Path, help="corpus folder for questions files")
+    p.add_argument("--corpus", dest="corpus_dir", type=Path,
+                   help=f"corpus folder for questions files (default: {_or_default('corpus_dir')})")
     p.add_argument("--against", type=Path,
                    help="ask the questions of this other corpus (dataset or corpus folder) instead, which should not "
                         "answer them: `flagged` is then the share of them rightly not answerable")
@@ -298,14 +323,14 @@ def parser() -> argparse.ArgumentParser:
     p.set_defaults(run=_eval)
 
     p = sub.add_parser("serve", help="serve the HTTP API")
-    p.add_argument("--index", dest="index_dir", type=Path)
-    p.add_argument("--host")
-    p.add_argument("--port", type=int)
+    p.add_argument("--index", dest="index_dir", type=Path, help=index_help)
+    p.add_argument("--host", help=f"address to bind to (default: {_or_default('host')})")
+    p.add_argument("--port", type=int, help=f"port to listen on (default: {_or_default('port')})")
     p.set_defaults(run=_serve)
 
     p = sub.add_parser("mcp", help="serve the MCP tools (search, get_passage, list_documents) over stdio, "
                                        "for a desktop agent")
-    p.add_argument("--index", dest="index_dir", type=Path)
+    p.add_argument("--index", dest="index_dir", type=Path, help=index_help)
     p.add_argument("--profile", choices=["tools", "connector"], default="tools",
                    help="tools: search, get_passage, list_documents (as /mcp); connector: search(query) and "
                         "fetch(id) only (as /mcp/connector), links to passages under RAG_PUBLIC_URL, else to the "

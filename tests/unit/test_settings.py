@@ -30,3 +30,14 @@ def test_the_public_url_is_an_http_address_kept_without_trailing_slash():
         with pytest.raises(ValidationError, match="public_url must be an http or https address"):
             Settings(public_url=wrong)
 
+
+def test_a_default_k_above_the_largest_is_refused_naming_both(monkeypatch, capsys):
+    from rag import cli
+
+    with pytest.raises(ValidationError, match=r"RAG_K_DEFAULT \(60\) is larger than RAG_K_MAX \(50\)"):
+        Settings(k_default=60)
+    assert Settings(k_default=50).k_default == 50
+    monkeypatch.setenv("RAG_K_DEFAULT", "8")
+    monkeypatch.setenv("RAG_K_MAX", "6")
+    assert cli.main(["documents"]) == 6
+    assert "invalid settings: Value error, RAG_K_DEFAULT (8) is larger than RAG_K_MAX (6)" in capsys.readouterr().err

@@ -1,0 +1,44 @@
+"""What `rag search` and `rag documents` print, over the session's index of the seed corpus (French)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from rag import cli
+
+
+@pytest.fixture
+def index_args(index, settings, embedder, monkeypatch) -> list[str]:
+    monkeypatch.setattr("rag.serving.runtime.load_embedder", lambda *a, **k: embedder)  # no second model load
+    return ["--index", str(settings.index_dir)]
+
+
+def _ranks(out: str) -> list[str]:
+    return re.findall(r"^\[(\d+)\] ", out, flags=re.MULTILINE)
+
+
+def test_search_prints_rag_k_default_passages_unless_given_k(index_args, monkeypatch, capsys):
+    monkeypatch.setenv("RAG_K_DEFAULT", "2")
+    assert cli.main(["search", *index_args, "carte de séjour"]) == 0
+    assert _ranks(capsys.readouterr().out) == ["1", "2"]
+    assert cli.main(["search", *index_args, "-k", "3", "carte de séjour"]) == 0
+    assert _ranks(capsys.readouterr().out) == ["1", "2", "3"]
+
+
+def test_an_unanswered_question_is_said_so_in_the_corpus_language(index_args, capsys):
+    assert cli.main(["search", *index_args, "-k", "2", "What is the capital of Australia?"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Les documents ne semblent pas répondre à cette question.\nSources les plus proches :\n")
+    assert _ranks(out) == ["1", "2"]
+
+
+def test_documents_count_in_the_singular_and_plural(index_args, capsys):
+    assert cli.main(["documents", *index_args]) == 0
+    out = capsys.readouterr().out
+    counts = re.findall(r"  (\d+) (passages?)  ", out)
+    assert counts and all((n == "1") == (noun == "passage") for n, noun in counts)
+    assert re.search(r"^2 documents in build ", out, flags=re.MULTILINE)
+    assert cli.main(["documents", *index_args, "--source", "secu-debi-plateforme.txt"]) == 0
+    assert re.search(r"^1 document in build ", capsys.readouterr().out, flags=re.MULTILINE)
