@@ -12,7 +12,7 @@ from http import HTTPStatus
 from typing import Any
 
 from litestar import Request, Response
-from litestar.exceptions import HTTPException, ValidationException
+from litestar.exceptions import HTTPException, InternalServerException, ValidationException
 from litestar.openapi.datastructures import ResponseSpec
 from pydantic import BaseModel, Field
 
@@ -132,6 +132,10 @@ def _http_detail(exc: HTTPException, request: Request) -> str:
     return str(exc.detail)
 
 
+# What Litestar raises, as a 500, when the connection closes while it reads a request body.
+_DISCONNECTED = "client disconnected prematurely"
+
+
 @dataclass(frozen=True)
 class Failure:
     """An error as every shape of error body says it: status, what to fix, headers, and the invalid fields."""
@@ -151,6 +155,10 @@ def failure(request: Request, exc: Exception) -> Failure:
     if isinstance(exc, ValidationException):
         status, detail, errors = _validation_detail(exc)
         return Failure(status, detail, errors=errors)
+    if isinstance(exc, InternalServerException) and exc.detail == _DISCONNECTED:
+        # the client left (or its body stalled past RAG_BODY_TIMEOUT_SECONDS and was cut) before its body was read:
+        # nobody gets this answer, and the log and metrics must not count a server error
+        return Failure(499, "the client closed the connection before its request body was complete")
     if isinstance(exc, HTTPException):
         headers = dict(exc.headers or {})
         if exc.status_code == 503:

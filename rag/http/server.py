@@ -13,14 +13,19 @@ parser runs (httptools, or h11 where httptools is missing):
 - past `RAG_MAX_CONNECTIONS` open connections, a new one is answered 503 and closed at once.
 
 Refusals are logged, at most one record per kind every 10 seconds with how many there were.
+
+`serve` binds the address before uvicorn runs (`listen`), so that one it cannot listen on (a port in use, a host that
+is not this machine's) is a `ConfigError` naming it, not uvicorn's own exit (3).
 """
 
 from __future__ import annotations
 
 import asyncio
+import errno
 import importlib.util
 import json
 import logging
+import socket
 import time
 from typing import Any, ClassVar
 
@@ -28,6 +33,7 @@ import h11
 import uvicorn
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
+from rag.errors import ConfigError
 from rag.http.problems import MEDIA_TYPE, problem_body
 from rag.settings import Settings
 
@@ -119,7 +125,8 @@ class _Bounds(asyncio.Protocol):
         if transport.is_closing():
             return
         cycle = getattr(protocol, "cycle", None)
-        if cycle is None or not cycle.response_started:  # never a second status line into a response under way
+        # never a second status line into a response under way (a finished one, on a reused connection, is none)
+        if cycle is None or not cycle.response_started or cycle.response_complete:
             transport.write(_refusal(status, detail, retry_after))
         transport.close()
 
@@ -135,6 +142,11 @@ if importlib.util.find_spec("httptools") is not None:
         _tail = b""  # the last bytes read, in case the blank line that ends the head spans two reads
 
         def data_received(self, data: bytes) -> None:
+            cycle = self.cycle
+            if getattr(self, "_phase", None) is None and (cycle is None or cycle.response_complete):
+                # a byte after a finished exchange starts the next head: uvicorn stops its keep-alive timer at any
+                # byte, and the parser skips blank lines without starting a message, so "\r\n" kept it open for ever
+                self._arm(self, "head")
             if self._head is not None:
                 window = self._tail + data
                 end = window.find(_HEAD_END)
@@ -154,6 +166,8 @@ if importlib.util.find_spec("httptools") is not None:
         def on_headers_complete(self) -> None:
             super().on_headers_complete()
             self._arm(self, "body")
+            # the head is whole: bytes after it in the same read (a pipelined request's body) are not head bytes
+            self._head, self._tail = None, b""
 
         def on_message_complete(self) -> None:
             super().on_message_complete()
@@ -200,9 +214,87 @@ def config(app: Any, settings: Settings, base: type[asyncio.Protocol] = DEFAULT_
                           timeout_keep_alive=settings.keep_alive_seconds)
 
 
+def listen(settings: Settings) -> list[socket.socket]:
+    """Sockets bound to `RAG_HOST`:`RAG_PORT`, one per address the host resolves to, as asyncio binds them (not
+    listening yet: a connection is refused until `serve` runs). Raises `ConfigError` naming the address and why."""
+    host, port = settings.host, settings.port
+    try:
+        addresses = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except OSError as exc:  # socket.gaierror
+        raise ConfigError(f"cannot listen on {host}:{port}: {host!r} is not an address nor a known host name "
+                          f"({exc.strerror}); set RAG_HOST (--host) to one, e.g. 127.0.0.1") from None
+    sockets: list[socket.socket] = []
+    try:
+        for family, kind, proto, _, address in dict.fromkeys(addresses):
+            sock = socket.socket(family, kind, proto)
+            sockets.append(sock)
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # a port left in TIME_WAIT is free
+            if family == socket.AF_INET6:
+                sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)  # the host's IPv4 address has its own
+            sock.bind(address)
+    except OSError as exc:
+        for sock in sockets:
+            sock.close()
+        raise ConfigError(f"cannot listen on {host}:{port}: {_why(exc, host, port)}") from None
+    return sockets
+
+
+def _why(exc: OSError, host: str, port: int) -> str:
+    if exc.errno == errno.EADDRINUSE:
+        return f"port {port} is in use (another process listens on it); set RAG_PORT (--port) to a free one"
+    if exc.errno == errno.EADDRNOTAVAIL:
+        return (f"{host} is not an address of this machine; set RAG_HOST (--host) to one of its addresses, "
+                "127.0.0.1 or 0.0.0.0 (all)")
+    if exc.errno == errno.EACCES:
+        return "permission denied (a port below 1024 needs privileges); set RAG_PORT (--port) to another"
+    return f"{exc.strerror or exc}; check RAG_HOST (--host) and RAG_PORT (--port)"
+
+
+class _StartUp:
+    """`app`, keeping the exception its start-up (the ASGI lifespan) raised: uvicorn logs it and exits with its
+    own code, where `serve` raises it, for the CLI's exit code of its kind."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+        self.failure: BaseException | None = None
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        try:
+            await self.app(scope, receive, send)
+        except BaseException as exc:
+            if scope["type"] == "lifespan":
+                failure = exc
+                while isinstance(failure, BaseExceptionGroup) and len(failure.exceptions) == 1:
+                    failure = failure.exceptions[0]  # Litestar starts the lifespan in a task group
+                self.failure = failure
+            raise
+
+
+class _Server(uvicorn.Server):
+    """uvicorn's server, saying where it listens once started: uvicorn says so only on the sockets it binds."""
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        await super().startup(sockets)
+        for sock in sockets or []:
+            host, port = sock.getsockname()[:2]
+            log.info("listening on http://%s:%d", f"[{host}]" if sock.family == socket.AF_INET6 else host, port)
+
+
 def serve(app: Any, settings: Settings) -> None:
-    """Run `app` until interrupted."""
-    uvicorn.Server(config(app, settings)).run()
+    """Run `app` until interrupted. Raises `ConfigError` when it cannot listen (`listen`), and the exception that
+    stopped the app's start-up, if one did (uvicorn has logged it)."""
+    sockets = listen(settings)
+    started = _StartUp(app)
+    server = _Server(config(started, settings))
+    try:
+        server.run(sockets=sockets)
+    except SystemExit:
+        if server.started or started.failure is None:
+            raise
+        raise started.failure from None
+    finally:
+        for sock in sockets:
+            sock.close()
 
 
-__all__ = ["DEFAULT_PROTOCOL", "PROTOCOLS", "BoundedH11", "config", "protocol", "serve"]
+__all__ = ["DEFAULT_PROTOCOL", "PROTOCOLS", "BoundedH11", "config", "listen", "protocol", "serve"]

@@ -129,6 +129,42 @@ def test_slow_and_idle_connections_are_closed(brief, base):
 
 
 @pytest.mark.parametrize("base", PARSERS, ids=lambda b: b.__name__)
+def test_a_blank_line_after_a_request_does_not_keep_a_connection_open(brief, base):
+    """uvicorn stops its keep-alive timer at any byte and the parser skips blank lines: a client that answered each
+    response with "\r\n" held its connection (and a place under RAG_MAX_CONNECTIONS) for ever."""
+    with serving(brief, base) as address, socket.create_connection(address) as sock:
+        sock.sendall(b"GET /healthz HTTP/1.1\r\nhost: 127.0.0.1\r\n\r\n")
+        time.sleep(0.3)
+        sock.sendall(b"\r\n")
+        answer, took = _closed_within(sock, 5)
+    assert answer.startswith(b"HTTP/1.1 200") and b"still open" not in answer and took < 3
+
+
+@pytest.mark.parametrize("base", PARSERS, ids=lambda b: b.__name__)
+def test_a_stalled_head_on_a_reused_connection_gets_its_408(brief, base):
+    with serving(brief, base) as address, socket.create_connection(address) as sock:
+        sock.sendall(b"GET /healthz HTTP/1.1\r\nhost: 127.0.0.1\r\n\r\n")
+        time.sleep(0.3)
+        sock.sendall(b"GET /heal")
+        answer, took = _closed_within(sock, 5)
+    assert answer.startswith(b"HTTP/1.1 200") and b"HTTP/1.1 408" in answer and took < 3, answer[-300:]
+
+
+@pytest.mark.parametrize("base", PARSERS, ids=lambda b: b.__name__)
+def test_a_pipelined_request_s_body_is_not_counted_as_head_bytes(settings, base):
+    body = b'{"question": "' + b"a" * 60_000 + b'"}'  # over the 16 KiB head limit, under the body limit
+    second = (b"POST /v1/search HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: application/json\r\n"
+              b"connection: close\r\ncontent-length: " + str(len(body)).encode() + b"\r\n\r\n")
+    with serving(settings, base) as address, socket.create_connection(address) as sock:
+        sock.sendall(b"GET /healthz HTTP/1.1\r\nhost: 127.0.0.1\r\n\r\n" + second)  # the next head in one write
+        time.sleep(0.3)
+        sock.sendall(body)
+        answer = _answer(sock)
+    assert answer.startswith(b"HTTP/1.1 200") and b"HTTP/1.1 431" not in answer, answer[:300]
+    assert b"HTTP/1.1 503" in answer  # no index: the second request read whole, parsed and answered by the app
+
+
+@pytest.mark.parametrize("base", PARSERS, ids=lambda b: b.__name__)
 def test_connections_past_the_limit_are_refused_and_logged_and_the_rest_still_served(brief, base, caplog):
     slow = brief.model_copy(update={"header_timeout_seconds": 30.0})
     with serving(slow, base) as address, caplog.at_level(logging.WARNING, logger="rag.server"):

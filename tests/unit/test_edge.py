@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Iterator
 from pathlib import Path
@@ -223,3 +224,34 @@ def test_allowed_hosts_for_deployments(bare_settings, bound, allowed, host, pass
     settings = bare_settings.model_copy(update={"host": bound, "allowed_hosts": allowed})
     with TestClient(create_app(settings), base_url="http://127.0.0.1") as c:
         assert (c.get("/healthz", headers={"host": host}).status_code == 200) == passes
+
+
+def test_a_client_gone_before_its_body_is_complete_is_a_499_not_a_server_error(bare_settings, caplog):
+    """Litestar raises a 500 when the connection closes mid-body (the client left, or its stalled body was cut at
+    RAG_BODY_TIMEOUT_SECONDS): logged and counted as a server error, it would page someone for a client's doing."""
+    app = create_app(bare_settings)
+    events = [{"type": "http.request", "body": b'{"question": "bon', "more_body": True}, {"type": "http.disconnect"}]
+    sent: list[dict] = []
+
+    async def receive() -> dict:
+        return events.pop(0) if events else {"type": "http.disconnect"}
+
+    async def send(message: dict) -> None:
+        sent.append(message)
+
+    scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "POST", "scheme": "http",
+             "path": "/v1/search", "raw_path": b"/v1/search", "query_string": b"", "root_path": "", "state": {},
+             "headers": [(b"host", b"127.0.0.1"), (b"content-type", b"application/json"), (b"content-length", b"99")],
+             "client": ("127.0.0.1", 1), "server": ("127.0.0.1", 8000)}
+    with caplog.at_level(logging.INFO):
+        asyncio.run(app(scope, receive, send))
+    assert [m["status"] for m in sent if m["type"] == "http.response.start"] == [499]
+    assert [r.status for r in caplog.records if r.name == "rag.access"] == [499]
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+
+
+def test_a_refused_host_is_logged_with_the_status_it_gets(bare, caplog):
+    with caplog.at_level(logging.INFO):
+        assert bare.get("/v1/documents", headers={"host": "attacker.example"}).status_code == 421
+        assert bare.get("/v1/documents", headers={"origin": "https://evil.example"}).status_code == 403
+    assert [r.status for r in caplog.records if r.name == "rag.access"] == [421, 403]
