@@ -10,6 +10,13 @@ request, then a second of each, and so on, so a request of 64 long questions is 
 single question that arrives meanwhile rides in the next one instead of waiting for all 64 (first come, first
 served would make it wait for every question queued before it).
 
+A request is refused at once, not admitted to fail later, when the queue could not finish in time: the worker
+measures how much cost it computes per second (`rate`, an average over its last batches), and a request with a
+deadline is admitted only if everything queued, itself included, would be computed before the earliest deadline
+among the waiting requests and its own. Taking turns, every waiting request finishes no later than the whole
+queue does; so admitted requests meet their deadlines as long as the rate holds, instead of all missing them
+together (three batches of 64 long questions, each 10 s of work, all answered 503 after the 30 s deadline).
+
 A request is dropped, whatever of it was not computed yet, when it is abandoned (`submit` cancelled: the client
 left) or its `deadline` passes (`Overloaded`); its place in the queue is freed at once, so nobody computes
 answers nobody waits for. The queue refuses a request (`Overloaded`) when it would hold more than `max_queue`
@@ -41,6 +48,7 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 _Entry = tuple[Any, asyncio.Future, asyncio.AbstractEventLoop]
+RATE_SMOOTHING = 0.3  # the weight of the last batch in the measured rate
 
 
 class _Ticket:
@@ -87,6 +95,8 @@ class MicroBatcher(Generic[T, R]):
         self.batches = 0
         self.items = 0
         self.dropped = 0  # items left uncomputed: their request abandoned or past its deadline
+        self.rate: float | None = None  # cost computed per second, averaged over the last batches; None before any
+        self._running_cost = 0  # the cost of the batch being computed
         self._thread = threading.Thread(target=self._run, name=name, daemon=True)
         self._thread.start()
 
@@ -98,10 +108,15 @@ class MicroBatcher(Generic[T, R]):
         futures = [loop.create_future() for _ in items]
         ticket = _Ticket(list(zip(items, futures, strict=True)), costs, deadline, loop)
         with self._ready:
-            if self._pending + len(items) > self._max_queue or (
-                    self._max_queue_cost is not None and self._pending and
-                    self._pending_cost + ticket.cost > self._max_queue_cost):
-                raise Overloaded(f"{self._pending} questions are waiting; retry in a moment")
+            if self._pending + len(items) > self._max_queue:
+                raise Overloaded(f"{self._pending} questions are waiting (RAG_QUEUE_MAX); retry in a moment")
+            if self._max_queue_cost is not None and self._pending and \
+                    self._pending_cost + ticket.cost > self._max_queue_cost:
+                raise Overloaded(f"{self._pending} questions are waiting, {self._pending_cost} tokens "
+                                 "(RAG_QUEUE_MAX_TOKENS); retry in a moment")
+            if (late := self._too_late(ticket)) is not None:
+                raise Overloaded(f"the server has about {late:.0f} s of searches queued, more than the deadline "
+                                 "allows (RAG_REQUEST_DEADLINE_SECONDS); retry in a moment")
             self._pending += len(items)
             self._pending_cost += ticket.cost
             self._tickets.append(ticket)
@@ -118,6 +133,18 @@ class MicroBatcher(Generic[T, R]):
         except asyncio.CancelledError:  # the client left
             self._drop(ticket)
             raise
+
+    def _too_late(self, ticket: _Ticket) -> float | None:
+        """The seconds of work queued, `ticket` included, when they would not be done before the earliest deadline
+        of the waiting requests and `ticket`'s; None when they would (or nothing tells: no deadline, no rate yet).
+        The caller holds `_ready`."""
+        if not self.rate:
+            return None
+        deadlines = [t.deadline for t in (*self._tickets, ticket) if t.deadline is not None and t.items]
+        if not deadlines:
+            return None
+        work = (self._running_cost + self._pending_cost + ticket.cost) / self.rate
+        return work if time.monotonic() + work > min(deadlines) else None
 
     def _drop(self, ticket: _Ticket) -> None:
         """Leave what is left of `ticket` uncomputed and free its place in the queue (in the event loop)."""
@@ -141,7 +168,7 @@ class MicroBatcher(Generic[T, R]):
         self._pending -= count
         self._pending_cost -= cost
 
-    def _take(self) -> list[_Entry] | None:
+    def _take(self) -> tuple[list[_Entry], int] | None:
         """The next batch: by turns over the waiting requests, up to `max_batch` items and `max_cost`; waits as
         long as needed for a first item, and with `max_wait` at most that long for as many as the last batch held."""
         with self._ready:
@@ -157,8 +184,9 @@ class MicroBatcher(Generic[T, R]):
                     break
             batch, cost = self._fill()
             self._release(len(batch), cost)
+            self._running_cost = cost
         self._expect = max(1, len(batch))
-        return batch
+        return batch, cost
 
     def _fill(self) -> tuple[list[_Entry], int]:
         """Items taken by turns, one per waiting request per round; requests past their deadline are dropped."""
@@ -183,11 +211,13 @@ class MicroBatcher(Generic[T, R]):
     def _run(self) -> None:
         if self._on_start is not None:
             self._on_start()
-        while (batch := self._take()) is not None:
+        while (taken := self._take()) is not None:
+            batch, cost = taken
             if not batch:
                 continue
             self.batches += 1
             self.items += len(batch)
+            started = time.monotonic()
             try:
                 results = self._fn([item for item, _, _ in batch])
                 if len(results) != len(batch):
@@ -195,7 +225,15 @@ class MicroBatcher(Generic[T, R]):
             except BaseException as exc:  # hand the failure to every waiting request
                 _hand_back(batch, [exc] * len(batch), _fail)
                 continue
+            self._measure(cost, time.monotonic() - started)
+            self._running_cost = 0
             _hand_back(batch, list(results), _resolve)
+
+    def _measure(self, cost: int, seconds: float) -> None:
+        """Fold one batch's cost per second into `rate` (a moving average: the last batches weigh most)."""
+        if seconds > 0:
+            rate = cost / seconds
+            self.rate = rate if self.rate is None else RATE_SMOOTHING * rate + (1 - RATE_SMOOTHING) * self.rate
 
     def close(self) -> None:
         with self._ready:

@@ -311,3 +311,41 @@ def test_the_queue_is_bounded_by_cost_not_only_by_count():
             batcher.close()
 
     run(scenario())
+
+
+def test_a_request_that_the_queue_could_not_finish_before_a_deadline_is_refused_at_once():
+    """Three requests each a third of the deadline's work are admitted; a fourth, which would make every waiting
+    request miss its deadline (they take turns), is refused when it arrives, not after the deadline. The rate is set,
+    not measured, and the work held until the checks are done: the decisions do not depend on the machine's load."""
+    release = threading.Event()
+
+    def fn(items: Sequence[int]) -> list[int]:
+        release.wait(10)
+        return list(items)
+
+    async def scenario():
+        batcher = MicroBatcher(fn, max_batch=4, cost=lambda item: item)
+        try:
+            release.set()
+            await batcher.submit([1])
+            assert batcher.rate is not None  # measured from the first batch
+            release.clear()
+            batcher.rate = 100.0  # cost per second
+            deadline = time.monotonic() + 3.0
+            admitted = [asyncio.ensure_future(batcher.submit([20] * 4, deadline=deadline)) for _ in range(3)]
+            await asyncio.sleep(0.05)  # queued, the first turn held by the worker: 240 of cost, 2.4 s
+            with pytest.raises(Overloaded, match="about 3 s of searches queued"):
+                await batcher.submit([20] * 4, deadline=deadline)  # 3.2 s
+            with pytest.raises(Overloaded):  # without a deadline of its own, it would still make the others late
+                await batcher.submit([20] * 4)
+            small = asyncio.ensure_future(batcher.submit([1], deadline=deadline))  # 2.41 s: still in time
+            await asyncio.sleep(0.05)
+            release.set()
+            assert await small == [1]
+            assert [len(r) for r in await asyncio.gather(*admitted)] == [4, 4, 4]
+            return await batcher.submit([20] * 4)  # nothing waiting, no deadline: nothing to miss
+        finally:
+            release.set()
+            batcher.close()
+
+    assert run(scenario()) == [20] * 4
