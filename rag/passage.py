@@ -26,9 +26,23 @@ def ends_sentence(line: str) -> bool:
 
 def sentences(text: str) -> list[str]:
     """The sentences of a text: each line, cut as the chunker cuts a line too long for a passage."""
-    out: list[str] = []
-    for line in text.splitlines():
-        out.extend(part for part in SENTENCE_BREAK.split(line.strip()) if part)
+    return [text[start:end] for start, end in sentence_spans(text)]
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) in `text` of each of its `sentences`: a window's sentences (`rag.index.windows`) found in it."""
+    out: list[tuple[int, int]] = []
+    pos = 0
+    for line in text.splitlines(keepends=True):
+        stripped = line.strip()
+        base = pos + len(line) - len(line.lstrip())
+        cursor = 0
+        for match in SENTENCE_BREAK.finditer(stripped):
+            out.append((base + cursor, base + match.start()))
+            cursor = match.end()
+        if cursor < len(stripped):
+            out.append((base + cursor, base + len(stripped)))
+        pos += len(line)
     return out
 
 

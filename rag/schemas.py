@@ -85,9 +85,12 @@ class Hit(BaseModel):
     explain: RetrieverScores | None = Field(None, description="Per-retriever ranks and scores, on request.")
     # Not part of the API, set by the searcher for `rag.search.answer`, which reads an FAQ entry from its start:
     # whether the passage is the first of its section (or of its document, outside any section), and whether the
-    # question asks what the passage's heading asks (`rag.search.searcher._asks_heading`).
+    # question asks what the passage's heading asks (`rag.search.searcher._asks_heading`); and, for the answer's
+    # choice of passage, the score of its best sentence or two by the question's words alone, wherever the
+    # highlight shown was drawn to by the model (None: the highlight's own score).
     _opens_section: bool = PrivateAttr(default=False)
     _asks_heading: bool = PrivateAttr(default=False)
+    _words: float | None = PrivateAttr(default=None)
 
 
 class Answer(BaseModel):

@@ -142,6 +142,16 @@ class Windows:
         offsets = np.concatenate(([0], np.cumsum(counts)[:-1]))
         return np.arange(counts.sum()) - np.repeat(offsets - starts, counts), offsets
 
+    def best_span(self, row: int, vector: np.ndarray) -> Span | None:
+        """The sentences (`rag.passage.sentences` of its text: first, end) of passage `row`'s window closest to
+        `vector`; None for a passage without windows (its own vector is its one window)."""
+        found, at = self._lookup(np.array([row], dtype=np.int64))
+        if not len(found):
+            return None
+        start, end = int(self._starts[at[0]]), int(self._ends[at[0]])
+        best = start + int(np.argmax(row_cosines(self.vectors[start:end], vector)))
+        return int(self.spans[best, 1]), int(self.spans[best, 2])
+
     def count_of(self, rows: np.ndarray) -> int:
         """How many windows `rows` (distinct passage rows) have."""
         _, at = self._lookup(rows)

@@ -156,6 +156,13 @@ def answer_span(hit: Hit) -> tuple[int, int]:
     return start, end
 
 
+def _words(hit: Hit) -> float:
+    """How much of the question's words the passage's best sentence or two hold (its highlight's score, unless the
+    model drew the highlight elsewhere)."""
+    assert hit.highlight is not None
+    return hit.highlight.score if hit._words is None else hit._words
+
+
 def answer(hits: Sequence[Hit], answerable: bool = True, language: str = "en") -> Answer | None:
     """The best snippet of `hits` (highlights as `Searcher.search` returns them), or None without any; what the
     Markdown says besides the quote is in `language`, the corpus's.
@@ -165,8 +172,7 @@ def answer(hits: Sequence[Hit], answerable: bool = True, language: str = "en") -
     candidates = [h for h in hits[:ANSWER_DEPTH] if h.highlight is not None]
     if not candidates:
         return None
-    best = max(candidates,
-               key=lambda h: (h.highlight.score * h.score ** RETRIEVAL_POWER, -h.rank))  # type: ignore[union-attr]
+    best = max(candidates, key=lambda h: (_words(h) * h.score ** RETRIEVAL_POWER, -h.rank))
     assert best.highlight is not None
     start, end = answer_span(best)
     if not answerable:

@@ -13,8 +13,8 @@ from rag.embedding.base import Embedder
 from rag.errors import PassageNotFound
 from rag.index.lexical import top_rows
 from rag.index.store import EXTRA_SCAN_MAX, Extras, Index
-from rag.passage import Chunk
-from rag.schemas import Citation, Hit, Mode, Passage, RetrieverScores
+from rag.passage import Chunk, sentence_spans
+from rag.schemas import Citation, Highlight, Hit, Mode, Passage, RetrieverScores
 from rag.search.answer import answers_heading
 from rag.search.answerable import DEFAULT_THRESHOLD, Evidence, coverage, rule_for, standing, unknown_share
 from rag.search.fusion import Fused, Ranking, fixed_weight, fuse, ranks
@@ -73,21 +73,22 @@ def _opens_section(passages: Sequence[Chunk], row: int) -> bool:
     return before.doc_id != chunk.doc_id or before.section != chunk.section
 
 
-def _asks_heading(index: Index, extras: Extras | None, item: Fused, hit: Hit, weights: dict[str, float],
-                  memory: _Remembered) -> bool:
+def _asks_heading(index: Index, extras: Extras | None, item: Fused, hit: Hit, lexical: Highlight | None,
+                  weights: dict[str, float], memory: _Remembered) -> bool:
     """Whether the question asks what the passage's heading (its section heading, else its document title) asks:
     the question is closer to the heading than to the passage's text and to each of its windows (the heading's
-    cosine is the passage's dense score, the best of the three, in a mode that scored headings), and the highlight
-    holds none of the question's words that the heading lacks (else the question names a detail the highlight
-    gives: "Un fichier papier est-il un traitement ?" of an entry headed "Un traitement, c'est quoi ?")."""
+    cosine is the passage's dense score, the best of the three, in a mode that scored headings), and the passage's
+    best sentence or two by the question's words (`lexical`) hold none of them that the heading lacks (else the
+    question names a detail they give: "Un fichier papier est-il un traitement ?" of an entry headed "Un
+    traitement, c'est quoi ?")."""
     if extras is None or index.headings is None:
         return False
     if float(index.heading_scores(np.array([item.row]), extras)[0]) < item.dense_score:
         return False
-    if hit.highlight is None:
+    if lexical is None:
         return True
     named = memory.terms(hit.citation.section or hit.citation.title)
-    asked = memory.highlight.terms(hit.text, hit.highlight.start, hit.highlight.end)
+    asked = memory.highlight.terms(hit.text, lexical.start, lexical.end)
     return not any(term in weights and term not in named for term in asked)
 
 
@@ -107,13 +108,26 @@ class _Remembered:
     those seen lately, as the same passages come back question after question. Replaced with the index, so that a
     reload frees the old build's passages."""
 
-    __slots__ = ("citation", "highlight", "index", "terms")
+    __slots__ = ("citation", "highlight", "index", "sentences", "terms")
 
     def __init__(self, index: Index) -> None:
         self.index = index
         self.citation = lru_cache(maxsize=CITATIONS_CACHED)(citation)
         self.highlight = Highlighter(index.lexical.analyzer)
         self.terms = lru_cache(maxsize=CITATIONS_CACHED)(_terms_of(index.lexical.analyzer))  # of headings
+        self.sentences = lru_cache(maxsize=CITATIONS_CACHED)(sentence_spans)  # as its windows count them
+
+    def near(self, row: int, vector: np.ndarray | None) -> tuple[int, int] | None:
+        """(start, end) in passage `row`'s text of its sentence window closest to the question's `vector`, where
+        its highlight is looked for first (`snippets.best_window`); None without a vector or windows."""
+        windows = self.index.windows
+        if vector is None or windows is None or (span := windows.best_span(row, vector)) is None:
+            return None
+        spans = self.sentences(self.index.passages[row].text)
+        first, end = span
+        if not 0 <= first < end <= len(spans):
+            return None  # a build whose sentences were cut otherwise: no window to trust
+        return spans[first][0], spans[end - 1][1]
 
 
 class Searcher:
@@ -225,7 +239,7 @@ class Searcher:
             at = need_dense.index(i) if i in dense_rows else None
             fused = self._rank(index, query, None if at is None else vectors[at], dense_rows.get(i),
                                dense_scores.get(i), n, weight, extras.get(i))
-            out.append(self._hits(index, fused, query, extras.get(i)))
+            out.append(self._hits(index, fused, query, extras.get(i), None if at is None else vectors[at]))
         return out
 
     @staticmethod
@@ -260,7 +274,8 @@ class Searcher:
         dense[np.searchsorted(candidates, d_rows)] = d_scores
         return fuse(candidates, dense, lex_all[candidates], weight, ranks(d_rows), ranks(l_rows))
 
-    def _hits(self, index: Index, fused: Ranking, query: Query, extras: Extras | None = None) -> Found:
+    def _hits(self, index: Index, fused: Ranking, query: Query, extras: Extras | None = None,
+              vector: np.ndarray | None = None) -> Found:
         hits = Found()
         hits.language = index.lexical.analyzer.language
         seen_texts: set[str] = set()
@@ -278,11 +293,17 @@ class Searcher:
                     dense_rank=item.dense_rank, dense_score=item.dense_score if query.mode != "lexical" else None,
                     lexical_rank=item.lexical_rank,
                     lexical_score=item.lexical_score if query.mode != "dense" else None, dense_weight=weight)
+            # the question's words decide which passage answers (`answer`); the model, where in it to look first
+            lexical = memory.highlight(chunk.text, terms)
+            near = memory.near(item.row, vector)
             hit = Hit(rank=len(hits) + 1, id=chunk.id, text=chunk.text, score=round(item.score, 6),
-                      citation=memory.citation(chunk), explain=explain, highlight=memory.highlight(chunk.text, terms))
+                      citation=memory.citation(chunk), explain=explain,
+                      highlight=lexical if near is None else memory.highlight(chunk.text, terms, near))
+            hit._words = None if lexical is None else lexical.score
             hit._opens_section = _opens_section(index.passages, item.row)
             # only where the answer reads it: the first passage of an entry under a question heading
-            hit._asks_heading = answers_heading(hit) and _asks_heading(index, extras, item, hit, terms, memory)
+            hit._asks_heading = answers_heading(hit) and _asks_heading(index, extras, item, hit, lexical, terms,
+                                                                       memory)
             hits.append(hit)
             if len(hits) == query.k:
                 break

@@ -275,12 +275,22 @@ def _announced(text: str, spans: list[tuple[int, int, int, bool]], last: int, li
     return end
 
 
-def best_window(parts: tuple[Sentence, ...], weights: Mapping[str, float]) -> tuple[int, int, float]:
-    """(first, last, score) of the best run of one or two sentences; ties go to the earlier, then the shorter."""
-    best = (0, 0, 0.0)
+def best_window(parts: tuple[Sentence, ...], weights: Mapping[str, float],
+                near: tuple[int, int] | None = None) -> tuple[int, int, float]:
+    """(first, last, score) of the best run of one or two sentences; ties go to the earlier, then the shorter.
+
+    `near`: (start, end) of the passage's sentence window closest to the question by the model; a run that meets it
+    counts as if it held the question's rarest word once more (and one without question words may stand in: a
+    paraphrase, a question in another language). The score returned is the question words' alone."""
+    best, best_key = (0, 0, 0.0), 0.0
     found = [part.terms & weights.keys() for part in parts]  # each sentence's question terms, computed once
+    bonus = max(weights.values(), default=1.0)
+
+    def meets(i: int, j: int) -> bool:
+        return near is not None and parts[i].start < near[1] and parts[j].end > near[0]
+
     for i in range(len(parts)):
-        if not found[i]:
+        if not found[i] and not meets(i, i):
             continue  # a window starting with no question term scores 0 and cannot take a second sentence
         covered: set[str] = set()
         for j in range(i, min(i + MAX_SENTENCES, len(parts))):
@@ -289,17 +299,20 @@ def best_window(parts: tuple[Sentence, ...], weights: Mapping[str, float]) -> tu
                 break  # two sentences only when each brings question words of its own
             covered |= new
             score = sum(weights[t] for t in covered)
-            if score > best[2] + 1e-9:
-                best = (i, j, score)
+            key = score + (bonus if meets(i, j) else 0.0)
+            if key > best_key + 1e-9:
+                best, best_key = (i, j, score), key
     return best
 
 
-def highlight(text: str, weights: Mapping[str, float], analyzer: Analyzer) -> Highlight | None:
-    """The sentence or two of `text` that best match question terms weighted by `weights` (term -> idf).
+def highlight(text: str, weights: Mapping[str, float], analyzer: Analyzer,
+              near: tuple[int, int] | None = None) -> Highlight | None:
+    """The sentence or two of `text` that best match question terms weighted by `weights` (term -> idf), those
+    that meet `near` favoured (`best_window`).
 
     None only for a passage without any sentence (empty or whitespace).
     """
-    return _best(text, sentences(text, analyzer), weights)
+    return _best(text, sentences(text, analyzer), weights, near)
 
 
 class Highlighter:
@@ -321,15 +334,17 @@ class Highlighter:
         return frozenset().union(*(part.terms for part in self._sentences(text)
                                    if part.start >= start and part.end <= stop))
 
-    def __call__(self, text: str, weights: Mapping[str, float]) -> Highlight | None:
-        """As `highlight(text, weights, self.analyzer)`."""
-        return _best(text, self._sentences(text), weights)
+    def __call__(self, text: str, weights: Mapping[str, float],
+                 near: tuple[int, int] | None = None) -> Highlight | None:
+        """As `highlight(text, weights, self.analyzer, near)`."""
+        return _best(text, self._sentences(text), weights, near)
 
 
-def _best(text: str, parts: tuple[Sentence, ...], weights: Mapping[str, float]) -> Highlight | None:
+def _best(text: str, parts: tuple[Sentence, ...], weights: Mapping[str, float],
+          near: tuple[int, int] | None) -> Highlight | None:
     if not parts:
         return None
-    first, last, score = best_window(parts, weights)
+    first, last, score = best_window(parts, weights, near)
     start, end = parts[first].start, parts[last].end
     return Highlight(text=text[start:end], start=start, end=end, score=round(score, 4))
 

@@ -34,7 +34,7 @@ from rag.search.answer import answer_span
 from rag.search.searcher import Query, Searcher
 from rag.settings import Settings
 from scripts.eval.answerable_fit import Remembered
-from scripts.eval.common import ROOT, build, data_arguments, eval_targets, norm
+from scripts.eval.common import ROOT, build, data_arguments, eval_targets, norm, write_sets
 
 FACTORS = (1.25, 1.5, 2.0, 3.0)
 POWERS = (2, 4, 8)
@@ -92,9 +92,7 @@ def main() -> None:
             row[f"{rule} ratio"] = round(found / at1, 4) if at1 else None
         report.append(row)
         print(json.dumps(row), flush=True)
-    if args.output:
-        args.output.write_text(json.dumps({"command": "python -m scripts.eval.answer_choice -o "
-                                           "docs/results/answer_choice.json", "sets": report}, indent=2) + "\n")
+    write_sets(args.output, "answer_choice", report)
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@ applies, replayed on precomputed candidates, the metrics and the printed table."
 from __future__ import annotations
 
 import argparse
+import json
 import pickle
 import re
 from collections.abc import Callable
@@ -139,3 +140,8 @@ def sets(description: str | None) -> tuple[Settings, dict[str, dict[str, Any]], 
     return settings, data, head
 
 
+def write_sets(output: Path | None, module: str, sets: list[dict[str, Any]]) -> None:
+    """Write a sweep's rows, one per set, with the command that made them, to `output` (when given)."""
+    if output is not None:
+        command = f"python -m scripts.eval.{module} -o docs/results/{output.name}"
+        output.write_text(json.dumps({"command": command, "sets": sets}, indent=2) + "\n")

@@ -33,6 +33,19 @@ def test_highlights_are_extractive_and_hold_the_question_words(searcher):
     assert best is not None and "du lundi au samedi, de 8 heures à 20 heures" in best.text
 
 
+def test_without_a_word_in_common_the_model_s_closest_window_is_the_highlight(searcher):
+    """An English question on the French FAQ shares no word with it: the highlight is the sentence window the model
+    finds closest, not the passage's first sentence."""
+    (hits,) = searcher.search([Query("How long does a refund take?", 3)])
+    top = hits[0]
+    assert top.highlight is not None and top.highlight.score == 0.0
+    assert "délai de 5 jours" in top.highlight.text and not top.text.startswith(top.highlight.text)
+    best = answer(hits)
+    assert best is not None and "délai de 5 jours" in best.text
+    (lexical,) = searcher.search([Query("How long does a refund take?", 3, "lexical")])
+    assert all(not h.highlight.score for h in lexical)  # the lexical mode has no model: first sentences
+
+
 def test_misspelt_question_words_still_highlight(searcher):
     (hits,) = searcher.search([Query("loi Chatell", 5)])
     holding = [h for h in hits if "Châtel" in h.text]

@@ -44,6 +44,19 @@ def test_window_takes_a_second_sentence_only_for_new_question_words():
     assert best_window(_sentences("x", "y"), weights) == (0, 0, 0.0)
 
 
+def test_the_window_the_model_finds_closest_counts_the_rarest_question_word_once_more():
+    weights = {"carte": 1.0, "sejour": 2.0}
+    parts = _sentences("carte", "intro", "x", "sejour")  # sentence i spans [10 i, 10 i + 9)
+    assert best_window(parts, weights)[:2] == (3, 3)
+    # the model's window over sentences 0..1: "carte" there (1 + 2) beats "sejour" outside it (2)
+    assert best_window(parts, weights, near=(0, 19)) == (0, 0, 1.0)  # the score stays the words' own
+    # a window without question words stands in against sentences worth no more than the bonus, not against more
+    assert best_window(parts, weights, near=(20, 29)) == (2, 2, 0.0)
+    assert best_window(_sentences("carte", "y", "x", "carte sejour"), weights, near=(10, 19)) == (3, 3, 3.0)
+    # an English question on French text: no word in common, the model's window is the highlight
+    assert best_window(_sentences("x", "y", "z"), {}, near=(10, 19)) == (1, 1, 0.0)
+
+
 def _hit(rank: int, score: float, text: str = "Une phrase.", label: str = "Doc › A", url: str | None = None) -> Hit:
     citation = Citation(doc_id="d", title="Doc", source="d.txt", section="A", start=0, end=len(text), url=url,
                         label=label)

@@ -8,7 +8,7 @@ import numpy as np
 from rag.index.accents import restore, spellings
 from rag.index.windows import Windows, window_spans, window_text, window_texts
 from rag.ingestion.stages import passage_windows
-from rag.passage import Chunk, sentences
+from rag.passage import Chunk, sentence_spans, sentences
 
 
 def _chunk(text: str, section: str | None = "Section") -> Chunk:
@@ -118,6 +118,20 @@ def test_a_passage_scores_by_its_best_window_and_the_rows_are_found():
     assert windows.best_rows(best, 1)[0] == 3
     assert list(windows.best_rows(best, 5, within=np.array([0, 1, 2]))) == [1]
     assert len(windows.best_rows(best, 5, within=np.zeros(0, dtype=np.int64))) == 0
+
+
+def test_a_passage_s_best_window_is_named_by_its_sentences():
+    windows = _windows()
+    for i, (row, first, end) in enumerate(windows.spans.tolist()):
+        assert windows.best_span(row, windows.vectors[i]) == (first, end)
+    assert windows.best_span(0, windows.vectors[0]) is None  # no window: its own vector is its one window
+
+
+def test_sentence_spans_locate_each_sentence_in_the_text():
+    text = "  Une phrase. Une autre ; encore.\n\n\tDeux !  Fin\u2028x"
+    spans = sentence_spans(text)
+    assert [text[a:b] for a, b in spans] == sentences(text) == ["Une phrase.", "Une autre ;", "encore.", "Deux !",
+                                                                 "Fin", "x"]
 
 
 def test_windows_are_saved_loaded_and_reused_by_text(tmp_path):
