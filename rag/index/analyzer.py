@@ -36,13 +36,23 @@ _LANGUAGES: dict[str, tuple[str, str | None, tuple[str, ...]]] = {
     "hu": ("hungarian", None, ()),
 }
 LANGUAGES = tuple(sorted(_LANGUAGES))
-# Question words and the auxiliaries questions are built with: frequent in questions, topical in no passage.
-# The Snowball stopword lists were made for documents and leave them in.
+# Question words, the auxiliaries and function words questions are built with ("puis-je", "pouvez-vous", "chez"),
+# and the courtesies a chat message wraps them in ("Bonjour, ... svp ?"): frequent in questions, topical in no
+# passage. The Snowball stopword lists were made for documents and leave them in; left in, each is a word the corpus
+# may not hold, and a question holding one looks less answerable (`rag.search.answerable`).
 _QUESTION_WORDS = {
     "fr": {"quel", "quelle", "quels", "quelles", "lequel", "laquelle", "lesquels", "lesquelles", "combien",
-           "comment", "pourquoi", "quand", "quoi", "dont", "est-ce", "peut", "peuvent", "faut", "fait", "faire"},
+           "comment", "pourquoi", "quand", "quoi", "koi", "dont", "est-ce", "peut", "peuvent", "faut", "fait", "faire",
+           "puis", "pouvez", "pourriez", "pouvons", "veux", "veut", "voulez", "voudrais", "aimerais", "souhaite",
+           "souhaiterais", "chez", "plusieurs", "jamais", "ok",
+           "bonjour", "bonsoir", "salut", "coucou", "hello", "merci", "svp", "stp", "plait", "cordialement"},
     "en": {"what", "which", "who", "whom", "whose", "when", "where", "why", "how", "does", "do", "did", "can",
-           "could", "should", "would"},
+           "could", "should", "would", "hello", "hi", "hey", "thanks", "thank", "please", "regards", "cheers"},
+    "es": {"hola", "gracias", "saludos"},
+    "de": {"hallo", "danke", "bitte", "grüße"},
+    "it": {"ciao", "salve", "grazie"},
+    "pt": {"olá", "obrigado", "obrigada"},
+    "nl": {"hallo", "bedankt", "alstublieft"},
 }
 _WORD = re.compile(r"\w+")
 # Characters that do not show and join what they stand in: a soft hyphen (HTML's &shy;, PDFs), zero-width spaces and

@@ -32,6 +32,16 @@ def test_seed_questions_are_answerable(searcher):
     assert hits.answerable
 
 
+def test_the_courtesies_of_a_chat_message_do_not_make_it_less_answerable(searcher):
+    """"Bonjour", "svp", "merci" are words the corpus does not hold; counted as such, they made a plain question look
+    off-topic (flagged, with probability 0.42 for the third)."""
+    plain, *wrapped = searcher.search([Query(q, 3) for q in (
+        "Comment me désabonner ?", "Bonjour, comment me désabonner ?", "Bonjour, comment me désabonner svp ? Merci")])
+    assert plain.answerable and all(found.answerable for found in wrapped)
+    assert all(found.evidence.unknown == plain.evidence.unknown == 0.0 for found in wrapped)
+    assert not any(found.answerable for found in searcher.search([Query(q, 3) for q in ("Bonjour", "merci !")]))
+
+
 def test_dense_and_lexical_modes_take_the_hits_as_they_are(searcher):
     for mode in ("dense", "lexical"):
         (hits,) = searcher.search([Query("What is the capital of Australia?", 3, mode)])

@@ -45,9 +45,15 @@ def test_stopwords_and_question_words_are_dropped(fr):
     assert fr.terms("Combien de temps pour le remboursement") == fr.terms("temps remboursement")
 
 
+def test_the_courtesies_of_a_chat_message_are_dropped(fr):
+    assert fr.terms("Bonjour, comment me désabonner svp ? Merci !") == fr.terms("désabonner")
+    assert fr.terms("bonjour") == [] and fr.terms("Merci beaucoup") == fr.terms("beaucoup")
+
+
 def test_english_analyzer():
     en = Analyzer("en")
     assert en.terms("How do I delete the accounts?") == en.terms("delete account")
+    assert en.terms("Hi, how do I delete the account, please? Thanks") == en.terms("delete account")
 
 
 def test_unknown_language_is_a_config_error():
