@@ -40,7 +40,11 @@ from rag.settings import Settings
 log = logging.getLogger("rag.server")
 _HEAD_END = b"\r\n\r\n"
 _LOG_EVERY = 10.0
-_REASONS = {408: "Request Timeout", 431: "Request Header Fields Too Large", 503: "Service Unavailable"}
+_REASONS = {400: "Bad Request", 408: "Request Timeout", 431: "Request Header Fields Too Large",
+            503: "Service Unavailable"}
+# uvicorn's own record of each request its parser cannot read: one warning a request, which a client sending
+# garbage turns into a flood; the "malformed" tally below logs them instead, counted.
+_UVICORN_MALFORMED = "Invalid HTTP request received."
 
 
 def _refusal(status: int, detail: str, retry_after: int | None = None) -> bytes:
@@ -74,7 +78,18 @@ TALLIES = {
                         " (408)"),
     "body_time": _Tally("closed connections whose request body was not complete within RAG_BODY_TIMEOUT_SECONDS "
                         "(408)"),
+    "malformed": _Tally("refused requests that are not valid HTTP/1.1 (400)"),
 }
+
+
+class _Uncounted(logging.Filter):
+    """Drops uvicorn's warning for each request it cannot parse: the tally logs them."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.msg != _UVICORN_MALFORMED
+
+
+logging.getLogger("uvicorn.error").addFilter(_Uncounted())
 
 
 class _Bounds(asyncio.Protocol):
@@ -99,6 +114,13 @@ class _Bounds(asyncio.Protocol):
     def connection_lost(self, exc: Exception | None) -> None:
         self._arm(self, None)
         super().connection_lost(exc)
+
+    def send_400_response(self, msg: str) -> None:
+        """uvicorn's answer to bytes its parser cannot read (`msg`: its own words), as a problem like every other
+        error, where uvicorn's is plain text."""
+        detail = ("the request is not valid HTTP/1.1: check its request line, header names and values, CRLF line "
+                  "ends, and Content-Length or Transfer-Encoding (not both)") if msg == _UVICORN_MALFORMED else msg
+        self._refuse(self, "malformed", 400, detail)
 
     def _arm(self, protocol: Any, phase: str | None) -> None:
         """Start the deadline of `phase` ('head', 'body'), or none; a phase already running keeps its deadline."""

@@ -129,6 +129,23 @@ def test_slow_and_idle_connections_are_closed(brief, base):
 
 
 @pytest.mark.parametrize("base", PARSERS, ids=lambda b: b.__name__)
+@pytest.mark.parametrize("request_bytes", [b"GET /he llo HTTP/1.1\r\nhost: 127.0.0.1\r\n\r\n",
+                                           b"GET /healthz HTTP/1.1\r\nhost: 127.0.0.1\r\nbad name: x\r\n\r\n"],
+                         ids=["space in the target", "header name with a space"])
+def test_a_request_the_parser_cannot_read_gets_a_problem_and_is_logged_counted(settings, base, request_bytes,
+                                                                                  caplog):
+    with caplog.at_level(logging.WARNING), serving(settings, base) as address, \
+            socket.create_connection(address) as sock:
+        sock.sendall(request_bytes)
+        answer = _answer(sock)
+    head, _, body = answer.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 400") and b"application/problem+json" in head, answer[:300]
+    assert b"not valid HTTP/1.1" in body
+    said = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+    assert "Invalid HTTP request received." not in said and any("not valid HTTP/1.1 (400)" in m for m in said)
+
+
+@pytest.mark.parametrize("base", PARSERS, ids=lambda b: b.__name__)
 def test_a_blank_line_after_a_request_does_not_keep_a_connection_open(brief, base):
     """uvicorn stops its keep-alive timer at any byte and the parser skips blank lines: a client that answered each
     response with "\r\n" held its connection (and a place under RAG_MAX_CONNECTIONS) for ever."""
