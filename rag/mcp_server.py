@@ -105,8 +105,9 @@ def tool_errors() -> Iterator[None]:
 
 class StrictServer(MCPServer):
     """The SDK's server, whose tools refuse an argument they do not take (the SDK drops it silently: an agent that
-    sends `top_k` or `mode` would never learn they did nothing) and say what is wrong with an argument in one line
-    per field, as the HTTP API does, instead of pydantic's report and its link. Not for the ChatGPT connector,
+    sends `top_k` or `mode` would never learn they did nothing), take JSON types as declared (`"k": "5"` is an error,
+    as over HTTP), and say what is wrong with an argument in one line per field, as the HTTP API does, instead of
+    pydantic's report and its link. Not for the ChatGPT connector,
     whose clients are not ours to hold to the schema."""
 
     async def call_tool(self, name: str, arguments: dict[str, Any], context: Context | None = None) -> Any:
@@ -117,8 +118,8 @@ class StrictServer(MCPServer):
             if unknown:
                 raise ToolError(f"{name} takes no argument {', '.join(map(repr, unknown))}; its arguments are "
                                 f"{', '.join(taken)}")
-            try:
-                tool.fn_metadata.validate_arguments(arguments)
+            try:  # strictly, as the HTTP API: "k": "5" is an error, not 5
+                tool.fn_metadata.arg_model.model_validate(arguments, strict=True)
             except ValidationError as exc:
                 raise ToolError("; ".join(f"{'.'.join(map(str, e['loc'])) or name}: {e['msg']}"
                                           for e in exc.errors(include_url=False))) from exc
