@@ -52,6 +52,18 @@ def file_sha256(path: Path) -> str:
         return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
+def damage(build: Path, manifest: dict[str, Any]) -> str | None:
+    """What is wrong with the files of `build` that its manifest lists (missing, or not of their recorded size and
+    checksum), or None when they are whole. Reads every byte of them."""
+    for name, expected in manifest.get("files", {}).items():
+        path = build / name
+        if not path.is_file():
+            return f"index file {path} is missing"
+        if path.stat().st_size != expected["bytes"] or file_sha256(path) != expected["sha256"]:
+            return f"index file {path} is damaged (checksum differs from the manifest)"
+    return None
+
+
 def build_files(build: Path) -> list[Path]:
     """The files of a build that its manifest lists with their checksums: all of them but the manifest."""
     return sorted(p for p in build.rglob("*") if p.is_file() and p.name != MANIFEST)
@@ -88,4 +100,4 @@ def read_manifest(index_dir: Path) -> dict[str, Any] | None:
 
 
 __all__ = ["BUILDS", "CURRENT", "FORMAT_VERSION", "LEXICAL", "MANIFEST", "PASSAGES", "build_files", "build_format",
-           "current_build", "file_sha256", "read_manifest", "save_arrays"]
+           "current_build", "damage", "file_sha256", "read_manifest", "save_arrays"]

@@ -20,7 +20,7 @@ from rag.index import accents
 from rag.index.analyzer import Analyzer
 from rag.index.dense import DenseIndex
 from rag.index.headings import Headings
-from rag.index.layout import FORMAT_VERSION, LEXICAL, MANIFEST, PASSAGES, current_build, file_sha256
+from rag.index.layout import FORMAT_VERSION, LEXICAL, MANIFEST, PASSAGES, current_build, damage
 from rag.index.lexical import LexicalIndex
 from rag.index.locks import Lease
 from rag.index.manifest import shape_error
@@ -222,14 +222,8 @@ class Index:
         if (wrong := shape_error(manifest)) is not None:
             raise IndexError_(f"index build {build} has a manifest of the wrong shape ({wrong}): "
                               "run `rag ingest --force`")
-        if verify:
-            for name, expected in manifest.get("files", {}).items():
-                path = build / name
-                if not path.is_file():
-                    raise IndexError_(f"index file {path} is missing: run `rag ingest --force`")
-                if path.stat().st_size != expected["bytes"] or file_sha256(path) != expected["sha256"]:
-                    raise IndexError_(f"index file {path} is damaged (checksum differs from the manifest): "
-                                      "run `rag ingest --force`")
+        if verify and (wrong := damage(build, manifest)) is not None:
+            raise IndexError_(f"{wrong}: run `rag ingest --force`")
         try:
             vectors = DenseIndex.load(build, manifest.get("faiss"))
             passages = []

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -32,8 +33,8 @@ from rag.corpus.reader import (
 )
 from rag.embedding.base import Embedder
 from rag.embedding.load import ModelSpec, effective_model, model_release
-from rag.errors import ConfigError, IngestError
-from rag.index.layout import read_manifest
+from rag.errors import ConfigError, IndexNotFound, IngestError
+from rag.index.layout import current_build, damage, read_manifest
 from rag.index.lexical import LAYOUT as LEXICAL_LAYOUT
 from rag.index.locks import IngestLock
 from rag.index.publish import publish
@@ -42,6 +43,8 @@ from rag.index.vector_options import VectorOptions
 from rag.ingestion.stages import chunk_and_embed, embed_key, index_parts
 from rag.passage import Chunk
 from rag.settings import Settings
+
+log = logging.getLogger("rag.ingest")
 
 
 @dataclass
@@ -110,10 +113,14 @@ def fingerprint(corpus_dir: Path, settings: Settings) -> str:
 
 
 def _previous_vectors(settings: Settings, model: dict[str, Any]) -> dict[str, np.ndarray]:
-    """Vectors of the current build by content hash, if it was built with the model `model` describes."""
+    """Vectors of the current build by content hash, if it was built with the model `model` describes and its files
+    are whole (checksums verified: a damaged vector file reused would carry its damage into every build after)."""
     try:
-        previous = Index.load(settings.index_dir, verify=False)
-    except Exception:  # no build or an unreadable one: nothing to reuse, the ingest rebuilds
+        previous = Index.load(settings.index_dir)
+    except IndexNotFound:
+        return {}
+    except Exception as exc:  # an unreadable or damaged build: nothing to reuse, every passage embedded again
+        log.warning("the current build's vectors are not reused (%s)", exc)
         return {}
     if previous.model != model:
         return {}
@@ -206,7 +213,13 @@ def _ingest_locked(settings: Settings, started: float, *, force: bool, progress:
     report = IngestReport(index_dir=str(index_dir))
     corpus_hash = fingerprint(corpus_dir, settings)
     published = read_manifest(index_dir)
-    if not force and published and published.get("corpus", {}).get("fingerprint") == corpus_hash:
+    up_to_date = not force and published and published.get("corpus", {}).get("fingerprint") == corpus_hash
+    build = current_build(index_dir)
+    if up_to_date and published and build is not None and (wrong := damage(build, published)) is not None:
+        # the corpus has not changed, but the build serving it did: servers refuse it, so build it again
+        log.warning("%s: the corpus is unchanged, its index is built again", wrong)
+        up_to_date = False
+    if up_to_date and published:
         report.up_to_date = True
         report.build_id = published.get("build_id")
         report.files = len(published["corpus"].get("files", []))

@@ -1,9 +1,12 @@
+import logging
 import shutil
 
+import numpy as np
 import pytest
 
 from rag.corpus import reader as documents_module
-from rag.errors import ConfigError, IndexMismatch, IngestError
+from rag.errors import ConfigError, IndexError_, IndexMismatch, IngestError
+from rag.index.dense import VECTORS
 from rag.index.layout import current_build
 from rag.index.store import Index
 from rag.ingestion.pipeline import ingest
@@ -33,6 +36,25 @@ def test_unchanged_corpus_is_not_rebuilt_and_ids_are_stable(fresh_settings, embe
     forced = ingest(fresh_settings, embedder=embedder, force=True)
     assert forced.build_id != first.build_id
     assert [p.id for p in Index.load(fresh_settings.index_dir).passages] == ids
+
+
+def test_a_damaged_build_is_built_again_and_its_vectors_never_reused(fresh_settings, embedder, caplog):
+    """A vector file damaged in place (same size: a flipped byte) is refused by every server; the ingest used to say
+    "up to date", and --force reused the damaged vectors into the next build."""
+    first = ingest(fresh_settings, embedder=embedder)
+    intact = Index.load(fresh_settings.index_dir).stored_vectors().copy()
+    vectors = current_build(fresh_settings.index_dir) / VECTORS
+    data = bytearray(vectors.read_bytes())
+    data[-8:] = bytes(8 * [0x7F])  # the last vector's last floats: the file still loads
+    vectors.write_bytes(bytes(data))
+    with pytest.raises(IndexError_, match="damaged"):
+        Index.load(fresh_settings.index_dir)
+    with caplog.at_level(logging.WARNING):
+        again = ingest(fresh_settings, embedder=embedder)
+    assert not again.up_to_date and again.build_id != first.build_id
+    assert again.reused == 0 and again.embedded == again.passages  # nothing taken from the damaged build
+    assert any("damaged" in r.getMessage() for r in caplog.records if r.name == "rag.ingest")
+    np.testing.assert_array_equal(Index.load(fresh_settings.index_dir).stored_vectors(), intact)
 
 
 def test_changing_one_file_reembeds_only_its_passages(fresh_settings, embedder):
