@@ -127,17 +127,22 @@ Name = Annotated[str, StringConstraints(min_length=1, max_length=1000)]
 FILTER_VALUES_MAX = 1000
 
 
+# A filter field's values: bounded on the list itself, so that OpenAPI says minItems/maxItems on the array (bounds
+# put beside `None` were rendered as a string's minLength/maxLength on the union).
+Values = Annotated[list[Name], Field(min_length=1, max_length=FILTER_VALUES_MAX)]
+
+
 class SearchFilter(BaseModel):
     """Which documents a search looks in; a passage must pass every field given (an absent field passes all)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    doc_ids: list[Name] | None = Field(
-        None, min_length=1, max_length=FILTER_VALUES_MAX,
+    doc_ids: Values | None = Field(
+        None,
         description="Search only these documents (`citation.doc_id`; `GET /v1/documents` lists them). An id the "
                     "served index does not hold is a 422.")
-    sources: list[Name] | None = Field(
-        None, min_length=1, max_length=FILTER_VALUES_MAX,
+    sources: Values | None = Field(
+        None,
         description="Search only documents whose source path (relative to the corpus folder) is one of these or "
                     "lies under one of these folders: \"faq\" matches \"faq/retours.md\" and a file named \"faq\". "
                     "A value that matches no document is a 422.")

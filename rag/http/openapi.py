@@ -18,6 +18,7 @@ from litestar.openapi.spec import OpenAPI, Schema
 from litestar.router import Router
 from litestar.static_files import create_static_files_router
 
+from rag.schemas import FILTER_VALUES_MAX
 from rag.settings import Settings
 
 ASSETS = "/schema/assets"
@@ -64,6 +65,11 @@ def describe_limits(openapi: OpenAPI, settings: Settings) -> None:
             questions.max_items = settings.batch_max
             if isinstance(questions.items, Schema):
                 questions.items.max_length = settings.question_max_chars
+        for field in ("doc_ids", "sources"):  # Litestar drops a list's bounds beside `None`: said on the array
+            values = body.properties.get(field)
+            for option in values.one_of or [] if isinstance(values, Schema) else []:
+                if isinstance(option, Schema) and option.items is not None:
+                    option.min_items, option.max_items = 1, FILTER_VALUES_MAX
 
 
 __all__ = ["describe_limits", "swagger_ui"]

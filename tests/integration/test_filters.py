@@ -188,6 +188,13 @@ def test_the_openapi_document_describes_the_filter_and_the_listing(client):
     search_filter = schema["components"]["schemas"]["SearchFilter"]
     assert search_filter["additionalProperties"] is False
     assert {"doc_ids", "sources"} == set(search_filter["properties"])
+    for field in ("doc_ids", "sources"):  # the bounds on the array, not a string's length on the union
+        prop = search_filter["properties"][field]
+        (array,) = [option for option in prop["oneOf"] if option.get("type") == "array"]
+        assert (array["minItems"], array["maxItems"]) == (1, 1000) and "maxLength" not in prop
+    for values in ([], ["x"] * 1001):
+        r = client.post("/v1/search", json={"question": IDENTITY, "filter": {"doc_ids": values}})
+        assert r.status_code == 422 and "filter.doc_ids" in r.json()["detail"]
 
 
 def test_an_empty_filter_admits_everything(client):
