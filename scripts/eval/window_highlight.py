@@ -24,8 +24,9 @@ from pathlib import Path
 
 from rag.embedding.load import load_embedder
 from rag.schemas import Hit
-from rag.search.answer import answer
+from rag.search.answer import ANSWER_DEPTH, RETRIEVAL_POWER, answer, answer_span
 from rag.search.searcher import Query, Searcher
+from rag.search.snippets import highlight
 from rag.settings import Settings
 from scripts.eval.answerable_fit import Remembered
 from scripts.eval.common import ROOT, build, data_arguments, eval_targets, norm, write_sets
@@ -37,20 +38,23 @@ def holds(text: str, answers: tuple[str, ...]) -> bool:
     return any(norm(a) in norm(text) for a in answers)
 
 
-def variant(hits: list[Hit], searcher: Searcher, question: str, name: str) -> list[Hit]:
-    """Copies of `hits` as variant `name` builds its answer from them."""
+def shown(hits: list[Hit], searcher: Searcher, question: str, name: str) -> str | None:
+    """The answer's text as variant `name` builds it from `hits`."""
     if name == "served":
-        return hits
-    index = searcher.index
-    terms = index.lexical.term_weights(question)
-    out = []
-    for hit in hits:
-        copy = hit.model_copy()  # its private attributes too: whether it opens a section, asks its heading
-        copy._words = None  # the choice reads the highlight's own score
-        if name == "words":
-            copy.highlight = searcher._memory(index).highlight(hit.text, terms)
-        out.append(copy)
-    return out
+        found = answer(hits)
+        return None if found is None else found.text
+    if name == "words":  # the passages' highlights by the question's words alone, as the release before made them
+        index = searcher.index
+        terms = index.lexical.term_weights(question)
+        return shown([h.model_copy(update={"highlight": highlight(h.text, terms, index.lexical.analyzer)})
+                      for h in hits], searcher, question, "served")
+    # "shown": the passage whose shown highlight scores best (times its retrieval score), its answer as served
+    top = [h for h in hits[:ANSWER_DEPTH] if h.highlight is not None]
+    if not top:
+        return None
+    best = max(top, key=lambda h: (h.highlight.score * h.score ** RETRIEVAL_POWER, -h.rank))  # type: ignore[union-attr]
+    start, end = answer_span(best)
+    return best.text[start:end]
 
 
 def main() -> None:
@@ -77,8 +81,8 @@ def main() -> None:
             for q, hits in zip(chunk, searcher.search([Query(q.question, 5) for q in chunk]), strict=True):
                 at1 += bool(hits) and holds(hits[0].text, q.answers)
                 for v in VARIANTS:
-                    shown = answer(variant(list(hits), searcher, q.question, v))
-                    found[v] += shown is not None and holds(shown.text, q.answers)
+                    text = shown(list(hits), searcher, q.question, v)
+                    found[v] += text is not None and holds(text, q.answers)
         row = {"set": name, "questions": len(questions), "passage@1": round(at1 / len(questions), 4),
                **{v: round(n / len(questions), 4) for v, n in found.items()}}
         report.append(row)
