@@ -11,11 +11,12 @@ single question that arrives meanwhile rides in the next one instead of waiting 
 served would make it wait for every question queued before it).
 
 A request is refused at once, not admitted to fail later, when the queue could not finish in time: the worker
-measures how much cost it computes per second (`rate`, an average over its last batches), and a request with a
-deadline is admitted only if everything queued, itself included, would be computed before the earliest deadline
-among the waiting requests and its own. Taking turns, every waiting request finishes no later than the whole
-queue does; so admitted requests meet their deadlines as long as the rate holds, instead of all missing them
-together (three batches of 64 long questions, each 10 s of work, all answered 503 after the 30 s deadline).
+measures how much cost it computes per second (`rate`, an average over its last batches at least half full), and
+a request joining a queue is admitted only if everything queued, itself included, would be computed before its own
+deadline and the earliest deadline among the waiting requests that the queue can still meet. Taking turns, every
+waiting request finishes no later than the whole queue does; so admitted requests meet their deadlines as long as
+the rate holds, instead of all missing them together (three batches of 64 long questions, each 10 s of work, all
+answered 503 after the 30 s deadline). A request that finds nothing queued is always admitted.
 
 A request is dropped, whatever of it was not computed yet, when it is abandoned (`submit` cancelled: the client
 left) or its `deadline` passes (`Overloaded`); its place in the queue is freed at once, so nobody computes
@@ -135,16 +136,21 @@ class MicroBatcher(Generic[T, R]):
             raise
 
     def _too_late(self, ticket: _Ticket) -> float | None:
-        """The seconds of work queued, `ticket` included, when they would not be done before the earliest deadline
-        of the waiting requests and `ticket`'s; None when they would (or nothing tells: no deadline, no rate yet).
-        The caller holds `_ready`."""
-        if not self.rate:
+        """The seconds of work queued, `ticket` included, when they would not be done before `ticket`'s deadline or
+        the earliest deadline among the waiting requests that the queue can still meet; None when they would, and
+        when nothing tells (no deadline, no rate measured yet, or nothing queued: a request alone is computed,
+        whatever the estimate). The caller holds `_ready`."""
+        if not self.rate or not (self._pending or self._running_cost):
             return None
-        deadlines = [t.deadline for t in (*self._tickets, ticket) if t.deadline is not None and t.items]
-        if not deadlines:
-            return None
-        work = (self._running_cost + self._pending_cost + ticket.cost) / self.rate
-        return work if time.monotonic() + work > min(deadlines) else None
+        now = time.monotonic()
+        queued = (self._running_cost + self._pending_cost) / self.rate
+        # a request already past hope without this one is not protected at this one's cost: it fails anyway
+        deadlines = [t.deadline for t in self._tickets
+                     if t.deadline is not None and t.items and t.deadline >= now + queued]
+        if ticket.deadline is not None:
+            deadlines.append(ticket.deadline)
+        work = queued + ticket.cost / self.rate
+        return work if deadlines and now + work > min(deadlines) else None
 
     def _drop(self, ticket: _Ticket) -> None:
         """Leave what is left of `ticket` uncomputed and free its place in the queue (in the event loop)."""
@@ -225,13 +231,17 @@ class MicroBatcher(Generic[T, R]):
             except BaseException as exc:  # hand the failure to every waiting request
                 _hand_back(batch, [exc] * len(batch), _fail)
                 continue
-            self._measure(cost, time.monotonic() - started)
-            self._running_cost = 0
+            finally:
+                self._running_cost = 0
+            self._measure(len(batch), cost, time.monotonic() - started)
             _hand_back(batch, list(results), _resolve)
 
-    def _measure(self, cost: int, seconds: float) -> None:
-        """Fold one batch's cost per second into `rate` (a moving average: the last batches weigh most)."""
-        if seconds > 0:
+    def _measure(self, items: int, cost: int, seconds: float) -> None:
+        """Fold one batch's cost per second into `rate` (a moving average: the last batches weigh most), for a batch
+        at least half full: a call has a cost of its own, which a lone short question would take for a slow rate,
+        and the rate matters when the queue is long, when batches are full."""
+        full = cost >= self._max_cost / 2 if self._max_cost is not None else items >= self._max_batch / 2
+        if full and seconds > 0:
             rate = cost / seconds
             self.rate = rate if self.rate is None else RATE_SMOOTHING * rate + (1 - RATE_SMOOTHING) * self.rate
 

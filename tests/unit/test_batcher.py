@@ -328,7 +328,9 @@ def test_a_request_that_the_queue_could_not_finish_before_a_deadline_is_refused_
         try:
             release.set()
             await batcher.submit([1])
-            assert batcher.rate is not None  # measured from the first batch
+            assert batcher.rate is None  # a batch of one is no measure of the throughput of full ones
+            await batcher.submit([1, 1])
+            assert batcher.rate is not None  # measured from a batch half full
             release.clear()
             batcher.rate = 100.0  # cost per second
             deadline = time.monotonic() + 3.0
@@ -349,3 +351,35 @@ def test_a_request_that_the_queue_could_not_finish_before_a_deadline_is_refused_
             batcher.close()
 
     assert run(scenario()) == [20] * 4
+
+
+def test_a_request_alone_is_admitted_and_one_past_hope_does_not_block_the_others():
+    release = threading.Event()
+
+    def fn(items: Sequence[int]) -> list[int]:
+        release.wait(10)
+        return list(items)
+
+    async def scenario():
+        batcher = MicroBatcher(fn, max_batch=4, cost=lambda item: item)
+        try:
+            batcher.rate = 1.0  # far too slow for anything below: only the queue's state decides
+            release.set()
+            assert await batcher.submit([50] * 4, deadline=time.monotonic() + 1) == [50] * 4  # nothing queued
+            release.clear()
+            now = time.monotonic()
+            doomed = asyncio.ensure_future(batcher.submit([50] * 4, deadline=now + 0.5))
+            await asyncio.sleep(0.05)  # held by the worker: 200 s of work at this rate, 0.5 s to do it
+            with pytest.raises(Overloaded):  # its own deadline cannot be met behind that work
+                await batcher.submit([1], deadline=now + 0.5)
+            late = asyncio.ensure_future(batcher.submit([1]))  # no deadline of its own; the doomed one not protected
+            await asyncio.sleep(0.05)
+            release.set()
+            assert await late == [1]
+            with contextlib.suppress(Overloaded):
+                await doomed
+        finally:
+            release.set()
+            batcher.close()
+
+    run(scenario())
