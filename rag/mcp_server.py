@@ -118,8 +118,10 @@ class StrictServer(MCPServer):
             if unknown:
                 raise ToolError(f"{name} takes no argument {', '.join(map(repr, unknown))}; its arguments are "
                                 f"{', '.join(taken)}")
-            try:  # strictly, as the HTTP API: "k": "5" is an error, not 5
-                tool.fn_metadata.arg_model.model_validate(arguments, strict=True)
+            try:  # strictly, as the HTTP API: "k": "5" is an error, not 5; a list sent as a JSON string (some
+                # desktop clients do) still read, as the SDK reads it
+                meta = tool.fn_metadata
+                meta.arg_model.model_validate(meta.pre_parse_json(arguments), strict=True)
             except ValidationError as exc:
                 raise ToolError("; ".join(f"{'.'.join(map(str, e['loc'])) or name}: {e['msg']}"
                                           for e in exc.errors(include_url=False))) from exc

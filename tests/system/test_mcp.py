@@ -105,6 +105,9 @@ def test_agents_list_the_documents_and_search_within_one(served):
             by_source = await client.call_tool("search", {"question": QUESTION, "k": 3,
                                                           "sources": ["secu-debi-plateforme.txt"]})
             assert by_source.structured_content == found.structured_content
+            as_text = await client.call_tool("search", {"question": QUESTION, "k": 3,  # a list as a JSON string
+                                                        "sources": '["secu-debi-plateforme.txt"]'})
+            assert as_text.structured_content == found.structured_content
             unknown = await client.call_tool("search", {"question": QUESTION, "doc_ids": ["nope"]})
             assert unknown.is_error and "doc_ids: no document 'nope'" in unknown.content[0].text  # type: ignore[union-attr]
 
