@@ -39,6 +39,31 @@ def test_listen_binds_without_accepting_yet(tmp_path: Path):
         socket.create_connection(sock.getsockname(), timeout=5)
 
 
+def test_an_address_of_a_family_this_machine_lacks_is_left_out_as_asyncio_leaves_it(tmp_path: Path, monkeypatch):
+    """"localhost" resolves to ::1 and 127.0.0.1; with IPv6 turned off (no such socket) or ::1 not assigned, the
+    server listens on 127.0.0.1 as uvicorn did, not refuses to start."""
+    real = socket.socket
+    listed = [(socket.AF_INET6, socket.SOCK_STREAM, 6, "", ("::1", 0, 0, 0)),
+              (socket.AF_INET, socket.SOCK_STREAM, 6, "", ("127.0.0.1", 0))]
+    monkeypatch.setattr(socket, "getaddrinfo", lambda *_, **__: listed)
+    settings = Settings(index_dir=tmp_path, host="localhost").model_copy(update={"port": 0})
+
+    def no_ipv6(family: int = socket.AF_INET, *args: object) -> socket.socket:
+        if family == socket.AF_INET6:
+            raise OSError(97, "Address family not supported by protocol")
+        return real(family, *args)
+
+    for lacking in ("no IPv6", "::1 not assigned"):
+        if lacking == "no IPv6":
+            monkeypatch.setattr(socket, "socket", no_ipv6)
+        else:
+            monkeypatch.setattr(socket, "socket", real)
+            listed[0] = (socket.AF_INET6, socket.SOCK_STREAM, 6, "", ("::2", 0, 0, 0))  # not this machine's
+        (sock,) = server.listen(settings)
+        with sock:
+            assert sock.family == socket.AF_INET and sock.getsockname()[0] == "127.0.0.1"
+
+
 def test_an_app_that_fails_to_start_raises_its_own_error(tmp_path: Path):
     @asynccontextmanager
     async def broken(_: Litestar) -> AsyncIterator[None]:
