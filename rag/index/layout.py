@@ -52,15 +52,24 @@ def file_sha256(path: Path) -> str:
         return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
-def damage(build: Path, manifest: dict[str, Any]) -> str | None:
-    """What is wrong with the files of `build` that its manifest lists (missing, or not of their recorded size and
-    checksum), or None when they are whole. Reads every byte of them."""
-    for name, expected in manifest.get("files", {}).items():
-        path = build / name
-        if not path.is_file():
-            return f"index file {path} is missing"
-        if path.stat().st_size != expected["bytes"] or file_sha256(path) != expected["sha256"]:
-            return f"index file {path} is damaged (checksum differs from the manifest)"
+def damage(build: Path, manifest: dict[str, Any], *, quick: bool = False) -> str | None:
+    """What is wrong with the files of `build` that its manifest lists (missing, unreadable, or not of their recorded
+    size and checksum), or None when they are whole. Reads every byte of them; `quick`, only those changed since
+    the manifest was written (a published build is never written again: a later change is damage, or a copy), the
+    others checked by their size."""
+    try:
+        written = (build / MANIFEST).stat().st_mtime_ns if quick else None
+        for name, expected in manifest.get("files", {}).items():
+            path = build / name
+            if not path.is_file():
+                return f"index file {path} is missing"
+            stat = path.stat()
+            if stat.st_size != expected["bytes"]:
+                return f"index file {path} is damaged (its size differs from the manifest's)"
+            if (written is None or stat.st_mtime_ns > written) and file_sha256(path) != expected["sha256"]:
+                return f"index file {path} is damaged (checksum differs from the manifest)"
+    except OSError as exc:
+        return f"index file in {build} cannot be read ({exc})"
     return None
 
 

@@ -215,7 +215,7 @@ def _ingest_locked(settings: Settings, started: float, *, force: bool, progress:
     published = read_manifest(index_dir)
     up_to_date = not force and published and published.get("corpus", {}).get("fingerprint") == corpus_hash
     build = current_build(index_dir)
-    if up_to_date and published and build is not None and (wrong := damage(build, published)) is not None:
+    if up_to_date and published and build is not None and (wrong := damage(build, published, quick=True)) is not None:
         # the corpus has not changed, but the build serving it did: servers refuse it, so build it again
         log.warning("%s: the corpus is unchanged, its index is built again", wrong)
         up_to_date = False

@@ -3,6 +3,7 @@ loader, by `rag serve` (exit code 4) and by the app's start-up."""
 
 import hashlib
 import json
+import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -16,7 +17,7 @@ from rag import cli
 from rag.errors import IndexError_, IndexMismatch
 from rag.http.app import create_app
 from rag.index.dense import VECTORS, DenseIndex
-from rag.index.layout import FORMAT_VERSION, MANIFEST, current_build
+from rag.index.layout import FORMAT_VERSION, MANIFEST, current_build, damage
 from rag.index.store import Index
 from rag.settings import Settings
 
@@ -88,7 +89,7 @@ def manifest_model_without_dimension(build: Path) -> None:
 
 
 FAULTS = {
-    truncate_vectors: "damaged (checksum differs from the manifest)",
+    truncate_vectors: "damaged (its size differs from the manifest's)",
     flip_a_byte_in_passages: "damaged (checksum differs from the manifest)",
     delete_lexical: "is missing",
     garble_manifest: "has no readable manifest",
@@ -145,3 +146,25 @@ def test_a_build_of_a_newer_format_is_refused_as_such(pristine, tmp_path):
     with pytest.raises(IndexMismatch, match=f"has format {FORMAT_VERSION + 1}, this rag reads formats 1 to "
                                             f"{FORMAT_VERSION}: it was written by a newer rag: upgrade this one"):
         Index.load(target)
+
+
+def test_the_quick_check_hashes_only_what_changed_since_the_manifest(pristine, tmp_path):
+    """The ingest's up-to-date check: a file written after its manifest is hashed (a flipped byte found); one
+    as old as its manifest is checked by its size alone, the rest left unread."""
+    index_dir = tmp_path / "index"
+    shutil.copytree(pristine, index_dir, symlinks=True)
+    build = current_build(index_dir)
+    manifest = json.loads((build / MANIFEST).read_text())
+    written = (build / MANIFEST).stat().st_mtime_ns
+    for path in build.rglob("*"):
+        if path.is_file():
+            os.utime(path, ns=(written, written))  # as published: nothing newer than the manifest
+    assert damage(build, manifest, quick=True) is None
+    flip_a_byte_in_passages(build)  # written now: newer than the manifest
+    assert "passages.jsonl is damaged (checksum" in damage(build, manifest, quick=True)
+    os.utime(build / "passages.jsonl", ns=(written, written))  # the same damage, its date put back
+    assert damage(build, manifest, quick=True) is None  # not read: what the quick check gives up
+    assert "passages.jsonl is damaged" in damage(build, manifest)
+    truncate_vectors(build)
+    os.utime(build / VECTORS, ns=(written, written))
+    assert "is damaged (its size differs" in damage(build, manifest, quick=True)
