@@ -162,6 +162,7 @@ if importlib.util.find_spec("httptools") is not None:
 
         _head: int | None = 0  # bytes of the current request's head read so far; None once it is complete
         _tail = b""  # the last bytes read, in case the blank line that ends the head spans two reads
+        _recent = b""  # the last bytes of every read: a pipelined head may start in the read that ends a request
 
         def data_received(self, data: bytes) -> None:
             cycle = self.cycle
@@ -179,6 +180,7 @@ if importlib.util.find_spec("httptools") is not None:
                                                          f"{self.max_head_bytes:,} bytes (RAG_MAX_HEADER_BYTES)")
                     return
                 self._head, self._tail = (seen, window[-3:]) if end < 0 else (None, b"")
+            self._recent = (self._recent + data)[-3:]
             super().data_received(data)
 
         def on_message_begin(self) -> None:
@@ -194,7 +196,9 @@ if importlib.util.find_spec("httptools") is not None:
         def on_message_complete(self) -> None:
             super().on_message_complete()
             self._arm(self, None)
-            self._head, self._tail = 0, b""  # what comes next is the head of the next request
+            # what comes next is the head of the next request, which may have begun in this read: its last bytes
+            # may start the blank line that ends it
+            self._head, self._tail = 0, self._recent
 
     DEFAULT_PROTOCOL: type[asyncio.Protocol] = BoundedHttpTools
 else:  # pragma: no cover - httptools is a dependency
