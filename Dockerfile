@@ -7,7 +7,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 HF_HUB_OFFLINE=1 \
 
 WORKDIR /app
 RUN pip install --no-cache-dir torch==2.13.0 --index-url https://download.pytorch.org/whl/cpu
-COPY pyproject.toml README.md ./
+COPY pyproject.toml README.md LICENSE ./
 # The dependencies first, from pyproject.toml alone (an empty package stands in): a change to the code rebuilds the
 # layers from here on, not this one.
 RUN mkdir rag && touch rag/__init__.py && pip install --no-cache-dir . && pip uninstall --yes rag && rm -rf rag build

@@ -8,8 +8,8 @@ Everything else stands as pypdf extracts it, so `text[start:end]` of a citation 
 Sections come from the outline (bookmarks): a heading starts where its title is found on its destination page
 (the page's top when it is not found, unless a heading before it in the outline was found on that page: then it
 is left out); text before the first one has no heading. Without an outline there are
-no headings. A PDF that cannot be read raises `ValueError` with what to do about it. What pypdf repaired to read a
-malformed file (it says so in its log: "incorrect startxref pointer") comes back in `Parsed.changes`, for the ingest
+no headings. A PDF that cannot be read raises `ValueError` with what to do about it. What pypdf warns of while it reads
+a file (what it repaired: "incorrect startxref pointer", or found odd) comes back in `Parsed.changes`, for the ingest
 report to name the file, instead of being printed bare.
 """
 
@@ -62,15 +62,17 @@ class _Repairs(logging.Handler):
 _PYPDF_LOG = logging.getLogger("pypdf")
 _PYPDF_LOG.addHandler(_Repairs())
 _PYPDF_LOG.propagate = False
+_PYPDF_LOG.setLevel(logging.WARNING)  # made whatever the root logger's level: the report needs them
 
 
 def _repaired(repairs: list[str]) -> list[str]:
-    """The ingest report's line for what pypdf repaired, if anything: each message once, the first few."""
+    """The ingest report's line for what pypdf warned of (what it repaired, or found odd), if anything: each message
+    once, the first few."""
     distinct = list(dict.fromkeys(repair for repair in repairs if repair))
     if not distinct:
         return []
     more = len(distinct) - SHOWN_REPAIRS
-    return ["malformed PDF, repaired by the reader (check its text): " + "; ".join(distinct[:SHOWN_REPAIRS])
+    return ["the PDF reader warned (check the text it read): " + "; ".join(distinct[:SHOWN_REPAIRS])
             + (f"; and {more} more" if more > 0 else "")]
 
 
