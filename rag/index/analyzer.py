@@ -36,22 +36,27 @@ _LANGUAGES: dict[str, tuple[str, str | None, tuple[str, ...]]] = {
     "hu": ("hungarian", None, ()),
 }
 LANGUAGES = tuple(sorted(_LANGUAGES))
-# Question words, the auxiliaries and function words questions are built with ("puis-je", "pouvez-vous", "chez"),
-# and the courtesies a chat message wraps them in ("Bonjour, ... svp ?"): frequent in questions, topical in no
-# passage. The Snowball stopword lists were made for documents and leave them in; left in, each is a word the corpus
-# may not hold, and a question holding one looks less answerable (`rag.search.answerable`).
+# Question words and the auxiliaries and function words questions are built with ("puis-je", "pouvez-vous",
+# "chez"): frequent in questions, topical in no passage, stopwords on both sides. The Snowball stopword lists were
+# made for documents and leave them in; left in, each is a word the corpus may not hold, and a question holding one
+# looks less answerable (`rag.search.answerable`).
 _QUESTION_WORDS = {
     "fr": {"quel", "quelle", "quels", "quelles", "lequel", "laquelle", "lesquels", "lesquelles", "combien",
            "comment", "pourquoi", "quand", "quoi", "koi", "dont", "est-ce", "peut", "peuvent", "faut", "fait", "faire",
            "puis", "pouvez", "pourriez", "pouvons", "veux", "veut", "voulez", "voudrais", "aimerais", "souhaite",
-           "souhaiterais", "chez", "plusieurs", "jamais", "ok",
-           "bonjour", "bonsoir", "salut", "coucou", "hello", "merci", "svp", "stp", "plait", "cordialement"},
+           "souhaiterais", "chez", "plusieurs"},
     "en": {"what", "which", "who", "whom", "whose", "when", "where", "why", "how", "does", "do", "did", "can",
-           "could", "should", "would", "hello", "hi", "hey", "thanks", "thank", "please", "regards", "cheers"},
+           "could", "should", "would"},
+}
+# The courtesies a chat message wraps its question in ("Bonjour, ... svp ? Merci"): left out of questions only, so
+# that a passage keeps its "merci" or "Hello" (a bank's name) and a question does not look off-topic for them.
+_COURTESIES = {
+    "fr": {"bonjour", "bonsoir", "salut", "coucou", "hello", "merci", "svp", "stp", "cordialement"},
+    "en": {"hello", "hi", "hey", "thanks", "thank", "please", "regards", "cheers"},
     "es": {"hola", "gracias", "saludos"},
-    "de": {"hallo", "danke", "bitte", "grüße"},
+    "de": {"hallo", "danke", "grüße"},
     "it": {"ciao", "salve", "grazie"},
-    "pt": {"olá", "obrigado", "obrigada"},
+    "pt": {"olá"},
     "nl": {"hallo", "bedankt", "alstublieft"},
 }
 _WORD = re.compile(r"\w+")
@@ -78,6 +83,7 @@ class Analyzer:
         self.language = language
         self._stemmer = Stemmer.Stemmer(algorithm)
         self._stopwords = _stopwords(stopword_list) | {fold(w) for w in _QUESTION_WORDS.get(language, ())}
+        self._courtesies = frozenset(fold(w) for w in _COURTESIES.get(language, ()))
         self._elision = (re.compile(r"\b(?:" + "|".join(elisions) + r")'(?=\w)") if elisions else None)
 
     def words(self, text: str) -> list[str]:
@@ -90,7 +96,14 @@ class Analyzer:
     def terms(self, text: str) -> list[str]:
         """Index terms: folded words, without stopwords and one-letter words, stemmed; never an empty term (bm25s
         keeps "" for its padding)."""
-        kept = [w for w in self.words(text) if len(w) > 1 and w not in self._stopwords]
+        return self._stemmed(self.words(text))
+
+    def question_terms(self, text: str) -> list[str]:
+        """`terms` of a question, without the courtesies a chat message wraps it in ("Bonjour, ... svp ?")."""
+        return self._stemmed([w for w in self.words(text) if w not in self._courtesies])
+
+    def _stemmed(self, words: list[str]) -> list[str]:
+        kept = [w for w in words if len(w) > 1 and w not in self._stopwords]
         return [term for term in map(self._trim, self._stemmer.stemWords(kept)) if term]
 
     def _trim(self, stem: str) -> str:

@@ -35,8 +35,9 @@ FUZZY_CACHE = 50_000  # remembered look-ups of unknown terms, per index (its voc
 PASSAGE_SHARE = 0.75
 PAIR_WEIGHT = 0.5
 _UNKNOWN = object()  # not yet looked up (None means: no term close enough)
-# Bumped when what `build` indexes changes, so that ingest rebuilds an index built the old way.
-LAYOUT = 2
+# Bumped when what `build` indexes changes, so that ingest rebuilds an index built the old way (3: the analyzer's
+# question words grew, which passages lose too, and their word pairs with them).
+LAYOUT = 3
 # Sub-folders of the saved index; the section unigram index sits at the top, where layout 1 kept its only index.
 _PASSAGES, _SECTION_PAIRS, _PASSAGE_PAIRS = "passages", "section-pairs", "passage-pairs"
 
@@ -175,7 +176,7 @@ class LexicalIndex:
 
     def _query_terms(self, question: str, fuzzy: bool) -> tuple[str, ...]:
         out = []
-        for term in self.analyzer.terms(question):
+        for term in self.analyzer.question_terms(question):
             if self._sections.holds(term):
                 out.append(term)
             elif fuzzy and len(term) >= FUZZY_MIN_CHARS:

@@ -308,7 +308,7 @@ class Searcher:
             if len(hits) == query.k:
                 break
         if hits and query.mode == "hybrid":
-            question_terms = index.lexical.analyzer.terms(query.question)
+            question_terms = index.lexical.analyzer.question_terms(query.question)
             hits.evidence = self._evidence(index, fused, question_terms, terms, memory)
             hits.probability = rule_for(self.embedder.name).probability(hits.evidence)
             # a question of function words alone ("de", "comment faire ?") asks about nothing a passage could hold

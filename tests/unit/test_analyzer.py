@@ -45,15 +45,18 @@ def test_stopwords_and_question_words_are_dropped(fr):
     assert fr.terms("Combien de temps pour le remboursement") == fr.terms("temps remboursement")
 
 
-def test_the_courtesies_of_a_chat_message_are_dropped(fr):
-    assert fr.terms("Bonjour, comment me désabonner svp ? Merci !") == fr.terms("désabonner")
-    assert fr.terms("bonjour") == [] and fr.terms("Merci beaucoup") == fr.terms("beaucoup")
+def test_the_courtesies_of_a_chat_message_leave_its_question_not_passages(fr):
+    assert fr.question_terms("Bonjour, comment me désabonner svp ? Merci !") == fr.terms("désabonner")
+    assert fr.question_terms("bonjour") == [] and fr.question_terms("Merci beaucoup") == fr.terms("beaucoup")
+    assert fr.terms("Merci de patienter") == fr.terms("merci patienter") != fr.terms("patienter")  # passages keep it
+    assert fr.terms("Puis-je payer chez vous en plusieurs fois ?") == fr.terms("payer fois")  # auxiliaries: both sides
+    assert fr.terms("Je n'ai jamais reçu mon colis") != fr.terms("J'ai reçu mon colis")  # a negation is no courtesy
 
 
 def test_english_analyzer():
     en = Analyzer("en")
     assert en.terms("How do I delete the accounts?") == en.terms("delete account")
-    assert en.terms("Hi, how do I delete the account, please? Thanks") == en.terms("delete account")
+    assert en.question_terms("Hi, how do I delete the account, please? Thanks") == en.terms("delete account")
 
 
 def test_unknown_language_is_a_config_error():
