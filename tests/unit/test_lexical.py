@@ -77,7 +77,7 @@ def test_the_padding_term_is_never_a_question_term(fr):
     for texts in (TEXTS, [*TEXTS, ""]):
         lexical = LexicalIndex.build(texts, fr, k1=1.2, b=0.75)
         assert "" in lexical._sections.vocab
-        lexical.analyzer = type("Padding", (), {"terms": staticmethod(lambda text: ["", "cart"])})()
+        lexical.analyzer = type("Padding", (), {"question_terms": staticmethod(lambda text: ["", "cart"])})()
         assert lexical.query_terms("?") == ["cart"]
         assert set(lexical.term_weights("?")) == {"cart"}
         assert lexical.scores("?")[1] > 0
