@@ -18,6 +18,7 @@ from litestar.exceptions import HTTPException, PermissionDeniedException
 from litestar.middleware import ASGIMiddleware
 from litestar.types import ASGIApp, Receive, Scope, Send
 
+from rag.http.problems import said
 from rag.settings import Settings
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
@@ -70,6 +71,9 @@ class HostCheckMiddleware(ASGIMiddleware):
 
     def refusal(self, scope: Scope) -> HTTPException | None:
         headers = dict(scope["headers"])
+        named = sum(name == b"host" for name, _ in scope["headers"])
+        if named > 1:  # RFC 9112 3.2: a 400; which one would a proxy have checked?
+            return said(400, f"the request has {named} Host headers: send one")
         host = headers.get(b"host", b"").decode("latin-1")
         if not host_allowed(host, self.allowed):
             shown = host if len(host) <= 100 else host[:100] + "..."

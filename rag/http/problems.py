@@ -115,11 +115,22 @@ def _validation_detail(exc: ValidationException) -> tuple[int, str, list[dict[st
     return 422, "; ".join(parts) or exc.detail, errors
 
 
+class _Said(HTTPException):
+    """An error whose detail already says what to fix (`said`): shown as it is."""
+
+
+def said(status: int, detail: str) -> HTTPException:
+    """An HTTP error of `status` whose `detail` is shown as written."""
+    return _Said(status_code=status, detail=detail)
+
+
 def _http_detail(exc: HTTPException, request: Request) -> str:
     """Litestar's own errors say "Not Found" and the like; say what to change instead."""
     path = _instance(request)
     path = path if len(path) <= 200 else path[:200] + "..."
-    if exc.status_code == 400:  # the body could not be decoded at all
+    if exc.status_code == 400 and exc.detail == "Invalid host header":  # Litestar's, before routing
+        return "the Host header is not a valid host name (or host:port)"
+    if exc.status_code == 400 and not isinstance(exc, _Said):  # the body could not be decoded at all
         return f"the request body is not valid JSON: {exc.detail}"
     if exc.status_code == 404 and exc.detail == HTTPStatus.NOT_FOUND.phrase:  # Litestar's own: no such route
         return f"no route {request.method} {path}: the routes are listed in /schema/openapi.json"
@@ -211,4 +222,4 @@ def responses(*statuses: int, body: type[BaseModel] = Problem, media_type: str =
 
 
 __all__ = ["MEDIA_TYPE", "STATUS", "Failure", "Problem", "Shape", "error_handler", "failure", "problem",
-           "problem_body", "problem_handler", "responses"]
+           "problem_body", "problem_handler", "responses", "said"]

@@ -146,6 +146,18 @@ def test_a_request_the_parser_cannot_read_gets_a_problem_and_is_logged_counted(s
 
 
 @pytest.mark.parametrize("base", PARSERS, ids=lambda b: b.__name__)
+@pytest.mark.parametrize("hosts", [(b"attacker.example", b"127.0.0.1"), (b"127.0.0.1", b"attacker.example")])
+def test_two_host_headers_are_a_400_whatever_their_order(settings, base, hosts):
+    """RFC 9112: which of the two would a proxy have checked? Bound to loopback, either order passed the check."""
+    head = b"GET /healthz HTTP/1.1\r\n" + b"".join(b"host: " + h + b"\r\n" for h in hosts) + b"\r\n"
+    with serving(settings, base) as address, socket.create_connection(address) as sock:
+        sock.sendall(head)
+        answer = _answer(sock, timeout=3)
+    assert answer.startswith(b"HTTP/1.1 400") and b"application/problem+json" in answer, answer[:300]
+    assert b"2 Host headers" in answer or (base is server.BoundedH11 and b"not valid HTTP/1.1" in answer)  # h11's
+
+
+@pytest.mark.parametrize("base", PARSERS, ids=lambda b: b.__name__)
 def test_a_blank_line_after_a_request_does_not_keep_a_connection_open(brief, base):
     """uvicorn stops its keep-alive timer at any byte and the parser skips blank lines: a client that answered each
     response with "\r\n" held its connection (and a place under RAG_MAX_CONNECTIONS) for ever."""

@@ -255,3 +255,8 @@ def test_a_refused_host_is_logged_with_the_status_it_gets(bare, caplog):
         assert bare.get("/v1/documents", headers={"host": "attacker.example"}).status_code == 421
         assert bare.get("/v1/documents", headers={"origin": "https://evil.example"}).status_code == 403
     assert [r.status for r in caplog.records if r.name == "rag.access"] == [421, 403]
+
+
+def test_a_host_header_that_is_no_host_name_says_so(bare):
+    r = bare.get("/v1/documents", headers={"host": "bad host!"})
+    assert r.status_code == 400 and r.json()["detail"] == "the Host header is not a valid host name (or host:port)"
