@@ -1,8 +1,9 @@
 """The response-level answer: the best snippet among the passages, its citation, and a Markdown rendering of both.
 
-Which snippet: among the first `ANSWER_DEPTH` passages, the highlight with the best product of its own score (the
-question words it holds) and its passage's score (how well retrieval ranked it) to the power `RETRIEVAL_POWER`, ties
-to the better-ranked passage: the first passage's, unless another holds clearly more of the question's words.
+Which snippet: among the first `ANSWER_DEPTH` passages, the highlight of the one with the best product of the
+question words its best sentence or two hold (the highlight's score, unless the model drew the highlight to another
+window: `Hit._words`) and its score (how well retrieval ranked it) to the power `RETRIEVAL_POWER`, ties to the
+better-ranked passage: the first passage's, unless another holds clearly more of the question's words.
 Measured against the first passage's highlight and other rules in `docs/EVALUATION.md` (the answer snippet: from
 which passage). What it shows: that highlight with the whole sentences around it, up to `ANSWER_CHARS` characters,
 or `LEAD_CHARS` when the highlight opens its passage (`snippets.excerpt`: never a list item, table row or heading
