@@ -238,9 +238,9 @@ class MicroBatcher(Generic[T, R]):
 
     def _measure(self, items: int, cost: int, seconds: float) -> None:
         """Fold one batch's cost per second into `rate` (a moving average: the last batches weigh most), for a batch
-        at least half full: a call has a cost of its own, which a lone short question would take for a slow rate,
-        and the rate matters when the queue is long, when batches are full."""
-        full = cost >= self._max_cost / 2 if self._max_cost is not None else items >= self._max_batch / 2
+        at least half full (by items or by cost): a call has a cost of its own, which a lone short question would
+        take for a slow rate, and the rate matters when the queue is long, when batches are full."""
+        full = items >= self._max_batch / 2 or (self._max_cost is not None and cost >= self._max_cost / 2)
         if full and seconds > 0:
             rate = cost / seconds
             self.rate = rate if self.rate is None else RATE_SMOOTHING * rate + (1 - RATE_SMOOTHING) * self.rate
