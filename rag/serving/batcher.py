@@ -12,11 +12,12 @@ served would make it wait for every question queued before it).
 
 A request is refused at once, not admitted to fail later, when the queue could not finish in time: the worker
 measures how much cost it computes per second (`rate`, an average over its last batches at least half full), and
-a request joining a queue is admitted only if everything queued, itself included, would be computed before its own
-deadline and the earliest deadline among the waiting requests that the queue can still meet. Taking turns, every
-waiting request finishes no later than the whole queue does; so admitted requests meet their deadlines as long as
-the rate holds, instead of all missing them together (three batches of 64 long questions, each 10 s of work, all
-answered 503 after the 30 s deadline). A request that finds nothing queued is always admitted.
+a request joining a queue is admitted only if, taking turns, its own items would be computed before its deadline,
+and everything queued, itself included, before the earliest deadline among the waiting requests that the queue can
+still meet (taking turns, every waiting request finishes no later than the whole queue). So admitted requests meet
+their deadlines as long as the rate holds, instead of all missing them together (three batches of 64 long
+questions, each 10 s of work, all answered 503 after the 30 s deadline). A request that finds nothing queued is
+always admitted.
 
 A request is dropped, whatever of it was not computed yet, when it is abandoned (`submit` cancelled: the client
 left) or its `deadline` passes (`Overloaded`); its place in the queue is freed at once, so nobody computes
@@ -55,12 +56,13 @@ RATE_SMOOTHING = 0.3  # the weight of the last batch in the measured rate
 class _Ticket:
     """One request in the queue: its items not yet taken, their costs, its deadline, and whether it is dropped."""
 
-    __slots__ = ("cost", "deadline", "dropped", "items", "loop")
+    __slots__ = ("cost", "count", "deadline", "dropped", "items", "loop")
 
     def __init__(self, entries: list[tuple[Any, asyncio.Future]], costs: list[int], deadline: float | None,
                  loop: asyncio.AbstractEventLoop) -> None:
         self.items = deque(zip(entries, costs, strict=True))
         self.cost = sum(costs)
+        self.count = len(costs)
         self.deadline = deadline
         self.loop = loop
         self.dropped = False  # what is left of it will not be computed
@@ -136,21 +138,24 @@ class MicroBatcher(Generic[T, R]):
             raise
 
     def _too_late(self, ticket: _Ticket) -> float | None:
-        """The seconds of work queued, `ticket` included, when they would not be done before `ticket`'s deadline or
-        the earliest deadline among the waiting requests that the queue can still meet; None when they would, and
-        when nothing tells (no deadline, no rate measured yet, or nothing queued: a request alone is computed,
-        whatever the estimate). The caller holds `_ready`."""
+        """The seconds it would take, when too many: to compute `ticket` taking turns with the waiting requests (one
+        item of each per round: a single question rides in the next batch whatever waits), past its deadline; or to
+        compute everything queued with it, past the earliest deadline among the waiting requests that the queue can
+        still meet. None when neither, and when nothing tells (no rate measured yet, or nothing queued: a request
+        alone is computed, whatever the estimate). The caller holds `_ready`."""
         if not self.rate or not (self._pending or self._running_cost):
             return None
-        now = time.monotonic()
+        now, rounds = time.monotonic(), len(ticket.items)
         queued = (self._running_cost + self._pending_cost) / self.rate
+        own = (self._running_cost + ticket.cost + sum(
+            t.cost / t.count * min(len(t.items), rounds) for t in self._tickets if t.items)) / self.rate
+        if ticket.deadline is not None and now + own > ticket.deadline:
+            return own
         # a request already past hope without this one is not protected at this one's cost: it fails anyway
-        deadlines = [t.deadline for t in self._tickets
-                     if t.deadline is not None and t.items and t.deadline >= now + queued]
-        if ticket.deadline is not None:
-            deadlines.append(ticket.deadline)
+        protected = [t.deadline for t in self._tickets if t.deadline is not None and t.items and
+                     t.deadline >= now + queued]
         work = queued + ticket.cost / self.rate
-        return work if deadlines and now + work > min(deadlines) else None
+        return work if protected and now + work > min(protected) else None
 
     def _drop(self, ticket: _Ticket) -> None:
         """Leave what is left of `ticket` uncomputed and free its place in the queue (in the event loop)."""

@@ -6,7 +6,7 @@ import asyncio
 import contextlib
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import pytest
 
@@ -31,6 +31,18 @@ class Recorder:
 
 def run(coro):
     return asyncio.run(coro)
+
+
+def held() -> tuple[threading.Event, Callable[[Sequence[int]], list[int]]]:
+    """A batch function that answers each item with itself once `release` is set: until then the worker holds
+    its batch, and the queue stays as the test puts it."""
+    release = threading.Event()
+
+    def fn(items: Sequence[int]) -> list[int]:
+        release.wait(10)
+        return list(items)
+
+    return release, fn
 
 
 def test_concurrent_submits_share_batches_bounded_in_size_and_get_their_own_results():
@@ -166,11 +178,7 @@ def test_a_batch_function_returning_the_wrong_count_is_an_error_not_a_shift():
 
 
 def test_full_queue_is_overloaded():
-    release = threading.Event()
-
-    def fn(items: Sequence[int]) -> list[int]:
-        release.wait(5)
-        return list(items)
+    release, fn = held()
 
     async def scenario():
         batcher = MicroBatcher(fn, max_batch=1, max_queue=3)
@@ -317,11 +325,7 @@ def test_a_request_that_the_queue_could_not_finish_before_a_deadline_is_refused_
     """Three requests each a third of the deadline's work are admitted; a fourth, which would make every waiting
     request miss its deadline (they take turns), is refused when it arrives, not after the deadline. The rate is set,
     not measured, and the work held until the checks are done: the decisions do not depend on the machine's load."""
-    release = threading.Event()
-
-    def fn(items: Sequence[int]) -> list[int]:
-        release.wait(10)
-        return list(items)
+    release, fn = held()
 
     async def scenario():
         batcher = MicroBatcher(fn, max_batch=4, cost=lambda item: item)
@@ -354,11 +358,7 @@ def test_a_request_that_the_queue_could_not_finish_before_a_deadline_is_refused_
 
 
 def test_a_request_alone_is_admitted_and_one_past_hope_does_not_block_the_others():
-    release = threading.Event()
-
-    def fn(items: Sequence[int]) -> list[int]:
-        release.wait(10)
-        return list(items)
+    release, fn = held()
 
     async def scenario():
         batcher = MicroBatcher(fn, max_batch=4, cost=lambda item: item)
@@ -378,6 +378,32 @@ def test_a_request_alone_is_admitted_and_one_past_hope_does_not_block_the_others
             assert await late == [1]
             with contextlib.suppress(Overloaded):
                 await doomed
+        finally:
+            release.set()
+            batcher.close()
+
+    run(scenario())
+
+
+def test_a_single_question_rides_in_the_next_batch_whatever_waits_behind():
+    """Taking turns, a question of one item is computed after one item of each waiting request: a long queue does
+    not make it miss a deadline it can meet (the whole queue's 8.8 s would have refused it)."""
+    release, fn = held()
+
+    async def scenario():
+        batcher = MicroBatcher(fn, max_batch=4, cost=lambda item: item)
+        try:
+            batcher.rate = 100.0
+            now = time.monotonic()
+            held = asyncio.ensure_future(batcher.submit([20] * 4))  # the worker holds it: 0.8 s
+            await asyncio.sleep(0.05)
+            long = asyncio.ensure_future(batcher.submit([20] * 40))  # 8 s more, no deadline to miss
+            await asyncio.sleep(0.05)
+            single = asyncio.ensure_future(batcher.submit([1], deadline=now + 3))  # 0.8 + 0.2 + 0.01 s: in time
+            await asyncio.sleep(0.05)
+            assert not single.done()  # admitted, waiting for its turn
+            release.set()
+            assert await single == [1] and len(await held) == 4 and len(await long) == 40
         finally:
             release.set()
             batcher.close()
