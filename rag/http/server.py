@@ -101,6 +101,7 @@ class _Bounds(asyncio.Protocol):
     body_timeout: ClassVar[float] = 30.0
 
     _deadline: asyncio.TimerHandle | None = None
+    _phase: str | None = None  # the phase whose deadline runs: 'head', 'body', or none
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         super().connection_made(transport)
@@ -124,8 +125,7 @@ class _Bounds(asyncio.Protocol):
 
     def _arm(self, protocol: Any, phase: str | None) -> None:
         """Start the deadline of `phase` ('head', 'body'), or none; a phase already running keeps its deadline."""
-        current = getattr(self, "_phase", None)
-        if phase == current and phase is not None:
+        if phase == self._phase and phase is not None:
             return
         if self._deadline is not None:
             self._deadline.cancel()
@@ -166,7 +166,7 @@ if importlib.util.find_spec("httptools") is not None:
 
         def data_received(self, data: bytes) -> None:
             cycle = self.cycle
-            if getattr(self, "_phase", None) is None and (cycle is None or cycle.response_complete):
+            if self._phase is None and (cycle is None or cycle.response_complete):
                 # a byte after a finished exchange starts the next head: uvicorn stops its keep-alive timer at any
                 # byte, and the parser skips blank lines without starting a message, so "\r\n" kept it open for ever
                 self._arm(self, "head")
@@ -301,14 +301,15 @@ class _StartUp:
         self.failure: BaseException | None = None
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "lifespan":  # a request: nothing to keep
+            return await self.app(scope, receive, send)
         try:
             await self.app(scope, receive, send)
         except BaseException as exc:
-            if scope["type"] == "lifespan":
-                failure = exc
-                while isinstance(failure, BaseExceptionGroup) and len(failure.exceptions) == 1:
-                    failure = failure.exceptions[0]  # Litestar starts the lifespan in a task group
-                self.failure = failure
+            failure = exc
+            while isinstance(failure, BaseExceptionGroup) and len(failure.exceptions) == 1:
+                failure = failure.exceptions[0]  # Litestar starts the lifespan in a task group
+            self.failure = failure
             raise
 
 
