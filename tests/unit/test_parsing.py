@@ -81,6 +81,34 @@ def test_html_keeps_headings_drops_scripts():
     assert html[first.start:first.end] == "<p>Sous <b>48 h</b> &amp; gratuite.</p>"
 
 
+def test_html_leaves_page_furniture_out():
+    # a help-centre page as sites export it: banner, menu, sidebar, cookie dialog, feedback buttons around the article
+    page = ("<html><head><title>Remboursements</title></head><body>"
+            "<header role='banner'><a href='/'>Acme</a><h1>Centre d'aide</h1></header>"
+            "<div role='dialog'><p>Nous utilisons des cookies.</p><button>Accepter</button></div>"
+            "<aside><h2>Articles liés</h2><ul><li>Livraison</li></ul></aside>"
+            "<main><h1>Remboursements</h1><div class='body'><p>Sous 5 jours <button>Copier</button>ouvrés.</p>"
+            "<div hidden><p>Ancienne version</p></div><span aria-hidden='true'>★</span>"
+            "<aside><p>Astuce : gardez le reçu.</p></aside></div>"
+            "<p>Cet article vous a-t-il aidé ? <button>Oui</button><button>Non</button></p></main>"
+            "<div class='footer-links'><p>Mentions légales</p></div>"
+            "<svg><title>icône</title></svg></body></html>")
+    parsed = parse_html(page)
+    assert parsed.title == "Remboursements"
+    assert [(s.heading, [line.text for line in s.lines]) for s in parsed.sections] == [
+        ("Remboursements", ["Sous 5 jours ouvrés.", "Astuce : gardez le reçu.", "Cet article vous a-t-il aidé ?"])]
+    # without <main>, the <article>s are the content; without either, the whole body less its furniture
+    articles = parse_html("<nav><p>Accueil</p></nav><div><p>Menu</p></div><article><p>Un.</p></article>"
+                          "<p>Entre deux</p><article><p>Deux.</p></article>")
+    assert [line.text for s in articles.sections for line in s.lines] == ["Un.", "Deux."]
+    plain = parse_html("<header><h1>FAQ</h1></header><div role='navigation'><p>Accueil</p></div><p>Réponse.</p>"
+                       "<footer><p>© Acme</p></footer>")
+    assert [(s.heading, [line.text for line in s.lines]) for s in plain.sections] == [("FAQ", ["Réponse."])]
+    # a <main> left empty by its template: the page is read whole rather than lost
+    empty = parse_html("<main></main><div><p>Le contenu.</p></div>")
+    assert [line.text for s in empty.sections for line in s.lines] == ["Le contenu."]
+
+
 def _headings(tmp_path, name: str, text: str) -> list[tuple[str | None, list[str]]]:
     (tmp_path / name).write_text(text, encoding="utf-8")
     doc = read_document(tmp_path, tmp_path / name)

@@ -1,5 +1,6 @@
 """HTML through the standard library's parser: headings open sections, block elements give lines, a table row is
-one line of its cells."""
+one line of its cells. A page's furniture (menus, banners, sidebars, hidden elements, buttons) is left out: where the
+page marks its content (`<main>`, else `<article>`), only that is read."""
 
 from __future__ import annotations
 
@@ -16,14 +17,65 @@ _CELLS = {"td", "th"}
 _ITEMS = {"li", "dt", "dd", "tr", "td", "th"}  # their lines are items of a list or rows of a table
 _CELL_BREAK = "\x00"  # marks where a row's next cell starts, until the row is flushed
 _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
-_SKIPPED = {"script", "style", "noscript", "template", "svg", "head", "nav", "footer"}
+_SKIPPED = {"script", "style", "noscript", "template", "svg", "head", "nav", "footer", "button", "select", "textarea",
+            "dialog", "iframe", "canvas", "object"}
+# landmark and widget roles of furniture (a menu, a site banner, a cookie dialog), whatever their element
+_SKIPPED_ROLES = {"navigation", "search", "banner", "contentinfo", "menu", "menubar", "toolbar", "dialog",
+                  "alertdialog"}
+_VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+
+
+def _skipped(tag: str, attrs: dict[str, str | None]) -> bool:
+    return (tag in _SKIPPED or "hidden" in attrs or (attrs.get("aria-hidden") or "").strip().lower() == "true"
+            or (attrs.get("role") or "").strip().lower() in _SKIPPED_ROLES)
+
+
+def _is_main(tag: str, attrs: dict[str, str | None]) -> bool:
+    return tag == "main" or (attrs.get("role") or "").strip().lower() == "main"
+
+
+class _Region:
+    """An element and all it holds, followed by its name: the same name opened inside it must close first."""
+
+    def __init__(self) -> None:
+        self.tag: str | None = None
+        self._depth = 0
+
+    def enter(self, tag: str) -> None:
+        self.tag, self._depth = tag, 1
+
+    def start(self, tag: str) -> None:
+        if tag == self.tag:
+            self._depth += 1
+
+    def end(self, tag: str) -> None:
+        if tag == self.tag:
+            self._depth -= 1
+            if self._depth == 0:
+                self.tag = None
+
+
+class _Landmarks(HTMLParser):
+    """First reading: whether the page marks its content with `<main>` (or role="main") or `<article>`."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.main = self.article = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.main = self.main or _is_main(tag, dict(attrs))
+        self.article = self.article or tag == "article"
 
 
 class _HtmlSections(HTMLParser):
     """Collects headings and block texts with the offsets of their elements in the HTML source."""
 
-    def __init__(self, source: str) -> None:
+    def __init__(self, source: str, scope: str | None = None) -> None:
+        """`scope`: "main" or "article" to read only inside such elements, None to read the whole body."""
         super().__init__(convert_charrefs=True)
+        self.scope = scope
+        self._content = _Region()  # the <main> or <article> being read, when the page is read in scope
+        self._furniture = _Region()  # the skipped element being passed over
         self.line_starts = [0]
         for match in re.finditer("\n", source):
             self.line_starts.append(match.end())
@@ -31,8 +83,8 @@ class _HtmlSections(HTMLParser):
         self.outline = Outline()
         self.title: str | None = None
         self.url: str | None = None
-        self._skip = 0
         self._in_title = False
+        self._titles = 0  # <title> elements read
         self._open: tuple[str, int] | None = None  # (tag, start offset) of the block being read
         self._buffer: list[str] = []
         self._loose_start: int | None = None  # where text outside any open block began
@@ -41,31 +93,56 @@ class _HtmlSections(HTMLParser):
         line, col = self.getpos()
         return self.line_starts[line - 1] + col
 
+    @property
+    def _skip(self) -> bool:
+        return self._furniture.tag is not None or (self.scope is not None and self._content.tag is None)
+
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag == "title":
-            self._in_title = True
-        elif tag == "link" and dict(attrs).get("rel") == "canonical":
-            self.url = dict(attrs).get("href")
-        elif tag in _SKIPPED:
-            self._skip += 1
-        elif self._open and self._open[0] == "tr" and tag != "tr":
+        named = dict(attrs)
+        if tag == "title" and self._titles == 0 and self._furniture.tag in (None, "head"):
+            self._in_title = True  # the page's first <title> only (an icon's <svg> has titles too)
+        elif tag == "link" and named.get("rel") == "canonical":
+            self.url = named.get("href")
+        if self._furniture.tag is not None:
+            self._furniture.start(tag)
+            return
+        if tag in _VOID:
+            if tag == "br" and not self._skip:
+                self._buffer.append(" " if self._open and self._open[0] == "tr" else "\n")
+            return
+        self._content.start(tag)
+        if _skipped(tag, named):
+            self._furniture.enter(tag)
+            return
+        if self.scope is not None and self._content.tag is None and (
+                _is_main(tag, named) if self.scope == "main" else tag == "article"):
+            self._content.enter(tag)
+        if self._skip:
+            return
+        if self._open and self._open[0] == "tr" and tag != "tr":
             # inside a row, blocks are part of its cells: the row is one line, its cells apart
             if tag in _CELLS:
                 self._buffer.append(_CELL_BREAK)
-            elif tag in _BLOCKS or tag in _HEADINGS or tag == "br":
+            elif tag in _BLOCKS or tag in _HEADINGS:
                 self._buffer.append(" ")
-        elif (tag in _BLOCKS or tag in _HEADINGS) and not self._skip:
+        elif tag in _BLOCKS or tag in _HEADINGS:
             self._flush(self._offset())
             self._open = (tag, self._offset())
-        elif tag == "br":
-            self._buffer.append("\n")
 
     def handle_endtag(self, tag: str) -> None:
-        if tag == "title":
+        if tag == "title" and self._in_title:
             self._in_title = False
-        elif tag in _SKIPPED:
-            self._skip = max(0, self._skip - 1)
-        elif self._open and (tag == self._open[0] or (tag == "table" and self._open[0] == "tr")):
+            self._titles += 1
+        if self._furniture.tag is not None:
+            self._furniture.end(tag)
+            return
+        if self._content.tag is not None and tag == self._content.tag:
+            self._content.end(tag)
+            if self._content.tag is None and self._open:  # the content closes: so does any block left open in it
+                self._flush(self._offset())
+        if self._skip:
+            return
+        if self._open and (tag == self._open[0] or (tag == "table" and self._open[0] == "tr")):
             end = self._offset() + len(f"</{tag}>")
             self._flush(end)
 
@@ -100,15 +177,28 @@ class _HtmlSections(HTMLParser):
             self.sections[-1].lines.append(Line(text, start, end, item=tag in _ITEMS))
 
 
-def parse_html(text: str) -> Parsed:
-    """HTML through the standard library's parser: headings open sections, block elements give lines.
-
-    Offsets delimit each element in the HTML source (entities and inline tags make the text differ from it).
-    """
-    parser = _HtmlSections(text)
+def _read(text: str, scope: str | None) -> _HtmlSections:
+    parser = _HtmlSections(text, scope)
     parser.feed(text)
     parser.close()
     parser._flush(len(text))
+    return parser
+
+
+def parse_html(text: str) -> Parsed:
+    """HTML through the standard library's parser: headings open sections, block elements give lines.
+
+    Furniture is left out (`_skipped`); a page that marks its content with `<main>` (else `<article>`) is read there
+    only, unless that holds no text. Offsets delimit each element in the HTML source (entities and inline tags make
+    the text differ from it).
+    """
+    landmarks = _Landmarks()
+    landmarks.feed(text)
+    landmarks.close()
+    scope = "main" if landmarks.main else "article" if landmarks.article else None
+    parser = _read(text, scope)
+    if scope is not None and not any(s.lines for s in parser.sections):
+        parser = _read(text, None)
     return Parsed([s for s in parser.sections if s.lines], title=parser.title, url=parser.url,
                   blocks=True)
 
