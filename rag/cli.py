@@ -306,7 +306,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--limit", type=int, help="score only the first N questions of each set")
     p.add_argument("--unaccented", action="store_true", help="ask every question with its accents removed")
     p.add_argument("--corpus", dest="corpus_dir", type=Path,
-                   help=f"corpus folder for questions files (default: {_or_default('corpus_dir')})")
+                   help=f"corpus folder, or dataset folder (its passages.jsonl), for questions files (default: "
+                        f"{_or_default('corpus_dir')})")
     p.add_argument("--against", type=Path,
                    help="ask the questions of this other corpus (dataset or corpus folder) instead, which should not "
                         "answer them: `flagged` is then the share of them rightly not answerable")

@@ -5,7 +5,8 @@ A question set is JSON lines `{"id", "question", "answers": [...], "passage_ids"
 
 - a dataset folder with `passages.jsonl` (`{"id", "title", "text"}`) beside `questions.jsonl`: each passage is
   indexed as one document (title, then text), in memory, so that gold ids are document ids;
-- a questions file alone: it is scored against an in-memory index of the corpus folder (answers only).
+- a questions file alone: it is scored against an in-memory index of the corpus folder, or of a dataset folder's
+  passages (the questions of one dataset translated, asked of its passages).
 
 `against` asks a target's questions of another corpus instead (a dataset folder or a corpus folder): a set that
 corpus does not answer, where only `flagged` (the share of questions whose `answerable` is false) means something.
@@ -97,6 +98,12 @@ def dataset_documents(path: Path) -> list[Document]:
                 docs.append(Document(doc_id=row["id"], source=path.name, title=row.get("title") or row["id"],
                                      text=text, sections=[Section(None, lines)]))
     return docs
+
+
+def corpus_documents(folder: Path) -> list[Document]:
+    """A dataset folder's passages (`passages.jsonl`, one document each), else a corpus folder's documents."""
+    passages = folder / "passages.jsonl"
+    return dataset_documents(passages) if passages.is_file() else read_corpus(folder).documents
 
 
 def memory_index(documents: list[Document], settings: Settings, embedder: Embedder,
@@ -218,12 +225,11 @@ def evaluate(target: Path, settings: Settings, embedder: Embedder, modes: Sequen
         documents = dataset_documents(target / "passages.jsonl")
         questions = read_questions(target / "questions.jsonl", limit)
     else:
-        documents = read_corpus(settings.corpus_dir).documents
+        documents = corpus_documents(settings.corpus_dir)
         questions = read_questions(target, limit)
     name = set_name(target)
     if against is not None:
-        documents = (dataset_documents(against / "passages.jsonl") if (against / "passages.jsonl").exists()
-                     else read_corpus(against).documents)
+        documents = corpus_documents(against)
         questions = [Question(q.id, q.question) for q in questions]  # neither its passages nor its answers are there
         name += f" against {against.name} (unanswerable)"
     if unaccented:

@@ -11,6 +11,7 @@ import numpy as np
 
 from rag.embedding.base import Embedder
 from rag.errors import PassageNotFound
+from rag.index.analyzer import question_language
 from rag.index.lexical import top_rows
 from rag.index.store import EXTRA_SCAN_MAX, Extras, Index
 from rag.passage import Chunk, sentence_spans
@@ -310,7 +311,9 @@ class Searcher:
         if hits and query.mode == "hybrid":
             question_terms = index.lexical.analyzer.question_terms(query.question)
             hits.evidence = self._evidence(index, fused, question_terms, terms, memory)
-            hits.probability = rule_for(self.embedder.name).probability(hits.evidence)
+            language = index.lexical.analyzer.language
+            across = question_language(query.question, language) != language
+            hits.probability = rule_for(self.embedder.name, across).probability(hits.evidence)
             # a question of function words alone ("de", "comment faire ?") asks about nothing a passage could hold
             hits.answerable = bool(question_terms) and hits.probability >= self.answerable_threshold
         else:

@@ -5,12 +5,18 @@
 Sets: the dev set (tests/data/devset.jsonl) against the seed corpus (corpus/), piaf, cnil_faq_dev and en_stackfaq, each
 indexed in memory as `rag eval` does (question and passage vectors cached under /tmp/rag-sweep-cache, a folder per
 model). Every question set is asked of every corpus (hybrid, default settings): against its own corpus it is answerable,
-against another one it is not. Questions are split in two halves by a hash of their id: the rule is fitted on the first
-half of every pair (a logistic regression, each pair weighing the same within its class), its threshold put where no
+against another one it is not. Two sets of English questions written for this project (tests/data/english/: the dev
+set's and cnil_faq_dev's questions in English) are asked of every corpus too, answerable against their French
+original's corpus. Questions are split in two halves by a hash of their id: a rule is fitted on the first half of
+every pair (a logistic regression, each pair weighing the same within its class), its threshold put where no
 answerable set of the first half loses more than `--miss` of its questions, and the coefficients shifted so that this
-threshold reads 0.5 (`RAG_ANSWERABLE_THRESHOLD`'s default). The report gives, on the second half, the share of each
-pair's questions flagged unanswerable. Two rules: `full` (every feature, for the bundled model) and `lexical` (without
-the dense features: the rule for any other model).
+threshold reads 0.5 (`RAG_ANSWERABLE_THRESHOLD`'s default). The rule across languages is placed the other way round:
+where every unanswerable pair of the first half keeps at least `--catch` of its questions flagged, the issue's target;
+its answerable sets are two translations of our own, too thin to place it by. The report gives, on the second half,
+the share of each pair's questions flagged unanswerable. Three rules: `full` (every feature, for the bundled model,
+on questions in the corpus's language), `across` (the same features, on questions `question_language` finds in
+another language than the corpus's) and `lexical` (without the dense features: the rule for any other model, on
+every question but the translations).
 """
 
 from __future__ import annotations
@@ -28,6 +34,8 @@ import numpy as np
 
 from rag.embedding.base import Embedder
 from rag.embedding.load import load_embedder
+from rag.evaluation import read_questions
+from rag.index.analyzer import question_language
 from rag.search.answerable import Evidence
 from rag.search.searcher import Query, Searcher
 from rag.settings import Settings
@@ -36,6 +44,9 @@ from scripts.eval.common import ROOT, build, data_arguments, eval_targets
 FEATURES = ("dense_top", "dense_z", "coverage", "agree", "dense_margin", "lexical_z", "unknown", "known_coverage")
 FULL = FEATURES
 LEXICAL = ("coverage", "agree", "lexical_z", "unknown", "known_coverage")
+# question sets in another language than their corpus's: name -> (questions file, the set whose corpus answers them)
+TRANSLATED = {"devset_en": (ROOT / "tests" / "data" / "english" / "devset_en.jsonl", "devset"),
+              "cnil_faq_dev_en": (ROOT / "tests" / "data" / "english" / "cnil_faq_dev_en.jsonl", "cnil_faq_dev")}
 
 
 class Remembered(Embedder):
@@ -88,8 +99,21 @@ def fit(x: np.ndarray, y: np.ndarray, w: np.ndarray, l2: float = 1e-3) -> tuple[
     return float(beta[0] - coef @ mean), coef
 
 
+def question_vectors(questions: list[str], model: Embedder, cache: Path) -> dict[str, np.ndarray]:
+    """The vectors of a question set of its own (no corpus), cached like `build`'s."""
+    stored = pickle.loads(cache.read_bytes()) if cache.exists() else {}
+    if stored.get("model") != model.describe():
+        stored = {"model": model.describe(), "questions": {}}
+    missing = [q for q in dict.fromkeys(questions) if q not in stored["questions"]]
+    if missing:
+        stored["questions"].update(zip(missing, model.embed_queries(missing), strict=True))
+        cache.write_bytes(pickle.dumps(stored))
+    return stored["questions"]
+
+
 def evidence(settings: Settings, targets: dict[str, Path], cache_dir: Path) -> list[dict[str, Any]]:
-    """The features of every question set asked of every corpus, with the half each question falls in."""
+    """The features of every question set asked of every corpus, with the half each question falls in, the
+    questions and the corpus's language."""
     model = load_embedder(settings)
     data = {}
     for name, target in targets.items():
@@ -97,25 +121,82 @@ def evidence(settings: Settings, targets: dict[str, Path], cache_dir: Path) -> l
         if not cache.exists() and (cache_dir / f"{name}.pkl").exists():
             shutil.copy(cache_dir / f"{name}.pkl", cache)  # the vectors the ranking sweeps computed
         data[name] = build(target, settings, model, cache)
+    asked = {name: (d["questions"], name) for name, d in data.items()}
     vectors = {q.question: v for d in data.values() for q, v in zip(d["questions"], d["qv"], strict=True)}
+    for name, (path, own) in TRANSLATED.items():
+        questions = read_questions(path)
+        vectors |= question_vectors([q.question for q in questions], model, cache_dir / f"answerable-{name}.pkl")
+        asked[name] = (questions, own)
     embedder = Remembered(model, vectors)
     corpus_name = {"devset": "seed corpus"}
     rows: list[dict[str, Any]] = []
     for corpus, d in data.items():
         searcher = Searcher.from_settings(d["index"], embedder, settings)
-        for asked, q in data.items():
-            qs = q["questions"]
+        language = d["index"].lexical.analyzer.language
+        for name, (qs, own) in asked.items():
             x = features(searcher, [x.question for x in qs])
-            rows.append({"questions": asked, "corpus": corpus_name.get(corpus, corpus), "answerable": asked == corpus,
-                         "x": x, "half": np.array([half(x.id) for x in qs])})
-            print(f"{asked:>13} against {corpus:<13} {len(qs):5} questions", flush=True)
+            rows.append({"questions": name, "corpus": corpus_name.get(corpus, corpus), "answerable": own == corpus,
+                         "x": x, "half": np.array([half(x.id) for x in qs]), "texts": [x.question for x in qs],
+                         "language": language})
+            print(f"{name:>15} against {corpus:<13} {len(qs):5} questions", flush=True)
     return rows
+
+
+def fit_rule(rows: list[dict[str, Any]], names: Sequence[str], chosen: str, miss: float,
+             catch: float | None = None) -> dict[str, Any]:
+    """Fit a rule on the first half of the questions `chosen` selects ("same", "across" or "all" languages), put its
+    threshold at 0.5 (where no answerable pair loses more than `miss`, or, given `catch`, where every unanswerable
+    pair of five questions or more keeps at least `catch` flagged), and report how it flags the second half of each
+    pair."""
+    cols = [FEATURES.index(n) for n in names]
+
+    def mask(r: dict[str, Any]) -> np.ndarray:
+        if chosen == "across":
+            return r["across"]
+        # the translated sets are for the across rule only: one left to a rule of the corpus's language (a question
+        # with no function word to tell its language by) is a question it cannot be fitted to answer
+        if r["questions"] in TRANSLATED:
+            return np.zeros(len(r["x"]), bool)
+        return np.ones(len(r["x"]), bool) if chosen == "all" else ~r["across"]
+
+    used = [r for r in rows if (mask(r) & (r["half"] == 0)).any()]
+    xs, ys, ws = [], [], []
+    for r in used:
+        fit_rows = mask(r) & (r["half"] == 0)
+        xs.append(r["x"][fit_rows][:, cols])
+        ys.append(np.full(fit_rows.sum(), float(r["answerable"])))
+        ws.append(np.full(fit_rows.sum(), 1.0 / fit_rows.sum()))
+    n_pos = sum(r["answerable"] for r in used)
+    weights = np.concatenate([w / (n_pos if r["answerable"] else len(used) - n_pos)
+                              for w, r in zip(ws, used, strict=True)])
+    intercept, coef = fit(np.concatenate(xs), np.concatenate(ys), weights * len(weights))
+    # the threshold: the highest logit at which every answerable set of the fitting half keeps 1 - miss
+    logits = [intercept + r["x"][:, cols] @ coef for r in used]
+    if catch is None:
+        cut = min(float(np.quantile(lg[mask(r) & (r["half"] == 0)], miss))
+                  for lg, r in zip(logits, used, strict=True) if r["answerable"])
+    else:
+        cut = max(float(np.quantile(lg[mask(r) & (r["half"] == 0)], catch))
+                  for lg, r in zip(logits, used, strict=True)
+                  if not r["answerable"] and (mask(r) & (r["half"] == 0)).sum() >= 5)
+    intercept -= cut  # so that the threshold is probability 0.5
+    table = []
+    for lg, r in zip(logits, used, strict=True):
+        held = mask(r) & (r["half"] == 1)
+        if held.any():
+            table.append({"questions": r["questions"], "corpus": r["corpus"], "answerable": r["answerable"],
+                          "held_out": int(held.sum()), "flagged_unanswerable": round(float(np.mean(lg[held] - cut < 0)),
+                                                                                      4)})
+    return {"questions": chosen, "intercept": round(intercept, 4),
+            "weights": {n: round(float(c), 4) for n, c in zip(names, coef, strict=True)}, "held_out": table}
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     data_arguments(ap)
     ap.add_argument("--miss", type=float, default=0.04, help="largest share of an answerable set flagged, when fitting")
+    ap.add_argument("--catch", type=float, default=0.9,
+                    help="smallest share of an unanswerable set flagged, when fitting the rule across languages")
     ap.add_argument("--reuse", action="store_true", help="refit on the features the last run kept in the cache")
     ap.add_argument("-o", "--output", type=Path)
     args = ap.parse_args()
@@ -127,38 +208,17 @@ def main() -> None:
     else:
         rows = evidence(settings, targets, args.cache)
         rows_cache.write_bytes(pickle.dumps(rows))
+    for r in rows:  # as the searcher decides it, which may have changed since the features were computed
+        r["across"] = np.array([question_language(q, r["language"]) != r["language"] for q in r["texts"]])
     report: dict[str, Any] = {"command": "python -m scripts.eval.answerable_fit -o docs/results/answerable_fit.json",
-                              "miss_when_fitting": args.miss, "rules": {}}
-    for rule, names in (("full", FULL), ("lexical", LEXICAL)):
-        cols = [FEATURES.index(n) for n in names]
-        xs, ys, ws = [], [], []
-        for r in rows:
-            fit_rows = r["half"] == 0
-            xs.append(r["x"][fit_rows][:, cols])
-            ys.append(np.full(fit_rows.sum(), float(r["answerable"])))
-            ws.append(np.full(fit_rows.sum(), 1.0 / max(1, fit_rows.sum())))
-        n_pos = sum(r["answerable"] for r in rows)
-        weights = np.concatenate([w / (n_pos if r["answerable"] else len(rows) - n_pos)
-                                  for w, r in zip(ws, rows, strict=True)])
-        intercept, coef = fit(np.concatenate(xs), np.concatenate(ys), weights * len(weights))
-        # the threshold: the highest logit at which every answerable set of the fitting half keeps 1 - miss
-        logits = [intercept + r["x"][:, cols] @ coef for r in rows]
-        cut = min(float(np.quantile(lg[r["half"] == 0], args.miss)) for lg, r in zip(logits, rows, strict=True)
-                  if r["answerable"])
-        intercept -= cut  # so that the threshold is probability 0.5
-        table = []
-        for lg, r in zip(logits, rows, strict=True):
-            held = r["half"] == 1
-            flagged = float(np.mean(lg[held] - cut < 0))
-            table.append({"questions": r["questions"], "corpus": r["corpus"], "answerable": r["answerable"],
-                          "held_out": int(held.sum()), "flagged_unanswerable": round(flagged, 4)})
-        report["rules"][rule] = {"intercept": round(intercept, 4),
-                                 "weights": {n: round(float(c), 4) for n, c in zip(names, coef, strict=True)},
-                                 "held_out": table}
-        print(f"\n{rule}: intercept {intercept:.4f} " + " ".join(f"{n} {c:.4f}" for n, c in zip(names, coef,
-                                                                                          strict=True)))
-        for t in table:
-            print(f"  {t['questions']:>13} vs {t['corpus']:<13} {'answerable' if t['answerable'] else 'off-topic':11}"
+                              "miss_when_fitting": args.miss, "catch_when_fitting_across": args.catch, "rules": {}}
+    for rule, names, chosen in (("full", FULL, "same"), ("across", FULL, "across"), ("lexical", LEXICAL, "all")):
+        fitted = report["rules"][rule] = fit_rule(rows, names, chosen, args.miss,
+                                                  args.catch if chosen == "across" else None)
+        print(f"\n{rule} ({chosen} language): intercept {fitted['intercept']:.4f} "
+              + " ".join(f"{n} {c:.4f}" for n, c in fitted["weights"].items()))
+        for t in fitted["held_out"]:
+            print(f"  {t['questions']:>15} vs {t['corpus']:<13} {'answerable' if t['answerable'] else 'off-topic':11}"
                   f" flagged {t['flagged_unanswerable']:.3f} of {t['held_out']}")
     if args.output:
         args.output.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

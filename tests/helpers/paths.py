@@ -9,6 +9,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent.parent
 CORPUS = ROOT / "corpus"
 DEVSET = ROOT / "tests" / "data" / "devset.jsonl"
+ENGLISH_DEVSET = ROOT / "tests" / "data" / "english" / "devset_en.jsonl"  # the dev set in English
 HELP_CENTRE = ROOT / "tests" / "data" / "help_centre" / "pages"  # long pages, nested headings, HTML tables
 DATASETS = ROOT.parent / "shared" / "datasets"
 

@@ -1,7 +1,7 @@
 import pytest
 
 from rag.errors import ConfigError
-from rag.index.analyzer import Analyzer, detect_language, fold
+from rag.index.analyzer import Analyzer, detect_language, fold, question_language
 
 
 @pytest.fixture(scope="module")
@@ -68,6 +68,18 @@ def test_language_detection():
     assert detect_language(["Le client n'a pas reçu le remboursement de sa commande et il nous appelle."]) == "fr"
     assert detect_language(["The customer did not get the refund for the order and is calling us."]) == "en"
     assert detect_language(["Der Kunde hat die Erstattung für die Bestellung nicht erhalten."]) == "de"
+
+
+def test_a_question_in_another_language_than_the_corpus():
+    assert question_language("Which ID documents do you accept?", "fr") == "en"
+    assert question_language("Is payment data encrypted?", "fr") == "en"  # one function word French lacks
+    assert question_language("Quels documents d'identité acceptez-vous ?", "fr") == "fr"
+    assert question_language("Quels documents d'identité acceptez-vous ?", "en") == "fr"
+    # no function word, or as many of the corpus's own: the corpus's language
+    assert question_language("carte sejour acceptee ?", "fr") == "fr"
+    assert question_language("refund delay", "fr") == "fr"
+    # words both languages hold ("a", "on") tell nothing
+    assert question_language("on a", "fr") == "fr"
 
 
 def test_misspelt_words_find_the_indexed_spelling(fr):

@@ -8,6 +8,7 @@ import pytest
 from rag.schemas import Citation, Highlight, Hit
 from rag.search.answer import NO_ANSWER, answer
 from rag.search.answerable import (
+    ACROSS_RULE,
     FITTED_FOR,
     FULL_RULE,
     LEXICAL_RULE,
@@ -62,7 +63,9 @@ def test_fitted_rules_move_the_right_way(rule):
 
 def test_the_dense_rule_is_for_the_model_it_was_fitted_for():
     assert rule_for(FITTED_FOR) is FULL_RULE
+    assert rule_for(FITTED_FOR, across=True) is ACROSS_RULE
     assert rule_for("sentence-transformers/all-MiniLM-L6-v2") is LEXICAL_RULE
+    assert rule_for("sentence-transformers/all-MiniLM-L6-v2", across=True) is LEXICAL_RULE
     assert "dense_top" not in LEXICAL_RULE.weights
 
 

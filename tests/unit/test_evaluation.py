@@ -3,7 +3,7 @@
 import math
 
 from rag.cli import main
-from rag.evaluation import Question, score, strip_accents
+from rag.evaluation import Question, corpus_documents, score, strip_accents
 from rag.schemas import Citation, Hit
 
 
@@ -68,3 +68,16 @@ def test_snippet_recall_reads_the_answer_snippet_and_flagged_the_answerable_deci
     out = score(questions, results, "hybrid", seconds=0.0)
     assert out.answer_recall[1] == 1.0 and out.snippet_recall == 0.5 and out.flagged == 0.5
     assert score(questions, results, "dense", seconds=0.0).flagged is None  # only hybrid search decides
+
+
+def test_questions_files_are_asked_of_a_corpus_folder_or_a_dataset_folder(tmp_path):
+    # a dataset's questions translated are asked of its passages: `--corpus` takes the dataset folder
+    dataset = tmp_path / "dataset"
+    dataset.mkdir()
+    (dataset / "passages.jsonl").write_text('{"id": "p1", "title": "Cookies", "text": "Un cookie est un fichier."}\n'
+                                            '{"id": "p2", "title": "FICOBA", "text": "Dix ans."}\n', encoding="utf-8")
+    assert [d.doc_id for d in corpus_documents(dataset)] == ["p1", "p2"]
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "aide.md").write_text("# Aide\n\nUn texte.\n", encoding="utf-8")
+    assert [d.source for d in corpus_documents(folder)] == ["aide.md"]
