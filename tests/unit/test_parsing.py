@@ -82,31 +82,54 @@ def test_html_keeps_headings_drops_scripts():
 
 
 def test_html_leaves_page_furniture_out():
-    # a help-centre page as sites export it: banner, menu, sidebar, cookie dialog, feedback buttons around the article
+    # a help-centre page as sites export it: banner, menu, sidebar, cookie dialog around the article, whose FAQ is an
+    # accordion (the question a <button> in its heading, the answer a panel `hidden` until opened)
     page = ("<html><head><title>Remboursements</title></head><body>"
             "<header role='banner'><a href='/'>Acme</a><h1>Centre d'aide</h1></header>"
             "<div role='dialog'><p>Nous utilisons des cookies.</p><button>Accepter</button></div>"
-            "<aside><h2>Articles liés</h2><ul><li>Livraison</li></ul></aside>"
-            "<main><h1>Remboursements</h1><div class='body'><p>Sous 5 jours <button>Copier</button>ouvrés.</p>"
-            "<div hidden><p>Ancienne version</p></div><span aria-hidden='true'>★</span>"
-            "<aside><p>Astuce : gardez le reçu.</p></aside></div>"
-            "<p>Cet article vous a-t-il aidé ? <button>Oui</button><button>Non</button></p></main>"
-            "<div class='footer-links'><p>Mentions légales</p></div>"
+            "<nav><ul><li>Accueil</li></ul></nav><aside><h2>Articles liés</h2><ul><li>Livraison</li></ul></aside>"
+            "<main><h1>Remboursements</h1><div class='body'><p>Sous 5 jours ouvrés.</p>"
+            "<h3><button aria-expanded='false' aria-controls='r1'>Et pour une carte étrangère ?</button></h3>"
+            "<div id='r1' hidden><p>Le même délai.</p></div><aside><p>Astuce : gardez le reçu.</p></aside></div>"
+            "<p>Le pays : <select><option>France</option><option>Belgique</option></select>compte.</p></main>"
+            "<div class='footer-links'><p>Mentions légales</p></div><footer><p>© Acme</p></footer>"
             "<svg><title>icône</title></svg></body></html>")
     parsed = parse_html(page)
     assert parsed.title == "Remboursements"
     assert [(s.heading, [line.text for line in s.lines]) for s in parsed.sections] == [
-        ("Remboursements", ["Sous 5 jours ouvrés.", "Astuce : gardez le reçu.", "Cet article vous a-t-il aidé ?"])]
+        ("Remboursements", ["Sous 5 jours ouvrés."]),
+        ("Et pour une carte étrangère ?", ["Le même délai.", "Astuce : gardez le reçu.", "Le pays : compte."])]
     # without <main>, the <article>s are the content; without either, the whole body less its furniture
-    articles = parse_html("<nav><p>Accueil</p></nav><div><p>Menu</p></div><article><p>Un.</p></article>"
-                          "<p>Entre deux</p><article><p>Deux.</p></article>")
-    assert [line.text for s in articles.sections for line in s.lines] == ["Un.", "Deux."]
+    articles = parse_html("<nav><p>Accueil</p></nav><div><p>Menu</p></div><article><p>Un premier article.</p>"
+                          "</article><p>Entre</p><article><p>Un second article.</p></article>")
+    assert [line.text for s in articles.sections for line in s.lines] == ["Un premier article.", "Un second article."]
     plain = parse_html("<header><h1>FAQ</h1></header><div role='navigation'><p>Accueil</p></div><p>Réponse.</p>"
                        "<footer><p>© Acme</p></footer>")
     assert [(s.heading, [line.text for line in s.lines]) for s in plain.sections] == [("FAQ", ["Réponse."])]
-    # a <main> left empty by its template: the page is read whole rather than lost
-    empty = parse_html("<main></main><div><p>Le contenu.</p></div>")
-    assert [line.text for s in empty.sections for line in s.lines] == ["Le contenu."]
+
+
+def test_html_content_marks_are_trusted_only_where_they_hold_the_page():
+    def lines(page: str) -> list[str]:
+        return [line.text for s in parse_html(page).sections for line in s.lines]
+
+    # an empty <main> (a template's), comments marked up as articles under a post that is not: the page is read whole
+    assert lines("<main></main><div><p>Le contenu.</p></div>") == ["Le contenu."]
+    post = "<div class=post><h1>Post</h1><p>Tout le texte du billet, qui est long.</p></div>"
+    assert lines(post + "<section><article><p>Bien !</p></article></section>") == [
+        "Tout le texte du billet, qui est long.", "Bien !"]
+    # furniture whose end tag is missing does not take the rest of the page with it; nor does a missing </head>
+    assert lines("<nav><p>Menu</p><main><p>Le corps de l'article.</p></main>") == ["Le corps de l'article."]
+    assert lines("<nav><p>Menu<div><p>Le corps de l'article.</p></div>") == ["Menu", "Le corps de l'article."]
+    assert lines("<head><title>T</title><meta charset=utf-8><body><main><p>Le corps.</p></main>") == ["Le corps."]
+    # a `hidden` paragraph whose </p> is left out (optional in HTML) hides nothing after it
+    assert lines("<main><p hidden>Ancienne note<p>Un.<p>Deux.</main>") == ["Ancienne note", "Un.", "Deux."]
+    # role="main" counts its own nesting; what follows it is not content
+    assert lines("<div role='main'><p>Le corps.</p><div hidden><p>Caché</p></div></div>"
+                 "<div class='sidebar'><p>Promo</p></div>") == ["Le corps.", "Caché"]
+    # text written straight inside <main> is cited with its element, end tag included
+    page = "<main>Texte direct dans main</main><div><p>Pied</p></div>"
+    (line,) = parse_html(page).sections[0].lines
+    assert page[line.start:line.end] == "<main>Texte direct dans main</main>"
 
 
 def _headings(tmp_path, name: str, text: str) -> list[tuple[str | None, list[str]]]:

@@ -1,6 +1,6 @@
 """HTML through the standard library's parser: headings open sections, block elements give lines, a table row is
-one line of its cells. A page's furniture (menus, banners, sidebars, hidden elements, buttons) is left out: where the
-page marks its content (`<main>`, else `<article>`), only that is read."""
+one line of its cells. A page's furniture (menus, banners, footers, form controls) is left out; where the page marks
+its content (`<main>`, else `<article>`) and that holds most of its text, only that is read."""
 
 from __future__ import annotations
 
@@ -17,17 +17,27 @@ _CELLS = {"td", "th"}
 _ITEMS = {"li", "dt", "dd", "tr", "td", "th"}  # their lines are items of a list or rows of a table
 _CELL_BREAK = "\x00"  # marks where a row's next cell starts, until the row is flushed
 _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
-_SKIPPED = {"script", "style", "noscript", "template", "svg", "head", "nav", "footer", "button", "select", "textarea",
-            "dialog", "iframe", "canvas", "object"}
+# Elements left out with all they hold. Not <button> (an accordion's question is one) nor elements marked `hidden` or
+# aria-hidden (its collapsed answers are): an FAQ page would lose its questions and answers.
+_SKIPPED = {"script", "style", "noscript", "template", "svg", "head", "nav", "footer", "select", "textarea", "dialog",
+            "iframe", "canvas", "object"}
+_LENIENT = {"script", "style", "head"}  # what a page whose furniture never closes still leaves out (`_read`)
 # landmark and widget roles of furniture (a menu, a site banner, a cookie dialog), whatever their element
 _SKIPPED_ROLES = {"navigation", "search", "banner", "contentinfo", "menu", "menubar", "toolbar", "dialog",
                   "alertdialog"}
-_VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+_HEAD = {"title", "meta", "link", "script", "style", "base", "noscript", "template"}  # any other tag ends <head>
+_VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr",
+         # obsolete, still void
+         "basefont", "bgsound", "command", "frame", "image", "isindex", "keygen", "menuitem", "param"}
+# the least of a page's text its <main>, or its <article>s (cards, comments: not always the page's subject), must hold
+# to be read alone
+CONTENT_SHARE = {"main": 0.25, "article": 0.5}
 
 
-def _skipped(tag: str, attrs: dict[str, str | None]) -> bool:
-    return (tag in _SKIPPED or "hidden" in attrs or (attrs.get("aria-hidden") or "").strip().lower() == "true"
-            or (attrs.get("role") or "").strip().lower() in _SKIPPED_ROLES)
+def _skipped(tag: str, attrs: dict[str, str | None], lenient: bool) -> bool:
+    if lenient:
+        return tag in _LENIENT
+    return tag in _SKIPPED or (attrs.get("role") or "").strip().lower() in _SKIPPED_ROLES
 
 
 def _is_main(tag: str, attrs: dict[str, str | None]) -> bool:
@@ -70,10 +80,12 @@ class _Landmarks(HTMLParser):
 class _HtmlSections(HTMLParser):
     """Collects headings and block texts with the offsets of their elements in the HTML source."""
 
-    def __init__(self, source: str, scope: str | None = None) -> None:
-        """`scope`: "main" or "article" to read only inside such elements, None to read the whole body."""
+    def __init__(self, source: str, scope: str | None = None, lenient: bool = False) -> None:
+        """`scope`: "main" or "article" to read only inside such elements, None to read the whole body. `lenient`:
+        leave out only scripts, styles and the head."""
         super().__init__(convert_charrefs=True)
         self.scope = scope
+        self.lenient = lenient
         self._content = _Region()  # the <main> or <article> being read, when the page is read in scope
         self._furniture = _Region()  # the skipped element being passed over
         self.line_starts = [0]
@@ -103,6 +115,8 @@ class _HtmlSections(HTMLParser):
             self._in_title = True  # the page's first <title> only (an icon's <svg> has titles too)
         elif tag == "link" and named.get("rel") == "canonical":
             self.url = named.get("href")
+        if self._furniture.tag == "head" and tag not in _HEAD:
+            self._furniture = _Region()  # `</head>` may be left out: the body's first element ends the head
         if self._furniture.tag is not None:
             self._furniture.start(tag)
             return
@@ -110,10 +124,10 @@ class _HtmlSections(HTMLParser):
             if tag == "br" and not self._skip:
                 self._buffer.append(" " if self._open and self._open[0] == "tr" else "\n")
             return
-        self._content.start(tag)
-        if _skipped(tag, named):
+        if _skipped(tag, named, self.lenient):
             self._furniture.enter(tag)
             return
+        self._content.start(tag)
         if self.scope is not None and self._content.tag is None and (
                 _is_main(tag, named) if self.scope == "main" else tag == "article"):
             self._content.enter(tag)
@@ -135,11 +149,14 @@ class _HtmlSections(HTMLParser):
             self._titles += 1
         if self._furniture.tag is not None:
             self._furniture.end(tag)
+            if self._furniture.tag is None and self._open:
+                self._buffer.append(" ")  # what stood between two words ("Total<select>…</select>10")
             return
         if self._content.tag is not None and tag == self._content.tag:
             self._content.end(tag)
-            if self._content.tag is None and self._open:  # the content closes: so does any block left open in it
-                self._flush(self._offset())
+            if self._content.tag is None:  # the content closes: so does any block or loose text left open in it
+                self._flush(self._offset() + len(f"</{tag}>"))
+                return
         if self._skip:
             return
         if self._open and (tag == self._open[0] or (tag == "table" and self._open[0] == "tr")):
@@ -178,29 +195,42 @@ class _HtmlSections(HTMLParser):
 
 
 def _read(text: str, scope: str | None) -> _HtmlSections:
-    parser = _HtmlSections(text, scope)
-    parser.feed(text)
-    parser.close()
-    parser._flush(len(text))
+    """The page read in `scope`; read again leniently if an element left out never closes (a `<nav>` whose end tag
+    is missing would take the rest of the page with it)."""
+    for lenient in (False, True):
+        parser = _HtmlSections(text, scope, lenient)
+        parser.feed(text)
+        parser.close()
+        parser._flush(len(text))
+        if parser._furniture.tag in (None, "head", *_LENIENT):
+            break
     return parser
+
+
+def _size(parser: _HtmlSections) -> int:
+    return sum(len(section.heading or "") + sum(len(line.text) for line in section.lines)
+               for section in parser.sections if section.lines)
 
 
 def parse_html(text: str) -> Parsed:
     """HTML through the standard library's parser: headings open sections, block elements give lines.
 
-    Furniture is left out (`_skipped`); a page that marks its content with `<main>` (else `<article>`) is read there
-    only, unless that holds no text. Offsets delimit each element in the HTML source (entities and inline tags make
-    the text differ from it).
+    Furniture is left out (`_skipped`). A page that marks its content with `<main>` (else `<article>`) is read there
+    only, unless that holds less than its `CONTENT_SHARE` of the page's text (a template's empty `<main>`, comments
+    marked up as articles under a post that is not). Offsets delimit each element in the HTML source (entities and
+    inline tags make the text differ from it).
     """
     landmarks = _Landmarks()
     landmarks.feed(text)
     landmarks.close()
     scope = "main" if landmarks.main else "article" if landmarks.article else None
-    parser = _read(text, scope)
-    if scope is not None and not any(s.lines for s in parser.sections):
-        parser = _read(text, None)
+    parser = whole = _read(text, None)
+    if scope is not None:
+        scoped = _read(text, scope)
+        if _size(scoped) >= CONTENT_SHARE[scope] * _size(whole):
+            parser = scoped
     return Parsed([s for s in parser.sections if s.lines], title=parser.title, url=parser.url,
                   blocks=True)
 
 
-__all__ = ["parse_html"]
+__all__ = ["CONTENT_SHARE", "parse_html"]
