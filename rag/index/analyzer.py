@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable, Iterable
 from functools import cache
 
 import Stemmer
@@ -131,23 +132,25 @@ def _stopwords(name: str | None) -> frozenset[str]:
     return frozenset(fold(w) for w in getattr(bm25s.stopwords, name))
 
 
-def question_language(question: str, corpus_language: str) -> str:
-    """The language a question is written in, if not the corpus's: the one with the most function words (stopwords
-    and question words) of its own in the question, which the corpus language does not share, more than the corpus
-    language's own against it. "Is payment data encrypted?" asked of a French corpus is English; "carte sejour
-    acceptee ?" (no function word) is the corpus's.
-
-    Measured on the visible French questions (piaf, cnil_faq_dev, the dev set, the chat and help-centre sets: 4,100):
-    2 in French are taken for another language, one of them a single Swedish stopword ("mot de passe").
+def question_language(question: str, corpus_language: str, languages: Iterable[str] = LANGUAGES,
+                      known: Callable[[str], bool] | None = None) -> str:
+    """The language a question is written in, if one of `languages` other than the corpus's: the one with the most
+    function words (stopwords and question words, of two letters or more) of its own in the question, which the
+    corpus language does not share and the corpus does not hold (`known`: "the" is the folded "thé" of a French tea
+    shop's pages), more than the corpus language's own against it. "Is payment data encrypted?" asked of a French
+    corpus is English; "carte sejour acceptee ?" (no function word) is the corpus's, as is any question asked of a
+    corpus in a language without a list of function words.
     """
-    words = _WORD.findall(fold(question))
     ours = _function_words(corpus_language)
+    if not ours:
+        return corpus_language
+    words = [w for w in _WORD.findall(fold(question)) if len(w) > 1]
     best, lead = corpus_language, 0
-    for language in _LANGUAGES:
+    for language in languages:
         theirs = _function_words(language)
         if language == corpus_language or not theirs:
             continue
-        own = sum(w in theirs and w not in ours for w in words)
+        own = sum(w in theirs and w not in ours and not (known and known(w)) for w in words)
         against = sum(w in ours and w not in theirs for w in words)
         if own - against > lead:
             best, lead = language, own - against

@@ -223,6 +223,11 @@ class LexicalIndex:
             scores += self.pair_weight * word_pairs.scores(pairs(terms))
         return scores
 
+    def holds_word(self, word: str) -> bool:
+        """Whether the index holds `word` (as its analyzer reads it: a stopword it does not)."""
+        terms = self.analyzer.terms(word)
+        return len(terms) == 1 and self._sections.holds(terms[0])
+
     def term_weights(self, question: str) -> dict[str, float]:
         """The question's indexed terms (misspellings mapped as in `term_ids`) and their BM25 idf."""
         units = self._sections.size

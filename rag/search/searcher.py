@@ -17,7 +17,15 @@ from rag.index.store import EXTRA_SCAN_MAX, Extras, Index
 from rag.passage import Chunk, sentence_spans
 from rag.schemas import Citation, Highlight, Hit, Mode, Passage, RetrieverScores
 from rag.search.answer import answers_heading
-from rag.search.answerable import DEFAULT_THRESHOLD, Evidence, coverage, rule_for, standing, unknown_share
+from rag.search.answerable import (
+    ACROSS_LANGUAGES,
+    DEFAULT_THRESHOLD,
+    Evidence,
+    coverage,
+    rule_for,
+    standing,
+    unknown_share,
+)
 from rag.search.fusion import Fused, Ranking, fixed_weight, fuse, ranks
 from rag.search.snippets import Highlighter
 
@@ -312,7 +320,8 @@ class Searcher:
             question_terms = index.lexical.analyzer.question_terms(query.question)
             hits.evidence = self._evidence(index, fused, question_terms, terms, memory)
             language = index.lexical.analyzer.language
-            across = question_language(query.question, language) != language
+            across = language in ACROSS_LANGUAGES and question_language(
+                query.question, language, ACROSS_LANGUAGES, index.lexical.holds_word) != language
             hits.probability = rule_for(self.embedder.name, across).probability(hits.evidence)
             # a question of function words alone ("de", "comment faire ?") asks about nothing a passage could hold
             hits.answerable = bool(question_terms) and hits.probability >= self.answerable_threshold

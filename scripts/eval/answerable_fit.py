@@ -25,6 +25,7 @@ import argparse
 import hashlib
 import json
 import pickle
+import re
 import shutil
 from collections.abc import Sequence
 from pathlib import Path
@@ -35,8 +36,8 @@ import numpy as np
 from rag.embedding.base import Embedder
 from rag.embedding.load import load_embedder
 from rag.evaluation import read_questions
-from rag.index.analyzer import question_language
-from rag.search.answerable import Evidence
+from rag.index.analyzer import fold, question_language
+from rag.search.answerable import ACROSS_LANGUAGES, Evidence
 from rag.search.searcher import Query, Searcher
 from rag.settings import Settings
 from scripts.eval.common import ROOT, build, data_arguments, eval_targets
@@ -135,9 +136,10 @@ def evidence(settings: Settings, targets: dict[str, Path], cache_dir: Path) -> l
         language = d["index"].lexical.analyzer.language
         for name, (qs, own) in asked.items():
             x = features(searcher, [x.question for x in qs])
+            words = {w for x in qs for w in re.findall(r"\w+", fold(x.question))}
             rows.append({"questions": name, "corpus": corpus_name.get(corpus, corpus), "answerable": own == corpus,
                          "x": x, "half": np.array([half(x.id) for x in qs]), "texts": [x.question for x in qs],
-                         "language": language})
+                         "language": language, "held": {w for w in words if d["index"].lexical.holds_word(w)}})
             print(f"{name:>15} against {corpus:<13} {len(qs):5} questions", flush=True)
     return rows
 
@@ -209,7 +211,8 @@ def main() -> None:
         rows = evidence(settings, targets, args.cache)
         rows_cache.write_bytes(pickle.dumps(rows))
     for r in rows:  # as the searcher decides it, which may have changed since the features were computed
-        r["across"] = np.array([question_language(q, r["language"]) != r["language"] for q in r["texts"]])
+        r["across"] = np.array([r["language"] in ACROSS_LANGUAGES and question_language(
+            q, r["language"], ACROSS_LANGUAGES, r["held"].__contains__) != r["language"] for q in r["texts"]])
     report: dict[str, Any] = {"command": "python -m scripts.eval.answerable_fit -o docs/results/answerable_fit.json",
                               "miss_when_fitting": args.miss, "catch_when_fitting_across": args.catch, "rules": {}}
     for rule, names, chosen in (("full", FULL, "same"), ("across", FULL, "across"), ("lexical", LEXICAL, "all")):

@@ -78,8 +78,17 @@ def test_a_question_in_another_language_than_the_corpus():
     # no function word, or as many of the corpus's own: the corpus's language
     assert question_language("carte sejour acceptee ?", "fr") == "fr"
     assert question_language("refund delay", "fr") == "fr"
-    # words both languages hold ("a", "on") tell nothing
+    # words both languages hold ("a", "on") tell nothing; nor a contraction's letter ("What's": "s")
     assert question_language("on a", "fr") == "fr"
+    assert question_language("What's personal data?", "fr") == "en"
+    # a word the corpus holds is its own ("the": a tea shop's folded "thé")
+    assert question_language("Thé vert", "fr") == "en"
+    assert question_language("Thé vert", "fr", known={"the"}.__contains__) == "fr"
+    # among the languages asked about; short French questions hold other languages' stopwords ("si", "non", "entre")
+    assert question_language("Remboursement si annulation", "fr") == "es"
+    assert question_language("Remboursement si annulation", "fr", ("en", "fr")) == "fr"
+    # a corpus language without a list of function words: nothing to weigh against, the question is the corpus's
+    assert question_language("Mikä on toimitusaika?", "fi") == "fi"
 
 
 def test_misspelt_words_find_the_indexed_spelling(fr):

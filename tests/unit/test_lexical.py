@@ -104,3 +104,9 @@ def test_sections_must_be_consecutive(fr):
         LexicalIndex.build(TEXTS, fr, k1=1.2, b=0.75, sections=[0, 1, 0])
     with pytest.raises(ValueError, match="consecutively"):
         LexicalIndex.build(TEXTS, fr, k1=1.2, b=0.75, sections=[0, 1])
+
+
+def test_holds_word_reads_a_word_as_the_index_does(lexical: LexicalIndex):
+    # inflected and unaccented forms of an indexed word are held; stopwords and absent words are not
+    assert lexical.holds_word("remboursements") and lexical.holds_word("sejour")
+    assert not lexical.holds_word("la") and not lexical.holds_word("the")
