@@ -128,7 +128,8 @@ class Settings(BaseSettings):
     micro_batch_wait_ms: float = Field(
         5.0, ge=0, le=1000,
         description="After a batch of n questions, longest the next model call waits for n to be queued (0: never).")
-    queue_max: int = Field(4096, ge=1, description="Most questions waiting to be encoded before 503 Overloaded.")
+    queue_max: int = Field(4096, ge=1, description="Most questions waiting to be encoded before 503 Overloaded; one "
+                                                   "client (API key, else address) may hold three quarters of them.")
     api_keys: Annotated[list[str], NoDecode] = Field(
         default_factory=list, repr=False,
         description="Comma-separated keys; when set, `/v1/*`, `/mcp`, `/mcp/connector` and `/passages/*` need a "
@@ -173,7 +174,7 @@ class Settings(BaseSettings):
                                 "and the request gets a 503 (0: no deadline).")
     queue_max_tokens: int = Field(
         131_072, ge=1, description="Most estimated tokens (characters / 4) of questions waiting before 503 "
-                                   "Overloaded.")
+                                   "Overloaded; one client may hold three quarters of them.")
     micro_batch_max_tokens: int = Field(
         2_048, ge=1, description="Most estimated tokens of questions in one model call: a larger request is split "
                                  "and takes turns with the others.")

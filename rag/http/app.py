@@ -21,7 +21,7 @@ from litestar.plugins.pydantic import PydanticPlugin
 from litestar.router import Router
 
 from rag.http import metrics, pages, routes, vector_stores
-from rag.http.auth import KeyRings, api_key_guard
+from rag.http.auth import ClientMiddleware, KeyRings, api_key_guard
 from rag.http.hosts import HostCheckMiddleware, allowed_hosts
 from rag.http.mcp import HttpTransport, mount
 from rag.http.openapi import describe_limits, swagger_ui
@@ -73,7 +73,8 @@ def create_app(settings: Settings | None = None, *, searcher: Searcher | None = 
         lifespan=[_serving, mcp.lifespan, connector.lifespan],
         dependencies={"runtime": Provide(_runtime, sync_to_thread=False)},
         # metrics outside the host check: a flood of refused Hosts (421) or Origins (403) shows in them
-        middleware=[RequestContextMiddleware(), metrics.config().middleware, *host_check],
+        middleware=[RequestContextMiddleware(), metrics.config().middleware, *host_check,
+                    ClientMiddleware(bool(settings.api_keys))],
         before_send=[add_request_id],
         request_class=BoundedRequest,
         state=State({"settings": settings, "key_rings": KeyRings.from_settings(settings), "runtime": runtime,

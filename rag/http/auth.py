@@ -1,4 +1,5 @@
-"""Who may call the API: optional Bearer keys for `/v1/*`, admin keys for admin routes.
+"""Who may call the API: optional Bearer keys for `/v1/*`, admin keys for admin routes; and who is calling
+(`ClientMiddleware`: the client whose turn and share of the search queue a request takes).
 
 Keys are compared as SHA-256 digests with `hmac.compare_digest`, against every configured key without stopping
 at the first match: the time taken says nothing about how close a guess was, nor which key matched, nor how long
@@ -12,9 +13,13 @@ import hmac
 from dataclasses import dataclass
 
 from litestar.connection import ASGIConnection
+from litestar.enums import ScopeType
 from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
 from litestar.handlers.base import BaseRouteHandler
+from litestar.middleware import ASGIMiddleware
+from litestar.types import ASGIApp, Receive, Scope, Send
 
+from rag.serving.runtime import CLIENT
 from rag.settings import Settings
 
 
@@ -84,4 +89,35 @@ async def admin_key_guard(connection: ASGIConnection, _: BaseRouteHandler) -> No
         raise NotAuthorizedException("invalid admin key: send one of the keys set in RAG_ADMIN_KEYS")
 
 
-__all__ = ["KeyRing", "KeyRings", "admin_key_guard", "api_key_guard", "bearer_token"]
+class ClientMiddleware(ASGIMiddleware):
+    """Names the client of each request for the search queue (`rag.serving.runtime.CLIENT`): with API keys, the key
+    it sends (its digest: a key shared by several programs is one client), else its address (behind a proxy, every
+    request comes from the proxy's: one client, whose requests take turns among themselves)."""
+
+    scopes = (ScopeType.HTTP,)
+
+    def __init__(self, keys: bool) -> None:
+        self.keys = keys
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
+        token = CLIENT.set(client_of(scope, self.keys))
+        try:
+            await next_app(scope, receive, send)
+        finally:
+            CLIENT.reset(token)
+
+
+def client_of(scope: Scope, keys: bool) -> tuple[str, str] | None:
+    """("key", digest) of the Bearer token when API keys are on (the guard refuses any other), else ("address",
+    host); None when neither is known."""
+    if keys:
+        for name, value in scope.get("headers", ()):
+            if name == b"authorization":
+                scheme, _, token = value.decode("latin-1").partition(" ")
+                if scheme.lower() == "bearer" and token.strip():
+                    return "key", hashlib.sha256(token.strip().encode("latin-1")).hexdigest()
+    client = scope.get("client")
+    return ("address", client[0]) if client else None
+
+
+__all__ = ["ClientMiddleware", "KeyRing", "KeyRings", "admin_key_guard", "api_key_guard", "bearer_token", "client_of"]

@@ -6,15 +6,20 @@ requests shares each model call.
 
 A batch is bounded twice: at most `max_batch` items, and at most `max_cost` of their cost (an estimate of the
 model's work: the question's tokens), one item at least. It is filled by turns: one item of each waiting
-request, then a second of each, and so on, so a request of 64 long questions is spread over several calls and a
+client, then a second of each, and so on, so a request of 64 long questions is spread over several calls and a
 single question that arrives meanwhile rides in the next one instead of waiting for all 64 (first come, first
-served would make it wait for every question queued before it).
+served would make it wait for every question queued before it). A client is what `submit` is told (an API key, an
+address); its own requests take turns within its turn, so a client sending a hundred requests at once gets no more
+turns than one sending one. A request of no named client is a client of its own. One client may hold at most
+`CLIENT_SHARE` of the queue, so that one client filling it does not refuse everyone else.
 
 A request is refused at once, not admitted to fail later, when the queue could not finish in time: the worker
 measures how much cost it computes per second (`rate`, an average over its last batches at least half full), and
 a request joining a queue is admitted only if, taking turns, its own items would be computed before its deadline,
 and everything queued, itself included, before the earliest deadline among the waiting requests that the queue can
-still meet (taking turns, every waiting request finishes no later than the whole queue). So admitted requests meet
+still meet (taking turns, every waiting request finishes no later than the whole queue), of clients that hold no
+more of the queue than its own client would: a client's requests are not protected against a lighter client's (a
+client keeping the queue at the deadline's edge would otherwise refuse everyone else). So admitted requests meet
 their deadlines as long as the rate holds, instead of all missing them together (three batches of 64 long
 questions, each 10 s of work, all answered 503 after the 30 s deadline). A request that finds nothing queued is
 always admitted.
@@ -41,7 +46,7 @@ import contextlib
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from typing import Any, Generic, TypeVar
 
 from rag.errors import Overloaded
@@ -51,20 +56,35 @@ R = TypeVar("R")
 
 _Entry = tuple[Any, asyncio.Future, asyncio.AbstractEventLoop]
 RATE_SMOOTHING = 0.3  # the weight of the last batch in the measured rate
+CLIENT_SHARE = 0.75  # the most of the queue (items, and cost) one client may hold
+
+
+class _Lane:
+    """One client's waiting requests, taking turns within the client's turn, and what they hold of the queue."""
+
+    __slots__ = ("client", "pending", "pending_cost", "tickets")
+
+    def __init__(self, client: Hashable | None) -> None:
+        self.client = client
+        self.tickets: deque[_Ticket] = deque()
+        self.pending = 0
+        self.pending_cost = 0
 
 
 class _Ticket:
-    """One request in the queue: its items not yet taken, their costs, its deadline, and whether it is dropped."""
+    """One request in the queue: its items not yet taken, their costs, its deadline, its client's lane, and whether
+    it is dropped."""
 
-    __slots__ = ("cost", "count", "deadline", "dropped", "items", "loop")
+    __slots__ = ("cost", "count", "deadline", "dropped", "items", "lane", "loop")
 
     def __init__(self, entries: list[tuple[Any, asyncio.Future]], costs: list[int], deadline: float | None,
-                 loop: asyncio.AbstractEventLoop) -> None:
+                 loop: asyncio.AbstractEventLoop, lane: _Lane) -> None:
         self.items = deque(zip(entries, costs, strict=True))
         self.cost = sum(costs)
         self.count = len(costs)
         self.deadline = deadline
         self.loop = loop
+        self.lane = lane
         self.dropped = False  # what is left of it will not be computed
 
 
@@ -90,7 +110,8 @@ class MicroBatcher(Generic[T, R]):
         self._cost = cost
         self._on_start = on_start
         self._expect = 1  # the size of the last batch: how many items to wait for, with max_wait
-        self._tickets: deque[_Ticket] = deque()  # waiting requests, in turn order; guarded by _ready
+        self._lanes: deque[_Lane] = deque()  # clients with requests waiting, in turn order; guarded by _ready
+        self._by_client: dict[Hashable, _Lane] = {}  # the lanes of named clients
         self._ready = threading.Condition()
         self._stopping = False
         self._pending = 0  # items queued, and their cost: what the queue bounds
@@ -103,26 +124,28 @@ class MicroBatcher(Generic[T, R]):
         self._thread = threading.Thread(target=self._run, name=name, daemon=True)
         self._thread.start()
 
-    async def submit(self, items: Sequence[T], *, deadline: float | None = None) -> list[R]:
-        """Queue `items` and wait for their results. Raises `Overloaded` when the queue is full, or when the
-        `deadline` (a `time.monotonic()` value) passes first; cancelling the call drops what is not computed yet."""
+    async def submit(self, items: Sequence[T], *, deadline: float | None = None,
+                     client: Hashable | None = None) -> list[R]:
+        """Queue `items` and wait for their results. Raises `Overloaded` when the queue is full (or `client`'s share
+        of it), or when the `deadline` (a `time.monotonic()` value) passes first; cancelling the call drops what is
+        not computed yet. `client` names who asks (None: a client of its own), for turns and shares."""
         loop = asyncio.get_running_loop()
         costs = [max(1, self._cost(item)) if self._cost else 1 for item in items]
         futures = [loop.create_future() for _ in items]
-        ticket = _Ticket(list(zip(items, futures, strict=True)), costs, deadline, loop)
         with self._ready:
-            if self._pending + len(items) > self._max_queue:
-                raise Overloaded(f"{self._pending} questions are waiting (RAG_QUEUE_MAX); retry in a moment")
-            if self._max_queue_cost is not None and self._pending and \
-                    self._pending_cost + ticket.cost > self._max_queue_cost:
-                raise Overloaded(f"{self._pending} questions are waiting, {self._pending_cost} tokens "
-                                 "(RAG_QUEUE_MAX_TOKENS); retry in a moment")
-            if (late := self._too_late(ticket)) is not None:
-                raise Overloaded(f"the server has about {late:.0f} s of searches queued, more than the deadline "
-                                 "allows (RAG_REQUEST_DEADLINE_SECONDS); retry in a moment")
+            lane = self._by_client.get(client) if client is not None else None
+            ticket = _Ticket(list(zip(items, futures, strict=True)), costs, deadline, loop, lane or _Lane(client))
+            self._admit(ticket)
+            if lane is None:
+                lane = ticket.lane
+                self._lanes.append(lane)
+                if client is not None:
+                    self._by_client[client] = lane
+            lane.tickets.append(ticket)
+            lane.pending += len(items)
+            lane.pending_cost += ticket.cost
             self._pending += len(items)
             self._pending_cost += ticket.cost
-            self._tickets.append(ticket)
             self._ready.notify()
         try:
             async with asyncio.timeout_at(None if deadline is None else loop.time() + deadline - time.monotonic()):
@@ -137,23 +160,51 @@ class MicroBatcher(Generic[T, R]):
             self._drop(ticket)
             raise
 
+    def _admit(self, ticket: _Ticket) -> None:
+        """Raise `Overloaded` if the queue cannot take `ticket`: full, its client's share full, or too late (see
+        `_too_late`). The caller holds `_ready`."""
+        count, lane = len(ticket.items), ticket.lane
+        if self._pending + count > self._max_queue:
+            raise Overloaded(f"{self._pending} questions are waiting (RAG_QUEUE_MAX); retry in a moment")
+        if self._max_queue_cost is not None and self._pending and \
+                self._pending_cost + ticket.cost > self._max_queue_cost:
+            raise Overloaded(f"{self._pending} questions are waiting, {self._pending_cost} tokens "
+                             "(RAG_QUEUE_MAX_TOKENS); retry in a moment")
+        if lane.pending and (lane.pending + count > CLIENT_SHARE * self._max_queue or (
+                self._max_queue_cost is not None and
+                lane.pending_cost + ticket.cost > CLIENT_SHARE * self._max_queue_cost)):
+            raise Overloaded(f"this client has {lane.pending} questions waiting, {lane.pending_cost} tokens: at most "
+                             f"{CLIENT_SHARE:.0%} of the queue (RAG_QUEUE_MAX, RAG_QUEUE_MAX_TOKENS) is one client's; "
+                             "retry when they are answered")
+        if (late := self._too_late(ticket)) is not None:
+            raise Overloaded(f"the server has about {late:.0f} s of searches queued, more than the deadline "
+                             "allows (RAG_REQUEST_DEADLINE_SECONDS); retry in a moment")
+
     def _too_late(self, ticket: _Ticket) -> float | None:
-        """The seconds it would take, when too many: to compute `ticket` taking turns with the waiting requests (one
-        item of each per round: a single question rides in the next batch whatever waits), past its deadline; or to
-        compute everything queued with it, past the earliest deadline among the waiting requests that the queue can
-        still meet. None when neither, and when nothing tells (no rate measured yet, or nothing queued: a request
-        alone is computed, whatever the estimate). The caller holds `_ready`."""
+        """The seconds it would take, when too many: to compute `ticket` taking turns (one item of each waiting
+        client per round, one of each of its client's requests per turn of the client: a single question rides in
+        the next batch whatever other clients queued), past its deadline; or to compute everything queued with it,
+        past the earliest deadline among the waiting requests that the queue can still meet, of clients holding no
+        more of the queue than `ticket`'s would. None when neither, and when nothing tells (no rate measured yet, or
+        nothing queued: a request alone is computed, whatever the estimate). The caller holds `_ready`."""
         if not self.rate or not (self._pending or self._running_cost):
             return None
-        now, rounds = time.monotonic(), len(ticket.items)
+        now, rounds, own_lane = time.monotonic(), len(ticket.items), ticket.lane
         queued = (self._running_cost + self._pending_cost) / self.rate
-        own = (self._running_cost + ticket.cost + sum(
-            t.cost / t.count * min(len(t.items), rounds) for t in self._tickets if t.items)) / self.rate
+        # the turns of its client until its last item is taken, and what they compute of its client's requests
+        siblings = [t for t in own_lane.tickets if t.items]
+        turns = rounds + sum(min(len(t.items), rounds) for t in siblings)
+        own_cost = ticket.cost + sum(t.cost / t.count * min(len(t.items), rounds) for t in siblings)
+        others = sum(lane.pending_cost / lane.pending * min(lane.pending, turns)
+                     for lane in self._lanes if lane is not own_lane and lane.pending)
+        own = (self._running_cost + own_cost + others) / self.rate
         if ticket.deadline is not None and now + own > ticket.deadline:
             return own
-        # a request already past hope without this one is not protected at this one's cost: it fails anyway
-        protected = [t.deadline for t in self._tickets if t.deadline is not None and t.items and
-                     t.deadline >= now + queued]
+        # a request already past hope without this one is not protected at this one's cost: it fails anyway; nor is
+        # one of a client holding more of the queue than this one's would
+        share = own_lane.pending_cost + ticket.cost
+        protected = [t.deadline for lane in self._lanes if lane.pending_cost <= share for t in lane.tickets
+                     if t.deadline is not None and t.items and t.deadline >= now + queued]
         work = queued + ticket.cost / self.rate
         return work if protected and now + work > min(protected) else None
 
@@ -171,7 +222,10 @@ class MicroBatcher(Generic[T, R]):
         ticket.dropped = True
         left = list(ticket.items)
         ticket.items.clear()
-        self._release(len(left), sum(cost for _, cost in left))
+        cost = sum(cost for _, cost in left)
+        ticket.lane.pending -= len(left)
+        ticket.lane.pending_cost -= cost
+        self._release(len(left), cost)
         self.dropped += len(left)
         return left
 
@@ -200,23 +254,33 @@ class MicroBatcher(Generic[T, R]):
         return batch, cost
 
     def _fill(self) -> tuple[list[_Entry], int]:
-        """Items taken by turns, one per waiting request per round; requests past their deadline are dropped."""
+        """Items taken by turns, one per waiting client per round (one of its requests in turn); requests past their
+        deadline are dropped."""
         batch: list[_Entry] = []
         cost, now = 0, time.monotonic()
-        while len(batch) < self._max_batch and self._tickets:
-            ticket = self._tickets[0]
+        while len(batch) < self._max_batch and self._lanes:
+            lane = self._lanes[0]
+            if not lane.tickets:  # every request of this client is answered or dropped
+                self._lanes.popleft()
+                if self._by_client.get(lane.client) is lane:
+                    del self._by_client[lane.client]
+                continue
+            ticket = lane.tickets[0]
             if ticket.deadline is not None and ticket.deadline <= now:
                 self._discard(ticket)  # its caller's own timeout, due now, answers the client
             if not ticket.items:
-                self._tickets.popleft()
+                lane.tickets.popleft()
                 continue
             (item, future), item_cost = ticket.items[0]
             if batch and self._max_cost is not None and cost + item_cost > self._max_cost:
                 break
             ticket.items.popleft()
+            lane.pending -= 1
+            lane.pending_cost -= item_cost
             batch.append((item, future, ticket.loop))
             cost += item_cost
-            self._tickets.rotate(-1)  # its next item waits for the others' turn
+            lane.tickets.rotate(-1)  # its client's next item comes from its next request
+            self._lanes.rotate(-1)  # and waits for the other clients' turn
         return batch, cost
 
     def _run(self) -> None:
@@ -283,4 +347,4 @@ def _fail(future: asyncio.Future, exc: object) -> None:
         future.set_exception(exc)
 
 
-__all__ = ["MicroBatcher"]
+__all__ = ["CLIENT_SHARE", "MicroBatcher"]

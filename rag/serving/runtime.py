@@ -11,8 +11,9 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Hashable, Sequence
 from contextlib import asynccontextmanager
+from contextvars import ContextVar
 
 import faiss
 from threadpoolctl import threadpool_limits
@@ -28,6 +29,9 @@ from rag.serving.reload import Reloader
 from rag.settings import Settings
 
 log = logging.getLogger("rag.api")  # the name operators filter start-up records on
+# Who sends the request being served (set by the HTTP edge, `rag.http.auth.ClientMiddleware`): the micro-batcher
+# gives each client its turn and its share of the queue. None: each request is a client of its own.
+CLIENT: ContextVar[Hashable | None] = ContextVar("rag_client", default=None)
 
 BatchSearch = Callable[[Sequence[Query]], list[Found]]
 
@@ -146,10 +150,11 @@ class Runtime:
         return time.monotonic() + seconds if seconds else None
 
     async def submit(self, queries: list[Query]) -> list[Found]:
-        """The hits of each query, searched in the micro-batcher's turn, within the request deadline."""
+        """The hits of each query, searched in the micro-batcher's turn (its client's: `CLIENT`), within the request
+        deadline."""
         self.current()
         assert self.batcher is not None  # installed with the searcher
-        return await self.batcher.submit(queries, deadline=self.deadline())
+        return await self.batcher.submit(queries, deadline=self.deadline(), client=CLIENT.get())
 
 
-__all__ = ["Runtime", "load_searcher", "single_threaded_search"]
+__all__ = ["CLIENT", "Runtime", "load_searcher", "single_threaded_search"]

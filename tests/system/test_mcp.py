@@ -3,6 +3,7 @@ loopback (with API keys), and over stdio against a real `rag mcp` process."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import sys
@@ -16,6 +17,7 @@ import pytest
 from mcp import Client, MCPError, StdioServerParameters
 from mcp.client.streamable_http import streamable_http_client
 
+from rag.serving.batcher import MicroBatcher
 from tests.helpers.paths import ROOT
 from tests.helpers.serving import keyed_server
 
@@ -85,6 +87,31 @@ def test_search_and_get_passage_match_the_http_api(served):
             assert again.structured_content["label"] == top["label"]
 
     anyio.run(main)
+
+
+def test_searches_are_queued_under_their_client(served, searcher, settings, monkeypatch):
+    """The search queue gives each client its turn and its share (rag.serving.batcher): a client is the API key a
+    request sends, over HTTP and MCP alike (the tool runs in tasks of the MCP SDK's own), else its address."""
+    seen = []
+    submit = MicroBatcher.submit
+
+    async def spy(self, items, **options):
+        seen.append(options.get("client"))
+        return await submit(self, items, **options)
+
+    monkeypatch.setattr(MicroBatcher, "submit", spy)
+    assert httpx.post(f"{served}/v1/search", json={"question": QUESTION},
+                      headers={"Authorization": f"Bearer {KEY}"}).status_code == 200
+
+    async def main() -> None:
+        async with http_client(served) as client:
+            assert not (await client.call_tool("search", {"question": QUESTION})).is_error
+
+    anyio.run(main)
+    assert seen == [("key", hashlib.sha256(KEY.encode()).hexdigest())] * 2
+    with keyed_server(searcher, settings, None) as open_url:
+        assert httpx.post(f"{open_url}/v1/search", json={"question": QUESTION}).status_code == 200
+    assert seen[2:] == [("address", "127.0.0.1")]
 
 
 def test_agents_list_the_documents_and_search_within_one(served):

@@ -409,3 +409,94 @@ def test_a_single_question_rides_in_the_next_batch_whatever_waits_behind():
             batcher.close()
 
     run(scenario())
+
+
+class HeldRecorder:
+    """A batch function that records its batches and answers each item with itself once `release` is set."""
+
+    def __init__(self) -> None:
+        self.release = threading.Event()
+        self.batches: list[list[int]] = []
+
+    def __call__(self, items: Sequence[int]) -> list[int]:
+        self.batches.append(list(items))
+        self.release.wait(10)
+        return list(items)
+
+
+def test_clients_take_turns_whatever_number_of_requests_each_sends():
+    """Client a sends four requests while the worker holds a fifth, then client b sends one: b's question rides in
+    the next batch, with a's first; by requests, it would wait for all four of a's."""
+    fn = HeldRecorder()
+
+    async def scenario():
+        batcher = MicroBatcher(fn, max_batch=2)
+        try:
+            first = asyncio.ensure_future(batcher.submit([1], client="a"))
+            await asyncio.sleep(0.05)  # the worker holds [1]
+            queued = [asyncio.ensure_future(batcher.submit([n], client="a")) for n in (2, 3, 4, 5)]
+            await asyncio.sleep(0.05)
+            other = asyncio.ensure_future(batcher.submit([9], client="b"))
+            await asyncio.sleep(0.05)
+            fn.release.set()
+            assert await other == [9] and [await q for q in queued] == [[2], [3], [4], [5]] and await first == [1]
+        finally:
+            fn.release.set()
+            batcher.close()
+
+    run(scenario())
+    assert fn.batches == [[1], [2, 9], [3, 4], [5]]
+
+
+def test_one_client_may_not_fill_the_queue():
+    release, fn = held()
+
+    async def scenario():
+        batcher = MicroBatcher(fn, max_batch=1, max_queue=8)
+        try:
+            first = asyncio.ensure_future(batcher.submit([1], client="a"))
+            await asyncio.sleep(0.05)  # the worker holds it
+            many = asyncio.ensure_future(batcher.submit([2] * 6, client="a"))  # 6 of 8: three quarters
+            await asyncio.sleep(0.05)
+            with pytest.raises(Overloaded, match="this client has 6 questions waiting"):
+                await batcher.submit([3], client="a")
+            other = asyncio.ensure_future(batcher.submit([4], client="b"))  # another client still gets in
+            await asyncio.sleep(0.05)
+            release.set()
+            assert await other == [4] and await many == [2] * 6 and await first == [1]
+            # a client's first request may be larger than its share: alone, it is the whole queue's
+            assert await batcher.submit([5] * 8, client="a") == [5] * 8
+        finally:
+            release.set()
+            batcher.close()
+
+    run(scenario())
+
+
+def test_a_client_keeping_the_queue_full_cannot_refuse_a_lighter_client():
+    """Client a queues 2.4 s of work due in 3 s; a fourth request of its own is refused (it would make its others
+    late), and so is a request of no named client (a test above). Client b's request of the same size is admitted:
+    a's requests are not protected against a client holding less of the queue than a does."""
+    release, fn = held()
+
+    async def scenario():
+        batcher = MicroBatcher(fn, max_batch=4, cost=lambda item: item)
+        try:
+            batcher.rate = 100.0  # cost per second; the work is held until the checks are done
+            deadline = time.monotonic() + 3.0
+            admitted = [asyncio.ensure_future(batcher.submit([20] * 4, deadline=deadline, client="a"))
+                        for _ in range(3)]
+            await asyncio.sleep(0.05)  # the first is held by the worker: 240 of cost, 2.4 s
+            with pytest.raises(Overloaded, match="about 3 s of searches queued"):
+                await batcher.submit([20] * 4, deadline=deadline, client="a")
+            lighter = asyncio.ensure_future(batcher.submit([20] * 4, client="b"))
+            await asyncio.sleep(0.05)
+            assert not lighter.done()  # admitted, waiting for its turns
+            release.set()
+            assert await lighter == [20] * 4
+            assert [len(r) for r in await asyncio.gather(*admitted)] == [4, 4, 4]
+        finally:
+            release.set()
+            batcher.close()
+
+    run(scenario())
