@@ -17,18 +17,14 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from dataclasses import asdict, dataclass, field
-from pathlib import Path
 
 import httpx
 
-from scripts.bench.common import CORPUS, DEV_SET, ROOT, serving
+from scripts.bench.common import DEV_SET, checkout_arguments, served_checkout
 from scripts.bench.common import read_questions as questions
 
 FLOOD_KEY, LIGHT_KEY = "bench-flood-key", "bench-light-key"
@@ -110,23 +106,17 @@ async def drive(base: str, args: argparse.Namespace, figures: Figures) -> None:
 
 def run(args: argparse.Namespace) -> Figures:
     checkout = args.checkout.resolve()
-    env = {**os.environ, "PYTHONPATH": str(checkout), "HF_HUB_OFFLINE": "1"}
     figures = Figures(checkout=str(checkout), queue_max=args.queue_max, flood=args.flood, size=args.size,
                       chars=args.chars, duration_s=args.duration)
-    with tempfile.TemporaryDirectory() as scratch:
-        index = Path(scratch) / "index"
-        subprocess.run([sys.executable, "-m", "rag", "ingest", str(CORPUS), "--index", str(index), "-q"],
-                       env=env, cwd=checkout, check=True, stdout=subprocess.DEVNULL)
-        served_env = {**env, "RAG_RELOAD_POLL_SECONDS": "0", "RAG_API_KEYS": f"{FLOOD_KEY},{LIGHT_KEY}",
-                      "RAG_QUEUE_MAX": str(args.queue_max)}
-        with serving(index, served_env, 180, cwd=checkout) as (base, _, _):
-            asyncio.run(drive(base, args, figures))
+    keys = {"RAG_API_KEYS": f"{FLOOD_KEY},{LIGHT_KEY}", "RAG_QUEUE_MAX": str(args.queue_max)}
+    with served_checkout(checkout, keys) as (base, _, _):
+        asyncio.run(drive(base, args, figures))
     return figures
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--checkout", type=Path, default=ROOT, help="the rag checkout to serve (default: this one)")
+    checkout_arguments(parser)
     parser.add_argument("--queue-max", type=int, default=1024, help="RAG_QUEUE_MAX of the server (default 1024)")
     parser.add_argument("--flood", type=int, default=24, help="batch requests the flooding client keeps in flight "
                                                                "(default 24: 1,536 questions)")
@@ -134,7 +124,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--chars", type=int, default=0,
                         help="characters of each flooding question (default 0: the dev-set question as it is)")
     parser.add_argument("--duration", type=float, default=20.0, help="seconds the light client asks (default 20)")
-    parser.add_argument("--json", type=Path, help="write the figures to this file")
     args = parser.parse_args(argv)
     figures = run(args)
     print(json.dumps(asdict(figures), indent=2))

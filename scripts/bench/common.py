@@ -3,6 +3,7 @@ on loopback, and the dataset vectors the scale benchmarks measure."""
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import hashlib
 import json
@@ -108,6 +109,25 @@ def serving(index: Path, env: dict[str, str], ready_timeout: float, cwd: Path | 
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait()
+
+
+@contextlib.contextmanager
+def served_checkout(checkout: Path, env: dict[str, str]) -> Iterator[tuple[str, int, subprocess.Popen]]:
+    """`serving` from `checkout` (its code on PYTHONPATH) over an index of corpus/ that checkout builds in a temporary
+    folder, with `env` added and the reload watch off."""
+    base = {**os.environ, "PYTHONPATH": str(checkout), "HF_HUB_OFFLINE": "1"}
+    with tempfile.TemporaryDirectory() as scratch:
+        index = Path(scratch) / "index"
+        subprocess.run([sys.executable, "-m", "rag", "ingest", str(CORPUS), "--index", str(index), "-q"],
+                       env=base, cwd=checkout, check=True, stdout=subprocess.DEVNULL)
+        with serving(index, {**base, "RAG_RELOAD_POLL_SECONDS": "0", **env}, 180, cwd=checkout) as served:
+            yield served
+
+
+def checkout_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options of a benchmark that serves a checkout: which one, and where its figures go."""
+    parser.add_argument("--checkout", type=Path, default=ROOT, help="the rag checkout to serve (default: this one)")
+    parser.add_argument("--json", type=Path, help="write the figures to this file")
 
 
 # -- dataset vectors for the scale benchmarks ---------------------------------------------------------------------

@@ -23,16 +23,14 @@ import json
 import os
 import socket
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import httpx
 
-from scripts.bench.common import CORPUS, DEV_SET, HOST, ROOT, serving
+from scripts.bench.common import DEV_SET, HOST, checkout_arguments, served_checkout
 from scripts.bench.common import read_questions as questions
 
 
@@ -147,27 +145,21 @@ async def drive(base: str, port: int, pid: int, args: argparse.Namespace, figure
 
 def run(args: argparse.Namespace) -> Figures:
     checkout = args.checkout.resolve()
-    env = {**os.environ, "PYTHONPATH": str(checkout), "HF_HUB_OFFLINE": "1"}
     figures = Figures(checkout=str(checkout), batch_clients=args.batch_clients, duration_s=args.duration)
-    with tempfile.TemporaryDirectory() as scratch:
-        index = Path(scratch) / "index"
-        subprocess.run([sys.executable, "-m", "rag", "ingest", str(CORPUS), "--index", str(index), "-q"],
-                       env=env, cwd=checkout, check=True, stdout=subprocess.DEVNULL)
-        with serving(index, {**env, "RAG_RELOAD_POLL_SECONDS": "0"}, 180, cwd=checkout) as (base, port, server):
-            asyncio.run(drive(base, port, server.pid, args, figures))
+    with served_checkout(checkout, {}) as (base, port, server):
+        asyncio.run(drive(base, port, server.pid, args, figures))
     return figures
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--checkout", type=Path, default=ROOT, help="the rag checkout to serve (default: this one)")
+    checkout_arguments(parser)
     parser.add_argument("--batch-clients", type=int, default=2, help="clients sending maximum batches (default 2)")
     parser.add_argument("--duration", type=float, default=40.0, help="seconds of steady load (default 40)")
     parser.add_argument("--abandon", type=int, default=8, help="maximum batches sent then abandoned (default 8)")
     parser.add_argument("--settle", type=float, default=60.0,
                         help="seconds after abandoning over which the server's CPU time is measured (default 60)")
     parser.add_argument("--timeout", type=float, default=300.0, help="seconds a request may take (default 300)")
-    parser.add_argument("--json", type=Path, help="write the figures to this file")
     args = parser.parse_args(argv)
     figures = run(args)
     text = json.dumps(asdict(figures), indent=2)
