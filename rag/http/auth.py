@@ -8,8 +8,10 @@ the keys are. Keys never appear in messages, logs or the settings' repr.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
+import ipaddress
 from dataclasses import dataclass
 
 from litestar.connection import ASGIConnection
@@ -109,7 +111,8 @@ class ClientMiddleware(ASGIMiddleware):
 
 def client_of(scope: Scope, keys: bool) -> tuple[str, str] | None:
     """("key", digest) of the Bearer token when API keys are on (the guard refuses any other), else ("address",
-    host); None when neither is known."""
+    host), an IPv6 host by its /64 (a host's own network: it holds more addresses than any queue); None when neither
+    is known."""
     if keys:
         for name, value in scope.get("headers", ()):
             if name == b"authorization":
@@ -117,7 +120,13 @@ def client_of(scope: Scope, keys: bool) -> tuple[str, str] | None:
                 if scheme.lower() == "bearer" and token.strip():
                     return "key", hashlib.sha256(token.strip().encode("latin-1")).hexdigest()
     client = scope.get("client")
-    return ("address", client[0]) if client else None
+    if not client:
+        return None
+    host = client[0]
+    with contextlib.suppress(ValueError):
+        if isinstance(address := ipaddress.ip_address(host), ipaddress.IPv6Address) and address.ipv4_mapped is None:
+            host = str(ipaddress.ip_network(f"{host}/64", strict=False))
+    return "address", host
 
 
 __all__ = ["ClientMiddleware", "KeyRing", "KeyRings", "admin_key_guard", "api_key_guard", "bearer_token", "client_of"]

@@ -16,12 +16,12 @@ turns than one sending one. A request of no named client is a client of its own.
 A request is refused at once, not admitted to fail later, when the queue could not finish in time: the worker
 measures how much cost it computes per second (`rate`, an average over its last batches at least half full), and
 a request joining a queue is admitted only if, taking turns, its own items would be computed before its deadline,
-and everything queued, itself included, before the earliest deadline among the waiting requests that the queue can
-still meet (taking turns, every waiting request finishes no later than the whole queue), of clients that hold no
-more of the queue than its own client would: a client's requests are not protected against a lighter client's (a
-client keeping the queue at the deadline's edge would otherwise refuse everyone else). So admitted requests meet
-their deadlines as long as the rate holds, instead of all missing them together (three batches of 64 long
-questions, each 10 s of work, all answered 503 after the 30 s deadline). A request that finds nothing queued is
+and no waiting request that can still meet its own deadline would miss it once this one is queued, each judged by its
+own turns, among the requests of clients that hold no more of the queue than this one's would: a client's requests
+are not protected against a lighter client's (a client keeping the queue at the deadline's edge would otherwise
+refuse everyone else), and a heavier client's cannot make a lighter client's admitted request late. So admitted
+requests meet their deadlines as long as the rate holds, instead of all missing them together (three batches of 64
+long questions, each 10 s of work, all answered 503 after the 30 s deadline). A request that finds nothing queued is
 always admitted.
 
 A request is dropped, whatever of it was not computed yet, when it is abandoned (`submit` cancelled: the client
@@ -50,42 +50,13 @@ from collections.abc import Callable, Hashable, Sequence
 from typing import Any, Generic, TypeVar
 
 from rag.errors import Overloaded
+from rag.serving.lanes import CLIENT_SHARE, Lane, Load, Ticket, lane_turns
 
 T = TypeVar("T")
 R = TypeVar("R")
 
 _Entry = tuple[Any, asyncio.Future, asyncio.AbstractEventLoop]
 RATE_SMOOTHING = 0.3  # the weight of the last batch in the measured rate
-CLIENT_SHARE = 0.75  # the most of the queue (items, and cost) one client may hold
-
-
-class _Lane:
-    """One client's waiting requests, taking turns within the client's turn, and what they hold of the queue."""
-
-    __slots__ = ("client", "pending", "pending_cost", "tickets")
-
-    def __init__(self, client: Hashable | None) -> None:
-        self.client = client
-        self.tickets: deque[_Ticket] = deque()
-        self.pending = 0
-        self.pending_cost = 0
-
-
-class _Ticket:
-    """One request in the queue: its items not yet taken, their costs, its deadline, its client's lane, and whether
-    it is dropped."""
-
-    __slots__ = ("cost", "count", "deadline", "dropped", "items", "lane", "loop")
-
-    def __init__(self, entries: list[tuple[Any, asyncio.Future]], costs: list[int], deadline: float | None,
-                 loop: asyncio.AbstractEventLoop, lane: _Lane) -> None:
-        self.items = deque(zip(entries, costs, strict=True))
-        self.cost = sum(costs)
-        self.count = len(costs)
-        self.deadline = deadline
-        self.loop = loop
-        self.lane = lane
-        self.dropped = False  # what is left of it will not be computed
 
 
 class MicroBatcher(Generic[T, R]):
@@ -110,8 +81,8 @@ class MicroBatcher(Generic[T, R]):
         self._cost = cost
         self._on_start = on_start
         self._expect = 1  # the size of the last batch: how many items to wait for, with max_wait
-        self._lanes: deque[_Lane] = deque()  # clients with requests waiting, in turn order; guarded by _ready
-        self._by_client: dict[Hashable, _Lane] = {}  # the lanes of named clients
+        self._lanes: deque[Lane] = deque()  # clients with requests waiting, in turn order; guarded by _ready
+        self._by_client: dict[Hashable, Lane] = {}  # the lanes of named clients
         self._ready = threading.Condition()
         self._stopping = False
         self._pending = 0  # items queued, and their cost: what the queue bounds
@@ -134,7 +105,7 @@ class MicroBatcher(Generic[T, R]):
         futures = [loop.create_future() for _ in items]
         with self._ready:
             lane = self._by_client.get(client) if client is not None else None
-            ticket = _Ticket(list(zip(items, futures, strict=True)), costs, deadline, loop, lane or _Lane(client))
+            ticket = Ticket(list(zip(items, futures, strict=True)), costs, deadline, loop, lane or Lane(client))
             self._admit(ticket)
             if lane is None:
                 lane = ticket.lane
@@ -160,7 +131,7 @@ class MicroBatcher(Generic[T, R]):
             self._drop(ticket)
             raise
 
-    def _admit(self, ticket: _Ticket) -> None:
+    def _admit(self, ticket: Ticket) -> None:
         """Raise `Overloaded` if the queue cannot take `ticket`: full, its client's share full, or too late (see
         `_too_late`). The caller holds `_ready`."""
         count, lane = len(ticket.items), ticket.lane
@@ -170,52 +141,69 @@ class MicroBatcher(Generic[T, R]):
                 self._pending_cost + ticket.cost > self._max_queue_cost:
             raise Overloaded(f"{self._pending} questions are waiting, {self._pending_cost} tokens "
                              "(RAG_QUEUE_MAX_TOKENS); retry in a moment")
-        if lane.pending and (lane.pending + count > CLIENT_SHARE * self._max_queue or (
+        # a request finding the queue empty may take all of it; else a client keeps to its share, alone or not
+        if self._pending and (lane.pending + count > CLIENT_SHARE * self._max_queue or (
                 self._max_queue_cost is not None and
                 lane.pending_cost + ticket.cost > CLIENT_SHARE * self._max_queue_cost)):
-            raise Overloaded(f"this client has {lane.pending} questions waiting, {lane.pending_cost} tokens: at most "
-                             f"{CLIENT_SHARE:.0%} of the queue (RAG_QUEUE_MAX, RAG_QUEUE_MAX_TOKENS) is one client's; "
-                             "retry when they are answered")
+            raise Overloaded(f"this client would have {lane.pending + count} questions waiting, "
+                             f"{lane.pending_cost + ticket.cost} tokens: at most {CLIENT_SHARE:.0%} of the queue "
+                             "(RAG_QUEUE_MAX, RAG_QUEUE_MAX_TOKENS) is one client's; retry when some are answered")
         if (late := self._too_late(ticket)) is not None:
             raise Overloaded(f"the server has about {late:.0f} s of searches queued, more than the deadline "
                              "allows (RAG_REQUEST_DEADLINE_SECONDS); retry in a moment")
 
-    def _too_late(self, ticket: _Ticket) -> float | None:
-        """The seconds it would take, when too many: to compute `ticket` taking turns (one item of each waiting
-        client per round, one of each of its client's requests per turn of the client: a single question rides in
-        the next batch whatever other clients queued), past its deadline; or to compute everything queued with it,
-        past the earliest deadline among the waiting requests that the queue can still meet, of clients holding no
-        more of the queue than `ticket`'s would. None when neither, and when nothing tells (no rate measured yet, or
-        nothing queued: a request alone is computed, whatever the estimate). The caller holds `_ready`."""
+    def _too_late(self, ticket: Ticket) -> float | None:
+        """The seconds it would take, when too many: to compute `ticket` by turns (one item of each waiting client
+        per round, one of each of its client's requests per turn of the client: a single question rides in the next
+        batch whatever other clients queued), past its deadline; or to compute a waiting request that can still
+        meet its deadline, once `ticket` is queued, past that deadline, for requests of clients holding no more of
+        the queue than `ticket`'s would (a client's requests are not protected against a lighter client's). None when
+        neither, and when nothing tells (no rate measured yet, or nothing queued: a request alone is computed,
+        whatever the estimate). The caller holds `_ready`.
+
+        Each estimate is by turns: a request of r items finishes once its client has had as many turns as its own
+        and its siblings' items up to r each, and every other client as many (or all it has), at each request's
+        average cost per item."""
         if not self.rate or not (self._pending or self._running_cost):
             return None
-        now, rounds, own_lane = time.monotonic(), len(ticket.items), ticket.lane
-        queued = (self._running_cost + self._pending_cost) / self.rate
-        # the turns of its client until its last item is taken, and what they compute of its client's requests
-        siblings = [t for t in own_lane.tickets if t.items]
-        turns = rounds + sum(min(len(t.items), rounds) for t in siblings)
-        own_cost = ticket.cost + sum(t.cost / t.count * min(len(t.items), rounds) for t in siblings)
-        others = sum(lane.pending_cost / lane.pending * min(lane.pending, turns)
-                     for lane in self._lanes if lane is not own_lane and lane.pending)
-        own = (self._running_cost + own_cost + others) / self.rate
+        now, rate, load = time.monotonic(), self.rate, Load(self._lanes)
+        mine = ticket.lane
+        count = len(ticket.items)
+        turns, cost = lane_turns(mine, count)
+        own = (self._running_cost + ticket.cost + cost + load.within(turns + count, besides=mine)) / rate
         if ticket.deadline is not None and now + own > ticket.deadline:
             return own
-        # a request already past hope without this one is not protected at this one's cost: it fails anyway; nor is
-        # one of a client holding more of the queue than this one's would
-        share = own_lane.pending_cost + ticket.cost
-        protected = [t.deadline for lane in self._lanes if lane.pending_cost <= share for t in lane.tickets
-                     if t.deadline is not None and t.items and t.deadline >= now + queued]
-        work = queued + ticket.cost / self.rate
-        return work if protected and now + work > min(protected) else None
+        share = mine.pending_cost + ticket.cost
+        per_item = ticket.cost / count
+        for lane in self._lanes:
+            if lane.pending_cost > share:
+                continue
+            for waiting in lane.tickets:
+                if waiting.deadline is None or not waiting.items:
+                    continue
+                rounds = len(waiting.items)
+                turns, cost = lane_turns(lane, rounds)  # its own items included
+                done = (self._running_cost + cost + load.within(turns, besides=lane)) / rate
+                if now + done > waiting.deadline:
+                    continue  # past hope already: not protected at this one's cost, it fails anyway
+                if lane is mine:  # taking turns with it: as many of its items as its rounds, and others' turns
+                    extra = min(count, rounds)
+                    delay = extra * per_item + load.within(turns + extra, besides=lane) - load.within(
+                        turns, besides=lane)
+                else:  # at most one of its items per turn of the waiting request's client
+                    delay = min(count, turns) * per_item
+                if now + done + delay / rate > waiting.deadline:
+                    return done + delay / rate
+        return None
 
-    def _drop(self, ticket: _Ticket) -> None:
+    def _drop(self, ticket: Ticket) -> None:
         """Leave what is left of `ticket` uncomputed and free its place in the queue (in the event loop)."""
         with self._ready:
             left = self._discard(ticket)
         for (_, future), _ in left:
             future.cancel()
 
-    def _discard(self, ticket: _Ticket) -> list[tuple[tuple[Any, asyncio.Future], int]]:
+    def _discard(self, ticket: Ticket) -> list[tuple[tuple[Any, asyncio.Future], int]]:
         """What is left of `ticket`, taken out of the queue; the caller holds `_ready`."""
         if ticket.dropped:
             return []
@@ -232,6 +220,9 @@ class MicroBatcher(Generic[T, R]):
     def _release(self, count: int, cost: int) -> None:
         self._pending -= count
         self._pending_cost -= cost
+        if not self._pending:  # nothing waits: no lane holds anything, however many clients came and left
+            self._lanes.clear()
+            self._by_client.clear()
 
     def _take(self) -> tuple[list[_Entry], int] | None:
         """The next batch: by turns over the waiting requests, up to `max_batch` items and `max_cost`; waits as

@@ -1,6 +1,6 @@
 """One client flooding the search queue, another asking single questions: does the second still get answers?
 
-    python -m scripts.bench.client_fairness --json docs/results/client_fairness.json
+    python -m scripts.bench.client_fairness --flood 300 --size 1 --duration 20 --json /tmp/client_fairness.json
     python -m scripts.bench.client_fairness --checkout /path/to/an/older/rag --json /tmp/client_fairness_before.json
 
 Starts `python -m rag serve` from `--checkout` (default: this one) on 127.0.0.1 with two API keys, over an index of

@@ -1,5 +1,6 @@
 """Access: API keys, admin keys, CORS, and the container's user."""
 
+import hashlib
 import hmac
 import logging
 import re
@@ -11,6 +12,7 @@ from litestar.testing import TestClient
 
 from rag.http import auth
 from rag.http.app import create_app
+from rag.http.auth import client_of
 from rag.settings import Settings
 from tests.helpers.paths import ROOT
 
@@ -153,3 +155,18 @@ def test_the_container_runs_as_an_unprivileged_user():
     assert last_user < command
     created = re.search(r"useradd[^&]*--uid (\d+)[^&]* " + re.escape(users[-1]), "\n".join(lines))
     assert created and int(created.group(1)) != 0
+
+
+def test_the_client_a_search_is_queued_under():
+    """The queue's turns and shares are per client (rag.serving.batcher): the API key sent when keys are on, else the
+    address, an IPv6 one by its /64 (one host holds a /64: as many addresses as it likes)."""
+    def scope(host: str, token: bytes | None = None) -> dict:
+        return {"client": (host, 1234), "headers": [(b"authorization", b"Bearer " + token)] if token else []}
+
+    digest = hashlib.sha256(b"k1").hexdigest()
+    assert client_of(scope("192.0.2.7", b"k1"), keys=True) == client_of(scope("192.0.2.8", b"k1"), keys=True) == (
+        "key", digest)
+    assert client_of(scope("192.0.2.7", b"k1"), keys=False) == ("address", "192.0.2.7")  # without keys, no token
+    assert client_of(scope("2001:db8::1"), False) == client_of(scope("2001:db8::abcd:1"), False) == (
+        "address", "2001:db8::/64")
+    assert client_of({"headers": []}, False) is None

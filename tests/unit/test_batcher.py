@@ -458,13 +458,13 @@ def test_one_client_may_not_fill_the_queue():
             await asyncio.sleep(0.05)  # the worker holds it
             many = asyncio.ensure_future(batcher.submit([2] * 6, client="a"))  # 6 of 8: three quarters
             await asyncio.sleep(0.05)
-            with pytest.raises(Overloaded, match="this client has 6 questions waiting"):
+            with pytest.raises(Overloaded, match="this client would have 7 questions waiting"):
                 await batcher.submit([3], client="a")
             other = asyncio.ensure_future(batcher.submit([4], client="b"))  # another client still gets in
             await asyncio.sleep(0.05)
             release.set()
             assert await other == [4] and await many == [2] * 6 and await first == [1]
-            # a client's first request may be larger than its share: alone, it is the whole queue's
+            # a request finding the queue empty may take all of it
             assert await batcher.submit([5] * 8, client="a") == [5] * 8
         finally:
             release.set()
@@ -495,6 +495,40 @@ def test_a_client_keeping_the_queue_full_cannot_refuse_a_lighter_client():
             release.set()
             assert await lighter == [20] * 4
             assert [len(r) for r in await asyncio.gather(*admitted)] == [4, 4, 4]
+        finally:
+            release.set()
+            batcher.close()
+
+    run(scenario())
+
+
+def test_a_heavy_client_may_not_make_a_lighter_clients_admitted_request_late():
+    """Client h queues 2.9 s of work due in 3 s, client l 1.2 s of its own (by turns, done in 2.4 s). A second request
+    of h's, whose items would take turns with h's first in l's rounds (3 of cost 69), would make l's request late:
+    refused at once, while l is answered in time. Before, with the whole queue past every deadline, nothing was
+    protected any more and l missed its deadline (found by review)."""
+    release, fn = held()
+
+    async def scenario():
+        batcher = MicroBatcher(fn, max_batch=2, cost=lambda item: item)
+        try:
+            batcher.rate = 100.0
+            worker = asyncio.ensure_future(batcher.submit([1]))
+            await asyncio.sleep(0.05)  # held by the worker
+            deadline = time.monotonic() + 3.0
+            heavy = asyncio.ensure_future(batcher.submit([10] * 29, deadline=deadline, client="h"))
+            light = asyncio.ensure_future(batcher.submit([10] * 12, deadline=deadline, client="l"))
+            await asyncio.sleep(0.01)
+            assert not heavy.done() and not light.done()  # both admitted
+            with pytest.raises(Overloaded, match="about 4 s of searches queued"):
+                await batcher.submit([69] * 3, deadline=deadline, client="h")
+            # another light client's single question, in time whatever waits: admitted
+            other = asyncio.ensure_future(batcher.submit([5], deadline=deadline, client="m"))
+            await asyncio.sleep(0.01)
+            assert not other.done()
+            release.set()
+            assert await light == [10] * 12 and await other == [5] and await worker == [1]
+            assert await heavy == [10] * 29
         finally:
             release.set()
             batcher.close()
