@@ -178,21 +178,26 @@ class MicroBatcher(Generic[T, R]):
         for lane in self._lanes:
             if lane.pending_cost > share:
                 continue
+            # a client's requests of as many items left are done at once: each such group is estimated once (a
+            # client with 300 single questions queued is one estimate, not 300 walks of its 300 requests)
+            groups: dict[int, list[float]] = {}
             for waiting in lane.tickets:
-                if waiting.deadline is None or not waiting.items:
-                    continue
-                rounds = len(waiting.items)
+                if waiting.deadline is not None and waiting.items:
+                    groups.setdefault(len(waiting.items), []).append(waiting.deadline)
+            for rounds, deadlines in groups.items():
                 turns, cost = lane_turns(lane, rounds)  # its own items included
                 done = (self._running_cost + cost + load.within(turns, besides=lane)) / rate
-                if now + done > waiting.deadline:
-                    continue  # past hope already: not protected at this one's cost, it fails anyway
+                # a request already past hope is not protected at this one's cost: it fails anyway
+                meetable = [deadline for deadline in deadlines if now + done <= deadline]
+                if not meetable:
+                    continue
                 if lane is mine:  # taking turns with it: as many of its items as its rounds, and others' turns
                     extra = min(count, rounds)
                     delay = extra * per_item + load.within(turns + extra, besides=lane) - load.within(
                         turns, besides=lane)
                 else:  # at most one of its items per turn of the waiting request's client
                     delay = min(count, turns) * per_item
-                if now + done + delay / rate > waiting.deadline:
+                if now + done + delay / rate > min(meetable):
                     return done + delay / rate
         return None
 

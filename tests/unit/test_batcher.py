@@ -534,3 +534,41 @@ def test_a_heavy_client_may_not_make_a_lighter_clients_admitted_request_late():
             batcher.close()
 
     run(scenario())
+
+
+def test_a_clients_many_requests_are_estimated_once_per_size(monkeypatch):
+    """Admission walks a client's waiting requests once per size of request left, not once per request: a client
+    with 300 single questions queued made each of its admissions walk its 300 requests 300 times (18 ms each, in the
+    event loop, holding the queue's lock)."""
+    import rag.serving.batcher as batcher_module
+
+    release, fn = held()
+    walks = []
+
+    def counted(lane, rounds):
+        walks.append(rounds)
+        return batcher_module.lane_turns.__wrapped__(lane, rounds)
+
+    counted.__wrapped__ = batcher_module.lane_turns  # type: ignore[attr-defined]
+    monkeypatch.setattr(batcher_module, "lane_turns", counted)
+
+    async def scenario():
+        batcher = MicroBatcher(fn, max_batch=64, cost=lambda item: item)
+        try:
+            batcher.rate = 1000.0
+            worker = asyncio.ensure_future(batcher.submit([1]))
+            await asyncio.sleep(0.05)  # held by the worker
+            deadline = time.monotonic() + 30
+            queued = [asyncio.ensure_future(batcher.submit([10], deadline=deadline, client="f")) for _ in range(300)]
+            await asyncio.sleep(0.05)
+            walks.clear()
+            one_more = asyncio.ensure_future(batcher.submit([10], deadline=deadline, client="f"))
+            await asyncio.sleep(0.01)
+            assert len(walks) == 2  # its own estimate, and its 300 waiting requests of one item left
+            release.set()
+            await asyncio.gather(worker, one_more, *queued)
+        finally:
+            release.set()
+            batcher.close()
+
+    run(scenario())
