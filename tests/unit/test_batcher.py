@@ -502,19 +502,32 @@ def test_a_client_keeping_the_queue_full_cannot_refuse_a_lighter_client():
     run(scenario())
 
 
+@contextlib.asynccontextmanager
+async def holding(max_batch: int, rate: float):
+    """A batcher whose worker holds a batch of one question until the block ends, its rate set: the queue stays as
+    the test puts it, and the decisions do not depend on the machine's load."""
+    release, fn = held()
+    batcher = MicroBatcher(fn, max_batch=max_batch, cost=lambda item: item)
+    batcher.rate = rate
+    worker = asyncio.ensure_future(batcher.submit([1]))
+    await asyncio.sleep(0.05)
+    try:
+        yield batcher, release
+        release.set()
+        assert await worker == [1]
+    finally:
+        release.set()
+        batcher.close()
+
+
 def test_a_heavy_client_may_not_make_a_lighter_clients_admitted_request_late():
     """Client h queues 2.9 s of work due in 3 s, client l 1.2 s of its own (by turns, done in 2.4 s). A second request
     of h's, whose items would take turns with h's first in l's rounds (3 of cost 69), would make l's request late:
     refused at once, while l is answered in time. Before, with the whole queue past every deadline, nothing was
     protected any more and l missed its deadline (found by review)."""
-    release, fn = held()
 
     async def scenario():
-        batcher = MicroBatcher(fn, max_batch=2, cost=lambda item: item)
-        try:
-            batcher.rate = 100.0
-            worker = asyncio.ensure_future(batcher.submit([1]))
-            await asyncio.sleep(0.05)  # held by the worker
+        async with holding(max_batch=2, rate=100.0) as (batcher, release):
             deadline = time.monotonic() + 3.0
             heavy = asyncio.ensure_future(batcher.submit([10] * 29, deadline=deadline, client="h"))
             light = asyncio.ensure_future(batcher.submit([10] * 12, deadline=deadline, client="l"))
@@ -527,11 +540,7 @@ def test_a_heavy_client_may_not_make_a_lighter_clients_admitted_request_late():
             await asyncio.sleep(0.01)
             assert not other.done()
             release.set()
-            assert await light == [10] * 12 and await other == [5] and await worker == [1]
-            assert await heavy == [10] * 29
-        finally:
-            release.set()
-            batcher.close()
+            assert await light == [10] * 12 and await other == [5] and await heavy == [10] * 29
 
     run(scenario())
 
@@ -542,22 +551,16 @@ def test_a_clients_many_requests_are_estimated_once_per_size(monkeypatch):
     event loop, holding the queue's lock)."""
     import rag.serving.batcher as batcher_module
 
-    release, fn = held()
-    walks = []
+    walks, walk = [], batcher_module.lane_turns
 
     def counted(lane, rounds):
         walks.append(rounds)
-        return batcher_module.lane_turns.__wrapped__(lane, rounds)
+        return walk(lane, rounds)
 
-    counted.__wrapped__ = batcher_module.lane_turns  # type: ignore[attr-defined]
     monkeypatch.setattr(batcher_module, "lane_turns", counted)
 
     async def scenario():
-        batcher = MicroBatcher(fn, max_batch=64, cost=lambda item: item)
-        try:
-            batcher.rate = 1000.0
-            worker = asyncio.ensure_future(batcher.submit([1]))
-            await asyncio.sleep(0.05)  # held by the worker
+        async with holding(max_batch=64, rate=1000.0) as (batcher, release):
             deadline = time.monotonic() + 30
             queued = [asyncio.ensure_future(batcher.submit([10], deadline=deadline, client="f")) for _ in range(300)]
             await asyncio.sleep(0.05)
@@ -566,9 +569,6 @@ def test_a_clients_many_requests_are_estimated_once_per_size(monkeypatch):
             await asyncio.sleep(0.01)
             assert len(walks) == 2  # its own estimate, and its 300 waiting requests of one item left
             release.set()
-            await asyncio.gather(worker, one_more, *queued)
-        finally:
-            release.set()
-            batcher.close()
+            await asyncio.gather(one_more, *queued)
 
     run(scenario())
