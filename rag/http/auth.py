@@ -93,8 +93,8 @@ async def admin_key_guard(connection: ASGIConnection, _: BaseRouteHandler) -> No
 
 class ClientMiddleware(ASGIMiddleware):
     """Names the client of each request for the search queue (`rag.serving.runtime.CLIENT`): with API keys, the key
-    it sends (its digest: a key shared by several programs is one client), else its address (behind a proxy, every
-    request comes from the proxy's: one client, whose requests take turns among themselves)."""
+    it sends (its digest: a key shared by several programs is one client), else the address uvicorn reports (behind
+    a proxy, the proxy's, unless uvicorn reads `X-Forwarded-For` from it: `FORWARDED_ALLOW_IPS`)."""
 
     scopes = (ScopeType.HTTP,)
 
