@@ -31,7 +31,9 @@ from rag.embedding.names import BUNDLED_MODEL
 
 FITTED_FOR = BUNDLED_MODEL
 DEFAULT_THRESHOLD = 0.5
-ACROSS_LANGUAGES = ("en", "fr")  # the pairs the rule across languages was fitted on: English and French either way
+# the languages the rule across languages was fitted on: English asked of French (answerable and not), French asked of
+# English (not answerable only: no visible set has the answerable side)
+ACROSS_LANGUAGES = ("en", "fr")
 
 
 @dataclass(frozen=True, slots=True)
