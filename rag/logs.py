@@ -113,8 +113,9 @@ class RequestContextMiddleware(ASGIMiddleware):
 def _access(scope: Scope, status: int, duration_ms: float | None) -> None:
     # the path as requested (a mounted app sees only the rest of it in scope["path"]), without the query string
     path = scope.get("raw_path", b"").decode("latin-1") or scope.get("path", "")
-    access_log.info("%s %s %s", scope.get("method"), path, status,
-                    extra={"method": scope.get("method"), "path": path, "status": status, "duration_ms": duration_ms})
+    method = scope.get("state", {}).get("method_asked") or scope.get("method")  # HEAD served as GET says HEAD
+    access_log.info("%s %s %s", method, path, status,
+                    extra={"method": method, "path": path, "status": status, "duration_ms": duration_ms})
 
 
 async def add_request_id(message: Message, scope: Scope) -> None:

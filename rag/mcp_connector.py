@@ -119,7 +119,7 @@ def build_connector(settings: Settings, run_search: Search, passage: GetPassage)
         Returns up to 10 results, best first, each with an `id` to pass to `fetch`, a `title` (document title ›
         section) and a `url` to cite.
         """
-        with tool_errors():
+        with tool_errors(settings):
             queries = make_queries(settings, [query.strip()], limit, None, field="query")
             (hits,) = await run_search(queries)
         at = base(ctx)
@@ -134,7 +134,7 @@ def build_connector(settings: Settings, run_search: Search, passage: GetPassage)
     ) -> Annotated[CallToolResult, FetchedPassage]:
         """The full text of one search result, with its title, url and where it comes from (document, source file,
         section, page, character offsets)."""
-        with tool_errors():
+        with tool_errors(settings):
             found = passage(id)
         c = found.citation
         return _twin(FetchedPassage(

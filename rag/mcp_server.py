@@ -95,12 +95,13 @@ def _tool_passage(hit: Hit | Passage) -> ToolPassage:
 
 
 @contextmanager
-def tool_errors() -> Iterator[None]:
-    """Core errors raised inside as tool errors, whose message (what to fix) the model reads."""
+def tool_errors(settings: Settings) -> Iterator[None]:
+    """Core errors raised inside as tool errors, whose message (what to fix) the model reads, the server's folders
+    named by their settings."""
     try:
         yield
     except RagError as exc:
-        raise ToolError(str(exc)) from exc
+        raise ToolError(settings.without_paths(str(exc))) from exc
 
 
 class StrictServer(MCPServer):
@@ -160,7 +161,7 @@ def build_server(settings: Settings, run_search: Search, passage: GetPassage, cu
         highlight with the whole sentences around it, verbatim) and passages with id, label (title › section) to
         cite, url, source range, highlight and text.
         """
-        with tool_errors():
+        with tool_errors(settings):
             scoped = doc_ids is not None or sources is not None
             queries = make_queries(settings, [question.strip()], k, None, index=current() if scoped else None,
                                    search_filter=SearchFilter(doc_ids=doc_ids, sources=sources) if scoped else None,
@@ -177,7 +178,7 @@ def build_server(settings: Settings, run_search: Search, passage: GetPassage, cu
         id: Annotated[str, Field(description="A passage id from search results.")],
     ) -> Annotated[CallToolResult, ToolPassage]:
         """The passage with this id, with its citation (ids stay stable while the documents do not change)."""
-        with tool_errors():
+        with tool_errors(settings):
             return _result(_tool_passage(passage(id)))
 
     @server.tool(annotations=READ_ONLY)
@@ -189,7 +190,7 @@ def build_server(settings: Settings, run_search: Search, passage: GetPassage, cu
                                     le=DOCUMENTS_PAGE * 10)] = DOCUMENTS_PAGE,
     ) -> Annotated[CallToolResult, ToolDocumentList]:
         """The documents of the collection (doc_id, title, source path, url, passage count), in corpus order."""
-        with tool_errors():
+        with tool_errors(settings):
             index = current()
         doc_ids = index.documents_under(source)
         return _result(ToolDocumentList(documents=[index.documents[d] for d in doc_ids[offset:offset + limit]],

@@ -222,6 +222,19 @@ class Settings(BaseSettings):
             raise ValueError("dense_weight must be 'auto' or a number between 0 and 1")
         return value
 
+    def without_paths(self, text: str) -> str:
+        """`text` with the index and corpus folders, where spelled absolute, named by their settings: what a client
+        is told (the server's log keeps the paths)."""
+        spellings: dict[str, str] = {}
+        # one folder for both is named as the index folder
+        for folder, name in ((self.corpus_dir, "RAG_CORPUS_DIR"), (self.index_dir, "RAG_INDEX_DIR")):
+            for path in (folder, folder.absolute(), folder.resolve()):
+                if path.is_absolute() and path != path.parent:  # never "/" alone
+                    spellings[str(path)] = name
+        for spelled in sorted(spellings, key=len, reverse=True):  # a folder inside the other is named first
+            text = text.replace(spelled, spellings[spelled])
+        return text
+
     @model_validator(mode="after")
     def _k_default_within_k_max(self) -> Settings:
         if self.k_default > self.k_max:  # else every request without `k` is refused, for a `k` it never sent

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import cast
 
 from litestar import Litestar
 from litestar.config.cors import CORSConfig
@@ -19,6 +20,7 @@ from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.plugins.pydantic import PydanticPlugin
 from litestar.router import Router
+from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from rag.http import metrics, pages, routes, vector_stores
 from rag.http.auth import ClientMiddleware, KeyRings, api_key_guard
@@ -45,6 +47,30 @@ async def _serving(app: Litestar) -> AsyncIterator[None]:
 
 def _runtime(state: State) -> Runtime:
     return state.runtime
+
+
+def head_as_get(handler: ASGIApp, streamed: tuple[str, ...] = ("/mcp",)) -> ASGIApp:
+    """`handler` answering HEAD on every GET route with the headers GET would send (Content-Length included) and
+    no body, as HTTP asks of every server (RFC 9110, 9.3.2). Litestar routes HEAD only to handlers of its own,
+    which cannot tell the length of a body they never make. Paths under `streamed` (an MCP stream stays open) keep
+    Litestar's answer. The access record still says HEAD."""
+
+    async def handle(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope.get("method") != "HEAD" or scope["path"].startswith(streamed):
+            await handler(scope, receive, send)
+            return
+        scope.setdefault("state", {})["method_asked"] = "HEAD"
+
+        async def headers_only(message: Message) -> None:
+            if message["type"] == "http.response.body":
+                if message.get("more_body", False):
+                    return
+                message = {"type": "http.response.body", "body": b"", "more_body": False}
+            await send(message)
+
+        await handler(cast("Scope", {**scope, "method": "GET"}), receive, headers_only)
+
+    return handle
 
 
 def create_app(settings: Settings | None = None, *, searcher: Searcher | None = None) -> Litestar:
@@ -93,6 +119,7 @@ def create_app(settings: Settings | None = None, *, searcher: Searcher | None = 
         logging_config=None,  # Litestar's records go to the root handlers, formatted as all others (rag.logs)
         debug=False,
     )
+    app.asgi_handler = head_as_get(app.asgi_handler)
     describe_limits(app.openapi_schema, settings)
     vector_stores.describe_routes(app.openapi_schema, settings)
     return app

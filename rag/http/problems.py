@@ -159,10 +159,12 @@ class Failure:
 
 def failure(request: Request, exc: Exception) -> Failure:
     """The status, detail and headers of any error (the one table). Unknown errors are logged and said without
-    internals. 401s carry `WWW-Authenticate: Bearer`, as RFC 9110 requires."""
+    internals, the server's folders named by their settings. 401s carry `WWW-Authenticate: Bearer`, as RFC 9110
+    requires."""
     if isinstance(exc, RagError):
         status = next((code for kind, code in STATUS.items() if isinstance(exc, kind)), 500)
-        return Failure(status, str(exc), _retry_after(exc, request) if status == 503 else {})
+        detail = request.app.state.settings.without_paths(str(exc))
+        return Failure(status, detail, _retry_after(exc, request) if status == 503 else {})
     if isinstance(exc, ValidationException):
         status, detail, errors = _validation_detail(exc)
         return Failure(status, detail, errors=errors)

@@ -8,7 +8,7 @@ import time
 from collections.abc import Sequence
 from typing import Annotated
 
-from litestar import Request, Response, get, head, post
+from litestar import Request, Response, get, post
 from litestar.datastructures import ResponseHeader
 from litestar.di import NamedDependency
 from litestar.exceptions import HTTPException, NotFoundException
@@ -157,11 +157,6 @@ def healthz() -> Health:
     return Health(status="ok")
 
 
-@head("/healthz", summary="Liveness, headers only", sync_to_thread=False, include_in_schema=False)
-def healthz_head() -> None:
-    """200 while the process runs (probes that send HEAD)."""
-
-
 @get("/readyz", summary="Readiness", sync_to_thread=False, responses=responses(503))
 def readyz(runtime: NamedDependency[Runtime]) -> Health:
     """200 when an index build is served and its folder is still in the index folder (`detail`, if any, says why
@@ -175,7 +170,8 @@ def readyz(runtime: NamedDependency[Runtime]) -> Health:
         raise IndexError_(reason)
     assert reloader.searcher is not None  # `not_ready` gives a reason whenever nothing is served
     index = reloader.searcher.index
-    return Health(status="ok", passages=len(index), build_id=index.build_id, detail=reloader.failure)
+    detail = None if reloader.failure is None else runtime.settings.without_paths(reloader.failure)
+    return Health(status="ok", passages=len(index), build_id=index.build_id, detail=detail)
 
 
 @get("/{path:str}", include_in_schema=False, sync_to_thread=False)
@@ -190,6 +186,6 @@ def api(guards: Sequence[Guard]) -> Router:
                   guards=list(guards))
 
 
-PROBES = [healthz, healthz_head, readyz]
+PROBES = [healthz, readyz]
 
 __all__ = ["BUILD_HEADER", "PROBES", "answers", "api", "schema_not_found"]

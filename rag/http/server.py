@@ -5,7 +5,7 @@ connection that sends nothing, trickles its head or its body: before the app see
 one client could take a gigabyte of memory or, with a few dozen sockets, every file descriptor. Here, whichever
 parser runs (httptools, or h11 where httptools is missing):
 
-- a head over `RAG_MAX_HEADER_BYTES` is answered 431 (h11: 400) and the connection closed, as soon as that many
+- a head over `RAG_MAX_HEADER_BYTES` is answered 431 and the connection closed, as soon as that many
   bytes have arrived (httptools: counted as they arrive, before the parser buffers them);
 - a head not complete `RAG_HEADER_TIMEOUT_SECONDS` after the connection opened or the request's first byte, or a
   body not complete `RAG_BODY_TIMEOUT_SECONDS` after its head, is answered 408 and the connection closed;
@@ -92,6 +92,10 @@ class _Uncounted(logging.Filter):
 logging.getLogger("uvicorn.error").addFilter(_Uncounted())
 
 
+def _too_large(limit: int) -> str:
+    return f"the request line and headers are larger than {limit:,} bytes (RAG_MAX_HEADER_BYTES)"
+
+
 class _Bounds(asyncio.Protocol):
     """What both parsers' protocols add: the connection cap, the head and body deadlines, and refusals."""
 
@@ -176,8 +180,7 @@ if importlib.util.find_spec("httptools") is not None:
                 seen = self._head + (len(data) if end < 0 else end + len(_HEAD_END) - len(self._tail))
                 if seen > self.max_head_bytes:
                     self._head = None
-                    self._refuse(self, "head_size", 431, f"the request line and headers are larger than "
-                                                         f"{self.max_head_bytes:,} bytes (RAG_MAX_HEADER_BYTES)")
+                    self._refuse(self, "head_size", 431, _too_large(self.max_head_bytes))
                     return
                 self._head, self._tail = (seen, window[-3:]) if end < 0 else (None, b"")
             self._recent = (self._recent + data)[-3:]
@@ -217,6 +220,14 @@ class BoundedH11(_Bounds, H11Protocol):
     def on_response_complete(self) -> None:
         super().on_response_complete()
         self._arm(self, None)  # uvicorn's keep-alive timer from here
+
+    def send_400_response(self, msg: str) -> None:
+        """A head past h11's bound is a 431 that names the setting, as with httptools: uvicorn reports every h11
+        error in the same words, so the buffer h11 refused to grow tells which it was."""
+        if len(self.conn.trailing_data[0]) > self.max_head_bytes:
+            self._refuse(self, "head_size", 431, _too_large(self.max_head_bytes))
+        else:
+            super().send_400_response(msg)
 
 
 PROTOCOLS: dict[str, type[asyncio.Protocol]] = {"auto": DEFAULT_PROTOCOL, "h11": BoundedH11}

@@ -100,15 +100,29 @@ def test_a_user_key_on_an_admin_route_is_forbidden_not_unauthenticated(keyed):
     assert _problem(keyed.post("/v1/admin/reload", headers={"authorization": "Bearer nope"}), 401)
 
 
-def test_503s_say_when_to_retry(bare):
+def test_503s_say_when_to_retry_and_name_the_index_folder_by_its_setting(bare, bare_settings):
     for response in (bare.post("/v1/search", json={"question": "retours"}), bare.get("/readyz")):
-        _problem(response, 503)
+        detail = _problem(response, 503)["detail"]
         assert int(response.headers["retry-after"]) >= 1
+        assert "no index in RAG_INDEX_DIR: run `rag ingest` first" in detail
+        assert str(bare_settings.index_dir) not in response.text
 
 
-def test_head_on_healthz_is_answered(bare):
-    r = bare.head("/healthz")
-    assert r.status_code == 200 and r.content == b""
+@pytest.mark.parametrize("path", ["/healthz", "/readyz", "/schema/openapi.json", "/v1/documents", "/nowhere"])
+def test_head_answers_what_get_would_without_the_body(bare, path, caplog):
+    got = bare.get(path)
+    with caplog.at_level(logging.INFO, logger="rag.access"):
+        r = bare.head(path)
+    assert r.status_code == got.status_code and r.content == b"" and got.content
+    for header in ("content-type", "content-length", "retry-after"):
+        assert r.headers.get(header) == got.headers.get(header), header
+    assert [rec.message for rec in caplog.records if rec.name == "rag.access"] == [f"HEAD {path} {got.status_code}"]
+
+
+def test_head_on_a_post_route_is_refused_with_the_methods_allowed(bare):
+    r = bare.head("/v1/search")
+    assert r.status_code == 405 and r.content == b""
+    assert set(r.headers["allow"].split(", ")) == {"POST", "OPTIONS"}
 
 
 @pytest.mark.parametrize("keys", ["clé-secrète", "key with space", "tab\tkey"])
@@ -260,3 +274,14 @@ def test_a_refused_host_is_logged_with_the_status_it_gets(bare, caplog):
 def test_a_host_header_that_is_no_host_name_says_so(bare):
     r = bare.get("/v1/documents", headers={"host": "bad host!"})
     assert r.status_code == 400 and r.json()["detail"] == "the Host header is not a valid host name (or host:port)"
+
+
+@pytest.mark.parametrize(("path", "arguments"), [("/mcp", {"question": "retours"}),
+                                                 ("/mcp/connector", {"query": "retours"})])
+def test_mcp_tool_errors_name_the_index_folder_by_its_setting(bare, bare_settings, path, arguments):
+    r = bare.post(path, json={"jsonrpc": "2.0", "id": 1, "method": "tools/call",
+                              "params": {"name": "search", "arguments": arguments}},
+                  headers={"accept": "application/json, text/event-stream"})
+    result = r.json()["result"]
+    assert result["isError"] and "no index in RAG_INDEX_DIR" in result["content"][0]["text"], result
+    assert str(bare_settings.index_dir) not in r.text

@@ -1,4 +1,6 @@
 
+from pathlib import Path
+
 import pytest
 from pydantic import ValidationError
 
@@ -41,3 +43,15 @@ def test_a_default_k_above_the_largest_is_refused_naming_both(monkeypatch, capsy
     monkeypatch.setenv("RAG_K_MAX", "6")
     assert cli.main(["documents"]) == 6
     assert "invalid settings: Value error, RAG_K_DEFAULT (8) is larger than RAG_K_MAX (6)" in capsys.readouterr().err
+
+
+def test_what_clients_are_told_names_the_folders_by_their_settings(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "real").mkdir()
+    (tmp_path / "link").symlink_to(tmp_path / "real")
+    settings = Settings(index_dir=tmp_path / "link", corpus_dir=Path("docs"))
+    said = settings.without_paths(f"no index in {tmp_path / 'link'}: build {tmp_path / 'real' / 'b1'} is gone; "
+                                  f"{tmp_path / 'docs' / 'a.md'} unreadable; docs/a.md; {tmp_path / 'elsewhere'}")
+    assert said == (f"no index in RAG_INDEX_DIR: build RAG_INDEX_DIR/b1 is gone; RAG_CORPUS_DIR/a.md unreadable; "
+                    f"docs/a.md; {tmp_path / 'elsewhere'}")
+    assert Settings(index_dir=Path("/"), corpus_dir=Path("/")).without_paths("/srv/x") == "/srv/x"
