@@ -154,7 +154,7 @@ def score(questions: Sequence[Question], results: Sequence[Sequence[Hit]], mode:
     """Metrics for `results[i]`, the hits returned for `questions[i]`.
 
     `snippet_recall`: a gold answer inside the snippet the response's `answer` quotes (whatever `answerable` says);
-    `flagged`: the share of questions whose hits are not `answerable` (hybrid mode only: the others do not decide).
+    `flagged`: the share of questions whose hits are not `answerable` (on the hybrid row: every mode decides it so).
     """
     out = Scores(mode=mode, questions=len(questions), ms_per_query=round(1000 * seconds / max(1, len(questions)), 2))
     graded = [(q, r) for q, r in zip(questions, results, strict=True) if q.gold]

@@ -186,7 +186,8 @@ class SearchResponse(BaseModel):
     passages: list[Hit] = Field(description="Best passages first.")
     answer: Answer | None = Field(None, description="The best snippet with its citation (None: no passage).")
     answerable: bool = Field(description="Whether the documents likely answer the question, from a calibrated "
-                                         "rule over both retrievers' scores (`RAG_ANSWERABLE_THRESHOLD`). When false "
+                                         "rule over both retrievers' scores (`RAG_ANSWERABLE_THRESHOLD`), in every "
+                                         "mode (`dense` and `lexical` still rank by one). When false "
                                          "the passages are only the closest ones, and `answer.text` and "
                                          "`answer.markdown` say that the documents do not seem to answer.")
     mode: Mode = Field(description="Retrieval mode used.")

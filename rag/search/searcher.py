@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -52,10 +52,10 @@ class Query:
 class Found(list[Hit]):
     """The hits of one question, best first, and whether they likely answer it.
 
-    `evidence` is what the decision read (None outside hybrid mode: it needs both retrievers), `probability` the
-    rule's estimate that the corpus answers (`rag.search.answerable`), `answerable` that estimate against the
-    searcher's threshold; without evidence, or without any hit, the hits are taken as they are: `answerable` is
-    true when there is a hit. `language` is the corpus's (its index's analyzer), which the answer speaks."""
+    `evidence` is what the decision read (the hybrid ranking's, whatever the mode that ranked the hits: the rule
+    reads both retrievers), `probability` the rule's estimate that the corpus answers (`rag.search.answerable`),
+    `answerable` that estimate against the searcher's threshold; without any hit there is no evidence and nothing
+    is answerable. `language` is the corpus's (its index's analyzer), which the answer speaks."""
 
     evidence: Evidence | None = None
     probability: float | None = None
@@ -212,7 +212,8 @@ class Searcher:
         """One embedding call for all the questions (the embedder decides how to run it), one FAISS call, then
         fusion."""
         n = min(self.candidates, len(index))
-        need_dense = [i for i, q in enumerate(queries) if q.mode != "lexical"]
+        # every mode embeds its question: `answerable` reads both retrievers, whichever ranks the passages
+        need_dense = list(range(len(queries)))
         vectors = self.embedder.embed_queries([index.embedded_question(queries[i].question) for i in need_dense])
         dense_rows = {}
         dense_scores = {}
@@ -245,10 +246,9 @@ class Searcher:
         weight = self.dense_weight(index)
         out = []
         for i, query in enumerate(queries):
-            at = need_dense.index(i) if i in dense_rows else None
-            fused = self._rank(index, query, None if at is None else vectors[at], dense_rows.get(i),
-                               dense_scores.get(i), n, weight, extras.get(i))
-            out.append(self._hits(index, fused, query, extras.get(i), None if at is None else vectors[at]))
+            ranked = [self._rank(index, replace(query, mode=mode), vectors[i], dense_rows[i], dense_scores[i], n,
+                                 weight, extras.get(i)) for mode in dict.fromkeys((query.mode, "hybrid"))]
+            out.append(self._hits(index, ranked[0], ranked[-1], query, extras.get(i), vectors[i]))
         return out
 
     @staticmethod
@@ -283,8 +283,9 @@ class Searcher:
         dense[np.searchsorted(candidates, d_rows)] = d_scores
         return fuse(candidates, dense, lex_all[candidates], weight, ranks(d_rows), ranks(l_rows))
 
-    def _hits(self, index: Index, fused: Ranking, query: Query, extras: Extras | None = None,
-              vector: np.ndarray | None = None) -> Found:
+    def _hits(self, index: Index, fused: Ranking, hybrid: Ranking, query: Query, extras: Extras | None,
+              vector: np.ndarray) -> Found:
+        """The hits of `fused` (the query's mode's ranking), and whether they answer, judged on `hybrid`'s."""
         hits = Found()
         hits.language = index.lexical.analyzer.language
         seen_texts: set[str] = set()
@@ -316,17 +317,15 @@ class Searcher:
             hits.append(hit)
             if len(hits) == query.k:
                 break
-        if hits and query.mode == "hybrid":
+        if hits:
             question_terms = index.lexical.analyzer.question_terms(query.question)
-            hits.evidence = self._evidence(index, fused, question_terms, terms, memory)
+            hits.evidence = self._evidence(index, hybrid, question_terms, terms, memory)
             language = index.lexical.analyzer.language
             across = language in ACROSS_LANGUAGES and question_language(
                 query.question, language, ACROSS_LANGUAGES, index.lexical.holds_word) != language
             hits.probability = rule_for(self.embedder.name, across).probability(hits.evidence)
             # a question of function words alone ("de", "comment faire ?") asks about nothing a passage could hold
             hits.answerable = bool(question_terms) and hits.probability >= self.answerable_threshold
-        else:
-            hits.answerable = bool(hits)
         return hits
 
     @staticmethod

@@ -57,10 +57,20 @@ def test_the_courtesies_of_a_chat_message_do_not_make_it_less_answerable(searche
     assert not any(found.answerable for found in searcher.search([Query(q, 3) for q in ("Bonjour", "merci !")]))
 
 
-def test_dense_and_lexical_modes_take_the_hits_as_they_are(searcher):
+def test_dense_and_lexical_modes_decide_answerable_as_hybrid_does(searcher):
+    """They rank by one retriever; whether the documents answer is read from both, as in hybrid mode (it was only
+    "some passage came back": "What is the capital of Australia?" was answerable in dense mode)."""
+    questions = ["What is the capital of Australia?", "Comment faire ?", "recette de la tarte aux pommes",
+                 "Quels documents d’identité acceptez-vous ?"]
+    hybrid = searcher.search([Query(q, 3) for q in questions])
+    assert [f.answerable for f in hybrid] == [False, False, False, True]
     for mode in ("dense", "lexical"):
-        (hits,) = searcher.search([Query("What is the capital of Australia?", 3, mode)])
-        assert hits.evidence is None and hits.answerable == bool(hits)
+        found = searcher.search([Query(q, 3, mode) for q in questions])
+        assert [f.answerable for f in found] == [False, False, False, True]
+        # the same decision where passages came back (lexically, Australia shares no word with the corpus)
+        assert all((f.probability, f.evidence) == (h.probability, h.evidence)
+                   for f, h in zip(found, hybrid, strict=True) if f)
+        assert sum(bool(f) for f in found) >= 2  # lexically, "Comment faire ?" holds no word either
 
 
 def test_api_says_when_the_documents_do_not_answer(client):
