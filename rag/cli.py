@@ -188,16 +188,22 @@ def _eval(args: argparse.Namespace) -> int:
     from functools import partial
 
     from rag.embedding.load import load_embedder
-    from rag.evaluation import evaluate, set_name, table
+    from rag.evaluation import evaluate, questions_file, read_questions, set_name, table
+    from rag.schemas import MODES
     from rag.trec import DEFAULT_TAG, TrecFiles
 
     settings = _settings(args)
-    modes = [m.strip() for m in args.modes.split(",") if m.strip()]
+    modes = list(dict.fromkeys(m.strip() for m in args.modes.split(",") if m.strip()))
+    wrong = [m for m in modes if m not in MODES]
+    if wrong or not modes:
+        raise ConfigError(f"--modes {args.modes!r}: {', '.join(wrong) or 'none given'}; the modes are "
+                          f"{', '.join(MODES)}, comma-separated")
     if args.against is not None and not args.against.is_dir():
         raise ConfigError(f"{args.against} is not a folder (a dataset folder or a corpus folder)")
     for target in args.targets:
         if not target.exists():
             raise ConfigError(f"{target} does not exist (a dataset folder or a questions .jsonl file)")
+        read_questions(questions_file(target), args.limit)  # a malformed file is refused before the model loads
     trec = TrecFiles(args.run_out, args.qrels_out, args.level, args.run_tag or DEFAULT_TAG)
     trec.check([set_name(t) for t in args.targets], modes)  # before the model loads: a clash is refused at once
     embedder = load_embedder(settings)

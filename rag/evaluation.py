@@ -29,6 +29,7 @@ import numpy as np
 from rag.corpus.formats.base import Line, Section
 from rag.corpus.reader import Corpus, Document, read_corpus
 from rag.embedding.base import Embedder
+from rag.errors import ConfigError
 from rag.index.accents import strip_accents
 from rag.index.dense import DenseIndex
 from rag.index.store import Index
@@ -65,17 +66,67 @@ def set_name(target: Path) -> str:
     return target.name if target.is_dir() else re.sub(r"\.jsonl$", "", target.name)
 
 
+QUESTION_FORMAT = ('one JSON object a line: {"id": "q1", "question": "...", "answers": ["..."], '
+                   '"passage_ids": ["doc-id"]}, answers and passage_ids optional')
+
+
 def read_questions(path: Path, limit: int | None = None) -> list[Question]:
-    out = []
-    with path.open(encoding="utf-8") as handle:
-        for line in handle:
-            if line.strip():
-                row = json.loads(line)
-                out.append(Question(str(row["id"]), row["question"], tuple(row.get("answers", ())),
-                                    frozenset(row.get("passage_ids", ()))))
-            if limit and len(out) >= limit:
-                break
+    """The first `limit` questions of a JSON-lines file (blank lines skipped, a UTF-8 BOM read as none). A line
+    that breaks the format, or an id met twice, is a `ConfigError` naming the file, the line and what to fix."""
+    out: list[Question] = []
+    seen: dict[str, int] = {}
+    try:
+        with path.open(encoding="utf-8-sig") as handle:
+            for number, line in enumerate(handle, 1):
+                if not line.strip():
+                    continue
+                question = _question(line, f"{path}, line {number}")
+                if question.id in seen:
+                    raise ConfigError(f"{path}, line {number}: id {question.id!r} is already the id of line "
+                                      f"{seen[question.id]}: each question needs its own id")
+                seen[question.id] = number
+                out.append(question)
+                if limit and len(out) >= limit:
+                    break
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path} is not UTF-8 text ({exc.reason} at byte {exc.start}): {QUESTION_FORMAT}") from exc
     return out
+
+
+def questions_file(target: Path) -> Path:
+    """The questions of a target: a dataset folder's `questions.jsonl`, or the file itself."""
+    return target / "questions.jsonl" if target.is_dir() else target
+
+
+def _question(line: str, where: str) -> Question:
+    try:
+        row = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise ConfigError(f"{where}: not JSON ({exc.msg}, column {exc.colno}): {QUESTION_FORMAT}") from exc
+    if not isinstance(row, dict):
+        raise ConfigError(f"{where}: a JSON {type(row).__name__}, not an object: {QUESTION_FORMAT}")
+    qid, text = row.get("id"), row.get("question")
+    if isinstance(qid, bool) or not isinstance(qid, str | int) or str(qid).strip() == "":
+        raise ConfigError(f"{where}: \"id\" must be a non-empty string or an integer (got {qid!r})")
+    if not isinstance(text, str) or not text.strip():
+        raise ConfigError(f"{where}: \"question\" must be a non-empty string (got {text!r})")
+    lists = {}
+    for key in ("answers", "passage_ids"):
+        value = row.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+            raise ConfigError(f"{where}: \"{key}\" must be a list of non-empty strings (got {value!r})")
+        lists[key] = value
+    return Question(str(qid), text, tuple(lists["answers"]), frozenset(lists["passage_ids"]))
+
+
+def check_gold(questions: Sequence[Question], index: Index, path: Path) -> None:
+    """Refuse questions whose `passage_ids` name documents the index does not hold: they would score 0 unseen."""
+    unknown = [(q.id, sorted(q.gold - index.documents.keys())) for q in questions if q.gold - index.documents.keys()]
+    if unknown:
+        shown = "; ".join(f"{qid}: {', '.join(ids)}" for qid, ids in unknown[:5])
+        raise ConfigError(f"{path}: {len(unknown)} question(s) name documents the corpus does not hold ({shown}"
+                          f"{'; ...' if len(unknown) > 5 else ''}): passage_ids are document ids, as `rag documents` "
+                          "lists them (a dataset's: its passages.jsonl ids)")
 
 
 def dataset_documents(path: Path) -> list[Document]:
@@ -221,12 +272,9 @@ def evaluate(target: Path, settings: Settings, embedder: Embedder, modes: Sequen
     `keep` gets the index, the questions and each mode's rankings (`rag.trec.TrecFiles.keep` writes them).
     """
     started = time.perf_counter()
-    if target.is_dir():
-        documents = dataset_documents(target / "passages.jsonl")
-        questions = read_questions(target / "questions.jsonl", limit)
-    else:
-        documents = corpus_documents(settings.corpus_dir)
-        questions = read_questions(target, limit)
+    questions = read_questions(questions_file(target), limit)
+    documents = (dataset_documents(target / "passages.jsonl") if target.is_dir()
+                 else corpus_documents(settings.corpus_dir))
     name = set_name(target)
     if against is not None:
         documents = corpus_documents(against)
@@ -236,6 +284,8 @@ def evaluate(target: Path, settings: Settings, embedder: Embedder, modes: Sequen
         questions = [Question(q.id, strip_accents(q.question), q.answers, q.gold) for q in questions]
         name += " (questions without accents)"
     index = memory_index(documents, settings, embedder, reuse=vectors)
+    if against is None:
+        check_gold(questions, index, target)
     if vectors is not None:
         vectors.update(zip(map(embed_key, index.passages), index.stored_vectors(), strict=True))
     searcher = Searcher.from_settings(index, embedder, settings)

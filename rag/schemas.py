@@ -5,7 +5,7 @@ The same models serve the core and the edges: `Searcher.search` returns `Hit`s, 
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr, StringConstraints, WithJsonSchema
 from pydantic_core import PydanticCustomError
@@ -13,6 +13,7 @@ from pydantic_core import PydanticCustomError
 from rag.sanitize import link_or_none
 
 Mode = Literal["hybrid", "dense", "lexical"]
+MODES: tuple[Mode, ...] = get_args(Mode)
 # A document's address as given out: an absolute http, https or mailto URL, or None (a build made before ingest
 # refused other schemes may still hold a `javascript:` one: it is never served).
 LinkUrl = Annotated[str | None, AfterValidator(link_or_none)]
@@ -234,6 +235,7 @@ class Health(BaseModel):
 
 
 __all__ = [
+    "MODES",
     "Answer",
     "BatchSearchRequest",
     "BatchSearchResponse",

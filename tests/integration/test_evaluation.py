@@ -43,3 +43,15 @@ def test_rag_eval_prints_a_table_and_writes_json(dataset, tmp_path, capsys):
     (report,) = json.loads(out.read_text(encoding="utf-8"))
     assert report["questions"] == 1 and report["scores"][0]["mode"] == "lexical"
     assert report["scores"][0]["recall@1"] == 1.0
+
+
+def test_rag_eval_refuses_gold_ids_the_corpus_does_not_hold(dataset, capsys):
+    """They would score 0 unseen (a typo, or the ids of another corpus's passages)."""
+    path = dataset / "questions.jsonl"
+    path.write_text(path.read_text(encoding="utf-8") + '\n{"id": "q3", "question": "livraison ?", '
+                    '"passage_ids": ["p3", "nope-doc"]}\n', encoding="utf-8")
+    assert main(["eval", str(dataset), "--modes", "lexical"]) == 6
+    err = capsys.readouterr().err
+    assert "1 question(s) name documents the corpus does not hold (q3: nope-doc)" in err
+    # asked of another corpus, the gold ids are not its own: nothing to check there
+    assert main(["eval", str(dataset), "--modes", "lexical", "--against", str(dataset)]) == 0

@@ -2,8 +2,11 @@
 
 import math
 
+import pytest
+
 from rag.cli import main
-from rag.evaluation import Question, corpus_documents, score, strip_accents
+from rag.errors import ConfigError
+from rag.evaluation import Question, corpus_documents, read_questions, score, strip_accents
 from rag.schemas import Citation, Hit
 
 
@@ -48,6 +51,44 @@ def test_strip_accents():
 def test_rag_eval_names_a_missing_target(tmp_path, capsys):
     assert main(["eval", str(tmp_path / "nowhere")]) == 6
     assert "does not exist" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("line", "said"), [
+    ('{"question": "retours ?"}', '"id" must be a non-empty string or an integer (got None)'),
+    ('{"id": "q1", "question": 5}', '"question" must be a non-empty string (got 5)'),
+    ('{"id": "q1", "question": "  "}', '"question" must be a non-empty string'),
+    ('{"id": "q1", "question": "retours ?", "answers": "trente jours"}',
+     '"answers" must be a list of non-empty strings (got \'trente jours\')'),
+    ('{"id": "q1", "question": "retours ?", "passage_ids": [3]}', '"passage_ids" must be a list of non-empty'),
+    ("[1, 2]", "a JSON list, not an object"),
+    ("retours ?", "not JSON (Expecting value, column 1)"),
+    ('{"id": "q0", "question": "retours ?"}', "id 'q0' is already the id of line 1"),
+])
+def test_a_questions_file_that_breaks_the_format_is_refused_naming_its_line(tmp_path, capsys, line, said):
+    path = tmp_path / "questions.jsonl"
+    path.write_text('{"id": "q0", "question": "délai de remboursement"}\n\n' + line + "\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as refused:
+        read_questions(path)
+    assert f"{path}, line 3: " in str(refused.value) and said in str(refused.value)
+    assert main(["eval", str(path), "--corpus", str(tmp_path)]) == 6  # no traceback: the CLI's own refusal
+    assert said in capsys.readouterr().err
+
+
+def test_a_questions_file_with_a_byte_order_mark_or_not_in_utf8(tmp_path):
+    path = tmp_path / "questions.jsonl"
+    path.write_bytes('\ufeff{"id": 1, "question": "délai ?", "answers": ["cinq jours"]}\n'.encode())
+    assert read_questions(path) == [Question("1", "délai ?", ("cinq jours",))]
+    path.write_bytes('{"id": 1, "question": "délai ?"}\n'.encode("latin-1"))
+    with pytest.raises(ConfigError, match="is not UTF-8 text"):
+        read_questions(path)
+
+
+@pytest.mark.parametrize("modes", ["bogus", "hybrid,Dense", " , "])
+def test_rag_eval_refuses_a_mode_it_does_not_have_before_loading_anything(tmp_path, capsys, modes):
+    path = tmp_path / "questions.jsonl"
+    path.write_text('{"id": "q1", "question": "délai ?"}\n', encoding="utf-8")
+    assert main(["eval", str(path), "--modes", modes]) == 6
+    assert "the modes are hybrid, dense, lexical" in capsys.readouterr().err
 
 
 def test_snippet_recall_reads_the_answer_snippet_and_flagged_the_answerable_decision():
