@@ -138,12 +138,12 @@ def _search_local(settings: Settings, args: argparse.Namespace, question: str,
                   scoped: SearchFilter | None) -> tuple[list[Hit], Answer | None, bool, str]:
     """Load the model and the index here (seconds), then search; the hits, answer, `answerable`, corpus language."""
     from rag.search.answer import answer
-    from rag.search.queries import make_queries
+    from rag.search.queries import CLI, make_queries
     from rag.serving.runtime import load_searcher
 
     searcher = load_searcher(settings)
     queries = make_queries(settings, [question], args.k, args.mode, args.explain, index=searcher.index,
-                           search_filter=scoped, filter_field="")
+                           search_filter=scoped, wording=CLI)
     (hits,) = searcher.search(queries)
     return hits, answer(hits, hits.answerable, hits.language), hits.answerable, hits.language
 

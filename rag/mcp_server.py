@@ -29,7 +29,7 @@ from rag.errors import RagError
 from rag.index.store import Index
 from rag.schemas import FILTER_VALUES_MAX, Citation, DocumentSummary, Hit, Name, Passage, SearchFilter
 from rag.search.answer import answer as best_answer
-from rag.search.queries import make_queries
+from rag.search.queries import MCP, make_queries
 from rag.search.searcher import Found, Query, Searcher
 from rag.settings import Settings
 
@@ -165,7 +165,7 @@ def build_server(settings: Settings, run_search: Search, passage: GetPassage, cu
             scoped = doc_ids is not None or sources is not None
             queries = make_queries(settings, [question.strip()], k, None, index=current() if scoped else None,
                                    search_filter=SearchFilter(doc_ids=doc_ids, sources=sources) if scoped else None,
-                                   filter_field="")
+                                   wording=MCP)
             (hits,) = await run_search(queries)
         best = best_answer(hits, hits.answerable, hits.language)
         return _result(ToolSearchResult(question=queries[0].question, answerable=hits.answerable,

@@ -45,7 +45,9 @@ def swagger_ui() -> tuple[SwaggerRenderPlugin, Router]:
 
 
 def describe_limits(openapi: OpenAPI, settings: Settings) -> None:
-    """Add `additionalProperties: false` and the settings' limits to the request bodies' schemas, in place."""
+    """Add `additionalProperties: false` and the settings' limits to the request bodies' schemas, and drop the 400
+    Litestar declares by itself for a route with parameters, in place."""
+    _drop_framework_400s(openapi)
     schemas = openapi.components.schemas if openapi.components else None
     if not schemas:
         return
@@ -70,6 +72,20 @@ def describe_limits(openapi: OpenAPI, settings: Settings) -> None:
             for option in values.one_of or [] if isinstance(values, Schema) else []:
                 if isinstance(option, Schema) and option.items is not None:
                     option.min_items, option.max_items = 1, FILTER_VALUES_MAX
+
+
+def _drop_framework_400s(openapi: OpenAPI) -> None:
+    """Litestar declares a 400 in its own shape (`{status_code, detail}`) on every route with parameters, where a
+    route declares none: those routes answer a bad parameter with a 422 problem, which they declare, never with
+    that body. A 400 a route declares itself stays."""
+    for item in (openapi.paths or {}).values():
+        for operation in (item.get, item.head, item.post, item.put, item.patch, item.delete, item.options):
+            responses = operation.responses if operation is not None else None
+            said = responses.get("400") if responses else None
+            content = getattr(said, "content", None) or {}
+            schema = getattr(content.get("application/json"), "schema", None)
+            if responses and isinstance(schema, Schema) and schema.required == ["detail", "status_code"]:
+                del responses["400"]
 
 
 __all__ = ["describe_limits", "swagger_ui"]

@@ -43,10 +43,10 @@ _BUILD_HEADER_DOC = [ResponseHeader(name=BUILD_HEADER, description="Id of the in
                                     documentation_only=True)]
 
 
-def _queries(runtime: Runtime, data: SearchOptions, questions: list[str],
-             index: Index) -> list[Query]:
+def _queries(runtime: Runtime, data: SearchOptions, questions: list[str], index: Index, *,
+             field: str = "question", listed: bool = False) -> list[Query]:
     return make_queries(runtime.settings, questions, data.k, data.mode, data.explain, index=index,
-                        search_filter=data.filter)
+                        search_filter=data.filter, field=field, listed=listed)
 
 
 def _response(question: str, hits: Found, query: Query, searcher: Searcher, took: float) -> SearchResponse:
@@ -107,7 +107,7 @@ async def search_batch(data: JSONBody[BatchSearchRequest], runtime: NamedDepende
         raise InvalidQuery(f"questions: at most {batch_max} per batch (got {len(data.questions)})")
     searcher = runtime.current()
     index = searcher.index
-    queries = _queries(runtime, data, data.questions, index)
+    queries = _queries(runtime, data, data.questions, index, field="questions", listed=True)
     results = await answers(runtime, request, queries)
     took = time.perf_counter() - started
     return Response(BatchSearchResponse(

@@ -237,7 +237,8 @@ async def search_store(vector_store_id: FromPath[str], data: JSONBody[StoreSearc
     k = data.max_num_results if "max_num_results" in data.model_fields_set else min(10, settings.k_max)
     if k > settings.k_max:
         raise InvalidQuery(f"max_num_results: at most {settings.k_max} on this server (got {k})")
-    queries = make_queries(settings, questions, k, None, field="query", many="query", index=index)
+    queries = make_queries(settings, questions, k, None, field="query", listed=not isinstance(data.query, str),
+                           index=index)
     # in a worker thread: a filter on titles or URLs reads every document, which the event loop must not wait for
     scoped = await asyncio.to_thread(vector_store.scope, data.filters, index, k, settings.candidates)
     if scoped.empty:

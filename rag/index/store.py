@@ -8,6 +8,7 @@ the build folder (`rag.index.locks`) for as long as the `Index` lives, so that p
 from __future__ import annotations
 
 import json
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -87,17 +88,17 @@ class Index:
         # loaded (off the event loop), not by the first request that filters.
         by_path: dict[str, list[str]] = {}
         for doc_id, document in self.documents.items():
-            parts = document.source.split("/")
+            parts = unicodedata.normalize("NFC", document.source).split("/")
             for depth in range(1, len(parts) + 1):
                 by_path.setdefault("/".join(parts[:depth]), []).append(doc_id)
         self._by_path = {path: tuple(ids) for path, ids in by_path.items()}
 
     def documents_under(self, path: str | None) -> tuple[str, ...]:
         """Ids of the documents whose source is `path` or lies under the folder `path` (None: all), in corpus
-        order."""
+        order; both read in NFC, so that "é" as one code point or as "e" and an accent (macOS's file names) meet."""
         if path is None:
             return tuple(self.documents)
-        return self._by_path.get(path.strip("/").removeprefix("./"), ())
+        return self._by_path.get(unicodedata.normalize("NFC", path.strip("/").removeprefix("./")), ())
 
     def rows_of(self, doc_ids: Iterable[str]) -> np.ndarray:
         """The sorted rows of the passages of `doc_ids` (ids of documents of this index)."""

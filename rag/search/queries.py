@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -36,22 +37,38 @@ def _shown(values: list[str]) -> str:
     return listed + (f" and {len(values) - 5} more" if len(values) > 5 else "")
 
 
-def scope(index: Index, search_filter: SearchFilter, *, prefix: str = "filter.") -> np.ndarray | None:
+@dataclass(frozen=True, slots=True)
+class Wording:
+    """How an edge's caller names a filter's fields, and where it finds the documents and their source paths: what
+    a refused filter says."""
+
+    doc_ids: str
+    sources: str
+    listed_by: str  # what lists the documents
+    source_as: str  # where a source path is spelled as the filter wants it: "as in ..."
+
+
+HTTP = Wording("filter.doc_ids", "filter.sources", "GET /v1/documents (or `rag documents`)", "as in `citation.source`")
+MCP = Wording("doc_ids", "sources", "the `list_documents` tool", "as `list_documents` gives each document's `source`")
+CLI = Wording("--doc-id", "--source", "`rag documents`", "as `rag documents` prints them")
+
+
+def scope(index: Index, search_filter: SearchFilter, *, wording: Wording = HTTP) -> np.ndarray | None:
     """The sorted rows of the passages `search_filter` admits (None: it names no field, so admits all), or
-    `InvalidQuery` naming the values that match no document of `index` (the error names the fields with `prefix`)."""
+    `InvalidQuery` naming the values that match no document of `index`, in the caller's `wording`."""
     chosen: set[str] | None = None
     if search_filter.doc_ids is not None:
         unknown = [d for d in search_filter.doc_ids if d not in index.documents]
         if unknown:
-            raise InvalidQuery(f"{prefix}doc_ids: no document {_shown(unknown)} in the served index; "
-                               "GET /v1/documents (or `rag documents`) lists its documents")
+            raise InvalidQuery(f"{wording.doc_ids}: no document {_shown(unknown)} in the served index; "
+                               f"{wording.listed_by} lists its documents")
         chosen = set(search_filter.doc_ids)
     if search_filter.sources is not None:
         found = {source: index.documents_under(source) for source in search_filter.sources}
         unknown = [source for source, ids in found.items() if not ids]
         if unknown:
-            raise InvalidQuery(f"{prefix}sources: no document has the source path or folder {_shown(unknown)}; "
-                               "paths are relative to the corpus folder, as in `citation.source`")
+            raise InvalidQuery(f"{wording.sources}: no document has the source path or folder {_shown(unknown)}; "
+                               f"paths are relative to the corpus folder, {wording.source_as}")
         under = {doc_id for ids in found.values() for doc_id in ids}
         chosen = under if chosen is None else chosen & under
     if chosen is None or len(chosen) == len(index.documents):
@@ -60,18 +77,19 @@ def scope(index: Index, search_filter: SearchFilter, *, prefix: str = "filter.")
 
 
 def make_queries(settings: Settings, questions: Sequence[str], k: int | None, mode: Mode | None,
-                 explain: bool = False, *, field: str = "question", many: str = "questions", index: Index | None = None,
-                 search_filter: SearchFilter | None = None, filter_field: str = "filter.") -> list[Query]:
+                 explain: bool = False, *, field: str = "question", listed: bool = False, index: Index | None = None,
+                 search_filter: SearchFilter | None = None, wording: Wording = HTTP) -> list[Query]:
     """Check `questions` and `k` against the settings' limits, and `search_filter` against `index` (required with
-    a filter). Error messages name the field (`field`, or `many[i]` for several; the filter's fields with
-    `filter_field` in front) and the rule. `index`, when given, pins the index that answers them."""
+    a filter). Error messages name the field (`field`, or `field[i]` when the request sent a list, `listed`, even
+    of one; the filter's fields in the caller's `wording`) and the rule. `index`, when given, pins the index
+    that answers them."""
     k = settings.k_default if k is None else k
     if k < 1:
         raise InvalidQuery(f"k: must be at least 1 (got {k})")
     if k > settings.k_max:
         raise InvalidQuery(f"k: must be at most {settings.k_max} (got {k})")
     for n, question in enumerate(questions):
-        where = field if len(questions) == 1 else f"{many}[{n}]"
+        where = f"{field}[{n}]" if listed else field
         if len(question) > settings.question_max_chars:
             raise InvalidQuery(f"{where}: at most {settings.question_max_chars} characters (got {len(question)})")
         if _NOT_TEXT.search(question):
@@ -83,8 +101,8 @@ def make_queries(settings: Settings, questions: Sequence[str], k: int | None, mo
     if search_filter is not None:
         if index is None:
             raise ValueError("a filter is checked against the index that answers: pass `index`")
-        within = scope(index, search_filter, prefix=filter_field)
+        within = scope(index, search_filter, wording=wording)
     return [Query(q, k, mode or settings.default_mode, explain, index, within) for q in questions]
 
 
-__all__ = ["make_queries", "scope"]
+__all__ = ["CLI", "HTTP", "MCP", "Wording", "make_queries", "scope"]

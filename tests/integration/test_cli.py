@@ -42,3 +42,11 @@ def test_documents_count_in_the_singular_and_plural(index_args, capsys):
     assert re.search(r"^2 documents in build ", out, flags=re.MULTILINE)
     assert cli.main(["documents", *index_args, "--source", "secu-debi-plateforme.txt"]) == 0
     assert re.search(r"^1 document in build ", capsys.readouterr().out, flags=re.MULTILINE)
+
+
+def test_a_filter_matching_no_document_names_the_options_and_rag_documents(index_args, capsys):
+    assert cli.main(["search", *index_args, "--doc-id", "nope", "carte de séjour"]) == 7
+    assert "--doc-id: no document 'nope' in the served index; `rag documents` lists" in capsys.readouterr().err
+    assert cli.main(["search", *index_args, "--source", "faq/", "carte de séjour"]) == 7
+    assert "--source: no document has the source path or folder 'faq/'; paths are relative to the corpus folder, " \
+           "as `rag documents` prints them" in capsys.readouterr().err

@@ -1,6 +1,7 @@
 """Searching some documents only (`filter`), and listing the documents: HTTP, MCP and the core, over the real model
 and FAISS."""
 
+import unicodedata
 from pathlib import Path
 
 import numpy as np
@@ -125,7 +126,8 @@ def test_sources_match_files_and_folders(tmp_path: Path, embedder):
     for path, text in {"shop/returns.md": "# Retours\nLes retours sont gratuits pendant 30 jours.\n",
                        "shop/delivery.md": "# Livraison\nLa livraison prend trois jours ouvrés.\n",
                        "shopping.md": "# Liste\nPain, lait et retours de bouteilles.\n",
-                       "bank/cards.md": "# Cartes\nNous acceptons Visa et Mastercard.\n"}.items():
+                       "bank/cards.md": "# Cartes\nNous acceptons Visa et Mastercard.\n",
+                       "Sécurité/paiements.md": "# Paiements\nLes paiements sont chiffrés.\n"}.items():
         (corpus / path).parent.mkdir(parents=True, exist_ok=True)
         (corpus / path).write_text(text, encoding="utf-8")
     settings = Settings(corpus_dir=corpus, index_dir=tmp_path / "index")
@@ -136,6 +138,12 @@ def test_sources_match_files_and_folders(tmp_path: Path, embedder):
     assert [sources[d] for d in index.documents_under("./shop/")] == [sources[d] for d in index.documents_under("shop")]
     assert [sources[d] for d in index.documents_under("shopping.md")] == ["shopping.md"]
     assert index.documents_under("sho") == ()  # a folder is matched whole, never a name's prefix
+    # "é" sent as "e" and an accent (NFD, as macOS spells file names) matches the one code point, and the reverse
+    nfd = unicodedata.normalize("NFD", "Sécurité/paiements.md")
+    assert nfd != "Sécurité/paiements.md"
+    assert [sources[d] for d in index.documents_under(nfd)] == ["Sécurité/paiements.md"]
+    assert [sources[d] for d in index.documents_under(unicodedata.normalize("NFD", "Sécurité"))] == [
+        "Sécurité/paiements.md"]
     searcher = Searcher(index, embedder)
     (query,) = make_queries(settings, ["retours gratuits"], 5, "hybrid", index=index,
                             search_filter=SearchFilter(sources=["shop", "bank/cards.md"]))

@@ -62,6 +62,7 @@ def test_bad_search_bodies_are_422_naming_the_field(client, body, needle):
         ({"questions": [QUESTION] * 65}, "at most 64"),
         ({"questions": [QUESTION, "  "]}, "questions.1"),
         ({"questions": [QUESTION, "ok \x00"]}, "questions[1]"),
+        ({"questions": ["?!"]}, "questions[0]: has no letter or digit"),  # a batch of one names its list too
         ({"questions": [QUESTION, 3]}, "questions.1"),
         ({"questions": QUESTION}, "questions"),
         ({"questions": [QUESTION], "k": 51}, "k: must be at most 50"),

@@ -48,6 +48,7 @@ def openai_error(response, status: int, param: str | None = None) -> str:
     ({"query": 7}, "query", "query: Input should be a valid string"),
     ({"query": "-- ?!"}, "query", "query: has no letter or digit"),
     ({"query": [QUESTION, "abc \x00"]}, "query[1]", "query[1]: contains control"),
+    ({"query": ["-- ?!"]}, "query[0]", "query[0]: has no letter or digit"),
     ({"query": [QUESTION] * 4}, "query", "query: at most 3 questions (got 4)"),
     ({"query": "é" * 2001}, "query", "at most 2000 characters"),
     ({"query": QUESTION, "top_k": 3}, "top_k", "top_k"),

@@ -136,7 +136,9 @@ def test_agents_list_the_documents_and_search_within_one(served):
                                                         "sources": '["secu-debi-plateforme.txt"]'})
             assert as_text.structured_content == found.structured_content
             unknown = await client.call_tool("search", {"question": QUESTION, "doc_ids": ["nope"]})
-            assert unknown.is_error and "doc_ids: no document 'nope'" in unknown.content[0].text  # type: ignore[union-attr]
+            said = unknown.content[0].text  # type: ignore[union-attr]
+            assert unknown.is_error and "doc_ids: no document 'nope'" in said and "`list_documents` tool" in said
+            assert "filter." not in said and "/v1/" not in said  # an agent reaches the tools, not the HTTP API
 
     anyio.run(main)
 
@@ -151,7 +153,9 @@ def test_agents_list_the_documents_and_search_within_one(served):
       "search takes no argument 'mode', 'top_k'; its arguments are question, k, doc_ids, sources"),
      ("search", {"question": "x" * 2001}, "at most 2000 characters"),
      ("search", {"question": "ok", "doc_ids": [""]}, "at least 1 character"),
-     ("search", {"question": "ok", "sources": ["nowhere"]}, "sources: no document has the source path or folder")],
+     ("search", {"question": "ok", "sources": ["nowhere"]},
+      "sources: no document has the source path or folder 'nowhere'; paths are relative to the corpus folder, as "
+      "`list_documents` gives each document's `source`")],
 )
 def test_bad_tool_calls_are_tool_errors_that_say_what_to_fix(served, tool, arguments, needle):
     async def main() -> None:

@@ -285,3 +285,18 @@ def test_mcp_tool_errors_name_the_index_folder_by_its_setting(bare, bare_setting
     result = r.json()["result"]
     assert result["isError"] and "no index in RAG_INDEX_DIR" in result["content"][0]["text"], result
     assert str(bare_settings.index_dir) not in r.text
+
+
+def test_every_error_the_openapi_document_declares_is_a_problem_outside_the_openai_routes(bare):
+    """Litestar declared a 400 of its own shape ({status_code, detail}) on the GET routes with parameters, which
+    answer a bad parameter with a 422 problem: a client generated from the document would get a type never sent."""
+    paths = bare.get("/schema/openapi.json").json()["paths"]
+    declared = [(method, path, status, sorted(response.get("content", {})))
+                for path, item in paths.items() for method, operation in item.items()
+                for status, response in operation["responses"].items() if status[0] in "45"]
+    assert {(m, p) for m, p, *_ in declared} >= {("get", "/v1/documents"), ("post", "/v1/search")}
+    assert [d for d in declared if not d[1].startswith("/v1/vector_stores")
+            and d[3] != ["application/problem+json"]] == []
+    assert ("get", "/v1/documents", "422", ["application/problem+json"]) in declared
+    # the OpenAI-compatible routes keep OpenAI's error shape, their own 400 included
+    assert ("post", "/v1/vector_stores/{vector_store_id}/search", "400", ["application/json"]) in declared
