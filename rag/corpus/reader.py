@@ -24,6 +24,7 @@ from rag.corpus.formats.html import parse_html
 from rag.corpus.formats.markdown import parse_markdown
 from rag.corpus.formats.pdf import parse_pdf
 from rag.corpus.formats.text import parse_text
+from rag.index.locks import LOCK_FILE
 from rag.sanitize import blank_controls, url_refusal
 
 SUFFIXES = {".txt": parse_text, ".text": parse_text, ".md": parse_markdown, ".markdown": parse_markdown,
@@ -162,7 +163,9 @@ def corpus_files(root: Path) -> Iterator[Path]:
     for folder, dirs, files in os.walk(root, onerror=unlisted):
         here = Path(folder)
         dirs[:] = [d for d in dirs if not d.startswith(".")]
-        found.extend(here / d for d in dirs if (here / d).is_symlink())
+        indexes = {d for d in dirs if _holds_index(here / d)}
+        found.extend(here / d for d in dirs if d in indexes or (here / d).is_symlink())
+        dirs[:] = [d for d in dirs if d not in indexes]
         for name in files:
             path = here / name
             if name.startswith((".", "~$")) or path.relative_to(root).as_posix() == METADATA_FILE:
@@ -171,10 +174,36 @@ def corpus_files(root: Path) -> Iterator[Path]:
     yield from sorted(found)
 
 
+def _holds_index(folder: Path) -> bool:
+    """Whether `folder` is an index folder (it holds the ingest lock): an index inside the corpus folder is not
+    corpus, or each ingest would read the build the one before wrote."""
+    try:
+        return (folder / LOCK_FILE).is_file() and not folder.is_symlink()
+    except OSError:
+        return False
+
+
+def shown_name(relative: str) -> str:
+    """A relative path as reports and the manifest can hold it: a name whose bytes are not UTF-8 (read by Python as
+    lone surrogates) with those bytes written as escapes (`caf\\xe9.md`)."""
+    return relative.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
 def refusal(root: Path, path: Path, max_bytes: int = MAX_FILE_BYTES) -> str | None:
     """Why `path` must not be read, found without opening it (a pipe would block, a device never end); None if
     it may be read."""
+    if shown_name(relative := path.relative_to(root).as_posix()) != relative:
+        return "file name that is not UTF-8 (bytes of another encoding, shown escaped): rename it to read it"
+    try:
+        return _refusal(root, path, max_bytes)
+    except OSError as exc:  # a folder on the way that cannot be searched (no `x` permission), a file gone meanwhile
+        return f"cannot be looked at: {exc.strerror or exc} (check the permissions of its folder)"
+
+
+def _refusal(root: Path, path: Path, max_bytes: int) -> str | None:
     if path.is_dir():
+        if _holds_index(path):
+            return "an index folder (it holds .ingest.lock): an index is not corpus"
         return ("symbolic link to a folder: not followed (copy the folder into the corpus instead)" if path.is_symlink()
                 else "folder that cannot be read (permissions)")
     if not _readable(path):
@@ -311,7 +340,7 @@ def read_metadata(root: Path) -> tuple[dict[str, dict[str, str]], list[Skipped]]
 def read_file(root: Path, path: Path, meta: dict[str, str] | None = None, *,
               max_bytes: int = MAX_FILE_BYTES) -> Document | Skipped:
     """One corpus file read and parsed, or the reason it is skipped. Ids are not unique yet (`unique_ids`)."""
-    relative = path.relative_to(root).as_posix()
+    relative = shown_name(path.relative_to(root).as_posix())
     try:
         return read_document(root, path, meta, max_bytes=max_bytes)
     except ValueError as exc:
@@ -365,6 +394,7 @@ __all__ = [
     "read_files",
     "read_metadata",
     "refusal",
+    "shown_name",
     "slug",
     "unique_ids",
 ]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -93,15 +94,15 @@ def _config(settings: Settings) -> dict[str, Any]:
 
 
 def fingerprint(corpus_dir: Path, settings: Settings) -> str:
-    """A hash of every candidate file's path and bytes, the metadata file and the build settings."""
+    """A hash of every candidate file's path and bytes, the metadata file's bytes and the build settings."""
     digest = hashlib.sha256(json.dumps(_config(settings), sort_keys=True).encode())
-    paths = list(corpus_files(corpus_dir))
-    if (corpus_dir / METADATA_FILE).is_file():
-        paths.append(corpus_dir / METADATA_FILE)
-    for path in paths:
-        digest.update(path.relative_to(corpus_dir).as_posix().encode() + b"\x00")
-        reason = refusal(corpus_dir, path, settings.max_file_bytes)
-        if reason:  # never open what ingest will not read: a link to a pipe or a device would hang here
+    metadata = corpus_dir / METADATA_FILE
+    for path in [*corpus_files(corpus_dir), *([metadata] if metadata.is_file() else [])]:
+        digest.update(os.fsencode(path.relative_to(corpus_dir).as_posix()) + b"\x00")  # a name's bytes, UTF-8 or not
+        # never open what ingest will not read: a link to a pipe or a device would hang here (the metadata file is
+        # read whatever its suffix says)
+        reason = None if path == metadata else refusal(corpus_dir, path, settings.max_file_bytes)
+        if reason:
             digest.update(f"refused:{reason}".encode())
             continue
         try:
@@ -200,6 +201,9 @@ def ingest(
     if not settings.corpus_dir.is_dir():
         raise IngestError(f"corpus folder {settings.corpus_dir} is a file: give the folder that holds it"
                           if settings.corpus_dir.exists() else f"corpus folder {settings.corpus_dir} does not exist")
+    if not os.access(settings.corpus_dir, os.R_OK | os.X_OK, effective_ids=os.access in os.supports_effective_ids):
+        raise IngestError(f"corpus folder {settings.corpus_dir} cannot be read (permissions): this user needs to "
+                          "list it and open what it holds (chmod u+rx)")
     with IngestLock(settings.index_dir):
         return _ingest_locked(settings, started, force=force, progress=progress, embedder=embedder,
                               embedder_factory=embedder_factory, address=address, actors=actors)
@@ -211,7 +215,7 @@ def _ingest_locked(settings: Settings, started: float, *, force: bool, progress:
     """`ingest` once the arguments are checked and the index folder locked."""
     corpus_dir, index_dir = settings.corpus_dir, settings.index_dir
     report = IngestReport(index_dir=str(index_dir))
-    corpus_hash = fingerprint(corpus_dir, settings)
+    corpus_hash: str | None = fingerprint(corpus_dir, settings)
     published = read_manifest(index_dir)
     up_to_date = not force and published and published.get("corpus", {}).get("fingerprint") == corpus_hash
     build = current_build(index_dir)
@@ -250,6 +254,12 @@ def _ingest_locked(settings: Settings, started: float, *, force: bool, progress:
     report.skipped = corpus.skipped
     report.changed = [Changed(d.source, change) for d in corpus.documents for change in d.changes]
     report.files = len(corpus.documents) + len(corpus.skipped)
+    if fingerprint(corpus_dir, settings) != corpus_hash:
+        # a file changed, appeared or went while the corpus was read: the build holds what was read, and records no
+        # fingerprint, so that the next ingest reads the corpus again instead of finding it "up to date"
+        log.warning("files of %s changed while they were read: the next `rag ingest` reads the corpus again",
+                    corpus_dir)
+        corpus_hash = None
     lexical, manifest, table = index_parts(stages, settings, started=started, fingerprint=corpus_hash)
     build = publish(index_dir, stages.chunks, stages.vectors, lexical, manifest, options,
                     keep_builds=settings.keep_builds, headings=stages.headings, windows=stages.windows, accents=table)

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import pickle
 import re
 from dataclasses import replace
@@ -48,6 +49,7 @@ from rag.corpus.reader import (
     read_file,
     read_metadata,
     refusal,
+    shown_name,
     unique_ids,
 )
 from rag.embedding.load import ModelSpec
@@ -80,7 +82,7 @@ def require_ray() -> ModuleType:
 
 def _read(row: dict[str, Any], *, root: str, max_bytes: int) -> dict[str, Any]:
     """Pipeline step 1: one file read and parsed, or skipped with its reason."""
-    path = Path(row["path"])
+    path = Path(os.fsdecode(row["path"]))  # the name's bytes: Arrow strings must be UTF-8, names need not be
     meta = json.loads(row["meta"]) or None
     return {"order": row["order"], "outcome": pickle.dumps(read_file(Path(root), path, meta, max_bytes=max_bytes))}
 
@@ -217,11 +219,11 @@ def chunk_and_embed(settings: Settings, prepare: Prepare, *, address: str | None
     root = settings.corpus_dir.absolute()  # workers may run elsewhere than this process's folder
     metadata, skipped = read_metadata(root)
     paths = list(corpus_files(root))
-    items = [{"order": order, "path": str(path), "meta": json.dumps(metadata.get(path.relative_to(root).as_posix()))}
-             for order, path in enumerate(paths)]
+    items = [{"order": order, "path": os.fsencode(path),
+              "meta": json.dumps(metadata.get(path.relative_to(root).as_posix()))} for order, path in enumerate(paths)]
     refusals = [refusal(root, path, settings.max_file_bytes) for path in paths]
     if all(refusals):  # no file passes the checks made without opening it: start no Ray, no model, to skip them all
-        skipped = [*skipped, *(Skipped(path.relative_to(root).as_posix(), reason)
+        skipped = [*skipped, *(Skipped(shown_name(path.relative_to(root).as_posix()), reason)
                                for path, reason in zip(paths, refusals, strict=True) if reason)]
         items = []
     started_here = bool(items) and not ray.is_initialized()

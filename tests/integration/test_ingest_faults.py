@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from rag.errors import IngestError
 from rag.index.layout import BUILDS, CURRENT
 from rag.index.locks import Lease
 from rag.index.manifest import Manifest
@@ -107,16 +108,21 @@ def test_unreadable_file_is_reported_and_skipped(embedder):
         (corpus / "secret.txt").write_text("Personne ne peut lire ce fichier.")
         (corpus / "locked").mkdir()
         (corpus / "locked" / "hidden.md").write_text("# Caché\n\nDans un dossier que personne ne peut lister.")
+        (corpus / "shut").mkdir()  # listed but not searchable, as `chmod -R 644` leaves a folder
+        (corpus / "shut" / "inside.md").write_text("# Dedans\n\nDans un dossier que personne ne peut traverser.")
         index_dir = root / "index"
         index_dir.mkdir(mode=0o777)
         index_dir.chmod(0o777)
         settings = Settings(corpus_dir=corpus, index_dir=index_dir)
         (corpus / "locked").chmod(0)
+        (corpus / "shut").chmod(0o644)
         with unable_to_read(corpus / "secret.txt"):
             report = ingest(settings, embedder=embedder)
         (corpus / "locked").chmod(0o755)
+        (corpus / "shut").chmod(0o755)
         assert [(s.source, s.reason) for s in report.skipped] == [
-            ("locked", "folder that cannot be read (permissions)"), ("secret.txt", "cannot read: Permission denied")]
+            ("locked", "folder that cannot be read (permissions)"), ("secret.txt", "cannot read: Permission denied"),
+            ("shut/inside.md", "cannot be looked at: Permission denied (check the permissions of its folder)")]
         assert report.documents == 2 and sources(Index.load(index_dir)) == SEED
 
 
@@ -200,3 +206,70 @@ def test_a_writing_ingest_keeps_its_temporary_folder_fresh(tmp_path):
     age(folder, 2 * LEFTOVER_GRACE_SECONDS)
     time.sleep(0.05)
     assert time.time() - folder.stat().st_mtime > LEFTOVER_GRACE_SECONDS  # stopped with the block
+
+
+def test_a_corpus_folder_this_user_cannot_read_is_an_ingest_error(embedder):
+    with tempfile.TemporaryDirectory() as scratch:
+        root = Path(scratch)
+        root.chmod(0o755)
+        corpus, index_dir = root / "corpus", root / "index"
+        shutil.copytree(CORPUS, corpus)
+        index_dir.mkdir(mode=0o777)
+        index_dir.chmod(0o777)
+        with unable_to_read(corpus), pytest.raises(IngestError, match=r"cannot be read \(permissions\)"):
+            ingest(Settings(corpus_dir=corpus, index_dir=index_dir), embedder=embedder)
+        corpus.chmod(0o755)
+
+
+def test_a_file_name_that_is_not_utf8_is_reported_and_the_rest_indexed(fresh_settings, embedder):
+    name = os.fsdecode(b"caf\xe9.md")  # a Latin-1 name, as an archive made on Windows unpacks
+    (fresh_settings.corpus_dir / name).write_text("# Café\n\nLe café est offert.", encoding="utf-8")
+    report = ingest(fresh_settings, embedder=embedder)
+    assert [(s.source, s.reason) for s in report.skipped] == [
+        ("caf\\xe9.md", "file name that is not UTF-8 (bytes of another encoding, shown escaped): rename it to read it")]
+    assert sources(Index.load(fresh_settings.index_dir)) == SEED
+    assert ingest(fresh_settings, embedder=embedder).up_to_date
+
+
+def test_an_index_folder_inside_the_corpus_folder_is_not_read(fresh_settings, embedder):
+    settings = fresh_settings.model_copy(update={"index_dir": fresh_settings.corpus_dir / "index"})
+    first = ingest(settings, embedder=embedder)
+    assert [(s.source, s.reason) for s in first.skipped] == [
+        ("index", "an index folder (it holds .ingest.lock): an index is not corpus")]
+    assert first.documents == 2 and ingest(settings, embedder=embedder).up_to_date  # its own builds are no change
+
+
+def test_a_file_changed_while_it_was_read_is_read_again_by_the_next_ingest(fresh_settings, embedder, monkeypatch):
+    """The change check hashes the files before they are read: one rewritten in between (a sync tool, a `cp`) was
+    indexed half-written, and every later ingest found the corpus "up to date"."""
+    from rag.corpus import reader
+
+    path = fresh_settings.corpus_dir / "secu-debi-plateforme.txt"
+    whole = path.read_bytes()
+    read_document = reader.read_document
+
+    def caught_mid_write(root: Path, file: Path, *args: object, **kwargs: object) -> reader.Document:
+        if file == path:
+            path.write_bytes(whole[:45])
+        return read_document(root, file, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(reader, "read_document", caught_mid_write)
+    ingest(fresh_settings, embedder=embedder)
+    monkeypatch.undo()
+    path.write_bytes(whole)  # the file whole again, as its writer finished it
+    assert Index.load(fresh_settings.index_dir).manifest["corpus"]["fingerprint"] is None
+    again = ingest(fresh_settings, embedder=embedder)
+    assert not again.up_to_date
+    text = "".join(chunk.text for chunk in Index.load(fresh_settings.index_dir).passages)
+    assert whole.decode("utf-8").split()[-1] in text
+
+
+def test_an_edit_of_the_metadata_file_is_a_change(fresh_settings, embedder):
+    metadata = fresh_settings.corpus_dir / "sources.toml"
+    metadata.write_text('["secu-debi-plateforme.txt"]\ntitle = "Premier titre"\n', encoding="utf-8")
+    ingest(fresh_settings, embedder=embedder)
+    metadata.write_text('["secu-debi-plateforme.txt"]\ntitle = "Titre corrigé"\n', encoding="utf-8")
+    again = ingest(fresh_settings, embedder=embedder)
+    assert not again.up_to_date
+    titles = {d.title for d in Index.load(fresh_settings.index_dir).documents.values()}
+    assert "Titre corrigé" in titles and "Premier titre" not in titles
