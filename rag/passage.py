@@ -11,12 +11,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-# Where a long line is cut into sentences: after . ! ? … ; and the spaces that follow, before more text.
-SENTENCE_BREAK = re.compile(r"(?<=[.!?…;])\s+(?=\S)")
+# Where a long line is cut into sentences: after . ! ? … ; and the spaces that follow, before more text, or after a
+# full stop of Chinese or Japanese (。！？), which needs no space.
+SENTENCE_BREAK = re.compile(r"(?<=[.!?…;])\s+(?=\S)|(?<=[。！？])\s*(?=\S)")
 # A line that is an item of a list or a row of a table, not prose: a bullet, a number and its dot, a bar.
 ITEM = re.compile(r"\s*(?:[•·▪◦*\-–—|]|\d{1,3}[.)]\s)")
-# A line that ends a sentence: . ! ? … ; then closing quotes or brackets (a colon announces what follows).
-_ENDS_SENTENCE = re.compile(r"[.!?…;][\"'»”)\]]*\s*$")
+# A line that ends a sentence: . ! ? … ; (or 。！？) then closing quotes or brackets (a colon announces what follows).
+_ENDS_SENTENCE = re.compile(r"[.!?…;。！？][\"'»”)\]」』]*\s*$")
 
 
 def ends_sentence(line: str) -> bool:

@@ -2,7 +2,8 @@
 
 One passage per FAQ entry or headed section; a section too long for the model is split on line, then sentence,
 then word boundaries, so that no passage (prompt and heading included) exceeds the model's maximum sequence length
-in its own tokenizer's tokens. Nothing is truncated silently.
+in its own tokenizer's tokens. Nothing is truncated silently: a word too long for a passage alone is cut between
+characters (Thai or Chinese prose), or left out if it is ASCII (base64, minified code, no text to search).
 
 Where a section is split after a line that runs on into the next (`_runs_on`: a hard-wrapped line inside a sentence,
 a title or a label, a line announcing a list with a colon), the passage ends at the last clean cut in its second half
@@ -25,8 +26,9 @@ from rag.passage import ITEM, SENTENCE_BREAK, Chunk, ends_sentence
 TokenCounter = Callable[[Sequence[str]], list[int]]
 # Bumped when the passages a file gives change (its parsing, sections or cuts), so that ingest rebuilds a build made
 # the old way from an unchanged corpus. 2: heading paths, table rows, <div> text, cuts at sentence ends. 3: HTML
-# furniture left out, <main> or <article> read alone.
-LAYOUT = 3
+# furniture left out, <main> or <article> read alone. 4: sentences cut at Chinese and Japanese full stops, words too
+# long for the model cut between characters, or left out if ASCII (base64, minified code).
+LAYOUT = 4
 TITLE_CHARS = 60  # a line shorter than this without a full stop names what follows it (`_runs_on`)
 _FULL_STOPS = (".", "!", "…", ";")
 
@@ -50,11 +52,34 @@ def _split_line(line: Line) -> list[Line]:
     return [p for p in pieces if p.text]
 
 
-def _split_words(line: Line, parts: int) -> list[Line]:
-    """Split a line into `parts` runs of words, keeping offsets."""
-    words = [(m.start(), m.end()) for m in re.finditer(r"\S+", line.text)]
-    size = max(1, -(-len(words) // parts))
-    return [_piece(line, words[i][0], words[min(i + size, len(words)) - 1][1]) for i in range(0, len(words), size)]
+def _spans(text: str, cost: Callable[[list[str]], list[int]], budget: int) -> list[tuple[int, int]]:
+    """`text` as consecutive spans of whole words whose tokens, counted word by word, add up to at most `budget`. A
+    word over `budget` alone is left out if it is ASCII (no prose has such a word: a base64 image, a minified
+    script, a link hundreds of characters long), else cut between characters into as many even spans as its count
+    asks (Chinese or Thai, written without spaces). One count for all the words: linear in the text."""
+    words = [(m.start(), m.end()) for m in re.finditer(r"\S+", text)]
+    spans: list[tuple[int, int]] = []
+    run: tuple[int, int] | None = None
+    used = 0
+    for (a, b), tokens in zip(words, cost([text[a:b] for a, b in words]), strict=True):
+        if tokens > budget:
+            if run:
+                spans.append(run)
+            run, used = None, 0
+            if text[a:b].isascii():
+                continue
+            parts = -(-tokens // budget)
+            step = -(-(b - a) // parts)
+            spans.extend((i, min(i + step, b)) for i in range(a, b, step))
+        elif run is not None and used + tokens <= budget:
+            run, used = (run[0], b), used + tokens
+        else:
+            if run:
+                spans.append(run)
+            run, used = (a, b), tokens
+    if run:
+        spans.append(run)
+    return spans
 
 
 class Chunker:
@@ -63,6 +88,7 @@ class Chunker:
     def __init__(self, count_tokens: TokenCounter, max_tokens: int) -> None:
         self.count_tokens = count_tokens
         self.max_tokens = max_tokens
+        self._bare_tokens: int | None = None
 
     def _fits(self, context: str, lines: Sequence[Line]) -> bool:
         text = context + "\n" + "\n".join(line.text for line in lines)
@@ -76,17 +102,30 @@ class Chunker:
                 atoms.append(line)
                 continue
             for sentence in _split_line(line):
-                if self._fits(context, [sentence]):
-                    atoms.append(sentence)
-                    continue
-                parts = 2
-                while True:
-                    words = _split_words(sentence, parts)
-                    if all(self._fits(context, [w]) for w in words) or parts > len(sentence.text):
-                        atoms.extend(words)
-                        break
-                    parts *= 2
+                atoms.extend(self._within(context, sentence))
         return atoms
+
+    def _within(self, context: str, line: Line) -> list[Line]:
+        """`line` as it fits: whole, else in runs of words, else a word cut between characters, each run checked
+        with the tokenizer (counted word by word, a run may count more whole: it is halved until it fits)."""
+        if self._fits(context, [line]):
+            return [line]
+        if len(line.text) == 1:
+            return [line]  # a character that does not fit beside its heading: the heading goes (see `chunk`)
+        overhead = self.count_tokens([context + "\n"])[0]
+        budget = max(1, self.max_tokens - overhead)
+        spans = _spans(line.text, lambda texts: [n - self._bare for n in self.count_tokens(texts)], budget)
+        if spans == [(0, len(line.text))]:  # counted word by word it fits, whole it does not: halve it
+            middle = len(line.text) // 2
+            spans = [(0, middle), (middle, len(line.text))]
+        return [atom for a, b in spans for atom in self._within(context, _piece(line, a, b))]
+
+    @property
+    def _bare(self) -> int:
+        """Tokens the counter adds to any text (prompt, special tokens): a word's own tokens are its count less this."""
+        if self._bare_tokens is None:
+            self._bare_tokens = self.count_tokens([""])[0]
+        return self._bare_tokens
 
     def chunk(self, doc: Document) -> list[Chunk]:
         """The passages of one document, in reading order, with stable ids."""

@@ -74,3 +74,24 @@ def test_the_help_centre_s_sections_carry_their_heading_paths(embedder):
             "Point relais (Mondial Relay) › Délais"} <= sections
     rows = [line for c in chunks if c.source.endswith(".html") for line in c.text.split("\n") if " | " in line]
     assert rows  # an HTML table row is one line of its cells
+
+
+def test_text_without_spaces_keeps_the_invariants_with_the_real_tokenizer(tmp_path, embedder):
+    """Japanese (cut at 。), Thai without any break, and a base64 image inline: passages came out at 1,259 and
+    201,439 tokens, which the model truncates."""
+    japanese = "".join(f"返品は購入日から{n}日以内に受け付けます。" for n in range(120))
+    thai = "การคืนสินค้าทำได้ภายในสามสิบวัน" * 40
+    blob = "![logo](data:image/png;base64," + "iVBORw0KGgoAAAANSUhEUgAA" * 10_000 + ")"
+    (tmp_path / "aide.md").write_text(f"# ヘルプ\n\n{japanese}\n\n{thai}\n\nLogo : {blob} fin.\n", encoding="utf-8")
+    chunker = chunker_for(embedder, None)
+    chunks = [chunk for doc in read_corpus(tmp_path).documents for chunk in chunker.chunk(doc)]
+    assert max(embedder.count_tokens([c.indexed_text for c in chunks])) <= chunker.max_tokens
+    source = (tmp_path / "aide.md").read_text(encoding="utf-8")
+    for chunk in chunks:
+        span, cursor = source[chunk.start:chunk.end], 0
+        for line in chunk.text.split("\n"):
+            found = span.find(line, cursor)
+            assert found >= 0, (chunk.id, line)
+            cursor = found + len(line)
+    kept = "".join(c.text.replace("\n", "") for c in chunks)
+    assert japanese in kept and thai in kept and "base64" not in kept and "fin." in kept
