@@ -355,9 +355,25 @@ def read_files(root: Path, *, max_file_bytes: int = MAX_FILE_BYTES) -> Iterator[
     """Every candidate file under `root`, read one at a time in `corpus_files` order: its document or the reason it
     is skipped (an unreadable `sources.toml` first). Ids are not unique yet (`unique_ids`)."""
     metadata, skipped = read_metadata(root)
+    paths = list(corpus_files(root))
     yield from skipped
-    for path in corpus_files(root):
+    yield from unmatched(metadata, root, paths)
+    for path in paths:
         yield read_file(root, path, metadata.get(path.relative_to(root).as_posix()), max_bytes=max_file_bytes)
+
+
+def is_metadata(source: str) -> bool:
+    """Whether a skipped `source` is `sources.toml` or one of its entries (`unmatched`), not a file of the corpus."""
+    return source == METADATA_FILE or source.startswith(f'{METADATA_FILE} ["')
+
+
+def unmatched(metadata: Mapping[str, object], root: Path, paths: Iterable[Path]) -> list[Skipped]:
+    """The entries of `sources.toml` that name no file of the corpus (a typo, a `./` or a `\\` in the path),
+    reported: else a title or a url that never shows is a mystery."""
+    named = {path.relative_to(root).as_posix() for path in paths}
+    return [Skipped(f'{METADATA_FILE} ["{key}"]', "names no file of the corpus: paths are relative to the corpus "
+                    'folder, with / ("guides/retours.md"); its title and url are not used')
+            for key in metadata if key not in named]
 
 
 def add_files(corpus: Corpus, outcomes: Iterator[Document | Skipped], *, until_a_document: bool = False) -> None:
@@ -387,6 +403,7 @@ __all__ = [
     "Skipped",
     "add_files",
     "corpus_files",
+    "is_metadata",
     "previous_ids",
     "read_corpus",
     "read_document",
@@ -397,4 +414,5 @@ __all__ = [
     "shown_name",
     "slug",
     "unique_ids",
+    "unmatched",
 ]

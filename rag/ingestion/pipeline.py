@@ -27,6 +27,7 @@ from rag.corpus.reader import (
     Skipped,
     add_files,
     corpus_files,
+    is_metadata,
     previous_ids,
     read_files,
     refusal,
@@ -226,7 +227,9 @@ def _ingest_locked(settings: Settings, started: float, *, force: bool, progress:
     if up_to_date and published:
         report.up_to_date = True
         report.build_id = published.get("build_id")
-        report.files = len(published["corpus"].get("files", []))
+        # as a build counts them: every file read or skipped (a skipped entry of sources.toml is no file)
+        report.files = len(published["corpus"].get("files", [])) + sum(
+            not is_metadata(s["source"]) for s in published["corpus"].get("skipped", []))
         report.documents = published["counts"].get("documents", 0)
         report.passages = published["counts"]["passages"]
         report.reused = report.passages
@@ -253,7 +256,7 @@ def _ingest_locked(settings: Settings, started: float, *, force: bool, progress:
     corpus = stages.corpus
     report.skipped = corpus.skipped
     report.changed = [Changed(d.source, change) for d in corpus.documents for change in d.changes]
-    report.files = len(corpus.documents) + len(corpus.skipped)
+    report.files = len(corpus.documents) + sum(not is_metadata(s.source) for s in corpus.skipped)
     if fingerprint(corpus_dir, settings) != corpus_hash:
         # a file changed, appeared or went while the corpus was read: the build holds what was read, and records no
         # fingerprint, so that the next ingest reads the corpus again instead of finding it "up to date"

@@ -51,6 +51,7 @@ from rag.corpus.reader import (
     refusal,
     shown_name,
     unique_ids,
+    unmatched,
 )
 from rag.embedding.load import ModelSpec
 from rag.errors import ConfigError, IngestError, ModelError, RagError
@@ -219,6 +220,7 @@ def chunk_and_embed(settings: Settings, prepare: Prepare, *, address: str | None
     root = settings.corpus_dir.absolute()  # workers may run elsewhere than this process's folder
     metadata, skipped = read_metadata(root)
     paths = list(corpus_files(root))
+    skipped = [*skipped, *unmatched(metadata, root, paths)]
     items = [{"order": order, "path": os.fsencode(path),
               "meta": json.dumps(metadata.get(path.relative_to(root).as_posix()))} for order, path in enumerate(paths)]
     refusals = [refusal(root, path, settings.max_file_bytes) for path in paths]

@@ -273,3 +273,18 @@ def test_an_edit_of_the_metadata_file_is_a_change(fresh_settings, embedder):
     assert not again.up_to_date
     titles = {d.title for d in Index.load(fresh_settings.index_dir).documents.values()}
     assert "Titre corrigé" in titles and "Premier titre" not in titles
+
+
+def test_metadata_entries_that_name_no_file_are_reported_and_the_file_count_is_the_same_when_up_to_date(
+        fresh_settings, embedder):
+    metadata = fresh_settings.corpus_dir / "sources.toml"
+    metadata.write_text(metadata.read_text(encoding="utf-8") + '\n["./secu-debi-plateforme.txt"]\ntitle = "Typo"\n'
+                        '["guides\\\\retours.md"]\ntitle = "Windows"\n', encoding="utf-8")
+    (fresh_settings.corpus_dir / "notes.odt").write_bytes(b"PK\x03\x04")
+    first = ingest(fresh_settings, embedder=embedder)
+    assert [s.source for s in first.skipped] == [
+        'sources.toml ["./secu-debi-plateforme.txt"]', 'sources.toml ["guides\\retours.md"]', "notes.odt"]
+    assert "names no file of the corpus" in first.skipped[0].reason
+    again = ingest(fresh_settings, embedder=embedder)
+    assert again.up_to_date and (again.files, first.files) == (3, 3)  # two documents and notes.odt, both times
+    assert [s.source for s in again.skipped] == [s.source for s in first.skipped]
