@@ -10,9 +10,13 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
-# torch first and pinned: the CPU build. An unpinned torch (pulled by sentence-transformers) is a multi-GB CUDA build.
+# torch first and pinned: the CPU build. An unpinned torch (pulled by sentence-transformers) is a multi-GB CUDA build,
+# and so is PyPI's torch for Linux, pinned or not: where pip reaches PyTorch's own index, give it as TORCH_INDEX
+# (make run TORCH_INDEX=https://download.pytorch.org/whl/cpu). Without it, pip takes torch where it is configured to
+# (this project's CI machines keep the CPU build in their wheel folder).
+TORCH_INDEX ?=
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet torch==2.13.0
+	$(BIN)/pip install --quiet torch==2.13.0 $(if $(TORCH_INDEX),--index-url $(TORCH_INDEX))
 	$(BIN)/pip install --quiet -e .
 	touch $@
 
