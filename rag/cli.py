@@ -27,7 +27,7 @@ from rag.settings import INGEST_ENGINES, Settings
 if TYPE_CHECKING:
     import numpy as np
 
-    from rag.schemas import Answer, Hit, SearchFilter
+    from rag.schemas import SearchFilter, SearchResponse
     from rag.search.searcher import Searcher
 
 # The one table from core errors to exit codes (2 is argparse's own usage error).
@@ -62,20 +62,26 @@ def _or_default(name: str) -> str:
     return f"RAG_{name.upper()}, else {Settings.model_fields[name].default}"
 
 
+# The settings a command-line option overrides, and the option's name.
+_OPTIONS = {"corpus_dir": "--corpus", "index_dir": "--index", "host": "--host", "port": "--port", "model": "--model",
+            "ingest_engine": "--engine", "url": "--url"}
+
+
 def _settings(args: argparse.Namespace) -> Settings:
     from pydantic import ValidationError
 
-    overrides: dict[str, Any] = {}
-    for name in ("corpus_dir", "index_dir", "host", "port", "model", "ingest_engine", "url"):
-        value = getattr(args, name, None)
-        if value is not None:
-            overrides[name] = value
+    overrides = {name: value for name in _OPTIONS if (value := getattr(args, name, None)) is not None}
     try:
         return Settings(**overrides)
     except ValidationError as exc:  # values are left out: a key must not reach the terminal
         raise ConfigError("invalid settings: " + "; ".join(  # no `loc`: a rule over several settings names them
-            f"RAG_{'.'.join(map(str, e['loc'])).upper()}: {e['msg']}" if e["loc"] else e["msg"]
+            f"{_named(str(e['loc'][0]), overrides)}: {e['msg']}" if e["loc"] else e["msg"]
             for e in exc.errors())) from None
+
+
+def _named(setting: str, overrides: dict[str, Any]) -> str:
+    """A setting as the user gave it: its option ("--port"), else its variable ("RAG_PORT")."""
+    return _OPTIONS[setting] if setting in overrides else f"RAG_{setting.upper()}"
 
 
 def _ingest(args: argparse.Namespace) -> int:
@@ -116,11 +122,11 @@ def _search(args: argparse.Namespace) -> int:
     except ValidationError as exc:
         raise InvalidQuery("; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())) from exc
     search = _search_remote if settings.url else _search_local
-    hits, best, answerable, language = search(settings, args, question, scoped)
+    found, language = search(settings, args, question, scoped)
     if args.json:
-        _print_json({"question": question, "passages": [h.model_dump(mode="json") for h in hits],
-                     "answer": best.model_dump(mode="json") if best else None, "answerable": answerable})
+        _print_json(found.model_dump(mode="json"))  # what POST /v1/search answers
         return 0
+    hits, best, answerable = found.passages, found.answer, found.answerable
     if best and answerable:
         _say(f"{best.text}\n    — [{best.rank}] {best.citation.label}\n")
     elif best:  # the no-answer sentence, then the closest passages under their heading, in the corpus's language
@@ -135,21 +141,26 @@ def _search(args: argparse.Namespace) -> int:
 
 
 def _search_local(settings: Settings, args: argparse.Namespace, question: str,
-                  scoped: SearchFilter | None) -> tuple[list[Hit], Answer | None, bool, str]:
-    """Load the model and the index here (seconds), then search; the hits, answer, `answerable`, corpus language."""
-    from rag.search.answer import answer
+                  scoped: SearchFilter | None) -> tuple[SearchResponse, str]:
+    """Load the model and the index here (seconds), then search; the response, as the API's, and the corpus's
+    language."""
+    import time
+
+    from rag.search.answer import response
     from rag.search.queries import CLI, make_queries
     from rag.serving.runtime import load_searcher
 
     searcher = load_searcher(settings)
     queries = make_queries(settings, [question], args.k, args.mode, args.explain, index=searcher.index,
                            search_filter=scoped, wording=CLI)
+    started = time.perf_counter()
     (hits,) = searcher.search(queries)
-    return hits, answer(hits, hits.answerable, hits.language), hits.answerable, hits.language
+    return response(question, hits, hits.answerable, hits.language, mode=queries[0].mode, model=searcher.model,
+                    seconds=time.perf_counter() - started), hits.language
 
 
 def _search_remote(settings: Settings, args: argparse.Namespace, question: str,
-                   scoped: SearchFilter | None) -> tuple[list[Hit], Answer | None, bool, str]:
+                   scoped: SearchFilter | None) -> tuple[SearchResponse, str]:
     """Ask the server at `settings.url`, which has both loaded already (milliseconds); as `_search_local`."""
     from rag.http import client
     from rag.index.analyzer import LANGUAGES
@@ -166,7 +177,7 @@ def _search_remote(settings: Settings, args: argparse.Namespace, question: str,
     # The response names no language: the corpus's is the one whose no-answer sentence the server wrote.
     said = response.answer.text if response.answer else ""
     language = next((lang for lang in LANGUAGES if wording(lang)[0] == said), "en")
-    return response.passages, response.answer, response.answerable, language
+    return response, language
 
 
 def _documents(args: argparse.Namespace) -> int:

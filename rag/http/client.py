@@ -47,7 +47,7 @@ def search(url: str, body: dict[str, Any], *, api_key: str | None = None,
     """`POST {url}/v1/search` with `body` (a `SearchRequest` as JSON), parsed as the server's `SearchResponse`."""
     base = url.rstrip("/")
     if not base.startswith(("http://", "https://")):
-        raise ConfigError(f"RAG_URL must start with http:// or https://, not {url!r}")
+        raise ConfigError(f"the server's address (--url, or RAG_URL) must start with http:// or https://, not {url!r}")
     headers = {"Content-Type": "application/json", "Accept": "application/json"}
     if api_key:
         headers["Authorization"] = f"Bearer {api_key}"

@@ -31,7 +31,7 @@ from rag.schemas import (
     SearchRequest,
     SearchResponse,
 )
-from rag.search.answer import answer
+from rag.search.answer import response
 from rag.search.queries import make_queries
 from rag.search.searcher import Found, Query, Searcher
 from rag.serving.reload import ReloadReport
@@ -50,9 +50,8 @@ def _queries(runtime: Runtime, data: SearchOptions, questions: list[str], index:
 
 
 def _response(question: str, hits: Found, query: Query, searcher: Searcher, took: float) -> SearchResponse:
-    return SearchResponse(question=question, passages=hits, answer=answer(hits, hits.answerable, hits.language),
-                          answerable=hits.answerable, mode=query.mode, model=searcher.model,
-                          took_ms=round(took * 1000, 2))
+    return response(question, hits, hits.answerable, hits.language, mode=query.mode, model=searcher.model,
+                    seconds=took)
 
 
 async def answers(runtime: Runtime, request: Request, queries: list[Query]) -> list[Found]:

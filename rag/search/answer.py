@@ -33,7 +33,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 from rag.sanitize import blank_controls, link_or_none
-from rag.schemas import Answer, Citation, Hit
+from rag.schemas import Answer, Citation, Hit, Mode, SearchResponse
 from rag.search.snippets import excerpt, lines, opening
 
 ANSWER_DEPTH = 3
@@ -184,5 +184,13 @@ def answer(hits: Sequence[Hit], answerable: bool = True, language: str = "en") -
                   markdown=markdown(text, best.citation, hits, language))
 
 
+def response(question: str, hits: Sequence[Hit], answerable: bool, language: str, *, mode: Mode, model: str,
+             seconds: float) -> SearchResponse:
+    """What a search answers, the same over HTTP and the command line: the hits, the answer drawn from them, whether
+    they answer, the mode, the model and the time taken."""
+    return SearchResponse(question=question, passages=list(hits), answer=answer(hits, answerable, language),
+                          answerable=answerable, mode=mode, model=model, took_ms=round(seconds * 1000, 2))
+
+
 __all__ = ["ANSWER_DEPTH", "NO_ANSWER", "RETRIEVAL_POWER", "answer", "answer_span", "answers_heading", "escape",
-           "markdown", "no_answer", "no_answer_markdown", "quote", "source_line", "wording"]
+           "markdown", "no_answer", "no_answer_markdown", "quote", "response", "source_line", "wording"]

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 import pytest
 
 from rag import __version__, cli
+from rag.schemas import SearchResponse
 from tests.helpers.paths import ROOT
 from tests.helpers.serving import free_port, keyed_server
 
@@ -34,12 +35,15 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
 def test_remote_search_prints_what_the_local_search_prints(served, settings, embedder, capsys, monkeypatch, extra):
     monkeypatch.setattr("rag.serving.runtime.load_embedder", lambda *a, **k: embedder)  # no second model load
     monkeypatch.setenv("RAG_API_KEY", KEY)
-    for json_flag in (["--json"], []):
-        local = run(capsys, "search", "--index", str(settings.index_dir), *json_flag, *extra, QUESTION)
-        remote = run(capsys, "search", "--url", served, *json_flag, *extra, QUESTION)
-        assert local[0] == 0 and remote == local
-    found = json.loads(run(capsys, "search", "--url", served, "--json", *extra, QUESTION)[1])
-    assert found["passages"] and found["answer"]["text"]
+    local = run(capsys, "search", "--index", str(settings.index_dir), *extra, QUESTION)
+    remote = run(capsys, "search", "--url", served, *extra, QUESTION)
+    assert local[0] == 0 and remote == local
+    # --json prints what the API answers, whole (the time taken aside, which differs)
+    shown = [json.loads(run(capsys, "search", *where, "--json", *extra, QUESTION)[1])
+             for where in (["--index", str(settings.index_dir)], ["--url", served])]
+    assert all(set(found) == set(SearchResponse.model_fields) and found.pop("took_ms") >= 0 for found in shown)
+    assert shown[0] == shown[1] and shown[0]["passages"] and shown[0]["answer"]["text"]
+    assert shown[0]["mode"] == (extra[3] if "--mode" in extra else "hybrid") and shown[0]["model"]
 
 
 def test_remote_search_says_an_unanswered_question_as_the_local_one_does(served, settings, embedder, capsys,

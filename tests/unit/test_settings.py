@@ -55,3 +55,16 @@ def test_what_clients_are_told_names_the_folders_by_their_settings(tmp_path, mon
     assert said == (f"no index in RAG_INDEX_DIR: build RAG_INDEX_DIR/b1 is gone; RAG_CORPUS_DIR/a.md unreadable; "
                     f"docs/a.md; {tmp_path / 'elsewhere'}")
     assert Settings(index_dir=Path("/"), corpus_dir=Path("/")).without_paths("/srv/x") == "/srv/x"
+
+
+def test_a_bad_value_is_named_as_the_user_gave_it_an_option_or_a_variable(monkeypatch, capsys):
+    from rag import cli
+
+    assert cli.main(["serve", "--port", "99999"]) == 6
+    assert "invalid settings: --port: Input should be less than or equal to 65535" in capsys.readouterr().err
+    monkeypatch.setenv("RAG_PORT", "99999")
+    assert cli.main(["serve"]) == 6
+    assert "invalid settings: RAG_PORT: Input should be less than or equal to 65535" in capsys.readouterr().err
+    monkeypatch.delenv("RAG_PORT")
+    assert cli.main(["search", "--url", "localhost:8871", "retours"]) == 6
+    assert "(--url, or RAG_URL) must start with http://" in capsys.readouterr().err
