@@ -25,8 +25,10 @@ from rag.passage import ITEM, SENTENCE_BREAK, Chunk, ends_sentence
 TokenCounter = Callable[[Sequence[str]], list[int]]
 # Bumped when the passages a file gives change (its parsing, sections or cuts), so that ingest rebuilds a build made
 # the old way from an unchanged corpus. 2: heading paths, table rows, <div> text, cuts at sentence ends. 3: HTML
-# furniture left out, <main> or <article> read alone.
-LAYOUT = 3
+# furniture left out, <main> or <article> read alone. 4: text files decoded anew (`rag.corpus.encoding`): UTF-32 by its
+# mark (read as UTF-16, or refused as binary, before); Windows-1252 files holding a UTF-8 sequence by chance (É and a
+# non-breaking space) read, no longer refused.
+LAYOUT = 4
 TITLE_CHARS = 60  # a line shorter than this without a full stop names what follows it (`_runs_on`)
 _FULL_STOPS = (".", "!", "…", ";")
 
