@@ -27,7 +27,9 @@ TokenCounter = Callable[[Sequence[str]], list[int]]
 # Bumped when the passages a file gives change (its parsing, sections or cuts), so that ingest rebuilds a build made
 # the old way from an unchanged corpus. 2: heading paths, table rows, <div> text, cuts at sentence ends. 3: HTML
 # furniture left out, <main> or <article> read alone. 4: sentences cut at Chinese and Japanese full stops, words too
-# long for the model cut between characters, or left out if ASCII (base64, minified code).
+# long for the model cut between characters, or left out if ASCII (base64, minified code); text files decoded anew
+# (`rag.corpus.encoding`: UTF-32 by its mark, Windows-1252 files holding a UTF-8 sequence by chance read); Markdown
+# read as CommonMark reads fences, indented code and comments.
 LAYOUT = 4
 TITLE_CHARS = 60  # a line shorter than this without a full stop names what follows it (`_runs_on`)
 _FULL_STOPS = (".", "!", "…", ";")

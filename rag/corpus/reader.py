@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import stat
 import tomllib
 import unicodedata
 from bisect import bisect_right
@@ -18,6 +19,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from rag.corpus.encoding import decode_text
 from rag.corpus.formats.base import Parsed, Section, heading_path
 from rag.corpus.formats.docx import OLD_WORD, parse_docx
 from rag.corpus.formats.html import parse_html
@@ -35,6 +37,7 @@ FORMATS = ".txt, .md, .html, .pdf, .docx"
 CONVERT = {".doc": OLD_WORD}
 METADATA_FILE = "sources.toml"
 MAX_FILE_BYTES = 20_000_000  # the default of `Settings.max_file_bytes`
+VANISHED = "file vanished while the corpus was being read (deleted or moved during the ingest)"
 
 
 @dataclass
@@ -102,41 +105,6 @@ def _title_from_name(relative: str) -> str:
     return re.sub(r"[-_]+", " ", name).strip().capitalize() or relative
 
 
-# Letters of the Latin-1 range a Windows-1252 file's non-ASCII bytes should mostly be in, French and the other
-# Western European languages' accented letters and their punctuation (’ « » … – — €): anything else is refused.
-_WESTERN = re.compile(r"[À-ÖØ-öø-ÿŒœŠšŽžŸ’‘“”«»…–—€°²³µ·×÷¡¿ºª§©®\u00a0]")
-_WESTERN_SHARE = 0.9
-_ACCENTED_SHARE = 0.3  # of all letters at most: a few in Western European text; all of them in Cyrillic or Greek
-# A UTF-8 sequence of two to four bytes: a file holding one is UTF-8 with a stray byte, which Windows-1252 would garble
-# ("é" read as "Ã©"), so it is refused as before.
-_UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
-
-
-def _decode(data: bytes) -> tuple[str, str | None]:
-    """The text and, when it was not UTF-8, what was assumed: UTF-8 (with or without BOM); UTF-16 with a BOM;
-    else Windows-1252 (Latin-1's superset, legacy Windows and French exports), when the bytes decode, at least 90%
-    of the non-ASCII characters are Western European letters and punctuation, and these letters are at most 30% of
-    all letters (Cyrillic written in Windows-1251 decodes too, as accented letters only), and no UTF-8 sequence is
-    among the bytes (a UTF-8 file with a stray byte). Anything else is refused, not guessed: `UnicodeDecodeError`."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16"), None
-    try:
-        return data.decode("utf-8-sig"), None
-    except UnicodeDecodeError as error:
-        if _UTF8_SEQUENCE.search(data):
-            raise error from None
-        try:
-            text = data.decode("cp1252")
-        except UnicodeDecodeError:
-            raise error from None
-        foreign = [ch for ch in text if ord(ch) > 127]
-        letters = sum(1 for ch in text if ch.isalpha())
-        if (sum(1 for ch in foreign if _WESTERN.match(ch)) < _WESTERN_SHARE * len(foreign)
-                or sum(1 for ch in foreign if ch.isalpha()) > _ACCENTED_SHARE * letters):
-            raise error from None
-        return text, "not valid UTF-8: read as Windows-1252 (Latin-1); save it as UTF-8 to be sure"
-
-
 def _metadata(root: Path) -> dict[str, dict[str, str]]:
     path = root / METADATA_FILE
     if not path.is_file():
@@ -189,6 +157,14 @@ def shown_name(relative: str) -> str:
     return relative.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
+def _missing(path: Path) -> str:
+    """Why a file found in the corpus folder is not there to read: a link to nothing, or a file deleted or moved since
+    the folder was listed."""
+    if path.is_symlink():
+        return "symbolic link to a file that does not exist"
+    return VANISHED
+
+
 def refusal(root: Path, path: Path, max_bytes: int = MAX_FILE_BYTES) -> str | None:
     """Why `path` must not be read, found without opening it (a pipe would block, a device never end); None if
     it may be read."""
@@ -212,14 +188,20 @@ def _refusal(root: Path, path: Path, max_bytes: int) -> str | None:
     try:
         resolved = path.resolve(strict=True)
     except FileNotFoundError:
-        return "symbolic link to a file that does not exist"
+        return _missing(path)
     except (RuntimeError, OSError) as exc:  # Python 3.11 reports a loop of links as RuntimeError
         return f"symbolic link that cannot be followed ({exc.__class__.__name__}: a loop?)"
     if not resolved.is_relative_to(root.resolve()):
         return "symbolic link leading outside the corpus folder"
-    if not resolved.is_file():
+    try:
+        info = resolved.stat()
+    except FileNotFoundError:
+        return _missing(path)
+    except OSError as exc:
+        return f"cannot read: {exc.strerror or exc}"
+    if not stat.S_ISREG(info.st_mode):
         return "not a regular file (a pipe, a device or a folder)"
-    size = resolved.stat().st_size
+    size = info.st_size
     if size == 0:
         return "empty file"
     if size > max_bytes:
@@ -240,12 +222,7 @@ def read_document(root: Path, path: Path, meta: dict[str, str] | None = None, *,
         parsed: Parsed = BINARY_SUFFIXES[suffix](data)
         text, assumed = parsed.text or "", None
     else:
-        if b"\x00" in data[:8192] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
-            raise ValueError("binary file (NUL bytes)")
-        try:
-            text, assumed = _decode(data)
-        except UnicodeDecodeError as exc:
-            raise ValueError(f"not valid UTF-8 (byte {exc.start}); convert the file to UTF-8") from exc
+        text, assumed = decode_text(data)
         parsed = SUFFIXES[suffix](text)
     if not parsed.sections:
         raise ValueError("no text found")
@@ -345,6 +322,8 @@ def read_file(root: Path, path: Path, meta: dict[str, str] | None = None, *,
         return read_document(root, path, meta, max_bytes=max_bytes)
     except ValueError as exc:
         return Skipped(relative, str(exc))
+    except FileNotFoundError:  # deleted or moved after `refusal` saw it
+        return Skipped(relative, _missing(path))
     except OSError as exc:
         return Skipped(relative, f"cannot read: {exc.strerror or exc}")
     except Exception as exc:  # a parser's error nobody foresaw: one file must not stop the ingest of all the others
@@ -397,6 +376,7 @@ def read_corpus(root: Path, *, max_file_bytes: int = MAX_FILE_BYTES) -> Corpus:
 
 __all__ = [
     "FORMATS",
+    "VANISHED",
     "Changed",
     "Corpus",
     "Document",

@@ -36,6 +36,9 @@ def test_every_kind_of_bad_file_is_reported_by_name_and_skipped(fresh_settings, 
     (corpus / "latin1.txt").write_bytes("Problème d'encodage, déjà vu".encode("latin-1"))  # read, reported
     (corpus / "cyrillic.txt").write_bytes("Проблема кодировки".encode("cp1251"))  # no Windows-1252 text: refused
     (corpus / "utf16-no-bom.txt").write_bytes("Bonjour à tous".encode("utf-16-le"))
+    (corpus / "utf16-cut.txt").write_bytes("Bonjour à tous".encode("utf-16")[:-1])  # a byte short: said so
+    (corpus / "word.txt").write_bytes("Horaires\u00a0: le magasin est « fermé\u00a0» le dimanche.".encode("cp1252"))
+    (corpus / "utf32.txt").write_bytes("Garantie étendue : deux ans, pièces comprises.".encode("utf-32"))
     (corpus / "image.md").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
     (corpus / "huge.txt").write_text("Une ligne de texte tout à fait lisible.\n" * 300)  # 12 kB, over the limit
     (corpus / "escape.txt").symlink_to("/etc/hostname")
@@ -59,6 +62,8 @@ def test_every_kind_of_bad_file_is_reported_by_name_and_skipped(fresh_settings, 
         "blank.md": "no text found",
         "cyrillic.txt": "not valid UTF-8 (byte 0); convert the file to UTF-8",
         "utf16-no-bom.txt": "binary file (NUL bytes)",
+        "utf16-cut.txt": "UTF-16 file (by its byte order mark) cut short: its 29 bytes end inside a character; copy or "
+                         "save it again, as UTF-8 to be sure",
         "image.md": "binary file (NUL bytes)",
         "huge.txt": "file too large (12,300 bytes; the limit is 10,000, RAG_MAX_FILE_BYTES)",
         "escape.txt": "symbolic link leading outside the corpus folder",
@@ -71,12 +76,15 @@ def test_every_kind_of_bad_file_is_reported_by_name_and_skipped(fresh_settings, 
         "notes.odt": "unsupported format .odt; rag reads .txt, .md, .html, .pdf, .docx",
     }
     assert "loop" in reasons["loop.txt"]
-    assert report.documents == 3
-    assert [(c.source, c.change) for c in report.changed] == [
-        ("latin1.txt", "not valid UTF-8: read as Windows-1252 (Latin-1); save it as UTF-8 to be sure")]
+    assert report.documents == 5
+    legacy = "not valid UTF-8: read as Windows-1252 (Latin-1); save it as UTF-8 to be sure"
+    assert [(c.source, c.change) for c in report.changed] == [("latin1.txt", legacy), ("word.txt", legacy)]
     index = Index.load(settings.index_dir)
-    assert sources(index) == {*SEED, "latin1.txt"}
-    assert any("Problème d'encodage, déjà vu" in chunk.text for chunk in index.passages)
+    assert sources(index) == {*SEED, "latin1.txt", "word.txt", "utf32.txt"}
+    texts = {chunk.source: chunk.text for chunk in index.passages}
+    assert "Problème d'encodage, déjà vu" in texts["latin1.txt"]
+    assert "le magasin est « fermé\u00a0» le dimanche" in texts["word.txt"]
+    assert "Garantie étendue : deux ans, pièces comprises." in texts["utf32.txt"]
     again = ingest(settings, embedder=embedder)  # the fingerprint reads none of them either, and sees no change
     assert again.up_to_date
 
