@@ -25,8 +25,9 @@ from rag.passage import ITEM, SENTENCE_BREAK, Chunk, ends_sentence
 TokenCounter = Callable[[Sequence[str]], list[int]]
 # Bumped when the passages a file gives change (its parsing, sections or cuts), so that ingest rebuilds a build made
 # the old way from an unchanged corpus. 2: heading paths, table rows, <div> text, cuts at sentence ends. 3: HTML
-# furniture left out, <main> or <article> read alone.
-LAYOUT = 3
+# furniture left out, <main> or <article> read alone. 4: Markdown code blocks hold no headings, HTML comments left
+# out, front matter read as YAML, "## C#" keeps its "#".
+LAYOUT = 4
 TITLE_CHARS = 60  # a line shorter than this without a full stop names what follows it (`_runs_on`)
 _FULL_STOPS = (".", "!", "…", ";")
 
