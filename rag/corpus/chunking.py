@@ -29,7 +29,7 @@ TokenCounter = Callable[[Sequence[str]], list[int]]
 # furniture left out, <main> or <article> read alone. 4: sentences cut at Chinese and Japanese full stops, words too
 # long for the model cut between characters, or left out if ASCII (base64, minified code); text files decoded anew
 # (`rag.corpus.encoding`: UTF-32 by its mark, Windows-1252 files holding a UTF-8 sequence by chance read); Markdown
-# read as CommonMark reads fences, indented code and comments.
+# code blocks hold no headings, HTML comments left out, front matter read as YAML, "## C#" keeps its "#".
 LAYOUT = 4
 TITLE_CHARS = 60  # a line shorter than this without a full stop names what follows it (`_runs_on`)
 _FULL_STOPS = (".", "!", "…", ";")

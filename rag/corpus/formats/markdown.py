@@ -1,23 +1,40 @@
-"""Markdown: ATX headings open sections; YAML-style front matter may give the title and the url."""
+"""Markdown: ATX and setext headings open sections; YAML front matter may give the title and the url.
+
+The blocks that decide what a heading is follow CommonMark (https://spec.commonmark.org): fenced and indented code
+hold no headings, and HTML comments are left out of the text, as the HTML reader leaves them out. Every line kept is
+the file's own text at its offsets (`source[start:end] == text`), a comment inside a line cutting it in two.
+"""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from datetime import date
 
-from rag.corpus.formats.base import Line, Outline, Parsed, Section, lines_with_offsets
+import yaml
+
+from rag.corpus.formats.base import Line, Outline, Parsed, Section
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(?P<body>.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.DOTALL)
-_ATX = re.compile(r"^\s{0,3}(?P<marks>#{1,6})\s+(?P<text>.*?)\s*#*\s*$")
+# Headings, fences and list items, matched on a line without its indentation (at most 3 columns: more is code).
+_ATX = re.compile(r"(?P<marks>#{1,6})(?:\s(?P<text>.*))?")
+_ATX_CLOSING = re.compile(r"(?:^|\s)#+$")  # "## Retours ##": not in "## C#"
 # A setext heading's underline: the line of text right above it is a heading, level 1 with "=", 2 with "-".
-_SETEXT = re.compile(r"^(?P<marks>=+|-+)$")
-# What starts a line that cannot be a setext heading's text: a list item, a quote, a table row, a fence.
-_NOT_SETEXT_TEXT = re.compile(r"^(?:[-+*>|]|\d{1,9}[.)](?:\s|$)|```|~~~)")
+_SETEXT = re.compile(r"(?P<marks>=+|-+)")
+# What starts a line that cannot be a setext heading's text: a list item, a quote, a table row.
+_NOT_SETEXT_TEXT = re.compile(r"[-+*>|]|\d{1,9}[.)](?:\s|$)")
+_FENCE = re.compile(r"(?P<fence>`{3,}(?!.*`)|~{3,}).*")
+_LIST_ITEM = re.compile(r"(?P<marker>[-+*]|\d{1,9}[.)])(?P<space>[ \t]+|$)")
+_SPACES = re.compile(r"[ \t]{2,}")
+# A code span (its backticks matched by as many) is text, `<!--` in it too; else `<!--` opens an HTML comment.
+_CODE_SPAN_OR_COMMENT = re.compile(r"(?<!`)(`+)(?!`).*?(?<!`)\1(?!`)|<!--")
 
 
 # Lines of YAML front matter: a key (no space before its colon, as YAML writes it and French prose does not:
 # "Attention : ..."); an indented continuation, a list item or a comment.
 _YAML_KEY = re.compile(r"[\w\"'.-]+:(?:\s.*)?")
 _YAML_MORE = re.compile(r"\s+\S.*|-(?:\s.*)?|#.*")
+_LINE_BREAKS = re.compile(r"[ \t]*\n[ \t]*")  # in a block scalar's value: a title is one line
 
 
 def _looks_like_yaml(body: str) -> bool:
@@ -29,58 +46,145 @@ def _looks_like_yaml(body: str) -> bool:
 
 
 def _front_matter(text: str) -> tuple[dict[str, str], int]:
-    """The front matter's keys and where the body starts; none when the file opens with a `---` rule and text
-    rather than YAML (a paragraph between two rules is text, not metadata to drop)."""
+    """The front matter's keys with a scalar value and where the body starts; none when the file opens with a
+    `---` rule and text rather than YAML (a paragraph between two rules is text, not metadata to drop). Read as
+    YAML (block scalars, quotes and escapes); front matter YAML refuses is read a line at a time, `key: value`."""
     match = _FRONT_MATTER.match(text)
-    if not match or not _looks_like_yaml(match.group("body")):
+    if not match or not _looks_like_yaml(body := match.group("body")):
         return {}, 0
+    try:
+        loaded = yaml.safe_load(body)
+    except yaml.YAMLError:
+        loaded = None
+    if isinstance(loaded, dict):
+        return {str(key).casefold(): _LINE_BREAKS.sub(" ", str(value)).strip() for key, value in loaded.items()
+                if isinstance(value, (str, int, float, date)) and not isinstance(value, bool)}, match.end()
     meta = {}
-    for raw in match.group("body").splitlines():
+    for raw in body.splitlines():
         key, sep, value = raw.partition(":")
         if sep and key.strip():
             meta[key.strip().casefold()] = value.strip().strip("\"'")
     return meta, match.end()
 
 
+def _columns(body: str) -> int:
+    """How far the line is indented, a tab reaching the next multiple of 4 columns."""
+    return len(body[:len(body) - len(body.lstrip(" \t"))].expandtabs(4))
+
+
+def _lines(text: str, start: int) -> Iterator[tuple[str, int]]:
+    """The lines of `text` from `start` (the first after front matter), without their line breaks, with their
+    offsets; blank lines too, as they end paragraphs. The breaks are those of `base.lines_with_offsets`."""
+    pos = 0
+    for raw in text.splitlines(keepends=True):
+        if pos >= start:
+            yield raw.rstrip("\r\n"), pos
+        pos += len(raw)
+
+
+def _kept(text: str, start: int, end: int, hidden: list[tuple[int, int]]) -> list[Line]:
+    """The text of `start:end` outside the `hidden` spans, stripped, one line per piece."""
+    lines, cursor = [], start
+    for a, b in [*hidden, (end, end)]:
+        piece = text[cursor:a]
+        if stripped := piece.strip():
+            lead = cursor + len(piece) - len(piece.lstrip())
+            lines.append(Line(stripped, lead, lead + len(stripped)))
+        cursor = b
+    return lines
+
+
+def _comments(text: str, start: int, end: int, open_until: int, last_close: int) -> tuple[list[tuple[int, int]], int]:
+    """The spans of `start:end` inside HTML comments, and where the last one ends (past `end` when it runs on over
+    the next lines); `open_until`: the end of a comment opened on an earlier line; `last_close`: where the last
+    `-->` of the text starts. A `<!--` never closed is text, not the rest of the file left out."""
+    hidden, cursor = [], start
+    if open_until > start:
+        hidden.append((start, min(open_until, end)))
+        cursor = open_until
+    while text.find("<!--", cursor, end) >= 0 and (found := _CODE_SPAN_OR_COMMENT.search(text, cursor, end)):
+        opens = found.group() == "<!--" and found.start() + 2 <= last_close
+        close = text.find("-->", found.start() + 2) if opens else -1
+        if close < 0:
+            cursor = found.end()
+            continue
+        open_until = close + 3
+        hidden.append((found.start(), min(open_until, end)))
+        cursor = open_until
+    return hidden, open_until
+
+
 def parse_markdown(text: str) -> Parsed:
     """Markdown: ATX (`## Heading`) and setext (a line underlined with `===` or `---`) headings open sections, each
-    under the headings of higher levels still open; YAML-style front matter may give `title` and `url`."""
+    under the headings of higher levels still open; YAML front matter may give `title` and `url`.
+
+    Code is text, never headings: a fenced block runs to a fence of its own character (backtick or tilde) at least
+    as long as the one that opened it, with nothing after it, or to the end; a line indented by 4 columns or more
+    is code where it does not go on with a paragraph or a list item. An HTML comment, on one line or over several,
+    is left out outside code (and code spans); a line that opens with one or inside one is text, not a heading."""
     meta, body_start = _front_matter(text)
     sections: list[Section] = [Section(None)]
     outline = Outline()
     title = meta.get("title")
-    in_fence = False
-    for line in lines_with_offsets(text):
-        if line.start < body_start:
+    fence: tuple[str, int] | None = None  # the open fence's character and length
+    comment_end = 0  # where the HTML comment being read ends
+    items: list[int] = []  # the column where the text of each list item still open starts, outermost first
+    above: list[Line] = []  # the line above, when it is paragraph text (what a setext underline makes a heading)
+    last_close = text.rfind("-->")  # a `<!--` after it is never closed
+    for body, start in _lines(text, body_start):
+        indent = _columns(body)
+        relative = indent - max((column for column in items if column <= indent), default=0)
+        if fence or (relative >= 4 and not above and start >= comment_end):
+            if fence and relative <= 3 and _closes(body.strip(), fence):
+                fence = None
+            sections[-1].lines += _kept(text, start, start + len(body), [])
             continue
-        if line.text.startswith(("```", "~~~")):
-            in_fence = not in_fence
-        level, heading, start = 0, "", line.start
-        if in_fence:
-            pass
-        elif atx := _ATX.match(line.text):
-            level, heading = len(atx.group("marks")), atx.group("text")
-        elif (underline := _SETEXT.match(line.text)) and (above := _setext_text(text, sections[-1], line)):
-            sections[-1].lines.pop()
-            level, heading, start = (1 if underline.group("marks")[0] == "=" else 2), above.text, above.start
+        hidden, comment_end = _comments(text, start, start + len(body), comment_end, last_close)
+        kept = _kept(text, start, start + len(body), hidden)
+        if not kept:
+            above = []
+            continue
+        shown = _blanked(body, start, hidden).strip()
+        plain = kept[0].start > start + len(body) - len(body.lstrip())  # the line opens in a comment
+        if not (above or plain):  # a list item ends at a line indented less than its content, not a paragraph's
+            items = [column for column in items if column <= indent]
+        level, heading, heading_start = 0, "", start
+        if plain or relative >= 4:
+            pass  # an HTML block's text (CommonMark), or a paragraph's next line
+        elif opening := _FENCE.fullmatch(shown):
+            fence = opening.group("fence")[0], len(opening.group("fence"))
+        elif atx := _ATX.fullmatch(shown):
+            level, heading = len(atx.group("marks")), _ATX_CLOSING.sub("", atx.group("text") or "").strip()
+        elif (underline := _SETEXT.fullmatch(shown)) and above and not _NOT_SETEXT_TEXT.match(above[0].text):
+            del sections[-1].lines[-len(above):]
+            level, heading_start = (1 if underline.group("marks")[0] == "=" else 2), above[0].start
+            heading = " ".join(line.text for line in above)
+        elif item := _LIST_ITEM.match(shown):
+            items = [column for column in items if column <= indent]
+            space = len(item.group("space"))
+            items.append(indent + len(item.group("marker")) + (space if 1 <= space <= 4 else 1))
+        above = [] if fence or level else kept
         if not level:
-            sections[-1].lines.append(line)
+            sections[-1].lines += kept
             continue
-        if title is None and level == 1:
-            title = heading
-        sections.append(outline.section(level, heading, start))
+        heading = _SPACES.sub(" ", heading)  # where a comment was
+        if not title and level == 1:
+            title = heading or None
+        sections.append(outline.section(level, heading, heading_start))
     return Parsed([s for s in sections if s.lines], title=title, url=meta.get("url"))
 
 
-def _setext_text(text: str, section: Section, underline: Line) -> Line | None:
-    """The line a setext underline makes a heading: the section's last line, right above the underline (no blank
-    line between), when it is plain text (a list item or a quote above `---` is not a heading)."""
-    if not section.lines:
-        return None
-    above = section.lines[-1]
-    if text.count("\n", above.end, underline.start) != 1 or _NOT_SETEXT_TEXT.match(above.text):
-        return None
-    return above
+def _blanked(body: str, start: int, hidden: list[tuple[int, int]]) -> str:
+    """The line with its hidden spans replaced by spaces, for the shape of what is left."""
+    for a, b in hidden:
+        body = body[:a - start] + " " * (b - a) + body[b - start:]
+    return body
+
+
+def _closes(line: str, fence: tuple[str, int]) -> bool:
+    """Whether a line (stripped) closes a fence: its character alone, at least as many times."""
+    char, length = fence
+    return len(line) >= length and line == char * len(line)
 
 
 __all__ = ["parse_markdown"]

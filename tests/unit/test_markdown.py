@@ -1,0 +1,102 @@
+"""Markdown blocks as CommonMark reads them: code holds no headings, HTML comments are left out, front matter is
+YAML; every line kept is the file's own text at its offsets."""
+
+import pytest
+
+from rag.corpus.chunking import Chunker
+from rag.corpus.formats.markdown import parse_markdown
+from rag.corpus.reader import read_document
+
+
+def _sections(text: str) -> list[tuple[str | None, list[str]]]:
+    parsed = parse_markdown(text)
+    for section in parsed.sections:
+        for line in section.lines:
+            assert text[line.start:line.end] == line.text, line
+    return [(s.heading, [line.text for line in s.lines]) for s in parsed.sections]
+
+
+def test_a_fence_closes_only_on_its_own_character_at_least_as_long():
+    tildes = "# Guide\n~~~\n```python\n# un commentaire\n```\n~~~\n## Après\nTexte.\n"
+    assert _sections(tildes) == [("Guide", ["~~~", "```python", "# un commentaire", "```", "~~~"]),
+                                 ("Après", ["Texte."])]
+    longer = "# Guide\n````markdown\n```python\n# un commentaire\n```\n````\n## Après\nTexte.\n"
+    assert _sections(longer) == [("Guide", ["````markdown", "```python", "# un commentaire", "```", "````"]),
+                                 ("Après", ["Texte."])]
+    # a closing fence has nothing after it but spaces, is indented 3 columns at most, and may be longer
+    closing = "# Guide\n```\n```bash\n# dedans\n    ```\n# dedans aussi\n   `````  \n## Après\nTexte.\n"
+    assert _sections(closing)[-1] == ("Après", ["Texte."])
+    assert [h for h, _ in _sections(closing)] == ["Guide", "Après"]
+    # a fence never closed runs to the end; backticks in a backtick fence's info string make it no fence
+    assert [h for h, _ in _sections("# Guide\n```\n# code\n")] == ["Guide"]
+    assert [h for h, _ in _sections("# Guide\n``` a`b\n# Titre\nTexte.\n")] == ["Guide", "Titre"]
+
+
+def test_an_indented_line_is_code_unless_it_goes_on_with_a_paragraph_or_a_list_item():
+    page = ("# Mise à jour\n\nLancez :\n\n    # mettre à jour\n    apt update\n\n\t# tabulé aussi\n\n"
+            "   ## Indentée de trois espaces\n\nUn paragraphe\n    # qui continue\n")
+    assert _sections(page) == [
+        ("Mise à jour", ["Lancez :", "# mettre à jour", "apt update", "# tabulé aussi"]),
+        ("Indentée de trois espaces", ["Un paragraphe", "# qui continue"]),
+    ]
+    # in a list item, indentation counts from the item's content: a fence there is a fence, its comments code
+    listed = ("# Installation\n\n1. Installez :\n\n    ```bash\n    # les paquets\n    ```\n\n"
+              "- Ou bien :\n\n      # du code dans l'élément\n\nFin de la liste.\n\n    # du code après\n")
+    assert _sections(listed) == [("Installation", [
+        "1. Installez :", "```bash", "# les paquets", "```", "- Ou bien :", "# du code dans l'élément",
+        "Fin de la liste.", "# du code après"])]
+    # an indented line above `---` is code, and the `---` a rule
+    assert _sections("Texte.\n\n    code\n---\n") == [(None, ["Texte.", "code", "---"])]
+
+
+def test_html_comments_are_left_out_and_the_rest_keeps_its_offsets():
+    page = ("# Aide <!-- v2 -->\n<!-- à relire -->\nAvant <!-- une note --> après.\n<!--\n# Brouillon\n```\n-->\n"
+            "## Retours\nSous <!-- 14 ?\nou 30 ? --> 30 jours.\n<!-- bloc --> ## pas un titre\n\n"
+            "Le code `<!-- ceci -->` reste.\n\n```html\n<!-- dans le code -->\n```\n\n    <!-- indenté -->\n")
+    assert _sections(page) == [
+        ("Aide", ["Avant", "après."]),
+        ("Retours", ["Sous", "30 jours.", "## pas un titre", "Le code `<!-- ceci -->` reste.", "```html",
+                     "<!-- dans le code -->", "```", "<!-- indenté -->"]),
+    ]
+    # a `<!--` never closed is text: a stray one does not take the rest of the file with it
+    assert _sections("Un <!-- jamais fermé\n# Titre\nTexte.\n") == [
+        (None, ["Un <!-- jamais fermé"]), ("Titre", ["Texte."])]
+    assert _sections("# Titre\nUn --> puis <!-- x --> fin.\n") == [("Titre", ["Un --> puis", "fin."])]
+
+
+def test_comments_never_reach_passages_and_citations_quote_the_file(tmp_path):
+    words = " ".join(f"mot{n}" for n in range(30))
+    page = (f"# Retours\n\n{words} <!-- note interne\nsur deux lignes --> {words}.\n\n<!-- TODO -->\n\n"
+            f"## Délais\n\nSous 14 jours <!-- à vérifier --> ouvrés.\n")
+    (tmp_path / "retours.md").write_text(page, encoding="utf-8")
+    chunks = Chunker(lambda texts: [len(t.split()) for t in texts], max_tokens=25).chunk(
+        read_document(tmp_path, tmp_path / "retours.md"))
+    assert len(chunks) > 2
+    for chunk in chunks:
+        assert "<!--" not in chunk.text and "-->" not in chunk.text and "TODO" not in chunk.text
+        span, cursor = page[chunk.start:chunk.end], 0
+        for line in chunk.text.split("\n"):
+            found = span.find(line, cursor)
+            assert found >= 0, (chunk.id, line)
+            cursor = found + len(line)
+
+
+@pytest.mark.parametrize(("front", "title"), [
+    ("title: >-\n  Retours et\n  remboursements\n", "Retours et remboursements"),
+    ("title: |\n  Retours\n", "Retours"),
+    ("title: 'L''été: la saison'\n", "L'été: la saison"),
+    ('title: "Guide \\"été\\"\\u00a0: \\u00e9dition 2"\n', "Guide \"été\"\u00a0: édition 2"),
+    ("Title: Guide\nurl: >-\n  https://example.org/guide\n", "Guide"),
+])
+def test_front_matter_is_read_as_yaml(front, title):
+    parsed = parse_markdown(f"---\n{front}---\n# Autre titre\nCorps.\n")
+    assert parsed.title == title
+    assert [(s.heading, [line.text for line in s.lines]) for s in parsed.sections] == [("Autre titre", ["Corps."])]
+    if "url" in front:
+        assert parsed.url == "https://example.org/guide"
+
+
+def test_an_atx_heading_s_closing_hashes_need_a_space_before_them():
+    # and "### ###" is an empty heading (the reader names its section by the headings above it)
+    page = "## Paiement en C#\nUn.\n## Retours ##\nDeux.\n### ###\nTrois.\n"
+    assert _sections(page) == [("Paiement en C#", ["Un."]), ("Retours", ["Deux."]), ("", ["Trois."])]
