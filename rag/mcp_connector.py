@@ -24,7 +24,7 @@ from mcp.server.mcpserver import Context, MCPServer
 from mcp_types import CallToolResult, TextContent
 from pydantic import BaseModel, Field
 
-from rag.mcp_server import READ_ONLY, GetPassage, Search, in_thread, tool_errors
+from rag.mcp_server import READ_ONLY, GetPassage, PlainServer, Search, in_thread, tool_errors
 from rag.schemas import Hit, Passage
 from rag.search.queries import make_queries
 from rag.search.searcher import Searcher
@@ -97,8 +97,8 @@ INSTRUCTIONS = (
 
 def build_connector(settings: Settings, run_search: Search, passage: GetPassage) -> MCPServer:
     """The connector server over a search function (a batch of queries -> hits per query) and a passage lookup."""
-    server: MCPServer = MCPServer("rag-connector", title="rag: document search (search and fetch)",
-                                  instructions=INSTRUCTIONS, version="1")
+    server: MCPServer = PlainServer("rag-connector", title="rag: document search (search and fetch)",
+                                    instructions=INSTRUCTIONS, version="1")
     limit = min(CONNECTOR_RESULTS, settings.k_max)
 
     def base(ctx: Context) -> str | None:

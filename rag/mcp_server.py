@@ -104,29 +104,41 @@ def tool_errors(settings: Settings) -> Iterator[None]:
         raise ToolError(settings.without_paths(str(exc))) from exc
 
 
-class StrictServer(MCPServer):
-    """The SDK's server, whose tools refuse an argument they do not take (the SDK drops it silently: an agent that
-    sends `top_k` or `mode` would never learn they did nothing), take JSON types as declared (`"k": "5"` is an error,
-    as over HTTP), and say what is wrong with an argument in one line per field, as the HTTP API does, instead of
-    pydantic's report and its link. Not for the ChatGPT connector,
-    whose clients are not ours to hold to the schema."""
+class PlainServer(MCPServer):
+    """The SDK's server, saying what is wrong with an argument in one line per field, as the HTTP API does, instead
+    of pydantic's report and its link. It takes arguments as the SDK does (`"k": "5"` read as 5, an argument it does
+    not know left aside): the ChatGPT connector's clients are not ours to hold to the schema."""
+
+    strict = False
 
     async def call_tool(self, name: str, arguments: dict[str, Any], context: Context | None = None) -> Any:
         tool = self._tool_manager.get_tool(name)
         if tool is not None:
-            taken = list(tool.parameters.get("properties", {}))
-            unknown = sorted(set(arguments) - set(taken))
-            if unknown:
-                raise ToolError(f"{name} takes no argument {', '.join(map(repr, unknown))}; its arguments are "
-                                f"{', '.join(taken)}")
-            try:  # strictly, as the HTTP API: "k": "5" is an error, not 5; a list sent as a JSON string (some
-                # desktop clients do) still read, as the SDK reads it
+            self._check(name, list(tool.parameters.get("properties", {})), arguments)
+            try:  # a list sent as a JSON string (some desktop clients do) is read, as the SDK reads it
                 meta = tool.fn_metadata
-                meta.arg_model.model_validate(meta.pre_parse_json(arguments), strict=True)
+                meta.arg_model.model_validate(meta.pre_parse_json(arguments), strict=self.strict)
             except ValidationError as exc:
                 raise ToolError("; ".join(f"{'.'.join(map(str, e['loc'])) or name}: {e['msg']}"
                                           for e in exc.errors(include_url=False))) from exc
         return await super().call_tool(name, arguments, context)
+
+    def _check(self, name: str, taken: list[str], arguments: dict[str, Any]) -> None:
+        """Refuse what a tool's schema does not allow before it is validated (nothing, here)."""
+
+
+class StrictServer(PlainServer):
+    """A `PlainServer` whose tools refuse an argument they do not take (the SDK drops it silently: an agent that
+    sends `top_k` or `mode` would never learn they did nothing) and take JSON types as declared (`"k": "5"` is an
+    error, as over HTTP)."""
+
+    strict = True
+
+    def _check(self, name: str, taken: list[str], arguments: dict[str, Any]) -> None:
+        unknown = sorted(set(arguments) - set(taken))
+        if unknown:
+            raise ToolError(f"{name} takes no argument {', '.join(map(repr, unknown))}; its arguments are "
+                            f"{', '.join(taken)}")
 
 
 def _result(model: BaseModel) -> CallToolResult:
@@ -213,5 +225,17 @@ def stdio_server(settings: Settings, searcher: Searcher) -> MCPServer:
     return build_server(settings, in_thread(searcher), searcher.passage, lambda: searcher.index)
 
 
-__all__ = ["READ_ONLY", "CurrentIndex", "GetPassage", "Search", "StrictServer", "ToolPassage", "ToolSearchResult",
-           "build_server", "in_thread", "stdio_server", "tool_errors"]
+__all__ = [
+    "READ_ONLY",
+    "CurrentIndex",
+    "GetPassage",
+    "PlainServer",
+    "Search",
+    "StrictServer",
+    "ToolPassage",
+    "ToolSearchResult",
+    "build_server",
+    "in_thread",
+    "stdio_server",
+    "tool_errors",
+]

@@ -8,7 +8,12 @@ from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 
 from litestar import Litestar, asgi
-from litestar.exceptions import MethodNotAllowedException, NotFoundException, ServiceUnavailableException
+from litestar.exceptions import (
+    HTTPException,
+    MethodNotAllowedException,
+    NotFoundException,
+    ServiceUnavailableException,
+)
 from litestar.handlers import ASGIRouteHandler
 from litestar.types import (
     Guard,
@@ -24,6 +29,7 @@ from mcp.server.transport_security import TransportSecuritySettings
 from starlette.applications import Starlette
 
 from rag.http.problems import MEDIA_TYPE, problem_body
+from rag.http.requests import is_json
 from rag.settings import Settings
 
 
@@ -67,10 +73,16 @@ class HttpTransport:
         if app is None:
             raise ServiceUnavailableException("the MCP transport is not running (the server is starting or "
                                               "stopping); retry in a moment")
-        if scope.get("method") == "GET":
-            # stateless: there is no session whose server-sent events a GET could stream, and the SDK's stream
-            # would stay open forever; the protocol lets a server answer 405 instead
-            raise MethodNotAllowedException(headers={"Allow": "POST"})
+        if scope.get("method") != "POST":
+            # stateless: there is no session whose server-sent events a GET could stream (the SDK's stream would stay
+            # open forever; the protocol lets a server answer 405 instead), nor one a DELETE could end
+            raise MethodNotAllowedException(f"{self.path} does not accept {scope.get('method')}; it accepts POST",
+                                            headers={"Allow": "POST"})
+        media_type = next((value.decode("latin-1") for name, value in scope.get("headers", ())
+                           if name == b"content-type"), "").split(";")[0]
+        if media_type and not is_json(media_type):  # as on the JSON routes: a page may send text/plain anywhere
+            raise HTTPException(status_code=415, detail=f"the request body must be JSON-RPC, sent with `Content-Type: "
+                                                        f"application/json` (got {media_type[:100]})")
         limited = _problem_for_too_large(send, self.settings.max_body_bytes, self.path)
         await app({**scope, "path": "/"}, receive, limited)  # type: ignore[arg-type]
 

@@ -95,6 +95,8 @@ def make_queries(settings: Settings, questions: Sequence[str], k: int | None, mo
         if _NOT_TEXT.search(question):
             raise InvalidQuery(f"{where}: contains control, replacement or other non-text characters; send plain "
                                "text")
+        if not question.strip():  # as the HTTP models say it, for the edges that strip questions themselves
+            raise InvalidQuery(f"{where}: is empty or only whitespace")
         if not _ALNUM.search(question):
             raise InvalidQuery(f"{where}: has no letter or digit to search for")
     within = None

@@ -131,7 +131,10 @@ def test_fetch_returns_the_passage_whole(served):
 @pytest.mark.parametrize(("tool", "arguments", "needle"),
                          [("fetch", {"id": "nope"}, "no passage with id 'nope'"),
                           ("search", {"query": "?!"}, "query: has no letter or digit"),
-                          ("search", {"query": "x" * 2001}, "at most 2000 characters")])
+                          ("search", {"query": "x" * 2001}, "at most 2000 characters"),
+                          # one line per field, as /mcp and HTTP say it, not pydantic's report and its link
+                          ("search", {"query": ""}, "query: String should have at least 1 character"),
+                          ("search", {"query": "   "}, "query: is empty or only whitespace")])
 def test_bad_calls_are_tool_errors_that_say_what_to_fix(served, tool, arguments, needle):
     async def main() -> CallToolResult:
         async with connect(served) as client:

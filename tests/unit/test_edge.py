@@ -74,9 +74,23 @@ def test_mcp_answers_problems_with_its_own_path(keyed, path):
 
 
 @pytest.mark.parametrize("path", ["/mcp", "/mcp/connector"])
-def test_a_get_on_mcp_is_a_405_not_an_event_stream_that_never_ends(keyed, path):
-    r = keyed.get(path, headers={"authorization": f"Bearer {USER}", "accept": "text/event-stream"})
-    assert _problem(r, 405)["detail"] == f"{path} does not accept GET; it accepts POST" and r.headers["allow"] == "POST"
+@pytest.mark.parametrize("method", ["GET", "DELETE", "PUT", "PATCH"])
+def test_mcp_accepts_post_alone_and_says_so(keyed, path, method):
+    """A GET would open an event stream that never ends; a stateless server has no session to DELETE. The 405
+    advertised GET, POST and DELETE, and a DELETE's had no Allow at all."""
+    r = keyed.request(method, path, headers={"authorization": f"Bearer {USER}", "accept": "text/event-stream"})
+    assert _problem(r, 405)["detail"] == f"{path} does not accept {method}; it accepts POST"
+    assert r.headers["allow"] == "POST"
+    head = keyed.head(path, headers={"authorization": f"Bearer {USER}"})
+    assert head.status_code == 405 and head.headers["allow"] == "POST"
+
+
+@pytest.mark.parametrize("path", ["/mcp", "/mcp/connector"])
+def test_mcp_refuses_a_body_that_is_not_json_with_a_415_problem(keyed, path):
+    r = keyed.post(path, content=b'{"jsonrpc": "2.0", "id": 1, "method": "tools/list"}',
+                   headers={"authorization": f"Bearer {USER}", "content-type": "text/plain",
+                            "accept": "application/json, text/event-stream"})
+    assert "Content-Type: application/json" in _problem(r, 415)["detail"]
 
 
 def test_a_path_under_mcp_that_holds_no_server_is_a_404_naming_those_that_do(keyed):
