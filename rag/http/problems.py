@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 import math
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from http import HTTPStatus
@@ -52,14 +53,15 @@ TITLES = {400: "Bad request", 401: "Unauthorized", 403: "Forbidden", 404: "Not f
 
 
 class Problem(BaseModel):
-    """An error: `detail` names what to fix; `errors` lists each invalid field of a rejected body."""
+    """An error: `detail` names what to fix; `errors`, on a 422, lists each refused field."""
 
     type: str = Field("about:blank", description="Problem type (always about:blank: the status says it).")
     title: str = Field(description="Short name of the status.")
     status: int = Field(description="HTTP status code.")
     detail: str = Field(description="What went wrong and what to change.")
     instance: str = Field(description="Path of the request.")
-    errors: list[dict[str, Any]] | None = Field(None, description="One entry per invalid field, when known.")
+    errors: list[dict[str, Any]] | None = Field(None, description="On a 422, one entry per refused field: `key` "
+                                                "(the field, `body` for the body itself) and `message` (the rule).")
 
 
 def problem_body(status: int, detail: str, instance: str, **extra: Any) -> dict[str, Any]:
@@ -109,10 +111,12 @@ def _validation_detail(exc: ValidationException) -> tuple[int, str, list[dict[st
         return 400, f"the request body is not valid JSON for this endpoint ({exc.detail})", []
     if any(e.get("source") == "body" and e.get("key") == "data" for e in errors if isinstance(e, dict)):
         return 400, "the request body is not valid JSON: it is empty; send a JSON object", []  # no body at all
-    parts = [f"{_shortened(e['key']) or '(empty name)'}: {e.get('message')}" if "key" in e else
-             "body: must be a JSON object with the fields in /schema/openapi.json"
+    whole = "must be a JSON object with the fields in /schema/openapi.json"
+    parts = [f"{_shortened(e['key']) or '(empty name)'}: {e.get('message')}" if "key" in e else f"body: {whole}"
              for e in errors if isinstance(e, dict)]
-    return 422, "; ".join(parts) or exc.detail, errors
+    # every entry names its field, the body itself when it is not an object
+    named = [e if "key" in e else {**e, "key": "body", "message": whole} for e in errors if isinstance(e, dict)]
+    return 422, "; ".join(parts) or exc.detail, named
 
 
 class _Said(HTTPException):
@@ -157,6 +161,11 @@ class Failure:
     errors: list[dict[str, Any]] | None = None
 
 
+# A rule's refusal names its field first ("k: must be at most 50 (got 51)"): the field's entry in `errors`, as a
+# schema's refusal has one.
+_FIELD_RULE = re.compile(r"([\w.\[\]-]+): (.+)", re.DOTALL)
+
+
 def failure(request: Request, exc: Exception) -> Failure:
     """The status, detail and headers of any error (the one table). Unknown errors are logged and said without
     internals, the server's folders named by their settings. 401s carry `WWW-Authenticate: Bearer`, as RFC 9110
@@ -164,7 +173,9 @@ def failure(request: Request, exc: Exception) -> Failure:
     if isinstance(exc, RagError):
         status = next((code for kind, code in STATUS.items() if isinstance(exc, kind)), 500)
         detail = request.app.state.settings.without_paths(str(exc))
-        return Failure(status, detail, _retry_after(exc, request) if status == 503 else {})
+        field = _FIELD_RULE.match(detail) if isinstance(exc, InvalidQuery) else None
+        errors = None if field is None else [{"key": field[1], "message": field[2], "source": "body"}]
+        return Failure(status, detail, _retry_after(exc, request) if status == 503 else {}, errors)
     if isinstance(exc, ValidationException):
         status, detail, errors = _validation_detail(exc)
         return Failure(status, detail, errors=errors)
@@ -184,7 +195,7 @@ def failure(request: Request, exc: Exception) -> Failure:
 def problem_handler(request: Request, exc: Exception) -> Response:
     """Every error, as problem details."""
     said = failure(request, exc)
-    extra = {} if said.errors is None else {"errors": said.errors}
+    extra = {"errors": said.errors} if said.errors else {}
     return problem(said.status, said.detail, _instance(request), headers=said.headers, **extra)
 
 

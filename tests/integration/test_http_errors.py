@@ -21,6 +21,11 @@ def problem(response, status: int) -> dict:
     body = response.json()
     assert body["status"] == status and body["title"] and body["detail"]
     assert "Traceback" not in response.text and 'File "' not in response.text
+    # a 422 names each field it refuses in `errors`, whether a schema or a rule refused it; nothing else has `errors`
+    if status == 422:
+        assert body["errors"] and all(e["key"] and e["message"] for e in body["errors"]), body
+    else:
+        assert "errors" not in body, body
     return body
 
 
