@@ -48,6 +48,12 @@ def _say(text: str = "", *, err: bool = False) -> None:
     print(for_terminal(text), file=sys.stderr if err else sys.stdout)
 
 
+def _line(name: str) -> str:
+    """A file name or a title on one line: a line break in it (a file may be named so) shown as `\\n`, as the
+    terminal escapes show the other control characters."""
+    return name.replace("\r", "\\r").replace("\n", "\\n")
+
+
 def _print_json(value: Any) -> None:
     print(json_for_terminal(json.dumps(value, ensure_ascii=False, indent=2)))
 
@@ -101,9 +107,9 @@ def _ingest(args: argparse.Namespace) -> int:
              f"{_count(report.passages, 'passage')} in {report.seconds:.1f}s: {report.embedded} embedded, "
              f"{report.reused} reused; build {report.build_id} in {settings.index_dir}")
     for skipped in report.skipped:
-        _say(f"  skipped {skipped.source}: {skipped.reason}", err=True)
+        _say(f"  skipped {_line(skipped.source)}: {skipped.reason}", err=True)
     for changed in report.changed:
-        _say(f"  changed {changed.source}: {changed.change}", err=True)
+        _say(f"  changed {_line(changed.source)}: {changed.change}", err=True)
     return 0
 
 
@@ -128,12 +134,12 @@ def _search(args: argparse.Namespace) -> int:
         return 0
     hits, best, answerable = found.passages, found.answer, found.answerable
     if best and answerable:
-        _say(f"{best.text}\n    — [{best.rank}] {best.citation.label}\n")
+        _say(f"{best.text}\n    — [{best.rank}] {_line(best.citation.label)}\n")
     elif best:  # the no-answer sentence, then the closest passages under their heading, in the corpus's language
         _say(f"{best.text}\n{wording(language)[2]}\n")
     for hit in hits:
         c = hit.citation
-        _say(f"[{hit.rank}] {hit.score:.3f}  {c.label}\n    {c.source}:{c.start}-{c.end}  id={hit.id}")
+        _say(f"[{hit.rank}] {hit.score:.3f}  {_line(c.label)}\n    {_line(c.source)}:{c.start}-{c.end}  id={hit.id}")
         for line in hit.text.splitlines():
             _say(f"    | {line}")
         print()
@@ -190,7 +196,7 @@ def _documents(args: argparse.Namespace) -> int:
         return 0
     for doc_id in doc_ids:
         document = index.documents[doc_id]
-        _say(f"{doc_id}  {_count(document.passages, 'passage')}  {document.source}\n    {document.title}")
+        _say(f"{doc_id}  {_count(document.passages, 'passage')}  {_line(document.source)}\n    {_line(document.title)}")
     print(f"{_count(len(doc_ids), 'document')} in build {index.build_id}")
     return 0
 

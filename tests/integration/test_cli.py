@@ -50,3 +50,19 @@ def test_a_filter_matching_no_document_names_the_options_and_rag_documents(index
     assert cli.main(["search", *index_args, "--source", "faq/", "carte de séjour"]) == 7
     assert "--source: no document has the source path or folder 'faq/'; paths are relative to the corpus folder, " \
            "as `rag documents` prints them" in capsys.readouterr().err
+
+
+def test_a_file_name_with_a_line_break_is_printed_on_one_line(tmp_path, embedder, monkeypatch, capsys):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "retours\nfaux.md").write_text("# Retours\n\nLes retours sont gratuits pendant trente jours.\n")
+    monkeypatch.setattr("rag.embedding.load.ModelSpec.load", lambda self: embedder)
+    monkeypatch.setattr("rag.serving.runtime.load_embedder", lambda *a, **k: embedder)
+    index = ["--index", str(tmp_path / "index")]
+    assert cli.main(["ingest", str(corpus), *index]) == 0
+    capsys.readouterr()
+    assert cli.main(["documents", *index]) == 0
+    assert "retours\\nfaux.md" in capsys.readouterr().out
+    assert cli.main(["search", *index, "retours gratuits"]) == 0
+    out = capsys.readouterr().out
+    assert "retours\\nfaux.md:" in out and not any(line.startswith("faux.md") for line in out.splitlines())
