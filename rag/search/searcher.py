@@ -107,7 +107,11 @@ def _terms_of(analyzer: Analyzer) -> Callable[[str], frozenset[str]]:
 
 def citation(chunk: Chunk) -> Citation:
     """The citation of a passage."""
-    label = chunk.context if chunk.page is None else f"{chunk.context}, p. {chunk.page}"
+    # a section named as its document (a Markdown file's title is its first heading) is not said twice
+    same = chunk.section is not None and " ".join(chunk.section.split()).casefold() == " ".join(
+        chunk.title.split()).casefold()
+    named = chunk.title if same else chunk.context
+    label = named if chunk.page is None else f"{named}, p. {chunk.page}"
     return Citation(doc_id=chunk.doc_id, title=chunk.title, source=chunk.source, section=chunk.section,
                     start=chunk.start, end=chunk.end, page=chunk.page, url=chunk.url, label=label)
 

@@ -117,3 +117,15 @@ def test_a_word_longer_than_a_passage_is_cut_between_characters_if_it_is_prose_l
     assert thai in kept  # cut, nothing lost
     assert all(text[c.start:c.end].replace("\n", "").endswith(c.text.split("\n")[-1]) for c in chunks)
     assert sum(read) < 4 * len(text)
+
+
+def test_a_section_named_as_its_document_is_not_said_twice_in_the_label(tmp_path):
+    """A Markdown file without front matter takes its first heading as its title: "Sécurité › Sécurité" said it
+    twice."""
+    from rag.search.searcher import citation
+
+    (tmp_path / "securite.md").write_text("# Sécurité\n\nLes paiements sont chiffrés.\n\n## Cartes\n\nVisa.\n",
+                                          encoding="utf-8")
+    chunks = Chunker(_words, max_tokens=60).chunk(read_document(tmp_path, tmp_path / "securite.md"))
+    assert [citation(c).label for c in chunks] == ["Sécurité", "Sécurité › Cartes"]
+    assert chunks[0].context == "Sécurité › Sécurité"  # what is indexed is unchanged: no layout bump
