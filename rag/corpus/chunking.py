@@ -54,11 +54,12 @@ def _split_line(line: Line) -> list[Line]:
     return [p for p in pieces if p.text]
 
 
-def _spans(text: str, cost: Callable[[list[str]], list[int]], budget: int) -> list[tuple[int, int]]:
+def _spans(text: str, cost: Callable[[list[str]], list[int]], budget: int, alone: int) -> list[tuple[int, int]]:
     """`text` as consecutive spans of whole words whose tokens, counted word by word, add up to at most `budget`. A
-    word over `budget` alone is left out if it is ASCII (no prose has such a word: a base64 image, a minified
-    script, a link hundreds of characters long), else cut between characters into as many even spans as its count
-    asks (Chinese or Thai, written without spaces). One count for all the words: linear in the text."""
+    word over `budget` is left out if it is ASCII and over `alone` too, what a passage holds without a heading (no
+    prose has such a word: a base64 image, a minified script, a link hundreds of characters long), else cut between
+    characters into as many even spans as its count asks (Chinese or Thai, written without spaces). One count for
+    all the words: linear in the text."""
     words = [(m.start(), m.end()) for m in re.finditer(r"\S+", text)]
     spans: list[tuple[int, int]] = []
     run: tuple[int, int] | None = None
@@ -68,7 +69,7 @@ def _spans(text: str, cost: Callable[[list[str]], list[int]], budget: int) -> li
             if run:
                 spans.append(run)
             run, used = None, 0
-            if text[a:b].isascii():
+            if tokens > alone and text[a:b].isascii():
                 continue
             parts = -(-tokens // budget)
             step = -(-(b - a) // parts)
@@ -114,19 +115,27 @@ class Chunker:
             return [line]
         if len(line.text) == 1:
             return [line]  # a character that does not fit beside its heading: the heading goes (see `chunk`)
-        overhead = self.count_tokens([context + "\n"])[0]
-        budget = max(1, self.max_tokens - overhead)
-        spans = _spans(line.text, lambda texts: [n - self._bare for n in self.count_tokens(texts)], budget)
+        budget = max(1, self.max_tokens - self.count_tokens([context + "\n"])[0])
+        spans = _spans(line.text, self._word_tokens, budget, self.max_tokens - self._bare)
         if spans == [(0, len(line.text))]:  # counted word by word it fits, whole it does not: halve it
             middle = len(line.text) // 2
-            spans = [(0, middle), (middle, len(line.text))]
+            gaps = [(m.start(), m.end()) for m in re.finditer(r"\s+", line.text)
+                    if m.start() > 0 and m.end() < len(line.text)]
+            gap = min(gaps, key=lambda g: abs(g[0] - middle), default=(middle, middle))  # between words if it can
+            spans = [(0, gap[0]), (gap[1], len(line.text))]
         return [atom for a, b in spans for atom in self._within(context, _piece(line, a, b))]
+
+    def _word_tokens(self, words: list[str]) -> list[int]:
+        """Each word's tokens as it counts inside a run, after another word: a word counted alone would merge with
+        the prompt's last token ("passage: " and "sont" count as "passage: " alone), and runs pack too much."""
+        return [n - self._bare for n in self.count_tokens([f"x {word}" for word in words])]
 
     @property
     def _bare(self) -> int:
-        """Tokens the counter adds to any text (prompt, special tokens): a word's own tokens are its count less this."""
+        """Tokens the counter gives the neutral word `x` alone, prompt and special tokens included: what
+        `_word_tokens` takes off."""
         if self._bare_tokens is None:
-            self._bare_tokens = self.count_tokens([""])[0]
+            self._bare_tokens = self.count_tokens(["x"])[0]
         return self._bare_tokens
 
     def chunk(self, doc: Document) -> list[Chunk]:
@@ -135,8 +144,8 @@ class Chunker:
         for section in doc.sections:
             probe = Chunk("", doc.doc_id, doc.title, doc.source, section.heading, doc.url, 0, 0, "")
             context = probe.context
-            if not self._fits(context, []):
-                context = ""  # a heading longer than the model's window: embed the text alone
+            if self.count_tokens([context + "\n"])[0] > self.max_tokens * 3 // 4:
+                context = ""  # a heading that leaves a passage too little room, or none: embed the text alone
             groups: list[list[Line]] = []
             for atom in self._atoms(context, section.lines):
                 if groups and self._fits(context, [*groups[-1], atom]):

@@ -4,6 +4,7 @@ pages, with the real tokenizer."""
 import html
 import re
 
+from rag.corpus.chunking import Chunker
 from rag.corpus.reader import read_corpus
 from rag.index.store import Index
 from rag.ingestion.stages import chunker_for
@@ -95,3 +96,33 @@ def test_text_without_spaces_keeps_the_invariants_with_the_real_tokenizer(tmp_pa
             cursor = found + len(line)
     kept = "".join(c.text.replace("\n", "") for c in chunks)
     assert japanese in kept and thai in kept and "base64" not in kept and "fin." in kept
+
+
+def test_a_run_on_line_is_cut_between_words_with_the_real_tokenizer(tmp_path, embedder):
+    """Counted alone, a one-token word merges with the prompt's last token and counts 0: runs were packed too full,
+    then halved between two characters ("reto|urs")."""
+    import random
+
+    vocabulary = ["les", "retours", "sont", "acceptés", "pendant", "trente", "jours,", "accompagnés", "du",
+                  "justificatif", "d'achat", "original", "colis", "remboursement", "livraison", "l'article", "échangé"]
+    rng = random.Random(1)
+    words = [rng.choice(vocabulary) for _ in range(600)]
+    (tmp_path / "faq.md").write_text("# Retours\n\n" + " ".join(words) + "\n", encoding="utf-8")
+    chunker = chunker_for(embedder, None)
+    chunks = [chunk for doc in read_corpus(tmp_path).documents for chunk in chunker.chunk(doc)]
+    assert len(chunks) > 2 and max(embedder.count_tokens([c.indexed_text for c in chunks])) <= chunker.max_tokens
+    assert [word for c in chunks for word in c.text.split()] == words
+
+
+def test_a_heading_that_leaves_little_room_goes_and_the_text_stays_whole(tmp_path, embedder):
+    """A heading path near the limit left a word or two of room: ordinary words were taken for base64 and left
+    out, or cut ("accompagnés", "d'achat" lost)."""
+    question = ("Comment puis-je retourner un article acheté en ligne lorsque la commande a été livrée en plusieurs "
+                "colis séparés ?")
+    body = "Les retours sont acceptés pendant trente jours, accompagnés du justificatif d'achat original."
+    (tmp_path / "faq.md").write_text(f"# Retours et remboursements\n\n## {question}\n\n{body}\n", encoding="utf-8")
+    heading = embedder.count_tokens([f"Retours et remboursements › {question}\n"])[0]
+    for limit in range(heading, heading + 4):
+        chunker = Chunker(embedder.count_tokens, limit)
+        chunks = [c for doc in read_corpus(tmp_path).documents for c in chunker.chunk(doc) if c.section]
+        assert " ".join(" ".join(c.text.split("\n")) for c in chunks).split() == body.split(), limit

@@ -100,3 +100,26 @@ def test_an_atx_heading_s_closing_hashes_need_a_space_before_them():
     # and "### ###" is an empty heading (the reader names its section by the headings above it)
     page = "## Paiement en C#\nUn.\n## Retours ##\nDeux.\n### ###\nTrois.\n"
     assert _sections(page) == [("Paiement en C#", ["Un."]), ("Retours", ["Deux."]), ("", ["Trois."])]
+
+
+def test_a_stray_comment_opener_in_prose_closes_within_its_paragraph_or_is_text():
+    """A `<!--` inside a line is inline HTML: a later `-->`, sections away, took both sections with it."""
+    page = ("# Guide\n\nHTML comments open with <!-- in a page.\n\n## Returns\n\nReturns: 30 days.\n\n"
+            "## Shipping\n\nShipping is free.\n\n<!-- TODO: update prices -->\n")
+    assert _sections(page) == [("Guide", ["HTML comments open with <!-- in a page."]),
+                               ("Returns", ["Returns: 30 days."]), ("Shipping", ["Shipping is free."])]
+    # a `-->` inside a later code block does not close it either, and the fence after it still closes its block
+    fenced = "# Guide\n\nA stray <!-- here.\n\n```html\n<p>x</p> -->\n```\n\n## After\n\nText after.\n"
+    assert _sections(fenced)[-1] == ("After", ["Text after."])
+
+
+def test_many_comments_or_backtick_runs_on_one_line_take_linear_time():
+    """A line of 64,000 comments took 7 s (each one copied the line), backtick runs of every length 2 s a few
+    hundred KB: under the ingest lock, one file held every other."""
+    import time
+
+    for page in ("# T\n\n" + "a<!--c-->" * 64_000 + "\n",
+                 "# T\n\n" + "".join("`" * k + "x" for k in range(1, 800)) + " <!--\n-->\n"):
+        started = time.perf_counter()
+        parsed = parse_markdown(page)
+        assert time.perf_counter() - started < 2.0 and parsed.sections

@@ -26,8 +26,8 @@ _NOT_SETEXT_TEXT = re.compile(r"[-+*>|]|\d{1,9}[.)](?:\s|$)")
 _FENCE = re.compile(r"(?P<fence>`{3,}(?!.*`)|~{3,}).*")
 _LIST_ITEM = re.compile(r"(?P<marker>[-+*]|\d{1,9}[.)])(?P<space>[ \t]+|$)")
 _SPACES = re.compile(r"[ \t]{2,}")
-# A code span (its backticks matched by as many) is text, `<!--` in it too; else `<!--` opens an HTML comment.
-_CODE_SPAN_OR_COMMENT = re.compile(r"(?<!`)(`+)(?!`).*?(?<!`)\1(?!`)|<!--")
+_BACKTICKS = re.compile(r"`+")
+_BLANK_LINE = re.compile(r"\n[ \t]*(?:\r?\n|\Z)")  # where a paragraph ends
 
 
 # Lines of YAML front matter: a key (no space before its colon, as YAML writes it and French prose does not:
@@ -94,22 +94,57 @@ def _kept(text: str, start: int, end: int, hidden: list[tuple[int, int]]) -> lis
     return lines
 
 
+def _code_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The code spans of `start:end`: a run of backticks to the next run of as many (CommonMark), `<!--` in one being
+    text. Each run is paired with the next of its length by a look-up, not a scan: linear in the line."""
+    runs = [(m.start(), m.end()) for m in _BACKTICKS.finditer(text, start, end)]
+    following: dict[int, list[int]] = {}  # length -> indexes of the runs of that length, last first
+    for i in range(len(runs) - 1, -1, -1):
+        following.setdefault(runs[i][1] - runs[i][0], []).append(i)
+    spans, after = [], 0  # runs before `after` are inside a span already
+    for i, (a, b) in enumerate(runs):
+        same = following[b - a]
+        same.pop()  # this run itself: the runs of its length left are all after it
+        if i < after or not same:
+            continue
+        j = same[-1]
+        spans.append((a, runs[j][1]))
+        after = j + 1
+    return spans
+
+
 def _comments(text: str, start: int, end: int, open_until: int, last_close: int) -> tuple[list[tuple[int, int]], int]:
     """The spans of `start:end` inside HTML comments, and where the last one ends (past `end` when it runs on over
     the next lines); `open_until`: the end of a comment opened on an earlier line; `last_close`: where the last
-    `-->` of the text starts. A `<!--` never closed is text, not the rest of the file left out."""
+    `-->` of the text starts. A `<!--` that opens a line runs to the next `-->` wherever it is (an HTML block); one
+    inside a line is inline HTML, closed within its paragraph or not a comment: a stray `<!--` in prose, or one
+    never closed, is text, not the rest of the file left out."""
     hidden, cursor = [], start
     if open_until > start:
         hidden.append((start, min(open_until, end)))
         cursor = open_until
-    while text.find("<!--", cursor, end) >= 0 and (found := _CODE_SPAN_OR_COMMENT.search(text, cursor, end)):
-        opens = found.group() == "<!--" and found.start() + 2 <= last_close
-        close = text.find("-->", found.start() + 2) if opens else -1
+    if text.find("<!--", cursor, end) < 0:
+        return hidden, open_until
+    code = iter(_code_spans(text, start, end))
+    span = next(code, None)
+    first = end - len(text[start:end].lstrip(" "))  # the line's first character after its indentation
+    blank = _BLANK_LINE.search(text, end)  # where the line's paragraph ends (a line holds no break)
+    paragraph_end = blank.start() if blank else len(text)
+    while (at := text.find("<!--", cursor, end)) >= 0:
+        while span is not None and span[1] <= at:
+            span = next(code, None)
+        if span is not None and span[0] <= at:  # in a code span: text
+            cursor = span[1]
+            continue
+        if at + 2 > last_close:
+            break  # no `-->` after it anywhere
+        block = at == first and at - start <= 3
+        close = text.find("-->", at + 2, len(text) if block else paragraph_end)
         if close < 0:
-            cursor = found.end()
+            cursor = at + 4
             continue
         open_until = close + 3
-        hidden.append((found.start(), min(open_until, end)))
+        hidden.append((at, min(open_until, end)))
         cursor = open_until
     return hidden, open_until
 
@@ -175,10 +210,14 @@ def parse_markdown(text: str) -> Parsed:
 
 
 def _blanked(body: str, start: int, hidden: list[tuple[int, int]]) -> str:
-    """The line with its hidden spans replaced by spaces, for the shape of what is left."""
+    """The line with its hidden spans replaced by spaces, for the shape of what is left (built once: a line of
+    thousands of comments is not copied once per comment)."""
+    pieces, cursor = [], 0
     for a, b in hidden:
-        body = body[:a - start] + " " * (b - a) + body[b - start:]
-    return body
+        pieces += [body[cursor:a - start], " " * (b - a)]
+        cursor = b - start
+    pieces.append(body[cursor:])
+    return "".join(pieces)
 
 
 def _closes(line: str, fence: tuple[str, int]) -> bool:
