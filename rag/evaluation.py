@@ -90,6 +90,11 @@ def read_questions(path: Path, limit: int | None = None) -> list[Question]:
                     break
     except UnicodeDecodeError as exc:
         raise ConfigError(f"{path} is not UTF-8 text ({exc.reason} at byte {exc.start}): {QUESTION_FORMAT}") from exc
+    except FileNotFoundError as exc:  # a dataset folder without its questions
+        raise ConfigError(f"{path} does not exist: a dataset folder holds questions.jsonl beside "
+                          "passages.jsonl") from exc
+    except IsADirectoryError as exc:
+        raise ConfigError(f"{path} is a folder, not a questions file") from exc
     return out
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Annotated, Literal, get_args
 from urllib.parse import urlsplit
@@ -231,9 +232,12 @@ class Settings(BaseSettings):
             for path in (folder, folder.absolute(), folder.resolve()):
                 if path.is_absolute() and path != path.parent:  # never "/" alone
                     spellings[str(path)] = name
-        for spelled in sorted(spellings, key=len, reverse=True):  # a folder inside the other is named first
-            text = text.replace(spelled, spellings[spelled])
-        return text
+        if not spellings:
+            return text
+        # a folder inside the other is named first; a path is named whole, not "/srv/docs" inside "/srv/docs-old"
+        # or in the path of a URL
+        pattern = "|".join(re.escape(spelled) for spelled in sorted(spellings, key=len, reverse=True))
+        return re.sub(rf"(?<![\w./~-])(?:{pattern})(?![\w.~-])", lambda m: spellings[m.group()], text)
 
     @model_validator(mode="after")
     def _k_default_within_k_max(self) -> Settings:

@@ -29,7 +29,6 @@ from mcp.server.transport_security import TransportSecuritySettings
 from starlette.applications import Starlette
 
 from rag.http.problems import MEDIA_TYPE, problem_body
-from rag.http.requests import is_json
 from rag.settings import Settings
 
 
@@ -78,13 +77,19 @@ class HttpTransport:
             # open forever; the protocol lets a server answer 405 instead), nor one a DELETE could end
             raise MethodNotAllowedException(f"{self.path} does not accept {scope.get('method')}; it accepts POST",
                                             headers={"Allow": "POST"})
-        media_type = next((value.decode("latin-1") for name, value in scope.get("headers", ())
-                           if name == b"content-type"), "").split(";")[0]
-        if media_type and not is_json(media_type):  # as on the JSON routes: a page may send text/plain anywhere
+        # The SDK takes `application/json` alone, in lower case, and refuses the rest in plain text or JSON-RPC:
+        # refused here as a problem, as on the JSON routes, and the type passed on as the SDK spells it
+        headers = [(name, value) for name, value in scope.get("headers", ()) if name != b"content-type"]
+        sent = next((value.decode("latin-1") for name, value in scope.get("headers", ())
+                     if name == b"content-type"), "")
+        media_type, _, parameters = sent.partition(";")
+        if media_type.strip().lower() != "application/json":
+            got = f"got {media_type.strip()[:100]}" if media_type.strip() else "none was sent"
             raise HTTPException(status_code=415, detail=f"the request body must be JSON-RPC, sent with `Content-Type: "
-                                                        f"application/json` (got {media_type[:100]})")
+                                                        f"application/json` ({got})")
+        headers.append((b"content-type", ("application/json" + (";" + parameters if parameters else "")).encode()))
         limited = _problem_for_too_large(send, self.settings.max_body_bytes, self.path)
-        await app({**scope, "path": "/"}, receive, limited)  # type: ignore[arg-type]
+        await app({**scope, "path": "/", "headers": headers}, receive, limited)  # type: ignore[arg-type]
 
 
 def mount(transports: Sequence[HttpTransport], guards: Sequence[Guard], prefix: str = "/mcp") -> ASGIRouteHandler:

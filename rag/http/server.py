@@ -212,6 +212,13 @@ class BoundedH11(_Bounds, H11Protocol):
     """uvicorn's h11 protocol, with the bounds (h11 bounds the head itself: `h11_max_incomplete_event_size`)."""
 
     def data_received(self, data: bytes) -> None:
+        if self.conn.their_state is h11.IDLE:
+            # a head past the bound is a 431 that names the setting, as with httptools (h11's own bound would be
+            # uvicorn's 400 for any error, in the same words); a whole head, well formed or not, is h11's to judge
+            pending = self.conn.trailing_data[0] + data
+            if len(pending) > self.max_head_bytes and pending.find(_HEAD_END, 0, self.max_head_bytes + 4) < 0:
+                self._refuse(self, "head_size", 431, _too_large(self.max_head_bytes))
+                return
         super().data_received(data)
         if not self.transport.is_closing():
             state = self.conn.their_state
@@ -221,13 +228,6 @@ class BoundedH11(_Bounds, H11Protocol):
         super().on_response_complete()
         self._arm(self, None)  # uvicorn's keep-alive timer from here
 
-    def send_400_response(self, msg: str) -> None:
-        """A head past h11's bound is a 431 that names the setting, as with httptools: uvicorn reports every h11
-        error in the same words, so the buffer h11 refused to grow tells which it was."""
-        if len(self.conn.trailing_data[0]) > self.max_head_bytes:
-            self._refuse(self, "head_size", 431, _too_large(self.max_head_bytes))
-        else:
-            super().send_400_response(msg)
 
 
 PROTOCOLS: dict[str, type[asyncio.Protocol]] = {"auto": DEFAULT_PROTOCOL, "h11": BoundedH11}

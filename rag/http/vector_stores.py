@@ -147,10 +147,11 @@ _TAGS = re.compile(r"\.(?:comparison|compound|str|list)\b")  # the unions' tags,
 
 
 def _param(said: Failure) -> str | None:
-    """The field at fault: the first invalid field of a rejected body, or what a 422's message starts with."""
+    """The field at fault: the first invalid field of a rejected body (none for the body itself, as OpenAI says
+    it), or what a 422's message starts with."""
     if said.errors:
         key = said.errors[0].get("key")
-        return _TAGS.sub("", str(key))[:200] if key else None
+        return _TAGS.sub("", str(key))[:200] if key and key != "body" else None
     head, colon, _ = said.detail.partition(":")
     return head if said.status == 422 and colon and _FIELD.fullmatch(head) else None
 

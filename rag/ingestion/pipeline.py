@@ -202,6 +202,9 @@ def ingest(
     if not settings.corpus_dir.is_dir():
         raise IngestError(f"corpus folder {settings.corpus_dir} is a file: give the folder that holds it"
                           if settings.corpus_dir.exists() else f"corpus folder {settings.corpus_dir} does not exist")
+    if settings.index_dir.resolve() == settings.corpus_dir.resolve():
+        raise IngestError(f"the index folder is the corpus folder ({settings.corpus_dir}): give the index a folder of "
+                          "its own (RAG_INDEX_DIR, --index), or each ingest would read the builds of the last")
     if not os.access(settings.corpus_dir, os.R_OK | os.X_OK, effective_ids=os.access in os.supports_effective_ids):
         raise IngestError(f"corpus folder {settings.corpus_dir} cannot be read (permissions): this user needs to "
                           "list it and open what it holds (chmod u+rx)")

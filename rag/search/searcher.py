@@ -250,8 +250,9 @@ class Searcher:
         weight = self.dense_weight(index)
         out = []
         for i, query in enumerate(queries):
+            lexical = None if query.mode == "dense" else index.lexical.scores(query.question)  # once for both
             ranked = [self._rank(index, replace(query, mode=mode), vectors[i], dense_rows[i], dense_scores[i], n,
-                                 weight, extras.get(i)) for mode in dict.fromkeys((query.mode, "hybrid"))]
+                                 weight, extras.get(i), lexical) for mode in dict.fromkeys((query.mode, "hybrid"))]
             out.append(self._hits(index, ranked[0], ranked[-1], query, extras.get(i), vectors[i]))
         return out
 
@@ -268,11 +269,12 @@ class Searcher:
 
     def _rank(self, index: Index, query: Query, vector: np.ndarray | None, d_rows: np.ndarray | None,
               d_scores: np.ndarray | None, n: int, weight: float,
-              extras: Extras | None = None) -> Ranking:
+              extras: Extras | None = None, lexical: np.ndarray | None = None) -> Ranking:
+        """The query's ranking in its mode; `lexical`: the question's BM25 scores over the index, if known."""
         if query.mode == "dense":
             assert d_rows is not None and d_scores is not None
             return fuse(d_rows, d_scores, np.zeros(len(d_rows), dtype=np.float32), 1.0, ranks(d_rows), {})
-        lex_all = index.lexical.scores(query.question)
+        lex_all = index.lexical.scores(query.question) if lexical is None else lexical
         if query.within is not None:
             admitted = np.zeros_like(lex_all)
             admitted[query.within] = lex_all[query.within]

@@ -296,3 +296,12 @@ def test_metadata_entries_that_name_no_file_are_reported_and_the_file_count_is_t
     again = ingest(fresh_settings, embedder=embedder)
     assert again.up_to_date and (again.files, first.files) == (3, 3)  # two documents and notes.odt, both times
     assert [s.source for s in again.skipped] == [s.source for s in first.skipped]
+
+
+def test_an_index_folder_that_is_the_corpus_folder_is_refused(fresh_settings, embedder):
+    """Each ingest would read the builds the last one wrote: 30 skipped files, then 59, never up to date."""
+    same = fresh_settings.model_copy(update={"index_dir": fresh_settings.corpus_dir})
+    with pytest.raises(IngestError, match="the index folder is the corpus folder"):
+        ingest(same, embedder=embedder)
+    assert sorted(p.name for p in fresh_settings.corpus_dir.iterdir()) == sorted(
+        ["sequra-faq-marchands.txt", "secu-debi-plateforme.txt", "sources.toml"])  # nothing written

@@ -129,10 +129,15 @@ def test_slow_and_idle_connections_are_closed(brief, base):
             assert answer.startswith(b"HTTP/1.1 200") and b"still open" not in answer and took < 3
 
 
+_BODY = b"{" + b" " * 40_000 + b"}"  # more than the head bound: a 431 with h11, once, for a head it could not read
+
+
 @pytest.mark.parametrize("base", PARSERS, ids=lambda b: b.__name__)
 @pytest.mark.parametrize("request_bytes", [b"GET /he llo HTTP/1.1\r\nhost: 127.0.0.1\r\n\r\n",
-                                           b"GET /healthz HTTP/1.1\r\nhost: 127.0.0.1\r\nbad name: x\r\n\r\n"],
-                         ids=["space in the target", "header name with a space"])
+                                           b"GET /healthz HTTP/1.1\r\nhost: 127.0.0.1\r\nbad name: x\r\n\r\n",
+                                           b"POST /v1/search HTTP/1.1\r\nhost: 127.0.0.1\r\nbad name: x\r\n"
+                                           b"content-length: %d\r\n\r\n%s" % (len(_BODY), _BODY)],
+                         ids=["space in the target", "header name with a space", "the same, its body in one write"])
 def test_a_request_the_parser_cannot_read_gets_a_problem_and_is_logged_counted(settings, base, request_bytes,
                                                                                   caplog):
     with caplog.at_level(logging.WARNING), serving(settings, base) as address, \

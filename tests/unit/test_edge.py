@@ -87,10 +87,18 @@ def test_mcp_accepts_post_alone_and_says_so(keyed, path, method):
 
 @pytest.mark.parametrize("path", ["/mcp", "/mcp/connector"])
 def test_mcp_refuses_a_body_that_is_not_json_with_a_415_problem(keyed, path):
-    r = keyed.post(path, content=b'{"jsonrpc": "2.0", "id": 1, "method": "tools/list"}',
-                   headers={"authorization": f"Bearer {USER}", "content-type": "text/plain",
-                            "accept": "application/json, text/event-stream"})
-    assert "Content-Type: application/json" in _problem(r, 415)["detail"]
+    """The SDK takes application/json alone, and refused the rest in plain text (a missing type, a +json one) or
+    in JSON-RPC (a type in capitals): each is a problem now, and the type in capitals is read."""
+    def post(content_type: str | None):
+        headers = {"authorization": f"Bearer {USER}", "accept": "application/json, text/event-stream"}
+        return keyed.post(path, content=b'{"jsonrpc": "2.0", "id": 1, "method": "tools/list"}',
+                          headers=headers | ({"content-type": content_type} if content_type else {}))
+
+    for refused in ("text/plain", None, "application/vnd.api+json"):
+        assert "Content-Type: application/json" in _problem(post(refused), 415)["detail"]
+    for taken in ("Application/JSON", "application/json; charset=utf-8"):
+        answered = post(taken)
+        assert answered.status_code == 200 and answered.json()["result"]["tools"], answered.text
 
 
 def test_a_path_under_mcp_that_holds_no_server_is_a_404_naming_those_that_do(keyed):

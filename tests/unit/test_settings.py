@@ -55,6 +55,10 @@ def test_what_clients_are_told_names_the_folders_by_their_settings(tmp_path, mon
     assert said == (f"no index in RAG_INDEX_DIR: build RAG_INDEX_DIR/b1 is gone; RAG_CORPUS_DIR/a.md unreadable; "
                     f"docs/a.md; {tmp_path / 'elsewhere'}")
     assert Settings(index_dir=Path("/"), corpus_dir=Path("/")).without_paths("/srv/x") == "/srv/x"
+    # a path is named whole: not inside a longer name, nor in a URL's path
+    data = Settings(index_dir=Path("/data/index"), corpus_dir=Path("/data"))
+    assert data.without_paths("/database/x, /data-old/y, https://example.com/data/z, '/data/a.md', /data/index/b") == (
+        "/database/x, /data-old/y, https://example.com/data/z, 'RAG_CORPUS_DIR/a.md', RAG_INDEX_DIR/b")
 
 
 def test_a_bad_value_is_named_as_the_user_gave_it_an_option_or_a_variable(monkeypatch, capsys):
