@@ -61,6 +61,7 @@ class Chunk:
     end: int
     text: str
     page: int | None = None  # 1-based page where the passage starts; None for a format without pages
+    last_page: int | None = None  # where it ends, when on a later page than `page`; else None
 
     @property
     def context(self) -> str:
@@ -73,14 +74,16 @@ class Chunk:
         return f"{self.context}\n{self.text}"
 
     def to_record(self) -> dict[str, object]:
-        """The passage store's record. `page` only when there is one: records of other formats stay as they were
-        before pages existed, readable by an older rag (a record without `page` loads as None; a build with one is
-        written in format 2, `rag.index.layout.build_format`)."""
+        """The passage store's record. `page` only when there is one, `last_page` only for a passage over several
+        pages: records stay as an older rag reads them where they can (a record without them loads as None; a build
+        with pages is written in format 2, with page ranges in format 3, `rag.index.layout.build_format`)."""
         record: dict[str, object] = {"id": self.id, "doc_id": self.doc_id, "title": self.title,
                                      "source": self.source, "section": self.section, "url": self.url,
                                      "start": self.start, "end": self.end, "text": self.text}
         if self.page is not None:
             record["page"] = self.page
+        if self.last_page is not None:  # format 3
+            record["last_page"] = self.last_page
         return record
 
 

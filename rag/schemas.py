@@ -35,11 +35,13 @@ class Citation(BaseModel):
                                  "PDF: in its extracted text).")
     page: int | None = Field(None, description="1-based page where the passage starts, for a PDF; None for a "
                                                "format without pages.")
+    last_page: int | None = Field(None, description="Page where the passage ends, for a PDF passage over several "
+                                                    "pages; None when it ends on `page`.")
     url: LinkUrl = Field(None, description="Web address of the document (http, https or mailto), when the corpus "
                                      "declares one.")
     label: str = Field(description="What to show a reader: document title › section (the title alone when "
-                                   "the passage has no section), then the page when there is one: "
-                                   "\"Guide › Retours, p. 3\".")
+                                   "the passage has no section), then the page or pages when there are: "
+                                   "\"Guide › Retours, p. 3\", \"Guide › Litiges, pp. 3–4\".")
 
 
 class Passage(BaseModel):

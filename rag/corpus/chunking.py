@@ -162,8 +162,9 @@ class Chunker:
                 if number == 0 and section.heading_start is not None:
                     start = min(start, section.heading_start)
                 text = "\n".join(line.text for line in group)
+                first, last = doc.page(start), doc.page(group[-1].end - 1)
                 chunks.append(Chunk("", doc.doc_id, doc.title, doc.source, section.heading, doc.url, start,
-                                    group[-1].end, text, doc.page(start)))
+                                    group[-1].end, text, first, last if last != first else None))
         return _with_ids(chunks)
 
 

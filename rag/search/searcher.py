@@ -111,9 +111,12 @@ def citation(chunk: Chunk) -> Citation:
     same = chunk.section is not None and " ".join(chunk.section.split()).casefold() == " ".join(
         chunk.title.split()).casefold()
     named = chunk.title if same else chunk.context
-    label = named if chunk.page is None else f"{named}, p. {chunk.page}"
+    label = named
+    if chunk.page is not None:
+        label += f", p. {chunk.page}" if chunk.last_page is None else f", pp. {chunk.page}–{chunk.last_page}"
     return Citation(doc_id=chunk.doc_id, title=chunk.title, source=chunk.source, section=chunk.section,
-                    start=chunk.start, end=chunk.end, page=chunk.page, url=chunk.url, label=label)
+                    start=chunk.start, end=chunk.end, page=chunk.page, last_page=chunk.last_page, url=chunk.url,
+                    label=label)
 
 
 class _Remembered:

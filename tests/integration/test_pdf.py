@@ -126,3 +126,22 @@ def test_only_a_build_with_pages_is_written_in_format_2(pdf_index, index):
     """A rag reading format 1 only refuses a build with pages for its format, and still reads a build without."""
     assert pdf_index.manifest["format_version"] == 2 and any(chunk.page for chunk in pdf_index.passages)
     assert index.manifest["format_version"] == 1
+
+
+def test_a_passage_over_several_pages_is_cited_with_its_page_range(tmp_path, embedder):
+    """A PDF without bookmarks is one section: its passage ran over pages 1 to 3 and was cited "p. 1", where the
+    answer was on page 3."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    make_pdf(corpus / "conditions.pdf", ["1. Objet", "Les présentes conditions régissent les ventes.",
+                                         "3. Litiges", "En cas de litige, contactez le service client."])
+    settings = Settings(corpus_dir=corpus, index_dir=tmp_path / "index")
+    ingest(settings, embedder=embedder)
+    index = Index.load(settings.index_dir)
+    (chunk,) = index.passages
+    assert (chunk.page, chunk.last_page) == (1, 4) and index.manifest["format_version"] == 3
+    (hits,) = Searcher(index, embedder).search([Query("que faire en cas de litige ?", 1)])
+    citation = hits[0].citation
+    assert (citation.page, citation.last_page) == (1, 4) and citation.label.endswith(", pp. 1–4")
+    records = [json.loads(line) for line in (index.path / PASSAGES).read_text(encoding="utf-8").splitlines()]
+    assert records[0]["last_page"] == 4
