@@ -93,7 +93,8 @@ class AppMetrics:
 
 
 class RouteMetrics(PrometheusMiddleware):
-    """The plugin's middleware, labelling a mounted app (`/mcp`) by its mount path (the plugin gives it "")."""
+    """The plugin's middleware, labelling a mounted app (`/mcp`) by its mount path (the plugin gives it ""), and a
+    HEAD served as GET (`rag.http.app.head_as_get`) as HEAD."""
 
     def _get_default_labels(self, request: Any) -> dict[str, str | int | float]:
         labels = super()._get_default_labels(request)
@@ -101,6 +102,9 @@ class RouteMetrics(PrometheusMiddleware):
         handler = scope.get("route_handler")
         if getattr(handler, "is_mount", False):
             labels["path"] = next(iter(handler.paths))
+        asked = scope.get("state", {}).get("method_asked")
+        if asked:
+            labels["method"] = asked
         return labels
 
 

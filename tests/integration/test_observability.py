@@ -36,6 +36,7 @@ def test_requests_are_counted_and_timed_by_route_template_and_status(client, sea
     assert client.get(f"/v1/passages/{passage_id}").status_code == 200
     assert client.post("/mcp", json={}).status_code >= 400  # the MCP mount (refused here: not a loopback Host)
     assert client.get("/v1/documents", headers={"host": "attacker.example"}).status_code == 421
+    assert client.head(f"/v1/passages/{passage_id}").status_code == 200  # served as GET, counted as HEAD
     after = samples(client)
 
     def delta(name: str, **labels: str) -> float:
@@ -46,7 +47,8 @@ def test_requests_are_counted_and_timed_by_route_template_and_status(client, sea
     assert delta("rag_request_duration_seconds_count", path="/v1/search", status_code="200") == 1
     assert delta("rag_request_duration_seconds_sum", path="/v1/search", status_code="200") > 0
     # one series per route, whatever the passage id
-    assert delta("rag_requests_total", path="/v1/passages/{passage_id}", status_code="200") == 1
+    assert delta("rag_requests_total", path="/v1/passages/{passage_id}", method="GET", status_code="200") == 1
+    assert delta("rag_requests_total", path="/v1/passages/{passage_id}", method="HEAD", status_code="200") == 1
     assert not any(passage_id in dict(labels).get("path", "") for _, labels in after)
     assert delta("rag_requests_total", path="/mcp", method="POST") == 1
     assert delta("rag_requests_total", path="/v1/documents", status_code="421") == 1  # refused before the route
