@@ -115,10 +115,12 @@ async def search_batch(data: JSONBody[BatchSearchRequest], runtime: NamedDepende
 
 
 @get("/passages/{passage_id:str}", summary="One passage and its citation", sync_to_thread=False,
-     responses=responses(401, 404, 503))
-def get_passage(passage_id: FromPath[str], runtime: NamedDependency[Runtime]) -> Passage:
+     responses=responses(401, 404, 503), response_headers=_BUILD_HEADER_DOC)
+def get_passage(passage_id: FromPath[str], runtime: NamedDependency[Runtime]) -> Response[Passage]:
     """The passage with this id (ids come from search results and stay stable for an unchanged corpus)."""
-    return runtime.passage(passage_id)
+    searcher = runtime.current()  # one build for the passage and the header that names it, even during a reload
+    index = searcher.index
+    return Response(searcher.passage(passage_id, index), headers={BUILD_HEADER: index.build_id})
 
 
 @get("/documents", summary="The documents of the served index", sync_to_thread=False,

@@ -191,8 +191,9 @@ class Searcher:
         # an index pinned by a request that arrived before a reload: answered without the new build's memory
         return remembered if remembered.index is index else _Remembered(index)
 
-    def passage(self, passage_id: str) -> Passage:
-        index = self.index
+    def passage(self, passage_id: str, index: Index | None = None) -> Passage:
+        """The passage with this id in `index` (default: the current one)."""
+        index = self.index if index is None else index
         row = index.rows.get(passage_id)
         if row is None:
             shown = passage_id if len(passage_id) <= 100 else passage_id[:100] + "..."

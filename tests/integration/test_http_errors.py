@@ -132,3 +132,6 @@ def test_valid_requests_still_pass(client):
     r = client.post("/v1/search", json={"question": "  " + QUESTION + "\n", "k": 1})
     assert r.status_code == 200 and r.json()["question"] == QUESTION
     assert r.headers["rag-index-build"]
+    passage = client.get(f"/v1/passages/{r.json()['passages'][0]['id']}")
+    # the build that answered, as on every route that reads the index
+    assert passage.status_code == 200 and passage.headers["rag-index-build"] == r.headers["rag-index-build"]
