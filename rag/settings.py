@@ -235,9 +235,9 @@ class Settings(BaseSettings):
         if not spellings:
             return text
         # a folder inside the other is named first; a path is named whole, not "/srv/docs" inside "/srv/docs-old"
-        # or in the path of a URL
+        # or in the path of a URL, and at a sentence's end too ("no build in /srv/idx.")
         pattern = "|".join(re.escape(spelled) for spelled in sorted(spellings, key=len, reverse=True))
-        return re.sub(rf"(?<![\w./~-])(?:{pattern})(?![\w.~-])", lambda m: spellings[m.group()], text)
+        return re.sub(rf"(?<![\w./~-])(?:{pattern})(?![\w~-]|\.[\w.])", lambda m: spellings[m.group()], text)
 
     @model_validator(mode="after")
     def _k_default_within_k_max(self) -> Settings:

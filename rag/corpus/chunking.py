@@ -144,8 +144,8 @@ class Chunker:
         for section in doc.sections:
             probe = Chunk("", doc.doc_id, doc.title, doc.source, section.heading, doc.url, 0, 0, "")
             context = probe.context
-            if self.count_tokens([context + "\n"])[0] > self.max_tokens * 3 // 4:
-                context = ""  # a heading that leaves a passage too little room, or none: embed the text alone
+            if not self._fits(context, []):
+                context = ""  # a heading longer than the model's window: embed the text alone
             groups: list[list[Line]] = []
             for atom in self._atoms(context, section.lines):
                 if groups and self._fits(context, [*groups[-1], atom]):

@@ -25,6 +25,7 @@ import errno
 import importlib.util
 import json
 import logging
+import re
 import socket
 import time
 from typing import Any, ClassVar
@@ -39,6 +40,7 @@ from rag.settings import Settings
 
 log = logging.getLogger("rag.server")
 _HEAD_END = b"\r\n\r\n"
+_REQUEST_LINE = re.compile(rb"[!#$%&'*+.^_`|~0-9A-Za-z-]+ ")  # a method, then a space
 _LOG_EVERY = 10.0
 _REASONS = {400: "Bad Request", 408: "Request Timeout", 431: "Request Header Fields Too Large",
             503: "Service Unavailable"}
@@ -212,13 +214,9 @@ class BoundedH11(_Bounds, H11Protocol):
     """uvicorn's h11 protocol, with the bounds (h11 bounds the head itself: `h11_max_incomplete_event_size`)."""
 
     def data_received(self, data: bytes) -> None:
-        if self.conn.their_state is h11.IDLE:
-            # a head past the bound is a 431 that names the setting, as with httptools (h11's own bound would be
-            # uvicorn's 400 for any error, in the same words); a whole head, well formed or not, is h11's to judge
-            pending = self.conn.trailing_data[0] + data
-            if len(pending) > self.max_head_bytes and pending.find(_HEAD_END, 0, self.max_head_bytes + 4) < 0:
-                self._refuse(self, "head_size", 431, _too_large(self.max_head_bytes))
-                return
+        if self.conn.their_state is h11.IDLE and self._over(self.conn.trailing_data[0] + data):
+            self._refuse(self, "head_size", 431, _too_large(self.max_head_bytes))
+            return
         super().data_received(data)
         if not self.transport.is_closing():
             state = self.conn.their_state
@@ -227,6 +225,23 @@ class BoundedH11(_Bounds, H11Protocol):
     def on_response_complete(self) -> None:
         super().on_response_complete()
         self._arm(self, None)  # uvicorn's keep-alive timer from here
+
+    def _over(self, pending: bytes) -> bool:
+        """Whether bytes waiting for a head hold more than the bound without a whole head: a 431 that names the
+        setting, as with httptools (h11's own bound is uvicorn's 400, in the words of any error). A whole head, well
+        formed or not, is h11's to judge; the blank lines h11 skips before a head do not end one."""
+        pending = pending.lstrip(b"\r\n")
+        return len(pending) > self.max_head_bytes and pending.find(_HEAD_END, 0, self.max_head_bytes + 4) < 0
+
+    def send_400_response(self, msg: str) -> None:
+        """h11 refused a head it had buffered while the previous response went out (a pipelined one): a 431 too when
+        that is why, the buffer a request line and no end of head past the bound (a malformed head h11 read whole
+        leaves its body there instead: a 400)."""
+        pending = self.conn.trailing_data[0]
+        if _REQUEST_LINE.match(pending.lstrip(b"\r\n")) and self._over(pending):
+            self._refuse(self, "head_size", 431, _too_large(self.max_head_bytes))
+        else:
+            super().send_400_response(msg)
 
 
 

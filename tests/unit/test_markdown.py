@@ -108,6 +108,10 @@ def test_a_stray_comment_opener_in_prose_closes_within_its_paragraph_or_is_text(
             "## Shipping\n\nShipping is free.\n\n<!-- TODO: update prices -->\n")
     assert _sections(page) == [("Guide", ["HTML comments open with <!-- in a page."]),
                                ("Returns", ["Returns: 30 days."]), ("Shipping", ["Shipping is free."])]
+    # a paragraph ends at a heading too, blank line or not
+    tight = ("# Guide\n\nComments open with <!-- and end later.\n## Returns\nReturns: 30 days.\n## Shipping\n"
+             "Shipping is free; a comment ends with -->.\n")
+    assert [heading for heading, _ in _sections(tight)] == ["Guide", "Returns", "Shipping"]
     # a `-->` inside a later code block does not close it either, and the fence after it still closes its block
     fenced = "# Guide\n\nA stray <!-- here.\n\n```html\n<p>x</p> -->\n```\n\n## After\n\nText after.\n"
     assert _sections(fenced)[-1] == ("After", ["Text after."])
@@ -119,7 +123,9 @@ def test_many_comments_or_backtick_runs_on_one_line_take_linear_time():
     import time
 
     for page in ("# T\n\n" + "a<!--c-->" * 64_000 + "\n",
-                 "# T\n\n" + "".join("`" * k + "x" for k in range(1, 800)) + " <!--\n-->\n"):
+                 "# T\n\n" + "".join("`" * k + "x" for k in range(1, 800)) + " <!--\n-->\n",
+                 "# T\n\n" + "mot <!-- x\n" * 40_000,  # one paragraph: its end and its lack of --> found once
+                 "# T\n\n" + "a<!--" * 64_000 + "\n"):
         started = time.perf_counter()
         parsed = parse_markdown(page)
         assert time.perf_counter() - started < 2.0 and parsed.sections

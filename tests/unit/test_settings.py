@@ -59,6 +59,8 @@ def test_what_clients_are_told_names_the_folders_by_their_settings(tmp_path, mon
     data = Settings(index_dir=Path("/data/index"), corpus_dir=Path("/data"))
     assert data.without_paths("/database/x, /data-old/y, https://example.com/data/z, '/data/a.md', /data/index/b") == (
         "/database/x, /data-old/y, https://example.com/data/z, 'RAG_CORPUS_DIR/a.md', RAG_INDEX_DIR/b")
+    assert data.without_paths("no build in /data/index. Fix that; /data.old stays") == (
+        "no build in RAG_INDEX_DIR. Fix that; /data.old stays")
 
 
 def test_a_bad_value_is_named_as_the_user_gave_it_an_option_or_a_variable(monkeypatch, capsys):

@@ -27,7 +27,37 @@ _FENCE = re.compile(r"(?P<fence>`{3,}(?!.*`)|~{3,}).*")
 _LIST_ITEM = re.compile(r"(?P<marker>[-+*]|\d{1,9}[.)])(?P<space>[ \t]+|$)")
 _SPACES = re.compile(r"[ \t]{2,}")
 _BACKTICKS = re.compile(r"`+")
-_BLANK_LINE = re.compile(r"\n[ \t]*(?:\r?\n|\Z)")  # where a paragraph ends
+# Where a paragraph ends: a blank line, or a line that interrupts it (a heading, a fence, a quote, an HTML block).
+_PARAGRAPH_END = re.compile(r"\n(?:[ \t]*(?:\r?\n|\Z)| {0,3}(?:#{1,6}(?:[ \t]|\r?\n|\Z)|`{3}|~{3}|>|<!--))")
+
+
+class _Closes:
+    """Where inline comments of `text` may close, remembered as the scan goes down the file: the end of the
+    paragraph a line is in, and the paragraph already known to hold no `-->` from some point on. Each is searched for
+    once per paragraph, not once per line or per `<!--` (a paragraph of 40,000 lines with one each)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._paragraph_end = -1
+        self._open_from = len(text)  # from here to `_paragraph_end`, no `-->`
+
+    def paragraph_end(self, end: int) -> int:
+        """Where the paragraph holding the line that ends at `end` ends (a line holds no break)."""
+        if self._paragraph_end < end:
+            found = _PARAGRAPH_END.search(self.text, end)
+            self._paragraph_end = found.start() if found else len(self.text)
+            self._open_from = len(self.text)
+        return self._paragraph_end
+
+    def close(self, at: int, end: int) -> int:
+        """Where the `-->` that closes an inline `<!--` at `at` starts, in its paragraph; -1 if none."""
+        limit = self.paragraph_end(end)
+        if at + 2 >= self._open_from:
+            return -1
+        close = self.text.find("-->", at + 2, limit)
+        if close < 0:
+            self._open_from = at + 2
+        return close
 
 
 # Lines of YAML front matter: a key (no space before its colon, as YAML writes it and French prose does not:
@@ -113,7 +143,8 @@ def _code_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return spans
 
 
-def _comments(text: str, start: int, end: int, open_until: int, last_close: int) -> tuple[list[tuple[int, int]], int]:
+def _comments(text: str, start: int, end: int, open_until: int, last_close: int,
+              closes: _Closes) -> tuple[list[tuple[int, int]], int]:
     """The spans of `start:end` inside HTML comments, and where the last one ends (past `end` when it runs on over
     the next lines); `open_until`: the end of a comment opened on an earlier line; `last_close`: where the last
     `-->` of the text starts. A `<!--` that opens a line runs to the next `-->` wherever it is (an HTML block); one
@@ -128,8 +159,6 @@ def _comments(text: str, start: int, end: int, open_until: int, last_close: int)
     code = iter(_code_spans(text, start, end))
     span = next(code, None)
     first = end - len(text[start:end].lstrip(" "))  # the line's first character after its indentation
-    blank = _BLANK_LINE.search(text, end)  # where the line's paragraph ends (a line holds no break)
-    paragraph_end = blank.start() if blank else len(text)
     while (at := text.find("<!--", cursor, end)) >= 0:
         while span is not None and span[1] <= at:
             span = next(code, None)
@@ -139,7 +168,7 @@ def _comments(text: str, start: int, end: int, open_until: int, last_close: int)
         if at + 2 > last_close:
             break  # no `-->` after it anywhere
         block = at == first and at - start <= 3
-        close = text.find("-->", at + 2, len(text) if block else paragraph_end)
+        close = text.find("-->", at + 2) if block else closes.close(at, end)
         if close < 0:
             cursor = at + 4
             continue
@@ -166,6 +195,7 @@ def parse_markdown(text: str) -> Parsed:
     items: list[int] = []  # the column where the text of each list item still open starts, outermost first
     above: list[Line] = []  # the line above, when it is paragraph text (what a setext underline makes a heading)
     last_close = text.rfind("-->")  # a `<!--` after it is never closed
+    closes = _Closes(text)
     for body, start in _lines(text, body_start):
         indent = _columns(body)
         relative = indent - max((column for column in items if column <= indent), default=0)
@@ -174,7 +204,7 @@ def parse_markdown(text: str) -> Parsed:
                 fence = None
             sections[-1].lines += _kept(text, start, start + len(body), [])
             continue
-        hidden, comment_end = _comments(text, start, start + len(body), comment_end, last_close)
+        hidden, comment_end = _comments(text, start, start + len(body), comment_end, last_close, closes)
         kept = _kept(text, start, start + len(body), hidden)
         if not kept:
             above = []
