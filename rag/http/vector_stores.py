@@ -142,18 +142,14 @@ class ErrorBody(BaseModel):
 
 
 _CODES = {401: "invalid_api_key", 404: "not_found", 413: "request_too_large", 503: "unavailable"}
-_FIELD = re.compile(r"[\w.\[\]]{1,200}")
 _TAGS = re.compile(r"\.(?:comparison|compound|str|list)\b")  # the unions' tags, in pydantic's error locations
 
 
 def _param(said: Failure) -> str | None:
-    """The field at fault: the first invalid field of a rejected body (none for the body itself, as OpenAI says
-    it), or what a 422's message starts with."""
-    if said.errors:
-        key = said.errors[0].get("key")
-        return _TAGS.sub("", str(key))[:200] if key and key != "body" else None
-    head, colon, _ = said.detail.partition(":")
-    return head if said.status == 422 and colon and _FIELD.fullmatch(head) else None
+    """The field at fault: the first refused field of a 422, schema's or rule's (none for the body itself, as
+    OpenAI says it)."""
+    key = said.errors[0].get("key") if said.errors else None
+    return _TAGS.sub("", str(key))[:200] if key and key != "body" else None
 
 
 def error_body(request: Request, said: Failure) -> Response[ErrorBody]:

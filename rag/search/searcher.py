@@ -221,36 +221,34 @@ class Searcher:
         fusion."""
         n = min(self.candidates, len(index))
         # every mode embeds its question: `answerable` reads both retrievers, whichever ranks the passages
-        need_dense = list(range(len(queries)))
-        vectors = self.embedder.embed_queries([index.embedded_question(queries[i].question) for i in need_dense])
-        dense_rows = {}
-        dense_scores = {}
-        whole = [slot for slot, i in enumerate(need_dense) if queries[i].within is None]
+        vectors = self.embedder.embed_queries([index.embedded_question(q.question) for q in queries])
+        dense_rows: dict[int, np.ndarray] = {}
+        dense_scores: dict[int, np.ndarray] = {}
+        whole = [i for i, q in enumerate(queries) if q.within is None]
         if whole:
-            scores, rows = index.vectors.search(vectors if len(whole) == len(need_dense) else vectors[whole], n)
-            for j, slot in enumerate(whole):
+            scores, rows = index.vectors.search(vectors if len(whole) == len(queries) else vectors[whole], n)
+            for j, i in enumerate(whole):
                 keep = rows[j] >= 0
-                dense_rows[need_dense[slot]], dense_scores[need_dense[slot]] = rows[j][keep], scores[j][keep]
+                dense_rows[i], dense_scores[i] = rows[j][keep], scores[j][keep]
         scoped: dict[int, list[int]] = {}  # filtered questions by filter: a batch request shares one among them all
-        for slot, i in enumerate(need_dense):
-            within = queries[i].within
-            if within is not None:
-                scoped.setdefault(id(within), []).append(slot)
+        for i, query in enumerate(queries):
+            if query.within is not None:
+                scoped.setdefault(id(query.within), []).append(i)
         for slots in scoped.values():
-            within = queries[need_dense[slots[0]]].within
+            within = queries[slots[0]].within
             assert within is not None
             found = index.vectors.search_within(vectors[slots], n, within)
-            for slot, (scores, rows) in zip(slots, found, strict=True):
-                dense_scores[need_dense[slot]], dense_rows[need_dense[slot]] = scores, rows
+            for i, (scores, rows) in zip(slots, found, strict=True):
+                dense_scores[i], dense_rows[i] = scores, rows
         # Each question's heading and window scores alone (matrix-vector products): a batch's matrix product may
         # round differently, and a question must get the same answer to the byte whatever it is batched with.
         extras: dict[int, Extras] = {}
-        for j, i in enumerate(need_dense):
-            scored = index.extra_scores(vectors[j], self.extra_scan_max)
+        for i, query in enumerate(queries):
+            scored = index.extra_scores(vectors[i], self.extra_scan_max)
             if scored is not None:
                 extras[i] = scored
-                dense_rows[i], dense_scores[i] = self._with_extras(index, vectors[j], scored, dense_rows[i], n,
-                                                                   queries[i].within)
+                dense_rows[i], dense_scores[i] = self._with_extras(index, vectors[i], scored, dense_rows[i], n,
+                                                                   query.within)
         weight = self.dense_weight(index)
         out = []
         for i, query in enumerate(queries):

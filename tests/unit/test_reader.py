@@ -2,6 +2,8 @@
 
 from pathlib import Path
 
+import pytest
+
 from rag.corpus import reader
 from rag.corpus.reader import VANISHED, Skipped, corpus_files, read_file, refusal
 
@@ -20,17 +22,22 @@ def test_a_file_deleted_after_the_folder_was_listed_vanished(tmp_path):
     assert read_file(tmp_path, tmp_path / "link.md") == Skipped("link.md", DANGLING)
 
 
-def test_a_file_deleted_between_its_checks_and_its_reading_vanished(tmp_path, monkeypatch):
-    path = tmp_path / "faq.txt"
-    path.write_text("Question ?\nRéponse.\n", encoding="utf-8")
+def _deleted_once_checked(monkeypatch: pytest.MonkeyPatch, victim: Path) -> None:
+    """`victim` deleted right after the checks made without opening a file, before it is read."""
     checked = reader.refusal
 
     def then_deleted(root: Path, file: Path, max_bytes: int) -> str | None:
         reason = checked(root, file, max_bytes)
-        file.unlink()
+        victim.unlink()
         return reason
 
     monkeypatch.setattr(reader, "refusal", then_deleted)
+
+
+def test_a_file_deleted_between_its_checks_and_its_reading_vanished(tmp_path, monkeypatch):
+    path = tmp_path / "faq.txt"
+    path.write_text("Question ?\nRéponse.\n", encoding="utf-8")
+    _deleted_once_checked(monkeypatch, path)
     assert read_file(tmp_path, path) == Skipped("faq.txt", VANISHED)
 
 
@@ -38,12 +45,5 @@ def test_a_link_whose_file_is_deleted_while_it_is_read_is_a_link_to_nothing(tmp_
     target = tmp_path / "target.txt"
     target.write_text("Question ?\nRéponse.\n", encoding="utf-8")
     (tmp_path / "link.txt").symlink_to(target)
-    checked = reader.refusal
-
-    def then_deleted(root: Path, file: Path, max_bytes: int) -> str | None:
-        reason = checked(root, file, max_bytes)
-        target.unlink()
-        return reason
-
-    monkeypatch.setattr(reader, "refusal", then_deleted)
+    _deleted_once_checked(monkeypatch, target)
     assert read_file(tmp_path, tmp_path / "link.txt") == Skipped("link.txt", DANGLING)
