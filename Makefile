@@ -52,5 +52,11 @@ lint: install-dev
 bench: install
 	$(BIN)/python -m scripts.bench.speed
 
+# Retrieval figures of the dev set on corpus/, and of the shared datasets when they sit beside the clone
+# (docs/EVALUATION.md, "Reproduce").
+DATASETS := $(wildcard ../shared/datasets/piaf ../shared/datasets/cnil_faq_dev ../shared/datasets/en_stackfaq)
+eval: install
+	$(BIN)/rag eval tests/data/devset.jsonl $(DATASETS)
+
 clean:
 	rm -rf var .pytest_cache .mypy_cache .ruff_cache

@@ -68,7 +68,11 @@ class InvalidQuery(RagError):
 
 
 class Overloaded(RagError):
-    """Too many searches are queued; the caller should retry later."""
+    """Too many searches are queued; the caller should retry later: in `retry_after` seconds, when known."""
+
+    def __init__(self, message: str, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
 
 
 class ReloadFailed(RagError):

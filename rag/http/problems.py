@@ -93,9 +93,10 @@ def _instance(request: Request) -> str:
 
 
 def _retry_after(exc: RagError, request: Request) -> dict[str, str]:
-    """`Retry-After` for a 503: a second for a full queue; for a missing index, the reload watch's period."""
+    """`Retry-After` for a 503: for a full queue, the seconds of searches queued when the server knows them (at most
+    a minute), else a second; for a missing index, the reload watch's period."""
     if isinstance(exc, Overloaded):
-        return {"Retry-After": "1"}
+        return {"Retry-After": str(min(60, max(1, math.ceil(exc.retry_after or 1))))}
     poll = request.app.state.settings.reload_poll_seconds
     return {"Retry-After": str(max(1, math.ceil(poll)) if poll else 10)}
 

@@ -9,6 +9,9 @@ parser runs (httptools, or h11 where httptools is missing):
   bytes have arrived (httptools: counted as they arrive, before the parser buffers them);
 - a head not complete `RAG_HEADER_TIMEOUT_SECONDS` after the connection opened or the request's first byte, or a
   body not complete `RAG_BODY_TIMEOUT_SECONDS` after its head, is answered 408 and the connection closed;
+- a response the client does not read: once the server's write buffer for it is full, the client has
+  `RAG_SEND_TIMEOUT_SECONDS` to drain it, else the connection is dropped (its buffered answer with it; uvicorn
+  would keep both for ever);
 - an idle keep-alive connection is closed after `RAG_KEEP_ALIVE_SECONDS` (uvicorn's own timer);
 - past `RAG_MAX_CONNECTIONS` open connections, a new one is answered 503 and closed at once.
 
@@ -81,6 +84,7 @@ TALLIES = {
     "body_time": _Tally("closed connections whose request body was not complete within RAG_BODY_TIMEOUT_SECONDS "
                         "(408)"),
     "malformed": _Tally("refused requests that are not valid HTTP/1.1 (400)"),
+    "send_time": _Tally("dropped connections whose client did not read its response within RAG_SEND_TIMEOUT_SECONDS"),
 }
 
 
@@ -105,9 +109,10 @@ class _Bounds(asyncio.Protocol):
     max_connections: ClassVar[int] = 512
     header_timeout: ClassVar[float] = 10.0
     body_timeout: ClassVar[float] = 30.0
+    send_timeout: ClassVar[float] = 30.0
 
     _deadline: asyncio.TimerHandle | None = None
-    _phase: str | None = None  # the phase whose deadline runs: 'head', 'body', or none
+    _phase: str | None = None  # the phase whose deadline runs: 'head', 'body', 'send', or none
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         super().connection_made(transport)
@@ -121,6 +126,18 @@ class _Bounds(asyncio.Protocol):
     def connection_lost(self, exc: Exception | None) -> None:
         self._arm(self, None)
         super().connection_lost(exc)
+
+    def pause_writing(self) -> None:
+        """The transport's write buffer is full (the client reads slower than the server writes, or not at all):
+        the client has `send_timeout` to drain it. The deadline of a head or body under way stays."""
+        super().pause_writing()
+        if self._phase is None:
+            self._arm(self, "send")
+
+    def resume_writing(self) -> None:
+        super().resume_writing()
+        if self._phase == "send":
+            self._arm(self, None)
 
     def send_400_response(self, msg: str) -> None:
         """uvicorn's answer to bytes its parser cannot read (`msg`: its own words), as a problem like every other
@@ -138,11 +155,16 @@ class _Bounds(asyncio.Protocol):
             self._deadline = None
         self._phase = phase
         if phase is not None:
-            seconds = self.header_timeout if phase == "head" else self.body_timeout
+            seconds = {"head": self.header_timeout, "body": self.body_timeout, "send": self.send_timeout}[phase]
             self._deadline = protocol.loop.call_later(seconds, self._expire, protocol, phase, seconds)
 
     def _expire(self, protocol: Any, phase: str, seconds: float) -> None:
         self._deadline = None
+        if phase == "send":  # no status line can follow a response under way: dropped, its buffer freed at once
+            TALLIES["send_time"].add(protocol.client)
+            self._phase = None
+            protocol.transport.abort()
+            return
         what = "request line and headers" if phase == "head" else "request body"
         self._refuse(protocol, f"{phase}_time", 408, f"the {what} did not arrive within {seconds:g} s")
 
@@ -245,6 +267,10 @@ class BoundedH11(_Bounds, H11Protocol):
 
 
 
+# On SIGTERM, requests under way get this long to finish, then their connections are closed: a client reading its
+# answer slowly could otherwise hold a stop for ever (under Kubernetes' default grace period of 30 s).
+GRACEFUL_SHUTDOWN_SECONDS = 25
+
 PROTOCOLS: dict[str, type[asyncio.Protocol]] = {"auto": DEFAULT_PROTOCOL, "h11": BoundedH11}
 
 
@@ -253,7 +279,8 @@ def protocol(settings: Settings, base: type[asyncio.Protocol] = DEFAULT_PROTOCOL
     limits: dict[str, Any] = {"max_head_bytes": settings.max_header_bytes,
                               "max_connections": settings.max_connections,
                               "header_timeout": settings.header_timeout_seconds,
-                              "body_timeout": settings.body_timeout_seconds}
+                              "body_timeout": settings.body_timeout_seconds,
+                              "send_timeout": settings.send_timeout_seconds}
     return type(f"Rag{base.__name__}", (base,), limits)
 
 
@@ -263,7 +290,8 @@ def config(app: Any, settings: Settings, base: type[asyncio.Protocol] = DEFAULT_
     return uvicorn.Config(app, host=settings.host, port=settings.port, log_level=settings.log_level,
                           access_log=False, log_config=None, http=protocol(settings, base),
                           h11_max_incomplete_event_size=settings.max_header_bytes,
-                          timeout_keep_alive=settings.keep_alive_seconds)
+                          timeout_keep_alive=settings.keep_alive_seconds,
+                          timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS)
 
 
 def listen(settings: Settings) -> list[socket.socket]:

@@ -150,7 +150,7 @@ class MicroBatcher(Generic[T, R]):
                              "(RAG_QUEUE_MAX, RAG_QUEUE_MAX_TOKENS) is one client's; retry when some are answered")
         if (late := self._too_late(ticket)) is not None:
             raise Overloaded(f"the server has about {late:.0f} s of searches queued, more than the deadline "
-                             "allows (RAG_REQUEST_DEADLINE_SECONDS); retry in a moment")
+                             "allows (RAG_REQUEST_DEADLINE_SECONDS); retry once they are answered", retry_after=late)
 
     def _too_late(self, ticket: Ticket) -> float | None:
         """The seconds it would take, when too many: to compute `ticket` by turns (one item of each waiting client

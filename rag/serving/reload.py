@@ -86,7 +86,8 @@ class Reloader:
         target = current_build(self.settings.index_dir)
         if target is None:
             raise self._failure(None, IndexNotFound(f"no build in {self.settings.index_dir}"), served)
-        if target == served.path:
+        if target == served.path:  # a refused build rolled back: nothing is wrong any more
+            self.failure = self._failed = None
             return self._report("unchanged", served.build_id)
         try:
             index = Index.load_build(target)
@@ -113,11 +114,16 @@ class Reloader:
                             passages=len(index))
 
     def changed(self) -> bool:
-        """Whether `current` names a build that is neither served nor known to fail."""
+        """Whether `current` names a build that is neither served nor known to fail. A refused build that `current`
+        no longer names (rolled back to the served one) is forgotten: /readyz stops reporting it."""
         target = current_build(self.settings.index_dir)
         if target is None or target == self._failed:
             return False
-        return self.searcher is None or target != self.searcher.index.path
+        if self.searcher is not None and target == self.searcher.index.path:
+            if self._failed is not None:
+                self.failure = self._failed = None
+            return False
+        return True
 
     def not_ready(self) -> str | None:
         """Why this server should get no traffic, or None when it should.

@@ -181,6 +181,13 @@ async def test_a_build_whose_manifest_has_the_wrong_shape_is_refused_as_damaged(
         assert "has a manifest of the wrong shape" in refused.json()["detail"]
         ready = (await client.get("/readyz")).json()
         assert ready["build_id"] == first.build_id and "wrong shape" in ready["detail"]
+        # `current` rolled back to the served build, as an operator would: the refusal is no longer reported
+        link = settings.index_dir / "current"
+        link.unlink()
+        link.symlink_to(first.path.relative_to(settings.index_dir))
+        await asyncio.sleep(0.3)
+        ready = (await client.get("/readyz")).json()
+        assert ready["build_id"] == first.build_id and ready["detail"] is None, ready
     assert not [r for r in caplog.records if r.exc_info or r.levelno >= logging.ERROR]
 
 

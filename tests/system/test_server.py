@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import re
 import socket
 import time
 from collections.abc import Iterator
@@ -232,3 +233,28 @@ def test_a_pipelined_head_over_the_limit_is_a_431_with_h11_too(settings, lead):
         sock.sendall(first + lead + b"GET /healthz HTTP/1.1\r\nhost: 127.0.0.1\r\nx-big: " + b"a" * 40_000)
         answer = _answer(sock)
     assert answer.startswith(b"HTTP/1.1 200") and b"HTTP/1.1 431" in answer and b"RAG_MAX_HEADER_BYTES" in answer
+
+
+@pytest.mark.parametrize("base", PARSERS, ids=lambda b: b.__name__)
+def test_a_response_left_unread_is_dropped_after_the_send_timeout(settings, base):
+    """A client that asks for a large answer and never reads it would hold the buffered answer (and the connection)
+    for as long as it liked: past RAG_SEND_TIMEOUT_SECONDS of a full write buffer the connection is dropped. A
+    client that reads gets the whole answer."""
+    brief = settings.model_copy(update={"send_timeout_seconds": 1.0, "keep_alive_seconds": 30})
+    request = b"GET /schema/assets/swagger-ui-bundle.js HTTP/1.1\r\nhost: 127.0.0.1\r\n\r\n"
+    with serving(brief, base) as address:
+        with socket.create_connection(address) as reader:
+            reader.sendall(request)
+            whole = _answer(reader, timeout=3)
+        assert whole.startswith(b"HTTP/1.1 200") and b"still open" in whole  # kept alive, all of it read
+        size = int(re.search(rb"content-length: (\d+)", whole, re.IGNORECASE).group(1))
+        assert size > 1_000_000
+        unread = socket.socket()
+        unread.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)  # a small window: the server's buffer fills
+        with unread:
+            unread.connect(address)
+            unread.sendall(request * 6)  # pipelined: more than the kernel's socket buffers hold (4 MB at most)
+            time.sleep(3)  # the send timeout, and then some, without reading a byte
+            left = _answer(unread, timeout=3)
+    assert b"still open" not in left  # dropped, not kept
+    assert len(left) < 6 * size  # and its answers with it

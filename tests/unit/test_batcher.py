@@ -340,8 +340,9 @@ def test_a_request_that_the_queue_could_not_finish_before_a_deadline_is_refused_
             deadline = time.monotonic() + 3.0
             admitted = [asyncio.ensure_future(batcher.submit([20] * 4, deadline=deadline)) for _ in range(3)]
             await asyncio.sleep(0.05)  # queued, the first turn held by the worker: 240 of cost, 2.4 s
-            with pytest.raises(Overloaded, match="about 3 s of searches queued"):
+            with pytest.raises(Overloaded, match="about 3 s of searches queued") as refused:
                 await batcher.submit([20] * 4, deadline=deadline)  # 3.2 s
+            assert 3.0 < refused.value.retry_after < 3.5  # what the 503's Retry-After says, rounded up
             with pytest.raises(Overloaded):  # without a deadline of its own, it would still make the others late
                 await batcher.submit([20] * 4)
             small = asyncio.ensure_future(batcher.submit([1], deadline=deadline))  # 2.41 s: still in time
@@ -572,3 +573,15 @@ def test_a_clients_many_requests_are_estimated_once_per_size(monkeypatch):
             await asyncio.gather(one_more, *queued)
 
     run(scenario())
+
+
+def test_a_refusal_tells_the_client_when_to_retry():
+    """Retry-After: the seconds of searches queued when the batcher knows them (up, at most a minute), else 1."""
+    from types import SimpleNamespace
+
+    from rag.http.problems import _retry_after
+
+    request = SimpleNamespace()
+    assert _retry_after(Overloaded("full"), request) == {"Retry-After": "1"}
+    assert _retry_after(Overloaded("late", retry_after=3.2), request) == {"Retry-After": "4"}
+    assert _retry_after(Overloaded("late", retry_after=600.0), request) == {"Retry-After": "60"}

@@ -128,3 +128,14 @@ def test_the_files_exist_where_the_operations_page_says():
     page = (ROOT / "docs" / "OPERATIONS.md").read_text(encoding="utf-8")
     for path in ("deploy/compose.yaml", "deploy/k8s/rag.yaml"):
         assert path in page and Path(ROOT / path).is_file()
+
+
+def test_the_load_balancer_keeps_clients_apart_and_metrics_private(compose):
+    """Behind nginx every request would come from nginx's address: one share for all clients (docs/FAIRNESS.md)."""
+    nginx = compose["configs"]["nginx"]["content"]
+    assert "proxy_set_header X-Forwarded-For $$remote_addr;" in nginx  # set, not appended ($$: compose's escape)
+    assert compose["services"]["api"]["environment"]["FORWARDED_ALLOW_IPS"] == "*"
+    assert "ports" not in compose["services"]["api"]  # so that only the network's containers can claim addresses
+    assert re.search(r"location = /metrics \{\s*return 404;", nginx)
+    megabytes = int(re.search(r"client_max_body_size (\d+)m;", nginx).group(1))
+    assert megabytes * 1_048_576 > Settings().max_body_bytes  # rag, not nginx, refuses a body too large

@@ -55,6 +55,10 @@ def test_what_clients_are_told_names_the_folders_by_their_settings(tmp_path, mon
     assert said == (f"no index in RAG_INDEX_DIR: build RAG_INDEX_DIR/b1 is gone; RAG_CORPUS_DIR/a.md unreadable; "
                     f"docs/a.md; {tmp_path / 'elsewhere'}")
     assert Settings(index_dir=Path("/"), corpus_dir=Path("/")).without_paths("/srv/x") == "/srv/x"
+    # a relative folder of several parts is named as given too; one of a single part reads as a word ("the corpus")
+    relative = Settings(index_dir=Path("work/fresh"), corpus_dir=Path("corpus"))
+    assert relative.without_paths("no index in work/fresh; the corpus is fine") == (
+        "no index in RAG_INDEX_DIR; the corpus is fine")
     # a path is named whole: not inside a longer name, nor in a URL's path
     data = Settings(index_dir=Path("/data/index"), corpus_dir=Path("/data"))
     assert data.without_paths("/database/x, /data-old/y, https://example.com/data/z, '/data/a.md', /data/index/b") == (
