@@ -8,6 +8,7 @@ id, and each request ends with one access record (method, path, status, duration
 
 from __future__ import annotations
 
+import asyncio
 import contextvars
 import json
 import logging
@@ -133,5 +134,36 @@ async def add_request_id(message: Message, scope: Scope) -> None:
             REQUEST_ID.reset(token)
 
 
-__all__ = ["HEADER", "REQUEST_ID", "JsonFormatter", "RequestContextMiddleware", "RequestIdFilter", "add_request_id",
-           "configure", "request_id"]
+class Tally:
+    """Events of one kind (a server's refusals), logged when first seen and then at most every `every` seconds, with
+    a count: those that came in between are logged when the period ends, whether more come or not."""
+
+    def __init__(self, message: str, log: logging.Logger, every: float = 10.0) -> None:
+        self.message, self.log, self.every = message, log, every
+        self.count, self.logged = 0, float("-inf")
+        self.client: tuple[str, int] | None = None
+        self._due = False  # a log of the count is scheduled for the period's end
+
+    def add(self, client: tuple[str, int] | None) -> None:
+        self.count, self.client = self.count + 1, client
+        now = time.monotonic()
+        if now - self.logged >= self.every:
+            self._log(now)
+        elif not self._due:
+            self._due = True
+            asyncio.get_running_loop().call_later(self.logged + self.every - now, self._period_end)
+
+    def _period_end(self) -> None:
+        self._due = False
+        if self.count:
+            self._log(time.monotonic())
+
+    def _log(self, now: float) -> None:
+        self.log.warning("%s: %d in the last %s (latest from %s)", self.message, self.count,
+                         "moment" if self.logged == float("-inf") else f"{now - self.logged:.0f} s",
+                         self.client[0] if self.client else "?")
+        self.count, self.logged = 0, now
+
+
+__all__ = ["HEADER", "REQUEST_ID", "JsonFormatter", "RequestContextMiddleware", "RequestIdFilter", "Tally",
+           "add_request_id", "configure", "request_id"]

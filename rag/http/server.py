@@ -30,7 +30,6 @@ import json
 import logging
 import re
 import socket
-import time
 from typing import Any, ClassVar
 
 import h11
@@ -39,12 +38,12 @@ from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from rag.errors import ConfigError
 from rag.http.problems import MEDIA_TYPE, problem_body
+from rag.logs import Tally
 from rag.settings import Settings
 
 log = logging.getLogger("rag.server")
 _HEAD_END = b"\r\n\r\n"
 _REQUEST_LINE = re.compile(rb"[!#$%&'*+.^_`|~0-9A-Za-z-]+ ")  # a method, then a space
-_LOG_EVERY = 10.0
 _REASONS = {400: "Bad Request", 408: "Request Timeout", 431: "Request Header Fields Too Large",
             503: "Service Unavailable"}
 # uvicorn's own record of each request its parser cannot read: one warning a request, which a client sending
@@ -60,31 +59,19 @@ def _refusal(status: int, detail: str, retry_after: int | None = None) -> bytes:
             f"{retry}connection: close\r\n\r\n").encode() + body
 
 
-class _Tally:
-    """Refusals of one kind, logged when first seen and then at most every `_LOG_EVERY` seconds, with a count."""
-
-    def __init__(self, message: str) -> None:
-        self.message, self.count, self.logged = message, 0, float("-inf")
-
-    def add(self, client: tuple[str, int] | None) -> None:
-        self.count += 1
-        now = time.monotonic()
-        if now - self.logged >= _LOG_EVERY:
-            log.warning("%s: %d in the last %s (latest from %s)", self.message, self.count,
-                        "moment" if self.logged == float("-inf") else f"{now - self.logged:.0f} s",
-                        client[0] if client else "?")
-            self.count, self.logged = 0, now
+def _tally(message: str) -> Tally:
+    return Tally(message, log)
 
 
 TALLIES = {
-    "connections": _Tally("refused connections past RAG_MAX_CONNECTIONS (503)"),
-    "head_size": _Tally("refused request heads over RAG_MAX_HEADER_BYTES (431)"),
-    "head_time": _Tally("closed connections whose request head was not complete within RAG_HEADER_TIMEOUT_SECONDS"
+    "connections": _tally("refused connections past RAG_MAX_CONNECTIONS (503)"),
+    "head_size": _tally("refused request heads over RAG_MAX_HEADER_BYTES (431)"),
+    "head_time": _tally("closed connections whose request head was not complete within RAG_HEADER_TIMEOUT_SECONDS"
                         " (408)"),
-    "body_time": _Tally("closed connections whose request body was not complete within RAG_BODY_TIMEOUT_SECONDS "
+    "body_time": _tally("closed connections whose request body was not complete within RAG_BODY_TIMEOUT_SECONDS "
                         "(408)"),
-    "malformed": _Tally("refused requests that are not valid HTTP/1.1 (400)"),
-    "send_time": _Tally("dropped connections whose client did not read its response within RAG_SEND_TIMEOUT_SECONDS"),
+    "malformed": _tally("refused requests that are not valid HTTP/1.1 (400)"),
+    "send_time": _tally("dropped connections whose client did not read its response within RAG_SEND_TIMEOUT_SECONDS"),
 }
 
 

@@ -3,6 +3,7 @@ index (no model), raw sockets for what no HTTP client would send."""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 import re
@@ -16,6 +17,7 @@ import pytest
 
 from rag.http import server
 from rag.http.app import create_app
+from rag.logs import Tally
 from rag.settings import Settings
 from tests.helpers.serving import uvicorn_thread
 
@@ -34,7 +36,7 @@ def serving(settings: Settings, base: type) -> Iterator[tuple[str, int]]:
 def fresh_tallies(monkeypatch) -> None:
     """Refusals are logged at most every 10 s per process: each test starts with none logged yet."""
     for kind, tally in server.TALLIES.items():
-        monkeypatch.setitem(server.TALLIES, kind, type(tally)(tally.message))
+        monkeypatch.setitem(server.TALLIES, kind, type(tally)(tally.message, tally.log))
 
 
 @pytest.fixture
@@ -258,3 +260,20 @@ def test_a_response_left_unread_is_dropped_after_the_send_timeout(settings, base
             left = _answer(unread, timeout=3)
     assert b"still open" not in left  # dropped, not kept
     assert len(left) < 6 * size  # and its answers with it
+
+
+def test_refusals_within_a_period_are_logged_when_it_ends(caplog):
+    """The first refusal is logged at once; the next ones within the period are counted and logged at its end, even
+    if none comes after them (they were lost until one did)."""
+    tally = Tally("refused things", logging.getLogger("rag.server"), every=0.2)
+
+    async def refusals() -> None:
+        for n in range(3):
+            tally.add((f"10.0.0.{n}", 1))
+        await asyncio.sleep(0.4)
+
+    with caplog.at_level(logging.WARNING, logger="rag.server"):
+        asyncio.run(refusals())
+    said = [r.getMessage() for r in caplog.records if r.getMessage().startswith("refused things")]
+    assert said == ["refused things: 1 in the last moment (latest from 10.0.0.0)",
+                    "refused things: 2 in the last 0 s (latest from 10.0.0.2)"]
