@@ -22,7 +22,8 @@ INGEST_ENGINES: tuple[str, ...] = get_args(IngestEngine)
 class Settings(BaseSettings):
     """Every knob of `rag`. Environment variables use the prefix `RAG_` (e.g. `RAG_INDEX_DIR`)."""
 
-    model_config = SettingsConfigDict(env_prefix="RAG_", extra="ignore", frozen=True)
+    # RAG_X=none sets a setting that may be none (RAG_MAX_PASSAGE_TOKENS=none: the model's maximum) to None
+    model_config = SettingsConfigDict(env_prefix="RAG_", extra="ignore", frozen=True, env_parse_none_str="none")
 
     # -- where things are
     corpus_dir: Path = Field(Path("corpus"), description="Folder of source documents (.txt, .md, .html, .pdf, .docx).")

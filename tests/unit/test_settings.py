@@ -78,3 +78,12 @@ def test_a_bad_value_is_named_as_the_user_gave_it_an_option_or_a_variable(monkey
     monkeypatch.delenv("RAG_PORT")
     assert cli.main(["search", "--url", "localhost:8871", "retours"]) == 6
     assert "(--url, or RAG_URL) must start with http://" in capsys.readouterr().err
+
+
+def test_none_sets_what_may_be_none_as_the_table_says(monkeypatch):
+    monkeypatch.setenv("RAG_MAX_PASSAGE_TOKENS", "none")
+    monkeypatch.setenv("RAG_EMBED_WORKERS", "none")
+    assert (Settings().max_passage_tokens, Settings().embed_workers) == (None, None)
+    monkeypatch.setenv("RAG_K_MAX", "none")
+    with pytest.raises(ValueError, match="k_max"):
+        Settings()
