@@ -99,7 +99,8 @@ class _Bounds(asyncio.Protocol):
     send_timeout: ClassVar[float] = 30.0
 
     _deadline: asyncio.TimerHandle | None = None
-    _phase: str | None = None  # the phase whose deadline runs: 'head', 'body', 'send', or none
+    _phase: str | None = None  # the phase whose deadline runs: 'head', 'body', or none
+    _unread: asyncio.TimerHandle | None = None  # the deadline of a full write buffer, whatever the phase
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         super().connection_made(transport)
@@ -112,19 +113,32 @@ class _Bounds(asyncio.Protocol):
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._arm(self, None)
+        if self._unread is not None:
+            self._unread.cancel()
+            self._unread = None
         super().connection_lost(exc)
 
     def pause_writing(self) -> None:
         """The transport's write buffer is full (the client reads slower than the server writes, or not at all):
-        the client has `send_timeout` to drain it. The deadline of a head or body under way stays."""
+        the client has `send_timeout` to drain it, whatever else it sends meanwhile (a pipelined request)."""
         super().pause_writing()
-        if self._phase is None:
-            self._arm(self, "send")
+        if self._unread is None:
+            protocol: Any = self
+            self._unread = protocol.loop.call_later(self.send_timeout, self._drop_unread)
 
     def resume_writing(self) -> None:
         super().resume_writing()
-        if self._phase == "send":
-            self._arm(self, None)
+        if self._unread is not None:
+            self._unread.cancel()
+            self._unread = None
+
+    def _drop_unread(self) -> None:
+        """No status line can follow a response under way: the connection is dropped, its buffer freed at once."""
+        protocol: Any = self
+        self._unread = None
+        TALLIES["send_time"].add(protocol.client)
+        self._arm(protocol, None)
+        protocol.transport.abort()
 
     def send_400_response(self, msg: str) -> None:
         """uvicorn's answer to bytes its parser cannot read (`msg`: its own words), as a problem like every other
@@ -142,16 +156,11 @@ class _Bounds(asyncio.Protocol):
             self._deadline = None
         self._phase = phase
         if phase is not None:
-            seconds = {"head": self.header_timeout, "body": self.body_timeout, "send": self.send_timeout}[phase]
+            seconds = self.header_timeout if phase == "head" else self.body_timeout
             self._deadline = protocol.loop.call_later(seconds, self._expire, protocol, phase, seconds)
 
     def _expire(self, protocol: Any, phase: str, seconds: float) -> None:
         self._deadline = None
-        if phase == "send":  # no status line can follow a response under way: dropped, its buffer freed at once
-            TALLIES["send_time"].add(protocol.client)
-            self._phase = None
-            protocol.transport.abort()
-            return
         what = "request line and headers" if phase == "head" else "request body"
         self._refuse(protocol, f"{phase}_time", 408, f"the {what} did not arrive within {seconds:g} s")
 

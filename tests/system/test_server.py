@@ -255,7 +255,9 @@ def test_a_response_left_unread_is_dropped_after_the_send_timeout(settings, base
         unread.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)  # a small window: the server's buffer fills
         with unread:
             unread.connect(address)
-            unread.sendall(request * 6)  # pipelined: more than the kernel's socket buffers hold (4 MB at most)
+            # pipelined: more than the kernel's socket buffers hold (4 MB at most), then the start of another head,
+            # whose own deadline (10 s) does not replace the unread answer's
+            unread.sendall(request * 6 + b"GET /healthz HTTP/1.1\r\n")
             time.sleep(3)  # the send timeout, and then some, without reading a byte
             left = _answer(unread, timeout=3)
     assert b"still open" not in left  # dropped, not kept
