@@ -120,8 +120,7 @@ class Reloader:
         if target is None or target == self._failed:
             return False
         if self.searcher is not None and target == self.searcher.index.path:
-            if self._failed is not None:
-                self.failure = self._failed = None
+            self.failure = self._failed = None  # whatever was refused (a build, a missing link) is behind us
             return False
         return True
 
