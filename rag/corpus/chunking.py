@@ -29,8 +29,9 @@ TokenCounter = Callable[[Sequence[str]], list[int]]
 # furniture left out, <main> or <article> read alone. 4: sentences cut at Chinese and Japanese full stops, words too
 # long for the model cut between characters, or left out if ASCII (base64, minified code); text files decoded anew
 # (`rag.corpus.encoding`: UTF-32 by its mark, Windows-1252 files holding a UTF-8 sequence by chance read); Markdown
-# code blocks hold no headings, HTML comments left out, front matter read as YAML, "## C#" keeps its "#".
-LAYOUT = 4
+# code blocks hold no headings, HTML comments left out, front matter read as YAML, "## C#" keeps its "#". 5: an HTML
+# definition list's term and first definition on one line.
+LAYOUT = 5
 TITLE_CHARS = 60  # a line shorter than this without a full stop names what follows it (`_runs_on`)
 _FULL_STOPS = (".", "!", "…", ";")
 

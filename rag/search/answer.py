@@ -7,7 +7,8 @@ better-ranked passage: the first passage's, unless another holds clearly more of
 Measured against the first passage's highlight and other rules in `docs/EVALUATION.md` (the answer snippet: from
 which passage). What it shows: that highlight with the whole sentences around it, up to `ANSWER_CHARS` characters,
 or `LEAD_CHARS` when the highlight opens its passage (`snippets.excerpt`: never a list item, table row or heading
-added, unless the highlight announces a list with a colon: then up to `LIST_CHARS`), since the answer often sits
+added, unless the highlight announces a list with a colon: then up to `LIST_CHARS`; a table row comes under its
+table's header, `rag.search.tables`), since the answer often sits
 in the sentence next to the one with the question's words. The first passage of an entry under a question heading
 (an FAQ entry, `answers_heading`) is read from its start when that excerpt ends within `LEAD_CHARS` of it: the entry
 answers its question from its first line, list items included (an entry that opens on a list gives the whole list,

@@ -23,6 +23,7 @@ from functools import lru_cache
 from rag.index.analyzer import Analyzer
 from rag.passage import ITEM
 from rag.schemas import Highlight
+from rag.search import tables
 
 # A sentence ends at . ! ? … (closing quotes and brackets stay with it) before a space and a capital or a digit.
 _END = re.compile(r"[.!?…]+[\"'»”)\]]*\s+")
@@ -49,11 +50,13 @@ OPENING_CHARS = 50  # what may stand before a highlight that opens its passage: 
 
 @dataclass(frozen=True, slots=True)
 class Sentence:
-    """A sentence of a passage: `text[start:end]` of that passage, with its analysed terms."""
+    """A sentence of a passage: `text[start:end]` of that passage, with its analysed terms; `header`: those of its
+    table's header row, for a row under one (`rag.search.tables`)."""
 
     start: int
     end: int
     terms: frozenset[str]
+    header: frozenset[str] = frozenset()
 
 
 def _lines(text: str) -> list[str]:
@@ -113,7 +116,9 @@ def _prose(lines: list[str]) -> list[bool]:
     starting with a bullet, a number and its dot or a bar. One short line is prose too: a passage's first line when
     it ends with a full stop and the next line is prose ("Oui." before its explanation); elsewhere a short line
     ending so may be a heading ("Article 6.") or a list item ("Passeport."), and stays apart."""
-    out = [len(line.strip()) >= WRAPPED_MIN_CHARS and not ITEM.match(line) for line in lines]
+    table = tables.heads(lines)
+    out = [len(line.strip()) >= WRAPPED_MIN_CHARS and not ITEM.match(line) and table[i] is None
+           for i, line in enumerate(lines)]
     if len(lines) > 1 and not out[0] and out[1] and lines[0].strip()[-1:] in _FULL_STOP and not ITEM.match(lines[0]):
         out[0] = True
     return out
@@ -141,8 +146,16 @@ def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 def sentences(text: str, analyzer: Analyzer) -> tuple[Sentence, ...]:
-    """The sentences of a passage and their terms."""
-    return tuple(Sentence(a, b, frozenset(analyzer.terms(text[a:b]))) for a, b in sentence_spans(text))
+    """The sentences of a passage and their terms (a table row's header's too)."""
+    spans = _spans(text)
+    terms = [frozenset(analyzer.terms(text[a:b])) for a, b, _, _ in spans]
+    table = tables.heads(_lines(text))
+    header: dict[int, frozenset[str]] = {}
+    for (_, _, line, _), words in zip(spans, terms, strict=True):
+        if table[line] == line:
+            header[line] = header.get(line, frozenset()) | words
+    return tuple(Sentence(a, b, words, frozenset() if (head := table[line]) in (None, line) else header[head])
+                 for (a, b, line, _), words in zip(spans, terms, strict=True))
 
 
 def excerpt(text: str, start: int, end: int, budget: int = ANSWER_CHARS, lead: int = LEAD_CHARS,
@@ -161,7 +174,8 @@ def excerpt(text: str, start: int, end: int, budget: int = ANSWER_CHARS, lead: i
     lines that the snippet's last sentence, or one the excerpt added after it, announces with a colon
     (`_announced`), from the snippet on (the sentences before it are dropped for the list): the whole list when it
     ends within `LIST_CHARS` of the snippet's start, else its whole lines within `lead`. A snippet that holds an
-    item of the list (the question names it) ends on that item, and the list stays apart."""
+    item of the list (the question names it) ends on that item, and the list stays apart. A snippet within a table
+    (`rag.search.tables`) comes under its header row, or gives the table when it is the header (`_in_table`)."""
     spans = _spans(text)
     inside = [i for i, span in enumerate(spans) if span[0] < end and span[1] > start]
     if not inside:
@@ -176,6 +190,9 @@ def excerpt(text: str, start: int, end: int, budget: int = ANSWER_CHARS, lead: i
         return (head, excerpt(text, spans[0][0], b, budget, lead)[1]) \
             if b - spans[0][0] <= (LIST_CHARS if listed else lead) else (a, b)
     first, last = inside[0], inside[-1]
+    table = tables.heads(_lines(text))
+    if (top_row := table[spans[first][2]]) is not None and table[spans[last][2]] == top_row:
+        return _in_table(spans, table, top_row, (first, last), (start, end), budget, lead)
 
     def joins(a: int, b: int) -> bool:
         return spans[a][2] == spans[b][2] or (spans[a][3] and spans[b][3])
@@ -197,6 +214,26 @@ def excerpt(text: str, start: int, end: int, budget: int = ANSWER_CHARS, lead: i
         fitting = _announced(text, spans, last, spans[first][0] + lead)
         last = max(fitting, whole) if spans[whole][1] - spans[first][0] <= LIST_CHARS else fitting
     return min(start, spans[first][0]), max(end, spans[last][1])
+
+
+def _in_table(spans: list[tuple[int, int, int, bool]], table: list[int | None], head: int, inside: tuple[int, int],
+              snippet: tuple[int, int], budget: int, lead: int) -> tuple[int, int]:
+    """The excerpt of a snippet within the rows of one table (`excerpt`), headed by line `head`: the header row
+    itself gives the table, whole within `LIST_CHARS` of its start, else its whole rows within `lead`; a row below
+    gives itself, from the header when that fits within `budget` (the rows between included)."""
+    rows = range(head, tables.last_row(table, head) + 1)
+    on = [[i for i, span in enumerate(spans) if span[2] == line] for line in rows]  # each row's spans
+    top, first, last = on[0][0], *inside
+    if spans[first][2] == head:
+        if spans[on[-1][-1]][1] - spans[top][0] <= LIST_CHARS:
+            last = on[-1][-1]
+        else:
+            last = max([last, *(row[-1] for row in on if spans[row[-1]][1] - spans[top][0] <= lead)])
+    else:
+        last = on[spans[last][2] - head][-1]
+        if spans[last][1] - spans[top][0] <= budget:
+            first = top
+    return min(snippet[0], spans[first][0]), max(snippet[1], spans[last][1])
 
 
 def _opening_list(text: str, spans: list[tuple[int, int, int, bool]]) -> tuple[int, int | None]:
@@ -278,15 +315,17 @@ def _announced(text: str, spans: list[tuple[int, int, int, bool]], last: int, li
 
 
 def best_window(parts: tuple[Sentence, ...], weights: Mapping[str, float],
-                near: tuple[int, int] | None = None) -> tuple[int, int, float]:
+                near: tuple[int, int] | None = None, bonus: float | None = None) -> tuple[int, int, float]:
     """(first, last, score) of the best run of one or two sentences; ties go to the earlier, then the shorter.
 
     `near`: (start, end) of the passage's sentence window closest to the question by the model; a run that meets it
     counts as if it held the question's rarest word once more (and one without question words may stand in: a
-    paraphrase, a question in another language). The score returned is the question words' alone."""
+    paraphrase, a question in another language). A table row counts the question words of its table's header row
+    too, though they do not let it take a second sentence. The score returned is the question words' alone."""
     best, best_key = (0, 0, 0.0), 0.0
     found = [part.terms & weights.keys() for part in parts]  # each sentence's question terms, computed once
-    bonus = max(weights.values(), default=1.0)
+    headed = [part.header & weights.keys() for part in parts]  # and its table header's, which count, bring none
+    bonus = max(weights.values(), default=1.0) if bonus is None else bonus
 
     def meets(i: int, j: int) -> bool:
         return near is not None and parts[i].start < near[1] and parts[j].end > near[0]
@@ -295,12 +334,14 @@ def best_window(parts: tuple[Sentence, ...], weights: Mapping[str, float],
         if not found[i] and not meets(i, i):
             continue  # a window starting with no question term scores 0 and cannot take a second sentence
         covered: set[str] = set()
+        header: set[str] = set()
         for j in range(i, min(i + MAX_SENTENCES, len(parts))):
             new = found[j] - covered
             if j > i and not (new and covered):
                 break  # two sentences only when each brings question words of its own
             covered |= new
-            score = sum(weights[t] for t in covered)
+            header |= headed[j]
+            score = sum(weights[t] for t in covered | header)
             key = score + (bonus if meets(i, j) else 0.0)
             if key > best_key + 1e-9:
                 best, best_key = (i, j, score), key
@@ -337,16 +378,16 @@ class Highlighter:
                                    if part.start >= start and part.end <= stop))
 
     def __call__(self, text: str, weights: Mapping[str, float],
-                 near: tuple[int, int] | None = None) -> Highlight | None:
-        """As `highlight(text, weights, self.analyzer, near)`."""
-        return _best(text, self._sentences(text), weights, near)
+                 near: tuple[int, int] | None = None, bonus: float | None = None) -> Highlight | None:
+        """As `highlight(text, weights, self.analyzer, near)`, meeting `near` worth `bonus` (`best_window`)."""
+        return _best(text, self._sentences(text), weights, near, bonus)
 
 
 def _best(text: str, parts: tuple[Sentence, ...], weights: Mapping[str, float],
-          near: tuple[int, int] | None) -> Highlight | None:
+          near: tuple[int, int] | None, bonus: float | None = None) -> Highlight | None:
     if not parts:
         return None
-    first, last, score = best_window(parts, weights, near)
+    first, last, score = best_window(parts, weights, near, bonus)
     start, end = parts[first].start, parts[last].end
     return Highlight(text=text[start:end], start=start, end=end, score=round(score, 4))
 

@@ -257,3 +257,13 @@ def test_html_list_items_end_cleanly(tmp_path):
     assert chunks[0].text.startswith(intro) and "Option 0" in chunks[0].text  # items are no titles to carry over
     lines = [line for chunk in chunks for line in chunk.text.splitlines()]
     assert lines == [intro, *(f"Option {n}" for n in range(12))]
+
+
+def test_an_html_definition_term_and_its_first_definition_are_one_line():
+    html = ("<h1>Deposit</h1><dl><dt>Amount</dt><dd>Two <b>months</b> of rent</dd><dt>Returned?</dt>"
+            "<dd>Within 30 days.</dd><dd>Less any repairs.</dd><dt>Alone</dt></dl><p>Then <dd>loose</dd></p>")
+    (section,) = parse_html(html).sections
+    assert [line.text for line in section.lines] == [
+        "Amount: Two months of rent", "Returned? Within 30 days.", "Less any repairs.", "Alone", "Then", "loose"]
+    first = section.lines[0]
+    assert html[first.start:first.end] == "<dt>Amount</dt><dd>Two <b>months</b> of rent</dd>" and first.item

@@ -394,7 +394,7 @@ def test_an_faq_entry_asked_by_its_heading_is_answered_by_its_opening_wherever_t
         assert answer([hit]).text == plain.text  # type: ignore[union-attr]
 
 
-def test_the_answer_excerpt_never_adds_a_list_item_a_table_row_or_a_heading():
+def test_the_answer_excerpt_never_adds_a_list_item_another_table_row_or_a_heading():
     listing = ("Horaires du service client\n• Lundi au vendredi : de 8 heures à 20 heures sans interruption\n"
                "• Samedi : de 9 heures à 12 heures, uniquement par téléphone\n"
                "Le service est fermé les jours fériés, y compris le lundi de Pentecôte.")
@@ -403,9 +403,10 @@ def test_the_answer_excerpt_never_adds_a_list_item_a_table_row_or_a_heading():
         assert _excerpt(listing, item, lead=700) == item
     assert _excerpt(listing, "Le service est fermé les jours fériés, y compris le lundi de Pentecôte.") == (
         "Le service est fermé les jours fériés, y compris le lundi de Pentecôte.")
-    rows = "| Offre | Prix mensuel toutes taxes comprises |\n| basique | 5 € par mois, sans engagement |"
+    rows = ("Nos offres pour les particuliers, détaillées ci-dessous mois par mois.\n"
+            "| Offre | Prix mensuel toutes taxes comprises |\n| basique | 5 € par mois, sans engagement |")
     row = "| basique | 5 € par mois, sans engagement |"
-    assert _excerpt(rows, row, lead=700) == row
+    assert _excerpt(rows, row, lead=700) == rows[rows.index("| Offre"):]  # its header only: it names the columns
 
 
 @pytest.mark.parametrize("text", [
@@ -429,3 +430,32 @@ def test_a_highlights_terms_from_its_sentences_are_the_terms_of_its_text(text):
             start, end = parts[first].start, parts[last].end
             assert highlighter.terms(text, start, end) == frozenset(analyzer.terms(text[start:end]))
     assert highlighter.terms(text) == frozenset(analyzer.terms(text))
+
+
+def test_a_table_row_answers_with_its_header_and_the_header_gives_the_table():
+    from rag.index.analyzer import Analyzer
+    from rag.search.snippets import highlight
+
+    table = ("Überstunden werden mit Freizeit ausgeglichen.\nStufe | Zuschlag\nWerktag | 25 %\nSonntag | 50 %\n"
+             "Feiertag | 100 %\nDer Betriebsrat regelt Ausnahmen, die über diese Stufen hinausgehen.")
+    analyzer = Analyzer("de")
+    weights = {term: 1.0 for term in analyzer.terms("Wie viel Zuschlag gibt es am Sonntag?")}
+    shown = highlight(table, weights, analyzer)
+    assert shown is not None and shown.text == "Sonntag | 50 %"  # its own "Sonntag" and its header's "Zuschlag"
+    assert shown.score == 2.0
+    # the row comes under its header, the rows between included; never the prose around the table
+    assert _excerpt(table, "Sonntag | 50 %", lead=700) == "Stufe | Zuschlag\nWerktag | 25 %\nSonntag | 50 %"
+    # a header that alone names what was asked gives the whole table
+    assert _excerpt(table, "Stufe | Zuschlag", lead=700) == table[table.index("Stufe"):table.index("\nDer")]
+    # a row too far below its header for the excerpt stands alone
+    long = "Stufe | Zuschlag\n" + "".join(f"Stufe {n} | {n} %\n" for n in range(100))
+    assert _excerpt(long, "Stufe 99 | 99 %", lead=700) == "Stufe 99 | 99 %"
+    # ... and a header over a table longer than the list room gives its whole rows within the lead
+    within = [line for line in long.splitlines() if long.index(line + "\n") + len(line) <= 100]
+    assert _excerpt(long, "Stufe | Zuschlag", lead=100) == "\n".join(within) and len(within) == 7
+    # Markdown rows, their separator included; a lone line with a bar is no table: prose, joined to its neighbours
+    markdown_table = "| Service | Fee |\n|---|---|\n| Transfer in euros | free |\n| Transfer abroad | 1% |"
+    assert _excerpt(markdown_table, "| Transfer abroad | 1% |", lead=700) == markdown_table
+    prose = ("Gmail accepts several search syntaxes, such as apple | orange for either word.\n"
+             "It also accepts the words OR and AND, written in capitals, between terms.")
+    assert _excerpt(prose, prose.splitlines()[1]) == prose

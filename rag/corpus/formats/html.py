@@ -1,6 +1,7 @@
 """HTML through the standard library's parser: headings open sections, block elements give lines, a table row is
-one line of its cells. A page's furniture (menus, banners, footers, form controls) is left out; where the page marks
-its content (`<main>`, else `<article>`) and that holds most of its text, only that is read."""
+one line of its cells, a definition list's term and its first definition one line ("Amount: Two months of rent").
+A page's furniture (menus, banners, footers, form controls) is left out; where the page marks its content
+(`<main>`, else `<article>`) and that holds most of its text, only that is read."""
 
 from __future__ import annotations
 
@@ -100,6 +101,7 @@ class _HtmlSections(HTMLParser):
         self._open: tuple[str, int] | None = None  # (tag, start offset) of the block being read
         self._buffer: list[str] = []
         self._loose_start: int | None = None  # where text outside any open block began
+        self._term: Line | None = None  # the line of a <dt> just read, which its first <dd> joins
 
     def _offset(self) -> int:
         line, col = self.getpos()
@@ -190,8 +192,14 @@ class _HtmlSections(HTMLParser):
             if self.title is None and tag == "h1":
                 self.title = text
             self.sections.append(self.outline.section(int(tag[1]), text, start))
+        elif tag == "dd" and self._term is not None and self.sections[-1].lines[-1:] == [self._term]:
+            # a definition follows its term on the term's line: "Amount: Two months of rent", not two items apart
+            joint = " " if self._term.text.endswith((":", "?", "!", ".")) else ": "
+            self.sections[-1].lines[-1] = Line(self._term.text + joint + text, self._term.start, end, item=True)
+            self._term = None
         else:
             self.sections[-1].lines.append(Line(text, start, end, item=tag in _ITEMS))
+            self._term = self.sections[-1].lines[-1] if tag == "dt" else None
 
 
 def _read(text: str, scope: str | None) -> _HtmlSections:
