@@ -299,6 +299,8 @@ class Searcher:
         seen_texts: set[str] = set()
         weight = {"dense": 1.0, "lexical": 0.0}.get(query.mode, self.dense_weight(index))
         terms = index.lexical.term_weights(query.question)
+        # the model's window stands for the question's rarest word, one the index lacks if any ("horaires")
+        bonus = max(index.lexical.unseen_weight(query.question), *terms.values(), 0.0) or None
         memory = self._memory(index)
         for item in fused:
             chunk = index.passages[item.row]
@@ -316,7 +318,7 @@ class Searcher:
             near = memory.near(item.row, vector)
             hit = Hit(rank=len(hits) + 1, id=chunk.id, text=chunk.text, score=round(item.score, 6),
                       citation=memory.citation(chunk), explain=explain,
-                      highlight=lexical if near is None else memory.highlight(chunk.text, terms, near))
+                      highlight=lexical if near is None else memory.highlight(chunk.text, terms, near, bonus))
             hit._words = None if lexical is None else lexical.score
             hit._opens_section = _opens_section(index.passages, item.row)
             # only where the answer reads it: the first passage of an entry under a question heading

@@ -46,6 +46,18 @@ def test_without_a_word_in_common_the_model_s_closest_window_is_the_highlight(se
     assert all(not h.highlight.score for h in lexical)  # the lexical mode has no model: first sentences
 
 
+def test_a_question_word_no_passage_holds_lets_the_model_s_window_outweigh_common_words(searcher):
+    """"horaires" is in no passage: the sentence with "service client" alone is not the answer, the one the model
+    finds closest is ("de 8 heures à 20 heures"). Its weight is that of a word in no section (`unseen_weight`)."""
+    index = searcher.index
+    question = "Quels sont les horaires du service client ?"
+    assert index.lexical.unseen_weight(question) > max(index.lexical.term_weights(question).values())
+    (hits,) = searcher.search([Query(question, 3)])
+    best = answer(hits)
+    assert best is not None and "de 8 heures à 20 heures" in best.text and "résiliation" not in best.text
+    assert index.lexical.unseen_weight("service client") == 0.0  # every word held: the question's own weights
+
+
 def test_misspelt_question_words_still_highlight(searcher):
     (hits,) = searcher.search([Query("loi Chatell", 5)])
     holding = [h for h in hits if "Châtel" in h.text]
