@@ -174,6 +174,9 @@ class Settings(BaseSettings):
     max_connections: int = Field(
         512, ge=1, description="Most connections one `rag serve` process keeps open (keep it under `ulimit -n`); "
                                "more: 503 and closed.")
+    max_connections_per_client: int = Field(
+        64, ge=0, description="Most connections one client address keeps open, a trusted proxy's "
+                              "(`FORWARDED_ALLOW_IPS`) aside; more: 429 and closed (0: no cap).")
     request_deadline_seconds: float = Field(
         30.0, ge=0, description="Longest a search may wait for its answers; then what is not computed is dropped "
                                 "and the request gets a 503 (0: no deadline).")

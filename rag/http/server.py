@@ -13,7 +13,9 @@ parser runs (httptools, or h11 where httptools is missing):
   `RAG_SEND_TIMEOUT_SECONDS` to drain it, else the connection is dropped (its buffered answer with it; uvicorn
   would keep both for ever);
 - an idle keep-alive connection is closed after `RAG_KEEP_ALIVE_SECONDS` (uvicorn's own timer);
-- past `RAG_MAX_CONNECTIONS` open connections, a new one is answered 503 and closed at once.
+- past `RAG_MAX_CONNECTIONS` open connections, a new one is answered 503 and closed at once; past
+  `RAG_MAX_CONNECTIONS_PER_CLIENT` from one address, 429 (a trusted proxy's, `FORWARDED_ALLOW_IPS`, are its
+  clients': not capped), so that one client cannot take every place.
 
 Refusals are logged, at most one record per kind every 10 seconds with how many there were.
 
@@ -26,7 +28,6 @@ from __future__ import annotations
 import asyncio
 import errno
 import importlib.util
-import json
 import logging
 import re
 import socket
@@ -37,54 +38,13 @@ import uvicorn
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from rag.errors import ConfigError
-from rag.http.problems import MEDIA_TYPE, problem_body
-from rag.logs import Tally
+from rag.http.proxies import trusted
+from rag.http.refusals import TALLIES, UVICORN_MALFORMED, refusal
 from rag.settings import Settings
 
 log = logging.getLogger("rag.server")
 _HEAD_END = b"\r\n\r\n"
 _REQUEST_LINE = re.compile(rb"[!#$%&'*+.^_`|~0-9A-Za-z-]+ ")  # a method, then a space
-_REASONS = {400: "Bad Request", 408: "Request Timeout", 431: "Request Header Fields Too Large",
-            503: "Service Unavailable"}
-# uvicorn's own record of each request its parser cannot read: one warning a request, which a client sending
-# garbage turns into a flood; the "malformed" tally below logs them instead, counted.
-_UVICORN_MALFORMED = "Invalid HTTP request received."
-
-
-def _refusal(status: int, detail: str, retry_after: int | None = None) -> bytes:
-    """A complete HTTP/1.1 problem response that closes the connection."""
-    body = json.dumps(problem_body(status, detail, "")).encode()
-    retry = f"retry-after: {retry_after}\r\n" if retry_after else ""
-    return (f"HTTP/1.1 {status} {_REASONS[status]}\r\ncontent-type: {MEDIA_TYPE}\r\ncontent-length: {len(body)}\r\n"
-            f"{retry}connection: close\r\n\r\n").encode() + body
-
-
-def _tally(message: str) -> Tally:
-    return Tally(message, log)
-
-
-TALLIES = {
-    "connections": _tally("refused connections past RAG_MAX_CONNECTIONS (503)"),
-    "head_size": _tally("refused request heads over RAG_MAX_HEADER_BYTES (431)"),
-    "head_time": _tally("closed connections whose request head was not complete within RAG_HEADER_TIMEOUT_SECONDS"
-                        " (408)"),
-    "body_time": _tally("closed connections whose request body was not complete within RAG_BODY_TIMEOUT_SECONDS "
-                        "(408)"),
-    "malformed": _tally("refused requests that are not valid HTTP/1.1 (400)"),
-    "send_time": _tally("dropped connections whose client did not read its response within RAG_SEND_TIMEOUT_SECONDS"),
-}
-
-
-class _Uncounted(logging.Filter):
-    """Drops uvicorn's warning for each request it cannot parse: the tally logs them."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        return record.msg != _UVICORN_MALFORMED
-
-
-logging.getLogger("uvicorn.error").addFilter(_Uncounted())
-
-
 def _too_large(limit: int) -> str:
     return f"the request line and headers are larger than {limit:,} bytes (RAG_MAX_HEADER_BYTES)"
 
@@ -94,6 +54,7 @@ class _Bounds(asyncio.Protocol):
 
     max_head_bytes: ClassVar[int] = 32_768
     max_connections: ClassVar[int] = 512
+    max_client_connections: ClassVar[int] = 64  # 0: no cap
     header_timeout: ClassVar[float] = 10.0
     body_timeout: ClassVar[float] = 30.0
     send_timeout: ClassVar[float] = 30.0
@@ -108,8 +69,20 @@ class _Bounds(asyncio.Protocol):
         if len(protocol.connections) > self.max_connections:  # uvicorn has counted this one
             self._refuse(protocol, "connections", 503, f"more than {self.max_connections} connections are open "
                                                        "(RAG_MAX_CONNECTIONS): retry in a moment", retry_after=1)
+        elif self._crowding(protocol):
+            self._refuse(protocol, "client_connections", 429,
+                         f"more than {self.max_client_connections} connections are open from your address "
+                         "(RAG_MAX_CONNECTIONS_PER_CLIENT): reuse them (keep-alive) or close some", retry_after=1)
         else:
             self._arm(protocol, "head")
+
+    def _crowding(self, protocol: Any) -> bool:
+        """Whether this connection's address holds more than its share, unless it is a trusted proxy's."""
+        host = protocol.client[0] if protocol.client else None
+        if not self.max_client_connections or host is None or host in trusted(protocol.config):
+            return False
+        return sum(1 for other in protocol.connections if other.client and other.client[0] == host) \
+            > self.max_client_connections
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._arm(self, None)
@@ -144,7 +117,7 @@ class _Bounds(asyncio.Protocol):
         """uvicorn's answer to bytes its parser cannot read (`msg`: its own words), as a problem like every other
         error, where uvicorn's is plain text."""
         detail = ("the request is not valid HTTP/1.1: check its request line, header names and values, CRLF line "
-                  "ends, and Content-Length or Transfer-Encoding (not both)") if msg == _UVICORN_MALFORMED else msg
+                  "ends, and Content-Length or Transfer-Encoding (not both)") if msg == UVICORN_MALFORMED else msg
         self._refuse(self, "malformed", 400, detail)
 
     def _arm(self, protocol: Any, phase: str | None) -> None:
@@ -173,7 +146,7 @@ class _Bounds(asyncio.Protocol):
         cycle = getattr(protocol, "cycle", None)
         # never a second status line into a response under way (a finished one, on a reused connection, is none)
         if cycle is None or not cycle.response_started or cycle.response_complete:
-            transport.write(_refusal(status, detail, retry_after))
+            transport.write(refusal(status, detail, retry_after))
         transport.close()
 
 
@@ -187,6 +160,20 @@ if importlib.util.find_spec("httptools") is not None:
         _head: int | None = 0  # bytes of the current request's head read so far; None once it is complete
         _tail = b""  # the last bytes read, in case the blank line that ends the head spans two reads
         _recent = b""  # the last bytes of every read: a pipelined head may start in the read that ends a request
+        _running: Any = None  # the cycle whose app runs; `cycle` is the last request parsed, maybe one queued
+
+        def _start_asgi_task(self, cycle: Any, app: Any) -> None:
+            self._running = cycle
+            super()._start_asgi_task(cycle, app)
+
+        def connection_lost(self, exc: Exception | None) -> None:
+            """uvicorn tells only `cycle` that the client is gone: with a pipelined request queued, the answer under
+            way would write on into the closed transport and log a traceback (the connection dropped unread)."""
+            running = self._running
+            if running is not None and not running.response_complete:
+                running.disconnected = True
+                running.message_event.set()
+            super().connection_lost(exc)
 
         def data_received(self, data: bytes) -> None:
             cycle = self.cycle
@@ -274,6 +261,7 @@ def protocol(settings: Settings, base: type[asyncio.Protocol] = DEFAULT_PROTOCOL
     """The HTTP protocol class `rag serve` gives uvicorn: `base` with the settings' bounds."""
     limits: dict[str, Any] = {"max_head_bytes": settings.max_header_bytes,
                               "max_connections": settings.max_connections,
+                              "max_client_connections": settings.max_connections_per_client,
                               "header_timeout": settings.header_timeout_seconds,
                               "body_timeout": settings.body_timeout_seconds,
                               "send_timeout": settings.send_timeout_seconds}

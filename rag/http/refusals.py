@@ -1,0 +1,54 @@
+"""What the server's own bounds answer before any routing (`rag.http.server`): a complete problem response that
+closes the connection, and one tally a kind of refusal, logged at most once a period with how many there were."""
+
+from __future__ import annotations
+
+import json
+import logging
+
+from rag.http.problems import MEDIA_TYPE, problem_body
+from rag.logs import Tally
+
+log = logging.getLogger("rag.server")
+_REASONS = {400: "Bad Request", 408: "Request Timeout", 429: "Too Many Requests",
+            431: "Request Header Fields Too Large", 503: "Service Unavailable"}
+# uvicorn's own record of each request its parser cannot read: one warning a request, which a client sending
+# garbage turns into a flood; the "malformed" tally below logs them instead, counted.
+UVICORN_MALFORMED = "Invalid HTTP request received."
+
+
+def refusal(status: int, detail: str, retry_after: int | None = None) -> bytes:
+    """A complete HTTP/1.1 problem response that closes the connection."""
+    body = json.dumps(problem_body(status, detail, "")).encode()
+    retry = f"retry-after: {retry_after}\r\n" if retry_after else ""
+    return (f"HTTP/1.1 {status} {_REASONS[status]}\r\ncontent-type: {MEDIA_TYPE}\r\ncontent-length: {len(body)}\r\n"
+            f"{retry}connection: close\r\n\r\n").encode() + body
+
+
+def _tally(message: str) -> Tally:
+    return Tally(message, log)
+
+
+TALLIES = {
+    "connections": _tally("refused connections past RAG_MAX_CONNECTIONS (503)"),
+    "client_connections": _tally("refused connections past RAG_MAX_CONNECTIONS_PER_CLIENT (429)"),
+    "head_size": _tally("refused request heads over RAG_MAX_HEADER_BYTES (431)"),
+    "head_time": _tally("closed connections whose request head was not complete within RAG_HEADER_TIMEOUT_SECONDS"
+                        " (408)"),
+    "body_time": _tally("closed connections whose request body was not complete within RAG_BODY_TIMEOUT_SECONDS "
+                        "(408)"),
+    "malformed": _tally("refused requests that are not valid HTTP/1.1 (400)"),
+    "send_time": _tally("dropped connections whose client did not read its response within RAG_SEND_TIMEOUT_SECONDS"),
+}
+
+
+class _Uncounted(logging.Filter):
+    """Drops uvicorn's warning for each request it cannot parse: the tally logs them."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.msg != UVICORN_MALFORMED
+
+
+logging.getLogger("uvicorn.error").addFilter(_Uncounted())
+
+__all__ = ["TALLIES", "UVICORN_MALFORMED", "refusal"]

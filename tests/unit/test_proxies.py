@@ -1,0 +1,19 @@
+"""Which addresses count as proxies, as uvicorn reads `FORWARDED_ALLOW_IPS`."""
+
+from types import SimpleNamespace
+
+from rag.http.proxies import Proxies, trusted
+
+
+def test_addresses_networks_and_anyone():
+    proxies = Proxies("127.0.0.1, ::1,10.1.0.0/16, /run/proxy.sock, not an address")
+    assert "127.0.0.1" in proxies and "0:0:0:0:0:0:0:1" in proxies  # an address however written
+    assert "10.1.200.3" in proxies and "10.2.0.1" not in proxies
+    assert "/run/proxy.sock" in proxies and "192.0.2.1" not in proxies
+    assert None not in proxies and "" not in proxies
+    assert "192.0.2.1" in Proxies("*") and "192.0.2.1" not in Proxies("")
+
+
+def test_a_config_that_reads_no_proxy_headers_trusts_no_one():
+    assert "127.0.0.1" not in trusted(SimpleNamespace(proxy_headers=False, forwarded_allow_ips="*"))
+    assert "127.0.0.1" in trusted(SimpleNamespace(proxy_headers=True, forwarded_allow_ips=["127.0.0.1"]))
