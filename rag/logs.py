@@ -142,19 +142,21 @@ class Tally:
         self.message, self.log, self.every = message, log, every
         self.count, self.logged = 0, float("-inf")
         self.client: tuple[str, int] | None = None
-        self._due = False  # a log of the count is scheduled for the period's end
+        self._due: tuple[asyncio.AbstractEventLoop, asyncio.TimerHandle] | None = None  # the period end's log
 
     def add(self, client: tuple[str, int] | None) -> None:
+        """Count one event (from `client`), in a running event loop."""
         self.count, self.client = self.count + 1, client
         now = time.monotonic()
         if now - self.logged >= self.every:
             self._log(now)
-        elif not self._due:
-            self._due = True
-            asyncio.get_running_loop().call_later(self.logged + self.every - now, self._period_end)
+        elif self._due is None or self._due[0].is_closed() or self._due[1].cancelled():
+            # a loop closed with the log still due (a server stopped, another started) would never run it
+            loop = asyncio.get_running_loop()
+            self._due = loop, loop.call_later(self.logged + self.every - now, self._period_end)
 
     def _period_end(self) -> None:
-        self._due = False
+        self._due = None
         if self.count:
             self._log(time.monotonic())
 

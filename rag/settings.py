@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Annotated, Literal, get_args
 from urllib.parse import urlsplit
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, ValidationInfo, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from rag.embedding.names import BUNDLED_MODEL, default_model_cache
@@ -19,11 +19,14 @@ INGEST_ENGINES: tuple[str, ...] = get_args(IngestEngine)
 
 
 
+def _says_none(value: object) -> bool:
+    return isinstance(value, str) and value.strip().casefold() == "none"
+
+
 class Settings(BaseSettings):
     """Every knob of `rag`. Environment variables use the prefix `RAG_` (e.g. `RAG_INDEX_DIR`)."""
 
-    # RAG_X=none sets a setting that may be none (RAG_MAX_PASSAGE_TOKENS=none: the model's maximum) to None
-    model_config = SettingsConfigDict(env_prefix="RAG_", extra="ignore", frozen=True, env_parse_none_str="none")
+    model_config = SettingsConfigDict(env_prefix="RAG_", extra="ignore", frozen=True)
 
     # -- where things are
     corpus_dir: Path = Field(Path("corpus"), description="Folder of source documents (.txt, .md, .html, .pdf, .docx).")
@@ -167,8 +170,10 @@ class Settings(BaseSettings):
         30.0, gt=0, description="Longest a client may take to send a request body once its head is read; then 408 "
                                 "and the connection closed.")
     send_timeout_seconds: float = Field(
-        30.0, gt=0, description="Longest a client may leave a response unread once the server's write buffer for it "
-                                "is full; then the connection is dropped and the buffered response freed.")
+        30.0, gt=0, description="Once the server's write buffer for a client's response is full, the time the client "
+                                "has to drain it (reading part of it does not restart the time: a slow link must "
+                                "read the rest of a large answer within it); then the connection is dropped and the "
+                                "buffered response freed.")
     keep_alive_seconds: int = Field(
         5, ge=1, description="How long an idle keep-alive connection stays open between two requests.")
     max_connections: int = Field(
@@ -194,9 +199,20 @@ class Settings(BaseSettings):
     api_key: str | None = Field(
         None, repr=False, description="Bearer key `rag search --url` sends (one of the server's RAG_API_KEYS).")
 
+    @field_validator("embed_workers", "max_passage_tokens", "public_url", mode="before")
+    @classmethod
+    def _none(cls, value: object) -> object:
+        """`none`, in any case, for what the description says none means (RAG_MAX_PASSAGE_TOKENS=none: the
+        model's maximum); elsewhere "none" is a value as any other (an API key of RAG_API_KEY, a prompt)."""
+        return None if _says_none(value) else value
+
     @field_validator("api_keys", "admin_keys", "cors_origins", "allowed_hosts", mode="before")
     @classmethod
-    def _split_commas(cls, value: object) -> object:
+    def _split_commas(cls, value: object, info: ValidationInfo) -> object:
+        if _says_none(value):
+            if info.field_name == "api_keys":  # never a key "none" anyone could send, nor silently no keys at all
+                raise ValueError("'none' is no key: to require no key, leave RAG_API_KEYS empty or unset")
+            return []  # RAG_ADMIN_KEYS=none: admin routes off, as its description says
         if isinstance(value, str):
             return [part.strip() for part in value.split(",") if part.strip()]
         return value

@@ -314,3 +314,16 @@ def test_refusals_within_a_period_are_logged_when_it_ends(caplog):
     said = [r.getMessage() for r in caplog.records if r.getMessage().startswith("refused things")]
     assert said == ["refused things: 1 in the last moment (latest from 10.0.0.0)",
                     "refused things: 2 in the last 0 s (latest from 10.0.0.2)"]
+    # a loop closed while the period's log was due (a server stopped): the next loop still logs at period's end
+    caplog.clear()
+
+    async def two() -> None:
+        tally.add(("10.0.0.8", 1))
+        tally.add(("10.0.0.9", 1))
+
+    with caplog.at_level(logging.WARNING, logger="rag.server"):
+        asyncio.run(two())  # the first logged at once, the second due when this loop is gone
+        asyncio.run(refusals())
+    said = [r.getMessage() for r in caplog.records if r.getMessage().startswith("refused things")]
+    # the one left due and the next three, logged when the period ends in the new loop
+    assert len(said) == 2 and said[-1].startswith("refused things: 4 in the last 0 s"), said

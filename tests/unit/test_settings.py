@@ -84,6 +84,16 @@ def test_none_sets_what_may_be_none_as_the_table_says(monkeypatch):
     monkeypatch.setenv("RAG_MAX_PASSAGE_TOKENS", "none")
     monkeypatch.setenv("RAG_EMBED_WORKERS", "none")
     assert (Settings().max_passage_tokens, Settings().embed_workers) == (None, None)
+    monkeypatch.setenv("RAG_PUBLIC_URL", "None")  # any case
+    monkeypatch.setenv("RAG_ADMIN_KEYS", "NONE")  # "none: admin routes off"
+    assert (Settings().public_url, Settings().admin_keys) == (None, [])
+    monkeypatch.setenv("RAG_API_KEY", "none")  # elsewhere a value as any other: the key a client sends
+    monkeypatch.setenv("RAG_QUERY_PROMPT", "none")
+    assert (Settings().api_key, Settings().query_prompt) == ("none", "none")
+    monkeypatch.setenv("RAG_API_KEYS", "none")  # neither a key anyone could guess nor silently no keys
+    with pytest.raises(ValueError, match="leave RAG_API_KEYS empty"):
+        Settings()
+    monkeypatch.delenv("RAG_API_KEYS")
     monkeypatch.setenv("RAG_K_MAX", "none")
     with pytest.raises(ValueError, match="k_max"):
         Settings()
