@@ -16,8 +16,9 @@ import Stemmer
 
 from rag.errors import ConfigError
 
-# language code -> (Snowball algorithm, bm25s stopword list name, elided articles)
-_LANGUAGES: dict[str, tuple[str, str | None, tuple[str, ...]]] = {
+# language code -> (Snowball algorithm, bm25s stopword list name, elided articles). A language without a bm25s list
+# takes stopwords-iso's for its code; one outside this table (`py3langid` names it) no stemmer (`Analyzer`).
+_LANGUAGES: dict[str, tuple[str | None, str | None, tuple[str, ...]]] = {
     "fr": ("french", "STOPWORDS_FRENCH",
            ("l", "d", "j", "m", "n", "s", "t", "c", "qu", "jusqu", "lorsqu", "puisqu", "quoiqu", "presqu")),
     "en": ("english", "STOPWORDS_EN", ()),
@@ -35,8 +36,31 @@ _LANGUAGES: dict[str, tuple[str, str | None, tuple[str, ...]]] = {
     "ro": ("romanian", None, ()),
     "fi": ("finnish", None, ()),
     "hu": ("hungarian", None, ()),
+    "el": ("greek", None, ()),
+    "pl": ("polish", None, ()),
+    "cs": ("czech", None, ()),
+    "lt": ("lithuanian", None, ()),
+    "et": ("estonian", None, ()),
+    "id": ("indonesian", None, ()),
+    "ar": ("arabic", None, ()),
+    "hy": ("armenian", None, ()),
+    "eu": ("basque", None, ()),
+    "ga": ("irish", None, ()),
+    "hi": ("hindi", None, ()),
+    "ne": ("nepali", None, ()),
+    "fa": ("persian", None, ()),
+    "sr": ("serbian", None, ()),
+    "ta": ("tamil", None, ()),
+    "eo": ("esperanto", None, ()),
 }
 LANGUAGES = tuple(sorted(_LANGUAGES))
+# The languages with a bm25s list: told apart by their function words (`detect_language`, `question_language`), and
+# folded before they are stemmed, as measured on French (the others' suffixes may carry diacritics: Polish "-ów").
+_LISTED = tuple(language for language, (_, stopword_list, _) in _LANGUAGES.items() if stopword_list is not None)
+_FOLDED_FIRST = frozenset((*_LISTED, "ca", "ro", "fi", "hu"))
+# Below this share of a sample's words in the best bm25s stopword list (0.23 to 0.46 in the text of the languages
+# listed, 0.05 in Polish, 0 in Greek), the corpus may be in another language: `py3langid` names it.
+LISTED_MIN_SHARE = 0.15
 # Question words and the auxiliaries and function words questions are built with ("puis-je", "pouvez-vous",
 # "chez"): frequent in questions, topical in no passage, stopwords on both sides. The Snowball stopword lists were
 # made for documents and leave them in; left in, each is a word the corpus may not hold, and a question holding one
@@ -75,11 +99,15 @@ _WORD = re.compile(r"\w+")
 _INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"))
 
 
+def _lower(text: str) -> str:
+    """`fold` without removing diacritics: lower case, invisible characters out, apostrophes and ligatures as one."""
+    return text.translate(_INVISIBLE).casefold().replace("’", "'").replace("œ", "oe").replace("æ", "ae")
+
+
 def fold(text: str) -> str:
     """Lower case without diacritics or invisible characters: "Désabonnement à l’Œuvre" -> "desabonnement a
     l'oeuvre"."""
-    text = text.translate(_INVISIBLE).casefold().replace("’", "'").replace("œ", "oe").replace("æ", "ae")
-    decomposed = unicodedata.normalize("NFKD", text)
+    decomposed = unicodedata.normalize("NFKD", _lower(text))
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
@@ -87,18 +115,25 @@ class Analyzer:
     """Turns text into index terms for one language."""
 
     def __init__(self, language: str) -> None:
-        if language not in _LANGUAGES:
-            raise ConfigError(f"unsupported language {language!r}; choose one of {', '.join(LANGUAGES)}")
-        algorithm, stopword_list, elisions = _LANGUAGES[language]
+        if language not in _LANGUAGES and language not in _identified():
+            raise ConfigError(f"unsupported language {language!r}; choose one of {', '.join(LANGUAGES)}, or another "
+                              "ISO 639-1 code that py3langid knows (no stemming then)")
+        algorithm, _, elisions = _LANGUAGES.get(language, (None, None, ()))
         self.language = language
-        self._stemmer = Stemmer.Stemmer(algorithm)
-        self._stopwords = _stopwords(stopword_list) | {fold(w) for w in _QUESTION_WORDS.get(language, ())}
+        self._stemmer = Stemmer.Stemmer(algorithm) if algorithm else None
+        self._stopwords = _stopwords(language) | {fold(w) for w in _QUESTION_WORDS.get(language, ())}
         self._courtesies = frozenset(fold(w) for w in _COURTESIES.get(language, ()))
         self._elision = (re.compile(r"\b(?:" + "|".join(elisions) + r")'(?=\w)") if elisions else None)
+        self._folded_first = language in _FOLDED_FIRST
 
     def words(self, text: str) -> list[str]:
         """Folded words, elisions removed, stopwords kept (for highlighting and fuzzy matching)."""
-        folded = fold(text)
+        return [fold(word) for word in self._words(text)] if not self._folded_first else self._words(text)
+
+    def _words(self, text: str) -> list[str]:
+        """Words as the stemmer reads them: folded, or lower case with their diacritics for a language that is
+        stemmed first (`_FOLDED_FIRST`)."""
+        folded = fold(text) if self._folded_first else _lower(text)
         if self._elision is not None:
             folded = self._elision.sub("", folded)
         return _WORD.findall(folded)
@@ -106,15 +141,20 @@ class Analyzer:
     def terms(self, text: str) -> list[str]:
         """Index terms: folded words, without stopwords and one-letter words, stemmed; never an empty term (bm25s
         keeps "" for its padding)."""
-        return self._stemmed(self.words(text))
+        return self._stemmed(self._words(text))
 
     def question_terms(self, text: str) -> list[str]:
         """`terms` of a question, without the courtesies a chat message wraps it in ("Bonjour, ... svp ?")."""
-        return self._stemmed([w for w in self.words(text) if w not in self._courtesies])
+        return self._stemmed([w for w in self._words(text) if fold(w) not in self._courtesies])
 
     def _stemmed(self, words: list[str]) -> list[str]:
-        kept = [w for w in words if len(w) > 1 and w not in self._stopwords]
-        return [term for term in map(self._trim, self._stemmer.stemWords(kept)) if term]
+        if self._folded_first:
+            kept = [w for w in words if len(w) > 1 and w not in self._stopwords]
+            stems = kept if self._stemmer is None else self._stemmer.stemWords(kept)
+            return [term for term in map(self._trim, stems) if term]
+        kept = [w for w in words if len(w) > 1 and fold(w) not in self._stopwords]
+        stems = kept if self._stemmer is None else self._stemmer.stemWords(kept)
+        return [term for term in map(fold, stems) if term]
 
     def _trim(self, stem: str) -> str:
         # Snowball strips "ée" but not its folded form "ee": trim final e's so both spellings meet ("eeeee" stays)
@@ -124,15 +164,29 @@ class Analyzer:
 
 
 @cache
-def _stopwords(name: str | None) -> frozenset[str]:
+def _stopwords(language: str) -> frozenset[str]:
+    """The language's bm25s list (Lucene's and NLTK's: short, function words only), else stopwords-iso's (longer),
+    else none."""
+    name = _LANGUAGES.get(language, (None, None, ()))[1]
     if name is None:
-        return frozenset()
+        import stopwordsiso
+
+        return frozenset(fold(w) for w in stopwordsiso.stopwords(language)) if stopwordsiso.has_lang(language) \
+            else frozenset()
     import bm25s.stopwords
 
     return frozenset(fold(w) for w in getattr(bm25s.stopwords, name))
 
 
-def question_language(question: str, corpus_language: str, languages: Iterable[str] = LANGUAGES,
+@cache
+def _identified() -> frozenset[str]:
+    """The languages `py3langid` tells apart."""
+    import py3langid
+
+    return frozenset(str(language) for language, _ in py3langid.rank(""))
+
+
+def question_language(question: str, corpus_language: str, languages: Iterable[str] = _LISTED,
                       known: Callable[[str], bool] | None = None) -> str:
     """The language a question is written in, if one of `languages` other than the corpus's: the one with the most
     function words (stopwords and question words, of two letters or more) of its own in the question, which the
@@ -162,11 +216,13 @@ def _function_words(language: str) -> frozenset[str]:
     if language not in _LANGUAGES:
         return frozenset()
     extra = _QUESTION_WORDS.get(language, set()) | _FUNCTION_WORDS.get(language, set())
-    return _stopwords(_LANGUAGES[language][1]) | frozenset(fold(w) for w in extra)
+    return _stopwords(language) | frozenset(fold(w) for w in extra)
 
 
 def detect_language(texts: list[str], sample_chars: int = 200_000) -> str:
-    """The language whose stopwords cover most words of a sample of `texts` (French when nothing matches).
+    """The language whose stopwords (bm25s lists) cover most words of a sample of `texts`; when even the best covers
+    less than `LISTED_MIN_SHARE` of them, the one `py3langid` names if it is another (Greek, Polish, Japanese...),
+    else that best (French when nothing matches at all).
 
     Stopword coverage is a crude but dependable detector over whole documents: function words make up a third
     to a half of running text in every language listed, and their lists barely overlap.
@@ -177,18 +233,22 @@ def detect_language(texts: list[str], sample_chars: int = 200_000) -> str:
         size += len(sample[-1])
         if size >= sample_chars:
             break
-    words = _WORD.findall(fold(" ".join(sample)))
+    text = " ".join(sample)
+    words = _WORD.findall(fold(text))
     if not words:
         return "fr"
     best, best_share = "fr", 0.0
-    for language, (_, stopword_list, _) in _LANGUAGES.items():
-        if stopword_list is None:
-            continue
-        stopwords = _stopwords(stopword_list)
+    for language in _LISTED:
+        stopwords = _stopwords(language)
         share = sum(w in stopwords for w in words) / len(words)
         if share > best_share:
             best, best_share = language, share
-    return best
+    if best_share >= LISTED_MIN_SHARE:
+        return best
+    import py3langid
+
+    named = str(py3langid.classify(text)[0])
+    return named if named not in _LISTED else best
 
 
 __all__ = ["LANGUAGES", "Analyzer", "detect_language", "fold", "question_language"]

@@ -70,6 +70,22 @@ def test_language_detection():
     assert detect_language(["Der Kunde hat die Erstattung für die Bestellung nicht erhalten."]) == "de"
 
 
+def test_a_language_without_a_bm25s_list_is_named_and_read_with_its_own_stemmer_or_none():
+    greek = ["Η παράδοση γίνεται μέσα σε τρεις εργάσιμες ημέρες. Οι επιστροφές γίνονται δεκτές εντός 14 ημερών "
+             "από την παραλαβή της παραγγελίας."]
+    polish = ["Dostawa trwa zwykle trzy dni robocze. Zwroty przyjmujemy w ciągu 14 dni od otrzymania zamówienia, "
+              "a pieniądze oddajemy na to samo konto."]
+    assert detect_language(greek) == "el" and detect_language(polish) == "pl"  # were French and Norwegian
+    el, pl = Analyzer("el"), Analyzer("pl")
+    assert el.terms("παραδόσεις") == el.terms("παράδοση") and "και" not in el.terms("και")  # stems, stopwords
+    assert pl.terms("zwrotów") == pl.terms("zwroty") and pl.terms("i w na") == []
+    ja = Analyzer("ja")  # a language py3langid names, without a Snowball stemmer: words as they are
+    assert ja.terms("Delivery 配送") == ["delivery", "配送"]
+    # a language the bm25s lists cover stays theirs, however few of its words are function words (lists, tables)
+    assert detect_language(["Prix : 5 €\nLivraison : gratuite\nRetour : sous 14 jours\nPaiement : en 3 fois"]) \
+        in ("fr", "en", "es", "it", "pt", "nl", "de", "sv", "da", "no", "ru", "tr")
+
+
 def test_a_question_in_another_language_than_the_corpus():
     assert question_language("Which ID documents do you accept?", "fr") == "en"
     assert question_language("Is payment data encrypted?", "fr") == "en"  # one function word French lacks
