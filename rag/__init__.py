@@ -11,7 +11,8 @@ What a Python user calls; everything else lives in sub-packages and is internal.
     evaluate(target, settings, embedder, modes)   retrieval figures on a question set
     Hit, Passage, Citation, SearchResponse   the results
     RagError and its tree         ConfigError, ModelError, IndexError_ (IndexNotFound, IndexMismatch), IngestError,
-                                  IngestBusy, IndexWriteFailed, PassageNotFound, InvalidQuery, Overloaded, ReloadFailed
+                                  IngestBusy, IndexWriteFailed, PassageNotFound, InvalidQuery, Overloaded, TooMuchWork,
+                                  ReloadFailed
 
 Names are imported on first use (PEP 562): `import rag` loads neither the model runtime, FAISS nor the web framework.
 """
@@ -35,6 +36,7 @@ from rag.errors import (
     PassageNotFound,
     RagError,
     ReloadFailed,
+    TooMuchWork,
 )
 
 if TYPE_CHECKING:
@@ -102,6 +104,7 @@ __all__ = [
     "SearchResponse",
     "Searcher",
     "Settings",
+    "TooMuchWork",
     "__version__",
     "create_app",
     "evaluate",

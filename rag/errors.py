@@ -75,6 +75,11 @@ class Overloaded(RagError):
         self.retry_after = retry_after
 
 
+class TooMuchWork(RagError):
+    """A request alone needs more search time than its deadline allows: computed, it would be dropped unanswered on
+    every retry; the caller should send less at once."""
+
+
 class ReloadFailed(RagError):
     """A new index build could not be loaded; the server goes on serving the build it had."""
 
@@ -93,4 +98,5 @@ __all__ = [
     "PassageNotFound",
     "RagError",
     "ReloadFailed",
+    "TooMuchWork",
 ]

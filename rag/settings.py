@@ -184,7 +184,8 @@ class Settings(BaseSettings):
                               "(`FORWARDED_ALLOW_IPS`) aside; more: 429 and closed (0: no cap).")
     request_deadline_seconds: float = Field(
         30.0, ge=0, description="Longest a search may wait for its answers; then what is not computed is dropped "
-                                "and the request gets a 503 (0: no deadline).")
+                                "and the request gets a 503 (0: no deadline). A request whose questions alone need "
+                                "more than 1.5 times this at the measured rate gets a 413 at once.")
     queue_max_tokens: int = Field(
         131_072, ge=1, description="Most estimated tokens (characters / 4) of questions waiting before 503 "
                                    "Overloaded; one client may hold three quarters of them.")

@@ -28,6 +28,7 @@ from rag.errors import (
     PassageNotFound,
     RagError,
     ReloadFailed,
+    TooMuchWork,
 )
 
 log = logging.getLogger("rag.api")  # the name operators filter the app's records on
@@ -37,6 +38,7 @@ STATUS: dict[type[RagError], int] = {
     InvalidQuery: 422,
     PassageNotFound: 404,
     Overloaded: 503,
+    TooMuchWork: 413,
     IndexNotFound: 503,
     IndexError_: 503,
     ModelError: 503,
@@ -221,7 +223,8 @@ def error_handler(shapes: Mapping[str, Shape]) -> Callable[[Request, Exception],
 _WHEN = {400: "The body is not JSON.", 401: "An API key is needed (RAG_API_KEYS is set).",
          403: "Admin routes are off (no RAG_ADMIN_KEYS).", 404: "No such resource.",
          409: "The new index build could not be loaded; the previous one is still served.",
-         413: "The body is larger than RAG_MAX_BODY_BYTES.", 415: "The body is not sent as application/json.",
+         413: "The body is larger than RAG_MAX_BODY_BYTES, or its questions alone need more search time "
+              "than RAG_REQUEST_DEADLINE_SECONDS allows.", 415: "The body is not sent as application/json.",
          422: "A field breaks a rule; {said} says which.",
          503: "No index is served (or the served build is gone from the index folder; {said} says what to do), "
               "or the server is overloaded; retry later."}

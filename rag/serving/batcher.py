@@ -22,7 +22,8 @@ are not protected against a lighter client's (a client keeping the queue at the 
 refuse everyone else), and a heavier client's cannot make a lighter client's admitted request late. So admitted
 requests meet their deadlines as long as the rate holds, instead of all missing them together (three batches of 64
 long questions, each 10 s of work, all answered 503 after the 30 s deadline). A request that finds nothing queued is
-always admitted.
+always admitted, unless its own items alone would take more than `ALONE_MARGIN` times the time to its deadline
+(`TooMuchWork`: computed, it would be dropped on every retry).
 
 A request is dropped, whatever of it was not computed yet, when it is abandoned (`submit` cancelled: the client
 left) or its `deadline` passes (`Overloaded`); its place in the queue is freed at once, so nobody computes
@@ -49,7 +50,7 @@ from collections import deque
 from collections.abc import Callable, Hashable, Sequence
 from typing import Any, Generic, TypeVar
 
-from rag.errors import Overloaded
+from rag.errors import Overloaded, TooMuchWork
 from rag.serving.lanes import CLIENT_SHARE, Lane, Load, Ticket, lane_turns
 
 T = TypeVar("T")
@@ -57,6 +58,10 @@ R = TypeVar("R")
 
 _Entry = tuple[Any, asyncio.Future, asyncio.AbstractEventLoop]
 RATE_SMOOTHING = 0.3  # the weight of the last batch in the measured rate
+# A request whose own items, at the measured rate, would take more than this many times the time to its deadline is
+# refused (`TooMuchWork`) even with nothing queued: it would miss the deadline on every retry. The margin keeps a
+# rate measured on a busy moment from refusing a request that an idle server computes in time.
+ALONE_MARGIN = 1.5
 
 
 class MicroBatcher(Generic[T, R]):
@@ -148,6 +153,11 @@ class MicroBatcher(Generic[T, R]):
             raise Overloaded(f"this client would have {lane.pending + count} questions waiting, "
                              f"{lane.pending_cost + ticket.cost} tokens: at most {CLIENT_SHARE:.0%} of the queue "
                              "(RAG_QUEUE_MAX, RAG_QUEUE_MAX_TOKENS) is one client's; retry when some are answered")
+        if self.rate and ticket.deadline is not None and \
+                (alone := ticket.cost / self.rate) > ALONE_MARGIN * (ticket.deadline - time.monotonic()):
+            raise TooMuchWork(f"these {count} questions alone need about {alone:.0f} s of search, more than the "
+                              f"deadline allows (RAG_REQUEST_DEADLINE_SECONDS, "
+                              f"{ticket.deadline - time.monotonic():.0f} s left): send fewer or shorter at once")
         if (late := self._too_late(ticket)) is not None:
             raise Overloaded(f"the server has about {late:.0f} s of searches queued, more than the deadline "
                              "allows (RAG_REQUEST_DEADLINE_SECONDS); retry once they are answered", retry_after=late)

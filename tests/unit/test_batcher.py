@@ -364,14 +364,14 @@ def test_a_request_alone_is_admitted_and_one_past_hope_does_not_block_the_others
     async def scenario():
         batcher = MicroBatcher(fn, max_batch=4, cost=lambda item: item)
         try:
-            batcher.rate = 1.0  # far too slow for anything below: only the queue's state decides
             release.set()
             assert await batcher.submit([50] * 4, deadline=time.monotonic() + 1) == [50] * 4  # nothing queued
             release.clear()
             now = time.monotonic()
             doomed = asyncio.ensure_future(batcher.submit([50] * 4, deadline=now + 0.5))
-            await asyncio.sleep(0.05)  # held by the worker: 200 s of work at this rate, 0.5 s to do it
-            with pytest.raises(Overloaded):  # its own deadline cannot be met behind that work
+            await asyncio.sleep(0.05)  # held by the worker
+            batcher.rate = 10.0  # far too slow: 20 s of work held, 0.5 s to do it; only the queue's state decides
+            with pytest.raises(Overloaded):  # its own deadline cannot be met behind that work (alone: 0.1 s)
                 await batcher.submit([1], deadline=now + 0.5)
             late = asyncio.ensure_future(batcher.submit([1]))  # no deadline of its own; the doomed one not protected
             await asyncio.sleep(0.05)
@@ -585,3 +585,25 @@ def test_a_refusal_tells_the_client_when_to_retry():
     assert _retry_after(Overloaded("full"), request) == {"Retry-After": "1"}
     assert _retry_after(Overloaded("late", retry_after=3.2), request) == {"Retry-After": "4"}
     assert _retry_after(Overloaded("late", retry_after=600.0), request) == {"Retry-After": "60"}
+
+
+def test_a_request_that_alone_would_miss_its_deadline_is_refused_at_once_not_computed_and_dropped():
+    """Nothing queued, and its own items need 3 s at the measured rate where 1 s is left: refused (413), since
+    computed it would miss the deadline on every retry. Within `ALONE_MARGIN` of the deadline it is computed."""
+    from rag.errors import TooMuchWork
+
+    fn = HeldRecorder()
+    fn.release.set()
+
+    async def scenario():
+        batcher = MicroBatcher(fn, max_batch=64, cost=lambda item: item)
+        batcher.rate = 100.0  # cost per second
+        try:
+            with pytest.raises(TooMuchWork, match="these 3 questions alone need about 3 s"):
+                await batcher.submit([100, 100, 100], deadline=time.monotonic() + 1.0)
+            assert fn.batches == []  # nothing computed
+            assert await batcher.submit([60, 60], deadline=time.monotonic() + 1.0) == [60, 60]  # 1.2 s: within 1.5x
+        finally:
+            batcher.close()
+
+    run(scenario())
