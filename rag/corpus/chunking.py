@@ -30,28 +30,33 @@ TokenCounter = Callable[[Sequence[str]], list[int]]
 # long for the model cut between characters, or left out if ASCII (base64, minified code); text files decoded anew
 # (`rag.corpus.encoding`: UTF-32 by its mark, Windows-1252 files holding a UTF-8 sequence by chance read); Markdown
 # code blocks hold no headings, HTML comments left out, front matter read as YAML, "## C#" keeps its "#". 5: an HTML
-# definition list's term and first definition on one line.
+# definition list's term and first definition on one line; a line cut at its sentences joined back with spaces
+# where its pieces share a passage.
 LAYOUT = 5
 TITLE_CHARS = 60  # a line shorter than this without a full stop names what follows it (`_runs_on`)
 _FULL_STOPS = (".", "!", "…", ";")
 
 
-def _piece(line: Line, a: int, b: int) -> Line:
-    """`line.text[a:b]` as a line of its own. Its offsets are exact when the line's text is the source's own
-    (Markdown, plain text); else (an HTML element, whose tags and entities the text leaves out) they stay the
-    whole line's, which contains the piece: a citation is never moved off its text."""
+def _piece(line: Line, a: int, b: int, after: int | None = None) -> Line:
+    """`line.text[a:b]` as a line of its own, which `follows` the piece of the line that ends at `after` (the line's
+    own `follows` when it starts the line). Its offsets are exact when the line's text is the source's own
+    (Markdown, plain text); else (an HTML element, whose tags and entities the text leaves out) they stay the whole
+    line's, which contains the piece: a citation is never moved off its text."""
+    gap = line.text[a if after is None else after:a]
+    # a word left out between them (`_spans`): a line break, so that each line of a passage stays the source's own
+    follows = line.follows if a == 0 else gap if gap.isspace() or not gap else None
     if line.end - line.start == len(line.text):
-        return Line(line.text[a:b], line.start + a, line.start + b, line.item)
-    return Line(line.text[a:b], line.start, line.end, line.item)
+        return Line(line.text[a:b], line.start + a, line.start + b, line.item, follows)
+    return Line(line.text[a:b], line.start, line.end, line.item, follows)
 
 
 def _split_line(line: Line) -> list[Line]:
     """Split a line into sentences, keeping offsets."""
-    pieces, cursor = [], 0
+    pieces, cursor, after = [], 0, 0
     for match in SENTENCE_BREAK.finditer(line.text):
-        pieces.append(_piece(line, cursor, match.start()))
-        cursor = match.end()
-    pieces.append(_piece(line, cursor, len(line.text)))
+        pieces.append(_piece(line, cursor, match.start(), after))
+        cursor, after = match.end(), match.start()
+    pieces.append(_piece(line, cursor, len(line.text), after))
     return [p for p in pieces if p.text]
 
 
@@ -124,7 +129,9 @@ class Chunker:
                     if m.start() > 0 and m.end() < len(line.text)]
             gap = min(gaps, key=lambda g: abs(g[0] - middle), default=(middle, middle))  # between words if it can
             spans = [(0, gap[0]), (gap[1], len(line.text))]
-        return [atom for a, b in spans for atom in self._within(context, _piece(line, a, b))]
+        ends = [0, *(b for _, b in spans)]
+        return [atom for (a, b), after in zip(spans, ends, strict=False)
+                for atom in self._within(context, _piece(line, a, b, after))]
 
     def _word_tokens(self, words: list[str]) -> list[int]:
         """Each word's tokens as it counts inside a run, after another word: a word counted alone would merge with
@@ -162,11 +169,18 @@ class Chunker:
                 start = group[0].start
                 if number == 0 and section.heading_start is not None:
                     start = min(start, section.heading_start)
-                text = "\n".join(line.text for line in group)
+                # the pieces of one line cut at its sentences stay one line: a chat shows them as the paragraph
+                text = group[0].text + "".join(_joint(line) + line.text for line in group[1:])
                 first, last = doc.page(start), doc.page(group[-1].end - 1)
                 chunks.append(Chunk("", doc.doc_id, doc.title, doc.source, section.heading, doc.url, start,
                                     group[-1].end, text, first, last if last != first else None))
         return _with_ids(chunks)
+
+
+def _joint(line: Line) -> str:
+    """What stands before a line of a passage, after the one before it: a line break, or, for the rest of one line,
+    what the source has there (`Line.follows`)."""
+    return "\n" if line.follows is None else line.follows
 
 
 def _runs_on(doc: Document, line: Line, following: Line) -> bool:
@@ -206,7 +220,7 @@ def _cut(doc: Document, group: list[Line], following: Line) -> tuple[list[Line],
         if ends:
             last = ends[-1]
             return ([*group[:i], _piece(line, 0, last.start())],
-                    [_piece(line, last.end(), len(line.text)), *group[i + 1:]])
+                    [_piece(line, last.end(), len(line.text), last.start()), *group[i + 1:]])
     return group, []
 
 

@@ -115,6 +115,8 @@ def test_a_word_longer_than_a_passage_is_cut_between_characters_if_it_is_prose_l
     kept = "".join(c.text.replace("\n", "") for c in chunks)
     assert "base64" not in kept and "Avant le logo." in kept and "Après le logo." in kept
     assert thai in kept  # cut, nothing lost
+    # each passage's offsets end with its last line; the sentences around a word left out are lines apart, each
+    # the source's own
     assert all(text[c.start:c.end].replace("\n", "").endswith(c.text.split("\n")[-1]) for c in chunks)
     assert sum(read) < 4 * len(text)
 
@@ -129,3 +131,23 @@ def test_a_section_named_as_its_document_is_not_said_twice_in_the_label(tmp_path
     chunks = Chunker(_words, max_tokens=60).chunk(read_document(tmp_path, tmp_path / "securite.md"))
     assert [citation(c).label for c in chunks] == ["Sécurité", "Sécurité › Cartes"]
     assert chunks[0].context == "Sécurité › Sécurité"  # what is indexed is unchanged: no layout bump
+
+
+def test_a_paragraph_on_one_line_cut_at_its_sentences_keeps_them_on_one_line_in_each_passage(tmp_path):
+    """A long one-line paragraph is cut between passages at sentence ends; within a passage its sentences stay one
+    line, as in the source (joined with line breaks, `answer.markdown` showed each sentence on a line of its own)."""
+    sentences = [f"The part number {n} of every bicycle we sell is covered for {n} years against defects." for n in
+                 range(12)]
+    (tmp_path / "warranty.md").write_text("# Warranty\n\n" + " ".join(sentences) + "\n\nNext paragraph.\n",
+                                          encoding="utf-8")
+    chunks = Chunker(lambda texts: [len(t.split()) for t in texts], max_tokens=60).chunk(
+        read_document(tmp_path, tmp_path / "warranty.md"))
+    assert len(chunks) > 1
+    lines = [line for chunk in chunks for line in chunk.text.split("\n")]
+    assert " ".join(lines[:-1]) == " ".join(sentences) and lines[-1] == "Next paragraph."
+    assert all(line.endswith(".") and line.count(". ") >= 1 for line in lines[:-1])  # several sentences a line
+    # Japanese sentences, cut at their full stops, join back with nothing between them
+    japanese = "返品は三十日以内に受け付けます。" * 30
+    (tmp_path / "henpin.md").write_text(f"# 返品\n\n{japanese}\n", encoding="utf-8")
+    cut = Chunker(_characters, max_tokens=100).chunk(read_document(tmp_path, tmp_path / "henpin.md"))
+    assert "".join(c.text for c in cut) == japanese and all("\n" not in c.text and " " not in c.text for c in cut)

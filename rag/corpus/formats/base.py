@@ -11,12 +11,16 @@ from dataclasses import dataclass, field
 @dataclass(frozen=True)
 class Line:
     """A piece of text and where it stands in the source: `source[start:end]` contains `text`. `item`: a list item
-    or a table row of a format whose items carry no bullet in their text (HTML, Word)."""
+    or a table row of a format whose items carry no bullet in their text (HTML, Word). `follows`: for the rest of
+    the line before it, which the chunker cut at a sentence end or between words, what stood between the two (a
+    space, or nothing within a word or after a Chinese full stop): a passage joins them so, not with a line break
+    (None: a line of its own, or a piece after a word left out)."""
 
     text: str
     start: int
     end: int
     item: bool = False
+    follows: str | None = None
 
 
 CELL_SEPARATOR = " | "  # between the cells of a table row, which is one line (Word, HTML)
