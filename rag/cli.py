@@ -97,7 +97,7 @@ def _ingest(args: argparse.Namespace) -> int:
     progress = not args.quiet and not args.json and sys.stderr.isatty()
     report = ingest(settings, force=args.force, progress=progress, address=args.address, actors=args.actors)
     if args.json:
-        _print_json(report.to_dict())
+        _print_json({"ok": True, **report.to_dict()})  # a failure prints {"ok": false, ...}: `_failed`
         return 0
     if report.up_to_date:
         _say(f"index {report.build_id} is up to date with {settings.corpus_dir} "
@@ -363,6 +363,14 @@ def parser() -> argparse.ArgumentParser:
     return top
 
 
+def _failed(args: argparse.Namespace, code: int, error: str) -> int:
+    """`code`, after saying so on stdout for `rag ingest --json`: a script that reads its report there gets one JSON
+    object whatever happens, `{"ok": false, "exit_code": code, "error": ...}` (stderr has said it for people)."""
+    if args.command == "ingest" and args.json:
+        _print_json({"ok": False, "exit_code": code, "error": error})
+    return code
+
+
 def main(argv: list[str] | None = None) -> int:
     # Where the process starts, so set here for all of it: the tokenizers of sentence-transformers models must not
     # start a thread pool that a forked process (a Ray worker) would inherit in use.
@@ -373,12 +381,15 @@ def main(argv: list[str] | None = None) -> int:
     except RagError as exc:
         code = next((c for kind, c in EXIT_CODES.items() if isinstance(exc, kind)), 1)
         _say(f"rag: error: {exc}", err=True)
-        return code
+        return _failed(args, code, str(exc))
     except KeyboardInterrupt:
-        return INTERRUPTED
+        return _failed(args, INTERRUPTED, "interrupted")
     except BrokenPipeError:  # the reader left (`rag search ... | head`): nothing more to say, and nowhere to say it
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return OUTPUT_CLOSED
+    except Exception as exc:  # a bug: Python's traceback and exit code 1, after the JSON a script waits for
+        _failed(args, 1, f"unexpected error: {type(exc).__name__}: {exc}")
+        raise
 
 
 if __name__ == "__main__":

@@ -1,5 +1,6 @@
 """One ingest at a time per index folder, and a corpus with nothing to read refused before the model loads."""
 
+import json
 import os
 import re
 import shutil
@@ -49,7 +50,9 @@ def test_a_second_ingest_fails_at_once_naming_the_holder_and_touches_nothing(ser
         code = main(["ingest", str(served.corpus_dir), "--index", str(served.index_dir), "--force", "--json"])
         assert code == 8
         captured = capsys.readouterr()
-        assert captured.out == "" and holder in captured.err and "this one changed nothing" in captured.err
+        assert holder in captured.err and "this one changed nothing" in captured.err
+        said = json.loads(captured.out)  # --json: the failure as one object on stdout too
+        assert said["ok"] is False and said["exit_code"] == 8 and holder in said["error"]
         assert snapshot(served.index_dir) == before  # not a build, a link, nor the lock's holder record changed
         assert len(Index.load(served.index_dir)) > 0  # serving needs no lock and is not stopped by one
     assert not lock.held and (served.index_dir / LOCK_FILE).read_bytes() == b""  # the record goes with the lock
@@ -99,6 +102,32 @@ def test_a_corpus_with_nothing_to_read_fails_before_the_model_loads(tmp_path, mo
         assert f"no readable document in {folder}" in error
     if corpus == "all-skipped":
         assert all(name in error for name in ("blank.txt", "notes.odt", "image.txt", "cp1251.md"))
+
+
+@pytest.mark.parametrize(("problem", "code"), [("missing corpus", 3), ("setting", 6), ("interrupted", INTERRUPTED),
+                                             ("bug", 1)])
+def test_ingest_json_prints_one_object_whatever_the_failure(tmp_path, monkeypatch, capsys, problem, code):
+    """A script reading `rag ingest --json`'s stdout gets `{"ok": false, "exit_code", "error"}`, with the exit code."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text("Un document.", encoding="utf-8")
+    if problem == "missing corpus":
+        corpus = tmp_path / "missing"
+    elif problem == "setting":
+        monkeypatch.setenv("RAG_K_DEFAULT", "99")
+    else:
+        failure = KeyboardInterrupt() if problem == "interrupted" else RuntimeError("a bug")
+        monkeypatch.setattr(ingest_module.ModelSpec, "load", lambda spec: (_ for _ in ()).throw(failure))
+    argv = ["ingest", str(corpus), "--index", str(tmp_path / "index"), "--json"]
+    if problem == "bug":  # Python's traceback and exit code, after the JSON
+        with pytest.raises(RuntimeError, match="a bug"):
+            main(argv)
+    else:
+        assert main(argv) == code
+    said = json.loads(capsys.readouterr().out)
+    assert said["ok"] is False and said["exit_code"] == code and said["error"]
+    assert {"missing corpus": "does not exist", "setting": "RAG_K_DEFAULT (99) is larger than RAG_K_MAX",
+            "interrupted": "interrupted", "bug": "RuntimeError: a bug"}[problem] in said["error"]
 
 
 def test_the_first_document_read_before_the_model_is_not_read_again(served, embedder, monkeypatch):

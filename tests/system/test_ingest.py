@@ -16,7 +16,7 @@ def test_cli_ingest_json(fresh_settings, tmp_path, capsys):
     code = main(["ingest", str(fresh_settings.corpus_dir), "--index", str(tmp_path / "cli-index"), "--json"])
     assert code == 0
     report = json.loads(capsys.readouterr().out)
-    assert report["documents"] == 2 and report["skipped"] == []
+    assert report["ok"] is True and report["documents"] == 2 and report["skipped"] == []
     assert main(["ingest", str(tmp_path / "missing"), "--index", str(tmp_path / "x")]) == 3
     assert "does not exist" in capsys.readouterr().err
     a_file = fresh_settings.corpus_dir / "sequra-faq-marchands.txt"
