@@ -16,7 +16,9 @@ from rag.schemas import Mode
 DEFAULT_MODEL = BUNDLED_MODEL
 IngestEngine = Literal["local", "ray"]
 INGEST_ENGINES: tuple[str, ...] = get_args(IngestEngine)
-
+# The shortest index watch interval: each check is a `readlink`, and a tiny interval (0.0001) would spin a core on
+# them; twice a second already notices a new build sooner than a replica needs to load it.
+RELOAD_POLL_MIN_SECONDS = 0.5
 
 
 def _says_none(value: object) -> bool:
@@ -149,7 +151,8 @@ class Settings(BaseSettings):
                            "e.g. https://rag.example.org: the MCP connector's links to passages start with it "
                            "(none: the address each request was sent to)."))
     reload_poll_seconds: float = Field(
-        2.0, ge=0, description="How often the server checks the `current` link for a new build to serve (0: never).")
+        2.0, ge=0, description=f"How often the server checks the `current` link for a new build to serve, at least "
+                               f"{RELOAD_POLL_MIN_SECONDS:g} (0: never).")
     cors_origins: Annotated[list[str], NoDecode] = Field(
         default_factory=list, description="Comma-separated origins allowed by CORS (empty: CORS off)."
     )
@@ -238,6 +241,14 @@ class Settings(BaseSettings):
                              f"https://rag.example.org (got {url!r})")
         return url.strip().rstrip("/")
 
+    @field_validator("reload_poll_seconds")
+    @classmethod
+    def _poll(cls, seconds: float) -> float:
+        if 0 < seconds < RELOAD_POLL_MIN_SECONDS:
+            raise ValueError(f"{seconds:g} s would check the `current` link so often that the watch spins a CPU core: "
+                             f"give at least {RELOAD_POLL_MIN_SECONDS:g} s, or 0 to turn the watch off")
+        return seconds
+
     @field_validator("dense_weight", mode="before")
     @classmethod
     def _weight(cls, value: object) -> object:
@@ -272,4 +283,4 @@ class Settings(BaseSettings):
         return self
 
 
-__all__ = ["DEFAULT_MODEL", "INGEST_ENGINES", "IngestEngine", "Settings"]
+__all__ = ["DEFAULT_MODEL", "INGEST_ENGINES", "RELOAD_POLL_MIN_SECONDS", "IngestEngine", "Settings"]

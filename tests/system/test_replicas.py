@@ -108,7 +108,7 @@ async def test_two_replicas_answer_alike_and_fail_nothing_while_the_artifact_is_
     old = index.build_id
     read_only = read_only_mounts()
     # one torch thread each: two servers and the ingest share this machine's cores, and oversubscribed they crawl
-    env = {"RAG_RELOAD_POLL_SECONDS": "0.2", "RAG_LOG_LEVEL": "warning", "OMP_NUM_THREADS": "1"}
+    env = {"RAG_RELOAD_POLL_SECONDS": "0.5", "RAG_LOG_LEVEL": "warning", "OMP_NUM_THREADS": "1"}
     servers = [Server(artifact.index_dir, read_only=read_only, env=env) for _ in range(2)]
     try:
         await asyncio.gather(*(s.ready() for s in servers))

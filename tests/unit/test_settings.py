@@ -45,6 +45,19 @@ def test_a_default_k_above_the_largest_is_refused_naming_both(monkeypatch, capsy
     assert "invalid settings: Value error, RAG_K_DEFAULT (8) is larger than RAG_K_MAX (6)" in capsys.readouterr().err
 
 
+def test_a_reload_poll_too_short_to_be_of_use_is_refused_as_it_would_spin_a_core(monkeypatch, capsys):
+    from rag import cli
+
+    assert Settings(reload_poll_seconds=0).reload_poll_seconds == 0  # the watch off
+    assert Settings(reload_poll_seconds=0.5).reload_poll_seconds == 0.5
+    for tiny in (0.0001, 0.49):
+        with pytest.raises(ValidationError, match=r"at least 0\.5 s, or 0 to turn the watch off"):
+            Settings(reload_poll_seconds=tiny)
+    monkeypatch.setenv("RAG_RELOAD_POLL_SECONDS", "0.0001")
+    assert cli.main(["serve"]) == 6  # before anything loads or listens
+    assert "RAG_RELOAD_POLL_SECONDS: Value error, 0.0001 s would check" in capsys.readouterr().err
+
+
 def test_what_clients_are_told_names_the_folders_by_their_settings(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     (tmp_path / "real").mkdir()
