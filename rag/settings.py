@@ -180,8 +180,9 @@ class Settings(BaseSettings):
     keep_alive_seconds: int = Field(
         5, ge=1, description="How long an idle keep-alive connection stays open between two requests.")
     max_connections: int = Field(
-        512, ge=1, description="Most connections one `rag serve` process keeps open (keep it under `ulimit -n`); "
-                               "more: 503 and closed.")
+        512, ge=1, description="Most connections one `rag serve` process keeps open; more: 503 and closed. Each takes "
+                               "a file descriptor: at start the soft `ulimit -n` is raised to this plus 64 as far "
+                               "as the hard limit allows, else a warning says so.")
     max_connections_per_client: int = Field(
         64, ge=0, description="Most connections one client address keeps open, a trusted proxy's "
                               "(`FORWARDED_ALLOW_IPS`) aside; more: 429 and closed (0: no cap).")

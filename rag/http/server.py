@@ -38,6 +38,7 @@ import uvicorn
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from rag.errors import ConfigError
+from rag.http.open_files import allow_connections
 from rag.http.proxies import trusted
 from rag.http.refusals import TALLIES, UVICORN_MALFORMED, refusal
 from rag.settings import Settings
@@ -364,6 +365,7 @@ class _Server(uvicorn.Server):
 def serve(app: Any, settings: Settings) -> None:
     """Run `app` until interrupted. Raises `ConfigError` when it cannot listen (`listen`), and the exception that
     stopped the app's start-up, if one did (uvicorn has logged it)."""
+    allow_connections(settings.max_connections)  # each one a descriptor: the soft `ulimit -n` raised, else a warning
     sockets = listen(settings)
     started = _StartUp(app)
     server = _Server(config(started, settings))

@@ -3,6 +3,7 @@ project's own error, with its exit code, never as uvicorn's exit (3, which `rag`
 
 from __future__ import annotations
 
+import resource
 import socket
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -13,7 +14,7 @@ from litestar import Litestar
 
 from rag import cli
 from rag.errors import ConfigError, IndexMismatch
-from rag.http import server
+from rag.http import open_files, server
 from rag.settings import Settings
 
 
@@ -73,3 +74,44 @@ def test_an_app_that_fails_to_start_raises_its_own_error(tmp_path: Path):
     settings = Settings(index_dir=tmp_path, log_level="error").model_copy(update={"port": 0})
     with pytest.raises(IndexMismatch, match="another model"):  # `rag serve` then exits 4, as for a load failure
         server.serve(Litestar(lifespan=[broken]), settings)
+
+
+class Limits:
+    """`resource` as `rag.http.open_files` uses it, with a soft and a hard open-file limit of its own; `setrlimit`
+    refuses a soft limit above `settable`, as macOS does above kern.maxfilesperproc."""
+
+    RLIMIT_NOFILE, RLIM_INFINITY = resource.RLIMIT_NOFILE, resource.RLIM_INFINITY
+
+    def __init__(self, soft: int, hard: int, settable: int | None = None) -> None:
+        self.soft, self.hard, self.settable = soft, hard, settable
+
+    def getrlimit(self, which: int) -> tuple[int, int]:
+        return self.soft, self.hard
+
+    def setrlimit(self, which: int, limits: tuple[int, int]) -> None:
+        if self.settable is not None and limits[0] > self.settable:
+            raise ValueError("current limit exceeds maximum limit")
+        self.soft, self.hard = limits
+
+
+@pytest.mark.parametrize(("limits", "soft", "warned"), [
+    (Limits(1024, 4096), 1024, False),  # enough already: unchanged
+    (Limits(100, 4096), 512 + open_files.MARGIN, False),  # raised to what is needed, not to the hard limit
+    (Limits(100, 300), 300, True),  # raised as far as the hard limit goes, and said
+    (Limits(100, resource.RLIM_INFINITY, settable=256), 100, True),  # the system refused any more
+])
+def test_serve_raises_the_open_file_limit_to_what_max_connections_needs_else_warns(
+        tmp_path: Path, monkeypatch, caplog, limits: Limits, soft: int, warned: bool):
+    monkeypatch.setattr(open_files, "resource", limits)
+    settings = Settings(index_dir=tmp_path, max_connections=512)
+    # serve stops at listening, after the limit: no app runs
+    with socket.create_server(("127.0.0.1", 0)) as taken, pytest.raises(ConfigError, match="is in use"):
+        server.serve(None, settings.model_copy(update={"port": taken.getsockname()[1]}))
+    assert limits.soft == soft
+    warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    hard = "unlimited" if limits.hard == resource.RLIM_INFINITY else limits.hard
+    assert warnings == ([f"the open-file limit (ulimit -n) is {soft}, under the 576 that RAG_MAX_CONNECTIONS=512 "
+                         f"needs ({open_files.MARGIN} more for index files, sockets and logs), and the hard limit "
+                         f"({hard}) allows no more: past about {soft - 64} connections new ones are dropped without "
+                         "the 503; raise the limit (`ulimit -n`, systemd's LimitNOFILE, `docker run --ulimit "
+                         "nofile=`) or lower RAG_MAX_CONNECTIONS"] if warned else [])
