@@ -21,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -99,6 +100,21 @@ def current_build(index_dir: Path) -> Path | None:
     return link.resolve()
 
 
+def link_fault(index_dir: Path) -> str | None:
+    """What is wrong when a folder or a file stands where the `current` link should be, with how to fix it; None when
+    `current` is a link or absent. A copy of an index folder by a tool that follows links makes such a folder: it
+    reads as a build, but no ingest can swap it for a link in one step (`os.replace` cannot replace a folder)."""
+    link = index_dir / CURRENT
+    if link.is_symlink() or not os.path.lexists(link):
+        return None
+    kind = "a folder" if link.is_dir() else "a file"
+    return (f"{link} is {kind}, not the link to a build (`{CURRENT} -> {BUILDS}/<id>`) that `rag ingest` makes and "
+            "replaces; copying an index folder with a tool that follows links (`cp -rL`, `scp -r`, `rsync -r`) "
+            "does that, `cp -a` and `rsync -a` keep the link. Move it away (`mv "
+            f"{link} {link}.old`) and run `rag ingest`; or, if it holds a whole build, make it one: `mv {link} "
+            f"{index_dir / BUILDS}/restored && ln -s {BUILDS}/restored {link}`")
+
+
 def read_manifest(index_dir: Path) -> dict[str, Any] | None:
     """The manifest of the current build, or None if there is none, it is unreadable or of the wrong shape."""
     build = current_build(index_dir)
@@ -112,4 +128,4 @@ def read_manifest(index_dir: Path) -> dict[str, Any] | None:
 
 
 __all__ = ["BUILDS", "CURRENT", "FORMAT_VERSION", "LEXICAL", "MANIFEST", "PASSAGES", "build_files", "build_format",
-           "current_build", "damage", "file_sha256", "read_manifest", "save_arrays"]
+           "current_build", "damage", "file_sha256", "link_fault", "read_manifest", "save_arrays"]

@@ -27,7 +27,7 @@ from pathlib import Path
 import faiss
 import numpy as np
 
-from rag.errors import IndexWriteFailed
+from rag.errors import IndexError_, IndexWriteFailed
 from rag.index import accents as accent_table
 from rag.index.dense import DenseIndex
 from rag.index.headings import Headings
@@ -41,6 +41,7 @@ from rag.index.layout import (
     build_format,
     current_build,
     file_sha256,
+    link_fault,
 )
 from rag.index.lexical import LexicalIndex
 from rag.index.locks import Lease, remove_unless_leased
@@ -111,6 +112,8 @@ def publish(index_dir: Path, chunks: list[Chunk], vectors: np.ndarray, lexical: 
     try:
         final = _write_build(index_dir, chunks, vectors, lexical, manifest, options, headings, windows, accents)
     except OSError as exc:  # disk full, read-only: nothing of the new build is left, `current` is unchanged
+        if (fault := link_fault(index_dir)) is not None:  # a folder put at `current` since the ingest checked
+            raise IndexError_(fault) from exc
         raise IndexWriteFailed(_write_failure(index_dir, exc)) from exc
     _prune(index_dir, keep={final.resolve(), previous}, also_newest=keep_builds - 2)
     return final
@@ -135,8 +138,9 @@ def _write_build(index_dir: Path, chunks: list[Chunk], vectors: np.ndarray, lexi
     builds.mkdir(parents=True, exist_ok=True)
     dense = DenseIndex.build(vectors, options)  # before the folder exists: the slow part leaves nothing to clean up
     build_id = time.strftime("%Y%m%dT%H%M%S", time.gmtime()) + "-" + uuid.uuid4().hex[:6]
-    tmp = builds / f".tmp-{build_id}"
+    tmp, final, link_tmp = builds / f".tmp-{build_id}", builds / build_id, index_dir / f".{CURRENT}-{build_id}"
     tmp.mkdir()
+    written = tmp  # the folder holding what this call wrote: removed if it fails
     writing = Lease(tmp, exclusive=True)  # a concurrent ingest's pruning on this host must not take it for a leftover
     try:
         with kept_fresh(tmp):
@@ -162,13 +166,14 @@ def _write_build(index_dir: Path, chunks: list[Chunk], vectors: np.ndarray, lexi
             (tmp / MANIFEST).write_text(json.dumps(manifest.to_json(stamp), ensure_ascii=False, indent=2),
                                         encoding="utf-8")
             _fsync_tree(tmp)
-            final = builds / build_id
             tmp.rename(final)
-        link_tmp = index_dir / f".{CURRENT}-{build_id}"
+            written = final
         link_tmp.symlink_to(Path(BUILDS) / build_id)
         os.replace(link_tmp, index_dir / CURRENT)  # the atomic step
     except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
+        link_tmp.unlink(missing_ok=True)
+        if written == tmp or current_build(index_dir) != final.resolve():  # an interrupt just after the swap: kept
+            shutil.rmtree(written, ignore_errors=True)
         raise
     finally:
         writing.release()

@@ -21,7 +21,7 @@ from rag.index import accents
 from rag.index.analyzer import Analyzer
 from rag.index.dense import DenseIndex
 from rag.index.headings import Headings
-from rag.index.layout import FORMAT_VERSION, LEXICAL, MANIFEST, PASSAGES, current_build, damage
+from rag.index.layout import FORMAT_VERSION, LEXICAL, MANIFEST, PASSAGES, current_build, damage, link_fault
 from rag.index.lexical import LexicalIndex
 from rag.index.locks import Lease
 from rag.index.manifest import shape_error
@@ -198,7 +198,12 @@ class Index:
         build = current_build(index_dir)
         if build is None:
             raise IndexNotFound(f"no index in {index_dir}: run `rag ingest` first")
-        return cls.load_build(build, verify=verify)
+        try:
+            return cls.load_build(build, verify=verify)
+        except IndexError_ as exc:  # "run `rag ingest`" would not do: say what is in the way, and how to clear it
+            if (fault := link_fault(index_dir)) is None:
+                raise
+            raise IndexError_(fault) from exc
 
     @classmethod
     def load_build(cls, build: Path, *, verify: bool = True) -> Index:

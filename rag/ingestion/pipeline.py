@@ -35,8 +35,8 @@ from rag.corpus.reader import (
 )
 from rag.embedding.base import Embedder
 from rag.embedding.load import ModelSpec, effective_model, model_release
-from rag.errors import ConfigError, IndexNotFound, IngestError
-from rag.index.layout import current_build, damage, read_manifest
+from rag.errors import ConfigError, IndexError_, IndexNotFound, IngestError
+from rag.index.layout import current_build, damage, link_fault, read_manifest
 from rag.index.lexical import LAYOUT as LEXICAL_LAYOUT
 from rag.index.locks import IngestLock
 from rag.index.publish import publish
@@ -179,6 +179,9 @@ def ingest(
     actors load their own and the driver none. The model is loaded only when the corpus changed, and (local engine)
     only once a file of it has been read as a document.
 
+    A folder or file where the `current` link should be is `IndexError_`, raised before anything is read, loaded or
+    written: no new build could replace it.
+
     One ingest at a time per index folder: the whole ingest, from before the corpus is read until the new build is
     published and the old ones pruned, holds the folder's `IngestLock`; another ingest holding it is `IngestBusy`,
     raised before anything is read, loaded or written. The lock goes with the process, however it ends.
@@ -208,6 +211,8 @@ def ingest(
     if not os.access(settings.corpus_dir, os.R_OK | os.X_OK, effective_ids=os.access in os.supports_effective_ids):
         raise IngestError(f"corpus folder {settings.corpus_dir} cannot be read (permissions): this user needs to "
                           "list it and open what it holds (chmod u+rx)")
+    if (fault := link_fault(settings.index_dir)) is not None:  # the new build could never be published
+        raise IndexError_(fault)
     with IngestLock(settings.index_dir):
         return _ingest_locked(settings, started, force=force, progress=progress, embedder=embedder,
                               embedder_factory=embedder_factory, address=address, actors=actors)

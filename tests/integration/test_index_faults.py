@@ -17,7 +17,9 @@ from rag import cli
 from rag.errors import IndexError_, IndexMismatch
 from rag.http.app import create_app
 from rag.index.dense import VECTORS, DenseIndex
-from rag.index.layout import FORMAT_VERSION, MANIFEST, current_build, damage
+from rag.index.layout import BUILDS, CURRENT, FORMAT_VERSION, MANIFEST, current_build, damage
+from rag.index.manifest import Manifest
+from rag.index.publish import publish
 from rag.index.store import Index
 from rag.settings import Settings
 
@@ -168,3 +170,56 @@ def test_the_quick_check_hashes_only_what_changed_since_the_manifest(pristine, t
     truncate_vectors(build)
     os.utime(build / VECTORS, ns=(written, written))
     assert "is damaged (its size differs" in damage(build, manifest, quick=True)
+
+
+@pytest.mark.parametrize("standing", ["empty folder", "file", "whole build"])
+def test_a_current_that_is_not_a_link_is_named_with_its_fix(pristine, tmp_path, monkeypatch, capsys, standing):
+    """A copy that followed the link leaves a folder at `current`: ingest refuses it (exit 4) before reading or writing
+    anything, as it could never swap in a new build; readers say what is in the way, not "run `rag ingest`"."""
+    from rag.http import server
+
+    monkeypatch.setattr(server, "serve", lambda *a, **k: pytest.fail("the server started"))
+    index_dir = tmp_path / "index"
+    shutil.copytree(pristine, index_dir, symlinks=True)
+    link, build = index_dir / CURRENT, current_build(index_dir)
+    link.unlink()
+    if standing == "whole build":
+        shutil.copytree(build, link)
+    elif standing == "empty folder":
+        link.mkdir()
+    else:
+        link.write_text("")
+    kind = "a file" if standing == "file" else "a folder"
+    said = (f"{link} is {kind}, not the link to a build (`current -> builds/<id>`) that `rag ingest` makes and "
+            f"replaces; copying an index folder with a tool that follows links")
+    fix = f"`mv {link} {index_dir / BUILDS}/restored && ln -s builds/restored {link}`"
+    before = sorted(p.relative_to(index_dir).as_posix() for p in index_dir.rglob("*"))
+    corpus = tmp_path / "corpus"  # empty, and never read
+    corpus.mkdir()
+    assert cli.main(["ingest", str(corpus), "--index", str(index_dir), "--force"]) == 4
+    err = capsys.readouterr().err
+    assert said in err and fix in err and "run `rag ingest`" in err
+    assert sorted(p.relative_to(index_dir).as_posix() for p in index_dir.rglob("*")) == before
+    if standing == "whole build":  # readers read it as they did: only an ingest cannot go on
+        assert len(Index.load(index_dir)) > 0
+        return
+    for command in (["serve"], ["documents"], ["search", "carte"]):
+        assert cli.main([*command, "--index", str(index_dir)]) == 4
+        err = capsys.readouterr().err
+        assert said in err and fix in err and "no readable manifest" not in err
+
+
+def test_a_build_whose_link_cannot_be_swapped_is_removed_with_its_link(pristine, tmp_path):
+    """`publish` itself, if `current` turns into a folder once ingest has checked: the build it wrote and its
+    temporary link are removed, and the error is the folder's, not a write failure's ("free space")."""
+    index_dir = tmp_path / "index"
+    shutil.copytree(pristine, index_dir, symlinks=True)
+    source = Index.load(index_dir, verify=False)
+    (index_dir / CURRENT).unlink()
+    (index_dir / CURRENT).mkdir()
+    before = sorted(p.name for p in index_dir.iterdir()), sorted(p.name for p in (index_dir / BUILDS).iterdir())
+    with pytest.raises(IndexError_, match="is a folder, not the link to a build"):
+        publish(index_dir, source.passages, source.stored_vectors(), source.lexical,
+                Manifest.from_json(source.manifest))
+    assert (sorted(p.name for p in index_dir.iterdir()), sorted(p.name for p in (index_dir / BUILDS).iterdir())) \
+        == before
