@@ -21,6 +21,7 @@ from rag.errors import (
     ModelError,
     RagError,
 )
+from rag.interrupts import Terminated, sigterm_interrupts
 from rag.sanitize import for_terminal, json_for_terminal
 from rag.settings import INGEST_ENGINES, Settings
 
@@ -31,7 +32,7 @@ if TYPE_CHECKING:
     from rag.search.searcher import Searcher
 
 # The one table from core errors to exit codes (2 is argparse's own usage error).
-INTERRUPTED, OUTPUT_CLOSED = 130, 141  # the shell's codes for SIGINT and SIGPIPE
+INTERRUPTED, OUTPUT_CLOSED, TERMINATED = 130, 141, 143  # the shell's codes for SIGINT, SIGPIPE and SIGTERM
 EXIT_CODES: dict[type[RagError], int] = {
     IngestError: 3,
     IndexError_: 4,
@@ -95,7 +96,8 @@ def _ingest(args: argparse.Namespace) -> int:
 
     settings = _settings(args)
     progress = not args.quiet and not args.json and sys.stderr.isatty()
-    report = ingest(settings, force=args.force, progress=progress, address=args.address, actors=args.actors)
+    with sigterm_interrupts():  # SIGTERM cleans up as ^C does: the build being written is removed
+        report = ingest(settings, force=args.force, progress=progress, address=args.address, actors=args.actors)
     if args.json:
         _print_json({"ok": True, **report.to_dict()})  # a failure prints {"ok": false, ...}: `_failed`
         return 0
@@ -364,8 +366,7 @@ def parser() -> argparse.ArgumentParser:
 
 
 def _failed(args: argparse.Namespace, code: int, error: str) -> int:
-    """`code`, after saying so on stdout for `rag ingest --json`: a script that reads its report there gets one JSON
-    object whatever happens, `{"ok": false, "exit_code": code, "error": ...}` (stderr has said it for people)."""
+    """`code`, said on stdout too by `rag ingest --json`: its reader gets one JSON object whatever happens."""
     if args.command == "ingest" and args.json:
         _print_json({"ok": False, "exit_code": code, "error": error})
     return code
@@ -382,6 +383,8 @@ def main(argv: list[str] | None = None) -> int:
         code = next((c for kind, c in EXIT_CODES.items() if isinstance(exc, kind)), 1)
         _say(f"rag: error: {exc}", err=True)
         return _failed(args, code, str(exc))
+    except Terminated:  # SIGTERM during an ingest, after its cleanup (`rag.interrupts`)
+        return _failed(args, TERMINATED, "terminated (SIGTERM)")
     except KeyboardInterrupt:
         return _failed(args, INTERRUPTED, "interrupted")
     except BrokenPipeError:  # the reader left (`rag search ... | head`): nothing more to say, and nowhere to say it

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from rag.cli import EXIT_CODES, INTERRUPTED, OUTPUT_CLOSED, main
+from rag.cli import EXIT_CODES, INTERRUPTED, OUTPUT_CLOSED, TERMINATED, main
 from rag.corpus import reader as documents_module
 from rag.errors import IngestBusy, IngestError
 from rag.index.layout import current_build
@@ -159,4 +159,4 @@ def test_the_readme_lists_every_exit_code():
     paragraph = " ".join(text[text.index("Exit codes:"):].split("\n\n")[0].split())
     # 1: whatever no other code names (the fallback of `rag.cli.main`)
     assert {int(code) for code in re.findall(r"(?:: |; )(\d+) ", paragraph)} == {0, 1, 2, INTERRUPTED, OUTPUT_CLOSED,
-                                                                               *EXIT_CODES.values()}
+                                                                               TERMINATED, *EXIT_CODES.values()}

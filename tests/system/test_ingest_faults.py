@@ -1,5 +1,6 @@
 """Ingest killed with SIGKILL while it writes a build, and ingest on a full disk: the served index survives both."""
 
+import json
 import os
 import signal
 import subprocess
@@ -12,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from rag.index.layout import BUILDS, current_build
+from rag.index.locks import IngestLock
 from rag.index.publish import LEFTOVER_GRACE_SECONDS
 from rag.index.store import Index
 from rag.ingestion.pipeline import ingest
@@ -74,6 +76,46 @@ def test_sigkill_while_writing_leaves_the_previous_index_intact(fresh_settings, 
     age(next(builds.glob(".tmp-*")), LEFTOVER_GRACE_SECONDS + 60)  # nobody touched it since: abandoned
     report = ingest(fresh_settings, embedder=embedder)  # the next ingest works and clears the leftover
     assert not list(builds.glob(".tmp-*")) and current_build(fresh_settings.index_dir).name == report.build_id
+
+
+# `rag ingest` with its build stalled once written, before it is published: the marker file says it got there.
+STALLED_INGEST = """
+import sys, time
+from pathlib import Path
+from rag.cli import main
+from rag.index import publish
+fsync = publish._fsync_tree
+def stalled(build):
+    fsync(build)
+    Path(sys.argv[1]).touch()
+    time.sleep(300)
+publish._fsync_tree = stalled
+sys.exit(main(sys.argv[2:]))
+"""
+
+
+def test_sigterm_while_writing_removes_the_build_being_written_and_exits_143(fresh_settings, embedder, tmp_path):
+    """`kill`, systemd, Kubernetes and `docker stop` stop an ingest with SIGTERM: it cleans up as on ^C, its lock
+    released and nothing of its build left (not an hour's `builds/.tmp-*`), and says so in --json."""
+    first = ingest(fresh_settings, embedder=embedder).build_id
+    index_dir, marker = fresh_settings.index_dir, tmp_path / "writing"
+    command = [sys.executable, "-c", STALLED_INGEST, str(marker), "ingest", str(fresh_settings.corpus_dir),
+               "--index", str(index_dir), "--force", "--json"]
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "HF_HUB_OFFLINE": "1"}
+    with subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as process:
+        deadline = time.monotonic() + 300
+        while not marker.exists() and process.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert marker.exists(), process.communicate(timeout=60)
+        assert len(list((index_dir / BUILDS).glob(".tmp-*"))) == 1  # written, not yet published
+        process.send_signal(signal.SIGTERM)
+        out, err = process.communicate(timeout=60)
+    assert process.returncode == 143, err
+    assert json.loads(out) == {"ok": False, "exit_code": 143, "error": "terminated (SIGTERM)"}
+    assert "Traceback" not in err
+    assert [p.name for p in (index_dir / BUILDS).iterdir()] == [first]
+    assert current_build(index_dir).name == first and Index.load(index_dir).build_id == first
+    IngestLock(index_dir).release()  # free: the lock went with the cleanup
 
 
 @contextmanager
