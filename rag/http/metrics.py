@@ -1,8 +1,13 @@
 """Prometheus metrics, served at `/metrics` by Litestar's Prometheus plugin (over `prometheus_client`).
 
-The plugin's middleware counts requests and times them by method, route template and status:
+The plugin's middleware counts requests and times them by method, route template and status, and counts those
+under way by method and route template (they have no status yet):
 
-    rag_requests_total, rag_request_duration_seconds, rag_requests_in_progress, rag_requests_error_total
+    rag_requests_total, rag_request_duration_seconds, rag_requests_error_total; rag_requests_in_progress
+
+Every label takes a bounded set of values: a route template, never a raw path; a method of RFC 9110 or PATCH, any
+other `_OTHER` (as OpenTelemetry's HTTP conventions say), since a mounted app (`/mcp`) is handed whatever method
+the HTTP parser accepts, and h11 accepts any token: one time series per made-up method, for ever.
 
 and this module adds what only `rag` knows:
 
@@ -36,6 +41,8 @@ from rag.search.searcher import Query
 from rag.serving.runtime import Runtime
 
 R = TypeVar("R")
+# The methods a `method` label names as they are; any other is `_OTHER`.
+KNOWN_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH"})
 
 
 def _built_at(index: Index) -> float:
@@ -93,11 +100,15 @@ class AppMetrics:
 
 
 class RouteMetrics(PrometheusMiddleware):
-    """The plugin's middleware, labelling a mounted app (`/mcp`) by its mount path (the plugin gives it ""), and a
-    HEAD served as GET (`rag.http.app.head_as_get`) as HEAD."""
+    """The plugin's middleware, labelling a mounted app (`/mcp`) by its mount path (the plugin gives it ""), a HEAD
+    served as GET (`rag.http.app.head_as_get`) as HEAD, a method outside `KNOWN_METHODS` as `_OTHER`, and requests
+    in progress without a status."""
 
     def _get_default_labels(self, request: Any) -> dict[str, str | int | float]:
         labels = super()._get_default_labels(request)
+        # No status yet: the plugin adds the response's once it is sent, after it has counted the request out of
+        # `rag_requests_in_progress`, which it made with these labels (else every request under way is a "200").
+        del labels["status_code"]
         scope: Scope = request.scope
         handler = scope.get("route_handler")
         if getattr(handler, "is_mount", False):
@@ -105,6 +116,8 @@ class RouteMetrics(PrometheusMiddleware):
         asked = scope.get("state", {}).get("method_asked")
         if asked:
             labels["method"] = asked
+        if scope["type"] == "http" and labels["method"] not in KNOWN_METHODS:
+            labels["method"] = "_OTHER"
         return labels
 
 
@@ -127,4 +140,4 @@ class MetricsController(PrometheusController):
                         headers={"Content-Type": CONTENT_TYPE_LATEST})
 
 
-__all__ = ["AppMetrics", "MetricsController", "config"]
+__all__ = ["KNOWN_METHODS", "AppMetrics", "MetricsController", "config"]

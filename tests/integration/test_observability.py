@@ -11,6 +11,7 @@ import pytest
 from litestar.testing import TestClient
 from prometheus_client.parser import text_string_to_metric_families
 
+from rag.http.metrics import KNOWN_METHODS
 from rag.logs import JsonFormatter, RequestIdFilter
 
 QUESTION = "Quels documents d’identité acceptez-vous ?"
@@ -52,6 +53,19 @@ def test_requests_are_counted_and_timed_by_route_template_and_status(client, sea
     assert not any(passage_id in dict(labels).get("path", "") for _, labels in after)
     assert delta("rag_requests_total", path="/mcp", method="POST") == 1
     assert delta("rag_requests_total", path="/v1/documents", status_code="421") == 1  # refused before the route
+
+
+def test_metric_labels_are_bounded_and_requests_under_way_have_no_status(client):
+    """h11 passes any token as a method, and a mounted app (`/mcp`) is handed it: each would be series of its own."""
+    for method in ("FROBNICATE", "X-MADE-UP-1", "BREW"):
+        assert client.request(method, "/mcp", json={}).status_code == 405
+    after = samples(client)
+    requests = [dict(labels) for name, labels in after if name.startswith("rag_request")]
+    assert {labels["method"] for labels in requests} <= KNOWN_METHODS | {"_OTHER"}
+    assert value(after, "rag_requests_total", path="/mcp", method="_OTHER", status_code="405") >= 3
+    under_way = [dict(labels) for name, labels in after if name == "rag_requests_in_progress"]
+    assert under_way and not any("status_code" in labels for labels in under_way)
+    assert value(after, "rag_requests_in_progress", path="/metrics", method="GET") == 1  # the scrape itself
 
 
 def test_encode_batch_sizes_are_recorded(client):
