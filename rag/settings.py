@@ -34,6 +34,10 @@ class Settings(BaseSettings):
     corpus_dir: Path = Field(Path("corpus"), description="Folder of source documents (.txt, .md, .html, .pdf, .docx).")
     index_dir: Path = Field(Path("var/index"), description="Folder holding the index builds and the `current` link.")
     max_file_bytes: int = Field(20_000_000, ge=1, description="Largest corpus file ingested; bigger ones are skipped.")
+    max_document_loss: float = Field(
+        0.5, ge=0, le=1,
+        description="Largest share of the served build's documents an ingest may lose, 10 documents or more (an "
+                    "emptied or half-mounted corpus folder); more: exit 3, nothing published (1: no check).")
     keep_builds: int = Field(
         2, ge=2, description="Index builds kept after an ingest (newest first); more protects replicas on other hosts.")
     ingest_engine: IngestEngine = Field(

@@ -142,6 +142,23 @@ def _require_documents(corpus: Corpus, corpus_dir: Path) -> None:
         raise IngestError(f"no readable document in {corpus_dir} ({reasons})")
 
 
+# Fewer documents lost than this never stop an ingest, whatever their share (three files of five deleted on purpose).
+LOSS_MIN_DOCUMENTS = 10
+
+
+def _require_kept(corpus: Corpus, published: dict[str, Any] | None, settings: Settings) -> None:
+    """Refuse a corpus that lost more than `RAG_MAX_DOCUMENT_LOSS` of the served build's documents (and at least
+    `LOSS_MIN_DOCUMENTS`): a corpus folder emptied or mounted half-way by accident would otherwise be published, and
+    every replica would hot-reload it, answering from what is left."""
+    before = int(((published or {}).get("counts") or {}).get("documents", 0))
+    lost = before - len(corpus.documents)
+    if settings.max_document_loss < 1 and lost >= LOSS_MIN_DOCUMENTS and lost > settings.max_document_loss * before:
+        raise IngestError(f"the corpus has {len(corpus.documents)} readable documents where the served build has "
+                          f"{before}: {lost} would go, more than RAG_MAX_DOCUMENT_LOSS "
+                          f"({settings.max_document_loss:.0%}) allows; nothing was published. If they are meant to "
+                          "go, ingest again with RAG_MAX_DOCUMENT_LOSS=1")
+
+
 def _read_local(settings: Settings, embedder: Embedder | None, embedder_factory: Callable[[], Embedder] | None,
                 options: VectorOptions, report: IngestReport, previous: dict[str, str]) -> tuple[Corpus, Embedder]:
     """The local engine's corpus and model, in the order that fails soonest: files read up to the first document
@@ -250,6 +267,7 @@ def _ingest_locked(settings: Settings, started: float, *, force: bool, progress:
 
     def prepare(corpus: Corpus, chunks: list[Chunk], model: dict[str, Any]) -> dict[str, np.ndarray]:
         _require_documents(corpus, corpus_dir)
+        _require_kept(corpus, published, settings)  # before any passage is embedded
         options.check(int(model["dimension"]), len(chunks) or None)  # no passage: `index_parts` says why
         return {} if force else _previous_vectors(settings, model)
 

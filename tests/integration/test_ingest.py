@@ -80,6 +80,25 @@ def test_failed_ingest_leaves_the_served_index_alone(fresh_settings, embedder):
     assert len(Index.load(fresh_settings.index_dir)) > 0
 
 
+def test_a_corpus_that_lost_most_of_its_documents_is_not_published_unless_the_setting_allows(fresh_settings,
+                                                                                            embedder):
+    """151 documents to 1 was published and hot-reloaded by every replica (an emptied or half-mounted folder)."""
+    corpus = fresh_settings.corpus_dir
+    for n in range(12):
+        (corpus / f"note-{n}.txt").write_text(f"Note {n}\n\nLa note numéro {n} parle du sujet {n}.\n", encoding="utf-8")
+    first = ingest(fresh_settings, embedder=embedder)
+    for n in range(12):
+        (corpus / f"note-{n}.txt").unlink()
+    with pytest.raises(IngestError, match=f"{first.documents - 12} readable documents where the served build has "
+                                          f"{first.documents}: 12 would go.*RAG_MAX_DOCUMENT_LOSS=1"):
+        ingest(fresh_settings, embedder=embedder)
+    assert current_build(fresh_settings.index_dir).name == first.build_id
+    three = fresh_settings.model_copy(update={"max_document_loss": 0.9})  # 12 of 14 gone: within 90%
+    assert ingest(three, embedder=embedder).documents == first.documents - 12
+    (corpus / "note-0.txt").write_text("Note 0\n\nDe retour.\n", encoding="utf-8")
+    assert ingest(fresh_settings, embedder=embedder).documents == first.documents - 11  # a gain is no loss
+
+
 def test_bad_files_are_reported_and_skipped(fresh_settings, embedder):
     corpus = fresh_settings.corpus_dir
     (corpus / "empty.txt").write_text("")
