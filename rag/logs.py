@@ -141,12 +141,13 @@ class Tally:
     def __init__(self, message: str, log: logging.Logger, every: float = 10.0) -> None:
         self.message, self.log, self.every = message, log, every
         self.count, self.logged = 0, float("-inf")
+        self.total = 0  # since the process started (`rag_refusals_total`)
         self.client: tuple[str, int] | None = None
         self._due: tuple[asyncio.AbstractEventLoop, asyncio.TimerHandle] | None = None  # the period end's log
 
     def add(self, client: tuple[str, int] | None) -> None:
         """Count one event (from `client`), in a running event loop."""
-        self.count, self.client = self.count + 1, client
+        self.count, self.client, self.total = self.count + 1, client, self.total + 1
         now = time.monotonic()
         if now - self.logged >= self.every:
             self._log(now)

@@ -17,6 +17,12 @@ and this module adds what only `rag` knows:
     rag_index_built_timestamp_seconds   gauge: when it was built (Unix time)
     rag_ready                      gauge: 1 when `/readyz` answers 200, else 0 (no index, or the served build's
                                    folder is gone from the index folder; the log and `/readyz` say which)
+    rag_queue_questions, rag_queue_tokens   gauges: questions waiting to be searched, and their estimated tokens
+    rag_refusals_total{reason}     counter: what the server refused or dropped since it started: connections
+                                   (`connections`, `client_connections`, `head_size`, `head_time`, `body_time`,
+                                   `malformed`, `send_time`: `rag.http.refusals`) and searches (`queue_full`,
+                                   `queue_tokens`, `client_share`, `deadline`, `too_much_work`, `deadline_missed`:
+                                   `rag.serving.batcher`)
 
 The plugin keeps its request metrics in `prometheus_client`'s default registry (one per process, whatever the
 apps); the metrics below belong to one app (`AppMetrics`, made by `create_app` and kept on `app.state.metrics`),
@@ -27,7 +33,7 @@ from __future__ import annotations
 
 import calendar
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TypeVar
 
 from litestar import Request, get
@@ -35,7 +41,9 @@ from litestar.plugins.prometheus import PrometheusConfig, PrometheusController, 
 from litestar.response import Response
 from litestar.types import Scope
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, Gauge, Histogram, generate_latest
+from prometheus_client.core import CounterMetricFamily
 
+from rag.http.refusals import TALLIES
 from rag.index.store import Index
 from rag.search.searcher import Query
 from rag.serving.runtime import Runtime
@@ -70,6 +78,10 @@ class AppMetrics:
                                  "When the served index was built, Unix time (NaN: unknown).", registry=registry)
         self.ready = Gauge("rag_ready", "1 when /readyz answers 200, else 0: no index served, or its build folder is "
                                         "gone.", registry=registry)
+        self.queue_questions = Gauge("rag_queue_questions", "Questions waiting to be searched.", registry=registry)
+        self.queue_tokens = Gauge("rag_queue_tokens", "Estimated tokens of the questions waiting.", registry=registry)
+        self._runtime: Runtime | None = None
+        registry.register(self)  # rag_refusals_total, read at each scrape (`collect`)
 
     def observe_batches(self, search: Callable[[Sequence[Query]], R]) -> Callable[[Sequence[Query]], R]:
         """`search` (a batch function for the micro-batcher), recording how many questions each call embeds."""
@@ -97,6 +109,31 @@ class AppMetrics:
             read(lambda index: float(index.manifest.get("build_seconds", float("nan")))))
         self.index_built.set_function(read(_built_at))
         self.ready.set_function(lambda: float(runtime.ready()))
+        self.queue_questions.set_function(lambda: float(_pending(runtime)[0]))
+        self.queue_tokens.set_function(lambda: float(_pending(runtime)[1]))
+        self._runtime = runtime
+
+    def describe(self) -> list[CounterMetricFamily]:
+        return [CounterMetricFamily("rag_refusals", _REFUSALS, labels=["reason"])]
+
+    def collect(self) -> Iterator[CounterMetricFamily]:
+        """`rag_refusals_total`: the server's refusals (this process's) and this app's queue's, by reason."""
+        family = CounterMetricFamily("rag_refusals", _REFUSALS, labels=["reason"])
+        for reason, tally in TALLIES.items():
+            family.add_metric([reason], tally.total)
+        batcher = self._runtime.batcher if self._runtime is not None else None
+        for reason in QUEUE_REFUSALS:
+            family.add_metric([reason], batcher.refused[reason] if batcher is not None else 0)
+        yield family
+
+
+_REFUSALS = "Requests and connections refused or dropped since the process started, by reason."
+# every reason the queue counts (`MicroBatcher.refused`), listed so that each series exists from the start
+QUEUE_REFUSALS = ("queue_full", "queue_tokens", "client_share", "deadline", "too_much_work", "deadline_missed")
+
+
+def _pending(runtime: Runtime) -> tuple[int, int]:
+    return runtime.batcher.pending if runtime.batcher is not None else (0, 0)
 
 
 class RouteMetrics(PrometheusMiddleware):

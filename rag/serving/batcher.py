@@ -46,7 +46,7 @@ import asyncio
 import contextlib
 import threading
 import time
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Callable, Hashable, Sequence
 from typing import Any, Generic, TypeVar
 
@@ -54,6 +54,7 @@ from rag.errors import Overloaded, TooMuchWork
 from rag.serving.lanes import CLIENT_SHARE, Lane, Load, Ticket, lane_turns
 
 T = TypeVar("T")
+E = TypeVar("E", bound=Exception)
 R = TypeVar("R")
 
 _Entry = tuple[Any, asyncio.Future, asyncio.AbstractEventLoop]
@@ -95,6 +96,7 @@ class MicroBatcher(Generic[T, R]):
         self.batches = 0
         self.items = 0
         self.dropped = 0  # items left uncomputed: their request abandoned or past its deadline
+        self.refused: Counter[str] = Counter()  # requests refused (or dropped at their deadline), by reason
         self.rate: float | None = None  # cost computed per second, averaged over the last batches; None before any
         self._running_cost = 0  # the cost of the batch being computed
         self._thread = threading.Thread(target=self._run, name=name, daemon=True)
@@ -130,6 +132,7 @@ class MicroBatcher(Generic[T, R]):
                 return list(await asyncio.gather(*futures))
         except TimeoutError:
             self._drop(ticket)
+            self.refused["deadline_missed"] += 1
             raise Overloaded("the search was not answered within the server's deadline "
                              "(RAG_REQUEST_DEADLINE_SECONDS): the server is busy; retry in a moment") from None
         except asyncio.CancelledError:  # the client left
@@ -141,26 +144,40 @@ class MicroBatcher(Generic[T, R]):
         `_too_late`). The caller holds `_ready`."""
         count, lane = len(ticket.items), ticket.lane
         if self._pending + count > self._max_queue:
-            raise Overloaded(f"{self._pending} questions are waiting (RAG_QUEUE_MAX); retry in a moment")
+            raise self._refusal("queue_full", Overloaded(
+                f"{self._pending} questions are waiting (RAG_QUEUE_MAX); retry in a moment"))
         if self._max_queue_cost is not None and self._pending and \
                 self._pending_cost + ticket.cost > self._max_queue_cost:
-            raise Overloaded(f"{self._pending} questions are waiting, {self._pending_cost} tokens "
-                             "(RAG_QUEUE_MAX_TOKENS); retry in a moment")
+            raise self._refusal("queue_tokens", Overloaded(
+                f"{self._pending} questions are waiting, {self._pending_cost} tokens (RAG_QUEUE_MAX_TOKENS); retry "
+                "in a moment"))
         # a request finding the queue empty may take all of it; else a client keeps to its share, alone or not
         if self._pending and (lane.pending + count > CLIENT_SHARE * self._max_queue or (
                 self._max_queue_cost is not None and
                 lane.pending_cost + ticket.cost > CLIENT_SHARE * self._max_queue_cost)):
-            raise Overloaded(f"this client would have {lane.pending + count} questions waiting, "
-                             f"{lane.pending_cost + ticket.cost} tokens: at most {CLIENT_SHARE:.0%} of the queue "
-                             "(RAG_QUEUE_MAX, RAG_QUEUE_MAX_TOKENS) is one client's; retry when some are answered")
+            raise self._refusal("client_share", Overloaded(
+                f"this client would have {lane.pending + count} questions waiting, {lane.pending_cost + ticket.cost} "
+                f"tokens: at most {CLIENT_SHARE:.0%} of the queue (RAG_QUEUE_MAX, RAG_QUEUE_MAX_TOKENS) is one "
+                "client's; retry when some are answered"))
         if self.rate and ticket.deadline is not None and \
                 (alone := ticket.cost / self.rate) > ALONE_MARGIN * (ticket.deadline - time.monotonic()):
-            raise TooMuchWork(f"these {count} questions alone need about {alone:.0f} s of search, more than the "
-                              f"deadline allows (RAG_REQUEST_DEADLINE_SECONDS, "
-                              f"{ticket.deadline - time.monotonic():.0f} s left): send fewer or shorter at once")
+            raise self._refusal("too_much_work", TooMuchWork(
+                f"these {count} questions alone need about {alone:.0f} s of search, more than the deadline allows "
+                f"(RAG_REQUEST_DEADLINE_SECONDS, {ticket.deadline - time.monotonic():.0f} s left): send fewer or "
+                "shorter at once"))
         if (late := self._too_late(ticket)) is not None:
-            raise Overloaded(f"the server has about {late:.0f} s of searches queued, more than the deadline "
-                             "allows (RAG_REQUEST_DEADLINE_SECONDS); retry once they are answered", retry_after=late)
+            raise self._refusal("deadline", Overloaded(
+                f"the server has about {late:.0f} s of searches queued, more than the deadline allows "
+                "(RAG_REQUEST_DEADLINE_SECONDS); retry once they are answered", retry_after=late))
+
+    def _refusal(self, reason: str, error: E) -> E:
+        self.refused[reason] += 1
+        return error
+
+    @property
+    def pending(self) -> tuple[int, int]:
+        """(questions, their cost) waiting in the queue."""
+        return self._pending, self._pending_cost
 
     def _too_late(self, ticket: Ticket) -> float | None:
         """The seconds it would take, when too many: to compute `ticket` by turns (one item of each waiting client

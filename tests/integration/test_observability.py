@@ -68,6 +68,28 @@ def test_metric_labels_are_bounded_and_requests_under_way_have_no_status(client)
     assert value(after, "rag_requests_in_progress", path="/metrics", method="GET") == 1  # the scrape itself
 
 
+def test_the_queue_and_every_refusal_are_counted_by_reason(client):
+    """A batch that alone would miss the deadline at the measured rate is refused (413) and counted; the queue's
+    gauges read what waits; every reason has its series from the start."""
+    from rag.http.metrics import QUEUE_REFUSALS
+    from rag.http.refusals import TALLIES
+
+    before = samples(client)
+    for reason in (*TALLIES, *QUEUE_REFUSALS):
+        assert ("rag_refusals_total", frozenset({("reason", reason)})) in before, reason
+    assert value(before, "rag_queue_questions") == 0 and value(before, "rag_queue_tokens") == 0
+    batcher = client.app.state.runtime.batcher
+    measured, batcher.rate = batcher.rate, 1e-6  # tokens a second: any batch needs ages
+    try:
+        answer = client.post("/v1/search/batch", json={"questions": ["remboursement", "carte de séjour"]})
+    finally:
+        batcher.rate = measured
+    assert answer.status_code == 413 and "RAG_REQUEST_DEADLINE_SECONDS" in answer.json()["detail"]
+    after = samples(client)
+    assert value(after, "rag_refusals_total", reason="too_much_work") - value(
+        before, "rag_refusals_total", reason="too_much_work") == 1
+
+
 def test_encode_batch_sizes_are_recorded(client):
     before = samples(client)
     questions = ["remboursement", "carte de séjour", "horaires du service client"]
