@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
+import hashlib
 import json
 import logging
 import re
@@ -97,26 +98,52 @@ class RequestContextMiddleware(ASGIMiddleware):
         token = REQUEST_ID.set(rid)
         started = time.perf_counter()
         status = 500  # what the client gets if the app fails before starting a response
+        sent = 0
 
         async def send_status(message: Message) -> None:
-            nonlocal status
+            nonlocal status, sent
             if message["type"] == "http.response.start":
                 status = message["status"]
+            elif message["type"] == "http.response.body":
+                sent += len(message.get("body", b""))
             await send(message)
 
         try:
             await next_app(scope, receive, send_status)
         finally:
-            _access(scope, status, round(1000 * (time.perf_counter() - started), 2))
+            _access(scope, status, round(1000 * (time.perf_counter() - started), 2), sent)
             REQUEST_ID.reset(token)
 
 
-def _access(scope: Scope, status: int, duration_ms: float | None) -> None:
+def _access(scope: Scope, status: int, duration_ms: float | None, sent: int | None = None) -> None:
+    """One access record: method, path, status, time taken, bytes of body sent, the client's address (behind a
+    trusted proxy, the one it forwards) and, when it sent a Bearer key, the key's id (`key_id`), never the key."""
     # the path as requested (a mounted app sees only the rest of it in scope["path"]), without the query string
     path = scope.get("raw_path", b"").decode("latin-1") or scope.get("path", "")
     method = scope.get("state", {}).get("method_asked") or scope.get("method")  # HEAD served as GET says HEAD
-    access_log.info("%s %s %s", method, path, status,
-                    extra={"method": method, "path": path, "status": status, "duration_ms": duration_ms})
+    client = scope.get("client")
+    fields = {"method": method, "path": path, "status": status, "duration_ms": duration_ms, "bytes": sent,
+              "client": client[0] if client else None}
+    if (key := key_id(scope)) is not None:
+        fields["key_id"] = key
+    access_log.info("%s %s %s", method, path, status, extra=fields)
+
+
+def bearer_digest(scope: Scope) -> str | None:
+    """The SHA-256 (hex) of the Bearer token a request sends, None without one: a key named without the key."""
+    for name, value in scope.get("headers", ()):
+        if name == b"authorization":
+            scheme, _, token = value.decode("latin-1").partition(" ")
+            if scheme.lower() == "bearer" and token.strip():
+                return hashlib.sha256(token.strip().encode("latin-1")).hexdigest()
+    return None
+
+
+def key_id(scope: Scope) -> str | None:
+    """Which key a request sent, for the access log: the first 12 hex digits of its `bearer_digest` (48 bits: no
+    way back to a key of any length)."""
+    digest = bearer_digest(scope)
+    return None if digest is None else digest[:12]
 
 
 async def add_request_id(message: Message, scope: Scope) -> None:

@@ -21,6 +21,7 @@ from litestar.handlers.base import BaseRouteHandler
 from litestar.middleware import ASGIMiddleware
 from litestar.types import ASGIApp, Receive, Scope, Send
 
+from rag.logs import bearer_digest
 from rag.serving.runtime import CLIENT
 from rag.settings import Settings
 
@@ -113,12 +114,8 @@ def client_of(scope: Scope, keys: bool) -> tuple[str, str] | None:
     """("key", digest) of the Bearer token when API keys are on (the guard refuses any other), else ("address",
     host), an IPv6 host by its /64 (a host's own network: it holds more addresses than any queue); None when neither
     is known."""
-    if keys:
-        for name, value in scope.get("headers", ()):
-            if name == b"authorization":
-                scheme, _, token = value.decode("latin-1").partition(" ")
-                if scheme.lower() == "bearer" and token.strip():
-                    return "key", hashlib.sha256(token.strip().encode("latin-1")).hexdigest()
+    if keys and (digest := bearer_digest(scope)) is not None:
+        return "key", digest
     client = scope.get("client")
     if not client:
         return None

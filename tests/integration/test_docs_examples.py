@@ -309,7 +309,9 @@ def check_access_log(client: TestClient, **_: Any) -> None:
     access.addHandler(handler)
     access.setLevel(logging.INFO)
     try:
-        client.request(shown["method"], shown["path"], headers={"X-Request-ID": shown["request_id"]})
+        # the key whose id the example shows ("password": a key a reader recognises is no key anyone should use)
+        client.request(shown["method"], shown["path"], headers={"X-Request-ID": shown["request_id"],
+                                                                "Authorization": "Bearer password"})
     finally:
         access.removeHandler(handler)
         access.setLevel(level)
@@ -318,9 +320,9 @@ def check_access_log(client: TestClient, **_: Any) -> None:
     record = {k: v for k, v in record.items() if not k.startswith("_")}
     assert set(record) == set(shown)
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z", record["time"])
-    assert isinstance(record["duration_ms"], float)
-    assert {k: v for k, v in record.items() if k not in ("time", "duration_ms")} == \
-        {k: v for k, v in shown.items() if k not in ("time", "duration_ms")}
+    assert isinstance(record["duration_ms"], float) and isinstance(record["client"], str)
+    assert {k: v for k, v in record.items() if k not in ("time", "duration_ms", "client")} == \
+        {k: v for k, v in shown.items() if k not in ("time", "duration_ms", "client")}  # the test client's address
 
 
 def run_eval(name: str, settings, embedder, targets: dict[str, Path]) -> None:
