@@ -6,6 +6,7 @@ Neither Docker Compose nor a Kubernetes API server is needed: the files are pars
 once with `kubernetes-validate --strict deploy/k8s/rag.yaml`, Kubernetes 1.37 schemas.)
 """
 
+import json
 import re
 from pathlib import Path
 from typing import Any
@@ -85,6 +86,11 @@ def test_probes_and_health_checks_ask_real_routes(compose, k8s, get_routes):
               (ROOT / "Dockerfile").read_text(encoding="utf-8")]
     asked = set(probes) | {path for text in checks for path in ROUTE.findall(text)}
     assert "/readyz" in asked and asked <= get_routes
+    # the image's check asks the port the server listens on, whatever RAG_PORT the container is run with
+    health = re.search(r"HEALTHCHECK .*?\\\n\s*CMD (\[.*\])", checks[1]).group(1)
+    script = json.loads(health)[2]
+    assert "os.environ.get('RAG_PORT')" in script and ":8000/" not in script
+    compile(script, "healthcheck", "exec")  # valid Python
 
 
 def test_commands_are_ones_rag_accepts(compose, k8s):
