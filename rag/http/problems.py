@@ -61,7 +61,8 @@ class Problem(BaseModel):
     title: str = Field(description="Short name of the status.")
     status: int = Field(description="HTTP status code.")
     detail: str = Field(description="What went wrong and what to change.")
-    instance: str = Field(description="Path of the request.")
+    instance: str = Field(description="Path of the request; empty when the server refused the connection before "
+                                      "reading it (429, 431, 408, 503 past RAG_MAX_CONNECTIONS).")
     errors: list[dict[str, Any]] | None = Field(None, description="On a 422, one entry per refused field: `key` "
                                                 "(the field, `body` for the body itself) and `message` (the rule).")
 
@@ -230,12 +231,30 @@ _WHEN = {400: "The body is not JSON.", 401: "An API key is needed (RAG_API_KEYS 
               "or the server is overloaded; retry later."}
 
 
+# What any route may answer, whatever it does: the host and origin check (`rag.http.hosts`) and the server's
+# connection bounds (`rag.http.server`), always as problems.
+_ANYWHERE = {
+    403: "A browser's `Origin` is not allowed (RAG_CORS_ORIGINS; loopback origins when bound to loopback).",
+    421: "The `Host` header names no host this server answers for (RAG_ALLOWED_HOSTS; loopback names when bound to "
+         "loopback).",
+    429: "More connections are open from this address than RAG_MAX_CONNECTIONS_PER_CLIENT: reuse them.",
+}
+
+
 def responses(*statuses: int, body: type[BaseModel] = Problem, media_type: str = MEDIA_TYPE,
               said: str = "`detail`") -> dict[int, ResponseSpec]:
     """The OpenAPI description of the errors a route may answer with: problems, unless another `body` (whose
-    field `said` says what to fix) and `media_type` are given."""
-    return {status: ResponseSpec(body, description=_WHEN[status].format(said=said), media_type=media_type,
-                                 generate_examples=False) for status in statuses}
+    field `said` says what to fix) and `media_type` are given; and those any route may (`_ANYWHERE`)."""
+    described = {status: ResponseSpec(body, description=_WHEN[status].format(said=said), media_type=media_type,
+                                      generate_examples=False) for status in statuses}
+    for status, when in _ANYWHERE.items():
+        if status in described:  # an admin route's 403: admin routes off, or the origin
+            described[status] = ResponseSpec(body, description=f"{described[status].description} Or: {when}",
+                                             media_type=media_type, generate_examples=False)
+        else:
+            described[status] = ResponseSpec(Problem, description=when, media_type=MEDIA_TYPE,
+                                             generate_examples=False)
+    return described
 
 
 __all__ = ["MEDIA_TYPE", "STATUS", "Failure", "Problem", "Shape", "error_handler", "failure", "problem",

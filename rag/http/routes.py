@@ -152,7 +152,7 @@ async def reload_index(runtime: NamedDependency[Runtime]) -> ReloadReport:
     return await runtime.reloader.reload()
 
 
-@get("/healthz", summary="Liveness", sync_to_thread=False)
+@get("/healthz", summary="Liveness", sync_to_thread=False, responses=responses())
 def healthz() -> Health:
     """200 while the process runs."""
     return Health(status="ok")

@@ -82,6 +82,13 @@ def test_openapi_and_docs(client):
     schema = client.get("/schema/openapi.json").json()
     assert "/v1/search" in schema["paths"] and "/v1/search/batch" in schema["paths"]
     assert client.get("/schema/").status_code == 200
+    # what any route may answer before it runs (host and origin checks, the per-address connection cap) is
+    # described on every operation, as a problem
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            assert {"403", "421", "429"} <= set(operation["responses"]), (method, path)
+    refused = client.get("/healthz", headers={"Host": "rebinding.example"})
+    assert refused.status_code == 421 and refused.headers["content-type"].startswith("application/problem+json")
 
 
 @pytest.mark.parametrize(
