@@ -31,7 +31,7 @@ TokenCounter = Callable[[Sequence[str]], list[int]]
 # (`rag.corpus.encoding`: UTF-32 by its mark, Windows-1252 files holding a UTF-8 sequence by chance read); Markdown
 # code blocks hold no headings, HTML comments left out, front matter read as YAML, "## C#" keeps its "#". 5: an HTML
 # definition list's term and first definition on one line; a line cut at its sentences joined back with spaces
-# where its pieces share a passage.
+# where its pieces share a passage; a plain-text line ending a block of short lines (an address) no title.
 LAYOUT = 5
 TITLE_CHARS = 60  # a line shorter than this without a full stop names what follows it (`_runs_on`)
 _FULL_STOPS = (".", "!", "…", ";")

@@ -267,3 +267,11 @@ def test_an_html_definition_term_and_its_first_definition_are_one_line():
         "Amount: Two months of rent", "Returned? Within 30 days.", "Less any repairs.", "Alone", "Then", "loose"]
     first = section.lines[0]
     assert html[first.start:first.end] == "<dt>Amount</dt><dd>Two <b>months</b> of rent</dd>" and first.item
+
+
+def test_the_last_line_of_an_address_is_no_title():
+    text = ("Our customer service team answers every message within one working day.\n\nExample Ltd\n12 High Street\n"
+            "London EC1A 1BB\nUnited Kingdom\n\nPhone lines are open from Monday to Friday, 9 am to 5 pm. Calls cost "
+            "the same as a local call.\n\nOpening hours\n\nThe shop opens at nine every morning, and closes at six in "
+            "the evening.\n")
+    assert [s.heading for s in parse_text(text).sections] == [None, "Opening hours"]  # a title on its own still is

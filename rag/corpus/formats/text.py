@@ -25,16 +25,26 @@ def _is_legend(line: Line) -> bool:
     return _BULLET.sub("", line.text).strip().casefold() in _DIFF_LEGEND
 
 
-def _looks_like_title(line: Line, following: Line | None) -> bool:
-    """A short line without closing punctuation, starting with a capital, followed by a longer paragraph."""
+def _looks_like_title(line: Line, following: Line | None, previous: Line | None = None, source: str = "") -> bool:
+    """A short line without closing punctuation, starting with a capital, followed by a longer paragraph, and not
+    the last of a block of such short lines (`previous`, the line just before it in `source`): an address's
+    "United Kingdom" ends the address, it names nothing after it."""
     text = line.text
     if following is None or _NUMBERED.match(text) or _BULLET.match(text):
+        return False
+    if previous is not None and "\n\n" not in source[previous.end:line.start].replace("\r", "") and \
+            _short(previous.text):
         return False
     if len(text) > 80 or len(text.split()) > 12 or text.endswith(_SENTENCE_END):
         return False
     if not text[0].isupper():
         return False
     return len(following.text) >= max(2 * len(text), 60)
+
+
+def _short(text: str) -> bool:
+    """A line of a block of short lines (an address, a list without bullets): short, no sentence end."""
+    return len(text) < 60 and not text.endswith(_SENTENCE_END)
 
 
 def parse_text(text: str) -> Parsed:
@@ -84,7 +94,8 @@ def parse_text(text: str) -> Parsed:
             pending = Line(item, line.start, line.end)
             continue
         following = lines[i + 1] if i + 1 < len(lines) else None
-        if (line.text.endswith("?") and len(line.text) <= 150) or _looks_like_title(line, following):
+        previous = lines[i - 1] if i else None
+        if (line.text.endswith("?") and len(line.text) <= 150) or _looks_like_title(line, following, previous, text):
             open_section(line)
             continue
         sections[-1].lines.append(line)
