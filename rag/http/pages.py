@@ -29,16 +29,32 @@ STYLE = ("body{font:16px/1.5 system-ui,sans-serif;max-width:46rem;margin:2rem au
          "dl{display:grid;grid-template-columns:max-content 1fr;gap:.25rem 1rem}dt{color:#666}dd{margin:0}")
 
 
-def render(passage: Passage) -> str:
-    """The HTML page of `passage`: its label as heading, its text, then its citation."""
+# The citation's labels in the corpus's language (the index's analyzer language; English for the others), as
+# `rag.search.answer.wording` words the answers: document, section, page, source, characters, link, passage id.
+_LABELS: dict[str, tuple[str, ...]] = {
+    "en": ("Document", "Section", "Page", "Source", "characters", "Link", "Passage id"),
+    "fr": ("Document", "Section", "Page", "Source", "caractères", "Lien", "Identifiant du passage"),
+    "es": ("Documento", "Sección", "Página", "Fuente", "caracteres", "Enlace", "Identificador del pasaje"),
+    "de": ("Dokument", "Abschnitt", "Seite", "Quelle", "Zeichen", "Link", "Passagen-ID"),
+    "it": ("Documento", "Sezione", "Pagina", "Fonte", "caratteri", "Link", "Identificativo del passaggio"),
+    "pt": ("Documento", "Secção", "Página", "Fonte", "caracteres", "Ligação", "Identificador da passagem"),
+    "nl": ("Document", "Sectie", "Pagina", "Bron", "tekens", "Link", "Passage-id"),
+}
+
+
+def render(passage: Passage, language: str = "en") -> str:
+    """The HTML page of `passage`: its label as heading, its text, then its citation, labelled in `language` (the
+    corpus's; English for a language without labels here)."""
     c = passage.citation
-    rows = [("Document", escape(c.title)), ("Section", escape(c.section) if c.section else None),
-            ("Page", str(c.page) if c.page is not None else None),
-            ("Source", f"{escape(c.source)}, characters {c.start}–{c.end}"),
-            ("Link", f'<a href="{escape(c.url)}">{escape(c.url)}</a>' if c.url else None),
-            ("Passage id", f"<code>{escape(passage.id)}</code>")]
+    lang = language if language in _LABELS else "en"
+    document, section, page, source, characters, link, passage_id = _LABELS[lang]
+    rows = [(document, escape(c.title)), (section, escape(c.section) if c.section else None),
+            (page, str(c.page) if c.page is not None else None),
+            (source, f"{escape(c.source)}, {characters} {c.start}–{c.end}"),
+            (link, f'<a href="{escape(c.url)}">{escape(c.url)}</a>' if c.url else None),
+            (passage_id, f"<code>{escape(passage.id)}</code>")]
     cited = "".join(f"<dt>{name}</dt><dd>{value}</dd>" for name, value in rows if value is not None)
-    return (f'<!doctype html>\n<html><head><meta charset="utf-8">'
+    return (f'<!doctype html>\n<html lang="{lang}"><head><meta charset="utf-8">'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">'
             f"<title>{escape(c.label)}</title><style>{STYLE}</style></head>\n"
             f"<body><h1>{escape(c.label)}</h1>\n<blockquote>{escape(passage.text)}</blockquote>\n"
@@ -50,7 +66,9 @@ def render(passage: Passage) -> str:
 def passage_page(passage_id: FromPath[str], runtime: NamedDependency[Runtime]) -> Response[str]:
     """The passage with this id and its citation, as a small HTML page: the link the MCP connector gives for a
     passage whose document has no URL of its own."""
-    return Response(render(runtime.passage(passage_id)), media_type=HTML, headers=HEADERS)
+    searcher = runtime.current()
+    passage = searcher.passage(passage_id)
+    return Response(render(passage, searcher.index.lexical.analyzer.language), media_type=HTML, headers=HEADERS)
 
 
 def router(guards: Sequence[Guard]) -> Router:

@@ -114,6 +114,10 @@ def test_a_passage_page_shows_what_the_documents_hold_as_text_never_as_markup():
     assert "<script" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;\n&amp; more" in page
     assert "<title>Guide &lt;b&gt; › Retours</title>" in page and "a&amp;b.md, characters 0–40" in page
     assert '<a href="https://example.org/?a=1&amp;b=2">' in page and "p&quot;1" in page
+    # labelled in the corpus's language, English for one without labels
+    french = render(hostile, "fr")
+    assert '<html lang="fr">' in french and "a&amp;b.md, caractères 0–40" in french and "<dt>Lien</dt>" in french
+    assert '<html lang="en">' in render(hostile, "el") and "characters 0–40" in render(hostile, "el")
 
 
 def test_a_user_key_on_an_admin_route_is_forbidden_not_unauthenticated(keyed):
