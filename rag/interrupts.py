@@ -29,14 +29,27 @@ def _terminate(signum: int, frame: FrameType | None) -> None:
 def sigterm_interrupts() -> Iterator[None]:
     """SIGTERM raises `Terminated` while the block runs; the previous handler is put back after it. Only the main
     thread receives signals: elsewhere the block runs as it is."""
+    global _active
     if threading.current_thread() is not threading.main_thread():
         yield
         return
     previous = signal.signal(signal.SIGTERM, _terminate)
+    _active = True
     try:
         yield
     finally:
+        _active = False
         signal.signal(signal.SIGTERM, previous)
 
 
-__all__ = ["Terminated", "sigterm_interrupts"]
+_active = False  # `sigterm_interrupts` is in force
+
+
+def reclaim() -> None:
+    """SIGTERM raises `Terminated` again, while `sigterm_interrupts` is in force, after a library installed a
+    handler of its own (`ray.init` exits with 15: no 143, no JSON failure report)."""
+    if _active and threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _terminate)
+
+
+__all__ = ["Terminated", "reclaim", "sigterm_interrupts"]

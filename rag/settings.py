@@ -218,12 +218,13 @@ class Settings(BaseSettings):
     @field_validator("api_keys", "admin_keys", "cors_origins", "allowed_hosts", mode="before")
     @classmethod
     def _split_commas(cls, value: object, info: ValidationInfo) -> object:
-        if _says_none(value):
-            if info.field_name == "api_keys":  # never a key "none" anyone could send, nor silently no keys at all
-                raise ValueError("'none' is no key: to require no key, leave RAG_API_KEYS empty or unset")
+        if _says_none(value) and info.field_name == "admin_keys":
             return []  # RAG_ADMIN_KEYS=none: admin routes off, as its description says
         if isinstance(value, str):
-            return [part.strip() for part in value.split(",") if part.strip()]
+            value = [part.strip() for part in value.split(",") if part.strip()]
+        if isinstance(value, list) and any(_says_none(part) for part in value):
+            # never a key "none" anyone could guess, nor silently no keys, any host or no CORS
+            raise ValueError("'none' is no value here: for none, leave the setting empty or unset")
         return value
 
     @field_validator("api_keys", "admin_keys")

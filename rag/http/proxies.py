@@ -18,14 +18,14 @@ class Proxies:
 
     def __init__(self, spec: str) -> None:
         names = [name.strip() for name in spec.split(",") if name.strip()]
-        self.anyone = "*" in names
+        self.anyone = names == ["*"]  # as uvicorn: "*" alone; in a list it is a name that matches nothing
         self.literals: set[str] = set()  # what is no address (a Unix socket's path): compared as written
         self.addresses: set[_Address] = set()
         self.networks: set[_Network] = set()
         for name in names:
             try:
                 if "/" in name:
-                    self.networks.add(ipaddress.ip_network(name, strict=False))
+                    self.networks.add(ipaddress.ip_network(name))  # as uvicorn: "10.0.0.1/8" is no network
                 else:
                     self.addresses.add(ipaddress.ip_address(name))
             except ValueError:

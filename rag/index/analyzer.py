@@ -59,7 +59,7 @@ LANGUAGES = tuple(sorted(_LANGUAGES))
 _LISTED = tuple(language for language, (_, stopword_list, _) in _LANGUAGES.items() if stopword_list is not None)
 _FOLDED_FIRST = frozenset((*_LISTED, "ca", "ro", "fi", "hu"))
 # Below this share of a sample's words in the best bm25s stopword list (0.23 to 0.46 in the text of the languages
-# listed, 0.05 in Polish, 0 in Greek), the corpus may be in another language: `py3langid` names it.
+# listed, 0.05 in Polish, 0 in Greek), function words say too little: `py3langid` names the language.
 LISTED_MIN_SHARE = 0.15
 # Question words and the auxiliaries and function words questions are built with ("puis-je", "pouvez-vous",
 # "chez"): frequent in questions, topical in no passage, stopwords on both sides. The Snowball stopword lists were
@@ -221,8 +221,9 @@ def _function_words(language: str) -> frozenset[str]:
 
 def detect_language(texts: list[str], sample_chars: int = 200_000) -> str:
     """The language whose stopwords (bm25s lists) cover most words of a sample of `texts`; when even the best covers
-    less than `LISTED_MIN_SHARE` of them, the one `py3langid` names if it is another (Greek, Polish, Japanese...),
-    else that best (French when nothing matches at all).
+    less than `LISTED_MIN_SHARE` of them (a language without a list: Greek, Polish, Japanese...; or a corpus of
+    reference pages, tables and lists, whose function words are few), the one `py3langid` names (French for a
+    sample without any word).
 
     Stopword coverage is a crude but dependable detector over whole documents: function words make up a third
     to a half of running text in every language listed, and their lists barely overlap.
@@ -247,8 +248,7 @@ def detect_language(texts: list[str], sample_chars: int = 200_000) -> str:
         return best
     import py3langid
 
-    named = str(py3langid.classify(text)[0])
-    return named if named not in _LISTED else best
+    return str(py3langid.classify(text)[0])
 
 
 __all__ = ["LANGUAGES", "Analyzer", "detect_language", "fold", "question_language"]

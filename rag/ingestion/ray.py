@@ -58,6 +58,7 @@ from rag.errors import ConfigError, IngestError, ModelError, RagError
 from rag.index.vector_options import VectorOptions
 from rag.index.windows import Span
 from rag.ingestion.stages import Embedded, Prepare, chunker_for, embed_chunks, passage_windows
+from rag.interrupts import reclaim
 from rag.passage import Chunk
 from rag.settings import Settings
 
@@ -236,6 +237,7 @@ def chunk_and_embed(settings: Settings, prepare: Prepare, *, address: str | None
         except Exception as exc:  # ConnectionError, ValueError, RuntimeError: no cluster to run on
             where = f"the Ray cluster at {address}" if address else "a local Ray instance"
             raise IngestError(f"cannot connect to {where}: {exc}") from exc
+        reclaim()  # ray.init installs its own SIGTERM handler: an ingest stopped so still cleans up and says so
     ray.data.DataContext.get_current().enable_progress_bars = progress
     if not progress:
         logging.getLogger("ray.data").setLevel(logging.WARNING)

@@ -83,7 +83,7 @@ def _continues(previous: str, line: str) -> bool:
     body = previous.rstrip()
     head = line.lstrip(" \t\u00a0")
     return (len(body.lstrip()) >= WRAPPED_MIN_CHARS and bool(head) and head[0].islower()
-            and body[-1] not in _SENTENCE_END)
+            and body[-1] not in _SENTENCE_END and not (tables.is_row(body) and tables.is_row(head)))
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:

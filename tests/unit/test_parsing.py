@@ -267,6 +267,8 @@ def test_an_html_definition_term_and_its_first_definition_are_one_line():
         "Amount: Two months of rent", "Returned? Within 30 days.", "Less any repairs.", "Alone", "Then", "loose"]
     first = section.lines[0]
     assert html[first.start:first.end] == "<dt>Amount</dt><dd>Two <b>months</b> of rent</dd>" and first.item
+    apart = "<dl><dt>Question</dt></dl><dl><dd>Another list's definition</dd></dl>"  # a term of another list
+    assert [line.text for line in parse_html(apart).sections[0].lines] == ["Question", "Another list's definition"]
 
 
 def test_the_last_line_of_an_address_is_no_title():

@@ -12,6 +12,9 @@ def test_addresses_networks_and_anyone():
     assert "/run/proxy.sock" in proxies and "192.0.2.1" not in proxies
     assert None not in proxies and "" not in proxies
     assert "192.0.2.1" in Proxies("*") and "192.0.2.1" not in Proxies("")
+    # read as uvicorn reads them: "*" trusts anyone only alone, a network with host bits set is no network
+    assert "192.0.2.1" not in Proxies("10.0.0.5,*") and "10.0.0.5" in Proxies("10.0.0.5,*")
+    assert "10.2.3.4" not in Proxies("10.0.0.1/8")
 
 
 def test_a_config_that_reads_no_proxy_headers_trusts_no_one():

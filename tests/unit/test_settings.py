@@ -103,10 +103,12 @@ def test_none_sets_what_may_be_none_as_the_table_says(monkeypatch):
     monkeypatch.setenv("RAG_API_KEY", "none")  # elsewhere a value as any other: the key a client sends
     monkeypatch.setenv("RAG_QUERY_PROMPT", "none")
     assert (Settings().api_key, Settings().query_prompt) == ("none", "none")
-    monkeypatch.setenv("RAG_API_KEYS", "none")  # neither a key anyone could guess nor silently no keys
-    with pytest.raises(ValueError, match="leave RAG_API_KEYS empty"):
-        Settings()
-    monkeypatch.delenv("RAG_API_KEYS")
+    for name, value in (("RAG_API_KEYS", "none"), ("RAG_API_KEYS", "k1,None"), ("RAG_ALLOWED_HOSTS", "none"),
+                        ("RAG_CORS_ORIGINS", "NONE")):  # neither a key anyone could guess nor silently no check
+        monkeypatch.setenv(name, value)
+        with pytest.raises(ValueError, match="leave the setting empty"):
+            Settings()
+        monkeypatch.delenv(name)
     monkeypatch.setenv("RAG_K_MAX", "none")
     with pytest.raises(ValueError, match="k_max"):
         Settings()

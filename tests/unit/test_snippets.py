@@ -453,6 +453,10 @@ def test_a_table_row_answers_with_its_header_and_the_header_gives_the_table():
     # ... and a header over a table longer than the list room gives its whole rows within the lead
     within = [line for line in long.splitlines() if long.index(line + "\n") + len(line) <= 100]
     assert _excerpt(long, "Stufe | Zuschlag", lead=100) == "\n".join(within) and len(within) == 7
+    # rows starting in lower case after a long row are rows, not a wrapped line (an e-mail address, a code)
+    contacts = ("Service | Adresse électronique du service concerné\nsupport client | aide@example.org\n"
+                "facturation | factures@example.org")
+    assert spans(contacts) == contacts.split("\n")
     # Markdown rows, their separator included; a lone line with a bar is no table: prose, joined to its neighbours
     markdown_table = "| Service | Fee |\n|---|---|\n| Transfer in euros | free |\n| Transfer abroad | 1% |"
     assert _excerpt(markdown_table, "| Transfer abroad | 1% |", lead=700) == markdown_table

@@ -135,6 +135,8 @@ class _HtmlSections(HTMLParser):
             self._content.enter(tag)
         if self._skip:
             return
+        if tag == "dl":
+            self._term = None  # a term joins a definition of its own list only
         if self._open and self._open[0] == "tr" and tag != "tr":
             # inside a row, blocks are part of its cells: the row is one line, its cells apart
             if tag in _CELLS:
@@ -164,6 +166,8 @@ class _HtmlSections(HTMLParser):
         if self._open and (tag == self._open[0] or (tag == "table" and self._open[0] == "tr")):
             end = self._offset() + len(f"</{tag}>")
             self._flush(end)
+        if tag == "dl":
+            self._term = None
 
     def handle_data(self, data: str) -> None:
         if self._in_title:
