@@ -187,9 +187,10 @@ class Settings(BaseSettings):
         512, ge=1, description="Most connections one `rag serve` process keeps open; more: 503 and closed. Each takes "
                                "a file descriptor: at start the soft `ulimit -n` is raised to this plus 64 as far "
                                "as the hard limit allows, else a warning says so.")
-    max_connections_per_client: int = Field(
-        64, ge=0, description="Most connections one client address keeps open, a trusted proxy's "
-                              "(`FORWARDED_ALLOW_IPS`) aside; more: 429 and closed (0: no cap).")
+    max_connections_per_client: int | None = Field(
+        None, ge=0, description="Most connections one client address keeps open, a trusted proxy's "
+                                "(`FORWARDED_ALLOW_IPS`) aside; more: 429 and closed (none: half of "
+                                "RAG_MAX_CONNECTIONS; 0: no cap).")
     request_deadline_seconds: float = Field(
         30.0, ge=0, description="Longest a search may wait for its answers; then what is not computed is dropped "
                                 "and the request gets a 503 (0: no deadline). A request whose questions alone need "
@@ -208,7 +209,7 @@ class Settings(BaseSettings):
     api_key: str | None = Field(
         None, repr=False, description="Bearer key `rag search --url` sends (one of the server's RAG_API_KEYS).")
 
-    @field_validator("embed_workers", "max_passage_tokens", "public_url", mode="before")
+    @field_validator("embed_workers", "max_passage_tokens", "public_url", "max_connections_per_client", mode="before")
     @classmethod
     def _none(cls, value: object) -> object:
         """`none`, in any case, for what the description says none means (RAG_MAX_PASSAGE_TOKENS=none: the
@@ -263,6 +264,14 @@ class Settings(BaseSettings):
         if isinstance(value, float | int) and not 0.0 <= float(value) <= 1.0:
             raise ValueError("dense_weight must be 'auto' or a number between 0 and 1")
         return value
+
+    @property
+    def client_connections(self) -> int:
+        """The per-address connection cap in force (`max_connections_per_client`, by default half of
+        `max_connections`: one client never takes every place, nor refuses a heavy but honest one early)."""
+        if self.max_connections_per_client is None:
+            return max(1, self.max_connections // 2)
+        return self.max_connections_per_client
 
     def without_paths(self, text: str) -> str:
         """`text` with the index and corpus folders named by their settings: what a client is told (the server's log

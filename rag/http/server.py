@@ -262,7 +262,7 @@ def protocol(settings: Settings, base: type[asyncio.Protocol] = DEFAULT_PROTOCOL
     """The HTTP protocol class `rag serve` gives uvicorn: `base` with the settings' bounds."""
     limits: dict[str, Any] = {"max_head_bytes": settings.max_header_bytes,
                               "max_connections": settings.max_connections,
-                              "max_client_connections": settings.max_connections_per_client,
+                              "max_client_connections": settings.client_connections,
                               "header_timeout": settings.header_timeout_seconds,
                               "body_timeout": settings.body_timeout_seconds,
                               "send_timeout": settings.send_timeout_seconds}

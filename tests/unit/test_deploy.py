@@ -147,7 +147,7 @@ def test_the_load_balancer_keeps_clients_apart_and_metrics_private(compose):
     # the replicas trust nginx: it caps each client's connections as they would
     zone = re.search(r"limit_conn_zone \$\$binary_remote_addr zone=(\w+):", nginx).group(1)
     cap = int(re.search(rf"limit_conn {zone} (\d+);", nginx).group(1))
-    assert cap == Settings().max_connections_per_client and "limit_conn_status 429;" in nginx
+    assert cap == Settings().client_connections and "limit_conn_status 429;" in nginx
     assert compose["services"]["api"]["stop_grace_period"] == "30s"  # more than the 25 s requests are given
     megabytes = int(re.search(r"client_max_body_size (\d+)m;", nginx).group(1))
     assert megabytes * 1_048_576 > Settings().max_body_bytes  # rag, not nginx, refuses a body too large

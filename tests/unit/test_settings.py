@@ -112,3 +112,9 @@ def test_none_sets_what_may_be_none_as_the_table_says(monkeypatch):
     monkeypatch.setenv("RAG_K_MAX", "none")
     with pytest.raises(ValueError, match="k_max"):
         Settings()
+
+
+def test_the_per_client_connection_cap_is_half_the_connections_unless_set():
+    assert Settings().client_connections == 256 and Settings(max_connections=10).client_connections == 5
+    assert Settings(max_connections_per_client=0).client_connections == 0  # no cap
+    assert Settings(max_connections_per_client="none").client_connections == 256
