@@ -149,7 +149,12 @@ LOSS_MIN_DOCUMENTS = 10
 def _require_kept(corpus: Corpus, published: dict[str, Any] | None, settings: Settings) -> None:
     """Refuse a corpus that lost more than `RAG_MAX_DOCUMENT_LOSS` of the served build's documents (and at least
     `LOSS_MIN_DOCUMENTS`): a corpus folder emptied or mounted half-way by accident would otherwise be published, and
-    every replica would hot-reload it, answering from what is left."""
+    every replica would hot-reload it, answering from what is left. Only the folder the served build was read from
+    is held to it: pointing `RAG_CORPUS_DIR` at another folder is no accident."""
+    record = (published or {}).get("corpus") or {}
+    was = str(record.get("path", ""))
+    if not was or (was != str(settings.corpus_dir) and Path(was).resolve() != settings.corpus_dir.resolve()):
+        return
     before = int(((published or {}).get("counts") or {}).get("documents", 0))
     lost = before - len(corpus.documents)
     if settings.max_document_loss < 1 and lost >= LOSS_MIN_DOCUMENTS and lost > settings.max_document_loss * before:

@@ -97,6 +97,14 @@ def test_a_corpus_that_lost_most_of_its_documents_is_not_published_unless_the_se
     assert ingest(three, embedder=embedder).documents == first.documents - 12
     (corpus / "note-0.txt").write_text("Note 0\n\nDe retour.\n", encoding="utf-8")
     assert ingest(fresh_settings, embedder=embedder).documents == first.documents - 11  # a gain is no loss
+    # another folder is a corpus chosen on purpose, however small
+    for n in range(1, 12):
+        (corpus / f"note-{n}.txt").write_text(f"Note {n}\n\nLa note {n} revient.\n", encoding="utf-8")
+    assert ingest(fresh_settings, embedder=embedder).documents == first.documents
+    other = fresh_settings.corpus_dir.parent / "other"
+    other.mkdir()
+    (other / "seul.txt").write_text("Seul\n\nUn seul document, choisi.\n", encoding="utf-8")
+    assert ingest(fresh_settings.model_copy(update={"corpus_dir": other}), embedder=embedder).documents == 1
 
 
 def test_bad_files_are_reported_and_skipped(fresh_settings, embedder):
