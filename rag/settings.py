@@ -36,8 +36,9 @@ class Settings(BaseSettings):
     max_file_bytes: int = Field(20_000_000, ge=1, description="Largest corpus file ingested; bigger ones are skipped.")
     max_document_loss: float = Field(
         0.5, ge=0, le=1,
-        description="Largest share of the served build's documents an ingest may lose, 10 documents or more (an "
-                    "emptied or half-mounted corpus folder); more: exit 3, nothing published (1: no check).")
+        description="Largest share of the served build's documents an ingest of the same folder may lose, 10 "
+                    "documents or more, when it adds none (an emptied or half-mounted corpus folder); more: exit 3, "
+                    "nothing published (1: no check).")
     keep_builds: int = Field(
         2, ge=2, description="Index builds kept after an ingest (newest first); more protects replicas on other hosts.")
     ingest_engine: IngestEngine = Field(

@@ -149,11 +149,15 @@ LOSS_MIN_DOCUMENTS = 10
 def _require_kept(corpus: Corpus, published: dict[str, Any] | None, settings: Settings) -> None:
     """Refuse a corpus that lost more than `RAG_MAX_DOCUMENT_LOSS` of the served build's documents (and at least
     `LOSS_MIN_DOCUMENTS`): a corpus folder emptied or mounted half-way by accident would otherwise be published, and
-    every replica would hot-reload it, answering from what is left. Only the folder the served build was read from
-    is held to it: pointing `RAG_CORPUS_DIR` at another folder is no accident."""
+    every replica would hot-reload it, answering from what is left. Only a corpus that is what is left of the
+    served build's is held to it: the same folder, and no document the served build lacks (pointing
+    `RAG_CORPUS_DIR` at another folder, or putting other files in this one, is a choice, not an accident)."""
     record = (published or {}).get("corpus") or {}
     was = str(record.get("path", ""))
     if not was or (was != str(settings.corpus_dir) and Path(was).resolve() != settings.corpus_dir.resolve()):
+        return
+    known = {str(entry.get("source")) for entry in record.get("files", []) if isinstance(entry, dict)}
+    if any(document.source not in known for document in corpus.documents):
         return
     before = int(((published or {}).get("counts") or {}).get("documents", 0))
     lost = before - len(corpus.documents)

@@ -97,10 +97,15 @@ def test_a_corpus_that_lost_most_of_its_documents_is_not_published_unless_the_se
     assert ingest(three, embedder=embedder).documents == first.documents - 12
     (corpus / "note-0.txt").write_text("Note 0\n\nDe retour.\n", encoding="utf-8")
     assert ingest(fresh_settings, embedder=embedder).documents == first.documents - 11  # a gain is no loss
-    # another folder is a corpus chosen on purpose, however small
     for n in range(1, 12):
         (corpus / f"note-{n}.txt").write_text(f"Note {n}\n\nLa note {n} revient.\n", encoding="utf-8")
     assert ingest(fresh_settings, embedder=embedder).documents == first.documents
+    # other files in the same folder are a corpus chosen on purpose, however small: one the served build lacks
+    for n in range(12):
+        (corpus / f"note-{n}.txt").unlink()
+    (corpus / "nouveau.txt").write_text("Nouveau\n\nUn document que le build servi n'a pas.\n", encoding="utf-8")
+    assert ingest(fresh_settings, embedder=embedder).documents == first.documents - 11
+    # another folder too
     other = fresh_settings.corpus_dir.parent / "other"
     other.mkdir()
     (other / "seul.txt").write_text("Seul\n\nUn seul document, choisi.\n", encoding="utf-8")
