@@ -145,7 +145,9 @@ class Analyzer:
 
     def question_terms(self, text: str) -> list[str]:
         """`terms` of a question, without the courtesies a chat message wraps it in ("Bonjour, ... svp ?")."""
-        return self._stemmed([w for w in self._words(text) if fold(w) not in self._courtesies])
+        words = self._words(text)
+        folded = words if self._folded_first else [fold(w) for w in words]
+        return self._stemmed([w for w, plain in zip(words, folded, strict=True) if plain not in self._courtesies])
 
     def _stemmed(self, words: list[str]) -> list[str]:
         if self._folded_first:

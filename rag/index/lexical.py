@@ -237,10 +237,11 @@ class LexicalIndex:
             weights[term] = math.log(1 + (units - df + 0.5) / (df + 0.5))
         return weights
 
-    def unseen_weight(self, question: str) -> float:
-        """The idf of a term in no section when the question has a word that the index lacks (no close spelling
-        either: `query_terms` drops it), else 0: how much a word only the model can match weighs."""
-        if len(self.query_terms(question)) == len(self.analyzer.question_terms(question)):
+    def unseen_weight(self, question: str, analysed: Sequence[str]) -> float:
+        """The idf of a term in no section when the question (`analysed`: its `analyzer.question_terms`) has a word
+        that the index lacks (no close spelling either: `query_terms` drops it), else 0: how much a word only the
+        model can match weighs."""
+        if len(self.query_terms(question)) == len(analysed):
             return 0.0
         units = self._sections.size
         return math.log(1 + (units + 0.5) / 0.5)

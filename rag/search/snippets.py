@@ -149,6 +149,8 @@ def sentences(text: str, analyzer: Analyzer) -> tuple[Sentence, ...]:
     """The sentences of a passage and their terms (a table row's header's too)."""
     spans = _spans(text)
     terms = [frozenset(analyzer.terms(text[a:b])) for a, b, _, _ in spans]
+    if "|" not in text:  # no table row
+        return tuple(Sentence(a, b, words) for (a, b, _, _), words in zip(spans, terms, strict=True))
     table = tables.heads(_lines(text))
     header: dict[int, frozenset[str]] = {}
     for (_, _, line, _), words in zip(spans, terms, strict=True):
@@ -190,8 +192,8 @@ def excerpt(text: str, start: int, end: int, budget: int = ANSWER_CHARS, lead: i
         return (head, excerpt(text, spans[0][0], b, budget, lead)[1]) \
             if b - spans[0][0] <= (LIST_CHARS if listed else lead) else (a, b)
     first, last = inside[0], inside[-1]
-    table = tables.heads(_lines(text))
-    if (top_row := table[spans[first][2]]) is not None and table[spans[last][2]] == top_row:
+    table = tables.heads(_lines(text)) if "|" in text else []
+    if table and (top_row := table[spans[first][2]]) is not None and table[spans[last][2]] == top_row:
         return _in_table(spans, table, top_row, (first, last), (start, end), budget, lead)
 
     def joins(a: int, b: int) -> bool:

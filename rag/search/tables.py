@@ -22,6 +22,8 @@ def heads(lines: list[str]) -> list[int | None]:
     """For each of `lines`, the index of the line that heads its table (the table's first row, itself included);
     None for a line outside a table (not a row, or a row with no row next to it)."""
     out: list[int | None] = [None] * len(lines)
+    if not any("|" in line for line in lines):  # no row (every row holds a bar): most passages
+        return out
     rows = [is_row(line) for line in lines]
     i = 0
     while i < len(lines):
