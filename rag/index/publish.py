@@ -2,7 +2,8 @@
 
 A build is written in a hidden temporary folder, renamed into `builds/` and only then published by replacing the
 `current` link (`rag.index.layout`): a reader sees the old build or the new one, never half of one, and a crash leaves
-`current` as it was. The manifest is the last file written, once, with the checksums of all the others.
+`current` as it was. The manifest is the last file written, once, with the checksums of all the others; then every
+file is made read-only (a served build is memory-mapped, and a file truncated under a server ends it).
 
 A loaded `Index` holds a lease on its build folder (`rag.index.locks`): pruning after an ingest keeps the new build,
 the one it replaced and any build still leased, so a server never has the build it serves, or is loading, deleted
@@ -56,8 +57,14 @@ LEFTOVER_GRACE_SECONDS = 3600.0
 HEARTBEAT_SECONDS = 60.0
 
 
-def _fsync_tree(build: Path) -> None:
+def _seal(build: Path) -> None:
+    """Make a build's files read-only and flush them to disk.
+
+    A published build is never written again, and a server memory-maps it: a file truncated in place ends that
+    server with SIGBUS. Without write permission, a sync tool or an editor run by anyone but root refuses to.
+    """
     for path in [*build_files(build), build / MANIFEST]:
+        path.chmod(path.stat().st_mode & ~0o222)
         with path.open("rb") as handle:
             os.fsync(handle.fileno())
     for folder in [build, *(p for p in build.rglob("*") if p.is_dir())]:
@@ -165,7 +172,7 @@ def _write_build(index_dir: Path, chunks: list[Chunk], vectors: np.ndarray, lexi
                                  for p in build_files(tmp)})
             (tmp / MANIFEST).write_text(json.dumps(manifest.to_json(stamp), ensure_ascii=False, indent=2),
                                         encoding="utf-8")
-            _fsync_tree(tmp)
+            _seal(tmp)
             tmp.rename(final)
             written = final
         link_tmp.symlink_to(Path(BUILDS) / build_id)

@@ -22,6 +22,7 @@ from rag.index.manifest import Manifest
 from rag.index.publish import publish
 from rag.index.store import Index
 from rag.settings import Settings
+from tests.helpers.paths import unseal
 
 
 @pytest.fixture
@@ -106,7 +107,7 @@ FAULTS = {
 
 def damaged(pristine: Path, target: Path, fault: Callable[[Path], None]) -> Path:
     shutil.copytree(pristine, target, symlinks=True)
-    fault(current_build(target))
+    fault(unseal(current_build(target)))
     return target
 
 
@@ -144,7 +145,7 @@ def test_the_app_does_not_start_on_a_damaged_index(pristine, tmp_path):
 def test_a_build_of_a_newer_format_is_refused_as_such(pristine, tmp_path):
     target = tmp_path / "index"
     shutil.copytree(pristine, target, symlinks=True)
-    _rewrite_manifest(current_build(target), lambda m: m.update(format_version=FORMAT_VERSION + 1))
+    _rewrite_manifest(unseal(current_build(target)), lambda m: m.update(format_version=FORMAT_VERSION + 1))
     with pytest.raises(IndexMismatch, match=f"has format {FORMAT_VERSION + 1}, this rag reads formats 1 to "
                                             f"{FORMAT_VERSION}: it was written by a newer rag: upgrade this one"):
         Index.load(target)
@@ -155,7 +156,7 @@ def test_the_quick_check_hashes_only_what_changed_since_the_manifest(pristine, t
     as old as its manifest is checked by its size alone, the rest left unread."""
     index_dir = tmp_path / "index"
     shutil.copytree(pristine, index_dir, symlinks=True)
-    build = current_build(index_dir)
+    build = unseal(current_build(index_dir))
     manifest = json.loads((build / MANIFEST).read_text())
     written = (build / MANIFEST).stat().st_mtime_ns
     for path in build.rglob("*"):

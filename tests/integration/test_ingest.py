@@ -12,6 +12,7 @@ from rag.index.store import Index
 from rag.ingestion.pipeline import ingest
 from rag.search.fusion import auto_weight
 from rag.settings import Settings
+from tests.helpers.paths import unseal
 
 
 def test_ingest_reload_and_manifest(fresh_settings, embedder):
@@ -26,6 +27,8 @@ def test_ingest_reload_and_manifest(fresh_settings, embedder):
     assert {f["source"] for f in manifest["corpus"]["files"]} == {
         "sequra-faq-marchands.txt", "secu-debi-plateforme.txt"}
     assert len(index) == index.vectors.ntotal == report.passages
+    files = [p for p in current_build(fresh_settings.index_dir).rglob("*") if p.is_file()]
+    assert len(files) >= 5 and all(p.stat().st_mode & 0o222 == 0 for p in files)  # read-only: never written again
 
 
 def test_unchanged_corpus_is_not_rebuilt_and_ids_are_stable(fresh_settings, embedder):
@@ -43,7 +46,7 @@ def test_a_damaged_build_is_built_again_and_its_vectors_never_reused(fresh_setti
     "up to date", and --force reused the damaged vectors into the next build."""
     first = ingest(fresh_settings, embedder=embedder)
     intact = Index.load(fresh_settings.index_dir).stored_vectors().copy()
-    vectors = current_build(fresh_settings.index_dir) / VECTORS
+    vectors = unseal(current_build(fresh_settings.index_dir)) / VECTORS
     data = bytearray(vectors.read_bytes())
     data[-8:] = bytes(8 * [0x7F])  # the last vector's last floats: the file still loads
     vectors.write_bytes(bytes(data))
@@ -137,7 +140,7 @@ def test_index_built_with_another_model_is_refused(fresh_settings, embedder):
 
 def test_damaged_index_is_refused(fresh_settings, embedder):
     ingest(fresh_settings, embedder=embedder)
-    build = current_build(fresh_settings.index_dir)
+    build = unseal(current_build(fresh_settings.index_dir))
     passages = build / "passages.jsonl"
     passages.write_text(passages.read_text(encoding="utf-8")[:-50], encoding="utf-8")
     from rag.errors import IndexError_

@@ -18,6 +18,7 @@ from rag.index.store import PASSAGES, Index, current_build
 from rag.ingestion.pipeline import ingest
 from rag.search.searcher import Query, Searcher
 from rag.settings import Settings
+from tests.helpers.paths import unseal
 from tests.helpers.pdfs import OUTLINE, PAGES, make_pdf
 
 UNSUPPORTED = "unsupported format .odt; rag reads .txt, .md, .html, .pdf, .docx"
@@ -97,7 +98,7 @@ def pageless_copy(pdf_index, tmp_path) -> Iterator[Path]:
     shutil.copytree(pdf_index.path.parent.parent, target, symlinks=True)
     build = current_build(target)
     assert build is not None
-    store = build / PASSAGES
+    store = unseal(build) / PASSAGES
     records = [json.loads(line) for line in store.read_text(encoding="utf-8").splitlines()]
     assert any("page" in record for record in records)
     store.write_text("".join(json.dumps({k: v for k, v in r.items() if k != "page"}, ensure_ascii=False) + "\n"

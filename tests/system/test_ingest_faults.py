@@ -84,12 +84,12 @@ import sys, time
 from pathlib import Path
 from rag.cli import main
 from rag.index import publish
-fsync = publish._fsync_tree
+seal = publish._seal
 def stalled(build):
-    fsync(build)
+    seal(build)
     Path(sys.argv[1]).touch()
     time.sleep(300)
-publish._fsync_tree = stalled
+publish._seal = stalled
 sys.exit(main(sys.argv[2:]))
 """
 

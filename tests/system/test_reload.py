@@ -24,6 +24,7 @@ from rag.index.store import Index
 from rag.ingestion.pipeline import ingest
 from rag.search.searcher import Searcher
 from rag.settings import Settings
+from tests.helpers.paths import unseal
 from tests.helpers.serving import NEW_DOC, QUESTIONS, next_corpus
 
 pytestmark = pytest.mark.anyio
@@ -142,7 +143,7 @@ async def test_a_build_that_does_not_load_is_not_served_and_the_server_says_why(
         assert unchanged.json()["status"] == "unchanged" and unchanged.json()["build_id"] == first.build_id
         next_corpus(served)
         broken = ingest(served, embedder=embedder).build_id
-        passages = current_build(served.index_dir) / "passages.jsonl"
+        passages = unseal(current_build(served.index_dir)) / "passages.jsonl"
         passages.write_bytes(passages.read_bytes()[:-10])
         refused = await client.post("/v1/admin/reload", headers=ADMIN)
         assert refused.status_code == 409 and refused.headers["content-type"] == "application/problem+json"
@@ -166,7 +167,7 @@ async def test_a_build_whose_manifest_has_the_wrong_shape_is_refused_as_damaged(
     # whole, between the ingest and the damage.
     next_corpus(settings)
     ingest(settings, embedder=embedder)
-    path = current_build(settings.index_dir) / "manifest.json"
+    path = unseal(current_build(settings.index_dir)) / "manifest.json"
     if manifest == "renamed":
         data = json.loads(path.read_text())
         data["models"] = data.pop("model")
@@ -207,7 +208,7 @@ async def test_the_watch_skips_a_bad_build_then_takes_the_next_good_one(served, 
     async with serving(app) as client:
         next_corpus(settings)
         await asyncio.to_thread(ingest, settings, embedder=embedder)
-        (current_build(settings.index_dir) / "vectors.faiss").write_bytes(b"not faiss")
+        (unseal(current_build(settings.index_dir)) / "vectors.faiss").write_bytes(b"not faiss")
         ready = await readiness(client, lambda r: r["detail"])
         assert ready["build_id"] == first.build_id and "vectors.faiss is damaged" in ready["detail"]
         (settings.corpus_dir / "colis-express.md").write_text(NEW_DOC + "\nEt le dimanche aussi.\n")
@@ -218,7 +219,7 @@ async def test_the_watch_skips_a_bad_build_then_takes_the_next_good_one(served, 
 
 async def test_a_server_started_before_the_first_ingest_becomes_ready_by_itself(tmp_path, served, embedder):
     settings = served.model_copy(update={"index_dir": tmp_path / "later", "reload_poll_seconds": 0.05})
-    (current_build(served.index_dir) / "vectors.faiss").write_bytes(b"not faiss")
+    (unseal(current_build(served.index_dir)) / "vectors.faiss").write_bytes(b"not faiss")
     async with serving(create_app(settings)) as client:
         assert (await client.get("/readyz")).status_code == 503
         served.index_dir.rename(settings.index_dir)  # a damaged first build appears, all at once
