@@ -4,7 +4,10 @@
 above this question's other candidates (in their standard deviations, and its lead over the second), the same for
 BM25, the share of the question's words the index does not hold at all (a question about Australia asked of a
 bike-rental FAQ), the share of the question's words (weighted by rarity) found in the best passage, and whether
-both retrievers put the best passage first. A logistic rule turns them into a probability; `answerable` compares it
+both retrievers put the best passage first. A filtered search (`Query.within`) is judged against the whole
+corpus: its best admitted passage stands among all the corpus's candidates, so that a filter admitting only
+documents that do not answer (a tenant's folder, asked about another's subject) is not answerable because its best
+passage outscores the few others it admits. A logistic rule turns them into a probability; `answerable` compares it
 with a threshold (`RAG_ANSWERABLE_THRESHOLD`, 0.5: the operating point fitted below).
 
 The coefficients were fitted by `python -m scripts.eval.answerable_fit` (docs/EVALUATION.md) on the visible sets:
@@ -112,6 +115,17 @@ def standing(scores: np.ndarray) -> tuple[float, float, float]:
     return top, (top - float(scores.mean())) / spread if spread > 1e-9 else 0.0, margin
 
 
+def standing_among(scores: np.ndarray, rows: np.ndarray, row: int, score: float) -> tuple[float, float, float]:
+    """`standing` of one candidate (`row`, scoring `score`) among a wider set (`rows`, `scores`, which may hold it):
+    its z-score over the set with it, and its lead over the best of the others, negative when one stands above it.
+    For the set's best candidate, the same as `standing(scores)`."""
+    others = scores[rows != row]
+    pool = np.append(others, np.float32(score))
+    spread = float(pool.std())
+    z = (score - float(pool.mean())) / spread if spread > 1e-9 else 0.0
+    return score, z, score - float(others.max()) if len(others) else 0.0
+
+
 def unknown_share(question_terms: Sequence[str], weights: Mapping[str, float]) -> float:
     """The share of the question's distinct words that the index does not hold (0 for a question without words)."""
     distinct = len(set(question_terms))
@@ -130,5 +144,6 @@ __all__ = [
     "coverage",
     "rule_for",
     "standing",
+    "standing_among",
     "unknown_share",
 ]

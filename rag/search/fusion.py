@@ -52,6 +52,11 @@ class Ranking(Sequence[Fused]):
         return len(self._rows)
 
     @property
+    def rows(self) -> np.ndarray:
+        """The index row of every candidate, in ranking order."""
+        return self._rows
+
+    @property
     def dense_scores(self) -> np.ndarray:
         """The raw dense score (cosine) of every candidate, in ranking order."""
         return self._dense

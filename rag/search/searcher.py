@@ -24,6 +24,7 @@ from rag.search.answerable import (
     coverage,
     rule_for,
     standing,
+    standing_among,
     unknown_share,
 )
 from rag.search.fusion import Fused, Ranking, fixed_weight, fuse, ranks
@@ -224,12 +225,12 @@ class Searcher:
         vectors = self.embedder.embed_queries([index.embedded_question(q.question) for q in queries])
         dense_rows: dict[int, np.ndarray] = {}
         dense_scores: dict[int, np.ndarray] = {}
-        whole = [i for i, q in enumerate(queries) if q.within is None]
-        if whole:
-            scores, rows = index.vectors.search(vectors if len(whole) == len(queries) else vectors[whole], n)
-            for j, i in enumerate(whole):
-                keep = rows[j] >= 0
-                dense_rows[i], dense_scores[i] = rows[j][keep], scores[j][keep]
+        # every question's candidates in the whole corpus: a filtered one's too, against which `answerable` judges it
+        scores, rows = index.vectors.search(vectors, n)
+        for i in range(len(queries)):
+            keep = rows[i] >= 0
+            dense_rows[i], dense_scores[i] = rows[i][keep], scores[i][keep]
+        corpus_rows, corpus_scores = dict(dense_rows), dict(dense_scores)
         scoped: dict[int, list[int]] = {}  # filtered questions by filter: a batch request shares one among them all
         for i, query in enumerate(queries):
             if query.within is not None:
@@ -238,8 +239,8 @@ class Searcher:
             within = queries[slots[0]].within
             assert within is not None
             found = index.vectors.search_within(vectors[slots], n, within)
-            for i, (scores, rows) in zip(slots, found, strict=True):
-                dense_scores[i], dense_rows[i] = scores, rows
+            for i, (scores_i, rows_i) in zip(slots, found, strict=True):
+                dense_scores[i], dense_rows[i] = scores_i, rows_i
         # Each question's heading and window scores alone (matrix-vector products): a batch's matrix product may
         # round differently, and a question must get the same answer to the byte whatever it is batched with.
         extras: dict[int, Extras] = {}
@@ -249,13 +250,19 @@ class Searcher:
                 extras[i] = scored
                 dense_rows[i], dense_scores[i] = self._with_extras(index, vectors[i], scored, dense_rows[i], n,
                                                                    query.within)
+                if query.within is not None:
+                    corpus_rows[i], corpus_scores[i] = self._with_extras(index, vectors[i], scored, corpus_rows[i],
+                                                                         n, None)
         weight = self.dense_weight(index)
         out = []
         for i, query in enumerate(queries):
             lexical = None if query.mode == "dense" else index.lexical.scores(query.question)  # once for both
             ranked = [self._rank(index, replace(query, mode=mode), vectors[i], dense_rows[i], dense_scores[i], n,
                                  weight, extras.get(i), lexical) for mode in dict.fromkeys((query.mode, "hybrid"))]
-            out.append(self._hits(index, ranked[0], ranked[-1], query, extras.get(i), vectors[i]))
+            corpus = None if query.within is None else self._rank(
+                index, replace(query, mode="hybrid", within=None), vectors[i], corpus_rows[i], corpus_scores[i], n,
+                weight, extras.get(i), lexical)
+            out.append(self._hits(index, ranked[0], ranked[-1], query, extras.get(i), vectors[i], corpus))
         return out
 
     @staticmethod
@@ -292,8 +299,9 @@ class Searcher:
         return fuse(candidates, dense, lex_all[candidates], weight, ranks(d_rows), ranks(l_rows))
 
     def _hits(self, index: Index, fused: Ranking, hybrid: Ranking, query: Query, extras: Extras | None,
-              vector: np.ndarray) -> Found:
-        """The hits of `fused` (the query's mode's ranking), and whether they answer, judged on `hybrid`'s."""
+              vector: np.ndarray, corpus: Ranking | None = None) -> Found:
+        """The hits of `fused` (the query's mode's ranking), and whether they answer, judged on `hybrid`'s (against
+        `corpus`, the whole corpus's hybrid ranking, for a filtered query)."""
         hits = Found()
         hits.language = index.lexical.analyzer.language
         seen_texts: set[str] = set()
@@ -329,7 +337,7 @@ class Searcher:
             if len(hits) == query.k:
                 break
         if hits:
-            hits.evidence = self._evidence(index, hybrid, question_terms, terms, memory)
+            hits.evidence = self._evidence(index, hybrid, question_terms, terms, memory, corpus)
             language = index.lexical.analyzer.language
             across = language in ACROSS_LANGUAGES and question_language(
                 query.question, language, ACROSS_LANGUAGES, index.lexical.holds_word) != language
@@ -340,14 +348,25 @@ class Searcher:
 
     @staticmethod
     def _evidence(index: Index, fused: Ranking, question_terms: list[str], weights: dict[str, float],
-                  memory: _Remembered) -> Evidence:
+                  memory: _Remembered, corpus: Ranking | None = None) -> Evidence:
+        """What `answerable` reads of `fused`; of a filtered search's, its best admitted scores standing among the
+        whole `corpus`'s candidates (a passage the filter leaves out may answer better: a negative lead)."""
         top = fused[0]
-        best, z, margin = standing(fused.dense_scores)
-        _, lexical_z, _ = standing(fused.lexical_scores)
+        if corpus is None:
+            best, z, margin = standing(fused.dense_scores)
+            _, lexical_z, _ = standing(fused.lexical_scores)
+            agree = top.dense_rank == 1 and top.lexical_rank == 1
+        else:
+            d, lx = int(np.argmax(fused.dense_scores)), int(np.argmax(fused.lexical_scores))
+            best, z, margin = standing_among(corpus.dense_scores, corpus.rows, int(fused.rows[d]),
+                                             float(fused.dense_scores[d]))
+            _, lexical_z, _ = standing_among(corpus.lexical_scores, corpus.rows, int(fused.rows[lx]),
+                                             float(fused.lexical_scores[lx]))
+            firsts = corpus.rows[np.argmax(corpus.dense_scores)], corpus.rows[np.argmax(corpus.lexical_scores)]
+            agree = top.row == firsts[0] == firsts[1] and top.dense_rank == 1 and top.lexical_rank == 1
         passage_terms = memory.highlight.terms(index.passages[top.row].text)
         share = coverage(question_terms, weights, passage_terms, max(weights.values(), default=1.0))
-        return Evidence(dense_top=best, dense_z=z, coverage=share,
-                        agree=float(top.dense_rank == 1 and top.lexical_rank == 1), dense_margin=margin,
+        return Evidence(dense_top=best, dense_z=z, coverage=share, agree=float(agree), dense_margin=margin,
                         lexical_z=lexical_z, unknown=unknown_share(question_terms, weights),
                         known_coverage=coverage(list(weights), weights, passage_terms, 0.0))
 

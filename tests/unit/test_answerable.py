@@ -17,6 +17,7 @@ from rag.search.answerable import (
     coverage,
     rule_for,
     standing,
+    standing_among,
     unknown_share,
 )
 
@@ -42,6 +43,17 @@ def test_unknown_share_and_standing():
     assert top == pytest.approx(0.9) and margin == pytest.approx(0.1) and z == pytest.approx(1.2247, abs=1e-3)
     assert standing(np.array([0.5, 0.5])) == (0.5, 0.0, 0.0)
     assert standing(np.zeros(0)) == (0.0, 0.0, 0.0)
+
+
+def test_standing_among_a_wider_set():
+    """A filtered search's best passage among the whole corpus's candidates: the same as `standing` when it is their
+    best, a negative lead when a passage the filter leaves out scores higher, and counted once if the set holds it."""
+    scores, rows = np.array([0.9, 0.8, 0.7], dtype=np.float32), np.array([4, 2, 9])
+    assert standing_among(scores, rows, 4, 0.9) == pytest.approx(standing(scores))
+    top, z, margin = standing_among(scores, rows, 2, 0.8)
+    assert top == 0.8 and margin == pytest.approx(-0.1) and z == pytest.approx(0.0, abs=1e-6)
+    outside = standing_among(scores, rows, 7, 0.95)  # a row the wider set lacks: added to it
+    assert outside == pytest.approx(standing(np.array([0.9, 0.8, 0.7, 0.95], dtype=np.float32)))
 
 
 def test_rule_is_a_logistic_of_the_weighted_features():
