@@ -90,10 +90,12 @@ class Hit(BaseModel):
     # whether the passage is the first of its section (or of its document, outside any section), and whether the
     # question asks what the passage's heading asks (`rag.search.searcher._asks_heading`); and, for the answer's
     # choice of passage, the score of its best sentence or two by the question's words alone, wherever the
-    # highlight shown was drawn to by the model (None: the highlight's own score).
+    # highlight shown was drawn to by the model (None: the highlight's own score), and whether the model ranks it
+    # first (dense rank 1).
     _opens_section: bool = PrivateAttr(default=False)
     _asks_heading: bool = PrivateAttr(default=False)
     _words: float | None = PrivateAttr(default=None)
+    _closest: bool = PrivateAttr(default=False)
 
 
 class Answer(BaseModel):

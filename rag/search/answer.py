@@ -3,7 +3,10 @@
 Which snippet: among the first `ANSWER_DEPTH` passages, the highlight of the one with the best product of the
 question words its best sentence or two hold (the highlight's score, unless the model drew the highlight to another
 window: `Hit._words`) and its score (how well retrieval ranked it) to the power `RETRIEVAL_POWER`, ties to the
-better-ranked passage: the first passage's, unless another holds clearly more of the question's words.
+better-ranked passage: the first passage's, unless another holds clearly more of the question's words. A first
+passage that is also the model's closest in hybrid mode (dense rank 1: both the fusion and the model put it first)
+is kept whatever the others hold: a question asked in other words than its answer's shares few of them with it, and
+a lower passage that happens to hold one rare word of the question is not the better answer.
 Measured against the first passage's highlight and other rules in `docs/EVALUATION.md` (the answer snippet: from
 which passage). What it shows: that highlight with the whole sentences around it, up to `ANSWER_CHARS` characters,
 or `LEAD_CHARS` when the highlight opens its passage (`snippets.excerpt`: never a list item, table row or heading
@@ -174,7 +177,9 @@ def answer(hits: Sequence[Hit], answerable: bool = True, language: str = "en") -
     candidates = [h for h in hits[:ANSWER_DEPTH] if h.highlight is not None]
     if not candidates:
         return None
-    best = max(candidates, key=lambda h: (_words(h) * h.score ** RETRIEVAL_POWER, -h.rank))
+    first = candidates[0]
+    best = first if first._closest and first.rank == 1 else max(
+        candidates, key=lambda h: (_words(h) * h.score ** RETRIEVAL_POWER, -h.rank))
     assert best.highlight is not None
     start, end = answer_span(best)
     if not answerable:

@@ -329,6 +329,7 @@ class Searcher:
                       citation=memory.citation(chunk), explain=explain,
                       highlight=lexical if near is None else memory.highlight(chunk.text, terms, near, bonus))
             hit._words = None if lexical is None else lexical.score
+            hit._closest = item.dense_rank == 1 and query.mode == "hybrid"
             hit._opens_section = _opens_section(index.passages, item.row)
             # only where the answer reads it: the first passage of an entry under a question heading
             hit._asks_heading = answers_heading(hit) and _asks_heading(index, extras, item, hit, lexical, terms,

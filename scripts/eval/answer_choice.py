@@ -12,6 +12,8 @@ searched once (hybrid, k=5). Rules, over the highlights of the first three passa
   needs a clearly better highlight);
 - `weighted-p4-kept`: `weighted-p4`, but the first passage's highlight when it holds none of the question's words
   (a paraphrase that retrieval found: no other passage's words can outweigh a score of nothing);
+- `weighted-p4-closest` (served): `weighted-p4`, but the first passage's highlight when the model ranks that passage
+  first too (dense rank 1: fusion and model agree on it);
 - `rank-1-unless-xF`: the first passage's highlight, unless another's highlight scores at least F times as much
   (question-word rarity it covers), the first of those then.
 
@@ -48,8 +50,10 @@ def pick(hits: Sequence[Hit], rule: str) -> Hit | None:
         return top[0]
     if rule.endswith("-kept") and not top[0].highlight.score:  # type: ignore[union-attr]
         return top[0]  # the first passage holds none of the question's words: a paraphrase, kept
+    if rule.endswith("-closest") and top[0].rank == 1 and top[0].explain and top[0].explain.dense_rank == 1:
+        return top[0]  # the model's closest passage, first after fusion too
     if rule.startswith("weighted"):
-        power = int(rule.removesuffix("-kept").split("-p")[1]) if "-p" in rule else 1
+        power = int(rule.removesuffix("-kept").removesuffix("-closest").split("-p")[1]) if "-p" in rule else 1
         return max(top, key=lambda h: (h.highlight.score * h.score ** power, -h.rank))  # type: ignore[union-attr]
     factor = float(rule.rsplit("x", 1)[1])
     first = top[0].highlight.score  # type: ignore[union-attr]
@@ -64,7 +68,7 @@ def main() -> None:
     settings = Settings(corpus_dir=ROOT / "corpus")
     targets = eval_targets(args.datasets)
     model = load_embedder(settings)
-    rules = ["rank-1", "weighted", *(f"weighted-p{n}" for n in POWERS), "weighted-p4-kept",
+    rules = ["rank-1", "weighted", *(f"weighted-p{n}" for n in POWERS), "weighted-p4-kept", "weighted-p4-closest",
              *(f"rank-1-unless-x{f}" for f in FACTORS)]
     report = []
     for name, target in targets.items():
@@ -74,7 +78,7 @@ def main() -> None:
         questions = [q for q in data["questions"] if q.answers]
         results: list[list[Hit]] = []
         for i in range(0, len(questions), 64):
-            results.extend(searcher.search([Query(q.question, 5) for q in questions[i:i + 64]]))
+            results.extend(searcher.search([Query(q.question, 5, explain=True) for q in questions[i:i + 64]]))
 
         def holds(text: str, answers: Sequence[str]) -> bool:
             return any(norm(a) in norm(text) for a in answers)

@@ -26,7 +26,9 @@ def test_ids_of_100000_duplicate_passages_are_unique_and_take_linear_time():
     digest = hashlib.sha1(b"None\x00same paragraph").hexdigest()[:10]
     assert ids[:3] == [f"doc-{digest}", f"doc-{digest}-2", f"doc-{digest}-3"]  # the ids builds already have
     assert ids[-1] == f"doc-{digest}-100000" and len(set(ids)) == len(ids)
-    assert elapsed < 5, f"{elapsed:.1f} s for 100,000 duplicate passages"
+    # linear: about a second here; counting up through the suffixes took minutes (a bound far from both: the machine
+    # may be busy, and 5 s failed once under load)
+    assert elapsed < 60, f"{elapsed:.1f} s for 100,000 duplicate passages"
 
 
 def test_duplicates_interleaved_with_other_passages_keep_their_numbers():

@@ -277,3 +277,31 @@ def test_the_last_line_of_an_address_is_no_title():
             "the same as a local call.\n\nOpening hours\n\nThe shop opens at nine every morning, and closes at six in "
             "the evening.\n")
     assert [s.heading for s in parse_text(text).sections] == [None, "Opening hours"]  # a title on its own still is
+
+
+def test_a_lone_title_line_before_the_first_section_is_the_documents_title(tmp_path):
+    """"Gérer votre compte", then its sections: the first line was a passage of its own, first for unrelated
+    questions; it is the title, and the document keeps it (a file's front matter or the file name otherwise)."""
+    text = ("Gérer votre compte client ColisVert\n\nCréer un compte\nPour créer un compte, cliquez sur « S'inscrire » "
+            "en haut de la page d'accueil.\n\nMot de passe oublié\nCliquez sur « Mot de passe oublié » sur la page "
+            "de connexion, un lien vous est envoyé.\n")
+    parsed = parse_text(text)
+    assert parsed.title == "Gérer votre compte client ColisVert"
+    assert [s.heading for s in parsed.sections] == ["Créer un compte", "Mot de passe oublié"]
+    (tmp_path / "compte.txt").write_text(text, encoding="utf-8")
+    doc = read_document(tmp_path, tmp_path / "compte.txt")
+    assert doc.title == "Gérer votre compte client ColisVert"
+    sentence = "Notre service client répond à chaque message sous un jour ouvré, du lundi au vendredi.\n\nHoraires\n"
+    assert parse_text(sentence + "Ouvert de neuf heures à dix-huit heures, tous les jours sauf le dimanche.\n").title \
+        is None  # a first line that is a sentence is text
+
+
+def test_a_file_that_ends_announcing_what_it_lacks_drops_that_line():
+    """The seed FAQ's export ends on "Voici le process d’achat standard avec seQura:", the process cut off: a passage
+    of one line announcing nothing, quoted as the answer to questions the corpus does not answer."""
+    returns = "Retours\nUn client peut retourner un article sous quatorze jours après la livraison.\n"
+    text = returns + "\n...\n\nVoici le process:\n"
+    assert [[line.text for line in s.lines] for s in parse_text(text).sections] == [
+        ["Un client peut retourner un article sous quatorze jours après la livraison."]]
+    kept = returns + "Voici comment :\n- en ligne\n"
+    assert parse_text(kept).sections[-1].lines[-1].text == "- en ligne"  # an announcement followed by its list stays

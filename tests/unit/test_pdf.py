@@ -36,10 +36,10 @@ def test_pages_are_joined_by_a_form_feed_and_lines_index_the_text(tmp_path):
 
 def test_outline_headings_become_sections_starting_where_their_title_stands(tmp_path):
     doc = _read(make_pdf(tmp_path / "guide.pdf", PAGES, outline=OUTLINE))
-    assert [s.heading for s in doc.sections] == [None, "Ouverture du compte", "Retours des clients",
+    assert [s.heading for s in doc.sections] == ["Ouverture du compte", "Retours des clients",
                                                  "Virements aux marchands"]
-    assert doc.sections[0].lines[0].text == "Guide du marchand"  # before the first heading
-    third = doc.sections[3]
+    assert doc.title == "Guide du marchand"  # the lone line before the first heading, with no /Title
+    third = doc.sections[2]
     assert third.heading_start == doc.page_starts[2]
     assert third.lines[0].text.startswith("Les fonds des ventes")  # the heading line is not a body line
 
@@ -59,16 +59,12 @@ def test_a_numbered_heading_line_belongs_to_its_section_and_nested_entries_count
     assert doc.sections[1].heading_start == doc.text.index("1.1 Ouverture")
 
 
-def test_without_an_outline_there_are_no_headings(tmp_path):
-    doc = _read(make_pdf(tmp_path / "plain.pdf", PAGES))
-    assert [s.heading for s in doc.sections] == [None]
-
-
 def test_title_from_metadata_else_from_the_file_name(tmp_path):
     assert _read(make_pdf(tmp_path / "a.pdf", PAGES[:1], title="Guide des marchands")).title == "Guide des marchands"
-    assert _read(make_pdf(tmp_path / "conditions-generales.pdf", PAGES[:1], title="  ")).title == \
+    untitled = ["Le compte est activé sous deux jours ouvrés après la vérification des documents."]
+    assert _read(make_pdf(tmp_path / "conditions-generales.pdf", untitled, title="  ")).title == \
         "Conditions generales"
-    assert _read(make_pdf(tmp_path / "b.pdf", PAGES[:1])).title == "B"
+    assert _read(make_pdf(tmp_path / "b.pdf", untitled)).title == "B"
 
 
 def test_a_word_hyphenated_at_a_line_end_is_joined_without_moving_any_offset(tmp_path):
@@ -140,3 +136,15 @@ def test_pdfs_respect_the_file_size_limit(tmp_path):
     path = make_pdf(tmp_path / "big.pdf", PAGES)
     with pytest.raises(ValueError, match="file too large"):
         read_document(tmp_path, path, max_bytes=path.stat().st_size - 1)
+
+
+def test_a_pdf_without_outline_has_its_title_lines_as_sections(tmp_path):
+    """Without bookmarks, the guide's short title lines head sections as in plain text, and the lone one before them
+    is the title when the file declares none: "Ouverture du compte" was quoted as an answer, a line of the text."""
+    doc = _read(make_pdf(tmp_path / "guide.pdf", PAGES))
+    assert [s.heading for s in doc.sections] == [
+        "Ouverture du compte", "Retours des clients", "Virements aux marchands"]
+    assert doc.title == "Guide du marchand"
+    assert doc.sections[0].lines[0].text.startswith("Pour ouvrir un compte marchand")
+    titled = _read(make_pdf(tmp_path / "titled.pdf", PAGES, title="Le guide"))
+    assert titled.title == "Le guide" and titled.sections[0].heading == "Ouverture du compte"

@@ -5,11 +5,12 @@ with one repair that keeps every offset: a word hyphenated across a line break (
 ("paiement\\n ", the same length), unless the document spells it with the hyphen elsewhere ("porte-monnaie").
 Everything else stands as pypdf extracts it, so `text[start:end]` of a citation is that text, page after page.
 
-Sections come from the outline (bookmarks): a heading starts where its title is found on its destination page
-(the page's top when it is not found, unless a heading before it in the outline was found on that page: then it
-is left out); text before the first one has no heading. Without an outline there are
-no headings. A PDF that cannot be read raises `ValueError` with what to do about it. What pypdf warns of while it reads
-a file (what it repaired: "incorrect startxref pointer", or found odd) comes back in `Parsed.changes`, for the ingest
+Sections come from the outline (bookmarks): a heading starts where its title is found on its destination page (the
+page's top when it is not found, unless a heading before it in the outline was found on that page: then it is left
+out); text before the first one has no heading. Without an outline, short title lines head sections as in plain text
+(`rag.corpus.formats.text.looks_like_title`), and a lone one before the first is the title when the file declares
+none. A PDF that cannot be read raises `ValueError` with what to do about it. What pypdf warns of while it reads a
+file (what it repaired: "incorrect startxref pointer", or found odd) comes back in `Parsed.changes`, for the ingest
 report to name the file, instead of being printed bare.
 """
 
@@ -26,6 +27,7 @@ from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
 from rag.corpus.formats.base import Line, Outline, Parsed, Section, lines_with_offsets
+from rag.corpus.formats.text import leading_title, looks_like_title
 
 if TYPE_CHECKING:
     from pypdf import PdfReader
@@ -208,8 +210,24 @@ def parse_pdf(data: bytes) -> Parsed:
         page_starts.append(offset)
         offset += len(page) + len(PAGE_BREAK)
     text = PAGE_BREAK.join(pages)
-    return Parsed(_sections(text, page_starts, headings), title=title or None, text=text, page_starts=page_starts,
-                  changes=_repaired(repairs))
+    sections = _sections(text, page_starts, headings) if headings else _titled(text)
+    first, sections = leading_title(sections)
+    return Parsed(sections, title=title or first, text=text, page_starts=page_starts, changes=_repaired(repairs))
+
+
+def _titled(text: str) -> list[Section]:
+    """A PDF without an outline: its short title lines head sections, as in plain text (`looks_like_title`), but
+    without plain text's test of the line before: a PDF's text has no blank lines to tell a block of short lines (an
+    address) from a heading under another ("Garantie et service après-vente", then "Garantie légale")."""
+    lines = lines_with_offsets(text)
+    sections = [Section(None)]
+    for i, line in enumerate(lines):
+        following = lines[i + 1] if i + 1 < len(lines) else None
+        if looks_like_title(line, following):
+            sections.append(Section(line.text, heading_start=line.start))
+        else:
+            sections[-1].lines.append(line)
+    return [section for section in sections if section.lines]
 
 
 __all__ = ["ENCRYPTED", "HYPHEN_BREAK", "NO_TEXT", "PAGE_BREAK", "dehyphenate", "parse_pdf"]

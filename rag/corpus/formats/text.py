@@ -1,5 +1,5 @@
 """Plain text, with the cleaning a wiki page-diff export needs: numbered or stand-alone questions and short title
-lines become section headings."""
+lines become section headings; a lone title line before the first of them is the document's title."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ def _is_legend(line: Line) -> bool:
     return _BULLET.sub("", line.text).strip().casefold() in _DIFF_LEGEND
 
 
-def _looks_like_title(line: Line, following: Line | None, previous: Line | None = None, source: str = "") -> bool:
+def looks_like_title(line: Line, following: Line | None, previous: Line | None = None, source: str = "") -> bool:
     """A short line without closing punctuation, starting with a capital, followed by a longer paragraph, and not
     the last of a block of such short lines (`previous`, the line just before it in `source`): an address's
     "United Kingdom" ends the address, it names nothing after it."""
@@ -95,13 +95,29 @@ def parse_text(text: str) -> Parsed:
             continue
         following = lines[i + 1] if i + 1 < len(lines) else None
         previous = lines[i - 1] if i else None
-        if (line.text.endswith("?") and len(line.text) <= 150) or _looks_like_title(line, following, previous, text):
+        if (line.text.endswith("?") and len(line.text) <= 150) or looks_like_title(line, following, previous, text):
             open_section(line)
             continue
         sections[-1].lines.append(line)
     if pending is not None:
         open_section(pending)
-    return Parsed([s for s in sections if s.lines])
+    kept = [s for s in sections if s.lines]
+    if kept and kept[-1].heading is None and len(kept[-1].lines) == 1 and kept[-1].lines[0].text.endswith(":"):
+        kept.pop()  # the file ends announcing what it does not hold ("Voici le process :", the rest cut off)
+    title, kept = leading_title(kept)
+    return Parsed(kept, title=title)
 
 
-__all__ = ["parse_text"]
+def leading_title(sections: list[Section]) -> tuple[str | None, list[Section]]:
+    """A document that opens on a lone title line before its first headed section ("Gérer votre compte client",
+    then "Créer un compte" and its paragraph): that line is the document's title, not a passage of its own.
+    Returns the title (None without one) and the sections left."""
+    if len(sections) < 2 or sections[0].heading is not None or len(sections[0].lines) != 1:
+        return None, sections
+    text = sections[0].lines[0].text
+    if len(text) > 80 or len(text.split()) > 12 or text.endswith(_SENTENCE_END) or not text[0].isupper():
+        return None, sections
+    return text, sections[1:]
+
+
+__all__ = ["leading_title", "looks_like_title", "parse_text"]
