@@ -9,6 +9,9 @@ accents of capitals: "Etat"), so "a", "ou", "la", "donne" stay as typed: the cor
 
 Measured by `scripts/eval/quality_sweep.py` and `rag eval --unaccented` (docs/EVALUATION.md). A build stores the table
 as `accents.json`; a build without it embeds questions as typed.
+
+A question typed in capitals ("COMBIEN COUTE LA LIVRAISON EXPRESS") is embedded in lower case, its first letter a
+capital (`unshouted`): the model reads capitals as other tokens, and ranked a price table out of the first two.
 """
 
 from __future__ import annotations
@@ -67,6 +70,17 @@ def restore(question: str, table: dict[str, str]) -> str:
     return _WORD.sub(put, question)
 
 
+def unshouted(question: str, min_letters: int = 12) -> str:
+    """`question` in lower case with its first letter a capital when all its letters are capitals and there are at
+    least `min_letters` of them (a short one, "CB VISA OK", is more likely acronyms); else as typed."""
+    letters = [ch for ch in question if ch.isalpha()]
+    if len(letters) < min_letters or not all(ch.isupper() for ch in letters):
+        return question
+    lowered = question.lower()
+    first = next(i for i, ch in enumerate(lowered) if ch.isalpha())
+    return lowered[:first] + lowered[first].upper() + lowered[first + 1:]
+
+
 def save(table: dict[str, str], folder: Path) -> None:
     (folder / FILE).write_text(json.dumps(table, ensure_ascii=False, sort_keys=True), encoding="utf-8")
 
@@ -82,4 +96,4 @@ def load(folder: Path) -> dict[str, str] | None:
     return table
 
 
-__all__ = ["FILE", "RATIO", "load", "restore", "save", "spellings", "strip_accents"]
+__all__ = ["FILE", "RATIO", "load", "restore", "save", "spellings", "strip_accents", "unshouted"]

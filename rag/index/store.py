@@ -118,7 +118,9 @@ class Index:
         return len(self.passages)
 
     def embedded_question(self, question: str) -> str:
-        """What the model embeds of a question: accents the corpus always writes put back (`rag.index.accents`)."""
+        """What the model embeds of a question: in lower case if typed in capitals, and accents the corpus always
+        writes put back (`rag.index.accents`)."""
+        question = accents.unshouted(question)
         return accents.restore(question, self.accents) if self.accents else question
 
     def extra_scores(self, vector: np.ndarray, scan_max: int | None = None) -> Extras | None:
