@@ -222,7 +222,7 @@ def _eval(args: argparse.Namespace) -> int:
     for target in args.targets:
         if not target.exists():
             raise ConfigError(f"{target} does not exist (a dataset folder or a questions .jsonl file)")
-        read_questions(questions_file(target), args.limit)  # a malformed file is refused before the model loads
+        read_questions(questions_file(target), args.limit, scored=args.against is None)  # before the model loads
     trec = TrecFiles(args.run_out, args.qrels_out, args.level, args.run_tag or DEFAULT_TAG)
     trec.check([set_name(t) for t in args.targets], modes)  # before the model loads: a clash is refused at once
     embedder = load_embedder(settings)

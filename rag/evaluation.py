@@ -67,12 +67,19 @@ def set_name(target: Path) -> str:
 
 
 QUESTION_FORMAT = ('one JSON object a line: {"id": "q1", "question": "...", "answers": ["..."], '
-                   '"passage_ids": ["doc-id"]}, answers and passage_ids optional')
+                   '"passage_ids": ["doc-id"]}, with answers, passage_ids or both')
+# The keys a question line may hold: `style` labels how a question is asked (tests/data/chat), read by no metric.
+# Any other key is refused: a misspelt "pasage_ids" would leave the question without gold, scored as nothing.
+KEYS = ("id", "question", "answers", "passage_ids", "style")
 
 
-def read_questions(path: Path, limit: int | None = None) -> list[Question]:
+def read_questions(path: Path, limit: int | None = None, *, scored: bool = True) -> list[Question]:
     """The first `limit` questions of a JSON-lines file (blank lines skipped, a UTF-8 BOM read as none). A line
-    that breaks the format, or an id met twice, is a `ConfigError` naming the file, the line and what to fix."""
+    that breaks the format, or an id met twice, is a `ConfigError` naming the file, the line and what to fix; so is
+    a file without a question, which would print a table of nothing.
+
+    `scored`: each question needs `answers` or `passage_ids`, without which no figure counts it. Questions asked of
+    another corpus (`evaluate`'s `against`) are not scored on either and may have neither."""
     out: list[Question] = []
     seen: dict[str, int] = {}
     try:
@@ -80,7 +87,7 @@ def read_questions(path: Path, limit: int | None = None) -> list[Question]:
             for number, line in enumerate(handle, 1):
                 if not line.strip():
                     continue
-                question = _question(line, f"{path}, line {number}")
+                question = _question(line, f"{path}, line {number}", scored)
                 if question.id in seen:
                     raise ConfigError(f"{path}, line {number}: id {question.id!r} is already the id of line "
                                       f"{seen[question.id]}: each question needs its own id")
@@ -95,6 +102,8 @@ def read_questions(path: Path, limit: int | None = None) -> list[Question]:
                           "passages.jsonl") from exc
     except IsADirectoryError as exc:
         raise ConfigError(f"{path} is a folder, not a questions file") from exc
+    if not out:
+        raise ConfigError(f"{path} holds no question: {QUESTION_FORMAT}")
     return out
 
 
@@ -103,13 +112,17 @@ def questions_file(target: Path) -> Path:
     return target / "questions.jsonl" if target.is_dir() else target
 
 
-def _question(line: str, where: str) -> Question:
+def _question(line: str, where: str, scored: bool) -> Question:
     try:
         row = json.loads(line)
     except json.JSONDecodeError as exc:
         raise ConfigError(f"{where}: not JSON ({exc.msg}, column {exc.colno}): {QUESTION_FORMAT}") from exc
     if not isinstance(row, dict):
         raise ConfigError(f"{where}: a JSON {type(row).__name__}, not an object: {QUESTION_FORMAT}")
+    unknown = [key for key in row if key not in KEYS]
+    if unknown:
+        raise ConfigError(f"{where}: unknown key {', '.join(map(repr, unknown))}: the keys are "
+                          f"{', '.join(KEYS)}")
     qid, text = row.get("id"), row.get("question")
     if isinstance(qid, bool) or not isinstance(qid, str | int) or str(qid).strip() == "":
         raise ConfigError(f"{where}: \"id\" must be a non-empty string or an integer (got {qid!r})")
@@ -118,9 +131,14 @@ def _question(line: str, where: str) -> Question:
     lists = {}
     for key in ("answers", "passage_ids"):
         value = row.get(key, [])
-        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-            raise ConfigError(f"{where}: \"{key}\" must be a list of non-empty strings (got {value!r})")
+        if key in row and (not isinstance(value, list) or not value
+                           or not all(isinstance(v, str) and v.strip() for v in value)):
+            raise ConfigError(f"{where}: \"{key}\" must be a non-empty list of non-empty strings, or left out "
+                              f"(got {value!r})")
         lists[key] = value
+    if scored and not lists["answers"] and not lists["passage_ids"]:
+        raise ConfigError(f"{where}: neither \"answers\" nor \"passage_ids\": a question needs one of them to "
+                          "be scored (questions meant to go unanswered are asked with --against)")
     return Question(str(qid), text, tuple(lists["answers"]), frozenset(lists["passage_ids"]))
 
 
@@ -277,7 +295,7 @@ def evaluate(target: Path, settings: Settings, embedder: Embedder, modes: Sequen
     `keep` gets the index, the questions and each mode's rankings (`rag.trec.TrecFiles.keep` writes them).
     """
     started = time.perf_counter()
-    questions = read_questions(questions_file(target), limit)
+    questions = read_questions(questions_file(target), limit, scored=against is None)
     documents = (dataset_documents(target / "passages.jsonl") if target.is_dir()
                  else corpus_documents(settings.corpus_dir))
     name = set_name(target)

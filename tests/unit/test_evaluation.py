@@ -1,6 +1,7 @@
 """`rag eval`: the metrics on hand-made rankings, then a real run over a small dataset folder."""
 
 import math
+from pathlib import Path
 
 import pytest
 
@@ -8,6 +9,8 @@ from rag.cli import main
 from rag.errors import ConfigError
 from rag.evaluation import Question, corpus_documents, read_questions, score, strip_accents
 from rag.schemas import Citation, Hit
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def hits(*docs_and_texts: tuple[str, str]) -> list[Hit]:
@@ -58,20 +61,47 @@ def test_rag_eval_names_a_missing_target(tmp_path, capsys):
     ('{"id": "q1", "question": 5}', '"question" must be a non-empty string (got 5)'),
     ('{"id": "q1", "question": "  "}', '"question" must be a non-empty string'),
     ('{"id": "q1", "question": "retours ?", "answers": "trente jours"}',
-     '"answers" must be a list of non-empty strings (got \'trente jours\')'),
-    ('{"id": "q1", "question": "retours ?", "passage_ids": [3]}', '"passage_ids" must be a list of non-empty'),
+     '"answers" must be a non-empty list of non-empty strings, or left out (got \'trente jours\')'),
+    ('{"id": "q1", "question": "retours ?", "passage_ids": [3]}', '"passage_ids" must be a non-empty list of'),
+    ('{"id": "q1", "question": "retours ?", "answers": []}', '"answers" must be a non-empty list'),
+    ('{"id": "q1", "question": "retours ?"}', 'neither "answers" nor "passage_ids": a question needs one of them'),
+    ('{"id": "q1", "question": "retours ?", "pasage_ids": ["d"]}',
+     "unknown key 'pasage_ids': the keys are id, question, answers, passage_ids, style"),
     ("[1, 2]", "a JSON list, not an object"),
     ("retours ?", "not JSON (Expecting value, column 1)"),
-    ('{"id": "q0", "question": "retours ?"}', "id 'q0' is already the id of line 1"),
+    ('{"id": "q0", "question": "retours ?", "answers": ["x"]}', "id 'q0' is already the id of line 1"),
 ])
 def test_a_questions_file_that_breaks_the_format_is_refused_naming_its_line(tmp_path, capsys, line, said):
     path = tmp_path / "questions.jsonl"
-    path.write_text('{"id": "q0", "question": "délai de remboursement"}\n\n' + line + "\n", encoding="utf-8")
+    path.write_text('{"id": "q0", "question": "délai de remboursement", "answers": ["dix jours"]}\n\n' + line + "\n",
+                    encoding="utf-8")
     with pytest.raises(ConfigError) as refused:
         read_questions(path)
     assert f"{path}, line 3: " in str(refused.value) and said in str(refused.value)
     assert main(["eval", str(path), "--corpus", str(tmp_path)]) == 6  # no traceback: the CLI's own refusal
     assert said in capsys.readouterr().err
+
+
+def test_a_questions_file_without_a_question_is_refused(tmp_path, capsys):
+    path = tmp_path / "questions.jsonl"
+    path.write_text("\n \n", encoding="utf-8")
+    assert main(["eval", str(path), "--corpus", str(tmp_path)]) == 6  # not a table of "0 questions"
+    assert f"{path} holds no question: one JSON object a line" in capsys.readouterr().err
+
+
+def test_questions_without_answers_are_read_when_asked_of_another_corpus(tmp_path):
+    """A set the corpus should not answer (`--against`) is scored on neither answers nor passages."""
+    path = tmp_path / "off_topic.jsonl"
+    path.write_text('{"id": "o1", "question": "recette des crêpes ?", "style": "unrelated"}\n', encoding="utf-8")
+    assert read_questions(path, scored=False) == [Question("o1", "recette des crêpes ?")]
+    with pytest.raises(ConfigError, match="line 1: neither"):
+        read_questions(path)
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "tests" / "data").rglob("*.jsonl")), ids=lambda p: p.name)
+def test_every_question_set_of_the_repository_is_read(path):
+    """The sets the docs' commands evaluate: the off-topic ones are asked `--against` a corpus (their READMEs)."""
+    assert read_questions(path, scored=path.name != "off_topic.jsonl")
 
 
 def test_a_questions_file_with_a_byte_order_mark_or_not_in_utf8(tmp_path):
