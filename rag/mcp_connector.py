@@ -11,20 +11,21 @@ result's `_meta` (`rag/answerable`): the contract's `results` object has that on
 `url` is a link a person can open: the document's own URL when the corpus declares one, else this server's page of
 the passage (`/passages/{id}`, under `RAG_PUBLIC_URL`, else under the address the request was sent to). Over stdio
 there is no server to link to unless `RAG_PUBLIC_URL` names one: the link is then the source file (`file://`, under
-`RAG_CORPUS_DIR`), which opens on the machine the agent runs on.
+`RAG_CORPUS_DIR` when set, else under the folder the build was read from), which opens on the machine the agent runs
+on.
 """
 
 # No `from __future__ import annotations`: the SDK reads the tools' annotations at registration.
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 from urllib.parse import quote
 
 from mcp.server.mcpserver import Context, MCPServer
 from mcp_types import CallToolResult, TextContent
 from pydantic import BaseModel, Field
 
-from rag.mcp_server import READ_ONLY, GetPassage, PlainServer, Search, in_thread, tool_errors
+from rag.mcp_server import READ_ONLY, CurrentIndex, GetPassage, PlainServer, Search, in_thread, tool_errors
 from rag.schemas import Hit, Passage
 from rag.search.queries import make_queries
 from rag.search.searcher import Searcher
@@ -81,6 +82,17 @@ def passage_url(passage: Passage | Hit, base: str | None, corpus_dir: Path) -> s
     return (corpus_dir / passage.citation.source).resolve().as_uri()
 
 
+def source_folder(settings: Settings, manifest: dict[str, Any]) -> Path:
+    """The folder source files are linked under: `RAG_CORPUS_DIR` (or `--corpus`) when set, else the folder the
+    build was read from, which its manifest records absolute. The default `corpus` is relative to the folder the
+    server runs from: `rag mcp --index /srv/index`, started by an agent from its own folder, would link to files
+    that are not there. A build of an older release recorded the folder as given: relative, it is not used."""
+    if "corpus_dir" in settings.model_fields_set:
+        return settings.corpus_dir
+    recorded = Path(str((manifest.get("corpus") or {}).get("path") or ""))
+    return recorded if recorded.is_absolute() else settings.corpus_dir
+
+
 def _twin(model: BaseModel, meta: dict[str, object] | None = None) -> CallToolResult:
     # one JSON value twice: structured, and as the text of the one content item (no nulls, compact)
     data = model.model_dump(mode="json", exclude_none=True)
@@ -95,8 +107,9 @@ INSTRUCTIONS = (
 )
 
 
-def build_connector(settings: Settings, run_search: Search, passage: GetPassage) -> MCPServer:
-    """The connector server over a search function (a batch of queries -> hits per query) and a passage lookup."""
+def build_connector(settings: Settings, run_search: Search, passage: GetPassage, current: CurrentIndex) -> MCPServer:
+    """The connector server over a search function (a batch of queries -> hits per query), a passage lookup and the
+    served index (`current`, whose manifest says where its source files are)."""
     server: MCPServer = PlainServer("rag-connector", title="rag: document search (search and fetch)",
                                     instructions=INSTRUCTIONS, version="1")
     limit = min(CONNECTOR_RESULTS, settings.k_max)
@@ -122,9 +135,9 @@ def build_connector(settings: Settings, run_search: Search, passage: GetPassage)
         with tool_errors(settings):
             queries = make_queries(settings, [query.strip()], limit, None, field="query")
             (hits,) = await run_search(queries)
+            folder = source_folder(settings, current().manifest)
         at = base(ctx)
-        results = [SearchResult(id=h.id, title=h.citation.label, url=passage_url(h, at, settings.corpus_dir))
-                   for h in hits]
+        results = [SearchResult(id=h.id, title=h.citation.label, url=passage_url(h, at, folder)) for h in hits]
         return _twin(SearchResults(results=results), {ANSWERABLE_META: hits.answerable})
 
     @server.tool(annotations=READ_ONLY)
@@ -136,9 +149,10 @@ def build_connector(settings: Settings, run_search: Search, passage: GetPassage)
         section, page, character offsets)."""
         with tool_errors(settings):
             found = passage(id)
+            folder = source_folder(settings, current().manifest)
         c = found.citation
         return _twin(FetchedPassage(
-            id=found.id, title=c.label, text=found.text, url=passage_url(found, base(ctx), settings.corpus_dir),
+            id=found.id, title=c.label, text=found.text, url=passage_url(found, base(ctx), folder),
             metadata=FetchMetadata(doc_id=c.doc_id, document=c.title, source=c.source, section=c.section,
                                    page=c.page, start=c.start, end=c.end)))
 
@@ -147,8 +161,8 @@ def build_connector(settings: Settings, run_search: Search, passage: GetPassage)
 
 def stdio_connector(settings: Settings, searcher: Searcher) -> MCPServer:
     """The connector for `rag mcp --profile connector`: searches run in a worker thread of this process."""
-    return build_connector(settings, in_thread(searcher), searcher.passage)
+    return build_connector(settings, in_thread(searcher), searcher.passage, lambda: searcher.index)
 
 
-__all__ = ["CONNECTOR_RESULTS", "FetchedPassage", "SearchResults", "build_connector", "passage_url",
+__all__ = ["CONNECTOR_RESULTS", "FetchedPassage", "SearchResults", "build_connector", "passage_url", "source_folder",
            "stdio_connector"]

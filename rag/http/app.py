@@ -87,7 +87,8 @@ def create_app(settings: Settings | None = None, *, searcher: Searcher | None = 
     # call, on every request (a tenth of the event loop's time per search).
     key_guards = [api_key_guard] if settings.api_keys else []
     mcp = HttpTransport(build_server(settings, runtime.submit, runtime.passage, runtime.index), settings, "/mcp")
-    connector = HttpTransport(build_connector(settings, runtime.submit, runtime.passage), settings, "/mcp/connector")
+    connector = HttpTransport(build_connector(settings, runtime.submit, runtime.passage, runtime.index), settings,
+                              "/mcp/connector")
     swagger_page, swagger_files = swagger_ui()
     hosts = allowed_hosts(settings)
     errors = error_handler({vector_stores.PREFIX: vector_stores.error_body})

@@ -199,7 +199,7 @@ def index_parts(stages: Embedded, settings: Settings, *, started: float, fingerp
         versions=_versions(),
         engine=settings.ingest_engine,
         corpus=CorpusRecord(
-            path=str(settings.corpus_dir),
+            path=str(settings.corpus_dir.absolute()),  # a server run from another folder finds the files by it
             fingerprint=fingerprint,
             files=[{"source": d.source, "sha256": d.sha256, "title": d.title, "doc_id": d.doc_id}
                    for d in corpus.documents],

@@ -1,0 +1,60 @@
+"""Both MCP profiles in process, through the SDK's client over its in-memory transport: what an agent reads of the
+tools, and the links the connector gives without a server to link to (as over stdio)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+import anyio
+from mcp import Client
+from mcp.server.mcpserver import MCPServer
+
+from rag.index.store import Index
+from rag.ingestion.pipeline import ingest
+from rag.mcp_connector import stdio_connector
+from rag.settings import Settings
+
+QUESTION = "Quels documents d’identité acceptez-vous ?"
+
+
+def call(server: MCPServer, tool: str, arguments: dict[str, Any]) -> dict[str, Any]:
+    """The structured result of one tool call."""
+
+    async def main() -> dict[str, Any]:
+        async with Client(server) as client:
+            result = await client.call_tool(tool, arguments)
+            assert not result.is_error, result.content
+            assert result.structured_content is not None
+            return result.structured_content
+
+    return anyio.run(main)
+
+
+def test_connector_links_to_the_folder_the_build_was_read_from_when_no_corpus_folder_is_set(
+        searcher, settings, tmp_path, monkeypatch):
+    """`rag mcp --profile connector --index DIR` started from another folder, without RAG_CORPUS_DIR: the default
+    `corpus` would be a folder of the agent's, where the files are not."""
+    monkeypatch.chdir(tmp_path)
+    unset = Settings(index_dir=settings.index_dir)
+    assert "corpus_dir" not in unset.model_fields_set
+    server = stdio_connector(unset, searcher)
+    found = call(server, "search", {"query": QUESTION})["results"]
+    fetched = call(server, "fetch", {"id": found[0]["id"]})
+    for url in [r["url"] for r in found] + [fetched["url"]]:
+        link = urlsplit(url)
+        assert link.scheme == "file" and Path(unquote(link.path)).is_file(), url
+        assert Path(unquote(link.path)).parent == settings.corpus_dir.resolve()
+    # a folder set explicitly wins, even one the build was not read from
+    other = call(stdio_connector(Settings(index_dir=settings.index_dir, corpus_dir=tmp_path), searcher), "fetch",
+                 {"id": found[0]["id"]})
+    assert Path(unquote(urlsplit(other["url"]).path)).parent == tmp_path.resolve()
+
+
+def test_a_build_records_its_corpus_folder_absolute(fresh_settings, embedder, monkeypatch):
+    """Given relative, as `corpus` is by default: the connector links under it from any folder."""
+    monkeypatch.chdir(fresh_settings.corpus_dir.parent)
+    relative = Settings(corpus_dir=Path("corpus"), index_dir=Path("index"))
+    ingest(relative, embedder=embedder)
+    assert Index.load(relative.index_dir).manifest["corpus"]["path"] == str(fresh_settings.corpus_dir)
