@@ -26,7 +26,7 @@ from mcp_types import CallToolResult, TextContent
 from pydantic import BaseModel, Field
 
 from rag.mcp_server import READ_ONLY, CurrentIndex, GetPassage, PlainServer, Search, in_thread, tool_errors
-from rag.schemas import Hit, Passage
+from rag.schemas import CITED_SPAN, Hit, Passage
 from rag.search.queries import make_queries
 from rag.search.searcher import Searcher
 from rag.settings import Settings
@@ -58,8 +58,8 @@ class FetchMetadata(BaseModel):
     source: str = Field(description="Path of the source file in the corpus.")
     section: str | None = Field(None, description="Heading the passage sits under, after the headings above it.")
     page: int | None = Field(None, description="1-based page where the passage starts, for a PDF.")
-    start: int = Field(description="Offset of the passage's first character in the source file's text.")
-    end: int = Field(description="Offset just past its last character.")
+    start: int = Field(description=CITED_SPAN)
+    end: int = Field(description="Offset just past the end of that span, `source_text[start:end]`.")
 
 
 class FetchedPassage(BaseModel):

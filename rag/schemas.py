@@ -19,6 +19,15 @@ MODES: tuple[Mode, ...] = get_args(Mode)
 LinkUrl = Annotated[str | None, AfterValidator(link_or_none)]
 
 
+# What a citation's offsets delimit (the API's, the MCP tools' and the connector's descriptions): a span of the source
+# that holds the passage, not the passage's own first and last characters (rag.corpus.formats keep the markup out).
+CITED_SPAN = ("Offset in the source file's text where the passage's span starts: every line of the passage text "
+              "occurs, in order, in `source_text[start:end]`, which may hold more: the span starts at the heading "
+              "line of the passage's section (a Markdown heading, a text file's heading or FAQ question), and for "
+              "HTML it spans the source elements, tags included. For a PDF, the offsets are in its extracted text, "
+              "pages joined by a form feed.")
+
+
 class Citation(BaseModel):
     """Where a passage comes from, precisely enough to check it against the source file."""
 
@@ -29,10 +38,8 @@ class Citation(BaseModel):
     source: str = Field(description="Path of the source file, relative to the corpus folder.")
     section: str | None = Field(description="Heading (or FAQ question) the passage sits under, if any, after the "
                                             "headings above it: \"Express › Délais\".")
-    start: int = Field(description="Offset of the passage's first character in the source file's text (for a "
-                                   "PDF: in its extracted text, pages joined by a form feed).")
-    end: int = Field(description="Offset just past the passage's last character in the source file's text (for a "
-                                 "PDF: in its extracted text).")
+    start: int = Field(description=CITED_SPAN)
+    end: int = Field(description="Offset just past the end of that span, `source_text[start:end]`.")
     page: int | None = Field(None, description="1-based page where the passage starts, for a PDF; None for a "
                                                "format without pages.")
     last_page: int | None = Field(None, description="Page where the passage ends, for a PDF passage over several "

@@ -127,3 +127,19 @@ def test_a_heading_that_leaves_little_room_loses_no_word_and_no_passage_runs_ove
         chunks = [c for doc in read_corpus(tmp_path).documents for c in chunker.chunk(doc) if c.section]
         assert "".join("".join(c.text.split()) for c in chunks) == "".join(body.split()), limit
         assert max(embedder.count_tokens([c.indexed_text for c in chunks])) <= limit
+
+
+def test_the_api_describes_the_cited_span_as_the_help_centre_s_passages_have_it(embedder):
+    """`start` is not the passage's first character: a Markdown passage's span starts at its section's heading, an
+    HTML one's at a tag. The descriptions clients read (OpenAPI, the connector's output schema) say what is true."""
+    from rag.mcp_connector import FetchMetadata
+    from rag.schemas import Citation
+
+    spans = {(c.source.rsplit(".", 1)[1], (HELP_CENTRE / c.source).read_text(encoding="utf-8")[c.start:c.end])
+             for c in _help_centre(embedder)}
+    assert all(span.startswith("#") for kind, span in spans if kind == "md")
+    assert all(span.startswith("<") for kind, span in spans if kind == "html")
+    for model in (Citation, FetchMetadata):
+        described = model.model_fields["start"].description or ""
+        assert "source_text[start:end]" in described and "heading line" in described, model
+        assert "first character" not in described
