@@ -61,12 +61,19 @@ class KeyRings:
 
 
 def bearer_token(connection: ASGIConnection) -> str:
-    """The token of an `Authorization: Bearer <token>` header; raises 401 when there is none."""
-    scheme, _, token = connection.headers.get("authorization", "").partition(" ")
-    token = token.strip()
-    if scheme.lower() != "bearer" or not token:
+    """The token of an `Authorization: Bearer <token>` header; raises 401 when there is none, saying whether the
+    header is missing or holds no Bearer key (the key alone, or another scheme), never echoing what it holds."""
+    header = connection.headers.get("authorization")
+    if header is None or not header.strip():
         raise NotAuthorizedException("missing API key: send the header `Authorization: Bearer <key>`")
-    return token
+    scheme, _, token = header.strip().partition(" ")
+    if scheme.lower() != "bearer":
+        raise NotAuthorizedException("the Authorization header does not start with `Bearer `: send the key as "
+                                     "`Authorization: Bearer <key>`, the word Bearer and a space before the key")
+    if not token.strip():
+        raise NotAuthorizedException("the Authorization header holds `Bearer` without a key: send "
+                                     "`Authorization: Bearer <key>`")
+    return token.strip()
 
 
 # Guards are coroutines: Litestar runs a plain-function guard in a worker thread, a thread hop on every request.

@@ -54,6 +54,19 @@ def test_v1_routes_need_a_bearer_key(client, headers):
         assert "Authorization: Bearer <key>" in unauthorized(response)
 
 
+@pytest.mark.parametrize(("headers", "said"), [
+    ({}, "missing API key"), ({"Authorization": " "}, "missing API key"),
+    ({"Authorization": KEYS[0]}, "does not start with `Bearer `"),
+    ({"Authorization": f"Token {KEYS[0]}"}, "does not start with `Bearer `"),
+    ({"Authorization": "Bearer  "}, "holds `Bearer` without a key"),
+])
+def test_a_key_sent_without_the_bearer_scheme_is_told_how_to_send_it(client, headers, said):
+    """A key sent alone is not missing: the client is told what the header must hold, never what it held."""
+    detail = unauthorized(client.post("/v1/search", json=BODY, headers=headers))
+    assert said in detail and "`Authorization: Bearer <key>`" in detail
+    assert KEYS[0] not in detail
+
+
 @pytest.mark.parametrize("key", ["wrong", KEYS[0] + "x", KEYS[0][:-1], KEYS[1].upper(), "x" * 10_000])
 def test_wrong_keys_are_refused(client, key):
     assert "invalid API key" in unauthorized(client.post("/v1/search", json=BODY, headers=bearer(key)))
