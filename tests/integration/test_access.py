@@ -88,6 +88,18 @@ def test_health_readiness_and_docs_stay_open(client):
         assert client.get(path).status_code == 200, path
 
 
+def test_the_routes_operations_md_says_stay_open_are_those_that_answer_without_a_key(client):
+    """With keys set, OPERATIONS.md's "Keys" names the routes open to anyone: no more (a route that leaks), and no
+    fewer (`/metrics`, which probes' and scrapers' setups rely on, was left out)."""
+    keys = (ROOT / "docs" / "OPERATIONS.md").read_text(encoding="utf-8").split("**Keys.**", 1)[1].split("\n\n", 1)[0]
+    said = re.search(r"((?:`/\w+`(?:, | and )?)+) stay open", keys)
+    assert said, keys
+    listed = set(re.findall(r"`(/\w+)`", said.group(1)))
+    candidates = ["/healthz", "/readyz", "/schema", "/metrics", "/v1/documents", "/passages/anything", "/mcp"]
+    answered = {path for path in candidates if client.get(path).status_code < 400}
+    assert listed == answered == {"/healthz", "/readyz", "/schema", "/metrics"}
+
+
 def test_admin_routes_need_an_admin_key(client, searcher, settings):
     user = client.post("/v1/admin/reload", headers=bearer(KEYS[0]))  # a key it knows, not allowed here: 403
     assert user.status_code == 403 and "RAG_ADMIN_KEYS" in user.json()["detail"]
