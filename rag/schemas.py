@@ -204,14 +204,17 @@ class SearchResponse(BaseModel):
                                          "`answer.markdown` say that the documents do not seem to answer.")
     mode: Mode = Field(description="Retrieval mode used.")
     model: str = Field(description="Embedding model of the index.")
-    took_ms: float = Field(description="Time spent answering, in milliseconds.")
+    took_ms: float = Field(description="Time spent answering, in milliseconds. In a batch, the whole batch's time, "
+                                       "the same in every result: its questions share model calls, so no one "
+                                       "question's own time exists.")
 
 
 class BatchSearchResponse(BaseModel):
     """One `SearchResponse` per question, in the order asked."""
 
     results: list[SearchResponse]
-    took_ms: float = Field(description="Time spent on the whole batch, in milliseconds.")
+    took_ms: float = Field(description="Time spent on the whole batch, in milliseconds (each result carries it "
+                                       "too).")
 
 
 class DocumentSummary(BaseModel):

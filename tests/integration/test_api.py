@@ -53,6 +53,14 @@ def test_batch_answers_in_order(client):
     assert "loi Châtel" in results[1]["passages"][0]["text"]
 
 
+def test_a_batch_s_time_is_said_to_be_every_result_s(client):
+    """Its questions share model calls: each result carries the batch's time, and the schema says so."""
+    r = client.post("/v1/search/batch", json={"questions": ["délai de remboursement", QUESTION], "k": 1}).json()
+    assert {x["took_ms"] for x in r["results"]} == {r["took_ms"]}
+    schemas = client.get("/schema/openapi.json").json()["components"]["schemas"]
+    assert "In a batch, the whole batch's time" in schemas["SearchResponse"]["properties"]["took_ms"]["description"]
+
+
 def test_passage_by_id(client):
     hit = client.post("/v1/search", json={"question": QUESTION, "k": 1}).json()["passages"][0]
     r = client.get(f"/v1/passages/{hit['id']}")
