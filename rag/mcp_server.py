@@ -16,13 +16,14 @@ its most relevant sentences and its text. Core errors become tool errors whose m
 # No `from __future__ import annotations`: the SDK reads the tools' annotations at registration, and they use
 # limits from the settings in scope there.
 import asyncio
+import inspect
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from typing import Annotated, Any
 
 from mcp.server.mcpserver import Context, MCPServer
 from mcp.server.mcpserver.exceptions import ToolError
-from mcp_types import CallToolResult, TextContent, ToolAnnotations
+from mcp_types import CallToolResult, Icon, TextContent, ToolAnnotations
 from pydantic import BaseModel, Field, ValidationError
 
 from rag.errors import RagError
@@ -110,6 +111,17 @@ class PlainServer(MCPServer):
     not know left aside): the ChatGPT connector's clients are not ours to hold to the schema."""
 
     strict = False
+
+    def add_tool(self, fn: Callable[..., Any], name: str | None = None, title: str | None = None,
+                 description: str | None = None, annotations: ToolAnnotations | None = None,
+                 icons: list[Icon] | None = None, meta: dict[str, Any] | None = None,
+                 structured_output: bool | None = None) -> None:
+        """Register `fn` as the SDK does, its docstring dedented (`inspect.cleandoc`) as the description: the SDK
+        sends a docstring's continuation lines with the method's indentation, eight spaces the agent reads."""
+        if description is None and fn.__doc__:
+            description = inspect.cleandoc(fn.__doc__)
+        super().add_tool(fn, name=name, title=title, description=description, annotations=annotations, icons=icons,
+                         meta=meta, structured_output=structured_output)
 
     async def call_tool(self, name: str, arguments: dict[str, Any], context: Context | None = None) -> Any:
         tool = self._tool_manager.get_tool(name)

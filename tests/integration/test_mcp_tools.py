@@ -14,6 +14,7 @@ from mcp.server.mcpserver import MCPServer
 from rag.index.store import Index
 from rag.ingestion.pipeline import ingest
 from rag.mcp_connector import stdio_connector
+from rag.mcp_server import stdio_server
 from rag.settings import Settings
 
 QUESTION = "Quels documents d’identité acceptez-vous ?"
@@ -58,3 +59,21 @@ def test_a_build_records_its_corpus_folder_absolute(fresh_settings, embedder, mo
     relative = Settings(corpus_dir=Path("corpus"), index_dir=Path("index"))
     ingest(relative, embedder=embedder)
     assert Index.load(relative.index_dir).manifest["corpus"]["path"] == str(fresh_settings.corpus_dir)
+
+
+def test_tool_descriptions_read_as_plain_text_in_both_profiles(searcher, settings):
+    """A docstring's continuation lines, indented as the code is, were sent as they stand: eight spaces an agent
+    read before every line."""
+
+    async def main() -> dict[str, str]:
+        described = {}
+        for server in (stdio_server(settings, searcher), stdio_connector(settings, searcher)):
+            async with Client(server) as client:
+                described |= {f"{server.name}.{t.name}": t.description or "" for t in (await client.list_tools()).tools}
+        return described
+
+    described = anyio.run(main)
+    assert {"rag.search", "rag.list_documents", "rag-connector.fetch"} <= set(described)
+    for name, text in described.items():
+        assert text and text == text.strip(), name
+        assert not any(line.startswith(" ") for line in text.splitlines()), (name, text)
