@@ -28,7 +28,16 @@ from pydantic import BaseModel, Field, ValidationError
 
 from rag.errors import RagError
 from rag.index.store import Index
-from rag.schemas import FILTER_VALUES_MAX, Citation, DocumentSummary, Hit, Name, Passage, SearchFilter
+from rag.schemas import (
+    DOCUMENTS_PAGE_MAX,
+    FILTER_VALUES_MAX,
+    Citation,
+    DocumentSummary,
+    Hit,
+    Name,
+    Passage,
+    SearchFilter,
+)
 from rag.search.answer import answer as best_answer
 from rag.search.queries import MCP, make_queries
 from rag.search.searcher import Found, Query, Searcher
@@ -37,7 +46,7 @@ from rag.settings import Settings
 Search = Callable[[list[Query]], Awaitable[list[Found]]]
 GetPassage = Callable[[str], Passage]
 CurrentIndex = Callable[[], Index]
-DOCUMENTS_PAGE = 50
+DOCUMENTS_PAGE = 50  # fewer than over HTTP by default: a page is read into the agent's context
 # every tool of both profiles only reads the index
 READ_ONLY = ToolAnnotations(read_only_hint=True, destructive_hint=False, idempotent_hint=True, open_world_hint=False)
 
@@ -211,7 +220,7 @@ def build_server(settings: Settings, run_search: Search, passage: GetPassage, cu
                                                         "this folder.")] = None,
         offset: Annotated[int, Field(description="How many documents to skip.", ge=0)] = 0,
         limit: Annotated[int, Field(description="How many documents to list.", ge=1,
-                                    le=DOCUMENTS_PAGE * 10)] = DOCUMENTS_PAGE,
+                                    le=DOCUMENTS_PAGE_MAX)] = DOCUMENTS_PAGE,
     ) -> Annotated[CallToolResult, ToolDocumentList]:
         """The documents of the collection (doc_id, title, source path, url, passage count), in corpus order."""
         with tool_errors(settings):

@@ -137,6 +137,9 @@ Question = Annotated[str, StringConstraints(strip_whitespace=True), AfterValidat
                      WithJsonSchema({"type": "string", "minLength": 1})]
 Name = Annotated[str, StringConstraints(min_length=1, max_length=1000)]
 FILTER_VALUES_MAX = 1000
+# The most documents one page of a listing holds, over HTTP (`GET /v1/documents`) and MCP (`list_documents`) alike:
+# a filter names at most FILTER_VALUES_MAX documents, so one page can list them all.
+DOCUMENTS_PAGE_MAX = FILTER_VALUES_MAX
 
 
 # A filter field's values: bounded on the list itself, so that OpenAPI says minItems/maxItems on the array (bounds
@@ -249,6 +252,7 @@ class Health(BaseModel):
 
 
 __all__ = [
+    "DOCUMENTS_PAGE_MAX",
     "MODES",
     "Answer",
     "BatchSearchRequest",

@@ -22,6 +22,7 @@ from rag.http.auth import admin_key_guard
 from rag.http.problems import responses
 from rag.index.store import Index
 from rag.schemas import (
+    DOCUMENTS_PAGE_MAX,
     BatchSearchRequest,
     BatchSearchResponse,
     DocumentList,
@@ -38,7 +39,7 @@ from rag.serving.reload import ReloadReport
 from rag.serving.runtime import Runtime
 
 BUILD_HEADER = "Rag-Index-Build"  # the build that answered: a request is answered by one build, even during a reload
-DOCUMENTS_PAGE, DOCUMENTS_PAGE_MAX = 100, 1000
+DOCUMENTS_PAGE = 100
 _BUILD_HEADER_DOC = [ResponseHeader(name=BUILD_HEADER, description="Id of the index build that answered.",
                                     documentation_only=True)]
 

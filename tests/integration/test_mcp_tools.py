@@ -77,3 +77,20 @@ def test_tool_descriptions_read_as_plain_text_in_both_profiles(searcher, setting
     for name, text in described.items():
         assert text and text == text.strip(), name
         assert not any(line.startswith(" ") for line in text.splitlines()), (name, text)
+
+
+def test_list_documents_pages_up_to_what_the_http_listing_does(searcher, settings, client):
+    """1,000 documents a page over both edges (the MCP tool stopped at 500)."""
+    server = stdio_server(settings, searcher)
+    listed = call(server, "list_documents", {"limit": 1000})
+    assert listed["total"] == len(listed["documents"]) == 2
+    assert client.get("/v1/documents", params={"limit": 1000}).status_code == 200
+
+    async def over() -> str:
+        async with Client(server) as client:
+            result = await client.call_tool("list_documents", {"limit": 1001})
+            assert result.is_error
+            return result.content[0].text if result.content[0].type == "text" else ""
+
+    assert "less than or equal to 1000" in anyio.run(over)
+    assert client.get("/v1/documents", params={"limit": 1001}).status_code == 422
