@@ -9,9 +9,11 @@ from collections.abc import Sequence
 from typing import Annotated
 
 from litestar import Request, Response, get, post
+from litestar.connection import ASGIConnection
 from litestar.datastructures import ResponseHeader
 from litestar.di import NamedDependency
 from litestar.exceptions import HTTPException, NotFoundException
+from litestar.handlers.base import BaseRouteHandler
 from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.router import Router
 from litestar.status_codes import HTTP_200_OK
@@ -124,7 +126,19 @@ def get_passage(passage_id: FromPath[str], runtime: NamedDependency[Runtime]) ->
     return Response(searcher.passage(passage_id, index), headers={BUILD_HEADER: index.build_id})
 
 
-@get("/documents", summary="The documents of the served index", sync_to_thread=False,
+# A guard, as the key check is (a coroutine: a plain function would run in a worker thread).
+async def known_query(connection: ASGIConnection, handler: BaseRouteHandler) -> None:
+    """Refuse a query parameter the route does not take, naming it and those it takes (a 422, as an unknown body
+    field gets): `?sauce=guide`, or a misspelt `?sorce=`, would otherwise be dropped and the whole listing answered."""
+    taken = [definition.query or name for name, parameter in handler.parsed_fn_signature.parameters.items()
+             if isinstance(definition := parameter.kwarg_definition, QueryParameter)]
+    unknown = sorted(set(connection.query_params) - set(taken))
+    if unknown:
+        raise InvalidQuery(f"unknown query parameter {', '.join(map(repr, unknown))}: this route takes "
+                           f"{', '.join(taken)}")
+
+
+@get("/documents", summary="The documents of the served index", sync_to_thread=False, guards=[known_query],
      responses=responses(401, 422, 503), response_headers=_BUILD_HEADER_DOC)
 def list_documents(
     runtime: NamedDependency[Runtime],
@@ -190,4 +204,4 @@ def api(guards: Sequence[Guard]) -> Router:
 
 PROBES = [healthz, readyz]
 
-__all__ = ["BUILD_HEADER", "PROBES", "answers", "api", "schema_not_found"]
+__all__ = ["BUILD_HEADER", "PROBES", "answers", "api", "known_query", "schema_not_found"]

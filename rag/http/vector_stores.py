@@ -28,7 +28,7 @@ from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag
 
 from rag.errors import InvalidQuery
 from rag.http.problems import Failure, responses
-from rag.http.routes import BUILD_HEADER, answers
+from rag.http.routes import BUILD_HEADER, answers, known_query
 from rag.index.store import Index
 from rag.schemas import Hit, Question
 from rag.search import vector_store
@@ -193,7 +193,7 @@ def describe(index: Index, settings: Settings) -> VectorStore:
 
 
 @get("", summary="The vector stores (OpenAI-compatible): the served index", sync_to_thread=False,
-     responses=_errors(400, 401, 422, 503))
+     guards=[known_query], responses=_errors(400, 401, 422, 503))
 def list_stores(
     runtime: NamedDependency[Runtime],
     limit: Annotated[int, QueryParameter(ge=1, le=100, description="Most stores to list.")] = 20,

@@ -41,6 +41,7 @@ def test_documents_lists_the_corpus_in_order_by_pages(client, index):
     assert [d["doc_id"] for d in page["documents"]] == [FAQ] and page["total"] == 2 and page["offset"] == 1
     one = client.get("/v1/documents", params={"source": "secu-debi-plateforme.txt"}).json()
     assert [d["doc_id"] for d in one["documents"]] == [ARTICLE] and one["total"] == 1
+    # a listing of what is under a path: nothing there is an empty page (a search `filter` naming it is a 422)
     assert client.get("/v1/documents", params={"source": "nowhere"}).json()["total"] == 0
 
 
@@ -51,6 +52,17 @@ def test_documents_bad_paging_is_a_422_naming_the_parameter(client, params, fiel
     assert r.status_code in (400, 422), r.text
     assert r.headers["content-type"].startswith("application/problem+json")
     assert field in r.json()["detail"]
+
+
+@pytest.mark.parametrize("params", [{"sauce": "guide"}, {"sorce": "secu-debi-plateforme.txt", "limit": 1}])
+def test_an_unknown_query_parameter_is_a_422_naming_it_and_those_taken(client, params):
+    """As an unknown body field is: a misspelt `source` dropped would list every document, as if it had filtered."""
+    r = client.get("/v1/documents", params=params)
+    assert r.status_code == 422, r.text
+    unknown = next(iter(params))
+    assert r.json()["detail"] == f"unknown query parameter '{unknown}': this route takes source, offset, limit"
+    listed = client.get("/v1/vector_stores", params={"sauce": "x"})  # an OpenAI error there, as its others are
+    assert listed.status_code == 422 and "'sauce': this route takes limit, order, after, before" in listed.text
 
 
 @pytest.mark.parametrize("mode", ["hybrid", "dense", "lexical"])
