@@ -7,7 +7,7 @@ import re
 import pytest
 
 from rag.schemas import Citation, Highlight, Hit
-from rag.search.answer import RETRIEVAL_POWER, answer, escape, markdown, quote
+from rag.search.answer import RETRIEVAL_POWER, answer, answers_heading, escape, markdown, quote
 from rag.search.snippets import LEAD_CHARS, LIST_CHARS, Sentence, best_window, excerpt, sentence_spans
 
 
@@ -319,6 +319,24 @@ def test_an_faq_entry_that_opens_on_a_list_is_answered_by_the_whole_list():
               highlight=Highlight(text=entry[2:84], start=2, end=84, score=1.0))
     hit._opens_section = True
     assert answer([hit]).text == whole  # type: ignore[union-attr]
+
+
+def test_a_heading_that_asks_without_a_question_mark_is_answered_from_its_start():
+    """"## Comment retourner un article" and its numbered steps: the audit's answer was the second step alone, where
+    the same heading with a question mark gave all three. A heading opening on an interrogative word asks too."""
+    steps = ("1. Connectez-vous à votre espace client.\n2. Choisissez la commande et cliquez sur « Retourner ».\n"
+             "3. Imprimez l'étiquette prépayée et déposez le colis en point relais.")
+    at = steps.index("Choisissez")
+    for section, whole in (("Comment retourner un article", True), ("How to return an item", True),
+                           ("Retours › Où déposer le colis", True), ("Retourner un article", False),
+                           ("Commentaires", False), ("Ou bien en magasin", False)):
+        citation = Citation(doc_id="d", title="Guide", source="d.md", section=section, start=0, end=len(steps),
+                            label="Guide")
+        hit = Hit(rank=1, id="p1", text=steps, score=1.0, citation=citation,
+                  highlight=Highlight(text=steps[at:at + 40], start=at, end=at + 40, score=1.0))
+        hit._opens_section = True
+        assert answers_heading(hit) is whole, section
+        assert (answer([hit]).text == steps) is whole, section  # type: ignore[union-attr]
 
 
 def test_the_list_an_faq_entry_opens_on_is_its_items_up_to_the_list_room():
