@@ -190,8 +190,8 @@ class Settings(BaseSettings):
                                "as the hard limit allows, else a warning says so.")
     max_connections_per_client: int | None = Field(
         None, ge=0, description="Most connections one client address keeps open, a trusted proxy's "
-                                "(`FORWARDED_ALLOW_IPS`) aside; more: 429 and closed (none: half of "
-                                "RAG_MAX_CONNECTIONS; 0: no cap).")
+                                "(`FORWARDED_ALLOW_IPS`) aside, an IPv6 one by its /64; more: 429 and closed "
+                                "(none: an eighth of RAG_MAX_CONNECTIONS; 0: no cap).")
     request_deadline_seconds: float = Field(
         30.0, ge=0, description="Longest a search may wait for its answers; then what is not computed is dropped "
                                 "and the request gets a 503 (0: no deadline). A request whose questions alone need "
@@ -268,10 +268,11 @@ class Settings(BaseSettings):
 
     @property
     def client_connections(self) -> int:
-        """The per-address connection cap in force (`max_connections_per_client`, by default half of
-        `max_connections`: one client never takes every place, nor refuses a heavy but honest one early)."""
+        """The per-address connection cap in force (`max_connections_per_client`, by default an eighth of
+        `max_connections`: eight addresses at least to take every place, and a heavy but honest client still has
+        64 of the default 512)."""
         if self.max_connections_per_client is None:
-            return max(1, self.max_connections // 2)
+            return max(1, self.max_connections // 8)
         return self.max_connections_per_client
 
     def without_paths(self, text: str) -> str:

@@ -8,10 +8,8 @@ the keys are. Keys never appear in messages, logs or the settings' repr.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import hmac
-import ipaddress
 from dataclasses import dataclass
 
 from litestar.connection import ASGIConnection
@@ -21,6 +19,7 @@ from litestar.handlers.base import BaseRouteHandler
 from litestar.middleware import ASGIMiddleware
 from litestar.types import ASGIApp, Receive, Scope, Send
 
+from rag.http.proxies import address_group
 from rag.logs import bearer_digest
 from rag.serving.runtime import CLIENT
 from rag.settings import Settings
@@ -126,11 +125,7 @@ def client_of(scope: Scope, keys: bool) -> tuple[str, str] | None:
     client = scope.get("client")
     if not client:
         return None
-    host = client[0]
-    with contextlib.suppress(ValueError):
-        if isinstance(address := ipaddress.ip_address(host), ipaddress.IPv6Address) and address.ipv4_mapped is None:
-            host = str(ipaddress.ip_network(f"{host}/64", strict=False))
-    return "address", host
+    return "address", address_group(client[0])
 
 
 __all__ = ["ClientMiddleware", "KeyRing", "KeyRings", "admin_key_guard", "api_key_guard", "bearer_token", "client_of"]

@@ -1,10 +1,12 @@
-"""Which client addresses are proxies: those uvicorn takes the client's address from `X-Forwarded-For` for
+"""Client addresses: which are proxies, those uvicorn takes the client's address from `X-Forwarded-For` for
 (`FORWARDED_ALLOW_IPS`, default the loopback addresses; `*` for any), read by uvicorn's own parser so that both
-agree. A proxy's connections are its clients', many of them: no per-client cap counts them as one
-(`rag.http.server`)."""
+agree (a proxy's connections are its clients', many of them: no per-client cap counts them as one,
+`rag.http.server`); and which addresses are one client (`address_group`: an IPv6 host by its /64)."""
 
 from __future__ import annotations
 
+import contextlib
+import ipaddress
 from functools import lru_cache
 from typing import Any
 
@@ -25,4 +27,14 @@ def trusted(config: Any) -> _TrustedHosts:
     return _proxies(spec if isinstance(spec, str) else ",".join(spec))
 
 
-__all__ = ["trusted"]
+@lru_cache(maxsize=4096)
+def address_group(host: str) -> str:
+    """The client an address stands for: an IPv4 address itself, an IPv6 one by its /64 (a host's own network holds
+    more addresses than any cap; one host could open a connection from each)."""
+    with contextlib.suppress(ValueError):
+        if isinstance(address := ipaddress.ip_address(host), ipaddress.IPv6Address) and address.ipv4_mapped is None:
+            return str(ipaddress.ip_network(f"{host}/64", strict=False))
+    return host
+
+
+__all__ = ["address_group", "trusted"]

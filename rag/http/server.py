@@ -39,7 +39,7 @@ from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from rag.errors import ConfigError
 from rag.http.open_files import allow_connections
-from rag.http.proxies import trusted
+from rag.http.proxies import address_group, trusted
 from rag.http.refusals import TALLIES, UVICORN_MALFORMED, refusal
 from rag.settings import Settings
 
@@ -78,11 +78,13 @@ class _Bounds(asyncio.Protocol):
             self._arm(protocol, "head")
 
     def _crowding(self, protocol: Any) -> bool:
-        """Whether this connection's address holds more than its share, unless it is a trusted proxy's."""
+        """Whether this connection's client (its address; an IPv6 one by its /64) holds more than its share, unless
+        it is a trusted proxy's."""
         host = protocol.client[0] if protocol.client else None
         if not self.max_client_connections or host is None or host in trusted(protocol.config):
             return False
-        return sum(1 for other in protocol.connections if other.client and other.client[0] == host) \
+        group = address_group(host)
+        return sum(1 for other in protocol.connections if other.client and address_group(other.client[0]) == group) \
             > self.max_client_connections
 
     def connection_lost(self, exc: Exception | None) -> None:

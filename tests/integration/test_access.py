@@ -13,6 +13,7 @@ from litestar.testing import TestClient
 from rag.http import auth
 from rag.http.app import create_app
 from rag.http.auth import client_of
+from rag.http.proxies import address_group
 from rag.settings import Settings
 from tests.helpers.paths import ROOT
 
@@ -195,3 +196,6 @@ def test_the_client_a_search_is_queued_under():
     assert client_of(scope("2001:db8::1"), False) == client_of(scope("2001:db8::abcd:1"), False) == (
         "address", "2001:db8::/64")
     assert client_of({"headers": []}, False) is None
+    # the connection cap groups addresses as the queue does (rag.http.server): one IPv6 host cannot spread over its /64
+    assert address_group("2001:db8::abcd:1") == "2001:db8::/64"
+    assert address_group("::ffff:192.0.2.7") == "::ffff:192.0.2.7" and address_group("192.0.2.7") == "192.0.2.7"

@@ -114,7 +114,8 @@ def test_none_sets_what_may_be_none_as_the_table_says(monkeypatch):
         Settings()
 
 
-def test_the_per_client_connection_cap_is_half_the_connections_unless_set():
-    assert Settings().client_connections == 256 and Settings(max_connections=10).client_connections == 5
+def test_the_per_client_connection_cap_is_an_eighth_of_the_connections_unless_set():
+    """Half let two addresses take every place (a hardening audit: 2 answers of 196 for a third client)."""
+    assert Settings().client_connections == 64 and Settings(max_connections=10).client_connections == 1
     assert Settings(max_connections_per_client=0).client_connections == 0  # no cap
-    assert Settings(max_connections_per_client="none").client_connections == 256
+    assert Settings(max_connections_per_client="none").client_connections == 64
