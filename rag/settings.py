@@ -200,7 +200,7 @@ class Settings(BaseSettings):
         131_072, ge=1, description="Most estimated tokens (characters / 4) of questions waiting before 503 "
                                    "Overloaded; one client may hold three quarters of them.")
     micro_batch_max_tokens: int = Field(
-        2_048, ge=1, description="Most estimated tokens of questions in one model call: a larger request is split "
+        1_024, ge=1, description="Most estimated tokens of questions in one model call: a larger request is split "
                                  "and takes turns with the others.")
 
     # -- client side
