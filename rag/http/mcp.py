@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 
@@ -17,10 +16,9 @@ from litestar.exceptions import (
 from litestar.handlers import ASGIRouteHandler
 from litestar.types import (
     Guard,
-    HTTPResponseBodyEvent,
-    HTTPResponseStartEvent,
-    Message,
+    HTTPRequestEvent,
     Receive,
+    ReceiveMessage,
     Scope,
     Send,
 )
@@ -28,7 +26,7 @@ from mcp.server.mcpserver import MCPServer
 from mcp.server.transport_security import TransportSecuritySettings
 from starlette.applications import Starlette
 
-from rag.http.problems import MEDIA_TYPE, problem_body
+from rag.http.problems import disconnected, said
 from rag.settings import Settings
 
 
@@ -88,8 +86,11 @@ class HttpTransport:
             raise HTTPException(status_code=415, detail=f"the request body must be JSON-RPC, sent with `Content-Type: "
                                                         f"application/json` ({got})")
         headers.append((b"content-type", ("application/json" + (";" + parameters if parameters else "")).encode()))
-        limited = _problem_for_too_large(send, self.settings.max_body_bytes, self.path)
-        await app({**scope, "path": "/", "headers": headers}, receive, limited)  # type: ignore[arg-type]
+        # The body is read here, as the JSON routes read theirs, before the SDK sees the request: a body over
+        # RAG_MAX_BODY_BYTES is the same 413 problem, and a client that leaves mid-body (or whose stalled body is cut
+        # at RAG_BODY_TIMEOUT_SECONDS) the same 499, where the SDK would log a ClientDisconnect traceback and answer 500
+        body = await _body(receive, self.settings.max_body_bytes)
+        await app({**scope, "path": "/", "headers": headers}, _replay(body, receive), send)  # type: ignore[arg-type]
 
 
 def mount(transports: Sequence[HttpTransport], guards: Sequence[Guard], prefix: str = "/mcp") -> ASGIRouteHandler:
@@ -110,29 +111,39 @@ def mount(transports: Sequence[HttpTransport], guards: Sequence[Guard], prefix: 
     return mcp_endpoint
 
 
-def _problem_for_too_large(send: Send, limit: int, path: str) -> Send:
-    """`send`, with the SDK's plain-text 413 (a body over `limit`) replaced by a problem, as on every other route."""
-    replacing = False
+async def _body(receive: Receive, limit: int) -> bytes:
+    """The request's body, of at most `limit` bytes (else a 413 problem), read as Litestar reads a JSON route's: a
+    disconnect before its end is `disconnected()` (a 499)."""
+    parts: list[bytes] = []
+    size = 0
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            raise disconnected()
+        if message["type"] != "http.request":
+            continue
+        size += len(message["body"])
+        if size > limit:
+            raise said(413, f"the request body is larger than {limit:,} bytes (RAG_MAX_BODY_BYTES)")
+        parts.append(message["body"])
+        if not message.get("more_body", False):
+            return b"".join(parts)
 
-    async def wrapped(message: Message) -> None:
-        nonlocal replacing
-        if message["type"] == "http.response.start" and message["status"] == 413:
-            replacing = True
-            return
-        if replacing:
-            if not message.get("more_body", False):
-                body = json.dumps(problem_body(
-                    413, f"the request body is larger than {limit:,} bytes (RAG_MAX_BODY_BYTES)", path)).encode()
-                start: HTTPResponseStartEvent = {
-                    "type": "http.response.start", "status": 413,
-                    "headers": [(b"content-type", MEDIA_TYPE.encode()), (b"content-length", str(len(body)).encode())]}
-                end: HTTPResponseBodyEvent = {"type": "http.response.body", "body": body, "more_body": False}
-                await send(start)
-                await send(end)
-            return
-        await send(message)
 
-    return wrapped
+def _replay(body: bytes, receive: Receive) -> Receive:
+    """`receive` for a request whose `body` is already read: the body in one message, then what the connection says
+    (its disconnect)."""
+    pending = True
+
+    async def replayed() -> ReceiveMessage:
+        nonlocal pending
+        if pending:
+            pending = False
+            whole: HTTPRequestEvent = {"type": "http.request", "body": body, "more_body": False}
+            return whole
+        return await receive()
+
+    return replayed
 
 
 __all__ = ["HttpTransport", "mount"]

@@ -155,6 +155,12 @@ def _http_detail(exc: HTTPException, request: Request) -> str:
 _DISCONNECTED = "client disconnected prematurely"
 
 
+def disconnected() -> HTTPException:
+    """What a reader of a request body raises when the connection closes before its end, as Litestar's own does:
+    answered (to nobody) and counted as a 499, never as a server error."""
+    return InternalServerException(_DISCONNECTED)
+
+
 @dataclass(frozen=True)
 class Failure:
     """An error as every shape of error body says it: status, what to fix, headers, and the invalid fields."""
@@ -257,5 +263,5 @@ def responses(*statuses: int, body: type[BaseModel] = Problem, media_type: str =
     return described
 
 
-__all__ = ["MEDIA_TYPE", "STATUS", "Failure", "Problem", "Shape", "error_handler", "failure", "problem",
+__all__ = ["MEDIA_TYPE", "STATUS", "Failure", "Problem", "Shape", "disconnected", "error_handler", "failure", "problem",
            "problem_body", "problem_handler", "responses", "said"]

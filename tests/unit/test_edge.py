@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Iterator
 from pathlib import Path
@@ -266,9 +265,11 @@ def test_allowed_hosts_for_deployments(bare_settings, bound, allowed, host, pass
         assert (c.get("/healthz", headers={"host": host}).status_code == 200) == passes
 
 
-def test_a_client_gone_before_its_body_is_complete_is_a_499_not_a_server_error(bare_settings, caplog):
+@pytest.mark.parametrize("path", ["/v1/search", "/mcp", "/mcp/connector"])
+def test_a_client_gone_before_its_body_is_complete_is_a_499_not_a_server_error(bare_settings, caplog, path):
     """Litestar raises a 500 when the connection closes mid-body (the client left, or its stalled body was cut at
-    RAG_BODY_TIMEOUT_SECONDS): logged and counted as a server error, it would page someone for a client's doing."""
+    RAG_BODY_TIMEOUT_SECONDS): logged and counted as a server error, it would page someone for a client's doing. The
+    MCP SDK logged a ClientDisconnect traceback and answered 500: /mcp reads the body as the JSON routes do."""
     app = create_app(bare_settings)
     events = [{"type": "http.request", "body": b'{"question": "bon', "more_body": True}, {"type": "http.disconnect"}]
     sent: list[dict] = []
@@ -280,11 +281,12 @@ def test_a_client_gone_before_its_body_is_complete_is_a_499_not_a_server_error(b
         sent.append(message)
 
     scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "POST", "scheme": "http",
-             "path": "/v1/search", "raw_path": b"/v1/search", "query_string": b"", "root_path": "", "state": {},
-             "headers": [(b"host", b"127.0.0.1"), (b"content-type", b"application/json"), (b"content-length", b"99")],
+             "path": path, "raw_path": path.encode(), "query_string": b"", "root_path": "", "state": {},
+             "headers": [(b"host", b"127.0.0.1"), (b"content-type", b"application/json"), (b"content-length", b"99"),
+                         (b"accept", b"application/json, text/event-stream")],
              "client": ("127.0.0.1", 1), "server": ("127.0.0.1", 8000)}
-    with caplog.at_level(logging.INFO):
-        asyncio.run(app(scope, receive, send))
+    with TestClient(app) as client, caplog.at_level(logging.INFO):  # the lifespan runs the MCP transports
+        client.blocking_portal.call(app, scope, receive, send)
     assert [m["status"] for m in sent if m["type"] == "http.response.start"] == [499]
     assert [r.status for r in caplog.records if r.name == "rag.access"] == [499]
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
