@@ -20,7 +20,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from rag.corpus.formats.base import Line
-from rag.corpus.reader import Document
+from rag.corpus.reader import Document, Skipped
 from rag.passage import ITEM, SENTENCE_BREAK, Chunk, ends_sentence
 
 TokenCounter = Callable[[Sequence[str]], list[int]]
@@ -35,6 +35,7 @@ TokenCounter = Callable[[Sequence[str]], list[int]]
 LAYOUT = 5
 TITLE_CHARS = 60  # a line shorter than this without a full stop names what follows it (`_runs_on`)
 _FULL_STOPS = (".", "!", "…", ";")
+PROBE_CHARS_PER_TOKEN = 16  # an ASCII word of this many characters per passage token is counted by its prefixes
 
 
 def _piece(line: Line, a: int, b: int, after: int | None = None) -> Line:
@@ -98,16 +99,26 @@ class Chunker:
         self.count_tokens = count_tokens
         self.max_tokens = max_tokens
         self._bare_tokens: int | None = None
+        # an ASCII word this long is counted by its prefixes (`_long_word_tokens`); no tokenizer packs 16 characters
+        # a token on average, so none of this length fits a passage
+        self._probe = PROBE_CHARS_PER_TOKEN * max_tokens
 
     def _fits(self, context: str, lines: Sequence[Line]) -> bool:
         text = context + "\n" + "\n".join(line.text for line in lines)
         return self.count_tokens([text])[0] <= self.max_tokens
 
+    def _holds_too_long_a_word(self, text: str) -> bool:
+        """Whether `text` holds an ASCII word that counts more tokens than a passage holds, found without tokenizing
+        `text` whole: a line that is one word of megabytes (a base64 file) cannot fit, and its tokenizer run alone
+        took most of a minute and most of a gigabyte."""
+        return any(m[0].isascii() and self._long_word_tokens(m[0]) > self.max_tokens
+                   for m in re.finditer(rf"\S{{{self._probe},}}", text))
+
     def _atoms(self, context: str, lines: Sequence[Line]) -> list[Line]:
         """Lines, with every line too long on its own broken into sentences, then into word runs."""
         atoms: list[Line] = []
         for line in lines:
-            if self._fits(context, [line]):
+            if not self._holds_too_long_a_word(line.text) and self._fits(context, [line]):
                 atoms.append(line)
                 continue
             for sentence in _split_line(line):
@@ -117,7 +128,7 @@ class Chunker:
     def _within(self, context: str, line: Line) -> list[Line]:
         """`line` as it fits: whole, else in runs of words, else a word cut between characters, each run checked
         with the tokenizer (counted word by word, a run may count more whole: it is halved until it fits)."""
-        if self._fits(context, [line]):
+        if not self._holds_too_long_a_word(line.text) and self._fits(context, [line]):
             return [line]
         if len(line.text) == 1:
             return [line]  # a character that does not fit beside its heading: the heading goes (see `chunk`)
@@ -135,8 +146,23 @@ class Chunker:
 
     def _word_tokens(self, words: list[str]) -> list[int]:
         """Each word's tokens as it counts inside a run, after another word: a word counted alone would merge with
-        the prompt's last token ("passage: " and "sont" count as "passage: " alone), and runs pack too much."""
-        return [n - self._bare for n in self.count_tokens([f"x {word}" for word in words])]
+        the prompt's last token ("passage: " and "sont" count as "passage: " alone), and runs pack too much. An ASCII
+        word of `_probe` characters or more is counted apart (`_long_word_tokens`)."""
+        long = [len(word) >= self._probe and word.isascii() for word in words]
+        counts = iter(self.count_tokens([f"x {word}" for word, apart in zip(words, long, strict=True) if not apart]))
+        return [self._long_word_tokens(word) if apart else next(counts) - self._bare
+                for word, apart in zip(words, long, strict=True)]
+
+    def _long_word_tokens(self, word: str) -> int:
+        """A long word's tokens as `_word_tokens` counts them, or, once a prefix of it (`_probe` characters, doubled
+        each time) counts more than a passage holds, that prefix's: enough to leave the word out (`_spans`), without
+        tokenizing megabytes."""
+        size = self._probe
+        while True:
+            tokens = self.count_tokens([f"x {word[:size]}"])[0] - self._bare
+            if tokens > self.max_tokens or size >= len(word):
+                return tokens
+            size *= 2
 
     @property
     def _bare(self) -> int:
@@ -175,6 +201,17 @@ class Chunker:
                 chunks.append(Chunk("", doc.doc_id, doc.title, doc.source, section.heading, doc.url, start,
                                     group[-1].end, text, first, last if last != first else None))
         return _with_ids(chunks)
+
+
+def unindexable(doc: Document) -> Skipped:
+    """`doc`, a document `Chunker.chunk` gave no passage, as a file skipped, and why: its text is only words left out
+    (`_spans`), or none at all. Ingest reports it so and does not count it as indexed (the report listed such a file
+    with the documents, and no document or search showed it)."""
+    words = [len(word) for section in doc.sections for line in section.lines for word in line.text.split()]
+    if not words:
+        return Skipped(doc.source, "no indexable text: it holds no words")
+    return Skipped(doc.source, f"no indexable text: its only words are {min(words):,} characters or longer, with "
+                               "no space, too long for a passage and left out (base64, minified code?)")
 
 
 def _joint(line: Line) -> str:
@@ -248,4 +285,4 @@ def _with_ids(chunks: list[Chunk]) -> list[Chunk]:
     return out
 
 
-__all__ = ["LAYOUT", "Chunker", "TokenCounter", "with_doc_id"]
+__all__ = ["LAYOUT", "Chunker", "TokenCounter", "unindexable", "with_doc_id"]

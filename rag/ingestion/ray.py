@@ -40,7 +40,7 @@ from typing import Any
 import numpy as np
 
 import rag.errors as errors
-from rag.corpus.chunking import with_doc_id
+from rag.corpus.chunking import unindexable, with_doc_id
 from rag.corpus.reader import (
     Corpus,
     Document,
@@ -105,6 +105,8 @@ class ChunkStage:
 
     def _chunked(self, outcome: Document | Skipped) -> tuple[Document | Skipped, list[Chunk], list[list[Span]]]:
         chunks = self.chunker.chunk(outcome) if isinstance(outcome, Document) else []
+        if isinstance(outcome, Document) and not chunks:  # no document of the index, as with the local engine
+            outcome = unindexable(outcome)
         return outcome, chunks, passage_windows(chunks, self.count_tokens, self.window_tokens)
 
     def __call__(self, batch: dict[str, np.ndarray]) -> dict[str, list[Any]]:

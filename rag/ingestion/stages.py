@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from rag.corpus.chunking import Chunker
+from rag.corpus.chunking import Chunker, unindexable
 from rag.corpus.reader import Corpus
 from rag.embedding.base import Embedder
 from rag.errors import IngestError
@@ -141,9 +141,19 @@ def assemble_vectors(chunks: list[Chunk], missing: list[int], fresh: np.ndarray,
 def chunk_and_embed(corpus: Corpus, settings: Settings, embedder: Embedder, prepare: Prepare, *,
                     progress: bool = False) -> Embedded:
     """The chunk and embed stages in this process (the local engine; `rag.ingestion.ray` runs them on Ray), with
-    `prepare` in between: once every passage is chunked, before any is embedded."""
+    `prepare` in between: once every passage is chunked, before any is embedded. A document that gives no passage
+    goes to the corpus's skipped files (`chunking.unindexable`)."""
     chunker = chunker_for(embedder, settings.max_passage_tokens)
-    chunks = [chunk for doc in corpus.documents for chunk in chunker.chunk(doc)]
+    chunks: list[Chunk] = []
+    kept = []
+    for doc in corpus.documents:
+        passages = chunker.chunk(doc)
+        if passages:
+            kept.append(doc)
+            chunks.extend(passages)
+        else:  # a document that gives no passage is no document of the index
+            corpus.skipped.append(unindexable(doc))
+    corpus.documents = kept
     size = settings.passage_window_tokens
     return embed_chunks(corpus, chunks, embedder.describe(), prepare,
                         lambda texts: embedder.embed_passages(texts, progress=progress),

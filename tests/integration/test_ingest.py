@@ -121,13 +121,17 @@ def test_bad_files_are_reported_and_skipped(fresh_settings, embedder):
     (corpus / "cp1251.txt").write_bytes("Проблема кодировки".encode("cp1251"))
     (corpus / "binary.md").write_bytes(b"\x00\x01\x02PNG")
     (corpus / "escape.txt").symlink_to("/etc/hostname")
+    (corpus / "blob.txt").write_text("Titre\n\n" + "c" * 5000, encoding="utf-8")  # its one word is left out
     report = ingest(fresh_settings, embedder=embedder)
     reasons = {s.source: s.reason for s in report.skipped}
     assert reasons["empty.txt"] == "empty file"
     assert "UTF-8" in reasons["cp1251.txt"]
     assert "binary" in reasons["binary.md"]
     assert "outside the corpus" in reasons["escape.txt"]
-    assert report.documents == 2
+    assert reasons["blob.txt"].startswith("no indexable text: its only words are 5,000 characters or longer")
+    assert report.documents == 2 and report.files == 7
+    files = Index.load(fresh_settings.index_dir).manifest["corpus"]["files"]
+    assert "blob.txt" not in {entry["source"] for entry in files}
 
 
 def test_index_built_with_another_model_is_refused(fresh_settings, embedder):

@@ -7,7 +7,7 @@ import hashlib
 import textwrap
 import time
 
-from rag.corpus.chunking import Chunker, with_doc_id
+from rag.corpus.chunking import Chunker, unindexable, with_doc_id
 from rag.corpus.reader import read_document
 from rag.passage import Chunk
 
@@ -97,6 +97,24 @@ def test_japanese_is_cut_at_its_full_stops_and_each_passage_fits(tmp_path):
     assert len(chunks) > 10 and all(len(f"{c.context}\n{c.text}") <= 120 for c in chunks)
     assert all(c.text.endswith("。") for c in chunks)  # whole sentences, cut at 。 with no space after it
     assert "".join(c.text.replace("\n", "") for c in chunks) == "".join(sentences)
+
+
+def test_a_file_of_one_enormous_word_gives_no_passage_without_tokenizing_it_and_says_why(tmp_path):
+    """A 5 MB file of one word took 48 s and 819 MB to give no passage (the tokenizer ran over its whole line three
+    times), and ingest counted it as a document: the word is now judged by a prefix, and the file said unindexable."""
+    longest: list[int] = []
+
+    def counting(texts) -> list[int]:
+        longest.append(max(map(len, texts), default=0))
+        return _characters(texts)
+
+    (tmp_path / "blob.txt").write_text("Titre\n\n" + "c" * 5_000_000 + "\n", encoding="utf-8")
+    doc = read_document(tmp_path, tmp_path / "blob.txt")
+    assert Chunker(counting, max_tokens=100).chunk(doc) == []
+    assert max(longest) < 5_000  # a prefix of the word, never its 5 MB
+    skipped = unindexable(doc)
+    assert skipped.source == "blob.txt"
+    assert skipped.reason.startswith("no indexable text: its only words are 5,000,000 characters or longer")
 
 
 def test_a_word_longer_than_a_passage_is_cut_between_characters_if_it_is_prose_left_out_if_ascii(tmp_path):
