@@ -6,10 +6,13 @@
   across origins says its `Origin`, which `rag.http.hosts` refuses.
 - JSON nested deeper than the decoder's recursion limit (about 990 levels with msgspec) is a malformed body (400),
   as any other JSON that cannot be decoded, and not a RecursionError (500).
+- A string holding a lone UTF-16 surrogate escape (`"\\ud800"`, no Unicode character) is a 400 that says so, where
+  msgspec says "Input data was truncated".
 """
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from litestar import Request
@@ -35,6 +38,26 @@ class BoundedRequest(Request[Any, Any, Any]):
             return await super().json()
         except RecursionError:
             raise SerializationException("it is nested too deeply") from None
+        except SerializationException:
+            if _holds_lone_surrogate(await self.body()):
+                raise SerializationException("a string holds a lone UTF-16 surrogate escape (\\ud800 to \\udfff "
+                                             "without its pair), which is no Unicode character: send the character "
+                                             "itself, or its pair of escapes") from None
+            raise
+
+
+def _holds_lone_surrogate(body: bytes) -> bool:
+    """Whether `body` is JSON but for a lone surrogate escape, which Python's decoder takes and msgspec's refuses
+    (saying the input is truncated)."""
+    try:
+        decoded = json.loads(body)
+    except (ValueError, RecursionError):
+        return False
+    try:
+        json.dumps(decoded, ensure_ascii=False).encode()
+    except UnicodeEncodeError:
+        return True
+    return False
 
 
 __all__ = ["BoundedRequest", "is_json"]

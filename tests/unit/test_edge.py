@@ -41,6 +41,22 @@ def test_json_nested_too_deeply_is_a_400_not_a_logged_500(bare, caplog, path, fi
     assert not [rec for rec in caplog.records if rec.levelno >= logging.ERROR]
 
 
+@pytest.mark.parametrize(("path", "body"), [("/v1/search", '{"question": "retour %s"}'),
+                                           ("/v1/search/batch", '{"questions": ["%s retour"]}'),
+                                           ("/v1/vector_stores/vs_index/search", '{"query": "%s"}')])
+def test_a_lone_surrogate_escape_is_a_400_that_says_so_not_a_truncated_body(bare, path, body):
+    """msgspec refuses "\\ud800" (no Unicode character) saying "Input data was truncated", which sent a client
+    looking for a cut-off body."""
+    for lone in ("\\ud800", "\\udfff"):
+        r = bare.post(path, content=body % lone, headers=JSON)
+        assert r.status_code == 400, r.text
+        said = r.json()["detail"] if "detail" in r.json() else r.json()["error"]["message"]
+        assert "lone UTF-16 surrogate escape" in said and "truncated" not in said
+    assert bare.post(path, content=body % "\\ud83d\\ude00", headers=JSON).status_code != 400  # a pair: 😀
+    cut = bare.post(path, content=(body % "\\ud800")[:-3], headers=JSON).text
+    assert "lone UTF-16 surrogate escape" not in cut  # JSON cut short is not said to be only that
+
+
 USER, ADMIN = "user-key-0123456789", "admin-key-0123456789"
 
 
