@@ -14,6 +14,7 @@ corpus does not answer, where only `flagged` (the share of questions whose `answ
 
 from __future__ import annotations
 
+import difflib
 import json
 import math
 import re
@@ -68,9 +69,9 @@ def set_name(target: Path) -> str:
 
 QUESTION_FORMAT = ('one JSON object a line: {"id": "q1", "question": "...", "answers": ["..."], '
                    '"passage_ids": ["doc-id"]}, with answers, passage_ids or both')
-# The keys a question line may hold: `style` labels how a question is asked (tests/data/chat), read by no metric.
-# Any other key is refused: a misspelt "pasage_ids" would leave the question without gold, scored as nothing.
-KEYS = ("id", "question", "answers", "passage_ids", "style")
+# The keys `rag eval` reads. A key close to one of them is refused: a misspelt "pasage_ids" would leave the question
+# without gold, scored as nothing. Others (`style` in tests/data/chat, a set's own "category") are carried unread.
+KEYS = ("id", "question", "answers", "passage_ids")
 
 
 def read_questions(path: Path, limit: int | None = None, *, scored: bool = True) -> list[Question]:
@@ -119,10 +120,10 @@ def _question(line: str, where: str, scored: bool) -> Question:
         raise ConfigError(f"{where}: not JSON ({exc.msg}, column {exc.colno}): {QUESTION_FORMAT}") from exc
     if not isinstance(row, dict):
         raise ConfigError(f"{where}: a JSON {type(row).__name__}, not an object: {QUESTION_FORMAT}")
-    unknown = [key for key in row if key not in KEYS]
-    if unknown:
-        raise ConfigError(f"{where}: unknown key {', '.join(map(repr, unknown))}: the keys are "
-                          f"{', '.join(KEYS)}")
+    for key in row:
+        if key not in KEYS and (near := difflib.get_close_matches(str(key).casefold(), KEYS, n=1, cutoff=0.75)):
+            raise ConfigError(f"{where}: unknown key {key!r}, did you mean {near[0]!r}? The keys rag eval reads are "
+                              f"{', '.join(KEYS)} (others are carried unread)")
     qid, text = row.get("id"), row.get("question")
     if isinstance(qid, bool) or not isinstance(qid, str | int) or str(qid).strip() == "":
         raise ConfigError(f"{where}: \"id\" must be a non-empty string or an integer (got {qid!r})")
@@ -131,9 +132,8 @@ def _question(line: str, where: str, scored: bool) -> Question:
     lists = {}
     for key in ("answers", "passage_ids"):
         value = row.get(key, [])
-        if key in row and (not isinstance(value, list) or not value
-                           or not all(isinstance(v, str) and v.strip() for v in value)):
-            raise ConfigError(f"{where}: \"{key}\" must be a non-empty list of non-empty strings, or left out "
+        if key in row and (not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value)):
+            raise ConfigError(f"{where}: \"{key}\" must be a list of non-empty strings, or left out "
                               f"(got {value!r})")
         lists[key] = value
     if scored and not lists["answers"] and not lists["passage_ids"]:

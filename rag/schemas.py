@@ -103,6 +103,7 @@ class Hit(BaseModel):
     _asks_heading: bool = PrivateAttr(default=False)
     _words: float | None = PrivateAttr(default=None)
     _closest: bool = PrivateAttr(default=False)
+    _language: str | None = PrivateAttr(default=None)  # the corpus's (its analyzer's): what its headings are read in
 
 
 class Answer(BaseModel):

@@ -191,7 +191,7 @@ class Settings(BaseSettings):
     max_connections_per_client: int | None = Field(
         None, ge=0, description="Most connections one client address keeps open, a trusted proxy's "
                                 "(`FORWARDED_ALLOW_IPS`) aside, an IPv6 one by its /64; more: 429 and closed "
-                                "(none: an eighth of RAG_MAX_CONNECTIONS; 0: no cap).")
+                                "(none: an eighth of RAG_MAX_CONNECTIONS, 8 at least; 0: no cap).")
     request_deadline_seconds: float = Field(
         30.0, ge=0, description="Longest a search may wait for its answers; then what is not computed is dropped "
                                 "and the request gets a 503 (0: no deadline). A request whose questions alone need "
@@ -269,10 +269,10 @@ class Settings(BaseSettings):
     @property
     def client_connections(self) -> int:
         """The per-address connection cap in force (`max_connections_per_client`, by default an eighth of
-        `max_connections`: eight addresses at least to take every place, and a heavy but honest client still has
-        64 of the default 512)."""
+        `max_connections`, 8 at least (all of them when fewer): eight addresses at least to take every place, and a
+        heavy but honest client still has 64 of the default 512, a browser's or a pool's few anywhere)."""
         if self.max_connections_per_client is None:
-            return max(1, self.max_connections // 8)
+            return min(self.max_connections, max(8, self.max_connections // 8))
         return self.max_connections_per_client
 
     def without_paths(self, text: str) -> str:

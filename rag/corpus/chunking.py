@@ -31,8 +31,10 @@ TokenCounter = Callable[[Sequence[str]], list[int]]
 # (`rag.corpus.encoding`: UTF-32 by its mark, Windows-1252 files holding a UTF-8 sequence by chance read); Markdown
 # code blocks hold no headings, HTML comments left out, front matter read as YAML, "## C#" keeps its "#". 5: an HTML
 # definition list's term and first definition on one line; a line cut at its sentences joined back with spaces
-# where its pieces share a passage; a plain-text line ending a block of short lines (an address) no title.
-LAYOUT = 5
+# where its pieces share a passage; a plain-text line ending a block of short lines (an address) no title. 6: a lone
+# title line before a text file's first section its title; a last line announcing nothing after it left out; a PDF
+# without outline sectioned by its title lines.
+LAYOUT = 6
 TITLE_CHARS = 60  # a line shorter than this without a full stop names what follows it (`_runs_on`)
 _FULL_STOPS = (".", "!", "…", ";")
 PROBE_CHARS_PER_TOKEN = 16  # an ASCII word of this many characters per passage token is counted by its prefixes

@@ -127,12 +127,16 @@ def get_passage(passage_id: FromPath[str], runtime: NamedDependency[Runtime]) ->
 
 
 # A guard, as the key check is (a coroutine: a plain function would run in a worker thread).
+_IGNORED_QUERY = frozenset({"_", "api-version"})
+
+
 async def known_query(connection: ASGIConnection, handler: BaseRouteHandler) -> None:
     """Refuse a query parameter the route does not take, naming it and those it takes (a 422, as an unknown body
-    field gets): `?sauce=guide`, or a misspelt `?sorce=`, would otherwise be dropped and the whole listing answered."""
+    field gets): `?sauce=guide`, or a misspelt `?sorce=`, would otherwise be dropped and the whole listing answered.
+    A cache-buster (`_`, as jQuery and others add) and `api-version` (Azure's OpenAI clients) are let through."""
     taken = [definition.query or name for name, parameter in handler.parsed_fn_signature.parameters.items()
              if isinstance(definition := parameter.kwarg_definition, QueryParameter)]
-    unknown = sorted(set(connection.query_params) - set(taken))
+    unknown = sorted(set(connection.query_params) - set(taken) - _IGNORED_QUERY)
     if unknown:
         raise InvalidQuery(f"unknown query parameter {', '.join(map(repr, unknown))}: this route takes "
                            f"{', '.join(taken)}")

@@ -83,9 +83,9 @@ class _Bounds(asyncio.Protocol):
         host = protocol.client[0] if protocol.client else None
         if not self.max_client_connections or host is None or host in trusted(protocol.config):
             return False
-        group = address_group(host)
-        return sum(1 for other in protocol.connections if other.client and address_group(other.client[0]) == group) \
-            > self.max_client_connections
+        group, proxies = address_group(host), trusted(protocol.config)
+        return sum(1 for other in protocol.connections if other.client and address_group(other.client[0]) == group
+                   and other.client[0] not in proxies) > self.max_client_connections
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._arm(self, None)

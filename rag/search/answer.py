@@ -44,17 +44,19 @@ from rag.search.snippets import excerpt, lines, opening
 ANSWER_DEPTH = 3
 RETRIEVAL_POWER = 4  # measured by scripts/eval/answer_choice.py (docs/EVALUATION.md): 1 chose lower passages too often
 _QUESTION_MARKS = ("?", "？", "؟")
-# The interrogative words a heading that asks without a question mark opens on, in the languages the answer speaks
-# (French, English, Spanish, German, Italian, Portuguese, Dutch); none that opens an ordinary heading in another of
-# them ("ou", "do", "is" are left out).
-_ASKS = re.compile(
-    r"(?:comment|pourquoi|quand|combien|quel(?:le)?s?|lesquel(?:le)?s|lequel|laquelle|où|qu['’]est-ce|que|"
-    r"how|what|why|when|where|which|who|"
-    r"c[oó]mo|qu[eé]|por\s?qu[eé]|cu[aá]ndo|d[oó]nde|cu[aá]l(?:es)?|cu[aá]nt[oa]s?|"
-    r"wie|warum|wann|wo|welche[rsnm]?|was|"
-    r"come|perch[eé]|quando|dove|qual[ei]?|quanto|cosa|"
-    r"onde|quais|porque|"
-    r"hoe|waarom|wanneer|waar|welke|wat)\b", re.IGNORECASE)
+# The interrogative words a heading that asks without a question mark opens on, in the languages the answer speaks:
+# a corpus's own only ("Comment" opens an English heading that asks nothing, "Come" an English one, "Was" too).
+_INTERROGATIVES = {
+    "fr": r"comment|pourquoi|quand|combien|quel(?:le)?s?|lesquel(?:le)?s|lequel|laquelle|où|qu['’]est-ce|que",
+    "en": r"how|what|why|when|where|which|who",
+    "es": r"c[oó]mo|qu[eé]|por\s?qu[eé]|cu[aá]ndo|d[oó]nde|cu[aá]l(?:es)?|cu[aá]nt[oa]s?",
+    "de": r"wie|warum|wann|wo|welche[rsnm]?|was",
+    "it": r"come|perch[eé]|quando|dove|qual[ei]?|quanto|cosa",
+    "pt": r"como|por\s?que|porque|quando|onde|qual|quais|quanto",
+    "nl": r"hoe|waarom|wanneer|waar|welke|wat",
+}
+_ASKS = {language: re.compile(rf"(?:{words})\b", re.IGNORECASE) for language, words in _INTERROGATIVES.items()}
+_ASKS_ANY = re.compile("(?:" + "|".join(_INTERROGATIVES.values()) + r")\b", re.IGNORECASE)  # language unknown
 # What the Markdown says in the corpus's language (the index's analyzer language; English for the others): the
 # no-answer sentence, the heading of the sources' list, and of the closest sources' when the documents do not answer.
 _WORDING: dict[str, tuple[str, str, str]] = {
@@ -149,11 +151,12 @@ def no_answer_markdown(hits: Sequence[Hit], language: str = "en") -> str:
 def answers_heading(hit: Hit) -> bool:
     """Whether a passage starts the answer to the question its heading asks: the first passage of its section (of
     its document, outside any section) under a heading that asks (its section heading, else its document's title:
-    an FAQ entry, a how-to): one that ends with a question mark, or opens on an interrogative word ("Comment
-    retourner un article", "How to reset your password"). Its answer is read from its start."""
+    an FAQ entry, a how-to): one that ends with a question mark, or opens on an interrogative word of the corpus's
+    language ("Comment retourner un article", "How to reset your password"). Its answer is read from its start."""
     heading = (hit.citation.section or hit.citation.title).rstrip().rstrip("*_»”\"')").rstrip()
     last = heading.rsplit(PATH_SEPARATOR, 1)[-1].lstrip("«“\"'¿¡ ")
-    return hit._opens_section and (heading.endswith(_QUESTION_MARKS) or _ASKS.match(last) is not None)
+    asks = _ASKS_ANY if hit._language is None else _ASKS.get(hit._language)
+    return hit._opens_section and (heading.endswith(_QUESTION_MARKS) or bool(asks and asks.match(last)))
 
 
 def answer_span(hit: Hit) -> tuple[int, int]:

@@ -256,7 +256,8 @@ class Searcher:
         weight = self.dense_weight(index)
         out = []
         for i, query in enumerate(queries):
-            lexical = None if query.mode == "dense" else index.lexical.scores(query.question)  # once for both
+            # once for every ranking that reads it (a filtered dense query's whole-corpus ranking does)
+            lexical = None if query.mode == "dense" and query.within is None else index.lexical.scores(query.question)
             ranked = [self._rank(index, replace(query, mode=mode), vectors[i], dense_rows[i], dense_scores[i], n,
                                  weight, extras.get(i), lexical) for mode in dict.fromkeys((query.mode, "hybrid"))]
             corpus = None if query.within is None else self._rank(
@@ -330,6 +331,7 @@ class Searcher:
                       highlight=lexical if near is None else memory.highlight(chunk.text, terms, near, bonus))
             hit._words = None if lexical is None else lexical.score
             hit._closest = item.dense_rank == 1 and query.mode == "hybrid"
+            hit._language = hits.language
             hit._opens_section = _opens_section(index.passages, item.row)
             # only where the answer reads it: the first passage of an entry under a question heading
             hit._asks_heading = answers_heading(hit) and _asks_heading(index, extras, item, hit, lexical, terms,
@@ -363,8 +365,10 @@ class Searcher:
                                              float(fused.dense_scores[d]))
             _, lexical_z, _ = standing_among(corpus.lexical_scores, corpus.rows, int(fused.rows[lx]),
                                              float(fused.lexical_scores[lx]))
-            firsts = corpus.rows[np.argmax(corpus.dense_scores)], corpus.rows[np.argmax(corpus.lexical_scores)]
-            agree = top.row == firsts[0] == firsts[1] and top.dense_rank == 1 and top.lexical_rank == 1
+            # first for both retrievers in the whole corpus, ties included (a copy of the document outside the filter)
+            agree = top.dense_rank == 1 and top.lexical_rank == 1 and \
+                top.dense_score >= float(corpus.dense_scores.max()) - 1e-6 and \
+                top.lexical_score >= float(corpus.lexical_scores.max()) - 1e-6
         passage_terms = memory.highlight.terms(index.passages[top.row].text)
         share = coverage(question_terms, weights, passage_terms, max(weights.values(), default=1.0))
         return Evidence(dense_top=best, dense_z=z, coverage=share, agree=float(agree), dense_margin=margin,

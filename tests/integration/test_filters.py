@@ -63,6 +63,8 @@ def test_an_unknown_query_parameter_is_a_422_naming_it_and_those_taken(client, p
     assert r.json()["detail"] == f"unknown query parameter '{unknown}': this route takes source, offset, limit"
     listed = client.get("/v1/vector_stores", params={"sauce": "x"})  # an OpenAI error there, as its others are
     assert listed.status_code == 422 and "'sauce': this route takes limit, order, after, before" in listed.text
+    # a cache-buster and Azure's api-version are let through
+    assert client.get("/v1/documents", params={"_": "1733300000", "api-version": "2024-05-01"}).status_code == 200
 
 
 @pytest.mark.parametrize("mode", ["hybrid", "dense", "lexical"])

@@ -294,6 +294,10 @@ def test_a_lone_title_line_before_the_first_section_is_the_documents_title(tmp_p
     sentence = "Notre service client répond à chaque message sous un jour ouvré, du lundi au vendredi.\n\nHoraires\n"
     assert parse_text(sentence + "Ouvert de neuf heures à dix-huit heures, tous les jours sauf le dimanche.\n").title \
         is None  # a first line that is a sentence is text
+    declared = read_document(tmp_path, tmp_path / "compte.txt", {"title": "Aide ColisVert"})  # as sources.toml says:
+    # a declared title, and the line stays, as the heading its sections stand under
+    assert declared.title == "Aide ColisVert"
+    assert declared.sections[0].heading == "Gérer votre compte client ColisVert › Créer un compte"
 
 
 def test_a_file_that_ends_announcing_what_it_lacks_drops_that_line():
@@ -305,3 +309,5 @@ def test_a_file_that_ends_announcing_what_it_lacks_drops_that_line():
         ["Un client peut retourner un article sous quatorze jours après la livraison."]]
     kept = returns + "Voici comment :\n- en ligne\n"
     assert parse_text(kept).sections[-1].lines[-1].text == "- en ligne"  # an announcement followed by its list stays
+    alone = "Contactez-nous à l'adresse suivante:"
+    assert [line.text for line in parse_text(alone).sections[0].lines] == [alone]  # a file of that line alone stays

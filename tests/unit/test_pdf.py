@@ -147,4 +147,5 @@ def test_a_pdf_without_outline_has_its_title_lines_as_sections(tmp_path):
     assert doc.title == "Guide du marchand"
     assert doc.sections[0].lines[0].text.startswith("Pour ouvrir un compte marchand")
     titled = _read(make_pdf(tmp_path / "titled.pdf", PAGES, title="Le guide"))
-    assert titled.title == "Le guide" and titled.sections[0].heading == "Ouverture du compte"
+    # under a title the file declares, the line is kept: the heading its sections stand under
+    assert titled.title == "Le guide" and titled.sections[0].heading == "Guide du marchand › Ouverture du compte"

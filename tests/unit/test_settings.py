@@ -116,6 +116,7 @@ def test_none_sets_what_may_be_none_as_the_table_says(monkeypatch):
 
 def test_the_per_client_connection_cap_is_an_eighth_of_the_connections_unless_set():
     """Half let two addresses take every place (a hardening audit: 2 answers of 196 for a third client)."""
-    assert Settings().client_connections == 64 and Settings(max_connections=10).client_connections == 1
+    assert Settings().client_connections == 64 and Settings(max_connections=16).client_connections == 8
+    assert Settings(max_connections=5).client_connections == 5  # 8 at least, all of them when fewer
     assert Settings(max_connections_per_client=0).client_connections == 0  # no cap
     assert Settings(max_connections_per_client="none").client_connections == 64

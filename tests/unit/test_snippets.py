@@ -337,6 +337,15 @@ def test_a_heading_that_asks_without_a_question_mark_is_answered_from_its_start(
         hit._opens_section = True
         assert answers_heading(hit) is whole, section
         assert (answer([hit]).text == steps) is whole, section  # type: ignore[union-attr]
+    # read in the corpus's language only: "Comment" opens an English heading that asks nothing
+    citation = Citation(doc_id="d", title="Guide", source="d.md", section="Comment policy", start=0, end=len(steps),
+                        label="Guide")
+    hit = Hit(rank=1, id="p1", text=steps, score=1.0, citation=citation)
+    hit._opens_section = True
+    hit._language = "en"
+    assert not answers_heading(hit)
+    hit._language = "fr"
+    assert answers_heading(hit)
 
 
 def test_the_list_an_faq_entry_opens_on_is_its_items_up_to_the_list_room():

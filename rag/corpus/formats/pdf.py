@@ -19,6 +19,7 @@ from __future__ import annotations
 import logging
 import re
 from bisect import bisect_right
+from collections import Counter
 from collections.abc import Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -44,6 +45,7 @@ COMPOUND = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)+")
 SURROGATE = re.compile("[\ud800-\udfff]")
 # What may stand before a heading's title on its line: its number ("2.1 ASN.1 syntax" under "ASN.1 syntax").
 _NUMBERING = re.compile(r"[\d.]*\s*")
+_DIGITS = re.compile(r"\d+")
 # The repairs pypdf logs while the current thread parses a PDF; None when none is being parsed.
 _REPAIRS: ContextVar[list[str] | None] = ContextVar("pdf_repairs", default=None)
 # Repairs named in the report, at most; the rest are counted.
@@ -218,12 +220,14 @@ def parse_pdf(data: bytes) -> Parsed:
 def _titled(text: str) -> list[Section]:
     """A PDF without an outline: its short title lines head sections, as in plain text (`looks_like_title`), but
     without plain text's test of the line before: a PDF's text has no blank lines to tell a block of short lines (an
-    address) from a heading under another ("Garantie et service après-vente", then "Garantie légale")."""
+    address) from a heading under another ("Garantie et service après-vente", then "Garantie légale"). A line met
+    twice or more, digits aside, is a running header or footer ("Conditions générales", "Page 2 sur 3"), no title."""
     lines = lines_with_offsets(text)
+    seen = Counter(_DIGITS.sub("#", line.text) for line in lines)
     sections = [Section(None)]
     for i, line in enumerate(lines):
         following = lines[i + 1] if i + 1 < len(lines) else None
-        if looks_like_title(line, following):
+        if seen[_DIGITS.sub("#", line.text)] == 1 and looks_like_title(line, following):
             sections.append(Section(line.text, heading_start=line.start))
         else:
             sections[-1].lines.append(line)

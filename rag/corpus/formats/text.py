@@ -4,6 +4,7 @@ lines become section headings; a lone title line before the first of them is the
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from rag.corpus.formats.base import Line, Parsed, Section, lines_with_offsets
 
@@ -102,7 +103,8 @@ def parse_text(text: str) -> Parsed:
     if pending is not None:
         open_section(pending)
     kept = [s for s in sections if s.lines]
-    if kept and kept[-1].heading is None and len(kept[-1].lines) == 1 and kept[-1].lines[0].text.endswith(":"):
+    if len(kept) > 1 and kept[-1].heading is None and len(kept[-1].lines) == 1 and \
+            kept[-1].lines[0].text.endswith(":"):
         kept.pop()  # the file ends announcing what it does not hold ("Voici le process :", the rest cut off)
     title, kept = leading_title(kept)
     return Parsed(kept, title=title)
@@ -110,14 +112,15 @@ def parse_text(text: str) -> Parsed:
 
 def leading_title(sections: list[Section]) -> tuple[str | None, list[Section]]:
     """A document that opens on a lone title line before its first headed section ("Gérer votre compte client",
-    then "Créer un compte" and its paragraph): that line is the document's title, not a passage of its own.
-    Returns the title (None without one) and the sections left."""
+    then "Créer un compte" and its paragraph): that line is the document's title, not a passage of its own, and the
+    heading every section after it stands under (a heading path leaves it out where it is the title, and shows it
+    under a title the file or `sources.toml` declares). Returns the title (None without one) and the sections."""
     if len(sections) < 2 or sections[0].heading is not None or len(sections[0].lines) != 1:
         return None, sections
     text = sections[0].lines[0].text
     if len(text) > 80 or len(text.split()) > 12 or text.endswith(_SENTENCE_END) or not text[0].isupper():
         return None, sections
-    return text, sections[1:]
+    return text, [replace(s, parents=(text, *s.parents)) for s in sections[1:]]
 
 
 __all__ = ["leading_title", "looks_like_title", "parse_text"]
