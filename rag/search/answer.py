@@ -153,10 +153,16 @@ def answers_heading(hit: Hit) -> bool:
     its document, outside any section) under a heading that asks (its section heading, else its document's title:
     an FAQ entry, a how-to): one that ends with a question mark, or opens on an interrogative word of the corpus's
     language ("Comment retourner un article", "How to reset your password"). Its answer is read from its start."""
-    heading = (hit.citation.section or hit.citation.title).rstrip().rstrip("*_»”\"')").rstrip()
-    last = heading.rsplit(PATH_SEPARATOR, 1)[-1].lstrip("«“\"'¿¡ ")
-    asks = _ASKS_ANY if hit._language is None else _ASKS.get(hit._language)
-    return hit._opens_section and (heading.endswith(_QUESTION_MARKS) or bool(asks and asks.match(last)))
+    return hit._opens_section and _asks(hit.citation.section or hit.citation.title, hit._language)
+
+
+@lru_cache(maxsize=4096)  # the same few headings, question after question
+def _asks(heading: str, language: str | None) -> bool:
+    heading = heading.rstrip().rstrip("*_»”\"')").rstrip()
+    if heading.endswith(_QUESTION_MARKS):
+        return True
+    asks = _ASKS_ANY if language is None else _ASKS.get(language)
+    return bool(asks and asks.match(heading.rsplit(PATH_SEPARATOR, 1)[-1].lstrip("«“\"'¿¡ ")))
 
 
 def answer_span(hit: Hit) -> tuple[int, int]:
