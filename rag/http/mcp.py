@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 
@@ -17,6 +18,8 @@ from litestar.handlers import ASGIRouteHandler
 from litestar.types import (
     Guard,
     HTTPRequestEvent,
+    HTTPResponseBodyEvent,
+    HTTPResponseStartEvent,
     Receive,
     ReceiveMessage,
     Scope,
@@ -90,7 +93,44 @@ class HttpTransport:
         # RAG_MAX_BODY_BYTES is the same 413 problem, and a client that leaves mid-body (or whose stalled body is cut
         # at RAG_BODY_TIMEOUT_SECONDS) the same 499, where the SDK would log a ClientDisconnect traceback and answer 500
         body = await _body(receive, self.settings.max_body_bytes)
+        if (fault := envelope_fault(body)) is not None:
+            await _invalid_request(send, *fault)
+            return
         await app({**scope, "path": "/", "headers": headers}, _replay(body, receive), send)  # type: ignore[arg-type]
+
+
+def envelope_fault(body: bytes) -> tuple[object, str] | None:
+    """(id, what to fix) when `body` is JSON but not one JSON-RPC message (a batch, no `method`, an id of another
+    type); None otherwise, JSON that does not parse included (the SDK's parse error says where). The SDK would answer
+    such a message with a pydantic dump of a kilobyte or two, or with a silent 202 for an id that is an object."""
+    try:
+        message = json.loads(body)
+    except (ValueError, RecursionError):
+        return None
+    if isinstance(message, list):
+        return None, "a JSON-RPC batch (a JSON list) is not accepted: send one message a request"
+    if not isinstance(message, dict):
+        return None, f"a JSON-RPC message is a JSON object, not a {type(message).__name__}"
+    mid = message.get("id")
+    if isinstance(mid, bool) or not isinstance(mid, str | int | None):
+        return None, f"\"id\" must be a string or an integer, not a {type(mid).__name__}"
+    if message.get("jsonrpc") != "2.0":
+        return mid, "\"jsonrpc\" must be \"2.0\""
+    if "result" not in message and "error" not in message and not isinstance(message.get("method"), str):
+        keys = ", ".join(map(repr, list(message)[:10]))
+        return mid, f"a request or notification needs \"method\", a string such as \"tools/call\" (the message " \
+                    f"holds {keys})"
+    return None
+
+
+async def _invalid_request(send: Send, mid: object, said_: str) -> None:
+    """A JSON-RPC "Invalid Request" error (-32600) with a 400, as the SDK answers the messages it refuses."""
+    body = json.dumps({"jsonrpc": "2.0", "id": mid, "error": {"code": -32600, "message": said_[:300]}}).encode()
+    start: HTTPResponseStartEvent = {"type": "http.response.start", "status": 400, "headers": [
+        (b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]}
+    whole: HTTPResponseBodyEvent = {"type": "http.response.body", "body": body, "more_body": False}
+    await send(start)
+    await send(whole)
 
 
 def mount(transports: Sequence[HttpTransport], guards: Sequence[Guard], prefix: str = "/mcp") -> ASGIRouteHandler:
@@ -146,4 +186,4 @@ def _replay(body: bytes, receive: Receive) -> Receive:
     return replayed
 
 
-__all__ = ["HttpTransport", "mount"]
+__all__ = ["HttpTransport", "envelope_fault", "mount"]

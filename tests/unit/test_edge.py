@@ -116,6 +116,26 @@ def test_mcp_refuses_a_body_that_is_not_json_with_a_415_problem(keyed, path):
         assert answered.status_code == 200 and answered.json()["result"]["tools"], answered.text
 
 
+@pytest.mark.parametrize("path", ["/mcp", "/mcp/connector"])
+@pytest.mark.parametrize(("body", "mid", "says"), [
+    (b'[{"jsonrpc": "2.0", "id": 1, "method": "tools/list"}]', None, "a JSON-RPC batch (a JSON list) is not accepted"),
+    (b'{"jsonrpc": "2.0", "id": {"a": 1}, "method": "tools/list"}', None, '"id" must be a string or an integer'),
+    (b'{"jsonrpc": "2.0", "id": 7, "methd": "tools/list"}', 7, "needs \"method\", a string such as"),
+    (b'{"jsonrpc": "1.0", "id": "x", "method": "tools/list"}', "x", '"jsonrpc" must be "2.0"'),
+    (b'"tools/list"', None, "a JSON-RPC message is a JSON object, not a str"),
+])
+def test_mcp_says_in_a_line_what_makes_a_message_no_json_rpc(keyed, path, body, mid, says):
+    """The SDK answered these with a pydantic dump of a kilobyte or two (four union members' errors, each with a link),
+    and an id that is an object with a silent 202: a JSON-RPC "Invalid Request" that says what to fix instead."""
+    headers = {"authorization": f"Bearer {USER}", "accept": "application/json, text/event-stream",
+               "content-type": "application/json"}
+    answered = keyed.post(path, content=body, headers=headers)
+    assert answered.status_code == 400, answered.text
+    error = answered.json()
+    assert error["id"] == mid and error["error"]["code"] == -32600 and says in error["error"]["message"]
+    assert len(answered.content) < 400
+
+
 def test_a_path_under_mcp_that_holds_no_server_is_a_404_naming_those_that_do(keyed):
     detail = _problem(keyed.post("/mcp/other", json={}, headers={"authorization": f"Bearer {USER}"}), 404)["detail"]
     assert "/mcp, /mcp/connector" in detail
