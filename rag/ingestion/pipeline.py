@@ -10,6 +10,7 @@ import hashlib
 import json
 import logging
 import os
+import shutil
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -35,7 +36,7 @@ from rag.corpus.reader import (
 )
 from rag.embedding.base import Embedder
 from rag.embedding.load import ModelSpec, effective_model, model_release
-from rag.errors import ConfigError, IndexError_, IndexNotFound, IngestError
+from rag.errors import ConfigError, IndexError_, IndexNotFound, IndexWriteFailed, IngestError
 from rag.index.layout import current_build, damage, link_fault, read_manifest
 from rag.index.lexical import LAYOUT as LEXICAL_LAYOUT
 from rag.index.locks import IngestLock
@@ -133,6 +134,25 @@ def _previous_vectors(settings: Settings, model: dict[str, Any]) -> dict[str, np
     if previous.windows is not None:
         known |= previous.windows.by_key(previous.passages)
     return known
+
+
+def _require_room(index_dir: Path, chunks: list[Chunk], dimension: int) -> None:
+    """Refuse, before any passage is embedded, a build that cannot fit where it is to be written: its vectors (4 bytes
+    a dimension, kept whole by every index kind) and its passages' text are a floor of its size, sentence windows,
+    headings and the lexical index coming on top. An ingest of hours found a full disk only when it wrote."""
+    need = len(chunks) * dimension * 4 + sum(len(chunk.text) for chunk in chunks)  # a character is a byte at least
+    folder = index_dir
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    try:
+        free = shutil.disk_usage(folder).free
+    except OSError:  # what cannot be measured is found when the build is written
+        return
+    if free < need:
+        raise IndexWriteFailed(f"the new index build needs more than {need:,} bytes in {index_dir} ({len(chunks):,} "
+                               f"passages' vectors and text) and {free:,} bytes are free there: nothing was embedded "
+                               "and the current build is unchanged and still served; free space, or set "
+                               "RAG_INDEX_DIR to a folder with room, and run `rag ingest` again")
 
 
 def _require_documents(corpus: Corpus, corpus_dir: Path) -> None:
@@ -278,6 +298,7 @@ def _ingest_locked(settings: Settings, started: float, *, force: bool, progress:
         _require_documents(corpus, corpus_dir)
         _require_kept(corpus, published, settings)  # before any passage is embedded
         options.check(int(model["dimension"]), len(chunks) or None)  # no passage: `index_parts` says why
+        _require_room(settings.index_dir, chunks, int(model["dimension"]))
         return {} if force else _previous_vectors(settings, model)
 
     if settings.ingest_engine == "ray":

@@ -305,3 +305,25 @@ def test_an_index_folder_that_is_the_corpus_folder_is_refused(fresh_settings, em
         ingest(same, embedder=embedder)
     assert sorted(p.name for p in fresh_settings.corpus_dir.iterdir()) == sorted(
         ["sequra-faq-marchands.txt", "secu-debi-plateforme.txt", "sources.toml"])  # nothing written
+
+
+def test_a_build_that_cannot_fit_is_refused_before_anything_is_embedded(fresh_settings, embedder, monkeypatch):
+    """A hardening audit filled a small disk: the ingest embedded the whole corpus (50 s), then failed to write. Its
+    vectors and text are a floor of the build's size, measured against the free space before the model runs."""
+    from rag.errors import IndexWriteFailed
+    from rag.ingestion import pipeline
+
+    first = ingest(fresh_settings, embedder=embedder).build_id
+    (fresh_settings.corpus_dir / "nouveau.md").write_text("# Nouveau\n\nUn document de plus.\n", encoding="utf-8")
+    embedded: list[int] = []
+    real_embed = embedder.embed_passages
+    monkeypatch.setattr(embedder, "embed_passages",
+                        lambda texts, **kw: embedded.append(len(texts)) or real_embed(texts, **kw))
+    usage = shutil.disk_usage(fresh_settings.index_dir)
+    monkeypatch.setattr(pipeline.shutil, "disk_usage", lambda path: usage._replace(free=20_000))
+    with pytest.raises(IndexWriteFailed, match=r"needs more than [\d,]+ bytes in .* and 20,000 bytes are free there: "
+                                               r"nothing was embedded"):
+        ingest(fresh_settings, embedder=embedder)
+    assert embedded == [] and Index.load(fresh_settings.index_dir).build_id == first
+    monkeypatch.undo()
+    assert ingest(fresh_settings, embedder=embedder).build_id != first  # with room, the same corpus goes through
