@@ -121,7 +121,9 @@ def _question(line: str, where: str, scored: bool) -> Question:
     if not isinstance(row, dict):
         raise ConfigError(f"{where}: a JSON {type(row).__name__}, not an object: {QUESTION_FORMAT}")
     for key in row:
-        if key not in KEYS and (near := difflib.get_close_matches(str(key).casefold(), KEYS, n=1, cutoff=0.75)):
+        near = [] if key in KEYS or any(str(key).startswith(k + "_") for k in KEYS) else \
+            [k for k in difflib.get_close_matches(str(key).casefold(), KEYS, n=1, cutoff=0.75) if k not in row]
+        if near:  # a misspelt key the line lacks ("pasage_ids"); "question_id" or "qid" beside "id" are a set's own
             raise ConfigError(f"{where}: unknown key {key!r}, did you mean {near[0]!r}? The keys rag eval reads are "
                               f"{', '.join(KEYS)} (others are carried unread)")
     qid, text = row.get("id"), row.get("question")

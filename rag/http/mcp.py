@@ -162,10 +162,11 @@ async def _body(receive: Receive, limit: int) -> bytes:
             raise disconnected()
         if message["type"] != "http.request":
             continue
-        size += len(message["body"])
+        chunk = message.get("body", b"")  # optional in ASGI
+        size += len(chunk)
         if size > limit:
             raise said(413, f"the request body is larger than {limit:,} bytes (RAG_MAX_BODY_BYTES)")
-        parts.append(message["body"])
+        parts.append(chunk)
         if not message.get("more_body", False):
             return b"".join(parts)
 

@@ -100,6 +100,9 @@ def test_questions_without_answers_are_read_when_asked_of_another_corpus(tmp_pat
     path.write_text('{"id": "o1", "question": "crêpes ?", "answers": [], "category": "food", "lang": "fr"}\n',
                     encoding="utf-8")  # a set's own keys are carried unread, an empty list is none
     assert read_questions(path, scored=False) == [Question("o1", "crêpes ?")]
+    path.write_text('{"id": "q1", "question": "retours ?", "answers": ["x"], "question_id": 7, "qid": 7, '
+                    '"questions": 1}\n', encoding="utf-8")  # close to keys the line holds: a set's own too
+    assert read_questions(path) == [Question("q1", "retours ?", ("x",))]
 
 
 @pytest.mark.parametrize("path", sorted((ROOT / "tests" / "data").rglob("*.jsonl")), ids=lambda p: p.name)

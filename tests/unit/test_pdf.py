@@ -149,3 +149,15 @@ def test_a_pdf_without_outline_has_its_title_lines_as_sections(tmp_path):
     titled = _read(make_pdf(tmp_path / "titled.pdf", PAGES, title="Le guide"))
     # under a title the file declares, the line is kept: the heading its sections stand under
     assert titled.title == "Le guide" and titled.sections[0].heading == "Guide du marchand › Ouverture du compte"
+
+
+def test_a_running_header_or_footer_is_no_title_and_numbered_headings_stay(tmp_path):
+    """Every page opens on the same header and ends on its page number: without an outline, neither heads a
+    section (a review: every page became a section named "Conditions générales ColisVert"). Numbered headings
+    inside pages stay headings, one that opens a page too ("Article 3": a later review)."""
+    body = "Le contrat est conclu pour une durée d'un an, renouvelable par tacite reconduction chaque année."
+    pages = [f"Conditions générales ColisVert\n{body}\nPage {n} sur 3" for n in (1, 2, 3)]
+    assert [s.heading for s in _read(make_pdf(tmp_path / "cgv.pdf", pages)).sections] == [None]
+    articles = [f"Article 1\n{body}\nArticle 2\n{body}", f"Article 3\n{body}\nArticle 4\n{body}"]
+    doc = _read(make_pdf(tmp_path / "contrat.pdf", articles))
+    assert [s.heading for s in doc.sections] == ["Article 1", "Article 2", "Article 3", "Article 4"]

@@ -46,6 +46,7 @@ SURROGATE = re.compile("[\ud800-\udfff]")
 # What may stand before a heading's title on its line: its number ("2.1 ASN.1 syntax" under "ASN.1 syntax").
 _NUMBERING = re.compile(r"[\d.]*\s*")
 _DIGITS = re.compile(r"\d+")
+_PAGE_NUMBER = re.compile(r"(?:page|p\.|seite|pagina|página)?\s*\d+\s*(?:(?:/|sur|of|de|von|di)\s*\d+)?", re.IGNORECASE)
 # The repairs pypdf logs while the current thread parses a PDF; None when none is being parsed.
 _REPAIRS: ContextVar[list[str] | None] = ContextVar("pdf_repairs", default=None)
 # Repairs named in the report, at most; the rest are counted.
@@ -217,17 +218,28 @@ def parse_pdf(data: bytes) -> Parsed:
     return Parsed(sections, title=title or first, text=text, page_starts=page_starts, changes=_repaired(repairs))
 
 
+def _edge(line: str) -> str:
+    """A page's first or last line as running headers and footers repeat it: a page number's digits aside."""
+    return _DIGITS.sub("#", line) if _PAGE_NUMBER.fullmatch(line) else line
+
+
 def _titled(text: str) -> list[Section]:
     """A PDF without an outline: its short title lines head sections, as in plain text (`looks_like_title`), but
     without plain text's test of the line before: a PDF's text has no blank lines to tell a block of short lines (an
-    address) from a heading under another ("Garantie et service après-vente", then "Garantie légale"). A line met
-    twice or more, digits aside, is a running header or footer ("Conditions générales", "Page 2 sur 3"), no title."""
+    address) from a heading under another ("Garantie et service après-vente", then "Garantie légale"). A running
+    header or footer is no title: a line that opens or ends two pages or more ("Conditions générales"), digits
+    aside for one that holds a number ("Page 2 sur 3"), while "Article 1" and "Article 2" inside pages stay
+    headings."""
     lines = lines_with_offsets(text)
-    seen = Counter(_DIGITS.sub("#", line.text) for line in lines)
+    edges: Counter[str] = Counter()
+    for page in text.split(PAGE_BREAK):
+        shown = [line.strip() for line in page.splitlines() if line.strip()]
+        edges.update({_edge(edge) for edge in shown[:1] + shown[-1:]})
+    running = {edge for edge, pages in edges.items() if pages > 1}
     sections = [Section(None)]
     for i, line in enumerate(lines):
         following = lines[i + 1] if i + 1 < len(lines) else None
-        if seen[_DIGITS.sub("#", line.text)] == 1 and looks_like_title(line, following):
+        if _edge(line.text.strip()) not in running and looks_like_title(line, following):
             sections.append(Section(line.text, heading_start=line.start))
         else:
             sections[-1].lines.append(line)
