@@ -335,7 +335,26 @@ def run_eval(name: str, settings, embedder, targets: dict[str, Path]) -> None:
     modes = [m.strip() for m in args.modes.split(",") if m.strip()]
     printed = "\n\n".join(table(evaluate(targets.get(str(t), ROOT / t), settings, embedder, modes))
                           for t in args.targets)
-    assert table_rows(printed) == table_rows(block(name, "response").text)
+    same_table(table_rows(printed), table_rows(block(name, "response").text))
+
+
+def same_table(printed: list[list[str]], shown: list[list[str]]) -> None:
+    """The same table, each figure within one question of the one shown: the bundled model's vectors differ a little
+    between CPUs (float rounding around its exact integer products, docs/EVALUATION.md#determinism), enough for a
+    close second passage to take a question's first place on one and not the other. Exact for fewer than ten
+    questions, where one question is a tenth of a figure or more."""
+    assert [row[:1] for row in printed] == [row[:1] for row in shown] and printed[:2] == shown[:2]
+    questions = int(shown[0][1])  # "devset: 42 questions, ..."
+    if questions < 10:
+        assert printed == shown
+        return
+    for real, expected in zip(printed[2:], shown[2:], strict=True):
+        assert len(real) == len(expected), (real, expected)
+        for got, want in zip(real, expected, strict=True):
+            if want == "-" or got == "-" or not want[:1].isdigit():
+                assert got == want, (real, expected)
+            else:
+                assert abs(float(got) - float(want)) <= 1 / questions + 1e-4, (real, expected)
 
 
 def check_eval_own(settings, embedder, tmp_path: Path, **_: Any) -> None:

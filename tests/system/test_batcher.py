@@ -69,6 +69,10 @@ def test_the_questions_of_a_client_that_left_are_not_computed(server_url):
     with socket.create_connection((address.hostname, address.port)) as sock:
         sock.sendall(b"POST /v1/search/batch HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: application/json\r\n"
                      b"content-length: " + str(len(body)).encode() + b"\r\n\r\n" + body)
+        queued = time.monotonic() + 60  # read and queued: a fixed pause was too short on a loaded machine
+        while not batcher._pending and batcher.items == items and time.monotonic() < queued:
+            time.sleep(0.01)
+        assert batcher._pending, "the batch was never queued"
         time.sleep(0.3)
     deadline = time.monotonic() + 120
     while batcher._pending and time.monotonic() < deadline:
