@@ -161,3 +161,36 @@ def test_a_running_header_or_footer_is_no_title_and_numbered_headings_stay(tmp_p
     articles = [f"Article 1\n{body}\nArticle 2\n{body}", f"Article 3\n{body}\nArticle 4\n{body}"]
     doc = _read(make_pdf(tmp_path / "contrat.pdf", articles))
     assert [s.heading for s in doc.sections] == ["Article 1", "Article 2", "Article 3", "Article 4"]
+
+
+def test_running_furniture_of_several_lines_is_left_out_and_titles_over_wrapped_paragraphs_head_sections(tmp_path):
+    """A user's rules of procedure, as a word processor prints it: each page opens on a header, a version, a notice
+    and its number, and the text is wrapped at the column's width. The furniture was indexed inside the passages
+    ("... quatre-vingt-dix jours. ACME SA — Règlement intérieur ... Page 2"), and titles whose paragraph's first line
+    was not twice as long as they are ("Article 4 – Utilisation du matériel informatique") headed nothing."""
+    furniture = "ACME SA — Règlement intérieur 2025\nVersion 3.2\nConfidentiel — usage interne\nPage {n}\n"
+    first = ("Article 1 – Horaires de travail\n"
+             "La durée hebdomadaire de travail est fixée à trente-cinq\n"
+             "heures. Les horaires collectifs sont affichés dans chaque\n"
+             "établissement et communiqués à chaque collaborateur.\n"
+             "Article 4 – Utilisation du matériel informatique\n"
+             "Le matériel informatique mis à disposition est réservé à un\n"
+             "usage professionnel. Les mots de passe sont personnels.")
+    second = ("Article 5 – Sanctions\n"
+              "Les sanctions applicables sont, par ordre de gravité croissante\n"
+              ", l'avertissement, la mise à pied et le licenciement. Aucune\n"
+              "sanction ne peut être prononcée sans que le salarié soit informé.")
+    doc = _read(make_pdf(tmp_path / "reglement.pdf", [furniture.format(n=1) + first, furniture.format(n=2) + second]))
+    assert [s.heading for s in doc.sections] == [
+        "Article 1 – Horaires de travail", "Article 4 – Utilisation du matériel informatique", "Article 5 – Sanctions"]
+    kept = "\n".join(line.text for section in doc.sections for line in section.lines)
+    for line in ("ACME SA", "Version 3.2", "Confidentiel", "Page 1", "Page 2"):
+        assert line not in kept
+    # the wrapped lines of a paragraph head nothing, the one after a title's neither
+    assert doc.sections[0].lines[0].text.startswith("La durée hebdomadaire")
+    assert doc.sections[2].lines[0].text.startswith("Les sanctions applicables")
+    # a line repeated on two pages that is not at their edges, or is a sentence of the body, is text
+    body = "Le contrat est conclu pour une durée d'un an, renouvelable par tacite reconduction chaque année."
+    doc = _read(make_pdf(tmp_path / "contrat.pdf", [f"Préambule\n{body}\nVoir l'annexe.\nPage 1\nx\ny\nz\nw",
+                                                      f"Annexe\n{body}\nVoir l'annexe.\nPage 2\nx\ny\nz\nw"]))
+    assert sum(line.text == body for section in doc.sections for line in section.lines) == 2

@@ -5,13 +5,14 @@ with one repair that keeps every offset: a word hyphenated across a line break (
 ("paiement\\n ", the same length), unless the document spells it with the hyphen elsewhere ("porte-monnaie").
 Everything else stands as pypdf extracts it, so `text[start:end]` of a citation is that text, page after page.
 
-Sections come from the outline (bookmarks): a heading starts where its title is found on its destination page (the
-page's top when it is not found, unless a heading before it in the outline was found on that page: then it is left
-out); text before the first one has no heading. Without an outline, short title lines head sections as in plain text
-(`rag.corpus.formats.text.looks_like_title`), and a lone one before the first is the title when the file declares
-none. A PDF that cannot be read raises `ValueError` with what to do about it. What pypdf warns of while it reads a
-file (what it repaired: "incorrect startxref pointer", or found odd) comes back in `Parsed.changes`, for the ingest
-report to name the file, instead of being printed bare.
+Running headers and footers (lines that stand at the top or the bottom of two pages or more) are left out of the
+sections. Sections come from the outline (bookmarks): a heading starts where its title is found on its destination
+page (the page's top when it is not found, unless a heading before it in the outline was found on that page: then it
+is left out); text before the first one has no heading. Without an outline, short title lines head sections as in
+plain text (`rag.corpus.formats.text.looks_like_title`), and a lone one before the first is the title when the file
+declares none. A PDF that cannot be read raises `ValueError` with what to do about it. What pypdf warns of while it
+reads a file (what it repaired: "incorrect startxref pointer", or found odd) comes back in `Parsed.changes`, for the
+ingest report to name the file, instead of being printed bare.
 """
 
 from __future__ import annotations
@@ -47,6 +48,15 @@ SURROGATE = re.compile("[\ud800-\udfff]")
 _NUMBERING = re.compile(r"[\d.]*\s*")
 _DIGITS = re.compile(r"\d+")
 _PAGE_NUMBER = re.compile(r"(?:page|p\.|seite|pagina|página)?\s*\d+\s*(?:(?:/|sur|of|de|von|di)\s*\d+)?", re.IGNORECASE)
+# How many lines from a page's top or bottom a running header or footer may stand (a header, a version, a notice, a
+# page number: furniture drawn before the body comes first in the text)
+_EDGE_LINES = 4
+# The longest running header or footer: a sentence of the body repeated on two pages is no furniture
+_RUNNING_MAX = 80
+# A line at least this long without a sentence end runs on into the next: the paragraph under a title goes on there
+_RUN_ON = 40
+_SENTENCE_END = (".", "!", "?", "…", ":", ";")
+_CONTINUING = set(",;:.)]…!?»")  # punctuation that opens a line only where the sentence before goes on
 # The repairs pypdf logs while the current thread parses a PDF; None when none is being parsed.
 _REPAIRS: ContextVar[list[str] | None] = ContextVar("pdf_repairs", default=None)
 # Repairs named in the report, at most; the rest are counted.
@@ -149,7 +159,7 @@ def _sections(text: str, page_starts: list[int], headings: list[_Heading]) -> li
     boundaries = [start for start, _, _ in starts]
     for start, heading_end, heading in starts:
         sections.append(outline.section(heading.level, heading.title, start if heading_end > start else None))
-    for line in lines_with_offsets(text):
+    for line in _body_lines(text)[0]:
         owner = bisect_right(boundaries, line.start)  # 0: before any heading
         if owner and line.end <= starts[owner - 1][1]:
             continue  # the heading's own line
@@ -223,23 +233,65 @@ def _edge(line: str) -> str:
     return _DIGITS.sub("#", line) if _PAGE_NUMBER.fullmatch(line) else line
 
 
-def _titled(text: str) -> list[Section]:
-    """A PDF without an outline: its short title lines head sections, as in plain text (`looks_like_title`), but
-    without plain text's test of the line before: a PDF's text has no blank lines to tell a block of short lines (an
-    address) from a heading under another ("Garantie et service après-vente", then "Garantie légale"). A running
-    header or footer is no title: a line that opens or ends two pages or more ("Conditions générales"), digits
-    aside for one that holds a number ("Page 2 sur 3"), while "Article 1" and "Article 2" inside pages stay
-    headings."""
-    lines = lines_with_offsets(text)
+def _body_lines(text: str) -> tuple[list[Line], set[str]]:
+    """The text's lines without its running headers and footers, and these (as `_edge` gives them): the lines of
+    `_RUNNING_MAX` characters at most among the first or last `_EDGE_LINES` of two pages or more (digits aside for a
+    page number, "Page 2 sur 3"), peeled from each page's top and bottom while they repeat so; a page they would
+    empty (the same page twice) is kept whole. "Article 1" and "Article 2" opening two pages differ: both stay."""
+    pages: list[list[Line]] = [[]]
+    for line in lines_with_offsets(text):
+        while len(pages) <= text.count(PAGE_BREAK, 0, line.start):
+            pages.append([])
+        pages[-1].append(line)
     edges: Counter[str] = Counter()
-    for page in text.split(PAGE_BREAK):
-        shown = [line.strip() for line in page.splitlines() if line.strip()]
-        edges.update({_edge(edge) for edge in shown[:1] + shown[-1:]})
-    running = {edge for edge, pages in edges.items() if pages > 1}
+    for page in pages:
+        edges.update({_edge(line.text.strip()) for line in page[:_EDGE_LINES] + page[-_EDGE_LINES:]})
+    running = {edge for edge, count in edges.items() if count > 1 and len(edge) <= _RUNNING_MAX}
+    body: list[Line] = []
+    for page in pages:
+        top, bottom = 0, len(page)
+        while top < min(bottom, _EDGE_LINES) and _edge(page[top].text.strip()) in running:
+            top += 1
+        while bottom > max(top, len(page) - _EDGE_LINES) and _edge(page[bottom - 1].text.strip()) in running:
+            bottom -= 1
+        body.extend(page[top:bottom] if top < bottom else page)
+    return body, running
+
+
+def _paragraph(lines: list[Line], i: int) -> Line | None:
+    """The paragraph that starts at `lines[i]`, as one line: a PDF's text is wrapped at the column's width, so the
+    paragraph under a title ("Article 4 – Utilisation du matériel informatique") runs over lines no longer than it
+    is. Lines join while the one before runs on (`_RUN_ON` characters or more, no sentence end)."""
+    if i >= len(lines):
+        return None
+    end = i
+    while end + 1 < len(lines) and _runs_on(lines[end]):
+        end += 1
+    return Line(" ".join(line.text for line in lines[i:end + 1]), lines[i].start, lines[end].end)
+
+
+def _goes_on(text: str) -> bool:
+    """A line that goes on with the sentence of the line before: it opens in lower case or on punctuation."""
+    return text[:1].islower() or text[:1] in _CONTINUING
+
+
+def _runs_on(line: Line) -> bool:
+    return len(line.text) >= _RUN_ON and not line.text.endswith(_SENTENCE_END)
+
+
+def _titled(text: str) -> list[Section]:
+    """A PDF without an outline: its short title lines head sections, as in plain text (`looks_like_title`, the
+    paragraph after a title taken whole, `_paragraph`), but without plain text's test of the line before: a PDF's
+    text has no blank lines to tell a block of short lines (an address) from a heading under another ("Garantie et
+    service après-vente", then "Garantie légale"); nor is a line inside a wrapped paragraph. Running headers and
+    footers are left out (`_body_lines`)."""
+    lines, running = _body_lines(text)
     sections = [Section(None)]
     for i, line in enumerate(lines):
-        following = lines[i + 1] if i + 1 < len(lines) else None
-        if _edge(line.text.strip()) not in running and looks_like_title(line, following):
+        # a paragraph's wrapped line is none: the line before it runs on into it, or the next goes on in lower case
+        inside = (i and _runs_on(lines[i - 1])) or (i + 1 < len(lines) and _goes_on(lines[i + 1].text))
+        if not inside and _edge(line.text.strip()) not in running and \
+                looks_like_title(line, _paragraph(lines, i + 1)):
             sections.append(Section(line.text, heading_start=line.start))
         else:
             sections[-1].lines.append(line)
