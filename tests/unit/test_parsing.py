@@ -108,6 +108,19 @@ def test_html_leaves_page_furniture_out():
     assert [(s.heading, [line.text for line in s.lines]) for s in plain.sections] == [("FAQ", ["Réponse."])]
 
 
+def test_html_controls_side_by_side_keep_their_words_apart():
+    """A help centre's "was this useful?" widget ends every article: its buttons, written without a space between
+    them, were indexed as one word ("OuiNon"), as was a form's label run into its field's text."""
+    parsed = parse_html("<main><p>Le remboursement est fait sous 14 jours.</p><div class='votes'><p>Cet article vous "
+                        "a-t-il été utile ?</p><button>Oui</button><button>Non</button></div><p><label>Quantité"
+                        "</label><b>2</b> articles</p><h3><button aria-expanded='false'>Et en magasin ?</button>"
+                        "</h3><p>Sous 7 jours.</p></main>")
+    assert [(s.heading, [line.text for line in s.lines]) for s in parsed.sections] == [
+        (None, ["Le remboursement est fait sous 14 jours.", "Cet article vous a-t-il été utile ?", "Oui Non",
+                "Quantité 2 articles"]),
+        ("Et en magasin ?", ["Sous 7 jours."])]
+
+
 def test_html_content_marks_are_trusted_only_where_they_hold_the_page():
     def lines(page: str) -> list[str]:
         return [line.text for s in parse_html(page).sections for line in s.lines]

@@ -15,6 +15,8 @@ _BLOCKS = {"p", "li", "dt", "dd", "tr", "td", "th", "pre", "blockquote", "figcap
            "div", "section", "article", "main", "header", "aside", "details", "figure", "address", "dl", "ul", "ol",
            "table", "form", "fieldset"}
 _CELLS = {"td", "th"}
+# controls drawn as boxes of their own: their words never run into the text beside them ("Oui" "Non", not "OuiNon")
+_CONTROLS = {"button", "label"}
 _ITEMS = {"li", "dt", "dd", "tr", "td", "th"}  # their lines are items of a list or rows of a table
 _CELL_BREAK = "\x00"  # marks where a row's next cell starts, until the row is flushed
 _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
@@ -135,6 +137,8 @@ class _HtmlSections(HTMLParser):
             self._content.enter(tag)
         if self._skip:
             return
+        if tag in _CONTROLS:
+            self._buffer.append(" ")
         if tag == "dl":
             self._term = None  # a term joins a definition of its own list only
         if self._open and self._open[0] == "tr" and tag != "tr":
@@ -163,6 +167,8 @@ class _HtmlSections(HTMLParser):
                 return
         if self._skip:
             return
+        if tag in _CONTROLS:
+            self._buffer.append(" ")
         if self._open and (tag == self._open[0] or (tag == "table" and self._open[0] == "tr")):
             end = self._offset() + len(f"</{tag}>")
             self._flush(end)
