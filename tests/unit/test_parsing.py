@@ -165,6 +165,24 @@ def test_a_heading_stands_under_the_headings_above_it(tmp_path):
     ]
 
 
+def test_a_page_title_that_adds_the_site_name_is_not_repeated_in_heading_paths(tmp_path):
+    """A help centre's page: <title> "Retours et remboursements – MaBoutique", <h1> "Retours et remboursements", an
+    FAQ entry under it. The label read "Retours et remboursements – MaBoutique › Retours et remboursements ›
+    Le retour est-il gratuit ?": the page's name twice."""
+    page = ("<html><head><title>{title}</title></head><body><main><h1>Retours et remboursements</h1>"
+            "<p>Tout sur vos retours.</p><h2>Le retour est-il gratuit ?</h2><p>Oui, en point relais.</p></main>"
+            "</body></html>")
+    for title in ("Retours et remboursements – MaBoutique", "Retours et remboursements | Centre d'aide",
+                  "MaBoutique - Retours et remboursements"):
+        assert _headings(tmp_path, "retours.html", page.format(title=title)) == [
+            ("Retours et remboursements", ["Tout sur vos retours."]),
+            ("Le retour est-il gratuit ?", ["Oui, en point relais."])]
+    # a title that only starts with the heading's words, or holds it without a separator, keeps the path
+    for title in ("Retours et remboursements rapides", "Retours et remboursements: guide"):
+        assert _headings(tmp_path, "retours.html", page.format(title=title))[1][0] == \
+            "Retours et remboursements › Le retour est-il gratuit ?"
+
+
 def test_setext_headings_open_sections(tmp_path):
     page = ("Retours\n=======\n\nSous 14 jours.\n\nRemboursement\n-------------\nSous 5 jours.\n\n"
             "Une liste :\n- un article\n---\n\nUne pause.\n\n---\n\nFin.\n")

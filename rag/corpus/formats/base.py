@@ -5,6 +5,7 @@ Parsers keep the offsets of what they keep, so that citations point at the exact
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 
@@ -25,6 +26,8 @@ class Line:
 
 CELL_SEPARATOR = " | "  # between the cells of a table row, which is one line (Word, HTML)
 PATH_SEPARATOR = " › "  # between the headings of a section's path, and after the document title in a label
+# between a page's name and its site's in a title ("Moyens de paiement | MaBoutique", "Aide — Retours")
+_TITLE_PARTS = re.compile(r"\s+[|–—·-]\s+")
 
 
 @dataclass
@@ -56,12 +59,17 @@ class Outline:
 
 def heading_path(section: Section, title: str) -> str | None:
     """The section's heading behind the headings it stands under ("Express (Chronopost) › Délais" rather than a
-    third "Délais"), leaving out a parent that repeats the document title, which the label shows already."""
+    third "Délais"), leaving out a parent that repeats the document title, which the label shows already: the whole
+    title, or the page's own name in a title that adds the site's ("Retours et remboursements – MaBoutique")."""
     if section.heading is None:
         return None
-    same = " ".join(title.split()).casefold()
-    kept = [parent for parent in section.parents if parent.strip() and " ".join(parent.split()).casefold() != same]
+    same = {_folded(part) for part in (title, *_TITLE_PARTS.split(title))}
+    kept = [parent for parent in section.parents if parent.strip() and _folded(parent) not in same]
     return PATH_SEPARATOR.join([*kept, section.heading])
+
+
+def _folded(text: str) -> str:
+    return " ".join(text.split()).casefold()
 
 
 @dataclass
