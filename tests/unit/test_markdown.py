@@ -49,6 +49,22 @@ def test_an_indented_line_is_code_unless_it_goes_on_with_a_paragraph_or_a_list_i
     assert _sections("Texte.\n\n    code\n---\n") == [(None, ["Texte.", "code", "---"])]
 
 
+def test_a_fenced_code_block_keeps_its_indentation_beyond_its_fence(tmp_path):
+    """An agent's configuration page: its YAML example was indexed as "proxy:" then "url: ..." at the same level,
+    and a Python example lost its blocks, so that a passage quoted to a user or an agent said something else."""
+    page = ("# Configuration\n\nLe fichier :\n\n```yaml\napi_key: \"x\"\nproxy:\n  url: http://proxy.local:3128\n"
+            "```\n\n- Relancer :\n  ```python\n  for job in jobs:\n      job.retry()\n  ```\n")
+    assert _sections(page) == [("Configuration", [
+        "Le fichier :", "```yaml", 'api_key: "x"', "proxy:", "  url: http://proxy.local:3128", "```",
+        "- Relancer :", "```python", "for job in jobs:", "    job.retry()", "```"])]
+    (tmp_path / "config.md").write_text(page, encoding="utf-8")
+    chunks = Chunker(lambda texts: [len(t.split()) for t in texts], max_tokens=14).chunk(
+        read_document(tmp_path, tmp_path / "config.md"))
+    assert len(chunks) > 1
+    lines = [line for chunk in chunks for line in chunk.text.split("\n")]
+    assert "  url: http://proxy.local:3128" in lines and "    job.retry()" in lines
+
+
 def test_html_comments_are_left_out_and_the_rest_keeps_its_offsets():
     page = ("# Aide <!-- v2 -->\n<!-- à relire -->\nAvant <!-- une note --> après.\n<!--\n# Brouillon\n```\n-->\n"
             "## Retours\nSous <!-- 14 ?\nou 30 ? --> 30 jours.\n<!-- bloc --> ## pas un titre\n\n"

@@ -183,7 +183,8 @@ def parse_markdown(text: str) -> Parsed:
     under the headings of higher levels still open; YAML front matter may give `title` and `url`.
 
     Code is text, never headings: a fenced block runs to a fence of its own character (backtick or tilde) at least
-    as long as the one that opened it, with nothing after it, or to the end; a line indented by 4 columns or more
+    as long as the one that opened it, with nothing after it, or to the end, its lines indented as they are beyond
+    its fence; a line indented by 4 columns or more
     is code where it does not go on with a paragraph or a list item. An HTML comment, on one line or over several,
     is left out outside code (and code spans); a line that opens with one or inside one is text, not a heading."""
     meta, body_start = _front_matter(text)
@@ -191,6 +192,7 @@ def parse_markdown(text: str) -> Parsed:
     outline = Outline()
     title = meta.get("title")
     fence: tuple[str, int] | None = None  # the open fence's character and length
+    fence_indent = 0  # the open fence's indentation, in characters: its code's lines keep what they have beyond it
     comment_end = 0  # where the HTML comment being read ends
     items: list[int] = []  # the column where the text of each list item still open starts, outermost first
     above: list[Line] = []  # the line above, when it is paragraph text (what a setext underline makes a heading)
@@ -202,6 +204,9 @@ def parse_markdown(text: str) -> Parsed:
         if fence or (relative >= 4 and not above and start >= comment_end):
             if fence and relative <= 3 and _closes(body.strip(), fence):
                 fence = None
+            elif fence:
+                sections[-1].lines += _code(body, start, fence_indent)
+                continue
             sections[-1].lines += _kept(text, start, start + len(body), [])
             continue
         hidden, comment_end = _comments(text, start, start + len(body), comment_end, last_close, closes)
@@ -218,6 +223,7 @@ def parse_markdown(text: str) -> Parsed:
             pass  # an HTML block's text (CommonMark), or a paragraph's next line
         elif opening := _FENCE.fullmatch(shown):
             fence = opening.group("fence")[0], len(opening.group("fence"))
+            fence_indent = len(body) - len(body.lstrip(" \t"))
         elif atx := _ATX.fullmatch(shown):
             level, heading = len(atx.group("marks")), _ATX_CLOSING.sub("", atx.group("text") or "").strip()
         elif (underline := _SETEXT.fullmatch(shown)) and above and not _NOT_SETEXT_TEXT.match(above[0].text):
@@ -237,6 +243,14 @@ def parse_markdown(text: str) -> Parsed:
             title = heading or None
         sections.append(outline.section(level, heading, heading_start))
     return Parsed([s for s in sections if s.lines], title=title, url=meta.get("url"))
+
+
+def _code(body: str, start: int, indent: int) -> list[Line]:
+    """A line of a fenced code block, keeping its indentation beyond the fence's (`indent` characters): YAML's
+    nesting and Python's blocks are meaning, which a stripped line loses ("proxy:" then "url: ..." one level up)."""
+    cut = min(indent, len(body) - len(body.lstrip(" \t")))
+    code = body[cut:].rstrip()
+    return [Line(code, start + cut, start + cut + len(code))] if code.strip() else []
 
 
 def _blanked(body: str, start: int, hidden: list[tuple[int, int]]) -> str:
