@@ -121,6 +121,19 @@ def test_html_controls_side_by_side_keep_their_words_apart():
         ("Et en magasin ?", ["Sous 7 jours."])]
 
 
+def test_an_html_pre_block_keeps_its_lines_and_their_indentation():
+    """A documentation page's configuration example in <pre><code>: it was indexed as one line, "proxy: url: ...
+    interval: 60", its nesting lost, so that a passage quoted it wrong. Each line stands apart, indented as it is
+    beyond the block's own margin, cited by the element's offsets."""
+    page = ("<main><h2>Proxy</h2><p>Exemple :</p><pre><code>    proxy:\n      url: http://proxy.local:3128\n\n"
+            "    <span class='k'>interval</span>: 60\n</code></pre><p>Fin.</p></main>")
+    parsed = parse_html(page)
+    assert [(s.heading, [line.text for line in s.lines]) for s in parsed.sections] == [
+        ("Proxy", ["Exemple :", "proxy:", "  url: http://proxy.local:3128", "interval: 60", "Fin."])]
+    code = [line for line in parsed.sections[0].lines if "proxy" in line.text]
+    assert {page[line.start:line.end] for line in code} == {page[page.index("<pre>"):page.index("</pre>") + 6]}
+
+
 def test_html_content_marks_are_trusted_only_where_they_hold_the_page():
     def lines(page: str) -> list[str]:
         return [line.text for s in parse_html(page).sections for line in s.lines]

@@ -1,11 +1,13 @@
-"""HTML through the standard library's parser: headings open sections, block elements give lines, a table row is
-one line of its cells, a definition list's term and its first definition one line ("Amount: Two months of rent").
+"""HTML through the standard library's parser: headings open sections, block elements give lines (each line of a
+`<pre>` one, indented as it is), a table row is one line of its cells, a definition list's term and its first
+definition one line ("Amount: Two months of rent").
 A page's furniture (menus, banners, footers, form controls) is left out; where the page marks its content
 (`<main>`, else `<article>`) and that holds most of its text, only that is read."""
 
 from __future__ import annotations
 
 import re
+import textwrap
 from html.parser import HTMLParser
 
 from rag.corpus.formats.base import CELL_SEPARATOR, Line, Outline, Parsed, Section
@@ -197,6 +199,11 @@ class _HtmlSections(HTMLParser):
         tag, start = self._open
         self._open = None
         if not text:
+            return
+        if tag == "pre":  # preformatted (code, a configuration file): its lines and their indentation are meaning
+            self.sections[-1].lines += [Line(code.rstrip(), start, end) for code in
+                                        textwrap.dedent(joined.replace(_CELL_BREAK, " ")).splitlines() if code.strip()]
+            self._term = None
             return
         if tag in _HEADINGS:
             if self.title is None and tag == "h1":
