@@ -37,8 +37,8 @@ TokenCounter = Callable[[Sequence[str]], list[int]]
 # edge) left out of its passages; a PDF title line over a paragraph wrapped at the column's width a heading. 8: HTML
 # buttons and labels apart from the words beside them. 9: a heading path leaves out the page's name a title gives
 # with its site's ("Retours – MaBoutique"). 10: a Markdown fenced code block's lines keep their indentation. 11:
-# an HTML <pre> block's lines apart, with their indentation.
-LAYOUT = 11
+# an HTML <pre> block's lines apart, with their indentation. 12: a Word list paragraph opens on its number or bullet.
+LAYOUT = 12
 TITLE_CHARS = 60  # a line shorter than this without a full stop names what follows it (`_runs_on`)
 _FULL_STOPS = (".", "!", "…", ";")
 PROBE_CHARS_PER_TOKEN = 16  # an ASCII word of this many characters per passage token is counted by its prefixes

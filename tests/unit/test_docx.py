@@ -160,6 +160,47 @@ def test_a_style_based_on_a_heading_and_an_outline_level_make_headings_and_other
     ]
 
 
+def _numbered(paragraph, num_id: str, level: int = 0) -> None:
+    paragraph._p.get_or_add_pPr().append(parse_xml(
+        f"<w:numPr {nsdecls('w')}><w:ilvl w:val='{level}'/><w:numId w:val='{num_id}'/></w:numPr>"))
+
+
+def test_list_paragraphs_show_the_number_or_bullet_word_shows(tmp_path):
+    """An expense procedure's numbered steps and bulleted notes: Word shows "1.", "2.", "•" before them, the text
+    had none, so "the second step" or "étape 3" found nothing and a passage quoted a list without its numbers. Each
+    list counts apart; a level's count goes on after a deeper item and restarts under a new item above it; a
+    level's number shows in its own format where a deeper level's text quotes it ("1.a.1")."""
+    document = docx.Document()
+    numbering = document.part.numbering_part.element
+    levels = [("decimal", "%1."), ("lowerLetter", "%2)"), ("decimal", "%1.%2.%3"), ("upperRoman", "%4 -")]
+    numbering.insert(0, parse_xml(
+        f"<w:abstractNum {nsdecls('w')} w:abstractNumId='90'>"
+        + "".join(f"<w:lvl w:ilvl='{i}'><w:start w:val='1'/><w:numFmt w:val='{shape}'/><w:lvlText w:val='{text}'/>"
+                  "</w:lvl>" for i, (shape, text) in enumerate(levels))
+        + "</w:abstractNum>"))
+    numbering.append(parse_xml(f"<w:num {nsdecls('w')} w:numId='90'><w:abstractNumId w:val='90'/></w:num>"))
+    document.add_paragraph("Étapes :")
+    for text in ("Ouvrez l'outil.", "Saisissez la dépense."):
+        document.add_paragraph(text, style="List Number")
+    document.add_paragraph("À savoir :")
+    document.add_paragraph("gardez le ticket ;", style="List Bullet")
+    document.add_paragraph("Validez la note.", style="List Number")  # the same list goes on
+    for text, level in (("Train", 0), ("seconde classe", 1), ("billet", 2), ("annexe", 3), ("billet", 2),
+                        ("première classe", 1), ("Hôtel", 0), ("Paris", 1)):
+        _numbered(document.add_paragraph(text), "90", level)
+    _numbered(document.add_paragraph("Sans numéro, sa liste ôtée."), "0")
+    _numbered(document.add_paragraph("Liste sans définition."), "77")
+    document.save(tmp_path / "frais.docx")
+    doc = _read(tmp_path / "frais.docx")
+    assert doc.text.splitlines() == [
+        "Étapes :", "1. Ouvrez l'outil.", "2. Saisissez la dépense.", "À savoir :", "• gardez le ticket ;",
+        "3. Validez la note.", "1. Train", "a) seconde classe", "1.a.1 billet", "I - annexe", "1.a.2 billet",
+        "b) première classe", "2. Hôtel", "a) Paris", "Sans numéro, sa liste ôtée.", "Liste sans définition."]
+    items = [line for section in doc.sections for line in section.lines if line.item]
+    assert [line.text for line in items][:3] == [
+        "1. Ouvrez l'outil.", "2. Saisissez la dépense.", "• gardez le ticket ;"]
+
+
 def test_a_nested_table_reads_inside_its_cell(tmp_path):
     document = docx.Document()
     outer = document.add_table(rows=1, cols=2)

@@ -2,7 +2,8 @@
 
 The text is the document body in reading order, one block per line (a block followed by "\\n"):
 - a paragraph: its runs' text as Word shows it (tracked insertions in, tracked deletions out; a tab is "\\t", a
-  line break "\\n", so such a paragraph spans several lines);
+  line break "\\n", so such a paragraph spans several lines), a list's after the number or bullet Word shows
+  ("1.", "a)", "•": `_Numbering`);
 - a table: one line per row, the row's cells joined by " | " (a cell: its paragraphs, and the rows of a table
   nested in it, joined by a space; a cell spanning several columns appears once, one spanning several rows on
   each of them; empty cells are left out).
@@ -21,7 +22,7 @@ from __future__ import annotations
 import re
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from io import BytesIO
 from typing import TYPE_CHECKING, Any
 
@@ -155,6 +156,89 @@ class _Styles:
         return None, 0
 
 
+def _val(element: Any, path: str, default: str = "") -> str:
+    found = element.find(path)
+    return default if found is None else str(found.get(f"{_W}val", default))
+
+
+def _roman(n: int) -> str:
+    out = ""
+    for value, letters in ((1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"), (50, "l"),
+                           (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")):
+        out += letters * (n // value)
+        n %= value
+    return out
+
+
+def _letters(n: int) -> str:
+    return chr(ord("a") + (n - 1) % 26) * ((n - 1) // 26 + 1)  # Word's a..z, then aa..zz
+
+
+# Word's number formats ("decimal" for the others: an ordinal in words is rare in documents)
+_FORMATS: dict[str, Callable[[int], str]] = {
+    "decimal": str, "decimalZero": lambda n: f"{n:02d}", "lowerLetter": _letters, "lowerRoman": _roman,
+    "upperLetter": lambda n: _letters(n).upper(), "upperRoman": lambda n: _roman(n).upper()}
+
+
+class _Numbering:
+    """The number or bullet Word shows before a list paragraph ("1.", "a)", "2.1", "•"), counted as Word counts:
+    per list (`w:numId`), a level's count going on until an item of a higher level restarts it. A paragraph takes
+    its list from its own properties, else from its style's (the "List Number" style). None: no list, or one whose
+    definition is missing."""
+
+    def __init__(self, document: WordDocument) -> None:
+        try:
+            numbering = document.part.numbering_part.element
+        except (KeyError, NotImplementedError):  # no numbering part: no lists
+            numbering = None
+        abstracts = {str(a.get(f"{_W}abstractNumId")): a for a in ([] if numbering is None else
+                                                                   numbering.iterchildren(f"{_W}abstractNum"))}
+        self._lists = {str(num.get(f"{_W}numId")): abstracts.get(_val(num, f"{_W}abstractNumId"))
+                       for num in ([] if numbering is None else numbering.iterchildren(f"{_W}num"))}
+        self._styles = document.styles.element
+        self._counts: dict[str, list[int]] = {}
+
+    def _properties(self, paragraph: Any) -> Any:
+        own = paragraph.find(f"{_W}pPr/{_W}numPr")
+        style = self._styles.get_by_id(paragraph.style) if paragraph.style else None
+        seen = set()
+        while own is None and style is not None and style.styleId not in seen:
+            seen.add(style.styleId)
+            own = style.find(f"{_W}pPr/{_W}numPr")
+            style = self._styles.get_by_id(style.basedOn_val) if style.basedOn_val else None
+        return own
+
+    def label(self, paragraph: Any) -> str | None:
+        properties = self._properties(paragraph)
+        if properties is None:
+            return None
+        num_id, level = _val(properties, f"{_W}numId"), _val(properties, f"{_W}ilvl", "0")
+        definition = self._lists.get(num_id)
+        if definition is None or not level.isdigit() or int(level) > 8:
+            return None  # numId 0 (numbering taken off) or a list whose definition is missing
+        levels = {str(lvl.get(f"{_W}ilvl")): lvl for lvl in definition.iterchildren(f"{_W}lvl")}
+        if level not in levels:
+            return None
+        counts = self._counts.setdefault(num_id, [0] * 9)
+        depth = int(level)
+        starts = [int(_val(levels[str(k)], f"{_W}start", "1") or 1) if str(k) in levels else 1 for k in range(9)]
+        counts[depth] = counts[depth] + 1 if counts[depth] else starts[depth]
+        counts[depth + 1:] = [0] * (8 - depth)
+        shape = _val(levels[level], f"{_W}numFmt", "decimal")
+        text = _val(levels[level], f"{_W}lvlText")
+        if shape == "bullet":
+            return "•" if not text or "\ue000" <= text[0] <= "\uf8ff" else text  # a Symbol font's private glyph
+        if shape == "none":
+            return text.strip() or None
+
+        def number(match: re.Match[str]) -> str:
+            k = int(match.group(1)) - 1
+            shown = _val(levels[str(k)], f"{_W}numFmt", "decimal") if str(k) in levels else "decimal"
+            return _FORMATS.get(shown, str)(counts[k] or starts[k])
+
+        return re.sub(r"%([1-9])", number, text).strip() or None
+
+
 def _outline_level(element: Any) -> int | None:
     """The w:outlineLvl of a paragraph or style: 0..8 a heading level, 9 body text; None if it sets none."""
     level = element.find(f"{_W}pPr/{_W}outlineLvl")
@@ -164,6 +248,7 @@ def _outline_level(element: Any) -> int | None:
 
 def _parse(document: WordDocument) -> Parsed:
     styles = _Styles(document)
+    numbering = _Numbering(document)
     parent = document._body
     pieces: list[str] = []
     offset = 0
@@ -171,17 +256,21 @@ def _parse(document: WordDocument) -> Parsed:
     outline = Outline()
     first_title = None
     for block in _blocks(document.element.body):
+        numbered = False
         if block.tag == _TBL:
             texts, (kind, level) = list(_rows(block, parent)), (None, 0)
         else:
             texts, (kind, level) = [_paragraph_text(block)], styles.kind(block)
             if kind == "contents":
                 continue
+            if texts[0].strip() and (label := numbering.label(block)):
+                texts, numbered = [f"{label} {texts[0].lstrip()}"], True  # as Word shows it: "step 3" is found
         for text in texts:
             if not text.strip():
                 continue
             if kind is None:
-                sections[-1].lines.extend(Line(line.text, offset + line.start, offset + line.end, block.tag == _TBL)
+                sections[-1].lines.extend(Line(line.text, offset + line.start, offset + line.end,
+                                               block.tag == _TBL or numbered)
                                           for line in lines_with_offsets(text))
             else:
                 heading = " ".join(text.split())
