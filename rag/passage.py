@@ -16,6 +16,8 @@ from dataclasses import dataclass
 SENTENCE_BREAK = re.compile(r"(?<=[.!?…;])\s+(?=\S)|(?<=[。！？])\s*(?=\S)")
 # A line that is an item of a list or a row of a table, not prose: a bullet, a number and its dot, a bar.
 ITEM = re.compile(r"\s*(?:[•·▪◦*\-–—|]|\d{1,3}[.)]\s)")
+# A Markdown code fence, which opens or closes a code block: three backticks or tildes or more.
+_FENCE = re.compile(r"\s*(`{3,}|~{3,})")
 # A line that ends a sentence: . ! ? … ; (or 。！？) then closing quotes or brackets (a colon announces what follows).
 _ENDS_SENTENCE = re.compile(r"[.!?…;。！？][\"'»”)\]」』]*\s*$")
 
@@ -23,6 +25,18 @@ _ENDS_SENTENCE = re.compile(r"[.!?…;。！？][\"'»”)\]」』]*\s*$")
 def ends_sentence(line: str) -> bool:
     """Whether a line ends where its sentence does: else a hard-wrapped or PDF line continues it on the next."""
     return _ENDS_SENTENCE.search(line) is not None
+
+
+def fence_end(lines: list[str], first: int) -> int | None:
+    """The index of the line that closes the code block `lines[first]` opens (a fence of its character at least as
+    long, alone on its line; the last line when none does), or None when that line opens none."""
+    opening = _FENCE.match(lines[first]) if first < len(lines) else None
+    if opening is None:
+        return None
+    char, length = opening.group(1)[0], len(opening.group(1))
+    closing = (i for i in range(first + 1, len(lines)) if len(fence := lines[i].strip()) >= length and
+               fence == char * len(fence))
+    return next(closing, len(lines) - 1)
 
 
 def sentences(text: str) -> list[str]:
@@ -87,4 +101,4 @@ class Chunk:
         return record
 
 
-__all__ = ["SENTENCE_BREAK", "Chunk", "sentences"]
+__all__ = ["SENTENCE_BREAK", "Chunk", "fence_end", "sentences"]

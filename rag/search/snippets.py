@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from rag.index.analyzer import Analyzer
-from rag.passage import ITEM
+from rag.passage import ITEM, fence_end
 from rag.schemas import Highlight
 from rag.search import tables
 
@@ -40,7 +40,6 @@ _SENTENCE_END = ".!?…:;|"  # a line ending so is complete (a colon announces a
 _FULL_STOP = (".", "!", "…")  # a short line ending so is a sentence ("Oui."), not a heading or a list item
 MAX_SENTENCES = 2
 _CACHE_SIZE = 8192
-
 
 ANSWER_CHARS = 400  # the answer's excerpt: its highlight and whole neighbouring sentences, up to this many characters
 LEAD_CHARS = 700  # ... or up to this many when the highlight opens its passage (measured in docs/SNIPPETS.md)
@@ -281,10 +280,12 @@ def _line_last(spans: list[tuple[int, int, int, bool]], i: int) -> int:
 
 def _list_end(text: str, spans: list[tuple[int, int, int, bool]], last: int, announced: bool = True) -> int:
     """The last span of the list that `spans[last]`, ending its line with a colon, announces: the next line, then
-    each line that goes on with the list (an item: not prose, `_prose`; or any line after one that ends with ';'
-    or ','), up to the next line that announces something of its own. Prose after the list's last item ("… après
-    un délai de 3 ans.") is not the list. Not `announced`: `spans[last]` ends the list's first item, and the line
-    after it must itself go on with the list (an item, or any line after one ending with ';' or ',')."""
+    each line that goes on with the list (an item: not prose, `_prose`; or any line after one ending with ';' or
+    ','), up to the next line that announces something of its own; a code block whole. Prose after the last item
+    ("… après un délai de 3 ans.") is not the list. Not `announced`: `spans[last]` ends the list's first item, and
+    the line after it must itself go on with the list (an item, or any line after one ending with ';' or ',')."""
+    if announced and (close := fence_end(lines(text), spans[last][2] + 1)) is not None:
+        return max(i for i, span in enumerate(spans) if span[2] <= close)
     end = j = last
     while j + 1 < len(spans) and spans[j + 1][2] != spans[j][2]:
         k = _line_last(spans, j + 1)

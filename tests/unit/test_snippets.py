@@ -229,6 +229,20 @@ def test_a_list_announced_by_the_answer_is_shown_with_it_in_whole_lines():
     assert shown.endswith("pièce numéro 29 ;")
 
 
+def test_a_code_block_announced_by_the_answer_comes_whole():
+    """An agent's documentation: "Le script suivant relance les jobs en échec :" then a fenced Python block. The
+    answer stopped at the fence's opening line ("```python"): the block's first line ends with a colon and so
+    announced a list of its own. The block comes whole, up to its closing fence, and what follows it stays apart."""
+    code = "```python\ndef relaunch(jobs):\n    for job in jobs:\n        job.retry()\n    return len(jobs)\n```"
+    page = f"Le script suivant relance les jobs en échec :\n{code}\n- Étape 1 : installez le client"
+    assert _excerpt(page, "Le script suivant relance les jobs en échec :", lead=700) == page[:page.index("\n- ")]
+    # a fence of tildes closes on tildes at least as long; one never closed runs to the passage's end
+    tildes = "Lancez :\n~~~~\n```\nmake run:\n~~~~\nPuis attendez."
+    assert _excerpt(tildes, "Lancez :", lead=700) == tildes[:tildes.index("\nPuis")]
+    open_block = "Lancez :\n```sh\nmake run:\nmake test"
+    assert _excerpt(open_block, "Lancez :", lead=700) == open_block
+
+
 def test_an_announced_list_comes_whole_when_it_fits_the_list_room_else_in_whole_lines_within_the_lead():
     # "Certaines mentions peuvent être effacées :" then seven items: a list cut after five would tell a chat user
     # that there are five
