@@ -313,7 +313,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--index", dest="index_dir", type=Path, help=index_help)
     p.add_argument("--json", action="store_true", help="print JSON, as the API returns it")
     p.add_argument("--url", help="ask the rag server at this address (e.g. http://127.0.0.1:8000) instead of loading "
-                                 "the model here: the same output in milliseconds (default: RAG_URL; key: RAG_API_KEY)")
+                                 "the model and index here: the same output, without their seconds of loading "
+                                 "(default: RAG_URL; key: RAG_API_KEY)")
     p.set_defaults(run=_search)
 
     p = sub.add_parser("documents", help="list the documents of the current index build")
