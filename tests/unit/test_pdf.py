@@ -194,3 +194,13 @@ def test_running_furniture_of_several_lines_is_left_out_and_titles_over_wrapped_
     doc = _read(make_pdf(tmp_path / "contrat.pdf", [f"Préambule\n{body}\nVoir l'annexe.\nPage 1\nx\ny\nz\nw",
                                                       f"Annexe\n{body}\nVoir l'annexe.\nPage 2\nx\ny\nz\nw"]))
     assert sum(line.text == body for section in doc.sections for line in section.lines) == 2
+
+
+def test_running_furniture_is_left_out_of_the_sections_of_a_pdf_with_an_outline_too(tmp_path):
+    """Bookmarks give the sections; the header and the page number each page opens on are still no text of them."""
+    pages = [f"ACME SA — Guide du marchand\nPage {n}\n{text}" for n, text in enumerate(PAGES, 1)]
+    doc = _read(make_pdf(tmp_path / "guide.pdf", pages, outline=OUTLINE))
+    assert [s.heading for s in doc.sections] == [title for title, _ in OUTLINE]
+    kept = [line.text for section in doc.sections for line in section.lines]
+    assert not [line for line in kept if line.startswith(("ACME SA", "Page "))]
+    assert any(line.startswith("Pour ouvrir un compte marchand") for line in kept)
