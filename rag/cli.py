@@ -199,7 +199,10 @@ def _documents(args: argparse.Namespace) -> int:
     for doc_id in doc_ids:
         document = index.documents[doc_id]
         _say(f"{doc_id}  {_count(document.passages, 'passage')}  {_line(document.source)}\n    {_line(document.title)}")
-    print(f"{_count(len(doc_ids), 'document')} in build {index.build_id}")
+    # a path that matches nothing is a typo or a path from elsewhere, more often than a folder emptied
+    unknown = (f" under {_line(args.source)!r}: paths are relative to the corpus folder, as `rag documents` without "
+               "--source prints them") if args.source and not doc_ids else ""
+    print(f"{_count(len(doc_ids), 'document')} in build {index.build_id}{unknown}")
     return 0
 
 
