@@ -204,3 +204,19 @@ def test_running_furniture_is_left_out_of_the_sections_of_a_pdf_with_an_outline_
     kept = [line.text for section in doc.sections for line in section.lines]
     assert not [line for line in kept if line.startswith(("ACME SA", "Page "))]
     assert any(line.startswith("Pour ouvrir un compte marchand") for line in kept)
+
+
+def test_a_block_of_lines_is_no_paragraph_under_a_title_nor_is_a_line_that_breaks_a_word(tmp_path):
+    """A manual's usage notes: lines each of its own ("Page du projet : <https://...>") joined as the paragraph under
+    a short line made it a heading ("Signalez les erreurs : aide@acme.fr"), as did a line ending inside a word
+    ("... ASN1_ELEMENT_NOT_FOUND si ELE-" then "MENT ...") in a real manual (libtasn1's, without its outline)."""
+    body = ("Le guide décrit les commandes de l'outil de conversion des fichiers, leurs options\n"
+            "et les erreurs qu'elles signalent. Chaque commande renvoie un code de sortie.\n")
+    links = ("Signalez les erreurs : aide@acme.fr\n"
+             "Page d'accueil du projet : <https://www.acme.fr/projets/outil/>\n"
+             "Aide générale sur les logiciels : <https://www.acme.fr/aide/logiciels/>\n")
+    broken = ("Retourne ASN1_SUCCESS si tout va bien, ASN1_ELEMENT_NOT_FOUND si ELE-\n"
+              "MENT n'existe pas dans la structure, ASN1_VALUE_NOT_VALID si la valeur\n"
+              "donnée ne convient pas au type de l'élément, selon sa définition.\n")
+    doc = _read(make_pdf(tmp_path / "outil.pdf", ["Commandes\n" + body + links + broken]))
+    assert [s.heading for s in doc.sections] == ["Commandes"]

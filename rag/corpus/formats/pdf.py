@@ -261,11 +261,12 @@ def _body_lines(text: str) -> tuple[list[Line], set[str]]:
 def _paragraph(lines: list[Line], i: int) -> Line | None:
     """The paragraph that starts at `lines[i]`, as one line: a PDF's text is wrapped at the column's width, so the
     paragraph under a title ("Article 4 – Utilisation du matériel informatique") runs over lines no longer than it
-    is. Lines join while the one before runs on (`_RUN_ON` characters or more, no sentence end)."""
+    is. Lines join while the one before runs on (`_RUN_ON` characters or more, no sentence end) and the next goes
+    on with its sentence (in lower case, or on punctuation): a list of lines, a block of links, is no paragraph."""
     if i >= len(lines):
         return None
     end = i
-    while end + 1 < len(lines) and _runs_on(lines[end]):
+    while end + 1 < len(lines) and _runs_on(lines[end]) and _goes_on(lines[end + 1].text):
         end += 1
     return Line(" ".join(line.text for line in lines[i:end + 1]), lines[i].start, lines[end].end)
 
@@ -288,8 +289,9 @@ def _titled(text: str) -> list[Section]:
     lines, running = _body_lines(text)
     sections = [Section(None)]
     for i, line in enumerate(lines):
-        # a paragraph's wrapped line is none: the line before it runs on into it, or the next goes on in lower case
-        inside = (i and _runs_on(lines[i - 1])) or (i + 1 < len(lines) and _goes_on(lines[i + 1].text))
+        # a paragraph's wrapped line is none: the line before runs on into it, it breaks a word, or the next goes on
+        inside = (i and _runs_on(lines[i - 1])) or line.text.endswith("-") or \
+            (i + 1 < len(lines) and _goes_on(lines[i + 1].text))
         if not inside and _edge(line.text.strip()) not in running and \
                 looks_like_title(line, _paragraph(lines, i + 1)):
             sections.append(Section(line.text, heading_start=line.start))
