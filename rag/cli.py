@@ -1,5 +1,4 @@
-"""The command line: `rag ingest`, `rag search`, `rag documents`, `rag eval`, `rag serve`, `rag mcp`. Parse, call the
-core, print."""
+"""The command line: `rag ingest`, `search`, `documents`, `eval`, `serve` and `mcp`. Parse, call the core, print."""
 
 from __future__ import annotations
 
@@ -199,9 +198,7 @@ def _documents(args: argparse.Namespace) -> int:
     for doc_id in doc_ids:
         document = index.documents[doc_id]
         _say(f"{doc_id}  {_count(document.passages, 'passage')}  {_line(document.source)}\n    {_line(document.title)}")
-    # a path that matches nothing is a typo or a path from elsewhere, more often than a folder emptied
-    unknown = (f" under {_line(args.source)!r}: paths are relative to the corpus folder, as `rag documents` without "
-               "--source prints them") if args.source and not doc_ids else ""
+    unknown = f" under {_line(args.source)!r}: paths are relative to the corpus folder" if not doc_ids else ""
     print(f"{_count(len(doc_ids), 'document')} in build {index.build_id}{unknown}")
     return 0
 
@@ -315,9 +312,8 @@ def parser() -> argparse.ArgumentParser:
                    help="search only documents with this source path or under this folder (repeatable)")
     p.add_argument("--index", dest="index_dir", type=Path, help=index_help)
     p.add_argument("--json", action="store_true", help="print JSON, as the API returns it")
-    p.add_argument("--url", help="ask the rag server at this address (e.g. http://127.0.0.1:8000) instead of loading "
-                                 "the model and index here: the same output, without their seconds of loading "
-                                 "(default: RAG_URL; key: RAG_API_KEY)")
+    p.add_argument("--url", help="ask the rag server at this address (e.g. http://127.0.0.1:8000): the same output, "
+                                 "without loading the model and index here (default: RAG_URL; key: RAG_API_KEY)")
     p.set_defaults(run=_search)
 
     p = sub.add_parser("documents", help="list the documents of the current index build")

@@ -45,8 +45,7 @@ def test_documents_count_in_the_singular_and_plural(index_args, capsys):
     # a source that matches nothing says how paths are written, as `rag search --source` does
     assert cli.main(["documents", *index_args, "--source", "corpus/secu-debi-plateforme.txt"]) == 0
     assert re.search(r"^0 documents in build \S+ under 'corpus/secu-debi-plateforme.txt': paths are relative to the "
-                     r"corpus folder, as `rag documents` without --source prints them$", capsys.readouterr().out,
-                     flags=re.MULTILINE)
+                     r"corpus folder$", capsys.readouterr().out, flags=re.MULTILINE)
 
 
 def test_a_filter_matching_no_document_names_the_options_and_rag_documents(index_args, capsys):
