@@ -33,7 +33,7 @@ TALLIES = {
     "connections": _tally("refused connections past RAG_MAX_CONNECTIONS (503)"),
     "client_connections": _tally("refused connections past RAG_MAX_CONNECTIONS_PER_CLIENT (429; if the address is a "
                                  "proxy's, name it in FORWARDED_ALLOW_IPS)"),
-    "head_size": _tally("refused request heads over RAG_MAX_HEADER_BYTES (431)"),
+    "head_size": _tally("refused request heads (or trailer fields) over RAG_MAX_HEADER_BYTES (431)"),
     "head_time": _tally("closed connections whose request head was not complete within RAG_HEADER_TIMEOUT_SECONDS"
                         " (408)"),
     "body_time": _tally("closed connections whose request body was not complete within RAG_BODY_TIMEOUT_SECONDS "

@@ -6,7 +6,9 @@ one client could take a gigabyte of memory or, with a few dozen sockets, every f
 parser runs (httptools, or h11 where httptools is missing):
 
 - a head over `RAG_MAX_HEADER_BYTES` is answered 431 and the connection closed, as soon as that many
-  bytes have arrived (httptools: counted as they arrive, before the parser buffers them);
+  bytes have arrived (httptools: counted as they arrive, before the parser buffers them), and so are trailer fields
+  (after a chunked body's last chunk) over as many bytes: httptools would buffer them without a bound, each field's
+  value grown by copying, 30 s of CPU for one of 100 MB, the event loop and every other client waiting meanwhile;
 - a head not complete `RAG_HEADER_TIMEOUT_SECONDS` after the connection opened or the request's first byte, or a
   body not complete `RAG_BODY_TIMEOUT_SECONDS` after its head, is answered 408 and the connection closed;
 - a response the client does not read: once the server's write buffer for it is full, the client has
@@ -19,14 +21,13 @@ parser runs (httptools, or h11 where httptools is missing):
 
 Refusals are logged, at most one record per kind every 10 seconds with how many there were.
 
-`serve` binds the address before uvicorn runs (`listen`), so that one it cannot listen on (a port in use, a host that
-is not this machine's) is a `ConfigError` naming it, not uvicorn's own exit (3).
+`serve` binds the address before uvicorn runs (`rag.http.listen`), so that one it cannot listen on (a port in use, a
+host that is not this machine's) is a `ConfigError` naming it, not uvicorn's own exit (3).
 """
 
 from __future__ import annotations
 
 import asyncio
-import errno
 import importlib.util
 import logging
 import re
@@ -37,7 +38,7 @@ import h11
 import uvicorn
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
-from rag.errors import ConfigError
+from rag.http.listen import listen
 from rag.http.open_files import allow_connections
 from rag.http.proxies import address_group, trusted
 from rag.http.refusals import TALLIES, UVICORN_MALFORMED, refusal
@@ -46,8 +47,8 @@ from rag.settings import Settings
 log = logging.getLogger("rag.server")
 _HEAD_END = b"\r\n\r\n"
 _REQUEST_LINE = re.compile(rb"[!#$%&'*+.^_`|~0-9A-Za-z-]+ ")  # a method, then a space
-def _too_large(limit: int) -> str:
-    return f"the request line and headers are larger than {limit:,} bytes (RAG_MAX_HEADER_BYTES)"
+def _too_large(limit: int, what: str = "request line and headers") -> str:
+    return f"the {what} are larger than {limit:,} bytes (RAG_MAX_HEADER_BYTES)"
 
 
 class _Bounds(asyncio.Protocol):
@@ -164,6 +165,11 @@ if importlib.util.find_spec("httptools") is not None:
         _tail = b""  # the last bytes read, in case the blank line that ends the head spans two reads
         _recent = b""  # the last bytes of every read: a pipelined head may start in the read that ends a request
         _running: Any = None  # the cycle whose app runs; `cycle` is the last request parsed, maybe one queued
+        # A chunk whose size line is read and none of its data yet: after the last (zero) chunk, trailer fields come,
+        # which httptools buffers (each value grown by copying: quadratic) and uvicorn appends to the headers
+        _chunk_open = False
+        _chunk_data = False  # a chunk's data came in the read being parsed
+        _trailer = 0  # bytes of reads made of trailer fields alone, counted against the head's bound
 
         def _start_asgi_task(self, cycle: Any, app: Any) -> None:
             self._running = cycle
@@ -194,7 +200,23 @@ if importlib.util.find_spec("httptools") is not None:
                     return
                 self._head, self._tail = (seen, window[-3:]) if end < 0 else (None, b"")
             self._recent = (self._recent + data)[-3:]
+            open_before, self._chunk_data = self._chunk_open, False
             super().data_received(data)
+            if open_before and self._chunk_open and not self._chunk_data:  # a read of trailer fields alone
+                self._trailer += len(data)
+                if self._trailer > self.max_head_bytes:
+                    self._refuse(self, "head_size", 431, _too_large(self.max_head_bytes, "trailer fields after a "
+                                                                                         "chunked body"))
+
+        def on_chunk_header(self) -> None:
+            self._chunk_open = True
+
+        def on_body(self, body: bytes) -> None:
+            self._chunk_open, self._chunk_data = False, True
+            super().on_body(body)
+
+        def on_chunk_complete(self) -> None:
+            self._chunk_open = False
 
         def on_message_begin(self) -> None:
             super().on_message_begin()
@@ -211,7 +233,7 @@ if importlib.util.find_spec("httptools") is not None:
             self._arm(self, None)
             # what comes next is the head of the next request, which may have begun in this read: its last bytes
             # may start the blank line that ends it
-            self._head, self._tail = 0, self._recent
+            self._head, self._tail, self._trailer = 0, self._recent, 0
 
     DEFAULT_PROTOCOL: type[asyncio.Protocol] = BoundedHttpTools
 else:  # pragma: no cover - httptools is a dependency
@@ -279,58 +301,6 @@ def config(app: Any, settings: Settings, base: type[asyncio.Protocol] = DEFAULT_
                           h11_max_incomplete_event_size=settings.max_header_bytes,
                           timeout_keep_alive=settings.keep_alive_seconds,
                           timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS)
-
-
-def listen(settings: Settings) -> list[socket.socket]:
-    """Sockets bound to `RAG_HOST`:`RAG_PORT`, one per address the host resolves to, as asyncio binds them (not
-    listening yet: a connection is refused until `serve` runs): an address of a family this machine lacks (IPv6
-    turned off, `::1` not assigned in a container) is left out, as asyncio leaves it, and an empty host means every
-    interface. Raises `ConfigError` naming the address and why when none can be bound."""
-    host, port = settings.host, settings.port
-    try:
-        addresses = socket.getaddrinfo(host or None, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
-    except OSError as exc:  # socket.gaierror
-        raise ConfigError(f"cannot listen on {host}:{port}: {host!r} is not an address nor a known host name "
-                          f"({exc.strerror}); set RAG_HOST (--host) to one, e.g. 127.0.0.1") from None
-    sockets: list[socket.socket] = []
-    missing: OSError | None = None  # why an address was left out, said if none is bound
-    distinct = list(dict.fromkeys(addresses))
-    try:
-        for family, kind, proto, _, address in distinct:
-            try:
-                sock = socket.socket(family, kind, proto)
-            except OSError as exc:  # a family this machine does not have
-                missing = exc
-                continue
-            sockets.append(sock)
-            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # a port left in TIME_WAIT is free
-            if family == socket.AF_INET6:
-                sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)  # the host's IPv4 address has its own
-            try:
-                sock.bind(address)
-            except OSError as exc:
-                if exc.errno != errno.EADDRNOTAVAIL or len(distinct) == 1:
-                    raise
-                sockets.pop().close()  # the address's family is not enabled here (asyncio: bpo-30945)
-                missing = exc
-        if not sockets:
-            raise missing or OSError(errno.EADDRNOTAVAIL, "no address to bind")
-    except OSError as exc:
-        for sock in sockets:
-            sock.close()
-        raise ConfigError(f"cannot listen on {host}:{port}: {_why(exc, host, port)}") from None
-    return sockets
-
-
-def _why(exc: OSError, host: str, port: int) -> str:
-    if exc.errno == errno.EADDRINUSE:
-        return f"port {port} is in use (another process listens on it); set RAG_PORT (--port) to a free one"
-    if exc.errno == errno.EADDRNOTAVAIL:
-        return (f"{host} is not an address of this machine; set RAG_HOST (--host) to one of its addresses, "
-                "127.0.0.1 or 0.0.0.0 (all)")
-    if exc.errno == errno.EACCES:
-        return "permission denied (a port below 1024 needs privileges); set RAG_PORT (--port) to another"
-    return f"{exc.strerror or exc}; check RAG_HOST (--host) and RAG_PORT (--port)"
 
 
 class _StartUp:

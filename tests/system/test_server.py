@@ -204,6 +204,53 @@ def test_a_pipelined_request_s_body_is_not_counted_as_head_bytes(settings, base,
     assert b"HTTP/1.1 503" in answer  # no index: the second request read whole, parsed and answered by the app
 
 
+_CHUNKED = (b"POST /v1/search HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: application/json\r\n"
+            b"transfer-encoding: chunked\r\n\r\n")
+
+
+@pytest.mark.parametrize("base", PARSERS, ids=lambda b: b.__name__)
+@pytest.mark.parametrize("shape", ["one long field", "many fields"])
+def test_trailer_fields_over_the_head_limit_are_refused_and_the_connection_closed(settings, base, shape):
+    """Trailer fields follow a chunked body's last chunk: httptools buffered them without a bound (one field of
+    100 MB took 30 s of the event loop), sent here in pieces, 2 MB in all, other clients served meanwhile."""
+    piece = b"a" * 65_536 if shape == "one long field" else b"x-t: v\r\n" * 8192
+    with serving(settings, base) as address, socket.create_connection(address) as sock:
+        sock.sendall(_CHUNKED + b"2\r\n{}\r\n0\r\n" + (b"x-big: " if shape == "one long field" else b""))
+        sent = 0
+        try:
+            while sent < 2_000_000:
+                sock.sendall(piece)
+                sent += len(piece)
+                time.sleep(0.001)  # one read a piece, as over a network
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # closed on us: what is expected
+        answer = _answer(sock)
+        with socket.create_connection(address) as other:
+            other.sendall(b"GET /healthz HTTP/1.1\r\nhost: 127.0.0.1\r\nconnection: close\r\n\r\n")
+            assert _answer(other).startswith(b"HTTP/1.1 200")
+    assert answer.startswith((b"HTTP/1.1 431", b"HTTP/1.1 400")), answer[:200]  # h11: its own bound, a 400
+    assert b"still open" not in answer and sent < 2_000_000
+
+
+@pytest.mark.parametrize("base", PARSERS, ids=lambda b: b.__name__)
+def test_trailer_fields_and_chunks_of_any_number_under_the_limit_still_pass(settings, base):
+    """A body in chunks of one byte (each chunk's size line read alone, its data in the next read), then trailer
+    fields under the bound: answered by the app, and the pipelined request after it too."""
+    body = b'{"question": "' + b"a" * (5 * 4096 - 16) + b'"}'
+    with serving(settings, base) as address, socket.create_connection(address) as sock:
+        sock.sendall(_CHUNKED)
+        for start in range(0, len(body), 4096):
+            sock.sendall(b"".join(b"1\r\n" + body[i:i + 1] + b"\r\n" for i in range(start, start + 4095)) +
+                         b"1\r\n")
+            time.sleep(0.001)
+            sock.sendall(body[start + 4095:start + 4096] + b"\r\n")
+        sock.sendall(b"0\r\n" + b"x-t: v\r\n" * 1500 + b"\r\n")  # 12 KB of trailer fields: under 16 KiB
+        sock.sendall(b"GET /healthz HTTP/1.1\r\nhost: 127.0.0.1\r\nconnection: close\r\n\r\n")
+        answer = _answer(sock)
+    assert answer.startswith(b"HTTP/1.1 503"), answer[:300]  # no index: the body read whole and answered
+    assert answer.count(b"HTTP/1.1 200") == 1
+
+
 @pytest.mark.parametrize("base", PARSERS, ids=lambda b: b.__name__)
 def test_one_address_past_its_share_of_connections_is_refused_unless_it_is_a_proxy(brief, base, caplog,
                                                                                   monkeypatch):
