@@ -197,8 +197,9 @@ class Settings(BaseSettings):
                                 "and the request gets a 503 (0: no deadline). A request whose questions alone need "
                                 "more than 1.5 times this at the measured rate gets a 413 at once.")
     queue_max_tokens: int = Field(
-        131_072, ge=1, description="Most estimated tokens (characters / 4) of questions waiting before 503 "
-                                   "Overloaded; one client may hold three quarters of them.")
+        131_072, ge=1, description="Most estimated tokens (characters / 4, more for scripts and strings that cost "
+                                   "more) of questions waiting before 503 Overloaded; one client may hold three "
+                                   "quarters of them.")
     micro_batch_max_tokens: int = Field(
         1_024, ge=1, description="Most estimated tokens of questions in one model call: a larger request is split "
                                  "and takes turns with the others.")

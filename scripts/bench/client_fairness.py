@@ -6,10 +6,10 @@
 Starts `python -m rag serve` from `--checkout` (default: this one) on 127.0.0.1 with two API keys, over an index of
 corpus/ built by that checkout, `RAG_QUEUE_MAX` set to `--queue-max`. For `--duration` s, the flooding client (its
 own key) keeps `--flood` requests of `--size` dev-set questions in flight (a batch request, or a single question for
-size 1; each question padded to `--chars` characters: long ones keep the queue at the deadline's edge, where short
-ones fill it), each sent again as soon as it is answered or refused; the light client (the other key) asks single
-questions one after the other. Reports, for each client, its requests' statuses and the light client's latency (p50,
-p95, max).
+size 1; each question padded to `--chars` characters, with `--pad` repeated if given: long ones keep the queue at
+the deadline's edge, where short ones fill it), each sent again as soon as it is answered or refused; the light
+client (the other key) asks single questions one after the other. Reports, for each client, its requests' statuses
+and the light client's latency (p50, p95, max).
 """
 
 from __future__ import annotations
@@ -37,6 +37,7 @@ class Figures:
     flood: int
     size: int
     chars: int
+    pad: str
     duration_s: float
     light_statuses: dict[str, int] = field(default_factory=dict)
     light_ms_p50: float = 0.0
@@ -55,8 +56,8 @@ async def flooder(http: httpx.AsyncClient, stop: asyncio.Event, asked: list[str]
     while not stop.is_set():
         n += 1
         batch = [f"{asked[(seed + n + m) % len(asked)]} ({seed}-{n}-{m})" for m in range(args.size)]
-        batch = [(q + " " + " ".join(f"mot{seed}x{n}x{k}" for k in range(chars // 8)))[:chars] if chars else q
-                 for q in batch]
+        pad = args.pad * chars if args.pad else " ".join(f"mot{seed}x{n}x{k}" for k in range(chars // 8))
+        batch = [(q + " " + pad)[:chars] if chars else q for q in batch]
         request = ("/v1/search", {"question": batch[0]}) if args.size == 1 else ("/v1/search/batch",
                                                                                  {"questions": batch})
         try:
@@ -107,7 +108,7 @@ async def drive(base: str, args: argparse.Namespace, figures: Figures) -> None:
 def run(args: argparse.Namespace) -> Figures:
     checkout = args.checkout.resolve()
     figures = Figures(checkout=str(checkout), queue_max=args.queue_max, flood=args.flood, size=args.size,
-                      chars=args.chars, duration_s=args.duration)
+                      chars=args.chars, pad=args.pad, duration_s=args.duration)
     keys = {"RAG_API_KEYS": f"{FLOOD_KEY},{LIGHT_KEY}", "RAG_QUEUE_MAX": str(args.queue_max)}
     with served_checkout(checkout, keys) as (base, _, _):
         asyncio.run(drive(base, args, figures))
@@ -123,6 +124,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--size", type=int, default=64, help="questions per flooding request (default 64)")
     parser.add_argument("--chars", type=int, default=0,
                         help="characters of each flooding question (default 0: the dev-set question as it is)")
+    parser.add_argument("--pad", default="", help="text repeated to pad each flooding question to --chars (default: "
+                                                  "distinct words; '支付': ideographs, which cost more tokens)")
     parser.add_argument("--duration", type=float, default=20.0, help="seconds the light client asks (default 20)")
     args = parser.parse_args(argv)
     figures = run(args)

