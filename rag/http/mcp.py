@@ -30,6 +30,7 @@ from mcp.server.transport_security import TransportSecuritySettings
 from starlette.applications import Starlette
 
 from rag.http.problems import disconnected, said
+from rag.http.requests import refuse_coded
 from rag.settings import Settings
 
 
@@ -88,6 +89,7 @@ class HttpTransport:
             got = f"got {media_type.strip()[:100]}" if media_type.strip() else "none was sent"
             raise HTTPException(status_code=415, detail=f"the request body must be JSON-RPC, sent with `Content-Type: "
                                                         f"application/json` ({got})")
+        refuse_coded(scope)
         headers.append((b"content-type", ("application/json" + (";" + parameters if parameters else "")).encode()))
         # The body is read here, as the JSON routes read theirs, before the SDK sees the request: a body over
         # RAG_MAX_BODY_BYTES is the same 413 problem, and a client that leaves mid-body (or whose stalled body is cut

@@ -231,7 +231,8 @@ _WHEN = {400: "The body is not JSON.", 401: "An API key is needed (RAG_API_KEYS 
          403: "Admin routes are off (no RAG_ADMIN_KEYS).", 404: "No such resource.",
          409: "The new index build could not be loaded; the previous one is still served.",
          413: "The body is larger than RAG_MAX_BODY_BYTES, or its questions alone need more search time "
-              "than RAG_REQUEST_DEADLINE_SECONDS allows.", 415: "The body is not sent as application/json.",
+              "than RAG_REQUEST_DEADLINE_SECONDS allows.",
+         415: "The body is not sent as application/json, or is sent compressed (Content-Encoding).",
          422: "A field breaks a rule; {said} says which.",
          503: "No index is served (or the served build is gone from the index folder; {said} says what to do), "
               "or the server is overloaded; retry later."}

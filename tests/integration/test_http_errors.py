@@ -1,5 +1,8 @@
 """Bad input over HTTP: every case is a 4xx problem body whose detail names what to fix, never a 500 or a trace."""
 
+import gzip
+import json
+
 import pytest
 
 from rag.settings import Settings
@@ -93,6 +96,33 @@ def test_bad_batch_bodies_are_422_naming_the_field(client, body, needle):
 )
 def test_malformed_bodies(client, raw, status, needle):
     assert needle in problem(client.post("/v1/search", content=raw, headers=JSON), status)["detail"]
+
+
+@pytest.mark.parametrize(("encoding", "needle"), [
+    ("utf-8-sig", "byte order mark (EF BB BF): send UTF-8 without one"),
+    ("utf-16", "UTF-16 or UTF-32 (a byte order mark, FF FE)"),
+    ("utf-16-be", "UTF-16 or UTF-32 (zero bytes where it begins)"),
+    ("utf-32-le", "UTF-16 or UTF-32 (zero bytes where it begins)"),
+])
+def test_a_body_not_in_utf8_says_which_encoding_it_is(client, encoding, needle):
+    """msgspec said "invalid character (byte 0)" of each: JSON is UTF-8, without a byte order mark (RFC 8259)."""
+    raw = json.dumps({"question": QUESTION}, ensure_ascii=False).encode(encoding)
+    assert needle in problem(client.post("/v1/search", content=raw, headers=JSON), 400)["detail"]
+
+
+@pytest.mark.parametrize("path", ["/v1/search", "/mcp"])
+@pytest.mark.parametrize("coding", ["gzip", "br", "GZIP, identity"])
+def test_a_compressed_body_is_a_415_saying_to_send_it_uncompressed(client, path, coding):
+    """It was read as JSON all the same: "the request body is not valid JSON: invalid character (byte 0)"."""
+    raw = gzip.compress(b'{"question": "carte de sejour"}')
+    response = client.post(path, content=raw, headers={**JSON, "content-encoding": coding})
+    assert f"Content-Encoding: {coding.lower()}" in problem(response, 415)["detail"]
+    assert response.headers["accept-encoding"] == "identity"
+
+
+def test_a_body_said_to_be_sent_as_it_is_is_read(client):
+    response = client.post("/v1/search", json={"question": QUESTION}, headers={"content-encoding": "identity"})
+    assert response.status_code == 200, response.text
 
 
 def test_body_over_the_size_limit_is_413_with_the_limit(client):
