@@ -23,7 +23,8 @@ from typing import Annotated, Any
 
 from mcp.server.mcpserver import Context, MCPServer
 from mcp.server.mcpserver.exceptions import ToolError
-from mcp_types import CallToolResult, Icon, TextContent, ToolAnnotations
+from mcp.shared.exceptions import MCPError
+from mcp_types import INVALID_PARAMS, CallToolResult, Icon, TextContent, ToolAnnotations
 from pydantic import BaseModel, Field, ValidationError
 
 from rag.errors import RagError
@@ -146,6 +147,15 @@ class PlainServer(MCPServer):
 
     def _check(self, name: str, taken: list[str], arguments: dict[str, Any]) -> None:
         """Refuse what a tool's schema does not allow before it is validated (nothing, here)."""
+
+    async def get_prompt(self, name: str, arguments: dict[str, Any] | None = None,
+                         context: Context | None = None) -> Any:
+        """A prompt this server has not (it has none) is an Invalid Params error naming it, where the SDK raises a
+        ValueError that its dispatcher answers with code 0 and logs with its traceback: one error record of 1.7 KB
+        for each such request, from any client."""
+        if self._prompt_manager.get_prompt(name) is None:
+            raise MCPError(INVALID_PARAMS, f"no prompt named {name[:100]!r}: prompts/list lists them (none here)")
+        return await super().get_prompt(name, arguments, context)
 
 
 class StrictServer(PlainServer):

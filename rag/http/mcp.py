@@ -103,8 +103,9 @@ class HttpTransport:
 
 def envelope_fault(body: bytes) -> tuple[object, str] | None:
     """(id, what to fix) when `body` is JSON but not one JSON-RPC message (a batch, no `method`, an id of another
-    type); None otherwise, JSON that does not parse included (the SDK's parse error says where). The SDK would answer
-    such a message with a pydantic dump of a kilobyte or two, or with a silent 202 for an id that is an object."""
+    type, `params` that are not an object); None otherwise, JSON that does not parse included (the SDK's parse error
+    says where). The SDK would answer such a message with a pydantic dump of a kilobyte or two, or with a silent 202
+    for an id that is an object."""
     try:
         message = json.loads(body)
     except (ValueError, RecursionError):
@@ -122,6 +123,9 @@ def envelope_fault(body: bytes) -> tuple[object, str] | None:
         keys = ", ".join(map(repr, list(message)[:10]))
         return mid, f"a request or notification needs \"method\", a string such as \"tools/call\" (the message " \
                     f"holds {keys})"
+    if "params" in message and not isinstance(message["params"], dict):
+        return mid, f"\"params\" must be a JSON object (MCP names its parameters), not a " \
+                    f"{type(message['params']).__name__}"
     return None
 
 

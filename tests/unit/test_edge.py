@@ -123,6 +123,8 @@ def test_mcp_refuses_a_body_that_is_not_json_with_a_415_problem(keyed, path):
     (b'{"jsonrpc": "2.0", "id": 7, "methd": "tools/list"}', 7, "needs \"method\", a string such as"),
     (b'{"jsonrpc": "1.0", "id": "x", "method": "tools/list"}', "x", '"jsonrpc" must be "2.0"'),
     (b'"tools/list"', None, "a JSON-RPC message is a JSON object, not a str"),
+    (b'{"jsonrpc": "2.0", "id": 3, "method": "tools/call", "params": ["search"]}', 3,
+     '"params" must be a JSON object (MCP names its parameters), not a list'),
 ])
 def test_mcp_says_in_a_line_what_makes_a_message_no_json_rpc(keyed, path, body, mid, says):
     """The SDK answered these with a pydantic dump of a kilobyte or two (four union members' errors, each with a link),
@@ -134,6 +136,21 @@ def test_mcp_says_in_a_line_what_makes_a_message_no_json_rpc(keyed, path, body, 
     error = answered.json()
     assert error["id"] == mid and error["error"]["code"] == -32600 and says in error["error"]["message"]
     assert len(answered.content) < 400
+
+
+@pytest.mark.parametrize("path", ["/mcp", "/mcp/connector"])
+def test_an_unknown_prompt_is_invalid_params_naming_it_and_logs_no_traceback(keyed, path, caplog):
+    """The SDK answered code 0 and logged a traceback of 1.7 KB at error level for each: any client could fill the
+    error log with them."""
+    headers = {"authorization": f"Bearer {USER}", "accept": "application/json, text/event-stream",
+               "content-type": "application/json"}
+    with caplog.at_level(logging.INFO):
+        answered = keyed.post(path, headers=headers, json={"jsonrpc": "2.0", "id": 4, "method": "prompts/get",
+                                                            "params": {"name": "summarize"}})
+    assert answered.status_code == 200, answered.text
+    assert answered.json()["error"] == {"code": -32602,
+                                        "message": "no prompt named 'summarize': prompts/list lists them (none here)"}
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING or r.exc_info], caplog.text
 
 
 def test_a_path_under_mcp_that_holds_no_server_is_a_404_naming_those_that_do(keyed):
