@@ -117,6 +117,11 @@ class _Bounds(asyncio.Protocol):
         self._arm(protocol, None)
         protocol.transport.abort()
 
+    def _unsupported_upgrade_warning(self) -> None:
+        """An `Upgrade` (h2c, websocket: this server takes none, `config` turns WebSockets off) is ignored, as RFC 9110
+        (7.8) allows, and the request answered over HTTP/1.1; uvicorn logged one or two warnings for each, from any
+        client."""
+
     def send_400_response(self, msg: str) -> None:
         """uvicorn's answer to bytes its parser cannot read (`msg`: its own words), as a problem like every other
         error, where uvicorn's is plain text."""
@@ -295,8 +300,10 @@ def protocol(settings: Settings, base: type[asyncio.Protocol] = DEFAULT_PROTOCOL
 
 def config(app: Any, settings: Settings, base: type[asyncio.Protocol] = DEFAULT_PROTOCOL) -> uvicorn.Config:
     """uvicorn's configuration for `app`: the bounded protocol, h11's own head bound, the keep-alive timeout."""
-    # log_config=None: keep the handlers rag.logs configured; access_log=False: rag.logs writes one record a request
-    return uvicorn.Config(app, host=settings.host, port=settings.port, log_level=settings.log_level,
+    # log_config=None: keep the handlers rag.logs configured; access_log=False: rag.logs writes one record a request;
+    # ws="none": no route takes a WebSocket, whose connection would leave the bounds above and whose refusal was a
+    # plain-text 403 or 400 from the WebSocket library; an upgrade to one is answered over HTTP, a problem as any other
+    return uvicorn.Config(app, host=settings.host, port=settings.port, log_level=settings.log_level, ws="none",
                           access_log=False, log_config=None, http=protocol(settings, base),
                           h11_max_incomplete_event_size=settings.max_header_bytes,
                           timeout_keep_alive=settings.keep_alive_seconds,
