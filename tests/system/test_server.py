@@ -278,6 +278,25 @@ def test_an_upgrade_is_ignored_and_the_request_answered_over_http_without_a_warn
 
 
 @pytest.mark.parametrize("base", PARSERS, ids=lambda b: b.__name__)
+def test_a_connection_gets_answers_to_so_many_pipelined_requests_then_is_closed(settings, base):
+    """httptools parses every request of a read at once: one write of 6,000 requests queued them all (eight such
+    connections made /healthz wait 7 s). The one answered first and `PIPELINE_MAX` queued behind it are answered,
+    the last saying it closes; h11 parses one request at a time, and answers them all."""
+    request = b"GET /healthz HTTP/1.1\r\nhost: 127.0.0.1\r\n\r\n"
+    with serving(settings, base) as address, socket.create_connection(address) as sock:
+        sock.sendall(request * 200)
+        answer = _answer(sock, timeout=30)
+    statuses = answer.count(b"HTTP/1.1 200")
+    if base is server.BoundedH11:
+        assert statuses == 200, statuses
+    else:
+        assert statuses == 1 + server.PIPELINE_MAX and b"still open" not in answer, statuses
+        last = answer[answer.rindex(b"HTTP/1.1 200"):]
+        assert b"connection: close" in last and answer.count(b"connection: close") == 1
+        assert b"HTTP/1.1 4" not in answer
+
+
+@pytest.mark.parametrize("base", PARSERS, ids=lambda b: b.__name__)
 def test_one_address_past_its_share_of_connections_is_refused_unless_it_is_a_proxy(brief, base, caplog,
                                                                                   monkeypatch):
     capped = brief.model_copy(update={"header_timeout_seconds": 30.0, "max_connections_per_client": 3})
