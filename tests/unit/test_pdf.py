@@ -220,3 +220,20 @@ def test_a_block_of_lines_is_no_paragraph_under_a_title_nor_is_a_line_that_break
               "donnée ne convient pas au type de l'élément, selon sa définition.\n")
     doc = _read(make_pdf(tmp_path / "outil.pdf", ["Commandes\n" + body + links + broken]))
     assert [s.heading for s in doc.sections] == ["Commandes"]
+
+
+def test_running_furniture_is_found_in_time_linear_in_the_pages():
+    """Each line's page was found by counting the page breaks from the text's top: a manual of 1,500 pages took
+    minutes (the pages times the lines) before its sections were read."""
+    import time
+
+    from rag.corpus.formats.pdf import _titled
+
+    def page(n: int) -> str:
+        return "\n".join(f"Ligne {i} de la page {n} d'un manuel, qui parle de choses et d'autres." for i in range(40))
+
+    started = time.perf_counter()
+    sections = _titled(PAGE_BREAK.join([f"Manuel\n{page(n)}\nPage {n}" for n in range(1500)]))
+    assert time.perf_counter() - started < 10
+    kept = [line.text for section in sections for line in section.lines]
+    assert len(kept) == 1500 * 40 and not any(line.startswith(("Manuel", "Page ")) for line in kept)

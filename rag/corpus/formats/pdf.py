@@ -238,11 +238,10 @@ def _body_lines(text: str) -> tuple[list[Line], set[str]]:
     `_RUNNING_MAX` characters at most among the first or last `_EDGE_LINES` of two pages or more (digits aside for a
     page number, "Page 2 sur 3"), peeled from each page's top and bottom while they repeat so; a page they would
     empty (the same page twice) is kept whole. "Article 1" and "Article 2" opening two pages differ: both stay."""
-    pages: list[list[Line]] = [[]]
+    breaks = [m.start() for m in re.finditer(PAGE_BREAK, text)]  # once: not a count from the top for each line
+    pages: list[list[Line]] = [[] for _ in range(len(breaks) + 1)]
     for line in lines_with_offsets(text):
-        while len(pages) <= text.count(PAGE_BREAK, 0, line.start):
-            pages.append([])
-        pages[-1].append(line)
+        pages[bisect_right(breaks, line.start)].append(line)
     edges: Counter[str] = Counter()
     for page in pages:
         edges.update({_edge(line.text.strip()) for line in page[:_EDGE_LINES] + page[-_EDGE_LINES:]})
