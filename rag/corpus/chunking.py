@@ -39,7 +39,8 @@ TokenCounter = Callable[[Sequence[str]], list[int]]
 # with its site's ("Retours – MaBoutique"). 10: a Markdown fenced code block's lines keep their indentation. 11:
 # an HTML <pre> block's lines apart, with their indentation. 12: a Word list paragraph opens on its number or bullet.
 # 13: a PDF title's paragraph joins only lines that go on with its sentence; a line breaking a word heads nothing.
-LAYOUT = 13
+# 14: a PDF line runs on into the next only where that one's first word did not fit on it (a list item does not).
+LAYOUT = 14
 TITLE_CHARS = 60  # a line shorter than this without a full stop names what follows it (`_runs_on`)
 _FULL_STOPS = (".", "!", "…", ";")
 PROBE_CHARS_PER_TOKEN = 16  # an ASCII word of this many characters per passage token is counted by its prefixes

@@ -237,3 +237,25 @@ def test_running_furniture_is_found_in_time_linear_in_the_pages():
     assert time.perf_counter() - started < 10
     kept = [line.text for section in sections for line in section.lines]
     assert len(kept) == 1500 * 40 and not any(line.startswith(("Manuel", "Page ")) for line in kept)
+
+
+def test_a_title_after_a_list_item_without_a_full_stop_heads_its_section(tmp_path):
+    """A contract's list of services, its items without full stops as most lists are: the item before "Article 5"
+    was taken for a paragraph's line running on into it, and the article headed nothing. A line runs on into the
+    next only when that one's first word would not have fitted on it: the column is far wider than the item."""
+    page = ("Article 4 – Services\n"
+            "Les services fournis par le prestataire au client comprennent notamment les éléments suivants :\n"
+            "- l'accès au portail client et à l'espace de gestion\n"
+            "- la maintenance corrective des équipements fournis\n"
+            "Article 5 – Résiliation\n"
+            "Le contrat peut être résilié à tout moment par lettre recommandée avec accusé de réception.\n"
+            "Le préavis est d'un mois, à compter de la date de réception de la lettre par le prestataire.")
+    doc = _read(make_pdf(tmp_path / "contrat.pdf", [page]))
+    assert [s.heading for s in doc.sections] == ["Article 4 – Services", "Article 5 – Résiliation"]
+    # a short line that ends a paragraph wrapped at the column's width is still no title
+    wrapped = ("Article 1 – Siège\n"
+               "Le siège social de la société, où se tiennent les assemblées générales, est établi à\n"
+               "Paris Saint-Lazare\n"
+               "Il peut être transféré en tout autre lieu du même département par une décision du conseil.")
+    doc = _read(make_pdf(tmp_path / "statuts.pdf", [wrapped]))
+    assert [s.heading for s in doc.sections] == ["Article 1 – Siège"]

@@ -56,6 +56,9 @@ _RUNNING_MAX = 80
 # A line at least this long without a sentence end runs on into the next: the paragraph under a title goes on there
 _RUN_ON = 40
 _SENTENCE_END = (".", "!", "?", "…", ":", ";")
+# A line runs on into the next when that one's first word would have taken it past this share of the column's width
+# (characters of a proportional font: a wrapped line may stop short of the longest by a few)
+_WRAPPED = 0.85
 _CONTINUING = set(",;:.)]…!?»")  # punctuation that opens a line only where the sentence before goes on
 # The repairs pypdf logs while the current thread parses a PDF; None when none is being parsed.
 _REPAIRS: ContextVar[list[str] | None] = ContextVar("pdf_repairs", default=None)
@@ -286,10 +289,16 @@ def _titled(text: str) -> list[Section]:
     service après-vente", then "Garantie légale"); nor is a line inside a wrapped paragraph. Running headers and
     footers are left out (`_body_lines`)."""
     lines, running = _body_lines(text)
+    lengths = sorted(len(line.text) for line in lines)
+    width = lengths[len(lengths) * 19 // 20] if lengths else 0  # the column's, a long table row or two aside
     sections = [Section(None)]
     for i, line in enumerate(lines):
-        # a paragraph's wrapped line is none: the line before runs on into it, it breaks a word, or the next goes on
-        inside = (i and _runs_on(lines[i - 1])) or line.text.endswith("-") or \
+        # a paragraph's wrapped line is none: the line before runs on into it (its first word did not fit there: a
+        # list item without a full stop, "- la maintenance des équipements", runs on into no title), it breaks a
+        # word, or the next goes on
+        inside = (i and _runs_on(lines[i - 1]) and
+                  len(lines[i - 1].text) + 1 + len(line.text.split()[0]) > _WRAPPED * width) or \
+            line.text.endswith("-") or \
             (i + 1 < len(lines) and _goes_on(lines[i + 1].text))
         if not inside and _edge(line.text.strip()) not in running and \
                 looks_like_title(line, _paragraph(lines, i + 1)):
