@@ -325,3 +325,24 @@ def test_a_table_python_docx_cannot_lay_out_is_read_as_written(tmp_path):
     document.save(tmp_path / "odd.docx")
     text = parse_docx((tmp_path / "odd.docx").read_bytes()).text
     assert text == "Texte important du document\nPremière ligne\nDeuxième ligne\n"
+
+
+def test_odd_list_starts_neither_refuse_the_document_nor_spell_millions_of_letters(tmp_path):
+    """A list level's w:start came through int() as it was: "x" made the whole document a "damaged .docx", a start
+    of 2147483647 in letters spelt 82 million "w" before a paragraph, 10**4000 in Roman numerals overflowed, -3 came
+    out "cmxcvii", and a list starting at 0 showed 0 before each item."""
+    document = docx.Document()
+    numbering = document.part.numbering_part.element
+    starts = [("x", "decimal"), ("2147483647", "lowerLetter"), ("9" * 4000, "upperRoman"), ("-3", "lowerRoman"),
+              ("0", "decimal"), ("800", "lowerLetter"), ("5000", "upperRoman")]
+    for n, (start, shape) in enumerate(starts, 91):
+        numbering.insert(0, parse_xml(
+            f"<w:abstractNum {nsdecls('w')} w:abstractNumId='{n}'><w:lvl w:ilvl='0'><w:start w:val='{start}'/>"
+            f"<w:numFmt w:val='{shape}'/><w:lvlText w:val='%1.'/></w:lvl></w:abstractNum>"))
+        numbering.append(parse_xml(f"<w:num {nsdecls('w')} w:numId='{n}'><w:abstractNumId w:val='{n}'/></w:num>"))
+        for text in ("un", "deux"):
+            _numbered(document.add_paragraph(text), str(n))
+    document.save(tmp_path / "listes.docx")
+    assert _read(tmp_path / "listes.docx").text.splitlines() == [
+        "1. un", "2. deux", "a. un", "b. deux", "I. un", "II. deux", "i. un", "ii. deux", "0. un", "1. deux",
+        "800. un", "801. deux", "5000. un", "5001. deux"]

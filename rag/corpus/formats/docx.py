@@ -162,6 +162,8 @@ def _val(element: Any, path: str, default: str = "") -> str:
 
 
 def _roman(n: int) -> str:
+    if not 0 < n < 4000:  # no Roman numeral: the number as digits
+        return str(n)
     out = ""
     for value, letters in ((1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"), (50, "l"),
                            (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")):
@@ -171,7 +173,15 @@ def _roman(n: int) -> str:
 
 
 def _letters(n: int) -> str:
+    if not 0 < n <= 780:  # past "zz..." (30 letters): the number as digits, not a run of millions of letters
+        return str(n)
     return chr(ord("a") + (n - 1) % 26) * ((n - 1) // 26 + 1)  # Word's a..z, then aa..zz
+
+
+def _start(level: Any) -> int:
+    """The number a list level starts at: 1 unless it gives a number of Word's (0 to 32767), not "x" or 10**4000."""
+    value = _val(level, f"{_W}start", "1")
+    return int(value) if value.isdigit() and len(value) <= 5 else 1
 
 
 # Word's number formats ("decimal" for the others: an ordinal in words is rare in documents)
@@ -196,7 +206,7 @@ class _Numbering:
         self._lists = {str(num.get(f"{_W}numId")): abstracts.get(_val(num, f"{_W}abstractNumId"))
                        for num in ([] if numbering is None else numbering.iterchildren(f"{_W}num"))}
         self._styles = document.styles.element
-        self._counts: dict[str, list[int]] = {}
+        self._counts: dict[str, list[int | None]] = {}  # None: a level not counted since its last restart
 
     def _properties(self, paragraph: Any) -> Any:
         own = paragraph.find(f"{_W}pPr/{_W}numPr")
@@ -219,11 +229,11 @@ class _Numbering:
         levels = {str(lvl.get(f"{_W}ilvl")): lvl for lvl in definition.iterchildren(f"{_W}lvl")}
         if level not in levels:
             return None
-        counts = self._counts.setdefault(num_id, [0] * 9)
+        counts = self._counts.setdefault(num_id, [None] * 9)
         depth = int(level)
-        starts = [int(_val(levels[str(k)], f"{_W}start", "1") or 1) if str(k) in levels else 1 for k in range(9)]
-        counts[depth] = counts[depth] + 1 if counts[depth] else starts[depth]
-        counts[depth + 1:] = [0] * (8 - depth)
+        starts = [_start(levels[str(k)]) if str(k) in levels else 1 for k in range(9)]
+        counts[depth] = starts[depth] if (count := counts[depth]) is None else count + 1
+        counts[depth + 1:] = [None] * (8 - depth)
         shape = _val(levels[level], f"{_W}numFmt", "decimal")
         text = _val(levels[level], f"{_W}lvlText")
         if shape == "bullet":
@@ -234,7 +244,7 @@ class _Numbering:
         def number(match: re.Match[str]) -> str:
             k = int(match.group(1)) - 1
             shown = _val(levels[str(k)], f"{_W}numFmt", "decimal") if str(k) in levels else "decimal"
-            return _FORMATS.get(shown, str)(counts[k] or starts[k])
+            return _FORMATS.get(shown, str)(starts[k] if (count := counts[k]) is None else count)
 
         return re.sub(r"%([1-9])", number, text).strip() or None
 
