@@ -39,7 +39,8 @@ TokenCounter = Callable[[Sequence[str]], list[int]]
 # with its site's ("Retours – MaBoutique"). 10: a Markdown fenced code block's lines keep their indentation. 11:
 # an HTML <pre> block's lines apart, with their indentation. 12: a Word list paragraph opens on its number or bullet.
 # 13: a PDF title's paragraph joins only lines that go on with its sentence; a line breaking a word heads nothing.
-# 14: a PDF line runs on into the next only where that one's first word did not fit on it (a list item does not).
+# 14: a PDF line runs on into the next only where that one's first word did not fit on it (a list item does not);
+# a PDF's first line that its pages repeat as their header its title.
 LAYOUT = 14
 TITLE_CHARS = 60  # a line shorter than this without a full stop names what follows it (`_runs_on`)
 _FULL_STOPS = (".", "!", "…", ";")

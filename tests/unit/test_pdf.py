@@ -259,3 +259,14 @@ def test_a_title_after_a_list_item_without_a_full_stop_heads_its_section(tmp_pat
                "Il peut être transféré en tout autre lieu du même département par une décision du conseil.")
     doc = _read(make_pdf(tmp_path / "statuts.pdf", [wrapped]))
     assert [s.heading for s in doc.sections] == ["Article 1 – Siège"]
+
+
+def test_a_title_the_pages_after_repeat_as_their_header_still_names_the_document(tmp_path):
+    """General terms without a /Title, whose first line every page repeats as its header: leaving running headers
+    out of the passages left the document without its title, which its first line had given it."""
+    body = "Les présentes conditions régissent les ventes conclues entre la société et ses clients professionnels."
+    pages = [f"Conditions générales de vente\nArticle {n} – Objet\n{body}\n{n}" for n in (1, 2, 3)]
+    doc = _read(make_pdf(tmp_path / "cgv.pdf", pages))
+    assert doc.title == "Conditions générales de vente"
+    assert [s.heading for s in doc.sections] == [f"Article {n} – Objet" for n in (1, 2, 3)]
+    assert not [line for s in doc.sections for line in s.lines if line.text.startswith("Conditions")]

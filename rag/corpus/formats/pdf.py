@@ -228,7 +228,8 @@ def parse_pdf(data: bytes) -> Parsed:
     text = PAGE_BREAK.join(pages)
     sections = _sections(text, page_starts, headings) if headings else _titled(text)
     first, sections = leading_title(sections)
-    return Parsed(sections, title=title or first, text=text, page_starts=page_starts, changes=_repaired(repairs))
+    return Parsed(sections, title=title or first or _header_title(text), text=text, page_starts=page_starts,
+                  changes=_repaired(repairs))
 
 
 def _edge(line: str) -> str:
@@ -258,6 +259,15 @@ def _body_lines(text: str) -> tuple[list[Line], set[str]]:
             bottom -= 1
         body.extend(page[top:bottom] if top < bottom else page)
     return body, running
+
+
+def _header_title(text: str) -> str | None:
+    """The document's first line where the pages after repeat it as their header ("Conditions générales de vente"):
+    `_body_lines` leaves it out with them, but it names the document as a lone first line does (`leading_title`)."""
+    first = next((Line(line.strip(), 0, 0) for line in text.splitlines() if line.strip()), None)
+    if first is None or first.text not in _body_lines(text)[1]:
+        return None
+    return leading_title([Section(None, [first]), Section(None)])[0]  # a title's shape: short, no full stop
 
 
 def _paragraph(lines: list[Line], i: int) -> Line | None:
