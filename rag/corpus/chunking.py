@@ -40,7 +40,8 @@ TokenCounter = Callable[[Sequence[str]], list[int]]
 # an HTML <pre> block's lines apart, with their indentation. 12: a Word list paragraph opens on its number or bullet.
 # 13: a PDF title's paragraph joins only lines that go on with its sentence; a line breaking a word heads nothing.
 # 14: a PDF line runs on into the next only where that one's first word did not fit on it (a list item does not);
-# a PDF's first line that its pages repeat as their header its title.
+# a PDF's first line that its pages repeat as their header its title; a number alone near a page's edge a page
+# number only where it counts as the pages do.
 LAYOUT = 14
 TITLE_CHARS = 60  # a line shorter than this without a full stop names what follows it (`_runs_on`)
 _FULL_STOPS = (".", "!", "…", ";")

@@ -270,3 +270,17 @@ def test_a_title_the_pages_after_repeat_as_their_header_still_names_the_document
     assert doc.title == "Conditions générales de vente"
     assert [s.heading for s in doc.sections] == [f"Article {n} – Objet" for n in (1, 2, 3)]
     assert not [line for s in doc.sections for line in s.lines if line.text.startswith("Conditions")]
+
+
+def test_an_amount_on_its_own_line_at_a_page_foot_is_no_page_number(tmp_path):
+    """An invoice's articles, each page ending on its amount alone on a line above the page number: any number
+    alone on a line near two pages' edges was taken for their page number and left out, the amounts with it. A page
+    number counts as the pages do: "1" then "2" repeat, "1250" then "380" do not."""
+    pages = ["Article 1 – Montant dû au titre de la prestation\nLe montant dû pour la prestation de conseil réalisée "
+             "en mars, hors taxes et frais annexes, s'élève à :\n1250\n1",
+             "Article 2 – Frais de déplacement remboursables\nLes frais de déplacement engagés pour la mission, sur "
+             "justificatifs et après accord, s'élèvent à :\n380\n2"]
+    doc = _read(make_pdf(tmp_path / "facture.pdf", pages))
+    assert [[line.text for line in s.lines][-1] for s in doc.sections] == ["1250", "380"]
+    assert [s.heading for s in doc.sections] == ["Article 1 – Montant dû au titre de la prestation",
+                                                 "Article 2 – Frais de déplacement remboursables"]

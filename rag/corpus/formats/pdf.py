@@ -237,28 +237,36 @@ def _edge(line: str) -> str:
     return _DIGITS.sub("#", line) if _PAGE_NUMBER.fullmatch(line) else line
 
 
+def _key(line: Line, page: int) -> tuple[str, int | None]:
+    """A page's edge line as it repeats: `_edge`, and for a page number how far it stands from the page's index (the
+    same on every page): "1" then "2" on the first two pages repeat, an amount "1250" then "380" ending them do not."""
+    edge = _edge(line.text)
+    return edge, (None if edge == line.text else int(_DIGITS.findall(line.text)[0][-9:]) - page)
+
+
 def _body_lines(text: str) -> tuple[list[Line], set[str]]:
     """The text's lines without its running headers and footers, and these (as `_edge` gives them): the lines of
     `_RUNNING_MAX` characters at most among the first or last `_EDGE_LINES` of two pages or more (digits aside for a
-    page number, "Page 2 sur 3"), peeled from each page's top and bottom while they repeat so; a page they would
-    empty (the same page twice) is kept whole. "Article 1" and "Article 2" opening two pages differ: both stay."""
+    page number, "Page 2 sur 3", which counts as the pages do: `_key`), peeled from each page's top and bottom while
+    they repeat so; a page they would empty (the same page twice) is kept whole. "Article 1" and "Article 2" opening
+    two pages differ: both stay."""
     breaks = [m.start() for m in re.finditer(PAGE_BREAK, text)]  # once: not a count from the top for each line
     pages: list[list[Line]] = [[] for _ in range(len(breaks) + 1)]
     for line in lines_with_offsets(text):
         pages[bisect_right(breaks, line.start)].append(line)
-    edges: Counter[str] = Counter()
-    for page in pages:
-        edges.update({_edge(line.text.strip()) for line in page[:_EDGE_LINES] + page[-_EDGE_LINES:]})
-    running = {edge for edge, count in edges.items() if count > 1 and len(edge) <= _RUNNING_MAX}
+    edges: Counter[tuple[str, int | None]] = Counter()
+    for n, page in enumerate(pages):
+        edges.update({_key(line, n) for line in page[:_EDGE_LINES] + page[-_EDGE_LINES:]})
+    running = {key for key, count in edges.items() if count > 1 and len(key[0]) <= _RUNNING_MAX}
     body: list[Line] = []
-    for page in pages:
+    for n, page in enumerate(pages):
         top, bottom = 0, len(page)
-        while top < min(bottom, _EDGE_LINES) and _edge(page[top].text.strip()) in running:
+        while top < min(bottom, _EDGE_LINES) and _key(page[top], n) in running:
             top += 1
-        while bottom > max(top, len(page) - _EDGE_LINES) and _edge(page[bottom - 1].text.strip()) in running:
+        while bottom > max(top, len(page) - _EDGE_LINES) and _key(page[bottom - 1], n) in running:
             bottom -= 1
         body.extend(page[top:bottom] if top < bottom else page)
-    return body, running
+    return body, {edge for edge, _ in running}
 
 
 def _header_title(text: str) -> str | None:
