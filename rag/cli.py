@@ -198,8 +198,8 @@ def _documents(args: argparse.Namespace) -> int:
     for doc_id in doc_ids:
         document = index.documents[doc_id]
         _say(f"{doc_id}  {_count(document.passages, 'passage')}  {_line(document.source)}\n    {_line(document.title)}")
-    unknown = f" under {_line(args.source)!r}: paths are relative to the corpus folder" if not doc_ids else ""
-    print(f"{_count(len(doc_ids), 'document')} in build {index.build_id}{unknown}")
+    where = f" under {_line(args.source or '')!r}: paths are relative to the corpus folder"
+    print(f"{_count(len(doc_ids), 'document')} in build {index.build_id}{where if args.source and not doc_ids else ''}")
     return 0
 
 

@@ -70,3 +70,12 @@ def test_a_file_name_with_a_line_break_is_printed_on_one_line(tmp_path, embedder
     assert cli.main(["search", *index, "retours gratuits"]) == 0
     out = capsys.readouterr().out
     assert "retours\\nfaux.md:" in out and not any(line.startswith("faux.md") for line in out.splitlines())
+
+
+def test_documents_of_an_index_without_any_name_no_source(index_args, capsys, monkeypatch):
+    """No --source and no document: the hint about source paths read `_line(None)` and raised AttributeError."""
+    from rag.index.store import Index
+
+    monkeypatch.setattr(Index, "documents_under", lambda self, source: [])
+    assert cli.main(["documents", *index_args]) == 0
+    assert re.search(r"^0 documents in build \S+$", capsys.readouterr().out, flags=re.MULTILINE)
