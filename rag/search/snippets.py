@@ -1,14 +1,13 @@
 """Answer snippets: the sentence or two of a passage that best answer a question, found without a model call.
 
 A passage is cut into sentences (lines first, a hard-wrapped or PDF line that a sentence continues on joined to the
-next, then sentence ends). Each question term found in a sentence adds its
-inverse document frequency (from the BM25 index, so that rare words count most); a window of one sentence, or of
+next, then sentence ends). Each question term found in a sentence adds its inverse document frequency (from the BM25
+index, so that rare words count most); a window of one sentence, or of
 two neighbouring sentences when the second adds question terms the first lacks, is scored by the distinct terms it
 covers; in hybrid and dense modes a window that meets the passage's sentence window closest to the question by the
 model (its vectors made at ingest, `rag.index.windows`) counts the question's rarest term once more. The best window
 is the highlight; ties go to the earlier, shorter one. With no question term in the passage and no model window,
-the first sentence stands in. The method and its figures (how often the top snippet holds the gold
-answer, against a first-sentence baseline and sentence embeddings) are in `docs/SNIPPETS.md`.
+the first sentence stands in. The method and its figures are in `docs/SNIPPETS.md`.
 
 Extractive by construction: a highlight is always `passage_text[start:end]`.
 """
@@ -30,8 +29,8 @@ _END = re.compile(r"[.!?…]+[\"'»”)\]]*\s+")
 _OPENING = "«\"“‘'([ \u00a0"
 # Words before a dot that end no sentence (besides initials, "J. K."), compared casefolded.
 _ABBREVIATIONS = frozenset({
-    "m", "mm", "mme", "mmes", "mlle", "dr", "pr", "me", "st", "ste", "mr", "mrs", "ms", "jr", "sr", "av", "apr",
-    "env", "cf", "vol", "no", "n°", "p", "pp", "art", "etc", "ex", "fig", "vs", "resp", "e.g", "i.e", "j.-c"})
+    "m", "mm", "mme", "mmes", "mlle", "dr", "pr", "me", "st", "ste", "mr", "mrs", "ms", "jr", "sr", "av", "apr", "env",
+    "cf", "vol", "no", "n°", "p", "pp", "art", "etc", "ex", "fig", "vs", "resp", "e.g", "i.e", "j.-c"})
 _TRIM = " \t\r\n•·▪◦*-–—"  # leading bullets and dashes are layout, not part of what to show
 # A wrapped line fills most of its width; a shorter line without a sentence end is a heading, a list item or a
 # table cell (HTML blocks come as lines of their own), whose next line starts a new one even in lowercase.
@@ -94,8 +93,7 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
 def _spans(text: str) -> list[tuple[int, int, int, bool]]:
     """(start, end, line number, prose line) of each sentence of `text`, as `sentence_spans` cuts them."""
     spans: list[tuple[int, int, int, bool]] = []
-    pos = 0
-    lines = _lines(text)
+    pos, lines = 0, _lines(text)
     prose_lines = _prose(lines)
     for number, line in enumerate(lines):
         prose = prose_lines[number]
@@ -166,17 +164,17 @@ def excerpt(text: str, start: int, end: int, budget: int = ANSWER_CHARS, lead: i
     within a longer `lead` when the snippet opens `text` (at most `OPENING_CHARS` before it, "Oui." say, on lines
     that join): a passage that starts with its answer goes on with it (a definition, an FAQ entry). With
     `from_start` (the first passage of an FAQ entry, `rag.search.answer.answers_heading`), the excerpt starts at the
-    passage's start wherever the snippet lies, when the excerpt the snippet gets anyway ends within `lead` of it;
-    an entry that opens on a list (its heading's question announces it) gives the whole list, when the snippet's
+    passage's start wherever the snippet lies, when the excerpt the snippet gets anyway ends within `lead` of it; an
+    entry that opens on a list (its heading's question announces it) gives the whole list, when the snippet's
     excerpt ends in it and the list ends within `LIST_CHARS` of the start: every item answers that question.
 
-    A neighbour on another line joins only if both lines are prose (`_prose`): a list item, a table row or a
-    heading is never added to a snippet, nor a snippet that is one grown; except, with the longer `lead`, the
-    lines that the snippet's last sentence, or one the excerpt added after it, announces with a colon
-    (`_announced`), from the snippet on (the sentences before it are dropped for the list): the whole list when it
-    ends within `LIST_CHARS` of the snippet's start, else its whole lines within `lead`. A snippet that holds an
-    item of the list (the question names it) ends on that item, and the list stays apart. A snippet within a table
-    (`rag.search.tables`) comes under its header row, or gives the table when it is the header (`_in_table`)."""
+    A neighbour on another line joins only if both lines are prose (`_prose`): a list item, a table row or a heading
+    is never added to a snippet, nor a snippet that is one grown; except, with the longer `lead`, the lines that the
+    snippet's last sentence, or one the excerpt added after it, announces with a colon (`_announced`), from the
+    snippet on (the sentences before it are dropped for the list): the whole list when it ends within `LIST_CHARS`
+    of the snippet's start, else its whole lines within `lead`. A snippet that holds an item of the list (the
+    question names it) ends on that item, and the list stays apart. A snippet within a table (`rag.search.tables`)
+    comes under its header row, or gives the table when it is the header or its caption line (`_in_table`)."""
     spans = _spans(text)
     inside = [i for i, span in enumerate(spans) if span[0] < end and span[1] > start]
     if not inside:
@@ -194,6 +192,9 @@ def excerpt(text: str, start: int, end: int, budget: int = ANSWER_CHARS, lead: i
     table = tables.heads(_lines(text)) if "|" in text else []
     if table and (top_row := table[spans[first][2]]) is not None and table[spans[last][2]] == top_row:
         return _in_table(spans, table, top_row, (first, last), (start, end), budget, lead)
+    if table and not spans[last][3] and (below := spans[last][2] + 1) < len(table) and table[below] == below:
+        row = next(i for i, span in enumerate(spans) if span[2] == below)  # a caption: the table it names
+        return _in_table(spans, table, below, (row, row), (start, end), budget, lead)
 
     def joins(a: int, b: int) -> bool:
         return spans[a][2] == spans[b][2] or (spans[a][3] and spans[b][3])

@@ -488,6 +488,10 @@ def test_a_table_row_answers_with_its_header_and_the_header_gives_the_table():
     assert _excerpt(table, "Sonntag | 50 %", lead=700) == "Stufe | Zuschlag\nWerktag | 25 %\nSonntag | 50 %"
     # a header that alone names what was asked gives the whole table
     assert _excerpt(table, "Stufe | Zuschlag", lead=700) == table[table.index("Stufe"):table.index("\nDer")]
+    # a caption line over the table (HTML's <caption>, a title without a full stop) gives the table it names too
+    captioned = table.replace("\nStufe", "\nZuschläge nach Tag\nStufe")
+    assert _excerpt(captioned, "Zuschläge nach Tag", lead=700) == \
+        captioned[captioned.index("Zuschläge"):captioned.index("\nDer")]
     # a row too far below its header for the excerpt stands alone
     long = "Stufe | Zuschlag\n" + "".join(f"Stufe {n} | {n} %\n" for n in range(100))
     assert _excerpt(long, "Stufe 99 | 99 %", lead=700) == "Stufe 99 | 99 %"
