@@ -355,3 +355,65 @@ def test_a_file_that_ends_announcing_what_it_lacks_drops_that_line():
     assert parse_text(kept).sections[-1].lines[-1].text == "- en ligne"  # an announcement followed by its list stays
     alone = "Contactez-nous à l'adresse suivante:"
     assert [line.text for line in parse_text(alone).sections[0].lines] == [alone]  # a file of that line alone stays
+
+
+def test_a_numbered_outline_gives_plain_text_its_headings_and_their_path(tmp_path):
+    """A member's guide numbered "3. Vos garanties", "3.1 Optique", "3.2 Dentaire": only its questions were headings
+    ("1.1 Comment êtes-vous remboursé ?"), and everything from there to the next question was one section."""
+    text = ("Guide de l'adhérent Horizon\n\nCe guide répond aux questions les plus fréquentes de nos adhérents sur "
+            "leurs remboursements.\n\n1. Vos remboursements\n\n1.1 Comment êtes-vous remboursé ?\n\nPar virement, "
+            "dès que l'Assurance Maladie nous transmet vos soins.\n\n1.2 Délais de remboursement\n\nNotre part est "
+            "versée sous 48 heures après réception des informations.\n\n2. Vos garanties\n\n2.1 Optique\n\nUn "
+            "équipement tous les deux ans pour un adulte, une fois par an pour un enfant.\n\n3. Questions "
+            "fréquentes\n\nQ : Les lunettes de soleil sont-elles remboursées ?\nR : Oui, comme un équipement "
+            "classique, si elles corrigent la vue.\n")
+    parsed = parse_text(text)
+    assert parsed.title == "Guide de l'adhérent Horizon"
+    (tmp_path / "guide.txt").write_text(text, encoding="utf-8")
+    assert _headings(tmp_path, "guide.txt", text) == [
+        (None, ["Ce guide répond aux questions les plus fréquentes de nos adhérents sur leurs remboursements."]),
+        ("Vos remboursements › Comment êtes-vous remboursé ?",
+         ["Par virement, dès que l'Assurance Maladie nous transmet vos soins."]),
+        ("Vos remboursements › Délais de remboursement",
+         ["Notre part est versée sous 48 heures après réception des informations."]),
+        ("Vos garanties › Optique",
+         ["Un équipement tous les deux ans pour un adulte, une fois par an pour un enfant."]),
+        ("Questions fréquentes › Q : Les lunettes de soleil sont-elles remboursées ?",
+         ["R : Oui, comme un équipement classique, si elles corrigent la vue."]),
+    ]
+    # without numbers on two levels there is no outline: numbered steps stay lines, numbered questions headings
+    steps = ("Retourner un article\n\nSuivez ces étapes depuis votre espace client, rubrique commandes.\n\n1. Ouvrez "
+             "la commande\n2. Cochez les articles\n3. Imprimez l'étiquette\n")
+    assert [s.heading for s in parse_text(steps).sections] == ["Retourner un article"]
+    assert [line.text for line in parse_text(steps).sections[0].lines][-3:] == [
+        "1. Ouvrez la commande", "2. Cochez les articles", "3. Imprimez l'étiquette"]
+
+
+def test_an_html_disclosure_summary_heads_its_details(tmp_path):
+    """An FAQ accordion: each <summary> asks the question its <details> answers; what follows the last one is the
+    section's again."""
+    html = ("<h2>Questions fréquentes</h2><p>Les questions qu'on nous pose le plus.</p>"
+            "<details><summary>Puis-je recevoir mes factures par courrier ?</summary><p>Oui, sur simple demande.</p>"
+            "</details><details><summary>Comment contacter le service client ?</summary><p>Par la messagerie.</p>"
+            "</details><p>Une autre question ? Écrivez-nous.</p><h2>Contrat</h2><p>Sans engagement.</p>")
+    assert _headings(tmp_path, "faq.html", html) == [
+        ("Questions fréquentes", ["Les questions qu'on nous pose le plus."]),
+        ("Questions fréquentes › Puis-je recevoir mes factures par courrier ?", ["Oui, sur simple demande."]),
+        ("Questions fréquentes › Comment contacter le service client ?", ["Par la messagerie."]),
+        ("Questions fréquentes", ["Une autre question ? Écrivez-nous."]),
+        ("Contrat", ["Sans engagement."]),
+    ]
+
+
+def test_a_bold_question_opening_a_markdown_paragraph_heads_its_answer(tmp_path):
+    """FAQ pages set their questions in bold over the answer; a bold sentence or "**Important :**" stays text."""
+    page = ("# Aide\n\n## Questions fréquentes\n\n**Puis-je avoir deux cartes ?**\nOui, avec la carte Premier.\n\n"
+            "**Ma carte est refusée, pourquoi ?**\nUn plafond est peut-être atteint.\n\n**Important :** gardez votre "
+            "code secret.\n\n**Ne communiquez jamais votre code.**\n\n## Contact\n\nPar la messagerie.\n")
+    assert _headings(tmp_path, "aide.md", page) == [
+        ("Questions fréquentes › Puis-je avoir deux cartes ?", ["Oui, avec la carte Premier."]),
+        ("Questions fréquentes › Ma carte est refusée, pourquoi ?",
+         ["Un plafond est peut-être atteint.", "**Important :** gardez votre code secret.",
+          "**Ne communiquez jamais votre code.**"]),
+        ("Contact", ["Par la messagerie."]),
+    ]

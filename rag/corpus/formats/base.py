@@ -56,6 +56,15 @@ class Outline:
         self._open.append((level, heading))
         return section
 
+    def save(self) -> tuple[tuple[int, str], ...]:
+        """The headings open now, for `restore`."""
+        return tuple(self._open)
+
+    def restore(self, saved: tuple[tuple[int, str], ...]) -> None:
+        """Open again the headings `save` saw open, closing any opened since (a disclosure's summary, once its
+        `<details>` closes)."""
+        self._open = list(saved)
+
 
 def heading_path(section: Section, title: str) -> str | None:
     """The section's heading behind the headings it stands under ("Express (Chronopost) › Délais" rather than a

@@ -1,6 +1,7 @@
 """HTML through the standard library's parser: headings open sections, block elements give lines (each line of a
 `<pre>` one, indented as it is), a table row is one line of its cells, a definition list's term and its first
-definition one line ("Amount: Two months of rent").
+definition one line ("Amount: Two months of rent"), a disclosure's `<summary>` the heading of what its `<details>`
+holds (an FAQ accordion's question over its answer).
 A page's furniture (menus, banners, footers, form controls) is left out; where the page marks its content
 (`<main>`, else `<article>`) and that holds most of its text, only that is read."""
 
@@ -22,6 +23,7 @@ _CONTROLS = {"button", "label"}
 _ITEMS = {"li", "dt", "dd", "tr", "td", "th"}  # their lines are items of a list or rows of a table
 _CELL_BREAK = "\x00"  # marks where a row's next cell starts, until the row is flushed
 _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+_SUMMARY_LEVEL = 7  # a <summary> heads its <details> under every heading open, <h6> included
 # Elements left out with all they hold. Not <button> (an accordion's question is one) nor elements marked `hidden` or
 # aria-hidden (its collapsed answers are): an FAQ page would lose its questions and answers.
 _SKIPPED = {"script", "style", "noscript", "template", "svg", "head", "nav", "footer", "select", "textarea", "dialog",
@@ -106,6 +108,9 @@ class _HtmlSections(HTMLParser):
         self._buffer: list[str] = []
         self._loose_start: int | None = None  # where text outside any open block began
         self._term: Line | None = None  # the line of a <dt> just read, which its first <dd> joins
+        # for each <details> open: the headings open and the section in effect where it opened, to return to once
+        # it closes (what follows an FAQ's last answer is not part of it)
+        self._details: list[tuple[tuple[tuple[int, str], ...], Section]] = []
 
     def _offset(self) -> int:
         line, col = self.getpos()
@@ -143,6 +148,8 @@ class _HtmlSections(HTMLParser):
             self._buffer.append(" ")
         if tag == "dl":
             self._term = None  # a term joins a definition of its own list only
+        if tag == "details":
+            self._details.append((self.outline.save(), self.sections[-1]))
         if self._open and self._open[0] == "tr" and tag != "tr":
             # inside a row, blocks are part of its cells: the row is one line, its cells apart
             if tag in _CELLS:
@@ -176,6 +183,13 @@ class _HtmlSections(HTMLParser):
             self._flush(end)
         if tag == "dl":
             self._term = None
+        if tag == "details" and self._details:
+            self._flush(self._offset())
+            saved, before = self._details.pop()
+            if self.sections[-1] is not before:  # its summary opened a section: the one it stood in goes on
+                self.outline.restore(saved)
+                self.sections.append(Section(before.heading, heading_start=before.heading_start,
+                                             parents=before.parents))
 
     def handle_data(self, data: str) -> None:
         if self._in_title:
@@ -209,6 +223,8 @@ class _HtmlSections(HTMLParser):
             if self.title is None and tag == "h1":
                 self.title = text
             self.sections.append(self.outline.section(int(tag[1]), text, start))
+        elif tag == "summary" and self._details:
+            self.sections.append(self.outline.section(_SUMMARY_LEVEL, text, start))
         elif tag == "dd" and self._term is not None and self.sections[-1].lines[-1:] == [self._term]:
             # a definition follows its term on the term's line: "Amount: Two months of rent", not two items apart
             joint = " " if self._term.text.endswith((":", "?", "!", ".")) else ": "

@@ -26,6 +26,10 @@ _NOT_SETEXT_TEXT = re.compile(r"[-+*>|]|\d{1,9}[.)](?:\s|$)")
 _FENCE = re.compile(r"(?P<fence>`{3,}(?!.*`)|~{3,}).*")
 _LIST_ITEM = re.compile(r"(?P<marker>[-+*]|\d{1,9}[.)])(?P<space>[ \t]+|$)")
 _SPACES = re.compile(r"[ \t]{2,}")
+# A line that is all strong emphasis ("**Puis-je avoir deux cartes ?**"), as FAQ pages set their questions apart.
+_STRONG_LINE = re.compile(r"(?P<mark>\*\*|__)(?P<text>[^*_\s](?:.*?[^*_\s])?)(?P=mark)\\?")
+_STRONG_LEVEL = 7  # such a heading stands under every ATX or setext heading open
+_SENTENCE_END = (".", "!", ";", ":", ",", "…")
 _BACKTICKS = re.compile(r"`+")
 # Where a paragraph ends: a blank line, or a line that interrupts it (a heading, a fence, a quote, an HTML block).
 _PARAGRAPH_END = re.compile(r"\n(?:[ \t]*(?:\r?\n|\Z)| {0,3}(?:#{1,6}(?:[ \t]|\r?\n|\Z)|`{3}|~{3}|>|<!--))")
@@ -180,7 +184,9 @@ def _comments(text: str, start: int, end: int, open_until: int, last_close: int,
 
 def parse_markdown(text: str) -> Parsed:
     """Markdown: ATX (`## Heading`) and setext (a line underlined with `===` or `---`) headings open sections, each
-    under the headings of higher levels still open; YAML front matter may give `title` and `url`.
+    under the headings of higher levels still open; so does a paragraph's first line set all in bold when it reads as
+    a heading (an FAQ's "**Question ?**" over its answer), under every heading open; YAML front matter may give
+    `title` and `url`.
 
     Code is text, never headings: a fenced block runs to a fence of its own character (backtick or tilde) at least
     as long as the one that opened it, with nothing after it, or to the end, its lines indented as they are beyond
@@ -230,6 +236,8 @@ def parse_markdown(text: str) -> Parsed:
             del sections[-1].lines[-len(above):]
             level, heading_start = (1 if underline.group("marks")[0] == "=" else 2), above[0].start
             heading = " ".join(line.text for line in above)
+        elif not above and (strong := _STRONG_LINE.fullmatch(shown)) and _pseudo_heading(strong.group("text")):
+            level, heading = _STRONG_LEVEL, strong.group("text").strip()
         elif item := _LIST_ITEM.match(shown):
             items = [column for column in items if column <= indent]
             space = len(item.group("space"))
@@ -251,6 +259,13 @@ def _code(body: str, start: int, indent: int) -> list[Line]:
     cut = min(indent, len(body) - len(body.lstrip(" \t")))
     code = body[cut:].rstrip()
     return [Line(code, start + cut, start + cut + len(code))] if code.strip() else []
+
+
+def _pseudo_heading(text: str) -> bool:
+    """Whether a paragraph's opening line set in bold reads as a heading: a question, or a short title that does not
+    end a sentence ("**Important :** ..." and a bold sentence are emphasis, not headings)."""
+    text = text.strip()
+    return len(text) <= 150 and (text.endswith("?") or (len(text) <= 80 and not text.endswith(_SENTENCE_END)))
 
 
 def _blanked(body: str, start: int, hidden: list[tuple[int, int]]) -> str:

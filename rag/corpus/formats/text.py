@@ -6,11 +6,14 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from rag.corpus.formats.base import Line, Parsed, Section, lines_with_offsets
+from rag.corpus.formats.base import Line, Outline, Parsed, Section, lines_with_offsets
 
 _ELISION = re.compile(r"^\s*(?:\.{3,}|…)\s*$")
 _NUMBERED = re.compile(r"^\s*\d{1,3}[.)]\s+(?P<text>\S.*?)\s*$")
 _BULLET = re.compile(r"^\s*(?:[•·▪◦*\-–]\s+)")
+# A numbered heading of an outline: "2.", "2.1", "2.1.3" (or "2)") then its title ("2.1 Délais de remboursement").
+_OUTLINE = re.compile(r"^\s*(?P<number>\d{1,2}(?:\.\d{1,2}){0,3})[.)]?\s+(?P<text>\S.*?)\s*$")
+_OUTLINE_LEVEL = 99  # the level of a heading outside the outline: under the numbered headings open, never above them
 # The legend a Confluence-style "page diff" view puts on top of its export.
 _DIFF_LEGEND = {
     "versions compared",
@@ -48,12 +51,46 @@ def _short(text: str) -> bool:
     return len(text) < 60 and not text.endswith(_SENTENCE_END)
 
 
+def _outline_numbers(lines: list[Line]) -> set[str]:
+    """The numbers of a document's outline headings: a line numbered on two levels or more ("2.1 Optique") whose
+    title reads as a heading (short, opening on a capital, not ending a sentence but for a question), the single
+    numbers ("2.") such lines stand under, and a single number up to one past the last of them whose title reads as
+    a heading and is not one of a list of numbered lines ("6. Questions fréquentes", with no "6.1"). A document with
+    none has no outline: its numbered lines stay list items or questions, as before."""
+    found: set[str] = set()
+    for line in lines:
+        match = _OUTLINE.match(line.text)
+        if match and "." in match["number"] and _heading_like(match["text"]):
+            found.add(match["number"])
+            found.add(match["number"].split(".")[0])
+    if not found:
+        return found
+    last = max(int(number.split(".")[0]) for number in found)
+    for i, line in enumerate(lines):
+        match = _OUTLINE.match(line.text)
+        if match and "." not in match["number"] and int(match["number"]) <= last + 1 and _heading_like(match["text"]):
+            around = [lines[j] for j in (i - 1, i + 1) if 0 <= j < len(lines)]
+            if not any(_OUTLINE.match(other.text) and "." not in _OUTLINE.match(other.text)["number"]  # type: ignore[index]
+                       for other in around):
+                found.add(match["number"])
+    return found
+
+
+def _heading_like(text: str) -> bool:
+    return len(text) <= 100 and len(text.split()) <= 14 and text[0].isupper() and \
+        (text.endswith("?") or not text.endswith(_SENTENCE_END))
+
+
 def parse_text(text: str) -> Parsed:
     """Plain text: numbered or stand-alone questions and short title lines become section headings.
 
     Wiki page-diff exports are cleaned: the legend at the top and the `...` elision lines are dropped, and a
     question the export split across elisions ("pourquoi" ... "avons-" ... "nous essayé ... ?") is joined again.
     An elision ends the current section: what follows it cannot be assumed to belong to the heading before it.
+
+    A numbered outline ("3. Vos garanties", "3.1 Optique", "3.2 Dentaire") gives headings their path: "3.1 Optique"
+    opens the section "Optique" under "Vos garanties", and the other headings found stand under the numbered ones
+    open ("Q : ...?" under "6. Questions fréquentes").
     """
     lines = lines_with_offsets(text)
     if lines and lines[0].text.casefold() == "versions compared":
@@ -64,9 +101,11 @@ def parse_text(text: str) -> Parsed:
     sections: list[Section] = [Section(None)]
     pending: Line | None = None  # a numbered item that may continue after an elision
     after_elision = False
+    outline_numbers = _outline_numbers(lines)
+    outline = Outline()
 
-    def open_section(heading: Line) -> None:
-        sections.append(Section(heading.text, heading_start=heading.start))
+    def open_section(heading: Line, level: int = _OUTLINE_LEVEL) -> None:
+        sections.append(outline.section(level, heading.text, heading.start))
 
     for i, line in enumerate(lines):
         if _ELISION.match(line.text):
@@ -76,6 +115,11 @@ def parse_text(text: str) -> Parsed:
             continue
         numbered = _NUMBERED.match(line.text)
         item = numbered.group("text") if numbered else None
+        entry = _OUTLINE.match(line.text) if outline_numbers else None
+        if pending is None and entry and entry["number"] in outline_numbers and _heading_like(entry["text"]):
+            after_elision = False
+            open_section(Line(entry["text"], line.start, line.end), entry["number"].count(".") + 1)
+            continue
         if pending is not None:
             if item is not None and after_elision and item[:1].islower():
                 joiner = "" if pending.text.endswith("-") else " "
@@ -106,6 +150,13 @@ def parse_text(text: str) -> Parsed:
     if len(kept) > 1 and kept[-1].heading is None and len(kept[-1].lines) == 1 and \
             kept[-1].lines[0].text.endswith(":"):
         kept.pop()  # the file ends announcing what it does not hold ("Voici le process :", the rest cut off)
+    opening = kept[0].heading if kept else None
+    if outline_numbers and opening is not None and not kept[0].parents and lines and \
+            kept[0].heading_start == lines[0].start and not opening.endswith("?"):
+        # an outlined document opening on a title line, then its introduction: the line is its title, as a lone
+        # title line is, and the introduction a section without heading
+        return Parsed([replace(kept[0], heading=None, heading_start=None),
+                       *[replace(s, parents=(opening, *s.parents)) for s in kept[1:]]], title=opening)
     title, kept = leading_title(kept)
     return Parsed(kept, title=title)
 

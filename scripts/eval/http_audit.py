@@ -1,0 +1,179 @@
+"""A black-box audit through the HTTP API: each corpus ingested into a temporary index by `rag ingest`, served by
+`rag serve`, every question asked by `POST /v1/search` with default settings.
+
+    HF_HUB_OFFLINE=1 .venv/bin/python -m scripts.eval.http_audit -o /tmp/http_audit.json [--only NAME,...]
+
+Corpora: the seed corpus (`corpus/`), cnil_faq_dev's 503 entries written as one text file each (its FAQ title in a
+`sources.toml`, as a user would give titles), the help centre of `tests/data/help_centre/pages` and the audit's
+long help pages (`tests/data/audit37/pages`). Sets: the visible ones (dev set, chat messages, cnil_faq_dev, the help
+centre, their off-topic questions) beside the audit's new ones (`tests/data/audit37/`).
+
+Per set: `R@1`, `R@5` (a gold document among the first / first five passages' documents, when the set names
+documents), `ans@1`, `ans@5` (a gold answer inside the first / one of the first five passages), `snippet` (inside
+`answer.text` as served: the no-answer sentence when not answerable), `snippet_any` (inside the answer's span,
+whatever `answerable` says, as `rag eval` counts it) and `answerable` (the share said answerable). Each question's
+result is kept in the output with the first passage's document and section, for reading the failures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+from scripts.eval.common import ROOT, norm
+
+DATASETS = ROOT.parent / "shared" / "datasets"
+AUDIT = ROOT / "tests" / "data" / "audit37"
+RAG = str(Path(sys.executable).parent / "rag")
+
+
+def cnil_corpus(folder: Path) -> Path:
+    """cnil_faq_dev's entries as a folder of text files named by their id, titled by a `sources.toml`."""
+    folder.mkdir(parents=True, exist_ok=True)
+    toml = []
+    for line in (DATASETS / "cnil_faq_dev" / "passages.jsonl").read_text(encoding="utf-8").splitlines():
+        row = json.loads(line)
+        (folder / f"{row['id']}.txt").write_text(row["text"] + "\n", encoding="utf-8")
+        toml.append(f'["{row["id"]}.txt"]\ntitle = {json.dumps(row["title"], ensure_ascii=False)}\n')
+    (folder / "sources.toml").write_text("\n".join(toml), encoding="utf-8")
+    return folder
+
+
+def corpora(tmp: Path) -> dict[str, tuple[Path, list[tuple[str, Path, bool]]]]:
+    """Corpus name -> (folder, [(set name, questions file, answerable?)])."""
+    chat, help_centre = ROOT / "tests" / "data" / "chat", ROOT / "tests" / "data" / "help_centre"
+    return {
+        "seed": (ROOT / "corpus", [("devset", ROOT / "tests" / "data" / "devset.jsonl", True),
+                                   ("chat", chat / "questions.jsonl", True),
+                                   ("chat_off_topic", chat / "off_topic.jsonl", False),
+                                   ("audit_seed", AUDIT / "seed_questions.jsonl", True),
+                                   ("audit_seed_off_topic", AUDIT / "offtopic_seed.jsonl", False)]),
+        "cnil": (cnil_corpus(tmp / "cnil_corpus"),
+                 [("cnil_faq_dev", DATASETS / "cnil_faq_dev" / "questions.jsonl", True),
+                  ("audit_cnil", AUDIT / "cnil_questions.jsonl", True),
+                  ("audit_cnil_key", AUDIT / "cnil_questions_key.jsonl", True)]),
+        "help_centre": (help_centre / "pages", [("help_centre", help_centre / "questions.jsonl", True),
+                                                ("help_centre_off_topic", help_centre / "off_topic.jsonl", False)]),
+        "audit_pages": (AUDIT / "pages", [("audit_help", AUDIT / "help_questions.jsonl", True),
+                                          ("audit_help_off_topic", AUDIT / "offtopic_help.jsonl", False)]),
+    }
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def post(url: str, body: dict[str, Any]) -> dict[str, Any]:
+    request = urllib.request.Request(url, data=json.dumps(body).encode(), headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=120) as response:
+        return json.loads(response.read())  # type: ignore[no-any-return]
+
+
+def serve(index: Path, env: dict[str, str]) -> tuple[subprocess.Popen[bytes], str]:
+    port = free_port()
+    server = subprocess.Popen([RAG, "serve", "--index", str(index), "--host", "127.0.0.1", "--port", str(port)],
+                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(600):
+        try:
+            with urllib.request.urlopen(f"{base}/readyz", timeout=2):
+                return server, base
+        except OSError:
+            if server.poll() is not None:
+                raise RuntimeError(f"rag serve exited with {server.returncode}") from None
+            time.sleep(0.5)
+    server.kill()
+    raise RuntimeError("rag serve did not become ready")
+
+
+def score(rows: list[dict[str, Any]], responses: list[dict[str, Any]]) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    n = len(rows)
+    totals = dict.fromkeys(("R@1", "R@5", "ans@1", "ans@5", "snippet", "snippet_any", "answerable"), 0)
+    graded = answered = 0
+    detail = []
+    for row, res in zip(rows, responses, strict=True):
+        passages = res["passages"]
+        docs = [p["citation"]["doc_id"] for p in passages]
+        gold = set(row.get("passage_ids") or ())
+        answers = [norm(a) for a in row.get("answers") or ()]
+        top = [f"{p['citation']['doc_id']} | {p['citation']['section']}" for p in passages[:3]]
+        item: dict[str, Any] = {"id": row["id"], "question": row["question"], "answerable": res["answerable"],
+                                "top": top}
+        totals["answerable"] += res["answerable"]
+        if gold:
+            graded += 1
+            item["R@1"] = bool(docs) and docs[0] in gold
+            item["R@5"] = any(d in gold for d in docs[:5])
+            totals["R@1"] += item["R@1"]
+            totals["R@5"] += item["R@5"]
+        if answers:
+            answered += 1
+            holds = [any(a in norm(p["text"]) for a in answers) for p in passages[:5]]
+            item["ans@1"], item["ans@5"] = bool(holds) and holds[0], any(holds)
+            ans = res.get("answer")
+            shown = ans["text"] if ans else ""
+            span = ""
+            if ans:
+                by_id = {p["id"]: p["text"] for p in passages}
+                span = by_id.get(ans["passage_id"], "")[ans["start"]:ans["end"]]
+            item["snippet"] = any(a in norm(shown) for a in answers)
+            item["snippet_any"] = any(a in norm(span) for a in answers)
+            item["answer"] = span[:300]
+            item["gold_rank"] = next((i for i, h in enumerate(holds, 1) if h), None)
+            for key in ("ans@1", "ans@5", "snippet", "snippet_any"):
+                totals[key] += item[key]
+        detail.append(item)
+    figures: dict[str, Any] = {"questions": n, "answerable": round(totals["answerable"] / n, 4)}
+    if graded:
+        figures |= {k: round(totals[k] / graded, 4) for k in ("R@1", "R@5")}
+    if answered:
+        figures |= {k: round(totals[k] / answered, 4) for k in ("ans@1", "ans@5", "snippet", "snippet_any")}
+    return figures, detail
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("-o", "--output", type=Path)
+    ap.add_argument("--only", help="corpora to run, comma-separated (seed, cnil, help_centre, audit_pages)")
+    args = ap.parse_args()
+    env = {**os.environ, "HF_HUB_OFFLINE": "1"}
+    env = {k: v for k, v in env.items() if not k.startswith("RAG_") or k == "RAG_MODEL_CACHE"}
+    report: dict[str, Any] = {"sets": {}, "questions": {}}
+    with tempfile.TemporaryDirectory(prefix="rag-http-audit-") as tmp_name:
+        tmp = Path(tmp_name)
+        for name, (folder, sets) in corpora(tmp).items():
+            if args.only and name not in args.only.split(","):
+                continue
+            index = tmp / f"index-{name}"
+            subprocess.run([RAG, "ingest", str(folder), "--index", str(index), "--json", "-q"], env=env, check=True,
+                           stdout=subprocess.DEVNULL)
+            server, base = serve(index, env)
+            try:
+                for set_name, path, _ in sets:
+                    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+                    responses = [post(f"{base}/v1/search", {"question": r["question"]}) for r in rows]
+                    figures, detail = score(rows, responses)
+                    report["sets"][set_name] = figures
+                    report["questions"][set_name] = detail
+                    print(json.dumps({"set": set_name, **figures}), flush=True)
+            finally:
+                os.killpg(server.pid, signal.SIGTERM)
+                server.wait(timeout=30)
+    if args.output:
+        args.output.write_text(json.dumps(report, ensure_ascii=False, indent=1) + "\n")
+
+
+if __name__ == "__main__":
+    main()
