@@ -384,6 +384,9 @@ def test_a_numbered_outline_gives_plain_text_its_headings_and_their_path(tmp_pat
     # without numbers on two levels there is no outline: numbered steps stay lines, numbered questions headings
     steps = ("Retourner un article\n\nSuivez ces étapes depuis votre espace client, rubrique commandes.\n\n1. Ouvrez "
              "la commande\n2. Cochez les articles\n3. Imprimez l'étiquette\n")
+    wrapped = ("Résultats de l'année\n\nLe chiffre d'affaires a progressé de\n2.5 Millions d'euros sur l'exercice\net "
+               "de\n3.1 Millions l'an passé, selon le rapport publié en mars.\n")
+    assert [s.heading for s in parse_text(wrapped).sections] == [None]  # wrapped lines, not headings
     assert [s.heading for s in parse_text(steps).sections] == ["Retourner un article"]
     assert [line.text for line in parse_text(steps).sections[0].lines][-3:] == [
         "1. Ouvrez la commande", "2. Cochez les articles", "3. Imprimez l'étiquette"]

@@ -51,29 +51,38 @@ def _short(text: str) -> bool:
     return len(text) < 60 and not text.endswith(_SENTENCE_END)
 
 
-def _outline_numbers(lines: list[Line]) -> set[str]:
-    """The numbers of a document's outline headings: a line numbered on two levels or more ("2.1 Optique") whose
-    title reads as a heading (short, opening on a capital, not ending a sentence but for a question), the single
-    numbers ("2.") such lines stand under, and a single number up to one past the last of them whose title reads as
-    a heading and is not one of a list of numbered lines ("6. Questions fréquentes", with no "6.1"). A document with
-    none has no outline: its numbered lines stay list items or questions, as before."""
-    found: set[str] = set()
-    for line in lines:
-        match = _OUTLINE.match(line.text)
-        if match and "." in match["number"] and _heading_like(match["text"]):
-            found.add(match["number"])
-            found.add(match["number"].split(".")[0])
-    if not found:
-        return found
-    last = max(int(number.split(".")[0]) for number in found)
+def _outline_numbers(lines: list[Line], source: str) -> set[str]:
+    """The numbers of a document's outline headings: lines numbered on two levels or more ("2.1 Optique"), two at
+    least, each opening a block (after a blank line, a sentence's end or another numbered line: not a hard-wrapped
+    sentence going on with "2.5 Millions ...") and titled as a heading (short, opening on a capital, not ending a
+    sentence but for a question); the single numbers ("2.") they stand under; and a single number up to one past the
+    last of those, titled as a heading, opening a block and not one of a list of numbered lines ("6. Questions
+    fréquentes", without a "6.1"). A document without such lines has no outline: its numbered lines stay list
+    items or questions, as before."""
+    candidates = []
     for i, line in enumerate(lines):
         match = _OUTLINE.match(line.text)
-        if match and "." not in match["number"] and int(match["number"]) <= last + 1 and _heading_like(match["text"]):
+        if match and _heading_like(match["text"]) and _opens_block(lines, i, source):
+            candidates.append((i, match["number"]))
+    found = {number for _, number in candidates if "." in number}
+    if len(found) < 2:
+        return set()
+    found |= {number.split(".")[0] for number in found}
+    last = max(int(number.split(".")[0]) for number in found)
+    for i, number in candidates:
+        if "." not in number and int(number) <= last + 1:
             around = [lines[j] for j in (i - 1, i + 1) if 0 <= j < len(lines)]
-            if not any(_OUTLINE.match(other.text) and "." not in _OUTLINE.match(other.text)["number"]  # type: ignore[index]
-                       for other in around):
-                found.add(match["number"])
+            if not any(_NUMBERED.match(other.text) for other in around):
+                found.add(number)
     return found
+
+
+def _opens_block(lines: list[Line], i: int, source: str) -> bool:
+    if i == 0:
+        return True
+    previous = lines[i - 1]
+    return "\n\n" in source[previous.end:lines[i].start].replace("\r", "") or \
+        previous.text.endswith(_SENTENCE_END) or bool(_OUTLINE.match(previous.text))
 
 
 def _heading_like(text: str) -> bool:
@@ -101,7 +110,7 @@ def parse_text(text: str) -> Parsed:
     sections: list[Section] = [Section(None)]
     pending: Line | None = None  # a numbered item that may continue after an elision
     after_elision = False
-    outline_numbers = _outline_numbers(lines)
+    outline_numbers = _outline_numbers(lines, text)
     outline = Outline()
 
     def open_section(heading: Line, level: int = _OUTLINE_LEVEL) -> None:
