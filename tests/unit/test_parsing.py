@@ -420,3 +420,17 @@ def test_a_bold_question_opening_a_markdown_paragraph_heads_its_answer(tmp_path)
           "**Ne communiquez jamais votre code.**"]),
         ("Contact", ["Par la messagerie."]),
     ]
+
+
+def test_an_html_paragraph_all_in_bold_that_reads_as_a_heading_heads_what_follows(tmp_path):
+    """A CMS's FAQ sets each question in <strong>; a bold warning, a bold sentence or bold words in a paragraph stay
+    text."""
+    html = ("<h2>FAQ</h2><p><strong>Puis-je payer en 3 fois ?</strong></p><p>Oui, dès 100 €. <b>Attention</b> aux "
+            "frais.</p><p><b>Attention : les frais sont de 2 %.</b></p><p><strong>Livraison</strong> offerte dès "
+            "50 €.</p><p><strong>Carte refusée</strong></p><p>Vérifiez le plafond.</p><h2>Contact</h2><p>Par mail.</p>")
+    assert _headings(tmp_path, "aide.html", html) == [
+        ("FAQ › Puis-je payer en 3 fois ?",
+         ["Oui, dès 100 €. Attention aux frais.", "Attention : les frais sont de 2 %.", "Livraison offerte dès 50 €."]),
+        ("FAQ › Carte refusée", ["Vérifiez le plafond."]),
+        ("Contact", ["Par mail."]),
+    ]

@@ -1,7 +1,8 @@
 """HTML through the standard library's parser: headings open sections, block elements give lines (each line of a
 `<pre>` one, indented as it is), a table row is one line of its cells, a definition list's term and its first
 definition one line ("Amount: Two months of rent"), a disclosure's `<summary>` the heading of what its `<details>`
-holds (an FAQ accordion's question over its answer).
+holds (an FAQ accordion's question over its answer), and so is a paragraph all in bold that reads as a heading (an
+FAQ's question set in `<strong>`).
 A page's furniture (menus, banners, footers, form controls) is left out; where the page marks its content
 (`<main>`, else `<article>`) and that holds most of its text, only that is read."""
 
@@ -24,6 +25,8 @@ _ITEMS = {"li", "dt", "dd", "tr", "td", "th"}  # their lines are items of a list
 _CELL_BREAK = "\x00"  # marks where a row's next cell starts, until the row is flushed
 _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 _SUMMARY_LEVEL = 7  # a <summary> heads its <details> under every heading open, <h6> included
+_STRONG = {"strong", "b"}
+_SENTENCE_END = (".", "!", ";", ":", ",", "…")
 # Elements left out with all they hold. Not <button> (an accordion's question is one) nor elements marked `hidden` or
 # aria-hidden (its collapsed answers are): an FAQ page would lose its questions and answers.
 _SKIPPED = {"script", "style", "noscript", "template", "svg", "head", "nav", "footer", "select", "textarea", "dialog",
@@ -111,6 +114,8 @@ class _HtmlSections(HTMLParser):
         # for each <details> open: the headings open and the section in effect where it opened, to return to once
         # it closes (what follows an FAQ's last answer is not part of it)
         self._details: list[tuple[tuple[tuple[int, str], ...], Section]] = []
+        self._strong = 0  # <strong> or <b> elements open
+        self._bold = self._plain = False  # whether the open block holds text in bold, and text that is not
 
     def _offset(self) -> int:
         line, col = self.getpos()
@@ -146,6 +151,8 @@ class _HtmlSections(HTMLParser):
             return
         if tag in _CONTROLS:
             self._buffer.append(" ")
+        if tag in _STRONG:
+            self._strong += 1
         if tag == "dl":
             self._term = None  # a term joins a definition of its own list only
         if tag == "details":
@@ -178,6 +185,8 @@ class _HtmlSections(HTMLParser):
             return
         if tag in _CONTROLS:
             self._buffer.append(" ")
+        if tag in _STRONG and self._strong:
+            self._strong -= 1
         if self._open and (tag == self._open[0] or (tag == "table" and self._open[0] == "tr")):
             end = self._offset() + len(f"</{tag}>")
             self._flush(end)
@@ -197,6 +206,11 @@ class _HtmlSections(HTMLParser):
         elif not self._skip:
             if self._open is None and self._loose_start is None and data.strip():
                 self._loose_start = self._offset()
+            if data.strip():
+                if self._strong:
+                    self._bold = True
+                else:
+                    self._plain = True
             self._buffer.append(data)
 
     def _flush(self, end: int) -> None:
@@ -205,6 +219,7 @@ class _HtmlSections(HTMLParser):
         cells = joined.split(_CELL_BREAK) if self._open and self._open[0] == "tr" else [joined]
         text = CELL_SEPARATOR.join(cell for cell in (" ".join(c.split()) for c in cells) if cell)
         self._buffer = []
+        bold_only, self._bold, self._plain = self._bold and not self._plain, False, False
         if self._open is None:
             if text and self._loose_start is not None:  # loose text between blocks
                 self.sections[-1].lines.append(Line(text, self._loose_start, end))
@@ -223,7 +238,8 @@ class _HtmlSections(HTMLParser):
             if self.title is None and tag == "h1":
                 self.title = text
             self.sections.append(self.outline.section(int(tag[1]), text, start))
-        elif tag == "summary" and self._details:
+        elif (tag == "summary" and self._details) or (tag == "p" and bold_only and _pseudo_heading(text)):
+            # a disclosure's summary; a paragraph all in bold that reads as a heading (an FAQ's question set apart)
             self.sections.append(self.outline.section(_SUMMARY_LEVEL, text, start))
         elif tag == "dd" and self._term is not None and self.sections[-1].lines[-1:] == [self._term]:
             # a definition follows its term on the term's line: "Amount: Two months of rent", not two items apart
@@ -233,6 +249,12 @@ class _HtmlSections(HTMLParser):
         else:
             self.sections[-1].lines.append(Line(text, start, end, item=tag in _ITEMS))
             self._term = self.sections[-1].lines[-1] if tag == "dt" else None
+
+
+def _pseudo_heading(text: str) -> bool:
+    """Whether a paragraph set all in bold reads as a heading: a question, or a short title that does not end a
+    sentence (a bold warning, "Attention : ..." or a whole sentence, stays text)."""
+    return len(text) <= 150 and (text.endswith("?") or (len(text) <= 80 and not text.endswith(_SENTENCE_END)))
 
 
 def _read(text: str, scope: str | None) -> _HtmlSections:

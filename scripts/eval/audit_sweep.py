@@ -1,0 +1,151 @@
+"""The audit's sets and the visible ones, searched in process as the server searches (hybrid, k=5; vectors cached
+as for the other sweeps), under variants of one choice: passage R@1/R@5 and MRR@10 (a gold document), answer R@1
+(a gold answer in the first passage), snippet (in the answer's span) and the share said answerable.
+
+    HF_HUB_OFFLINE=1 .venv/bin/python -m scripts.eval.audit_sweep [--sets a,b] [--variants a,b] [-o FILE]
+
+Sets: the dev set, the chat messages and the audit's seed-corpus questions (seed corpus), the help centre and the
+audit's long pages, piaf, cnil_faq_dev (its dev questions and the audit's), en_stackfaq; the off-topic sets for
+the share said answerable. The variants are defined in `VARIANTS` (each a context manager patching one choice).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+import rag.search.fusion as fusion
+import scripts.eval.common as common
+from rag.corpus.reader import Document
+from rag.embedding.load import load_embedder
+from rag.evaluation import Question, corpus_documents, dataset_documents, read_questions
+from rag.search.answer import answer
+from rag.search.searcher import Query, Searcher
+from rag.settings import Settings
+from scripts.eval.answerable_fit import Remembered
+from scripts.eval.common import ROOT, build, data_arguments, norm
+
+DATA = ROOT / "tests" / "data"
+AUDIT = DATA / "audit37"
+
+
+def read_set(target: Path, settings: Settings) -> tuple[list[Document], list[Question]]:
+    """As `common.read_set`, a questions file asked of a dataset folder too, off-topic questions unscored."""
+    if target.is_dir():
+        return dataset_documents(target / "passages.jsonl"), read_questions(target / "questions.jsonl")
+    return corpus_documents(settings.corpus_dir), read_questions(target, scored=False)
+
+
+common.read_set = read_set  # `build` reads its sets through it
+
+
+def targets(datasets: Path) -> dict[str, tuple[Path, Path]]:
+    corpus, help_centre = ROOT / "corpus", DATA / "help_centre"
+    return {
+        "devset": (DATA / "devset.jsonl", corpus),
+        "chat": (DATA / "chat" / "questions.jsonl", corpus),
+        "chat_off": (DATA / "chat" / "off_topic.jsonl", corpus),
+        "audit_seed": (AUDIT / "seed_questions.jsonl", corpus),
+        "audit_seed_off": (AUDIT / "offtopic_seed.jsonl", corpus),
+        "help_centre": (help_centre / "questions.jsonl", help_centre / "pages"),
+        "help_off": (help_centre / "off_topic.jsonl", help_centre / "pages"),
+        "audit_help": (AUDIT / "help_questions.jsonl", AUDIT / "pages"),
+        "audit_help_off": (AUDIT / "offtopic_help.jsonl", AUDIT / "pages"),
+        "cnil_faq_dev": (datasets / "cnil_faq_dev", corpus),
+        "audit_cnil": (AUDIT / "cnil_questions.jsonl", datasets / "cnil_faq_dev"),
+        "piaf": (datasets / "piaf", corpus),
+        "en_stackfaq": (datasets / "en_stackfaq", corpus),
+    }
+
+
+@contextlib.contextmanager
+def dense_floor(floor: float) -> Iterator[None]:
+    """Min-max scaling of the cosines that stretches a spread narrower than `floor` only to `floor`."""
+    original = fusion._minmax
+
+    def scaled(values: np.ndarray) -> np.ndarray:
+        low, high = float(values.min()), float(values.max())
+        if high - low <= 1e-9:
+            return original(values)
+        return (values - low) / max(high - low, floor)
+
+    fusion._minmax = scaled
+    try:
+        yield
+    finally:
+        fusion._minmax = original
+
+
+VARIANTS: dict[str, Callable[[], contextlib.AbstractContextManager[None]]] = {
+    "default": contextlib.nullcontext,
+    **{f"floor{f:g}": (lambda f=f: dense_floor(f)) for f in (0.02, 0.04, 0.06, 0.08, 0.1)},
+}
+
+
+def score(searcher: Searcher, data: dict[str, Any]) -> dict[str, float]:
+    questions = data["questions"]
+    totals = dict.fromkeys(("R@1", "R@5", "MRR", "ans@1", "snippet", "answerable"), 0.0)
+    graded = answered = 0
+    for i in range(0, len(questions), 64):
+        chunk = questions[i:i + 64]
+        for q, hits in zip(chunk, searcher.search([Query(q.question, 10) for q in chunk]), strict=True):
+            totals["answerable"] += hits.answerable
+            if q.gold:
+                graded += 1
+                docs: list[str] = []
+                for h in hits:
+                    if h.citation.doc_id not in docs:
+                        docs.append(h.citation.doc_id)
+                first = next((n for n, d in enumerate(docs[:10], 1) if d in q.gold), None)
+                totals["R@1"] += first == 1
+                totals["R@5"] += bool(first and first <= 5)
+                totals["MRR"] += 1 / first if first else 0
+            if q.answers:
+                answered += 1
+                gold = [norm(a) for a in q.answers]
+                totals["ans@1"] += bool(hits) and any(a in norm(hits[0].text) for a in gold)
+                found = answer(hits[:5])
+                if found is not None:
+                    totals["snippet"] += any(a in norm(found.text) for a in gold)
+    n = len(questions)
+    out = {"n": n, "answerable": round(totals["answerable"] / n, 4)}
+    if graded:
+        out |= {k: round(totals[k] / graded, 4) for k in ("R@1", "R@5", "MRR")}
+    if answered:
+        out |= {k: round(totals[k] / answered, 4) for k in ("ans@1", "snippet")}
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    data_arguments(ap)
+    ap.add_argument("--sets")
+    ap.add_argument("--variants", default=",".join(VARIANTS))
+    ap.add_argument("-o", "--output", type=Path)
+    args = ap.parse_args()
+    model = load_embedder(Settings(corpus_dir=ROOT / "corpus"))
+    report: dict[str, dict[str, Any]] = {}
+    for name, (target, corpus) in targets(args.datasets).items():
+        if args.sets and name not in args.sets.split(","):
+            continue
+        settings = Settings(corpus_dir=corpus)
+        data = build(target, settings, model, args.cache / f"answerable-{name}.pkl")
+        vectors = {q.question: v for q, v in zip(data["questions"], data["qv"], strict=True)}
+        searcher = Searcher.from_settings(data["index"], Remembered(model, vectors), settings)
+        for variant in args.variants.split(","):
+            with VARIANTS[variant]():
+                row = score(searcher, data)
+            report.setdefault(name, {})[variant] = row
+            print(json.dumps({"set": name, "variant": variant, **row}), flush=True)
+    if args.output:
+        args.output.write_text(json.dumps(report, indent=1) + "\n")
+
+
+if __name__ == "__main__":
+    main()
