@@ -57,7 +57,7 @@ def corpora(tmp: Path) -> dict[str, tuple[Path, list[tuple[str, Path, bool]]]]:
                                    ("chat", chat / "questions.jsonl", True),
                                    ("chat_off_topic", chat / "off_topic.jsonl", False),
                                    ("audit_seed", AUDIT / "seed_questions.jsonl", True),
-                                   ("audit_seed_off_topic", AUDIT / "offtopic_seed.jsonl", False)]),
+                                   ("audit_seed_off_topic", AUDIT / "off_topic_seed.jsonl", False)]),
         "cnil": (cnil_corpus(tmp / "cnil_corpus"),
                  [("cnil_faq_dev", DATASETS / "cnil_faq_dev" / "questions.jsonl", True),
                   ("audit_cnil", AUDIT / "cnil_questions.jsonl", True),
@@ -65,7 +65,7 @@ def corpora(tmp: Path) -> dict[str, tuple[Path, list[tuple[str, Path, bool]]]]:
         "help_centre": (help_centre / "pages", [("help_centre", help_centre / "questions.jsonl", True),
                                                 ("help_centre_off_topic", help_centre / "off_topic.jsonl", False)]),
         "audit_pages": (AUDIT / "pages", [("audit_help", AUDIT / "help_questions.jsonl", True),
-                                          ("audit_help_off_topic", AUDIT / "offtopic_help.jsonl", False)]),
+                                          ("audit_help_off_topic", AUDIT / "off_topic_help.jsonl", False)]),
     }
 
 
