@@ -247,12 +247,21 @@ if importlib.util.find_spec("httptools") is not None:
             self._arm(self, "head")
 
         def on_headers_complete(self) -> None:
+            if self.parser.should_upgrade() and any(name == b"transfer-encoding" or (name == b"content-length" and
+                                                    value.strip(b"0 \t")) for name, value in self.headers):
+                # httptools reads no body after an Upgrade head: the app saw none, and the body was read as the
+                # next request (past a read's first piece, a 400 in place of the answer): refused, not misread
+                self._refuse(self, "malformed", 400, "a request with an Upgrade header cannot have a body here: send "
+                             "it without Upgrade and `Connection: upgrade` (curl: --http1.1, not --http2, on http://)")
+                return
             super().on_headers_complete()
             self._arm(self, "body")
             # the head is whole: bytes after it in the same read (a pipelined request's body) are not head bytes
             self._head, self._tail = None, b""
 
         def on_message_complete(self) -> None:
+            if self.transport.is_closing():  # refused (`on_headers_complete`): no request was made of it
+                return
             super().on_message_complete()
             self._arm(self, None)
             # what comes next is the head of the next request, which may have begun in this read: its last bytes
