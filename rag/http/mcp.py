@@ -123,7 +123,7 @@ def envelope_fault(body: bytes) -> tuple[object, str] | None:
         keys = ", ".join(map(repr, list(message)[:10]))
         return mid, f"a request or notification needs \"method\", a string such as \"tools/call\" (the message " \
                     f"holds {keys})"
-    if "params" in message and not isinstance(message["params"], dict):
+    if message.get("params") is not None and not isinstance(message["params"], dict):  # null: none, as the SDK takes
         return mid, f"\"params\" must be a JSON object (MCP names its parameters), not a " \
                     f"{type(message['params']).__name__}"
     return None

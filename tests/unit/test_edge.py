@@ -116,6 +116,16 @@ def test_mcp_refuses_a_body_that_is_not_json_with_a_415_problem(keyed, path):
         assert answered.status_code == 200 and answered.json()["result"]["tools"], answered.text
 
 
+@pytest.mark.parametrize("method", ["tools/list", "ping"])
+def test_mcp_params_null_is_taken_as_none_as_it_was(keyed, method):
+    """`"params": null` (what a client serializing an absent field as null sends) was answered by the SDK; the check
+    that params are an object refused it: "not a NoneType"."""
+    headers = {"authorization": f"Bearer {USER}", "accept": "application/json, text/event-stream",
+               "content-type": "application/json"}
+    answered = keyed.post("/mcp", json={"jsonrpc": "2.0", "id": 9, "method": method, "params": None}, headers=headers)
+    assert answered.status_code == 200 and "result" in answered.json(), answered.text
+
+
 @pytest.mark.parametrize("path", ["/mcp", "/mcp/connector"])
 @pytest.mark.parametrize(("body", "mid", "says"), [
     (b'[{"jsonrpc": "2.0", "id": 1, "method": "tools/list"}]', None, "a JSON-RPC batch (a JSON list) is not accepted"),
