@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 
 import rag.search.fusion as fusion
+import rag.search.searcher as searching
 import scripts.eval.common as common
 from rag.corpus.reader import Document
 from rag.embedding.load import load_embedder
@@ -66,20 +67,27 @@ def targets(datasets: Path) -> dict[str, tuple[Path, Path]]:
 
 @contextlib.contextmanager
 def dense_floor(floor: float) -> Iterator[None]:
-    """Min-max scaling of the cosines that stretches a spread narrower than `floor` only to `floor`."""
-    original = fusion._minmax
+    """`fusion.fuse` as the searcher calls it, its min-max scaling of the cosines stretching a spread narrower than
+    `floor` only to `floor` (the rest as `fuse` does it: lexical scores over their maximum, ties by row)."""
+    original = searching.fuse
 
-    def scaled(values: np.ndarray) -> np.ndarray:
-        low, high = float(values.min()), float(values.max())
+    def floored(candidates: np.ndarray, dense: np.ndarray, lexical: np.ndarray, weight: float,
+                dense_ranks: dict[int, int], lexical_ranks: dict[int, int]) -> fusion.Ranking:
+        low, high = (float(dense.min()), float(dense.max())) if len(candidates) else (0.0, 0.0)
         if high - low <= 1e-9:
-            return original(values)
-        return (values - low) / max(high - low, floor)
+            return original(candidates, dense, lexical, weight, dense_ranks, lexical_ranks)
+        lex_max = float(lexical.max())
+        lex_norm = lexical / lex_max if lex_max > 0 else np.zeros_like(lexical)
+        fused = weight * (dense - low) / max(high - low, floor) + (1.0 - weight) * lex_norm
+        order = np.lexsort((candidates, -fused))
+        return fusion.Ranking(candidates[order], fused[order], dense[order], lexical[order], dense_ranks,
+                              lexical_ranks)
 
-    fusion._minmax = scaled
+    searching.fuse = floored
     try:
         yield
     finally:
-        fusion._minmax = original
+        searching.fuse = original
 
 
 VARIANTS: dict[str, Callable[[], contextlib.AbstractContextManager[None]]] = {
