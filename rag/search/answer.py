@@ -39,7 +39,8 @@ from functools import lru_cache
 from rag.corpus.formats.base import PATH_SEPARATOR
 from rag.sanitize import blank_controls, link_or_none
 from rag.schemas import Answer, Citation, Hit, Mode, SearchResponse
-from rag.search.snippets import excerpt, lines, opening
+from rag.search.lines import lines
+from rag.search.snippets import excerpt, opening
 
 ANSWER_DEPTH = 3
 RETRIEVAL_POWER = 4  # measured by scripts/eval/answer_choice.py (docs/EVALUATION.md): 1 chose lower passages too often

@@ -23,6 +23,7 @@ from rag.index.analyzer import Analyzer
 from rag.passage import ITEM, fence_end
 from rag.schemas import Highlight
 from rag.search import tables
+from rag.search.lines import joined, lines, prose
 
 # A sentence ends at . ! ? … (closing quotes and brackets stay with it) before a space and a capital or a digit.
 _END = re.compile(r"[.!?…]+[\"'»”)\]]*\s+")
@@ -32,12 +33,11 @@ _ABBREVIATIONS = frozenset({
     "m", "mm", "mme", "mmes", "mlle", "dr", "pr", "me", "st", "ste", "mr", "mrs", "ms", "jr", "sr", "av", "apr", "env",
     "cf", "vol", "no", "n°", "p", "pp", "art", "etc", "ex", "fig", "vs", "resp", "e.g", "i.e", "j.-c"})
 _TRIM = " \t\r\n•·▪◦*-–—"  # leading bullets and dashes are layout, not part of what to show
-# A wrapped line fills most of its width; a shorter line without a sentence end is a heading, a list item or a
-# table cell (HTML blocks come as lines of their own), whose next line starts a new one even in lowercase.
-WRAPPED_MIN_CHARS = 40
-_SENTENCE_END = ".!?…:;|"  # a line ending so is complete (a colon announces a list; a bar ends a table row)
-_FULL_STOP = (".", "!", "…")  # a short line ending so is a sentence ("Oui."), not a heading or a list item
 MAX_SENTENCES = 2
+# A sentence opening on a word that stands for something said before it ("Elle", "Cette option", "They") does not
+# stand alone: its excerpt takes the sentence before it first.
+_ANAPHORA = re.compile(r"(?:il|elle|ils|elles|celui-ci|celle-ci|ceux-ci|celles-ci|cela|ceci|ce|cet|cette|ces|"
+                       r"it|they|this|these|those|he|she)\b", re.IGNORECASE)
 _CACHE_SIZE = 8192
 
 ANSWER_CHARS = 400  # the answer's excerpt: its highlight and whole neighbouring sentences, up to this many characters
@@ -57,33 +57,6 @@ class Sentence:
     header: frozenset[str] = frozenset()
 
 
-def _lines(text: str) -> list[str]:
-    """The lines of `text` (ends kept), a line break inside a sentence joined: a line that ends without a sentence
-    end, is long enough to have been wrapped, and is followed by one starting with a lowercase letter is a
-    hard-wrapped or PDF line, not a line of its own ("...après accord de son" / "responsable."). A list item or a
-    table row (a bullet, a capital, a short line before it) stays apart."""
-    out: list[str] = []
-    for line in text.splitlines(keepends=True):
-        if out and _continues(out[-1], line):
-            out[-1] += line
-        else:
-            out.append(line)
-    return out
-
-
-def lines(text: str) -> list[str]:
-    """The lines of `text` as a reader sees them, without their ends: a line that a sentence continues on the next
-    (a hard-wrapped or PDF line) is one line with the break inside it (`_lines`)."""
-    return [line.rstrip("\r\n") for line in _lines(text)]
-
-
-def _continues(previous: str, line: str) -> bool:
-    body = previous.rstrip()
-    head = line.lstrip(" \t\u00a0")
-    return (len(body.lstrip()) >= WRAPPED_MIN_CHARS and bool(head) and head[0].islower()
-            and body[-1] not in _SENTENCE_END and not (tables.is_row(body) and tables.is_row(head)))
-
-
 def sentence_spans(text: str) -> list[tuple[int, int]]:
     """(start, end) of each sentence of `text`: one per line at least (a line that a sentence continues on the
     next is joined to it), split further at sentence ends."""
@@ -93,40 +66,28 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
 def _spans(text: str) -> list[tuple[int, int, int, bool]]:
     """(start, end, line number, prose line) of each sentence of `text`, as `sentence_spans` cuts them."""
     spans: list[tuple[int, int, int, bool]] = []
-    pos, lines = 0, _lines(text)
-    prose_lines = _prose(lines)
-    for number, line in enumerate(lines):
-        prose = prose_lines[number]
+    pos, rows = 0, joined(text)
+    prose_lines = prose(rows)
+    for number, line in enumerate(rows):
+        is_prose = prose_lines[number]
         cursor = 0
         for match in _END.finditer(line):
             if not _starts_sentence(line, match.end()) or _abbreviation(line, cursor, match.start()):
                 continue
-            spans.append((*_trimmed(text, pos + cursor, pos + match.end()), number, prose))
+            spans.append((*_trimmed(text, pos + cursor, pos + match.end()), number, is_prose))
             cursor = match.end()
-        spans.append((*_trimmed(text, pos + cursor, pos + len(line)), number, prose))
+        spans.append((*_trimmed(text, pos + cursor, pos + len(line)), number, is_prose))
         pos += len(line)
     return [span for span in spans if span[1] > span[0]]
-
-
-def _prose(lines: list[str]) -> list[bool]:
-    """Whether each line is prose: long enough to be a sentence (not a heading, list item or table cell) and not
-    starting with a bullet, a number and its dot or a bar. One short line is prose too: a passage's first line when
-    it ends with a full stop and the next line is prose ("Oui." before its explanation); elsewhere a short line
-    ending so may be a heading ("Article 6.") or a list item ("Passeport."), and stays apart."""
-    table = tables.heads(lines)
-    out = [len(line.strip()) >= WRAPPED_MIN_CHARS and not ITEM.match(line) and table[i] is None
-           for i, line in enumerate(lines)]
-    if len(lines) > 1 and not out[0] and out[1] and lines[0].strip()[-1:] in _FULL_STOP and not ITEM.match(lines[0]):
-        out[0] = True
-    return out
 
 
 def _abbreviation(line: str, cursor: int, dot: int) -> bool:
     start = dot
     while start > cursor and (line[start - 1].isalnum() or line[start - 1] in "°.-"):
         start -= 1
-    word = line[start:dot].casefold()
-    return (len(word) == 1 and word.isalpha()) or word in _ABBREVIATIONS
+    word = line[start:dot]
+    # a capital alone is an initial ("J. K."); a lowercase letter may end a sentence ("de 9 h à 18 h.")
+    return (len(word) == 1 and word.isupper()) or word.casefold() in _ABBREVIATIONS
 
 
 def _starts_sentence(line: str, at: int) -> bool:
@@ -148,7 +109,7 @@ def sentences(text: str, analyzer: Analyzer) -> tuple[Sentence, ...]:
     terms = [frozenset(analyzer.terms(text[a:b])) for a, b, _, _ in spans]
     if "|" not in text:  # no table row
         return tuple(Sentence(a, b, words) for (a, b, _, _), words in zip(spans, terms, strict=True))
-    table = tables.heads(_lines(text))
+    table = tables.heads(joined(text))
     header: dict[int, frozenset[str]] = {}
     for (_, _, line, _), words in zip(spans, terms, strict=True):
         if table[line] == line:
@@ -168,13 +129,14 @@ def excerpt(text: str, start: int, end: int, budget: int = ANSWER_CHARS, lead: i
     entry that opens on a list (its heading's question announces it) gives the whole list, when the snippet's
     excerpt ends in it and the list ends within `LIST_CHARS` of the start: every item answers that question.
 
-    A neighbour on another line joins only if both lines are prose (`_prose`): a list item, a table row or a heading
-    is never added to a snippet, nor a snippet that is one grown; except, with the longer `lead`, the lines that the
-    snippet's last sentence, or one the excerpt added after it, announces with a colon (`_announced`), from the
-    snippet on (the sentences before it are dropped for the list): the whole list when it ends within `LIST_CHARS`
-    of the snippet's start, else its whole lines within `lead`. A snippet that holds an item of the list (the
-    question names it) ends on that item, and the list stays apart. A snippet within a table (`rag.search.tables`)
-    comes under its header row, or gives the table when it is the header or its caption line (`_in_table`)."""
+    A neighbour on another line joins only if both lines are prose (`rag.search.lines.prose`): a list item, a table
+    row or a heading is never added to a snippet, nor a snippet that is one grown; except, with the longer `lead`,
+    the lines that the snippet's last sentence, or one the excerpt added after it, announces with a colon
+    (`_announced`), from the snippet on (the sentences before it are dropped for the list): the whole list when it
+    ends within `LIST_CHARS` of the snippet's start, else its whole lines within `lead`. A snippet that holds an item
+    of the list (the question names it) ends on that item, and the list stays apart. A snippet within a table
+    (`rag.search.tables`) comes under its header row, or gives the table when it is the header or its caption line
+    (`_in_table`)."""
     spans = _spans(text)
     inside = [i for i, span in enumerate(spans) if span[0] < end and span[1] > start]
     if not inside:
@@ -189,7 +151,7 @@ def excerpt(text: str, start: int, end: int, budget: int = ANSWER_CHARS, lead: i
         return (head, excerpt(text, spans[0][0], b, budget, lead)[1]) \
             if b - spans[0][0] <= (LIST_CHARS if listed else lead) else (a, b)
     first, last = inside[0], inside[-1]
-    table = tables.heads(_lines(text)) if "|" in text else []
+    table = tables.heads(joined(text)) if "|" in text else []
     if table and (top_row := table[spans[first][2]]) is not None and table[spans[last][2]] == top_row:
         return _in_table(spans, table, top_row, (first, last), (start, end), budget, lead)
     if table and not spans[last][3] and (below := spans[last][2] + 1) < len(table) and table[below] == below:
@@ -202,6 +164,9 @@ def excerpt(text: str, start: int, end: int, budget: int = ANSWER_CHARS, lead: i
     opens = spans[first][0] - spans[0][0] <= OPENING_CHARS and all(joins(i, i + 1) for i in range(first))
     if reads_on and opens and spans[last][1] - spans[0][0] <= lead:
         first, budget = 0, lead
+    if first > 0 and joins(first - 1, first) and _ANAPHORA.match(text, spans[first][0]) \
+            and spans[last][1] - spans[first - 1][0] <= budget:
+        first -= 1  # "Elle fonctionne avec…" reads only after what "elle" stands for
     while True:
         grown = False
         if last + 1 < len(spans) and joins(last, last + 1) and spans[last + 1][1] - spans[first][0] <= budget:
@@ -242,7 +207,7 @@ def _opening_list(text: str, spans: list[tuple[int, int, int, bool]]) -> tuple[i
     """Where an excerpt from the passage's start begins (its first item's bullet when the passage opens on a list
     item or a table row, so that every item shows its bullet) and the last span of that opening list (None when
     the passage opens otherwise): the list `_list_end` bounds, from its first item on."""
-    if not (item := ITEM.match(text)):  # an item is never prose (`_prose`)
+    if not (item := ITEM.match(text)):  # an item is never prose (`rag.search.lines.prose`)
         return spans[0][0], None
     head = min(spans[0][0], item.end() - len(item.group().lstrip()))
     return head, _list_end(text, spans, _line_last(spans, 0), announced=False)
@@ -281,7 +246,7 @@ def _line_last(spans: list[tuple[int, int, int, bool]], i: int) -> int:
 
 def _list_end(text: str, spans: list[tuple[int, int, int, bool]], last: int, announced: bool = True) -> int:
     """The last span of the list that `spans[last]`, ending its line with a colon, announces: the next line, then
-    each line that goes on with the list (an item: not prose, `_prose`; or any line after one ending with ';' or
+    each line that goes on with the list (an item: not prose, `lines.prose`; or any line after one ending with ';' or
     ','), up to the next line that announces something of its own; a code block whole. Prose after the last item
     ("… après un délai de 3 ans.") is not the list. Not `announced`: `spans[last]` ends the list's first item, and
     the line after it must itself go on with the list (an item, or any line after one ending with ';' or ',')."""
@@ -397,4 +362,4 @@ def _best(text: str, parts: tuple[Sentence, ...], weights: Mapping[str, float],
 
 
 __all__ = ["ANSWER_CHARS", "LEAD_CHARS", "OPENING_CHARS", "Highlighter", "Sentence", "best_window", "excerpt",
-           "highlight", "lines", "opening", "sentence_spans", "sentences"]
+           "highlight", "opening", "sentence_spans", "sentences"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import textwrap
 
 import pytest
 
@@ -146,10 +147,49 @@ def test_a_sentence_wrapped_over_lines_stays_whole():
     assert spans(rows) == ["| Offre | Prix |", "| basique | 5 € |", "liste :", "un", "deux"]
 
 
+def test_a_wrapped_line_goes_on_with_a_capital_or_a_digit_where_the_next_word_did_not_fit():
+    # a paragraph hard-wrapped at several widths: proper nouns, numbers and brackets open some of its lines
+    sentences = ["Le SAV est joignable au 09 69 00 00 10 du lundi au samedi, de 8 h 30 à 19 h.",
+                 "Un technicien vous rappelle sous 48 heures ouvrées pour un premier diagnostic (Okta, Microsoft "
+                 "Entra ID, Google Workspace et SAML).",
+                 "Le paiement est accepté par Visa, Mastercard et American Express, en 3 ou 4 fois avec Oney.",
+                 "Les pièces les plus courantes sont expédiées sous 48 heures depuis notre entrepôt de Lyon « Sud »."]
+    capitals = 0
+    for width in range(60, 121, 4):
+        text = "\n".join(textwrap.wrap(" ".join(sentences), width))
+        capitals += len(re.findall(r"\n[^a-z]", text))
+        assert [s.replace("\n", " ") for s in spans(text)] == sentences, width
+    assert capitals > 20  # the widths did put capitals and digits at lines' starts
+
+
+def test_lines_of_like_length_that_ended_before_the_width_stay_apart():
+    # where the next word would have fitted, the line ended there: a list's items, a heading, a line of its own
+    items = ("Nos points de retrait ouverts le samedi dans toute la France métropolitaine\n"
+             "Paris, Lyon et Marseille ouvrent aussi le dimanche matin de 9 h à 12 h\n"
+             "Les autres villes ferment le dimanche et les jours fériés sans exception")
+    assert spans(items) == items.split("\n")
+    # two or three lines of like length are no proof of a width: items, as before
+    short = "Joignables par e-mail et par téléphone du lundi au samedi\nFermé les jours fériés et le dimanche"
+    assert spans(short) == short.split("\n")
+
+
 def _excerpt(text: str, shown: str, budget: int = 400, lead: int = 0) -> str:
     start = text.index(shown)
     a, b = excerpt(text, start, start + len(shown), budget, lead)
     return text[a:b]
+
+
+def test_an_excerpt_opening_on_a_word_that_refers_back_takes_the_sentence_before_it_first():
+    text = ("La connexion unique est disponible uniquement avec l'offre Entreprise. Elle fonctionne avec Okta et "
+            "Microsoft Entra ID. Une fois le SSO imposé, les mots de passe ne servent plus. Le provisionnement SCIM "
+            "est proposé avec Okta.")
+    shown = "Elle fonctionne avec Okta et Microsoft Entra ID."
+    # "Elle" is the connexion of the sentence before: that sentence comes first, then what follows, in the budget
+    assert _excerpt(text, shown, budget=125) == text[:text.index(" Une fois")]
+    assert _excerpt(text, shown, budget=180) == text[:text.index(" Le provisionnement")]
+    plain = text.replace("Elle fonctionne", "Okta fonctionne")  # a sentence that stands alone: the next one first
+    assert _excerpt(plain, shown.replace("Elle", "Okta"), budget=125) == plain[plain.index("Okta fonctionne"):
+                                                                               plain.index(" Le provisionnement")]
 
 
 def test_the_answer_excerpt_adds_whole_sentences_of_prose_around_its_highlight():
@@ -157,8 +197,11 @@ def test_the_answer_excerpt_adds_whole_sentences_of_prose_around_its_highlight()
                  "un mois avant l'échéance. Il peut alors résilier sans frais.")
     # the next sentence first, then the one before, while the excerpt fits
     assert _excerpt(paragraph, "Il se renouvelle par tacite reconduction.") == paragraph
+    assert _excerpt(paragraph, "Le client est prévenu un mois avant l'échéance.", budget=110) == (
+        "Le client est prévenu un mois avant l'échéance. Il peut alors résilier sans frais.")
+    # a sentence opening on "Il" reads after what it stands for: the sentence before it first
     assert _excerpt(paragraph, "Il se renouvelle par tacite reconduction.", budget=110) == (
-        "Il se renouvelle par tacite reconduction. Le client est prévenu un mois avant l'échéance.")
+        "Le contrat est conclu pour un an. Il se renouvelle par tacite reconduction.")
     # a highlight already over the budget is shown as it is
     assert _excerpt(paragraph, "Il se renouvelle par tacite reconduction.", budget=10) == (
         "Il se renouvelle par tacite reconduction.")

@@ -1,0 +1,82 @@
+"""Lines of a passage as a reader sees them: a line break that only hard-wrapping or a PDF's layout made is joined,
+so that a sentence is never cut at it; a list item, a table row, a heading stays a line of its own. Snippets cut
+sentences on these lines (`rag.search.snippets`) and the answer's quote keeps them (`rag.search.answer.quote`)."""
+
+from __future__ import annotations
+
+import itertools
+
+from rag.passage import ITEM
+from rag.search import tables
+
+# A wrapped line fills most of its width; a shorter line without a sentence end is a heading, a list item or a
+# table cell (HTML blocks come as lines of their own), whose next line starts a new one even in lowercase.
+WRAPPED_MIN_CHARS = 40
+WRAP_MIN_WIDTH = 60  # texts are wrapped at 72 to 120 characters; shorter lines of like length are likelier items
+WRAP_SLACK = 15  # how much shorter than the longest line a wrapped one may be (about the word that did not fit)
+_SENTENCE_END = ".!?…:;|"  # a line ending so is complete (a colon announces a list; a bar ends a table row)
+_FULL_STOP = (".", "!", "…")  # a short line ending so is a sentence ("Oui."), not a heading or a list item
+
+
+def joined(text: str) -> list[str]:
+    """The lines of `text` (ends kept), a line break inside a sentence joined: a line that ends without a sentence
+    end, is long enough to have been wrapped, and is followed by one starting with a lowercase letter is a
+    hard-wrapped or PDF line, not a line of its own ("...après accord de son" / "responsable."). So is one followed
+    by a capital, a digit or a bracket, where the text is wrapped at a width (`wrap_width`) and that next line's
+    first word would not have fitted on it ("...avec Okta, Microsoft" / "Entra ID", "...rappelle sous" / "48
+    heures"). A list item or a table row (a bullet, a short line before it) stays apart."""
+    out: list[str] = []
+    raw = text.splitlines(keepends=True)
+    width = wrap_width(raw)
+    for line in raw:
+        if out and _continues(out[-1], line, width):
+            out[-1] += line
+        else:
+            out.append(line)
+    return out
+
+
+def lines(text: str) -> list[str]:
+    """`joined` lines without their ends: a line that a sentence continues on the next (a hard-wrapped or PDF line)
+    is one line with the break inside it."""
+    return [line.rstrip("\r\n") for line in joined(text)]
+
+
+def wrap_width(raw: list[str]) -> int | None:
+    """The width `raw` lines are wrapped at, if they are: the longest line's, when it is a text's width
+    (`WRAP_MIN_WIDTH`) and a line within `WRAP_SLACK` characters of it goes on in lowercase on the next (a break
+    that only wrapping makes); else None: lines of like length may be a list's items, each a line of its own."""
+    width = max((len(line.rstrip()) for line in raw), default=0)
+    if width < WRAP_MIN_WIDTH:
+        return None
+    wrapped = any(len(a.rstrip()) >= width - WRAP_SLACK and _continues(a, b) for a, b in itertools.pairwise(raw))
+    return width if wrapped else None
+
+
+def _continues(previous: str, line: str, width: int | None = None) -> bool:
+    body = previous.rstrip()
+    head = line.lstrip(" \t\u00a0")
+    if len(body.lstrip()) < WRAPPED_MIN_CHARS or not head or body[-1] in _SENTENCE_END \
+            or (tables.is_row(body) and tables.is_row(head)):
+        return False
+    if head[0].islower():
+        return True
+    # a capital, a digit, a bracket: the break was the wrapping's only where the next word would not have fitted
+    return width is not None and not ITEM.match(line) and not tables.is_row(head) \
+        and len(body.rsplit("\n", 1)[-1]) + 1 + len(head.split(maxsplit=1)[0]) > width
+
+
+def prose(lines: list[str]) -> list[bool]:
+    """Whether each line is prose: long enough to be a sentence (not a heading, list item or table cell) and not
+    starting with a bullet, a number and its dot or a bar. One short line is prose too: a passage's first line when
+    it ends with a full stop and the next line is prose ("Oui." before its explanation); elsewhere a short line
+    ending so may be a heading ("Article 6.") or a list item ("Passeport."), and stays apart."""
+    table = tables.heads(lines)
+    out = [len(line.strip()) >= WRAPPED_MIN_CHARS and not ITEM.match(line) and table[i] is None
+           for i, line in enumerate(lines)]
+    if len(lines) > 1 and not out[0] and out[1] and lines[0].strip()[-1:] in _FULL_STOP and not ITEM.match(lines[0]):
+        out[0] = True
+    return out
+
+
+__all__ = ["WRAPPED_MIN_CHARS", "joined", "lines", "prose", "wrap_width"]
