@@ -1,13 +1,20 @@
 """Where `rag serve` listens: its address bound before uvicorn runs, so that one it cannot listen on (a port in use, a
-host that is not this machine's) is a `ConfigError` naming it and what to change, not uvicorn's own exit (3)."""
+host that is not this machine's) is a `ConfigError` naming it and what to change, not uvicorn's own exit (3); and how
+it starts there (`Server`, `StartUp`): saying where it listens, keeping the error that stopped the app's start-up."""
 
 from __future__ import annotations
 
 import errno
+import logging
 import socket
+from typing import Any
+
+import uvicorn
 
 from rag.errors import ConfigError
 from rag.settings import Settings
+
+log = logging.getLogger("rag.server")
 
 
 def listen(settings: Settings) -> list[socket.socket]:
@@ -62,4 +69,35 @@ def _why(exc: OSError, host: str, port: int) -> str:
     return f"{exc.strerror or exc}; check RAG_HOST (--host) and RAG_PORT (--port)"
 
 
-__all__ = ["listen"]
+class StartUp:
+    """`app`, keeping the exception its start-up (the ASGI lifespan) raised: uvicorn logs it and exits with its
+    own code, where `serve` (`rag.http.server`) raises it, for the CLI's exit code of its kind."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+        self.failure: BaseException | None = None
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "lifespan":  # a request: nothing to keep
+            return await self.app(scope, receive, send)
+        try:
+            await self.app(scope, receive, send)
+        except BaseException as exc:
+            failure = exc
+            while isinstance(failure, BaseExceptionGroup) and len(failure.exceptions) == 1:
+                failure = failure.exceptions[0]  # Litestar starts the lifespan in a task group
+            self.failure = failure
+            raise
+
+
+class Server(uvicorn.Server):
+    """uvicorn's server, saying where it listens once started: uvicorn says so only on the sockets it binds."""
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        await super().startup(sockets)
+        for sock in sockets or []:
+            host, port = sock.getsockname()[:2]
+            log.info("listening on http://%s:%d", f"[{host}]" if sock.family == socket.AF_INET6 else host, port)
+
+
+__all__ = ["Server", "StartUp", "listen"]

@@ -20,7 +20,7 @@ and this module adds what only `rag` knows:
     rag_queue_questions, rag_queue_tokens   gauges: questions waiting to be searched, and their estimated tokens
     rag_refusals_total{reason}     counter: what the server refused or dropped since it started: connections
                                    (`connections`, `client_connections`, `head_size`, `head_time`, `body_time`,
-                                   `malformed`, `send_time`: `rag.http.refusals`) and searches (`queue_full`,
+                                   `malformed`, `coding`, `send_time`: `rag.http.refusals`) and searches (`queue_full`,
                                    `queue_tokens`, `client_share`, `deadline`, `too_much_work`, `deadline_missed`:
                                    `rag.serving.batcher`)
 

@@ -50,8 +50,9 @@ STATUS: dict[type[RagError], int] = {
 MEDIA_TYPE = "application/problem+json"
 TITLES = {400: "Bad request", 401: "Unauthorized", 403: "Forbidden", 404: "Not found", 405: "Method not allowed",
           408: "Request timeout", 409: "Conflict", 413: "Request body too large", 415: "Unsupported media type",
-          421: "Misdirected request", 422: "Invalid request", 431: "Request header fields too large",
-          499: "Client closed request", 500: "Internal error", 503: "Unavailable"}
+          421: "Misdirected request", 422: "Invalid request", 429: "Too many requests",
+          431: "Request header fields too large", 499: "Client closed request", 500: "Internal error",
+          501: "Not implemented", 503: "Unavailable"}
 
 
 class Problem(BaseModel):

@@ -5,16 +5,28 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Iterable
 
 from rag.http.problems import MEDIA_TYPE, problem_body
 from rag.logs import Tally
 
 log = logging.getLogger("rag.server")
 _REASONS = {400: "Bad Request", 408: "Request Timeout", 429: "Too Many Requests",
-            431: "Request Header Fields Too Large", 503: "Service Unavailable"}
+            431: "Request Header Fields Too Large", 501: "Not Implemented", 503: "Service Unavailable"}
 # uvicorn's own record of each request its parser cannot read: one warning a request, which a client sending
 # garbage turns into a flood; the "malformed" tally below logs them instead, counted.
 UVICORN_MALFORMED = "Invalid HTTP request received."
+# A body in a transfer coding other than chunked (RFC 9112, 6.1: a 501): httptools read `gzip, chunked` as chunked,
+# the app decoding the compressed bytes as JSON; h11 refused it as any malformed request, a 400 that named nothing
+UNKNOWN_CODING = ("the request body is sent in a transfer coding this server does not decode (a Transfer-Encoding "
+                  "other than `chunked` alone): send it uncompressed, with `Transfer-Encoding: chunked` or a "
+                  "Content-Length")
+
+
+def unknown_coding(headers: Iterable[tuple[bytes, bytes]]) -> bool:
+    """Whether a head's `Transfer-Encoding` names any coding but `chunked` (once): `gzip, chunked`, or two headers."""
+    codings = b",".join(value for name, value in headers if name == b"transfer-encoding")
+    return bool(codings) and [coding.strip().lower() for coding in codings.split(b",")] != [b"chunked"]
 
 
 def refusal(status: int, detail: str, retry_after: int | None = None) -> bytes:
@@ -39,6 +51,7 @@ TALLIES = {
     "body_time": _tally("closed connections whose request body was not complete within RAG_BODY_TIMEOUT_SECONDS "
                         "(408)"),
     "malformed": _tally("refused requests that are not valid HTTP/1.1 (400)"),
+    "coding": _tally("refused request bodies in a transfer coding other than chunked (501)"),
     "send_time": _tally("dropped connections whose client did not read its response within RAG_SEND_TIMEOUT_SECONDS"),
 }
 
@@ -52,4 +65,4 @@ class _Uncounted(logging.Filter):
 
 logging.getLogger("uvicorn.error").addFilter(_Uncounted())
 
-__all__ = ["TALLIES", "UVICORN_MALFORMED", "refusal"]
+__all__ = ["TALLIES", "UNKNOWN_CODING", "UVICORN_MALFORMED", "refusal", "unknown_coding"]

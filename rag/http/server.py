@@ -14,6 +14,8 @@ parser runs (httptools, or h11 where httptools is missing):
 - a response the client does not read: once the server's write buffer for it is full, the client has
   `RAG_SEND_TIMEOUT_SECONDS` to drain it, else the connection is dropped (its buffered answer with it; uvicorn
   would keep both for ever);
+- a body in a transfer coding other than chunked (`Transfer-Encoding: gzip, chunked`) is answered 501 and the
+  connection closed (RFC 9112, 6.1), where httptools read it as chunked and handed the app the compressed bytes;
 - an idle keep-alive connection is closed after `RAG_KEEP_ALIVE_SECONDS` (uvicorn's own timer);
 - past `RAG_MAX_CONNECTIONS` open connections, a new one is answered 503 and closed at once; past
   `RAG_MAX_CONNECTIONS_PER_CLIENT` from one address, 429 (a trusted proxy's, `FORWARDED_ALLOW_IPS`, are its
@@ -29,22 +31,19 @@ from __future__ import annotations
 
 import asyncio
 import importlib.util
-import logging
 import re
-import socket
 from typing import Any, ClassVar
 
 import h11
 import uvicorn
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
-from rag.http.listen import listen
+from rag.http.listen import Server, StartUp, listen
 from rag.http.open_files import allow_connections
 from rag.http.proxies import address_group, trusted
-from rag.http.refusals import TALLIES, UVICORN_MALFORMED, refusal
+from rag.http.refusals import TALLIES, UNKNOWN_CODING, UVICORN_MALFORMED, refusal, unknown_coding
 from rag.settings import Settings
 
-log = logging.getLogger("rag.server")
 _HEAD_END = b"\r\n\r\n"
 _REQUEST_LINE = re.compile(rb"[!#$%&'*+.^_`|~0-9A-Za-z-]+ ")  # a method, then a space
 def _too_large(limit: int, what: str = "request line and headers") -> str:
@@ -237,7 +236,8 @@ if importlib.util.find_spec("httptools") is not None:
 
         def on_body(self, body: bytes) -> None:
             self._chunk_open, self._chunk_data = False, True
-            super().on_body(body)
+            if not self.transport.is_closing():  # refused (`on_headers_complete`): no request takes the body
+                super().on_body(body)
 
         def on_chunk_complete(self) -> None:
             self._chunk_open = False
@@ -247,6 +247,9 @@ if importlib.util.find_spec("httptools") is not None:
             self._arm(self, "head")
 
         def on_headers_complete(self) -> None:
+            if unknown_coding(self.headers):  # httptools reads `gzip, chunked` as chunked: the body as it came
+                self._refuse(self, "coding", 501, UNKNOWN_CODING)
+                return
             if self.parser.should_upgrade() and any(name == b"transfer-encoding" or (name == b"content-length" and
                                                     value.strip(b"0 \t")) for name, value in self.headers):
                 # httptools reads no body after an Upgrade head: the app saw none, and the body was read as the
@@ -273,8 +276,25 @@ else:  # pragma: no cover - httptools is a dependency
     DEFAULT_PROTOCOL = H11Protocol
 
 
+class _Faulting(h11.Connection):
+    """h11's connection, keeping the error it raised last: uvicorn answers every one with the same 400."""
+
+    fault: h11.RemoteProtocolError | None = None
+
+    def next_event(self) -> Any:
+        try:
+            return super().next_event()
+        except h11.RemoteProtocolError as exc:
+            self.fault = exc
+            raise
+
+
 class BoundedH11(_Bounds, H11Protocol):
     """uvicorn's h11 protocol, with the bounds (h11 bounds the head itself: `h11_max_incomplete_event_size`)."""
+
+    def __init__(self, config: Any, *args: Any, **kwargs: Any) -> None:
+        super().__init__(config, *args, **kwargs)
+        self.conn = _Faulting(h11.SERVER, config.h11_max_incomplete_event_size)
 
     def data_received(self, data: bytes) -> None:
         if self.conn.their_state is h11.IDLE and self._over(self.conn.trailing_data[0] + data):
@@ -300,12 +320,13 @@ class BoundedH11(_Bounds, H11Protocol):
         """h11 refused a head it had buffered while the previous response went out (a pipelined one): a 431 too when
         that is why, the buffer a request line and no end of head past the bound (a malformed head h11 read whole
         leaves its body there instead: a 400)."""
-        pending = self.conn.trailing_data[0]
-        if _REQUEST_LINE.match(pending.lstrip(b"\r\n")) and self._over(pending):
+        pending, fault = self.conn.trailing_data[0], getattr(self.conn, "fault", None)
+        if fault is not None and fault.error_status_hint == 501:  # h11's: a Transfer-Encoding but chunked alone
+            self._refuse(self, "coding", 501, UNKNOWN_CODING)
+        elif _REQUEST_LINE.match(pending.lstrip(b"\r\n")) and self._over(pending):
             self._refuse(self, "head_size", 431, _too_large(self.max_head_bytes))
         else:
             super().send_400_response(msg)
-
 
 
 # On SIGTERM, requests under way get this long to finish, then their connections are closed: a client reading its
@@ -338,44 +359,13 @@ def config(app: Any, settings: Settings, base: type[asyncio.Protocol] = DEFAULT_
                           timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS)
 
 
-class _StartUp:
-    """`app`, keeping the exception its start-up (the ASGI lifespan) raised: uvicorn logs it and exits with its
-    own code, where `serve` raises it, for the CLI's exit code of its kind."""
-
-    def __init__(self, app: Any) -> None:
-        self.app = app
-        self.failure: BaseException | None = None
-
-    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
-        if scope["type"] != "lifespan":  # a request: nothing to keep
-            return await self.app(scope, receive, send)
-        try:
-            await self.app(scope, receive, send)
-        except BaseException as exc:
-            failure = exc
-            while isinstance(failure, BaseExceptionGroup) and len(failure.exceptions) == 1:
-                failure = failure.exceptions[0]  # Litestar starts the lifespan in a task group
-            self.failure = failure
-            raise
-
-
-class _Server(uvicorn.Server):
-    """uvicorn's server, saying where it listens once started: uvicorn says so only on the sockets it binds."""
-
-    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
-        await super().startup(sockets)
-        for sock in sockets or []:
-            host, port = sock.getsockname()[:2]
-            log.info("listening on http://%s:%d", f"[{host}]" if sock.family == socket.AF_INET6 else host, port)
-
-
 def serve(app: Any, settings: Settings) -> None:
     """Run `app` until interrupted. Raises `ConfigError` when it cannot listen (`listen`), and the exception that
     stopped the app's start-up, if one did (uvicorn has logged it)."""
     allow_connections(settings.max_connections)  # each one a descriptor: the soft `ulimit -n` raised, else a warning
     sockets = listen(settings)
-    started = _StartUp(app)
-    server = _Server(config(started, settings))
+    started = StartUp(app)
+    server = Server(config(started, settings))
     try:
         server.run(sockets=sockets)
     except SystemExit:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gzip
 import logging
 import re
 import socket
@@ -291,6 +292,27 @@ def test_an_upgrade_with_a_body_is_refused_where_httptools_would_lose_the_body(s
         answer = _answer(sock)
     assert answer.startswith(b"HTTP/1.1 400") and answer.count(b"HTTP/1.1 ") == 1, answer[:300]
     assert b"Upgrade" in answer and b"empty" not in answer and b"not valid HTTP" not in answer, answer[:400]
+
+
+@pytest.mark.parametrize("base", PARSERS, ids=lambda b: b.__name__)
+@pytest.mark.parametrize("codings", [[b"gzip, chunked"], [b"gzip", b"chunked"], [b"x-custom ,CHUNKED"]],
+                         ids=["gzip, chunked", "two headers", "unknown coding"])
+def test_a_body_in_a_transfer_coding_other_than_chunked_is_a_501_saying_how_to_send_it(settings, base, codings,
+                                                                                       caplog):
+    """RFC 9112 (6.1): a server that does not decode a transfer coding answers 501. httptools read `gzip, chunked`
+    as chunked, the app decoding the gzip bytes as JSON; h11 refused it as any malformed request (400)."""
+    body = gzip.compress(b'{"question": "retours"}')
+    with caplog.at_level(logging.WARNING), serving(settings, base) as address, \
+            socket.create_connection(address) as sock:
+        sock.sendall(b"POST /v1/search HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: application/json\r\n" +
+                     b"".join(b"transfer-encoding: " + coding + b"\r\n" for coding in codings) +
+                     b"\r\n%x\r\n%s\r\n0\r\n\r\n" % (len(body), body))
+        answer = _answer(sock)
+    head, _, said = answer.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 501") and b"application/problem+json" in head, answer[:300]
+    assert answer.count(b"HTTP/1.1 ") == 1 and b"still open" not in answer
+    assert b"uncompressed" in said and b"Transfer-Encoding: chunked" in said and b"Content-Length" in said, said
+    assert any("transfer coding other than chunked (501)" in r.getMessage() for r in caplog.records)
 
 
 @pytest.mark.parametrize("base", PARSERS, ids=lambda b: b.__name__)
