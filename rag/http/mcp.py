@@ -30,7 +30,7 @@ from mcp.server.transport_security import TransportSecuritySettings
 from starlette.applications import Starlette
 
 from rag.http.problems import disconnected, said
-from rag.http.requests import refuse_coded
+from rag.http.requests import duplicate_key, refuse_coded, twice
 from rag.settings import Settings
 
 
@@ -103,9 +103,9 @@ class HttpTransport:
 
 def envelope_fault(body: bytes) -> tuple[object, str] | None:
     """(id, what to fix) when `body` is JSON but not one JSON-RPC message (a batch, no `method`, an id of another
-    type, `params` that are not an object); None otherwise, JSON that does not parse included (the SDK's parse error
-    says where). The SDK would answer such a message with a pydantic dump of a kilobyte or two, or with a silent 202
-    for an id that is an object."""
+    type, `params` that are not an object, a key twice in an object); None otherwise, JSON that does not parse
+    included (the SDK's parse error says where). The SDK would answer such a message with a pydantic dump of a
+    kilobyte or two, or with a silent 202 for an id that is an object, and took the last of a key sent twice."""
     try:
         message = json.loads(body)
     except (ValueError, RecursionError):
@@ -117,6 +117,8 @@ def envelope_fault(body: bytes) -> tuple[object, str] | None:
     mid = message.get("id")
     if isinstance(mid, bool) or not isinstance(mid, str | int | None):
         return None, f"\"id\" must be a string or an integer, not a {type(mid).__name__}"
+    if (key := duplicate_key(body, message)) is not None:
+        return None if key == "id" else mid, twice(key)
     if message.get("jsonrpc") != "2.0":
         return mid, "\"jsonrpc\" must be \"2.0\""
     if "result" not in message and "error" not in message and not isinstance(message.get("method"), str):

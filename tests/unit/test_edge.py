@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Iterator
 from pathlib import Path
@@ -11,6 +12,7 @@ from litestar.testing import TestClient
 
 from rag.http.app import create_app
 from rag.http.pages import render
+from rag.http.requests import duplicate_key
 from rag.schemas import Citation, Passage
 from rag.settings import Settings
 
@@ -55,6 +57,40 @@ def test_a_lone_surrogate_escape_is_a_400_that_says_so_not_a_truncated_body(bare
     assert bare.post(path, content=body % "\\ud83d\\ude00", headers=JSON).status_code != 400  # a pair: 😀
     cut = bare.post(path, content=(body % "\\ud800")[:-3], headers=JSON).text
     assert "lone UTF-16 surrogate escape" not in cut  # JSON cut short is not said to be only that
+
+
+@pytest.mark.parametrize(("path", "body", "key"), [
+    ("/v1/search", '{"question": "retours", "question": "horaires"}', "question"),
+    ("/v1/search", '{"question": "horaires: 10:30", "k": 3, "k": 4}', "k"),  # colons in a string: read again
+    ("/v1/search/batch", '{"questions": ["retours"], "explain": true, "questions": ["horaires"]}', "questions"),
+    ("/v1/vector_stores/vs_index/search",
+     '{"query": "retours", "filters": {"type": "eq", "key": "page", "key": "source", "value": 1}}', "key"),
+])
+def test_a_key_sent_twice_is_a_400_naming_it_not_the_last_taken_silently(bare, path, body, key):
+    r = bare.post(path, content=body, headers=JSON)
+    assert r.status_code == 400, r.text
+    said = r.json()["detail"] if "detail" in r.json() else r.json()["error"]["message"]
+    assert f"the key {key!r} twice in one object: send each key once" in said
+
+
+@pytest.mark.parametrize(("path", "body"), [
+    ("/v1/search", '{"question": "horaires: 10:30 ou 11:00", "k": 3}'),
+    ("/v1/search/batch", '{"questions": ["a:b", "c"], "k": 2}'),
+    ("/v1/vector_stores/vs_index/search", '{"query": "x", "filters": {"type": "and", "filters": '
+                                          '[{"type": "eq", "key": "page", "value": 1}, '
+                                          '{"type": "eq", "key": "page", "value": 2}]}}'),
+])
+def test_keys_once_per_object_pass_whatever_colons_strings_hold(bare, path, body):
+    """The same key in two objects, colons in strings: no key twice in one object."""
+    # read and valid: no index to answer with (503), no store of that name without one (404)
+    assert bare.post(path, content=body, headers=JSON).status_code in (503, 404)
+
+
+def test_duplicate_key_finds_a_key_twice_at_any_depth_and_none_otherwise():
+    for body, twice in [(b'{"a": 1, "b": {"c": [{"d": 1, "d": 2}]}}', "d"), (b'[{"x": 1}, {"y": 1, "y": 1}]', "y"),
+                        (b'{"a": {"b": 1}, "a": {"b": 1}}', "a"), (b'{"a": "1", "b": {"a": 2}}', None),
+                        (b'{"a:": ":", "b": [":"]}', None), (b'[]', None), (b'"::"', None)]:
+        assert duplicate_key(body, json.loads(body)) == twice, body
 
 
 USER, ADMIN = "user-key-0123456789", "admin-key-0123456789"
@@ -135,6 +171,11 @@ def test_mcp_params_null_is_taken_as_none_as_it_was(keyed, method):
     (b'"tools/list"', None, "a JSON-RPC message is a JSON object, not a str"),
     (b'{"jsonrpc": "2.0", "id": 3, "method": "tools/call", "params": ["search"]}', 3,
      '"params" must be a JSON object (MCP names its parameters), not a list'),
+    (b'{"jsonrpc": "2.0", "id": 4, "method": "tools/call", "method": "tools/list"}', 4,
+     "holds the key 'method' twice in one object: send each key once"),
+    (b'{"jsonrpc": "2.0", "id": 5, "method": "tools/call", "params": {"name": "search", "arguments": '
+     b'{"question": "horaires: 10:30", "question": "retours"}}}', 5, "holds the key 'question' twice"),
+    (b'{"jsonrpc": "2.0", "id": 6, "id": 7, "method": "tools/list"}', None, "holds the key 'id' twice"),
 ])
 def test_mcp_says_in_a_line_what_makes_a_message_no_json_rpc(keyed, path, body, mid, says):
     """The SDK answered these with a pydantic dump of a kilobyte or two (four union members' errors, each with a link),
