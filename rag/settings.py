@@ -151,6 +151,14 @@ class Settings(BaseSettings):
         default_factory=list, repr=False,
         description="Comma-separated keys allowed to call admin routes (index reload); none: admin routes off.",
     )
+    max_key_failures: int = Field(
+        20, ge=0, description="Wrong API or admin keys one client address (an IPv6 one by its /64; behind a trusted "
+                              "proxy, `FORWARDED_ALLOW_IPS`, the one it forwards) may send within "
+                              "RAG_KEY_FAILURE_WINDOW_SECONDS; past them, its requests for keyed routes get 429, "
+                              "their key unchecked, until the window ends (0: no limit).")
+    key_failure_window_seconds: float = Field(
+        60.0, gt=0, le=86_400, description="The window RAG_MAX_KEY_FAILURES counts wrong keys in, from a client's "
+                                           "first wrong key; the longest it is refused.")
     public_url: str | None = Field(
         None, description=("Address people reach this server at, scheme and host (and path prefix behind a proxy), "
                            "e.g. https://rag.example.org: the MCP connector's links to passages start with it "

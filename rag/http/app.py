@@ -23,7 +23,7 @@ from litestar.router import Router
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from rag.http import metrics, pages, routes, vector_stores
-from rag.http.auth import ClientMiddleware, KeyRings, api_key_guard
+from rag.http.auth import ClientMiddleware, KeyFailures, KeyRings, api_key_guard
 from rag.http.hosts import HostCheckMiddleware, allowed_hosts
 from rag.http.mcp import HttpTransport, mount
 from rag.http.openapi import describe_limits, swagger_ui
@@ -105,6 +105,7 @@ def create_app(settings: Settings | None = None, *, searcher: Searcher | None = 
         before_send=[add_request_id],
         request_class=BoundedRequest,
         state=State({"settings": settings, "key_rings": KeyRings.from_settings(settings), "runtime": runtime,
+                     "key_failures": KeyFailures(settings.max_key_failures, settings.key_failure_window_seconds),
                      "metrics": app_metrics}),
         exception_handlers={Exception: errors},
         request_max_body_size=settings.max_body_bytes,

@@ -3,23 +3,30 @@
 
 Keys are compared as SHA-256 digests with `hmac.compare_digest`, against every configured key without stopping
 at the first match: the time taken says nothing about how close a guess was, nor which key matched, nor how long
-the keys are. Keys never appear in messages, logs or the settings' repr.
+the keys are. Keys never appear in messages, logs or the settings' repr. An address that sends more wrong keys than
+`RAG_MAX_KEY_FAILURES` within `RAG_KEY_FAILURE_WINDOW_SECONDS` is refused (429) until the window ends, its keys
+unchecked (`KeyFailures`): a client tried 400 keys a second, now 20 a minute.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import math
+import time
+from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from litestar.connection import ASGIConnection
 from litestar.enums import ScopeType
-from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
+from litestar.exceptions import NotAuthorizedException, PermissionDeniedException, TooManyRequestsException
 from litestar.handlers.base import BaseRouteHandler
 from litestar.middleware import ASGIMiddleware
 from litestar.types import ASGIApp, Receive, Scope, Send
 
 from rag.http.proxies import address_group
+from rag.http.refusals import TALLIES
 from rag.logs import bearer_digest
 from rag.serving.runtime import CLIENT
 from rag.settings import Settings
@@ -59,6 +66,51 @@ class KeyRings:
                    admin=KeyRing(tuple(settings.admin_keys)))
 
 
+class KeyFailures:
+    """Wrong keys by client address (`client_of`: an IPv6 one by its /64; behind a trusted proxy, the address it
+    forwards), counted in a window from each address's first: past `limit` within `window` seconds, the address is
+    refused (429) without its key being checked until the window ends. Another address's keys, right or wrong, never
+    count against it. At most `size` addresses are kept (a few hundred kilobytes), the one that failed longest ago
+    dropped first: a client with more addresses than that can make some forgotten, but from so many it has as many
+    guesses a window without forgetting any."""
+
+    def __init__(self, limit: int, window: float, size: int = 4096,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.limit, self.window, self.size, self.clock = limit, window, size, clock
+        self._counts: OrderedDict[str, tuple[float, int]] = OrderedDict()  # address: (window start, failures)
+
+    def check(self, connection: ASGIConnection) -> str | None:
+        """The request's address, for `failed`; raises a 429 saying when to retry while the address is refused."""
+        client = client_of(connection.scope, False)
+        address = None if client is None else client[1]
+        if address is None or (counted := self._counts.get(address)) is None:
+            return address
+        started, failures = counted
+        left = started + self.window - self.clock()
+        if left <= 0:
+            del self._counts[address]
+        elif failures >= self.limit:
+            TALLIES["key_failures"].add(connection.scope.get("client"))
+            wait = math.ceil(left)
+            raise TooManyRequestsException(
+                f"too many wrong keys from your address ({self.limit} within {self.window:g} s, RAG_MAX_KEY_FAILURES):"
+                f" its requests are refused, their key unchecked, for {wait} s more; then send a valid key",
+                headers={"Retry-After": str(wait)})
+        return address
+
+    def failed(self, address: str | None) -> None:
+        """Count a wrong key from `address`."""
+        if address is None or not self.limit:
+            return
+        now = self.clock()
+        started, failures = self._counts.pop(address, (now, 0))
+        if now - started >= self.window:
+            started, failures = now, 0
+        self._counts[address] = started, failures + 1  # the last to fail last dropped
+        if len(self._counts) > self.size:
+            self._counts.popitem(last=False)
+
+
 def bearer_token(connection: ASGIConnection) -> str:
     """The token of an `Authorization: Bearer <token>` header; raises 401 when there is none, saying whether the
     header is missing or holds no Bearer key (the key alone, or another scheme), never echoing what it holds."""
@@ -80,8 +132,12 @@ async def api_key_guard(connection: ASGIConnection, _: BaseRouteHandler) -> None
     """When API keys are configured, require one of them (or an admin key)."""
     settings: Settings = connection.app.state.settings
     rings: KeyRings = connection.app.state.key_rings
-    if settings.api_keys and not rings.search.admits(bearer_token(connection)):
-        raise NotAuthorizedException("invalid API key: send one of the keys set in RAG_API_KEYS")
+    if settings.api_keys:
+        failures: KeyFailures = connection.app.state.key_failures
+        address = failures.check(connection)
+        if not rings.search.admits(bearer_token(connection)):
+            failures.failed(address)
+            raise NotAuthorizedException("invalid API key: send one of the keys set in RAG_API_KEYS")
 
 
 async def admin_key_guard(connection: ASGIConnection, _: BaseRouteHandler) -> None:
@@ -90,11 +146,14 @@ async def admin_key_guard(connection: ASGIConnection, _: BaseRouteHandler) -> No
     rings: KeyRings = connection.app.state.key_rings
     if not settings.admin_keys:
         raise PermissionDeniedException("admin routes are disabled: set RAG_ADMIN_KEYS to enable them")
+    failures: KeyFailures = connection.app.state.key_failures
+    address = failures.check(connection)
     token = bearer_token(connection)
     if not rings.admin.admits(token):
         if settings.api_keys and rings.api.admits(token):  # known, but not allowed here
             raise PermissionDeniedException("this API key may search but not call admin routes: send a key set "
                                             "in RAG_ADMIN_KEYS")
+        failures.failed(address)
         raise NotAuthorizedException("invalid admin key: send one of the keys set in RAG_ADMIN_KEYS")
 
 
@@ -128,4 +187,5 @@ def client_of(scope: Scope, keys: bool) -> tuple[str, str] | None:
     return "address", address_group(client[0])
 
 
-__all__ = ["ClientMiddleware", "KeyRing", "KeyRings", "admin_key_guard", "api_key_guard", "bearer_token", "client_of"]
+__all__ = ["ClientMiddleware", "KeyFailures", "KeyRing", "KeyRings", "admin_key_guard", "api_key_guard", "bearer_token",
+           "client_of"]

@@ -20,9 +20,10 @@ and this module adds what only `rag` knows:
     rag_queue_questions, rag_queue_tokens   gauges: questions waiting to be searched, and their estimated tokens
     rag_refusals_total{reason}     counter: what the server refused or dropped since it started: connections
                                    (`connections`, `client_connections`, `head_size`, `head_time`, `body_time`,
-                                   `malformed`, `coding`, `send_time`: `rag.http.refusals`) and searches (`queue_full`,
-                                   `queue_tokens`, `client_share`, `deadline`, `too_much_work`, `deadline_missed`:
-                                   `rag.serving.batcher`)
+                                   `malformed`, `coding`, `send_time`: `rag.http.refusals`), requests from addresses
+                                   that sent too many wrong keys (`key_failures`: `rag.http.auth`) and searches
+                                   (`queue_full`, `queue_tokens`, `client_share`, `deadline`, `too_much_work`,
+                                   `deadline_missed`: `rag.serving.batcher`)
 
 The plugin keeps its request metrics in `prometheus_client`'s default registry (one per process, whatever the
 apps); the metrics below belong to one app (`AppMetrics`, made by `create_app` and kept on `app.state.metrics`),

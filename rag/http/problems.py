@@ -245,7 +245,9 @@ _ANYWHERE = {
     403: "A browser's `Origin` is not allowed (RAG_CORS_ORIGINS; loopback origins when bound to loopback).",
     421: "The `Host` header names no host this server answers for (RAG_ALLOWED_HOSTS; loopback names when bound to "
          "loopback).",
-    429: "More connections are open from this address than RAG_MAX_CONNECTIONS_PER_CLIENT: reuse them.",
+    429: "More connections are open from this address than RAG_MAX_CONNECTIONS_PER_CLIENT: reuse them. Or, on the "
+         "routes that need a key, more wrong keys came from this address than RAG_MAX_KEY_FAILURES within "
+         "RAG_KEY_FAILURE_WINDOW_SECONDS: retry after `Retry-After` seconds, with a valid key.",
 }
 
 

@@ -1,5 +1,6 @@
 """What the server's own bounds answer before any routing (`rag.http.server`): a complete problem response that
-closes the connection, and one tally a kind of refusal, logged at most once a period with how many there were."""
+closes the connection, and one tally a kind of refusal (the app's refusals of wrong keys, `rag.http.auth`, among
+them), logged at most once a period with how many there were."""
 
 from __future__ import annotations
 
@@ -53,6 +54,9 @@ TALLIES = {
     "malformed": _tally("refused requests that are not valid HTTP/1.1 (400)"),
     "coding": _tally("refused request bodies in a transfer coding other than chunked (501)"),
     "send_time": _tally("dropped connections whose client did not read its response within RAG_SEND_TIMEOUT_SECONDS"),
+    "key_failures": _tally("refused requests from addresses past RAG_MAX_KEY_FAILURES wrong keys within "
+                           "RAG_KEY_FAILURE_WINDOW_SECONDS (429; if the address is a proxy's, name it in "
+                           "FORWARDED_ALLOW_IPS)"),
 }
 
 

@@ -334,6 +334,28 @@ def test_a_connection_gets_answers_to_so_many_pipelined_requests_then_is_closed(
         assert b"HTTP/1.1 4" not in answer
 
 
+def test_wrong_keys_are_counted_by_the_address_a_trusted_proxy_forwards(settings, monkeypatch, caplog):
+    """Behind a proxy `FORWARDED_ALLOW_IPS` names, each client it forwards has its own count of wrong keys: one
+    guessing keys is refused (429), another sending its valid key through the same proxy is served."""
+    monkeypatch.setenv("FORWARDED_ALLOW_IPS", "127.0.0.1")
+    keyed = settings.model_copy(update={"api_keys": ["right-key-0123"], "max_key_failures": 2})
+
+    def search(address: tuple[str, int], key: str, forwarded: str) -> bytes:
+        with socket.create_connection(address) as sock:
+            sock.sendall(b"POST /v1/search HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: application/json\r\n"
+                         b"authorization: Bearer %s\r\nx-forwarded-for: %s\r\nconnection: close\r\n"
+                         b"content-length: 2\r\n\r\n{}" % (key.encode(), forwarded.encode()))
+            return _answer(sock)
+
+    with serving(keyed, server.DEFAULT_PROTOCOL) as address, caplog.at_level(logging.WARNING, logger="rag.server"):
+        guesses = [search(address, f"guess-{n}", "203.0.113.5") for n in range(3)]
+        assert [answer[9:12] for answer in guesses] == [b"401", b"401", b"429"], guesses[-1][:300]
+        assert b"retry-after: 60" in guesses[-1].lower() and b"RAG_MAX_KEY_FAILURES" in guesses[-1]
+        assert search(address, "right-key-0123", "203.0.113.6")[9:12] == b"422"  # checked: no question in {}
+        assert search(address, "right-key-0123", "203.0.113.5")[9:12] == b"429"
+    assert any("RAG_MAX_KEY_FAILURES" in r.getMessage() and "203.0.113.5" in r.getMessage() for r in caplog.records)
+
+
 @pytest.mark.parametrize("base", PARSERS, ids=lambda b: b.__name__)
 def test_one_address_past_its_share_of_connections_is_refused_unless_it_is_a_proxy(brief, base, caplog,
                                                                                   monkeypatch):
