@@ -4,6 +4,7 @@ Every HTTP response carries `X-Request-ID`: the caller's own id when it sent a s
 letters, digits and `._:+/=-`), else a new random one. While a request is handled, every log record carries that
 id, and each request ends with one access record (method, path, status, duration). With `RAG_LOG_FORMAT=json`
 (the default) records are single-line JSON objects on stderr, ready for a log shipper; `text` is for people.
+What a client chose (a path, a method, the address a trusted proxy forwards) is shown up to `SHOWN` characters.
 """
 
 from __future__ import annotations
@@ -27,6 +28,9 @@ from litestar.types import ASGIApp, Message, Receive, Scope, Send
 HEADER = "X-Request-ID"
 _SANE_ID = re.compile(r"[A-Za-z0-9._:+/=-]{1,128}")
 REQUEST_ID: contextvars.ContextVar[str | None] = contextvars.ContextVar("request_id", default=None)
+# The most characters a record shows of a value a client chose: each may be as long as a request head (32 KiB,
+# RAG_MAX_HEADER_BYTES), an `X-Forwarded-For` a trusted proxy passed on included, and went into every record whole
+SHOWN = 200
 access_log = logging.getLogger("rag.access")
 # attributes every LogRecord has; anything else on a record came from `extra=` and goes into the JSON
 # (uvicorn adds `color_message`, the message with terminal colour codes: not for a log file)
@@ -57,6 +61,12 @@ class JsonFormatter(logging.Formatter):
         if record.exc_info:
             body["exception"] = self.formatException(record.exc_info)
         return json.dumps(body, ensure_ascii=False, default=str)
+
+
+def shown(value: str, limit: int = SHOWN) -> str:
+    """A value a client chose, as a record shows it: whole up to `limit` characters, else their first `limit`, an
+    ellipsis and how long it was."""
+    return value if len(value) <= limit else f"{value[:limit]}... ({len(value):,} characters)"
 
 
 def configure(level: str = "info", fmt: str = "json") -> None:
@@ -119,11 +129,11 @@ def _access(scope: Scope, status: int, duration_ms: float | None, sent: int | No
     """One access record: method, path, status, time taken, bytes of body sent, the client's address (behind a
     trusted proxy, the one it forwards) and, when it sent a Bearer key, the key's id (`key_id`), never the key."""
     # the path as requested (a mounted app sees only the rest of it in scope["path"]), without the query string
-    path = scope.get("raw_path", b"").decode("latin-1") or scope.get("path", "")
-    method = scope.get("state", {}).get("method_asked") or scope.get("method")  # HEAD served as GET says HEAD
+    path = shown(scope.get("raw_path", b"").decode("latin-1") or scope.get("path", ""))
+    method = shown(str(scope.get("state", {}).get("method_asked") or scope.get("method")))  # HEAD served as GET: HEAD
     client = scope.get("client")
     fields = {"method": method, "path": path, "status": status, "duration_ms": duration_ms, "bytes": sent,
-              "client": client[0] if client else None}
+              "client": shown(client[0]) if client else None}
     if (key := key_id(scope)) is not None:
         fields["key_id"] = key
     access_log.info("%s %s %s", method, path, status, extra=fields)
@@ -191,9 +201,9 @@ class Tally:
     def _log(self, now: float) -> None:
         self.log.warning("%s: %d in the last %s (latest from %s)", self.message, self.count,
                          "moment" if self.logged == float("-inf") else f"{now - self.logged:.0f} s",
-                         self.client[0] if self.client else "?")
+                         shown(self.client[0]) if self.client else "?")
         self.count, self.logged = 0, now
 
 
-__all__ = ["HEADER", "REQUEST_ID", "JsonFormatter", "RequestContextMiddleware", "RequestIdFilter", "Tally",
-           "add_request_id", "configure", "request_id"]
+__all__ = ["HEADER", "REQUEST_ID", "SHOWN", "JsonFormatter", "RequestContextMiddleware", "RequestIdFilter", "Tally",
+           "add_request_id", "configure", "request_id", "shown"]

@@ -30,6 +30,7 @@ from rag.errors import (
     ReloadFailed,
     TooMuchWork,
 )
+from rag.logs import shown
 
 log = logging.getLogger("rag.api")  # the name operators filter the app's records on
 
@@ -199,7 +200,7 @@ def failure(request: Request, exc: Exception) -> Failure:
         if exc.status_code == 503:
             headers.setdefault("Retry-After", "1")
         return Failure(exc.status_code, _http_detail(exc, request), _with_challenge(exc.status_code, headers))
-    log.exception("unhandled error on %s %s", request.method, request.url.path)
+    log.exception("unhandled error on %s %s", shown(request.method), shown(request.url.path))
     return Failure(500, "internal error; the server log has the details")
 
 

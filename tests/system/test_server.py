@@ -356,6 +356,31 @@ def test_wrong_keys_are_counted_by_the_address_a_trusted_proxy_forwards(settings
     assert any("RAG_MAX_KEY_FAILURES" in r.getMessage() and "203.0.113.5" in r.getMessage() for r in caplog.records)
 
 
+def test_what_a_client_chose_is_logged_up_to_200_characters_a_trusted_proxy_s_forwarded_address_too(settings,
+                                                                                                    monkeypatch,
+                                                                                                    caplog):
+    """A trusted proxy passes on the `X-Forwarded-For` its client sent: 12,000 characters (up to the head's bound)
+    went into every access record, and into the refusals' log line, whole; so did a path of as many."""
+    monkeypatch.setenv("FORWARDED_ALLOW_IPS", "127.0.0.1")
+    keyed = settings.model_copy(update={"api_keys": ["right-key-0123"], "max_key_failures": 1,
+                                        "max_header_bytes": 32_768})
+    forwarded, path = "x" * 12_000, "/v1/" + "p" * 12_000
+    with serving(keyed, server.DEFAULT_PROTOCOL) as address, caplog.at_level(logging.INFO):
+        for line in (b"POST /v1/search", b"POST /v1/search", b"GET " + path.encode()):
+            with socket.create_connection(address) as sock:
+                sock.sendall(line + b" HTTP/1.1\r\nhost: 127.0.0.1\r\nauthorization: Bearer guess\r\n"
+                             b"x-forwarded-for: %s\r\nconnection: close\r\ncontent-length: 0\r\n\r\n"
+                             % forwarded.encode())
+                assert _answer(sock)[9:12] in (b"401", b"429", b"404")
+    access = [r for r in caplog.records if r.name == "rag.access"]
+    assert [r.status for r in access] == [401, 429, 404]
+    assert {r.client for r in access} == {"x" * 200 + "... (12,000 characters)"}
+    assert access[-1].path == "/v1/" + "p" * 196 + "... (12,004 characters)"
+    assert all(len(r.getMessage()) < 1_000 for r in caplog.records), max(len(r.getMessage()) for r in caplog.records)
+    assert any("RAG_MAX_KEY_FAILURES" in r.getMessage() and "(12,000 characters)" in r.getMessage()
+               for r in caplog.records)
+
+
 @pytest.mark.parametrize("base", PARSERS, ids=lambda b: b.__name__)
 def test_one_address_past_its_share_of_connections_is_refused_unless_it_is_a_proxy(brief, base, caplog,
                                                                                   monkeypatch):

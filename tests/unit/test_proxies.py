@@ -2,7 +2,7 @@
 
 from types import SimpleNamespace
 
-from rag.http.proxies import trusted
+from rag.http.proxies import _group, address_group, trusted
 
 
 def _read(spec: str):
@@ -24,3 +24,14 @@ def test_addresses_networks_and_anyone():
 def test_a_config_that_reads_no_proxy_headers_trusts_no_one():
     assert "127.0.0.1" not in trusted(SimpleNamespace(proxy_headers=False, forwarded_allow_ips="*"))
     assert "127.0.0.1" in trusted(SimpleNamespace(proxy_headers=True, forwarded_allow_ips=["127.0.0.1"]))
+
+
+def test_what_is_not_an_address_is_grouped_by_its_first_characters():
+    """A trusted proxy forwards what its client sent: the group (a key of a cache, the queue's lanes and the count of
+    wrong keys) is bounded, whatever the length."""
+    assert address_group("203.0.113.7") == "203.0.113.7" and address_group("2001:db8::1") == "2001:db8::/64"
+    assert address_group("unknown") == "unknown"
+    _group.cache_clear()
+    assert address_group("a" * 32_000) == "a" * 200 + "... (32,000 characters)"
+    assert _group.cache_info().currsize == 0  # 4,096 such hosts cached held 128 MB
+    assert address_group("fe80::1%eth0") == "fe80::/64"
