@@ -25,9 +25,11 @@ UNKNOWN_CODING = ("the request body is sent in a transfer coding this server doe
 
 
 def unknown_coding(headers: Iterable[tuple[bytes, bytes]]) -> bool:
-    """Whether a head's `Transfer-Encoding` names any coding but `chunked` (once): `gzip, chunked`, or two headers."""
-    codings = b",".join(value for name, value in headers if name == b"transfer-encoding")
-    return bool(codings) and [coding.strip().lower() for coding in codings.split(b",")] != [b"chunked"]
+    """Whether a head's `Transfer-Encoding` names any coding but `chunked` (once): `gzip, chunked`, or two headers.
+    Empty list elements (`, chunked`, `chunked,`) are no coding: a recipient must accept them (RFC 9110, 5.6.1)."""
+    codings = b",".join(value for name, value in headers if name == b"transfer-encoding").split(b",")
+    named = [coding.strip(b" \t").lower() for coding in codings if coding.strip(b" \t")]
+    return bool(named) and named != [b"chunked"]
 
 
 def refusal(status: int, detail: str, retry_after: int | None = None) -> bytes:

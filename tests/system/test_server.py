@@ -18,6 +18,7 @@ import pytest
 
 from rag.http import server
 from rag.http.app import create_app
+from rag.http.refusals import unknown_coding
 from rag.logs import Tally
 from rag.settings import Settings
 from tests.helpers.serving import uvicorn_thread
@@ -313,6 +314,25 @@ def test_a_body_in_a_transfer_coding_other_than_chunked_is_a_501_saying_how_to_s
     assert answer.count(b"HTTP/1.1 ") == 1 and b"still open" not in answer
     assert b"uncompressed" in said and b"Transfer-Encoding: chunked" in said and b"Content-Length" in said, said
     assert any("transfer coding other than chunked (501)" in r.getMessage() for r in caplog.records)
+
+
+def test_empty_elements_of_a_transfer_encoding_are_no_coding():
+    """RFC 9110 (5.6.1): a recipient accepts empty list elements; `, chunked` is chunked (httptools reads it so, and
+    served it before the 501 came), not a coding this server does not decode."""
+    for codings, refused in [([b", chunked"], False), ([b"chunked,"], False), ([b"chunked", b" "], False),
+                             ([b"Chunked\t"], False), ([b"gzip, chunked"], True), ([b"chunked", b"chunked"], True),
+                             ([b",gzip,"], True), ([], False)]:
+        assert unknown_coding((b"transfer-encoding", coding) for coding in codings) is refused, codings
+
+
+def test_a_chunked_body_with_an_empty_list_element_is_read_with_httptools(settings):
+    body = b'{"question": "retours"}'
+    with serving(settings, server.DEFAULT_PROTOCOL) as address, socket.create_connection(address) as sock:
+        sock.sendall(b"POST /v1/search HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: application/json\r\n"
+                     b"transfer-encoding: , chunked\r\nconnection: close\r\n\r\n%x\r\n%s\r\n0\r\n\r\n"
+                     % (len(body), body))
+        answer = _answer(sock)
+    assert answer.startswith(b"HTTP/1.1 503"), answer[:300]  # read, valid: no index to answer with
 
 
 @pytest.mark.parametrize("base", PARSERS, ids=lambda b: b.__name__)
