@@ -117,7 +117,11 @@ def envelope_fault(body: bytes) -> tuple[object, str] | None:
     mid = message.get("id")
     if isinstance(mid, bool) or not isinstance(mid, str | int | None):
         return None, f"\"id\" must be a string or an integer, not a {type(mid).__name__}"
-    if (key := duplicate_key(body, message)) is not None:
+    try:
+        key = duplicate_key(body, message)
+    except RecursionError:  # the SDK's parse error says it nests too deep
+        return None
+    if key is not None:
         return None if key == "id" else mid, twice(key)
     if message.get("jsonrpc") != "2.0":
         return mid, "\"jsonrpc\" must be \"2.0\""

@@ -77,7 +77,11 @@ class BoundedRequest(Request[Any, Any, Any]):
             if why is not None:
                 raise SerializationException(why) from None
             raise
-        if (key := duplicate_key(await self.body(), decoded)) is not None:
+        try:
+            key = duplicate_key(await self.body(), decoded)
+        except RecursionError:  # the decoder that keeps every pair takes a few levels less than msgspec
+            raise SerializationException("it is nested too deeply") from None
+        if key is not None:
             raise said(400, twice(key))
         return decoded
 
@@ -113,7 +117,8 @@ def duplicate_key(body: bytes, decoded: Any) -> str | None:
     Each key of an object is followed by a colon: a body with no more colons than its decoded objects hold keys
     cannot hold one twice, which is all the common case costs (a count of bytes, and a walk of the nested objects
     and lists). Only a body with more colons (some in strings, or a key twice) is decoded again, keeping every
-    pair."""
+    pair. Raises `RecursionError` when that decode nests too deep (with its hook, a few levels less than the first
+    decode took): no key is then known to be held once."""
     colons = body.count(b":")
     if colons == 0 or (isinstance(decoded, dict) and colons == len(decoded)) or colons == _keys(decoded):
         return None
@@ -121,7 +126,7 @@ def duplicate_key(body: bytes, decoded: Any) -> str | None:
         _PAIRS.decode(body.decode())
     except _Twice as found:
         return found.key
-    except (ValueError, RecursionError):  # UnicodeDecodeError is one
+    except ValueError:  # UnicodeDecodeError is one
         pass
     return None
 
