@@ -36,7 +36,7 @@ from typing import Any, ClassVar
 
 import h11
 import uvicorn
-from uvicorn.protocols.http.h11_impl import H11Protocol
+from uvicorn.protocols.http.h11_impl import DEFAULT_MAX_INCOMPLETE_EVENT_SIZE, H11Protocol
 
 from rag.http.listen import Server, StartUp, listen
 from rag.http.open_files import allow_connections
@@ -294,7 +294,8 @@ class BoundedH11(_Bounds, H11Protocol):
 
     def __init__(self, config: Any, *args: Any, **kwargs: Any) -> None:
         super().__init__(config, *args, **kwargs)
-        self.conn = _Faulting(h11.SERVER, config.h11_max_incomplete_event_size)
+        bound = config.h11_max_incomplete_event_size  # None: uvicorn's default, as `H11Protocol` takes it
+        self.conn = _Faulting(h11.SERVER, DEFAULT_MAX_INCOMPLETE_EVENT_SIZE if bound is None else bound)
 
     def data_received(self, data: bytes) -> None:
         if self.conn.their_state is h11.IDLE and self._over(self.conn.trailing_data[0] + data):

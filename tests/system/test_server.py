@@ -14,7 +14,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import h11
 import pytest
+import uvicorn
 
 from rag.http import server
 from rag.http.app import create_app
@@ -524,3 +526,18 @@ def test_refusals_within_a_period_are_logged_when_it_ends(caplog):
     said = [r.getMessage() for r in caplog.records if r.getMessage().startswith("refused things")]
     # the one left due and the next three, logged when the period ends in the new loop
     assert len(said) == 2 and said[-1].startswith("refused things: 4 in the last 0 s"), said
+
+
+def test_the_h11_protocol_keeps_uvicorn_s_head_bound_when_the_config_sets_none(settings):
+    """uvicorn's default `h11_max_incomplete_event_size` is None, for its own default bound: the connection that
+    keeps h11's errors was made with None, and h11 compared a partial head's length with it (a TypeError)."""
+    from uvicorn.server import ServerState
+
+    config = uvicorn.Config(create_app(settings), http=server.BoundedH11)
+    loop = asyncio.new_event_loop()
+    try:
+        protocol = server.BoundedH11(config, ServerState(), {}, loop)
+        protocol.conn.receive_data(b"GET /healthz HTTP/1.1\r\n")
+        assert protocol.conn.next_event() is h11.NEED_DATA
+    finally:
+        loop.close()
