@@ -219,6 +219,9 @@ if importlib.util.find_spec("httptools") is not None:
                 super().data_received(data[start:start + _PIECE])
                 if self.transport.is_closing():
                     return
+                if self._closing:  # a request refused behind answers under way (`_refuse_head`): none read after it
+                    self._arm(self, None)  # a head parsed after it armed its deadline
+                    return
                 if len(self.pipeline) > PIPELINE_MAX:  # oldest on the right: the newest are left unanswered
                     while len(self.pipeline) > PIPELINE_MAX:
                         self.pipeline.popleft()
@@ -236,7 +239,8 @@ if importlib.util.find_spec("httptools") is not None:
 
         def on_body(self, body: bytes) -> None:
             self._chunk_open, self._chunk_data = False, True
-            if not self.transport.is_closing():  # refused (`on_headers_complete`): no request takes the body
+            # refused (`on_headers_complete`): no request takes the body (`cycle` is still the one before it)
+            if not self.transport.is_closing() and not self._closing:
                 super().on_body(body)
 
         def on_chunk_complete(self) -> None:
@@ -247,23 +251,39 @@ if importlib.util.find_spec("httptools") is not None:
             self._arm(self, "head")
 
         def on_headers_complete(self) -> None:
+            if self._closing:  # a request after one refused behind answers under way (`_refuse_head`): unread
+                return
             if unknown_coding(self.headers):  # httptools reads `gzip, chunked` as chunked: the body as it came
-                self._refuse(self, "coding", 501, UNKNOWN_CODING)
+                self._refuse_head("coding", 501, UNKNOWN_CODING)
                 return
             if self.parser.should_upgrade() and any(name == b"transfer-encoding" or (name == b"content-length" and
                                                     value.strip(b"0 \t")) for name, value in self.headers):
                 # httptools reads no body after an Upgrade head: the app saw none, and the body was read as the
                 # next request (past a read's first piece, a 400 in place of the answer): refused, not misread
-                self._refuse(self, "malformed", 400, "a request with an Upgrade header cannot have a body here: send "
-                             "it without Upgrade and `Connection: upgrade` (curl: --http1.1, not --http2, on http://)")
+                self._refuse_head("malformed", 400, "a request with an Upgrade header cannot have a body here: send "
+                                  "it without Upgrade and `Connection: upgrade` (curl: --http1.1, not --http2, on "
+                                  "http://)")
                 return
             super().on_headers_complete()
             self._arm(self, "body")
             # the head is whole: bytes after it in the same read (a pipelined request's body) are not head bytes
             self._head, self._tail = None, b""
 
+        def _refuse_head(self, kind: str, status: int, detail: str) -> None:
+            """Refuse the request whose head was just parsed. With answers to pipelined requests before it still to
+            come, its refusal would go out first, in place of theirs (the running one's lost): those are answered,
+            the last closing the connection, and this one is left unanswered, as those past `PIPELINE_MAX` are (a
+            client sends it again on a new connection, RFC 9112, 9.3.2, and is refused there)."""
+            cycle = self.cycle  # the last request before this one, running or queued
+            if cycle is None or cycle.response_complete:
+                self._refuse(self, kind, status, detail)
+            else:
+                TALLIES[kind].add(self.client)
+                cycle.keep_alive, self._closing = False, True
+                self._arm(self, None)
+
         def on_message_complete(self) -> None:
-            if self.transport.is_closing():  # refused (`on_headers_complete`): no request was made of it
+            if self.transport.is_closing() or self._closing:  # refused (`on_headers_complete`): no request made
                 return
             super().on_message_complete()
             self._arm(self, None)
