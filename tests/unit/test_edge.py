@@ -12,7 +12,7 @@ from litestar.testing import TestClient
 
 from rag.http.app import create_app
 from rag.http.pages import render
-from rag.http.requests import duplicate_key
+from rag.http.requests import CHECKED_BYTES, duplicate_key
 from rag.schemas import Citation, Passage
 from rag.settings import Settings
 
@@ -104,6 +104,10 @@ def test_duplicate_key_finds_a_key_twice_at_any_depth_and_none_otherwise():
                         (b'{"a": {"b": 1}, "a": {"b": 1}}', "a"), (b'{"a": "1", "b": {"a": 2}}', None),
                         (b'{"a:": ":", "b": [":"]}', None), (b'[]', None), (b'"::"', None)]:
         assert duplicate_key(body, json.loads(body)) == twice, body
+    # a body larger than people write is not decoded again: its cost would be the client's to choose
+    large = b'{"a": 1, "a": ":' + b"x" * CHECKED_BYTES + b'"}'
+    assert duplicate_key(large, json.loads(large)) is None
+    assert duplicate_key(large[:CHECKED_BYTES - 2] + b'"}', json.loads(large[:CHECKED_BYTES - 2] + b'"}')) == "a"
 
 
 USER, ADMIN = "user-key-0123456789", "admin-key-0123456789"
