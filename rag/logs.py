@@ -130,7 +130,8 @@ def _access(scope: Scope, status: int, duration_ms: float | None, sent: int | No
     trusted proxy, the one it forwards) and, when it sent a Bearer key, the key's id (`key_id`), never the key."""
     # the path as requested (a mounted app sees only the rest of it in scope["path"]), without the query string
     path = shown(scope.get("raw_path", b"").decode("latin-1") or scope.get("path", ""))
-    method = shown(str(scope.get("state", {}).get("method_asked") or scope.get("method")))  # HEAD served as GET: HEAD
+    asked = scope.get("state", {}).get("method_asked") or scope.get("method")
+    method = shown(str(asked)) if asked is not None else None  # HEAD served as GET: HEAD
     client = scope.get("client")
     fields = {"method": method, "path": path, "status": status, "duration_ms": duration_ms, "bytes": sent,
               "client": shown(client[0]) if client else None}
