@@ -63,7 +63,7 @@ def _continues(previous: str, line: str, width: int | None = None) -> bool:
         return True
     # a capital, a digit, a bracket: the break was the wrapping's only where the next word would not have fitted
     return width is not None and not ITEM.match(line) and not tables.is_row(head) \
-        and len(body.rsplit("\n", 1)[-1]) + 1 + len(head.split(maxsplit=1)[0]) > width
+        and len(body.splitlines()[-1]) + 1 + len(head.split(maxsplit=1)[0]) > width  # its last line
 
 
 def prose(lines: list[str]) -> list[bool]:

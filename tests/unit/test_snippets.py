@@ -173,6 +173,16 @@ def test_lines_of_like_length_that_ended_before_the_width_stay_apart():
     assert spans(short) == short.split("\n")
 
 
+def test_the_next_word_is_measured_against_the_last_line_after_a_page_break():
+    # a PDF's pages are joined with a form feed, a line break of its own: the line a word would have gone on is the
+    # one after it, not the page's last line and that one together
+    para = ("Notre service client est joignable par téléphone et par courriel pour toute\n"
+            "question relative à votre commande, à la livraison ou au remboursement de vos")
+    for page_break in ("\n", "\f", "\r", "\u2028"):
+        text = f"{para}{page_break}achats en ligne\nRapport annuel 2024"
+        assert spans(text)[-1] == "Rapport annuel 2024", repr(page_break)
+
+
 def _excerpt(text: str, shown: str, budget: int = 400, lead: int = 0) -> str:
     start = text.index(shown)
     a, b = excerpt(text, start, start + len(shown), budget, lead)
