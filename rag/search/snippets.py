@@ -86,8 +86,10 @@ def _abbreviation(line: str, cursor: int, dot: int) -> bool:
     while start > cursor and (line[start - 1].isalnum() or line[start - 1] in "°.-"):
         start -= 1
     word = line[start:dot]
-    # a capital alone is an initial ("J. K."); a lowercase letter may end a sentence ("de 9 h à 18 h.")
-    return (len(word) == 1 and word.isupper()) or word.casefold() in _ABBREVIATIONS
+    # a capital alone is an initial ("J. K."); a lowercase one an abbreviation ("Roe v. Wade", "c. 1150", "t. 2")
+    # but after a number, a unit that may end a sentence ("de 9 h à 18 h.")
+    unit = start >= 2 and line[start - 1].isspace() and line[start - 2].isdigit()  # "18 h", "18\u00a0h"
+    return (len(word) == 1 and (word.isupper() or (word.isalpha() and not unit))) or word.casefold() in _ABBREVIATIONS
 
 
 def _starts_sentence(line: str, at: int) -> bool:

@@ -183,6 +183,18 @@ def test_the_next_word_is_measured_against_the_last_line_after_a_page_break():
         assert spans(text)[-1] == "Rapport annuel 2024", repr(page_break)
 
 
+def test_a_lowercase_letter_before_a_dot_ends_a_sentence_only_as_a_unit_after_a_number():
+    assert spans("Ouvert de 9 h à 18 h. Un technicien vous rappelle.") == [
+        "Ouvert de 9 h à 18 h.", "Un technicien vous rappelle."]
+    assert spans("Ouvert de 9\u00a0h à 18\u00a0h. Un technicien vous rappelle.")[0] == "Ouvert de 9\u00a0h à 18\u00a0h."
+    # elsewhere a lowercase letter and its dot abbreviate a word, as they did: versus, circa, tome, ligne, an item
+    for whole in ("Dans l'arrêt Roe v. Wade, la Cour a statué en 1973.", "The castle was built c. 1150 and rebuilt.",
+                  "Voir Hugo, Œuvres complètes, t. 2, page 45.", "Le texte cité (l. 12) est ambigu.",
+                  "Voir l'arrêt Dupont c. Martin du 12 mars 2019.", "Au XIXe s. Victor Hugo domine la scène.",
+                  "J. K. Rowling a écrit Harry Potter."):
+        assert spans(whole) == [whole]
+
+
 def _excerpt(text: str, shown: str, budget: int = 400, lead: int = 0) -> str:
     start = text.index(shown)
     a, b = excerpt(text, start, start + len(shown), budget, lead)
