@@ -166,8 +166,9 @@ def excerpt(text: str, start: int, end: int, budget: int = ANSWER_CHARS, lead: i
     opens = spans[first][0] - spans[0][0] <= OPENING_CHARS and all(joins(i, i + 1) for i in range(first))
     if reads_on and opens and spans[last][1] - spans[0][0] <= lead:
         first, budget = 0, lead
-    if first > 0 and joins(first - 1, first) and _ANAPHORA.match(text, spans[first][0]) \
-            and spans[last][1] - spans[first - 1][0] <= budget:
+    if first > 0 and joins(first - 1, first) and (refers := _ANAPHORA.match(text, spans[first][0])) \
+            and not (len(refers.group()) > 1 and refers.group().isupper()) \
+            and spans[last][1] - spans[first - 1][0] <= budget:  # "IT", "CES", "CE": an acronym, not a pronoun
         first -= 1  # "Elle fonctionne avec…" reads only after what "elle" stands for
     while True:
         grown = False

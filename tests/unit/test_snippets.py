@@ -214,6 +214,16 @@ def test_an_excerpt_opening_on_a_word_that_refers_back_takes_the_sentence_before
                                                                                plain.index(" Le provisionnement")]
 
 
+def test_an_acronym_is_no_word_that_refers_back():
+    text = ("Notre entreprise a été fondée à Lyon en 1998 par deux ingénieurs. IT support is available around the "
+            "clock. Call 01 23 45 67 89 to reach a technician within the hour.")
+    shown = "IT support is available around the clock."
+    # "IT" stands for nothing said before it: the next sentence (the number to call) comes first, as for any other
+    assert _excerpt(text, shown, budget=110) == text[text.index(shown):]
+    assert _excerpt(text.replace("IT support", "It"), shown.replace("IT support", "It"), budget=110).startswith(
+        "Notre entreprise")
+
+
 def test_the_answer_excerpt_adds_whole_sentences_of_prose_around_its_highlight():
     paragraph = ("Le contrat est conclu pour un an. Il se renouvelle par tacite reconduction. Le client est prévenu "
                  "un mois avant l'échéance. Il peut alors résilier sans frais.")
