@@ -39,7 +39,7 @@ from functools import lru_cache
 from rag.corpus.formats.base import PATH_SEPARATOR
 from rag.sanitize import blank_controls, link_or_none
 from rag.schemas import Answer, Citation, Hit, Mode, SearchResponse
-from rag.search.lines import lines
+from rag.search.lines import lines, lines_within
 from rag.search.snippets import excerpt, opening
 
 ANSWER_DEPTH = 3
@@ -109,9 +109,10 @@ def _source_line(label: str, url: str | None) -> str:
     return label
 
 
-def markdown(snippet: str, source: Citation, hits: Sequence[Hit], language: str = "en") -> str:
-    """The snippet quoted with its source number, then the numbered sources of `hits` (each distinct once), the
-    list's heading in `language`."""
+def markdown(snippet: str, source: Citation, hits: Sequence[Hit], language: str = "en",
+             shown: list[str] | None = None) -> str:
+    """The snippet quoted with its source number (its lines `shown`, `quote`), then the numbered sources of `hits`
+    (each distinct once), the list's heading in `language`."""
     sources: list[Citation] = []
     keys: list[tuple[str, str | None]] = []
     for citation in [source, *(h.citation for h in hits)]:
@@ -120,15 +121,16 @@ def markdown(snippet: str, source: Citation, hits: Sequence[Hit], language: str 
             keys.append(key)
             sources.append(citation)
     listing = "\n".join(f"{n}. {source_line(c)}" for n, c in enumerate(sources, 1))
-    return f"{quote(snippet)} [1]\n\n{wording(language)[1]}\n{listing}\n"
+    return f"{quote(snippet, shown)} [1]\n\n{wording(language)[1]}\n{listing}\n"
 
 
-def quote(snippet: str) -> str:
+def quote(snippet: str, shown: list[str] | None = None) -> str:
     """`snippet` as a Markdown block quote that keeps its lines: each line of the source ends with a hard break (a
     backslash), so that list items and short lines do not run together when rendered; a line that a sentence
-    continues on the next (a PDF or hard-wrapped line) keeps a soft break and flows as the paragraph it is."""
+    continues on the next (a PDF or hard-wrapped line) keeps a soft break and flows as the paragraph it is. `shown`:
+    the snippet's lines as its passage joins them (`rag.search.lines.lines_within`), else as the snippet alone does."""
     physical: list[str] = []
-    shown = lines(snippet)
+    shown = lines(snippet) if shown is None else shown
     for i, line in enumerate(shown):
         parts = escape(line).split("\n")
         if line.strip() and i + 1 < len(shown) and shown[i + 1].strip():
@@ -211,7 +213,7 @@ def answer(hits: Sequence[Hit], answerable: bool = True, language: str = "en") -
                       citation=best.citation, markdown=no_answer_markdown(hits, language))
     text = best.text[start:end]
     return Answer(text=text, passage_id=best.id, rank=best.rank, start=start, end=end, citation=best.citation,
-                  markdown=markdown(text, best.citation, hits, language))
+                  markdown=markdown(text, best.citation, hits, language, lines_within(best.text, start, end)))
 
 
 def response(question: str, hits: Sequence[Hit], answerable: bool, language: str, *, mode: Mode, model: str,

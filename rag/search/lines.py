@@ -42,6 +42,18 @@ def lines(text: str) -> list[str]:
     return [line.rstrip("\r\n") for line in joined(text)]
 
 
+def lines_within(text: str, start: int, end: int) -> list[str]:
+    """The `lines` of `text[start:end]` as the whole of `text` joins them: an excerpt's lines break where its
+    passage's do (its wrap width is the passage's, its first line measured whole), not as the excerpt alone would."""
+    out: list[str] = []
+    pos = 0
+    for line in joined(text):
+        if max(pos, start) < min(pos + len(line), end):
+            out.append(text[max(pos, start):min(pos + len(line), end)].rstrip("\r\n"))
+        pos += len(line)
+    return out
+
+
 def wrap_width(raw: list[str]) -> int | None:
     """The width `raw` lines are wrapped at, if they are: the longest line's, when it is a text's width
     (`WRAP_MIN_WIDTH`) and a line within `WRAP_SLACK` characters of it goes on in lowercase on the next (a break
@@ -79,4 +91,4 @@ def prose(lines: list[str]) -> list[bool]:
     return out
 
 
-__all__ = ["WRAPPED_MIN_CHARS", "joined", "lines", "prose", "wrap_width"]
+__all__ = ["WRAPPED_MIN_CHARS", "joined", "lines", "lines_within", "prose", "wrap_width"]

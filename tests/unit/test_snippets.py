@@ -195,6 +195,25 @@ def test_a_lowercase_letter_before_a_dot_ends_a_sentence_only_as_a_unit_after_a_
         assert spans(whole) == [whole]
 
 
+def test_an_answer_quotes_its_lines_as_its_passage_joins_them():
+    from rag.search.lines import lines, lines_within
+
+    sentences = ["La connexion unique est disponible uniquement avec l'offre Entreprise de notre service.",
+                 "Elle fonctionne avec Okta, Microsoft Entra ID (anciennement Azure AD) et Google Workspace.",
+                 "Une fois le SSO imposé, les mots de passe ne servent plus et chacun se connecte par son fournisseur."]
+    hard = 0
+    for width in range(63, 90):
+        text = "\n".join(textwrap.wrap(" ".join(sentences), width))
+        start = text.index("Elle")
+        end = next(b for a, b in sentence_spans(text) if a == start)  # one sentence, over a break before a capital
+        assert text[start:end].replace("\n", " ") == sentences[1], width
+        # alone, the excerpt shows no wrap width; within its passage, its breaks are the wrapping's: no hard break
+        assert "\\\n" not in quote(text[start:end], lines_within(text, start, end)), width
+        hard += "\\\n" in quote(text[start:end])
+        assert lines_within(text, 0, len(text)) == lines(text)
+    assert hard > 10  # the widths that break the sentence, which the excerpt alone would show as lines
+
+
 def _excerpt(text: str, shown: str, budget: int = 400, lead: int = 0) -> str:
     start = text.index(shown)
     a, b = excerpt(text, start, start + len(shown), budget, lead)
