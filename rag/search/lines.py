@@ -73,8 +73,10 @@ def _continues(previous: str, line: str, width: int | None = None) -> bool:
         return False
     if head[0].islower():
         return True
-    # a capital, a digit, a bracket: the break was the wrapping's only where the next word would not have fitted
-    return width is not None and not ITEM.match(line) and not tables.is_row(head) \
+    # a capital, a digit, a bracket, a quote: the break was the wrapping's only where the next word would not have
+    # fitted; a line opening otherwise (a code fence, "#", "<", "$", "{", an arrow) is one of its own
+    return width is not None and (head[0].isupper() or head[0].isdigit() or head[0] in "([«“\"‘'") \
+        and not ITEM.match(line) and not tables.is_row(head) \
         and len(body.splitlines()[-1]) + 1 + len(head.split(maxsplit=1)[0]) > width  # its last line
 
 

@@ -214,6 +214,18 @@ def test_an_answer_quotes_its_lines_as_its_passage_joins_them():
     assert hard > 10  # the widths that break the sentence, which the excerpt alone would show as lines
 
 
+def test_a_wrapped_text_joins_no_line_that_opens_on_other_than_a_capital_a_digit_or_a_bracket():
+    para = ("Notre service client est joignable par téléphone et par courriel pour toute\n"
+            "question relative à votre commande, à la livraison ou au remboursement de vos\n"
+            "achats effectués en ligne.\n")
+    # the longest line sets the width: any next word would not have fitted on it, and only a capital, a digit, a
+    # bracket or a quote may go on with its sentence
+    announce = "Pour configurer la connexion unique, suivez la procédure indiquée ci-dessous"
+    for own in ("```", "# Installation", "<div>", "$ rag ingest", "{"):
+        assert spans(f"{para}{announce}\n{own}")[-2:] == [announce, own], own
+    assert spans(f"{para}{announce}\nEntra ID.")[-1] == f"{announce}\nEntra ID."
+
+
 def _excerpt(text: str, shown: str, budget: int = 400, lead: int = 0) -> str:
     start = text.index(shown)
     a, b = excerpt(text, start, start + len(shown), budget, lead)
