@@ -5,6 +5,7 @@ sentences on these lines (`rag.search.snippets`) and the answer's quote keeps th
 from __future__ import annotations
 
 import itertools
+import re
 
 from rag.passage import ITEM
 from rag.search import tables
@@ -16,6 +17,7 @@ WRAP_MIN_WIDTH = 60  # texts are wrapped at 72 to 120 characters; shorter lines 
 WRAP_SLACK = 15  # how much shorter than the longest line a wrapped one may be (about the word that did not fit)
 _SENTENCE_END = ".!?…:;|"  # a line ending so is complete (a colon announces a list; a bar ends a table row)
 _FULL_STOP = (".", "!", "…")  # a short line ending so is a sentence ("Oui."), not a heading or a list item
+_ADDRESS = re.compile(r"(?:://|www\.|@)\S*$")  # a line ending on a web or e-mail address: what follows is no part of it
 
 
 def joined(text: str) -> list[str]:
@@ -74,10 +76,14 @@ def _continues(previous: str, line: str, width: int | None = None) -> bool:
     if head[0].islower():
         return True
     # a capital, a digit, a bracket, a quote: the break was the wrapping's only where the next word would not have
-    # fitted; a line opening otherwise (a code fence, "#", "<", "$", "{", an arrow) is one of its own
+    # fitted; a line opening otherwise (a code fence, "#", "<", "$", "{", an arrow) is one of its own. The longest
+    # line sets the width, so no word fits after it: a line that is neither prose-long nor a sentence's end (an
+    # item, a heading: "Paris, Lyon", "Conditions générales") stays apart, and so does a line after an address
+    last = body.splitlines()[-1]
     return width is not None and (head[0].isupper() or head[0].isdigit() or head[0] in "([«“\"‘'") \
         and not ITEM.match(line) and not tables.is_row(head) \
-        and len(body.splitlines()[-1]) + 1 + len(head.split(maxsplit=1)[0]) > width  # its last line
+        and (len(head.rstrip()) >= WRAPPED_MIN_CHARS or head.rstrip()[-1] in ".!?…") \
+        and not _ADDRESS.search(last) and len(last) + 1 + len(head.split(maxsplit=1)[0]) > width
 
 
 def prose(lines: list[str]) -> list[bool]:

@@ -38,6 +38,9 @@ MAX_SENTENCES = 2
 # stand alone: its excerpt takes the sentence before it first.
 _ANAPHORA = re.compile(r"(?:il|elle|ils|elles|celui-ci|celle-ci|ceux-ci|celles-ci|cela|ceci|ce|cet|cette|ces|"
                        r"it|they|this|these|those|he|she)\b", re.IGNORECASE)
+# ... but for an impersonal "il", which stands for nothing ("Il faut compter 48 heures.")
+_IMPERSONAL = re.compile(r"il\s+(?:faut|suffit|existe|y\s+a|s['’]agit|convient|reste|arrive|se\s+peut|semble|vaut)\b",
+                         re.IGNORECASE)
 _CACHE_SIZE = 8192
 
 ANSWER_CHARS = 400  # the answer's excerpt: its highlight and whole neighbouring sentences, up to this many characters
@@ -168,6 +171,7 @@ def excerpt(text: str, start: int, end: int, budget: int = ANSWER_CHARS, lead: i
         first, budget = 0, lead
     if first > 0 and joins(first - 1, first) and (refers := _ANAPHORA.match(text, spans[first][0])) \
             and not (len(refers.group()) > 1 and refers.group().isupper()) \
+            and not _IMPERSONAL.match(text, spans[first][0]) \
             and spans[last][1] - spans[first - 1][0] <= budget:  # "IT", "CES", "CE": an acronym, not a pronoun
         first -= 1  # "Elle fonctionne avec…" reads only after what "elle" stands for
     while True:

@@ -614,3 +614,33 @@ def test_a_table_row_answers_with_its_header_and_the_header_gives_the_table():
     prose = ("Gmail accepts several search syntaxes, such as apple | orange for either word.\n"
              "It also accepts the words OR and AND, written in capitals, between terms.")
     assert _excerpt(prose, prose.splitlines()[1]) == prose
+
+
+def test_after_the_line_that_sets_the_width_only_prose_or_a_sentence_end_goes_on():
+    # a paragraph wrapped at about 80 (a line going on in lowercase proves it), then a longer line, which sets the
+    # width (no word fits after it), followed by a line a capital opens that is no part of it: an item, a title;
+    # and a sentence after an address
+    wrapped = ("Nos magasins vous accueillent du lundi au samedi de neuf heures à dix-neuf heures,\n"
+               "sauf les jours fériés où les horaires sont réduits et annoncés sur le site.\n")
+    for after, line in [("Les magasins suivants sont aussi ouverts le dimanche matin jusqu'à midi et demie et",
+                         "Paris Montparnasse, Lyon Part-Dieu"),
+                        ("Vous pouvez suivre l'état de votre demande depuis votre espace client sur le site et",
+                         "Conditions générales de vente"),
+                        ("Pour en savoir plus sur les retours, consultez https://aide.example.com/retours-en-ligne",
+                         "Les retours sont gratuits pendant trente jours pour tous les articles du site.")]:
+        assert len(after) > 82
+        text = wrapped + after + "\n" + line
+        assert spans(text)[-1] == line, (after, line)
+    # after the same line, one that is prose-long or ends a sentence goes on
+    after = "Les magasins suivants sont aussi ouverts le dimanche matin jusqu'à midi et demie et"
+    assert spans(f"{wrapped}{after}\nLyon le soir.")[-1] == f"{after}\nLyon le soir."
+
+
+def test_an_impersonal_il_refers_to_nothing_before_it():
+    text = ("Votre retour est enregistré dès sa réception. Il faut compter 48 heures pour le contrôle de l'article. "
+            "Le remboursement est ensuite versé sur votre carte.")
+    shown = "Il faut compter 48 heures pour le contrôle de l'article."
+    assert _excerpt(text, shown, budget=140) == text[text.index(shown):]
+    referring = text.replace("Il faut compter", "Il demande")
+    assert _excerpt(referring, "Il demande 48 heures pour le contrôle de l'article.", budget=140) == \
+        referring[:referring.index(" Le remboursement")]
