@@ -260,9 +260,8 @@ if importlib.util.find_spec("httptools") is not None:
                                                     value.strip(b"0 \t")) for name, value in self.headers):
                 # httptools reads no body after an Upgrade head: the app saw none, and the body was read as the
                 # next request (past a read's first piece, a 400 in place of the answer): refused, not misread
-                self._refuse_head("malformed", 400, "a request with an Upgrade header cannot have a body here: send "
-                                  "it without Upgrade and `Connection: upgrade` (curl: --http1.1, not --http2, on "
-                                  "http://)")
+                self._refuse_head("malformed", 400, "a request with an Upgrade header cannot have a body here: "
+                                  "send it without Upgrade and `Connection: upgrade` (curl: --http1.1 on http://)")
                 return
             super().on_headers_complete()
             self._arm(self, "body")
