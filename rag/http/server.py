@@ -5,10 +5,9 @@ connection that sends nothing, trickles its head or its body: before the app see
 one client could take a gigabyte of memory or, with a few dozen sockets, every file descriptor. Here, whichever
 parser runs (httptools, or h11 where httptools is missing):
 
-- a head over `RAG_MAX_HEADER_BYTES` is answered 431 and the connection closed, as soon as that many
-  bytes have arrived (httptools: counted as they arrive, before the parser buffers them), and so are trailer fields
-  (after a chunked body's last chunk) over as many bytes: httptools would buffer them without a bound, each field's
-  value grown by copying, 30 s of CPU for one of 100 MB, the event loop and every other client waiting meanwhile;
+- a head over `RAG_MAX_HEADER_BYTES` is answered 431 and the connection closed as soon as that many bytes have
+  arrived (httptools: counted before its parser buffers them), and so are trailer fields (after a chunked body's last
+  chunk) over as many: httptools would buffer them without a bound, 30 s of CPU for one of 100 MB, every client waiting;
 - a head not complete `RAG_HEADER_TIMEOUT_SECONDS` after the connection opened or the request's first byte, or a
   body not complete `RAG_BODY_TIMEOUT_SECONDS` after its head, is answered 408 and the connection closed;
 - a response the client does not read: once the server's write buffer for it is full, the client has
@@ -21,18 +20,16 @@ parser runs (httptools, or h11 where httptools is missing):
   `RAG_MAX_CONNECTIONS_PER_CLIENT` from one address, 429 (a trusted proxy's, `FORWARDED_ALLOW_IPS`, are its
   clients': not capped), so that one client cannot take every place.
 
-Refusals are logged, at most one record per kind every 10 seconds with how many there were.
-
-`serve` binds the address before uvicorn runs (`rag.http.listen`), so that one it cannot listen on (a port in use, a
-host that is not this machine's) is a `ConfigError` naming it, not uvicorn's own exit (3).
-"""
+Refusals are logged, at most one record per kind every 10 seconds with how many there were. `serve` binds the
+address before uvicorn runs (`rag.http.listen`): one it cannot listen on (a port in use, a host that is not this
+machine's) is a `ConfigError` naming it, not uvicorn's own exit (3)."""
 
 from __future__ import annotations
 
 import asyncio
 import importlib.util
 import re
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 import h11
 import uvicorn
@@ -42,6 +39,7 @@ from rag.http.listen import Server, StartUp, listen
 from rag.http.open_files import allow_connections
 from rag.http.proxies import address_group, trusted
 from rag.http.refusals import TALLIES, UNKNOWN_CODING, UVICORN_MALFORMED, refusal, unknown_coding
+from rag.http.writes import HeadWithBody
 from rag.settings import Settings
 
 _HEAD_END = b"\r\n\r\n"
@@ -263,7 +261,10 @@ if importlib.util.find_spec("httptools") is not None:
                 self._refuse_head("malformed", 400, "a request with an Upgrade header cannot have a body here: "
                                   "send it without Upgrade and `Connection: upgrade` (curl: --http1.1 on http://)")
                 return
+            before = self.cycle
             super().on_headers_complete()
+            if self.cycle is not before:  # a new request's cycle: its head goes out with its body's first write
+                self.cycle.transport = cast("asyncio.Transport", HeadWithBody(self.transport, self.loop))
             self._arm(self, "body")
             # the head is whole: bytes after it in the same read (a pipelined request's body) are not head bytes
             self._head, self._tail = None, b""
@@ -286,8 +287,7 @@ if importlib.util.find_spec("httptools") is not None:
                 return
             super().on_message_complete()
             self._arm(self, None)
-            # what comes next is the head of the next request, which may have begun in this read: its last bytes
-            # may start the blank line that ends it
+            # next is the next request's head, which may have begun in this read (its last bytes may start its end)
             self._head, self._tail, self._trailer = 0, self._recent, 0
 
     DEFAULT_PROTOCOL: type[asyncio.Protocol] = BoundedHttpTools
