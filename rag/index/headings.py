@@ -81,7 +81,8 @@ class Headings:
         """The headings of a build, None for a build written without them."""
         if not (folder / VECTORS).is_file():
             return None
-        vectors, of_row = np.load(folder / VECTORS, mmap_mode="r"), np.load(folder / ROWS)
+        # a plain array over the mapped file: a memmap's results cost microseconds a question (`Windows.load`)
+        vectors, of_row = np.load(folder / VECTORS, mmap_mode="r").view(np.ndarray), np.load(folder / ROWS)
         if vectors.ndim != 2 or vectors.dtype != np.float32 or of_row.ndim != 1 or of_row.dtype.kind not in "iu":
             raise ValueError(f"heading arrays of shapes {vectors.shape} {vectors.dtype}, {of_row.shape} {of_row.dtype}")
         return cls(vectors, of_row)

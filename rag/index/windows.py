@@ -78,11 +78,15 @@ class Windows:
     rows: np.ndarray = field(init=False, repr=False)  # the passages that have windows, ascending
     _starts: np.ndarray = field(init=False, repr=False)  # the windows of rows[i]: vectors[_starts[i]:_ends[i]]
     _ends: np.ndarray = field(init=False, repr=False)
+    _of: dict[int, tuple[int, int]] = field(init=False, repr=False)  # (start, end) of each row's, for one row at once
 
     def __post_init__(self) -> None:
         rows, self._starts = np.unique(self.spans[:, 0], return_index=True)
         self.rows = rows.astype(np.int64)
         self._ends = np.append(self._starts[1:], len(self.spans)).astype(self._starts.dtype)
+        # without windows, `_ends` holds one end for no row
+        self._of = dict(zip(self.rows.tolist(), zip(self._starts.tolist(), self._ends.tolist(), strict=False),
+                            strict=False))
 
     @property
     def of_row(self) -> np.ndarray:
@@ -145,10 +149,10 @@ class Windows:
     def best_span(self, row: int, vector: np.ndarray) -> Span | None:
         """The sentences (`rag.passage.sentences` of its text: first, end) of passage `row`'s window closest to
         `vector`; None for a passage without windows (its own vector is its one window)."""
-        found, at = self._lookup(np.array([row], dtype=np.int64))
-        if not len(found):
+        of = self._of.get(int(row))  # once per hit: a dict, not `_lookup`'s arrays for a single row
+        if of is None:
             return None
-        start, end = int(self._starts[at[0]]), int(self._ends[at[0]])
+        start, end = of
         best = start + int(np.argmax(row_cosines(self.vectors[start:end], vector)))
         return int(self.spans[best, 1]), int(self.spans[best, 2])
 
@@ -187,7 +191,8 @@ class Windows:
         """The windows of a build, None for a build written without them."""
         if not (folder / VECTORS).is_file():
             return None
-        vectors, spans = np.load(folder / VECTORS, mmap_mode="r"), np.load(folder / ROWS)
+        # a plain array over the mapped file: a memmap's slicing and results cost microseconds a call, calls a hit
+        vectors, spans = np.load(folder / VECTORS, mmap_mode="r").view(np.ndarray), np.load(folder / ROWS)
         if vectors.ndim != 2 or vectors.dtype != np.float32 or spans.ndim != 2 or spans.shape[1] != 3 \
                 or spans.dtype.kind not in "iu" or len(vectors) != len(spans) \
                 or (len(spans) > 1 and bool(np.any(np.diff(spans[:, 0]) < 0))):
