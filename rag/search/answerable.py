@@ -110,9 +110,23 @@ def standing(scores: np.ndarray) -> tuple[float, float, float]:
         return 0.0, 0.0, 0.0
     ordered = np.sort(scores)[::-1]
     top = float(ordered[0])
-    spread = float(scores.std())
+    mean, spread = mean_std(scores)
     margin = top - float(ordered[1]) if len(ordered) > 1 else 0.0
-    return top, (top - float(scores.mean())) / spread if spread > 1e-9 else 0.0, margin
+    return top, (top - mean) / spread if spread > 1e-9 else 0.0, margin
+
+
+def mean_std(values: np.ndarray) -> tuple[float, float]:
+    """`float(values.mean()), float(values.std())` of a non-empty array, the same to the bit. For float32 scores
+    (every question reads two sets), numpy's own steps without its generic reductions' bookkeeping, which took some
+    60 µs a call: a float32 sum, divided by the count in float64 and rounded to float32, for the mean and for the
+    squared deviations from it, then a float32 square root."""
+    if values.dtype != np.float32 or values.ndim != 1:
+        return float(values.mean()), float(values.std())
+    count = len(values)
+    mean = np.float32(float(np.add.reduce(values)) / count)
+    deviations = values - mean
+    variance = np.float32(float(np.add.reduce(deviations * deviations)) / count)
+    return float(mean), float(np.sqrt(variance))
 
 
 def standing_among(scores: np.ndarray, rows: np.ndarray, row: int, score: float) -> tuple[float, float, float]:
@@ -121,8 +135,8 @@ def standing_among(scores: np.ndarray, rows: np.ndarray, row: int, score: float)
     For the set's best candidate, the same as `standing(scores)`."""
     others = scores[rows != row]
     pool = np.append(others, np.float32(score))
-    spread = float(pool.std())
-    z = (score - float(pool.mean())) / spread if spread > 1e-9 else 0.0
+    mean, spread = mean_std(pool)
+    z = (score - mean) / spread if spread > 1e-9 else 0.0
     return score, z, score - float(others.max()) if len(others) else 0.0
 
 
@@ -142,6 +156,7 @@ __all__ = [
     "Evidence",
     "Rule",
     "coverage",
+    "mean_std",
     "rule_for",
     "standing",
     "standing_among",

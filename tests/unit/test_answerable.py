@@ -15,6 +15,7 @@ from rag.search.answerable import (
     Evidence,
     Rule,
     coverage,
+    mean_std,
     rule_for,
     standing,
     standing_among,
@@ -43,6 +44,20 @@ def test_unknown_share_and_standing():
     assert top == pytest.approx(0.9) and margin == pytest.approx(0.1) and z == pytest.approx(1.2247, abs=1e-3)
     assert standing(np.array([0.5, 0.5])) == (0.5, 0.0, 0.0)
     assert standing(np.zeros(0)) == (0.0, 0.0, 0.0)
+
+
+def test_mean_std_is_numpys_to_the_bit():
+    """The scores' mean and spread as numpy's `mean` and `std` give them, bit for bit (a question's `answerable` must
+    not move), for cosines, BM25 scores, ties and single values, in float32 and otherwise."""
+    rng = np.random.default_rng(7)
+    cases = [np.array([0.5], dtype=np.float32), np.full(50, 0.8125, dtype=np.float32), np.array([0.5, 0.5])]
+    for size in (*range(2, 40), 50, 64, 100, 127, 128, 129, 200, 300, 1000):
+        cases.append(rng.uniform(0.6, 0.95, size).astype(np.float32))  # cosines
+        cases.append((rng.gamma(2.0, 3.0, size) * (rng.random(size) < 0.7)).astype(np.float32))  # BM25, zeros
+        cases.append(rng.normal(0, 1, size))  # float64: numpy's own
+    cases.append(rng.uniform(0, 1, 300).astype(np.float32)[::3])  # not contiguous
+    for values in cases:
+        assert mean_std(values) == (float(values.mean()), float(values.std()))
 
 
 def test_standing_among_a_wider_set():
