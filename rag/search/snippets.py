@@ -15,7 +15,7 @@ Extractive by construction: a highlight is always `passage_text[start:end]`.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -42,6 +42,7 @@ _ANAPHORA = re.compile(r"(?:il|elle|ils|elles|celui-ci|celle-ci|ceux-ci|celles-c
 _IMPERSONAL = re.compile(r"il\s+(?:faut|suffit|existe|y\s+a|s['’]agit|convient|reste|arrive|se\s+peut|semble|vaut)\b",
                          re.IGNORECASE)
 _CACHE_SIZE = 8192
+_SPANS_CACHED = 2048  # texts, of any build: after a reload, old ones stay until pushed out
 
 ANSWER_CHARS = 400  # the answer's excerpt: its highlight and whole neighbouring sentences, up to this many characters
 LEAD_CHARS = 700  # ... or up to this many when the highlight opens its passage (measured in docs/SNIPPETS.md)
@@ -66,13 +67,12 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     return [(a, b) for a, b, _, _ in _spans(text)]
 
 
-def _spans(text: str) -> list[tuple[int, int, int, bool]]:
+@lru_cache(maxsize=_SPANS_CACHED)  # the answer's passages, cut again for each answer: 30 us a passage (piaf)
+def _spans(text: str) -> tuple[tuple[int, int, int, bool], ...]:
     """(start, end, line number, prose line) of each sentence of `text`, as `sentence_spans` cuts them."""
     spans: list[tuple[int, int, int, bool]] = []
     pos, rows = 0, joined(text)
-    prose_lines = prose(rows)
-    for number, line in enumerate(rows):
-        is_prose = prose_lines[number]
+    for number, (line, is_prose) in enumerate(zip(rows, prose(rows), strict=True)):
         cursor = 0
         for match in _END.finditer(line):
             if not _starts_sentence(line, match.end()) or _abbreviation(line, cursor, match.start()):
@@ -81,7 +81,7 @@ def _spans(text: str) -> list[tuple[int, int, int, bool]]:
             cursor = match.end()
         spans.append((*_trimmed(text, pos + cursor, pos + len(line)), number, is_prose))
         pos += len(line)
-    return [span for span in spans if span[1] > span[0]]
+    return tuple(span for span in spans if span[1] > span[0])
 
 
 def _abbreviation(line: str, cursor: int, dot: int) -> bool:
@@ -190,7 +190,7 @@ def excerpt(text: str, start: int, end: int, budget: int = ANSWER_CHARS, lead: i
     return min(start, spans[first][0]), max(end, spans[last][1])
 
 
-def _in_table(spans: list[tuple[int, int, int, bool]], table: list[int | None], head: int, inside: tuple[int, int],
+def _in_table(spans: Sequence[tuple[int, int, int, bool]], table: list[int | None], head: int, inside: tuple[int, int],
               snippet: tuple[int, int], budget: int, lead: int) -> tuple[int, int]:
     """The excerpt of a snippet within the rows of one table (`excerpt`), headed by line `head`: the header row
     itself gives the table, whole within `LIST_CHARS` of its start, else its whole rows within `lead`; a row below
@@ -210,7 +210,7 @@ def _in_table(spans: list[tuple[int, int, int, bool]], table: list[int | None], 
     return min(snippet[0], spans[first][0]), max(snippet[1], spans[last][1])
 
 
-def _opening_list(text: str, spans: list[tuple[int, int, int, bool]]) -> tuple[int, int | None]:
+def _opening_list(text: str, spans: Sequence[tuple[int, int, int, bool]]) -> tuple[int, int | None]:
     """Where an excerpt from the passage's start begins (its first item's bullet when the passage opens on a list
     item or a table row, so that every item shows its bullet) and the last span of that opening list (None when
     the passage opens otherwise): the list `_list_end` bounds, from its first item on."""
@@ -244,14 +244,14 @@ def _announces(text: str, span: tuple[int, int, int, bool]) -> bool:
     return text[span[0]:span[1]].endswith(":")
 
 
-def _line_last(spans: list[tuple[int, int, int, bool]], i: int) -> int:
+def _line_last(spans: Sequence[tuple[int, int, int, bool]], i: int) -> int:
     """The last span on the line of `spans[i]`."""
     while i + 1 < len(spans) and spans[i + 1][2] == spans[i][2]:
         i += 1
     return i
 
 
-def _list_end(text: str, spans: list[tuple[int, int, int, bool]], last: int, announced: bool = True) -> int:
+def _list_end(text: str, spans: Sequence[tuple[int, int, int, bool]], last: int, announced: bool = True) -> int:
     """The last span of the list that `spans[last]`, ending its line with a colon, announces: the next line, then
     each line that goes on with the list (an item: not prose, `lines.prose`; or any line after one ending with ';' or
     ','), up to the next line that announces something of its own; a code block whole. Prose after the last item
@@ -271,7 +271,7 @@ def _list_end(text: str, spans: list[tuple[int, int, int, bool]], last: int, ann
     return end
 
 
-def _announced(text: str, spans: list[tuple[int, int, int, bool]], last: int, limit: int) -> int:
+def _announced(text: str, spans: Sequence[tuple[int, int, int, bool]], last: int, limit: int) -> int:
     """The last span of an excerpt that announces what follows with a colon and ends on `spans[last]` at the end of
     a line: the lines after it, whole, list items and rows included, while they end before `limit` (an offset of
     `text`) and up to the next line that announces something of its own ("A noter :", "Pour les entreprises :").

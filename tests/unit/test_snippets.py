@@ -8,6 +8,7 @@ import textwrap
 import pytest
 
 from rag.schemas import Citation, Highlight, Hit
+from rag.search import snippets
 from rag.search.answer import RETRIEVAL_POWER, answer, answers_heading, escape, markdown, quote
 from rag.search.snippets import LEAD_CHARS, LIST_CHARS, Sentence, best_window, excerpt, sentence_spans
 
@@ -644,3 +645,13 @@ def test_an_impersonal_il_refers_to_nothing_before_it():
     referring = text.replace("Il faut compter", "Il demande")
     assert _excerpt(referring, "Il demande 48 heures pour le contrôle de l'article.", budget=140) == \
         referring[:referring.index(" Le remboursement")]
+
+
+def test_a_passage_is_cut_once_and_its_cut_cannot_change():
+    """The sentences of a passage are cut once and shared by every answer that reads it (a cache): immutable, so
+    that no caller can change what the next one reads, and the same excerpt each time."""
+    text = "Premier point. Le délai est de trente jours.\nAutre ligne qui suit, assez longue pour être de la prose."
+    first = snippets._spans(text)
+    assert isinstance(first, tuple) and snippets._spans(text) is first
+    assert excerpt(text, 15, 44) == excerpt(text, 15, 44)
+    assert sentence_spans(text) == [(a, b) for a, b, _, _ in first]
