@@ -29,7 +29,7 @@ from __future__ import annotations
 import asyncio
 import importlib.util
 import re
-from typing import Any, ClassVar, cast
+from typing import Any, ClassVar
 
 import h11
 import uvicorn
@@ -264,7 +264,7 @@ if importlib.util.find_spec("httptools") is not None:
             before = self.cycle
             super().on_headers_complete()
             if self.cycle is not before:  # a new request's cycle: its head goes out with its body's first write
-                self.cycle.transport = cast("asyncio.Transport", HeadWithBody(self.transport, self.loop))
+                HeadWithBody.install(self.cycle, self.loop)
             self._arm(self, "body")
             # the head is whole: bytes after it in the same read (a pipelined request's body) are not head bytes
             self._head, self._tail = None, b""

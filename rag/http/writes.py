@@ -47,6 +47,19 @@ class HeadWithBody:
         self.flush()
         self._transport.close()
 
+    @classmethod
+    def install(cls, cycle: Any, loop: asyncio.AbstractEventLoop) -> None:
+        """Give `cycle` (uvicorn's response cycle) one over its transport. A head still held when its response
+        completes (a HEAD request's: uvicorn writes no body for it) goes out then, before anything else may write on
+        the connection: a refusal of the next request, written on the transport itself, went out in its place."""
+        transport, on_response = cls(cycle.transport, loop), cycle.on_response
+
+        def completed() -> None:
+            transport.flush()
+            on_response()
+
+        cycle.transport, cycle.on_response = transport, completed
+
     def __getattr__(self, name: str) -> Any:
         return getattr(self._transport, name)
 
