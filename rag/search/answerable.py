@@ -120,7 +120,7 @@ def mean_std(values: np.ndarray) -> tuple[float, float]:
     (every question reads two sets), numpy's own steps without its generic reductions' bookkeeping, which took some
     60 µs a call: a float32 sum, divided by the count in float64 and rounded to float32, for the mean and for the
     squared deviations from it, then a float32 square root."""
-    if values.dtype != np.float32 or values.ndim != 1:
+    if values.dtype != np.float32 or values.ndim != 1 or not len(values):  # empty: numpy's NaN, and its warning
         return float(values.mean()), float(values.std())
     count = len(values)
     mean = np.float32(float(np.add.reduce(values)) / count)
