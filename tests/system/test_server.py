@@ -530,8 +530,9 @@ def test_refusals_within_a_period_are_logged_when_it_ends(caplog):
     with caplog.at_level(logging.WARNING, logger="rag.server"):
         asyncio.run(refusals())
     said = [r.getMessage() for r in caplog.records if r.getMessage().startswith("refused things")]
-    assert said == ["refused things: 1 in the last moment (latest from 10.0.0.0)",
-                    "refused things: 2 in the last 0 s (latest from 10.0.0.2)"]
+    # the period's seconds as the clock read them: 0 on a quiet machine, more on a loaded one
+    assert len(said) == 2 and said[0] == "refused things: 1 in the last moment (latest from 10.0.0.0)", said
+    assert re.fullmatch(r"refused things: 2 in the last \d+ s \(latest from 10\.0\.0\.2\)", said[1]), said
     # a loop closed while the period's log was due (a server stopped): the next loop still logs at period's end
     caplog.clear()
 
@@ -544,7 +545,7 @@ def test_refusals_within_a_period_are_logged_when_it_ends(caplog):
         asyncio.run(refusals())
     said = [r.getMessage() for r in caplog.records if r.getMessage().startswith("refused things")]
     # the one left due and the next three, logged when the period ends in the new loop
-    assert len(said) == 2 and said[-1].startswith("refused things: 4 in the last 0 s"), said
+    assert len(said) == 2 and re.match(r"refused things: 4 in the last \d+ s", said[-1]), said
 
 
 def test_the_h11_protocol_keeps_uvicorn_s_head_bound_when_the_config_sets_none(settings):
