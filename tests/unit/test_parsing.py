@@ -108,6 +108,43 @@ def test_html_leaves_page_furniture_out():
     assert [(s.heading, [line.text for line in s.lines]) for s in plain.sections] == [("FAQ", ["Réponse."])]
 
 
+def test_html_furniture_named_by_class_or_id_is_left_out_where_measured_to_be_furniture():
+    """A page built of <div>s, saved from an older site: its menu, breadcrumb trail, sidebar, cookie notice and footer
+    carry their names in class and id only. They were indexed around the article, the menu in every page's passages.
+    An element so named is left out when most of its text is in links or it holds at most a quarter of the page's
+    text; a wrapper whose name misleads ("layout-with-sidebar", around the article) holds more and is read."""
+    article = ("<h1>Remboursements</h1><p>Nous remboursons sous 14 jours après réception du colis retourné, par le "
+               "moyen de paiement utilisé.</p><p>Les frais de retour sont offerts aux membres du club.</p>")
+    page = ("<html><body><div id='header'><a href='/'>Acme</a></div><div class='site-menu'><ul>"
+            "<li><a href='/a'>Accueil</a></li><li><a href='/b'>Aide</a></li></ul></div>"
+            "<div class='breadcrumbs'><a href='/'>Accueil</a> &gt; <a href='/aide'>Aide</a> &gt; Remboursements</div>"
+            f"<div class='layout-with-sidebar'><div class='texte'>{article}</div>"
+            "<div class='sidebar'><h3>Articles liés</h3><p>Livraison</p></div></div>"
+            "<div id='cookie_banner'><p>Nous utilisons des cookies.</p><button>OK</button></div>"
+            "<div class='footer'><p>Acme SAS, Paris</p></div></body></html>")
+    parsed = parse_html(page)
+    assert [(s.heading, [line.text for line in s.lines]) for s in parsed.sections] == [
+        (None, ["Acme"]),
+        ("Remboursements", ["Nous remboursons sous 14 jours après réception du colis retourné, par le moyen de "
+                            "paiement utilisé.", "Les frais de retour sont offerts aux membres du club."])]
+    (first,) = parsed.sections[1].lines[:1]
+    assert page[first.start:first.end].startswith("<p>Nous remboursons")  # citations still point into the source
+
+    def lines(html: str) -> list[str]:
+        return [line.text for s in parse_html(html).sections for line in s.lines]
+
+    # a name that holds most of the page in words of its own is read: a restaurant's menu is its content
+    long = "Entrée, plat et dessert du jour, servis midi et soir, avec un verre de vin de la région. " * 3
+    assert lines(f"<div class='menu'><p>{long.strip()}</p></div><p>Réserver</p>") == [long.strip(), "Réserver"]
+    # a content word in the name wraps the content: read
+    assert lines("<div class='content-sidebar'><p>Le corps.</p></div><p>" + "Suite du texte. " * 10 + "</p>")[0] == (
+        "Le corps.")
+    # a page that is all named links (a site map) is read whole rather than left empty
+    site_map = "".join(f"<li class='menu-item'><a href='/{n}'>Page {n}</a></li>" for n in range(20))
+    assert lines(f"<ul class='nav'>{site_map}</ul><p>Plan du site</p>") == [f"Page {n}" for n in range(20)] + [
+        "Plan du site"]
+
+
 def test_html_controls_side_by_side_keep_their_words_apart():
     """A help centre's "was this useful?" widget ends every article: its buttons, written without a space between
     them, were indexed as one word ("OuiNon"), as was a form's label run into its field's text."""

@@ -3,8 +3,9 @@
 definition one line ("Amount: Two months of rent"), a disclosure's `<summary>` the heading of what its `<details>`
 holds (an FAQ accordion's question over its answer), and so is a paragraph all in bold that reads as a heading (an
 FAQ's question set in `<strong>`).
-A page's furniture (menus, banners, footers, form controls) is left out; where the page marks its content
-(`<main>`, else `<article>`) and that holds most of its text, only that is read."""
+A page's furniture (menus, banners, footers, form controls) is left out, by its element or role, or by its class or
+id where it is measured to be furniture (`rag.corpus.formats.furniture`); where the page marks its content (`<main>`,
+else `<article>`) and that holds most of its text, only that is read."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import textwrap
 from html.parser import HTMLParser
 
 from rag.corpus.formats.base import CELL_SEPARATOR, Line, Outline, Parsed, Section
+from rag.corpus.formats.furniture import Furniture
 
 _BLOCKS = {"p", "li", "dt", "dd", "tr", "td", "th", "pre", "blockquote", "figcaption", "caption", "summary",
            # containers: text written straight inside one (a page built of <div>s) is a line of its own
@@ -90,12 +92,14 @@ class _Landmarks(HTMLParser):
 class _HtmlSections(HTMLParser):
     """Collects headings and block texts with the offsets of their elements in the HTML source."""
 
-    def __init__(self, source: str, scope: str | None = None, lenient: bool = False) -> None:
+    def __init__(self, source: str, scope: str | None = None, lenient: bool = False,
+                 named: frozenset[tuple[int, int]] = frozenset()) -> None:
         """`scope`: "main" or "article" to read only inside such elements, None to read the whole body. `lenient`:
-        leave out only scripts, styles and the head."""
+        leave out only scripts, styles and the head. `named`: where the elements named as furniture start."""
         super().__init__(convert_charrefs=True)
         self.scope = scope
         self.lenient = lenient
+        self.named = named
         self._content = _Region()  # the <main> or <article> being read, when the page is read in scope
         self._furniture = _Region()  # the skipped element being passed over
         self.line_starts = [0]
@@ -140,7 +144,7 @@ class _HtmlSections(HTMLParser):
             if tag == "br" and not self._skip:
                 self._buffer.append(" " if self._open and self._open[0] == "tr" else "\n")
             return
-        if _skipped(tag, named, self.lenient):
+        if _skipped(tag, named, self.lenient) or (not self.lenient and self.named and self.getpos() in self.named):
             self._furniture.enter(tag)
             return
         self._content.start(tag)
@@ -257,11 +261,11 @@ def _pseudo_heading(text: str) -> bool:
     return len(text) <= 150 and (text.endswith("?") or (len(text) <= 80 and not text.endswith(_SENTENCE_END)))
 
 
-def _read(text: str, scope: str | None) -> _HtmlSections:
-    """The page read in `scope`; read again leniently if an element left out never closes (a `<nav>` whose end tag
-    is missing would take the rest of the page with it)."""
+def _read(text: str, scope: str | None, named: frozenset[tuple[int, int]]) -> _HtmlSections:
+    """The page read in `scope`, leaving out the elements starting at `named` too; read again leniently if an element
+    left out never closes (a `<nav>` whose end tag is missing would take the rest of the page with it)."""
     for lenient in (False, True):
-        parser = _HtmlSections(text, scope, lenient)
+        parser = _HtmlSections(text, scope, lenient, named)
         parser.feed(text)
         parser.close()
         parser._flush(len(text))
@@ -278,18 +282,20 @@ def _size(parser: _HtmlSections) -> int:
 def parse_html(text: str) -> Parsed:
     """HTML through the standard library's parser: headings open sections, block elements give lines.
 
-    Furniture is left out (`_skipped`). A page that marks its content with `<main>` (else `<article>`) is read there
-    only, unless that holds less than its `CONTENT_SHARE` of the page's text (a template's empty `<main>`, comments
-    marked up as articles under a post that is not). Offsets delimit each element in the HTML source (entities and
-    inline tags make the text differ from it).
+    Furniture is left out (`_skipped`, and `Furniture` for the elements named so). A page that marks its content
+    with `<main>` (else `<article>`) is read there only, unless that holds less than its `CONTENT_SHARE` of the
+    page's text (a template's empty `<main>`, comments marked up as articles under a post that is not). Offsets
+    delimit each element in the HTML source (entities and inline tags make the text differ from it).
     """
-    landmarks = _Landmarks()
-    landmarks.feed(text)
-    landmarks.close()
+    landmarks, furniture = _Landmarks(), Furniture()
+    for first in (landmarks, furniture):
+        first.feed(text)
+        first.close()
     scope = "main" if landmarks.main else "article" if landmarks.article else None
-    parser = whole = _read(text, None)
+    named = furniture.left_out
+    parser = whole = _read(text, None, named)
     if scope is not None:
-        scoped = _read(text, scope)
+        scoped = _read(text, scope, named)
         if _size(scoped) >= CONTENT_SHARE[scope] * _size(whole):
             parser = scoped
     return Parsed([s for s in parser.sections if s.lines], title=parser.title, url=parser.url,

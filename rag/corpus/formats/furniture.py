@@ -1,0 +1,128 @@
+"""Page furniture that an HTML page marks only by name: a `<div class="sidebar">`, a `<ul id="main-menu">`, a
+`<div class="breadcrumbs">`, where a page written with semantic elements would have used `<nav>`, `<aside>` or
+`<footer>` (which `rag.corpus.formats.html` leaves out by their element).
+
+A class or id names furniture when one of its words (split at `-` and `_`: "site-footer", "cookie_banner") is a
+furniture word, and none is a content word ("content-sidebar", "main-nav-target": such a name wraps the content, as
+Mozilla's Readability also judges). A name can mislead ("layout-with-sidebar" around the whole article), so the
+first reading measures each such element before it is left out: it is furniture when most of its text is in links (a
+menu, a trail, a list of related pages), or when it holds at most a quarter of the page's text (a sidebar, a cookie
+notice, a footer); a named element holding more of the page, in words of its own, is read. And when what is named
+would leave out more than three quarters of the page, nothing is left out by name: the page is its links.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from html.parser import HTMLParser
+
+FURNITURE_WORDS = frozenset({
+    "nav", "navbar", "navigation", "menu", "menubar", "submenu", "breadcrumb", "breadcrumbs", "sidebar", "footer",
+    "cookie", "cookies", "consent", "banner", "social", "sharing", "pagination", "pager", "toolbar",
+    "topbar", "newsletter", "related", "skiplink", "skip"})
+CONTENT_WORDS = frozenset({"content", "main", "article", "body", "post", "entry", "column"})
+LINK_SHARE = 0.5  # at least this share of an element's text in links: navigation, whatever its size
+PAGE_SHARE = 0.25  # at most this share of the page's text: furniture beside the content
+_NEVER = {"html", "body", "main", "article"}  # the page and its content landmarks, whatever their names
+_UNCOUNTED = {"script", "style", "template", "head", "title"}  # text that is never read
+_VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+_MAX_OPEN = 64  # named elements measured at once: one deeper is measured with those around it (a hostile page nests
+# thousands, and each word of text counts for each open one)
+_WORD = re.compile(r"[-_\s]+")
+
+
+def named_as_furniture(tag: str, attrs: dict[str, str | None]) -> bool:
+    """Whether an element's class or id names furniture (see the module's docstring)."""
+    if tag in _NEVER:
+        return False
+    words = {w for name in (attrs.get("class"), attrs.get("id")) if name for w in _WORD.split(name.lower()) if w}
+    return bool(words & FURNITURE_WORDS) and not words & CONTENT_WORDS
+
+
+@dataclass
+class _Element:
+    tag: str
+    position: tuple[int, int]  # (line, column) of its start tag, as the parser reports it
+    depth: int = 1  # elements of its own name open inside it, itself included
+    text: int = 0  # characters of text it holds, spaces collapsed
+    links: int = 0  # of which inside links
+    parent: _Element | None = None  # the element named as furniture it stands in, if any
+
+
+class Furniture(HTMLParser):
+    """A first reading of a page: where its elements named as furniture start (`left_out`), measured as the module's
+    docstring says. Feed it the page, close it, then read `left_out`."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self._open: list[_Element] = []
+        self._measured: list[_Element] = []
+        self._uncounted: str | None = None  # the element whose text is not read, while in it
+        self._links = 0  # <a> elements open
+        self.text = 0  # the page's text, characters
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if self._uncounted is not None or tag in _VOID:
+            return
+        if tag in _UNCOUNTED:
+            self._uncounted = tag
+            return
+        for element in self._open:
+            if element.tag == tag:
+                element.depth += 1
+        if tag == "a":
+            self._links += 1
+        if len(self._open) < _MAX_OPEN and named_as_furniture(tag, dict(attrs)):
+            self._open.append(_Element(tag, self.getpos(), parent=self._open[-1] if self._open else None))
+
+    def handle_endtag(self, tag: str) -> None:
+        if self._uncounted is not None:
+            if tag == self._uncounted:
+                self._uncounted = None
+            return
+        if tag == "a" and self._links:
+            self._links -= 1
+        for element in list(self._open):
+            if element.tag == tag:
+                element.depth -= 1
+                if element.depth == 0:
+                    self._open.remove(element)
+                    self._measured.append(element)
+
+    def handle_data(self, data: str) -> None:
+        if self._uncounted is not None:
+            return
+        size = len(" ".join(data.split()))
+        self.text += size
+        for element in self._open:
+            element.text += size
+            element.links += size if self._links else 0
+
+    def close(self) -> None:
+        super().close()
+        self._measured += self._open  # an element never closed holds the rest of the page
+        self._open = []
+
+    @property
+    def left_out(self) -> frozenset[tuple[int, int]]:
+        """The start positions of the elements to leave out, with all they hold."""
+        chosen = [e for e in self._measured
+                  if e.text and (e.links >= LINK_SHARE * e.text or e.text <= PAGE_SHARE * self.text)]
+        ids = {id(e) for e in chosen}
+        if sum(e.text for e in chosen if not _within(e, ids)) > (1 - PAGE_SHARE) * self.text:
+            return frozenset()  # the page is its links (a site map): read it whole
+        return frozenset(e.position for e in chosen)
+
+
+def _within(element: _Element, chosen: set[int]) -> bool:
+    """Whether `element` stands in one of the elements whose `id()`s are `chosen` (whose text holds its own)."""
+    parent = element.parent
+    while parent is not None:
+        if id(parent) in chosen:
+            return True
+        parent = parent.parent
+    return False
+
+
+__all__ = ["CONTENT_WORDS", "FURNITURE_WORDS", "Furniture", "named_as_furniture"]
