@@ -139,6 +139,15 @@ def test_html_furniture_named_by_class_or_id_is_left_out_where_measured_to_be_fu
     # a content word in the name wraps the content: read
     assert lines("<div class='content-sidebar'><p>Le corps.</p></div><p>" + "Suite du texte. " * 10 + "</p>")[0] == (
         "Le corps.")
+    # an id names furniture by furniture words only: a documentation page's section ids are its headings' slugs
+    prose = "<p>" + "Ouvre un fichier existant dans une nouvelle fenêtre. " * 4 + "</p>"
+    assert lines(f"<div id='main-menu'><a href='/'>Accueil</a></div><div id='file-menu-shell'><p>File menu</p></div>"
+                 f"<section id='navigation'><h2>Navigation</h2><p>Au clavier.</p></section>{prose}") == [
+        "File menu", "Au clavier.", prose[3:-4].strip()]  # "Navigation" heads the last two
+    # a navigation table inside a layout table's cell ends the row it stands in, as the table read would: what
+    # follows it in the cell stays lines of their own
+    assert lines("<table><tr><td><table class='navigation'><tr><td><a href='/p'>Précédent</a></td></tr></table>"
+                 "<p>Un.</p><pre>deux\ntrois</pre></td></tr></table>") == ["Un.", "deux", "trois"]
     # a page that is all named links (a site map) is read whole rather than left empty
     site_map = "".join(f"<li class='menu-item'><a href='/{n}'>Page {n}</a></li>" for n in range(20))
     assert lines(f"<ul class='nav'>{site_map}</ul><p>Plan du site</p>") == [f"Page {n}" for n in range(20)] + [

@@ -2,9 +2,11 @@
 `<div class="breadcrumbs">`, where a page written with semantic elements would have used `<nav>`, `<aside>` or
 `<footer>` (which `rag.corpus.formats.html` leaves out by their element).
 
-A class or id names furniture when one of its words (split at `-` and `_`: "site-footer", "cookie_banner") is a
-furniture word, and none is a content word ("content-sidebar", "main-nav-target": such a name wraps the content, as
-Mozilla's Readability also judges). A name can mislead ("layout-with-sidebar" around the whole article), so the
+A class names furniture when one of its words (split at `-` and `_`: "site-footer", "cookie_banner") is a furniture
+word and none is a content word ("content-sidebar" wraps the content, as Mozilla's Readability also judges); an id,
+when all its words are furniture words or words that place furniture ("main-menu", "sidebar-left": a section's id is
+often its heading's slug, "file-menu-shell-and-editor" on a documentation page). Headings and sections are never
+furniture by name. A name can mislead ("layout-with-sidebar" around the whole article), so the
 first reading measures each such element before it is left out: it is furniture when most of its text is in links (a
 menu, a trail, a list of related pages), or when it holds at most a quarter of the page's text (a sidebar, a cookie
 notice, a footer); a named element holding more of the page, in words of its own, is read. And when what is named
@@ -19,12 +21,20 @@ from html.parser import HTMLParser
 
 FURNITURE_WORDS = frozenset({
     "nav", "navbar", "navigation", "menu", "menubar", "submenu", "breadcrumb", "breadcrumbs", "sidebar", "footer",
-    "cookie", "cookies", "consent", "banner", "social", "sharing", "pagination", "pager", "toolbar",
-    "topbar", "newsletter", "related", "skiplink", "skip"})
-CONTENT_WORDS = frozenset({"content", "main", "article", "body", "post", "entry", "column"})
+    "cookie", "cookies", "consent", "banner", "social", "sharing", "pagination", "pager", "toolbar", "topbar",
+    "newsletter", "related", "skiplink", "skip"})
+CONTENT_WORDS = frozenset({"content", "article", "post", "entry"})
+# An id is often its section's heading made a slug (`<section id="file-menu-shell-and-editor">` over "File menu
+# (Shell and Editor)", a documentation page's content): one names furniture only when all its words are furniture
+# words or these, which place furniture on a page ("site-footer", "main-menu", "sidebar-left").
+ID_WORDS = FURNITURE_WORDS | {"site", "page", "main", "top", "bottom", "left", "right", "primary", "secondary",
+                              "global", "mobile", "header", "wrapper", "wrap", "container", "area", "bar", "box",
+                              "links", "widget", "block", "region", "inner", "outer", "notice", "popup"}
 LINK_SHARE = 0.5  # at least this share of an element's text in links: navigation, whatever its size
 PAGE_SHARE = 0.25  # at most this share of the page's text: furniture beside the content
-_NEVER = {"html", "body", "main", "article"}  # the page and its content landmarks, whatever their names
+# the page, its content landmarks and its headings and sections (whose ids are their headings' slugs), whatever names
+# they carry
+_NEVER = {"html", "body", "main", "article", "section", "h1", "h2", "h3", "h4", "h5", "h6"}
 _UNCOUNTED = {"script", "style", "template", "head", "title"}  # text that is never read
 _VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 _MAX_OPEN = 64  # named elements measured at once: one deeper is measured with those around it (a hostile page nests
@@ -36,8 +46,11 @@ def named_as_furniture(tag: str, attrs: dict[str, str | None]) -> bool:
     """Whether an element's class or id names furniture (see the module's docstring)."""
     if tag in _NEVER:
         return False
-    words = {w for name in (attrs.get("class"), attrs.get("id")) if name for w in _WORD.split(name.lower()) if w}
-    return bool(words & FURNITURE_WORDS) and not words & CONTENT_WORDS
+    classes = {w for w in _WORD.split((attrs.get("class") or "").lower()) if w}
+    if classes & FURNITURE_WORDS and not classes & CONTENT_WORDS:
+        return True
+    ident = {w for w in _WORD.split((attrs.get("id") or "").lower()) if w}
+    return bool(ident & FURNITURE_WORDS) and ident <= ID_WORDS
 
 
 @dataclass

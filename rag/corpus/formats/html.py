@@ -145,6 +145,8 @@ class _HtmlSections(HTMLParser):
                 self._buffer.append(" " if self._open and self._open[0] == "tr" else "\n")
             return
         if _skipped(tag, named, self.lenient) or (not self.lenient and self.named and self.getpos() in self.named):
+            if tag == "table" and self._open and self._open[0] == "tr":
+                self._flush(self._offset())  # the row it stands in ends there, as a table read would end it
             self._furniture.enter(tag)
             return
         self._content.start(tag)
