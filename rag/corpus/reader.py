@@ -1,16 +1,13 @@
-"""Find and read the documents of a corpus folder; report the files that cannot be read instead of failing.
+"""Read the documents of a corpus folder; report the files that cannot be read instead of failing.
 
-Every file of the folder is a candidate (hidden ones, Office's `~$` owner files and `sources.toml` aside): one in a
-format rag does not read is reported as skipped, like a file that cannot be read, so that nothing is left out
-unseen.
+Which files are candidates, and why one is refused without being opened, is `rag.corpus.files` (its names are
+importable from here too): this module reads and parses what passes, and says why a file that does not is skipped.
 """
 
 from __future__ import annotations
 
 import hashlib
-import os
 import re
-import stat
 import tomllib
 import unicodedata
 from bisect import bisect_right
@@ -20,24 +17,20 @@ from pathlib import Path
 from typing import Any
 
 from rag.corpus.encoding import decode_text
+from rag.corpus.files import (
+    BINARY_SUFFIXES,
+    FORMATS,
+    MAX_FILE_BYTES,
+    METADATA_FILE,
+    SUFFIXES,
+    VANISHED,
+    corpus_files,
+    refusal,
+    shown_name,
+    why_missing,
+)
 from rag.corpus.formats.base import Parsed, Section, heading_path
-from rag.corpus.formats.docx import OLD_WORD, parse_docx
-from rag.corpus.formats.html import parse_html
-from rag.corpus.formats.markdown import parse_markdown
-from rag.corpus.formats.pdf import parse_pdf
-from rag.corpus.formats.text import parse_text
-from rag.index.locks import LOCK_FILE
 from rag.sanitize import blank_controls, url_refusal
-
-SUFFIXES = {".txt": parse_text, ".text": parse_text, ".md": parse_markdown, ".markdown": parse_markdown,
-            ".html": parse_html, ".htm": parse_html}
-BINARY_SUFFIXES = {".pdf": parse_pdf, ".docx": parse_docx}  # parsed from the file's bytes, not from decoded text
-FORMATS = ".txt, .md, .html, .pdf, .docx"
-# Formats rag does not read, with what to do instead of the generic "unsupported format".
-CONVERT = {".doc": OLD_WORD}
-METADATA_FILE = "sources.toml"
-MAX_FILE_BYTES = 20_000_000  # the default of `Settings.max_file_bytes`
-VANISHED = "file vanished while the corpus was being read (deleted or moved during the ingest)"
 
 
 @dataclass
@@ -112,101 +105,6 @@ def _metadata(root: Path) -> dict[str, dict[str, str]]:
     with path.open("rb") as handle:
         table = tomllib.load(handle)
     return {key: value for key, value in table.items() if isinstance(value, dict)}
-
-
-def _readable(path: Path) -> bool:
-    return path.suffix.lower() in SUFFIXES or path.suffix.lower() in BINARY_SUFFIXES
-
-
-def corpus_files(root: Path) -> Iterator[Path]:
-    """Candidate files under `root`, in a stable order (hidden files and folders, `~$` owner files and `sources.toml`
-    left out); files in formats rag does not read too, links to folders (not followed) and folders that cannot be
-    listed, for `refusal` to report."""
-    found: list[Path] = []
-
-    def unlisted(error: OSError) -> None:
-        if error.filename is not None and Path(error.filename) != root:
-            found.append(Path(error.filename))
-
-    for folder, dirs, files in os.walk(root, onerror=unlisted):
-        here = Path(folder)
-        dirs[:] = [d for d in dirs if not d.startswith(".")]
-        indexes = {d for d in dirs if _holds_index(here / d)}
-        found.extend(here / d for d in dirs if d in indexes or (here / d).is_symlink())
-        dirs[:] = [d for d in dirs if d not in indexes]
-        for name in files:
-            path = here / name
-            if name.startswith((".", "~$")) or path.relative_to(root).as_posix() == METADATA_FILE:
-                continue  # "~$": the owner file Word keeps beside a document while it is open, not a document
-            found.append(path)  # pipes, devices and links too: `refusal` reports them instead of leaving them out
-    yield from sorted(found)
-
-
-def _holds_index(folder: Path) -> bool:
-    """Whether `folder` is an index folder (it holds the ingest lock): an index inside the corpus folder is not
-    corpus, or each ingest would read the build the one before wrote."""
-    try:
-        return (folder / LOCK_FILE).is_file() and not folder.is_symlink()
-    except OSError:
-        return False
-
-
-def shown_name(relative: str) -> str:
-    """A relative path as reports and the manifest can hold it: a name whose bytes are not UTF-8 (read by Python as
-    lone surrogates) with those bytes written as escapes (`caf\\xe9.md`)."""
-    return relative.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
-
-
-def _missing(path: Path) -> str:
-    """Why a file found in the corpus folder is not there to read: a link to nothing, or a file deleted or moved since
-    the folder was listed."""
-    if path.is_symlink():
-        return "symbolic link to a file that does not exist"
-    return VANISHED
-
-
-def refusal(root: Path, path: Path, max_bytes: int = MAX_FILE_BYTES) -> str | None:
-    """Why `path` must not be read, found without opening it (a pipe would block, a device never end); None if
-    it may be read."""
-    if shown_name(relative := path.relative_to(root).as_posix()) != relative:
-        return "file name that is not UTF-8 (bytes of another encoding, shown escaped): rename it to read it"
-    try:
-        return _refusal(root, path, max_bytes)
-    except OSError as exc:  # a folder on the way that cannot be searched (no `x` permission), a file gone meanwhile
-        return f"cannot be looked at: {exc.strerror or exc} (check the permissions of its folder)"
-
-
-def _refusal(root: Path, path: Path, max_bytes: int) -> str | None:
-    if path.is_dir():
-        if _holds_index(path):
-            return "an index folder (it holds .ingest.lock): an index is not corpus"
-        return ("symbolic link to a folder: not followed (copy the folder into the corpus instead)" if path.is_symlink()
-                else "folder that cannot be read (permissions)")
-    if not _readable(path):
-        kind = path.suffix.lower() or "(no file suffix)"
-        return CONVERT.get(kind) or f"unsupported format {kind}; rag reads {FORMATS}"
-    try:
-        resolved = path.resolve(strict=True)
-    except FileNotFoundError:
-        return _missing(path)
-    except (RuntimeError, OSError) as exc:  # Python 3.11 reports a loop of links as RuntimeError
-        return f"symbolic link that cannot be followed ({exc.__class__.__name__}: a loop?)"
-    if not resolved.is_relative_to(root.resolve()):
-        return "symbolic link leading outside the corpus folder"
-    try:
-        info = resolved.stat()
-    except FileNotFoundError:
-        return _missing(path)
-    except OSError as exc:
-        return f"cannot read: {exc.strerror or exc}"
-    if not stat.S_ISREG(info.st_mode):
-        return "not a regular file (a pipe, a device or a folder)"
-    size = info.st_size
-    if size == 0:
-        return "empty file"
-    if size > max_bytes:
-        return f"file too large ({size:,} bytes; the limit is {max_bytes:,}, RAG_MAX_FILE_BYTES)"
-    return None
 
 
 def read_document(root: Path, path: Path, meta: dict[str, str] | None = None, *,
@@ -323,7 +221,7 @@ def read_file(root: Path, path: Path, meta: dict[str, str] | None = None, *,
     except ValueError as exc:
         return Skipped(relative, str(exc))
     except FileNotFoundError:  # deleted or moved after `refusal` saw it
-        return Skipped(relative, _missing(path))
+        return Skipped(relative, why_missing(path))
     except OSError as exc:
         return Skipped(relative, f"cannot read: {exc.strerror or exc}")
     except Exception as exc:  # a parser's error nobody foresaw: one file must not stop the ingest of all the others

@@ -20,20 +20,8 @@ from typing import Any
 import numpy as np
 
 from rag.corpus.chunking import LAYOUT as PASSAGE_LAYOUT
-from rag.corpus.reader import (
-    FORMATS,
-    METADATA_FILE,
-    Changed,
-    Corpus,
-    Skipped,
-    add_files,
-    corpus_files,
-    is_metadata,
-    previous_ids,
-    read_files,
-    refusal,
-    unique_ids,
-)
+from rag.corpus.files import FORMATS, METADATA_FILE, corpus_files, refusal
+from rag.corpus.reader import Changed, Corpus, Skipped, add_files, is_metadata, previous_ids, read_files, unique_ids
 from rag.embedding.base import Embedder
 from rag.embedding.load import ModelSpec, effective_model, model_release
 from rag.errors import ConfigError, IndexError_, IndexNotFound, IndexWriteFailed, IngestError

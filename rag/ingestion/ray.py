@@ -41,18 +41,8 @@ import numpy as np
 
 import rag.errors as errors
 from rag.corpus.chunking import unindexable, with_doc_id
-from rag.corpus.reader import (
-    Corpus,
-    Document,
-    Skipped,
-    corpus_files,
-    read_file,
-    read_metadata,
-    refusal,
-    shown_name,
-    unique_ids,
-    unmatched,
-)
+from rag.corpus.files import corpus_files, refusal, shown_name
+from rag.corpus.reader import Corpus, Document, Skipped, read_file, read_metadata, unique_ids, unmatched
 from rag.embedding.load import ModelSpec
 from rag.errors import ConfigError, IngestError, ModelError, RagError
 from rag.index.vector_options import VectorOptions
