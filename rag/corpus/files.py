@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from rag.corpus.formats.docx import OLD_WORD, parse_docx
@@ -127,6 +127,54 @@ def _refusal(root: Path, path: Path, max_bytes: int) -> str | None:
     return None
 
 
+def refusals(root: Path, paths: Sequence[Path], max_bytes: int = MAX_FILE_BYTES) -> list[str | None]:
+    """Why each of `paths` (a listing of `root`, `corpus_files`) must not be read, None for those that may: `refusal`,
+    and the rule only the whole listing can apply, that a file is read once whatever number of names lead to it.
+
+    Of the paths `refusal` lets through that name one file (symbolic links to it, in a chain or not, or hard links:
+    one device and inode), the one read is the one that is not a symbolic link if there is one, else the first
+    listed; each other is refused with a reason that names it. Otherwise the file would be indexed twice, each copy
+    cited and taking a result. A link to a file refused for its own reason (too large) keeps that reason; a link to a
+    file that is not listed (in a hidden folder) is its only name here, and is read."""
+    reasons = [refusal(root, path, max_bytes) for path in paths]
+    names: dict[object, list[int]] = {}
+    for i, (path, reason) in enumerate(zip(paths, reasons, strict=True)):
+        if reason is None and (file := _identity(path)) is not None:
+            names.setdefault(file, []).append(i)
+    for same in names.values():
+        kept = next((i for i in same if not paths[i].is_symlink()), same[0])
+        for i in same:
+            if i != kept:
+                reasons[i] = _read_once(root, paths[i], paths[kept])
+    return reasons
+
+
+def _identity(path: Path) -> object | None:
+    """The file `path` leads to, whatever the name or link: its device and inode, which hard links share (its
+    resolved path where the file system gives no inode); None if it is gone (reading it will say so)."""
+    try:
+        info = path.stat()
+        return (info.st_dev, info.st_ino) if info.st_ino else path.resolve(strict=True)
+    except (OSError, RuntimeError):
+        return None
+
+
+def _read_once(root: Path, path: Path, kept: Path) -> str:
+    """Why `path` is not read: it leads to the file `kept` names, which is read instead."""
+    name = shown_name(kept.relative_to(root).as_posix())
+    target = path.resolve()
+    if not path.is_symlink():
+        how = "a hard link to it: one file under two names"
+    elif target == kept.resolve() and not kept.is_symlink():
+        how = "a symbolic link to it"
+    else:
+        inside = shown_name(target.relative_to(root.resolve()).as_posix()) if target.is_relative_to(
+            root.resolve()) else str(target)
+        how = (f"both are symbolic links to {inside}" if target == kept.resolve()
+               else f"a symbolic link to {inside}, the same file under another name")
+    return f"same file as {name} ({how}): read once"
+
+
 __all__ = [
     "BINARY_SUFFIXES",
     "FORMATS",
@@ -136,6 +184,7 @@ __all__ = [
     "VANISHED",
     "corpus_files",
     "refusal",
+    "refusals",
     "shown_name",
     "why_missing",
 ]

@@ -26,6 +26,7 @@ from rag.corpus.files import (
     VANISHED,
     corpus_files,
     refusal,
+    refusals,
     shown_name,
     why_missing,
 )
@@ -230,13 +231,17 @@ def read_file(root: Path, path: Path, meta: dict[str, str] | None = None, *,
 
 def read_files(root: Path, *, max_file_bytes: int = MAX_FILE_BYTES) -> Iterator[Document | Skipped]:
     """Every candidate file under `root`, read one at a time in `corpus_files` order: its document or the reason it
-    is skipped (an unreadable `sources.toml` first). Ids are not unique yet (`unique_ids`)."""
+    is skipped (an unreadable `sources.toml` first; a file refused unopened, `refusals`, is not opened, and one that
+    several names lead to is read under one of them). Ids are not unique yet (`unique_ids`)."""
     metadata, skipped = read_metadata(root)
     paths = list(corpus_files(root))
+    reasons = refusals(root, paths, max_file_bytes)  # a file two names lead to is read once
     yield from skipped
     yield from unmatched(metadata, root, paths)
-    for path in paths:
-        yield read_file(root, path, metadata.get(path.relative_to(root).as_posix()), max_bytes=max_file_bytes)
+    for path, reason in zip(paths, reasons, strict=True):
+        relative = path.relative_to(root).as_posix()
+        yield Skipped(shown_name(relative), reason) if reason else read_file(root, path, metadata.get(relative),
+                                                                             max_bytes=max_file_bytes)
 
 
 def is_metadata(source: str) -> bool:

@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from rag.corpus.chunking import LAYOUT as PASSAGE_LAYOUT
-from rag.corpus.files import FORMATS, METADATA_FILE, corpus_files, refusal
+from rag.corpus.files import FORMATS, METADATA_FILE, corpus_files, refusals
 from rag.corpus.reader import Changed, Corpus, Skipped, add_files, is_metadata, previous_ids, read_files, unique_ids
 from rag.embedding.base import Embedder
 from rag.embedding.load import ModelSpec, effective_model, model_release
@@ -87,11 +87,12 @@ def fingerprint(corpus_dir: Path, settings: Settings) -> str:
     """A hash of every candidate file's path and bytes, the metadata file's bytes and the build settings."""
     digest = hashlib.sha256(json.dumps(_config(settings), sort_keys=True).encode())
     metadata = corpus_dir / METADATA_FILE
-    for path in [*corpus_files(corpus_dir), *([metadata] if metadata.is_file() else [])]:
+    paths = list(corpus_files(corpus_dir))
+    # never open what ingest will not read: a link to a pipe or a device would hang here; a second name of a file is
+    # its reason (which name is read), not its bytes again (the metadata file is read whatever its suffix says)
+    reasons = refusals(corpus_dir, paths, settings.max_file_bytes)
+    for path, reason in [*zip(paths, reasons, strict=True), *([(metadata, None)] if metadata.is_file() else [])]:
         digest.update(os.fsencode(path.relative_to(corpus_dir).as_posix()) + b"\x00")  # a name's bytes, UTF-8 or not
-        # never open what ingest will not read: a link to a pipe or a device would hang here (the metadata file is
-        # read whatever its suffix says)
-        reason = None if path == metadata else refusal(corpus_dir, path, settings.max_file_bytes)
         if reason:
             digest.update(f"refused:{reason}".encode())
             continue

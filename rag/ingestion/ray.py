@@ -1,6 +1,6 @@
 """Ingest's read, chunk and embed stages as a Ray Data pipeline, for corpora one machine embeds too slowly.
 
-    corpus files (driver, in `corpus_files` order)
+    corpus files (driver, in `corpus_files` order, each with its `refusals` reason if it has one)
       -> map: read and parse one file (`rag.corpus.reader.read_file`), or the reason it is skipped
       -> map_batches over a pool of `ChunkStage` actors, each loading the model once: refuse vector settings the
          model's dimension rules out (`VectorOptions.check`), chunk each document (`rag.ingestion.stages.chunker_for`)
@@ -41,7 +41,7 @@ import numpy as np
 
 import rag.errors as errors
 from rag.corpus.chunking import unindexable, with_doc_id
-from rag.corpus.files import corpus_files, refusal, shown_name
+from rag.corpus.files import corpus_files, refusals, shown_name
 from rag.corpus.reader import Corpus, Document, Skipped, read_file, read_metadata, unique_ids, unmatched
 from rag.embedding.load import ModelSpec
 from rag.errors import ConfigError, IngestError, ModelError, RagError
@@ -73,10 +73,14 @@ def require_ray() -> ModuleType:
 # schema from documents, sections and chunks.
 
 def _read(row: dict[str, Any], *, root: str, max_bytes: int) -> dict[str, Any]:
-    """Pipeline step 1: one file read and parsed, or skipped with its reason."""
+    """Pipeline step 1: one file read and parsed, or skipped with its reason (the driver's, `refusals`, if it found
+    one: such a file is not opened)."""
     path = Path(os.fsdecode(row["path"]))  # the name's bytes: Arrow strings must be UTF-8, names need not be
-    meta = json.loads(row["meta"]) or None
-    return {"order": row["order"], "outcome": pickle.dumps(read_file(Path(root), path, meta, max_bytes=max_bytes))}
+    if row["refused"]:
+        outcome: Document | Skipped = Skipped(shown_name(path.relative_to(root).as_posix()), row["refused"])
+    else:
+        outcome = read_file(Path(root), path, json.loads(row["meta"]) or None, max_bytes=max_bytes)
+    return {"order": row["order"], "outcome": pickle.dumps(outcome)}
 
 
 class ChunkStage:
@@ -214,12 +218,13 @@ def chunk_and_embed(settings: Settings, prepare: Prepare, *, address: str | None
     metadata, skipped = read_metadata(root)
     paths = list(corpus_files(root))
     skipped = [*skipped, *unmatched(metadata, root, paths)]
-    items = [{"order": order, "path": os.fsencode(path),
-              "meta": json.dumps(metadata.get(path.relative_to(root).as_posix()))} for order, path in enumerate(paths)]
-    refusals = [refusal(root, path, settings.max_file_bytes) for path in paths]
-    if all(refusals):  # no file passes the checks made without opening it: start no Ray, no model, to skip them all
+    reasons = refusals(root, paths, settings.max_file_bytes)  # a file two names lead to is read once, as locally
+    items = [{"order": order, "path": os.fsencode(path), "refused": reason or "",
+              "meta": json.dumps(metadata.get(path.relative_to(root).as_posix()))}
+             for order, (path, reason) in enumerate(zip(paths, reasons, strict=True))]
+    if all(reasons):  # no file passes the checks made without opening it: start no Ray, no model, to skip them all
         skipped = [*skipped, *(Skipped(shown_name(path.relative_to(root).as_posix()), reason)
-                               for path, reason in zip(paths, refusals, strict=True) if reason)]
+                               for path, reason in zip(paths, reasons, strict=True) if reason)]
         items = []
     started_here = bool(items) and not ray.is_initialized()
     if started_here:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import pickle
 import shutil
 import sys
@@ -43,13 +44,17 @@ def ray_session() -> Iterator[None]:
 
 
 def _corpus(target: Path) -> Path:
-    """The seed corpus, plus files whose slugs collide and a file that cannot be read: ids depend on all of them."""
+    """The seed corpus, plus files whose slugs collide, a file that cannot be read and two more names of a file (a
+    symbolic and a hard link): ids depend on all of them."""
     shutil.copytree(CORPUS, target)
     # sorts before sequra-faq-marchands.txt, takes its id: the .txt becomes sequra-faq-marchands-2 after reading
     (target / "sequra-faq-marchands.md").write_text(
         "# Marchands\n\n## Délais de paiement\n\nLes marchands sont payés sous trois jours ouvrés.\n", encoding="utf-8")
     # sorts before secu-debi-plateforme.txt but is skipped, so it takes no id
     (target / "secu-debi-plateforme.htm").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+    # two more names of the .md, each skipped: the file is read once, under its own name, on either engine
+    (target / "latest.md").symlink_to("sequra-faq-marchands.md")
+    os.link(target / "sequra-faq-marchands.md", target / "vendeurs.md")
     return target
 
 
@@ -114,9 +119,13 @@ def test_ray_engine_publishes_the_local_engines_artifact(builds):
 def test_ray_engine_reports_and_skips_bad_files(builds):
     local, on_ray = builds["reports"]["local"], builds["reports"]["ray"]
     assert on_ray.skipped == local.skipped
-    assert [(s.source, s.reason) for s in on_ray.skipped] == [("secu-debi-plateforme.htm", "binary file (NUL bytes)")]
+    assert [(s.source, s.reason) for s in on_ray.skipped] == [
+        ("latest.md", "same file as sequra-faq-marchands.md (a symbolic link to it): read once"),
+        ("secu-debi-plateforme.htm", "binary file (NUL bytes)"),
+        ("vendeurs.md",
+         "same file as sequra-faq-marchands.md (a hard link to it: one file under two names): read once")]
     assert (on_ray.files, on_ray.documents, on_ray.passages) == (local.files, local.documents, local.passages) == (
-        4, 3, len(builds["index"]["ray"]))
+        6, 3, len(builds["index"]["ray"]))
     assert on_ray.embedded == on_ray.passages and on_ray.model_seconds == 0  # the driver loads no model
 
 

@@ -1,0 +1,89 @@
+"""A file the corpus folder holds under several names (symbolic links to it, in a chain or a folder of links, hard
+links) is read once, under the name that is not a link, and each other name is reported with the one read: else
+the same text is indexed twice, each copy cited and taking a result."""
+
+import os
+from pathlib import Path
+
+from rag.index.store import Index
+from rag.ingestion.pipeline import ingest
+from rag.settings import Settings
+
+SEED = {"sequra-faq-marchands.txt", "secu-debi-plateforme.txt"}
+FAQ = "# FAQ des retours\n\n## Délai\n\nUn article se retourne sous 30 jours, frais de port offerts.\n"
+
+
+def sources(settings: Settings) -> set[str]:
+    return {passage.source for passage in Index.load(settings.index_dir).passages}
+
+
+def same_as(name: str, how: str) -> str:
+    return f"same file as {name} ({how}): read once"
+
+
+def test_a_file_with_several_names_is_read_once_under_the_one_that_is_not_a_link(fresh_settings, embedder):
+    corpus = fresh_settings.corpus_dir
+    (corpus / "faq.md").write_text(FAQ, encoding="utf-8")
+    (corpus / "latest.md").symlink_to("faq.md")
+    (corpus / "chain.md").symlink_to("latest.md")  # a link to a link to it
+    os.link(corpus / "faq.md", corpus / "hard.md")  # no link at all: the first name listed is read
+    (corpus / "aaa").mkdir()  # a folder of links, listed before the file they lead to
+    (corpus / "aaa" / "faq.md").symlink_to(Path("..") / "faq.md")
+    (corpus / "big.txt").write_text("Une ligne de texte tout à fait lisible.\n" * 300)  # 12 kB, over the limit
+    (corpus / "big-link.txt").symlink_to("big.txt")  # keeps the reason of the file it leads to
+    settings = fresh_settings.model_copy(update={"max_file_bytes": 10_000})
+    report = ingest(settings, embedder=embedder)
+    too_large = "file too large (12,300 bytes; the limit is 10,000, RAG_MAX_FILE_BYTES)"
+    assert [(s.source, s.reason) for s in report.skipped] == [
+        ("aaa/faq.md", same_as("faq.md", "a symbolic link to it")),
+        ("big-link.txt", too_large),
+        ("big.txt", too_large),
+        ("chain.md", same_as("faq.md", "a symbolic link to it")),
+        ("hard.md", same_as("faq.md", "a hard link to it: one file under two names")),
+        ("latest.md", same_as("faq.md", "a symbolic link to it")),
+    ]
+    assert report.documents == 3 and report.files == 9
+    assert sources(settings) == {*SEED, "faq.md"}
+    manifest = Index.load(settings.index_dir).manifest["corpus"]
+    assert [f["source"] for f in manifest["files"] if f["source"] not in SEED] == ["faq.md"]
+    assert {s["source"] for s in manifest["skipped"]} == {s.source for s in report.skipped}
+    assert ingest(settings, embedder=embedder).up_to_date
+
+
+def test_a_link_to_a_file_no_listing_holds_is_its_only_copy_and_is_read(fresh_settings, embedder):
+    corpus = fresh_settings.corpus_dir
+    (corpus / ".drafts").mkdir()  # hidden: its files are not listed, a link to one is
+    (corpus / ".drafts" / "faq.md").write_text(FAQ, encoding="utf-8")
+    (corpus / "faq.md").symlink_to(Path(".drafts") / "faq.md")
+    (corpus / "retours.md").symlink_to(Path(".drafts") / "faq.md")
+    report = ingest(fresh_settings, embedder=embedder)
+    assert [(s.source, s.reason) for s in report.skipped] == [
+        ("retours.md", same_as("faq.md", "both are symbolic links to .drafts/faq.md"))]
+    assert sources(fresh_settings) == {*SEED, "faq.md"}
+
+
+def test_a_link_added_or_removed_later_is_a_change_that_embeds_nothing(fresh_settings, embedder):
+    corpus = fresh_settings.corpus_dir
+    (corpus / "faq.md").write_text(FAQ, encoding="utf-8")
+    first = ingest(fresh_settings, embedder=embedder)
+    (corpus / "latest.md").symlink_to("faq.md")
+    added = ingest(fresh_settings, embedder=embedder)
+    assert not added.up_to_date and added.embedded == 0 and added.reused == added.passages == first.passages
+    assert [s.source for s in added.skipped] == ["latest.md"] and sources(fresh_settings) == {*SEED, "faq.md"}
+    assert ingest(fresh_settings, embedder=embedder).up_to_date
+    (corpus / "latest.md").unlink()
+    removed = ingest(fresh_settings, embedder=embedder)
+    assert not removed.up_to_date and removed.embedded == 0 and removed.skipped == []
+
+
+def test_a_hard_link_replaced_by_a_copy_is_read_again(fresh_settings, embedder):
+    """The same names and bytes, but two files where there was one: the copy is a document of its own now."""
+    corpus = fresh_settings.corpus_dir
+    (corpus / "faq.md").write_text(FAQ, encoding="utf-8")
+    os.link(corpus / "faq.md", corpus / "retours.md")
+    assert [s.source for s in ingest(fresh_settings, embedder=embedder).skipped] == ["retours.md"]
+    (corpus / "retours.md").unlink()
+    (corpus / "retours.md").write_text(FAQ, encoding="utf-8")
+    again = ingest(fresh_settings, embedder=embedder)
+    assert not again.up_to_date and again.skipped == []
+    assert sources(fresh_settings) == {*SEED, "faq.md", "retours.md"}
