@@ -29,6 +29,7 @@ FORMATS = ".txt, .md, .html, .pdf, .docx"
 CONVERT = {".doc": OLD_WORD}
 METADATA_FILE = "sources.toml"
 MAX_FILE_BYTES = 20_000_000  # the default of `Settings.max_file_bytes`
+SAME_FILE = "same file as "  # the reason a second name of a file is not read begins so (`second_name`)
 VANISHED = "file vanished while the corpus was being read (deleted or moved during the ingest)"
 
 
@@ -172,7 +173,12 @@ def _read_once(root: Path, path: Path, kept: Path) -> str:
             root.resolve()) else str(target)
         how = (f"both are symbolic links to {inside}" if target == kept.resolve()
                else f"a symbolic link to {inside}, the same file under another name")
-    return f"same file as {name} ({how}): read once"
+    return f"{SAME_FILE}{name} ({how}): read once"
+
+
+def second_name(reason: str | None) -> bool:
+    """Whether `reason` (of `refusals`) refuses a path because the file it leads to is read under another name."""
+    return reason is not None and reason.startswith(SAME_FILE)
 
 
 __all__ = [
@@ -185,6 +191,7 @@ __all__ = [
     "corpus_files",
     "refusal",
     "refusals",
+    "second_name",
     "shown_name",
     "why_missing",
 ]

@@ -11,7 +11,7 @@ import re
 import tomllib
 import unicodedata
 from bisect import bisect_right
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -27,6 +27,7 @@ from rag.corpus.files import (
     corpus_files,
     refusal,
     refusals,
+    second_name,
     shown_name,
     why_missing,
 )
@@ -237,7 +238,7 @@ def read_files(root: Path, *, max_file_bytes: int = MAX_FILE_BYTES) -> Iterator[
     paths = list(corpus_files(root))
     reasons = refusals(root, paths, max_file_bytes)  # a file two names lead to is read once
     yield from skipped
-    yield from unmatched(metadata, root, paths)
+    yield from unmatched(metadata, root, paths, reasons)
     for path, reason in zip(paths, reasons, strict=True):
         relative = path.relative_to(root).as_posix()
         yield Skipped(shown_name(relative), reason) if reason else read_file(root, path, metadata.get(relative),
@@ -249,13 +250,20 @@ def is_metadata(source: str) -> bool:
     return source == METADATA_FILE or source.startswith(f'{METADATA_FILE} ["')
 
 
-def unmatched(metadata: Mapping[str, object], root: Path, paths: Iterable[Path]) -> list[Skipped]:
-    """The entries of `sources.toml` that name no file of the corpus (a typo, a `./` or a `\\` in the path),
-    reported: else a title or a url that never shows is a mystery."""
-    named = {path.relative_to(root).as_posix() for path in paths}
-    return [Skipped(f'{METADATA_FILE} ["{key}"]', "names no file of the corpus: paths are relative to the corpus "
+def unmatched(metadata: Mapping[str, object], root: Path, paths: Sequence[Path],
+              reasons: Sequence[str | None] | None = None) -> list[Skipped]:
+    """The entries of `sources.toml` that name no file of the corpus (a typo, a `./` or a `\\` in the path), or a
+    name its file is not read under (`reasons`, of `refusals`: a link to a file read under its own name), reported:
+    else a title or a url that never shows is a mystery."""
+    names = [path.relative_to(root).as_posix() for path in paths]
+    listed = set(names)
+    other = {name: reason for name, reason in zip(names, reasons or [None] * len(names), strict=True)
+             if second_name(reason)}
+    return [Skipped(f'{METADATA_FILE} ["{key}"]', f"names a file read under another name ({other[key]}): its title "
+                    "and url are not used; give them under the name read") if key in other else
+            Skipped(f'{METADATA_FILE} ["{key}"]', "names no file of the corpus: paths are relative to the corpus "
                     'folder, with / ("guides/retours.md"); its title and url are not used')
-            for key in metadata if key not in named]
+            for key in metadata if key in other or key not in listed]
 
 
 def add_files(corpus: Corpus, outcomes: Iterator[Document | Skipped], *, until_a_document: bool = False) -> None:

@@ -217,8 +217,8 @@ def chunk_and_embed(settings: Settings, prepare: Prepare, *, address: str | None
     root = settings.corpus_dir.absolute()  # workers may run elsewhere than this process's folder
     metadata, skipped = read_metadata(root)
     paths = list(corpus_files(root))
-    skipped = [*skipped, *unmatched(metadata, root, paths)]
     reasons = refusals(root, paths, settings.max_file_bytes)  # a file two names lead to is read once, as locally
+    skipped = [*skipped, *unmatched(metadata, root, paths, reasons)]
     items = [{"order": order, "path": os.fsencode(path), "refused": reason or "",
               "meta": json.dumps(metadata.get(path.relative_to(root).as_posix()))}
              for order, (path, reason) in enumerate(zip(paths, reasons, strict=True))]

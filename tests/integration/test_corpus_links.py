@@ -87,3 +87,18 @@ def test_a_hard_link_replaced_by_a_copy_is_read_again(fresh_settings, embedder):
     again = ingest(fresh_settings, embedder=embedder)
     assert not again.up_to_date and again.skipped == []
     assert sources(fresh_settings) == {*SEED, "faq.md", "retours.md"}
+
+
+def test_a_title_given_to_a_name_that_is_not_read_is_reported(fresh_settings, embedder):
+    corpus = fresh_settings.corpus_dir
+    (corpus / "faq.md").write_text(FAQ, encoding="utf-8")
+    (corpus / "latest.md").symlink_to("faq.md")
+    with (corpus / "sources.toml").open("a", encoding="utf-8") as metadata:
+        metadata.write('\n["latest.md"]\ntitle = "Retours (dernière version)"\n')
+    report = ingest(fresh_settings, embedder=embedder)
+    link = same_as("faq.md", "a symbolic link to it")
+    assert [(s.source, s.reason) for s in report.skipped] == [
+        ('sources.toml ["latest.md"]', f"names a file read under another name ({link}): its title and url are not "
+                                       "used; give them under the name read"),
+        ("latest.md", link)]
+    assert report.files == 4 and report.documents == 3
