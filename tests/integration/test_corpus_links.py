@@ -27,6 +27,7 @@ def test_a_file_with_several_names_is_read_once_under_the_one_that_is_not_a_link
     (corpus / "latest.md").symlink_to("faq.md")
     (corpus / "chain.md").symlink_to("latest.md")  # a link to a link to it
     os.link(corpus / "faq.md", corpus / "hard.md")  # no link at all: the first name listed is read
+    (corpus / "to-hard.md").symlink_to("hard.md")  # a link to another name of it
     (corpus / "aaa").mkdir()  # a folder of links, listed before the file they lead to
     (corpus / "aaa" / "faq.md").symlink_to(Path("..") / "faq.md")
     (corpus / "big.txt").write_text("Une ligne de texte tout à fait lisible.\n" * 300)  # 12 kB, over the limit
@@ -41,8 +42,9 @@ def test_a_file_with_several_names_is_read_once_under_the_one_that_is_not_a_link
         ("chain.md", same_as("faq.md", "a symbolic link to it")),
         ("hard.md", same_as("faq.md", "a hard link to it: one file under two names")),
         ("latest.md", same_as("faq.md", "a symbolic link to it")),
+        ("to-hard.md", same_as("faq.md", "a symbolic link to hard.md, the same file under another name")),
     ]
-    assert report.documents == 3 and report.files == 9
+    assert report.documents == 3 and report.files == 10
     assert sources(settings) == {*SEED, "faq.md"}
     manifest = Index.load(settings.index_dir).manifest["corpus"]
     assert [f["source"] for f in manifest["files"] if f["source"] not in SEED] == ["faq.md"]
