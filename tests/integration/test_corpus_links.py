@@ -104,3 +104,23 @@ def test_a_title_given_to_a_name_that_is_not_read_is_reported(fresh_settings, em
                                        "used; give them under the name read"),
         ("latest.md", link)]
     assert report.files == 4 and report.documents == 3
+
+
+def test_copies_replaced_by_links_are_no_documents_lost(fresh_settings, embedder):
+    """A build that indexed every copy (made before links were read once, or from copies a user then replaced by
+    links) lost documents by name only: their text is still indexed, under the name read, so `RAG_MAX_DOCUMENT_LOSS`
+    does not stop the ingest."""
+    corpus = fresh_settings.corpus_dir
+    for folder in ("archives", "miroir"):
+        (corpus / folder).mkdir()
+    for n in range(12):
+        text = f"Note {n}\n\nLa note numéro {n} parle du sujet {n}.\n"
+        for name in (f"note-{n}.txt", f"archives/note-{n}.txt", f"miroir/note-{n}.txt"):
+            (corpus / name).write_text(text, encoding="utf-8")
+    assert ingest(fresh_settings, embedder=embedder).documents == 38
+    for folder in ("archives", "miroir"):
+        for n in range(12):
+            (corpus / folder / f"note-{n}.txt").unlink()
+            (corpus / folder / f"note-{n}.txt").symlink_to(Path("..") / f"note-{n}.txt")
+    report = ingest(fresh_settings, embedder=embedder)  # 24 of 38 documents by name: over the 50% default
+    assert report.documents == 14 and len(report.skipped) == 24 and report.embedded == 0
