@@ -154,6 +154,35 @@ def test_html_furniture_named_by_class_or_id_is_left_out_where_measured_to_be_fu
         "Plan du site"]
 
 
+def test_html_furniture_by_name_reads_sections_omitted_end_tags_and_names_shared_by_content():
+    """Review of the furniture read by name. A named element never closed (`<p class="footer">` whose end tag is
+    optional) was left out, took the rest of the page with it, and so had the page read again leniently: its <nav>
+    read, its other named furniture too. A page without `</head>` (optional) had nothing measured. docutils' and
+    pandoc's sections are `<div class="section" id="cookies">`: a privacy policy lost its Cookies section, an API
+    page its Pagination one. A restaurant's three `<div class="menu">`, each under a quarter of the page, were all
+    left out: elements of one name are measured by size together."""
+    def lines(html: str) -> list[str]:
+        return [line.text for s in parse_html(html).sections for line in s.lines]
+
+    prose = "<p>" + "Le texte principal de la page, avec des phrases longues et utiles. " * 6 + "</p>"
+    body = prose[3:-4].strip()
+    assert lines(f"<html><body><nav><a href='/'>Home</a></nav><div class='site-menu'><a href='/x'>X</a></div>"
+                 f"{prose}<p class='footer'>Copyright Acme</body></html>") == [body, "Copyright Acme"]
+    assert lines(f"<html><head><title>T</title><body><div class='sidebar'><a href='/a'>Un</a> <a href='/b'>Deux</a>"
+                 f"</div>{prose}</body></html>") == [body]
+    assert lines(f"<div class='section' id='privacy'><h1>Privacy</h1>{prose}</div><div class='section' "
+                 "id='cookies'><h2>Cookies</h2><p>We use cookies to keep you signed in.</p></div>") == [
+        body, "We use cookies to keep you signed in."]
+
+    def menu(name: str) -> str:
+        return f"<div class='menu'><h2>{name}</h2>" + "".join(
+            f"<p>Plat {n} du {name}, sauce maison, 14 euros</p>" for n in range(6)) + "</div>"
+
+    parsed = parse_html(f"<h1>Chez Paul</h1>{prose}{menu('midi')}{menu('soir')}{menu('vins')}")
+    assert [(s.heading, len(s.lines)) for s in parsed.sections] == [
+        ("Chez Paul", 1), ("midi", 6), ("soir", 6), ("vins", 6)]
+
+
 def test_html_controls_side_by_side_keep_their_words_apart():
     """A help centre's "was this useful?" widget ends every article: its buttons, written without a space between
     them, were indexed as one word ("OuiNon"), as was a form's label run into its field's text."""

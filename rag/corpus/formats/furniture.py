@@ -36,7 +36,12 @@ PAGE_SHARE = 0.25  # at most this share of the page's text: furniture beside the
 # they carry
 _NEVER = {"html", "body", "main", "article", "section", "h1", "h2", "h3", "h4", "h5", "h6"}
 _UNCOUNTED = {"script", "style", "template", "head", "title"}  # text that is never read
-_VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+# as `rag.corpus.formats.html` reads them, so that both readings count the same elements open: what a <head> holds
+# (any other tag ends it, `</head>` being optional), and the elements that never hold any
+HEAD = {"title", "meta", "link", "script", "style", "base", "noscript", "template"}
+VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr",
+        # obsolete, still void
+        "basefont", "bgsound", "command", "frame", "image", "isindex", "keygen", "menuitem", "param"}
 _MAX_OPEN = 64  # named elements measured at once: one deeper is measured with those around it (a hostile page nests
 # thousands, and each word of text counts for each open one)
 _WORD = re.compile(r"[-_\s]+")
@@ -44,8 +49,8 @@ _WORD = re.compile(r"[-_\s]+")
 
 def named_as_furniture(tag: str, attrs: dict[str, str | None]) -> bool:
     """Whether an element's class or id names furniture (see the module's docstring)."""
-    if tag in _NEVER:
-        return False
+    if tag in _NEVER or "section" in (attrs.get("class") or "").lower().split():
+        return False  # a section by its class: docutils' and pandoc's <div class="section" id="cookies">
     classes = {w for w in _WORD.split((attrs.get("class") or "").lower()) if w}
     if classes & FURNITURE_WORDS and not classes & CONTENT_WORDS:
         return True
@@ -56,11 +61,13 @@ def named_as_furniture(tag: str, attrs: dict[str, str | None]) -> bool:
 @dataclass
 class _Element:
     tag: str
+    name: tuple[str, str]  # its tag and class: elements of one name are measured by size together (three menus)
     position: tuple[int, int]  # (line, column) of its start tag, as the parser reports it
     depth: int = 1  # elements of its own name open inside it, itself included
     text: int = 0  # characters of text it holds, spaces collapsed
     links: int = 0  # of which inside links
     parent: _Element | None = None  # the element named as furniture it stands in, if any
+    closed: bool = False  # whether its end tag was read
 
 
 class Furniture(HTMLParser):
@@ -76,7 +83,9 @@ class Furniture(HTMLParser):
         self.text = 0  # the page's text, characters
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if self._uncounted is not None or tag in _VOID:
+        if self._uncounted == "head" and tag not in HEAD:
+            self._uncounted = None  # `</head>` left out: the body's first element ends the head
+        if self._uncounted is not None or tag in VOID:
             return
         if tag in _UNCOUNTED:
             self._uncounted = tag
@@ -87,7 +96,9 @@ class Furniture(HTMLParser):
         if tag == "a":
             self._links += 1
         if len(self._open) < _MAX_OPEN and named_as_furniture(tag, dict(attrs)):
-            self._open.append(_Element(tag, self.getpos(), parent=self._open[-1] if self._open else None))
+            named = dict(attrs)
+            self._open.append(_Element(tag, (tag, named.get("class") or named.get("id") or ""), self.getpos(),
+                                       parent=self._open[-1] if self._open else None))
 
     def handle_endtag(self, tag: str) -> None:
         if self._uncounted is not None:
@@ -100,6 +111,7 @@ class Furniture(HTMLParser):
             if element.tag == tag:
                 element.depth -= 1
                 if element.depth == 0:
+                    element.closed = True
                     self._open.remove(element)
                     self._measured.append(element)
 
@@ -114,14 +126,17 @@ class Furniture(HTMLParser):
 
     def close(self) -> None:
         super().close()
-        self._measured += self._open  # an element never closed holds the rest of the page
-        self._open = []
+        self._measured += self._open  # never closed (an optional end tag, a missing one): never left out, it would
+        self._open = []  # take the rest of the page with it
 
     @property
     def left_out(self) -> frozenset[tuple[int, int]]:
         """The start positions of the elements to leave out, with all they hold."""
-        chosen = [e for e in self._measured
-                  if e.text and (e.links >= LINK_SHARE * e.text or e.text <= PAGE_SHARE * self.text)]
+        named: dict[tuple[str, str], int] = {}  # the text of the elements of each name (tag and class)
+        for e in self._measured:
+            named[e.name] = named.get(e.name, 0) + e.text
+        chosen = [e for e in self._measured if e.closed and e.text and (
+            e.links >= LINK_SHARE * e.text or named[e.name] <= PAGE_SHARE * self.text)]
         ids = {id(e) for e in chosen}
         if sum(e.text for e in chosen if not _within(e, ids)) > (1 - PAGE_SHARE) * self.text:
             return frozenset()  # the page is its links (a site map): read it whole
@@ -138,4 +153,4 @@ def _within(element: _Element, chosen: set[int]) -> bool:
     return False
 
 
-__all__ = ["CONTENT_WORDS", "FURNITURE_WORDS", "Furniture", "named_as_furniture"]
+__all__ = ["CONTENT_WORDS", "FURNITURE_WORDS", "HEAD", "VOID", "Furniture", "named_as_furniture"]

@@ -14,7 +14,7 @@ import textwrap
 from html.parser import HTMLParser
 
 from rag.corpus.formats.base import CELL_SEPARATOR, Line, Outline, Parsed, Section
-from rag.corpus.formats.furniture import Furniture
+from rag.corpus.formats.furniture import HEAD, VOID, Furniture
 
 _BLOCKS = {"p", "li", "dt", "dd", "tr", "td", "th", "pre", "blockquote", "figcaption", "caption", "summary",
            # containers: text written straight inside one (a page built of <div>s) is a line of its own
@@ -37,10 +37,8 @@ _LENIENT = {"script", "style", "head"}  # what a page whose furniture never clos
 # landmark and widget roles of furniture (a menu, a site banner, a cookie dialog), whatever their element
 _SKIPPED_ROLES = {"navigation", "search", "banner", "contentinfo", "menu", "menubar", "toolbar", "dialog",
                   "alertdialog"}
-_HEAD = {"title", "meta", "link", "script", "style", "base", "noscript", "template"}  # any other tag ends <head>
-_VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr",
-         # obsolete, still void
-         "basefont", "bgsound", "command", "frame", "image", "isindex", "keygen", "menuitem", "param"}
+_HEAD = HEAD  # any other tag ends <head>
+_VOID = VOID
 # the least of a page's text its <main>, or its <article>s (cards, comments: not always the page's subject), must hold
 # to be read alone
 CONTENT_SHARE = {"main": 0.25, "article": 0.5}
