@@ -160,7 +160,8 @@ def test_html_furniture_by_name_reads_sections_omitted_end_tags_and_names_shared
     read, its other named furniture too. A page without `</head>` (optional) had nothing measured. docutils' and
     pandoc's sections are `<div class="section" id="cookies">`: a privacy policy lost its Cookies section, an API
     page its Pagination one. A restaurant's three `<div class="menu">`, each under a quarter of the page, were all
-    left out: elements of one name are measured by size together."""
+    left out: elements of one name are measured by size together. A `<div class="page-banner">` holding the page's
+    <h1> and its lead was left out, the article's heading with it."""
     def lines(html: str) -> list[str]:
         return [line.text for s in parse_html(html).sections for line in s.lines]
 
@@ -181,6 +182,10 @@ def test_html_furniture_by_name_reads_sections_omitted_end_tags_and_names_shared
     parsed = parse_html(f"<h1>Chez Paul</h1>{prose}{menu('midi')}{menu('soir')}{menu('vins')}")
     assert [(s.heading, len(s.lines)) for s in parsed.sections] == [
         ("Chez Paul", 1), ("midi", 6), ("soir", 6), ("vins", 6)]
+    # a banner over the article holds its title, in words of its own: read; a logo, in a link, is not
+    parsed = parse_html(f"<div class='banner'><h1><a href='/'>Acme</a></h1></div><div class='page-banner'>"
+                        f"<h1>Nous contacter</h1><p>Une question ?</p></div>{prose}{prose}")
+    assert [(s.heading, len(s.lines)) for s in parsed.sections] == [("Nous contacter", 3)]
 
 
 def test_html_controls_side_by_side_keep_their_words_apart():

@@ -5,12 +5,15 @@
 A class names furniture when one of its words (split at `-` and `_`: "site-footer", "cookie_banner") is a furniture
 word and none is a content word ("content-sidebar" wraps the content, as Mozilla's Readability also judges); an id,
 when all its words are furniture words or words that place furniture ("main-menu", "sidebar-left": a section's id is
-often its heading's slug, "file-menu-shell-and-editor" on a documentation page). Headings and sections are never
-furniture by name. A name can mislead ("layout-with-sidebar" around the whole article), so the
-first reading measures each such element before it is left out: it is furniture when most of its text is in links (a
-menu, a trail, a list of related pages), or when it holds at most a quarter of the page's text (a sidebar, a cookie
-notice, a footer); a named element holding more of the page, in words of its own, is read. And when what is named
-would leave out more than three quarters of the page, nothing is left out by name: the page is its links.
+often its heading's slug, "file-menu-shell-and-editor" on a documentation page). Headings and sections (`<section>`,
+docutils' and pandoc's `<div class="section">`) are never furniture by name. A name can mislead
+("layout-with-sidebar" around the whole article), so the first reading measures each such element before it is left
+out: it is furniture when most of its text is in links (a menu, a trail, a list of related pages), or when the
+elements of its name (tag and class) hold at most a quarter of the page's text (a sidebar, a cookie notice, a footer;
+a restaurant's three menus are measured together) and it holds no `<h1>` words outside links (a banner over the
+article holds its title). A named element holding more of the page, in words of its own, is read; so is one never
+closed (it would take the rest of the page with it). And when what is named would leave out more than three quarters
+of the page, nothing is left out by name: the page is its links.
 """
 
 from __future__ import annotations
@@ -66,6 +69,7 @@ class _Element:
     depth: int = 1  # elements of its own name open inside it, itself included
     text: int = 0  # characters of text it holds, spaces collapsed
     links: int = 0  # of which inside links
+    titled: bool = False  # whether it holds words of an <h1> outside links: the page's title, not a logo
     parent: _Element | None = None  # the element named as furniture it stands in, if any
     closed: bool = False  # whether its end tag was read
 
@@ -80,6 +84,7 @@ class Furniture(HTMLParser):
         self._measured: list[_Element] = []
         self._uncounted: str | None = None  # the element whose text is not read, while in it
         self._links = 0  # <a> elements open
+        self._h1 = 0  # <h1> elements open
         self.text = 0  # the page's text, characters
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
@@ -95,6 +100,8 @@ class Furniture(HTMLParser):
                 element.depth += 1
         if tag == "a":
             self._links += 1
+        if tag == "h1":
+            self._h1 += 1
         if len(self._open) < _MAX_OPEN and named_as_furniture(tag, dict(attrs)):
             named = dict(attrs)
             self._open.append(_Element(tag, (tag, named.get("class") or named.get("id") or ""), self.getpos(),
@@ -107,6 +114,8 @@ class Furniture(HTMLParser):
             return
         if tag == "a" and self._links:
             self._links -= 1
+        if tag == "h1" and self._h1:
+            self._h1 -= 1
         for element in list(self._open):
             if element.tag == tag:
                 element.depth -= 1
@@ -123,6 +132,7 @@ class Furniture(HTMLParser):
         for element in self._open:
             element.text += size
             element.links += size if self._links else 0
+            element.titled = element.titled or bool(size and self._h1 and not self._links)
 
     def close(self) -> None:
         super().close()
@@ -136,7 +146,7 @@ class Furniture(HTMLParser):
         for e in self._measured:
             named[e.name] = named.get(e.name, 0) + e.text
         chosen = [e for e in self._measured if e.closed and e.text and (
-            e.links >= LINK_SHARE * e.text or named[e.name] <= PAGE_SHARE * self.text)]
+            e.links >= LINK_SHARE * e.text or (not e.titled and named[e.name] <= PAGE_SHARE * self.text))]
         ids = {id(e) for e in chosen}
         if sum(e.text for e in chosen if not _within(e, ids)) > (1 - PAGE_SHARE) * self.text:
             return frozenset()  # the page is its links (a site map): read it whole
