@@ -161,7 +161,8 @@ def test_html_furniture_by_name_reads_sections_omitted_end_tags_and_names_shared
     pandoc's sections are `<div class="section" id="cookies">`: a privacy policy lost its Cookies section, an API
     page its Pagination one. A restaurant's three `<div class="menu">`, each under a quarter of the page, were all
     left out: elements of one name are measured by size together. A `<div class="page-banner">` holding the page's
-    <h1> and its lead was left out, the article's heading with it."""
+    <h1> and its lead was left out, the article's heading with it. And the page's text an element is measured against
+    counted what is never read (a <nav>'s links)."""
     def lines(html: str) -> list[str]:
         return [line.text for s in parse_html(html).sections for line in s.lines]
 
@@ -186,6 +187,11 @@ def test_html_furniture_by_name_reads_sections_omitted_end_tags_and_names_shared
     parsed = parse_html(f"<div class='banner'><h1><a href='/'>Acme</a></h1></div><div class='page-banner'>"
                         f"<h1>Nous contacter</h1><p>Une question ?</p></div>{prose}{prose}")
     assert [(s.heading, len(s.lines)) for s in parsed.sections] == [("Nous contacter", 3)]
+    # measured against the text that is read: a <nav> of 150 links (left out by its element) made the menus that
+    # are all of <main> look a small part of the page
+    nav = "<nav>" + "".join(f"<a href='/{n}'>Rubrique numéro {n}</a>" for n in range(150)) + "</nav>"
+    parsed = parse_html(f"{nav}<main><h1>Carte</h1><p>Midi et soir.</p>{menu('jour')}{menu('soir')}</main>")
+    assert [(s.heading, len(s.lines)) for s in parsed.sections] == [("Carte", 1), ("jour", 6), ("soir", 6)]
 
 
 def test_html_controls_side_by_side_keep_their_words_apart():

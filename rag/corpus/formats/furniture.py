@@ -19,6 +19,7 @@ of the page, nothing is left out by name: the page is its links.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
@@ -38,7 +39,7 @@ PAGE_SHARE = 0.25  # at most this share of the page's text: furniture beside the
 # the page, its content landmarks and its headings and sections (whose ids are their headings' slugs), whatever names
 # they carry
 _NEVER = {"html", "body", "main", "article", "section", "h1", "h2", "h3", "h4", "h5", "h6"}
-_UNCOUNTED = {"script", "style", "template", "head", "title"}  # text that is never read
+_UNCOUNTED = {"script", "style", "template", "head", "title"}  # text that is never read (and what `skipped` says)
 # as `rag.corpus.formats.html` reads them, so that both readings count the same elements open: what a <head> holds
 # (any other tag ends it, `</head>` being optional), and the elements that never hold any
 HEAD = {"title", "meta", "link", "script", "style", "base", "noscript", "template"}
@@ -78,11 +79,15 @@ class Furniture(HTMLParser):
     """A first reading of a page: where its elements named as furniture start (`left_out`), measured as the module's
     docstring says. Feed it the page, close it, then read `left_out`."""
 
-    def __init__(self) -> None:
+    def __init__(self, skipped: Callable[[str, dict[str, str | None]], bool] = lambda tag, attrs: False) -> None:
+        """`skipped`: whether an element (its tag and attributes) is left out by the reading that follows (a <nav>,
+        a <select>): its text is not the page's, against which named elements are measured."""
         super().__init__(convert_charrefs=True)
+        self._skipped = skipped
         self._open: list[_Element] = []
         self._measured: list[_Element] = []
         self._uncounted: str | None = None  # the element whose text is not read, while in it
+        self._uncounted_depth = 0  # elements of its name open, itself included
         self._links = 0  # <a> elements open
         self._h1 = 0  # <h1> elements open
         self.text = 0  # the page's text, characters
@@ -91,9 +96,10 @@ class Furniture(HTMLParser):
         if self._uncounted == "head" and tag not in HEAD:
             self._uncounted = None  # `</head>` left out: the body's first element ends the head
         if self._uncounted is not None or tag in VOID:
+            self._uncounted_depth += tag == self._uncounted
             return
-        if tag in _UNCOUNTED:
-            self._uncounted = tag
+        if tag in _UNCOUNTED or self._skipped(tag, dict(attrs)):
+            self._uncounted, self._uncounted_depth = tag, 1
             return
         for element in self._open:
             if element.tag == tag:
@@ -110,7 +116,8 @@ class Furniture(HTMLParser):
     def handle_endtag(self, tag: str) -> None:
         if self._uncounted is not None:
             if tag == self._uncounted:
-                self._uncounted = None
+                self._uncounted_depth -= 1
+                self._uncounted = self._uncounted if self._uncounted_depth else None
             return
         if tag == "a" and self._links:
             self._links -= 1

@@ -287,7 +287,7 @@ def parse_html(text: str) -> Parsed:
     page's text (a template's empty `<main>`, comments marked up as articles under a post that is not). Offsets
     delimit each element in the HTML source (entities and inline tags make the text differ from it).
     """
-    landmarks, furniture = _Landmarks(), Furniture()
+    landmarks, furniture = _Landmarks(), Furniture(lambda tag, attrs: _skipped(tag, attrs, False))
     for first in (landmarks, furniture):
         first.feed(text)
         first.close()
