@@ -192,6 +192,10 @@ def test_html_furniture_by_name_reads_sections_omitted_end_tags_and_names_shared
     nav = "<nav>" + "".join(f"<a href='/{n}'>Rubrique numéro {n}</a>" for n in range(150)) + "</nav>"
     parsed = parse_html(f"{nav}<main><h1>Carte</h1><p>Midi et soir.</p>{menu('jour')}{menu('soir')}</main>")
     assert [(s.heading, len(s.lines)) for s in parsed.sections] == [("Carte", 1), ("jour", 6), ("soir", 6)]
+    # what the page marks as its content by its role is never furniture by its name
+    offices = "<div class='site-info'>" + "<p>Agence du port, ouverte du lundi au vendredi</p>" * 30 + "</div>"
+    assert lines(f"<div role='main' class='layout-sidebar'><h2>Horaires</h2><p>Le guichet ouvre à 9 h.</p></div>"
+                 f"{offices}")[:2] == ["Le guichet ouvre à 9 h.", "Agence du port, ouverte du lundi au vendredi"]
 
 
 def test_html_controls_side_by_side_keep_their_words_apart():

@@ -6,13 +6,14 @@ A class names furniture when one of its words (split at `-` and `_`: "site-foote
 word and none is a content word ("content-sidebar" wraps the content, as Mozilla's Readability also judges); an id,
 when all its words are furniture words or words that place furniture ("main-menu", "sidebar-left": a section's id is
 often its heading's slug, "file-menu-shell-and-editor" on a documentation page). Headings and sections (`<section>`,
-docutils' and pandoc's `<div class="section">`) are never furniture by name. A name can mislead
-("layout-with-sidebar" around the whole article), so the first reading measures each such element before it is left
-out: it is furniture when most of its text is in links (a menu, a trail, a list of related pages), or when the
-elements of its name (tag and class) hold at most a quarter of the page's text (a sidebar, a cookie notice, a footer;
-a restaurant's three menus are measured together) and it holds no `<h1>` words outside links (a banner over the
-article holds its title). A named element holding more of the page, in words of its own, is read; so is one never
-closed (it would take the rest of the page with it). And when what is named would leave out more than three quarters
+docutils' and pandoc's `<div class="section">`) and the page's content (`role="main"`) are never furniture by name.
+A name can mislead ("layout-with-sidebar" around the whole article), so the first reading measures each such element
+before it is left out: it is furniture when most of its text is in links (a menu, a trail, a list of related pages),
+or when the elements of its name (tag and class) hold at most a quarter of the page's text (a sidebar, a cookie
+notice, a footer; a restaurant's three menus are measured together) and it holds no `<h1>` words outside links (a
+banner over the article holds its title). The page's text is what the next reading reads (not a <nav>'s links). A
+named element holding more of the page, in words of its own, is read; so is one never closed (it would take the rest
+of the page with it). And when what is named would leave out more than three quarters
 of the page, nothing is left out by name: the page is its links.
 """
 
@@ -53,8 +54,9 @@ _WORD = re.compile(r"[-_\s]+")
 
 def named_as_furniture(tag: str, attrs: dict[str, str | None]) -> bool:
     """Whether an element's class or id names furniture (see the module's docstring)."""
-    if tag in _NEVER or "section" in (attrs.get("class") or "").lower().split():
-        return False  # a section by its class: docutils' and pandoc's <div class="section" id="cookies">
+    if tag in _NEVER or "section" in (attrs.get("class") or "").lower().split() or (
+            attrs.get("role") or "").strip().lower() == "main":
+        return False  # a section by its class (docutils', pandoc's <div class="section">), the content by its role
     classes = {w for w in _WORD.split((attrs.get("class") or "").lower()) if w}
     if classes & FURNITURE_WORDS and not classes & CONTENT_WORDS:
         return True
