@@ -196,6 +196,11 @@ def test_html_furniture_by_name_reads_sections_omitted_end_tags_and_names_shared
     offices = "<div class='site-info'>" + "<p>Agence du port, ouverte du lundi au vendredi</p>" * 30 + "</div>"
     assert lines(f"<div role='main' class='layout-sidebar'><h2>Horaires</h2><p>Le guichet ouvre à 9 h.</p></div>"
                  f"{offices}")[:2] == ["Le guichet ouvre à 9 h.", "Agence du port, ouverte du lundi au vendredi"]
+    # both readings count the tags a named element holds alike, a <template>'s included: the first closed this <li>
+    # at its end tag, the second saw the template's <li> open in it, never closed it, and read the page again leniently
+    # (its <nav> with it)
+    assert lines(f"<nav><a href='/'>Accueil</a></nav><ul><li class='menu-item'><a href='/a'>Aide</a><template><li>"
+                 f"{{{{nom}}}}</template></li></ul>{prose}") == ["Aide", body]
 
 
 def test_html_controls_side_by_side_keep_their_words_apart():

@@ -95,6 +95,9 @@ class Furniture(HTMLParser):
         self.text = 0  # the page's text, characters
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for element in self._open:  # counted as the next reading counts them: any tag, a <template>'s included
+            if element.tag == tag:
+                element.depth += 1
         if self._uncounted == "head" and tag not in HEAD:
             self._uncounted = None  # `</head>` left out: the body's first element ends the head
         if self._uncounted is not None or tag in VOID:
@@ -103,9 +106,6 @@ class Furniture(HTMLParser):
         if tag in _UNCOUNTED or self._skipped(tag, dict(attrs)):
             self._uncounted, self._uncounted_depth = tag, 1
             return
-        for element in self._open:
-            if element.tag == tag:
-                element.depth += 1
         if tag == "a":
             self._links += 1
         if tag == "h1":
@@ -116,6 +116,13 @@ class Furniture(HTMLParser):
                                        parent=self._open[-1] if self._open else None))
 
     def handle_endtag(self, tag: str) -> None:
+        for element in list(self._open):
+            if element.tag == tag:
+                element.depth -= 1
+                if element.depth == 0:
+                    element.closed = True
+                    self._open.remove(element)
+                    self._measured.append(element)
         if self._uncounted is not None:
             if tag == self._uncounted:
                 self._uncounted_depth -= 1
@@ -125,13 +132,6 @@ class Furniture(HTMLParser):
             self._links -= 1
         if tag == "h1" and self._h1:
             self._h1 -= 1
-        for element in list(self._open):
-            if element.tag == tag:
-                element.depth -= 1
-                if element.depth == 0:
-                    element.closed = True
-                    self._open.remove(element)
-                    self._measured.append(element)
 
     def handle_data(self, data: str) -> None:
         if self._uncounted is not None:
