@@ -134,15 +134,20 @@ class PlainServer(MCPServer):
                          meta=meta, structured_output=structured_output)
 
     async def call_tool(self, name: str, arguments: dict[str, Any], context: Context | None = None) -> Any:
+        """Call the tool `name`; a tool this server has not is an Invalid Params error (-32602) naming the tools, as
+        the protocol says (the SDK answered it with a tool result, `isError` set, that a client reads as the tool's
+        own failure)."""
         tool = self._tool_manager.get_tool(name)
-        if tool is not None:
-            self._check(name, list(tool.parameters.get("properties", {})), arguments)
-            try:  # a list sent as a JSON string (some desktop clients do) is read, as the SDK reads it
-                meta = tool.fn_metadata
-                meta.arg_model.model_validate(meta.pre_parse_json(arguments), strict=self.strict)
-            except ValidationError as exc:
-                raise ToolError("; ".join(f"{'.'.join(map(str, e['loc'])) or name}: {e['msg']}"
-                                          for e in exc.errors(include_url=False))) from exc
+        if tool is None:
+            known = ", ".join(t.name for t in self._tool_manager.list_tools())
+            raise MCPError(INVALID_PARAMS, f"unknown tool {name[:100]!r}: the tools are {known}")
+        self._check(name, list(tool.parameters.get("properties", {})), arguments)
+        try:  # a list sent as a JSON string (some desktop clients do) is read, as the SDK reads it
+            meta = tool.fn_metadata
+            meta.arg_model.model_validate(meta.pre_parse_json(arguments), strict=self.strict)
+        except ValidationError as exc:
+            raise ToolError("; ".join(f"{'.'.join(map(str, e['loc'])) or name}: {e['msg']}"
+                                      for e in exc.errors(include_url=False))) from exc
         return await super().call_tool(name, arguments, context)
 
     def _check(self, name: str, taken: list[str], arguments: dict[str, Any]) -> None:
@@ -164,6 +169,18 @@ class StrictServer(PlainServer):
     error, as over HTTP)."""
 
     strict = True
+
+    def add_tool(self, fn: Callable[..., Any], name: str | None = None, title: str | None = None,
+                 description: str | None = None, annotations: ToolAnnotations | None = None,
+                 icons: list[Icon] | None = None, meta: dict[str, Any] | None = None,
+                 structured_output: bool | None = None) -> None:
+        """Register `fn`, its input schema saying `additionalProperties: false`: the tool refuses an argument it does
+        not take, and a client that reads the schema learns it before the error teaches it."""
+        super().add_tool(fn, name=name, title=title, description=description, annotations=annotations, icons=icons,
+                         meta=meta, structured_output=structured_output)
+        tool = self._tool_manager.get_tool(name or fn.__name__)
+        assert tool is not None, "just registered"
+        tool.parameters["additionalProperties"] = False
 
     def _check(self, name: str, taken: list[str], arguments: dict[str, Any]) -> None:
         unknown = sorted(set(arguments) - set(taken))

@@ -103,7 +103,7 @@ class HttpTransport:
 
 def envelope_fault(body: bytes) -> tuple[object, str] | None:
     """(id, what to fix) when `body` is JSON but not one JSON-RPC message (a batch, no `method`, an id of another
-    type, `params` that are not an object, a key twice in an object); None otherwise, JSON that does not parse
+    type or null, `params` that are not an object, a key twice in an object); None otherwise, JSON that does not parse
     included (the SDK's parse error says where). The SDK would answer such a message with a pydantic dump of a
     kilobyte or two, or with a silent 202 for an id that is an object, and took the last of a key sent twice."""
     try:
@@ -117,6 +117,10 @@ def envelope_fault(body: bytes) -> tuple[object, str] | None:
     mid = message.get("id")
     if isinstance(mid, bool) or not isinstance(mid, str | int | None):
         return None, f"\"id\" must be a string or an integer, not a {type(mid).__name__}"
+    if mid is None and "id" in message and "method" in message:
+        # MCP forbids a null id; the SDK took the request for a notification and answered nothing (a 202), leaving
+        # the client waiting for an answer that never comes
+        return None, "\"id\" must be a string or an integer, not null (a notification has no \"id\")"
     try:
         key = duplicate_key(body, message)
     except RecursionError:  # the SDK's parse error says it nests too deep

@@ -42,8 +42,10 @@ from rag.serving.runtime import Runtime
 
 BUILD_HEADER = "Rag-Index-Build"  # the build that answered: a request is answered by one build, even during a reload
 DOCUMENTS_PAGE = 100
-_BUILD_HEADER_DOC = [ResponseHeader(name=BUILD_HEADER, description="Id of the index build that answered.",
-                                    documentation_only=True)]
+# `value` only gives the header its schema (a string) in the OpenAPI document, which a header must have to be valid
+# OpenAPI; the handlers set the real value
+_BUILD_HEADER_DOC = [ResponseHeader(name=BUILD_HEADER, value="20261204T120000-0a1b2c",
+                                    description="Id of the index build that answered.", documentation_only=True)]
 
 
 def _queries(runtime: Runtime, data: SearchOptions, questions: list[str], index: Index, *,

@@ -183,6 +183,7 @@ def test_mcp_params_null_is_taken_as_none_as_it_was(keyed, method):
 @pytest.mark.parametrize(("body", "mid", "says"), [
     (b'[{"jsonrpc": "2.0", "id": 1, "method": "tools/list"}]', None, "a JSON-RPC batch (a JSON list) is not accepted"),
     (b'{"jsonrpc": "2.0", "id": {"a": 1}, "method": "tools/list"}', None, '"id" must be a string or an integer'),
+    (b'{"jsonrpc": "2.0", "id": null, "method": "tools/list"}', None, '"id" must be a string or an integer, not null'),
     (b'{"jsonrpc": "2.0", "id": 7, "methd": "tools/list"}', 7, "needs \"method\", a string such as"),
     (b'{"jsonrpc": "1.0", "id": "x", "method": "tools/list"}', "x", '"jsonrpc" must be "2.0"'),
     (b'"tools/list"', None, "a JSON-RPC message is a JSON object, not a str"),
@@ -196,7 +197,8 @@ def test_mcp_params_null_is_taken_as_none_as_it_was(keyed, method):
 ])
 def test_mcp_says_in_a_line_what_makes_a_message_no_json_rpc(keyed, path, body, mid, says):
     """The SDK answered these with a pydantic dump of a kilobyte or two (four union members' errors, each with a link),
-    and an id that is an object with a silent 202: a JSON-RPC "Invalid Request" that says what to fix instead."""
+    and an id that is an object or null (MCP forbids it) with a silent 202: a JSON-RPC "Invalid Request" that says
+    what to fix instead."""
     headers = {"authorization": f"Bearer {USER}", "accept": "application/json, text/event-stream",
                "content-type": "application/json"}
     answered = keyed.post(path, content=body, headers=headers)

@@ -1,0 +1,63 @@
+"""What an agent's framework reads before it calls anything: the OpenAPI document and the MCP tools' declarations,
+held to their specifications (OpenAPI 3.1, the MCP tools' error rules), against an app serving no index."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from litestar.testing import TestClient
+
+from rag.http.app import create_app
+from rag.settings import Settings
+
+MCP = {"accept": "application/json, text/event-stream", "content-type": "application/json"}
+
+
+@pytest.fixture(scope="module")
+def bare(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+    empty: Path = tmp_path_factory.mktemp("no-index")
+    with TestClient(create_app(Settings(corpus_dir=empty, index_dir=empty, reload_poll_seconds=0)),
+                    base_url="http://127.0.0.1") as c:
+        yield c
+
+
+def _rpc(client: TestClient, path: str, method: str, params: dict) -> dict:
+    r = client.post(path, json={"jsonrpc": "2.0", "id": 1, "method": method, "params": params}, headers=MCP)
+    assert r.status_code == 200, r.text
+    return r.json()
+
+
+def test_every_response_header_the_openapi_document_declares_has_a_schema(bare):
+    """OpenAPI 3.1 requires a Header Object to have `schema` or `content`: `Rag-Index-Build` had neither, so the
+    document failed validation (openapi-spec-validator) and strict client generators refused it."""
+    paths = bare.get("/schema/openapi.json").json()["paths"]
+    headers = {(path, method, status, name): header
+               for path, item in paths.items() for method, operation in item.items()
+               for status, response in operation["responses"].items()
+               for name, header in (response.get("headers") or {}).items()}
+    assert ("/v1/search", "post", "200", "Rag-Index-Build") in headers
+    assert {where: h for where, h in headers.items() if "schema" not in h and "content" not in h} == {}
+    assert headers["/v1/search", "post", "200", "Rag-Index-Build"]["schema"] == {"type": "string"}
+
+
+@pytest.mark.parametrize(("path", "tools"), [("/mcp", "search, get_passage, list_documents"),
+                                             ("/mcp/connector", "search, fetch")])
+def test_an_unknown_tool_is_a_json_rpc_invalid_params_error_naming_the_tools(bare, path, tools):
+    """The protocol answers a call of a tool the server has not with a JSON-RPC error (-32602), not a tool result:
+    the SDK answered `isError` with "Unknown tool: nope", which a client takes for the tool's own failure."""
+    answered = _rpc(bare, path, "tools/call", {"name": "nope", "arguments": {}})
+    assert "result" not in answered, answered
+    assert answered["error"]["code"] == -32602
+    assert answered["error"]["message"] == f"unknown tool 'nope': the tools are {tools}"
+
+
+def test_the_tools_input_schemas_say_they_take_no_other_argument(bare):
+    """The tools profile refuses an argument a tool does not take (`top_k`): its input schemas say so, as the HTTP
+    API's request bodies do in the OpenAPI document. The connector's tools take what ChatGPT sends, and say nothing."""
+    strict = {t["name"]: t["inputSchema"] for t in _rpc(bare, "/mcp", "tools/list", {})["result"]["tools"]}
+    assert {name: schema.get("additionalProperties") for name, schema in strict.items()} == {
+        "search": False, "get_passage": False, "list_documents": False}
+    lenient = _rpc(bare, "/mcp/connector", "tools/list", {})["result"]["tools"]
+    assert [t["inputSchema"].get("additionalProperties", True) for t in lenient] == [True, True]
