@@ -113,6 +113,7 @@ def create_app(settings: Settings | None = None, *, searcher: Searcher | None = 
         cors_config=CORSConfig(allow_origins=settings.cors_origins) if settings.cors_origins else None,
         openapi_config=OpenAPIConfig(
             title="rag", version="1", path="/schema",
+            use_handler_docstrings=True,  # each route's description: what it returns, for agents and generators
             # registered before the render plugins' own catch-all, which answers an HTML page
             openapi_router=Router("/schema", route_handlers=[routes.schema_not_found], include_in_schema=False),
             description="Retrieval API: the passages of a corpus that best answer a question, with citations.",

@@ -90,7 +90,10 @@ async def answers(runtime: Runtime, request: Request, queries: list[Query]) -> l
       responses=responses(400, 401, 413, 415, 422, 503), response_headers=_BUILD_HEADER_DOC)
 async def search(data: JSONBody[SearchRequest], runtime: NamedDependency[Runtime],
                  request: Request) -> Response[SearchResponse]:
-    """Return the `k` passages that best answer `question`, each with a citation (document, section, offsets)."""
+    """Return the `k` passages that best answer `question`, best first, each with its citation (document, section,
+    offsets) and highlight; `answer` is the best snippet, verbatim, with its citation. `answerable` says whether the
+    documents likely answer at all: when false, the passages are only the closest ones and `answer.text` says so.
+    The limits (`k`, the question's length) are the request schema's."""
     started = time.perf_counter()
     searcher = runtime.current()
     index = searcher.index
@@ -104,7 +107,8 @@ async def search(data: JSONBody[SearchRequest], runtime: NamedDependency[Runtime
       responses=responses(400, 401, 413, 415, 422, 503), response_headers=_BUILD_HEADER_DOC)
 async def search_batch(data: JSONBody[BatchSearchRequest], runtime: NamedDependency[Runtime],
                        request: Request) -> Response[BatchSearchResponse]:
-    """Answer each question in `questions`, in order; the whole batch shares model calls."""
+    """Answer each question in `questions`, in order, each result as `POST /v1/search` answers it (its own
+    `answerable`); the whole batch shares model calls. The limits (questions a batch, `k`) are the request schema's."""
     started = time.perf_counter()
     batch_max = runtime.settings.batch_max
     if len(data.questions) > batch_max:

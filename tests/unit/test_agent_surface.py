@@ -61,3 +61,14 @@ def test_the_tools_input_schemas_say_they_take_no_other_argument(bare):
         "search": False, "get_passage": False, "list_documents": False}
     lenient = _rpc(bare, "/mcp/connector", "tools/list", {})["result"]["tools"]
     assert [t["inputSchema"].get("additionalProperties", True) for t in lenient] == [True, True]
+
+
+def test_every_route_of_the_openapi_document_says_what_it_returns(bare):
+    """Litestar leaves an operation's description empty unless told to take the handler's docstring: an agent reading
+    the document had a summary of a few words and no word of `answerable`."""
+    paths = bare.get("/schema/openapi.json").json()["paths"]
+    described = {(method, path): operation.get("description", "")
+                 for path, item in paths.items() for method, operation in item.items()}
+    assert [where for where, description in described.items() if len(description) < 20] == []
+    assert "`answerable`" in described["post", "/v1/search"] and "closest" in described["post", "/v1/search"]
+    assert "`answerable`" in described["post", "/v1/search/batch"]
