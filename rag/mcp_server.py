@@ -21,6 +21,7 @@ from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from typing import Annotated, Any
 
+from mcp.server import stdio as sdk_stdio
 from mcp.server.mcpserver import Context, MCPServer
 from mcp.server.mcpserver.exceptions import ToolError
 from mcp.shared.exceptions import MCPError
@@ -29,6 +30,7 @@ from pydantic import BaseModel, Field, ValidationError
 
 from rag.errors import RagError
 from rag.index.store import Index
+from rag.mcp_stdio import AnsweredFaults
 from rag.schemas import (
     DOCUMENTS_PAGE_MAX,
     FILTER_VALUES_MAX,
@@ -152,6 +154,13 @@ class PlainServer(MCPServer):
 
     def _check(self, name: str, taken: list[str], arguments: dict[str, Any]) -> None:
         """Refuse what a tool's schema does not allow before it is validated (nothing, here)."""
+
+    async def run_stdio_async(self) -> None:
+        """Serve over stdin and stdout as the SDK does, a line that is no JSON-RPC message answered with an error
+        (`rag.mcp_stdio`) where the SDK dropped it and left its client waiting."""
+        async with sdk_stdio.stdio_server() as (read, write):
+            lowlevel = self._lowlevel_server
+            await lowlevel.run(AnsweredFaults(read, write), write, lowlevel.create_initialization_options())
 
     async def get_prompt(self, name: str, arguments: dict[str, Any] | None = None,
                          context: Context | None = None) -> Any:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import subprocess
 import sys
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
@@ -200,3 +201,23 @@ def test_stdio_server_answers_through_rag_mcp(index, settings):
                 assert result.structured_content["answer"]
 
     anyio.run(main)
+
+
+def test_stdio_answers_a_line_that_is_no_json_rpc_message_and_goes_on(index, settings):
+    """The SDK's stdio transport dropped such a line (logged at debug level): a client that sent malformed JSON or a
+    batch waited for ever. Each gets its JSON-RPC error, on its own line, and the next request its answer."""
+    lines = ["{bad json", json.dumps([{"jsonrpc": "2.0", "id": 1, "method": "ping"}]),
+             json.dumps({"jsonrpc": "2.0", "id": 2, "methd": "ping"}), json.dumps({"jsonrpc": "2.0", "id": 3,
+                                                                                    "method": "ping"})]
+    env = {"PYTHONPATH": str(ROOT), "HF_HUB_OFFLINE": "1", "RAG_LOG_LEVEL": "warning", "PATH": os.environ["PATH"],
+           **{k: v for k, v in os.environ.items() if k.startswith("HF_")}}
+    try:  # a line at a time, as a client writes; closing stdin ends the server
+        done = subprocess.run([sys.executable, "-m", "rag", "mcp", "--index", str(settings.index_dir)], cwd=ROOT,
+                              env=env, input="\n".join(lines) + "\n", capture_output=True, text=True, timeout=180)
+    except subprocess.TimeoutExpired as exc:
+        raise AssertionError(f"no answer to every line: {exc.stdout!r}") from None
+    answers = [json.loads(line) for line in done.stdout.splitlines()]
+    assert [(a["id"], a.get("error", {}).get("code")) for a in answers] == [
+        (None, -32700), (None, -32600), (2, -32600), (3, None)], answers
+    assert "Parse error" in answers[0]["error"]["message"] and "batch" in answers[1]["error"]["message"]
+    assert answers[3]["result"] == {}

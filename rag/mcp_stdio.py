@@ -1,0 +1,80 @@
+"""The MCP stdio transport of `rag mcp`: the SDK's, with an answer for each line that is no JSON-RPC message.
+
+The SDK's stdio transport hands the server an exception for a line it cannot read (JSON that does not parse, a
+batch, an object of no message's shape), which the server logs at debug level and drops: the client that sent it,
+waiting for the answer to its request, waits forever. JSON-RPC answers such a line with an error, a Parse error
+(-32700) or an Invalid Request (-32600), as `/mcp` over HTTP does (`rag.http.mcp`).
+"""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Any
+
+import anyio
+from mcp.shared.message import SessionMessage
+from mcp_types import INVALID_REQUEST, PARSE_ERROR, ErrorData, JSONRPCError
+from pydantic import ValidationError
+
+
+def fault_error(exc: Exception) -> JSONRPCError:
+    """The JSON-RPC error answering a line the SDK could not read as a message (`exc`, its exception), in a line
+    that says what to fix; its id is the line's own when it has a usable one, else null."""
+    errors = exc.errors(include_url=False) if isinstance(exc, ValidationError) else []
+    sent = errors[0].get("input") if errors else None
+    mid = sent.get("id") if isinstance(sent, dict) else None
+    mid = mid if isinstance(mid, str | int) and not isinstance(mid, bool) else None
+    if any(e["type"] == "json_invalid" for e in errors):
+        code, said = PARSE_ERROR, f"Parse error: {errors[0]['msg']}: send one JSON object a line"
+    elif isinstance(sent, list):
+        code, said = INVALID_REQUEST, "a JSON-RPC batch (a JSON list) is not accepted: send one message a line"
+    else:
+        code, said = INVALID_REQUEST, ("not a JSON-RPC message: a request is {\"jsonrpc\": \"2.0\", \"id\": a string "
+                                       "or an integer, \"method\": a string, \"params\": an object}; a notification "
+                                       "has no \"id\"")
+    return JSONRPCError(jsonrpc="2.0", id=mid, error=ErrorData(code=code, message=said))
+
+
+class AnsweredFaults:
+    """The SDK's stdio read stream, each exception on it (a line it could not read) answered on `write` with
+    `fault_error` instead of reaching the server, which would drop it; messages pass through."""
+
+    def __init__(self, read: Any, write: Any) -> None:
+        self._read = read
+        self._write = write
+
+    @property
+    def last_context(self) -> Any:
+        """The sender's context of the last message, which the SDK's dispatcher reads from its stream."""
+        return getattr(self._read, "last_context", None)
+
+    async def receive(self) -> SessionMessage:
+        """The next message; a line that was none is answered here, and the one after it read."""
+        while True:
+            item = await self._read.receive()
+            if not isinstance(item, Exception):
+                return item
+            await self._write.send(SessionMessage(fault_error(item)))
+
+    def __aiter__(self) -> AnsweredFaults:
+        return self
+
+    async def __anext__(self) -> SessionMessage:
+        try:
+            return await self.receive()
+        except anyio.EndOfStream:  # stdin closed: as the SDK's own stream ends its iteration
+            raise StopAsyncIteration from None
+
+    async def aclose(self) -> None:
+        await self._read.aclose()
+
+    async def __aenter__(self) -> AnsweredFaults:
+        await self._read.__aenter__()
+        return self
+
+    async def __aexit__(self, exc_type: type[BaseException] | None, exc_val: BaseException | None,
+                        exc_tb: TracebackType | None) -> bool | None:
+        return await self._read.__aexit__(exc_type, exc_val, exc_tb)
+
+
+__all__ = ["AnsweredFaults", "fault_error"]
