@@ -84,7 +84,9 @@ class ToolSearchResult(BaseModel):
     answer: str | None = Field(None, description="Best snippet, verbatim from the passage whose id is answer_id; "
                                                  "when `answerable` is false, a sentence saying the documents do not "
                                                  "seem to answer.")
-    answer_id: str | None = Field(None, description="Id of the passage the answer snippet comes from.")
+    answer_id: str | None = Field(None, description="Id of the passage the answer snippet comes from; when "
+                                                    "`answerable` is false, of the closest passage, which does not "
+                                                    "answer: do not cite it as the answer.")
     passages: list[ToolPassage]
 
 

@@ -72,3 +72,11 @@ def test_every_route_of_the_openapi_document_says_what_it_returns(bare):
     assert [where for where, description in described.items() if len(description) < 20] == []
     assert "`answerable`" in described["post", "/v1/search"] and "closest" in described["post", "/v1/search"]
     assert "`answerable`" in described["post", "/v1/search/batch"]
+
+
+def test_the_search_tools_output_schema_tells_answer_id_from_a_citation_of_an_answer(bare):
+    """When `answerable` is false, `answer` is the no-answer sentence and `answer_id` still names the closest
+    passage: its description said only "the passage the answer snippet comes from", which an agent cites."""
+    tools = {t["name"]: t for t in _rpc(bare, "/mcp", "tools/list", {})["result"]["tools"]}
+    said = tools["search"]["outputSchema"]["properties"]["answer_id"]["description"]
+    assert "`answerable` is false" in said and "closest passage" in said
