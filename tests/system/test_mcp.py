@@ -8,6 +8,7 @@ import json
 import os
 import subprocess
 import sys
+import threading
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 
@@ -211,12 +212,28 @@ def test_stdio_answers_a_line_that_is_no_json_rpc_message_and_goes_on(index, set
                                                                                     "method": "ping"})]
     env = {"PYTHONPATH": str(ROOT), "HF_HUB_OFFLINE": "1", "RAG_LOG_LEVEL": "warning", "PATH": os.environ["PATH"],
            **{k: v for k, v in os.environ.items() if k.startswith("HF_")}}
-    try:  # a line at a time, as a client writes; closing stdin ends the server
-        done = subprocess.run([sys.executable, "-m", "rag", "mcp", "--index", str(settings.index_dir)], cwd=ROOT,
-                              env=env, input="\n".join(lines) + "\n", capture_output=True, text=True, timeout=180)
-    except subprocess.TimeoutExpired as exc:
-        raise AssertionError(f"no answer to every line: {exc.stdout!r}") from None
-    answers = [json.loads(line) for line in done.stdout.splitlines()]
+    read: list[str] = []
+    command = [sys.executable, "-m", "rag", "mcp", "--index", str(settings.index_dir)]
+    with subprocess.Popen(command, cwd=ROOT, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                          stderr=subprocess.DEVNULL, text=True) as server:
+        assert server.stdin is not None and server.stdout is not None
+        server.stdin.write("\n".join(lines) + "\n")
+        server.stdin.flush()
+        stdout = server.stdout
+
+        def answers_up_to_the_last_request() -> None:
+            for line in stdout:
+                read.append(line)
+                if json.loads(line).get("id") == 3:  # the last request's answer comes after the others' errors
+                    return
+
+        # stdin stays open until the answers are read: its end stops the server, with what is in flight
+        reader = threading.Thread(target=answers_up_to_the_last_request, daemon=True)
+        reader.start()
+        reader.join(180)  # loading the model in a new process takes a few seconds
+        server.stdin.close()
+        reader.join(30)
+    answers = [json.loads(line) for line in read if line]
     assert [(a["id"], a.get("error", {}).get("code")) for a in answers] == [
         (None, -32700), (None, -32600), (2, -32600), (3, None)], answers
     assert "Parse error" in answers[0]["error"]["message"] and "batch" in answers[1]["error"]["message"]
