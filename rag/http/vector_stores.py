@@ -26,6 +26,8 @@ from litestar.status_codes import HTTP_200_OK
 from litestar.types import Guard
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag
 
+from rag.corpus.files import second_name
+from rag.corpus.reader import is_metadata
 from rag.errors import InvalidQuery
 from rag.http.problems import Failure, responses
 from rag.http.routes import BUILD_HEADER, answers, known_query
@@ -99,7 +101,8 @@ class StoreSearchPage(BaseModel):
 class FileCounts(BaseModel):
     in_progress: int = 0
     completed: int = Field(description="Documents in the served build.")
-    failed: int = Field(description="Files of the corpus the build skipped (unreadable, unsupported).")
+    failed: int = Field(description="Files of the corpus the build skipped (unreadable, unsupported); not a second "
+                                    "name of a file read (a link to it), nor an entry of sources.toml.")
     cancelled: int = 0
     total: int
 
@@ -182,7 +185,10 @@ def describe(index: Index, settings: Settings) -> VectorStore:
         created = int(datetime.fromisoformat(manifest.get("built_at", "")).timestamp())
     except ValueError:  # an index built in memory has no stamp
         created = 0
-    skipped = len(manifest.get("corpus", {}).get("skipped", []))
+    # a failure is a file whose text is not indexed: not a second name of a file read under another (a link to it),
+    # nor a sources.toml entry, which is no file (the ingest report counts its files so too)
+    skipped = sum(not is_metadata(str(entry.get("source"))) and not second_name(entry.get("reason"))
+                  for entry in manifest.get("corpus", {}).get("skipped", []))
     return VectorStore(
         id=vector_store.store_id(settings.index_dir), created_at=created,
         name=vector_store.store_name(settings.index_dir),

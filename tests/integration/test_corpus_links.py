@@ -124,3 +124,22 @@ def test_copies_replaced_by_links_are_no_documents_lost(fresh_settings, embedder
             (corpus / folder / f"note-{n}.txt").symlink_to(Path("..") / f"note-{n}.txt")
     report = ingest(fresh_settings, embedder=embedder)  # 24 of 38 documents by name: over the 50% default
     assert report.documents == 14 and len(report.skipped) == 24 and report.embedded == 0
+
+
+def test_a_second_name_is_no_failed_file_of_the_vector_store(fresh_settings, embedder):
+    """`file_counts.failed` counts the files whose text the build lacks: a link to a file read has its text indexed
+    under the name read, and a sources.toml entry is no file (the ingest report does not count it as one either)."""
+    from rag.http.vector_stores import describe
+
+    corpus = fresh_settings.corpus_dir
+    (corpus / "faq.md").write_text(FAQ, encoding="utf-8")
+    (corpus / "latest.md").symlink_to("faq.md")
+    os.link(corpus / "faq.md", corpus / "hard.md")
+    (corpus / "image.htm").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")  # a file that fails: binary
+    (corpus / "image-link.htm").symlink_to("image.htm")  # one file, one failure
+    with (corpus / "sources.toml").open("a", encoding="utf-8") as metadata:
+        metadata.write('\n["nowhere.md"]\ntitle = "Nulle part"\n')
+    report = ingest(fresh_settings, embedder=embedder)
+    assert len(report.skipped) == 5 and report.documents == 3
+    counts = describe(Index.load(fresh_settings.index_dir), fresh_settings).file_counts
+    assert (counts.completed, counts.failed, counts.total) == (3, 1, 4)
