@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Iterator, Sequence
+from collections.abc import Container, Iterator, Sequence
 from pathlib import Path
 
 from rag.corpus.formats.docx import OLD_WORD, parse_docx
@@ -181,6 +181,15 @@ def second_name(reason: str | None) -> bool:
     return reason is not None and reason.startswith(SAME_FILE)
 
 
+def read_under(reason: str | None, sources: Container[str]) -> bool:
+    """Whether `reason` refuses a second name of a file read under one of `sources` (the documents read): a file
+    refused once opened (binary, damaged) is read under no name, and its other names took `_read_once`'s reason."""
+    if not second_name(reason):
+        return False
+    named = str(reason)[len(SAME_FILE):]  # "<name read> (<how>): read once"; a name may hold " (" itself
+    return any(named[:at] in sources for at in range(len(named)) if named.startswith(" (", at))
+
+
 __all__ = [
     "BINARY_SUFFIXES",
     "FORMATS",
@@ -189,6 +198,7 @@ __all__ = [
     "SUFFIXES",
     "VANISHED",
     "corpus_files",
+    "read_under",
     "refusal",
     "refusals",
     "second_name",

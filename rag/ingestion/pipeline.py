@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from rag.corpus.chunking import LAYOUT as PASSAGE_LAYOUT
-from rag.corpus.files import FORMATS, METADATA_FILE, corpus_files, refusals, second_name
+from rag.corpus.files import FORMATS, METADATA_FILE, corpus_files, read_under, refusals
 from rag.corpus.reader import Changed, Corpus, Skipped, add_files, is_metadata, previous_ids, read_files, unique_ids
 from rag.embedding.base import Embedder
 from rag.embedding.load import ModelSpec, effective_model, model_release
@@ -161,7 +161,8 @@ def _require_kept(corpus: Corpus, published: dict[str, Any] | None, settings: Se
     every replica would hot-reload it, answering from what is left. Only a corpus that is what is left of the
     served build's is held to it: the same folder, and no document the served build lacks (pointing
     `RAG_CORPUS_DIR` at another folder, or putting other files in this one, is a choice, not an accident). A
-    document now skipped as a second name of a file read is not lost: its text is indexed under the name read."""
+    document now skipped as a second name of a file read is not lost: its text is indexed under the name read (if
+    that name is a document: a binary or damaged file is read under no name)."""
     record = (published or {}).get("corpus") or {}
     was = str(record.get("path", ""))
     if not was or (was != str(settings.corpus_dir) and Path(was).resolve() != settings.corpus_dir.resolve()):
@@ -171,8 +172,9 @@ def _require_kept(corpus: Corpus, published: dict[str, Any] | None, settings: Se
         return
     before = int(((published or {}).get("counts") or {}).get("documents", 0))
     # a document of the served build now skipped as a second name of a file read (a copy replaced by a link, a build
-    # from before links were read once) lost its name, not its text
-    renamed = sum(skipped.source in known and second_name(skipped.reason) for skipped in corpus.skipped)
+    # from before links were read once) lost its name, not its text; not if that file was refused once opened
+    read = {document.source for document in corpus.documents}
+    renamed = sum(skipped.source in known and read_under(skipped.reason, read) for skipped in corpus.skipped)
     lost = before - len(corpus.documents) - renamed
     if settings.max_document_loss < 1 and lost >= LOSS_MIN_DOCUMENTS and lost > settings.max_document_loss * before:
         raise IngestError(f"the corpus has {len(corpus.documents)} readable documents where the served build has "

@@ -5,6 +5,9 @@ the same text is indexed twice, each copy cited and taking a result."""
 import os
 from pathlib import Path
 
+import pytest
+
+from rag.errors import IngestError
 from rag.index.store import Index
 from rag.ingestion.pipeline import ingest
 from rag.settings import Settings
@@ -143,3 +146,23 @@ def test_a_second_name_is_no_failed_file_of_the_vector_store(fresh_settings, emb
     assert len(report.skipped) == 5 and report.documents == 3
     counts = describe(Index.load(fresh_settings.index_dir), fresh_settings).file_counts
     assert (counts.completed, counts.failed, counts.total) == (3, 1, 4)
+
+
+def test_links_to_files_that_cannot_be_read_are_documents_lost(fresh_settings, embedder):
+    """A second name's text is indexed under the name read only if that name is read: links to files refused once
+    opened (binary, damaged) lost their text with them, and `RAG_MAX_DOCUMENT_LOSS` counts them."""
+    corpus = fresh_settings.corpus_dir
+    for folder in ("archives", "miroir"):
+        (corpus / folder).mkdir()
+    for n in range(12):
+        text = f"Note {n}\n\nLa note numéro {n} parle du sujet {n}.\n"
+        for name in (f"note-{n}.txt", f"archives/note-{n}.txt", f"miroir/note-{n}.txt"):
+            (corpus / name).write_text(text, encoding="utf-8")
+    assert ingest(fresh_settings, embedder=embedder).documents == 38
+    for n in range(12):
+        (corpus / f"note-{n}.txt").write_bytes(b"\x00\x01 damaged \x00")  # every original now unreadable
+        for folder in ("archives", "miroir"):
+            (corpus / folder / f"note-{n}.txt").unlink()
+            (corpus / folder / f"note-{n}.txt").symlink_to(Path("..") / f"note-{n}.txt")
+    with pytest.raises(IngestError, match="36 would go"):  # 36 of 38: only the seed's 2 documents are left
+        ingest(fresh_settings, embedder=embedder)
