@@ -181,13 +181,14 @@ def second_name(reason: str | None) -> bool:
     return reason is not None and reason.startswith(SAME_FILE)
 
 
-def read_under(reason: str | None, sources: Container[str]) -> bool:
-    """Whether `reason` refuses a second name of a file read under one of `sources` (the documents read): a file
-    refused once opened (binary, damaged) is read under no name, and its other names took `_read_once`'s reason."""
+def read_as(reason: str | None, names: Container[str]) -> str | None:
+    """The name of `names` that `reason` (of `refusals`) says the file is read under, if it refuses a second name of
+    a file and `names` holds that name (the documents read: a file refused once opened, binary or damaged, is read
+    under no name, though its other names took `_read_once`'s reason)."""
     if not second_name(reason):
-        return False
+        return None
     named = str(reason)[len(SAME_FILE):]  # "<name read> (<how>): read once"; a name may hold " (" itself
-    return any(named[:at] in sources for at in range(len(named)) if named.startswith(" (", at))
+    return next((named[:at] for at in range(len(named)) if named.startswith(" (", at) and named[:at] in names), None)
 
 
 __all__ = [
@@ -198,7 +199,7 @@ __all__ = [
     "SUFFIXES",
     "VANISHED",
     "corpus_files",
-    "read_under",
+    "read_as",
     "refusal",
     "refusals",
     "second_name",

@@ -25,6 +25,7 @@ from rag.corpus.files import (
     SUFFIXES,
     VANISHED,
     corpus_files,
+    read_as,
     refusal,
     refusals,
     second_name,
@@ -277,10 +278,22 @@ def add_files(corpus: Corpus, outcomes: Iterator[Document | Skipped], *, until_a
                 return
 
 
+def not_read(corpus: Corpus) -> None:
+    """Each second name of a file that is not read after all (refused once opened: binary, damaged, undecodable),
+    whose reason said it was read once under another name, says that name's reason instead."""
+    read = {document.source for document in corpus.documents}
+    why = {skipped.source: skipped.reason for skipped in corpus.skipped if not second_name(skipped.reason)}
+    for i, skipped in enumerate(corpus.skipped):
+        if read_as(skipped.reason, read) is None and (name := read_as(skipped.reason, why)) is not None:
+            how = skipped.reason.removesuffix(": read once")
+            corpus.skipped[i] = Skipped(skipped.source, f"{how}, which is not read: {why[name]}")
+
+
 def read_corpus(root: Path, *, max_file_bytes: int = MAX_FILE_BYTES) -> Corpus:
     """Read every supported file under `root`. A file that cannot be read is skipped and reported."""
     corpus = Corpus()
     add_files(corpus, read_files(root, max_file_bytes=max_file_bytes))
+    not_read(corpus)
     unique_ids(corpus.documents)
     return corpus
 
@@ -295,6 +308,7 @@ __all__ = [
     "add_files",
     "corpus_files",
     "is_metadata",
+    "not_read",
     "previous_ids",
     "read_corpus",
     "read_document",

@@ -20,8 +20,18 @@ from typing import Any
 import numpy as np
 
 from rag.corpus.chunking import LAYOUT as PASSAGE_LAYOUT
-from rag.corpus.files import FORMATS, METADATA_FILE, corpus_files, read_under, refusals
-from rag.corpus.reader import Changed, Corpus, Skipped, add_files, is_metadata, previous_ids, read_files, unique_ids
+from rag.corpus.files import FORMATS, METADATA_FILE, corpus_files, read_as, refusals
+from rag.corpus.reader import (
+    Changed,
+    Corpus,
+    Skipped,
+    add_files,
+    is_metadata,
+    not_read,
+    previous_ids,
+    read_files,
+    unique_ids,
+)
 from rag.embedding.base import Embedder
 from rag.embedding.load import ModelSpec, effective_model, model_release
 from rag.errors import ConfigError, IndexError_, IndexNotFound, IndexWriteFailed, IngestError
@@ -174,7 +184,7 @@ def _require_kept(corpus: Corpus, published: dict[str, Any] | None, settings: Se
     # a document of the served build now skipped as a second name of a file read (a copy replaced by a link, a build
     # from before links were read once) lost its name, not its text; not if that file was refused once opened
     read = {document.source for document in corpus.documents}
-    renamed = sum(skipped.source in known and read_under(skipped.reason, read) for skipped in corpus.skipped)
+    renamed = sum(skipped.source in known and read_as(skipped.reason, read) is not None for skipped in corpus.skipped)
     lost = before - len(corpus.documents) - renamed
     if settings.max_document_loss < 1 and lost >= LOSS_MIN_DOCUMENTS and lost > settings.max_document_loss * before:
         raise IngestError(f"the corpus has {len(corpus.documents)} readable documents where the served build has "
@@ -305,6 +315,7 @@ def _ingest_locked(settings: Settings, started: float, *, force: bool, progress:
         corpus, embedder = _read_local(settings, embedder, embedder_factory, options, report, previous_ids(published))
         stages = chunk_and_embed(corpus, settings, embedder, prepare, progress=progress)
     corpus = stages.corpus
+    not_read(corpus)  # a second name of a file refused once opened says so, on either engine
     report.skipped = corpus.skipped
     report.changed = [Changed(d.source, change) for d in corpus.documents for change in d.changes]
     report.files = len(corpus.documents) + sum(not is_metadata(s.source) for s in corpus.skipped)

@@ -166,3 +166,19 @@ def test_links_to_files_that_cannot_be_read_are_documents_lost(fresh_settings, e
             (corpus / folder / f"note-{n}.txt").symlink_to(Path("..") / f"note-{n}.txt")
     with pytest.raises(IngestError, match="36 would go"):  # 36 of 38: only the seed's 2 documents are left
         ingest(fresh_settings, embedder=embedder)
+
+
+def test_a_second_name_of_a_file_refused_once_opened_says_it_is_not_read(fresh_settings, embedder):
+    """A file refused only once opened (binary) is read under no name: its other names do not say 'read once'."""
+    corpus = fresh_settings.corpus_dir
+    (corpus / "image (1).htm").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")  # a name holding " (" too
+    (corpus / "lien.htm").symlink_to("image (1).htm")
+    os.link(corpus / "image (1).htm", corpus / "photo.htm")
+    report = ingest(fresh_settings, embedder=embedder)
+    binary = "binary file (NUL bytes)"
+    assert [(s.source, s.reason) for s in report.skipped] == [
+        ("image (1).htm", binary),
+        ("lien.htm", f"same file as image (1).htm (a symbolic link to it), which is not read: {binary}"),
+        ("photo.htm", f"same file as image (1).htm (a hard link to it: one file under two names), which is not read: "
+                      f"{binary}")]
+    assert ingest(fresh_settings, embedder=embedder).skipped == report.skipped  # as the manifest keeps them
