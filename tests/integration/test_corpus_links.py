@@ -109,18 +109,25 @@ def test_a_title_given_to_a_name_that_is_not_read_is_reported(fresh_settings, em
     assert report.files == 4 and report.documents == 3
 
 
-def test_copies_replaced_by_links_are_no_documents_lost(fresh_settings, embedder):
-    """A build that indexed every copy (made before links were read once, or from copies a user then replaced by
-    links) lost documents by name only: their text is still indexed, under the name read, so `RAG_MAX_DOCUMENT_LOSS`
-    does not stop the ingest."""
-    corpus = fresh_settings.corpus_dir
+def _mirrored_notes(settings, embedder) -> Path:
+    """The corpus folder of `settings` with 12 notes, each copied into archives/ and miroir/, ingested: 38
+    documents with the seed files."""
+    corpus = settings.corpus_dir
     for folder in ("archives", "miroir"):
         (corpus / folder).mkdir()
     for n in range(12):
         text = f"Note {n}\n\nLa note numéro {n} parle du sujet {n}.\n"
         for name in (f"note-{n}.txt", f"archives/note-{n}.txt", f"miroir/note-{n}.txt"):
             (corpus / name).write_text(text, encoding="utf-8")
-    assert ingest(fresh_settings, embedder=embedder).documents == 38
+    assert ingest(settings, embedder=embedder).documents == 38
+    return corpus
+
+
+def test_copies_replaced_by_links_are_no_documents_lost(fresh_settings, embedder):
+    """A build that indexed every copy (made before links were read once, or from copies a user then replaced by
+    links) lost documents by name only: their text is still indexed, under the name read, so `RAG_MAX_DOCUMENT_LOSS`
+    does not stop the ingest."""
+    corpus = _mirrored_notes(fresh_settings, embedder)
     for folder in ("archives", "miroir"):
         for n in range(12):
             (corpus / folder / f"note-{n}.txt").unlink()
@@ -151,14 +158,7 @@ def test_a_second_name_is_no_failed_file_of_the_vector_store(fresh_settings, emb
 def test_links_to_files_that_cannot_be_read_are_documents_lost(fresh_settings, embedder):
     """A second name's text is indexed under the name read only if that name is read: links to files refused once
     opened (binary, damaged) lost their text with them, and `RAG_MAX_DOCUMENT_LOSS` counts them."""
-    corpus = fresh_settings.corpus_dir
-    for folder in ("archives", "miroir"):
-        (corpus / folder).mkdir()
-    for n in range(12):
-        text = f"Note {n}\n\nLa note numéro {n} parle du sujet {n}.\n"
-        for name in (f"note-{n}.txt", f"archives/note-{n}.txt", f"miroir/note-{n}.txt"):
-            (corpus / name).write_text(text, encoding="utf-8")
-    assert ingest(fresh_settings, embedder=embedder).documents == 38
+    corpus = _mirrored_notes(fresh_settings, embedder)
     for n in range(12):
         (corpus / f"note-{n}.txt").write_bytes(b"\x00\x01 damaged \x00")  # every original now unreadable
         for folder in ("archives", "miroir"):
