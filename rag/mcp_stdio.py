@@ -17,16 +17,31 @@ from mcp_types import INVALID_REQUEST, PARSE_ERROR, ErrorData, JSONRPCError
 from pydantic import ValidationError
 
 
+def _sent(errors: list[Any]) -> object:
+    """What the line held, as the SDK's validation errors tell it: the value a member of the message union refused
+    whole (a list, a string) or the object a member misses a field of; None when no error shows it (an object with
+    every field, of wrong types). The first error's input is no such thing: `"params": [1]` fails first on the
+    list [1], which is neither the message nor a batch."""
+    for error in errors:
+        loc = error["loc"]
+        if len(loc) == 1 or (len(loc) == 2 and error["type"] == "missing"):
+            return error["input"]
+    return None
+
+
 def fault_error(exc: Exception) -> JSONRPCError:
     """The JSON-RPC error answering a line the SDK could not read as a message (`exc`, its exception), in a line
-    that says what to fix; its id is the line's own when it has a usable one, else null."""
+    that says what to fix; its id is the line's own when it has a usable one and the line is no response (a client's
+    answer to the server is not answered, and its id, the server's, would name one of the client's requests), else
+    null."""
     errors = exc.errors(include_url=False) if isinstance(exc, ValidationError) else []
-    sent = errors[0].get("input") if errors else None
-    mid = sent.get("id") if isinstance(sent, dict) else None
-    mid = mid if isinstance(mid, str | int) and not isinstance(mid, bool) else None
+    message = _sent(errors)
+    mid = message.get("id") if isinstance(message, dict) else None
+    responds = isinstance(message, dict) and "method" not in message and ("result" in message or "error" in message)
+    mid = mid if isinstance(mid, str | int) and not isinstance(mid, bool) and not responds else None
     if any(e["type"] == "json_invalid" for e in errors):
         code, said = PARSE_ERROR, f"Parse error: {errors[0]['msg']}: send one JSON object a line"
-    elif isinstance(sent, list):
+    elif isinstance(message, list):
         code, said = INVALID_REQUEST, "a JSON-RPC batch (a JSON list) is not accepted: send one message a line"
     else:
         code, said = INVALID_REQUEST, ("not a JSON-RPC message: a request is {\"jsonrpc\": \"2.0\", \"id\": a string "

@@ -6,10 +6,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
+import mcp_types
 import pytest
 from litestar.testing import TestClient
 
 from rag.http.app import create_app
+from rag.mcp_stdio import fault_error
 from rag.settings import Settings
 
 MCP = {"accept": "application/json, text/event-stream", "content-type": "application/json"}
@@ -80,3 +82,24 @@ def test_the_search_tools_output_schema_tells_answer_id_from_a_citation_of_an_an
     tools = {t["name"]: t for t in _rpc(bare, "/mcp", "tools/list", {})["result"]["tools"]}
     said = tools["search"]["outputSchema"]["properties"]["answer_id"]["description"]
     assert "`answerable` is false" in said and "closest passage" in said
+
+
+@pytest.mark.parametrize(("line", "mid", "code", "says"), [
+    ('{"jsonrpc": "2.0", "id": 5, "method": "ping", "params": [1]}', 5, -32600, "not a JSON-RPC message"),
+    ('{"jsonrpc": "2.0", "id": "a", "method": 7}', "a", -32600, "not a JSON-RPC message"),
+    ('{"jsonrpc": "1.0", "id": 5, "method": "ping"}', 5, -32600, "not a JSON-RPC message"),
+    ('{"jsonrpc": "2.0", "id": 5, "methd": "ping"}', 5, -32600, "not a JSON-RPC message"),
+    ('{"jsonrpc": "2.0", "id": 5, "error": {"code": "x"}}', None, -32600, "not a JSON-RPC message"),
+    ('[{"jsonrpc": "2.0", "id": 5, "method": "ping"}]', None, -32600, "batch"),
+    ('"ping"', None, -32600, "not a JSON-RPC message"),
+    ("{bad json", None, -32700, "Parse error"),
+])
+def test_stdio_answers_a_line_that_is_no_message_with_its_own_id_and_fault(line, mid, code, says):
+    """Over stdio a request the SDK cannot read is answered with its own id, so that the client waiting for it gets
+    it: the id was read from the first validation error's input, which for `"params": [1]` is the list [1] (answered
+    with a null id, as "a batch"), and a broken response, whose id is the server's, is answered with a null one."""
+    with pytest.raises(ValueError) as caught:
+        mcp_types.jsonrpc_message_adapter.validate_json(line, by_name=False)
+    answer = fault_error(caught.value)
+    assert (answer.id, answer.error.code) == (mid, code)
+    assert says in answer.error.message
