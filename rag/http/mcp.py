@@ -117,9 +117,11 @@ def envelope_fault(body: bytes) -> tuple[object, str] | None:
     mid = message.get("id")
     if isinstance(mid, bool) or not isinstance(mid, str | int | None):
         return None, f"\"id\" must be a string or an integer, not a {type(mid).__name__}"
-    if mid is None and "id" in message and "method" in message:
+    method = message.get("method")
+    if mid is None and "id" in message and isinstance(method, str) and not method.startswith("notifications/"):
         # MCP forbids a null id; the SDK took the request for a notification and answered nothing (a 202), leaving
-        # the client waiting for an answer that never comes
+        # the client waiting for an answer that never comes. A notification's method with a null id is a
+        # notification from a client that serializes an absent id as null (as `"params": null`): its 202 stands
         return None, "\"id\" must be a string or an integer, not null (a notification has no \"id\")"
     try:
         key = duplicate_key(body, message)

@@ -180,6 +180,19 @@ def test_mcp_params_null_is_taken_as_none_as_it_was(keyed, method):
 
 
 @pytest.mark.parametrize("path", ["/mcp", "/mcp/connector"])
+def test_mcp_a_notification_with_a_null_id_is_still_taken(keyed, path):
+    """A request with a null id is refused (nobody would get its answer), but a notification's method with one is
+    what a client serializing an absent id as null sends, and was taken with a 202: refused with a 400, it failed the
+    client's `notifications/initialized` and so its connection."""
+    headers = {"authorization": f"Bearer {USER}", "accept": "application/json, text/event-stream",
+               "content-type": "application/json"}
+    for body in ({"jsonrpc": "2.0", "id": None, "method": "notifications/initialized"},
+                 {"jsonrpc": "2.0", "id": None, "method": "notifications/cancelled", "params": {"requestId": 3}}):
+        answered = keyed.post(path, json=body, headers=headers)
+        assert answered.status_code == 202 and not answered.content, answered.text
+
+
+@pytest.mark.parametrize("path", ["/mcp", "/mcp/connector"])
 @pytest.mark.parametrize(("body", "mid", "says"), [
     (b'[{"jsonrpc": "2.0", "id": 1, "method": "tools/list"}]', None, "a JSON-RPC batch (a JSON list) is not accepted"),
     (b'{"jsonrpc": "2.0", "id": {"a": 1}, "method": "tools/list"}', None, '"id" must be a string or an integer'),
