@@ -1,5 +1,6 @@
 """What an agent's framework reads before it calls anything: the OpenAPI document and the MCP tools' declarations,
-held to their specifications (OpenAPI 3.1, the MCP tools' error rules), against an app serving no index."""
+held to their specifications (OpenAPI 3.1, the MCP tools' error rules), against an app serving no index; and the
+JSON-RPC errors `rag mcp` answers over stdio to a line that is no message (`rag.mcp_stdio`)."""
 
 from __future__ import annotations
 
