@@ -11,10 +11,11 @@ package swagger-ui-py), not from a CDN: it works offline and on a network that r
 from __future__ import annotations
 
 import importlib.util
+import re
 from pathlib import Path
 
 from litestar.openapi.plugins import SwaggerRenderPlugin
-from litestar.openapi.spec import OpenAPI, Schema
+from litestar.openapi.spec import OpenAPI, Operation, Schema
 from litestar.router import Router
 from litestar.static_files import create_static_files_router
 
@@ -22,6 +23,8 @@ from rag.schemas import FILTER_VALUES_MAX
 from rag.settings import Settings
 
 ASSETS = "/schema/assets"
+# a line break inside a paragraph of a docstring (wrapped at the source's width), not one before a list item
+_WRAP = re.compile(r"(?<=\S)\n(?!\n|\s*[-*] )(?=\S)")
 
 
 def _swagger_ui_files() -> Path:
@@ -45,9 +48,15 @@ def swagger_ui() -> tuple[SwaggerRenderPlugin, Router]:
 
 
 def describe_limits(openapi: OpenAPI, settings: Settings) -> None:
-    """Add `additionalProperties: false` and the settings' limits to the request bodies' schemas, and drop the 400
-    Litestar declares by itself for a route with parameters, in place."""
+    """Add `additionalProperties: false` and the settings' limits to the request bodies' schemas, drop the 400
+    Litestar declares by itself for a route with parameters, and unwrap the operations' descriptions (the handlers'
+    docstrings, wrapped at 120 columns: an agent or a generator that shows one as a tool's description would show
+    its line breaks mid-sentence), in place."""
     _drop_framework_400s(openapi)
+    for item in (openapi.paths or {}).values():
+        for operation in (getattr(item, method) for method in ("get", "put", "post", "delete", "patch")):
+            if isinstance(operation, Operation) and operation.description:
+                operation.description = _WRAP.sub(" ", operation.description)
     schemas = openapi.components.schemas if openapi.components else None
     if not schemas:
         return
