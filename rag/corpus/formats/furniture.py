@@ -52,10 +52,14 @@ _MAX_OPEN = 64  # named elements measured at once: one deeper is measured with t
 _WORD = re.compile(r"[-_\s]+")
 
 
+def is_main(tag: str, attrs: dict[str, str | None]) -> bool:
+    """Whether an element marks the page's content: `<main>`, or any element of role "main"."""
+    return tag == "main" or (attrs.get("role") or "").strip().lower() == "main"
+
+
 def named_as_furniture(tag: str, attrs: dict[str, str | None]) -> bool:
     """Whether an element's class or id names furniture (see the module's docstring)."""
-    if tag in _NEVER or "section" in (attrs.get("class") or "").lower().split() or (
-            attrs.get("role") or "").strip().lower() == "main":
+    if tag in _NEVER or "section" in (attrs.get("class") or "").lower().split() or is_main(tag, attrs):
         return False  # a section by its class (docutils', pandoc's <div class="section">), the content by its role
     classes = {w for w in _WORD.split((attrs.get("class") or "").lower()) if w}
     if classes & FURNITURE_WORDS and not classes & CONTENT_WORDS:
@@ -79,7 +83,8 @@ class _Element:
 
 class Furniture(HTMLParser):
     """A first reading of a page: where its elements named as furniture start (`left_out`), measured as the module's
-    docstring says. Feed it the page, close it, then read `left_out`."""
+    docstring says, and whether it marks its content with `<main>` (or role="main", `main`) or `<article>`
+    (`article`), whatever stands around them. Feed it the page, close it, then read them."""
 
     def __init__(self, skipped: Callable[[str, dict[str, str | None]], bool] = lambda tag, attrs: False) -> None:
         """`skipped`: whether an element (its tag and attributes) is left out by the reading that follows (a <nav>,
@@ -93,8 +98,11 @@ class Furniture(HTMLParser):
         self._links = 0  # <a> elements open
         self._h1 = 0  # <h1> elements open
         self.text = 0  # the page's text, characters
+        self.main = self.article = False
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.main = self.main or is_main(tag, dict(attrs))
+        self.article = self.article or tag == "article"
         for element in self._open:  # counted as the next reading counts them: any tag, a <template>'s included
             if element.tag == tag:
                 element.depth += 1
@@ -172,4 +180,4 @@ def _within(element: _Element, chosen: set[int]) -> bool:
     return False
 
 
-__all__ = ["CONTENT_WORDS", "FURNITURE_WORDS", "HEAD", "VOID", "Furniture", "named_as_furniture"]
+__all__ = ["CONTENT_WORDS", "FURNITURE_WORDS", "HEAD", "VOID", "Furniture", "is_main", "named_as_furniture"]

@@ -14,7 +14,7 @@ import textwrap
 from html.parser import HTMLParser
 
 from rag.corpus.formats.base import CELL_SEPARATOR, Line, Outline, Parsed, Section
-from rag.corpus.formats.furniture import HEAD, VOID, Furniture
+from rag.corpus.formats.furniture import HEAD, VOID, Furniture, is_main
 
 _BLOCKS = {"p", "li", "dt", "dd", "tr", "td", "th", "pre", "blockquote", "figcaption", "caption", "summary",
            # containers: text written straight inside one (a page built of <div>s) is a line of its own
@@ -50,10 +50,6 @@ def _skipped(tag: str, attrs: dict[str, str | None], lenient: bool) -> bool:
     return tag in _SKIPPED or (attrs.get("role") or "").strip().lower() in _SKIPPED_ROLES
 
 
-def _is_main(tag: str, attrs: dict[str, str | None]) -> bool:
-    return tag == "main" or (attrs.get("role") or "").strip().lower() == "main"
-
-
 class _Region:
     """An element and all it holds, followed by its name: the same name opened inside it must close first."""
 
@@ -73,18 +69,6 @@ class _Region:
             self._depth -= 1
             if self._depth == 0:
                 self.tag = None
-
-
-class _Landmarks(HTMLParser):
-    """First reading: whether the page marks its content with `<main>` (or role="main") or `<article>`."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.main = self.article = False
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.main = self.main or _is_main(tag, dict(attrs))
-        self.article = self.article or tag == "article"
 
 
 class _HtmlSections(HTMLParser):
@@ -149,7 +133,7 @@ class _HtmlSections(HTMLParser):
             return
         self._content.start(tag)
         if self.scope is not None and self._content.tag is None and (
-                _is_main(tag, named) if self.scope == "main" else tag == "article"):
+                is_main(tag, named) if self.scope == "main" else tag == "article"):
             self._content.enter(tag)
         if self._skip:
             return
@@ -287,12 +271,11 @@ def parse_html(text: str) -> Parsed:
     page's text (a template's empty `<main>`, comments marked up as articles under a post that is not). Offsets
     delimit each element in the HTML source (entities and inline tags make the text differ from it).
     """
-    landmarks, furniture = _Landmarks(), Furniture(lambda tag, attrs: _skipped(tag, attrs, False))
-    for first in (landmarks, furniture):
-        first.feed(text)
-        first.close()
-    scope = "main" if landmarks.main else "article" if landmarks.article else None
-    named = furniture.left_out
+    first = Furniture(lambda tag, attrs: _skipped(tag, attrs, False))  # and the page's content marks
+    first.feed(text)
+    first.close()
+    scope = "main" if first.main else "article" if first.article else None
+    named = first.left_out
     parser = whole = _read(text, None, named)
     if scope is not None:
         scoped = _read(text, scope, named)
