@@ -40,8 +40,9 @@ class SearchResult(BaseModel):
 
     id: str = Field(description="Passage id, for fetch.")
     title: str = Field(description="Document title › section (and page, for a PDF): what to cite.")
-    url: str = Field(description="Where a person can read it: the document's web address, else this server's page "
-                                 "of the passage.")
+    url: str = Field(description="Where a person can read it: the document's web address opened at the passage (a "
+                                 "PDF's page, a web page's words highlighted), else this server's page of the "
+                                 "passage.")
 
 
 class SearchResults(BaseModel):
@@ -73,10 +74,11 @@ class FetchedPassage(BaseModel):
 
 
 def passage_url(passage: Passage | Hit, base: str | None, corpus_dir: Path) -> str:
-    """Where a person can read `passage`: its document's URL, else the page of it under `base` (a server's address,
-    without trailing slash), else, without a server, its source file under `corpus_dir`."""
-    if passage.citation.url:
-        return passage.citation.url
+    """Where a person can read `passage`: its document's URL opened at it (`Citation.link`), else the page of it
+    under `base` (a server's address, without trailing slash), else, without a server, its source file under
+    `corpus_dir`."""
+    if passage.citation.link:
+        return passage.citation.link
     if base is not None:
         return f"{base}{PAGE_PATH}/{quote(passage.id, safe='')}"
     return (corpus_dir / passage.citation.source).resolve().as_uri()

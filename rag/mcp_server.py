@@ -67,7 +67,9 @@ class ToolPassage(BaseModel):
 
     id: str = Field(description="Passage id, for get_passage.")
     label: str = Field(description="Document title › section (and page, for a PDF): what to cite.")
-    url: str | None = Field(None, description="Web address of the document, when known.")
+    url: str | None = Field(None, description="Web address of the document, when known, opened at the passage "
+                                              "where its format allows (a PDF's page, a web page's words "
+                                              "highlighted).")
     source: str = Field(description="File and character range in its text: `file:start-end` (for a PDF: in its "
                                     "extracted text).")
     page: int | None = Field(None, description="1-based page where the passage starts, for a PDF.")
@@ -105,7 +107,7 @@ def _source(citation: Citation) -> str:
 def _tool_passage(hit: Hit | Passage) -> ToolPassage:
     highlight = hit.highlight.text if isinstance(hit, Hit) and hit.highlight else None
     c = hit.citation
-    return ToolPassage(id=hit.id, label=c.label, url=c.url, source=_source(c), page=c.page, highlight=highlight,
+    return ToolPassage(id=hit.id, label=c.label, url=c.link, source=_source(c), page=c.page, highlight=highlight,
                        text=hit.text)
 
 

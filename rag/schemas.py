@@ -46,6 +46,10 @@ class Citation(BaseModel):
                                                     "pages; None when it ends on `page`.")
     url: LinkUrl = Field(None, description="Web address of the document (http, https or mailto), when the corpus "
                                      "declares one.")
+    link: LinkUrl = Field(None, description="`url` opened at the passage, what to link a source to: a PDF's at its "
+                                      "page (`#page=3`), a web page's with the passage's first and last words "
+                                      "highlighted (a text fragment, `#:~:text=`), else `url` itself; None without "
+                                      "`url`.")
     label: str = Field(description="What to show a reader: document title › section (the title alone when "
                                    "the passage has no section), then the page or pages when there are: "
                                    "\"Guide › Retours, p. 3\", \"Guide › Litiges, pp. 3–4\".")

@@ -51,7 +51,7 @@ def render(passage: Passage, language: str = "en") -> str:
     rows = [(document, escape(c.title)), (section, escape(c.section) if c.section else None),
             (page, str(c.page) if c.page is not None else None),
             (source, f"{escape(c.source)}, {characters} {c.start}–{c.end}"),
-            (link, f'<a href="{escape(c.url)}">{escape(c.url)}</a>' if c.url else None),
+            (link, f'<a href="{escape(c.link or c.url)}">{escape(c.url)}</a>' if c.url else None),
             (passage_id, f"<code>{escape(passage.id)}</code>")]
     cited = "".join(f"<dt>{name}</dt><dd>{value}</dd>" for name, value in rows if value is not None)
     return (f'<!doctype html>\n<html lang="{lang}"><head><meta charset="utf-8">'

@@ -97,8 +97,9 @@ def escape(text: str) -> str:
 
 
 def source_line(citation: Citation) -> str:
-    """The citation as a Markdown list item body: its label, linked when the document has a usable URL."""
-    return _source_line(citation.label, citation.url)
+    """The citation as a Markdown list item body: its label, linked when the document has a usable URL (opened at
+    the passage: `Citation.link`)."""
+    return _source_line(citation.label, citation.link or citation.url)
 
 
 @lru_cache(maxsize=4096)  # the same few sources are listed answer after answer

@@ -28,6 +28,7 @@ from rag.search.answerable import (
     unknown_share,
 )
 from rag.search.fusion import Fused, Ranking, fixed_weight, fuse, ranks
+from rag.search.links import link
 from rag.search.snippets import Highlighter
 
 if TYPE_CHECKING:
@@ -117,7 +118,7 @@ def citation(chunk: Chunk) -> Citation:
         label += f", p. {chunk.page}" if chunk.last_page is None else f", pp. {chunk.page}–{chunk.last_page}"
     return Citation(doc_id=chunk.doc_id, title=chunk.title, source=chunk.source, section=chunk.section,
                     start=chunk.start, end=chunk.end, page=chunk.page, last_page=chunk.last_page, url=chunk.url,
-                    label=label)
+                    link=link(chunk.url, chunk.source, chunk.page, chunk.text), label=label)
 
 
 class _Remembered:

@@ -84,8 +84,13 @@ def test_urls_from_front_matter_and_sources_toml_reach_citations(tmp_path, embed
     assert hits[0].highlight is not None and hits[0].highlight.text == "Les retours sont acceptés sous 14 jours."
     # the answer shows the highlight with the rest of its paragraph
     assert best is not None and best.text == "Les retours sont acceptés sous 14 jours. Le remboursement suit."
-    assert "1. [Guide › Retours](<https://example.org/guide>)" in best.markdown
-    assert "2. [Notes](<https://example.org/notes>)" in best.markdown
+    # each source links to its document opened at the passage: its first and last words highlighted
+    guide = ("https://example.org/guide#:~:text=Les%20retours%20sont%20accept%C3%A9s%20sous%2014%20jours.%20Le%20"
+             "remboursement%20suit.")
+    notes = "https://example.org/notes#:~:text=Le%20service%20client%20r%C3%A9pond%20du%20lundi%20au%20vendredi."
+    assert top.link == guide
+    assert f"1. [Guide › Retours](<{guide}>)" in best.markdown
+    assert f"2. [Notes](<{notes}>)" in best.markdown
 
 
 def test_api_returns_highlights_labels_and_the_answer(client):

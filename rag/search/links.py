@@ -1,0 +1,102 @@
+"""A citation's link: the document's web address, opened at the passage where the format lets an address say where.
+
+A chatbot shows each source as a link, and an agent hands the link to its user: the document's address alone lands
+at the top of a long page, and the reader looks for the passage again. So:
+
+- a PDF opens at the passage's page: `#page=3`, the PDF open parameter that browsers' viewers and Acrobat read;
+- a web page (HTML, Markdown or text published at that address) opens with the passage's first and last words
+  highlighted and scrolled to: a text fragment, `#:~:text=Vous%20pouvez%20retourner,d%C3%A9pos%C3%A9%20le%20colis`
+  (https://wicg.github.io/scroll-to-text-fragment/; Chrome, Edge, Safari and Firefox read it). A browser that
+  finds no such words on the page opens it at its top, as the bare address would; one that does not read text
+  fragments ignores them. The words come from one line of prose each (a table row's cells are apart on the page),
+  with Markdown's inline marks, list numbers and bullets taken off, since a browser matches the text it shows;
+- a Word file or an e-mail address (`mailto:`) has no such place: its link is its address.
+
+An address that already names a place keeps it: a PDF's `#nameddest=...` is left as it is, a web page's `#faq`
+gets the text fragment after it (`#faq:~:text=...`, as the specification writes both).
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import quote, urlsplit
+
+# Words a text fragment quotes at each end: enough to be found once on a page, few enough to survive a small
+# difference between the corpus's copy and the page as published
+FRAGMENT_WORDS = 5
+# A line whose words stand in a table's cells (`a | b`: the parsers' table rows, Markdown's pipes)
+_TABLE_ROW = re.compile(r"(?:^|\s)\|(?:\s|$)|^\|")
+# What a line may open on that the page shows outside its text: a Markdown heading or quote mark, a list bullet or
+# number ("1.", "a)", "•", "-"), a check box
+_LEADING_MARKS = re.compile(r"^(?:\s*(?:[#>]+|[-*+•▪◦‣–]|\(?[0-9]{1,3}[.)]|\(?[a-zA-Z][.)]|\[[ xX]\])\s+)+")
+# Markdown's inline marks: an image (dropped), a link (its text kept), code, emphasis; an HTML tag
+_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
+_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+_EMPHASIS = re.compile(r"(\*{1,3}|_{1,3}|`+|~~)(?=\S)(.+?)(?<=\S)\1")
+_TAG = re.compile(r"</?[A-Za-z][^>]*>")
+# A word the fragment may quote: no mark left in it that the page would not show
+_WORD = re.compile(r"[^\s*_`<>\[\]|#]+")
+# A word and the spaces after it: ordinary ones, which a page shows as one, and no-break ones, which it keeps
+_SHOWN = re.compile(r"(\S+)(\s*)")
+_MARKDOWN = ("md", "markdown")
+
+
+def link(url: str | None, source: str, page: int | None, text: str) -> str | None:
+    """The address that opens document `url` at a passage (`text`, from file `source`, starting on `page` for a
+    PDF); `url` itself where no place can be named; None without an address."""
+    if not url:
+        return None
+    parts = urlsplit(url)
+    if parts.scheme.casefold() not in ("http", "https"):
+        return url
+    suffix = source.rsplit(".", 1)[-1].casefold() if "." in source else ""
+    if suffix == "pdf":
+        return url if page is None or parts.fragment else f"{url.split('#', 1)[0]}#page={page}"
+    if suffix in ("docx", "doc", "odt"):
+        return url
+    directive = text_directive(text, markdown=suffix in _MARKDOWN)
+    if directive is None:
+        return url
+    return f"{url}:~:{directive}" if "#" in url else f"{url}#:~:{directive}"
+
+
+def text_directive(text: str, markdown: bool = False) -> str | None:
+    """`text=start,end` quoting the first words of the passage's first line of prose and the last words of its last
+    (`text=start` when one line holds both); None when no line of prose has two words. `markdown`: the text is
+    Markdown source, whose inline marks the page does not show."""
+    lines = [words for line in text.splitlines() if len(words := shown_words(line, markdown)) >= 2]
+    if not lines:
+        return None
+    first, last = lines[0], lines[-1]
+    if len(lines) == 1 and len(first) <= 2 * FRAGMENT_WORDS:
+        return f"text={_term(first)}"
+    return f"text={_term(first[:FRAGMENT_WORDS])},{_term(last[-FRAGMENT_WORDS:])}"
+
+
+def shown_words(line: str, markdown: bool = False) -> list[str]:
+    """The words of `line` as a browser shows them, from its start, each with the space shown after it (a no-break
+    space stays one: a browser matches it only with itself); none for a table row. Words stop at the first one that
+    keeps a mark (of Markdown's, when `markdown`, one this does not undo; else a character such marks are made of,
+    which the page may show otherwise): the quote must be contiguous."""
+    if _TABLE_ROW.search(line):
+        return []
+    plain = _LEADING_MARKS.sub("", line)
+    if markdown:
+        plain = _TAG.sub("", _LINK.sub(r"\1", _IMAGE.sub("", plain)))
+        while (unmarked := _EMPHASIS.sub(r"\2", plain)) != plain:  # nested: ***a** b*
+            plain = unmarked
+    words = []
+    for match in _SHOWN.finditer(plain):
+        word, gap = match.groups()
+        if not _WORD.fullmatch(word):
+            break
+        words.append(word + (gap if gap.strip(" \t") else gap[:1]))
+    return words
+
+
+def _term(words: list[str]) -> str:
+    # quote() leaves "-" alone (unreserved in a URL); a text directive reads it as a prefix or suffix mark
+    return quote("".join(words).rstrip(), safe="").replace("-", "%2D")
+
+
+__all__ = ["FRAGMENT_WORDS", "link", "shown_words", "text_directive"]
