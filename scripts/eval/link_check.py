@@ -9,7 +9,8 @@ text directive's words (`text=start,end`) are looked for in the document rendere
 markdown-it (CommonMark with tables), an HTML file as it is, a text file as its lines. The page's text is taken block
 by block (a paragraph, a list item, a table cell, a heading), its runs of spaces and line breaks as one space, as
 browsers match text fragments: `start` must be found within one block, `end` within one block at or after it,
-without regard to case. Printed per folder: passages, links with a text fragment, and how many find their words.
+without regard to case. Printed per folder: passages, links with a text fragment, how many find their words, and
+how many start with words the page holds more than once (a browser highlights their first place).
 """
 
 from __future__ import annotations
@@ -77,12 +78,14 @@ def page_blocks(path: Path) -> list[str]:
     return [re.sub(r"[ \t\r\n\f]+", " ", b).strip().casefold() for b in parser.blocks if b.strip()]
 
 
-def found(blocks: list[str], directive: str) -> bool:
+def found(blocks: list[str], directive: str) -> tuple[bool, bool]:
+    """Whether the directive's words are on the page, and whether its start is there more than once (a browser
+    highlights the first)."""
     terms = [unquote(t).casefold() for t in directive.removeprefix("text=").split(",")]
-    at = next((i for i, b in enumerate(blocks) if terms[0] in b), None)
-    if at is None:
-        return False
-    return len(terms) == 1 or any(terms[-1] in b for b in blocks[at:])
+    starts = [i for i, b in enumerate(blocks) if terms[0] in b]
+    if not starts:
+        return False, False
+    return len(terms) == 1 or any(terms[-1] in b for b in blocks[starts[0]:]), len(starts) > 1
 
 
 def check(folder: Path) -> dict[str, object]:
@@ -90,7 +93,7 @@ def check(folder: Path) -> dict[str, object]:
         subprocess.run([RAG, "ingest", str(folder), "--index", tmp, "-q"], check=True)
         index = Index.load(Path(tmp))
         pages: dict[str, list[str]] = {}
-        passages = fragments = matched = 0
+        passages = fragments = matched = twice = 0
         misses = []
         for chunk in index.passages:
             passages += 1
@@ -101,12 +104,14 @@ def check(folder: Path) -> dict[str, object]:
             fragments += 1
             directive = fragment.split(":~:", 1)[1]
             blocks = pages.setdefault(chunk.source, page_blocks(folder / chunk.source))
-            if found(blocks, directive):
-                matched += 1
-            else:
+            there, repeated = found(blocks, directive)
+            matched += there
+            twice += repeated
+            if not there:
                 misses.append(f"{chunk.source}: {unquote(directive)}")
     return {"folder": str(folder.relative_to(ROOT)) if folder.is_relative_to(ROOT) else str(folder),
-            "passages": passages, "text fragments": fragments, "found": matched, "misses": misses}
+            "passages": passages, "text fragments": fragments, "found": matched, "start found twice": twice,
+            "misses": misses}
 
 
 def main() -> None:
