@@ -30,6 +30,7 @@ from pydantic import BaseModel, Field, ValidationError
 
 from rag.errors import RagError
 from rag.index.store import Index
+from rag.mcp_requests import PlainRefusals
 from rag.mcp_stdio import AnsweredFaults
 from rag.schemas import (
     DOCUMENTS_PAGE_MAX,
@@ -127,6 +128,10 @@ class PlainServer(MCPServer):
     not know left aside): the ChatGPT connector's clients are not ours to hold to the schema."""
 
     strict = False
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.middleware.append(PlainRefusals(lambda: [t.name for t in self._tool_manager.list_tools()]))
 
     def add_tool(self, fn: Callable[..., Any], name: str | None = None, title: str | None = None,
                  description: str | None = None, annotations: ToolAnnotations | None = None,

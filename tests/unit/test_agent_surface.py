@@ -1,22 +1,35 @@
 """What an agent's framework reads before it calls anything: the OpenAPI document and the MCP tools' declarations,
-held to their specifications (OpenAPI 3.1, the MCP tools' error rules), against an app serving no index; and the
-JSON-RPC errors `rag mcp` answers over stdio to a line that is no message (`rag.mcp_stdio`)."""
+held to their specifications (OpenAPI 3.1, the MCP tools' error rules), against an app serving no index; the
+JSON-RPC errors `rag mcp` answers over stdio to a line that is no message (`rag.mcp_stdio`); and those both MCP
+transports answer to a request the SDK refuses (`rag.mcp_requests`): over HTTP against that app, over a connection as
+`rag mcp` serves one (the SDK's loop, fed messages as its stdio transport feeds them) against servers whose index is
+missing."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
+import anyio
 import mcp_types
 import pytest
 from litestar.testing import TestClient
+from mcp.server.mcpserver import MCPServer
+from mcp.shared.message import SessionMessage
 
+from rag.errors import IndexNotFound
 from rag.http.app import create_app
-from rag.mcp_stdio import fault_error
+from rag.mcp_connector import build_connector
+from rag.mcp_server import build_server
+from rag.mcp_stdio import AnsweredFaults, fault_error
+from rag.search.searcher import Found, Query
 from rag.settings import Settings
 
 MCP = {"accept": "application/json, text/event-stream", "content-type": "application/json"}
+INITIALIZE = {"protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "test", "version": "1"}}
+TOOLS = {"/mcp": "search, get_passage, list_documents", "/mcp/connector": "search, fetch"}
 
 
 @pytest.fixture(scope="module")
@@ -107,3 +120,68 @@ def test_stdio_answers_a_line_that_is_no_message_with_its_own_id_and_fault(line,
     answer = fault_error(caught.value)
     assert (answer.id, answer.error.code) == (mid, code)
     assert says in answer.error.message
+
+
+def _missing() -> Any:
+    raise IndexNotFound("no index in RAG_INDEX_DIR: run `rag ingest` first")
+
+
+async def _search(queries: list[Query]) -> list[Found]:
+    return _missing()
+
+
+def server(path: str) -> MCPServer:
+    """The server `rag mcp` serves for the profile HTTP serves at `path`, over no index."""
+    build = build_server if path == "/mcp" else build_connector
+    return build(Settings(), _search, lambda _: _missing(), _missing)
+
+
+def over_stdio(served: MCPServer, messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The answers of `served` to `messages`, sent in order on one connection as `rag mcp` serves one, by id."""
+
+    async def main() -> list[dict[str, Any]]:
+        to_server, read = anyio.create_memory_object_stream[SessionMessage | Exception](len(messages))
+        write, from_server = anyio.create_memory_object_stream[SessionMessage](len(messages))
+        for message in messages:
+            to_server.send_nowait(SessionMessage(mcp_types.jsonrpc_message_adapter.validate_python(message)))
+        answers = []
+        lowlevel = served._lowlevel_server
+        async with to_server, read, write, from_server, anyio.create_task_group() as tasks:
+            tasks.start_soon(lowlevel.run, AnsweredFaults(read, write), write, lowlevel.create_initialization_options())
+            with anyio.fail_after(10):
+                while len(answers) < sum("id" in m for m in messages):
+                    answers.append((await from_server.receive()).message.model_dump(mode="json", exclude_none=True))
+            tasks.cancel_scope.cancel()
+        return sorted(answers, key=lambda a: str(a["id"]))
+
+    return anyio.run(main)
+
+
+def _request(mid: int, method: str, params: dict[str, Any]) -> dict[str, Any]:
+    return {"jsonrpc": "2.0", "id": mid, "method": method, "params": params}
+
+
+def test_a_request_before_initialize_is_told_to_send_initialize_first():
+    """The SDK answered "Invalid request parameters", which sent a client developer to check the params it sent."""
+    answered = over_stdio(server("/mcp"), [_request(1, "tools/list", {}), _request(2, "ping", {}),
+                                           _request(3, "initialize", INITIALIZE), _request(4, "tools/list", {})])
+    assert answered[0]["error"] == {"code": -32602, "message": "send initialize first (then notifications/initialized):"
+                                    " until then this server answers only initialize and ping, not tools/list"}
+    assert [("result" in a) for a in answered[1:]] == [True, True, True]
+
+
+@pytest.mark.parametrize("path", ["/mcp", "/mcp/connector"])
+@pytest.mark.parametrize(("params", "says"), [
+    ({"arguments": {}}, "tools/call needs params.name, the name of a tool: one of {tools}"),
+    ({"name": 5}, "params.name: Input should be a valid string, the name of a tool: one of {tools}"),
+    ({"name": "search", "arguments": [1]},
+     "params.arguments must be a JSON object (the tool's arguments by name, as its inputSchema declares them)"),
+])
+def test_a_tool_call_of_another_shape_says_what_to_send_over_both_transports(bare, path, params, says):
+    """`tools/call` without a name, or with arguments that are no object, got the SDK's bare "Invalid request
+    parameters" over stdio and HTTP alike."""
+    expected = {"code": -32602, "message": says.format(tools=TOOLS[path])}
+    assert _rpc(bare, path, "tools/call", params)["error"] == expected
+    stdio = over_stdio(server(path), [_request(0, "initialize", INITIALIZE), _request(1, "tools/call", params)])
+    assert stdio[1]["error"] == expected
+
