@@ -4,6 +4,9 @@ The SDK gives that one message, with empty data, to a request sent before `initi
 of another shape than the method's (`tools/call` without `name`, `arguments` that are no object): a client developer
 learns nothing from it. `PlainRefusals` is a server middleware, so it sees every request of both transports, stdio
 and HTTP, and refuses with the same code a message that says what to send instead.
+
+It also refuses a list request's cursor, which the SDK ignored, answering the first page: this server lists in one
+page and gives no `nextCursor`, so every cursor is unknown, and MCP answers an invalid cursor with -32602.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from pydantic import ValidationError
 # validation, and no other MCPError of the runner has them
 SDK_REFUSAL = "Invalid request parameters"
 OBJECT_TYPES = frozenset({"dict_type", "model_type", "model_attributes_type"})
+LISTS = frozenset({"tools/list", "prompts/list", "resources/list", "resources/templates/list"})
 
 
 def said(method: str, exc: ValidationError, tools: list[str]) -> str:
@@ -43,14 +47,15 @@ def said(method: str, exc: ValidationError, tools: list[str]) -> str:
 
 
 class PlainRefusals:
-    """A server middleware answering the SDK's bare -32602 refusals with what to fix; `tools` names the tools."""
+    """A server middleware answering the SDK's bare -32602 refusals with what to fix, and a list request's cursor with
+    -32602 too; `tools` names the tools."""
 
     def __init__(self, tools: Callable[[], list[str]]) -> None:
         self._tools = tools
 
     async def __call__(self, ctx: ServerRequestContext, call_next: CallNext) -> HandlerResult:
         try:
-            return await call_next(ctx)
+            result = await call_next(ctx)
         except ValidationError as exc:
             raise MCPError(INVALID_PARAMS, said(ctx.method, exc, self._tools())) from None
         except MCPError as exc:
@@ -58,6 +63,12 @@ class PlainRefusals:
                 raise
             raise MCPError(INVALID_PARAMS, f"send initialize first (then notifications/initialized): until then this "
                                            f"server answers only initialize and ping, not {ctx.method[:100]}") from None
+        # refused once the SDK has taken the request, so that its own refusals (before `initialize`) come first
+        cursor = (ctx.params or {}).get("cursor") if ctx.method in LISTS else None
+        if cursor is not None:
+            raise MCPError(INVALID_PARAMS, f"unknown cursor {str(cursor)[:100]!r}: {ctx.method} lists everything in "
+                                           f"one page and gives no nextCursor; send it without a cursor")
+        return result
 
 
 __all__ = ["PlainRefusals", "said"]

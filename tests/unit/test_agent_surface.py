@@ -185,3 +185,15 @@ def test_a_tool_call_of_another_shape_says_what_to_send_over_both_transports(bar
     stdio = over_stdio(server(path), [_request(0, "initialize", INITIALIZE), _request(1, "tools/call", params)])
     assert stdio[1]["error"] == expected
 
+
+@pytest.mark.parametrize("path", ["/mcp", "/mcp/connector"])
+@pytest.mark.parametrize("method", ["tools/list", "prompts/list", "resources/list", "resources/templates/list"])
+def test_a_list_request_with_a_cursor_is_refused_as_the_protocol_says(bare, path, method):
+    """These lists come in one page without `nextCursor`, so any cursor is unknown; MCP answers an invalid cursor
+    with -32602, where the SDK ignored it and answered the first page, as if the cursor were one it had given."""
+    expected = {"code": -32602, "message": f"unknown cursor 'bogus': {method} lists everything in one page and gives "
+                                           f"no nextCursor; send it without a cursor"}
+    assert _rpc(bare, path, method, {"cursor": "bogus"})["error"] == expected
+    stdio = over_stdio(server(path), [_request(0, "initialize", INITIALIZE), _request(1, method, {"cursor": "bogus"}),
+                                      _request(2, method, {})])
+    assert stdio[1]["error"] == expected and "result" in stdio[2]
