@@ -23,7 +23,7 @@ from typing import Annotated, Any
 
 from mcp.server import stdio as sdk_stdio
 from mcp.server.mcpserver import Context, MCPServer
-from mcp.server.mcpserver.exceptions import ToolError
+from mcp.server.mcpserver.exceptions import ToolError, UnexpectedToolError
 from mcp.shared.exceptions import MCPError
 from mcp_types import INVALID_PARAMS, CallToolResult, Icon, TextContent, ToolAnnotations
 from pydantic import BaseModel, Field, ValidationError
@@ -147,7 +147,9 @@ class PlainServer(MCPServer):
     async def call_tool(self, name: str, arguments: dict[str, Any], context: Context | None = None) -> Any:
         """Call the tool `name`; a tool this server has not is an Invalid Params error (-32602) naming the tools, as
         the protocol says (the SDK answered it with a tool result, `isError` set, that a client reads as the tool's
-        own failure)."""
+        own failure). Every tool error says what to fix in the same form, bad arguments and a failed search alike: a
+        line naming the argument at fault, without the SDK's "Error executing tool <name>:" before a failure of the
+        tool's own (a crash keeps the SDK's message, which withholds what crashed)."""
         tool = self._tool_manager.get_tool(name)
         if tool is None:
             known = ", ".join(t.name for t in self._tool_manager.list_tools())
@@ -159,7 +161,12 @@ class PlainServer(MCPServer):
         except ValidationError as exc:
             raise ToolError("; ".join(f"{'.'.join(map(str, e['loc'])) or name}: {e['msg']}"
                                       for e in exc.errors(include_url=False))) from exc
-        return await super().call_tool(name, arguments, context)
+        try:
+            return await super().call_tool(name, arguments, context)
+        except ToolError as exc:  # a tool's own error, which the SDK prefixes with "Error executing tool <name>: "
+            if isinstance(exc, UnexpectedToolError) or not isinstance(exc.__cause__, ToolError):
+                raise
+            raise exc.__cause__ from exc.__cause__.__cause__
 
     def _check(self, name: str, taken: list[str], arguments: dict[str, Any]) -> None:
         """Refuse what a tool's schema does not allow before it is validated (nothing, here)."""

@@ -197,3 +197,19 @@ def test_a_list_request_with_a_cursor_is_refused_as_the_protocol_says(bare, path
     stdio = over_stdio(server(path), [_request(0, "initialize", INITIALIZE), _request(1, method, {"cursor": "bogus"}),
                                       _request(2, method, {})])
     assert stdio[1]["error"] == expected and "result" in stdio[2]
+
+
+@pytest.mark.parametrize(("path", "tool", "arguments", "says"), [
+    ("/mcp", "get_passage", {"id": "x"}, "no index in RAG_INDEX_DIR: run `rag ingest` first"),
+    ("/mcp", "search", {"question": "ok", "k": 99}, "k: Input should be less than or equal to 50"),
+    ("/mcp/connector", "fetch", {"id": "x"}, "no index in RAG_INDEX_DIR: run `rag ingest` first"),
+    ("/mcp/connector", "search", {"query": ""}, "query: String should have at least 1 character"),
+])
+def test_tool_errors_say_what_to_fix_in_one_form(bare, path, tool, arguments, says):
+    """Bad arguments said "k: ..." and a failure of the tool's own "Error executing tool get_passage: ...", the SDK's
+    prefix, which names what failed, not what to fix: both now say only the latter, over both transports."""
+    call = {"name": tool, "arguments": arguments}
+    answered = _rpc(bare, path, "tools/call", call)["result"]
+    assert answered["isError"] and answered["content"] == [{"type": "text", "text": says}]
+    stdio = over_stdio(server(path), [_request(0, "initialize", INITIALIZE), _request(1, "tools/call", call)])
+    assert stdio[1]["result"]["content"] == answered["content"]
