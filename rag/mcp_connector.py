@@ -26,7 +26,7 @@ from mcp_types import CallToolResult, TextContent
 from pydantic import BaseModel, Field
 
 from rag.mcp_server import READ_ONLY, CurrentIndex, GetPassage, PlainServer, Search, in_thread, tool_errors
-from rag.schemas import CITED_SPAN, Hit, Passage
+from rag.schemas import CITED_SPAN, PASSAGE_ID_MAX, Hit, Passage
 from rag.search.queries import make_queries
 from rag.search.searcher import Searcher
 from rag.settings import Settings
@@ -144,7 +144,7 @@ def build_connector(settings: Settings, run_search: Search, passage: GetPassage,
 
     @server.tool(annotations=READ_ONLY)
     def fetch(
-        id: Annotated[str, Field(description="A result id from search.")],
+        id: Annotated[str, Field(description="A result id from search.", max_length=PASSAGE_ID_MAX)],
         ctx: Context,
     ) -> Annotated[CallToolResult, FetchedPassage]:
         """The full text of one search result, with its title, url and where it comes from (document, source file,

@@ -35,6 +35,8 @@ from rag.mcp_stdio import AnsweredFaults
 from rag.schemas import (
     DOCUMENTS_PAGE_MAX,
     FILTER_VALUES_MAX,
+    NAME_MAX,
+    PASSAGE_ID_MAX,
     Citation,
     DocumentSummary,
     Hit,
@@ -260,7 +262,7 @@ def build_server(settings: Settings, run_search: Search, passage: GetPassage, cu
 
     @server.tool(annotations=READ_ONLY)
     def get_passage(
-        id: Annotated[str, Field(description="A passage id from search results.")],
+        id: Annotated[str, Field(description="A passage id from search results.", max_length=PASSAGE_ID_MAX)],
     ) -> Annotated[CallToolResult, ToolPassage]:
         """The passage with this id, with its citation (ids stay stable while the documents do not change)."""
         with tool_errors(settings):
@@ -269,7 +271,7 @@ def build_server(settings: Settings, run_search: Search, passage: GetPassage, cu
     @server.tool(annotations=READ_ONLY)
     def list_documents(
         source: Annotated[str | None, Field(description="Only documents whose source path is this or lies under "
-                                                        "this folder.")] = None,
+                                                        "this folder.", max_length=NAME_MAX)] = None,
         offset: Annotated[int, Field(description="How many documents to skip.", ge=0)] = 0,
         limit: Annotated[int, Field(description="How many documents to list.", ge=1,
                                     le=DOCUMENTS_PAGE_MAX)] = DOCUMENTS_PAGE,

@@ -140,7 +140,10 @@ def _not_blank(text: str) -> str:
 # At least one character once trimmed: "String should have at least 1 character" told the sender of "   " nothing.
 Question = Annotated[str, StringConstraints(strip_whitespace=True), AfterValidator(_not_blank),
                      WithJsonSchema({"type": "string", "minLength": 1})]
-Name = Annotated[str, StringConstraints(min_length=1, max_length=1000)]
+NAME_MAX = 1000  # a doc_id or a source path, as a filter names it
+Name = Annotated[str, StringConstraints(min_length=1, max_length=NAME_MAX)]
+# A passage id is its document's id, "-", 10 hex digits and, for the k-th copy of a passage, "-k" (rag.corpus.chunking)
+PASSAGE_ID_MAX = NAME_MAX + 100
 FILTER_VALUES_MAX = 1000
 # The most documents one page of a listing holds, over HTTP (`GET /v1/documents`) and MCP (`list_documents`) alike:
 # a filter names at most FILTER_VALUES_MAX documents, so one page can list them all.
@@ -259,6 +262,8 @@ class Health(BaseModel):
 __all__ = [
     "DOCUMENTS_PAGE_MAX",
     "MODES",
+    "NAME_MAX",
+    "PASSAGE_ID_MAX",
     "Answer",
     "BatchSearchRequest",
     "BatchSearchResponse",

@@ -14,7 +14,7 @@ from litestar.datastructures import ResponseHeader
 from litestar.di import NamedDependency
 from litestar.exceptions import HTTPException, NotFoundException
 from litestar.handlers.base import BaseRouteHandler
-from litestar.params import FromPath, JSONBody, QueryParameter
+from litestar.params import FromPath, JSONBody, PathParameter, QueryParameter
 from litestar.router import Router
 from litestar.status_codes import HTTP_200_OK
 from litestar.types import Guard
@@ -25,6 +25,8 @@ from rag.http.problems import responses
 from rag.index.store import Index
 from rag.schemas import (
     DOCUMENTS_PAGE_MAX,
+    NAME_MAX,
+    PASSAGE_ID_MAX,
     BatchSearchRequest,
     BatchSearchResponse,
     DocumentList,
@@ -124,8 +126,9 @@ async def search_batch(data: JSONBody[BatchSearchRequest], runtime: NamedDepende
 
 
 @get("/passages/{passage_id:str}", summary="One passage and its citation", sync_to_thread=False,
-     responses=responses(401, 404, 503), response_headers=_BUILD_HEADER_DOC)
-def get_passage(passage_id: FromPath[str], runtime: NamedDependency[Runtime]) -> Response[Passage]:
+     responses=responses(401, 404, 422, 503), response_headers=_BUILD_HEADER_DOC)
+def get_passage(passage_id: Annotated[str, PathParameter(max_length=PASSAGE_ID_MAX)],
+                runtime: NamedDependency[Runtime]) -> Response[Passage]:
     """The passage with this id (ids come from search results and stay stable for an unchanged corpus)."""
     searcher = runtime.current()  # one build for the passage and the header that names it, even during a reload
     index = searcher.index
@@ -153,7 +156,7 @@ async def known_query(connection: ASGIConnection, handler: BaseRouteHandler) -> 
 def list_documents(
     runtime: NamedDependency[Runtime],
     source: Annotated[str | None, QueryParameter(description="Only documents whose source path is this or lies "
-                                                             "under this folder.")] = None,
+                                                             "under this folder.", max_length=NAME_MAX)] = None,
     offset: Annotated[int, QueryParameter(ge=0, description="Documents to skip.")] = 0,
     limit: Annotated[int, QueryParameter(ge=1, le=DOCUMENTS_PAGE_MAX, description="Documents to list.")]
     = DOCUMENTS_PAGE,

@@ -149,7 +149,7 @@ def test_wrong_methods_are_405_problems_saying_what_is_allowed(client, method, p
 
 @pytest.mark.parametrize("passage_id", [
     "..%2F..%2Fetc%2Fpasswd", "..%2f..%2fmanifest.json", "%2e%2e%2f%2e%2e%2fvectors.faiss", "../../etc/passwd",
-    "..%5C..%5Cwindows", "%00", "a%00b", "..", "%2e%2e", "x" * 3000])
+    "..%5C..%5Cwindows", "%00", "a%00b", "..", "%2e%2e"])
 def test_passage_ids_with_path_tricks_are_404s_that_read_no_file(client, passage_id):
     response = client.get(f"/v1/passages/{passage_id}")
     body = problem(response, 404)

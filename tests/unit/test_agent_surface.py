@@ -213,3 +213,31 @@ def test_tool_errors_say_what_to_fix_in_one_form(bare, path, tool, arguments, sa
     assert answered["isError"] and answered["content"] == [{"type": "text", "text": says}]
     stdio = over_stdio(server(path), [_request(0, "initialize", INITIALIZE), _request(1, "tools/call", call)])
     assert stdio[1]["result"]["content"] == answered["content"]
+
+
+def test_passage_ids_and_source_paths_are_bounded_alike_over_mcp_and_http(bare):
+    """The tools' input schemas declared no maxLength for a passage id or `list_documents.source`, and neither edge
+    bounded them: both now refuse what no id or path of the index can be, at the bounds the filter's names have."""
+    schemas = {t["name"]: t["inputSchema"]["properties"]
+               for t in _rpc(bare, "/mcp", "tools/list", {})["result"]["tools"]}
+    fetch = {t["name"]: t["inputSchema"]["properties"]
+             for t in _rpc(bare, "/mcp/connector", "tools/list", {})["result"]["tools"]}["fetch"]
+    paths = bare.get("/schema/openapi.json").json()["paths"]
+    http_id = paths["/v1/passages/{passage_id}"]["get"]["parameters"][0]["schema"]["maxLength"]
+    http_source = next(p for p in paths["/v1/documents"]["get"]["parameters"] if p["name"] == "source")
+    sources = schemas["search"]["sources"]["anyOf"][0]["items"]["maxLength"]
+    assert schemas["get_passage"]["id"]["maxLength"] == fetch["id"]["maxLength"] == http_id == 1100
+    assert schemas["list_documents"]["source"]["anyOf"][0]["maxLength"] == sources == 1000
+    assert http_source["schema"]["maxLength"] == 1000  # beside its oneOf: it bounds the string, null passes
+    for path, tool, arguments, says in [
+            ("/mcp", "get_passage", {"id": "a" * 1101}, "id: String should have at most 1100 characters"),
+            ("/mcp/connector", "fetch", {"id": "a" * 1101}, "id: String should have at most 1100 characters"),
+            ("/mcp", "list_documents", {"source": "a" * 1001}, "source: String should have at most 1000 characters")]:
+        answered = _rpc(bare, path, "tools/call", {"name": tool, "arguments": arguments})["result"]
+        assert answered["isError"] and answered["content"][0]["text"] == says
+    too_long = {"/v1/passages/" + "a" * 1101: "passage_id", "/v1/documents?source=" + "a" * 1001: "source",
+                "/v1/passages/" + "a" * 3000: "passage_id"}
+    for url, name in too_long.items():
+        r = bare.get(url)
+        assert r.status_code == 422 and r.json()["detail"].startswith(f"{name}: "), r.text
+        assert len(r.content) < 2000  # an absurd id is not echoed back in full
