@@ -31,7 +31,7 @@ from pydantic import BaseModel, Field, ValidationError
 from rag.errors import RagError
 from rag.index.store import Index
 from rag.mcp_requests import PlainRefusals
-from rag.mcp_stdio import AnsweredFaults
+from rag.mcp_stdio import answering_faults
 from rag.schemas import (
     DOCUMENTS_PAGE_MAX,
     FILTER_VALUES_MAX,
@@ -176,9 +176,9 @@ class PlainServer(MCPServer):
     async def run_stdio_async(self) -> None:
         """Serve over stdin and stdout as the SDK does, a line that is no JSON-RPC message answered with an error
         (`rag.mcp_stdio`) where the SDK dropped it and left its client waiting."""
-        async with sdk_stdio.stdio_server() as (read, write):
+        async with sdk_stdio.stdio_server() as (read, write), answering_faults(read, write) as faults:
             lowlevel = self._lowlevel_server
-            await lowlevel.run(AnsweredFaults(read, write), write, lowlevel.create_initialization_options())
+            await lowlevel.run(faults, write, lowlevel.create_initialization_options())
 
     async def get_prompt(self, name: str, arguments: dict[str, Any] | None = None,
                          context: Context | None = None) -> Any:

@@ -4,10 +4,18 @@ The SDK's stdio transport hands the server an exception for a line it cannot rea
 batch, an object of no message's shape), which the server logs at debug level and drops: the client that sent it,
 waiting for the answer to its request, waits forever. JSON-RPC answers such a line with an error, a Parse error
 (-32700) or an Invalid Request (-32600), as `/mcp` over HTTP does (`rag.http.mcp`).
+
+Those answers are written by a task of their own (`answering_faults`), never by the reader of stdin: a client that
+writes malformed lines without reading its answers filled the stdout pipe and stopped the server reading, so that
+its own writes blocked too. At most `PENDING_FAULTS` answers wait for it; past them a malformed line goes unanswered,
+with a warning in the log, and the answers to well-formed requests are written as ever.
 """
 
 from __future__ import annotations
 
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from types import TracebackType
 from typing import Any
 
@@ -15,6 +23,9 @@ import anyio
 from mcp.shared.message import SessionMessage
 from mcp_types import INVALID_REQUEST, PARSE_ERROR, ErrorData, JSONRPCError
 from pydantic import ValidationError
+
+PENDING_FAULTS = 1024  # answers to malformed lines waiting for a client that reads none: about 300 KB
+logger = logging.getLogger("rag.mcp")
 
 
 def _sent(errors: list[Any]) -> object:
@@ -57,6 +68,18 @@ class AnsweredFaults:
     def __init__(self, read: Any, write: Any) -> None:
         self._read = read
         self._write = write
+        self._answers, self._pending = anyio.create_memory_object_stream[SessionMessage](PENDING_FAULTS)
+        self._dropping = False
+
+    async def forward(self) -> None:
+        """Write the answers to malformed lines, in order, for as long as the connection lasts."""
+        async with self._pending:
+            async for answer in self._pending:
+                try:
+                    await self._write.send(answer)
+                except (anyio.ClosedResourceError, anyio.BrokenResourceError):  # the connection ended: no one to tell
+                    return
+                self._dropping = self._dropping and self._pending.statistics().current_buffer_used > 0
 
     @property
     def last_context(self) -> Any:
@@ -69,7 +92,13 @@ class AnsweredFaults:
             item = await self._read.receive()
             if not isinstance(item, Exception):
                 return item
-            await self._write.send(SessionMessage(fault_error(item)))
+            try:
+                self._answers.send_nowait(SessionMessage(fault_error(item)))
+            except anyio.WouldBlock:
+                if not self._dropping:
+                    logger.warning("malformed lines on stdin left unanswered: %d answers to such lines wait for the "
+                                   "client to read them", PENDING_FAULTS)
+                self._dropping = True
 
     def __aiter__(self) -> AnsweredFaults:
         return self
@@ -81,6 +110,7 @@ class AnsweredFaults:
             raise StopAsyncIteration from None
 
     async def aclose(self) -> None:
+        self._answers.close()
         await self._read.aclose()
 
     async def __aenter__(self) -> AnsweredFaults:
@@ -92,4 +122,14 @@ class AnsweredFaults:
         return await self._read.__aexit__(exc_type, exc_val, exc_tb)
 
 
-__all__ = ["AnsweredFaults", "fault_error"]
+@asynccontextmanager
+async def answering_faults(read: Any, write: Any) -> AsyncIterator[AnsweredFaults]:
+    """`read` as `AnsweredFaults` whose answers a task writes on `write` while inside."""
+    faults = AnsweredFaults(read, write)
+    async with anyio.create_task_group() as tasks:
+        tasks.start_soon(faults.forward)
+        yield faults
+        tasks.cancel_scope.cancel()
+
+
+__all__ = ["PENDING_FAULTS", "AnsweredFaults", "answering_faults", "fault_error"]

@@ -23,7 +23,7 @@ from rag.errors import IndexNotFound
 from rag.http.app import create_app
 from rag.mcp_connector import build_connector
 from rag.mcp_server import build_server
-from rag.mcp_stdio import AnsweredFaults, fault_error
+from rag.mcp_stdio import PENDING_FAULTS, answering_faults, fault_error
 from rag.search.searcher import Found, Query
 from rag.settings import Settings
 
@@ -146,8 +146,9 @@ def over_stdio(served: MCPServer, messages: list[dict[str, Any]]) -> list[dict[s
             to_server.send_nowait(SessionMessage(mcp_types.jsonrpc_message_adapter.validate_python(message)))
         answers = []
         lowlevel = served._lowlevel_server
-        async with to_server, read, write, from_server, anyio.create_task_group() as tasks:
-            tasks.start_soon(lowlevel.run, AnsweredFaults(read, write), write, lowlevel.create_initialization_options())
+        async with to_server, read, write, from_server, answering_faults(read, write) as faults, \
+                anyio.create_task_group() as tasks:
+            tasks.start_soon(lowlevel.run, faults, write, lowlevel.create_initialization_options())
             with anyio.fail_after(10):
                 while len(answers) < sum("id" in m for m in messages):
                     answers.append((await from_server.receive()).message.model_dump(mode="json", exclude_none=True))
@@ -241,3 +242,35 @@ def test_passage_ids_and_source_paths_are_bounded_alike_over_mcp_and_http(bare):
         r = bare.get(url)
         assert r.status_code == 422 and r.json()["detail"].startswith(f"{name}: "), r.text
         assert len(r.content) < 2000  # an absurd id is not echoed back in full
+
+
+def test_stdio_reads_on_while_a_client_reads_no_answer_to_its_malformed_lines(caplog):
+    """The answer to a malformed line was written by the reader of stdin: a client writing such lines without reading
+    filled the stdout pipe, and the server stopped reading (its own writes then blocked too). The reader now goes on,
+    past `PENDING_FAULTS` waiting answers leaves such lines unanswered with a warning, and a request is answered."""
+    lines = [ValueError("not JSON")] * (PENDING_FAULTS + 10)
+    ping = SessionMessage(mcp_types.jsonrpc_message_adapter.validate_python(_request(7, "ping", {})))
+
+    async def main() -> list[dict[str, Any]]:
+        to_server, read = anyio.create_memory_object_stream[SessionMessage | Exception](len(lines) + 1)
+        write, from_server = anyio.create_memory_object_stream[SessionMessage](0)  # a pipe nobody reads
+        for line in lines:
+            to_server.send_nowait(line)
+        to_server.send_nowait(ping)
+        lowlevel = server("/mcp")._lowlevel_server
+        async with to_server, read, write, from_server, answering_faults(read, write) as faults, \
+                anyio.create_task_group() as tasks:
+            tasks.start_soon(lowlevel.run, faults, write, lowlevel.create_initialization_options())
+            with anyio.fail_after(10):
+                while to_server.statistics().current_buffer_used:  # every line read, no answer yet
+                    await anyio.sleep(0.01)
+                answers = []
+                while not any(a.get("id") == 7 for a in answers):
+                    answers.append((await from_server.receive()).message.model_dump(mode="json", exclude_none=True))
+            tasks.cancel_scope.cancel()
+        return answers
+
+    answers = anyio.run(main)
+    assert answers[-1] == {"jsonrpc": "2.0", "id": 7, "result": {}}
+    assert len(answers) - 1 <= PENDING_FAULTS + 1  # those waiting, and the one being written
+    assert "malformed lines on stdin left unanswered" in caplog.text
