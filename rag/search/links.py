@@ -9,7 +9,9 @@ at the top of a long page, and the reader looks for the passage again. So:
   (https://wicg.github.io/scroll-to-text-fragment/; Chrome, Edge, Safari and Firefox read it). A browser that
   finds no such words on the page opens it at its top, as the bare address would; one that does not read text
   fragments ignores them. The words come from one line of prose each (a table row's cells are apart on the page),
-  with Markdown's inline marks, list numbers and bullets taken off, since a browser matches the text it shows;
+  with Markdown's inline marks, list numbers and bullets taken off and its code spans, escapes, entities and
+  autolinks read as the page shows them (`max_file_size`, `rag\\-search`, `&amp;`), since a browser matches the text
+  it shows;
 - a Word file or an e-mail address (`mailto:`) has no such place: its link is its address.
 
 An address that already names a place keeps it: a PDF's `#nameddest=...` is left as it is, a web page's `#faq`
@@ -18,6 +20,7 @@ gets the text fragment after it (`#faq:~:text=...`, as the specification writes 
 
 from __future__ import annotations
 
+import html
 import re
 from urllib.parse import quote, urlsplit
 
@@ -29,11 +32,24 @@ _TABLE_ROW = re.compile(r"(?:^|\s)\|(?:\s|$)|^\|")
 # What a line may open on that the page shows outside its text: a Markdown heading or quote mark, a list bullet or
 # number ("1.", "a)", "•", "-"), a check box
 _LEADING_MARKS = re.compile(r"^(?:\s*(?:[#>]+|[-*+•▪◦‣–]|\(?[0-9]{1,3}[.)]|\(?[a-zA-Z][.)]|\[[ xX]\])\s+)+")
-# Markdown's inline marks: an image (dropped), a link (its text kept), code, emphasis; an HTML tag
-_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
-_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
-_EMPHASIS = re.compile(r"(\*{1,3}|_{1,3}|`+|~~)(?=\S)(.+?)(?<=\S)\1")
+# What Markdown shows as it is written, marks and all: a code span, an autolink (its address), a backslash escape
+# (the mark it escapes), an entity (the character it names). Read before the marks around them, as CommonMark does
+_LITERAL = re.compile(r"(?<!`)(?P<ticks>`+)(?!`)(?P<code>.+?)(?<!`)(?P=ticks)(?!`)"
+                      r"|<(?P<auto>[A-Za-z][A-Za-z0-9+.-]{1,31}:[^\s<>]*|[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*)>"
+                      r"|\\(?P<escaped>[!-/:-@\[-`{-~])"
+                      r"|(?P<entity>&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});)")
+# Markdown's inline marks: an image (dropped), a link, inline or by reference (its text kept), emphasis (an
+# underscore inside a word is none: `max_file_size`); a hard line break's backslash; an HTML tag
+_IMAGE = re.compile(r"!\[[^\]]*\](?:\((?:[^()]|\([^()]*\))*\)|\[[^\]]*\])")
+_LINK = re.compile(r"\[([^\]]*)\](?:\((?:[^()]|\([^()]*\))*\)|\[[^\]]*\])")
+_EMPHASIS = re.compile(r"(\*{1,3}|~~)(?=\S)(.+?)(?<=\S)\1|(?<![^\W_])(_{1,3})(?=\S)(.+?)(?<=\S)\3(?![^\W_])")
+_HARD_BREAK = re.compile(r"\\$")
 _TAG = re.compile(r"</?[A-Za-z][^>]*>")
+# The characters a literal's text is written with while the marks around it are read: ASCII marks moved to private
+# use code points, so that no mark inside a code span or an escape is read as one (`a_b_c`, `\*`), and moved back
+_MARKS = "*_`~<>[]()|#!\\&"
+_HIDE = str.maketrans({c: chr(0xE000 + ord(c)) for c in _MARKS})
+_SHOW = str.maketrans({chr(0xE000 + ord(c)): c for c in _MARKS})
 # A word the fragment may quote: no mark left in it that the page would not show
 _WORD = re.compile(r"[^\s*_`<>\[\]|#]+")
 # A word and the spaces after it: ordinary ones, which a page shows as one, and no-break ones, which it keeps
@@ -82,16 +98,26 @@ def shown_words(line: str, markdown: bool = False) -> list[str]:
         return []
     plain = _LEADING_MARKS.sub("", line)
     if markdown:
-        plain = _TAG.sub("", _LINK.sub(r"\1", _IMAGE.sub("", plain)))
-        while (unmarked := _EMPHASIS.sub(r"\2", plain)) != plain:  # nested: ***a** b*
+        plain = _TAG.sub("", _LINK.sub(r"\1", _IMAGE.sub("", _LITERAL.sub(_literal, _HARD_BREAK.sub("", plain)))))
+        while (unmarked := _EMPHASIS.sub(lambda m: m[2] or m[4], plain)) != plain:  # nested: ***a** b*
             plain = unmarked
     words = []
     for match in _SHOWN.finditer(plain):
         word, gap = match.groups()
         if not _WORD.fullmatch(word):
             break
-        words.append(word + (gap if gap.strip(" \t") else gap[:1]))
+        words.append((word + (gap if gap.strip(" \t") else gap[:1])).translate(_SHOW))
     return words
+
+
+def _literal(match: re.Match[str]) -> str:
+    """What the page shows of a Markdown literal, its marks hidden from the rest of the reading."""
+    if (code := match["code"]) is not None:
+        # a code span's line is its own; one space inside each backtick run is padding (CommonMark)
+        shown = code[1:-1] if len(code) > 2 and code[0] == code[-1] == " " and code.strip() else code
+    else:
+        shown = match["auto"] or match["escaped"] or html.unescape(match["entity"])
+    return shown.translate(_HIDE)
 
 
 def _term(words: list[str]) -> str:

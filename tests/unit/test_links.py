@@ -65,3 +65,23 @@ def test_answer_sources_link_to_the_passage():
     citation = Citation(doc_id="d", title="T", source="d.md", section=None, start=0, end=1, url=URL, link=at,
                         label="T")
     assert f"[T](<{at}>)" in markdown("x", citation, [])
+
+
+@pytest.mark.parametrize(("line", "shown"), [
+    # an underscore inside a word is no emphasis, nor is one inside a code span: the words stay as the page shows them
+    ("Réglez `max_file_size` dans le fichier", ["Réglez ", "max_file_size ", "dans ", "le ", "fichier"]),
+    ("export RAG_PUBLIC_URL=https://rag.example.org", ["export "]),
+    ("Tapez `` a`b `` ici", ["Tapez ", "a`b ", "ici"]),
+    # an autolink shows its address, an escape its mark, an entity its character; a hard break's backslash nothing
+    ("Voir <https://example.org/aide> pour", ["Voir ", "https://example.org/aide ", "pour"]),
+    ("Écrivez à <aide@example.org> pour", ["Écrivez ", "à ", "aide@example.org ", "pour"]),
+    ("Le paquet rag\\-search coûte 5\\*", ["Le ", "paquet ", "rag-search ", "coûte ", "5*"]),
+    ("Dupont &amp; fils&nbsp;: meubles", ["Dupont ", "& ", "fils\u00a0", ": ", "meubles"]),
+    ("au 12 rue des Lilas\\", ["au ", "12 ", "rue ", "des ", "Lilas"]),
+    # a link's address may hold parentheses; a link by reference shows its text
+    ("La [page](https://fr.wikipedia.org/wiki/Python_(langage)) décrit", ["La ", "page ", "décrit"]),
+    ("[Notre guide][g] explique __tout__", ["Notre ", "guide ", "explique ", "tout"]),
+])
+def test_markdown_shows_literals_as_the_page_does(line, shown):
+    assert shown_words(line, markdown=True) == shown
+
