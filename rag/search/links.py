@@ -15,7 +15,8 @@ at the top of a long page, and the reader looks for the passage again. So:
 - a Word file or an e-mail address (`mailto:`) has no such place: its link is its address.
 
 An address that already names a place keeps it: a PDF's `#nameddest=...` is left as it is, a web page's `#faq`
-gets the text fragment after it (`#faq:~:text=...`, as the specification writes both).
+gets the text fragment after it (`#faq:~:text=...`, as the specification writes both), and one that already holds
+directives gets one more after an `&` (`#:~:text=a&text=...`: a second `:~:` would run into the first one's words).
 """
 
 from __future__ import annotations
@@ -73,6 +74,8 @@ def link(url: str | None, source: str, page: int | None, text: str) -> str | Non
     directive = text_directive(text, markdown=suffix in _MARKDOWN)
     if directive is None:
         return url
+    if ":~:" in parts.fragment:  # directives already: one more, after an `&`
+        return f"{url}&{directive}"
     return f"{url}:~:{directive}" if "#" in url else f"{url}#:~:{directive}"
 
 

@@ -85,3 +85,9 @@ def test_answer_sources_link_to_the_passage():
 def test_markdown_shows_literals_as_the_page_does(line, shown):
     assert shown_words(line, markdown=True) == shown
 
+
+
+def test_an_address_holding_directives_gets_one_more():
+    # a second `:~:` would be read as part of the first directive's words, breaking both
+    assert link(URL + "#:~:text=pip", "a.html", None, "Lancez la commande") == (
+        URL + "#:~:text=pip&text=Lancez%20la%20commande")
