@@ -28,6 +28,9 @@ from urllib.parse import quote, urlsplit
 # Words a text fragment quotes at each end: enough to be found once on a page, few enough to survive a small
 # difference between the corpus's copy and the page as published
 FRAGMENT_WORDS = 5
+# and at most this many characters, but for a first word longer: a link stays short enough to be pasted and shown
+# where a word is long (an address; a clause of Chinese or Japanese prose, whose words no space parts)
+FRAGMENT_CHARS = 80
 # A line whose words stand in a table's cells (`a | b`: the parsers' table rows, Markdown's pipes)
 _TABLE_ROW = re.compile(r"(?:^|\s)\|(?:\s|$)|^\|")
 # What a line may open on that the page shows outside its text: a Markdown heading or quote mark, a list bullet or
@@ -53,8 +56,9 @@ _HIDE = str.maketrans({c: chr(0xE000 + ord(c)) for c in _MARKS})
 _SHOW = str.maketrans({chr(0xE000 + ord(c)): c for c in _MARKS})
 # A word the fragment may quote: no mark left in it that the page would not show
 _WORD = re.compile(r"[^\s*_`<>\[\]|#]+")
-# A word and the spaces after it: ordinary ones, which a page shows as one, and no-break ones, which it keeps
-_SHOWN = re.compile(r"(\S+)(\s*)")
+# A word and the spaces after it: ordinary ones, which a page shows as one, and no-break ones, which it keeps. A
+# full-width comma or stop ends a word too, as it ends a clause of Chinese or Japanese prose (a word boundary)
+_SHOWN = re.compile(r"([^\s、。，；：！？]+[、。，；：！？]*|[、。，；：！？]+)(\s*)")
 _MARKDOWN = ("md", "markdown")
 
 
@@ -87,9 +91,12 @@ def text_directive(text: str, markdown: bool = False) -> str | None:
     if not lines:
         return None
     first, last = lines[0], lines[-1]
-    if len(lines) == 1 and len(first) <= 2 * FRAGMENT_WORDS:
+    if len(lines) == 1 and len(first) <= 2 * FRAGMENT_WORDS and len("".join(first)) <= 2 * FRAGMENT_CHARS:
         return f"text={_term(first)}"
-    return f"text={_term(first[:FRAGMENT_WORDS])},{_term(last[-FRAGMENT_WORDS:])}"
+    start = _within(first[:FRAGMENT_WORDS])
+    # one line: its end quoted from the words after the start, as the browser looks for the end after the start
+    end = _within((last[len(start):] if len(lines) == 1 else last)[-FRAGMENT_WORDS:], from_end=True)
+    return f"text={_term(start)},{_term(end)}" if end else f"text={_term(start)}"
 
 
 def shown_words(line: str, markdown: bool = False) -> list[str]:
@@ -123,9 +130,19 @@ def _literal(match: re.Match[str]) -> str:
     return shown.translate(_HIDE)
 
 
+def _within(words: list[str], from_end: bool = False) -> list[str]:
+    """The first (`from_end`: last) of `words` that hold at most FRAGMENT_CHARS characters, one at least."""
+    kept: list[str] = []
+    for word in reversed(words) if from_end else words:
+        if kept and len("".join([*kept, word]).strip()) > FRAGMENT_CHARS:
+            break
+        kept.append(word)
+    return kept[::-1] if from_end else kept
+
+
 def _term(words: list[str]) -> str:
     # quote() leaves "-" alone (unreserved in a URL); a text directive reads it as a prefix or suffix mark
     return quote("".join(words).rstrip(), safe="").replace("-", "%2D")
 
 
-__all__ = ["FRAGMENT_WORDS", "link", "shown_words", "text_directive"]
+__all__ = ["FRAGMENT_CHARS", "FRAGMENT_WORDS", "link", "shown_words", "text_directive"]

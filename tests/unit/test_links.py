@@ -9,7 +9,7 @@ import pytest
 
 from rag.schemas import Citation
 from rag.search.answer import markdown
-from rag.search.links import link, shown_words, text_directive
+from rag.search.links import FRAGMENT_CHARS, link, shown_words, text_directive
 
 URL = "https://help.example.org/guide"
 
@@ -91,3 +91,14 @@ def test_an_address_holding_directives_gets_one_more():
     # a second `:~:` would be read as part of the first directive's words, breaking both
     assert link(URL + "#:~:text=pip", "a.html", None, "Lancez la commande") == (
         URL + "#:~:text=pip&text=Lancez%20la%20commande")
+
+
+def test_a_term_stays_short_where_words_are_long():
+    # Chinese prose has no spaces: its clauses are its words, a full-width comma or stop ending one; a term holds at
+    # most FRAGMENT_CHARS characters (but its first word), not the whole line, however long
+    a, b = "您可以在收到商品后三十天内申请退货，", "退款将在五个工作日内退回到您的账户。"
+    directive = unquote(text_directive((a + b) * 6) or "")
+    assert directive == f"text={a}{b}{a}{b},{a}{b}{a}{b}"  # four clauses of 18 characters each
+    assert all(len(term) <= FRAGMENT_CHARS for term in directive.removeprefix("text=").split(","))
+    long_words = " ".join(f"https://example.org/{'a' * 40}/{n}" for n in range(6))
+    assert len(link(URL, "a.txt", None, long_words) or "") < len(URL) + 3 * 2 * FRAGMENT_CHARS
