@@ -91,7 +91,8 @@ def text_directive(text: str, markdown: bool = False) -> str | None:
     if not lines:
         return None
     first, last = lines[0], lines[-1]
-    if len(lines) == 1 and len(first) <= 2 * FRAGMENT_WORDS and len("".join(first)) <= 2 * FRAGMENT_CHARS:
+    if (len(lines) == 1 and len(first) <= 2 * FRAGMENT_WORDS and len("".join(first)) <= 2 * FRAGMENT_CHARS
+            and not any(map(_wide, first[:-1]))):
         return f"text={_term(first)}"
     start = _within(first[:FRAGMENT_WORDS])
     # one line: its end quoted from the words after the start, as the browser looks for the end after the start
@@ -101,7 +102,8 @@ def text_directive(text: str, markdown: bool = False) -> str | None:
 
 def shown_words(line: str, markdown: bool = False) -> list[str]:
     """The words of `line` as a browser shows them, from its start, each with the space shown after it (a no-break
-    space stays one: a browser matches it only with itself); none for a table row. Words stop at the first one that
+    space stays one: a browser matches it only with itself; two spaces or tabs stand for a wider gap, which a page
+    may show as one or keep, as text/plain and code do); none for a table row. Words stop at the first one that
     keeps a mark (of Markdown's, when `markdown`, one this does not undo; else a character such marks are made of,
     which the page may show otherwise): the quote must be contiguous."""
     if _TABLE_ROW.search(line):
@@ -116,7 +118,7 @@ def shown_words(line: str, markdown: bool = False) -> list[str]:
         word, gap = match.groups()
         if not _WORD.fullmatch(word):
             break
-        words.append((word + (gap if gap.strip(" \t") else gap[:1])).translate(_SHOW))
+        words.append((word + (gap if gap.strip(" \t") else gap[:2])).translate(_SHOW))
     return words
 
 
@@ -131,13 +133,21 @@ def _literal(match: re.Match[str]) -> str:
 
 
 def _within(words: list[str], from_end: bool = False) -> list[str]:
-    """The first (`from_end`: last) of `words` that hold at most FRAGMENT_CHARS characters, one at least."""
+    """The first (`from_end`: last) of `words` that hold at most FRAGMENT_CHARS characters, one at least, and no
+    wide gap between them: a page published as text keeps two spaces after a full stop, an HTML page shows one, and
+    a term must match either."""
     kept: list[str] = []
     for word in reversed(words) if from_end else words:
-        if kept and len("".join([*kept, word]).strip()) > FRAGMENT_CHARS:
+        if kept and (len("".join([*kept, word]).strip()) > FRAGMENT_CHARS or (from_end and _wide(word))):
             break
         kept.append(word)
+        if not from_end and _wide(word):
+            break
     return kept[::-1] if from_end else kept
+
+
+def _wide(word: str) -> bool:
+    return len(word) - len(word.rstrip(" \t")) > 1
 
 
 def _term(words: list[str]) -> str:

@@ -102,3 +102,11 @@ def test_a_term_stays_short_where_words_are_long():
     assert all(len(term) <= FRAGMENT_CHARS for term in directive.removeprefix("text=").split(","))
     long_words = " ".join(f"https://example.org/{'a' * 40}/{n}" for n in range(6))
     assert len(link(URL, "a.txt", None, long_words) or "") < len(URL) + 3 * 2 * FRAGMENT_CHARS
+
+
+def test_a_term_holds_no_wide_gap():
+    # text/plain keeps the two spaces after a full stop, an HTML page shows one: each term stops at them
+    text = ("Le colis part sous 48 heures.  Il arrive ensuite chez vous.\n"
+            "En cas de retard, contactez le service client par e-mail.  Nous répondons vite.")
+    assert unquote(text_directive(text) or "") == "text=Le colis part sous 48,Nous répondons vite."
+    assert unquote(text_directive("Le colis part.  Il arrive vite.") or "") == "text=Le colis part.,Il arrive vite."
