@@ -176,9 +176,9 @@ class PlainServer(MCPServer):
     async def run_stdio_async(self) -> None:
         """Serve over stdin and stdout as the SDK does, a line that is no JSON-RPC message answered with an error
         (`rag.mcp_stdio`) where the SDK dropped it and left its client waiting."""
-        async with sdk_stdio.stdio_server() as (read, write), answering_faults(read, write) as faults:
+        async with sdk_stdio.stdio_server() as (read, write), answering_faults(read, write) as (faults, outbox):
             lowlevel = self._lowlevel_server
-            await lowlevel.run(faults, write, lowlevel.create_initialization_options())
+            await lowlevel.run(faults, outbox, lowlevel.create_initialization_options())
 
     async def get_prompt(self, name: str, arguments: dict[str, Any] | None = None,
                          context: Context | None = None) -> Any:

@@ -5,10 +5,13 @@ batch, an object of no message's shape), which the server logs at debug level an
 waiting for the answer to its request, waits forever. JSON-RPC answers such a line with an error, a Parse error
 (-32700) or an Invalid Request (-32600), as `/mcp` over HTTP does (`rag.http.mcp`).
 
-Those answers are written by a task of their own (`answering_faults`), never by the reader of stdin: a client that
-writes malformed lines without reading its answers filled the stdout pipe and stopped the server reading, so that
-its own writes blocked too. At most `PENDING_FAULTS` answers wait for it; past them a malformed line goes unanswered,
-with a warning in the log, and the answers to well-formed requests are written as ever.
+Everything the server writes goes out through an `Outbox`, in the order sent, written by a task of its own: the
+answer to such a line is queued by the reader of stdin, never written by it, since a client that writes malformed
+lines without reading their answers filled the stdout pipe and stopped the server reading, so that its own writes
+blocked too. At most `PENDING_FAULTS` answers wait; past them a malformed line goes unanswered, with a warning in the
+log, and an answer to a request waits for room, as it waited for the pipe. Queued in the order the lines came, the
+answer to a malformed line comes before those to the requests after it (with a null id, its place is all that tells
+it from another), and stdin's end lets what waits be written (for `DRAIN_SECONDS` at most) before the server stops.
 """
 
 from __future__ import annotations
@@ -24,7 +27,8 @@ from mcp.shared.message import SessionMessage
 from mcp_types import INVALID_REQUEST, PARSE_ERROR, ErrorData, JSONRPCError
 from pydantic import ValidationError
 
-PENDING_FAULTS = 1024  # answers to malformed lines waiting for a client that reads none: about 300 KB
+PENDING_FAULTS = 1024  # answers waiting for a client that reads none: about 300 KB of answers to malformed lines
+DRAIN_SECONDS = 5  # how long the answers still waiting when stdin ends may take to be written
 logger = logging.getLogger("rag.mcp")
 
 
@@ -61,25 +65,63 @@ def fault_error(exc: Exception) -> JSONRPCError:
     return JSONRPCError(jsonrpc="2.0", id=mid, error=ErrorData(code=code, message=said))
 
 
-class AnsweredFaults:
-    """The SDK's stdio read stream, each exception on it (a line it could not read) answered on `write` with
-    `fault_error` instead of reaching the server, which would drop it; messages pass through."""
+class Outbox:
+    """The write stream the SDK's server writes on, in front of `write`: what is sent there waits in one queue, that
+    `forward` writes out in order; an answer to a malformed line is `offer`ed, never waiting for room."""
 
-    def __init__(self, read: Any, write: Any) -> None:
-        self._read = read
+    def __init__(self, write: Any) -> None:
         self._write = write
-        self._answers, self._pending = anyio.create_memory_object_stream[SessionMessage](PENDING_FAULTS)
+        self._queue, self._waiting = anyio.create_memory_object_stream[SessionMessage](PENDING_FAULTS)
         self._dropping = False
 
+    async def send(self, item: SessionMessage) -> None:
+        """Queue `item` (the SDK's own message: an answer, a notification), waiting for room."""
+        await self._queue.send(item)
+
+    def offer(self, answer: SessionMessage) -> None:
+        """Queue the answer to a malformed line, or drop it while `PENDING_FAULTS` messages wait (the client reads
+        none), saying so in the log once until the queue is empty again."""
+        try:
+            self._queue.send_nowait(answer)
+        except anyio.WouldBlock:
+            if not self._dropping:
+                logger.warning("malformed lines on stdin left unanswered: %d answers wait for the client to read "
+                               "them", PENDING_FAULTS)
+            self._dropping = True
+        except anyio.ClosedResourceError:  # the server has stopped writing: there is no one to tell
+            pass
+
     async def forward(self) -> None:
-        """Write the answers to malformed lines, in order, for as long as the connection lasts."""
-        async with self._pending:
-            async for answer in self._pending:
-                try:
-                    await self._write.send(answer)
-                except (anyio.ClosedResourceError, anyio.BrokenResourceError):  # the connection ended: no one to tell
-                    return
-                self._dropping = self._dropping and self._pending.statistics().current_buffer_used > 0
+        """Write what is queued, in order, until the server has closed the outbox and all is written; then close
+        `write`, which ends the SDK's writer of stdout."""
+        try:
+            async with self._waiting:
+                async for item in self._waiting:
+                    await self._write.send(item)
+                    self._dropping = self._dropping and self._waiting.statistics().current_buffer_used > 0
+        except (anyio.ClosedResourceError, anyio.BrokenResourceError):  # the connection ended: no one to tell
+            pass
+        finally:
+            await self._write.aclose()
+
+    async def aclose(self) -> None:
+        self._queue.close()
+
+    async def __aenter__(self) -> Outbox:
+        return self
+
+    async def __aexit__(self, exc_type: type[BaseException] | None, exc_val: BaseException | None,
+                        exc_tb: TracebackType | None) -> None:
+        await self.aclose()
+
+
+class AnsweredFaults:
+    """The SDK's stdio read stream, each exception on it (a line it could not read) answered through `outbox` with
+    `fault_error` instead of reaching the server, which would drop it; messages pass through."""
+
+    def __init__(self, read: Any, outbox: Outbox) -> None:
+        self._read = read
+        self._outbox = outbox
 
     @property
     def last_context(self) -> Any:
@@ -92,13 +134,7 @@ class AnsweredFaults:
             item = await self._read.receive()
             if not isinstance(item, Exception):
                 return item
-            try:
-                self._answers.send_nowait(SessionMessage(fault_error(item)))
-            except anyio.WouldBlock:
-                if not self._dropping:
-                    logger.warning("malformed lines on stdin left unanswered: %d answers to such lines wait for the "
-                                   "client to read them", PENDING_FAULTS)
-                self._dropping = True
+            self._outbox.offer(SessionMessage(fault_error(item)))
 
     def __aiter__(self) -> AnsweredFaults:
         return self
@@ -110,7 +146,6 @@ class AnsweredFaults:
             raise StopAsyncIteration from None
 
     async def aclose(self) -> None:
-        self._answers.close()
         await self._read.aclose()
 
     async def __aenter__(self) -> AnsweredFaults:
@@ -123,13 +158,18 @@ class AnsweredFaults:
 
 
 @asynccontextmanager
-async def answering_faults(read: Any, write: Any) -> AsyncIterator[AnsweredFaults]:
-    """`read` as `AnsweredFaults` whose answers a task writes on `write` while inside."""
-    faults = AnsweredFaults(read, write)
+async def answering_faults(read: Any, write: Any) -> AsyncIterator[tuple[AnsweredFaults, Outbox]]:
+    """`read` as `AnsweredFaults` and `write` behind an `Outbox`, for the SDK's server to read and write while inside
+    (it closes the outbox when it stops); on leaving, what waits in the outbox is written, for `DRAIN_SECONDS` at
+    most (a client that reads nothing more would hold the server up)."""
+    outbox = Outbox(write)
     async with anyio.create_task_group() as tasks:
-        tasks.start_soon(faults.forward)
-        yield faults
-        tasks.cancel_scope.cancel()
+        tasks.start_soon(outbox.forward)
+        try:
+            yield AnsweredFaults(read, outbox), outbox
+        finally:
+            await outbox.aclose()
+            tasks.cancel_scope.deadline = anyio.current_time() + DRAIN_SECONDS
 
 
-__all__ = ["PENDING_FAULTS", "AnsweredFaults", "answering_faults", "fault_error"]
+__all__ = ["DRAIN_SECONDS", "PENDING_FAULTS", "AnsweredFaults", "Outbox", "answering_faults", "fault_error"]

@@ -146,9 +146,9 @@ def over_stdio(served: MCPServer, messages: list[dict[str, Any]]) -> list[dict[s
             to_server.send_nowait(SessionMessage(mcp_types.jsonrpc_message_adapter.validate_python(message)))
         answers = []
         lowlevel = served._lowlevel_server
-        async with to_server, read, write, from_server, answering_faults(read, write) as faults, \
+        async with to_server, read, write, from_server, answering_faults(read, write) as (faults, outbox), \
                 anyio.create_task_group() as tasks:
-            tasks.start_soon(lowlevel.run, faults, write, lowlevel.create_initialization_options())
+            tasks.start_soon(lowlevel.run, faults, outbox, lowlevel.create_initialization_options())
             with anyio.fail_after(10):
                 while len(answers) < sum("id" in m for m in messages):
                     answers.append((await from_server.receive()).message.model_dump(mode="json", exclude_none=True))
@@ -258,9 +258,9 @@ def test_stdio_reads_on_while_a_client_reads_no_answer_to_its_malformed_lines(ca
             to_server.send_nowait(line)
         to_server.send_nowait(ping)
         lowlevel = server("/mcp")._lowlevel_server
-        async with to_server, read, write, from_server, answering_faults(read, write) as faults, \
+        async with to_server, read, write, from_server, answering_faults(read, write) as (faults, outbox), \
                 anyio.create_task_group() as tasks:
-            tasks.start_soon(lowlevel.run, faults, write, lowlevel.create_initialization_options())
+            tasks.start_soon(lowlevel.run, faults, outbox, lowlevel.create_initialization_options())
             with anyio.fail_after(10):
                 while to_server.statistics().current_buffer_used:  # every line read, no answer yet
                     await anyio.sleep(0.01)
@@ -274,3 +274,41 @@ def test_stdio_reads_on_while_a_client_reads_no_answer_to_its_malformed_lines(ca
     assert answers[-1] == {"jsonrpc": "2.0", "id": 7, "result": {}}
     assert len(answers) - 1 <= PENDING_FAULTS + 1  # those waiting, and the one being written
     assert "malformed lines on stdin left unanswered" in caplog.text
+
+
+def test_stdio_answers_in_line_order_and_writes_every_answer_before_it_ends():
+    """The answers to malformed lines waited on a task of their own, behind the answers to the requests read after
+    them (an answer with a null id can be told from another only by its place), and stdin's end dropped those still
+    waiting: 200 such lines at the end got some 110 answers though the client read them all."""
+    items: list[SessionMessage | Exception] = []
+    for i in range(1, 31):
+        items += [ValueError("not JSON"), SessionMessage(mcp_types.jsonrpc_message_adapter.validate_python(
+            _request(i, "ping", {})))]
+    items += [ValueError("not JSON")] * 200
+
+    async def main() -> list[dict[str, Any]]:
+        to_server, read = anyio.create_memory_object_stream[SessionMessage | Exception](len(items))
+        write, from_server = anyio.create_memory_object_stream[SessionMessage](0)
+        for item in items:
+            to_server.send_nowait(item)
+        to_server.close()  # stdin ends after the last line
+        lowlevel = server("/mcp")._lowlevel_server
+        answers = []
+        async with read, from_server, anyio.create_task_group() as tasks:
+
+            async def serve() -> None:
+                async with answering_faults(read, write) as (faults, outbox):
+                    await lowlevel.run(faults, outbox, lowlevel.create_initialization_options())
+
+            tasks.start_soon(serve)
+            with anyio.fail_after(10):
+                async for answer in from_server:  # to the end: the server closes its side once all is written
+                    answers.append(answer.message.model_dump(mode="json", exclude_none=True))
+                    await anyio.sleep(0.001)  # as the SDK writes a line to stdout: in a thread, letting others run
+        return answers
+
+    ids = [a.get("id") for a in anyio.run(main)]
+    assert sorted(i for i in ids if i is not None) == list(range(1, 31)) and ids.count(None) == 230
+    # the answer to the i-th ping comes after those to the i lines before it (a later line's may come before it:
+    # the server answers a request while it reads on)
+    assert all(ids[:ids.index(i)].count(None) >= i for i in range(1, 31)), ids
