@@ -63,8 +63,10 @@ class PlainRefusals:
                 raise
             raise MCPError(INVALID_PARAMS, f"send initialize first (then notifications/initialized): until then this "
                                            f"server answers only initialize and ping, not {ctx.method[:100]}") from None
-        # refused once the SDK has taken the request, so that its own refusals (before `initialize`) come first
-        cursor = (ctx.params or {}).get("cursor") if ctx.method in LISTS else None
+        # refused once the SDK has taken the request, so that its own refusals (before `initialize`) come first; a
+        # notification is never answered (the SDK would log the refusal as a crash of a notification handler)
+        listed = ctx.method in LISTS and ctx.request_id is not None
+        cursor = (ctx.params or {}).get("cursor") if listed else None
         if cursor is not None:
             raise MCPError(INVALID_PARAMS, f"unknown cursor {str(cursor)[:100]!r}: {ctx.method} lists everything in "
                                            f"one page and gives no nextCursor; send it without a cursor")

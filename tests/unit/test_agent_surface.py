@@ -312,3 +312,13 @@ def test_stdio_answers_in_line_order_and_writes_every_answer_before_it_ends():
     # the answer to the i-th ping comes after those to the i lines before it (a later line's may come before it:
     # the server answers a request while it reads on)
     assert all(ids[:ids.index(i)].count(None) >= i for i in range(1, 31)), ids
+
+
+def test_a_list_notification_with_a_cursor_is_dropped_quietly(caplog):
+    """A notification is never answered; the cursor's refusal, raised for one too, was logged by the SDK as a crash of
+    a notification handler, traceback and all, once a message: a log a client could fill."""
+    notification = {"jsonrpc": "2.0", "method": "tools/list", "params": {"cursor": "bogus"}}
+    messages = [_request(0, "initialize", INITIALIZE), notification, _request(1, "ping", {})]
+    answered = over_stdio(server("/mcp"), messages)
+    assert [a["id"] for a in answered] == [0, 1]
+    assert [r.getMessage() for r in caplog.records if r.levelname == "ERROR"] == []
