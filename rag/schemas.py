@@ -140,7 +140,10 @@ def _not_blank(text: str) -> str:
 # At least one character once trimmed: "String should have at least 1 character" told the sender of "   " nothing.
 Question = Annotated[str, StringConstraints(strip_whitespace=True), AfterValidator(_not_blank),
                      WithJsonSchema({"type": "string", "minLength": 1})]
-NAME_MAX = 1000  # a doc_id or a source path, as a filter names it
+# A doc_id or a source path, as a filter, a listing or a passage id names it: every path a corpus on Linux can hold
+# (PATH_MAX, 4,096 bytes with its end), so that no document a search returns is one these cannot name; a document
+# id is shorter (`rag.corpus.reader.SLUG_MAX`)
+NAME_MAX = 4096
 Name = Annotated[str, StringConstraints(min_length=1, max_length=NAME_MAX)]
 # A passage id is its document's id, "-", 10 hex digits and, for the k-th copy of a passage, "-k" (rag.corpus.chunking)
 PASSAGE_ID_MAX = NAME_MAX + 100

@@ -35,6 +35,10 @@ from rag.corpus.files import (
 from rag.corpus.formats.base import Parsed, Section, heading_path
 from rag.sanitize import blank_controls, url_refusal
 
+# The longest document id from a path (a second document of the same id adds "-2"): well under a name's limit in
+# filters and passage ids (`rag.schemas.NAME_MAX`)
+SLUG_MAX = 1000
+
 
 @dataclass
 class Document:
@@ -84,7 +88,16 @@ class Corpus:
 
 def slug(relative: str) -> str:
     """A document id from a relative path: `faq/Retours clients.md` -> `faq-retours-clients`, `Sécurité.md` ->
-    `securite` (accents folded), `返品ポリシー.md` -> `返品ポリシー` (other scripts' letters kept)."""
+    `securite` (accents folded), `返品ポリシー.md` -> `返品ポリシー` (other scripts' letters kept). At most
+    `SLUG_MAX` characters: a longer one keeps its start and a hash of the whole, so that a passage of the deepest
+    path (or of characters that compatibility decomposition lengthens: "ﷺ" is 18 letters) can still be named."""
+    whole = _slug(relative)
+    if len(whole) <= SLUG_MAX:
+        return whole
+    return f"{whole[:SLUG_MAX - 9].rstrip('-')}-{hashlib.sha256(whole.encode()).hexdigest()[:8]}"
+
+
+def _slug(relative: str) -> str:
     stem = relative.rsplit(".", 1)[0] if "." in relative.rsplit("/", 1)[-1] else relative
     plain: list[str] = []
     for ch in unicodedata.normalize("NFKD", stem.casefold()):

@@ -19,11 +19,13 @@ from litestar.testing import TestClient
 from mcp.server.mcpserver import MCPServer
 from mcp.shared.message import SessionMessage
 
+from rag.corpus.reader import SLUG_MAX
 from rag.errors import IndexNotFound
 from rag.http.app import create_app
 from rag.mcp_connector import build_connector
 from rag.mcp_server import build_server
 from rag.mcp_stdio import PENDING_FAULTS, answering_faults, fault_error
+from rag.schemas import NAME_MAX, PASSAGE_ID_MAX
 from rag.search.searcher import Found, Query
 from rag.settings import Settings
 
@@ -218,7 +220,8 @@ def test_tool_errors_say_what_to_fix_in_one_form(bare, path, tool, arguments, sa
 
 def test_passage_ids_and_source_paths_are_bounded_alike_over_mcp_and_http(bare):
     """The tools' input schemas declared no maxLength for a passage id or `list_documents.source`, and neither edge
-    bounded them: both now refuse what no id or path of the index can be, at the bounds the filter's names have."""
+    bounded them: both now refuse what no id or path of the index can be, at the bounds the filter's names have, which
+    every path of a Linux corpus meets (a 1,211-character path's passage could not be fetched at a bound of 1,000)."""
     schemas = {t["name"]: t["inputSchema"]["properties"]
                for t in _rpc(bare, "/mcp", "tools/list", {})["result"]["tools"]}
     fetch = {t["name"]: t["inputSchema"]["properties"]
@@ -227,17 +230,26 @@ def test_passage_ids_and_source_paths_are_bounded_alike_over_mcp_and_http(bare):
     http_id = paths["/v1/passages/{passage_id}"]["get"]["parameters"][0]["schema"]["maxLength"]
     http_source = next(p for p in paths["/v1/documents"]["get"]["parameters"] if p["name"] == "source")
     sources = schemas["search"]["sources"]["anyOf"][0]["items"]["maxLength"]
-    assert schemas["get_passage"]["id"]["maxLength"] == fetch["id"]["maxLength"] == http_id == 1100
-    assert schemas["list_documents"]["source"]["anyOf"][0]["maxLength"] == sources == 1000
-    assert http_source["schema"]["maxLength"] == 1000  # beside its oneOf: it bounds the string, null passes
+    assert schemas["get_passage"]["id"]["maxLength"] == fetch["id"]["maxLength"] == http_id == PASSAGE_ID_MAX
+    assert schemas["list_documents"]["source"]["anyOf"][0]["maxLength"] == sources == NAME_MAX >= 4095
+    assert http_source["schema"]["maxLength"] == NAME_MAX  # beside its oneOf: it bounds the string, null passes
+    assert PASSAGE_ID_MAX > SLUG_MAX + 20  # a document id, its "-k", "-" and 10 hex digits, and a copy's "-k"
+    deep = "/".join(["d" * 250] * 16) + ".md"  # 4,035 characters: a path Linux holds
+    listed = _rpc(bare, "/mcp", "tools/call", {"name": "list_documents", "arguments": {"source": deep}})["result"]
+    # taken (this app serves no index: that is what each says, not the path's length)
+    assert "no index" in listed["content"][0]["text"]
+    assert bare.get("/v1/documents", params={"source": deep}).status_code == 503
     for path, tool, arguments, says in [
-            ("/mcp", "get_passage", {"id": "a" * 1101}, "id: String should have at most 1100 characters"),
-            ("/mcp/connector", "fetch", {"id": "a" * 1101}, "id: String should have at most 1100 characters"),
-            ("/mcp", "list_documents", {"source": "a" * 1001}, "source: String should have at most 1000 characters")]:
+            ("/mcp", "get_passage", {"id": "a" * (PASSAGE_ID_MAX + 1)},
+             f"id: String should have at most {PASSAGE_ID_MAX} characters"),
+            ("/mcp/connector", "fetch", {"id": "a" * (PASSAGE_ID_MAX + 1)},
+             f"id: String should have at most {PASSAGE_ID_MAX} characters"),
+            ("/mcp", "list_documents", {"source": "a" * (NAME_MAX + 1)},
+             f"source: String should have at most {NAME_MAX} characters")]:
         answered = _rpc(bare, path, "tools/call", {"name": tool, "arguments": arguments})["result"]
         assert answered["isError"] and answered["content"][0]["text"] == says
-    too_long = {"/v1/passages/" + "a" * 1101: "passage_id", "/v1/documents?source=" + "a" * 1001: "source",
-                "/v1/passages/" + "a" * 3000: "passage_id"}
+    too_long = {"/v1/passages/" + "a" * (PASSAGE_ID_MAX + 1): "passage_id",
+                "/v1/documents?source=" + "a" * (NAME_MAX + 1): "source", "/v1/passages/" + "a" * 20_000: "passage_id"}
     for url, name in too_long.items():
         r = bare.get(url)
         assert r.status_code == 422 and r.json()["detail"].startswith(f"{name}: "), r.text

@@ -6,7 +6,7 @@ from rag.corpus.chunking import Chunker
 from rag.corpus.formats.html import parse_html
 from rag.corpus.formats.markdown import parse_markdown
 from rag.corpus.formats.text import parse_text
-from rag.corpus.reader import read_document, slug, unique_ids
+from rag.corpus.reader import SLUG_MAX, read_document, slug, unique_ids
 from tests.helpers.paths import CORPUS
 
 FAQ = (CORPUS / "sequra-faq-marchands.txt").read_text(encoding="utf-8")
@@ -347,6 +347,15 @@ def test_ids_fold_accents_and_keep_other_scripts():
     assert slug("aide/Sécurité des paiements.md") == "aide-securite-des-paiements"
     assert slug("返品ポリシー.md") == "返品ポリシー" and slug("Политика.md") == "политика"
     assert slug("???.md") == "document"
+
+
+def test_a_document_id_is_bounded_whatever_its_path():
+    """An id longer than a filter or a passage id can name made its passages unfetchable: a deep path keeps its
+    start and a hash of the whole; so does a path of characters that compatibility decomposition lengthens."""
+    deep, other = "/".join(["dossier"] * 200) + "/a.md", "/".join(["dossier"] * 200) + "/b.md"
+    assert len(slug(deep)) == SLUG_MAX and slug(deep) != slug(other) and slug(deep) == slug(deep)
+    assert slug(deep).startswith("dossier-dossier-")
+    assert len(slug("\ufdfa" * 100 + ".md")) <= SLUG_MAX  # 1,800 letters once decomposed
 
 
 def test_a_file_keeps_its_id_when_another_takes_its_slug(tmp_path):
