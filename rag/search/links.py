@@ -101,11 +101,11 @@ def text_directive(text: str, markdown: bool = False) -> str | None:
 
 
 def shown_words(line: str, markdown: bool = False) -> list[str]:
-    """The words of `line` as a browser shows them, from its start, each with the space shown after it (a no-break
-    space stays one: a browser matches it only with itself; two spaces or tabs stand for a wider gap, which a page
-    may show as one or keep, as text/plain and code do); none for a table row. Words stop at the first one that
-    keeps a mark (of Markdown's, when `markdown`, one this does not undo; else a character such marks are made of,
-    which the page may show otherwise): the quote must be contiguous."""
+    """The words of `line` as a browser shows them, from its start, each with the space shown after it (a no-break space
+    stays one, as the page writes it, whether or not a browser's matching would take a space for it; two spaces or
+    tabs stand for a wider gap, which a page may show as one or keep, as text/plain and code do); none for a table
+    row. Words stop at the first one that keeps a mark (of Markdown's, when `markdown`, one this does not undo; else
+    a character such marks are made of, which the page may show otherwise): the quote must be contiguous."""
     if _TABLE_ROW.search(line):
         return []
     plain = _LEADING_MARKS.sub("", line)
