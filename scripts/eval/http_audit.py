@@ -4,9 +4,11 @@
     HF_HUB_OFFLINE=1 .venv/bin/python -m scripts.eval.http_audit -o /tmp/http_audit.json [--only NAME,...]
 
 Corpora: the seed corpus (`corpus/`), cnil_faq_dev's 503 entries written as one text file each (its FAQ title in a
-`sources.toml`, as a user would give titles), the help centre of `tests/data/help_centre/pages` and the audit's
-long help pages (`tests/data/audit37/pages`). Sets: the visible ones (dev set, chat messages, cnil_faq_dev, the help
-centre, their off-topic questions) beside the audit's new ones (`tests/data/audit37/`).
+`sources.toml`, as a user would give titles, written only when that corpus is run), the help centre of
+`tests/data/help_centre/pages`, the audit's long help pages (`tests/data/audit37/pages`) and the Spanish and German
+help pages of `tests/data/languages` (`es_pages`, `de_pages`). Sets: the visible ones (dev set, chat messages,
+cnil_faq_dev, the help centre, their off-topic questions) beside the audits' new ones (`tests/data/audit37/`,
+`tests/data/languages/`).
 
 Per set: `R@1`, `R@5` (a gold document among the first / first five passages' documents, when the set names
 documents), `ans@1`, `ans@5` (a gold answer inside the first / one of the first five passages), `snippet` (inside
@@ -34,6 +36,7 @@ from scripts.eval.common import ROOT, norm
 
 DATASETS = ROOT.parent / "shared" / "datasets"
 AUDIT = ROOT / "tests" / "data" / "audit37"
+LANGUAGES = ROOT / "tests" / "data" / "languages"
 RAG = str(Path(sys.executable).parent / "rag")
 
 
@@ -58,7 +61,7 @@ def corpora(tmp: Path) -> dict[str, tuple[Path, list[tuple[str, Path, bool]]]]:
                                    ("chat_off_topic", chat / "off_topic.jsonl", False),
                                    ("audit_seed", AUDIT / "seed_questions.jsonl", True),
                                    ("audit_seed_off_topic", AUDIT / "off_topic_seed.jsonl", False)]),
-        "cnil": (cnil_corpus(tmp / "cnil_corpus"),
+        "cnil": (tmp / "cnil_corpus",
                  [("cnil_faq_dev", DATASETS / "cnil_faq_dev" / "questions.jsonl", True),
                   ("audit_cnil", AUDIT / "cnil_questions.jsonl", True),
                   ("audit_cnil_key", AUDIT / "cnil_questions_key.jsonl", True)]),
@@ -66,6 +69,10 @@ def corpora(tmp: Path) -> dict[str, tuple[Path, list[tuple[str, Path, bool]]]]:
                                                 ("help_centre_off_topic", help_centre / "off_topic.jsonl", False)]),
         "audit_pages": (AUDIT / "pages", [("audit_help", AUDIT / "help_questions.jsonl", True),
                                           ("audit_help_off_topic", AUDIT / "off_topic_help.jsonl", False)]),
+        **{f"{lang}_pages": (LANGUAGES / lang / "pages", [(f"{lang}_help", LANGUAGES / lang / "questions.jsonl", True),
+                                                          (f"{lang}_off_topic", LANGUAGES / lang / "off_topic.jsonl",
+                                                           False)])
+           for lang in ("es", "de")},
     }
 
 
@@ -146,7 +153,8 @@ def score(rows: list[dict[str, Any]], responses: list[dict[str, Any]]) -> tuple[
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("-o", "--output", type=Path)
-    ap.add_argument("--only", help="corpora to run, comma-separated (seed, cnil, help_centre, audit_pages)")
+    ap.add_argument("--only", help="corpora to run, comma-separated (seed, cnil, help_centre, audit_pages, es_pages, "
+                                   "de_pages)")
     args = ap.parse_args()
     env = {**os.environ, "HF_HUB_OFFLINE": "1"}
     env = {k: v for k, v in env.items() if not k.startswith("RAG_") or k == "RAG_MODEL_CACHE"}
@@ -156,6 +164,8 @@ def main() -> None:
         for name, (folder, sets) in corpora(tmp).items():
             if args.only and name not in args.only.split(","):
                 continue
+            if name == "cnil":
+                cnil_corpus(folder)
             index = tmp / f"index-{name}"
             subprocess.run([RAG, "ingest", str(folder), "--index", str(index), "--json", "-q"], env=env, check=True,
                            stdout=subprocess.DEVNULL)
