@@ -54,6 +54,11 @@ _LANGUAGES: dict[str, tuple[str | None, str | None, tuple[str, ...]]] = {
     "eo": ("esperanto", None, ()),
 }
 LANGUAGES = tuple(sorted(_LANGUAGES))
+# Languages that write a compound as one word ("Kontokündigung", "Überweisungslimit"): a question's compound that the
+# index does not hold is read as its two parts when it holds both (`Analyzer.parts`). The letters that may join them
+# ("Überweisung-s-limit") and the shortest part are checked on the German pages of tests/data/languages.
+_COMPOUNDING = {"de": ("s", "es", "n", "en"), "nl": ("s", "en"), "sv": ("s",), "da": ("s", "e"), "no": ("s", "e")}
+_PART_MIN_CHARS = 3
 # The languages with a bm25s list: told apart by their function words (`detect_language`, `question_language`), and
 # folded before they are stemmed, as measured on French (the others' suffixes may carry diacritics: Polish "-ów").
 _LISTED = tuple(language for language, (_, stopword_list, _) in _LANGUAGES.items() if stopword_list is not None)
@@ -72,14 +77,24 @@ _QUESTION_WORDS = {
            "souhaiterais", "chez", "plusieurs"},
     "en": {"what", "which", "who", "whom", "whose", "when", "where", "why", "how", "does", "do", "did", "can",
            "could", "should", "would"},
+    # NLTK's Spanish and German lists hold "qué", "cómo", "wie", "was", but not "cuánto", "wann", "warum", "gibt
+    # (es)": left in, "cuánto" of a question matched "cuánto tarda ..., cuánto cuesta ..." in a page's introduction
+    "es": {"cuánto", "cuánta", "cuántos", "cuántas", "cuáles", "puedo", "puede", "pueden", "podría", "podemos",
+           "quiero", "quisiera", "hago", "hacer", "debo", "tengo"},
+    "de": {"wann", "warum", "wieso", "weshalb", "wieviel", "wieviele", "woher", "wohin", "womit", "wofür", "darf",
+           "dürfen", "möchte", "gibt", "geht"},
 }
+# How a language's special letters are typed on a keyboard without them: a German writes "fuer", "Kuendigung",
+# "Strasse". Snowball's German stemmer reads "ue" as "ü" (both reach "kundig"), but a stopword is dropped before it
+# is stemmed: "fuer" and "ueber" stayed in the question as words no passage holds ("für" is a stopword there).
+_TRANSLITERATIONS = {"de": str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})}
 # The courtesies a chat message wraps its question in ("Bonjour, ... svp ? Merci"): left out of questions only, so
 # that a passage keeps its "merci" or "Hello" (a bank's name) and a question does not look off-topic for them.
 _COURTESIES = {
     "fr": {"bonjour", "bonsoir", "salut", "coucou", "hello", "merci", "svp", "stp", "cordialement"},
     "en": {"hello", "hi", "hey", "thanks", "thank", "please", "regards", "cheers"},
-    "es": {"hola", "gracias", "saludos"},
-    "de": {"hallo", "danke", "grüße"},
+    "es": {"hola", "buenas", "buenos", "gracias", "saludos", "porfa"},
+    "de": {"hallo", "moin", "servus", "bitte", "danke", "grüße", "gruß"},
     "it": {"ciao", "salve", "grazie"},
     "pt": {"olá"},
     "nl": {"hallo", "bedankt", "alstublieft"},
@@ -121,8 +136,8 @@ class Analyzer:
         algorithm, _, elisions = _LANGUAGES.get(language, (None, None, ()))
         self.language = language
         self._stemmer = Stemmer.Stemmer(algorithm) if algorithm else None
-        self._stopwords = _stopwords(language) | {fold(w) for w in _QUESTION_WORDS.get(language, ())}
-        self._courtesies = frozenset(fold(w) for w in _COURTESIES.get(language, ()))
+        self._stopwords = _stopwords(language) | _spelt(language, _QUESTION_WORDS.get(language, ()))
+        self._courtesies = _spelt(language, _COURTESIES.get(language, ()))
         self._elision = (re.compile(r"\b(?:" + "|".join(elisions) + r")'(?=\w)") if elisions else None)
         self._folded_first = language in _FOLDED_FIRST
 
@@ -145,9 +160,36 @@ class Analyzer:
 
     def question_terms(self, text: str) -> list[str]:
         """`terms` of a question, without the courtesies a chat message wraps it in ("Bonjour, ... svp ?")."""
+        return self._stemmed(self._question_words(text))
+
+    def question_words(self, text: str) -> list[tuple[str, str]]:
+        """(word, term) of each of `question_terms`: the word as the stemmer read it (for `parts`)."""
+        pairs = [(word, self._stemmed([word])) for word in self._question_words(text)]
+        return [(word, term[0]) for word, term in pairs if term]
+
+    def _question_words(self, text: str) -> list[str]:
         words = self._words(text)
         folded = words if self._folded_first else [fold(w) for w in words]
-        return self._stemmed([w for w, plain in zip(words, folded, strict=True) if plain not in self._courtesies])
+        return [w for w, plain in zip(words, folded, strict=True) if plain not in self._courtesies]
+
+    def parts(self, word: str, holds: Callable[[str], bool]) -> tuple[str, str] | None:
+        """A compound word of a question (as `question_words` gives it) read as two terms that `holds` knows:
+        "kontokundigung" -> ("konto", "kundig"), "ueberweisungslimit" -> ("uberweis", "limit"), the letters joining
+        them dropped; the split with the longest last part (the compound's head), None in a language that does not
+        compound or without one. The word is cut before it is stemmed: the stem of the whole ("kontokund") ends
+        elsewhere than its last part's ("kundig")."""
+        joints = _COMPOUNDING.get(self.language)
+        if joints is None:
+            return None
+        for cut in range(_PART_MIN_CHARS, len(word) - _PART_MIN_CHARS + 1):
+            head, tail = word[:cut], self._stemmed([word[cut:]])
+            if not tail or not holds(tail[0]):
+                continue
+            for first in (head, *(head[:-len(j)] for j in joints if head.endswith(j))):
+                stem = self._stemmed([first]) if len(first) >= _PART_MIN_CHARS else []
+                if stem and holds(stem[0]):
+                    return stem[0], tail[0]
+        return None
 
     def _stemmed(self, words: list[str]) -> list[str]:
         if self._folded_first:
@@ -177,7 +219,14 @@ def _stopwords(language: str) -> frozenset[str]:
             else frozenset()
     import bm25s.stopwords
 
-    return frozenset(fold(w) for w in getattr(bm25s.stopwords, name))
+    return _spelt(language, getattr(bm25s.stopwords, name))
+
+
+def _spelt(language: str, words: Iterable[str]) -> frozenset[str]:
+    """`words` folded, with their spellings without the language's special letters ("für": "fur" and "fuer")."""
+    table = _TRANSLITERATIONS.get(language)
+    lowered = {_lower(w) for w in words}
+    return frozenset(fold(w) for w in lowered | ({w.translate(table) for w in lowered} if table else set()))
 
 
 @cache

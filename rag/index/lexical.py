@@ -36,8 +36,9 @@ PASSAGE_SHARE = 0.75
 PAIR_WEIGHT = 0.5
 _UNKNOWN = object()  # not yet looked up (None means: no term close enough)
 # Bumped when what `build` indexes changes, so that ingest rebuilds an index built the old way (3: the analyzer's
-# question words grew, which passages lose too, and their word pairs with them).
-LAYOUT = 3
+# question words grew, which passages lose too, and their word pairs with them; 4: Spanish and German question
+# words, German stopwords typed without umlauts).
+LAYOUT = 4
 # Sub-folders of the saved index; the section unigram index sits at the top, where layout 1 kept its only index.
 _PASSAGES, _SECTION_PAIRS, _PASSAGE_PAIRS = "passages", "section-pairs", "passage-pairs"
 
@@ -175,10 +176,12 @@ class LexicalIndex:
         return list(self._question_terms(question, self.fuzzy))
 
     def _query_terms(self, question: str, fuzzy: bool) -> tuple[str, ...]:
-        out = []
-        for term in self.analyzer.question_terms(question):
+        out: list[str] = []
+        for word, term in self.analyzer.question_words(question):
             if self._sections.holds(term):
                 out.append(term)
+            elif parts := self.analyzer.parts(word, self._sections.holds):
+                out.extend(parts)  # a compound the corpus writes apart, or compounds otherwise
             elif fuzzy and len(term) >= FUZZY_MIN_CHARS:
                 near = self._closest(term)
                 if near is not None:

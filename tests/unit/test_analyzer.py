@@ -59,6 +59,39 @@ def test_english_analyzer():
     assert en.question_terms("Hi, how do I delete the account, please? Thanks") == en.terms("delete account")
 
 
+def test_spanish_and_german_question_words_are_dropped():
+    es, de = Analyzer("es"), Analyzer("de")
+    # "cuánto" matched the "cuánto tarda ..., cuánto cuesta ..." of a page's introduction
+    assert es.terms("¿Cuántos días tengo para devolver algo?") == es.terms("días devolver algo")
+    assert es.question_terms("hola buenas, ¿puedo cambiar de tarifa?") == es.terms("cambiar tarifa")
+    assert de.terms("Wann gibt es die Abrechnung, warum so spät?") == de.terms("Abrechnung spät")
+    assert de.question_terms("Hallo, kann ich bitte die Karte sperren?") == de.terms("Karte sperren")
+
+
+def test_german_typed_without_umlauts_meets_german_with_them():
+    de = Analyzer("de")
+    # the stemmer reads "ue" as "ü", but "fuer" and "ueber" reached it as words, not as the stopwords they are
+    assert de.terms("Unterlagen fuer die Kontoeroeffnung, ueber die Kuendigung") == \
+        de.terms("Unterlagen für die Kontoeröffnung, über die Kündigung") == \
+        de.terms("Unterlagen fur die Kontoeroffnung, uber die Kundigung")
+    assert de.terms("Gebühren ausserhalb") == de.terms("Gebuehren außerhalb")
+
+
+def test_a_german_compound_the_index_lacks_is_read_as_its_two_parts():
+    de = Analyzer("de")
+    index = set(de.terms("Sie können Ihr Konto kündigen. Das Limit für Überweisungen erhöhen Sie in der App."))
+
+    def parts(question):
+        return [de.parts(word, index.__contains__) for word, term in de.question_words(question)
+                if term not in index]
+
+    # stemmed whole, "kontokündigung" ends as "kontokund", whose "kund" is the stem of "Kunde"
+    assert parts("Kontokündigung kosten?") == [("konto", "kundig"), None]
+    assert parts("Ueberweisungslimit erhoehen") == [("uberweis", "limit")]  # "s" joins the two
+    assert parts("Sonderkündigung") == [None]  # "sonder" is not in the index
+    assert Analyzer("fr").parts("portefeuille", {"port", "feuill"}.__contains__) is None  # French does not compound
+
+
 def test_unknown_language_is_a_config_error():
     with pytest.raises(ConfigError, match="unsupported language"):
         Analyzer("xx")

@@ -77,7 +77,9 @@ def test_the_padding_term_is_never_a_question_term(fr):
     for texts in (TEXTS, [*TEXTS, ""]):
         lexical = LexicalIndex.build(texts, fr, k1=1.2, b=0.75)
         assert "" in lexical._sections.vocab
-        lexical.analyzer = type("Padding", (), {"question_terms": staticmethod(lambda text: ["", "cart"])})()
+        words = staticmethod(lambda text: [("", ""), ("cartes", "cart")])
+        lexical.analyzer = type("Padding", (), {"question_words": words,
+                                                "parts": staticmethod(lambda word, holds: None)})()
         assert lexical.query_terms("?") == ["cart"]
         assert set(lexical.term_weights("?")) == {"cart"}
         assert lexical.scores("?")[1] > 0
@@ -110,3 +112,12 @@ def test_holds_word_reads_a_word_as_the_index_does(lexical: LexicalIndex):
     # inflected and unaccented forms of an indexed word are held; stopwords and absent words are not
     assert lexical.holds_word("remboursements") and lexical.holds_word("sejour")
     assert not lexical.holds_word("la") and not lexical.holds_word("the")
+
+
+def test_a_german_compound_finds_the_section_that_writes_it_apart():
+    de = Analyzer("de")
+    texts = ["Sie können Ihr Konto jederzeit kostenlos kündigen.", "Die Karte sperren Sie in der App."]
+    lexical = LexicalIndex.build(texts, de, k1=1.2, b=0.75, sections=[0, 1], headings=["Konto", "Karte"])
+    assert lexical.query_terms("Kontokündigung kostenlos?") == ["konto", "kundig", "kostenlos"]
+    scores = lexical.scores("Kontokuendigung")
+    assert scores[0] > 0 and scores[1] == 0
