@@ -182,13 +182,25 @@ class Analyzer:
         if joints is None:
             return None
         for cut in range(_PART_MIN_CHARS, len(word) - _PART_MIN_CHARS + 1):
-            head, tail = word[:cut], self._stemmed([word[cut:]])
-            if not tail or not holds(tail[0]):
-                continue
-            for first in (head, *(head[:-len(j)] for j in joints if head.endswith(j))):
-                stem = self._stemmed([first]) if len(first) >= _PART_MIN_CHARS else []
-                if stem and holds(stem[0]):
-                    return stem[0], tail[0]
+            found = self._split(word, cut, joints, holds)
+            # a joint read as the tail's first letters ("vertrag|sende") when it joins the head ("vertrags|ende")
+            later = (self._split(word, cut + len(j), joints, holds) for j in joints if word.startswith(j, cut))
+            if found is not None:
+                return next((split for split in later if split is not None), found)
+        return None
+
+    def _split(self, word: str, cut: int, joints: tuple[str, ...], holds: Callable[[str], bool]
+               ) -> tuple[str, str] | None:
+        """`word` cut at `cut` into two held terms, the head with or without a joint, if it can be."""
+        tail = self._stemmed([word[cut:]]) if len(word) - cut >= _PART_MIN_CHARS else []
+        if not tail or not holds(tail[0]):
+            return None
+        head = word[:cut]
+        # German joins with "n" after an "e" only ("karte-n-sperre"): "montagn|achts" is no "montag" + "acht"
+        for first in (head, *(head[:-len(j)] for j in joints if head.endswith(j) and (j != "n" or head[-2:-1] == "e"))):
+            stem = self._stemmed([first]) if len(first) >= _PART_MIN_CHARS else []
+            if stem and holds(stem[0]):
+                return stem[0], tail[0]
         return None
 
     def _stemmed(self, words: list[str]) -> list[str]:

@@ -92,6 +92,19 @@ def test_a_german_compound_the_index_lacks_is_read_as_its_two_parts():
     assert Analyzer("fr").parts("portefeuille", {"port", "feuill"}.__contains__) is None  # French does not compound
 
 
+def test_a_joint_belongs_to_the_head_of_a_german_compound():
+    de = Analyzer("de")
+    index = set(de.terms("Zum Ende des Monats endet der Vertrag. Senden Sie das Formular am Montag um acht Uhr."))
+
+    def parts(word):
+        return de.parts(*(w for w, _ in de.question_words(word)), index.__contains__)
+
+    # "vertrag|sende" held both parts too: "Vertragsende" is the contract's end, not a sending
+    assert parts("Vertragsende") == ("vertrag", "end") and parts("Monatsende") == ("monat", "end")
+    assert parts("montagnachts") is None  # German joins with "n" after an "e" only: no "montag" + "acht"
+    assert parts("Kartensperre") is None and parts("Montagsformular") == ("montag", "formular")
+
+
 def test_unknown_language_is_a_config_error():
     with pytest.raises(ConfigError, match="unsupported language"):
         Analyzer("xx")
