@@ -173,20 +173,32 @@ class LexicalIndex:
     def query_terms(self, question: str) -> list[str]:
         """The question's indexed terms, in order; a misspelt term becomes its closest indexed spelling, a term
         with no close spelling is dropped."""
-        return list(self._question_terms(question, self.fuzzy))
+        return list(self._question_terms(question, self.fuzzy)[1])
 
-    def _query_terms(self, question: str, fuzzy: bool) -> tuple[str, ...]:
+    def analysed_terms(self, question: str) -> list[str]:
+        """The question's terms as the index reads them, held or not: `analyzer.question_terms`, a compound read as
+        its two parts (`Analyzer.parts`). Those `query_terms` lacks are the words the index does not know: a split
+        compound is two terms on both sides, and hides no unknown word from a count of them (`unseen_weight`,
+        `rag.search.answerable.unknown_share`)."""
+        return list(self._question_terms(question, self.fuzzy)[0])
+
+    def _query_terms(self, question: str, fuzzy: bool) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """(`analysed_terms`, `query_terms`)."""
+        analysed: list[str] = []
         out: list[str] = []
         for word, term in self.analyzer.question_words(question):
             if self._sections.holds(term):
+                analysed.append(term)
                 out.append(term)
             elif parts := self.analyzer.parts(word, self._sections.holds):
-                out.extend(parts)  # a compound the corpus writes apart, or compounds otherwise
-            elif fuzzy and len(term) >= FUZZY_MIN_CHARS:
-                near = self._closest(term)
+                analysed.extend(parts)  # a compound the corpus writes apart, or compounds otherwise
+                out.extend(parts)
+            else:
+                analysed.append(term)
+                near = self._closest(term) if fuzzy and len(term) >= FUZZY_MIN_CHARS else None
                 if near is not None:
                     out.append(near)
-        return tuple(out)
+        return tuple(analysed), tuple(out)
 
     def term_ids(self, question: str) -> list[int]:
         """Vocabulary ids (section index) of `query_terms(question)`."""
@@ -240,11 +252,10 @@ class LexicalIndex:
             weights[term] = math.log(1 + (units - df + 0.5) / (df + 0.5))
         return weights
 
-    def unseen_weight(self, question: str, analysed: Sequence[str]) -> float:
-        """The idf of a term in no section when the question (`analysed`: its `analyzer.question_terms`) has a word
-        that the index lacks (no close spelling either: `query_terms` drops it), else 0: how much a word only the
-        model can match weighs."""
-        if len(self.query_terms(question)) == len(analysed):
+    def unseen_weight(self, question: str) -> float:
+        """The idf of a term in no section when the question has a word that the index lacks (no close spelling
+        either, no two parts: `query_terms` drops it), else 0: how much a word only the model can match weighs."""
+        if len(self.query_terms(question)) == len(self.analysed_terms(question)):
             return 0.0
         units = self._sections.size
         return math.log(1 + (units + 0.5) / 0.5)

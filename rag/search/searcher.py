@@ -309,9 +309,9 @@ class Searcher:
         seen_texts: set[str] = set()
         weight = {"dense": 1.0, "lexical": 0.0}.get(query.mode, self.dense_weight(index))
         terms = index.lexical.term_weights(query.question)
-        question_terms = index.lexical.analyzer.question_terms(query.question)
+        question_terms = index.lexical.analysed_terms(query.question)
         # the model's window stands for the question's rarest word, one the index lacks if any ("horaires")
-        bonus = max(index.lexical.unseen_weight(query.question, question_terms), *terms.values(), 0.0) or None
+        bonus = max(index.lexical.unseen_weight(query.question), *terms.values(), 0.0) or None
         memory = self._memory(index)
         for item in fused:
             chunk = index.passages[item.row]

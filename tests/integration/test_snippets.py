@@ -51,14 +51,13 @@ def test_a_question_word_no_passage_holds_lets_the_model_s_window_outweigh_commo
     finds closest is ("de 8 heures à 20 heures"). Its weight is that of a word in no section (`unseen_weight`)."""
     index = searcher.index
     question = "Quels sont les horaires du service client ?"
-    analysed = index.lexical.analyzer.question_terms
-    assert index.lexical.unseen_weight(question, analysed(question)) > max(
+    assert index.lexical.unseen_weight(question) > max(
         index.lexical.term_weights(question).values())
     (hits,) = searcher.search([Query(question, 3)])
     best = answer(hits)
     assert best is not None and "de 8 heures à 20 heures" in best.text and "résiliation" not in best.text
     # every word held: the question's own weights
-    assert index.lexical.unseen_weight("service client", analysed("service client")) == 0.0
+    assert index.lexical.unseen_weight("service client") == 0.0
 
 
 def test_misspelt_question_words_still_highlight(searcher):

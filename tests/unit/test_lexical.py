@@ -7,6 +7,7 @@ import pytest
 
 from rag.index.analyzer import Analyzer
 from rag.index.lexical import LexicalIndex, pairs
+from rag.search.answerable import unknown_share
 
 # One article section split into two passages, then a section of one passage.
 TEXTS = ["Le remboursement est effectué sous cinq jours ouvrés.",
@@ -121,3 +122,15 @@ def test_a_german_compound_finds_the_section_that_writes_it_apart():
     assert lexical.query_terms("Kontokündigung kostenlos?") == ["konto", "kundig", "kostenlos"]
     scores = lexical.scores("Kontokuendigung")
     assert scores[0] > 0 and scores[1] == 0
+
+
+def test_a_split_compound_hides_no_unknown_word_of_the_question():
+    de = Analyzer("de")
+    lexical = LexicalIndex.build(["Sie können Ihr Konto jederzeit kostenlos kündigen."], de, k1=1.2, b=0.75)
+    # "Hausratversicherung" is in no passage: the same share unknown whether "Kontokündigung" is written apart or not
+    for question in ("Kontokündigung Hausratversicherung?", "Konto kündigen Hausratversicherung?"):
+        analysed, weights = lexical.analysed_terms(question), lexical.term_weights(question)
+        assert unknown_share(analysed, weights) == pytest.approx(1 / 3) and lexical.unseen_weight(question) > 0
+    # every word held, one of them as two parts: nothing unseen
+    assert lexical.analysed_terms("Kontokündigung kostenlos?") == ["konto", "kundig", "kostenlos"]
+    assert lexical.unseen_weight("Kontokündigung kostenlos?") == 0.0
