@@ -59,6 +59,9 @@ LANGUAGES = tuple(sorted(_LANGUAGES))
 # ("Überweisung-s-limit") and the shortest part are checked on the German pages of tests/data/languages.
 _COMPOUNDING = {"de": ("s", "es", "n", "en"), "nl": ("s", "en"), "sv": ("s",), "da": ("s", "e"), "no": ("s", "e")}
 _PART_MIN_CHARS = 3
+# Every cut of a word is stemmed: a cost in the square of its length, 70 ms for one word of 2,000 letters (the longest
+# question), per request. "Donaudampfschifffahrtsgesellschaftskapitän" has 42; a longer run of letters is no compound.
+_COMPOUND_MAX_CHARS = 48
 # The languages with a bm25s list: told apart by their function words (`detect_language`, `question_language`), and
 # folded before they are stemmed, as measured on French (the others' suffixes may carry diacritics: Polish "-ów").
 _LISTED = tuple(language for language, (_, stopword_list, _) in _LANGUAGES.items() if stopword_list is not None)
@@ -176,10 +179,10 @@ class Analyzer:
         """A compound word of a question (as `question_words` gives it) read as two terms that `holds` knows:
         "kontokundigung" -> ("konto", "kundig"), "ueberweisungslimit" -> ("uberweis", "limit"), the letters joining
         them dropped; the split with the longest last part (the compound's head), None in a language that does not
-        compound or without one. The word is cut before it is stemmed: the stem of the whole ("kontokund") ends
-        elsewhere than its last part's ("kundig")."""
+        compound, without one, or for a word too long to be one. The word is cut before it is stemmed: the stem of
+        the whole ("kontokund") ends elsewhere than its last part's ("kundig")."""
         joints = _COMPOUNDING.get(self.language)
-        if joints is None:
+        if joints is None or len(word) > _COMPOUND_MAX_CHARS:
             return None
         for cut in range(_PART_MIN_CHARS, len(word) - _PART_MIN_CHARS + 1):
             found = self._split(word, cut, joints, holds)
