@@ -59,6 +59,11 @@ LANGUAGES = tuple(sorted(_LANGUAGES))
 # ("Überweisung-s-limit") and the shortest part are checked on the German pages of tests/data/languages.
 _COMPOUNDING = {"de": ("s", "es", "n", "en"), "nl": ("s", "en"), "sv": ("s",), "da": ("s", "e"), "no": ("s", "e")}
 _PART_MIN_CHARS = 3
+# German endings that stem like a word the index may hold, and make adjectives and participles, not compounds:
+# "kostenlos" is no "kosten" + "los", "laufende" no "lauf" + "ende"; an "Ende" heads a compound after a joint only
+# ("Monats-ende", "Woche-n-ende"). The others: "monatlich", "zahlbar", "fehlerhaft", "sparsam".
+_SUFFIX_TAILS = {"de": frozenset({"los", "lich", "bar", "haft", "sam"})}
+_JOINED_TAILS = {"de": frozenset({"end"})}
 # Every cut of a word is stemmed: a cost in the square of its length, 70 ms for one word of 2,000 letters (the longest
 # question), per request. "Donaudampfschifffahrtsgesellschaftskapitän" has 42; a longer run of letters is no compound.
 _COMPOUND_MAX_CHARS = 48
@@ -196,11 +201,12 @@ class Analyzer:
                ) -> tuple[str, str] | None:
         """`word` cut at `cut` into two held terms, the head with or without a joint, if it can be."""
         tail = self._stemmed([word[cut:]]) if len(word) - cut >= _PART_MIN_CHARS else []
-        if not tail or not holds(tail[0]):
+        if not tail or not holds(tail[0]) or tail[0] in _SUFFIX_TAILS.get(self.language, ()):
             return None
         head = word[:cut]
         # German joins with "n" after an "e" only ("karte-n-sperre"): "montagn|achts" is no "montag" + "acht"
-        for first in (head, *(head[:-len(j)] for j in joints if head.endswith(j) and (j != "n" or head[-2:-1] == "e"))):
+        joined = [head[:-len(j)] for j in joints if head.endswith(j) and (j != "n" or head[-2:-1] == "e")]
+        for first in joined if tail[0] in _JOINED_TAILS.get(self.language, ()) else (head, *joined):
             stem = self._stemmed([first]) if len(first) >= _PART_MIN_CHARS else []
             if stem and holds(stem[0]):
                 return stem[0], tail[0]
