@@ -496,6 +496,19 @@ def test_a_numbered_outline_gives_plain_text_its_headings_and_their_path(tmp_pat
         "1. Ouvrez la commande", "2. Cochez les articles", "3. Imprimez l'étiquette"]
 
 
+def test_an_outline_goes_on_with_single_numbers_after_its_last_sub_section():
+    """A supplier's customer information numbered "1.", "1.1", "1.2", then "2." to "9." without sub-sections: a single
+    number was a heading up to one past the last with sub-sections, so "3." to "9." (and their FAQ) stood inside
+    "2. Zählerstand mitteilen"; each number that follows one found goes on with the outline."""
+    text = ("Kundeninformation\n\n1. Ihr Abschlag\n\n1.1 Berechnung\n\nNach Ihrem Verbrauch.\n\n1.2 Anpassen\n\n"
+            "In der App.\n\n2. Zählerstand\n\nEinmal im Jahr.\n\n3. Umzug\n\nSechs Wochen vorher melden.\n\n"
+            "4. Kündigung\n\nMit einem Monat Frist.\n\n6. Ökostrom\n\nAus Wasserkraft.\n")
+    sections = parse_text(text).sections
+    assert [s.heading for s in sections] == ["Berechnung", "Anpassen", "Zählerstand", "Umzug", "Kündigung"]
+    # "6." follows no number found: a line of the section before
+    assert [line.text for line in sections[-1].lines] == ["Mit einem Monat Frist.", "6. Ökostrom", "Aus Wasserkraft."]
+
+
 def test_an_html_disclosure_summary_heads_its_details(tmp_path):
     """An FAQ accordion: each <summary> asks the question its <details> answers; what follows the last one is the
     section's again."""

@@ -55,10 +55,11 @@ def _outline_numbers(lines: list[Line], source: str) -> set[str]:
     """The numbers of a document's outline headings: lines numbered on two levels or more ("2.1 Optique"), two at
     least, each opening a block (after a blank line, a sentence's end or another numbered line: not a hard-wrapped
     sentence going on with "2.5 Millions ...") and titled as a heading (short, opening on a capital, not ending a
-    sentence but for a question); the single numbers ("2.") they stand under; and a single number up to one past the
-    last of those, titled as a heading, opening a block and not one of a list of numbered lines ("6. Questions
-    fréquentes", without a "6.1"). A document without such lines has no outline: its numbered lines stay list
-    items or questions, as before."""
+    sentence but for a question); the single numbers ("2.") they stand under; and a single number titled as a heading,
+    opening a block and not one of a list of numbered lines that is up to one past the last of those or, in the
+    document's order, follows one found ("6. Questions fréquentes", without a "6.1"; "3." to "9." after a "2.1", each
+    without sub-sections: up to one past was "3." alone, and "4." to "9." stood inside it). A document without such
+    lines has no outline: its numbered lines stay list items or questions, as before."""
     candidates = []
     for i, line in enumerate(lines):
         match = _OUTLINE.match(line.text)
@@ -70,7 +71,7 @@ def _outline_numbers(lines: list[Line], source: str) -> set[str]:
     found |= {number.split(".")[0] for number in found}
     last = max(int(number.split(".")[0]) for number in found)
     for i, number in candidates:
-        if "." not in number and int(number) <= last + 1:
+        if "." not in number and (int(number) <= last + 1 or str(int(number) - 1) in found):
             around = [lines[j] for j in (i - 1, i + 1) if 0 <= j < len(lines)]
             if not any(_NUMBERED.match(other.text) for other in around):
                 found.add(number)
