@@ -40,6 +40,8 @@ def said(method: str, exc: ValidationError, tools: list[str]) -> str:
             clause = f"{where}: {error['msg']}"
         if method == "tools/call" and loc == ("name",):
             clause += f", the name of a tool: one of {', '.join(tools)}"
+        if method == "tools/call" and loc == ():  # no params at all
+            clause += f' {{"name": a tool ({", ".join(tools)}), "arguments": {{...}}}}'
         if method == "tools/call" and loc[:1] == ("arguments",):
             clause += " (the tool's arguments by name, as its inputSchema declares them)"
         clauses.append(clause)

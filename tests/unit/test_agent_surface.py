@@ -176,6 +176,7 @@ def test_a_request_before_initialize_is_told_to_send_initialize_first():
 @pytest.mark.parametrize("path", ["/mcp", "/mcp/connector"])
 @pytest.mark.parametrize(("params", "says"), [
     ({"arguments": {}}, "tools/call needs params.name, the name of a tool: one of {tools}"),
+    (None, 'tools/call needs params {{"name": a tool ({tools}), "arguments": {{...}}}}'),
     ({"name": 5}, "params.name: Input should be a valid string, the name of a tool: one of {tools}"),
     ({"name": "search", "arguments": [1]},
      "params.arguments must be a JSON object (the tool's arguments by name, as its inputSchema declares them)"),
