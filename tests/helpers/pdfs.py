@@ -1,8 +1,10 @@
 """Small PDFs made in the tests themselves: pages of text in Helvetica, optionally an outline, a title, a password;
-and the pages and outline of a small merchant's guide."""
+and the pages and outline of a small merchant's guide. A page is either lines from its top left or lines placed where
+a layout puts them (`flow`, `two_columns`), drawn in the order given."""
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -31,6 +33,65 @@ def _escape(line: str) -> bytes:
     return raw.replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)")
 
 
+# A line placed on the page: its left end and baseline in points from the page's bottom left, its text, its size.
+Placed = tuple[float, float, str, float]
+WIDTH, HEIGHT, MARGIN, GUTTER = 595, 842, 56, 22
+# Helvetica's advance widths (its AFM, thousandths of the size) for the characters 32 to 126; an accented letter has
+# its base letter's width, any other character 556
+_HELVETICA = [
+    278, 278, 355, 556, 556, 889, 667, 191, 333, 333, 389, 584, 278, 333, 278, 278, 556, 556, 556, 556, 556, 556, 556,
+    556, 556, 556, 278, 278, 584, 584, 584, 556, 1015, 667, 667, 722, 722, 667, 611, 778, 722, 278, 500, 667, 556, 833,
+    722, 778, 667, 778, 722, 667, 611, 722, 667, 944, 667, 667, 611, 278, 278, 278, 469, 556, 333, 556, 556, 500, 556,
+    556, 278, 556, 556, 222, 222, 500, 222, 833, 556, 556, 556, 556, 333, 500, 278, 556, 500, 722, 500, 500, 500, 334,
+    260, 334, 584]
+
+
+def _width(text: str, size: float) -> float:
+    """The text's width in points."""
+    codes = [ord(unicodedata.normalize("NFD", char)[0]) for char in text]
+    return sum(_HELVETICA[code - 32] if 32 <= code < 127 else 556 for code in codes) * size / 1000
+
+
+def wrap(paragraph: str, width: float, size: float = 10) -> list[str]:
+    """The paragraph's lines as a word processor wraps it at `width` points in Helvetica of `size`."""
+    lines: list[str] = []
+    for word in paragraph.split():
+        candidate = f"{lines[-1]} {word}" if lines else word
+        if lines and _width(candidate, size) <= width:
+            lines[-1] = candidate
+        else:
+            lines.append(word)
+    return lines
+
+
+def flow(paragraphs: Sequence[str], x: float, top: float, width: float, size: float = 10) -> list[Placed]:
+    """The paragraphs wrapped at `width`, line under line from the baseline `top` down, a blank line between two."""
+    placed: list[Placed] = []
+    y = top
+    for paragraph in paragraphs:
+        for line in wrap(paragraph, width, size):
+            placed.append((x, y, line, size))
+            y -= size * 1.2
+        y -= size * 0.6
+    return placed
+
+
+def two_columns(paragraphs: Sequence[str], top: float, size: float = 10) -> list[Placed]:
+    """The paragraphs as a page's two columns below `top`: one flow at the column's width whose first half of the
+    lines is the left column and the rest the right one (a sentence runs on from the left column's foot to the right
+    one's head), left column first as most producers write them."""
+    width = (WIDTH - 2 * MARGIN - GUTTER) / 2
+    lines = flow(paragraphs, MARGIN, top, width, size)
+    half = (len(lines) + 1) // 2
+    shift = lines[half][1] - top if half < len(lines) else 0
+    return lines[:half] + [(x + width + GUTTER, y - shift, text, s) for x, y, text, s in lines[half:]]
+
+
+def below(placed: Sequence[Placed]) -> float:
+    """The baseline of a line two lines under the lowest of `placed`."""
+    return min(y - 2.4 * size for _, y, _, size in placed)
+
+
 def _content(lines: Sequence[str]) -> bytes:
     """Draw each line below the previous one, 14 points apart, from the top left of an A4 page."""
     out = [b"BT /F1 12 Tf 14 TL 72 770 Td"]
@@ -40,10 +101,24 @@ def _content(lines: Sequence[str]) -> bytes:
     return b"\n".join(out)
 
 
-def make_pdf(path: Path, pages: Sequence[str], *, title: str | None = None,
+def _placed(lines: Sequence[Placed]) -> bytes:
+    """Draw each line where it stands, in their order (a text matrix each, as word processors write them; the font
+    set where its size changes)."""
+    out, current = [b"BT"], 0.0
+    for x, y, text, size in lines:
+        if size != current:
+            out.append(f"/F1 {size:g} Tf".encode())
+            current = size
+        out.append(f"1 0 0 1 {x:.2f} {y:.2f} Tm (".encode() + _escape(text) + b") Tj")
+    out.append(b"ET")
+    return b"\n".join(out)
+
+
+def make_pdf(path: Path, pages: Sequence[str | Sequence[Placed]], *, title: str | None = None,
              outline: Sequence[tuple[str, int]] = (), password: str | None = None) -> Path:
-    """Write a PDF with one page per string of `pages` (lines split on newlines; an empty string gives a page with
-    no text), outline entries `(title, 0-based page)`, a /Title, and encryption with `password`."""
+    """Write a PDF with one page per item of `pages`: a string (lines split on newlines; an empty string gives a page
+    with no text) or placed lines; outline entries `(title, 0-based page)`, a /Title, and encryption with
+    `password`."""
     writer = PdfWriter()
     font = DictionaryObject({
         NameObject("/Type"): NameObject("/Font"),
@@ -59,7 +134,7 @@ def make_pdf(path: Path, pages: Sequence[str], *, title: str | None = None,
         })
         if text:
             stream = DecodedStreamObject()
-            stream.set_data(_content(text.split("\n")))
+            stream.set_data(_content(text.split("\n")) if isinstance(text, str) else _placed(text))
             page[NameObject("/Contents")] = writer._add_object(stream)
         page[NameObject("/MediaBox")] = ArrayObject([NumberObject(0), NumberObject(0), NumberObject(595),
                                                       NumberObject(842)])
@@ -74,4 +149,5 @@ def make_pdf(path: Path, pages: Sequence[str], *, title: str | None = None,
     return path
 
 
-__all__ = ["OUTLINE", "PAGES", "make_pdf"]
+__all__ = ["HEIGHT", "MARGIN", "OUTLINE", "PAGES", "WIDTH", "Placed", "below", "flow", "make_pdf",
+           "two_columns", "wrap"]
