@@ -88,9 +88,9 @@ _QUESTION_WORDS = {
     # NLTK's Spanish and German lists hold "qué", "cómo", "wie", "was", but not "cuánto", "wann", "warum", "gibt
     # (es)": left in, "cuánto" of a question matched "cuánto tarda ..., cuánto cuesta ..." in a page's introduction
     "es": {"cuánto", "cuánta", "cuántos", "cuántas", "cuáles", "puedo", "puede", "pueden", "podría", "podemos",
-           "quiero", "quisiera", "hago", "hacer", "debo", "tengo"},
+           "quiero", "quisiera", "hago", "hacer", "debo", "tengo", "puedes", "debe", "necesito", "necesita"},
     "de": {"wann", "warum", "wieso", "weshalb", "wieviel", "wieviele", "woher", "wohin", "womit", "wofür", "darf",
-           "dürfen", "möchte", "gibt", "geht"},
+           "dürfen", "möchte", "gibt", "geht", "wer", "wen", "wem", "wessen"},
 }
 # How a language's special letters are typed on a keyboard without them: a German writes "fuer", "Kuendigung",
 # "Strasse". Snowball's German stemmer reads "ue" as "ü" (both reach "kundig"), but a stopword is dropped before it

@@ -66,6 +66,9 @@ def test_spanish_and_german_question_words_are_dropped():
     assert es.question_terms("hola buenas, ¿puedo cambiar de tarifa?") == es.terms("cambiar tarifa")
     assert de.terms("Wann gibt es die Abrechnung, warum so spät?") == de.terms("Abrechnung spät")
     assert de.question_terms("Hallo, kann ich bitte die Karte sperren?") == de.terms("Karte sperren")
+    # from the review: who, and the modal and "I need" of a question
+    assert de.terms("Wer ist mein Ansprechpartner, wem schreibe ich?") == de.terms("Ansprechpartner schreibe")
+    assert es.terms("¿Puedes decirme qué necesito para cambiar? ¿Debe firmar?") == es.terms("decirme cambiar firmar")
 
 
 def test_german_typed_without_umlauts_meets_german_with_them():
