@@ -167,8 +167,9 @@ class Analyzer:
         return self._stemmed(self._words(text))
 
     def question_terms(self, text: str) -> list[str]:
-        """`terms` of a question, without the courtesies a chat message wraps it in ("Bonjour, ... svp ?")."""
-        return self._stemmed(self._question_words(text))
+        """`terms` of a question, without the courtesies a chat message wraps it in ("Bonjour, ... svp ?"): the terms
+        of `question_words`, which the lexical index reads."""
+        return [term for _, term in self.question_words(text)]
 
     def question_words(self, text: str) -> list[tuple[str, str]]:
         """(word, term) of each of `question_terms`: the word as the stemmer read it (for `parts`)."""
