@@ -159,7 +159,7 @@ def _search_local(settings: Settings, args: argparse.Namespace, question: str,
 
     searcher = load_searcher(settings)
     queries = make_queries(settings, [question], args.k, args.mode, args.explain, index=searcher.index,
-                           search_filter=scoped, wording=CLI)
+                           search_filter=scoped, wording=CLI, context=args.context or ())
     started = time.perf_counter()
     (hits,) = searcher.search(queries)
     return response(question, hits, hits.answerable, hits.language, mode=queries[0].mode, model=searcher.model,
@@ -174,10 +174,9 @@ def _search_remote(settings: Settings, args: argparse.Namespace, question: str,
     from rag.search.answer import wording
 
     body: dict[str, Any] = {"question": question, "explain": args.explain}
-    if args.k is not None:
-        body["k"] = args.k
-    if args.mode:
-        body["mode"] = args.mode
+    body |= {"k": args.k} if args.k is not None else {}
+    body |= {"mode": args.mode} if args.mode else {}
+    body |= {"context": args.context} if args.context else {}
     if scoped is not None:
         body["filter"] = scoped.model_dump(exclude_none=True)
     response = client.search(settings.url or "", body, api_key=settings.api_key)
@@ -306,6 +305,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--mode", choices=["hybrid", "dense", "lexical"],
                    help=f"retrieval mode (default: {_or_default('default_mode')}; with --url, the server's)")
     p.add_argument("--explain", action="store_true", help="show per-retriever ranks and scores (with --json)")
+    p.add_argument("--context", action="append", metavar="MESSAGE", help="an earlier message of the conversation, "
+                   "oldest first (repeatable): a follow-up is searched with its subject")
     p.add_argument("--doc-id", dest="doc_ids", action="append", metavar="DOC_ID",
                    help="search only this document (repeatable; `rag documents` lists them)")
     p.add_argument("--source", dest="sources", action="append", metavar="PATH",

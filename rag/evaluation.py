@@ -35,7 +35,7 @@ from rag.index.accents import strip_accents
 from rag.index.dense import DenseIndex
 from rag.index.store import Index
 from rag.ingestion.stages import chunk_and_embed, embed_key, index_parts
-from rag.schemas import Hit, Mode
+from rag.schemas import CONTEXT_MAX, Hit, Mode
 from rag.search.answer import answer
 from rag.search.searcher import Found, Query, Searcher
 from rag.settings import Settings
@@ -49,6 +49,7 @@ class Question:
     question: str
     answers: tuple[str, ...] = ()
     gold: frozenset[str] = frozenset()
+    context: tuple[str, ...] = ()  # the user's earlier messages in the conversation, oldest first
 
 
 def normalised(text: str) -> str:
@@ -71,7 +72,7 @@ QUESTION_FORMAT = ('one JSON object a line: {"id": "q1", "question": "...", "ans
                    '"passage_ids": ["doc-id"]}, with answers, passage_ids or both')
 # The keys `rag eval` reads. A key close to one of them is refused: a misspelt "pasage_ids" would leave the question
 # without gold, scored as nothing. Others (`style` in tests/data/chat, a set's own "category") are carried unread.
-KEYS = ("id", "question", "answers", "passage_ids")
+KEYS = ("id", "question", "answers", "passage_ids", "context")
 
 
 def read_questions(path: Path, limit: int | None = None, *, scored: bool = True) -> list[Question]:
@@ -132,7 +133,7 @@ def _question(line: str, where: str, scored: bool) -> Question:
     if not isinstance(text, str) or not text.strip():
         raise ConfigError(f"{where}: \"question\" must be a non-empty string (got {text!r})")
     lists = {}
-    for key in ("answers", "passage_ids"):
+    for key in ("answers", "passage_ids", "context"):
         value = row.get(key, [])
         if key in row and (not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value)):
             raise ConfigError(f"{where}: \"{key}\" must be a list of non-empty strings, or left out "
@@ -141,7 +142,11 @@ def _question(line: str, where: str, scored: bool) -> Question:
     if scored and not lists["answers"] and not lists["passage_ids"]:
         raise ConfigError(f"{where}: neither \"answers\" nor \"passage_ids\": a question needs one of them to "
                           "be scored (questions meant to go unanswered are asked with --against)")
-    return Question(str(qid), text, tuple(lists["answers"]), frozenset(lists["passage_ids"]))
+    if len(lists["context"]) > CONTEXT_MAX:
+        raise ConfigError(f"{where}: \"context\" holds at most {CONTEXT_MAX} earlier messages (got "
+                          f"{len(lists['context'])})")
+    return Question(str(qid), text, tuple(lists["answers"]), frozenset(lists["passage_ids"]),
+                    tuple(lists["context"]))
 
 
 def check_gold(questions: Sequence[Question], index: Index, path: Path) -> None:
@@ -279,7 +284,7 @@ def run(searcher: Searcher, questions: Sequence[Question], modes: Iterable[Mode]
         started = time.perf_counter()
         for i in range(0, len(questions), batch):
             chunk = questions[i:i + batch]
-            results.extend(searcher.search([Query(q.question, depth, mode) for q in chunk]))
+            results.extend(searcher.search([Query(q.question, depth, mode, context=q.context) for q in chunk]))
         table.append(score(questions, results, mode, time.perf_counter() - started))
         if keep is not None:
             keep(mode, results)
@@ -303,10 +308,12 @@ def evaluate(target: Path, settings: Settings, embedder: Embedder, modes: Sequen
     name = set_name(target)
     if against is not None:
         documents = corpus_documents(against)
-        questions = [Question(q.id, q.question) for q in questions]  # neither its passages nor its answers are there
+        # neither its passages nor its answers are there
+        questions = [Question(q.id, q.question, context=q.context) for q in questions]
         name += f" against {against.name} (unanswerable)"
     if unaccented:
-        questions = [Question(q.id, strip_accents(q.question), q.answers, q.gold) for q in questions]
+        questions = [Question(q.id, strip_accents(q.question), q.answers, q.gold,
+                              tuple(map(strip_accents, q.context))) for q in questions]
         name += " (questions without accents)"
     index = memory_index(documents, settings, embedder, reuse=vectors)
     if against is None:

@@ -33,6 +33,7 @@ from rag.index.store import Index
 from rag.mcp_requests import PlainRefusals
 from rag.mcp_stdio import answering_faults
 from rag.schemas import (
+    CONTEXT_MAX,
     DOCUMENTS_PAGE_MAX,
     FILTER_VALUES_MAX,
     NAME_MAX,
@@ -241,6 +242,10 @@ def build_server(settings: Settings, run_search: Search, passage: GetPassage, cu
             description="Look only in documents whose source path is one of these or lies under one of these "
                         "folders (paths as list_documents shows them).", min_length=1,
             max_length=FILTER_VALUES_MAX)] = None,
+        context: Annotated[list[Annotated[str, Field(max_length=settings.question_max_chars)]] | None, Field(
+            description="The user's earlier messages in the conversation, oldest first (the last two are read): a "
+                        "follow-up such as \"and on Saturdays?\" is searched with their subject. Leave it out when "
+                        "the question stands alone.", min_length=1, max_length=CONTEXT_MAX)] = None,
     ) -> Annotated[CallToolResult, ToolSearchResult]:
         """Find the passages of the document collection that best answer `question`, best first.
 
@@ -252,7 +257,7 @@ def build_server(settings: Settings, run_search: Search, passage: GetPassage, cu
             scoped = doc_ids is not None or sources is not None
             queries = make_queries(settings, [question.strip()], k, None, index=current() if scoped else None,
                                    search_filter=SearchFilter(doc_ids=doc_ids, sources=sources) if scoped else None,
-                                   wording=MCP)
+                                   wording=MCP, context=[m.strip() for m in context or ()])
             (hits,) = await run_search(queries)
         best = best_answer(hits, hits.answerable, hits.language)
         return _result(ToolSearchResult(question=queries[0].question, answerable=hits.answerable,

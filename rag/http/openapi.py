@@ -19,7 +19,7 @@ from litestar.openapi.spec import OpenAPI, Operation, Schema
 from litestar.router import Router
 from litestar.static_files import create_static_files_router
 
-from rag.schemas import FILTER_VALUES_MAX
+from rag.schemas import CONTEXT_MAX, FILTER_VALUES_MAX
 from rag.settings import Settings
 
 ASSETS = "/schema/assets"
@@ -76,11 +76,13 @@ def describe_limits(openapi: OpenAPI, settings: Settings) -> None:
             questions.max_items = settings.batch_max
             if isinstance(questions.items, Schema):
                 questions.items.max_length = settings.question_max_chars
-        for field in ("doc_ids", "sources"):  # Litestar drops a list's bounds beside `None`: said on the array
-            values = body.properties.get(field)
+        for field, most in (("doc_ids", FILTER_VALUES_MAX), ("sources", FILTER_VALUES_MAX), ("context", CONTEXT_MAX)):
+            values = body.properties.get(field)  # Litestar drops a list's bounds beside `None`: said on the array
             for option in values.one_of or [] if isinstance(values, Schema) else []:
                 if isinstance(option, Schema) and option.items is not None:
-                    option.min_items, option.max_items = 1, FILTER_VALUES_MAX
+                    option.min_items, option.max_items = 1, most
+                    if field == "context" and isinstance(option.items, Schema):
+                        option.items.max_length = settings.question_max_chars
 
 
 def _drop_framework_400s(openapi: OpenAPI) -> None:

@@ -51,9 +51,9 @@ _BUILD_HEADER_DOC = [ResponseHeader(name=BUILD_HEADER, value="20261204T120000-0a
 
 
 def _queries(runtime: Runtime, data: SearchOptions, questions: list[str], index: Index, *,
-             field: str = "question", listed: bool = False) -> list[Query]:
+             field: str = "question", listed: bool = False, context: list[str] | None = None) -> list[Query]:
     return make_queries(runtime.settings, questions, data.k, data.mode, data.explain, index=index,
-                        search_filter=data.filter, field=field, listed=listed)
+                        search_filter=data.filter, field=field, listed=listed, context=context or ())
 
 
 def _response(question: str, hits: Found, query: Query, searcher: Searcher, took: float) -> SearchResponse:
@@ -99,7 +99,7 @@ async def search(data: JSONBody[SearchRequest], runtime: NamedDependency[Runtime
     started = time.perf_counter()
     searcher = runtime.current()
     index = searcher.index
-    queries = _queries(runtime, data, [data.question], index)
+    queries = _queries(runtime, data, [data.question], index, context=data.context)
     (hits,) = await answers(runtime, request, queries)
     return Response(_response(data.question, hits, queries[0], searcher, time.perf_counter() - started),
                     headers={BUILD_HEADER: index.build_id})

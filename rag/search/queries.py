@@ -14,7 +14,8 @@ import numpy as np
 
 from rag.errors import InvalidQuery
 from rag.index.store import Index
-from rag.schemas import Mode, SearchFilter
+from rag.schemas import CONTEXT_MAX, Mode, SearchFilter
+from rag.search.conversation import context_text
 from rag.search.searcher import Query
 from rag.settings import Settings
 
@@ -48,7 +49,11 @@ def estimated_tokens(query: Query, most: int | None = None) -> int:
     `RAG_MICRO_BATCH_MAX_TOKENS`); no tokenizer runs on the event loop for it. At four characters a token alone, a
     question of punctuation, combining marks, ideographs or base64 was weighed at a quarter to a half of its tokens,
     a micro-batch of them took two to four times the time meant, and a single question waiting for it as long."""
-    text = query.question
+    context = context_text(query.context)  # the model reads the conversation's last messages apart
+    return _tokens(query.question, most) + (_tokens(context, most) if context else 0)
+
+
+def _tokens(text: str, most: int | None) -> int:
     encoded = text.encode("utf-8", "surrogatepass")
     runs = encoded.translate(_RUNS).split()
     unbroken = sum(n for n in map(len, runs) if n > WORD_MAX) if runs and max(map(len, runs)) > WORD_MAX else 0
@@ -103,18 +108,22 @@ def scope(index: Index, search_filter: SearchFilter, *, wording: Wording = HTTP)
 
 def make_queries(settings: Settings, questions: Sequence[str], k: int | None, mode: Mode | None,
                  explain: bool = False, *, field: str = "question", listed: bool = False, index: Index | None = None,
-                 search_filter: SearchFilter | None = None, wording: Wording = HTTP) -> list[Query]:
+                 search_filter: SearchFilter | None = None, wording: Wording = HTTP,
+                 context: Sequence[str] = ()) -> list[Query]:
     """Check `questions` and `k` against the settings' limits, and `search_filter` against `index` (required with
     a filter). Error messages name the field (`field`, or `field[i]` when the request sent a list, `listed`, even
     of one; the filter's fields in the caller's `wording`) and the rule. `index`, when given, pins the index
-    that answers them."""
+    that answers them. `context`, a conversation's earlier messages, is checked as questions are (`context[i]`)
+    and goes with every question."""
     k = settings.k_default if k is None else k
     if k < 1:
         raise InvalidQuery(f"k: must be at least 1 (got {k})")
     if k > settings.k_max:
         raise InvalidQuery(f"k: must be at most {settings.k_max} (got {k})")
-    for n, question in enumerate(questions):
-        where = f"{field}[{n}]" if listed else field
+    if len(context) > CONTEXT_MAX:
+        raise InvalidQuery(f"context: at most {CONTEXT_MAX} earlier messages (got {len(context)})")
+    checked = [(f"{field}[{n}]" if listed else field, question) for n, question in enumerate(questions)]
+    for where, question in checked + [(f"context[{n}]", message) for n, message in enumerate(context)]:
         if len(question) > settings.question_max_chars:
             raise InvalidQuery(f"{where}: at most {settings.question_max_chars} characters (got {len(question)})")
         if _NOT_TEXT.search(question):
@@ -129,7 +138,7 @@ def make_queries(settings: Settings, questions: Sequence[str], k: int | None, mo
         if index is None:
             raise ValueError("a filter is checked against the index that answers: pass `index`")
         within = scope(index, search_filter, wording=wording)
-    return [Query(q, k, mode or settings.default_mode, explain, index, within) for q in questions]
+    return [Query(q, k, mode or settings.default_mode, explain, index, within, tuple(context)) for q in questions]
 
 
 __all__ = ["CLI", "HTTP", "MCP", "Wording", "make_queries", "scope"]

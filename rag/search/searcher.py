@@ -27,6 +27,7 @@ from rag.search.answerable import (
     standing_among,
     unknown_share,
 )
+from rag.search.conversation import Rescore, context_text, lexical_scores, rescore, term_weights, with_context
 from rag.search.fusion import Fused, Ranking, fixed_weight, fuse, ranks
 from rag.search.links import link
 from rag.search.snippets import Highlighter
@@ -49,6 +50,7 @@ class Query:
     explain: bool = False
     index: Index | None = field(default=None, compare=False, repr=False)
     within: np.ndarray | None = field(default=None, compare=False, repr=False)  # sorted rows a filter admits
+    context: tuple[str, ...] = ()  # the user's earlier messages, oldest first (`rag.search.conversation`)
 
 
 class Found(list[Hit]):
@@ -63,6 +65,11 @@ class Found(list[Hit]):
     probability: float | None = None
     answerable: bool = False
     language: str = "en"
+
+
+def _lexical(index: Index, query: Query) -> np.ndarray:
+    """BM25's score of every passage row for the query, its conversation's earlier messages included."""
+    return lexical_scores(index.lexical, query.question, context_text(query.context))
 
 
 def _union(a: np.ndarray, b: np.ndarray, size: int) -> np.ndarray:
@@ -223,7 +230,15 @@ class Searcher:
         fusion."""
         n = min(self.candidates, len(index))
         # every mode embeds its question: `answerable` reads both retrievers, whichever ranks the passages
-        vectors = self.embedder.embed_queries([index.embedded_question(q.question) for q in queries])
+        followed = [i for i, q in enumerate(queries) if context_text(q.context)]
+        own_vectors = vectors = self.embedder.embed_queries(
+            [index.embedded_question(q.question) for q in queries] +
+            [index.embedded_question(context_text(queries[i].context)) for i in followed])
+        if followed:
+            asked, contexts = vectors[:len(queries)].copy(), vectors[len(queries):]
+            for j, i in enumerate(followed):
+                asked[i] = with_context(asked[i], contexts[j])
+            vectors = asked
         dense_rows: dict[int, np.ndarray] = {}
         dense_scores: dict[int, np.ndarray] = {}
         # every question's candidates in the whole corpus: a filtered one's too, against which `answerable` judges it
@@ -258,13 +273,14 @@ class Searcher:
         out = []
         for i, query in enumerate(queries):
             # once for every ranking that reads it (a filtered dense query's whole-corpus ranking does)
-            lexical = None if query.mode == "dense" and query.within is None else index.lexical.scores(query.question)
+            lexical = None if query.mode == "dense" and query.within is None else _lexical(index, query)
             ranked = [self._rank(index, replace(query, mode=mode), vectors[i], dense_rows[i], dense_scores[i], n,
                                  weight, extras.get(i), lexical) for mode in dict.fromkeys((query.mode, "hybrid"))]
             corpus = None if query.within is None else self._rank(
                 index, replace(query, mode="hybrid", within=None), vectors[i], corpus_rows[i], corpus_scores[i], n,
                 weight, extras.get(i), lexical)
-            out.append(self._hits(index, ranked[0], ranked[-1], query, extras.get(i), vectors[i], corpus))
+            own = rescore(index, own_vectors[i], self.extra_scan_max) if i in followed else None
+            out.append(self._hits(index, ranked[0], ranked[-1], query, extras.get(i), vectors[i], corpus, own))
         return out
 
     @staticmethod
@@ -285,7 +301,7 @@ class Searcher:
         if query.mode == "dense":
             assert d_rows is not None and d_scores is not None
             return fuse(d_rows, d_scores, np.zeros(len(d_rows), dtype=np.float32), 1.0, ranks(d_rows), {})
-        lex_all = index.lexical.scores(query.question) if lexical is None else lexical
+        lex_all = _lexical(index, query) if lexical is None else lexical
         if query.within is not None:
             admitted = np.zeros_like(lex_all)
             admitted[query.within] = lex_all[query.within]
@@ -301,14 +317,15 @@ class Searcher:
         return fuse(candidates, dense, lex_all[candidates], weight, ranks(d_rows), ranks(l_rows))
 
     def _hits(self, index: Index, fused: Ranking, hybrid: Ranking, query: Query, extras: Extras | None,
-              vector: np.ndarray, corpus: Ranking | None = None) -> Found:
+              vector: np.ndarray, corpus: Ranking | None = None, own: Rescore | None = None) -> Found:
         """The hits of `fused` (the query's mode's ranking), and whether they answer, judged on `hybrid`'s (against
         `corpus`, the whole corpus's hybrid ranking, for a filtered query)."""
         hits = Found()
         hits.language = index.lexical.analyzer.language
         seen_texts: set[str] = set()
         weight = {"dense": 1.0, "lexical": 0.0}.get(query.mode, self.dense_weight(index))
-        terms = index.lexical.term_weights(query.question)
+        context = context_text(query.context)
+        terms = term_weights(index.lexical, query.question, context)
         question_terms = index.lexical.analysed_terms(query.question)
         # the model's window stands for the question's rarest word, one the index lacks if any ("horaires")
         bonus = max(index.lexical.unseen_weight(query.question), *terms.values(), 0.0) or None
@@ -341,7 +358,8 @@ class Searcher:
             if len(hits) == query.k:
                 break
         if hits:
-            hits.evidence = self._evidence(index, hybrid, question_terms, terms, memory, corpus)
+            own_terms = index.lexical.term_weights(query.question) if context else terms
+            hits.evidence = self._evidence(index, hybrid, question_terms, own_terms, memory, corpus, own)
             language = index.lexical.analyzer.language
             across = language in ACROSS_LANGUAGES and question_language(
                 query.question, language, ACROSS_LANGUAGES, index.lexical.holds_word) != language
@@ -352,18 +370,20 @@ class Searcher:
 
     @staticmethod
     def _evidence(index: Index, fused: Ranking, question_terms: list[str], weights: dict[str, float],
-                  memory: _Remembered, corpus: Ranking | None = None) -> Evidence:
+                  memory: _Remembered, corpus: Ranking | None = None, own: Rescore | None = None) -> Evidence:
         """What `answerable` reads of `fused`; of a filtered search's, its best admitted scores standing among the
-        whole `corpus`'s candidates (a passage the filter leaves out may answer better: a negative lead)."""
+        whole `corpus`'s candidates (a passage the filter leaves out may answer better: a negative lead). `own`
+        gives the cosines of the message alone, where its conversation's earlier messages ranked the passages."""
         top = fused[0]
+        dense = fused.dense_scores if own is None else own(fused.rows)
         if corpus is None:
-            best, z, margin = standing(fused.dense_scores)
+            best, z, margin = standing(dense)
             _, lexical_z, _ = standing(fused.lexical_scores)
             agree = top.dense_rank == 1 and top.lexical_rank == 1
         else:
-            d, lx = int(np.argmax(fused.dense_scores)), int(np.argmax(fused.lexical_scores))
-            best, z, margin = standing_among(corpus.dense_scores, corpus.rows, int(fused.rows[d]),
-                                             float(fused.dense_scores[d]))
+            d, lx = int(np.argmax(dense)), int(np.argmax(fused.lexical_scores))
+            best, z, margin = standing_among(corpus.dense_scores if own is None else own(corpus.rows), corpus.rows,
+                                             int(fused.rows[d]), float(dense[d]))
             _, lexical_z, _ = standing_among(corpus.lexical_scores, corpus.rows, int(fused.rows[lx]),
                                              float(fused.lexical_scores[lx]))
             # first for both retrievers in the whole corpus, ties included (a copy of the document outside the filter)

@@ -1,0 +1,112 @@
+"""A message searched with the conversation's earlier messages (`context`): real model, the seed corpus's index."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import anyio
+import pytest
+from mcp import Client
+
+from rag import cli
+from rag.evaluation import has_answer, read_questions
+from rag.mcp_server import stdio_server
+from rag.search.queries import estimated_tokens, make_queries
+from rag.search.searcher import Query
+
+CONVERSATIONS = Path(__file__).parents[1] / "data" / "conversations" / "seed.jsonl"
+OFF_TOPIC = ["Peux-tu m'écrire un poème sur la mer ?", "how many calories in a banana",
+             "c'est quoi la capitale de l'australie", "quelle est la meilleure assurance habitation pas chère"]
+
+
+def _first_holds_answer(searcher, turns, with_context: bool) -> int:
+    found = searcher.search([Query(t.question, 5, context=t.context if with_context else ()) for t in turns])
+    return sum(bool(hits) and has_answer(hits[0].text, t.answers) for t, hits in zip(turns, found, strict=True))
+
+
+def test_follow_ups_find_their_answer_with_the_conversation_and_a_new_subject_keeps_its_own(searcher):
+    """The audit's turns (tests/data/conversations/seed.jsonl): elliptical follow-ups gain, and messages that change
+    the subject lose nothing (measured: 10 -> 16 of 21 follow-ups, 6 -> 6 of 9 switches)."""
+    turns = read_questions(CONVERSATIONS)
+    styles = {row["id"]: row["style"] for row in map(json.loads, CONVERSATIONS.read_text().splitlines())}
+    follow = [t for t in turns if styles[t.id] == "follow_up"]
+    switch = [t for t in turns if styles[t.id] == "topic_switch"]
+    assert all(t.context for t in turns) and len(follow) >= 20 and len(switch) >= 9
+    assert _first_holds_answer(searcher, follow, True) >= _first_holds_answer(searcher, follow, False) + 4
+    assert _first_holds_answer(searcher, switch, True) >= _first_holds_answer(searcher, switch, False)
+
+
+def test_without_context_a_search_is_the_same_to_the_byte(searcher):
+    question = "et le samedi ?"
+    alone, empty = searcher.search([Query(question, 5), Query(question, 5, context=())])
+    assert [(h.id, h.score) for h in alone] == [(h.id, h.score) for h in empty]
+    assert alone.probability == empty.probability
+    (followed,) = searcher.search([Query(question, 5, context=("horaires du service client secu-debi ?",))])
+    assert has_answer(followed[0].text, ["du lundi au samedi"])
+
+
+def test_a_conversation_about_the_corpus_does_not_make_an_off_topic_message_answerable(searcher):
+    """`answerable` judges the message itself: its own words and its own vector, on the passages the conversation
+    helped find."""
+    context = ("horaires du service client secu-debi ?", "et le dimanche ?")
+    alone = searcher.search([Query(m, 5) for m in OFF_TOPIC])
+    after = searcher.search([Query(m, 5, context=context) for m in OFF_TOPIC])
+    assert not any(h.answerable for h in alone)
+    assert not any(h.answerable for h in after)
+    (follow_up,) = searcher.search([Query("et le samedi c ouvert ?", 5, context=context[:1])])
+    assert follow_up.answerable
+
+
+def test_the_queue_weighs_the_context_the_model_reads(settings):
+    (alone,) = make_queries(settings, ["et le samedi ?"], 5, None)
+    (followed,) = make_queries(settings, ["et le samedi ?"], 5, None, context=["x " * 50, "y " * 100, "z " * 100])
+    # the last two messages are read, each bounded as a question is
+    assert estimated_tokens(followed) >= estimated_tokens(alone) + 2 * 100
+    assert estimated_tokens(followed, most=16) <= 2 * 17
+
+
+@pytest.mark.parametrize(("context", "detail"), [
+    (["a"] * 6, "context: List should have at most 5 items"),
+    (["   "], "is empty or only whitespace"),
+    (["ok", "x" * 3000], "context[1]: at most"),
+    (["ok", "bad\x00byte"], "context[1]: contains control"),
+])
+def test_http_refuses_a_context_it_cannot_read_and_says_which_message(client, context, detail):
+    response = client.post("/v1/search", json={"question": "et le samedi ?", "context": context})
+    assert response.status_code in (400, 422), response.text
+    assert detail in response.text
+
+
+def test_http_search_takes_the_context_and_openapi_bounds_it(client):
+    body = client.post("/v1/search", json={"question": "et le samedi c ouvert ?",
+                                           "context": ["horaires du service client secu-debi ?"]}).json()
+    assert body["question"] == "et le samedi c ouvert ?" and body["answerable"]
+    assert "du lundi au samedi" in body["passages"][0]["text"]
+    schema = client.get("/schema/openapi.json").json()["components"]["schemas"]["SearchRequest"]
+    array = next(o for o in schema["properties"]["context"]["oneOf"] if o.get("type") == "array")
+    assert (array["minItems"], array["maxItems"], array["items"]["maxLength"]) == (1, 5, 2000)
+    assert list(schema["properties"])[:2] == ["question", "context"]
+
+
+def test_mcp_search_takes_the_context(searcher, settings):
+    async def main() -> tuple[dict, dict]:
+        async with Client(stdio_server(settings, searcher)) as session:
+            tools = {t.name: t for t in (await session.list_tools()).tools}
+            result = await session.call_tool("search", {"question": "et le samedi c ouvert ?",
+                                                        "context": ["horaires du service client secu-debi ?"]})
+            assert not result.is_error, result.content
+            return tools["search"].input_schema, result.structured_content or {}
+
+    schema, found = anyio.run(main)
+    array = next(o for o in schema["properties"]["context"]["anyOf"] if o.get("type") == "array")
+    assert array["maxItems"] == 5 and array["items"]["maxLength"] == settings.question_max_chars
+    assert found["answerable"] and "du lundi au samedi" in found["passages"][0]["text"]
+
+
+def test_cli_search_takes_context(index, settings, embedder, monkeypatch, capsys):
+    monkeypatch.setattr("rag.serving.runtime.load_embedder", lambda *a, **k: embedder)
+    assert cli.main(["search", "--index", str(settings.index_dir), "-k", "1", "--json", "--context",
+                     "horaires du service client secu-debi ?", "et le samedi c ouvert ?"]) == 0
+    assert "du lundi au samedi" in json.loads(capsys.readouterr().out)["passages"][0]["text"]
+    assert cli.main(["search", "--index", str(settings.index_dir), *["--context", "a"] * 6, "et le samedi ?"]) == 7
