@@ -16,6 +16,7 @@ from pathlib import Path
 from rag.corpus.formats.docx import OLD_WORD, parse_docx
 from rag.corpus.formats.html import parse_html
 from rag.corpus.formats.markdown import parse_markdown
+from rag.corpus.formats.odt import FLAT, parse_odt
 from rag.corpus.formats.pdf import parse_pdf
 from rag.corpus.formats.text import parse_text
 from rag.index.locks import LOCK_FILE
@@ -23,10 +24,11 @@ from rag.index.locks import LOCK_FILE
 # The formats rag reads, by file suffix, with their parsers: a file of another suffix is refused unopened.
 SUFFIXES = {".txt": parse_text, ".text": parse_text, ".md": parse_markdown, ".markdown": parse_markdown,
             ".html": parse_html, ".htm": parse_html}
-BINARY_SUFFIXES = {".pdf": parse_pdf, ".docx": parse_docx}  # parsed from the file's bytes, not from decoded text
-FORMATS = ".txt, .md, .html, .pdf, .docx"
+# parsed from the file's bytes, not from decoded text
+BINARY_SUFFIXES = {".pdf": parse_pdf, ".docx": parse_docx, ".odt": parse_odt}
+FORMATS = ".txt, .md, .html, .pdf, .docx, .odt"
 # Formats rag does not read, with what to do instead of the generic "unsupported format".
-CONVERT = {".doc": OLD_WORD}
+CONVERT = {".doc": OLD_WORD, ".fodt": FLAT}
 METADATA_FILE = "sources.toml"
 MAX_FILE_BYTES = 20_000_000  # the default of `Settings.max_file_bytes`
 SAME_FILE = "same file as "  # the reason a second name of a file is not read begins so (`second_name`)

@@ -30,7 +30,7 @@ def test_the_command_line_prints_no_control_character_from_a_corpus(tmp_path: Pa
     corpus.mkdir()
     (corpus / f"evil{ESC}.md").write_text("# Retours\nLes retours sont acceptés sous 14 jours.\n")
     (corpus / "notes.txt").write_bytes("Les retours\x9b2J ici.\n".encode())  # C1 CSI, in UTF-8
-    (corpus / f"skipped{ESC}.odt").write_text("x")  # a file name `rag ingest` reports
+    (corpus / f"skipped{ESC}.ods").write_text("x")  # a file name `rag ingest` reports
     settings = Settings(corpus_dir=corpus, index_dir=tmp_path / "index")
     ingest(settings, embedder=embedder)
     # `rag search` loads no second model

@@ -259,14 +259,14 @@ def test_word_files_respect_the_file_size_limit(tmp_path):
 
 
 def test_a_docx_that_unzips_to_too_much_is_refused_before_it_is_inflated(tmp_path, monkeypatch):
-    from rag.corpus.formats import docx as word
+    from rag.corpus.formats import archive
 
     data = make_guide(tmp_path / "guide.docx").read_bytes()
     unzipped = sum(part.file_size for part in zipfile.ZipFile(tmp_path / "guide.docx").infolist())
-    monkeypatch.setattr(word, "UNZIPPED_MAX_BYTES", unzipped - 1)  # as a zip bomb would exceed the real limit
+    monkeypatch.setattr(archive, "UNZIPPED_MAX_BYTES", unzipped - 1)  # as a zip bomb would exceed the real limit
     with pytest.raises(ValueError, match=rf"expands to {unzipped:,} bytes once unzipped, over the {unzipped - 1:,}"):
         parse_docx(data)
-    monkeypatch.setattr(word, "UNZIPPED_MAX_BYTES", unzipped)
+    monkeypatch.setattr(archive, "UNZIPPED_MAX_BYTES", unzipped)
     assert parse_docx(data).text  # at the limit, read
 
 

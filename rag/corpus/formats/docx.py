@@ -20,23 +20,20 @@ the Title style. A file that cannot be read raises `ValueError` with what to do 
 from __future__ import annotations
 
 import re
-import zipfile
-import zlib
 from collections.abc import Callable, Iterator
 from io import BytesIO
 from typing import TYPE_CHECKING, Any
 
-from rag.corpus.formats.base import CELL_SEPARATOR, Line, Outline, Parsed, Section, lines_with_offsets
+from rag.corpus.formats.archive import check_archive, damaged, not_a_zip
+from rag.corpus.formats.base import CELL_SEPARATOR, Parsed
+from rag.corpus.formats.blocks import BlockText
 
 if TYPE_CHECKING:
     from docx.document import Document as WordDocument
 
 OLD_WORD = "old Word .doc: save it as .docx"
 ENCRYPTED = "encrypted .docx: remove its password first"
-NOT_A_ZIP = "damaged .docx: not a zip archive"
-# Most a .docx may hold once unzipped: Word's XML compresses ten to twenty times, so a 20 MB file (RAG_MAX_FILE_BYTES)
-# of text stays under it, and a zip bomb (a small file of gigabytes) is refused before anything is inflated.
-UNZIPPED_MAX_BYTES = 512 * 2**20
+NOT_A_ZIP = not_a_zip(".docx")
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _P, _TBL, _R, _SDT, _SDT_CONTENT, _CUSTOM_XML = (f"{_W}{tag}" for tag in ("p", "tbl", "r", "sdt", "sdtContent",
@@ -260,40 +257,20 @@ def _parse(document: WordDocument) -> Parsed:
     styles = _Styles(document)
     numbering = _Numbering(document)
     parent = document._body
-    pieces: list[str] = []
-    offset = 0
-    sections = [Section(None)]
-    outline = Outline()
-    first_title = None
+    text = BlockText()
     for block in _blocks(document.element.body):
-        numbered = False
         if block.tag == _TBL:
-            texts, (kind, level) = list(_rows(block, parent)), (None, 0)
+            for row in _rows(block, parent):
+                text.add(row, item=True)
+            continue
+        paragraph, (kind, level) = _paragraph_text(block), styles.kind(block)
+        if kind == "contents":
+            continue
+        if paragraph.strip() and (label := numbering.label(block)):
+            text.add(f"{label} {paragraph.lstrip()}", kind, level, item=True)  # as Word shows it: "step 3" is found
         else:
-            texts, (kind, level) = [_paragraph_text(block)], styles.kind(block)
-            if kind == "contents":
-                continue
-            if texts[0].strip() and (label := numbering.label(block)):
-                texts, numbered = [f"{label} {texts[0].lstrip()}"], True  # as Word shows it: "step 3" is found
-        for text in texts:
-            if not text.strip():
-                continue
-            if kind is None:
-                sections[-1].lines.extend(Line(line.text, offset + line.start, offset + line.end,
-                                               block.tag == _TBL or numbered)
-                                          for line in lines_with_offsets(text))
-            else:
-                heading = " ".join(text.split())
-                if kind == "title" and first_title is None:
-                    first_title = heading
-                lead = len(text) - len(text.lstrip())
-                # the title stands over the whole document, which its label shows: no heading is under it
-                sections.append(Section(heading, heading_start=offset + lead) if kind == "title"
-                                else outline.section(level, heading, offset + lead))
-            pieces.append(text + "\n")
-            offset += len(text) + 1
-    title = " ".join((document.core_properties.title or "").split()) or first_title
-    return Parsed([s for s in sections if s.lines], title=title, text="".join(pieces), blocks=True)
+            text.add(paragraph, kind, level)
+    return text.parsed(" ".join((document.core_properties.title or "").split()) or None)
 
 
 def _ole_reason(data: bytes) -> str:
@@ -305,47 +282,6 @@ def _ole_reason(data: bytes) -> str:
     return "not a .docx: an OLE compound file (another Office format?)"
 
 
-def _too_large(size: str) -> str:
-    return (f"expands to {size} once unzipped, over the {UNZIPPED_MAX_BYTES:,} rag reads (a damaged or hostile "
-            "file? a Word document this large: split it)")
-
-
-def _check_inflated_sizes(data: bytes) -> None:
-    """Inflate every part in bounded steps and refuse the file unless each holds exactly the size its zip directory
-    declares, all within `UNZIPPED_MAX_BYTES`.
-
-    The sizes of the directory are what the guard above trusts, and zipfile too: it reads a part by inflating up to
-    2 GiB in one call, then cuts it to the declared size, so a part that declares 1 KB but inflates to gigabytes
-    costs gigabytes of memory before anything can object. Here a part is read 64 KiB at a time, up to what the
-    remaining allowance permits whatever its declared size; once the sizes are known to be true, python-docx's
-    reads are bounded by them.
-    """
-    allowance = UNZIPPED_MAX_BYTES
-    try:
-        with zipfile.ZipFile(BytesIO(data)) as archive:
-            for info in archive.infolist():
-                if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
-                    raise ValueError(f"damaged .docx: part {info.filename} is compressed in a way Word never uses "
-                                     f"(method {info.compress_type})")
-                declared, info.file_size = info.file_size, allowance + 1  # read what it holds, not what it says
-                inflated = 0
-                try:
-                    with archive.open(info) as part:
-                        while chunk := part.read(1 << 16):
-                            inflated += len(chunk)
-                            if inflated > allowance:
-                                raise ValueError(_too_large(f"more than {UNZIPPED_MAX_BYTES:,} bytes"))
-                except zipfile.BadZipFile:  # a CRC that fails: say why, when the size already does
-                    if inflated == declared:
-                        raise
-                if inflated != declared:
-                    raise ValueError(f"damaged .docx: part {info.filename} inflates to {inflated:,} bytes, its zip "
-                                     f"directory says {declared:,}")
-                allowance -= inflated
-    except (zipfile.BadZipFile, EOFError, OSError, zlib.error) as exc:
-        raise ValueError(f"damaged .docx, cannot be parsed ({exc.__class__.__name__}: {exc})") from exc
-
-
 def parse_docx(data: bytes) -> Parsed:
     """A .docx's text, heading sections and title. Raises `ValueError` when it cannot be read."""
     if data.startswith(_OLE):
@@ -354,19 +290,11 @@ def parse_docx(data: bytes) -> Parsed:
     # Word file need not pay.
     import docx
 
-    if not zipfile.is_zipfile(BytesIO(data)):
-        raise ValueError(NOT_A_ZIP)
-    try:
-        unzipped = sum(part.file_size for part in zipfile.ZipFile(BytesIO(data)).infolist())
-    except Exception as exc:  # BadZipFile, NotImplementedError (a version field out of range), ...
-        raise ValueError(f"damaged .docx, cannot be parsed ({exc.__class__.__name__}: {exc})") from exc
-    if unzipped > UNZIPPED_MAX_BYTES:  # python-docx reads every part into memory, and lxml builds a tree of each
-        raise ValueError(_too_large(f"{unzipped:,} bytes"))
-    _check_inflated_sizes(data)
+    check_archive(data, ".docx")  # python-docx reads every part into memory, and lxml builds a tree of each
     try:
         return _parse(docx.Document(BytesIO(data)))
     except Exception as exc:  # zipfile, lxml and python-docx raise many kinds of error; none may stop the ingest
-        raise ValueError(f"damaged .docx, cannot be parsed ({exc.__class__.__name__}: {exc})") from exc
+        raise ValueError(damaged(".docx", exc)) from exc
 
 
 __all__ = ["CELL_SEPARATOR", "ENCRYPTED", "NOT_A_ZIP", "OLD_WORD", "parse_docx"]

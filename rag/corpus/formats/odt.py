@@ -1,0 +1,362 @@
+"""Read an OpenDocument text (.odt: LibreOffice's, OpenOffice's, many administrations' format): one text whose offsets
+citations index, and its headings as sections, as `rag.corpus.formats.docx` reads a Word document.
+
+An .odt is a zip archive of XML parts: `mimetype`, `content.xml` (the body, office:text), `styles.xml` (the named
+styles), `meta.xml` (the title). The text is the body in reading order, one block per line (a block followed by
+"\\n"):
+- a paragraph (text:p, text:h): its text as the application shows it, spans and links included, its white space
+  collapsed as ODF prescribes (text:s is its spaces, text:tab "\\t", text:line-break "\\n", so such a paragraph spans
+  several lines; soft page breaks are nothing);
+- a list (text:list, nested): each item's paragraphs, the first after its bullet "•" or number, counted within the
+  list from the list style's start (an item's own start value, and a top list continuing another's numbering, are
+  followed), between the style's prefix and suffix ("1.", "(2)"). Not rendered: a number's format (letters and
+  Roman numerals come as digits), the numbers of the levels above ("2.1" comes as "1."), an image or custom bullet
+  (all "•"), a nested list continuing another's numbering (each nested list counts anew);
+- a table (table:table): one line per row, the row's cells joined by " | " (a cell: its paragraphs, and the rows of a
+  table nested in it, joined by a space; empty cells are left out, and covered cells: a merged cell is read once, in
+  the first row and column it spans).
+Left out, as what is not the body's flow: footnotes and endnotes (text:note), comments (office:annotation), deleted
+text (the text:tracked-changes region, text:change markers; tracked insertions stay in), frames, text boxes and
+drawings (draw:*, an image's caption with them), indexes (a table of contents, alphabetical and other indexes, a
+bibliography), declarations (text:sequence-decls, text:variable-decls, ...), forms (office:forms), hidden sections,
+ruby annotations and a heading's cached number; any other element of the body is too. A citation's
+`text[start:end]` is a stretch of that text.
+
+Sections, like Markdown `#` headings: a text:h opens one at its text:outline-level, and so does a text:p whose
+paragraph style is a heading: named "Heading N" or "Titre N", or with a default outline level, itself or a style it
+inherits from (style:parent-style-name, through content.xml's automatic styles and styles.xml's styles). A
+paragraph in the Title style ("Title", "Titre", or one inheriting from it) opens a section that no heading stands
+over. The title is meta.xml's dc:title, else the first paragraph in the Title style.
+
+A file that cannot be read raises `ValueError` with what to do about it. XML with a DOCTYPE is refused (ODF never
+has one: it is how entity-expansion bombs come), so no entity is declared and none resolved. Parsed with the
+standard library (ElementTree on expat): its tree builder is told of a DOCTYPE before expat reads what it declares,
+and stops there; no other dependency is needed.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from io import BytesIO
+from xml.etree import ElementTree
+
+from rag.corpus.formats.archive import check_archive, damaged, not_a_zip
+from rag.corpus.formats.base import CELL_SEPARATOR, Parsed
+from rag.corpus.formats.blocks import BlockText
+
+NOT_A_ZIP = not_a_zip(".odt")
+ENCRYPTED = "encrypted .odt: remove its password first"
+NO_CONTENT = "damaged .odt: no content.xml in the archive"
+FLAT = "flat OpenDocument .fodt: save it as .odt"  # for `rag.corpus.files.CONVERT`: rag reads the zipped format
+
+_ODF = "urn:oasis:names:tc:opendocument:xmlns:"
+_OFFICE, _TEXT, _TABLE, _STYLE = (f"{{{_ODF}{name}:1.0}}" for name in ("office", "text", "table", "style"))
+_MANIFEST = f"{{{_ODF}manifest:1.0}}"
+_P, _H, _LIST, _ITEM, _HEADER = (f"{_TEXT}{tag}" for tag in ("p", "h", "list", "list-item", "list-header"))
+_S, _TAB, _BREAK, _SECTION, _NUMBERED = (f"{_TEXT}{tag}" for tag in ("s", "tab", "line-break", "section",
+                                                                     "numbered-paragraph"))
+_TBL, _ROW, _CELL = f"{_TABLE}table", f"{_TABLE}table-row", f"{_TABLE}table-cell"
+_ROW_GROUPS = {f"{_TABLE}{tag}" for tag in ("table-header-rows", "table-rows", "table-row-group")}
+_STYLE_NAME, _LEVEL, _START = f"{_TEXT}style-name", f"{_TEXT}outline-level", f"{_TEXT}start-value"
+# Inside a paragraph, what is not its text: notes, comments, deletion marks, a ruby's annotation, a cached number
+_NOT_TEXT = {f"{_TEXT}{tag}" for tag in ("note", "change", "ruby-text", "number")} | {f"{_OFFICE}annotation"}
+# Frames, text boxes, shapes, 3D scenes and form controls: drawn over the page, not in the text's flow
+_DRAWN = tuple(f"{{{_ODF}{name}:1.0}}" for name in ("drawing", "dr3d", "presentation", "form"))
+_WHITE = re.compile(r"[ \t\r\n]+")
+_ESCAPE = re.compile(r"_([0-9a-fA-F]{2})_")  # LibreOffice names the style "Heading 1" "Heading_20_1"
+_HEADING_STYLE = re.compile(r"(?:heading|titre) (?P<level>[1-9]|10)|(?P<title>title|titre)")
+_SPACES_MAX = 1000  # text:c of one text:s: more is no layout, and would make a text of gigabytes
+# What another OpenDocument file is, by its mimetype's last word (or its body's element)
+_OTHERS = {"spreadsheet": "a spreadsheet (.ods)", "presentation": "a presentation (.odp)",
+           "graphics": "a drawing (.odg)", "drawing": "a drawing (.odg)", "chart": "a chart (.odc)",
+           "formula": "a formula (.odf)", "image": "an image (.odi)", "database": "a database (.odb)"}
+
+
+class _Doctype(Exception):
+    """A DOCTYPE met in a part, stopping its parse."""
+
+
+class _Builder(ElementTree.TreeBuilder):
+    def doctype(self, name: str, pubid: str | None, system: str | None) -> None:
+        """Called as the DOCTYPE opens, before expat reads the entities it declares."""
+        raise _Doctype
+
+
+def _xml(archive: zipfile.ZipFile, part: str) -> ElementTree.Element:
+    parser = ElementTree.XMLParser(target=_Builder())
+    try:
+        parser.feed(archive.read(part))
+        return parser.close()
+    except _Doctype:
+        raise ValueError(f"refused .odt: its {part} declares a DOCTYPE, which OpenDocument never does (an entity "
+                         "bomb?); save it again from the application") from None
+    except ElementTree.ParseError as exc:
+        raise ValueError(f"damaged .odt: its {part} is not well-formed XML ({exc})") from exc
+
+
+def _number(value: str | None, default: int = 0) -> int:
+    """An attribute's whole number; `default` unless it is one of at most 5 digits (not "x", "²" nor 10**4000)."""
+    return int(value) if value and value.isdecimal() and len(value) <= 5 else default
+
+
+def _spaces(count: str | None) -> str:
+    """The spaces a text:s stands for: text:c of them (1 if it gives none), at most `_SPACES_MAX`."""
+    if count and count.isdecimal() and len(count) > 5:
+        return " " * _SPACES_MAX
+    return " " * min(_number(count, 1), _SPACES_MAX)
+
+
+class _Paragraph:
+    """A paragraph's text as shown: white space (space, tab, line feed, carriage return) counts as one space, none
+    at the start nor after another, across the elements within the paragraph (ODF 1.2, 6.1.2)."""
+
+    def __init__(self) -> None:
+        self.pieces: list[str] = []
+        self._after_space = True  # at the start, white space shows as nothing
+
+    def written(self, text: str | None) -> None:
+        """Text as the XML writes it, white space collapsed."""
+        shown = _WHITE.sub(" ", text or "")
+        if self._after_space:
+            shown = shown.removeprefix(" ")
+        if shown:
+            self.pieces.append(shown)
+            self._after_space = shown.endswith(" ")
+
+    def kept(self, text: str) -> None:
+        """Characters an element stands for (text:s, text:tab, text:line-break): never collapsed."""
+        self.pieces.append(text)
+        self._after_space = False
+
+    def read(self, element: ElementTree.Element) -> None:
+        """`element`'s text, and that of the elements within it but those left out."""
+        self.written(element.text)
+        for child in element:
+            tag = child.tag
+            if tag == _S:
+                self.kept(_spaces(child.get(f"{_TEXT}c")))
+            elif tag == _TAB:
+                self.kept("\t")
+            elif tag == _BREAK:
+                self.kept("\n")
+            elif tag not in _NOT_TEXT and not tag.startswith(_DRAWN):
+                self.read(child)  # spans, links, fields (their value shows), bookmarks and marks (empty)
+            self.written(child.tail)  # the text after an element left out is the paragraph's
+
+
+def _text(paragraph: ElementTree.Element) -> str:
+    reader = _Paragraph()
+    reader.read(paragraph)
+    return "".join(reader.pieces)
+
+
+def _style_name(name: str) -> str:
+    return " ".join(_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), name).casefold().split())
+
+
+@dataclass(frozen=True)
+class _Level:
+    """How a list level labels its items: a bullet, or (`numbered`) a number from `start` between `prefix` and
+    `suffix`, or nothing (`shown` False: a number format of "")."""
+
+    numbered: bool = False
+    prefix: str = ""
+    suffix: str = ""
+    start: int = 1
+    shown: bool = True
+
+    def label(self, count: int) -> str:
+        if not self.numbered:
+            return "•"
+        return f"{self.prefix}{count}{self.suffix}".strip() if self.shown else ""
+
+
+class _Styles:
+    """The paragraph and list styles of content.xml's automatic styles and styles.xml's styles, by name; what a
+    paragraph style makes of a paragraph ("title", "heading" with its level, or None: body text), remembered."""
+
+    def __init__(self, content: ElementTree.Element, styles: ElementTree.Element | None) -> None:
+        self._paragraphs: dict[str, ElementTree.Element] = {}
+        self._lists: dict[str, ElementTree.Element] = {}
+        for root, holder in ((styles, f"{_OFFICE}styles"), (content, f"{_OFFICE}automatic-styles")):
+            for style in [] if root is None else root.iterfind(holder + "/*"):
+                name = style.get(f"{_STYLE}name", "")
+                if style.tag == f"{_STYLE}style" and style.get(f"{_STYLE}family") == "paragraph":
+                    self._paragraphs[name] = style
+                elif style.tag == f"{_TEXT}list-style":
+                    self._lists[name] = style
+        self._kinds: dict[str | None, tuple[str | None, int]] = {}
+
+    def kind(self, name: str | None) -> tuple[str | None, int]:
+        if name not in self._kinds:
+            self._kinds[name] = self._kind(name)
+        return self._kinds[name]
+
+    def _kind(self, name: str | None) -> tuple[str | None, int]:
+        seen = set()
+        while name is not None and name not in seen and (style := self._paragraphs.get(name)) is not None:
+            seen.add(name)  # a loop of parents is not followed round
+            for shown in (name, style.get(f"{_STYLE}display-name", "")):
+                if named := _HEADING_STYLE.fullmatch(_style_name(shown)):
+                    return ("title", 0) if named.group("title") else ("heading", int(named.group("level")))
+            if level := _number(style.get(f"{_STYLE}default-outline-level")):
+                return "heading", level
+            name = style.get(f"{_STYLE}parent-style-name")
+        return None, 0
+
+    def level(self, list_style: str | None, depth: int) -> _Level:
+        """How level `depth` (1 the outermost) of list style `list_style` labels its items (a bullet if unknown)."""
+        style = self._lists.get(list_style or "")
+        levels = {} if style is None else {child.get(f"{_TEXT}level"): child for child in style}
+        level = levels.get(str(min(depth, 10)))
+        if level is None or level.tag != f"{_TEXT}list-level-style-number":
+            return _Level()
+        return _Level(True, level.get(f"{_STYLE}num-prefix", ""), level.get(f"{_STYLE}num-suffix", ""),
+                      _number(level.get(_START), 1), level.get(f"{_STYLE}num-format", "1") != "")
+
+
+@dataclass(frozen=True)
+class _Block:
+    text: str
+    kind: str | None = None  # "title", "heading", or None: body text
+    level: int = 0
+    item: bool = False  # a list's paragraph or a table's row
+
+
+class _Body:
+    """The blocks of office:text in reading order, lists counted as they go."""
+
+    def __init__(self, styles: _Styles) -> None:
+        self._styles = styles
+        self._reached: dict[str, int] = {}  # the last number of a top list, by "style:" + its style, "id:" + its id
+
+    def blocks(self, container: Iterable[ElementTree.Element]) -> Iterator[_Block]:
+        for child in container:
+            tag = child.tag
+            if tag in (_P, _H):
+                yield self._paragraph(child)
+            elif tag == _LIST:
+                yield from self._list(child, 1, None)
+            elif tag == _TBL:
+                yield from (_Block(row, item=True) for row in self._rows(child))
+            elif tag == _SECTION and child.get(f"{_TEXT}display") != "none":
+                yield from self.blocks(child)
+            elif tag == _NUMBERED:  # a list item outside a list: its number is the one the file shows
+                number = child.find(f"{_TEXT}number")
+                label = "" if number is None else " ".join("".join(number.itertext()).split())
+                yield from (self._paragraph(p, label, item=True) for p in child if p.tag in (_P, _H))
+            # anything else is left out: indexes, declarations, forms, tracked changes, frames, page breaks
+
+    def _paragraph(self, element: ElementTree.Element, label: str = "", item: bool = False) -> _Block:
+        text = _text(element)
+        kind, level = self._styles.kind(element.get(_STYLE_NAME))
+        if element.tag == _H and kind != "title":
+            kind, level = "heading", _number(element.get(_LEVEL)) or level or 1
+        if label and kind is None and text.strip():
+            text = f"{label} {text.lstrip()}"
+        return _Block(text, kind, level, item and kind is None)
+
+    def _list(self, element: ElementTree.Element, depth: int, style: str | None) -> Iterator[_Block]:
+        style = element.get(_STYLE_NAME) or style
+        level = self._styles.level(style, depth)
+        count = level.start - 1
+        if depth == 1 and (earlier := element.get(f"{_TEXT}continue-list")):
+            count = self._reached.get(f"id:{earlier}", count)
+        elif depth == 1 and element.get(f"{_TEXT}continue-numbering") == "true":
+            count = self._reached.get(f"style:{style}", count)
+        for item in element:
+            labelled = item.tag == _ITEM and any(child.tag in (_P, _H) for child in item)  # not one only of a list
+            if labelled:
+                count = _number(item.get(_START), count + 1)
+            label = level.label(count) if labelled else ""
+            for child in item if item.tag in (_ITEM, _HEADER) else ():
+                if child.tag in (_P, _H):
+                    yield self._paragraph(child, label, item=True)
+                    label = ""  # the item's first paragraph shows it, as the application does
+                elif child.tag == _LIST:
+                    yield from self._list(child, depth + 1, style)
+                else:
+                    yield from self.blocks([child])
+        if depth == 1:
+            self._reached[f"style:{style}"] = count
+            if own := element.get("{http://www.w3.org/XML/1998/namespace}id"):
+                self._reached[f"id:{own}"] = count
+
+    def _rows(self, table: ElementTree.Element) -> Iterator[str]:
+        """Each row as its non-empty cells' texts joined by `CELL_SEPARATOR` (covered cells, under a merged one,
+        left out); repeated rows and cells once."""
+        for child in table:
+            if child.tag == _ROW:
+                yield CELL_SEPARATOR.join(text for cell in child if cell.tag == _CELL and (text := self._cell(cell)))
+            elif child.tag in _ROW_GROUPS:
+                yield from self._rows(child)
+
+    def _cell(self, cell: ElementTree.Element) -> str:
+        return " ".join(" ".join(block.text.split()) for block in self.blocks(cell) if block.text.strip())
+
+
+def _other_kind(kind: str) -> str:
+    """Why an OpenDocument file of another kind (its mimetype's last word, or its body element's name) is refused."""
+    kind = kind.removesuffix("-template")
+    what = _OTHERS.get(kind, f"an OpenDocument {kind!r} file")
+    return f"not an OpenDocument text: {what} named .odt (rag reads text documents)"
+
+
+def _check_kind(archive: zipfile.ZipFile, names: set[str]) -> None:
+    """Refuse an archive that says it is not an OpenDocument text, or whose parts are encrypted."""
+    if "mimetype" in names:
+        mimetype = archive.read("mimetype").decode("ascii", "replace").strip()
+        kind = mimetype.removeprefix("application/vnd.oasis.opendocument.")
+        if kind == mimetype:
+            raise ValueError(f"not an OpenDocument text: its mimetype is {mimetype[:80]!r}")
+        if not kind.startswith("text"):  # text, text-template, text-master, text-web: office:text bodies
+            raise ValueError(_other_kind(kind))
+    if "META-INF/manifest.xml" in names:
+        manifest = _xml(archive, "META-INF/manifest.xml")
+        if manifest.find(f".//{_MANIFEST}encryption-data") is not None:
+            raise ValueError(ENCRYPTED)
+    if "content.xml" not in names:
+        if "word/document.xml" in names:
+            raise ValueError("not an OpenDocument text: a Word document (.docx) named .odt; rename it .docx")
+        raise ValueError(NO_CONTENT)
+
+
+def _parse(archive: zipfile.ZipFile) -> Parsed:
+    names = set(archive.namelist())
+    _check_kind(archive, names)
+    content = _xml(archive, "content.xml")
+    body = content.find(f"{_OFFICE}body")
+    text_body = None if body is None else body.find(f"{_OFFICE}text")
+    if text_body is None:
+        other = None if body is None else next(iter(body), None)
+        if other is not None and other.tag.startswith(_OFFICE):
+            raise ValueError(_other_kind(other.tag.removeprefix(_OFFICE)))
+        raise ValueError("damaged .odt: its content.xml holds no text body (office:body/office:text)")
+    styles = _Styles(content, _xml(archive, "styles.xml") if "styles.xml" in names else None)
+    text = BlockText()
+    for block in _Body(styles).blocks(text_body):
+        text.add(block.text, block.kind, block.level, block.item)
+    title = None
+    if "meta.xml" in names:
+        found = _xml(archive, "meta.xml").find(f"{_OFFICE}meta/{{http://purl.org/dc/elements/1.1/}}title")
+        title = None if found is None else " ".join("".join(found.itertext()).split()) or None
+    return text.parsed(title)
+
+
+def parse_odt(data: bytes) -> Parsed:
+    """An .odt's text, heading sections and title. Raises `ValueError` when it cannot be read."""
+    check_archive(data, ".odt")  # every part read below is read whole: their sizes are known true and bounded
+    try:
+        with zipfile.ZipFile(BytesIO(data)) as archive:
+            return _parse(archive)
+    except ValueError:
+        raise
+    except Exception as exc:  # zipfile and expat raise many kinds of error (deep nesting: RecursionError); none may
+        # stop the ingest
+        raise ValueError(damaged(".odt", exc)) from exc
+
+
+__all__ = ["ENCRYPTED", "FLAT", "NOT_A_ZIP", "NO_CONTENT", "parse_odt"]
