@@ -72,7 +72,7 @@ QUESTION_FORMAT = ('one JSON object a line: {"id": "q1", "question": "...", "ans
                    '"passage_ids": ["doc-id"]}, with answers, passage_ids or both')
 # The keys `rag eval` reads. A key close to one of them is refused: a misspelt "pasage_ids" would leave the question
 # without gold, scored as nothing. Others (`style` in tests/data/chat, a set's own "category") are carried unread.
-KEYS = ("id", "question", "answers", "passage_ids", "context")
+KEYS = ("id", "question", "answers", "passage_ids")
 
 
 def read_questions(path: Path, limit: int | None = None, *, scored: bool = True) -> list[Question]:
@@ -133,7 +133,9 @@ def _question(line: str, where: str, scored: bool) -> Question:
     if not isinstance(text, str) or not text.strip():
         raise ConfigError(f"{where}: \"question\" must be a non-empty string (got {text!r})")
     lists = {}
-    for key in ("answers", "passage_ids", "context"):
+    # a conversation's earlier messages, a list; a string is SQuAD's paragraph, carried unread like any other key
+    conversation = "context" in row and not isinstance(row["context"], str)
+    for key in ("answers", "passage_ids", "context") if conversation else ("answers", "passage_ids"):
         value = row.get(key, [])
         if key in row and (not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value)):
             raise ConfigError(f"{where}: \"{key}\" must be a list of non-empty strings, or left out "
@@ -142,11 +144,11 @@ def _question(line: str, where: str, scored: bool) -> Question:
     if scored and not lists["answers"] and not lists["passage_ids"]:
         raise ConfigError(f"{where}: neither \"answers\" nor \"passage_ids\": a question needs one of them to "
                           "be scored (questions meant to go unanswered are asked with --against)")
-    if len(lists["context"]) > CONTEXT_MAX:
+    if len(lists.get("context", ())) > CONTEXT_MAX:
         raise ConfigError(f"{where}: \"context\" holds at most {CONTEXT_MAX} earlier messages (got "
                           f"{len(lists['context'])})")
     return Question(str(qid), text, tuple(lists["answers"]), frozenset(lists["passage_ids"]),
-                    tuple(lists["context"]))
+                    tuple(lists.get("context", ())))
 
 
 def check_gold(questions: Sequence[Question], index: Index, path: Path) -> None:

@@ -245,7 +245,7 @@ def build_server(settings: Settings, run_search: Search, passage: GetPassage, cu
         context: Annotated[list[Annotated[str, Field(max_length=settings.question_max_chars)]] | None, Field(
             description="The user's earlier messages in the conversation, oldest first (the last two are read): a "
                         "follow-up such as \"and on Saturdays?\" is searched with their subject. Leave it out when "
-                        "the question stands alone.", min_length=1, max_length=CONTEXT_MAX)] = None,
+                        "the question stands alone.", max_length=CONTEXT_MAX)] = None,
     ) -> Annotated[CallToolResult, ToolSearchResult]:
         """Find the passages of the document collection that best answer `question`, best first.
 

@@ -148,8 +148,8 @@ Name = Annotated[str, StringConstraints(min_length=1, max_length=NAME_MAX)]
 # A passage id is its document's id, "-", 10 hex digits and, for the k-th copy of a passage, "-k" (rag.corpus.chunking)
 PASSAGE_ID_MAX = NAME_MAX + 100
 FILTER_VALUES_MAX = 1000
-# The earlier messages of a conversation a search takes (`SearchRequest.context`): search reads the last two
-# (`rag.search.conversation`); a chat client can send its last few without counting.
+# The earlier messages of a conversation a search takes (`SearchRequest.context`); search reads the last two
+# (`rag.search.conversation`), so a client need send no more.
 CONTEXT_MAX = 5
 # The most documents one page of a listing holds, over HTTP (`GET /v1/documents`) and MCP (`list_documents`) alike:
 # a filter names at most FILTER_VALUES_MAX documents, so one page can list them all.
@@ -199,12 +199,13 @@ class _Questions(BaseModel):
 
 
 class _Conversation(BaseModel):
-    context: list[Question] | None = Field(
-        None, min_length=1, max_length=CONTEXT_MAX,
+    # bounded on the list itself, as `Values` is: bounds beside `None` were rendered as a string's
+    context: Annotated[list[Question], Field(max_length=CONTEXT_MAX)] | None = Field(
+        None,
         description="The user's earlier messages in this conversation, oldest first (at most 5; search reads the "
-                    "last two): a follow-up such as \"et le samedi ?\" is searched with the subject they give it, "
-                    "while a message that names its own subject keeps it. `answerable` still judges the message "
-                    "itself. Leave it out for a question that stands alone.")
+                    "last two; empty or left out for a first message): a follow-up such as \"et le samedi ?\" is "
+                    "searched with the subject they give it, while a message that names its own subject keeps it. "
+                    "`answerable` judges the message alone.")
 
 
 class SearchRequest(SearchOptions, _Conversation, _OneQuestion):

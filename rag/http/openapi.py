@@ -80,7 +80,7 @@ def describe_limits(openapi: OpenAPI, settings: Settings) -> None:
             values = body.properties.get(field)  # Litestar drops a list's bounds beside `None`: said on the array
             for option in values.one_of or [] if isinstance(values, Schema) else []:
                 if isinstance(option, Schema) and option.items is not None:
-                    option.min_items, option.max_items = 1, most
+                    option.min_items, option.max_items = 0 if field == "context" else 1, most
                     if field == "context" and isinstance(option.items, Schema):
                         option.items.max_length = settings.question_max_chars
 

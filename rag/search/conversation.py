@@ -1,18 +1,21 @@
-"""A question and the conversation before it: what search reads of the user's earlier messages.
+"""A message and the conversation before it: what search reads of the user's earlier messages.
 
 In a chat, a message often leans on the ones before it: "et le samedi ?" after "horaires du service client ?".
 `Query.context` holds the user's earlier messages, oldest first. Search reads the last `CONTEXT_READ` of them as one
-text beside the question, which stays first: the model's vector is the question's plus `DENSE_WEIGHT` times the
-context's (normalised again), BM25's scores are the question's plus `LEXICAL_WEIGHT` times the context's, and the
-words that pick a passage's highlight and the answer, and that `answerable` weighs, are the question's, then the
-context's at `LEXICAL_WEIGHT` of their rarity. A message that names its own subject keeps it (a user changing the
-subject); one that names none takes the conversation's. The weights were measured on conversations written for the
-purpose (`tests/data/conversations/`, docs/EVALUATION.md "Conversations").
+text beside the message, which stays first: the model's vector is the message's plus `DENSE_WEIGHT` times the
+context's (normalised again), BM25's scores are the message's plus `LEXICAL_WEIGHT` times the context's, and the words
+that pick a passage's highlight and the answer are the message's, then the context's at `LEXICAL_WEIGHT` of their
+rarity. A message that names its own subject keeps it (a user changing the subject); one that names none takes the
+conversation's. `answerable` reads the message's own words and its own cosines (`Alone`) over the passages the
+conversation helped find, and, from the ranking with the conversation, whether both retrievers put the same passage
+first and how far BM25's best stands out: measured, the off-topic messages sent after a conversation about the
+documents are flagged as often as alone, and follow-ups less often than alone. The weights were measured on
+conversations written for the purpose (`tests/data/conversations/`, docs/EVALUATION.md "Conversations").
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -22,10 +25,7 @@ from rag.index.lexical import LexicalIndex
 if TYPE_CHECKING:
     from rag.index.store import Index
 
-# The dense scores of some rows (index rows in, float32 cosines out) for one vector
-Rescore = Callable[[np.ndarray], np.ndarray]
-
-CONTEXT_READ = 2  # of which search reads the last ones
+CONTEXT_READ = 2  # the earlier messages read, the last ones
 DENSE_WEIGHT = 0.7
 LEXICAL_WEIGHT = 0.3
 
@@ -35,15 +35,22 @@ def context_text(context: Sequence[str]) -> str:
     return " ".join(message.strip() for message in context[-CONTEXT_READ:]) if CONTEXT_READ else ""
 
 
-def with_context(question: np.ndarray, context: np.ndarray) -> np.ndarray:
-    """The question's vector moved towards the context's, unit length again."""
-    mixed = question + DENSE_WEIGHT * context
-    norm = float(np.linalg.norm(mixed))
-    return (mixed / norm).astype(question.dtype, copy=False) if norm > 0 else question
+def mixed(vectors: np.ndarray, followed: Sequence[int], asked: int) -> np.ndarray:
+    """The vectors search reads for `asked` messages: `vectors` holds theirs, then the contexts' of the messages
+    `followed` names, in that order; each of those messages' vector is moved towards its context's, unit length
+    again."""
+    if not followed:
+        return vectors
+    out = vectors[:asked].copy()
+    for context, i in enumerate(followed, start=asked):
+        moved = out[i] + DENSE_WEIGHT * vectors[context]
+        norm = float(np.linalg.norm(moved))
+        out[i] = moved / norm if norm > 0 else out[i]
+    return out
 
 
 def lexical_scores(lexical: LexicalIndex, question: str, context: str) -> np.ndarray:
-    """BM25's scores of every passage row for the question, and for the context at `LEXICAL_WEIGHT`."""
+    """BM25's scores of every passage row for the message, and for the context at `LEXICAL_WEIGHT`."""
     scores = lexical.scores(question)
     if not context:
         return scores
@@ -51,7 +58,7 @@ def lexical_scores(lexical: LexicalIndex, question: str, context: str) -> np.nda
 
 
 def term_weights(lexical: LexicalIndex, question: str, context: str) -> dict[str, float]:
-    """The question's indexed terms with their idf, then the context's others at `LEXICAL_WEIGHT` of theirs."""
+    """The message's indexed terms with their idf, then the context's others at `LEXICAL_WEIGHT` of theirs."""
     weights = lexical.term_weights(question)
     if context:
         for term, weight in lexical.term_weights(context).items():
@@ -59,11 +66,16 @@ def term_weights(lexical: LexicalIndex, question: str, context: str) -> dict[str
     return weights
 
 
-def rescore(index: Index, vector: np.ndarray, scan_max: int | None) -> Rescore:
-    """The dense scores of rows for the message alone, as search scores them (headings, windows): what `answerable`
-    judges a message by, so that a conversation about the corpus does not make any message answerable."""
-    extras = index.extra_scores(vector, scan_max)
-    return lambda rows: index.dense_scores(rows, vector, extras).astype(np.float32, copy=False)
+class Alone:
+    """What `answerable` reads of the message alone: its indexed terms with their idf (`terms`), and the dense
+    scores of passage rows for its own vector, as search scores a message asked alone (cosine, headings, windows)."""
+
+    def __init__(self, index: Index, vector: np.ndarray, question: str, scan_max: int | None) -> None:
+        self.index, self.vector, self.extras = index, vector, index.extra_scores(vector, scan_max)
+        self.terms = index.lexical.term_weights(question)
+
+    def dense(self, rows: np.ndarray) -> np.ndarray:
+        return self.index.dense_scores(rows, self.vector, self.extras).astype(np.float32, copy=False)
 
 
-__all__ = ["CONTEXT_READ", "Rescore", "context_text", "lexical_scores", "rescore", "term_weights", "with_context"]
+__all__ = ["CONTEXT_READ", "Alone", "context_text", "lexical_scores", "mixed", "term_weights"]

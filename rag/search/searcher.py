@@ -27,7 +27,7 @@ from rag.search.answerable import (
     standing_among,
     unknown_share,
 )
-from rag.search.conversation import Rescore, context_text, lexical_scores, rescore, term_weights, with_context
+from rag.search.conversation import Alone, context_text, lexical_scores, mixed, term_weights
 from rag.search.fusion import Fused, Ranking, fixed_weight, fuse, ranks
 from rag.search.links import link
 from rag.search.snippets import Highlighter
@@ -226,19 +226,14 @@ class Searcher:
         return out
 
     def _search(self, index: Index, queries: Sequence[Query]) -> list[Found]:
-        """One embedding call for all the questions (the embedder decides how to run it), one FAISS call, then
-        fusion."""
+        """One embedding call for all the questions and their conversations' earlier messages (the embedder decides
+        how to run it), one FAISS call, then fusion."""
         n = min(self.candidates, len(index))
         # every mode embeds its question: `answerable` reads both retrievers, whichever ranks the passages
         followed = [i for i, q in enumerate(queries) if context_text(q.context)]
-        own_vectors = vectors = self.embedder.embed_queries(
-            [index.embedded_question(q.question) for q in queries] +
-            [index.embedded_question(context_text(queries[i].context)) for i in followed])
-        if followed:
-            asked, contexts = vectors[:len(queries)].copy(), vectors[len(queries):]
-            for j, i in enumerate(followed):
-                asked[i] = with_context(asked[i], contexts[j])
-            vectors = asked
+        own = self.embedder.embed_queries([index.embedded_question(q.question) for q in queries] +
+                                          [index.embedded_question(context_text(queries[i].context)) for i in followed])
+        vectors = mixed(own, followed, len(queries))
         dense_rows: dict[int, np.ndarray] = {}
         dense_scores: dict[int, np.ndarray] = {}
         # every question's candidates in the whole corpus: a filtered one's too, against which `answerable` judges it
@@ -279,8 +274,9 @@ class Searcher:
             corpus = None if query.within is None else self._rank(
                 index, replace(query, mode="hybrid", within=None), vectors[i], corpus_rows[i], corpus_scores[i], n,
                 weight, extras.get(i), lexical)
-            own = rescore(index, own_vectors[i], self.extra_scan_max) if i in followed else None
-            out.append(self._hits(index, ranked[0], ranked[-1], query, extras.get(i), vectors[i], corpus, own))
+            alone = Alone(index, own[i], query.question, self.extra_scan_max) if vectors is not own and \
+                context_text(query.context) else None
+            out.append(self._hits(index, ranked[0], ranked[-1], query, extras.get(i), vectors[i], corpus, alone))
         return out
 
     @staticmethod
@@ -317,7 +313,7 @@ class Searcher:
         return fuse(candidates, dense, lex_all[candidates], weight, ranks(d_rows), ranks(l_rows))
 
     def _hits(self, index: Index, fused: Ranking, hybrid: Ranking, query: Query, extras: Extras | None,
-              vector: np.ndarray, corpus: Ranking | None = None, own: Rescore | None = None) -> Found:
+              vector: np.ndarray, corpus: Ranking | None = None, alone: Alone | None = None) -> Found:
         """The hits of `fused` (the query's mode's ranking), and whether they answer, judged on `hybrid`'s (against
         `corpus`, the whole corpus's hybrid ranking, for a filtered query)."""
         hits = Found()
@@ -358,8 +354,8 @@ class Searcher:
             if len(hits) == query.k:
                 break
         if hits:
-            own_terms = index.lexical.term_weights(query.question) if context else terms
-            hits.evidence = self._evidence(index, hybrid, question_terms, own_terms, memory, corpus, own)
+            hits.evidence = self._evidence(index, hybrid, question_terms, terms if alone is None else alone.terms,
+                                           memory, corpus, alone)
             language = index.lexical.analyzer.language
             across = language in ACROSS_LANGUAGES and question_language(
                 query.question, language, ACROSS_LANGUAGES, index.lexical.holds_word) != language
@@ -370,25 +366,24 @@ class Searcher:
 
     @staticmethod
     def _evidence(index: Index, fused: Ranking, question_terms: list[str], weights: dict[str, float],
-                  memory: _Remembered, corpus: Ranking | None = None, own: Rescore | None = None) -> Evidence:
+                  memory: _Remembered, corpus: Ranking | None = None, alone: Alone | None = None) -> Evidence:
         """What `answerable` reads of `fused`; of a filtered search's, its best admitted scores standing among the
-        whole `corpus`'s candidates (a passage the filter leaves out may answer better: a negative lead). `own`
-        gives the cosines of the message alone, where its conversation's earlier messages ranked the passages."""
+        whole `corpus`'s candidates (a passage the filter leaves out may answer better: a negative lead). `alone`:
+        the message's own cosines, where its conversation's earlier messages ranked the passages."""
         top = fused[0]
-        dense = fused.dense_scores if own is None else own(fused.rows)
+        dense = fused.dense_scores if alone is None else alone.dense(fused.rows)
+        agree = top.dense_rank == 1 and top.lexical_rank == 1
         if corpus is None:
             best, z, margin = standing(dense)
             _, lexical_z, _ = standing(fused.lexical_scores)
-            agree = top.dense_rank == 1 and top.lexical_rank == 1
         else:
+            c_dense = corpus.dense_scores if alone is None else alone.dense(corpus.rows)
             d, lx = int(np.argmax(dense)), int(np.argmax(fused.lexical_scores))
-            best, z, margin = standing_among(corpus.dense_scores if own is None else own(corpus.rows), corpus.rows,
-                                             int(fused.rows[d]), float(dense[d]))
+            best, z, margin = standing_among(c_dense, corpus.rows, int(fused.rows[d]), float(dense[d]))
             _, lexical_z, _ = standing_among(corpus.lexical_scores, corpus.rows, int(fused.rows[lx]),
                                              float(fused.lexical_scores[lx]))
             # first for both retrievers in the whole corpus, ties included (a copy of the document outside the filter)
-            agree = top.dense_rank == 1 and top.lexical_rank == 1 and \
-                top.dense_score >= float(corpus.dense_scores.max()) - 1e-6 and \
+            agree = agree and top.dense_score >= float(corpus.dense_scores.max()) - 1e-6 and \
                 top.lexical_score >= float(corpus.lexical_scores.max()) - 1e-6
         passage_terms = memory.highlight.terms(index.passages[top.row].text)
         share = coverage(question_terms, weights, passage_terms, max(weights.values(), default=1.0))

@@ -5,7 +5,8 @@ tests/data/conversations/ and on off-topic messages sent after an on-topic conve
 
 For each setting (messages read, dense weight, lexical weight; `0 0 0`: the message alone, as without `context`): the
 share of turns whose first passage holds the answer, by style (follow_up, topic_switch, standalone_repeat, all), the
-share whose `answer` snippet holds it, and the share said not `answerable`; then, for the off-topic messages of
+share whose `answer` snippet holds it, the share said not `answerable`, the turns whose first passage lost or gained
+the answer against the message alone (each turn counted, not the net change); then, for the off-topic messages of
 tests/data/audit37/off_topic_seed.jsonl and tests/data/chat/off_topic.jsonl (seed corpus) and
 tests/data/help_centre/off_topic.jsonl (help centre), each sent after the context of a conversation of the same
 corpus, the share said not `answerable`, alone and with that context. `--grid` sweeps the settings docs/EVALUATION.md
@@ -52,11 +53,13 @@ def main() -> None:
     grid = [(0, 0.0, 0.0), default]
     if args.grid:
         grid = [(0, 0.0, 0.0)] + [(r, d, lx) for r in (1, 2) for d in (0.3, 0.5, 0.7, 1.0) for lx in (0.3, 0.5, 1.0)]
-    print("read dense lexical | per set: answer R@1 " + " / ".join(STYLES) + ", snippet, flagged, off-topic flagged")
+    print("read dense lexical | per set: answer R@1 " + " / ".join(STYLES) + ", snippet, flagged, lost/gained, "
+          "off-topic flagged")
+    alone: dict[str, list[bool]] = {}
     for setting in grid:
         conversation.CONTEXT_READ, conversation.DENSE_WEIGHT, conversation.LEXICAL_WEIGHT = setting
         out = []
-        for turns, off, searcher in built.values():
+        for name, (turns, off, searcher) in built.items():
             found = searcher.search([Query(t["question"], 5, context=tuple(t["context"])) for t in turns])
             first: dict[str, list[bool]] = defaultdict(list)
             snippet = flagged = 0
@@ -64,13 +67,17 @@ def main() -> None:
                 ok = bool(hits) and has_answer(hits[0].text, turn["answers"])
                 first[turn["style"]].append(ok)
                 first["all"].append(ok)
+                first["turns"].append(ok)
                 best = answer(hits)
                 snippet += best is not None and has_answer(best.text, turn["answers"])
                 flagged += not hits.answerable
             after = searcher.search([Query(m, 5, context=tuple(turns[i % len(turns)]["context"]))
                                      for i, m in enumerate(off)])
+            before = alone.setdefault(name, first["turns"])
+            changed = [(t["id"], now) for t, was, now in zip(turns, before, first["turns"], strict=True) if was != now]
+            lost, gained = sum(not now for _, now in changed), sum(now for _, now in changed)
             out.append(" / ".join(f"{sum(first[s]) / len(first[s]):.3f}" for s in STYLES) +
-                       f", {snippet / len(turns):.3f}, {flagged / len(turns):.3f}, "
+                       f", {snippet / len(turns):.3f}, {flagged / len(turns):.3f}, {lost}/{gained}, "
                        f"{sum(not h.answerable for h in after) / len(off):.3f}")
         print(f"{setting[0]} {setting[1]:.1f} {setting[2]:.1f} | " + " | ".join(out), flush=True)
 

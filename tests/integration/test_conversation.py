@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import anyio
+import numpy as np
 import pytest
 from mcp import Client
 
 from rag import cli
-from rag.evaluation import has_answer, read_questions
+from rag.evaluation import has_answer, read_questions, run
 from rag.mcp_server import stdio_server
+from rag.search.conversation import context_text
 from rag.search.queries import estimated_tokens, make_queries
 from rag.search.searcher import Query
 
@@ -37,12 +40,31 @@ def test_follow_ups_find_their_answer_with_the_conversation_and_a_new_subject_ke
     assert _first_holds_answer(searcher, switch, True) >= _first_holds_answer(searcher, switch, False)
 
 
-def test_without_context_a_search_is_the_same_to_the_byte(searcher):
-    question = "et le samedi ?"
-    alone, empty = searcher.search([Query(question, 5), Query(question, 5, context=())])
-    assert [(h.id, h.score) for h in alone] == [(h.id, h.score) for h in empty]
-    assert alone.probability == empty.probability
-    (followed,) = searcher.search([Query(question, 5, context=("horaires du service client secu-debi ?",))])
+def test_without_context_a_message_is_searched_alone_whatever_its_batch_holds(searcher, index, embedder):
+    """Each score of a search without context is the message's own (its BM25 score, its cosine), and the same when
+    the batch around it carries conversations."""
+    questions = ["et le samedi ?", "Quels documents d’identité acceptez-vous ?", "remboursement délai"]
+    solo = [searcher.search([Query(q, 5, explain=True)])[0] for q in questions]
+    batch = searcher.search([Query(q, 5, explain=True, context=c) for q in questions
+                             for c in ((), ("horaires du service client ?",))])[::2]
+    for question, alone, batched in zip(questions, solo, batch, strict=True):
+        assert [(h.id, h.score, h.explain) for h in alone] == [(h.id, h.score, h.explain) for h in batched]
+        assert (alone.probability, alone.evidence) == (batched.probability, batched.evidence)
+        bm25 = index.lexical.scores(question)
+        vector = embedder.embed_queries([index.embedded_question(question)])[0]
+        for hit in alone:
+            row = index.rows[hit.id]
+            assert hit.explain.lexical_score == pytest.approx(float(bm25[row]), abs=1e-6)
+            assert hit.explain.dense_score == pytest.approx(float(index.dense_scores(np.array([row]), vector)[0]),
+                                                            abs=1e-5)
+
+
+def test_a_follow_up_reads_the_last_two_earlier_messages(searcher):
+    question, last_two = "et le samedi c ouvert ?", ("horaires du service client secu-debi ?", "et par mail ?")
+    (followed,), (longer,), (alone,) = (searcher.search([Query(question, 5, explain=True, context=c)])
+                                        for c in (last_two, ("carte de séjour acceptée ?", *last_two), ()))
+    assert [(h.id, h.score) for h in followed] == [(h.id, h.score) for h in longer]
+    assert [(h.id, h.score) for h in followed] != [(h.id, h.score) for h in alone]
     assert has_answer(followed[0].text, ["du lundi au samedi"])
 
 
@@ -60,21 +82,29 @@ def test_a_conversation_about_the_corpus_does_not_make_an_off_topic_message_answ
 
 def test_the_queue_weighs_the_context_the_model_reads(settings):
     (alone,) = make_queries(settings, ["et le samedi ?"], 5, None)
-    (followed,) = make_queries(settings, ["et le samedi ?"], 5, None, context=["x " * 50, "y " * 100, "z " * 100])
-    # the last two messages are read, each bounded as a question is
-    assert estimated_tokens(followed) >= estimated_tokens(alone) + 2 * 100
-    assert estimated_tokens(followed, most=16) <= 2 * 17
+    context = ["x " * 50, "y " * 100, "z " * 100]
+    (followed,) = make_queries(settings, ["et le samedi ?"], 5, None, context=context)
+    (read,) = make_queries(settings, [context_text(context)], 5, None)  # the last two, as the model reads them
+    assert estimated_tokens(followed) == estimated_tokens(alone) + estimated_tokens(read)
+    assert estimated_tokens(followed, most=16) == estimated_tokens(alone, most=16) + 17
+
+
+def test_rag_eval_asks_each_turn_with_its_context(searcher):
+    turns = read_questions(CONVERSATIONS)
+    stripped = [replace(t, context=()) for t in turns]
+    (with_context,), (without,) = (run(searcher, asked, ["hybrid"]) for asked in (turns, stripped))
+    assert with_context.answer_recall[1] >= without.answer_recall[1] + 0.1
 
 
 @pytest.mark.parametrize(("context", "detail"), [
     (["a"] * 6, "context: List should have at most 5 items"),
-    (["   "], "is empty or only whitespace"),
+    (["   "], "context.0: is empty or only whitespace"),
     (["ok", "x" * 3000], "context[1]: at most"),
     (["ok", "bad\x00byte"], "context[1]: contains control"),
 ])
 def test_http_refuses_a_context_it_cannot_read_and_says_which_message(client, context, detail):
     response = client.post("/v1/search", json={"question": "et le samedi ?", "context": context})
-    assert response.status_code in (400, 422), response.text
+    assert response.status_code == 422, response.text
     assert detail in response.text
 
 
@@ -85,7 +115,9 @@ def test_http_search_takes_the_context_and_openapi_bounds_it(client):
     assert "du lundi au samedi" in body["passages"][0]["text"]
     schema = client.get("/schema/openapi.json").json()["components"]["schemas"]["SearchRequest"]
     array = next(o for o in schema["properties"]["context"]["oneOf"] if o.get("type") == "array")
-    assert (array["minItems"], array["maxItems"], array["items"]["maxLength"]) == (1, 5, 2000)
+    assert (array["minItems"], array["maxItems"], array["items"]["maxLength"]) == (0, 5, 2000)
+    assert not {"minLength", "maxLength"} & set(schema["properties"]["context"])  # no string bounds on the union
+    assert client.post("/v1/search", json={"question": "et le samedi ?", "context": []}).status_code == 200
     assert list(schema["properties"])[:2] == ["question", "context"]
 
 
@@ -110,3 +142,4 @@ def test_cli_search_takes_context(index, settings, embedder, monkeypatch, capsys
                      "horaires du service client secu-debi ?", "et le samedi c ouvert ?"]) == 0
     assert "du lundi au samedi" in json.loads(capsys.readouterr().out)["passages"][0]["text"]
     assert cli.main(["search", "--index", str(settings.index_dir), *["--context", "a"] * 6, "et le samedi ?"]) == 7
+    assert "context: at most 5 earlier messages (got 6)" in capsys.readouterr().err

@@ -31,7 +31,8 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
     return code, out, err
 
 
-@pytest.mark.parametrize("extra", [[], ["-k", "2", "--mode", "lexical"], ["--source", "sequra-faq-marchands.txt"]])
+@pytest.mark.parametrize("extra", [[], ["-k", "2", "--mode", "lexical"], ["--source", "sequra-faq-marchands.txt"],
+                                   ["--context", "horaires du service client ?", "--context", "et par mail ?"]])
 def test_remote_search_prints_what_the_local_search_prints(served, settings, embedder, capsys, monkeypatch, extra):
     monkeypatch.setattr("rag.serving.runtime.load_embedder", lambda *a, **k: embedder)  # no second model load
     monkeypatch.setenv("RAG_API_KEY", KEY)
