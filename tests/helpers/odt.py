@@ -34,10 +34,12 @@ STYLES = (
 
 
 def odt(body: str, *, title: str | None = None, styles: str = "", automatic: str = "", mimetype: str | None = TEXT,
-        manifest: str = "", leave_out: Container[str] = (), body_element: str = "office:text") -> bytes:
+        manifest: str = "", leave_out: Container[str] = (), body_element: str = "office:text",
+        generator: str = "tests") -> bytes:
     """An .odt's bytes: `body` inside office:text (or `body_element`), `automatic` among content.xml's automatic
     styles, `styles` among styles.xml's after `STYLES`, `title` as meta.xml's dc:title (none if None), `manifest`
-    inside the manifest's entry for content.xml (encryption data), the parts named in `leave_out` not written."""
+    inside the manifest's entry for content.xml (encryption data), the parts named in `leave_out` not written,
+    `generator` as meta.xml's meta:generator."""
     entry = f'<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml">{manifest}' \
             "</manifest:file-entry>"
     parts = {
@@ -48,7 +50,8 @@ def odt(body: str, *, title: str | None = None, styles: str = "", automatic: str
         "styles.xml": f'<?xml version="1.0" encoding="UTF-8"?><office:document-styles {XMLNS} office:version="1.3">'
                       f"<office:styles>{STYLES}{styles}</office:styles></office:document-styles>",
         "meta.xml": f'<?xml version="1.0" encoding="UTF-8"?><office:document-meta {XMLNS}><office:meta>'
-                    f"<meta:generator>tests</meta:generator>{'' if title is None else f'<dc:title>{title}</dc:title>'}"
+                    f"<meta:generator>{generator}</meta:generator>"
+                    f"{'' if title is None else f'<dc:title>{title}</dc:title>'}"
                     "</office:meta></office:document-meta>",
         "META-INF/manifest.xml": '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest='
                                  f'"{_ODF}:manifest:1.0" manifest:version="1.3"><manifest:file-entry manifest:'

@@ -16,8 +16,8 @@ from tests.helpers.odt import SAVINGS, make_guide, odt
 
 SAVINGS_QUESTION = "Comment alimenter le compte épargne-temps avec les jours de congés non pris ?"
 REMOTE = "Le télétravail est possible jusqu'à trois jours par semaine, après accord écrit du chef de service."
-# A note whose heading is a paragraph in an automatic style inheriting from Heading 1, as LibreOffice writes one
-# the user formatted by hand
+# A note whose heading is a text:p in an automatic style inheriting from Heading 1, as writers other than LibreOffice
+# may write one (LibreOffice writes a text:h for every paragraph in the outline)
 NOTE = odt(f'<text:p text:style-name="P1">Télétravail</text:p><text:p>{REMOTE}</text:p>',
            automatic='<style:style style:name="P1" style:family="paragraph" style:parent-style-name="Heading_20_1"/>')
 

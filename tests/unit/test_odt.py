@@ -253,16 +253,48 @@ def test_bad_odt_files_raise_a_reason_a_person_can_act_on(tmp_path):
 
 
 @pytest.mark.parametrize("part", ["content.xml", "styles.xml", "meta.xml", "META-INF/manifest.xml"])
-def test_xml_with_a_doctype_is_refused_before_its_entities_are_read(part):
-    """An entity-expansion bomb (and an external entity) needs a DOCTYPE; ODF never has one."""
+def test_xml_declaring_entities_is_refused_before_they_are_read(part):
+    """An entity-expansion bomb needs a DOCTYPE's internal subset; ODF never has one. A DOCTYPE naming an external
+    DTD declares nothing expat reads (it fetches none): an entity it would define is undefined, a damaged file."""
     good = zipfile.ZipFile(io.BytesIO(odt("<text:p>x</text:p>", title="Titre")))
     parts = {name: good.read(name).decode() for name in good.namelist()}
     parts[part] = parts[part].replace('<?xml version="1.0" encoding="UTF-8"?>', BOMB)
-    with pytest.raises(ValueError, match=rf"^refused \.odt: its {re.escape(part)} declares a DOCTYPE"):
+    with pytest.raises(ValueError, match=rf"^refused \.odt: its {re.escape(part)} declares entities in a DOCTYPE"):
         parse_odt(_zip(parts))
     parts[part] = '<!DOCTYPE x SYSTEM "file:///etc/passwd"><x>&xxe;</x>'
-    with pytest.raises(ValueError, match=r"declares a DOCTYPE"):
+    with pytest.raises(ValueError, match=rf"^damaged \.odt: its {re.escape(part)} is not well-formed XML \(undefined"):
         parse_odt(_zip(parts))
+
+
+def test_openoffice_s_manifest_doctype_is_read():
+    good = zipfile.ZipFile(io.BytesIO(odt("<text:p>Un paragraphe.</text:p>")))
+    parts = {name: good.read(name).decode() for name in good.namelist()}
+    parts["META-INF/manifest.xml"] = parts["META-INF/manifest.xml"].replace(
+        '<?xml version="1.0" encoding="UTF-8"?>', '<?xml version="1.0" encoding="UTF-8"?><!DOCTYPE manifest:manifest '
+        'PUBLIC "-//OpenOffice.org//DTD Manifest 1.0//EN" "Manifest.dtd">')
+    assert parse_odt(_zip(parts)).text == "Un paragraphe.\n"
+
+
+def test_many_space_elements_stay_bounded_in_a_paragraph():
+    """200,000 text:s of 1,000 spaces each would be 200 million characters from a few kilobytes of zip."""
+    spaces = '<text:s text:c="1000"/>' * 2000
+    parsed = parse_odt(odt(f"<text:p>a{spaces}b</text:p><text:p>c<text:s text:c='3'/>d</text:p>"))
+    assert parsed.text == "a" + " " * 1000 + "b\nc   d\n"
+
+
+def test_libreoffice_s_body_text_is_no_heading_whatever_its_style_inherits():
+    """LibreOffice writes a text:h for every paragraph in the outline, and marks a style out of it with an empty
+    default outline level ("Contents", a level removed by hand): its text:p are body text. Another writer's text:p
+    in a heading style is a heading."""
+    styles = ('<style:style style:name="Contents" style:family="paragraph" style:parent-style-name="Heading_20_1" '
+              'style:default-outline-level=""/>')
+    automatic = '<style:style style:name="P1" style:family="paragraph" style:parent-style-name="Heading_20_1"/>'
+    body = ('<text:h text:outline-level="1">Congés</text:h><text:p text:style-name="Contents">Sommaire</text:p>'
+            '<text:p text:style-name="P1">Niveau retiré à la main</text:p><text:p>Les congés se posent.</text:p>')
+    libre = parse_odt(odt(body, styles=styles, automatic=automatic, generator="LibreOffice/7.6.4.1$Linux_X86_64"))
+    assert [s.heading for s in libre.sections if s.heading] == ["Congés"]
+    other = parse_odt(odt(body, styles=styles, automatic=automatic))
+    assert [s.heading for s in other.sections if s.heading] == ["Congés", "Niveau retiré à la main"]
 
 
 def test_an_odt_that_unzips_to_too_much_is_refused_before_it_is_inflated(monkeypatch):

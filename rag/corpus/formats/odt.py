@@ -19,19 +19,22 @@ Left out, as what is not the body's flow: footnotes and endnotes (text:note), co
 text (the text:tracked-changes region, text:change markers; tracked insertions stay in), frames, text boxes and
 drawings (draw:*, an image's caption with them), indexes (a table of contents, alphabetical and other indexes, a
 bibliography), declarations (text:sequence-decls, text:variable-decls, ...), forms (office:forms), hidden sections,
-ruby annotations and a heading's cached number; any other element of the body is too. A citation's
+ruby annotations and a heading's cached number; any other element of the body is too. Hidden text within a
+paragraph (a span formatted hidden, a hidden-text field) is read, as Word's hidden runs are. A citation's
 `text[start:end]` is a stretch of that text.
 
 Sections, like Markdown `#` headings: a text:h opens one at its text:outline-level, and so does a text:p whose
-paragraph style is a heading: named "Heading N" or "Titre N", or with a default outline level, itself or a style it
-inherits from (style:parent-style-name, through content.xml's automatic styles and styles.xml's styles). A
+paragraph style is a heading: named "Heading N" or "Titre N" (Word's French names), or with a default outline level,
+itself or a style it inherits from (style:parent-style-name, through content.xml's automatic styles and styles.xml's
+styles; a style's outline level, said, decides: "" is body text), unless LibreOffice or OpenOffice wrote the file
+(meta:generator): they write a text:h for every paragraph in the outline, so their text:p are body text. A
 paragraph in the Title style ("Title", "Titre", or one inheriting from it) opens a section that no heading stands
 over. The title is meta.xml's dc:title, else the first paragraph in the Title style.
 
-A file that cannot be read raises `ValueError` with what to do about it. XML with a DOCTYPE is refused (ODF never
-has one: it is how entity-expansion bombs come), so no entity is declared and none resolved. Parsed with the
-standard library (ElementTree on expat): its tree builder is told of a DOCTYPE before expat reads what it declares,
-and stops there; no other dependency is needed.
+A file that cannot be read raises `ValueError` with what to do about it. XML whose DOCTYPE declares anything (an
+internal subset: ODF never has one, it is how entity-expansion bombs come) is refused, found as the DOCTYPE opens,
+before expat reads it; a DOCTYPE naming an external DTD only, as OpenOffice writes its manifest's, is read (expat
+fetches no DTD). Parsed with the standard library (ElementTree on expat); no other dependency is needed.
 """
 
 from __future__ import annotations
@@ -42,6 +45,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from io import BytesIO
 from xml.etree import ElementTree
+from xml.parsers import expat
 
 from rag.corpus.formats.archive import check_archive, damaged, not_a_zip
 from rag.corpus.formats.base import CELL_SEPARATOR, Parsed
@@ -51,6 +55,8 @@ NOT_A_ZIP = not_a_zip(".odt")
 ENCRYPTED = "encrypted .odt: remove its password first"
 NO_CONTENT = "damaged .odt: no content.xml in the archive"
 FLAT = "flat OpenDocument .fodt: save it as .odt"  # for `rag.corpus.files.CONVERT`: rag reads the zipped format
+# Writers whose every paragraph in the outline is a text:h (LibreOffice's xmloff: `0 < nOutlineLevel ? XML_H : XML_P`)
+OUTLINED_WRITERS = ("LibreOffice", "OpenOffice", "StarOffice", "Collabora")
 
 _ODF = "urn:oasis:names:tc:opendocument:xmlns:"
 _OFFICE, _TEXT, _TABLE, _STYLE = (f"{{{_ODF}{name}:1.0}}" for name in ("office", "text", "table", "style"))
@@ -68,7 +74,9 @@ _DRAWN = tuple(f"{{{_ODF}{name}:1.0}}" for name in ("drawing", "dr3d", "presenta
 _WHITE = re.compile(r"[ \t\r\n]+")
 _ESCAPE = re.compile(r"_([0-9a-fA-F]{2})_")  # LibreOffice names the style "Heading 1" "Heading_20_1"
 _HEADING_STYLE = re.compile(r"(?:heading|titre) (?P<level>[1-9]|10)|(?P<title>title|titre)")
-_SPACES_MAX = 1000  # text:c of one text:s: more is no layout, and would make a text of gigabytes
+# The spaces text:s elements stand for, in one paragraph together: more is no layout, and 200,000 elements of 1,000
+# in 13 KB of zip made 200 million characters
+_SPACES_MAX = 1000
 # What another OpenDocument file is, by its mimetype's last word (or its body's element)
 _OTHERS = {"spreadsheet": "a spreadsheet (.ods)", "presentation": "a presentation (.odp)",
            "graphics": "a drawing (.odg)", "drawing": "a drawing (.odg)", "chart": "a chart (.odc)",
@@ -76,23 +84,36 @@ _OTHERS = {"spreadsheet": "a spreadsheet (.ods)", "presentation": "a presentatio
 
 
 class _Doctype(Exception):
-    """A DOCTYPE met in a part, stopping its parse."""
+    """A DOCTYPE with declarations of its own met in a part, stopping its parse."""
 
 
-class _Builder(ElementTree.TreeBuilder):
-    def doctype(self, name: str, pubid: str | None, system: str | None) -> None:
-        """Called as the DOCTYPE opens, before expat reads the entities it declares."""
-        raise _Doctype
+def _declares(data: bytes) -> bool:
+    """Whether `data` opens a DOCTYPE with an internal subset (where entities are declared), found by expat's
+    handler as the DOCTYPE opens, before it reads that subset. A DOCTYPE naming an external DTD alone (OpenOffice's
+    manifest: "-//OpenOffice.org//DTD Manifest 1.0//EN") declares nothing expat reads: it fetches no DTD."""
+    def opened(name: str, system: str | None, public: str | None, internal: int) -> None:
+        raise _Doctype if internal else StopIteration
+
+    scan = expat.ParserCreate()
+    scan.StartDoctypeDeclHandler = opened
+    try:
+        scan.Parse(data, True)
+    except _Doctype:
+        return True
+    except (StopIteration, expat.ExpatError):
+        pass
+    return False
 
 
 def _xml(archive: zipfile.ZipFile, part: str) -> ElementTree.Element:
-    parser = ElementTree.XMLParser(target=_Builder())
+    data = archive.read(part)
+    if b"<!DOCTYPE" in data and _declares(data):
+        raise ValueError(f"refused .odt: its {part} declares entities in a DOCTYPE, which OpenDocument never does "
+                         "(an entity bomb?); save it again from the application")
+    parser = ElementTree.XMLParser()
     try:
-        parser.feed(archive.read(part))
+        parser.feed(data)
         return parser.close()
-    except _Doctype:
-        raise ValueError(f"refused .odt: its {part} declares a DOCTYPE, which OpenDocument never does (an entity "
-                         "bomb?); save it again from the application") from None
     except ElementTree.ParseError as exc:
         raise ValueError(f"damaged .odt: its {part} is not well-formed XML ({exc})") from exc
 
@@ -102,11 +123,9 @@ def _number(value: str | None, default: int = 0) -> int:
     return int(value) if value and value.isdecimal() and len(value) <= 5 else default
 
 
-def _spaces(count: str | None) -> str:
-    """The spaces a text:s stands for: text:c of them (1 if it gives none), at most `_SPACES_MAX`."""
-    if count and count.isdecimal() and len(count) > 5:
-        return " " * _SPACES_MAX
-    return " " * min(_number(count, 1), _SPACES_MAX)
+def _spaces(count: str | None) -> int:
+    """The spaces a text:s stands for: text:c of them (1 if it gives none)."""
+    return _SPACES_MAX if count and count.isdecimal() and len(count) > 5 else _number(count, 1)
 
 
 class _Paragraph:
@@ -116,6 +135,7 @@ class _Paragraph:
     def __init__(self) -> None:
         self.pieces: list[str] = []
         self._after_space = True  # at the start, white space shows as nothing
+        self._spaces_left = _SPACES_MAX
 
     def written(self, text: str | None) -> None:
         """Text as the XML writes it, white space collapsed."""
@@ -137,7 +157,9 @@ class _Paragraph:
         for child in element:
             tag = child.tag
             if tag == _S:
-                self.kept(_spaces(child.get(f"{_TEXT}c")))
+                spaces = min(_spaces(child.get(f"{_TEXT}c")), self._spaces_left)
+                self._spaces_left -= spaces
+                self.kept(" " * spaces)
             elif tag == _TAB:
                 self.kept("\t")
             elif tag == _BREAK:
@@ -199,11 +221,12 @@ class _Styles:
         seen = set()
         while name is not None and name not in seen and (style := self._paragraphs.get(name)) is not None:
             seen.add(name)  # a loop of parents is not followed round
+            outline = style.get(f"{_STYLE}default-outline-level")
+            if outline is not None:  # said, it decides: "" is body text (LibreOffice's "Contents", a level removed)
+                return ("heading", _number(outline)) if _number(outline) else (None, 0)
             for shown in (name, style.get(f"{_STYLE}display-name", "")):
                 if named := _HEADING_STYLE.fullmatch(_style_name(shown)):
                     return ("title", 0) if named.group("title") else ("heading", int(named.group("level")))
-            if level := _number(style.get(f"{_STYLE}default-outline-level")):
-                return "heading", level
             name = style.get(f"{_STYLE}parent-style-name")
         return None, 0
 
@@ -229,8 +252,9 @@ class _Block:
 class _Body:
     """The blocks of office:text in reading order, lists counted as they go."""
 
-    def __init__(self, styles: _Styles) -> None:
+    def __init__(self, styles: _Styles, outlined: bool = False) -> None:
         self._styles = styles
+        self._outlined = outlined  # the writer makes every outline paragraph a text:h: a text:p is body text
         self._reached: dict[str, int] = {}  # the last number of a top list, by "style:" + its style, "id:" + its id
 
     def blocks(self, container: Iterable[ElementTree.Element]) -> Iterator[_Block]:
@@ -255,6 +279,8 @@ class _Body:
         kind, level = self._styles.kind(element.get(_STYLE_NAME))
         if element.tag == _H and kind != "title":
             kind, level = "heading", _number(element.get(_LEVEL)) or level or 1
+        elif kind == "heading" and self._outlined:
+            kind, level = None, 0
         if label and kind is None and text.strip():
             text = f"{label} {text.lstrip()}"
         return _Block(text, kind, level, item and kind is None)
@@ -336,13 +362,13 @@ def _parse(archive: zipfile.ZipFile) -> Parsed:
             raise ValueError(_other_kind(other.tag.removeprefix(_OFFICE)))
         raise ValueError("damaged .odt: its content.xml holds no text body (office:body/office:text)")
     styles = _Styles(content, _xml(archive, "styles.xml") if "styles.xml" in names else None)
+    meta = _xml(archive, "meta.xml").find(f"{_OFFICE}meta") if "meta.xml" in names else None
+    generator = "" if meta is None else "".join(meta.findtext(f"{{{_ODF}meta:1.0}}generator") or "")
     text = BlockText()
-    for block in _Body(styles).blocks(text_body):
+    for block in _Body(styles, generator.startswith(OUTLINED_WRITERS)).blocks(text_body):
         text.add(block.text, block.kind, block.level, block.item)
-    title = None
-    if "meta.xml" in names:
-        found = _xml(archive, "meta.xml").find(f"{_OFFICE}meta/{{http://purl.org/dc/elements/1.1/}}title")
-        title = None if found is None else " ".join("".join(found.itertext()).split()) or None
+    found = None if meta is None else meta.find("{http://purl.org/dc/elements/1.1/}title")
+    title = None if found is None else " ".join("".join(found.itertext()).split()) or None
     return text.parsed(title)
 
 
