@@ -134,7 +134,7 @@ def _question(line: str, where: str, scored: bool) -> Question:
         raise ConfigError(f"{where}: \"question\" must be a non-empty string (got {text!r})")
     lists = {}
     # a conversation's earlier messages, a list; a string is SQuAD's paragraph, carried unread like any other key
-    conversation = "context" in row and not isinstance(row["context"], str)
+    conversation = row.get("context") is not None and not isinstance(row["context"], str)
     for key in ("answers", "passage_ids", "context") if conversation else ("answers", "passage_ids"):
         value = row.get(key, [])
         if key in row and (not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value)):

@@ -205,7 +205,7 @@ class _Conversation(BaseModel):
         description="The user's earlier messages in this conversation, oldest first (at most 5; search reads the "
                     "last two; empty or left out for a first message): a follow-up such as \"et le samedi ?\" is "
                     "searched with the subject they give it, while a message that names its own subject keeps it. "
-                    "`answerable` judges the message alone.")
+                    "`answerable` reads the message's own words and cosines.")
 
 
 class SearchRequest(SearchOptions, _Conversation, _OneQuestion):

@@ -9,7 +9,7 @@ rarity. A message that names its own subject keeps it (a user changing the subje
 conversation's. `answerable` reads the message's own words and its own cosines (`Alone`) over the passages the
 conversation helped find, and, from the ranking with the conversation, whether both retrievers put the same passage
 first and how far BM25's best stands out: measured, the off-topic messages sent after a conversation about the
-documents are flagged as often as alone, and follow-ups less often than alone. The weights were measured on
+documents are flagged as often as alone or more, and follow-ups less often than alone. The weights were measured on
 conversations written for the purpose (`tests/data/conversations/`, docs/EVALUATION.md "Conversations").
 """
 

@@ -208,7 +208,7 @@ def test_every_line_and_heading_points_into_the_extracted_text(tmp_path):
         assert doc.text.startswith(section.heading.rpartition(" › ")[2], section.heading_start)
 
 
-def _zip(parts: dict[str, str]) -> bytes:
+def _zip(parts: dict[str, str | bytes]) -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as archive:
         for name, content in parts.items():
@@ -259,8 +259,11 @@ def test_xml_declaring_entities_is_refused_before_they_are_read(part):
     good = zipfile.ZipFile(io.BytesIO(odt("<text:p>x</text:p>", title="Titre")))
     parts = {name: good.read(name).decode() for name in good.namelist()}
     parts[part] = parts[part].replace('<?xml version="1.0" encoding="UTF-8"?>', BOMB)
-    with pytest.raises(ValueError, match=rf"^refused \.odt: its {re.escape(part)} declares entities in a DOCTYPE"):
+    with pytest.raises(ValueError, match=rf"^refused \.odt: its {re.escape(part)} has a DOCTYPE with declarations"):
         parse_odt(_zip(parts))
+    utf16 = parts[part].replace('encoding="UTF-8"', 'encoding="UTF-16"')
+    with pytest.raises(ValueError, match=rf"^refused \.odt: its {re.escape(part)} has a DOCTYPE with declarations"):
+        parse_odt(_zip({**parts, part: utf16.encode("utf-16")}))
     parts[part] = '<!DOCTYPE x SYSTEM "file:///etc/passwd"><x>&xxe;</x>'
     with pytest.raises(ValueError, match=rf"^damaged \.odt: its {re.escape(part)} is not well-formed XML \(undefined"):
         parse_odt(_zip(parts))
@@ -275,11 +278,14 @@ def test_openoffice_s_manifest_doctype_is_read():
     assert parse_odt(_zip(parts)).text == "Un paragraphe.\n"
 
 
-def test_many_space_elements_stay_bounded_in_a_paragraph():
+def test_many_space_elements_stay_bounded_in_a_paragraph_and_in_the_document():
     """200,000 text:s of 1,000 spaces each would be 200 million characters from a few kilobytes of zip."""
     spaces = '<text:s text:c="1000"/>' * 2000
     parsed = parse_odt(odt(f"<text:p>a{spaces}b</text:p><text:p>c<text:s text:c='3'/>d</text:p>"))
     assert parsed.text == "a" + " " * 1000 + "b\nc   d\n"
+    data = odt('<text:p>a<text:s text:c="1000"/></text:p>' * 20_000)
+    content = zipfile.ZipFile(io.BytesIO(data)).getinfo("content.xml").file_size
+    assert content < 20_000 * 1000 // 10 and len(parse_odt(data).text) <= content + 2 * 20_000
 
 
 def test_libreoffice_s_body_text_is_no_heading_whatever_its_style_inherits():

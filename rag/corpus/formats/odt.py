@@ -74,8 +74,8 @@ _DRAWN = tuple(f"{{{_ODF}{name}:1.0}}" for name in ("drawing", "dr3d", "presenta
 _WHITE = re.compile(r"[ \t\r\n]+")
 _ESCAPE = re.compile(r"_([0-9a-fA-F]{2})_")  # LibreOffice names the style "Heading 1" "Heading_20_1"
 _HEADING_STYLE = re.compile(r"(?:heading|titre) (?P<level>[1-9]|10)|(?P<title>title|titre)")
-# The spaces text:s elements stand for, in one paragraph together: more is no layout, and 200,000 elements of 1,000
-# in 13 KB of zip made 200 million characters
+# The spaces text:s elements stand for, in one paragraph together: more is no layout; in the whole document, no more
+# than content.xml's bytes (200,000 elements of 1,000 in 13 KB of zip made 200 million characters)
 _SPACES_MAX = 1000
 # What another OpenDocument file is, by its mimetype's last word (or its body's element)
 _OTHERS = {"spreadsheet": "a spreadsheet (.ods)", "presentation": "a presentation (.odp)",
@@ -89,13 +89,17 @@ class _Doctype(Exception):
 
 def _declares(data: bytes) -> bool:
     """Whether `data` opens a DOCTYPE with an internal subset (where entities are declared), found by expat's
-    handler as the DOCTYPE opens, before it reads that subset. A DOCTYPE naming an external DTD alone (OpenOffice's
-    manifest: "-//OpenOffice.org//DTD Manifest 1.0//EN") declares nothing expat reads: it fetches no DTD."""
+    handler as the DOCTYPE opens, before it reads that subset, in any encoding; the scan stops there, or at the root
+    element, which comes after any DOCTYPE. A DOCTYPE naming an external DTD alone (OpenOffice's manifest:
+    "-//OpenOffice.org//DTD Manifest 1.0//EN") declares nothing expat reads: it fetches no DTD."""
     def opened(name: str, system: str | None, public: str | None, internal: int) -> None:
         raise _Doctype if internal else StopIteration
 
+    def root(name: str, attributes: dict[str, str]) -> None:
+        raise StopIteration
+
     scan = expat.ParserCreate()
-    scan.StartDoctypeDeclHandler = opened
+    scan.StartDoctypeDeclHandler, scan.StartElementHandler = opened, root
     try:
         scan.Parse(data, True)
     except _Doctype:
@@ -107,9 +111,9 @@ def _declares(data: bytes) -> bool:
 
 def _xml(archive: zipfile.ZipFile, part: str) -> ElementTree.Element:
     data = archive.read(part)
-    if b"<!DOCTYPE" in data and _declares(data):
-        raise ValueError(f"refused .odt: its {part} declares entities in a DOCTYPE, which OpenDocument never does "
-                         "(an entity bomb?); save it again from the application")
+    if _declares(data):
+        raise ValueError(f"refused .odt: its {part} has a DOCTYPE with declarations (an internal subset), which "
+                         "OpenDocument never has (an entity bomb?); save it again from the application")
     parser = ElementTree.XMLParser()
     try:
         parser.feed(data)
@@ -132,10 +136,11 @@ class _Paragraph:
     """A paragraph's text as shown: white space (space, tab, line feed, carriage return) counts as one space, none
     at the start nor after another, across the elements within the paragraph (ODF 1.2, 6.1.2)."""
 
-    def __init__(self) -> None:
+    def __init__(self, spaces: list[int]) -> None:
         self.pieces: list[str] = []
         self._after_space = True  # at the start, white space shows as nothing
-        self._spaces_left = _SPACES_MAX
+        self._spaces_left = min(_SPACES_MAX, spaces[0])
+        self._document = spaces  # the spaces text:s may still stand for in the whole document, shared
 
     def written(self, text: str | None) -> None:
         """Text as the XML writes it, white space collapsed."""
@@ -159,6 +164,7 @@ class _Paragraph:
             if tag == _S:
                 spaces = min(_spaces(child.get(f"{_TEXT}c")), self._spaces_left)
                 self._spaces_left -= spaces
+                self._document[0] -= spaces
                 self.kept(" " * spaces)
             elif tag == _TAB:
                 self.kept("\t")
@@ -169,8 +175,8 @@ class _Paragraph:
             self.written(child.tail)  # the text after an element left out is the paragraph's
 
 
-def _text(paragraph: ElementTree.Element) -> str:
-    reader = _Paragraph()
+def _text(paragraph: ElementTree.Element, spaces: list[int]) -> str:
+    reader = _Paragraph(spaces)
     reader.read(paragraph)
     return "".join(reader.pieces)
 
@@ -252,8 +258,9 @@ class _Block:
 class _Body:
     """The blocks of office:text in reading order, lists counted as they go."""
 
-    def __init__(self, styles: _Styles, outlined: bool = False) -> None:
+    def __init__(self, styles: _Styles, outlined: bool = False, spaces: int = _SPACES_MAX) -> None:
         self._styles = styles
+        self._spaces = [spaces]  # text:s spaces left to the document: no more than its content.xml's bytes
         self._outlined = outlined  # the writer makes every outline paragraph a text:h: a text:p is body text
         self._reached: dict[str, int] = {}  # the last number of a top list, by "style:" + its style, "id:" + its id
 
@@ -275,7 +282,7 @@ class _Body:
             # anything else is left out: indexes, declarations, forms, tracked changes, frames, page breaks
 
     def _paragraph(self, element: ElementTree.Element, label: str = "", item: bool = False) -> _Block:
-        text = _text(element)
+        text = _text(element, self._spaces)
         kind, level = self._styles.kind(element.get(_STYLE_NAME))
         if element.tag == _H and kind != "title":
             kind, level = "heading", _number(element.get(_LEVEL)) or level or 1
@@ -365,7 +372,8 @@ def _parse(archive: zipfile.ZipFile) -> Parsed:
     meta = _xml(archive, "meta.xml").find(f"{_OFFICE}meta") if "meta.xml" in names else None
     generator = "" if meta is None else "".join(meta.findtext(f"{{{_ODF}meta:1.0}}generator") or "")
     text = BlockText()
-    for block in _Body(styles, generator.startswith(OUTLINED_WRITERS)).blocks(text_body):
+    spaces = max(_SPACES_MAX, archive.getinfo("content.xml").file_size)
+    for block in _Body(styles, generator.startswith(OUTLINED_WRITERS), spaces).blocks(text_body):
         text.add(block.text, block.kind, block.level, block.item)
     found = None if meta is None else meta.find("{http://purl.org/dc/elements/1.1/}title")
     title = None if found is None else " ".join("".join(found.itertext()).split()) or None
