@@ -230,10 +230,10 @@ class Searcher:
         how to run it), one FAISS call, then fusion."""
         n = min(self.candidates, len(index))
         # every mode embeds its question: `answerable` reads both retrievers, whichever ranks the passages
-        followed = [i for i, q in enumerate(queries) if context_text(q.context)]
+        followed = {i: text for i, q in enumerate(queries) if (text := context_text(q.context))}  # in query order
         own = self.embedder.embed_queries([index.embedded_question(q.question) for q in queries] +
-                                          [index.embedded_question(context_text(queries[i].context)) for i in followed])
-        vectors = mixed(own, followed, len(queries))
+                                          [index.embedded_question(text) for text in followed.values()])
+        vectors = mixed(own, list(followed), len(queries))
         dense_rows: dict[int, np.ndarray] = {}
         dense_scores: dict[int, np.ndarray] = {}
         # every question's candidates in the whole corpus: a filtered one's too, against which `answerable` judges it
@@ -274,8 +274,7 @@ class Searcher:
             corpus = None if query.within is None else self._rank(
                 index, replace(query, mode="hybrid", within=None), vectors[i], corpus_rows[i], corpus_scores[i], n,
                 weight, extras.get(i), lexical)
-            alone = Alone(index, own[i], query.question, self.extra_scan_max) if vectors is not own and \
-                context_text(query.context) else None
+            alone = Alone(index, own[i], query.question, self.extra_scan_max) if i in followed else None
             out.append(self._hits(index, ranked[0], ranked[-1], query, extras.get(i), vectors[i], corpus, alone))
         return out
 
