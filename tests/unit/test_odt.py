@@ -121,6 +121,39 @@ def test_nested_lists_show_their_bullets_and_numbers_counted_within_each_list():
     assert not items["Pièces :"] and items["• daté"] and items["second paragraphe de l'item"]
 
 
+def test_list_numbers_come_in_their_format_with_the_numbers_of_the_levels_above_they_show():
+    """A letter, a Roman numeral or "2.1" came as a digit, so "see point b)" or "article 2.1" named nothing a passage
+    held: numbers now come as LibreOffice shows them, each level above in its own format."""
+    automatic = ('<text:list-style style:name="Plan">'
+                 '<text:list-level-style-number text:level="1" style:num-suffix="." style:num-format="I"/>'
+                 '<text:list-level-style-number text:level="2" style:num-suffix="." style:num-format="1" '
+                 'text:display-levels="2"/>'
+                 '<text:list-level-style-number text:level="3" style:num-suffix=")" style:num-format="a" '
+                 'text:display-levels="3" text:start-value="52"/>'
+                 '<text:list-level-style-bullet text:level="4" text:bullet-char="•"/>'
+                 '<text:list-level-style-number text:level="5" style:num-suffix=")" style:num-format="A" '
+                 'text:display-levels="9"/></text:list-style>'
+                 '<text:list-style style:name="Sync"><text:list-level-style-number text:level="1" style:num-suffix="."'
+                 ' style:num-format="a" style:num-letter-sync="true" text:start-value="52"/></text:list-style>'
+                 '<text:list-style style:name="Other"><text:list-level-style-number text:level="1" '
+                 'style:num-suffix="." style:num-format="一, 二, 三, ..." text:start-value="2"/></text:list-style>')
+
+    def items(*texts: str, inner: str = "") -> str:
+        return "".join(f"<text:list-item><text:p>{t}</text:p>{inner if i == 0 else ''}</text:list-item>"
+                       for i, t in enumerate(texts))
+
+    fifth = f"<text:list>{items('cinquième')}</text:list>"
+    fourth = f"<text:list>{items('puce', inner=fifth)}</text:list>"
+    third = f"<text:list>{items('az', 'ba', inner=fourth)}</text:list>"
+    second = f"<text:list>{items('un', 'deux', inner=third)}</text:list>"
+    body = (f'<text:list text:style-name="Plan">{items("Objet", "Durée", inner=second)}</text:list>'
+            f'<text:list text:style-name="Sync">{items("zz", "aaa")}</text:list>'
+            f'<text:list text:style-name="Other">{items("deux")}</text:list>')
+    assert (parse_odt(odt(body, automatic=automatic)).text or "").splitlines() == [
+        "I. Objet", "I.1. un", "I.1.az) az", "• puce", "I.1.az.A) cinquième", "I.1.ba) ba", "I.2. deux",
+        "II. Durée", "zz. zz", "aaa. aaa", "2. deux"]
+
+
 def test_a_table_gives_one_line_per_row_with_covered_cells_empty_cells_and_nested_tables_read_as_docx_does():
     body = ('<table:table><table:table-column table:number-columns-repeated="3"/><table:table-header-rows>'
             '<table:table-row><table:table-cell table:number-columns-spanned="2"><text:p>Formule</text:p>'

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 from rag.corpus.formats.archive import check_archive, damaged, not_a_zip
 from rag.corpus.formats.base import CELL_SEPARATOR, Parsed
 from rag.corpus.formats.blocks import BlockText
+from rag.corpus.formats.numbering import letters, roman
 
 if TYPE_CHECKING:
     from docx.document import Document as WordDocument
@@ -158,23 +159,6 @@ def _val(element: Any, path: str, default: str = "") -> str:
     return default if found is None else str(found.get(f"{_W}val", default))
 
 
-def _roman(n: int) -> str:
-    if not 0 < n < 4000:  # no Roman numeral: the number as digits
-        return str(n)
-    out = ""
-    for value, letters in ((1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"), (50, "l"),
-                           (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")):
-        out += letters * (n // value)
-        n %= value
-    return out
-
-
-def _letters(n: int) -> str:
-    if not 0 < n <= 780:  # past "zz..." (30 letters): the number as digits, not a run of millions of letters
-        return str(n)
-    return chr(ord("a") + (n - 1) % 26) * ((n - 1) // 26 + 1)  # Word's a..z, then aa..zz
-
-
 def _start(level: Any) -> int:
     """The number a list level starts at: 1 unless it gives a number of Word's (0 to 32767), not "x" or 10**4000."""
     value = _val(level, f"{_W}start", "1")
@@ -183,8 +167,8 @@ def _start(level: Any) -> int:
 
 # Word's number formats ("decimal" for the others: an ordinal in words is rare in documents)
 _FORMATS: dict[str, Callable[[int], str]] = {
-    "decimal": str, "decimalZero": lambda n: f"{n:02d}", "lowerLetter": _letters, "lowerRoman": _roman,
-    "upperLetter": lambda n: _letters(n).upper(), "upperRoman": lambda n: _roman(n).upper()}
+    "decimal": str, "decimalZero": lambda n: f"{n:02d}", "lowerLetter": letters, "lowerRoman": roman,
+    "upperLetter": lambda n: letters(n).upper(), "upperRoman": lambda n: roman(n).upper()}
 
 
 class _Numbering:

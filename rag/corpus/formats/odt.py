@@ -9,9 +9,9 @@ styles), `meta.xml` (the title). The text is the body in reading order, one bloc
   several lines; soft page breaks are nothing);
 - a list (text:list, nested): each item's paragraphs, the first after its bullet "•" or number, counted within the
   list from the list style's start (an item's own start value, and a top list continuing another's numbering, are
-  followed), between the style's prefix and suffix ("1.", "(2)"). Not rendered: a number's format (letters and
-  Roman numerals come as digits), the numbers of the levels above ("2.1" comes as "1."), an image or custom bullet
-  (all "•"), a nested list continuing another's numbering (each nested list counts anew);
+  followed), in the style's format (digits, letters, Roman numerals; other scripts' digits come as ours), after the
+  numbers of the levels above it shows ("2.1"), between the style's prefix and suffix ("1.", "(b)"). Not rendered:
+  an image or custom bullet (all "•"), a nested list continuing another's numbering (each nested list counts anew);
 - a table (table:table): one line per row, the row's cells joined by " | " (a cell: its paragraphs, and the rows of a
   table nested in it, joined by a space; empty cells are left out, and covered cells: a merged cell is read once, in
   the first row and column it spans).
@@ -50,6 +50,7 @@ from xml.parsers import expat
 from rag.corpus.formats.archive import check_archive, damaged, not_a_zip
 from rag.corpus.formats.base import CELL_SEPARATOR, Parsed
 from rag.corpus.formats.blocks import BlockText
+from rag.corpus.formats.numbering import ListLevel
 
 NOT_A_ZIP = not_a_zip(".odt")
 ENCRYPTED = "encrypted .odt: remove its password first"
@@ -185,23 +186,6 @@ def _style_name(name: str) -> str:
     return " ".join(_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), name).casefold().split())
 
 
-@dataclass(frozen=True)
-class _Level:
-    """How a list level labels its items: a bullet, or (`numbered`) a number from `start` between `prefix` and
-    `suffix`, or nothing (`shown` False: a number format of "")."""
-
-    numbered: bool = False
-    prefix: str = ""
-    suffix: str = ""
-    start: int = 1
-    shown: bool = True
-
-    def label(self, count: int) -> str:
-        if not self.numbered:
-            return "•"
-        return f"{self.prefix}{count}{self.suffix}".strip() if self.shown else ""
-
-
 class _Styles:
     """The paragraph and list styles of content.xml's automatic styles and styles.xml's styles, by name; what a
     paragraph style makes of a paragraph ("title", "heading" with its level, or None: body text), remembered."""
@@ -236,15 +220,16 @@ class _Styles:
             name = style.get(f"{_STYLE}parent-style-name")
         return None, 0
 
-    def level(self, list_style: str | None, depth: int) -> _Level:
+    def level(self, list_style: str | None, depth: int) -> ListLevel:
         """How level `depth` (1 the outermost) of list style `list_style` labels its items (a bullet if unknown)."""
         style = self._lists.get(list_style or "")
         levels = {} if style is None else {child.get(f"{_TEXT}level"): child for child in style}
         level = levels.get(str(min(depth, 10)))
         if level is None or level.tag != f"{_TEXT}list-level-style-number":
-            return _Level()
-        return _Level(True, level.get(f"{_STYLE}num-prefix", ""), level.get(f"{_STYLE}num-suffix", ""),
-                      _number(level.get(_START), 1), level.get(f"{_STYLE}num-format", "1") != "")
+            return ListLevel()
+        return ListLevel(True, level.get(f"{_STYLE}num-prefix", ""), level.get(f"{_STYLE}num-suffix", ""),
+                      _number(level.get(_START), 1), level.get(f"{_STYLE}num-format", "1"),
+                      level.get(f"{_STYLE}num-letter-sync") == "true", _number(level.get(f"{_TEXT}display-levels"), 1))
 
 
 @dataclass(frozen=True)
@@ -292,7 +277,10 @@ class _Body:
             text = f"{label} {text.lstrip()}"
         return _Block(text, kind, level, item and kind is None)
 
-    def _list(self, element: ElementTree.Element, depth: int, style: str | None) -> Iterator[_Block]:
+    def _list(self, element: ElementTree.Element, depth: int, style: str | None,
+              above: tuple[tuple[ListLevel, int], ...] = ()) -> Iterator[_Block]:
+        """The blocks of a list at `depth` (1: not in another), its items counted; `above`: the levels and counts of
+        the items it stands in, outermost first, for a label that shows them ("2.1")."""
         style = element.get(_STYLE_NAME) or style
         level = self._styles.level(style, depth)
         count = level.start - 1
@@ -304,13 +292,13 @@ class _Body:
             labelled = item.tag == _ITEM and any(child.tag in (_P, _H) for child in item)  # not one only of a list
             if labelled:
                 count = _number(item.get(_START), count + 1)
-            label = level.label(count) if labelled else ""
+            label = level.label(count, above) if labelled else ""
             for child in item if item.tag in (_ITEM, _HEADER) else ():
                 if child.tag in (_P, _H):
                     yield self._paragraph(child, label, item=True)
                     label = ""  # the item's first paragraph shows it, as the application does
                 elif child.tag == _LIST:
-                    yield from self._list(child, depth + 1, style)
+                    yield from self._list(child, depth + 1, style, (*above, (level, count)))
                 else:
                     yield from self.blocks([child])
         if depth == 1:
