@@ -45,8 +45,9 @@ TokenCounter = Callable[[Sequence[str]], list[int]]
 # their path; an HTML <summary>, or a paragraph all in bold that reads as a heading, a heading; so is a Markdown
 # paragraph's opening line all in bold. 16: HTML furniture named by its class or id (a menu, a sidebar, a cookie
 # notice) left out where measured to be furniture (`rag.corpus.formats.furniture`). 17: a text file's outline goes
-# on with single numbers that follow one of its headings ("3." to "9." after "2." and its "2.1").
-LAYOUT = 17
+# on with single numbers that follow one of its headings ("3." to "9." after "2." and its "2.1"). 18: an OpenDocument
+# list's numbers in their format, after the levels above they show ("b)", "IV.", "2.1.").
+LAYOUT = 18
 TITLE_CHARS = 60  # a line shorter than this without a full stop names what follows it (`_runs_on`)
 _FULL_STOPS = (".", "!", "…", ";")
 PROBE_CHARS_PER_TOKEN = 16  # an ASCII word of this many characters per passage token is counted by its prefixes
