@@ -46,7 +46,8 @@ TokenCounter = Callable[[Sequence[str]], list[int]]
 # paragraph's opening line all in bold. 16: HTML furniture named by its class or id (a menu, a sidebar, a cookie
 # notice) left out where measured to be furniture (`rag.corpus.formats.furniture`). 17: a text file's outline goes
 # on with single numbers that follow one of its headings ("3." to "9." after "2." and its "2.1"). 18: an OpenDocument
-# list's numbers in their format, after the levels above they show ("b)", "IV.", "2.1.").
+# list's numbers in their format, after the levels above they show ("b)", "IV.", "2.1."); a Word list's counted with
+# the other lists of its numbering definition, restarted where its own start overrides.
 LAYOUT = 18
 TITLE_CHARS = 60  # a line shorter than this without a full stop names what follows it (`_runs_on`)
 _FULL_STOPS = (".", "!", "…", ";")

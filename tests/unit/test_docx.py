@@ -201,6 +201,32 @@ def test_list_paragraphs_show_the_number_or_bullet_word_shows(tmp_path):
         "1. Ouvrez l'outil.", "2. Saisissez la dépense.", "• gardez le ticket ;"]
 
 
+def test_lists_of_one_definition_go_on_with_one_count_and_a_start_override_restarts_where_its_list_is_met(tmp_path):
+    """Word counts the lists (w:num) made from one definition (w:abstractNum) as one: a converter's or an editor's
+    second list of the same definition goes on ("3." after "2."), and "restart at 1" (a list of the same
+    definition with a w:startOverride) restarts the count where its first paragraph stands, every list of the
+    definition going on from there. Counted per list, the numbers came 1, 2, 1, 1, 3, 2."""
+    document = docx.Document()
+    numbering = document.part.numbering_part.element
+    numbering.insert(0, parse_xml(
+        f"<w:abstractNum {nsdecls('w')} w:abstractNumId='91'><w:lvl w:ilvl='0'><w:start w:val='1'/>"
+        "<w:numFmt w:val='decimal'/><w:lvlText w:val='%1.'/></w:lvl><w:lvl w:ilvl='1'><w:start w:val='1'/>"
+        "<w:numFmt w:val='lowerLetter'/><w:lvlText w:val='%2)'/></w:lvl></w:abstractNum>"))
+    for num_id, override in (("91", ""), ("92", ""), ("93", "<w:lvlOverride w:ilvl='0'><w:startOverride "
+                                                              "w:val='1'/></w:lvlOverride>"),
+                             ("94", "<w:lvlOverride w:ilvl='1'><w:startOverride w:val='4'/></w:lvlOverride>")):
+        numbering.append(parse_xml(f"<w:num {nsdecls('w')} w:numId='{num_id}'><w:abstractNumId w:val='91'/>"
+                                   f"{override}</w:num>"))
+    for text, num_id, level in (("Un", "91", 0), ("Deux", "91", 0), ("Trois", "92", 0), ("Reprise", "93", 0),
+                                ("Suite", "91", 0), ("point", "91", 1), ("Encore", "93", 0), ("point", "94", 1),
+                                ("point", "94", 1), ("Fin", "94", 0), ("point", "94", 1)):
+        _numbered(document.add_paragraph(text), num_id, level)
+    document.save(tmp_path / "listes.docx")
+    assert _read(tmp_path / "listes.docx").text.splitlines() == [
+        "1. Un", "2. Deux", "3. Trois", "1. Reprise", "2. Suite", "a) point", "3. Encore", "d) point", "e) point",
+        "4. Fin", "d) point"]
+
+
 def test_a_nested_table_reads_inside_its_cell(tmp_path):
     document = docx.Document()
     outer = document.add_table(rows=1, cols=2)

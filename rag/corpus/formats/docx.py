@@ -159,9 +159,10 @@ def _val(element: Any, path: str, default: str = "") -> str:
     return default if found is None else str(found.get(f"{_W}val", default))
 
 
-def _start(level: Any) -> int:
-    """The number a list level starts at: 1 unless it gives a number of Word's (0 to 32767), not "x" or 10**4000."""
-    value = _val(level, f"{_W}start", "1")
+def _start(level: Any, tag: str = "start") -> int:
+    """The number a list level (or a level's override: `tag` "startOverride") starts at: 1 unless it gives a number
+    of Word's (0 to 32767), not "x" or 10**4000."""
+    value = _val(level, f"{_W}{tag}", "1")
     return int(value) if value.isdigit() and len(value) <= 5 else 1
 
 
@@ -173,9 +174,11 @@ _FORMATS: dict[str, Callable[[int], str]] = {
 
 class _Numbering:
     """The number or bullet Word shows before a list paragraph ("1.", "a)", "2.1", "•"), counted as Word counts:
-    per list (`w:numId`), a level's count going on until an item of a higher level restarts it. A paragraph takes
-    its list from its own properties, else from its style's (the "List Number" style). None: no list, or one whose
-    definition is missing."""
+    per list definition (`w:abstractNum`: the lists, `w:num`, made from one definition go on with one count, as
+    Word's "continue numbering" does), a level's count going on until an item of a higher level restarts it, or
+    until a list that overrides the level's start (Word's "restart at 1", a `w:num` of the same definition with a
+    `w:startOverride`) is met for the first time. A paragraph takes its list from its own properties, else from
+    its style's (the "List Number" style). None: no list, or one whose definition is missing."""
 
     def __init__(self, document: WordDocument) -> None:
         try:
@@ -184,10 +187,17 @@ class _Numbering:
             numbering = None
         abstracts = {str(a.get(f"{_W}abstractNumId")): a for a in ([] if numbering is None else
                                                                    numbering.iterchildren(f"{_W}abstractNum"))}
-        self._lists = {str(num.get(f"{_W}numId")): abstracts.get(_val(num, f"{_W}abstractNumId"))
-                       for num in ([] if numbering is None else numbering.iterchildren(f"{_W}num"))}
+        nums = list([] if numbering is None else numbering.iterchildren(f"{_W}num"))
+        self._lists = {str(num.get(f"{_W}numId")): abstracts.get(_val(num, f"{_W}abstractNumId")) for num in nums}
+        self._definition = {str(num.get(f"{_W}numId")): _val(num, f"{_W}abstractNumId") for num in nums}
+        # a list's levels whose start it overrides, with that start: they restart where the list is first met
+        self._overrides = {str(num.get(f"{_W}numId")): {
+            int(level): _start(override, "startOverride") for override in num.iterchildren(f"{_W}lvlOverride")
+            if override.find(f"{_W}startOverride") is not None
+            and (level := str(override.get(f"{_W}ilvl"))).isdigit() and int(level) <= 8} for num in nums}
+        self._met: set[str] = set()
         self._styles = document.styles.element
-        self._counts: dict[str, list[int | None]] = {}  # None: a level not counted since its last restart
+        self._counts: dict[str, list[int | None]] = {}  # by definition; None: a level not counted since its restart
 
     def _properties(self, paragraph: Any) -> Any:
         own = paragraph.find(f"{_W}pPr/{_W}numPr")
@@ -210,9 +220,14 @@ class _Numbering:
         levels = {str(lvl.get(f"{_W}ilvl")): lvl for lvl in definition.iterchildren(f"{_W}lvl")}
         if level not in levels:
             return None
-        counts = self._counts.setdefault(num_id, [None] * 9)
+        counts = self._counts.setdefault(self._definition[num_id], [None] * 9)
+        overrides = self._overrides[num_id]
+        if num_id not in self._met:  # the list's first paragraph: the levels it overrides restart
+            self._met.add(num_id)
+            for k in overrides:
+                counts[k] = None
         depth = int(level)
-        starts = [_start(levels[str(k)]) if str(k) in levels else 1 for k in range(9)]
+        starts = [overrides.get(k, _start(levels[str(k)]) if str(k) in levels else 1) for k in range(9)]
         counts[depth] = starts[depth] if (count := counts[depth]) is None else count + 1
         counts[depth + 1:] = [None] * (8 - depth)
         shape = _val(levels[level], f"{_W}numFmt", "decimal")
