@@ -109,21 +109,32 @@ def scope(index: Index, search_filter: SearchFilter, *, wording: Wording = HTTP)
 def make_queries(settings: Settings, questions: Sequence[str], k: int | None, mode: Mode | None,
                  explain: bool = False, *, field: str = "question", listed: bool = False, index: Index | None = None,
                  search_filter: SearchFilter | None = None, wording: Wording = HTTP,
-                 context: Sequence[str] = ()) -> list[Query]:
+                 context: Sequence[str] = (), contexts: Sequence[Sequence[str]] | None = None) -> list[Query]:
     """Check `questions` and `k` against the settings' limits, and `search_filter` against `index` (required with
     a filter). Error messages name the field (`field`, or `field[i]` when the request sent a list, `listed`, even
     of one; the filter's fields in the caller's `wording`) and the rule. `index`, when given, pins the index
     that answers them. `context`, a conversation's earlier messages, is checked as questions are (`context[i]`)
-    and goes with every question."""
+    and goes with every question; `contexts`, when given, holds one conversation per question instead, each
+    checked the same way and named after its question (`questions[2].context[0]`)."""
     k = settings.k_default if k is None else k
     if k < 1:
         raise InvalidQuery(f"k: must be at least 1 (got {k})")
     if k > settings.k_max:
         raise InvalidQuery(f"k: must be at most {settings.k_max} (got {k})")
-    if len(context) > CONTEXT_MAX:
-        raise InvalidQuery(f"context: at most {CONTEXT_MAX} earlier messages (got {len(context)})")
-    checked = [(f"{field}[{n}]" if listed else field, question) for n, question in enumerate(questions)]
-    for where, question in checked + [(f"context[{n}]", message) for n, message in enumerate(context)]:
+    named = [f"{field}[{n}]" if listed else field for n in range(len(questions))]
+    if contexts is None:
+        conversations, called = [tuple(context)] * len(questions), ["context"] * len(questions)
+    elif len(contexts) == len(questions):
+        conversations, called = [tuple(c) for c in contexts], [f"{name}.context" for name in named]
+    else:
+        raise ValueError("`contexts` holds one conversation per question")
+    for messages, name in zip(conversations, called, strict=True):
+        if len(messages) > CONTEXT_MAX:
+            raise InvalidQuery(f"{name}: at most {CONTEXT_MAX} earlier messages (got {len(messages)})")
+    # each question, then its conversation's messages
+    checked = [told for where, question, messages, name in zip(named, questions, conversations, called, strict=True)
+               for told in [(where, question), *((f"{name}[{n}]", m) for n, m in enumerate(messages))]]
+    for where, question in checked:
         if len(question) > settings.question_max_chars:
             raise InvalidQuery(f"{where}: at most {settings.question_max_chars} characters (got {len(question)})")
         if _NOT_TEXT.search(question):
@@ -138,7 +149,8 @@ def make_queries(settings: Settings, questions: Sequence[str], k: int | None, mo
         if index is None:
             raise ValueError("a filter is checked against the index that answers: pass `index`")
         within = scope(index, search_filter, wording=wording)
-    return [Query(q, k, mode or settings.default_mode, explain, index, within, tuple(context)) for q in questions]
+    return [Query(q, k, mode or settings.default_mode, explain, index, within, c)
+            for q, c in zip(questions, conversations, strict=True)]
 
 
 __all__ = ["CLI", "HTTP", "MCP", "Wording", "make_queries", "scope"]
