@@ -5,9 +5,19 @@ The same models serve the core and the edges: `Searcher.search` returns `Hit`s, 
 
 from __future__ import annotations
 
-from typing import Annotated, Literal, get_args
+from typing import Annotated, Any, Literal, get_args
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr, StringConstraints, WithJsonSchema
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainValidator,
+    PrivateAttr,
+    StringConstraints,
+    TypeAdapter,
+    WithJsonSchema,
+)
 from pydantic_core import PydanticCustomError
 
 from rag.sanitize import link_or_none
@@ -194,10 +204,6 @@ class _OneQuestion(BaseModel):
     question: Question = Field(description="Free-text question, in any wording.")
 
 
-class _Questions(BaseModel):
-    questions: list[Question] = Field(min_length=1, description="Questions, answered in the same order.")
-
-
 class _Conversation(BaseModel):
     # bounded on the list itself, as `Values` is: bounds beside `None` were rendered as a string's
     context: Annotated[list[Question], Field(max_length=CONTEXT_MAX)] | None = Field(
@@ -210,6 +216,35 @@ class _Conversation(BaseModel):
 
 class SearchRequest(SearchOptions, _Conversation, _OneQuestion):
     """Body of `POST /v1/search`."""
+
+
+class BatchQuestion(_Conversation, _OneQuestion):
+    """One question of a batch with the earlier messages of its conversation, read as `POST /v1/search` reads them."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+_QUESTION = TypeAdapter(Question)
+
+
+def _question_or_conversation(value: Any) -> str | BatchQuestion:
+    """A batch's item as a plain question or as an object with its context. Dispatched by the JSON type, not tried
+    branch after branch as a union is: a refused item's errors are its own branch's, at its own place
+    (`questions.2`, `questions.2.context.0`), not one per branch under each branch's name."""
+    if isinstance(value, str):
+        return _QUESTION.validate_python(value)
+    if isinstance(value, dict | BatchQuestion):
+        return BatchQuestion.model_validate(value)
+    raise PydanticCustomError("question_or_object", "must be a question (a string) or an object with `question` "
+                                                    "and, if any, `context`")
+
+
+class _Questions(BaseModel):
+    questions: list[Annotated[Question | BatchQuestion, PlainValidator(
+        _question_or_conversation, json_schema_input_type=Question | BatchQuestion)]] = Field(
+        min_length=1,
+        description="Questions, answered in the same order: each a string, or an object with the `question` and the "
+                    "`context` it follows in a conversation, as `POST /v1/search` takes them.")
 
 
 class BatchSearchRequest(SearchOptions, _Questions):
@@ -281,6 +316,7 @@ __all__ = [
     "NAME_MAX",
     "PASSAGE_ID_MAX",
     "Answer",
+    "BatchQuestion",
     "BatchSearchRequest",
     "BatchSearchResponse",
     "Citation",

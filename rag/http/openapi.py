@@ -15,7 +15,7 @@ import re
 from pathlib import Path
 
 from litestar.openapi.plugins import SwaggerRenderPlugin
-from litestar.openapi.spec import OpenAPI, Operation, Schema
+from litestar.openapi.spec import OpenAPI, OpenAPIType, Operation, Schema
 from litestar.router import Router
 from litestar.static_files import create_static_files_router
 
@@ -60,7 +60,7 @@ def describe_limits(openapi: OpenAPI, settings: Settings) -> None:
     schemas = openapi.components.schemas if openapi.components else None
     if not schemas:
         return
-    for name in ("SearchRequest", "BatchSearchRequest", "SearchFilter"):
+    for name in ("SearchRequest", "BatchSearchRequest", "BatchQuestion", "SearchFilter"):
         body = schemas.get(name)
         if not isinstance(body, Schema) or not body.properties:
             continue
@@ -74,8 +74,10 @@ def describe_limits(openapi: OpenAPI, settings: Settings) -> None:
         questions = body.properties.get("questions")
         if isinstance(questions, Schema):
             questions.max_items = settings.batch_max
-            if isinstance(questions.items, Schema):
-                questions.items.max_length = settings.question_max_chars
+            # each item a string or a `BatchQuestion` (bounded as a body is, above): the string's length on the string
+            for option in questions.items.one_of or [] if isinstance(questions.items, Schema) else []:
+                if isinstance(option, Schema) and option.type == OpenAPIType.STRING:
+                    option.max_length = settings.question_max_chars
         for field, most in (("doc_ids", FILTER_VALUES_MAX), ("sources", FILTER_VALUES_MAX), ("context", CONTEXT_MAX)):
             values = body.properties.get(field)  # Litestar drops a list's bounds beside `None`: said on the array
             for option in values.one_of or [] if isinstance(values, Schema) else []:

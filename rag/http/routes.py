@@ -51,9 +51,11 @@ _BUILD_HEADER_DOC = [ResponseHeader(name=BUILD_HEADER, value="20261204T120000-0a
 
 
 def _queries(runtime: Runtime, data: SearchOptions, questions: list[str], index: Index, *,
-             field: str = "question", listed: bool = False, context: list[str] | None = None) -> list[Query]:
+             field: str = "question", listed: bool = False, context: list[str] | None = None,
+             contexts: list[list[str]] | None = None) -> list[Query]:
     return make_queries(runtime.settings, questions, data.k, data.mode, data.explain, index=index,
-                        search_filter=data.filter, field=field, listed=listed, context=context or ())
+                        search_filter=data.filter, field=field, listed=listed, context=context or (),
+                        contexts=contexts)
 
 
 def _response(question: str, hits: Found, query: Query, searcher: Searcher, took: float) -> SearchResponse:
@@ -109,15 +111,20 @@ async def search(data: JSONBody[SearchRequest], runtime: NamedDependency[Runtime
       responses=responses(400, 401, 413, 415, 422, 503), response_headers=_BUILD_HEADER_DOC)
 async def search_batch(data: JSONBody[BatchSearchRequest], runtime: NamedDependency[Runtime],
                        request: Request) -> Response[BatchSearchResponse]:
-    """Answer each question in `questions`, in order, each result as `POST /v1/search` answers it (its own
-    `answerable`); the whole batch shares model calls. The limits (questions a batch, `k`) are the request schema's."""
+    """Answer each question in `questions`, in order, each result as `POST /v1/search` answers the same question
+    with the same `context` (its own `answerable`); the whole batch shares model calls. An item is a string, or an
+    object `{"question": ..., "context": [...]}` carrying the user's earlier messages in its conversation, as
+    `POST /v1/search` takes them; a list may mix both. The limits (questions a batch, `k`, a question's and a
+    context's length) are the request schema's."""
     started = time.perf_counter()
     batch_max = runtime.settings.batch_max
     if len(data.questions) > batch_max:
         raise InvalidQuery(f"questions: at most {batch_max} per batch (got {len(data.questions)})")
     searcher = runtime.current()
     index = searcher.index
-    queries = _queries(runtime, data, data.questions, index, field="questions", listed=True)
+    asked = [(item, []) if isinstance(item, str) else (item.question, item.context or []) for item in data.questions]
+    queries = _queries(runtime, data, [question for question, _ in asked], index, field="questions", listed=True,
+                       contexts=[context for _, context in asked])
     results = await answers(runtime, request, queries)
     took = time.perf_counter() - started
     return Response(BatchSearchResponse(

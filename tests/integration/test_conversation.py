@@ -7,6 +7,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import anyio
+import jsonschema
 import numpy as np
 import pytest
 from mcp import Client
@@ -143,3 +144,93 @@ def test_cli_search_takes_context(index, settings, embedder, monkeypatch, capsys
     assert "du lundi au samedi" in json.loads(capsys.readouterr().out)["passages"][0]["text"]
     assert cli.main(["search", "--index", str(settings.index_dir), *["--context", "a"] * 6, "et le samedi ?"]) == 7
     assert "context: at most 5 earlier messages (got 6)" in capsys.readouterr().err
+
+
+# plain strings and objects, with and without context, in one batch; a message asked alone and after a conversation
+BATCH = ["et le samedi c ouvert ?",
+         {"question": "et le samedi c ouvert ?", "context": ["horaires du service client secu-debi ?"]},
+         {"question": "Quels documents d’identité acceptez-vous ?"},
+         {"question": "et le dimanche ?", "context": ["carte de séjour acceptée ?", "horaires du service client "
+                                                      "secu-debi ?", "et par mail ?"]},
+         {"question": "délai de remboursement", "context": []},
+         "loi Châtel renouvellement abonnement"]
+
+
+def test_http_batch_answers_each_item_as_search_answers_it_with_its_context(client):
+    options = {"k": 3, "explain": True}
+    batch = client.post("/v1/search/batch", json={"questions": BATCH, **options})
+    assert batch.status_code == 200, batch.text
+    results = batch.json()["results"]
+    for item, batched in zip(BATCH, results, strict=True):
+        single = client.post("/v1/search", json={**({"question": item} if isinstance(item, str) else item),
+                                                  **options})
+        assert single.status_code == 200, single.text
+        assert {**batched, "took_ms": None} == {**single.json(), "took_ms": None}
+    assert [r["question"] for r in results] == [i if isinstance(i, str) else i["question"] for i in BATCH]
+    alone, followed = results[:2]  # the conversation was read: the same message found another answer
+    assert not alone["answerable"] and followed["answerable"]
+    assert "du lundi au samedi" in followed["passages"][0]["text"]
+
+
+@pytest.mark.parametrize(("item", "detail"), [
+    ({"question": "et le samedi ?", "context": ["a"] * 6}, "questions.1.context: List should have at most 5 items"),
+    ({"question": "et le samedi ?", "context": ["   "]}, "questions.1.context.0: is empty or only whitespace"),
+    ({"question": "et le samedi ?", "context": "horaires ?"}, "questions.1.context: Input should be a valid list"),
+    ({"question": "et le samedi ?", "context": ["ok", "x" * 3000]}, "questions[1].context[1]: at most 2000 characters"),
+    ({"question": "et le samedi ?", "context": ["ok", "bad\x00byte"]}, "questions[1].context[1]: contains control"),
+    ({"question": "et le samedi ?", "context": ["?!"]}, "questions[1].context[0]: has no letter or digit"),
+    ({"question": "et le samedi ?", "contexte": ["ok"]}, "questions.1.contexte: Extra inputs are not permitted"),
+    ({"context": ["horaires ?"]}, "questions.1.question: Field required"),
+    ({"question": "x" * 3000}, "questions[1]: at most 2000 characters"),
+    (42, "questions.1: must be a question (a string) or an object with `question`"),
+    ("   ", "questions.1: is empty or only whitespace"),
+])
+def test_http_batch_refuses_an_item_it_cannot_read_and_says_which(client, item, detail):
+    response = client.post("/v1/search/batch", json={"questions": ["horaires du service client ?", item]})
+    assert response.status_code == 422, response.text
+    assert detail in response.json()["detail"]
+
+
+def test_a_batch_s_contexts_count_against_its_bounds(client, searcher, settings):
+    """Items with context are no way around the bounds a batch of plain questions keeps: their count, the body's
+    size, and the work the queue admits (each item weighed with its context, as a search is)."""
+    long = [f"message {n} " + "horaires du service client " * 70 for n in range(5)]  # about 1,900 characters each
+    plain = ["et le samedi ?"] * 4
+    followed = [{"question": q, "context": long} for q in plain]
+    too_many = client.post("/v1/search/batch", json={"questions": [followed[0]] * (settings.batch_max + 1)})
+    assert too_many.status_code == 422 and f"at most {settings.batch_max} per batch" in too_many.json()["detail"]
+    wide = [{"question": "et le samedi ?", "context": ["é" * 2000] * 5}] * settings.batch_max  # 1.3 MB in UTF-8
+    assert client.post("/v1/search/batch", json={"questions": wide}).status_code == 413
+    most = searcher.embedder.max_tokens
+    costs = [sum(estimated_tokens(q, most) for q in make_queries(settings, plain, 5, None, contexts=c))
+             for c in ([[]] * 4, [long] * 4)]
+    assert costs[1] > 10 * costs[0]
+    batcher = client.app.state.runtime.batcher
+    measured = batcher.rate
+    try:
+        answered = []
+        for questions in (plain, followed):  # the plain batch needs a third of the time allowed (1.5 deadlines)
+            batcher.rate = costs[0] / (settings.request_deadline_seconds / 2)
+            answered.append(client.post("/v1/search/batch", json={"questions": questions}))
+    finally:
+        batcher.rate = measured
+    assert answered[0].status_code == 200, answered[0].text
+    assert answered[1].status_code == 413 and "RAG_REQUEST_DEADLINE_SECONDS" in answered[1].json()["detail"]
+
+
+def test_openapi_says_a_batch_item_is_a_question_or_an_object_with_its_context(client):
+    document = client.get("/schema/openapi.json").json()
+    schemas = document["components"]["schemas"]
+    items = schemas["BatchSearchRequest"]["properties"]["questions"]["items"]
+    assert items == {"oneOf": [{"type": "string", "maxLength": 2000},
+                               {"$ref": "#/components/schemas/BatchQuestion"}]}
+    item = schemas["BatchQuestion"]
+    assert item["additionalProperties"] is False and item["required"] == ["question"]
+    assert item["properties"]["question"]["maxLength"] == 2000
+    array = next(o for o in item["properties"]["context"]["oneOf"] if o.get("type") == "array")
+    assert (array["minItems"], array["maxItems"], array["items"]["maxLength"]) == (0, 5, 2000)
+    # the schema (JSON Schema 2020-12, OpenAPI 3.1's dialect) takes a mixed batch and refuses what the route refuses
+    body = jsonschema.Draft202012Validator({"$ref": "#/components/schemas/BatchSearchRequest", **document})
+    assert body.is_valid({"questions": BATCH})
+    for item in (42, {"question": "ok", "contexte": []}, {"question": "ok", "context": ["a"] * 6}, {"context": []}):
+        assert not body.is_valid({"questions": ["ok", item]}), item
