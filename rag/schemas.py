@@ -12,6 +12,7 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    PlainSerializer,
     PlainValidator,
     PrivateAttr,
     StringConstraints,
@@ -241,7 +242,8 @@ def _question_or_conversation(value: Any) -> str | BatchQuestion:
 
 class _Questions(BaseModel):
     questions: list[Annotated[Question | BatchQuestion, PlainValidator(
-        _question_or_conversation, json_schema_input_type=Question | BatchQuestion)]] = Field(
+        _question_or_conversation, json_schema_input_type=Question | BatchQuestion), PlainSerializer(
+        lambda item: item if isinstance(item, str) else item.model_dump(exclude_unset=True))]] = Field(
         min_length=1,
         description="Questions, answered in the same order: each a string, or an object with the `question` and the "
                     "`context` it follows in a conversation, as `POST /v1/search` takes them.")

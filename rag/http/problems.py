@@ -106,13 +106,23 @@ def _retry_after(exc: RagError, request: Request) -> dict[str, str]:
     return {"Retry-After": str(max(1, math.ceil(poll)) if poll else 10)}
 
 
+_POSITION = re.compile(r"\.(\d+)(?=\.|$)")  # a list position in a validator's dotted field path
+
+
 def _shortened(key: str) -> str:
     """A field's name as a message shows it: a deeply nested one (a filter tree) cut to its start and end."""
     return key if len(key) <= 200 else f"{key[:100]}...{key[-100:]}"
 
 
+def _field_path(key: str) -> str:
+    """A field's place as the server's own checks name it, list positions in brackets: `questions[1].context[0]`
+    for the validator's `questions.1.context.0`."""
+    return _POSITION.sub(r"[\1]", key)
+
+
 def _validation_detail(exc: ValidationException) -> tuple[int, str, list[dict[str, Any]]]:
-    errors = exc.extra if isinstance(exc.extra, list) else []
+    errors = [{**e, "key": _field_path(str(e["key"]))} if isinstance(e, dict) and "key" in e else e
+              for e in (exc.extra if isinstance(exc.extra, list) else [])]
     if not errors:  # the body is not JSON at all, or not an object
         return 400, f"the request body is not valid JSON for this endpoint ({exc.detail})", []
     if any(e.get("source") == "body" and e.get("key") == "data" for e in errors if isinstance(e, dict)):

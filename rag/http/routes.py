@@ -52,7 +52,7 @@ _BUILD_HEADER_DOC = [ResponseHeader(name=BUILD_HEADER, value="20261204T120000-0a
 
 def _queries(runtime: Runtime, data: SearchOptions, questions: list[str], index: Index, *,
              field: str = "question", listed: bool = False, context: list[str] | None = None,
-             contexts: list[list[str]] | None = None) -> list[Query]:
+             contexts: list[list[str] | None] | None = None) -> list[Query]:
     return make_queries(runtime.settings, questions, data.k, data.mode, data.explain, index=index,
                         search_filter=data.filter, field=field, listed=listed, context=context or (),
                         contexts=contexts)
@@ -122,7 +122,7 @@ async def search_batch(data: JSONBody[BatchSearchRequest], runtime: NamedDepende
         raise InvalidQuery(f"questions: at most {batch_max} per batch (got {len(data.questions)})")
     searcher = runtime.current()
     index = searcher.index
-    asked = [(item, []) if isinstance(item, str) else (item.question, item.context or []) for item in data.questions]
+    asked = [(item, None) if isinstance(item, str) else (item.question, item.context or []) for item in data.questions]
     queries = _queries(runtime, data, [question for question, _ in asked], index, field="questions", listed=True,
                        contexts=[context for _, context in asked])
     results = await answers(runtime, request, queries)

@@ -109,13 +109,14 @@ def scope(index: Index, search_filter: SearchFilter, *, wording: Wording = HTTP)
 def make_queries(settings: Settings, questions: Sequence[str], k: int | None, mode: Mode | None,
                  explain: bool = False, *, field: str = "question", listed: bool = False, index: Index | None = None,
                  search_filter: SearchFilter | None = None, wording: Wording = HTTP,
-                 context: Sequence[str] = (), contexts: Sequence[Sequence[str]] | None = None) -> list[Query]:
+                 context: Sequence[str] = (), contexts: Sequence[Sequence[str] | None] | None = None) -> list[Query]:
     """Check `questions` and `k` against the settings' limits, and `search_filter` against `index` (required with
     a filter). Error messages name the field (`field`, or `field[i]` when the request sent a list, `listed`, even
     of one; the filter's fields in the caller's `wording`) and the rule. `index`, when given, pins the index
     that answers them. `context`, a conversation's earlier messages, is checked as questions are (`context[i]`)
     and goes with every question; `contexts`, when given, holds one conversation per question instead, each
-    checked the same way and named after its question (`questions[2].context[0]`)."""
+    checked the same way and named after its question (`questions[2].context[0]`), or None for a question sent
+    alone, not in an object (an object's question is named `questions[2].question`)."""
     k = settings.k_default if k is None else k
     if k < 1:
         raise InvalidQuery(f"k: must be at least 1 (got {k})")
@@ -125,7 +126,8 @@ def make_queries(settings: Settings, questions: Sequence[str], k: int | None, mo
     if contexts is None:
         conversations, called = [tuple(context)] * len(questions), ["context"] * len(questions)
     elif len(contexts) == len(questions):
-        conversations, called = [tuple(c) for c in contexts], [f"{name}.context" for name in named]
+        conversations, called = [tuple(c or ()) for c in contexts], [f"{name}.context" for name in named]
+        named = [name if c is None else f"{name}.question" for name, c in zip(named, contexts, strict=True)]
     else:
         raise ValueError("`contexts` holds one conversation per question")
     for messages, name in zip(conversations, called, strict=True):

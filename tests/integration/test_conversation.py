@@ -99,7 +99,7 @@ def test_rag_eval_asks_each_turn_with_its_context(searcher):
 
 @pytest.mark.parametrize(("context", "detail"), [
     (["a"] * 6, "context: List should have at most 5 items"),
-    (["   "], "context.0: is empty or only whitespace"),
+    (["   "], "context[0]: is empty or only whitespace"),
     (["ok", "x" * 3000], "context[1]: at most"),
     (["ok", "bad\x00byte"], "context[1]: contains control"),
 ])
@@ -173,17 +173,17 @@ def test_http_batch_answers_each_item_as_search_answers_it_with_its_context(clie
 
 
 @pytest.mark.parametrize(("item", "detail"), [
-    ({"question": "et le samedi ?", "context": ["a"] * 6}, "questions.1.context: List should have at most 5 items"),
-    ({"question": "et le samedi ?", "context": ["   "]}, "questions.1.context.0: is empty or only whitespace"),
-    ({"question": "et le samedi ?", "context": "horaires ?"}, "questions.1.context: Input should be a valid list"),
+    ({"question": "et le samedi ?", "context": ["a"] * 6}, "questions[1].context: List should have at most 5 items"),
+    ({"question": "et le samedi ?", "context": ["   "]}, "questions[1].context[0]: is empty or only whitespace"),
+    ({"question": "et le samedi ?", "context": "horaires ?"}, "questions[1].context: Input should be a valid list"),
     ({"question": "et le samedi ?", "context": ["ok", "x" * 3000]}, "questions[1].context[1]: at most 2000 characters"),
     ({"question": "et le samedi ?", "context": ["ok", "bad\x00byte"]}, "questions[1].context[1]: contains control"),
     ({"question": "et le samedi ?", "context": ["?!"]}, "questions[1].context[0]: has no letter or digit"),
-    ({"question": "et le samedi ?", "contexte": ["ok"]}, "questions.1.contexte: Extra inputs are not permitted"),
-    ({"context": ["horaires ?"]}, "questions.1.question: Field required"),
-    ({"question": "x" * 3000}, "questions[1]: at most 2000 characters"),
-    (42, "questions.1: must be a question (a string) or an object with `question`"),
-    ("   ", "questions.1: is empty or only whitespace"),
+    ({"question": "et le samedi ?", "contexte": ["ok"]}, "questions[1].contexte: Extra inputs are not permitted"),
+    ({"context": ["horaires ?"]}, "questions[1].question: Field required"),
+    ({"question": "x" * 3000}, "questions[1].question: at most 2000 characters"),
+    (42, "questions[1]: must be a question (a string) or an object with `question`"),
+    ("   ", "questions[1]: is empty or only whitespace"),
 ])
 def test_http_batch_refuses_an_item_it_cannot_read_and_says_which(client, item, detail):
     response = client.post("/v1/search/batch", json={"questions": ["horaires du service client ?", item]})

@@ -68,10 +68,10 @@ def test_bad_search_bodies_are_422_naming_the_field(client, body, needle):
     [
         ({"questions": []}, "questions"),
         ({"questions": [QUESTION] * 65}, "at most 64"),
-        ({"questions": [QUESTION, "  "]}, "questions.1"),
+        ({"questions": [QUESTION, "  "]}, "questions[1]: is empty"),
         ({"questions": [QUESTION, "ok \x00"]}, "questions[1]"),
         ({"questions": ["?!"]}, "questions[0]: has no letter or digit"),  # a batch of one names its list too
-        ({"questions": [QUESTION, 3]}, "questions.1"),
+        ({"questions": [QUESTION, 3]}, "questions[1]: must be a question"),
         ({"questions": QUESTION}, "questions"),
         ({"questions": [QUESTION], "k": 51}, "k: must be at most 50"),
         ({"questions": [QUESTION], "question": QUESTION}, "question"),

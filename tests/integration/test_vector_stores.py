@@ -56,7 +56,7 @@ def openai_error(response, status: int, param: str | None = None) -> str:
     ({"query": QUESTION, "ranking_options": {"ranker": "best"}}, "ranking_options.ranker", "auto"),
     ({"query": QUESTION, "filters": {"key": "page", "type": "between", "value": 3}}, "filters.type", "eq"),
     ({"query": QUESTION, "filters": {"type": "and", "filters": [{"key": "page", "type": "eq"}]}},
-     "filters.filters.0.value", "Field required"),
+     "filters.filters[0].value", "Field required"),
     ({"query": QUESTION, "filters": {"type": "and", "filters": [{"key": "page", "type": "gt", "value": "3"}]}},
      "filters.filters[0].value", "page is a number"),
     ({"query": QUESTION, "filters": {"key": "author", "type": "eq", "value": "x"}}, "filters.key",
@@ -73,7 +73,7 @@ def test_a_filter_nested_beyond_its_bounds_is_a_422_not_a_crash(client, search_p
     response = client.post(search_path, json={"query": QUESTION, "filters": node})
     assert response.status_code == 422 and len(response.text) < 1000
     assert "filters nest at most 8 deep" in openai_error(response, 422, response.json()["error"]["param"])
-    assert response.json()["error"]["param"].startswith("filters.filters.0")
+    assert response.json()["error"]["param"].startswith("filters.filters[0]")
 
 
 @pytest.mark.parametrize(("raw", "status", "needle"), [
