@@ -19,6 +19,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from rag.http.app import create_app
 from rag.http.routes import BUILD_HEADER
+from rag.index import publish
 from rag.index.layout import current_build
 from rag.index.store import Index
 from rag.ingestion.pipeline import ingest
@@ -192,7 +193,7 @@ async def test_a_build_whose_manifest_has_the_wrong_shape_is_refused_as_damaged(
     assert not [r for r in caplog.records if r.exc_info or r.levelno >= logging.ERROR]
 
 
-async def test_the_watch_skips_a_bad_build_then_takes_the_next_good_one(served, embedder):
+async def test_the_watch_skips_a_bad_build_then_takes_the_next_good_one(served, embedder, monkeypatch):
     first = Index.load(served.index_dir)
     settings = served.model_copy(update={"reload_poll_seconds": 0.05})
     app = create_app(settings, searcher=Searcher(first, embedder))
@@ -207,8 +208,15 @@ async def test_the_watch_skips_a_bad_build_then_takes_the_next_good_one(served, 
 
     async with serving(app) as client:
         next_corpus(settings)
-        await asyncio.to_thread(ingest, settings, embedder=embedder)
-        (unseal(current_build(settings.index_dir)) / "vectors.faiss").write_bytes(b"not faiss")
+        sealed = publish._seal
+
+        def damaged(build: Path) -> None:  # before the build is published: the watch never sees it whole, nor cut
+            (build / "vectors.faiss").write_bytes(b"not faiss")  # short (a damaged file written after publishing
+            sealed(build)  # raced the 50 ms watch: read while cut to 0 bytes, it "cannot be read")
+
+        with monkeypatch.context() as patched:
+            patched.setattr(publish, "_seal", damaged)
+            await asyncio.to_thread(ingest, settings, embedder=embedder)
         ready = await readiness(client, lambda r: r["detail"])
         assert ready["build_id"] == first.build_id and "vectors.faiss is damaged" in ready["detail"]
         (settings.corpus_dir / "colis-express.md").write_text(NEW_DOC + "\nEt le dimanche aussi.\n")
