@@ -1,0 +1,61 @@
+"""The headings of legal texts, contracts and terms of sale (CGV, CGU) as plain text gives them: "Article 4 – Mise en
+service", "ARTICLE 3 : SOUSCRIPTION DE L'ABONNEMENT", "Art. 7 –" over its title's line, "Article 1er", and the
+divisions above articles, "Chapitre II", "TITRE Ier", "Section 2 : Résiliation".
+
+French law divides a text, outermost first, into parties, livres, titres, chapitres, sections and sous-sections, then
+articles (Légifrance's codes: "Titre Ier" > "Chapitre Ier" > "Section 1" > "Article 1103"); a contract or a CGV keeps
+the articles, sometimes under titres or chapitres, and numbers an article's clauses after it ("4.1", "4.2" under
+"Article 4"). An article stands at the level of an outline's single numbers, so that its clauses, read as an outline
+(`rag.corpus.formats.text`), stand under it and the next article closes them; a division stands above articles.
+
+This module reads the shape of one line; `rag.corpus.formats.text` decides from the lines around it whether it heads
+a section. A number must follow the word, then a separator and a title, or nothing: "Article 3 du contrat précise
+que ..." is prose.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# outermost first; "sous-section" before "section" in the pattern, so that it is read whole
+_DIVISIONS = ("partie", "livre", "titre", "chapitre", "section", "sous-section")
+_HEADING = re.compile(
+    r"(?P<kind>(?i:article|partie|livre|titre|chapitre|sous-section|section)\s+|(?i:art)\.\s*)"
+    r"(?P<number>\d{1,4}(?:\.\d{1,2}){0,3}"  # "4", "1240", an article numbered as a clause ("4.1")
+    r"|[LRD]\.?\s?\d{1,4}(?:-\d{1,4})+"  # a code's article: "L. 221-18", "R121-1"
+    r"|[IVXLC]{1,7}"  # Roman: "Chapitre II", "TITRE IV"
+    r"|(?i:premier|première|unique|préliminaire))"  # "Article premier", "Titre préliminaire"
+    r"(?:er|ER|re|RE|°)?"  # "Article 1er", "Titre Ier", "Article 2°"
+    r"(?:\s(?i:bis|ter|quater|quinquies|sexies|septies|octies|nonies|decies))?"  # an article inserted: "3 bis"
+    r"(?:\s*(?P<separator>[–—:.\-])\s*(?P<title>\S.*?)?)?\s*")
+ARTICLE_LEVEL = 1  # an outline's single numbers' level ("4."): an article's clauses ("4.1", level 2) stand under it
+
+
+@dataclass(frozen=True)
+class LegalHeading:
+    """A line shaped as an article's or a division's heading: its outline `level` (divisions below 1, outermost
+    lowest), its `title` after the separator (None when the line holds none: "Art. 7 –", "ARTICLE 3"), and `label`,
+    the line without a separator that ends it."""
+
+    level: int
+    title: str | None
+    label: str
+
+
+def legal_heading(text: str) -> LegalHeading | None:
+    """The heading a line (stripped) is shaped as, or None: the word capitalised ("Article", "ARTICLE", "Art.";
+    "article 3 : ..." inside a sentence is no heading), a number, then a separator and the rest, or nothing."""
+    match = _HEADING.fullmatch(text)
+    if match is None or not match["kind"][0].isupper():
+        return None
+    kind, number = match["kind"].strip().casefold(), match["number"]
+    if kind in _DIVISIONS:
+        level = _DIVISIONS.index(kind) - len(_DIVISIONS) + ARTICLE_LEVEL
+    else:
+        level = number.count(".") + ARTICLE_LEVEL if number[0].isdigit() else ARTICLE_LEVEL
+    label = text[:match.start("separator")].rstrip() if match["separator"] and not match["title"] else text
+    return LegalHeading(level, match["title"], label)
+
+
+__all__ = ["ARTICLE_LEVEL", "LegalHeading", "legal_heading"]
