@@ -47,8 +47,11 @@ TokenCounter = Callable[[Sequence[str]], list[int]]
 # notice) left out where measured to be furniture (`rag.corpus.formats.furniture`). 17: a text file's outline goes
 # on with single numbers that follow one of its headings ("3." to "9." after "2." and its "2.1"). 18: an OpenDocument
 # list's numbers in their format, after the levels above they show ("b)", "IV.", "2.1."); a Word list's counted with
-# the other lists of its numbering definition, restarted where its own start overrides.
-LAYOUT = 18
+# the other lists of its numbering definition, restarted where its own start overrides. 19: a text file's articles and
+# divisions ("Article 4 – Mise en service", "ARTICLE 3" over its title line, "Chapitre II") its headings, an article
+# over its clauses "4.1" (`rag.corpus.formats.legal`); the line under a title in its block ("Version en vigueur au
+# ...") no heading, the title still the document's.
+LAYOUT = 19
 TITLE_CHARS = 60  # a line shorter than this without a full stop names what follows it (`_runs_on`)
 _FULL_STOPS = (".", "!", "…", ";")
 PROBE_CHARS_PER_TOKEN = 16  # an ASCII word of this many characters per passage token is counted by its prefixes

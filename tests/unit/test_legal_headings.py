@@ -7,6 +7,14 @@ from __future__ import annotations
 import pytest
 
 from rag.corpus.formats.legal import legal_heading
+from rag.corpus.formats.text import parse_text
+from rag.corpus.reader import read_document
+
+
+def _headings(tmp_path, text: str) -> list[tuple[str | None, list[str]]]:
+    (tmp_path / "cgv.txt").write_text(text, encoding="utf-8")
+    document = read_document(tmp_path, tmp_path / "cgv.txt")
+    return [(s.heading, [line.text for line in s.lines]) for s in document.sections]
 
 
 @pytest.mark.parametrize(("line", "level", "title"), [
@@ -42,3 +50,86 @@ def test_the_shapes_of_an_article_or_division_heading(line, level, title):
 ])
 def test_prose_and_list_items_are_no_such_heading(line):
     assert legal_heading(line) is None
+
+
+def test_articles_head_their_clauses_and_the_next_article_closes_them(tmp_path):
+    """Each form of separator; an article's titled clauses "2.1" stand under it, the next article closes them; its
+    clause paragraphs ("3.1. Le raccordement ...", "3.2. Portabilité du numéro. Le Client ...") stay its text, and so
+    do a list "a) ..." and a sentence citing an article."""
+    text = ("Conditions générales de vente\n\nArticle 1 – Objet\n\nLes présentes conditions définissent les services "
+            "fournis au Client par l'opérateur.\n\nARTICLE 2 : SOUSCRIPTION\n\n2.1 Conditions de souscription\n\nToute "
+            "personne majeure disposant d'un compte bancaire peut souscrire une offre.\n\n2.2 Pièces justificatives\n\n"
+            "Le Client fournit une pièce d'identité et un justificatif de domicile.\n\nArticle 3 - Mise en service\n\n"
+            "3.1. Le raccordement est effectué par un technicien au domicile du Client dans les quinze jours.\n\n"
+            "3.2. Portabilité du numéro. Le Client communique son RIO lors de la souscription.\n\nArticle 2 du contrat "
+            "précise que la souscription en boutique ne donne pas droit à la rétractation.\n\nArt. 4. Résiliation\n\n"
+            "Le Client peut résilier pour l'un des motifs suivants :\na) perte d'emploi ;\nb) déménagement à "
+            "l'étranger.\n")
+    assert _headings(tmp_path, text) == [
+        ("Article 1 – Objet", ["Les présentes conditions définissent les services fournis au Client par l'opérateur."]),
+        ("ARTICLE 2 : SOUSCRIPTION › Conditions de souscription",
+         ["Toute personne majeure disposant d'un compte bancaire peut souscrire une offre."]),
+        ("ARTICLE 2 : SOUSCRIPTION › Pièces justificatives",
+         ["Le Client fournit une pièce d'identité et un justificatif de domicile."]),
+        ("Article 3 - Mise en service",
+         ["3.1. Le raccordement est effectué par un technicien au domicile du Client dans les quinze jours.",
+          "3.2. Portabilité du numéro. Le Client communique son RIO lors de la souscription.",
+          "Article 2 du contrat précise que la souscription en boutique ne donne pas droit à la rétractation."]),
+        ("Art. 4. Résiliation",
+         ["Le Client peut résilier pour l'un des motifs suivants :", "a) perte d'emploi ;",
+          "b) déménagement à l'étranger."]),
+    ]
+
+
+def test_an_article_alone_on_its_line_takes_the_short_title_under_it(tmp_path):
+    """"ARTICLE 1ER" over "OBJET DU CONTRAT"; "Art. 2 –" over "Durée"; over an outline's clause or a sentence, the
+    line alone; "Article 4 - Loyer :" a title still."""
+    text = ("CONTRAT DE LOCATION\n\nARTICLE 1ER\nOBJET DU CONTRAT\nLe bailleur donne en location au locataire le "
+            "logement décrit ci-après.\n\nArt. 2 –\nDurée\nLe contrat est conclu pour trois ans à compter de la remise "
+            "des clés.\n\nArticle 3\n\n3.1 Montant du loyer\n\nLe loyer est de 800 euros par mois, charges "
+            "comprises.\n\n3.2 Révision du loyer\n\nIl est révisé chaque année à la date anniversaire du contrat.\n\n"
+            "Article 4 - Dépôt de garantie :\nIl est fixé à un mois de loyer hors charges.\n\nArticle 5\nLe "
+            "locataire répond des dégradations survenues pendant la durée du contrat.\n")
+    assert _headings(tmp_path, text) == [
+        ("ARTICLE 1ER – OBJET DU CONTRAT", ["Le bailleur donne en location au locataire le logement décrit ci-après."]),
+        ("Art. 2 – Durée", ["Le contrat est conclu pour trois ans à compter de la remise des clés."]),
+        ("Article 3 › Montant du loyer", ["Le loyer est de 800 euros par mois, charges comprises."]),
+        ("Article 3 › Révision du loyer", ["Il est révisé chaque année à la date anniversaire du contrat."]),
+        ("Article 4 - Dépôt de garantie :", ["Il est fixé à un mois de loyer hors charges."]),
+        ("Article 5", ["Le locataire répond des dégradations survenues pendant la durée du contrat."]),
+    ]
+
+
+def test_divisions_stand_above_articles_as_french_law_orders_them():
+    """Titre > Chapitre > Section > Article, as Légifrance's codes: a new section closes the articles of the one
+    before, a new chapter its sections; a wrapped sentence under an article alone is its text, not its title."""
+    text = ("Code de la consommation\n\nTitre II : Pratiques commerciales\n\nChapitre Ier : Pratiques interdites\n\n"
+            "Section 1 : Pratiques déloyales\n\nArticle L. 121-1\n\nLes pratiques commerciales déloyales sont "
+            "interdites. Une pratique\nest déloyale quand elle altère le comportement du consommateur.\n\n"
+            "Section 2 : Pratiques agressives\n\nArticle L. 121-6\n\nUne pratique est agressive lorsqu'elle contraint "
+            "le consommateur.\n\nCHAPITRE II\nDISPOSITIONS PÉNALES\n\nArticle 5\n\nLes infractions sont punies d'une "
+            "amende.\n")
+    parsed = parse_text(text)
+    assert parsed.title == "Code de la consommation"
+    titre, chapitre = "Titre II : Pratiques commerciales", "Chapitre Ier : Pratiques interdites"
+    assert [(s.parents[1:], s.heading, len(s.lines)) for s in parsed.sections] == [
+        ((titre, chapitre, "Section 1 : Pratiques déloyales"), "Article L. 121-1", 2),
+        ((titre, chapitre, "Section 2 : Pratiques agressives"), "Article L. 121-6", 1),
+        ((titre, "CHAPITRE II – DISPOSITIONS PÉNALES"), "Article 5", 1),
+    ]
+
+
+def test_a_title_and_the_line_under_it_give_the_title_and_no_heading():
+    """"Version en vigueur au 1er mars 2025" under a CGV's title in capitals, 67 characters: a line above under 60
+    characters only made a block of short lines, so the version line headed the company's paragraph after it."""
+    title = "CONDITIONS GÉNÉRALES DE VENTE DES OFFRES BOX ET MOBILE HELIX TÉLÉCOM"
+    text = (f"{title}\nVersion en vigueur au 1er mars 2025\n\nHelix Télécom SAS, société par actions simplifiée "
+            "immatriculée au RCS de Lyon.\n\nObjet du contrat\n\nLes présentes conditions définissent les services "
+            "fournis au Client.\n")
+    parsed = parse_text(text)
+    assert parsed.title == title
+    assert [(s.heading, [line.text for line in s.lines]) for s in parsed.sections] == [
+        (None, ["Version en vigueur au 1er mars 2025",
+                "Helix Télécom SAS, société par actions simplifiée immatriculée au RCS de Lyon."]),
+        ("Objet du contrat", ["Les présentes conditions définissent les services fournis au Client."]),
+    ]

@@ -1,5 +1,6 @@
-"""Plain text, with the cleaning a wiki page-diff export needs: numbered or stand-alone questions and short title
-lines become section headings; a lone title line before the first of them is the document's title."""
+"""Plain text, with the cleaning a wiki page-diff export needs: numbered or stand-alone questions, short title lines,
+a numbered outline's headings and a legal text's articles become section headings; a lone title line before the
+first of them is the document's title."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import re
 from dataclasses import replace
 
 from rag.corpus.formats.base import Line, Outline, Parsed, Section, lines_with_offsets
+from rag.corpus.formats.legal import legal_heading
 
 _ELISION = re.compile(r"^\s*(?:\.{3,}|…)\s*$")
 _NUMBERED = re.compile(r"^\s*\d{1,3}[.)]\s+(?P<text>\S.*?)\s*$")
@@ -36,8 +38,7 @@ def looks_like_title(line: Line, following: Line | None, previous: Line | None =
     text = line.text
     if following is None or _NUMBERED.match(text) or _BULLET.match(text):
         return False
-    if previous is not None and "\n\n" not in source[previous.end:line.start].replace("\r", "") and \
-            _short(previous.text):
+    if previous is not None and not _apart(previous, line, source) and _short(previous.text):
         return False
     if len(text) > 80 or len(text.split()) > 12 or text.endswith(_SENTENCE_END):
         return False
@@ -47,8 +48,10 @@ def looks_like_title(line: Line, following: Line | None, previous: Line | None =
 
 
 def _short(text: str) -> bool:
-    """A line of a block of short lines (an address, a list without bullets): short, no sentence end."""
-    return len(text) < 60 and not text.endswith(_SENTENCE_END)
+    """A line of a block of short lines (an address, a list without bullets) or of a title and what stands under it
+    (a subtitle, "Version en vigueur au 1er mars 2025" under a CGV's title in capitals): no sentence end, and under 60
+    characters or of a title's length (80 characters, 12 words)."""
+    return not text.endswith(_SENTENCE_END) and (len(text) < 60 or (len(text) <= 80 and len(text.split()) <= 12))
 
 
 def _outline_numbers(lines: list[Line], source: str) -> set[str]:
@@ -78,12 +81,51 @@ def _outline_numbers(lines: list[Line], source: str) -> set[str]:
     return found
 
 
+def _legal_headings(lines: list[Line], source: str) -> dict[int, tuple[int, str, int | None]]:
+    """The articles and divisions of a legal text, a contract or terms of sale (`rag.corpus.formats.legal`), by the
+    index of their line: their level, their heading and the index of the title line it takes in. The heading is the
+    line; where the line holds no title ("ARTICLE 3", "Art. 7 –"), the line and the short title line under it
+    ("Art. 7 – Durée"), or the line alone over an outline's "3.1 ..." or a sentence. Each opens a block, as an
+    outline's headings do; a title must read as a heading, a colon after it aside ("Article 3. Le Client s'engage à
+    ..." is a clause, text, and so is a decree's "Art. 2. - Le présent décret ...", an article without title). A
+    document with fewer than two has none: one such line is read as any other."""
+    found: dict[int, tuple[int, str, int | None]] = {}
+    taken = -1  # the title line under the last heading found alone on its line
+    for i, line in enumerate(lines):
+        heading = legal_heading(line.text)
+        if i == taken or heading is None or not (_opens_block(lines, i, source) or i - 1 == taken):
+            continue
+        if heading.title is not None:
+            title = heading.title.removesuffix(":").rstrip()  # "Article 2 - Loyer :" over its text
+            if title and _heading_like(title):
+                found[i] = heading.level, line.text, None
+            continue
+        if _title_line(lines, i + 1, source):
+            joiner = " " if heading.label != line.text else " – "  # "Art. 7 –" has its separator
+            found[i] = heading.level, line.text + joiner + lines[i + 1].text, i + 1
+            taken = i + 1
+        else:
+            found[i] = heading.level, heading.label, None
+    return found if len(found) >= 2 else {}
+
+
+def _title_line(lines: list[Line], i: int, source: str) -> bool:
+    """Whether line `i` is a title on its own: a title's shape, no sentence inside it, no number or bullet, and not
+    going on into a next line of its block that opens in lower case (a wrapped sentence's first line)."""
+    if i >= len(lines) or not _titled(lines[i].text) or ". " in lines[i].text:
+        return False
+    text, after = lines[i].text, lines[i + 1] if i + 1 < len(lines) else None
+    if legal_heading(text) is not None or any(rule.match(text) for rule in (_OUTLINE, _NUMBERED, _BULLET)):
+        return False
+    return after is None or _apart(lines[i], after, source) or not after.text[0].islower()
+
+
 def _opens_block(lines: list[Line], i: int, source: str) -> bool:
     if i == 0:
         return True
     previous = lines[i - 1]
-    return "\n\n" in source[previous.end:lines[i].start].replace("\r", "") or \
-        previous.text.endswith(_SENTENCE_END) or bool(_OUTLINE.match(previous.text))
+    return _apart(previous, lines[i], source) or previous.text.endswith(_SENTENCE_END) or \
+        bool(_OUTLINE.match(previous.text)) or legal_heading(previous.text) is not None
 
 
 def _heading_like(text: str) -> bool:
@@ -101,6 +143,10 @@ def parse_text(text: str) -> Parsed:
     A numbered outline ("3. Vos garanties", "3.1 Optique", "3.2 Dentaire") gives headings their path: "3.1 Optique"
     opens the section "Optique" under "Vos garanties", and the other headings found stand under the numbered ones
     open ("Q : ...?" under "6. Questions fréquentes").
+
+    Terms of sale, contracts and regulations head their parts "Article 4 – Mise en service" (`_legal_headings`): an
+    article stands at the outline's single numbers' level, so that its titled clauses ("4.1 Raccordement") stand
+    under it and the next article closes them; "Chapitre II", "Titre Ier" and their like stand above articles.
     """
     lines = lines_with_offsets(text)
     if lines and lines[0].text.casefold() == "versions compared":
@@ -112,12 +158,16 @@ def parse_text(text: str) -> Parsed:
     pending: Line | None = None  # a numbered item that may continue after an elision
     after_elision = False
     outline_numbers = _outline_numbers(lines, text)
+    legal = _legal_headings(lines, text)
+    titles = {title for _, _, title in legal.values()}  # the title lines under "ARTICLE 3" and its like
     outline = Outline()
 
     def open_section(heading: Line, level: int = _OUTLINE_LEVEL) -> None:
         sections.append(outline.section(level, heading.text, heading.start))
 
     for i, line in enumerate(lines):
+        if i in titles:
+            continue  # a title line under an article's number: in its heading
         if _ELISION.match(line.text):
             if pending is None:
                 sections.append(Section(None))
@@ -139,6 +189,10 @@ def parse_text(text: str) -> Parsed:
             open_section(pending)
             pending = None
         after_elision = False
+        if i in legal:
+            level, heading, _ = legal[i]
+            sections.append(outline.section(level, heading, line.start))
+            continue
         if item is not None and not item.endswith("?"):
             # a numbered item that is not a question yet: a question cut by the export, or a list step
             nxt = lines[i + 1] if i + 1 < len(lines) else None
@@ -161,14 +215,37 @@ def parse_text(text: str) -> Parsed:
             kept[-1].lines[0].text.endswith(":"):
         kept.pop()  # the file ends announcing what it does not hold ("Voici le process :", the rest cut off)
     opening = kept[0].heading if kept else None
-    if outline_numbers and opening is not None and not kept[0].parents and lines and \
+    if (outline_numbers or legal) and opening is not None and not kept[0].parents and lines and \
             kept[0].heading_start == lines[0].start and not opening.endswith("?"):
         # an outlined document opening on a title line, then its introduction: the line is its title, as a lone
         # title line is, and the introduction a section without heading
         return Parsed([replace(kept[0], heading=None, heading_start=None),
                        *[replace(s, parents=(opening, *s.parents)) for s in kept[1:]]], title=opening)
-    title, kept = leading_title(kept)
+    title, kept = leading_title(_title_apart(kept, lines, text))
     return Parsed(kept, title=title)
+
+
+def _title_apart(sections: list[Section], lines: list[Line], source: str) -> list[Section]:
+    """A document opening on a block of two short lines, a title and what stands under it (a subtitle, "Version en
+    vigueur au 1er mars 2025"), then its introduction: the first line alone, for `leading_title` to make it the title,
+    and the second the introduction's first line (it names nothing, as `looks_like_title` reads it)."""
+    first = sections[0] if sections else None
+    if first is None or first.heading is not None or len(first.lines) < 3 or first.lines[:3] != lines[:3]:
+        return sections
+    if not _titled(lines[0].text) or not _short(lines[1].text) or _apart(lines[0], lines[1], source) or \
+            not _apart(lines[1], lines[2], source):
+        return sections
+    return [Section(None, first.lines[:1]), replace(first, lines=first.lines[1:]), *sections[1:]]
+
+
+def _titled(text: str) -> bool:
+    """A title's shape: up to 80 characters and 12 words, opening on a capital, no sentence end."""
+    return len(text) <= 80 and len(text.split()) <= 12 and text[0].isupper() and not text.endswith(_SENTENCE_END)
+
+
+def _apart(line: Line, following: Line, source: str) -> bool:
+    """Whether a blank line stands between two lines."""
+    return "\n\n" in source[line.end:following.start].replace("\r", "")
 
 
 def leading_title(sections: list[Section]) -> tuple[str | None, list[Section]]:
@@ -179,7 +256,7 @@ def leading_title(sections: list[Section]) -> tuple[str | None, list[Section]]:
     if len(sections) < 2 or sections[0].heading is not None or len(sections[0].lines) != 1:
         return None, sections
     text = sections[0].lines[0].text
-    if len(text) > 80 or len(text.split()) > 12 or text.endswith(_SENTENCE_END) or not text[0].isupper():
+    if not _titled(text):
         return None, sections
     return text, [replace(s, parents=(text, *s.parents)) for s in sections[1:]]
 
