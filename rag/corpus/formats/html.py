@@ -15,6 +15,7 @@ from html.parser import HTMLParser
 
 from rag.corpus.formats.base import CELL_SEPARATOR, Line, Outline, Parsed, Section
 from rag.corpus.formats.furniture import HEAD, VOID, Furniture, is_main
+from rag.corpus.formats.text import reads_as_heading
 
 _BLOCKS = {"p", "li", "dt", "dd", "tr", "td", "th", "pre", "blockquote", "figcaption", "caption", "summary",
            # containers: text written straight inside one (a page built of <div>s) is a line of its own
@@ -28,7 +29,6 @@ _CELL_BREAK = "\x00"  # marks where a row's next cell starts, until the row is f
 _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 _SUMMARY_LEVEL = 7  # a <summary> heads its <details> under every heading open, <h6> included
 _STRONG = {"strong", "b"}
-_SENTENCE_END = (".", "!", ";", ":", ",", "…")
 # Elements left out with all they hold. Not <button> (an accordion's question is one) nor elements marked `hidden` or
 # aria-hidden (its collapsed answers are): an FAQ page would lose its questions and answers.
 _SKIPPED = {"script", "style", "noscript", "template", "svg", "head", "nav", "footer", "select", "textarea", "dialog",
@@ -226,7 +226,7 @@ class _HtmlSections(HTMLParser):
             if self.title is None and tag == "h1":
                 self.title = text
             self.sections.append(self.outline.section(int(tag[1]), text, start))
-        elif (tag == "summary" and self._details) or (tag == "p" and bold_only and _pseudo_heading(text)):
+        elif (tag == "summary" and self._details) or (tag == "p" and bold_only and reads_as_heading(text)):
             # a disclosure's summary; a paragraph all in bold that reads as a heading (an FAQ's question set apart)
             self.sections.append(self.outline.section(_SUMMARY_LEVEL, text, start))
         elif tag == "dd" and self._term is not None and self.sections[-1].lines[-1:] == [self._term]:
@@ -237,12 +237,6 @@ class _HtmlSections(HTMLParser):
         else:
             self.sections[-1].lines.append(Line(text, start, end, item=tag in _ITEMS))
             self._term = self.sections[-1].lines[-1] if tag == "dt" else None
-
-
-def _pseudo_heading(text: str) -> bool:
-    """Whether a paragraph set all in bold reads as a heading: a question, or a short title that does not end a
-    sentence (a bold warning, "Attention : ..." or a whole sentence, stays text)."""
-    return len(text) <= 150 and (text.endswith("?") or (len(text) <= 80 and not text.endswith(_SENTENCE_END)))
 
 
 def _read(text: str, scope: str | None, named: frozenset[tuple[int, int]]) -> _HtmlSections:

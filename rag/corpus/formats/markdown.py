@@ -14,6 +14,7 @@ from datetime import date
 import yaml
 
 from rag.corpus.formats.base import Line, Outline, Parsed, Section
+from rag.corpus.formats.text import reads_as_heading
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(?P<body>.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.DOTALL)
 # Headings, fences and list items, matched on a line without its indentation (at most 3 columns: more is code).
@@ -29,7 +30,6 @@ _SPACES = re.compile(r"[ \t]{2,}")
 # A line that is all strong emphasis ("**Puis-je avoir deux cartes ?**"), as FAQ pages set their questions apart.
 _STRONG_LINE = re.compile(r"(?P<mark>\*\*|__)(?P<text>[^*_\s](?:.*?[^*_\s])?)(?P=mark)\\?")
 _STRONG_LEVEL = 7  # such a heading stands under every ATX or setext heading open
-_SENTENCE_END = (".", "!", ";", ":", ",", "…")
 _BACKTICKS = re.compile(r"`+")
 # Where a paragraph ends: a blank line, or a line that interrupts it (a heading, a fence, a quote, an HTML block).
 _PARAGRAPH_END = re.compile(r"\n(?:[ \t]*(?:\r?\n|\Z)| {0,3}(?:#{1,6}(?:[ \t]|\r?\n|\Z)|`{3}|~{3}|>|<!--))")
@@ -236,7 +236,7 @@ def parse_markdown(text: str) -> Parsed:
             del sections[-1].lines[-len(above):]
             level, heading_start = (1 if underline.group("marks")[0] == "=" else 2), above[0].start
             heading = " ".join(line.text for line in above)
-        elif not above and (strong := _STRONG_LINE.fullmatch(shown)) and _pseudo_heading(strong.group("text")):
+        elif not above and (strong := _STRONG_LINE.fullmatch(shown)) and reads_as_heading(strong.group("text")):
             level, heading = _STRONG_LEVEL, strong.group("text").strip()
         elif item := _LIST_ITEM.match(shown):
             items = [column for column in items if column <= indent]
@@ -259,13 +259,6 @@ def _code(body: str, start: int, indent: int) -> list[Line]:
     cut = min(indent, len(body) - len(body.lstrip(" \t")))
     code = body[cut:].rstrip()
     return [Line(code, start + cut, start + cut + len(code))] if code.strip() else []
-
-
-def _pseudo_heading(text: str) -> bool:
-    """Whether a paragraph's opening line set in bold reads as a heading: a question, or a short title that does not
-    end a sentence ("**Important :** ..." and a bold sentence are emphasis, not headings)."""
-    text = text.strip()
-    return len(text) <= 150 and (text.endswith("?") or (len(text) <= 80 and not text.endswith(_SENTENCE_END)))
 
 
 def _blanked(body: str, start: int, hidden: list[tuple[int, int]]) -> str:

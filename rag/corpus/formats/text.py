@@ -25,6 +25,8 @@ _DIFF_LEGEND = {
     "formatting was changed.",
 }
 _SENTENCE_END = (".", "!", "?", ";", ":", ",", "…", "»", ")")
+# What ends a sentence for a paragraph set in bold (`reads_as_heading`): a closing bracket or quote may end a title
+_BOLD_SENTENCE_END = (".", "!", ";", ":", ",", "…")
 
 
 def _is_legend(line: Line) -> bool:
@@ -45,6 +47,15 @@ def looks_like_title(line: Line, following: Line | None, previous: Line | None =
     if not text[0].isupper():
         return False
     return len(following.text) >= max(2 * len(text), 60)
+
+
+def reads_as_heading(text: str) -> bool:
+    """Whether a paragraph set all in bold reads as a heading: a question, or a short title that does not end a
+    sentence (a bold warning, "Attention : ..." or "**Important :** ...", and a bold sentence are emphasis, not
+    headings). The one rule for bold lines in every format: HTML's `<p><strong>`, Markdown's `**...**` line, a Word
+    or OpenDocument paragraph all in bold."""
+    text = text.strip()
+    return len(text) <= 150 and (text.endswith("?") or (len(text) <= 80 and not text.endswith(_BOLD_SENTENCE_END)))
 
 
 def _short(text: str) -> bool:
@@ -261,4 +272,4 @@ def leading_title(sections: list[Section]) -> tuple[str | None, list[Section]]:
     return text, [replace(s, parents=(text, *s.parents)) for s in sections[1:]]
 
 
-__all__ = ["leading_title", "looks_like_title", "parse_text"]
+__all__ = ["leading_title", "looks_like_title", "parse_text", "reads_as_heading"]
