@@ -50,8 +50,10 @@ TokenCounter = Callable[[Sequence[str]], list[int]]
 # the other lists of its numbering definition, restarted where its own start overrides. 19: a text file's articles and
 # divisions ("Article 4 – Mise en service", "ARTICLE 3" over its title line, "Chapitre II") its headings, an article
 # over its clauses "4.1" (`rag.corpus.formats.legal`); the line under a title in its block ("Version en vigueur au
-# ...") no heading, the title still the document's.
-LAYOUT = 19
+# ...") no heading, the title still the document's. 20: in a Word or OpenDocument file without heading styles, a
+# paragraph all in bold that reads as a heading and heads some text a heading, its level from its size (the first,
+# larger than all others, the title).
+LAYOUT = 20
 TITLE_CHARS = 60  # a line shorter than this without a full stop names what follows it (`_runs_on`)
 _FULL_STOPS = (".", "!", "…", ";")
 PROBE_CHARS_PER_TOKEN = 16  # an ASCII word of this many characters per passage token is counted by its prefixes

@@ -3,48 +3,105 @@ a list item, a table row) followed by "\\n", and its lines under the headings me
 
 The formats whose files hold no text to cite into (zipped XML) make that text themselves: this is where it is put
 together, the same way for each of them, so that a passage of a .docx and one of an .odt are cut and cited alike.
+
+Most people write a Word or LibreOffice document without heading styles: every paragraph in the default style, a
+heading set apart by making it bold, and larger for the main ones. In a document with no heading of its own (no
+heading style, no outline level: one that has some marks its headings so, and its bold lines are emphasis), a
+paragraph all in bold is a heading where it reads as one and heads something (`_bold_headings`).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
+
 from rag.corpus.formats.base import Line, Outline, Parsed, Section, lines_with_offsets
+from rag.corpus.formats.text import reads_as_heading
+
+
+@dataclass(frozen=True)
+class _Block:
+    text: str
+    kind: str | None  # "heading", "title", or None: body text
+    level: int
+    item: bool  # a list item or a table row
+    bold: float | None  # for a body paragraph all in bold, its font size in points
+
+
+def may_head(text: str) -> bool:
+    """Whether a paragraph's text could head a section if it is all in bold: one line that reads as a heading, by the
+    rule HTML and Markdown apply to their bold paragraphs (`reads_as_heading`). A parser looks at a paragraph's
+    formatting only then: most paragraphs are too long to."""
+    return "\n" not in text.strip() and reads_as_heading(" ".join(text.split()))
 
 
 class BlockText:
     """The text of a document made by `add`ing its blocks in reading order, then read by `parsed`."""
 
     def __init__(self) -> None:
-        self._pieces: list[str] = []
-        self._offset = 0
-        self._sections = [Section(None)]  # text before the first heading has none
-        self._outline = Outline()
-        self._first_title: str | None = None
+        self._blocks: list[_Block] = []
 
-    def add(self, text: str, kind: str | None = None, level: int = 0, item: bool = False) -> None:
+    def add(self, text: str, kind: str | None = None, level: int = 0, item: bool = False,
+            bold: float | None = None) -> None:
         """Add one block: body text (`kind` None), whose lines join the open section, `item` marking a list item's or
-        a table row's; a heading ("heading") of `level` (1 the outermost), which opens a section named by its text
-        under the headings still open; or a title ("title"), which opens one no heading stands over, as the whole
-        document stands under it. A blank block is left out."""
-        if not text.strip():
-            return
-        if kind is None:
-            self._sections[-1].lines.extend(Line(line.text, self._offset + line.start, self._offset + line.end, item)
-                                            for line in lines_with_offsets(text))
-        else:
-            heading = " ".join(text.split())
-            if kind == "title" and self._first_title is None:
-                self._first_title = heading
-            start = self._offset + len(text) - len(text.lstrip())
-            self._sections.append(Section(heading, heading_start=start) if kind == "title"
-                                  else self._outline.section(level, heading, start))
-        self._pieces.append(text + "\n")
-        self._offset += len(text) + 1
+        a table row's, `bold` the font size of a paragraph all in bold (None: not, or not worth knowing, `may_head`);
+        a heading ("heading") of `level` (1 the outermost), which opens a section named by its text under the headings
+        still open; or a title ("title"), which opens one no heading stands over, as the whole document stands under
+        it. A blank block is left out."""
+        if text.strip():
+            self._blocks.append(_Block(text, kind, level, item, bold))
 
     def parsed(self, title: str | None) -> Parsed:
         """The sections that hold lines, and the text they index; the title is `title` (the document's properties),
         else the first title block's text."""
-        return Parsed([s for s in self._sections if s.lines], title=title or self._first_title,
-                      text="".join(self._pieces), blocks=True)
+        sections, outline = [Section(None)], Outline()  # text before the first heading has none
+        pieces: list[str] = []
+        offset, first_title = 0, None
+        for block in _bold_headings(self._blocks):
+            text = block.text
+            if block.kind is None:
+                sections[-1].lines.extend(Line(line.text, offset + line.start, offset + line.end, block.item)
+                                          for line in lines_with_offsets(text))
+            else:
+                heading = " ".join(text.split())
+                if block.kind == "title" and first_title is None:
+                    first_title = heading
+                start = offset + len(text) - len(text.lstrip())
+                sections.append(Section(heading, heading_start=start) if block.kind == "title"
+                                else outline.section(block.level, heading, start))
+            pieces.append(text + "\n")
+            offset += len(text) + 1
+        return Parsed([s for s in sections if s.lines], title=title or first_title, text="".join(pieces),
+                      blocks=True)
 
 
-__all__ = ["BlockText"]
+def _bold_headings(blocks: list[_Block]) -> list[_Block]:
+    """The blocks, with the bold paragraphs that head sections made headings, in a document with no heading of its own.
+
+    A body paragraph all in bold (`bold`; not a list item nor a table row, each of which a parser marks `item`, and
+    never one whose text `may_head` refuses: "Attention : ...", a sentence) heads a section when the block after it
+    is body text, or is such a heading in a smaller size ("Acheter son billet" in 14 pt over "Où acheter ?" in 11 pt):
+    one followed by a bold line as large, by a styled title or by nothing heads nothing (a signature, an address set
+    in bold). Levels rank the sizes of those headings, the largest 1. The first of them is the title (a "title"
+    block, the document's title when its properties give none) when it is larger than every other, as a title typed
+    in 18 pt over headings in 14 and 11 pt is. A document with a heading of its own (a style, an outline level) keeps
+    its bold lines as text: it says what its headings are."""
+    if any(block.kind == "heading" for block in blocks):
+        return blocks
+    sizes = {i: block.bold for i, block in enumerate(blocks)
+             if block.kind is None and not block.item and block.bold is not None}
+    heads: dict[int, float] = {}
+    for i in sorted(sizes, reverse=True):  # from the end: whether a bold line heads anything depends on the next
+        after = i + 1
+        if (after in heads and heads[after] < sizes[i]) or \
+                (after < len(blocks) and after not in sizes and blocks[after].kind is None):
+            heads[i] = sizes[i]
+    if not heads:
+        return blocks
+    first = min(heads)
+    titled = len(heads) > 1 and heads[first] > max(size for i, size in heads.items() if i != first)
+    ranks = sorted({size for i, size in heads.items() if not (titled and i == first)}, reverse=True)
+    return [block if i not in heads else replace(block, kind="title", level=0) if titled and i == first
+            else replace(block, kind="heading", level=ranks.index(heads[i]) + 1) for i, block in enumerate(blocks)]
+
+
+__all__ = ["BlockText", "may_head"]

@@ -13,8 +13,11 @@ styles). A citation's `text[start:end]` is a stretch of that text.
 
 Sections, like Markdown `#` headings: a paragraph in a heading style (Title, Heading 1..9, a style based on one,
 or one with an outline level in 1..9, as Word's navigation pane shows it) opens a section named by its text;
-text before the first one has no heading. The title is the core properties' `title`, else the first paragraph in
-the Title style. A file that cannot be read raises `ValueError` with what to do about it.
+text before the first one has no heading. In a document with no such heading (most people make a heading bold, and
+larger, in the Normal style), a paragraph all in bold as Word shows it (`_Bold`) opens one where it reads as a
+heading and heads some text, its level from its size (`rag.corpus.formats.blocks`). The title is the core
+properties' `title`, else the first paragraph in the Title style, else a first bold heading larger than all others.
+A file that cannot be read raises `ValueError` with what to do about it.
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 from rag.corpus.formats.archive import check_archive, damaged, not_a_zip
 from rag.corpus.formats.base import CELL_SEPARATOR, Parsed
-from rag.corpus.formats.blocks import BlockText
+from rag.corpus.formats.blocks import BlockText, may_head
 from rag.corpus.formats.numbering import letters, roman
 
 if TYPE_CHECKING:
@@ -245,6 +248,68 @@ class _Numbering:
         return re.sub(r"%([1-9])", number, text).strip() or None
 
 
+def _switch(element: Any) -> bool | None:
+    """Whether a run, a style or the document defaults (`element`) set bold on (w:b, w:val absent, "1", "true" or
+    "on") or off; None if they do not say."""
+    found = element.find(f"{_W}rPr/{_W}b")
+    return None if found is None else found.get(f"{_W}val", "true") not in ("0", "false", "off")
+
+
+def _half_points(element: Any) -> int | None:
+    """The font size (w:sz, in half-points) a run, a style or the document defaults set; None if they set none."""
+    value = _val(element, f"{_W}rPr/{_W}sz")
+    return int(value) if value.isdigit() and 0 < len(value) <= 4 else None
+
+
+class _Bold:
+    """The font size of a paragraph whose text is all in bold, as Word shows it, for `BlockText` to find the headings
+    typed as bold lines. A run's bold is its own w:b if set; else what the document defaults, its paragraph style and
+    its character style say (each style the nearest in its chain of "based on"), taken together as Word takes them:
+    each one on turns it over (a toggle property, ECMA-376 17.7.3: a "Strong" run in a bold style is not bold). Its
+    size: its own, its character style's, its paragraph style's, the defaults' (else Word's 10 pt)."""
+
+    def __init__(self, document: WordDocument) -> None:
+        self._styles = document.styles.element
+        defaults = self._styles.find(f"{_W}docDefaults/{_W}rPrDefault")
+        self._default = (False if defaults is None else _switch(defaults) or False,
+                         20 if defaults is None else _half_points(defaults) or 20)
+        normal = self._styles.default_for("paragraph")  # a paragraph without w:pStyle is in it
+        self._normal = None if normal is None else normal.styleId
+        self._set: dict[str, tuple[bool | None, int | None]] = {}
+
+    def _style(self, style_id: str | None) -> tuple[bool | None, int | None]:
+        """The bold and size a style sets, itself or one it is based on (None where none of them does)."""
+        if not style_id:
+            return None, None
+        if style_id not in self._set:
+            bold = size = None
+            style, seen = self._styles.get_by_id(style_id), set()
+            while style is not None and style.styleId not in seen:  # a loop of "based on" is not followed round
+                seen.add(style.styleId)
+                bold = _switch(style) if bold is None else bold
+                size = _half_points(style) if size is None else size
+                style = self._styles.get_by_id(style.basedOn_val) if style.basedOn_val else None
+            self._set[style_id] = bold, size
+        return self._set[style_id]
+
+    def size(self, paragraph: Any) -> float | None:
+        """The size in points of the largest shown text of a paragraph all in bold; None if some of it is not."""
+        paragraph_bold, paragraph_size = self._style(paragraph.style or self._normal)
+        largest = 0
+        for run in paragraph.iter(_R):
+            if not _run_text(run, paragraph).strip():
+                continue
+            character = _val(run, f"{_W}rPr/{_W}rStyle")
+            character_bold, character_size = self._style(character)
+            bold = _switch(run)
+            if bold is None:  # each level of styles that says "on" turns it over; "off" leaves it as it was
+                bold = self._default[0] ^ bool(paragraph_bold) ^ bool(character_bold)
+            if not bold:
+                return None
+            largest = max(largest, _half_points(run) or character_size or paragraph_size or self._default[1])
+        return largest / 2 or None
+
+
 def _outline_level(element: Any) -> int | None:
     """The w:outlineLvl of a paragraph or style: 0..8 a heading level, 9 body text; None if it sets none."""
     level = element.find(f"{_W}pPr/{_W}outlineLvl")
@@ -255,6 +320,7 @@ def _outline_level(element: Any) -> int | None:
 def _parse(document: WordDocument) -> Parsed:
     styles = _Styles(document)
     numbering = _Numbering(document)
+    bold = _Bold(document)
     parent = document._body
     text = BlockText()
     for block in _blocks(document.element.body):
@@ -268,7 +334,7 @@ def _parse(document: WordDocument) -> Parsed:
         if paragraph.strip() and (label := numbering.label(block)):
             text.add(f"{label} {paragraph.lstrip()}", kind, level, item=True)  # as Word shows it: "step 3" is found
         else:
-            text.add(paragraph, kind, level)
+            text.add(paragraph, kind, level, bold=bold.size(block) if kind is None and may_head(paragraph) else None)
     return text.parsed(" ".join((document.core_properties.title or "").split()) or None)
 
 

@@ -1,0 +1,138 @@
+"""Headings typed as bold lines in Word files: most people set a heading apart by making its paragraph
+bold (and larger), in the default style. In a document without heading styles, such a paragraph that reads as a
+heading and heads some text opens a section, its level from its size; bold words opening a paragraph, a bold list
+item or table cell, and a styled document's bold lines stay text."""
+
+from __future__ import annotations
+
+import io
+
+import docx
+from docx.enum.style import WD_STYLE_TYPE
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls
+from docx.shared import Pt
+
+from rag.corpus.formats.docx import parse_docx
+
+BUY = ("Vous pouvez acheter votre billet sur le site, dans l'application, aux distributeurs des gares et aux "
+       "guichets des gares principales.")
+ON_BOARD = "Dans les petites gares sans distributeur, le billet s'achète à bord auprès du contrôleur, au tarif normal."
+CARDS = "Les cartes de réduction sont valables un an à partir de la date choisie à l'achat, et sont nominatives."
+PETS = "Les petits animaux de moins de 6 kg voyagent dans un panier fermé, moyennant un billet à 7 €."
+
+
+def _word(blocks: list[tuple[str, str, float | None]], *, title: str | None = None, heading_styles: bool = False):
+    """A Word document of (style, text, bold size) paragraphs: a size makes the whole paragraph bold in it."""
+    document = docx.Document()
+    if title is not None:
+        document.core_properties.title = title
+    if heading_styles:
+        document.add_heading("Conditions", 1)
+    for style, text, size in blocks:
+        run = document.add_paragraph(style=style).add_run(text)
+        if size is not None:
+            run.bold, run.font.size = True, Pt(size)
+    return document
+
+
+def _sections(document) -> list[tuple[str, list[str]]]:
+    out = io.BytesIO()
+    document.save(out)
+    parsed = parse_docx(out.getvalue())
+    return [(" › ".join([*s.parents, str(s.heading)]), [line.text for line in s.lines]) for s in parsed.sections]
+
+
+GUIDE = [("Normal", "Ferrovia – Guide du voyageur", 18), ("Normal", "Édition 2025, pour préparer votre voyage.", None),
+         ("Normal", "Acheter son billet", 14), ("Normal", "Où acheter ?", 11), ("Normal", BUY, None),
+         ("Normal", "À bord", 11), ("Normal", ON_BOARD, None),
+         ("Normal", "Les cartes de réduction", 14), ("Normal", CARDS, None),
+         ("Normal", "Animaux", 11), ("Normal", PETS, None)]
+
+
+def test_bold_paragraphs_of_two_sizes_are_headings_of_two_levels_under_a_larger_first_one_the_title():
+    document = _word(GUIDE)
+    assert _sections(document) == [
+        ("Ferrovia – Guide du voyageur", ["Édition 2025, pour préparer votre voyage."]),
+        ("Acheter son billet › Où acheter ?", [BUY]),
+        ("Acheter son billet › À bord", [ON_BOARD]),
+        ("Les cartes de réduction", [CARDS]),
+        ("Les cartes de réduction › Animaux", [PETS]),  # 11 pt after 14 pt: under it
+    ]
+    out = io.BytesIO()
+    document.save(out)
+    parsed = parse_docx(out.getvalue())
+    assert parsed.title == "Ferrovia – Guide du voyageur"  # no title property: the first, larger than all others
+    assert parse_docx(_saved(_word(GUIDE, title="Guide Ferrovia"))).title == "Guide Ferrovia"
+    for section in parsed.sections:  # each heading where its section says, in the text citations index
+        assert parsed.text is not None and section.heading_start is not None
+        assert parsed.text.startswith(section.heading or "", section.heading_start)
+
+
+def _saved(document) -> bytes:
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def test_a_first_bold_line_no_larger_than_the_others_is_a_heading_not_the_title():
+    sections = _sections(_word([("Normal", "Acheter son billet", 14), ("Normal", BUY, None),
+                                ("Normal", "Les cartes de réduction", 14), ("Normal", CARDS, None)]))
+    assert sections == [("Acheter son billet", [BUY]), ("Les cartes de réduction", [CARDS])]
+    assert parse_docx(_saved(_word([("Normal", "Acheter son billet", 14), ("Normal", BUY, None)]))).title is None
+
+
+def test_bold_words_opening_a_paragraph_a_bold_warning_and_bold_lines_heading_nothing_stay_text():
+    document = _word([("Normal", "Acheter son billet", 14), ("Normal", BUY, None),
+                      ("Normal", "Attention : le billet est nominatif.", 11), ("Normal", ON_BOARD, None)])
+    paragraph = document.add_paragraph()
+    paragraph.add_run("Important :").bold = True
+    paragraph.add_run(" les billets sont nominatifs.")
+    document.add_paragraph(CARDS)
+    for line in ("Ferrovia Régions", "Service Relation Client"):  # a signature: a bold line over one as large, or none
+        document.add_paragraph().add_run(line).bold = True
+    assert _sections(document) == [("Acheter son billet", [
+        BUY, "Attention : le billet est nominatif.", ON_BOARD, "Important : les billets sont nominatifs.", CARDS,
+        "Ferrovia Régions", "Service Relation Client"])]
+
+
+def test_a_bold_list_item_and_a_bold_table_cell_are_no_headings():
+    document = _word([("Normal", "Acheter son billet", 14), ("Normal", BUY, None),
+                      ("List Bullet", "Billet Mini", 11), ("Normal", ON_BOARD, None)])
+    table = document.add_table(rows=2, cols=1)
+    table.cell(0, 0).paragraphs[0].add_run("Carte Jeune").bold = True
+    table.cell(1, 0).text = CARDS
+    assert _sections(document) == [("Acheter son billet", [BUY, "• Billet Mini", ON_BOARD, "Carte Jeune", CARDS])]
+
+
+def test_a_document_with_heading_styles_keeps_its_bold_lines_as_text():
+    """A document that marks its headings with styles says what they are: its bold lines are emphasis."""
+    blocks = [("Normal", "Acheter son billet", 14), ("Normal", BUY, None)]
+    assert _sections(_word(blocks)) == [("Acheter son billet", [BUY])]
+    assert _sections(_word(blocks, heading_styles=True)) == [("Conditions", ["Acheter son billet", BUY])]
+
+
+def test_bold_comes_from_the_run_its_character_style_or_the_paragraph_style_and_can_be_turned_off():
+    document = docx.Document()
+    bold_style = document.styles.add_style("Intertitre", WD_STYLE_TYPE.PARAGRAPH)
+    bold_style.font.bold, bold_style.font.size = True, Pt(13)
+    document.add_paragraph("Acheter son billet", style="Intertitre")
+    document.add_paragraph(BUY)
+    document.add_paragraph().add_run("À bord", style="Strong")  # a bold character style
+    document.add_paragraph(ON_BOARD)
+    document.add_paragraph("Les cartes de réduction", style="Intertitre").runs[0].bold = False  # w:b w:val="0"
+    document.add_paragraph(CARDS)
+    strong_in_bold = document.add_paragraph(style="Intertitre")
+    strong_in_bold.add_run("Animaux", style="Strong")  # bold twice: Word's toggle shows it not bold
+    document.add_paragraph(PETS)
+    document.add_paragraph()._p.append(parse_xml(  # a run's own w:b wins over its styles
+        f"<w:r {nsdecls('w')}><w:rPr><w:rStyle w:val='Strong'/><w:b w:val='1'/></w:rPr><w:t>Vélos</w:t></w:r>"))
+    document.add_paragraph(PETS)
+    document.add_paragraph("Nous contacter", style="Intertitre")
+    document.add_paragraph(CARDS)
+    assert _sections(document) == [
+        ("Acheter son billet", [BUY]),
+        ("Acheter son billet › À bord", [ON_BOARD, "Les cartes de réduction", CARDS, "Animaux", PETS]),
+        ("Acheter son billet › Vélos", [PETS]),  # 11 pt (the document defaults') under 13 pt
+        ("Nous contacter", [CARDS]),
+    ]
