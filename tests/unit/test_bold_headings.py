@@ -1,4 +1,4 @@
-"""Headings typed as bold lines in Word files: most people set a heading apart by making its paragraph
+"""Headings typed as bold lines in Word and OpenDocument files: most people set a heading apart by making its paragraph
 bold (and larger), in the default style. In a document without heading styles, such a paragraph that reads as a
 heading and heads some text opens a section, its level from its size; bold words opening a paragraph, a bold list
 item or table cell, and a styled document's bold lines stay text."""
@@ -14,6 +14,8 @@ from docx.oxml.ns import nsdecls
 from docx.shared import Pt
 
 from rag.corpus.formats.docx import parse_docx
+from rag.corpus.formats.odt import parse_odt
+from tests.helpers.odt import odt
 
 BUY = ("Vous pouvez acheter votre billet sur le site, dans l'application, aux distributeurs des gares et aux "
        "guichets des gares principales.")
@@ -136,3 +138,48 @@ def test_bold_comes_from_the_run_its_character_style_or_the_paragraph_style_and_
         ("Acheter son billet › Vélos", [PETS]),  # 11 pt (the document defaults') under 13 pt
         ("Nous contacter", [CARDS]),
     ]
+
+
+BOLD_STYLES = ('<style:style style:name="P1" style:family="paragraph" style:parent-style-name="Standard">'
+               '<style:text-properties fo:font-weight="bold" fo:font-size="14pt"/></style:style>'
+               '<style:style style:name="P2" style:family="paragraph" style:parent-style-name="Standard">'
+               '<style:text-properties fo:font-weight="bold"/></style:style>'
+               '<style:style style:name="T1" style:family="text"><style:text-properties fo:font-weight="bold"/>'
+               '</style:style>')
+
+
+def _odt_sections(body: str) -> list[tuple[str, list[str]]]:
+    parsed = parse_odt(odt(body, automatic=BOLD_STYLES))
+    return [(" › ".join([*s.parents, str(s.heading)]), [line.text for line in s.lines]) for s in parsed.sections]
+
+
+def test_an_odt_paragraph_bold_by_its_style_or_by_spans_over_all_its_text_is_a_heading_its_size_its_level():
+    body = (f'<text:p text:style-name="P1">Acheter son billet</text:p><text:p>{BUY}</text:p>'
+            '<text:p><text:span text:style-name="T1">À </text:span> <text:span text:style-name="T1">bord</text:span>'
+            f'</text:p><text:p>{ON_BOARD}</text:p>'
+            '<text:p><text:span text:style-name="T1">Important :</text:span> les billets sont nominatifs.</text:p>'
+            f'<text:p text:style-name="P2">Cartes</text:p><text:p>{CARDS}</text:p>'
+            '<text:list><text:list-item><text:p text:style-name="P2">Billet Mini</text:p></text:list-item></text:list>'
+            f'<table:table><table:table-row><table:table-cell><text:p text:style-name="P2">Animaux</text:p>'
+            f'</table:table-cell></table:table-row></table:table><text:p>{PETS}</text:p>'
+            f'<text:p text:style-name="P1">Nous contacter</text:p><text:p>{CARDS}</text:p>')
+    assert _odt_sections(body) == [
+        ("Acheter son billet", [BUY]),
+        ("Acheter son billet › À bord", [ON_BOARD, "Important : les billets sont nominatifs."]),
+        ("Acheter son billet › Cartes", [CARDS, "• Billet Mini", "Animaux", PETS]),  # 12 pt under 14 pt
+        ("Nous contacter", [CARDS]),
+    ]
+    headed = '<text:h text:outline-level="1">Conditions</text:h>' + body  # an outline of its own: bold is text
+    assert [heading for heading, _ in _odt_sections(headed)] == ["Conditions"]
+
+
+def test_an_odt_first_bold_line_larger_than_the_others_is_its_title_unless_meta_xml_gives_one():
+    automatic = BOLD_STYLES + ('<style:style style:name="P3" style:family="paragraph" style:parent-style-name="P2">'
+                               '<style:text-properties fo:font-size="150%"/></style:style>')  # 18 pt, bold from P2
+    body = (f'<text:p text:style-name="P3">Guide du voyageur</text:p><text:p>{BUY}</text:p>'
+            f'<text:p text:style-name="P1">Les cartes de réduction</text:p><text:p>{CARDS}</text:p>')
+    parsed = parse_odt(odt(body, automatic=automatic))
+    assert parsed.title == "Guide du voyageur"
+    assert [(s.heading, s.parents) for s in parsed.sections] == [("Guide du voyageur", ()),
+                                                                  ("Les cartes de réduction", ())]
+    assert parse_odt(odt(body, automatic=automatic, title="Guide Ferrovia")).title == "Guide Ferrovia"

@@ -29,7 +29,11 @@ itself or a style it inherits from (style:parent-style-name, through content.xml
 styles; a style's outline level, said, decides: "" is body text), unless LibreOffice or OpenOffice wrote the file
 (meta:generator): they write a text:h for every paragraph in the outline, so their text:p are body text. A
 paragraph in the Title style ("Title", "Titre", or one inheriting from it) opens a section that no heading stands
-over. The title is meta.xml's dc:title, else the first paragraph in the Title style.
+over. In a document with no heading (LibreOffice users too make a heading a bold line in the default style), a
+text:p all in bold (fo:font-weight, from its paragraph style or from spans over all its text: `Styles.font`) opens
+one where it reads as a heading and heads some text, its level from its size (fo:font-size), as in Word
+(`rag.corpus.formats.blocks`). The title is meta.xml's dc:title, else the first paragraph in the Title style, else a
+first bold heading larger than all others.
 
 A file that cannot be read raises `ValueError` with what to do about it. XML whose DOCTYPE declares anything (an
 internal subset: ODF never has one, it is how entity-expansion bombs come) is refused, found as the DOCTYPE opens,
@@ -49,8 +53,9 @@ from xml.parsers import expat
 
 from rag.corpus.formats.archive import check_archive, damaged, not_a_zip
 from rag.corpus.formats.base import CELL_SEPARATOR, Parsed
-from rag.corpus.formats.blocks import BlockText
+from rag.corpus.formats.blocks import BlockText, may_head
 from rag.corpus.formats.numbering import ListLevel
+from rag.corpus.formats.odt_styles import Font, Styles, number
 
 NOT_A_ZIP = not_a_zip(".odt")
 ENCRYPTED = "encrypted .odt: remove its password first"
@@ -60,11 +65,12 @@ FLAT = "flat OpenDocument .fodt: save it as .odt"  # for `rag.corpus.files.CONVE
 OUTLINED_WRITERS = ("LibreOffice", "OpenOffice", "StarOffice", "Collabora")
 
 _ODF = "urn:oasis:names:tc:opendocument:xmlns:"
-_OFFICE, _TEXT, _TABLE, _STYLE = (f"{{{_ODF}{name}:1.0}}" for name in ("office", "text", "table", "style"))
+_OFFICE, _TEXT, _TABLE = (f"{{{_ODF}{name}:1.0}}" for name in ("office", "text", "table"))
 _MANIFEST = f"{{{_ODF}manifest:1.0}}"
 _P, _H, _LIST, _ITEM, _HEADER = (f"{_TEXT}{tag}" for tag in ("p", "h", "list", "list-item", "list-header"))
 _S, _TAB, _BREAK, _SECTION, _NUMBERED = (f"{_TEXT}{tag}" for tag in ("s", "tab", "line-break", "section",
                                                                      "numbered-paragraph"))
+_STYLED = {f"{_TEXT}span", f"{_TEXT}a"}  # elements in a paragraph that set a text style on what they hold
 _TBL, _ROW, _CELL = f"{_TABLE}table", f"{_TABLE}table-row", f"{_TABLE}table-cell"
 _ROW_GROUPS = {f"{_TABLE}{tag}" for tag in ("table-header-rows", "table-rows", "table-row-group")}
 _STYLE_NAME, _LEVEL, _START = f"{_TEXT}style-name", f"{_TEXT}outline-level", f"{_TEXT}start-value"
@@ -73,8 +79,6 @@ _NOT_TEXT = {f"{_TEXT}{tag}" for tag in ("note", "change", "ruby-text", "number"
 # Frames, text boxes, shapes, 3D scenes and form controls: drawn over the page, not in the text's flow
 _DRAWN = tuple(f"{{{_ODF}{name}:1.0}}" for name in ("drawing", "dr3d", "presentation", "form"))
 _WHITE = re.compile(r"[ \t\r\n]+")
-_ESCAPE = re.compile(r"_([0-9a-fA-F]{2})_")  # LibreOffice names the style "Heading 1" "Heading_20_1"
-_HEADING_STYLE = re.compile(r"(?:heading|titre) (?P<level>[1-9]|10)|(?P<title>title|titre)")
 # The spaces text:s elements stand for, in one paragraph together: more is no layout; in the whole document, no more
 # than content.xml's bytes (200,000 elements of 1,000 in 13 KB of zip made 200 million characters)
 _SPACES_MAX = 1000
@@ -123,43 +127,43 @@ def _xml(archive: zipfile.ZipFile, part: str) -> ElementTree.Element:
         raise ValueError(f"damaged .odt: its {part} is not well-formed XML ({exc})") from exc
 
 
-def _number(value: str | None, default: int = 0) -> int:
-    """An attribute's whole number; `default` unless it is one of at most 5 digits (not "x", "²" nor 10**4000)."""
-    return int(value) if value and value.isdecimal() and len(value) <= 5 else default
-
-
 def _spaces(count: str | None) -> int:
     """The spaces a text:s stands for: text:c of them (1 if it gives none)."""
-    return _SPACES_MAX if count and count.isdecimal() and len(count) > 5 else _number(count, 1)
+    return _SPACES_MAX if count and count.isdecimal() and len(count) > 5 else number(count, 1)
 
 
 class _Paragraph:
     """A paragraph's text as shown: white space (space, tab, line feed, carriage return) counts as one space, none
-    at the start nor after another, across the elements within the paragraph (ODF 1.2, 6.1.2)."""
+    at the start nor after another, across the elements within the paragraph (ODF 1.2, 6.1.2); and whether what it
+    shows is all in bold (`bold`, the size of its largest text: a heading typed as a bold line) or not (None)."""
 
-    def __init__(self, spaces: list[int]) -> None:
+    def __init__(self, spaces: list[int], styles: Styles) -> None:
         self.pieces: list[str] = []
+        self.bold: float | None = 0.0  # 0: no text shown yet
+        self._styles = styles
         self._after_space = True  # at the start, white space shows as nothing
         self._spaces_left = min(_SPACES_MAX, spaces[0])
         self._document = spaces  # the spaces text:s may still stand for in the whole document, shared
 
-    def written(self, text: str | None) -> None:
-        """Text as the XML writes it, white space collapsed."""
+    def written(self, text: str | None, font: Font) -> None:
+        """Text as the XML writes it, white space collapsed, set in `font`."""
         shown = _WHITE.sub(" ", text or "")
         if self._after_space:
             shown = shown.removeprefix(" ")
         if shown:
             self.pieces.append(shown)
             self._after_space = shown.endswith(" ")
+            if self.bold is not None and shown.strip():
+                self.bold = max(self.bold, font.size) if font.bold else None
 
     def kept(self, text: str) -> None:
         """Characters an element stands for (text:s, text:tab, text:line-break): never collapsed."""
         self.pieces.append(text)
         self._after_space = False
 
-    def read(self, element: ElementTree.Element) -> None:
-        """`element`'s text, and that of the elements within it but those left out."""
-        self.written(element.text)
+    def read(self, element: ElementTree.Element, font: Font) -> None:
+        """`element`'s text, and that of the elements within it but those left out; `font` the one it is set in."""
+        self.written(element.text, font)
         for child in element:
             tag = child.tag
             if tag == _S:
@@ -172,64 +176,10 @@ class _Paragraph:
             elif tag == _BREAK:
                 self.kept("\n")
             elif tag not in _NOT_TEXT and not tag.startswith(_DRAWN):
-                self.read(child)  # spans, links, fields (their value shows), bookmarks and marks (empty)
-            self.written(child.tail)  # the text after an element left out is the paragraph's
-
-
-def _text(paragraph: ElementTree.Element, spaces: list[int]) -> str:
-    reader = _Paragraph(spaces)
-    reader.read(paragraph)
-    return "".join(reader.pieces)
-
-
-def _style_name(name: str) -> str:
-    return " ".join(_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), name).casefold().split())
-
-
-class _Styles:
-    """The paragraph and list styles of content.xml's automatic styles and styles.xml's styles, by name; what a
-    paragraph style makes of a paragraph ("title", "heading" with its level, or None: body text), remembered."""
-
-    def __init__(self, content: ElementTree.Element, styles: ElementTree.Element | None) -> None:
-        self._paragraphs: dict[str, ElementTree.Element] = {}
-        self._lists: dict[str, ElementTree.Element] = {}
-        for root, holder in ((styles, f"{_OFFICE}styles"), (content, f"{_OFFICE}automatic-styles")):
-            for style in [] if root is None else root.iterfind(holder + "/*"):
-                name = style.get(f"{_STYLE}name", "")
-                if style.tag == f"{_STYLE}style" and style.get(f"{_STYLE}family") == "paragraph":
-                    self._paragraphs[name] = style
-                elif style.tag == f"{_TEXT}list-style":
-                    self._lists[name] = style
-        self._kinds: dict[str | None, tuple[str | None, int]] = {}
-
-    def kind(self, name: str | None) -> tuple[str | None, int]:
-        if name not in self._kinds:
-            self._kinds[name] = self._kind(name)
-        return self._kinds[name]
-
-    def _kind(self, name: str | None) -> tuple[str | None, int]:
-        seen = set()
-        while name is not None and name not in seen and (style := self._paragraphs.get(name)) is not None:
-            seen.add(name)  # a loop of parents is not followed round
-            outline = style.get(f"{_STYLE}default-outline-level")
-            if outline is not None:  # said, it decides: "" is body text (LibreOffice's "Contents", a level removed)
-                return ("heading", _number(outline)) if _number(outline) else (None, 0)
-            for shown in (name, style.get(f"{_STYLE}display-name", "")):
-                if named := _HEADING_STYLE.fullmatch(_style_name(shown)):
-                    return ("title", 0) if named.group("title") else ("heading", int(named.group("level")))
-            name = style.get(f"{_STYLE}parent-style-name")
-        return None, 0
-
-    def level(self, list_style: str | None, depth: int) -> ListLevel:
-        """How level `depth` (1 the outermost) of list style `list_style` labels its items (a bullet if unknown)."""
-        style = self._lists.get(list_style or "")
-        levels = {} if style is None else {child.get(f"{_TEXT}level"): child for child in style}
-        level = levels.get(str(min(depth, 10)))
-        if level is None or level.tag != f"{_TEXT}list-level-style-number":
-            return ListLevel()
-        return ListLevel(True, level.get(f"{_STYLE}num-prefix", ""), level.get(f"{_STYLE}num-suffix", ""),
-                      _number(level.get(_START), 1), level.get(f"{_STYLE}num-format", "1"),
-                      level.get(f"{_STYLE}num-letter-sync") == "true", _number(level.get(f"{_TEXT}display-levels"), 1))
+                # spans, links, fields (their value shows), bookmarks and marks (empty); a span or a link in its style
+                styled = tag in _STYLED and (name := child.get(_STYLE_NAME)) is not None
+                self.read(child, self._styles.font(name, font) if styled else font)
+            self.written(child.tail, font)  # the text after an element left out is the paragraph's
 
 
 @dataclass(frozen=True)
@@ -238,12 +188,13 @@ class _Block:
     kind: str | None = None  # "title", "heading", or None: body text
     level: int = 0
     item: bool = False  # a list's paragraph or a table's row
+    bold: float | None = None  # a body paragraph all in bold that may head a section: its size (`BlockText.add`)
 
 
 class _Body:
     """The blocks of office:text in reading order, lists counted as they go."""
 
-    def __init__(self, styles: _Styles, outlined: bool = False, spaces: int = _SPACES_MAX) -> None:
+    def __init__(self, styles: Styles, outlined: bool = False, spaces: int = _SPACES_MAX) -> None:
         self._styles = styles
         self._spaces = [spaces]  # text:s spaces left to the document: no more than its content.xml's bytes
         self._outlined = outlined  # the writer makes every outline paragraph a text:h: a text:p is body text
@@ -267,15 +218,18 @@ class _Body:
             # anything else is left out: indexes, declarations, forms, tracked changes, frames, page breaks
 
     def _paragraph(self, element: ElementTree.Element, label: str = "", item: bool = False) -> _Block:
-        text = _text(element, self._spaces)
+        reader = _Paragraph(self._spaces, self._styles)
+        reader.read(element, self._styles.font(element.get(_STYLE_NAME)))
+        text = "".join(reader.pieces)
         kind, level = self._styles.kind(element.get(_STYLE_NAME))
         if element.tag == _H and kind != "title":
-            kind, level = "heading", _number(element.get(_LEVEL)) or level or 1
+            kind, level = "heading", number(element.get(_LEVEL)) or level or 1
         elif kind == "heading" and self._outlined:
             kind, level = None, 0
         if label and kind is None and text.strip():
             text = f"{label} {text.lstrip()}"
-        return _Block(text, kind, level, item and kind is None)
+        bold = reader.bold if kind is None and not item and may_head(text) else None
+        return _Block(text, kind, level, item and kind is None, bold or None)
 
     def _list(self, element: ElementTree.Element, depth: int, style: str | None,
               above: tuple[tuple[ListLevel, int], ...] = ()) -> Iterator[_Block]:
@@ -291,7 +245,7 @@ class _Body:
         for item in element:
             labelled = item.tag == _ITEM and any(child.tag in (_P, _H) for child in item)  # not one only of a list
             if labelled:
-                count = _number(item.get(_START), count + 1)
+                count = number(item.get(_START), count + 1)
             label = level.label(count, above) if labelled else ""
             for child in item if item.tag in (_ITEM, _HEADER) else ():
                 if child.tag in (_P, _H):
@@ -356,13 +310,13 @@ def _parse(archive: zipfile.ZipFile) -> Parsed:
         if other is not None and other.tag.startswith(_OFFICE):
             raise ValueError(_other_kind(other.tag.removeprefix(_OFFICE)))
         raise ValueError("damaged .odt: its content.xml holds no text body (office:body/office:text)")
-    styles = _Styles(content, _xml(archive, "styles.xml") if "styles.xml" in names else None)
+    styles = Styles(content, _xml(archive, "styles.xml") if "styles.xml" in names else None)
     meta = _xml(archive, "meta.xml").find(f"{_OFFICE}meta") if "meta.xml" in names else None
     generator = "" if meta is None else "".join(meta.findtext(f"{{{_ODF}meta:1.0}}generator") or "")
     text = BlockText()
     spaces = max(_SPACES_MAX, archive.getinfo("content.xml").file_size)
     for block in _Body(styles, generator.startswith(OUTLINED_WRITERS), spaces).blocks(text_body):
-        text.add(block.text, block.kind, block.level, block.item)
+        text.add(block.text, block.kind, block.level, block.item, block.bold)
     found = None if meta is None else meta.find("{http://purl.org/dc/elements/1.1/}title")
     title = None if found is None else " ".join("".join(found.itertext()).split()) or None
     return text.parsed(title)
