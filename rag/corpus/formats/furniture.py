@@ -50,6 +50,7 @@ VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "met
 _MAX_OPEN = 64  # named elements measured at once: one deeper is measured with those around it (a hostile page nests
 # thousands, and each word of text counts for each open one)
 _WORD = re.compile(r"[-_\s]+")
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")  # "pageTitle": "page" "Title"
 
 
 def is_main(tag: str, attrs: dict[str, str | None]) -> bool:
@@ -57,14 +58,22 @@ def is_main(tag: str, attrs: dict[str, str | None]) -> bool:
     return tag == "main" or (attrs.get("role") or "").strip().lower() == "main"
 
 
+def name_words(value: str | None, camel: bool = False) -> set[str]:
+    """The words of a class or id attribute, lower-cased: split at `-`, `_` and spaces, and where `camel` is set
+    between a lower-case letter and a capital too ("pageTitle"). Furniture names are read without that split, as
+    they were measured (a page's "navItem" is not known to be its menu)."""
+    value = _CAMEL.sub(" ", value or "") if camel else value or ""
+    return {w for w in _WORD.split(value.lower()) if w}
+
+
 def named_as_furniture(tag: str, attrs: dict[str, str | None]) -> bool:
     """Whether an element's class or id names furniture (see the module's docstring)."""
     if tag in _NEVER or "section" in (attrs.get("class") or "").lower().split() or is_main(tag, attrs):
         return False  # a section by its class (docutils', pandoc's <div class="section">), the content by its role
-    classes = {w for w in _WORD.split((attrs.get("class") or "").lower()) if w}
+    classes = name_words(attrs.get("class"))
     if classes & FURNITURE_WORDS and not classes & CONTENT_WORDS:
         return True
-    ident = {w for w in _WORD.split((attrs.get("id") or "").lower()) if w}
+    ident = name_words(attrs.get("id"))
     return bool(ident & FURNITURE_WORDS) and ident <= ID_WORDS
 
 
@@ -180,4 +189,5 @@ def _within(element: _Element, chosen: set[int]) -> bool:
     return False
 
 
-__all__ = ["CONTENT_WORDS", "FURNITURE_WORDS", "HEAD", "VOID", "Furniture", "is_main", "named_as_furniture"]
+__all__ = ["CONTENT_WORDS", "FURNITURE_WORDS", "HEAD", "VOID", "Furniture", "is_main", "name_words",
+           "named_as_furniture"]
