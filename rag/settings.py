@@ -31,8 +31,8 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="RAG_", extra="ignore", frozen=True)
 
     # -- where things are
-    corpus_dir: Path = Field(Path("corpus"),
-                             description="Folder of source documents (.txt, .md, .html, .pdf, .docx, .odt).")
+    corpus_dir: Path = Field(Path("corpus"), description="Folder of source documents (.txt, .md, .html, .csv, .tsv, "
+                                                         ".pdf, .docx, .odt).")
     index_dir: Path = Field(Path("var/index"), description="Folder holding the index builds and the `current` link.")
     max_file_bytes: int = Field(20_000_000, ge=1, description="Largest corpus file ingested; bigger ones are skipped.")
     max_document_loss: float = Field(

@@ -13,6 +13,7 @@ import stat
 from collections.abc import Container, Iterator, Sequence
 from pathlib import Path
 
+from rag.corpus.formats.csv import parse_csv, parse_tsv
 from rag.corpus.formats.docx import OLD_WORD, parse_docx
 from rag.corpus.formats.html import parse_html
 from rag.corpus.formats.markdown import parse_markdown
@@ -23,10 +24,10 @@ from rag.index.locks import LOCK_FILE
 
 # The formats rag reads, by file suffix, with their parsers: a file of another suffix is refused unopened.
 SUFFIXES = {".txt": parse_text, ".text": parse_text, ".md": parse_markdown, ".markdown": parse_markdown,
-            ".html": parse_html, ".htm": parse_html}
+            ".html": parse_html, ".htm": parse_html, ".csv": parse_csv, ".tsv": parse_tsv}
 # parsed from the file's bytes, not from decoded text
 BINARY_SUFFIXES = {".pdf": parse_pdf, ".docx": parse_docx, ".odt": parse_odt}
-FORMATS = ".txt, .md, .html, .pdf, .docx, .odt"
+FORMATS = ".txt, .md, .html, .csv, .tsv, .pdf, .docx, .odt"
 # Formats rag does not read, with what to do instead of the generic "unsupported format".
 CONVERT = {".doc": OLD_WORD, ".fodt": FLAT}
 METADATA_FILE = "sources.toml"

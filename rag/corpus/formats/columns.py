@@ -1,0 +1,212 @@
+"""What the rows of a table become (.csv, .tsv, read by `rag.corpus.formats.csv`): FAQ entries, or records.
+
+- **The header.** The first row with text is a header when it names a question column and an answer column (below),
+  or when it reads as names rather than data (`is_header`): every cell one line of at most 60 characters and 8
+  words, none ending a sentence, no two the same, and none holding digits over a column whose cells mostly do ("2024"
+  over "2025", "3 jours" over "5 jours"). A first row of short words over short words ("Dupont;Paris") reads as names:
+  such a file is read with it as its header, its values shown as names of the values under them.
+- **An FAQ.** A header naming a question column (`QUESTION`: question, titre, title, intitulé, sujet, q, pregunta,
+  frage, ...) and an answer column (`ANSWER`: réponse, answer, contenu, content, body, texte, text, description, a,
+  respuesta, antwort, ...) makes each row a section: its heading the question, its lines the answer's paragraphs and
+  line breaks, then each other non-empty cell a "Name : value" line (a cell beyond the header, its value alone). A
+  name matches folded (case, accents and punctuation aside), whole ("Q", "Réponse") or by a word of it ("Texte de la
+  question", "Réponse (FR)"; a single letter only whole); where several columns match, the strongest word wins
+  (question over titre, réponse over contenu over texte over description), then a name that is the word alone,
+  then the leftmost column. Category columns
+  (`CATEGORY`: catégorie, rubrique, thème, section, sous-catégorie, ...) are the headings the entry stands under, as
+  the `<h2>` of a help page grouped by topic: its citation's section is "Compte › Changer de mot de passe ?", the
+  topic is embedded with every passage of the entry, however long, and the body holds what answers.
+- **Any other table.** Each row a section headed by its first non-empty cell, when that reads as a heading (one line,
+  at most 200 characters); its other cells lines, "Name : value" under a header, the values alone without one.
+- A row of one non-empty cell (an FAQ entry without answer) is a line of its own without heading: a heading alone
+  would be no passage. Empty rows are left out.
+
+Lines keep the offsets of their cells, as `Cell.lines` gives them; a line after the answer whose cell stands before
+the answer's end in the file (a column left of it) is cited from its cell to that end, so that a passage's span,
+from its first line's start to its last line's end, holds all its lines.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from itertools import chain, islice
+
+from rag.corpus.formats.base import Line, Section
+
+# Strongest first: a name or word earlier in the list wins over a later one
+QUESTION = ("question", "questions", "q", "pregunta", "preguntas", "frage", "fragen", "domanda", "pergunta", "vraag",
+            "intitule", "titre", "title", "sujet", "subject", "objet")
+ANSWER = ("reponse", "reponses", "answer", "answers", "a", "r", "respuesta", "antwort", "risposta", "resposta",
+          "antwoord", "contenu", "content", "body", "corps", "texte", "text", "description", "details")
+CATEGORY = ("categorie", "categories", "category", "categoria", "kategorie", "rubrique", "theme", "thematique",
+            "domaine", "famille", "section", "topic")
+_SUB = ("sous", "sub")  # "sous-catégorie", "subcategory" once folded
+_NAME_CHARS, _NAME_WORDS, _HEADING_CHARS = 60, 8, 200
+_HEADER_ROWS = 50  # the rows a header is judged against
+_DIGIT = re.compile(r"\d")
+_SENTENCE_END = (".", "!", "?")
+LABEL = " : "  # between a column's name and its value
+
+
+@dataclass(slots=True)
+class Cell:
+    """A cell's value, and its non-blank lines with their offsets in the file (`rag.corpus.formats.base.Line`)."""
+
+    value: str
+    lines: tuple[Line, ...]
+
+
+@dataclass(frozen=True)
+class Columns:
+    """The columns of an FAQ table: its question's, its answer's, and its categories', in order."""
+
+    question: int
+    answer: int
+    categories: tuple[int, ...]
+
+
+def folded(name: str) -> str:
+    """A column name as it is matched: case and accents folded, punctuation a space ("Réponse (FR)" -> "reponse fr")."""
+    plain = unicodedata.normalize("NFKD", name.replace("\ufeff", "")).casefold()
+    plain = "".join(ch for ch in plain if not unicodedata.combining(ch))
+    return " ".join(re.sub(r"[\W_]+", " ", plain).split())
+
+
+def _rank(name: str, names: Sequence[str]) -> tuple[int, int] | None:
+    """How strongly `name` matches one of `names`: by the strongest word of it that is one ("Question (FR)" is a
+    question before "Titre" is), a name that is that word alone first; a single letter only alone ("Q")."""
+    name = folded(name)
+    if name in names:
+        return names.index(name), 0
+    words = [names.index(word) for word in name.split() if len(word) > 1 and word in names]
+    return (min(words), 1) if words else None
+
+
+def _category(name: str) -> bool:
+    """Whether a column names the topic its rows stand under: a category ("Catégorie", "Thème de la question") or a
+    sub-category ("Sous-catégorie", "Subcategory")."""
+    words = folded(name).split()
+    if words[:1] and words[0] in _SUB:
+        words = words[1:]
+    elif words[:1] and words[0].startswith("sub"):
+        words = [words[0].removeprefix("sub"), *words[1:]]
+    return bool(words) and words[0] in CATEGORY
+
+
+def faq_columns(header: Sequence[str]) -> Columns | None:
+    """The question, answer and category columns a header names; None unless it names a question and an answer."""
+    def best(names: Sequence[str], taken: int | None = None) -> int | None:
+        ranked = [(rank, i) for i, name in enumerate(header) if i != taken and (rank := _rank(name, names)) is not None]
+        return min(ranked)[1] if ranked else None
+
+    question = best(QUESTION)
+    answer = best(ANSWER, question)
+    if question is None or answer is None:
+        return None
+    categories = tuple(i for i, name in enumerate(header) if i not in (question, answer) and _category(name))
+    return Columns(question, answer, categories)
+
+
+def is_header(first: Sequence[str], rest: Sequence[Sequence[str]]) -> bool:
+    """Whether the first row of a table names its columns rather than holding data (the module's docstring)."""
+    names = [" ".join(value.split()) for value in first]
+    if faq_columns(names) is not None:
+        return True
+    filled = [(i, name) for i, name in enumerate(names) if name]
+    if not rest or not filled or len({folded(name) for _, name in filled}) < len(filled):
+        return False
+    for i, name in filled:
+        if ("\n" in first[i].strip() or len(name) > _NAME_CHARS or len(name.split()) > _NAME_WORDS
+                or name.endswith(_SENTENCE_END)):
+            return False
+        below = [row[i] for row in rest if i < len(row) and row[i].strip()]
+        if _DIGIT.search(name) and 2 * sum(1 for value in below if _DIGIT.search(value)) >= len(below):
+            return False
+    return True
+
+
+def table_sections(rows: Iterable[Sequence[Cell]]) -> tuple[list[Section], list[str]]:
+    """The sections of a table's rows, read one at a time (empty rows included, so that a row's number is the one a
+    spreadsheet shows), and what the ingest reports of them: rows wider than their header. Raises `ValueError` for a
+    table without a row of text under its header."""
+    filled = ((number, row) for number, row in enumerate(rows, 1) if any(cell.lines for cell in row))
+    first = next(filled, None)
+    if first is None:
+        raise ValueError("no text found: every cell of the table is empty")
+    ahead = list(islice(filled, _HEADER_ROWS))
+    names = [cell.value for cell in first[1]]
+    header = None
+    if is_header(names, [[cell.value for cell in row] for _, row in ahead]):
+        header = [" ".join(name.split()) for name in names]
+    else:
+        ahead.insert(0, first)
+    columns = faq_columns(header) if header is not None else None
+    sections, wider = [], []
+    for number, row in chain(ahead, filled):
+        if header is not None and any(cell.lines for cell in row[len(header):]):
+            wider.append(number)
+        section = _entry(row, header or [], columns) if columns is not None else _record(row, header or [])
+        if section is not None:
+            sections.append(section)
+    if not sections:
+        raise ValueError("no text found: the table has a header row and no row of text under it")
+    changes = [f"{len(wider):,} row{'s' if len(wider) > 1 else ''} with more cells than the header (the first: row "
+               f"{wider[0]}): their extra cells are read without a name (a quote left open, or the delimiter in a "
+               "cell without quotes?)"] if wider else []
+    return sections, changes
+
+
+def _entry(row: Sequence[Cell], header: Sequence[str], columns: Columns) -> Section | None:
+    """An FAQ row as a section: the question its heading, the answer then its other cells its lines."""
+    def at(i: int) -> Cell | None:
+        return row[i] if i < len(row) and row[i].value.strip() else None
+
+    question, answer = at(columns.question), at(columns.answer)
+    lines = list(answer.lines) if answer is not None else []
+    for i, cell in enumerate(row):
+        if i not in (columns.question, columns.answer, *columns.categories) and cell.value.strip():
+            lines.extend(_after(lines, labelled(header[i] if i < len(header) else "", cell)))
+    parents = tuple(" ".join(topic.value.split()) for i in columns.categories if (topic := at(i)) is not None)
+    if question is None:
+        return Section(None, lines, parents=parents) if lines else None
+    if not lines:
+        return Section(None, list(question.lines), parents=parents)
+    return Section(" ".join(question.value.split()), lines, question.lines[0].start, parents)
+
+
+def _record(row: Sequence[Cell], header: Sequence[str]) -> Section | None:
+    """A row of any other table as a section: headed by its first non-empty cell when it reads as a heading."""
+    cells = [(header[i] if i < len(header) else "", cell) for i, cell in enumerate(row) if cell.value.strip()]
+    if not cells:
+        return None
+    (_, first), rest = cells[0], cells[1:]
+    heading = " ".join(first.value.split())
+    if rest and len(first.lines) == 1 and len(heading) <= _HEADING_CHARS:
+        return Section(heading, [line for name, cell in rest for line in labelled(name, cell)], first.lines[0].start)
+    return Section(None, [line for name, cell in cells for line in labelled(name, cell)])
+
+
+def labelled(name: str, cell: Cell) -> list[Line]:
+    """A cell's lines, the first after its column's name ("Catégorie : Compte") when it has one: the line's offsets
+    stay its value's, which its text holds."""
+    lines = list(cell.lines)
+    if name and lines:
+        lines[0] = replace(lines[0], text=f"{name}{LABEL}{lines[0].text}", item=True)
+    return lines
+
+
+def _after(before: Sequence[Line], lines: list[Line]) -> list[Line]:
+    """`lines`, to follow `before` in a section, each ending no earlier than the one before it."""
+    end = before[-1].end if before else 0
+    out = []
+    for line in lines:
+        end = max(end, line.end)
+        out.append(replace(line, end=end))
+    return out
+
+
+__all__ = ["ANSWER", "CATEGORY", "LABEL", "QUESTION", "Cell", "Columns", "faq_columns", "folded", "is_header",
+           "labelled", "table_sections"]

@@ -1,0 +1,224 @@
+"""Read a table exported as text (.csv, .tsv): one entry per row, each line cited at its cell in the file.
+
+Chatbot integrators keep their FAQ in a spreadsheet exported as CSV ("question;réponse": Excel's French exports
+delimit by ";", in UTF-8 with a BOM or in Windows-1252, which the reader decodes as it decodes any text file,
+`rag.corpus.encoding`), and help desks export their articles as a table. What a row becomes is
+`rag.corpus.formats.columns`'s: a question and its answer, or a record of named values.
+
+- The delimiter: a tab for .tsv; for .csv the one of `,` `;` tab `|` that splits the first rows (up to 50, in the
+  first 64 kB) into the same number of columns, two or more, most often (`delimiter`). `csv.Sniffer` alone is not
+  enough: it counts delimiters line by line, and gives up on an FAQ whose answers run over paragraphs and hold a
+  doubled quote; it breaks a tie, run on the first 4 kB only (its quote-guessing regular expression takes time
+  quadratic in its sample: 5 s on 16 kB of quotes and line breaks).
+  Quotes are always `"`, doubled inside a quoted cell: the sniffer's guess of `'` is wrong for French text, whose
+  apostrophes it sees as quotes.
+- Rows are the standard library's `csv.reader` rows (quoted cells holding line breaks and doubled quotes), fed the
+  text a line at a time (`\\n`, `\\r\\n` or `\\r`, as `open(newline="")` gives them), which tells where each row
+  starts and ends. Each cell is then found in its row's text (`_scan`): a line of a cell is cited at its own span,
+  exactly, unless it holds a quote the file doubles (its span then holds the doubled quotes) or the row is malformed
+  in a way `csv` forgives (`"a"b`: the cell's whole span, or the row's).
+- Bounds, each a `ValueError` whose reason the ingest reports, the file skipped: a cell longer than the csv module's
+  limit (131,072 characters, left as it is: the limit is the module's, for the whole process, and only a quote
+  never closed makes a cell that long in an FAQ); a row of more than `MAX_COLUMNS` cells; a quoted cell never
+  closed, which `csv` would read to the end of the file as one cell; a file whose rows hold no text. A file is at
+  most `RAG_MAX_FILE_BYTES` (`rag.corpus.files.refusal`) before it is decoded, and a binary one is refused there.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from bisect import bisect_left
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
+from itertools import count, islice
+
+from rag.corpus.formats.base import Line, Parsed, lines_with_offsets
+from rag.corpus.formats.columns import Cell, table_sections
+
+DELIMITERS = ",;\t|"
+MAX_COLUMNS = 1000  # cells in a row: far past an FAQ's or a help desk export's; beyond, a data matrix, not text
+_QUOTE = '"'
+_SAMPLE_CHARS = 65536  # where the delimiter is chosen from: the first rows, wherever they end
+_SAMPLE_ROWS = 50
+_SNIFF_CHARS = 4096  # `csv.Sniffer` takes 0.25 s on 4 kB of quotes and line breaks, 5 s on 16 kB
+_UNQUOTED = {d: re.compile(f"[^{re.escape(d)}\r\n]*") for d in DELIMITERS}
+_BREAK = re.compile("[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]")  # where `str.splitlines` breaks a line
+
+
+@dataclass(slots=True)
+class _Span:
+    """Where a cell stands in the text: its raw span (quotes included); `inner` the span of its value when the
+    value is read from it exactly (the raw span less its quotes, or all of it), None when `csv` forgave a fault."""
+
+    start: int
+    end: int
+    inner: tuple[int, int] | None
+    quoted: bool
+
+
+def _cell(value: str, span: _Span | None, row: tuple[int, int]) -> Cell:
+    """A cell whose lines are cited in the text: exactly where its value is its raw text (a doubled quote counted
+    twice), else at the whole of its span, or of its row's where its span is unknown."""
+    if _BREAK.search(value) is None:  # most cells: one line, found without splitting (a table of millions of cells)
+        text = value.strip()
+        lead = len(value) - len(value.lstrip())
+        found = [(text, lead, lead + len(text))] if text else []
+    else:
+        found = [(line.text, line.start, line.end) for line in lines_with_offsets(value)]
+    if span is None:
+        return Cell(value, tuple(Line(text, *row) for text, _, _ in found))
+    if span.inner is None:
+        return Cell(value, tuple(Line(text, span.start, span.end) for text, _, _ in found))
+    start = span.inner[0]
+    quotes = [i for i, ch in enumerate(value) if ch == _QUOTE] if span.quoted and _QUOTE in value else []
+    # each quote before a character stands doubled in the file
+    return Cell(value, tuple(Line(text, start + a + bisect_left(quotes, a), start + b + bisect_left(quotes, b))
+                             for text, a, b in found))
+
+
+def parse_csv(text: str) -> Parsed:
+    """A .csv file, its delimiter found in its first rows (`delimiter`)."""
+    return parse_table(text, delimiter(text))
+
+
+def parse_tsv(text: str) -> Parsed:
+    """A .tsv file: tab-delimited."""
+    return parse_table(text, "\t")
+
+
+def parse_table(text: str, separator: str) -> Parsed:
+    """The rows of a delimited text as sections (`rag.corpus.formats.columns.table_sections`). Raises `ValueError`
+    for a file that cannot be read as a table, with a reason a person can act on."""
+    sections, changes = table_sections(_rows(text, separator))
+    return Parsed(sections, blocks=True, changes=changes)
+
+
+def delimiter(text: str) -> str:
+    """The delimiter of a .csv file: of `DELIMITERS`, the one that splits its first rows into the same number of
+    columns, two or more, most often (`_consistency`); between equals, the one a space follows least often (a
+    delimiter is written alone, a comma of prose is followed by a space: "Horaires ?;De 9 h, du lundi au vendredi"),
+    then the sniffer's guess; a comma when no candidate splits a row."""
+    sample = text[:_SAMPLE_CHARS]
+    cut = len(sample) < len(text)
+    try:
+        sniffed: str | None = csv.Sniffer().sniff(text[:_SNIFF_CHARS], DELIMITERS).delimiter
+    except csv.Error:  # "Could not determine delimiter"
+        sniffed = None
+    scores = {d: _consistency(sample, d, cut) for d in DELIMITERS}
+    best = max(DELIMITERS, key=lambda d: (scores[d][0], -_spaced(sample, d), d == sniffed, scores[d][1]))
+    return best if scores[best][0] > 0 else (sniffed or ",")
+
+
+def _spaced(sample: str, separator: str) -> float:
+    """The share of `separator`'s occurrences in `sample` that a space follows."""
+    return sample.count(separator + " ") / max(1, sample.count(separator))
+
+
+def _consistency(sample: str, separator: str, cut: bool) -> tuple[float, int]:
+    """How consistently `separator` splits the sample's rows: the share of its non-empty rows that have the most
+    common number of columns, when that number is two or more (else 0), and that number."""
+    reader = csv.reader(io.StringIO(sample, newline=""), delimiter=separator, quotechar=_QUOTE, strict=False)
+    try:
+        counts = [len(row) for row in islice(reader, _SAMPLE_ROWS + 1) if row]
+    except csv.Error:
+        return 0.0, 0
+    if cut and len(counts) > 1:
+        counts.pop()  # the row the sample cut off
+    if not counts:
+        return 0.0, 0
+    columns, rows = Counter(counts).most_common(1)[0]
+    return (rows / len(counts) if columns > 1 else 0.0), columns
+
+
+def _rows(text: str, separator: str) -> Iterator[list[Cell]]:
+    """The rows of `text` as `csv.reader` reads them, each cell located in `text` (`_scan`)."""
+    consumed = 0
+
+    def pieces() -> Iterator[str]:
+        nonlocal consumed
+        for piece in io.StringIO(text, newline=""):  # lines as `csv` wants them: their line breaks kept, untranslated
+            consumed += len(piece)
+            yield piece
+
+    reader = csv.reader(pieces(), delimiter=separator, quotechar=_QUOTE, strict=False)
+    start, line = 0, 1
+    for number in count(1):
+        where = f"row {number:,} (line {line:,})"  # as a spreadsheet numbers its rows, and an editor its lines
+        try:
+            values = next(reader, None)
+        except csv.Error as exc:
+            raise ValueError(_unreadable(exc, where)) from exc
+        if values is None:
+            return
+        if len(values) > MAX_COLUMNS:
+            raise ValueError(f"{len(values):,} cells in {where}: rag reads tables of at most {MAX_COLUMNS:,} "
+                             "columns (a data matrix is no text to search)")
+        end = consumed
+        found = _scan(text, start, end, separator, len(values), where)
+        spans: list[_Span | None] = list(found) if found is not None else [None] * len(values)
+        row = (start, _trimmed_end(text, start, end))
+        yield [_cell(value, _checked(text, span, value), row) for value, span in zip(values, spans, strict=True)]
+        start, line = end, reader.line_num + 1
+
+
+def _checked(text: str, span: _Span | None, value: str) -> _Span | None:
+    """`span`, its `inner` left out unless the file holds `value` there (its quotes doubled in a quoted cell)."""
+    if span is None or span.inner is None:
+        return span
+    raw = text[span.inner[0]:span.inner[1]]
+    if (raw.replace(_QUOTE * 2, _QUOTE) if span.quoted else raw) == value:
+        return span
+    return _Span(span.start, span.end, None, span.quoted)
+
+
+def _unreadable(error: csv.Error, where: str) -> str:
+    if "field limit" in str(error):
+        return (f"a cell longer than {csv.field_size_limit():,} characters (the csv module's limit) in {where}: a "
+                'quote never closed? Close it, and double a quote inside a quoted cell ("")')
+    return f"not a readable table, in {where}: {error}"
+
+
+def _trimmed_end(text: str, start: int, end: int) -> int:
+    """`end` before the line break that ends a row."""
+    while end > start and text[end - 1] in "\r\n":
+        end -= 1
+    return end
+
+
+def _scan(text: str, start: int, end: int, separator: str, cells: int, where: str) -> list[_Span] | None:
+    """Where each of the `cells` cells of the row `text[start:end]` stands, read as `csv.reader` reads it: a cell
+    opening on a quote runs to the quote that closes it (a doubled one does not), and on to the next delimiter (what
+    `csv` appends to it, forgiving); any other cell to the next delimiter or line break. None if they do not add up
+    to `cells` cells. Raises `ValueError` for a quoted cell never closed in the last row: `csv` read the rest of the
+    file as that cell."""
+    spans, pos = [], start
+    for k in range(cells):
+        if k:
+            if not text.startswith(separator, pos, end):
+                return None
+            pos += 1
+        cell, inner = pos, None
+        if text.startswith(_QUOTE, pos, end):
+            pos += 1
+            while (close := text.find(_QUOTE, pos, end)) >= 0 and text.startswith(_QUOTE * 2, close, end):
+                pos = close + 2
+            if close < 0:
+                if end == len(text):
+                    raise ValueError(f"a quote opened in {where} is never closed: the rest of the file would be one "
+                                     'cell; close it, and double a quote inside a quoted cell ("")')
+                return None
+            inner, pos = (cell + 1, close), close + 1
+        match = _UNQUOTED[separator].match(text, pos, end)
+        pos = match.end() if match else pos
+        if inner is None:
+            inner = (cell, pos)
+        elif pos > inner[1] + 1:
+            inner = None  # `"a"b`: csv read "ab", which the file does not hold as such
+        spans.append(_Span(cell, pos, inner, text.startswith(_QUOTE, cell, end)))
+    return spans if text[pos:end].strip("\r\n") == "" else None
+
+
+__all__ = ["DELIMITERS", "MAX_COLUMNS", "delimiter", "parse_csv", "parse_table", "parse_tsv"]

@@ -1,0 +1,225 @@
+"""Spreadsheets exported as text (.csv, .tsv): the delimiter, the header, FAQ and other tables as sections, every line
+cited at its cell in the decoded file, and bad files refused with a reason."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from rag.corpus.encoding import BINARY, LEGACY
+from rag.corpus.files import FORMATS, SUFFIXES, refusal
+from rag.corpus.formats.base import Parsed
+from rag.corpus.formats.columns import LABEL, faq_columns, is_header
+from rag.corpus.formats.csv import MAX_COLUMNS, delimiter, parse_csv, parse_tsv
+from rag.corpus.reader import read_document, read_file
+
+FAQ = ('Catégorie;Question;Réponse;Mis à jour\r\n'
+       'Compte;Comment changer mon mot de passe ?;"Allez dans Profil.\r\n\r\nPuis cliquez sur « Changer »; '
+       'et ""valider"".";2024-03-01\r\n'
+       ';;;\r\n'
+       'Livraison;Quels sont les délais ?;Trois jours, en France.;\r\n')
+
+
+def _sections(parsed: Parsed) -> list[tuple[str | None, tuple[str, ...], list[str]]]:
+    return [(s.heading, s.parents, [line.text for line in s.lines]) for s in parsed.sections]
+
+
+def _cited(source: str, parsed: Parsed) -> None:
+    """Every line's span holds its text: as it is, or with the quotes the file doubles, or its value after its
+    column's name; a heading starts at its question."""
+    for section in parsed.sections:
+        if section.heading_start is not None:
+            assert source.startswith(section.heading.split()[0], section.heading_start), section.heading
+        for line in section.lines:
+            span = source[line.start:line.end]
+            value = line.text.split(LABEL, 1)[1] if LABEL in line.text else line.text
+            assert line.text in span or value in span.replace('""', '"'), (line, span)
+
+
+def test_csv_and_tsv_are_formats_rag_reads_as_text():
+    assert SUFFIXES[".csv"] is parse_csv and SUFFIXES[".tsv"] is parse_tsv
+    assert {".csv", ".tsv"} <= set(FORMATS.split(", "))
+
+
+def test_an_faq_row_is_a_section_under_its_category_its_answer_then_its_other_cells_its_lines():
+    parsed = parse_csv(FAQ)
+    assert _sections(parsed) == [
+        ("Comment changer mon mot de passe ?", ("Compte",),
+         ["Allez dans Profil.", 'Puis cliquez sur « Changer »; et "valider".', "Mis à jour : 2024-03-01"]),
+        ("Quels sont les délais ?", ("Livraison",), ["Trois jours, en France."]),
+    ]
+    assert parsed.blocks and not parsed.changes and parsed.title is None
+    _cited(FAQ, parsed)
+
+
+def test_a_line_is_cited_exactly_at_its_cell_unless_the_file_doubles_its_quotes():
+    first, second = parse_csv(FAQ).sections
+    profile, click, updated = first.lines
+    assert FAQ[profile.start:profile.end] == "Allez dans Profil."
+    assert FAQ[click.start:click.end] == 'Puis cliquez sur « Changer »; et ""valider"".'
+    assert FAQ[updated.start:updated.end] == "2024-03-01" and updated.item
+    assert FAQ[first.heading_start:].startswith("Comment changer")
+    (delay,) = second.lines
+    assert FAQ[delay.start:delay.end] == "Trois jours, en France."
+
+
+@pytest.mark.parametrize("separator", [",", ";", "\t", "|"])
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"])
+def test_each_delimiter_and_line_break_is_read_the_same(separator, newline):
+    rows = [["question", "answer"], ["Can I pay, later?", "Yes; within 30 days | by card."],
+            ["Do you ship abroad?", 'Yes, "worldwide".\nExcept Antarctica.'], ["Returns?", "Free."]]
+    with_quotes = csv.writer(out := _Lines(), delimiter=separator, lineterminator=newline)
+    with_quotes.writerows(rows)
+    text = "".join(out)
+    assert delimiter(text) == separator
+    parsed = parse_csv(text)
+    assert _sections(parsed) == [("Can I pay, later?", (), ["Yes; within 30 days | by card."]),
+                                 ("Do you ship abroad?", (), ['Yes, "worldwide".', "Except Antarctica."]),
+                                 ("Returns?", (), ["Free."])]
+    _cited(text, parsed)
+    if separator == "\t":
+        assert _sections(parse_tsv(text)) == _sections(parsed)
+
+
+class _Lines(list[str]):
+    def write(self, text: str) -> None:
+        self.append(text)
+
+
+def test_the_delimiter_is_the_one_splitting_rows_most_consistently_where_the_sniffer_gives_up():
+    """An FAQ answer over paragraphs, holding a doubled quote, as cnil_faq_dev's first entry: `csv.Sniffer` counts
+    delimiters line by line, and finds none."""
+    answer = ('Vérifiez que l\'adresse commence par ""https://"" (et non ""http://"") ;\n\n'
+              "en cas de doute, appelez-nous.")
+    text = f'question;réponse\nQuelles précautions prendre ?;"{answer}"\nEt ensuite ?;Rien.\n'
+    with pytest.raises(csv.Error):
+        csv.Sniffer().sniff(text, ";,\t|")
+    assert delimiter(text) == ";"
+    assert _sections(parse_csv(text))[0][2] == ['Vérifiez que l\'adresse commence par "https://" (et non "http://") ;',
+                                                "en cas de doute, appelez-nous."]
+
+
+def test_between_delimiters_splitting_rows_alike_the_one_a_space_does_not_follow_wins():
+    text = "Horaires ?;Du lundi au vendredi, de 9 h à 18 h.\nAdresse ?;12 rue de la Paix, Paris.\n"
+    assert csv.Sniffer().sniff(text, ";,\t|").delimiter == ","
+    assert delimiter(text) == ";"
+
+
+def test_a_single_column_file_is_one_line_per_row():
+    text = "Comment payer ?\nOù est ma commande ?\n"
+    assert delimiter(text) == ","
+    assert _sections(parse_csv(text)) == [(None, (), ["Comment payer ?"]), (None, (), ["Où est ma commande ?"])]
+
+
+def test_columns_are_named_case_accents_and_punctuation_aside_the_stronger_name_winning():
+    assert faq_columns(["ID", "QUESTION", "RÉPONSE"]).__dict__ == {"question": 1, "answer": 2, "categories": ()}
+    assert faq_columns(["Titre", "Question (FR)", "Description", "Réponse FR"]).__dict__ == {
+        "question": 1, "answer": 3, "categories": ()}
+    assert faq_columns(["Texte de la question", "Texte de la réponse", "Sous-catégorie", "Thème"]).__dict__ == {
+        "question": 0, "answer": 1, "categories": (2, 3)}
+    assert faq_columns(["Q", "A"]) is not None and faq_columns(["Title", "Body", "Subject line"]) is not None
+    assert faq_columns(["Nom", "Ville"]) is None and faq_columns(["Question", "Catégorie"]) is None
+    assert faq_columns(["Qa", "Ab"]) is None  # a single letter names a column only whole
+
+
+def test_the_first_row_is_a_header_when_it_reads_as_names():
+    assert is_header(["pregunta", "respuesta"], [])  # an FAQ's names, even without rows
+    assert is_header(["Produit", "Prix", "Stock"], [["Chaise", "45", "12"]])
+    assert not is_header(["Comment payer ?", "Par carte."], [["Où ?", "Ici."]])  # sentences are data
+    assert not is_header(["Chaise", "45"], [["Table", "120"]])  # digits over digits
+    assert not is_header(["Produit", "Produit"], [["a", "b"]])
+    assert not is_header(["Produit", "Prix"], [])  # a lone row of names is read as text, not lost
+    assert not is_header(["Une très longue cellule qui ressemble à tout sauf au nom d'une colonne", "x"], [["a", "b"]])
+
+
+def test_another_table_s_row_is_headed_by_its_first_cell_its_other_cells_named():
+    text = ("Produit,Description,Prix\n"
+            'Chaise,"Une chaise en chêne.\nPliante.",45 €\n'
+            ",Sans nom,\n"
+            "Table,,\n")
+    parsed = parse_csv(text)
+    assert _sections(parsed) == [("Chaise", (), ["Description : Une chaise en chêne.", "Pliante.", "Prix : 45 €"]),
+                                 (None, (), ["Description : Sans nom"]), (None, (), ["Produit : Table"])]
+    _cited(text, parsed)
+
+
+def test_a_table_without_header_has_its_values_alone():
+    text = "Horaires ?;Du lundi au vendredi, de 9 h à 18 h.\nAdresse ?;12 rue de la Paix, Paris.\n"
+    assert _sections(parse_csv(text)) == [("Horaires ?", (), ["Du lundi au vendredi, de 9 h à 18 h."]),
+                                          ("Adresse ?", (), ["12 rue de la Paix, Paris."])]
+
+
+def test_an_entry_without_answer_is_its_question_and_one_without_question_its_answer():
+    text = "question;réponse\nQue faire ?;\n;Une réponse orpheline.\n"
+    assert _sections(parse_csv(text)) == [(None, (), ["Que faire ?"]), (None, (), ["Une réponse orpheline."])]
+
+
+def test_a_column_left_of_the_answer_follows_it_cited_up_to_the_answer_s_end():
+    text = "ID;Réponse;Question\n7;Par carte.;Comment payer ?\n"
+    (section,) = parse_csv(text).sections
+    answer, number = section.lines
+    assert (section.heading, answer.text, number.text) == ("Comment payer ?", "Par carte.", "ID : 7")
+    assert text[number.start:number.end] == "7;Par carte."  # a passage ending on it covers the answer
+
+
+def test_rows_wider_than_their_header_are_read_and_reported():
+    text = 'question;réponse\nA ?;"Oui"; et plus;encore\nB ?;Non.\nC ?;Oui;;\n'
+    parsed = parse_csv(text)
+    assert _sections(parsed)[0] == ("A ?", (), ["Oui", " et plus".strip(), "encore"])
+    assert parsed.changes == ["1 row with more cells than the header (the first: row 2): their extra cells are read "
+                              "without a name (a quote left open, or the delimiter in a cell without quotes?)"]
+
+
+def test_a_cell_csv_forgives_is_cited_at_its_whole_span():
+    text = 'question;réponse\nA ?;"Oui" mais non\n'
+    (section,) = parse_csv(text).sections
+    (line,) = section.lines
+    assert line.text == "Oui mais non" and text[line.start:line.end] == '"Oui" mais non'
+
+
+def _write(tmp_path: Path, name: str, data: bytes) -> Path:
+    path = tmp_path / name
+    path.write_bytes(data)
+    return path
+
+
+def test_an_excel_export_in_utf8_with_its_mark_or_in_windows_1252_is_read(tmp_path):
+    text = "Question;Réponse\r\nOù est ma commande ?;Suivez-la dans « Mes commandes ».\r\n"
+    for name, data, changes in [("bom.csv", text.encode("utf-8-sig"), []), ("ansi.csv", text.encode("cp1252"),
+                                                                            [LEGACY])]:
+        doc = read_document(tmp_path, _write(tmp_path, name, data))
+        assert doc.text == text and doc.changes == changes
+        (section,) = doc.sections
+        assert section.heading == "Où est ma commande ?"
+        assert doc.text[section.lines[0].start:section.lines[0].end] == "Suivez-la dans « Mes commandes »."
+
+
+def test_the_title_is_the_file_name_or_sources_toml_s_and_categories_head_the_section_path(tmp_path):
+    _write(tmp_path, "faq-clients.csv", FAQ.encode())
+    doc = read_document(tmp_path, tmp_path / "faq-clients.csv")
+    assert doc.title == "Faq clients"
+    assert [s.heading for s in doc.sections] == ["Compte › Comment changer mon mot de passe ?",
+                                                 "Livraison › Quels sont les délais ?"]
+    doc = read_document(tmp_path, tmp_path / "faq-clients.csv", {"title": "FAQ de la boutique"})
+    assert doc.title == "FAQ de la boutique"
+
+
+@pytest.mark.parametrize(("data", "reason"), [
+    (b"question;r\xc3\xa9ponse\nA ?;" + b'"' + b"x" * 140_000 + b'"\n',
+     "a cell longer than 131,072 characters (the csv module's limit) in row 2 (line 2): a quote never closed?"),
+    (b"question;r\xc3\xa9ponse\nA ?;\"Oui.\nB ?;Non.\n",
+     "a quote opened in row 2 (line 2) is never closed: the rest of the file would be one cell"),
+    (b"a" + b";a" * MAX_COLUMNS + b"\n", f"{MAX_COLUMNS + 1:,} cells in row 1 (line 1): rag reads tables of at most"),
+    (b";;;\r\n\r\n ; ;\r\n", "no text found: every cell of the table is empty"),
+    (b"Question;R\xc3\xa9ponse\n;\n", "no text found: the table has a header row and no row of text under it"),
+    (b"PK\x03\x04\x14\x00\x00\x00\x08\x00" + bytes(range(256)), BINARY),
+])
+def test_a_bad_file_is_skipped_with_its_reason(tmp_path, data, reason):
+    skipped = read_file(tmp_path, _write(tmp_path, "faq.csv", data))
+    assert skipped.reason.startswith(reason), skipped
+
+
+def test_an_empty_file_is_refused_unopened(tmp_path):
+    assert refusal(tmp_path, _write(tmp_path, "vide.tsv", b"")) == "empty file"
