@@ -1,0 +1,87 @@
+"""FAQ spreadsheets (.csv, .tsv) through ingest and search, over the real model and FAISS: a reworded question finds
+its row, cited at that row of the file."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import pytest
+
+from rag.corpus.encoding import BINARY
+from rag.corpus.formats.csv import MAX_COLUMNS
+from rag.index.store import Index
+from rag.ingestion.pipeline import ingest
+from rag.search.searcher import Query, Searcher
+from rag.settings import Settings
+
+ROWS = [
+    ("Catégorie", "Question", "Réponse", "Mis à jour"),
+    ("Commandes", "Comment suivre ma commande ?", "Ouvrez « Mes commandes » dans votre compte : le lien de suivi du "
+     "transporteur y apparaît dès l'expédition.", "2024-02-01"),
+    ("Livraison", "Quels sont les délais de livraison ?", "Colissimo livre en 48 heures en France métropolitaine.\n\n"
+     'Le point relais ("Mondial Relay") compte 3 à 5 jours ouvrés.', "2024-03-12"),
+    ("Retours", "Puis-je renvoyer un article ?", "Oui, sous 30 jours, avec l'étiquette prépayée jointe au colis ; "
+     "le remboursement suit sous 14 jours.", ""),
+    ("Paiement", "Quels moyens de paiement acceptez-vous ?", "Carte bancaire, PayPal et virement ; pas de chèque.",
+     "2023-11-30"),
+]
+ARTICLES = ("title\tbody\n"
+            "Réinitialiser son mot de passe\tCliquez sur « Mot de passe oublié » : un lien valable une heure vous "
+            "est envoyé par courriel.\n"
+            "Supprimer son compte\tÉcrivez au service client ; la suppression est faite sous 30 jours.\n")
+
+
+def _excel(rows: list[tuple[str, ...]]) -> bytes:
+    """Rows as Excel's French CSV export writes them: ';', quotes where needed, CRLF, UTF-8 with its mark."""
+    out = io.StringIO()
+    csv.writer(out, delimiter=";", lineterminator="\r\n").writerows(rows)
+    return out.getvalue().encode("utf-8-sig")
+
+
+@pytest.fixture(scope="module")
+def csv_corpus(tmp_path_factory, embedder) -> tuple[Path, Index]:
+    """An FAQ spreadsheet and a help desk's articles as a table, with bad tables beside them, ingested."""
+    corpus = tmp_path_factory.mktemp("csv-corpus")
+    (corpus / "faq-boutique.csv").write_bytes(_excel(ROWS))
+    (corpus / "articles.tsv").write_text(ARTICLES, encoding="utf-8")
+    (corpus / "sources.toml").write_text('["articles.tsv"]\ntitle = "Centre d\'aide"\n', encoding="utf-8")
+    bad = {"vide.csv": (b";;;\r\n;;;\r\n", "no text found: every cell of the table is empty"),
+           "matrice.csv": (b",".join([b"1"] * (MAX_COLUMNS + 5)) + b"\n", f"{MAX_COLUMNS + 5:,} cells in row 1"),
+           "image.csv": (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", BINARY),
+           "ouvert.csv": (b'question;r\xc3\xa9ponse\nA ?;"Oui\nB ?;Non\n', "a quote opened in row 2 (line 2) is never "
+                                                                          "closed")}
+    for name, (data, _) in bad.items():
+        (corpus / name).write_bytes(data)
+    settings = Settings(corpus_dir=corpus, index_dir=tmp_path_factory.mktemp("csv-index"))
+    report = ingest(settings, embedder=embedder)
+    assert {s.source: s.reason.split(":")[0] if s.source == "image.csv" else s.reason[:len(bad[s.source][1])]
+            for s in report.skipped} == {name: reason for name, (_, reason) in bad.items()}
+    assert report.documents == 2
+    return corpus, Index.load(settings.index_dir)
+
+
+def test_a_reworded_question_finds_its_row_first_cited_at_that_row(csv_corpus, embedder):
+    corpus, index = csv_corpus
+    (hits,) = Searcher(index, embedder).search([Query("En combien de jours suis-je livré ?", 3,
+                                                      "hybrid", False)])
+    top = hits[0]
+    assert top.text.splitlines() == ["Colissimo livre en 48 heures en France métropolitaine.",
+                                     'Le point relais ("Mondial Relay") compte 3 à 5 jours ouvrés.',
+                                     "Mis à jour : 2024-03-12"]
+    citation = top.citation
+    assert (citation.source, citation.title) == ("faq-boutique.csv", "Faq boutique")
+    assert citation.section == "Livraison › Quels sont les délais de livraison ?"
+    text = (corpus / citation.source).read_bytes().decode("utf-8-sig")
+    # the row from its question to its last cell: the question, the answer's paragraphs, the date
+    start, end = text.index("Quels sont les délais"), text.index("2024-03-12") + len("2024-03-12")
+    assert (citation.start, citation.end) == (start, end)
+
+
+def test_a_help_desk_article_table_is_found_by_its_title_and_body(csv_corpus, embedder):
+    (hits,) = Searcher(csv_corpus[1], embedder).search([Query("J'ai oublié mon mot de passe", 3, "hybrid", False)])
+    top = hits[0]
+    assert top.text.startswith("Cliquez sur « Mot de passe oublié »")
+    assert (top.citation.title, top.citation.section) == ("Centre d'aide", "Réinitialiser son mot de passe")
+    assert ARTICLES[top.citation.start:top.citation.end].startswith("Réinitialiser son mot de passe\tCliquez")
