@@ -107,6 +107,15 @@ def test_between_delimiters_splitting_rows_alike_the_one_a_space_does_not_follow
     assert delimiter(text) == ";"
 
 
+def test_a_line_separator_inside_a_cell_breaks_the_cell_s_lines_not_the_row():
+    """Excel and Word paste U+2028 and form feeds into cells: `csv` ends rows at \\n and \\r only."""
+    text = "question;réponse\nA ?;Oui\u2028non\x0cpeut-être\nB ?;Non.\n"
+    parsed = parse_csv(text)
+    assert _sections(parsed) == [("A ?", (), ["Oui", "non", "peut-être"]), ("B ?", (), ["Non."])]
+    assert not parsed.changes
+    _cited(text, parsed)
+
+
 def test_a_single_column_file_is_one_line_per_row():
     text = "Comment payer ?\nOù est ma commande ?\n"
     assert delimiter(text) == ","
@@ -138,10 +147,12 @@ def test_another_table_s_row_is_headed_by_its_first_cell_its_other_cells_named()
     text = ("Produit,Description,Prix\n"
             'Chaise,"Une chaise en chêne.\nPliante.",45 €\n'
             ",Sans nom,\n"
-            "Table,,\n")
+            "Table,,\n"
+            '"Banc\nlong",Un banc.,90 €\n')
     parsed = parse_csv(text)
     assert _sections(parsed) == [("Chaise", (), ["Description : Une chaise en chêne.", "Pliante.", "Prix : 45 €"]),
-                                 (None, (), ["Description : Sans nom"]), (None, (), ["Produit : Table"])]
+                                 (None, (), ["Description : Sans nom"]), (None, (), ["Produit : Table"]),
+                                 (None, (), ["Produit : Banc", "long", "Description : Un banc.", "Prix : 90 €"])]
     _cited(text, parsed)
 
 

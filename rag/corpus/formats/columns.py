@@ -70,7 +70,7 @@ class Columns:
 
 def folded(name: str) -> str:
     """A column name as it is matched: case and accents folded, punctuation a space ("Réponse (FR)" -> "reponse fr")."""
-    plain = unicodedata.normalize("NFKD", name.replace("\ufeff", "")).casefold()
+    plain = unicodedata.normalize("NFKD", name).casefold()
     plain = "".join(ch for ch in plain if not unicodedata.combining(ch))
     return " ".join(re.sub(r"[\W_]+", " ", plain).split())
 
