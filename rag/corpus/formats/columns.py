@@ -154,8 +154,8 @@ def table_sections(rows: Iterable[Sequence[Cell]]) -> tuple[list[Section], list[
     if not sections:
         raise ValueError("no text found: the table has a header row and no row of text under it")
     changes = [f"{len(wider):,} row{'s' if len(wider) > 1 else ''} with more cells than the header (the first: row "
-               f"{wider[0]}): their extra cells are read without a name (a quote left open, or the delimiter in a "
-               "cell without quotes?)"] if wider else []
+               f"{wider[0]}): their extra cells are read without a name (the delimiter in a cell without "
+               "quotes?)"] if wider else []
     return sections, changes
 
 
