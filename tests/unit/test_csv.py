@@ -137,6 +137,7 @@ def test_the_first_row_is_a_header_when_it_reads_as_names():
     assert is_header(["pregunta", "respuesta"], [])  # an FAQ's names, even without rows
     assert is_header(["Produit", "Prix", "Stock"], [["Chaise", "45", "12"]])
     assert not is_header(["Comment payer ?", "Par carte."], [["Où ?", "Ici."]])  # sentences are data
+    assert not is_header(["Question sur le paiement ?", "Réponse sous 24 h."], [["Où ?", "Ici."]])  # not names
     assert not is_header(["Chaise", "45"], [["Table", "120"]])  # digits over digits
     assert not is_header(["Produit", "Produit"], [["a", "b"]])
     assert not is_header(["Produit", "Prix"], [])  # a lone row of names is read as text, not lost

@@ -1,10 +1,10 @@
 """What the rows of a table become (.csv, .tsv, read by `rag.corpus.formats.csv`): FAQ entries, or records.
 
-- **The header.** The first row with text is a header when it names a question column and an answer column (below),
-  or when it reads as names rather than data (`is_header`): every cell one line of at most 60 characters and 8
-  words, none ending a sentence, no two the same, and none holding digits over a column whose cells mostly do ("2024"
-  over "2025", "3 jours" over "5 jours"). A first row of short words over short words ("Dupont;Paris") reads as names:
-  such a file is read with it as its header, its values shown as names of the values under them.
+- **The header.** The first row with text is a header when it reads as names (`is_header`: every cell one line of at
+  most 60 characters and 8 words, none ending a sentence, no two the same) and either names a question column and an
+  answer column (below) or has rows under it, and none of its cells holds digits over a column whose cells mostly
+  do ("2024" over "2025", "3 jours" over "5 jours"). A first row of short words over short words ("Dupont;Paris")
+  reads as names: such a file is read with it as its header, its values shown as names of the values under them.
 - **An FAQ.** A header naming a question column (`QUESTION`: question, titre, title, intitulé, sujet, q, pregunta,
   frage, ...) and an answer column (`ANSWER`: réponse, answer, contenu, content, body, texte, text, description, a,
   respuesta, antwort, ...) makes each row a section: its heading the question, its lines the answer's paragraphs and
@@ -12,10 +12,10 @@
   name matches folded (case, accents and punctuation aside), whole ("Q", "Réponse") or by a word of it ("Texte de la
   question", "Réponse (FR)"; a single letter only whole); where several columns match, the strongest word wins
   (question over titre, réponse over contenu over texte over description), then a name that is the word alone,
-  then the leftmost column. Category columns
-  (`CATEGORY`: catégorie, rubrique, thème, section, sous-catégorie, ...) are the headings the entry stands under, as
-  the `<h2>` of a help page grouped by topic: its citation's section is "Compte › Changer de mot de passe ?", the
-  topic is embedded with every passage of the entry, however long, and the body holds what answers.
+  then the leftmost column. Category columns (`CATEGORY`: catégorie, rubrique, thème, section, sous-catégorie, ...)
+  are the headings the entry stands under, as the `<h2>` of a help page grouped by topic, rather than lines: its
+  citation's section is "Compte › Changer de mot de passe ?", the topic is embedded with every passage of the entry,
+  however long (a line would be in one passage only), and the body holds what answers.
 - **Any other table.** Each row a section headed by its first non-empty cell, when that reads as a heading (one line,
   at most 200 characters); its other cells lines, "Name : value" under a header, the values alone without one.
 - A row of one non-empty cell (an FAQ entry without answer) is a line of its own without heading: a heading alone
@@ -111,21 +111,23 @@ def faq_columns(header: Sequence[str]) -> Columns | None:
 
 
 def is_header(first: Sequence[str], rest: Sequence[Sequence[str]]) -> bool:
-    """Whether the first row of a table names its columns rather than holding data (the module's docstring)."""
+    """Whether the first row of a table names its columns rather than holding data (the module's docstring): names
+    of an FAQ's columns, or names over rows that do not contradict them. A question row of an FAQ without header
+    ("Question sur le paiement ?;Réponse sous 24 h.") holds the words of those names, and is no header."""
     names = [" ".join(value.split()) for value in first]
+    filled = [(i, name) for i, name in enumerate(names) if name]
+    if not filled or len({folded(name) for _, name in filled}) < len(filled):
+        return False
+    if any("\n" in first[i].strip() or len(name) > _NAME_CHARS or len(name.split()) > _NAME_WORDS
+           or name.endswith(_SENTENCE_END) for i, name in filled):
+        return False
     if faq_columns(names) is not None:
         return True
-    filled = [(i, name) for i, name in enumerate(names) if name]
-    if not rest or not filled or len({folded(name) for _, name in filled}) < len(filled):
-        return False
     for i, name in filled:
-        if ("\n" in first[i].strip() or len(name) > _NAME_CHARS or len(name.split()) > _NAME_WORDS
-                or name.endswith(_SENTENCE_END)):
-            return False
         below = [row[i] for row in rest if i < len(row) and row[i].strip()]
         if _DIGIT.search(name) and 2 * sum(1 for value in below if _DIGIT.search(value)) >= len(below):
             return False
-    return True
+    return bool(rest)
 
 
 def table_sections(rows: Iterable[Sequence[Cell]]) -> tuple[list[Section], list[str]]:
