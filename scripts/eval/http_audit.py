@@ -42,11 +42,11 @@ LANGUAGES = ROOT / "tests" / "data" / "languages"
 RAG = str(Path(sys.executable).parent / "rag")
 
 
-def cnil_corpus(folder: Path) -> Path:
-    """cnil_faq_dev's entries as a folder of text files named by their id, titled by a `sources.toml`."""
+def cnil_corpus(folder: Path, dataset: Path = DATASETS / "cnil_faq_dev") -> Path:
+    """cnil_faq_dev's entries (`dataset`) as a folder of text files named by their id, titled by a `sources.toml`."""
     folder.mkdir(parents=True, exist_ok=True)
     toml = []
-    for line in (DATASETS / "cnil_faq_dev" / "passages.jsonl").read_text(encoding="utf-8").splitlines():
+    for line in (dataset / "passages.jsonl").read_text(encoding="utf-8").splitlines():
         row = json.loads(line)
         (folder / f"{row['id']}.txt").write_text(row["text"] + "\n", encoding="utf-8")
         toml.append(f'["{row["id"]}.txt"]\ntitle = {json.dumps(row["title"], ensure_ascii=False)}\n')
