@@ -52,12 +52,10 @@ TokenCounter = Callable[[Sequence[str]], list[int]]
 # over its clauses "4.1" (`rag.corpus.formats.legal`); the line under a title in its block ("Version en vigueur au
 # ...") no heading, the title still the document's. 20: in a Word or OpenDocument file without heading styles, a
 # paragraph all in bold that reads as a heading and heads some text a heading, its level from its size (the first,
-# larger than all others, the title). 21: HTML headings of pages without <hN>: an element of role "heading" at its
-# aria-level, a block whose class or id names a title ("page-title", "title") over the rest of the element holding
-# it, a tab's or an accordion button's words over the panel it shows (the tab list and the button no text). 22:
-# .csv and .tsv files read, one section per row (refused before: the corpus's hash is unchanged by the upgrade, and
-# its tables would stay out of the build until some other file changed).
-LAYOUT = 22
+# larger than all others, the title). 21: .csv and .tsv files read, one section per row (refused before: the
+# corpus's hash is unchanged by the upgrade, and its tables would stay out of the build until some other file
+# changed).
+LAYOUT = 21
 TITLE_CHARS = 60  # a line shorter than this without a full stop names what follows it (`_runs_on`)
 _FULL_STOPS = (".", "!", "…", ";")
 PROBE_CHARS_PER_TOKEN = 16  # an ASCII word of this many characters per passage token is counted by its prefixes

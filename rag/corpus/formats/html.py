@@ -3,10 +3,6 @@
 definition one line ("Amount: Two months of rent"), a disclosure's `<summary>` the heading of what its `<details>`
 holds (an FAQ accordion's question over its answer), and so is a paragraph all in bold that reads as a heading (an
 FAQ's question set in `<strong>`).
-Pages that write no `<h1>`..`<h6>` head their parts in other ways, read as headings too: an element of role
-"heading" (its `aria-level`, 2 by default, as WAI-ARIA says), a block whose class or id names a title
-(`<div class="page-title">`, `<p class="section-title">`) holding a short text that ends no sentence, and a tab's or
-an accordion button's words over the panel it shows (`rag.corpus.formats.disclosures`).
 A page's furniture (menus, banners, footers, form controls) is left out, by its element or role, or by its class or
 id where it is measured to be furniture (`rag.corpus.formats.furniture`); where the page marks its content (`<main>`,
 else `<article>`) and that holds most of its text, only that is read."""
@@ -15,12 +11,10 @@ from __future__ import annotations
 
 import re
 import textwrap
-from dataclasses import dataclass
 from html.parser import HTMLParser
 
 from rag.corpus.formats.base import CELL_SEPARATOR, Line, Outline, Parsed, Section
-from rag.corpus.formats.disclosures import disclosures
-from rag.corpus.formats.furniture import HEAD, VOID, Furniture, is_main, name_words
+from rag.corpus.formats.furniture import HEAD, VOID, Furniture, is_main
 from rag.corpus.formats.text import reads_as_heading
 
 _BLOCKS = {"p", "li", "dt", "dd", "tr", "td", "th", "pre", "blockquote", "figcaption", "caption", "summary",
@@ -33,16 +27,7 @@ _CONTROLS = {"button", "label"}
 _ITEMS = {"li", "dt", "dd", "tr", "td", "th"}  # their lines are items of a list or rows of a table
 _CELL_BREAK = "\x00"  # marks where a row's next cell starts, until the row is flushed
 _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
-# A block whose class or id holds one of these words is a title, if its text is short and ends no sentence. Not the
-# label of a box set in the text ("Note", "Warning": Sphinx's and docutils' <p class="admonition-title">, GitHub's
-# "markdown-alert-title"): that names no part of the page, and the section goes on after the box.
-_TITLE_WORDS = {"title", "heading", "headline", "titre", "titel", "titulo", "titolo"}
-_BOX_WORDS = {"admonition", "alert", "callout"}
-_TITLE_TAGS = {"div", "p", "header"}
-# A title by its class heads the rest of the element that holds it, under every <hN> open: level 7 for one standing
-# in no other title's element, one more for each it stands in (its element holds theirs).
-_TITLE_LEVEL = 7
-_SUMMARY_LEVEL = 12  # a <summary> or a panel heads its <details> or panel under every heading open, titles included
+_SUMMARY_LEVEL = 7  # a <summary> heads its <details> under every heading open, <h6> included
 _STRONG = {"strong", "b"}
 # Elements left out with all they hold. Not <button> (an accordion's question is one) nor elements marked `hidden` or
 # aria-hidden (its collapsed answers are): an FAQ page would lose its questions and answers.
@@ -90,19 +75,13 @@ class _HtmlSections(HTMLParser):
     """Collects headings and block texts with the offsets of their elements in the HTML source."""
 
     def __init__(self, source: str, scope: str | None = None, lenient: bool = False,
-                 named: frozenset[tuple[int, int]] = frozenset(),
-                 panels: dict[tuple[int, int], str] | None = None,
-                 controls: frozenset[tuple[int, int]] = frozenset()) -> None:
+                 named: frozenset[tuple[int, int]] = frozenset()) -> None:
         """`scope`: "main" or "article" to read only inside such elements, None to read the whole body. `lenient`:
-        leave out only scripts, styles and the head. `named`: where the elements named as furniture start. `panels`:
-        where the panels that a control heads start, with its words; `controls`: where those controls start (their
-        words are no text of the page)."""
+        leave out only scripts, styles and the head. `named`: where the elements named as furniture start."""
         super().__init__(convert_charrefs=True)
         self.scope = scope
         self.lenient = lenient
         self.named = named
-        self.panels = panels or {}
-        self.controls = controls
         self._content = _Region()  # the <main> or <article> being read, when the page is read in scope
         self._furniture = _Region()  # the skipped element being passed over
         self.line_starts = [0]
@@ -122,10 +101,6 @@ class _HtmlSections(HTMLParser):
         # it closes (what follows an FAQ's last answer is not part of it)
         self._details: list[tuple[tuple[tuple[int, str], ...], Section]] = []
         self._strong = 0  # <strong> or <b> elements open
-        self._stack: list[str] = []  # the elements open in what is read, outermost first
-        self._scopes: list[_Scope] = []  # the titles' and panels' elements open, innermost last
-        self._level: int | None = None  # the level of the heading open (an <hN>, an element of role "heading")
-        self._title: int | None = None  # the stack's depth its element needs for the open block, a title by its class
         self._bold = self._plain = False  # whether the open block holds text in bold, and text that is not
 
     def _offset(self) -> int:
@@ -151,8 +126,7 @@ class _HtmlSections(HTMLParser):
             if tag == "br" and not self._skip:
                 self._buffer.append(" " if self._open and self._open[0] == "tr" else "\n")
             return
-        if _skipped(tag, named, self.lenient) or (not self.lenient and self.named and self.getpos() in self.named) \
-                or self.getpos() in self.controls:
+        if _skipped(tag, named, self.lenient) or (not self.lenient and self.named and self.getpos() in self.named):
             if tag == "table" and self._open and self._open[0] == "tr":
                 self._flush(self._offset())  # the row it stands in ends there, as a table read would end it
             self._furniture.enter(tag)
@@ -163,7 +137,6 @@ class _HtmlSections(HTMLParser):
             self._content.enter(tag)
         if self._skip:
             return
-        self._stack.append(tag)
         if tag in _CONTROLS:
             self._buffer.append(" ")
         if tag in _STRONG:
@@ -172,28 +145,15 @@ class _HtmlSections(HTMLParser):
             self._term = None  # a term joins a definition of its own list only
         if tag == "details":
             self._details.append((self.outline.save(), self.sections[-1]))
-        role = (named.get("role") or "").strip().lower()
         if self._open and self._open[0] == "tr" and tag != "tr":
             # inside a row, blocks are part of its cells: the row is one line, its cells apart
             if tag in _CELLS:
                 self._buffer.append(_CELL_BREAK)
-            elif tag in _BLOCKS or tag in _HEADINGS or role == "heading":
+            elif tag in _BLOCKS or tag in _HEADINGS:
                 self._buffer.append(" ")
-            return
-        if self.getpos() in self.panels:  # a tab's panel, an accordion's region: headed by its control's words
-            self._flush(self._offset())
-            # no heading start: the control may stand far before (a tab list over all the panels), and a citation
-            # spans the panel only
-            self._enter(len(self._stack), _SUMMARY_LEVEL, self.panels[self.getpos()], None, title=False)
-        if tag in _BLOCKS or tag in _HEADINGS or role == "heading":
+        elif tag in _BLOCKS or tag in _HEADINGS:
             self._flush(self._offset())
             self._open = (tag, self._offset())
-            self._level = _aria_level(named.get("aria-level")) if role == "heading" else \
-                int(tag[1]) if tag in _HEADINGS else None
-            words = name_words(named.get("class"), camel=True) | name_words(named.get("id"), camel=True)
-            titled = tag in _TITLE_TAGS and words & _TITLE_WORDS and not words & _BOX_WORDS and \
-                not _HEADINGS.intersection(self._stack)  # part of the <hN> it stands in ("std/" in rustdoc's)
-            self._title = len(self._stack) - 1 if titled and self._level is None else None
 
     def handle_endtag(self, tag: str) -> None:
         if tag == "title" and self._in_title:
@@ -204,13 +164,10 @@ class _HtmlSections(HTMLParser):
             if self._furniture.tag is None and self._open:
                 self._buffer.append(" ")  # what stood between two words ("Total<select>…</select>10")
             return
-        if not self._skip and tag in self._stack:  # it closes any element left open in it (a <p>, an <li>)
-            del self._stack[len(self._stack) - 1 - self._stack[::-1].index(tag):]
         if self._content.tag is not None and tag == self._content.tag:
             self._content.end(tag)
             if self._content.tag is None:  # the content closes: so does any block or loose text left open in it
                 self._flush(self._offset() + len(f"</{tag}>"))
-                self._leave()
                 return
         if self._skip:
             return
@@ -228,29 +185,6 @@ class _HtmlSections(HTMLParser):
             saved, before = self._details.pop()
             if self.sections[-1] is not before:  # its summary opened a section: the one it stood in goes on
                 self.outline.restore(saved)
-                self.sections.append(Section(before.heading, heading_start=before.heading_start,
-                                             parents=before.parents))
-        self._leave()
-
-    def _enter(self, depth: int, level: int, heading: str, start: int | None, title: bool) -> None:
-        """Open the section of a title or a panel, to last while the stack holds `depth` elements (its element)."""
-        if title and self._scopes and self._scopes[-1].title and self._scopes[-1].depth == depth:
-            scope = self._scopes.pop()  # a title after another in the same element: in its place, at its level
-        else:
-            scope = _Scope(depth, title, self.outline.save(), self.sections[-1])
-        self.sections.append(self.outline.section(level, heading, start))
-        scope.opened = self.outline.save()
-        self._scopes.append(scope)
-
-    def _leave(self) -> None:
-        """Close the titles and panels whose elements closed: the section they stood in goes on after them, unless a
-        heading (an <hN> above them) closed them already."""
-        while self._scopes and len(self._stack) < self._scopes[-1].depth:
-            scope = self._scopes.pop()
-            self._flush(self._offset())
-            if self.outline.save()[:len(scope.opened)] == scope.opened:
-                self.outline.restore(scope.saved)
-                before = scope.before
                 self.sections.append(Section(before.heading, heading_start=before.heading_start,
                                              parents=before.parents))
 
@@ -280,7 +214,7 @@ class _HtmlSections(HTMLParser):
             self._loose_start = None
             return
         tag, start = self._open
-        level, title, self._open, self._level, self._title = self._level, self._title, None, None, None
+        self._open = None
         if not text:
             return
         if tag == "pre":  # preformatted (code, a configuration file): its lines and their indentation are meaning
@@ -288,13 +222,10 @@ class _HtmlSections(HTMLParser):
                                         textwrap.dedent(joined.replace(_CELL_BREAK, " ")).splitlines() if code.strip()]
             self._term = None
             return
-        if level is not None:
-            if self.title is None and level == 1:
+        if tag in _HEADINGS:
+            if self.title is None and tag == "h1":
                 self.title = text
-            self.sections.append(self.outline.section(level, text, start))
-        elif title is not None and reads_as_heading(text):
-            nested = sum(scope.title and scope.depth < title for scope in self._scopes)
-            self._enter(title, min(_TITLE_LEVEL + nested, _SUMMARY_LEVEL - 1), text, start, title=True)
+            self.sections.append(self.outline.section(int(tag[1]), text, start))
         elif (tag == "summary" and self._details) or (tag == "p" and bold_only and reads_as_heading(text)):
             # a disclosure's summary; a paragraph all in bold that reads as a heading (an FAQ's question set apart)
             self.sections.append(self.outline.section(_SUMMARY_LEVEL, text, start))
@@ -308,34 +239,11 @@ class _HtmlSections(HTMLParser):
             self._term = self.sections[-1].lines[-1] if tag == "dt" else None
 
 
-@dataclass
-class _Scope:
-    """A title's or a panel's element: while it is open (the stack holds `depth` elements), what follows stands
-    under the heading; `saved` and `before` are the headings open and the section in effect before it, `opened` the
-    headings open once it was."""
-
-    depth: int
-    title: bool
-    saved: tuple[tuple[int, str], ...]
-    before: Section
-    opened: tuple[tuple[int, str], ...] = ()
-
-
-def _aria_level(value: str | None) -> int:
-    """An `aria-level`'s heading level: 2 where it is missing or no whole number above 0 (WAI-ARIA's default for
-    a heading), 6 at most (deeper ones still above the titles read from class names)."""
-    level = (value or "").strip()
-    return min(int(level), 6) if level.isdigit() and int(level) > 0 else 2
-
-
-def _read(text: str, scope: str | None, named: frozenset[tuple[int, int]],
-          panels: dict[tuple[int, int], str],
-          controls: frozenset[tuple[int, int]]) -> _HtmlSections:
-    """The page read in `scope`, leaving out the elements starting at `named` too, the `panels` headed by their
-    `controls`; read again leniently if an element left out never closes (a `<nav>` whose end tag is missing would
-    take the rest of the page with it)."""
+def _read(text: str, scope: str | None, named: frozenset[tuple[int, int]]) -> _HtmlSections:
+    """The page read in `scope`, leaving out the elements starting at `named` too; read again leniently if an element
+    left out never closes (a `<nav>` whose end tag is missing would take the rest of the page with it)."""
     for lenient in (False, True):
-        parser = _HtmlSections(text, scope, lenient, named, panels, controls)
+        parser = _HtmlSections(text, scope, lenient, named)
         parser.feed(text)
         parser.close()
         parser._flush(len(text))
@@ -362,10 +270,9 @@ def parse_html(text: str) -> Parsed:
     first.close()
     scope = "main" if first.main else "article" if first.article else None
     named = first.left_out
-    found = disclosures(text)
-    parser = whole = _read(text, None, named, found.panels, found.controls)
+    parser = whole = _read(text, None, named)
     if scope is not None:
-        scoped = _read(text, scope, named, found.panels, found.controls)
+        scoped = _read(text, scope, named)
         if _size(scoped) >= CONTENT_SHARE[scope] * _size(whole):
             parser = scoped
     return Parsed([s for s in parser.sections if s.lines], title=parser.title, url=parser.url,
