@@ -4,11 +4,18 @@ sub-clause open ("Droit de rétractation › ARTICLE 4")."""
 
 from __future__ import annotations
 
+import re
+import signal
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import pytest
 
+from rag.corpus.formats import text as text_format
 from rag.corpus.formats.legal import legal_heading
 from rag.corpus.formats.text import parse_text
 from rag.corpus.reader import read_document
+from tests.helpers.paths import ROOT
 
 
 def _headings(tmp_path, text: str) -> list[tuple[str | None, list[str]]]:
@@ -133,3 +140,48 @@ def test_a_title_and_the_line_under_it_give_the_title_and_no_heading():
                 "Helix Télécom SAS, société par actions simplifiée immatriculée au RCS de Lyon."]),
         ("Objet du contrat", ["Les présentes conditions définissent les services fournis au Client."]),
     ]
+
+
+@contextmanager
+def _interrupted_after(seconds: float) -> Iterator[None]:
+    """Raise TimeoutError in the block after `seconds` (Python's regular expression engine checks for signals as it
+    runs, so a runaway match is stopped too)."""
+    def stop(signum: int, frame: object) -> None:
+        raise TimeoutError(f"still running after {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def test_a_line_with_a_long_run_of_spaces_is_read_in_linear_time():
+    """A title matched lazily before a trailing `\\s*` tried every end of the line, each over the run of spaces: an
+    article's (`legal_heading`), a numbered item's and an outline heading's line of 200,000 characters took hours.
+    Read in linear time, the three take milliseconds; the bound, a hundred times that at least, holds on a loaded
+    machine and no quadratic reading comes near it."""
+    spaces = " " * 200_000
+    text = f"Article 1 - A{spaces}x\n\n1. A{spaces}x\n\n1.1 A{spaces}x\n\nArticle 2 - B{spaces}y\n"
+    with _interrupted_after(30):
+        parsed = parse_text(text)
+        assert legal_heading(f"Article 1 - A{spaces}x") is not None
+    assert [len(s.lines) for s in parsed.sections] == [4]  # none a heading: too long for a title
+
+
+def test_the_numbered_and_outline_patterns_match_as_their_lazy_forms_did():
+    """Made linear, `_NUMBERED` and `_OUTLINE` match the same lines, with the same groups, as before: on every line of
+    the repository's text files, each with its line break too, and on lines with spaces, tabs and breaks around."""
+    lazy = {"numbered": re.compile(r"^\s*\d{1,3}[.)]\s+(?P<text>\S.*?)\s*$"),
+            "outline": re.compile(r"^\s*(?P<number>\d{1,2}(?:\.\d{1,2}){0,3})[.)]?\s+(?P<text>\S.*?)\s*$")}
+    greedy = {"numbered": text_format._NUMBERED, "outline": text_format._OUTLINE}
+    lines = ["1. A  ", " 2) x\t", "1.  A b  \n", "1. A\n\nB", "1. a b\nc ", "1.1 \u00a0Foo\u00a0 ", "3.2) ?\r\n"]
+    files = [path for folder in ("corpus", "tests/data") for path in (ROOT / folder).rglob("*")]
+    for path in sorted(path for path in files if path.suffix in (".txt", ".md")):
+        lines += path.read_text(encoding="utf-8", errors="replace").splitlines(keepends=True)
+    for name, pattern in lazy.items():
+        for line in lines:
+            before, after = pattern.match(line), greedy[name].match(line)
+            assert (before and (before.span(), before.groupdict())) == (after and (after.span(), after.groupdict()))

@@ -28,7 +28,7 @@ _HEADING = re.compile(
     r"|(?i:premier|première|unique|préliminaire))"  # "Article premier", "Titre préliminaire"
     r"(?:er|ER|re|RE|°)?"  # "Article 1er", "Titre Ier", "Article 2°"
     r"(?:\s(?i:bis|ter|quater|quinquies|sexies|septies|octies|nonies|decies))?"  # an article inserted: "3 bis"
-    r"(?:\s*(?P<separator>[–—:.\-])\s*(?P<title>\S.*?)?)?\s*")
+    r"(?:\s*(?P<separator>[–—:.\-])\s*(?P<title>\S.*)?)?")  # greedy, no `\s*` after: a lazy title is quadratic
 ARTICLE_LEVEL = 1  # an outline's single numbers' level ("4."): an article's clauses ("4.1", level 2) stand under it
 
 
@@ -46,6 +46,7 @@ class LegalHeading:
 def legal_heading(text: str) -> LegalHeading | None:
     """The heading a line (stripped) is shaped as, or None: the word capitalised ("Article", "ARTICLE", "Art.";
     "article 3 : ..." inside a sentence is no heading), a number, then a separator and the rest, or nothing."""
+    text = text.strip()
     match = _HEADING.fullmatch(text)
     if match is None or not match["kind"][0].isupper():
         return None

@@ -11,10 +11,12 @@ from rag.corpus.formats.base import Line, Outline, Parsed, Section, lines_with_o
 from rag.corpus.formats.legal import legal_heading
 
 _ELISION = re.compile(r"^\s*(?:\.{3,}|…)\s*$")
-_NUMBERED = re.compile(r"^\s*\d{1,3}[.)]\s+(?P<text>\S.*?)\s*$")
+# `text` runs from its first to its last non-blank character, matched greedily: a lazy `\S.*?` before `\s*$` tries
+# every end and is quadratic in a long run of spaces
+_NUMBERED = re.compile(r"^\s*\d{1,3}[.)]\s+(?P<text>\S(?:.*\S)?)\s*$")
 _BULLET = re.compile(r"^\s*(?:[•·▪◦*\-–]\s+)")
 # A numbered heading of an outline: "2.", "2.1", "2.1.3" (or "2)") then its title ("2.1 Délais de remboursement").
-_OUTLINE = re.compile(r"^\s*(?P<number>\d{1,2}(?:\.\d{1,2}){0,3})[.)]?\s+(?P<text>\S.*?)\s*$")
+_OUTLINE = re.compile(r"^\s*(?P<number>\d{1,2}(?:\.\d{1,2}){0,3})[.)]?\s+(?P<text>\S(?:.*\S)?)\s*$")
 _OUTLINE_LEVEL = 99  # the level of a heading outside the outline: under the numbered headings open, never above them
 # The legend a Confluence-style "page diff" view puts on top of its export.
 _DIFF_LEGEND = {
