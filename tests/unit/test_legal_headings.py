@@ -142,6 +142,32 @@ def test_a_title_and_the_line_under_it_give_the_title_and_no_heading():
     ]
 
 
+@pytest.mark.parametrize("text", [
+    "Bonjour Marie\nJ'espère que tu vas bien\n\nVoici les photos de la fête de samedi, dis-moi lesquelles tu veux "
+    "garder pour l'album.\n",
+    "Ingrédients\n3 pommes\n\nÉplucher les pommes, les couper en lamelles et les disposer sur la pâte.\n",
+    "A. HISTORY OF THE SOFTWARE\n==========================\n\nPython was created in the early 1990s by Guido van "
+    "Rossum.\n",
+], ids=["letter", "list", "underline"])
+def test_a_pair_of_short_lines_opening_other_files_gives_no_title(text):
+    """A greeting over a letter's first line, a list's name over its first item, a title over its underline: no
+    title, as before (the title's second line is read so only under a title in capitals or in a file with articles)."""
+    parsed = parse_text(text)
+    assert parsed.title is None
+    assert [(s.heading, len(s.lines)) for s in parsed.sections] == [(None, 3)]
+
+
+def test_a_title_over_its_version_line_is_the_title_of_a_file_with_articles():
+    """Not in capitals, a title's second line is read so in a file with articles."""
+    text = ("Conditions générales de vente\nVersion en vigueur au 1er mars 2025\n\nHelix Télécom SAS, société par "
+            "actions simplifiée.\n\nArticle 1 – Objet\n\nLes présentes conditions définissent les services.\n\n"
+            "Article 2 – Prix\n\nLes prix sont indiqués toutes taxes comprises.\n")
+    parsed = parse_text(text)
+    assert parsed.title == "Conditions générales de vente"
+    assert [(s.heading, len(s.lines)) for s in parsed.sections] == [
+        (None, 2), ("Article 1 – Objet", 1), ("Article 2 – Prix", 1)]
+
+
 @contextmanager
 def _interrupted_after(seconds: float) -> Iterator[None]:
     """Raise TimeoutError in the block after `seconds` (Python's regular expression engine checks for signals as it

@@ -234,19 +234,22 @@ def parse_text(text: str) -> Parsed:
         # title line is, and the introduction a section without heading
         return Parsed([replace(kept[0], heading=None, heading_start=None),
                        *[replace(s, parents=(opening, *s.parents)) for s in kept[1:]]], title=opening)
-    title, kept = leading_title(_title_apart(kept, lines, text))
+    title, kept = leading_title(_title_apart(kept, lines, text, bool(legal)))
     return Parsed(kept, title=title)
 
 
-def _title_apart(sections: list[Section], lines: list[Line], source: str) -> list[Section]:
-    """A document opening on a block of two short lines, a title and what stands under it (a subtitle, "Version en
+def _title_apart(sections: list[Section], lines: list[Line], source: str, legal: bool) -> list[Section]:
+    """A document opening on a block of two title lines, a title and what stands under it (a subtitle, "Version en
     vigueur au 1er mars 2025"), then its introduction: the first line alone, for `leading_title` to make it the title,
-    and the second the introduction's first line (it names nothing, as `looks_like_title` reads it)."""
+    and the second the introduction's first line (it names nothing, as `looks_like_title` reads it). Only where the
+    first line is a title in capitals or the document has articles: in other files such a pair is as often a letter's
+    greeting and first line ("Bonjour Marie" over "J'espère que tu vas bien") or a list's name and first item
+    ("Ingrédients" over "3 pommes"), which are no title; and an underline ("=====") is no second line of a title."""
     first = sections[0] if sections else None
     if first is None or first.heading is not None or len(first.lines) < 3 or first.lines[:3] != lines[:3]:
         return sections
-    if not _titled(lines[0].text) or not _short(lines[1].text) or _apart(lines[0], lines[1], source) or \
-            not _apart(lines[1], lines[2], source):
+    if not (legal or lines[0].text.isupper()) or not _titled(lines[0].text) or not _titled(lines[1].text) or \
+            _apart(lines[0], lines[1], source) or not _apart(lines[1], lines[2], source):
         return sections
     return [Section(None, first.lines[:1]), replace(first, lines=first.lines[1:]), *sections[1:]]
 
