@@ -11,7 +11,7 @@ from contextlib import contextmanager
 
 import pytest
 
-from rag.corpus.formats import text as text_format
+from rag.corpus.formats import line_shapes
 from rag.corpus.formats.legal import legal_heading
 from rag.corpus.formats.text import parse_text
 from rag.corpus.reader import read_document
@@ -202,7 +202,7 @@ def test_the_numbered_and_outline_patterns_match_as_their_lazy_forms_did():
     the repository's text files, each with its line break too, and on lines with spaces, tabs and breaks around."""
     lazy = {"numbered": re.compile(r"^\s*\d{1,3}[.)]\s+(?P<text>\S.*?)\s*$"),
             "outline": re.compile(r"^\s*(?P<number>\d{1,2}(?:\.\d{1,2}){0,3})[.)]?\s+(?P<text>\S.*?)\s*$")}
-    greedy = {"numbered": text_format._NUMBERED, "outline": text_format._OUTLINE}
+    greedy = {"numbered": line_shapes.NUMBERED, "outline": line_shapes.OUTLINE}
     lines = ["1. A  ", " 2) x\t", "1.  A b  \n", "1. A\n\nB", "1. a b\nc ", "1.1 \u00a0Foo\u00a0 ", "3.2) ?\r\n"]
     files = [path for folder in ("corpus", "tests/data") for path in (ROOT / folder).rglob("*")]
     for path in sorted(path for path in files if path.suffix in (".txt", ".md")):

@@ -9,14 +9,19 @@ from dataclasses import replace
 
 from rag.corpus.formats.base import Line, Outline, Parsed, Section, lines_with_offsets
 from rag.corpus.formats.legal import legal_heading
+from rag.corpus.formats.line_shapes import (
+    BULLET,
+    NUMBERED,
+    OUTLINE,
+    SENTENCE_END,
+    apart,
+    heading_like,
+    opens_block,
+    short,
+    titled,
+)
 
 _ELISION = re.compile(r"^\s*(?:\.{3,}|…)\s*$")
-# `text` runs from its first to its last non-blank character, matched greedily: a lazy `\S.*?` before `\s*$` tries
-# every end and is quadratic in a long run of spaces
-_NUMBERED = re.compile(r"^\s*\d{1,3}[.)]\s+(?P<text>\S(?:.*\S)?)\s*$")
-_BULLET = re.compile(r"^\s*(?:[•·▪◦*\-–]\s+)")
-# A numbered heading of an outline: "2.", "2.1", "2.1.3" (or "2)") then its title ("2.1 Délais de remboursement").
-_OUTLINE = re.compile(r"^\s*(?P<number>\d{1,2}(?:\.\d{1,2}){0,3})[.)]?\s+(?P<text>\S(?:.*\S)?)\s*$")
 _OUTLINE_LEVEL = 99  # the level of a heading outside the outline: under the numbered headings open, never above them
 # The legend a Confluence-style "page diff" view puts on top of its export.
 _DIFF_LEGEND = {
@@ -26,13 +31,12 @@ _DIFF_LEGEND = {
     "this line was removed.",
     "formatting was changed.",
 }
-_SENTENCE_END = (".", "!", "?", ";", ":", ",", "…", "»", ")")
 # What ends a sentence for a paragraph set in bold (`reads_as_heading`): a closing bracket or quote may end a title
 _BOLD_SENTENCE_END = (".", "!", ";", ":", ",", "…")
 
 
 def _is_legend(line: Line) -> bool:
-    return _BULLET.sub("", line.text).strip().casefold() in _DIFF_LEGEND
+    return BULLET.sub("", line.text).strip().casefold() in _DIFF_LEGEND
 
 
 def looks_like_title(line: Line, following: Line | None, previous: Line | None = None, source: str = "") -> bool:
@@ -40,11 +44,11 @@ def looks_like_title(line: Line, following: Line | None, previous: Line | None =
     the last of a block of such short lines (`previous`, the line just before it in `source`): an address's
     "United Kingdom" ends the address, it names nothing after it."""
     text = line.text
-    if following is None or _NUMBERED.match(text) or _BULLET.match(text):
+    if following is None or NUMBERED.match(text) or BULLET.match(text):
         return False
-    if previous is not None and not _apart(previous, line, source) and _short(previous.text):
+    if previous is not None and not apart(previous, line, source) and short(previous.text):
         return False
-    if len(text) > 80 or len(text.split()) > 12 or text.endswith(_SENTENCE_END):
+    if len(text) > 80 or len(text.split()) > 12 or text.endswith(SENTENCE_END):
         return False
     if not text[0].isupper():
         return False
@@ -60,13 +64,6 @@ def reads_as_heading(text: str) -> bool:
     return len(text) <= 150 and (text.endswith("?") or (len(text) <= 80 and not text.endswith(_BOLD_SENTENCE_END)))
 
 
-def _short(text: str) -> bool:
-    """A line of a block of short lines (an address, a list without bullets) or of a title and what stands under it
-    (a subtitle, "Version en vigueur au 1er mars 2025" under a CGV's title in capitals): no sentence end, and under 60
-    characters or of a title's length (80 characters, 12 words)."""
-    return not text.endswith(_SENTENCE_END) and (len(text) < 60 or (len(text) <= 80 and len(text.split()) <= 12))
-
-
 def _outline_numbers(lines: list[Line], source: str) -> set[str]:
     """The numbers of a document's outline headings: lines numbered on two levels or more ("2.1 Optique"), two at
     least, each opening a block (after a blank line, a sentence's end or another numbered line: not a hard-wrapped
@@ -77,9 +74,10 @@ def _outline_numbers(lines: list[Line], source: str) -> set[str]:
     without sub-sections: up to one past was "3." alone, and "4." to "9." stood inside it). A document without such
     lines has no outline: its numbered lines stay list items or questions, as before."""
     candidates = []
+    shaped = frozenset(i for i, line in enumerate(lines) if legal_heading(line.text))
     for i, line in enumerate(lines):
-        match = _OUTLINE.match(line.text)
-        if match and _heading_like(match["text"]) and _opens_block(lines, i, source):
+        match = OUTLINE.match(line.text)
+        if match and heading_like(match["text"]) and opens_block(lines, i, source, shaped):
             candidates.append((i, match["number"]))
     found = {number for _, number in candidates if "." in number}
     if len(found) < 2:
@@ -89,7 +87,7 @@ def _outline_numbers(lines: list[Line], source: str) -> set[str]:
     for i, number in candidates:
         if "." not in number and (int(number) <= last + 1 or str(int(number) - 1) in found):
             around = [lines[j] for j in (i - 1, i + 1) if 0 <= j < len(lines)]
-            if not any(_NUMBERED.match(other.text) for other in around):
+            if not any(NUMBERED.match(other.text) for other in around):
                 found.add(number)
     return found
 
@@ -104,13 +102,14 @@ def _legal_headings(lines: list[Line], source: str) -> dict[int, tuple[int, str,
     document with fewer than two has none: one such line is read as any other."""
     found: dict[int, tuple[int, str, int | None]] = {}
     taken = -1  # the title line under the last heading found alone on its line
+    shaped = frozenset(i for i, line in enumerate(lines) if legal_heading(line.text))
     for i, line in enumerate(lines):
         heading = legal_heading(line.text)
-        if i == taken or heading is None or not (_opens_block(lines, i, source) or i - 1 == taken):
+        if i == taken or heading is None or not (opens_block(lines, i, source, shaped) or i - 1 == taken):
             continue
         if heading.title is not None:
             title = heading.title.removesuffix(":").rstrip()  # "Article 2 - Loyer :" over its text
-            if title and _heading_like(title):
+            if title and heading_like(title):
                 found[i] = heading.level, line.text, None
             continue
         if _title_line(lines, i + 1, source):
@@ -125,25 +124,12 @@ def _legal_headings(lines: list[Line], source: str) -> dict[int, tuple[int, str,
 def _title_line(lines: list[Line], i: int, source: str) -> bool:
     """Whether line `i` is a title on its own: a title's shape, no sentence inside it, no number or bullet, and not
     going on into a next line of its block that opens in lower case (a wrapped sentence's first line)."""
-    if i >= len(lines) or not _titled(lines[i].text) or ". " in lines[i].text:
+    if i >= len(lines) or not titled(lines[i].text) or ". " in lines[i].text:
         return False
     text, after = lines[i].text, lines[i + 1] if i + 1 < len(lines) else None
-    if legal_heading(text) is not None or any(rule.match(text) for rule in (_OUTLINE, _NUMBERED, _BULLET)):
+    if legal_heading(text) is not None or any(rule.match(text) for rule in (OUTLINE, NUMBERED, BULLET)):
         return False
-    return after is None or _apart(lines[i], after, source) or not after.text[0].islower()
-
-
-def _opens_block(lines: list[Line], i: int, source: str) -> bool:
-    if i == 0:
-        return True
-    previous = lines[i - 1]
-    return _apart(previous, lines[i], source) or previous.text.endswith(_SENTENCE_END) or \
-        bool(_OUTLINE.match(previous.text)) or legal_heading(previous.text) is not None
-
-
-def _heading_like(text: str) -> bool:
-    return len(text) <= 100 and len(text.split()) <= 14 and text[0].isupper() and \
-        (text.endswith("?") or not text.endswith(_SENTENCE_END))
+    return after is None or apart(lines[i], after, source) or not after.text[0].islower()
 
 
 def parse_text(text: str) -> Parsed:
@@ -186,10 +172,10 @@ def parse_text(text: str) -> Parsed:
                 sections.append(Section(None))
             after_elision = True
             continue
-        numbered = _NUMBERED.match(line.text)
+        numbered = NUMBERED.match(line.text)
         item = numbered.group("text") if numbered else None
-        entry = _OUTLINE.match(line.text) if outline_numbers else None
-        if pending is None and entry and entry["number"] in outline_numbers and _heading_like(entry["text"]):
+        entry = OUTLINE.match(line.text) if outline_numbers else None
+        if pending is None and entry and entry["number"] in outline_numbers and heading_like(entry["text"]):
             after_elision = False
             open_section(Line(entry["text"], line.start, line.end), entry["number"].count(".") + 1)
             continue
@@ -248,20 +234,10 @@ def _title_apart(sections: list[Section], lines: list[Line], source: str, legal:
     first = sections[0] if sections else None
     if first is None or first.heading is not None or len(first.lines) < 3 or first.lines[:3] != lines[:3]:
         return sections
-    if not (legal or lines[0].text.isupper()) or not _titled(lines[0].text) or not _titled(lines[1].text) or \
-            _apart(lines[0], lines[1], source) or not _apart(lines[1], lines[2], source):
+    if not (legal or lines[0].text.isupper()) or not titled(lines[0].text) or not titled(lines[1].text) or \
+            apart(lines[0], lines[1], source) or not apart(lines[1], lines[2], source):
         return sections
     return [Section(None, first.lines[:1]), replace(first, lines=first.lines[1:]), *sections[1:]]
-
-
-def _titled(text: str) -> bool:
-    """A title's shape: up to 80 characters and 12 words, opening on a capital, no sentence end."""
-    return len(text) <= 80 and len(text.split()) <= 12 and text[0].isupper() and not text.endswith(_SENTENCE_END)
-
-
-def _apart(line: Line, following: Line, source: str) -> bool:
-    """Whether a blank line stands between two lines."""
-    return "\n\n" in source[line.end:following.start].replace("\r", "")
 
 
 def leading_title(sections: list[Section]) -> tuple[str | None, list[Section]]:
@@ -272,7 +248,7 @@ def leading_title(sections: list[Section]) -> tuple[str | None, list[Section]]:
     if len(sections) < 2 or sections[0].heading is not None or len(sections[0].lines) != 1:
         return None, sections
     text = sections[0].lines[0].text
-    if not _titled(text):
+    if not titled(text):
         return None, sections
     return text, [replace(s, parents=(text, *s.parents)) for s in sections[1:]]
 

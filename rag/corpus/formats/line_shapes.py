@@ -1,0 +1,54 @@
+"""The shapes of a plain-text line that tell what it may be: a numbered item ("3. ..."), an outline's heading ("3.1
+Optique"), a bullet, a title; whether it ends a sentence, and whether it opens a block of lines. Shared by the reader
+of plain text (`rag.corpus.formats.text`) and the finder of a legal text's articles (`rag.corpus.formats.articles`)."""
+
+from __future__ import annotations
+
+import re
+
+from rag.corpus.formats.base import Line
+
+# `text` runs from its first to its last non-blank character, matched greedily: a lazy `\S.*?` before `\s*$` tries
+# every end and is quadratic in a long run of spaces
+NUMBERED = re.compile(r"^\s*\d{1,3}[.)]\s+(?P<text>\S(?:.*\S)?)\s*$")
+BULLET = re.compile(r"^\s*(?:[•·▪◦*\-–]\s+)")
+# A numbered heading of an outline: "2.", "2.1", "2.1.3" (or "2)") then its title ("2.1 Délais de remboursement").
+OUTLINE = re.compile(r"^\s*(?P<number>\d{1,2}(?:\.\d{1,2}){0,3})[.)]?\s+(?P<text>\S(?:.*\S)?)\s*$")
+SENTENCE_END = (".", "!", "?", ";", ":", ",", "…", "»", ")")
+
+
+def titled(text: str) -> bool:
+    """A title's shape: up to 80 characters and 12 words, opening on a capital, no sentence end."""
+    return len(text) <= 80 and len(text.split()) <= 12 and text[0].isupper() and not text.endswith(SENTENCE_END)
+
+
+def heading_like(text: str) -> bool:
+    """A heading's text (an outline's, an article's title): up to 100 characters and 14 words, opening on a capital,
+    not ending a sentence but for a question."""
+    return len(text) <= 100 and len(text.split()) <= 14 and text[0].isupper() and \
+        (text.endswith("?") or not text.endswith(SENTENCE_END))
+
+
+def short(text: str) -> bool:
+    """A line of a block of short lines (an address, a list without bullets) or of a title and what stands under it
+    (a subtitle, "Version en vigueur au 1er mars 2025" under a CGV's title in capitals): no sentence end, and under 60
+    characters or of a title's length (80 characters, 12 words)."""
+    return not text.endswith(SENTENCE_END) and (len(text) < 60 or (len(text) <= 80 and len(text.split()) <= 12))
+
+
+def apart(line: Line, following: Line, source: str) -> bool:
+    """Whether a blank line stands between two lines."""
+    return "\n\n" in source[line.end:following.start].replace("\r", "")
+
+
+def opens_block(lines: list[Line], i: int, source: str, after: frozenset[int] = frozenset()) -> bool:
+    """Whether line `i` opens a block: the first line, or after a blank line, a sentence's end, an outline's heading
+    or one of the lines `after` (a heading's, found so)."""
+    if i == 0:
+        return True
+    previous = lines[i - 1]
+    return apart(previous, lines[i], source) or previous.text.endswith(SENTENCE_END) or \
+        bool(OUTLINE.match(previous.text)) or i - 1 in after
+
+
+__all__ = ["BULLET", "NUMBERED", "OUTLINE", "SENTENCE_END", "apart", "heading_like", "opens_block", "short", "titled"]
