@@ -12,6 +12,7 @@ from contextlib import contextmanager
 import pytest
 
 from rag.corpus.formats import line_shapes
+from rag.corpus.formats.base import lines_with_offsets
 from rag.corpus.formats.legal import legal_heading
 from rag.corpus.formats.text import parse_text
 from rag.corpus.reader import read_document
@@ -139,6 +140,54 @@ def test_a_title_and_the_line_under_it_give_the_title_and_no_heading():
         (None, ["Version en vigueur au 1er mars 2025",
                 "Helix Télécom SAS, société par actions simplifiée immatriculée au RCS de Lyon."]),
         ("Objet du contrat", ["Les présentes conditions définissent les services fournis au Client."]),
+    ]
+
+
+# Article lines that head nothing: their section would have no line, and a parser keeps none without lines
+_HEADING_NOTHING = {
+    "title-line-is-the-body": "CGV\n\nARTICLE 1\nLe présent contrat est régi par le droit français\n\nARTICLE 2\n"
+                              "Le Client paie à la commande\n",
+    "shop-list": "Catalogue\n\nArticle 12 - Chaise pliante 25 €\nArticle 13 - Table basse 80 €\n\nLivraison offerte "
+                 "dès 100 € d'achat.\n",
+    "table-of-contents": "CONTRAT DE SERVICE\n\nSommaire\n\nArticle 1 – Objet\nArticle 2 – Prix\n\nLe présent contrat "
+                         "est conclu entre la société X et le Client.\n\nArticle 1 – Objet\n\nLe contrat définit les "
+                         "services.\n\nArticle 2 – Prix\n\nLes prix sont indiqués en euros.\n",
+    "last-article-empty": "Article 1 – Objet\n\nLe contrat définit les services fournis.\n\nArticle 2 – Fin\n",
+    "titles-alone": "ARTICLE 1\nOBJET\n\nARTICLE 2\nPRIX\n",
+    "empty-division": "Chapitre 1 – Généralités\n\nChapitre 2 – Prix\n\nArticle 1 – Objet\n\nLe contrat définit les "
+                      "services fournis.\n\nArticle 2 – Paiement\n\nLe Client paie à la commande.\n",
+    "article-over-article": "ARTICLE 1\nARTICLE 2\nLe Client paie à la commande.\n",
+    "annex-at-the-end": "Article 1 – Objet\n\nLe contrat définit les services fournis.\n\nArticle 2 – Prix\n\nLes prix "
+                        "sont en euros.\n\nANNEXE – FORMULAIRE DE RÉTRACTATION\n",
+    "numbers-over-titles": "Art. 1 –\nObjet\nArt. 2 –\nPrix\nArt. 3 –\nDurée\n",
+    "list-of-articles": "Article 1 – Objet\nArticle 2 – Prix\nArticle 3 – Durée\n",
+    "english-sections": "ARTICLE 1 - DEFINITIONS\n\nSection 1.1 - Agreement\n\nAgreement means this contract.\n\n"
+                        "Section 1.2 - Services\n\nServices means the services of Schedule A.\n\nARTICLE 2 - TERM\n\n"
+                        "Section 2.1 - Duration\n\nThis Agreement lasts for three years.\n",
+}
+
+
+@pytest.mark.parametrize("text", _HEADING_NOTHING.values(), ids=_HEADING_NOTHING.keys())
+def test_no_line_vanishes_from_what_is_indexed(text):
+    """What the reader kept before articles were read: every line of the file is indexed, in the document's title, in
+    the heading path of a section with lines (the passage's heading) or among its lines; an outline heading without
+    its number ("3.1 Optique": "Optique"). An article or division that would head nothing is text again."""
+    parsed = parse_text(text)
+    indexed = "\n".join([parsed.title or "", *(part for s in parsed.sections if s.lines for part in
+                                                 (*s.parents, s.heading or "", *(line.text for line in s.lines)))])
+    for line in lines_with_offsets(text):
+        outline = line_shapes.OUTLINE.match(line.text)
+        assert line.text in indexed or (outline and outline["text"] in indexed), line.text
+
+
+def test_an_article_alone_over_one_line_then_the_next_article_heads_that_line():
+    """"ARTICLE 1" over "Le présent contrat est régi par le droit français", then "ARTICLE 2": the line is the
+    article's text, not its title (its section had no line left, and was dropped with both)."""
+    parsed = parse_text(_HEADING_NOTHING["title-line-is-the-body"])
+    assert parsed.title == "CGV"
+    assert [(s.heading, [line.text for line in s.lines]) for s in parsed.sections] == [
+        ("ARTICLE 1", ["Le présent contrat est régi par le droit français"]),
+        ("ARTICLE 2", ["Le Client paie à la commande"]),
     ]
 
 

@@ -7,8 +7,8 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from rag.corpus.formats.articles import Heading, hollow, legal_headings, without
 from rag.corpus.formats.base import Line, Outline, Parsed, Section, lines_with_offsets
-from rag.corpus.formats.legal import legal_heading
 from rag.corpus.formats.line_shapes import (
     BULLET,
     NUMBERED,
@@ -64,7 +64,7 @@ def reads_as_heading(text: str) -> bool:
     return len(text) <= 150 and (text.endswith("?") or (len(text) <= 80 and not text.endswith(_BOLD_SENTENCE_END)))
 
 
-def _outline_numbers(lines: list[Line], source: str) -> set[str]:
+def _outline_numbers(lines: list[Line], source: str, after: frozenset[int]) -> set[str]:
     """The numbers of a document's outline headings: lines numbered on two levels or more ("2.1 Optique"), two at
     least, each opening a block (after a blank line, a sentence's end or another numbered line: not a hard-wrapped
     sentence going on with "2.5 Millions ...") and titled as a heading (short, opening on a capital, not ending a
@@ -72,12 +72,12 @@ def _outline_numbers(lines: list[Line], source: str) -> set[str]:
     opening a block and not one of a list of numbered lines that is up to one past the last of those or, in the
     document's order, follows one found ("6. Questions fréquentes", without a "6.1"; "3." to "9." after a "2.1", each
     without sub-sections: up to one past was "3." alone, and "4." to "9." stood inside it). A document without such
-    lines has no outline: its numbered lines stay list items or questions, as before."""
+    lines has no outline: its numbered lines stay list items or questions, as before. A line right `after` an
+    article's heading opens a block too ("ARTICLE 3 – PRIX" over "3.1 Tarifs")."""
     candidates = []
-    shaped = frozenset(i for i, line in enumerate(lines) if legal_heading(line.text))
     for i, line in enumerate(lines):
         match = OUTLINE.match(line.text)
-        if match and heading_like(match["text"]) and opens_block(lines, i, source, shaped):
+        if match and heading_like(match["text"]) and opens_block(lines, i, source, after):
             candidates.append((i, match["number"]))
     found = {number for _, number in candidates if "." in number}
     if len(found) < 2:
@@ -90,46 +90,6 @@ def _outline_numbers(lines: list[Line], source: str) -> set[str]:
             if not any(NUMBERED.match(other.text) for other in around):
                 found.add(number)
     return found
-
-
-def _legal_headings(lines: list[Line], source: str) -> dict[int, tuple[int, str, int | None]]:
-    """The articles and divisions of a legal text, a contract or terms of sale (`rag.corpus.formats.legal`), by the
-    index of their line: their level, their heading and the index of the title line it takes in. The heading is the
-    line; where the line holds no title ("ARTICLE 3", "Art. 7 –"), the line and the short title line under it
-    ("Art. 7 – Durée"), or the line alone over an outline's "3.1 ..." or a sentence. Each opens a block, as an
-    outline's headings do; a title must read as a heading, a colon after it aside ("Article 3. Le Client s'engage à
-    ..." is a clause, text, and so is a decree's "Art. 2. - Le présent décret ...", an article without title). A
-    document with fewer than two has none: one such line is read as any other."""
-    found: dict[int, tuple[int, str, int | None]] = {}
-    taken = -1  # the title line under the last heading found alone on its line
-    shaped = frozenset(i for i, line in enumerate(lines) if legal_heading(line.text))
-    for i, line in enumerate(lines):
-        heading = legal_heading(line.text)
-        if i == taken or heading is None or not (opens_block(lines, i, source, shaped) or i - 1 == taken):
-            continue
-        if heading.title is not None:
-            title = heading.title.removesuffix(":").rstrip()  # "Article 2 - Loyer :" over its text
-            if title and heading_like(title):
-                found[i] = heading.level, line.text, None
-            continue
-        if _title_line(lines, i + 1, source):
-            joiner = " " if heading.label != line.text else " – "  # "Art. 7 –" has its separator
-            found[i] = heading.level, line.text + joiner + lines[i + 1].text, i + 1
-            taken = i + 1
-        else:
-            found[i] = heading.level, heading.label, None
-    return found if len(found) >= 2 else {}
-
-
-def _title_line(lines: list[Line], i: int, source: str) -> bool:
-    """Whether line `i` is a title on its own: a title's shape, no sentence inside it, no number or bullet, and not
-    going on into a next line of its block that opens in lower case (a wrapped sentence's first line)."""
-    if i >= len(lines) or not titled(lines[i].text) or ". " in lines[i].text:
-        return False
-    text, after = lines[i].text, lines[i + 1] if i + 1 < len(lines) else None
-    if legal_heading(text) is not None or any(rule.match(text) for rule in (OUTLINE, NUMBERED, BULLET)):
-        return False
-    return after is None or apart(lines[i], after, source) or not after.text[0].islower()
 
 
 def parse_text(text: str) -> Parsed:
@@ -153,12 +113,37 @@ def parse_text(text: str) -> Parsed:
         while lines and _is_legend(lines[0]):
             lines.pop(0)
 
+    legal = legal_headings(lines, text)
+    while True:
+        outline_numbers = _outline_numbers(lines, text, frozenset(j for h in legal.values() for j in h.lines))
+        sections, opened = _read(lines, outline_numbers, legal, text)
+        empty = hollow(sections, opened)
+        if not empty:
+            break
+        legal = without(legal, empty)  # text again: their sections, without lines, would be dropped, and them with
+    kept = [s for s in sections if s.lines]
+    if len(kept) > 1 and kept[-1].heading is None and len(kept[-1].lines) == 1 and \
+            kept[-1].lines[0].text.endswith(":"):
+        kept.pop()  # the file ends announcing what it does not hold ("Voici le process :", the rest cut off)
+    opening = kept[0].heading if kept else None
+    if (outline_numbers or legal) and opening is not None and not kept[0].parents and lines and \
+            kept[0].heading_start == lines[0].start and not opening.endswith("?"):
+        # an outlined document opening on a title line, then its introduction: the line is its title, as a lone
+        # title line is, and the introduction a section without heading
+        return Parsed([replace(kept[0], heading=None, heading_start=None),
+                       *[replace(s, parents=(opening, *s.parents)) for s in kept[1:]]], title=opening)
+    title, kept = leading_title(_title_apart(kept, lines, text, bool(legal)))
+    return Parsed(kept, title=title)
+
+
+def _read(lines: list[Line], outline_numbers: set[str], legal: dict[int, Heading],
+          text: str) -> tuple[list[Section], dict[int, int]]:
+    """The sections of `lines`, and the line of each article's heading by the index of the section it opens."""
     sections: list[Section] = [Section(None)]
     pending: Line | None = None  # a numbered item that may continue after an elision
     after_elision = False
-    outline_numbers = _outline_numbers(lines, text)
-    legal = _legal_headings(lines, text)
-    titles = {title for _, _, title in legal.values()}  # the title lines under "ARTICLE 3" and its like
+    titles = {j for heading in legal.values() for j in heading.lines[1:]}  # the title lines under "ARTICLE 3"
+    opened: dict[int, int] = {}  # the line of each article's heading, by the index of the section it opens
     outline = Outline()
 
     def open_section(heading: Line, level: int = _OUTLINE_LEVEL) -> None:
@@ -189,8 +174,8 @@ def parse_text(text: str) -> Parsed:
             pending = None
         after_elision = False
         if i in legal:
-            level, heading, _ = legal[i]
-            sections.append(outline.section(level, heading, line.start))
+            opened[len(sections)] = i
+            sections.append(outline.section(legal[i].level, legal[i].text, line.start))
             continue
         if item is not None and not item.endswith("?"):
             # a numbered item that is not a question yet: a question cut by the export, or a list step
@@ -209,19 +194,7 @@ def parse_text(text: str) -> Parsed:
         sections[-1].lines.append(line)
     if pending is not None:
         open_section(pending)
-    kept = [s for s in sections if s.lines]
-    if len(kept) > 1 and kept[-1].heading is None and len(kept[-1].lines) == 1 and \
-            kept[-1].lines[0].text.endswith(":"):
-        kept.pop()  # the file ends announcing what it does not hold ("Voici le process :", the rest cut off)
-    opening = kept[0].heading if kept else None
-    if (outline_numbers or legal) and opening is not None and not kept[0].parents and lines and \
-            kept[0].heading_start == lines[0].start and not opening.endswith("?"):
-        # an outlined document opening on a title line, then its introduction: the line is its title, as a lone
-        # title line is, and the introduction a section without heading
-        return Parsed([replace(kept[0], heading=None, heading_start=None),
-                       *[replace(s, parents=(opening, *s.parents)) for s in kept[1:]]], title=opening)
-    title, kept = leading_title(_title_apart(kept, lines, text, bool(legal)))
-    return Parsed(kept, title=title)
+    return sections, opened
 
 
 def _title_apart(sections: list[Section], lines: list[Line], source: str, legal: bool) -> list[Section]:
