@@ -191,6 +191,61 @@ def test_an_article_alone_over_one_line_then_the_next_article_heads_that_line():
     ]
 
 
+def _read(text: str) -> list[tuple[str, list[str]]]:
+    parsed = parse_text(text)
+    return [(" › ".join([*s.parents, str(s.heading)]), [line.text for line in s.lines]) for s in parsed.sections]
+
+
+_ARTICLES = ("\n\nArticle 1 – Objet\n\nLe contrat définit les services fournis au Client.\n\nArticle 2 – Rétractation"
+             "\n\nLe Client dispose de quatorze jours pour se rétracter.\n\n")
+
+
+@pytest.mark.parametrize("annex", ["ANNEXE – FORMULAIRE DE RÉTRACTATION", "FORMULAIRE DE RÉTRACTATION", "Annexe 1",
+                                   "Appendix A – Withdrawal form"], ids=["annexe", "capitals", "numbered", "appendix"])
+def test_an_annex_after_the_last_article_is_cited_apart_from_it(annex):
+    """An annex ("Annexe", "Appendix") or a title line in capitals apart after the last article closes it: the form
+    was cited under "Article 2 – Rétractation"."""
+    text = f"CGV{_ARTICLES}{annex}\n\nÀ l'attention de Helix Télécom, 14 quai Perrache, 69002 Lyon.\n"
+    assert _read(text)[-1] == (f"CGV › {annex}", ["À l'attention de Helix Télécom, 14 quai Perrache, 69002 Lyon."])
+
+
+def test_an_annex_stands_beside_the_outermost_division():
+    """After "Titre I › Chapitre 1 › Article 2", "Annexe 1 – Tarifs" closes the title and chapter too; a preamble
+    before them stands beside them."""
+    text = ("Préambule\n\nLes parties conviennent de ce qui suit.\n\nTitre I – Général\n\nChapitre 1 – Objet"
+            f"{_ARTICLES}Annexe 1 – Tarifs\n\nL'offre coûte 20 euros par mois.\n")
+    assert [path for path, _ in _read(text)] == [
+        "Préambule", "Titre I – Général › Chapitre 1 – Objet › Article 1 – Objet",
+        "Titre I – Général › Chapitre 1 – Objet › Article 2 – Rétractation", "Annexe 1 – Tarifs"]
+
+
+def test_a_capital_line_inside_the_articles_stays_under_its_article():
+    """Before the last article, a line in capitals may head a part of an article: it is read as before."""
+    part = ("GARANTIE LÉGALE\n\nLa garantie légale de conformité court deux ans à compter de la livraison du bien."
+            "\n\nArticle 2")
+    text = "CGV" + _ARTICLES.replace("Article 2", part)
+    assert ("CGV › Article 1 – Objet › GARANTIE LÉGALE",
+            ["La garantie légale de conformité court deux ans à compter de la livraison du bien."]) in _read(text)
+
+
+@pytest.mark.parametrize("contents", [
+    "Article 1 – Objet\nArticle 2 – Rétractation",  # numbered as the articles after it
+    "\nArticle 1 – Objet\n\nArticle 2 – Rétractation\n",  # apart
+    "Article 1 – Objet\nArticle 2 – Rétractation\nArticle 3 – Litiges",  # one more than the articles after it
+    "Art. 1 – Objet\nArt. 2 – Rétractation\nPréambule",  # a preamble heads the text after the contents
+    "Article I – Objet\nArticle II – Rétractation",  # numbered otherwise: articles that close each other at once
+    "Article I – Objet\nArticle II – Rétractation\nPréambule",
+], ids=["same-numbers", "apart", "one-more", "then-preamble", "other-numbers", "other-numbers-then-preamble"])
+def test_a_table_of_contents_is_text_and_heads_nothing(contents):
+    """A table of contents, articles one after the other with no text between them, heads neither the preamble after
+    it nor anything else: "Le présent contrat ..." was cited under its last line, "Article 2 – Rétractation"."""
+    preamble = "Le présent contrat est conclu entre Helix Télécom et le Client."
+    sections = parse_text(f"CGV\n\nSommaire\n\n{contents}\n\n{preamble}{_ARTICLES}").sections
+    assert next(s.heading for s in sections if preamble in [line.text for line in s.lines]) == \
+        ("Préambule" if "Préambule" in contents else None)
+    assert [s.heading for s in sections][-2:] == ["Article 1 – Objet", "Article 2 – Rétractation"]
+
+
 @pytest.mark.parametrize("text", [
     "Bonjour Marie\nJ'espère que tu vas bien\n\nVoici les photos de la fête de samedi, dis-moi lesquelles tu veux "
     "garder pour l'album.\n",

@@ -4,47 +4,71 @@ takes in; and, once the text is read into sections, the ones that head nothing, 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 from rag.corpus.formats.base import Line, Section
-from rag.corpus.formats.legal import legal_heading
+from rag.corpus.formats.legal import APART, legal_heading
 from rag.corpus.formats.line_shapes import BULLET, NUMBERED, OUTLINE, apart, heading_like, opens_block, titled
 
 
 @dataclass(frozen=True)
 class Heading:
-    """An article's or a division's heading: its outline `level`, its `text`, and the `lines` it stands on (its own,
-    then the title line it takes in, if any)."""
+    """An article's or a division's heading: its outline `level`, its `text`, the `lines` it stands on (its own, then
+    the title line it takes in, if any), and its `kind` and `number` (`LegalHeading`'s)."""
 
     level: int
     text: str
     lines: tuple[int, ...]
+    kind: str = "article"
+    number: str | None = None
 
 
-def legal_headings(lines: list[Line], source: str) -> dict[int, Heading]:
-    """The articles and divisions of a legal text, by the index of their line. The heading is the line; where the
-    line holds no title ("ARTICLE 3", "Art. 7 –"), the line and the short title line under it ("Art. 7 – Durée"),
-    or the line alone over an outline's "3.1 ..." or a sentence. Each opens a block, as an outline's headings do, or
-    follows another heading; a title must read as a heading, a colon after it aside ("Article 3. Le Client s'engage à
-    ..." is a clause, text, and so is a decree's "Art. 2. - Le présent décret ...", an article without title). A
-    document with fewer than two has none: one such line is read as any other."""
+@dataclass(frozen=True)
+class Articles:
+    """A text's articles and divisions: their `headings` by the index of their line, and the lines `listed`, text
+    whatever else they look like (a table of contents', a list's)."""
+
+    headings: dict[int, Heading] = field(default_factory=dict)
+    listed: frozenset[int] = frozenset()
+
+    def __bool__(self) -> bool:
+        return bool(self.headings)
+
+    def without(self, hollow_lines: set[int]) -> Articles:
+        """These articles but the headings on `hollow_lines`, read as text."""
+        kept = _counted({i: heading for i, heading in self.headings.items() if i not in hollow_lines})
+        return Articles(kept, self.listed if kept else frozenset())
+
+
+def legal_headings(lines: list[Line], source: str) -> Articles:
+    """The articles and divisions of a legal text. The heading is the line; where the line holds no title ("ARTICLE
+    3", "Art. 7 –"), the line and the short title line under it ("Art. 7 – Durée") if more than that line stands
+    under it, else the line alone (over an outline's "3.1 ...", a sentence). Each opens a block, as an outline's
+    headings do, or follows another heading; a title must read as a heading, a colon after it aside ("Article 3. Le
+    Client s'engage à ..." is a clause, text, and so is a decree's "Art. 2. - Le présent décret ...", an article
+    without title). Headings one after the other that a table of contents or a list makes are text (`_listed`). A
+    document with fewer than two articles or divisions has none: one such line is read as any other. Annexes and a
+    preamble, and a title line in capitals after the articles, stand beside the outermost heading (`_beside`)."""
     found: dict[int, Heading] = {}
     covered: set[int] = set()  # the lines of the headings found: a heading may follow them
     for i, line in enumerate(lines):
         heading = legal_heading(line.text)
-        if i in covered or heading is None or not opens_block(lines, i, source, frozenset(covered)):
+        if i in covered or heading is None or not opens_block(lines, i, source, covered):
             continue
+        level, kind, number = heading.level, heading.kind, heading.number
         if heading.title is not None:
             title = heading.title.removesuffix(":").rstrip()  # "Article 2 - Loyer :" over its text
             if title and heading_like(title):
-                found[i] = Heading(heading.level, line.text, (i,))
-        elif _title_line(lines, i + 1, source) and _goes_on(lines, i + 2, heading.level):
+                found[i] = Heading(level, line.text, (i,), kind, number)
+        elif _title_line(lines, i + 1, source) and _goes_on(lines, i + 2, level):
             joiner = " " if heading.label != line.text else " – "  # "Art. 7 –" has its separator
-            found[i] = Heading(heading.level, line.text + joiner + lines[i + 1].text, (i, i + 1))
+            found[i] = Heading(level, line.text + joiner + lines[i + 1].text, (i, i + 1), kind, number)
         else:
-            found[i] = Heading(heading.level, heading.label, (i,))
+            found[i] = Heading(level, heading.label, (i,), kind, number)
         covered.update(found[i].lines if i in found else ())
-    return _counted(found)
+    kept, listed = _listed(found)
+    kept = _counted(kept)
+    return Articles(_beside(kept, lines, source), frozenset(listed) if kept else frozenset())
 
 
 def _title_line(lines: list[Line], i: int, source: str) -> bool:
@@ -69,8 +93,69 @@ def _goes_on(lines: list[Line], i: int, level: int) -> bool:
     return following is None or following.level > level
 
 
+def _listed(found: dict[int, Heading]) -> tuple[dict[int, Heading], set[int]]:
+    """The headings found but those of a table of contents or a list, and the lines of these: a run of headings one
+    after the other, with no text between them, two at least of whose numbers come again in a heading of their kind
+    after it, up to the last of these and the ones of its kind after it (a table of contents, "Article 1 – Objet" to
+    "Article 13 – Droit applicable" before the articles); then,
+    in a run left, each heading closed by the next before any text (the next does not stand under it: an article
+    after an article), and the last of the run too when it is one more of its kind ("Article 12 - Chaise pliante 25
+    €" over "Article 13 - Table basse 80 €"): else the last heads the text after the run (a preamble, a chapter)."""
+    later = {(h.kind, h.number): i for i, h in found.items()}  # the last heading of each kind and number
+    listed: set[int] = set()
+    for run in _runs(found):
+        again = [k for k, i in enumerate(run) if later[found[i].kind, found[i].number] > run[-1]]
+        end = again[-1] + 1 if len(again) > 1 else 0
+        while 0 < end < len(run) and _alike(found[run[end]], found[run[end - 1]]):
+            end += 1  # one more of its kind ("Article 14" where the articles stop at 13)
+        listed.update(run[:end])  # a preamble after the contents heads the text after them
+    left = {i: heading for i, heading in found.items() if i not in listed}
+    for run in _runs(left):
+        closing = [k for k in range(1, len(run)) if left[run[k]].level <= left[run[k - 1]].level]
+        if not closing:
+            continue  # each under the one before: "Titre I", "Chapitre 1", "Article 1 – Objet"
+        last = closing[-1]
+        first, before = left[run[last]], left[run[max([0, *closing[:-1]])]]
+        listed.update(run if _alike(first, before) else run[:last])
+    return ({i: heading for i, heading in found.items() if i not in listed},
+            {j for i in listed for j in found[i].lines})
+
+
+def _alike(heading: Heading, other: Heading) -> bool:
+    return (heading.kind, heading.level) == (other.kind, other.level)
+
+
+def _runs(found: dict[int, Heading]) -> list[list[int]]:
+    """The headings found in runs of headings one after the other (the line after one's lines the next's)."""
+    runs: list[list[int]] = []
+    for i in sorted(found):
+        if runs and found[runs[-1][-1]].lines[-1] + 1 == i:
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    return runs
+
+
 def _counted(found: dict[int, Heading]) -> dict[int, Heading]:
-    return found if len(found) >= 2 else {}
+    """The headings found if two at least are articles or divisions, else none."""
+    return found if sum(heading.kind not in APART for heading in found.values()) >= 2 else {}
+
+
+def _beside(found: dict[int, Heading], lines: list[Line], source: str) -> dict[int, Heading]:
+    """The headings found, with an annex or a preamble (`APART`) beside the outermost of them, and a title line in
+    capitals, apart, after the last article or division beside it too ("FORMULAIRE DE RÉTRACTATION" after the last
+    article: before it, such a line may head a part of an article)."""
+    if not found:
+        return found
+    top = min(heading.level for heading in found.values() if heading.kind not in APART)
+    last = max(i for i, heading in found.items() if heading.kind not in APART)
+    taken = {j for heading in found.values() for j in heading.lines}
+    for i in range(found[last].lines[-1] + 1, len(lines)):
+        text = lines[i].text
+        if i not in taken and text.isupper() and apart(lines[i - 1], lines[i], source) and \
+                _title_line(lines, i, source):
+            found[i] = Heading(top, text, (i,), "annexe")
+    return {i: replace(h, level=top) if h.kind in APART else h for i, h in sorted(found.items())}
 
 
 def hollow(sections: list[Section], opened: dict[int, int]) -> set[int]:
@@ -94,9 +179,4 @@ def _heads_lines(sections: list[Section], k: int) -> bool:
     return False
 
 
-def without(found: dict[int, Heading], hollow_lines: set[int]) -> dict[int, Heading]:
-    """The headings found, but those on `hollow_lines`: these are read as text."""
-    return _counted({i: heading for i, heading in found.items() if i not in hollow_lines})
-
-
-__all__ = ["Heading", "hollow", "legal_headings", "without"]
+__all__ = ["Articles", "Heading", "hollow", "legal_headings"]

@@ -5,6 +5,7 @@ of plain text (`rag.corpus.formats.text`) and the finder of a legal text's artic
 from __future__ import annotations
 
 import re
+from collections.abc import Container
 
 from rag.corpus.formats.base import Line
 
@@ -41,7 +42,7 @@ def apart(line: Line, following: Line, source: str) -> bool:
     return "\n\n" in source[line.end:following.start].replace("\r", "")
 
 
-def opens_block(lines: list[Line], i: int, source: str, after: frozenset[int] = frozenset()) -> bool:
+def opens_block(lines: list[Line], i: int, source: str, after: Container[int] = frozenset()) -> bool:
     """Whether line `i` opens a block: the first line, or after a blank line, a sentence's end, an outline's heading
     or one of the lines `after` (a heading's, found so)."""
     if i == 0:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from rag.corpus.formats.articles import Heading, hollow, legal_headings, without
+from rag.corpus.formats.articles import Articles, hollow, legal_headings
 from rag.corpus.formats.base import Line, Outline, Parsed, Section, lines_with_offsets
 from rag.corpus.formats.line_shapes import (
     BULLET,
@@ -64,7 +64,7 @@ def reads_as_heading(text: str) -> bool:
     return len(text) <= 150 and (text.endswith("?") or (len(text) <= 80 and not text.endswith(_BOLD_SENTENCE_END)))
 
 
-def _outline_numbers(lines: list[Line], source: str, after: frozenset[int]) -> set[str]:
+def _outline_numbers(lines: list[Line], source: str, after: set[int]) -> set[str]:
     """The numbers of a document's outline headings: lines numbered on two levels or more ("2.1 Optique"), two at
     least, each opening a block (after a blank line, a sentence's end or another numbered line: not a hard-wrapped
     sentence going on with "2.5 Millions ...") and titled as a heading (short, opening on a capital, not ending a
@@ -115,19 +115,19 @@ def parse_text(text: str) -> Parsed:
 
     legal = legal_headings(lines, text)
     while True:
-        outline_numbers = _outline_numbers(lines, text, frozenset(j for h in legal.values() for j in h.lines))
+        outline_numbers = _outline_numbers(lines, text, {j for h in legal.headings.values() for j in h.lines})
         sections, opened = _read(lines, outline_numbers, legal, text)
         empty = hollow(sections, opened)
         if not empty:
             break
-        legal = without(legal, empty)  # text again: their sections, without lines, would be dropped, and them with
+        legal = legal.without(empty)  # text again: their sections, without lines, would be dropped, and them with
     kept = [s for s in sections if s.lines]
     if len(kept) > 1 and kept[-1].heading is None and len(kept[-1].lines) == 1 and \
             kept[-1].lines[0].text.endswith(":"):
         kept.pop()  # the file ends announcing what it does not hold ("Voici le process :", the rest cut off)
     opening = kept[0].heading if kept else None
     if (outline_numbers or legal) and opening is not None and not kept[0].parents and lines and \
-            kept[0].heading_start == lines[0].start and not opening.endswith("?"):
+            kept[0].heading_start == lines[0].start and not opening.endswith("?") and 0 not in legal.headings:
         # an outlined document opening on a title line, then its introduction: the line is its title, as a lone
         # title line is, and the introduction a section without heading
         return Parsed([replace(kept[0], heading=None, heading_start=None),
@@ -136,13 +136,13 @@ def parse_text(text: str) -> Parsed:
     return Parsed(kept, title=title)
 
 
-def _read(lines: list[Line], outline_numbers: set[str], legal: dict[int, Heading],
+def _read(lines: list[Line], outline_numbers: set[str], legal: Articles,
           text: str) -> tuple[list[Section], dict[int, int]]:
     """The sections of `lines`, and the line of each article's heading by the index of the section it opens."""
     sections: list[Section] = [Section(None)]
     pending: Line | None = None  # a numbered item that may continue after an elision
     after_elision = False
-    titles = {j for heading in legal.values() for j in heading.lines[1:]}  # the title lines under "ARTICLE 3"
+    titles = {j for heading in legal.headings.values() for j in heading.lines[1:]}  # the title lines under "ARTICLE 3"
     opened: dict[int, int] = {}  # the line of each article's heading, by the index of the section it opens
     outline = Outline()
 
@@ -173,9 +173,12 @@ def _read(lines: list[Line], outline_numbers: set[str], legal: dict[int, Heading
             open_section(pending)
             pending = None
         after_elision = False
-        if i in legal:
+        if i in legal.headings:
             opened[len(sections)] = i
-            sections.append(outline.section(legal[i].level, legal[i].text, line.start))
+            sections.append(outline.section(legal.headings[i].level, legal.headings[i].text, line.start))
+            continue
+        if i in legal.listed:
+            sections[-1].lines.append(line)  # a table of contents' line: text, whatever it looks like
             continue
         if item is not None and not item.endswith("?"):
             # a numbered item that is not a question yet: a question cut by the export, or a list step
