@@ -127,6 +127,26 @@ def test_divisions_stand_above_articles_as_french_law_orders_them():
     ]
 
 
+@pytest.mark.parametrize(("text", "paths"), [
+    ("MASTER SERVICES AGREEMENT\n\nARTICLE 1 - DEFINITIONS\n\nSection 1.1 - Agreement\n\nAgreement means this "
+     "contract and its schedules.\n\nSection 1.2 - Services\n\nServices means the services of Schedule A.\n\n"
+     "ARTICLE 2 - TERM\n\nSection 2.1 - Duration\n\nThis Agreement lasts for three years.\n",
+     [("ARTICLE 1 - DEFINITIONS",), ("ARTICLE 1 - DEFINITIONS",), ("ARTICLE 2 - TERM",)]),
+    ("TERMS OF SALE\n\nSection 1 - General\n\nArticle 1 - Scope\n\nThese terms apply to all orders placed on the "
+     "site.\n\nArticle 2 - Price\n\nPrices are in euros and include all taxes.\n",
+     [("Section 1 - General",), ("Section 1 - General",)]),
+    ("Conditions\n\nArticle 1 – Objet\n\nLe contrat définit les services fournis au Client.\n\nSection 2 : "
+     "Résiliation\n\nArticle 2 – Préavis\n\nLe Client résilie le contrat avec un préavis de dix jours.\n",
+     [(), ("Section 2 : Résiliation",)]),
+], ids=["english-sections-in-articles", "section-before-the-first-article", "french"])
+def test_a_section_stands_above_articles_where_the_document_puts_it_there(text, paths):
+    """An English contract's "Section 1.1 - Agreement" inside "ARTICLE 1 - DEFINITIONS", at its clauses' level:
+    placed above the articles, as French law orders them, each Section closed the article before it and the articles
+    vanished from the paths. A Section before the first article, or in a French text, stands above them."""
+    parsed = parse_text(text)
+    assert [s.parents[1:] for s in parsed.sections] == paths
+
+
 def test_a_title_and_the_line_under_it_give_the_title_and_no_heading():
     """"Version en vigueur au 1er mars 2025" under a CGV's title in capitals, 67 characters: a line above under 60
     characters only made a block of short lines, so the version line headed the company's paragraph after it."""

@@ -4,11 +4,18 @@ takes in; and, once the text is read into sections, the ones that head nothing, 
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from dataclasses import dataclass, field, replace
 
 from rag.corpus.formats.base import Line, Section
-from rag.corpus.formats.legal import APART, legal_heading
+from rag.corpus.formats.legal import APART, ARTICLE_LEVEL, LegalHeading, legal_heading
 from rag.corpus.formats.line_shapes import BULLET, NUMBERED, OUTLINE, apart, heading_like, opens_block, titled
+
+_WORD = re.compile(r"[^\W\d_]+")
+# Words common in French and rare in English, and the other way round: which of the two a text is written in
+_FRENCH = frozenset({"le", "la", "les", "des", "du", "et", "est", "une", "dans", "pour", "par", "sur", "aux", "que"})
+_ENGLISH = frozenset({"the", "of", "and", "to", "is", "in", "for", "by", "that", "shall", "with", "this", "be", "are"})
 
 
 @dataclass(frozen=True)
@@ -51,8 +58,9 @@ def legal_headings(lines: list[Line], source: str) -> Articles:
     preamble, and a title line in capitals after the articles, stand beside the outermost heading (`_beside`)."""
     found: dict[int, Heading] = {}
     covered: set[int] = set()  # the lines of the headings found: a heading may follow them
+    shapes = _shapes(lines, source)
     for i, line in enumerate(lines):
-        heading = legal_heading(line.text)
+        heading = shapes[i]
         if i in covered or heading is None or not opens_block(lines, i, source, covered):
             continue
         level, kind, number = heading.level, heading.kind, heading.number
@@ -60,7 +68,7 @@ def legal_headings(lines: list[Line], source: str) -> Articles:
             title = heading.title.removesuffix(":").rstrip()  # "Article 2 - Loyer :" over its text
             if title and heading_like(title):
                 found[i] = Heading(level, line.text, (i,), kind, number)
-        elif _title_line(lines, i + 1, source) and _goes_on(lines, i + 2, level):
+        elif _title_line(lines, i + 1, source) and _goes_on(shapes, i + 2, level):
             joiner = " " if heading.label != line.text else " – "  # "Art. 7 –" has its separator
             found[i] = Heading(level, line.text + joiner + lines[i + 1].text, (i, i + 1), kind, number)
         else:
@@ -83,14 +91,34 @@ def _title_line(lines: list[Line], i: int, source: str) -> bool:
     return after is None or apart(lines[i], after, source) or not after.text[0].islower()
 
 
-def _goes_on(lines: list[Line], i: int, level: int) -> bool:
+def _goes_on(shapes: list[LegalHeading | None], i: int, level: int) -> bool:
     """Whether something would stand under a heading of `level` from line `i` on: a line that is not a heading at its
     level or above. Without it, the line under an article alone on its line ("ARTICLE 1" over "Le présent contrat
     est régi par le droit français", then "ARTICLE 2") is its text, not its title."""
-    if i >= len(lines):
+    if i >= len(shapes):
         return False
-    following = legal_heading(lines[i].text)
+    following = shapes[i]
     return following is None or following.level > level
+
+
+def _shapes(lines: list[Line], source: str) -> list[LegalHeading | None]:
+    """The heading each line is shaped as, if any (`legal_heading`), a "Section" placed where the document puts it:
+    above articles, as French law does ("Section 1 : ..." > "Article L. 121-1"), where a Section comes before the
+    first article or the text is in French; else inside the article open, as an English contract's "Section 1.1 -
+    Agreement" under "ARTICLE 1 - DEFINITIONS", at its clauses' level."""
+    shapes = [legal_heading(line.text) for line in lines]
+    kinds = [shape.kind if shape else None for shape in shapes]
+    if "section" not in kinds or "article" not in kinds or kinds.index("section") < kinds.index("article") or \
+            _french(source):
+        return shapes
+    return [replace(shape, level=ARTICLE_LEVEL + max(1, (shape.number or "").count(".")))
+            if shape and shape.kind == "section" else shape for shape in shapes]
+
+
+def _french(text: str) -> bool:
+    """Whether a text is in French rather than in English, by the commonest words of each."""
+    words = Counter(_WORD.findall(text.casefold()))
+    return sum(words[word] for word in _FRENCH) > sum(words[word] for word in _ENGLISH)
 
 
 def _listed(found: dict[int, Heading]) -> tuple[dict[int, Heading], set[int]]:
