@@ -41,6 +41,18 @@ def _headings(tmp_path, text: str) -> list[tuple[str | None, list[str]]]:
     ("Chapitre II", -2, None),
     ("Section 1 : Pratiques déloyales", -1, "Pratiques déloyales"),
     ("Partie 2 – Offres mobiles", -5, "Offres mobiles"),
+    ("Article 3. – Prix", 1, "Prix"),  # a point before the dash
+    ("Art. 1er. – Objet", 1, "Objet"),
+    ("Article 10-1 – Résiliation anticipée", 1, "Résiliation anticipée"),  # inserted after Article 10
+    ("Article n° 3 – Durée", 1, "Durée"),
+    ("Article 1 er – Objet", 1, "Objet"),
+    ("Art 5 –", 1, None),  # no point after "Art"
+    ("Article liminaire", 1, None),
+    ("Article LO. 132", 1, None),  # an organic law's article
+    ("Article A. 121-1", 1, None),  # an order's (arrêté) article
+    ("Article 4 − Prix", 1, "Prix"),  # the minus sign, U+2212
+    ("Artikel 2 – Vertragsgegenstand", 1, "Vertragsgegenstand"),  # German, with a separator
+    ("ARTÍCULO 1.- OBJETO", 1, "OBJETO"),  # Spanish
 ])
 def test_the_shapes_of_an_article_or_division_heading(line, level, title):
     heading = legal_heading(line)
@@ -55,6 +67,9 @@ def test_the_shapes_of_an_article_or_division_heading(line, level, title):
     "Titre de séjour",
     "Section Intro – voir plus bas",
     "a) perte d'emploi à la suite d'un licenciement ;",
+    "Art 5 et 6 du contrat",
+    "Art déco – exposition",
+    "§ 1 Geltungsbereich",  # German "§" headings have no separator: not read
 ])
 def test_prose_and_list_items_are_no_such_heading(line):
     assert legal_heading(line) is None

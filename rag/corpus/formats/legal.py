@@ -24,15 +24,19 @@ _DIVISIONS = ("partie", "livre", "titre", "chapitre", "section", "sous-section")
 # What stands apart from the articles and divisions, beside the outermost of them: an annex, a preamble
 APART = ("annexe", "annexes", "appendix", "appendice", "préambule")
 _HEADING = re.compile(
-    r"(?:(?P<kind>(?i:article|partie|livre|titre|chapitre|sous-section|section)\s+|(?i:art)\.\s*)"
-    r"(?P<number>\d{1,4}(?:\.\d{1,2}){0,3}"  # "4", "1240", an article numbered as a clause ("4.1")
-    r"|[LRD]\.?\s?\d{1,4}(?:-\d{1,4})+"  # a code's article: "L. 221-18", "R121-1"
+    r"(?:(?P<kind>(?i:article|artikel|artículo|partie|livre|titre|chapitre|sous-section|section)\s+"
+    r"|(?i:art)(?:\.\s*|\s+))"  # "Art. 7", "Art 7"
+    r"(?:[nN][°º]\s*)?"  # "Article n° 3"
+    r"(?P<number>\d{1,4}(?:\.\d{1,2}){0,3}(?:-\d{1,4})*"  # "4", "1240", "10-1", numbered as a clause ("4.1")
+    r"|(?:LO|[LRDA])\.?\s?\d{1,4}(?:-\d{1,4})*"  # a code's article: "L. 221-18", "R121-1", "LO. 132", "A. 121-1"
     r"|[IVXLC]{1,7}"  # Roman: "Chapitre II", "TITRE IV"
-    r"|(?i:premier|première|unique|préliminaire))"  # "Article premier", "Titre préliminaire"
-    r"(?:er|ER|re|RE|°)?"  # "Article 1er", "Titre Ier", "Article 2°"
+    r"|(?i:premier|première|unique|préliminaire|liminaire))"  # "Article premier", "Titre préliminaire"
+    r"(?:\s?(?:er|ER)|re|RE|°)?"  # "Article 1er", "Article 1 er", "Titre Ier", "Article 2°"
     r"(?:\s(?i:bis|ter|quater|quinquies|sexies|septies|octies|nonies|decies))?"  # an article inserted: "3 bis"
     r"|(?P<apart>(?i:annexes?|appendix|appendice|préambule))(?:\s+(?P<index>\d{1,3}|[IVXLC]{1,7}|[A-Z]))?)"
-    r"(?:\s*(?P<separator>[–—:.\-])\s*(?P<title>\S.*)?)?")  # greedy, no `\s*` after: a lazy title is quadratic
+    # "–", "-", "−" (minus), ":", ".", a point before a dash ("Article 3. – Prix", "ARTÍCULO 1.- OBJETO"); the title
+    # greedy, no `\s*` after it: a lazy title before `\s*` is quadratic in a run of spaces
+    r"(?:\s*(?P<separator>(?:\.\s*)?[–—−:.\-])\s*(?P<title>\S.*)?)?")
 ARTICLE_LEVEL = 1  # an outline's single numbers' level ("4."): an article's clauses ("4.1", level 2) stand under it
 
 
