@@ -350,3 +350,47 @@ def test_the_numbered_and_outline_patterns_match_as_their_lazy_forms_did():
         for line in lines:
             before, after = pattern.match(line), greedy[name].match(line)
             assert (before and (before.span(), before.groupdict())) == (after and (after.span(), after.groupdict()))
+
+
+@pytest.mark.parametrize(("text", "headings"), [
+    ("CHAPITRE II\nDISPOSITIONS PÉNALES\nArticle 5 – Sanctions\nLes infractions sont punies d'une amende.\n\n"
+     "Article 6 – Récidive\nLa récidive double l'amende.\n",
+     ["CHAPITRE II – DISPOSITIONS PÉNALES › Article 5 – Sanctions", "CHAPITRE II – DISPOSITIONS PÉNALES › Article 6 – "
+      "Récidive"]),  # an article right under a division's title line
+    ("Titre I – Dispositions générales\nArticle 1 – Objet\nLe contrat définit les services.\nArticle 2 – Durée\n"
+     "Il est conclu pour un an.\n",
+     ["Titre I – Dispositions générales › Article 1 – Objet", "Titre I – Dispositions générales › Article 2 – "
+      "Durée"]),  # an article right under a division
+    ("ARTICLE 3 – PRIX\n3.1 Tarifs\nLes tarifs sont ceux de la fiche tarifaire.\n3.2 Paiement\nLe Client paie par "
+     "prélèvement.\n\nARTICLE 4 – DURÉE\nLe contrat est conclu pour un an.\n",
+     ["ARTICLE 3 – PRIX › Tarifs", "ARTICLE 3 – PRIX › Paiement", "ARTICLE 4 – DURÉE"]),  # a clause right under it
+    ("ARTICLE 1\nObjet. Le contrat définit les services\n\nIl entre en vigueur à sa signature.\n\nARTICLE 2\nDURÉE\n\n"
+     "Le contrat est conclu pour un an.\n",
+     ["ARTICLE 1", "ARTICLE 2 – DURÉE"]),  # a sentence inside the line under it: no title
+    ("ARTICLE 1\nLe contrat est conclu pour une durée\nde trois ans à compter de sa signature.\n\nARTICLE 2\nPRIX\n\n"
+     "Le prix est payable d'avance.\n",
+     ["ARTICLE 1", "ARTICLE 2 – PRIX"]),  # a wrapped sentence's first line: no title
+], ids=["after-a-title-line", "after-a-division", "clause-after-an-article", "sentence-inside", "wrapped-sentence"])
+def test_what_may_stand_right_under_an_article_line(text, headings):
+    """Right under a heading found (its line or its title line), with no blank line between, another heading or an
+    outline's clause opens a block as after a blank line; the line right under an article alone on its line is its
+    title only if it is one on its own: not "Objet. Le contrat ...", not a wrapped sentence's first line."""
+    assert [" › ".join([*s.parents, str(s.heading)]) for s in parse_text(text).sections] == headings
+
+
+def test_one_article_line_alone_is_read_as_any_other_line():
+    """A file with a single article or division line has no articles: the line is read as before (a list's item,
+    here, not the heading of the price under it)."""
+    text = ("Bonjour,\n\nvoici votre commande.\n\nArticle 12 - Chaise pliante\nPrix : 25 €\n\nCordialement,\n"
+            "Le service client\n")
+    assert [(s.heading, len(s.lines)) for s in parse_text(text).sections] == [(None, 6)]
+
+
+def test_a_file_with_articles_opening_on_a_title_line_over_its_introduction_has_that_title():
+    """As an outlined document: the title line over the introduction, then the articles, is the file's title."""
+    text = ("Conditions générales de vente\nHelix Télécom SAS, société par actions simplifiée au capital de 2 400 000 "
+            "euros, immatriculée au RCS de Lyon.\n\nArticle 1 – Objet\n\nLes présentes conditions définissent les "
+            "services.\n\nArticle 2 – Prix\n\nLes prix sont indiqués toutes taxes comprises.\n")
+    parsed = parse_text(text)
+    assert parsed.title == "Conditions générales de vente"
+    assert [s.heading for s in parsed.sections] == [None, "Article 1 – Objet", "Article 2 – Prix"]
