@@ -296,17 +296,6 @@ def test_a_pair_of_short_lines_opening_other_files_gives_no_title(text):
     assert [(s.heading, len(s.lines)) for s in parsed.sections] == [(None, 3)]
 
 
-def test_a_title_over_its_version_line_is_the_title_of_a_file_with_articles():
-    """Not in capitals, a title's second line is read so in a file with articles."""
-    text = ("Conditions générales de vente\nVersion en vigueur au 1er mars 2025\n\nHelix Télécom SAS, société par "
-            "actions simplifiée.\n\nArticle 1 – Objet\n\nLes présentes conditions définissent les services.\n\n"
-            "Article 2 – Prix\n\nLes prix sont indiqués toutes taxes comprises.\n")
-    parsed = parse_text(text)
-    assert parsed.title == "Conditions générales de vente"
-    assert [(s.heading, len(s.lines)) for s in parsed.sections] == [
-        (None, 2), ("Article 1 – Objet", 1), ("Article 2 – Prix", 1)]
-
-
 @contextmanager
 def _interrupted_after(seconds: float) -> Iterator[None]:
     """Raise TimeoutError in the block after `seconds` (Python's regular expression engine checks for signals as it
@@ -370,7 +359,10 @@ def test_the_numbered_and_outline_patterns_match_as_their_lazy_forms_did():
     ("ARTICLE 1\nLe contrat est conclu pour une durée\nde trois ans à compter de sa signature.\n\nARTICLE 2\nPRIX\n\n"
      "Le prix est payable d'avance.\n",
      ["ARTICLE 1", "ARTICLE 2 – PRIX"]),  # a wrapped sentence's first line: no title
-], ids=["after-a-title-line", "after-a-division", "clause-after-an-article", "sentence-inside", "wrapped-sentence"])
+    ("ARTICLE 1\n\nOBJET\n\nLe contrat définit les services.\n\nARTICLE 2\n\nPRIX\n\nLe prix est payable d'avance.\n",
+     ["ARTICLE 1 – OBJET", "ARTICLE 2 – PRIX"]),  # its title across a blank line
+], ids=["after-a-title-line", "after-a-division", "clause-after-an-article", "sentence-inside", "wrapped-sentence",
+        "title-across-a-blank-line"])
 def test_what_may_stand_right_under_an_article_line(text, headings):
     """Right under a heading found (its line or its title line), with no blank line between, another heading or an
     outline's clause opens a block as after a blank line; the line right under an article alone on its line is its
@@ -386,11 +378,17 @@ def test_one_article_line_alone_is_read_as_any_other_line():
     assert [(s.heading, len(s.lines)) for s in parse_text(text).sections] == [(None, 6)]
 
 
-def test_a_file_with_articles_opening_on_a_title_line_over_its_introduction_has_that_title():
-    """As an outlined document: the title line over the introduction, then the articles, is the file's title."""
-    text = ("Conditions générales de vente\nHelix Télécom SAS, société par actions simplifiée au capital de 2 400 000 "
-            "euros, immatriculée au RCS de Lyon.\n\nArticle 1 – Objet\n\nLes présentes conditions définissent les "
-            "services.\n\nArticle 2 – Prix\n\nLes prix sont indiqués toutes taxes comprises.\n")
+@pytest.mark.parametrize(("opening", "lines"), [
+    ("Version en vigueur au 1er mars 2025\n\nHelix Télécom SAS, société par actions simplifiée.", 2),
+    ("Helix Télécom SAS, société par actions simplifiée au capital de 2 400 000 euros, immatriculée à Lyon.", 1),
+], ids=["over-its-version-line", "over-its-introduction"])
+def test_a_file_with_articles_opening_on_a_title_line_has_that_title(opening, lines):
+    """A title line over its version line, then a blank line (not in capitals, read so in a file with articles), or
+    over the introduction (as in an outlined document): the file's title, the line or lines under it a section
+    without heading."""
+    text = (f"Conditions générales de vente\n{opening}\n\nArticle 1 – Objet\n\nLes présentes conditions définissent "
+            "les services.\n\nArticle 2 – Prix\n\nLes prix sont indiqués toutes taxes comprises.\n")
     parsed = parse_text(text)
     assert parsed.title == "Conditions générales de vente"
-    assert [s.heading for s in parsed.sections] == [None, "Article 1 – Objet", "Article 2 – Prix"]
+    assert [(s.heading, len(s.lines)) for s in parsed.sections] == [
+        (None, lines), ("Article 1 – Objet", 1), ("Article 2 – Prix", 1)]
