@@ -54,8 +54,11 @@ TokenCounter = Callable[[Sequence[str]], list[int]]
 # paragraph all in bold that reads as a heading and heads some text a heading, its level from its size (the first,
 # larger than all others, the title). 21: .csv and .tsv files read, one section per row (refused before: the
 # corpus's hash is unchanged by the upgrade, and its tables would stay out of the build until some other file
-# changed).
-LAYOUT = 21
+# changed). 22: a text file's article lines that would head nothing (a table of contents, a list, the last line) its
+# text, annexes beside its articles, an English contract's "Section 1.1" inside its article, more forms of article
+# ("Article 3. – Prix", "Article 10-1"); a title's second line read so only under a title in capitals or in a file
+# with articles.
+LAYOUT = 22
 TITLE_CHARS = 60  # a line shorter than this without a full stop names what follows it (`_runs_on`)
 _FULL_STOPS = (".", "!", "…", ";")
 PROBE_CHARS_PER_TOKEN = 16  # an ASCII word of this many characters per passage token is counted by its prefixes
