@@ -57,8 +57,10 @@ TokenCounter = Callable[[Sequence[str]], list[int]]
 # changed). 22: a text file's article lines that would head nothing (a table of contents, a list, the last line) its
 # text, annexes beside its articles, an English contract's "Section 1.1" inside its article, more forms of article
 # ("Article 3. – Prix", "Article 10-1"); a title's second line read so only under a title in capitals or in a file
-# with articles.
-LAYOUT = 22
+# with articles. 23: a passage spans from its lines' first start to their last end, wherever they stand (a
+# spreadsheet row's column left of its question, a line after its answer, cited at its own cell and no longer up to
+# the answer's end).
+LAYOUT = 23
 TITLE_CHARS = 60  # a line shorter than this without a full stop names what follows it (`_runs_on`)
 _FULL_STOPS = (".", "!", "…", ";")
 PROBE_CHARS_PER_TOKEN = 16  # an ASCII word of this many characters per passage token is counted by its prefixes
@@ -218,14 +220,16 @@ class Chunker:
                 else:
                     groups.append([atom])
             for number, group in enumerate(groups):
-                start = group[0].start
+                # a span holding every line, wherever it stands in the source (a spreadsheet row's column left of
+                # its question follows the answer), and the section's heading in its first passage
+                start, end = min(line.start for line in group), max(line.end for line in group)
                 if number == 0 and section.heading_start is not None:
                     start = min(start, section.heading_start)
                 # the pieces of one line cut at its sentences stay one line: a chat shows them as the paragraph
                 text = group[0].text + "".join(_joint(line) + line.text for line in group[1:])
-                first, last = doc.page(start), doc.page(group[-1].end - 1)
-                chunks.append(Chunk("", doc.doc_id, doc.title, doc.source, section.heading, doc.url, start,
-                                    group[-1].end, text, first, last if last != first else None))
+                first, last = doc.page(start), doc.page(end - 1)
+                chunks.append(Chunk("", doc.doc_id, doc.title, doc.source, section.heading, doc.url, start, end,
+                                    text, first, last if last != first else None))
         return _with_ids(chunks)
 
 

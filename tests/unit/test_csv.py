@@ -168,12 +168,12 @@ def test_an_entry_without_answer_is_its_question_and_one_without_question_its_an
     assert _sections(parse_csv(text)) == [(None, (), ["Que faire ?"]), (None, (), ["Une réponse orpheline."])]
 
 
-def test_a_column_left_of_the_answer_follows_it_cited_up_to_the_answer_s_end():
+def test_a_column_left_of_the_answer_follows_it_cited_at_its_own_cell():
     text = "ID;Réponse;Question\n7;Par carte.;Comment payer ?\n"
     (section,) = parse_csv(text).sections
     answer, number = section.lines
     assert (section.heading, answer.text, number.text) == ("Comment payer ?", "Par carte.", "ID : 7")
-    assert text[number.start:number.end] == "7;Par carte."  # a passage ending on it covers the answer
+    assert text[number.start:number.end] == "7"  # the passage spans from it (`test_csv_citations`)
 
 
 def test_rows_wider_than_their_header_are_read_and_reported():

@@ -21,9 +21,9 @@
 - A row of one non-empty cell (an FAQ entry without answer) is a line of its own without heading: a heading alone
   would be no passage. Empty rows are left out.
 
-Lines keep the offsets of their cells, as `Cell.lines` gives them; a line after the answer whose cell stands before
-the answer's end in the file (a column left of it) is cited from its cell to that end, so that a passage's span,
-from its first line's start to its last line's end, holds all its lines.
+Lines keep the offsets of their cells, as `Cell.lines` gives them, in reading order: a column left of the question
+or the answer ("id;title;body") is a line after the answer, cited at its own cell, before the question in the file; a
+passage spans from its lines' first start to their last end (`rag.corpus.chunking`), so its span holds them all.
 """
 
 from __future__ import annotations
@@ -170,7 +170,7 @@ def _entry(row: Sequence[Cell], header: Sequence[str], columns: Columns) -> Sect
     lines = list(answer.lines) if answer is not None else []
     for i, cell in enumerate(row):
         if i not in (columns.question, columns.answer, *columns.categories) and cell.value.strip():
-            lines.extend(_after(lines, labelled(header[i] if i < len(header) else "", cell)))
+            lines.extend(labelled(header[i] if i < len(header) else "", cell))
     parents = tuple(" ".join(topic.value.split()) for i in columns.categories if (topic := at(i)) is not None)
     if question is None:
         return Section(None, lines, parents=parents) if lines else None
@@ -198,16 +198,6 @@ def labelled(name: str, cell: Cell) -> list[Line]:
     if name and lines:
         lines[0] = replace(lines[0], text=f"{name}{LABEL}{lines[0].text}", item=True)
     return lines
-
-
-def _after(before: Sequence[Line], lines: list[Line]) -> list[Line]:
-    """`lines`, to follow `before` in a section, each ending no earlier than the one before it."""
-    end = before[-1].end if before else 0
-    out = []
-    for line in lines:
-        end = max(end, line.end)
-        out.append(replace(line, end=end))
-    return out
 
 
 __all__ = ["ANSWER", "CATEGORY", "LABEL", "QUESTION", "Cell", "Columns", "faq_columns", "folded", "is_header",

@@ -1,0 +1,68 @@
+"""Where a spreadsheet's passages are cited: each passage's span holds every one of its lines, whatever the order of
+the columns; a line is cited at its own stretch of its cell, a piece of a line holding a doubled quote too."""
+
+from __future__ import annotations
+
+import csv
+import io
+from itertools import permutations
+from pathlib import Path
+
+import pytest
+
+from rag.corpus.chunking import Chunker
+from rag.corpus.reader import Document, read_document
+from rag.passage import Chunk
+
+COLUMNS = {  # a column's name, and its cell in the two rows
+    "id": ("id", "1", "2"),
+    "category": ("Catégorie", "Compte", ""),
+    "question": ("Question", "Comment changer mon mot de passe ?", "Quels sont les délais ?"),
+    "answer": ("Réponse", 'Allez dans Profil.\n\nCliquez sur « Changer » et "validez".\nUn courriel confirme.',
+               "Trois jours en France."),
+    "updated": ("Mis à jour", "2024-03-01", ""),
+}
+
+
+def _words(texts: list[str]) -> list[int]:
+    return [len(text.split()) for text in texts]
+
+
+def _read(tmp_path: Path, text: str, max_tokens: int) -> tuple[Document, list[Chunk]]:
+    path = tmp_path / "faq.csv"
+    path.write_text(text, encoding="utf-8", newline="")
+    doc = read_document(tmp_path, path)
+    return doc, Chunker(_words, max_tokens).chunk(doc)
+
+
+def _holds_its_lines(doc: Document, chunks: list[Chunk]) -> None:
+    """Each passage's span holds the span of each of its lines (each a whole line of its section: they end sentences
+    or are "Name : value" items, where no passage is cut) and its section's heading, in its first passage."""
+    lines = iter([(section, i, line) for section in doc.sections for i, line in enumerate(section.lines)])
+    for chunk in chunks:
+        for text in chunk.text.split("\n"):
+            section, i, line = next(lines)
+            assert (line.text, section.heading) == (text, chunk.section)
+            assert chunk.start <= line.start and line.end <= chunk.end, (chunk, line)
+            if i == 0 and section.heading_start is not None:
+                assert chunk.start <= section.heading_start
+    assert next(lines, None) is None
+
+
+@pytest.mark.parametrize("max_tokens", [20, 1000])  # a passage a line or two; a passage a row
+@pytest.mark.parametrize("order", list(permutations(COLUMNS)))
+def test_a_passage_s_span_holds_all_its_lines_whatever_the_columns_order(tmp_path, order, max_tokens):
+    """`id,title,body`: the id, left of the question, is a line after the answer; the passage spans from it."""
+    rows = [[COLUMNS[name][k] for name in order] for k in range(3)]
+    out = io.StringIO()
+    csv.writer(out, delimiter=";", lineterminator="\r\n").writerows(rows)
+    doc, chunks = _read(tmp_path, out.getvalue(), max_tokens)
+    assert len(doc.sections) == 2 and (len(chunks) > 2 if max_tokens == 20 else len(chunks) == 2)
+    _holds_its_lines(doc, chunks)
+
+
+def test_the_id_left_of_the_question_is_cited_in_its_passage(tmp_path):
+    text = "id,title,body\n1,Reset password,Click Forgot password on the sign-in page.\n"
+    _, (chunk,) = _read(tmp_path, text, 1000)
+    assert chunk.text == "Click Forgot password on the sign-in page.\nid : 1"
+    assert text[chunk.start:chunk.end] == "1,Reset password,Click Forgot password on the sign-in page."
