@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from bisect import bisect_left
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 
@@ -59,7 +60,8 @@ TokenCounter = Callable[[Sequence[str]], list[int]]
 # ("Article 3. – Prix", "Article 10-1"); a title's second line read so only under a title in capitals or in a file
 # with articles. 23: a passage spans from its lines' first start to their last end, wherever they stand (a
 # spreadsheet row's column left of its question, a line after its answer, cited at its own cell and no longer up to
-# the answer's end).
+# the answer's end); each piece of a long line holding a quote the file doubles (a spreadsheet's cell) cited at its
+# own stretch, not at the whole line's.
 LAYOUT = 23
 TITLE_CHARS = 60  # a line shorter than this without a full stop names what follows it (`_runs_on`)
 _FULL_STOPS = (".", "!", "…", ";")
@@ -69,13 +71,17 @@ PROBE_CHARS_PER_TOKEN = 16  # an ASCII word of this many characters per passage 
 def _piece(line: Line, a: int, b: int, after: int | None = None) -> Line:
     """`line.text[a:b]` as a line of its own, which `follows` the piece of the line that ends at `after` (the line's
     own `follows` when it starts the line). Its offsets are exact when the line's text is the source's own
-    (Markdown, plain text); else (an HTML element, whose tags and entities the text leaves out) they stay the whole
-    line's, which contains the piece: a citation is never moved off its text."""
+    (Markdown, plain text), or is with the characters it marks `doubled` written twice (a CSV cell's quotes); else
+    (an HTML element, whose tags and entities the text leaves out) they stay the whole line's, which contains the
+    piece: a citation is never moved off its text."""
     gap = line.text[a if after is None else after:a]
     # a word left out between them (`_spans`): a line break, so that each line of a passage stays the source's own
     follows = line.follows if a == 0 else gap if gap.isspace() or not gap else None
-    if line.end - line.start == len(line.text):
-        return Line(line.text[a:b], line.start + a, line.start + b, line.item, follows)
+    doubled = line.doubled
+    if line.end - line.start == len(line.text) + len(doubled):
+        first, last = bisect_left(doubled, a), bisect_left(doubled, b)  # the doubled characters before a, before b
+        return Line(line.text[a:b], line.start + a + first, line.start + b + last, line.item, follows,
+                    tuple(i - a for i in doubled[first:last]))
     return Line(line.text[a:b], line.start, line.end, line.item, follows)
 
 

@@ -66,3 +66,18 @@ def test_the_id_left_of_the_question_is_cited_in_its_passage(tmp_path):
     _, (chunk,) = _read(tmp_path, text, 1000)
     assert chunk.text == "Click Forgot password on the sign-in page.\nid : 1"
     assert text[chunk.start:chunk.end] == "1,Reset password,Click Forgot password on the sign-in page."
+
+
+def test_each_piece_of_a_long_answer_holding_a_doubled_quote_is_cited_exactly(tmp_path):
+    """One paragraph of 24 sentences, one of them quoting: the chunker cuts it at its sentences, and each passage
+    cites its own sentences (its first, the question too), the one holding the quote with the file's `""`; not the
+    whole cell each."""
+    sentences = [f"Phrase {n} du paragraphe, avec quelques mots de plus." for n in range(24)]
+    sentences[9] = 'Il faut cliquer sur ""Valider"" pour finir.'
+    text = f'question;réponse\nComment faire ?;"{" ".join(sentences)}"\n'
+    _, chunks = _read(tmp_path, text, 40)
+    assert len(chunks) > 4
+    assert text[chunks[0].start:].startswith("Comment faire ?;")
+    spans = [text[chunk.start:chunk.end] for chunk in chunks]
+    assert [span.replace('""', '"') for span in spans[1:]] == [chunk.text for chunk in chunks[1:]]
+    assert spans[0].endswith(chunks[0].text) and sum('""Valider""' in span for span in spans) == 1

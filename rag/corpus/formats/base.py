@@ -15,13 +15,16 @@ class Line:
     or a table row of a format whose items carry no bullet in their text (HTML, Word). `follows`: for the rest of
     the line before it, which the chunker cut at a sentence end or between words, what stood between the two (a
     space, or nothing within a word or after a Chinese full stop): a passage joins them so, not with a line break
-    (None: a line of its own, or a piece after a word left out)."""
+    (None: a line of its own, or a piece after a word left out). `doubled`: where `source[start:end]` is `text` with
+    the characters at these positions written twice (a quote inside a quoted CSV cell, `""`), in order, so that a
+    piece of the line is cited exactly too."""
 
     text: str
     start: int
     end: int
     item: bool = False
     follows: str | None = None
+    doubled: tuple[int, ...] = ()
 
 
 CELL_SEPARATOR = " | "  # between the cells of a table row, which is one line (Word, HTML)

@@ -193,10 +193,10 @@ def _record(row: Sequence[Cell], header: Sequence[str]) -> Section | None:
 
 def labelled(name: str, cell: Cell) -> list[Line]:
     """A cell's lines, the first after its column's name ("Catégorie : Compte") when it has one: the line's offsets
-    stay its value's, which its text holds."""
+    stay its value's, which its text holds (a piece of it is cited at the whole line's)."""
     lines = list(cell.lines)
     if name and lines:
-        lines[0] = replace(lines[0], text=f"{name}{LABEL}{lines[0].text}", item=True)
+        lines[0] = replace(lines[0], text=f"{name}{LABEL}{lines[0].text}", item=True, doubled=())
     return lines
 
 

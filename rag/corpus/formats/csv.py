@@ -15,8 +15,9 @@ delimit by ";", in UTF-8 with a BOM or in Windows-1252, which the reader decodes
 - Rows are the standard library's `csv.reader` rows (quoted cells holding line breaks and doubled quotes), fed the
   text a line at a time (`\\n`, `\\r\\n` or `\\r`, as `open(newline="")` gives them), which tells where each row
   starts and ends. Each cell is then found in its row's text (`_scan`): a line of a cell is cited at its own span,
-  exactly, unless it holds a quote the file doubles (its span then holds the doubled quotes) or the row is malformed
-  in a way `csv` forgives (`"a"b`: the cell's whole span, or the row's).
+  exactly, its quotes doubled in it where the file doubles them (`Line.doubled`, so that each piece the chunker cuts
+  a long line into is cited at its own stretch too), unless the row is malformed in a way `csv` forgives (`"a"b`:
+  the cell's whole span, or the row's).
 - Bounds, each a `ValueError` whose reason the ingest reports, the file skipped: a cell longer than the csv module's
   limit (131,072 characters, left as it is: the limit is the module's, for the whole process, and only a quote
   never closed makes a cell that long in an FAQ); a row of more than `MAX_COLUMNS` cells; a quoted cell never
@@ -74,9 +75,11 @@ def _cell(value: str, span: _Span | None, row: tuple[int, int]) -> Cell:
         return Cell(value, tuple(Line(text, span.start, span.end) for text, _, _ in found))
     start = span.inner[0]
     quotes = [i for i, ch in enumerate(value) if ch == _QUOTE] if span.quoted and _QUOTE in value else []
-    # each quote before a character stands doubled in the file
-    return Cell(value, tuple(Line(text, start + a + bisect_left(quotes, a), start + b + bisect_left(quotes, b))
-                             for text, a, b in found))
+    lines = []
+    for text, a, b in found:  # each quote before a character stands doubled in the file
+        first, last = bisect_left(quotes, a), bisect_left(quotes, b)
+        lines.append(Line(text, start + a + first, start + b + last, doubled=tuple(q - a for q in quotes[first:last])))
+    return Cell(value, tuple(lines))
 
 
 def parse_csv(text: str) -> Parsed:
