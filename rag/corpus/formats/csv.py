@@ -18,11 +18,11 @@ delimit by ";", in UTF-8 with a BOM or in Windows-1252, which the reader decodes
   exactly, its quotes doubled in it where the file doubles them (`Line.doubled`, so that each piece the chunker cuts
   a long line into is cited at its own stretch too), unless the row is malformed in a way `csv` forgives (`"a"b`:
   the cell's whole span, or the row's).
-- Bounds, each a `ValueError` whose reason the ingest reports, the file skipped: a cell longer than the csv module's
-  limit (131,072 characters, left as it is: the limit is the module's, for the whole process, and only a quote
-  never closed makes a cell that long in an FAQ); a row of more than `MAX_COLUMNS` cells; a quoted cell never
-  closed, which `csv` would read to the end of the file as one cell; a file whose rows hold no text. A file is at
-  most `RAG_MAX_FILE_BYTES` (`rag.corpus.files.refusal`) before it is decoded, and a binary one is refused there.
+- Bounds, each a `ValueError` whose reason the ingest reports, the file skipped: a row of more than `MAX_COLUMNS`
+  cells; a quoted cell never closed, which `csv` would read to the end of the file as one cell; a file whose rows
+  hold no text. A file is at most `RAG_MAX_FILE_BYTES` (`rag.corpus.files.refusal`) before it is decoded, and a
+  binary one is refused there. A cell may be as long as its file (a help desk's article body holding an image inline
+  in base64): the csv module's own limit, 131,072 characters, is raised (`LONGEST_CELL`).
 """
 
 from __future__ import annotations
@@ -47,6 +47,14 @@ _SAMPLE_ROWS = 50
 _SNIFF_CHARS = 4096  # `csv.Sniffer` takes 0.25 s on 4 kB of quotes and line breaks, 5 s on 16 kB
 _UNQUOTED = {d: re.compile(f"[^{re.escape(d)}\r\n]*") for d in DELIMITERS}
 _BREAK = re.compile("[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]")  # where `str.splitlines` breaks a line
+# The csv module refuses a cell longer than its field size limit, 131,072 characters by default, a setting of the
+# whole process. It bounds what a reader streaming a file holds; rag holds the whole decoded file already, a cell is a
+# slice of it, and the file is bounded before it is decoded (RAG_MAX_FILE_BYTES, 20 MB by default: at most that many
+# characters). So the limit is raised once, here, to the largest a C long holds on every platform, 2 GB: beyond any
+# file rag reads whole. Safe for the rest of the process: a reader elsewhere accepts longer cells, and reads every
+# file it read before as it did.
+LONGEST_CELL = 2**31 - 1
+csv.field_size_limit(LONGEST_CELL)
 
 
 @dataclass(slots=True)
@@ -153,7 +161,7 @@ def _rows(text: str, separator: str) -> Iterator[list[Cell]]:
         try:
             values = next(reader, None)
         except csv.Error as exc:
-            raise ValueError(_unreadable(exc, where)) from exc
+            raise ValueError(f"not a readable table, in {where}: {exc}") from exc
         if values is None:
             return
         if len(values) > MAX_COLUMNS:
@@ -176,13 +184,6 @@ def _checked(text: str, span: _Span | None, value: str) -> _Span | None:
     if (raw.replace(_QUOTE * 2, _QUOTE) if span.quoted else raw) == value:
         return span
     return _Span(span.start, span.end, None, span.quoted)
-
-
-def _unreadable(error: csv.Error, where: str) -> str:
-    if "field limit" in str(error):
-        return (f"a cell longer than {csv.field_size_limit():,} characters (the csv module's limit) in {where}: a "
-                'quote never closed? Close it, and double a quote inside a quoted cell ("")')
-    return f"not a readable table, in {where}: {error}"
 
 
 def _trimmed_end(text: str, start: int, end: int) -> int:
@@ -223,4 +224,4 @@ def _scan(text: str, start: int, end: int, separator: str, cells: int, where: st
     return spans if text[pos:end].strip("\r\n") == "" else None
 
 
-__all__ = ["DELIMITERS", "MAX_COLUMNS", "delimiter", "parse_csv", "parse_table", "parse_tsv"]
+__all__ = ["DELIMITERS", "LONGEST_CELL", "MAX_COLUMNS", "delimiter", "parse_csv", "parse_table", "parse_tsv"]
