@@ -17,7 +17,7 @@ delimit by ";", in UTF-8 with a BOM or in Windows-1252, which the reader decodes
   starts and ends. Each cell is then found in its row's text (`_scan`): a line of a cell is cited at its own span,
   exactly, its quotes doubled in it where the file doubles them (`Line.doubled`, so that each piece the chunker cuts
   a long line into is cited at its own stretch too), unless the row is malformed in a way `csv` forgives (`"a"b`:
-  the cell's whole span, or the row's).
+  the cell's whole span).
 - Bounds, each a `ValueError` whose reason the ingest reports, the file skipped: a row of more than `MAX_COLUMNS`
   cells; a quoted cell never closed, which `csv` would read to the end of the file as one cell; a file whose rows
   hold no text. A file is at most `RAG_MAX_FILE_BYTES` (`rag.corpus.files.refusal`) before it is decoded, and a
@@ -68,17 +68,15 @@ class _Span:
     quoted: bool
 
 
-def _cell(value: str, span: _Span | None, row: tuple[int, int]) -> Cell:
+def _cell(value: str, span: _Span) -> Cell:
     """A cell whose lines are cited in the text: exactly where its value is its raw text (a doubled quote counted
-    twice), else at the whole of its span, or of its row's where its span is unknown."""
+    twice), else at the whole of its span."""
     if _BREAK.search(value) is None:  # most cells: one line, found without splitting (a table of millions of cells)
         text = value.strip()
         lead = len(value) - len(value.lstrip())
         found = [(text, lead, lead + len(text))] if text else []
     else:
         found = [(line.text, line.start, line.end) for line in lines_with_offsets(value)]
-    if span is None:
-        return Cell(value, tuple(Line(text, *row) for text, _, _ in found))
     if span.inner is None:
         return Cell(value, tuple(Line(text, span.start, span.end) for text, _, _ in found))
     start = span.inner[0]
@@ -168,17 +166,15 @@ def _rows(text: str, separator: str) -> Iterator[list[Cell]]:
             raise ValueError(f"{len(values):,} cells in {where}: rag reads tables of at most {MAX_COLUMNS:,} "
                              "columns (a data matrix is no text to search)")
         end = consumed
-        found = _scan(text, start, end, separator, len(values), where)
-        spans: list[_Span | None] = list(found) if found is not None else [None] * len(values)
-        row = (start, _trimmed_end(text, start, end))
-        yield [_cell(value, _checked(text, span, value), row) for value, span in zip(values, spans, strict=True)]
+        spans = _scan(text, start, end, separator, len(values), where)
+        yield [_cell(value, _checked(text, span, value)) for value, span in zip(values, spans, strict=True)]
         start, line = end, reader.line_num + 1
 
 
-def _checked(text: str, span: _Span | None, value: str) -> _Span | None:
+def _checked(text: str, span: _Span, value: str) -> _Span:
     """`span`, its `inner` left out unless the file holds `value` there (its quotes doubled in a quoted cell): not
     where `csv` forgave a fault (`"Oui" mais non`, read as "Oui mais non")."""
-    if span is None or span.inner is None:
+    if span.inner is None:
         return span
     raw = text[span.inner[0]:span.inner[1]]
     if (raw.replace(_QUOTE * 2, _QUOTE) if span.quoted else raw) == value:
@@ -186,42 +182,31 @@ def _checked(text: str, span: _Span | None, value: str) -> _Span | None:
     return _Span(span.start, span.end, None, span.quoted)
 
 
-def _trimmed_end(text: str, start: int, end: int) -> int:
-    """`end` before the line break that ends a row."""
-    while end > start and text[end - 1] in "\r\n":
-        end -= 1
-    return end
-
-
-def _scan(text: str, start: int, end: int, separator: str, cells: int, where: str) -> list[_Span] | None:
-    """Where each of the `cells` cells of the row `text[start:end]` stands, read as `csv.reader` reads it: a cell
-    opening on a quote runs to the quote that closes it (a doubled one does not), and on to the next delimiter (what
-    `csv` appends to it, forgiving); any other cell to the next delimiter or line break. None if they do not add up
-    to `cells` cells. Raises `ValueError` for a quoted cell never closed in the last row: `csv` read the rest of the
-    file as that cell."""
+def _scan(text: str, start: int, end: int, separator: str, cells: int, where: str) -> list[_Span]:
+    """Where each of the `cells` cells of the row `text[start:end]` stands, read as `csv.reader` reads it, each after
+    a delimiter but the first: a cell opening on a quote runs to the quote that closes it (a doubled one does not),
+    and on to the next delimiter (what `csv` appends to it, forgiving); any other cell to the next delimiter or line
+    break. Raises `ValueError` for a quoted cell never closed: `csv` read the rest of the file as that cell (a quote
+    open at a line's end goes on to the next line, and only the file's end closes a row in it)."""
     spans, pos = [], start
     for k in range(cells):
         if k:
-            if not text.startswith(separator, pos, end):
-                return None
-            pos += 1
+            pos += len(separator)
         cell, inner = pos, None
         if text.startswith(_QUOTE, pos, end):
             pos += 1
             while (close := text.find(_QUOTE, pos, end)) >= 0 and text.startswith(_QUOTE * 2, close, end):
                 pos = close + 2
             if close < 0:
-                if end == len(text):
-                    raise ValueError(f"a quote opened in {where} is never closed: the rest of the file would be one "
-                                     'cell; close it, and double a quote inside a quoted cell ("")')
-                return None
+                raise ValueError(f"a quote opened in {where} is never closed: the rest of the file would be one "
+                                 'cell; close it, and double a quote inside a quoted cell ("")')
             inner, pos = (cell + 1, close), close + 1
         match = _UNQUOTED[separator].match(text, pos, end)
         pos = match.end() if match else pos
         if inner is None:
             inner = (cell, pos)
         spans.append(_Span(cell, pos, inner, text.startswith(_QUOTE, cell, end)))
-    return spans if text[pos:end].strip("\r\n") == "" else None
+    return spans
 
 
 __all__ = ["DELIMITERS", "LONGEST_CELL", "MAX_COLUMNS", "delimiter", "parse_csv", "parse_table", "parse_tsv"]
