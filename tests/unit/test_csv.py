@@ -12,7 +12,7 @@ from rag.corpus.encoding import BINARY, LEGACY
 from rag.corpus.files import FORMATS, SUFFIXES, refusal
 from rag.corpus.formats.base import Parsed
 from rag.corpus.formats.columns import LABEL, faq_columns, is_header
-from rag.corpus.formats.csv import MAX_COLUMNS, delimiter, parse_csv, parse_tsv
+from rag.corpus.formats.csv import _SAMPLE_CHARS, MAX_COLUMNS, ONE_COLUMN, delimiter, parse_csv, parse_tsv
 from rag.corpus.reader import read_document, read_file
 
 FAQ = ('Catégorie;Question;Réponse;Mis à jour\r\n'
@@ -116,10 +116,30 @@ def test_a_line_separator_inside_a_cell_breaks_the_cell_s_lines_not_the_row():
     _cited(text, parsed)
 
 
-def test_a_single_column_file_is_one_line_per_row():
+def test_a_single_column_file_is_one_line_per_row_its_commas_prose():
     text = "Comment payer ?\nOù est ma commande ?\n"
-    assert delimiter(text) == ","
+    assert delimiter(text) == ONE_COLUMN
     assert _sections(parse_csv(text)) == [(None, (), ["Comment payer ?"]), (None, (), ["Où est ma commande ?"])]
+    # half the rows split by a comma: no delimiter splits most rows
+    text = "Comment payer, et quand ?\nOù est ma commande ?\nPuis-je annuler, puis être remboursé ?\nQui appeler ?\n"
+    assert delimiter(text) == ONE_COLUMN
+    assert [lines for _, _, lines in _sections(parse_csv(text))] == [[row] for row in text.splitlines()]
+
+
+def test_a_delimiter_splitting_most_rows_wins_though_rows_differ_in_width():
+    """A file written by hand leaves out a row's closing empty cells."""
+    text = "question;réponse;note\nA ?;Oui;Vérifié\nB ?;Non\nC ?;Oui, si payé\nD ?;Non\nE ?;Oui\n"
+    assert delimiter(text) == ";"
+
+
+def test_the_rows_are_counted_without_the_one_the_sample_cuts_off():
+    """An answer of 64 kB: the sample ends in the third row, before its delimiter; counted, it would be a row the
+    delimiter does not split, one of three."""
+    head = "question;réponse\nQuestion longue ?;"
+    answer = "Réponse. " * ((_SAMPLE_CHARS - len(head)) // 9)
+    text = f"{head}{answer}\nEt ensuite ?;Rien.\n"
+    assert 0 < _SAMPLE_CHARS - text.index("Et ensuite") < len("Et ensuite ?")
+    assert delimiter(text) == ";"
 
 
 def test_columns_are_named_case_accents_and_punctuation_aside_the_stronger_name_winning():

@@ -5,13 +5,13 @@ delimit by ";", in UTF-8 with a BOM or in Windows-1252, which the reader decodes
 `rag.corpus.encoding`), and help desks export their articles as a table. What a row becomes is
 `rag.corpus.formats.columns`'s: a question and its answer, or a record of named values.
 
-- The delimiter: a tab for .tsv; for .csv the one of `,` `;` tab `|` that splits the first rows (up to 50, in the
-  first 64 kB) into the same number of columns, two or more, most often (`delimiter`). `csv.Sniffer` alone is not
-  enough: it counts delimiters line by line, and gives up on an FAQ whose answers run over paragraphs and hold a
-  doubled quote; it breaks a tie, run on the first 4 kB only (its quote-guessing regular expression takes time
-  quadratic in its sample: 5 s on 16 kB of quotes and line breaks).
-  Quotes are always `"`, doubled inside a quoted cell: the sniffer's guess of `'` is wrong for French text, whose
-  apostrophes it sees as quotes.
+- The delimiter: a tab for .tsv; for .csv, of `,` `;` tab `|`, one that splits most of the first rows (up to 50, in
+  the first 64 kB) into two columns or more, the one splitting them into the same number of columns most often
+  (`delimiter`); none, a file of one column, when no candidate splits most rows (a list of questions whose commas are
+  prose). `csv.Sniffer` is not used: it counts delimiters line by line, and gives up on an FAQ whose answers run over
+  paragraphs and hold a doubled quote; its guess of `'` for quotes is wrong for French text, whose apostrophes it
+  sees as quotes; and its quote-guessing regular expression takes time quadratic in its sample (5 s on 16 kB of
+  quotes and line breaks). Quotes are always `"`, doubled inside a quoted cell.
 - Rows are the standard library's `csv.reader` rows (quoted cells holding line breaks and doubled quotes), fed the
   text a line at a time (`\\n`, `\\r\\n` or `\\r`, as `open(newline="")` gives them), which tells where each row
   starts and ends. Each cell is then found in its row's text (`_scan`): a line of a cell is cited at its own span,
@@ -40,12 +40,14 @@ from rag.corpus.formats.base import Line, Parsed, lines_with_offsets
 from rag.corpus.formats.columns import Cell, table_sections
 
 DELIMITERS = ",;\t|"
+# the delimiter of a file of one column: ASCII's unit separator, which text does not hold (a file that does delimits
+# its cells with it, as ASCII means it to)
+ONE_COLUMN = "\x1f"
+_SPLIT = 0.8  # the least share of the first rows a delimiter splits into two columns or more
 MAX_COLUMNS = 1000  # cells in a row: far past an FAQ's or a help desk export's; beyond, a data matrix, not text
 _QUOTE = '"'
 _SAMPLE_CHARS = 65536  # where the delimiter is chosen from: the first rows, wherever they end
 _SAMPLE_ROWS = 50
-_SNIFF_CHARS = 4096  # `csv.Sniffer` takes 0.25 s on 4 kB of quotes and line breaks, 5 s on 16 kB
-_UNQUOTED = {d: re.compile(f"[^{re.escape(d)}\r\n]*") for d in DELIMITERS}
 _BREAK = re.compile("[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]")  # where `str.splitlines` breaks a line
 # The csv module refuses a cell longer than its field size limit, 131,072 characters by default, a setting of the
 # whole process. It bounds what a reader streaming a file holds; rag holds the whole decoded file already, a cell is a
@@ -106,19 +108,15 @@ def parse_table(text: str, separator: str) -> Parsed:
 
 
 def delimiter(text: str) -> str:
-    """The delimiter of a .csv file: of `DELIMITERS`, the one that splits its first rows into the same number of
-    columns, two or more, most often (`_consistency`); between equals, the one a space follows least often (a
-    delimiter is written alone, a comma of prose is followed by a space: "Horaires ?;De 9 h, du lundi au vendredi"),
-    then the sniffer's guess; a comma when no candidate splits a row."""
+    """The delimiter of a .csv file: of `DELIMITERS`, one that splits most of its first rows into two columns or more,
+    the one splitting them into the same number of columns most often (`_consistency`); between equals, the one a
+    space follows least often (a delimiter is written alone, a comma of prose is followed by a space: "Horaires ?;De
+    9 h, du lundi au vendredi"), then the first. `ONE_COLUMN` when none splits most rows."""
     sample = text[:_SAMPLE_CHARS]
     cut = len(sample) < len(text)
-    try:
-        sniffed: str | None = csv.Sniffer().sniff(text[:_SNIFF_CHARS], DELIMITERS).delimiter
-    except csv.Error:  # "Could not determine delimiter"
-        sniffed = None
     scores = {d: _consistency(sample, d, cut) for d in DELIMITERS}
-    best = max(DELIMITERS, key=lambda d: (scores[d][0], -_spaced(sample, d), d == sniffed, scores[d][1]))
-    return best if scores[best][0] > 0 else (sniffed or ",")
+    best = max(DELIMITERS, key=lambda d: (scores[d], -_spaced(sample, d)))
+    return best if scores[best] > 0 else ONE_COLUMN
 
 
 def _spaced(sample: str, separator: str) -> float:
@@ -126,20 +124,21 @@ def _spaced(sample: str, separator: str) -> float:
     return sample.count(separator + " ") / max(1, sample.count(separator))
 
 
-def _consistency(sample: str, separator: str, cut: bool) -> tuple[float, int]:
+def _consistency(sample: str, separator: str, cut: bool) -> float:
     """How consistently `separator` splits the sample's rows: the share of its non-empty rows that have the most
-    common number of columns, when that number is two or more (else 0), and that number."""
+    common number of columns; 0 unless it splits `_SPLIT` of them or more into two columns or more (a comma in half
+    the questions of a list of questions is prose, one column). Rows may differ in width: a file written by hand
+    leaves out the empty cells closing a row ("question;réponse;note" over "A ?;Oui")."""
     reader = csv.reader(io.StringIO(sample, newline=""), delimiter=separator, quotechar=_QUOTE, strict=False)
     try:
         counts = [len(row) for row in islice(reader, _SAMPLE_ROWS + 1) if row]
     except csv.Error:
-        return 0.0, 0
+        return 0.0
     if cut and len(counts) > 1:
-        counts.pop()  # the row the sample cut off
-    if not counts:
-        return 0.0, 0
-    columns, rows = Counter(counts).most_common(1)[0]
-    return (rows / len(counts) if columns > 1 else 0.0), columns
+        counts.pop()  # the row the sample cut off, or one past the rows sampled
+    if not counts or sum(1 for n in counts if n > 1) < _SPLIT * len(counts):
+        return 0.0
+    return Counter(counts).most_common(1)[0][1] / len(counts)
 
 
 def _rows(text: str, separator: str) -> Iterator[list[Cell]]:
@@ -153,6 +152,7 @@ def _rows(text: str, separator: str) -> Iterator[list[Cell]]:
             yield piece
 
     reader = csv.reader(pieces(), delimiter=separator, quotechar=_QUOTE, strict=False)
+    unquoted = re.compile(f"[^{re.escape(separator)}\r\n]*")  # an unquoted cell, or what follows a quoted one
     start, line = 0, 1
     for number in count(1):
         where = f"row {number:,} (line {line:,})"  # as a spreadsheet numbers its rows, and an editor its lines
@@ -166,7 +166,7 @@ def _rows(text: str, separator: str) -> Iterator[list[Cell]]:
             raise ValueError(f"{len(values):,} cells in {where}: rag reads tables of at most {MAX_COLUMNS:,} "
                              "columns (a data matrix is no text to search)")
         end = consumed
-        spans = _scan(text, start, end, separator, len(values), where)
+        spans = _scan(text, start, end, unquoted, len(values), where)
         yield [_cell(value, _checked(text, span, value)) for value, span in zip(values, spans, strict=True)]
         start, line = end, reader.line_num + 1
 
@@ -182,7 +182,7 @@ def _checked(text: str, span: _Span, value: str) -> _Span:
     return _Span(span.start, span.end, None, span.quoted)
 
 
-def _scan(text: str, start: int, end: int, separator: str, cells: int, where: str) -> list[_Span]:
+def _scan(text: str, start: int, end: int, unquoted: re.Pattern[str], cells: int, where: str) -> list[_Span]:
     """Where each of the `cells` cells of the row `text[start:end]` stands, read as `csv.reader` reads it, each after
     a delimiter but the first: a cell opening on a quote runs to the quote that closes it (a doubled one does not),
     and on to the next delimiter (what `csv` appends to it, forgiving); any other cell to the next delimiter or line
@@ -191,7 +191,7 @@ def _scan(text: str, start: int, end: int, separator: str, cells: int, where: st
     spans, pos = [], start
     for k in range(cells):
         if k:
-            pos += len(separator)
+            pos += 1  # the delimiter
         cell, inner = pos, None
         if text.startswith(_QUOTE, pos, end):
             pos += 1
@@ -201,7 +201,7 @@ def _scan(text: str, start: int, end: int, separator: str, cells: int, where: st
                 raise ValueError(f"a quote opened in {where} is never closed: the rest of the file would be one "
                                  'cell; close it, and double a quote inside a quoted cell ("")')
             inner, pos = (cell + 1, close), close + 1
-        match = _UNQUOTED[separator].match(text, pos, end)
+        match = unquoted.match(text, pos, end)
         pos = match.end() if match else pos
         if inner is None:
             inner = (cell, pos)
@@ -209,4 +209,5 @@ def _scan(text: str, start: int, end: int, separator: str, cells: int, where: st
     return spans
 
 
-__all__ = ["DELIMITERS", "LONGEST_CELL", "MAX_COLUMNS", "delimiter", "parse_csv", "parse_table", "parse_tsv"]
+__all__ = ["DELIMITERS", "LONGEST_CELL", "MAX_COLUMNS", "ONE_COLUMN", "delimiter", "parse_csv", "parse_table",
+           "parse_tsv"]
