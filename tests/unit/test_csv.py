@@ -151,6 +151,23 @@ def test_columns_are_named_case_accents_and_punctuation_aside_the_stronger_name_
     assert faq_columns(["Q", "A"]) is not None and faq_columns(["Title", "Body", "Subject line"]) is not None
     assert faq_columns(["Nom", "Ville"]) is None and faq_columns(["Question", "Catégorie"]) is None
     assert faq_columns(["Qa", "Ab"]) is None  # a single letter names a column only whole
+    assert faq_columns(["Question", "À propos"]) is None  # "a propos" once folded: not an answer by its "a"
+
+
+def test_a_column_identifying_a_category_is_none():
+    """Zendesk's and Freshdesk's article exports name their categories' ids "Section Id", "Category ID"; a column
+    named "Section" may hold numbers too."""
+    header = ["Category ID", "Section Id", "Title", "Body", "Catégorie", "category_url", "Section"]
+    assert faq_columns(header).categories == (4, 6)
+    rows = [["7", "360000999", "Reset", "Click.", "Compte", "https://x.test/c/7", s] for s in ("360001", "12", "Aide")]
+    assert faq_columns(header, rows).categories == (4,)
+    text = ("Section Id,Section,Title,Body\n"
+            "360000999,Compte,Reset password,Click Forgot password.\n"
+            "360000999,Compte,Delete account,Write to us.\n")
+    assert _sections(parse_csv(text))[0] == ("Reset password", ("Compte",),
+                                             ["Click Forgot password.", "Section Id : 360000999"])
+    text = "Section,Title,Body\n360000999,Reset password,Click Forgot password.\n360001000,Delete account,Write.\n"
+    assert _sections(parse_csv(text))[0] == ("Reset password", (), ["Click Forgot password.", "Section : 360000999"])
 
 
 def test_the_first_row_is_a_header_when_it_reads_as_names():

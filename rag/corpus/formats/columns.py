@@ -15,7 +15,11 @@
   then the leftmost column. Category columns (`CATEGORY`: catégorie, rubrique, thème, section, sous-catégorie, ...)
   are the headings the entry stands under, as the `<h2>` of a help page grouped by topic, rather than lines: its
   citation's section is "Compte › Changer de mot de passe ?", the topic is embedded with every passage of the entry,
-  however long (a line would be in one passage only), and the body holds what answers.
+  however long (a line would be in one passage only), and the body holds what answers. Not a column that identifies
+  the category (a name holding a word of `_KEYS`: "Section Id", "Category ID", "category_url"), nor one whose values
+  are mostly numbers or identifiers (a help desk's "Section" of "360000999"): no heading a person reads. They stay
+  "Name : value" lines, as an "ID" column does: a keyword search for the number finds its row, and the passage
+  shows all the row holds, for a few tokens.
 - **Any other table.** Each row a section headed by its first non-empty cell, when that reads as a heading (one line,
   at most 200 characters); its other cells lines, "Name : value" under a header, the values alone without one.
 - A row of one non-empty cell (an FAQ entry without answer) is a line of its own without heading: a heading alone
@@ -44,6 +48,11 @@ ANSWER = ("reponse", "reponses", "answer", "answers", "a", "r", "respuesta", "an
 CATEGORY = ("categorie", "categories", "category", "categoria", "kategorie", "rubrique", "theme", "thematique",
             "domaine", "famille", "section", "topic")
 _SUB = ("sous", "sub")  # "sous-catégorie", "subcategory" once folded
+# words of a column that identifies a category rather than naming it ("Section Id", "Category ID", "category_url"):
+# never a category, whatever its other words
+_KEYS = ("id", "ids", "identifier", "identifiant", "uuid", "guid", "key", "code", "url", "uri", "link", "lien", "slug",
+        "number", "numero", "num")
+_IDENTIFIER = re.compile(r"\S*\d\S*")  # one word holding a digit: "360000999", "CAT-12", "3f2a9c1e-..."
 _NAME_CHARS, _NAME_WORDS, _HEADING_CHARS = 60, 8, 200
 _HEADER_ROWS = 50  # the rows a header is judged against
 _DIGIT = re.compile(r"\d")
@@ -87,8 +96,10 @@ def _rank(name: str, names: Sequence[str]) -> tuple[int, int] | None:
 
 def _category(name: str) -> bool:
     """Whether a column names the topic its rows stand under: a category ("Catégorie", "Thème de la question") or a
-    sub-category ("Sous-catégorie", "Subcategory")."""
+    sub-category ("Sous-catégorie", "Subcategory"); not its identifier ("Section Id", `_KEYS`)."""
     words = folded(name).split()
+    if any(word in _KEYS for word in words):
+        return False
     if words[:1] and words[0] in _SUB:
         words = words[1:]
     elif words[:1] and words[0].startswith("sub"):
@@ -96,8 +107,16 @@ def _category(name: str) -> bool:
     return bool(words) and words[0] in CATEGORY
 
 
-def faq_columns(header: Sequence[str]) -> Columns | None:
-    """The question, answer and category columns a header names; None unless it names a question and an answer."""
+def _identifiers(values: Iterable[str]) -> bool:
+    """Whether most of a column's non-empty values are numbers or identifiers, one word holding a digit: a category
+    column of a help desk export that holds the category's number, no heading to read."""
+    filled = [value.strip() for value in values if value.strip()]
+    return 2 * sum(1 for value in filled if _IDENTIFIER.fullmatch(value)) > len(filled)
+
+
+def faq_columns(header: Sequence[str], rows: Sequence[Sequence[str]] = ()) -> Columns | None:
+    """The question, answer and category columns a header names, over `rows` (those judged: a category column whose
+    values are mostly identifiers is none); None unless it names a question and an answer."""
     def best(names: Sequence[str], taken: int | None = None) -> int | None:
         ranked = [(rank, i) for i, name in enumerate(header) if i != taken and (rank := _rank(name, names)) is not None]
         return min(ranked)[1] if ranked else None
@@ -106,7 +125,8 @@ def faq_columns(header: Sequence[str]) -> Columns | None:
     answer = best(ANSWER, question)
     if question is None or answer is None:
         return None
-    categories = tuple(i for i, name in enumerate(header) if i not in (question, answer) and _category(name))
+    categories = tuple(i for i, name in enumerate(header) if i not in (question, answer) and _category(name)
+                       and not _identifiers(row[i] for row in rows if i < len(row)))
     return Columns(question, answer, categories)
 
 
@@ -145,7 +165,7 @@ def table_sections(rows: Iterable[Sequence[Cell]]) -> tuple[list[Section], list[
         header = [" ".join(name.split()) for name in names]
     else:
         ahead.insert(0, first)
-    columns = faq_columns(header) if header is not None else None
+    columns = faq_columns(header, [[cell.value for cell in row] for _, row in ahead]) if header is not None else None
     sections, wider = [], []
     for number, row in chain(ahead, filled):
         if header is not None and any(cell.lines for cell in row[len(header):]):
