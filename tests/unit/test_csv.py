@@ -181,6 +181,33 @@ def test_the_first_row_is_a_header_when_it_reads_as_names():
     assert not is_header(["Une très longue cellule qui ressemble à tout sauf au nom d'une colonne", "x"], [["a", "b"]])
 
 
+def test_excel_s_line_naming_the_delimiter_names_it_and_is_no_row():
+    """Each row holds a comma and a semicolon alike: found, the delimiter would be the comma."""
+    text = "sep=;\r\nquestion;réponse,détail\r\nA ?;Oui,non.\r\nB ?;Non,oui.\r\nC ?;Oui,non.;de trop\r\n"
+    assert delimiter(text[len("sep=;\r\n"):]) == ","
+    parsed = parse_csv(text)
+    assert _sections(parsed) == [("A ?", (), ["Oui,non."]), ("B ?", (), ["Non,oui."]),
+                                 ("C ?", (), ["Oui,non.", "de trop"])]
+    assert parsed.title is None and "(the first: row 4)" in parsed.changes[0]  # as Excel numbers rows: no sep= row
+    _cited(text, parsed)
+    assert _sections(parse_csv('"sep=|"\nquestion|réponse\nA ?|Oui; non.\n')) == [("A ?", (), ["Oui; non."])]
+    with pytest.raises(ValueError, match=r"in row 2 \(line 3\) is never closed"):
+        parse_csv('sep=;\nquestion;réponse\nA ?;"Oui\n')
+
+
+def test_an_faq_s_header_below_a_title_row_is_found_the_title_the_document_s():
+    text = "FAQ boutique;;\r\n;;\r\nCatégorie;Question;Réponse\r\nCompte;A ?;Oui.\r\n"
+    parsed = parse_csv(text)
+    assert (parsed.title, _sections(parsed)) == ("FAQ boutique", [("A ?", ("Compte",), ["Oui."])])
+    # more than one cell above: notes, read as rows of their own
+    parsed = parse_csv("Export du 3 mars;version 2\nQuestion;Réponse\nA ?;Oui.\n")
+    assert (parsed.title, _sections(parsed)) == (None, [("Export du 3 mars", (), ["version 2"]), ("A ?", (), ["Oui."])])
+    # a header wrapped in its cells, as Excel lets one wrap them
+    parsed = parse_csv('Catégorie;"Question\n(FR)";"Réponse\n(FR)"\nCompte;A ?;Oui.\n')
+    assert (parsed.title, _sections(parsed)) == (None, [("A ?", ("Compte",), ["Oui."])])
+    assert not is_header(["Chaise\npliante", "45 €"], [["Table", "120 €"]])  # a line break in data stays data
+
+
 def test_another_table_s_row_is_headed_by_its_first_cell_its_other_cells_named():
     text = ("Produit,Description,Prix\n"
             'Chaise,"Une chaise en chêne.\nPliante.",45 €\n'
@@ -253,6 +280,10 @@ def test_the_title_is_the_file_name_or_sources_toml_s_and_categories_head_the_se
                                                  "Livraison › Quels sont les délais ?"]
     doc = read_document(tmp_path, tmp_path / "faq-clients.csv", {"title": "FAQ de la boutique"})
     assert doc.title == "FAQ de la boutique"
+    _write(tmp_path, "faq-clients.csv", ("FAQ Boutique Dupont;;;\r\n" + FAQ).encode())
+    doc = read_document(tmp_path, tmp_path / "faq-clients.csv")
+    assert doc.title == "FAQ Boutique Dupont"
+    assert doc.sections[0].heading == "Compte › Comment changer mon mot de passe ?"
 
 
 @pytest.mark.parametrize(("data", "reason"), [

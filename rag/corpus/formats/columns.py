@@ -1,10 +1,13 @@
 """What the rows of a table become (.csv, .tsv, read by `rag.corpus.formats.csv`): FAQ entries, or records.
 
-- **The header.** The first row with text is a header when it reads as names (`is_header`: every cell one line of at
-  most 60 characters and 8 words, none ending a sentence, no two the same) and either names a question column and an
-  answer column (below) or has rows under it, and none of its cells holds digits over a column whose cells mostly
-  do ("2024" over "2025", "3 jours" over "5 jours"). A first row of short words over short words ("Dupont;Paris")
-  reads as names: such a file is read with it as its header, its values shown as names of the values under them.
+- **The header** (`header_row`). The first of the first five rows with text that names a question column and an
+  answer column (below) and reads as names (`is_header`: every cell of at most 60 characters and 8 words, none
+  ending a sentence, no two the same; one may wrap over lines, "Question\n(FR)"); above it, a row of one cell
+  ("FAQ boutique;;") is the document's title, other rows are read as rows without header. Else the first row with
+  text, when it reads as names, each cell one line, and has rows under it, none of its cells holding digits over a
+  column whose cells mostly do ("2024" over "2025", "3 jours" over "5 jours"). A first row of short words over short
+  words ("Dupont;Paris") reads as names: such a file is read with it as its header, its values shown as names of the
+  values under them.
 - **An FAQ.** A header naming a question column (`QUESTION`: question, titre, title, intitulé, sujet, q, pregunta,
   frage, ...) and an answer column (`ANSWER`: réponse, answer, contenu, content, body, texte, text, description, a,
   respuesta, antwort, ...) makes each row a section: its heading the question, its lines the answer's paragraphs and
@@ -38,7 +41,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from itertools import chain, islice
 
-from rag.corpus.formats.base import Line, Section
+from rag.corpus.formats.base import Line, Parsed, Section
 
 # Strongest first: a name or word earlier in the list wins over a later one
 QUESTION = ("question", "questions", "q", "pregunta", "preguntas", "frage", "fragen", "domanda", "pergunta", "vraag",
@@ -55,6 +58,7 @@ _KEYS = ("id", "ids", "identifier", "identifiant", "uuid", "guid", "key", "code"
 _IDENTIFIER = re.compile(r"\S*\d\S*")  # one word holding a digit: "360000999", "CAT-12", "3f2a9c1e-..."
 _NAME_CHARS, _NAME_WORDS, _HEADING_CHARS = 60, 8, 200
 _HEADER_ROWS = 50  # the rows a header is judged against
+_TITLE_ROWS = 5  # the rows an FAQ's header is looked for in: above it, a title or notes
 _DIGIT = re.compile(r"\d")
 _SENTENCE_END = (".", "!", "?")
 LABEL = " : "  # between a column's name and its value
@@ -138,11 +142,13 @@ def is_header(first: Sequence[str], rest: Sequence[Sequence[str]]) -> bool:
     filled = [(i, name) for i, name in enumerate(names) if name]
     if not filled or len({folded(name) for _, name in filled}) < len(filled):
         return False
-    if any("\n" in first[i].strip() or len(name) > _NAME_CHARS or len(name.split()) > _NAME_WORDS
-           or name.endswith(_SENTENCE_END) for i, name in filled):
+    if any(len(name) > _NAME_CHARS or len(name.split()) > _NAME_WORDS or name.endswith(_SENTENCE_END)
+           for _, name in filled):
         return False
     if faq_columns(names) is not None:
-        return True
+        return True  # even with a line break in a name ("Question\n(FR)"), as Excel lets one wrap a header's cell
+    if any(len(first[i].strip().splitlines()) > 1 for i, _ in filled):
+        return False
     for i, name in filled:
         below = [row[i] for row in rest if i < len(row) and row[i].strip()]
         if _DIGIT.search(name) and 2 * sum(1 for value in below if _DIGIT.search(value)) >= len(below):
@@ -150,23 +156,34 @@ def is_header(first: Sequence[str], rest: Sequence[Sequence[str]]) -> bool:
     return bool(rest)
 
 
-def table_sections(rows: Iterable[Sequence[Cell]]) -> tuple[list[Section], list[str]]:
+def header_row(rows: Sequence[Sequence[str]]) -> int | None:
+    """Which of a table's first rows with text is its header: the first of `_TITLE_ROWS` that names an FAQ's columns
+    (`faq_columns`, `is_header`: a title, "FAQ boutique;;", may stand above it), else the first row if it reads as
+    names (`is_header`), else none."""
+    for i, names in enumerate(rows[:_TITLE_ROWS]):
+        if faq_columns(names) is not None and is_header(names, rows[i + 1:]):
+            return i
+    return 0 if rows and is_header(rows[0], rows[1:]) else None
+
+
+def table_sections(rows: Iterable[Sequence[Cell]]) -> Parsed:
     """The sections of a table's rows, read one at a time (empty rows included, so that a row's number is the one a
-    spreadsheet shows), and what the ingest reports of them: rows wider than their header. Raises `ValueError` for a
-    table without a row of text under its header."""
+    spreadsheet shows), its title (a row of one cell above an FAQ's header), and what the ingest reports of them:
+    rows wider than their header. Raises `ValueError` for a table without a row of text under its header."""
     filled = ((number, row) for number, row in enumerate(rows, 1) if any(cell.lines for cell in row))
-    first = next(filled, None)
-    if first is None:
+    ahead = list(islice(filled, _HEADER_ROWS + _TITLE_ROWS))
+    if not ahead:
         raise ValueError("no text found: every cell of the table is empty")
-    ahead = list(islice(filled, _HEADER_ROWS))
-    names = [cell.value for cell in first[1]]
-    header = None
-    if is_header(names, [[cell.value for cell in row] for _, row in ahead]):
-        header = [" ".join(name.split()) for name in names]
-    else:
-        ahead.insert(0, first)
-    columns = faq_columns(header, [[cell.value for cell in row] for _, row in ahead]) if header is not None else None
-    sections, wider = [], []
+    values = [[cell.value for cell in row] for _, row in ahead]
+    at = header_row(values)
+    header, columns, above = None, None, []
+    if at is not None:
+        header = [" ".join(name.split()) for name in values[at]]
+        columns = faq_columns(header, values[at + 1:at + 1 + _HEADER_ROWS])
+        above, ahead = ahead[:at], ahead[at + 1:]
+    title = _title(above)
+    sections = [] if title is not None else [s for _, row in above if (s := _record(row, [])) is not None]
+    wider = []
     for number, row in chain(ahead, filled):
         if header is not None and any(cell.lines for cell in row[len(header):]):
             wider.append(number)
@@ -178,7 +195,16 @@ def table_sections(rows: Iterable[Sequence[Cell]]) -> tuple[list[Section], list[
     changes = [f"{len(wider):,} row{'s' if len(wider) > 1 else ''} with more cells than the header (the first: row "
                f"{wider[0]}): their extra cells are read without a name (the delimiter in a cell without "
                "quotes?)"] if wider else []
-    return sections, changes
+    return Parsed(sections, title=title, blocks=True, changes=changes)
+
+
+def _title(above: Sequence[tuple[int, Sequence[Cell]]]) -> str | None:
+    """The document's title that the rows above an FAQ's header give: one row of one cell of one line (a title row,
+    "FAQ boutique;;"), else none (they are read as rows without header)."""
+    cells = [cell for _, row in above for cell in row if cell.lines]
+    if len(above) == 1 and len(cells) == 1 and len(cells[0].lines) == 1:
+        return cells[0].lines[0].text
+    return None
 
 
 def _entry(row: Sequence[Cell], header: Sequence[str], columns: Columns) -> Section | None:
@@ -220,5 +246,5 @@ def labelled(name: str, cell: Cell) -> list[Line]:
     return lines
 
 
-__all__ = ["ANSWER", "CATEGORY", "LABEL", "QUESTION", "Cell", "Columns", "faq_columns", "folded", "is_header",
-           "labelled", "table_sections"]
+__all__ = ["ANSWER", "CATEGORY", "LABEL", "QUESTION", "Cell", "Columns", "faq_columns", "folded", "header_row",
+           "is_header", "labelled", "table_sections"]

@@ -11,7 +11,8 @@ delimit by ";", in UTF-8 with a BOM or in Windows-1252, which the reader decodes
   prose). `csv.Sniffer` is not used: it counts delimiters line by line, and gives up on an FAQ whose answers run over
   paragraphs and hold a doubled quote; its guess of `'` for quotes is wrong for French text, whose apostrophes it
   sees as quotes; and its quote-guessing regular expression takes time quadratic in its sample (5 s on 16 kB of
-  quotes and line breaks). Quotes are always `"`, doubled inside a quoted cell.
+  quotes and line breaks). A first line that declares the delimiter, as Excel writes one for another locale's Excel
+  (`sep=;`), names it, and is no row. Quotes are always `"`, doubled inside a quoted cell.
 - Rows are the standard library's `csv.reader` rows (quoted cells holding line breaks and doubled quotes), fed the
   text a line at a time (`\\n`, `\\r\\n` or `\\r`, as `open(newline="")` gives them), which tells where each row
   starts and ends. Each cell is then found in its row's text (`_scan`): a line of a cell is cited at its own span,
@@ -46,6 +47,8 @@ ONE_COLUMN = "\x1f"
 _SPLIT = 0.8  # the least share of the first rows a delimiter splits into two columns or more
 MAX_COLUMNS = 1000  # cells in a row: far past an FAQ's or a help desk export's; beyond, a data matrix, not text
 _QUOTE = '"'
+# Excel's line naming the delimiter, opening a file it writes for another locale's Excel ("sep=;"), quoted by some
+_DECLARED = re.compile(r'"?sep=(?P<sep>[^"\r\n])[^\r\n]*(?:\r\n|\n|\r)', re.IGNORECASE)
 _SAMPLE_CHARS = 65536  # where the delimiter is chosen from: the first rows, wherever they end
 _SAMPLE_ROWS = 50
 _BREAK = re.compile("[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]")  # where `str.splitlines` breaks a line
@@ -91,7 +94,11 @@ def _cell(value: str, span: _Span) -> Cell:
 
 
 def parse_csv(text: str) -> Parsed:
-    """A .csv file, its delimiter found in its first rows (`delimiter`)."""
+    """A .csv file, its delimiter the one its first line declares (Excel's `sep=;`, a line left out), else found in
+    its first rows (`delimiter`)."""
+    declared = _DECLARED.match(text)
+    if declared:
+        return parse_table(text, declared["sep"], declared.end())
     return parse_table(text, delimiter(text))
 
 
@@ -100,11 +107,11 @@ def parse_tsv(text: str) -> Parsed:
     return parse_table(text, "\t")
 
 
-def parse_table(text: str, separator: str) -> Parsed:
-    """The rows of a delimited text as sections (`rag.corpus.formats.columns.table_sections`). Raises `ValueError`
-    for a file that cannot be read as a table, with a reason a person can act on."""
-    sections, changes = table_sections(_rows(text, separator))
-    return Parsed(sections, blocks=True, changes=changes)
+def parse_table(text: str, separator: str, start: int = 0) -> Parsed:
+    """The rows of a delimited text from `start`, the end of a line declaring the delimiter, as sections
+    (`rag.corpus.formats.columns.table_sections`). Raises `ValueError` for a file that cannot be read as a table,
+    with a reason a person can act on."""
+    return table_sections(_rows(text, separator, start))
 
 
 def delimiter(text: str) -> str:
@@ -141,19 +148,22 @@ def _consistency(sample: str, separator: str, cut: bool) -> float:
     return Counter(counts).most_common(1)[0][1] / len(counts)
 
 
-def _rows(text: str, separator: str) -> Iterator[list[Cell]]:
-    """The rows of `text` as `csv.reader` reads them, each cell located in `text` (`_scan`)."""
-    consumed = 0
+def _rows(text: str, separator: str, start: int) -> Iterator[list[Cell]]:
+    """The rows of `text` from `start` (0, or the end of its first line) as `csv.reader` reads them, each cell
+    located in `text` (`_scan`), numbered as a spreadsheet numbers them (Excel shows no row for a `sep=` line)."""
+    consumed = start
 
     def pieces() -> Iterator[str]:
         nonlocal consumed
-        for piece in io.StringIO(text, newline=""):  # lines as `csv` wants them: their line breaks kept, untranslated
+        # lines as `csv` wants them: their line breaks kept, untranslated
+        for piece in io.StringIO(text[start:] if start else text, newline=""):
             consumed += len(piece)
             yield piece
 
     reader = csv.reader(pieces(), delimiter=separator, quotechar=_QUOTE, strict=False)
     unquoted = re.compile(f"[^{re.escape(separator)}\r\n]*")  # an unquoted cell, or what follows a quoted one
-    start, line = 0, 1
+    skipped = 1 if start else 0  # the line declaring the delimiter
+    line = 1 + skipped
     for number in count(1):
         where = f"row {number:,} (line {line:,})"  # as a spreadsheet numbers its rows, and an editor its lines
         try:
@@ -168,7 +178,7 @@ def _rows(text: str, separator: str) -> Iterator[list[Cell]]:
         end = consumed
         spans = _scan(text, start, end, unquoted, len(values), where)
         yield [_cell(value, _checked(text, span, value)) for value, span in zip(values, spans, strict=True)]
-        start, line = end, reader.line_num + 1
+        start, line = end, reader.line_num + skipped + 1
 
 
 def _checked(text: str, span: _Span, value: str) -> _Span:
