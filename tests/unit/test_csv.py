@@ -230,6 +230,10 @@ def test_a_table_without_header_has_its_values_alone():
 def test_an_entry_without_answer_is_its_question_and_one_without_question_its_answer():
     text = "question;réponse\nQue faire ?;\n;Une réponse orpheline.\n"
     assert _sections(parse_csv(text)) == [(None, (), ["Que faire ?"]), (None, (), ["Une réponse orpheline."])]
+    # under their categories still, the last their heading
+    text = "Thème;Rubrique;question;réponse\nAide;Compte;Que faire ?;\nAide;;;Une réponse orpheline.\n"
+    assert _sections(parse_csv(text)) == [("Compte", ("Aide",), ["Que faire ?"]),
+                                          ("Aide", (), ["Une réponse orpheline."])]
 
 
 def test_a_column_left_of_the_answer_follows_it_cited_at_its_own_cell():

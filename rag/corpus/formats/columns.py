@@ -25,8 +25,9 @@
   shows all the row holds, for a few tokens.
 - **Any other table.** Each row a section headed by its first non-empty cell, when that reads as a heading (one line,
   at most 200 characters); its other cells lines, "Name : value" under a header, the values alone without one.
-- A row of one non-empty cell (an FAQ entry without answer) is a line of its own without heading: a heading alone
-  would be no passage. Empty rows are left out.
+- An FAQ row without answer, or without question, is its question, or its answer and other cells, as lines headed
+  by its last category under the others (without heading if it has none): a question alone as a heading would be no
+  passage. Empty rows are left out.
 
 Lines keep the offsets of their cells, as `Cell.lines` gives them, in reading order: a column left of the question
 or the answer ("id;title;body") is a line after the answer, cited at its own cell, before the question in the file; a
@@ -218,11 +219,13 @@ def _entry(row: Sequence[Cell], header: Sequence[str], columns: Columns) -> Sect
         if i not in (columns.question, columns.answer, *columns.categories) and cell.value.strip():
             lines.extend(labelled(header[i] if i < len(header) else "", cell))
     parents = tuple(" ".join(topic.value.split()) for i in columns.categories if (topic := at(i)) is not None)
-    if question is None:
-        return Section(None, lines, parents=parents) if lines else None
-    if not lines:
-        return Section(None, list(question.lines), parents=parents)
-    return Section(" ".join(question.value.split()), lines, question.lines[0].start, parents)
+    if question is not None and lines:
+        return Section(" ".join(question.value.split()), lines, question.lines[0].start, parents)
+    body = list(question.lines) if question is not None else lines  # a question without answer, or an answer alone
+    if not body:
+        return None
+    # under its category still, a heading of its own (a section's parents show only where it has a heading)
+    return Section(parents[-1], body, parents=parents[:-1]) if parents else Section(None, body)
 
 
 def _record(row: Sequence[Cell], header: Sequence[str]) -> Section | None:
