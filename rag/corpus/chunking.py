@@ -62,7 +62,7 @@ TokenCounter = Callable[[Sequence[str]], list[int]]
 # spreadsheet row's column left of its question, a line after its answer, cited at its own cell and no longer up to
 # the answer's end); each piece of a long line holding a quote the file doubles (a spreadsheet's cell) cited at its
 # own stretch, not at the whole line's; a spreadsheet's title row above its header, Excel's sep= line, a one-column
-# file with commas and ID columns read anew.
+# file with commas, ID columns and HTML cells read anew.
 LAYOUT = 23
 TITLE_CHARS = 60  # a line shorter than this without a full stop names what follows it (`_runs_on`)
 _FULL_STOPS = (".", "!", "…", ";")

@@ -32,6 +32,15 @@ ARTICLES = ("title\tbody\n"
             "est envoyé par courriel.\n"
             "Supprimer son compte\tÉcrivez au service client ; la suppression est faite sous 30 jours.\n")
 
+# a help desk's export (Zendesk's columns): HTML bodies, the sections' ids beside their names
+HELP_DESK = [
+    ("Article Id", "Title", "Body", "Section Id", "Section"),
+    ("360001", "Exporter ses factures", '<p>Ouvrez <strong>Facturation</strong>&nbsp;puis cliquez sur '
+     '<a href="/export" class="btn">Exporter</a> : un fichier PDF par facture.</p>', "360000999", "Facturation"),
+    ("360002", "Changer d'adresse e-mail", "<p>Dans <em>Profil</em>, modifiez l'adresse puis confirmez-la depuis le "
+     "lien reçu.</p>", "360000998", "Compte"),
+]
+
 
 def _excel(rows: list[tuple[str, ...]]) -> bytes:
     """Rows as Excel's French CSV export writes them: ';', quotes where needed, CRLF, UTF-8 with its mark."""
@@ -46,6 +55,9 @@ def csv_corpus(tmp_path_factory, embedder) -> tuple[Path, Index]:
     corpus = tmp_path_factory.mktemp("csv-corpus")
     (corpus / "faq-boutique.csv").write_bytes(_excel(ROWS))
     (corpus / "articles.tsv").write_text(ARTICLES, encoding="utf-8")
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(HELP_DESK)
+    (corpus / "zendesk.csv").write_text(out.getvalue(), encoding="utf-8")
     (corpus / "sources.toml").write_text('["articles.tsv"]\ntitle = "Centre d\'aide"\n', encoding="utf-8")
     bad = {"vide.csv": (b";;;\r\n;;;\r\n", "no text found: every cell of the table is empty"),
            "matrice.csv": (b",".join([b"1"] * (MAX_COLUMNS + 5)) + b"\n", f"{MAX_COLUMNS + 5:,} cells in row 1"),
@@ -58,7 +70,7 @@ def csv_corpus(tmp_path_factory, embedder) -> tuple[Path, Index]:
     report = ingest(settings, embedder=embedder)
     assert {s.source: s.reason.split(":")[0] if s.source == "image.csv" else s.reason[:len(bad[s.source][1])]
             for s in report.skipped} == {name: reason for name, (_, reason) in bad.items()}
-    assert report.documents == 2
+    assert report.documents == 3
     return corpus, Index.load(settings.index_dir)
 
 
@@ -85,3 +97,17 @@ def test_a_help_desk_article_table_is_found_by_its_title_and_body(csv_corpus, em
     assert top.text.startswith("Cliquez sur « Mot de passe oublié »")
     assert (top.citation.title, top.citation.section) == ("Centre d'aide", "Réinitialiser son mot de passe")
     assert ARTICLES[top.citation.start:top.citation.end].startswith("Réinitialiser son mot de passe\tCliquez")
+
+
+def test_a_help_desk_s_html_bodies_are_read_as_html_under_their_sections_names(csv_corpus, embedder):
+    corpus, index = csv_corpus
+    searcher = Searcher(index, embedder)
+    (hits,) = searcher.search([Query("Comment télécharger mes factures ?", 3, "hybrid", False)])
+    top = hits[0]
+    assert top.text.splitlines() == ["Ouvrez Facturation puis cliquez sur Exporter : un fichier PDF par facture.",
+                                     "Article Id : 360001", "Section Id : 360000999"]
+    assert top.citation.section == "Facturation › Exporter ses factures"
+    text = (corpus / "zendesk.csv").read_text(encoding="utf-8")
+    assert text[top.citation.start:top.citation.end].startswith('360001,Exporter ses factures,"<p>Ouvrez <strong>')
+    (markup,) = searcher.search([Query("strong nbsp href class", 5, "lexical", False)])
+    assert not [hit.text for hit in markup if "zendesk" in hit.citation.source]

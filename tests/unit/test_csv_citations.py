@@ -13,7 +13,7 @@ import pytest
 
 from rag.corpus.chunking import Chunker
 from rag.corpus.formats.columns import LABEL
-from rag.corpus.formats.csv import parse_table
+from rag.corpus.formats.csv import markup, parse_table
 from rag.corpus.reader import Document, read_document
 from rag.passage import Chunk
 
@@ -101,3 +101,30 @@ def test_each_cell_of_random_rows_is_found_where_csv_reads_it():
         for line in (line for section in sections for line in section.lines):
             value = line.text.split(LABEL, 1)[-1]
             assert value.replace('"', "") in text[line.start:line.end].replace('"', ""), (text, line)
+
+
+def test_an_html_cell_is_read_as_html_each_line_cited_at_its_element(tmp_path):
+    """A help desk's export (Zendesk, Freshdesk, Intercom): the body is HTML, its quotes doubled in the file."""
+    body = ('<p>Click <strong>Forgot password</strong>&nbsp;on the <a href=""/login"" class=""note"">sign-in page</a>.'
+            '</p><h2>Then</h2><ul><li>Check your inbox.</li></ul>')
+    text = f'id,title,body,section\n1,Reset password,"{body}",Compte\n2,"<b>Delete</b> account",Write to us.,Compte\n'
+    doc, chunks = _read(tmp_path, text, 1000)
+    assert [(s.heading, [line.text for line in s.lines]) for s in doc.sections] == [
+        ("Compte › Reset password",
+         ["Click Forgot password on the sign-in page.", "Then", "Check your inbox.", "id : 1"]),
+        ("Compte › Delete account", ["Write to us.", "id : 2"])]
+    click, then, inbox, _ = doc.sections[0].lines
+    assert text[click.start:click.end] == body[:body.index("<h2>")]
+    assert text[then.start:then.end] == "<h2>Then</h2><ul>" and inbox.item
+    assert text[inbox.start:inbox.end] == "<li>Check your inbox.</li>"
+    assert not any(word in chunk.text for chunk in chunks for word in ("strong", "nbsp", "href", "note"))
+    _holds_its_lines(doc, chunks)
+
+
+@pytest.mark.parametrize(("value", "html"), [
+    ("<p>Oui.</p>", True), ("  <div class='x'>Oui</div>", True), ("Oui.<br>Sous 24 h.<br>", True),
+    ("Cliquez sur <strong>Enregistrer</strong>.", True), ("Le signe <b> met en gras.", False),
+    ("Si x < 3 et y > 2, oui.", False), ("</p> seul", False), ("<3 merci", False), ("Sans balise.", False),
+])
+def test_a_cell_is_html_when_a_tag_opens_it_or_it_holds_two(value, html):
+    assert markup(value) is html

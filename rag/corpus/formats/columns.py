@@ -72,6 +72,11 @@ class Cell:
     value: str
     lines: tuple[Line, ...]
 
+    @property
+    def text(self) -> str:
+        """The cell's text on one line, as a heading shows it: its lines' (an HTML cell's without its tags)."""
+        return " ".join(" ".join(line.text for line in self.lines).split())
+
 
 @dataclass(frozen=True)
 class Columns:
@@ -211,16 +216,16 @@ def _title(above: Sequence[tuple[int, Sequence[Cell]]]) -> str | None:
 def _entry(row: Sequence[Cell], header: Sequence[str], columns: Columns) -> Section | None:
     """An FAQ row as a section: the question its heading, the answer then its other cells its lines."""
     def at(i: int) -> Cell | None:
-        return row[i] if i < len(row) and row[i].value.strip() else None
+        return row[i] if i < len(row) and row[i].lines else None
 
     question, answer = at(columns.question), at(columns.answer)
     lines = list(answer.lines) if answer is not None else []
     for i, cell in enumerate(row):
-        if i not in (columns.question, columns.answer, *columns.categories) and cell.value.strip():
+        if i not in (columns.question, columns.answer, *columns.categories) and cell.lines:
             lines.extend(labelled(header[i] if i < len(header) else "", cell))
-    parents = tuple(" ".join(topic.value.split()) for i in columns.categories if (topic := at(i)) is not None)
+    parents = tuple(topic.text for i in columns.categories if (topic := at(i)) is not None)
     if question is not None and lines:
-        return Section(" ".join(question.value.split()), lines, question.lines[0].start, parents)
+        return Section(question.text, lines, question.lines[0].start, parents)
     body = list(question.lines) if question is not None else lines  # a question without answer, or an answer alone
     if not body:
         return None
@@ -230,11 +235,11 @@ def _entry(row: Sequence[Cell], header: Sequence[str], columns: Columns) -> Sect
 
 def _record(row: Sequence[Cell], header: Sequence[str]) -> Section | None:
     """A row of any other table as a section: headed by its first non-empty cell when it reads as a heading."""
-    cells = [(header[i] if i < len(header) else "", cell) for i, cell in enumerate(row) if cell.value.strip()]
+    cells = [(header[i] if i < len(header) else "", cell) for i, cell in enumerate(row) if cell.lines]
     if not cells:
         return None
     (_, first), rest = cells[0], cells[1:]
-    heading = " ".join(first.value.split())
+    heading = first.text
     if rest and len(first.lines) == 1 and len(heading) <= _HEADING_CHARS:
         return Section(heading, [line for name, cell in rest for line in labelled(name, cell)], first.lines[0].start)
     return Section(None, [line for name, cell in cells for line in labelled(name, cell)])

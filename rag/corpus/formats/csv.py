@@ -19,6 +19,8 @@ delimit by ";", in UTF-8 with a BOM or in Windows-1252, which the reader decodes
   exactly, its quotes doubled in it where the file doubles them (`Line.doubled`, so that each piece the chunker cuts
   a long line into is cited at its own stretch too), unless the row is malformed in a way `csv` forgives (`"a"b`:
   the cell's whole span).
+- A cell holding HTML (`markup`: an article's body as Zendesk, Freshdesk or Intercom export it, `<p>Cliquez sur
+  <strong>...`) is read by the HTML reader, its tags and entities left out, each block a line cited at its element.
 - Bounds, each a `ValueError` whose reason the ingest reports, the file skipped: a row of more than `MAX_COLUMNS`
   cells; a quoted cell never closed, which `csv` would read to the end of the file as one cell; a file whose rows
   hold no text. A file is at most `RAG_MAX_FILE_BYTES` (`rag.corpus.files.refusal`) before it is decoded, and a
@@ -39,6 +41,7 @@ from itertools import count, islice
 
 from rag.corpus.formats.base import Line, Parsed, lines_with_offsets
 from rag.corpus.formats.columns import Cell, table_sections
+from rag.corpus.formats.html import parse_html
 
 DELIMITERS = ",;\t|"
 # the delimiter of a file of one column: ASCII's unit separator, which text does not hold (a file that does delimits
@@ -62,6 +65,14 @@ LONGEST_CELL = 2**31 - 1
 csv.field_size_limit(LONGEST_CELL)
 
 
+# elements an article's body is written with, whose tags make a cell HTML (`markup`)
+_ELEMENTS = ("p", "div", "span", "br", "hr", "strong", "b", "em", "i", "u", "a", "img", "ul", "ol", "li", "dl", "dt",
+             "dd", "h1", "h2", "h3", "h4", "h5", "h6", "table", "thead", "tbody", "tr", "td", "th", "blockquote",
+             "pre", "code", "section", "article", "figure", "figcaption", "details", "summary", "sup", "sub", "font",
+             "iframe", "video")
+_TAG = re.compile(rf"</?(?:{'|'.join(_ELEMENTS)})(?=[\s/>])[^<>]*>", re.IGNORECASE)
+
+
 @dataclass(slots=True)
 class _Span:
     """Where a cell stands in the text: its raw span (quotes included); `inner` the span of its value when the
@@ -75,22 +86,48 @@ class _Span:
 
 def _cell(value: str, span: _Span) -> Cell:
     """A cell whose lines are cited in the text: exactly where its value is its raw text (a doubled quote counted
-    twice), else at the whole of its span."""
+    twice), else at the whole of its span; an HTML cell's at its elements (`_value_lines`)."""
+    lines, html = _value_lines(value)
+    if span.inner is None:
+        return Cell(value, tuple(Line(line.text, span.start, span.end, line.item) for line in lines))
+    start = span.inner[0]
+    quotes = [i for i, ch in enumerate(value) if ch == _QUOTE] if span.quoted and _QUOTE in value else []
+    cited = []
+    for line in lines:  # each quote before a character stands doubled in the file
+        first, last = bisect_left(quotes, line.start), bisect_left(quotes, line.end)
+        doubled = () if html else tuple(q - line.start for q in quotes[first:last])
+        cited.append(Line(line.text, start + line.start + first, start + line.end + last, line.item, doubled=doubled))
+    return Cell(value, tuple(cited))
+
+
+def _value_lines(value: str) -> tuple[list[Line], bool]:
+    """A cell's non-blank lines, their offsets in its value, and whether it holds HTML (`markup`), read then by the
+    HTML reader (`rag.corpus.formats.html.parse_html`): its blocks' texts, cited at their elements, and its headings
+    (an article body's `<h2>`), each a line cited from its element to its section's first line."""
+    if markup(value):
+        lines = []
+        for section in parse_html(value).sections:
+            if section.heading is not None:
+                lines.append(Line(section.heading, section.heading_start or 0, section.lines[0].start))
+            lines.extend(section.lines)
+        return lines, True
     if _BREAK.search(value) is None:  # most cells: one line, found without splitting (a table of millions of cells)
         text = value.strip()
         lead = len(value) - len(value.lstrip())
-        found = [(text, lead, lead + len(text))] if text else []
-    else:
-        found = [(line.text, line.start, line.end) for line in lines_with_offsets(value)]
-    if span.inner is None:
-        return Cell(value, tuple(Line(text, span.start, span.end) for text, _, _ in found))
-    start = span.inner[0]
-    quotes = [i for i, ch in enumerate(value) if ch == _QUOTE] if span.quoted and _QUOTE in value else []
-    lines = []
-    for text, a, b in found:  # each quote before a character stands doubled in the file
-        first, last = bisect_left(quotes, a), bisect_left(quotes, b)
-        lines.append(Line(text, start + a + first, start + b + last, doubled=tuple(q - a for q in quotes[first:last])))
-    return Cell(value, tuple(lines))
+        return ([Line(text, lead, lead + len(text))] if text else []), False
+    return lines_with_offsets(value), False
+
+
+def markup(value: str) -> bool:
+    """Whether a cell holds HTML, as help desks export an article's body (Zendesk, Freshdesk, Intercom): a start tag
+    of a common element (`_ELEMENTS`) opening it, or two of their tags anywhere ("Cliquez sur <strong>Enregistrer
+    </strong>", "Oui.<br>Sous 24 h.<br>"). A lone one in prose ("le signe <b>") stays text."""
+    if "<" not in value:
+        return False
+    opening = _TAG.match(value.lstrip())
+    if opening is not None and not opening[0].startswith("</"):
+        return True
+    return sum(1 for _ in islice(_TAG.finditer(value), 2)) == 2
 
 
 def parse_csv(text: str) -> Parsed:
@@ -219,5 +256,5 @@ def _scan(text: str, start: int, end: int, unquoted: re.Pattern[str], cells: int
     return spans
 
 
-__all__ = ["DELIMITERS", "LONGEST_CELL", "MAX_COLUMNS", "ONE_COLUMN", "delimiter", "parse_csv", "parse_table",
-           "parse_tsv"]
+__all__ = ["DELIMITERS", "LONGEST_CELL", "MAX_COLUMNS", "ONE_COLUMN", "delimiter", "markup", "parse_csv",
+           "parse_table", "parse_tsv"]
