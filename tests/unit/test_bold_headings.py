@@ -183,3 +183,23 @@ def test_an_odt_first_bold_line_larger_than_the_others_is_its_title_unless_meta_
     assert [(s.heading, s.parents) for s in parsed.sections] == [("Guide du voyageur", ()),
                                                                   ("Les cartes de réduction", ())]
     assert parse_odt(odt(body, automatic=automatic, title="Guide Ferrovia")).title == "Guide Ferrovia"
+
+
+def test_each_run_is_read_once_and_a_blank_paragraphs_fonts_never(monkeypatch):
+    """The cost of bold headings on a long document: a run's text is read once (for the paragraph's text and for its
+    fonts alike), and a blank paragraph, which can head nothing, has its fonts left unread."""
+    import rag.corpus.formats.docx as word
+
+    document = _word(GUIDE)
+    for _ in range(3):
+        blank = document.add_paragraph()
+        for _ in range(5):
+            blank.add_run("").bold = True
+    texts, sizes = [], []
+    run_text, size = word._run_text, word._Bold.size
+    monkeypatch.setattr(word, "_run_text", lambda run, paragraph: texts.append(run) or run_text(run, paragraph))
+    monkeypatch.setattr(word._Bold, "size", lambda self, paragraph, *rest: sizes.append(paragraph) or size(
+        self, paragraph, *rest))
+    parse_docx(_saved(document))
+    assert len(texts) == len(GUIDE) + 3 * 5  # one run a paragraph of the guide, five in each blank one
+    assert len(sizes) == 6  # the guide's six bold lines (its other paragraphs are sentences), no blank one

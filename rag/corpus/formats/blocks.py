@@ -29,9 +29,10 @@ class _Block:
 
 def may_head(text: str) -> bool:
     """Whether a paragraph's text could head a section if it is all in bold: one line that reads as a heading, by the
-    rule HTML and Markdown apply to their bold paragraphs (`reads_as_heading`). A parser looks at a paragraph's
-    formatting only then: most paragraphs are too long to."""
-    return "\n" not in text.strip() and reads_as_heading(" ".join(text.split()))
+    rule HTML and Markdown apply to their bold paragraphs (`reads_as_heading`); a blank one heads nothing. A parser
+    looks at a paragraph's formatting only then: most paragraphs are too long to."""
+    shown = text.strip()
+    return bool(shown) and "\n" not in shown and reads_as_heading(" ".join(shown.split()))
 
 
 class BlockText:

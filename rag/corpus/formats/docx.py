@@ -43,6 +43,7 @@ _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _P, _TBL, _R, _SDT, _SDT_CONTENT, _CUSTOM_XML = (f"{_W}{tag}" for tag in ("p", "tbl", "r", "sdt", "sdtContent",
                                                                          "customXml"))
 _TR, _TC = f"{_W}tr", f"{_W}tc"
+_RPR, _RSTYLE, _B, _SZ, _VAL = f"{_W}rPr", f"{_W}rStyle", f"{_W}b", f"{_W}sz", f"{_W}val"
 # Where a run's text is not the paragraph's: deleted, or the fallback copy of content shown another way.
 _NOT_SHOWN = {f"{_W}del", f"{_W}moveFrom", "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"}
 # A run's children that stand for text (what python-docx's `CT_R.text` reads; each one's `str` is its text).
@@ -64,10 +65,15 @@ def _run_text(run: Any, paragraph: Any) -> str:
     return ""
 
 
+def _runs(paragraph: Any) -> list[tuple[Any, str]]:
+    """The runs of `paragraph` that show text of its own, each with its text (`_run_text`)."""
+    return [(run, text) for run in paragraph.iter(_R) if (text := _run_text(run, paragraph))]
+
+
 def _paragraph_text(paragraph: Any) -> str:
     # Not `Paragraph.text`: it reads only runs and hyperlinks directly under the paragraph, missing tracked
     # insertions, fields and content controls.
-    return "".join(_run_text(run, paragraph) for run in paragraph.iter(_R))
+    return "".join(text for _, text in _runs(paragraph))
 
 
 def _is_contents(sdt: Any) -> bool:
@@ -248,17 +254,30 @@ class _Numbering:
         return re.sub(r"%([1-9])", number, text).strip() or None
 
 
-def _switch(element: Any) -> bool | None:
-    """Whether a run, a style or the document defaults (`element`) set bold on (w:b, w:val absent, "1", "true" or
-    "on") or off; None if they do not say."""
-    found = element.find(f"{_W}rPr/{_W}b")
-    return None if found is None else found.get(f"{_W}val", "true") not in ("0", "false", "off")
+def _switch(value: str | None) -> bool:
+    """Whether a w:b's w:val (None: absent) sets bold on ("1", "true", "on") rather than off ("0", "false", "off")."""
+    return value not in ("0", "false", "off")
 
 
-def _half_points(element: Any) -> int | None:
-    """The font size (w:sz, in half-points) a run, a style or the document defaults set; None if they set none."""
-    value = _val(element, f"{_W}rPr/{_W}sz")
-    return int(value) if value.isdigit() and 0 < len(value) <= 4 else None
+def _half_points(value: str | None) -> int | None:
+    """A w:sz's w:val as a font size in half-points; None if it is none (not 1 to 4 digits)."""
+    return int(value) if value and value.isdigit() and len(value) <= 4 else None
+
+
+def _run_properties(properties: Any) -> tuple[bool | None, int | None, str | None]:
+    """What run properties (a w:rPr: a run's, a style's, the document defaults'; None if there are none) set: bold
+    (w:b) on or off, the size in half-points (w:sz), the character style (w:rStyle); None where they say nothing. One
+    pass over them, not a search for each: in a long document in bold, most of the time goes on its runs' fonts."""
+    bold = size = style = None
+    for child in () if properties is None else properties:
+        tag = child.tag
+        if tag == _B:
+            bold = _switch(child.get(_VAL))
+        elif tag == _SZ:
+            size = _half_points(child.get(_VAL))
+        elif tag == _RSTYLE:
+            style = child.get(_VAL)
+    return bold, size, style
 
 
 class _Bold:
@@ -270,9 +289,9 @@ class _Bold:
 
     def __init__(self, document: WordDocument) -> None:
         self._styles = document.styles.element
-        defaults = self._styles.find(f"{_W}docDefaults/{_W}rPrDefault")
-        self._default = (False if defaults is None else _switch(defaults) or False,
-                         20 if defaults is None else _half_points(defaults) or 20)
+        defaults = self._styles.find(f"{_W}docDefaults/{_W}rPrDefault/{_RPR}")
+        bold, size, _ = _run_properties(defaults)
+        self._default = bold or False, size or 20
         normal = self._styles.default_for("paragraph")  # a paragraph without w:pStyle is in it
         self._normal = None if normal is None else normal.styleId
         self._set: dict[str, tuple[bool | None, int | None]] = {}
@@ -286,27 +305,28 @@ class _Bold:
             style, seen = self._styles.get_by_id(style_id), set()
             while style is not None and style.styleId not in seen:  # a loop of "based on" is not followed round
                 seen.add(style.styleId)
-                bold = _switch(style) if bold is None else bold
-                size = _half_points(style) if size is None else size
+                style_bold, style_size, _ = _run_properties(style.find(_RPR))
+                bold = style_bold if bold is None else bold
+                size = style_size if size is None else size
                 style = self._styles.get_by_id(style.basedOn_val) if style.basedOn_val else None
             self._set[style_id] = bold, size
         return self._set[style_id]
 
-    def size(self, paragraph: Any) -> float | None:
-        """The size in points of the largest shown text of a paragraph all in bold; None if some of it is not."""
+    def size(self, paragraph: Any, runs: list[tuple[Any, str]]) -> float | None:
+        """The size in points of the largest shown text of a paragraph all in bold (`runs`: its runs that show text,
+        with it); None if some of it is not."""
         paragraph_bold, paragraph_size = self._style(paragraph.style or self._normal)
         largest = 0
-        for run in paragraph.iter(_R):
-            if not _run_text(run, paragraph).strip():
+        for run, text in runs:
+            if not text.strip():
                 continue
-            character = _val(run, f"{_W}rPr/{_W}rStyle")
+            bold, size, character = _run_properties(run.find(_RPR))
             character_bold, character_size = self._style(character)
-            bold = _switch(run)
             if bold is None:  # each level of styles that says "on" turns it over; "off" leaves it as it was
                 bold = self._default[0] ^ bool(paragraph_bold) ^ bool(character_bold)
             if not bold:
                 return None
-            largest = max(largest, _half_points(run) or character_size or paragraph_size or self._default[1])
+            largest = max(largest, size or character_size or paragraph_size or self._default[1])
         return largest / 2 or None
 
 
@@ -328,13 +348,15 @@ def _parse(document: WordDocument) -> Parsed:
             for row in _rows(block, parent):
                 text.add(row, item=True)
             continue
-        paragraph, (kind, level) = _paragraph_text(block), styles.kind(block)
+        runs, (kind, level) = _runs(block), styles.kind(block)
+        paragraph = "".join(shown for _, shown in runs)
         if kind == "contents":
             continue
         if paragraph.strip() and (label := numbering.label(block)):
             text.add(f"{label} {paragraph.lstrip()}", kind, level, item=True)  # as Word shows it: "step 3" is found
         else:
-            text.add(paragraph, kind, level, bold=bold.size(block) if kind is None and may_head(paragraph) else None)
+            size = bold.size(block, runs) if kind is None and may_head(paragraph) else None
+            text.add(paragraph, kind, level, bold=size)
     return text.parsed(" ".join((document.core_properties.title or "").split()) or None)
 
 
