@@ -203,3 +203,16 @@ def test_each_run_is_read_once_and_a_blank_paragraphs_fonts_never(monkeypatch):
     parse_docx(_saved(document))
     assert len(texts) == len(GUIDE) + 3 * 5  # one run a paragraph of the guide, five in each blank one
     assert len(sizes) == 6  # the guide's six bold lines (its other paragraphs are sentences), no blank one
+
+
+def test_a_paragraph_in_the_title_style_is_the_title_and_no_bold_line_is_another():
+    """Word's Title style says which paragraph is the title: the largest bold line is then the first heading, and the
+    headings in a smaller size stand under it."""
+    headings = [("Normal", "Acheter son billet", 14), ("Normal", BUY, None), ("Normal", "Où acheter ?", 11),
+                ("Normal", ON_BOARD, None)]
+    parsed = parse_docx(_saved(_word([("Title", "Guide Ferrovia", None), *headings])))
+    assert parsed.title == "Guide Ferrovia"
+    assert [(s.heading, s.parents) for s in parsed.sections] == [("Acheter son billet", ()),
+                                                                  ("Où acheter ?", ("Acheter son billet",))]
+    before = [("Normal", "Ferrovia Régions", 18), ("Normal", CARDS, None), ("Title", "Guide Ferrovia", None)]
+    assert parse_docx(_saved(_word([*before, *headings]))).title == "Guide Ferrovia"  # not the bold line before it

@@ -84,8 +84,9 @@ def _bold_headings(blocks: list[_Block]) -> list[_Block]:
     one followed by a bold line as large, by a styled title or by nothing heads nothing (a signature, an address set
     in bold). Levels rank the sizes of those headings, the largest 1. The first of them is the title (a "title"
     block, the document's title when its properties give none) when it is larger than every other, as a title typed
-    in 18 pt over headings in 14 and 11 pt is. A document with a heading of its own (a style, an outline level) keeps
-    its bold lines as text: it says what its headings are."""
+    in 18 pt over headings in 14 and 11 pt is, unless a paragraph in the Title style is there: that one is. A document
+    with a heading of its own (a style, an outline level) keeps its bold lines as text: it says what its headings
+    are."""
     if any(block.kind == "heading" for block in blocks):
         return blocks
     sizes = {i: block.bold for i, block in enumerate(blocks)
@@ -99,7 +100,8 @@ def _bold_headings(blocks: list[_Block]) -> list[_Block]:
     if not heads:
         return blocks
     first = min(heads)
-    titled = len(heads) > 1 and heads[first] > max(size for i, size in heads.items() if i != first)
+    titled = len(heads) > 1 and heads[first] > max(size for i, size in heads.items() if i != first) and \
+        not any(block.kind == "title" for block in blocks)  # a paragraph in the Title style is the title
     ranks = sorted({size for i, size in heads.items() if not (titled and i == first)}, reverse=True)
     return [block if i not in heads else replace(block, kind="title", level=0) if titled and i == first
             else replace(block, kind="heading", level=ranks.index(heads[i]) + 1) for i, block in enumerate(blocks)]
