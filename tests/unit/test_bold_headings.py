@@ -10,7 +10,7 @@ import io
 import docx
 from docx.enum.style import WD_STYLE_TYPE
 from docx.oxml import parse_xml
-from docx.oxml.ns import nsdecls
+from docx.oxml.ns import nsdecls, qn
 from docx.shared import Pt
 
 from rag.corpus.formats.docx import parse_docx
@@ -96,6 +96,46 @@ def test_bold_words_opening_a_paragraph_a_bold_warning_and_bold_lines_heading_no
     assert _sections(document) == [("Acheter son billet", [
         BUY, "Attention : le billet est nominatif.", ON_BOARD, "Important : les billets sont nominatifs.", CARDS,
         "Ferrovia Régions", "Service Relation Client"])]
+
+
+LETTER = ["Objet : résiliation de mon abonnement", BUY, "Madame Dupont", CARDS]
+
+
+def test_a_document_typed_all_in_bold_has_no_bold_headings():
+    """Where the text too is in bold (the document defaults', the default style's, or each run's), a bold line is not
+    set apart from the text after it: a letter typed all in bold keeps its lines as text."""
+    defaults = docx.Document()
+    defaults.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr")).append(
+        parse_xml(f"<w:b {nsdecls('w')}/>"))
+    by_hand = docx.Document()
+    for line in LETTER:
+        defaults.add_paragraph(line)
+        by_hand.add_paragraph().add_run(line).bold = True
+    assert _sections(defaults) == _sections(by_hand) == [("None", LETTER)]
+    bold = '<style:text-properties fo:font-weight="bold"/>'
+    body = "".join(f'<text:p text:style-name="Standard">{line}</text:p>' for line in LETTER)
+    for styles in (f'<style:default-style style:family="paragraph">{bold}</style:default-style>',
+                   f'<style:style style:name="Standard" style:family="paragraph">{bold}</style:style>'):
+        parsed = parse_odt(odt(body, styles=styles))
+        assert [(s.heading, [line.text for line in s.lines]) for s in parsed.sections] == [(None, LETTER)]
+
+
+def test_a_bold_line_heads_text_in_bold_smaller_than_itself_but_not_text_larger_than_itself():
+    """A title in 18 pt heads a lead paragraph in bold in 11 pt; a caption in bold in 9 pt over text in 11 pt is
+    no heading (nor does it make the first heading, larger, a title)."""
+    lead = [("Normal", "Ferrovia – Guide du voyageur", 18), ("Normal", BUY, 11), ("Normal", "Où acheter ?", 11),
+            ("Normal", ON_BOARD, None)]
+    assert _sections(_word(lead)) == [("Ferrovia – Guide du voyageur", [BUY]), ("Où acheter ?", [ON_BOARD])]
+    caption = [("Normal", "Acheter son billet", 14), ("Normal", BUY, None),
+               ("Normal", "Figure 1 – Plan du réseau régional", 9), ("Normal", ON_BOARD, None)]
+    parsed = parse_docx(_saved(_word(caption)))
+    assert parsed.title is None
+    assert [(s.heading, [line.text for line in s.lines]) for s in parsed.sections] == [
+        ("Acheter son billet", [BUY, "Figure 1 – Plan du réseau régional", ON_BOARD])]
+    small = '<style:style style:name="P9" style:family="paragraph"><style:text-properties fo:font-weight="bold" ' \
+            'fo:font-size="9pt"/></style:style>'
+    body = f'<text:p text:style-name="P9">Figure 1 – Plan du réseau régional</text:p><text:p>{ON_BOARD}</text:p>'
+    assert [s.heading for s in parse_odt(odt(body, automatic=small)).sections] == [None]  # 9 pt over 12 pt
 
 
 def test_a_bold_list_item_and_a_bold_table_cell_are_no_headings():
@@ -187,7 +227,8 @@ def test_an_odt_first_bold_line_larger_than_the_others_is_its_title_unless_meta_
 
 def test_each_run_is_read_once_and_a_blank_paragraphs_fonts_never(monkeypatch):
     """The cost of bold headings on a long document: a run's text is read once (for the paragraph's text and for its
-    fonts alike), and a blank paragraph, which can head nothing, has its fonts left unread."""
+    fonts alike), and the fonts of a paragraph only where it may head a section or follow one that may; never a blank
+    one's, which heads nothing (three after "Acheter son billet", each of five bold runs without text)."""
     import rag.corpus.formats.docx as word
 
     document = _word(GUIDE)
@@ -195,14 +236,15 @@ def test_each_run_is_read_once_and_a_blank_paragraphs_fonts_never(monkeypatch):
         blank = document.add_paragraph()
         for _ in range(5):
             blank.add_run("").bold = True
-    texts, sizes = [], []
-    run_text, size = word._run_text, word._Bold.size
+        document.paragraphs[2]._p.addnext(blank._p)
+    texts, fonts = [], []
+    run_text, font = word._run_text, word._Fonts.font
     monkeypatch.setattr(word, "_run_text", lambda run, paragraph: texts.append(run) or run_text(run, paragraph))
-    monkeypatch.setattr(word._Bold, "size", lambda self, paragraph, *rest: sizes.append(paragraph) or size(
+    monkeypatch.setattr(word._Fonts, "font", lambda self, paragraph, *rest: fonts.append(paragraph) or font(
         self, paragraph, *rest))
-    parse_docx(_saved(document))
+    assert _sections(document)[1][0] == "Acheter son billet › Où acheter ?"
     assert len(texts) == len(GUIDE) + 3 * 5  # one run a paragraph of the guide, five in each blank one
-    assert len(sizes) == 6  # the guide's six bold lines (its other paragraphs are sentences), no blank one
+    assert len(fonts) == 6 + 5  # the guide's six bold lines, and the five paragraphs of text after one
 
 
 def test_a_paragraph_in_the_title_style_is_the_title_and_no_bold_line_is_another():

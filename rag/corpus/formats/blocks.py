@@ -19,18 +19,28 @@ from rag.corpus.formats.text import reads_as_heading
 
 
 @dataclass(frozen=True)
+class Font:
+    """How text is set, as far as telling a heading typed as a bold line goes: in bold or not, and its size in points.
+    A paragraph's: all its text in bold or not; its size, all in bold, that of its largest text, else that of its
+    first text not in bold (where the text it is set in shows: "**Important :** les billets ..." is body text)."""
+
+    bold: bool
+    size: float
+
+
+@dataclass(frozen=True)
 class _Block:
     text: str
     kind: str | None  # "heading", "title", or None: body text
     level: int
     item: bool  # a list item or a table row
-    bold: float | None  # for a body paragraph all in bold, its font size in points
+    font: Font | None  # a body paragraph's, where the parser read it (`BlockText.measures`)
 
 
 def may_head(text: str) -> bool:
     """Whether a paragraph's text could head a section if it is all in bold: one line that reads as a heading, by the
-    rule HTML and Markdown apply to their bold paragraphs (`reads_as_heading`); a blank one heads nothing. A parser
-    looks at a paragraph's formatting only then: most paragraphs are too long to."""
+    rule HTML and Markdown apply to their bold paragraphs (`reads_as_heading`); a blank one heads nothing. Most
+    paragraphs are too long to: a parser reads their fonts only after such a line (`BlockText.measures`)."""
     shown = text.strip()
     return bool(shown) and "\n" not in shown and reads_as_heading(" ".join(shown.split()))
 
@@ -41,15 +51,21 @@ class BlockText:
     def __init__(self) -> None:
         self._blocks: list[_Block] = []
 
+    def measures(self, text: str) -> bool:
+        """Whether `add` wants the font of a body paragraph of `text` that comes next: when it may head a section
+        (`may_head`), or when it would be what a bold line before it heads. A parser that reads fonts at no cost may
+        give them all."""
+        return bool(text.strip()) and (may_head(text) or (bool(self._blocks) and _bold_line(self._blocks[-1])))
+
     def add(self, text: str, kind: str | None = None, level: int = 0, item: bool = False,
-            bold: float | None = None) -> None:
+            font: Font | None = None) -> None:
         """Add one block: body text (`kind` None), whose lines join the open section, `item` marking a list item's or
-        a table row's, `bold` the font size of a paragraph all in bold (None: not, or not worth knowing, `may_head`);
-        a heading ("heading") of `level` (1 the outermost), which opens a section named by its text under the headings
-        still open; or a title ("title"), which opens one no heading stands over, as the whole document stands under
-        it. A blank block is left out."""
+        a table row's, `font` how a paragraph is set (None: not read, `measures`); a heading ("heading") of `level`
+        (1 the outermost), which opens a section named by its text under the headings still open; or a title
+        ("title"), which opens one no heading stands over, as the whole document stands under it. A blank block is
+        left out."""
         if text.strip():
-            self._blocks.append(_Block(text, kind, level, item, bold))
+            self._blocks.append(_Block(text, kind, level, item, font))
 
     def parsed(self, title: str | None) -> Parsed:
         """The sections that hold lines, and the text they index; the title is `title` (the document's properties),
@@ -75,27 +91,42 @@ class BlockText:
                       blocks=True)
 
 
+def _bold_line(block: _Block) -> bool:
+    """Whether a block may be a heading typed as a bold line: a body paragraph all in bold (not a list item nor a table
+    row, each of which a parser marks `item`) whose text `may_head` (not "Attention : ...", nor a sentence)."""
+    return block.kind is None and not block.item and block.font is not None and block.font.bold and \
+        may_head(block.text)
+
+
+def _set_apart(size: float, block: _Block) -> bool:
+    """Whether body text (`block`, not a bold line) is set apart from a bold line of `size` above it as a heading's
+    text is: not in bold, and not larger (a caption in 9 pt over text in 11 pt is no heading); or in bold, but smaller
+    (a title over a lead paragraph in bold; a letter all in bold has no headings). A list item, a table row or a
+    paragraph whose font was not read is."""
+    font = None if block.item else block.font
+    return font is None or (font.size < size if font.bold else font.size <= size)
+
+
 def _bold_headings(blocks: list[_Block]) -> list[_Block]:
     """The blocks, with the bold paragraphs that head sections made headings, in a document with no heading of its own.
 
-    A body paragraph all in bold (`bold`; not a list item nor a table row, each of which a parser marks `item`, and
-    never one whose text `may_head` refuses: "Attention : ...", a sentence) heads a section when the block after it
-    is body text, or is such a heading in a smaller size ("Acheter son billet" in 14 pt over "Où acheter ?" in 11 pt):
-    one followed by a bold line as large, by a styled title or by nothing heads nothing (a signature, an address set
-    in bold). Levels rank the sizes of those headings, the largest 1. The first of them is the title (a "title"
-    block, the document's title when its properties give none) when it is larger than every other, as a title typed
-    in 18 pt over headings in 14 and 11 pt is, unless a paragraph in the Title style is there: that one is. A document
-    with a heading of its own (a style, an outline level) keeps its bold lines as text: it says what its headings
-    are."""
+    A bold line (`_bold_line`) heads a section when the block after it is body text set apart from it (`_set_apart`:
+    not in bold and not larger, or in bold but smaller), or is such a heading in a smaller size ("Acheter son billet"
+    in 14 pt over "Où acheter ?" in 11 pt): one followed by a bold line as large, by text in bold as large, by a
+    styled title or by nothing heads nothing (a signature, an address set in bold, a letter typed all in bold). Levels
+    rank the sizes of those headings, the largest 1. The first of them is the title (a "title" block, the document's
+    title when its properties give none) when it is larger than every other, as a title typed in 18 pt over headings
+    in 14 and 11 pt is, unless a paragraph in the Title style is there: that one is. A document with a heading of its
+    own (a style, an outline level) keeps its bold lines as text: it says what its headings are."""
     if any(block.kind == "heading" for block in blocks):
         return blocks
-    sizes = {i: block.bold for i, block in enumerate(blocks)
-             if block.kind is None and not block.item and block.bold is not None}
+    sizes = {i: block.font.size for i, block in enumerate(blocks) if block.font is not None and _bold_line(block)}
     heads: dict[int, float] = {}
     for i in sorted(sizes, reverse=True):  # from the end: whether a bold line heads anything depends on the next
         after = i + 1
-        if (after in heads and heads[after] < sizes[i]) or \
-                (after < len(blocks) and after not in sizes and blocks[after].kind is None):
+        if (after in heads and heads[after] < sizes[i]) or (after < len(blocks) and after not in sizes and
+                                                             blocks[after].kind is None and
+                                                             _set_apart(sizes[i], blocks[after])):
             heads[i] = sizes[i]
     if not heads:
         return blocks
@@ -107,4 +138,4 @@ def _bold_headings(blocks: list[_Block]) -> list[_Block]:
             else replace(block, kind="heading", level=ranks.index(heads[i]) + 1) for i, block in enumerate(blocks)]
 
 
-__all__ = ["BlockText", "may_head"]
+__all__ = ["BlockText", "Font", "may_head"]

@@ -14,8 +14,9 @@ styles). A citation's `text[start:end]` is a stretch of that text.
 Sections, like Markdown `#` headings: a paragraph in a heading style (Title, Heading 1..9, a style based on one,
 or one with an outline level in 1..9, as Word's navigation pane shows it) opens a section named by its text;
 text before the first one has no heading. In a document with no such heading (most people make a heading bold, and
-larger, in the Normal style), a paragraph all in bold as Word shows it (`_Bold`) opens one where it reads as a
-heading and heads some text, its level from its size (`rag.corpus.formats.blocks`). The title is the core
+larger, in the Normal style), a paragraph all in bold as Word shows it (`_Fonts`) opens one where it reads as a
+heading and heads some text set apart from it (not in bold and not larger, or in bold but smaller), its level from
+its size (`rag.corpus.formats.blocks`). The title is the core
 properties' `title`, else the first paragraph in the Title style, else a first bold heading larger than all others.
 A file that cannot be read raises `ValueError` with what to do about it.
 """
@@ -29,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 from rag.corpus.formats.archive import check_archive, damaged, not_a_zip
 from rag.corpus.formats.base import CELL_SEPARATOR, Parsed
-from rag.corpus.formats.blocks import BlockText, may_head
+from rag.corpus.formats.blocks import BlockText, Font
 from rag.corpus.formats.numbering import letters, roman
 
 if TYPE_CHECKING:
@@ -280,12 +281,12 @@ def _run_properties(properties: Any) -> tuple[bool | None, int | None, str | Non
     return bold, size, style
 
 
-class _Bold:
-    """The font size of a paragraph whose text is all in bold, as Word shows it, for `BlockText` to find the headings
-    typed as bold lines. A run's bold is its own w:b if set; else what the document defaults, its paragraph style and
-    its character style say (each style the nearest in its chain of "based on"), taken together as Word takes them:
-    each one on turns it over (a toggle property, ECMA-376 17.7.3: a "Strong" run in a bold style is not bold). Its
-    size: its own, its character style's, its paragraph style's, the defaults' (else Word's 10 pt)."""
+class _Fonts:
+    """How a paragraph's text is set, as Word shows it, for `BlockText` to find the headings typed as bold lines. A
+    run's bold is its own w:b if set; else what the document defaults, its paragraph style and its character style say
+    (each style the nearest in its chain of "based on"), taken together as Word takes them: each one on turns it over
+    (a toggle property, ECMA-376 17.7.3: a "Strong" run in a bold style is not bold). Its size: its own, its character
+    style's, its paragraph style's, the defaults' (else Word's 10 pt)."""
 
     def __init__(self, document: WordDocument) -> None:
         self._styles = document.styles.element
@@ -312,9 +313,9 @@ class _Bold:
             self._set[style_id] = bold, size
         return self._set[style_id]
 
-    def size(self, paragraph: Any, runs: list[tuple[Any, str]]) -> float | None:
-        """The size in points of the largest shown text of a paragraph all in bold (`runs`: its runs that show text,
-        with it); None if some of it is not."""
+    def font(self, paragraph: Any, runs: list[tuple[Any, str]]) -> Font | None:
+        """How `paragraph` is set (`runs`: its runs that show text, with it), as `Font` says; None if it shows none.
+        Its runs are read up to the first not in bold only."""
         paragraph_bold, paragraph_size = self._style(paragraph.style or self._normal)
         largest = 0
         for run, text in runs:
@@ -324,10 +325,11 @@ class _Bold:
             character_bold, character_size = self._style(character)
             if bold is None:  # each level of styles that says "on" turns it over; "off" leaves it as it was
                 bold = self._default[0] ^ bool(paragraph_bold) ^ bool(character_bold)
+            size = size or character_size or paragraph_size or self._default[1]
             if not bold:
-                return None
-            largest = max(largest, size or character_size or paragraph_size or self._default[1])
-        return largest / 2 or None
+                return Font(False, size / 2)
+            largest = max(largest, size)
+        return Font(True, largest / 2) if largest else None
 
 
 def _outline_level(element: Any) -> int | None:
@@ -340,7 +342,7 @@ def _outline_level(element: Any) -> int | None:
 def _parse(document: WordDocument) -> Parsed:
     styles = _Styles(document)
     numbering = _Numbering(document)
-    bold = _Bold(document)
+    fonts = _Fonts(document)
     parent = document._body
     text = BlockText()
     for block in _blocks(document.element.body):
@@ -355,8 +357,8 @@ def _parse(document: WordDocument) -> Parsed:
         if paragraph.strip() and (label := numbering.label(block)):
             text.add(f"{label} {paragraph.lstrip()}", kind, level, item=True)  # as Word shows it: "step 3" is found
         else:
-            size = bold.size(block, runs) if kind is None and may_head(paragraph) else None
-            text.add(paragraph, kind, level, bold=size)
+            font = fonts.font(block, runs) if kind is None and text.measures(paragraph) else None
+            text.add(paragraph, kind, level, font=font)
     return text.parsed(" ".join((document.core_properties.title or "").split()) or None)
 
 

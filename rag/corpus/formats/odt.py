@@ -31,9 +31,9 @@ styles; a style's outline level, said, decides: "" is body text), unless LibreOf
 paragraph in the Title style ("Title", "Titre", or one inheriting from it) opens a section that no heading stands
 over. In a document with no heading (LibreOffice users too make a heading a bold line in the default style), a
 text:p all in bold (fo:font-weight, from its paragraph style or from spans over all its text: `Styles.font`) opens
-one where it reads as a heading and heads some text, its level from its size (fo:font-size), as in Word
-(`rag.corpus.formats.blocks`). The title is meta.xml's dc:title, else the first paragraph in the Title style, else a
-first bold heading larger than all others.
+one where it reads as a heading and heads some text set apart from it, its level from its size (fo:font-size), as
+in Word (`rag.corpus.formats.blocks`). The title is meta.xml's dc:title, else the first paragraph in the Title style,
+else a first bold heading larger than all others.
 
 A file that cannot be read raises `ValueError` with what to do about it. XML whose DOCTYPE declares anything (an
 internal subset: ODF never has one, it is how entity-expansion bombs come) is refused, found as the DOCTYPE opens,
@@ -53,9 +53,9 @@ from xml.parsers import expat
 
 from rag.corpus.formats.archive import check_archive, damaged, not_a_zip
 from rag.corpus.formats.base import CELL_SEPARATOR, Parsed
-from rag.corpus.formats.blocks import BlockText, may_head
+from rag.corpus.formats.blocks import BlockText, Font
 from rag.corpus.formats.numbering import ListLevel
-from rag.corpus.formats.odt_styles import Font, Styles, number
+from rag.corpus.formats.odt_styles import Styles, number
 
 NOT_A_ZIP = not_a_zip(".odt")
 ENCRYPTED = "encrypted .odt: remove its password first"
@@ -134,12 +134,13 @@ def _spaces(count: str | None) -> int:
 
 class _Paragraph:
     """A paragraph's text as shown: white space (space, tab, line feed, carriage return) counts as one space, none
-    at the start nor after another, across the elements within the paragraph (ODF 1.2, 6.1.2); and whether what it
-    shows is all in bold (`bold`, the size of its largest text: a heading typed as a bold line) or not (None)."""
+    at the start nor after another, across the elements within the paragraph (ODF 1.2, 6.1.2); and how it is set
+    (`font`: all in bold or not, and its size, for the headings typed as bold lines)."""
 
     def __init__(self, spaces: list[int], styles: Styles) -> None:
         self.pieces: list[str] = []
-        self.bold: float | None = 0.0  # 0: no text shown yet
+        self._largest = 0.0  # the size of its largest text in bold
+        self._plain: float | None = None  # the size of its first text not in bold
         self._styles = styles
         self._after_space = True  # at the start, white space shows as nothing
         self._spaces_left = min(_SPACES_MAX, spaces[0])
@@ -153,8 +154,18 @@ class _Paragraph:
         if shown:
             self.pieces.append(shown)
             self._after_space = shown.endswith(" ")
-            if self.bold is not None and shown.strip():
-                self.bold = max(self.bold, font.size) if font.bold else None
+            if self._plain is None and shown.strip():
+                if font.bold:
+                    self._largest = max(self._largest, font.size)
+                else:
+                    self._plain = font.size
+
+    @property
+    def font(self) -> Font | None:
+        """How the paragraph is set, as `Font` says; None if it shows no text."""
+        if self._plain is not None:
+            return Font(False, self._plain)
+        return Font(True, self._largest) if self._largest else None
 
     def kept(self, text: str) -> None:
         """Characters an element stands for (text:s, text:tab, text:line-break): never collapsed."""
@@ -188,7 +199,7 @@ class _Block:
     kind: str | None = None  # "title", "heading", or None: body text
     level: int = 0
     item: bool = False  # a list's paragraph or a table's row
-    bold: float | None = None  # a body paragraph all in bold that may head a section: its size (`BlockText.add`)
+    font: Font | None = None  # a body paragraph's (`BlockText.add`)
 
 
 class _Body:
@@ -228,8 +239,7 @@ class _Body:
             kind, level = None, 0
         if label and kind is None and text.strip():
             text = f"{label} {text.lstrip()}"
-        bold = reader.bold if kind is None and not item and may_head(text) else None
-        return _Block(text, kind, level, item and kind is None, bold or None)
+        return _Block(text, kind, level, item and kind is None, reader.font if kind is None and not item else None)
 
     def _list(self, element: ElementTree.Element, depth: int, style: str | None,
               above: tuple[tuple[ListLevel, int], ...] = ()) -> Iterator[_Block]:
@@ -316,7 +326,7 @@ def _parse(archive: zipfile.ZipFile) -> Parsed:
     text = BlockText()
     spaces = max(_SPACES_MAX, archive.getinfo("content.xml").file_size)
     for block in _Body(styles, generator.startswith(OUTLINED_WRITERS), spaces).blocks(text_body):
-        text.add(block.text, block.kind, block.level, block.item, block.bold)
+        text.add(block.text, block.kind, block.level, block.item, block.font)
     found = None if meta is None else meta.find("{http://purl.org/dc/elements/1.1/}title")
     title = None if found is None else " ".join("".join(found.itertext()).split()) or None
     return text.parsed(title)

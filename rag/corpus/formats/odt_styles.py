@@ -9,9 +9,9 @@ from its parent (style:parent-style-name), a paragraph style in the end from the
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from xml.etree import ElementTree
 
+from rag.corpus.formats.blocks import Font
 from rag.corpus.formats.numbering import ListLevel
 
 _ODF = "urn:oasis:names:tc:opendocument:xmlns:"
@@ -22,6 +22,7 @@ _HEADING_STYLE = re.compile(r"(?:heading|titre) (?P<level>[1-9]|10)|(?P<title>ti
 # A font size: a length (in points, picas, inches, centimetres, millimetres, pixels) or a percentage of the parent's
 _SIZE = re.compile(r"(?P<value>\d{1,4}(?:\.\d{1,4})?)(?P<unit>pt|pc|in|cm|mm|px|%)")
 _POINTS = {"pt": 1.0, "pc": 12.0, "in": 72.0, "cm": 72 / 2.54, "mm": 72 / 25.4, "px": 0.75}
+_PLAIN = Font(False, 12.0)  # text no style sets a font for: LibreOffice's
 
 
 def number(value: str | None, default: int = 0) -> int:
@@ -31,15 +32,6 @@ def number(value: str | None, default: int = 0) -> int:
 
 def _style_name(name: str) -> str:
     return " ".join(_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), name).casefold().split())
-
-
-@dataclass(frozen=True)
-class Font:
-    """How text is set, as far as telling a heading typed by hand goes: in bold or not, and its size in points (12,
-    LibreOffice's, where no style says)."""
-
-    bold: bool = False
-    size: float = 12.0
 
 
 def _applied(style: ElementTree.Element | None, font: Font) -> Font:
@@ -108,7 +100,7 @@ class Styles:
                 seen.add(name)  # a loop of parents is not followed round
                 chain.append(style)
                 name = style.get(f"{_STYLE}parent-style-name")
-            font = _applied(self._default, Font()) if around is None else around
+            font = _applied(self._default, _PLAIN) if around is None else around
             for style in reversed(chain):  # from the furthest parent: the nearest style's settings win
                 font = _applied(style, font)
             self._fonts[key] = font
@@ -127,4 +119,4 @@ class Styles:
                          number(level.get(f"{_TEXT}display-levels"), 1))
 
 
-__all__ = ["Font", "Styles", "number"]
+__all__ = ["Styles", "number"]
