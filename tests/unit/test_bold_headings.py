@@ -138,6 +138,28 @@ def test_a_bold_line_heads_text_in_bold_smaller_than_itself_but_not_text_larger_
     assert [s.heading for s in parse_odt(odt(body, automatic=small)).sections] == [None]  # 9 pt over 12 pt
 
 
+def test_a_caption_or_a_quotation_in_bold_is_no_heading():
+    """Word's Caption (bold, 9 pt) and Intense Quote (bold) styles, and LibreOffice's captions and quotations, set
+    their text in bold without making it a heading: "Figure 1" made "Acheter son billet", larger, the title."""
+    document = _word([("Normal", "Acheter son billet", 14), ("Normal", BUY, None)])
+    document.add_paragraph("Figure 1 – Plan du réseau régional", style="Caption")
+    document.add_paragraph(ON_BOARD)
+    document.add_paragraph("Le train, c'est la liberté", style="Intense Quote")
+    document.add_paragraph(CARDS)
+    parsed = parse_docx(_saved(document))
+    assert parsed.title is None
+    assert [(s.heading, [line.text for line in s.lines]) for s in parsed.sections] == [
+        ("Acheter son billet", [BUY, "Figure 1 – Plan du réseau régional", ON_BOARD, "Le train, c'est la liberté",
+                                CARDS])]
+    bold = '<style:text-properties fo:font-weight="bold"/>'
+    styles = (f'<style:style style:name="Caption" style:family="paragraph">{bold}</style:style>'
+              '<style:style style:name="Figure" style:family="paragraph" style:parent-style-name="Caption"/>'
+              f'<style:style style:name="Quotations" style:family="paragraph">{bold}</style:style>')
+    body = (f'<text:p text:style-name="Figure">Figure 1 – Plan du réseau régional</text:p><text:p>{ON_BOARD}</text:p>'
+            f'<text:p text:style-name="Quotations">Le train, c\'est la liberté</text:p><text:p>{CARDS}</text:p>')
+    assert [s.heading for s in parse_odt(odt(body, styles=styles)).sections] == [None]
+
+
 def test_a_bold_list_item_and_a_bold_table_cell_are_no_headings():
     document = _word([("Normal", "Acheter son billet", 14), ("Normal", BUY, None),
                       ("List Bullet", "Billet Mini", 11), ("Normal", ON_BOARD, None)])

@@ -12,10 +12,16 @@ paragraph all in bold is a heading where it reads as one and heads something (`_
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 
 from rag.corpus.formats.base import Line, Outline, Parsed, Section, lines_with_offsets
 from rag.corpus.formats.text import reads_as_heading
+
+# The paragraph styles of text whose bold is no heading's: captions and quotations, by name (lower case, spaces
+# single): Word's "caption", "Quote", "Intense Quote" and French names; LibreOffice's "Caption" (its "Figure",
+# "Table", "Illustration" inherit from it), "Quotations" (or "Block Quotation", as newer versions may show it)
+ASIDE_STYLE = re.compile(r"caption|l[ée]gende|(?:intense )?quote|quotations|block quotation|citation(?: intense)?")
 
 
 @dataclass(frozen=True)
@@ -138,4 +144,4 @@ def _bold_headings(blocks: list[_Block]) -> list[_Block]:
             else replace(block, kind="heading", level=ranks.index(heads[i]) + 1) for i, block in enumerate(blocks)]
 
 
-__all__ = ["BlockText", "Font", "may_head"]
+__all__ = ["ASIDE_STYLE", "BlockText", "Font", "may_head"]

@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 from rag.corpus.formats.archive import check_archive, damaged, not_a_zip
 from rag.corpus.formats.base import CELL_SEPARATOR, Parsed
-from rag.corpus.formats.blocks import BlockText, Font
+from rag.corpus.formats.blocks import ASIDE_STYLE, BlockText, Font
 from rag.corpus.formats.numbering import letters, roman
 
 if TYPE_CHECKING:
@@ -130,8 +130,9 @@ def _cell_text(cell: Any, parent: Any) -> str:
 
 class _Styles:
     """What each paragraph style makes of a paragraph: "title", "heading", "contents" (an entry of a table of
-    contents, left out) or None (body text), with a heading's level (0 the title, 1 to 9 Heading 1 to 9, or the
-    outline level plus one), remembered by style."""
+    contents, left out), "aside" (a caption or a quotation: body text whose bold heads nothing, `ASIDE_STYLE`) or None
+    (body text), with a heading's level (0 the title, 1 to 9 Heading 1 to 9, or the outline level plus one),
+    remembered by style."""
 
     def __init__(self, document: WordDocument) -> None:
         self._styles = document.styles.element
@@ -157,6 +158,8 @@ class _Styles:
                 return ("title", 0) if name == "title" else ("heading", int(named.group("level")))
             if _CONTENTS_STYLE.fullmatch(name):
                 return "contents", 0
+            if ASIDE_STYLE.fullmatch(name):
+                return "aside", 0
             level = _outline_level(style)
             if level is not None:
                 return ("heading", level + 1) if level < 9 else (None, 0)
@@ -354,10 +357,11 @@ def _parse(document: WordDocument) -> Parsed:
         paragraph = "".join(shown for _, shown in runs)
         if kind == "contents":
             continue
+        aside, kind = kind == "aside", None if kind == "aside" else kind
         if paragraph.strip() and (label := numbering.label(block)):
             text.add(f"{label} {paragraph.lstrip()}", kind, level, item=True)  # as Word shows it: "step 3" is found
         else:
-            font = fonts.font(block, runs) if kind is None and text.measures(paragraph) else None
+            font = fonts.font(block, runs) if kind is None and not aside and text.measures(paragraph) else None
             text.add(paragraph, kind, level, font=font)
     return text.parsed(" ".join((document.core_properties.title or "").split()) or None)
 

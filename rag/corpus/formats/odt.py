@@ -237,9 +237,11 @@ class _Body:
             kind, level = "heading", number(element.get(_LEVEL)) or level or 1
         elif kind == "heading" and self._outlined:
             kind, level = None, 0
+        aside, kind = kind == "aside", None if kind == "aside" else kind
         if label and kind is None and text.strip():
             text = f"{label} {text.lstrip()}"
-        return _Block(text, kind, level, item and kind is None, reader.font if kind is None and not item else None)
+        font = reader.font if kind is None and not item and not aside else None
+        return _Block(text, kind, level, item and kind is None, font)
 
     def _list(self, element: ElementTree.Element, depth: int, style: str | None,
               above: tuple[tuple[ListLevel, int], ...] = ()) -> Iterator[_Block]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from xml.etree import ElementTree
 
-from rag.corpus.formats.blocks import Font
+from rag.corpus.formats.blocks import ASIDE_STYLE, Font
 from rag.corpus.formats.numbering import ListLevel
 
 _ODF = "urn:oasis:names:tc:opendocument:xmlns:"
@@ -51,8 +51,9 @@ def _applied(style: ElementTree.Element | None, font: Font) -> Font:
 
 class Styles:
     """The paragraph, text and list styles of content.xml's automatic styles and styles.xml's styles, by name: what a
-    paragraph style makes of a paragraph ("title", "heading" with its level, or None: body text), how a list labels
-    its items, and the font a paragraph or a span sets its text in; remembered."""
+    paragraph style makes of a paragraph ("title", "heading" with its level, "aside": a caption or a quotation, body
+    text whose bold heads nothing, `ASIDE_STYLE`; or None: body text), how a list labels its items, and the font a
+    paragraph or a span sets its text in; remembered."""
 
     def __init__(self, content: ElementTree.Element, styles: ElementTree.Element | None) -> None:
         self._paragraphs: dict[str, ElementTree.Element] = {}
@@ -86,6 +87,8 @@ class Styles:
             for shown in (name, style.get(f"{_STYLE}display-name", "")):
                 if named := _HEADING_STYLE.fullmatch(_style_name(shown)):
                     return ("title", 0) if named.group("title") else ("heading", int(named.group("level")))
+                if ASIDE_STYLE.fullmatch(_style_name(shown)):
+                    return "aside", 0
             name = style.get(f"{_STYLE}parent-style-name")
         return None, 0
 
