@@ -260,9 +260,9 @@ def test_each_run_is_read_once_and_a_blank_paragraphs_fonts_never(monkeypatch):
             blank.add_run("").bold = True
         document.paragraphs[2]._p.addnext(blank._p)
     texts, fonts = [], []
-    run_text, font = word._run_text, word._Fonts.font
+    run_text, font = word._run_text, word.Fonts.font
     monkeypatch.setattr(word, "_run_text", lambda run, paragraph: texts.append(run) or run_text(run, paragraph))
-    monkeypatch.setattr(word._Fonts, "font", lambda self, paragraph, *rest: fonts.append(paragraph) or font(
+    monkeypatch.setattr(word.Fonts, "font", lambda self, paragraph, *rest: fonts.append(paragraph) or font(
         self, paragraph, *rest))
     assert _sections(document)[1][0] == "Acheter son billet › Où acheter ?"
     assert len(texts) == len(GUIDE) + 3 * 5  # one run a paragraph of the guide, five in each blank one

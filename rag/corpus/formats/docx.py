@@ -14,10 +14,10 @@ styles). A citation's `text[start:end]` is a stretch of that text.
 Sections, like Markdown `#` headings: a paragraph in a heading style (Title, Heading 1..9, a style based on one,
 or one with an outline level in 1..9, as Word's navigation pane shows it) opens a section named by its text;
 text before the first one has no heading. In a document with no such heading (most people make a heading bold, and
-larger, in the Normal style), a paragraph all in bold as Word shows it (`_Fonts`) opens one where it reads as a
-heading and heads some text set apart from it (not in bold and not larger, or in bold but smaller), its level from
-its size (`rag.corpus.formats.blocks`). The title is the core
-properties' `title`, else the first paragraph in the Title style, else a first bold heading larger than all others.
+larger, in the Normal style), a paragraph all in bold as Word shows it (`rag.corpus.formats.docx_fonts`) opens one
+where it reads as a heading and heads some text set apart from it (not in bold and not larger, or in bold but
+smaller), its level from its size (`rag.corpus.formats.blocks`). The title is the core properties' `title`, else the
+first paragraph in the Title style, else a first bold heading larger than all others.
 A file that cannot be read raises `ValueError` with what to do about it.
 """
 
@@ -30,7 +30,8 @@ from typing import TYPE_CHECKING, Any
 
 from rag.corpus.formats.archive import check_archive, damaged, not_a_zip
 from rag.corpus.formats.base import CELL_SEPARATOR, Parsed
-from rag.corpus.formats.blocks import ASIDE_STYLE, BlockText, Font
+from rag.corpus.formats.blocks import ASIDE_STYLE, BlockText
+from rag.corpus.formats.docx_fonts import Fonts
 from rag.corpus.formats.numbering import letters, roman
 
 if TYPE_CHECKING:
@@ -44,7 +45,6 @@ _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _P, _TBL, _R, _SDT, _SDT_CONTENT, _CUSTOM_XML = (f"{_W}{tag}" for tag in ("p", "tbl", "r", "sdt", "sdtContent",
                                                                          "customXml"))
 _TR, _TC = f"{_W}tr", f"{_W}tc"
-_RPR, _RSTYLE, _B, _SZ, _VAL = f"{_W}rPr", f"{_W}rStyle", f"{_W}b", f"{_W}sz", f"{_W}val"
 # Where a run's text is not the paragraph's: deleted, or the fallback copy of content shown another way.
 _NOT_SHOWN = {f"{_W}del", f"{_W}moveFrom", "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"}
 # A run's children that stand for text (what python-docx's `CT_R.text` reads; each one's `str` is its text).
@@ -258,83 +258,6 @@ class _Numbering:
         return re.sub(r"%([1-9])", number, text).strip() or None
 
 
-def _switch(value: str | None) -> bool:
-    """Whether a w:b's w:val (None: absent) sets bold on ("1", "true", "on") rather than off ("0", "false", "off")."""
-    return value not in ("0", "false", "off")
-
-
-def _half_points(value: str | None) -> int | None:
-    """A w:sz's w:val as a font size in half-points; None if it is none (not 1 to 4 digits)."""
-    return int(value) if value and value.isdigit() and len(value) <= 4 else None
-
-
-def _run_properties(properties: Any) -> tuple[bool | None, int | None, str | None]:
-    """What run properties (a w:rPr: a run's, a style's, the document defaults'; None if there are none) set: bold
-    (w:b) on or off, the size in half-points (w:sz), the character style (w:rStyle); None where they say nothing. One
-    pass over them, not a search for each: in a long document in bold, most of the time goes on its runs' fonts."""
-    bold = size = style = None
-    for child in () if properties is None else properties:
-        tag = child.tag
-        if tag == _B:
-            bold = _switch(child.get(_VAL))
-        elif tag == _SZ:
-            size = _half_points(child.get(_VAL))
-        elif tag == _RSTYLE:
-            style = child.get(_VAL)
-    return bold, size, style
-
-
-class _Fonts:
-    """How a paragraph's text is set, as Word shows it, for `BlockText` to find the headings typed as bold lines. A
-    run's bold is its own w:b if set; else what the document defaults, its paragraph style and its character style say
-    (each style the nearest in its chain of "based on"), taken together as Word takes them: each one on turns it over
-    (a toggle property, ECMA-376 17.7.3: a "Strong" run in a bold style is not bold). Its size: its own, its character
-    style's, its paragraph style's, the defaults' (else Word's 10 pt)."""
-
-    def __init__(self, document: WordDocument) -> None:
-        self._styles = document.styles.element
-        defaults = self._styles.find(f"{_W}docDefaults/{_W}rPrDefault/{_RPR}")
-        bold, size, _ = _run_properties(defaults)
-        self._default = bold or False, size or 20
-        normal = self._styles.default_for("paragraph")  # a paragraph without w:pStyle is in it
-        self._normal = None if normal is None else normal.styleId
-        self._set: dict[str, tuple[bool | None, int | None]] = {}
-
-    def _style(self, style_id: str | None) -> tuple[bool | None, int | None]:
-        """The bold and size a style sets, itself or one it is based on (None where none of them does)."""
-        if not style_id:
-            return None, None
-        if style_id not in self._set:
-            bold = size = None
-            style, seen = self._styles.get_by_id(style_id), set()
-            while style is not None and style.styleId not in seen:  # a loop of "based on" is not followed round
-                seen.add(style.styleId)
-                style_bold, style_size, _ = _run_properties(style.find(_RPR))
-                bold = style_bold if bold is None else bold
-                size = style_size if size is None else size
-                style = self._styles.get_by_id(style.basedOn_val) if style.basedOn_val else None
-            self._set[style_id] = bold, size
-        return self._set[style_id]
-
-    def font(self, paragraph: Any, runs: list[tuple[Any, str]]) -> Font | None:
-        """How `paragraph` is set (`runs`: its runs that show text, with it), as `Font` says; None if it shows none.
-        Its runs are read up to the first not in bold only."""
-        paragraph_bold, paragraph_size = self._style(paragraph.style or self._normal)
-        largest = 0
-        for run, text in runs:
-            if not text.strip():
-                continue
-            bold, size, character = _run_properties(run.find(_RPR))
-            character_bold, character_size = self._style(character)
-            if bold is None:  # each level of styles that says "on" turns it over; "off" leaves it as it was
-                bold = self._default[0] ^ bool(paragraph_bold) ^ bool(character_bold)
-            size = size or character_size or paragraph_size or self._default[1]
-            if not bold:
-                return Font(False, size / 2)
-            largest = max(largest, size)
-        return Font(True, largest / 2) if largest else None
-
-
 def _outline_level(element: Any) -> int | None:
     """The w:outlineLvl of a paragraph or style: 0..8 a heading level, 9 body text; None if it sets none."""
     level = element.find(f"{_W}pPr/{_W}outlineLvl")
@@ -345,7 +268,7 @@ def _outline_level(element: Any) -> int | None:
 def _parse(document: WordDocument) -> Parsed:
     styles = _Styles(document)
     numbering = _Numbering(document)
-    fonts = _Fonts(document)
+    fonts = Fonts(document)
     parent = document._body
     text = BlockText()
     for block in _blocks(document.element.body):

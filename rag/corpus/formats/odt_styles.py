@@ -36,7 +36,9 @@ def _style_name(name: str) -> str:
 
 def _applied(style: ElementTree.Element | None, font: Font) -> Font:
     """`font` changed by what `style`'s text properties set: fo:font-weight ("bold", or a weight of 600 and more, as
-    semibold shows bold; "normal" and lighter weights not), fo:font-size (a length, or a percentage of `font`'s)."""
+    semibold shows bold; "normal" and lighter weights not), fo:font-size (a length, or a percentage of `font`'s).
+    Those of Western text: the Asian and complex scripts' own (style:font-weight-asian, -complex, their sizes) are
+    not read, a limit of the bold headings in Chinese, Japanese, Korean, Arabic or Hebrew .odt files."""
     properties = None if style is None else style.find(f"{_STYLE}text-properties")
     if properties is None:
         return font
