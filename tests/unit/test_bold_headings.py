@@ -176,10 +176,16 @@ def test_a_document_with_heading_styles_keeps_its_bold_lines_as_text():
     assert _sections(_word(blocks, heading_styles=True)) == [("Conditions", ["Acheter son billet", BUY])]
 
 
-def test_bold_comes_from_the_run_its_character_style_or_the_paragraph_style_and_can_be_turned_off():
+def with_bold_style() -> docx.document.Document:
+    """A Word document with a paragraph style in bold, 13 pt, "Intertitre": a heading style made by hand."""
     document = docx.Document()
-    bold_style = document.styles.add_style("Intertitre", WD_STYLE_TYPE.PARAGRAPH)
-    bold_style.font.bold, bold_style.font.size = True, Pt(13)
+    style = document.styles.add_style("Intertitre", WD_STYLE_TYPE.PARAGRAPH)
+    style.font.bold, style.font.size = True, Pt(13)
+    return document
+
+
+def test_bold_comes_from_the_run_its_character_style_or_the_paragraph_style_and_can_be_turned_off():
+    document = with_bold_style()
     document.add_paragraph("Acheter son billet", style="Intertitre")
     document.add_paragraph(BUY)
     document.add_paragraph().add_run("À bord", style="Strong")  # a bold character style
