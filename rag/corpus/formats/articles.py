@@ -4,18 +4,12 @@ takes in; and, once the text is read into sections, the ones that head nothing, 
 
 from __future__ import annotations
 
-import re
-from collections import Counter
 from dataclasses import dataclass, field, replace
 
 from rag.corpus.formats.base import Line, Section
 from rag.corpus.formats.legal import APART, ARTICLE_LEVEL, LegalHeading, legal_heading
 from rag.corpus.formats.line_shapes import BULLET, NUMBERED, OUTLINE, apart, heading_like, opens_block, titled
-
-_WORD = re.compile(r"[^\W\d_]+")
-# Words common in French and rare in English, and the other way round: which of the two a text is written in
-_FRENCH = frozenset({"le", "la", "les", "des", "du", "et", "est", "une", "dans", "pour", "par", "sur", "aux", "que"})
-_ENGLISH = frozenset({"the", "of", "and", "to", "is", "in", "for", "by", "that", "shall", "with", "this", "be", "are"})
+from rag.index.analyzer import detect_language
 
 
 @dataclass(frozen=True)
@@ -109,16 +103,10 @@ def _shapes(lines: list[Line], source: str) -> list[LegalHeading | None]:
     shapes = [legal_heading(line.text) for line in lines]
     kinds = [shape.kind if shape else None for shape in shapes]
     if "section" not in kinds or "article" not in kinds or kinds.index("section") < kinds.index("article") or \
-            _french(source):
+            detect_language([source]) == "fr":
         return shapes
     return [replace(shape, level=ARTICLE_LEVEL + max(1, (shape.number or "").count(".")))
             if shape and shape.kind == "section" else shape for shape in shapes]
-
-
-def _french(text: str) -> bool:
-    """Whether a text is in French rather than in English, by the commonest words of each."""
-    words = Counter(_WORD.findall(text.casefold()))
-    return sum(words[word] for word in _FRENCH) > sum(words[word] for word in _ENGLISH)
 
 
 def _listed(found: dict[int, Heading]) -> tuple[dict[int, Heading], set[int]]:
