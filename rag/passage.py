@@ -9,11 +9,22 @@ document), which a search builds from this record with its citation.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
-# Where a long line is cut into sentences: after . ! ? … ; and the spaces that follow, before more text, or after a
-# full stop of Chinese or Japanese (。！？), which needs no space.
+# Where a long line may be cut into sentences: after . ! ? … ; and the spaces that follow, before more text, or after a
+# full stop of Chinese or Japanese (。！？), which needs no space. A full stop cuts only where it ends a sentence
+# (`sentence_breaks`).
 SENTENCE_BREAK = re.compile(r"(?<=[.!?…;])\s+(?=\S)|(?<=[。！？])\s*(?=\S)")
+# Words before a dot that end no sentence (besides initials, "J. K."), compared casefolded: French, English, Spanish
+# and German abbreviations ("M. Dupont", "p. ej. la tarjeta", "bzw. die Karte", "z. B." is two initials).
+ABBREVIATIONS = frozenset({
+    "m", "mm", "mme", "mmes", "mlle", "dr", "pr", "me", "st", "ste", "mr", "mrs", "ms", "jr", "sr", "av", "apr", "env",
+    "cf", "vol", "no", "n°", "p", "pp", "art", "etc", "ex", "fig", "vs", "resp", "e.g", "i.e", "j.-c",
+    "sra", "srta", "ud", "uds", "vd", "vds", "ej", "pág", "núm", "aprox", "admón", "dña", "dto", "tel", "tfno",
+    "bzw", "usw", "ca", "evtl", "ggf", "inkl", "exkl", "nr", "str", "abs", "bzgl", "vgl", "zzgl", "geb", "hr", "fr"})
+# What may open a sentence before its first letter: quotes, brackets, spaces.
+_OPENING = "«\"“‘'([ \u00a0"
 # A line that is an item of a list or a row of a table, not prose: a bullet, a number and its dot, a bar.
 ITEM = re.compile(r"\s*(?:[•·▪◦*\-–—|]|\d{1,3}[.)]\s)")
 # A Markdown code fence, which opens or closes a code block: three backticks or tildes or more.
@@ -39,6 +50,37 @@ def fence_end(lines: list[str], first: int) -> int | None:
     return next(closing, len(lines) - 1)
 
 
+def is_abbreviation(line: str, cursor: int, dot: int) -> bool:
+    """Whether the dot at `line[dot]` ends an abbreviation or an initial, not a sentence: the word before it (back to
+    `cursor` at most) is one of `ABBREVIATIONS`, or a single letter ("J. K.", "z. B.", "c. 1150"), but for a unit
+    after a number, which may end a sentence ("de 9 h à 18 h.")."""
+    start = dot
+    while start > cursor and (line[start - 1].isalnum() or line[start - 1] in "°.-"):
+        start -= 1
+    word = line[start:dot]
+    unit = start >= 2 and line[start - 1].isspace() and line[start - 2].isdigit()  # "18 h", "18\u00a0h"
+    return (len(word) == 1 and (word.isupper() or (word.isalpha() and not unit))) or word.casefold() in ABBREVIATIONS
+
+
+def starts_sentence(line: str, at: int) -> bool:
+    """Whether `line` from `at` opens a sentence: a capital or a digit, after any quotes, brackets and spaces."""
+    while at < len(line) and line[at] in _OPENING:
+        at += 1
+    return at < len(line) and (line[at].isupper() or line[at].isdigit())
+
+
+def sentence_breaks(line: str) -> Iterator[re.Match[str]]:
+    """The `SENTENCE_BREAK`s of one line where a sentence ends: after a full stop, only before a sentence's opening
+    and not after an abbreviation ("p. ej. la tarjeta", "M. Dupont" stay whole); after ! ? … ; as they stand."""
+    cursor = 0
+    for match in SENTENCE_BREAK.finditer(line):
+        dot = match.start() - 1
+        if line[dot] == "." and (not starts_sentence(line, match.end()) or is_abbreviation(line, cursor, dot)):
+            continue
+        yield match
+        cursor = match.end()
+
+
 def sentences(text: str) -> list[str]:
     """The sentences of a text: each line, cut as the chunker cuts a line too long for a passage."""
     return [text[start:end] for start, end in sentence_spans(text)]
@@ -52,7 +94,7 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
         stripped = line.strip()
         base = pos + len(line) - len(line.lstrip())
         cursor = 0
-        for match in SENTENCE_BREAK.finditer(stripped):
+        for match in sentence_breaks(stripped):
             out.append((base + cursor, base + match.start()))
             cursor = match.end()
         if cursor < len(stripped):
@@ -101,4 +143,5 @@ class Chunk:
         return record
 
 
-__all__ = ["SENTENCE_BREAK", "Chunk", "fence_end", "sentences"]
+__all__ = ["ABBREVIATIONS", "SENTENCE_BREAK", "Chunk", "fence_end", "is_abbreviation", "sentence_breaks", "sentences",
+           "starts_sentence"]

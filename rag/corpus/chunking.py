@@ -22,7 +22,7 @@ from dataclasses import replace
 
 from rag.corpus.formats.base import Line
 from rag.corpus.reader import Document, Skipped
-from rag.passage import ITEM, SENTENCE_BREAK, Chunk, ends_sentence
+from rag.passage import ITEM, Chunk, ends_sentence, sentence_breaks
 
 TokenCounter = Callable[[Sequence[str]], list[int]]
 # Bumped when the passages a file gives change (its parsing, sections or cuts), so that ingest rebuilds a build made
@@ -62,8 +62,10 @@ TokenCounter = Callable[[Sequence[str]], list[int]]
 # spreadsheet row's column left of its question, a line after its answer, cited at its own cell and no longer up to
 # the answer's end); each piece of a long line holding a quote the file doubles (a spreadsheet's cell) cited at its
 # own stretch, not at the whole line's; a spreadsheet's title row above its header, Excel's sep= line, a one-column
-# file with commas, ID columns and HTML cells read anew.
-LAYOUT = 23
+# file with commas, ID columns and HTML cells read anew. 24: a full stop ends a sentence (a passage's cut, a window's
+# sentence) only before a capital or a digit and not after an initial or an abbreviation ("z. B.", "p. ej.", "M.
+# Dupont"), as the answers' sentences end.
+LAYOUT = 24
 TITLE_CHARS = 60  # a line shorter than this without a full stop names what follows it (`_runs_on`)
 _FULL_STOPS = (".", "!", "…", ";")
 PROBE_CHARS_PER_TOKEN = 16  # an ASCII word of this many characters per passage token is counted by its prefixes
@@ -89,7 +91,7 @@ def _piece(line: Line, a: int, b: int, after: int | None = None) -> Line:
 def _split_line(line: Line) -> list[Line]:
     """Split a line into sentences, keeping offsets."""
     pieces, cursor, after = [], 0, 0
-    for match in SENTENCE_BREAK.finditer(line.text):
+    for match in sentence_breaks(line.text):
         pieces.append(_piece(line, cursor, match.start(), after))
         cursor, after = match.end(), match.start()
     pieces.append(_piece(line, cursor, len(line.text), after))
@@ -290,7 +292,7 @@ def _cut(doc: Document, group: list[Line], following: Line) -> tuple[list[Line],
         if not _runs_on(doc, line, lines[i + 1]):
             return group[:i + 1], group[i + 1:]
         before -= len(line.text)
-        ends = [match for match in SENTENCE_BREAK.finditer(line.text) if 2 * (before + match.start()) >= size]
+        ends = [match for match in sentence_breaks(line.text) if 2 * (before + match.start()) >= size]
         if ends:
             last = ends[-1]
             return ([*group[:i], _piece(line, 0, last.start())],

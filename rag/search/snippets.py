@@ -20,18 +20,13 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from rag.index.analyzer import Analyzer
-from rag.passage import ITEM, fence_end
+from rag.passage import ITEM, fence_end, is_abbreviation, starts_sentence
 from rag.schemas import Highlight
 from rag.search import tables
 from rag.search.lines import joined, lines, prose
 
 # A sentence ends at . ! ? … (closing quotes and brackets stay with it) before a space and a capital or a digit.
 _END = re.compile(r"[.!?…]+[\"'»”)\]]*\s+")
-_OPENING = "«\"“‘'([ \u00a0"
-# Words before a dot that end no sentence (besides initials, "J. K."), compared casefolded.
-_ABBREVIATIONS = frozenset({
-    "m", "mm", "mme", "mmes", "mlle", "dr", "pr", "me", "st", "ste", "mr", "mrs", "ms", "jr", "sr", "av", "apr", "env",
-    "cf", "vol", "no", "n°", "p", "pp", "art", "etc", "ex", "fig", "vs", "resp", "e.g", "i.e", "j.-c"})
 _TRIM = " \t\r\n•·▪◦*-–—"  # leading bullets and dashes are layout, not part of what to show
 MAX_SENTENCES = 2
 # A sentence opening on a word that stands for something said before it ("Elle", "Cette option", "They") does not
@@ -75,29 +70,13 @@ def _spans(text: str) -> tuple[tuple[int, int, int, bool], ...]:
     for number, (line, is_prose) in enumerate(zip(rows, prose(rows), strict=True)):
         cursor = 0
         for match in _END.finditer(line):
-            if not _starts_sentence(line, match.end()) or _abbreviation(line, cursor, match.start()):
+            if not starts_sentence(line, match.end()) or is_abbreviation(line, cursor, match.start()):
                 continue
             spans.append((*_trimmed(text, pos + cursor, pos + match.end()), number, is_prose))
             cursor = match.end()
         spans.append((*_trimmed(text, pos + cursor, pos + len(line)), number, is_prose))
         pos += len(line)
     return tuple(span for span in spans if span[1] > span[0])
-
-
-def _abbreviation(line: str, cursor: int, dot: int) -> bool:
-    start = dot
-    while start > cursor and (line[start - 1].isalnum() or line[start - 1] in "°.-"):
-        start -= 1
-    word = line[start:dot]
-    # a capital alone is an initial ("J. K."); a lowercase one an abbreviation ("Roe v. Wade", "c. 1150", "t. 2")
-    # but after a number, a unit that may end a sentence ("de 9 h à 18 h.")
-    unit = start >= 2 and line[start - 1].isspace() and line[start - 2].isdigit()  # "18 h", "18\u00a0h"
-    return (len(word) == 1 and (word.isupper() or (word.isalpha() and not unit))) or word.casefold() in _ABBREVIATIONS
-
-
-def _starts_sentence(line: str, at: int) -> bool:
-    rest = line[at:].lstrip(_OPENING)
-    return bool(rest) and (rest[0].isupper() or rest[0].isdigit())
 
 
 def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:

@@ -171,3 +171,26 @@ def test_a_paragraph_on_one_line_cut_at_its_sentences_keeps_them_on_one_line_in_
     (tmp_path / "henpin.md").write_text(f"# 返品\n\n{japanese}\n", encoding="utf-8")
     cut = Chunker(_characters, max_tokens=100).chunk(read_document(tmp_path, tmp_path / "henpin.md"))
     assert "".join(c.text for c in cut) == japanese and all("\n" not in c.text and " " not in c.text for c in cut)
+
+
+def test_a_long_line_is_cut_where_a_sentence_ends_not_after_an_abbreviation(tmp_path):
+    """A full stop after an abbreviation or an initial ("p. ej.", "z. B.", "M. Dupont", "bzw.") or before a word in
+    lowercase ends no sentence: a passage never ends there, and a window's sentences (`rag.passage.sentences`) are
+    cut at the same places."""
+    from rag.passage import sentences as split
+
+    german = ("Sie können mit einer Karte zahlen, z. B. mit Visa bzw. mit Mastercard, und die Rechnung kommt per "
+              "Post an Hr. Braun. ")
+    spanish = "Puede pagar con tarjeta, p. ej. la Visa, o por transferencia con el Sr. Pérez. "
+    french = "Contactez M. Dupont ou Mme Martin au 01 23 45 67 89 pour un devis, etc. et gardez la référence. "
+    assert split(german + spanish + french) == [german.strip(), spanish.strip(), french.strip()]
+    assert split("Il arrive à 18 h. Ensuite, il repart. Le plan B. Puis rien.") == [
+        "Il arrive à 18 h.", "Ensuite, il repart.", "Le plan B. Puis rien."]
+    line = (german + spanish + french) * 8
+    (tmp_path / "zahlung.md").write_text(f"# Zahlung\n\n{line.strip()}\n", encoding="utf-8")
+    chunks = Chunker(lambda texts: [len(t.split()) for t in texts], max_tokens=60).chunk(
+        read_document(tmp_path, tmp_path / "zahlung.md"))
+    assert len(chunks) > 2
+    for chunk in chunks:
+        assert chunk.text.endswith(".") and not chunk.text.endswith(("z. B.", "p. ej.", "bzw.", "Hr.", "M.", "Sr.",
+                                                                      "etc."))
