@@ -12,19 +12,27 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+# The version of `sentence_breaks`' rule: a build's sentence windows number the sentences it cut (`rag.index.windows`),
+# which another rule numbers otherwise (2: full stops after abbreviations and before lowercase words cut nothing).
+SENTENCE_RULE = 2
 # Where a long line may be cut into sentences: after . ! ? … ; and the spaces that follow, before more text, or after a
 # full stop of Chinese or Japanese (。！？), which needs no space. A full stop cuts only where it ends a sentence
 # (`sentence_breaks`).
 SENTENCE_BREAK = re.compile(r"(?<=[.!?…;])\s+(?=\S)|(?<=[。！？])\s*(?=\S)")
 # Words before a dot that end no sentence (besides initials, "J. K."), compared casefolded: French, English, Spanish
-# and German abbreviations ("M. Dupont", "p. ej. la tarjeta", "bzw. die Karte", "z. B." is two initials).
+# and German abbreviations ("Mme Martin", "p. ej. la tarjeta", "bzw. die Karte"; "z. B." is two initials). Not "etc.",
+# "usw.", which end more sentences than they continue ("…, etc. Le client…"), nor "J.-C." ("206 av. J.-C. C'est…").
 ABBREVIATIONS = frozenset({
-    "m", "mm", "mme", "mmes", "mlle", "dr", "pr", "me", "st", "ste", "mr", "mrs", "ms", "jr", "sr", "av", "apr", "env",
-    "cf", "vol", "no", "n°", "p", "pp", "art", "etc", "ex", "fig", "vs", "resp", "e.g", "i.e", "j.-c",
-    "sra", "srta", "ud", "uds", "vd", "vds", "ej", "pág", "núm", "aprox", "admón", "dña", "dto", "tel", "tfno",
-    "bzw", "usw", "ca", "evtl", "ggf", "inkl", "exkl", "nr", "str", "abs", "bzgl", "vgl", "zzgl", "geb", "hr", "fr"})
-# What may open a sentence before its first letter: quotes, brackets, spaces.
-_OPENING = "«\"“‘'([ \u00a0"
+    "m", "mm", "mme", "mmes", "mlle", "dr", "pr", "st", "ste", "mr", "mrs", "ms", "jr", "sr", "av", "apr", "env",
+    "cf", "pp", "art", "ex", "fig", "vs", "resp", "e.g", "i.e",
+    "sra", "srta", "ud", "uds", "vd", "vds", "ej", "aprox", "admón", "dña", "dto",
+    "bzw", "evtl", "ggf", "inkl", "exkl", "str", "bzgl", "vgl", "zzgl", "geb", "hr", "fr"})
+# ... and those that abbreviate only before a number ("no. 5", "Nr. 12", "Tel. 01 ..."; "No. I can say" ends one)
+BEFORE_NUMBER = frozenset({"no", "n°", "nr", "vol", "abs", "núm", "pág", "tel", "tfno", "ca"})
+# After a number, a unit, which may end a sentence ("de 9 h à 18 h.", "Il mesure 2 m. Le reste", "10 ms. The")
+_UNITS = frozenset({"m", "mm", "ms", "cm", "km", "min", "h", "s", "g", "kg", "l", "ml"})
+# What may open a sentence before its first letter: quotes, brackets, spaces, Spanish ¿ ¡, German „.
+_OPENING = "«\"“‘'([ \u00a0\u202f¿¡„"
 # A line that is an item of a list or a row of a table, not prose: a bullet, a number and its dot, a bar.
 ITEM = re.compile(r"\s*(?:[•·▪◦*\-–—|]|\d{1,3}[.)]\s)")
 # A Markdown code fence, which opens or closes a code block: three backticks or tildes or more.
@@ -52,21 +60,32 @@ def fence_end(lines: list[str], first: int) -> int | None:
 
 def is_abbreviation(line: str, cursor: int, dot: int) -> bool:
     """Whether the dot at `line[dot]` ends an abbreviation or an initial, not a sentence: the word before it (back to
-    `cursor` at most) is one of `ABBREVIATIONS`, or a single letter ("J. K.", "z. B.", "c. 1150"), but for a unit
-    after a number, which may end a sentence ("de 9 h à 18 h.")."""
+    `cursor` at most) is one of `ABBREVIATIONS`, one of `BEFORE_NUMBER` before a number, or a single letter ("J. K.",
+    "z. B.", "c. 1150"); not a unit after a number, which may end a sentence ("de 9 h à 18 h."), nor a contraction's
+    end ("you can't. The")."""
     start = dot
     while start > cursor and (line[start - 1].isalnum() or line[start - 1] in "°.-"):
         start -= 1
-    word = line[start:dot]
-    unit = start >= 2 and line[start - 1].isspace() and line[start - 2].isdigit()  # "18 h", "18\u00a0h"
-    return (len(word) == 1 and (word.isupper() or (word.isalpha() and not unit))) or word.casefold() in ABBREVIATIONS
+    word = line[start:dot].casefold()
+    if start > 0 and line[start - 1] in "'’":
+        return False
+    if start >= 2 and line[start - 1].isspace() and line[start - 2].isdigit() and (
+            len(word) == 1 or word in _UNITS):  # "18 h", "18\u00a0h"
+        return False
+    if word in BEFORE_NUMBER:
+        after = dot + 1
+        while after < len(line) and line[after].isspace():
+            after += 1
+        return after < len(line) and line[after].isdigit()
+    return (len(word) == 1 and word.isalpha()) or word in ABBREVIATIONS
 
 
 def starts_sentence(line: str, at: int) -> bool:
-    """Whether `line` from `at` opens a sentence: a capital or a digit, after any quotes, brackets and spaces."""
+    """Whether `line` from `at` opens a sentence: after any quotes, brackets and spaces, a capital, a digit or a
+    letter of a script without case (Korean, Arabic, Hebrew...), not a lowercase letter nor punctuation."""
     while at < len(line) and line[at] in _OPENING:
         at += 1
-    return at < len(line) and (line[at].isupper() or line[at].isdigit())
+    return at < len(line) and (line[at].isdigit() or (line[at].isalpha() and not line[at].islower()))
 
 
 def sentence_breaks(line: str) -> Iterator[re.Match[str]]:
@@ -143,5 +162,5 @@ class Chunk:
         return record
 
 
-__all__ = ["ABBREVIATIONS", "SENTENCE_BREAK", "Chunk", "fence_end", "is_abbreviation", "sentence_breaks", "sentences",
-           "starts_sentence"]
+__all__ = ["ABBREVIATIONS", "BEFORE_NUMBER", "SENTENCE_BREAK", "SENTENCE_RULE", "Chunk", "fence_end", "is_abbreviation",
+           "sentence_breaks", "sentences", "starts_sentence"]

@@ -72,6 +72,7 @@ class WindowsRecord:
     count: int
     text: str
     dense_score: str
+    sentence_rule: int = 1  # the `rag.passage.SENTENCE_RULE` that cut its sentences (1: a build from before the record)
 
 
 @dataclass(frozen=True)

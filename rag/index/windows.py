@@ -13,15 +13,16 @@ build without them (written before windows, or with windows off) scores passages
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from rag.index.dense import row_cosines
 from rag.index.layout import save_arrays
-from rag.passage import Chunk, sentences
+from rag.passage import SENTENCE_RULE, Chunk, sentences
 
 VECTORS = "windows.npy"
 ROWS = "window_rows.npy"
@@ -219,9 +220,18 @@ class Windows:
         return {key(text): self.vectors[i] for i, text in enumerate(window_texts(chunks, spans))}
 
 
+def numbered_as_now(manifest: Mapping[str, Any]) -> bool:
+    """Whether a build's windows number sentences as `rag.passage.sentences` cuts them now: a window's vector reused
+    by its text, or its span found in its passage, needs the same cut (a build made under another rule keeps its
+    vectors, each of its own window's text, but names them by sentence numbers that now point elsewhere)."""
+    record = manifest.get("windows")
+    return isinstance(record, Mapping) and record.get("sentence_rule", 1) == SENTENCE_RULE
+
+
 def key(text: str) -> str:
     """The reuse key of a window's vector; apart from passages' keys, which hash text, and headings'."""
     return "window\x00" + text
 
 
-__all__ = ["ROWS", "VECTORS", "Span", "Windows", "key", "window_spans", "window_text", "window_texts"]
+__all__ = ["ROWS", "VECTORS", "Span", "Windows", "key", "numbered_as_now", "window_spans", "window_text",
+           "window_texts"]

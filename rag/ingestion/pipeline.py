@@ -41,6 +41,7 @@ from rag.index.locks import IngestLock
 from rag.index.publish import publish
 from rag.index.store import Index
 from rag.index.vector_options import VectorOptions
+from rag.index.windows import numbered_as_now
 from rag.ingestion.stages import chunk_and_embed, embed_key, index_parts
 from rag.passage import Chunk
 from rag.settings import Settings
@@ -130,7 +131,7 @@ def _previous_vectors(settings: Settings, model: dict[str, Any]) -> dict[str, np
     known = {embed_key(chunk): vectors[row] for row, chunk in enumerate(previous.passages)}
     if previous.headings is not None:
         known |= previous.headings.by_key(previous.passages)
-    if previous.windows is not None:
+    if previous.windows is not None and numbered_as_now(previous.manifest):
         known |= previous.windows.by_key(previous.passages)
     return known
 

@@ -37,7 +37,7 @@ from rag.index.manifest import (
     WindowsRecord,
 )
 from rag.index.windows import Span, Windows, window_spans
-from rag.passage import Chunk, sentences
+from rag.passage import SENTENCE_RULE, Chunk, sentences
 from rag.search.fusion import auto_weight
 from rag.settings import Settings
 
@@ -202,7 +202,8 @@ def index_parts(stages: Embedded, settings: Settings, *, started: float, fingerp
                                 dense_score="the better of the passage's cosine and its heading's"),
         windows=WindowsRecord(tokens=stages.window_tokens, stride=stages.window_tokens // 2,
                               count=len(stages.windows), text="section path, newline, consecutive sentences",
-                              dense_score="the best of the passage's, its heading's and its windows' cosines"),
+                              dense_score="the best of the passage's, its heading's and its windows' cosines",
+                              sentence_rule=SENTENCE_RULE),
         accents=AccentsRecord(words=len(table), rule=f"accented at least {accents.RATIO:g}x as often as plain"),
         counts=Counts(documents=len(corpus.documents), embedded=stages.embedded,
                       reused=len(chunks) - stages.embedded, passages=len(chunks)),

@@ -14,6 +14,7 @@ from rag.errors import PassageNotFound
 from rag.index.analyzer import question_language
 from rag.index.lexical import top_rows
 from rag.index.store import EXTRA_SCAN_MAX, Extras, Index
+from rag.index.windows import numbered_as_now
 from rag.passage import Chunk, sentence_spans
 from rag.schemas import Citation, Highlight, Hit, Mode, Passage, RetrieverScores
 from rag.search.answer import answers_heading
@@ -133,7 +134,7 @@ class _Remembered:
     those seen lately, as the same passages come back question after question. Replaced with the index, so that a
     reload frees the old build's passages."""
 
-    __slots__ = ("citation", "highlight", "index", "sentences", "terms")
+    __slots__ = ("citation", "highlight", "index", "numbered", "sentences", "terms")
 
     def __init__(self, index: Index) -> None:
         self.index = index
@@ -141,12 +142,14 @@ class _Remembered:
         self.highlight = Highlighter(index.lexical.analyzer)
         self.terms = lru_cache(maxsize=CITATIONS_CACHED)(_terms_of(index.lexical.analyzer))  # of headings
         self.sentences = lru_cache(maxsize=CITATIONS_CACHED)(sentence_spans)  # as its windows count them
+        self.numbered = numbered_as_now(index.manifest)  # ... if cut by the same rule
 
     def near(self, row: int, vector: np.ndarray | None) -> tuple[int, int] | None:
         """(start, end) in passage `row`'s text of its sentence window closest to the question's `vector`, where
-        its highlight is looked for first (`snippets.best_window`); None without a vector or windows."""
+        its highlight is looked for first (`snippets.best_window`); None without a vector or windows, or with windows
+        whose sentences were cut by another rule (a build made before it: their numbers point elsewhere now)."""
         windows = self.index.windows
-        if vector is None or windows is None or (span := windows.best_span(row, vector)) is None:
+        if vector is None or windows is None or not self.numbered or (span := windows.best_span(row, vector)) is None:
             return None
         spans = self.sentences(self.index.passages[row].text)
         first, end = span

@@ -14,7 +14,7 @@ from rag.index.layout import MANIFEST, current_build
 from rag.index.store import Index
 from rag.index.windows import ROWS, VECTORS, window_texts
 from rag.ingestion.pipeline import ingest
-from rag.search.searcher import Query, Searcher
+from rag.search.searcher import Query, Searcher, _Remembered
 from rag.settings import Settings
 from tests.helpers.paths import unseal
 
@@ -145,6 +145,43 @@ def test_a_reingest_reuses_the_windows_of_unchanged_passages(fresh_settings, emb
     texts = window_texts(index.passages, [[(int(f), int(e)) for r, f, e in index.windows.spans if r == row]
                                           for row in range(len(index))])
     np.testing.assert_allclose(index.windows.vectors, embedder.embed_passages(texts), atol=1e-5)
+
+
+def test_windows_numbered_under_another_sentence_rule_are_neither_reused_nor_mapped_to_spans(fresh_settings, embedder):
+    """A build whose windows were cut by an older sentence rule (`rag.passage.SENTENCE_RULE`) names them by sentence
+    numbers that now point at other sentences: served, its windows still score (each vector is its own text's) but
+    give no span to look for the highlight in; re-ingested, none of its window vectors is reused under a new text."""
+    ingest(fresh_settings, embedder=embedder)
+    build = current_build(fresh_settings.index_dir)
+    assert build is not None
+    manifest = json.loads((unseal(build) / MANIFEST).read_text(encoding="utf-8"))
+    manifest["windows"].pop("sentence_rule")  # as a build from before the rule was recorded
+    (build / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
+    old = Index.load(fresh_settings.index_dir)
+    assert old.windows is not None and len(old.windows)
+    vector = embedder.embed_queries(["Quels sont vos horaires ?"])[0]
+    rows = sorted({int(r) for r, _, _ in old.windows.spans})
+    assert Searcher(old, embedder).search([Query("Quels sont vos horaires ?")])[0]  # served all the same
+    assert all(_Remembered(old).near(row, vector) is None for row in rows)
+    asked: list[str] = []
+
+    class Counting:
+        def __getattr__(self, name):
+            return getattr(embedder, name)
+
+        def embed_passages(self, texts, **kwargs):
+            asked.extend(texts)
+            return embedder.embed_passages(texts, **kwargs)
+
+    article = fresh_settings.corpus_dir / "secu-debi-plateforme.txt"
+    article.write_text(article.read_text(encoding="utf-8") + "\nUne ligne ajoutée à la fin.\n", encoding="utf-8")
+    ingest(fresh_settings, embedder=Counting())  # type: ignore[arg-type]
+    index = Index.load(fresh_settings.index_dir)
+    assert index.windows is not None and index.build_id != old.build_id
+    texts = window_texts(index.passages, [[(int(f), int(e)) for r, f, e in index.windows.spans if r == row]
+                                          for row in range(len(index))])
+    assert set(texts) <= set(asked)  # every window embedded again
+    assert any(_Remembered(index).near(row, vector) is not None for row in rows)
 
 
 def test_windows_off_makes_a_build_without_them(fresh_settings, embedder):
