@@ -30,6 +30,7 @@ from rag.errors import (
     ReloadFailed,
     TooMuchWork,
 )
+from rag.http.fields import EXTRA, UnknownFields
 from rag.logs import shown
 
 log = logging.getLogger("rag.api")  # the name operators filter the app's records on
@@ -120,8 +121,18 @@ def _field_path(key: str) -> str:
     return _POSITION.sub(r"[\1]", key)
 
 
-def _validation_detail(exc: ValidationException) -> tuple[int, str, list[dict[str, Any]]]:
-    errors = [{**e, "key": _field_path(str(e["key"]))} if isinstance(e, dict) and "key" in e else e
+def _rule(error: dict[str, Any], unknown: UnknownFields) -> dict[str, Any]:
+    """A refused field's entry, its place as the server's checks name it, an unknown field's message saying what to
+    send instead (`rag.http.fields`)."""
+    key = str(error["key"])
+    if error.get("message") == EXTRA:
+        error = {**error, "message": unknown.said(key)}
+    return {**error, "key": _field_path(key)}
+
+
+def _validation_detail(request: Request, exc: ValidationException) -> tuple[int, str, list[dict[str, Any]]]:
+    unknown = UnknownFields(request)
+    errors = [_rule(e, unknown) if isinstance(e, dict) and "key" in e else e
               for e in (exc.extra if isinstance(exc.extra, list) else [])]
     if not errors:  # the body is not JSON at all, or not an object
         return 400, f"the request body is not valid JSON for this endpoint ({exc.detail})", []
@@ -199,7 +210,7 @@ def failure(request: Request, exc: Exception) -> Failure:
         errors = None if field is None else [{"key": field[1], "message": field[2], "source": "body"}]
         return Failure(status, detail, _retry_after(exc, request) if status == 503 else {}, errors)
     if isinstance(exc, ValidationException):
-        status, detail, errors = _validation_detail(exc)
+        status, detail, errors = _validation_detail(request, exc)
         return Failure(status, detail, errors=errors)
     if isinstance(exc, InternalServerException) and exc.detail == _DISCONNECTED:
         # the client left (or its body stalled past RAG_BODY_TIMEOUT_SECONDS and was cut) before its body was read:

@@ -21,6 +21,7 @@ from litestar.types import Guard
 
 from rag.errors import IndexError_, InvalidQuery
 from rag.http.auth import admin_key_guard
+from rag.http.fields import suggestion
 from rag.http.problems import responses
 from rag.index.store import Index
 from rag.schemas import (
@@ -147,15 +148,18 @@ _IGNORED_QUERY = frozenset({"_", "api-version"})
 
 
 async def known_query(connection: ASGIConnection, handler: BaseRouteHandler) -> None:
-    """Refuse a query parameter the route does not take, naming it and those it takes (a 422, as an unknown body
-    field gets): `?sauce=guide`, or a misspelt `?sorce=`, would otherwise be dropped and the whole listing answered.
+    """Refuse a query parameter the route does not take, naming it, the one it likely means (`rag.http.fields`) and
+    those it takes (a 422, as an unknown body field gets): `?sauce=guide`, or a misspelt `?sorce=`, would otherwise
+    be dropped and the whole listing answered.
     A cache-buster (`_`, as jQuery and others add) and `api-version` (Azure's OpenAI clients) are let through."""
     taken = [definition.query or name for name, parameter in handler.parsed_fn_signature.parameters.items()
              if isinstance(definition := parameter.kwarg_definition, QueryParameter)]
     unknown = sorted(set(connection.query_params) - set(taken) - _IGNORED_QUERY)
     if unknown:
-        raise InvalidQuery(f"unknown query parameter {', '.join(map(repr, unknown))}: this route takes "
-                           f"{', '.join(taken)}")
+        named = [f"{name!r}" + (f" (did you mean `{meant}`?)" if (meant := suggestion(name, taken)) else "")
+                 for name in unknown[:10]]
+        raise InvalidQuery(f"unknown query parameter {', '.join(named)}{', ...' if len(unknown) > 10 else ''}: this "
+                           f"route takes {', '.join(taken)}")
 
 
 @get("/documents", summary="The documents of the served index", sync_to_thread=False, guards=[known_query],

@@ -55,13 +55,16 @@ def test_documents_bad_paging_is_a_422_naming_the_parameter(client, params, fiel
     assert field in r.json()["detail"]
 
 
-@pytest.mark.parametrize("params", [{"sauce": "guide"}, {"sorce": "secu-debi-plateforme.txt", "limit": 1}])
-def test_an_unknown_query_parameter_is_a_422_naming_it_and_those_taken(client, params):
+@pytest.mark.parametrize(("params", "named"), [
+    ({"sauce": "guide"}, "'sauce'"),
+    ({"sorce": "secu-debi-plateforme.txt", "limit": 1}, "'sorce' (did you mean `source`?)"),
+    ({"top_k": 3}, "'top_k' (did you mean `limit`?)"),  # another API's name for it
+])
+def test_an_unknown_query_parameter_is_a_422_naming_it_the_one_meant_and_those_taken(client, params, named):
     """As an unknown body field is: a misspelt `source` dropped would list every document, as if it had filtered."""
     r = client.get("/v1/documents", params=params)
     assert r.status_code == 422, r.text
-    unknown = next(iter(params))
-    assert r.json()["detail"] == f"unknown query parameter '{unknown}': this route takes source, offset, limit"
+    assert r.json()["detail"] == f"unknown query parameter {named}: this route takes source, offset, limit"
     listed = client.get("/v1/vector_stores", params={"sauce": "x"})  # an OpenAI error there, as its others are
     assert listed.status_code == 422 and "'sauce': this route takes limit, order, after, before" in listed.text
     # a cache-buster and Azure's api-version are let through

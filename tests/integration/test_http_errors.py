@@ -81,6 +81,73 @@ def test_bad_batch_bodies_are_422_naming_the_field(client, body, needle):
     assert needle in problem(client.post("/v1/search/batch", json=body), 422)["detail"]
 
 
+# A field a route does not take, sent by a likely mistake: the message names the field meant, or where it goes
+# (`rag.http.fields`), not only pydantic's "Extra inputs are not permitted".
+STORE = "/v1/vector_stores/vs_index/search"
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "said"),
+    [
+        # the single route's `context` sent at the top of a batch, where it goes with each question
+        ("/v1/search/batch", {"questions": [QUESTION], "context": ["x"]},
+         'context: unknown field here: `context` is a field of each item of `questions`: questions[i] = '
+         '{"question": "...", "context": [...]}'),
+        ("/v1/search/batch", {"question": QUESTION}, "question: unknown field: did you mean `questions`?"),
+        ("/v1/search/batch", {"questions": [QUESTION], "top_k": 3}, "top_k: unknown field: did you mean `k`?"),
+        ("/v1/search/batch", {"questions": [{"question": QUESTION, "k": 3}]},
+         "questions[0].k: unknown field here: `k` is a field of the body (its top level)"),
+        ("/v1/search/batch", {"questions": [{"query": QUESTION}]},
+         "questions[0].query: unknown field: did you mean `question`?"),
+        ("/v1/search/batch", {"questions": [{"question": QUESTION, "sauce": 1}]},
+         "questions[0].sauce: unknown field: the fields of each item of `questions` are question, context"),
+        ("/v1/search", {"questions": [QUESTION]},
+         "questions: unknown field: did you mean `question`? (`questions` is a field of POST /v1/search/batch)"),
+        ("/v1/search", {"query": QUESTION}, "query: unknown field: did you mean `question`?"),
+        ("/v1/search", {"question": QUESTION, "max_num_results": 3}, "max_num_results: unknown field: did you mean "
+                                                                      "`k`?"),
+        ("/v1/search", {"question": QUESTION, "contexts": ["a"]}, "contexts: unknown field: did you mean `context`?"),
+        ("/v1/search", {"question": QUESTION, "filters": {}}, "filters: unknown field: did you mean `filter`?"),
+        ("/v1/search", {"question": QUESTION, "doc_ids": ["a"]},
+         'doc_ids: unknown field here: `doc_ids` is a field of `filter`: filter = {"doc_ids": [...]}'),
+        ("/v1/search", {"question": QUESTION, "filter": {"source": ["a"]}},
+         "filter.source: unknown field: did you mean `sources`?"),
+        ("/v1/search", {"question": QUESTION, "sauce": 1},
+         "sauce: unknown field: the fields of the body (its top level) are question, context, k, mode, explain, "
+         "filter"),
+    ],
+)
+def test_an_unknown_field_is_said_with_the_field_meant(client, path, body, said):
+    answer = problem(client.post(path, json=body), 422)
+    assert said in answer["detail"]
+    key, message = said.split(": ", 1)
+    assert any(e["key"] == key and e["message"].startswith(message) for e in answer["errors"]), answer  # OpenAI's param
+
+
+@pytest.mark.parametrize(
+    ("body", "said"),
+    [
+        ({"query": QUESTION, "k": 3}, "k: unknown field: did you mean `max_num_results`?"),
+        ({"question": QUESTION}, "question: unknown field: did you mean `query`?"),
+        ({"query": QUESTION, "ranking_options": {"treshold": 1}},
+         "ranking_options.treshold: unknown field: the fields of `ranking_options` are ranker, score_threshold"),
+        ({"query": QUESTION, "filters": {"type": "eq", "key": "a", "value": "b", "sauce": 1}},
+         "filters.sauce: unknown field: the fields of `filters` are"),  # a tagged union's member, named by its tag
+    ],
+)
+def test_an_unknown_field_of_the_openai_route_is_said_in_its_error_shape(client, body, said):
+    r = client.post(STORE, json=body)
+    assert r.status_code == 422 and said in r.json()["error"]["message"], r.text
+
+
+def test_only_the_first_unknown_fields_of_a_body_are_looked_into(client):
+    """A body of thousands of unknown fields costs no more than pydantic's own refusal of them."""
+    body = {"question": QUESTION, **{f"top_{i}": 1 for i in range(50)}}
+    messages = [e["message"] for e in problem(client.post("/v1/search", json=body), 422)["errors"]]
+    assert len(messages) == 50 and messages[10:] == ["unknown field"] * 40 and all(m != "unknown field"
+                                                                                   for m in messages[:10])
+
+
 @pytest.mark.parametrize(
     ("raw", "status", "needle"),
     [

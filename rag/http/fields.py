@@ -1,0 +1,221 @@
+"""What an unknown field of a request was likely meant to be: the field to send instead, or where it goes.
+
+A body field a route does not take is refused (its models forbid extra fields), but pydantic's "Extra inputs are
+not permitted" does not say what to send instead. The likely mistakes are of three kinds, each read from the
+routes' own models, with no message written per field:
+
+- a field of the same body at another place: `context` at the top of a batch, where it goes with each question
+  (`questions[i] = {"question": ..., "context": [...]}`); `doc_ids` at the top, where it goes in `filter`;
+- another name for a field taken here: `top_k` or `limit` for `k`, `query` for `question` (`SYNONYMS`, the names
+  other search APIs give the same thing), or a misspelling (`contexte`, `filters`, `question` for `questions`: the
+  closest name, by difflib);
+- a field of another route (`questions` on `POST /v1/search`, which `POST /v1/search/batch` takes), said besides.
+
+The same suggestion serves an unknown query parameter (`rag.http.routes.known_query`).
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+import types
+from collections.abc import Iterable, Iterator
+from typing import Annotated, Any, get_args, get_origin
+
+from litestar import Litestar, Request
+from litestar.handlers import HTTPRouteHandler
+from pydantic import BaseModel, Tag
+
+# Pydantic's message for a field a model with `extra="forbid"` does not take (error type `extra_forbidden`): what
+# the HTTP edge receives from Litestar's validation of a body, by message only
+EXTRA = "Extra inputs are not permitted"
+
+# Names other search APIs (OpenAI, Elasticsearch, LangChain and the like) give to the same thing: a name of a group
+# is read as any other of its group that is a field where it was sent.
+SYNONYMS: tuple[frozenset[str], ...] = tuple(frozenset(group) for group in (
+    {"k", "top_k", "topk", "top_n", "n", "limit", "size", "count", "num_results", "max_results", "max_num_results"},
+    {"question", "query", "q", "text", "prompt", "input", "search", "query_text"},
+    {"questions", "queries", "inputs", "texts", "prompts"},
+    {"context", "history", "messages", "conversation", "chat_history", "previous"},
+    {"filter", "filters", "where", "metadata_filter"},
+    {"doc_ids", "doc_id", "document_ids", "document_id", "documents", "ids", "file_ids"},
+    {"sources", "source", "paths", "path", "files", "folders"},
+    {"mode", "search_type", "search_mode", "retriever"},
+    {"explain", "debug", "scores", "with_scores"},
+))
+_LISTS = (list, tuple, set, frozenset)
+_LONGEST = 100  # a longer name is no misspelling of a field: no suggestion is sought for it
+_CLOSE = 0.75  # difflib's ratio from which a name is read as a misspelling ("contexte", "filters", "question")
+
+
+def _models(annotation: Any, listed: bool = False, tag: str | None = None
+            ) -> Iterator[tuple[type[BaseModel], str]]:
+    """The models an annotation holds (through unions, `Annotated`, optionals and lists), each with the steps of
+    its place below the field: `[i]` for an item of a list, `.tag` for a member of a tagged union."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        yield annotation, ("[i]" if listed else "") + (f".{tag}" if tag else "")
+        return
+    origin = get_origin(annotation)
+    if origin is Annotated:
+        inner, *metadata = get_args(annotation)
+        yield from _models(inner, listed, next((m.tag for m in metadata if isinstance(m, Tag)), tag))
+        return
+    if origin is None and not isinstance(annotation, types.UnionType):
+        return
+    for arg in get_args(annotation):
+        yield from _models(arg, listed or origin in _LISTS, tag)
+
+
+def places(model: type[BaseModel], where: str = "", within: frozenset[type[BaseModel]] = frozenset()
+           ) -> dict[str, type[BaseModel]]:
+    """Each object of a body of `model` by its place: `""` for the body, `filter`, `questions[i]` for an item of a
+    list (and a tagged union's member by its tag, as the validator names it). A model met again inside itself (a
+    compound filter's filters) is not gone into again."""
+    found = {where: model}
+    for name, info in model.model_fields.items():
+        for nested, steps in _models(info.annotation):
+            if nested in within or nested is model:
+                continue
+            for place, held in places(nested, f"{where}.{name}".lstrip(".") + steps, within | {model}).items():
+                found.setdefault(place, held)
+    return found
+
+
+def _place_of(key: str) -> tuple[str, str]:
+    """The place of an unknown field and its name, from the validator's dotted key: `questions.0.k` is `k` at
+    `questions[i]`."""
+    *parents, name = key.split(".")
+    return "".join("[i]" if part.isdigit() else f".{part}" for part in parents).lstrip("."), name
+
+
+def _shape(annotation: Any) -> str:
+    """A placeholder of a field's JSON type: `[...]`, `{...}`, `"..."`, or `...` for any other."""
+    origin = get_origin(annotation)
+    if origin in _LISTS:
+        return "[...]"
+    if origin is dict or (isinstance(annotation, type) and issubclass(annotation, BaseModel | dict)):
+        return "{...}"
+    if annotation is str:
+        return '"..."'
+    shapes = [_shape(arg) for arg in get_args(annotation) if arg is not type(None)]
+    return next((shape for shape in shapes if shape != "..."), "...")
+
+
+def _example(model: type[BaseModel], place: str, name: str) -> str:
+    """How `name` is sent at `place` (not the top of the body): `questions[i] = {"question": "...", "context":
+    [...]}`, with the fields `place` requires."""
+    fields = [field for field, info in model.model_fields.items() if info.is_required() and field != name] + [name]
+    shown = ", ".join(f"{json.dumps(field)}: {_shape(model.model_fields[field].annotation)}" for field in fields)
+    return f"{place} = {{{shown}}}"
+
+
+def _of(place: str) -> str:
+    """A place, as a message names it."""
+    if not place:
+        return "of the body (its top level)"
+    if place.endswith("[i]"):
+        return f"of each item of `{place[:-3]}`"
+    return f"of `{place}`"
+
+
+def _names(name: str) -> list[str]:
+    """`name` and the names read as it: its synonyms, lowercased."""
+    lowered = name.lower()
+    group = next((group for group in SYNONYMS if lowered in group), frozenset())
+    return [name, lowered, *sorted(group - {lowered})]
+
+
+def suggestion(name: str, taken: Iterable[str]) -> str | None:
+    """The field of `taken` that `name` likely means: a synonym, else the closest by spelling (of `name` or of a
+    synonym); None when none is close."""
+    taken = list(taken)
+    if len(name) > _LONGEST:
+        return None
+    names = _names(name)
+    exact = next((candidate for candidate in names if candidate in taken), None)
+    if exact is not None:
+        return exact
+    for candidate in names:
+        close = difflib.get_close_matches(candidate, taken, n=1, cutoff=_CLOSE)
+        if close:
+            return close[0]
+    return None
+
+
+def _elsewhere(name: str, body: dict[str, type[BaseModel]], place: str, close: bool) -> tuple[str, str] | None:
+    """The other place of the body where `name` (or, when `close`, a synonym or a misspelling of it) is a field."""
+    for other, model in body.items():
+        if other == place:
+            continue
+        meant = next((n for n in _names(name) if n in model.model_fields), None) if not close else \
+            suggestion(name, model.model_fields)
+        if meant is not None:
+            return other, meant
+    return None
+
+
+_PARAMETER_TYPE = re.compile(r":\w+}")  # a path parameter's type, as a route's path holds it: `{vector_store_id:str}`
+
+
+def body_routes(app: Litestar) -> dict[str, type[BaseModel]]:
+    """The body model of each route that takes one, by `METHOD /path`."""
+    bodies: dict[str, type[BaseModel]] = {}
+    for route in app.routes:
+        for handler in getattr(route, "route_handlers", ()):
+            model = _body(handler)
+            if model is None:
+                continue
+            for method in sorted(handler.http_methods):
+                bodies.setdefault(f"{method} {_PARAMETER_TYPE.sub('}', route.path)}", model)
+    return bodies
+
+
+def _body(handler: object) -> type[BaseModel] | None:
+    """The model of the body a route handler takes, None when it takes none."""
+    data = handler.parsed_data_field if isinstance(handler, HTTPRouteHandler) else None
+    return next((model for model, _ in _models(data.annotation)), None) if data is not None else None
+
+
+class UnknownFields:
+    """What to send instead of each unknown field of one request's body (`said`): the route's model read once, and
+    only the first `HINTED` fields of a body that holds more are looked into, the others said "unknown field"."""
+
+    HINTED = 10
+
+    def __init__(self, request: Request[Any, Any, Any]) -> None:
+        self._request = request
+        self._model = _body(request.scope.get("route_handler"))
+        self._body = places(self._model) if self._model is not None else {}
+        self._hinted = 0
+
+    def said(self, key: str) -> str:
+        """What to send instead of the unknown body field at `key` (the validator's dotted key), as a rule's
+        message."""
+        place, name = _place_of(key)
+        here = self._body.get(place)
+        if here is None or self._hinted >= self.HINTED:
+            return "unknown field"
+        self._hinted += 1
+        taken = list(here.model_fields)
+        moved = _elsewhere(name, self._body, place, close=False)
+        meant = suggestion(name, taken)
+        if moved is None and meant is None:
+            moved = _elsewhere(name, self._body, place, close=True)
+        said = "unknown field" if meant is None else f"unknown field: did you mean `{meant}`?"
+        if moved is not None:
+            other, field = moved
+            goes = f"`{field}` is a field {_of(other)}" + (f": {_example(self._body[other], other, field)}"
+                                                           if other else "")
+            said = f"{said} ({goes})" if meant is not None else f"unknown field here: {goes}"
+        elif meant is None:
+            said = f"unknown field: the fields {_of(place)} are {', '.join(taken)}"
+        if not place and moved is None:
+            routes = body_routes(self._request.app).items()
+            other_route = next((route for route, model in routes if name in model.model_fields
+                                and model is not self._model), None)
+            said += f" (`{name}` is a field of {other_route})" if other_route else ""
+        return said
+
+
+__all__ = ["EXTRA", "SYNONYMS", "UnknownFields", "body_routes", "places", "suggestion"]
