@@ -21,7 +21,6 @@ from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from typing import Annotated, Any
 
-from mcp.server import stdio as sdk_stdio
 from mcp.server.mcpserver import Context, MCPServer
 from mcp.server.mcpserver.exceptions import ToolError, UnexpectedToolError
 from mcp.shared.exceptions import MCPError
@@ -31,7 +30,7 @@ from pydantic import BaseModel, Field, ValidationError
 from rag.errors import RagError
 from rag.index.store import Index
 from rag.mcp_requests import PlainRefusals
-from rag.mcp_stdio import answering_faults
+from rag.mcp_stdio import answering_faults, stdio_streams
 from rag.schemas import (
     CONTEXT_MAX,
     DOCUMENTS_PAGE_MAX,
@@ -176,8 +175,9 @@ class PlainServer(MCPServer):
 
     async def run_stdio_async(self) -> None:
         """Serve over stdin and stdout as the SDK does, a line that is no JSON-RPC message answered with an error
-        (`rag.mcp_stdio`) where the SDK dropped it and left its client waiting."""
-        async with sdk_stdio.stdio_server() as (read, write), answering_faults(read, write) as (faults, outbox):
+        (`rag.mcp_stdio`) where the SDK dropped it and left its client waiting, and stdout written without a thread,
+        so that a client that never reads cannot hold the server's exit."""
+        async with stdio_streams() as (read, write), answering_faults(read, write) as (faults, outbox):
             lowlevel = self._lowlevel_server
             await lowlevel.run(faults, outbox, lowlevel.create_initialization_options())
 

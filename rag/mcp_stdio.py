@@ -12,17 +12,26 @@ blocked too. At most `PENDING_FAULTS` answers wait; past them a malformed line g
 log, and an answer to a request waits for room, as it waited for the pipe. Queued in the order the lines came, the
 answer to a malformed line comes before those to the requests after it (with a null id, its place is all that tells
 it from another), and stdin's end lets what waits be written (for `DRAIN_SECONDS` at most) before the server stops.
+
+The SDK's own writer of stdout wrote each message in a worker thread, blocked on the pipe while it is full: a client
+that never read stdout and closed stdin held the server's exit for ever, since no deadline stops a thread blocked in
+`write` and the process waits for its threads. A `Wire` writes stdout's pipe without a thread, each write taking what
+the pipe has room for, waiting for more room on the event loop: a deadline cancels it as any wait (`stdio_streams`).
 """
 
 from __future__ import annotations
 
 import logging
+import os
+import stat
+import sys
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 from types import TracebackType
 from typing import Any
 
 import anyio
+from mcp.server import stdio as sdk_stdio
 from mcp.shared.message import SessionMessage
 from mcp_types import INVALID_REQUEST, PARSE_ERROR, ErrorData, JSONRPCError
 from pydantic import ValidationError
@@ -157,6 +166,72 @@ class AnsweredFaults:
         return await self._read.__aexit__(exc_type, exc_val, exc_tb)
 
 
+class Wire:
+    """The write stream of the process's stdout when it is a pipe (or a socket), in the SDK's framing (one JSON
+    message a line): written on a duplicate of its file descriptor, non-blocking, so that a write waits for room on
+    the event loop, where a cancellation or a deadline ends it. The descriptor's flags are restored on `close`."""
+
+    def __init__(self, fd: int) -> None:
+        self._fd = fd
+        self._blocking = os.get_blocking(fd)
+        os.set_blocking(fd, False)  # the pipe's, shared by its other descriptors: fd 1 is diverted while serving
+
+    @classmethod
+    def of_stdout(cls) -> Wire | None:
+        """A `Wire` on a duplicate of fd 1, taken before the SDK diverts fd 1 to stderr while it serves; None when
+        stdout is no pipe or socket (a terminal, a file: those take what is written) or not fd 1 (in a test), and on
+        Windows (whose event loop cannot wait for a pipe)."""
+        try:
+            if sys.platform == "win32" or sys.stdout is None or sys.stdout.fileno() != 1:
+                return None
+            mode = os.fstat(1).st_mode
+        except (OSError, ValueError, AttributeError):  # io.UnsupportedOperation is an OSError and a ValueError
+            return None
+        if not (stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode)):
+            return None
+        import fcntl  # POSIX only
+
+        sys.stdout.flush()
+        return cls(fcntl.fcntl(1, fcntl.F_DUPFD_CLOEXEC, 3))  # above 0-2, as the SDK's own duplicates
+
+    async def send(self, item: SessionMessage) -> None:
+        """Write `item`'s line, waiting (cancellably) while the pipe is full."""
+        line = item.message.model_dump_json(by_alias=True, exclude_unset=True) + "\n"
+        data = memoryview(line.encode())
+        while data:
+            try:
+                data = data[os.write(self._fd, data):]
+            except BlockingIOError:
+                await anyio.wait_writable(self._fd)
+            except (BrokenPipeError, ConnectionResetError):  # the client is gone: no one reads
+                raise anyio.BrokenResourceError from None
+
+    async def aclose(self) -> None:
+        """Nothing to do: the descriptor is closed on leaving `stdio_streams`."""
+
+    def close(self) -> None:
+        with suppress(OSError):
+            os.set_blocking(self._fd, self._blocking)
+        os.close(self._fd)
+
+
+@asynccontextmanager
+async def stdio_streams() -> AsyncIterator[tuple[Any, Any]]:
+    """The SDK's stdio transport (which diverts fds 0 and 1 while it serves, so that stray output misses the
+    protocol), its stdout written by a `Wire` when stdout is a pipe or a socket, else by the SDK's own writer."""
+    wire = Wire.of_stdout()
+    try:
+        async with sdk_stdio.stdio_server() as (read, write):
+            if wire is None:
+                yield read, write
+            else:
+                async with write:  # never written on: closed, the SDK's writer of stdout ends
+                    yield read, wire
+    finally:
+        if wire is not None:
+            wire.close()
+
+
 @asynccontextmanager
 async def answering_faults(read: Any, write: Any) -> AsyncIterator[tuple[AnsweredFaults, Outbox]]:
     """`read` as `AnsweredFaults` and `write` behind an `Outbox`, for the SDK's server to read and write while inside
@@ -172,4 +247,5 @@ async def answering_faults(read: Any, write: Any) -> AsyncIterator[tuple[Answere
             tasks.cancel_scope.deadline = anyio.current_time() + DRAIN_SECONDS
 
 
-__all__ = ["DRAIN_SECONDS", "PENDING_FAULTS", "AnsweredFaults", "Outbox", "answering_faults", "fault_error"]
+__all__ = ["DRAIN_SECONDS", "PENDING_FAULTS", "AnsweredFaults", "Outbox", "Wire", "answering_faults", "fault_error",
+           "stdio_streams"]

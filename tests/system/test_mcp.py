@@ -238,3 +238,62 @@ def test_stdio_answers_a_line_that_is_no_json_rpc_message_and_goes_on(index, set
         (None, -32700), (None, -32600), (2, -32600), (3, None)], answers
     assert "Parse error" in answers[0]["error"]["message"] and "batch" in answers[1]["error"]["message"]
     assert answers[3]["result"] == {}
+
+
+def _rag_mcp(settings) -> subprocess.Popen[bytes]:
+    env = {"PYTHONPATH": str(ROOT), "HF_HUB_OFFLINE": "1", "RAG_LOG_LEVEL": "warning", "PATH": os.environ["PATH"],
+           **{k: v for k, v in os.environ.items() if k.startswith("HF_")}}
+    return subprocess.Popen([sys.executable, "-m", "rag", "mcp", "--index", str(settings.index_dir)], cwd=ROOT,
+                            env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+
+
+def _listings(count: int) -> bytes:
+    """`initialize`, then `count` requests whose answers (the tools and their schemas, some 5 KB each) fill a pipe
+    many times over."""
+    lines = [{"jsonrpc": "2.0", "id": 0, "method": "initialize", "params": {
+        "protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "test", "version": "1"}}},
+             {"jsonrpc": "2.0", "method": "notifications/initialized"}]
+    lines += [{"jsonrpc": "2.0", "id": i, "method": "tools/list"} for i in range(1, count + 1)]
+    return "".join(json.dumps(line) + "\n" for line in lines).encode()
+
+
+def test_stdio_server_exits_when_its_client_never_reads(index, settings):
+    """The SDK wrote stdout in a worker thread, blocked while the pipe was full: a client that never read and closed
+    stdin left `rag mcp` running for ever. Its end now waits `DRAIN_SECONDS` for the answers, then stops."""
+    with _rag_mcp(settings) as server:
+        try:
+            assert server.stdin is not None
+            server.stdin.write(_listings(2000))  # returns once the server has read most of it: it is serving
+            server.stdin.close()
+            server.wait(30)
+        finally:
+            server.kill()
+    assert server.returncode == 0
+
+
+def test_stdio_server_answers_every_request_of_a_client_that_reads(index, settings):
+    """Its writer waits for room in the pipe without losing a byte: each answer, whole."""
+    answers: list[dict] = []
+    with _rag_mcp(settings) as server:
+        assert server.stdin is not None and server.stdout is not None
+        stdout = server.stdout
+
+        def read_all() -> None:
+            for line in stdout:
+                answers.append(json.loads(line))
+                if answers[-1].get("id") == 300:
+                    return
+
+        reader = threading.Thread(target=read_all, daemon=True)
+        reader.start()
+        try:
+            server.stdin.write(_listings(300))
+            server.stdin.flush()
+            reader.join(180)  # loading the model in a new process takes a few seconds
+            server.stdin.close()
+            server.wait(30)
+        finally:
+            server.kill()
+    assert server.returncode == 0
+    assert sorted(a["id"] for a in answers) == list(range(301))
+    assert all(a["result"]["tools"] == answers[1]["result"]["tools"] for a in answers[1:])
