@@ -102,12 +102,17 @@ def _shape(annotation: Any) -> str:
     return next((shape for shape in shapes if shape != "..."), "...")
 
 
+def _object(model: type[BaseModel], fields: list[str]) -> str:
+    """An object of `model` with `fields`, each value a placeholder of its type: `{"doc_ids": [...]}`."""
+    shown = ", ".join(f"{json.dumps(field)}: {_shape(model.model_fields[field].annotation)}" for field in fields)
+    return f"{{{shown}}}"
+
+
 def _example(model: type[BaseModel], place: str, name: str) -> str:
     """How `name` is sent at `place` (not the top of the body): `questions[i] = {"question": "...", "context":
     [...]}`, with the fields `place` requires."""
     fields = [field for field, info in model.model_fields.items() if info.is_required() and field != name] + [name]
-    shown = ", ".join(f"{json.dumps(field)}: {_shape(model.model_fields[field].annotation)}" for field in fields)
-    return f"{place} = {{{shown}}}"
+    return f"{place} = {_object(model, fields)}"
 
 
 def _of(place: str) -> str:
@@ -188,6 +193,12 @@ class UnknownFields:
         self._model = _body(request.scope.get("route_handler"))
         self._body = places(self._model) if self._model is not None else {}
         self._hinted = 0
+
+    def example(self, key: str) -> str | None:
+        """An object of the fields the body takes at `key` (the validator's dotted key), each value a placeholder of
+        its type; None when no one model is taken there (a tagged union's)."""
+        model = self._body.get(_place_of(key + ".")[0])
+        return None if model is None else _object(model, list(model.model_fields))
 
     def said(self, key: str) -> str:
         """What to send instead of the unknown body field at `key` (the validator's dotted key), as a rule's

@@ -30,7 +30,7 @@ from rag.errors import (
     ReloadFailed,
     TooMuchWork,
 )
-from rag.http.fields import EXTRA, UnknownFields
+from rag.http.rules import Rules
 from rag.logs import shown
 
 log = logging.getLogger("rag.api")  # the name operators filter the app's records on
@@ -121,18 +121,15 @@ def _field_path(key: str) -> str:
     return _POSITION.sub(r"[\1]", key)
 
 
-def _rule(error: dict[str, Any], unknown: UnknownFields) -> dict[str, Any]:
-    """A refused field's entry, its place as the server's checks name it, an unknown field's message saying what to
-    send instead (`rag.http.fields`)."""
-    key = str(error["key"])
-    if error.get("message") == EXTRA:
-        error = {**error, "message": unknown.said(key)}
-    return {**error, "key": _field_path(key)}
+def _rule(error: dict[str, Any], rules: Rules) -> dict[str, Any]:
+    """A refused field's entry, its place as the server's checks name it, its rule in the API's words
+    (`rag.http.rules`)."""
+    return {**error, "key": _field_path(str(error["key"])), "message": rules.said(error)}
 
 
 def _validation_detail(request: Request, exc: ValidationException) -> tuple[int, str, list[dict[str, Any]]]:
-    unknown = UnknownFields(request)
-    errors = [_rule(e, unknown) if isinstance(e, dict) and "key" in e else e
+    rules = Rules(request)
+    errors = [_rule(e, rules) if isinstance(e, dict) and "key" in e else e
               for e in (exc.extra if isinstance(exc.extra, list) else [])]
     if not errors:  # the body is not JSON at all, or not an object
         return 400, f"the request body is not valid JSON for this endpoint ({exc.detail})", []

@@ -175,7 +175,7 @@ def test_http_batch_answers_each_item_as_search_answers_it_with_its_context(clie
 @pytest.mark.parametrize(("item", "detail"), [
     ({"question": "et le samedi ?", "context": ["a"] * 6}, "questions[1].context: List should have at most 5 items"),
     ({"question": "et le samedi ?", "context": ["   "]}, "questions[1].context[0]: is empty or only whitespace"),
-    ({"question": "et le samedi ?", "context": "horaires ?"}, "questions[1].context: Input should be a valid list"),
+    ({"question": "et le samedi ?", "context": "horaires ?"}, "questions[1].context: must be a JSON list"),
     ({"question": "et le samedi ?", "context": ["ok", "x" * 3000]}, "questions[1].context[1]: at most 2000 characters"),
     ({"question": "et le samedi ?", "context": ["ok", "bad\x00byte"]}, "questions[1].context[1]: contains control"),
     ({"question": "et le samedi ?", "context": ["?!"]}, "questions[1].context[0]: has no letter or digit"),

@@ -83,9 +83,6 @@ def test_bad_batch_bodies_are_422_naming_the_field(client, body, needle):
 
 # A field a route does not take, sent by a likely mistake: the message names the field meant, or where it goes
 # (`rag.http.fields`), not only pydantic's "Extra inputs are not permitted".
-STORE = "/v1/vector_stores/vs_index/search"
-
-
 @pytest.mark.parametrize(
     ("path", "body", "said"),
     [
@@ -135,8 +132,8 @@ def test_an_unknown_field_is_said_with_the_field_meant(client, path, body, said)
          "filters.sauce: unknown field: the fields of `filters` are"),  # a tagged union's member, named by its tag
     ],
 )
-def test_an_unknown_field_of_the_openai_route_is_said_in_its_error_shape(client, body, said):
-    r = client.post(STORE, json=body)
+def test_an_unknown_field_of_the_openai_route_is_said_in_its_error_shape(client, app_settings, body, said):
+    r = client.post(f"/v1/vector_stores/vs_{app_settings.index_dir.name}/search", json=body)
     assert r.status_code == 422 and said in r.json()["error"]["message"], r.text
 
 

@@ -40,12 +40,12 @@ def openai_error(response, status: int, param: str | None = None) -> str:
 
 
 @pytest.mark.parametrize(("body", "param", "needle"), [
-    ({"query": QUESTION, "max_num_results": 0}, "max_num_results", "greater than or equal to 1"),
-    ({"query": QUESTION, "max_num_results": 51}, "max_num_results", "less than or equal to 50"),
-    ({"query": QUESTION, "max_num_results": "5"}, "max_num_results", "valid integer"),
+    ({"query": QUESTION, "max_num_results": 0}, "max_num_results", "max_num_results: must be at least 1"),
+    ({"query": QUESTION, "max_num_results": 51}, "max_num_results", "max_num_results: must be at most 50"),
+    ({"query": QUESTION, "max_num_results": "5"}, "max_num_results", "max_num_results: must be an integer"),
     ({"query": ""}, "query", "query: is empty or only whitespace"),
-    ({"query": []}, "query", "query: List should have at least 1 item"),
-    ({"query": 7}, "query", "query: Input should be a valid string"),
+    ({"query": []}, "query", "query: must not be empty"),
+    ({"query": 7}, "query", "query: must be a JSON string"),
     ({"query": "-- ?!"}, "query", "query: has no letter or digit"),
     ({"query": [QUESTION, "abc \x00"]}, "query[1]", "query[1]: contains control"),
     ({"query": ["-- ?!"]}, "query[0]", "query[0]: has no letter or digit"),
