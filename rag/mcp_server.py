@@ -48,6 +48,7 @@ from rag.search.answer import answer as best_answer
 from rag.search.queries import MCP, make_queries
 from rag.search.searcher import Found, Query, Searcher
 from rag.settings import Settings
+from rag.suggest import suggestion
 
 Search = Callable[[list[Query]], Awaitable[list[Found]]]
 GetPassage = Callable[[str], Passage]
@@ -213,8 +214,10 @@ class StrictServer(PlainServer):
     def _check(self, name: str, taken: list[str], arguments: dict[str, Any]) -> None:
         unknown = sorted(set(arguments) - set(taken))
         if unknown:
-            raise ToolError(f"{name} takes no argument {', '.join(map(repr, unknown))}; its arguments are "
-                            f"{', '.join(taken)}")
+            named = [f"{argument[:100]!r}" + (f" (did you mean `{meant}`?)" if (meant := suggestion(argument, taken))
+                                              else "") for argument in unknown[:10]]
+            raise ToolError(f"{name} takes no argument {', '.join(named)}{', ...' if len(unknown) > 10 else ''}; its "
+                            f"arguments are {', '.join(taken)}")
 
 
 def _result(model: BaseModel) -> CallToolResult:

@@ -6,47 +6,32 @@ routes' own models, with no message written per field:
 
 - a field of the same body at another place: `context` at the top of a batch, where it goes with each question
   (`questions[i] = {"question": ..., "context": [...]}`); `doc_ids` at the top, where it goes in `filter`;
-- another name for a field taken here: `top_k` or `limit` for `k`, `query` for `question` (`SYNONYMS`, the names
-  other search APIs give the same thing), or a misspelling (`contexte`, `filters`, `question` for `questions`: the
-  closest name, by difflib);
+- another name for a field taken here: `top_k` or `limit` for `k`, `query` for `question` (the names other search
+  APIs give the same thing), or a misspelling (`contexte`, `filters`, `question` for `questions`: the closest name;
+  `rag.suggest`);
 - a field of another route (`questions` on `POST /v1/search`, which `POST /v1/search/batch` takes), said besides.
-
-The same suggestion serves an unknown query parameter (`rag.http.routes.known_query`).
 """
 
 from __future__ import annotations
 
-import difflib
 import json
 import re
 import types
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
+from functools import cached_property
 from typing import Annotated, Any, get_args, get_origin
 
 from litestar import Litestar, Request
 from litestar.handlers import HTTPRouteHandler
 from pydantic import BaseModel, Tag
 
+from rag.suggest import names, suggestion
+
 # Pydantic's message for a field a model with `extra="forbid"` does not take (error type `extra_forbidden`): what
 # the HTTP edge receives from Litestar's validation of a body, by message only
 EXTRA = "Extra inputs are not permitted"
 
-# Names other search APIs (OpenAI, Elasticsearch, LangChain and the like) give to the same thing: a name of a group
-# is read as any other of its group that is a field where it was sent.
-SYNONYMS: tuple[frozenset[str], ...] = tuple(frozenset(group) for group in (
-    {"k", "top_k", "topk", "top_n", "n", "limit", "size", "count", "num_results", "max_results", "max_num_results"},
-    {"question", "query", "q", "text", "prompt", "input", "search", "query_text"},
-    {"questions", "queries", "inputs", "texts", "prompts"},
-    {"context", "history", "messages", "conversation", "chat_history", "previous"},
-    {"filter", "filters", "where", "metadata_filter"},
-    {"doc_ids", "doc_id", "document_ids", "document_id", "documents", "ids", "file_ids"},
-    {"sources", "source", "paths", "path", "files", "folders"},
-    {"mode", "search_type", "search_mode", "retriever"},
-    {"explain", "debug", "scores", "with_scores"},
-))
 _LISTS = (list, tuple, set, frozenset)
-_LONGEST = 100  # a longer name is no misspelling of a field: no suggestion is sought for it
-_CLOSE = 0.75  # difflib's ratio from which a name is read as a misspelling ("contexte", "filters", "question")
 
 
 def _models(annotation: Any, listed: bool = False, tag: str | None = None
@@ -124,36 +109,12 @@ def _of(place: str) -> str:
     return f"of `{place}`"
 
 
-def _names(name: str) -> list[str]:
-    """`name` and the names read as it: its synonyms, lowercased."""
-    lowered = name.lower()
-    group = next((group for group in SYNONYMS if lowered in group), frozenset())
-    return [name, lowered, *sorted(group - {lowered})]
-
-
-def suggestion(name: str, taken: Iterable[str]) -> str | None:
-    """The field of `taken` that `name` likely means: a synonym, else the closest by spelling (of `name` or of a
-    synonym); None when none is close."""
-    taken = list(taken)
-    if len(name) > _LONGEST:
-        return None
-    names = _names(name)
-    exact = next((candidate for candidate in names if candidate in taken), None)
-    if exact is not None:
-        return exact
-    for candidate in names:
-        close = difflib.get_close_matches(candidate, taken, n=1, cutoff=_CLOSE)
-        if close:
-            return close[0]
-    return None
-
-
 def _elsewhere(name: str, body: dict[str, type[BaseModel]], place: str, close: bool) -> tuple[str, str] | None:
     """The other place of the body where `name` (or, when `close`, a synonym or a misspelling of it) is a field."""
     for other, model in body.items():
         if other == place:
             continue
-        meant = next((n for n in _names(name) if n in model.model_fields), None) if not close else \
+        meant = next((n for n in names(name) if n in model.model_fields), None) if not close else \
             suggestion(name, model.model_fields)
         if meant is not None:
             return other, meant
@@ -191,8 +152,12 @@ class UnknownFields:
     def __init__(self, request: Request[Any, Any, Any]) -> None:
         self._request = request
         self._model = _body(request.scope.get("route_handler"))
-        self._body = places(self._model) if self._model is not None else {}
         self._hinted = 0
+
+    @cached_property
+    def _body(self) -> dict[str, type[BaseModel]]:
+        """The places of the route's body, read when a message needs them."""
+        return places(self._model) if self._model is not None else {}
 
     def example(self, key: str) -> str | None:
         """An object of the fields the body takes at `key` (the validator's dotted key), each value a placeholder of
@@ -229,4 +194,4 @@ class UnknownFields:
         return said
 
 
-__all__ = ["EXTRA", "SYNONYMS", "UnknownFields", "body_routes", "places", "suggestion"]
+__all__ = ["EXTRA", "UnknownFields", "body_routes", "places"]

@@ -21,7 +21,6 @@ from litestar.types import Guard
 
 from rag.errors import IndexError_, InvalidQuery
 from rag.http.auth import admin_key_guard
-from rag.http.fields import suggestion
 from rag.http.problems import responses
 from rag.index.store import Index
 from rag.schemas import (
@@ -42,6 +41,7 @@ from rag.search.queries import make_queries
 from rag.search.searcher import Found, Query, Searcher
 from rag.serving.reload import ReloadReport
 from rag.serving.runtime import Runtime
+from rag.suggest import suggestion
 
 BUILD_HEADER = "Rag-Index-Build"  # the build that answered: a request is answered by one build, even during a reload
 DOCUMENTS_PAGE = 100
@@ -148,7 +148,7 @@ _IGNORED_QUERY = frozenset({"_", "api-version"})
 
 
 async def known_query(connection: ASGIConnection, handler: BaseRouteHandler) -> None:
-    """Refuse a query parameter the route does not take, naming it, the one it likely means (`rag.http.fields`) and
+    """Refuse a query parameter the route does not take, naming it, the one it likely means (`rag.suggest`) and
     those it takes (a 422, as an unknown body field gets): `?sauce=guide`, or a misspelt `?sorce=`, would otherwise
     be dropped and the whole listing answered.
     A cache-buster (`_`, as jQuery and others add) and `api-version` (Azure's OpenAI clients) are let through."""

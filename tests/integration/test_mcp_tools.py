@@ -8,6 +8,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import anyio
+import pytest
 from mcp import Client
 from mcp.server.mcpserver import MCPServer
 
@@ -94,3 +95,21 @@ def test_list_documents_pages_up_to_what_the_http_listing_does(searcher, setting
 
     assert "less than or equal to 1000" in anyio.run(over)
     assert client.get("/v1/documents", params={"limit": 1001}).status_code == 422
+
+
+@pytest.mark.parametrize(("arguments", "said"), [
+    ({"question": "horaires ?", "top_k": 3}, "search takes no argument 'top_k' (did you mean `k`?)"),
+    ({"question": "horaires ?", "contexte": ["a"]}, "search takes no argument 'contexte' (did you mean `context`?)"),
+    ({"query": "horaires ?"}, "search takes no argument 'query' (did you mean `question`?)"),
+    ({"question": "horaires ?", "sauce": 1}, "search takes no argument 'sauce'; its arguments are question, k"),
+])
+def test_an_argument_a_tool_does_not_take_is_said_with_the_one_meant(searcher, settings, arguments, said):
+    """As over HTTP (`rag.suggest`): another API's name for an argument, or a misspelling, names the argument meant."""
+
+    async def main() -> str:
+        async with Client(stdio_server(settings, searcher)) as client:
+            result = await client.call_tool("search", arguments)
+            assert result.is_error
+            return result.content[0].text if result.content[0].type == "text" else ""
+
+    assert said in anyio.run(main)

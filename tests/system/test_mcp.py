@@ -152,7 +152,7 @@ def test_agents_list_the_documents_and_search_within_one(served):
      ("search", {"question": "ok", "k": 51}, "k: Input should be less than or equal to 50"),
      ("search", {"question": "ok", "k": "5"}, "k: Input should be a valid integer"),
      ("search", {"question": "ok", "top_k": 1, "mode": "dense"},
-      "search takes no argument 'mode', 'top_k'; its arguments are question, k, doc_ids, sources"),
+      "search takes no argument 'mode', 'top_k' (did you mean `k`?); its arguments are question, k, doc_ids, sources"),
      ("search", {"question": "x" * 2001}, "at most 2000 characters"),
      ("search", {"question": "ok", "doc_ids": [""]}, "at least 1 character"),
      ("search", {"question": "ok", "sources": ["nowhere"]},

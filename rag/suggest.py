@@ -1,0 +1,54 @@
+"""The field a mistaken name in a request likely means: another API's name for it (`top_k` for `k`, `query` for
+`question`: `SYNONYMS`), or a misspelling of it (`contexte`, `sorce`: the closest name, by difflib's ratio).
+
+Both edges use it: HTTP for an unknown body field or query parameter (`rag.http.fields`, `rag.http.routes`), MCP for
+an argument a tool does not take (`rag.mcp_server`).
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+
+# Names other search APIs (OpenAI, Elasticsearch, LangChain and the like) give to the same thing: a name of a group
+# is read as any other of its group that is a field where it was sent.
+SYNONYMS: tuple[frozenset[str], ...] = tuple(frozenset(group) for group in (
+    {"k", "top_k", "topk", "top_n", "n", "limit", "size", "count", "num_results", "max_results", "max_num_results"},
+    {"question", "query", "q", "text", "prompt", "input", "search", "query_text"},
+    {"questions", "queries", "inputs", "texts", "prompts"},
+    {"context", "history", "messages", "conversation", "chat_history", "previous"},
+    {"filter", "filters", "where", "metadata_filter"},
+    {"doc_ids", "doc_id", "document_ids", "document_id", "documents", "ids", "file_ids"},
+    {"sources", "source", "paths", "path", "files", "folders"},
+    {"mode", "search_type", "search_mode", "retriever"},
+    {"explain", "debug", "scores", "with_scores"},
+))
+_LONGEST = 100  # a longer name is no misspelling of a field: no suggestion is sought for it
+_CLOSE = 0.75  # difflib's ratio from which a name is read as a misspelling ("contexte", "filters", "question")
+
+
+def names(name: str) -> list[str]:
+    """`name` and the names read as it: its synonyms, lowercased."""
+    lowered = name.lower()
+    group = next((group for group in SYNONYMS if lowered in group), frozenset())
+    return [name, lowered, *sorted(group - {lowered})]
+
+
+def suggestion(name: str, taken: Iterable[str]) -> str | None:
+    """The field of `taken` that `name` likely means: a synonym, else the closest by spelling (of `name` or of a
+    synonym); None when none is close."""
+    taken = list(taken)
+    if len(name) > _LONGEST:
+        return None
+    candidates = names(name)
+    exact = next((candidate for candidate in candidates if candidate in taken), None)
+    if exact is not None:
+        return exact
+    for candidate in candidates:
+        close = difflib.get_close_matches(candidate, taken, n=1, cutoff=_CLOSE)
+        if close:
+            return close[0]
+    return None
+
+
+__all__ = ["SYNONYMS", "names", "suggestion"]
