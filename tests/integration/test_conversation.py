@@ -98,7 +98,7 @@ def test_rag_eval_asks_each_turn_with_its_context(searcher):
 
 
 @pytest.mark.parametrize(("context", "detail"), [
-    (["a"] * 6, "context: List should have at most 5 items"),
+    (["a"] * 6, "context: at most 5 items (got 6)"),
     (["   "], "context[0]: is empty or only whitespace"),
     (["ok", "x" * 3000], "context[1]: at most"),
     (["ok", "bad\x00byte"], "context[1]: contains control"),
@@ -173,7 +173,7 @@ def test_http_batch_answers_each_item_as_search_answers_it_with_its_context(clie
 
 
 @pytest.mark.parametrize(("item", "detail"), [
-    ({"question": "et le samedi ?", "context": ["a"] * 6}, "questions[1].context: List should have at most 5 items"),
+    ({"question": "et le samedi ?", "context": ["a"] * 6}, "questions[1].context: at most 5 items (got 6)"),
     ({"question": "et le samedi ?", "context": ["   "]}, "questions[1].context[0]: is empty or only whitespace"),
     ({"question": "et le samedi ?", "context": "horaires ?"}, "questions[1].context: must be a JSON list"),
     ({"question": "et le samedi ?", "context": ["ok", "x" * 3000]}, "questions[1].context[1]: at most 2000 characters"),
