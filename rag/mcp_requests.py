@@ -18,6 +18,8 @@ from mcp.shared.exceptions import MCPError
 from mcp_types import INVALID_PARAMS
 from pydantic import ValidationError
 
+from rag.wording import reworded
+
 # What the SDK's gate before `initialize` raises (mcp.server.runner): it says it in the words of its params
 # validation, and no other MCPError of the runner has them
 SDK_REFUSAL = "Invalid request parameters"
@@ -37,7 +39,7 @@ def said(method: str, exc: ValidationError, tools: list[str]) -> str:
         elif error["type"] in OBJECT_TYPES:
             clause = f"{where} must be a JSON object"
         else:
-            clause = f"{where}: {error['msg']}"
+            clause = f"{where}: {reworded(error['msg'])}"
         if method == "tools/call" and loc == ("name",):
             clause += f", the name of a tool: one of {', '.join(tools)}"
         if method == "tools/call" and loc == ():  # no params at all

@@ -49,6 +49,7 @@ from rag.search.queries import MCP, make_queries
 from rag.search.searcher import Found, Query, Searcher
 from rag.settings import Settings
 from rag.suggest import suggestion
+from rag.wording import reworded
 
 Search = Callable[[list[Query]], Awaitable[list[Found]]]
 GetPassage = Callable[[str], Passage]
@@ -162,7 +163,7 @@ class PlainServer(MCPServer):
             meta = tool.fn_metadata
             meta.arg_model.model_validate(meta.pre_parse_json(arguments), strict=self.strict)
         except ValidationError as exc:
-            raise ToolError("; ".join(f"{'.'.join(map(str, e['loc'])) or name}: {e['msg']}"
+            raise ToolError("; ".join(f"{'.'.join(map(str, e['loc'])) or name}: {reworded(e['msg'])}"
                                       for e in exc.errors(include_url=False))) from exc
         try:
             return await super().call_tool(name, arguments, context)

@@ -1,45 +1,21 @@
-"""A refused field's rule, said in the API's words rather than in its validator's.
-
-The validators' own messages name their rule in their terms: pydantic's (bodies) say "Input should be a valid
-dictionary or instance of SearchFilter" (a Python class the client never sees) and "List should have at least 1 item
-after validation"; msgspec's (query and path parameters, through Litestar) say "Expected `int`, got `str`" of
-`?limit=abc` (every query parameter is a string: what is wrong is that it is not a number), and "Invalid enum value"
-without the values taken, echoing the whole value sent. `Rules.said` says each in the API's terms, with the value
-sent for a parameter (shortened) and the values or fields taken; an unknown field is said by `rag.http.fields`.
+"""A refused field's rule over HTTP, said in the API's words (`rag.wording`) rather than in its validator's, with
+what the request tells besides: the value sent for a query or path parameter (shortened: msgspec's "Invalid enum
+value" echoed all of it), the values a parameter takes ("must be one of asc, desc", where msgspec named none), the
+fields an object takes ("filter: must be a JSON object: {"doc_ids": [...], "sources": [...]}"); an unknown field
+said by `rag.http.fields`.
 """
 
 from __future__ import annotations
 
-import re
+from collections.abc import Callable
 from typing import Any, Literal, get_args, get_origin
 
 from litestar import Request
 from litestar.handlers import HTTPRouteHandler
 
 from rag.http.fields import EXTRA, UnknownFields
+from rag.wording import reworded
 
-# A validator's message, and what the API says instead: `{n}` and `{m}` are the message's groups, `{got}` the value sent
-# (for a parameter), `{choices}` the values a parameter takes, `{fields}` the fields an object takes.
-_SAID: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(pattern), said) for pattern, said in (
-    (r"Input should be a valid dictionary or instance of \w+", "must be a JSON object{fields}"),
-    (r"Input should be a valid list", "must be a JSON list"),
-    (r"Input should be a valid string", "must be a JSON string"),
-    (r"Input should be a valid integer(?:, .*)?", "must be an integer"),
-    (r"Input should be a valid boolean(?:, .*)?", "must be true or false"),
-    (r"Input should be greater than or equal to (-?[\d.]+)", "must be at least {n}"),
-    (r"Input should be less than or equal to (-?[\d.]+)", "must be at most {n}"),
-    (r"Input should be (.+)", "must be {n}"),  # 'hybrid', 'dense' or 'lexical'; a valid number
-    (r"List should have at least 1 item after validation, not 0", "must not be empty"),
-    (r"List should have at least (\d+) items after validation, not (\d+)", "at least {n} items (got {m})"),
-    (r"List should have at most (\d+) items? after validation, not (\d+)", "at most {n} items (got {m})"),
-    (r"String should have at least 1 character", "must not be empty"),
-    (r"String should have at most (\d+) characters?", "at most {n} characters"),
-    (r"Expected `int`, got `\w+`", "must be an integer{got}"),
-    (r"Expected `int` >= (-?\d+)", "must be at least {n}{got}"),
-    (r"Expected `int` <= (-?\d+)", "must be at most {n}{got}"),
-    (r"Expected `str` of length <= (\d+)", "at most {n} characters{length}"),
-    (r"Invalid enum value '.*'", "must be {choices}{got}"),
-))
 _SHOWN = 100  # a value sent is shown up to this many characters
 
 
@@ -56,22 +32,18 @@ class Rules:
 
     def said(self, error: dict[str, Any]) -> str:
         """The message of a refused field's entry (`key`, `message` and, for a parameter, `source`), in the API's
-        words; a message no rule here knows, as it is."""
+        words (`rag.wording`), with the value sent for a parameter; a message no rule knows, as it is."""
         message, key = str(error.get("message")), str(error["key"])
         if message == EXTRA:
             return self._unknown.said(key)
-        for pattern, said in _SAID:
-            matched = pattern.fullmatch(message)
-            if matched is not None:
-                source = error.get("source")
-                sent = self._sent(key, str(getattr(source, "value", source) or ""))
-                groups = [*matched.groups(), "", ""]
-                return said.format(n=groups[0], m=groups[1],
-                                   got=f" (got {_shown(sent)})" if sent is not None else "",
-                                   length=f" (got {len(sent)})" if sent is not None else "",
-                                   choices=self._choices(key) if "{choices}" in said else "",
-                                   fields=self._fields(key) if "{fields}" in said else "")
-        return message
+        source = error.get("source")
+        sent = self._sent(key, str(getattr(source, "value", source) or ""))
+        context: dict[str, Callable[[], str]] = {
+            "got": lambda: f" (got {_shown(sent)})" if sent is not None else "",
+            "length": lambda: f" (got {len(sent)})" if sent is not None else "",
+            "choices": lambda: self._choices(key),
+            "fields": lambda: self._fields(key)}
+        return reworded(message, context)
 
     def _sent(self, key: str, source: str) -> str | None:
         """The value a parameter was sent with, None for a body field (its value is not at hand)."""

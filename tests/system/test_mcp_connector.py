@@ -133,7 +133,7 @@ def test_fetch_returns_the_passage_whole(served):
                           ("search", {"query": "?!"}, "query: has no letter or digit"),
                           ("search", {"query": "x" * 2001}, "at most 2000 characters"),
                           # one line per field, as /mcp and HTTP say it, not pydantic's report and its link
-                          ("search", {"query": ""}, "query: String should have at least 1 character"),
+                          ("search", {"query": ""}, "query: must not be empty"),
                           ("search", {"query": "   "}, "query: is empty or only whitespace")])
 def test_bad_calls_are_tool_errors_that_say_what_to_fix(served, tool, arguments, needle):
     async def main() -> CallToolResult:

@@ -177,7 +177,7 @@ def test_a_request_before_initialize_is_told_to_send_initialize_first():
 @pytest.mark.parametrize(("params", "says"), [
     ({"arguments": {}}, "tools/call needs params.name, the name of a tool: one of {tools}"),
     (None, 'tools/call needs params {{"name": a tool ({tools}), "arguments": {{...}}}}'),
-    ({"name": 5}, "params.name: Input should be a valid string, the name of a tool: one of {tools}"),
+    ({"name": 5}, "params.name: must be a JSON string, the name of a tool: one of {tools}"),
     ({"name": "search", "arguments": [1]},
      "params.arguments must be a JSON object (the tool's arguments by name, as its inputSchema declares them)"),
 ])
@@ -205,9 +205,9 @@ def test_a_list_request_with_a_cursor_is_refused_as_the_protocol_says(bare, path
 
 @pytest.mark.parametrize(("path", "tool", "arguments", "says"), [
     ("/mcp", "get_passage", {"id": "x"}, "no index in RAG_INDEX_DIR: run `rag ingest` first"),
-    ("/mcp", "search", {"question": "ok", "k": 99}, "k: Input should be less than or equal to 50"),
+    ("/mcp", "search", {"question": "ok", "k": 99}, "k: must be at most 50"),
     ("/mcp/connector", "fetch", {"id": "x"}, "no index in RAG_INDEX_DIR: run `rag ingest` first"),
-    ("/mcp/connector", "search", {"query": ""}, "query: String should have at least 1 character"),
+    ("/mcp/connector", "search", {"query": ""}, "query: must not be empty"),
 ])
 def test_tool_errors_say_what_to_fix_in_one_form(bare, path, tool, arguments, says):
     """Bad arguments said "k: ..." and a failure of the tool's own "Error executing tool get_passage: ...", the SDK's
@@ -242,18 +242,19 @@ def test_passage_ids_and_source_paths_are_bounded_alike_over_mcp_and_http(bare):
     assert bare.get("/v1/documents", params={"source": deep}).status_code == 503
     for path, tool, arguments, says in [
             ("/mcp", "get_passage", {"id": "a" * (PASSAGE_ID_MAX + 1)},
-             f"id: String should have at most {PASSAGE_ID_MAX} characters"),
+             f"id: at most {PASSAGE_ID_MAX} characters"),
             ("/mcp/connector", "fetch", {"id": "a" * (PASSAGE_ID_MAX + 1)},
-             f"id: String should have at most {PASSAGE_ID_MAX} characters"),
+             f"id: at most {PASSAGE_ID_MAX} characters"),
             ("/mcp", "list_documents", {"source": "a" * (NAME_MAX + 1)},
-             f"source: String should have at most {NAME_MAX} characters")]:
+             f"source: at most {NAME_MAX} characters")]:
         answered = _rpc(bare, path, "tools/call", {"name": tool, "arguments": arguments})["result"]
         assert answered["isError"] and answered["content"][0]["text"] == says
-    too_long = {"/v1/passages/" + "a" * (PASSAGE_ID_MAX + 1): "passage_id",
-                "/v1/documents?source=" + "a" * (NAME_MAX + 1): "source", "/v1/passages/" + "a" * 20_000: "passage_id"}
-    for url, name in too_long.items():
+    too_long = {"/v1/passages/" + "a" * (PASSAGE_ID_MAX + 1): ("passage_id", PASSAGE_ID_MAX),
+                "/v1/documents?source=" + "a" * (NAME_MAX + 1): ("source", NAME_MAX),
+                "/v1/passages/" + "a" * 20_000: ("passage_id", PASSAGE_ID_MAX)}
+    for url, (name, most) in too_long.items():  # in the same words as over MCP
         r = bare.get(url)
-        assert r.status_code == 422 and r.json()["detail"].startswith(f"{name}: "), r.text
+        assert r.status_code == 422 and r.json()["detail"].startswith(f"{name}: at most {most} characters"), r.text
         assert len(r.content) < 2000  # an absurd id is not echoed back in full
 
 

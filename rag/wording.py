@@ -1,0 +1,57 @@
+"""A validator's refusal of a value, said in the API's words rather than in the validator's.
+
+pydantic says "Input should be a valid dictionary or instance of SearchFilter" (a Python class the client never
+sees), "List should have at least 1 item after validation", "Input should be less than or equal to 50"; msgspec
+(Litestar's query and path parameters) "Expected `int`, got `str`" of `?limit=abc`, "Invalid enum value" without the
+values taken. `reworded` says each as the server's own checks do ("k: must be at most 50 (got 51)"): "must be at
+most 50", "must not be empty", "must be a JSON object". Both edges use it: HTTP (`rag.http.rules`, which adds the
+value sent and the values or fields taken) and the MCP tools (`rag.mcp_server`).
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from collections.abc import Callable, Mapping
+
+# A validator's message, and what the API says instead: `{n}` and `{m}` are the message's groups; the other
+# placeholders are the caller's (`reworded`'s `context`): over HTTP, `{got}` the value sent for a parameter,
+# `{length}` its length, `{choices}` the values a parameter takes, `{fields}` the fields an object takes.
+_SAID: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(pattern), said) for pattern, said in (
+    (r"Input should be a valid dictionary or instance of \w+", "must be a JSON object{fields}"),
+    (r"Input should be a valid list", "must be a JSON list"),
+    (r"Input should be a valid string", "must be a JSON string"),
+    (r"Input should be a valid integer(?:, .*)?", "must be an integer"),
+    (r"Input should be a valid boolean(?:, .*)?", "must be true or false"),
+    (r"Input should be greater than or equal to (-?[\d.]+)", "must be at least {n}"),
+    (r"Input should be less than or equal to (-?[\d.]+)", "must be at most {n}"),
+    (r"Input should be (.+)", "must be {n}"),  # 'hybrid', 'dense' or 'lexical'; a valid number
+    (r"List should have at least 1 item after validation, not 0", "must not be empty"),
+    (r"List should have at least (\d+) items after validation, not (\d+)", "at least {n} items (got {m})"),
+    (r"List should have at most (\d+) items? after validation, not (\d+)", "at most {n} items (got {m})"),
+    (r"String should have at least 1 character", "must not be empty"),
+    (r"String should have at most (\d+) characters?", "at most {n} characters"),
+    (r"Expected `int`, got `\w+`", "must be an integer{got}"),
+    (r"Expected `int` >= (-?\d+)", "must be at least {n}{got}"),
+    (r"Expected `int` <= (-?\d+)", "must be at most {n}{got}"),
+    (r"Expected `str` of length <= (\d+)", "at most {n} characters{length}"),
+    (r"Invalid enum value '.*'", "must be {choices}{got}"),
+))
+_FORMATTER = string.Formatter()
+
+
+def reworded(message: str, context: Mapping[str, Callable[[], str]] | None = None) -> str:
+    """`message` (a validator's) in the API's words, each placeholder but `{n}` and `{m}` filled by calling its
+    entry of `context` (left empty without one); `message` as it is when no rule knows it."""
+    for pattern, said in _SAID:
+        matched = pattern.fullmatch(message)
+        if matched is None:
+            continue
+        groups = [*matched.groups(), "", ""]
+        names = {name for _, name, _, _ in _FORMATTER.parse(said) if name and name not in ("n", "m")}
+        filled = {name: (context or {}).get(name, str)() for name in names}
+        return said.format(n=groups[0], m=groups[1], **filled)
+    return message
+
+
+__all__ = ["reworded"]
