@@ -1,12 +1,14 @@
 """Small PDFs made in the tests themselves: pages of text in Helvetica, optionally an outline, a title, a password;
 and the pages and outline of a small merchant's guide. A page is either lines from its top left or lines placed where
-a layout puts them (`flow`, `two_columns`), drawn in the order given."""
+a layout puts them (`flow`, `two_columns`), drawn in the order given; a placed line may be in Helvetica-Bold (a fifth
+item, True), as word processors set headings apart."""
 
 from __future__ import annotations
 
 import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from pypdf import PdfWriter
 from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, NameObject, NumberObject
@@ -33,8 +35,9 @@ def _escape(line: str) -> bytes:
     return raw.replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)")
 
 
-# A line placed on the page: its left end and baseline in points from the page's bottom left, its text, its size.
-Placed = tuple[float, float, str, float]
+# A line placed on the page: its left end and baseline in points from the page's bottom left, its text, its size; and
+# optionally whether it is bold (Helvetica-Bold).
+Placed = tuple[float, float, str, float] | tuple[float, float, str, float, bool]
 WIDTH, HEIGHT, MARGIN, GUTTER = 595, 842, 56, 22
 # Helvetica's advance widths (its AFM, thousandths of the size) for the characters 32 to 126; an accented letter has
 # its base letter's width, any other character 556
@@ -46,21 +49,34 @@ _HELVETICA = [
     260, 334, 584]
 
 
-def _width(text: str, size: float) -> float:
+# Helvetica-Bold is wider: its advance widths, on average over French text, this much more than Helvetica's
+_BOLD = 1.07
+SOFT_HYPHEN = "\u00ad"
+
+
+def text_width(text: str, size: float, bold: bool = False) -> float:
     """The text's width in points."""
     codes = [ord(unicodedata.normalize("NFD", char)[0]) for char in text]
-    return sum(_HELVETICA[code - 32] if 32 <= code < 127 else 556 for code in codes) * size / 1000
+    return sum(_HELVETICA[code - 32] if 32 <= code < 127 else 556 for code in codes) * size / 1000 * \
+        (_BOLD if bold else 1)
 
 
-def wrap(paragraph: str, width: float, size: float = 10) -> list[str]:
-    """The paragraph's lines as a word processor wraps it at `width` points in Helvetica of `size`."""
+def wrap(paragraph: str, width: float, size: float = 10, bold: bool = False) -> list[str]:
+    """The paragraph's lines as a word processor wraps it at `width` points in Helvetica of `size`. A word may break
+    where it has a soft hyphen (U+00AD), a hyphen ending the line, when its head fits there and the whole word does
+    not; soft hyphens are not drawn otherwise."""
     lines: list[str] = []
     for word in paragraph.split():
-        candidate = f"{lines[-1]} {word}" if lines else word
-        if lines and _width(candidate, size) <= width:
+        head, _, tail = word.rpartition(SOFT_HYPHEN)
+        whole = word.replace(SOFT_HYPHEN, "")
+        candidate = f"{lines[-1]} {whole}" if lines else whole
+        if lines and text_width(candidate, size, bold) <= width:
             lines[-1] = candidate
+        elif lines and head and text_width(f"{lines[-1]} {head}-", size, bold) <= width:
+            lines[-1] = f"{lines[-1]} {head.replace(SOFT_HYPHEN, '')}-"
+            lines.append(tail)
         else:
-            lines.append(word)
+            lines.append(whole)
     return lines
 
 
@@ -103,43 +119,44 @@ def _content(lines: Sequence[str]) -> bytes:
 
 def _placed(lines: Sequence[Placed]) -> bytes:
     """Draw each line where it stands, in their order (a text matrix each, as word processors write them; the font
-    set where its size changes)."""
-    out, current = [b"BT"], 0.0
-    for x, y, text, size in lines:
-        if size != current:
-            out.append(f"/F1 {size:g} Tf".encode())
-            current = size
+    set where its size or weight changes: /F1 Helvetica, /F2 Helvetica-Bold)."""
+    out, current = [b"BT"], ("", 0.0)
+    for x, y, text, size, *bold in lines:
+        font = ("/F2" if bold and bold[0] else "/F1", size)
+        if font != current:
+            out.append(f"{font[0]} {size:g} Tf".encode())
+            current = font
         out.append(f"1 0 0 1 {x:.2f} {y:.2f} Tm (".encode() + _escape(text) + b") Tj")
     out.append(b"ET")
     return b"\n".join(out)
 
 
 def make_pdf(path: Path, pages: Sequence[str | Sequence[Placed]], *, title: str | None = None,
-             outline: Sequence[tuple[str, int]] = (), password: str | None = None) -> Path:
+             outline: Sequence[tuple[str, int] | tuple[str, int, int]] = (), password: str | None = None) -> Path:
     """Write a PDF with one page per item of `pages`: a string (lines split on newlines; an empty string gives a page
     with no text) or placed lines; outline entries `(title, 0-based page)`, a /Title, and encryption with
-    `password`."""
+    `password`; an outline entry `(title, page, level)` of level 2 nests under the entry of level 1 before it."""
     writer = PdfWriter()
-    font = DictionaryObject({
-        NameObject("/Type"): NameObject("/Font"),
-        NameObject("/Subtype"): NameObject("/Type1"),
-        NameObject("/BaseFont"): NameObject("/Helvetica"),
-        NameObject("/Encoding"): NameObject("/WinAnsiEncoding"),
-    })
-    font_ref = writer._add_object(font)
+    fonts = DictionaryObject({
+        NameObject(name): writer._add_object(DictionaryObject({
+            NameObject("/Type"): NameObject("/Font"),
+            NameObject("/Subtype"): NameObject("/Type1"),
+            NameObject("/BaseFont"): NameObject(base),
+            NameObject("/Encoding"): NameObject("/WinAnsiEncoding"),
+        })) for name, base in (("/F1", "/Helvetica"), ("/F2", "/Helvetica-Bold"))})
     for text in pages:
         page = writer.add_blank_page(width=595, height=842)
-        page[NameObject("/Resources")] = DictionaryObject({
-            NameObject("/Font"): DictionaryObject({NameObject("/F1"): font_ref}),
-        })
+        page[NameObject("/Resources")] = DictionaryObject({NameObject("/Font"): fonts})
         if text:
             stream = DecodedStreamObject()
             stream.set_data(_content(text.split("\n")) if isinstance(text, str) else _placed(text))
             page[NameObject("/Contents")] = writer._add_object(stream)
         page[NameObject("/MediaBox")] = ArrayObject([NumberObject(0), NumberObject(0), NumberObject(595),
                                                       NumberObject(842)])
-    for heading, number in outline:
-        writer.add_outline_item(heading, number)
+    parents: dict[int, Any] = {}
+    for heading, number, *level in outline:
+        depth = level[0] if level else 1
+        parents[depth] = writer.add_outline_item(heading, number, parent=parents.get(depth - 1))
     if title is not None:
         writer.add_metadata({"/Title": title})
     if password is not None:
@@ -149,5 +166,5 @@ def make_pdf(path: Path, pages: Sequence[str | Sequence[Placed]], *, title: str 
     return path
 
 
-__all__ = ["HEIGHT", "MARGIN", "OUTLINE", "PAGES", "WIDTH", "Placed", "below", "flow", "make_pdf",
-           "two_columns", "wrap"]
+__all__ = ["HEIGHT", "MARGIN", "OUTLINE", "PAGES", "SOFT_HYPHEN", "WIDTH", "Placed", "below", "flow", "make_pdf",
+           "text_width", "two_columns", "wrap"]
