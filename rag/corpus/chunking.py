@@ -64,8 +64,10 @@ TokenCounter = Callable[[Sequence[str]], list[int]]
 # own stretch, not at the whole line's; a spreadsheet's title row above its header, Excel's sep= line, a one-column
 # file with commas, ID columns and HTML cells read anew. 24: a full stop ends a sentence (a passage's cut, a window's
 # sentence) only before a capital or a digit and not after an initial or an abbreviation ("z. B.", "p. ej.", "M.
-# Dupont"), as the answers' sentences end.
-LAYOUT = 24
+# Dupont"), as the answers' sentences end. 25: a PDF without outline sectioned by its lines set in bold or larger that
+# read as headings, their levels by size (the largest first, a title when larger than all); a running header's or
+# footer's line with a page number at one end ("Société – Page 2/4", "Guide – page 2") or framed ("— 2 —") left out.
+LAYOUT = 25
 TITLE_CHARS = 60  # a line shorter than this without a full stop names what follows it (`_runs_on`)
 _FULL_STOPS = (".", "!", "…", ";")
 PROBE_CHARS_PER_TOKEN = 16  # an ASCII word of this many characters per passage token is counted by its prefixes

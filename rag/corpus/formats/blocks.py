@@ -144,4 +144,12 @@ def _bold_headings(blocks: list[_Block]) -> list[_Block]:
             else replace(block, kind="heading", level=ranks.index(heads[i]) + 1) for i, block in enumerate(blocks)]
 
 
-__all__ = ["ASIDE_STYLE", "BlockText", "Font", "may_head"]
+def bold_heading_levels(lines: list[tuple[str, Font | None]]) -> dict[int, int]:
+    """Which of a document's lines of body text (each with how it is set, None where that is unknown) head sections by
+    the rule of bold lines (`_bold_headings`), a PDF's as a Word document's: their indexes, each with its level (1
+    the outermost; 0 the title, a line larger than every other heading before them all). Empty where none does."""
+    blocks = _bold_headings([_Block(text, None, 0, False, font) for text, font in lines])
+    return {i: block.level for i, block in enumerate(blocks) if block.kind is not None}
+
+
+__all__ = ["ASIDE_STYLE", "BlockText", "Font", "bold_heading_levels", "may_head"]

@@ -29,6 +29,8 @@ from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
 from rag.corpus.formats.base import Line, Outline, Parsed, Section, lines_with_offsets
+from rag.corpus.formats.blocks import bold_heading_levels
+from rag.corpus.formats.pdf_fonts import Runs, Visitor, line_fonts
 from rag.corpus.formats.text import leading_title, looks_like_title
 
 if TYPE_CHECKING:
@@ -48,6 +50,13 @@ SURROGATE = re.compile("[\ud800-\udfff]")
 _NUMBERING = re.compile(r"[\d.]*\s*")
 _DIGITS = re.compile(r"\d+")
 _PAGE_NUMBER = re.compile(r"(?:page|p\.|seite|pagina|página)?\s*\d+\s*(?:(?:/|sur|of|de|von|di)\s*\d+)?", re.IGNORECASE)
+# A page number framed by dashes, brackets or bars alone ("— 2 —", "[2]", "| 2 |")
+_FRAMED = re.compile(r"[\W_]*\d+[\W_]*")
+# A page number that starts or ends a running line's text ("PayNova SAS – Document non contractuel Page 2/4",
+# "Helios – page 2", "2/4 Guide"): a page word before it, or a count of the pages after it; a number starts no earlier
+# than its first digit
+_FOLIO = re.compile(r"(?:page|p\.|seite|pagina|página)\s*\d+(?:\s*(?:/|sur|of|de|von|di)\s*\d+)?"
+                    r"|(?<!\d)\d+\s*(?:/|sur|of|von)\s*\d+", re.IGNORECASE)
 # How many lines from a page's top or bottom a running header or footer may stand (a header, a version, a notice, a
 # page number: furniture drawn before the body comes first in the text)
 _EDGE_LINES = 4
@@ -180,8 +189,15 @@ class _Encrypted(Exception):
     """The PDF needs a password to be read."""
 
 
-def _extract(data: bytes) -> tuple[list[str], list[_Heading], str]:
-    """Pages' text, outline headings and /Title, as pypdf gives them (and raises on a malformed file)."""
+def _page_text(page: Any) -> tuple[str, Runs]:
+    """A page's text as pypdf extracts it, and the fonts it is set in (`rag.corpus.formats.pdf_fonts`)."""
+    visitor = Visitor()
+    text = page.extract_text(visitor_text=visitor) or ""
+    return text, visitor.runs(text)
+
+
+def _extract(data: bytes) -> tuple[list[str], list[Runs], list[_Heading], str]:
+    """Pages' text and fonts, outline headings and /Title, as pypdf gives them (and raises on a malformed file)."""
     # Imported here: pypdf takes a tenth of a second to import, which a server that never reads a PDF need not pay.
     from pypdf import PdfReader
     from pypdf.errors import DependencyError, FileNotDecryptedError
@@ -195,7 +211,8 @@ def _extract(data: bytes) -> tuple[list[str], list[_Heading], str]:
         if not opened:
             raise _Encrypted
     try:
-        pages = dehyphenate([_clean(page.extract_text() or "") for page in reader.pages])
+        texts, fonts = zip(*(_page_text(page) for page in reader.pages), strict=True) if reader.pages else ((), ())
+        pages = dehyphenate([_clean(text) for text in texts])
     except FileNotDecryptedError as exc:
         raise _Encrypted from exc
     try:
@@ -204,7 +221,7 @@ def _extract(data: bytes) -> tuple[list[str], list[_Heading], str]:
         headings = []
     metadata = reader.metadata
     title = _clean(" ".join(str(metadata.title or "").split())) if metadata else ""
-    return pages, headings, title
+    return pages, list(fonts), headings, title
 
 
 def parse_pdf(data: bytes) -> Parsed:
@@ -212,7 +229,7 @@ def parse_pdf(data: bytes) -> Parsed:
     repairs: list[str] = []
     token = _REPAIRS.set(repairs)
     try:
-        pages, headings, title = _extract(data)
+        pages, fonts, headings, title = _extract(data)
     except _Encrypted as exc:
         raise ValueError(ENCRYPTED) from exc
     except Exception as exc:  # pypdf raises many kinds of error on a malformed file; none may stop the ingest
@@ -226,28 +243,57 @@ def parse_pdf(data: bytes) -> Parsed:
         page_starts.append(offset)
         offset += len(page) + len(PAGE_BREAK)
     text = PAGE_BREAK.join(pages)
-    sections = _sections(text, page_starts, headings) if headings else _titled(text)
-    first, sections = leading_title(sections)
+    styled, first = _styled(text, page_starts, fonts) if not headings else ([], None)
+    if styled:
+        sections = styled
+    else:
+        sections = _sections(text, page_starts, headings) if headings else _titled(text)
+        first, sections = leading_title(sections)
     return Parsed(sections, title=title or first or _header_title(text), text=text, page_starts=page_starts,
                   changes=_repaired(repairs))
 
 
 def _edge(line: str) -> str:
-    """A page's first or last line as running headers and footers repeat it: a page number's digits aside."""
-    return _DIGITS.sub("#", line) if _PAGE_NUMBER.fullmatch(line) else line
+    """A page's first or last line as running headers and footers repeat it: a page number's digits aside, the line's
+    whole ("2", "Page 2 sur 3", "— 2 —") or within it ("Helios – page 2", "PayNova SAS – Page 2/4": `_FOLIO`)."""
+    return _numbered(line)[0]
 
 
-def _key(line: Line, page: int) -> tuple[str, int | None]:
-    """A page's edge line as it repeats: `_edge`, and for a page number how far it stands from the page's index (the
-    same on every page): "1" then "2" on the first two pages repeat, an amount "1250" then "380" ending them do not."""
-    edge = _edge(line.text)
-    return edge, (None if edge == line.text else int(_DIGITS.findall(line.text)[0][-9:]) - page)
+def _numbered(line: str) -> tuple[str, int | None]:
+    """`_edge`, and the page number it sets aside (its first number; None without one)."""
+    if len(line) > _RUNNING_MAX:
+        return line, None
+    if _PAGE_NUMBER.fullmatch(line) or _FRAMED.fullmatch(line):
+        number = _DIGITS.search(line)
+        return _DIGITS.sub("#", line), int(number.group()[-9:]) if number else None
+    folios = list(_FOLIO.finditer(line))
+    # a running line's page number stands at one of its ends, not within its words ("la page 3 du manuel")
+    folio = next((found for found in (folios[-1:] + folios[:1]) if not line[found.end():].strip() or
+                  not line[:found.start()].strip()), None)
+    if folio is None:
+        return line, None
+    number = _DIGITS.search(folio.group())
+    return (line[:folio.start()] + _DIGITS.sub("#", folio.group()) + line[folio.end():],
+            int(number.group()[-9:]) if number else None)
+
+
+def _keys(line: Line, page: int) -> list[tuple[str, int | None]]:
+    """A page's edge line as it may repeat: as it reads, and as `_edge` gives it with how far its page number stands
+    from the page's index (the same on every page): "1" then "2" on the first two pages repeat, an amount "1250" then
+    "380" ending them do not. A line that is a page number alone repeats only so; one with text and a page number may
+    repeat either way ("Édition 2/2025" on every page, "Page 2/4")."""
+    edge, number = _numbered(line.text)
+    if number is None:
+        return [(line.text, None)]
+    counted: tuple[str, int | None] = (edge, number - page)
+    whole = _PAGE_NUMBER.fullmatch(line.text) or _FRAMED.fullmatch(line.text)
+    return [counted] if whole else [(line.text, None), counted]
 
 
 def _body_lines(text: str) -> tuple[list[Line], set[str]]:
     """The text's lines without its running headers and footers, and these (as `_edge` gives them): the lines of
     `_RUNNING_MAX` characters at most among the first or last `_EDGE_LINES` of two pages or more (digits aside for a
-    page number, "Page 2 sur 3", which counts as the pages do: `_key`), peeled from each page's top and bottom while
+    page number, "Page 2 sur 3", which counts as the pages do: `_keys`), peeled from each page's top and bottom while
     they repeat so; a page they would empty (the same page twice) is kept whole. "Article 1" and "Article 2" opening
     two pages differ: both stay."""
     breaks = [m.start() for m in re.finditer(PAGE_BREAK, text)]  # once: not a count from the top for each line
@@ -256,14 +302,14 @@ def _body_lines(text: str) -> tuple[list[Line], set[str]]:
         pages[bisect_right(breaks, line.start)].append(line)
     edges: Counter[tuple[str, int | None]] = Counter()
     for n, page in enumerate(pages):
-        edges.update({_key(line, n) for line in page[:_EDGE_LINES] + page[-_EDGE_LINES:]})
+        edges.update({key for line in page[:_EDGE_LINES] + page[-_EDGE_LINES:] for key in _keys(line, n)})
     running = {key for key, count in edges.items() if count > 1 and len(key[0]) <= _RUNNING_MAX}
     body: list[Line] = []
     for n, page in enumerate(pages):
         top, bottom = 0, len(page)
-        while top < min(bottom, _EDGE_LINES) and _key(page[top], n) in running:
+        while top < min(bottom, _EDGE_LINES) and not running.isdisjoint(_keys(page[top], n)):
             top += 1
-        while bottom > max(top, len(page) - _EDGE_LINES) and _key(page[bottom - 1], n) in running:
+        while bottom > max(top, len(page) - _EDGE_LINES) and not running.isdisjoint(_keys(page[bottom - 1], n)):
             bottom -= 1
         body.extend(page[top:bottom] if top < bottom else page)
     return body, {edge for edge, _ in running}
@@ -300,6 +346,27 @@ def _runs_on(line: Line) -> bool:
     return len(line.text) >= _RUN_ON and not line.text.endswith(_SENTENCE_END)
 
 
+def _styled(text: str, page_starts: list[int], fonts: list[Runs]) -> tuple[list[Section], str | None]:
+    """A PDF without an outline whose headings are set in bold or larger (`rag.corpus.formats.pdf_fonts`): its
+    sections under them, a heading over those of smaller ones, and the title line (None without one). No sections
+    where no line heads one so: `_titled` reads the text."""
+    lines, _ = _body_lines(text)
+    levels = bold_heading_levels([(line.text, font) for line, font in
+                                  zip(lines, line_fonts(lines, page_starts, fonts), strict=True)])
+    if not levels:
+        return [], None
+    sections, outline, title = [Section(None)], Outline(), None
+    for i, line in enumerate(lines):
+        if i not in levels:
+            sections[-1].lines.append(line)
+        elif levels[i] == 0:
+            title = title or line.text
+            sections.append(Section(line.text, heading_start=line.start))
+        else:
+            sections.append(outline.section(levels[i], line.text, line.start))
+    return [section for section in sections if section.lines], title
+
+
 def _titled(text: str) -> list[Section]:
     """A PDF without an outline: its short title lines head sections, as in plain text (`looks_like_title`, the
     paragraph after a title taken whole, `_paragraph`), but without plain text's test of the line before: a PDF's
@@ -318,7 +385,7 @@ def _titled(text: str) -> list[Section]:
                   len(lines[i - 1].text) + 1 + len(line.text.split()[0]) > _WRAPPED * width) or \
             line.text.endswith("-") or \
             (i + 1 < len(lines) and _goes_on(lines[i + 1].text))
-        if not inside and _edge(line.text.strip()) not in running and \
+        if not inside and line.text.strip() not in running and _edge(line.text.strip()) not in running and \
                 looks_like_title(line, _paragraph(lines, i + 1)):
             sections.append(Section(line.text, heading_start=line.start))
         else:
