@@ -86,6 +86,15 @@ def test_a_line_larger_than_the_body_text_heads_as_a_bold_one_does(tmp_path: Pat
                                                                 "Résilier"]
 
 
+def test_a_heading_wrapped_over_two_lines_is_one(tmp_path: Path) -> None:
+    page = (_Page().line("3. Rembourser un client qui a payé avec une carte", 14, True)
+            .line("bancaire étrangère", 14, True).text().line("4. Tarifs", 14, True).text())
+    parsed = parse_pdf(make_pdf(tmp_path / "wrapped.pdf", [page.placed]).read_bytes())
+    assert [section.heading for section in parsed.sections] == [
+        "3. Rembourser un client qui a payé avec une carte bancaire étrangère", "4. Tarifs"]
+    assert parsed.sections[0].lines[0].text.startswith("Le montant remboursé")
+
+
 def test_a_pdf_in_one_font_is_sectioned_by_its_title_lines_as_before(tmp_path: Path) -> None:
     page = _Page().line("Retours des clients").text().line("Virements aux marchands").text()
     parsed = parse_pdf(make_pdf(tmp_path / "one.pdf", [page.placed]).read_bytes())

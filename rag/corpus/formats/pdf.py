@@ -348,22 +348,32 @@ def _runs_on(line: Line) -> bool:
 
 def _styled(text: str, page_starts: list[int], fonts: list[Runs]) -> tuple[list[Section], str | None]:
     """A PDF without an outline whose headings are set in bold or larger (`rag.corpus.formats.pdf_fonts`): its
-    sections under them, a heading over those of smaller ones, and the title line (None without one). No sections
-    where no line heads one so: `_titled` reads the text."""
+    sections under them, a heading over those of smaller ones, and the title line (None without one). A heading
+    wrapped over two lines or more (the next in the same font going on in lower case) is one. No sections where no
+    line heads one so: `_titled` reads the text."""
     lines, _ = _body_lines(text)
-    levels = bold_heading_levels([(line.text, font) for line, font in
-                                  zip(lines, line_fonts(lines, page_starts, fonts), strict=True)])
+    set_in = line_fonts(lines, page_starts, fonts)
+    groups: list[list[int]] = []  # the indexes of each heading's lines, or of a line of text alone
+    for i, (line, font) in enumerate(zip(lines, set_in, strict=True)):
+        if groups and font is not None and font.bold and set_in[i - 1] == font and _goes_on(line.text) and \
+                not lines[i - 1].text.endswith(_SENTENCE_END):
+            groups[-1].append(i)
+        else:
+            groups.append([i])
+    headings = [" ".join(lines[i].text for i in group) for group in groups]
+    levels = bold_heading_levels([(heading, set_in[group[0]]) for heading, group in zip(headings, groups,
+                                                                                         strict=True)])
     if not levels:
         return [], None
     sections, outline, title = [Section(None)], Outline(), None
-    for i, line in enumerate(lines):
-        if i not in levels:
-            sections[-1].lines.append(line)
-        elif levels[i] == 0:
-            title = title or line.text
-            sections.append(Section(line.text, heading_start=line.start))
+    for n, group in enumerate(groups):
+        if n not in levels:
+            sections[-1].lines.extend(lines[i] for i in group)
+        elif levels[n] == 0:
+            title = title or headings[n]
+            sections.append(Section(headings[n], heading_start=lines[group[0]].start))
         else:
-            sections.append(outline.section(levels[i], line.text, line.start))
+            sections.append(outline.section(levels[n], headings[n], lines[group[0]].start))
     return [section for section in sections if section.lines], title
 
 
