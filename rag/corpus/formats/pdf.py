@@ -5,14 +5,16 @@ with one repair that keeps every offset: a word hyphenated across a line break (
 ("paiement\\n ", the same length), unless the document spells it with the hyphen elsewhere ("porte-monnaie").
 Everything else stands as pypdf extracts it, so `text[start:end]` of a citation is that text, page after page.
 
-Running headers and footers (lines that stand at the top or the bottom of two pages or more) are left out of the
-sections. Sections come from the outline (bookmarks): a heading starts where its title is found on its destination
-page (the page's top when it is not found, unless a heading before it in the outline was found on that page: then it
-is left out); text before the first one has no heading. Without an outline, short title lines head sections as in
-plain text (`rag.corpus.formats.text.looks_like_title`), and a lone one before the first is the title when the file
-declares none. A PDF that cannot be read raises `ValueError` with what to do about it. What pypdf warns of while it
-reads a file (what it repaired: "incorrect startxref pointer", or found odd) comes back in `Parsed.changes`, for the
-ingest report to name the file, instead of being printed bare.
+Running headers and footers (lines that stand at the top or the bottom of two pages or more, a page number aside:
+`rag.corpus.formats.pdf_furniture`) are left out of the sections. Sections come from the outline (bookmarks): a
+heading starts where its title is found on its destination page (the page's top when it is not found, unless a
+heading before it in the outline was found on that page: then it is left out); text before the first one has no
+heading. Without an outline, lines set in bold or larger that read as headings head sections, their levels by size
+(`rag.corpus.formats.pdf_fonts`: the rule of Word's bold lines); in a PDF without such lines (one font throughout),
+short title lines head sections as in plain text (`rag.corpus.formats.text.looks_like_title`), and a lone one before
+the first is the title when the file declares none. A PDF that cannot be read raises `ValueError` with what to do
+about it. What pypdf warns of while it reads a file (what it repaired: "incorrect startxref pointer", or found odd)
+comes back in `Parsed.changes`, for the ingest report to name the file, instead of being printed bare.
 """
 
 from __future__ import annotations
@@ -20,7 +22,6 @@ from __future__ import annotations
 import logging
 import re
 from bisect import bisect_right
-from collections import Counter
 from collections.abc import Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -28,15 +29,15 @@ from io import BytesIO
 from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
-from rag.corpus.formats.base import Line, Outline, Parsed, Section, lines_with_offsets
+from rag.corpus.formats.base import Line, Outline, Parsed, Section
 from rag.corpus.formats.blocks import bold_heading_levels
 from rag.corpus.formats.pdf_fonts import Runs, Visitor, line_fonts
+from rag.corpus.formats.pdf_furniture import PAGE_BREAK, body_lines, edge
 from rag.corpus.formats.text import leading_title, looks_like_title
 
 if TYPE_CHECKING:
     from pypdf import PdfReader
 
-PAGE_BREAK = "\f"
 ENCRYPTED = "encrypted PDF: decrypt it first"
 NO_TEXT = "no text found: a scanned PDF? run OCR first"
 # A letter run, a hyphen ending the line, a letter run starting the next one.
@@ -48,20 +49,6 @@ COMPOUND = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)+")
 SURROGATE = re.compile("[\ud800-\udfff]")
 # What may stand before a heading's title on its line: its number ("2.1 ASN.1 syntax" under "ASN.1 syntax").
 _NUMBERING = re.compile(r"[\d.]*\s*")
-_DIGITS = re.compile(r"\d+")
-_PAGE_NUMBER = re.compile(r"(?:page|p\.|seite|pagina|página)?\s*\d+\s*(?:(?:/|sur|of|de|von|di)\s*\d+)?", re.IGNORECASE)
-# A page number framed by dashes, brackets or bars alone ("— 2 —", "[2]", "| 2 |")
-_FRAMED = re.compile(r"[\W_]*\d+[\W_]*")
-# A page number that starts or ends a running line's text ("PayNova SAS – Document non contractuel Page 2/4",
-# "Helios – page 2", "2/4 Guide"): a page word before it, or a count of the pages after it; a number starts no earlier
-# than its first digit
-_FOLIO = re.compile(r"(?:page|p\.|seite|pagina|página)\s*\d+(?:\s*(?:/|sur|of|de|von|di)\s*\d+)?"
-                    r"|(?<!\d)\d+\s*(?:/|sur|of|von)\s*\d+", re.IGNORECASE)
-# How many lines from a page's top or bottom a running header or footer may stand (a header, a version, a notice, a
-# page number: furniture drawn before the body comes first in the text)
-_EDGE_LINES = 4
-# The longest running header or footer: a sentence of the body repeated on two pages is no furniture
-_RUNNING_MAX = 80
 # A line at least this long without a sentence end runs on into the next: the paragraph under a title goes on there
 _RUN_ON = 40
 _SENTENCE_END = (".", "!", "?", "…", ":", ";")
@@ -171,7 +158,7 @@ def _sections(text: str, page_starts: list[int], headings: list[_Heading]) -> li
     boundaries = [start for start, _, _ in starts]
     for start, heading_end, heading in starts:
         sections.append(outline.section(heading.level, heading.title, start if heading_end > start else None))
-    for line in _body_lines(text)[0]:
+    for line in body_lines(text)[0]:
         owner = bisect_right(boundaries, line.start)  # 0: before any heading
         if owner and line.end <= starts[owner - 1][1]:
             continue  # the heading's own line
@@ -253,73 +240,11 @@ def parse_pdf(data: bytes) -> Parsed:
                   changes=_repaired(repairs))
 
 
-def _edge(line: str) -> str:
-    """A page's first or last line as running headers and footers repeat it: a page number's digits aside, the line's
-    whole ("2", "Page 2 sur 3", "— 2 —") or within it ("Helios – page 2", "PayNova SAS – Page 2/4": `_FOLIO`)."""
-    return _numbered(line)[0]
-
-
-def _numbered(line: str) -> tuple[str, int | None]:
-    """`_edge`, and the page number it sets aside (its first number; None without one)."""
-    if len(line) > _RUNNING_MAX:
-        return line, None
-    if _PAGE_NUMBER.fullmatch(line) or _FRAMED.fullmatch(line):
-        number = _DIGITS.search(line)
-        return _DIGITS.sub("#", line), int(number.group()[-9:]) if number else None
-    folios = list(_FOLIO.finditer(line))
-    # a running line's page number stands at one of its ends, not within its words ("la page 3 du manuel")
-    folio = next((found for found in (folios[-1:] + folios[:1]) if not line[found.end():].strip() or
-                  not line[:found.start()].strip()), None)
-    if folio is None:
-        return line, None
-    number = _DIGITS.search(folio.group())
-    return (line[:folio.start()] + _DIGITS.sub("#", folio.group()) + line[folio.end():],
-            int(number.group()[-9:]) if number else None)
-
-
-def _keys(line: Line, page: int) -> list[tuple[str, int | None]]:
-    """A page's edge line as it may repeat: as it reads, and as `_edge` gives it with how far its page number stands
-    from the page's index (the same on every page): "1" then "2" on the first two pages repeat, an amount "1250" then
-    "380" ending them do not. A line that is a page number alone repeats only so; one with text and a page number may
-    repeat either way ("Édition 2/2025" on every page, "Page 2/4")."""
-    edge, number = _numbered(line.text)
-    if number is None:
-        return [(line.text, None)]
-    counted: tuple[str, int | None] = (edge, number - page)
-    whole = _PAGE_NUMBER.fullmatch(line.text) or _FRAMED.fullmatch(line.text)
-    return [counted] if whole else [(line.text, None), counted]
-
-
-def _body_lines(text: str) -> tuple[list[Line], set[str]]:
-    """The text's lines without its running headers and footers, and these (as `_edge` gives them): the lines of
-    `_RUNNING_MAX` characters at most among the first or last `_EDGE_LINES` of two pages or more (digits aside for a
-    page number, "Page 2 sur 3", which counts as the pages do: `_keys`), peeled from each page's top and bottom while
-    they repeat so; a page they would empty (the same page twice) is kept whole. "Article 1" and "Article 2" opening
-    two pages differ: both stay."""
-    breaks = [m.start() for m in re.finditer(PAGE_BREAK, text)]  # once: not a count from the top for each line
-    pages: list[list[Line]] = [[] for _ in range(len(breaks) + 1)]
-    for line in lines_with_offsets(text):
-        pages[bisect_right(breaks, line.start)].append(line)
-    edges: Counter[tuple[str, int | None]] = Counter()
-    for n, page in enumerate(pages):
-        edges.update({key for line in page[:_EDGE_LINES] + page[-_EDGE_LINES:] for key in _keys(line, n)})
-    running = {key for key, count in edges.items() if count > 1 and len(key[0]) <= _RUNNING_MAX}
-    body: list[Line] = []
-    for n, page in enumerate(pages):
-        top, bottom = 0, len(page)
-        while top < min(bottom, _EDGE_LINES) and not running.isdisjoint(_keys(page[top], n)):
-            top += 1
-        while bottom > max(top, len(page) - _EDGE_LINES) and not running.isdisjoint(_keys(page[bottom - 1], n)):
-            bottom -= 1
-        body.extend(page[top:bottom] if top < bottom else page)
-    return body, {edge for edge, _ in running}
-
-
 def _header_title(text: str) -> str | None:
     """The document's first line where the pages after repeat it as their header ("Conditions générales de vente"):
-    `_body_lines` leaves it out with them, but it names the document as a lone first line does (`leading_title`)."""
+    `body_lines` leaves it out with them, but it names the document as a lone first line does (`leading_title`)."""
     first = next((Line(line.strip(), 0, 0) for line in text.splitlines() if line.strip()), None)
-    if first is None or first.text not in _body_lines(text)[1]:
+    if first is None or first.text not in body_lines(text)[1]:
         return None
     return leading_title([Section(None, [first]), Section(None)])[0]  # a title's shape: short, no full stop
 
@@ -351,7 +276,7 @@ def _styled(text: str, page_starts: list[int], fonts: list[Runs]) -> tuple[list[
     sections under them, a heading over those of smaller ones, and the title line (None without one). A heading
     wrapped over two lines or more (the next in the same font going on in lower case) is one. No sections where no
     line heads one so: `_titled` reads the text."""
-    lines, _ = _body_lines(text)
+    lines, _ = body_lines(text)
     set_in = line_fonts(lines, page_starts, fonts)
     groups: list[list[int]] = []  # the indexes of each heading's lines, or of a line of text alone
     for i, (line, font) in enumerate(zip(lines, set_in, strict=True)):
@@ -382,8 +307,8 @@ def _titled(text: str) -> list[Section]:
     paragraph after a title taken whole, `_paragraph`), but without plain text's test of the line before: a PDF's
     text has no blank lines to tell a block of short lines (an address) from a heading under another ("Garantie et
     service après-vente", then "Garantie légale"); nor is a line inside a wrapped paragraph. Running headers and
-    footers are left out (`_body_lines`)."""
-    lines, running = _body_lines(text)
+    footers are left out (`body_lines`)."""
+    lines, running = body_lines(text)
     lengths = sorted(len(line.text) for line in lines)
     width = lengths[len(lengths) * 19 // 20] if lengths else 0  # the column's, a long table row or two aside
     sections = [Section(None)]
@@ -395,7 +320,7 @@ def _titled(text: str) -> list[Section]:
                   len(lines[i - 1].text) + 1 + len(line.text.split()[0]) > _WRAPPED * width) or \
             line.text.endswith("-") or \
             (i + 1 < len(lines) and _goes_on(lines[i + 1].text))
-        if not inside and line.text.strip() not in running and _edge(line.text.strip()) not in running and \
+        if not inside and line.text.strip() not in running and edge(line.text.strip()) not in running and \
                 looks_like_title(line, _paragraph(lines, i + 1)):
             sections.append(Section(line.text, heading_start=line.start))
         else:

@@ -1,0 +1,91 @@
+"""A PDF's running headers and footers: the lines that stand at the top or the bottom of two pages or more, as they
+repeat (a page number's digits aside), which its sections leave out (`rag.corpus.formats.pdf`)."""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections import Counter
+
+from rag.corpus.formats.base import Line, lines_with_offsets
+
+PAGE_BREAK = "\f"
+_DIGITS = re.compile(r"\d+")
+_PAGE_NUMBER = re.compile(r"(?:page|p\.|seite|pagina|página)?\s*\d+\s*(?:(?:/|sur|of|de|von|di)\s*\d+)?", re.IGNORECASE)
+# A page number framed by dashes, brackets or bars alone ("— 2 —", "[2]", "| 2 |")
+_FRAMED = re.compile(r"[\W_]*\d+[\W_]*")
+# A page number that starts or ends a running line's text ("PayNova SAS – Document non contractuel Page 2/4",
+# "Helios – page 2", "2/4 Guide"): a page word before it, or a count of the pages after it; a number starts no earlier
+# than its first digit
+_FOLIO = re.compile(r"(?:page|p\.|seite|pagina|página)\s*\d+(?:\s*(?:/|sur|of|de|von|di)\s*\d+)?"
+                    r"|(?<!\d)\d+\s*(?:/|sur|of|von)\s*\d+", re.IGNORECASE)
+# How many lines from a page's top or bottom a running header or footer may stand (a header, a version, a notice, a
+# page number: furniture drawn before the body comes first in the text)
+_EDGE_LINES = 4
+# The longest running header or footer: a sentence of the body repeated on two pages is no furniture
+_RUNNING_MAX = 80
+
+
+def edge(line: str) -> str:
+    """A page's first or last line as running headers and footers repeat it: a page number's digits aside, the line's
+    whole ("2", "Page 2 sur 3", "— 2 —") or within it ("Helios – page 2", "PayNova SAS – Page 2/4": `_FOLIO`)."""
+    return _numbered(line)[0]
+
+
+def _numbered(line: str) -> tuple[str, int | None]:
+    """`edge`, and the page number it sets aside (its first number; None without one)."""
+    if len(line) > _RUNNING_MAX:
+        return line, None
+    if _PAGE_NUMBER.fullmatch(line) or _FRAMED.fullmatch(line):
+        number = _DIGITS.search(line)
+        return _DIGITS.sub("#", line), int(number.group()[-9:]) if number else None
+    folios = list(_FOLIO.finditer(line))
+    # a running line's page number stands at one of its ends, not within its words ("la page 3 du manuel")
+    folio = next((found for found in (folios[-1:] + folios[:1]) if not line[found.end():].strip() or
+                  not line[:found.start()].strip()), None)
+    if folio is None:
+        return line, None
+    number = _DIGITS.search(folio.group())
+    return (line[:folio.start()] + _DIGITS.sub("#", folio.group()) + line[folio.end():],
+            int(number.group()[-9:]) if number else None)
+
+
+def _keys(line: Line, page: int) -> list[tuple[str, int | None]]:
+    """A page's edge line as it may repeat: as it reads, and as `edge` gives it with how far its page number stands
+    from the page's index (the same on every page): "1" then "2" on the first two pages repeat, an amount "1250" then
+    "380" ending them do not. A line that is a page number alone repeats only so; one with text and a page number may
+    repeat either way ("Édition 2/2025" on every page, "Page 2/4")."""
+    edge, number = _numbered(line.text)
+    if number is None:
+        return [(line.text, None)]
+    counted: tuple[str, int | None] = (edge, number - page)
+    whole = _PAGE_NUMBER.fullmatch(line.text) or _FRAMED.fullmatch(line.text)
+    return [counted] if whole else [(line.text, None), counted]
+
+
+def body_lines(text: str) -> tuple[list[Line], set[str]]:
+    """The text's lines without its running headers and footers, and these (as `edge` gives them): the lines of
+    `_RUNNING_MAX` characters at most among the first or last `_EDGE_LINES` of two pages or more (digits aside for a
+    page number, "Page 2 sur 3", which counts as the pages do: `_keys`), peeled from each page's top and bottom while
+    they repeat so; a page they would empty (the same page twice) is kept whole. "Article 1" and "Article 2" opening
+    two pages differ: both stay."""
+    breaks = [m.start() for m in re.finditer(PAGE_BREAK, text)]  # once: not a count from the top for each line
+    pages: list[list[Line]] = [[] for _ in range(len(breaks) + 1)]
+    for line in lines_with_offsets(text):
+        pages[bisect_right(breaks, line.start)].append(line)
+    edges: Counter[tuple[str, int | None]] = Counter()
+    for n, page in enumerate(pages):
+        edges.update({key for line in page[:_EDGE_LINES] + page[-_EDGE_LINES:] for key in _keys(line, n)})
+    running = {key for key, count in edges.items() if count > 1 and len(key[0]) <= _RUNNING_MAX}
+    body: list[Line] = []
+    for n, page in enumerate(pages):
+        top, bottom = 0, len(page)
+        while top < min(bottom, _EDGE_LINES) and not running.isdisjoint(_keys(page[top], n)):
+            top += 1
+        while bottom > max(top, len(page) - _EDGE_LINES) and not running.isdisjoint(_keys(page[bottom - 1], n)):
+            bottom -= 1
+        body.extend(page[top:bottom] if top < bottom else page)
+    return body, {edge for edge, _ in running}
+
+
+__all__ = ["PAGE_BREAK", "body_lines", "edge"]
