@@ -134,6 +134,16 @@ def test_the_visitor_reads_bold_by_name_weight_or_flags_and_the_size_as_drawn() 
     assert runs.ends == [5, 6, 11, 16, 22]
     # pieces that do not make up the page's text: its fonts are not known
     assert visitor.runs("Titre\nTexte gras").ends == []
+    # matrices that are none, a font that is no font, one that breaks when read: that piece's font is not known (or
+    # not bold), and the page is still read
+    class Broken(DictionaryObject):
+        def get(self, *_: object) -> None:
+            raise RuntimeError("a damaged font")
+
+    visitor("x", unit, None, font("/F3"), 10.0)
+    visitor("y", unit, unit, ["/Helvetica"], "10")
+    visitor("z", unit, unit, Broken(), 10.0)
+    assert visitor.fonts[-3:] == [None, Font(False, 10.0), None] and visitor.pieces[-3:] == ["x", "y", "z"]
 
 
 def test_reading_fonts_keeps_a_long_pdf_fast(tmp_path: Path) -> None:

@@ -52,9 +52,13 @@ class Visitor:
         self._bold: dict[int, tuple[Any, bool]] = {}  # by font dictionary, which is kept: its id is not reused
 
     def __call__(self, text: str, cm: Sequence[float], tm: Sequence[float], font: Any, size: float) -> None:
-        if text:
-            self.pieces.append(text)
+        if not text:
+            return
+        self.pieces.append(text)
+        try:
             self.fonts.append(self._font(font, size, cm, tm) if text.strip() else None)
+        except Exception:  # a font pypdf hands over that is not what a font is: its text's font is not known, and
+            self.fonts.append(None)  # the page is still read (an error here would cost the whole file)
 
     def _font(self, font: Any, size: float, cm: Sequence[float], tm: Sequence[float]) -> Font | None:
         """A piece's font: whether it is bold (`_bold`), and its size as drawn (the size set by Tf, scaled by the
