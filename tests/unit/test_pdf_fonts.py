@@ -86,6 +86,20 @@ def test_a_line_larger_than_the_body_text_heads_as_a_bold_one_does(tmp_path: Pat
                                                                 "Résilier"]
 
 
+def test_word_s_own_heading_sizes_head_sections_and_a_larger_bullet_does_not(tmp_path: Path) -> None:
+    # Word's Heading 1 to 3 in 16, 13 and 12 pt, not bold, over a body in 11 pt; a bullet drawn in 14 pt before an
+    # item in 11 pt, the last item over body text: it stays an item
+    page = (_Page().line("Guide de l'abonné", 16).text(size=11).line("Activer la ligne", 13).text(size=11)
+            .line("La carte SIM", 12).text(size=11))
+    page.placed += [(MARGIN, page.y, "•", 14.0), (MARGIN + 14, page.y, "la carte triple découpe", 11.0)]
+    page.y -= 15
+    page.text(size=11)
+    parsed = parse_pdf(make_pdf(tmp_path / "word.pdf", [page.placed]).read_bytes())
+    assert [heading_path(section, "") for section in parsed.sections] == [
+        "Guide de l'abonné", "Activer la ligne", "Activer la ligne › La carte SIM"]
+    assert "• la carte triple découpe" in [line.text for line in parsed.sections[-1].lines]
+
+
 def test_a_heading_wrapped_over_two_lines_is_one(tmp_path: Path) -> None:
     page = (_Page().line("3. Rembourser un client qui a payé avec une carte", 14, True)
             .line("bancaire étrangère", 14, True).text().line("4. Tarifs", 14, True).text())
