@@ -27,8 +27,9 @@ from rag.corpus.formats.base import Line
 from rag.corpus.formats.blocks import Font
 
 # A font's name that says it is bold, after a subset's tag ("ABCDEF+Calibri-Bold", "Helvetica-BoldOblique",
-# "Arial,Bold", "MyriadPro-Semibold", "Roboto-Black", "Montserrat-ExtraBold", "Lato-Heavy", "Segoe UI Demibold")
-_BOLD_NAME = re.compile(r"bold|black|heavy|demi|semibold", re.IGNORECASE)
+# "Arial,Bold", "MyriadPro-Semibold", "Roboto-Black", "Montserrat-ExtraBold", "Lato-Heavy", "Segoe UI Demibold",
+# "HelveticaNeueLTStd-Bd"; TeX's Computer Modern and EC bold extended, "CMBX12", "SFBX1000")
+_BOLD_NAME = re.compile(r"bold|black|heavy|demi|[-,_ ]bd(?![a-z])|^(?:cm|sf|ec)bx", re.IGNORECASE)
 _BOLD_WEIGHT = 600  # a font descriptor's /FontWeight from which it is bold
 _FORCE_BOLD = 1 << 18  # a font descriptor's /Flags bit: glyphs painted bold
 # How much larger than the body's text a line not in bold is set apart as a bold one is: Word's own heading styles
@@ -91,7 +92,8 @@ def _bold(font: Any) -> bool:
     try:
         if font is None:
             return False
-        name = str(font.get("/BaseFont", ""))
+        name = str(font.get("/BaseFont", "")).lstrip("/")
+        name = name.partition("+")[2] or name  # a subset's tag aside
         descriptor = font.get("/FontDescriptor")
         descendants = font.get("/DescendantFonts")
         if descriptor is None and descendants:  # a composite (Type0) font's descriptor is its descendant's
@@ -99,8 +101,7 @@ def _bold(font: Any) -> bool:
         descriptor = descriptor.get_object() if descriptor is not None else {}
         weight = float(descriptor.get("/FontWeight", 0) or 0)
         flags = int(descriptor.get("/Flags", 0) or 0)
-        return bool(_BOLD_NAME.search(name.partition("+")[2] or name)) or weight >= _BOLD_WEIGHT or \
-            bool(flags & _FORCE_BOLD)
+        return bool(_BOLD_NAME.search(name)) or weight >= _BOLD_WEIGHT or bool(flags & _FORCE_BOLD)
     except (AttributeError, TypeError, ValueError, IndexError, KeyError):
         return False
 
