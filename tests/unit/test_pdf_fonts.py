@@ -110,9 +110,12 @@ def test_a_heading_wrapped_over_two_lines_is_one(tmp_path: Path) -> None:
 
 
 def test_a_pdf_in_one_font_is_sectioned_by_its_title_lines_as_before(tmp_path: Path) -> None:
-    page = _Page().line("Retours des clients").text().line("Virements aux marchands").text()
+    # a single line in bold over its text is emphasis there: the plain title lines are the headings, as before
+    page = (_Page().line("Retours des clients").text().line("Important", 10, True).text()
+            .line("Virements aux marchands").text())
     parsed = parse_pdf(make_pdf(tmp_path / "one.pdf", [page.placed]).read_bytes())
-    assert [section.heading for section in parsed.sections] == ["Retours des clients", "Virements aux marchands"]
+    assert [section.heading for section in parsed.sections] == ["Retours des clients", "Important",
+                                                                "Virements aux marchands"]
 
 
 def test_footers_with_a_page_number_within_their_text_are_left_out(tmp_path: Path) -> None:

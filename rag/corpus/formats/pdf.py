@@ -49,6 +49,9 @@ COMPOUND = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)+")
 SURROGATE = re.compile("[\ud800-\udfff]")
 # What may stand before a heading's title on its line: its number ("2.1 ASN.1 syntax" under "ASN.1 syntax").
 _NUMBERING = re.compile(r"[\d.]*\s*")
+# The fewest headings set in bold or larger (the title aside) by which a PDF without outline is sectioned: a single bold
+# line over text in a PDF in one font ("Important") is emphasis, and its plain title lines are its headings
+_STYLED_HEADINGS = 2
 # A line at least this long without a sentence end runs on into the next: the paragraph under a title goes on there
 _RUN_ON = 40
 _SENTENCE_END = (".", "!", "?", "…", ":", ";")
@@ -274,8 +277,8 @@ def _runs_on(line: Line) -> bool:
 def _styled(text: str, page_starts: list[int], fonts: list[Runs]) -> tuple[list[Section], str | None]:
     """A PDF without an outline whose headings are set in bold or larger (`rag.corpus.formats.pdf_fonts`): its
     sections under them, a heading over those of smaller ones, and the title line (None without one). A heading
-    wrapped over two lines or more (the next in the same font going on in lower case) is one. No sections where no
-    line heads one so: `_titled` reads the text."""
+    wrapped over two lines or more (the next in the same font going on in lower case) is one. No sections where fewer
+    than `_STYLED_HEADINGS` lines head one so (the title aside): `_titled` reads the text."""
     lines, _ = body_lines(text)
     set_in = line_fonts(lines, page_starts, fonts)
     groups: list[list[int]] = []  # the indexes of each heading's lines, or of a line of text alone
@@ -288,7 +291,7 @@ def _styled(text: str, page_starts: list[int], fonts: list[Runs]) -> tuple[list[
     headings = [" ".join(lines[i].text for i in group) for group in groups]
     levels = bold_heading_levels([(heading, set_in[group[0]]) for heading, group in zip(headings, groups,
                                                                                          strict=True)])
-    if not levels:
+    if sum(level > 0 for level in levels.values()) < _STYLED_HEADINGS:
         return [], None
     sections, outline, title = [Section(None)], Outline(), None
     for n, group in enumerate(groups):
