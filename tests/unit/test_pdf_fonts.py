@@ -147,9 +147,10 @@ def test_the_visitor_reads_bold_by_name_weight_or_flags_and_the_size_as_drawn() 
     visitor(" gras", unit, unit, font("/F1", FontWeight=700), 10.0)
     visitor(" aussi", unit, unit, font("/F2", Flags=1 << 18), 10.0)
     assert visitor.fonts == [Font(True, 14.0), None, Font(False, 10.0), Font(True, 10.0), Font(True, 10.0)]
-    names = ["/CMBX12", "/ABCDEF+SFBX1000", "/HelveticaNeueLTStd-Bd", "/CMR10", "/Gotham-Medium", "/ABCDEF+Bdfont"]
+    names = ["/CMBX12", "/ABCDEF+SFBX1000", "/HelveticaNeueLTStd-Bd", "/AvantGarde-Demi", "/CMR10", "/Gotham-Medium",
+             "/ABCDEF+Bdfont", "/Academia"]
     assert [Visitor()._font(font(name), 10.0, unit, unit) == Font(True, 10.0) for name in names] == \
-        [True, True, True, False, False, False]
+        [True, True, True, True, False, False, False, False]
     runs = visitor.runs("Titre\nTexte gras aussi")
     assert runs.ends == [5, 6, 11, 16, 22]
     # pieces that do not make up the page's text: its fonts are not known

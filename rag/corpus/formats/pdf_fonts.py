@@ -6,11 +6,10 @@ bold, in a larger size for the main ones ("3. Encaisser un paiement" in 14 pt bo
 each piece of the text it puts out with the font and size it is drawn in, the pieces joined being the page's text, so
 each character's font is known where it stands (`Runs`). A line's font: all in bold or not, its size the largest of a
 line all in bold, else the one most of its text not in bold is set in. A line larger than the body's text (its most
-common size) by 8 % or more is set apart as bold is (Word's own heading styles: Calibri Light in 16, 13 and 12 pt, not
-bold, over a body in 11 pt). The lines that head sections are then
-chosen by the rule Word's and OpenDocument's bold lines follow (`rag.corpus.formats.blocks.bold_heading_levels`): a
-line that reads as a heading and heads text set apart from it, its level by its size, the first the title when it is
-larger than every other.
+common size) by 8 % or more is set apart as bold is (Word's own heading styles: Calibri Light in 16, 13 and 12 pt,
+not bold, over a body in 11 pt). The lines that head sections are then chosen by the rule Word's and OpenDocument's
+bold lines follow (`rag.corpus.formats.blocks.bold_heading_levels`): a line that reads as a heading and heads text
+set apart from it, its level by its size, the first the title when it is larger than every other.
 """
 
 from __future__ import annotations
@@ -29,7 +28,7 @@ from rag.corpus.formats.blocks import Font
 # A font's name that says it is bold, after a subset's tag ("ABCDEF+Calibri-Bold", "Helvetica-BoldOblique",
 # "Arial,Bold", "MyriadPro-Semibold", "Roboto-Black", "Montserrat-ExtraBold", "Lato-Heavy", "Segoe UI Demibold",
 # "HelveticaNeueLTStd-Bd"; TeX's Computer Modern and EC bold extended, "CMBX12", "SFBX1000")
-_BOLD_NAME = re.compile(r"bold|black|heavy|demi|[-,_ ]bd(?![a-z])|^(?:cm|sf|ec)bx", re.IGNORECASE)
+_BOLD_NAME = re.compile(r"bold|black|heavy|(?<![a-z])demi|[-,_ ]bd(?![a-z])|^(?:cm|sf|ec)bx", re.IGNORECASE)
 _BOLD_WEIGHT = 600  # a font descriptor's /FontWeight from which it is bold
 _FORCE_BOLD = 1 << 18  # a font descriptor's /Flags bit: glyphs painted bold
 # How much larger than the body's text a line not in bold is set apart as a bold one is: Word's own heading styles
