@@ -1,5 +1,6 @@
-"""How `rag.corpus.formats.html` reads HTML pages, to compare two versions of the reader on the same pages: each
-page's sections (heading path, lines) written as JSON, then the pages whose reading changed, line by line.
+"""How rag's readers read documents (HTML pages first; any format rag reads, by its suffix), to compare two versions
+of the readers on the same files: each file's sections (heading path, lines) written as JSON, then the files whose
+reading changed, line by line.
 
     find corpus tests/data -name "*.htm*" > /tmp/pages.txt
     (find /usr/share/doc /usr/lib/python3* .venv /usr/lib/node_modules -type f -name "*.html" | shuf -n 400 \
@@ -8,6 +9,9 @@ page's sections (heading path, lines) written as JSON, then the pages whose read
     git worktree add --detach /tmp/old-rag BASE     # the reader before, run by this script (not in BASE)
     PYTHONPATH=/tmp/old-rag .venv/bin/python scripts/eval/html_sections.py /tmp/pages.txt -o /tmp/old.json
     PYTHONPATH=. .venv/bin/python scripts/eval/html_sections.py /tmp/pages.txt -o /tmp/new.json --against /tmp/old.json
+
+Other formats the same way, from another list: `find corpus tests -name "*.txt" -o -name "*.md" -o -name "*.csv" -o
+-name "*.docx" -o -name "*.odt" > /tmp/pages.txt` (a file a reader refuses is read as its error).
 
 Prints, for each page read otherwise than in `--against`, the lines gone or added and the lines whose section
 changed ("[old path] -> [new path]: line").
@@ -21,14 +25,21 @@ import json
 import sys
 from pathlib import Path
 
-from rag.corpus.formats.base import heading_path
-from rag.corpus.formats.html import parse_html
+from rag.corpus.encoding import decode_text
+from rag.corpus.files import BINARY_SUFFIXES, SUFFIXES
+from rag.corpus.formats.base import Parsed, heading_path
 
 Reading = list[tuple[str | None, list[str]]]
 
 
 def read(path: Path) -> Reading:
-    parsed = parse_html(path.read_text(encoding="utf-8", errors="replace"))
+    """A file's sections, read by the parser of its suffix (`rag.corpus.files`)."""
+    suffix = path.suffix.lower()
+    try:
+        parsed: Parsed = BINARY_SUFFIXES[suffix](path.read_bytes()) if suffix in BINARY_SUFFIXES else \
+            SUFFIXES[suffix](decode_text(path.read_bytes())[0])
+    except ValueError as exc:  # a bad file, as ingest reports it
+        return [("error", [str(exc)])]
     return [(heading_path(s, parsed.title or ""), [line.text for line in s.lines]) for s in parsed.sections]
 
 
