@@ -53,6 +53,21 @@ def _headings(tmp_path, text: str) -> list[tuple[str | None, list[str]]]:
     ("Article 4 − Prix", 1, "Prix"),  # the minus sign, U+2212
     ("Artikel 2 – Vertragsgegenstand", 1, "Vertragsgegenstand"),  # German, with a separator
     ("ARTÍCULO 1.- OBJETO", 1, "OBJETO"),  # Spanish
+    ("§ 1 Geltungsbereich", 1, "Geltungsbereich"),  # German "§": a title without separator
+    ("§ 312g Widerrufsrecht", 1, "Widerrufsrecht"),
+    ("§ 4", 1, None),
+    ("Teil 2 – Besondere Bestimmungen", -5, "Besondere Bestimmungen"),  # German divisions: Teil > Kapitel > ...
+    ("Kapitel 3", -4, None),
+    ("Abschnitt 2: Vertragsschluss", -3, "Vertragsschluss"),  # ... > Abschnitt > Unterabschnitt > Titel
+    ("Titel 1 – Kaufvertrag", -1, "Kaufvertrag"),
+    ("TÍTULO PRELIMINAR", -3, None),  # Spanish: Título > Capítulo > Sección
+    ("Capítulo II. Disposiciones generales", -2, "Disposiciones generales"),
+    ("Sección 1.ª Del objeto", -1, "Del objeto"),  # after an ordinal, a title without separator
+    ("Artículo 1.º Objeto", 1, "Objeto"),
+    ("Articolo 3 – Oggetto", 1, "Oggetto"),  # Italian: Titolo > Capo > Sezione
+    ("Capo I", -1, None),
+    ("Artigo 5.º – Preço", 1, "Preço"),  # Portuguese: Título > Capítulo > Secção
+    ("Secção II", -1, None),
 ])
 def test_the_shapes_of_an_article_or_division_heading(line, level, title):
     heading = legal_heading(line)
@@ -69,10 +84,67 @@ def test_the_shapes_of_an_article_or_division_heading(line, level, title):
     "a) perte d'emploi à la suite d'un licenciement ;",
     "Art 5 et 6 du contrat",
     "Art déco – exposition",
-    "§ 1 Geltungsbereich",  # German "§" headings have no separator: not read
+    "§§ 3 bis 5 gelten entsprechend.",  # several paragraphs cited
+    "§ 5 Abs. 2 gilt entsprechend",  # a paragraph's part cited, at the start of a line
+    "§ 312g BGB",  # a law's paragraph cited
+    "Titel der Veranstaltung – Sommerfest",
+    "Capítulo de la novela – Resumen",
 ])
 def test_prose_and_list_items_are_no_such_heading(line):
     assert legal_heading(line) is None
+
+
+def test_german_terms_head_their_paragraphs_with_the_paragraph_sign():
+    """"§ 1 Allgemeines", the German terms' (AGB) and laws' heading, has no separator: it heads its paragraph, the
+    divisions above it stand above ("Teil 1 – ..." > "Abschnitt 1: ..."), and a "§" cited, inside a sentence or
+    at the start of a line a sentence wraps to ("§ 5 Abs. 2 entsprechend."), stays text."""
+    text = ("Allgemeine Geschäftsbedingungen der Muster GmbH\n\nTeil 1 – Allgemeines\n\nAbschnitt 1: Geltung\n\n"
+            "§ 1 Geltungsbereich\n\n(1) Diese AGB gelten für alle Verträge.\n(2) Abweichende Bedingungen gelten "
+            "nicht.\n\n§ 2 Vertragsschluss\n\nDer Vertrag kommt mit der Bestätigung zustande. Im Übrigen gilt\n"
+            "§ 5 Abs. 2 entsprechend.\n\nAbschnitt 2: Preise\n\n§ 3 Zahlung\n\nDie Preise verstehen sich gemäß "
+            "§ 5 Abs. 2 inklusive Umsatzsteuer.\n\n§ 5 Abs. 2 gilt entsprechend.\n")
+    parsed = parse_text(text)
+    assert parsed.title == "Allgemeine Geschäftsbedingungen der Muster GmbH"
+    assert [(s.parents[1:], s.heading, [line.text for line in s.lines]) for s in parsed.sections] == [
+        (("Teil 1 – Allgemeines", "Abschnitt 1: Geltung"), "§ 1 Geltungsbereich",
+         ["(1) Diese AGB gelten für alle Verträge.", "(2) Abweichende Bedingungen gelten nicht."]),
+        (("Teil 1 – Allgemeines", "Abschnitt 1: Geltung"), "§ 2 Vertragsschluss",
+         ["Der Vertrag kommt mit der Bestätigung zustande. Im Übrigen gilt", "§ 5 Abs. 2 entsprechend."]),
+        (("Teil 1 – Allgemeines", "Abschnitt 2: Preise"), "§ 3 Zahlung",
+         ["Die Preise verstehen sich gemäß § 5 Abs. 2 inklusive Umsatzsteuer.", "§ 5 Abs. 2 gilt entsprechend."]),
+    ]
+
+
+def test_spanish_divisions_stand_above_their_articles():
+    """Título > Capítulo > Sección > Artículo, as Spain's laws order them, a title under a division alone on its
+    line too ("TÍTULO I" over "Disposiciones generales")."""
+    text = ("Ley de ejemplo\n\nTÍTULO I\nDisposiciones generales\n\nCAPÍTULO I\n\nSección 1.ª Del objeto\n\n"
+            "Artículo 1. Objeto\n\nLa presente ley regula los contratos.\n\nArtículo 2. Ámbito\n\nSe aplica en todo el "
+            "territorio.\n\nCapítulo II. Garantías\n\nArtículo 3. Plazo\n\nEl plazo es de dos años.\n")
+    titulo = "TÍTULO I – Disposiciones generales"
+    assert [(s.parents[1:], s.heading) for s in parse_text(text).sections] == [
+        ((titulo, "CAPÍTULO I", "Sección 1.ª Del objeto"), "Artículo 1. Objeto"),
+        ((titulo, "CAPÍTULO I", "Sección 1.ª Del objeto"), "Artículo 2. Ámbito"),
+        ((titulo, "Capítulo II. Garantías"), "Artículo 3. Plazo"),
+    ]
+
+
+def test_a_decrees_article_without_title_opens_with_its_text_on_its_line():
+    """"Art. 2. - Le présent décret entre en vigueur ...": the number, then the article's text, no title. The
+    article is opened, headed by its number, with its text; a titled one ("Art. 1er. – Objet") keeps its title, and a
+    title that wraps on into a line in lower case is a sentence, text too. Before, such a line was text of the article
+    before it."""
+    text = ("Décret n° 2026-12 du 5 janvier 2026\n\nArt. 1er. – Objet\n\nLe présent décret fixe les règles de "
+            "publication.\n\nArt. 2. - Le présent décret entre en vigueur le 1er mars 2026.\n\nArt. 3. - Le ministre "
+            "de l'économie et le ministre\nde l'intérieur sont chargés de son exécution.\n")
+    sections = parse_text(text).sections
+    assert [(s.heading, [line.text for line in s.lines]) for s in sections] == [
+        ("Art. 1er. – Objet", ["Le présent décret fixe les règles de publication."]),
+        ("Art. 2", ["Le présent décret entre en vigueur le 1er mars 2026."]),
+        ("Art. 3", ["Le ministre de l'économie et le ministre", "de l'intérieur sont chargés de son exécution."]),
+    ]
+    body = sections[1].lines[0]
+    assert text[body.start:body.end] == body.text and text[sections[1].heading_start:body.start] == "Art. 2. - "
 
 
 def test_articles_head_their_clauses_and_the_next_article_closes_them(tmp_path):
@@ -315,14 +387,17 @@ def _interrupted_after(seconds: float) -> Iterator[None]:
 def test_a_line_with_a_long_run_of_spaces_is_read_in_linear_time():
     """A title matched lazily before a trailing `\\s*` tried every end of the line, each over the run of spaces: an
     article's (`legal_heading`), a numbered item's and an outline heading's line of 200,000 characters took hours.
-    Read in linear time, the three take milliseconds; the bound, a hundred times that at least, holds on a loaded
-    machine and no quadratic reading comes near it."""
+    Read in linear time, the three take milliseconds, and a "§" line's title without separator too; the bound, a
+    hundred times that at least, holds on a loaded machine and no quadratic reading comes near it."""
     spaces = " " * 200_000
-    text = f"Article 1 - A{spaces}x\n\n1. A{spaces}x\n\n1.1 A{spaces}x\n\nArticle 2 - B{spaces}y\n"
+    text = (f"Article 1 - A{spaces}x\n\n1. A{spaces}x\n\n1.1 A{spaces}x\n\nArticle 2 - B{spaces}y\n\n"
+            f"§ 3 C{spaces}z\n")
     with _interrupted_after(30):
         parsed = parse_text(text)
         assert legal_heading(f"Article 1 - A{spaces}x") is not None
-    assert [len(s.lines) for s in parsed.sections] == [4]  # none a heading: too long for a title
+        assert legal_heading(f"§ 3{spaces}") is not None
+    # too long for a title, an article's line is its number and its text; the "§" line, without separator, text
+    assert [(s.heading, len(s.lines)) for s in parsed.sections] == [("Article 1", 3), ("Article 2", 2)]
 
 
 def test_the_numbered_and_outline_patterns_match_as_their_lazy_forms_did():

@@ -15,13 +15,15 @@ from rag.index.analyzer import detect_language
 @dataclass(frozen=True)
 class Heading:
     """An article's or a division's heading: its outline `level`, its `text`, the `lines` it stands on (its own, then
-    the title line it takes in, if any), and its `kind` and `number` (`LegalHeading`'s)."""
+    the title line it takes in, if any), its `kind` and `number` (`LegalHeading`'s), and where on its line the
+    article's text begins, if it does (`body`: "Art. 2. - Le présent décret ...", an article without title)."""
 
     level: int
     text: str
     lines: tuple[int, ...]
     kind: str = "article"
     number: str | None = None
+    body: int | None = None
 
 
 @dataclass(frozen=True)
@@ -45,9 +47,11 @@ def legal_headings(lines: list[Line], source: str) -> Articles:
     """The articles and divisions of a legal text. The heading is the line; where the line holds no title ("ARTICLE
     3", "Art. 7 –"), the line and the short title line under it ("Art. 7 – Durée") if more than that line stands
     under it, else the line alone (over an outline's "3.1 ...", a sentence). Each opens a block, as an outline's
-    headings do, or follows another heading; a title must read as a heading, a colon after it aside ("Article 3. Le
-    Client s'engage à ..." is a clause, text, and so is a decree's "Art. 2. - Le présent décret ...", an article
-    without title). Headings one after the other that a table of contents or a list makes are text (`_listed`). A
+    headings do, or follows another heading; a title must read as a heading, a colon after it aside, and not run on
+    into the next line of its block in lower case: else, after a separator, it is the article's text, the number
+    alone the heading (a decree's "Art. 2. - Le présent décret entre en vigueur ...", an article without title), and
+    without one the line is text ("§ 5 Der Vertrag ... zustande.", "Artículo 1.º del Código"). Headings one after
+    the other that a table of contents or a list makes are text (`_listed`). A
     document with fewer than two articles or divisions has none: one such line is read as any other. Annexes and a
     preamble, and a title line in capitals after the articles, stand beside the outermost heading (`_beside`)."""
     found: dict[int, Heading] = {}
@@ -58,10 +62,12 @@ def legal_headings(lines: list[Line], source: str) -> Articles:
         if i in covered or heading is None or not opens_block(lines, i, source, covered):
             continue
         level, kind, number = heading.level, heading.kind, heading.number
-        if heading.title is not None:
+        if heading.title is not None and heading.title_at is not None:
             title = heading.title.removesuffix(":").rstrip()  # "Article 2 - Loyer :" over its text
-            if title and heading_like(title):
+            if title and heading_like(title) and not _runs_on(lines, i, source):
                 found[i] = Heading(level, line.text, (i,), kind, number)
+            elif heading.separated and title and not title[0].islower():
+                found[i] = Heading(level, heading.untitled, (i,), kind, number, heading.title_at)
         elif _title_line(lines, i + 1, source) and _goes_on(shapes, i + 2, level):
             joiner = " " if heading.label != line.text else " – "  # "Art. 7 –" has its separator
             found[i] = Heading(level, line.text + joiner + lines[i + 1].text, (i, i + 1), kind, number)
@@ -79,10 +85,16 @@ def _title_line(lines: list[Line], i: int, source: str) -> bool:
     first line)."""
     if i >= len(lines) or not titled(lines[i].text) or ". " in lines[i].text:
         return False
-    text, after = lines[i].text, lines[i + 1] if i + 1 < len(lines) else None
+    text = lines[i].text
     if legal_heading(text) is not None or any(rule.match(text) for rule in (OUTLINE, NUMBERED, BULLET)):
         return False
-    return after is None or apart(lines[i], after, source) or not after.text[0].islower()
+    return not _runs_on(lines, i, source)
+
+
+def _runs_on(lines: list[Line], i: int, source: str) -> bool:
+    """Whether line `i` runs on into the next line of its block, in lower case: a wrapped sentence."""
+    after = lines[i + 1] if i + 1 < len(lines) else None
+    return after is not None and not apart(lines[i], after, source) and after.text[0].islower()
 
 
 def _goes_on(shapes: list[LegalHeading | None], i: int, level: int) -> bool:
@@ -142,10 +154,12 @@ def _alike(heading: Heading, other: Heading) -> bool:
 
 
 def _runs(found: dict[int, Heading]) -> list[list[int]]:
-    """The headings found in runs of headings one after the other (the line after one's lines the next's)."""
+    """The headings found in runs of headings one after the other (the line after one's lines the next's, and no
+    text on it: an article's `body` ends a run)."""
     runs: list[list[int]] = []
     for i in sorted(found):
-        if runs and found[runs[-1][-1]].lines[-1] + 1 == i:
+        last = found[runs[-1][-1]] if runs else None
+        if last is not None and last.lines[-1] + 1 == i and last.body is None:
             runs[-1].append(i)
         else:
             runs.append([i])

@@ -175,7 +175,10 @@ def _read(lines: list[Line], outline_numbers: set[str], legal: Articles,
         after_elision = False
         if i in legal.headings:
             opened[len(sections)] = i
-            sections.append(outline.section(legal.headings[i].level, legal.headings[i].text, line.start))
+            heading = legal.headings[i]
+            sections.append(outline.section(heading.level, heading.text, line.start))
+            if heading.body is not None:  # "Art. 2. - Le présent décret ...": the article's text after its number
+                sections[-1].lines.append(Line(line.text[heading.body:], line.start + heading.body, line.end))
             continue
         if i in legal.listed:
             sections[-1].lines.append(line)  # a table of contents' line: text, whatever it looks like
