@@ -286,3 +286,28 @@ def test_a_paragraph_in_the_title_style_is_the_title_and_no_bold_line_is_another
                                                                   ("Où acheter ?", ("Acheter son billet",))]
     before = [("Normal", "Ferrovia Régions", 18), ("Normal", CARDS, None), ("Title", "Guide Ferrovia", None)]
     assert parse_docx(_saved(_word([*before, *headings]))).title == "Guide Ferrovia"  # not the bold line before it
+
+
+def test_a_bold_line_above_the_title_heads_none_of_the_documents_sections():
+    """A letterhead above the Title paragraph ("CONFIDENTIEL", a company's name in bold over its address) is text,
+    in Word and OpenDocument alike; a bold line above the title over a paragraph heads that paragraph, but none of the
+    sections after the title. Before, the largest bold line above the title stood over every heading after it."""
+    letterhead = [("Normal", "ACME Conseil", 18), ("Normal", "12 rue de la Paix, 75002 Paris", None),
+                  ("Normal", "CONFIDENTIEL", 11), ("Title", "Guide Ferrovia", None)]
+    headings = [("Normal", "Acheter son billet", 14), ("Normal", BUY, None), ("Normal", "Où acheter ?", 11),
+                ("Normal", ON_BOARD, None)]
+    after = [("Acheter son billet", [BUY]), ("Acheter son billet › Où acheter ?", [ON_BOARD])]
+    assert _sections(_word([*letterhead, *headings])) == [
+        ("None", ["ACME Conseil", "12 rue de la Paix, 75002 Paris", "CONFIDENTIEL"]), *after]
+    over_text = [("Normal", "Ferrovia Régions", 18), ("Normal", CARDS, None), ("Title", "Guide Ferrovia", None)]
+    assert _sections(_word([*over_text, *headings])) == [("Ferrovia Régions", [CARDS]), *after]
+    automatic = BOLD_STYLES + ('<style:style style:name="P3" style:family="paragraph" style:parent-style-name="P2">'
+                               '<style:text-properties fo:font-size="150%"/></style:style>')  # 18 pt, bold from P2
+    body = ('<text:p text:style-name="P3">ACME Conseil</text:p><text:p>12 rue de la Paix, 75002 Paris</text:p>'
+            '<text:p text:style-name="Title">Guide Ferrovia</text:p>'
+            f'<text:p text:style-name="P1">Acheter son billet</text:p><text:p>{BUY}</text:p>'
+            f'<text:p text:style-name="P2">Où acheter ?</text:p><text:p>{ON_BOARD}</text:p>')
+    parsed = parse_odt(odt(body, automatic=automatic))
+    assert parsed.title == "Guide Ferrovia"
+    assert [(" › ".join([*s.parents, str(s.heading)]), [line.text for line in s.lines]) for s in parsed.sections] == [
+        ("None", ["ACME Conseil", "12 rue de la Paix, 75002 Paris"]), *after]

@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass, replace
 
 from rag.corpus.formats.base import Line, Outline, Parsed, Section, lines_with_offsets
+from rag.corpus.formats.line_shapes import short
 from rag.corpus.formats.text import reads_as_heading
 
 # The paragraph styles of text whose bold is no heading's: captions and quotations, by name (lower case, spaces
@@ -68,8 +69,8 @@ class BlockText:
         """Add one block: body text (`kind` None), whose lines join the open section, `item` marking a list item's or
         a table row's, `font` how a paragraph is set (None: not read, `measures`); a heading ("heading") of `level`
         (1 the outermost), which opens a section named by its text under the headings still open; or a title
-        ("title"), which opens one no heading stands over, as the whole document stands under it. A blank block is
-        left out."""
+        ("title"), which opens one no heading stands over, and closes the headings open, as what follows stands
+        under it. A blank block is left out."""
         if text.strip():
             self._blocks.append(_Block(text, kind, level, item, font))
 
@@ -86,8 +87,9 @@ class BlockText:
                                           for line in lines_with_offsets(text))
             else:
                 heading = " ".join(text.split())
-                if block.kind == "title" and first_title is None:
-                    first_title = heading
+                if block.kind == "title":
+                    first_title = first_title or heading
+                    outline = Outline()  # a title stands over what follows: no heading before it does
                 start = offset + len(text) - len(text.lstrip())
                 sections.append(Section(heading, heading_start=start) if block.kind == "title"
                                 else outline.section(block.level, heading, start))
@@ -122,11 +124,15 @@ def _bold_headings(blocks: list[_Block]) -> list[_Block]:
     styled title or by nothing heads nothing (a signature, an address set in bold, a letter typed all in bold). Levels
     rank the sizes of those headings, the largest 1. The first of them is the title (a "title" block, the document's
     title when its properties give none) when it is larger than every other, as a title typed in 18 pt over headings
-    in 14 and 11 pt is, unless a paragraph in the Title style is there: that one is. A document with a heading of its
-    own (a style, an outline level) keeps its bold lines as text: it says what its headings are."""
+    in 14 and 11 pt is, unless a paragraph in the Title style is there: that one is, and a bold line in the short
+    lines above it (a company's name, "CONFIDENTIEL", an address: a letterhead) is text. A document with a heading of
+    its own (a style, an outline level) keeps its bold lines as text: it says what its headings are."""
     if any(block.kind == "heading" for block in blocks):
         return blocks
-    sizes = {i: block.font.size for i, block in enumerate(blocks) if block.font is not None and _bold_line(block)}
+    title = next((i for i, block in enumerate(blocks) if block.kind == "title"), 0)
+    letterhead = title if all(short(block.text.strip()) for block in blocks[:title]) else 0
+    sizes = {i: block.font.size for i, block in enumerate(blocks[letterhead:], letterhead)
+             if block.font is not None and _bold_line(block)}
     heads: dict[int, float] = {}
     for i in sorted(sizes, reverse=True):  # from the end: whether a bold line heads anything depends on the next
         after = i + 1
