@@ -123,8 +123,21 @@ def test_an_html_cell_is_read_as_html_each_line_cited_at_its_element(tmp_path):
 
 @pytest.mark.parametrize(("value", "html"), [
     ("<p>Oui.</p>", True), ("  <div class='x'>Oui</div>", True), ("Oui.<br>Sous 24 h.<br>", True),
-    ("Cliquez sur <strong>Enregistrer</strong>.", True), ("Le signe <b> met en gras.", False),
-    ("Si x < 3 et y > 2, oui.", False), ("</p> seul", False), ("<3 merci", False), ("Sans balise.", False),
+    ("Cliquez sur <strong>Enregistrer</strong>.", True), ("<P>Oui</P>", True), ("Voir <img src='plan.png'>", True),
+    ("Le signe <b> met en gras.", False), ("Si x < 3 et y > 2, oui.", False), ("</p> seul", False),
+    ("<3 merci", False), ("Sans balise.", False), ("Utilisez <b> et <i> pour la mise en forme", False),
+    ("<b> met en gras, <i> en italique", False), ("Fermez par </b> ce que <b> ouvre", False),
 ])
-def test_a_cell_is_html_when_a_tag_opens_it_or_it_holds_two(value, html):
+def test_a_cell_is_html_when_it_holds_markup_not_tags_named_in_prose(value, html):
+    """Markup: an element opened then closed, a start tag with attributes, two line breaks. Tags a sentence names,
+    never closed, are no markup: two of them made the cell HTML, and "Utilisez <b> et <i> pour la mise en forme" was
+    read "Utilisez et pour la mise en forme"."""
     assert markup(value) is html
+
+
+def test_a_cell_naming_tags_in_prose_is_read_as_written(tmp_path):
+    text = ("question,réponse\nComment mettre en gras ?,\"Utilisez <b> et <i> pour la mise en forme.\"\n"
+            "Et un lien ?,\"Écrivez <a href=\"\"https://exemple.fr\"\">le lien</a>.\"\n")
+    doc, _ = _read(tmp_path, text, 1000)
+    assert [[line.text for line in s.lines] for s in doc.sections] == [
+        ["Utilisez <b> et <i> pour la mise en forme."], ["Écrivez le lien."]]

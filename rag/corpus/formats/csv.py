@@ -20,7 +20,8 @@ delimit by ";", in UTF-8 with a BOM or in Windows-1252, which the reader decodes
   a long line into is cited at its own stretch too), unless the row is malformed in a way `csv` forgives (`"a"b`:
   the cell's whole span).
 - A cell holding HTML (`markup`: an article's body as Zendesk, Freshdesk or Intercom export it, `<p>Cliquez sur
-  <strong>...`) is read by the HTML reader, its tags and entities left out, each block a line cited at its element.
+  <strong>...`) is read by the HTML reader, its tags and entities left out, each block a line cited at its element;
+  one whose tags a sentence names, never closed ("Utilisez <b> et <i> ..."), is text.
 - Bounds, each a `ValueError` whose reason the ingest reports, the file skipped: a row of more than `MAX_COLUMNS`
   cells; a quoted cell never closed, which `csv` would read to the end of the file as one cell; a file whose rows
   hold no text. A file is at most `RAG_MAX_FILE_BYTES` (`rag.corpus.files.refusal`) before it is decoded, and a
@@ -70,7 +71,7 @@ _ELEMENTS = ("p", "div", "span", "br", "hr", "strong", "b", "em", "i", "u", "a",
              "dd", "h1", "h2", "h3", "h4", "h5", "h6", "table", "thead", "tbody", "tr", "td", "th", "blockquote",
              "pre", "code", "section", "article", "figure", "figcaption", "details", "summary", "sup", "sub", "font",
              "iframe", "video")
-_TAG = re.compile(rf"</?(?:{'|'.join(_ELEMENTS)})(?=[\s/>])[^<>]*>", re.IGNORECASE)
+_TAG = re.compile(rf"</?(?P<name>{'|'.join(_ELEMENTS)})(?=[\s/>])(?P<rest>[^<>]*)>", re.IGNORECASE)
 
 
 @dataclass(slots=True)
@@ -119,15 +120,29 @@ def _value_lines(value: str) -> tuple[list[Line], bool]:
 
 
 def markup(value: str) -> bool:
-    """Whether a cell holds HTML, as help desks export an article's body (Zendesk, Freshdesk, Intercom): a start tag
-    of a common element (`_ELEMENTS`) opening it, or two of their tags anywhere ("Cliquez sur <strong>Enregistrer
-    </strong>", "Oui.<br>Sous 24 h.<br>"). A lone one in prose ("le signe <b>") stays text."""
+    """Whether a cell holds HTML, as help desks export an article's body (Zendesk, Freshdesk, Intercom): markup, not
+    tags named in prose. A common element (`_ELEMENTS`) opened then closed ("Cliquez sur <strong>Enregistrer</strong>",
+    "<p>Oui.</p>"), a start tag with attributes ("<a href='...'>", "<img src='...'>"), or two line breaks ("Oui.<br>Sous
+    24 h.<br>"). Tags named in a sentence, never closed ("Utilisez <b> et <i> pour la mise en forme", "le signe <b>"),
+    leave it text, read as written."""
     if "<" not in value:
         return False
-    opening = _TAG.match(value.lstrip())
-    if opening is not None and not opening[0].startswith("</"):
-        return True
-    return sum(1 for _ in islice(_TAG.finditer(value), 2)) == 2
+    opened: set[str] = set()
+    breaks = 0
+    for tag in _TAG.finditer(value):
+        name = tag["name"].casefold()
+        if tag[0].startswith("</"):
+            if name in opened:
+                return True
+        elif "=" in tag["rest"]:
+            return True
+        elif name == "br":
+            breaks += 1
+            if breaks == 2:
+                return True
+        else:
+            opened.add(name)
+    return False
 
 
 def parse_csv(text: str) -> Parsed:
