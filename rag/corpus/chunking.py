@@ -67,7 +67,11 @@ TokenCounter = Callable[[Sequence[str]], list[int]]
 # Dupont"), as the answers' sentences end. 25: a PDF without outline sectioned by its lines set in bold or larger that
 # read as headings, their levels by size (the largest first, a title when larger than all); a running header's or
 # footer's line with a page number at one end ("Société – Page 2/4", "Guide – page 2") or framed ("— 2 —") left out.
-LAYOUT = 25
+# 26: a text file's German "§ 1 Allgemeines" and the German, Spanish, Italian and Portuguese divisions its headings, a
+# decree's "Art. 2. - Le présent décret ..." an article with its text; a Word or OpenDocument bold line above the
+# Title paragraph no parent of the headings after it; a spreadsheet's cell naming tags in prose ("Utilisez <b> et <i>
+# ...") its text as written, not read as HTML.
+LAYOUT = 26
 TITLE_CHARS = 60  # a line shorter than this without a full stop names what follows it (`_runs_on`)
 _FULL_STOPS = (".", "!", "…", ";")
 PROBE_CHARS_PER_TOKEN = 16  # an ASCII word of this many characters per passage token is counted by its prefixes
