@@ -114,13 +114,17 @@ def parse_text(text: str) -> Parsed:
             lines.pop(0)
 
     legal = legal_headings(lines, text)
+    as_text: set[int] = set()  # the lines of headings that head nothing, read as text
     while True:
         outline_numbers = _outline_numbers(lines, text, {j for h in legal.headings.values() for j in h.lines})
-        sections, opened = _read(lines, outline_numbers, legal, text)
+        sections, opened = _read(lines, outline_numbers, legal, text, as_text)
         empty = hollow(sections, opened)
         if not empty:
             break
-        legal = legal.without(empty)  # text again: their sections, without lines, would be dropped, and them with
+        # text again: their sections, without lines, would be dropped, and them with (a question right over "Article
+        # 5 : Le dépôt ...", which closes it; an article alone on its line over the next)
+        as_text |= empty - set(legal.headings)
+        legal = legal.without(empty)
     kept = [s for s in sections if s.lines]
     if len(kept) > 1 and kept[-1].heading is None and len(kept[-1].lines) == 1 and \
             kept[-1].lines[0].text.endswith(":"):
@@ -136,17 +140,20 @@ def parse_text(text: str) -> Parsed:
     return Parsed(kept, title=title)
 
 
-def _read(lines: list[Line], outline_numbers: set[str], legal: Articles,
-          text: str) -> tuple[list[Section], dict[int, int]]:
-    """The sections of `lines`, and the line of each article's heading by the index of the section it opens."""
+def _read(lines: list[Line], outline_numbers: set[str], legal: Articles, text: str,
+          as_text: set[int]) -> tuple[list[Section], dict[int, int]]:
+    """The sections of `lines`, and the line of each heading by the index of the section it opens; the lines
+    `as_text` are text, whatever they look like."""
     sections: list[Section] = [Section(None)]
     pending: Line | None = None  # a numbered item that may continue after an elision
     after_elision = False
     titles = {j for heading in legal.headings.values() for j in heading.lines[1:]}  # the title lines under "ARTICLE 3"
-    opened: dict[int, int] = {}  # the line of each article's heading, by the index of the section it opens
+    opened: dict[int, int] = {}  # the line of each heading, by the index of the section it opens
     outline = Outline()
+    pending_at = 0  # the line `pending` starts on
 
-    def open_section(heading: Line, level: int = _OUTLINE_LEVEL) -> None:
+    def open_section(heading: Line, at: int, level: int = _OUTLINE_LEVEL) -> None:
+        opened[len(sections)] = at
         sections.append(outline.section(level, heading.text, heading.start))
 
     for i, line in enumerate(lines):
@@ -160,9 +167,10 @@ def _read(lines: list[Line], outline_numbers: set[str], legal: Articles,
         numbered = NUMBERED.match(line.text)
         item = numbered.group("text") if numbered else None
         entry = OUTLINE.match(line.text) if outline_numbers else None
-        if pending is None and entry and entry["number"] in outline_numbers and heading_like(entry["text"]):
+        if pending is None and entry and entry["number"] in outline_numbers and heading_like(entry["text"]) and \
+                i not in as_text:
             after_elision = False
-            open_section(Line(entry["text"], line.start, line.end), entry["number"].count(".") + 1)
+            open_section(Line(entry["text"], line.start, line.end), i, entry["number"].count(".") + 1)
             continue
         if pending is not None:
             if item is not None and after_elision and item[:1].islower():
@@ -170,7 +178,7 @@ def _read(lines: list[Line], outline_numbers: set[str], legal: Articles,
                 pending = Line(pending.text + joiner + item, pending.start, line.end)
                 after_elision = False
                 continue
-            open_section(pending)
+            open_section(pending, pending_at)
             pending = None
         after_elision = False
         if i in legal.headings:
@@ -180,26 +188,26 @@ def _read(lines: list[Line], outline_numbers: set[str], legal: Articles,
             if heading.body is not None:  # "Art. 2. - Le présent décret ...": the article's text after its number
                 sections[-1].lines.append(Line(line.text[heading.body:], line.start + heading.body, line.end))
             continue
-        if i in legal.listed:
-            sections[-1].lines.append(line)  # a table of contents' line: text, whatever it looks like
+        if i in legal.listed or i in as_text:
+            sections[-1].lines.append(line)  # a table of contents' line, a heading of nothing: text
             continue
         if item is not None and not item.endswith("?"):
             # a numbered item that is not a question yet: a question cut by the export, or a list step
             nxt = lines[i + 1] if i + 1 < len(lines) else None
             if nxt is not None and _ELISION.match(nxt.text):
-                pending = Line(item, line.start, line.end)
+                pending, pending_at = Line(item, line.start, line.end), i
                 continue
         if item is not None and item.endswith("?"):
-            pending = Line(item, line.start, line.end)
+            pending, pending_at = Line(item, line.start, line.end), i
             continue
         following = lines[i + 1] if i + 1 < len(lines) else None
         previous = lines[i - 1] if i else None
         if (line.text.endswith("?") and len(line.text) <= 150) or looks_like_title(line, following, previous, text):
-            open_section(line)
+            open_section(line, i)
             continue
         sections[-1].lines.append(line)
     if pending is not None:
-        open_section(pending)
+        open_section(pending, pending_at)
     return sections, opened
 
 
