@@ -35,6 +35,8 @@ Reading = list[tuple[str | None, list[str]]]
 def read(path: Path) -> Reading:
     """A file's sections, read by the parser of its suffix (`rag.corpus.files`)."""
     suffix = path.suffix.lower()
+    if suffix not in SUFFIXES and suffix not in BINARY_SUFFIXES:
+        return [("error", [f"no reader for {suffix or 'a file without suffix'}"])]  # recorded, as ingest skips it
     try:
         parsed: Parsed = BINARY_SUFFIXES[suffix](path.read_bytes()) if suffix in BINARY_SUFFIXES else \
             SUFFIXES[suffix](decode_text(path.read_bytes())[0])
