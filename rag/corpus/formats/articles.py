@@ -7,8 +7,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from rag.corpus.formats.base import Line, Section
-from rag.corpus.formats.legal import APART, ARTICLE_LEVEL, LegalHeading, legal_heading
-from rag.corpus.formats.line_shapes import BULLET, NUMBERED, OUTLINE, apart, heading_like, opens_block, titled
+from rag.corpus.formats.legal import APART, ARTICLE_LEVEL, SENTENCE_OPENINGS, LegalHeading, legal_heading
+from rag.corpus.formats.line_shapes import (
+    BULLET,
+    NUMBERED,
+    OUTLINE,
+    SENTENCE_END,
+    apart,
+    heading_like,
+    opens_block,
+    titled,
+)
 from rag.index.analyzer import detect_language
 
 
@@ -64,9 +73,11 @@ def legal_headings(lines: list[Line], source: str) -> Articles:
         level, kind, number = heading.level, heading.kind, heading.number
         if heading.title is not None and heading.title_at is not None:
             title = heading.title.removesuffix(":").rstrip()  # "Article 2 - Loyer :" over its text
-            if title and heading_like(title) and not _runs_on(lines, i, source):
+            if title and _titled(title) and not _runs_on(lines, i, source):
                 found[i] = Heading(level, line.text, (i,), kind, number)
-            elif heading.separated and title and not title[0].islower():
+            elif title and _titled(title) and _wrapped_title(lines, i, source):
+                found[i] = Heading(level, f"{line.text} {lines[i + 1].text}", (i, i + 1), kind, number)
+            elif kind == "article" and heading.separated and title and not title[0].islower():
                 found[i] = Heading(level, heading.untitled, (i,), kind, number, heading.title_at)
         elif _title_line(lines, i + 1, source) and _goes_on(shapes, i + 2, level):
             joiner = " " if heading.label != line.text else " – "  # "Art. 7 –" has its separator
@@ -77,6 +88,38 @@ def legal_headings(lines: list[Line], source: str) -> Articles:
     kept, listed = _listed(found)
     kept = _counted(kept)
     return Articles(_beside(kept, lines, source), frozenset(listed) if kept else frozenset())
+
+
+def _titled(title: str) -> bool:
+    """Whether an article's or a division's text after its separator reads as its title: a heading's text
+    (`heading_like`), or one sentence's shape with a point after it, short, that does not open as a sentence does
+    (on an article or a pronoun: `SENTENCE_OPENINGS`) or is in capitals: "Objeto y ámbito de aplicación.", "OBJET.",
+    "Definitions.", not "Le présent décret entre en vigueur."."""
+    if heading_like(title):
+        return True
+    bare = title.removesuffix(".")
+    if bare == title or not bare or bare.endswith(".") or ". " in bare or not heading_like(bare):
+        return False
+    return bare.isupper() or not _opens_as_sentence(bare)
+
+
+def _opens_as_sentence(text: str) -> bool:
+    """Whether `text` opens on an article or a pronoun (`SENTENCE_OPENINGS`): "Le présent décret ..."."""
+    first = "".join(c if c.isalpha() else " " for c in text[:40]).split()[:1]
+    return bool(first) and first[0].casefold() in SENTENCE_OPENINGS
+
+
+def _wrapped_title(lines: list[Line], i: int, source: str) -> bool:
+    """Whether the title on line `i` wraps onto the next line, in lower case, and ends there: that line is no
+    sentence's end and goes on into no other ("Article 2 – Conditions générales de vente applicables et" over
+    "modalités de paiement du prix"), the two a heading's length, and the title does not open as a sentence."""
+    if i + 2 > len(lines) or not _runs_on(lines, i, source) or _runs_on(lines, i + 1, source):
+        return False
+    title = legal_heading(lines[i].text)
+    after = lines[i + 1].text
+    if title is None or title.title is None or after.endswith(SENTENCE_END):
+        return False
+    return heading_like(f"{title.title} {after}") and not _opens_as_sentence(title.title)
 
 
 def _title_line(lines: list[Line], i: int, source: str) -> bool:

@@ -40,6 +40,17 @@ _LEVELS = {word: rank - len(ranks) + ARTICLE_LEVEL
 _ARTICLES = ("article", "artikel", "artículo", "articolo", "artigo")
 # What stands apart from the articles and divisions, beside the outermost of them: an annex, a preamble
 APART = ("annexe", "annexes", "appendix", "appendice", "préambule")
+# The words a sentence opens on and a title does not, lower-cased: the articles, demonstratives and subject pronouns
+# of the languages above and English ("Art. 2. - Le présent décret entre en vigueur." is the article's text; "Artículo
+# 1. Objeto y ámbito de aplicación." its title, a point after it as Spain's BOE puts it)
+SENTENCE_OPENINGS = frozenset(word for words in (
+    "le la les l un une ce cet cette ces il elle ils elles on nous vous tout toute tous chaque",  # French
+    "der die das ein eine einen dieser diese dieses es er sie wir jeder jede",  # German
+    "el los las una este esta estos estas se todo cada",  # Spanish
+    "lo gli i uno questo questa questi queste ogni",  # Italian
+    "o a os as um uma esta estes estas cada",  # Portuguese
+    "the an this these that it we you each any every",  # English
+) for word in words.split())
 # the words for a number: "Article premier", "Titre préliminaire", "Artículo único", "CAPÍTULO PRIMERO"
 _NUMBER_WORDS = ("premier", "première", "unique", "préliminaire", "liminaire", "único", "única", "unico", "preliminar",
                  "preliminare", "primero", "primera", "segundo", "segunda", "tercero", "tercera", "cuarto", "cuarta",
@@ -60,9 +71,10 @@ _HEADING = re.compile(
     r"(?:\s?(?:er|ER)|re|RE|°|(?P<ordinal>\.?[ºª]))?"  # "1er", "1 er", "Ier", "2°"; Spanish "1.º", "1ª"
     r"(?:\s(?i:bis|ter|quater|quinquies|sexies|septies|octies|nonies|decies))?"  # an article inserted: "3 bis"
     r"|(?P<apart>(?i:annexes?|appendix|appendice|préambule))(?:\s+(?P<index>\d{1,3}|[IVXLC]{1,7}|[A-Z]))?)"
-    # "–", "-", "−" (minus), ":", ".", a point before a dash ("Article 3. – Prix", "ARTÍCULO 1.- OBJETO"); the title
-    # greedy, no `\s*` after it: a lazy title before `\s*` is quadratic in a run of spaces
-    r"(?:\s*(?P<separator>(?:\.\s*)?[–—−:.\-])\s*(?P<title>\S.*)?"
+    # "–", "-", "−" (minus), ":", ".", "--" (Creative Commons' "Section 1 -- Definitions."), a point before a dash
+    # ("Article 3. – Prix", "ARTÍCULO 1.- OBJETO"); the title opens on a letter, a quote or a bracket ("Article 2 -
+    # - Prix" is no heading), greedy, no `\s*` after it: a lazy title before `\s*` is quadratic in a run of spaces
+    r"(?:\s*(?P<separator>(?:\.\s*)?(?:--|[–—−:.\-]))\s*(?P<title>(?:[^\W\d_]|[«\"“(\[]).*)?"
     r"|\s+(?P<bare>\S.*))?")  # a title without separator: "§ 1 Geltungsbereich", "Sección 1.ª Del contrato" only
 
 
@@ -117,4 +129,4 @@ def legal_heading(text: str) -> LegalHeading | None:
     return LegalHeading(level, title, label, kind, number.casefold(), title_at, not match["bare"])
 
 
-__all__ = ["APART", "ARTICLE_LEVEL", "LegalHeading", "legal_heading"]
+__all__ = ["APART", "ARTICLE_LEVEL", "SENTENCE_OPENINGS", "LegalHeading", "legal_heading"]

@@ -1,0 +1,66 @@
+"""What follows an article's or a division's number (`rag.corpus.formats.articles`): a title, even with a point after
+it as Spain's BOE puts it, the article's text on its line (a decree's "Art. 2. - Le présent décret ..."), which only
+an article has, or a title wrapped onto the next line."""
+
+from __future__ import annotations
+
+import pytest
+
+from rag.corpus.formats.legal import legal_heading
+from rag.corpus.formats.text import parse_text
+
+
+def _read(text: str) -> list[tuple[str | None, list[str]]]:
+    return [(s.heading, [line.text for line in s.lines]) for s in parse_text(text).sections]
+
+
+def test_a_division_followed_by_a_sentence_is_text():
+    """Only an article opens with its text on its line: a "Section", a "Capítulo", a "Teil" or a "Chapitre" followed
+    by a sentence is prose (a novel's, a meeting's minutes), not a heading over the articles after it."""
+    assert _read("Contrat\n\nArticle 2 – Réunions\n\nSection 4 - Les parties conviennent de se réunir chaque mois.\n\n"
+                 "Article 3 – Prix\n\nLe prix est fixé chaque année.\n")[-2:] == [
+        ("Article 2 – Réunions", ["Section 4 - Les parties conviennent de se réunir chaque mois."]),
+        ("Article 3 – Prix", ["Le prix est fixé chaque année."])]
+    for line in ("Capítulo 4 - El héroe vuelve a casa tras la guerra.", "Teil 2 – Die Kosten sind gestiegen, wie "
+                 "erwartet.", "Chapitre 1 - Nous avons relu le manuscrit ensemble."):
+        text = f"Notes\n\n{line}\n\n{line.replace('4', '5').replace('2', '3').replace('1', '2')}\n\nFin.\n"
+        assert all(heading is None for heading, _ in _read(text)), line
+
+
+@pytest.mark.parametrize(("text", "headings"), [
+    ("Ley\n\nArtículo 1. Objeto y ámbito de aplicación.\n\nLa presente ley regula los contratos.\n\n"
+     "Artículo 2. Definiciones.\n\nA efectos de esta ley se entiende por contrato el acuerdo.\n",
+     ["Artículo 1. Objeto y ámbito de aplicación.", "Artículo 2. Definiciones."]),  # Spain's BOE
+    ("CGV\n\nARTICLE 1 - OBJET.\n\nLe contrat a pour objet la vente.\n\nARTICLE 2 - LE PRIX.\n\nLe prix est fixe.\n",
+     ["ARTICLE 1 - OBJET.", "ARTICLE 2 - LE PRIX."]),  # in capitals, a title
+    ("License\n\nSection 1 -- Definitions.\n\na. Adapted Material means material.\n\nSection 2 -- Scope.\n\n"
+     "a. License grant.\n", ["Section 1 -- Definitions.", "Section 2 -- Scope."]),  # Creative Commons' "--"
+])
+def test_a_title_with_a_point_after_it_is_the_title(text, headings):
+    assert [heading for heading, _ in _read(text)[-2:]] == headings
+
+
+def test_a_sentence_after_the_number_is_the_articles_text():
+    """A sentence with a point, opening on an article or a pronoun, is the article's text; one opening in lower case
+    after the separator is no article's text nor title: the line is text."""
+    assert _read("Décret\n\nArt. 1er. - Le présent décret fixe les règles.\n\nArt. 2. - Il entre en vigueur demain."
+                 "\n\nArt. 3. - le ministre est chargé de son exécution.\n") == [
+        ("Art. 1er", ["Le présent décret fixe les règles."]),
+        ("Art. 2", ["Il entre en vigueur demain.", "Art. 3. - le ministre est chargé de son exécution."])]
+
+
+@pytest.mark.parametrize("line", ["Article 2 - - Prix", "Article 4 : 25 €", "Section 1 -- - Definitions."])
+def test_a_title_opens_on_a_letter(line):
+    assert legal_heading(line) is None
+
+
+def test_a_title_wrapped_onto_a_line_in_lower_case_is_the_heading():
+    """A title too long for its line goes on in lower case on the next, which ends it: both are the heading; a
+    sentence wrapped so ("Le locataire ..." over "... chaque mois.") is the article's text."""
+    assert _read("CGV\n\nArticle 1 – Objet\n\nLe contrat porte sur la vente.\n\nArticle 2 – Conditions générales de "
+                 "vente applicables et\nmodalités de paiement du prix\n\nLe prix est payable à la commande.\n\n"
+                 "Article 3 – Le locataire paie le loyer\nchaque mois.\n")[-3:] == [
+        ("Article 1 – Objet", ["Le contrat porte sur la vente."]),
+        ("Article 2 – Conditions générales de vente applicables et modalités de paiement du prix",
+         ["Le prix est payable à la commande."]),
+        ("Article 3", ["Le locataire paie le loyer", "chaque mois."])]
