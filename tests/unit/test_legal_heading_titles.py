@@ -64,3 +64,20 @@ def test_a_title_wrapped_onto_a_line_in_lower_case_is_the_heading():
         ("Article 2 – Conditions générales de vente applicables et modalités de paiement du prix",
          ["Le prix est payable à la commande."]),
         ("Article 3", ["Le locataire paie le loyer", "chaque mois."])]
+
+
+@pytest.mark.parametrize(("line", "heading"), [
+    ("§ 3 PREISE", True), ("§ 4 HAFTUNG", True), ("§ 5 VERTRAG", True), ("§ 2 ZIEL", True),  # titles in capitals
+    ("§ 312g BGB", False), ("§ 5 UStG gilt entsprechend.", False), ("§ 14 StGB", False), ("§ 1 GmbHG", False),
+    ("§ 3 DSGVO", False), ("§ 4 BDSG", False), ("§ 8 VwVfG", False),  # a law's paragraph cited
+])
+def test_a_title_in_capitals_is_no_law_cited(line, heading):
+    assert (legal_heading(line) is not None) == heading
+
+
+def test_german_terms_titled_in_capitals_head_their_paragraphs():
+    text = ("AGB der Muster GmbH\n\n§ 1 ALLGEMEINES\nDiese AGB gelten für alle Verträge.\n§ 2 ANGEBOT UND "
+            "VERTRAGSSCHLUSS\nDer Vertrag kommt mit der Bestätigung zustande.\n§ 3 PREISE\nAlle Preise inkl. MwSt.\n"
+            "§ 4 HAFTUNG\nWir haften nur bei Vorsatz.\n")
+    assert [heading for heading, _ in _read(text)] == [
+        "§ 1 ALLGEMEINES", "§ 2 ANGEBOT UND VERTRAGSSCHLUSS", "§ 3 PREISE", "§ 4 HAFTUNG"]

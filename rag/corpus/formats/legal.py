@@ -56,8 +56,11 @@ _NUMBER_WORDS = ("premier", "première", "unique", "préliminaire", "liminaire",
                  "preliminare", "primero", "primera", "segundo", "segunda", "tercero", "tercera", "cuarto", "cuarta",
                  "quinto", "quinta")
 # What goes on after a "§ 5" that a sentence cites, at the start of a line ("§ 5 Abs. 2 gilt entsprechend"): a
-# paragraph's parts, a law's abbreviation ("§ 5 BGB", "§ 312g StGB"); a heading's title opens otherwise
-_CITED = re.compile(r"(?:Abs|Absatz|Satz|S|Nr|Ziff|Buchst|lit|Alt|Hs|ff?)\b\.?|[A-Z][A-Za-z]{0,5}[A-Z](?:\s|$)")
+# paragraph's parts, a law's abbreviation: two or three capitals ("§ 5 BGB", "AGB"), up to five ending as a law's name
+# does, in Gesetz, Buch, Ordnung, Verordnung ("BDSG", "DSGVO"), or a capital after small letters ("UStG", "StGB",
+# "GmbHG"). A title in capitals opens otherwise: "§ 3 PREISE", "§ 4 HAFTUNG"
+_CITED = re.compile(r"(?:Abs|Absatz|Satz|S|Nr|Ziff|Buchst|lit|Alt|Hs|ff?)\b\.?"
+                    r"|(?:[A-Z]{1,4}[GBOV]|[A-Z]{2,3}|[A-Z][A-Za-z]{0,6}[a-z][A-Za-z]{0,3}[A-Z])(?:\s|$)")
 _WORDS = "|".join(sorted({*_ARTICLES, *_LEVELS}, key=len, reverse=True))  # the longest first: "sous-section"
 _HEADING = re.compile(
     rf"(?:(?P<kind>(?i:{_WORDS})\s+"
