@@ -127,6 +127,10 @@ def test_an_html_cell_is_read_as_html_each_line_cited_at_its_element(tmp_path):
     ("Le signe <b> met en gras.", False), ("Si x < 3 et y > 2, oui.", False), ("</p> seul", False),
     ("<3 merci", False), ("Sans balise.", False), ("Utilisez <b> et <i> pour la mise en forme", False),
     ("<b> met en gras, <i> en italique", False), ("Fermez par </b> ce que <b> ouvre", False),
+    ("Tapez <br> pour aller à la ligne", False),  # one line break named
+    ("<p>Bonjour<p>Merci de votre retour", True), ("<p>Bonjour,<br>Votre commande est partie.", True),  # valid HTML
+    ("<ul><li>Un<li>Deux", True), ("<p>Texte tronqué sans fin &nbsp; ici", True),  # without closing tags
+    ("<p> ouvre un paragraphe", False), ("<b>Important : lisez", False),  # a tag named, an inline one opening
 ])
 def test_a_cell_is_html_when_it_holds_markup_not_tags_named_in_prose(value, html):
     """Markup: an element opened then closed, a start tag with attributes, two line breaks. Tags a sentence names,

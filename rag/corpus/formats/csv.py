@@ -71,6 +71,7 @@ _ELEMENTS = ("p", "div", "span", "br", "hr", "strong", "b", "em", "i", "u", "a",
              "dd", "h1", "h2", "h3", "h4", "h5", "h6", "table", "thead", "tbody", "tr", "td", "th", "blockquote",
              "pre", "code", "section", "article", "figure", "figcaption", "details", "summary", "sup", "sub", "font",
              "iframe", "video")
+_BLOCKS = frozenset(("p", "div", "ul", "ol", "table", "h1", "h2", "h3", "h4", "h5", "h6"))  # a cell's opening block
 _TAG = re.compile(rf"</?(?P<name>{'|'.join(_ELEMENTS)})(?=[\s/>])(?P<rest>[^<>]*)>", re.IGNORECASE)
 
 
@@ -122,11 +123,16 @@ def _value_lines(value: str) -> tuple[list[Line], bool]:
 def markup(value: str) -> bool:
     """Whether a cell holds HTML, as help desks export an article's body (Zendesk, Freshdesk, Intercom): markup, not
     tags named in prose. A common element (`_ELEMENTS`) opened then closed ("Cliquez sur <strong>Enregistrer</strong>",
-    "<p>Oui.</p>"), a start tag with attributes ("<a href='...'>", "<img src='...'>"), or two line breaks ("Oui.<br>Sous
-    24 h.<br>"). Tags named in a sentence, never closed ("Utilisez <b> et <i> pour la mise en forme", "le signe <b>"),
-    leave it text, read as written."""
+    "<p>Oui.</p>"), a start tag with attributes ("<a href='...'>", "<img src='...'>"), two line breaks ("Oui.<br>Sous
+    24 h.<br>"), or a block's start tag opening the cell, the text at once after it ("<p>Bonjour<p>Merci de votre
+    retour", valid HTML without closing tags). Tags named in a sentence, never closed ("Utilisez <b> et <i> pour la
+    mise en forme", "le signe <b>", "<p> ouvre un paragraphe"), leave it text, read as written."""
     if "<" not in value:
         return False
+    opening = _TAG.match(value.lstrip())
+    if opening is not None and opening["name"].casefold() in _BLOCKS and not opening[0].startswith("</") and \
+            value.lstrip()[opening.end():opening.end() + 1] != " ":
+        return True
     opened: set[str] = set()
     breaks = 0
     for tag in _TAG.finditer(value):
