@@ -81,3 +81,15 @@ def test_german_terms_titled_in_capitals_head_their_paragraphs():
             "§ 4 HAFTUNG\nWir haften nur bei Vorsatz.\n")
     assert [heading for heading, _ in _read(text)] == [
         "§ 1 ALLGEMEINES", "§ 2 ANGEBOT UND VERTRAGSSCHLUSS", "§ 3 PREISE", "§ 4 HAFTUNG"]
+
+
+@pytest.mark.parametrize(("contents", "article"), [("Sommaire", "Article {} – {}"), ("Inhaltsverzeichnis", "§ {} {}")])
+def test_the_first_article_after_a_table_of_contents_heads_its_text(contents, article):
+    """A table of contents a blank line alone parts from the articles: its run of headings ends where one comes
+    again, and the first article heads its text (before, it was read as the contents' last line)."""
+    titles = ("Objet", "Durée", "Prix")
+    text = "\n".join([contents, "", *(article.format(n, t) for n, t in enumerate(titles, 1)), ""]) + "".join(
+        f"\n{article.format(n, t)}\n\nLe contrat règle le point {n}.\n" for n, t in enumerate(titles, 1))
+    assert _read(text) == [(None, [contents, *(article.format(n, t) for n, t in enumerate(titles, 1))]),
+                           *((article.format(n, t), [f"Le contrat règle le point {n}."])
+                             for n, t in enumerate(titles, 1))]

@@ -198,14 +198,19 @@ def _alike(heading: Heading, other: Heading) -> bool:
 
 def _runs(found: dict[int, Heading]) -> list[list[int]]:
     """The headings found in runs of headings one after the other (the line after one's lines the next's, and no
-    text on it: an article's `body` ends a run)."""
+    text on it: an article's `body` ends a run), each heading once: one again opens a run (the first article after a
+    table of contents that a blank line alone parts from it)."""
     runs: list[list[int]] = []
+    names: set[tuple[str, str | None]] = set()  # the kinds and numbers of the headings of the last run
     for i in sorted(found):
         last = found[runs[-1][-1]] if runs else None
-        if last is not None and last.lines[-1] + 1 == i and last.body is None:
+        name = found[i].kind, found[i].number
+        if last is not None and last.lines[-1] + 1 == i and last.body is None and name not in names:
             runs[-1].append(i)
         else:
             runs.append([i])
+            names.clear()
+        names.add(name)
     return runs
 
 
