@@ -93,3 +93,17 @@ def test_the_first_article_after_a_table_of_contents_heads_its_text(contents, ar
     assert _read(text) == [(None, [contents, *(article.format(n, t) for n, t in enumerate(titles, 1))]),
                            *((article.format(n, t), [f"Le contrat règle le point {n}."])
                              for n, t in enumerate(titles, 1))]
+
+
+@pytest.mark.parametrize(("text", "parents"), [
+    ("Ley de ejemplo\n\nLIBRO I\n\nTÍTULO I\n\nArtículo 1. Objeto\n\nLa presente ley regula los contratos que se "
+     "celebran en el territorio.\n\nArtículo 2. Ámbito\n\nSe aplica a todos los contratos de la ley.\n",
+     ("LIBRO I", "TÍTULO I")),  # Spanish: Libro > Título
+    ("Codice di esempio\n\nPARTE I\n\nLIBRO I\n\nTITOLO I\n\nArticolo 1 – Oggetto\n\nIl presente codice disciplina i "
+     "contratti che sono conclusi nel territorio.\n\nArticolo 2 – Ambito\n\nSi applica a tutti i contratti della "
+     "legge.\n", ("PARTE I", "LIBRO I", "TITOLO I")),  # Italian: Parte > Libro > Titolo
+])
+def test_a_division_two_languages_share_stands_at_its_languages_level(text, parents):
+    """"Libro" is above "Título" in Spain's codes, under "Parte" in Italy's: each language's order, not the last
+    table's that names the word."""
+    assert [s.parents[1:] for s in parse_text(text).sections] == [parents, parents]

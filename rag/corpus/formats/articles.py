@@ -7,7 +7,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from rag.corpus.formats.base import Line, Section
-from rag.corpus.formats.legal import APART, ARTICLE_LEVEL, SENTENCE_OPENINGS, LegalHeading, legal_heading
+from rag.corpus.formats.legal import (
+    APART,
+    ARTICLE_LEVEL,
+    SENTENCE_OPENINGS,
+    SHARED,
+    LegalHeading,
+    division_level,
+    legal_heading,
+)
 from rag.corpus.formats.line_shapes import (
     BULLET,
     NUMBERED,
@@ -151,14 +159,19 @@ def _goes_on(shapes: list[LegalHeading | None], i: int, level: int) -> bool:
 
 
 def _shapes(lines: list[Line], source: str) -> list[LegalHeading | None]:
-    """The heading each line is shaped as, if any (`legal_heading`), a "Section" placed where the document puts it:
-    above articles, as French law does ("Section 1 : ..." > "Article L. 121-1"), where a Section comes before the
-    first article or the text is in French; else inside the article open, as an English contract's "Section 1.1 -
-    Agreement" under "ARTICLE 1 - DEFINITIONS", at its clauses' level."""
+    """The heading each line is shaped as, if any (`legal_heading`), a division whose word two languages share at
+    its level in the document's ("Libro I" above "Título I" in Spanish, under "Parte I" in Italian), a "Section"
+    placed where the document puts it: above articles, as French law does ("Section 1 : ..." > "Article L. 121-1"),
+    where a Section comes before the first article or the text is in French; else inside the article open, as an
+    English contract's "Section 1.1 - Agreement" under "ARTICLE 1 - DEFINITIONS", at its clauses' level."""
     shapes = [legal_heading(line.text) for line in lines]
     kinds = [shape.kind if shape else None for shape in shapes]
-    if "section" not in kinds or "article" not in kinds or kinds.index("section") < kinds.index("article") or \
-            detect_language([source]) == "fr":
+    inside = "section" in kinds and "article" in kinds and kinds.index("section") > kinds.index("article")
+    language = detect_language([source]) if inside or SHARED.intersection(kinds) else None
+    if language is not None and SHARED.intersection(kinds):
+        shapes = [replace(shape, level=division_level(shape.kind, language)) if shape and shape.kind in SHARED else
+                  shape for shape in shapes]
+    if not inside or language == "fr":
         return shapes
     return [replace(shape, level=ARTICLE_LEVEL + max(1, (shape.number or "").count(".")))
             if shape and shape.kind == "section" else shape for shape in shapes]

@@ -26,17 +26,21 @@ from dataclasses import dataclass
 ARTICLE_LEVEL = 1  # an outline's single numbers' level ("4."): an article's clauses ("4.1", level 2) stand under it
 # The divisions above articles, by language, outermost first (a rank's other spellings after a space): Légifrance's
 # codes ("Titre Ier" > "Chapitre Ier" > "Section 1"), the German federal drafting manual's order ("Teil" > "Kapitel" >
-# "Abschnitt" > "Titel"), Spain's BOE ("Título I" > "Capítulo II" > "Sección 1.ª"), Italy's and Portugal's laws
+# "Abschnitt" > "Titel"), Spain's BOE ("Título I" > "Capítulo II" > "Sección 1.ª"), Italy's (the Codice di procedura
+# penale's "Parte prima" > "Libro I" > "Titolo I" > "Capo I") and Portugal's laws
 _DIVISIONS = {
     "fr": ("partie", "livre", "titre", "chapitre", "section", "sous-section"),
     "de": ("buch", "teil", "kapitel", "abschnitt", "unterabschnitt", "titel", "untertitel"),
     "es": ("libro", "título", "capítulo", "sección", "subsección"),
-    "it": ("libro", "parte", "titolo", "capo", "sezione"),
+    "it": ("parte", "libro", "titolo", "capo", "sezione"),
     "pt": ("livro", "parte", "título", "capítulo", "secção seção", "subsecção subseção"),
 }
-# a division's level by its word: the one just above articles at level 0, each one out one less ("Titre" -3)
-_LEVELS = {word: rank - len(ranks) + ARTICLE_LEVEL
-           for ranks in _DIVISIONS.values() for rank, spellings in enumerate(ranks) for word in spellings.split()}
+# a division's level by its language and word: the one just above articles at level 0, each one out one less ("Titre"
+# -3); a word two languages share has each one's ("libro": Spanish -4, above "título"; Italian -3, under "parte")
+_LEVELS = {(language, word): rank - len(ranks) + ARTICLE_LEVEL for language, ranks in _DIVISIONS.items()
+           for rank, spellings in enumerate(ranks) for word in spellings.split()}
+_LEVEL = {word: level for (_, word), level in reversed(_LEVELS.items())}  # without a language: the first table's
+SHARED = frozenset(word for word in _LEVEL if sum(other == word for _, other in _LEVELS) > 1)
 _ARTICLES = ("article", "artikel", "artículo", "articolo", "artigo")
 # What stands apart from the articles and divisions, beside the outermost of them: an annex, a preamble
 APART = ("annexe", "annexes", "appendix", "appendice", "préambule")
@@ -61,7 +65,7 @@ _NUMBER_WORDS = ("premier", "première", "unique", "préliminaire", "liminaire",
 # "GmbHG"). A title in capitals opens otherwise: "§ 3 PREISE", "§ 4 HAFTUNG"
 _CITED = re.compile(r"(?:Abs|Absatz|Satz|S|Nr|Ziff|Buchst|lit|Alt|Hs|ff?)\b\.?"
                     r"|(?:[A-Z]{1,4}[GBOV]|[A-Z]{2,3}|[A-Z][A-Za-z]{0,6}[a-z][A-Za-z]{0,3}[A-Z])(?:\s|$)")
-_WORDS = "|".join(sorted({*_ARTICLES, *_LEVELS}, key=len, reverse=True))  # the longest first: "sous-section"
+_WORDS = "|".join(sorted({*_ARTICLES, *_LEVEL}, key=len, reverse=True))  # the longest first: "sous-section"
 _HEADING = re.compile(
     rf"(?:(?P<kind>(?i:{_WORDS})\s+"
     r"|(?i:art)(?:\.\s*|\s+)"  # "Art. 7", "Art 7"
@@ -125,11 +129,17 @@ def legal_heading(text: str) -> LegalHeading | None:
         index = match["index"].casefold() if match["index"] else None  # "Annexe 2", "Appendix A"
         return LegalHeading(ARTICLE_LEVEL, title, label, match["apart"].casefold(), index, title_at)
     kind, number = (match["kind"] or "").strip().casefold(), match["number"]
-    if kind in _LEVELS:
-        level = _LEVELS[kind]
+    if kind in _LEVEL:
+        level = _LEVEL[kind]
     else:
         kind, level = "article", ARTICLE_LEVEL + (number.count(".") if number[0].isdigit() else 0)
     return LegalHeading(level, title, label, kind, number.casefold(), title_at, not match["bare"])
 
 
-__all__ = ["APART", "ARTICLE_LEVEL", "SENTENCE_OPENINGS", "LegalHeading", "legal_heading"]
+def division_level(word: str, language: str) -> int:
+    """The level of a division by its word (lower case) in a document in `language`: "libro" is above "título" in
+    Spanish, under "parte" in Italian; the first table's where the language has no such word."""
+    return _LEVELS.get((language, word), _LEVEL[word])
+
+
+__all__ = ["APART", "ARTICLE_LEVEL", "SENTENCE_OPENINGS", "SHARED", "LegalHeading", "division_level", "legal_heading"]
