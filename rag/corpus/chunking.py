@@ -70,7 +70,8 @@ TokenCounter = Callable[[Sequence[str]], list[int]]
 # 26: a text file's German "§ 1 Allgemeines" and the German, Spanish, Italian and Portuguese divisions its headings, a
 # decree's "Art. 2. - Le présent décret ..." an article with its text; a Word or OpenDocument bold line above the
 # Title paragraph no parent of the headings after it; a spreadsheet's cell naming tags in prose ("Utilisez <b> et <i>
-# ...") its text as written, not read as HTML.
+# ...") its text as written, not read as HTML; a text file's heading that heads nothing because an article or a
+# division follows it (a question over "Article 5 : Le dépôt ...") its text, no longer dropped.
 LAYOUT = 26
 TITLE_CHARS = 60  # a line shorter than this without a full stop names what follows it (`_runs_on`)
 _FULL_STOPS = (".", "!", "…", ";")
