@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
+from rag.corpus.formats import line_shapes
 from rag.corpus.formats.base import Line, Section
 from rag.corpus.formats.legal import (
     APART,
@@ -16,16 +17,7 @@ from rag.corpus.formats.legal import (
     division_level,
     legal_heading,
 )
-from rag.corpus.formats.line_shapes import (
-    BULLET,
-    NUMBERED,
-    OUTLINE,
-    SENTENCE_END,
-    apart,
-    heading_like,
-    opens_block,
-    titled,
-)
+from rag.corpus.formats.line_shapes import BULLET, NUMBERED, OUTLINE, apart, heading_like, opens_block, titled
 from rag.index.analyzer import detect_language
 
 
@@ -125,7 +117,7 @@ def _wrapped_title(lines: list[Line], i: int, source: str) -> bool:
         return False
     title = legal_heading(lines[i].text)
     after = lines[i + 1].text
-    if title is None or title.title is None or after.endswith(SENTENCE_END):
+    if title is None or title.title is None or after.endswith(line_shapes.SENTENCE_END):
         return False
     return heading_like(f"{title.title} {after}") and not _opens_as_sentence(title.title)
 
