@@ -41,12 +41,14 @@ def test_a_title_with_a_point_after_it_is_the_title(text, headings):
 
 
 def test_a_sentence_after_the_number_is_the_articles_text():
-    """A sentence with a point, opening on an article or a pronoun, is the article's text; one opening in lower case
-    after the separator is no article's text nor title: the line is text."""
+    """A sentence with a point, opening on an article or a pronoun, or two sentences, are the article's text; one
+    opening in lower case after the separator is no article's text nor title: the line is text."""
     assert _read("Décret\n\nArt. 1er. - Le présent décret fixe les règles.\n\nArt. 2. - Il entre en vigueur demain."
-                 "\n\nArt. 3. - le ministre est chargé de son exécution.\n") == [
+                 "\n\nArt. 3. - le ministre est chargé de son exécution.\n\nArt. 4. - Abrogation. Le décret n° 12 "
+                 "est abrogé.\n") == [
         ("Art. 1er", ["Le présent décret fixe les règles."]),
-        ("Art. 2", ["Il entre en vigueur demain.", "Art. 3. - le ministre est chargé de son exécution."])]
+        ("Art. 2", ["Il entre en vigueur demain.", "Art. 3. - le ministre est chargé de son exécution."]),
+        ("Art. 4", ["Abrogation. Le décret n° 12 est abrogé."])]
 
 
 @pytest.mark.parametrize("line", ["Article 2 - - Prix", "Article 4 : 25 €", "Section 1 -- - Definitions."])
