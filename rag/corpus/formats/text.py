@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from itertools import pairwise
 
 from rag.corpus.formats.articles import Articles, hollow, legal_headings
 from rag.corpus.formats.base import Line, Outline, Parsed, Section, lines_with_offsets
@@ -114,16 +115,21 @@ def parse_text(text: str) -> Parsed:
             lines.pop(0)
 
     legal = legal_headings(lines, text)
-    as_text: set[int] = set()  # the lines of headings that head nothing, read as text
+    as_text: set[int] = set()  # the lines of headings that head nothing because an article follows, read as text
     while True:
         outline_numbers = _outline_numbers(lines, text, {j for h in legal.headings.values() for j in h.lines})
         sections, opened = _read(lines, outline_numbers, legal, text, as_text)
         empty = hollow(sections, opened)
-        if not empty:
+        # text again: their sections, without lines, would be dropped, and them with (an article alone on its line
+        # over the next; a question right over "Article 5 : Le dépôt ...", which closes it). Another heading of
+        # nothing is dropped as before: an FAQ's question whose answer an export cut off ("1. Le client n'arrive pas
+        # ... ?" over "..." in the seed FAQ) is no text a passage should end on.
+        starts = sorted(opened.items())
+        closed_by_legal = {line for (_, line), (_, after) in pairwise(starts)
+                           if line in empty and line not in legal.headings and after in legal.headings}
+        if not (empty & set(legal.headings)) and not closed_by_legal:
             break
-        # text again: their sections, without lines, would be dropped, and them with (a question right over "Article
-        # 5 : Le dépôt ...", which closes it; an article alone on its line over the next)
-        as_text |= empty - set(legal.headings)
+        as_text |= closed_by_legal
         legal = legal.without(empty)
     kept = [s for s in sections if s.lines]
     if len(kept) > 1 and kept[-1].heading is None and len(kept[-1].lines) == 1 and \
