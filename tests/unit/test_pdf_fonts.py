@@ -118,6 +118,15 @@ def test_a_pdf_in_one_font_is_sectioned_by_its_title_lines_as_before(tmp_path: P
                                                                 "Virements aux marchands"]
 
 
+def test_bold_lines_at_the_body_s_size_alone_leave_a_pdf_s_plain_title_lines_its_headings(tmp_path: Path) -> None:
+    # two defined terms in bold at the body's size in a PDF whose headings are plain title lines: they head nothing
+    page = (_Page().line("ARTICLE 1 – OBJET").text().line("« Client »", 10, True).text().line("ARTICLE 2 – PRIX")
+            .text().line("« Commande »", 10, True).text().line("ARTICLE 3 – LIVRAISON").text())
+    parsed = parse_pdf(make_pdf(tmp_path / "terms.pdf", [page.placed]).read_bytes())
+    assert [section.heading for section in parsed.sections] == ["ARTICLE 1 – OBJET", "ARTICLE 2 – PRIX",
+                                                                "ARTICLE 3 – LIVRAISON"]
+
+
 def test_footers_with_a_page_number_within_their_text_are_left_out(tmp_path: Path) -> None:
     pages = []
     for n in range(1, 4):

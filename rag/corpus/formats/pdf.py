@@ -10,9 +10,10 @@ Running headers and footers (lines that stand at the top or the bottom of two pa
 heading starts where its title is found on its destination page (the page's top when it is not found, unless a
 heading before it in the outline was found on that page: then it is left out); text before the first one has no
 heading. Without an outline, lines set in bold or larger that read as headings head sections, their levels by size
-(`rag.corpus.formats.pdf_fonts`: the rule of Word's bold lines); in a PDF without such lines (one font throughout),
-short title lines head sections as in plain text (`rag.corpus.formats.text.looks_like_title`), and a lone one before
-the first is the title when the file declares none. A PDF that cannot be read raises `ValueError` with what to do
+(`rag.corpus.formats.pdf_fonts`: the rule of Word's bold lines) where one of them at least is larger than the text; in
+a PDF without such lines (one font throughout, or headings set in bold at the text's size alone), short title lines
+head sections as in plain text (`rag.corpus.formats.text.looks_like_title`), and a lone one before the first is the
+title when the file declares none. A PDF that cannot be read raises `ValueError` with what to do
 about it. What pypdf warns of while it reads a file (what it repaired: "incorrect startxref pointer", or found odd)
 comes back in `Parsed.changes`, for the ingest report to name the file, instead of being printed bare.
 """
@@ -31,7 +32,7 @@ from typing import TYPE_CHECKING, Any
 
 from rag.corpus.formats.base import Line, Outline, Parsed, Section
 from rag.corpus.formats.blocks import bold_heading_levels
-from rag.corpus.formats.pdf_fonts import Runs, Visitor, line_fonts
+from rag.corpus.formats.pdf_fonts import Runs, Visitor, body_size, line_fonts
 from rag.corpus.formats.pdf_furniture import PAGE_BREAK, body_lines, edge
 from rag.corpus.formats.text import leading_title, looks_like_title
 
@@ -278,7 +279,10 @@ def _styled(text: str, page_starts: list[int], fonts: list[Runs]) -> tuple[list[
     """A PDF without an outline whose headings are set in bold or larger (`rag.corpus.formats.pdf_fonts`): its
     sections under them, a heading over those of smaller ones, and the title line (None without one). A heading
     wrapped over two lines or more (the next in the same font going on in lower case) is one. No sections where fewer
-    than `_STYLED_HEADINGS` lines head one so (the title aside): `_titled` reads the text."""
+    than `_STYLED_HEADINGS` lines head one so (the title aside), nor where none of them is larger than the body's text:
+    bold alone at the body's size sets apart defined terms and notes ("« Client »") as much as headings, and in a PDF
+    whose headings are set no larger than its text, its plain title lines are its headings ("ARTICLE 2 – PRIX"), as
+    `_titled` reads them (a short bold heading among them reads as a title line there too)."""
     lines, _ = body_lines(text)
     set_in = line_fonts(lines, page_starts, fonts)
     groups: list[list[int]] = []  # the indexes of each heading's lines, or of a line of text alone
@@ -291,7 +295,9 @@ def _styled(text: str, page_starts: list[int], fonts: list[Runs]) -> tuple[list[
     headings = [" ".join(lines[i].text for i in group) for group in groups]
     levels = bold_heading_levels([(heading, set_in[group[0]]) for heading, group in zip(headings, groups,
                                                                                          strict=True)])
-    if sum(level > 0 for level in levels.values()) < _STYLED_HEADINGS:
+    body = body_size(fonts) or 0.0
+    larger = any((font := set_in[groups[n][0]]) is not None and font.size > body for n in levels)
+    if sum(level > 0 for level in levels.values()) < _STYLED_HEADINGS or not larger:
         return [], None
     sections, outline, title = [Section(None)], Outline(), None
     for n, group in enumerate(groups):

@@ -109,6 +109,15 @@ def line_fonts(lines: list[Line], page_starts: list[int], pages: list[Runs]) -> 
     """Each line's font (None where it is not known), as far as heading goes: a line larger than the body's text by
     `_LARGER` counts as bold, a bold one smaller than the body's text (a table's header row, a caption) as not."""
     fonts = [_line_font(line, page_starts, pages) for line in lines]
+    body = body_size(pages)
+    if body is None:
+        return fonts
+    return [font if font is None else Font(font.size >= body * _LARGER or (font.bold and font.size >= body), font.size)
+            for font in fonts]
+
+
+def body_size(pages: list[Runs]) -> float | None:
+    """The size most of the pages' text is set in (None where no font is known)."""
     sizes: Counter[float] = Counter()
     for runs in pages:
         start = 0
@@ -116,11 +125,7 @@ def line_fonts(lines: list[Line], page_starts: list[int], pages: list[Runs]) -> 
             if font is not None:
                 sizes[font.size] += end - start
             start = end
-    if not sizes:
-        return fonts
-    body = sizes.most_common(1)[0][0]
-    return [font if font is None else Font(font.size >= body * _LARGER or (font.bold and font.size >= body), font.size)
-            for font in fonts]
+    return sizes.most_common(1)[0][0] if sizes else None
 
 
 def _line_font(line: Line, page_starts: list[int], pages: list[Runs]) -> Font | None:
@@ -146,4 +151,4 @@ def _line_font(line: Line, page_starts: list[int], pages: list[Runs]) -> Font | 
     return Font(False, sizes.most_common(1)[0][0])
 
 
-__all__ = ["Runs", "Visitor", "line_fonts"]
+__all__ = ["Runs", "Visitor", "body_size", "line_fonts"]
