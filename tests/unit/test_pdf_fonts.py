@@ -127,6 +127,15 @@ def test_bold_lines_at_the_body_s_size_alone_leave_a_pdf_s_plain_title_lines_its
                                                                 "ARTICLE 3 – LIVRAISON"]
 
 
+def test_a_bold_line_within_a_paragraph_heads_nothing(tmp_path: Path) -> None:
+    page = (_Page().line("Nouveautés", 12, True).line("Depuis mars, le remboursement partiel est disponible et")
+            .line("les remboursements de plus de 500 euros", 10, True)
+            .line("demandent une validation par un second utilisateur.").line("Tarifs", 12, True).text())
+    parsed = parse_pdf(make_pdf(tmp_path / "inside.pdf", [page.placed]).read_bytes())
+    assert [section.heading for section in parsed.sections] == ["Nouveautés", "Tarifs"]
+    assert "les remboursements de plus de 500 euros" in [line.text for line in parsed.sections[0].lines]
+
+
 def test_footers_with_a_page_number_within_their_text_are_left_out(tmp_path: Path) -> None:
     pages = []
     for n in range(1, 4):

@@ -278,7 +278,9 @@ def _runs_on(line: Line) -> bool:
 def _styled(text: str, page_starts: list[int], fonts: list[Runs]) -> tuple[list[Section], str | None]:
     """A PDF without an outline whose headings are set in bold or larger (`rag.corpus.formats.pdf_fonts`): its
     sections under them, a heading over those of smaller ones, and the title line (None without one). A heading
-    wrapped over two lines or more (the next in the same font going on in lower case) is one. No sections where fewer
+    wrapped over two lines or more (the next in the same font going on in lower case) is one; a line that goes on
+    with the sentence of a line in another font (in lower case after no sentence end) is a paragraph's, and heads
+    nothing. No sections where fewer
     than `_STYLED_HEADINGS` lines head one so (the title aside), nor where none of them is larger than the body's text:
     bold alone at the body's size sets apart defined terms and notes ("« Client »") as much as headings, and in a PDF
     whose headings are set no larger than its text, its plain title lines are its headings ("ARTICLE 2 – PRIX"), as
@@ -286,15 +288,18 @@ def _styled(text: str, page_starts: list[int], fonts: list[Runs]) -> tuple[list[
     lines, _ = body_lines(text)
     set_in = line_fonts(lines, page_starts, fonts)
     groups: list[list[int]] = []  # the indexes of each heading's lines, or of a line of text alone
+    inside: set[int] = set()  # the groups that go on with the sentence of the line before: no heading
     for i, (line, font) in enumerate(zip(lines, set_in, strict=True)):
-        if groups and font is not None and font.bold and set_in[i - 1] == font and _goes_on(line.text) and \
-                not lines[i - 1].text.endswith(_SENTENCE_END):
+        goes_on = i > 0 and _goes_on(line.text) and not lines[i - 1].text.endswith(_SENTENCE_END)
+        if goes_on and font is not None and font.bold and set_in[i - 1] == font:
             groups[-1].append(i)
         else:
+            if goes_on:  # a phrase in bold within a paragraph ("et" / "les remboursements de plus de 500 euros")
+                inside.add(len(groups))
             groups.append([i])
     headings = [" ".join(lines[i].text for i in group) for group in groups]
-    levels = bold_heading_levels([(heading, set_in[group[0]]) for heading, group in zip(headings, groups,
-                                                                                         strict=True)])
+    levels = bold_heading_levels([(heading, None if n in inside else set_in[group[0]])
+                                  for n, (heading, group) in enumerate(zip(headings, groups, strict=True))])
     body = body_size(fonts) or 0.0
     larger = any((font := set_in[groups[n][0]]) is not None and font.size > body for n in levels)
     if sum(level > 0 for level in levels.values()) < _STYLED_HEADINGS or not larger:
