@@ -127,6 +127,15 @@ def test_bold_lines_at_the_body_s_size_alone_leave_a_pdf_s_plain_title_lines_its
                                                                 "ARTICLE 3 – LIVRAISON"]
 
 
+def test_a_bold_line_after_one_that_ends_a_sentence_is_no_wrapped_part_of_it(tmp_path: Path) -> None:
+    # "iPhone" opens in lower case in the font of the line before, but that one ends its sentence: two lines, not one
+    # heading wrapped ("Quels téléphones ?", over a heading as large, heads nothing)
+    page = (_Page().line("Quels téléphones ?", 12, True).line("iPhone", 12, True).text()
+            .line("Android", 12, True).text())
+    parsed = parse_pdf(make_pdf(tmp_path / "phones.pdf", [page.placed]).read_bytes())
+    assert [section.heading for section in parsed.sections] == [None, "iPhone", "Android"]
+
+
 def test_a_bold_line_within_a_paragraph_heads_nothing(tmp_path: Path) -> None:
     page = (_Page().line("Nouveautés", 12, True).line("Depuis mars, le remboursement partiel est disponible et")
             .line("les remboursements de plus de 500 euros", 10, True)
