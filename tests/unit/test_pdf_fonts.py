@@ -10,7 +10,7 @@ from pypdf.generic import DictionaryObject, NameObject, NumberObject
 
 from rag.corpus.formats.base import heading_path
 from rag.corpus.formats.blocks import Font
-from rag.corpus.formats.pdf import parse_pdf
+from rag.corpus.formats.pdf import _AMOUNT, parse_pdf
 from rag.corpus.formats.pdf_fonts import Visitor
 from tests.helpers.pdfs import HEIGHT, MARGIN, Placed, make_pdf, wrap
 
@@ -143,6 +143,21 @@ def test_a_bold_line_within_a_paragraph_heads_nothing(tmp_path: Path) -> None:
     parsed = parse_pdf(make_pdf(tmp_path / "inside.pdf", [page.placed]).read_bytes())
     assert [section.heading for section in parsed.sections] == ["Nouveautés", "Tarifs"]
     assert "les remboursements de plus de 500 euros" in [line.text for line in parsed.sections[0].lines]
+
+
+def test_a_table_s_header_and_total_rows_in_bold_at_the_body_s_size_head_nothing(tmp_path: Path) -> None:
+    page = (_Page().line("1. Encaisser", 14, True).text().line("2. Tarifs", 14, True)
+            .line("Les commissions selon l'offre :").line("Offre Abonnement Commission", 10, True)
+            .line("Essentiel 14,90 € 1,75 %").line("Total 39,80 €", 10, True).text())
+    parsed = parse_pdf(make_pdf(tmp_path / "table.pdf", [page.placed]).read_bytes())
+    assert [section.heading for section in parsed.sections] == ["1. Encaisser", "2. Tarifs"]
+    assert [line.text for line in parsed.sections[1].lines][1:4] == [
+        "Offre Abonnement Commission", "Essentiel 14,90 € 1,75 %", "Total 39,80 €"]
+    # the amounts are read in linear time: a line of 100,000 characters in milliseconds
+    started = time.perf_counter()
+    for line in ("1 " * 50_000, "1\u202f" * 50_000, "1," * 50_000):
+        _AMOUNT.search(line)
+    assert time.perf_counter() - started < 0.5
 
 
 def test_footers_with_a_page_number_within_their_text_are_left_out(tmp_path: Path) -> None:

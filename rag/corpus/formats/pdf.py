@@ -60,6 +60,13 @@ _SENTENCE_END = (".", "!", "?", "…", ":", ";")
 # (characters of a proportional font: a wrapped line may stop short of the longest by a few)
 _WRAPPED = 0.85
 _CONTINUING = set(",;:.)]…!?»")  # punctuation that opens a line only where the sentence before goes on
+# An amount: a number with its currency or percent sign ("39,80 €", "1 200 EUR", "1,75 %", "$12"). A line that holds
+# one is a table's row or a sentence, no heading ("Total 39,80 €" in bold); a bold line over a row of two such is the
+# table's header row ("Offre Abonnement Commission" over "Essentiel 14,90 € 1,75 %"). Linear: a number starts after
+# no digit nor separator (its groups of thousands are joined by a non-breaking space, not a plain one), so each is
+# scanned once.
+_AMOUNT = re.compile(r"(?<![\d.,\u00a0\u202f])\d+(?:[.,\u00a0\u202f]\d+)*\s?(?:[€$£%]|EUR\b)|[€$£]\s?\d")
+_ROW = 2  # amounts on a line from which it is a table's row
 # The repairs pypdf logs while the current thread parses a PDF; None when none is being parsed.
 _REPAIRS: ContextVar[list[str] | None] = ContextVar("pdf_repairs", default=None)
 # Repairs named in the report, at most; the rest are counted.
@@ -280,7 +287,8 @@ def _styled(text: str, page_starts: list[int], fonts: list[Runs]) -> tuple[list[
     sections under them, a heading over those of smaller ones, and the title line (None without one). A heading
     wrapped over two lines or more (the next in the same font going on in lower case) is one; a line that goes on
     with the sentence of a line in another font (in lower case after no sentence end) is a paragraph's, and heads
-    nothing. No sections where fewer
+    nothing, as a line with an amount ("Total 39,80 €") and a line over a row of amounts (a table's header row: a
+    PDF's text does not tell its cells apart) do not. No sections where fewer
     than `_STYLED_HEADINGS` lines head one so (the title aside), nor where none of them is larger than the body's text:
     bold alone at the body's size sets apart defined terms and notes ("« Client »") as much as headings, and in a PDF
     whose headings are set no larger than its text, its plain title lines are its headings ("ARTICLE 2 – PRIX"), as
@@ -288,13 +296,16 @@ def _styled(text: str, page_starts: list[int], fonts: list[Runs]) -> tuple[list[
     lines, _ = body_lines(text)
     set_in = line_fonts(lines, page_starts, fonts)
     groups: list[list[int]] = []  # the indexes of each heading's lines, or of a line of text alone
-    inside: set[int] = set()  # the groups that go on with the sentence of the line before: no heading
+    inside: set[int] = set()  # the groups that head nothing whatever their font
     for i, (line, font) in enumerate(zip(lines, set_in, strict=True)):
         goes_on = i > 0 and _goes_on(line.text) and not lines[i - 1].text.endswith(_SENTENCE_END)
         if goes_on and font is not None and font.bold and set_in[i - 1] == font:
             groups[-1].append(i)
         else:
-            if goes_on:  # a phrase in bold within a paragraph ("et" / "les remboursements de plus de 500 euros")
+            if goes_on or _AMOUNT.search(line.text) or \
+                    (i + 1 < len(lines) and len(_AMOUNT.findall(lines[i + 1].text)) >= _ROW):
+                # a phrase in bold within a paragraph ("et" / "les remboursements de plus de 500 euros"), a table's
+                # row, or its header row
                 inside.add(len(groups))
             groups.append([i])
     headings = [" ".join(lines[i].text for i in group) for group in groups]
