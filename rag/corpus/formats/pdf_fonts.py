@@ -52,6 +52,8 @@ class Visitor:
         self.pieces: list[str] = []
         self.fonts: list[Font | None] = []
         self._bold: dict[int, tuple[Any, bool]] = {}  # by font dictionary, which is kept: its id is not reused
+        self._fonts: dict[tuple[bool, float], Font] = {}  # one each: a page with a font change at every word has a
+        # piece per word, and a Font object each cost half as much memory again as the text
 
     def __call__(self, text: str, cm: Sequence[float], tm: Sequence[float], font: Any, size: float) -> None:
         if not text:
@@ -72,7 +74,13 @@ class Visitor:
             drawn = round(abs(float(size)) * scale, 1)
         except (TypeError, ValueError, IndexError):
             return None
-        return Font(self._bold[id(font)][1], drawn) if drawn > 0 else None
+        if drawn <= 0:
+            return None
+        key = (self._bold[id(font)][1], drawn)
+        shared = self._fonts.get(key)
+        if shared is None:
+            shared = self._fonts[key] = Font(*key)
+        return shared
 
     def runs(self, text: str) -> Runs:
         """The runs of the page whose extracted text is `text`; none when the pieces told of do not make it up (any
