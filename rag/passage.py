@@ -35,6 +35,9 @@ _UNITS = frozenset({"m", "mm", "ms", "cm", "km", "min", "h", "s", "g", "kg", "l"
 _OPENING = "«\"“‘'([ \u00a0\u202f¿¡„"
 # A line that is an item of a list or a row of a table, not prose: a bullet, a number and its dot, a bar.
 ITEM = re.compile(r"\s*(?:[•·▪◦*\-–—|]|\d{1,3}[.)]\s)")
+CELL_SEPARATOR = " | "  # between the cells of a table row, which is one line (Word, HTML, OpenDocument)
+# A passage's table rows headed by the header row its table has in an earlier passage (`Chunk.header`).
+ABOVE = -1
 # A Markdown code fence, which opens or closes a code block: three backticks or tildes or more.
 _FENCE = re.compile(r"\s*(`{3,}|~{3,})")
 # A line that ends a sentence: . ! ? … ; (or 。！？) then closing quotes or brackets (a colon announces what follows).
@@ -100,6 +103,32 @@ def sentence_breaks(line: str) -> Iterator[re.Match[str]]:
         cursor = match.end()
 
 
+def is_row(line: str) -> bool:
+    """Whether `line` reads as a table row: cells joined by `CELL_SEPARATOR`, or a Markdown row."""
+    body = line.strip()
+    return CELL_SEPARATOR in body or (body.startswith("|") and body.endswith("|") and len(body) > 1)
+
+
+def table_heads(lines: list[str], header: bool = False) -> list[int | None]:
+    """For each of `lines`, the index of the line that heads its table: a table is a run of two rows or more, and
+    its first row heads it (itself included); None for a line outside a table (not a row, or a row with no row next
+    to it). With `header` (a passage that goes on with a table whose header row is in an earlier passage,
+    `Chunk.header`), the rows the lines open on, one or more, are that table's, headed by `ABOVE`."""
+    out: list[int | None] = [None] * len(lines)
+    if not any("|" in line for line in lines):  # no row (every row holds a bar): most passages
+        return out
+    rows = [is_row(line) for line in lines]
+    i = 0
+    while i < len(lines):
+        j = i
+        while j + 1 < len(lines) and rows[i] and rows[j + 1]:
+            j += 1
+        if j > i or (header and i == 0 and rows[0]):
+            out[i:j + 1] = [ABOVE if header and i == 0 else i] * (j + 1 - i)
+        i = j + 1
+    return out
+
+
 def sentences(text: str) -> list[str]:
     """The sentences of a text: each line, cut as the chunker cuts a line too long for a passage."""
     return [text[start:end] for start, end in sentence_spans(text)]
@@ -137,6 +166,10 @@ class Chunk:
     text: str
     page: int | None = None  # 1-based page where the passage starts; None for a format without pages
     last_page: int | None = None  # where it ends, when on a later page than `page`; else None
+    # the header row of the table whose rows the passage opens on, when that row is in an earlier passage (a long
+    # table cut by chunking): embedded and indexed before the text, and shown above a row the answer quotes; not
+    # in the text, whose span it is not in
+    header: str | None = None
 
     @property
     def context(self) -> str:
@@ -144,14 +177,21 @@ class Chunk:
         return f"{self.title} › {self.section}" if self.section else self.title
 
     @property
+    def prefix(self) -> str:
+        """What is embedded and indexed before the text: the heading path, and the header row of the table the
+        passage goes on with (`header`), so that its rows are read with the names of their columns."""
+        return self.context if self.header is None else f"{self.context}\n{self.header}"
+
+    @property
     def indexed_text(self) -> str:
-        """What the retrievers see: heading path, then the passage text."""
-        return f"{self.context}\n{self.text}"
+        """What the retrievers see: heading path (and a table's header row, `prefix`), then the passage text."""
+        return f"{self.prefix}\n{self.text}"
 
     def to_record(self) -> dict[str, object]:
         """The passage store's record. `page` only when there is one, `last_page` only for a passage over several
-        pages: records stay as an older rag reads them where they can (a record without them loads as None; a build
-        with pages is written in format 2, with page ranges in format 3, `rag.index.layout.build_format`)."""
+        pages, `header` only for a passage that goes on with a table: records stay as an older rag reads them where
+        they can (a record without them loads as None; a build with pages is written in format 2, with page ranges
+        in format 3, with headers in format 4, `rag.index.layout.build_format`)."""
         record: dict[str, object] = {"id": self.id, "doc_id": self.doc_id, "title": self.title,
                                      "source": self.source, "section": self.section, "url": self.url,
                                      "start": self.start, "end": self.end, "text": self.text}
@@ -159,8 +199,13 @@ class Chunk:
             record["page"] = self.page
         if self.last_page is not None:  # format 3
             record["last_page"] = self.last_page
+        if self.header is not None:  # format 4
+            record["header"] = self.header
         return record
 
 
 __all__ = ["ABBREVIATIONS", "BEFORE_NUMBER", "SENTENCE_BREAK", "SENTENCE_RULE", "Chunk", "fence_end", "is_abbreviation",
            "sentence_breaks", "sentences", "starts_sentence"]
+
+
+__all__ = ["ABOVE", "CELL_SEPARATOR", "SENTENCE_BREAK", "Chunk", "fence_end", "is_row", "sentences", "table_heads"]

@@ -121,6 +121,7 @@ class Hit(BaseModel):
     _words: float | None = PrivateAttr(default=None)
     _closest: bool = PrivateAttr(default=False)
     _language: str | None = PrivateAttr(default=None)  # the corpus's (its analyzer's): what its headings are read in
+    _header: str | None = PrivateAttr(default=None)  # the table header row the passage carries (`Chunk.header`)
 
 
 class Answer(BaseModel):
@@ -129,9 +130,12 @@ class Answer(BaseModel):
     text: str = Field(description="The snippet: the highlight of one of the passages with the whole sentences "
                                   "around it (at most about 400 characters; 700 when it opens its passage, "
                                   "starts an entry under a question heading, or announces a list with a "
-                                  "colon; 1,000 for a list that comes whole), verbatim; when the response is "
-                                  "not `answerable`, a sentence saying that the documents do not seem to "
-                                  "answer (`start` and `end` then locate the closest snippet, not shown).")
+                                  "colon; 1,000 for a list that comes whole), verbatim; a table row quoted from "
+                                  "a passage that goes on with a long table comes under that table's header "
+                                  "row, which an earlier passage holds (`start` and `end` locate the rows); "
+                                  "when the response is not `answerable`, a sentence saying that the documents "
+                                  "do not seem to answer (`start` and `end` then locate the closest snippet, not "
+                                  "shown).")
     passage_id: str = Field(description="Id of the passage it comes from.")
     rank: int = Field(description="Rank of that passage in `passages`.")
     start: int = Field(description="Offset of the snippet in that passage's text.")

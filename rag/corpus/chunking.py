@@ -20,9 +20,9 @@ from bisect import bisect_left
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 
-from rag.corpus.formats.base import Line
+from rag.corpus.formats.base import Line, Section
 from rag.corpus.reader import Document, Skipped
-from rag.passage import ITEM, Chunk, ends_sentence, sentence_breaks
+from rag.passage import ITEM, Chunk, ends_sentence, sentence_breaks, table_heads
 
 TokenCounter = Callable[[Sequence[str]], list[int]]
 # Bumped when the passages a file gives change (its parsing, sections or cuts), so that ingest rebuilds a build made
@@ -72,7 +72,9 @@ TokenCounter = Callable[[Sequence[str]], list[int]]
 # Title paragraph no parent of the headings after it; a spreadsheet's cell naming tags in prose ("Utilisez <b> et <i>
 # ...") its text as written, not read as HTML; a text file's heading that heads nothing because an article or a
 # division follows it (a question over "Article 5 : Le dépôt ...") its text, no longer dropped.
-LAYOUT = 26
+# 27: a passage that goes on with a long table cut by chunking carries its header row (`Chunk.header`), embedded and
+# indexed before its text, and its lines fitted beside it.
+LAYOUT = 27
 TITLE_CHARS = 60  # a line shorter than this without a full stop names what follows it (`_runs_on`)
 _FULL_STOPS = (".", "!", "…", ";")
 PROBE_CHARS_PER_TOKEN = 16  # an ASCII word of this many characters per passage token is counted by its prefixes
@@ -158,15 +160,15 @@ class Chunker:
         return any(m[0].isascii() and self._long_word_tokens(m[0]) > self.max_tokens
                    for m in re.finditer(rf"\S{{{self._probe},}}", text))
 
-    def _atoms(self, context: str, lines: Sequence[Line]) -> list[Line]:
-        """Lines, with every line too long on its own broken into sentences, then into word runs."""
-        atoms: list[Line] = []
-        for line in lines:
+    def _atoms(self, context: str, lines: Sequence[Line]) -> list[tuple[Line, int]]:
+        """Lines, with every line too long on its own broken into sentences, then into word runs; each with the
+        number of the line it is of."""
+        atoms: list[tuple[Line, int]] = []
+        for number, line in enumerate(lines):
             if not self._holds_too_long_a_word(line.text) and self._fits(context, [line]):
-                atoms.append(line)
+                atoms.append((line, number))
                 continue
-            for sentence in _split_line(line):
-                atoms.extend(self._within(context, sentence))
+            atoms.extend((atom, number) for sentence in _split_line(line) for atom in self._within(context, sentence))
         return atoms
 
     def _within(self, context: str, line: Line) -> list[Line]:
@@ -208,6 +210,19 @@ class Chunker:
                 return tokens
             size *= 2
 
+    def _header(self, section: Section, heads: list[int | None], context: str, numbers: list[int],
+                group: list[Line]) -> str | None:
+        """The header row a passage opening on `group` (lines of the section's lines `numbers`) carries: its table's
+        first row, when the passage opens on a later row of that table (a long table cut by chunking), so that its
+        rows are embedded and indexed with the names of their columns ("Forfait | Tarif mensuel" above "Zen |
+        19,99 €"); None when the row is not in `group`'s room beside the heading path, or the heading path leaves
+        no room (`context` empty)."""
+        head = heads[numbers[0]]
+        if head is None or head == numbers[0] or not context:
+            return None
+        header = section.lines[head].text
+        return header if self._fits(_lead(context, header), group) else None
+
     @property
     def _bare(self) -> int:
         """Tokens the counter gives the neutral word `x` alone, prompt and special tokens included: what
@@ -225,17 +240,27 @@ class Chunker:
             if not self._fits(context, []):
                 context = ""  # a heading longer than the model's window: embed the text alone
             groups: list[list[Line]] = []
-            for atom in self._atoms(context, section.lines):
-                if groups and self._fits(context, [*groups[-1], atom]):
+            numbers: list[list[int]] = []  # the number of the section's line each line of a group is of
+            headers: list[str | None] = []  # the header row each group carries (`_header`)
+            heads = table_heads([line.text for line in section.lines])
+            for atom, at in self._atoms(context, section.lines):
+                if groups and self._fits(_lead(context, headers[-1]), [*groups[-1], atom]):
                     groups[-1].append(atom)
+                    numbers[-1].append(at)
                     continue
                 kept, carried = _cut(doc, groups[-1], atom) if groups else ([], [])
-                if carried and self._fits(context, [*carried, atom]):
-                    groups[-1] = kept
+                moved = numbers[-1][len(kept):] if carried else []
+                header = self._header(section, heads, context, [*moved, at], [*carried, atom])
+                if carried and self._fits(_lead(context, header), [*carried, atom]):
+                    groups[-1], numbers[-1] = kept, numbers[-1][:len(kept)]
                     groups.append([*carried, atom])
+                    numbers.append([*moved, at])
                 else:
+                    header = self._header(section, heads, context, [at], [atom])
                     groups.append([atom])
-            for number, group in enumerate(groups):
+                    numbers.append([at])
+                headers.append(header)
+            for number, (group, header) in enumerate(zip(groups, headers, strict=True)):
                 # a span holding every line, wherever it stands in the source (a spreadsheet row's column left of
                 # its question follows the answer), and the section's heading in its first passage
                 start, end = min(line.start for line in group), max(line.end for line in group)
@@ -245,7 +270,7 @@ class Chunker:
                 text = group[0].text + "".join(_joint(line) + line.text for line in group[1:])
                 first, last = doc.page(start), doc.page(end - 1)
                 chunks.append(Chunk("", doc.doc_id, doc.title, doc.source, section.heading, doc.url, start, end,
-                                    text, first, last if last != first else None))
+                                    text, first, last if last != first else None, header))
         return _with_ids(chunks)
 
 
@@ -258,6 +283,11 @@ def unindexable(doc: Document) -> Skipped:
         return Skipped(doc.source, "no indexable text: it holds no words")
     return Skipped(doc.source, f"no indexable text: its only words are {min(words):,} characters or longer, with "
                                "no space, too long for a passage and left out (base64, minified code?)")
+
+
+def _lead(context: str, header: str | None) -> str:
+    """What a passage's lines are fitted beside: its heading path, and the header row it carries (`Chunk.prefix`)."""
+    return context if header is None else f"{context}\n{header}"
 
 
 def _joint(line: Line) -> str:

@@ -55,8 +55,9 @@ def window_spans(lengths: Sequence[int], size: int, stride: int | None = None) -
 
 
 def window_text(chunk: Chunk, parts: Sequence[str], span: Span) -> str:
-    """What is embedded for a window: the passage's heading path, a newline, its sentences (`parts`) joined."""
-    return f"{chunk.context}\n" + " ".join(parts[span[0]:span[1]])
+    """What is embedded for a window: the passage's heading path (and the header row of the table it goes on with,
+    `Chunk.prefix`), a newline, its sentences (`parts`) joined."""
+    return f"{chunk.prefix}\n" + " ".join(parts[span[0]:span[1]])
 
 
 def window_texts(chunks: Sequence[Chunk], spans: Sequence[Sequence[Span]]) -> list[str]:

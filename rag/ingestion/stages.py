@@ -184,7 +184,7 @@ def index_parts(stages: Embedded, settings: Settings, *, started: float, fingerp
         language = detect_language([doc.text for doc in corpus.documents])
     units = section_numbers(chunks)
     lexical = LexicalIndex.build([c.text for c in chunks], Analyzer(language), k1=settings.bm25_k1,
-                                 b=settings.bm25_b, sections=units, headings=[c.context for c in chunks])
+                                 b=settings.bm25_b, sections=units, headings=[c.prefix for c in chunks])
     table = accents.spellings(c.indexed_text for c in chunks)
     weight, why = (float(settings.dense_weight), "set in the settings") if settings.dense_weight != "auto" \
         else auto_weight(tuple(stages.model["languages"]), language)
@@ -192,7 +192,8 @@ def index_parts(stages: Embedded, settings: Settings, *, started: float, fingerp
         model=stages.model,
         chunking=Chunking(max_tokens=passage_limit(settings.max_passage_tokens, int(stages.model["max_tokens"])),
                           unit="section, split on lines, sentences, words",
-                          indexed_text="title › section, newline, passage text"),
+                          indexed_text="title › section, newline, passage text (a table's header "
+                                       "row between them, for a passage going on with a long table)"),
         lexical=LexicalRecord(library="bm25s", method="lucene", language=language, layout=LEXICAL_LAYOUT,
                               unit="section, scaled by the passage's share; word pairs added",
                               sections=units[-1] + 1, k1=settings.bm25_k1, b=settings.bm25_b,

@@ -11,7 +11,8 @@ Measured against the first passage's highlight and other rules in `docs/EVALUATI
 which passage). What it shows: that highlight with the whole sentences around it, up to `ANSWER_CHARS` characters,
 or `LEAD_CHARS` when the highlight opens its passage (`snippets.excerpt`: never a list item, table row or heading
 added, unless the highlight announces a list with a colon: then up to `LIST_CHARS`; a table row comes under its
-table's header, `rag.search.tables`), since the answer often sits
+table's header, `rag.search.tables`, the header a passage going on with a long table carries shown above its
+rows though not in its text), since the answer often sits
 in the sentence next to the one with the question's words. The first passage of an entry under a question heading
 (an FAQ entry, `answers_heading`) is read from its start when that excerpt ends within `LEAD_CHARS` of it: the entry
 answers its question from its first line, list items included (an entry that opens on a list gives the whole list,
@@ -39,8 +40,9 @@ from functools import lru_cache
 from rag.corpus.formats.base import PATH_SEPARATOR
 from rag.sanitize import blank_controls, link_or_none
 from rag.schemas import Answer, Citation, Hit, Mode, SearchResponse
+from rag.search import tables
 from rag.search.lines import lines, lines_within
-from rag.search.snippets import excerpt, opening
+from rag.search.snippets import ANSWER_CHARS, excerpt, opening
 
 ANSWER_DEPTH = 3
 RETRIEVAL_POWER = 4  # measured by scripts/eval/answer_choice.py (docs/EVALUATION.md): 1 chose lower passages too often
@@ -180,7 +182,8 @@ def answer_span(hit: Hit) -> tuple[int, int]:
     is first, and later that "un traitement de données peut être informatisé ou non")."""
     assert hit.highlight is not None
     from_start = answers_heading(hit)
-    start, end = excerpt(hit.text, hit.highlight.start, hit.highlight.end, from_start=from_start)
+    start, end = excerpt(hit.text, hit.highlight.start, hit.highlight.end, from_start=from_start,
+                         header=hit._header is not None)
     if from_start and hit._asks_heading:
         first = opening(hit.text)
         if first is not None and start > first[0]:
@@ -212,9 +215,12 @@ def answer(hits: Sequence[Hit], answerable: bool = True, language: str = "en") -
     if not answerable:
         return Answer(text=no_answer(language), passage_id=best.id, rank=best.rank, start=start, end=end,
                       citation=best.citation, markdown=no_answer_markdown(hits, language))
-    text = best.text[start:end]
+    text, shown = best.text[start:end], lines_within(best.text, start, end)
+    header = tables.shown_above(best.text, start, best._header)
+    if header is not None and len(header) + 1 + len(text) <= ANSWER_CHARS:
+        text, shown = f"{header}\n{text}", [header, *shown]  # the columns' names, which the passage carries
     return Answer(text=text, passage_id=best.id, rank=best.rank, start=start, end=end, citation=best.citation,
-                  markdown=markdown(text, best.citation, hits, language, lines_within(best.text, start, end)))
+                  markdown=markdown(text, best.citation, hits, language, shown))
 
 
 def response(question: str, hits: Sequence[Hit], answerable: bool, language: str, *, mode: Mode, model: str,

@@ -86,12 +86,13 @@ def _continues(previous: str, line: str, width: int | None = None) -> bool:
         and not _ADDRESS.search(last) and len(last) + 1 + len(head.split(maxsplit=1)[0]) > width
 
 
-def prose(lines: list[str]) -> list[bool]:
+def prose(lines: list[str], header: bool = False) -> list[bool]:
     """Whether each line is prose: long enough to be a sentence (not a heading, list item or table cell) and not
     starting with a bullet, a number and its dot or a bar. One short line is prose too: a passage's first line when
     it ends with a full stop and the next line is prose ("Oui." before its explanation); elsewhere a short line
-    ending so may be a heading ("Article 6.") or a list item ("Passeport."), and stays apart."""
-    table = tables.heads(lines)
+    ending so may be a heading ("Article 6.") or a list item ("Passeport."), and stays apart. `header`: the lines
+    go on with a table whose header row is above them (`tables.heads`): a row they open on is no prose, even alone."""
+    table = tables.heads(lines, header)
     out = [len(line.strip()) >= WRAPPED_MIN_CHARS and not ITEM.match(line) and table[i] is None
            for i, line in enumerate(lines)]
     if len(lines) > 1 and not out[0] and out[1] and lines[0].strip()[-1:] in _FULL_STOP and not ITEM.match(lines[0]):

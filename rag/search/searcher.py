@@ -340,11 +340,13 @@ class Searcher:
                     lexical_rank=item.lexical_rank,
                     lexical_score=item.lexical_score if query.mode != "dense" else None, dense_weight=weight)
             # the question's words decide which passage answers (`answer`); the model, where in it to look first
-            lexical = memory.highlight(chunk.text, terms)
+            lexical = memory.highlight(chunk.text, terms, header=chunk.header)
             near = memory.near(item.row, vector)
             hit = Hit(rank=len(hits) + 1, id=chunk.id, text=chunk.text, score=round(item.score, 6),
                       citation=memory.citation(chunk), explain=explain,
-                      highlight=lexical if near is None else memory.highlight(chunk.text, terms, near, bonus))
+                      highlight=lexical if near is None else memory.highlight(chunk.text, terms, near, bonus,
+                                                                              chunk.header))
+            hit._header = chunk.header
             hit._words = None if lexical is None else lexical.score
             hit._closest = item.dense_rank == 1 and query.mode == "hybrid"
             hit._language = hits.language

@@ -63,11 +63,13 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
 
 
 @lru_cache(maxsize=_SPANS_CACHED)  # the answer's passages, cut again for each answer: 30 us a passage (piaf)
-def _spans(text: str) -> tuple[tuple[int, int, int, bool], ...]:
-    """(start, end, line number, prose line) of each sentence of `text`, as `sentence_spans` cuts them."""
+def _spans(text: str, header: bool = False) -> tuple[tuple[int, int, int, bool], ...]:
+    """(start, end, line number, prose line) of each sentence of `text`, as `sentence_spans` cuts them; `header`:
+    the passage goes on with a table whose header row it carries (`rag.passage.Chunk.header`), so that a row it
+    opens on is no prose even alone."""
     spans: list[tuple[int, int, int, bool]] = []
     pos, rows = 0, joined(text)
-    for number, (line, is_prose) in enumerate(zip(rows, prose(rows), strict=True)):
+    for number, (line, is_prose) in enumerate(zip(rows, prose(rows, header), strict=True)):
         cursor = 0
         for match in _END.finditer(line):
             if not starts_sentence(line, match.end()) or is_abbreviation(line, cursor, match.start()):
@@ -87,14 +89,15 @@ def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def sentences(text: str, analyzer: Analyzer) -> tuple[Sentence, ...]:
-    """The sentences of a passage and their terms (a table row's header's too)."""
-    spans = _spans(text)
+def sentences(text: str, analyzer: Analyzer, above: str | None = None) -> tuple[Sentence, ...]:
+    """The sentences of a passage and their terms (a table row's header's too); `above`: the header row of the
+    table the passage goes on with (`rag.passage.Chunk.header`), which heads the rows it opens on."""
+    spans = _spans(text, above is not None)
     terms = [frozenset(analyzer.terms(text[a:b])) for a, b, _, _ in spans]
     if "|" not in text:  # no table row
         return tuple(Sentence(a, b, words) for (a, b, _, _), words in zip(spans, terms, strict=True))
-    table = tables.heads(joined(text))
-    header: dict[int, frozenset[str]] = {}
+    table = tables.heads(joined(text), above is not None)
+    header: dict[int, frozenset[str]] = {} if above is None else {tables.ABOVE: frozenset(analyzer.terms(above))}
     for (_, _, line, _), words in zip(spans, terms, strict=True):
         if table[line] == line:
             header[line] = header.get(line, frozenset()) | words
@@ -103,7 +106,7 @@ def sentences(text: str, analyzer: Analyzer) -> tuple[Sentence, ...]:
 
 
 def excerpt(text: str, start: int, end: int, budget: int = ANSWER_CHARS, lead: int = LEAD_CHARS,
-            from_start: bool = False) -> tuple[int, int]:
+            from_start: bool = False, header: bool = False) -> tuple[int, int]:
     """(start, end) of an excerpt of `text` around its snippet `text[start:end]` (whole sentences): the snippet and
     the whole sentences next to it, the following one first then the preceding one, within `budget` characters, or
     within a longer `lead` when the snippet opens `text` (at most `OPENING_CHARS` before it, "Oui." say, on lines
@@ -120,8 +123,10 @@ def excerpt(text: str, start: int, end: int, budget: int = ANSWER_CHARS, lead: i
     ends within `LIST_CHARS` of the snippet's start, else its whole lines within `lead`. A snippet that holds an item
     of the list (the question names it) ends on that item, and the list stays apart. A snippet within a table
     (`rag.search.tables`) comes under its header row, or gives the table when it is the header or its caption line
-    (`_in_table`)."""
-    spans = _spans(text)
+    (`_in_table`); with `header` (the passage goes on with a table whose header row it carries, not in `text`), a
+    row of the rows it opens on is itself alone, whole, which the answer shows under that header
+    (`rag.search.answer`)."""
+    spans = _spans(text, header)
     inside = [i for i, span in enumerate(spans) if span[0] < end and span[1] > start]
     if not inside:
         return start, end
@@ -135,7 +140,7 @@ def excerpt(text: str, start: int, end: int, budget: int = ANSWER_CHARS, lead: i
         return (head, excerpt(text, spans[0][0], b, budget, lead)[1]) \
             if b - spans[0][0] <= (LIST_CHARS if listed else lead) else (a, b)
     first, last = inside[0], inside[-1]
-    table = tables.heads(joined(text)) if "|" in text else []
+    table = tables.heads(joined(text), header) if "|" in text else []
     if table and (top_row := table[spans[first][2]]) is not None and table[spans[last][2]] == top_row:
         return _in_table(spans, table, top_row, (first, last), (start, end), budget, lead)
     if table and not spans[last][3] and (below := spans[last][2] + 1) < len(table) and table[below] == below:
@@ -173,7 +178,11 @@ def _in_table(spans: Sequence[tuple[int, int, int, bool]], table: list[int | Non
               snippet: tuple[int, int], budget: int, lead: int) -> tuple[int, int]:
     """The excerpt of a snippet within the rows of one table (`excerpt`), headed by line `head`: the header row
     itself gives the table, whole within `LIST_CHARS` of its start, else its whole rows within `lead`; a row below
-    gives itself, from the header when that fits within `budget` (the rows between included)."""
+    gives itself, from the header when that fits within `budget` (the rows between included); a row under a header
+    above the passage (`tables.ABOVE`), itself alone."""
+    if head == tables.ABOVE:
+        top = next(i for i, span in enumerate(spans) if span[2] == spans[inside[0]][2])  # the row's first span
+        return min(snippet[0], spans[top][0]), max(snippet[1], spans[_line_last(spans, inside[1])][1])
     rows = range(head, tables.last_row(table, head) + 1)
     on = [[i for i, span in enumerate(spans) if span[2] == line] for line in rows]  # each row's spans
     top, first, last = on[0][0], *inside
@@ -322,8 +331,8 @@ class Highlighter:
         self.analyzer = analyzer
         self._sentences = lru_cache(maxsize=cached)(self._split)
 
-    def _split(self, text: str) -> tuple[Sentence, ...]:
-        return sentences(text, self.analyzer)
+    def _split(self, text: str, header: str | None = None) -> tuple[Sentence, ...]:
+        return sentences(text, self.analyzer, header)
 
     def terms(self, text: str, start: int = 0, end: int | None = None) -> frozenset[str]:
         """The analysed words of a passage (its sentences' terms together); of its sentences within
@@ -332,10 +341,11 @@ class Highlighter:
         return frozenset().union(*(part.terms for part in self._sentences(text)
                                    if part.start >= start and part.end <= stop))
 
-    def __call__(self, text: str, weights: Mapping[str, float],
-                 near: tuple[int, int] | None = None, bonus: float | None = None) -> Highlight | None:
-        """As `highlight(text, weights, self.analyzer, near)`, meeting `near` worth `bonus` (`best_window`)."""
-        return _best(text, self._sentences(text), weights, near, bonus)
+    def __call__(self, text: str, weights: Mapping[str, float], near: tuple[int, int] | None = None,
+                 bonus: float | None = None, header: str | None = None) -> Highlight | None:
+        """As `highlight(text, weights, self.analyzer, near)`, meeting `near` worth `bonus` (`best_window`), the rows
+        the passage opens on read under `header` (`sentences`)."""
+        return _best(text, self._sentences(text, header), weights, near, bonus)
 
 
 def _best(text: str, parts: tuple[Sentence, ...], weights: Mapping[str, float],

@@ -3,37 +3,17 @@ readers, or a Markdown row starting with a bar). The first row of a run heads it
 answers with its header's words too ("Wie viel Zuschlag gibt es am Sonntag?" of a row "Sonntag | 50 %" under
 "Stufe | Zuschlag"), and an answer drawn from a table shows the header above its row (`snippets.excerpt`).
 
-A table cut by chunking is headed by its first row in the passage. A lone line holding a bar (a shell pipeline, a
-search syntax "apple | orange") is not a table.
+A long table cut by chunking: each later passage carries its table's header row (`rag.passage.Chunk.header`, embedded
+and indexed before its text), which heads the rows the passage opens on (`ABOVE`, even a single row) and is shown
+above the row an answer quotes (`rag.search.answer`). What a row is and which row heads it is decided on the ground
+floor (`rag.passage.table_heads`), the chunker's rule too. A lone line holding a bar (a shell pipeline, a search
+syntax "apple | orange") is not a table.
 """
 
 from __future__ import annotations
 
-from rag.corpus.formats.base import CELL_SEPARATOR
-
-
-def is_row(line: str) -> bool:
-    """Whether `line` reads as a table row: cells joined by `CELL_SEPARATOR`, or a Markdown row."""
-    body = line.strip()
-    return CELL_SEPARATOR in body or (body.startswith("|") and body.endswith("|") and len(body) > 1)
-
-
-def heads(lines: list[str]) -> list[int | None]:
-    """For each of `lines`, the index of the line that heads its table (the table's first row, itself included);
-    None for a line outside a table (not a row, or a row with no row next to it)."""
-    out: list[int | None] = [None] * len(lines)
-    if not any("|" in line for line in lines):  # no row (every row holds a bar): most passages
-        return out
-    rows = [is_row(line) for line in lines]
-    i = 0
-    while i < len(lines):
-        j = i
-        while j + 1 < len(lines) and rows[i] and rows[j + 1]:
-            j += 1
-        if j > i:
-            out[i:j + 1] = [i] * (j + 1 - i)
-        i = j + 1
-    return out
+from rag.passage import ABOVE, is_row
+from rag.passage import table_heads as heads
 
 
 def last_row(heads_: list[int | None], line: int) -> int:
@@ -43,4 +23,13 @@ def last_row(heads_: list[int | None], line: int) -> int:
     return line
 
 
-__all__ = ["heads", "is_row", "last_row"]
+def shown_above(text: str, start: int, header: str | None) -> str | None:
+    """The header row an answer starting at `start` of a passage's `text` shows above it: the header the passage
+    carries (`rag.passage.Chunk.header`), when the answer starts on one of the rows the passage opens on."""
+    if header is None or "|" not in text:
+        return None
+    line = text.count("\n", 0, start)
+    return header if heads(text.split("\n")[:line + 1], True)[line] == ABOVE else None
+
+
+__all__ = ["ABOVE", "heads", "is_row", "last_row", "shown_above"]

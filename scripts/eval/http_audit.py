@@ -7,10 +7,12 @@ Corpora: the seed corpus (`corpus/`), cnil_faq_dev's 503 entries written as one 
 `sources.toml`, as a user would give titles, written only when that corpus is run), the help centre of
 `tests/data/help_centre/pages`, the audits' long help pages (`tests/data/audit37/pages`, `audit_pages`;
 `tests/data/audit42/pages`, `audit42_pages`: a CGV in plain text, a Word guide, a town hall's HTML page, a Markdown
-claims guide; `tests/data/audit43/pages`, `audit43_pages`: three PDF guides, two without an outline) and the Spanish
-and German help pages of `tests/data/languages` (`es_pages`, `de_pages`). Sets: the visible ones (dev set, chat
-messages, cnil_faq_dev, the help centre, their off-topic questions) beside the audits' new ones
-(`tests/data/audit37/`, `tests/data/audit42/`, `tests/data/audit43/`, `tests/data/languages/`).
+claims guide; `tests/data/audit43/pages`, `audit43_pages`: three PDF guides, two without an outline), two long price
+tables (`tests/data/tables/pages`, `tables_pages`: a bank's fees in Markdown, a town's prices in HTML, each cut over
+several passages) and the Spanish and German help pages of `tests/data/languages` (`es_pages`, `de_pages`). Sets: the
+visible ones (dev set, chat messages, cnil_faq_dev, the help centre, their off-topic questions) beside the audits' new
+ones (`tests/data/audit37/`, `tests/data/audit42/`, `tests/data/audit43/`, `tests/data/tables/`,
+`tests/data/languages/`).
 
 Per set: `R@1`, `R@5` (a gold document among the first / first five passages' documents, when the set names
 documents), `ans@1`, `ans@5` (a gold answer inside the first / one of the first five passages), `snippet` (inside
@@ -41,6 +43,7 @@ AUDIT = ROOT / "tests" / "data" / "audit37"
 AUDIT42 = ROOT / "tests" / "data" / "audit42"
 AUDIT43 = ROOT / "tests" / "data" / "audit43"
 LANGUAGES = ROOT / "tests" / "data" / "languages"
+TABLES = ROOT / "tests" / "data" / "tables"
 RAG = str(Path(sys.executable).parent / "rag")
 
 
@@ -77,6 +80,7 @@ def corpora(tmp: Path) -> dict[str, tuple[Path, list[tuple[str, Path, bool]]]]:
                                               ("audit42_off_topic", AUDIT42 / "off_topic.jsonl", False)]),
         "audit43_pages": (AUDIT43 / "pages", [("audit43_help", AUDIT43 / "help_questions.jsonl", True),
                                               ("audit43_off_topic", AUDIT43 / "off_topic.jsonl", False)]),
+        "tables_pages": (TABLES / "pages", [("tables", TABLES / "questions.jsonl", True)]),
         **{f"{lang}_pages": (LANGUAGES / lang / "pages", [(f"{lang}_help", LANGUAGES / lang / "questions.jsonl", True),
                                                           (f"{lang}_off_topic", LANGUAGES / lang / "off_topic.jsonl",
                                                            False)])
@@ -162,7 +166,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("-o", "--output", type=Path)
     ap.add_argument("--only", help="corpora to run, comma-separated (seed, cnil, help_centre, audit_pages, "
-                                   "audit42_pages, audit43_pages, es_pages, de_pages)")
+                                   "audit42_pages, audit43_pages, tables_pages, es_pages, de_pages)")
     args = ap.parse_args()
     env = {**os.environ, "HF_HUB_OFFLINE": "1"}
     env = {k: v for k, v in env.items() if not k.startswith("RAG_") or k == "RAG_MODEL_CACHE"}

@@ -8,6 +8,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from rag.passage import CELL_SEPARATOR
+
 
 @dataclass(frozen=True)
 class Line:
@@ -27,7 +29,6 @@ class Line:
     doubled: tuple[int, ...] = ()
 
 
-CELL_SEPARATOR = " | "  # between the cells of a table row, which is one line (Word, HTML)
 PATH_SEPARATOR = " › "  # between the headings of a section's path, and after the document title in a label
 # between a page's name and its site's in a title ("Moyens de paiement | MaBoutique", "Aide — Retours")
 _TITLE_PARTS = re.compile(r"\s+[|–—·-]\s+")

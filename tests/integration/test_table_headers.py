@@ -1,0 +1,72 @@
+"""Long price tables cut over three passages each (`tests/data/tables/`: a bank's fees in Markdown, a town's prices
+in HTML), through ingest and search with the real model: a question naming a row and a column finds the row's
+passage first, and its answer shows the row under the columns' names, while the citation stays the row's."""
+
+from __future__ import annotations
+
+import pytest
+
+from rag.index.store import Index
+from rag.ingestion.pipeline import ingest
+from rag.search.answer import answer
+from rag.search.searcher import Query, Searcher
+from rag.settings import Settings
+from tests.helpers.paths import ROOT
+
+PAGES = ROOT / "tests" / "data" / "tables" / "pages"
+
+
+@pytest.fixture(scope="module")
+def tables_index(tmp_path_factory, embedder) -> Index:
+    settings = Settings(corpus_dir=PAGES, index_dir=tmp_path_factory.mktemp("tables-index"))
+    ingest(settings, embedder=embedder)
+    return Index.load(settings.index_dir)
+
+
+BANK = "| Opération | Compte Essentiel | Compte Zen | Compte Premium |"
+TOWN = "Prestation | Habitants de Vallombreuse | Extérieurs | Associations locales"
+
+
+@pytest.mark.parametrize(("question", "row", "header"), [
+    ("combien coûte un virement instantané avec le compte Zen ?",
+     "| Virement instantané | 1 € par virement | 0,50 € par virement", BANK),
+    ("saisie sur compte, tarif du compte Zen ?", "| Saisie sur compte | 90 € par saisie | 80 € par saisie", BANK),
+    ("tarif extérieurs de l'inscription à la médiathèque pour un adulte",
+     "Inscription à la médiathèque, adulte | 12 € par an | 25 € par an", TOWN),
+])
+def test_a_row_of_a_table_s_later_passage_is_found_and_answered_under_its_header(tables_index, embedder, question,
+                                                                                   row, header):
+    (hits,) = Searcher(tables_index, embedder).search([Query(question, 5, "hybrid", False)])
+    top = tables_index.passages[[p.id for p in tables_index.passages].index(hits[0].id)]
+    assert row in top.text and top.header == header and header not in top.text  # a later passage, carrying it
+    reply = answer(hits, True, "fr")
+    assert reply is not None and reply.passage_id == top.id
+    assert reply.text.startswith(f"{header}\n") and row in reply.text
+    assert reply.text.endswith(top.text[reply.start:reply.end])  # the span is the rows, in the passage's text
+    assert header not in top.text[reply.start:reply.end]
+
+
+def test_the_passages_of_the_cut_tables_keep_their_citations(tables_index):
+    """Every line of a passage at its place in the cited span (HTML: its words, tags aside), the header carried
+    by the later passages of each table and by no other; the build in the format that holds headers."""
+    passages = tables_index.passages
+    carried = [i for i, p in enumerate(passages) if p.header is not None]
+    assert len(carried) >= 4 and {passages[i].source for i in carried} == {"tarifs-banque-ardoise.md",
+                                                                         "tarifs-mairie-vallombreuse.html"}
+    for i in carried:  # the header of the table that the passage before it, of the same section, holds or carries
+        before = passages[i - 1]
+        assert before.section == passages[i].section
+        assert passages[i].header == before.header or before.text.startswith(f"{passages[i].header}\n")
+    for passage in tables_index.passages:
+        span = (PAGES / passage.source).read_text(encoding="utf-8")[passage.start:passage.end]
+        if passage.source.endswith(".md"):
+            cursor = 0
+            for line in passage.text.split("\n"):
+                found = span.find(line, cursor)
+                assert found >= 0, (passage.id, line)
+                cursor = found + len(line)
+        else:
+            words = passage.text.replace(" | ", " ").split()
+            assert all(word in span for word in words)
+            assert passage.header is None or "<th>" not in span  # a later passage is cited at its rows only
+    assert tables_index.manifest["format_version"] == 4

@@ -1,0 +1,120 @@
+"""A long table cut over several passages: each later passage carries its table's header row, embedded and indexed
+before its text, its span still its own rows; a row quoted from it answers under that header."""
+
+from __future__ import annotations
+
+from rag.corpus.chunking import Chunker
+from rag.corpus.reader import read_document
+from rag.index.analyzer import Analyzer
+from rag.index.layout import build_format
+from rag.passage import ABOVE, Chunk, table_heads
+from rag.schemas import Citation, Highlight, Hit
+from rag.search.answer import answer
+from rag.search.snippets import excerpt, highlight, sentences
+
+FEES = [(f"Opération {n}", f"{n} €", f"{n + 100} €") for n in range(40)]
+MARKDOWN_HEADER = "| Opération | Compte Essentiel | Compte Zen |"
+HTML_HEADER = "Opération | Compte Essentiel | Compte Zen"
+
+
+def _words(texts) -> list[int]:
+    return [len(text.split()) for text in texts]
+
+
+def _chunks(tmp_path, name: str, page: str) -> tuple[str, list[Chunk]]:
+    (tmp_path / name).write_text(page, encoding="utf-8")
+    return page, Chunker(_words, max_tokens=80).chunk(read_document(tmp_path, tmp_path / name))
+
+
+def _markdown() -> str:
+    rows = "".join(f"| {a} | {b} | {c} |\n" for a, b, c in FEES)
+    return (f"# Tarifs\n\n## Grille des frais\n\n{MARKDOWN_HEADER}\n|---|---|---|\n{rows}\n"
+            "Frais prélevés le mois suivant.\n")
+
+
+def test_a_markdown_table_s_later_passages_carry_its_header_not_in_their_text_nor_their_span(tmp_path):
+    page, chunks = _chunks(tmp_path, "tarifs.md", _markdown())
+    table = [c for c in chunks if c.section == "Grille des frais"]
+    assert len(table) >= 3
+    assert table[0].header is None and table[0].text.startswith(MARKDOWN_HEADER)
+    for chunk in table[1:]:
+        assert chunk.header == MARKDOWN_HEADER
+        assert MARKDOWN_HEADER not in chunk.text  # the text and its span are the passage's own rows
+        span = page[chunk.start:chunk.end]  # cited from its first row to its last line, no further
+        assert chunk.text.startswith("| Opération ") and span.startswith(chunk.text.split("\n")[0])
+        assert span.endswith(chunk.text.split("\n")[-1]) and "".join(span.split()) == "".join(chunk.text.split())
+        assert chunk.indexed_text == f"Tarifs › Grille des frais\n{MARKDOWN_HEADER}\n{chunk.text}"
+        assert _words([chunk.indexed_text])[0] <= 80  # the header fits with the rows, within the model's window
+    # every row in one passage, once, in order: nothing lost to the header's room
+    rows = [line for c in table for line in c.text.split("\n")[c.header is None:] if line.startswith("| Opération ")]
+    assert rows == [f"| {a} | {b} | {c} |" for a, b, c in FEES]
+    assert build_format(chunks) == 4
+    assert Chunk(**table[1].to_record()) == table[1]  # the store's record keeps it
+    assert "header" not in table[0].to_record()  # and a passage without one is written as before
+
+
+def test_an_html_table_s_later_passages_carry_its_header_row(tmp_path):
+    rows = "".join(f"<tr><td>{a}</td><td>{b}</td><td>{c}</td></tr>\n" for a, b, c in FEES)
+    page = (f"<html><body><main><h1>Tarifs</h1><h2>Grille</h2><table>\n<tr><th>Opération</th><th>Compte "
+            f"Essentiel</th><th>Compte Zen</th></tr>\n{rows}</table><p>Fin de la grille.</p></main></body></html>")
+    _, chunks = _chunks(tmp_path, "tarifs.html", page)
+    table = [c for c in chunks if c.section == "Grille"]
+    assert len(table) >= 3 and table[0].header is None
+    assert all(c.header == HTML_HEADER and HTML_HEADER not in c.text for c in table[1:])
+    assert all(page[c.start:c.end].startswith("<tr><td>Opération") for c in table[1:])  # each cited at its rows
+
+
+def test_a_passage_that_opens_on_prose_or_on_a_new_table_carries_no_header(tmp_path):
+    prose = " ".join(f"Phrase {n} sur les frais." for n in range(30))
+    page = f"# Tarifs\n\n## Grille\n\n{prose}\n\n| A | B |\n|---|---|\n| a | 1 |\n"
+    _, chunks = _chunks(tmp_path, "tarifs.md", page)
+    assert len(chunks) >= 2 and all(c.header is None for c in chunks)
+
+
+def test_the_rows_a_passage_opens_on_are_headed_by_the_header_above_it():
+    lines = ["| Opération 30 | 30 € |", "| Opération 31 | 31 € |", "Texte.", "| A | B |", "| a | 1 |"]
+    assert table_heads(lines, True) == [ABOVE, ABOVE, None, 3, 3]
+    assert table_heads(lines) == [0, 0, None, 3, 3]
+    assert table_heads(["Zen | 19 €", "Texte."], True) == [ABOVE, None]  # a row alone, its table's all the same
+
+
+TEXT = "| Opération 30 | 30 € | 130 € |\n| Virement instantané | 1 € | 0,50 € |\n| Opération 32 | 32 € | 132 € |"
+
+
+def test_a_row_of_a_passage_going_on_with_a_table_counts_its_header_s_words_and_stands_alone():
+    analyzer = Analyzer("fr")
+    weights = {term: 1.0 for term in analyzer.terms("combien coûte un virement instantané avec le compte Zen ?")}
+    headed = sentences(TEXT, analyzer, MARKDOWN_HEADER)
+    assert all(s.header == frozenset(analyzer.terms(MARKDOWN_HEADER)) for s in headed)
+    shown = highlight(TEXT, weights, analyzer)
+    assert shown is not None and shown.text == "| Virement instantané | 1 € | 0,50 € |"
+    start = TEXT.index("| Virement")
+    # without its header, the first row heads the rows below it and is shown above them; with it, the row alone
+    assert TEXT[slice(*excerpt(TEXT, start + 2, start + 36))].startswith("| Opération 30")
+    assert excerpt(TEXT, start + 2, start + 36, header=True) == (start, TEXT.index("\n| Opération 32"))
+
+
+def _table_hit(header: str | None) -> Hit:
+    start = TEXT.index("Virement")
+    citation = Citation(doc_id="d", title="Tarifs", source="d.md", section="Grille", start=0, end=len(TEXT),
+                        label="Tarifs › Grille")
+    hit = Hit(rank=1, id="p1", text=TEXT, score=1.0, citation=citation,
+              highlight=Highlight(text="Virement instantané | 1 € | 0,50 € |", start=start,
+                                  end=TEXT.index("\n| Opération 32"), score=2.0))
+    hit._header = header
+    return hit
+
+
+def test_the_answer_shows_the_carried_header_above_the_row_its_span_the_row_s():
+    from markdown_it import MarkdownIt
+
+    best = answer([_table_hit(MARKDOWN_HEADER)], language="fr")
+    assert best is not None
+    row = "| Virement instantané | 1 € | 0,50 € |"
+    assert best.text == f"{MARKDOWN_HEADER}\n{row}"
+    assert TEXT[best.start:best.end] == row  # the span locates the row in the passage, as before
+    html = MarkdownIt("commonmark").render(best.markdown)
+    assert "| Opération | Compte Essentiel | Compte Zen |<br />\n| Virement instantané | 1 € | 0,50 € | [1]" in html
+    # a passage without a header carried: its own first row heads the table, shown from it
+    plain = answer([_table_hit(None)], language="fr")
+    assert plain is not None and plain.text == TEXT[:TEXT.index("\n| Opération 32")]
