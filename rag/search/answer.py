@@ -40,7 +40,7 @@ from functools import lru_cache
 from rag.corpus.formats.base import PATH_SEPARATOR
 from rag.sanitize import blank_controls, link_or_none
 from rag.schemas import Answer, Citation, Hit, Mode, SearchResponse
-from rag.search import tables
+from rag.search import emphasis, tables
 from rag.search.lines import lines, lines_within
 from rag.search.snippets import ANSWER_CHARS, excerpt, opening
 
@@ -187,8 +187,8 @@ def answer_span(hit: Hit) -> tuple[int, int]:
     if from_start and hit._asks_heading:
         first = opening(hit.text)
         if first is not None and start > first[0]:
-            return first
-    return start, end
+            return emphasis.whole(hit.text, *first)
+    return emphasis.whole(hit.text, start, end)  # never half of a bold or underlined pair
 
 
 def _words(hit: Hit) -> float:

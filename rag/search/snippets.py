@@ -22,11 +22,11 @@ from functools import lru_cache
 from rag.index.analyzer import Analyzer
 from rag.passage import ITEM, fence_end, is_abbreviation, starts_sentence
 from rag.schemas import Highlight
-from rag.search import tables
+from rag.search import emphasis, tables
 from rag.search.lines import joined, lines, prose
 
 # A sentence ends at . ! ? … (closing quotes and brackets stay with it) before a space and a capital or a digit.
-_END = re.compile(r"[.!?…]+[\"'»”)\]]*\s+")
+_END = re.compile(r"[.!?…]+[\"'»”)\]*_]*\s+")  # emphasis closing on the sentence's end stays with it too
 _TRIM = " \t\r\n•·▪◦*-–—"  # leading bullets and dashes are layout, not part of what to show
 MAX_SENTENCES = 2
 # A sentence opening on a word that stands for something said before it ("Elle", "Cette option", "They") does not
@@ -48,12 +48,17 @@ OPENING_CHARS = 50  # what may stand before a highlight that opens its passage: 
 @dataclass(frozen=True, slots=True)
 class Sentence:
     """A sentence of a passage: `text[start:end]` of that passage, with its analysed terms; `header`: those of its
-    table's header row, for a row under one (`rag.search.tables`)."""
+    table's header row, for a row under one (`rag.search.tables`), or of the bold lead-in heading it in a list item
+    (`rag.search.emphasis`); `lead_in`: it is such a lead-in, and heads a sentence, never quoted for it; `led`: it is
+    headed by one, whose words let it start a highlight (the answer under a bold question need not repeat its
+    words)."""
 
     start: int
     end: int
     terms: frozenset[str]
     header: frozenset[str] = frozenset()
+    lead_in: bool = False
+    led: bool = False
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
@@ -86,7 +91,7 @@ def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
         start += 1
     while end > start and text[end - 1].isspace():
         end -= 1
-    return start, end
+    return emphasis.kept_open(text, start, end), end
 
 
 def sentences(text: str, analyzer: Analyzer, above: str | None = None) -> tuple[Sentence, ...]:
@@ -94,15 +99,20 @@ def sentences(text: str, analyzer: Analyzer, above: str | None = None) -> tuple[
     table the passage goes on with (`rag.passage.Chunk.header`), which heads the rows it opens on."""
     spans = _spans(text, above is not None)
     terms = [frozenset(analyzer.terms(text[a:b])) for a, b, _, _ in spans]
+    rows = joined(text)
+    led = emphasis.lead_ins(text, spans, rows)
+    heads = {lead for lead in led if lead is not None}
     if "|" not in text:  # no table row
-        return tuple(Sentence(a, b, words) for (a, b, _, _), words in zip(spans, terms, strict=True))
-    table = tables.heads(joined(text), above is not None)
+        return tuple(Sentence(a, b, words, frozenset() if lead is None else terms[lead], i in heads, lead is not None)
+                     for i, ((a, b, _, _), words, lead) in enumerate(zip(spans, terms, led, strict=True)))
+    table = tables.heads(rows, above is not None)
     header: dict[int, frozenset[str]] = {} if above is None else {tables.ABOVE: frozenset(analyzer.terms(above))}
     for (_, _, line, _), words in zip(spans, terms, strict=True):
         if table[line] == line:
             header[line] = header.get(line, frozenset()) | words
-    return tuple(Sentence(a, b, words, frozenset() if (head := table[line]) in (None, line) else header[head])
-                 for (a, b, line, _), words in zip(spans, terms, strict=True))
+    return tuple(Sentence(a, b, words, (frozenset() if (head := table[line]) in (None, line) else header[head])
+                          | (frozenset() if lead is None else terms[lead]), i in heads, lead is not None)
+                 for i, ((a, b, line, _), words, lead) in enumerate(zip(spans, terms, led, strict=True)))
 
 
 def excerpt(text: str, start: int, end: int, budget: int = ANSWER_CHARS, lead: int = LEAD_CHARS,
@@ -147,8 +157,9 @@ def excerpt(text: str, start: int, end: int, budget: int = ANSWER_CHARS, lead: i
         row = next(i for i, span in enumerate(spans) if span[2] == below)  # a caption: the table it names
         return _in_table(spans, table, below, (row, row), (start, end), budget, lead)
 
-    def joins(a: int, b: int) -> bool:
-        return spans[a][2] == spans[b][2] or (spans[a][3] and spans[b][3])
+    def joins(a: int, b: int) -> bool:  # never into a list item's bold lead-in: it asks, its answer follows
+        return (spans[a][2] == spans[b][2] or (spans[a][3] and spans[b][3])) \
+            and not any(emphasis.is_lead_in(text[spans[i][0]:spans[i][1]]) for i in (a, b))
 
     opens = spans[first][0] - spans[0][0] <= OPENING_CHARS and all(joins(i, i + 1) for i in range(first))
     if reads_on and opens and spans[last][1] - spans[0][0] <= lead:
@@ -286,7 +297,8 @@ def best_window(parts: tuple[Sentence, ...], weights: Mapping[str, float],
     counts as if it held the question's rarest word once more (and one without question words may stand in: a
     paraphrase, a question in another language). A table row counts the question words of its table's header row
     too, though they do not let it take a second sentence. The score returned is the question words' alone."""
-    best, best_key = (0, 0, 0.0), 0.0
+    first = next((i for i, part in enumerate(parts) if not part.lead_in), 0)  # a bold lead-in is never quoted alone
+    best, best_key = (first, first, 0.0), 0.0
     found = [part.terms & weights.keys() for part in parts]  # each sentence's question terms, computed once
     headed = [part.header & weights.keys() for part in parts]  # and its table header's, which count, bring none
     bonus = max(weights.values(), default=1.0) if bonus is None else bonus
@@ -295,13 +307,13 @@ def best_window(parts: tuple[Sentence, ...], weights: Mapping[str, float],
         return near is not None and parts[i].start < near[1] and parts[j].end > near[0]
 
     for i in range(len(parts)):
-        if not found[i] and not meets(i, i):
+        if parts[i].lead_in or (not found[i] and not meets(i, i) and not (parts[i].led and headed[i])):
             continue  # a window starting with no question term scores 0 and cannot take a second sentence
         covered: set[str] = set()
         header: set[str] = set()
         for j in range(i, min(i + MAX_SENTENCES, len(parts))):
             new = found[j] - covered
-            if j > i and not (new and covered):
+            if j > i and (parts[j].lead_in or not (new and covered)):
                 break  # two sentences only when each brings question words of its own
             covered |= new
             header |= headed[j]
@@ -353,7 +365,7 @@ def _best(text: str, parts: tuple[Sentence, ...], weights: Mapping[str, float],
     if not parts:
         return None
     first, last, score = best_window(parts, weights, near, bonus)
-    start, end = parts[first].start, parts[last].end
+    start, end = emphasis.whole(text, parts[first].start, parts[last].end)
     return Highlight(text=text[start:end], start=start, end=end, score=round(score, 4))
 
 
