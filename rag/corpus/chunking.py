@@ -10,6 +10,11 @@ a title or a label, a line announcing a list with a colon), the passage ends at 
 instead (a paragraph's, a list item's or a table row's end, or a sentence end inside a wrapped line): what follows
 opens the next passage, rather than "...ils montent jusqu'au" ending one and "4e étage" opening the next, or a
 subtitle ending a passage whose next one holds what it titles.
+
+A passage that opens on a later row of a table whose header row an earlier passage holds (a long table cut) carries
+that row (`Chunk.header`, `rag.passage.table_heads` saying which row heads a table): embedded and indexed between
+its heading path and its text, its lines fitted beside it, so that "Zen | 19,99 €" is read under "Forfait | Tarif
+mensuel". Its text and its span stay its own rows.
 """
 
 from __future__ import annotations
@@ -249,7 +254,7 @@ class Chunker:
                     numbers[-1].append(at)
                     continue
                 kept, carried = _cut(doc, groups[-1], atom) if groups else ([], [])
-                moved = numbers[-1][len(kept):] if carried else []
+                moved = numbers[-1][len(groups[-1]) - len(carried):] if carried else []  # a line cut: both hold it
                 header = self._header(section, heads, context, [*moved, at], [*carried, atom])
                 if carried and self._fits(_lead(context, header), [*carried, atom]):
                     groups[-1], numbers[-1] = kept, numbers[-1][:len(kept)]

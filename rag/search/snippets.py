@@ -142,7 +142,7 @@ def excerpt(text: str, start: int, end: int, budget: int = ANSWER_CHARS, lead: i
         return start, end
     reads_on = lead > budget
     if from_start and reads_on:
-        a, b = excerpt(text, start, end, budget, lead)
+        a, b = excerpt(text, start, end, budget, lead, header=header)
         head, whole = _opening_list(text, spans)
         if whole is not None and b <= spans[whole][1] and spans[whole][1] - head <= LIST_CHARS:
             return head, spans[whole][1]

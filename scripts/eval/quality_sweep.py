@@ -404,7 +404,7 @@ def main() -> None:
                     analyzer = d["index"].lexical.analyzer
                     d["index"].lexical = LexicalIndex.build([c.text for c in chunks], analyzer, k1=k1, b=b,
                                                             sections=section_numbers(chunks),
-                                                            headings=[c.context for c in chunks])
+                                                            headings=[c.prefix for c in chunks])
                 qsets.clear()
                 memo.clear()
                 measure(f"k1={k1} b={b} P+H+W64", "P+H+W64", 0.7)
@@ -414,7 +414,7 @@ def main() -> None:
             d["index"].lexical = LexicalIndex.build([c.text for c in chunks], d["index"].lexical.analyzer,
                                                     k1=settings.bm25_k1, b=settings.bm25_b,
                                                     sections=section_numbers(chunks),
-                                                    headings=[c.context for c in chunks])
+                                                    headings=[c.prefix for c in chunks])
         qsets.clear()
     if args.part in ("tokens", "all"):
         print("-- passage limit (max_passage_tokens)")

@@ -64,6 +64,21 @@ def test_an_html_table_s_later_passages_carry_its_header_row(tmp_path):
     assert all(page[c.start:c.end].startswith("<tr><td>Opération") for c in table[1:])  # each cited at its rows
 
 
+def test_a_word_table_s_later_passages_carry_its_header_row(tmp_path):
+    import docx
+
+    document = docx.Document()
+    document.add_heading("Grille", level=1)
+    table = document.add_table(rows=len(FEES) + 1, cols=3)
+    for row, cells in zip(table.rows, [("Opération", "Compte Essentiel", "Compte Zen"), *FEES], strict=True):
+        for cell, value in zip(row.cells, cells, strict=True):
+            cell.text = value
+    document.save(str(tmp_path / "tarifs.docx"))
+    chunks = Chunker(_words, max_tokens=80).chunk(read_document(tmp_path, tmp_path / "tarifs.docx"))
+    assert len(chunks) >= 3 and chunks[0].header is None and chunks[0].text.startswith(HTML_HEADER)
+    assert all(c.header == HTML_HEADER and c.text.startswith("Opération ") for c in chunks[1:])
+
+
 def test_a_passage_that_opens_on_prose_or_on_a_new_table_carries_no_header(tmp_path):
     prose = " ".join(f"Phrase {n} sur les frais." for n in range(30))
     page = f"# Tarifs\n\n## Grille\n\n{prose}\n\n| A | B |\n|---|---|\n| a | 1 |\n"
