@@ -220,8 +220,8 @@ class Chunker:
         """The header row a passage opening on `group` (lines of the section's lines `numbers`) carries: its table's
         first row, when the passage opens on a later row of that table (a long table cut by chunking), so that its
         rows are embedded and indexed with the names of their columns ("Forfait | Tarif mensuel" above "Zen |
-        19,99 €"); None when the row is not in `group`'s room beside the heading path, or the heading path leaves
-        no room (`context` empty)."""
+        19,99 €"); None when that row does not fit beside the heading path with `group`, or the heading path alone
+        leaves no room (`context` empty)."""
         head = heads[numbers[0]]
         if head is None or head == numbers[0] or not context:
             return None
@@ -261,7 +261,8 @@ class Chunker:
                     groups.append([*carried, atom])
                     numbers.append([*moved, at])
                 else:
-                    header = self._header(section, heads, context, [at], [atom])
+                    if carried:  # the passage opens on `atom` instead
+                        header = self._header(section, heads, context, [at], [atom])
                     groups.append([atom])
                     numbers.append([at])
                 headers.append(header)

@@ -99,7 +99,7 @@ def sentences(text: str, analyzer: Analyzer, above: str | None = None) -> tuple[
     table the passage goes on with (`rag.passage.Chunk.header`), which heads the rows it opens on."""
     spans = _spans(text, above is not None)
     terms = [frozenset(analyzer.terms(text[a:b])) for a, b, _, _ in spans]
-    rows = joined(text)
+    rows = joined(text) if "|" in text or "**" in text or "__" in text else []  # most passages: neither
     led = emphasis.lead_ins(text, spans, rows)
     heads = {lead for lead in led if lead is not None}
     if "|" not in text:  # no table row
