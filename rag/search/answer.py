@@ -187,8 +187,8 @@ def answer_span(hit: Hit) -> tuple[int, int]:
     if from_start and hit._asks_heading:
         first = opening(hit.text)
         if first is not None and start > first[0]:
-            return emphasis.whole(hit.text, *first)
-    return emphasis.whole(hit.text, start, end)  # never half of a bold or underlined pair
+            return emphasis.whole(hit.text, *first, ANSWER_CHARS)
+    return emphasis.whole(hit.text, start, end, ANSWER_CHARS)  # never half of a bold or underlined pair
 
 
 def _words(hit: Hit) -> float:

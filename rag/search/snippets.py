@@ -26,7 +26,8 @@ from rag.search import emphasis, tables
 from rag.search.lines import joined, lines, prose
 
 # A sentence ends at . ! ? … (closing quotes and brackets stay with it) before a space and a capital or a digit.
-_END = re.compile(r"[.!?…]+[\"'»”)\]*_]*\s+")  # emphasis closing on the sentence's end stays with it too
+# A bold question's closing marks stay with it ("**Qui paie ?** Pour..."), a lead-in of its own (rag.search.emphasis).
+_END = re.compile(r"[.!?…]+[\"'»”)\]]*\s+|\?(?:\*\*|__)\s+")
 _TRIM = " \t\r\n•·▪◦*-–—"  # leading bullets and dashes are layout, not part of what to show
 MAX_SENTENCES = 2
 # A sentence opening on a word that stands for something said before it ("Elle", "Cette option", "They") does not
@@ -365,7 +366,7 @@ def _best(text: str, parts: tuple[Sentence, ...], weights: Mapping[str, float],
     if not parts:
         return None
     first, last, score = best_window(parts, weights, near, bonus)
-    start, end = emphasis.whole(text, parts[first].start, parts[last].end)
+    start, end = emphasis.whole(text, parts[first].start, parts[last].end, ANSWER_CHARS)
     return Highlight(text=text[start:end], start=start, end=end, score=round(score, 4))
 
 
