@@ -109,22 +109,50 @@ def is_row(line: str) -> bool:
     return CELL_SEPARATOR in body or (body.startswith("|") and body.endswith("|") and len(body) > 1)
 
 
-def table_heads(lines: list[str], header: bool = False) -> list[int | None]:
+def is_separator(line: str) -> bool:
+    """Whether `line` is a Markdown table's separator row (`|---|:--:|`), under its header row."""
+    body = line.strip()
+    return "-" in body and "|" in body and not body.strip("|-: \t")
+
+
+def table_heads(lines: list[str], header: bool = False, *, items: list[bool] | None = None,
+                opens: list[bool] | None = None) -> list[int | None]:
     """For each of `lines`, the index of the line that heads its table: a table is a run of two rows or more, and
     its first row heads it (itself included); None for a line outside a table (not a row, or a row with no row next
     to it). With `header` (a passage that goes on with a table whose header row is in an earlier passage,
-    `Chunk.header`), the rows the lines open on, one or more, are that table's, headed by `ABOVE`."""
+    `Chunk.header`), the rows the lines open on, one or more, are that table's, headed by `ABOVE`.
+
+    Rows are consecutive lines outside code blocks. A Markdown table (rows within bars) has its separator row
+    below its header (`is_separator`), else its lines are no table ("| a | b |" lines of ASCII art); a separator
+    row starts a new table, headed by the row above it, as does a row the reader says opens a table (`opens`, the
+    chunker's: back to back HTML or Word tables). With `items` (the chunker's: which lines the reader read as list
+    items or table rows), a line of cells joined by `CELL_SEPARATOR` is a row only if the reader read one: a
+    paragraph "Accueil | Produits | Contact" is none."""
     out: list[int | None] = [None] * len(lines)
     if not any("|" in line for line in lines):  # no row (every row holds a bar): most passages
         return out
-    rows = [is_row(line) for line in lines]
+    rows = [is_row(line) and (items is None or items[n] or line.lstrip().startswith("|"))
+            for n, line in enumerate(lines)]
+    n = 0
+    while n < len(lines):  # a code block's lines are no rows
+        end = fence_end(lines, n) if "`" in lines[n] or "~" in lines[n] else None
+        if end is not None:
+            rows[n:end + 1] = [False] * (end + 1 - n)
+            n = end
+        n += 1
+
+    def starts(k: int) -> bool:  # a row that opens a table of its own, within a run of rows
+        return bool(opens and opens[k]) or (k + 1 < len(lines) and rows[k + 1] and is_separator(lines[k + 1]))
+
     i = 0
     while i < len(lines):
         j = i
-        while j + 1 < len(lines) and rows[i] and rows[j + 1]:
+        while j + 1 < len(lines) and rows[i] and rows[j + 1] and not starts(j + 1):
             j += 1
-        if j > i or (header and i == 0 and rows[0]):
-            out[i:j + 1] = [ABOVE if header and i == 0 else i] * (j + 1 - i)
+        above = header and i == 0 and rows[0]
+        markdown = rows[i] and lines[i].lstrip().startswith("|")
+        if above or (j > i and (not markdown or is_separator(lines[i + 1]))):
+            out[i:j + 1] = [ABOVE if above else i] * (j + 1 - i)
         i = j + 1
     return out
 
@@ -204,8 +232,6 @@ class Chunk:
         return record
 
 
-__all__ = ["ABBREVIATIONS", "BEFORE_NUMBER", "SENTENCE_BREAK", "SENTENCE_RULE", "Chunk", "fence_end", "is_abbreviation",
-           "sentence_breaks", "sentences", "starts_sentence"]
-
-
-__all__ = ["ABOVE", "CELL_SEPARATOR", "SENTENCE_BREAK", "Chunk", "fence_end", "is_row", "sentences", "table_heads"]
+__all__ = ["ABBREVIATIONS", "ABOVE", "BEFORE_NUMBER", "CELL_SEPARATOR", "SENTENCE_BREAK", "SENTENCE_RULE", "Chunk",
+           "fence_end", "is_abbreviation", "is_row", "is_separator", "sentence_breaks", "sentences", "starts_sentence",
+           "table_heads"]

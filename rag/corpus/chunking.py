@@ -78,7 +78,9 @@ TokenCounter = Callable[[Sequence[str]], list[int]]
 # ...") its text as written, not read as HTML; a text file's heading that heads nothing because an article or a
 # division follows it (a question over "Article 5 : Le dépôt ...") its text, no longer dropped.
 # 27: a passage that goes on with a long table cut by chunking carries its header row (`Chunk.header`), embedded and
-# indexed before its text, and its lines fitted beside it.
+# indexed before its text, and its lines fitted beside it; back to back tables apart (a Markdown separator row, a
+# reader's first row), no table in a code block, nor of Markdown rows with no separator row, nor of a paragraph of
+# cells a reader did not read as a row.
 LAYOUT = 27
 TITLE_CHARS = 60  # a line shorter than this without a full stop names what follows it (`_runs_on`)
 _FULL_STOPS = (".", "!", "…", ";")
@@ -247,7 +249,8 @@ class Chunker:
             groups: list[list[Line]] = []
             numbers: list[list[int]] = []  # the number of the section's line each line of a group is of
             headers: list[str | None] = []  # the header row each group carries (`_header`)
-            heads = table_heads([line.text for line in section.lines])
+            heads = table_heads([line.text for line in section.lines], items=[line.item for line in section.lines],
+                                opens=[line.opens_table for line in section.lines])
             for atom, at in self._atoms(context, section.lines):
                 if groups and self._fits(_lead(context, headers[-1]), [*groups[-1], atom]):
                     groups[-1].append(atom)

@@ -30,7 +30,8 @@ _LEAD_IN = re.compile(r"(?:\d{1,3}[.)]\s+)?(\*\*|__)[^*_\n]+\?\1")
 
 
 def is_lead_in(sentence: str) -> bool:
-    """Whether `sentence` (a trimmed sentence of a passage) is one bold question: "**Qui paie ?**", "2. **Qui paie ?**"."""
+    """Whether `sentence` (a trimmed sentence of a passage) is one bold question: "**Qui paie ?**", "2. **Qui
+    paie ?**"."""
     return _LEAD_IN.fullmatch(sentence) is not None
 
 

@@ -59,7 +59,7 @@ def test_a_bold_question_ends_its_sentence_and_keeps_both_marks():
 def test_no_excerpt_holds_half_of_a_bold_pair():
     text = "**Important. Lisez ceci.** Ensuite, suivez les étapes.\nUne ligne __soulignée. Puis__ la suite."
     start = text.index("Lisez")
-    assert whole(text, start, text.index(" Ensuite"), 400) == (0, text.index(" Ensuite"))  # "Lisez ceci.**": its opening
+    assert whole(text, start, text.index(" Ensuite"), 400) == (0, text.index(" Ensuite"))  # "ceci.**": its opening
     assert whole(text, start, text.index("ceci.") + 5, 400) == (0, text.index(" Ensuite"))  # "Lisez ceci.": both
     second = text.index("Puis")
     assert whole(text, second, len(text), 400) == (text.index("__"), len(text))

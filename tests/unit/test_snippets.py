@@ -552,7 +552,7 @@ def test_the_answer_excerpt_never_adds_a_list_item_another_table_row_or_a_headin
     assert _excerpt(listing, "Le service est fermé les jours fériés, y compris le lundi de Pentecôte.") == (
         "Le service est fermé les jours fériés, y compris le lundi de Pentecôte.")
     rows = ("Nos offres pour les particuliers, détaillées ci-dessous mois par mois.\n"
-            "| Offre | Prix mensuel toutes taxes comprises |\n| basique | 5 € par mois, sans engagement |")
+            "| Offre | Prix mensuel toutes taxes comprises |\n|---|---|\n| basique | 5 € par mois, sans engagement |")
     row = "| basique | 5 € par mois, sans engagement |"
     assert _excerpt(rows, row, lead=700) == rows[rows.index("| Offre"):]  # its header only: it names the columns
 

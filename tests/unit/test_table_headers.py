@@ -87,9 +87,9 @@ def test_a_passage_that_opens_on_prose_or_on_a_new_table_carries_no_header(tmp_p
 
 
 def test_the_rows_a_passage_opens_on_are_headed_by_the_header_above_it():
-    lines = ["| Opération 30 | 30 € |", "| Opération 31 | 31 € |", "Texte.", "| A | B |", "| a | 1 |"]
-    assert table_heads(lines, True) == [ABOVE, ABOVE, None, 3, 3]
-    assert table_heads(lines) == [0, 0, None, 3, 3]
+    lines = ["| Opération 30 | 30 € |", "| Opération 31 | 31 € |", "Texte.", "| A | B |", "|---|---|", "| a | 1 |"]
+    assert table_heads(lines, True) == [ABOVE, ABOVE, None, 3, 3, 3]
+    assert table_heads(lines) == [None, None, None, 3, 3, 3]  # Markdown rows with no separator: no table
     assert table_heads(["Zen | 19 €", "Texte."], True) == [ABOVE, None]  # a row alone, its table's all the same
 
 
@@ -104,8 +104,11 @@ def test_a_row_of_a_passage_going_on_with_a_table_counts_its_header_s_words_and_
     shown = highlight(TEXT, weights, analyzer)
     assert shown is not None and shown.text == "| Virement instantané | 1 € | 0,50 € |"
     start = TEXT.index("| Virement")
-    # without its header, the first row heads the rows below it and is shown above them; with it, the row alone
-    assert TEXT[slice(*excerpt(TEXT, start + 2, start + 36))].startswith("| Opération 30")
+    # without its header, Markdown rows with no separator row are no table: no row heads the others; the row alone
+    assert TEXT[slice(*excerpt(TEXT, start + 2, start + 36))] == "| Virement instantané | 1 € | 0,50 € |"
+    table = f"{MARKDOWN_HEADER}\n|---|---|---|\n{TEXT}"  # with the separator, the first row heads them, shown above
+    at = table.index("| Virement")
+    assert table[slice(*excerpt(table, at + 2, at + 36))].startswith(MARKDOWN_HEADER)
     assert excerpt(TEXT, start + 2, start + 36, header=True) == (start, TEXT.index("\n| Opération 32"))
 
 
@@ -130,6 +133,6 @@ def test_the_answer_shows_the_carried_header_above_the_row_its_span_the_row_s():
     assert TEXT[best.start:best.end] == row  # the span locates the row in the passage, as before
     html = MarkdownIt("commonmark").render(best.markdown)
     assert "| Opération | Compte Essentiel | Compte Zen |<br />\n| Virement instantané | 1 € | 0,50 € | [1]" in html
-    # a passage without a header carried: its own first row heads the table, shown from it
+    # a passage without a header carried: its rows are no table of their own (no separator row), the row alone
     plain = answer([_table_hit(None)], language="fr")
-    assert plain is not None and plain.text == TEXT[:TEXT.index("\n| Opération 32")]
+    assert plain is not None and plain.text == row

@@ -19,7 +19,8 @@ class Line:
     space, or nothing within a word or after a Chinese full stop): a passage joins them so, not with a line break
     (None: a line of its own, or a piece after a word left out). `doubled`: where `source[start:end]` is `text` with
     the characters at these positions written twice (a quote inside a quoted CSV cell, `""`), in order, so that a
-    piece of the line is cited exactly too."""
+    piece of the line is cited exactly too. `opens_table`: the first row of a table of a format whose rows carry no
+    bar of their own (HTML, Word, OpenDocument), so that back to back tables stay apart (`rag.passage.table_heads`)."""
 
     text: str
     start: int
@@ -27,6 +28,7 @@ class Line:
     item: bool = False
     follows: str | None = None
     doubled: tuple[int, ...] = ()
+    opens_table: bool = False
 
 
 PATH_SEPARATOR = " › "  # between the headings of a section's path, and after the document title in a label

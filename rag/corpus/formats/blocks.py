@@ -42,6 +42,7 @@ class _Block:
     level: int
     item: bool  # a list item or a table row
     font: Font | None  # a body paragraph's, where the parser read it (`BlockText.measures`)
+    opens_table: bool = False  # a table's first row (`Line.opens_table`)
 
 
 def may_head(text: str) -> bool:
@@ -65,14 +66,14 @@ class BlockText:
         return bool(text.strip()) and (may_head(text) or (bool(self._blocks) and _bold_line(self._blocks[-1])))
 
     def add(self, text: str, kind: str | None = None, level: int = 0, item: bool = False,
-            font: Font | None = None) -> None:
+            font: Font | None = None, opens_table: bool = False) -> None:
         """Add one block: body text (`kind` None), whose lines join the open section, `item` marking a list item's or
-        a table row's, `font` how a paragraph is set (None: not read, `measures`); a heading ("heading") of `level`
-        (1 the outermost), which opens a section named by its text under the headings still open; or a title
-        ("title"), which opens one no heading stands over, and closes the headings open, as what follows stands
-        under it. A blank block is left out."""
+        a table row's (`opens_table`: a table's first row), `font` how a paragraph is set (None: not read,
+        `measures`); a heading ("heading") of `level` (1 the outermost), which opens a section named by its text
+        under the headings still open; or a title ("title"), which opens one no heading stands over, and closes the
+        headings open, as what follows stands under it. A blank block is left out."""
         if text.strip():
-            self._blocks.append(_Block(text, kind, level, item, font))
+            self._blocks.append(_Block(text, kind, level, item, font, opens_table))
 
     def parsed(self, title: str | None) -> Parsed:
         """The sections that hold lines, and the text they index; the title is `title` (the document's properties),
@@ -83,8 +84,9 @@ class BlockText:
         for block in _bold_headings(self._blocks):
             text = block.text
             if block.kind is None:
-                sections[-1].lines.extend(Line(line.text, offset + line.start, offset + line.end, block.item)
-                                          for line in lines_with_offsets(text))
+                sections[-1].lines.extend(Line(line.text, offset + line.start, offset + line.end, block.item,
+                                               opens_table=block.opens_table and n == 0)
+                                          for n, line in enumerate(lines_with_offsets(text)))
             else:
                 heading = " ".join(text.split())
                 if block.kind == "title":

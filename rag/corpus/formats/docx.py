@@ -273,8 +273,8 @@ def _parse(document: WordDocument) -> Parsed:
     text = BlockText()
     for block in _blocks(document.element.body):
         if block.tag == _TBL:
-            for row in _rows(block, parent):
-                text.add(row, item=True)
+            for n, row in enumerate(row for row in _rows(block, parent) if row.strip()):
+                text.add(row, item=True, opens_table=n == 0)
             continue
         runs, (kind, level) = _runs(block), styles.kind(block)
         paragraph = "".join(shown for _, shown in runs)

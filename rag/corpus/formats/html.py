@@ -102,6 +102,7 @@ class _HtmlSections(HTMLParser):
         self._details: list[tuple[tuple[tuple[int, str], ...], Section]] = []
         self._strong = 0  # <strong> or <b> elements open
         self._bold = self._plain = False  # whether the open block holds text in bold, and text that is not
+        self._new_table = False  # a <table> opened, whose first row is yet to come (`Line.opens_table`)
 
     def _offset(self) -> int:
         line, col = self.getpos()
@@ -137,6 +138,8 @@ class _HtmlSections(HTMLParser):
             self._content.enter(tag)
         if self._skip:
             return
+        if tag == "table":
+            self._new_table = True
         if tag in _CONTROLS:
             self._buffer.append(" ")
         if tag in _STRONG:
@@ -235,7 +238,9 @@ class _HtmlSections(HTMLParser):
             self.sections[-1].lines[-1] = Line(self._term.text + joint + text, self._term.start, end, item=True)
             self._term = None
         else:
-            self.sections[-1].lines.append(Line(text, start, end, item=tag in _ITEMS))
+            self.sections[-1].lines.append(Line(text, start, end, item=tag in _ITEMS,
+                                                opens_table=tag == "tr" and self._new_table))
+            self._new_table = self._new_table and tag != "tr"
             self._term = self.sections[-1].lines[-1] if tag == "dt" else None
 
 

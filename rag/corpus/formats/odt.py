@@ -200,6 +200,7 @@ class _Block:
     level: int = 0
     item: bool = False  # a list's paragraph or a table's row
     font: Font | None = None  # a body paragraph's (`BlockText.add`)
+    opens_table: bool = False  # a table's first row
 
 
 class _Body:
@@ -219,7 +220,8 @@ class _Body:
             elif tag == _LIST:
                 yield from self._list(child, 1, None)
             elif tag == _TBL:
-                yield from (_Block(row, item=True) for row in self._rows(child))
+                yield from (_Block(row, item=True, opens_table=n == 0)
+                            for n, row in enumerate(row for row in self._rows(child) if row.strip()))
             elif tag == _SECTION and child.get(f"{_TEXT}display") != "none":
                 yield from self.blocks(child)
             elif tag == _NUMBERED:  # a list item outside a list: its number is the one the file shows
@@ -328,7 +330,7 @@ def _parse(archive: zipfile.ZipFile) -> Parsed:
     text = BlockText()
     spaces = max(_SPACES_MAX, archive.getinfo("content.xml").file_size)
     for block in _Body(styles, generator.startswith(OUTLINED_WRITERS), spaces).blocks(text_body):
-        text.add(block.text, block.kind, block.level, block.item, block.font)
+        text.add(block.text, block.kind, block.level, block.item, block.font, block.opens_table)
     found = None if meta is None else meta.find("{http://purl.org/dc/elements/1.1/}title")
     title = None if found is None else " ".join("".join(found.itertext()).split()) or None
     return text.parsed(title)
