@@ -80,7 +80,7 @@ TokenCounter = Callable[[Sequence[str]], list[int]]
 # 27: a passage that goes on with a long table cut by chunking carries its header row (`Chunk.header`), embedded and
 # indexed before its text, and its lines fitted beside it; back to back tables apart (a Markdown separator row, a
 # reader's first row), no table in a code block, nor of Markdown rows with no separator row, nor of a paragraph of
-# cells a reader did not read as a row.
+# cells a reader did not read as a row; a header row carried only when it takes at most half of a passage's tokens.
 LAYOUT = 27
 TITLE_CHARS = 60  # a line shorter than this without a full stop names what follows it (`_runs_on`)
 _FULL_STOPS = (".", "!", "…", ";")
@@ -223,11 +223,14 @@ class Chunker:
         first row, when the passage opens on a later row of that table (a long table cut by chunking), so that its
         rows are embedded and indexed with the names of their columns ("Forfait | Tarif mensuel" above "Zen |
         19,99 €"); None when that row does not fit beside the heading path with `group`, or the heading path alone
-        leaves no room (`context` empty)."""
+        leaves no room (`context` empty), or it takes more than half of a passage's tokens (a table of a hundred
+        columns: its rows would be cut into many more passages to make room for it)."""
         head = heads[numbers[0]]
         if head is None or head == numbers[0] or not context:
             return None
         header = section.lines[head].text
+        if self.count_tokens([header])[0] > self.max_tokens // 2:
+            return None
         return header if self._fits(_lead(context, header), group) else None
 
     @property

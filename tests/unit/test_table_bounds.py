@@ -94,3 +94,14 @@ def test_a_paragraph_of_cells_is_a_row_only_if_the_reader_read_one():
     lines = ["Accueil | Produits | Contact", "Mentions | Plan du site | Aide"]
     assert table_heads(lines, items=[False, False]) == [None, None]
     assert table_heads(lines, items=[True, True]) == [0, 0]
+
+
+@pytest.mark.parametrize(("words", "carried"), [(12, True), (15, False)])
+def test_a_header_is_carried_only_when_it_takes_at_most_half_of_a_passage(tmp_path, words, carried):
+    cells = [" ".join(f"{name}{n}" for n in range(words)) for name in ("offre", "prix", "frais")]
+    header = f"| {' | '.join(cells)} |"  # 3 * words + 4 bars: 40 words of 80, or 49
+    rows = "".join(f"| ligne {n} | {n} € | {n + 1} € |\n" for n in range(40))
+    path = tmp_path / "tarifs.md"
+    path.write_text(f"# Tarifs\n\n{header}\n|---|---|---|\n{rows}", encoding="utf-8")
+    chunks = Chunker(_words, max_tokens=80).chunk(read_document(tmp_path, path))
+    assert len(chunks) >= 3 and all((c.header == header) is carried for c in chunks[1:])
