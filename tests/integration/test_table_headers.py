@@ -70,3 +70,14 @@ def test_the_passages_of_the_cut_tables_keep_their_citations(tables_index):
             assert all(word in span for word in words)
             assert passage.header is None or "<th>" not in span  # a later passage is cited at its rows only
     assert tables_index.manifest["format_version"] == 4
+
+
+
+def test_a_later_passage_holds_its_header_s_words_in_the_lexical_index(tables_index):
+    """The header a passage carries is in its own BM25 terms (`rag.ingestion.stages.index_parts`), not only in its
+    vector: the columns' names alone score each passage of the table as much as its first, which holds them."""
+    passages = tables_index.passages
+    carried = [i for i, p in enumerate(passages) if p.header == BANK]
+    first = next(i for i, p in enumerate(passages) if p.text.startswith(f"{BANK}\n"))
+    scores = tables_index.lexical.scores("Compte Essentiel, Compte Zen, Compte Premium")
+    assert len(carried) >= 2 and all(scores[i] >= 0.9 * scores[first] for i in carried)
