@@ -16,7 +16,11 @@ it from another), and stdin's end lets what waits be written (for `DRAIN_SECONDS
 The SDK's own writer of stdout wrote each message in a worker thread, blocked on the pipe while it is full: a client
 that never read stdout and closed stdin held the server's exit for ever, since no deadline stops a thread blocked in
 `write` and the process waits for its threads. A `Wire` writes stdout's pipe without a thread, each write taking what
-the pipe has room for, waiting for more room on the event loop: a deadline cancels it as any wait (`stdio_streams`).
+the pipe has room for, waiting for more room on the event loop: a deadline cancels it as any wait (`stdio_streams`)
+as long as none of its line is written; once its first bytes are, the rest is written under a deadline of its own
+(`FINISH_SECONDS`), since a line cut there is a JSON the client cannot parse. The pipe made non-blocking is its own,
+shared by every descriptor of it: when stderr is that pipe too (`rag mcp 2>&1 | client`), a write of the log could
+fail with BlockingIOError, and the SDK's writer is kept.
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ from types import TracebackType
 from typing import Any
 
 import anyio
+import anyio.lowlevel
 from mcp.server import stdio as sdk_stdio
 from mcp.shared.message import SessionMessage
 from mcp_types import INVALID_REQUEST, PARSE_ERROR, ErrorData, JSONRPCError
@@ -38,6 +43,8 @@ from pydantic import ValidationError
 
 PENDING_FAULTS = 1024  # answers waiting for a client that reads none: about 300 KB of answers to malformed lines
 DRAIN_SECONDS = 5  # how long the answers still waiting when stdin ends may take to be written
+FINISH_SECONDS = 5  # how long a message whose writing has begun may still take after a deadline (a partial line
+# would reach the client as a JSON it cannot parse)
 logger = logging.getLogger("rag.mcp")
 
 
@@ -171,23 +178,25 @@ class Wire:
     message a line): written on a duplicate of its file descriptor, non-blocking, so that a write waits for room on
     the event loop, where a cancellation or a deadline ends it. The descriptor's flags are restored on `close`."""
 
-    def __init__(self, fd: int) -> None:
+    def __init__(self, fd: int, finish: float = FINISH_SECONDS) -> None:
         self._fd = fd
+        self._finish = finish
         self._blocking = os.get_blocking(fd)
         os.set_blocking(fd, False)  # the pipe's, shared by its other descriptors: fd 1 is diverted while serving
 
     @classmethod
     def of_stdout(cls) -> Wire | None:
         """A `Wire` on a duplicate of fd 1, taken before the SDK diverts fd 1 to stderr while it serves; None when
-        stdout is no pipe or socket (a terminal, a file: those take what is written) or not fd 1 (in a test), and on
-        Windows (whose event loop cannot wait for a pipe)."""
+        stdout is no pipe or socket (a terminal, a file: those take what is written) or not fd 1 (in a test), when
+        stderr is the same pipe (made non-blocking, the log's writes could fail), and on Windows (whose event loop
+        cannot wait for a pipe)."""
         try:
             if sys.platform == "win32" or sys.stdout is None or sys.stdout.fileno() != 1:
                 return None
-            mode = os.fstat(1).st_mode
+            out = os.fstat(1)
         except (OSError, ValueError, AttributeError):  # io.UnsupportedOperation is an OSError and a ValueError
             return None
-        if not (stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode)):
+        if not (stat.S_ISFIFO(out.st_mode) or stat.S_ISSOCK(out.st_mode)) or _same_file(2, out):
             return None
         import fcntl  # POSIX only
 
@@ -195,16 +204,30 @@ class Wire:
         return cls(fcntl.fcntl(1, fcntl.F_DUPFD_CLOEXEC, 3))  # above 0-2, as the SDK's own duplicates
 
     async def send(self, item: SessionMessage) -> None:
-        """Write `item`'s line, waiting (cancellably) while the pipe is full."""
-        line = item.message.model_dump_json(by_alias=True, exclude_unset=True) + "\n"
-        data = memoryview(line.encode())
-        while data:
-            try:
-                data = data[os.write(self._fd, data):]
-            except BlockingIOError:
-                await anyio.wait_writable(self._fd)
-            except (BrokenPipeError, ConnectionResetError):  # the client is gone: no one reads
-                raise anyio.BrokenResourceError from None
+        """Write `item`'s line, waiting while the pipe is full: cancellably until its first bytes are written, then
+        shielded from a cancellation for `FINISH_SECONDS` more (after which a client that reads nothing gets the line
+        cut, logged)."""
+        line = (item.message.model_dump_json(by_alias=True, exclude_unset=True) + "\n").encode()
+        data = memoryview(line)
+        await anyio.lowlevel.checkpoint_if_cancelled()  # a message not begun when the deadline passed is dropped
+        while len(data) == len(line):
+            data = await self._write(data)
+        with anyio.CancelScope(shield=True), anyio.move_on_after(self._finish):
+            while data:
+                data = await self._write(data)
+        if data:
+            logger.warning("an answer cut after %d of its %d bytes: the client read none of it for %s seconds",
+                           len(line) - len(data), len(line), self._finish)
+
+    async def _write(self, data: memoryview) -> memoryview:
+        """What is left of `data` after one write, or after waiting for room when the pipe is full."""
+        try:
+            return data[os.write(self._fd, data):]
+        except BlockingIOError:
+            await anyio.wait_writable(self._fd)
+            return data
+        except (BrokenPipeError, ConnectionResetError):  # the client is gone: no one reads
+            raise anyio.BrokenResourceError from None
 
     async def aclose(self) -> None:
         """Nothing to do: the descriptor is closed on leaving `stdio_streams`."""
@@ -213,6 +236,15 @@ class Wire:
         with suppress(OSError):
             os.set_blocking(self._fd, self._blocking)
         os.close(self._fd)
+
+
+def _same_file(fd: int, other: os.stat_result) -> bool:
+    """Whether descriptor `fd` is open on the file (the pipe) `other` describes."""
+    try:
+        mine = os.fstat(fd)
+    except OSError:
+        return False
+    return (mine.st_dev, mine.st_ino) == (other.st_dev, other.st_ino)
 
 
 @asynccontextmanager
@@ -247,5 +279,5 @@ async def answering_faults(read: Any, write: Any) -> AsyncIterator[tuple[Answere
             tasks.cancel_scope.deadline = anyio.current_time() + DRAIN_SECONDS
 
 
-__all__ = ["DRAIN_SECONDS", "PENDING_FAULTS", "AnsweredFaults", "Outbox", "Wire", "answering_faults", "fault_error",
-           "stdio_streams"]
+__all__ = ["DRAIN_SECONDS", "FINISH_SECONDS", "PENDING_FAULTS", "AnsweredFaults", "Outbox", "Wire", "answering_faults",
+           "fault_error", "stdio_streams"]

@@ -4,7 +4,10 @@ writer, blocked in a thread, held the process's exit for ever), and a reader get
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import threading
+import time
 
 import anyio
 import mcp_types
@@ -40,16 +43,73 @@ def _in_thread(main, seconds: float) -> None:
 
 def test_a_deadline_ends_a_write_to_a_full_pipe():
     read, write = os.pipe()
-    wire = Wire(write)
+    wire = Wire(write, finish=0.5)
     try:
         async def main() -> None:
-            with anyio.fail_after(0.5):
+            with anyio.move_on_after(0.5):
                 await wire.send(_message(1, 200_000))  # some 400 KB: several times a pipe's buffer
 
-        with pytest.raises(TimeoutError):
-            _in_thread(main, 10)
+        _in_thread(main, 10)
     finally:
         wire.close()
+        os.close(read)
+
+
+def _slow_reader(read: int, received: bytearray) -> threading.Thread:
+    """A thread reading `read` to its end, 4 KB every millisecond or so (some 4 MB a second at most)."""
+
+    def drain() -> None:
+        while chunk := os.read(read, 4096):
+            received.extend(chunk)
+            time.sleep(0.001)
+        os.close(read)
+
+    reader = threading.Thread(target=drain, daemon=True)
+    reader.start()
+    return reader
+
+
+def test_a_deadline_never_cuts_a_message_begun():
+    """A deadline passing while a message is half written lets it finish (a cut line is a JSON the client cannot
+    parse) and drops the messages not begun."""
+    read, write = os.pipe()
+    wire = Wire(write)
+    received = bytearray()
+    reader = _slow_reader(read, received)
+
+    async def main() -> None:
+        with anyio.move_on_after(0.05):
+            for mid in range(5):
+                await wire.send(_message(mid, 400_000))  # some 800 KB each: more than 0.05 s of the reader's pace
+
+    try:
+        _in_thread(main, 30)
+    finally:
+        wire.close()
+    reader.join(10)
+    assert received.endswith(b"\n")
+    lines = received.decode().splitlines()
+    assert 1 <= len(lines) < 5
+    assert lines[0] == _message(0, 400_000).message.model_dump_json(by_alias=True, exclude_unset=True)
+
+
+@pytest.mark.parametrize(("stderr", "wired"), [(subprocess.STDOUT, False), (subprocess.DEVNULL, True)])
+def test_no_wire_when_stderr_is_stdout_s_pipe(stderr, wired):
+    """`rag mcp 2>&1 | client`: the pipe made non-blocking would be stderr's too, whose writes could then fail."""
+    code = "from rag.mcp_stdio import Wire; print(Wire.of_stdout() is not None)"
+    shown = subprocess.run([sys.executable, "-c", code],
+                           stdout=subprocess.PIPE, stderr=stderr, check=True, timeout=60, text=True)
+    assert shown.stdout.split()[-1] == str(wired)
+
+
+def test_close_restores_the_pipe_s_blocking_mode():
+    read, write = os.pipe()
+    other = os.dup(write)  # the same pipe, as fd 1 once the SDK gives it back
+    try:
+        Wire(write).close()
+        assert os.get_blocking(other)
+    finally:
+        os.close(other)
         os.close(read)
 
 
