@@ -109,14 +109,22 @@ def _of(place: str) -> str:
     return f"of `{place}`"
 
 
-def _elsewhere(name: str, body: dict[str, type[BaseModel]], place: str, close: bool) -> tuple[str, str] | None:
-    """The other place of the body where `name` (or, when `close`, a synonym or a misspelling of it) is a field."""
+def _elsewhere(name: str, body: dict[str, type[BaseModel]], place: str, close: bool = False, exact: bool = False
+               ) -> tuple[str, str] | None:
+    """The other place of the body where `name` is a field (only `name` itself when `exact`; a synonym too, and
+    when `close` a misspelling of it), none that holds `place` in that very field (a comparison filter's `filters`
+    is no field of the top level, whose `filters` the filter already is)."""
     for other, model in body.items():
         if other == place:
             continue
-        meant = next((n for n in names(name) if n in model.model_fields), None) if not close else \
-            suggestion(name, model.model_fields)
-        if meant is not None:
+        if exact:
+            meant = name if name in model.model_fields else None
+        elif close:
+            meant = suggestion(name, model.model_fields)
+        else:
+            meant = next((n for n in names(name) if n in model.model_fields), None)
+        within = f"{other}.{meant}".lstrip(".")
+        if meant is not None and place != within and not place.startswith((f"{within}.", f"{within}[")):
             return other, meant
     return None
 
@@ -174,8 +182,10 @@ class UnknownFields:
             return "unknown field"
         self._hinted += 1
         taken = list(here.model_fields)
-        moved = _elsewhere(name, self._body, place, close=False)
         meant = suggestion(name, taken)
+        # a field meant here is said with another place only when `name` itself is a field there: `filter` meant
+        # as `filters` is not also the `filters` of a compound filter
+        moved = _elsewhere(name, self._body, place, exact=meant is not None)
         if moved is None and meant is None:
             moved = _elsewhere(name, self._body, place, close=True)
         said = "unknown field" if meant is None else f"unknown field: did you mean `{meant}`?"

@@ -130,11 +130,25 @@ def test_an_unknown_field_is_said_with_the_field_meant(client, path, body, said)
          "ranking_options.treshold: unknown field: the fields of `ranking_options` are ranker, score_threshold"),
         ({"query": QUESTION, "filters": {"type": "eq", "key": "a", "value": "b", "sauce": 1}},
          "filters.sauce: unknown field: the fields of `filters` are"),  # a tagged union's member, named by its tag
+        # the field meant here, and no other place whose field is only a synonym (a compound filter's `filters`)
+        ({"query": QUESTION, "filter": {}}, "filter: unknown field: did you mean `filters`? (`filter` is a field of "
+                                            "POST /v1/search)"),
+        # a comparison's `filters` is a compound filter's, not the top level's (where this filter already is)
+        ({"query": QUESTION, "filters": {"type": "eq", "key": "a", "value": "b", "filters": []}},
+         'filters.filters: unknown field here: `filters` is a field of `filters`: filters = {"type": ..., '
+         '"filters": [...]}'),
     ],
 )
 def test_an_unknown_field_of_the_openai_route_is_said_in_its_error_shape(client, app_settings, body, said):
     r = client.post(f"/v1/vector_stores/vs_{app_settings.index_dir.name}/search", json=body)
     assert r.status_code == 422 and said in r.json()["error"]["message"], r.text
+
+
+def test_a_field_meant_here_is_not_said_elsewhere_by_a_synonym(client, app_settings):
+    """A compound filter's `filter` means its `filters`, not the top level's (a synonym there too)."""
+    body = {"query": QUESTION, "filters": {"type": "and", "filter": []}}
+    r = client.post(f"/v1/vector_stores/vs_{app_settings.index_dir.name}/search", json=body)
+    assert r.json()["error"]["message"].endswith("filters.filter: unknown field: did you mean `filters`?"), r.text
 
 
 def test_only_the_first_unknown_fields_of_a_body_are_looked_into(client):
