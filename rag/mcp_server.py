@@ -216,7 +216,7 @@ class StrictServer(PlainServer):
         unknown = sorted(set(arguments) - set(taken))
         if unknown:
             named = [f"{argument[:100]!r}" + (f" (did you mean `{meant}`?)" if (meant := suggestion(argument, taken))
-                                              else "") for argument in unknown[:10]]
+                                              and meant not in arguments else "") for argument in unknown[:10]]
             raise ToolError(f"{name} takes no argument {', '.join(named)}{', ...' if len(unknown) > 10 else ''}; its "
                             f"arguments are {', '.join(taken)}")
 

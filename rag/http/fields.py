@@ -23,6 +23,7 @@ from typing import Annotated, Any, get_args, get_origin
 
 from litestar import Litestar, Request
 from litestar.handlers import HTTPRouteHandler
+from litestar.utils.scope.state import ScopeState
 from pydantic import BaseModel, Tag
 
 from rag.suggest import names, suggestion
@@ -173,6 +174,18 @@ class UnknownFields:
         model = self._body.get(_place_of(key + ".")[0])
         return None if model is None else _object(model, list(model.model_fields))
 
+    def _given(self, key: str) -> set[str]:
+        """The names the object holding the field at `key` was sent with, read from the decoded body (a tagged
+        union's tag, no step of the JSON, passed over); none when the body is not at hand (litestar's decoded JSON, kept
+        in the request's scope)."""
+        sent = ScopeState.from_scope(self._request.scope).json
+        for step in key.split(".")[:-1]:
+            if isinstance(sent, dict) and step in sent:
+                sent = sent[step]
+            elif isinstance(sent, list) and step.isdigit() and int(step) < len(sent):
+                sent = sent[int(step)]
+        return set(sent) if isinstance(sent, dict) else set()
+
     def said(self, key: str) -> str:
         """What to send instead of the unknown body field at `key` (the validator's dotted key), as a rule's
         message."""
@@ -183,6 +196,8 @@ class UnknownFields:
         self._hinted += 1
         taken = list(here.model_fields)
         meant = suggestion(name, taken)
+        if meant is not None and meant in self._given(key):  # `query` beside `question`: nothing to rename
+            return f"unknown field (`{meant}`, which it likely means, is given too)"
         # a field meant here is said with another place only when `name` itself is a field there: `filter` meant
         # as `filters` is not also the `filters` of a compound filter
         moved = _elsewhere(name, self._body, place, exact=meant is not None)

@@ -156,7 +156,8 @@ async def known_query(connection: ASGIConnection, handler: BaseRouteHandler) -> 
              if isinstance(definition := parameter.kwarg_definition, QueryParameter)]
     unknown = sorted(set(connection.query_params) - set(taken) - _IGNORED_QUERY)
     if unknown:
-        named = [f"{name!r}" + (f" (did you mean `{meant}`?)" if (meant := suggestion(name, taken)) else "")
+        named = [f"{name!r}" + (f" (did you mean `{meant}`?)" if (meant := suggestion(name, taken))
+                                  and meant not in connection.query_params else "")
                  for name in unknown[:10]]
         raise InvalidQuery(f"unknown query parameter {', '.join(named)}{', ...' if len(unknown) > 10 else ''}: this "
                            f"route takes {', '.join(taken)}")

@@ -59,6 +59,7 @@ def test_documents_bad_paging_is_a_422_naming_the_parameter(client, params, fiel
     ({"sauce": "guide"}, "'sauce'"),
     ({"sorce": "secu-debi-plateforme.txt", "limit": 1}, "'sorce' (did you mean `source`?)"),
     ({"top_k": 3}, "'top_k' (did you mean `limit`?)"),  # another API's name for it
+    ({"top_k": 3, "limit": 1}, "'top_k'"),  # the parameter it likely means is given too: nothing to rename
 ])
 def test_an_unknown_query_parameter_is_a_422_naming_it_the_one_meant_and_those_taken(client, params, named):
     """As an unknown body field is: a misspelt `source` dropped would list every document, as if it had filtered."""

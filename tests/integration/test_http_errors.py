@@ -101,6 +101,11 @@ def test_bad_batch_bodies_are_422_naming_the_field(client, body, needle):
         ("/v1/search", {"questions": [QUESTION]},
          "questions: unknown field: did you mean `question`? (`questions` is a field of POST /v1/search/batch)"),
         ("/v1/search", {"query": QUESTION}, "query: unknown field: did you mean `question`?"),
+        # the field it likely means is sent too: nothing to rename
+        ("/v1/search", {"question": QUESTION, "query": QUESTION},
+         "query: unknown field (`question`, which it likely means, is given too)"),
+        ("/v1/search/batch", {"questions": [{"question": QUESTION, "query": QUESTION}]},
+         "questions[0].query: unknown field (`question`, which it likely means, is given too)"),
         ("/v1/search", {"question": QUESTION, "max_num_results": 3}, "max_num_results: unknown field: did you mean "
                                                                       "`k`?"),
         ("/v1/search", {"question": QUESTION, "contexts": ["a"]}, "contexts: unknown field: did you mean `context`?"),

@@ -102,6 +102,8 @@ def test_list_documents_pages_up_to_what_the_http_listing_does(searcher, setting
     ({"question": "horaires ?", "contexte": ["a"]}, "search takes no argument 'contexte' (did you mean `context`?)"),
     ({"query": "horaires ?"}, "search takes no argument 'query' (did you mean `question`?)"),
     ({"question": "horaires ?", "sauce": 1}, "search takes no argument 'sauce'; its arguments are question, k"),
+    # the argument it likely means is given too: nothing to rename
+    ({"question": "horaires ?", "query": "horaires ?"}, "search takes no argument 'query'; its arguments are"),
 ])
 def test_an_argument_a_tool_does_not_take_is_said_with_the_one_meant(searcher, settings, arguments, said):
     """As over HTTP (`rag.suggest`): another API's name for an argument, or a misspelling, names the argument meant."""
