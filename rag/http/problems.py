@@ -115,10 +115,14 @@ def _shortened(key: str) -> str:
     return key if len(key) <= 200 else f"{key[:100]}...{key[-100:]}"
 
 
+_LONG_NAME = re.compile(r"[^.]{101,}")  # a name of a field's path longer than a message shows (100 characters)
+
+
 def _field_path(key: str) -> str:
     """A field's place as the server's own checks name it, list positions in brackets: `questions[1].context[0]`
-    for the validator's `questions.1.context.0`."""
-    return _POSITION.sub(r"[\1]", key)
+    for the validator's `questions.1.context.0`; a name of more than 100 characters cut (an unknown key of 1 MB
+    was echoed whole)."""
+    return _POSITION.sub(r"[\1]", _LONG_NAME.sub(lambda name: name[0][:100] + "...", key))
 
 
 def _rule(error: dict[str, Any], rules: Rules) -> dict[str, Any]:

@@ -55,6 +55,13 @@ def test_documents_bad_paging_is_a_422_naming_the_parameter(client, params, fiel
     assert field in r.json()["detail"]
 
 
+def test_unknown_query_parameters_are_named_ten_at_most_each_cut_to_100_characters(client):
+    params = {f"p{i:02}" + "x" * 200: 1 for i in range(12)}
+    detail = client.get("/v1/documents", params=params).json()["detail"]
+    named = [f"'p{i:02}{'x' * 97}...'" for i in range(10)]
+    assert detail == f"unknown query parameter {', '.join(named)}, ...: this route takes source, offset, limit"
+
+
 @pytest.mark.parametrize(("params", "named"), [
     ({"sauce": "guide"}, "'sauce'"),
     ({"sorce": "secu-debi-plateforme.txt", "limit": 1}, "'sorce' (did you mean `source`?)"),

@@ -156,6 +156,13 @@ def test_a_field_meant_here_is_not_said_elsewhere_by_a_synonym(client, app_setti
     assert r.json()["error"]["message"].endswith("filters.filter: unknown field: did you mean `filters`?"), r.text
 
 
+def test_an_unknown_field_s_name_is_cut_to_100_characters(client):
+    """A key of 1 MB was echoed whole in `errors[].key` and in the message."""
+    answer = problem(client.post("/v1/search", json={"question": QUESTION, "q" * 3000: 1}), 422)
+    assert [e["key"] for e in answer["errors"]] == ["q" * 100 + "..."]
+    assert len(answer["detail"]) < 400
+
+
 def test_only_the_first_unknown_fields_of_a_body_are_looked_into(client):
     """A body of thousands of unknown fields costs no more than pydantic's own refusal of them."""
     body = {"question": QUESTION, **{f"top_{i}": 1 for i in range(50)}}
