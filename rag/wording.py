@@ -18,6 +18,7 @@ from collections.abc import Callable, Mapping
 # placeholders are the caller's (`reworded`'s `context`): over HTTP, `{got}` the value sent for a parameter,
 # `{length}` its length, `{choices}` the values a parameter takes, `{fields}` the fields an object takes.
 _SAID: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(pattern), said) for pattern, said in (
+    (r"Field required", "required"),
     (r"Input should be a valid dictionary or instance of \w+", "must be a JSON object{fields}"),
     (r"Input should be a valid list", "must be a JSON list"),
     (r"Input should be a valid string", "must be a JSON string"),

@@ -180,7 +180,7 @@ def test_http_batch_answers_each_item_as_search_answers_it_with_its_context(clie
     ({"question": "et le samedi ?", "context": ["ok", "bad\x00byte"]}, "questions[1].context[1]: contains control"),
     ({"question": "et le samedi ?", "context": ["?!"]}, "questions[1].context[0]: has no letter or digit"),
     ({"question": "et le samedi ?", "contexte": ["ok"]}, "questions[1].contexte: unknown field: did you mean"),
-    ({"context": ["horaires ?"]}, "questions[1].question: Field required"),
+    ({"context": ["horaires ?"]}, "questions[1].question: required"),
     ({"question": "x" * 3000}, "questions[1].question: at most 2000 characters"),
     (42, "questions[1]: must be a question (a string) or an object with `question`"),
     ("   ", "questions[1]: is empty or only whitespace"),

@@ -56,7 +56,7 @@ def openai_error(response, status: int, param: str | None = None) -> str:
     ({"query": QUESTION, "ranking_options": {"ranker": "best"}}, "ranking_options.ranker", "auto"),
     ({"query": QUESTION, "filters": {"key": "page", "type": "between", "value": 3}}, "filters.type", "eq"),
     ({"query": QUESTION, "filters": {"type": "and", "filters": [{"key": "page", "type": "eq"}]}},
-     "filters.filters[0].value", "Field required"),
+     "filters.filters[0].value", "required"),
     ({"query": QUESTION, "filters": {"type": "and", "filters": [{"key": "page", "type": "gt", "value": "3"}]}},
      "filters.filters[0].value", "page is a number"),
     ({"query": QUESTION, "filters": {"key": "author", "type": "eq", "value": "x"}}, "filters.key",
