@@ -94,6 +94,9 @@ def test_bad_batch_bodies_are_422_naming_the_field(client, body, needle):
         ("/v1/search/batch", {"questions": [QUESTION], "top_k": 3}, "top_k: unknown field: did you mean `k`?"),
         ("/v1/search/batch", {"questions": [{"question": QUESTION, "k": 3}]},
          "questions[0].k: unknown field here: `k` is a field of the body (its top level)"),
+        # a misspelling of a field of another place
+        ("/v1/search/batch", {"questions": [{"question": QUESTION, "expalin": True}]},
+         "questions[0].expalin: unknown field here: `explain` is a field of the body (its top level)"),
         ("/v1/search/batch", {"questions": [{"query": QUESTION}]},
          "questions[0].query: unknown field: did you mean `question`?"),
         ("/v1/search/batch", {"questions": [{"question": QUESTION, "sauce": 1}]},

@@ -115,3 +115,15 @@ def test_an_argument_a_tool_does_not_take_is_said_with_the_one_meant(searcher, s
             return result.content[0].text if result.content[0].type == "text" else ""
 
     assert said in anyio.run(main)
+
+
+def test_a_tool_names_ten_unknown_arguments_at_most_each_cut_to_100_characters(searcher, settings):
+    arguments: dict[str, Any] = {"question": "horaires ?", **{f"a{i:02}" + "x" * 200: 1 for i in range(12)}}
+
+    async def main() -> str:
+        async with Client(stdio_server(settings, searcher)) as client:
+            result = await client.call_tool("search", arguments)
+            return result.content[0].text if result.content[0].type == "text" else ""
+
+    named = ", ".join(f"'a{i:02}{'x' * 97}'" for i in range(10))
+    assert f"search takes no argument {named}, ...; its arguments are" in anyio.run(main)
