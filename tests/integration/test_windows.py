@@ -120,13 +120,8 @@ def test_a_build_without_windows_loads_and_scores_as_before(fresh_settings, embe
     assert Searcher(index, embedder).search([Query(question)])[0]
 
 
-def test_a_reingest_reuses_the_windows_of_unchanged_passages(fresh_settings, embedder):
-    first = ingest(fresh_settings, embedder=embedder)
-    before = Index.load(fresh_settings.index_dir)
-    assert before.windows is not None
-    article = fresh_settings.corpus_dir / "secu-debi-plateforme.txt"
-    article.write_text(article.read_text(encoding="utf-8") + "\nUne ligne ajoutée à la fin.\n", encoding="utf-8")
-    asked: list[str] = []
+def _counting(embedder, asked: list[str]):
+    """`embedder`, noting in `asked` every passage text it is asked to embed."""
 
     class Counting:
         def __getattr__(self, name):
@@ -136,7 +131,19 @@ def test_a_reingest_reuses_the_windows_of_unchanged_passages(fresh_settings, emb
             asked.extend(texts)
             return embedder.embed_passages(texts, **kwargs)
 
-    second = ingest(fresh_settings, embedder=Counting())  # type: ignore[arg-type]
+    return Counting()
+
+
+def test_a_reingest_reuses_the_windows_of_unchanged_passages(fresh_settings, embedder):
+    first = ingest(fresh_settings, embedder=embedder)
+    before = Index.load(fresh_settings.index_dir)
+    assert before.windows is not None
+    article = fresh_settings.corpus_dir / "secu-debi-plateforme.txt"
+    article.write_text(article.read_text(encoding="utf-8") + "\nUne ligne ajoutée à la fin.\n", encoding="utf-8")
+    asked: list[str] = []
+    counting = _counting(embedder, asked)
+
+    second = ingest(fresh_settings, embedder=counting)  # type: ignore[arg-type]
     assert second.build_id != first.build_id
     index = Index.load(fresh_settings.index_dir)
     assert index.windows is not None
@@ -164,18 +171,11 @@ def test_windows_numbered_under_another_sentence_rule_are_neither_reused_nor_map
     assert Searcher(old, embedder).search([Query("Quels sont vos horaires ?")])[0]  # served all the same
     assert all(_Remembered(old).near(row, vector) is None for row in rows)
     asked: list[str] = []
-
-    class Counting:
-        def __getattr__(self, name):
-            return getattr(embedder, name)
-
-        def embed_passages(self, texts, **kwargs):
-            asked.extend(texts)
-            return embedder.embed_passages(texts, **kwargs)
+    counting = _counting(embedder, asked)
 
     article = fresh_settings.corpus_dir / "secu-debi-plateforme.txt"
     article.write_text(article.read_text(encoding="utf-8") + "\nUne ligne ajoutée à la fin.\n", encoding="utf-8")
-    ingest(fresh_settings, embedder=Counting())  # type: ignore[arg-type]
+    ingest(fresh_settings, embedder=counting)  # type: ignore[arg-type]
     index = Index.load(fresh_settings.index_dir)
     assert index.windows is not None and index.build_id != old.build_id
     texts = window_texts(index.passages, [[(int(f), int(e)) for r, f, e in index.windows.spans if r == row]
