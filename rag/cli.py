@@ -141,8 +141,8 @@ def _search(args: argparse.Namespace) -> int:
     for hit in hits:
         c = hit.citation
         _say(f"[{hit.rank}] {hit.score:.3f}  {_line(c.label)}\n    {_line(c.source)}:{c.start}-{c.end}  id={hit.id}")
-        for line in hit.text.splitlines():
-            _say(f"    | {line}")
+        above = [] if hit.table_header is None else [f"    ↑ {_line(hit.table_header)}"]  # columns, not cited
+        _say("\n".join([*above, *(f"    | {line}" for line in hit.text.splitlines())]))
         print()
     return 0
 

@@ -26,7 +26,7 @@ from mcp_types import CallToolResult, TextContent
 from pydantic import BaseModel, Field
 
 from rag.mcp_server import READ_ONLY, CurrentIndex, GetPassage, PlainServer, Search, in_thread, tool_errors
-from rag.schemas import CITED_SPAN, PASSAGE_ID_MAX, Hit, Passage
+from rag.schemas import CITED_SPAN, PASSAGE_ID_MAX, TABLE_HEADER, Hit, Passage
 from rag.search.queries import make_queries
 from rag.search.searcher import Searcher
 from rag.settings import Settings
@@ -69,6 +69,7 @@ class FetchedPassage(BaseModel):
     id: str
     title: str = Field(description="Document title › section (and page): what to cite.")
     text: str = Field(description="The passage text, verbatim.")
+    table_header: str | None = Field(None, description=TABLE_HEADER)
     url: str = Field(description="Where a person can read it.")
     metadata: FetchMetadata
 
@@ -154,7 +155,8 @@ def build_connector(settings: Settings, run_search: Search, passage: GetPassage,
             folder = source_folder(settings, current().manifest)
         c = found.citation
         return _twin(FetchedPassage(
-            id=found.id, title=c.label, text=found.text, url=passage_url(found, base(ctx), folder),
+            id=found.id, title=c.label, text=found.text, table_header=found.table_header,
+            url=passage_url(found, base(ctx), folder),
             metadata=FetchMetadata(doc_id=c.doc_id, document=c.title, source=c.source, section=c.section,
                                    page=c.page, start=c.start, end=c.end)))
 

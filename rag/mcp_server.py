@@ -37,6 +37,7 @@ from rag.schemas import (
     FILTER_VALUES_MAX,
     NAME_MAX,
     PASSAGE_ID_MAX,
+    TABLE_HEADER,
     Citation,
     DocumentSummary,
     Hit,
@@ -79,6 +80,7 @@ class ToolPassage(BaseModel):
                                     "extracted text).")
     page: int | None = Field(None, description="1-based page where the passage starts, for a PDF.")
     highlight: str | None = Field(None, description="The sentence or two most relevant to the question.")
+    table_header: str | None = Field(None, description=TABLE_HEADER)
     text: str = Field(description="The passage text, verbatim.")
 
 
@@ -113,7 +115,7 @@ def _tool_passage(hit: Hit | Passage) -> ToolPassage:
     highlight = hit.highlight.text if isinstance(hit, Hit) and hit.highlight else None
     c = hit.citation
     return ToolPassage(id=hit.id, label=c.label, url=c.link, source=_source(c), page=c.page, highlight=highlight,
-                       text=hit.text)
+                       table_header=hit.table_header, text=hit.text)
 
 
 @contextmanager

@@ -68,6 +68,11 @@ class Citation(BaseModel):
                                    "\"Guide › Retours, p. 3\", \"Guide › Litiges, pp. 3–4\".")
 
 
+TABLE_HEADER = ("The header row of the long table this passage goes on with, which an earlier passage holds (not "
+                "in `text`): the names of the columns of the rows `text` opens on, to show above them. Null for "
+                "other passages.")
+
+
 class Passage(BaseModel):
     """A retrievable unit of text with its citation. `text` lines occur, in order, in source[start:end]."""
 
@@ -76,6 +81,7 @@ class Passage(BaseModel):
     id: str = Field(description="Stable passage id: the same corpus always yields the same ids.")
     text: str = Field(description="The passage text, as it stands in the source (section heading not included).")
     citation: Citation
+    table_header: str | None = Field(None, description=TABLE_HEADER)
 
 
 class RetrieverScores(BaseModel):
@@ -110,6 +116,7 @@ class Hit(BaseModel):
     highlight: Highlight | None = Field(None, description="The sentence or two of the passage most relevant to "
                                                           "the question.")
     explain: RetrieverScores | None = Field(None, description="Per-retriever ranks and scores, on request.")
+    table_header: str | None = Field(None, description=TABLE_HEADER)
     # Not part of the API, set by the searcher for `rag.search.answer`, which reads an FAQ entry from its start:
     # whether the passage is the first of its section (or of its document, outside any section), and whether the
     # question asks what the passage's heading asks (`rag.search.searcher._asks_heading`); and, for the answer's
@@ -121,7 +128,6 @@ class Hit(BaseModel):
     _words: float | None = PrivateAttr(default=None)
     _closest: bool = PrivateAttr(default=False)
     _language: str | None = PrivateAttr(default=None)  # the corpus's (its analyzer's): what its headings are read in
-    _header: str | None = PrivateAttr(default=None)  # the table header row the passage carries (`Chunk.header`)
 
 
 class Answer(BaseModel):
@@ -323,6 +329,7 @@ __all__ = [
     "MODES",
     "NAME_MAX",
     "PASSAGE_ID_MAX",
+    "TABLE_HEADER",
     "Answer",
     "BatchQuestion",
     "BatchSearchRequest",

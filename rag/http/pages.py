@@ -26,7 +26,8 @@ HEADERS = {"Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inl
            "X-Content-Type-Options": "nosniff"}
 STYLE = ("body{font:16px/1.5 system-ui,sans-serif;max-width:46rem;margin:2rem auto;padding:0 1rem;color:#222}"
          "blockquote{white-space:pre-wrap;margin:1.5rem 0;padding-left:1rem;border-left:4px solid #bbb}"
-         "dl{display:grid;grid-template-columns:max-content 1fr;gap:.25rem 1rem}dt{color:#666}dd{margin:0}")
+         "dl{display:grid;grid-template-columns:max-content 1fr;gap:.25rem 1rem}dt{color:#666}dd{margin:0}"
+         "blockquote span{color:#666}")
 
 
 # The citation's labels in the corpus's language (the index's analyzer language; English for the others), as
@@ -43,8 +44,9 @@ _LABELS: dict[str, tuple[str, ...]] = {
 
 
 def render(passage: Passage, language: str = "en") -> str:
-    """The HTML page of `passage`: its label as heading, its text, then its citation, labelled in `language` (the
-    corpus's; English for a language without labels here)."""
+    """The HTML page of `passage`: its label as heading, its text (under its table's header row, greyed, for a
+    passage that goes on with a long table), then its citation, labelled in `language` (the corpus's; English for a
+    language without labels here)."""
     c = passage.citation
     lang = language if language in _LABELS else "en"
     document, section, page, source, characters, link, passage_id = _LABELS[lang]
@@ -54,10 +56,11 @@ def render(passage: Passage, language: str = "en") -> str:
             (link, f'<a href="{escape(c.link or c.url)}">{escape(c.url)}</a>' if c.url else None),
             (passage_id, f"<code>{escape(passage.id)}</code>")]
     cited = "".join(f"<dt>{name}</dt><dd>{value}</dd>" for name, value in rows if value is not None)
+    above = "" if passage.table_header is None else f"<span>{escape(passage.table_header)}</span>\n"
     return (f'<!doctype html>\n<html lang="{lang}"><head><meta charset="utf-8">'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">'
             f"<title>{escape(c.label)}</title><style>{STYLE}</style></head>\n"
-            f"<body><h1>{escape(c.label)}</h1>\n<blockquote>{escape(passage.text)}</blockquote>\n"
+            f"<body><h1>{escape(c.label)}</h1>\n<blockquote>{above}{escape(passage.text)}</blockquote>\n"
             f"<dl>{cited}</dl></body></html>\n")
 
 

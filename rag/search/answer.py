@@ -183,7 +183,7 @@ def answer_span(hit: Hit) -> tuple[int, int]:
     assert hit.highlight is not None
     from_start = answers_heading(hit)
     start, end = excerpt(hit.text, hit.highlight.start, hit.highlight.end, from_start=from_start,
-                         header=hit._header is not None)
+                         header=hit.table_header is not None)
     if from_start and hit._asks_heading:
         first = opening(hit.text)
         if first is not None and start > first[0]:
@@ -216,7 +216,7 @@ def answer(hits: Sequence[Hit], answerable: bool = True, language: str = "en") -
         return Answer(text=no_answer(language), passage_id=best.id, rank=best.rank, start=start, end=end,
                       citation=best.citation, markdown=no_answer_markdown(hits, language))
     text, shown = best.text[start:end], lines_within(best.text, start, end)
-    header = tables.shown_above(best.text, start, best._header)
+    header = tables.shown_above(best.text, start, best.table_header)
     if header is not None and len(header) + 1 + len(text) <= ANSWER_CHARS:
         text, shown = f"{header}\n{text}", [header, *shown]  # the columns' names, which the passage carries
     return Answer(text=text, passage_id=best.id, rank=best.rank, start=start, end=end, citation=best.citation,

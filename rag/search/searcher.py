@@ -211,7 +211,8 @@ class Searcher:
             shown = passage_id if len(passage_id) <= 100 else passage_id[:100] + "..."
             raise PassageNotFound(f"no passage with id {shown!r}: ids come from search results")
         chunk = index.passages[row]
-        return Passage(id=chunk.id, text=chunk.text, citation=self._memory(index).citation(chunk))
+        return Passage(id=chunk.id, text=chunk.text, citation=self._memory(index).citation(chunk),
+                       table_header=chunk.header)
 
     def search(self, queries: Sequence[Query]) -> list[Found]:
         """Answer a batch of queries, each by the index it pins or else the current one, in order."""
@@ -343,10 +344,9 @@ class Searcher:
             lexical = memory.highlight(chunk.text, terms, header=chunk.header)
             near = memory.near(item.row, vector)
             hit = Hit(rank=len(hits) + 1, id=chunk.id, text=chunk.text, score=round(item.score, 6),
-                      citation=memory.citation(chunk), explain=explain,
+                      citation=memory.citation(chunk), explain=explain, table_header=chunk.header,
                       highlight=lexical if near is None else memory.highlight(chunk.text, terms, near, bonus,
                                                                               chunk.header))
-            hit._header = chunk.header
             hit._words = None if lexical is None else lexical.score
             hit._closest = item.dense_rank == 1 and query.mode == "hybrid"
             hit._language = hits.language

@@ -65,7 +65,7 @@ def test_passage_by_id(client):
     hit = client.post("/v1/search", json={"question": QUESTION, "k": 1}).json()["passages"][0]
     r = client.get(f"/v1/passages/{hit['id']}")
     assert r.status_code == 200
-    assert r.json() == {"id": hit["id"], "text": hit["text"], "citation": hit["citation"]}
+    assert r.json() == {"id": hit["id"], "text": hit["text"], "citation": hit["citation"], "table_header": None}
     missing = client.get("/v1/passages/nope")
     assert missing.status_code == 404
     assert missing.headers["content-type"].startswith("application/problem+json")

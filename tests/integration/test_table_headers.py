@@ -17,10 +17,15 @@ PAGES = ROOT / "tests" / "data" / "tables" / "pages"
 
 
 @pytest.fixture(scope="module")
-def tables_index(tmp_path_factory, embedder) -> Index:
+def tables_settings(tmp_path_factory, embedder) -> Settings:
     settings = Settings(corpus_dir=PAGES, index_dir=tmp_path_factory.mktemp("tables-index"))
     ingest(settings, embedder=embedder)
-    return Index.load(settings.index_dir)
+    return settings
+
+
+@pytest.fixture(scope="module")
+def tables_index(tables_settings) -> Index:
+    return Index.load(tables_settings.index_dir)
 
 
 BANK = "| Opération | Compte Essentiel | Compte Zen | Compte Premium |"
@@ -81,3 +86,38 @@ def test_a_later_passage_holds_its_header_s_words_in_the_lexical_index(tables_in
     first = next(i for i, p in enumerate(passages) if p.text.startswith(f"{BANK}\n"))
     scores = tables_index.lexical.scores("Compte Essentiel, Compte Zen, Compte Premium")
     assert len(carried) >= 2 and all(scores[i] >= 0.9 * scores[first] for i in carried)
+
+
+def test_the_header_a_passage_carries_comes_with_it_wherever_it_is_shown(tables_index, embedder):
+    """Search results, `GET /v1/passages/{id}`, its page for people and the MCP tools give the header row beside
+    the passage's text (never in it), so that a client showing the rows can name their columns; the passage that
+    holds the header in its text, and every other, give none."""
+    from rag.http.pages import render
+    from rag.mcp_server import _tool_passage
+
+    searcher = Searcher(tables_index, embedder)
+    (hits,) = searcher.search([Query("saisie sur compte, tarif du compte Zen ?", 5, "hybrid", False)])
+    top = hits[0]
+    assert top.table_header == BANK and BANK not in top.text
+    assert top.model_dump(mode="json")["table_header"] == BANK  # what POST /v1/search answers
+    fetched = searcher.passage(top.id)
+    assert fetched.table_header == BANK and fetched.text == top.text
+    page = render(fetched, "fr")
+    assert page.index(BANK) < page.index("| Saisie sur compte")
+    assert _tool_passage(top).model_dump(exclude_none=True)["table_header"] == BANK
+    first = next(p for p in tables_index.passages if p.text.startswith(f"{BANK}\n"))
+    assert searcher.passage(first.id).table_header is None
+    assert "table_header" not in _tool_passage(searcher.passage(first.id)).model_dump(exclude_none=True)
+    assert "<span>" not in render(searcher.passage(first.id), "fr")
+
+
+def test_rag_search_prints_the_header_above_the_passage_s_rows_apart_from_its_text(tables_settings, embedder,
+                                                                                   monkeypatch, capsys):
+    from rag import cli
+
+    monkeypatch.setattr("rag.serving.runtime.load_embedder", lambda *a, **k: embedder)  # no second model load
+    question = "saisie sur compte, tarif du compte Zen ?"
+    assert cli.main(["search", "--index", str(tables_settings.index_dir), "-k", "1", question]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    at = lines.index(f"    ↑ {BANK}")
+    assert lines[at + 1].startswith("    | | ") and "| Saisie sur compte |" in "\n".join(lines[at + 1:])

@@ -116,11 +116,9 @@ def _table_hit(header: str | None) -> Hit:
     start = TEXT.index("Virement")
     citation = Citation(doc_id="d", title="Tarifs", source="d.md", section="Grille", start=0, end=len(TEXT),
                         label="Tarifs › Grille")
-    hit = Hit(rank=1, id="p1", text=TEXT, score=1.0, citation=citation,
-              highlight=Highlight(text="Virement instantané | 1 € | 0,50 € |", start=start,
-                                  end=TEXT.index("\n| Opération 32"), score=2.0))
-    hit._header = header
-    return hit
+    return Hit(rank=1, id="p1", text=TEXT, score=1.0, citation=citation, table_header=header,
+               highlight=Highlight(text="Virement instantané | 1 € | 0,50 € |", start=start,
+                                   end=TEXT.index("\n| Opération 32"), score=2.0))
 
 
 def test_the_answer_shows_the_carried_header_above_the_row_its_span_the_row_s():
