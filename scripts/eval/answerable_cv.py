@@ -14,7 +14,8 @@ word is in the best passage (`rare1`; `rare1k`: and no word unknown to the index
 the idf share (`cov3`) and plain share (`plain3`) of its words in the first three passages, the best BM25 score over
 the question's idf mass (`bm25n`), the best cosine less the corpus's median (`calib`) or 90th percentile (`calib90`)
 best cosine for 20 generic probe questions (a figure an ingest could store), less the question's cosine to the
-corpus's mean vector (`cent`), less the mean of its ten best cosines (`gap`).
+corpus's mean vector (`cent`), less the mean of its ten best cosines (`gap`); the best passage's own cosine
+(`pcos`), its heading's (`hcos`) and their difference (`hlead`).
 
 For each corpus left out, a rule is fitted on every pair that involves neither it nor its questions, as
 `answerable_fit` fits the rule of the corpus's language (each pair weighing the same within its class; here the
@@ -50,7 +51,8 @@ from scripts.eval.common import ROOT, data_arguments
 DATA = ROOT / "tests" / "data"
 CROSS_CAP, OWN_CAP = 60, 600
 TRANSLATED = {"devset_en", "cnil_faq_dev_en"}
-NEW = ("rare1", "rare3", "rare1k", "cov3", "plain3", "bm25n", "calib", "calib90", "cent", "gap")
+NEW = ("rare1", "rare3", "rare1k", "cov3", "plain3", "bm25n", "calib", "calib90", "cent", "gap", "pcos", "hcos",
+       "hlead")
 ALL = FEATURES + NEW
 PROBES = [
     "Quelle est la capitale de l'Australie ?", "Comment faire une pâte à crêpes ?",
@@ -110,11 +112,11 @@ def _recording(index, fused, question_terms, weights, memory, corpus=None, alone
                 "top_terms": [memory.highlight.terms(index.passages[int(r)].text) for r in fused.rows[:5]],
                 "dense": np.asarray(fused.dense_scores, dtype=np.float32).copy(),
                 "lex": np.asarray(fused.lexical_scores, dtype=np.float32).copy(),
-                "units": index.lexical._sections.size})
+                "units": index.lexical._sections.size, "rows": np.asarray(fused.rows[:5]).copy()})
     return ev
 
 
-def collect(datasets: Path, cache_dir: Path) -> tuple[list[dict[str, Any]], dict[str, np.ndarray]]:
+def collect(datasets: Path, cache_dir: Path) -> tuple[list[dict[str, Any]], dict[str, dict[str, Any]]]:
     """Every set asked of every corpus: the searcher's evidence and what the candidates read, per question."""
     searching.Searcher._evidence = staticmethod(_recording)  # type: ignore[method-assign]
     model = load_embedder(Settings(corpus_dir=ROOT / "corpus"))
@@ -128,13 +130,16 @@ def collect(datasets: Path, cache_dir: Path) -> tuple[list[dict[str, Any]], dict
         qstore["q"].update(zip(missing, model.embed_queries(missing), strict=True))
         qcache_path.write_bytes(pickle.dumps(qstore))
     embedder = Remembered(model, qstore["q"])
-    out, corpus_vectors = [], {}
+    out: list[dict[str, Any]] = []
+    corpora: dict[str, dict[str, Any]] = {}
     for group, (folder, _) in spec.items():
         settings = Settings(corpus_dir=folder)
         pcache_path = cache_dir / f"answerable-cv-{group}.pkl"
         pstore = pickle.loads(pcache_path.read_bytes()) if pcache_path.exists() else {"passages": {}}
         index = memory_index(corpus_documents(folder), settings, model, reuse=pstore["passages"])
-        vectors = corpus_vectors[group] = index.stored_vectors()
+        vectors = index.stored_vectors()
+        corpora[group] = {"vectors": vectors, "headings": None if index.headings is None else
+                          (index.headings.vectors, index.headings.of_row)}
         pstore["passages"].update(zip(map(embed_key, index.passages), vectors, strict=True))
         pcache_path.write_bytes(pickle.dumps(pstore))
         searcher = Searcher.from_settings(index, embedder, settings)
@@ -151,11 +156,12 @@ def collect(datasets: Path, cache_dir: Path) -> tuple[list[dict[str, Any]], dict
                 q.question, language, ACROSS_LANGUAGES, index.lexical.holds_word) != language for q in chosen])
             out.append({"questions": name, "home": home, "corpus": group, "answerable": own and ans, "own": own,
                         "raw": list(RAW), "texts": [q.question for q in chosen], "centroid_cos": qv @ centroid,
-                        "across": across})
-    return out, corpus_vectors
+                        "across": across, "qv": qv})
+    return out, corpora
 
 
-def candidates(raw: dict[str, Any], probe: tuple[float, float], centroid_cos: float) -> list[float]:
+def candidates(raw: dict[str, Any], probe: tuple[float, float], centroid_cos: float, corpus: dict[str, Any],
+               vector: np.ndarray) -> list[float]:
     """The candidate features of one question's search (`NEW`'s order)."""
     w, q, tops = raw["weights"], set(raw["qterms"]), raw["top_terms"]
     unknown = max(0, len(q) - len(w))
@@ -169,8 +175,11 @@ def candidates(raw: dict[str, Any], probe: tuple[float, float], centroid_cos: fl
     bm25n = float(raw["lex"].max()) / total if total > 0 and len(raw["lex"]) else 0.0
     top = float(raw["ev"][0])
     best10 = np.sort(raw["dense"])[::-1][:10]
+    row = int(raw["rows"][0])
+    pcos = float(corpus["vectors"][row] @ vector)
+    hcos = pcos if corpus["headings"] is None else float(corpus["headings"][0][corpus["headings"][1][row]] @ vector)
     return [rare1, rare3, rare1 if unknown == 0 else 0.0, cov3, plain3, bm25n, top - probe[0], top - probe[1],
-            top - float(centroid_cos), top - float(best10.mean())]
+            top - float(centroid_cos), top - float(best10.mean()), pcos, hcos, hcos - pcos]
 
 
 def used(r: dict[str, Any]) -> np.ndarray:
@@ -267,16 +276,17 @@ def main() -> None:
     args = ap.parse_args()
     path = args.cache / "answerable-cv-rows.pkl"
     if args.reuse and path.exists():
-        rows, corpus_vectors = pickle.loads(path.read_bytes())
+        rows, corpora = pickle.loads(path.read_bytes())
     else:
-        rows, corpus_vectors = collect(args.datasets, args.cache)
-        path.write_bytes(pickle.dumps((rows, corpus_vectors)))
+        rows, corpora = collect(args.datasets, args.cache)
+        path.write_bytes(pickle.dumps((rows, corpora)))
     probe_vectors = load_embedder(Settings()).embed_queries(PROBES)
     for r in rows:
-        best = (probe_vectors @ corpus_vectors[r["corpus"]].T).max(1)
+        corpus = corpora[r["corpus"]]
+        best = (probe_vectors @ corpus["vectors"].T).max(1)
         probe = (float(np.median(best)), float(np.quantile(best, 0.9)))
-        r["x"] = np.array([list(raw["ev"]) + candidates(raw, probe, c)
-                           for raw, c in zip(r["raw"], r["centroid_cos"], strict=True)])
+        r["x"] = np.array([list(raw["ev"]) + candidates(raw, probe, c, corpus, v)
+                           for raw, c, v in zip(r["raw"], r["centroid_cos"], r["qv"], strict=True)])
     result = report(rows)
     for t in result["table"]:
         if t["own"]:
