@@ -128,6 +128,8 @@ class RequestContextMiddleware(ASGIMiddleware):
 def _access(scope: Scope, status: int, duration_ms: float | None, sent: int | None = None) -> None:
     """One access record: method, path, status, time taken, bytes of body sent, the client's address (behind a
     trusted proxy, the one it forwards) and, when it sent a Bearer key, the key's id (`key_id`), never the key."""
+    if not access_log.isEnabledFor(logging.INFO):  # its fields cost microseconds a request: none for a record not kept
+        return
     # the path as requested (a mounted app sees only the rest of it in scope["path"]), without the query string
     path = shown(scope.get("raw_path", b"").decode("latin-1") or scope.get("path", ""))
     asked = scope.get("state", {}).get("method_asked") or scope.get("method")

@@ -341,16 +341,14 @@ class Searcher:
                     lexical_rank=item.lexical_rank,
                     lexical_score=item.lexical_score if query.mode != "dense" else None, dense_weight=weight)
             # the question's words decide which passage answers (`answer`); the model, where in it to look first
-            lexical = memory.highlight(chunk.text, terms, header=chunk.header)
             near = memory.near(item.row, vector)
+            lexical, drawn = memory.highlight.both(chunk.text, terms, near, bonus, chunk.header)
             hit = Hit(rank=len(hits) + 1, id=chunk.id, text=chunk.text, score=round(item.score, 6),
-                      citation=memory.citation(chunk), explain=explain, table_header=chunk.header,
-                      highlight=lexical if near is None else memory.highlight(chunk.text, terms, near, bonus,
-                                                                              chunk.header))
-            hit._words = None if lexical is None else lexical.score
-            hit._closest = item.dense_rank == 1 and query.mode == "hybrid"
-            hit._language = hits.language
-            hit._opens_section = _opens_section(index.passages, item.row)
+                      citation=memory.citation(chunk), explain=explain, table_header=chunk.header, highlight=drawn)
+            hit.__pydantic_private__.update(  # type: ignore[union-attr]  # at once: pydantic's __setattr__ each costs
+                _words=None if lexical is None else lexical.score, _language=hits.language,
+                _closest=item.dense_rank == 1 and query.mode == "hybrid",
+                _opens_section=_opens_section(index.passages, item.row))
             # only where the answer reads it: the first passage of an entry under a question heading
             hit._asks_heading = answers_heading(hit) and _asks_heading(index, extras, item, hit, lexical, terms,
                                                                        memory)

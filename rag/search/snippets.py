@@ -298,17 +298,27 @@ def best_window(parts: tuple[Sentence, ...], weights: Mapping[str, float],
     counts as if it held the question's rarest word once more (and one without question words may stand in: a
     paraphrase, a question in another language). A table row counts the question words of its table's header row
     too, though they do not let it take a second sentence. The score returned is the question words' alone."""
+    return best_windows(parts, weights, near, bonus)[1]
+
+
+def best_windows(parts: tuple[Sentence, ...], weights: Mapping[str, float], near: tuple[int, int] | None = None,
+                 bonus: float | None = None) -> tuple[tuple[int, int, float], tuple[int, int, float]]:
+    """`best_window` without `near`, then with it, in one pass over the sentences: the searcher wants both (the
+    question's words alone choose the answer's passage; the model's window, where to look in it)."""
     first = next((i for i, part in enumerate(parts) if not part.lead_in), 0)  # a bold lead-in is never quoted alone
-    best, best_key = (first, first, 0.0), 0.0
-    found = [part.terms & weights.keys() for part in parts]  # each sentence's question terms, computed once
-    headed = [part.header & weights.keys() for part in parts]  # and its table header's, which count, bring none
+    plain, plain_key = (first, first, 0.0), 0.0
+    best, best_key = plain, plain_key
+    keys = weights.keys()
+    found = [part.terms & keys for part in parts]  # each sentence's question terms, computed once
+    headed = [part.header & keys for part in parts]  # and its table header's, which count, bring none
     bonus = max(weights.values(), default=1.0) if bonus is None else bonus
 
     def meets(i: int, j: int) -> bool:
         return near is not None and parts[i].start < near[1] and parts[j].end > near[0]
 
     for i in range(len(parts)):
-        if parts[i].lead_in or (not found[i] and not meets(i, i) and not (parts[i].led and headed[i])):
+        worded = bool(found[i]) or (parts[i].led and bool(headed[i]))  # a start without `near` too
+        if parts[i].lead_in or (not worded and not meets(i, i)):
             continue  # a window starting with no question term scores 0 and cannot take a second sentence
         covered: set[str] = set()
         header: set[str] = set()
@@ -319,10 +329,12 @@ def best_window(parts: tuple[Sentence, ...], weights: Mapping[str, float],
             covered |= new
             header |= headed[j]
             score = sum(weights[t] for t in covered | header)
+            if worded and score > plain_key + 1e-9:
+                plain, plain_key = (i, j, score), score
             key = score + (bonus if meets(i, j) else 0.0)
             if key > best_key + 1e-9:
                 best, best_key = (i, j, score), key
-    return best
+    return plain, best
 
 
 def highlight(text: str, weights: Mapping[str, float], analyzer: Analyzer,
@@ -360,15 +372,28 @@ class Highlighter:
         the passage opens on read under `header` (`sentences`)."""
         return _best(text, self._sentences(text, header), weights, near, bonus)
 
+    def both(self, text: str, weights: Mapping[str, float], near: tuple[int, int] | None, bonus: float | None = None,
+             header: str | None = None) -> tuple[Highlight | None, Highlight | None]:
+        """`self(text, weights, header=header)` and `self(text, weights, near, bonus, header)`, the sentences scanned
+        once (the same one twice without `near`)."""
+        parts = self._sentences(text, header)
+        if not parts:
+            return None, None
+        plain, drawn = best_windows(parts, weights, near, bonus)
+        lexical = _highlight(text, parts, plain)
+        return lexical, lexical if drawn == plain else _highlight(text, parts, drawn)
+
 
 def _best(text: str, parts: tuple[Sentence, ...], weights: Mapping[str, float],
           near: tuple[int, int] | None, bonus: float | None = None) -> Highlight | None:
-    if not parts:
-        return None
-    first, last, score = best_window(parts, weights, near, bonus)
+    return _highlight(text, parts, best_window(parts, weights, near, bonus)) if parts else None
+
+
+def _highlight(text: str, parts: tuple[Sentence, ...], window: tuple[int, int, float]) -> Highlight:
+    first, last, score = window
     start, end = emphasis.whole(text, parts[first].start, parts[last].end, ANSWER_CHARS)
     return Highlight(text=text[start:end], start=start, end=end, score=round(score, 4))
 
 
-__all__ = ["ANSWER_CHARS", "LEAD_CHARS", "OPENING_CHARS", "Highlighter", "Sentence", "best_window", "excerpt",
-           "highlight", "opening", "sentence_spans", "sentences"]
+__all__ = ["ANSWER_CHARS", "LEAD_CHARS", "OPENING_CHARS", "Highlighter", "Sentence", "best_window", "best_windows",
+           "excerpt", "highlight", "opening", "sentence_spans", "sentences"]

@@ -59,6 +59,18 @@ def test_the_window_the_model_finds_closest_counts_the_rarest_question_word_once
     assert best_window(_sentences("x", "y", "z"), {}, near=(10, 19)) == (1, 1, 0.0)
 
 
+def test_both_windows_at_once_are_the_two_windows_found_alone():
+    weights = {"carte": 1.0, "sejour": 2.0, "passport": 1.5}
+    texts = [("carte", "intro", "x", "sejour"), ("carte", "y", "x", "carte sejour"), ("x", "y", "z"),
+             ("intro", "carte sejour", "passport", "autre"), ("carte sejour", "carte", "intro")]
+    for words in texts:
+        parts = _sentences(*words)
+        for near in (None, (0, 19), (10, 19), (20, 29), (10, 39)):
+            for bonus in (None, 0.5, 5.0):
+                assert snippets.best_windows(parts, weights, near, bonus) == (
+                    best_window(parts, weights), best_window(parts, weights, near, bonus))
+
+
 def _hit(rank: int, score: float, text: str = "Une phrase.", label: str = "Doc › A", url: str | None = None) -> Hit:
     citation = Citation(doc_id="d", title="Doc", source="d.txt", section="A", start=0, end=len(text), url=url,
                         label=label)
