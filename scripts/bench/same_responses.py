@@ -1,0 +1,96 @@
+"""Every `POST /v1/search` response for a question set, as the API sends it, to compare two checkouts byte for byte.
+
+    PYTHONPATH=CHECKOUT python CHECKOUT/scripts/bench/same_responses.py INDEX_DIR OUT.txt QUESTIONS.jsonl...
+
+Each question is asked four ways (as is; `k` 10 with `explain`; lexical mode; dense mode with `k` 3) of the app in
+process (ASGI calls, the model and the index loaded as `rag serve` loads them), and one line a response is written:
+its status and headers (less the request id and the length: `took_ms`'s digits vary) and its body as sent, `took_ms`
+set to 0. Run it for each checkout on the same index, then `cmp` the two files: a change that only saves time gives
+the same file. It imports nothing but rag, so it runs as a file too: `PYTHONPATH=<checkout>` picks the code compared.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import re
+import sys
+from pathlib import Path
+from typing import Any
+
+VARIANTS: list[dict[str, Any]] = [{}, {"k": 10, "explain": True}, {"mode": "lexical"}, {"mode": "dense", "k": 3}]
+TOOK = re.compile(r'"took_ms":[0-9.eE+-]+')
+
+
+async def _ask(app: Any, body: bytes) -> list[dict[str, Any]]:
+    scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "POST", "scheme": "http",
+             "path": "/v1/search", "raw_path": b"/v1/search", "root_path": "", "query_string": b"",
+             "headers": [(b"host", b"127.0.0.1:8000"), (b"content-type", b"application/json"),
+                         (b"content-length", str(len(body)).encode())],
+             "client": ("127.0.0.1", 5555), "server": ("127.0.0.1", 8000), "state": {}, "extensions": {}}
+    read, sent, never = False, [], asyncio.Event()
+
+    async def receive() -> dict[str, Any]:
+        nonlocal read
+        if not read:
+            read = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        await never.wait()  # the client stays until the end
+        raise AssertionError("unreachable")
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    await app(scope, receive, send)
+    return sent
+
+
+async def _run(app: Any, questions: list[str], out: Path) -> int:
+    inbox: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+    outbox: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+    await inbox.put({"type": "lifespan.startup"})
+    life = asyncio.create_task(app({"type": "lifespan", "asgi": {"version": "3.0"}, "state": {}}, inbox.get,
+                                   outbox.put))
+    started = await outbox.get()
+    if started["type"] != "lifespan.startup.complete":
+        raise SystemExit(f"the app did not start: {started}")
+    lines = 0
+    with out.open("w", encoding="utf-8") as handle:
+        for question in questions:
+            for variant in VARIANTS:
+                sent = await _ask(app, json.dumps({"question": question, **variant}, ensure_ascii=False).encode())
+                head = {"status": sent[0]["status"], "headers": [
+                    (name.decode("latin-1"), value.decode("latin-1")) for name, value in sent[0]["headers"]
+                    if name.lower() not in (b"x-request-id", b"content-length")]}
+                body = b"".join(message.get("body", b"") for message in sent[1:]).decode()
+                handle.write(json.dumps(head) + "\t" + TOOK.sub('"took_ms":0', body, count=1) + "\n")
+                lines += 1
+    await inbox.put({"type": "lifespan.shutdown"})
+    await outbox.get()
+    await life
+    return lines
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("index", type=Path, help="index folder (as `rag ingest --index` wrote it)")
+    parser.add_argument("out", type=Path, help="file to write, one response a line")
+    parser.add_argument("questions", type=Path, nargs="+", help="questions .jsonl (a `question` field per line)")
+    args = parser.parse_args(argv)
+
+    from rag import logs
+    from rag.http.app import create_app
+    from rag.settings import Settings
+
+    settings = Settings(index_dir=args.index, log_level="warning")
+    logs.configure(settings.log_level, settings.log_format)
+    questions = [json.loads(line)["question"] for path in args.questions
+                 for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    lines = asyncio.run(_run(create_app(settings), questions, args.out))
+    print(f"{lines} responses ({len(questions)} questions x {len(VARIANTS)}) in {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
