@@ -50,6 +50,16 @@ def test_the_request_path_script_measures_a_served_index(index, settings):
     assert "3 questions" in done.stdout and "search outside the model" in done.stdout
 
 
+def test_the_same_responses_script_writes_a_line_a_response_without_what_varies(index, settings, tmp_path):
+    questions = tmp_path / "questions.jsonl"
+    questions.write_text('{"question": "Quel est le délai ?"}\n{"question": "horaires"}\n', encoding="utf-8")
+    out = tmp_path / "responses.txt"
+    done = run("scripts.bench.same_responses", str(settings.index_dir), str(out), str(questions))
+    assert done.returncode == 0, done.stderr[-2000:]
+    lines = out.read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 8 and all('"took_ms":0' in line and "x-request-id" not in line for line in lines)
+
+
 def test_the_docx_parse_bench_runs_on_a_small_document():
     done = run("scripts.bench.docx_parse_bench", "--sections", "1", "--rounds", "1")
     assert done.returncode == 0, done.stderr[-2000:]
