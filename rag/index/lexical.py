@@ -240,6 +240,11 @@ class LexicalIndex:
             scores += self.pair_weight * word_pairs.scores(pairs(terms))
         return scores
 
+    @property
+    def units(self) -> int:
+        """How many sections BM25 scores (its documents, in its idf)."""
+        return self._sections.size
+
     def holds_word(self, word: str) -> bool:
         """Whether the index holds `word` (as its analyzer reads it: a stopword it does not)."""
         terms = self.analyzer.terms(word)
@@ -247,7 +252,7 @@ class LexicalIndex:
 
     def term_weights(self, question: str) -> dict[str, float]:
         """The question's indexed terms (misspellings mapped as in `term_ids`) and their BM25 idf."""
-        units = self._sections.size
+        units = self.units
         weights = {}
         for term in self.query_terms(question):
             df = self._sections.documents_with(term)  # sections holding the term

@@ -356,8 +356,8 @@ class Searcher:
             if len(hits) == query.k:
                 break
         if hits:
-            hits.evidence = self._evidence(index, hybrid, question_terms, terms if alone is None else alone.terms,
-                                           memory, corpus, alone)
+            hits.evidence = self.evidence(index, hybrid, question_terms, terms if alone is None else alone.terms,
+                                          memory, corpus, alone)
             language = index.lexical.analyzer.language
             across = language in ACROSS_LANGUAGES and question_language(
                 query.question, language, ACROSS_LANGUAGES, index.lexical.holds_word) != language
@@ -367,8 +367,8 @@ class Searcher:
         return hits
 
     @staticmethod
-    def _evidence(index: Index, fused: Ranking, question_terms: list[str], weights: dict[str, float],
-                  memory: _Remembered, corpus: Ranking | None = None, alone: Alone | None = None) -> Evidence:
+    def evidence(index: Index, fused: Ranking, question_terms: list[str], weights: dict[str, float],
+                 memory: _Remembered, corpus: Ranking | None = None, alone: Alone | None = None) -> Evidence:
         """What `answerable` reads of `fused`; of a filtered search's, its best admitted scores standing among the
         whole `corpus`'s candidates (a passage the filter leaves out may answer better: a negative lead). `alone`:
         the message's own cosines, where its conversation's earlier messages ranked the passages."""

@@ -102,23 +102,23 @@ def keep(question_id: str, cap: int, n: int) -> bool:
 
 
 RAW: list[dict[str, Any]] = []
-_evidence = Searcher._evidence
+_evidence = Searcher.evidence
 
 
 def _recording(index, fused, question_terms, weights, memory, corpus=None, alone=None):  # type: ignore[no-untyped-def]
-    """`Searcher._evidence`, keeping what the candidate features read."""
+    """`Searcher.evidence`, keeping what the candidate features read."""
     ev = _evidence(index, fused, question_terms, weights, memory, corpus, alone)
     RAW.append({"ev": ev.vector(FEATURES), "qterms": list(question_terms), "weights": dict(weights),
                 "top_terms": [memory.highlight.terms(index.passages[int(r)].text) for r in fused.rows[:5]],
                 "dense": np.asarray(fused.dense_scores, dtype=np.float32).copy(),
                 "lex": np.asarray(fused.lexical_scores, dtype=np.float32).copy(),
-                "units": index.lexical._sections.size, "rows": np.asarray(fused.rows[:5]).copy()})
+                "units": index.lexical.units, "rows": np.asarray(fused.rows[:5]).copy()})
     return ev
 
 
 def collect(datasets: Path, cache_dir: Path) -> tuple[list[dict[str, Any]], dict[str, dict[str, Any]]]:
     """Every set asked of every corpus: the searcher's evidence and what the candidates read, per question."""
-    searching.Searcher._evidence = staticmethod(_recording)  # type: ignore[method-assign]
+    searching.Searcher.evidence = staticmethod(_recording)  # type: ignore[method-assign]
     model = load_embedder(Settings(corpus_dir=ROOT / "corpus"))
     qcache_path = cache_dir / "answerable-cv-questions.pkl"
     qstore = pickle.loads(qcache_path.read_bytes()) if qcache_path.exists() else {"model": model.describe(), "q": {}}
