@@ -25,7 +25,6 @@ from rag.sanitize import for_terminal, json_for_terminal
 from rag.settings import INGEST_ENGINES, Settings
 
 if TYPE_CHECKING:
-    import numpy as np
 
     from rag.schemas import SearchFilter, SearchResponse
     from rag.search.searcher import Searcher
@@ -206,7 +205,7 @@ def _eval(args: argparse.Namespace) -> int:
     from functools import partial
 
     from rag.embedding.load import load_embedder
-    from rag.evaluation import evaluate, questions_file, read_questions, set_name, table
+    from rag.evaluation import Models, evaluate, questions_file, read_questions, set_name, table
     from rag.schemas import MODES
     from rag.trec import DEFAULT_TAG, TrecFiles
 
@@ -224,12 +223,12 @@ def _eval(args: argparse.Namespace) -> int:
         read_questions(questions_file(target), args.limit, scored=args.against is None)  # before the model loads
     trec = TrecFiles(args.run_out, args.qrels_out, args.level, args.run_tag or DEFAULT_TAG)
     trec.check([set_name(t) for t in args.targets], modes)  # before the model loads: a clash is refused at once
-    embedder = load_embedder(settings)
     reports = []
-    vectors: dict[str, np.ndarray] = {}  # passage vectors, for targets asked of the same corpus
+    models = Models(settings, load_embedder)  # each target's corpus may get its model (RAG_MODEL=auto)
     for target in args.targets:
         keep = partial(trec.keep, set_name(target)) if args.run_out or args.qrels_out else None
-        report = evaluate(target, settings, embedder, modes, limit=args.limit, unaccented=args.unaccented,
+        chosen, embedder, vectors = models.of(target, args.against)
+        report = evaluate(target, chosen, embedder, modes, limit=args.limit, unaccented=args.unaccented,
                           against=args.against, vectors=vectors, keep=keep)
         reports.append(report)
         print(table(report), end="\n\n", flush=True)

@@ -30,11 +30,12 @@ import numpy as np
 from rag.corpus.formats.base import Line, Section
 from rag.corpus.reader import Corpus, Document, read_corpus
 from rag.embedding.base import Embedder
+from rag.embedding.names import AUTO_MODEL
 from rag.errors import ConfigError
 from rag.index.accents import strip_accents
 from rag.index.dense import DenseIndex
 from rag.index.store import Index
-from rag.ingestion.stages import chunk_and_embed, embed_key, index_parts
+from rag.ingestion.stages import chunk_and_embed, corpus_model, embed_key, index_parts
 from rag.schemas import CONTEXT_MAX, Hit, Mode
 from rag.search.answer import answer
 from rag.search.searcher import Found, Query, Searcher
@@ -189,6 +190,34 @@ def corpus_documents(folder: Path) -> list[Document]:
     return dataset_documents(passages) if passages.is_file() else read_corpus(folder).documents
 
 
+def target_documents(target: Path, settings: Settings, against: Path | None = None) -> list[Document]:
+    """The documents a target's questions are asked of (see `evaluate`): what its index is built from, and what
+    chooses its model under `RAG_MODEL=auto` (`rag.ingestion.stages.corpus_model`)."""
+    if against is not None:
+        return corpus_documents(against)
+    return dataset_documents(target / "passages.jsonl") if target.is_dir() else corpus_documents(settings.corpus_dir)
+
+
+class Models:
+    """The model each target of `rag eval` is scored with: the one set, or under `RAG_MODEL=auto` the one its
+    corpus gets (`rag.ingestion.stages.corpus_model`), each loaded once by `load`; and each model's passage vectors,
+    reused by the next target asked of the same corpus, never by another model."""
+
+    def __init__(self, settings: Settings, load: Callable[[Settings], Embedder]) -> None:
+        self.settings, self._load = settings, load
+        self._loaded: dict[str, Embedder] = {}
+        self._vectors: dict[str, dict[str, np.ndarray]] = {}
+
+    def of(self, target: Path, against: Path | None = None) -> tuple[Settings, Embedder, dict[str, np.ndarray]]:
+        """The settings naming the target's model, the model, and its vectors so far."""
+        chosen = self.settings if self.settings.model != AUTO_MODEL else \
+            corpus_model(self.settings, target_documents(target, self.settings, against))
+        if chosen.model not in self._loaded:
+            self._loaded[chosen.model] = self._load(chosen)
+        embedder = self._loaded[chosen.model]
+        return chosen, embedder, self._vectors.setdefault(embedder.name, {})
+
+
 def memory_index(documents: list[Document], settings: Settings, embedder: Embedder,
                  reuse: dict[str, np.ndarray] | None = None) -> Index:
     """An index built in memory, exactly as ingest would build it, without writing anything.
@@ -305,11 +334,9 @@ def evaluate(target: Path, settings: Settings, embedder: Embedder, modes: Sequen
     """
     started = time.perf_counter()
     questions = read_questions(questions_file(target), limit, scored=against is None)
-    documents = (dataset_documents(target / "passages.jsonl") if target.is_dir()
-                 else corpus_documents(settings.corpus_dir))
+    documents = target_documents(target, settings, against)
     name = set_name(target)
     if against is not None:
-        documents = corpus_documents(against)
         # neither its passages nor its answers are there
         questions = [Question(q.id, q.question, context=q.context) for q in questions]
         name += f" against {against.name} (unanswerable)"
@@ -352,5 +379,6 @@ def table(report: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-__all__ = ["Keep", "Question", "Scores", "dataset_documents", "document_hits", "evaluate", "has_answer",
-           "memory_index", "normalised", "read_questions", "run", "score", "set_name", "strip_accents", "table"]
+__all__ = ["Keep", "Models", "Question", "Scores", "dataset_documents", "document_hits", "evaluate", "has_answer",
+           "memory_index", "normalised", "read_questions", "run", "score", "set_name", "strip_accents", "table",
+           "target_documents"]

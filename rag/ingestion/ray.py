@@ -1,7 +1,9 @@
 """Ingest's read, chunk and embed stages as a Ray Data pipeline, for corpora one machine embeds too slowly.
 
     corpus files (driver, in `corpus_files` order, each with its `refusals` reason if it has one)
-      -> map: read and parse one file (`rag.corpus.reader.read_file`), or the reason it is skipped
+      -> map: read and parse one file (`rag.corpus.reader.read_file`), or the reason it is skipped; under
+         `RAG_MODEL=auto`, every file read first, and the documents' language chooses the model
+         (`rag.ingestion.stages.corpus_model`)
       -> map_batches over a pool of `ChunkStage` actors, each loading the model once: refuse vector settings the
          model's dimension rules out (`VectorOptions.check`), chunk each document (`rag.ingestion.stages.chunker_for`)
       -> driver: rows put back in file order, document ids made unique (`rag.corpus.reader.unique_ids`); the ingest's
@@ -44,10 +46,11 @@ from rag.corpus.chunking import unindexable, with_doc_id
 from rag.corpus.files import corpus_files, refusals, shown_name
 from rag.corpus.reader import Corpus, Document, Skipped, read_file, read_metadata, unique_ids, unmatched
 from rag.embedding.load import ModelSpec
+from rag.embedding.names import AUTO_MODEL
 from rag.errors import ConfigError, IngestError, ModelError, RagError
 from rag.index.vector_options import VectorOptions
 from rag.index.windows import Span
-from rag.ingestion.stages import Embedded, Prepare, chunker_for, embed_chunks, passage_windows
+from rag.ingestion.stages import Embedded, Prepare, chunker_for, corpus_model, embed_chunks, passage_windows
 from rag.interrupts import reclaim
 from rag.passage import Chunk
 from rag.settings import Settings
@@ -170,9 +173,12 @@ def _chunk(ray: ModuleType, root: Path, settings: Settings, skipped: list[Skippe
     file to read, so no model was loaded)."""
     if not items:
         return Corpus(skipped=list(skipped)), [], [], {}
-    dataset = (ray.data.from_items(items)
-               .map(_read, fn_kwargs={"root": str(root), "max_bytes": settings.max_file_bytes})
-               .map_batches(ChunkStage, batch_size=DOCUMENTS_PER_BATCH, num_cpus=1,
+    read = ray.data.from_items(items).map(_read, fn_kwargs={"root": str(root), "max_bytes": settings.max_file_bytes})
+    if settings.model == AUTO_MODEL:  # the documents' language chooses the model that chunks them: all read first
+        read = read.materialize()
+        outcomes = [pickle.loads(row["outcome"]) for row in sorted(read.iter_rows(), key=lambda row: int(row["order"]))]
+        settings = corpus_model(settings, [outcome for outcome in outcomes if isinstance(outcome, Document)])
+    dataset = (read.map_batches(ChunkStage, batch_size=DOCUMENTS_PER_BATCH, num_cpus=1,
                             compute=_pool(ray, actors, -(-len(items) // DOCUMENTS_PER_BATCH)),
                             fn_constructor_kwargs={"model": _actor_model(settings),
                                                    "max_passage_tokens": settings.max_passage_tokens,
@@ -196,7 +202,7 @@ def _embed(ray: ModuleType, texts: list[str], settings: Settings, model: dict[st
     dataset = (ray.data.from_items([{"position": i, "text": text} for i, text in enumerate(texts)])
                .map_batches(EmbedStage, batch_size=PASSAGES_PER_BATCH, num_cpus=1,
                             compute=_pool(ray, actors, -(-len(texts) // PASSAGES_PER_BATCH)),
-                            fn_constructor_kwargs={"model": _actor_model(settings),
+                            fn_constructor_kwargs={"model": replace(_actor_model(settings), name=model["name"]),
                                                    "expected": model}))
     for batch in dataset.iter_batches(batch_format="numpy", batch_size=None):
         vectors[batch["position"]] = batch["vector"]

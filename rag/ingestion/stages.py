@@ -17,11 +17,13 @@ from typing import Any
 import numpy as np
 
 from rag.corpus.chunking import Chunker, unindexable
-from rag.corpus.reader import Corpus
+from rag.corpus.reader import Corpus, Document
 from rag.embedding.base import Embedder
+from rag.embedding.load import model_for
+from rag.embedding.names import AUTO_MODEL
 from rag.errors import IngestError
 from rag.index import accents
-from rag.index.analyzer import Analyzer, detect_language
+from rag.index.analyzer import Analyzer, detect_language, language_shares
 from rag.index.headings import Headings
 from rag.index.lexical import LAYOUT as LEXICAL_LAYOUT
 from rag.index.lexical import LexicalIndex
@@ -40,6 +42,14 @@ from rag.index.windows import Span, Windows, window_spans
 from rag.passage import SENTENCE_RULE, Chunk, sentences
 from rag.search.fusion import auto_weight
 from rag.settings import Settings
+
+
+def corpus_model(settings: Settings, documents: Sequence[Document]) -> Settings:
+    """The settings with the model a corpus gets (`rag.embedding.load.model_for`: the one set, else by the language
+    of its documents' text as read, before any is cut into passages by a model's tokenizer)."""
+    if settings.model != AUTO_MODEL:
+        return settings
+    return model_for(settings, language_shares([doc.text for doc in documents]))
 
 
 def embed_key(chunk: Chunk) -> str:
@@ -222,5 +232,6 @@ def index_parts(stages: Embedded, settings: Settings, *, started: float, fingerp
     return lexical, manifest, table
 
 
-__all__ = ["Embedded", "Prepare", "assemble_vectors", "chunk_and_embed", "chunker_for", "embed_chunks", "embed_key",
+__all__ = ["Embedded", "Prepare", "assemble_vectors", "chunk_and_embed", "chunker_for", "corpus_model", "embed_chunks",
+           "embed_key",
            "embed_missing", "index_parts", "passage_limit", "passage_windows", "section_numbers"]

@@ -27,7 +27,8 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from rag.errors import IndexError_, IndexNotFound, RagError, ReloadFailed
+from rag.embedding.names import AUTO_MODEL
+from rag.errors import IndexError_, IndexMismatch, IndexNotFound, RagError, ReloadFailed
 from rag.index.layout import current_build
 from rag.index.store import Index
 from rag.search.searcher import Searcher
@@ -92,6 +93,13 @@ class Reloader:
         try:
             index = Index.load_build(target)
             index.check_model(self.searcher.embedder.describe())
+        except IndexMismatch as exc:
+            why = exc
+            if self.settings.model == AUTO_MODEL:  # the corpus's language changed, and with it the model chosen
+                why = IndexMismatch(f"the build was made with model {index.model['name']!r} (RAG_MODEL=auto chose it "
+                                    f"for its corpus), this server runs {self.searcher.model!r}: restart the server "
+                                    "to serve it")
+            raise self._failure(target, why, served) from exc
         except IndexError_ as exc:
             raise self._failure(target, exc, served) from exc
         previous = self.searcher.swap(index)

@@ -19,7 +19,7 @@ from functools import partial
 import faiss
 from threadpoolctl import threadpool_limits
 
-from rag.embedding.load import load_embedder
+from rag.embedding.load import for_index, load_embedder
 from rag.errors import IndexNotFound
 from rag.index.store import Index
 from rag.schemas import Passage
@@ -54,9 +54,10 @@ def single_threaded_search() -> None:
 
 
 def load_searcher(settings: Settings) -> Searcher:
-    """Load the model and the current index, and check that they belong together."""
+    """Load the current index and the model, the one it was built with under `RAG_MODEL=auto`, and check that
+    they belong together."""
     index = Index.load(settings.index_dir)
-    embedder = load_embedder(settings)
+    embedder = load_embedder(for_index(settings, index.model))
     index.check_model(embedder.describe())
     counts = {"heading": 0 if index.headings is None else len(index.headings.vectors),
               "window": 0 if index.windows is None else len(index.windows)}

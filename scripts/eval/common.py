@@ -17,7 +17,7 @@ from rag.corpus.reader import Document, read_corpus
 from rag.embedding.base import Embedder
 from rag.embedding.load import effective_model, load_embedder, model_release
 from rag.evaluation import Question, dataset_documents, memory_index, read_questions
-from rag.ingestion.stages import embed_key
+from rag.ingestion.stages import corpus_model, embed_key
 from rag.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -133,8 +133,13 @@ def sets(description: str | None) -> tuple[Settings, dict[str, dict[str, Any]], 
     settings = Settings(corpus_dir=ROOT / "corpus")
     targets = eval_targets(args.datasets)
     args.cache.mkdir(parents=True, exist_ok=True)
-    embedder = load_embedder(settings)
-    data = {name: build(target, settings, embedder, args.cache / f"{name}.pkl") for name, target in targets.items()}
+    models: dict[str, Embedder] = {}  # each set's corpus chooses its model (RAG_MODEL=auto), each loaded once
+    data = {}
+    for name, target in targets.items():
+        chosen = corpus_model(settings, read_set(target, settings)[0])
+        if chosen.model not in models:
+            models[chosen.model] = load_embedder(chosen)
+        data[name] = build(target, chosen, models[chosen.model], args.cache / f"{name}.pkl")
     head = "   ".join(f"{n}: ans@1   ans@5" if n == "devset" else f"{n}: R@1     R@5     MRR   ans@1"
                       for n in data)
     return settings, data, head

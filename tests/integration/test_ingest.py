@@ -20,7 +20,7 @@ def test_ingest_reload_and_manifest(fresh_settings, embedder):
     assert report.documents == 2 and report.passages >= 10 and report.embedded == report.passages
     index = Index.load(fresh_settings.index_dir)
     manifest = index.manifest
-    assert manifest["model"]["name"] == fresh_settings.model and manifest["model"]["dimension"] == 384
+    assert manifest["model"]["name"] == embedder.name and manifest["model"]["dimension"] == 384
     assert manifest["lexical"]["language"] == "fr"
     assert manifest["fusion"]["dense_weight"] == auto_weight(("multilingual",), "fr")[0]  # the model reads French
     assert manifest["corpus"]["fingerprint"] and manifest["versions"]["faiss-cpu"]

