@@ -20,6 +20,7 @@ import pytest
 from rag.cli import main
 from rag.embedding.base import Embedder
 from rag.embedding.load import ModelSpec
+from rag.embedding.names import AUTO_MODEL, BUNDLED_MODEL, ENGLISH_MODEL
 from rag.errors import ConfigError, ModelError
 from rag.index.layout import LEXICAL, current_build
 from rag.index.store import Index
@@ -132,11 +133,28 @@ def test_ray_engine_reports_and_skips_bad_files(builds):
 def test_ray_actors_are_given_the_model_spec_not_the_settings(builds):
     given = builds["actors_given"]
     assert len(given) == 4  # the chunking stage, the embedding stage for passages, their headings, their windows
-    spec = replace(ModelSpec.from_settings(builds["settings"]["ray"]), workers=1)  # an actor a CPU: one text a call
-    assert all(kwargs["model"] == spec for kwargs in given)
+    # an actor a CPU: one text a call; RAG_MODEL=auto: the model the French corpus gets, chosen on the driver
+    spec = replace(ModelSpec.from_settings(builds["settings"]["ray"]), name=BUNDLED_MODEL, workers=1)
+    assert builds["settings"]["ray"].model == AUTO_MODEL and all(kwargs["model"] == spec for kwargs in given)
     for kwargs in given:
         assert not any(isinstance(value, Settings) for value in kwargs.values())
         assert SECRET.encode() not in pickle.dumps(kwargs)
+
+
+def test_ray_engine_gives_an_english_corpus_the_english_model_before_chunking_it(ray_session, tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for n, topic in enumerate(("account", "password", "mail")):
+        (corpus / f"{topic}.md").write_text(f"# Your {topic}\n\nYou can change your {topic} from the settings page: "
+                                            "open the tab at the top, then click the button at the bottom and "
+                                            f"confirm it with the code we send you ({n}).\n", encoding="utf-8")
+    settings = Settings(corpus_dir=corpus, index_dir=tmp_path / "index", ingest_engine="ray")
+    ingest(settings, actors=1)
+    index = Index.load(settings.index_dir)
+    assert index.model["name"] == ENGLISH_MODEL and index.manifest["lexical"]["language"] == "en"
+    local = Settings(corpus_dir=corpus, index_dir=tmp_path / "local")
+    ingest(local)
+    assert [p.to_record() for p in index.passages] == [p.to_record() for p in Index.load(local.index_dir).passages]
 
 
 def test_ray_reingest_skips_an_unchanged_corpus_and_reuses_unchanged_passages(builds, embedder):
