@@ -212,8 +212,9 @@ def _read_local(settings: Settings, embedder: Embedder | None, embedder_factory:
     add_files(corpus, outcomes, until_a_document=not choose)  # the model chosen by the whole corpus's language
     _require_documents(corpus, settings.corpus_dir)
     if embedder is None:
+        spec = ModelSpec.from_settings(corpus_model(settings, corpus.documents) if choose else settings)
         loading = time.perf_counter()
-        embedder = (embedder_factory or ModelSpec.from_settings(corpus_model(settings, corpus.documents)).load)()
+        embedder = (embedder_factory or spec.load)()
         report.model_seconds = time.perf_counter() - loading
     options.check(embedder.dimension)  # settings this model rules out whatever the corpus holds
     add_files(corpus, outcomes)

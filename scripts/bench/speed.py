@@ -44,7 +44,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from rag.embedding.names import BUNDLED_MODEL
+from rag.embedding.names import AUTO_MODEL, BUNDLED_MODEL
 from scripts.bench.common import DEV_SET, ENV, PIAF, ROOT, Target, prepare
 
 LUA = Path(__file__).with_name("speed_load.lua")
@@ -65,7 +65,7 @@ class Floor:
 
         settings = Settings()
         self.batch_size = settings.encode_batch_size
-        if settings.model == BUNDLED_MODEL:
+        if settings.model in (BUNDLED_MODEL, AUTO_MODEL):  # auto: the seed corpus is French, the bundled model
             from rag.embedding.bundled import BundledE5
 
             bundled = BundledE5(cache=settings.model_cache, workers=settings.embed_workers)

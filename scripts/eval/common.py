@@ -114,7 +114,8 @@ def line(label: str, results: list[dict[str, float]]) -> str:
 
 def default_cache() -> Path:
     """Where the sweeps keep vectors: a folder of /tmp/rag-sweep-cache per model and release (`RAG_MODEL`), so that
-    the vectors of another model or another conversion of it are never mixed in."""
+    the vectors of another model or another conversion of it are never mixed in (under `auto`, each set's own model:
+    `build` keeps it with its vectors)."""
     model = effective_model(Settings().model)
     return Path("/tmp/rag-sweep-cache") / re.sub(r"[^\w.-]+", "-", f"{model} {model_release(model) or ''}").strip("-")
 
