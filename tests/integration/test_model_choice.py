@@ -5,6 +5,7 @@ here, `embedder` for the bundled one)."""
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 import pytest
@@ -12,10 +13,11 @@ import pytest
 from rag.embedding.base import Embedder
 from rag.embedding.load import ModelSpec
 from rag.embedding.names import AUTO_MODEL, BUNDLED_MODEL, ENGLISH_MODEL
-from rag.errors import IndexMismatch
+from rag.errors import IndexMismatch, ReloadFailed
 from rag.index.store import Index
 from rag.ingestion.pipeline import ingest
 from rag.search.searcher import Query
+from rag.serving.reload import Reloader
 from rag.serving.runtime import load_searcher
 from rag.settings import Settings
 from tests.helpers.paths import CORPUS
@@ -110,3 +112,17 @@ def test_a_corpus_whose_language_changes_is_embedded_again_with_its_new_model(tm
     assert loads[-1] == ENGLISH_MODEL and report.reused == 0 and report.embedded == report.passages
     assert ingest(settings).up_to_date  # the same corpus: nothing to do, no model loaded
     assert loads == [ENGLISH_MODEL, BUNDLED_MODEL, ENGLISH_MODEL]
+
+
+def test_a_server_under_auto_keeps_its_build_when_the_next_needs_the_other_model_and_says_to_restart(tmp_path, loads):
+    corpus = _corpus(tmp_path / "corpus", ENGLISH_PAGES)
+    settings = Settings(corpus_dir=corpus, index_dir=tmp_path / "index", max_document_loss=1)
+    ingest(settings)
+    searcher = load_searcher(settings)
+    reloader = Reloader(settings, searcher, load=lambda: load_searcher(settings), install=lambda s: None)
+    _corpus(corpus, _french_pages())
+    ingest(settings)
+    with pytest.raises(ReloadFailed, match=r"RAG_MODEL=auto chose it for its corpus.*restart the server to serve it"):
+        asyncio.run(reloader.reload())
+    assert searcher.model == ENGLISH_MODEL and searcher.index.model["name"] == ENGLISH_MODEL  # still served
+    assert load_searcher(settings).model == BUNDLED_MODEL  # what a restart loads
