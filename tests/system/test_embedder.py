@@ -19,11 +19,6 @@ QUESTIONS = ["Quels documents d’identité acceptez-vous ?", "carte sejour acce
              "Comment se désabonner d'un service facturé par SMS ou sur la facture de l'opérateur ?", "loi Châtel"]
 
 
-@pytest.fixture(scope="module")
-def minilm():
-    return ModelSpec(FALLBACK_MODEL).load()
-
-
 AGREEMENT_TEXTS = [
     *QUESTIONS, "Quels sont les horaires du service client ?", "Où est la gare ?", "ÉTÉ À L'ŒIL\tdeux  espaces",
     "Nous acceptons les cartes de débit et de crédit (Visa et Mastercard du territoire français).",
