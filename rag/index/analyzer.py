@@ -324,40 +324,23 @@ def detect_language(texts: list[str], sample_chars: int = 200_000) -> str:
     return str(py3langid.classify(text)[0])
 
 
-# The corpus is read in runs of about this many characters (`language_shares`): a page with a paragraph in each of two
-# languages counts both, and a run still holds enough function words to tell its language.
-RUN_CHARS = 2000
+# What a document's language is read from (`document_language`): its first so many characters, enough function words
+# to tell its language and a cost bounded per document whatever its length.
+DOCUMENT_CHARS = 2000
+# What `py3langid` names text that is no language: figures, codes (`detect_language` on a table of numbers).
+NO_LANGUAGE = frozenset({"vo", "zxx"})
+_LETTERS = re.compile(r"[^\W\d_]{2,}")
 
 
-def language_shares(texts: list[str], sample_chars: int = 1_000_000) -> dict[str, float]:
-    """The share of the text of `texts` in each language: their text cut into runs of about `RUN_CHARS` characters
-    at line ends, each run's language the one `detect_language` names, its share its length. A corpus longer than
-    `sample_chars` is read one document in so many, from first to last (its languages wherever they are).
-    Empty without any text."""
-    total = sum(len(text) for text in texts)
-    step = max(1, total // sample_chars)
-    runs: dict[str, int] = {}
-    run: list[str] = []
-    size = 0
-
-    def count() -> None:
-        nonlocal size
-        text = "\n".join(run)
-        if text.strip():
-            language = detect_language([text])
-            runs[language] = runs.get(language, 0) + len(text)
-        run.clear()
-        size = 0
-
-    for text in texts[::step]:
-        for line in text.splitlines():
-            run.append(line)
-            size += len(line) + 1
-            if size >= RUN_CHARS:
-                count()
-    count()
-    read = sum(runs.values())
-    return {language: chars / read for language, chars in runs.items()} if read else {}
+def document_language(text: str) -> str | None:
+    """The language of one document, read from its first `DOCUMENT_CHARS` characters (`detect_language`); None
+    when they hold no language: no word of two letters or more, or what `py3langid` names no language
+    (`NO_LANGUAGE`: a table of figures, dates and codes)."""
+    head = text[:DOCUMENT_CHARS]
+    if _LETTERS.search(head) is None:
+        return None
+    language = detect_language([head])
+    return None if language in NO_LANGUAGE else language
 
 
-__all__ = ["LANGUAGES", "Analyzer", "detect_language", "fold", "language_shares", "question_language"]
+__all__ = ["LANGUAGES", "Analyzer", "detect_language", "document_language", "fold", "question_language"]

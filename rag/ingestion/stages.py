@@ -23,7 +23,7 @@ from rag.embedding.load import model_for
 from rag.embedding.names import AUTO_MODEL
 from rag.errors import IngestError
 from rag.index import accents
-from rag.index.analyzer import Analyzer, detect_language, language_shares
+from rag.index.analyzer import Analyzer, detect_language, document_language
 from rag.index.headings import Headings
 from rag.index.lexical import LAYOUT as LEXICAL_LAYOUT
 from rag.index.lexical import LexicalIndex
@@ -46,10 +46,11 @@ from rag.settings import Settings
 
 def corpus_model(settings: Settings, documents: Sequence[Document]) -> Settings:
     """The settings with the model a corpus gets (`rag.embedding.load.model_for`: the one set, else by the language
-    of its documents' text as read, before any is cut into passages by a model's tokenizer)."""
+    of each document's text as read, before any is cut into passages by a model's tokenizer; each read from its
+    first characters only, `rag.index.analyzer.document_language`)."""
     if settings.model != AUTO_MODEL:
         return settings
-    return model_for(settings, language_shares([doc.text for doc in documents]))
+    return model_for(settings, (document_language(doc.text) for doc in documents))
 
 
 def embed_key(chunk: Chunk) -> str:
@@ -233,5 +234,4 @@ def index_parts(stages: Embedded, settings: Settings, *, started: float, fingerp
 
 
 __all__ = ["Embedded", "Prepare", "assemble_vectors", "chunk_and_embed", "chunker_for", "corpus_model", "embed_chunks",
-           "embed_key",
-           "embed_missing", "index_parts", "passage_limit", "passage_windows", "section_numbers"]
+           "embed_key", "embed_missing", "index_parts", "passage_limit", "passage_windows", "section_numbers"]

