@@ -90,16 +90,12 @@ class Reloader:
         if target == served.path:  # a refused build rolled back: nothing is wrong any more
             self.failure = self._failed = None
             return self._report("unchanged", served.build_id)
+        loaded: Index | None = None  # None when the build itself is refused (its format, say): no model to read
         try:
-            index = Index.load_build(target)
+            index = loaded = Index.load_build(target)
             index.check_model(self.searcher.embedder.describe())
         except IndexMismatch as exc:
-            why = exc
-            if self.settings.model == AUTO_MODEL:  # the corpus's language changed, and with it the model chosen
-                why = IndexMismatch(f"the build was made with model {index.model['name']!r} (RAG_MODEL=auto chose it "
-                                    f"for its corpus), this server runs {self.searcher.model!r}: restart the server "
-                                    "to serve it")
-            raise self._failure(target, why, served) from exc
+            raise self._failure(target, self._mismatch(loaded, exc), served) from exc
         except IndexError_ as exc:
             raise self._failure(target, exc, served) from exc
         previous = self.searcher.swap(index)
@@ -107,6 +103,17 @@ class Reloader:
         log.info("now serving index build %s (%d passages), was %s", index.build_id, len(index),
                  previous.build_id)
         return self._report("reloaded", previous.build_id)
+
+    def _mismatch(self, index: Index | None, exc: IndexMismatch) -> IndexMismatch:
+        """Why a build was refused: under `RAG_MODEL=auto`, a build of another model than the one served (its
+        corpus changed language, and with it the model chosen) is served after a restart, and the error says so;
+        any other mismatch (a prompt, a build refused before its model is read) as it is."""
+        assert self.searcher is not None
+        served = self.searcher.embedder.describe()["name"]
+        if self.settings.model != AUTO_MODEL or index is None or index.model["name"] == served:
+            return exc
+        return IndexMismatch(f"the build was made with model {index.model['name']!r} (RAG_MODEL=auto chose it for "
+                             f"its corpus), this server runs {served!r}: restart the server to serve it")
 
     def _failure(self, target: Path | None, exc: RagError, served: Index) -> ReloadFailed:
         name = target.name if target else "(none)"

@@ -6,6 +6,7 @@ a model set by name that is not the index's is still refused. Each model is load
 from __future__ import annotations
 
 import asyncio
+import json
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ from rag.embedding.base import Embedder
 from rag.embedding.load import ModelSpec
 from rag.embedding.names import AUTO_MODEL, BUNDLED_MODEL, ENGLISH_MODEL
 from rag.errors import IndexMismatch, ReloadFailed
+from rag.index.layout import MANIFEST, current_build
 from rag.index.store import Index
 from rag.ingestion.pipeline import ingest
 from rag.search.searcher import Query
@@ -120,3 +122,31 @@ def test_a_server_under_auto_keeps_its_build_when_the_next_needs_the_other_model
         asyncio.run(reloader.reload())
     assert searcher.model == ENGLISH_MODEL and searcher.index.model["name"] == ENGLISH_MODEL  # still served
     assert load_searcher(settings).model == BUNDLED_MODEL  # what a restart loads
+
+
+def _edit_manifest(settings: Settings, edit) -> None:
+    manifest = current_build(settings.index_dir) / MANIFEST
+    data = json.loads(manifest.read_text(encoding="utf-8"))
+    edit(data)
+    manifest.write_text(json.dumps(data), encoding="utf-8")
+
+
+def test_a_server_under_auto_says_why_a_build_of_its_own_model_is_refused(tmp_path, loads):
+    corpus = _corpus(tmp_path / "corpus", ENGLISH_PAGES)
+    settings = Settings(corpus_dir=corpus, index_dir=tmp_path / "index", max_document_loss=1)
+    ingest(settings)
+    searcher = load_searcher(settings)
+    reloader = Reloader(settings, searcher, load=lambda: load_searcher(settings), install=lambda s: None)
+    # a build of a newer rag: refused by its format before its model is read (was UnboundLocalError at each poll)
+    _corpus(corpus, {**ENGLISH_PAGES, "more.md": "# Printing an invoice\n\nOpen the invoice and click print.\n"})
+    ingest(settings)
+    _edit_manifest(settings, lambda data: data.update(format_version=99))
+    with pytest.raises(ReloadFailed, match="has format 99"):
+        asyncio.run(reloader.reload())
+    # the same model with another prompt: the prompt is what the error names, no restart would serve it
+    _corpus(corpus, ENGLISH_PAGES)
+    ingest(settings)
+    _edit_manifest(settings, lambda data: data["model"].update(query_prompt="query: "))
+    with pytest.raises(ReloadFailed, match="query prompt 'query: '") as refused:
+        asyncio.run(reloader.reload())
+    assert "restart" not in str(refused.value) and searcher.model == ENGLISH_MODEL
