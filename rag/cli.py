@@ -25,7 +25,6 @@ from rag.sanitize import for_terminal, json_for_terminal
 from rag.settings import INGEST_ENGINES, Settings
 
 if TYPE_CHECKING:
-
     from rag.schemas import SearchFilter, SearchResponse
     from rag.search.searcher import Searcher
 
