@@ -327,19 +327,24 @@ def detect_language(texts: list[str], sample_chars: int = 200_000) -> str:
 # What a document's language is read from (`document_language`): its first so many characters, enough function words
 # to tell its language and a cost bounded per document whatever its length.
 DOCUMENT_CHARS = 2000
+# The fewest words (of two letters or more) to tell a document's language by: in fewer, a URL's `www` and `com` or a
+# word shared by two lists decide (en_stackfaq's one-line answers read Portuguese or French; none of 20 words or more).
+DOCUMENT_MIN_WORDS = 20
 # What `py3langid` names text that is no language: figures, codes (`detect_language` on a table of numbers).
 NO_LANGUAGE = frozenset({"vo", "zxx"})
 _LETTERS = re.compile(r"[^\W\d_]{2,}")
 
 
 def document_language(text: str) -> str | None:
-    """The language of one document, read from its first `DOCUMENT_CHARS` characters (`detect_language`); None
-    when they hold no language: no word of two letters or more, or what `py3langid` names no language
-    (`NO_LANGUAGE`: a table of figures, dates and codes)."""
+    """The language of one document, read from the words of two letters or more of its first `DOCUMENT_CHARS`
+    characters (`detect_language`: single letters, variables and initials, are stopwords of several languages);
+    None when they are fewer than `DOCUMENT_MIN_WORDS` (a one-line note), or than the tokens made of digits (a table
+    of dates, figures and codes), or what `py3langid` names no language (`NO_LANGUAGE`)."""
     head = text[:DOCUMENT_CHARS]
-    if _LETTERS.search(head) is None:
+    words = _LETTERS.findall(head)
+    if len(words) < max(DOCUMENT_MIN_WORDS, len(_WORD.findall(head)) - len(words)):
         return None
-    language = detect_language([head])
+    language = detect_language([" ".join(words)])
     return None if language in NO_LANGUAGE else language
 
 
