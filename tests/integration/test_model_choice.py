@@ -18,7 +18,7 @@ from rag.errors import IndexMismatch, ReloadFailed
 from rag.index.layout import MANIFEST, current_build
 from rag.index.store import Index
 from rag.ingestion.pipeline import ingest
-from rag.search.searcher import Query
+from rag.search.searcher import Query, Searcher
 from rag.serving.reload import Reloader
 from rag.serving.runtime import load_searcher
 from rag.settings import Settings
@@ -110,12 +110,18 @@ def test_a_corpus_whose_language_changes_is_embedded_again_with_its_new_model(tm
     assert loads == [ENGLISH_MODEL, BUNDLED_MODEL, ENGLISH_MODEL]
 
 
-def test_a_server_under_auto_keeps_its_build_when_the_next_needs_the_other_model_and_says_to_restart(tmp_path, loads):
+def _english_server(tmp_path: Path) -> tuple[Path, Settings, Searcher, Reloader]:
+    """An English corpus ingested under auto, its searcher (the English model) and that searcher's reloader."""
     corpus = _corpus(tmp_path / "corpus", ENGLISH_PAGES)
     settings = Settings(corpus_dir=corpus, index_dir=tmp_path / "index", max_document_loss=1)
     ingest(settings)
     searcher = load_searcher(settings)
     reloader = Reloader(settings, searcher, load=lambda: load_searcher(settings), install=lambda s: None)
+    return corpus, settings, searcher, reloader
+
+
+def test_a_server_under_auto_keeps_its_build_when_the_next_needs_the_other_model_and_says_to_restart(tmp_path, loads):
+    corpus, settings, searcher, reloader = _english_server(tmp_path)
     _corpus(corpus, _french_pages())
     ingest(settings)
     with pytest.raises(ReloadFailed, match=r"RAG_MODEL=auto chose it for its corpus.*restart the server to serve it"):
@@ -132,11 +138,7 @@ def _edit_manifest(settings: Settings, edit) -> None:
 
 
 def test_a_server_under_auto_says_why_a_build_of_its_own_model_is_refused(tmp_path, loads):
-    corpus = _corpus(tmp_path / "corpus", ENGLISH_PAGES)
-    settings = Settings(corpus_dir=corpus, index_dir=tmp_path / "index", max_document_loss=1)
-    ingest(settings)
-    searcher = load_searcher(settings)
-    reloader = Reloader(settings, searcher, load=lambda: load_searcher(settings), install=lambda s: None)
+    corpus, settings, searcher, reloader = _english_server(tmp_path)
     # a build of a newer rag: refused by its format before its model is read (was UnboundLocalError at each poll)
     _corpus(corpus, {**ENGLISH_PAGES, "more.md": "# Printing an invoice\n\nOpen the invoice and click print.\n"})
     ingest(settings)
