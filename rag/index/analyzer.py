@@ -348,4 +348,5 @@ def document_language(text: str) -> str | None:
     return None if language in NO_LANGUAGE else language
 
 
-__all__ = ["LANGUAGES", "Analyzer", "detect_language", "document_language", "fold", "question_language"]
+__all__ = ["DOCUMENT_CHARS", "LANGUAGES", "Analyzer", "detect_language", "document_language", "fold",
+           "question_language"]

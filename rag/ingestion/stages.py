@@ -23,7 +23,7 @@ from rag.embedding.load import model_for
 from rag.embedding.names import AUTO_MODEL
 from rag.errors import IngestError
 from rag.index import accents
-from rag.index.analyzer import Analyzer, detect_language, document_language
+from rag.index.analyzer import DOCUMENT_CHARS, Analyzer, detect_language, document_language
 from rag.index.headings import Headings
 from rag.index.lexical import LAYOUT as LEXICAL_LAYOUT
 from rag.index.lexical import LexicalIndex
@@ -46,11 +46,25 @@ from rag.settings import Settings
 
 def corpus_model(settings: Settings, documents: Sequence[Document]) -> Settings:
     """The settings with the model a corpus gets (`rag.embedding.load.model_for`: the one set, else by the language
-    of each document's text as read, before any is cut into passages by a model's tokenizer; each read from its
-    first characters only, `rag.index.analyzer.document_language`)."""
+    of what each document says as read (`said`: its headings and lines, not its source), before any is cut into
+    passages by a model's tokenizer; each read from its first characters only, `analyzer.document_language`)."""
     if settings.model != AUTO_MODEL:
         return settings
-    return model_for(settings, (document_language(doc.text) for doc in documents))
+    return model_for(settings, (document_language(said(doc, DOCUMENT_CHARS)) for doc in documents))
+
+
+def said(doc: Document, limit: int) -> str:
+    """The start of what `doc` says as read, its headings and lines (about `limit` characters), not its source: an
+    HTML page's `<head>` is tag and attribute names and scripts, which read as English whatever the page's language."""
+    parts: list[str] = []
+    size = 0
+    for section in doc.sections:
+        for text in [*([section.heading] if section.heading else []), *(line.text for line in section.lines)]:
+            parts.append(text)
+            size += len(text) + 1
+            if size >= limit:
+                return "\n".join(parts)
+    return "\n".join(parts)
 
 
 def embed_key(chunk: Chunk) -> str:

@@ -124,3 +124,18 @@ def test_rag_eval_scores_each_target_with_its_corpus_model_loaded_once_and_vecto
     assert models.of(Path("tests/data/devset.jsonl"))[2] is vectors and loaded == [BUNDLED_MODEL, ENGLISH_MODEL]
     fixed = Models(Settings(corpus_dir=CORPUS, model=BUNDLED_MODEL), load_model)
     assert fixed.of(english)[0].model == BUNDLED_MODEL  # a model set by name scores every target
+
+
+def test_an_html_page_is_judged_by_what_it_says_not_by_its_head(tmp_path):
+    """A French site's pages open on a `<head>` of tag and attribute names and scripts longer than what a document's
+    language is read from: read as source, every page read English and the corpus got the English model."""
+    head = "".join(f'<link rel="preload" href="/assets/fonts/marianne-regular-{i}.woff2" as="font" type="font/woff2" '
+                   'crossorigin="anonymous">\n' for i in range(20))
+    script = "<script>window.dataLayer = window.dataLayer || []; function track(event) { return event; }</script>\n"
+    for i in range(3):
+        (tmp_path / f"page-{i}.html").write_text(
+            f'<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8"><title>Vos droits {i}</title>\n{head}{script}'
+            f"</head><body><main><h1>Vos droits</h1><p>{FRENCH}</p></main></body></html>\n", encoding="utf-8")
+    documents = read_corpus(tmp_path).documents
+    assert all(document_language(d.text) == "en" for d in documents)  # the source's first characters: markup
+    assert corpus_model(Settings(), documents).model == BUNDLED_MODEL
