@@ -292,7 +292,7 @@ def _function_words(language: str) -> frozenset[str]:
     return _stopwords(language) | frozenset(fold(w) for w in extra)
 
 
-def detect_language(texts: list[str], sample_chars: int = 200_000) -> str:
+def detect_language(texts: Iterable[str], sample_chars: int = 200_000) -> str:
     """The language whose stopwords (bm25s lists) cover most words of a sample of `texts`; when even the best covers
     less than `LISTED_MIN_SHARE` of them (a language without a list: Greek, Polish, Japanese...; or a corpus of
     reference pages, tables and lists, whose function words are few), the one `py3langid` names (French for a

@@ -206,7 +206,8 @@ def index_parts(stages: Embedded, settings: Settings, *, started: float, fingerp
         raise IngestError("the corpus has no text to index")
     language = settings.language
     if language == "auto":
-        language = detect_language([doc.text for doc in corpus.documents])
+        # what the documents say, not their source (an HTML page opens on a <head> of markup read as English)
+        language = detect_language(said(doc, 5000) for doc in corpus.documents)
     units = section_numbers(chunks)
     lexical = LexicalIndex.build([c.text for c in chunks], Analyzer(language), k1=settings.bm25_k1,
                                  b=settings.bm25_b, sections=units, headings=[c.prefix for c in chunks])

@@ -139,3 +139,21 @@ def test_an_html_page_is_judged_by_what_it_says_not_by_its_head(tmp_path):
     documents = read_corpus(tmp_path).documents
     assert all(document_language(d.text) == "en" for d in documents)  # the source's first characters: markup
     assert corpus_model(Settings(), documents).model == BUNDLED_MODEL
+
+
+def test_the_lexical_analyzer_s_language_is_read_from_what_html_pages_say(tmp_path):
+    """`RAG_LANGUAGE=auto` reads the corpus's language from each document's first 5,000 characters: of an HTML
+    page's source, its `<head>` of markup, which read English and gave French pages an English stemmer."""
+    from rag.index.analyzer import detect_language
+    from rag.ingestion.stages import said
+
+    head = "".join(f'<link rel="preload" href="/assets/fonts/marianne-{i}.woff2" as="font" type="font/woff2" '
+                   'crossorigin="anonymous">\n<script>if (window.consent) { track("page view"); }</script>\n'
+                   for i in range(40))
+    for i in range(3):
+        (tmp_path / f"page-{i}.html").write_text(
+            f'<!DOCTYPE html><html lang="fr"><head><title>Vos droits {i}</title>\n{head}</head><body><main>'
+            f"<h1>Vos droits</h1><p>{FRENCH}</p></main></body></html>\n", encoding="utf-8")
+    documents = read_corpus(tmp_path).documents
+    assert detect_language(d.text for d in documents) != "fr"  # the source's first characters: markup
+    assert detect_language(said(d, 5000) for d in documents) == "fr"
