@@ -17,9 +17,14 @@ of the questions to fit, the other half to report. A question in English asked o
 translations of French sets against their corpus, tests/data/english/, for the answerable ones): all its words are
 unknown to the index whether the corpus answers it or not, and the model's cosine across two languages runs lower
 than within one. The full and across rules read the cosine, whose scale is the model's own: they hold for the
-bundled model only (`FITTED_FOR`). With any other model the lexical rule decides, fitted on the same data without
-the dense features (measured there: a little weaker on French questions asked of a French corpus that does not
-answer them, see docs/EVALUATION.md), since a cosine of 0.8 means nothing certain for a model it was not fitted on.
+bundled model only (`FITTED_FOR`). all-MiniLM-L6-v2, the model an English corpus gets under `RAG_MODEL=auto` and the
+fallback where the bundled one cannot run, has a rule of its own (`MINILM_RULE`, `MINILM`), fitted the same way as
+the full rule on the same pairs built with that model's vectors, and used for every question (across languages too:
+measured no worse there than the lexical rule): it flags English off-topic questions asked of an English corpus that
+the lexical rule answers (cnil_faq_dev's questions in English asked of en_stackfaq, held out: 0.93 against 0.54). With
+any other model the lexical rule decides, fitted on the bundled model's data without the dense features (measured
+there: a little weaker on French questions asked of a French corpus that does not answer them, see
+docs/EVALUATION.md), since a cosine of 0.8 means nothing certain for a model it was not fitted on.
 """
 
 from __future__ import annotations
@@ -30,9 +35,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from rag.embedding.names import BUNDLED_MODEL
+from rag.embedding.names import BUNDLED_MODEL, ENGLISH_MODEL
 
 FITTED_FOR = BUNDLED_MODEL
+MINILM = ENGLISH_MODEL  # the other model with a rule fitted on its scores (`MINILM_RULE`)
 DEFAULT_THRESHOLD = 0.5
 # the languages the rule across languages was fitted on: English asked of French (answerable and not), French asked of
 # English (not answerable only: no visible set has the answerable side)
@@ -78,13 +84,20 @@ FULL_RULE = Rule(intercept=-56.4456, weights={
 ACROSS_RULE = Rule(intercept=-150.9599, weights={
     "dense_top": 169.92, "dense_z": -0.1606, "coverage": -0.7122, "agree": 2.1504, "dense_margin": 75.4593,
     "lexical_z": -0.2903, "unknown": 6.6697, "known_coverage": 2.0697})
+# Fitted by `RAG_MODEL=sentence-transformers/all-MiniLM-L6-v2 python -m scripts.eval.answerable_fit` on that model's
+# scores, as FULL_RULE (docs/results/answerable_fit_minilm.json): its cosines run on another scale than e5's.
+MINILM_RULE = Rule(intercept=-10.1831, weights={
+    "dense_top": 15.6964, "dense_z": 0.1243, "coverage": 0.6322, "agree": 1.8711, "dense_margin": 10.7462,
+    "lexical_z": 0.1604, "unknown": -8.0887, "known_coverage": 2.0995})
 LEXICAL_RULE = Rule(intercept=0.5262, weights={
     "coverage": -1.2381, "agree": 2.3265, "lexical_z": 0.0649, "unknown": -10.5601, "known_coverage": 3.2196})
 
 
 def rule_for(model: str, across: bool = False) -> Rule:
-    """The rule fitted for `model`'s scores (`across`: for a question in another language than the corpus's), or
-    the one that does without them."""
+    """The rule fitted for `model`'s scores (`across`: for a question in another language than the corpus's; the
+    bundled model's alone has a rule of its own for it), or the one that does without them."""
+    if model == MINILM:
+        return MINILM_RULE
     if model != FITTED_FOR:
         return LEXICAL_RULE
     return ACROSS_RULE if across else FULL_RULE
@@ -153,6 +166,8 @@ __all__ = [
     "FITTED_FOR",
     "FULL_RULE",
     "LEXICAL_RULE",
+    "MINILM",
+    "MINILM_RULE",
     "Evidence",
     "Rule",
     "coverage",

@@ -17,6 +17,15 @@ the share of each pair's questions flagged unanswerable. Three rules: `full` (ev
 on questions in the corpus's language), `across` (the same features, on questions `question_language` finds in
 another language than the corpus's) and `lexical` (without the dense features: the rule for any other model, on
 every question but the translations).
+
+    HF_HUB_OFFLINE=1 RAG_MODEL=sentence-transformers/all-MiniLM-L6-v2 .venv/bin/python -m scripts.eval.answerable_fit \
+        -o docs/results/answerable_fit_minilm.json
+
+With another model set (`RAG_MODEL`), every corpus is built with it and one rule is fitted on its scores, as `full`
+is (the same features, pairs, halves and threshold): all-MiniLM-L6-v2's (`MINILM_RULE`), which the searcher applies
+to every question of that model, across languages too. The report adds, on every question of each pair's second half
+(the translations and the questions across languages included: the English ones asked of en_stackfaq are English
+questions its corpus does not answer, never fitted on), the share flagged by that rule and by today's lexical rule.
 """
 
 from __future__ import annotations
@@ -34,10 +43,11 @@ from typing import Any
 import numpy as np
 
 from rag.embedding.base import Embedder
-from rag.embedding.load import load_embedder
+from rag.embedding.load import effective_model, load_embedder
+from rag.embedding.names import AUTO_MODEL, BUNDLED_MODEL
 from rag.evaluation import read_questions
 from rag.index.analyzer import fold, question_language
-from rag.search.answerable import ACROSS_LANGUAGES, Evidence
+from rag.search.answerable import ACROSS_LANGUAGES, DEFAULT_THRESHOLD, LEXICAL_RULE, Evidence, Rule
 from rag.search.searcher import Query, Searcher
 from rag.settings import Settings
 from scripts.eval.common import ROOT, build, data_arguments, eval_targets
@@ -193,6 +203,20 @@ def fit_rule(rows: list[dict[str, Any]], names: Sequence[str], chosen: str, miss
             "weights": {n: round(float(c), 4) for n, c in zip(names, coef, strict=True)}, "held_out": table}
 
 
+def served(rows: list[dict[str, Any]], rules: dict[str, Rule]) -> list[dict[str, Any]]:
+    """The share of each pair's second half (every question, the translations and those across languages too)
+    flagged unanswerable by each of `rules`, as the searcher would apply it to every question of this model."""
+    table = []
+    for r in rows:
+        held = r["half"] == 1
+        evidence = [Evidence(**dict(zip(FEATURES, x, strict=True))) for x in r["x"][held]]
+        table.append({"questions": r["questions"], "corpus": r["corpus"], "answerable": r["answerable"],
+                      "held_out": int(held.sum())} | {
+            name: round(float(np.mean([rule.probability(e) < DEFAULT_THRESHOLD for e in evidence])), 4)
+            for name, rule in rules.items()})
+    return table
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     data_arguments(ap)
@@ -203,6 +227,7 @@ def main() -> None:
     ap.add_argument("-o", "--output", type=Path)
     args = ap.parse_args()
     settings = Settings(corpus_dir=ROOT / "corpus")
+    model = effective_model(BUNDLED_MODEL if settings.model == AUTO_MODEL else settings.model)
     targets = eval_targets(args.datasets)
     rows_cache = args.cache / "answerable-rows.pkl"
     if args.reuse and rows_cache.exists():
@@ -213,9 +238,14 @@ def main() -> None:
     for r in rows:  # as the searcher decides it, which may have changed since the features were computed
         r["across"] = np.array([r["language"] in ACROSS_LANGUAGES and question_language(
             q, r["language"], ACROSS_LANGUAGES, r["held"].__contains__) != r["language"] for q in r["texts"]])
-    report: dict[str, Any] = {"command": "python -m scripts.eval.answerable_fit -o docs/results/answerable_fit.json",
-                              "miss_when_fitting": args.miss, "catch_when_fitting_across": args.catch, "rules": {}}
-    for rule, names, chosen in (("full", FULL, "same"), ("across", FULL, "across"), ("lexical", LEXICAL, "all")):
+    command = "python -m scripts.eval.answerable_fit -o docs/results/answerable_fit.json"
+    rules = (("full", FULL, "same"), ("across", FULL, "across"), ("lexical", LEXICAL, "all"))
+    if model != BUNDLED_MODEL:  # another model's scores: its own full rule, for every question
+        command = f"RAG_MODEL={model} python -m scripts.eval.answerable_fit -o docs/results/answerable_fit_minilm.json"
+        rules = rules[:1]
+    report: dict[str, Any] = {"command": command, "model": model, "miss_when_fitting": args.miss,
+                              "catch_when_fitting_across": args.catch, "rules": {}}
+    for rule, names, chosen in rules:
         fitted = report["rules"][rule] = fit_rule(rows, names, chosen, args.miss,
                                                   args.catch if chosen == "across" else None)
         print(f"\n{rule} ({chosen} language): intercept {fitted['intercept']:.4f} "
@@ -223,6 +253,14 @@ def main() -> None:
         for t in fitted["held_out"]:
             print(f"  {t['questions']:>15} vs {t['corpus']:<13} {'answerable' if t['answerable'] else 'off-topic':11}"
                   f" flagged {t['flagged_unanswerable']:.3f} of {t['held_out']}")
+    if model != BUNDLED_MODEL:
+        full = report["rules"]["full"]
+        table = report["served"] = served(rows, {"fitted": Rule(full["intercept"], full["weights"]),
+                                                 "lexical": LEXICAL_RULE})
+        print("\nevery question of the second half: the rule fitted here, the lexical rule")
+        for t in table:
+            print(f"  {t['questions']:>15} vs {t['corpus']:<13} {'answerable' if t['answerable'] else 'off-topic':11}"
+                  f" flagged {t['fitted']:.3f}, {t['lexical']:.3f} of {t['held_out']}")
     if args.output:
         args.output.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 

@@ -18,6 +18,7 @@ from rag.errors import IndexMismatch, ReloadFailed
 from rag.index.layout import MANIFEST, current_build
 from rag.index.store import Index
 from rag.ingestion.pipeline import ingest
+from rag.search.answerable import LEXICAL_RULE, MINILM_RULE, rule_for
 from rag.search.searcher import Query, Searcher
 from rag.serving.reload import Reloader
 from rag.serving.runtime import load_searcher
@@ -75,6 +76,20 @@ def test_an_english_corpus_is_ingested_and_served_with_the_english_model(tmp_pat
     assert hits[0].citation.source == "account.md"
     with pytest.raises(IndexMismatch, match=f"set RAG_MODEL={ENGLISH_MODEL}"):  # a model set by name: refused
         load_searcher(settings.model_copy(update={"model": BUNDLED_MODEL}))
+
+
+def test_an_english_corpus_decides_answerable_by_the_rule_fitted_on_the_english_models_scores(tmp_path, loads):
+    settings = Settings(corpus_dir=_corpus(tmp_path / "corpus", ENGLISH_PAGES), index_dir=tmp_path / "index")
+    ingest(settings)
+    searcher = load_searcher(settings)
+    assert searcher.model == ENGLISH_MODEL and rule_for(searcher.model) is MINILM_RULE
+    assert searcher.search([Query("How do I forward my mail?", 3)])[0].answerable
+    # every word of these is in the pages, the passage they find is not about what they ask: the lexical rule, which
+    # decided for this model before it had its own, answered both
+    for question in ("Who wrote the privacy settings page?", "How do I delete a comment?"):
+        hits = searcher.search([Query(question, 3)])[0]
+        assert hits.evidence is not None and LEXICAL_RULE.probability(hits.evidence) > 0.5
+        assert not hits.answerable, question
 
 
 def test_a_french_corpus_keeps_the_bundled_model(tmp_path, loads):

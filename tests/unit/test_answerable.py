@@ -12,6 +12,7 @@ from rag.search.answerable import (
     FITTED_FOR,
     FULL_RULE,
     LEXICAL_RULE,
+    MINILM_RULE,
     Evidence,
     Rule,
     coverage,
@@ -91,9 +92,18 @@ def test_fitted_rules_move_the_right_way(rule):
 def test_the_dense_rule_is_for_the_model_it_was_fitted_for():
     assert rule_for(FITTED_FOR) is FULL_RULE
     assert rule_for(FITTED_FOR, across=True) is ACROSS_RULE
-    assert rule_for("sentence-transformers/all-MiniLM-L6-v2") is LEXICAL_RULE
-    assert rule_for("sentence-transformers/all-MiniLM-L6-v2", across=True) is LEXICAL_RULE
+    # all-MiniLM-L6-v2 (an English corpus's model, and the fallback) has its own, for every question
+    assert rule_for("sentence-transformers/all-MiniLM-L6-v2") is MINILM_RULE
+    assert rule_for("sentence-transformers/all-MiniLM-L6-v2", across=True) is MINILM_RULE
+    assert rule_for("sentence-transformers/paraphrase-multilingual-MiniLM-L12-v2") is LEXICAL_RULE
+    assert rule_for("intfloat/multilingual-e5-small", across=True) is LEXICAL_RULE
     assert "dense_top" not in LEXICAL_RULE.weights
+
+
+def test_the_english_models_rule_reads_its_cosine_on_its_own_scale():
+    # all-MiniLM-L6-v2's cosines run lower than e5's: 0.6 for a passage that answers is high for it, not for e5
+    assert MINILM_RULE.probability(evidence(dense_top=0.6)) > 0.5 > FULL_RULE.probability(evidence(dense_top=0.6))
+    assert MINILM_RULE.probability(evidence(dense_top=0.2)) < 0.5
 
 
 def test_an_unanswerable_answer_says_so_and_keeps_its_shape():
