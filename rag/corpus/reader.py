@@ -6,6 +6,7 @@ importable from here too): this module reads and parses what passes, and says wh
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import re
 import tomllib
@@ -38,6 +39,8 @@ from rag.sanitize import blank_controls, url_refusal
 # The longest document id from a path (a second document of the same id adds "-2"): well under a name's limit in
 # filters and passage ids (`rag.schemas.NAME_MAX`)
 SLUG_MAX = 1000
+# What an entry of `sources.toml` gives its file; its other keys (a seed's provenance) are kept for people, unread
+METADATA_KEYS = ("title", "url")
 
 
 @dataclass
@@ -268,7 +271,8 @@ def unmatched(metadata: Mapping[str, object], root: Path, paths: Sequence[Path],
               reasons: Sequence[str | None] | None = None) -> list[Skipped]:
     """The entries of `sources.toml` that name no file of the corpus (a typo, a `./` or a `\\` in the path), or a
     name its file is not read under (`reasons`, of `refusals`: a link to a file read under its own name), reported:
-    else a title or a url that never shows is a mystery."""
+    else a title or a url that never shows is a mystery. So are the keys of the other entries that misspell one it
+    reads (`titel`, `Title`, `URL`), which would leave the file's own title silently."""
     names = [path.relative_to(root).as_posix() for path in paths]
     listed = set(names)
     other = {name: reason for name, reason in zip(names, reasons or [None] * len(names), strict=True)
@@ -276,8 +280,21 @@ def unmatched(metadata: Mapping[str, object], root: Path, paths: Sequence[Path],
     return [Skipped(f'{METADATA_FILE} ["{key}"]', f"names a file read under another name ({other[key]}): its title "
                     "and url are not used; give them under the name read") if key in other else
             Skipped(f'{METADATA_FILE} ["{key}"]', "names no file of the corpus: paths are relative to the corpus "
-                    'folder, with / ("guides/retours.md"); its title and url are not used')
-            for key in metadata if key in other or key not in listed]
+                    'folder, with / ("guides/retours.md"); its title and url are not used') if key not in listed else
+            Skipped(f'{METADATA_FILE} ["{key}"]', f"{misspelt}: an entry gives its file {' and '.join(METADATA_KEYS)}"
+                    ", the other keys are not read")
+            for key, entry in metadata.items()
+            if key in other or key not in listed or (misspelt := _misspelt_keys(entry))]
+
+
+def _misspelt_keys(entry: object) -> str:
+    """The keys of a `sources.toml` entry that likely mean one it reads and lacks ("unknown key 'titel' (did you
+    mean `title`?)"), said in a line; "" when none does. Keys far from those (`provenance`) are kept for people."""
+    keys = [str(key) for key in entry] if isinstance(entry, Mapping) else []
+    said = [f"unknown key {key!r} (did you mean `{near[0]}`?)" for key in keys if key not in METADATA_KEYS and (
+        near := [k for k in difflib.get_close_matches(key.casefold(), METADATA_KEYS, n=1, cutoff=0.75)
+                 if k not in keys])]
+    return "; ".join(said)
 
 
 def add_files(corpus: Corpus, outcomes: Iterator[Document | Skipped], *, until_a_document: bool = False) -> None:
