@@ -71,8 +71,9 @@ def set_name(target: Path) -> str:
 
 QUESTION_FORMAT = ('one JSON object a line: {"id": "q1", "question": "...", "answers": ["..."], '
                    '"passage_ids": ["doc-id"]}, with answers, passage_ids or both')
-# The keys `rag eval` reads. A key close to one of them is refused: a misspelt "pasage_ids" would leave the question
-# without gold, scored as nothing. Others (`style` in tests/data/chat, a set's own "category") are carried unread.
+# The keys `rag eval` reads besides `context` (a conversation's earlier messages; a string there, SQuAD's paragraph, is
+# carried unread). A key close to one of them is refused: a misspelt "pasage_ids" would leave the question without
+# gold, scored as nothing. Others (`style` in tests/data/chat, a set's own "category") are carried unread.
 KEYS = ("id", "question", "answers", "passage_ids")
 
 
@@ -127,7 +128,7 @@ def _question(line: str, where: str, scored: bool) -> Question:
             [k for k in difflib.get_close_matches(str(key).casefold(), KEYS, n=1, cutoff=0.75) if k not in row]
         if near:  # a misspelt key the line lacks ("pasage_ids"); "question_id" or "qid" beside "id" are a set's own
             raise ConfigError(f"{where}: unknown key {key!r}, did you mean {near[0]!r}? The keys rag eval reads are "
-                              f"{', '.join(KEYS)} (others are carried unread)")
+                              f"{', '.join(KEYS)}, context (others are carried unread)")
     qid, text = row.get("id"), row.get("question")
     if isinstance(qid, bool) or not isinstance(qid, str | int) or str(qid).strip() == "":
         raise ConfigError(f"{where}: \"id\" must be a non-empty string or an integer (got {qid!r})")

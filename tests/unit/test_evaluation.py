@@ -68,7 +68,7 @@ def test_rag_eval_names_a_missing_target(tmp_path, capsys):
     ('{"id": "q1", "question": "retours ?"}', 'neither "answers" nor "passage_ids": a question needs one of them'),
     ('{"id": "q1", "question": "retours ?", "pasage_ids": ["d"]}',
      "unknown key 'pasage_ids', did you mean 'passage_ids'? The keys rag eval reads are id, question, answers, "
-     "passage_ids (others are carried unread)"),
+     "passage_ids, context (others are carried unread)"),  # context too: a follow-up's earlier messages
     ("[1, 2]", "a JSON list, not an object"),
     ("retours ?", "not JSON (Expecting value, column 1)"),
     ('{"id": "q0", "question": "retours ?", "answers": ["x"]}', "id 'q0' is already the id of line 1"),
