@@ -64,7 +64,12 @@ class PassageNotFound(RagError):
 
 
 class InvalidQuery(RagError):
-    """The engine refuses this question."""
+    """The engine refuses this question. `fields`: each refused field, `{"key", "message", "source"}`, where the
+    message does not open on the one field it refuses ("unknown query parameter 'a', 'b': ..."): a 422's `errors`."""
+
+    def __init__(self, message: str, fields: list[dict[str, str]] | None = None) -> None:
+        super().__init__(message)
+        self.fields = fields
 
 
 class Overloaded(RagError):

@@ -208,7 +208,8 @@ def failure(request: Request, exc: Exception) -> Failure:
         status = next((code for kind, code in STATUS.items() if isinstance(exc, kind)), 500)
         detail = request.app.state.settings.without_paths(str(exc))
         field = _FIELD_RULE.match(detail) if isinstance(exc, InvalidQuery) else None
-        errors = None if field is None else [{"key": field[1], "message": field[2], "source": "body"}]
+        errors = exc.fields if isinstance(exc, InvalidQuery) and exc.fields else \
+            None if field is None else [{"key": field[1], "message": field[2], "source": "body"}]
         return Failure(status, detail, _retry_after(exc, request) if status == 503 else {}, errors)
     if isinstance(exc, ValidationException):
         status, detail, errors = _validation_detail(request, exc)

@@ -156,12 +156,14 @@ async def known_query(connection: ASGIConnection, handler: BaseRouteHandler) -> 
              if isinstance(definition := parameter.kwarg_definition, QueryParameter)]
     unknown = sorted(set(connection.query_params) - set(taken) - _IGNORED_QUERY)
     if unknown:
-        named = [repr(name if len(name) <= 100 else name[:100] + "...")  # a name of 60 KB was echoed whole
-                 + (f" (did you mean `{meant}`?)" if (meant := suggestion(name, taken))
-                    and meant not in connection.query_params else "")
-                 for name in unknown[:10]]
-        raise InvalidQuery(f"unknown query parameter {', '.join(named)}{', ...' if len(unknown) > 10 else ''}: this "
-                           f"route takes {', '.join(taken)}")
+        shown = [(name if len(name) <= 100 else name[:100] + "...",  # a name of 60 KB was echoed whole
+                  f" (did you mean `{meant}`?)" if (meant := suggestion(name, taken))
+                  and meant not in connection.query_params else "") for name in unknown[:10]]
+        takes = f"this route takes {', '.join(taken)}"
+        raise InvalidQuery(f"unknown query parameter {', '.join(repr(name) + meant for name, meant in shown)}"
+                           f"{', ...' if len(unknown) > 10 else ''}: {takes}",
+                           [{"key": name, "message": f"unknown query parameter{meant}: {takes}", "source": "query"}
+                            for name, meant in shown])
 
 
 @get("/documents", summary="The documents of the served index", sync_to_thread=False, guards=[known_query],

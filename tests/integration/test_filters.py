@@ -73,8 +73,13 @@ def test_an_unknown_query_parameter_is_a_422_naming_it_the_one_meant_and_those_t
     r = client.get("/v1/documents", params=params)
     assert r.status_code == 422, r.text
     assert r.json()["detail"] == f"unknown query parameter {named}: this route takes source, offset, limit"
+    # each named in `errors`, as an unknown body field is (the Problem schema promises one entry per refused field)
+    _, key, meant = named.split("'", 2)
+    assert r.json()["errors"] == [{"key": key, "message": f"unknown query parameter{meant}: this route takes source, "
+                                   "offset, limit", "source": "query"}]
     listed = client.get("/v1/vector_stores", params={"sauce": "x"})  # an OpenAI error there, as its others are
     assert listed.status_code == 422 and "'sauce': this route takes limit, order, after, before" in listed.text
+    assert listed.json()["error"]["param"] == "sauce"  # the parameter at fault, as OpenAI's errors name it
     # a cache-buster and Azure's api-version are let through
     assert client.get("/v1/documents", params={"_": "1733300000", "api-version": "2024-05-01"}).status_code == 200
 
