@@ -15,7 +15,7 @@ import re
 from pathlib import Path
 
 from litestar.openapi.plugins import SwaggerRenderPlugin
-from litestar.openapi.spec import OpenAPI, OpenAPIType, Operation, Schema
+from litestar.openapi.spec import Example, OpenAPI, OpenAPIType, Operation, RequestBody, Schema
 from litestar.router import Router
 from litestar.static_files import create_static_files_router
 
@@ -23,6 +23,18 @@ from rag.schemas import CONTEXT_MAX, FILTER_VALUES_MAX
 from rag.settings import Settings
 
 ASSETS = "/schema/assets"
+# The request bodies the document shows, which Swagger UI's "Try it out" sends as they are: answered on any corpus.
+# Without them it sent one it made from the schema, a placeholder in every field, `filter.doc_ids` ["string"] among
+# them: a 422 on the first try.
+_QUESTION = "Quels documents d’identité acceptez-vous ?"
+EXAMPLES = {
+    "/v1/search": Example(summary="A question", value={"question": _QUESTION, "k": 3}),
+    "/v1/search/batch": Example(summary="Two questions, the second a follow-up in a chat", value={
+        "questions": [_QUESTION, {"question": "et le samedi ?", "context": ["horaires du service client ?"]}],
+        "k": 3}),
+    "/v1/vector_stores/{vector_store_id}/search": Example(summary="A query", value={
+        "query": _QUESTION, "max_num_results": 3}),
+}
 # a line break inside a paragraph of a docstring (wrapped at the source's width), not one before a list item
 _WRAP = re.compile(r"(?<=\S)\n(?!\n|\s*[-*] )(?=\S)")
 
@@ -48,11 +60,16 @@ def swagger_ui() -> tuple[SwaggerRenderPlugin, Router]:
 
 
 def describe_limits(openapi: OpenAPI, settings: Settings) -> None:
-    """Add `additionalProperties: false` and the settings' limits to the request bodies' schemas, drop the 400
-    Litestar declares by itself for a route with parameters, and unwrap the operations' descriptions (the handlers'
-    docstrings, wrapped at 120 columns: an agent or a generator that shows one as a tool's description would show
-    its line breaks mid-sentence), in place."""
+    """Add `additionalProperties: false` and the settings' limits to the request bodies' schemas, an example to each
+    search's request body (`EXAMPLES`), drop the 400 Litestar declares by itself for a route with parameters, and
+    unwrap the operations' descriptions (the handlers' docstrings, wrapped at 120 columns: an agent or a generator
+    that shows one as a tool's description would show its line breaks mid-sentence), in place."""
     _drop_framework_400s(openapi)
+    for path, example in EXAMPLES.items():
+        body = getattr((openapi.paths or {}).get(path), "post", None)
+        body = body.request_body if isinstance(body, Operation) else None
+        for media in body.content.values() if isinstance(body, RequestBody) else []:
+            media.examples = {"question": example}
     for item in (openapi.paths or {}).values():
         for operation in (getattr(item, method) for method in ("get", "put", "post", "delete", "patch")):
             if isinstance(operation, Operation) and operation.description:
