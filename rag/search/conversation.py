@@ -15,6 +15,7 @@ conversations written for the purpose (`tests/data/conversations/`, docs/EVALUAT
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -30,9 +31,15 @@ DENSE_WEIGHT = 0.7
 LEXICAL_WEIGHT = 0.3
 
 
+# a letter or digit: `\w` less the underscore is exactly `str.isalnum`
+_WORDED = re.compile(r"[^\W_]")
+
+
 def context_text(context: Sequence[str]) -> str:
-    """The earlier messages search reads, as one text (empty without any)."""
-    return " ".join(message.strip() for message in context[-CONTEXT_READ:]) if CONTEXT_READ else ""
+    """The earlier messages search reads, as one text (empty without any): the last `CONTEXT_READ` of those that hold
+    a letter or digit. A chat's "👍" or "?" names no subject, and is passed over as if it had not been sent."""
+    worded = [message.strip() for message in context if _WORDED.search(message)]
+    return " ".join(worded[-CONTEXT_READ:]) if CONTEXT_READ else ""
 
 
 def mixed(vectors: np.ndarray, followed: Sequence[int], asked: int) -> np.ndarray:

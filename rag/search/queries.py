@@ -133,10 +133,11 @@ def make_queries(settings: Settings, questions: Sequence[str], k: int | None, mo
     for messages, name in zip(conversations, called, strict=True):
         if len(messages) > CONTEXT_MAX:
             raise InvalidQuery(f"{name}: at most {CONTEXT_MAX} earlier messages (got {len(messages)})")
-    # each question, then its conversation's messages
+    # each question, then its conversation's messages (a message may hold no word, a chat's "👍": search passes over
+    # it, `context_text`, where a question without one asks nothing)
     checked = [told for where, question, messages, name in zip(named, questions, conversations, called, strict=True)
-               for told in [(where, question), *((f"{name}[{n}]", m) for n, m in enumerate(messages))]]
-    for where, question in checked:
+               for told in [(where, question, True), *((f"{name}[{n}]", m, False) for n, m in enumerate(messages))]]
+    for where, question, asked in checked:
         if len(question) > settings.question_max_chars:
             raise InvalidQuery(f"{where}: at most {settings.question_max_chars} characters (got {len(question)})")
         if _NOT_TEXT.search(question):
@@ -144,7 +145,7 @@ def make_queries(settings: Settings, questions: Sequence[str], k: int | None, mo
                                "text")
         if not question.strip():  # as the HTTP models say it, for the edges that strip questions themselves
             raise InvalidQuery(f"{where}: is empty or only whitespace")
-        if not _ALNUM.search(question):
+        if asked and not _ALNUM.search(question):
             raise InvalidQuery(f"{where}: has no letter or digit to search for")
     within = None
     if search_filter is not None:
