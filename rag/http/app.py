@@ -26,7 +26,7 @@ from rag.http import metrics, pages, routes, vector_stores
 from rag.http.auth import ClientMiddleware, KeyFailures, KeyRings, api_key_guard
 from rag.http.hosts import HostCheckMiddleware, allowed_hosts
 from rag.http.mcp import HttpTransport, mount
-from rag.http.openapi import describe_limits, swagger_ui
+from rag.http.openapi import describe_limits, operation_id, swagger_ui
 from rag.http.problems import error_handler
 from rag.http.requests import BoundedRequest
 from rag.logs import RequestContextMiddleware, add_request_id
@@ -112,7 +112,7 @@ def create_app(settings: Settings | None = None, *, searcher: Searcher | None = 
         plugins=[PydanticPlugin(validate_strict=True)],  # JSON types as declared: `"k": "5"`, `"explain": 1` are 422s
         cors_config=CORSConfig(allow_origins=settings.cors_origins) if settings.cors_origins else None,
         openapi_config=OpenAPIConfig(
-            title="rag", version="1", path="/schema",
+            title="rag", version="1", path="/schema", operation_id_creator=operation_id,
             use_handler_docstrings=True,  # each route's description: what it returns, for agents and generators
             # registered before the render plugins' own catch-all, which answers an HTML page
             openapi_router=Router("/schema", route_handlers=[routes.schema_not_found], include_in_schema=False),

@@ -13,11 +13,14 @@ from __future__ import annotations
 import importlib.util
 import re
 from pathlib import Path
+from typing import Any
 
+from litestar.handlers import HTTPRouteHandler
 from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.openapi.spec import Example, OpenAPI, OpenAPIType, Operation, RequestBody, Schema
 from litestar.router import Router
 from litestar.static_files import create_static_files_router
+from litestar.types import Method
 
 from rag.schemas import CONTEXT_MAX, FILTER_VALUES_MAX
 from rag.settings import Settings
@@ -57,6 +60,13 @@ def swagger_ui() -> tuple[SwaggerRenderPlugin, Router]:
         favicon=f"<link rel='icon' type='image/png' href='{ASSETS}/favicon-32x32.png'>")
     return plugin, create_static_files_router(ASSETS, directories=[files], include_in_schema=False,
                                               send_as_attachment=False)
+
+
+def operation_id(handler: HTTPRouteHandler, method: Method, _path: list[Any]) -> str:
+    """An operation's `operationId`, what client generators name its method and agents its tool: the handler's name
+    (`search`, `search_batch`, `get_passage`, `list_documents`), where Litestar ran the path and the name together
+    (`V1SearchSearch`, `V1VectorStoresVectorStoreIdSearchSearchStore`)."""
+    return handler.handler_name if len(handler.http_methods) == 1 else f"{handler.handler_name}_{method.lower()}"
 
 
 def describe_limits(openapi: OpenAPI, settings: Settings) -> None:
@@ -118,4 +128,4 @@ def _drop_framework_400s(openapi: OpenAPI) -> None:
                 del responses["400"]
 
 
-__all__ = ["describe_limits", "swagger_ui"]
+__all__ = ["describe_limits", "operation_id", "swagger_ui"]

@@ -99,6 +99,16 @@ def test_openapi_and_docs(client):
     assert refused.status_code == 421 and refused.headers["content-type"].startswith("application/problem+json")
 
 
+def test_operation_ids_are_the_names_a_client_or_an_agent_calls(client):
+    """Generators name a client's methods and agents their tools after them: `search`, not `V1SearchSearch`."""
+    schema = client.get("/schema/openapi.json").json()
+    ids = {path: [op["operationId"] for op in ops.values()] for path, ops in schema["paths"].items()}
+    assert ids["/v1/search"] == ["search"] and ids["/v1/search/batch"] == ["search_batch"]
+    assert ids["/v1/passages/{passage_id}"] == ["get_passage"] and ids["/v1/documents"] == ["list_documents"]
+    every = [i for listed in ids.values() for i in listed]
+    assert len(every) == len(set(every)) and all(i.isidentifier() for i in every)
+
+
 def test_every_json_request_body_has_an_example_the_server_answers(client):
     """Swagger UI's "Try it out" sends a body's first example as it is; without one it made a body of placeholders
     from the schema (`filter.doc_ids` ["string"], a 422). Client generators and agents show them too."""
