@@ -90,15 +90,19 @@ def scope(index: Index, search_filter: SearchFilter, *, wording: Wording = HTTP)
     if search_filter.doc_ids is not None:
         unknown = [d for d in search_filter.doc_ids if d not in index.documents]
         if unknown:
+            paths = [d for d in unknown if index.documents_under(d)]  # a file's path sent as its document's id
+            hint = f" ({_shown(paths)}: a source path, which {wording.sources} takes)" if paths else ""
             raise InvalidQuery(f"{wording.doc_ids}: no document {_shown(unknown)} in the served index; "
-                               f"{wording.listed_by} lists its documents")
+                               f"{wording.listed_by} lists its documents{hint}")
         chosen = set(search_filter.doc_ids)
     if search_filter.sources is not None:
         found = {source: index.documents_under(source) for source in search_filter.sources}
         unknown = [source for source, ids in found.items() if not ids]
         if unknown:
+            ids = [source for source in unknown if source in index.documents]  # a document's id sent as a path
+            hint = f" ({_shown(ids)}: a document id, which {wording.doc_ids} takes)" if ids else ""
             raise InvalidQuery(f"{wording.sources}: no document has the source path or folder {_shown(unknown)}; "
-                               f"paths are relative to the corpus folder, {wording.source_as}")
+                               f"paths are relative to the corpus folder, {wording.source_as}{hint}")
         under = {doc_id for ids in found.values() for doc_id in ids}
         chosen = under if chosen is None else chosen & under
     if chosen is None or len(chosen) == len(index.documents):

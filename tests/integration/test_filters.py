@@ -187,6 +187,9 @@ def _holds(text: str, answers: tuple[str, ...]) -> bool:
     ({"doc_ids": []}, "filter.doc_ids"),
     ({"doc_id": [FAQ]}, "filter.doc_id"),
     ({"doc_ids": FAQ}, "filter.doc_ids"),
+    # a file's path sent as its document's id, and an id as a path: said which field takes it
+    ({"doc_ids": [f"{FAQ}.txt"]}, f"lists its documents ('{FAQ}.txt': a source path, which filter.sources takes)"),
+    ({"sources": [FAQ]}, f"as in `citation.source` ('{FAQ}': a document id, which filter.doc_ids takes)"),
 ])
 def test_a_bad_filter_is_a_422_that_says_what_to_fix(client, flt, says):
     for path, body in (("/v1/search", {"question": IDENTITY}), ("/v1/search/batch", {"questions": [IDENTITY]})):
