@@ -25,7 +25,7 @@ from mcp.server.mcpserver import Context, MCPServer
 from mcp_types import CallToolResult, TextContent
 from pydantic import BaseModel, Field
 
-from rag.mcp_server import READ_ONLY, CurrentIndex, GetPassage, PlainServer, Search, in_thread, tool_errors
+from rag.mcp_server import READ_ONLY, CurrentIndex, GetPassage, PlainServer, Search, in_thread, patient, tool_errors
 from rag.schemas import CITED_SPAN, PASSAGE_ID_MAX, TABLE_HEADER, Hit, Passage
 from rag.search.queries import make_queries
 from rag.search.searcher import Searcher
@@ -165,7 +165,7 @@ def build_connector(settings: Settings, run_search: Search, passage: GetPassage,
 
 def stdio_connector(settings: Settings, searcher: Searcher) -> MCPServer:
     """The connector for `rag mcp --profile connector`: searches run in a worker thread of this process."""
-    return build_connector(settings, in_thread(searcher), searcher.passage, lambda: searcher.index)
+    return patient(build_connector(settings, in_thread(searcher), searcher.passage, lambda: searcher.index), settings)
 
 
 __all__ = ["CONNECTOR_RESULTS", "FetchedPassage", "SearchResults", "build_connector", "passage_url", "source_folder",

@@ -30,7 +30,7 @@ from pydantic import BaseModel, Field, ValidationError
 from rag.errors import RagError
 from rag.index.store import Index
 from rag.mcp_requests import PlainRefusals
-from rag.mcp_stdio import answering_faults, stdio_streams
+from rag.mcp_stdio import DRAIN_SECONDS, answering_faults, patience, stdio_streams
 from rag.schemas import (
     CONTEXT_MAX,
     DOCUMENTS_PAGE_MAX,
@@ -134,6 +134,7 @@ class PlainServer(MCPServer):
     not know left aside): the ChatGPT connector's clients are not ours to hold to the schema."""
 
     strict = False
+    stdin_patience: float = DRAIN_SECONDS  # how long requests under way at stdin's end may take (`rag.mcp_stdio`)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -181,7 +182,8 @@ class PlainServer(MCPServer):
         """Serve over stdin and stdout as the SDK does, a line that is no JSON-RPC message answered with an error
         (`rag.mcp_stdio`) where the SDK dropped it and left its client waiting, and stdout written without a thread,
         so that a client that never reads cannot hold the server's exit."""
-        async with stdio_streams() as (read, write), answering_faults(read, write) as (faults, outbox):
+        async with stdio_streams() as (read, write), \
+                answering_faults(read, write, self.stdin_patience) as (faults, outbox):
             lowlevel = self._lowlevel_server
             await lowlevel.run(faults, outbox, lowlevel.create_initialization_options())
 
@@ -307,8 +309,16 @@ def in_thread(searcher: Searcher) -> Search:
 
 
 def stdio_server(settings: Settings, searcher: Searcher) -> MCPServer:
-    """The server for `rag mcp`: searches run in a worker thread of this process."""
-    return build_server(settings, in_thread(searcher), searcher.passage, lambda: searcher.index)
+    """The server for `rag mcp`: searches run in a worker thread of this process; at stdin's end, those under way
+    are answered, for a search's deadline at most."""
+    return patient(build_server(settings, in_thread(searcher), searcher.passage, lambda: searcher.index), settings)
+
+
+def patient(server: MCPServer, settings: Settings) -> MCPServer:
+    """`server`, its requests under way at stdin's end answered for a search's deadline at most (`rag.mcp_stdio`)."""
+    if isinstance(server, PlainServer):
+        server.stdin_patience = patience(settings.request_deadline_seconds)
+    return server
 
 
 __all__ = [
@@ -322,6 +332,7 @@ __all__ = [
     "ToolSearchResult",
     "build_server",
     "in_thread",
+    "patient",
     "stdio_server",
     "tool_errors",
 ]

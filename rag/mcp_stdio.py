@@ -13,6 +13,11 @@ log, and an answer to a request waits for room, as it waited for the pipe. Queue
 answer to a malformed line comes before those to the requests after it (with a null id, its place is all that tells
 it from another), and stdin's end lets what waits be written (for `DRAIN_SECONDS` at most) before the server stops.
 
+Stdin's end is told the SDK's server only once every request read has been computed and its answer sent to the
+outbox (for RAG_REQUEST_DEADLINE_SECONDS at most, `patience`): the server cancels what is still computed when its
+stream ends, answering "Connection closed", so that a script piping its requests into `rag mcp` and closing stdin
+lost the answers to its searches (`printf '%s\n' "$INIT" "$SEARCH" | rag mcp`).
+
 The SDK's own writer of stdout wrote each message in a worker thread, blocked on the pipe while it is full: a client
 that never read stdout and closed stdin held the server's exit for ever, since no deadline stops a thread blocked in
 `write` and the process waits for its threads. A `Wire` writes stdout's pipe without a thread, each write taking what
@@ -38,11 +43,21 @@ import anyio
 import anyio.lowlevel
 from mcp.server import stdio as sdk_stdio
 from mcp.shared.message import SessionMessage
-from mcp_types import INVALID_REQUEST, PARSE_ERROR, ErrorData, JSONRPCError
+from mcp_types import (
+    INVALID_REQUEST,
+    PARSE_ERROR,
+    ErrorData,
+    JSONRPCError,
+    JSONRPCNotification,
+    JSONRPCRequest,
+    JSONRPCResponse,
+)
 from pydantic import ValidationError
 
 PENDING_FAULTS = 1024  # answers waiting for a client that reads none: about 300 KB of answers to malformed lines
 DRAIN_SECONDS = 5  # how long the answers still waiting when stdin ends may take to be written
+ANSWER_SECONDS = 300  # how long the requests still computed when stdin ends may take, RAG_REQUEST_DEADLINE_SECONDS
+# being 0 (no deadline): long enough for any search, short enough that a request that hangs does not hold the exit
 FINISH_SECONDS = 5  # how long a message whose writing has begun may still take after a deadline (a partial line
 # would reach the client as a JSON it cannot parse)
 logger = logging.getLogger("rag.mcp")
@@ -83,15 +98,46 @@ def fault_error(exc: Exception) -> JSONRPCError:
 
 class Outbox:
     """The write stream the SDK's server writes on, in front of `write`: what is sent there waits in one queue, that
-    `forward` writes out in order; an answer to a malformed line is `offer`ed, never waiting for room."""
+    `forward` writes out in order; an answer to a malformed line is `offer`ed, never waiting for room. It keeps the
+    ids of the client's requests still being computed (`expect`ed as they are read, until their answer is sent), for
+    stdin's end to wait for them (`answered`)."""
 
     def __init__(self, write: Any) -> None:
         self._write = write
         self._queue, self._waiting = anyio.create_memory_object_stream[SessionMessage](PENDING_FAULTS)
         self._dropping = False
+        self._computing: set[str | int] = set()
+        self._idle = anyio.Event()
+        self._idle.set()
+
+    def expect(self, message: object) -> None:
+        """Note a request read from the client as being computed; a `notifications/cancelled` withdraws the one it
+        names, which the server never answers."""
+        if isinstance(message, JSONRPCRequest):
+            self._computing.add(message.id)
+            self._idle = anyio.Event() if self._idle.is_set() else self._idle
+        elif isinstance(message, JSONRPCNotification) and message.method == "notifications/cancelled":
+            self._settle((message.params or {}).get("requestId"))
+
+    def _settle(self, mid: object) -> None:
+        if isinstance(mid, str | int):
+            self._computing.discard(mid)
+        if not self._computing:
+            self._idle.set()
+
+    async def answered(self, seconds: float) -> None:
+        """Wait until every request read has its answer sent (queued, or waiting for room in the queue: computed),
+        for `seconds` at most, saying in the log how many are left unanswered past them."""
+        with anyio.move_on_after(seconds):
+            await self._idle.wait()
+        if self._computing:
+            logger.warning("stdin closed: %d requests still computed after %g seconds are cancelled",
+                           len(self._computing), seconds)
 
     async def send(self, item: SessionMessage) -> None:
         """Queue `item` (the SDK's own message: an answer, a notification), waiting for room."""
+        if isinstance(item.message, JSONRPCResponse | JSONRPCError):
+            self._settle(item.message.id)
         await self._queue.send(item)
 
     def offer(self, answer: SessionMessage) -> None:
@@ -133,11 +179,15 @@ class Outbox:
 
 class AnsweredFaults:
     """The SDK's stdio read stream, each exception on it (a line it could not read) answered through `outbox` with
-    `fault_error` instead of reaching the server, which would drop it; messages pass through."""
+    `fault_error` instead of reaching the server, which would drop it; messages pass through. Its end (stdin's) is
+    told the server once the requests read have their answers, for `patience` seconds at most: the SDK's server
+    cancels the requests still computed when its stream ends, answering each "Connection closed", so that a client
+    piping its requests and closing stdin (`printf ... | rag mcp`) lost the answers to its searches."""
 
-    def __init__(self, read: Any, outbox: Outbox) -> None:
+    def __init__(self, read: Any, outbox: Outbox, patience: float = DRAIN_SECONDS) -> None:
         self._read = read
         self._outbox = outbox
+        self._patience = patience
 
     @property
     def last_context(self) -> Any:
@@ -147,8 +197,13 @@ class AnsweredFaults:
     async def receive(self) -> SessionMessage:
         """The next message; a line that was none is answered here, and the one after it read."""
         while True:
-            item = await self._read.receive()
+            try:
+                item = await self._read.receive()
+            except anyio.EndOfStream:
+                await self._outbox.answered(self._patience)
+                raise
             if not isinstance(item, Exception):
+                self._outbox.expect(item.message)
                 return item
             self._outbox.offer(SessionMessage(fault_error(item)))
 
@@ -264,20 +319,28 @@ async def stdio_streams() -> AsyncIterator[tuple[Any, Any]]:
             wire.close()
 
 
+def patience(deadline: float) -> float:
+    """How long the requests still computed at stdin's end may take to be answered: a search's deadline
+    (RAG_REQUEST_DEADLINE_SECONDS, `deadline`), `ANSWER_SECONDS` when it has none (0)."""
+    return deadline if deadline > 0 else ANSWER_SECONDS
+
+
 @asynccontextmanager
-async def answering_faults(read: Any, write: Any) -> AsyncIterator[tuple[AnsweredFaults, Outbox]]:
+async def answering_faults(read: Any, write: Any,
+                           wait: float = DRAIN_SECONDS) -> AsyncIterator[tuple[AnsweredFaults, Outbox]]:
     """`read` as `AnsweredFaults` and `write` behind an `Outbox`, for the SDK's server to read and write while inside
-    (it closes the outbox when it stops); on leaving, what waits in the outbox is written, for `DRAIN_SECONDS` at
-    most (a client that reads nothing more would hold the server up)."""
+    (it closes the outbox when it stops); at stdin's end, the requests read are computed and answered, for `wait`
+    seconds at most; on leaving, what waits in the outbox is written, for `DRAIN_SECONDS` at most (a client that
+    reads nothing more would hold the server up)."""
     outbox = Outbox(write)
     async with anyio.create_task_group() as tasks:
         tasks.start_soon(outbox.forward)
         try:
-            yield AnsweredFaults(read, outbox), outbox
+            yield AnsweredFaults(read, outbox, wait), outbox
         finally:
             await outbox.aclose()
             tasks.cancel_scope.deadline = anyio.current_time() + DRAIN_SECONDS
 
 
-__all__ = ["DRAIN_SECONDS", "FINISH_SECONDS", "PENDING_FAULTS", "AnsweredFaults", "Outbox", "Wire", "answering_faults",
-           "fault_error", "stdio_streams"]
+__all__ = ["ANSWER_SECONDS", "DRAIN_SECONDS", "FINISH_SECONDS", "PENDING_FAULTS", "AnsweredFaults", "Outbox", "Wire",
+           "answering_faults", "fault_error", "patience", "stdio_streams"]

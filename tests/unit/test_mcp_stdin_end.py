@@ -1,0 +1,75 @@
+"""`rag mcp`'s end of stdin: the requests already read are computed and answered before the server stops (the SDK's
+server cancelled them, answering "Connection closed", so that `printf ... | rag mcp` lost its searches' answers)."""
+
+from __future__ import annotations
+
+import anyio
+import mcp_types
+from mcp.shared.message import SessionMessage
+
+from rag.mcp_server import PlainServer
+from rag.mcp_stdio import answering_faults
+
+
+def _line(message: dict) -> SessionMessage:
+    return SessionMessage(mcp_types.jsonrpc_message_adapter.validate_python(message))
+
+
+def _served(lines: list[dict], wait: float, seconds: float) -> list[dict]:
+    """What a server whose tool `slow` takes `seconds` writes for `lines`, sent at once and stdin closed after
+    them."""
+    server = PlainServer("test")
+
+    @server.tool()
+    async def slow(n: int) -> str:
+        await anyio.sleep(seconds)
+        return f"done {n}"
+
+    answers: list[dict] = []
+
+    async def main() -> None:
+        client_send, read = anyio.create_memory_object_stream[SessionMessage](100)
+        write, client_receive = anyio.create_memory_object_stream[SessionMessage](100)
+        async with client_send:
+            for line in lines:
+                await client_send.send(_line(line))
+        with anyio.fail_after(30):
+            async with answering_faults(read, write, wait) as (faults, outbox):
+                lowlevel = server._lowlevel_server
+                await lowlevel.run(faults, outbox, lowlevel.create_initialization_options())
+            async with client_receive:
+                answers.extend([item.message.model_dump(mode="json", exclude_unset=True)
+                                async for item in client_receive])
+
+    anyio.run(main)
+    return answers
+
+
+LINES = [{"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
+    "protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "test", "version": "1"}}},
+    {"jsonrpc": "2.0", "method": "notifications/initialized"},
+    {"jsonrpc": "2.0", "id": 5, "method": "tools/call", "params": {"name": "slow", "arguments": {"n": 5}}},
+    {"jsonrpc": "2.0", "id": 4, "method": "tools/call", "params": {"name": "slow", "arguments": {"n": 4}}},
+    {"jsonrpc": "2.0", "id": 6, "method": "ping"}]
+
+
+def test_requests_under_way_at_stdins_end_are_answered():
+    answers = _served(LINES, wait=10, seconds=0.5)
+    by_id = {a["id"]: a for a in answers}
+    assert sorted(by_id) == [1, 4, 5, 6], answers
+    assert by_id[5]["result"]["content"][0]["text"] == "done 5", by_id[5]
+    assert by_id[4]["result"]["content"][0]["text"] == "done 4", by_id[4]
+
+
+def test_the_wait_at_stdins_end_is_bounded():
+    """A request that outlasts the wait is cancelled, answered "Connection closed", and the server stops."""
+    answers = _served(LINES, wait=0.2, seconds=20)
+    by_id = {a["id"]: a for a in answers}
+    assert by_id[5]["error"]["message"] == "Connection closed", answers
+
+
+def test_a_request_the_client_cancelled_is_not_waited_for():
+    cancel = {"jsonrpc": "2.0", "method": "notifications/cancelled", "params": {"requestId": 5}}
+    lines = [*LINES[:3], cancel]
+    answers = _served(lines, wait=60, seconds=60)  # a wait for it would outlast fail_after(30)
+    assert [a["id"] for a in answers] == [1], answers
