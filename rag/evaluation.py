@@ -139,9 +139,11 @@ def _question(line: str, where: str, scored: bool) -> Question:
     conversation = row.get("context") is not None and not isinstance(row["context"], str)
     for key in ("answers", "passage_ids", "context") if conversation else ("answers", "passage_ids"):
         value = row.get(key, [])
-        if key in row and (not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value)):
-            raise ConfigError(f"{where}: \"{key}\" must be a list of non-empty strings, or left out "
-                              f"(got {value!r})")
+        # an earlier message may be empty (an attachment's) or blank: search passes over it, as over a "👍"
+        said = isinstance(value, list) and all(isinstance(v, str) and (key == "context" or v.strip()) for v in value)
+        if key in row and not said:
+            kind = "strings" if key == "context" else "non-empty strings"
+            raise ConfigError(f"{where}: \"{key}\" must be a list of {kind}, or left out (got {value!r})")
         lists[key] = value
     if scored and not lists["answers"] and not lists["passage_ids"]:
         raise ConfigError(f"{where}: neither \"answers\" nor \"passage_ids\": a question needs one of them to "

@@ -163,6 +163,9 @@ def _not_blank(text: str) -> str:
 # At least one character once trimmed: "String should have at least 1 character" told the sender of "   " nothing.
 Question = Annotated[str, StringConstraints(strip_whitespace=True), AfterValidator(_not_blank),
                      WithJsonSchema({"type": "string", "minLength": 1})]
+# An earlier message of a conversation: trimmed, and may be empty (a chat message that is only an attachment, sent
+# as ""), as one without a letter or digit may: search passes over it (`rag.search.conversation.context_text`)
+Message = Annotated[str, StringConstraints(strip_whitespace=True)]
 # A doc_id or a source path, as a filter, a listing or a passage id names it: every path a corpus on Linux can hold
 # (PATH_MAX, 4,096 bytes with its end), so that no document a search returns is one these cannot name; a document
 # id is shorter (`rag.corpus.reader.SLUG_MAX`)
@@ -219,7 +222,7 @@ class _OneQuestion(BaseModel):
 
 class _Conversation(BaseModel):
     # bounded on the list itself, as `Values` is: bounds beside `None` were rendered as a string's
-    context: Annotated[list[Question], Field(max_length=CONTEXT_MAX)] | None = Field(
+    context: Annotated[list[Message], Field(max_length=CONTEXT_MAX)] | None = Field(
         None,
         description="The user's earlier messages in this conversation, oldest first (at most 5; search reads the "
                     "last two; empty or left out for a first message): a follow-up such as \"et le samedi ?\" is "

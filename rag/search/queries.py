@@ -137,8 +137,8 @@ def make_queries(settings: Settings, questions: Sequence[str], k: int | None, mo
     for messages, name in zip(conversations, called, strict=True):
         if len(messages) > CONTEXT_MAX:
             raise InvalidQuery(f"{name}: at most {CONTEXT_MAX} earlier messages (got {len(messages)})")
-    # each question, then its conversation's messages (a message may hold no word, a chat's "👍": search passes over
-    # it, `context_text`, where a question without one asks nothing)
+    # each question, then its conversation's messages (a message may be empty, an attachment's, or hold no word, a
+    # chat's "👍": search passes over it, `context_text`, where a question without one asks nothing)
     checked = [told for where, question, messages, name in zip(named, questions, conversations, called, strict=True)
                for told in [(where, question, True), *((f"{name}[{n}]", m, False) for n, m in enumerate(messages))]]
     for where, question, asked in checked:
@@ -147,7 +147,7 @@ def make_queries(settings: Settings, questions: Sequence[str], k: int | None, mo
         if _NOT_TEXT.search(question):
             raise InvalidQuery(f"{where}: contains control, replacement or other non-text characters; send plain "
                                "text")
-        if not question.strip():  # as the HTTP models say it, for the edges that strip questions themselves
+        if asked and not question.strip():  # as the HTTP models say it, for the edges that strip questions themselves
             raise InvalidQuery(f"{where}: is empty or only whitespace")
         if asked and not _ALNUM.search(question):
             raise InvalidQuery(f"{where}: has no letter or digit to search for")

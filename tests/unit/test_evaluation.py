@@ -172,8 +172,14 @@ def test_a_questions_file_carries_each_turns_context(tmp_path):
     path = tmp_path / "turns.jsonl"
     path.write_text('{"id": "c1", "context": ["horaires ?"], "question": "et le samedi ?", "answers": ["samedi"]}\n')
     assert read_questions(path)[0].context == ("horaires ?",)
-    path.write_text('{"id": "c1", "context": [""], "question": "et le samedi ?", "answers": ["samedi"]}\n')
-    with pytest.raises(ConfigError, match='"context" must be a list of non-empty strings'):
+    # an empty earlier message (an attachment's) is taken, as the API takes it, and passed over by search
+    path.write_text('{"id": "c1", "context": ["", " "], "question": "et le samedi ?", "answers": ["samedi"]}\n')
+    assert read_questions(path)[0].context == ("", " ")
+    path.write_text('{"id": "c1", "context": ["a", 3], "question": "et le samedi ?", "answers": ["samedi"]}\n')
+    with pytest.raises(ConfigError, match='"context" must be a list of strings'):
+        read_questions(path)
+    path.write_text('{"id": "c1", "answers": [""], "question": "et le samedi ?"}\n')
+    with pytest.raises(ConfigError, match='"answers" must be a list of non-empty strings'):
         read_questions(path)
     path.write_text(json.dumps({"id": "c1", "context": ["a"] * 6, "question": "q", "answers": ["a"]}) + "\n")
     with pytest.raises(ConfigError, match='"context" holds at most 5'):
