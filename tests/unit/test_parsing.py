@@ -448,6 +448,30 @@ def test_a_lone_title_line_before_the_first_section_is_the_documents_title(tmp_p
     assert declared.sections[0].heading == "Gérer votre compte client ColisVert › Créer un compte"
 
 
+def test_a_title_line_over_a_files_one_body_is_the_documents_title(tmp_path):
+    """"Inscription à la médiathèque", then its one paragraph: the line headed the file's only section, under a title
+    made from the file's name ("Inscription › Inscription à la médiathèque"); it is the title, as a lone title line
+    before headed sections is. A one-line file keeps its line as text, and a question over its answer stays a
+    heading."""
+    from rag.corpus.chunking import Chunker
+    from rag.search.searcher import citation
+
+    body = ("Pour vous inscrire, présentez-vous à l'accueil muni d'une pièce d'identité et d'un justificatif de "
+            "domicile de moins de trois mois.\n")
+    (tmp_path / "inscription.txt").write_text("Inscription à la médiathèque\n\n" + body, encoding="utf-8")
+    doc = read_document(tmp_path, tmp_path / "inscription.txt")
+    assert doc.title == "Inscription à la médiathèque"
+    assert [(s.heading, [line.text for line in s.lines]) for s in doc.sections] == [(None, [body.strip()])]
+    chunks = Chunker(lambda texts: [len(t.split()) for t in texts], max_tokens=60).chunk(doc)
+    assert [citation(c).label for c in chunks] == ["Inscription à la médiathèque"]
+    assert doc.text[chunks[0].start:chunks[0].end] == body.strip()  # the title line: in the title, as before
+    (tmp_path / "seul.txt").write_text("Inscription à la médiathèque\n", encoding="utf-8")
+    alone = read_document(tmp_path, tmp_path / "seul.txt")
+    assert (alone.title, [s.heading for s in alone.sections]) == ("Seul", [None])
+    asked = parse_text("Comment s'inscrire à la médiathèque ?\n\n" + body)
+    assert (asked.title, [s.heading for s in asked.sections]) == (None, ["Comment s'inscrire à la médiathèque ?"])
+
+
 def test_a_file_that_ends_announcing_what_it_lacks_drops_that_line():
     """The seed FAQ's export ends on "Voici le process d’achat standard avec seQura:", the process cut off: a passage
     of one line announcing nothing, quoted as the answer to questions the corpus does not answer."""
@@ -491,7 +515,9 @@ def test_a_numbered_outline_gives_plain_text_its_headings_and_their_path(tmp_pat
     wrapped = ("Résultats de l'année\n\nLe chiffre d'affaires a progressé de\n2.5 Millions d'euros sur l'exercice\net "
                "de\n3.1 Millions l'an passé, selon le rapport publié en mars.\n")
     assert [s.heading for s in parse_text(wrapped).sections] == [None]  # wrapped lines, not headings
-    assert [s.heading for s in parse_text(steps).sections] == ["Retourner un article"]
+    # (the title line over the file's one body is its title)
+    assert [s.heading for s in parse_text(steps).sections] == [None]
+    assert parse_text(steps).title == "Retourner un article"
     assert [line.text for line in parse_text(steps).sections[0].lines][-3:] == [
         "1. Ouvrez la commande", "2. Cochez les articles", "3. Imprimez l'étiquette"]
 

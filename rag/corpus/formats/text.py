@@ -1,6 +1,6 @@
 """Plain text, with the cleaning a wiki page-diff export needs: numbered or stand-alone questions, short title lines,
 a numbered outline's headings and a legal text's articles become section headings; a lone title line before the
-first of them is the document's title."""
+first of them is the document's title, as is a title line over a file's one body."""
 
 from __future__ import annotations
 
@@ -136,10 +136,15 @@ def parse_text(text: str) -> Parsed:
             kept[-1].lines[0].text.endswith(":"):
         kept.pop()  # the file ends announcing what it does not hold ("Voici le process :", the rest cut off)
     opening = kept[0].heading if kept else None
-    if (outline_numbers or legal) and opening is not None and not kept[0].parents and lines and \
+    # a file of one title line over its one body ("Inscription à la médiathèque", then its paragraph): the line
+    # names the document, as a lone title line before headed sections does (`leading_title`), where it was read as
+    # the heading of its only section, under a title made from the file's name ("Inscription › Inscription à la
+    # médiathèque"); a question over its answer stays a heading, as in an outlined document
+    alone = len(kept) == 1 and opening is not None and bool(lines) and opening == lines[0].text and titled(opening)
+    if (outline_numbers or legal or alone) and opening is not None and not kept[0].parents and lines and \
             kept[0].heading_start == lines[0].start and not opening.endswith("?") and 0 not in legal.headings:
-        # an outlined document opening on a title line, then its introduction: the line is its title, as a lone
-        # title line is, and the introduction a section without heading
+        # an outlined document (or one of a single section) opening on a title line, then its introduction: the
+        # line is its title, as a lone title line is, and the introduction a section without heading
         return Parsed([replace(kept[0], heading=None, heading_start=None),
                        *[replace(s, parents=(opening, *s.parents)) for s in kept[1:]]], title=opening)
     title, kept = leading_title(_title_apart(kept, lines, text, bool(legal)))
