@@ -72,6 +72,28 @@ def test_passage_by_id(client):
     assert "nope" in missing.json()["detail"]
 
 
+BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"  # what Firefox and Chrome send
+
+
+def test_a_stale_link_to_a_passage_page_tells_a_person_it_no_longer_exists(client):
+    """A passage's page, linked by a connector, whose document was edited and ingested again: a browser got the raw
+    JSON problem. It gets a page saying so, in the corpus's language (the seed's is French), linking nowhere; an API
+    client still gets the problem."""
+    hit = client.post("/v1/search", json={"question": QUESTION, "k": 1}).json()["passages"][0]
+    assert client.get(f"/passages/{hit['id']}", headers={"accept": BROWSER}).status_code == 200
+    stale = client.get("/passages/aide-1234567890", headers={"accept": BROWSER})
+    assert stale.status_code == 404 and stale.headers["content-type"].startswith("text/html")
+    assert "Ce passage n’existe plus" in stale.text and "<code>aide-1234567890</code>" in stale.text
+    assert "href" not in stale.text and "src=" not in stale.text
+    assert stale.headers["content-security-policy"].startswith("default-src 'none'")
+    hostile = client.get("/passages/%3Cb%3Ex", headers={"accept": BROWSER})
+    assert hostile.status_code == 404 and "&lt;b&gt;x" in hostile.text and "<b>" not in hostile.text
+    for accept in ("*/*", "application/json", "application/problem+json", None):
+        problem = client.get("/passages/aide-1234567890", headers={"accept": accept} if accept else {})
+        assert problem.status_code == 404, accept
+        assert problem.headers["content-type"].startswith("application/problem+json"), accept
+
+
 def test_health_and_readiness(client):
     assert client.get("/healthz").json()["status"] == "ok"
     ready = client.get("/readyz")
