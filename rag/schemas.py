@@ -325,6 +325,8 @@ class Health(BaseModel):
     detail: str | None = None
     passages: int | None = Field(None, description="Passages in the loaded index.")
     build_id: str | None = Field(None, description="Id of the loaded index build.")
+    model: str | None = Field(None, description="The embedding model that reads the questions: under RAG_MODEL=auto, "
+                                                "the one the loaded build was made with.")
 
 
 __all__ = [

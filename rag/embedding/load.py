@@ -8,7 +8,8 @@ the index records the model that actually embedded it, and a server with another
 
 The default setting (`RAG_MODEL=auto`) is no model but a choice made per index: at ingest, by the corpus's
 language (`model_for`: all-MiniLM-L6-v2 for an English corpus, the bundled model for any other or a mixed one);
-when serving, the model the index records (`for_index`). Loaded before any corpus is known (a script's model), it is
+when serving, the model the index records (`for_index`; `load_for_index` loads it, and a server reloads a build of
+the other model with it). Loaded before any corpus is known (a script's model), it is
 the bundled model.
 """
 
@@ -141,5 +142,17 @@ def for_index(settings: Settings, built: Mapping[str, object]) -> Settings:
     return settings.model_copy(update={"model": str(built["name"])})
 
 
+def load_for_index(settings: Settings, built: Mapping[str, object]) -> Embedder:
+    """The model to serve an index with (`for_index`), loaded; under `auto`, the model the index records and no
+    fallback (which could not read it): raises `ModelError` saying why it cannot be loaded here (`ModelUnavailable`
+    when the bundled model cannot run on this machine: a CPU without AVX2, its package missing)."""
+    chosen = for_index(settings, built)
+    if settings.model == AUTO_MODEL and chosen.model == BUNDLED_MODEL:
+        from rag.embedding.bundled import check_runnable
+
+        check_runnable()
+    return load_embedder(chosen)
+
+
 __all__ = ["FALLBACK_COST", "ModelSpec", "effective_model", "english_model_installed",
-           "for_index", "load_embedder", "model_for", "model_release"]
+           "for_index", "load_embedder", "load_for_index", "model_for", "model_release"]

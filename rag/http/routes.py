@@ -60,8 +60,9 @@ def _queries(runtime: Runtime, data: SearchOptions, questions: list[str], index:
 
 
 def _response(question: str, hits: Found, query: Query, searcher: Searcher, took: float) -> SearchResponse:
-    return response(question, hits, hits.answerable, hits.language, mode=query.mode, model=searcher.model,
-                    seconds=took)
+    # the model that read the question: the pinned build's, even if a reload brought another meanwhile
+    model = searcher.model if query.index is None else searcher.model_of(query.index)
+    return response(question, hits, hits.answerable, hits.language, mode=query.mode, model=model, seconds=took)
 
 
 async def answers(runtime: Runtime, request: Request, queries: list[Query]) -> list[Found]:
@@ -203,19 +204,19 @@ def healthz() -> Health:
 
 @get("/readyz", summary="Readiness", sync_to_thread=False, responses=responses(503))
 def readyz(runtime: NamedDependency[Runtime]) -> Health:
-    """200 when an index build is served and its folder is still in the index folder (`detail`, if any, says why
-    a newer build was refused). Else a 503 problem whose `detail` says why and what to do: no build loaded yet,
-    or the served build was removed from the index folder (by an ingest on another host) while this server could
-    not move on."""
+    """200 when an index build is served and its folder is still in the index folder, with its id, passages and
+    model (`detail`, if any, says why a newer build was refused). Else a 503 problem whose `detail` says why and
+    what to do: no build loaded yet, or the served build was removed from the index folder (by an ingest on another
+    host) while this server could not move on."""
     reloader = runtime.reloader
     assert reloader is not None  # made when the app starts, before any request
     reason = reloader.not_ready()
     if reason is not None:
         raise IndexError_(reason)
     assert reloader.searcher is not None  # `not_ready` gives a reason whenever nothing is served
-    index = reloader.searcher.index
+    index, model = reloader.searcher.index, reloader.searcher.model_of(reloader.searcher.index)
     detail = None if reloader.failure is None else runtime.settings.without_paths(reloader.failure)
-    return Health(status="ok", passages=len(index), build_id=index.build_id, detail=detail)
+    return Health(status="ok", passages=len(index), build_id=index.build_id, model=model, detail=detail)
 
 
 @get("/{path:str}", include_in_schema=False, sync_to_thread=False)

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -14,9 +13,8 @@ from rag.errors import PassageNotFound
 from rag.index.analyzer import question_language
 from rag.index.lexical import top_rows
 from rag.index.store import EXTRA_SCAN_MAX, Extras, Index
-from rag.index.windows import numbered_as_now
-from rag.passage import Chunk, sentence_spans
-from rag.schemas import Citation, Highlight, Hit, Mode, Passage, RetrieverScores
+from rag.passage import Chunk
+from rag.schemas import Highlight, Hit, Mode, Passage, RetrieverScores
 from rag.search.answer import answers_heading
 from rag.search.answerable import (
     ACROSS_LANGUAGES,
@@ -30,14 +28,11 @@ from rag.search.answerable import (
 )
 from rag.search.conversation import Alone, context_text, lexical_scores, mixed, term_weights
 from rag.search.fusion import Fused, Ranking, fixed_weight, fuse, ranks
-from rag.search.links import link
-from rag.search.snippets import Highlighter
+from rag.search.remembered import Remembered
+from rag.search.served import Served
 
 if TYPE_CHECKING:
-    from rag.index.analyzer import Analyzer
     from rag.settings import Settings
-
-CITATIONS_CACHED = 8192
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,7 +88,7 @@ def _opens_section(passages: Sequence[Chunk], row: int) -> bool:
 
 
 def _asks_heading(index: Index, extras: Extras | None, item: Fused, hit: Hit, lexical: Highlight | None,
-                  weights: dict[str, float], memory: _Remembered) -> bool:
+                  weights: dict[str, float], memory: Remembered) -> bool:
     """Whether the question asks what the passage's heading (its section heading, else its document title) asks:
     the question is closer to the heading than to the passage's text and to each of its windows (the heading's
     cosine is the passage's dense score, the best of the three, in a mode that scored headings), and the passage's
@@ -111,66 +106,19 @@ def _asks_heading(index: Index, extras: Extras | None, item: Fused, hit: Hit, le
     return not any(term in weights and term not in named for term in asked)
 
 
-def _terms_of(analyzer: Analyzer) -> Callable[[str], frozenset[str]]:
-    return lambda text: frozenset(analyzer.terms(text))
-
-
-def citation(chunk: Chunk) -> Citation:
-    """The citation of a passage."""
-    # a section named as its document (a Markdown file's title is its first heading) is not said twice
-    same = chunk.section is not None and " ".join(chunk.section.split()).casefold() == " ".join(
-        chunk.title.split()).casefold()
-    named = chunk.title if same else chunk.context
-    label = named
-    if chunk.page is not None:
-        label += f", p. {chunk.page}" if chunk.last_page is None else f", pp. {chunk.page}–{chunk.last_page}"
-    return Citation(doc_id=chunk.doc_id, title=chunk.title, source=chunk.source, section=chunk.section,
-                    start=chunk.start, end=chunk.end, page=chunk.page, last_page=chunk.last_page, url=chunk.url,
-                    link=link(chunk.url, chunk.source, chunk.page, chunk.text), label=label)
-
-
-class _Remembered:
-    """What a searcher remembers of one index's passages: their citations (immutable) and their sentences, for
-    those seen lately, as the same passages come back question after question. Replaced with the index, so that a
-    reload frees the old build's passages."""
-
-    __slots__ = ("citation", "highlight", "index", "numbered", "sentences", "terms")
-
-    def __init__(self, index: Index) -> None:
-        self.index = index
-        self.citation = lru_cache(maxsize=CITATIONS_CACHED)(citation)
-        self.highlight = Highlighter(index.lexical.analyzer)
-        self.terms = lru_cache(maxsize=CITATIONS_CACHED)(_terms_of(index.lexical.analyzer))  # of headings
-        self.sentences = lru_cache(maxsize=CITATIONS_CACHED)(sentence_spans)  # as its windows count them
-        self.numbered = numbered_as_now(index.manifest)  # ... if cut by the same rule
-
-    def near(self, row: int, vector: np.ndarray | None) -> tuple[int, int] | None:
-        """(start, end) in passage `row`'s text of its sentence window closest to the question's `vector`, where
-        its highlight is looked for first (`snippets.best_window`); None without a vector or windows, or with windows
-        whose sentences were cut by another rule (a build made before it: their numbers point elsewhere now)."""
-        windows = self.index.windows
-        if vector is None or windows is None or not self.numbered or (span := windows.best_span(row, vector)) is None:
-            return None
-        spans = self.sentences(self.index.passages[row].text)
-        first, end = span
-        if not 0 <= first < end <= len(spans):
-            return None  # a build whose sentences were cut otherwise: no window to trust
-        return spans[first][0], spans[end - 1][1]
-
-
 class Searcher:
-    """Answers queries against one loaded index. `swap` replaces the index between two batches."""
+    """Answers queries against one loaded index. `swap` replaces the index, and the model with it if another reads
+    the new one, between two batches."""
 
     def __init__(self, index: Index, embedder: Embedder, *, candidates: int = 50,
                  dense_weight: float | None = None, answerable_threshold: float = DEFAULT_THRESHOLD,
                  extra_scan_max: int | None = EXTRA_SCAN_MAX) -> None:
-        self.index = index
-        self.embedder = embedder
+        self._served = Served(index, embedder)
         self.candidates = candidates
         self.extra_scan_max = extra_scan_max  # see `Index.extra_scores`; None: extra vectors scanned at any count
         self.answerable_threshold = answerable_threshold
         self._dense_weight = dense_weight
-        self._remembered = _Remembered(index)
+        self._remembered = Remembered(index)
 
     @classmethod
     def from_settings(cls, index: Index, embedder: Embedder, settings: Settings) -> Searcher:
@@ -180,8 +128,20 @@ class Searcher:
                    answerable_threshold=settings.answerable_threshold, extra_scan_max=settings.extra_scan_max)
 
     @property
+    def index(self) -> Index:
+        return self._served.now[0]
+
+    @property
+    def embedder(self) -> Embedder:
+        return self._served.now[1]
+
+    @property
     def model(self) -> str:
         return self.embedder.name
+
+    def model_of(self, index: Index) -> str:
+        """The model that reads questions for `index` (a build served before a reload: the model it was read with)."""
+        return self._served.embedder(index).name
 
     def dense_weight(self, index: Index) -> float:
         """The configured weight, else the one measured at ingest, else an even split."""
@@ -189,19 +149,20 @@ class Searcher:
             return self._dense_weight
         return float(index.manifest.get("fusion", {}).get("dense_weight", 0.5))
 
-    def swap(self, index: Index) -> Index:
-        """Serve `index` to queries that do not pin one, from the next batch on; returns the index it replaces.
+    def swap(self, index: Index, embedder: Embedder | None = None) -> Index:
+        """Serve `index` to queries that do not pin one, from the next batch on, its questions read by `embedder`
+        (None: the model served now); returns the index it replaces.
 
-        Queries already pinned to the old index are still answered by it: a request is answered by one index.
+        Queries already pinned to the old index are still answered by it, and read by its model: a request is
+        answered by one index and one model.
         """
-        old, self.index = self.index, index
-        self._remembered = _Remembered(index)
-        return old
+        self._remembered = Remembered(index)
+        return self._served.swap(index, embedder)[0]
 
-    def _memory(self, index: Index) -> _Remembered:
+    def _memory(self, index: Index) -> Remembered:
         remembered = self._remembered
         # an index pinned by a request that arrived before a reload: answered without the new build's memory
-        return remembered if remembered.index is index else _Remembered(index)
+        return remembered if remembered.index is index else Remembered(index)
 
     def passage(self, passage_id: str, index: Index | None = None) -> Passage:
         """The passage with this id in `index` (default: the current one)."""
@@ -235,7 +196,7 @@ class Searcher:
         n = min(self.candidates, len(index))
         # every mode embeds its question: `answerable` reads both retrievers, whichever ranks the passages
         followed = {i: text for i, q in enumerate(queries) if (text := context_text(q.context))}  # in query order
-        own = self.embedder.embed_queries([index.embedded_question(q.question) for q in queries] +
+        own = self._served.embedder(index).embed_queries([index.embedded_question(q.question) for q in queries] +
                                           [index.embedded_question(text) for text in followed.values()])
         vectors = mixed(own, list(followed), len(queries))
         dense_rows: dict[int, np.ndarray] = {}
@@ -361,14 +322,14 @@ class Searcher:
             language = index.lexical.analyzer.language
             across = language in ACROSS_LANGUAGES and question_language(
                 query.question, language, ACROSS_LANGUAGES, index.lexical.holds_word) != language
-            hits.probability = rule_for(self.embedder.name, across).probability(hits.evidence)
+            hits.probability = rule_for(self.model_of(index), across).probability(hits.evidence)
             # a question of function words alone ("de", "comment faire ?") asks about nothing a passage could hold
             hits.answerable = bool(question_terms) and hits.probability >= self.answerable_threshold
         return hits
 
     @staticmethod
     def evidence(index: Index, fused: Ranking, question_terms: list[str], weights: dict[str, float],
-                 memory: _Remembered, corpus: Ranking | None = None, alone: Alone | None = None) -> Evidence:
+                 memory: Remembered, corpus: Ranking | None = None, alone: Alone | None = None) -> Evidence:
         """What `answerable` reads of `fused`; of a filtered search's, its best admitted scores standing among the
         whole `corpus`'s candidates (a passage the filter leaves out may answer better: a negative lead). `alone`:
         the message's own cosines, where its conversation's earlier messages ranked the passages."""
@@ -394,4 +355,4 @@ class Searcher:
                         known_coverage=coverage(list(weights), weights, passage_terms, 0.0))
 
 
-__all__ = ["Found", "Query", "Searcher", "citation"]
+__all__ = ["Found", "Query", "Searcher"]

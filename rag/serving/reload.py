@@ -6,6 +6,12 @@ entirely by the old build or entirely by the new one; the old build's lease, and
 lives until the last request pinned to it is answered. A build that fails to load never replaces a good one:
 the server keeps serving what it had and says why (`ReloadFailed`, the admin route's 409, `/readyz`'s detail).
 
+Under `RAG_MODEL=auto` a build made with the other model (its corpus changed language: `model_for`) brings its
+model: loaded beside the one served (two models in memory for a moment), the build verified with it, and the two
+swapped together; the old model is released with the old build, once the requests pinned to it are answered. A
+model that cannot be loaded here is a build refused like any other. A model named by `RAG_MODEL` is never
+replaced: a build of another model is refused.
+
 Two triggers: the admin route `POST /v1/admin/reload`, and `watch`, which polls the `current` link every
 `RAG_RELOAD_POLL_SECONDS` (one `readlink`, no file read) and reloads when it points elsewhere.
 
@@ -27,8 +33,10 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from rag.embedding.base import Embedder
+from rag.embedding.load import load_for_index
 from rag.embedding.names import AUTO_MODEL
-from rag.errors import IndexError_, IndexMismatch, IndexNotFound, RagError, ReloadFailed
+from rag.errors import IndexError_, IndexNotFound, ModelError, RagError, ReloadFailed
 from rag.index.layout import current_build
 from rag.index.store import Index
 from rag.search.searcher import Searcher
@@ -44,13 +52,16 @@ class ReloadReport(BaseModel):
     build_id: str = Field(description="Id of the build served from now on.")
     previous_build_id: str | None = Field(description="Id of the build served before (None: none was).")
     passages: int = Field(description="Passages in the served build.")
+    model: str = Field(description="The embedding model that reads the questions from now on: under RAG_MODEL=auto, "
+                                   "the one the served build was made with.")
 
 
 class Reloader:
     """Keeps a searcher serving the build `current` points to.
 
     `load` builds the first searcher (model and index) when the server started without an index; `install`
-    puts a first searcher into service. Later builds only swap the searcher's index.
+    puts a first searcher into service. Later builds swap the searcher's index, and its model with it when `auto`
+    chose another for the build.
     """
 
     def __init__(self, settings: Settings, searcher: Searcher | None, *, load: Callable[[], Searcher],
@@ -90,30 +101,33 @@ class Reloader:
         if target == served.path:  # a refused build rolled back: nothing is wrong any more
             self.failure = self._failed = None
             return self._report("unchanged", served.build_id)
-        loaded: Index | None = None  # None when the build itself is refused (its format, say): no model to read
         try:
-            index = loaded = Index.load_build(target)
-            index.check_model(self.searcher.embedder.describe())
-        except IndexMismatch as exc:
-            raise self._failure(target, self._mismatch(loaded, exc), served) from exc
-        except IndexError_ as exc:
+            index = Index.load_build(target)
+            embedder = self._model_for(index)
+            index.check_model((embedder or self.searcher.embedder).describe())
+        except (IndexError_, ModelError) as exc:
             raise self._failure(target, exc, served) from exc
-        previous = self.searcher.swap(index)
+        previous = self.searcher.swap(index, embedder)
         self.failure = self._failed = None
-        log.info("now serving index build %s (%d passages), was %s", index.build_id, len(index),
-                 previous.build_id)
+        log.info("now serving index build %s (%d passages%s), was %s", index.build_id, len(index),
+                 f", model {embedder.name}" if embedder else "", previous.build_id)
         return self._report("reloaded", previous.build_id)
 
-    def _mismatch(self, index: Index | None, exc: IndexMismatch) -> IndexMismatch:
-        """Why a build was refused: under `RAG_MODEL=auto`, a build of another model than the one served (its
-        corpus changed language, and with it the model chosen) is served after a restart, and the error says so;
-        any other mismatch (a prompt, a build refused before its model is read) as it is."""
+    def _model_for(self, index: Index) -> Embedder | None:
+        """Under `RAG_MODEL=auto`, the model a build of another model than the served one was made with, loaded
+        here (raises `ModelError` saying why it cannot be); else None: the served model reads the build, or refuses
+        it (a model named by `RAG_MODEL` stays)."""
         assert self.searcher is not None
-        served = self.searcher.embedder.describe()["name"]
-        if self.settings.model != AUTO_MODEL or index is None or index.model["name"] == served:
-            return exc
-        return IndexMismatch(f"the build was made with model {index.model['name']!r} (RAG_MODEL=auto chose it for "
-                             f"its corpus), this server runs {served!r}: restart the server to serve it")
+        served, built = self.searcher.embedder.name, str(index.model["name"])
+        if self.settings.model != AUTO_MODEL or built == served:
+            return None
+        log.info("index build %s was made with model %s (RAG_MODEL=auto chose it for its corpus), this server runs "
+                 "%s: loading %s beside it", index.build_id, built, served, built)
+        try:
+            return load_for_index(self.settings, index.model)
+        except ModelError as exc:
+            raise ModelError(f"the build was made with model {built!r} (RAG_MODEL=auto chose it for its corpus), "
+                             f"which cannot be loaded here: {exc}") from exc
 
     def _failure(self, target: Path | None, exc: RagError, served: Index) -> ReloadFailed:
         name = target.name if target else "(none)"
@@ -126,7 +140,7 @@ class Reloader:
         assert self.searcher is not None
         index = self.searcher.index
         return ReloadReport(status=status, build_id=index.build_id, previous_build_id=previous,
-                            passages=len(index))
+                            passages=len(index), model=self.searcher.model_of(index))
 
     def changed(self) -> bool:
         """Whether `current` names a build that is neither served nor known to fail. A refused build that `current`

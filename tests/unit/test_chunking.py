@@ -146,7 +146,7 @@ def test_a_word_longer_than_a_passage_is_cut_between_characters_if_it_is_prose_l
 def test_a_section_named_as_its_document_is_not_said_twice_in_the_label(tmp_path):
     """A Markdown file without front matter takes its first heading as its title: "Sécurité › Sécurité" said it
     twice."""
-    from rag.search.searcher import citation
+    from rag.search.remembered import citation
 
     (tmp_path / "securite.md").write_text("# Sécurité\n\nLes paiements sont chiffrés.\n\n## Cartes\n\nVisa.\n",
                                           encoding="utf-8")

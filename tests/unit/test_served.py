@@ -1,0 +1,58 @@
+"""The build served and its model, swapped together: a build served before is read by its own model for as long as
+a request pins it, and that model is released with it."""
+
+from __future__ import annotations
+
+import gc
+import weakref
+from typing import Any, cast
+
+from rag.search.served import Served
+
+
+class Build:
+    """Stands for an `Index`: only its identity matters here."""
+
+
+class Model:
+    """Stands for an `Embedder`."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+
+def _served(index: Build, model: Model) -> Served:
+    return Served(cast(Any, index), cast(Any, model))
+
+
+def test_a_swap_replaces_the_build_and_its_model_together():
+    first, e5 = Build(), Model("e5")
+    served = _served(first, e5)
+    second, minilm = Build(), Model("minilm")
+    assert served.swap(cast(Any, second), cast(Any, minilm)) == (first, e5)
+    assert served.now == (second, minilm) and served.embedder(cast(Any, second)) is minilm
+    third = Build()
+    served.swap(cast(Any, third))  # no model given: the one served reads it
+    assert served.now == (third, minilm)
+
+
+def test_a_build_served_before_keeps_its_model_until_no_request_pins_it():
+    first, e5 = Build(), Model("e5")
+    served = _served(first, e5)
+    released = weakref.ref(e5)
+    pinned = first  # a request received before the swap
+    served.swap(cast(Any, Build()), cast(Any, Model("minilm")))
+    del first, e5
+    gc.collect()
+    assert served.embedder(cast(Any, pinned)).name == "e5"  # read by the model it was built with
+    # a swap of the same model after it: the build pinned still finds its own, two swaps back
+    served.swap(cast(Any, Build()))
+    assert served.embedder(cast(Any, pinned)).name == "e5"
+    del pinned  # its last request answered: the build goes, and its model with it
+    gc.collect()
+    assert released() is None
+
+
+def test_an_unknown_build_is_read_by_the_model_served():
+    served = _served(Build(), Model("e5"))
+    assert served.embedder(cast(Any, Build())).name == "e5"
