@@ -17,6 +17,8 @@ and this module adds what only `rag` knows:
     rag_index_built_timestamp_seconds   gauge: when it was built (Unix time)
     rag_ready                      gauge: 1 when `/readyz` answers 200, else 0 (no index, or the served build's
                                    folder is gone from the index folder; the log and `/readyz` say which)
+    rag_model_info{model}          gauge: 1, labelled with the model that reads the questions (none before a build
+                                   is served; under `RAG_MODEL=auto`, the served build's, which a reload may change)
     rag_queue_questions, rag_queue_tokens   gauges: questions waiting to be searched, and their estimated tokens
     rag_refusals_total{reason}     counter: what the server refused or dropped since it started: connections
                                    (`connections`, `client_connections`, `head_size`, `head_time`, `body_time`,
@@ -43,7 +45,7 @@ from litestar.plugins.prometheus import PrometheusConfig, PrometheusController, 
 from litestar.response import Response
 from litestar.types import Scope
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, Gauge, Histogram, generate_latest
-from prometheus_client.core import CounterMetricFamily
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 
 from rag.http.refusals import TALLIES
 from rag.index.store import Index
@@ -116,11 +118,18 @@ class AppMetrics:
         self.queue_tokens.set_function(lambda: float(_pending(runtime)[1]))
         self._runtime = runtime
 
-    def describe(self) -> list[CounterMetricFamily]:
-        return [CounterMetricFamily("rag_refusals", _REFUSALS, labels=["reason"])]
+    def describe(self) -> list[CounterMetricFamily | GaugeMetricFamily]:
+        return [CounterMetricFamily("rag_refusals", _REFUSALS, labels=["reason"]),
+                GaugeMetricFamily("rag_model_info", _MODEL, labels=["model"])]
 
-    def collect(self) -> Iterator[CounterMetricFamily]:
-        """`rag_refusals_total`: the server's refusals (this process's) and this app's queue's, by reason."""
+    def collect(self) -> Iterator[CounterMetricFamily | GaugeMetricFamily]:
+        """`rag_refusals_total`: the server's refusals (this process's) and this app's queue's, by reason; and
+        `rag_model_info`, the model served."""
+        searcher = self._runtime.searcher if self._runtime is not None else None
+        model = GaugeMetricFamily("rag_model_info", _MODEL, labels=["model"])
+        if searcher is not None:
+            model.add_metric([searcher.model_of(searcher.index)], 1)
+        yield model
         family = CounterMetricFamily("rag_refusals", _REFUSALS, labels=["reason"])
         for reason, tally in TALLIES.items():
             family.add_metric([reason], tally.total)
@@ -131,6 +140,7 @@ class AppMetrics:
 
 
 _REFUSALS = "Requests and connections refused or dropped since the process started, by reason."
+_MODEL = "1, labelled with the embedding model that reads the questions (RAG_MODEL=auto: the served build's)."
 # every reason the queue counts (`MicroBatcher.refused`), listed so that each series exists from the start
 QUEUE_REFUSALS = ("queue_full", "queue_tokens", "client_share", "deadline", "too_much_work", "deadline_missed")
 

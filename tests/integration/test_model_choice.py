@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -201,6 +202,7 @@ def _reloaded(client, model: str) -> dict:
     ready = client.get("/readyz").json()
     assert r.json()["model"] == ready["model"] == model and ready["build_id"] == r.json()["build_id"]
     assert "detail" not in ready or ready["detail"] is None
+    assert re.findall(r'^rag_model_info\{model="([^"]+)"\} 1\.0$', client.get("/metrics").text, re.M) == [model]
     return r.json()
 
 
