@@ -14,7 +14,8 @@ from rag.index.layout import MANIFEST, current_build
 from rag.index.store import Index
 from rag.index.windows import ROWS, VECTORS, window_texts
 from rag.ingestion.pipeline import ingest
-from rag.search.searcher import Query, Searcher, _Remembered
+from rag.search.remembered import Remembered
+from rag.search.searcher import Query, Searcher
 from rag.settings import Settings
 from tests.helpers.paths import unseal
 
@@ -169,7 +170,7 @@ def test_windows_numbered_under_another_sentence_rule_are_neither_reused_nor_map
     vector = embedder.embed_queries(["Quels sont vos horaires ?"])[0]
     rows = sorted({int(r) for r, _, _ in old.windows.spans})
     assert Searcher(old, embedder).search([Query("Quels sont vos horaires ?")])[0]  # served all the same
-    assert all(_Remembered(old).near(row, vector) is None for row in rows)
+    assert all(Remembered(old).near(row, vector) is None for row in rows)
     asked: list[str] = []
     counting = _counting(embedder, asked)
 
@@ -181,7 +182,7 @@ def test_windows_numbered_under_another_sentence_rule_are_neither_reused_nor_map
     texts = window_texts(index.passages, [[(int(f), int(e)) for r, f, e in index.windows.spans if r == row]
                                           for row in range(len(index))])
     assert set(texts) <= set(asked)  # every window embedded again
-    assert any(_Remembered(index).near(row, vector) is not None for row in rows)
+    assert any(Remembered(index).near(row, vector) is not None for row in rows)
 
 
 def test_windows_off_makes_a_build_without_them(fresh_settings, embedder):
