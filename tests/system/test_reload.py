@@ -301,7 +301,7 @@ async def test_a_replica_whose_build_is_pruned_while_it_cannot_move_on_is_not_re
         assert "publish a build this server accepts (`rag ingest`)" in detail and "RAG_KEEP_BUILDS" in detail
         health = await client.get("/healthz")
         assert health.status_code == 200 and health.json() == {"status": "ok", "detail": None, "passages": None,
-                                                               "build_id": None}
+                                                               "build_id": None, "model": None}
         assert gauge((await client.get("/metrics")).text, "rag_ready") == 0
         search = await client.post("/v1/search", json={"question": QUESTIONS[0]})  # answered from memory meanwhile
         assert search.status_code == 200 and search.headers[BUILD_HEADER] == first.build_id
