@@ -1,0 +1,88 @@
+"""A reload of a build of the other model under `RAG_MODEL=auto`, under concurrent requests: none fails, and each
+is answered by one build and the model that build was made with, never a question encoded by one model searched in
+the other's vectors (its dense scores are those that build and its model give)."""
+
+import asyncio
+import shutil
+from pathlib import Path
+
+import pytest
+
+from rag.embedding.base import Embedder
+from rag.embedding.load import ModelSpec
+from rag.embedding.names import BUNDLED_MODEL, ENGLISH_MODEL
+from rag.http.app import create_app
+from rag.http.routes import BUILD_HEADER
+from rag.index.store import Index
+from rag.ingestion.pipeline import ingest
+from rag.search.searcher import Query, Searcher
+from rag.settings import Settings
+from tests.helpers.paths import CORPUS
+from tests.system.test_reload import ADMIN, ADMIN_KEY, serving
+
+pytestmark = pytest.mark.anyio
+ENGLISH_PAGES = {
+    "account.md": "# Deleting your account\n\nGo to the settings page, open the privacy tab and click the button at "
+                  "the bottom. Your account is deactivated for two weeks, then deleted for good.\n",
+    "mail.md": "# Forwarding your mail\n\nIn the mail settings, add the address your messages should go to and "
+               "confirm it with the code we send there.\n",
+}
+QUESTIONS = ["how do I remove my profile?", "Comment fonctionne le remboursement d'une commande ?",
+             "forward my emails", "Quels documents d'identité acceptez-vous ?"]
+Answered = tuple[str, str, str, list[tuple[str, float]]]  # question, build, model, (passage id, dense score)
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"
+
+
+def _scores(hits) -> list[tuple[str, float]]:
+    return [(hit["id"], round(hit["explain"]["dense_score"], 3)) for hit in hits]
+
+
+async def _hammer(client, stop: asyncio.Event, answers: list[Answered], worker: int) -> None:
+    n = worker
+    while not stop.is_set():
+        n += 1
+        question = QUESTIONS[n % len(QUESTIONS)]
+        r = await client.post("/v1/search", json={"question": question, "k": 3, "mode": "dense", "explain": True})
+        assert r.status_code == 200, r.text
+        answers.append((question, r.headers[BUILD_HEADER], r.json()["model"], _scores(r.json()["passages"])))
+
+
+async def test_a_swap_to_the_other_model_under_load_reads_each_question_with_its_builds_model(
+        tmp_path: Path, embedder: Embedder, minilm: Embedder, monkeypatch):
+    models = {BUNDLED_MODEL: embedder, ENGLISH_MODEL: minilm}
+    monkeypatch.setattr(ModelSpec, "load", lambda spec: models[spec.name])  # the session's copies, no second load
+    corpus = tmp_path / "corpus"
+    shutil.copytree(CORPUS, corpus)
+    settings = Settings(corpus_dir=corpus, index_dir=tmp_path / "index", admin_keys=[ADMIN_KEY],
+                        reload_poll_seconds=0, max_document_loss=1)
+    ingest(settings)
+    french = Index.load(settings.index_dir)
+    answers: list[Answered] = []
+    stop = asyncio.Event()
+    async with serving(create_app(settings)) as client:
+        workers = [asyncio.create_task(_hammer(client, stop, answers, w)) for w in range(8)]
+        while len(answers) < 16:
+            await asyncio.sleep(0.05)
+        shutil.rmtree(corpus)
+        corpus.mkdir()
+        for name, text in ENGLISH_PAGES.items():
+            (corpus / name).write_text(text, encoding="utf-8")
+        await asyncio.to_thread(ingest, settings)
+        r = await client.post("/v1/admin/reload", headers=ADMIN)
+        assert r.status_code == 200 and r.json()["model"] == ENGLISH_MODEL, r.text
+        swapped = len(answers)
+        while len(answers) < swapped + 16:
+            await asyncio.sleep(0.05)
+        stop.set()
+        await asyncio.gather(*workers)
+    english = Index.load(settings.index_dir)
+    builds = {french.build_id: (french, embedder), english.build_id: (english, minilm)}
+    expected = {(build, q): _scores([hit.model_dump() for hit in Searcher(index, model).search(
+        [Query(q, 3, "dense", explain=True)])[0]]) for build, (index, model) in builds.items() for q in QUESTIONS}
+    assert {build for _, build, _, _ in answers} == set(builds)  # answers on both sides of the swap
+    for question, build, model, scores in answers:
+        assert model == builds[build][1].name and scores == expected[build, question], (question, build, model)
