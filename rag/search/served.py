@@ -8,8 +8,8 @@ model; a request that pinned the old build is encoded by the old model, which li
 
 A model released so gives its memory back to the system (the cyclic collector, then glibc's `malloc_trim`, in a
 thread of its own: the last request may end on the event loop): without it a server kept the freed pages of each
-model it dropped, 442 MiB grew to 1,065-1,206 over six swaps; with it, 833 MiB after the sixth, as after the second
-(`scripts/bench/model_swap.py`; docs/OPERATIONS.md has the figures).
+model it dropped, 442 MiB grew to 1,065-1,206 over six swaps; with it, 856 MiB after the second and 834 after the
+sixth (`scripts/bench/model_swap.py`; docs/OPERATIONS.md has the figures).
 """
 
 from __future__ import annotations
