@@ -1,0 +1,325 @@
+"""How the two sides are combined, and how the dense side is scored, measured on the audits' sets and the visible
+ones, in process as the server searches (`scripts.eval.audit_sweep`'s scoring: hybrid, 10 hits; vectors cached as
+for the other sweeps).
+
+    HF_HUB_OFFLINE=1 .venv/bin/python -m scripts.eval.fusion_forms [--sets a,b] [--variants a,b] [-o FILE]
+
+Prints one JSON line per set and variant, then a Markdown table (a row per variant, a column per set). Variants
+(docs/EVALUATION.md, "How the two sides are combined"), each replacing one step of the hybrid ranking:
+
+- `default`: `rag.search.fusion.fuse`, the convex mix of min-max scaled cosines and max-scaled BM25, dense weight 0.7;
+- `z`, `z<w>`: both sides as z-scores over the question's candidates (dense weight 0.7, or `w`);
+- `minmax2`: BM25 min-max scaled too;
+- `borda`: both sides by rank, 1 - (rank - 1) / candidates (a passage without BM25 score gets nothing from it);
+- `peak<a>`: the dense weight moved per question by `a` times how much more the dense side's first candidate leads
+  its second than the lexical side's does (on their scaled scores), within [0.1, 0.9];
+- `top<k>`: cosines scaled from the `k`-th best candidate's instead of the last's (a reference rank that does not
+  depend on how many candidates there are);
+- `lexfloor<f>`: BM25 divided by the larger of its best candidate's score and `f` times the sum of the question's
+  terms' idf (what a passage holding each of them once scores), so that a best match holding one weak word of the
+  question does not spread over the whole lexical weight;
+- `floors`: `lexfloor0.25` with a floor of 0.06 under the cosines' spread (`audit_sweep`'s `floor0.06`);
+- `nbr<b>`: each candidate's cosine mixed with the best cosine of its section (`b` its share);
+- `kinds`, `kinds_mean`: the passage's, heading's and window's cosines each less its median (mean) over the corpus
+  for the question before the best of the three is taken (a question-shaped heading is closer to any question than
+  a passage is); the raw cosine is still what `answerable` reads;
+- `untitled`: a document's introduction (a passage outside any section, in a document that has sections) scored
+  without a heading vector, the title it would take standing for the whole document.
+
+Sets: those of `audit_sweep` and audit 42's and 43's pages, with their off-topic questions.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+import rag.search.fusion as fusion
+import rag.search.searcher as searching
+from rag.embedding.load import load_embedder
+from rag.index.headings import Headings
+from rag.ingestion.stages import section_numbers
+from rag.search.searcher import Searcher
+from rag.settings import Settings
+from scripts.eval.answerable_fit import Remembered
+from scripts.eval.audit_sweep import DATA, score, targets
+from scripts.eval.common import ROOT, build, data_arguments
+
+SECTIONS: dict[str, np.ndarray] = {}  # the current set's section number of each row, for `nbr`
+
+Combine = Callable[[np.ndarray, np.ndarray, np.ndarray, float], np.ndarray]
+
+
+def _minmax(x: np.ndarray) -> np.ndarray:
+    lo, hi = float(x.min()), float(x.max())
+    if hi - lo <= 1e-9:
+        return np.ones_like(x) if hi > 0 else np.zeros_like(x)
+    return (x - lo) / (hi - lo)
+
+
+def _maxscaled(x: np.ndarray) -> np.ndarray:
+    top = float(x.max())
+    return x / top if top > 0 else np.zeros_like(x)
+
+
+def _z(x: np.ndarray) -> np.ndarray:
+    return (x - x.mean()) / (float(x.std()) + 1e-9)
+
+
+def _lead(x: np.ndarray) -> float:
+    """The first score's lead over the second, on scores scaled to [0, 1] by their maximum."""
+    if len(x) < 2:
+        return 0.0
+    two = np.sort(x)[-2:]
+    return float(two[1] - two[0])
+
+
+def _borda(x: np.ndarray) -> np.ndarray:
+    order = np.argsort(-x, kind="stable")
+    out = np.empty(len(x))
+    out[order] = 1.0 - np.arange(len(x)) / max(len(x), 1)
+    return out
+
+
+def default(candidates: np.ndarray, d: np.ndarray, lx: np.ndarray, w: float) -> np.ndarray:
+    return w * _minmax(d) + (1 - w) * _maxscaled(lx)
+
+
+def z(candidates: np.ndarray, d: np.ndarray, lx: np.ndarray, w: float) -> np.ndarray:
+    return w * _z(d) + (1 - w) * _z(lx)
+
+
+def z_at(weight: float) -> Combine:
+    def combine(candidates: np.ndarray, d: np.ndarray, lx: np.ndarray, w: float) -> np.ndarray:
+        return z(candidates, d, lx, weight)
+    return combine
+
+
+def minmax2(candidates: np.ndarray, d: np.ndarray, lx: np.ndarray, w: float) -> np.ndarray:
+    return w * _minmax(d) + (1 - w) * _minmax(lx)
+
+
+def borda(candidates: np.ndarray, d: np.ndarray, lx: np.ndarray, w: float) -> np.ndarray:
+    return w * _borda(d) + (1 - w) * np.where(lx > 0, _borda(lx), 0.0)
+
+
+def peak(a: float) -> Combine:
+    def combine(candidates: np.ndarray, d: np.ndarray, lx: np.ndarray, w: float) -> np.ndarray:
+        dn, ln = _minmax(d), _maxscaled(lx)
+        wq = min(0.9, max(0.1, w + a * (_lead(dn) - _lead(ln))))
+        return wq * dn + (1 - wq) * ln
+    return combine
+
+
+def neighbours(share: float) -> Combine:
+    def combine(candidates: np.ndarray, d: np.ndarray, lx: np.ndarray, w: float) -> np.ndarray:
+        sections = SECTIONS["rows"][candidates]
+        best = np.full(int(sections.max()) + 1, -np.inf)
+        np.maximum.at(best, sections, d)
+        mixed = (1 - share) * d + share * best[sections]
+        return w * _minmax(mixed) + (1 - w) * _maxscaled(lx)
+    return combine
+
+
+def top_k(k: int) -> Combine:
+    def combine(candidates: np.ndarray, d: np.ndarray, lx: np.ndarray, w: float) -> np.ndarray:
+        ordered = np.sort(d)[::-1]
+        ref = float(ordered[min(k, len(ordered)) - 1])
+        spread = float(ordered[0]) - ref
+        dn = (d - ref) / spread if spread > 1e-9 else _minmax(d)
+        return w * dn + (1 - w) * _maxscaled(lx)
+    return combine
+
+
+@contextlib.contextmanager
+def fused_by(combine: Combine) -> Iterator[None]:
+    """`searching.fuse` replaced, in hybrid mode (0 < weight < 1), by `combine`'s scores, ties by row."""
+    original = searching.fuse
+
+    def patched(candidates: np.ndarray, dense: np.ndarray, lexical: np.ndarray, weight: float,
+                dense_ranks: dict[int, int], lexical_ranks: dict[int, int]) -> fusion.Ranking:
+        if len(candidates) == 0 or weight in (0.0, 1.0):
+            return original(candidates, dense, lexical, weight, dense_ranks, lexical_ranks)
+        fused = combine(candidates, dense.astype(np.float64), lexical.astype(np.float64), weight)
+        order = np.lexsort((candidates, -fused))
+        return fusion.Ranking(candidates[order], fused[order], dense[order], lexical[order], dense_ranks,
+                              lexical_ranks)
+
+    searching.fuse = patched
+    try:
+        yield
+    finally:
+        searching.fuse = original
+
+
+@contextlib.contextmanager
+def kinds_centred(stat: str) -> Iterator[None]:
+    """Hybrid ranking with each kind of dense vector (passage, heading, window) centred on its own median cosine
+    with the question over the corpus (`stat` "median"), or its mean ("mean"), before the best of the three is taken:
+    a question-shaped heading is closer to any question than a passage is. The raw best cosine stays the one the
+    ranking reports (`answerable` reads it)."""
+    original = searching.Searcher._rank
+    reduce = np.median if stat == "median" else np.mean
+
+    def ranked(self: Searcher, index: Any, query: Any, vector: Any, d_rows: Any, d_scores: Any, n: int,
+               weight: float, extras: Any = None, lexical: Any = None) -> fusion.Ranking:
+        if query.mode != "hybrid" or extras is None or query.within is not None or index.headings is None:
+            return original(self, index, query, vector, d_rows, d_scores, n, weight, extras, lexical)
+        lex_all = searching._lexical(index, query) if lexical is None else lexical
+        l_rows, _ = searching.top_rows(lex_all, n)
+        candidates = searching._union(d_rows, l_rows, len(index))
+        raw = index.dense_scores(candidates, vector, extras)
+        raw[np.searchsorted(candidates, d_rows)] = d_scores
+        every = np.arange(len(index))
+        own = index.vectors.vectors_for(every) @ vector
+        heads = extras.headings[index.headings.of_row]
+        parts = [own[candidates] - reduce(own), heads[candidates] - reduce(heads)]
+        if index.windows is not None and extras.windows is not None and len(extras.windows):
+            parts.append(index.windows.scores_of(candidates, extras.windows) - reduce(extras.windows))
+        centred = np.max(parts, axis=0)
+        lex = lex_all[candidates]
+        fused = weight * _minmax(centred) + (1 - weight) * _maxscaled(lex)
+        order = np.lexsort((candidates, -fused))
+        return fusion.Ranking(candidates[order], fused[order], raw[order], lex[order], fusion.ranks(d_rows),
+                              fusion.ranks(l_rows))
+
+    searching.Searcher._rank = ranked  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        searching.Searcher._rank = original  # type: ignore[method-assign]
+
+
+@contextlib.contextmanager
+def lexical_floor(share: float, dense_floor: float = 0.0) -> Iterator[None]:
+    """BM25 scaled by the larger of its best candidate's score and `share` times what a passage holding each of the
+    question's terms once would score (the sum of their idf): a lexical side whose best match holds only a small
+    part of the question's words (one common word) no longer spreads over the whole of its weight."""
+    original = searching.Searcher._rank
+    ideal: dict[str, float] = {}
+
+    def ranked(self: Searcher, index: Any, query: Any, *args: Any, **kwargs: Any) -> fusion.Ranking:
+        ideal["sum"] = sum(index.lexical.term_weights(query.question).values())
+        return original(self, index, query, *args, **kwargs)
+
+    def combine(candidates: np.ndarray, d: np.ndarray, lx: np.ndarray, w: float) -> np.ndarray:
+        top = max(float(lx.max()), share * ideal["sum"])
+        low, spread = float(d.min()), float(d.max() - d.min())
+        dn = (d - low) / max(spread, dense_floor) if spread > 1e-9 else _minmax(d)
+        return w * dn + (1 - w) * (lx / top if top > 0 else np.zeros_like(lx))
+
+    searching.Searcher._rank = ranked  # type: ignore[method-assign]
+    try:
+        with fused_by(combine):
+            yield
+    finally:
+        searching.Searcher._rank = original  # type: ignore[method-assign]
+
+
+INDEX: dict[str, Any] = {}  # the current set's index, for `untitled`
+
+
+@contextlib.contextmanager
+def untitled_intro() -> Iterator[None]:
+    """A passage outside any section of a document that has sections (its introduction) scores without a heading
+    vector: its heading would be the document's title, which stands for every section of the document, so the
+    introduction came first for any question on the document."""
+    index = INDEX["index"]
+    original = index.headings
+    if original is None:
+        yield
+        return
+    sectioned = {c.doc_id for c in index.passages if c.section}
+    rows = [r for r, c in enumerate(index.passages) if not c.section and c.doc_id in sectioned]
+    of_row = original.of_row.copy()
+    of_row[rows] = len(original.vectors)
+    zero = np.zeros((1, original.vectors.shape[1]), dtype=original.vectors.dtype)
+    index.headings = Headings(np.vstack([original.vectors, zero]), of_row)
+    try:
+        yield
+    finally:
+        index.headings = original
+
+
+VARIANTS: dict[str, Callable[[], contextlib.AbstractContextManager[None]]] = {
+    "default": contextlib.nullcontext,
+    "z": lambda: fused_by(z),
+    **{f"z{w:g}": (lambda w=w: fused_by(z_at(w))) for w in (0.6, 0.65, 0.75, 0.8)},
+    "minmax2": lambda: fused_by(minmax2),
+    "borda": lambda: fused_by(borda),
+    **{f"peak{a:g}": (lambda a=a: fused_by(peak(a))) for a in (0.25, 0.5)},
+    **{f"top{k}": (lambda k=k: fused_by(top_k(k))) for k in (10, 20)},
+    **{f"lexfloor{f:g}": (lambda f=f: lexical_floor(f)) for f in (0.25, 0.5)},
+    "floors": lambda: lexical_floor(0.25, 0.06),
+    **{f"nbr{b:g}": (lambda b=b: fused_by(neighbours(b))) for b in (0.1, 0.2, 0.3)},
+    "kinds": lambda: kinds_centred("median"),
+    "kinds_mean": lambda: kinds_centred("mean"),
+    "untitled": untitled_intro,
+}
+
+
+def all_targets(datasets: Path) -> dict[str, tuple[Path, Path]]:
+    out = targets(datasets)
+    for audit in ("audit42", "audit43"):
+        pages = DATA / audit / "pages"
+        out[f"{audit}_help"] = (DATA / audit / "help_questions.jsonl", pages)
+        out[f"{audit}_off"] = (DATA / audit / "off_topic.jsonl", pages)
+    return out
+
+
+def cell(row: dict[str, Any]) -> str:
+    """A set's figures for the table: R@1 / R@5 / MRR@10 where it names documents, answer R@1 and snippet where
+    it has answers, else (off-topic) the share said answerable; to the 4 decimals `score` keeps (rounding them again
+    to 3 would round twice)."""
+    if "ans@1" not in row and "R@1" not in row:
+        return f"{row['answerable']:.4f}"
+    parts = [f"{row[k]:.4f}" for k in ("R@1", "R@5", "MRR") if k in row]
+    parts += [f"{row[k]:.4f}" for k in ("ans@1", "snippet") if k in row]
+    return " / ".join(parts)
+
+
+def table(report: dict[str, dict[str, Any]]) -> str:
+    """Markdown: a row per variant, a column per set."""
+    variants = list(dict.fromkeys(v for rows in report.values() for v in rows))
+    lines = ["| variant | " + " | ".join(report) + " |", "|---" * (len(report) + 1) + "|"]
+    for v in variants:
+        lines.append(f"| {v} | " + " | ".join(cell(report[s][v]) if v in report[s] else "-" for s in report) + " |")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    data_arguments(ap)
+    ap.add_argument("--sets")
+    ap.add_argument("--variants", default=",".join(VARIANTS))
+    ap.add_argument("-o", "--output", type=Path)
+    args = ap.parse_args()
+    model = load_embedder(Settings(corpus_dir=ROOT / "corpus"))
+    report: dict[str, dict[str, Any]] = {}
+    for name, (target, corpus) in all_targets(args.datasets).items():
+        if args.sets and name not in args.sets.split(","):
+            continue
+        settings = Settings(corpus_dir=corpus)
+        data = build(target, settings, model, args.cache / f"answerable-{name}.pkl")
+        SECTIONS["rows"] = np.asarray(section_numbers(data["index"].passages))
+        INDEX["index"] = data["index"]
+        vectors = {q.question: v for q, v in zip(data["questions"], data["qv"], strict=True)}
+        searcher = Searcher.from_settings(data["index"], Remembered(model, vectors), settings)
+        for variant in args.variants.split(","):
+            with VARIANTS[variant]():
+                row = score(searcher, data)
+            report.setdefault(name, {})[variant] = row
+            print(json.dumps({"set": name, "variant": variant, **row}), flush=True)
+    print(table(report))
+    if args.output:
+        args.output.write_text(json.dumps(report, indent=1) + "\n")
+
+
+if __name__ == "__main__":
+    main()
