@@ -65,29 +65,45 @@ def targets(datasets: Path) -> dict[str, tuple[Path, Path]]:
     }
 
 
+Combine = Callable[[np.ndarray, np.ndarray, np.ndarray, float], np.ndarray]
+
+
 @contextlib.contextmanager
-def dense_floor(floor: float) -> Iterator[None]:
-    """`fusion.fuse` as the searcher calls it, its min-max scaling of the cosines stretching a spread narrower than
-    `floor` only to `floor` (the rest as `fuse` does it: lexical scores over their maximum, ties by row)."""
+def fused_by(combine: Combine) -> Iterator[None]:
+    """`searching.fuse` replaced, in hybrid mode (0 < weight < 1), by `combine`'s scores, ties by row."""
     original = searching.fuse
 
-    def floored(candidates: np.ndarray, dense: np.ndarray, lexical: np.ndarray, weight: float,
+    def patched(candidates: np.ndarray, dense: np.ndarray, lexical: np.ndarray, weight: float,
                 dense_ranks: dict[int, int], lexical_ranks: dict[int, int]) -> fusion.Ranking:
-        low, high = (float(dense.min()), float(dense.max())) if len(candidates) else (0.0, 0.0)
-        if high - low <= 1e-9:
+        if len(candidates) == 0 or weight in (0.0, 1.0):
             return original(candidates, dense, lexical, weight, dense_ranks, lexical_ranks)
-        lex_max = float(lexical.max())
-        lex_norm = lexical / lex_max if lex_max > 0 else np.zeros_like(lexical)
-        fused = weight * (dense - low) / max(high - low, floor) + (1.0 - weight) * lex_norm
+        fused = combine(candidates, dense, lexical, weight)
         order = np.lexsort((candidates, -fused))
         return fusion.Ranking(candidates[order], fused[order], dense[order], lexical[order], dense_ranks,
                               lexical_ranks)
 
-    searching.fuse = floored
+    searching.fuse = patched
     try:
         yield
     finally:
         searching.fuse = original
+
+
+def dense_floor(floor: float) -> contextlib.AbstractContextManager[None]:
+    """`fusion.fuse` as the searcher calls it, its min-max scaling of the cosines stretching a spread narrower than
+    `floor` only to `floor` (the rest as `fuse` does it: lexical scores over their maximum, ties by row)."""
+
+    def combine(candidates: np.ndarray, dense: np.ndarray, lexical: np.ndarray, weight: float) -> np.ndarray:
+        low, high = float(dense.min()), float(dense.max())
+        lex_max = float(lexical.max())
+        lex_norm = lexical / lex_max if lex_max > 0 else np.zeros_like(lexical)
+        if high - low <= 1e-9:
+            scaled = np.ones_like(dense) if high > 0 else np.zeros_like(dense)
+        else:
+            scaled = (dense - low) / max(high - low, floor)
+        return weight * scaled + (1.0 - weight) * lex_norm
+
+    return fused_by(combine)
 
 
 VARIANTS: dict[str, Callable[[], contextlib.AbstractContextManager[None]]] = {
@@ -130,30 +146,37 @@ def score(searcher: Searcher, data: dict[str, Any]) -> dict[str, float]:
     return out
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+def main(variants: dict[str, Callable[[], contextlib.AbstractContextManager[None]]] | None = None,
+         sets_of: Callable[[Path], dict[str, tuple[Path, Path]]] = targets, description: str | None = None,
+         prepare: Callable[[dict[str, Any]], None] | None = None) -> dict[str, dict[str, Any]]:
+    """Every set of `sets_of` under every variant of `variants` (this module's own by default); `prepare` reads each
+    set's built index before its variants run. Returns the report written by `-o`: {set: {variant: figures}}."""
+    variants = VARIANTS if variants is None else variants
+    ap = argparse.ArgumentParser(description=(description or __doc__ or "").split("\n\n")[0])
     data_arguments(ap)
     ap.add_argument("--sets")
-    ap.add_argument("--variants", default=",".join(VARIANTS))
+    ap.add_argument("--variants", default=",".join(variants))
     ap.add_argument("-o", "--output", type=Path)
     args = ap.parse_args()
     model = load_embedder(Settings(corpus_dir=ROOT / "corpus"))
     report: dict[str, dict[str, Any]] = {}
-    for name, (target, corpus) in targets(args.datasets).items():
+    for name, (target, corpus) in sets_of(args.datasets).items():
         if args.sets and name not in args.sets.split(","):
             continue
         settings = Settings(corpus_dir=corpus)
         data = build(target, settings, model, args.cache / f"answerable-{name}.pkl")
+        if prepare is not None:
+            prepare(data)
         vectors = {q.question: v for q, v in zip(data["questions"], data["qv"], strict=True)}
         searcher = Searcher.from_settings(data["index"], Remembered(model, vectors), settings)
         for variant in args.variants.split(","):
-            with VARIANTS[variant]():
+            with variants[variant]():
                 row = score(searcher, data)
             report.setdefault(name, {})[variant] = row
             print(json.dumps({"set": name, "variant": variant, **row}), flush=True)
     if args.output:
         args.output.write_text(json.dumps(report, indent=1) + "\n")
-
+    return report
 
 if __name__ == "__main__":
     main()

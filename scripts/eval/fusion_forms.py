@@ -31,9 +31,7 @@ Sets: those of `audit_sweep` and audit 42's and 43's pages, with their off-topic
 
 from __future__ import annotations
 
-import argparse
 import contextlib
-import json
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -42,19 +40,13 @@ import numpy as np
 
 import rag.search.fusion as fusion
 import rag.search.searcher as searching
-from rag.embedding.load import load_embedder
+import scripts.eval.audit_sweep as audit_sweep
 from rag.index.headings import Headings
 from rag.ingestion.stages import section_numbers
 from rag.search.searcher import Searcher
-from rag.settings import Settings
-from scripts.eval.answerable_fit import Remembered
-from scripts.eval.audit_sweep import DATA, score, targets
-from scripts.eval.common import ROOT, build, data_arguments
+from scripts.eval.audit_sweep import DATA, Combine, fused_by, targets
 
 SECTIONS: dict[str, np.ndarray] = {}  # the current set's section number of each row, for `nbr`
-
-Combine = Callable[[np.ndarray, np.ndarray, np.ndarray, float], np.ndarray]
-
 
 def _minmax(x: np.ndarray) -> np.ndarray:
     lo, hi = float(x.min()), float(x.max())
@@ -135,27 +127,6 @@ def top_k(k: int) -> Combine:
         dn = (d - ref) / spread if spread > 1e-9 else _minmax(d)
         return w * dn + (1 - w) * _maxscaled(lx)
     return combine
-
-
-@contextlib.contextmanager
-def fused_by(combine: Combine) -> Iterator[None]:
-    """`searching.fuse` replaced, in hybrid mode (0 < weight < 1), by `combine`'s scores, ties by row."""
-    original = searching.fuse
-
-    def patched(candidates: np.ndarray, dense: np.ndarray, lexical: np.ndarray, weight: float,
-                dense_ranks: dict[int, int], lexical_ranks: dict[int, int]) -> fusion.Ranking:
-        if len(candidates) == 0 or weight in (0.0, 1.0):
-            return original(candidates, dense, lexical, weight, dense_ranks, lexical_ranks)
-        fused = combine(candidates, dense.astype(np.float64), lexical.astype(np.float64), weight)
-        order = np.lexsort((candidates, -fused))
-        return fusion.Ranking(candidates[order], fused[order], dense[order], lexical[order], dense_ranks,
-                              lexical_ranks)
-
-    searching.fuse = patched
-    try:
-        yield
-    finally:
-        searching.fuse = original
 
 
 @contextlib.contextmanager
@@ -293,33 +264,14 @@ def table(report: dict[str, dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    data_arguments(ap)
-    ap.add_argument("--sets")
-    ap.add_argument("--variants", default=",".join(VARIANTS))
-    ap.add_argument("-o", "--output", type=Path)
-    args = ap.parse_args()
-    model = load_embedder(Settings(corpus_dir=ROOT / "corpus"))
-    report: dict[str, dict[str, Any]] = {}
-    for name, (target, corpus) in all_targets(args.datasets).items():
-        if args.sets and name not in args.sets.split(","):
-            continue
-        settings = Settings(corpus_dir=corpus)
-        data = build(target, settings, model, args.cache / f"answerable-{name}.pkl")
-        SECTIONS["rows"] = np.asarray(section_numbers(data["index"].passages))
-        INDEX["index"] = data["index"]
-        vectors = {q.question: v for q, v in zip(data["questions"], data["qv"], strict=True)}
-        searcher = Searcher.from_settings(data["index"], Remembered(model, vectors), settings)
-        for variant in args.variants.split(","):
-            with VARIANTS[variant]():
-                row = score(searcher, data)
-            report.setdefault(name, {})[variant] = row
-            print(json.dumps({"set": name, "variant": variant, **row}), flush=True)
-    print(table(report))
-    if args.output:
-        args.output.write_text(json.dumps(report, indent=1) + "\n")
+def prepare(data: dict[str, Any]) -> None:
+    """What the variants read of the set about to run: its sections (`nbr`) and its index (`untitled`)."""
+    SECTIONS["rows"] = np.asarray(section_numbers(data["index"].passages))
+    INDEX["index"] = data["index"]
 
+
+def main() -> None:
+    print(table(audit_sweep.main(VARIANTS, all_targets, __doc__, prepare)))
 
 if __name__ == "__main__":
     main()
