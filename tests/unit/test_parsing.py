@@ -454,7 +454,7 @@ def test_a_title_line_over_a_files_one_body_is_the_documents_title(tmp_path):
     before headed sections is. A one-line file keeps its line as text, and a question over its answer stays a
     heading."""
     from rag.corpus.chunking import Chunker
-    from rag.search.searcher import citation
+    from rag.search.remembered import citation
 
     body = ("Pour vous inscrire, présentez-vous à l'accueil muni d'une pièce d'identité et d'un justificatif de "
             "domicile de moins de trois mois.\n")
