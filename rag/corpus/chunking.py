@@ -82,7 +82,8 @@ TokenCounter = Callable[[Sequence[str]], list[int]]
 # reader's first row), no table in a code block, nor of Markdown rows with no separator row, nor of a paragraph of
 # cells a reader did not read as a row; a header row carried only when it takes at most half of a passage's tokens.
 # 28: a text file of one title line over its one body ("Inscription à la médiathèque", then its paragraph) takes
-# that line as its title, where it headed the file's only section under a title made from the file's name.
+# that line as its title (still its section's heading, shown under a title sources.toml declares), where it headed
+# the file's only section under a title made from the file's name.
 LAYOUT = 28
 TITLE_CHARS = 60  # a line shorter than this without a full stop names what follows it (`_runs_on`)
 _FULL_STOPS = (".", "!", "…", ";")

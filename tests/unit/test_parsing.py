@@ -461,10 +461,16 @@ def test_a_title_line_over_a_files_one_body_is_the_documents_title(tmp_path):
     (tmp_path / "inscription.txt").write_text("Inscription à la médiathèque\n\n" + body, encoding="utf-8")
     doc = read_document(tmp_path, tmp_path / "inscription.txt")
     assert doc.title == "Inscription à la médiathèque"
-    assert [(s.heading, [line.text for line in s.lines]) for s in doc.sections] == [(None, [body.strip()])]
+    assert [(s.heading, [line.text for line in s.lines]) for s in doc.sections] == [
+        ("Inscription à la médiathèque", [body.strip()])]  # its heading too, left out of the label (`citation`)
     chunks = Chunker(lambda texts: [len(t.split()) for t in texts], max_tokens=60).chunk(doc)
     assert [citation(c).label for c in chunks] == ["Inscription à la médiathèque"]
-    assert doc.text[chunks[0].start:chunks[0].end] == body.strip()  # the title line: in the title, as before
+    assert chunks[0].text == body.strip()
+    assert doc.text[chunks[0].start:chunks[0].end] == doc.text.strip()  # the title line: in its span, as before
+    # under a title sources.toml declares, the line still heads the passage: its text is in no passage else
+    declared = read_document(tmp_path, tmp_path / "inscription.txt", {"title": "Médiathèque municipale"})
+    chunks = Chunker(lambda texts: [len(t.split()) for t in texts], max_tokens=60).chunk(declared)
+    assert [citation(c).label for c in chunks] == ["Médiathèque municipale › Inscription à la médiathèque"]
     (tmp_path / "seul.txt").write_text("Inscription à la médiathèque\n", encoding="utf-8")
     alone = read_document(tmp_path, tmp_path / "seul.txt")
     assert (alone.title, [s.heading for s in alone.sections]) == ("Seul", [None])
@@ -515,8 +521,8 @@ def test_a_numbered_outline_gives_plain_text_its_headings_and_their_path(tmp_pat
     wrapped = ("Résultats de l'année\n\nLe chiffre d'affaires a progressé de\n2.5 Millions d'euros sur l'exercice\net "
                "de\n3.1 Millions l'an passé, selon le rapport publié en mars.\n")
     assert [s.heading for s in parse_text(wrapped).sections] == [None]  # wrapped lines, not headings
-    # (the title line over the file's one body is its title)
-    assert [s.heading for s in parse_text(steps).sections] == [None]
+    # (the title line over the file's one body is its title, and still its section's heading)
+    assert [s.heading for s in parse_text(steps).sections] == ["Retourner un article"]
     assert parse_text(steps).title == "Retourner un article"
     assert [line.text for line in parse_text(steps).sections[0].lines][-3:] == [
         "1. Ouvrez la commande", "2. Cochez les articles", "3. Imprimez l'étiquette"]

@@ -143,8 +143,12 @@ def parse_text(text: str) -> Parsed:
     alone = len(kept) == 1 and opening is not None and bool(lines) and opening == lines[0].text and titled(opening)
     if (outline_numbers or legal or alone) and opening is not None and not kept[0].parents and lines and \
             kept[0].heading_start == lines[0].start and not opening.endswith("?") and 0 not in legal.headings:
-        # an outlined document (or one of a single section) opening on a title line, then its introduction: the
-        # line is its title, as a lone title line is, and the introduction a section without heading
+        if alone:
+            # the line stays its section's heading too, which a label leaves out where it is the title (`citation`)
+            # and shows under a title sources.toml declares: without it the line's text would be in no passage
+            return Parsed(kept, title=opening)
+        # an outlined document opening on a title line, then its introduction: the line is its title, as a lone
+        # title line is, and the introduction a section without heading
         return Parsed([replace(kept[0], heading=None, heading_start=None),
                        *[replace(s, parents=(opening, *s.parents)) for s in kept[1:]]], title=opening)
     title, kept = leading_title(_title_apart(kept, lines, text, bool(legal)))
