@@ -310,12 +310,13 @@ def in_thread(searcher: Searcher) -> Search:
 
 def stdio_server(settings: Settings, searcher: Searcher) -> MCPServer:
     """The server for `rag mcp`: searches run in a worker thread of this process; at stdin's end, those under way
-    are answered, for a search's deadline at most."""
+    are answered, while one comes in a search's deadline at least."""
     return patient(build_server(settings, in_thread(searcher), searcher.passage, lambda: searcher.index), settings)
 
 
 def patient(server: MCPServer, settings: Settings) -> MCPServer:
-    """`server`, its requests under way at stdin's end answered for a search's deadline at most (`rag.mcp_stdio`)."""
+    """`server`, its requests under way at stdin's end answered while one comes in a search's deadline at least
+    (`rag.mcp_stdio`)."""
     if isinstance(server, PlainServer):
         server.stdin_patience = patience(settings.request_deadline_seconds)
     return server

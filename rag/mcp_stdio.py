@@ -14,9 +14,9 @@ answer to a malformed line comes before those to the requests after it (with a n
 it from another), and stdin's end lets what waits be written (for `DRAIN_SECONDS` at most) before the server stops.
 
 Stdin's end is told the SDK's server only once every request read has been computed and its answer sent to the
-outbox (for RAG_REQUEST_DEADLINE_SECONDS at most, `patience`): the server cancels what is still computed when its
-stream ends, answering "Connection closed", so that a script piping its requests into `rag mcp` and closing stdin
-lost the answers to its searches (`printf '%s\n' "$INIT" "$SEARCH" | rag mcp`).
+outbox (as long as one is answered every RAG_REQUEST_DEADLINE_SECONDS at least, `patience`): the server cancels
+what is still computed when its stream ends, answering "Connection closed", so that a script piping its requests
+into `rag mcp` and closing stdin lost the answers to its searches (`printf '%s\n' "$INIT" "$SEARCH" | rag mcp`).
 
 The SDK's own writer of stdout wrote each message in a worker thread, blocked on the pipe while it is full: a client
 that never read stdout and closed stdin held the server's exit for ever, since no deadline stops a thread blocked in
@@ -56,8 +56,9 @@ from pydantic import ValidationError
 
 PENDING_FAULTS = 1024  # answers waiting for a client that reads none: about 300 KB of answers to malformed lines
 DRAIN_SECONDS = 5  # how long the answers still waiting when stdin ends may take to be written
-ANSWER_SECONDS = 300  # how long the requests still computed when stdin ends may take, RAG_REQUEST_DEADLINE_SECONDS
-# being 0 (no deadline): long enough for any search, short enough that a request that hangs does not hold the exit
+ANSWER_SECONDS = 300  # how long the requests still computed when stdin ends may go unanswered,
+# RAG_REQUEST_DEADLINE_SECONDS being 0 (no deadline): long enough for any search, short enough that a request that
+# hangs does not hold the exit
 FINISH_SECONDS = 5  # how long a message whose writing has begun may still take after a deadline (a partial line
 # would reach the client as a JSON it cannot parse)
 logger = logging.getLogger("rag.mcp")
@@ -107,31 +108,34 @@ class Outbox:
         self._queue, self._waiting = anyio.create_memory_object_stream[SessionMessage](PENDING_FAULTS)
         self._dropping = False
         self._computing: set[str | int] = set()
-        self._idle = anyio.Event()
-        self._idle.set()
+        self._answer = anyio.Event()  # set at each answer sent, for `answered` to see the requests move on
 
     def expect(self, message: object) -> None:
         """Note a request read from the client as being computed; a `notifications/cancelled` withdraws the one it
         names, which the server never answers."""
         if isinstance(message, JSONRPCRequest):
             self._computing.add(message.id)
-            self._idle = anyio.Event() if self._idle.is_set() else self._idle
         elif isinstance(message, JSONRPCNotification) and message.method == "notifications/cancelled":
             self._settle((message.params or {}).get("requestId"))
 
     def _settle(self, mid: object) -> None:
         if isinstance(mid, str | int):
             self._computing.discard(mid)
-        if not self._computing:
-            self._idle.set()
+        self._answer.set()
 
     async def answered(self, seconds: float) -> None:
         """Wait until every request read has its answer sent (queued, or waiting for room in the queue: computed),
-        for `seconds` at most, saying in the log how many are left unanswered past them."""
-        with anyio.move_on_after(seconds):
-            await self._idle.wait()
+        as long as one comes every `seconds` at least, saying in the log how many are left unanswered past them. The
+        wait is not `seconds` in all: a script piping a thousand searches has each computed in turn, in its own
+        deadline, where a thousand answered in 30 s at most had the last ones cancelled."""
+        while self._computing:
+            self._answer = anyio.Event()
+            with anyio.move_on_after(seconds) as waited:
+                await self._answer.wait()
+            if waited.cancelled_caught:
+                break
         if self._computing:
-            logger.warning("stdin closed: %d requests still computed after %g seconds are cancelled",
+            logger.warning("stdin closed: %d requests still computed, none answered for %g seconds, are cancelled",
                            len(self._computing), seconds)
 
     async def send(self, item: SessionMessage) -> None:
@@ -320,7 +324,7 @@ async def stdio_streams() -> AsyncIterator[tuple[Any, Any]]:
 
 
 def patience(deadline: float) -> float:
-    """How long the requests still computed at stdin's end may take to be answered: a search's deadline
+    """How long the requests still computed at stdin's end may go without an answer: a search's deadline
     (RAG_REQUEST_DEADLINE_SECONDS, `deadline`), `ANSWER_SECONDS` when it has none (0)."""
     return deadline if deadline > 0 else ANSWER_SECONDS
 
@@ -329,9 +333,9 @@ def patience(deadline: float) -> float:
 async def answering_faults(read: Any, write: Any,
                            wait: float = DRAIN_SECONDS) -> AsyncIterator[tuple[AnsweredFaults, Outbox]]:
     """`read` as `AnsweredFaults` and `write` behind an `Outbox`, for the SDK's server to read and write while inside
-    (it closes the outbox when it stops); at stdin's end, the requests read are computed and answered, for `wait`
-    seconds at most; on leaving, what waits in the outbox is written, for `DRAIN_SECONDS` at most (a client that
-    reads nothing more would hold the server up)."""
+    (it closes the outbox when it stops); at stdin's end, the requests read are computed and answered, while one is
+    answered every `wait` seconds at least; on leaving, what waits in the outbox is written, for `DRAIN_SECONDS` at
+    most (a client that reads nothing more would hold the server up)."""
     outbox = Outbox(write)
     async with anyio.create_task_group() as tasks:
         tasks.start_soon(outbox.forward)

@@ -209,7 +209,7 @@ class Settings(BaseSettings):
         30.0, ge=0, description="Longest a search may wait for its answers; then what is not computed is dropped "
                                 "and the request gets a 503 (0: no deadline). A request whose questions alone need "
                                 "more than 1.5 times this at the measured rate gets a 413 at once. In `rag mcp`, how "
-                                "long the requests under way at stdin's end may take (0: 300 s).")
+                                "long the requests under way at stdin's end may go without an answer (0: 300 s).")
     queue_max_tokens: int = Field(
         131_072, ge=1, description="Most estimated tokens (characters / 4, more for scripts and strings that cost "
                                    "more) of questions waiting before 503 Overloaded; one client may hold three "

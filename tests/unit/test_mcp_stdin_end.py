@@ -17,13 +17,20 @@ def _line(message: dict) -> SessionMessage:
 
 def _served(lines: list[dict], wait: float, seconds: float) -> list[dict]:
     """What a server whose tool `slow` takes `seconds` writes for `lines`, sent at once and stdin closed after
-    them."""
+    them; its tool `queued` takes `seconds` too, one call at a time (a search in the worker thread)."""
     server = PlainServer("test")
+    one_at_a_time = anyio.Lock()
 
     @server.tool()
     async def slow(n: int) -> str:
         await anyio.sleep(seconds)
         return f"done {n}"
+
+    @server.tool()
+    async def queued() -> str:
+        async with one_at_a_time:
+            await anyio.sleep(seconds)
+        return "done"
 
     answers: list[dict] = []
 
@@ -73,3 +80,12 @@ def test_a_request_the_client_cancelled_is_not_waited_for():
     lines = [*LINES[:3], cancel]
     answers = _served(lines, wait=60, seconds=60)  # a wait for it would outlast fail_after(30)
     assert [a["id"] for a in answers] == [1], answers
+
+
+def test_the_wait_at_stdins_end_goes_on_while_answers_come():
+    """Requests computed one after the other take longer in all than the wait, each answered within it: the wait is
+    for the next answer, not for all of them (a thousand piped searches had the last ones cancelled)."""
+    calls = [{"jsonrpc": "2.0", "id": 10 + n, "method": "tools/call", "params": {"name": "queued", "arguments": {}}}
+             for n in range(8)]
+    answers = _served([*LINES[:2], *calls], wait=1.2, seconds=0.3)  # 2.4 s in all
+    assert sorted(a["id"] for a in answers if "result" in a) == [1, *range(10, 18)], answers
