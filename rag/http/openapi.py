@@ -69,6 +69,17 @@ def operation_id(handler: HTTPRouteHandler, method: Method, _path: list[Any]) ->
     return handler.handler_name if len(handler.http_methods) == 1 else f"{handler.handler_name}_{method.lower()}"
 
 
+def _within(example: Example, settings: Settings) -> Example:
+    """`example` within this server's limits (RAG_K_MAX, RAG_BATCH_MAX), which it would break with a 422."""
+    value = dict(example.value or {})
+    for key in ("k", "max_num_results"):
+        if key in value:
+            value[key] = min(value[key], settings.k_max)
+    if "questions" in value:
+        value["questions"] = value["questions"][:settings.batch_max]
+    return Example(summary=example.summary, value=value)
+
+
 def describe_limits(openapi: OpenAPI, settings: Settings) -> None:
     """Add `additionalProperties: false` and the settings' limits to the request bodies' schemas, an example to each
     search's request body (`EXAMPLES`), drop the 400 Litestar declares by itself for a route with parameters, and
@@ -79,7 +90,7 @@ def describe_limits(openapi: OpenAPI, settings: Settings) -> None:
         body = getattr((openapi.paths or {}).get(path), "post", None)
         body = body.request_body if isinstance(body, Operation) else None
         for media in body.content.values() if isinstance(body, RequestBody) else []:
-            media.examples = {"question": example}
+            media.examples = {"question": _within(example, settings)}
     for item in (openapi.paths or {}).values():
         for operation in (getattr(item, method) for method in ("get", "put", "post", "delete", "patch")):
             if isinstance(operation, Operation) and operation.description:

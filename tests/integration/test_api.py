@@ -146,6 +146,19 @@ def test_every_json_request_body_has_an_example_the_server_answers(client):
         assert r.status_code == 200, (path, r.text)
 
 
+def test_the_request_body_examples_keep_within_the_servers_limits(searcher, settings):
+    """A server whose RAG_K_MAX is 2 and RAG_BATCH_MAX 1 refused its own examples (k 3, two questions) with a 422."""
+    narrow = settings.model_copy(update={"k_max": 2, "k_default": 2, "batch_max": 1})
+    with TestClient(create_app(narrow, searcher=searcher), base_url="http://127.0.0.1") as client:
+        schema = client.get("/schema/openapi.json").json()
+        store = client.get("/v1/vector_stores").json()["data"][0]["id"]
+        for path, operations in schema["paths"].items():
+            for media in operations.get("post", {}).get("requestBody", {}).get("content", {}).values():
+                (example,) = media["examples"].values()
+                r = client.post(path.replace("{vector_store_id}", store), json=example["value"])
+                assert r.status_code == 200, (path, r.text)
+
+
 @pytest.mark.parametrize(
     ("body", "status", "needle"),
     [
