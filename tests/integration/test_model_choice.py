@@ -314,4 +314,6 @@ def test_a_question_pinned_to_the_build_before_a_swap_is_read_by_that_builds_mod
     pinned, unpinned = searcher.search([Query(FRENCH_QUESTION, 3, "dense", explain=True, index=french),
                                         Query(ENGLISH_QUESTION, 3, "dense", explain=True)])
     assert _scored(pinned) == _scored(before) and _scored(unpinned) == _scored(expected)
+    # and judged answerable by the rule fitted for that model's scores (the bundled one's, not the English one's)
+    assert (pinned.probability, unpinned.probability) == (before.probability, expected.probability)
     assert searcher.model_of(french) == BUNDLED_MODEL and searcher.model == searcher.model_of(english) == ENGLISH_MODEL
