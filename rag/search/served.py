@@ -51,7 +51,8 @@ class Served:
         key = id(old[0])
         with self._lock:  # recorded before the swap: a batch that read the old build finds its model
             self._before[key] = (weakref.ref(old[0]), old[1])
-        weakref.finalize(old[0], self._forget, key)
+        # not at exit: a process that ends gives all its memory back, and Python 3.12 refuses to start the thread then
+        weakref.finalize(old[0], self._forget, key).atexit = False
         self.now = (index, old[1] if embedder is None else embedder)
         return old
 

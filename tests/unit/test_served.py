@@ -4,10 +4,13 @@ a request pins it, and that model is released with it."""
 from __future__ import annotations
 
 import gc
+import subprocess
+import sys
 import weakref
 from typing import Any, cast
 
 from rag.search.served import Served
+from tests.helpers.paths import ROOT
 
 
 class Build:
@@ -56,3 +59,20 @@ def test_a_build_served_before_keeps_its_model_until_no_request_pins_it():
 def test_an_unknown_build_is_read_by_the_model_served():
     served = _served(Build(), Model("e5"))
     assert served.embedder(cast(Any, Build())).name == "e5"
+
+
+EXITING = """
+import threading
+from tests.unit.test_served import Build, Model, _served
+started = threading.Thread.start
+threading.Thread.start = lambda thread: print("started", thread.name) or started(thread)
+served = _served(Build(), Model("e5"))
+pinned = served.now[0]  # a request still pinned to the first build when the process ends
+served.swap(Build(), Model("minilm"))
+"""
+
+
+def test_a_process_that_ends_with_a_build_still_pinned_starts_no_thread_to_release_its_model():
+    """The memory comes back with the process anyway; Python 3.12 refuses to start a thread at exit (a traceback)."""
+    ended = subprocess.run([sys.executable, "-c", EXITING], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert ended.returncode == 0 and ended.stdout == "" and ended.stderr == "", (ended.stdout, ended.stderr)
