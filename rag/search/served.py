@@ -43,7 +43,9 @@ class Served:
         self.now = (index, embedder)  # replaced whole: read once, the build and its model of the same moment
         # id of a build served before -> (the build, weakly: ids are reused once it is gone; the model it was read with)
         self._before: dict[int, tuple[weakref.ref[Index], Embedder]] = {}
-        self._lock = threading.Lock()  # a reload's thread and a build's finalizer may change `_before` at once
+        # a reload's thread and a build's finalizer may change `_before` at once; reentrant, since the cyclic collector
+        # may run a finalizer (`_forget`) at an allocation made while the lock is held
+        self._lock = threading.RLock()
 
     def swap(self, index: Index, embedder: Embedder | None = None) -> tuple[Index, Embedder]:
         """Serve `index`, read with `embedder` (None: the model served now); returns the pair it replaces."""

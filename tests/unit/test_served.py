@@ -76,3 +76,23 @@ def test_a_process_that_ends_with_a_build_still_pinned_starts_no_thread_to_relea
     """The memory comes back with the process anyway; Python 3.12 refuses to start a thread at exit (a traceback)."""
     ended = subprocess.run([sys.executable, "-c", EXITING], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert ended.returncode == 0 and ended.stdout == "" and ended.stderr == "", (ended.stdout, ended.stderr)
+
+
+def test_a_build_freed_while_the_lock_is_held_does_not_hang_its_release():
+    """The cyclic collector may run a build's finalizer at any allocation, one made under the lock too (in `swap`):
+    the release takes the lock again in the same thread, which a plain lock would wait for forever."""
+    import threading
+
+    first, e5 = Build(), Model("e5")
+    served = _served(first, e5)
+    served.swap(cast(Any, Build()), cast(Any, Model("minilm")))
+    key = id(first)
+
+    def release_under_the_lock() -> None:
+        with served._lock:
+            served._forget(key)
+
+    releasing = threading.Thread(target=release_under_the_lock, daemon=True)
+    releasing.start()
+    releasing.join(10)
+    assert not releasing.is_alive()
