@@ -34,6 +34,7 @@ import logging
 import os
 import stat
 import sys
+from collections import Counter
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, suppress
 from types import TracebackType
@@ -107,20 +108,23 @@ class Outbox:
         self._write = write
         self._queue, self._waiting = anyio.create_memory_object_stream[SessionMessage](PENDING_FAULTS)
         self._dropping = False
-        self._computing: set[str | int] = set()
+        # how many requests read under each id are still computed: a client may (wrongly) reuse an id in flight
+        self._computing: Counter[str | int] = Counter()
         self._answer = anyio.Event()  # set at each answer sent, for `answered` to see the requests move on
 
     def expect(self, message: object) -> None:
         """Note a request read from the client as being computed; a `notifications/cancelled` withdraws the one it
         names, which the server never answers."""
         if isinstance(message, JSONRPCRequest):
-            self._computing.add(message.id)
+            self._computing[message.id] += 1
         elif isinstance(message, JSONRPCNotification) and message.method == "notifications/cancelled":
             self._settle((message.params or {}).get("requestId"))
 
     def _settle(self, mid: object) -> None:
-        if isinstance(mid, str | int):
-            self._computing.discard(mid)
+        if isinstance(mid, str | int) and self._computing[mid] > 0:
+            self._computing[mid] -= 1
+            if not self._computing[mid]:
+                del self._computing[mid]
         self._answer.set()
 
     async def answered(self, seconds: float) -> None:
@@ -136,7 +140,7 @@ class Outbox:
                 break
         if self._computing:
             logger.warning("stdin closed: %d requests still computed, none answered for %g seconds, are cancelled",
-                           len(self._computing), seconds)
+                           self._computing.total(), seconds)
 
     async def send(self, item: SessionMessage) -> None:
         """Queue `item` (the SDK's own message: an answer, a notification), waiting for room."""

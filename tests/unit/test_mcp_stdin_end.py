@@ -89,3 +89,15 @@ def test_the_wait_at_stdins_end_goes_on_while_answers_come():
              for n in range(8)]
     answers = _served([*LINES[:2], *calls], wait=1.2, seconds=0.3)  # 2.4 s in all
     assert sorted(a["id"] for a in answers if "result" in a) == [1, *range(10, 18)], answers
+
+
+def test_a_request_id_reused_in_flight_is_waited_for_as_often_as_it_was_sent():
+    """A client that (wrongly) reuses the id of a search under way for a ping: the ping's answer does not end the wait
+    for the search."""
+    lines = [*LINES[:2], {"jsonrpc": "2.0", "id": 9, "method": "tools/call", "params": {"name": "slow",
+                                                                                          "arguments": {"n": 9}}},
+             {"jsonrpc": "2.0", "id": 9, "method": "ping"}]
+    answers = _served(lines, wait=10, seconds=0.5)
+    nines = [a for a in answers if a.get("id") == 9]
+    assert len(nines) == 2 and any(a.get("result", {}).get("content", [{}])[0].get("text") == "done 9"
+                                   for a in nines), answers
