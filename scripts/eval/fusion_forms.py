@@ -15,18 +15,15 @@ Prints one JSON line per set and variant, then a Markdown table (a row per varia
   its second than the lexical side's does (on their scaled scores), within [0.1, 0.9];
 - `top<k>`: cosines scaled from the `k`-th best candidate's instead of the last's (a reference rank that does not
   depend on how many candidates there are);
-- `lexfloor<f>`: BM25 divided by the larger of its best candidate's score and `f` times the sum of the question's
-  terms' idf (what a passage holding each of them once scores), so that a best match holding one weak word of the
-  question does not spread over the whole lexical weight;
-- `floors`: `lexfloor0.25` with a floor of 0.06 under the cosines' spread (`audit_sweep`'s `floor0.06`);
 - `nbr<b>`: each candidate's cosine mixed with the best cosine of its section (`b` its share);
-- `kinds`, `kinds_mean`: the passage's, heading's and window's cosines each less its median (mean) over the corpus
-  for the question before the best of the three is taken (a question-shaped heading is closer to any question than
-  a passage is); the raw cosine is still what `answerable` reads;
 - `untitled`: a document's introduction (a passage outside any section, in a document that has sections) scored
   without a heading vector, the title it would take standing for the whole document.
 
 Sets: those of `audit_sweep` and audit 42's and 43's pages, with their off-topic questions.
+
+The variants `lexfloor<f>`, `floors`, `kinds` and `kinds_mean` of docs/EVALUATION.md's table replaced the searcher's
+private ranking step, which a script here may not reach (tests/system/test_scripts.py): they ran with this script as
+of commit c6bd409 (`git show c6bd409:scripts/eval/fusion_forms.py`), and are not kept here.
 """
 
 from __future__ import annotations
@@ -38,12 +35,9 @@ from typing import Any
 
 import numpy as np
 
-import rag.search.fusion as fusion
-import rag.search.searcher as searching
 import scripts.eval.audit_sweep as audit_sweep
 from rag.index.headings import Headings
 from rag.ingestion.stages import section_numbers
-from rag.search.searcher import Searcher
 from scripts.eval.audit_sweep import DATA, Combine, fused_by, targets
 
 SECTIONS: dict[str, np.ndarray] = {}  # the current set's section number of each row, for `nbr`
@@ -129,70 +123,6 @@ def top_k(k: int) -> Combine:
     return combine
 
 
-@contextlib.contextmanager
-def kinds_centred(stat: str) -> Iterator[None]:
-    """Hybrid ranking with each kind of dense vector (passage, heading, window) centred on its own median cosine
-    with the question over the corpus (`stat` "median"), or its mean ("mean"), before the best of the three is taken:
-    a question-shaped heading is closer to any question than a passage is. The raw best cosine stays the one the
-    ranking reports (`answerable` reads it)."""
-    original = searching.Searcher._rank
-    reduce = np.median if stat == "median" else np.mean
-
-    def ranked(self: Searcher, index: Any, query: Any, vector: Any, d_rows: Any, d_scores: Any, n: int,
-               weight: float, extras: Any = None, lexical: Any = None) -> fusion.Ranking:
-        if query.mode != "hybrid" or extras is None or query.within is not None or index.headings is None:
-            return original(self, index, query, vector, d_rows, d_scores, n, weight, extras, lexical)
-        lex_all = searching._lexical(index, query) if lexical is None else lexical
-        l_rows, _ = searching.top_rows(lex_all, n)
-        candidates = searching._union(d_rows, l_rows, len(index))
-        raw = index.dense_scores(candidates, vector, extras)
-        raw[np.searchsorted(candidates, d_rows)] = d_scores
-        every = np.arange(len(index))
-        own = index.vectors.vectors_for(every) @ vector
-        heads = extras.headings[index.headings.of_row]
-        parts = [own[candidates] - reduce(own), heads[candidates] - reduce(heads)]
-        if index.windows is not None and extras.windows is not None and len(extras.windows):
-            parts.append(index.windows.scores_of(candidates, extras.windows) - reduce(extras.windows))
-        centred = np.max(parts, axis=0)
-        lex = lex_all[candidates]
-        fused = weight * _minmax(centred) + (1 - weight) * _maxscaled(lex)
-        order = np.lexsort((candidates, -fused))
-        return fusion.Ranking(candidates[order], fused[order], raw[order], lex[order], fusion.ranks(d_rows),
-                              fusion.ranks(l_rows))
-
-    searching.Searcher._rank = ranked  # type: ignore[method-assign]
-    try:
-        yield
-    finally:
-        searching.Searcher._rank = original  # type: ignore[method-assign]
-
-
-@contextlib.contextmanager
-def lexical_floor(share: float, dense_floor: float = 0.0) -> Iterator[None]:
-    """BM25 scaled by the larger of its best candidate's score and `share` times what a passage holding each of the
-    question's terms once would score (the sum of their idf): a lexical side whose best match holds only a small
-    part of the question's words (one common word) no longer spreads over the whole of its weight."""
-    original = searching.Searcher._rank
-    ideal: dict[str, float] = {}
-
-    def ranked(self: Searcher, index: Any, query: Any, *args: Any, **kwargs: Any) -> fusion.Ranking:
-        ideal["sum"] = sum(index.lexical.term_weights(query.question).values())
-        return original(self, index, query, *args, **kwargs)
-
-    def combine(candidates: np.ndarray, d: np.ndarray, lx: np.ndarray, w: float) -> np.ndarray:
-        top = max(float(lx.max()), share * ideal["sum"])
-        low, spread = float(d.min()), float(d.max() - d.min())
-        dn = (d - low) / max(spread, dense_floor) if spread > 1e-9 else _minmax(d)
-        return w * dn + (1 - w) * (lx / top if top > 0 else np.zeros_like(lx))
-
-    searching.Searcher._rank = ranked  # type: ignore[method-assign]
-    try:
-        with fused_by(combine):
-            yield
-    finally:
-        searching.Searcher._rank = original  # type: ignore[method-assign]
-
-
 INDEX: dict[str, Any] = {}  # the current set's index, for `untitled`
 
 
@@ -226,11 +156,7 @@ VARIANTS: dict[str, Callable[[], contextlib.AbstractContextManager[None]]] = {
     "borda": lambda: fused_by(borda),
     **{f"peak{a:g}": (lambda a=a: fused_by(peak(a))) for a in (0.25, 0.5)},
     **{f"top{k}": (lambda k=k: fused_by(top_k(k))) for k in (10, 20)},
-    **{f"lexfloor{f:g}": (lambda f=f: lexical_floor(f)) for f in (0.25, 0.5)},
-    "floors": lambda: lexical_floor(0.25, 0.06),
     **{f"nbr{b:g}": (lambda b=b: fused_by(neighbours(b))) for b in (0.1, 0.2, 0.3)},
-    "kinds": lambda: kinds_centred("median"),
-    "kinds_mean": lambda: kinds_centred("mean"),
     "untitled": untitled_intro,
 }
 
