@@ -14,7 +14,6 @@ corpus does not answer, where only `flagged` (the share of questions whose `answ
 
 from __future__ import annotations
 
-import difflib
 import json
 import math
 import re
@@ -40,6 +39,7 @@ from rag.schemas import CONTEXT_MAX, Hit, Mode
 from rag.search.answer import answer
 from rag.search.searcher import Found, Query, Searcher
 from rag.settings import Settings
+from rag.suggest import closest
 
 KS = (1, 5, 10)
 
@@ -124,10 +124,10 @@ def _question(line: str, where: str, scored: bool) -> Question:
     if not isinstance(row, dict):
         raise ConfigError(f"{where}: a JSON {type(row).__name__}, not an object: {QUESTION_FORMAT}")
     for key in row:
-        near = [] if key in KEYS or any(str(key).startswith(k + "_") for k in KEYS) else \
-            [k for k in difflib.get_close_matches(str(key).casefold(), KEYS, n=1, cutoff=0.75) if k not in row]
+        near = None if key in KEYS or any(str(key).startswith(k + "_") for k in KEYS) else \
+            closest(str(key).casefold(), [k for k in KEYS if k not in row])
         if near:  # a misspelt key the line lacks ("pasage_ids"); "question_id" or "qid" beside "id" are a set's own
-            raise ConfigError(f"{where}: unknown key {key!r}, did you mean {near[0]!r}? The keys rag eval reads are "
+            raise ConfigError(f"{where}: unknown key {key!r}, did you mean {near!r}? The keys rag eval reads are "
                               f"{', '.join(KEYS)}, context (others are carried unread)")
     qid, text = row.get("id"), row.get("question")
     if isinstance(qid, bool) or not isinstance(qid, str | int) or str(qid).strip() == "":

@@ -1,8 +1,10 @@
 """The field a mistaken name in a request likely means: another API's name for it (`top_k` for `k`, `query` for
-`question`: `SYNONYMS`), or a misspelling of it (`contexte`, `sorce`: the closest name, by difflib's ratio).
+`question`: `SYNONYMS`), or a misspelling of it (`contexte`, `sorce`: the closest name, by difflib's ratio, or a name
+that two neighbouring letters swapped, `ulr` for `url`: `closest`).
 
 Both edges use it: HTTP for an unknown body field or query parameter (`rag.http.fields`, `rag.http.routes`), MCP for
-an argument a tool does not take (`rag.mcp_server`).
+an argument a tool does not take (`rag.mcp_server`); `closest` reads the keys of `sources.toml` (`rag.corpus.reader`)
+and of `rag eval`'s question files (`rag.evaluation`).
 """
 
 from __future__ import annotations
@@ -45,10 +47,28 @@ def suggestion(name: str, taken: Iterable[str]) -> str | None:
     if exact is not None:
         return exact
     for candidate in candidates:
-        close = difflib.get_close_matches(candidate, taken, n=1, cutoff=_CLOSE)
-        if close:
-            return close[0]
+        close = closest(candidate, taken)
+        if close is not None:
+            return close
     return None
 
 
-__all__ = ["SYNONYMS", "names", "suggestion"]
+def closest(name: str, taken: Iterable[str]) -> str | None:
+    """The name of `taken` that `name` likely misspells: the closest by difflib's ratio from 0.75 ("titel" for
+    "title", "contexte" for "context"), else one that `name` spells with two neighbouring letters swapped ("ulr" for
+    "url", whose ratio is 0.67: a short name's typo weighs more than a long one's); None when none is close."""
+    taken = list(taken)
+    close = difflib.get_close_matches(name, taken, n=1, cutoff=_CLOSE)
+    if close:
+        return close[0]
+    return next((t for t in taken if len(t) == len(name) > 2 and _swapped(name, t)), None)
+
+
+def _swapped(a: str, b: str) -> bool:
+    """Whether `a` is `b` with exactly two neighbouring letters swapped."""
+    differ = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
+    return len(differ) == 2 and differ[1] == differ[0] + 1 and a[differ[0]] == b[differ[1]] and a[differ[1]] == b[
+        differ[0]]
+
+
+__all__ = ["SYNONYMS", "closest", "names", "suggestion"]

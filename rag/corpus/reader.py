@@ -6,7 +6,6 @@ importable from here too): this module reads and parses what passes, and says wh
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import re
 import tomllib
@@ -35,6 +34,7 @@ from rag.corpus.files import (
 )
 from rag.corpus.formats.base import Parsed, Section, heading_path
 from rag.sanitize import blank_controls, url_refusal
+from rag.suggest import closest
 
 # The longest document id from a path (a second document of the same id adds "-2"): well under a name's limit in
 # filters and passage ids (`rag.schemas.NAME_MAX`)
@@ -291,9 +291,8 @@ def _misspelt_keys(entry: object) -> str:
     """The keys of a `sources.toml` entry that likely mean one it reads and lacks ("unknown key 'titel' (did you
     mean `title`?)"), said in a line; "" when none does. Keys far from those (`provenance`) are kept for people."""
     keys = [str(key) for key in entry] if isinstance(entry, Mapping) else []
-    said = [f"unknown key {key!r} (did you mean `{near[0]}`?)" for key in keys if key not in METADATA_KEYS and (
-        near := [k for k in difflib.get_close_matches(key.casefold(), METADATA_KEYS, n=1, cutoff=0.75)
-                 if k not in keys])]
+    said = [f"unknown key {key!r} (did you mean `{near}`?)" for key in keys if key not in METADATA_KEYS and (
+        near := closest(key.casefold(), [k for k in METADATA_KEYS if k not in keys]))]
     return "; ".join(said)
 
 

@@ -8,7 +8,7 @@ from types import SimpleNamespace
 import pytest
 
 from rag.http.rules import Rules
-from rag.suggest import suggestion
+from rag.suggest import closest, suggestion
 
 
 def test_a_name_longer_than_any_field_is_not_compared(monkeypatch):
@@ -21,6 +21,12 @@ def test_a_name_longer_than_any_field_is_not_compared(monkeypatch):
     assert suggestion("k" * 101, ["k", "question"]) is None
     with pytest.raises(AssertionError, match="compared"):
         suggestion("qestion", ["k", "question"])
+
+
+@pytest.mark.parametrize(("name", "meant"), [
+    ("ulr", "url"), ("mdoe", "mode"), ("titel", "title"), ("uri", None), ("lru", None), ("ab", None), ("url", "url")])
+def test_two_neighbouring_letters_swapped_read_as_the_name_they_spell(name, meant):
+    assert closest(name, ["url", "title", "mode", "ba"]) == meant
 
 
 def test_a_closed_set_not_found_among_the_route_s_parameters_points_to_the_openapi_document():
