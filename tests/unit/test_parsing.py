@@ -478,6 +478,20 @@ def test_a_title_line_over_a_files_one_body_is_the_documents_title(tmp_path):
     assert (asked.title, [s.heading for s in asked.sections]) == (None, ["Comment s'inscrire à la médiathèque ?"])
 
 
+@pytest.mark.parametrize("greeting", ["Bonjour à tous", "Chère cliente, cher client", "Madame, Monsieur",
+                                      "Dear customers", "Sehr geehrte Damen und Herren", "Hola"])
+def test_a_greeting_over_a_message_is_neither_its_title_nor_a_heading(greeting):
+    """A note or an e-mail saved as text opens on its salutation, which has a title's shape (short, a capital, no
+    sentence end) and was taken as the document's title, then as the label of every citation."""
+    body = ("La médiathèque sera fermée le lundi 3 juin pour l'inventaire annuel. Les retours se feront par la boîte "
+            "extérieure et les réservations seront prolongées d'une semaine.\n")
+    parsed = parse_text(f"{greeting}\n{body}")
+    assert (parsed.title, [s.heading for s in parsed.sections]) == (None, [None])
+    headed = parse_text(f"{greeting}\n\nFermeture annuelle\n{body}\nHoraires d'été\n{body}")
+    assert [s.heading for s in headed.sections] == [None, "Fermeture annuelle", "Horaires d'été"]
+    assert headed.title is None and headed.sections[0].lines[0].text == greeting  # kept as text
+
+
 def test_a_file_that_ends_announcing_what_it_lacks_drops_that_line():
     """The seed FAQ's export ends on "Voici le process d’achat standard avec seQura:", the process cut off: a passage
     of one line announcing nothing, quoted as the answer to questions the corpus does not answer."""

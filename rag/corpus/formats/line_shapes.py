@@ -16,11 +16,19 @@ BULLET = re.compile(r"^\s*(?:[•·▪◦*\-–]\s+)")
 # A numbered heading of an outline: "2.", "2.1", "2.1.3" (or "2)") then its title ("2.1 Délais de remboursement").
 OUTLINE = re.compile(r"^\s*(?P<number>\d{1,2}(?:\.\d{1,2}){0,3})[.)]?\s+(?P<text>\S(?:.*\S)?)\s*$")
 SENTENCE_END = (".", "!", "?", ";", ":", ",", "…", "»", ")")
+# A letter's or a message's salutation, alone or with up to three words ("Bonjour à tous", "Chère cliente", "Dear
+# customers", "Madame, Monsieur", "Sehr geehrte Damen und Herren"): the shape of a title when it ends on no comma, and
+# never one. A date line ("Mardi 12 mars 2024") still heads what follows it: a changelog's entry is named by its date.
+GREETING = re.compile(
+    r"(?i:bonjour|bonsoir|salut|coucou|hello|hi|hey|dear|chers?|ch[èe]res?|madame|monsieur|mesdames|messieurs|hola|"
+    r"buenos\s+d[ií]as|buenas(?:\s+tardes)?|estimad[oa]s?|querid[oa]s?|hallo|guten\s+(?:tag|morgen|abend)|"
+    r"sehr\s+geehrte[rs]?|ciao|salve|gentil[ei]|car[oa]|ol[áa]|prezad[oa]s?)(?:,?\s+\S+){0,3}")
 
 
 def titled(text: str) -> bool:
-    """A title's shape: up to 80 characters and 12 words, opening on a capital, no sentence end."""
-    return len(text) <= 80 and len(text.split()) <= 12 and text[0].isupper() and not text.endswith(SENTENCE_END)
+    """A title's shape: up to 80 characters and 12 words, opening on a capital, no sentence end, no greeting."""
+    return len(text) <= 80 and len(text.split()) <= 12 and text[0].isupper() and not text.endswith(SENTENCE_END) \
+        and not GREETING.fullmatch(text)
 
 
 def heading_like(text: str) -> bool:
@@ -52,4 +60,5 @@ def opens_block(lines: list[Line], i: int, source: str, after: Container[int] = 
         bool(OUTLINE.match(previous.text)) or i - 1 in after
 
 
-__all__ = ["BULLET", "NUMBERED", "OUTLINE", "SENTENCE_END", "apart", "heading_like", "opens_block", "short", "titled"]
+__all__ = ["BULLET", "GREETING", "NUMBERED", "OUTLINE", "SENTENCE_END", "apart", "heading_like", "opens_block", "short",
+           "titled"]

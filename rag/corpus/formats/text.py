@@ -12,6 +12,7 @@ from rag.corpus.formats.articles import Articles, hollow, legal_headings
 from rag.corpus.formats.base import Line, Outline, Parsed, Section, lines_with_offsets
 from rag.corpus.formats.line_shapes import (
     BULLET,
+    GREETING,
     NUMBERED,
     OUTLINE,
     SENTENCE_END,
@@ -51,7 +52,7 @@ def looks_like_title(line: Line, following: Line | None, previous: Line | None =
         return False
     if len(text) > 80 or len(text.split()) > 12 or text.endswith(SENTENCE_END):
         return False
-    if not text[0].isupper():
+    if not text[0].isupper() or GREETING.fullmatch(text):
         return False
     return len(following.text) >= max(2 * len(text), 60)
 
