@@ -67,7 +67,8 @@ class Problem(BaseModel):
     instance: str = Field(description="Path of the request; empty when the server refused the connection before "
                                       "reading it (429, 431, 408, 503 past RAG_MAX_CONNECTIONS).")
     errors: list[dict[str, Any]] | None = Field(None, description="On a 422, one entry per refused field: `key` "
-                                                "(the field, `body` for the body itself) and `message` (the rule).")
+                                                "(the field, `body` for the body itself), `message` (the rule) and "
+                                                "`source` (where it was sent: `body`, `query` or `path`).")
 
 
 def problem_body(status: int, detail: str, instance: str, **extra: Any) -> dict[str, Any]:
@@ -127,8 +128,10 @@ def _field_path(key: str) -> str:
 
 def _rule(error: dict[str, Any], rules: Rules) -> dict[str, Any]:
     """A refused field's entry, its place as the server's checks name it, its rule in the API's words
-    (`rag.http.rules`)."""
-    return {**error, "key": _field_path(str(error["key"])), "message": rules.said(error)}
+    (`rag.http.rules`), and where it was sent: the validator names a parameter's (`query`, `path`, `header`) and
+    not a body field's."""
+    return {**error, "key": _field_path(str(error["key"])), "message": rules.said(error),
+            "source": str(getattr(source, "value", source)) if (source := error.get("source")) else "body"}
 
 
 def _validation_detail(request: Request, exc: ValidationException) -> tuple[int, str, list[dict[str, Any]]]:
@@ -143,7 +146,8 @@ def _validation_detail(request: Request, exc: ValidationException) -> tuple[int,
     parts = [f"{_shortened(e['key']) or '(empty name)'}: {e.get('message')}" if "key" in e else f"body: {whole}"
              for e in errors if isinstance(e, dict)]
     # every entry names its field, the body itself when it is not an object
-    named = [e if "key" in e else {**e, "key": "body", "message": whole} for e in errors if isinstance(e, dict)]
+    named = [e if "key" in e else {**e, "key": "body", "message": whole, "source": "body"} for e in errors
+             if isinstance(e, dict)]
     return 422, "; ".join(parts) or exc.detail, named
 
 

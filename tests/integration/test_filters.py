@@ -84,6 +84,37 @@ def test_an_unknown_query_parameter_is_a_422_naming_it_the_one_meant_and_those_t
     assert client.get("/v1/documents", params={"_": "1733300000", "api-version": "2024-05-01"}).status_code == 200
 
 
+@pytest.mark.parametrize(("method", "path", "params", "said"), [
+    ("POST", "/v1/search", {"k": 3}, "'k' (`k` is a field of the JSON body): this route takes no query parameter; "
+                                     "its fields go in the JSON body"),
+    ("POST", "/v1/search/batch", {"mode": "lexical", "_": "1"}, "'mode' (`mode` is a field of the JSON body): this "
+                                                                "route takes no query parameter; its fields go in the "
+                                                                "JSON body"),
+    ("GET", "/v1/passages/sequra-faq-marchands-8394d9abad", {"format": "html"},
+     "'format': this route takes no query parameter"),
+])
+def test_a_query_parameter_of_a_route_that_takes_none_is_a_422_not_dropped(client, method, path, params, said):
+    """`POST /v1/search?k=3` answered five passages, the body's default, as if the parameter had been read."""
+    body = None if method == "GET" else {"questions": [IDENTITY]} if path.endswith("batch") else {"question": IDENTITY}
+    r = client.request(method, path, params=params, json=body)
+    assert r.status_code == 422, r.text
+    assert r.json()["detail"] == f"unknown query parameter {said}"
+    assert [(e["key"], e["source"]) for e in r.json()["errors"]] == [(said.split("'")[1], "query")]
+    fine = client.request(method, path, params={"_": "1", "api-version": "2024-05-01"}, json=body)
+    assert fine.status_code in (200, 404), fine.text  # a cache-buster and Azure's api-version still pass
+
+
+def test_every_refused_field_says_where_it_was_sent(client):
+    """A body field's entry said nothing of its place where a parameter's said `query`: `source` is always there."""
+    r = client.post("/v1/search", json={"question": "", "k": 0, "qestion": 1})
+    assert r.status_code == 422, r.text
+    assert {e["source"] for e in r.json()["errors"]} == {"body"} and len(r.json()["errors"]) == 3
+    assert client.post("/v1/search", json=[1]).json()["errors"] == [
+        {"key": "body", "message": "must be a JSON object with the fields in /schema/openapi.json", "source": "body"}]
+    engine = client.post("/v1/search/batch", json={"questions": ["a"] * 1000}).json()  # refused by the engine
+    assert [e["source"] for e in engine["errors"]] == ["body"]
+
+
 @pytest.mark.parametrize("mode", ["hybrid", "dense", "lexical"])
 def test_a_filter_keeps_only_the_documents_it_names(client, mode):
     whole = client.post("/v1/search", json={"question": IDENTITY, "mode": mode, "k": 10}).json()
