@@ -492,6 +492,35 @@ def test_a_greeting_over_a_message_is_neither_its_title_nor_a_heading(greeting):
     assert headed.title is None and headed.sections[0].lines[0].text == greeting  # kept as text
 
 
+def test_a_line_wrapped_before_a_date_written_as_an_ordinal_heads_nothing():
+    """German writes a date's day as an ordinal ("1. Januar 2026"): a sentence wrapped before it opened a numbered
+    item, and the line before it, "Liebe Kundinnen und Kunden, ab dem", headed the paragraph it begins."""
+    parsed = parse_text(
+        "Liebe Kundinnen und Kunden, ab dem\n"
+        "1. Januar 2026 gelten neue Preise für alle Tarife. Der Grundpreis steigt um 2 Euro im Monat.\n"
+        "Ihr Sonderkündigungsrecht bleibt bestehen: Sie können bis zum\n"
+        "31. Dezember 2025 kündigen, ohne Gebühren zu zahlen.\n\n"
+        "Kündigung\n\nEine Kündigung ist jederzeit schriftlich möglich, mit einer Frist von einem Monat zum Monatsende.\n")
+    assert [s.heading for s in parsed.sections] == [None, "Kündigung"]
+    assert [line.text for line in parsed.sections[0].lines][1] == (
+        "1. Januar 2026 gelten neue Preise für alle Tarife. Der Grundpreis steigt um 2 Euro im Monat.")
+    steps = parse_text("Kündigung in drei Schritten\n\n1. Melden Sie sich an.\n2. Öffnen Sie Ihren Vertrag und klicken "
+                       "Sie auf Kündigen.\n3. Bestätigen Sie per E-Mail.\n")
+    assert [line.text for s in steps.sections for line in s.lines][-3:] == [
+        "1. Melden Sie sich an.", "2. Öffnen Sie Ihren Vertrag und klicken Sie auf Kündigen.",
+        "3. Bestätigen Sie per E-Mail."]  # numbered steps are still read as such
+
+
+@pytest.mark.parametrize("line", ["Pour toute question sur votre commande, contactez le",
+                                  "For any question about your order, please write to the"])
+def test_a_line_ending_on_an_article_or_a_preposition_is_wrapped_text_not_a_heading(line):
+    body = ("service client du lundi au vendredi, de 9 heures à 18 heures, par téléphone ou par e-mail, en donnant "
+            "votre numéro de commande et votre adresse de livraison.\n")
+    parsed = parse_text(f"{line}\n{body}")
+    assert (parsed.title, [s.heading for s in parsed.sections]) == (None, [None])
+    assert [s.heading for s in parse_text(f"Log in\n{body}").sections] == ["Log in"]  # a particle ends a title
+
+
 def test_a_file_that_ends_announcing_what_it_lacks_drops_that_line():
     """The seed FAQ's export ends on "Voici le process d’achat standard avec seQura:", the process cut off: a passage
     of one line announcing nothing, quoted as the answer to questions the corpus does not answer."""

@@ -11,10 +11,14 @@ from rag.corpus.formats.base import Line
 
 # `text` runs from its first to its last non-blank character, matched greedily: a lazy `\S.*?` before `\s*$` tries
 # every end and is quadratic in a long run of spaces
-NUMBERED = re.compile(r"^\s*\d{1,3}[.)]\s+(?P<text>\S(?:.*\S)?)\s*$")
+# A day written as an ordinal, as German and the Nordic languages write dates ("1. Januar 2026 gelten neue Preise",
+# "31. Dezember"), opens no numbered item nor outline heading: a sentence wrapped before its date goes on there.
+_DATE = r"(?!\d{1,2}\.\s+(?i:j[aä]nn?u?ar|feb(?:ruar|er)|m[aä]r[zs]|maerz|marts|april|ma[ij]|jun[ie]|jul[ie]|august|" \
+        r"september|o[kc]tober|november|de[sz]ember|december)\b)"
+NUMBERED = re.compile(r"^\s*" + _DATE + r"\d{1,3}[.)]\s+(?P<text>\S(?:.*\S)?)\s*$")
 BULLET = re.compile(r"^\s*(?:[•·▪◦*\-–]\s+)")
 # A numbered heading of an outline: "2.", "2.1", "2.1.3" (or "2)") then its title ("2.1 Délais de remboursement").
-OUTLINE = re.compile(r"^\s*(?P<number>\d{1,2}(?:\.\d{1,2}){0,3})[.)]?\s+(?P<text>\S(?:.*\S)?)\s*$")
+OUTLINE = re.compile(r"^\s*" + _DATE + r"(?P<number>\d{1,2}(?:\.\d{1,2}){0,3})[.)]?\s+(?P<text>\S(?:.*\S)?)\s*$")
 SENTENCE_END = (".", "!", "?", ";", ":", ",", "…", "»", ")")
 # A letter's or a message's salutation, alone or with up to three words ("Bonjour à tous", "Chère cliente", "Dear
 # customers", "Madame, Monsieur", "Sehr geehrte Damen und Herren"): the shape of a title when it ends on no comma, and
@@ -25,10 +29,32 @@ GREETING = re.compile(
     r"sehr\s+geehrte[rs]?|ciao|salve|gentil[ei]|car[oa]|ol[áa]|prezad[oa]s?)(?:,?\s+\S+){0,3}")
 
 
+# Words that leave a phrase open: a line ending on one is a sentence wrapped onto the next line ("Liebe Kundinnen und
+# Kunden, ab dem" over "1. Januar 2026 gelten..."; "Pour toute question, contactez le"), never a title. Articles,
+# prepositions and conjunctions only: a German title may end on a verb's particle ("Melden Sie sich an"), an English
+# one on "in" or "on" ("Log in"), a French one on "une" ("À la une"), a plan on its letter ("Plan A").
+_OPEN = frozenset([
+    "le", "la", "les", "des", "du", "de", "à", "au", "aux", "et", "ou", "par", "pour", "sur", "dans", "avec", "sans",
+    "sous", "chez", "vers", "dont",  # fr
+    "the", "an", "of", "to", "for", "with", "by", "from", "and", "or", "into",  # en
+    "der", "die", "das", "dem", "den", "des", "einem", "einen", "einer", "eines", "und", "oder", "zum", "zur", "vom",
+    "im", "beim", "für", "von",  # de
+    "el", "los", "las", "del", "al", "con", "por", "para", "y",  # es
+    "il", "lo", "gli", "della", "dei", "delle", "alla", "dal", "nel", "nella", "per",  # it
+])
+
+
+def ends_open(text: str) -> bool:
+    """Whether `text` ends on a word that leaves its phrase open (`_OPEN`): the line goes on on the next one."""
+    words = text.rsplit(None, 1)
+    return bool(words) and words[-1].casefold() in _OPEN
+
+
 def titled(text: str) -> bool:
-    """A title's shape: up to 80 characters and 12 words, opening on a capital, no sentence end, no greeting."""
+    """A title's shape: up to 80 characters and 12 words, opening on a capital, no sentence end, no greeting, no word
+    that leaves the phrase open at its end."""
     return len(text) <= 80 and len(text.split()) <= 12 and text[0].isupper() and not text.endswith(SENTENCE_END) \
-        and not GREETING.fullmatch(text)
+        and not GREETING.fullmatch(text) and not ends_open(text)
 
 
 def heading_like(text: str) -> bool:
@@ -60,5 +86,5 @@ def opens_block(lines: list[Line], i: int, source: str, after: Container[int] = 
         bool(OUTLINE.match(previous.text)) or i - 1 in after
 
 
-__all__ = ["BULLET", "GREETING", "NUMBERED", "OUTLINE", "SENTENCE_END", "apart", "heading_like", "opens_block", "short",
-           "titled"]
+__all__ = ["BULLET", "GREETING", "NUMBERED", "OUTLINE", "SENTENCE_END", "apart", "ends_open", "heading_like",
+           "opens_block", "short", "titled"]

@@ -17,6 +17,7 @@ from rag.corpus.formats.line_shapes import (
     OUTLINE,
     SENTENCE_END,
     apart,
+    ends_open,
     heading_like,
     opens_block,
     short,
@@ -52,7 +53,7 @@ def looks_like_title(line: Line, following: Line | None, previous: Line | None =
         return False
     if len(text) > 80 or len(text.split()) > 12 or text.endswith(SENTENCE_END):
         return False
-    if not text[0].isupper() or GREETING.fullmatch(text):
+    if not text[0].isupper() or GREETING.fullmatch(text) or ends_open(text):
         return False
     return len(following.text) >= max(2 * len(text), 60)
 
