@@ -157,3 +157,22 @@ def test_the_lexical_analyzer_s_language_is_read_from_what_html_pages_say(tmp_pa
     documents = read_corpus(tmp_path).documents
     assert detect_language(d.text for d in documents) != "fr"  # the source's first characters: markup
     assert detect_language(said(d, 5000) for d in documents) == "fr"
+
+
+def test_the_lexical_analyzer_s_language_is_the_one_most_documents_read(tmp_path):
+    """The start of every document read as one text let a long one decide: one file of a repeated word ("mot",
+    Norwegian for "against") made five French pages Norwegian, their words stemmed as Norwegian; a long English
+    licence beside short French pages made them English. Each document votes now, a file without a language has no
+    say, and a corpus where none has one is read as one text as before."""
+    from rag.ingestion.stages import corpus_language
+
+    for i in range(5):
+        (tmp_path / f"page-{i}.md").write_text(FR_PAGE, encoding="utf-8")
+    (tmp_path / "mots.txt").write_text("mot " * 2000, encoding="utf-8")
+    (tmp_path / "LICENSE.txt").write_text(ENGLISH * 40, encoding="utf-8")
+    (tmp_path / "figures.csv").write_text(FIGURES, encoding="utf-8")
+    documents = read_corpus(tmp_path).documents
+    assert len(documents) == 8 and corpus_language(documents) == "fr"
+    licence = [d for d in documents if d.source == "LICENSE.txt"]
+    assert corpus_language(licence + [d for d in documents if d.source == "page-0.md"]) == "en"  # a tie: read first
+    assert corpus_language([d for d in documents if d.source == "figures.csv"]) == "en"  # none has one: as before
