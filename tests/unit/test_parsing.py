@@ -500,7 +500,8 @@ def test_a_line_wrapped_before_a_date_written_as_an_ordinal_heads_nothing():
         "1. Januar 2026 gelten neue Preise für alle Tarife. Der Grundpreis steigt um 2 Euro im Monat.\n"
         "Ihr Sonderkündigungsrecht bleibt bestehen: Sie können bis zum\n"
         "31. Dezember 2025 kündigen, ohne Gebühren zu zahlen.\n\n"
-        "Kündigung\n\nEine Kündigung ist jederzeit schriftlich möglich, mit einer Frist von einem Monat zum Monatsende.\n")
+        "Kündigung\n\nEine Kündigung ist jederzeit schriftlich möglich, mit einer Frist von einem Monat zum "
+        "Monatsende.\n")
     assert [s.heading for s in parsed.sections] == [None, "Kündigung"]
     assert [line.text for line in parsed.sections[0].lines][1] == (
         "1. Januar 2026 gelten neue Preise für alle Tarife. Der Grundpreis steigt um 2 Euro im Monat.")
