@@ -153,9 +153,15 @@ def passage_windows(chunks: Sequence[Chunk], count_tokens: Callable[[Sequence[st
 
 def embed_missing(chunks: list[Chunk], known: Container[str],
                   embed: Callable[[list[str]], np.ndarray]) -> tuple[list[int], np.ndarray]:
-    """The positions of the passages whose `embed_key` is not `known`, and their vectors, embedded now by `embed`."""
+    """The positions of the passages whose `embed_key` is not `known`, and their vectors, embedded now by `embed`,
+    each distinct text once (as windows are): a file of one line repeated gave hundreds of identical passages, each
+    embedded again (303 passages, 3 texts: 36.7 s)."""
     missing = [i for i, chunk in enumerate(chunks) if embed_key(chunk) not in known]
-    return missing, embed([chunks[i].indexed_text for i in missing])
+    texts = [chunks[i].indexed_text for i in missing]
+    distinct = {text: n for n, text in enumerate(dict.fromkeys(texts))}
+    if len(distinct) == len(texts):
+        return missing, embed(texts)
+    return missing, embed(list(distinct))[[distinct[text] for text in texts]]
 
 
 def embed_chunks(corpus: Corpus, chunks: list[Chunk], model: dict[str, Any], prepare: Prepare,
