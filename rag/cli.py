@@ -105,6 +105,8 @@ def _ingest(args: argparse.Namespace) -> int:
         _say(f"ingested {_count(report.documents, 'document')} ({_count(report.files, 'file')}) into "
              f"{_count(report.passages, 'passage')} in {report.seconds:.1f}s: {report.embedded} embedded, "
              f"{report.reused} reused; build {report.build_id} in {settings.index_dir}")
+    if report.differences():
+        _say(f"  since the build before: {_line(report.differences())}")
     for skipped in report.skipped:
         _say(f"  skipped {_line(skipped.source)}: {skipped.reason}", err=True)
     for changed in report.changed:

@@ -64,8 +64,18 @@ class IngestReport:
     reused: int = 0
     skipped: list[Skipped] = field(default_factory=list)
     changed: list[Changed] = field(default_factory=list)  # files indexed with something left out (an unsafe url)
+    # the files indexed now against the build published before, by their content: {"added": [...], "modified": [...],
+    # "removed": [...]} sources; None on the first build of an index folder
+    since: dict[str, list[str]] | None = None
     seconds: float = 0.0
     model_seconds: float = 0.0  # part of `seconds` spent importing and loading the model (0 on Ray: the actors do)
+
+    def differences(self, shown: int = 5) -> str:
+        """`since` in a line, up to `shown` sources a list ("1 added (faq.md); 2 removed (a.md, b.md)"); "" when
+        nothing changed or there was no build before."""
+        return "; ".join(f"{len(sources)} {what} ({', '.join(sources[:shown])}"
+                         f"{f', and {len(sources) - shown} more' if len(sources) > shown else ''})"
+                         for what, sources in (self.since or {}).items() if sources)
 
     def to_dict(self) -> dict[str, Any]:
         out = dict(self.__dict__)
@@ -305,6 +315,7 @@ def _ingest_locked(settings: Settings, started: float, *, force: bool, progress:
         report.reused = report.passages
         report.skipped = [Skipped(**s) for s in published["corpus"].get("skipped", [])]
         report.changed = [Changed(**c) for c in published["corpus"].get("changed", [])]
+        report.since = {"added": [], "modified": [], "removed": []}
         report.seconds = time.perf_counter() - started
         return report
 
@@ -340,6 +351,8 @@ def _ingest_locked(settings: Settings, started: float, *, force: bool, progress:
     build = publish(index_dir, stages.chunks, stages.vectors, lexical, manifest, options,
                     keep_builds=settings.keep_builds, headings=stages.headings, windows=stages.windows, accents=table)
     report.build_id = build.name
+    report.since = None if not published else file_changes(published["corpus"].get("files", []),
+                                                           manifest.corpus.files)
     report.documents = len(corpus.documents)
     report.passages = len(stages.chunks)
     report.embedded = manifest.counts.embedded
@@ -348,4 +361,14 @@ def _ingest_locked(settings: Settings, started: float, *, force: bool, progress:
     return report
 
 
-__all__ = ["IngestReport", "fingerprint", "ingest"]
+def file_changes(before: list[dict[str, str]], now: list[dict[str, str]]) -> dict[str, list[str]]:
+    """The files indexed `now` against those indexed `before` (a manifest's `corpus.files`): added, modified (another
+    content) and removed, each list by source path. A file skipped now that was indexed before counts as removed."""
+    old = {f["source"]: f.get("sha256") for f in before}
+    new = {f["source"]: f.get("sha256") for f in now}
+    return {"added": sorted(new.keys() - old.keys()),
+            "modified": sorted(source for source in new.keys() & old.keys() if new[source] != old[source]),
+            "removed": sorted(old.keys() - new.keys())}
+
+
+__all__ = ["IngestReport", "file_changes", "fingerprint", "ingest"]

@@ -184,6 +184,27 @@ def test_reused_vectors_land_on_their_own_passages(fresh_settings, embedder):
     np.testing.assert_allclose(index.stored_vectors(), fresh, atol=1e-5)  # every row holds its own passage's vector
 
 
+def test_the_report_names_the_files_added_modified_and_removed_since_the_build_before(fresh_settings, embedder):
+    """The report counted passages embedded and reused only: after files were edited and deleted under a running
+    server, nothing said which."""
+    first = ingest(fresh_settings, embedder=embedder)
+    assert first.since is None and first.differences() == ""  # no build before
+    corpus = fresh_settings.corpus_dir
+    (corpus / "horaires.txt").write_text("Horaires\n\nLe service client répond du lundi au vendredi, de 9 heures à "
+                                         "18 heures.\n", encoding="utf-8")
+    article = corpus / "secu-debi-plateforme.txt"
+    article.write_text(article.read_text(encoding="utf-8") + "\nUne ligne de plus.\n", encoding="utf-8")
+    (corpus / "sequra-faq-marchands.txt").unlink()
+    report = ingest(fresh_settings, embedder=embedder)
+    assert report.since == {"added": ["horaires.txt"], "modified": ["secu-debi-plateforme.txt"],
+                            "removed": ["sequra-faq-marchands.txt"]}
+    assert report.to_dict()["since"] == report.since
+    assert report.differences() == ("1 added (horaires.txt); 1 modified (secu-debi-plateforme.txt); 1 removed "
+                                    "(sequra-faq-marchands.txt)")
+    again = ingest(fresh_settings, embedder=embedder)
+    assert again.up_to_date and again.differences() == ""
+
+
 class CountingEmbedder:
     """The real embedder, counting the passages it is asked to embed."""
 
