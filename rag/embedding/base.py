@@ -13,8 +13,9 @@
 from __future__ import annotations
 
 import threading
+import time
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 import numpy as np
 
@@ -31,7 +32,7 @@ class Embedder(ABC):
     Every kind sets `name`, `dimension`, `max_tokens` (longest input in its own tokens, prompt and special tokens
     included), `languages` (what the model card declares; ("multilingual",) for a multilingual model) and the
     prompts it puts before questions and passages. `encode` calls are serialised by a lock: one model serves one
-    batch at a time best on a CPU.
+    batch at a time best on a CPU. `release` frees the model's memory at once, for a server that no longer serves it.
     """
 
     name: str
@@ -44,6 +45,7 @@ class Embedder(ABC):
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
+        self._released = False
 
     @abstractmethod
     def count_tokens(self, texts: Sequence[str], *, passage: bool = True) -> list[int]:
@@ -57,8 +59,24 @@ class Embedder(ABC):
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
         with self._lock:
+            if self._released:
+                raise ModelError(f"model {self.name} was released: it encodes nothing any more")
             vectors = self._encode(list(texts), query=query, progress=progress)
         return np.ascontiguousarray(vectors, dtype=np.float32)
+
+    def release(self) -> None:
+        """Free the model's weights now, one piece at a time (`_pieces`), letting other threads run between two
+        pieces: a server's event loop and its requests wait for one piece at most, never for the whole model (nor for
+        a collection of the whole heap, which a model held in reference cycles would otherwise need). A batch being
+        encoded finishes first; the model encodes nothing after it (`ModelError`)."""
+        with self._lock:
+            self._released = True
+            for _ in self._pieces():
+                time.sleep(0)  # gives up the GIL: whoever waits for it runs before the next piece
+
+    def _pieces(self) -> Iterator[None]:
+        """Drop the model's weights, yielding after each piece freed (a module's tensors, a session)."""
+        yield from ()
 
     def embed_queries(self, questions: Sequence[str]) -> np.ndarray:
         """One normalised vector per question, with the query prompt."""

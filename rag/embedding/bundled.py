@@ -21,7 +21,7 @@ import platform
 import shutil
 import tempfile
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 from importlib import metadata
 from pathlib import Path
@@ -296,6 +296,19 @@ class BundledE5(Embedder):
             if bar is not None:
                 bar.close()
         return out
+
+    def _pieces(self) -> Iterator[None]:
+        """The sessions one after the other (the weights, a few milliseconds to free each), the tokenizer's vocabulary
+        a slice at a time, then the threads."""
+        del self._side_session
+        yield
+        del self._session
+        yield
+        yield from self._tokenizer.drop()
+        del self._tokenizer
+        if self._threads is not None:
+            self._threads.shutdown(wait=False)
+            self._threads = None
 
     def _pool(self) -> ThreadPoolExecutor:
         """The threads that embed side by side; made anew in a forked child, which has none of its parent's."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -101,6 +101,17 @@ class SentenceTransformerEmbedder(Embedder):
             return self._forward(texts, prompt)
         return self._model.encode(texts, prompt=prompt or None, batch_size=self.batch_size,
                                   normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=progress)
+
+    def _pieces(self) -> Iterator[None]:
+        """Module by module, the leaves first, each module's attributes: its parameters and buffers (the weights)
+        and what it refers to, the tokenizer and the model card among them. That also breaks the reference cycles the
+        model holds (its model card refers back to it), so what is left is freed at once, by reference counting,
+        rather than by a collection of the whole heap."""
+        model = self._model
+        del self._model
+        for module in reversed(list(model.modules())):
+            vars(module).clear()
+            yield
 
     def _forward(self, texts: list[str], prompt: str) -> np.ndarray:
         """One batch through the model, as `encode` computes it (same vectors) without its per-call bookkeeping

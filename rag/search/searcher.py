@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
@@ -158,6 +158,11 @@ class Searcher:
         """
         self._remembered = Remembered(index)
         return self._served.swap(index, embedder)[0]
+
+    def held_model(self, fits: Callable[[Embedder], bool]) -> Embedder | None:
+        """A model other than the served one that a build served before still holds and that `fits`, for the next
+        `swap` to serve (`Served.held`); None if there is none."""
+        return self._served.held(fits)
 
     def _memory(self, index: Index) -> Remembered:
         remembered = self._remembered

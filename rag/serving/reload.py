@@ -9,6 +9,8 @@ the server keeps serving what it had and says why (`ReloadFailed`, the admin rou
 Under `RAG_MODEL=auto` a build made with the other model (its corpus changed language: `model_for`) brings its
 model: loaded beside the one served (two models in memory for a moment), the build verified with it, and the two
 swapped together; the old model is released with the old build, once the requests pinned to it are answered. A
+model still held for such a build (a reload back before its last request is answered) is served again, not loaded
+a second time. A
 model that cannot be loaded here is a build refused like any other. A model named by `RAG_MODEL` is never
 replaced: a build of another model is refused.
 
@@ -36,13 +38,22 @@ from pydantic import BaseModel, Field
 from rag.embedding.base import Embedder
 from rag.embedding.load import load_for_index
 from rag.embedding.names import AUTO_MODEL
-from rag.errors import IndexError_, IndexNotFound, ModelError, RagError, ReloadFailed
+from rag.errors import IndexError_, IndexMismatch, IndexNotFound, ModelError, RagError, ReloadFailed
 from rag.index.layout import current_build
 from rag.index.store import Index
 from rag.search.searcher import Searcher
 from rag.settings import Settings
 
 log = logging.getLogger("rag.reload")
+
+
+def _reads(index: Index, model: Embedder) -> bool:
+    """Whether `index` may be served with `model` (`Index.check_model`)."""
+    try:
+        index.check_model(model.describe())
+    except IndexMismatch:
+        return False
+    return True
 
 
 class ReloadReport(BaseModel):
@@ -114,13 +125,19 @@ class Reloader:
         return self._report("reloaded", previous.build_id)
 
     def _model_for(self, index: Index) -> Embedder | None:
-        """Under `RAG_MODEL=auto`, the model a build of another model than the served one was made with, loaded
-        here (raises `ModelError` saying why it cannot be); else None: the served model reads the build, or refuses
-        it (a model named by `RAG_MODEL` stays)."""
+        """Under `RAG_MODEL=auto`, the model a build of another model than the served one was made with: the copy
+        still held for a build served before if there is one, else loaded here (raises `ModelError` saying why it
+        cannot be); else None: the served model reads the build, or refuses it (a model named by `RAG_MODEL`
+        stays)."""
         assert self.searcher is not None
         served, built = self.searcher.embedder.name, str(index.model["name"])
         if self.settings.model != AUTO_MODEL or built == served:
             return None
+        held = self.searcher.held_model(lambda model: _reads(index, model))
+        if held is not None:  # still in memory for a build served before that a request pins: no second copy
+            log.info("index build %s was made with model %s, which this server still holds for build(s) served "
+                     "before: serving it again", index.build_id, built)
+            return held
         log.info("index build %s was made with model %s (RAG_MODEL=auto chose it for its corpus), this server runs "
                  "%s: loading %s beside it", index.build_id, built, served, built)
         try:

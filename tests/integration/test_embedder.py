@@ -1,5 +1,8 @@
 
+import contextlib
+import gc
 import random
+import weakref
 
 import numpy as np
 import pytest
@@ -7,8 +10,8 @@ import pytest
 from rag.embedding import bundled
 from rag.embedding.base import ModelUnavailable
 from rag.embedding.load import ModelSpec
-from rag.embedding.names import BUNDLED_MODEL
-from rag.errors import ConfigError
+from rag.embedding.names import BUNDLED_MODEL, FALLBACK_MODEL
+from rag.errors import ConfigError, ModelError
 from rag.search.queries import estimated_tokens
 from rag.search.searcher import Query
 
@@ -119,3 +122,27 @@ def test_the_queue_s_estimate_of_a_question_s_tokens_is_within_a_factor_of_the_m
     tokens = min(embedder.count_tokens([text], passage=False)[0], embedder.max_tokens)
     estimate = estimated_tokens(Query(question=text, k=5, mode="hybrid"), most=embedder.max_tokens)
     assert 0.6 <= estimate / tokens <= 2.5, (estimate, tokens)
+
+
+@pytest.mark.parametrize("name", [BUNDLED_MODEL, FALLBACK_MODEL])
+def test_a_released_model_frees_what_it_held_without_the_cyclic_collector(name):
+    """What a server does with a model it no longer serves (`Embedder.release`): the weights, sessions and tokenizer
+    are freed as they are dropped, piece by piece; none waits in a reference cycle for a collection of the whole heap,
+    which held every request of the server up while it ran (a quarter to a third of a second here:
+    scripts/bench/model_release.py)."""
+    model = ModelSpec(name).load()  # a copy of its own: the session's is shared
+    model.embed_queries(["how do I forward my mail?"])
+    held = {}
+    for attribute, value in vars(model).items():
+        with contextlib.suppress(TypeError):  # numbers, strings, tuples: not where a model's memory is
+            held[attribute] = weakref.ref(value)
+    gc.collect()
+    gc.disable()
+    try:
+        model.release()
+        dropped = {attribute: ref() is None for attribute, ref in held.items() if attribute not in vars(model)}
+    finally:
+        gc.enable()
+    assert dropped and all(dropped.values()), dropped  # no longer the model's, and gone with it
+    with pytest.raises(ModelError, match="released"):
+        model.embed_queries(["how do I forward my mail?"])

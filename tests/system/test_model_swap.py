@@ -3,6 +3,7 @@ is answered by one build and the model that build was made with, never a questio
 the other's vectors (its dense scores are those that build and its model give)."""
 
 import asyncio
+import gc
 import shutil
 from pathlib import Path
 
@@ -16,6 +17,9 @@ from rag.http.routes import BUILD_HEADER
 from rag.index.store import Index
 from rag.ingestion.pipeline import ingest
 from rag.search.searcher import Query, Searcher
+from rag.serving import reload as reload_module
+from rag.serving.reload import Reloader
+from rag.serving.runtime import load_searcher
 from rag.settings import Settings
 from tests.helpers.paths import CORPUS
 from tests.system.test_reload import ADMIN, ADMIN_KEY, serving
@@ -86,3 +90,48 @@ async def test_a_swap_to_the_other_model_under_load_reads_each_question_with_its
     assert {build for _, build, _, _ in answers} == set(builds)  # answers on both sides of the swap
     for question, build, model, scores in answers:
         assert model == builds[build][1].name and scores == expected[build, question], (question, build, model)
+
+
+def _write(corpus: Path, pages: dict[str, str] | None) -> None:
+    """The corpus folder holding `pages`, or the seed corpus (French) when None."""
+    shutil.rmtree(corpus, ignore_errors=True)
+    if pages is None:
+        shutil.copytree(CORPUS, corpus)
+        return
+    corpus.mkdir()
+    for name, text in pages.items():
+        (corpus / name).write_text(text, encoding="utf-8")
+
+
+def test_a_reload_back_to_a_model_still_held_for_a_pinned_build_takes_that_copy(
+        tmp_path: Path, embedder: Embedder, minilm: Embedder, monkeypatch):
+    """e5, then MiniLM, then e5 while a request pins the first build: memory never holds two copies of one model."""
+    models = {BUNDLED_MODEL: embedder, ENGLISH_MODEL: minilm}
+    monkeypatch.setattr(ModelSpec, "load", lambda spec: models[spec.name])  # the session's copies, no second load
+    loaded: list[str] = []  # by the reloads
+
+    def load_for_index(settings, built):
+        loaded.append(str(built["name"]))
+        return models[str(built["name"])]
+
+    monkeypatch.setattr(reload_module, "load_for_index", load_for_index)
+    corpus = tmp_path / "corpus"
+    _write(corpus, None)
+    settings = Settings(corpus_dir=corpus, index_dir=tmp_path / "index", max_document_loss=1)
+    ingest(settings)
+    searcher = load_searcher(settings)
+    reloader = Reloader(settings, searcher, load=lambda: load_searcher(settings), install=lambda s: None)
+
+    def reload_to(pages: dict[str, str] | None) -> str:
+        _write(corpus, pages)
+        ingest(settings)
+        return asyncio.run(reloader.reload()).model
+
+    french = searcher.index  # pinned by a request received before the reloads
+    assert reload_to(ENGLISH_PAGES) == ENGLISH_MODEL and loaded == [ENGLISH_MODEL]
+    english = searcher.index  # pinned too
+    assert reload_to(None) == BUNDLED_MODEL and loaded == [ENGLISH_MODEL]  # e5 still held for the French build
+    assert reload_to(ENGLISH_PAGES) == ENGLISH_MODEL and loaded == [ENGLISH_MODEL]  # MiniLM held for `english`
+    del french, english  # their requests answered: e5 is released, and loaded again by a reload back to it
+    gc.collect()
+    assert reload_to(None) == BUNDLED_MODEL and loaded == [ENGLISH_MODEL, BUNDLED_MODEL]

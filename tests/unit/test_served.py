@@ -6,6 +6,7 @@ from __future__ import annotations
 import gc
 import subprocess
 import sys
+import threading
 import weakref
 from typing import Any, cast
 
@@ -18,10 +19,21 @@ class Build:
 
 
 class Model:
-    """Stands for an `Embedder`."""
+    """Stands for an `Embedder`: counts its releases."""
 
     def __init__(self, name: str) -> None:
         self.name = name
+        self.releases = 0
+
+    def release(self) -> None:
+        self.releases += 1
+
+
+def _released() -> None:
+    """Wait for the threads releasing models to finish."""
+    for thread in threading.enumerate():
+        if thread.name == "rag-release-model":
+            thread.join(10)
 
 
 def _served(index: Build, model: Model) -> Served:
@@ -51,9 +63,60 @@ def test_a_build_served_before_keeps_its_model_until_no_request_pins_it():
     # a swap of the same model after it: the build pinned still finds its own, two swaps back
     served.swap(cast(Any, Build()))
     assert served.embedder(cast(Any, pinned)).name == "e5"
+    assert released().releases == 0
     del pinned  # its last request answered: the build goes, and its model with it
     gc.collect()
+    _released()
     assert released() is None
+
+
+def test_a_model_no_longer_served_is_released_once_the_last_build_read_with_it_goes():
+    first, e5 = Build(), Model("e5")
+    served = _served(first, e5)
+    served.swap(cast(Any, Build()))  # a second build of the same model
+    second = served.now[0]
+    served.swap(cast(Any, Build()), cast(Any, Model("minilm")))
+    del first
+    gc.collect()
+    _released()
+    assert e5.releases == 0  # the second build is still pinned: its requests are read by e5
+    del second
+    gc.collect()
+    _released()
+    assert e5.releases == 1
+
+
+def test_a_model_held_for_a_pinned_build_is_given_back_to_a_reload_and_kept_from_release():
+    """e5, then MiniLM, then e5 again while a request pins the first build: the reload takes the copy in memory, and
+    that copy is not released when the pinned build goes before the swap that serves it."""
+    first, e5 = Build(), Model("e5")
+    served = _served(first, e5)
+    minilm = Model("minilm")
+    served.swap(cast(Any, Build()), cast(Any, minilm))
+    assert served.held(lambda model: model.name == "minilm") is None  # the served model is no model to load
+    assert served.held(lambda model: model.name == "other") is None
+    assert served.held(lambda model: model.name == "e5") is e5
+    del first  # its last request answered while the reload verifies its build
+    gc.collect()
+    _released()
+    assert e5.releases == 0
+    served.swap(cast(Any, Build()), cast(Any, e5))
+    assert served.now[1] is e5 and e5.releases == 0
+    gc.collect()
+    _released()
+    assert minilm.releases == 1  # the build read by MiniLM went with the swap: nothing holds it any more
+
+
+def test_a_model_a_reload_took_but_did_not_serve_is_released_at_the_next_swap():
+    first, e5 = Build(), Model("e5")
+    served = _served(first, e5)
+    served.swap(cast(Any, Build()), cast(Any, Model("minilm")))
+    assert served.held(lambda model: True) is e5
+    del first
+    gc.collect()
+    served.swap(cast(Any, Build()))  # the reload that took e5 was refused; another build of MiniLM came next
+    _released()
+    assert e5.releases == 1
 
 
 def test_an_unknown_build_is_read_by_the_model_served():
@@ -81,8 +144,6 @@ def test_a_process_that_ends_with_a_build_still_pinned_starts_no_thread_to_relea
 def test_a_build_freed_while_the_lock_is_held_does_not_hang_its_release():
     """The cyclic collector may run a build's finalizer at any allocation, one made under the lock too (in `swap`):
     the release takes the lock again in the same thread, which a plain lock would wait for forever."""
-    import threading
-
     first, e5 = Build(), Model("e5")
     served = _served(first, e5)
     served.swap(cast(Any, Build()), cast(Any, Model("minilm")))
