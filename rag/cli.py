@@ -206,24 +206,16 @@ def _eval(args: argparse.Namespace) -> int:
     from functools import partial
 
     from rag.embedding.load import load_embedder
-    from rag.evaluation import Models, evaluate, questions_file, read_questions, set_name, table
-    from rag.schemas import MODES
-    from rag.trec import DEFAULT_TAG, TrecFiles
+    from rag.eval_inputs import check_targets
+    from rag.evaluation import Models, evaluate, named_modes, set_name, table, warning
+    from rag.trec import DEFAULT_TAG, TrecFiles, write_file
 
     settings = _settings(args)
-    modes = list(dict.fromkeys(m.strip() for m in args.modes.split(",") if m.strip()))
-    wrong = [m for m in modes if m not in MODES]
-    if wrong or not modes:
-        raise ConfigError(f"--modes {args.modes!r}: {', '.join(wrong) or 'none given'}; the modes are "
-                          f"{', '.join(MODES)}, comma-separated")
-    if args.against is not None and not args.against.is_dir():
-        raise ConfigError(f"{args.against} is not a folder (a dataset folder or a corpus folder)")
-    for target in args.targets:
-        if not target.exists():
-            raise ConfigError(f"{target} does not exist (a dataset folder or a questions .jsonl file)")
-        read_questions(questions_file(target), args.limit, scored=args.against is None)  # before the model loads
+    modes = named_modes(args.modes)
+    # before the model loads, a mistake is refused at once: in the questions and passages, or the files to write
+    check_targets(args.targets, settings, args.against, args.limit)
     trec = TrecFiles(args.run_out, args.qrels_out, args.level, args.run_tag or DEFAULT_TAG)
-    trec.check([set_name(t) for t in args.targets], modes)  # before the model loads: a clash is refused at once
+    trec.check([set_name(t) for t in args.targets], modes, output=args.output)
     reports = []
     models = Models(settings, load_embedder)  # each target's corpus may get its model (RAG_MODEL=auto)
     for target in args.targets:
@@ -233,12 +225,21 @@ def _eval(args: argparse.Namespace) -> int:
                           against=args.against, vectors=vectors, keep=keep)
         reports.append(report)
         print(table(report), end="\n\n", flush=True)
+        if (said := warning(report)) is not None:
+            _say(said, err=True)
     for path, what in trec.written.items():
         _say(f"wrote {path}: {what}")
     if args.output:
-        args.output.write_text(json.dumps(reports, ensure_ascii=False, indent=2), encoding="utf-8")
+        write_file(args.output, json.dumps(reports, ensure_ascii=False, indent=2))
         print(f"wrote {args.output}")
     return 0
+
+
+def _at_least_one(text: str) -> int:
+    """An option's whole number of at least 1 (argparse's `type`: `--limit -1` would drop the last question)."""
+    if not text.strip().isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of at least 1")
+    return int(text)
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -329,7 +330,7 @@ def parser() -> argparse.ArgumentParser:
                         "against the corpus folder)")
     p.add_argument("--modes", default="hybrid,dense,lexical",
                    help="comma-separated modes to compare (default: hybrid,dense,lexical)")
-    p.add_argument("--limit", type=int, help="score only the first N questions of each set")
+    p.add_argument("--limit", type=_at_least_one, metavar="N", help="score only the first N questions of each set")
     p.add_argument("--unaccented", action="store_true", help="ask every question with its accents removed")
     p.add_argument("--corpus", dest="corpus_dir", type=Path,
                    help=f"corpus folder, or dataset folder (its passages.jsonl), for questions files (default: "

@@ -1,7 +1,8 @@
 """Score retrieval on question sets: passage recall, MRR, nDCG, answer recall, snippet recall, how often the
 questions are flagged unanswerable, and latency, per mode.
 
-A question set is JSON lines `{"id", "question", "answers": [...], "passage_ids": [...]}`. Two kinds of target:
+A question set is JSON lines `{"id", "question", "answers": [...], "passage_ids": [...]}` (`rag.eval_inputs` reads
+and checks them). Two kinds of target:
 
 - a dataset folder with `passages.jsonl` (`{"id", "title", "text"}`) beside `questions.jsonl`: each passage is
   indexed as one document (title, then text), in memory, so that gold ids are document ids;
@@ -14,9 +15,7 @@ corpus does not answer, where only `flagged` (the share of questions whose `answ
 
 from __future__ import annotations
 
-import json
 import math
-import re
 import statistics
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -26,179 +25,33 @@ from typing import Any
 
 import numpy as np
 
-from rag.corpus.formats.base import Line, Section
-from rag.corpus.reader import Corpus, Document, read_corpus
+from rag.corpus.reader import Corpus, Document
 from rag.embedding.base import Embedder
 from rag.embedding.names import AUTO_MODEL
 from rag.errors import ConfigError
+from rag.eval_inputs import (
+    Question,
+    check_gold,
+    corpus_documents,
+    dataset_documents,
+    has_answer,
+    normalised,
+    questions_file,
+    read_questions,
+    set_name,
+    target_documents,
+    unfound,
+)
 from rag.index.accents import strip_accents
 from rag.index.dense import DenseIndex
 from rag.index.store import Index
 from rag.ingestion.stages import chunk_and_embed, corpus_model, embed_key, index_parts
-from rag.schemas import CONTEXT_MAX, Hit, Mode
+from rag.schemas import MODES, Hit, Mode
 from rag.search.answer import answer
 from rag.search.searcher import Found, Query, Searcher
 from rag.settings import Settings
-from rag.suggest import closest
 
 KS = (1, 5, 10)
-
-
-@dataclass(frozen=True)
-class Question:
-    id: str
-    question: str
-    answers: tuple[str, ...] = ()
-    gold: frozenset[str] = frozenset()
-    context: tuple[str, ...] = ()  # the user's earlier messages in the conversation, oldest first
-
-
-def normalised(text: str) -> str:
-    """A text as answers are compared: casefolded, runs of white space as one space, `’` as `'`."""
-    return " ".join(text.replace("’", "'").split()).casefold()
-
-
-def has_answer(text: str, answers: Iterable[str]) -> bool:
-    """Whether a text holds one of the gold answers (both `normalised`): what answer recall counts."""
-    text = normalised(text)
-    return any(normalised(a) in text for a in answers)
-
-
-def set_name(target: Path) -> str:
-    """What a target is called in reports and file names: the dataset folder's name, the questions file's stem."""
-    return target.name if target.is_dir() else re.sub(r"\.jsonl$", "", target.name)
-
-
-QUESTION_FORMAT = ('one JSON object a line: {"id": "q1", "question": "...", "answers": ["..."], '
-                   '"passage_ids": ["doc-id"]}, with answers, passage_ids or both')
-# The keys `rag eval` reads besides `context` (a conversation's earlier messages; a string there, SQuAD's paragraph, is
-# carried unread). A key close to one of them is refused: a misspelt "pasage_ids" would leave the question without
-# gold, scored as nothing. Others (`style` in tests/data/chat, a set's own "category") are carried unread.
-KEYS = ("id", "question", "answers", "passage_ids")
-
-
-def read_questions(path: Path, limit: int | None = None, *, scored: bool = True) -> list[Question]:
-    """The first `limit` questions of a JSON-lines file (blank lines skipped, a UTF-8 BOM read as none). A line
-    that breaks the format, or an id met twice, is a `ConfigError` naming the file, the line and what to fix; so is
-    a file without a question, which would print a table of nothing.
-
-    `scored`: each question needs `answers` or `passage_ids`, without which no figure counts it. Questions asked of
-    another corpus (`evaluate`'s `against`) are not scored on either and may have neither."""
-    out: list[Question] = []
-    seen: dict[str, int] = {}
-    try:
-        with path.open(encoding="utf-8-sig") as handle:
-            for number, line in enumerate(handle, 1):
-                if not line.strip():
-                    continue
-                question = _question(line, f"{path}, line {number}", scored)
-                if question.id in seen:
-                    raise ConfigError(f"{path}, line {number}: id {question.id!r} is already the id of line "
-                                      f"{seen[question.id]}: each question needs its own id")
-                seen[question.id] = number
-                out.append(question)
-                if limit and len(out) >= limit:
-                    break
-    except UnicodeDecodeError as exc:
-        raise ConfigError(f"{path} is not UTF-8 text ({exc.reason} at byte {exc.start}): {QUESTION_FORMAT}") from exc
-    except FileNotFoundError as exc:  # a dataset folder without its questions
-        raise ConfigError(f"{path} does not exist: a dataset folder holds questions.jsonl beside "
-                          "passages.jsonl") from exc
-    except IsADirectoryError as exc:
-        raise ConfigError(f"{path} is a folder, not a questions file") from exc
-    if not out:
-        raise ConfigError(f"{path} holds no question: {QUESTION_FORMAT}")
-    return out
-
-
-def questions_file(target: Path) -> Path:
-    """The questions of a target: a dataset folder's `questions.jsonl`, or the file itself."""
-    return target / "questions.jsonl" if target.is_dir() else target
-
-
-def _question(line: str, where: str, scored: bool) -> Question:
-    try:
-        row = json.loads(line)
-    except json.JSONDecodeError as exc:
-        raise ConfigError(f"{where}: not JSON ({exc.msg}, column {exc.colno}): {QUESTION_FORMAT}") from exc
-    if not isinstance(row, dict):
-        raise ConfigError(f"{where}: a JSON {type(row).__name__}, not an object: {QUESTION_FORMAT}")
-    for key in row:
-        near = None if key in KEYS or any(str(key).startswith(k + "_") for k in KEYS) else \
-            closest(str(key).casefold(), [k for k in KEYS if k not in row])
-        if near:  # a misspelt key the line lacks ("pasage_ids"); "question_id" or "qid" beside "id" are a set's own
-            raise ConfigError(f"{where}: unknown key {key!r}, did you mean {near!r}? The keys rag eval reads are "
-                              f"{', '.join(KEYS)}, context (others are carried unread)")
-    qid, text = row.get("id"), row.get("question")
-    if isinstance(qid, bool) or not isinstance(qid, str | int) or str(qid).strip() == "":
-        raise ConfigError(f"{where}: \"id\" must be a non-empty string or an integer (got {qid!r})")
-    if not isinstance(text, str) or not text.strip():
-        raise ConfigError(f"{where}: \"question\" must be a non-empty string (got {text!r})")
-    lists = {}
-    # a conversation's earlier messages, a list; a string is SQuAD's paragraph, carried unread like any other key
-    conversation = row.get("context") is not None and not isinstance(row["context"], str)
-    for key in ("answers", "passage_ids", "context") if conversation else ("answers", "passage_ids"):
-        value = row.get(key, [])
-        # an earlier message may be empty (an attachment's) or blank: search passes over it, as over a "👍"
-        said = isinstance(value, list) and all(isinstance(v, str) and (key == "context" or v.strip()) for v in value)
-        if key in row and not said:
-            kind = "strings" if key == "context" else "non-empty strings"
-            raise ConfigError(f"{where}: \"{key}\" must be a list of {kind}, or left out (got {value!r})")
-        lists[key] = value
-    if scored and not lists["answers"] and not lists["passage_ids"]:
-        raise ConfigError(f"{where}: neither \"answers\" nor \"passage_ids\": a question needs one of them to "
-                          "be scored (questions meant to go unanswered are asked with --against)")
-    if len(lists.get("context", ())) > CONTEXT_MAX:
-        raise ConfigError(f"{where}: \"context\" holds at most {CONTEXT_MAX} earlier messages (got "
-                          f"{len(lists['context'])})")
-    return Question(str(qid), text, tuple(lists["answers"]), frozenset(lists["passage_ids"]),
-                    tuple(lists.get("context", ())))
-
-
-def check_gold(questions: Sequence[Question], index: Index, path: Path) -> None:
-    """Refuse questions whose `passage_ids` name documents the index does not hold: they would score 0 unseen."""
-    unknown = [(q.id, sorted(q.gold - index.documents.keys())) for q in questions if q.gold - index.documents.keys()]
-    if unknown:
-        shown = "; ".join(f"{qid}: {', '.join(ids)}" for qid, ids in unknown[:5])
-        raise ConfigError(f"{path}: {len(unknown)} question(s) name documents the corpus does not hold ({shown}"
-                          f"{'; ...' if len(unknown) > 5 else ''}): passage_ids are document ids, as `rag documents` "
-                          "lists them (a dataset's: its passages.jsonl ids)")
-
-
-def dataset_documents(path: Path) -> list[Document]:
-    """Each line of a `passages.jsonl` as one document whose id is the passage id."""
-    docs = []
-    with path.open(encoding="utf-8") as handle:
-        for line in handle:
-            if not line.strip():
-                continue
-            row = json.loads(line)
-            text = row["text"]
-            lines, pos = [], 0
-            for raw in text.splitlines(keepends=True):
-                stripped = raw.strip()
-                if stripped:
-                    lead = len(raw) - len(raw.lstrip())
-                    lines.append(Line(stripped, pos + lead, pos + lead + len(stripped)))
-                pos += len(raw)
-            if lines:
-                docs.append(Document(doc_id=row["id"], source=path.name, title=row.get("title") or row["id"],
-                                     text=text, sections=[Section(None, lines)]))
-    return docs
-
-
-def corpus_documents(folder: Path) -> list[Document]:
-    """A dataset folder's passages (`passages.jsonl`, one document each), else a corpus folder's documents."""
-    passages = folder / "passages.jsonl"
-    return dataset_documents(passages) if passages.is_file() else read_corpus(folder).documents
-
-
-def target_documents(target: Path, settings: Settings, against: Path | None = None) -> list[Document]:
-    """The documents a target's questions are asked of (see `evaluate`): what its index is built from, and what
-    chooses its model under `RAG_MODEL=auto` (`rag.ingestion.stages.corpus_model`)."""
-    if against is not None:
-        return corpus_documents(against)
-    return dataset_documents(target / "passages.jsonl") if target.is_dir() else corpus_documents(settings.corpus_dir)
 
 
 class Models:
@@ -308,6 +161,16 @@ def score(questions: Sequence[Question], results: Sequence[Sequence[Hit]], mode:
 Keep = Callable[[Index, Sequence[Question], str, Sequence[Sequence[Hit]]], None]
 
 
+def named_modes(text: str) -> list[Mode]:
+    """The modes of a comma-separated list (`rag eval --modes`), each once, in its order."""
+    modes = list(dict.fromkeys(m.strip() for m in text.split(",") if m.strip()))
+    wrong = [m for m in modes if m not in MODES]
+    if wrong or not modes:
+        raise ConfigError(f"--modes {text!r}: {', '.join(wrong) or 'none given'}; the modes are "
+                          f"{', '.join(MODES)}, comma-separated")
+    return [mode for m in modes for mode in MODES if mode == m]
+
+
 def run(searcher: Searcher, questions: Sequence[Question], modes: Iterable[Mode], *, depth: int = 30,
         batch: int = 64, keep: Callable[[str, Sequence[Sequence[Hit]]], None] | None = None) -> list[Scores]:
     """Search every question in every mode; `depth` passages per question so that 10 documents remain. `keep`
@@ -361,13 +224,29 @@ def evaluate(target: Path, settings: Settings, embedder: Embedder, modes: Sequen
         "questions": len(questions),
         "dense_weight": searcher.dense_weight(index),
         "index_seconds": round(built, 2),
+        # the questions none of whose answers any passage holds: misses whatever the ranking (a typo in the set?)
+        "answers_not_in_corpus": unfound(questions, index.passages),
         "scores": [s.to_dict() for s in run(searcher, questions, modes,
                                              keep=(lambda m, r: keep(index, questions, m, r)) if keep else None)],
     }
 
 
+UNFOUND_SHOWN = 5  # the question ids a warning names: a set of thousands gets a count and these
+
+
+def warning(report: dict[str, Any]) -> str | None:
+    """What to say of a target's questions whose answers no passage holds (`eval_inputs.unfound`); None if none."""
+    ids = report.get("answers_not_in_corpus") or []
+    if not ids:
+        return None
+    shown = ", ".join(ids[:UNFOUND_SHOWN]) + (", ..." if len(ids) > UNFOUND_SHOWN else "")
+    return (f"warning: {report['target']}: {len(ids)} of {report['questions']} questions have answers that no passage "
+            f"of the corpus holds ({shown}), compared as answer recall compares them: they are misses whatever the "
+            "ranking; check their spelling (accents, typos) if they should be there")
+
+
 def table(report: dict[str, Any]) -> str:
-    """A plain-text table of one target's scores."""
+    """A plain-text table of one target's scores, then the warning of its answers found nowhere, if any."""
     head = (f"{report['target']}: {report['questions']} questions, {report['documents']} documents, "
             f"{report['passages']} passages, dense weight {report['dense_weight']}")
     cols = ["mode", "recall@1", "recall@5", "recall@10", "mrr@10", "ndcg@10", "answer_recall@1",
@@ -379,9 +258,11 @@ def table(report: dict[str, Any]) -> str:
             v = row.get(c)
             cells.append(f"{'-' if v is None else v:>15}" if not isinstance(v, float) else f"{v:>15.4f}")
         lines.append("  ".join(cells))
-    return "\n".join(lines)
+    said = warning(report)
+    return "\n".join(lines if said is None else [*lines, said])
 
 
-__all__ = ["Keep", "Models", "Question", "Scores", "dataset_documents", "document_hits", "evaluate", "has_answer",
-           "memory_index", "normalised", "read_questions", "run", "score", "set_name", "strip_accents", "table",
-           "target_documents"]
+# `Question` and the readers are `rag.eval_inputs`'s, named here too: scripts and tests import them from here.
+__all__ = ["Keep", "Models", "Question", "Scores", "check_gold", "corpus_documents", "dataset_documents",
+           "document_hits", "evaluate", "has_answer", "memory_index", "named_modes", "normalised", "questions_file",
+           "read_questions", "run", "score", "set_name", "strip_accents", "table", "target_documents", "warning"]

@@ -3,37 +3,44 @@
 that two neighbouring letters swapped, `ulr` for `url`: `closest`).
 
 Both edges use it: HTTP for an unknown body field or query parameter (`rag.http.fields`, `rag.http.routes`), MCP for
-an argument a tool does not take (`rag.mcp_server`); `closest` reads the keys of `sources.toml` (`rag.corpus.reader`)
-and of `rag eval`'s question files (`rag.evaluation`).
+an argument a tool does not take (`rag.mcp_server`); `rag eval` for a key of a question or passage file
+(`rag.eval_inputs`); `closest` reads the keys of `sources.toml` too (`rag.corpus.reader`).
 """
 
 from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable
+from itertools import chain
 
-# Names other search APIs (OpenAI, Elasticsearch, LangChain and the like) give to the same thing: a name of a group
-# is read as any other of its group that is a field where it was sent.
+# Names other search APIs (OpenAI, Elasticsearch, LangChain and the like) give to the same thing, and other evaluation
+# tools (BEIR, Pyserini, Ragas) to the keys of `rag eval`'s files: a name of a group is read as any other of its
+# group that is a field where it was sent. A name may be in several groups ("text": a question, a passage's text),
+# the first group's names tried first.
 SYNONYMS: tuple[frozenset[str], ...] = tuple(frozenset(group) for group in (
     {"k", "top_k", "topk", "top_n", "n", "limit", "size", "count", "num_results", "max_results", "max_num_results"},
     {"question", "query", "q", "text", "prompt", "input", "search", "query_text"},
     {"questions", "queries", "inputs", "texts", "prompts"},
     {"context", "history", "messages", "conversation", "chat_history", "previous"},
     {"filter", "filters", "where", "metadata_filter"},
-    {"doc_ids", "doc_id", "document_ids", "document_id", "documents", "ids", "file_ids"},
+    {"doc_ids", "doc_id", "document_ids", "document_id", "documents", "ids", "file_ids", "passage_ids",
+     "relevant_ids", "relevant_doc_ids", "relevant_docs", "gold_ids", "gold_doc_ids", "positive_ids", "positives"},
     {"sources", "source", "paths", "path", "files", "folders"},
     {"mode", "search_type", "search_mode", "retriever"},
     {"explain", "debug", "scores", "with_scores"},
+    {"answers", "answer", "gold", "gold_answers", "ground_truth", "ground_truths", "reference", "references",
+     "expected_answer", "expected_output", "reference_answer"},
+    {"text", "contents", "content", "body", "passage", "passage_text", "document_text"},
 ))
 _LONGEST = 100  # a longer name is no misspelling of a field: no suggestion is sought for it
 _CLOSE = 0.75  # difflib's ratio from which a name is read as a misspelling ("contexte", "filters", "question")
 
 
 def names(name: str) -> list[str]:
-    """`name` and the names read as it: its synonyms, lowercased."""
+    """`name` and the names read as it: its synonyms (those of its first group first), lowercased."""
     lowered = name.lower()
-    group = next((group for group in SYNONYMS if lowered in group), frozenset())
-    return [name, lowered, *sorted(group - {lowered})]
+    groups = (sorted(group - {lowered}) for group in SYNONYMS if lowered in group)
+    return list(dict.fromkeys([name, lowered, *chain.from_iterable(groups)]))
 
 
 def suggestion(name: str, taken: Iterable[str]) -> str | None:

@@ -10,18 +10,23 @@ Relevance is the one `rag eval` scores, so that a tool reading the files compute
 - a question with only `answers`: the passages holding one of them, compared as answer recall compares them (at
   document level, the documents of those passages).
 
+The files are checked before anything runs (`TrecFiles.check`): two options naming one file (`--run-out` and
+`--qrels-out`, or `-o`), or a file whose folder cannot be written, would lose a run computed for minutes.
+
 The score column is the hit's score, lowered by a millionth where needed so that it strictly decreases down the
 ranking: the tools order a run by score and break ties by docid, which would reorder rag's ties.
 """
 
 from __future__ import annotations
 
+import os
 import string
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from rag.errors import ConfigError
-from rag.evaluation import Question, document_hits, normalised
+from rag.eval_inputs import Question, normalised
+from rag.evaluation import document_hits
 from rag.index.store import Index
 from rag.passage import Chunk
 from rag.schemas import Hit
@@ -107,8 +112,17 @@ class TrecFiles:
         self.run, self.qrels, self.level, self.tag = run, qrels, level, tag
         self.written: dict[Path, str] = {}  # each file written, and what it holds
 
-    def check(self, sets: Sequence[str], modes: Sequence[str]) -> None:
-        """Refuse, before anything is computed, templates that would write two runs to one file, and bad tags."""
+    def files(self, sets: Sequence[str], modes: Sequence[str]) -> list[tuple[str, Path]]:
+        """Each file the sets' runs write, with the option naming it."""
+        qrels = [] if self.qrels is None else [("--qrels-out", Path(self.qrels.format(set=s))) for s in sets]
+        run = [] if self.run is None else [("--run-out", Path(self.run.format(set=s, mode=m))) for s in sets
+                                           for m in modes]
+        return qrels + run
+
+    def check(self, sets: Sequence[str], modes: Sequence[str], output: Path | None = None) -> None:
+        """Refuse, before anything is computed, templates that would write two runs to one file, bad tags, a file
+        that another option names too (`output`: `rag eval -o`'s), and one that could not be written (its folder is
+        made here)."""
         names = [("--run-out", self.run, {"set", "mode"}), ("--qrels-out", self.qrels, {"set"})]
         for option, template, allowed in names:
             if template is None:
@@ -127,6 +141,13 @@ class TrecFiles:
         for name in sets:
             for mode in modes:
                 _token("--run-tag", self.tag.format(set=name, mode=mode))
+        options: dict[Path, str] = {}
+        for option, path in [*self.files(sets, modes), *([("-o", output)] if output is not None else [])]:
+            named = options.setdefault(path.resolve(), option)
+            if named != option:
+                raise ConfigError(f"{named} and {option} both name {path}: one would overwrite the other; give each "
+                                  "its own file")
+            _writable(path, option)
 
     def keep(self, name: str, index: Index, questions: Sequence[Question], mode: str,
              results: Sequence[Sequence[Hit]]) -> None:
@@ -146,12 +167,29 @@ class TrecFiles:
                         f"run {tag} of {name}, {self.level} level: {ranked} of {len(questions)} questions ranked")
 
     def _write(self, path: Path, lines: list[str], what: str) -> None:
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text("".join(f"{line}\n" for line in lines), encoding="utf-8")
-        except OSError as exc:
-            raise ConfigError(f"cannot write {path}: {exc.strerror or exc}") from exc
+        write_file(path, "".join(f"{line}\n" for line in lines))
         self.written[path] = what
+
+
+def write_file(path: Path, text: str) -> None:
+    """Write a file of `rag eval` (a run, qrels, `-o`'s figures), making its folder."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"cannot write {path}: {exc.strerror or exc}") from exc
+
+
+def _writable(path: Path, option: str) -> None:
+    """Refuse a file that could not be written: a folder, or in a folder that cannot be made or written."""
+    if path.is_dir():
+        raise ConfigError(f"{option} {path} is a folder: it takes a file name")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ConfigError(f"{option} {path}: cannot make its folder ({exc.strerror or exc})") from exc
+    if not os.access(path.parent, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+        raise ConfigError(f"{option} {path}: not writable")
 
 
 def _example(template: str, field: str) -> str:
@@ -159,4 +197,4 @@ def _example(template: str, field: str) -> str:
     return str(path.with_name(f"{path.stem}.{field}{path.suffix}"))
 
 
-__all__ = ["DEFAULT_TAG", "LEVELS", "TrecFiles", "qrels_lines", "relevant", "run_lines"]
+__all__ = ["DEFAULT_TAG", "LEVELS", "TrecFiles", "qrels_lines", "relevant", "run_lines", "write_file"]

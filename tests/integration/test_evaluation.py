@@ -36,7 +36,7 @@ def test_evaluate_a_dataset_folder_in_every_mode(dataset, settings, embedder):
 
 
 def test_rag_eval_prints_a_table_and_writes_json(dataset, tmp_path, capsys):
-    out = tmp_path / "figures.json"
+    out = tmp_path / "new" / "figures.json"  # its folder made, as --run-out's is (it failed after the run)
     assert main(["eval", str(dataset), "--modes", "lexical", "--limit", "1", "--unaccented", "-o", str(out)]) == 0
     printed = capsys.readouterr().out
     assert "mini (questions without accents): 1 questions" in printed
@@ -55,3 +55,19 @@ def test_rag_eval_refuses_gold_ids_the_corpus_does_not_hold(dataset, capsys):
     assert "1 question(s) name documents the corpus does not hold (q3: nope-doc)" in err
     # asked of another corpus, the gold ids are not its own: nothing to check there
     assert main(["eval", str(dataset), "--modes", "lexical", "--against", str(dataset)]) == 0
+
+
+def test_rag_eval_warns_of_answers_no_passage_holds(dataset, tmp_path, capsys):
+    """A typo in a gold answer ("sejour" for "séjour") is a miss whatever the ranking: said on stderr, after the table
+    and in the JSON, not scored silently."""
+    path = dataset / "questions.jsonl"
+    path.write_text(path.read_text(encoding="utf-8") + '\n{"id": "q3", "question": "pièce d’identité ?", '
+                    '"answers": ["carte de sejour"]}\n', encoding="utf-8")
+    out = tmp_path / "figures.json"
+    assert main(["eval", str(dataset), "--modes", "lexical", "-o", str(out)]) == 0
+    printed = capsys.readouterr()
+    said = "warning: mini: 1 of 3 questions have answers that no passage of the corpus holds (q3)"
+    assert said in printed.err and printed.out.index(said) > printed.out.index("lexical")  # below the table
+    assert json.loads(out.read_text(encoding="utf-8"))[0]["answers_not_in_corpus"] == ["q3"]
+    assert main(["eval", str(dataset), "--modes", "lexical", "--limit", "2"]) == 0
+    assert "warning" not in capsys.readouterr().err

@@ -165,7 +165,8 @@ def test_questions_files_are_asked_of_a_corpus_folder_or_a_dataset_folder(tmp_pa
 def test_rag_eval_names_a_dataset_folder_without_its_questions(tmp_path, capsys):
     (tmp_path / "passages.jsonl").write_text('{"id": "p1", "title": "T", "text": "Texte."}\n', encoding="utf-8")
     assert main(["eval", str(tmp_path)]) == 6
-    assert "questions.jsonl does not exist: a dataset folder holds questions.jsonl" in capsys.readouterr().err
+    said = "questions.jsonl does not exist: a dataset folder holds questions.jsonl and passages.jsonl"
+    assert said in capsys.readouterr().err
 
 
 def test_a_questions_file_carries_each_turns_context(tmp_path):
