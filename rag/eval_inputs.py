@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -175,11 +175,18 @@ def check_gold(questions: Sequence[Question], index: Index, path: Path) -> None:
                           "`rag documents` lists them (a dataset's: its passages.jsonl ids), not the ids of passages")
 
 
-def unfound(questions: Sequence[Question], passages: Sequence[Chunk]) -> list[str]:
-    """The ids of the questions with answers none of which any passage holds (compared as answer recall compares
-    them): a miss whatever the ranking, often a typo in the gold set (an accent left out)."""
-    corpus = "\n".join(normalised(p.text) for p in passages)  # no normalised text holds a line break
-    return [q.id for q in questions if q.answers and not any(normalised(a) in corpus for a in q.answers)]
+def unfound(questions: Sequence[Question], passages: Sequence[Chunk], documents: Sequence[Document]
+            ) -> tuple[list[str], list[str]]:
+    """The questions with answers none of which any passage holds (compared as answer recall compares them): misses
+    whatever the ranking. First the ids of those whose answers no document holds either, often a typo in the gold set
+    (an accent left out); then the ids of those whose answer a document holds, longer than a passage or over two."""
+    def holds(texts: Iterable[str]) -> Callable[[Question], bool]:
+        corpus = "\n".join(map(normalised, texts))  # no normalised text holds a line break: none matches over two
+        return lambda question: any(normalised(a) in corpus for a in question.answers)
+
+    in_passage, in_document = holds(p.text for p in passages), holds(d.text for d in documents)
+    missed = [q for q in questions if q.answers and not in_passage(q)]
+    return [q.id for q in missed if not in_document(q)], [q.id for q in missed if in_document(q)]
 
 
 def dataset_documents(path: Path) -> list[Document]:

@@ -217,6 +217,7 @@ def evaluate(target: Path, settings: Settings, embedder: Embedder, modes: Sequen
         vectors.update(zip(map(embed_key, index.passages), index.stored_vectors(), strict=True))
     searcher = Searcher.from_settings(index, embedder, settings)
     built = time.perf_counter() - started
+    nowhere, across = unfound(questions, index.passages, documents)
     return {
         "target": name,
         "documents": len(documents),
@@ -224,29 +225,36 @@ def evaluate(target: Path, settings: Settings, embedder: Embedder, modes: Sequen
         "questions": len(questions),
         "dense_weight": searcher.dense_weight(index),
         "index_seconds": round(built, 2),
-        # the questions none of whose answers any passage holds: misses whatever the ranking (a typo in the set?)
-        "answers_not_in_corpus": unfound(questions, index.passages),
+        # the questions none of whose answers any passage holds, misses whatever the ranking: a typo in the set?
+        "answers_not_in_corpus": nowhere,
+        "answers_across_passages": across,  # a document holds one, longer than a passage or over two
         "scores": [s.to_dict() for s in run(searcher, questions, modes,
                                              keep=(lambda m, r: keep(index, questions, m, r)) if keep else None)],
     }
 
 
 UNFOUND_SHOWN = 5  # the question ids a warning names: a set of thousands gets a count and these
+_UNFOUND = {"answers_not_in_corpus": ("no document of the corpus holds", "check their spelling (an accent, a typo)"),
+            "answers_across_passages": ("only a whole document holds, longer than a passage or over two",
+                                        "answer recall cannot count them")}
 
 
 def warning(report: dict[str, Any]) -> str | None:
-    """What to say of a target's questions whose answers no passage holds (`eval_inputs.unfound`); None if none."""
-    ids = report.get("answers_not_in_corpus") or []
-    if not ids:
-        return None
-    shown = ", ".join(ids[:UNFOUND_SHOWN]) + (", ..." if len(ids) > UNFOUND_SHOWN else "")
-    return (f"warning: {report['target']}: {len(ids)} of {report['questions']} questions have answers that no passage "
-            f"of the corpus holds ({shown}), compared as answer recall compares them: they are misses whatever the "
-            "ranking; check their spelling (accents, typos) if they should be there")
+    """What to say of a target's questions whose answers no passage holds (`eval_inputs.unfound`), a line for those
+    no document holds either and one for the others; None if there are none."""
+    lines = []
+    for key, (where, then) in _UNFOUND.items():
+        ids = report.get(key) or []
+        if ids:
+            shown = ", ".join(ids[:UNFOUND_SHOWN]) + (", ..." if len(ids) > UNFOUND_SHOWN else "")
+            lines.append(f"warning: {report['target']}: {len(ids)} of {report['questions']} questions have answers "
+                         f"that {where} ({shown}), compared as answer recall compares them: misses whatever the "
+                         f"ranking; {then}")
+    return "\n".join(lines) or None
 
 
 def table(report: dict[str, Any]) -> str:
-    """A plain-text table of one target's scores, then the warning of its answers found nowhere, if any."""
+    """A plain-text table of one target's scores, then the warning of answers no passage holds, if any."""
     head = (f"{report['target']}: {report['questions']} questions, {report['documents']} documents, "
             f"{report['passages']} passages, dense weight {report['dense_weight']}")
     cols = ["mode", "recall@1", "recall@5", "recall@10", "mrr@10", "ndcg@10", "answer_recall@1",

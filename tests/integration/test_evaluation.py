@@ -66,8 +66,9 @@ def test_rag_eval_warns_of_answers_no_passage_holds(dataset, tmp_path, capsys):
     out = tmp_path / "figures.json"
     assert main(["eval", str(dataset), "--modes", "lexical", "-o", str(out)]) == 0
     printed = capsys.readouterr()
-    said = "warning: mini: 1 of 3 questions have answers that no passage of the corpus holds (q3)"
+    said = "warning: mini: 1 of 3 questions have answers that no document of the corpus holds (q3)"
     assert said in printed.err and printed.out.index(said) > printed.out.index("lexical")  # below the table
-    assert json.loads(out.read_text(encoding="utf-8"))[0]["answers_not_in_corpus"] == ["q3"]
+    (report,) = json.loads(out.read_text(encoding="utf-8"))
+    assert report["answers_not_in_corpus"] == ["q3"] and report["answers_across_passages"] == []
     assert main(["eval", str(dataset), "--modes", "lexical", "--limit", "2"]) == 0
     assert "warning" not in capsys.readouterr().err

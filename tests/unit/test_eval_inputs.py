@@ -109,15 +109,21 @@ def test_a_passage_id_given_as_gold_is_named_with_its_document():
 
 def test_answers_no_passage_holds_are_named_compactly():
     passages = [SimpleNamespace(text="La carte de  séjour\nest acceptée."), SimpleNamespace(text="Du lundi au samedi.")]
+    documents = [SimpleNamespace(text="La carte de  séjour\nest acceptée.\n\nDu lundi au samedi.")]
     questions = [Question("q1", "?", answers=("carte de sejour",)), Question("q2", "?", answers=("LUNDI au",)),
                  Question("q3", "?", answers=("nulle part", "Carte de séjour est")),  # one of its answers is enough
                  Question("q4", "?", gold=frozenset({"d"})),  # no answer: passage ids only
-                 Question("q5", "?", answers=("acceptée. Du lundi",))]  # across two passages: in neither
-    assert unfound(questions, passages) == ["q1", "q5"]  # type: ignore[arg-type]
+                 Question("q5", "?", answers=("acceptée. Du lundi",))]  # over two passages: in neither
+    assert unfound(questions, passages, documents) == (["q1"], ["q5"])  # type: ignore[arg-type]
     many = [Question(f"q{i}", "?", answers=("absent",)) for i in range(40)]
-    said = warning({"target": "set", "questions": 40, "answers_not_in_corpus": unfound(many, passages)})
-    assert said is not None and said.startswith("warning: set: 40 of 40 questions have answers that no passage")
-    assert "(q0, q1, q2, q3, q4, ...)" in said and "q5" not in said
+    nowhere, _ = unfound(many, passages, documents)  # type: ignore[arg-type]
+    said = warning({"target": "set", "questions": 41, "answers_not_in_corpus": nowhere,
+                    "answers_across_passages": ["q5"]})
+    assert said is not None and said.startswith("warning: set: 40 of 41 questions have answers that no document of "
+                                                "the corpus holds (q0, q1, q2, q3, q4, ...)")
+    assert "q5" not in said.splitlines()[0] and said.splitlines()[1].startswith(
+        "warning: set: 1 of 41 questions have answers that only a whole document holds, longer than a passage or "
+        "over two (q5)")
     assert warning({"target": "set", "questions": 1, "answers_not_in_corpus": []}) is None
 
 
