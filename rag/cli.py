@@ -105,8 +105,8 @@ def _ingest(args: argparse.Namespace) -> int:
         _say(f"ingested {_count(report.documents, 'document')} ({_count(report.files, 'file')}) into "
              f"{_count(report.passages, 'passage')} in {report.seconds:.1f}s: {report.embedded} embedded, "
              f"{report.reused} reused; build {report.build_id} in {settings.index_dir}")
-    if report.differences():
-        _say(f"  since the build before: {_line(report.differences())}")
+    if differences := report.differences():
+        _say(f"  since the build before: {_line(differences)}")
     for skipped in report.skipped:
         _say(f"  skipped {_line(skipped.source)}: {skipped.reason}", err=True)
     for changed in report.changed:
@@ -212,8 +212,7 @@ def _eval(args: argparse.Namespace) -> int:
 
     settings = _settings(args)
     modes = named_modes(args.modes)
-    # before the model loads, a mistake is refused at once: in the questions and passages, or the files to write
-    check_targets(args.targets, settings, args.against, args.limit)
+    check_targets(args.targets, settings, args.against, args.limit)  # before the model loads: refused at once
     trec = TrecFiles(args.run_out, args.qrels_out, args.level, args.run_tag or DEFAULT_TAG)
     trec.check([set_name(t) for t in args.targets], modes, output=args.output)
     reports = []
@@ -236,7 +235,7 @@ def _eval(args: argparse.Namespace) -> int:
 
 
 def _at_least_one(text: str) -> int:
-    """An option's whole number of at least 1 (argparse's `type`: `--limit -1` would drop the last question)."""
+    """A whole number of at least 1, as argparse's `type` (`--limit -1` would drop the last question)."""
     if not text.strip().isdigit() or int(text) < 1:
         raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of at least 1")
     return int(text)
