@@ -189,7 +189,8 @@ class Settings(BaseSettings):
                                 "first byte; then 408 and the connection closed.")
     body_timeout_seconds: float = Field(
         30.0, gt=0, description="Longest a client may take to send a request body once its head is read; then 408 "
-                                "and the connection closed.")
+                                "and the connection closed. Also the longest a connection lingers after an answer "
+                                "given before its body was all in (a 413), the rest read and dropped.")
     send_timeout_seconds: float = Field(
         30.0, gt=0, description="Once the server's write buffer for a client's response is full, the time the client "
                                 "has to drain it (reading part of it does not restart the time: a slow link must "

@@ -26,7 +26,7 @@ from rag.http import metrics, pages, routes, vector_stores
 from rag.http.auth import ClientMiddleware, KeyFailures, KeyRings, api_key_guard
 from rag.http.hosts import HostCheckMiddleware, allowed_hosts
 from rag.http.mcp import HttpTransport, mount
-from rag.http.openapi import describe_limits, operation_id, swagger_ui
+from rag.http.openapi import describe_limits, describe_security, operation_id, swagger_ui
 from rag.http.problems import error_handler
 from rag.http.requests import BoundedRequest
 from rag.logs import RequestContextMiddleware, add_request_id
@@ -124,6 +124,7 @@ def create_app(settings: Settings | None = None, *, searcher: Searcher | None = 
     )
     app.asgi_handler = head_as_get(app.asgi_handler)
     describe_limits(app.openapi_schema, settings)
+    describe_security(app, settings)
     vector_stores.describe_routes(app.openapi_schema, settings)
     return app
 

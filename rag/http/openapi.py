@@ -4,6 +4,11 @@ Litestar describes the pydantic request models but not that they refuse unknown 
 know limits that come from the settings (`RAG_K_MAX`, `RAG_BATCH_MAX`, `RAG_QUESTION_MAX_CHARS`). Clients and
 agents that read the schema learn them here, before a 422 teaches them.
 
+With keys configured, the document declares them (`securitySchemes`, and a `security` requirement on each route a
+key guard keeps, the probes and the schema left open): Swagger UI shows its Authorize button and sends the key, and
+client generators take it as a parameter. A server without keys declares none: its routes are open, and a
+requirement would have generators ask for a key that nothing checks.
+
 The Swagger UI page (`/schema`) loads its scripts and styles from this server (`/schema/assets/`, the files of the
 package swagger-ui-py), not from a CDN: it works offline and on a network that reaches nothing else.
 """
@@ -15,13 +20,25 @@ import re
 from pathlib import Path
 from typing import Any
 
+from litestar import Litestar
 from litestar.handlers import HTTPRouteHandler
 from litestar.openapi.plugins import SwaggerRenderPlugin
-from litestar.openapi.spec import Example, OpenAPI, OpenAPIType, Operation, RequestBody, Schema
+from litestar.openapi.spec import (
+    Components,
+    Example,
+    OpenAPI,
+    OpenAPIType,
+    Operation,
+    RequestBody,
+    Schema,
+    SecurityScheme,
+)
 from litestar.router import Router
+from litestar.routes import HTTPRoute
 from litestar.static_files import create_static_files_router
 from litestar.types import Method
 
+from rag.http.auth import admin_key_guard, api_key_guard
 from rag.schemas import CONTEXT_MAX, FILTER_VALUES_MAX
 from rag.settings import Settings
 
@@ -125,6 +142,35 @@ def describe_limits(openapi: OpenAPI, settings: Settings) -> None:
                         option.items.max_length = settings.question_max_chars
 
 
+_KEYS = {"ApiKey": SecurityScheme(type="http", scheme="bearer", description=(
+              "A key of RAG_API_KEYS (an admin key, of RAG_ADMIN_KEYS, searches too), sent as `Authorization: "
+              "Bearer <key>`.")),
+          "AdminKey": SecurityScheme(type="http", scheme="bearer", description=(
+              "A key of RAG_ADMIN_KEYS, for the admin routes, sent as `Authorization: Bearer <key>`."))}
+
+
+def describe_security(app: Litestar, settings: Settings) -> None:
+    """Declare the keys the settings configure (`_KEYS`) in `app`'s OpenAPI document, and on each operation the one
+    its guards ask for: the admin key on an admin route (when admin keys are set), else an API key behind the API's
+    key guard (when API keys are set); the other operations stay open. In place."""
+    openapi = app.openapi_schema
+    named = {"ApiKey": bool(settings.api_keys), "AdminKey": bool(settings.admin_keys)}
+    if not any(named.values()):
+        return
+    openapi.components = openapi.components or Components()
+    openapi.components.security_schemes = {name: _KEYS[name] for name, on in named.items() if on}
+    for route in app.routes:
+        item = (openapi.paths or {}).get(route.path_format)
+        for handler in route.route_handlers if isinstance(route, HTTPRoute) and item is not None else []:
+            guards = handler.resolve_guards()
+            name = ("AdminKey" if admin_key_guard in guards and named["AdminKey"] else
+                    "ApiKey" if api_key_guard in guards else "")
+            for method in handler.http_methods if name else ():
+                operation = getattr(item, method.lower(), None)
+                if isinstance(operation, Operation):
+                    operation.security = [{name: []}]
+
+
 def _drop_framework_400s(openapi: OpenAPI) -> None:
     """Litestar declares a 400 in its own shape (`{status_code, detail}`) on every route with parameters, where a
     route declares none: those routes answer a bad parameter with a 422 problem, which they declare, never with
@@ -139,4 +185,4 @@ def _drop_framework_400s(openapi: OpenAPI) -> None:
                 del responses["400"]
 
 
-__all__ = ["describe_limits", "operation_id", "swagger_ui"]
+__all__ = ["describe_limits", "describe_security", "operation_id", "swagger_ui"]

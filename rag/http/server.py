@@ -16,6 +16,8 @@ parser runs (httptools, or h11 where httptools is missing):
 - a body in a transfer coding other than chunked (`Transfer-Encoding: gzip, chunked`) is answered 501 and the
   connection closed (RFC 9112, 6.1), where httptools read it as chunked and handed the app the compressed bytes;
 - an idle keep-alive connection is closed after `RAG_KEEP_ALIVE_SECONDS` (uvicorn's own timer);
+- an answer given before its request's body was all in (a 413, a 401) says `connection: close`, and the rest of the
+  body is read and dropped until the client closes, `RAG_BODY_TIMEOUT_SECONDS` at most (`rag.http.bounds`);
 - past `RAG_MAX_CONNECTIONS` open connections, a new one is answered 503 and closed at once; past
   `RAG_MAX_CONNECTIONS_PER_CLIENT` from one address, 429 (a trusted proxy's, `FORWARDED_ALLOW_IPS`, are its
   clients': not capped), so that one client cannot take every place.
@@ -29,16 +31,16 @@ from __future__ import annotations
 import asyncio
 import importlib.util
 import re
-from typing import Any, ClassVar
+from typing import Any
 
 import h11
 import uvicorn
 from uvicorn.protocols.http.h11_impl import DEFAULT_MAX_INCOMPLETE_EVENT_SIZE, H11Protocol
 
+from rag.http.bounds import Bounds
 from rag.http.listen import Server, StartUp, listen
 from rag.http.open_files import allow_connections
-from rag.http.proxies import address_group, trusted
-from rag.http.refusals import TALLIES, UNKNOWN_CODING, UVICORN_MALFORMED, refusal, unknown_coding
+from rag.http.refusals import TALLIES, UNKNOWN_CODING, unknown_coding
 from rag.http.writes import HeadWithBody
 from rag.settings import Settings
 
@@ -46,114 +48,6 @@ _HEAD_END = b"\r\n\r\n"
 _REQUEST_LINE = re.compile(rb"[!#$%&'*+.^_`|~0-9A-Za-z-]+ ")  # a method, then a space
 def _too_large(limit: int, what: str = "request line and headers") -> str:
     return f"the {what} are larger than {limit:,} bytes (RAG_MAX_HEADER_BYTES)"
-
-
-class _Bounds(asyncio.Protocol):
-    """What both parsers' protocols add: the connection cap, the head and body deadlines, and refusals."""
-
-    max_head_bytes: ClassVar[int] = 32_768
-    max_connections: ClassVar[int] = 512
-    max_client_connections: ClassVar[int] = 64  # 0: no cap
-    header_timeout: ClassVar[float] = 10.0
-    body_timeout: ClassVar[float] = 30.0
-    send_timeout: ClassVar[float] = 30.0
-
-    _deadline: asyncio.TimerHandle | None = None
-    _phase: str | None = None  # the phase whose deadline runs: 'head', 'body', or none
-    _unread: asyncio.TimerHandle | None = None  # the deadline of a full write buffer, whatever the phase
-
-    def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        super().connection_made(transport)
-        protocol: Any = self
-        if len(protocol.connections) > self.max_connections:  # uvicorn has counted this one
-            self._refuse(protocol, "connections", 503, f"more than {self.max_connections} connections are open "
-                                                       "(RAG_MAX_CONNECTIONS): retry in a moment", retry_after=1)
-        elif self._crowding(protocol):
-            self._refuse(protocol, "client_connections", 429,
-                         f"more than {self.max_client_connections} connections are open from your address "
-                         "(RAG_MAX_CONNECTIONS_PER_CLIENT): reuse them (keep-alive) or close some", retry_after=1)
-        else:
-            self._arm(protocol, "head")
-
-    def _crowding(self, protocol: Any) -> bool:
-        """Whether this connection's client (its address; an IPv6 one by its /64) holds more than its share, unless
-        it is a trusted proxy's."""
-        host = protocol.client[0] if protocol.client else None
-        if not self.max_client_connections or host is None or host in trusted(protocol.config):
-            return False
-        group, proxies = address_group(host), trusted(protocol.config)
-        return sum(1 for other in protocol.connections if other.client and address_group(other.client[0]) == group
-                   and other.client[0] not in proxies) > self.max_client_connections
-
-    def connection_lost(self, exc: Exception | None) -> None:
-        self._arm(self, None)
-        if self._unread is not None:
-            self._unread.cancel()
-            self._unread = None
-        super().connection_lost(exc)
-
-    def pause_writing(self) -> None:
-        """The transport's write buffer is full (the client reads slower than the server writes, or not at all):
-        the client has `send_timeout` to drain it, whatever else it sends meanwhile (a pipelined request)."""
-        super().pause_writing()
-        if self._unread is None:
-            protocol: Any = self
-            self._unread = protocol.loop.call_later(self.send_timeout, self._drop_unread)
-
-    def resume_writing(self) -> None:
-        super().resume_writing()
-        if self._unread is not None:
-            self._unread.cancel()
-            self._unread = None
-
-    def _drop_unread(self) -> None:
-        """No status line can follow a response under way: the connection is dropped, its buffer freed at once."""
-        protocol: Any = self
-        self._unread = None
-        TALLIES["send_time"].add(protocol.client)
-        self._arm(protocol, None)
-        protocol.transport.abort()
-
-    def _unsupported_upgrade_warning(self) -> None:
-        """An `Upgrade` (h2c, websocket: this server takes none, `config` turns WebSockets off) is ignored, as RFC 9110
-        (7.8) allows, and the request answered over HTTP/1.1; uvicorn logged one or two warnings for each, from any
-        client."""
-
-    def send_400_response(self, msg: str) -> None:
-        """uvicorn's answer to bytes its parser cannot read (`msg`: its own words), as a problem like every other
-        error, where uvicorn's is plain text."""
-        detail = ("the request is not valid HTTP/1.1: check its request line, header names and values, CRLF line "
-                  "ends, and Content-Length or Transfer-Encoding (not both)") if msg == UVICORN_MALFORMED else msg
-        self._refuse(self, "malformed", 400, detail)
-
-    def _arm(self, protocol: Any, phase: str | None) -> None:
-        """Start the deadline of `phase` ('head', 'body'), or none; a phase already running keeps its deadline."""
-        if phase == self._phase and phase is not None:
-            return
-        if self._deadline is not None:
-            self._deadline.cancel()
-            self._deadline = None
-        self._phase = phase
-        if phase is not None:
-            seconds = self.header_timeout if phase == "head" else self.body_timeout
-            self._deadline = protocol.loop.call_later(seconds, self._expire, protocol, phase, seconds)
-
-    def _expire(self, protocol: Any, phase: str, seconds: float) -> None:
-        self._deadline = None
-        what = "request line and headers" if phase == "head" else "request body"
-        self._refuse(protocol, f"{phase}_time", 408, f"the {what} did not arrive within {seconds:g} s")
-
-    def _refuse(self, protocol: Any, kind: str, status: int, detail: str, retry_after: int | None = None) -> None:
-        TALLIES[kind].add(protocol.client)
-        self._arm(protocol, None)
-        transport: asyncio.Transport = protocol.transport
-        if transport.is_closing():
-            return
-        cycle = getattr(protocol, "cycle", None)
-        # never a second status line into a response under way (a finished one, on a reused connection, is none)
-        if cycle is None or not cycle.response_started or cycle.response_complete:
-            transport.write(refusal(status, detail, retry_after))
-        transport.close()
 
 
 # Requests one connection may have queued behind the one being answered (pipelined): httptools parses every request
@@ -166,7 +60,7 @@ _PIECE = 4096  # bytes parsed before the pipeline is looked at: a hundred small 
 if importlib.util.find_spec("httptools") is not None:
     from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
-    class BoundedHttpTools(_Bounds, HttpToolsProtocol):
+    class BoundedHttpTools(Bounds, HttpToolsProtocol):
         """uvicorn's httptools protocol, with the bounds; each head's bytes are counted before the parser buffers
         them."""
 
@@ -195,7 +89,9 @@ if importlib.util.find_spec("httptools") is not None:
             super().connection_lost(exc)
 
         def data_received(self, data: bytes) -> None:
-            if self._closing:  # past the requests it answers (`PIPELINE_MAX`): the rest is not read
+            # past the requests it answers (`PIPELINE_MAX`), or after an answer to a request whose body was not all
+            # in (`Bounds._linger`): the rest is not read
+            if self._closing or self._lingering is not None:
                 return
             cycle = self.cycle
             if self._phase is None and (cycle is None or cycle.response_complete):
@@ -265,6 +161,7 @@ if importlib.util.find_spec("httptools") is not None:
             super().on_headers_complete()
             if self.cycle is not before:  # a new request's cycle: its head goes out with its body's first write
                 HeadWithBody.install(self.cycle, self.loop)
+                self._watch(self.cycle)
             self._arm(self, "body")
             # the head is whole: bytes after it in the same read (a pipelined request's body) are not head bytes
             self._head, self._tail = None, b""
@@ -308,7 +205,7 @@ class _Faulting(h11.Connection):
             raise
 
 
-class BoundedH11(_Bounds, H11Protocol):
+class BoundedH11(Bounds, H11Protocol):
     """uvicorn's h11 protocol, with the bounds (h11 bounds the head itself: `h11_max_incomplete_event_size`)."""
 
     def __init__(self, config: Any, *args: Any, **kwargs: Any) -> None:
@@ -317,6 +214,8 @@ class BoundedH11(_Bounds, H11Protocol):
         self.conn = _Faulting(h11.SERVER, DEFAULT_MAX_INCOMPLETE_EVENT_SIZE if bound is None else bound)
 
     def data_received(self, data: bytes) -> None:
+        if self._lingering is not None:  # after an answer to a request whose body was not all in (`Bounds._linger`)
+            return
         if self.conn.their_state is h11.IDLE and self._over(self.conn.trailing_data[0] + data):
             self._refuse(self, "head_size", 431, _too_large(self.max_head_bytes))
             return
@@ -324,6 +223,12 @@ class BoundedH11(_Bounds, H11Protocol):
         if not self.transport.is_closing():
             state = self.conn.their_state
             self._arm(self, "head" if state is h11.IDLE else "body" if state is h11.SEND_BODY else None)
+
+    def handle_events(self) -> None:
+        before = self.cycle
+        super().handle_events()
+        if self.cycle is not before:  # a new request's (here or, pipelined, when the one before is answered)
+            self._watch(self.cycle)
 
     def on_response_complete(self) -> None:
         super().on_response_complete()

@@ -114,6 +114,27 @@ def test_admin_routes_need_an_admin_key(client, searcher, settings):
         assert off.status_code == 403 and "RAG_ADMIN_KEYS" in off.json()["detail"]
 
 
+def test_the_openapi_document_declares_the_key_each_route_asks_for(client, searcher, settings):
+    """With keys set, the document declares them (Swagger UI's Authorize button, client generators' key parameter):
+    a requirement on exactly the operations that answer 401 without a key, the admin key on the admin route. A
+    server without keys declares none: its routes are open."""
+    doc = client.get("/schema/openapi.json").json()
+    schemes = doc["components"]["securitySchemes"]
+    assert {name: (scheme["type"], scheme["scheme"]) for name, scheme in schemes.items()} == {
+        "ApiKey": ("http", "bearer"), "AdminKey": ("http", "bearer")}
+    for path, item in doc["paths"].items():
+        for method, operation in item.items():
+            answer = client.request(method.upper(), re.sub(r"\{\w+\}", "anything", path),
+                                    json={} if method == "post" else None)
+            assert ("security" in operation) == (answer.status_code == 401), (method, path, answer.status_code)
+    assert doc["paths"]["/v1/admin/reload"]["post"]["security"] == [{"AdminKey": []}]
+    assert doc["paths"]["/v1/search"]["post"]["security"] == [{"ApiKey": []}]
+    with serving(searcher, settings) as open_client:
+        doc = open_client.get("/schema/openapi.json").json()
+    assert "securitySchemes" not in doc["components"]
+    assert not [path for path, item in doc["paths"].items() for operation in item.values() if "security" in operation]
+
+
 def test_keys_are_compared_in_constant_time_against_every_key(monkeypatch):
     calls: list[tuple[bytes, bytes]] = []
     compare = hmac.compare_digest

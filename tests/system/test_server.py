@@ -192,6 +192,53 @@ def test_a_stalled_head_on_a_reused_connection_gets_its_408(brief, base):
     assert answer.startswith(b"HTTP/1.1 200") and b"HTTP/1.1 408" in answer and took < 3, answer[-300:]
 
 
+_SEARCH = b"POST /v1/search HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: application/json\r\n"
+
+
+@pytest.mark.parametrize("base", PARSERS, ids=lambda b: b.__name__)
+@pytest.mark.parametrize("sent", ["declared, part sent", "chunked, part sent", "declared, all sent",
+                                  "refused before it is read (401), part sent"])
+def test_a_request_answered_before_its_body_is_in_gets_one_answer_then_the_connection_closes(brief, base, sent):
+    """A 413 went out at once while the body was still coming, keeping the connection open: a body that never
+    came whole then got a 408 when its deadline passed (two answers to one request), one sent whole had its rest
+    read as the next request. The answer says `connection: close`; the rest of the body is read and dropped
+    (lingering), so that a client sending its whole body before reading gets the answer, not a reset."""
+    limits = {"max_body_bytes": 4096, "api_keys": ["k" * 20] if "401" in sent else []}
+    body = b"a" * 200_000  # over the limit, and more than one read
+    head = _SEARCH + (b"transfer-encoding: chunked\r\n\r\n" if "chunked" in sent else
+                      b"content-length: %d\r\n\r\n" % (len(body) * (1 if "all" in sent else 2)))
+    with serving(brief.model_copy(update=limits), base) as address, socket.create_connection(address) as sock:
+        sock.sendall(head + (b"%x\r\n%s\r\n" % (len(body), body) if "chunked" in sent else body))
+        answer, took = _closed_within(sock, 5)  # nothing more sent: without the close, the 408 after 1 s
+    assert answer.startswith(b"HTTP/1.1 401" if "401" in sent else b"HTTP/1.1 413"), answer[:200]
+    assert answer.count(b"HTTP/1.1 ") == 1, answer[-300:]
+    assert b"\r\nconnection: close\r\n" in answer.split(b"\r\n\r\n", 1)[0].lower() + b"\r\n"
+    assert b"still open" not in answer and took < 3
+
+
+@pytest.mark.parametrize("base", PARSERS, ids=lambda b: b.__name__)
+def test_a_body_refused_while_it_comes_is_read_to_its_end_and_the_connection_then_closed(brief, base):
+    """The client goes on sending after the 413 (as requests and httpx do): its send completes, it reads the 413,
+    and the server closes when the client does, or when the body's deadline (1 s here) ends the linger."""
+    body = b"a" * 4_000_000
+    with serving(brief.model_copy(update={"max_body_bytes": 4096}), base) as address, \
+            socket.create_connection(address) as sock:
+        sock.sendall(_SEARCH + b"content-length: %d\r\n\r\n" % len(body) + body)  # no reset in the middle
+        answer = _answer(sock, timeout=5)
+        assert answer.startswith(b"HTTP/1.1 413") and answer.count(b"HTTP/1.1 ") == 1, answer[:300]
+        with socket.create_connection(address) as stalled:
+            stalled.sendall(_SEARCH + b"content-length: %d\r\n\r\n" % len(body) + body[:500_000])
+            assert _answer(stalled, timeout=5).startswith(b"HTTP/1.1 413")
+            time.sleep(0.3)
+            stalled.sendall(b"a" * 1000)  # still read, dropped, until the linger ends
+            time.sleep(1.5)
+            with contextlib.suppress(ConnectionResetError, BrokenPipeError):  # closed: sends fail, soon or at once
+                for _ in range(20):
+                    stalled.sendall(b"a" * 65536)
+                    time.sleep(0.05)
+                pytest.fail("the linger did not end")
+
+
 @pytest.mark.parametrize("base", PARSERS, ids=lambda b: b.__name__)
 @pytest.mark.parametrize("cut", [0, 1, 2, 3], ids=lambda n: f"head end {n} bytes into the next read")
 def test_a_pipelined_request_s_body_is_not_counted_as_head_bytes(settings, base, cut):
