@@ -25,7 +25,7 @@ from mcp.server.mcpserver import Context, MCPServer
 from mcp_types import CallToolResult, TextContent
 from pydantic import BaseModel, Field
 
-from rag.mcp_server import READ_ONLY, CurrentIndex, GetPassage, PlainServer, Search, in_thread, patient, tool_errors
+from rag.mcp_server import READ_ONLY, CurrentIndex, GetPassage, Search, StrictServer, in_thread, patient, tool_errors
 from rag.schemas import CITED_SPAN, PASSAGE_ID_MAX, TABLE_HEADER, Hit, Passage
 from rag.search.queries import make_queries
 from rag.search.searcher import Searcher
@@ -113,8 +113,10 @@ INSTRUCTIONS = (
 def build_connector(settings: Settings, run_search: Search, passage: GetPassage, current: CurrentIndex) -> MCPServer:
     """The connector server over a search function (a batch of queries -> hits per query), a passage lookup and the
     served index (`current`, whose manifest says where its source files are)."""
-    server: MCPServer = PlainServer("rag-connector", title="rag: document search (search and fetch)",
-                                    instructions=INSTRUCTIONS, version="1")
+    # strict as the tools profile: the contract is `query` and `id` alone, which ChatGPT sends, and an argument it
+    # does not take is refused naming the one meant ("did you mean `query`?"), where it was dropped silently
+    server: MCPServer = StrictServer("rag-connector", title="rag: document search (search and fetch)",
+                                     instructions=INSTRUCTIONS, version="1")
     limit = min(CONNECTOR_RESULTS, settings.k_max)
 
     def base(ctx: Context) -> str | None:

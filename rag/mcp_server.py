@@ -131,7 +131,7 @@ def tool_errors(settings: Settings) -> Iterator[None]:
 class PlainServer(MCPServer):
     """The SDK's server, saying what is wrong with an argument in one line per field, as the HTTP API does, instead
     of pydantic's report and its link. It takes arguments as the SDK does (`"k": "5"` read as 5, an argument it does
-    not know left aside): the ChatGPT connector's clients are not ours to hold to the schema."""
+    not know left aside); both profiles serve a `StrictServer`."""
 
     strict = False
     stdin_patience: float = DRAIN_SECONDS  # how long requests under way at stdin's end may take (`rag.mcp_stdio`)

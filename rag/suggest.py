@@ -18,6 +18,7 @@ from itertools import chain
 # group that is a field where it was sent. A name may be in several groups ("text": a question, a passage's text),
 # the first group's names tried first.
 SYNONYMS: tuple[frozenset[str], ...] = tuple(frozenset(group) for group in (
+    {"id", "passage_id", "passage", "chunk_id", "result_id"},
     {"k", "top_k", "topk", "top_n", "n", "limit", "size", "count", "num_results", "max_results", "max_num_results"},
     {"question", "query", "q", "text", "prompt", "input", "search", "query_text"},
     {"questions", "queries", "inputs", "texts", "prompts"},

@@ -97,24 +97,41 @@ def test_list_documents_pages_up_to_what_the_http_listing_does(searcher, setting
     assert client.get("/v1/documents", params={"limit": 1001}).status_code == 422
 
 
-@pytest.mark.parametrize(("arguments", "said"), [
-    ({"question": "horaires ?", "top_k": 3}, "search takes no argument 'top_k' (did you mean `k`?)"),
-    ({"question": "horaires ?", "contexte": ["a"]}, "search takes no argument 'contexte' (did you mean `context`?)"),
-    ({"query": "horaires ?"}, "search takes no argument 'query' (did you mean `question`?)"),
-    ({"question": "horaires ?", "sauce": 1}, "search takes no argument 'sauce'; its arguments are question, k"),
+@pytest.mark.parametrize(("profile", "tool", "arguments", "said"), [
+    ("tools", "search", {"question": "horaires ?", "top_k": 3}, "search takes no argument 'top_k' (did you mean `k`?)"),
+    ("tools", "search", {"question": "horaires ?", "contexte": ["a"]},
+     "search takes no argument 'contexte' (did you mean `context`?)"),
+    ("tools", "search", {"query": "horaires ?"}, "search takes no argument 'query' (did you mean `question`?)"),
+    ("tools", "search", {"question": "horaires ?", "sauce": 1},
+     "search takes no argument 'sauce'; its arguments are question, k"),
     # the argument it likely means is given too: nothing to rename
-    ({"question": "horaires ?", "query": "horaires ?"}, "search takes no argument 'query'; its arguments are"),
+    ("tools", "search", {"question": "horaires ?", "query": "horaires ?"},
+     "search takes no argument 'query'; its arguments are"),
+    ("tools", "get_passage", {"passage_id": "x"},
+     "get_passage takes no argument 'passage_id' (did you mean `id`?); its arguments are id"),
+    # the connector too, where an unknown argument was dropped and `question` was "query: required"
+    ("connector", "search", {"query": "carte", "k": 3, "bogus": 1},
+     "search takes no argument 'bogus', 'k'; its arguments are query"),
+    ("connector", "search", {"question": "carte"},
+     "search takes no argument 'question' (did you mean `query`?); its arguments are query"),
+    ("connector", "fetch", {"passage_id": "x"}, "fetch takes no argument 'passage_id' (did you mean `id`?)"),
 ])
-def test_an_argument_a_tool_does_not_take_is_said_with_the_one_meant(searcher, settings, arguments, said):
-    """As over HTTP (`rag.suggest`): another API's name for an argument, or a misspelling, names the argument meant."""
+def test_an_argument_a_tool_does_not_take_is_said_with_the_one_meant(searcher, settings, profile, tool, arguments,
+                                                                     said):
+    """As over HTTP (`rag.suggest`): another API's name for an argument, or a misspelling, names the argument meant,
+    in both profiles."""
+    server = (stdio_server if profile == "tools" else stdio_connector)(settings, searcher)
 
-    async def main() -> str:
-        async with Client(stdio_server(settings, searcher)) as client:
-            result = await client.call_tool("search", arguments)
+    async def main() -> tuple[str, dict[str, Any]]:
+        async with Client(server) as client:
+            result = await client.call_tool(tool, arguments)
             assert result.is_error
-            return result.content[0].text if result.content[0].type == "text" else ""
+            schema = next(t for t in (await client.list_tools()).tools if t.name == tool).input_schema
+            return (result.content[0].text if result.content[0].type == "text" else ""), schema
 
-    assert said in anyio.run(main)
+    text, schema = anyio.run(main)
+    assert said in text
+    assert schema["additionalProperties"] is False  # the schema says so before the error does
 
 
 def test_a_tool_names_ten_unknown_arguments_at_most_each_cut_to_100_characters(searcher, settings):
