@@ -23,6 +23,7 @@ from rag.errors import (
 from rag.interrupts import Terminated, sigterm_interrupts
 from rag.sanitize import for_terminal, json_for_terminal
 from rag.settings import INGEST_ENGINES, Settings
+from rag.wording import reworded
 
 if TYPE_CHECKING:
     from rag.schemas import SearchFilter, SearchResponse
@@ -79,7 +80,7 @@ def _settings(args: argparse.Namespace) -> Settings:
         return Settings(**overrides)
     except ValidationError as exc:  # values are left out: a key must not reach the terminal
         raise ConfigError("invalid settings: " + "; ".join(  # no `loc`: a rule over several settings names them
-            f"{_named(str(e['loc'][0]), overrides)}: {e['msg']}" if e["loc"] else e["msg"]
+            f"{_named(str(e['loc'][0]), overrides)}: {reworded(e['msg'])}" if e["loc"] else reworded(e["msg"])
             for e in exc.errors())) from None
 
 
@@ -127,7 +128,8 @@ def _search(args: argparse.Namespace) -> int:
     try:  # before the model loads: a mistyped value is refused at once
         scoped = SearchFilter(doc_ids=args.doc_ids, sources=args.sources) if args.doc_ids or args.sources else None
     except ValidationError as exc:
-        raise InvalidQuery("; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())) from exc
+        raise InvalidQuery("; ".join(f"{'.'.join(map(str, e['loc']))}: {reworded(e['msg'])}"
+                                     for e in exc.errors())) from exc
     search = _search_remote if settings.url else _search_local
     found, language = search(settings, args, question, scoped)
     if args.json:

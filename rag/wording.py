@@ -5,7 +5,8 @@ sees), "List should have at least 1 item after validation", "Input should be les
 (Litestar's query and path parameters) "Expected `int`, got `str`" of `?limit=abc`, "Invalid enum value" without the
 values taken. `reworded` says each as the server's own checks do ("k: must be at most 50 (got 51)"): "must be at
 most 50", "must not be empty", "must be a JSON object". Both edges use it: HTTP (`rag.http.rules`, which adds the
-value sent and the values or fields taken) and the MCP tools (`rag.mcp_server`).
+value sent and the values or fields taken) and the MCP tools (`rag.mcp_server`); and the command line says a bad
+setting with it ("RAG_BATCH_MAX: must be at least 1", a validator's own message without pydantic's "Value error, ").
 """
 
 from __future__ import annotations
@@ -19,11 +20,13 @@ from collections.abc import Callable, Mapping
 # `{length}` its length, `{choices}` the values a parameter takes, `{fields}` the fields an object takes.
 _SAID: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(pattern), said) for pattern, said in (
     (r"Field required", "required"),
+    (r"Value error, (.*)", "{n}"),  # a validator's own ValueError: its message is already the server's words
     (r"Input should be a valid dictionary or instance of \w+", "must be a JSON object{fields}"),
     (r"Input should be a valid list", "must be a JSON list"),
     (r"Input should be a valid string", "must be a JSON string"),
     (r"Input should be a valid integer(?:, .*)?", "must be an integer"),
     (r"Input should be a valid boolean(?:, .*)?", "must be true or false"),
+    (r"Input should be a valid number(?:, .*)?", "must be a number"),
     (r"Input should be greater than or equal to (-?[\d.]+)", "must be at least {n}"),
     (r"Input should be less than or equal to (-?[\d.]+)", "must be at most {n}"),
     (r"Input should be (.+)", "must be {n}"),  # 'hybrid', 'dense' or 'lexical'; a valid number

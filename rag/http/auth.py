@@ -111,12 +111,13 @@ class KeyFailures:
             self._counts.popitem(last=False)
 
 
-def bearer_token(connection: ASGIConnection) -> str:
+def bearer_token(connection: ASGIConnection, asked: str = "API key") -> str:
     """The token of an `Authorization: Bearer <token>` header; raises 401 when there is none, saying whether the
-    header is missing or holds no Bearer key (the key alone, or another scheme), never echoing what it holds."""
+    header is missing (the `asked` key: "API key", "admin key") or holds no Bearer key (the key alone, or another
+    scheme), never echoing what it holds."""
     header = connection.headers.get("authorization")
     if header is None or not header.strip():
-        raise NotAuthorizedException("missing API key: send the header `Authorization: Bearer <key>`")
+        raise NotAuthorizedException(f"missing {asked}: send the header `Authorization: Bearer <key>`")
     scheme, _, token = header.strip().partition(" ")
     if scheme.lower() != "bearer":
         raise NotAuthorizedException("the Authorization header does not start with `Bearer `: send the key as "
@@ -127,17 +128,23 @@ def bearer_token(connection: ASGIConnection) -> str:
     return token.strip()
 
 
+_INVALID_ADMIN = "invalid admin key: send one of the keys set in RAG_ADMIN_KEYS"
+
+
 # Guards are coroutines: Litestar runs a plain-function guard in a worker thread, a thread hop on every request.
-async def api_key_guard(connection: ASGIConnection, _: BaseRouteHandler) -> None:
-    """When API keys are configured, require one of them (or an admin key)."""
+async def api_key_guard(connection: ASGIConnection, handler: BaseRouteHandler) -> None:
+    """When API keys are configured, require one of them (or an admin key). On an admin route (with admin keys set),
+    whose guard comes next, a refusal asks for an admin key: an API key would only pass to be refused there."""
     settings: Settings = connection.app.state.settings
     rings: KeyRings = connection.app.state.key_rings
     if settings.api_keys:
         failures: KeyFailures = connection.app.state.key_failures
         address = failures.check(connection)
-        if not rings.search.admits(bearer_token(connection)):
+        admin = bool(settings.admin_keys) and admin_key_guard in handler.resolve_guards()
+        if not rings.search.admits(bearer_token(connection, "admin key" if admin else "API key")):
             failures.failed(address)
-            raise NotAuthorizedException("invalid API key: send one of the keys set in RAG_API_KEYS")
+            raise NotAuthorizedException(_INVALID_ADMIN if admin else "invalid API key: send one of the keys set "
+                                                                      "in RAG_API_KEYS")
 
 
 async def admin_key_guard(connection: ASGIConnection, _: BaseRouteHandler) -> None:
@@ -148,13 +155,13 @@ async def admin_key_guard(connection: ASGIConnection, _: BaseRouteHandler) -> No
         raise PermissionDeniedException("admin routes are disabled: set RAG_ADMIN_KEYS to enable them")
     failures: KeyFailures = connection.app.state.key_failures
     address = failures.check(connection)
-    token = bearer_token(connection)
+    token = bearer_token(connection, "admin key")
     if not rings.admin.admits(token):
         if settings.api_keys and rings.api.admits(token):  # known, but not allowed here
             raise PermissionDeniedException("this API key may search but not call admin routes: send a key set "
                                             "in RAG_ADMIN_KEYS")
         failures.failed(address)
-        raise NotAuthorizedException("invalid admin key: send one of the keys set in RAG_ADMIN_KEYS")
+        raise NotAuthorizedException(_INVALID_ADMIN)
 
 
 class ClientMiddleware(ASGIMiddleware):

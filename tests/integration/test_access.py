@@ -104,10 +104,16 @@ def test_the_routes_operations_md_says_stay_open_are_those_that_answer_without_a
 def test_admin_routes_need_an_admin_key(client, searcher, settings):
     user = client.post("/v1/admin/reload", headers=bearer(KEYS[0]))  # a key it knows, not allowed here: 403
     assert user.status_code == 403 and "RAG_ADMIN_KEYS" in user.json()["detail"]
-    assert "invalid API key" in unauthorized(client.post("/v1/admin/reload", headers=bearer("not-a-key")))
-    assert "Authorization" in unauthorized(client.post("/v1/admin/reload"))
+    # the route asks for an admin key, whichever guard refuses (the API's, then the admin one)
+    assert "invalid admin key" in unauthorized(client.post("/v1/admin/reload", headers=bearer("not-a-key")))
+    assert "missing admin key: send the header `Authorization: Bearer <key>`" in unauthorized(
+        client.post("/v1/admin/reload"))
+    assert "missing API key" in unauthorized(client.post("/v1/search", json=BODY))
     answer = client.post("/v1/admin/reload", headers=bearer(ADMIN))
     assert answer.status_code == 200 and answer.json()["status"] == "unchanged"
+    with serving(searcher, settings, admin_keys=[ADMIN]) as admin_only:  # no API keys: the admin guard alone
+        assert "missing admin key" in unauthorized(admin_only.post("/v1/admin/reload"))
+        assert "invalid admin key" in unauthorized(admin_only.post("/v1/admin/reload", headers=bearer("not-a-key")))
     with serving(searcher, settings) as open_api:  # no keys at all: searches open, admin routes off
         assert open_api.post("/v1/search", json=BODY).status_code == 200
         off = open_api.post("/v1/admin/reload", headers=bearer(ADMIN))

@@ -42,7 +42,7 @@ def test_a_default_k_above_the_largest_is_refused_naming_both(monkeypatch, capsy
     monkeypatch.setenv("RAG_K_DEFAULT", "8")
     monkeypatch.setenv("RAG_K_MAX", "6")
     assert cli.main(["documents"]) == 6
-    assert "invalid settings: Value error, RAG_K_DEFAULT (8) is larger than RAG_K_MAX (6)" in capsys.readouterr().err
+    assert "invalid settings: RAG_K_DEFAULT (8) is larger than RAG_K_MAX (6)" in capsys.readouterr().err
 
 
 def test_a_reload_poll_too_short_to_be_of_use_is_refused_as_it_would_spin_a_core(monkeypatch, capsys):
@@ -55,7 +55,7 @@ def test_a_reload_poll_too_short_to_be_of_use_is_refused_as_it_would_spin_a_core
             Settings(reload_poll_seconds=tiny)
     monkeypatch.setenv("RAG_RELOAD_POLL_SECONDS", "0.0001")
     assert cli.main(["serve"]) == 6  # before anything loads or listens
-    assert "RAG_RELOAD_POLL_SECONDS: Value error, 0.0001 s would check" in capsys.readouterr().err
+    assert "invalid settings: RAG_RELOAD_POLL_SECONDS: 0.0001 s would check" in capsys.readouterr().err
 
 
 def test_what_clients_are_told_names_the_folders_by_their_settings(tmp_path, monkeypatch):
@@ -84,13 +84,31 @@ def test_a_bad_value_is_named_as_the_user_gave_it_an_option_or_a_variable(monkey
     from rag import cli
 
     assert cli.main(["serve", "--port", "99999"]) == 6
-    assert "invalid settings: --port: Input should be less than or equal to 65535" in capsys.readouterr().err
+    assert "invalid settings: --port: must be at most 65535" in capsys.readouterr().err
     monkeypatch.setenv("RAG_PORT", "99999")
     assert cli.main(["serve"]) == 6
-    assert "invalid settings: RAG_PORT: Input should be less than or equal to 65535" in capsys.readouterr().err
+    assert "invalid settings: RAG_PORT: must be at most 65535" in capsys.readouterr().err
     monkeypatch.delenv("RAG_PORT")
     assert cli.main(["search", "--url", "localhost:8871", "retours"]) == 6
     assert "(--url, or RAG_URL) must start with http://" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("variable", "value", "said"), [
+    ("RAG_BATCH_MAX", "0", "RAG_BATCH_MAX: must be at least 1"),
+    ("RAG_MAX_BODY_BYTES", "abc", "RAG_MAX_BODY_BYTES: must be an integer"),
+    ("RAG_BODY_TIMEOUT_SECONDS", "soon", "RAG_BODY_TIMEOUT_SECONDS: must be a number"),
+    ("RAG_K_DEFAULT", "60", "invalid settings: RAG_K_DEFAULT (60) is larger than RAG_K_MAX (50)"),
+])
+def test_a_bad_setting_is_said_in_the_server_s_words_not_pydantic_s(monkeypatch, capsys, variable, value, said):
+    """As HTTP and MCP say a refused value (`rag.wording`): "Input should be greater than or equal to 1", "Value
+    error, ..." were pydantic's."""
+    from rag import cli
+
+    monkeypatch.setenv(variable, value)
+    assert cli.main(["documents"]) == 6
+    err = capsys.readouterr().err
+    assert said in err
+    assert "Input should" not in err and "Value error" not in err and "unable to parse" not in err
 
 
 def test_none_sets_what_may_be_none_as_the_table_says(monkeypatch):
