@@ -1,6 +1,7 @@
 """What `rag serve`'s HTTP protocols add to uvicorn's, whichever parser runs (`rag.http.server` says why each bound):
-the connection caps, the head and body deadlines, the send deadline, and their refusals; and the close of a
-connection whose request was answered before its body was read whole.
+the connection caps (past `RAG_MAX_CONNECTIONS`, the connection idle longest closed to make room, else a 503), the
+head and body deadlines, the send deadline, and their refusals; and the close of a connection whose request was
+answered before its body was read whole.
 
 A response the app gives before the request's body has all arrived (a 413 for a body over RAG_MAX_BODY_BYTES, a 401
 before a body is read) leaves the rest of that body on the connection: uvicorn kept the connection open, its next
@@ -54,19 +55,42 @@ class Bounds(asyncio.Protocol):
     _phase: str | None = None  # the phase whose deadline runs: 'head', 'body', or none
     _unread: asyncio.TimerHandle | None = None  # the deadline of a full write buffer, whatever the phase
     _lingering: asyncio.TimerHandle | None = None  # an unread body was refused: the end of the connection's linger
+    _quiet_since = 0.0  # the event loop's time when the connection was made or its last response completed
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         super().connection_made(transport)
         protocol: Any = self
-        if len(protocol.connections) > self.max_connections:  # uvicorn has counted this one
-            self._refuse(protocol, "connections", 503, f"more than {self.max_connections} connections are open "
-                                                       "(RAG_MAX_CONNECTIONS): retry in a moment", retry_after=1)
-        elif self._crowding(protocol):
+        if self._crowding(protocol):
             self._refuse(protocol, "client_connections", 429,
                          f"more than {self.max_client_connections} connections are open from your address "
                          "(RAG_MAX_CONNECTIONS_PER_CLIENT): reuse them (keep-alive) or close some", retry_after=1)
+        elif len(protocol.connections) > self.max_connections and not self._make_room(protocol):  # counted this one
+            self._refuse(protocol, "connections", 503, f"more than {self.max_connections} connections are open "
+                                                       "(RAG_MAX_CONNECTIONS): retry in a moment", retry_after=1)
         else:
+            self._quiet_since = protocol.loop.time()
             self._arm(protocol, "head")
+
+    def _make_room(self, protocol: Any) -> bool:
+        """Past the cap, close the connection idle longest (`_idle`: no request under way, nor a byte of the next),
+        as nginx reuses its idle connections when it runs out: idle sockets, a client's pool or a flood, cannot keep
+        out a request about to be sent, a health probe's among them. False when none is idle: all are at work."""
+        others = [other for other in protocol.connections if other is not self and not other.transport.is_closing()]
+        if len(others) < self.max_connections:  # places already being given back
+            return True
+        idle = [other for other in others if isinstance(other, Bounds) and other._idle()]
+        if not idle:
+            return False
+        oldest: Any = min(idle, key=lambda other: other._quiet_since)
+        TALLIES["idle_closed"].add(oldest.client)
+        oldest._arm(oldest, None)
+        oldest.transport.close()
+        return True
+
+    def _idle(self) -> bool:
+        """Whether no request is under way on this connection (being read, queued or answered), nor has a byte of
+        the next come: closing it loses nothing. Each parser's protocol says."""
+        return False
 
     def _crowding(self, protocol: Any) -> bool:
         """Whether this connection's client (its address; an IPv6 one by its /64) holds more than its share, unless
@@ -115,8 +139,9 @@ class Bounds(asyncio.Protocol):
 
     def on_response_complete(self) -> None:
         super().on_response_complete()  # type: ignore[misc]
+        protocol: Any = self
+        self._quiet_since = protocol.loop.time()
         if self._lingering is not None:  # the linger's end closes it, not uvicorn's keep-alive timer
-            protocol: Any = self
             protocol._unset_keepalive_if_required()
 
     def pause_writing(self) -> None:

@@ -21,9 +21,10 @@ and this module adds what only `rag` knows:
                                    is served; under `RAG_MODEL=auto`, the served build's, which a reload may change)
     rag_queue_questions, rag_queue_tokens   gauges: questions waiting to be searched, and their estimated tokens
     rag_refusals_total{reason}     counter: what the server refused or dropped since it started: connections
-                                   (`connections`, `client_connections`, `head_size`, `head_time`, `body_time`,
-                                   `malformed`, `coding`, `send_time`: `rag.http.refusals`), requests from addresses
-                                   that sent too many wrong keys (`key_failures`: `rag.http.auth`) and searches
+                                   (`connections`, `idle_closed`, `client_connections`, `head_size`, `head_time`,
+                                   `body_time`, `malformed`, `coding`, `send_time`: `rag.http.refusals`), requests
+                                   from addresses that sent too many wrong keys (`key_failures`: `rag.http.auth`)
+                                   and searches
                                    (`queue_full`, `queue_tokens`, `client_share`, `deadline`, `too_much_work`,
                                    `deadline_missed`: `rag.serving.batcher`)
 

@@ -46,6 +46,8 @@ def _tally(message: str) -> Tally:
 
 TALLIES = {
     "connections": _tally("refused connections past RAG_MAX_CONNECTIONS (503)"),
+    "idle_closed": _tally("closed idle connections (no request under way) to make room for new ones past "
+                          "RAG_MAX_CONNECTIONS"),
     "client_connections": _tally("refused connections past RAG_MAX_CONNECTIONS_PER_CLIENT (429; if the address is a "
                                  "proxy's, name it in FORWARDED_ALLOW_IPS)"),
     "head_size": _tally("refused request heads (or trailer fields) over RAG_MAX_HEADER_BYTES (431)"),

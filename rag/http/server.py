@@ -18,7 +18,8 @@ parser runs (httptools, or h11 where httptools is missing):
 - an idle keep-alive connection is closed after `RAG_KEEP_ALIVE_SECONDS` (uvicorn's own timer);
 - an answer given before its request's body was all in (a 413, a 401) says `connection: close`, and the rest of the
   body is read and dropped until the client closes, `RAG_BODY_TIMEOUT_SECONDS` at most (`rag.http.bounds`);
-- past `RAG_MAX_CONNECTIONS` open connections, a new one is answered 503 and closed at once; past
+- past `RAG_MAX_CONNECTIONS` open connections, the one idle longest (no request under way) is closed to make room,
+  and when none is idle a new one is answered 503 and closed at once; past
   `RAG_MAX_CONNECTIONS_PER_CLIENT` from one address, 429 (a trusted proxy's, `FORWARDED_ALLOW_IPS`, are its
   clients': not capped), so that one client cannot take every place.
 
@@ -74,6 +75,7 @@ if importlib.util.find_spec("httptools") is not None:
         _chunk_data = False  # a chunk's data came in the read being parsed
         _trailer = 0  # bytes of reads made of trailer fields alone, counted against the head's bound
         _closing = False  # requests past `PIPELINE_MAX` were dropped: the connection closes after the last kept
+        _begun = False  # a request's first byte is parsed, its message not yet complete
 
         def _start_asgi_task(self, cycle: Any, app: Any) -> None:
             self._running = cycle
@@ -142,7 +144,13 @@ if importlib.util.find_spec("httptools") is not None:
 
         def on_message_begin(self) -> None:
             super().on_message_begin()
+            self._begun = True
             self._arm(self, "head")
+
+        def _idle(self) -> bool:
+            cycle = self.cycle
+            return (not self._begun and not self.pipeline and not self._closing and self._lingering is None
+                    and (cycle is None or cycle.response_complete))
 
         def on_headers_complete(self) -> None:
             if self._closing:  # a request after one refused behind answers under way (`_refuse_head`): unread
@@ -183,6 +191,7 @@ if importlib.util.find_spec("httptools") is not None:
             if self.transport.is_closing() or self._closing:  # refused (`on_headers_complete`): no request made
                 return
             super().on_message_complete()
+            self._begun = False
             self._arm(self, None)
             # next is the next request's head, which may have begun in this read (its last bytes may start its end)
             self._head, self._tail, self._trailer = 0, self._recent, 0
@@ -223,6 +232,11 @@ class BoundedH11(Bounds, H11Protocol):
         if not self.transport.is_closing():
             state = self.conn.their_state
             self._arm(self, "head" if state is h11.IDLE else "body" if state is h11.SEND_BODY else None)
+
+    def _idle(self) -> bool:
+        cycle = self.cycle
+        return (self.conn.their_state is h11.IDLE and not self.conn.trailing_data[0] and self._lingering is None
+                and (cycle is None or cycle.response_complete))
 
     def handle_events(self) -> None:
         before = self.cycle

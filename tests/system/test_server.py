@@ -504,9 +504,12 @@ def test_one_address_past_its_share_of_connections_is_refused_unless_it_is_a_pro
 
 @pytest.mark.parametrize("base", PARSERS, ids=lambda b: b.__name__)
 def test_connections_past_the_limit_are_refused_and_logged_and_the_rest_still_served(brief, base, caplog):
+    """Past the limit with every connection at work (a head under way: none idle to close), a new one gets a 503."""
     slow = brief.model_copy(update={"header_timeout_seconds": 30.0})
     with serving(slow, base) as address, caplog.at_level(logging.WARNING, logger="rag.server"):
         idle = [socket.create_connection(address) for _ in range(6)]
+        for sock in idle:
+            sock.sendall(b"GET /heal")
         try:
             time.sleep(0.2)
             with socket.create_connection(address) as extra:
@@ -520,6 +523,39 @@ def test_connections_past_the_limit_are_refused_and_logged_and_the_rest_still_se
         with socket.create_connection(address) as sock:
             sock.sendall(b"GET /healthz HTTP/1.1\r\nhost: 127.0.0.1\r\nconnection: close\r\n\r\n")
             assert _answer(sock).startswith(b"HTTP/1.1 200")
+
+
+@pytest.mark.parametrize("base", PARSERS, ids=lambda b: b.__name__)
+def test_past_the_limit_the_connection_idle_longest_is_closed_to_make_room(brief, base, caplog):
+    """Idle connections (from a trusted proxy: not capped by address) filled every place: /healthz itself got a 503
+    until they timed out, and a liveness probe would restart a healthy server. Now a new connection takes the place
+    of the one idle longest; one at work (here a head under way) is never closed for it."""
+    slow = brief.model_copy(update={"header_timeout_seconds": 30.0, "keep_alive_seconds": 30})
+    probe = b"GET /healthz HTTP/1.1\r\nhost: 127.0.0.1\r\n\r\n"
+    with serving(slow, base) as address, caplog.at_level(logging.WARNING, logger="rag.server"):
+        busy = socket.create_connection(address)  # the oldest, but at work: a head under way
+        busy.sendall(b"GET /healthz HTTP/1.1\r\n")
+        kept = socket.create_connection(address)  # a keep-alive connection between two requests: idle
+        kept.sendall(probe)
+        idle: list[socket.socket] = []
+        probes: list[socket.socket] = []
+        try:
+            time.sleep(0.2)
+            for _ in range(4):  # the limit, 6, reached; one at a time, their order the server's too
+                idle.append(socket.create_connection(address))
+                time.sleep(0.1)
+            for _ in range(3):  # three more, kept open: each takes the place of the one idle longest
+                probes.append(socket.create_connection(address))
+                probes[-1].sendall(probe)
+                assert _answer(probes[-1], timeout=0.5).startswith(b"HTTP/1.1 200")
+            closed = [not _answer(sock, timeout=0.3).endswith(b"still open>") for sock in [kept, *idle]]
+            assert closed == [True, True, True, False, False]  # `kept` after its answer (unread until now)
+            busy.sendall(b"host: 127.0.0.1\r\nconnection: close\r\n\r\n")  # at work: never closed
+            assert _answer(busy).startswith(b"HTTP/1.1 200")
+        finally:
+            for sock in [busy, kept, *idle, *probes]:
+                sock.close()
+    assert any("closed idle connections" in r.getMessage() for r in caplog.records)
 
 
 @pytest.mark.parametrize("lead", [b"", b"\r\n\r\n"], ids=["pipelined", "after blank lines"])
