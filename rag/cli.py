@@ -32,14 +32,7 @@ if TYPE_CHECKING:
 # The one table from core errors to exit codes (2 is argparse's own usage error).
 INTERRUPTED, OUTPUT_CLOSED, TERMINATED = 130, 141, 143  # the shell's codes for SIGINT, SIGPIPE and SIGTERM
 EXIT_CODES: dict[type[RagError], int] = {
-    IngestError: 3,
-    IndexError_: 4,
-    ModelError: 5,
-    ConfigError: 6,
-    InvalidQuery: 7,
-    IngestBusy: 8,
-    IndexWriteFailed: 9,
-}
+    IngestError: 3, IndexError_: 4, ModelError: 5, ConfigError: 6, InvalidQuery: 7, IngestBusy: 8, IndexWriteFailed: 9}
 
 
 def _say(text: str = "", *, err: bool = False) -> None:
