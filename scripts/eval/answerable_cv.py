@@ -41,8 +41,9 @@ import rag.search.searcher as searching
 from rag.embedding.load import load_embedder
 from rag.evaluation import corpus_documents, memory_index, read_questions
 from rag.index.analyzer import question_language
+from rag.index.commonness import family_zipf
 from rag.ingestion.stages import embed_key
-from rag.search.answerable import ACROSS_LANGUAGES, FULL_RULE
+from rag.search.answerable import ACROSS_LANGUAGES, FULL_RULE, Rule
 from rag.search.searcher import Query, Searcher
 from rag.settings import Settings
 from scripts.eval.answerable_fit import FEATURES, Remembered, fit
@@ -53,7 +54,11 @@ CROSS_CAP, OWN_CAP = 60, 600
 TRANSLATED = {"devset_en", "cnil_faq_dev_en"}
 NEW = ("rare1", "rare3", "rare1k", "cov3", "plain3", "bm25n", "calib", "calib90", "cent", "gap", "pcos", "hcos",
        "hlead")
-ALL = FEATURES + NEW
+# `unknown_rare` (the share of the question's distinct words unknown to the index and rare in the language,
+# `rag.index.commonness`) at other Zipf cuts than the searcher's
+CUTS = (3.5, 4.5)
+SPLIT = tuple(f"unknown_rare{c:g}" for c in CUTS)
+ALL = FEATURES + NEW + SPLIT
 PROBES = [
     "Quelle est la capitale de l'Australie ?", "Comment faire une pâte à crêpes ?",
     "Qui a gagné la coupe du monde 1998 ?", "Quelle température fera-t-il demain à Lyon ?",
@@ -105,14 +110,16 @@ RAW: list[dict[str, Any]] = []
 _evidence = Searcher.evidence
 
 
-def _recording(index, fused, question_terms, weights, memory, corpus=None, alone=None):  # type: ignore[no-untyped-def]
+def _recording(index, fused, question_terms, weights, unknown, memory, corpus=None,  # type: ignore[no-untyped-def]
+               alone=None):
     """`Searcher.evidence`, keeping what the candidate features read."""
-    ev = _evidence(index, fused, question_terms, weights, memory, corpus, alone)
+    ev = _evidence(index, fused, question_terms, weights, unknown, memory, corpus, alone)
     RAW.append({"ev": ev.vector(FEATURES), "qterms": list(question_terms), "weights": dict(weights),
                 "top_terms": [memory.highlight.terms(index.passages[int(r)].text) for r in fused.rows[:5]],
                 "dense": np.asarray(fused.dense_scores, dtype=np.float32).copy(),
                 "lex": np.asarray(fused.lexical_scores, dtype=np.float32).copy(),
-                "units": index.lexical.units, "rows": np.asarray(fused.rows[:5]).copy()})
+                "units": index.lexical.units, "rows": np.asarray(fused.rows[:5]).copy(),
+                "unknown_zipf": [family_zipf(index.lexical.analyzer.language).get(t, 0.0) for t in set(unknown)]})
     return ev
 
 
@@ -178,8 +185,10 @@ def candidates(raw: dict[str, Any], probe: tuple[float, float], centroid_cos: fl
     row = int(raw["rows"][0])
     pcos = float(corpus["vectors"][row] @ vector)
     hcos = pcos if corpus["headings"] is None else float(corpus["headings"][0][corpus["headings"][1][row]] @ vector)
+    distinct = max(1, len(q))
+    rare = [sum(z < c for z in raw["unknown_zipf"]) / distinct for c in CUTS]
     return [rare1, rare3, rare1 if unknown == 0 else 0.0, cov3, plain3, bm25n, top - probe[0], top - probe[1],
-            top - float(centroid_cos), top - float(best10.mean()), pcos, hcos, hcos - pcos]
+            top - float(centroid_cos), top - float(best10.mean()), pcos, hcos, hcos - pcos, *rare]
 
 
 def used(r: dict[str, Any]) -> np.ndarray:
@@ -210,13 +219,13 @@ def logits(rows: list[dict[str, Any]], rule: tuple[float, np.ndarray, list[int]]
     return intercept + r["x"][used(r)][:, cols] @ coef
 
 
-def left_out(rows: list[dict[str, Any]], names: list[str] | None) -> dict[tuple[str, str], np.ndarray]:
-    """Each pair's logits under the rule fitted without its corpus (today's rule for `names` None)."""
-    today = (FULL_RULE.intercept, np.array(list(FULL_RULE.weights.values())), [ALL.index(n) for n in FULL_RULE.weights])
+def left_out(rows: list[dict[str, Any]], names: list[str] | Rule) -> dict[tuple[str, str], np.ndarray]:
+    """Each pair's logits under the rule fitted on `names` without its corpus, or under a fitted `Rule`."""
     out = {}
     for corpus in dict.fromkeys(r["corpus"] for r in rows):
-        rule = today if names is None else fit_rule([r for r in rows if corpus not in (r["corpus"], r["home"])],
-                                                    names)
+        rule = (names.intercept, np.array(list(names.weights.values())), [ALL.index(n) for n in names.weights]) \
+            if isinstance(names, Rule) else fit_rule([r for r in rows if corpus not in (r["corpus"], r["home"])],
+                                                     names)
         out |= {(r["questions"], corpus): logits(rows, rule, r) for r in rows if r["corpus"] == corpus}
     return out
 
@@ -250,8 +259,13 @@ def best_placed(rows: list[dict[str, Any]], scores: dict[tuple[str, str], np.nda
     return out
 
 
-def report(rows: list[dict[str, Any]]) -> dict[str, Any]:
-    rules = {"today": None, "refit": list(FEATURES), "refit + candidates": list(ALL)}
+def report(rows: list[dict[str, Any]], compared: dict[str, Rule]) -> dict[str, Any]:
+    """`compared`: other fitted rules (`answerable_fit`'s full rule of a run) to flag each set with, as today's."""
+    base = [f for f in FEATURES if f != "unknown_rare"]
+    rules: dict[str, list[str] | Rule] = {"today": FULL_RULE, **compared, "refit without unknown_rare": base,
+                                          "refit": list(FEATURES), "refit + candidates": list(FEATURES + NEW)}
+    for c in CUTS:
+        rules[f"refit, unknown_rare at Zipf {c:g}"] = [*base, f"unknown_rare{c:g}"]
     scores = {name: left_out(rows, names) for name, names in rules.items()}
     table = []
     for r in rows:
@@ -272,8 +286,12 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     data_arguments(ap)
     ap.add_argument("--reuse", action="store_true", help="the searches the last run kept in the cache")
+    ap.add_argument("--compare", type=Path, action="append", default=[],
+                    help="an `answerable_fit` report (-o): its full rule flags each set too, as today's does")
     ap.add_argument("-o", "--output", type=Path)
     args = ap.parse_args()
+    fitted = {path.stem: json.loads(path.read_text())["rules"]["full"] for path in args.compare}
+    compared = {f"{name}'s full rule": Rule(rule["intercept"], rule["weights"]) for name, rule in fitted.items()}
     path = args.cache / "answerable-cv-rows.pkl"
     if args.reuse and path.exists():
         rows, corpora = pickle.loads(path.read_bytes())
@@ -287,11 +305,15 @@ def main() -> None:
         probe = (float(np.median(best)), float(np.quantile(best, 0.9)))
         r["x"] = np.array([list(raw["ev"]) + candidates(raw, probe, c, corpus, v)
                            for raw, c, v in zip(r["raw"], r["centroid_cos"], r["qv"], strict=True)])
-    result = report(rows)
+    result = report(rows, compared)
+    print(" " * 36 + " | ".join(result["table"][0]["flagged"]))
     for t in result["table"]:
         if t["own"]:
             print(f"{t['questions']:>16} {t['corpus']:<14} {'answerable' if t['answerable'] else 'off-topic':10} "
                   f"{t['n']:4} " + " ".join(f"{v:6.3f}" for v in t["flagged"].values()))
+    cross = [t for t in result["table"] if not t["own"]]
+    print(f"{len(cross)} pairs of a set asked of another corpus, flagged on average: " + " ".join(
+        f"{np.mean([t['flagged'][name] for t in cross]):.3f}" for name in result["table"][0]["flagged"]))
     for name, a in result["near_auc"].items():
         print(f"near-topic AUC {name:20} " + " ".join(f"{k}={v:.3f}" for k, v in a.items()))
     for name, a in result["off_topic_answered_threshold_per_corpus"].items():
