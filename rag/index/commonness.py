@@ -25,7 +25,7 @@ _WORDFREQ_CODES = {"no": "nb"}  # the analyzer's Norwegian is Bokmål
 @functools.cache
 def family_zipf(language: str) -> dict[str, float]:
     """Term (as `Analyzer(language)` reads a word) -> the Zipf frequency of its word family; empty for a language
-    without a list. Built once a process: 0.2 to 0.5 s and some 3 MB a language."""
+    without a list. Built once a process: 0.2 to 0.6 s and 2 to 8 MB a language."""
     import wordfreq  # 11 MB once imported: only for a search
 
     # the list read as it is stored (`read_cBpack`: the words of each frequency, in steps of a centibel), not through

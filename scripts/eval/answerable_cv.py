@@ -1,7 +1,8 @@
 """The `answerable` rule left one corpus out at a time, over every visible labelled set: whether a refit with the
 audits' sets, or new features, would flag more near-topic off-topic questions without flagging answerable ones.
 
-    HF_HUB_OFFLINE=1 .venv/bin/python -m scripts.eval.answerable_cv -o docs/results/answerable_cv.json [--reuse]
+    HF_HUB_OFFLINE=1 .venv/bin/python -m scripts.eval.answerable_cv \
+        --compare docs/results/answerable_fit_without_unknown_rare.json -o docs/results/answerable_cv.json [--reuse]
 
 Eleven corpora, each indexed in memory as `rag ingest` parses it (vectors cached as for the other sweeps): the seed
 corpus (dev set, chat messages, audit 37's seed questions, their off-topic sets, the English dev set),
@@ -9,7 +10,8 @@ cnil_faq_dev (its questions, audit 37's, the English ones), piaf, en_stackfaq, t
 43's pages, the price tables, the Spanish and German pages (each with its off-topic set). Every question set is asked
 of every corpus (hybrid, the searcher's own `Evidence`): of its own corpus it is answerable (off-topic sets: not),
 of another it is not (up to 60 questions a pair, 600 of piaf's and en_stackfaq's own, chosen by a hash of their id).
-Beside the rule's eight features, candidates computed from the same search: whether the question's rarest indexed
+Beside the rule's nine features, candidates computed from the same search: `unknown_rare` at other Zipf cuts than
+the searcher's 4 (3.5, 4.5: `rag.index.commonness`), whether the question's rarest indexed
 word is in the best passage (`rare1`; `rare1k`: and no word unknown to the index) or in the first three (`rare3`),
 the idf share (`cov3`) and plain share (`plain3`) of its words in the first three passages, the best BM25 score over
 the question's idf mass (`bm25n`), the best cosine less the corpus's median (`calib`) or 90th percentile (`calib90`)
@@ -21,7 +23,9 @@ For each corpus left out, a rule is fitted on every pair that involves neither i
 `answerable_fit` fits the rule of the corpus's language (each pair weighing the same within its class; here the
 off-topic sets weigh half of the unanswerable class, the other pairs the other half), its threshold where no
 answerable set loses more than 4%; the left-out corpus's sets are then flagged by it. Reported: the share flagged
-per set for today's rule and for the refits, and per corpus, threshold aside, the AUC of answerable questions
+per set for today's rule, for the full rule of each `answerable_fit` report given by `--compare` (fitted without a
+feature, say, `--drop unknown_rare`) and for the refits (all features, without `unknown_rare`, with the candidates,
+with `unknown_rare` at the other cuts), and per corpus, threshold aside, the AUC of answerable questions
 against its own off-topic ones, for each feature alone and for each rule.
 """
 
@@ -319,7 +323,9 @@ def main() -> None:
     for name, a in result["off_topic_answered_threshold_per_corpus"].items():
         print(f"answered, own threshold {name:11} " + " ".join(f"{k}={v:.3f}" for k, v in a.items()))
     if args.output:
-        command = "python -m scripts.eval.answerable_cv -o docs/results/answerable_cv.json"
+        command = "python -m scripts.eval.answerable_cv" + "".join(f" --compare docs/results/{p.name}"
+                                                                  for p in args.compare) + \
+            f" -o docs/results/{args.output.name}"
         args.output.write_text(json.dumps({"command": command, **result}, indent=1) + "\n")
 
 

@@ -21,6 +21,9 @@ every question but the translations).
     HF_HUB_OFFLINE=1 RAG_MODEL=sentence-transformers/all-MiniLM-L6-v2 .venv/bin/python -m scripts.eval.answerable_fit \
         -o docs/results/answerable_fit_minilm.json
 
+`--drop FEATURE` fits every rule without a feature (with `--reuse`, on the same searches): what it adds, on the held-out
+halves here and on the audits' sets (`answerable_cv --compare` the report).
+
 With another model set (`RAG_MODEL`), every corpus is built with it and one rule is fitted on its scores, as `full`
 is (the same features, pairs, halves and threshold): all-MiniLM-L6-v2's (`MINILM_RULE`), which the searcher applies
 to every question of that model, across languages too. The report adds, on every question of each pair's second half
@@ -241,13 +244,13 @@ def main() -> None:
     for r in rows:  # as the searcher decides it, which may have changed since the features were computed
         r["across"] = np.array([r["language"] in ACROSS_LANGUAGES and question_language(
             q, r["language"], ACROSS_LANGUAGES, r["held"].__contains__) != r["language"] for q in r["texts"]])
-    command = "python -m scripts.eval.answerable_fit -o docs/results/answerable_fit.json"
+    command = "python -m scripts.eval.answerable_fit" + "".join(f" --drop {f}" for f in args.drop) + (
+        f" -o docs/results/{args.output.name}" if args.output else "")
     full, lexical = (tuple(f for f in names if f not in args.drop) for names in (FULL, LEXICAL))
     rules = (("full", full, "same"), ("across", full, "across"), ("lexical", lexical, "all"))
     if model != BUNDLED_MODEL:  # another model's scores: its own full rule, for every question
-        command = f"RAG_MODEL={model} python -m scripts.eval.answerable_fit -o docs/results/answerable_fit_minilm.json"
+        command = f"RAG_MODEL={model} {command}"
         rules = rules[:1]
-    command += "".join(f" --drop {f}" for f in args.drop)
     report: dict[str, Any] = {"command": command, "model": model, "miss_when_fitting": args.miss,
                               "catch_when_fitting_across": args.catch, "rules": {}}
     for rule, names, chosen in rules:
