@@ -184,17 +184,10 @@ class LexicalIndex:
         `rag.search.answerable.unknown_share`)."""
         return list(self._question_terms(question, self.fuzzy)[0])
 
-    def unknown_terms(self, question: str) -> list[str]:
-        """The terms of `analysed_terms` that `query_terms` drops: held neither as they are, nor as two parts, nor
-        one edit away (`rag.index.commonness` tells an everyday word from a name among them)."""
-        return list(self._question_terms(question, self.fuzzy)[2])
-
-    def _query_terms(self, question: str, fuzzy: bool
-                     ) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
-        """(`analysed_terms`, `query_terms`, `unknown_terms`)."""
+    def _query_terms(self, question: str, fuzzy: bool) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """(`analysed_terms`, `query_terms`)."""
         analysed: list[str] = []
         out: list[str] = []
-        unknown: list[str] = []
         for word, term in self.analyzer.question_words(question):
             if self._sections.holds(term):
                 analysed.append(term)
@@ -207,9 +200,7 @@ class LexicalIndex:
                 near = self._closest(term) if fuzzy and len(term) >= FUZZY_MIN_CHARS else None
                 if near is not None:
                     out.append(near)
-                else:
-                    unknown.append(term)
-        return tuple(analysed), tuple(out), tuple(unknown)
+        return tuple(analysed), tuple(out)
 
     def term_ids(self, question: str) -> list[int]:
         """Vocabulary ids (section index) of `query_terms(question)`."""

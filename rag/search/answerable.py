@@ -3,10 +3,8 @@
 `Evidence` holds features of one hybrid search that the searcher has at hand: the best cosine, how far it stands
 above this question's other candidates (in their standard deviations, and its lead over the second), the same for
 BM25, the share of the question's words the index does not hold at all (a question about Australia asked of a
-bike-rental FAQ) and the share of those that are rare in the language besides (`rag.index.commonness`: a name or
-jargon, "woocommerce", weighs more than an everyday word the model bridges to the corpus's wording, "raté"),
-the share of the question's words (weighted by rarity) found in the best passage, and whether both retrievers put the
-best passage first. A filtered search (`Query.within`) is judged against the whole
+bike-rental FAQ), the share of the question's words (weighted by rarity) found in the best passage, and whether
+both retrievers put the best passage first. A filtered search (`Query.within`) is judged against the whole
 corpus: its best admitted passage stands among all the corpus's candidates, so that a filter admitting only
 documents that do not answer (a tenant's folder, asked about another's subject) is not answerable because its best
 passage outscores the few others it admits. A logistic rule turns them into a probability; `answerable` compares it
@@ -59,7 +57,6 @@ class Evidence:
     lexical_z: float  # (best BM25 - mean) / std over the candidates
     unknown: float  # share of the question's distinct words the index does not hold, 0..1
     known_coverage: float  # idf share of the question's indexed words present in the best fused passage, 0..1
-    unknown_rare: float  # share of the question's distinct words the index lacks and rare in its language, 0..1
 
     def vector(self, names: Sequence[str]) -> np.ndarray:
         return np.array([getattr(self, n) for n in names], dtype=np.float64)
@@ -78,26 +75,22 @@ class Rule:
 
 
 # Fitted by `python -m scripts.eval.answerable_fit` (see docs/results/answerable_fit.json).
-FULL_RULE = Rule(intercept=-54.7052, weights={
-    "dense_top": 64.5542, "dense_z": -0.1334, "coverage": -4.6009, "agree": 1.1923, "dense_margin": 78.6245,
-    "lexical_z": 0.2931, "unknown": -9.1821, "known_coverage": 4.9807, "unknown_rare": -3.4733})
+FULL_RULE = Rule(intercept=-56.4456, weights={
+    "dense_top": 66.5422, "dense_z": -0.1969, "coverage": -3.6729, "agree": 1.2932, "dense_margin": 86.8496,
+    "lexical_z": 0.3121, "unknown": -9.9454, "known_coverage": 4.204})
 # A question in another language than the corpus's (`rag.index.analyzer.question_language`): its words are unknown
 # to the index whether the corpus answers it or not, and a model reading both languages scores it lower. Its threshold
 # keeps 90% of every unanswerable pair flagged (its answerable pairs are two translations of our own).
-ACROSS_RULE = Rule(intercept=-150.451, weights={
-    "dense_top": 169.5727, "dense_z": -0.0906, "coverage": -0.8389, "agree": 2.099, "dense_margin": 75.2766,
-    "lexical_z": -0.3536, "unknown": 7.0709, "known_coverage": 1.9598, "unknown_rare": -1.1132})
-# Fitted by `RAG_MODEL=sentence-transformers/all-MiniLM-L6-v2 python -m scripts.eval.answerable_fit --drop unknown_rare`
-# on that model's scores, as FULL_RULE (docs/results/answerable_fit_minilm.json): its cosines run on another scale than
-# e5's. Without `unknown_rare`: this model reads English only and bridges no French word the index lacks, everyday or
-# not; fitted with it, the rare ones weighed less than the common ones (+1.09) and one more held-out dev-set question
-# of 26 was flagged (docs/results/answerable_fit_minilm_with_unknown_rare.json).
-MINILM_RULE = Rule(intercept=-10.1897, weights={
-    "dense_top": 15.6838, "dense_z": 0.1312, "coverage": 0.6445, "agree": 1.8701, "dense_margin": 10.6986,
-    "lexical_z": 0.16, "unknown": -8.0848, "known_coverage": 2.0892})
-LEXICAL_RULE = Rule(intercept=0.5203, weights={
-    "coverage": -2.2625, "agree": 2.2255, "lexical_z": 0.0815, "unknown": -8.6951, "known_coverage": 4.0702,
-    "unknown_rare": -5.2629})
+ACROSS_RULE = Rule(intercept=-150.9599, weights={
+    "dense_top": 169.92, "dense_z": -0.1606, "coverage": -0.7122, "agree": 2.1504, "dense_margin": 75.4593,
+    "lexical_z": -0.2903, "unknown": 6.6697, "known_coverage": 2.0697})
+# Fitted by `RAG_MODEL=sentence-transformers/all-MiniLM-L6-v2 python -m scripts.eval.answerable_fit` on that model's
+# scores, as FULL_RULE (docs/results/answerable_fit_minilm.json): its cosines run on another scale than e5's.
+MINILM_RULE = Rule(intercept=-10.1831, weights={
+    "dense_top": 15.6964, "dense_z": 0.1243, "coverage": 0.6322, "agree": 1.8711, "dense_margin": 10.7462,
+    "lexical_z": 0.1604, "unknown": -8.0887, "known_coverage": 2.0995})
+LEXICAL_RULE = Rule(intercept=0.5262, weights={
+    "coverage": -1.2381, "agree": 2.3265, "lexical_z": 0.0649, "unknown": -10.5601, "known_coverage": 3.2196})
 
 
 def rule_for(model: str, across: bool = False) -> Rule:

@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from rag.index.commonness import family_zipf
 from rag.index.store import Index
 from rag.index.windows import numbered_as_now
 from rag.passage import Chunk, sentence_spans
@@ -55,7 +54,6 @@ class Remembered:
         self.terms = lru_cache(maxsize=CITATIONS_CACHED)(_terms_of(index.lexical.analyzer))  # of headings
         self.sentences = lru_cache(maxsize=CITATIONS_CACHED)(sentence_spans)  # as its windows count them
         self.numbered = numbered_as_now(index.manifest)  # ... if cut by the same rule
-        family_zipf(index.lexical.analyzer.language)  # built now (once a process), not on the first question
 
     def near(self, row: int, vector: np.ndarray | None) -> tuple[int, int] | None:
         """(start, end) in passage `row`'s text of its sentence window closest to the question's `vector`, where

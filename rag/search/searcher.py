@@ -11,7 +11,6 @@ import numpy as np
 from rag.embedding.base import Embedder
 from rag.errors import PassageNotFound
 from rag.index.analyzer import question_language
-from rag.index.commonness import rare_share
 from rag.index.lexical import top_rows
 from rag.index.store import EXTRA_SCAN_MAX, Extras, Index
 from rag.passage import Chunk
@@ -288,7 +287,6 @@ class Searcher:
         context = context_text(query.context)
         terms = term_weights(index.lexical, query.question, context)
         question_terms = index.lexical.analysed_terms(query.question)
-        unknown = index.lexical.unknown_terms(query.question)
         # the model's window stands for the question's rarest word, one the index lacks if any ("horaires")
         bonus = max(index.lexical.unseen_weight(query.question), *terms.values(), 0.0) or None
         memory = self._memory(index)
@@ -320,7 +318,7 @@ class Searcher:
                 break
         if hits:
             hits.evidence = self.evidence(index, hybrid, question_terms, terms if alone is None else alone.terms,
-                                          unknown, memory, corpus, alone)
+                                          memory, corpus, alone)
             language = index.lexical.analyzer.language
             across = language in ACROSS_LANGUAGES and question_language(
                 query.question, language, ACROSS_LANGUAGES, index.lexical.holds_word) != language
@@ -331,12 +329,10 @@ class Searcher:
 
     @staticmethod
     def evidence(index: Index, fused: Ranking, question_terms: list[str], weights: dict[str, float],
-                 unknown: list[str], memory: Remembered, corpus: Ranking | None = None,
-                 alone: Alone | None = None) -> Evidence:
+                 memory: Remembered, corpus: Ranking | None = None, alone: Alone | None = None) -> Evidence:
         """What `answerable` reads of `fused`; of a filtered search's, its best admitted scores standing among the
         whole `corpus`'s candidates (a passage the filter leaves out may answer better: a negative lead). `alone`:
-        the message's own cosines, where its conversation's earlier messages ranked the passages. `unknown`: the
-        question's terms the index lacks (`LexicalIndex.unknown_terms`)."""
+        the message's own cosines, where its conversation's earlier messages ranked the passages."""
         top = fused[0]
         dense = fused.dense_scores if alone is None else alone.dense(fused.rows)
         agree = top.dense_rank == 1 and top.lexical_rank == 1
@@ -356,8 +352,7 @@ class Searcher:
         share = coverage(question_terms, weights, passage_terms, max(weights.values(), default=1.0))
         return Evidence(dense_top=best, dense_z=z, coverage=share, agree=float(agree), dense_margin=margin,
                         lexical_z=lexical_z, unknown=unknown_share(question_terms, weights),
-                        known_coverage=coverage(list(weights), weights, passage_terms, 0.0),
-                        unknown_rare=rare_share(question_terms, unknown, index.lexical.analyzer.language))
+                        known_coverage=coverage(list(weights), weights, passage_terms, 0.0))
 
 
 __all__ = ["Found", "Query", "Searcher"]

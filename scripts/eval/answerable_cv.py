@@ -1,8 +1,7 @@
 """The `answerable` rule left one corpus out at a time, over every visible labelled set: whether a refit with the
 audits' sets, or new features, would flag more near-topic off-topic questions without flagging answerable ones.
 
-    HF_HUB_OFFLINE=1 .venv/bin/python -m scripts.eval.answerable_cv \
-        --compare docs/results/answerable_fit_without_unknown_rare.json -o docs/results/answerable_cv.json [--reuse]
+    HF_HUB_OFFLINE=1 .venv/bin/python -m scripts.eval.answerable_cv -o docs/results/answerable_cv.json [--reuse]
 
 Eleven corpora, each indexed in memory as `rag ingest` parses it (vectors cached as for the other sweeps): the seed
 corpus (dev set, chat messages, audit 37's seed questions, their off-topic sets, the English dev set),
@@ -10,8 +9,7 @@ cnil_faq_dev (its questions, audit 37's, the English ones), piaf, en_stackfaq, t
 43's pages, the price tables, the Spanish and German pages (each with its off-topic set). Every question set is asked
 of every corpus (hybrid, the searcher's own `Evidence`): of its own corpus it is answerable (off-topic sets: not),
 of another it is not (up to 60 questions a pair, 600 of piaf's and en_stackfaq's own, chosen by a hash of their id).
-Beside the rule's nine features, candidates computed from the same search: `unknown_rare` at other Zipf cuts than
-the searcher's 4 (3.5, 4.5: `rag.index.commonness`), whether the question's rarest indexed
+Beside the rule's eight features, candidates computed from the same search: whether the question's rarest indexed
 word is in the best passage (`rare1`; `rare1k`: and no word unknown to the index) or in the first three (`rare3`),
 the idf share (`cov3`) and plain share (`plain3`) of its words in the first three passages, the best BM25 score over
 the question's idf mass (`bm25n`), the best cosine less the corpus's median (`calib`) or 90th percentile (`calib90`)
@@ -23,9 +21,7 @@ For each corpus left out, a rule is fitted on every pair that involves neither i
 `answerable_fit` fits the rule of the corpus's language (each pair weighing the same within its class; here the
 off-topic sets weigh half of the unanswerable class, the other pairs the other half), its threshold where no
 answerable set loses more than 4%; the left-out corpus's sets are then flagged by it. Reported: the share flagged
-per set for today's rule, for the full rule of each `answerable_fit` report given by `--compare` (fitted without a
-feature, say, `--drop unknown_rare`) and for the refits (all features, without `unknown_rare`, with the candidates,
-with `unknown_rare` at the other cuts), and per corpus, threshold aside, the AUC of answerable questions
+per set for today's rule and for the refits, and per corpus, threshold aside, the AUC of answerable questions
 against its own off-topic ones, for each feature alone and for each rule.
 """
 
@@ -45,9 +41,8 @@ import rag.search.searcher as searching
 from rag.embedding.load import load_embedder
 from rag.evaluation import corpus_documents, memory_index, read_questions
 from rag.index.analyzer import question_language
-from rag.index.commonness import family_zipf
 from rag.ingestion.stages import embed_key
-from rag.search.answerable import ACROSS_LANGUAGES, FULL_RULE, Rule
+from rag.search.answerable import ACROSS_LANGUAGES, FULL_RULE
 from rag.search.searcher import Query, Searcher
 from rag.settings import Settings
 from scripts.eval.answerable_fit import FEATURES, Remembered, fit
@@ -58,11 +53,7 @@ CROSS_CAP, OWN_CAP = 60, 600
 TRANSLATED = {"devset_en", "cnil_faq_dev_en"}
 NEW = ("rare1", "rare3", "rare1k", "cov3", "plain3", "bm25n", "calib", "calib90", "cent", "gap", "pcos", "hcos",
        "hlead")
-# `unknown_rare` (the share of the question's distinct words unknown to the index and rare in the language,
-# `rag.index.commonness`) at other Zipf cuts than the searcher's
-CUTS = (3.5, 4.5)
-SPLIT = tuple(f"unknown_rare{c:g}" for c in CUTS)
-ALL = FEATURES + NEW + SPLIT
+ALL = FEATURES + NEW
 PROBES = [
     "Quelle est la capitale de l'Australie ?", "Comment faire une pâte à crêpes ?",
     "Qui a gagné la coupe du monde 1998 ?", "Quelle température fera-t-il demain à Lyon ?",
@@ -114,16 +105,14 @@ RAW: list[dict[str, Any]] = []
 _evidence = Searcher.evidence
 
 
-def _recording(index, fused, question_terms, weights, unknown, memory, corpus=None,  # type: ignore[no-untyped-def]
-               alone=None):
+def _recording(index, fused, question_terms, weights, memory, corpus=None, alone=None):  # type: ignore[no-untyped-def]
     """`Searcher.evidence`, keeping what the candidate features read."""
-    ev = _evidence(index, fused, question_terms, weights, unknown, memory, corpus, alone)
+    ev = _evidence(index, fused, question_terms, weights, memory, corpus, alone)
     RAW.append({"ev": ev.vector(FEATURES), "qterms": list(question_terms), "weights": dict(weights),
                 "top_terms": [memory.highlight.terms(index.passages[int(r)].text) for r in fused.rows[:5]],
                 "dense": np.asarray(fused.dense_scores, dtype=np.float32).copy(),
                 "lex": np.asarray(fused.lexical_scores, dtype=np.float32).copy(),
-                "units": index.lexical.units, "rows": np.asarray(fused.rows[:5]).copy(),
-                "unknown_zipf": [family_zipf(index.lexical.analyzer.language).get(t, 0.0) for t in set(unknown)]})
+                "units": index.lexical.units, "rows": np.asarray(fused.rows[:5]).copy()})
     return ev
 
 
@@ -189,10 +178,8 @@ def candidates(raw: dict[str, Any], probe: tuple[float, float], centroid_cos: fl
     row = int(raw["rows"][0])
     pcos = float(corpus["vectors"][row] @ vector)
     hcos = pcos if corpus["headings"] is None else float(corpus["headings"][0][corpus["headings"][1][row]] @ vector)
-    distinct = max(1, len(q))
-    rare = [sum(z < c for z in raw["unknown_zipf"]) / distinct for c in CUTS]
     return [rare1, rare3, rare1 if unknown == 0 else 0.0, cov3, plain3, bm25n, top - probe[0], top - probe[1],
-            top - float(centroid_cos), top - float(best10.mean()), pcos, hcos, hcos - pcos, *rare]
+            top - float(centroid_cos), top - float(best10.mean()), pcos, hcos, hcos - pcos]
 
 
 def used(r: dict[str, Any]) -> np.ndarray:
@@ -223,13 +210,13 @@ def logits(rows: list[dict[str, Any]], rule: tuple[float, np.ndarray, list[int]]
     return intercept + r["x"][used(r)][:, cols] @ coef
 
 
-def left_out(rows: list[dict[str, Any]], names: list[str] | Rule) -> dict[tuple[str, str], np.ndarray]:
-    """Each pair's logits under the rule fitted on `names` without its corpus, or under a fitted `Rule`."""
+def left_out(rows: list[dict[str, Any]], names: list[str] | None) -> dict[tuple[str, str], np.ndarray]:
+    """Each pair's logits under the rule fitted without its corpus (today's rule for `names` None)."""
+    today = (FULL_RULE.intercept, np.array(list(FULL_RULE.weights.values())), [ALL.index(n) for n in FULL_RULE.weights])
     out = {}
     for corpus in dict.fromkeys(r["corpus"] for r in rows):
-        rule = (names.intercept, np.array(list(names.weights.values())), [ALL.index(n) for n in names.weights]) \
-            if isinstance(names, Rule) else fit_rule([r for r in rows if corpus not in (r["corpus"], r["home"])],
-                                                     names)
+        rule = today if names is None else fit_rule([r for r in rows if corpus not in (r["corpus"], r["home"])],
+                                                    names)
         out |= {(r["questions"], corpus): logits(rows, rule, r) for r in rows if r["corpus"] == corpus}
     return out
 
@@ -263,13 +250,8 @@ def best_placed(rows: list[dict[str, Any]], scores: dict[tuple[str, str], np.nda
     return out
 
 
-def report(rows: list[dict[str, Any]], compared: dict[str, Rule]) -> dict[str, Any]:
-    """`compared`: other fitted rules (`answerable_fit`'s full rule of a run) to flag each set with, as today's."""
-    base = [f for f in FEATURES if f != "unknown_rare"]
-    rules: dict[str, list[str] | Rule] = {"today": FULL_RULE, **compared, "refit without unknown_rare": base,
-                                          "refit": list(FEATURES), "refit + candidates": list(FEATURES + NEW)}
-    for c in CUTS:
-        rules[f"refit, unknown_rare at Zipf {c:g}"] = [*base, f"unknown_rare{c:g}"]
+def report(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    rules = {"today": None, "refit": list(FEATURES), "refit + candidates": list(ALL)}
     scores = {name: left_out(rows, names) for name, names in rules.items()}
     table = []
     for r in rows:
@@ -290,12 +272,8 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     data_arguments(ap)
     ap.add_argument("--reuse", action="store_true", help="the searches the last run kept in the cache")
-    ap.add_argument("--compare", type=Path, action="append", default=[],
-                    help="an `answerable_fit` report (-o): its full rule flags each set too, as today's does")
     ap.add_argument("-o", "--output", type=Path)
     args = ap.parse_args()
-    fitted = {path.stem: json.loads(path.read_text())["rules"]["full"] for path in args.compare}
-    compared = {f"{name}'s full rule": Rule(rule["intercept"], rule["weights"]) for name, rule in fitted.items()}
     path = args.cache / "answerable-cv-rows.pkl"
     if args.reuse and path.exists():
         rows, corpora = pickle.loads(path.read_bytes())
@@ -309,23 +287,17 @@ def main() -> None:
         probe = (float(np.median(best)), float(np.quantile(best, 0.9)))
         r["x"] = np.array([list(raw["ev"]) + candidates(raw, probe, c, corpus, v)
                            for raw, c, v in zip(r["raw"], r["centroid_cos"], r["qv"], strict=True)])
-    result = report(rows, compared)
-    print(" " * 36 + " | ".join(result["table"][0]["flagged"]))
+    result = report(rows)
     for t in result["table"]:
         if t["own"]:
             print(f"{t['questions']:>16} {t['corpus']:<14} {'answerable' if t['answerable'] else 'off-topic':10} "
                   f"{t['n']:4} " + " ".join(f"{v:6.3f}" for v in t["flagged"].values()))
-    cross = [t for t in result["table"] if not t["own"]]
-    print(f"{len(cross)} pairs of a set asked of another corpus, flagged on average: " + " ".join(
-        f"{np.mean([t['flagged'][name] for t in cross]):.3f}" for name in result["table"][0]["flagged"]))
     for name, a in result["near_auc"].items():
         print(f"near-topic AUC {name:20} " + " ".join(f"{k}={v:.3f}" for k, v in a.items()))
     for name, a in result["off_topic_answered_threshold_per_corpus"].items():
         print(f"answered, own threshold {name:11} " + " ".join(f"{k}={v:.3f}" for k, v in a.items()))
     if args.output:
-        command = "python -m scripts.eval.answerable_cv" + "".join(f" --compare docs/results/{p.name}"
-                                                                  for p in args.compare) + \
-            f" -o docs/results/{args.output.name}"
+        command = "python -m scripts.eval.answerable_cv -o docs/results/answerable_cv.json"
         args.output.write_text(json.dumps({"command": command, **result}, indent=1) + "\n")
 
 

@@ -21,9 +21,6 @@ every question but the translations).
     HF_HUB_OFFLINE=1 RAG_MODEL=sentence-transformers/all-MiniLM-L6-v2 .venv/bin/python -m scripts.eval.answerable_fit \
         -o docs/results/answerable_fit_minilm.json
 
-`--drop FEATURE` fits every rule without a feature (with `--reuse`, on the same searches): what it adds, on the held-out
-halves here and on the audits' sets (`answerable_cv --compare` the report).
-
 With another model set (`RAG_MODEL`), every corpus is built with it and one rule is fitted on its scores, as `full`
 is (the same features, pairs, halves and threshold): all-MiniLM-L6-v2's (`MINILM_RULE`), which the searcher applies
 to every question of that model, across languages too. The report adds, on every question of each pair's second half
@@ -55,10 +52,9 @@ from rag.search.searcher import Query, Searcher
 from rag.settings import Settings
 from scripts.eval.common import ROOT, build, data_arguments, eval_targets
 
-FEATURES = ("dense_top", "dense_z", "coverage", "agree", "dense_margin", "lexical_z", "unknown", "known_coverage",
-            "unknown_rare")
+FEATURES = ("dense_top", "dense_z", "coverage", "agree", "dense_margin", "lexical_z", "unknown", "known_coverage")
 FULL = FEATURES
-LEXICAL = ("coverage", "agree", "lexical_z", "unknown", "known_coverage", "unknown_rare")
+LEXICAL = ("coverage", "agree", "lexical_z", "unknown", "known_coverage")
 # question sets in another language than their corpus's: name -> (questions file, the set whose corpus answers them)
 TRANSLATED = {"devset_en": (ROOT / "tests" / "data" / "english" / "devset_en.jsonl", "devset"),
               "cnil_faq_dev_en": (ROOT / "tests" / "data" / "english" / "cnil_faq_dev_en.jsonl", "cnil_faq_dev")}
@@ -228,8 +224,6 @@ def main() -> None:
     ap.add_argument("--catch", type=float, default=0.9,
                     help="smallest share of an unanswerable set flagged, when fitting the rule across languages")
     ap.add_argument("--reuse", action="store_true", help="refit on the features the last run kept in the cache")
-    ap.add_argument("--drop", action="append", default=[], choices=FEATURES,
-                    help="fit every rule without this feature (what it adds: `answerable_cv --compare` the report)")
     ap.add_argument("-o", "--output", type=Path)
     args = ap.parse_args()
     settings = Settings(corpus_dir=ROOT / "corpus")
@@ -244,12 +238,10 @@ def main() -> None:
     for r in rows:  # as the searcher decides it, which may have changed since the features were computed
         r["across"] = np.array([r["language"] in ACROSS_LANGUAGES and question_language(
             q, r["language"], ACROSS_LANGUAGES, r["held"].__contains__) != r["language"] for q in r["texts"]])
-    command = "python -m scripts.eval.answerable_fit" + "".join(f" --drop {f}" for f in args.drop) + (
-        f" -o docs/results/{args.output.name}" if args.output else "")
-    full, lexical = (tuple(f for f in names if f not in args.drop) for names in (FULL, LEXICAL))
-    rules = (("full", full, "same"), ("across", full, "across"), ("lexical", lexical, "all"))
+    command = "python -m scripts.eval.answerable_fit -o docs/results/answerable_fit.json"
+    rules = (("full", FULL, "same"), ("across", FULL, "across"), ("lexical", LEXICAL, "all"))
     if model != BUNDLED_MODEL:  # another model's scores: its own full rule, for every question
-        command = f"RAG_MODEL={model} {command}"
+        command = f"RAG_MODEL={model} python -m scripts.eval.answerable_fit -o docs/results/answerable_fit_minilm.json"
         rules = rules[:1]
     report: dict[str, Any] = {"command": command, "model": model, "miss_when_fitting": args.miss,
                               "catch_when_fitting_across": args.catch, "rules": {}}

@@ -26,7 +26,7 @@ from rag.search.answerable import (
 
 def evidence(**changes: float) -> Evidence:
     values = {"dense_top": 0.9, "dense_z": 3.0, "coverage": 0.8, "agree": 1.0, "dense_margin": 0.03,
-              "lexical_z": 4.0, "unknown": 0.0, "known_coverage": 0.9, "unknown_rare": 0.0}
+              "lexical_z": 4.0, "unknown": 0.0, "known_coverage": 0.9}
     return Evidence(**{**values, **changes})
 
 
@@ -87,8 +87,6 @@ def test_fitted_rules_move_the_right_way(rule):
     assert rule.probability(evidence(agree=0.0)) < rule.probability(on_topic)
     assert rule.probability(evidence(unknown=0.5)) < rule.probability(on_topic)
     assert rule.probability(evidence(known_coverage=0.3)) < rule.probability(on_topic)
-    # a word the index lacks weighs more when it is rare in the language (a name, jargon) than an everyday one
-    assert rule.probability(evidence(unknown=0.5, unknown_rare=0.5)) < rule.probability(evidence(unknown=0.5))
 
 
 def test_the_dense_rule_is_for_the_model_it_was_fitted_for():

@@ -124,17 +124,6 @@ def test_a_german_compound_finds_the_section_that_writes_it_apart():
     assert scores[0] > 0 and scores[1] == 0
 
 
-def test_unknown_terms_are_those_no_spelling_nor_compound_of_the_index_reads(lexical):
-    # "livriason" is one swap from "livraison", "séjour" is held; "samedi" and "woocommerce" are not at all
-    question = "livriason carte de séjour le samedi sur woocommerce ?"
-    assert lexical.unknown_terms(question) == [t for w in ("samedi", "woocommerce") for t in lexical.analyzer.terms(w)]
-    assert set(lexical.unknown_terms(question)) <= set(lexical.analysed_terms(question))
-    assert lexical.unknown_terms("carte de séjour") == []
-    de = Analyzer("de")
-    compound = LexicalIndex.build(["Sie können Ihr Konto jederzeit kostenlos kündigen."], de, k1=1.2, b=0.75)
-    assert compound.unknown_terms("Kontokündigung Hausratversicherung?") == de.terms("Hausratversicherung")
-
-
 def test_a_split_compound_hides_no_unknown_word_of_the_question():
     de = Analyzer("de")
     lexical = LexicalIndex.build(["Sie können Ihr Konto jederzeit kostenlos kündigen."], de, k1=1.2, b=0.75)
