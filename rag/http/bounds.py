@@ -21,6 +21,7 @@ from rag.http.proxies import address_group, trusted
 from rag.http.refusals import TALLIES, UVICORN_MALFORMED, refusal
 
 _CLOSE = (b"connection", b"close")
+LINGER_BYTES = 16 * 2**20  # what a lingering connection reads and drops at most: the rest of a body some MB over
 
 
 class _Lingering:
@@ -56,6 +57,8 @@ class Bounds(asyncio.Protocol):
     _unread: asyncio.TimerHandle | None = None  # the deadline of a full write buffer, whatever the phase
     _lingering: asyncio.TimerHandle | None = None  # an unread body was refused: the end of the connection's linger
     _quiet_since = 0.0  # the event loop's time when the connection was made or its last response completed
+    _served = False  # whether a request came on this connection: only one that never carried any is closed for room
+    _drained = 0  # bytes read and dropped while the connection lingers
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         super().connection_made(transport)
@@ -72,13 +75,15 @@ class Bounds(asyncio.Protocol):
             self._arm(protocol, "head")
 
     def _make_room(self, protocol: Any) -> bool:
-        """Past the cap, close the connection idle longest (`_idle`: no request under way, nor a byte of the next),
-        as nginx reuses its idle connections when it runs out: idle sockets, a client's pool or a flood, cannot keep
-        out a request about to be sent, a health probe's among them. False when none is idle: all are at work."""
+        """Past the cap, close the connection idle longest (`_idle`: no request under way, nor a byte of the next)
+        among those that never carried a request: idle sockets opened and left (a flood) cannot keep out a request
+        about to be sent, a health probe's among them. A client's keep-alive connection between two requests is never
+        closed for room (the review: a flood of new connections evicted such connections just as their next request
+        was sent, a reset that requests and httpx do not retry). False when none is: a 503, as before."""
         others = [other for other in protocol.connections if other is not self and not other.transport.is_closing()]
         if len(others) < self.max_connections:  # places already being given back
             return True
-        idle = [other for other in others if isinstance(other, Bounds) and other._idle()]
+        idle = [other for other in others if isinstance(other, Bounds) and not other._served and other._idle()]
         if not idle:
             return False
         oldest: Any = min(idle, key=lambda other: other._quiet_since)
@@ -113,6 +118,7 @@ class Bounds(asyncio.Protocol):
     def _watch(self, cycle: Any) -> None:
         """Give a new request's response cycle its close: a response started before the request's body is all in
         (uvicorn's `more_body`) says `connection: close`, and the connection lingers after it (`_linger`)."""
+        self._served = True
         send = cycle.send
 
         async def sending(message: Any) -> None:
@@ -136,6 +142,18 @@ class Bounds(asyncio.Protocol):
             return
         transport.write_eof()
         self._lingering = protocol.loop.call_later(self.body_timeout, transport.close)
+
+    def _dropped(self, data: bytes) -> bool:
+        """Whether `data` is dropped, the connection lingering (`_linger`); past `LINGER_BYTES` dropped, it closes
+        (the review: eight connections refused with a 413 pushed 53 GB into their lingers in 12 s, a core kept busy
+        reading them)."""
+        if self._lingering is None:
+            return False
+        self._drained += len(data)
+        if self._drained > LINGER_BYTES:
+            protocol: Any = self
+            protocol.transport.close()
+        return True
 
     def on_response_complete(self) -> None:
         super().on_response_complete()  # type: ignore[misc]

@@ -93,7 +93,7 @@ if importlib.util.find_spec("httptools") is not None:
         def data_received(self, data: bytes) -> None:
             # past the requests it answers (`PIPELINE_MAX`), or after an answer to a request whose body was not all
             # in (`Bounds._linger`): the rest is not read
-            if self._closing or self._lingering is not None:
+            if self._closing or self._dropped(data):
                 return
             cycle = self.cycle
             if self._phase is None and (cycle is None or cycle.response_complete):
@@ -223,7 +223,7 @@ class BoundedH11(Bounds, H11Protocol):
         self.conn = _Faulting(h11.SERVER, DEFAULT_MAX_INCOMPLETE_EVENT_SIZE if bound is None else bound)
 
     def data_received(self, data: bytes) -> None:
-        if self._lingering is not None:  # after an answer to a request whose body was not all in (`Bounds._linger`)
+        if self._dropped(data):  # after an answer to a request whose body was not all in (`Bounds._linger`)
             return
         if self.conn.their_state is h11.IDLE and self._over(self.conn.trailing_data[0] + data):
             self._refuse(self, "head_size", 431, _too_large(self.max_head_bytes))

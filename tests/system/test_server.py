@@ -240,6 +240,25 @@ def test_a_body_refused_while_it_comes_is_read_to_its_end_and_the_connection_the
 
 
 @pytest.mark.parametrize("base", PARSERS, ids=lambda b: b.__name__)
+def test_a_linger_drops_a_bounded_number_of_bytes_then_closes(brief, base, monkeypatch):
+    """The review: eight connections refused with a 413 pushed 53 GB into their lingers in 12 s, a core kept busy
+    reading them. Past `LINGER_BYTES` dropped (1 MB here), the connection closes, long before the linger's 10 s."""
+    from rag.http import bounds
+
+    monkeypatch.setattr(bounds, "LINGER_BYTES", 1_000_000)
+    chunk = b"a" * 65536
+    settings = brief.model_copy(update={"max_body_bytes": 4096, "body_timeout_seconds": 10.0})
+    with serving(settings, base) as address, socket.create_connection(address) as sock:
+        sock.sendall(_SEARCH + b"content-length: %d\r\n\r\n" % 10**9)
+        started = time.monotonic()
+        with contextlib.suppress(ConnectionResetError, BrokenPipeError):  # closed: sends fail, soon or at once
+            for _ in range(500):  # 32 MB at most
+                sock.sendall(chunk)
+            pytest.fail("32 MB were read and dropped")
+        assert time.monotonic() - started < 5
+
+
+@pytest.mark.parametrize("base", PARSERS, ids=lambda b: b.__name__)
 @pytest.mark.parametrize("cut", [0, 1, 2, 3], ids=lambda n: f"head end {n} bytes into the next read")
 def test_a_pipelined_request_s_body_is_not_counted_as_head_bytes(settings, base, cut):
     body = b'{"question": "' + b"a" * 60_000 + b'"}'  # over the 16 KiB head limit, under the body limit
@@ -529,7 +548,9 @@ def test_connections_past_the_limit_are_refused_and_logged_and_the_rest_still_se
 def test_past_the_limit_the_connection_idle_longest_is_closed_to_make_room(brief, base, caplog):
     """Idle connections (from a trusted proxy: not capped by address) filled every place: /healthz itself got a 503
     until they timed out, and a liveness probe would restart a healthy server. Now a new connection takes the place
-    of the one idle longest; one at work (here a head under way) is never closed for it."""
+    of the one idle longest among those that never carried a request; one at work (here a head under way) is never
+    closed for it, nor a client's keep-alive connection between two requests (the review: a flood of new connections
+    evicted those just as their next request was sent, a reset clients do not retry): past those, a 503."""
     slow = brief.model_copy(update={"header_timeout_seconds": 30.0, "keep_alive_seconds": 30})
     probe = b"GET /healthz HTTP/1.1\r\nhost: 127.0.0.1\r\n\r\n"
     with serving(slow, base) as address, caplog.at_level(logging.WARNING, logger="rag.server"):
@@ -544,12 +565,15 @@ def test_past_the_limit_the_connection_idle_longest_is_closed_to_make_room(brief
             for _ in range(4):  # the limit, 6, reached; one at a time, their order the server's too
                 idle.append(socket.create_connection(address))
                 time.sleep(0.1)
-            for _ in range(3):  # three more, kept open: each takes the place of the one idle longest
+            for _ in range(4):  # four more, kept open: each takes the place of the one idle longest, never used
                 probes.append(socket.create_connection(address))
                 probes[-1].sendall(probe)
                 assert _answer(probes[-1], timeout=0.5).startswith(b"HTTP/1.1 200")
             closed = [not _answer(sock, timeout=0.3).endswith(b"still open>") for sock in [kept, *idle]]
-            assert closed == [True, True, True, False, False]  # `kept` after its answer (unread until now)
+            assert closed == [False, True, True, True, True]  # `kept` answered and kept open, between two requests
+            with socket.create_connection(address) as full:  # every place held by a connection that served one
+                full.sendall(probe)
+                assert _answer(full, timeout=0.5).startswith(b"HTTP/1.1 503")
             busy.sendall(b"host: 127.0.0.1\r\nconnection: close\r\n\r\n")  # at work: never closed
             assert _answer(busy).startswith(b"HTTP/1.1 200")
         finally:
