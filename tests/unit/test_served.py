@@ -157,3 +157,22 @@ def test_a_build_freed_while_the_lock_is_held_does_not_hang_its_release():
     releasing.start()
     releasing.join(10)
     assert not releasing.is_alive()
+
+
+def test_a_build_freed_by_the_collector_while_held_looks_for_a_model_does_not_break_the_look():
+    """`held` runs `fits` (a check of the new build: allocations) under the lock while it walks the builds served
+    before; the cyclic collector may run a pinned build's finalizer there (`_forget`, reentrant), which takes that
+    build out of the dict being walked."""
+    first, e5 = Build(), Model("e5")
+    served = _served(first, e5)
+    first.cycle = first  # type: ignore[attr-defined]  # freed by the collector only, as a build held in a cycle is
+    served.swap(cast(Any, Build()), cast(Any, Model("minilm")))
+    second = served.now[0]
+    served.swap(cast(Any, Build()), cast(Any, Model("other")))
+    del first
+
+    def fits(model: Any) -> bool:
+        gc.collect()  # stands for a collection an allocation of the check triggers
+        return model.name == "minilm"
+
+    assert served.held(fits) is served.embedder(second)
