@@ -176,3 +176,22 @@ def test_a_build_freed_by_the_collector_while_held_looks_for_a_model_does_not_br
         return model.name == "minilm"
 
     assert served.held(fits) is served.embedder(second)
+
+
+def test_a_model_released_while_held_checks_it_is_not_given_to_the_reload():
+    """The same collection inside `fits`, finalizing the last pinned build of the very model `fits` is checking: that
+    model is released there (`_forget`, reentrant under the lock); `held` must not hand it to the reload, which would
+    serve a released model (every search a ModelError until the next reload)."""
+    first, e5 = Build(), Model("e5")
+    served = _served(first, e5)
+    first.cycle = first  # type: ignore[attr-defined]
+    served.swap(cast(Any, Build()), cast(Any, Model("minilm")))
+    del first
+
+    def fits(model: Any) -> bool:
+        gc.collect()
+        return model.name == "e5"
+
+    given = served.held(fits)
+    _released()
+    assert given is None or e5.releases == 0, (given, e5.releases)
