@@ -86,8 +86,10 @@ class Served:
         `fits` (reads a new build); None if there is none. It is kept from release until the next `swap`, which is
         to serve it: a reload back to that model takes it rather than loading a second copy beside it."""
         with self._lock:
-            for _, model in self._before.values():
-                if model is not self.now[1] and fits(model):
+            # `fits` allocates: a collection there may finalize a pinned build (`_forget`, reentrant under the lock)
+            # and release its model; hence a snapshot, and the model still held once it fits
+            for _, model in list(self._before.values()):
+                if model is not self.now[1] and fits(model) and any(m is model for _, m in self._before.values()):
                     self._kept = model
                     return model
         return None
