@@ -68,8 +68,10 @@ class Embedder(ABC):
         """Free the model's weights now, one piece at a time (`_pieces`), letting other threads run between two
         pieces: a server's event loop and its requests wait for one piece at most, never for the whole model (nor for
         a collection of the whole heap, which a model held in reference cycles would otherwise need). A batch being
-        encoded finishes first; the model encodes nothing after it (`ModelError`)."""
+        encoded finishes first; the model encodes nothing after it (`ModelError`). A second call does nothing."""
         with self._lock:
+            if self._released:
+                return
             self._released = True
             for _ in self._pieces():
                 time.sleep(0)  # gives up the GIL: whoever waits for it runs before the next piece

@@ -146,3 +146,4 @@ def test_a_released_model_frees_what_it_held_without_the_cyclic_collector(name):
     assert dropped and all(dropped.values()), dropped  # no longer the model's, and gone with it
     with pytest.raises(ModelError, match="released"):
         model.embed_queries(["how do I forward my mail?"])
+    model.release()  # a second release does nothing (it raised AttributeError on the bundled model)
