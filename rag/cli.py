@@ -202,7 +202,7 @@ def _eval(args: argparse.Namespace) -> int:
 
     from rag.embedding.load import load_embedder
     from rag.eval_inputs import check_targets
-    from rag.evaluation import Models, evaluate, named_modes, set_name, table, warning
+    from rag.evaluation import Models, evaluate, named_modes, set_name, table
     from rag.trec import DEFAULT_TAG, TrecFiles, write_file
 
     settings = _settings(args)
@@ -218,9 +218,7 @@ def _eval(args: argparse.Namespace) -> int:
         report = evaluate(target, chosen, embedder, modes, limit=args.limit, unaccented=args.unaccented,
                           against=args.against, vectors=vectors, keep=keep)
         reports.append(report)
-        print(table(report), end="\n\n", flush=True)
-        if (said := warning(report)) is not None:
-            _say(said, err=True)
+        print(table(report), end="\n\n", flush=True)  # with its warning of answers no passage holds, if any
     for path, what in trec.written.items():
         _say(f"wrote {path}: {what}")
     if args.output:
