@@ -200,7 +200,8 @@ class Settings(BaseSettings):
         5, ge=1, description="How long an idle keep-alive connection stays open between two requests.")
     max_connections: int = Field(
         512, ge=1, description="Most connections one `rag serve` process keeps open; past it, the connection idle "
-                               "longest is closed to make room, else (all at work) 503 and closed. Each takes "
+                               "longest among those that never carried a request is closed to make room, else "
+                               "503 and closed. Each takes "
                                "a file descriptor: at start the soft `ulimit -n` is raised to this plus 64 as far "
                                "as the hard limit allows, else a warning says so.")
     max_connections_per_client: int | None = Field(

@@ -1,5 +1,5 @@
 """What `rag serve`'s HTTP protocols add to uvicorn's, whichever parser runs (`rag.http.server` says why each bound):
-the connection caps (past `RAG_MAX_CONNECTIONS`, the connection idle longest closed to make room, else a 503), the
+the connection caps (past `RAG_MAX_CONNECTIONS`, the unused connection idle longest closed for room, else a 503), the
 head and body deadlines, the send deadline, and their refusals; and the close of a connection whose request was
 answered before its body was read whole.
 
