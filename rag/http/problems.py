@@ -271,8 +271,11 @@ _WHEN = {400: "The body is not JSON.", 401: "An API key is needed (RAG_API_KEYS 
 # connection bounds (`rag.http.server`), always as problems.
 _ANYWHERE = {
     403: "A browser's `Origin` is not allowed (RAG_CORS_ORIGINS; loopback origins when bound to loopback).",
+    408: "The request line and headers did not arrive within RAG_HEADER_TIMEOUT_SECONDS, or its body within "
+         "RAG_BODY_TIMEOUT_SECONDS; the connection is closed.",
     421: "The `Host` header names no host this server answers for (RAG_ALLOWED_HOSTS; loopback names when bound to "
          "loopback).",
+    431: "The request line and headers are larger than RAG_MAX_HEADER_BYTES; the connection is closed.",
     429: "More connections are open from this address than RAG_MAX_CONNECTIONS_PER_CLIENT: reuse them. Or, on the "
          "routes that need a key, more wrong keys came from this address than RAG_MAX_KEY_FAILURES within "
          "RAG_KEY_FAILURE_WINDOW_SECONDS: retry after `Retry-After` seconds, with a valid key.",

@@ -253,7 +253,7 @@ def test_openapi_says_a_batch_item_is_a_question_or_an_object_with_its_context(c
     document = client.get("/schema/openapi.json").json()
     schemas = document["components"]["schemas"]
     items = schemas["BatchSearchRequest"]["properties"]["questions"]["items"]
-    assert items == {"oneOf": [{"type": "string", "maxLength": 2000},
+    assert items == {"oneOf": [{"type": "string", "minLength": 1, "maxLength": 2000, "pattern": r"\S"},
                                {"$ref": "#/components/schemas/BatchQuestion"}]}
     item = schemas["BatchQuestion"]
     assert item["additionalProperties"] is False and item["required"] == ["question"]
@@ -263,5 +263,8 @@ def test_openapi_says_a_batch_item_is_a_question_or_an_object_with_its_context(c
     # the schema (JSON Schema 2020-12, OpenAPI 3.1's dialect) takes a mixed batch and refuses what the route refuses
     body = jsonschema.Draft202012Validator({"$ref": "#/components/schemas/BatchSearchRequest", **document})
     assert body.is_valid({"questions": BATCH})
-    for item in (42, {"question": "ok", "contexte": []}, {"question": "ok", "context": ["a"] * 6}, {"context": []}):
+    for item in (42, {"question": "ok", "contexte": []}, {"question": "ok", "context": ["a"] * 6}, {"context": []},
+                 "", "   ", {"question": " "}):  # a question holds more than spaces (schemathesis found "" valid)
         assert not body.is_valid({"questions": ["ok", item]}), item
+    # answered by the server's bounds before any route, on every route: documented there too
+    assert {"408", "431"} <= set(document["paths"]["/v1/search/batch"]["post"]["responses"])
