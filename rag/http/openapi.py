@@ -40,6 +40,7 @@ from litestar.types import Method
 
 from rag.http.auth import admin_key_guard, api_key_guard
 from rag.schemas import CONTEXT_MAX, FILTER_VALUES_MAX
+from rag.search import vector_store
 from rag.settings import Settings
 
 ASSETS = "/schema/assets"
@@ -115,6 +116,10 @@ def describe_limits(openapi: OpenAPI, settings: Settings) -> None:
     schemas = openapi.components.schemas if openapi.components else None
     if not schemas:
         return
+    compared = schemas.get("Comparison")  # the vector-store route's filter: the attributes it reads, as a client's enum
+    key = compared.properties.get("key") if isinstance(compared, Schema) and compared.properties else None
+    if isinstance(key, Schema):
+        key.enum = list(vector_store.KEYS)
     for name in ("SearchRequest", "BatchSearchRequest", "BatchQuestion", "SearchFilter"):
         body = schemas.get(name)
         if not isinstance(body, Schema) or not body.properties:
