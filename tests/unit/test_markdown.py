@@ -146,3 +146,29 @@ def test_many_comments_or_backtick_runs_on_one_line_take_linear_time():
         started = time.perf_counter()
         parsed = parse_markdown(page)
         assert time.perf_counter() - started < 5.0 and parsed.sections
+
+
+def test_a_list_item_all_in_bold_asking_a_question_over_its_answer_heads_an_entry(tmp_path):
+    faq = ("# Questions fréquentes\n\nNos réponses.\n\n"
+           "- **Acceptez-vous le chèque énergie ?**\n  Oui, envoyez-le avec votre facture.\n"
+           "- **Proposez-vous le gaz ?**\n\n  Pas encore : l'électricité seulement.\n"
+           "* **Puis-je payer par chèque ?** Oui, à l'ordre de la société.\n"
+           "- **Carte bancaire**\n  depuis l'espace client.\n"
+           "- **Une question sans réponse ?**\n- Un élément.\n")
+    assert _sections(faq) == [
+        ("Questions fréquentes", ["Nos réponses."]),
+        ("Acceptez-vous le chèque énergie ?", ["Oui, envoyez-le avec votre facture."]),
+        # the answer a blank line below, within the item; then items that are no entry: the question with its
+        # answer on its line (`rag.search.emphasis` reads it), a bold term, a question with nothing under it
+        ("Proposez-vous le gaz ?", ["Pas encore : l'électricité seulement.",
+                                    "* **Puis-je payer par chèque ?** Oui, à l'ordre de la société.",
+                                    "- **Carte bancaire**", "depuis l'espace client.",
+                                    "- **Une question sans réponse ?**", "- Un élément."]),
+    ]
+    # each entry is its own passage, cited by its question under the page's heading
+    (tmp_path / "faq.md").write_text(faq, encoding="utf-8")
+    chunks = Chunker(lambda texts: [len(t.split()) for t in texts], max_tokens=200).chunk(
+        read_document(tmp_path, tmp_path / "faq.md"))
+    assert [(c.section, c.text) for c in chunks][:2] == [
+        ("Questions fréquentes", "Nos réponses."),
+        ("Acceptez-vous le chèque énergie ?", "Oui, envoyez-le avec votre facture.")]

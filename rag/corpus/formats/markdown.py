@@ -185,8 +185,8 @@ def _comments(text: str, start: int, end: int, open_until: int, last_close: int,
 def parse_markdown(text: str) -> Parsed:
     """Markdown: ATX (`## Heading`) and setext (a line underlined with `===` or `---`) headings open sections, each
     under the headings of higher levels still open; so does a paragraph's first line set all in bold when it reads as
-    a heading (an FAQ's "**Question ?**" over its answer), under every heading open; YAML front matter may give
-    `title` and `url`.
+    a heading (an FAQ's "**Question ?**" over its answer), under every heading open, and a list item's line all in
+    bold asking a question over its answer (`_item_question`); YAML front matter may give `title` and `url`.
 
     Code is text, never headings: a fenced block runs to a fence of its own character (backtick or tilde) at least
     as long as the one that opened it, with nothing after it, or to the end, its lines indented as they are beyond
@@ -242,6 +242,9 @@ def parse_markdown(text: str) -> Parsed:
             items = [column for column in items if column <= indent]
             space = len(item.group("space"))
             items.append(indent + len(item.group("marker")) + (space if 1 <= space <= 4 else 1))
+            if (question := _item_question(shown[item.end():], text, start + len(body), items[-1])) is not None:
+                level, heading = _STRONG_LEVEL, question
+                heading_start = start + len(body) - len(body.lstrip()) + item.end()
         above = [] if fence or level else kept
         if not level:
             sections[-1].lines += kept
@@ -251,6 +254,25 @@ def parse_markdown(text: str) -> Parsed:
             title = heading or None
         sections.append(outline.section(level, heading, heading_start))
     return Parsed([s for s in sections if s.lines], title=title, url=meta.get("url"))
+
+
+def _item_question(rest: str, text: str, end: int, column: int) -> str | None:
+    """The question a list item's line holds all in bold, its answer on the item's lines below it (the next line
+    that is not blank indented to the item's text, `column`): an FAQ written as a list, "- **Puis-je payer par
+    chèque ?**" over "  Oui, ...". Such an item is an entry of its own, headed by its question, as a bold line over
+    its paragraph is; an item with its answer on the question's line, or with nothing under it, or a bold line that
+    asks nothing ("- **Carte bancaire**" in a list the sentence above announces) stays a list item."""
+    strong = _STRONG_LINE.fullmatch(rest.strip())
+    if strong is None or not strong.group("text").rstrip().endswith("?") or not reads_as_heading(strong.group("text")):
+        return None
+    at = text.find("\n", end)
+    while at >= 0:
+        after = text.find("\n", at + 1)
+        following = text[at + 1:after if after >= 0 else len(text)]
+        if following.strip():
+            return strong.group("text").strip() if _columns(following) >= column else None
+        at = after
+    return None
 
 
 def _code(body: str, start: int, indent: int) -> list[Line]:
