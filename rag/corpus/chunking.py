@@ -84,7 +84,11 @@ TokenCounter = Callable[[Sequence[str]], list[int]]
 # 28: a text file of one title line over its one body ("Inscription à la médiathèque", then its paragraph) takes
 # that line as its title (still its section's heading, shown under a title sources.toml declares), where it headed
 # the file's only section under a title made from the file's name.
-LAYOUT = 28
+# 29: a text file's headings drawn as underlined lines ("Résilier mon contrat" over "=====") its headings, levels by
+# the order their styles appear, the rules no text, the file's one heading of the first style its title; a Markdown
+# list item all in bold asking a question, its answer on the item's lines below ("- **Acceptez-vous le chèque
+# énergie ?**" over "  Oui, ..."), an FAQ entry of its own headed by its question.
+LAYOUT = 29
 TITLE_CHARS = 60  # a line shorter than this without a full stop names what follows it (`_runs_on`)
 _FULL_STOPS = (".", "!", "…", ";")
 PROBE_CHARS_PER_TOKEN = 16  # an ASCII word of this many characters per passage token is counted by its prefixes

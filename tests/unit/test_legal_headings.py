@@ -357,12 +357,11 @@ def test_a_table_of_contents_is_text_and_heads_nothing(contents):
     "Bonjour Marie\nJ'espère que tu vas bien\n\nVoici les photos de la fête de samedi, dis-moi lesquelles tu veux "
     "garder pour l'album.\n",
     "Ingrédients\n3 pommes\n\nÉplucher les pommes, les couper en lamelles et les disposer sur la pâte.\n",
-    "A. HISTORY OF THE SOFTWARE\n==========================\n\nPython was created in the early 1990s by Guido van "
-    "Rossum.\n",
-], ids=["letter", "list", "underline"])
+], ids=["letter", "list"])
 def test_a_pair_of_short_lines_opening_other_files_gives_no_title(text):
-    """A greeting over a letter's first line, a list's name over its first item, a title over its underline: no
-    title, as before (the title's second line is read so only under a title in capitals or in a file with articles)."""
+    """A greeting over a letter's first line, a list's name over its first item: no title, as before (the title's
+    second line is read so only under a title in capitals or in a file with articles). A title over its underline is
+    the title alone (`tests/unit/test_underlined_headings.py`)."""
     parsed = parse_text(text)
     assert parsed.title is None
     assert [(s.heading, len(s.lines)) for s in parsed.sections] == [(None, 3)]

@@ -76,6 +76,36 @@ def apart(line: Line, following: Line, source: str) -> bool:
     return "\n\n" in source[line.end:following.start].replace("\r", "")
 
 
+# A line drawn under (or over and under) a heading in plain text, as reStructuredText and e-mails set them apart.
+_RULE = re.compile(r"([=\-~^*#+])\1{2,}")
+
+
+def underlined(lines: list[Line], source: str) -> tuple[dict[int, int], set[int]]:
+    """The headings of plain text drawn as underlined lines ("Résilier mon contrat" over "===================="), by
+    line, with their level; and the lines that draw them. A heading's line opens a block, reads as a heading
+    (`heading_like`) and has right under it a rule of one character repeated, at least half as long as it (drawn for
+    it: a rule under a long line of prose is a separator), maybe right over it too. Levels go by the order the
+    styles first appear in the document, as reStructuredText reads them: the first style is level 1, the next new
+    one level 2."""
+    headings: dict[int, int] = {}
+    rules: set[int] = set()
+    styles: list[tuple[str, bool]] = []
+    for i in range(1, len(lines)):
+        line, title = lines[i], lines[i - 1]
+        if not _RULE.fullmatch(line.text) or _RULE.fullmatch(title.text) or i - 1 in headings or \
+                apart(title, line, source) or 2 * len(line.text) < len(title.text) or not heading_like(title.text):
+            continue
+        over = i >= 2 and lines[i - 2].text == line.text and not apart(lines[i - 2], title, source)
+        if not ((over and opens_block(lines, i - 2, source)) or opens_block(lines, i - 1, source)):
+            continue
+        style = (line.text[0], over)
+        if style not in styles:
+            styles.append(style)
+        headings[i - 1] = styles.index(style) + 1
+        rules |= {i, i - 2} if over else {i}
+    return headings, rules
+
+
 def opens_block(lines: list[Line], i: int, source: str, after: Container[int] = frozenset()) -> bool:
     """Whether line `i` opens a block: the first line, or after a blank line, a sentence's end, an outline's heading
     or one of the lines `after` (a heading's, found so)."""
@@ -87,4 +117,4 @@ def opens_block(lines: list[Line], i: int, source: str, after: Container[int] = 
 
 
 __all__ = ["BULLET", "GREETING", "NUMBERED", "OUTLINE", "SENTENCE_END", "apart", "ends_open", "heading_like",
-           "opens_block", "short", "titled"]
+           "opens_block", "short", "titled", "underlined"]

@@ -22,6 +22,7 @@ from rag.corpus.formats.line_shapes import (
     opens_block,
     short,
     titled,
+    underlined,
 )
 
 _ELISION = re.compile(r"^\s*(?:\.{3,}|…)\s*$")
@@ -117,10 +118,11 @@ def parse_text(text: str) -> Parsed:
             lines.pop(0)
 
     legal = legal_headings(lines, text)
+    drawn = underlined(lines, text)
     as_text: set[int] = set()  # the lines of headings that head nothing because an article follows, read as text
     while True:
         outline_numbers = _outline_numbers(lines, text, {j for h in legal.headings.values() for j in h.lines})
-        sections, opened = _read(lines, outline_numbers, legal, text, as_text)
+        sections, opened = _read(lines, outline_numbers, legal, text, as_text, drawn)
         empty = hollow(sections, opened)
         # text again: their sections, without lines, would be dropped, and them with (an article alone on its line
         # over the next; a question right over "Article 5 : Le dépôt ...", which closes it). Another heading of
@@ -134,6 +136,13 @@ def parse_text(text: str) -> Parsed:
         as_text |= closed_by_legal
         legal = legal.without(empty)
     kept = [s for s in sections if s.lines]
+    headings, rules = drawn
+    first = min(headings, default=0)
+    if headings and set(range(first)) <= rules and list(headings.values()).count(headings[first]) == 1:
+        # a file opening on the one heading of its style, "Résilier mon contrat" over "=====": its title, the
+        # headings below standing under it already; its introduction a section without heading
+        return Parsed([replace(s, heading=None, heading_start=None) if s.heading_start == lines[first].start else s
+                       for s in kept], title=lines[first].text)
     if len(kept) > 1 and kept[-1].heading is None and len(kept[-1].lines) == 1 and \
             kept[-1].lines[0].text.endswith(":"):
         kept.pop()  # the file ends announcing what it does not hold ("Voici le process :", the rest cut off)
@@ -157,10 +166,12 @@ def parse_text(text: str) -> Parsed:
     return Parsed(kept, title=title)
 
 
-def _read(lines: list[Line], outline_numbers: set[str], legal: Articles, text: str,
-          as_text: set[int]) -> tuple[list[Section], dict[int, int]]:
+def _read(lines: list[Line], outline_numbers: set[str], legal: Articles, text: str, as_text: set[int],
+          drawn: tuple[dict[int, int], set[int]]) -> tuple[list[Section], dict[int, int]]:
     """The sections of `lines`, and the line of each heading by the index of the section it opens; the lines
-    `as_text` are text, whatever they look like."""
+    `as_text` are text, whatever they look like; `drawn`: the underlined headings, by line with their level, and the
+    lines of their rules, which are no text."""
+    headings, rules = drawn
     sections: list[Section] = [Section(None)]
     pending: Line | None = None  # a numbered item that may continue after an elision
     after_elision = False
@@ -174,8 +185,8 @@ def _read(lines: list[Line], outline_numbers: set[str], legal: Articles, text: s
         sections.append(outline.section(level, heading.text, heading.start))
 
     for i, line in enumerate(lines):
-        if i in titles:
-            continue  # a title line under an article's number: in its heading
+        if i in titles or i in rules:
+            continue  # a title line under an article's number: in its heading; a heading's underline
         if _ELISION.match(line.text):
             if pending is None:
                 sections.append(Section(None))
@@ -198,6 +209,9 @@ def _read(lines: list[Line], outline_numbers: set[str], legal: Articles, text: s
             open_section(pending, pending_at)
             pending = None
         after_elision = False
+        if i in headings and i not in as_text:
+            open_section(line, i, headings[i])
+            continue
         if i in legal.headings:
             opened[len(sections)] = i
             heading = legal.headings[i]

@@ -1,0 +1,52 @@
+"""Plain text that draws its headings as underlined lines ("Résilier mon contrat" over "=====", reStructuredText's
+and many help exports' way): the headings open sections, the rules are no text, the first heading of its own style
+titles the document."""
+
+from rag.corpus.formats.text import parse_text
+
+
+def _sections(text: str) -> list[tuple[str | None, tuple[str, ...], list[str]]]:
+    parsed = parse_text(text)
+    for section in parsed.sections:
+        for line in section.lines:
+            assert text[line.start:line.end] == line.text, line
+    return [(s.heading, s.parents, [line.text for line in s.lines]) for s in parsed.sections]
+
+
+PAGE = ("Résilier mon contrat\n====================\n\nVous pouvez résilier à tout moment, sans frais.\n\n"
+        "Vous changez de fournisseur\n---------------------------\n\nVotre nouveau fournisseur s'en charge.\n\n"
+        "Vous quittez votre logement\n--------------\nRésiliez depuis l'espace client.\n")
+
+
+def test_underlined_lines_head_sections_under_the_title_they_open_on():
+    assert parse_text(PAGE).title == "Résilier mon contrat"
+    assert _sections(PAGE) == [
+        (None, (), ["Vous pouvez résilier à tout moment, sans frais."]),
+        ("Vous changez de fournisseur", ("Résilier mon contrat",), ["Votre nouveau fournisseur s'en charge."]),
+        ("Vous quittez votre logement", ("Résilier mon contrat",), ["Résiliez depuis l'espace client."]),
+    ]
+
+
+def test_an_overlined_heading_is_a_style_of_its_own():
+    page = ("=======\nGuide\n=======\n\nIntroduction du guide.\n\nPartie A\n========\n\nTexte de A.\n\n"
+            "Détail\n------\n\nTexte du détail.\n")
+    assert parse_text(page).title == "Guide"
+    assert [(h, parents) for h, parents, _ in _sections(page)] == [
+        (None, ()), ("Partie A", ("Guide",)), ("Détail", ("Guide", "Partie A"))]
+
+
+def test_an_underline_is_no_second_line_of_the_title():
+    page = ("A. HISTORY OF THE SOFTWARE\n==========================\n\nPython was created in the early 1990s by "
+            "Guido van Rossum.\n")
+    assert parse_text(page).title == "A. HISTORY OF THE SOFTWARE"
+    assert _sections(page) == [(None, (), ["Python was created in the early 1990s by Guido van Rossum."])]
+
+
+def test_a_rule_that_underlines_no_heading_is_text():
+    # under a sentence, under a long line of prose (a rule far shorter than it), or apart from the line above
+    for page in ("Le paiement est accepté.\n-----\nSuite.\n",
+                 "Une ligne de texte assez longue pour que la règle ne la souligne\n-----\nSuite du texte.\n",
+                 "Paiement\n\n-----\n\nSuite du texte.\n"):
+        sections = _sections(page)
+        assert "-----" in [line for _, _, lines in sections for line in lines], page
+        assert all(heading is None for heading, _, _ in sections), page
