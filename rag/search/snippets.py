@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from rag.index.analyzer import Analyzer
-from rag.passage import ITEM, fence_end, is_abbreviation, starts_sentence
+from rag.passage import ITEM, fence_end, is_abbreviation, is_separator, starts_sentence
 from rag.schemas import Highlight
 from rag.search import emphasis, tables
 from rag.search.lines import joined, lines, prose
@@ -106,7 +106,8 @@ def sentences(text: str, analyzer: Analyzer, above: str | None = None) -> tuple[
     if "|" not in text:  # no table row
         return tuple(Sentence(a, b, words, frozenset() if lead is None else terms[lead], i in heads, lead is not None)
                      for i, ((a, b, _, _), words, lead) in enumerate(zip(spans, terms, led, strict=True)))
-    table = tables.heads(rows, above is not None)
+    # a separator row (`|---|`) takes no header's words: it was the best "row" of a question naming only columns
+    table = [None if is_separator(r) else h for r, h in zip(rows, tables.heads(rows, above is not None), strict=True)]
     header: dict[int, frozenset[str]] = {} if above is None else {tables.ABOVE: frozenset(analyzer.terms(above))}
     for (_, _, line, _), words in zip(spans, terms, strict=True):
         if table[line] == line:
@@ -133,10 +134,9 @@ def excerpt(text: str, start: int, end: int, budget: int = ANSWER_CHARS, lead: i
     (`_announced`), from the snippet on (the sentences before it are dropped for the list): the whole list when it
     ends within `LIST_CHARS` of the snippet's start, else its whole lines within `lead`. A snippet that holds an item
     of the list (the question names it) ends on that item, and the list stays apart. A snippet within a table
-    (`rag.search.tables`) comes under its header row, or gives the table when it is the header or its caption line
-    (`_in_table`); with `header` (the passage goes on with a table whose header row it carries, not in `text`), a
-    row of the rows it opens on is itself alone, whole, which the answer shows under that header
-    (`rag.search.answer`)."""
+    (`rag.search.tables`) comes under its header row, or gives the table when it is the header, its caption line or a
+    sentence and the header under it (`_in_table`); with `header` (the passage goes on with a table whose header row
+    it carries, not in `text`), a row it opens on is itself alone, whole, shown under that header (`answer`)."""
     spans = _spans(text, header)
     inside = [i for i, span in enumerate(spans) if span[0] < end and span[1] > start]
     if not inside:
@@ -154,8 +154,9 @@ def excerpt(text: str, start: int, end: int, budget: int = ANSWER_CHARS, lead: i
     table = tables.heads(joined(text), header) if "|" in text else []
     if table and (top_row := table[spans[first][2]]) is not None and table[spans[last][2]] == top_row:
         return _in_table(spans, table, top_row, (first, last), (start, end), budget, lead)
-    if table and not spans[last][3] and (below := spans[last][2] + 1) < len(table) and table[below] == below:
-        row = next(i for i, span in enumerate(spans) if span[2] == below)  # a caption: the table it names
+    if table and (table[below := spans[last][2]] == below or  # a sentence over the header row, and the header
+                  (not spans[last][3] and (below := below + 1) < len(table) and table[below] == below)):  # a caption
+        row = next(i for i, span in enumerate(spans) if span[2] == below)  # the table they name
         return _in_table(spans, table, below, (row, row), (start, end), budget, lead)
 
     def joins(a: int, b: int) -> bool:  # never into a list item's bold lead-in: it asks, its answer follows

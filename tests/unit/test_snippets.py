@@ -629,6 +629,28 @@ def test_a_table_row_answers_with_its_header_and_the_header_gives_the_table():
     assert _excerpt(prose, prose.splitlines()[1]) == prose
 
 
+def test_a_markdown_table_s_separator_row_is_never_the_highlight_and_a_caption_with_its_header_gives_the_table():
+    from rag.index.analyzer import Analyzer
+    from rag.search.snippets import highlight, sentences
+
+    page = ("Les prix ci-dessous sont toutes taxes comprises, pour l'option Base.\n"
+            "| Puissance | Abonnement Verte (€/mois) | kWh Verte (€) |\n|---|---|---|\n"
+            "| 3 kVA | 12,40 | 0,2189 |\n| 6 kVA | 16,20 | 0,2189 |\n"
+            "Les taxes évoluent selon la loi.")
+    analyzer = Analyzer("fr")
+    # a question naming only the columns: the separator row took the header's words and came out the best "row"
+    weights = {term: 1.0 for term in analyzer.terms("quel est l'abonnement de l'offre verte par mois ?")}
+    separator = (page.index("|---"), page.index("|---") + len("|---|---|---|"))
+    assert next(s for s in sentences(page, analyzer) if s.start == separator[0]).header == frozenset()
+    # even where the model's closest sentence window is that row (`near`), the header row answers
+    shown = highlight(page, weights, analyzer, near=separator)
+    assert shown is not None and "---" not in shown.text and shown.text.startswith("| Puissance"), shown
+    # the sentence over the table and its header row, highlighted together, give the table under the sentence: the
+    # header alone already did, and the prose above it kept the rows out
+    caption = page[:page.index("\n|---")]
+    assert _excerpt(page, caption, lead=700) == page[:page.index("\nLes taxes")]
+
+
 def test_after_the_line_that_sets_the_width_only_prose_or_a_sentence_end_goes_on():
     # a paragraph wrapped at about 80 (a line going on in lowercase proves it), then a longer line, which sets the
     # width (no word fits after it), followed by a line a capital opens that is no part of it: an item, a title;
