@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from rag.corpus.formats.base import names_page
 from rag.index.store import Index
 from rag.index.windows import numbered_as_now
 from rag.passage import Chunk, sentence_spans
@@ -28,10 +29,9 @@ def _terms_of(analyzer: Analyzer) -> Callable[[str], frozenset[str]]:
 
 def citation(chunk: Chunk) -> Citation:
     """The citation of a passage."""
-    # a section named as its document (a Markdown file's title is its first heading) is not said twice
-    same = chunk.section is not None and " ".join(chunk.section.split()).casefold() == " ".join(
-        chunk.title.split()).casefold()
-    named = chunk.title if same else chunk.context
+    # a section named as its document is not said twice: a Markdown file's title is its first heading, a web page's
+    # <h1> the page's name in a <title> that adds the site's ("Nous contacter | Aide Lumio")
+    named = chunk.title if chunk.section is not None and names_page(chunk.section, chunk.title) else chunk.context
     label = named
     if chunk.page is not None:
         label += f", p. {chunk.page}" if chunk.last_page is None else f", pp. {chunk.page}–{chunk.last_page}"

@@ -155,6 +155,22 @@ def test_a_section_named_as_its_document_is_not_said_twice_in_the_label(tmp_path
     assert chunks[0].context == "Sécurité › Sécurité"  # what is indexed is unchanged: no layout bump
 
 
+def test_a_web_page_s_h1_naming_the_page_in_a_title_that_adds_the_site_s_is_not_said_twice(tmp_path):
+    """A page's <title> adds the site's name to the page's, which its <h1> repeats: "Nous contacter | Aide Lumio ›
+    Nous contacter" said the page's name twice in every answer's sources about that page's introduction."""
+    from rag.search.remembered import citation
+
+    page = ("<html><head><title>Nous contacter | Aide Lumio</title></head><body><h1>Nous contacter</h1>"
+            "<p>Nos conseillers sont à Lyon.</p><h2>Par téléphone</h2><p>Au 09 70 80 12 34.</p>"
+            "<h2>Aide Lumio</h2><p>Une section nommée comme le site.</p></body></html>")
+    (tmp_path / "contact.html").write_text(page, encoding="utf-8")
+    chunks = Chunker(_words, max_tokens=60).chunk(read_document(tmp_path, tmp_path / "contact.html"))
+    # a section named as any part of the title (the site's name here) reads in the title already
+    assert [citation(c).label for c in chunks] == [
+        "Nous contacter | Aide Lumio", "Nous contacter | Aide Lumio › Par téléphone", "Nous contacter | Aide Lumio"]
+    assert chunks[0].context == "Nous contacter | Aide Lumio › Nous contacter"  # what is indexed is unchanged
+
+
 def test_a_paragraph_on_one_line_cut_at_its_sentences_keeps_them_on_one_line_in_each_passage(tmp_path):
     """A long one-line paragraph is cut between passages at sentence ends; within a passage its sentences stay one
     line, as in the source (joined with line breaks, `answer.markdown` showed each sentence on a line of its own)."""

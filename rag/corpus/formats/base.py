@@ -78,9 +78,14 @@ def heading_path(section: Section, title: str) -> str | None:
     title, or the page's own name in a title that adds the site's ("Retours et remboursements – MaBoutique")."""
     if section.heading is None:
         return None
-    same = {_folded(part) for part in (title, *_TITLE_PARTS.split(title))}
-    kept = [parent for parent in section.parents if parent.strip() and _folded(parent) not in same]
+    kept = [parent for parent in section.parents if parent.strip() and not names_page(parent, title)]
     return PATH_SEPARATOR.join([*kept, section.heading])
+
+
+def names_page(heading: str, title: str) -> bool:
+    """Whether a heading names the page `title` names: the whole title, or the page's own name in a title that adds
+    the site's ("Retours et remboursements – MaBoutique"), case and spacing aside."""
+    return _folded(heading) in {_folded(part) for part in (title, *_TITLE_PARTS.split(title))}
 
 
 def _folded(text: str) -> str:
@@ -122,4 +127,4 @@ def lines_with_offsets(text: str) -> list[Line]:
 
 
 __all__ = ["CELL_SEPARATOR", "PATH_SEPARATOR", "Line", "Outline", "Parsed", "Section", "heading_path",
-           "lines_with_offsets"]
+           "lines_with_offsets", "names_page"]
