@@ -41,7 +41,7 @@ from rag.corpus.formats.base import PATH_SEPARATOR
 from rag.sanitize import blank_controls, link_or_none
 from rag.schemas import Answer, Citation, Hit, Mode, SearchResponse
 from rag.search import emphasis, tables
-from rag.search.lines import lines, lines_within
+from rag.search.lines import joined, lines, lines_within
 from rag.search.snippets import ANSWER_CHARS, excerpt, opening
 
 ANSWER_DEPTH = 3
@@ -216,7 +216,7 @@ def answer(hits: Sequence[Hit], answerable: bool = True, language: str = "en") -
         return Answer(text=no_answer(language), passage_id=best.id, rank=best.rank, start=start, end=end,
                       citation=best.citation, markdown=no_answer_markdown(hits, language))
     text, shown = best.text[start:end], lines_within(best.text, start, end)
-    header = tables.shown_above(best.text, start, best.table_header)
+    header = tables.shown_above(joined(best.text), start, best.table_header) if "|" in best.text else None
     if header is not None and len(header) + 1 + len(text) <= ANSWER_CHARS:
         text, shown = f"{header}\n{text}", [header, *shown]  # the columns' names, which the passage carries
     return Answer(text=text, passage_id=best.id, rank=best.rank, start=start, end=end, citation=best.citation,

@@ -134,9 +134,10 @@ def excerpt(text: str, start: int, end: int, budget: int = ANSWER_CHARS, lead: i
     (`_announced`), from the snippet on (the sentences before it are dropped for the list): the whole list when it
     ends within `LIST_CHARS` of the snippet's start, else its whole lines within `lead`. A snippet that holds an item
     of the list (the question names it) ends on that item, and the list stays apart. A snippet within a table
-    (`rag.search.tables`) comes under its header row, or gives the table when it is the header, its caption line or a
-    sentence and the header under it (`_in_table`); with `header` (the passage goes on with a table whose header row
-    it carries, not in `text`), a row it opens on is itself alone, whole, shown under that header (`answer`)."""
+    (`rag.search.tables`): on its first row, from its header row; on a later row, alone (the answer shows the header
+    above it); on the header, its caption line or a sentence with the header under it, the table (`_in_table`). With
+    `header` (the passage goes on with a table whose header row it carries, not in `text`), a row it opens on is
+    itself alone, whole, shown under that header (`rag.search.answer`)."""
     spans = _spans(text, header)
     inside = [i for i, span in enumerate(spans) if span[0] < end and span[1] > start]
     if not inside:
@@ -151,13 +152,14 @@ def excerpt(text: str, start: int, end: int, budget: int = ANSWER_CHARS, lead: i
         return (head, excerpt(text, spans[0][0], b, budget, lead)[1]) \
             if b - spans[0][0] <= (LIST_CHARS if listed else lead) else (a, b)
     first, last = inside[0], inside[-1]
-    table = tables.heads(joined(text), header) if "|" in text else []
+    rows = joined(text) if "|" in text else []
+    table = tables.heads(rows, header) if rows else []
     if table and (top_row := table[spans[first][2]]) is not None and table[spans[last][2]] == top_row:
-        return _in_table(spans, table, top_row, (first, last), (start, end), budget, lead)
+        return _in_table(spans, table, top_row, (first, last), (start, end), budget, lead, rows)
     if table and (table[below := spans[last][2]] == below or  # a sentence over the header row, and the header
                   (not spans[last][3] and (below := below + 1) < len(table) and table[below] == below)):  # a caption
         row = next(i for i, span in enumerate(spans) if span[2] == below)  # the table they name
-        return _in_table(spans, table, below, (row, row), (start, end), budget, lead)
+        return _in_table(spans, table, below, (row, row), (start, end), budget, lead, rows)
 
     def joins(a: int, b: int) -> bool:  # never into a list item's bold lead-in: it asks, its answer follows
         return (spans[a][2] == spans[b][2] or (spans[a][3] and spans[b][3])) \
@@ -188,12 +190,12 @@ def excerpt(text: str, start: int, end: int, budget: int = ANSWER_CHARS, lead: i
 
 
 def _in_table(spans: Sequence[tuple[int, int, int, bool]], table: list[int | None], head: int, inside: tuple[int, int],
-              snippet: tuple[int, int], budget: int, lead: int) -> tuple[int, int]:
-    """The excerpt of a snippet within the rows of one table (`excerpt`), headed by line `head`: the header row
-    itself gives the table, whole within `LIST_CHARS` of its start, else its whole rows within `lead`; a row below
-    gives itself, from the header when that fits within `budget` (the rows between included); a row under a header
-    above the passage (`tables.ABOVE`), itself alone."""
-    if head == tables.ABOVE:
+              snippet: tuple[int, int], budget: int, lead: int, lines: Sequence[str]) -> tuple[int, int]:
+    """The excerpt of a snippet within the rows of one table (`excerpt`), headed by line `head` of `lines`: the
+    header row gives the table, whole within `LIST_CHARS` of its start, else its whole rows within `lead`; the row
+    right under it, itself from the header when that fits within `budget`; a later row, or one under a header above
+    the passage (`tables.ABOVE`), itself alone, whole, shown under its header by the answer (`tables.shown_above`)."""
+    if head == tables.ABOVE or tables.below_header(lines, head, spans[inside[0]][2]) is not None:
         top = next(i for i, span in enumerate(spans) if span[2] == spans[inside[0]][2])  # the row's first span
         return min(snippet[0], spans[top][0]), max(snippet[1], spans[_line_last(spans, inside[1])][1])
     rows = range(head, tables.last_row(table, head) + 1)

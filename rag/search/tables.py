@@ -5,14 +5,19 @@ answers with its header's words too ("Wie viel Zuschlag gibt es am Sonntag?" of 
 
 A long table cut by chunking: each later passage carries its table's header row (`rag.passage.Chunk.header`, embedded
 and indexed before its text), which heads the rows the passage opens on (`ABOVE`, even a single row) and is shown
-above the row an answer quotes (`rag.search.answer`). What a row is and which row heads it is decided on the ground
+above the row an answer quotes (`rag.search.answer`), as a table's own header row is above a later row of it, the
+rows between left out. What a row is and which row heads it is decided on the ground
 floor (`rag.passage.table_heads`), the chunker's rule too. A lone line holding a bar (a shell pipeline, a search
 syntax "apple | orange") is not a table.
 """
 
 from __future__ import annotations
 
-from rag.passage import ABOVE, is_row
+from bisect import bisect_right
+from collections.abc import Sequence
+from itertools import accumulate
+
+from rag.passage import ABOVE, is_row, is_separator
 from rag.passage import table_heads as heads
 
 
@@ -23,13 +28,23 @@ def last_row(heads_: list[int | None], line: int) -> int:
     return line
 
 
-def shown_above(text: str, start: int, header: str | None) -> str | None:
-    """The header row an answer starting at `start` of a passage's `text` shows above it: the header the passage
-    carries (`rag.passage.Chunk.header`), when the answer starts on one of the rows the passage opens on."""
-    if header is None or "|" not in text:
+def below_header(lines: Sequence[str], head: int, line: int) -> str | None:
+    """The header row (line `head` of a passage's `lines`) that a row on `line` of its table is shown under, when
+    other rows stand between them (a Markdown separator row aside); None for the header itself and the row right
+    under it, which an excerpt shows as they stand."""
+    return lines[head].strip() if any(not is_separator(lines[n]) for n in range(head + 1, line)) else None
+
+
+def shown_above(lines: Sequence[str], start: int, header: str | None) -> str | None:
+    """The header row an answer starting at offset `start` of a passage shows above it, the passage's `lines` with
+    their ends (`rag.search.lines.joined`): the header the passage carries (`rag.passage.Chunk.header`), when the
+    answer starts on one of the rows the passage opens on; its table's header row, when it starts on a later row of
+    a table in the passage (`below_header`): the rows between answer nothing that was asked, and are left out."""
+    line = bisect_right(list(accumulate(map(len, lines))), start)
+    table = heads(list(lines), header is not None)
+    if line >= len(lines) or (head := table[line]) is None:
         return None
-    line = text.count("\n", 0, start)
-    return header if heads(text.split("\n")[:line + 1], True)[line] == ABOVE else None
+    return header if head == ABOVE else below_header(lines, head, line)
 
 
-__all__ = ["ABOVE", "heads", "is_row", "last_row", "shown_above"]
+__all__ = ["ABOVE", "below_header", "heads", "is_row", "last_row", "shown_above"]

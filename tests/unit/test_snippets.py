@@ -603,8 +603,10 @@ def test_a_table_row_answers_with_its_header_and_the_header_gives_the_table():
     shown = highlight(table, weights, analyzer)
     assert shown is not None and shown.text == "Sonntag | 50 %"  # its own "Sonntag" and its header's "Zuschlag"
     assert shown.score == 2.0
-    # the row comes under its header, the rows between included; never the prose around the table
-    assert _excerpt(table, "Sonntag | 50 %", lead=700) == "Stufe | Zuschlag\nWerktag | 25 %\nSonntag | 50 %"
+    # a later row stands alone, whole (the answer shows its header above it, never the rows between); the first
+    # row comes under its header as they stand; never the prose around the table
+    assert _excerpt(table, "Sonntag | 50 %", lead=700) == "Sonntag | 50 %"
+    assert _excerpt(table, "Werktag | 25 %", lead=700) == "Stufe | Zuschlag\nWerktag | 25 %"
     # a header that alone names what was asked gives the whole table
     assert _excerpt(table, "Stufe | Zuschlag", lead=700) == table[table.index("Stufe"):table.index("\nDer")]
     # a caption line over the table (HTML's <caption>, a title without a full stop) gives the table it names too
@@ -621,9 +623,12 @@ def test_a_table_row_answers_with_its_header_and_the_header_gives_the_table():
     contacts = ("Service | Adresse électronique du service concerné\nsupport client | aide@example.org\n"
                 "facturation | factures@example.org")
     assert spans(contacts) == contacts.split("\n")
-    # Markdown rows, their separator included; a lone line with a bar is no table: prose, joined to its neighbours
+    # Markdown rows: the first under its header, the separator between them; a lone line with a bar is no table:
+    # prose, joined to its neighbours
     markdown_table = "| Service | Fee |\n|---|---|\n| Transfer in euros | free |\n| Transfer abroad | 1% |"
-    assert _excerpt(markdown_table, "| Transfer abroad | 1% |", lead=700) == markdown_table
+    assert _excerpt(markdown_table, "| Transfer in euros | free |", lead=700) == \
+        markdown_table[:markdown_table.index("\n| Transfer abroad")]
+    assert _excerpt(markdown_table, "| Transfer abroad | 1% |", lead=700) == "| Transfer abroad | 1% |"
     prose = ("Gmail accepts several search syntaxes, such as apple | orange for either word.\n"
              "It also accepts the words OR and AND, written in capitals, between terms.")
     assert _excerpt(prose, prose.splitlines()[1]) == prose

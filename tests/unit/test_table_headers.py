@@ -107,8 +107,9 @@ def test_a_row_of_a_passage_going_on_with_a_table_counts_its_header_s_words_and_
     # without its header, Markdown rows with no separator row are no table: no row heads the others; the row alone
     assert TEXT[slice(*excerpt(TEXT, start + 2, start + 36))] == "| Virement instantané | 1 € | 0,50 € |"
     table = f"{MARKDOWN_HEADER}\n|---|---|---|\n{TEXT}"  # with the separator, the first row heads them, shown above
-    at = table.index("| Virement")
-    assert table[slice(*excerpt(table, at + 2, at + 36))].startswith(MARKDOWN_HEADER)
+    at = table.index("| Virement")  # a later row: itself alone, the header above it (the answer's), no row between
+    assert table[slice(*excerpt(table, at + 2, at + 36))] == "| Virement instantané | 1 € | 0,50 € |"
+    assert table[slice(*excerpt(table, 2, 12))].startswith(MARKDOWN_HEADER)  # the first row: under its header
     assert excerpt(TEXT, start + 2, start + 36, header=True) == (start, TEXT.index("\n| Opération 32"))
 
 
@@ -134,3 +135,44 @@ def test_the_answer_shows_the_carried_header_above_the_row_its_span_the_row_s():
     # a passage without a header carried: its rows are no table of their own (no separator row), the row alone
     plain = answer([_table_hit(None)], language="fr")
     assert plain is not None and plain.text == row
+
+
+HOURS = [("Lundi", "12 h", "14 h"), ("Mardi", "7 h 30", "20 h"), ("Mercredi", "9 h", "19 h"),
+         ("Jeudi", "7 h 30", "20 h"), ("Vendredi", "7 h 30", "21 h 30"), ("Samedi", "10 h", "18 h"),
+         ("Dimanche", "8 h 30", "13 h"), ("Jours fériés", "fermé", "fermé")]
+
+
+def _hours_answer(tmp_path, name: str, page: str, question: str):
+    """The answer to `question` drawn from the one passage of `page`, highlighted as the searcher does."""
+    (tmp_path / name).write_text(page, encoding="utf-8")
+    chunks = Chunker(_words, max_tokens=200).chunk(read_document(tmp_path, tmp_path / name))
+    assert len(chunks) == 1
+    text = chunks[0].text
+    analyzer = Analyzer("fr")
+    shown = highlight(text, {term: 1.0 for term in analyzer.terms(question)}, analyzer)
+    citation = Citation(doc_id="d", title="Piscine", source=name, section=None, start=0, end=len(text), label="Piscine")
+    return text, answer([Hit(rank=1, id="p1", text=text, score=1.0, citation=citation, highlight=shown)],
+                        language="fr")
+
+
+def test_a_later_row_of_a_table_answers_under_its_header_without_the_rows_between(tmp_path):
+    # an opening-hours table of eight rows, the sixth answering: the header row then that row, as a long table's
+    # later passage shows its carried header (before, every row from the header down to the sixth came with it)
+    cells = "".join(f"<tr><td>{a}</td><td>{b}</td><td>{c}</td></tr>\n" for a, b, c in HOURS)
+    page = ("<html><body><h1>Piscine</h1><p>La piscine municipale accueille le public toute l'année, sauf pendant "
+            "la vidange annuelle.</p>\n<table>\n<tr><th>Jour</th><th>Ouverture</th><th>Fermeture</th></tr>\n"
+            f"{cells}</table></body></html>")
+    question = "Quelle est l'heure de fermeture le samedi ?"
+    text, best = _hours_answer(tmp_path, "piscine.html", page, question)
+    assert best is not None and best.text == "Jour | Ouverture | Fermeture\nSamedi | 10 h | 18 h"
+    assert text[best.start:best.end] == "Samedi | 10 h | 18 h"  # the span locates the row in the passage
+    assert "Samedi \\| 10 h \\| 18 h [1]" in best.markdown and "Mardi" not in best.markdown
+    # the same table in Markdown: its header row, not its separator, above the row
+    rows = "".join(f"| {a} | {b} | {c} |\n" for a, b, c in HOURS)
+    text, best = _hours_answer(tmp_path, "piscine.md", f"# Piscine\n\n| Jour | Ouverture | Fermeture |\n"
+                               f"|---|---|---|\n{rows}", question)
+    assert best is not None and best.text == "| Jour | Ouverture | Fermeture |\n| Samedi | 10 h | 18 h |"
+    # the first row stays under its header as the passage has them, its span from the header on
+    text, best = _hours_answer(tmp_path, "piscine.html", page, "Et le lundi ?")
+    assert best is not None
+    assert best.text == text[best.start:best.end] == "Jour | Ouverture | Fermeture\nLundi | 12 h | 14 h"
