@@ -192,20 +192,19 @@ def excerpt(text: str, start: int, end: int, budget: int = ANSWER_CHARS, lead: i
 def _in_table(spans: Sequence[tuple[int, int, int, bool]], table: list[int | None], head: int, inside: tuple[int, int],
               snippet: tuple[int, int], budget: int, lead: int, lines: Sequence[str]) -> tuple[int, int]:
     """The excerpt of a snippet within the rows of one table (`excerpt`), headed by line `head` of `lines`: the
-    header row gives the table, whole within `LIST_CHARS` of its start, else its whole rows within `lead`; the row
-    right under it, itself from the header when that fits within `budget`; a later row, or one under a header above
-    the passage (`tables.ABOVE`), itself alone, whole, shown under its header by the answer (`tables.shown_above`)."""
+    header row alone gives the table, whole within `LIST_CHARS` of its start, else its whole rows within `lead`; the
+    row right under it (the header with it or not), from the header when that fits within `budget`; a later row, or
+    one under a header above the passage (`tables.ABOVE`), itself alone, whole, shown under its header by the answer
+    (`tables.shown_above`)."""
     if head == tables.ABOVE or tables.below_header(lines, head, spans[inside[0]][2]) is not None:
         top = next(i for i, span in enumerate(spans) if span[2] == spans[inside[0]][2])  # the row's first span
         return min(snippet[0], spans[top][0]), max(snippet[1], spans[_line_last(spans, inside[1])][1])
     rows = range(head, tables.last_row(table, head) + 1)
     on = [[i for i, span in enumerate(spans) if span[2] == line] for line in rows]  # each row's spans
     top, first, last = on[0][0], *inside
-    if spans[first][2] == head:
-        if spans[on[-1][-1]][1] - spans[top][0] <= LIST_CHARS:
-            last = on[-1][-1]
-        else:
-            last = max([last, *(row[-1] for row in on if spans[row[-1]][1] - spans[top][0] <= lead)])
+    if spans[first][2] == spans[last][2] == head:
+        last = on[-1][-1] if spans[on[-1][-1]][1] - spans[top][0] <= LIST_CHARS else \
+            max([last, *(row[-1] for row in on if spans[row[-1]][1] - spans[top][0] <= lead)])
     else:
         last = on[spans[last][2] - head][-1]
         if spans[last][1] - spans[top][0] <= budget:

@@ -607,6 +607,8 @@ def test_a_table_row_answers_with_its_header_and_the_header_gives_the_table():
     # row comes under its header as they stand; never the prose around the table
     assert _excerpt(table, "Sonntag | 50 %", lead=700) == "Sonntag | 50 %"
     assert _excerpt(table, "Werktag | 25 %", lead=700) == "Stufe | Zuschlag\nWerktag | 25 %"
+    # ... and so does a highlight of the header and that row, each holding words of the question: not the table
+    assert _excerpt(table, "Stufe | Zuschlag\nWerktag | 25 %", lead=700) == "Stufe | Zuschlag\nWerktag | 25 %"
     # a header that alone names what was asked gives the whole table
     assert _excerpt(table, "Stufe | Zuschlag", lead=700) == table[table.index("Stufe"):table.index("\nDer")]
     # a caption line over the table (HTML's <caption>, a title without a full stop) gives the table it names too
