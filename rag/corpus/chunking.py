@@ -87,7 +87,9 @@ TokenCounter = Callable[[Sequence[str]], list[int]]
 # 29: a text file's headings drawn as underlined lines ("Résilier mon contrat" over "=====") its headings, levels by
 # the order their styles appear, the rules no text, the file's one heading of the first style its title; a Markdown
 # list item all in bold asking a question, its answer on the item's lines below ("- **Acceptez-vous le chèque
-# énergie ?**" over "  Oui, ..."), an FAQ entry of its own headed by its question.
+# énergie ?**" over "  Oui, ..."), an FAQ entry of its own headed by its question; a text file's article title in
+# brackets, on the line under its number or after it ("Art. 1" over "(Finalità)", "Art. 1 (Finalità)"), heads the
+# article with its number, where the number headed it alone and the title was its first line of text.
 LAYOUT = 29
 TITLE_CHARS = 60  # a line shorter than this without a full stop names what follows it (`_runs_on`)
 _FULL_STOPS = (".", "!", "…", ";")

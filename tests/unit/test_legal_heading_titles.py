@@ -109,3 +109,37 @@ def test_a_division_two_languages_share_stands_at_its_languages_level(text, pare
     """"Libro" is above "Título" in Spain's codes, under "Parte" in Italy's: each language's order, not the last
     table's that names the word."""
     assert [s.parents[1:] for s in parse_text(text).sections] == [parents, parents]
+
+
+@pytest.mark.parametrize(("text", "headings"), [
+    ("Legge regionale\n\nArt. 1\n(Finalità)\nLa presente legge disciplina la tutela del paesaggio.\n\n"
+     "Art. 2\n(Definizioni)\nAi fini della presente legge si intende per paesaggio il territorio.\n",
+     [("Art. 1 (Finalità)", ["La presente legge disciplina la tutela del paesaggio."]),
+      ("Art. 2 (Definizioni)", ["Ai fini della presente legge si intende per paesaggio il territorio."])]),
+    ("Décret\n\nArticle 1er\n(Objet)\nLe présent décret fixe les règles du service de l'eau.\n\n"
+     "Article 2\n(Champ d'application)\nIl s'applique à toutes les communes du département.\n",
+     [("Article 1er (Objet)", ["Le présent décret fixe les règles du service de l'eau."]),
+      ("Article 2 (Champ d'application)", ["Il s'applique à toutes les communes du département."])]),
+    ("Satzung\n\n§ 1\n(Zweck)\nDie Bibliothek dient der Bildung der Bevölkerung.\n\n"
+     "§ 2\nBenutzung\nJede Person mit gültigem Ausweis darf die Bibliothek benutzen.\n",
+     [("§ 1 (Zweck)", ["Die Bibliothek dient der Bildung der Bevölkerung."]),
+      ("§ 2 – Benutzung", ["Jede Person mit gültigem Ausweis darf die Bibliothek benutzen."])]),
+    # the bracketed title on the article's line: after the number, or after a separator
+    ("Legge\n\nArt. 1 (Finalità)\nLa presente legge disciplina la tutela del paesaggio.\n\n"
+     "Art. 2. (Definizioni)\nAi fini della presente legge si intende per paesaggio il territorio.\n",
+     [("Art. 1 (Finalità)", ["La presente legge disciplina la tutela del paesaggio."]),
+      ("Art. 2. (Definizioni)", ["Ai fini della presente legge si intende per paesaggio il territorio."])]),
+], ids=["italian", "french", "german", "on-its-line"])
+def test_an_articles_title_in_brackets_is_its_title(text, headings):
+    """Italian laws (and some French and German texts) set an article's title in brackets, on the line under its
+    number ("Art. 1" over "(Finalità)") or after it: the passage is headed by both, the title no line of its text."""
+    assert _read(text)[-2:] == headings
+
+
+@pytest.mark.parametrize("text", [
+    "Art. 3\n(abrogato)\nIl comma 2 è soppresso.\n",  # a note in lower case, no title
+    "Art. 3\n(Vedi anche l'articolo 5.)\nIl comma 2 è soppresso.\n",  # a sentence in brackets
+])
+def test_a_bracketed_line_that_is_no_title_stays_text(text):
+    sections = _read(f"Legge\n\nArt. 1 – Oggetto\nLa legge disciplina il paesaggio.\n\n{text}")
+    assert sections[-1][0] == "Art. 3" and sections[-1][1][0] == text.split("\n")[1]

@@ -16,6 +16,7 @@ from rag.corpus.formats.legal import (
     LegalHeading,
     division_level,
     legal_heading,
+    unbracketed,
 )
 from rag.corpus.formats.line_shapes import BULLET, NUMBERED, OUTLINE, apart, heading_like, opens_block, titled
 from rag.index.analyzer import detect_language
@@ -80,7 +81,9 @@ def legal_headings(lines: list[Line], source: str) -> Articles:
             elif kind == "article" and heading.separated and title and not title[0].islower():
                 found[i] = Heading(level, heading.untitled, (i,), kind, number, heading.title_at)
         elif _title_line(lines, i + 1, source) and _goes_on(shapes, i + 2, level):
-            joiner = " " if heading.label != line.text else " – "  # "Art. 7 –" has its separator
+            # "Art. 7 –" has its separator; a title in brackets needs none ("Art. 1" over "(Finalità)")
+            bracketed = unbracketed(lines[i + 1].text) != lines[i + 1].text
+            joiner = " " if heading.label != line.text or bracketed else " – "
             found[i] = Heading(level, line.text + joiner + lines[i + 1].text, (i, i + 1), kind, number)
         else:
             found[i] = Heading(level, heading.label, (i,), kind, number)
@@ -94,7 +97,8 @@ def _titled(title: str) -> bool:
     """Whether an article's or a division's text after its separator reads as its title: a heading's text
     (`heading_like`), or one sentence's shape with a point after it, short, that does not open as a sentence does
     (on an article or a pronoun: `SENTENCE_OPENINGS`) or is in capitals: "Objeto y ámbito de aplicación.", "OBJET.",
-    "Definitions.", not "Le présent décret entre en vigueur."."""
+    "Definitions.", not "Le présent décret entre en vigueur."; in brackets, what they enclose ("(Finalità)")."""
+    title = unbracketed(title)
     if heading_like(title):
         return True
     bare = title.removesuffix(".")
@@ -125,8 +129,8 @@ def _wrapped_title(lines: list[Line], i: int, source: str) -> bool:
 def _title_line(lines: list[Line], i: int, source: str) -> bool:
     """Whether line `i` is a title on its own: a title's shape, no sentence inside it ("Objet. Le contrat ..."), no
     number or bullet, and not going on into a next line of its block that opens in lower case (a wrapped sentence's
-    first line)."""
-    if i >= len(lines) or not titled(lines[i].text) or ". " in lines[i].text:
+    first line); in brackets, what they enclose ("(Finalità)", not "(abrogato)")."""
+    if i >= len(lines) or not titled(unbracketed(lines[i].text)) or ". " in lines[i].text:
         return False
     text = lines[i].text
     if legal_heading(text) is not None or any(rule.match(text) for rule in (OUTLINE, NUMBERED, BULLET)):

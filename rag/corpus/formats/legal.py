@@ -15,7 +15,8 @@ under "Titolo" and "Capo", Portuguese "Artigo" under "Título", "Capítulo" and 
 This module reads the shape of one line; `rag.corpus.formats.articles` decides from the lines around it whether it
 heads a section. A number must follow the word, then a separator and a title (or the article's text: "Art. 2. - Le
 présent décret ..."), or nothing: "Article 3 du contrat précise que ..." is prose. After "§", whose headings have no
-separator, and after a Spanish ordinal ("Sección 1.ª Del objeto"), a title may follow the number at once.
+separator, and after a Spanish ordinal ("Sección 1.ª Del objeto"), a title may follow the number at once, as a title
+in brackets may after any number ("Art. 1 (Finalità)", as Italian laws put it).
 """
 
 from __future__ import annotations
@@ -85,6 +86,17 @@ _HEADING = re.compile(
     r"|\s+(?P<bare>\S.*))?")  # a title without separator: "§ 1 Geltungsbereich", "Sección 1.ª Del contrato" only
 
 
+# A title set in round brackets, as Italian laws put it under or after an article's number ("Art. 1" over
+# "(Finalità)"), and some French and German texts ("Article 1er" over "(Objet)", "§ 1" over "(Zweck)")
+_BRACKETED = re.compile(r"\((?P<inner>[^()]+)\)")
+
+
+def unbracketed(text: str) -> str:
+    """The text inside round brackets that enclose the whole of `text` ("Finalità" of "(Finalità)"), else `text`."""
+    match = _BRACKETED.fullmatch(text)
+    return match["inner"].strip() if match else text
+
+
 @dataclass(frozen=True)
 class LegalHeading:
     """A line shaped as an article's or a division's heading: its outline `level` (divisions below 1, outermost
@@ -121,7 +133,8 @@ def legal_heading(text: str) -> LegalHeading | None:
         return None
     title, title_at = match["title"], match.start("title") if match["title"] else None
     if match["bare"]:
-        if not (match["paragraph"] or match["ordinal"]) or _CITED.match(match["bare"]):
+        titled_in_brackets = unbracketed(match["bare"])[:1].isupper() and _BRACKETED.fullmatch(match["bare"])
+        if not (match["paragraph"] or match["ordinal"] or titled_in_brackets) or _CITED.match(match["bare"]):
             return None  # "Article 3 du contrat précise que ...": prose
         title, title_at = match["bare"], match.start("bare")
     label = text[:match.start("separator")].rstrip() if match["separator"] and not title else text
@@ -142,4 +155,5 @@ def division_level(word: str, language: str) -> int:
     return _LEVELS.get((language, word), _LEVEL[word])
 
 
-__all__ = ["APART", "ARTICLE_LEVEL", "SENTENCE_OPENINGS", "SHARED", "LegalHeading", "division_level", "legal_heading"]
+__all__ = ["APART", "ARTICLE_LEVEL", "SENTENCE_OPENINGS", "SHARED", "LegalHeading", "division_level", "legal_heading",
+           "unbracketed"]
