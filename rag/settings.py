@@ -189,8 +189,9 @@ class Settings(BaseSettings):
                                 "first byte; then 408 and the connection closed.")
     body_timeout_seconds: float = Field(
         30.0, gt=0, description="Longest a client may take to send a request body once its head is read; then 408 "
-                                "and the connection closed. Also the longest a connection lingers after an answer "
-                                "given before its body was all in (a 413), the rest read and dropped.")
+                                "and the connection closed. An answer given before the body was all in (a 413) "
+                                "is followed by a linger, the rest read and dropped, up to the same deadline: the "
+                                "body's time in all, from its head.")
     send_timeout_seconds: float = Field(
         30.0, gt=0, description="Once the server's write buffer for a client's response is full, the time the client "
                                 "has to drain it (reading part of it does not restart the time: a slow link must "

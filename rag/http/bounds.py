@@ -8,8 +8,8 @@ before a body is read) leaves the rest of that body on the connection: uvicorn k
 request to be parsed from the body's rest, and a body that never came whole got a 408 when its deadline passed, a
 second response to one request. Such a response says `connection: close`, and after it the connection lingers
 (RFC 9112, 9.6): the server sends its end, reads and drops whatever still comes, and closes when the client does,
-or `body_timeout` later. A client that sends its whole body before reading (requests, httpx) reads the refusal
-instead of a reset in the middle of its send."""
+or when the body's deadline ends (`body_timeout` after its head: the linger never adds to it). A client that sends
+its whole body before reading (requests, httpx) reads the refusal instead of a reset in the middle of its send."""
 
 from __future__ import annotations
 
@@ -133,15 +133,20 @@ class Bounds(asyncio.Protocol):
 
     def _linger(self) -> None:
         """The response is written: send the end of the connection after it, read and drop what the client still
-        sends of its body, and close when the client does (`eof_received`) or `body_timeout` later."""
+        sends of its body, and close when the client does (`eof_received`) or when the body's deadline ends, which
+        ran from its head (`body_timeout` from now at most): a body refused late in its time had lingered a whole
+        `body_timeout` more, its connection's place held for nearly twice that."""
         protocol: Any = self
         transport: asyncio.Transport = protocol.transport
+        end = protocol.loop.time() + self.body_timeout
+        if self._phase == "body" and self._deadline is not None:
+            end = min(end, self._deadline.when())
         self._arm(protocol, None)  # no 408 for that body: it was answered
         if transport.is_closing() or not transport.can_write_eof():
             transport.close()
             return
         transport.write_eof()
-        self._lingering = protocol.loop.call_later(self.body_timeout, transport.close)
+        self._lingering = protocol.loop.call_at(end, transport.close)
 
     def _dropped(self, data: bytes) -> bool:
         """Whether `data` is dropped, the connection lingering (`_linger`); past `LINGER_BYTES` dropped, it closes

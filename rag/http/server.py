@@ -17,7 +17,8 @@ parser runs (httptools, or h11 where httptools is missing):
   connection closed (RFC 9112, 6.1), where httptools read it as chunked and handed the app the compressed bytes;
 - an idle keep-alive connection is closed after `RAG_KEEP_ALIVE_SECONDS` (uvicorn's own timer);
 - an answer given before its request's body was all in (a 413, a 401) says `connection: close`, and the rest of the
-  body is read and dropped until the client closes, `RAG_BODY_TIMEOUT_SECONDS` at most (`rag.http.bounds`);
+  body is read and dropped until the client closes or the body's deadline passes (`RAG_BODY_TIMEOUT_SECONDS` after
+  its head, whenever the answer came: `rag.http.bounds`);
 - past `RAG_MAX_CONNECTIONS` open connections, the one idle longest that never carried a request is closed for room,
   and when none is idle a new one is answered 503 and closed at once; past
   `RAG_MAX_CONNECTIONS_PER_CLIENT` from one address, 429 (a trusted proxy's, `FORWARDED_ALLOW_IPS`, are its

@@ -240,6 +240,33 @@ def test_a_body_refused_while_it_comes_is_read_to_its_end_and_the_connection_the
 
 
 @pytest.mark.parametrize("base", PARSERS, ids=lambda b: b.__name__)
+def test_a_body_refused_late_lingers_only_until_its_deadline(brief, base):
+    """A body refused near the end of its deadline (a chunked one trickled past the size limit) lingered a whole
+    `RAG_BODY_TIMEOUT_SECONDS` more after its 413: the connection held its place for nearly twice that. The linger
+    now ends when the body's deadline does: the body timeout bounds the whole body, refused or not."""
+    settings = brief.model_copy(update={"max_body_bytes": 4096, "body_timeout_seconds": 2.0})
+    chunk = b"%x\r\n%s\r\n" % (1000, b"a" * 1000)
+    with serving(settings, base) as address, socket.create_connection(address) as sock:
+        sock.sendall(_SEARCH + b"transfer-encoding: chunked\r\n\r\n")
+        started = time.monotonic()
+        sock.settimeout(0.05)
+        received, refused, ended = b"", None, False
+        with contextlib.suppress(ConnectionResetError, BrokenPipeError):  # closed: sends fail
+            while time.monotonic() - started < 6:
+                sock.sendall(chunk)  # five chunks over 1.2 s pass the limit: a 413, then the rest still comes
+                with contextlib.suppress(TimeoutError):
+                    while not ended and (piece := sock.recv(65536)):
+                        received += piece
+                        refused = refused or time.monotonic() - started
+                    ended = True  # the server's end sent: it lingers, reading and dropping the rest
+                time.sleep(0.25)
+        closed = time.monotonic() - started
+    assert received.startswith(b"HTTP/1.1 413") and received.count(b"HTTP/1.1 ") == 1, received[:300]
+    assert refused is not None and refused > 0.9  # refused late in the body's 2 s
+    assert closed < 2.6, (refused, closed)  # before, about 1.2 + 2 s
+
+
+@pytest.mark.parametrize("base", PARSERS, ids=lambda b: b.__name__)
 def test_a_linger_drops_a_bounded_number_of_bytes_then_closes(brief, base, monkeypatch):
     """The review: eight connections refused with a 413 pushed 53 GB into their lingers in 12 s, a core kept busy
     reading them. Past `LINGER_BYTES` dropped (1 MB here), the connection closes, long before the linger's 10 s."""
