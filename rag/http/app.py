@@ -3,7 +3,8 @@
 tools at `/mcp` and the connector profile at `/mcp/connector`, metrics, and the one error handler (rag.http.problems).
 
 Errors of every kind are mapped in one table and leave as RFC 9457 problem details (`application/problem+json`),
-except under `/v1/vector_stores`, where they take OpenAI's error shape for the OpenAI client.
+except under `/v1/vector_stores`, where they take OpenAI's error shape for the OpenAI client, and under `/mcp`, where
+they are JSON-RPC errors for MCP clients.
 """
 
 from __future__ import annotations
@@ -25,7 +26,9 @@ from litestar.types import ASGIApp, Message, Receive, Scope, Send
 from rag.http import metrics, pages, routes, vector_stores
 from rag.http.auth import ClientMiddleware, KeyFailures, KeyRings, api_key_guard
 from rag.http.hosts import HostCheckMiddleware, allowed_hosts
+from rag.http.mcp import PREFIX as MCP_PREFIX
 from rag.http.mcp import HttpTransport, mount
+from rag.http.mcp import error_body as jsonrpc_error
 from rag.http.openapi import describe_limits, describe_security, operation_id, swagger_ui
 from rag.http.problems import error_handler
 from rag.http.requests import BoundedRequest
@@ -91,7 +94,7 @@ def create_app(settings: Settings | None = None, *, searcher: Searcher | None = 
                               "/mcp/connector")
     swagger_page, swagger_files = swagger_ui()
     hosts = allowed_hosts(settings)
-    errors = error_handler({vector_stores.PREFIX: vector_stores.error_body})
+    errors = error_handler({vector_stores.PREFIX: vector_stores.error_body, MCP_PREFIX: jsonrpc_error})
     host_check = [] if hosts is None else [HostCheckMiddleware(hosts, settings.cors_origins, errors)]
     app = Litestar(
         route_handlers=[routes.api(key_guards), vector_stores.router(key_guards), pages.router(key_guards),

@@ -1,5 +1,11 @@
 """The MCP servers over streamable HTTP, mounted in the Litestar app behind the API's guards: the tools
-(rag.mcp_server) at `/mcp`, the connector profile (rag.mcp_connector) at `/mcp/connector`."""
+(rag.mcp_server) at `/mcp`, the connector profile (rag.mcp_connector) at `/mcp/connector`.
+
+What the HTTP edge refuses there before the SDK reads the message (a missing or wrong API key, a body over
+RAG_MAX_BODY_BYTES, a body that is not JSON, no index served, a wrong Host) keeps its status and comes as a JSON-RPC
+error (`error_body`), as the SDK's own transport answers its refusals: an MCP client reads the message of a JSON-RPC
+error in a refused request's body, and of a problem said only "Server returned an error response".
+"""
 
 from __future__ import annotations
 
@@ -7,7 +13,7 @@ import json
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 
-from litestar import Litestar, asgi
+from litestar import Litestar, Request, Response, asgi
 from litestar.exceptions import (
     HTTPException,
     MethodNotAllowedException,
@@ -27,11 +33,27 @@ from litestar.types import (
 )
 from mcp.server.mcpserver import MCPServer
 from mcp.server.transport_security import TransportSecuritySettings
+from mcp_types import INTERNAL_ERROR, INVALID_REQUEST
 from starlette.applications import Starlette
 
-from rag.http.problems import disconnected, said
+from rag.http.problems import Failure, disconnected, problem_of, said
 from rag.http.requests import duplicate_key, refuse_coded, twice
 from rag.settings import Settings
+
+PREFIX = "/mcp"  # every MCP server of the app is at this path or below it
+
+
+def error_body(request: Request, said_: Failure) -> Response[dict[str, object]]:
+    """An error of the HTTP edge under `/mcp` as a JSON-RPC error of the same status (`rag.http.problems.error_handler`
+    calls it): `message` says the status and what to fix ("401 Unauthorized: missing API key: ..."), `data` is the
+    problem the other routes answer. Its `id` is null: the edge refuses before the message is read, as JSON-RPC
+    answers a request whose id it could not read. A client that reads problems finds the same fields in `data`."""
+    problem = problem_of(request, said_)
+    code = INTERNAL_ERROR if said_.status >= 500 else INVALID_REQUEST
+    message = f"{said_.status} {problem['title']}: {said_.detail}"
+    body: dict[str, object] = {"jsonrpc": "2.0", "id": None,
+                               "error": {"code": code, "message": message, "data": problem}}
+    return Response(body, status_code=said_.status, media_type="application/json", headers=said_.headers or None)
 
 
 class HttpTransport:
@@ -151,7 +173,7 @@ async def _invalid_request(send: Send, mid: object, said_: str) -> None:
     await send(whole)
 
 
-def mount(transports: Sequence[HttpTransport], guards: Sequence[Guard], prefix: str = "/mcp") -> ASGIRouteHandler:
+def mount(transports: Sequence[HttpTransport], guards: Sequence[Guard], prefix: str = PREFIX) -> ASGIRouteHandler:
     """One mount at `prefix` for all `transports` (their paths `prefix` or below it), each request handed to the one
     at its path: Litestar would hand `/mcp/connector` to a mount at `/mcp` (it matches mounts by prefix, first
     listed first), so one mount dispatches instead."""
@@ -205,4 +227,4 @@ def _replay(body: bytes, receive: Receive) -> Receive:
     return replayed
 
 
-__all__ = ["HttpTransport", "envelope_fault", "mount"]
+__all__ = ["PREFIX", "HttpTransport", "envelope_fault", "error_body", "mount"]

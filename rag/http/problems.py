@@ -231,6 +231,12 @@ def failure(request: Request, exc: Exception) -> Failure:
     return Failure(500, "internal error; the server log has the details")
 
 
+def problem_of(request: Request, said: Failure) -> dict[str, Any]:
+    """The problem object that says `said` of `request`."""
+    extra = {"errors": said.errors} if said.errors else {}
+    return problem_body(said.status, said.detail, _instance(request), **extra)
+
+
 def problem_handler(request: Request, exc: Exception) -> Response:
     """Every error, as problem details."""
     said = failure(request, exc)
@@ -243,11 +249,12 @@ Shape = Callable[[Request, Failure], Response]
 
 def error_handler(shapes: Mapping[str, Shape]) -> Callable[[Request, Exception], Response]:
     """The app's one exception handler: errors on a path under one of `shapes`' prefixes in that shape (an API
-    that mimics another's, with its error bodies), every other as problem details. Under a prefix, unknown paths
-    and wrong methods too take its shape."""
+    that mimics another's, with its error bodies, or a protocol of its own), every other as problem details. Under a
+    prefix, unknown paths and wrong methods too take its shape; a mount's path is the one sent (`/mcp/connector`),
+    not the mounted app's own (`/`)."""
 
     def handle(request: Request, exc: Exception) -> Response:
-        path = request.url.path
+        path = _instance(request)
         for prefix, shape in shapes.items():
             if path == prefix or path.startswith(prefix + "/"):
                 return shape(request, failure(request, exc))
@@ -299,4 +306,4 @@ def responses(*statuses: int, body: type[BaseModel] = Problem, media_type: str =
 
 
 __all__ = ["MEDIA_TYPE", "STATUS", "Failure", "Problem", "Shape", "disconnected", "error_handler", "failure", "problem",
-           "problem_body", "problem_handler", "responses", "said"]
+           "problem_body", "problem_handler", "problem_of", "responses", "said"]

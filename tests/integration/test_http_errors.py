@@ -20,8 +20,12 @@ def app_settings(settings: Settings) -> Settings:
 def problem(response, status: int) -> dict:
     """The problem body of `response`, after checking its status and shape, and that it leaks no internals."""
     assert response.status_code == status, response.text
-    assert response.headers["content-type"].startswith("application/problem+json")
-    body = response.json()
+    if response.request.url.path.startswith("/mcp"):  # a JSON-RPC error there, holding the problem (rag.http.mcp)
+        assert response.headers["content-type"] == "application/json"
+        body = response.json()["error"]["data"]
+    else:
+        assert response.headers["content-type"].startswith("application/problem+json")
+        body = response.json()
     assert body["status"] == status and body["title"] and body["detail"]
     assert "Traceback" not in response.text and 'File "' not in response.text
     # a 422 names each field it refuses in `errors`, whether a schema or a rule refused it; nothing else has `errors`

@@ -174,8 +174,9 @@ def test_mcp_needs_the_same_api_key_as_v1(served):
     body = {"jsonrpc": "2.0", "id": 1, "method": "tools/list"}
     for headers in ({}, {"Authorization": "Bearer wrong"}):
         r = httpx.post(f"{served}/mcp", json=body, headers=headers)
-        assert r.status_code == 401 and r.headers["content-type"].startswith("application/problem+json")
-        assert "API key" in r.json()["detail"]
+        # a JSON-RPC error, its problem in `data` (rag.http.mcp.error_body)
+        assert r.status_code == 401 and r.headers["content-type"] == "application/json"
+        assert "API key" in r.json()["error"]["data"]["detail"]
 
     async def main() -> None:
         async with http_client(served, key=None) as client:
@@ -184,6 +185,7 @@ def test_mcp_needs_the_same_api_key_as_v1(served):
     with pytest.raises(ExceptionGroup) as caught:  # without the key the SDK client cannot even list the tools
         anyio.run(main)
     assert caught.group_contains(MCPError, depth=None)
+    assert "401 Unauthorized: missing API key" in str(caught.value.exceptions)  # and it says why
 
 
 def test_stdio_server_answers_through_rag_mcp(index, settings):

@@ -148,7 +148,8 @@ def test_connector_needs_the_api_key(served):
     body = {"jsonrpc": "2.0", "id": 1, "method": "tools/list"}
     for headers in ({}, {"Authorization": "Bearer wrong"}):
         r = httpx.post(f"{served}/mcp/connector", json=body, headers=headers)
-        assert r.status_code == 401 and r.headers["content-type"].startswith("application/problem+json")
+        assert r.status_code == 401 and r.headers["content-type"] == "application/json"  # a JSON-RPC error
+        assert "API key" in r.json()["error"]["message"]
         assert httpx.get(f"{served}/passages/x", headers=headers).status_code == 401
 
 

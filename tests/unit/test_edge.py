@@ -121,7 +121,12 @@ def keyed(bare_settings: Settings) -> Iterator[TestClient]:
 
 
 def _problem(response, status: int) -> dict:
+    """The problem a refusal answers: the body, or under `/mcp` the `data` of the JSON-RPC error it comes as there
+    (`tests/unit/test_mcp_refusals.py`)."""
     assert response.status_code == status, response.text
+    if response.request.url.path.startswith("/mcp"):
+        assert response.headers["content-type"] == "application/json", response.headers
+        return response.json()["error"]["data"]
     assert response.headers["content-type"].startswith("application/problem+json"), response.headers
     return response.json()
 
@@ -133,7 +138,7 @@ def test_schema_pages_that_do_not_exist_are_404_problems_not_html(bare, path):
 
 
 @pytest.mark.parametrize("path", ["/mcp", "/mcp/connector"])
-def test_mcp_answers_problems_with_its_own_path(keyed, path):
+def test_mcp_refusals_name_their_own_path(keyed, path):
     bearer = {"authorization": f"Bearer {USER}", "content-type": "application/json",
               "accept": "application/json, text/event-stream"}
     too_large = _problem(keyed.post(path, content=b"{" + b" " * 5000 + b"}", headers=bearer), 413)
@@ -154,7 +159,7 @@ def test_mcp_accepts_post_alone_and_says_so(keyed, path, method):
 
 
 @pytest.mark.parametrize("path", ["/mcp", "/mcp/connector"])
-def test_mcp_refuses_a_body_that_is_not_json_with_a_415_problem(keyed, path):
+def test_mcp_refuses_a_body_that_is_not_json_with_a_415(keyed, path):
     """The SDK takes application/json alone, and refused the rest in plain text (a missing type, a +json one) or
     in JSON-RPC (a type in capitals): each is a problem now, and the type in capitals is read."""
     def post(content_type: str | None):
