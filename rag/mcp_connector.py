@@ -26,7 +26,7 @@ from mcp_types import CallToolResult, TextContent
 from pydantic import BaseModel, Field
 
 from rag.mcp_server import READ_ONLY, CurrentIndex, GetPassage, Search, StrictServer, in_thread, patient, tool_errors
-from rag.schemas import CITED_SPAN, PASSAGE_ID_MAX, TABLE_HEADER, Hit, Passage
+from rag.schemas import CITED_SPAN, PASSAGE_ID_MAX, TABLE_HEADER, WORDED, Hit, Passage
 from rag.search.queries import make_queries
 from rag.search.searcher import Searcher
 from rag.settings import Settings
@@ -129,7 +129,7 @@ def build_connector(settings: Settings, run_search: Search, passage: GetPassage,
     @server.tool(annotations=READ_ONLY)
     async def search(
         query: Annotated[str, Field(description="A question or keywords, in the user's language.", min_length=1,
-                                    max_length=settings.question_max_chars)],
+                                    max_length=settings.question_max_chars, json_schema_extra={"pattern": WORDED})],
         ctx: Context,
     ) -> Annotated[CallToolResult, SearchResults]:
         """Search the document collection for the passages that best match `query`.

@@ -38,6 +38,7 @@ from rag.schemas import (
     NAME_MAX,
     PASSAGE_ID_MAX,
     TABLE_HEADER,
+    WORDED,
     Citation,
     DocumentSummary,
     Hit,
@@ -240,7 +241,7 @@ def build_server(settings: Settings, run_search: Search, passage: GetPassage, cu
     @server.tool(annotations=READ_ONLY)
     async def search(
         question: Annotated[str, Field(description="The question, in natural language.", min_length=1,
-                                       max_length=settings.question_max_chars)],
+                                       max_length=settings.question_max_chars, json_schema_extra={"pattern": WORDED})],
         k: Annotated[int, Field(description="How many passages to return.", ge=1,
                                 le=settings.k_max)] = settings.k_default,
         doc_ids: Annotated[list[Name] | None, Field(

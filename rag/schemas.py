@@ -162,9 +162,13 @@ def _not_blank(text: str) -> str:
     return text
 
 
+# What a question holds besides spaces, said as a JSON Schema (ECMA-262) pattern every validator reads, in the OpenAPI
+# document and the MCP tools' input schemas alike: the server's own rule, a letter or a digit, needs Unicode classes
+# that not all of them do
+WORDED = r"\S"
 # At least one character once trimmed: "String should have at least 1 character" told the sender of "   " nothing.
 Question = Annotated[str, StringConstraints(strip_whitespace=True), AfterValidator(_not_blank),
-                     WithJsonSchema({"type": "string", "minLength": 1})]
+                     WithJsonSchema({"type": "string", "minLength": 1, "pattern": WORDED})]
 # An earlier message of a conversation: trimmed, and may be empty (a chat message that is only an attachment, sent
 # as ""), as one without a letter or digit may: search passes over it (`rag.search.conversation.context_text`)
 Message = Annotated[str, StringConstraints(strip_whitespace=True)]
@@ -337,6 +341,7 @@ __all__ = [
     "NAME_MAX",
     "PASSAGE_ID_MAX",
     "TABLE_HEADER",
+    "WORDED",
     "Answer",
     "BatchQuestion",
     "BatchSearchRequest",

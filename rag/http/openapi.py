@@ -39,7 +39,7 @@ from litestar.static_files import create_static_files_router
 from litestar.types import Method
 
 from rag.http.auth import admin_key_guard, api_key_guard
-from rag.schemas import CONTEXT_MAX, FILTER_VALUES_MAX
+from rag.schemas import CONTEXT_MAX, FILTER_VALUES_MAX, WORDED
 from rag.search import vector_store
 from rag.settings import Settings
 
@@ -130,14 +130,14 @@ def describe_limits(openapi: OpenAPI, settings: Settings) -> None:
             k.maximum = settings.k_max
         question = body.properties.get("question")
         if isinstance(question, Schema):  # a question holds a word: Litestar drops the model's own bounds
-            question.min_length, question.max_length, question.pattern = 1, settings.question_max_chars, _WORDED
+            question.min_length, question.max_length, question.pattern = 1, settings.question_max_chars, WORDED
         questions = body.properties.get("questions")
         if isinstance(questions, Schema):
             questions.max_items = settings.batch_max
             # each item a string or a `BatchQuestion` (bounded as a body is, above): the string's length on the string
             for option in questions.items.one_of or [] if isinstance(questions.items, Schema) else []:
                 if isinstance(option, Schema) and option.type == OpenAPIType.STRING:
-                    option.min_length, option.max_length, option.pattern = 1, settings.question_max_chars, _WORDED
+                    option.min_length, option.max_length, option.pattern = 1, settings.question_max_chars, WORDED
         for field, most in (("doc_ids", FILTER_VALUES_MAX), ("sources", FILTER_VALUES_MAX), ("context", CONTEXT_MAX)):
             values = body.properties.get(field)  # Litestar drops a list's bounds beside `None`: said on the array
             for option in values.one_of or [] if isinstance(values, Schema) else []:
@@ -146,10 +146,6 @@ def describe_limits(openapi: OpenAPI, settings: Settings) -> None:
                     if field == "context" and isinstance(option.items, Schema):
                         option.items.max_length = settings.question_max_chars
 
-
-# What a question holds besides spaces, said as a JSON Schema (ECMA-262) pattern every validator reads: the server's
-# own rule, a letter or a digit, needs Unicode classes that not all of them do
-_WORDED = r"\S"
 
 _KEYS = {"ApiKey": SecurityScheme(type="http", scheme="bearer", description=(
               "A key of RAG_API_KEYS (an admin key, of RAG_ADMIN_KEYS, searches too), sent as `Authorization: "

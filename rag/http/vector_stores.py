@@ -32,7 +32,7 @@ from rag.errors import InvalidQuery
 from rag.http.problems import Failure, responses
 from rag.http.routes import BUILD_HEADER, answers, known_query
 from rag.index.store import Index
-from rag.schemas import Hit, Question
+from rag.schemas import WORDED, Hit, Question
 from rag.search import vector_store
 from rag.search.queries import make_queries
 from rag.search.vector_store import Filter
@@ -264,7 +264,8 @@ def router(guards: Sequence[Guard]) -> Router:
 
 
 def describe_routes(openapi: OpenAPI, settings: Settings) -> None:
-    """Tell the OpenAPI document what the models cannot: the one store id, the settings' limits on `query`, that
+    """Tell the OpenAPI document what the models cannot: the one store id, the settings' limits on `query` (and that
+    it holds more than spaces), that
     the bodies refuse unknown fields, and the lower bound of `score_threshold` (Litestar drops a bound of 0)."""
     served = vector_store.store_id(settings.index_dir)
     for path, item in (openapi.paths or {}).items():
@@ -282,11 +283,13 @@ def describe_routes(openapi: OpenAPI, settings: Settings) -> None:
     body, ranking = schemas.get("StoreSearchRequest"), schemas.get("RankingOptions")
     query = body.properties.get("query") if isinstance(body, Schema) and body.properties else None
     for choice in (query.one_of or []) if isinstance(query, Schema) else []:
+        # a query holds a word, as a question does (Litestar drops the model's own bounds)
         if isinstance(choice, Schema) and isinstance(choice.items, Schema):
             choice.min_items, choice.max_items = 1, settings.batch_max
-            choice.items.max_length = settings.question_max_chars
+            choice.items.min_length, choice.items.max_length = 1, settings.question_max_chars
+            choice.items.pattern = WORDED
         elif isinstance(choice, Schema):
-            choice.max_length = settings.question_max_chars
+            choice.min_length, choice.max_length, choice.pattern = 1, settings.question_max_chars, WORDED
     most = body.properties.get("max_num_results") if isinstance(body, Schema) and body.properties else None
     if isinstance(most, Schema):
         most.maximum = min(RESULTS_MAX, settings.k_max)

@@ -104,6 +104,26 @@ def test_the_search_tools_output_schema_tells_answer_id_from_a_citation_of_an_an
     assert "`answerable` is false" in said and "closest passage" in said
 
 
+def test_every_question_a_schema_declares_holds_more_than_spaces(bare):
+    """The server refuses a question of spaces alone everywhere (`/v1/search`, a batch's item, the vector-store
+    `query`, the MCP `search` tools): the schemas an agent or a generated client reads say so at each place, where
+    the vector-store `query` and both MCP `search` tools took "   " by their schemas (`rag.schemas.WORDED`)."""
+    openapi = bare.get("/schema/openapi.json").json()["components"]["schemas"]
+    batch = openapi["BatchSearchRequest"]["properties"]["questions"]["items"]["oneOf"]
+    query = openapi["StoreSearchRequest"]["properties"]["query"]["oneOf"]
+    places = {"SearchRequest.question": openapi["SearchRequest"]["properties"]["question"],
+              "BatchQuestion.question": openapi["BatchQuestion"]["properties"]["question"],
+              "questions[i]": next(o for o in batch if o.get("type") == "string"),
+              "query": next(o for o in query if o.get("type") == "string"),
+              "query[i]": next(o for o in query if o.get("type") == "array")["items"]}
+    for path, field in (("/mcp", "question"), ("/mcp/connector", "query")):
+        tools = {t["name"]: t for t in _rpc(bare, path, "tools/list", {})["result"]["tools"]}
+        places[f"{path} search.{field}"] = tools["search"]["inputSchema"]["properties"][field]
+    for place, schema in places.items():
+        assert schema.get("minLength") == 1 and schema.get("pattern") == r"\S", (place, schema)
+        assert re.search(schema["pattern"], "   ") is None and re.search(schema["pattern"], " carte ")
+
+
 @pytest.mark.parametrize(("line", "mid", "code", "says"), [
     ('{"jsonrpc": "2.0", "id": 5, "method": "ping", "params": [1]}', 5, -32600, "not a JSON-RPC message"),
     ('{"jsonrpc": "2.0", "id": "a", "method": 7}', "a", -32600, "not a JSON-RPC message"),
