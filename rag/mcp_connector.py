@@ -8,32 +8,27 @@ Each result is declared by an output schema and sent twice, as `structuredConten
 item, since several clients read only one of them. Whether the documents likely answer (`answerable`) rides in the
 result's `_meta` (`rag/answerable`): the contract's `results` object has that one key.
 
-`url` is a link a person can open: the document's own URL when the corpus declares one, else this server's page of
-the passage (`/passages/{id}`, under `RAG_PUBLIC_URL`, else under the address the request was sent to). Over stdio
-there is no server to link to unless `RAG_PUBLIC_URL` names one: the link is then the source file (`file://`, under
-`RAG_CORPUS_DIR` when set, else under the folder the build was read from), which opens on the machine the agent runs
-on.
+`url` is a link a person can open (`rag.mcp_links`): the document's own URL when the corpus declares one, else this
+server's page of the passage, else, over stdio, the source file.
 """
 
 # No `from __future__ import annotations`: the SDK reads the tools' annotations at registration.
 import json
-from pathlib import Path
-from typing import Annotated, Any
-from urllib.parse import quote
+from typing import Annotated
 
 from mcp.server.mcpserver import Context, MCPServer
 from mcp_types import CallToolResult, TextContent
 from pydantic import BaseModel, Field
 
+from rag.mcp_links import linker
 from rag.mcp_server import READ_ONLY, CurrentIndex, GetPassage, Search, StrictServer, in_thread, patient, tool_errors
-from rag.schemas import CITED_SPAN, PASSAGE_ID_MAX, TABLE_HEADER, WORDED, Hit, Passage
+from rag.schemas import CITED_SPAN, PASSAGE_ID_MAX, TABLE_HEADER, WORDED
 from rag.search.queries import make_queries
 from rag.search.searcher import Searcher
 from rag.settings import Settings
 
 CONNECTOR_RESULTS = 10  # results of one search: enough to choose from, few enough to fetch
 ANSWERABLE_META = "rag/answerable"
-PAGE_PATH = "/passages"  # the HTML page of a passage (rag.http.pages)
 
 class SearchResult(BaseModel):
     """One passage found."""
@@ -74,28 +69,6 @@ class FetchedPassage(BaseModel):
     metadata: FetchMetadata
 
 
-def passage_url(passage: Passage | Hit, base: str | None, corpus_dir: Path) -> str:
-    """Where a person can read `passage`: its document's URL opened at it (`Citation.link`), else the page of it
-    under `base` (a server's address, without trailing slash), else, without a server, its source file under
-    `corpus_dir`."""
-    if passage.citation.link:
-        return passage.citation.link
-    if base is not None:
-        return f"{base}{PAGE_PATH}/{quote(passage.id, safe='')}"
-    return (corpus_dir / passage.citation.source).resolve().as_uri()
-
-
-def source_folder(settings: Settings, manifest: dict[str, Any]) -> Path:
-    """The folder source files are linked under: `RAG_CORPUS_DIR` (or `--corpus`) when set, else the folder the
-    build was read from, which its manifest records absolute. The default `corpus` is relative to the folder the
-    server runs from: `rag mcp --index /srv/index`, started by an agent from its own folder, would link to files
-    that are not there. A build of an older release recorded the folder as given: relative, it is not used."""
-    if "corpus_dir" in settings.model_fields_set:
-        return settings.corpus_dir
-    recorded = Path(str((manifest.get("corpus") or {}).get("path") or ""))
-    return recorded if recorded.is_absolute() else settings.corpus_dir
-
-
 def _twin(model: BaseModel, meta: dict[str, object] | None = None) -> CallToolResult:
     # one JSON value twice: structured, and as the text of the one content item (no nulls, compact)
     data = model.model_dump(mode="json", exclude_none=True)
@@ -119,13 +92,6 @@ def build_connector(settings: Settings, run_search: Search, passage: GetPassage,
                                      instructions=INSTRUCTIONS, version="1")
     limit = min(CONNECTOR_RESULTS, settings.k_max)
 
-    def base(ctx: Context) -> str | None:
-        if settings.public_url is not None:
-            return settings.public_url
-        request = ctx.request_context.request  # the HTTP request (a Starlette one), None over stdio
-        url = getattr(request, "base_url", None)
-        return None if url is None else str(url).rstrip("/")
-
     @server.tool(annotations=READ_ONLY)
     async def search(
         query: Annotated[str, Field(description="A question or keywords, in the user's language.", min_length=1,
@@ -140,9 +106,8 @@ def build_connector(settings: Settings, run_search: Search, passage: GetPassage,
         with tool_errors(settings):
             queries = make_queries(settings, [query.strip()], limit, None, field="query")
             (hits,) = await run_search(queries)
-            folder = source_folder(settings, current().manifest)
-        at = base(ctx)
-        results = [SearchResult(id=h.id, title=h.citation.label, url=passage_url(h, at, folder)) for h in hits]
+            link = linker(settings, ctx, current().manifest)
+        results = [SearchResult(id=h.id, title=h.citation.label, url=link(h)) for h in hits]
         return _twin(SearchResults(results=results), {ANSWERABLE_META: hits.answerable})
 
     @server.tool(annotations=READ_ONLY)
@@ -154,11 +119,11 @@ def build_connector(settings: Settings, run_search: Search, passage: GetPassage,
         section, page, character offsets)."""
         with tool_errors(settings):
             found = passage(id)
-            folder = source_folder(settings, current().manifest)
+            link = linker(settings, ctx, current().manifest)
         c = found.citation
         return _twin(FetchedPassage(
             id=found.id, title=c.label, text=found.text, table_header=found.table_header,
-            url=passage_url(found, base(ctx), folder),
+            url=link(found),
             metadata=FetchMetadata(doc_id=c.doc_id, document=c.title, source=c.source, section=c.section,
                                    page=c.page, start=c.start, end=c.end)))
 
@@ -170,5 +135,4 @@ def stdio_connector(settings: Settings, searcher: Searcher) -> MCPServer:
     return patient(build_connector(settings, in_thread(searcher), searcher.passage, lambda: searcher.index), settings)
 
 
-__all__ = ["CONNECTOR_RESULTS", "FetchedPassage", "SearchResults", "build_connector", "passage_url", "source_folder",
-           "stdio_connector"]
+__all__ = ["CONNECTOR_RESULTS", "FetchedPassage", "SearchResults", "build_connector", "stdio_connector"]

@@ -29,6 +29,7 @@ from pydantic import BaseModel, Field, ValidationError
 
 from rag.errors import RagError
 from rag.index.store import Index
+from rag.mcp_links import linker
 from rag.mcp_requests import PlainRefusals
 from rag.mcp_stdio import DRAIN_SECONDS, answering_faults, patience, stdio_streams
 from rag.schemas import (
@@ -74,9 +75,9 @@ class ToolPassage(BaseModel):
 
     id: str = Field(description="Passage id, for get_passage.")
     label: str = Field(description="Document title › section (and page, for a PDF): what to cite.")
-    url: str | None = Field(None, description="Web address of the document, when known, opened at the passage "
-                                              "where its format allows (a PDF's page, a web page's words "
-                                              "highlighted).")
+    url: str = Field(description="Where a person can read it, to link the citation: the document's web address "
+                                 "opened at the passage (a PDF's page, a web page's words highlighted), else this "
+                                 "server's page of the passage (over stdio: the source file).")
     source: str = Field(description="File and character range in its text: `file:start-end` (for a PDF: in its "
                                     "extracted text).")
     page: int | None = Field(None, description="1-based page where the passage starts, for a PDF.")
@@ -112,10 +113,10 @@ def _source(citation: Citation) -> str:
     return f"{citation.source}:{citation.start}-{citation.end}"
 
 
-def _tool_passage(hit: Hit | Passage) -> ToolPassage:
+def _tool_passage(hit: Hit | Passage, url: str) -> ToolPassage:
     highlight = hit.highlight.text if isinstance(hit, Hit) and hit.highlight else None
     c = hit.citation
-    return ToolPassage(id=hit.id, label=c.label, url=c.link, source=_source(c), page=c.page, highlight=highlight,
+    return ToolPassage(id=hit.id, label=c.label, url=url, source=_source(c), page=c.page, highlight=highlight,
                        table_header=hit.table_header, text=hit.text)
 
 
@@ -255,6 +256,7 @@ def build_server(settings: Settings, run_search: Search, passage: GetPassage, cu
             description="The user's earlier messages in the conversation, oldest first (the last two are read): a "
                         "follow-up such as \"and on Saturdays?\" is searched with their subject. Leave it out when "
                         "the question stands alone.", max_length=CONTEXT_MAX)] = None,
+        ctx: Context | None = None,
     ) -> Annotated[CallToolResult, ToolSearchResult]:
         """Find the passages of the document collection that best answer `question`, best first.
 
@@ -268,19 +270,22 @@ def build_server(settings: Settings, run_search: Search, passage: GetPassage, cu
                                    search_filter=SearchFilter(doc_ids=doc_ids, sources=sources) if scoped else None,
                                    wording=MCP, context=[m.strip() for m in context or ()])
             (hits,) = await run_search(queries)
+            link = linker(settings, ctx, current().manifest)
         best = best_answer(hits, hits.answerable, hits.language)
         return _result(ToolSearchResult(question=queries[0].question, answerable=hits.answerable,
                                         answer=best.text if best else None,
                                         answer_id=best.passage_id if best else None,
-                                        passages=[_tool_passage(h) for h in hits]))
+                                        passages=[_tool_passage(h, link(h)) for h in hits]))
 
     @server.tool(annotations=READ_ONLY)
     def get_passage(
         id: Annotated[str, Field(description="A passage id from search results.", max_length=PASSAGE_ID_MAX)],
+        ctx: Context | None = None,
     ) -> Annotated[CallToolResult, ToolPassage]:
         """The passage with this id, with its citation (ids stay stable while the documents do not change)."""
         with tool_errors(settings):
-            return _result(_tool_passage(passage(id)))
+            found = passage(id)
+            return _result(_tool_passage(found, linker(settings, ctx, current().manifest)(found)))
 
     @server.tool(annotations=READ_ONLY)
     def list_documents(

@@ -54,6 +54,28 @@ def test_connector_links_to_the_folder_the_build_was_read_from_when_no_corpus_fo
     assert Path(unquote(urlsplit(other["url"]).path)).parent == tmp_path.resolve()
 
 
+def test_the_tools_profile_links_every_passage_it_returns(searcher, settings, client):
+    """An agent citing a passage needs a link: the tools profile gave `url` only for a document with a URL of its
+    own (none on the seed corpus: every passage came without one), where the connector links the same passage to the
+    server's page of it, or over stdio to its source file. Both profiles now give the same links."""
+    server = stdio_server(settings, searcher)  # over stdio (in memory): no server to link to, the source files
+    found = call(server, "search", {"question": QUESTION, "k": 3})["passages"]
+    fetched = call(server, "get_passage", {"id": found[0]["id"]})
+    connector = call(stdio_connector(settings, searcher), "search", {"query": QUESTION})["results"]
+    assert [p["url"] for p in found] == [r["url"] for r in connector[:3]]
+    for url in [p["url"] for p in found] + [fetched["url"]]:
+        link = urlsplit(url)
+        assert link.scheme == "file" and Path(unquote(link.path)).is_file(), url
+    # over HTTP, the server's page of the passage, which answers
+    body = {"jsonrpc": "2.0", "id": 1, "method": "tools/call",
+            "params": {"name": "search", "arguments": {"question": QUESTION, "k": 3}}}
+    answered = client.post("/mcp", json=body, headers={"accept": "application/json, text/event-stream"})
+    passages = answered.json()["result"]["structuredContent"]["passages"]
+    for passage in passages:
+        assert passage["url"] == f"http://127.0.0.1/passages/{passage['id']}"
+        assert client.get(passage["url"], headers={"accept": "text/html"}).status_code == 200
+
+
 def test_a_build_records_its_corpus_folder_absolute(fresh_settings, embedder, monkeypatch):
     """Given relative, as `corpus` is by default: the connector links under it from any folder."""
     monkeypatch.chdir(fresh_settings.corpus_dir.parent)

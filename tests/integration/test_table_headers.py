@@ -104,10 +104,10 @@ def test_the_header_a_passage_carries_comes_with_it_wherever_it_is_shown(tables_
     assert fetched.table_header == BANK and fetched.text == top.text
     page = render(fetched, "fr")
     assert page.index(BANK) < page.index("| Saisie sur compte")
-    assert _tool_passage(top).model_dump(exclude_none=True)["table_header"] == BANK
+    assert _tool_passage(top, "").model_dump(exclude_none=True)["table_header"] == BANK
     first = next(p for p in tables_index.passages if p.text.startswith(f"{BANK}\n"))
     assert searcher.passage(first.id).table_header is None
-    assert "table_header" not in _tool_passage(searcher.passage(first.id)).model_dump(exclude_none=True)
+    assert "table_header" not in _tool_passage(searcher.passage(first.id), "").model_dump(exclude_none=True)
     assert "<span>" not in render(searcher.passage(first.id), "fr")
 
 
