@@ -53,15 +53,15 @@ class Citation(BaseModel):
                                             "headings above it: \"Express › Délais\".")
     start: int = Field(description=CITED_SPAN)
     end: int = Field(description="Offset just past the end of that span, `source_text[start:end]`.")
-    page: int | None = Field(None, description="1-based page where the passage starts, for a PDF; None for a "
+    page: int | None = Field(None, description="1-based page where the passage starts, for a PDF; null for a "
                                                "format without pages.")
     last_page: int | None = Field(None, description="Page where the passage ends, for a PDF passage over several "
-                                                    "pages; None when it ends on `page`.")
+                                                    "pages; null when it ends on `page`.")
     url: LinkUrl = Field(None, description="Web address of the document (http, https or mailto), when the corpus "
                                      "declares one.")
     link: LinkUrl = Field(None, description="`url` opened at the passage, what to link a source to: a PDF's at its "
                                       "page (`#page=3`), a web page's with the passage's first and last words "
-                                      "highlighted (a text fragment, `#:~:text=`), else `url` itself; None without "
+                                      "highlighted (a text fragment, `#:~:text=`), else `url` itself; null without "
                                       "`url`.")
     label: str = Field(description="What to show a reader: document title › section (the title alone when "
                                    "the passage has no section), then the page or pages when there are: "
@@ -87,9 +87,9 @@ class Passage(BaseModel):
 class RetrieverScores(BaseModel):
     """Per-retriever evidence behind one hit, returned when a request sets `explain`."""
 
-    dense_rank: int | None = Field(description="1-based rank among dense candidates (None: not a candidate).")
+    dense_rank: int | None = Field(description="1-based rank among dense candidates (null: not a candidate).")
     dense_score: float | None = Field(description="Cosine similarity of question and passage.")
-    lexical_rank: int | None = Field(description="1-based rank among BM25 candidates (None: not a candidate).")
+    lexical_rank: int | None = Field(description="1-based rank among BM25 candidates (null: not a candidate).")
     lexical_score: float | None = Field(description="BM25 score.")
     dense_weight: float = Field(description="Weight the fusion gave the dense side for this question.")
 
@@ -281,7 +281,7 @@ class SearchResponse(BaseModel):
 
     question: str = Field(description="The question as received (whitespace trimmed).")
     passages: list[Hit] = Field(description="Best passages first.")
-    answer: Answer | None = Field(None, description="The best snippet with its citation (None: no passage).")
+    answer: Answer | None = Field(None, description="The best snippet with its citation (null: no passage).")
     answerable: bool = Field(description="Whether the documents likely answer the question, from a calibrated "
                                          "rule over both retrievers' scores (`RAG_ANSWERABLE_THRESHOLD`), in every "
                                          "mode (`dense` and `lexical` still rank by one). When false "

@@ -61,7 +61,7 @@ class ReloadReport(BaseModel):
 
     status: Literal["reloaded", "unchanged"] = Field(description="`unchanged`: the build was already served.")
     build_id: str = Field(description="Id of the build served from now on.")
-    previous_build_id: str | None = Field(description="Id of the build served before (None: none was).")
+    previous_build_id: str | None = Field(description="Id of the build served before (null: none was).")
     passages: int = Field(description="Passages in the served build.")
     model: str = Field(description="The embedding model that reads the questions from now on: under RAG_MODEL=auto, "
                                    "the one the served build was made with.")

@@ -104,6 +104,28 @@ def test_the_search_tools_output_schema_tells_answer_id_from_a_citation_of_an_an
     assert "`answerable` is false" in said and "closest passage" in said
 
 
+def test_the_schemas_say_null_in_json_s_words_never_python_s(bare):
+    """A description is read by people writing clients in any language, and by models: "None: no passage" and
+    "None for a format without pages" named Python's value, where the body holds JSON's null."""
+    documents = {"openapi": bare.get("/schema/openapi.json").json()}
+    for path in TOOLS:
+        documents[path] = _rpc(bare, path, "tools/list", {})["result"]["tools"]
+    said = [text for text in _descriptions(documents) if re.search(r"\b(None|True|False)\b", text)]
+    assert not said, said
+
+
+def _descriptions(node: Any) -> Iterator[str]:
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "description" and isinstance(value, str):
+                yield value
+            else:
+                yield from _descriptions(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _descriptions(value)
+
+
 def test_every_question_a_schema_declares_holds_more_than_spaces(bare):
     """The server refuses a question of spaces alone everywhere (`/v1/search`, a batch's item, the vector-store
     `query`, the MCP `search` tools): the schemas an agent or a generated client reads say so at each place, where
