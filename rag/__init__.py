@@ -38,6 +38,7 @@ from rag.errors import (
     ReloadFailed,
     TooMuchWork,
 )
+from rag.version import __version__
 
 if TYPE_CHECKING:
     from rag.embedding.load import load_embedder
@@ -48,8 +49,6 @@ if TYPE_CHECKING:
     from rag.search.searcher import Query, Searcher
     from rag.serving.runtime import load_searcher
     from rag.settings import Settings
-
-__version__ = "0.1.0"
 
 # Where each lazily imported name lives.
 _LAZY = {

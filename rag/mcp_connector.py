@@ -26,6 +26,7 @@ from rag.schemas import CITED_SPAN, PASSAGE_ID_MAX, TABLE_HEADER, WORDED
 from rag.search.queries import make_queries
 from rag.search.searcher import Searcher
 from rag.settings import Settings
+from rag.version import __version__
 
 CONNECTOR_RESULTS = 10  # results of one search: enough to choose from, few enough to fetch
 ANSWERABLE_META = "rag/answerable"
@@ -89,7 +90,7 @@ def build_connector(settings: Settings, run_search: Search, passage: GetPassage,
     # strict as the tools profile: the contract is `query` and `id` alone, which ChatGPT sends, and an argument it
     # does not take is refused naming the one meant ("did you mean `query`?"), where it was dropped silently
     server: MCPServer = StrictServer("rag-connector", title="rag: document search (search and fetch)",
-                                     instructions=INSTRUCTIONS, version="1")
+                                     instructions=INSTRUCTIONS, version=__version__)
     limit = min(CONNECTOR_RESULTS, settings.k_max)
 
     @server.tool(annotations=READ_ONLY)

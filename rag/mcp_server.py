@@ -52,6 +52,7 @@ from rag.search.queries import MCP, make_queries
 from rag.search.searcher import Found, Query, Searcher
 from rag.settings import Settings
 from rag.suggest import suggestion
+from rag.version import __version__
 from rag.wording import reworded
 
 Search = Callable[[list[Query]], Awaitable[list[Found]]]
@@ -237,7 +238,7 @@ def build_server(settings: Settings, run_search: Search, passage: GetPassage, cu
     """The MCP server over a search function (a batch of queries -> hits per query), a passage lookup and the
     served index (`current`: raises `RagError` when none is)."""
     server: MCPServer = StrictServer("rag", title="rag: document search with citations", instructions=INSTRUCTIONS,
-                                  version="1")
+                                  version=__version__)
 
     @server.tool(annotations=READ_ONLY)
     async def search(

@@ -19,6 +19,7 @@ from litestar.testing import TestClient
 from mcp.server.mcpserver import MCPServer
 from mcp.shared.message import SessionMessage
 
+import rag
 from rag.corpus.reader import SLUG_MAX
 from rag.errors import IndexNotFound
 from rag.http.app import create_app
@@ -102,6 +103,14 @@ def test_the_search_tools_output_schema_tells_answer_id_from_a_citation_of_an_an
     tools = {t["name"]: t for t in _rpc(bare, "/mcp", "tools/list", {})["result"]["tools"]}
     said = tools["search"]["outputSchema"]["properties"]["answer_id"]["description"]
     assert "`answerable` is false" in said and "closest passage" in said
+
+
+@pytest.mark.parametrize("path", ["/mcp", "/mcp/connector"])
+def test_the_servers_say_which_release_of_rag_they_are(bare, path):
+    """`serverInfo.version` is the implementation's version (MCP's `Implementation`), what an agent's logs show and
+    a bug report quotes: both profiles said "1", whatever the release."""
+    info = _rpc(bare, path, "initialize", INITIALIZE)["result"]["serverInfo"]
+    assert info["version"] == rag.__version__ and info["name"] in ("rag", "rag-connector")
 
 
 def test_the_schemas_say_null_in_json_s_words_never_python_s(bare):
