@@ -4,7 +4,9 @@ An example is a fenced block after a marker line, `<!-- example: NAME -->` or `<
 `request` (what a user runs: a `curl` command, a Python script), `command` (a `rag` command line) or `response` (what
 it prints). Each name has one check below, which runs the request as shown (the `curl` body and path, the Python
 code itself) and compares what comes back with the response block: every key and value the block shows must be in
-the real answer, `"...": "..."` standing for keys left out, a trailing `"..."` in a list for items left out, and
+the real answer, and an object shows every key the answer holds unless `"...": "..."` stands for keys left out (so
+that an example shown whole is whole: a client written from it misses no field), a trailing `"..."` in a list for
+items left out, and
 `(...)` inside a string for text left out. Timings (`took_ms`, `ms_per_query`, a log record's time and duration)
 are not compared. Any fenced block that is not a shell command must be an example, so no output is shown unchecked.
 """
@@ -89,6 +91,9 @@ def matches(shown: Any, real: Any, where: str = "$") -> None:
     """Assert that `real` holds everything `shown` shows (see the module docstring for the abridging rules)."""
     if isinstance(shown, dict):
         assert isinstance(real, dict), f"{where}: shown an object, got {real!r}"
+        if "..." not in shown:  # shown whole: no key left out
+            left_out = sorted(set(real) - set(shown) - UNTIMED)
+            assert not left_out, f'{where}: keys {left_out} not shown, and no "...": "..." says keys are left out'
         for key, value in shown.items():
             if key == "..." or key in UNTIMED:
                 continue
@@ -294,7 +299,7 @@ def check_chatbot_no_answer(client: TestClient, **_: Any) -> None:
     got = client.request(method, path, json=body).json()
     shown = json.loads(block("chatbot-no-answer", "response").text)
     assert len(got["passages"]) == body["k"]
-    assert {"answerable": got["answerable"], "answer": {k: got["answer"][k] for k in ("text", "markdown")}} == shown
+    matches(shown, got)
 
 
 def check_access_log(client: TestClient, **_: Any) -> None:
