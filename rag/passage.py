@@ -9,6 +9,7 @@ document), which a search builds from this record with its citation.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -232,6 +233,14 @@ class Chunk:
         return record
 
 
+def reuse_text(text: str) -> str:
+    """What the reuse key of a vector made from `text` hashes (`rag.ingestion.stages.embed_key`, a heading's, a
+    window's): the text itself when it is composed (NFC), else the text marked apart. The bundled model reads a
+    decomposed text (a letter, then its accent: macOS, some PDFs) as composed since stop 47; a vector stored before
+    for such a text was made from other tokens, and is not reused. A composed text keeps its key, and its vector."""
+    return text if unicodedata.is_normalized("NFC", text) else "decomposed\x00" + text
+
+
 __all__ = ["ABBREVIATIONS", "ABOVE", "BEFORE_NUMBER", "CELL_SEPARATOR", "SENTENCE_BREAK", "SENTENCE_RULE", "Chunk",
-           "fence_end", "is_abbreviation", "is_row", "is_separator", "sentence_breaks", "sentences", "starts_sentence",
-           "table_heads"]
+           "fence_end", "is_abbreviation", "is_row", "is_separator", "reuse_text", "sentence_breaks", "sentences",
+           "starts_sentence", "table_heads"]

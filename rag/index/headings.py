@@ -19,7 +19,7 @@ import numpy as np
 
 from rag.index.dense import row_cosines
 from rag.index.layout import save_arrays
-from rag.passage import Chunk
+from rag.passage import Chunk, reuse_text
 
 VECTORS = "headings.npy"
 ROWS = "heading_rows.npy"
@@ -112,7 +112,7 @@ class Headings:
 def key(text: str) -> str:
     """The reuse key of a heading's vector; apart from passages' keys (`rag.ingestion.stages.embed_key`), which hash
     text."""
-    return "heading\x00" + text
+    return "heading\x00" + reuse_text(text)
 
 
 __all__ = ["ROWS", "VECTORS", "Headings", "heading_text", "key"]

@@ -22,7 +22,7 @@ import numpy as np
 
 from rag.index.dense import row_cosines
 from rag.index.layout import save_arrays
-from rag.passage import SENTENCE_RULE, Chunk, sentences
+from rag.passage import SENTENCE_RULE, Chunk, reuse_text, sentences
 
 VECTORS = "windows.npy"
 ROWS = "window_rows.npy"
@@ -231,7 +231,7 @@ def numbered_as_now(manifest: Mapping[str, Any]) -> bool:
 
 def key(text: str) -> str:
     """The reuse key of a window's vector; apart from passages' keys, which hash text, and headings'."""
-    return "window\x00" + text
+    return "window\x00" + reuse_text(text)
 
 
 __all__ = ["ROWS", "VECTORS", "Span", "Windows", "key", "numbered_as_now", "window_spans", "window_text",

@@ -40,7 +40,7 @@ from rag.index.manifest import (
     WindowsRecord,
 )
 from rag.index.windows import Span, Windows, window_spans
-from rag.passage import SENTENCE_RULE, Chunk, sentences
+from rag.passage import SENTENCE_RULE, Chunk, reuse_text, sentences
 from rag.search.fusion import auto_weight
 from rag.settings import Settings
 
@@ -90,8 +90,8 @@ def said(doc: Document, limit: int) -> str:
 
 
 def embed_key(chunk: Chunk) -> str:
-    """The key a passage's vector is reused by: a hash of what is embedded (`Chunk.indexed_text`)."""
-    return hashlib.sha256(chunk.indexed_text.encode()).hexdigest()
+    """The key a passage's vector is reused by: a hash of what is embedded (`Chunk.indexed_text`, `reuse_text`)."""
+    return hashlib.sha256(reuse_text(chunk.indexed_text).encode()).hexdigest()
 
 
 def section_numbers(chunks: list[Chunk]) -> list[int]:

@@ -3,10 +3,10 @@
 A passage is cut into sentences (lines first, a hard-wrapped or PDF line that a sentence continues on joined to the
 next, then sentence ends). Each question term found in a sentence adds its inverse document frequency (from the BM25
 index, so that rare words count most); a window of one sentence, or of two neighbouring sentences when the second adds
-question terms the first lacks, is scored by the distinct terms it covers; in hybrid and dense modes a window that meets the passage's sentence window closest to the question by the
-model (its vectors made at ingest, `rag.index.windows`) counts the question's rarest term once more. The best window
-is the highlight; ties go to the earlier, shorter one. With no question term in the passage and no model window,
-the first sentence stands in. The method and its figures are in `docs/SNIPPETS.md`.
+question terms the first lacks, is scored by the distinct terms it covers; in hybrid and dense modes a window that meets
+the passage's sentence window closest to the question by the model (its vectors made at ingest, `rag.index.windows`)
+counts the question's rarest term once more. The best window is the highlight; ties to the earlier, shorter one. With no
+question term in the passage and no model window, the first sentence stands in. Method and figures: `docs/SNIPPETS.md`.
 
 Extractive by construction: a highlight is always `passage_text[start:end]`.
 """

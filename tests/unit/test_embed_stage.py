@@ -3,10 +3,13 @@ each text is sent to the model. The model here is a counter: what is checked is 
 
 from __future__ import annotations
 
+import hashlib
+import unicodedata
 from types import SimpleNamespace
 
 import numpy as np
 
+from rag.index import headings, windows
 from rag.ingestion.stages import embed_key, embed_missing
 
 
@@ -27,3 +30,17 @@ def test_identical_passages_are_embedded_once_and_each_gets_its_text_s_vector():
     assert vectors.tolist() == [[3, 97], [2, 100], [3, 97], [3, 102], [2, 100], [3, 97]]
     sent.clear()
     assert embed_missing(chunks[:2], set(), embed)[0] == [0, 1] and sent == [["abc", "de"]]  # all distinct: as sent
+
+
+def test_a_decomposed_text_s_stored_vectors_are_not_reused_and_a_composed_one_s_are():
+    """The bundled model reads a decomposed text (NFD) as composed since stop 47: a vector stored for such a passage,
+    heading or window was made from other tokens, and an ingest that reused it by its text would keep it for good. A
+    composed text keeps the key it had, so that no build made before embeds anything again."""
+    composed, decomposed = "Pièce d’identité acceptée", unicodedata.normalize("NFD", "Pièce d’identité acceptée")
+    assert composed != decomposed
+    as_before = {t: hashlib.sha256(t.encode()).hexdigest() for t in (composed, decomposed)}
+    assert embed_key(SimpleNamespace(indexed_text=composed)) == as_before[composed]  # type: ignore[arg-type]
+    assert embed_key(SimpleNamespace(indexed_text=decomposed)) != as_before[decomposed]  # type: ignore[arg-type]
+    for key in (headings.key, windows.key):
+        assert key(composed) not in (key(decomposed), as_before[composed])
+        assert key(decomposed) != "heading\x00" + decomposed and key(decomposed) != "window\x00" + decomposed
