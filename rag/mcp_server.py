@@ -84,7 +84,8 @@ class ToolPassage(BaseModel):
     page: int | None = Field(None, description="1-based page where the passage starts, for a PDF.")
     highlight: str | None = Field(None, description="The sentence or two most relevant to the question.")
     table_header: str | None = Field(None, description=TABLE_HEADER)
-    text: str = Field(description="The passage text, verbatim.")
+    text: str | None = Field(None, description="The passage text, verbatim (left out when search was asked "
+                                               "`passage_text: false`).")
 
 
 class ToolSearchResult(BaseModel):
@@ -114,11 +115,11 @@ def _source(citation: Citation) -> str:
     return f"{citation.source}:{citation.start}-{citation.end}"
 
 
-def _tool_passage(hit: Hit | Passage, url: str) -> ToolPassage:
+def _tool_passage(hit: Hit | Passage, url: str, text: bool = True) -> ToolPassage:
     highlight = hit.highlight.text if isinstance(hit, Hit) and hit.highlight else None
     c = hit.citation
     return ToolPassage(id=hit.id, label=c.label, url=url, source=_source(c), page=c.page, highlight=highlight,
-                       table_header=hit.table_header, text=hit.text)
+                       table_header=hit.table_header, text=hit.text if text else None)
 
 
 @contextmanager
@@ -257,13 +258,16 @@ def build_server(settings: Settings, run_search: Search, passage: GetPassage, cu
             description="The user's earlier messages in the conversation, oldest first (the last two are read): a "
                         "follow-up such as \"and on Saturdays?\" is searched with their subject. Leave it out when "
                         "the question stands alone.", max_length=CONTEXT_MAX)] = None,
+        passage_text: Annotated[bool, Field(
+            description="false: passages come without their text (id, label, url, source and highlight stay; "
+                        "get_passage reads one whole): a third to a half fewer tokens.")] = True,
         ctx: Context | None = None,
     ) -> Annotated[CallToolResult, ToolSearchResult]:
         """Find the passages of the document collection that best answer `question`, best first.
 
         Returns `answerable` (false: the documents do not seem to answer, say so), an `answer` snippet (the best
         highlight with the whole sentences around it, verbatim) and passages with id, label (title › section) to
-        cite, url, source range, highlight and text.
+        cite, url, source range, highlight and text (unless `passage_text` is false).
         """
         with tool_errors(settings):
             scoped = doc_ids is not None or sources is not None
@@ -276,7 +280,7 @@ def build_server(settings: Settings, run_search: Search, passage: GetPassage, cu
         return _result(ToolSearchResult(question=queries[0].question, answerable=hits.answerable,
                                         answer=best.text if best else None,
                                         answer_id=best.passage_id if best else None,
-                                        passages=[_tool_passage(h, link(h)) for h in hits]))
+                                        passages=[_tool_passage(h, link(h), passage_text) for h in hits]))
 
     @server.tool(annotations=READ_ONLY)
     def get_passage(

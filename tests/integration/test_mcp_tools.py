@@ -3,6 +3,7 @@ tools, and the links the connector gives without a server to link to (as over st
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -166,3 +167,18 @@ def test_a_tool_names_ten_unknown_arguments_at_most_each_cut_to_100_characters(s
 
     named = ", ".join(f"'a{i:02}{'x' * 97}'" for i in range(10))
     assert f"search takes no argument {named}, ...; its arguments are" in anyio.run(main)
+
+
+def test_search_without_passage_text_keeps_what_cites_and_costs_half(searcher, settings):
+    """An agent that reads results into its context pays for every passage's text (1,100 to 1,500 tokens for five, the
+    agent audit of stop 47); `passage_text: false` leaves the texts out, and keeps what it cites and quotes by."""
+    server = stdio_server(settings, searcher)
+    whole = call(server, "search", {"question": QUESTION, "k": 5})
+    lean = call(server, "search", {"question": QUESTION, "k": 5, "passage_text": False})
+    assert all(p["text"] for p in whole["passages"]) and all(p["text"] is None for p in lean["passages"])
+    for key in ("question", "answerable", "answer", "answer_id"):
+        assert lean[key] == whole[key]
+    assert [{**p, "text": None} for p in whole["passages"]] == lean["passages"]
+    # the seed corpus's passages are short, their highlights most of them: 2,971 characters against 4,486
+    assert len(json.dumps(lean, ensure_ascii=False)) < 0.75 * len(json.dumps(whole, ensure_ascii=False))
+    assert call(server, "get_passage", {"id": lean["passages"][0]["id"]})["text"] == whole["passages"][0]["text"]
