@@ -57,9 +57,13 @@ def env_names(tree: Any) -> set[str]:
     return found
 
 
-def containers(k8s: dict[str, dict[str, Any]], kind_name: str) -> list[dict[str, Any]]:
+def pod_spec(k8s: dict[str, dict[str, Any]], kind_name: str) -> dict[str, Any]:
     spec = k8s[kind_name]["spec"]
-    pod = spec["jobTemplate"]["spec"]["template"]["spec"] if "jobTemplate" in spec else spec["template"]["spec"]
+    return spec["jobTemplate"]["spec"]["template"]["spec"] if "jobTemplate" in spec else spec["template"]["spec"]
+
+
+def containers(k8s: dict[str, dict[str, Any]], kind_name: str) -> list[dict[str, Any]]:
+    pod = pod_spec(k8s, kind_name)
     return [{**c, "volumes": {v["name"]: v for v in pod.get("volumes", [])}} for c in pod["containers"]]
 
 
@@ -151,3 +155,30 @@ def test_the_load_balancer_keeps_clients_apart_and_metrics_private(compose):
     assert compose["services"]["api"]["stop_grace_period"] == "30s"  # more than the 25 s requests are given
     megabytes = int(re.search(r"client_max_body_size (\d+)m;", nginx).group(1))
     assert megabytes * 1_048_576 > Settings().max_body_bytes  # rag, not nginx, refuses a body too large
+
+
+def service_link_names(service: dict[str, Any]) -> set[str]:
+    """The variables Kubernetes puts in every pod of the namespace for `service` unless the pod sets
+    `enableServiceLinks: false` (as Docker links did): `RAG_PORT=tcp://10.0.0.7:80` for a Service named `rag`."""
+    prefix = service["metadata"]["name"].upper().replace("-", "_")
+    names = {f"{prefix}_SERVICE_HOST", f"{prefix}_SERVICE_PORT", f"{prefix}_PORT"}
+    for port in service["spec"]["ports"]:
+        protocol = port.get("protocol", "TCP")
+        if "name" in port:
+            names.add(f"{prefix}_SERVICE_PORT_{port['name'].upper().replace('-', '_')}")
+        base = f"{prefix}_PORT_{port['port']}_{protocol}"
+        names |= {base, f"{base}_PROTO", f"{base}_PORT", f"{base}_ADDR"}
+    return names
+
+
+def test_no_pod_gets_rag_variables_from_a_service_link(k8s):
+    """A Service named `rag` would give every pod `RAG_PORT=tcp://<its address>:80`, `RAG_SERVICE_HOST`...: the
+    ingest, which sets no RAG_PORT of its own, then stopped at once on "RAG_PORT: must be an integer" (exit 6), every
+    15 minutes. Each pod of the example that would see such a variable turns the links off."""
+    linked = {name for kind_name, d in k8s.items() if kind_name.startswith("Service/")
+              for name in service_link_names(d)}
+    assert "RAG_PORT" in linked  # the Service is named `rag`: the check below is not vacuous
+    for kind_name in ("Deployment/rag", "CronJob/rag-ingest"):
+        pod = pod_spec(k8s, kind_name)
+        injected = set() if pod.get("enableServiceLinks", True) is False else linked
+        assert {name for name in injected if name.startswith("RAG_")} == set(), kind_name
