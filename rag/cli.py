@@ -22,7 +22,7 @@ from rag.errors import (
 )
 from rag.interrupts import Terminated, sigterm_interrupts
 from rag.sanitize import for_terminal, json_for_terminal
-from rag.settings import INGEST_ENGINES, Settings
+from rag.settings import INGEST_ENGINES, Settings, unknown_variables
 from rag.wording import reworded
 
 if TYPE_CHECKING:
@@ -70,11 +70,14 @@ def _settings(args: argparse.Namespace) -> Settings:
 
     overrides = {name: value for name in _OPTIONS if (value := getattr(args, name, None)) is not None}
     try:
-        return Settings(**overrides)
+        settings = Settings(**overrides)
     except ValidationError as exc:  # values are left out: a key must not reach the terminal
         raise ConfigError("invalid settings: " + "; ".join(  # no `loc`: a rule over several settings names them
             f"{_named(str(e['loc'][0]), overrides)}: {reworded(e['msg'])}" if e["loc"] else reworded(e["msg"])
             for e in exc.errors())) from None
+    for warning in unknown_variables(os.environ) if args.command not in ("serve", "mcp") else ():  # they log them
+        _say(f"rag: warning: {warning}", err=True)
+    return settings
 
 
 def _named(setting: str, overrides: dict[str, Any]) -> str:
@@ -241,7 +244,7 @@ def _serve(args: argparse.Namespace) -> int:
     from rag.serving.runtime import load_searcher
 
     settings = _settings(args)
-    logs.configure(settings.log_level, settings.log_format)
+    logs.configure(settings.log_level, settings.log_format, unknown_variables(os.environ))
     try:
         searcher: Searcher | None = load_searcher(settings)  # refuse to start on a damaged index, with the reason
     except IndexNotFound:
@@ -260,7 +263,7 @@ def _mcp(args: argparse.Namespace) -> int:
     from rag.serving.runtime import load_searcher, single_threaded_search
 
     settings = _settings(args)
-    logs.configure(settings.log_level, settings.log_format)  # on stderr: stdout carries the protocol
+    logs.configure(settings.log_level, settings.log_format, unknown_variables(os.environ))  # stdout: the protocol
     searcher = load_searcher(settings)
     single_threaded_search()  # numpy's BLAS on one thread, as `rag serve` runs it
     serve = stdio_connector if args.profile == "connector" else stdio_server

@@ -18,6 +18,7 @@ import re
 import sys
 import time
 import uuid
+from collections.abc import Sequence
 from typing import Any
 
 from litestar.datastructures import MutableScopeHeaders
@@ -69,8 +70,9 @@ def shown(value: str, limit: int = SHOWN) -> str:
     return value if len(value) <= limit else f"{value[:limit]}... ({len(value):,} characters)"
 
 
-def configure(level: str = "info", fmt: str = "json") -> None:
-    """Send the records of `rag`, the libraries and the server to stderr in the chosen format (replaces handlers)."""
+def configure(level: str = "info", fmt: str = "json", warnings: Sequence[str] = ()) -> None:
+    """Send the records of `rag`, the libraries and the server to stderr in the chosen format (replaces handlers);
+    then log `warnings` (`rag.settings`: variables that name no setting, `unknown_variables`)."""
     handler = logging.StreamHandler(sys.stderr)
     handler.addFilter(RequestIdFilter())
     if fmt == "json":
@@ -83,6 +85,8 @@ def configure(level: str = "info", fmt: str = "json") -> None:
     for name in ("uvicorn", "uvicorn.error", "uvicorn.access", "litestar"):
         logging.getLogger(name).handlers[:] = []  # theirs would print every record a second time
         logging.getLogger(name).propagate = True
+    for warning in warnings:
+        logging.getLogger("rag.settings").warning("%s", warning)
 
 
 def request_id(scope: Scope) -> str:

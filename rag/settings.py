@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Literal, get_args
 from urllib.parse import urlsplit
@@ -12,6 +13,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from rag.embedding.names import AUTO_MODEL, BUNDLED_MODEL, ENGLISH_MODEL, default_model_cache
 from rag.schemas import Mode
+from rag.suggest import closest
 
 DEFAULT_MODEL = AUTO_MODEL
 IngestEngine = Literal["local", "ray"]
@@ -319,4 +321,21 @@ class Settings(BaseSettings):
         return self
 
 
-__all__ = ["DEFAULT_MODEL", "INGEST_ENGINES", "RELOAD_POLL_MIN_SECONDS", "IngestEngine", "Settings"]
+def unknown_variables(environ: Mapping[str, str]) -> list[str]:
+    """A warning for each variable of `environ` in the `RAG_` prefix (any case, as settings are read) that names no
+    setting: it is ignored, and a misspelt one (`RAG_APIKEYS`) left the server open with no word said. The setting
+    it likely misspells is named. Warnings, not errors: other tools may use the prefix (`RAG_CORPUS_HOST` in
+    `deploy/compose.yaml`)."""
+    known = [f"RAG_{name.upper()}" for name in Settings.model_fields]
+    warnings = []
+    for name in sorted(environ):
+        upper = name.upper()
+        if upper.startswith("RAG_") and upper not in known:
+            meant = closest(upper, known)
+            warnings.append(f"{name} is no setting of rag and is ignored" + (f": did you mean {meant}?" if meant else
+                                                                             " (the settings: docs/CONFIGURATION.md)"))
+    return warnings
+
+
+__all__ = ["DEFAULT_MODEL", "INGEST_ENGINES", "RELOAD_POLL_MIN_SECONDS", "IngestEngine", "Settings",
+           "unknown_variables"]

@@ -138,3 +138,41 @@ def test_the_per_client_connection_cap_is_an_eighth_of_the_connections_unless_se
     assert Settings(max_connections=5).client_connections == 5  # 8 at least, all of them when fewer
     assert Settings(max_connections_per_client=0).client_connections == 0  # no cap
     assert Settings(max_connections_per_client="none").client_connections == 64
+
+
+def test_a_variable_in_the_prefix_that_names_no_setting_is_warned_of_naming_the_one_it_misspells():
+    """`RAG_APIKEYS=secret` was ignored without a word: the server started with no key at all."""
+    from rag.settings import unknown_variables
+
+    warnings = unknown_variables({"RAG_APIKEYS": "secret", "RAG_PROT": "80", "RAG_K_MAX": "9", "rag_k_default": "3",
+                                  "RAG_CORPUS_HOST": "/srv/docs", "HOME": "/root", "PAGER": "less"})
+    assert warnings == ["RAG_APIKEYS is no setting of rag and is ignored: did you mean RAG_API_KEYS?",
+                        "RAG_CORPUS_HOST is no setting of rag and is ignored: did you mean RAG_CORPUS_DIR?",
+                        "RAG_PROT is no setting of rag and is ignored: did you mean RAG_PORT?"]
+    assert unknown_variables({"RAG_ZZZ": "1"}) == [
+        "RAG_ZZZ is no setting of rag and is ignored (the settings: docs/CONFIGURATION.md)"]
+    assert unknown_variables({f"RAG_{name.upper()}": "1" for name in Settings.model_fields}) == []
+
+
+def test_each_command_says_which_variables_it_ignores_a_server_in_its_log(monkeypatch, capsys, tmp_path):
+    import json
+    import logging
+
+    from rag import cli
+
+    monkeypatch.setenv("RAG_APIKEYS", "secret")
+    assert cli.main(["documents", "--index", str(tmp_path)]) == 4  # no index: the warning came first
+    err = capsys.readouterr().err
+    assert "rag: warning: RAG_APIKEYS is no setting of rag and is ignored: did you mean RAG_API_KEYS?" in err
+    assert "secret" not in err
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    try:
+        monkeypatch.setenv("RAG_RELOAD_POLL_SECONDS", "0")  # no index and no watch: exit 4, once its log is set up
+        assert cli.main(["serve", "--index", str(tmp_path)]) == 4
+    finally:
+        root.handlers[:], root.level = handlers, level
+    records = [json.loads(line) for line in capsys.readouterr().err.splitlines() if line.startswith("{")]
+    assert {"level": "warning", "logger": "rag.settings",
+            "message": "RAG_APIKEYS is no setting of rag and is ignored: did you mean RAG_API_KEYS?"}.items() <= \
+        records[0].items()
