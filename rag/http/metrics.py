@@ -17,6 +17,9 @@ and this module adds what only `rag` knows:
     rag_index_built_timestamp_seconds   gauge: when it was built (Unix time)
     rag_ready                      gauge: 1 when `/readyz` answers 200, else 0 (no index, or the served build's
                                    folder is gone from the index folder; the log and `/readyz` say which)
+    rag_reload_failed              gauge: 1 while the build the `current` link names was refused (damaged, another
+                                   model) and an older one is served, or none could be; else 0 (`/readyz`'s detail
+                                   says why, and `/readyz` itself still answers 200 when an older build is served)
     rag_model_info{model}          gauge: 1, labelled with the model that reads the questions (none before a build
                                    is served; under `RAG_MODEL=auto`, the served build's, which a reload may change)
     rag_queue_questions, rag_queue_tokens   gauges: questions waiting to be searched, and their estimated tokens
@@ -83,6 +86,9 @@ class AppMetrics:
                                  "When the served index was built, Unix time (NaN: unknown).", registry=registry)
         self.ready = Gauge("rag_ready", "1 when /readyz answers 200, else 0: no index served, or its build folder is "
                                         "gone.", registry=registry)
+        self.reload_failed = Gauge(
+            "rag_reload_failed", "1 while the build the current link names was refused (damaged, another model): an "
+                                 "older one is served, or none; /readyz's detail says why. Else 0.", registry=registry)
         self.queue_questions = Gauge("rag_queue_questions", "Questions waiting to be searched.", registry=registry)
         self.queue_tokens = Gauge("rag_queue_tokens", "Estimated tokens of the questions waiting.", registry=registry)
         self._runtime: Runtime | None = None
@@ -115,6 +121,8 @@ class AppMetrics:
             read(lambda index: float(index.manifest.get("build_seconds", float("nan")))))
         self.index_built.set_function(read(_built_at))
         self.ready.set_function(lambda: float(runtime.ready()))
+        self.reload_failed.set_function(
+            lambda: float(runtime.reloader is not None and runtime.reloader.failure is not None))
         self.queue_questions.set_function(lambda: float(_pending(runtime)[0]))
         self.queue_tokens.set_function(lambda: float(_pending(runtime)[1]))
         self._runtime = runtime

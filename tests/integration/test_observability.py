@@ -117,6 +117,7 @@ def test_index_size_and_build_time(client, searcher):
     assert value(metrics, "rag_index_build_seconds") == pytest.approx(manifest["build_seconds"])
     built = calendar.timegm(time.strptime(manifest["built_at"], "%Y-%m-%dT%H:%M:%SZ"))
     assert value(metrics, "rag_index_built_timestamp_seconds") == built
+    assert value(metrics, "rag_reload_failed") == 0  # a refused build: tests/system/test_reload.py
 
 
 def test_every_response_has_a_request_id(client):

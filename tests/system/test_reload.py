@@ -143,11 +143,15 @@ async def test_a_build_that_does_not_load_is_not_served_and_the_server_says_why(
     async with serving(app) as client:
         unchanged = await client.post("/v1/admin/reload", headers=ADMIN)
         assert unchanged.json()["status"] == "unchanged" and unchanged.json()["build_id"] == first.build_id
+        assert gauge((await client.get("/metrics")).text, "rag_reload_failed") == 0
         next_corpus(served)
         broken = ingest(served, embedder=embedder).build_id
         passages = unseal(current_build(served.index_dir)) / "passages.jsonl"
         passages.write_bytes(passages.read_bytes()[:-10])
         refused = await client.post("/v1/admin/reload", headers=ADMIN)
+        # what a scraper sees: still ready (an older build answers), and the refusal, which alone said nothing of it
+        scraped = (await client.get("/metrics")).text
+        assert gauge(scraped, "rag_ready") == 1 and gauge(scraped, "rag_reload_failed") == 1
         assert refused.status_code == 409 and refused.headers["content-type"] == "application/problem+json"
         detail = refused.json()["detail"]
         assert f"index build {broken} was not loaded, still serving build {first.build_id}" in detail
@@ -220,10 +224,12 @@ async def test_the_watch_skips_a_bad_build_then_takes_the_next_good_one(served, 
             await asyncio.to_thread(ingest, settings, embedder=embedder)
         ready = await readiness(client, lambda r: r["detail"])
         assert ready["build_id"] == first.build_id and "vectors.faiss is damaged" in ready["detail"]
+        assert gauge((await client.get("/metrics")).text, "rag_reload_failed") == 1
         (settings.corpus_dir / "colis-express.md").write_text(NEW_DOC + "\nEt le dimanche aussi.\n")
         good = await asyncio.to_thread(ingest, settings, embedder=embedder)
         ready = await readiness(client, lambda r: r["build_id"] == good.build_id)
         assert ready["detail"] is None
+        assert gauge((await client.get("/metrics")).text, "rag_reload_failed") == 0
 
 
 async def test_a_server_started_before_the_first_ingest_becomes_ready_by_itself(tmp_path, served, embedder):
