@@ -380,10 +380,11 @@ def main(argv: list[str] | None = None) -> int:
         code = next((c for kind, c in EXIT_CODES.items() if isinstance(exc, kind)), 1)
         _say(f"rag: error: {exc}", err=True)
         return _failed(args, code, str(exc))
-    except Terminated:  # SIGTERM during an ingest, after its cleanup (`rag.interrupts`)
-        return _failed(args, TERMINATED, "terminated (SIGTERM)")
-    except KeyboardInterrupt:
-        return _failed(args, INTERRUPTED, "interrupted")
+    except KeyboardInterrupt as exc:  # Terminated: SIGTERM during an ingest, after its cleanup (`rag.interrupts`)
+        code, said = (TERMINATED, "terminated (SIGTERM)") if isinstance(exc, Terminated) else (INTERRUPTED,
+                                                                                                "interrupted")
+        _say(f"rag: {said}", err=True)  # a log (cron, a Job) said nothing of why the command ended
+        return _failed(args, code, said)
     except BrokenPipeError:  # the reader left (`rag search ... | head`): nothing more to say, and nowhere to say it
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return OUTPUT_CLOSED
