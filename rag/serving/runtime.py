@@ -72,6 +72,21 @@ def _unobserved(search: BatchSearch) -> BatchSearch:
     return search
 
 
+def _serving(searcher: Searcher | None) -> str:
+    if searcher is None:
+        return "serving no index build yet (not ready)"
+    index = searcher.index
+    return f"serving index build {index.build_id} ({len(index)} passages, model {searcher.model_of(index)})"
+
+
+def _keys(settings: Settings) -> str:
+    """Whether the routes need keys, said at start: a misspelt or empty key setting opened the API to all."""
+    api = (f"API keys: {len(settings.api_keys)}" if settings.api_keys else
+           "API keys: none, /v1, /mcp and /passages are open to every client that reaches this address")
+    admin = f"admin keys: {len(settings.admin_keys)}" if settings.admin_keys else "admin keys: none (admin routes off)"
+    return f"{api}; {admin}"
+
+
 class Runtime:
     """A searcher in service, for as long as `running()` lasts.
 
@@ -105,6 +120,7 @@ class Runtime:
             except IndexNotFound as exc:
                 self._not_ready = str(exc)
                 log.warning("not ready: %s", exc)
+        log.info("%s; %s", _serving(self.searcher), _keys(settings))
         watch = None
         if settings.reload_poll_seconds:
             watch = asyncio.create_task(reloader.watch(settings.reload_poll_seconds), name="rag-index-watch")

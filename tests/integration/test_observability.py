@@ -16,6 +16,7 @@ from litestar.testing import TestClient
 from prometheus_client.parser import text_string_to_metric_families
 
 from rag.http import metrics
+from rag.http.app import create_app
 from rag.http.metrics import KNOWN_METHODS
 from rag.logs import JsonFormatter, RequestIdFilter
 from tests.helpers.serving import keyed_server
@@ -203,3 +204,21 @@ def test_a_scrape_is_rendered_off_the_event_loop_one_at_a_time(searcher, setting
         took = time.monotonic() - started
         assert [scrape.result().status_code for scrape in scrapes] == [200, 200]
     assert took < 0.4 and most == 1, (took, most)
+
+
+@pytest.mark.parametrize(("keys", "said"), [
+    ({}, "API keys: none, /v1, /mcp and /passages are open to every client that reaches this address; "
+         "admin keys: none (admin routes off)"),
+    ({"api_keys": ["k1", "k2"], "admin_keys": ["a1"]}, "API keys: 2; admin keys: 1"),
+])
+def test_the_start_says_which_build_is_served_and_whether_keys_are_needed(searcher, settings, caplog, keys, said):
+    """The log said "listening on ..." and nothing of the index nor of the keys: a server whose key setting was
+    misspelt (or empty) started open to all with no word of it. The keys are counted, never shown."""
+    index = searcher.index
+    with caplog.at_level(logging.INFO, logger="rag.api"), \
+            TestClient(create_app(settings.model_copy(update=keys), searcher=searcher), base_url="http://127.0.0.1"):
+        pass
+    (started,) = [r.getMessage() for r in caplog.records if r.name == "rag.api" and "serving" in r.getMessage()]
+    assert started == (f"serving index build {index.build_id} ({len(index)} passages, model "
+                       f"{searcher.model_of(index)}); {said}")
+    assert "k1" not in started and "a1" not in started
