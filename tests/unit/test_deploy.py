@@ -182,3 +182,13 @@ def test_no_pod_gets_rag_variables_from_a_service_link(k8s):
         pod = pod_spec(k8s, kind_name)
         injected = set() if pod.get("enableServiceLinks", True) is False else linked
         assert {name for name in injected if name.startswith("RAG_")} == set(), kind_name
+
+
+def test_rag_is_not_pid_1_in_the_compose_containers(compose):
+    """The kernel gives PID 1 of a container no default action for a signal it has no handler for: `rag serve` as
+    PID 1 ignored SIGTERM until uvicorn installed its handlers, after the model and the index were loaded (checked
+    under `unshare -pf`: still running 8 s after SIGTERM, then listening), and `docker stop` killed it 10 s later.
+    Every service of the image runs under an init that passes signals on."""
+    services = [s for s in compose["services"].values() if s.get("image") == "rag:local"]
+    assert {"ingest", "api"} <= {name for name, s in compose["services"].items() if s in services}
+    assert all(s.get("init") is True for s in services)
