@@ -176,3 +176,17 @@ def test_each_command_says_which_variables_it_ignores_a_server_in_its_log(monkey
     assert {"level": "warning", "logger": "rag.settings",
             "message": "RAG_APIKEYS is no setting of rag and is ignored: did you mean RAG_API_KEYS?"}.items() <= \
         records[0].items()
+
+
+@pytest.mark.parametrize("variable", ["RAG_API_KEYS", "RAG_ADMIN_KEYS", "RAG_ALLOWED_HOSTS", "RAG_CORS_ORIGINS"])
+def test_a_list_of_commas_alone_is_refused_not_read_as_none(monkeypatch, capsys, variable):
+    """`RAG_API_KEYS=",,"` (a template whose values were not filled in) was read as no key: a server open to all."""
+    from rag import cli
+
+    monkeypatch.setenv(variable, " , ,")
+    assert cli.main(["documents"]) == 6
+    assert f"invalid settings: {variable}: holds commas but no value: for none, leave" in capsys.readouterr().err
+    monkeypatch.setenv(variable, "")  # empty: none, as the table says
+    assert getattr(Settings(), variable[4:].lower()) == []
+    monkeypatch.setenv(variable, "a.example.org,")  # a trailing comma is no mistake
+    assert getattr(Settings(), variable[4:].lower()) == ["a.example.org"]
