@@ -65,15 +65,18 @@ class IngestReport:
     skipped: list[Skipped] = field(default_factory=list)
     changed: list[Changed] = field(default_factory=list)  # files indexed with something left out (an unsafe url)
     # the files indexed now against the build published before, by their content: {"added": [...], "modified": [...],
-    # "removed": [...]} sources; None on the first build of an index folder
-    since: dict[str, list[str]] | None = None
+    # "removed": [...], "renamed": [[old, new], ...]} sources; None on the first build of an index folder
+    since: dict[str, list[Any]] | None = None
     seconds: float = 0.0
     model_seconds: float = 0.0  # part of `seconds` spent importing and loading the model (0 on Ray: the actors do)
 
     def differences(self, shown: int = 5) -> str:
-        """`since` in a line, up to `shown` sources a list ("1 added (faq.md); 2 removed (a.md, b.md)"); "" when
-        nothing changed or there was no build before."""
-        return "; ".join(f"{len(sources)} {what} ({', '.join(sources[:shown])}"
+        """`since` in a line, up to `shown` sources a list ("1 added (faq.md); 2 removed (a.md, b.md); 1 renamed
+        (c.md -> d.md)"); "" when nothing changed or there was no build before."""
+        def named(source: str | list[str]) -> str:
+            return source if isinstance(source, str) else " -> ".join(source)
+
+        return "; ".join(f"{len(sources)} {what} ({', '.join(named(s) for s in sources[:shown])}"
                          f"{f', and {len(sources) - shown} more' if len(sources) > shown else ''})"
                          for what, sources in (self.since or {}).items() if sources)
 
@@ -315,7 +318,7 @@ def _ingest_locked(settings: Settings, started: float, *, force: bool, progress:
         report.reused = report.passages
         report.skipped = [Skipped(**s) for s in published["corpus"].get("skipped", [])]
         report.changed = [Changed(**c) for c in published["corpus"].get("changed", [])]
-        report.since = {"added": [], "modified": [], "removed": []}
+        report.since = file_changes([], [])
         report.seconds = time.perf_counter() - started
         return report
 
@@ -361,14 +364,24 @@ def _ingest_locked(settings: Settings, started: float, *, force: bool, progress:
     return report
 
 
-def file_changes(before: list[dict[str, str]], now: list[dict[str, str]]) -> dict[str, list[str]]:
+def file_changes(before: list[dict[str, str]], now: list[dict[str, str]]) -> dict[str, list[Any]]:
     """The files indexed `now` against those indexed `before` (a manifest's `corpus.files`): added, modified (another
-    content) and removed, each list by source path. A file skipped now that was indexed before counts as removed."""
+    content) and removed, each list by source path, and renamed, `[old, new]` pairs: a name gone and a name come with
+    the same content (sha256; several of one content paired in name order). A file skipped now that was indexed
+    before counts as removed."""
     old = {f["source"]: f.get("sha256") for f in before}
     new = {f["source"]: f.get("sha256") for f in now}
-    return {"added": sorted(new.keys() - old.keys()),
+    added, removed = sorted(new.keys() - old.keys()), sorted(old.keys() - new.keys())
+    renamed: list[list[str]] = []
+    for content in {old[source] for source in removed} - {None, ""}:  # no content recorded: no rename seen
+        gone = [source for source in removed if old[source] == content]
+        came = [source for source in added if new[source] == content]
+        renamed += [list(pair) for pair in zip(gone, came, strict=False)]
+    paired = {source for pair in renamed for source in pair}
+    return {"added": [source for source in added if source not in paired],
             "modified": sorted(source for source in new.keys() & old.keys() if new[source] != old[source]),
-            "removed": sorted(old.keys() - new.keys())}
+            "removed": [source for source in removed if source not in paired],
+            "renamed": sorted(renamed)}
 
 
 __all__ = ["IngestReport", "file_changes", "fingerprint", "ingest"]

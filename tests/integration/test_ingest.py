@@ -9,7 +9,7 @@ from rag.errors import ConfigError, IndexError_, IndexMismatch, IngestError
 from rag.index.dense import VECTORS
 from rag.index.layout import current_build
 from rag.index.store import Index
-from rag.ingestion.pipeline import ingest
+from rag.ingestion.pipeline import file_changes, ingest
 from rag.search.fusion import auto_weight
 from rag.settings import Settings
 from tests.helpers.paths import unseal
@@ -197,13 +197,41 @@ def test_the_report_names_the_files_added_modified_and_removed_since_the_build_b
     (corpus / "sequra-faq-marchands.txt").unlink()
     report = ingest(fresh_settings, embedder=embedder)
     assert report.since == {"added": ["horaires.txt"], "modified": ["secu-debi-plateforme.txt"],
-                            "removed": ["sequra-faq-marchands.txt"]}
+                            "removed": ["sequra-faq-marchands.txt"], "renamed": []}
     assert report.to_dict()["since"] == report.since
     assert report.differences() == ("1 added (horaires.txt); 1 modified (secu-debi-plateforme.txt); 1 removed "
                                     "(sequra-faq-marchands.txt)")
     again = ingest(fresh_settings, embedder=embedder)
     assert again.up_to_date and again.differences() == ""
 
+
+
+def test_files_renamed_are_reported_renamed_not_added_and_removed(fresh_settings, embedder):
+    """Three files given new names, their bytes unchanged, were reported as 3 added and 3 removed."""
+    corpus = fresh_settings.corpus_dir
+    for name, hours in (("lundi.txt", 9), ("mardi.txt", 10), ("mercredi.txt", 11)):
+        (corpus / name).write_text(f"Horaires\n\nLe service client ouvre à {hours} heures ce jour-là.\n",
+                                   encoding="utf-8")
+    ingest(fresh_settings, embedder=embedder)
+    for name in ("lundi.txt", "mardi.txt", "mercredi.txt"):
+        (corpus / name).rename(corpus / f"jours-{name}")
+    report = ingest(fresh_settings, embedder=embedder)
+    renamed = [["lundi.txt", "jours-lundi.txt"], ["mardi.txt", "jours-mardi.txt"],
+               ["mercredi.txt", "jours-mercredi.txt"]]
+    assert report.since == {"added": [], "modified": [], "removed": [], "renamed": renamed}
+    assert report.to_dict()["since"]["renamed"] == renamed
+    assert report.differences() == ("3 renamed (lundi.txt -> jours-lundi.txt, mardi.txt -> jours-mardi.txt, "
+                                    "mercredi.txt -> jours-mercredi.txt)")
+
+
+def test_a_rename_is_a_name_gone_and_a_name_come_with_the_same_bytes():
+    before = [{"source": "a.txt", "sha256": "1"}, {"source": "b.txt", "sha256": "1"},
+              {"source": "c.txt", "sha256": "2"}, {"source": "old.txt"}]
+    now = [{"source": "x.txt", "sha256": "1"}, {"source": "c.txt", "sha256": "3"}, {"source": "d.txt", "sha256": "2"},
+           {"source": "new.txt"}]
+    # two files of one content, one left: the first name is paired; a file whose content is unknown is never paired
+    assert file_changes(before, now) == {"added": ["d.txt", "new.txt"], "modified": ["c.txt"],
+                                         "removed": ["b.txt", "old.txt"], "renamed": [["a.txt", "x.txt"]]}
 
 class CountingEmbedder:
     """The real embedder, counting the passages it is asked to embed."""
