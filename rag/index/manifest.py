@@ -96,8 +96,9 @@ class Counts:
 @dataclass(frozen=True)
 class CorpusRecord:
     """The corpus read: its folder, its fingerprint (None for a build that is never published), and per file
-    `{"source", "sha256", "title"}` indexed, `{"source", "reason"}` skipped, `{"source", "change"}` changed (the
-    ingest report's lists, kept so that an up-to-date ingest reports them again)."""
+    `{"source", "sha256", "title", "url", "doc_id"}` indexed ("url": "" when none; not recorded before stop 47),
+    `{"source", "reason"}` skipped, `{"source", "change"}` changed (the ingest report's lists, kept so that an
+    up-to-date ingest reports them again)."""
 
     path: str
     fingerprint: str | None

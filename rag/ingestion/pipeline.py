@@ -65,20 +65,28 @@ class IngestReport:
     skipped: list[Skipped] = field(default_factory=list)
     changed: list[Changed] = field(default_factory=list)  # files indexed with something left out (an unsafe url)
     # the files indexed now against the build published before, by their content: {"added": [...], "modified": [...],
-    # "removed": [...], "renamed": [[old, new], ...]} sources; None on the first build of an index folder
+    # "removed": [...], "renamed": [[old, new], ...], "metadata": [...]} sources (metadata: the same bytes under
+    # another title or URL, which only sources.toml gives); None on the first build of an index folder
     since: dict[str, list[Any]] | None = None
     seconds: float = 0.0
     model_seconds: float = 0.0  # part of `seconds` spent importing and loading the model (0 on Ray: the actors do)
 
     def differences(self, shown: int = 5) -> str:
         """`since` in a line, up to `shown` sources a list ("1 added (faq.md); 2 removed (a.md, b.md); 1 renamed
-        (c.md -> d.md)"); "" when nothing changed or there was no build before."""
-        def named(source: str | list[str]) -> str:
-            return source if isinstance(source, str) else " -> ".join(source)
+        (c.md -> d.md); sources.toml modified (the title or URL of 1 file: e.md)"); "" when nothing changed or there
+        was no build before."""
+        def listed(sources: list[Any]) -> str:
+            more = f", and {len(sources) - shown} more" if len(sources) > shown else ""
+            return ", ".join(s if isinstance(s, str) else " -> ".join(s) for s in sources[:shown]) + more
 
-        return "; ".join(f"{len(sources)} {what} ({', '.join(named(s) for s in sources[:shown])}"
-                         f"{f', and {len(sources) - shown} more' if len(sources) > shown else ''})"
-                         for what, sources in (self.since or {}).items() if sources)
+        def said(what: str, sources: list[Any]) -> str:
+            if what != "metadata":
+                return f"{len(sources)} {what} ({listed(sources)})"
+            many = len(sources) > 1
+            return (f"{METADATA_FILE} modified (the {'titles or URLs' if many else 'title or URL'} of {len(sources)} "
+                    f"file{'s' if many else ''}: {listed(sources)})")
+
+        return "; ".join(said(what, sources) for what, sources in (self.since or {}).items() if sources)
 
     def to_dict(self) -> dict[str, Any]:
         out = dict(self.__dict__)
@@ -368,9 +376,12 @@ def file_changes(before: list[dict[str, str]], now: list[dict[str, str]]) -> dic
     """The files indexed `now` against those indexed `before` (a manifest's `corpus.files`): added, modified (another
     content) and removed, each list by source path, and renamed, `[old, new]` pairs: a name gone and a name come with
     the same content (sha256; several of one content paired in name order). A file skipped now that was indexed
-    before counts as removed."""
-    old = {f["source"]: f.get("sha256") for f in before}
-    new = {f["source"]: f.get("sha256") for f in now}
+    before counts as removed. Metadata: the files of the same name and content with another title or URL (a build
+    from before stop 47 recorded no URL: titles only)."""
+    was, is_ = {f["source"]: f for f in before}, {f["source"]: f for f in now}
+    old = {source: f.get("sha256") for source, f in was.items()}
+    new = {source: f.get("sha256") for source, f in is_.items()}
+    kept = sorted(new.keys() & old.keys())
     added, removed = sorted(new.keys() - old.keys()), sorted(old.keys() - new.keys())
     renamed: list[list[str]] = []
     for content in {old[source] for source in removed} - {None, ""}:  # no content recorded: no rename seen
@@ -379,9 +390,17 @@ def file_changes(before: list[dict[str, str]], now: list[dict[str, str]]) -> dic
         renamed += [list(pair) for pair in zip(gone, came, strict=False)]
     paired = {source for pair in renamed for source in pair}
     return {"added": [source for source in added if source not in paired],
-            "modified": sorted(source for source in new.keys() & old.keys() if new[source] != old[source]),
+            "modified": [source for source in kept if new[source] != old[source]],
             "removed": [source for source in removed if source not in paired],
-            "renamed": sorted(renamed)}
+            "renamed": sorted(renamed),
+            "metadata": [source for source in kept
+                         if new[source] == old[source] and _described_otherwise(was[source], is_[source])]}
+
+
+def _described_otherwise(before: dict[str, str], now: dict[str, str]) -> bool:
+    """Whether two `corpus.files` entries of a file give it another title, or URL (when both record one)."""
+    keys = ("title", "url") if "url" in before and "url" in now else ("title",)
+    return any(before.get(key) != now.get(key) for key in keys)
 
 
 __all__ = ["IngestReport", "file_changes", "fingerprint", "ingest"]

@@ -267,7 +267,7 @@ def index_parts(stages: Embedded, settings: Settings, *, started: float, fingerp
         corpus=CorpusRecord(
             path=str(settings.corpus_dir.absolute()),  # a server run from another folder finds the files by it
             fingerprint=fingerprint,
-            files=[{"source": d.source, "sha256": d.sha256, "title": d.title, "doc_id": d.doc_id}
+            files=[{"source": d.source, "sha256": d.sha256, "title": d.title, "url": d.url or "", "doc_id": d.doc_id}
                    for d in corpus.documents],
             skipped=[{"source": s.source, "reason": s.reason} for s in corpus.skipped],
             changed=[{"source": d.source, "change": change} for d in corpus.documents for change in d.changes]),

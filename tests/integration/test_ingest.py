@@ -197,7 +197,7 @@ def test_the_report_names_the_files_added_modified_and_removed_since_the_build_b
     (corpus / "sequra-faq-marchands.txt").unlink()
     report = ingest(fresh_settings, embedder=embedder)
     assert report.since == {"added": ["horaires.txt"], "modified": ["secu-debi-plateforme.txt"],
-                            "removed": ["sequra-faq-marchands.txt"], "renamed": []}
+                            "removed": ["sequra-faq-marchands.txt"], "renamed": [], "metadata": []}
     assert report.to_dict()["since"] == report.since
     assert report.differences() == ("1 added (horaires.txt); 1 modified (secu-debi-plateforme.txt); 1 removed "
                                     "(sequra-faq-marchands.txt)")
@@ -218,7 +218,7 @@ def test_files_renamed_are_reported_renamed_not_added_and_removed(fresh_settings
     report = ingest(fresh_settings, embedder=embedder)
     renamed = [["lundi.txt", "jours-lundi.txt"], ["mardi.txt", "jours-mardi.txt"],
                ["mercredi.txt", "jours-mercredi.txt"]]
-    assert report.since == {"added": [], "modified": [], "removed": [], "renamed": renamed}
+    assert report.since == {"added": [], "modified": [], "removed": [], "renamed": renamed, "metadata": []}
     assert report.to_dict()["since"]["renamed"] == renamed
     assert report.differences() == ("3 renamed (lundi.txt -> jours-lundi.txt, mardi.txt -> jours-mardi.txt, "
                                     "mercredi.txt -> jours-mercredi.txt)")
@@ -227,11 +227,37 @@ def test_files_renamed_are_reported_renamed_not_added_and_removed(fresh_settings
 def test_a_rename_is_a_name_gone_and_a_name_come_with_the_same_bytes():
     before = [{"source": "a.txt", "sha256": "1"}, {"source": "b.txt", "sha256": "1"},
               {"source": "c.txt", "sha256": "2"}, {"source": "old.txt"}]
-    now = [{"source": "x.txt", "sha256": "1"}, {"source": "c.txt", "sha256": "3"}, {"source": "d.txt", "sha256": "2"},
-           {"source": "new.txt"}]
+    now = [{"source": "x.txt", "sha256": "1"}, {"source": "c.txt", "sha256": "3", "title": "C"},
+           {"source": "d.txt", "sha256": "2"}, {"source": "new.txt"}]
     # two files of one content, one left: the first name is paired; a file whose content is unknown is never paired
     assert file_changes(before, now) == {"added": ["d.txt", "new.txt"], "modified": ["c.txt"],
-                                         "removed": ["b.txt", "old.txt"], "renamed": [["a.txt", "x.txt"]]}
+                                         "removed": ["b.txt", "old.txt"], "renamed": [["a.txt", "x.txt"]],
+                                         "metadata": []}
+
+
+def test_a_title_or_url_changed_in_sources_toml_is_named_since_the_build_before(fresh_settings, embedder):
+    """A title changed in sources.toml made a new build ("1 embedded"), and the report named nothing."""
+    ingest(fresh_settings, embedder=embedder)
+    metadata = fresh_settings.corpus_dir / "sources.toml"
+    text = metadata.read_text(encoding="utf-8")
+    metadata.write_text(text.replace('title = "Sécu-débi : service client', 'title = "Sécu-débi, service client'),
+                        encoding="utf-8")
+    report = ingest(fresh_settings, embedder=embedder)
+    assert report.embedded >= 1 and report.since == {"added": [], "modified": [], "removed": [], "renamed": [],
+                                                     "metadata": ["secu-debi-plateforme.txt"]}
+    assert report.differences() == "sources.toml modified (the title or URL of 1 file: secu-debi-plateforme.txt)"
+    metadata.write_text(metadata.read_text(encoding="utf-8").replace(
+        'language = "fr"', 'url = "https://example.org/doc"\nlanguage = "fr"'), encoding="utf-8")
+    report = ingest(fresh_settings, embedder=embedder)
+    assert report.differences() == ("sources.toml modified (the titles or URLs of 2 files: secu-debi-plateforme.txt, "
+                                    "sequra-faq-marchands.txt)")
+
+
+def test_a_title_changed_is_named_against_a_build_that_recorded_no_url():
+    before = [{"source": "a.txt", "sha256": "1", "title": "A"}, {"source": "b.txt", "sha256": "2", "title": "B"}]
+    now = [{"source": "a.txt", "sha256": "1", "title": "A", "url": ""},
+           {"source": "b.txt", "sha256": "2", "title": "B2", "url": ""}]
+    assert file_changes(before, now)["metadata"] == ["b.txt"]  # a.txt: no URL recorded before, not a change
 
 class CountingEmbedder:
     """The real embedder, counting the passages it is asked to embed."""
