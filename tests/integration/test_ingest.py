@@ -9,7 +9,8 @@ from rag.errors import ConfigError, IndexError_, IndexMismatch, IngestError
 from rag.index.dense import VECTORS
 from rag.index.layout import current_build
 from rag.index.store import Index
-from rag.ingestion.pipeline import file_changes, ingest
+from rag.ingestion.changes import file_changes
+from rag.ingestion.pipeline import ingest
 from rag.search.fusion import auto_weight
 from rag.settings import Settings
 from tests.helpers.paths import unseal
