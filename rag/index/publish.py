@@ -126,6 +126,17 @@ def publish(index_dir: Path, chunks: list[Chunk], vectors: np.ndarray, lexical: 
     return final
 
 
+def prune(index_dir: Path, *, keep_builds: int = 2) -> None:
+    """Prune as `publish` does, without publishing: keep the current build and the `keep_builds - 1` newest others
+    (the one it replaced, if it is still there, is the newest), any build leased, and recent leftovers. For an ingest
+    that finds the corpus unchanged, after one killed between publishing and pruning left more builds than kept."""
+    if keep_builds < 2:
+        raise ValueError("keep_builds must be at least 2: the current build and the one it replaced")
+    current = current_build(index_dir)
+    if current is not None:  # no build published: nothing of this folder is known to be safe to remove
+        _prune(index_dir, keep={current}, also_newest=keep_builds - 1)
+
+
 def _write_failure(index_dir: Path, exc: OSError) -> str:
     try:
         free = f"{shutil.disk_usage(index_dir).free:,} bytes free there"
@@ -224,4 +235,4 @@ def _prune(index_dir: Path, keep: set[Path | None], also_newest: int = 0) -> Non
             link.unlink(missing_ok=True)
 
 
-__all__ = ["HEARTBEAT_SECONDS", "LEFTOVER_GRACE_SECONDS", "kept_fresh", "publish"]
+__all__ = ["HEARTBEAT_SECONDS", "LEFTOVER_GRACE_SECONDS", "kept_fresh", "prune", "publish"]

@@ -39,7 +39,7 @@ from rag.errors import ConfigError, IndexError_, IndexNotFound, IndexWriteFailed
 from rag.index.layout import current_build, damage, link_fault, read_manifest
 from rag.index.lexical import LAYOUT as LEXICAL_LAYOUT
 from rag.index.locks import IngestLock
-from rag.index.publish import publish
+from rag.index.publish import prune, publish
 from rag.index.store import Index
 from rag.index.vector_options import VectorOptions
 from rag.index.windows import numbered_as_now
@@ -328,6 +328,7 @@ def _ingest_locked(settings: Settings, started: float, *, force: bool, progress:
         report.skipped = [Skipped(**s) for s in published["corpus"].get("skipped", [])]
         report.changed = [Changed(**c) for c in published["corpus"].get("changed", [])]
         report.since = file_changes([], [])
+        prune(index_dir, keep_builds=settings.keep_builds)  # an ingest killed before it pruned left builds beyond
         report.seconds = time.perf_counter() - started
         return report
 

@@ -162,6 +162,23 @@ def test_pruning_keeps_the_new_build_the_one_it_replaced_and_any_in_use(publishe
     assert sorted(p.name for p in (published / BUILDS).iterdir()) == sorted([builds[-1], newest])
 
 
+
+def test_an_up_to_date_ingest_prunes_what_an_ingest_killed_before_pruning_left(fresh_settings, embedder):
+    """An ingest killed after it published, before it pruned, left builds beyond RAG_KEEP_BUILDS; the next ingests
+    found the corpus unchanged and left them until the corpus changed."""
+    index_dir = fresh_settings.index_dir
+    first = ingest(fresh_settings, embedder=embedder).build_id
+    served = Index.load(index_dir)  # a server holds the first build
+    builds = [republish(index_dir, keep_builds=10) for _ in range(3)]  # published, never pruned: the corpus is as read
+    report = ingest(fresh_settings, embedder=embedder)
+    assert report.up_to_date and report.build_id == builds[-1]
+    # the current build, the newest other (the one it replaced) and the leased one
+    assert sorted(p.name for p in (index_dir / BUILDS).iterdir()) == sorted([first, *builds[-2:]])
+    assert served.path.is_dir() and served.build_id == first
+    del served  # the server moved on
+    assert ingest(fresh_settings, embedder=embedder).up_to_date
+    assert sorted(p.name for p in (index_dir / BUILDS).iterdir()) == sorted(builds[-2:])
+
 def test_keep_builds_keeps_that_many_of_the_newest_builds_without_any_lease(published):
     """Replicas on other hosts hold no lease this host can see: only `keep_builds` protects their builds."""
     builds = [republish(published, keep_builds=3) for _ in range(5)]  # within a second: names do not give the order
