@@ -176,7 +176,8 @@ class Reloader:
         Not ready: no build is served yet (the reason the first load failed), or the served build's folder is
         no longer in the index folder (pruned by an ingest, typically on another host). The second is logged as
         one warning when first seen for that build, however often it is asked; it ends when another build is
-        served (the watch takes the current build by itself if it loads) or the folder is back. Costs one `stat`.
+        served (the watch takes the current build by itself if it loads) or the folder is back. Costs one `stat`
+        (a few more while the folder is gone: the reason says whether a current build is left to move on to).
         """
         searcher = self.searcher
         if searcher is None:
@@ -197,9 +198,16 @@ class Reloader:
         poll = self.settings.reload_poll_seconds
         when = (f"within RAG_RELOAD_POLL_SECONDS ({poll:g} s), or at once on `POST /v1/admin/reload`" if poll else
                 "on `POST /v1/admin/reload` (the watch is off: RAG_RELOAD_POLL_SECONDS=0)")
-        gone = (f"index build {index.build_id} is served but its folder {index.path} is gone (an ingest removed it: "
-                "it keeps the RAG_KEEP_BUILDS newest builds and cannot see which builds servers on other hosts "
-                "still use); this server still answers from what it had loaded, stale,")
+        index_dir = self.settings.index_dir
+        gone = f"index build {index.build_id} is served but its folder {index.path} is gone"
+        stale = "this server still answers from what it had loaded, stale,"
+        if current_build(index_dir) is None:  # nothing to move on to: no ingest prunes the current build
+            where = (f"the index folder {index_dir} is gone too" if not os.path.isdir(index_dir) else
+                     f"and {index_dir} has no current build (its `current` link is missing or names a folder gone)")
+            return (f"{gone}, {where}: removed by hand or by a tool, not by an ingest; {stale} until a build is "
+                    f"published there (`rag ingest`), which it serves {when}")
+        gone += (" (pruned by an ingest, most likely: it keeps the RAG_KEEP_BUILDS newest builds and cannot see which "
+                 f"builds servers on other hosts still use); {stale}")
         if self.failure is None:
             return f"{gone} until it loads the current build, {when}"
         return (f"{gone} and cannot move on: {self.failure}. Fix that and publish a build this server accepts "

@@ -1,9 +1,13 @@
 """API contract through Litestar's test client, over the real model and index."""
 
+import shutil
+
 import pytest
 from litestar.testing import TestClient
 
 from rag.http.app import create_app
+from rag.index.store import Index
+from rag.search.searcher import Searcher
 from rag.settings import Settings
 
 QUESTION = "Quels documents d’identité acceptez-vous ?"
@@ -107,6 +111,26 @@ def test_not_ready_without_index(tmp_path):
         r = c.post("/v1/search", json={"question": "bonjour"})
         assert r.status_code == 503 and "rag ingest" in r.json()["detail"]
 
+
+
+def test_not_ready_when_the_whole_index_folder_is_deleted_says_so_and_what_brings_it_back(index, settings, embedder,
+                                                                                          tmp_path):
+    """The 503 said "an ingest removed it" and that the server would load the current build within 2 s: there was
+    none to load, and no ingest removes the current build."""
+    target = tmp_path / "index"
+    shutil.copytree(index.path.parent.parent, target, symlinks=True)
+    served = settings.model_copy(update={"index_dir": target})
+    with TestClient(create_app(served, searcher=Searcher(Index.load(target), embedder)),
+                    base_url="http://127.0.0.1") as c:
+        assert c.get("/readyz").status_code == 200
+        shutil.rmtree(target)
+        ready = c.get("/readyz")
+        detail = ready.json()["detail"]
+        assert ready.status_code == 503 and "the index folder RAG_INDEX_DIR is gone too" in detail, detail
+        assert "an ingest" not in detail.replace("not by an ingest", "") and "loads the current build" not in detail
+        assert "until a build is published there (`rag ingest`), which it serves within RAG_RELOAD_POLL" in detail
+        target.mkdir()  # the folder back, empty: still no build to move on to
+        assert "RAG_INDEX_DIR has no current build" in c.get("/readyz").json()["detail"]
 
 def test_openapi_and_docs(client):
     schema = client.get("/schema/openapi.json").json()
