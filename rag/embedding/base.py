@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import sys
 import threading
 import time
 from abc import ABC, abstractmethod
@@ -20,6 +21,43 @@ from collections.abc import Iterator, Sequence
 import numpy as np
 
 from rag.errors import ModelError
+
+PROGRESS_LINE_SECONDS = 30.0  # where stderr is no terminal, a line of progress at most this often
+
+
+class Meter:
+    """The progress of one embedding run: tqdm's bar on a terminal; elsewhere (a cron job's or a pod's log, a pipe)
+    a line on stderr at most every `PROGRESS_LINE_SECONDS`, and a last one at the end of a run that said any. A bar's
+    carriage returns make one endless line of a log file, and an ingest run by a scheduler said nothing for hours."""
+
+    def __init__(self, total: int) -> None:
+        self.total, self.done = total, 0
+        self._started = self._said = time.monotonic()
+        self._lines = 0
+        self._bar = None
+        if sys.stderr.isatty():
+            from tqdm import tqdm
+
+            self._bar = tqdm(total=total, desc="Embedding", unit="text")
+
+    def update(self, n: int = 1) -> None:
+        self.done += n
+        if self._bar is not None:
+            self._bar.update(n)
+        elif time.monotonic() - self._said >= PROGRESS_LINE_SECONDS:
+            self._line()
+
+    def _line(self) -> None:
+        self._said = time.monotonic()
+        self._lines += 1
+        print(f"embedding: {self.done:,} of {self.total:,} texts ({100 * self.done // max(self.total, 1)}%), "
+              f"{self._said - self._started:.0f} s", file=sys.stderr, flush=True)
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.close()
+        elif self._lines:
+            self._line()
 
 
 class ModelUnavailable(ModelError):
@@ -101,4 +139,4 @@ class Embedder(ABC):
         }
 
 
-__all__ = ["Embedder", "ModelUnavailable"]
+__all__ = ["PROGRESS_LINE_SECONDS", "Embedder", "Meter", "ModelUnavailable"]

@@ -29,7 +29,7 @@ from typing import Any
 
 import numpy as np
 
-from rag.embedding.base import Embedder, ModelUnavailable
+from rag.embedding.base import Embedder, Meter, ModelUnavailable
 from rag.embedding.e5_convert import FORMAT, MODEL_FILE, TOKENIZER_FILE, convert
 from rag.embedding.e5_tokenizer import E5Tokenizer
 from rag.embedding.names import BUNDLED_MODEL
@@ -256,11 +256,7 @@ class BundledE5(Embedder):
     def _encode(self, texts: list[str], *, query: bool, progress: bool) -> np.ndarray:
         prompt = self.query_prompt if query else self.passage_prompt
         out = np.empty((len(texts), self.dimension), dtype=np.float32)
-        bar = None
-        if progress:
-            from tqdm import tqdm
-
-            bar = tqdm(total=len(texts), desc="Embedding", unit="passage")
+        bar = Meter(len(texts)) if progress else None
         side_by_side = self._side_session is not None and len(texts) > 1
         session = self._side_session if side_by_side else self._session
         assert session is not None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -100,7 +101,8 @@ class SentenceTransformerEmbedder(Embedder):
         if len(texts) <= self.batch_size and not progress and hasattr(self._model, "preprocess"):
             return self._forward(texts, prompt)
         return self._model.encode(texts, prompt=prompt or None, batch_size=self.batch_size,
-                                  normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=progress)
+                                  normalize_embeddings=True, convert_to_numpy=True,
+                                  show_progress_bar=progress and sys.stderr.isatty())  # one call: no lines of progress
 
     def _pieces(self) -> Iterator[None]:
         """Module by module, the leaves first, each module's attributes: its parameters and buffers (the weights)

@@ -34,6 +34,7 @@ import logging
 import os
 import pickle
 import re
+import sys
 from dataclasses import replace
 from pathlib import Path
 from types import ModuleType
@@ -241,8 +242,9 @@ def chunk_and_embed(settings: Settings, prepare: Prepare, *, address: str | None
             where = f"the Ray cluster at {address}" if address else "a local Ray instance"
             raise IngestError(f"cannot connect to {where}: {exc}") from exc
         reclaim()  # ray.init installs its own SIGTERM handler: an ingest stopped so still cleans up and says so
-    ray.data.DataContext.get_current().enable_progress_bars = progress
-    if not progress:
+    bars = progress and sys.stderr.isatty()  # Ray's bars on a terminal only: in a log, one endless line
+    ray.data.DataContext.get_current().enable_progress_bars = bars
+    if not bars:
         logging.getLogger("ray.data").setLevel(logging.WARNING)
 
     def embed(texts: list[str]) -> np.ndarray:
