@@ -19,10 +19,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from rag.index.analyzer import Analyzer
-from rag.passage import ITEM, fence_end, is_abbreviation, is_separator, starts_sentence
+from rag.passage import is_abbreviation, is_separator, starts_sentence
 from rag.schemas import Highlight
-from rag.search import emphasis, tables
-from rag.search.lines import joined, lines, prose
+from rag.search import emphasis, lists, tables
+from rag.search.lines import joined, prose
 
 # A sentence ends at . ! ? … (closing quotes and brackets stay with it) before a space and a capital or a digit.
 # A bold question's closing marks stay with it ("**Qui paie ?** Pour..."), a lead-in of its own (rag.search.emphasis).
@@ -130,10 +130,12 @@ def excerpt(text: str, start: int, end: int, budget: int = ANSWER_CHARS, lead: i
     A neighbour on another line joins only if both lines are prose (`rag.search.lines.prose`): a list item, a table
     row or a heading is never added to a snippet, nor a snippet that is one grown; except, with the longer `lead`,
     the lines that the snippet's last sentence, or one the excerpt added after it, announces with a colon
-    (`_announced`), from the snippet on (the sentences before it are dropped for the list): the whole list when it
-    ends within `LIST_CHARS` of the snippet's start, else its whole lines within `lead`. A snippet that holds an item
-    of the list (the question names it) ends on that item, and the list stays apart. A snippet within a table
-    (`rag.search.tables`): on its first row, from its header row; on a later row, alone (the answer shows the header
+    (`lists.announced`), from the snippet on (the sentences before it are dropped for the list): the whole list when
+    it ends within `LIST_CHARS` of the snippet's start, else its whole lines within `lead`. A snippet that holds an
+    item of the list (the question names it) ends on that item, and the list stays apart; but, with the longer
+    `lead`, one on a step of a numbered procedure (items numbered 1 to n, `lists.procedure`) gives the whole
+    procedure when it ends within `LIST_CHARS` of its start. A snippet within a table (`rag.search.tables`): on its
+    first row, from its header row; on a later row, alone (the answer shows the header
     above it); on the header, its caption line or a sentence with the header under it, the table (`_in_table`). With
     `header` (the passage goes on with a table whose header row it carries, not in `text`), a row it opens on is
     itself alone, whole, shown under that header (`rag.search.answer`)."""
@@ -144,10 +146,10 @@ def excerpt(text: str, start: int, end: int, budget: int = ANSWER_CHARS, lead: i
     reads_on = lead > budget
     if from_start and reads_on:
         a, b = excerpt(text, start, end, budget, lead, header=header)
-        head, whole = _opening_list(text, spans)
+        head, whole = lists.opening_list(text, spans)
         if whole is not None and b <= spans[whole][1] and spans[whole][1] - head <= LIST_CHARS:
             return head, spans[whole][1]
-        listed = any(_announces(text, span) and a <= span[0] and span[1] < b for span in spans)
+        listed = any(lists.announces(text, span) and a <= span[0] and span[1] < b for span in spans)
         return (head, excerpt(text, spans[0][0], b, budget, lead)[1]) \
             if b - spans[0][0] <= (LIST_CHARS if listed else lead) else (a, b)
     first, last = inside[0], inside[-1]
@@ -159,6 +161,8 @@ def excerpt(text: str, start: int, end: int, budget: int = ANSWER_CHARS, lead: i
                   (not spans[last][3] and (below := below + 1) < len(table) and table[below] == below)):  # a caption
         row = next(i for i, span in enumerate(spans) if span[2] == below)  # the table they name
         return _in_table(spans, table, below, (row, row), (start, end), budget, lead, rows)
+    if reads_on and (steps := lists.procedure(text, spans, first, last, LIST_CHARS)) is not None:
+        return min(start, steps[0]), max(end, steps[1])  # one step of a procedure: the procedure
 
     def joins(a: int, b: int) -> bool:  # never into a list item's bold lead-in: it asks, its answer follows
         return (spans[a][2] == spans[b][2] or (spans[a][3] and spans[b][3])) \
@@ -180,10 +184,10 @@ def excerpt(text: str, start: int, end: int, budget: int = ANSWER_CHARS, lead: i
             first, grown = first - 1, True
         if not grown:
             break
-    if reads_on and any(_announces(text, spans[i]) for i in range(inside[-1], last + 1)):
+    if reads_on and any(lists.announces(text, spans[i]) for i in range(inside[-1], last + 1)):
         first = inside[0]  # the list, not the sentences before the snippet
-        whole = _list_end(text, spans, last)
-        fitting = _announced(text, spans, last, spans[first][0] + lead)
+        whole = lists.list_end(text, spans, last)
+        fitting = lists.announced(text, spans, last, spans[first][0] + lead)
         last = max(fitting, whole) if spans[whole][1] - spans[first][0] <= LIST_CHARS else fitting
     return min(start, spans[first][0]), max(end, spans[last][1])
 
@@ -197,7 +201,7 @@ def _in_table(spans: Sequence[tuple[int, int, int, bool]], table: list[int | Non
     (`tables.shown_above`)."""
     if head == tables.ABOVE or tables.below_header(lines, head, spans[inside[0]][2]) is not None:
         top = next(i for i, span in enumerate(spans) if span[2] == spans[inside[0]][2])  # the row's first span
-        return min(snippet[0], spans[top][0]), max(snippet[1], spans[_line_last(spans, inside[1])][1])
+        return min(snippet[0], spans[top][0]), max(snippet[1], spans[lists.line_last(spans, inside[1])][1])
     rows = range(head, tables.last_row(table, head) + 1)
     on = [[i for i, span in enumerate(spans) if span[2] == line] for line in rows]  # each row's spans
     top, first, last = on[0][0], *inside
@@ -211,16 +215,6 @@ def _in_table(spans: Sequence[tuple[int, int, int, bool]], table: list[int | Non
     return min(snippet[0], spans[first][0]), max(snippet[1], spans[last][1])
 
 
-def _opening_list(text: str, spans: Sequence[tuple[int, int, int, bool]]) -> tuple[int, int | None]:
-    """Where an excerpt from the passage's start begins (its first item's bullet when the passage opens on a list
-    item or a table row, so that every item shows its bullet) and the last span of that opening list (None when
-    the passage opens otherwise): the list `_list_end` bounds, from its first item on."""
-    if not (item := ITEM.match(text)):  # an item is never prose (`rag.search.lines.prose`)
-        return spans[0][0], None
-    head = min(spans[0][0], item.end() - len(item.group().lstrip()))
-    return head, _list_end(text, spans, _line_last(spans, 0), announced=False)
-
-
 def opening(text: str, budget: int = ANSWER_CHARS, lead: int = LEAD_CHARS) -> tuple[int, int] | None:
     """(start, end) of the excerpt that the first sentence of `text` gets: the passage's start, read on within
     `lead`, or `LIST_CHARS` for a list it announces (`excerpt`); for a passage that opens on a list, that whole
@@ -231,7 +225,7 @@ def opening(text: str, budget: int = ANSWER_CHARS, lead: int = LEAD_CHARS) -> tu
     spans = _spans(text)
     if not spans:
         return None
-    head, whole = _opening_list(text, spans)
+    head, whole = lists.opening_list(text, spans)
     if whole is not None:
         return (head, spans[whole][1]) if spans[whole][1] - head <= LIST_CHARS else None
     if not spans[0][3]:
@@ -239,56 +233,6 @@ def opening(text: str, budget: int = ANSWER_CHARS, lead: int = LEAD_CHARS) -> tu
     if spans[0][1] - spans[0][0] > lead:
         return None
     return excerpt(text, spans[0][0], spans[0][1], budget, lead)
-
-
-def _announces(text: str, span: tuple[int, int, int, bool]) -> bool:
-    return text[span[0]:span[1]].endswith(":")
-
-
-def _line_last(spans: Sequence[tuple[int, int, int, bool]], i: int) -> int:
-    """The last span on the line of `spans[i]`."""
-    while i + 1 < len(spans) and spans[i + 1][2] == spans[i][2]:
-        i += 1
-    return i
-
-
-def _list_end(text: str, spans: Sequence[tuple[int, int, int, bool]], last: int, announced: bool = True) -> int:
-    """The last span of the list that `spans[last]`, ending its line with a colon, announces: the next line, then
-    each line that goes on with the list (an item: not prose, `lines.prose`; or any line after one ending with ';' or
-    ','), up to the next line that announces something of its own; a code block whole. Prose after the last item
-    ("… après un délai de 3 ans.") is not the list. Not `announced`: `spans[last]` ends the list's first item, and
-    the line after it must itself go on with the list (an item, or any line after one ending with ';' or ',')."""
-    if announced and (close := fence_end(lines(text), spans[last][2] + 1)) is not None:
-        return max(i for i, span in enumerate(spans) if span[2] <= close)
-    end = j = last
-    while j + 1 < len(spans) and spans[j + 1][2] != spans[j][2]:
-        k = _line_last(spans, j + 1)
-        if _announces(text, spans[k]):
-            break
-        before = text[spans[end][0]:spans[end][1]].rstrip()
-        if (end != last or not announced) and spans[j + 1][3] and not before.endswith((";", ",")):
-            break
-        end = j = k
-    return end
-
-
-def _announced(text: str, spans: Sequence[tuple[int, int, int, bool]], last: int, limit: int) -> int:
-    """The last span of an excerpt that announces what follows with a colon and ends on `spans[last]` at the end of
-    a line: the lines after it, whole, list items and rows included, while they end before `limit` (an offset of
-    `text`) and up to the next line that announces something of its own ("A noter :", "Pour les entreprises :").
-    A list announced by the answer is the answer ("... de plusieurs manières :" then the ways)."""
-    if last + 1 >= len(spans) or spans[last + 1][2] == spans[last][2]:
-        return last
-    end = last
-    for j in range(last + 1, len(spans)):
-        if spans[j][1] > limit:
-            break
-        line_ends = j + 1 == len(spans) or spans[j + 1][2] != spans[j][2]
-        if line_ends and _announces(text, spans[j]):
-            break
-        if line_ends:
-            end = j  # a whole line fits
-    return end
 
 
 def best_window(parts: tuple[Sentence, ...], weights: Mapping[str, float],

@@ -348,6 +348,50 @@ def test_a_list_announced_by_the_answer_is_shown_with_it_in_whole_lines():
     assert shown.endswith("pièce numéro 29 ;")
 
 
+def test_one_step_of_a_numbered_procedure_is_answered_by_the_whole_procedure():
+    """Audit 47: a hard-wrapped help page's section "Les étapes du déménagement" is five numbered steps that no
+    colon announces; "je demenage, comment je fais pour mon contrat ?" was answered by the last step alone ("5.
+    Validez : ... votre nouveau contrat sous 48 heures."), the only one naming the contract. Items numbered 1 to n
+    are a procedure, each step going on from the one before: the answer is the procedure, from step 1, whole."""
+    steps = textwrap.dedent("""\
+        1. Connectez-vous à votre espace client et choisissez « Je déménage »
+           dans la rubrique « Mon contrat ».
+        2. Indiquez la date de départ de votre ancien logement et relevez votre
+           compteur ce jour-là.
+        3. Saisissez l'adresse du nouveau logement et, si possible, le numéro de
+           point de livraison (PDL) à 14 chiffres.
+        4. Choisissez la date de mise en service dans le nouveau logement.
+        5. Validez : vous recevez une confirmation par e-mail et votre nouveau
+           contrat sous 48 heures.""")
+    last = "Validez : vous recevez une confirmation par e-mail et votre nouveau\n   contrat sous 48 heures."
+    assert _excerpt(steps, last, lead=LEAD_CHARS) == steps
+    citation = Citation(doc_id="d", title="Déménager", source="d.txt", section="Les étapes du déménagement", start=0,
+                        end=len(steps), label="Déménager")
+    at = steps.index(last)
+    hit = Hit(rank=1, id="p1", text=steps, score=1.0, citation=citation,
+              highlight=Highlight(text=last, start=at, end=at + len(last), score=1.0))
+    assert answer([hit]).text == steps  # type: ignore[union-attr]  # the heading asks nothing: this rule alone
+    # ... after the prose that introduces it, without a colon: from step 1, the prose left out; prose after the
+    # last step is not the procedure
+    page = f"Pour transférer votre contrat, suivez ces étapes.\n{steps}\n\nLa résiliation de l'ancien est gratuite."
+    assert _excerpt(page, last, lead=LEAD_CHARS) == steps
+    # the passage's own highlight (no lead) stays the step, with its number
+    assert _excerpt(steps, last, lead=0) == "5. " + last
+    # not a procedure from its start (a later passage opening on step 3, numbers skipped), a bulleted list, an FAQ
+    # whose numbered items ask their bold questions: the step alone, as before
+    for other in (steps[steps.index("3. "):], steps.replace("2. ", "7. "), re.sub(r"(?m)^\d\. ", "- ", steps)):
+        assert _excerpt(other, last, lead=LEAD_CHARS) in (last, "5. " + last), other
+    faq = "1. **Puis-je déménager ?** Oui, en ligne.\n2. **Sous quel délai ?** Votre contrat arrive sous 48 heures."
+    assert _excerpt(faq, "Votre contrat arrive sous 48 heures.", lead=LEAD_CHARS) == \
+        "Votre contrat arrive sous 48 heures."
+    # a procedure longer than the list's room: the step alone
+    step = "Étape numéro {} de la procédure de déménagement, à faire dans l'ordre."
+    long = "\n".join(f"{n}. {step.format(n)}" for n in range(1, 16))
+    assert len(long) > LIST_CHARS
+    step = step.format(15)
+    assert _excerpt(long, step, lead=LEAD_CHARS) == "15. " + step
+
+
 def test_a_code_block_announced_by_the_answer_comes_whole():
     """An agent's documentation: "Le script suivant relance les jobs en échec :" then a fenced Python block. The
     answer stopped at the fence's opening line ("```python"): the block's first line ends with a colon and so
@@ -456,9 +500,10 @@ def test_an_faq_entry_that_opens_on_a_list_is_answered_by_the_whole_list():
 
 def test_a_heading_that_asks_without_a_question_mark_is_answered_from_its_start():
     """"## Comment retourner un article" and its numbered steps: the audit's answer was the second step alone, where
-    the same heading with a question mark gave all three. A heading opening on an interrogative word asks too."""
-    steps = ("1. Connectez-vous à votre espace client.\n2. Choisissez la commande et cliquez sur « Retourner ».\n"
-             "3. Imprimez l'étiquette prépayée et déposez le colis en point relais.")
+    the same heading with a question mark gave all three. A heading opening on an interrogative word asks too. (The
+    steps are bulleted here: numbered ones are a procedure, whole under any heading, below.)"""
+    steps = ("- Connectez-vous à votre espace client.\n- Choisissez la commande et cliquez sur « Retourner ».\n"
+             "- Imprimez l'étiquette prépayée et déposez le colis en point relais.")
     at = steps.index("Choisissez")
     for section, whole in (("Comment retourner un article", True), ("How to return an item", True),
                            ("Retours › Où déposer le colis", True), ("Retourner un article", False),

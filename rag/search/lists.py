@@ -1,0 +1,102 @@
+"""The lists of a passage as an answer quotes them (`rag.search.snippets.excerpt`): the lines a colon announces, the
+list a passage opens on, and a numbered procedure (items numbered 1, 2, ..., n), each whole or in whole lines.
+
+A span is a sentence of the passage as `rag.search.snippets` cuts it: (start, end, line number among the passage's
+joined lines, prose line)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from rag.passage import ITEM, fence_end
+from rag.search import emphasis
+from rag.search.lines import joined, lines
+
+Span = tuple[int, int, int, bool]
+_STEP = re.compile(r"[ \t]*(\d{1,3})[.)]\s")  # a numbered item: "1. ", "2) "
+
+
+def opening_list(text: str, spans: Sequence[Span]) -> tuple[int, int | None]:
+    """Where an excerpt from the passage's start begins (its first item's bullet when the passage opens on a list
+    item or a table row, so that every item shows its bullet) and the last span of that opening list (None when
+    the passage opens otherwise): the list `list_end` bounds, from its first item on."""
+    if not (item := ITEM.match(text)):  # an item is never prose (`rag.search.lines.prose`)
+        return spans[0][0], None
+    head = min(spans[0][0], item.end() - len(item.group().lstrip()))
+    return head, list_end(text, spans, line_last(spans, 0), announced=False)
+
+
+def announces(text: str, span: Span) -> bool:
+    return text[span[0]:span[1]].endswith(":")
+
+
+def line_last(spans: Sequence[Span], i: int) -> int:
+    """The last span on the line of `spans[i]`."""
+    while i + 1 < len(spans) and spans[i + 1][2] == spans[i][2]:
+        i += 1
+    return i
+
+
+def list_end(text: str, spans: Sequence[Span], last: int, announced: bool = True) -> int:
+    """The last span of the list that `spans[last]`, ending its line with a colon, announces: the next line, then
+    each line that goes on with the list (an item: not prose, `lines.prose`; or any line after one ending with ';' or
+    ','), up to the next line that announces something of its own; a code block whole. Prose after the last item
+    ("… après un délai de 3 ans.") is not the list. Not `announced`: `spans[last]` ends the list's first item, and
+    the line after it must itself go on with the list (an item, or any line after one ending with ';' or ',')."""
+    if announced and (close := fence_end(lines(text), spans[last][2] + 1)) is not None:
+        return max(i for i, span in enumerate(spans) if span[2] <= close)
+    end = j = last
+    while j + 1 < len(spans) and spans[j + 1][2] != spans[j][2]:
+        k = line_last(spans, j + 1)
+        if announces(text, spans[k]):
+            break
+        before = text[spans[end][0]:spans[end][1]].rstrip()
+        if (end != last or not announced) and spans[j + 1][3] and not before.endswith((";", ",")):
+            break
+        end = j = k
+    return end
+
+
+def announced(text: str, spans: Sequence[Span], last: int, limit: int) -> int:
+    """The last span of an excerpt that announces what follows with a colon and ends on `spans[last]` at the end of
+    a line: the lines after it, whole, list items and rows included, while they end before `limit` (an offset of
+    `text`) and up to the next line that announces something of its own ("A noter :", "Pour les entreprises :").
+    A list announced by the answer is the answer ("... de plusieurs manières :" then the ways)."""
+    if last + 1 >= len(spans) or spans[last + 1][2] == spans[last][2]:
+        return last
+    end = last
+    for j in range(last + 1, len(spans)):
+        if spans[j][1] > limit:
+            break
+        line_ends = j + 1 == len(spans) or spans[j + 1][2] != spans[j][2]
+        if line_ends and announces(text, spans[j]):
+            break
+        if line_ends:
+            end = j  # a whole line fits
+    return end
+
+
+def procedure(text: str, spans: Sequence[Span], first: int, last: int, limit: int) -> tuple[int, int] | None:
+    """(start, end) of the numbered procedure that `spans[first..last]` lie in, whole: a list whose items are
+    numbered 1, 2, ..., n in order (n >= 2; an item's wrapped lines with it), from its item 1 to its item n as
+    `list_end` bounds it, when it ends within `limit` characters of its start. Each step goes on from the one before,
+    so one step alone ("5. Validez : ...") answers no "how": the procedure is the answer. None when they lie in no
+    such list, or it is longer, or its items are an FAQ's bold questions (each item answers its own question)."""
+    rows = joined(text)
+    starts = [0]
+    for row in rows:
+        starts.append(starts[-1] + len(row))
+    numbers = [int(step.group(1)) if (step := _STEP.match(row)) else None for row in rows]
+    line = spans[first][2]
+    head = next((i for i in range(line, -1, -1) if numbers[i] == 1), None)
+    if head is None:
+        return None
+    top = next(i for i, span in enumerate(spans) if span[2] == head)
+    end = list_end(text, spans, line_last(spans, top), announced=False)
+    steps = [n for n in numbers[head:spans[end][2] + 1] if n is not None]
+    if last > end or steps != list(range(1, len(steps) + 1)) or len(steps) < 2 \
+            or any(emphasis.is_lead_in(text[a:b]) for a, b, _, _ in spans[top:end + 1]):
+        return None
+    start = starts[head] + len(rows[head]) - len(rows[head].lstrip())
+    return (start, spans[end][1]) if spans[end][1] - start <= limit else None
