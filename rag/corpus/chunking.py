@@ -90,7 +90,9 @@ TokenCounter = Callable[[Sequence[str]], list[int]]
 # énergie ?**" over "  Oui, ..."), an FAQ entry of its own headed by its question; a text file's article title in
 # brackets, on the line under its number or after it ("Art. 1" over "(Finalità)", "Art. 1 (Finalità)"), heads the
 # article with its number, where the number headed it alone and the title was its first line of text.
-LAYOUT = 29
+# 30: the text under a Markdown list of such FAQ entries (a paragraph or a heading's line after the list) the
+# section's the list stood in again, where it went on under the list's first entry's question.
+LAYOUT = 30
 TITLE_CHARS = 60  # a line shorter than this without a full stop names what follows it (`_runs_on`)
 _FULL_STOPS = (".", "!", "…", ";")
 PROBE_CHARS_PER_TOKEN = 16  # an ASCII word of this many characters per passage token is counted by its prefixes

@@ -172,3 +172,27 @@ def test_a_list_item_all_in_bold_asking_a_question_over_its_answer_heads_an_entr
     assert [(c.section, c.text) for c in chunks][:2] == [
         ("Questions fréquentes", "Nos réponses."),
         ("Acceptez-vous le chèque énergie ?", "Oui, envoyez-le avec votre facture.")]
+
+
+def test_the_text_after_a_list_of_question_entries_is_the_section_s_it_stood_in_again(tmp_path):
+    page = ("# Offres\n\nNos offres :\n\n- **Pourquoi choisir Premium ?**\n  Parce qu'il couvre toute la famille.\n"
+            "- Basic : 10 €\n\nLes prix sont TTC.\n\n"
+            "## Paiement\n\n- Un élément\n  - **Puis-je payer par chèque ?**\n    Oui.\n\nPar carte aussi.\n"
+            "- **Et en espèces ?**\n  Non.\n\nPaiement mensuel\n----------------\n\nLe 5 du mois.\n")
+    parsed = parse_markdown(page)
+    assert [(s.heading, s.parents, [line.text for line in s.lines]) for s in parsed.sections] == [
+        ("Offres", (), ["Nos offres :"]),
+        ("Pourquoi choisir Premium ?", ("Offres",), ["Parce qu'il couvre toute la famille.", "- Basic : 10 €"]),
+        # the paragraph under the list is the page's, not the first entry's (it was cited under its question)
+        ("Offres", (), ["Les prix sont TTC."]),
+        ("Paiement", ("Offres",), ["- Un élément"]),
+        ("Puis-je payer par chèque ?", ("Offres", "Paiement"), ["Oui."]),
+        ("Paiement", ("Offres",), ["Par carte aussi."]),
+        ("Et en espèces ?", ("Offres", "Paiement"), ["Non."]),  # a heading under the list closes the entry too
+        ("Paiement mensuel", ("Offres",), ["Le 5 du mois."]),
+    ]
+    # cited at its own lines, not from the page's heading over the entries
+    (tmp_path / "offres.md").write_text(page, encoding="utf-8")
+    chunks = Chunker(lambda texts: [len(t.split()) for t in texts], max_tokens=200).chunk(
+        read_document(tmp_path, tmp_path / "offres.md"))
+    assert [(c.section, page[c.start:c.end]) for c in chunks][2] == ("Offres", "Les prix sont TTC.")

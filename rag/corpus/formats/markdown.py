@@ -202,6 +202,9 @@ def parse_markdown(text: str) -> Parsed:
     comment_end = 0  # where the HTML comment being read ends
     items: list[int] = []  # the column where the text of each list item still open starts, outermost first
     above: list[Line] = []  # the line above, when it is paragraph text (what a setext underline makes a heading)
+    # the question entries of a list (`_item_question`) open: the column of the first one's text, the headings open
+    # and the section before it, which goes on once the list ends
+    entries: tuple[int, tuple[tuple[int, str], ...], Section] | None = None
     last_close = text.rfind("-->")  # a `<!--` after it is never closed
     closes = _Closes(text)
     for body, start in _lines(text, body_start):
@@ -224,7 +227,13 @@ def parse_markdown(text: str) -> Parsed:
         plain = kept[0].start > start + len(body) - len(body.lstrip())  # the line opens in a comment
         if not (above or plain):  # a list item ends at a line indented less than its content, not a paragraph's
             items = [column for column in items if column <= indent]
-        level, heading, heading_start = 0, "", start
+            if entries and entries[0] not in items and not _LIST_ITEM.match(shown):
+                # the list of question entries ended: what stands under it is the section's it stood in, again (its
+                # passage cited from its own lines, the heading far above)
+                outline.restore(entries[1])
+                sections.append(Section(entries[2].heading, parents=entries[2].parents))
+                entries = None
+        level, heading, heading_start, entry = 0, "", start, None
         if plain or relative >= 4:
             pass  # an HTML block's text (CommonMark), or a paragraph's next line
         elif opening := _FENCE.fullmatch(shown):
@@ -245,10 +254,12 @@ def parse_markdown(text: str) -> Parsed:
             if (question := _item_question(shown[item.end():], text, start + len(body), items[-1])) is not None:
                 level, heading = _STRONG_LEVEL, question
                 heading_start = start + len(body) - len(body.lstrip()) + item.end()
+                entry = entries or (items[-1], outline.save(), sections[-1])
         above = [] if fence or level else kept
         if not level:
             sections[-1].lines += kept
             continue
+        entries = entry  # another heading closes the entries
         heading = _SPACES.sub(" ", heading)  # where a comment was
         if not title and level == 1:
             title = heading or None
