@@ -323,16 +323,22 @@ class Settings(BaseSettings):
         return self
 
 
+# Variables in the prefix that rag's deployment files read, not rag: `deploy/compose.yaml`'s corpus folder on the host
+# (an operator exports it in the shell they run `docker compose` and `rag` from)
+_DEPLOYMENT_VARIABLES = frozenset({"RAG_CORPUS_HOST"})
+
+
 def unknown_variables(environ: Mapping[str, str]) -> list[str]:
     """A warning for each variable of `environ` in the `RAG_` prefix (any case, as settings are read) that names no
     setting: it is ignored, and a misspelt one (`RAG_APIKEYS`) left the server open with no word said. The setting
-    it likely misspells is named. Warnings, not errors: other tools may use the prefix (`RAG_CORPUS_HOST` in
-    `deploy/compose.yaml`)."""
+    it likely misspells is named. Warnings, not errors: other tools may use the prefix (Kubernetes' variables for a
+    Service named `rag`). The variables of rag's own deployment files (`_DEPLOYMENT_VARIABLES`) are none of these: the
+    documentation tells users to set them."""
     known = [f"RAG_{name.upper()}" for name in Settings.model_fields]
     warnings = []
     for name in sorted(environ):
         upper = name.upper()
-        if upper.startswith("RAG_") and upper not in known:
+        if upper.startswith("RAG_") and upper not in known and upper not in _DEPLOYMENT_VARIABLES:
             meant = closest(upper, known)
             warnings.append(f"{name} is no setting of rag and is ignored" + (f": did you mean {meant}?" if meant else
                                                                              " (the settings: docs/CONFIGURATION.md)"))

@@ -147,11 +147,26 @@ def test_a_variable_in_the_prefix_that_names_no_setting_is_warned_of_naming_the_
     warnings = unknown_variables({"RAG_APIKEYS": "secret", "RAG_PROT": "80", "RAG_K_MAX": "9", "rag_k_default": "3",
                                   "RAG_CORPUS_HOST": "/srv/docs", "HOME": "/root", "PAGER": "less"})
     assert warnings == ["RAG_APIKEYS is no setting of rag and is ignored: did you mean RAG_API_KEYS?",
-                        "RAG_CORPUS_HOST is no setting of rag and is ignored: did you mean RAG_CORPUS_DIR?",
                         "RAG_PROT is no setting of rag and is ignored: did you mean RAG_PORT?"]
     assert unknown_variables({"RAG_ZZZ": "1"}) == [
         "RAG_ZZZ is no setting of rag and is ignored (the settings: docs/CONFIGURATION.md)"]
     assert unknown_variables({f"RAG_{name.upper()}": "1" for name in Settings.model_fields}) == []
+
+
+def test_the_variables_the_deployment_files_read_are_not_warned_of():
+    """deploy/compose.yaml reads RAG_CORPUS_HOST, which its comment tells the operator to set: every `rag` command
+    run from that shell said "did you mean RAG_CORPUS_DIR?", a rename that would break the compose file. Every
+    `${RAG_...}` a deployment file reads is a setting or such a variable."""
+    import re
+    from pathlib import Path
+
+    from rag.settings import unknown_variables
+
+    deploy = Path(__file__).resolve().parents[2] / "deploy"
+    read = {name for path in deploy.rglob("*") if path.is_file()
+            for name in re.findall(r"\$\{(RAG_[A-Z0-9_]+)", path.read_text(encoding="utf-8"))}
+    assert "RAG_CORPUS_HOST" in read
+    assert unknown_variables(dict.fromkeys(read, "x")) == []
 
 
 def test_each_command_says_which_variables_it_ignores_a_server_in_its_log(monkeypatch, capsys, tmp_path):
