@@ -50,3 +50,14 @@ def test_a_rule_that_underlines_no_heading_is_text():
         sections = _sections(page)
         assert "-----" in [line for _, _, lines in sections for line in lines], page
         assert all(heading is None for heading, _, _ in sections), page
+
+
+def test_an_underlined_line_ending_in_brackets_heads_its_section():
+    # a changelog's entries, dated in brackets; the bracket was read as a sentence's end and the rule as text
+    page = ("Changelog\n=========\n\nVersion 2.1 (2024-03-01)\n------------------------\n\n- Export CSV.\n\n"
+            "Version 2.0 (2023-11-15)\n------------------------\n\n- Nouvelle interface.\n")
+    assert parse_text(page).title == "Changelog"
+    assert _sections(page) == [("Version 2.1 (2024-03-01)", ("Changelog",), ["- Export CSV."]),
+                               ("Version 2.0 (2023-11-15)", ("Changelog",), ["- Nouvelle interface."])]
+    # a sentence in brackets is still no heading
+    assert "-----" in [line for _, _, lines in _sections("(Voir plus bas.)\n-----\nSuite.\n") for line in lines]
