@@ -92,8 +92,8 @@ TokenCounter = Callable[[Sequence[str]], list[int]]
 # article with its number, where the number headed it alone and the title was its first line of text.
 # 30: the text under a Markdown list of such FAQ entries (a paragraph or a heading's line after the list) the
 # section's the list stood in again, where it went on under the list's first entry's question; a text file's
-# underlined line ending in brackets ("Version 2.1 (2024-03-01)" over "-----") a heading, where it and its rule
-# were text.
+# underlined line numbered ("1. Installation") or ending in brackets ("Version 2.1 (2024-03-01)") a heading, where it
+# and its rule were text; a table's header row over a rule ("Désignation      Montant") no heading.
 LAYOUT = 30
 TITLE_CHARS = 60  # a line shorter than this without a full stop names what follows it (`_runs_on`)
 _FULL_STOPS = (".", "!", "…", ";")

@@ -61,3 +61,24 @@ def test_an_underlined_line_ending_in_brackets_heads_its_section():
                                ("Version 2.0 (2023-11-15)", ("Changelog",), ["- Nouvelle interface."])]
     # a sentence in brackets is still no heading
     assert "-----" in [line for _, _, lines in _sections("(Voir plus bas.)\n-----\nSuite.\n") for line in lines]
+
+
+def test_a_table_s_header_row_over_a_rule_is_no_heading():
+    # columns aligned with spaces or a tab: a plain-text table, its rule text as its rows are
+    for page in ("Facture n° 12\n\nDésignation          Montant\n----------------------------\n"
+                 "Abonnement Premium   35,00 €\n\nMerci.\n",
+                 "Tarifs\n\nOffre\tPrix\n----------\nBasic\t10\n"):
+        sections = _sections(page)
+        assert all(heading is None for heading, _, _ in sections), page
+        assert any(line.startswith("---") for _, _, lines in sections for line in lines), page
+
+
+def test_a_numbered_underlined_line_heads_its_section():
+    # the number was read as no capital: the headings and their rules were text (a number set apart is no column)
+    page = ("Guide\n=====\n\n1. Installation\n---------------\n\nLancez setup.\n\n"
+            "2.   Usage\n----------\n\nLancez rag.\n")
+    assert parse_text(page).title == "Guide"
+    assert _sections(page) == [("1. Installation", ("Guide",), ["Lancez setup."]),
+                               ("2.   Usage", ("Guide",), ["Lancez rag."])]
+    # a date is no number of a heading
+    assert "----------" in _sections("Le prix change.\n\n1. Januar 2026\n----------\nNeue Preise.\n")[0][2]

@@ -79,6 +79,15 @@ def apart(line: Line, following: Line, source: str) -> bool:
 # A line drawn under (or over and under) a heading in plain text, as reStructuredText and e-mails set them apart.
 _RULE = re.compile(r"([=\-~^*#+])\1{2,}")
 _BRACKETED_END = re.compile(r"\s*\([^()]*\)$")
+_COLUMNS = re.compile(r"\S(?:\t| {3,})\S")  # words set apart by a tab or three spaces and more: a table's columns
+
+
+def _drawn_heading(text: str) -> bool:
+    """Whether a line over a rule reads as a heading: past its number ("1. Installation"), it reads as a heading
+    but for a bracket closing it ("Version 2.1 (2024-03-01)"), and it is no row of columns."""
+    numbered = OUTLINE.match(text)
+    words = numbered["text"] if numbered else text
+    return not _COLUMNS.search(words) and heading_like(_BRACKETED_END.sub("", words) or ".")
 
 
 def underlined(lines: list[Line], source: str) -> tuple[dict[int, int], set[int]]:
@@ -87,15 +96,16 @@ def underlined(lines: list[Line], source: str) -> tuple[dict[int, int], set[int]
     (`heading_like`) and has right under it a rule of one character repeated, at least half as long as it (drawn for
     it: a rule under a long line of prose is a separator), maybe right over it too. Levels go by the order the
     styles first appear in the document, as reStructuredText reads them: the first style is level 1, the next new
-    one level 2. A bracket closing the line is no sentence's end ("Version 2.1 (2024-03-01)", a changelog's entry)."""
+    one level 2. A numbered line is read past its number ("1. Installation"); a bracket closing the line is no
+    sentence's end ("Version 2.1 (2024-03-01)", a changelog's entry); a line of columns ("Désignation      Montant"
+    over "-----") is a table's header row, no heading."""
     headings: dict[int, int] = {}
     rules: set[int] = set()
     styles: list[tuple[str, bool]] = []
     for i in range(1, len(lines)):
         line, title = lines[i], lines[i - 1]
         if not _RULE.fullmatch(line.text) or _RULE.fullmatch(title.text) or i - 1 in headings or \
-                apart(title, line, source) or 2 * len(line.text) < len(title.text) or \
-                not heading_like(_BRACKETED_END.sub("", title.text) or "."):
+                apart(title, line, source) or 2 * len(line.text) < len(title.text) or not _drawn_heading(title.text):
             continue
         over = i >= 2 and lines[i - 2].text == line.text and not apart(lines[i - 2], title, source)
         if not ((over and opens_block(lines, i - 2, source)) or opens_block(lines, i - 1, source)):
