@@ -67,15 +67,17 @@ class IngestReport:
     changed: list[Changed] = field(default_factory=list)  # files indexed with something left out (an unsafe url)
     # the files indexed now against the build published before, by their content: {"added": [...], "modified": [...],
     # "removed": [...], "renamed": [[old, new], ...], "metadata": [...]} sources (metadata: the same bytes under
-    # another title or URL, which only sources.toml gives); None on the first build of an index folder
+    # another title or URL: sources.toml's, or a new passage layout's reading); None on the first build of an index
+    # folder
     since: dict[str, list[Any]] | None = None
     seconds: float = 0.0
     model_seconds: float = 0.0  # part of `seconds` spent importing and loading the model (0 on Ray: the actors do)
 
     def differences(self, shown: int = 5) -> str:
         """`since` in a line, up to `shown` sources a list ("1 added (faq.md); 2 removed (a.md, b.md); 1 renamed
-        (c.md -> d.md); sources.toml modified (the title or URL of 1 file: e.md)"); "" when nothing changed or there
-        was no build before."""
+        (c.md -> d.md); title or URL changed for 1 file (e.md)"); "" when nothing changed or there was no build
+        before. A title or URL changed is not said to be sources.toml's: a release that reads files anew (a new
+        passage layout) titles some otherwise, and the manifest does not record the layout a build was read with."""
         def listed(sources: list[Any]) -> str:
             more = f", and {len(sources) - shown} more" if len(sources) > shown else ""
             return ", ".join(s if isinstance(s, str) else " -> ".join(s) for s in sources[:shown]) + more
@@ -84,8 +86,8 @@ class IngestReport:
             if what != "metadata":
                 return f"{len(sources)} {what} ({listed(sources)})"
             many = len(sources) > 1
-            return (f"{METADATA_FILE} modified (the {'titles or URLs' if many else 'title or URL'} of {len(sources)} "
-                    f"file{'s' if many else ''}: {listed(sources)})")
+            return (f"{'titles or URLs' if many else 'title or URL'} changed for {len(sources)} file"
+                    f"{'s' if many else ''} ({listed(sources)})")
 
         return "; ".join(said(what, sources) for what, sources in (self.since or {}).items() if sources)
 

@@ -246,11 +246,11 @@ def test_a_title_or_url_changed_in_sources_toml_is_named_since_the_build_before(
     report = ingest(fresh_settings, embedder=embedder)
     assert report.embedded >= 1 and report.since == {"added": [], "modified": [], "removed": [], "renamed": [],
                                                      "metadata": ["secu-debi-plateforme.txt"]}
-    assert report.differences() == "sources.toml modified (the title or URL of 1 file: secu-debi-plateforme.txt)"
+    assert report.differences() == "title or URL changed for 1 file (secu-debi-plateforme.txt)"
     metadata.write_text(metadata.read_text(encoding="utf-8").replace(
         'language = "fr"', 'url = "https://example.org/doc"\nlanguage = "fr"'), encoding="utf-8")
     report = ingest(fresh_settings, embedder=embedder)
-    assert report.differences() == ("sources.toml modified (the titles or URLs of 2 files: secu-debi-plateforme.txt, "
+    assert report.differences() == ("titles or URLs changed for 2 files (secu-debi-plateforme.txt, "
                                     "sequra-faq-marchands.txt)")
 
 
