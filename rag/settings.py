@@ -245,8 +245,9 @@ class Settings(BaseSettings):
             return []  # RAG_ADMIN_KEYS=none: admin routes off, as its description says
         if isinstance(value, str):
             given, value = value, [part.strip() for part in value.split(",") if part.strip()]
-            if given.strip() and not value:  # ",,": meant as some, read as none (an API open to all)
-                raise ValueError("holds commas but no value: for none, leave the setting empty or unset")
+            if given and not value:  # ",," or " ": meant as some, read as none (an API open to all)
+                raise ValueError(f"holds {'commas' if ',' in given else 'spaces'} but no value: for none, leave the "
+                                 "setting empty or unset")
         if isinstance(value, list) and any(_says_none(part) for part in value):
             # never a key "none" anyone could guess, nor silently no keys, any host or no CORS
             raise ValueError("'none' is no value here: for none, leave the setting empty or unset")

@@ -201,6 +201,9 @@ def test_a_list_of_commas_alone_is_refused_not_read_as_none(monkeypatch, capsys,
     monkeypatch.setenv(variable, " , ,")
     assert cli.main(["documents"]) == 6
     assert f"invalid settings: {variable}: holds commas but no value: for none, leave" in capsys.readouterr().err
+    monkeypatch.setenv(variable, "  ")  # spaces alone: the same (the review of stop 47)
+    assert cli.main(["documents"]) == 6
+    assert f"invalid settings: {variable}: holds spaces but no value: for none, leave" in capsys.readouterr().err
     monkeypatch.setenv(variable, "")  # empty: none, as the table says
     assert getattr(Settings(), variable[4:].lower()) == []
     monkeypatch.setenv(variable, "a.example.org,")  # a trailing comma is no mistake
