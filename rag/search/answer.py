@@ -38,6 +38,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 from rag.corpus.formats.base import PATH_SEPARATOR
+from rag.passage import ITEM
 from rag.sanitize import blank_controls, link_or_none
 from rag.schemas import Answer, Citation, Hit, Mode, SearchResponse
 from rag.search import emphasis, tables
@@ -113,9 +114,10 @@ def _source_line(label: str, url: str | None) -> str:
 
 
 def markdown(snippet: str, source: Citation, hits: Sequence[Hit], language: str = "en",
-             shown: list[str] | None = None) -> str:
-    """The snippet quoted with its source number (its lines `shown`, `quote`), then the numbered sources of `hits`
-    (each distinct once), the list's heading in `language`."""
+             shown: list[str] | None = None, lead: str | None = None) -> str:
+    """The snippet quoted with its source number (its lines `shown`, `quote`), under `lead` in bold when given (the
+    heading a list's items answer under, `list_heading`), then the numbered sources of `hits` (each distinct once),
+    the list's heading in `language`."""
     sources: list[Citation] = []
     keys: list[tuple[str, str | None]] = []
     for citation in [source, *(h.citation for h in hits)]:
@@ -124,7 +126,8 @@ def markdown(snippet: str, source: Citation, hits: Sequence[Hit], language: str 
             keys.append(key)
             sources.append(citation)
     listing = "\n".join(f"{n}. {source_line(c)}" for n, c in enumerate(sources, 1))
-    return f"{quote(snippet, shown)} [1]\n\n{wording(language)[1]}\n{listing}\n"
+    above = f"**{escape(lead)}**\n\n" if lead else ""
+    return f"{above}{quote(snippet, shown)} [1]\n\n{wording(language)[1]}\n{listing}\n"
 
 
 def quote(snippet: str, shown: list[str] | None = None) -> str:
@@ -152,6 +155,25 @@ def no_answer_markdown(hits: Sequence[Hit], language: str = "en") -> str:
     listing = "\n".join(f"{n}. {source_line(c)}" for n, c in enumerate(sources, 1))
     sentence, _, closest = wording(language)
     return f"{sentence}\n\n{closest}\n{listing}\n"
+
+
+def list_heading(hit: Hit, start: int) -> str | None:
+    """The section heading an answer starting at `start` of `hit` is shown under: when its section opens on a list
+    and the answer is items of it, under a heading that asks nothing. Such items mean what the heading says of them:
+    "Can I return a gift card?" was answered "> Gift cards", from the list under "Items that cannot be returned". A
+    heading that asks (an FAQ entry's question) is what the user asked, and a list announced by a sentence of the
+    passage is the sentence's: neither is shown."""
+    heading = hit.citation.section
+    if not heading or not hit._opens_section or _asks(heading, hit._language):
+        return None
+    offset = 0
+    for line in joined(hit.text):
+        if line.strip() and not ITEM.match(line) and not line[:1].isspace():
+            return None  # prose before the answer (or the answer itself): no list opens the section
+        offset += len(line)
+        if offset > start:
+            return heading.rsplit(PATH_SEPARATOR, 1)[-1].strip() if ITEM.match(line) else None
+    return None
 
 
 def answers_heading(hit: Hit) -> bool:
@@ -220,7 +242,7 @@ def answer(hits: Sequence[Hit], answerable: bool = True, language: str = "en") -
     if header is not None and len(header) + 1 + len(text) <= ANSWER_CHARS:
         text, shown = f"{header}\n{text}", [header, *shown]  # the columns' names, which the passage carries
     return Answer(text=text, passage_id=best.id, rank=best.rank, start=start, end=end, citation=best.citation,
-                  markdown=markdown(text, best.citation, hits, language, shown))
+                  markdown=markdown(text, best.citation, hits, language, shown, list_heading(best, start)))
 
 
 def response(question: str, hits: Sequence[Hit], answerable: bool, language: str, *, mode: Mode, model: str,
@@ -232,4 +254,4 @@ def response(question: str, hits: Sequence[Hit], answerable: bool, language: str
 
 
 __all__ = ["ANSWER_DEPTH", "NO_ANSWER", "RETRIEVAL_POWER", "answer", "answer_span", "answers_heading", "escape",
-           "markdown", "no_answer", "no_answer_markdown", "quote", "response", "source_line", "wording"]
+           "list_heading", "markdown", "no_answer", "no_answer_markdown", "quote", "response", "source_line", "wording"]

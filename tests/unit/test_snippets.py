@@ -740,3 +740,31 @@ def test_a_passage_is_cut_once_and_its_cut_cannot_change():
     first = snippets._spans(text)
     assert isinstance(first, tuple) and snippets._spans(text) is first
     assert sentence_spans(text) == [(a, b) for a, b, _, _ in first]
+
+
+def test_items_of_a_list_opening_a_section_are_shown_under_its_heading_when_it_asks_nothing():
+    """"Can I return a gift card?" was answered "> Gift cards", from the list under "Items that cannot be returned" (the
+    agent audit of stop 47): the items mean what their heading says of them. `answer.text` stays the passage's own;
+    the Markdown a chat shows puts the heading above the quote. A heading that asks, a list a sentence announces, or
+    an answer in prose are shown as before."""
+    items = "- Gift cards\n- Personalised items\n- Opened software"
+
+    def shown(text: str, section: str, at: str, opens: bool = True):
+        citation = Citation(doc_id="d", title="Returns", source="d.md", section=section, start=0, end=len(text),
+                            label=f"Returns › {section}")
+        start = text.index(at)
+        hit = Hit(rank=1, id="p1", text=text, score=1.0, citation=citation,
+                  highlight=Highlight(text=at, start=start, end=start + len(at), score=1.0))
+        hit._opens_section = opens
+        hit._language = "en"
+        return answer([hit], language="en")
+
+    best = shown(items, "Returns › Items that cannot be returned", "Gift cards")
+    assert best is not None and "Gift cards" in best.text and "Items" not in best.text
+    assert best.markdown.startswith("**Items that cannot be returned**\n\n> ")
+    for text, section, at, opens in ((items, "Which items cannot be returned?", "Gift cards", True),
+                                     (items, "Items that cannot be returned", "Gift cards", False),
+                                     ("These cannot be returned:\n" + items, "Exceptions", "Gift cards", True),
+                                     ("Refunds are paid within 5 days.", "Refunds", "Refunds are paid", True)):
+        best = shown(text, section, at, opens)
+        assert best is not None and best.markdown.startswith("> "), (section, best.markdown)
