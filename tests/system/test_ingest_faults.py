@@ -57,7 +57,7 @@ def test_sigkill_while_writing_leaves_the_previous_index_intact(fresh_settings, 
                "--index", str(fresh_settings.index_dir), "--quiet", "--force"]
     env = {**os.environ, "PYTHONPATH": str(ROOT), "HF_HUB_OFFLINE": "1"}
     builds = fresh_settings.index_dir / BUILDS
-    for _attempt in range(6):  # the write lasts tens of milliseconds; a miss (a loaded machine) means running it again
+    for _attempt in range(12):  # the write lasts tens of milliseconds; a miss (a loaded machine) means running it again
         held = _kill_while_writing(command, builds, env)
         if held is not None:
             break
@@ -66,7 +66,7 @@ def test_sigkill_while_writing_leaves_the_previous_index_intact(fresh_settings, 
         ids = [chunk.id for chunk in Index.load(fresh_settings.index_dir).passages]
         (fresh_settings.corpus_dir / "nouveau.md").write_text(f"# Essai {_attempt}\nEncore un document.\n")
     else:
-        pytest.fail("could not catch the ingest while it was writing in six attempts")
+        pytest.fail("could not catch the ingest while it was writing in twelve attempts")
 
     assert "vectors.faiss" in held and "manifest.json" not in held  # killed with the build half written
     assert current_build(fresh_settings.index_dir) == before  # `current` never moved
