@@ -82,3 +82,11 @@ def test_a_numbered_underlined_line_heads_its_section():
                                ("2.   Usage", ("Guide",), ["Lancez rag."])]
     # a date is no number of a heading
     assert "----------" in _sections("Le prix change.\n\n1. Januar 2026\n----------\nNeue Preise.\n")[0][2]
+
+
+def test_an_indented_underlined_line_is_code_no_heading():
+    """A configuration sample indented under "écrivez :" drew a heading of its own (the review of stop 47)."""
+    page = ("Configuration\n=============\n\nDans le fichier, écrivez :\n\n"
+            "    Proxy\n    =====\n    hote = 10.0.0.1\n\nPuis redémarrez.\n")
+    assert [h for h, _, _ in _sections(page)] == [None]
+    assert "Proxy" in _sections(page)[0][2]

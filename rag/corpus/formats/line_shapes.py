@@ -90,6 +90,13 @@ def _drawn_heading(text: str) -> bool:
     return not _COLUMNS.search(words) and heading_like(_BRACKETED_END.sub("", words) or ".")
 
 
+CODE_INDENT = 4  # a line indented this much is code, as Markdown reads it: its underline draws no heading
+
+
+def _column(line: Line, source: str) -> int:
+    return line.start - source.rfind("\n", 0, line.start) - 1
+
+
 def underlined(lines: list[Line], source: str) -> tuple[dict[int, int], set[int]]:
     """The headings of plain text drawn as underlined lines ("Résilier mon contrat" over "===================="), by
     line, with their level; and the lines that draw them. A heading's line opens a block, reads as a heading
@@ -98,14 +105,15 @@ def underlined(lines: list[Line], source: str) -> tuple[dict[int, int], set[int]
     styles first appear in the document, as reStructuredText reads them: the first style is level 1, the next new
     one level 2. A numbered line is read past its number ("1. Installation"); a bracket closing the line is no
     sentence's end ("Version 2.1 (2024-03-01)", a changelog's entry); a line of columns ("Désignation      Montant"
-    over "-----") is a table's header row, no heading."""
+    over "-----") is a table's header row, and a line indented as code (`CODE_INDENT`), no heading."""
     headings: dict[int, int] = {}
     rules: set[int] = set()
     styles: list[tuple[str, bool]] = []
     for i in range(1, len(lines)):
         line, title = lines[i], lines[i - 1]
         if not _RULE.fullmatch(line.text) or _RULE.fullmatch(title.text) or i - 1 in headings or \
-                apart(title, line, source) or 2 * len(line.text) < len(title.text) or not _drawn_heading(title.text):
+                apart(title, line, source) or 2 * len(line.text) < len(title.text) or \
+                not _drawn_heading(title.text) or _column(title, source) >= CODE_INDENT:
             continue
         over = i >= 2 and lines[i - 2].text == line.text and not apart(lines[i - 2], title, source)
         if not ((over and opens_block(lines, i - 2, source)) or opens_block(lines, i - 1, source)):
@@ -128,5 +136,5 @@ def opens_block(lines: list[Line], i: int, source: str, after: Container[int] = 
         bool(OUTLINE.match(previous.text)) or i - 1 in after
 
 
-__all__ = ["BULLET", "GREETING", "NUMBERED", "OUTLINE", "SENTENCE_END", "apart", "ends_open", "heading_like",
-           "opens_block", "short", "titled", "underlined"]
+__all__ = ["BULLET", "CODE_INDENT", "GREETING", "NUMBERED", "OUTLINE", "SENTENCE_END", "apart", "ends_open",
+           "heading_like", "opens_block", "short", "titled", "underlined"]
