@@ -9,7 +9,8 @@ build made before this check).
 Control characters (C0 but tab, line breaks and form feed; DEL; C1) in a document's text, title or headings are
 replaced by spaces at ingest, one for one so that every offset still points at the same place: an `ESC [ 2 J` in
 a file must not clear the terminal of whoever runs `rag search`. What the command line prints from a corpus (file
-names too, which cannot be changed) goes through `for_terminal`, which shows any control character as `\\xHH`.
+names too, which cannot be changed) goes through `for_terminal`, which shows any control character as `\\xHH` and
+an explicit bidirectional control (U+202E, which shows a name reversed) as `\\uHHHH`.
 """
 
 from __future__ import annotations
@@ -23,6 +24,9 @@ LINK_SCHEMES = ("http", "https", "mailto")
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")  # kept: tab, line feed, form feed, carriage return
 _TERMINAL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # kept: tab and line feed, which the output itself uses
+# the explicit bidirectional controls (embeddings, overrides, isolates): a file named with U+202E reads reversed on a
+# terminal, as source code does in "Trojan Source"; right-to-left letters need none of them and are printed as they are
+_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
 _JSON_RAW = re.compile(r"[\x7f-\x9f]")  # `json.dumps(ensure_ascii=False)` escapes C0 itself, not DEL and C1
 
 
@@ -63,8 +67,9 @@ def blank_controls(text: str) -> tuple[str, int]:
 
 
 def for_terminal(text: str) -> str:
-    """`text` with every control character but tab and line feed shown as `\\xHH`, inert on a terminal."""
-    return _TERMINAL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+    """`text` with every control character but tab and line feed shown as `\\xHH`, and every explicit bidirectional
+    control as `\\uHHHH`: inert on a terminal."""
+    return _BIDI.sub(lambda m: f"\\u{ord(m.group()):04x}", _TERMINAL.sub(lambda m: f"\\x{ord(m.group()):02x}", text))
 
 
 def json_for_terminal(text: str) -> str:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from rag.corpus.reader import read_corpus
-from rag.sanitize import url_refusal
+from rag.sanitize import for_terminal, url_refusal
 from rag.schemas import Citation, DocumentSummary
 from rag.search.answer import markdown
 
@@ -75,3 +75,13 @@ def test_answer_markdown_of_an_older_build_carries_no_control_characters():
     citation = Citation(doc_id="d", title="T", source="d.md", section=None, start=0, end=len(text), label="T")
     rendered = markdown(text, citation, [])
     assert "\x1b" not in rendered and "\x07" not in rendered and "Une phrase" in rendered
+
+
+def test_the_command_line_shows_bidirectional_controls_escaped_and_right_to_left_letters_as_they_are():
+    """A file named "invoice\u202egpj.exe" was printed raw in `rag ingest`'s report, where a terminal shows it reversed,
+    "invoiceexe.jpg" (the operator audit of stop 47): the explicit bidirectional controls are shown as escapes, as
+    control characters are. Arabic and Hebrew text needs none of them and prints as it is."""
+    assert for_terminal("invoice\u202egpj.exe") == "invoice\\u202egpj.exe"
+    assert for_terminal("\u2067x\u2069 \u202ay\u202c") == "\\u2067x\\u2069 \\u202ay\\u202c"
+    assert for_terminal("سياسة الإرجاع – מדיניות החזרות") == "سياسة الإرجاع – מדיניות החזרות"
+    assert for_terminal("a\x1b[2Jb\tc") == "a\\x1b[2Jb\tc"  # as before
