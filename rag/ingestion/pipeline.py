@@ -75,9 +75,10 @@ class IngestReport:
 
     def differences(self, shown: int = 5) -> str:
         """`since` in a line, up to `shown` sources a list ("1 added (faq.md); 2 removed (a.md, b.md); 1 renamed
-        (c.md -> d.md); title or URL changed for 1 file (e.md)"); "" when nothing changed or there was no build
-        before. A title or URL changed is not said to be sources.toml's: a release that reads files anew (a new
-        passage layout) titles some otherwise, and the manifest does not record the layout a build was read with."""
+        (c.md -> d.md); title or URL changed for 1 file (e.md)"), "no file, title or URL changed" for a build made anew
+        of the same files; "" when up to date or there was no build before. A title or URL changed is not said to be
+        sources.toml's: a release that reads files anew (a new passage layout) titles some otherwise, and the manifest
+        does not record the layout a build was read with."""
         def listed(sources: list[Any]) -> str:
             more = f", and {len(sources) - shown} more" if len(sources) > shown else ""
             return ", ".join(s if isinstance(s, str) else " -> ".join(s) for s in sources[:shown]) + more
@@ -89,6 +90,10 @@ class IngestReport:
             return (f"{'titles or URLs' if many else 'title or URL'} changed for {len(sources)} file"
                     f"{'s' if many else ''} ({listed(sources)})")
 
+        if self.since is not None and not self.up_to_date and not any(self.since.values()):
+            # read again and built anew for another reason (--force, a setting, a key of sources.toml that gives no
+            # title or URL): the operator learns the build serves the same files as the one before
+            return "no file, title or URL changed"
         return "; ".join(said(what, sources) for what, sources in (self.since or {}).items() if sources)
 
     def to_dict(self) -> dict[str, Any]:

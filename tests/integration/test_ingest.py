@@ -237,7 +237,8 @@ def test_a_rename_is_a_name_gone_and_a_name_come_with_the_same_bytes():
 
 
 def test_a_title_or_url_changed_in_sources_toml_is_named_since_the_build_before(fresh_settings, embedder):
-    """A title changed in sources.toml made a new build ("1 embedded"), and the report named nothing."""
+    """A title changed in sources.toml made a new build ("1 embedded"), and the report named nothing; an edit that
+    changes no title or URL makes a build of the same files, and the report says so."""
     ingest(fresh_settings, embedder=embedder)
     metadata = fresh_settings.corpus_dir / "sources.toml"
     text = metadata.read_text(encoding="utf-8")
@@ -252,6 +253,10 @@ def test_a_title_or_url_changed_in_sources_toml_is_named_since_the_build_before(
     report = ingest(fresh_settings, embedder=embedder)
     assert report.differences() == ("titles or URLs changed for 2 files (secu-debi-plateforme.txt, "
                                     "sequra-faq-marchands.txt)")
+
+    metadata.write_text(metadata.read_text(encoding="utf-8") + '\n# reviewed 2026-12\n', encoding="utf-8")
+    report = ingest(fresh_settings, embedder=embedder)  # a comment: the same files, built anew
+    assert not report.up_to_date and report.differences() == "no file, title or URL changed"
 
 
 def test_a_title_changed_is_named_against_a_build_that_recorded_no_url():
