@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from rag.embedding.base import Embedder
+from rag.embedding.base import Embedder, Meter
 from rag.embedding.names import FALLBACK_MODEL
 from rag.errors import ModelError
 
@@ -98,11 +98,27 @@ class SentenceTransformerEmbedder(Embedder):
 
     def _encode(self, texts: list[str], *, query: bool, progress: bool) -> np.ndarray:
         prompt = self.query_prompt if query else self.passage_prompt
-        if len(texts) <= self.batch_size and not progress and hasattr(self._model, "preprocess"):
+        if not hasattr(self._model, "preprocess"):
+            return self._model.encode(texts, prompt=prompt or None, batch_size=self.batch_size,
+                                      normalize_embeddings=True, convert_to_numpy=True,
+                                      show_progress_bar=progress and sys.stderr.isatty())
+        if len(texts) <= self.batch_size and not progress:
             return self._forward(texts, prompt)
-        return self._model.encode(texts, prompt=prompt or None, batch_size=self.batch_size,
-                                  normalize_embeddings=True, convert_to_numpy=True,
-                                  show_progress_bar=progress and sys.stderr.isatty())  # one call: no lines of progress
+        # Longest first, a batch at a time, as `encode` batches them (little padding), with a `Meter`: off a terminal
+        # `encode` said nothing for a whole ingest, its bar being the only progress it shows.
+        order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
+        out = np.empty((len(texts), self.dimension), dtype=np.float32)
+        bar = Meter(len(texts)) if progress else None
+        try:
+            for start in range(0, len(order), self.batch_size):
+                rows = order[start:start + self.batch_size]
+                out[rows] = self._forward([texts[i] for i in rows], prompt)
+                if bar is not None:
+                    bar.update(len(rows))
+        finally:
+            if bar is not None:
+                bar.close()
+        return out
 
     def _pieces(self) -> Iterator[None]:
         """Module by module, the leaves first, each module's attributes: its parameters and buffers (the weights)
@@ -118,7 +134,7 @@ class SentenceTransformerEmbedder(Embedder):
     def _forward(self, texts: list[str], prompt: str) -> np.ndarray:
         """One batch through the model, as `encode` computes it (same vectors) without its per-call bookkeeping
         (mode switch over every module, length sort, argument checks): that costs a visible share of a one-question
-        request. Larger inputs go through `encode`, whose length sort saves padding across batches."""
+        request; `_encode` sorts larger inputs by length first, as `encode` does, to save padding across batches."""
         import torch
 
         with torch.inference_mode():

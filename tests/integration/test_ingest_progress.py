@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 
+import numpy as np
 import pytest
 
 from rag.cli import main
@@ -50,3 +51,18 @@ def test_an_ingest_whose_stderr_is_no_terminal_says_how_far_its_embedding_is(tmp
     else:
         assert lines and all(" texts (" in line for line in lines)
         assert any(line.startswith("embedding: 12 of 12 texts (100%)") for line in lines), lines
+
+
+def test_a_sentence_transformers_model_off_a_terminal_says_how_far_its_embedding_is(minilm, monkeypatch, capsys):
+    """all-MiniLM-L6-v2 (an English corpus's model) embedded a whole ingest in one call of sentence-transformers'
+    `encode`, whose bar is its only progress: off a terminal it said nothing. It now embeds batch by batch, as
+    `encode` does (longest first), with the same lines as the bundled model, and the same vectors as `encode`."""
+    monkeypatch.setattr(base, "PROGRESS_LINE_SECONDS", 0.0)
+    texts = [f"Passage {i}: " + "returns are accepted within thirty days " * (i % 7 + 1) for i in range(70)]
+    vectors = minilm.embed_passages(texts, progress=True)
+    lines = [line.rpartition(",")[0] for line in capsys.readouterr().err.splitlines()]  # the seconds vary
+    assert lines[:3] == ["embedding: 32 of 70 texts (45%)", "embedding: 64 of 70 texts (91%)",
+                         "embedding: 70 of 70 texts (100%)"]
+    expected = minilm._model.encode(texts, batch_size=32, normalize_embeddings=True, convert_to_numpy=True)
+    np.testing.assert_allclose(vectors, expected, atol=1e-5)
+    np.testing.assert_allclose(minilm.embed_passages(texts), vectors, atol=1e-6)  # quiet: the same batches
