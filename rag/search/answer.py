@@ -240,7 +240,7 @@ def answer(hits: Sequence[Hit], answerable: bool = True, language: str = "en") -
     text, shown = best.text[start:end], lines_within(best.text, start, end)
     header = tables.shown_above(joined(best.text), start, best.table_header) if "|" in best.text else None
     if header is not None and len(header) + 1 + len(text) <= ANSWER_CHARS:
-        text, shown = f"{header}\n{text}", [header, *shown]  # the columns' names, which the passage carries
+        text, shown = f"{header}\n{text}", [*header.split("\n"), *shown]  # the columns' names (and separator row)
     return Answer(text=text, passage_id=best.id, rank=best.rank, start=start, end=end, citation=best.citation,
                   markdown=markdown(text, best.citation, hits, language, shown, list_heading(best, start)))
 

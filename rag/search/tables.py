@@ -39,12 +39,27 @@ def shown_above(lines: Sequence[str], start: int, header: str | None) -> str | N
     """The header row an answer starting at offset `start` of a passage shows above it, the passage's `lines` with
     their ends (`rag.search.lines.joined`): the header the passage carries (`rag.passage.Chunk.header`), when the
     answer starts on one of the rows the passage opens on; its table's header row, when it starts on a later row of
-    a table in the passage (`below_header`): the rows between answer nothing that was asked, and are left out."""
+    a table in the passage (`below_header`): the rows between answer nothing that was asked, and are left out. A
+    Markdown header comes with its separator row on the line under it (`with_separator`)."""
     line = bisect_right(list(accumulate(map(len, lines))), start)
     table = heads(list(lines), header is not None)
     if line >= len(lines) or (head := table[line]) is None:
         return None
-    return header if head == ABOVE else below_header(lines, head, line)
+    if head == ABOVE:
+        return None if header is None else with_separator(header)
+    shown = below_header(lines, head, line)
+    return None if shown is None else with_separator(shown, lines[head + 1])
 
 
-__all__ = ["ABOVE", "below_header", "heads", "is_row", "last_row", "shown_above"]
+def with_separator(header: str, below: str | None = None) -> str:
+    """A Markdown table's header row and, on the line under it, its separator row (`below`, the line under the
+    header in the passage, when it is one; else one of dashes, a cell each): a header quoted above a later row
+    without it makes no Markdown table of them. Another table's header row as it is."""
+    body = header.strip()
+    if not (body.startswith("|") and body.endswith("|") and len(body) > 1):
+        return header
+    separator = below.strip() if below is not None and is_separator(below) else "|" + "---|" * (body.count("|") - 1)
+    return f"{header}\n{separator}"
+
+
+__all__ = ["ABOVE", "below_header", "heads", "is_row", "last_row", "shown_above", "with_separator"]

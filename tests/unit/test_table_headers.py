@@ -128,10 +128,14 @@ def test_the_answer_shows_the_carried_header_above_the_row_its_span_the_row_s():
     best = answer([_table_hit(MARKDOWN_HEADER)], language="fr")
     assert best is not None
     row = "| Virement instantané | 1 € | 0,50 € |"
-    assert best.text == f"{MARKDOWN_HEADER}\n{row}"
+    # a Markdown header with a separator row under it (the passage carries the header only: one of dashes, a cell
+    # each), so that the header and the row make a Markdown table
+    assert best.text == f"{MARKDOWN_HEADER}\n|---|---|---|\n{row}"
+    assert MarkdownIt("commonmark").enable("table").render(best.text).count("<td>") == 3
     assert TEXT[best.start:best.end] == row  # the span locates the row in the passage, as before
     html = MarkdownIt("commonmark").render(best.markdown)
-    assert "| Opération | Compte Essentiel | Compte Zen |<br />\n| Virement instantané | 1 € | 0,50 € | [1]" in html
+    assert ("| Opération | Compte Essentiel | Compte Zen |<br />\n|---|---|---|<br />\n"
+            "| Virement instantané | 1 € | 0,50 € | [1]") in html
     # a passage without a header carried: its rows are no table of their own (no separator row), the row alone
     plain = answer([_table_hit(None)], language="fr")
     assert plain is not None and plain.text == row
@@ -167,11 +171,14 @@ def test_a_later_row_of_a_table_answers_under_its_header_without_the_rows_betwee
     assert best is not None and best.text == "Jour | Ouverture | Fermeture\nSamedi | 10 h | 18 h"
     assert text[best.start:best.end] == "Samedi | 10 h | 18 h"  # the span locates the row in the passage
     assert "Samedi \\| 10 h \\| 18 h [1]" in best.markdown and "Mardi" not in best.markdown
-    # the same table in Markdown: its header row, not its separator, above the row
+    # the same table in Markdown: its header row and its own separator row (alignment kept) above the row, a
+    # Markdown table of one row (without the separator, the answer was no table: the audit of stop 47's fix)
     rows = "".join(f"| {a} | {b} | {c} |\n" for a, b, c in HOURS)
     text, best = _hours_answer(tmp_path, "piscine.md", f"# Piscine\n\n| Jour | Ouverture | Fermeture |\n"
-                               f"|---|---|---|\n{rows}", question)
-    assert best is not None and best.text == "| Jour | Ouverture | Fermeture |\n| Samedi | 10 h | 18 h |"
+                               f"|:---|---:|---:|\n{rows}", question)
+    assert best is not None
+    assert best.text == "| Jour | Ouverture | Fermeture |\n|:---|---:|---:|\n| Samedi | 10 h | 18 h |"
+    assert text[best.start:best.end] == "| Samedi | 10 h | 18 h |"
     # the first row stays under its header as the passage has them, its span from the header on
     for question in ("Et le lundi ?", "Quelle est l'heure de fermeture le lundi ?"):  # the row; the header and it
         text, best = _hours_answer(tmp_path, "piscine.html", page, question)
