@@ -41,7 +41,7 @@ from rag.corpus.formats.base import PATH_SEPARATOR
 from rag.passage import ITEM
 from rag.sanitize import blank_controls, link_or_none
 from rag.schemas import Answer, Citation, Hit, Mode, SearchResponse
-from rag.search import emphasis, tables
+from rag.search import emphasis, lists, tables
 from rag.search.lines import joined, lines, lines_within
 from rag.search.snippets import ANSWER_CHARS, excerpt, opening
 
@@ -196,7 +196,8 @@ def _asks(heading: str, language: str | None) -> bool:
 def answer_span(hit: Hit) -> tuple[int, int]:
     """(start, end) in `hit.text` of the answer its highlight gives: the highlight and the sentences around it
     (`snippets.excerpt`), from the passage's start for the first passage of an FAQ entry (`answers_heading`) when
-    that ends within `LEAD_CHARS` of it (the whole list, within `LIST_CHARS`, of an entry that opens on one). When
+    that ends within `LEAD_CHARS` of it (the whole list, within `LIST_CHARS`, of an entry that opens on one; a
+    numbered list's steps read as a procedure when its section heading says they are steps, `lists.names_steps`). When
     the highlight lies further into such an entry and the question asks what the entry's heading asks (closer to the
     heading than to the entry's text and to each of its sentence windows, and naming nothing in the highlight that
     the heading does not: `searcher._asks_heading`), the answer is the entry's opening: the question's words met
@@ -204,8 +205,9 @@ def answer_span(hit: Hit) -> tuple[int, int]:
     is first, and later that "un traitement de données peut être informatisé ou non")."""
     assert hit.highlight is not None
     from_start = answers_heading(hit)
+    section = (hit.citation.section or "").rsplit(PATH_SEPARATOR, 1)[-1]  # its steps, when it says so
     start, end = excerpt(hit.text, hit.highlight.start, hit.highlight.end, from_start=from_start,
-                         header=hit.table_header is not None)
+                         header=hit.table_header is not None, steps=lists.names_steps(section))
     if from_start and hit._asks_heading:
         first = opening(hit.text)
         if first is not None and start > first[0]:

@@ -15,6 +15,17 @@ from rag.search.lines import joined, lines
 
 Span = tuple[int, int, int, bool]
 _STEP = re.compile(r"[ \t]*(\d{1,3})[.)]\s")  # a numbered item: "1. ", "2) "
+# A verb that opens a step, where the language marks it: French's imperative ("Validez", "Connectez-vous",
+# "Faites"), an infinitive with its pronoun ("Se connecter", "S'inscrire") or before its object ("Choisir la date",
+# "Cliquer sur « Valider »"). A list of things opens on names ("Verte", "Vos remboursements", "Pour les systèmes").
+_COMMAND = re.compile(r"[*_\s]*(?:\w+ez|faites|dites)(?:-\w+)*\b|[*_\s]*s(?:e\s+|['’])\w+(?:er|ir|re)\b|"
+                      r"[*_\s]*\w+(?:er|ir)\s+(?:l['’]|(?:le|la|les|un|une|à|au|aux|sur|votre|vos|son|sa|ses|en|"
+                      r"dans|ce|cet|cette|ces)\b)", re.IGNORECASE)
+# What says that a list is steps: the line that introduces it or the heading it lies under ("suivez ces étapes",
+# "Follow these steps", "Comment déclarer ?", "How to reset your password").
+_STEPS = re.compile(r"\b(?:étapes?|procédures?|marche\s+à\s+suivre|suivez|comment|steps?|procedures?|"
+                    r"instructions|follow|how\s+(?:to|do|can|should)|schritte?|pasos?|passaggi|stappen)\b",
+                    re.IGNORECASE)
 
 
 def opening_list(text: str, spans: Sequence[Span]) -> tuple[int, int | None]:
@@ -77,12 +88,21 @@ def announced(text: str, spans: Sequence[Span], last: int, limit: int) -> int:
     return end
 
 
-def procedure(text: str, spans: Sequence[Span], first: int, last: int, limit: int) -> tuple[int, int] | None:
+def names_steps(text: str) -> bool:
+    """Whether a heading or a line introducing a list says that it is steps (`procedure`)."""
+    return bool(_STEPS.search(text))
+
+
+def procedure(text: str, spans: Sequence[Span], first: int, last: int, limit: int,
+              steps: bool = False) -> tuple[int, int] | None:
     """(start, end) of the numbered procedure that `spans[first..last]` lie in, whole: a list whose items are
     numbered 1, 2, ..., n in order (n >= 2; an item's wrapped lines with it), from its item 1 to its item n as
-    `list_end` bounds it, when it ends within `limit` characters of its start. Each step goes on from the one before,
-    so one step alone ("5. Validez : ...") answers no "how": the procedure is the answer. None when they lie in no
-    such list, or it is longer, or its items are an FAQ's bold questions (each item answers its own question)."""
+    `list_end` bounds it, when it ends within `limit` characters of its start, and it is steps: most of its items
+    open on a verb that commands (`_COMMAND`), or the line above item 1 says it is steps (`names_steps`), or
+    `steps` (the heading the passage lies under says so). Each step goes on from the one before, so one step alone
+    ("5. Validez : ...") answers no "how": the procedure is the answer. A numbered list of things ("1. Verte",
+    "2. Bleue") is none: the item the question names answers it. None when they lie in no such list, or it is
+    longer, or no steps, or its items are an FAQ's bold questions (each item answers its own question)."""
     rows = joined(text)
     starts = [0]
     for row in rows:
@@ -94,9 +114,13 @@ def procedure(text: str, spans: Sequence[Span], first: int, last: int, limit: in
         return None
     top = next(i for i, span in enumerate(spans) if span[2] == head)
     end = list_end(text, spans, line_last(spans, top), announced=False)
-    steps = [n for n in numbers[head:spans[end][2] + 1] if n is not None]
-    if last > end or steps != list(range(1, len(steps) + 1)) or len(steps) < 2 \
+    items = [(numbers[i], _STEP.sub("", rows[i], count=1)) for i in range(head, spans[end][2] + 1)
+             if numbers[i] is not None]
+    if last > end or [n for n, _ in items] != list(range(1, len(items) + 1)) or len(items) < 2 \
             or any(emphasis.is_lead_in(text[a:b]) for a, b, _, _ in spans[top:end + 1]):
         return None
+    above = next((row for row in reversed(rows[:head]) if row.strip()), "")
+    if not (steps or names_steps(above) or 2 * sum(bool(_COMMAND.match(item)) for _, item in items) > len(items)):
+        return None  # a list of things: its item answers
     start = starts[head] + len(rows[head]) - len(rows[head].lstrip())
     return (start, spans[end][1]) if spans[end][1] - start <= limit else None

@@ -117,7 +117,7 @@ def sentences(text: str, analyzer: Analyzer, above: str | None = None) -> tuple[
 
 
 def excerpt(text: str, start: int, end: int, budget: int = ANSWER_CHARS, lead: int = LEAD_CHARS,
-            from_start: bool = False, header: bool = False) -> tuple[int, int]:
+            from_start: bool = False, header: bool = False, steps: bool = False) -> tuple[int, int]:
     """(start, end) of an excerpt of `text` around its snippet `text[start:end]` (whole sentences): the snippet and
     the whole sentences next to it, the following one first then the preceding one, within `budget` characters, or
     within a longer `lead` when the snippet opens `text` (at most `OPENING_CHARS` before it, "Oui." say, on lines
@@ -133,8 +133,9 @@ def excerpt(text: str, start: int, end: int, budget: int = ANSWER_CHARS, lead: i
     (`lists.announced`), from the snippet on (the sentences before it are dropped for the list): the whole list when
     it ends within `LIST_CHARS` of the snippet's start, else its whole lines within `lead`. A snippet that holds an
     item of the list (the question names it) ends on that item, and the list stays apart; but, with the longer
-    `lead`, one on a step of a numbered procedure (items numbered 1 to n, `lists.procedure`) gives the whole
-    procedure when it ends within `LIST_CHARS` of its start. A snippet within a table (`rag.search.tables`): on its
+    `lead`, one on a step of a numbered procedure (items numbered 1 to n that are steps, `lists.procedure`; `steps`:
+    the heading the passage lies under says they are) gives the whole procedure when it ends within `LIST_CHARS` of
+    its start. A snippet within a table (`rag.search.tables`): on its
     first row, from its header row; on a later row, alone (the answer shows the header
     above it); on the header, its caption line or a sentence with the header under it, the table (`_in_table`). With
     `header` (the passage goes on with a table whose header row it carries, not in `text`), a row it opens on is
@@ -145,7 +146,7 @@ def excerpt(text: str, start: int, end: int, budget: int = ANSWER_CHARS, lead: i
         return start, end
     reads_on = lead > budget
     if from_start and reads_on:
-        a, b = excerpt(text, start, end, budget, lead, header=header)
+        a, b = excerpt(text, start, end, budget, lead, header=header, steps=steps)
         head, whole = lists.opening_list(text, spans)
         if whole is not None and b <= spans[whole][1] and spans[whole][1] - head <= LIST_CHARS:
             return head, spans[whole][1]
@@ -161,8 +162,8 @@ def excerpt(text: str, start: int, end: int, budget: int = ANSWER_CHARS, lead: i
                   (not spans[last][3] and (below := below + 1) < len(table) and table[below] == below)):  # a caption
         row = next(i for i, span in enumerate(spans) if span[2] == below)  # the table they name
         return _in_table(spans, table, below, (row, row), (start, end), budget, lead, rows)
-    if reads_on and (steps := lists.procedure(text, spans, first, last, LIST_CHARS)) is not None:
-        return min(start, steps[0]), max(end, steps[1])  # one step of a procedure: the procedure
+    if reads_on and (procedure := lists.procedure(text, spans, first, last, LIST_CHARS, steps)) is not None:
+        return min(start, procedure[0]), max(end, procedure[1])  # one step of a procedure: the procedure
 
     def joins(a: int, b: int) -> bool:  # never into a list item's bold lead-in: it asks, its answer follows
         return (spans[a][2] == spans[b][2] or (spans[a][3] and spans[b][3])) \

@@ -392,6 +392,43 @@ def test_one_step_of_a_numbered_procedure_is_answered_by_the_whole_procedure():
     assert _excerpt(long, step, lead=LEAD_CHARS) == "15. " + step
 
 
+def test_one_item_of_a_numbered_list_of_things_is_answered_by_the_item_and_steps_are_told_by_their_verbs():
+    """The audit of stop 47's fix: "1. Verte 2. Bleue 3. Rouge" (offers, not steps) was answered by the whole list
+    when the question named one offer. A procedure's items open on a verb that commands ("Connectez-vous",
+    "Choisir la date"), or the line above it or its heading says it is steps; a list of things is none of these,
+    and the item the question names is its answer."""
+    offers = ("1. Verte : une électricité 100 % renouvelable, à prix fixe pendant deux ans.\n"
+              "2. Bleue : le tarif réglementé, révisé deux fois par an par les pouvoirs publics.\n"
+              "3. Rouge : des heures creuses la nuit, pour un chauffage électrique.")
+    blue = "Bleue : le tarif réglementé, révisé deux fois par an par les pouvoirs publics."
+    assert _excerpt(offers, blue, lead=LEAD_CHARS) == "2. " + blue
+    citation = Citation(doc_id="d", title="Offres", source="d.txt", section="Nos offres", start=0, end=len(offers),
+                        label="Offres")
+    at = offers.index(blue)
+    hit = Hit(rank=1, id="p1", text=offers, score=1.0, citation=citation,
+              highlight=Highlight(text=blue, start=at, end=at + len(blue), score=1.0))
+    assert answer([hit]).text == "2. " + blue  # type: ignore[union-attr]
+    # steps by their verbs, French imperatives or infinitives: the procedure whole, most items opening on one
+    for verbs in (("Choisissez", "Connectez-vous à", "Validez"), ("Choisir", "Se connecter à", "Valider"),
+                  ("Choisissez", "Le conseiller vérifie", "Validez")):
+        steps = "\n".join(f"{n}. {verb} {rest}" for n, verb, rest in zip(
+            (1, 2, 3), verbs, ("la date de votre déménagement.", "votre espace client.", "la demande en ligne."),
+            strict=True))
+        assert _excerpt(steps, steps.splitlines()[1][3:], lead=LEAD_CHARS) == steps, verbs
+    # steps told by the line above item 1 or by the heading, whatever their verbs (English ones, bare)
+    reset = "1. Open the app and tap Settings.\n2. Tap Account, then Password.\n3. Enter the new password twice."
+    assert _excerpt(reset, "Tap Account, then Password.", lead=LEAD_CHARS) == "2. Tap Account, then Password."
+    assert _excerpt(f"Follow these steps.\n{reset}", "Tap Account, then Password.", lead=LEAD_CHARS) == reset
+    at = reset.index("Tap Account")
+    for section, whole in (("Account › How to reset your password", True), ("Account › Passwords", False),
+                           ("Déménagement › Les étapes", True)):
+        citation = Citation(doc_id="d", title="Help", source="d.md", section=section, start=0, end=len(reset),
+                            label="Help")
+        hit = Hit(rank=1, id="p1", text=reset, score=1.0, citation=citation,
+                  highlight=Highlight(text="Tap Account, then Password.", start=at, end=at + 27, score=1.0))
+        assert (answer([hit]).text == reset) is whole, section  # type: ignore[union-attr]
+
+
 def test_a_code_block_announced_by_the_answer_comes_whole():
     """An agent's documentation: "Le script suivant relance les jobs en échec :" then a fenced Python block. The
     answer stopped at the fence's opening line ("```python"): the block's first line ends with a colon and so
