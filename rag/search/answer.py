@@ -12,7 +12,8 @@ which passage). What it shows: that highlight with the whole sentences around it
 or `LEAD_CHARS` when the highlight opens its passage (`snippets.excerpt`: never a list item, table row or heading
 added, unless the highlight announces a list with a colon: then up to `LIST_CHARS`; a table row comes under its
 table's header, `rag.search.tables`, the header a passage going on with a long table carries shown above its
-rows though not in its text), since the answer often sits
+rows though not in its text; items of a list that a sentence announces with a colon come under that sentence,
+`snippets.announcing`), since the answer often sits
 in the sentence next to the one with the question's words. The first passage of an entry under a question heading
 (an FAQ entry, `answers_heading`) is read from its start when that excerpt ends within `LEAD_CHARS` of it: the entry
 answers its question from its first line, list items included (an entry that opens on a list gives the whole list,
@@ -43,7 +44,7 @@ from rag.sanitize import blank_controls, link_or_none
 from rag.schemas import Answer, Citation, Hit, Mode, SearchResponse
 from rag.search import emphasis, lists, tables
 from rag.search.lines import joined, lines, lines_within
-from rag.search.snippets import ANSWER_CHARS, excerpt, opening
+from rag.search.snippets import ANSWER_CHARS, LIST_CHARS, announcing, excerpt, opening
 
 ANSWER_DEPTH = 3
 RETRIEVAL_POWER = 4  # measured by scripts/eval/answer_choice.py (docs/EVALUATION.md): 1 chose lower passages too often
@@ -243,6 +244,9 @@ def answer(hits: Sequence[Hit], answerable: bool = True, language: str = "en") -
     header = tables.shown_above(joined(best.text), start, best.table_header) if "|" in best.text else None
     if header is not None and len(header) + 1 + len(text) <= ANSWER_CHARS:
         text, shown = f"{header}\n{text}", [*header.split("\n"), *shown]  # the columns' names (and separator row)
+    elif (above := announcing(best.text, start, end)) is not None and above[1] - above[0] + 1 + len(text) <= LIST_CHARS:
+        said = best.text[above[0]:above[1]]  # what the items are: "Les moyens de paiement acceptés sont :"
+        text, shown = f"{said}\n{text}", [*lines_within(best.text, *above), *shown]
     return Answer(text=text, passage_id=best.id, rank=best.rank, start=start, end=end, citation=best.citation,
                   markdown=markdown(text, best.citation, hits, language, shown, list_heading(best, start)))
 

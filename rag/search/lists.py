@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from rag.passage import ITEM, fence_end
+from rag.passage import ITEM, fence_end, is_row
 from rag.search import emphasis
 from rag.search.lines import joined, lines
 
@@ -91,6 +91,19 @@ def announced(text: str, spans: Sequence[Span], last: int, limit: int) -> int:
 def names_steps(text: str) -> bool:
     """Whether a heading or a line introducing a list says that it is steps (`procedure`)."""
     return bool(_STEPS.search(text))
+
+
+def announcer(text: str, spans: Sequence[Span], first: int, last: int) -> int | None:
+    """The span of the sentence that announces, ending its line with a colon, the list that `spans[first..last]`
+    are items of, when they open on an item (a list item, not a table row) below it: "Les moyens de paiement
+    acceptés sont :" over "- le virement", which the question named. None when they are no such items, or lie
+    beyond that list (`list_end`), or nothing announces it."""
+    row = joined(text)[spans[first][2]]
+    if spans[first][3] or not ITEM.match(row) or is_row(row):
+        return None
+    above = next((i for i in range(first - 1, -1, -1) if spans[i][2] != spans[first][2] and announces(text, spans[i])
+                  and line_last(spans, i) == i), None)
+    return above if above is not None and list_end(text, spans, above) >= last else None
 
 
 def procedure(text: str, spans: Sequence[Span], first: int, last: int, limit: int,

@@ -193,6 +193,17 @@ def excerpt(text: str, start: int, end: int, budget: int = ANSWER_CHARS, lead: i
     return min(start, spans[first][0]), max(end, spans[last][1])
 
 
+def announcing(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """(start, end) of the sentence that announces with a colon the list whose items the excerpt `text[start:end]`
+    is (`lists.announcer`), outside the excerpt: what the items are ("Les moyens de paiement acceptés sont :" above
+    "- virement bancaire"), which the answer shows above them. None for an excerpt of no such items."""
+    spans = _spans(text)
+    inside = [i for i, span in enumerate(spans) if span[0] < end and span[1] > start]
+    if not inside or (above := lists.announcer(text, spans, inside[0], inside[-1])) is None:
+        return None
+    return spans[above][0], spans[above][1]
+
+
 def _in_table(spans: Sequence[tuple[int, int, int, bool]], table: list[int | None], head: int, inside: tuple[int, int],
               snippet: tuple[int, int], budget: int, lead: int, lines: Sequence[str]) -> tuple[int, int]:
     """The excerpt of a snippet within the rows of one table (`excerpt`), headed by line `head` of `lines`: the
@@ -341,5 +352,5 @@ def _highlight(text: str, parts: tuple[Sentence, ...], window: tuple[int, int, f
     return Highlight(text=text[start:end], start=start, end=end, score=round(score, 4))
 
 
-__all__ = ["ANSWER_CHARS", "LEAD_CHARS", "OPENING_CHARS", "Highlighter", "Sentence", "best_window", "best_windows",
-           "excerpt", "highlight", "opening", "sentence_spans", "sentences"]
+__all__ = ["ANSWER_CHARS", "LEAD_CHARS", "OPENING_CHARS", "Highlighter", "Sentence", "announcing", "best_window",
+           "best_windows", "excerpt", "highlight", "opening", "sentence_spans", "sentences"]

@@ -429,6 +429,41 @@ def test_one_item_of_a_numbered_list_of_things_is_answered_by_the_item_and_steps
         assert (answer([hit]).text == reset) is whole, section  # type: ignore[union-attr]
 
 
+def test_items_of_a_list_a_sentence_announces_are_shown_under_that_sentence():
+    """The audit of stop 47's fix: "le virement est-il accepté ?" was answered "le virement bancaire", the item
+    alone, without the sentence that says what the items are. The answer shows that sentence above its items
+    (answer.text and the Markdown's quote), `start` and `end` still locating the items; prose after the list, a
+    list that nothing announces, and an excerpt holding the sentence are shown as before."""
+    intro = "Les moyens de paiement acceptés sont :"
+    page = (f"Nous livrons en France métropolitaine. {intro}\n- la carte bancaire (Visa, Mastercard)\n"
+            "- le virement bancaire\n- le chèque, à l'ordre de la société\n"
+            "Le paiement est encaissé à l'expédition, jamais avant, quel que soit le moyen choisi.")
+
+    def shown(text: str, at: str):
+        citation = Citation(doc_id="d", title="Aide", source="d.md", section="Paiement", start=0, end=len(text),
+                            label="Aide › Paiement")
+        start = text.index(at)
+        hit = Hit(rank=1, id="p1", text=text, score=1.0, citation=citation,
+                  highlight=Highlight(text=at, start=start, end=start + len(at), score=1.0))
+        best = answer([hit], language="fr")
+        assert best is not None
+        return best
+
+    for item in ("le virement bancaire", "le chèque, à l'ordre de la société"):
+        best = shown(page, item)
+        assert best.text == f"{intro}\n{item}" and page[best.start:best.end] == item
+        assert best.markdown.startswith(f"> {intro}\\\n> {escape(item)} [1]")
+    # a numbered list of things: the item, under its sentence
+    offers = "Nous proposons trois offres :\n1. Verte : 100 % renouvelable.\n2. Bleue : le tarif réglementé."
+    assert shown(offers, "Bleue : le tarif réglementé.").text == \
+        "Nous proposons trois offres :\n2. Bleue : le tarif réglementé."
+    after = "Le paiement est encaissé à l'expédition, jamais avant, quel que soit le moyen choisi."
+    for text, at, expected in ((page, after, after),  # prose after the list: not its item
+                               (page.replace(" :\n", ".\n"), "le virement bancaire", "le virement bancaire"),
+                               (page, intro, page[page.index(intro):])):  # the sentence: its list, as ever
+        assert shown(text, at).text == expected, at
+
+
 def test_a_code_block_announced_by_the_answer_comes_whole():
     """An agent's documentation: "Le script suivant relance les jobs en échec :" then a fenced Python block. The
     answer stopped at the fence's opening line ("```python"): the block's first line ends with a colon and so
