@@ -128,6 +128,7 @@ class Hit(BaseModel):
     _words: float | None = PrivateAttr(default=None)
     _closest: bool = PrivateAttr(default=False)
     _language: str | None = PrivateAttr(default=None)  # the corpus's (its analyzer's): what its headings are read in
+    _rows: tuple[tuple[int, int], ...] = PrivateAttr(default=())  # other table rows the question names (`answer`)
 
 
 class Answer(BaseModel):
@@ -139,8 +140,9 @@ class Answer(BaseModel):
                                   "colon; 1,000 for a list that comes whole), verbatim; a table row other than "
                                   "the first comes under its table's header row, the rows between left out, "
                                   "and so does one quoted from a passage that goes on with a long table, "
-                                  "whose header row an earlier passage holds (`start` and `end` locate the "
-                                  "rows); "
+                                  "whose header row an earlier passage holds, and rows of one table that the "
+                                  "question names apart, under their header (`start` and `end` locate the "
+                                  "rows); list items under the sentence that announces them with a colon; "
                                   "when the response is not `answerable`, a sentence saying that the documents "
                                   "do not seem to answer (`start` and `end` then locate the closest snippet, not "
                                   "shown).")

@@ -240,7 +240,10 @@ def answer(hits: Sequence[Hit], answerable: bool = True, language: str = "en") -
     if not answerable:
         return Answer(text=no_answer(language), passage_id=best.id, rank=best.rank, start=start, end=end,
                       citation=best.citation, markdown=no_answer_markdown(hits, language))
-    text, shown = best.text[start:end], lines_within(best.text, start, end)
+    pieces = _with_rows(best, start, end)
+    start, end = pieces[0][0], pieces[-1][1]
+    text = "\n".join(best.text[a:b] for a, b in pieces)
+    shown = [line for a, b in pieces for line in lines_within(best.text, a, b)]
     header = tables.shown_above(joined(best.text), start, best.table_header) if "|" in best.text else None
     if header is not None and len(header) + 1 + len(text) <= ANSWER_CHARS:
         text, shown = f"{header}\n{text}", [*header.split("\n"), *shown]  # the columns' names (and separator row)
@@ -249,6 +252,24 @@ def answer(hits: Sequence[Hit], answerable: bool = True, language: str = "en") -
         text, shown = f"{said}\n{text}", [*lines_within(best.text, *above), *shown]
     return Answer(text=text, passage_id=best.id, rank=best.rank, start=start, end=end, citation=best.citation,
                   markdown=markdown(text, best.citation, hits, language, shown, list_heading(best, start)))
+
+
+def _with_rows(hit: Hit, start: int, end: int) -> list[tuple[int, int]]:
+    """The pieces of `hit.text` an answer `start:end` on a table's rows shows: that excerpt and the other rows of the
+    table that the question names apart from its highlight (`Hit._rows`, `tables.named_rows`), each as an excerpt
+    of it gives it (the first row from its header, a later row alone), in the passage's order, the rows between
+    left out, when they fit within `ANSWER_CHARS` together; else the excerpt alone."""
+    highlight = hit.highlight
+    if not hit._rows or highlight is None or not start <= highlight.start < highlight.end <= end:
+        return [(start, end)]
+    pieces: list[tuple[int, int]] = []
+    for a, b in sorted([(start, end), *(excerpt(hit.text, a, b, header=hit.table_header is not None)
+                                        for a, b in hit._rows)]):
+        if pieces and a <= pieces[-1][1]:
+            pieces[-1] = (pieces[-1][0], max(b, pieces[-1][1]))
+        else:
+            pieces.append((a, b))
+    return pieces if sum(b - a + 1 for a, b in pieces) <= ANSWER_CHARS else [(start, end)]
 
 
 def response(question: str, hits: Sequence[Hit], answerable: bool, language: str, *, mode: Mode, model: str,

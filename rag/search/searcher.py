@@ -314,7 +314,8 @@ class Searcher:
             hit.__pydantic_private__.update(  # type: ignore[union-attr]  # at once: pydantic's __setattr__ each costs
                 _words=None if lexical is None else lexical.score, _language=hits.language,
                 _closest=item.dense_rank == 1 and query.mode == "hybrid",
-                _opens_section=_opens_section(index.passages, item.row))
+                _opens_section=_opens_section(index.passages, item.row),
+                _rows=() if drawn is None else memory.highlight.rows(chunk.text, terms, drawn, chunk.header))
             # only where the answer reads it: the first passage of an entry under a question heading
             hit._asks_heading = answers_heading(hit) and _asks_heading(index, extras, item, hit, lexical, terms,
                                                                        memory)

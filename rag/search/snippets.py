@@ -329,6 +329,15 @@ class Highlighter:
         the passage opens on read under `header` (`sentences`)."""
         return _best(text, self._sentences(text, header), weights, near, bonus)
 
+    def rows(self, text: str, weights: Mapping[str, float], shown: Highlight,
+             header: str | None = None) -> tuple[tuple[int, int], ...]:
+        """(start, end) of the other rows of the table that `shown` (a highlight of `text`) lies in, which the
+        question (`weights`) names apart from it (`tables.named_rows`): none for a passage without a table."""
+        if "|" not in text:
+            return ()
+        return tuple(tables.named_rows(joined(text), self._sentences(text, header), weights.keys(), shown.start,
+                                       shown.end, header is not None))
+
     def both(self, text: str, weights: Mapping[str, float], near: tuple[int, int] | None, bonus: float | None = None,
              header: str | None = None) -> tuple[Highlight | None, Highlight | None]:
         """`self(text, weights, header=header)` and `self(text, weights, near, bonus, header)`, the sentences scanned

@@ -14,11 +14,54 @@ syntax "apple | orange") is not a table.
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Collection, Sequence
 from itertools import accumulate
+from typing import Protocol
 
 from rag.passage import ABOVE, is_row, is_separator
 from rag.passage import table_heads as heads
+
+
+class Part(Protocol):
+    """A sentence of a passage as `rag.search.snippets.Sentence` has it: its offsets, its terms, its header's."""
+
+    @property
+    def start(self) -> int: ...
+    @property
+    def end(self) -> int: ...
+    @property
+    def terms(self) -> frozenset[str]: ...
+    @property
+    def header(self) -> frozenset[str]: ...
+
+
+def named_rows(lines: Sequence[str], parts: Sequence[Part], keys: Collection[str], start: int, end: int,
+               header: bool = False) -> list[tuple[int, int]]:
+    """(start, end) of the other rows of the table that a highlight `start:end` on its rows lies in, which the
+    question names apart from them: rows holding a question word (`keys`) that neither the highlight nor its header
+    holds, and that at most half of the table's rows hold (a word of most rows names no row). "le prix du plan Solo
+    et du plan Pro ?" highlights the row of Solo, and names Pro's, two rows below: both answer. `lines`: the
+    passage's, with their ends (`rag.search.lines.joined`); `parts`: its sentences; `header`: it goes on with a
+    table whose header row it carries."""
+    offsets = list(accumulate(map(len, lines)))
+    table = heads(list(lines), header)
+    first, last = bisect_right(offsets, start), bisect_right(offsets, max(start, end - 1))
+    if last >= len(lines) or (head := table[first]) is None or table[last] != head or first == last == head:
+        return []  # not on a table's rows (its header alone gives the whole table)
+    body = [n for n, h in enumerate(table) if h == head and n != head and not is_separator(lines[n])]
+    words: dict[int, set[str]] = {n: set() for n in body}
+    said: set[str] = set()
+    for part in parts:
+        if (n := bisect_right(offsets, part.start)) in words:
+            words[n] |= part.terms & set(keys)
+        if start <= part.start and part.end <= end:
+            said |= part.terms | part.header
+    rows = Counter(word for n in body for word in words[n])
+    named = [n for n in body if not first <= n <= last and any(w not in said and 2 * rows[w] <= len(body)
+                                                                for w in words[n])]
+    return [(min(p.start for p in on), max(p.end for p in on)) for n in named
+            if (on := [p for p in parts if bisect_right(offsets, p.start) == n])]
 
 
 def last_row(heads_: list[int | None], line: int) -> int:
@@ -62,4 +105,5 @@ def with_separator(header: str, below: str | None = None) -> str:
     return f"{header}\n{separator}"
 
 
-__all__ = ["ABOVE", "below_header", "heads", "is_row", "last_row", "shown_above", "with_separator"]
+__all__ = ["ABOVE", "Part", "below_header", "heads", "is_row", "last_row", "named_rows", "shown_above",
+           "with_separator"]

@@ -121,3 +121,27 @@ def test_rag_search_prints_the_header_above_the_passage_s_rows_apart_from_its_te
     lines = capsys.readouterr().out.splitlines()
     at = lines.index(f"    ↑ {BANK}")
     assert lines[at + 1].startswith("    | | ") and "| Saisie sur compte |" in "\n".join(lines[at + 1:])
+
+
+@pytest.mark.parametrize(("question", "header", "rows", "between"), [
+    ("prix de la saisie sur compte et du rejet de prélèvement pour le compte Premium ?", [BANK, "|---|---|---|---|"],
+     ["| Rejet de prélèvement pour défaut de provision |", "| Saisie sur compte |"], "| Rejet de chèque"),
+    ("tarif habitants de la caution de la salle des fêtes et de la sonorisation mobile ?", [TOWN],
+     ["Caution de la salle des fêtes |", "Location de la sonorisation mobile |"], "Location de tables"),
+])
+def test_two_rows_a_question_names_apart_answer_together_under_their_header(tables_index, embedder, question, header,
+                                                                            rows, between):
+    """"le prix du plan Solo et du plan Pro ?" was answered by one of the two rows (the audit of stop 47's fix): a
+    highlight is one or two neighbouring sentences. A row of the highlight's table that holds a word of the
+    question which neither the highlight nor the header holds, and that at most half of the rows hold, is named
+    too: both rows, under the header (a Markdown table's with its separator row), the rows between left out."""
+    (hits,) = Searcher(tables_index, embedder).search([Query(question, 5, "hybrid", False)])
+    reply = answer(hits, True, "fr")
+    assert reply is not None
+    lines = reply.text.splitlines()
+    assert lines[:len(header)] == header, reply.text
+    assert all(any(line.startswith(row) for line in lines) for row in rows), reply.text
+    assert not any(line.startswith(between) for line in lines) and len(lines) <= len(header) + 3, reply.text
+    top = tables_index.passages[[p.id for p in tables_index.passages].index(reply.passage_id)]
+    span = top.text[reply.start:reply.end]
+    assert all(line in span for line in lines[len(header):]) and between in span  # from one row to the other

@@ -184,3 +184,40 @@ def test_a_later_row_of_a_table_answers_under_its_header_without_the_rows_betwee
         text, best = _hours_answer(tmp_path, "piscine.html", page, question)
         assert best is not None
         assert best.text == text[best.start:best.end] == "Jour | Ouverture | Fermeture\nLundi | 12 h | 14 h"
+
+
+PLANS = ("Nos plans, au mois.\n\n| Plan | Prix mensuel | Utilisateurs |\n|---|---|---|\n| Solo | 9 € | 1 |\n"
+         "| Équipe | 29 € | 5 |\n| Pro | 49 € | 20 |\n| Entreprise | sur devis | illimité |")
+
+
+def _plans_answer(question: str, text: str = PLANS):
+    from rag.search.snippets import Highlighter
+
+    analyzer = Analyzer("fr")
+    highlighter = Highlighter(analyzer)
+    weights = {term: 1.0 for term in analyzer.terms(question)}
+    shown = highlighter(text, weights)
+    citation = Citation(doc_id="d", title="Plans", source="d.md", section=None, start=0, end=len(text), label="Plans")
+    hit = Hit(rank=1, id="p1", text=text, score=1.0, citation=citation, highlight=shown)
+    assert shown is not None
+    hit._rows = highlighter.rows(text, weights, shown)
+    return answer([hit], language="fr")
+
+
+def test_two_rows_a_question_names_apart_answer_under_their_header_the_rows_between_left_out():
+    header = "| Plan | Prix mensuel | Utilisateurs |\n|---|---|---|\n"
+    best = _plans_answer("le prix du plan Solo et du plan Pro ?")
+    assert best is not None and best.text == f"{header}| Solo | 9 € | 1 |\n| Pro | 49 € | 20 |"
+    assert PLANS[best.start:best.end] == PLANS[PLANS.index("| Plan"):PLANS.index("\n| Entreprise")]
+    # two later rows: under the header shown above them
+    best = _plans_answer("le prix du plan Équipe et du plan Entreprise ?")
+    assert best is not None and best.text == f"{header}| Équipe | 29 € | 5 |\n| Entreprise | sur devis | illimité |"
+    # one row named: that row alone, as before; a word that most rows hold names none of them
+    best = _plans_answer("le prix du plan Pro ?")
+    assert best is not None and best.text == f"{header}| Pro | 49 € | 20 |"
+    # a word that most rows hold names none of them: "support" of four rows in seven, the highlight without it
+    rows = "".join(f"| {plan} | {price} € | {note} |\n" for plan, price, note in (
+        ("Solo", 9, "support"), ("Duo", 15, "support"), ("Trio", 19, "support"), ("Équipe", 29, "5"),
+        ("Pro Max", 49, "20"), ("Business", 99, "50"), ("Entreprise", 199, "support")))
+    best = _plans_answer("le prix du plan Pro Max avec support ?", f"| Plan | Prix | Notes |\n|---|---|---|\n{rows}")
+    assert best is not None and best.text == "| Plan | Prix | Notes |\n|---|---|---|\n| Pro Max | 49 € | 20 |"
