@@ -21,6 +21,24 @@ _STEP = re.compile(r"[ \t]*(\d{1,3})[.)]\s")  # a numbered item: "1. ", "2) "
 _COMMAND = re.compile(r"[*_\s]*(?:\w+ez|faites|dites)(?:-\w+)*\b|[*_\s]*s(?:e\s+|['’])\w+(?:er|ir|re)\b|"
                       r"[*_\s]*\w+(?:er|ir)\s+(?:l['’]|(?:le|la|les|un|une|à|au|aux|sur|votre|vos|son|sa|ses|en|"
                       r"dans|ce|cet|cette|ces)\b)", re.IGNORECASE)
+# Languages whose imperative has no ending of its own open steps on a verb of this list, the ones help pages' steps
+# open on most (English; Spanish and Italian, tú and usted), or on "<verb>en Sie" (German: "Klicken Sie auf ...").
+_COMMAND_WORDS = frozenset({
+    "open", "tap", "click", "select", "choose", "enter", "type", "go", "press", "sign", "log", "install", "run",
+    "add", "remove", "delete", "create", "set", "check", "confirm", "save", "download", "upload", "copy", "paste",
+    "navigate", "find", "scroll", "restart", "reboot", "connect", "disconnect", "follow", "wait", "make", "fill",
+    "submit", "send", "complete", "review", "update", "edit", "change", "turn", "switch", "insert", "plug", "unplug",
+    "attach", "print", "scan", "return", "contact", "call", "visit", "use", "take", "pick", "drag", "close",
+    "accept", "agree", "verify", "activate", "enable", "disable", "keep", "write", "tick", "uncheck", "search",
+    "reset", "log-in", "abre", "pulsa", "toca", "selecciona", "elige", "introduce", "escribe", "entra", "accede",
+    "haz", "contrata", "descarga", "instala", "inicia", "confirma", "completa", "rellena", "envía", "revisa",
+    "activa", "desactiva", "guarda", "marca", "busca", "añade", "elimina", "cambia", "llama", "visita", "usa",
+    "espera", "sigue", "ten", "ve", "haga", "pulse", "seleccione", "elija", "introduzca", "escriba", "acceda",
+    "entre", "descargue", "instale", "confirme", "envíe", "apri", "tocca", "seleziona", "scegli",
+    "inserisci", "digita", "accedi", "fai", "clicca", "premi", "scarica", "installa", "conferma", "compila", "invia",
+    "attiva", "salva", "aggiungi", "vai"
+})
+_WORD_SIE = re.compile(r"[*_\s]*(\w[\w-]*)(\s+Sie\b)?")
 # What says that a list is steps: the line that introduces it or the heading it lies under ("suivez ces étapes",
 # "Follow these steps", "Comment déclarer ?", "How to reset your password").
 _STEPS = re.compile(r"\b(?:étapes?|procédures?|marche\s+à\s+suivre|suivez|comment|steps?|procedures?|"
@@ -88,6 +106,15 @@ def announced(text: str, spans: Sequence[Span], last: int, limit: int) -> int:
     return end
 
 
+def _commands(item: str) -> bool:
+    """Whether a list item opens on a verb that commands (`_COMMAND`, `_COMMAND_WORDS`)."""
+    if _COMMAND.match(item):
+        return True
+    word = _WORD_SIE.match(item)
+    return bool(word) and (word.group(1).casefold() in _COMMAND_WORDS  # type: ignore[union-attr]
+                           or (word.group(2) is not None and word.group(1).endswith("en")))  # type: ignore[union-attr]
+
+
 def names_steps(text: str) -> bool:
     """Whether a heading or a line introducing a list says that it is steps (`procedure`)."""
     return bool(_STEPS.search(text))
@@ -111,7 +138,7 @@ def procedure(text: str, spans: Sequence[Span], first: int, last: int, limit: in
     """(start, end) of the numbered procedure that `spans[first..last]` lie in, whole: a list whose items are
     numbered 1, 2, ..., n in order (n >= 2; an item's wrapped lines with it), from its item 1 to its item n as
     `list_end` bounds it, when it ends within `limit` characters of its start, and it is steps: most of its items
-    open on a verb that commands (`_COMMAND`), or the line above item 1 says it is steps (`names_steps`), or
+    open on a verb that commands (`_commands`), or the line above item 1 says it is steps (`names_steps`), or
     `steps` (the heading the passage lies under says so). Each step goes on from the one before, so one step alone
     ("5. Validez : ...") answers no "how": the procedure is the answer. A numbered list of things ("1. Verte",
     "2. Bleue") is none: the item the question names answers it. None when they lie in no such list, or it is
@@ -133,7 +160,7 @@ def procedure(text: str, spans: Sequence[Span], first: int, last: int, limit: in
             or any(emphasis.is_lead_in(text[a:b]) for a, b, _, _ in spans[top:end + 1]):
         return None
     above = next((row for row in reversed(rows[:head]) if row.strip()), "")
-    if not (steps or names_steps(above) or 2 * sum(bool(_COMMAND.match(item)) for _, item in items) > len(items)):
+    if not (steps or names_steps(above) or 2 * sum(_commands(item) for _, item in items) > len(items)):
         return None  # a list of things: its item answers
     start = starts[head] + len(rows[head]) - len(rows[head].lstrip())
     return (start, spans[end][1]) if spans[end][1] - start <= limit else None

@@ -415,17 +415,26 @@ def test_one_item_of_a_numbered_list_of_things_is_answered_by_the_item_and_steps
             (1, 2, 3), verbs, ("la date de votre déménagement.", "votre espace client.", "la demande en ligne."),
             strict=True))
         assert _excerpt(steps, steps.splitlines()[1][3:], lead=LEAD_CHARS) == steps, verbs
-    # steps told by the line above item 1 or by the heading, whatever their verbs (English ones, bare)
+    # steps in languages whose imperative has no ending of its own: by the verbs steps open on most (English,
+    # Spanish, German "... Sie"); a list of things in English is none
     reset = "1. Open the app and tap Settings.\n2. Tap Account, then Password.\n3. Enter the new password twice."
-    assert _excerpt(reset, "Tap Account, then Password.", lead=LEAD_CHARS) == "2. Tap Account, then Password."
-    assert _excerpt(f"Follow these steps.\n{reset}", "Tap Account, then Password.", lead=LEAD_CHARS) == reset
-    at = reset.index("Tap Account")
+    assert _excerpt(reset, "Tap Account, then Password.", lead=LEAD_CHARS) == reset
+    for steps in ("1. Contrata tu tarifa en la web.\n2. Ten a mano el DNI.\n3. Espera el SMS de confirmación.",
+                  "1. Öffnen Sie die App.\n2. Tippen Sie auf Konto.\n3. Geben Sie das neue Passwort ein."):
+        assert _excerpt(steps, steps.splitlines()[1][3:], lead=LEAD_CHARS) == steps
+    plans = "1. Basic: one user, 5 GB.\n2. Team: ten users, 100 GB.\n3. Business: unlimited users, 1 TB."
+    assert _excerpt(plans, "Team: ten users, 100 GB.", lead=LEAD_CHARS) == "2. Team: ten users, 100 GB."
+    # steps told by the line above item 1 or by the heading, whatever their verbs
+    reset = "1. Log the time.\n2. The app counts it.\n3. Your manager approves the hours."
+    assert _excerpt(reset, "The app counts it.", lead=LEAD_CHARS) == "2. The app counts it."
+    assert _excerpt(f"Follow these steps.\n{reset}", "The app counts it.", lead=LEAD_CHARS) == reset
+    at = reset.index("The app counts it.")
     for section, whole in (("Account › How to reset your password", True), ("Account › Passwords", False),
                            ("Déménagement › Les étapes", True)):
         citation = Citation(doc_id="d", title="Help", source="d.md", section=section, start=0, end=len(reset),
                             label="Help")
         hit = Hit(rank=1, id="p1", text=reset, score=1.0, citation=citation,
-                  highlight=Highlight(text="Tap Account, then Password.", start=at, end=at + 27, score=1.0))
+                  highlight=Highlight(text="The app counts it.", start=at, end=at + 18, score=1.0))
         assert (answer([hit]).text == reset) is whole, section  # type: ignore[union-attr]
 
 
