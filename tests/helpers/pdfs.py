@@ -103,9 +103,27 @@ def two_columns(paragraphs: Sequence[str], top: float, size: float = 10) -> list
     return lines[:half] + [(x + width + GUTTER, y - shift, text, s) for x, y, text, s in lines[half:]]
 
 
+def table(rows: Sequence[Sequence[str]], top: float, widths: Sequence[float], size: float = 9,
+          bold_header: bool = False) -> list[Placed]:
+    """A table's cells placed as word processors draw them, cell by cell, row by row from the baseline `top` down:
+    each cell wrapped at its column's width (`widths`, in points, from the left margin) less a padding of 4 points
+    each side, its row as tall as its longest cell and 5 points more; the header row (the first) in bold with
+    `bold_header`."""
+    placed: list[Placed] = []
+    y = top
+    for n, row in enumerate(rows):
+        cells = [wrap(cell, width - 8, size, bold_header and n == 0) for cell, width in zip(row, widths, strict=True)]
+        left, bold = float(MARGIN), bold_header and n == 0
+        for cell, width in zip(cells, widths, strict=True):
+            placed += [(left + 4, y - i * size * 1.25, line, size, bold) for i, line in enumerate(cell)]
+            left += width
+        y -= max(len(cell) for cell in cells) * size * 1.25 + 5
+    return placed
+
+
 def below(placed: Sequence[Placed]) -> float:
     """The baseline of a line two lines under the lowest of `placed`."""
-    return min(y - 2.4 * size for _, y, _, size in placed)
+    return min(y - 2.4 * size for _, y, _, size, *_ in placed)
 
 
 def _content(lines: Sequence[str]) -> bytes:
@@ -167,4 +185,4 @@ def make_pdf(path: Path, pages: Sequence[str | Sequence[Placed]], *, title: str 
 
 
 __all__ = ["HEIGHT", "MARGIN", "OUTLINE", "PAGES", "SOFT_HYPHEN", "WIDTH", "Placed", "below", "flow", "make_pdf",
-           "text_width", "two_columns", "wrap"]
+           "table", "text_width", "two_columns", "wrap"]

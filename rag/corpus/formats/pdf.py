@@ -34,6 +34,7 @@ from rag.corpus.formats.base import Line, Outline, Parsed, Section
 from rag.corpus.formats.blocks import bold_heading_levels
 from rag.corpus.formats.pdf_fonts import Runs, Visitor, body_size, line_fonts
 from rag.corpus.formats.pdf_furniture import PAGE_BREAK, body_lines, edge
+from rag.corpus.formats.pdf_tables import Row, table_rows
 from rag.corpus.formats.text import leading_title, looks_like_title
 
 if TYPE_CHECKING:
@@ -141,7 +142,7 @@ def dehyphenate(pages: list[str]) -> list[str]:
     return [HYPHEN_BREAK.sub(join, page) for page in pages]
 
 
-def _sections(text: str, page_starts: list[int], headings: list[_Heading]) -> list[Section]:
+def _sections(lines: list[Line], text: str, page_starts: list[int], headings: list[_Heading]) -> list[Section]:
     """The text's lines under the outline headings; a heading found in the text is not a line of its own."""
     ends = [*page_starts[1:], len(text)]
     starts: list[tuple[int, int, _Heading]] = []  # (section start, heading end in the text, heading)
@@ -169,7 +170,7 @@ def _sections(text: str, page_starts: list[int], headings: list[_Heading]) -> li
     boundaries = [start for start, _, _ in starts]
     for start, heading_end, heading in starts:
         sections.append(outline.section(heading.level, heading.title, start if heading_end > start else None))
-    for line in body_lines(text)[0]:
+    for line in lines:
         owner = bisect_right(boundaries, line.start)  # 0: before any heading
         if owner and line.end <= starts[owner - 1][1]:
             continue  # the heading's own line
@@ -187,15 +188,22 @@ class _Encrypted(Exception):
     """The PDF needs a password to be read."""
 
 
-def _page_text(page: Any) -> tuple[str, Runs]:
-    """A page's text as pypdf extracts it, and the fonts it is set in (`rag.corpus.formats.pdf_fonts`)."""
+def _page_text(page: Any) -> tuple[str, Runs, list[Row]]:
+    """A page's text as pypdf extracts it, the fonts it is set in (`rag.corpus.formats.pdf_fonts`) and its tables'
+    rows (`rag.corpus.formats.pdf_tables`)."""
     visitor = Visitor()
     text = page.extract_text(visitor_text=visitor) or ""
-    return text, visitor.runs(text)
+    token = _REPAIRS.set([])  # what the layout reader warns of is its own reading's, not the text's
+    try:
+        rows = table_rows(page, text)
+    finally:
+        _REPAIRS.reset(token)
+    return text, visitor.runs(text), rows
 
 
-def _extract(data: bytes) -> tuple[list[str], list[Runs], list[_Heading], str]:
-    """Pages' text and fonts, outline headings and /Title, as pypdf gives them (and raises on a malformed file)."""
+def _extract(data: bytes) -> tuple[list[str], list[Runs], list[list[Row]], list[_Heading], str]:
+    """Pages' text, fonts and table rows, outline headings and /Title, as pypdf gives them (and raises on a
+    malformed file)."""
     # Imported here: pypdf takes a tenth of a second to import, which a server that never reads a PDF need not pay.
     from pypdf import PdfReader
     from pypdf.errors import DependencyError, FileNotDecryptedError
@@ -209,7 +217,8 @@ def _extract(data: bytes) -> tuple[list[str], list[Runs], list[_Heading], str]:
         if not opened:
             raise _Encrypted
     try:
-        texts, fonts = zip(*(_page_text(page) for page in reader.pages), strict=True) if reader.pages else ((), ())
+        texts, fonts, rows = zip(*(_page_text(page) for page in reader.pages), strict=True) if reader.pages \
+            else ((), (), ())
         pages = dehyphenate([_clean(text) for text in texts])
     except FileNotDecryptedError as exc:
         raise _Encrypted from exc
@@ -219,7 +228,7 @@ def _extract(data: bytes) -> tuple[list[str], list[Runs], list[_Heading], str]:
         headings = []
     metadata = reader.metadata
     title = _clean(" ".join(str(metadata.title or "").split())) if metadata else ""
-    return pages, list(fonts), headings, title
+    return pages, list(fonts), list(rows), headings, title
 
 
 def parse_pdf(data: bytes) -> Parsed:
@@ -227,7 +236,7 @@ def parse_pdf(data: bytes) -> Parsed:
     repairs: list[str] = []
     token = _REPAIRS.set(repairs)
     try:
-        pages, fonts, headings, title = _extract(data)
+        pages, fonts, rows, headings, title = _extract(data)
     except _Encrypted as exc:
         raise ValueError(ENCRYPTED) from exc
     except Exception as exc:  # pypdf raises many kinds of error on a malformed file; none may stop the ingest
@@ -241,14 +250,36 @@ def parse_pdf(data: bytes) -> Parsed:
         page_starts.append(offset)
         offset += len(page) + len(PAGE_BREAK)
     text = PAGE_BREAK.join(pages)
-    styled, first = _styled(text, page_starts, fonts) if not headings else ([], None)
+    lines, running = _body(text, [Line(_clean(row.text), top + row.start, top + row.end, item=True,
+                                       opens_table=row.opens)
+                                  for top, page_rows in zip(page_starts, rows, strict=True) for row in page_rows])
+    styled, first = _styled(lines, page_starts, fonts) if not headings else ([], None)
     if styled:
         sections = styled
     else:
-        sections = _sections(text, page_starts, headings) if headings else _titled(text)
+        sections = _sections(lines, text, page_starts, headings) if headings else _titled(lines, running)
         first, sections = leading_title(sections)
     return Parsed(sections, title=title or first or _header_title(text), text=text, page_starts=page_starts,
                   changes=_repaired(repairs))
+
+
+def _body(text: str, rows: list[Line]) -> tuple[list[Line], set[str]]:
+    """The text's lines without its running headers and footers (`body_lines`), and these; each table row (`rows`)
+    in place of the lines it spans, where the first of them stood."""
+    lines, running = body_lines(text)
+    if not rows:
+        return lines, running
+    out: list[Line] = []
+    n = 0
+    for line in lines:
+        while n < len(rows) and rows[n].end <= line.start:
+            n += 1
+        if n < len(rows) and line.start < rows[n].end and line.end > rows[n].start:
+            if not out or out[-1] is not rows[n]:
+                out.append(rows[n])
+        else:
+            out.append(line)
+    return out, running
 
 
 def _header_title(text: str) -> str | None:
@@ -282,7 +313,7 @@ def _runs_on(line: Line) -> bool:
     return len(line.text) >= _RUN_ON and not line.text.endswith(_SENTENCE_END)
 
 
-def _styled(text: str, page_starts: list[int], fonts: list[Runs]) -> tuple[list[Section], str | None]:
+def _styled(lines: list[Line], page_starts: list[int], fonts: list[Runs]) -> tuple[list[Section], str | None]:
     """A PDF without an outline whose headings are set in bold or larger (`rag.corpus.formats.pdf_fonts`): its
     sections under them, a heading over those of smaller ones, and the title line (None without one). A heading
     wrapped over two lines or more (the next in the same font going on in lower case) is one; a line that goes on
@@ -292,8 +323,8 @@ def _styled(text: str, page_starts: list[int], fonts: list[Runs]) -> tuple[list[
     than `_STYLED_HEADINGS` lines head one so (the title aside), nor where none of them is larger than the body's text:
     bold alone at the body's size sets apart defined terms and notes ("« Client »") as much as headings, and in a PDF
     whose headings are set no larger than its text, its plain title lines are its headings ("ARTICLE 2 – PRIX"), as
-    `_titled` reads them (a short bold heading among them reads as a title line there too)."""
-    lines, _ = body_lines(text)
+    `_titled` reads them (a short bold heading among them reads as a title line there too). A table's row
+    (`rag.corpus.formats.pdf_tables`) heads nothing."""
     set_in = line_fonts(lines, page_starts, fonts)
     groups: list[list[int]] = []  # the indexes of each heading's lines, or of a line of text alone
     inside: set[int] = set()  # the groups that head nothing whatever their font
@@ -302,7 +333,7 @@ def _styled(text: str, page_starts: list[int], fonts: list[Runs]) -> tuple[list[
         if goes_on and font is not None and font.bold and set_in[i - 1] == font:
             groups[-1].append(i)
         else:
-            if goes_on or _AMOUNT.search(line.text) or \
+            if goes_on or line.item or _AMOUNT.search(line.text) or \
                     (i + 1 < len(lines) and len(_AMOUNT.findall(lines[i + 1].text)) >= _ROW):
                 # a phrase in bold within a paragraph ("et" / "les remboursements de plus de 500 euros"), a table's
                 # row, or its header row
@@ -327,13 +358,12 @@ def _styled(text: str, page_starts: list[int], fonts: list[Runs]) -> tuple[list[
     return [section for section in sections if section.lines], title
 
 
-def _titled(text: str) -> list[Section]:
+def _titled(lines: list[Line], running: set[str]) -> list[Section]:
     """A PDF without an outline: its short title lines head sections, as in plain text (`looks_like_title`, the
     paragraph after a title taken whole, `_paragraph`), but without plain text's test of the line before: a PDF's
     text has no blank lines to tell a block of short lines (an address) from a heading under another ("Garantie et
     service après-vente", then "Garantie légale"); nor is a line inside a wrapped paragraph. Running headers and
-    footers are left out (`body_lines`)."""
-    lines, running = body_lines(text)
+    footers are left out (`body_lines`), and a table's row heads nothing."""
     lengths = sorted(len(line.text) for line in lines)
     width = lengths[len(lengths) * 19 // 20] if lengths else 0  # the column's, a long table row or two aside
     sections = [Section(None)]
@@ -345,8 +375,8 @@ def _titled(text: str) -> list[Section]:
                   len(lines[i - 1].text) + 1 + len(line.text.split()[0]) > _WRAPPED * width) or \
             line.text.endswith("-") or \
             (i + 1 < len(lines) and _goes_on(lines[i + 1].text))
-        if not inside and line.text.strip() not in running and edge(line.text.strip()) not in running and \
-                looks_like_title(line, _paragraph(lines, i + 1)):
+        if not inside and not line.item and line.text.strip() not in running and \
+                edge(line.text.strip()) not in running and looks_like_title(line, _paragraph(lines, i + 1)):
             sections.append(Section(line.text, heading_start=line.start))
         else:
             sections[-1].lines.append(line)

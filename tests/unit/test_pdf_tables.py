@@ -1,0 +1,113 @@
+"""A PDF's tables read as rows of cells (`rag.corpus.formats.pdf_tables`), as the HTML and Word readers give them: a
+wrapped cell stays in its row, and prose set in columns, lists and paragraphs are no table."""
+
+from __future__ import annotations
+
+import pytest
+
+from rag.corpus.formats import pdf_tables
+from rag.corpus.formats.pdf import parse_pdf
+from rag.passage import table_heads
+from tests.helpers.pdfs import HEIGHT, MARGIN, WIDTH, below, flow, make_pdf, table, two_columns
+from tests.unit.test_pdf_columns import NEWS
+
+TOP = HEIGHT - 2 * MARGIN
+ROWS = [
+    ["Offre", "Abonnement mensuel", "Commission cartes européennes", "Délai de versement"],
+    ["Essentiel", "14,90 €", "1,75 %", "J+2 ouvrés après la télécollecte du soir"],
+    ["Pro", "24,90 €", "1,20 %", "J+1 ouvré"],
+    ["Premium", "39,90 €", "0,95 %", "le jour même"],
+]
+WIDTHS = [90, 110, 100, 150]  # "Commission cartes européennes" and the first row's delay wrap over two lines
+
+
+def _page(tmp_path, page, name="guide.pdf"):
+    return parse_pdf(make_pdf(tmp_path / name, [page]).read_bytes())
+
+
+def _tabled_page():
+    intro = flow(["Chaque offre du terminal comprend un abonnement mensuel et une commission prélevée sur chaque "
+                  "paiement par carte, selon le tableau ci-dessous."], MARGIN, TOP, WIDTH - 2 * MARGIN)
+    rows = table(ROWS, below(intro), WIDTHS)
+    after = flow(["Les prix s'entendent hors taxes."], MARGIN, below(rows), WIDTH - 2 * MARGIN)
+    return intro + rows + after
+
+
+def _lines(doc):
+    return [line for section in doc.sections for line in section.lines]
+
+
+def test_a_table_is_read_as_rows_of_cells_its_wrapped_cells_in_their_rows(tmp_path):
+    doc = _page(tmp_path, _tabled_page())
+    lines = _lines(doc)
+    rows = [line for line in lines if line.item]
+    assert [row.text for row in rows] == [" | ".join(row) for row in ROWS]
+    assert [row.opens_table for row in rows] == [True, False, False, False]
+    first = lines.index(rows[0])
+    assert lines[first:first + 4] == rows  # the table's lines, one under the other, headed by its first row
+    assert table_heads([line.text for line in lines], items=[line.item for line in lines],
+                       opens=[line.opens_table for line in lines]) == \
+        [first if first <= n < first + 4 else None for n in range(len(lines))]
+    # the text around the table stands as before, and a row is cited at its cells in the text
+    assert lines[0].text.startswith("Chaque offre") and lines[-1].text == "Les prix s'entendent hors taxes."
+    assert not any(line.text in ("européennes", "télécollecte du soir") for line in lines)
+    for row, cells in zip(rows, ROWS, strict=True):
+        cited = " ".join(doc.text[row.start:row.end].split())
+        assert all(word in cited for cell in cells for word in cell.split())
+
+
+def test_a_wrapped_first_cell_of_the_last_row_stays_in_it_and_the_text_below_apart(tmp_path):
+    """Stop 47's price table: the last row's first cell wraps ("Premium avec terminal" / "de paiement inclus"), a line
+    in the first column alone as the paragraph under the table is; it stands closer to its row than rows stand apart."""
+    prices = [["Offre", "Abonnement", "Commission"], ["Essentiel", "14,90 €", "1,75 %"], ["Pro", "24,90 €", "1,20 %"],
+              ["Premium avec terminal de paiement inclus", "29,90 €", "1,20 %"]]
+    rows = table(prices, TOP, [120, 100, 100])
+    lines = _lines(_page(tmp_path, rows + flow(["Les prix s'entendent hors taxes."], MARGIN, below(rows), 400)))
+    assert [line.text for line in lines] == [" | ".join(row) for row in prices] + ["Les prix s'entendent hors taxes."]
+
+
+def test_without_the_positions_of_its_text_a_page_reads_as_before(tmp_path, monkeypatch):
+    """The positions come from pypdf's layout reader, an internal API: where it fails, the plain lines stand."""
+    monkeypatch.setattr(pdf_tables, "pieces", lambda page: None)
+    lines = _lines(_page(tmp_path, _tabled_page()))
+    assert not any(line.item for line in lines)
+    assert {"européennes", "soir"} <= {line.text for line in lines}  # the wrapped cells' lines, apart
+
+
+def _across(placed):
+    """Lines written row by row across the columns, as some generators write them."""
+    return sorted(placed, key=lambda line: (-line[1], line[0]))
+
+
+def _three_columns(paragraphs):
+    width = (WIDTH - 2 * MARGIN - 40) / 3
+    lines = flow(paragraphs, MARGIN, TOP, width)
+    third = (len(lines) + 2) // 3
+    out = []
+    for k in range(3):
+        part = lines[k * third:(k + 1) * third]
+        out += [(x + k * (width + 20), y - (part[0][1] - TOP), text, size) for x, y, text, size in part]
+    return out
+
+
+ITEMS = ["Le terminal T200 et sa base de charge", "Un câble USB-C et son adaptateur secteur",
+         "Deux rouleaux de papier thermique", "Le guide de démarrage rapide"]
+
+
+def _marked(mark):
+    return [line for n, item in enumerate(ITEMS)
+            for line in ((MARGIN + 2, TOP - n * 12.5, mark(n), 10), (MARGIN + 14, TOP - n * 12.5, item, 10))]
+
+
+@pytest.mark.parametrize("page", [
+    two_columns(NEWS, TOP),
+    _across(two_columns(NEWS, TOP)),
+    _across(_three_columns(NEWS)),
+    _marked(lambda n: "•"),
+    _marked(lambda n: f"{n + 1}."),
+    flow(NEWS, MARGIN, TOP, WIDTH - 2 * MARGIN),
+], ids=["two columns", "two columns written across", "three columns written across", "bullets", "numbered",
+        "paragraphs"])
+def test_prose_in_columns_lists_and_paragraphs_are_no_table(tmp_path, page):
+    lines = _lines(_page(tmp_path, page))
+    assert lines and not any(line.item or " | " in line.text for line in lines)
