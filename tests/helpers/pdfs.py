@@ -5,6 +5,7 @@ item, True), as word processors set headings apart."""
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
@@ -103,6 +104,30 @@ def two_columns(paragraphs: Sequence[str], top: float, size: float = 10) -> list
     return lines[:half] + [(x + width + GUTTER, y - shift, text, s) for x, y, text, s in lines[half:]]
 
 
+def paragraphs(text: str) -> list[str]:
+    """A text file's blocks as paragraphs to set: its non-blank lines, a leading "#", "-" or "1." mark left out, soft
+    hyphens too; lines opening on "@" or "|" (the audit sources' markup, Markdown table rows) left out."""
+    return [re.sub(r"^(?:#+|-|\d+\.)\s*", "", line.strip()).replace(SOFT_HYPHEN, "") for line in text.splitlines()
+            if line.strip() and not line.lstrip().startswith(("@", "|"))]
+
+
+def columns(paragraphs: Sequence[str], count: int, size: float = 10, grid: bool = False) -> list[Placed]:
+    """The paragraphs as a page's `count` columns: one flow at the column's width down the page, cut into columns of
+    as many lines each (lines below the bottom margin left out), the first column's lines first; with `grid`, each
+    baseline snapped to a grid of the line's height, as DTP tools set columns' lines side by side."""
+    top = HEIGHT - 2 * MARGIN
+    width = (WIDTH - 2 * MARGIN - GUTTER * (count - 1)) / count
+    lines = [line for line in flow(paragraphs, MARGIN, top, width, size) if line[1] > 2 * MARGIN - top]
+    per = -(-len(lines) // count)
+    placed: list[Placed] = []
+    for k in range(count):
+        part = lines[k * per:(k + 1) * per]
+        for x, y, text, _ in part:
+            y -= part[0][1] - top
+            placed.append((x + k * (width + GUTTER), round(y / (size * 1.2)) * size * 1.2 if grid else y, text, size))
+    return placed
+
+
 def table(rows: Sequence[Sequence[str]], top: float, widths: Sequence[float], size: float = 9,
           bold_header: bool = False) -> list[Placed]:
     """A table's cells placed as word processors draw them, cell by cell, row by row from the baseline `top` down:
@@ -184,5 +209,20 @@ def make_pdf(path: Path, pages: Sequence[str | Sequence[Placed]], *, title: str 
     return path
 
 
-__all__ = ["HEIGHT", "MARGIN", "OUTLINE", "PAGES", "SOFT_HYPHEN", "WIDTH", "Placed", "below", "flow", "make_pdf",
-           "table", "text_width", "two_columns", "wrap"]
+__all__ = [
+    "HEIGHT",
+    "MARGIN",
+    "OUTLINE",
+    "PAGES",
+    "SOFT_HYPHEN",
+    "WIDTH",
+    "Placed",
+    "below",
+    "columns",
+    "flow",
+    "make_pdf",
+    "table",
+    "text_width",
+    "two_columns",
+    "wrap",
+]

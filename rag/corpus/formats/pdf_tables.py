@@ -8,19 +8,26 @@ ends and its baseline), pypdf's own code, whose failure on any page (a change of
 measure) leaves the page's text as the plain reader gives it, as before.
 
 On a page, the pieces on one baseline split where a gap wider than two spaces stands between them: the line's
-segments. A table is a run of lines, one under the other no more than two font heights apart, whose
-segments stand in columns: its first line, of two segments or more, sets them; each later line's segments must each
+segments. A table is a run of lines, one under the other no more than two font heights apart, whose segments stand
+in columns: its first line, of two segments or more, sets them; each later line's segments must each
 lie within one column, between the columns beside it (a paragraph across the columns ends the table). A line with a
 segment in the first column and one in another opens a row; any other line (a wrapped cell, in its column) goes on
 with the row above, a wrapped header row included; after the last row, a line in the first column alone ends the
 table (the paragraph below it), unless it stands closer to the line above than rows stand apart (`_last`: that
 row's wrapped first cell). A table has a header row and two rows at least, and none of these:
-- columns of prose set row by row (a page in two or three columns written line by line across them): every column
-  holds lines of words that fill its width (`_prose`), where a table has a column of labels, codes or amounts whose
-  widths vary or that are short;
+- columns of prose (a page in two or three columns): every column reads as prose (`_prose`: most of its lines fill
+  its width, or a third of its cells hold two lines or more, or a quarter run on into the next row's, no sentence
+  end and the next in lower case), where a table has a column of labels, codes or amounts, one line each;
+- lines framed by text in its columns: a line right above or below (within three font heights) with a segment
+  within one of its columns but the first (`_within`), as the lines of prose columns around a few that line up;
+- lines drawn down one column, then down the next (as most producers write a page in columns): a table's rows are
+  drawn one after the other, each row's pieces before the next row's;
 - a list: its first column holds only bullets or numbers ("•", "1.", "a)") before its items' text.
-A row is its cells' texts (a cell's lines joined, a word hyphenated at a line's end joined where the next line goes on in
-lower case), joined by `CELL_SEPARATOR`; it is cited at the plain text's span from its first piece to its last.
+Measured on prose set in columns (`scripts.eval.pdf_tables --prose`, docs/CORPUS_AND_INDEX.md): none read as a table
+where the columns are written one after the other, a few in a thousand where they are written line by line across.
+A table whose rows each wrap in the first column and another reads as prose by these rules, and stays plain lines.
+A row is its cells' texts (a cell's lines joined, a word hyphenated at a line's end joined where the next line goes on
+in lower case), joined by `CELL_SEPARATOR`; it is cited at the plain text's span from its first piece to its last.
 """
 
 from __future__ import annotations
@@ -32,14 +39,19 @@ from statistics import median
 from typing import Any
 
 from rag.corpus.formats.base import CELL_SEPARATOR
+from rag.passage import ends_sentence
 
 _GAP = 2.0  # spaces between two pieces of a line from which they are two segments (a table's cells, columns)
 _LEADING = 2.0  # font heights between two lines' baselines beyond which a table ends
+_FRAME = 3.0  # font heights within which the lines right above and below a table are its frame (`_within`)
 # A column of prose: its lines fill its width, most of them (`_FILLED` of its widest line or more) and are words, not
 # codes or amounts (`_WORDS` characters or more, the median); a table has a column that is not, of labels or amounts
 _FILLED = 0.7
 _FILLED_SHARE = 2 / 3
 _WORDS = 12
+# of a column's cells over two lines or more, from which it is prose (a table has a column of one-line cells)
+_WRAPPED = 1 / 3
+_RUNS_ON = 0.25  # of a column's lines running on into the next, from which it is prose (a table's cells do not)
 _MARK = re.compile(r"[•·▪◦*\-–—]|\(?(?:\d{1,3}|[a-zA-Z]|[ivxIVX]{1,4})[.)]")  # a list item's mark alone
 _MIN_ROWS = 2  # rows under the header row
 _CLOSER = 0.9  # of the rows' pitch, under which a line in the first column alone after the last row is that row's
@@ -81,7 +93,8 @@ class _Segment:
 
 @dataclass
 class Row:
-    """A table row: its cells' texts, and its span in the page's plain text."""
+    """A table row: its cells' texts (the empty ones left out, as the HTML and Word readers leave them), and its span
+    in the page's plain text."""
 
     cells: list[str]
     start: int
@@ -99,6 +112,8 @@ class _Table:
 
     columns: list[list[float]]  # each column's x range so far
     lines: list[list[tuple[int, _Segment]]] = field(default_factory=list)  # each line's segments by column
+    ys: list[float] = field(default_factory=list)  # each line's baseline
+    opens: list[bool] = field(default_factory=list)  # whether each line opens a row (`_opens`)
 
 
 def pieces(page: Any) -> list[_Piece] | None:
@@ -189,38 +204,54 @@ def _opens(line: list[tuple[int, _Segment]]) -> bool:
     return len(line) > 1 and line[0][0] == 0
 
 
-def _tables(lines: list[list[_Segment]], heights: list[float], ys: list[float]) -> list[_Table]:
-    """The tables among a page's lines (from its top; each line's font height and baseline)."""
-    out: list[_Table] = []
+def _tables(lines: list[list[_Segment]], heights: list[float], ys: list[float]) -> list[list[Row]]:
+    """The rows of the tables among a page's lines (from its top; each line's font height and baseline)."""
+    out: list[list[Row]] = []
     n = 0
     while n < len(lines):
         if len(lines[n]) < 2:
             n += 1
             continue
-        table = _Table([[segment.x0, segment.x1] for segment in lines[n]])
-        table.lines.append(list(enumerate(lines[n])))
+        table = _Table([[segment.x0, segment.x1] for segment in lines[n]], [list(enumerate(lines[n]))], [ys[n]])
         end = n + 1
         while end < len(lines) and ys[end - 1] - ys[end] <= _LEADING * heights[end]:
             placed = _fit(table, lines[end])
             if placed is None:
                 break
             table.lines.append(placed)
+            table.ys.append(ys[end])
             end += 1
-        del table.lines[_last(table, ys[n:end]):]
-        if sum(_opens(line) for line in table.lines) < 1 + _MIN_ROWS:
+        table.opens = [k == 0 or _opens(line) for k, line in enumerate(table.lines)]
+        kept = _last(table)
+        del table.lines[kept:], table.ys[kept:], table.opens[kept:]
+        if sum(table.opens) < 1 + _MIN_ROWS:
             n += 1  # too short: a table may start on the next line (under a line of two parts, a running header)
             continue
-        if _accepted(table):
-            out.append(table)
+        below = n + len(table.lines)
+        framed = [k for k in (n - 1, below) if 0 <= k < len(lines) and
+                  abs(ys[k] - ys[k + 1 if k < n else k - 1]) <= _FRAME * heights[max(k, n)]]
+        rows = _rows(table) if _accepted(table) and not any(_within(table, lines[k]) for k in framed) else []
+        if all(a.end <= b.start for a, b in pairwise(rows)):  # drawn row by row, not down a column then the next
+            out.append(rows)
         n += len(table.lines)  # a table, or prose or a list in columns: none starts within it
     return out
 
 
-def _last(table: _Table, ys: list[float]) -> int:
+def _within(table: _Table, line: list[_Segment]) -> bool:
+    """Whether a line right above or below a table has a segment within one of its columns but the first: text
+    going on in its columns, which a table's own lines do not frame (a paragraph, a caption in the first column)."""
+    columns = table.columns
+    return any(columns[k][0] - _GAP * segment.pieces[0].space <= segment.x0 and
+               (k + 1 == len(columns) or segment.x1 < columns[k + 1][0])
+               for segment in line for k in range(1, len(columns)))
+
+
+def _last(table: _Table) -> int:
     """How many of a table's lines are its own: after its last row's opening line, a line in the first column alone
     is the text below it unless it stands closer to the line above than any row's opening line to the line above
     it (the row's wrapped first cell, in a table whose rows are set apart by more than its lines)."""
-    opening = [k for k, line in enumerate(table.lines) if _opens(line)]
+    opening = [k for k, opens in enumerate(table.opens) if opens]
+    ys = table.ys
     pitch = min((ys[k - 1] - ys[k] for k in opening if k), default=0.0)
     for k in range(opening[-1] + 1, len(table.lines)):
         if not any(column for column, _ in table.lines[k]) and ys[k - 1] - ys[k] >= _CLOSER * pitch:
@@ -230,20 +261,24 @@ def _last(table: _Table, ys: list[float]) -> int:
 
 def _accepted(table: _Table) -> bool:
     """Whether lines in columns, a header row and two rows at least, are a table: not a list, nor prose."""
-    by_column: dict[int, list[_Segment]] = {}
-    for line in table.lines:
-        for column, segment in line:
-            by_column.setdefault(column, []).append(segment)
-    if all(_MARK.fullmatch(segment.text) for segment in by_column.get(0, [])):
+    rows = _cells(table)
+    columns = [[cells[n] for cells in rows if cells[n]] for n in range(len(table.columns))]
+    if all(_MARK.fullmatch(segment.text) for cell in columns[0] for segment in cell):
         return False  # a list: bullets or numbers before its items
-    return not all(_prose(segments) for segments in by_column.values())
+    return not all(_prose(cells) for cells in columns if cells)
 
 
-def _prose(column: list[_Segment]) -> bool:
-    """Whether a column's segments read as a column of prose: lines of words that fill its width."""
-    widest = max(segment.x1 - segment.x0 for segment in column)
-    filled = sum(segment.x1 - segment.x0 >= _FILLED * widest for segment in column)
-    return filled >= _FILLED_SHARE * len(column) and median(len(segment.text) for segment in column) >= _WORDS
+def _prose(cells: list[list[_Segment]]) -> bool:
+    """Whether a column's cells (each its segments, row after row) read as a column of prose: lines of words that
+    fill its width, or cells that run on into the next row's (no sentence end, the next in lower case) as often as
+    `_RUNS_ON` of them; a cell's own lines running on (a wrapped cell) do not count."""
+    segments = [segment for cell in cells for segment in cell]
+    widest = max(segment.x1 - segment.x0 for segment in segments)
+    filled = sum(segment.x1 - segment.x0 >= _FILLED * widest for segment in segments)
+    if filled >= _FILLED_SHARE * len(segments) and median(len(segment.text) for segment in segments) >= _WORDS:
+        return True
+    runs = sum(not ends_sentence(a[-1].text) and b[0].text[:1].islower() for a, b in pairwise(cells))
+    return runs >= max(_RUNS_ON * (len(cells) - 1), 1) or sum(len(cell) > 1 for cell in cells) >= _WRAPPED * len(cells)
 
 
 def _cell(parts: list[str]) -> str:
@@ -258,23 +293,25 @@ def _cell(parts: list[str]) -> str:
     return text
 
 
+def _cells(table: _Table) -> list[list[list[_Segment]]]:
+    """A table's rows, each its cells' segments: a row is a line that opens one with the lines under it that do not
+    (its wrapped cells)."""
+    rows: list[list[list[_Segment]]] = []
+    for line, opens in zip(table.lines, table.opens, strict=True):
+        if opens or not rows:
+            rows.append([[] for _ in table.columns])
+        for column, segment in line:
+            rows[-1][column].append(segment)
+    return rows
+
+
 def _rows(table: _Table) -> list[Row]:
-    """A table's rows: each line that opens one, with the lines under it that do not (its wrapped cells)."""
-    width = len(table.columns)
-    grouped: list[list[list[tuple[int, _Segment]]]] = []
-    for n, line in enumerate(table.lines):
-        if n == 0 or _opens(line):
-            grouped.append([line])
-        else:
-            grouped[-1].append(line)
+    """A table's rows, cited from their first piece to their last."""
     rows: list[Row] = []
-    for lines in grouped:
-        cells: list[list[str]] = [[] for _ in range(width)]
-        spans = [piece for line in lines for _, segment in line for piece in segment.pieces]
-        for line in lines:
-            for column, segment in line:
-                cells[column].append(segment.text)
-        rows.append(Row([_cell(parts) for parts in cells], min(p.start for p in spans), max(p.end for p in spans),
+    for cells in _cells(table):
+        spans = [piece for cell in cells for segment in cell for piece in segment.pieces]
+        texts = [_cell([segment.text for segment in cell]) for cell in cells]
+        rows.append(Row([text for text in texts if text], min(p.start for p in spans), max(p.end for p in spans),
                         opens=not rows))
     return rows
 
@@ -288,7 +325,7 @@ def table_rows(page: Any, text: str) -> list[Row]:
     lines = _lines(found)
     heights = [max(segment.pieces[0].height for segment in line) for line in lines]
     ys = [line[0].pieces[0].y for line in lines]
-    rows = [row for table in _tables(lines, heights, ys) for row in _rows(table)]
+    rows = [row for table in _tables(lines, heights, ys) for row in table]
     rows.sort(key=lambda row: row.start)
     if any(a.end > b.start for a, b in pairwise(rows)):
         return []
