@@ -14,6 +14,7 @@ from datetime import date
 import yaml
 
 from rag.corpus.formats.base import Line, Outline, Parsed, Section
+from rag.corpus.formats.markdown_sites import ends_tab, heading_text, tab, unpublished, visible
 from rag.corpus.formats.text import reads_as_heading
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(?P<body>.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.DOTALL)
@@ -79,26 +80,29 @@ def _looks_like_yaml(body: str) -> bool:
     return keys > 0 and 2 * (keys + sum(1 for raw in lines if _YAML_MORE.fullmatch(raw))) >= len(lines)
 
 
-def _front_matter(text: str) -> tuple[dict[str, str], int]:
-    """The front matter's keys with a scalar value and where the body starts; none when the file opens with a
-    `---` rule and text rather than YAML (a paragraph between two rules is text, not metadata to drop). Read as
-    YAML (block scalars, quotes and escapes); front matter YAML refuses is read a line at a time, `key: value`."""
+def _front_matter(text: str) -> tuple[dict[str, str], dict[str, bool], int]:
+    """The front matter's keys with a scalar value, those with a boolean one (`draft: true`), and where the body
+    starts; none when the file opens with a `---` rule and text rather than YAML (a paragraph between two rules is
+    text, not metadata to drop). Read as YAML (block scalars, quotes and escapes); front matter YAML refuses is read
+    a line at a time, `key: value`."""
     match = _FRONT_MATTER.match(text)
     if not match or not _looks_like_yaml(body := match.group("body")):
-        return {}, 0
+        return {}, {}, 0
     try:
         loaded = yaml.safe_load(body)
     except yaml.YAMLError:
         loaded = None
     if isinstance(loaded, dict):
-        return {str(key).casefold(): _LINE_BREAKS.sub(" ", str(value)).strip() for key, value in loaded.items()
-                if isinstance(value, (str, int, float, date)) and not isinstance(value, bool)}, match.end()
+        return ({str(key).casefold(): _LINE_BREAKS.sub(" ", str(value)).strip() for key, value in loaded.items()
+                 if isinstance(value, (str, int, float, date)) and not isinstance(value, bool)},
+                {str(key).casefold(): value for key, value in loaded.items() if isinstance(value, bool)}, match.end())
     meta = {}
     for raw in body.splitlines():
         key, sep, value = raw.partition(":")
         if sep and key.strip():
             meta[key.strip().casefold()] = value.strip().strip("\"'")
-    return meta, match.end()
+    flags = {key: value == "true" for key, value in meta.items() if value in ("true", "false")}
+    return meta, flags, match.end()
 
 
 def _columns(body: str) -> int:
@@ -186,14 +190,19 @@ def parse_markdown(text: str) -> Parsed:
     """Markdown: ATX (`## Heading`) and setext (a line underlined with `===` or `---`) headings open sections, each
     under the headings of higher levels still open; so does a paragraph's first line set all in bold when it reads as
     a heading (an FAQ's "**Question ?**" over its answer), under every heading open, and a list item's line all in
-    bold asking a question over its answer (`_item_question`); YAML front matter may give `title` and `url`.
+    bold asking a question over its answer (`_item_question`); YAML front matter may give `title` and `url`, its
+    and a draft's (`rag.corpus.formats.markdown_sites.unpublished`) is
+    refused with `ValueError`. What site generators add to CommonMark (heading ids, admonitions, tabs, MDX imports
+    and tags) is read as `markdown_sites` says.
 
     Code is text, never headings: a fenced block runs to a fence of its own character (backtick or tilde) at least
     as long as the one that opened it, with nothing after it, or to the end, its lines indented as they are beyond
     its fence; a line indented by 4 columns or more
     is code where it does not go on with a paragraph or a list item. An HTML comment, on one line or over several,
     is left out outside code (and code spans); a line that opens with one or inside one is text, not a heading."""
-    meta, body_start = _front_matter(text)
+    meta, flags, body_start = _front_matter(text)
+    if why := unpublished(flags):
+        raise ValueError(why)
     sections: list[Section] = [Section(None)]
     outline = Outline()
     title = meta.get("title")
@@ -205,6 +214,8 @@ def parse_markdown(text: str) -> Parsed:
     # the question entries of a list (`_item_question`) open: the column of the first one's text, the headings open
     # and the section before it, which goes on once the list ends
     entries: tuple[int, tuple[tuple[int, str], ...], Section] | None = None
+    # the tab open (`markdown_sites.tab`): what ends it, the headings open and the section before it, as for entries
+    tabbed: tuple[str, tuple[tuple[int, str], ...], Section] | None = None
     last_close = text.rfind("-->")  # a `<!--` after it is never closed
     closes = _Closes(text)
     for body, start in _lines(text, body_start):
@@ -219,12 +230,21 @@ def parse_markdown(text: str) -> Parsed:
             sections[-1].lines += _kept(text, start, start + len(body), [])
             continue
         hidden, comment_end = _comments(text, start, start + len(body), comment_end, last_close, closes)
-        kept = _kept(text, start, start + len(body), hidden)
-        if not kept:
+        pieces = _kept(text, start, start + len(body), hidden)
+        if not pieces:
             above = []
             continue
         shown = _blanked(body, start, hidden).strip()
-        plain = kept[0].start > start + len(body) - len(body.lstrip())  # the line opens in a comment
+        plain = pieces[0].start > start + len(body) - len(body.lstrip())  # the line opens in a comment
+        if tabbed and ends_tab(shown, tabbed[0], relative):  # what follows the tab is the section's it stood in
+            outline.restore(tabbed[1])
+            sections.append(Section(tabbed[2].heading, parents=tabbed[2].parents))
+            tabbed = None
+        opened = tab(shown) if relative < 4 and not plain else None
+        kept = [line for piece in pieces if (line := visible(piece))]
+        if not (kept or opened):
+            above = []
+            continue
         if not (above or plain):  # a list item ends at a line indented less than its content, not a paragraph's
             items = [column for column in items if column <= indent]
             if entries and entries[0] not in items and not _LIST_ITEM.match(shown):
@@ -234,7 +254,10 @@ def parse_markdown(text: str) -> Parsed:
                 sections.append(Section(entries[2].heading, parents=entries[2].parents))
                 entries = None
         level, heading, heading_start, entry = 0, "", start, None
-        if plain or relative >= 4:
+        if opened:
+            level, heading = _STRONG_LEVEL, opened[1]
+            tabbed = (opened[0], outline.save(), sections[-1]) if tabbed is None else (opened[0], *tabbed[1:])
+        elif plain or relative >= 4:
             pass  # an HTML block's text (CommonMark), or a paragraph's next line
         elif opening := _FENCE.fullmatch(shown):
             fence = opening.group("fence")[0], len(opening.group("fence"))
@@ -260,7 +283,7 @@ def parse_markdown(text: str) -> Parsed:
             sections[-1].lines += kept
             continue
         entries = entry  # another heading closes the entries
-        heading = _SPACES.sub(" ", heading)  # where a comment was
+        heading = heading_text(_SPACES.sub(" ", heading))  # where a comment was
         if not title and level == 1:
             title = heading or None
         sections.append(outline.section(level, heading, heading_start))

@@ -1,0 +1,124 @@
+"""What documentation site generators write in Markdown beyond CommonMark, read as the site shows it.
+
+MkDocs (Material, pymdown-extensions), Docusaurus (MDX), Hugo, Jekyll and GitHub add their own syntax to a page's
+Markdown: heading ids (`## Install {#install}`), admonitions (`!!! note "Title"`, `:::tip Title` ... `:::`,
+`> [!TIP]`), content tabs (`=== "Linux"`), MDX imports and component tags (`import Tabs from '@theme/Tabs';`,
+`<TabItem value="linux" label="Linux">`), Hugo shortcodes (`{{< hint info >}}`). The site renders none of these as
+text: indexed as written, they filled passages, labels and answers ("<TabItem value=\"linux\" label=\"Linux\">" was
+the answer to "How do I install the CLI on Linux?"). What the reader sees of them is kept, at its offsets: an
+admonition's title, the text inside a line's element; the rest is left out. A tab's label, and a disclosure's
+summary, head what they hold ("Install › Linux"). A page the site does not publish (`draft: true`, Jekyll's
+`published: false`) is not indexed at all.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+from rag.corpus.formats.base import Line
+
+# A heading's attribute list: `{#install}`, `{#id .class}`, kramdown's `{: #id}`, at the end of the heading.
+_HEADING_ATTRIBUTES = re.compile(r"[ \t]*\{:?[ \t]*[#.][\w:-]+(?:[ \t]+(?:[#.][\w:-]+|[\w-]+=(?:\"[^\"]*\"|\S+)))*"
+                                 r"[ \t]*\}$")
+# MDX's module lines (ES imports and exports on one line), which the page runs and never shows.
+_ESM = re.compile(r"import[ \t]+(?:[\w*{}, \t]+[ \t]+from[ \t]+)?(?P<q>['\"])[^'\"]+(?P=q);?"
+                  r"|export[ \t]+(?:\{[^}]*\}[ \t]+from[ \t]+(?P<q2>['\"])[^'\"]+(?P=q2)|(?:const|let|var)[ \t]+\w+"
+                  r"[ \t]*=.*);?")
+# A line of tags alone (`<Tabs>`, `</TabItem>`, `<DocCardList />`, `<div align="center">`), which shows no text.
+_TAG = r"</?[A-Za-z][\w.:-]*(?:\s+[^<>]*?)?\s*/?>"
+_TAGS = re.compile(rf"(?:\s*{_TAG})+\s*")
+# A line whose text is one element's (`<summary>Can I delete an invoice?</summary>`, `<p align="center">...</p>`).
+_ELEMENT = re.compile(r"<(?P<tag>[A-Za-z][\w.:-]*)(?:\s[^<>]*)?>(?P<text>[^<>]*?\S[^<>]*?)</(?P=tag)\s*>")
+_SUMMARY = re.compile(r"(?:<details(?:\s[^<>]*)?>\s*)?<summary(?:\s[^<>]*)?>(?P<text>[^<>]*\S[^<>]*)</summary\s*>",
+                      re.IGNORECASE)
+# What opens a tab, headed by its label: a component's tag with a label or a title (Docusaurus' and Starlight's
+# `<TabItem value="linux" label="Linux">`, Mintlify's `<Tab title="...">`), which its closing tag ends; MkDocs'
+# content tab (`=== "Linux"`) and collapsible block (`??? question "Do sessions survive?"`), which their content's
+# indentation holds.
+_TAB_TAG = re.compile(r"<(?P<tag>[A-Za-z][\w.:-]*)\s[^<>]*?\b(?:label|title)=(?P<q>[\"'])(?P<text>[^\"'<>]*\S[^\"'<>]*)"
+                      r"(?P=q)[^<>]*(?<!/)>")
+_INDENTED_TAB = re.compile(r"(?:===\+?|\?\?\?\+?(?:[ \t]+[\w-]+)+)[ \t]+\"(?P<text>[^\"]*\S[^\"]*)\"")
+# Admonition openers, their title quoted or after the kind (`!!! note "Precedence"`, `:::tip Astuce`), a tab's
+# inside a paragraph; Docusaurus' and pandoc's `:::` closing.
+_ADMONITION = re.compile(r"(?:!!!|\?\?\?\+?)[ \t]+[\w-]+(?:[ \t]+[\w-]+)*(?:[ \t]+\"(?P<text>[^\"]*)\")?"
+                         r"|===\+?[ \t]+\"(?P<tab>[^\"]*)\"")
+_COLON_FENCE = re.compile(r":{3,}[ \t]*(?:\{[\w-]+\}|[\w-]+)?(?:\[(?P<bracket>[^\]]*)\])?(?:[ \t]+(?P<text>.*?))?"
+                          r"[ \t]*")
+_GITHUB_ALERT = re.compile(r">[ \t]*\[!(?:note|tip|important|warning|caution)\][ \t]*", re.IGNORECASE)
+_SHORTCODE = re.compile(r"\{\{[<%][ \t]*/?[\w-]+(?:[ \t]+(?:\"(?P<text>[^\"]*)\"|[^}\"]*?))*[ \t]*[>%]\}\}")
+# A link reference definition (`[refunds]: ./refunds.md`): where a link leads, never shown (a footnote, `[^1]:`,
+# is text).
+_LINK_DEFINITION = re.compile(r"\[(?!\^)[^\]]+\]:[ \t]*\S+(?:[ \t]+(?:\"[^\"]*\"|'[^']*'|\([^)]*\)))?")
+
+
+def heading_text(heading: str) -> str:
+    """A heading without the attribute list a site gives it (`Install {#install}` -> `Install`)."""
+    return _HEADING_ATTRIBUTES.sub("", heading).rstrip()
+
+
+def visible(line: Line) -> Line | None:
+    """What a site shows of a line outside code: the line itself, or the part of it a reader sees (an admonition's
+    title, the text inside its element), or None (an import, a closing fence, tags, an alert's marker, a link's
+    definition)."""
+    text = line.text
+    if _ESM.fullmatch(text) or _GITHUB_ALERT.fullmatch(text) or _LINK_DEFINITION.fullmatch(text):
+        return None
+    if found := _ADMONITION.fullmatch(text):
+        return _part(line, found, "text", "tab")
+    if found := _COLON_FENCE.fullmatch(text):
+        return _part(line, found, "text", "bracket")
+    if found := _SHORTCODE.fullmatch(text):
+        return _part(line, found, "text")
+    if _TAGS.fullmatch(text):
+        return None
+    if found := _ELEMENT.fullmatch(text):
+        return _part(line, found, "text")
+    return line
+
+
+def _part(line: Line, found: re.Match[str] | None, *groups: str) -> Line | None:
+    """The first of `groups` matched with text, as a line at its own offsets; None if none has any."""
+    for group in groups:
+        if found is not None and (value := found.group(group)) and value.strip():
+            lead = found.start(group) + len(value) - len(value.lstrip())
+            kept = value.strip()
+            return Line(kept, line.start + lead, line.start + lead + len(kept))
+    return None
+
+
+def tab(line: str) -> tuple[str, str] | None:
+    """What ends the tab a line opens and its label, or None: `<TabItem value="linux" label="Linux">` is ended by
+    `</TabItem>` ("TabItem", "Linux"); MkDocs' `=== "Linux"` and `??? question "..."` by the first line indented
+    less than their content ("", "Linux"); a disclosure's summary alone on its line (`<summary>Can I delete an
+    invoice?</summary>`, after its `<details>` or not) by `</details>`, as the HTML reader reads it. A tab heads
+    what it holds: "Install › Linux" over the command that installs on Linux, which says "curl", not "Linux"."""
+    if found := _SUMMARY.fullmatch(line):
+        return "details", found.group("text").strip()
+    if found := _TAB_TAG.fullmatch(line):
+        return found.group("tag"), found.group("text").strip()
+    if found := _INDENTED_TAB.fullmatch(line):
+        return "", found.group("text").strip()
+    return None
+
+
+def ends_tab(line: str, closing: str, indent: int) -> bool:
+    """Whether a line (stripped, outside code) ends a tab that `closing` ends (`tab`): its closing tag, or, for an
+    indented one, a line indented less than 4 columns (`indent`)."""
+    if closing:
+        return re.fullmatch(rf"</{re.escape(closing)}\s*>", line) is not None
+    return indent < 4
+
+
+def unpublished(flags: Mapping[str, object]) -> str | None:
+    """Why a page whose front matter holds these values is not published by its site, or None: Hugo's, Docusaurus'
+    and Eleventy's `draft: true`, Jekyll's `published: false`."""
+    if flags.get("draft") is True:
+        return "a draft (draft: true in its front matter): the site does not publish it; remove the flag to index it"
+    if flags.get("published") is False:
+        return ("not published (published: false in its front matter): the site does not publish it; remove the "
+                "flag to index it")
+    return None
+
+
+__all__ = ["ends_tab", "heading_text", "tab", "unpublished", "visible"]

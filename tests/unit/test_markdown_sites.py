@@ -1,0 +1,91 @@
+"""What documentation sites (MkDocs, Docusaurus, Hugo) write in Markdown beyond CommonMark, read as the site shows
+it: an audit's documentation site (stop 48) had `import Tabs from '@theme/Tabs';` as a passage,
+`<TabItem value="linux" label="Linux">` as the answer to "How do I install the CLI on Linux?", `!!! info` and `:::`
+in answers, "Authentication {#auth} › Test and live keys" as a label, and its draft's "Not announced yet: do not
+share" served."""
+
+from rag.corpus.formats.markdown import parse_markdown
+from rag.corpus.reader import Document, Skipped, read_files
+
+
+def _sections(text: str) -> list[tuple[str | None, list[str]]]:
+    parsed = parse_markdown(text)
+    for section in parsed.sections:
+        for line in section.lines:
+            assert text[line.start:line.end] == line.text, line
+    return [(s.heading, [line.text for line in s.lines]) for s in parsed.sections]
+
+
+def test_mdx_imports_and_lines_of_tags_are_no_text():
+    page = ("---\ntitle: Install\n---\n\nimport Tabs from '@theme/Tabs';\nimport {Card, Grid} from \"../components\";"
+            "\nexport const version = '2.4';\n\n# Welcome\n\n<DocCardList />\n\n<div align=\"center\">\n"
+            "Nimbus bills your customers.\n</div>\n\n<p align=\"center\">Made in Lyon</p>\n\n```js\n"
+            "import Tabs from '@theme/Tabs';\n<Tabs>\n```\n")
+    assert _sections(page) == [("Welcome", [
+        "Nimbus bills your customers.", "Made in Lyon", "```js", "import Tabs from '@theme/Tabs';", "<Tabs>", "```"])]
+    # a sentence that happens to open with "import", a link in angle brackets: text
+    prose = "# Import\n\nImport your customers from a CSV file.\n<https://nimbus.dev/import>\n"
+    assert _sections(prose) == [("Import", ["Import your customers from a CSV file.", "<https://nimbus.dev/import>"])]
+
+
+def test_a_tab_heads_what_it_holds_and_the_section_goes_on_after_it():
+    mdx = ("## Install\n\n<Tabs>\n  <TabItem value=\"mac\" label=\"macOS\" default>\n\n```shell\n"
+           "brew install nimbus-cli\n```\n\n  </TabItem>\n  <TabItem value=\"linux\" label=\"Linux\">\n\n```shell\n"
+           "curl -fsSL https://get.nimbus.dev/install.sh | sh\n```\n\n  </TabItem>\n</Tabs>\n\n"
+           "Run `nimbus --version` to check.\n\n## Upgrade\n\nRun `nimbus self-update`.\n")
+    assert _sections(mdx) == [
+        ("macOS", ["```shell", "brew install nimbus-cli", "```"]),
+        ("Linux", ["```shell", "curl -fsSL https://get.nimbus.dev/install.sh | sh", "```"]),
+        ("Install", ["Run `nimbus --version` to check."]), ("Upgrade", ["Run `nimbus self-update`."])]
+    assert [s.parents for s in parse_markdown(mdx).sections][:2] == [("Install",), ("Install",)]
+    mkdocs = ("## Roles\n\n=== \"Owner\"\n\n    Full access.\n\n=== \"Viewer\"\n\n    Read-only access.\n\n"
+              "Roles are set per workspace.\n\n??? question \"What happens to existing sessions?\"\n"
+              "    They stay valid until they expire.\n\nSee also the audit log.\n")
+    assert _sections(mkdocs) == [
+        ("Owner", ["Full access."]), ("Viewer", ["Read-only access."]), ("Roles", ["Roles are set per workspace."]),
+        ("What happens to existing sessions?", ["They stay valid until they expire."]),
+        ("Roles", ["See also the audit log."])]
+
+
+def test_admonition_markers_leave_their_titles_only():
+    page = ("# Config\n\n!!! note \"Precedence\"\n    Variables override the file.\n\n!!! warning\n"
+            "    Reject old events.\n\n:::tip\nRun `nimbus --version`.\n:::\n\n:::danger Keep your keys secret\n"
+            "Never publish a live key.\n:::\n\n> [!TIP]\n> Batch calls count once.\n\n{{< hint info >}}\n"
+            "Hugo says so.\n{{< /hint >}}\n\nSee [Refunds][refunds].\n\n[refunds]: ./refunds.md \"Refunds\"\n\n"
+            "Footnoted.[^1]\n\n[^1]: A footnote is text.\n")
+    assert _sections(page) == [("Config", [
+        "Precedence", "Variables override the file.", "Reject old events.", "Run `nimbus --version`.",
+        "Keep your keys secret", "Never publish a live key.", "> Batch calls count once.", "Hugo says so.",
+        "See [Refunds][refunds].", "Footnoted.[^1]", "[^1]: A footnote is text."])]
+
+
+def test_a_heading_s_id_is_no_part_of_it():
+    page = ("# Authentication {#auth}\n\nIntro.\n\n## Test and live keys {#keys .important}\n\nKeys.\n\n"
+            "### Paiement en C# {: #csharp }\n\nCode.\n\n## Variables {x}\n\nBraces of its own.\n")
+    parsed = parse_markdown(page)
+    assert parsed.title == "Authentication"
+    assert [(s.heading, s.parents) for s in parsed.sections] == [
+        ("Authentication", ()), ("Test and live keys", ("Authentication",)),
+        ("Paiement en C#", ("Authentication", "Test and live keys")), ("Variables {x}", ("Authentication",))]
+
+
+def test_a_summary_heads_its_disclosure_and_the_section_goes_on_after_it():
+    page = ("## Credit notes\n\nA credit note cancels an invoice.\n\n<details>\n"
+            "<summary>Can I delete a finalized invoice?</summary>\n\nNo: void it.\n\n</details>\n\n"
+            "Credit notes are numbered apart.\n")
+    assert _sections(page) == [("Credit notes", ["A credit note cancels an invoice."]),
+                               ("Can I delete a finalized invoice?", ["No: void it."]),
+                               ("Credit notes", ["Credit notes are numbered apart."])]
+
+
+def test_a_page_its_site_does_not_publish_is_skipped_and_said_so(tmp_path):
+    (tmp_path / "preview.md").write_text("---\ntitle: 3.0 preview\ndraft: true\n---\n\nNot announced yet.\n")
+    (tmp_path / "old.md").write_text("---\ntitle: Old\npublished: false\n---\n\nRetired page.\n")
+    # front matter YAML refuses, read a line at a time
+    (tmp_path / "broken.md").write_text("---\ntitle: Broken: yes: no\ndraft: true\n---\n\nDraft too.\n")
+    (tmp_path / "live.md").write_text("---\ntitle: Live\ndraft: false\npublished: true\n---\n\nPublished.\n")
+    outcomes = {o.source: o for o in read_files(tmp_path)}
+    assert isinstance(outcomes["live.md"], Document)
+    for name, flag in [("preview.md", "draft: true"), ("old.md", "published: false"), ("broken.md", "draft: true")]:
+        skipped = outcomes[name]
+        assert isinstance(skipped, Skipped) and flag in skipped.reason, skipped
