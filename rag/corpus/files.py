@@ -23,8 +23,9 @@ from rag.corpus.formats.text import parse_text
 from rag.index.locks import LOCK_FILE
 
 # The formats rag reads, by file suffix, with their parsers: a file of another suffix is refused unopened.
+# `.mdx`: Docusaurus' and Starlight's Markdown with components, read as Markdown (`formats.markdown_sites`).
 SUFFIXES = {".txt": parse_text, ".text": parse_text, ".md": parse_markdown, ".markdown": parse_markdown,
-            ".html": parse_html, ".htm": parse_html, ".csv": parse_csv, ".tsv": parse_tsv}
+            ".mdx": parse_markdown, ".html": parse_html, ".htm": parse_html, ".csv": parse_csv, ".tsv": parse_tsv}
 # parsed from the file's bytes, not from decoded text
 BINARY_SUFFIXES = {".pdf": parse_pdf, ".docx": parse_docx, ".odt": parse_odt}
 FORMATS = ".txt, .md, .html, .csv, .tsv, .pdf, .docx, .odt"

@@ -89,3 +89,13 @@ def test_a_page_its_site_does_not_publish_is_skipped_and_said_so(tmp_path):
     for name, flag in [("preview.md", "draft: true"), ("old.md", "published: false"), ("broken.md", "draft: true")]:
         skipped = outcomes[name]
         assert isinstance(skipped, Skipped) and flag in skipped.reason, skipped
+
+
+def test_an_mdx_page_is_read_as_markdown(tmp_path):
+    """Docusaurus and Starlight pages are `.mdx` as often as `.md`: they were skipped, "unsupported format .mdx"."""
+    (tmp_path / "install.mdx").write_text("---\ntitle: Install\n---\n\nimport Tabs from '@theme/Tabs';\n\n"
+                                          "## Requirements {#requirements}\n\nPython 3.10 or later.\n")
+    (document,) = read_files(tmp_path)
+    assert isinstance(document, Document) and document.title == "Install"
+    assert [(s.heading, [line.text for line in s.lines]) for s in document.sections] == [
+        ("Requirements", ["Python 3.10 or later."])]
