@@ -116,7 +116,9 @@ _FUNCTION_WORDS = {
            "here", "also", "only", "because", "while", "without", "over", "again", "doesn", "don", "isn", "won",
            "there"},
 }
-_WORD = re.compile(r"\w+")
+# A word's letters and digits: an underscore joins words (`NIMBUS_LOG_LEVEL`, `currency_mismatch`, `timeout_seconds`
+# in a documentation page's tables and code) that a question writes apart ("the default log level").
+_WORD = re.compile(r"[^\W_]+")
 # Characters that do not show and join what they stand in: a soft hyphen (HTML's &shy;, PDFs), zero-width spaces and
 # joiners, a byte-order mark in mid-text. Left in, they cut "rem\u00adbour\u00adse\u00adment" into three words.
 _INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"))

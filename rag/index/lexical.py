@@ -36,11 +36,12 @@ PASSAGE_SHARE = 0.75
 PAIR_WEIGHT = 0.5
 _UNKNOWN = object()  # not yet looked up (None means: no term close enough)
 # Bumped when what `build` indexes changes, so that ingest rebuilds an index built the old way (3: the analyzer's
-# question words grew, which passages lose too, and their word pairs with them). Not for Spanish and German question
+# question words grew, which passages lose too, and their word pairs with them; 4: an underscore parts two words,
+# `NIMBUS_LOG_LEVEL` is "nimbus", "log", "level"). Not for Spanish and German question
 # words and German stopwords without umlauts: a bump rebuilds every corpus, FAISS and IVF training included, where a
 # Spanish or German build made before only holds a few words that questions no longer ask (`rag ingest --force`
 # drops them).
-LAYOUT = 3
+LAYOUT = 4
 # Sub-folders of the saved index; the section unigram index sits at the top, where layout 1 kept its only index.
 _PASSAGES, _SECTION_PAIRS, _PASSAGE_PAIRS = "passages", "section-pairs", "passage-pairs"
 

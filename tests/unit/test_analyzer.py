@@ -202,3 +202,13 @@ def test_equally_close_spellings_resolve_to_the_commonest(fr):
     lexical = LexicalIndex.build(texts, fr, k1=1.2, b=0.75)
     assert fr.terms("répond") == ["repond"]
     assert lexical.term_ids("répond") == lexical.term_ids("répondre")
+
+
+def test_an_underscore_joins_words_a_question_writes_apart():
+    """A documentation page's settings and error codes (`NIMBUS_LOG_LEVEL`, `currency_mismatch`): "What is the
+    default log level?" found the row of `NIMBUS_TIMEOUT`, as `nimbus_log_level` was one term that neither "log" nor
+    "level" matched (the documentation-site audit of stop 48)."""
+    en = Analyzer("en")
+    assert en.terms("| `NIMBUS_LOG_LEVEL` | `info` |") == en.terms("nimbus log level info")
+    assert set(en.terms("log level")) <= set(en.terms("Set NIMBUS_LOG_LEVEL to debug."))
+    assert en.terms("currency_mismatch") == en.terms("currency mismatch")
