@@ -96,8 +96,9 @@ TokenCounter = Callable[[Sequence[str]], list[int]]
 # and its rule were text; a table's header row over a rule ("Désignation      Montant") no heading.
 # 31: a text file's underlined line indented as code (four spaces: a configuration sample) no heading.
 # 32: a PDF's table read as rows of cells (`rag.corpus.formats.pdf_tables`); a documentation site's Markdown read as
-# the site shows it (`rag.corpus.formats.markdown_sites`): heading ids (`{#install}`), MDX imports, lines of tags and
-# admonition markers left out, a tab's label and a `<summary>` heading what they hold, drafts skipped.
+# the site shows it (`rag.corpus.formats.markdown_sites`): heading ids, MDX imports, lines of tags and admonition
+# markers left out, a tab's label and a `<summary>` heading what they hold, drafts skipped; a long code block cut
+# between its top-level blocks (`_runs_on`).
 LAYOUT = 32
 TITLE_CHARS = 60  # a line shorter than this without a full stop names what follows it (`_runs_on`)
 _FULL_STOPS = (".", "!", "…", ";")
@@ -330,7 +331,14 @@ def _runs_on(doc: Document, line: Line, following: Line) -> bool:
     announces what follows (a colon), a title or a label (a short line without a full stop: "Le déréférencement",
     "Délais ?"), or a hard-wrapped or PDF line (no sentence end, no blank line before the next, which starts no list
     item or table row). A list item's or a table row's end is clean, as is a paragraph's that ends otherwise (a blank
-    line, or a block of HTML or Word), whatever its last character."""
+    line, or a block of HTML or Word), whatever its last character. In code (the only lines a reader keeps indented:
+    Markdown's code blocks, HTML's `<pre>`), an indented line goes on with the block above it, and the last line of
+    an indented block before a line at the code's margin is a clean cut: a YAML file's `section_7:` stays with its
+    `  retries: 3`, a Python function with its body, where short code lines read as titles cut anywhere."""
+    if following.text[:1].isspace():
+        return True
+    if line.text[:1].isspace():
+        return False
     text = line.text
     if text.endswith((":", "：")):
         return True

@@ -235,3 +235,19 @@ def test_where_sentences_end(text, expected):
     from rag.passage import sentences as split
 
     assert split(text) == expected
+
+
+def test_a_long_code_block_is_cut_between_its_top_level_blocks(tmp_path):
+    """A configuration reference's YAML block of 40 sections cut over passages: passages opened on
+    "  endpoint: https://..." and ended on "section_13:", a key cited apart from its values (the documentation-site
+    audit of stop 48), as short code lines read as titles that run on and no cut was clean."""
+    entries = [f"section_{n}:\n  enabled: true  # turn section {n} on\n  retries: {n % 5}\n"
+               f"  endpoint: https://api.example.org/v2/s{n}" for n in range(40)]
+    text = "## Reference\n\nEvery key:\n\n```yaml\n" + "\n".join(entries) + "\n```\n\nThen validate it.\n"
+    (tmp_path / "config.md").write_text(text, encoding="utf-8")
+    chunks = Chunker(_words, max_tokens=80).chunk(read_document(tmp_path, tmp_path / "config.md"))
+    assert len(chunks) > 3
+    for chunk in chunks:
+        lines = chunk.text.splitlines()
+        assert not lines[0][:1].isspace(), lines[0]  # no passage opens inside a section's block
+        assert not lines[-1].startswith("section_"), lines[-1]  # nor ends on a section's key
