@@ -112,8 +112,18 @@ def _slug(relative: str) -> str:
     return re.sub(r"-+", "-", unicodedata.normalize("NFC", "".join(plain))).strip("-") or "document"
 
 
+# The names a site gives a folder's own page (MkDocs' and Docusaurus' index.md, Hugo's _index.md, GitHub's
+# README.md): such a page is named by its folder.
+_FOLDER_PAGES = {"index", "_index", "readme"}
+
+
 def _title_from_name(relative: str) -> str:
-    name = relative.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    """A title from the file's name, or from its folder's for a folder's own page (`billing/_index.md`: "Billing",
+    not "Index")."""
+    parts = relative.split("/")
+    name = parts[-1].rsplit(".", 1)[0]
+    if name.casefold() in _FOLDER_PAGES and len(parts) > 1:
+        name = parts[-2]
     return re.sub(r"[-_]+", " ", name).strip().capitalize() or relative
 
 

@@ -99,3 +99,17 @@ def test_an_mdx_page_is_read_as_markdown(tmp_path):
     assert isinstance(document, Document) and document.title == "Install"
     assert [(s.heading, [line.text for line in s.lines]) for s in document.sections] == [
         ("Requirements", ["Python 3.10 or later."])]
+
+
+def test_a_folder_s_own_page_without_a_title_is_named_by_its_folder(tmp_path):
+    """Hugo's `_index.md`, MkDocs' `index.md`, GitHub's `README.md`: the page of its folder, titled "Index" or "Readme"
+    by its file's name when it gave no title of its own."""
+    (tmp_path / "billing").mkdir()
+    (tmp_path / "billing" / "_index.md").write_text("Guides about invoices and refunds.\n")
+    (tmp_path / "billing" / "README.md").write_text("Where the billing guides live.\n")
+    (tmp_path / "getting-started").mkdir()
+    (tmp_path / "getting-started" / "index.md").write_text("Install, then configure.\n")
+    (tmp_path / "index.md").write_text("The site's home.\n")
+    titles = {o.source: o.title for o in read_files(tmp_path) if isinstance(o, Document)}
+    assert titles == {"billing/README.md": "Billing", "billing/_index.md": "Billing",
+                      "getting-started/index.md": "Getting started", "index.md": "Index"}
