@@ -6,14 +6,7 @@ share" served."""
 
 from rag.corpus.formats.markdown import parse_markdown
 from rag.corpus.reader import Document, Skipped, read_files
-
-
-def _sections(text: str) -> list[tuple[str | None, list[str]]]:
-    parsed = parse_markdown(text)
-    for section in parsed.sections:
-        for line in section.lines:
-            assert text[line.start:line.end] == line.text, line
-    return [(s.heading, [line.text for line in s.lines]) for s in parsed.sections]
+from tests.unit.test_markdown import _sections
 
 
 def test_mdx_imports_and_lines_of_tags_are_no_text():
