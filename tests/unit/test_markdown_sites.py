@@ -4,6 +4,8 @@ it: an audit's documentation site (stop 48) had `import Tabs from '@theme/Tabs';
 in answers, "Authentication {#auth} › Test and live keys" as a label, and its draft's "Not announced yet: do not
 share" served."""
 
+import time
+
 from rag.corpus.formats.markdown import parse_markdown
 from rag.corpus.reader import Document, Skipped, read_files
 from tests.unit.test_markdown import _sections
@@ -106,3 +108,16 @@ def test_a_folder_s_own_page_without_a_title_is_named_by_its_folder(tmp_path):
     titles = {o.source: o.title for o in read_files(tmp_path) if isinstance(o, Document)}
     assert titles == {"billing/README.md": "Billing", "billing/_index.md": "Billing",
                       "getting-started/index.md": "Getting started", "index.md": "Index"}
+
+
+def test_long_lines_of_site_markup_are_read_in_linear_time():
+    """The patterns first written for these lines took time cubic in a line's length on lines shaped like them and
+    never closed (a line of 1,500 spaces after `<a` took 18 s): a Markdown file may hold a line of megabytes."""
+    n = 1500
+    lines = ["<a" + " " * n + "x", "import " + " " * n, "<Tab " + "label='x' " * n, "<p>" + "x " * n + "<",
+             "<summary>" + " " * n + "<", "!!! note" + " a" * n + ' "x', ":::" + " x" * n + " " * n + "y",
+             "## Title {#a" + " #b" * n + " x", "{{< hint" + " a" * 30 + " x"]
+    started = time.perf_counter()
+    for line in lines:
+        parse_markdown(f"# Page\n\n{line}\n\nText.\n")
+    assert time.perf_counter() - started < 2

@@ -18,35 +18,37 @@ from collections.abc import Mapping
 
 from rag.corpus.formats.base import Line
 
+# Each pattern is read in time linear in the line (no two quantifiers that may take the same characters in turn):
+# a Markdown file may hold a line of megabytes.
 # A heading's attribute list: `{#install}`, `{#id .class}`, kramdown's `{: #id}`, at the end of the heading.
-_HEADING_ATTRIBUTES = re.compile(r"[ \t]*\{:?[ \t]*[#.][\w:-]+(?:[ \t]+(?:[#.][\w:-]+|[\w-]+=(?:\"[^\"]*\"|\S+)))*"
-                                 r"[ \t]*\}$")
+_HEADING_ATTRIBUTES = re.compile(r"\{:?[ \t]*[#.][\w:-]+(?:[ \t]+(?:[#.][\w:-]+|[\w-]+=(?:\"[^\"]*\"|[^\s}\"]+)))*"
+                                 r"[ \t]*\}")
 # MDX's module lines (ES imports and exports on one line), which the page runs and never shows.
-_ESM = re.compile(r"import[ \t]+(?:[\w*{}, \t]+[ \t]+from[ \t]+)?(?P<q>['\"])[^'\"]+(?P=q);?"
-                  r"|export[ \t]+(?:\{[^}]*\}[ \t]+from[ \t]+(?P<q2>['\"])[^'\"]+(?P=q2)|(?:const|let|var)[ \t]+\w+"
-                  r"[ \t]*=.*);?")
+_ESM = re.compile(r"import[ \t]+(?:[\w*{},][\w*{}, \t]*[ \t]from[ \t]+)?(?P<q>['\"])[^'\"]+(?P=q)[ \t]*;?"
+                  r"|export[ \t]+(?:\{[^}]*\}[ \t]+from[ \t]+(?P<q2>['\"])[^'\"]+(?P=q2)[ \t]*;?"
+                  r"|(?:const|let|var)[ \t]+\w+[ \t]*=.*)")
 # A line of tags alone (`<Tabs>`, `</TabItem>`, `<DocCardList />`, `<div align="center">`), which shows no text.
-_TAG = r"</?[A-Za-z][\w.:-]*(?:\s+[^<>]*?)?\s*/?>"
-_TAGS = re.compile(rf"(?:\s*{_TAG})+\s*")
+_TAG = r"</?[A-Za-z][\w.:-]*(?:\s[^<>]*)?>"
+_TAGS = re.compile(rf"\s*(?:{_TAG}\s*)+")
 # A line whose text is one element's (`<summary>Can I delete an invoice?</summary>`, `<p align="center">...</p>`).
-_ELEMENT = re.compile(r"<(?P<tag>[A-Za-z][\w.:-]*)(?:\s[^<>]*)?>(?P<text>[^<>]*?\S[^<>]*?)</(?P=tag)\s*>")
-_SUMMARY = re.compile(r"(?:<details(?:\s[^<>]*)?>\s*)?<summary(?:\s[^<>]*)?>(?P<text>[^<>]*\S[^<>]*)</summary\s*>",
+_ELEMENT = re.compile(r"<(?P<tag>[A-Za-z][\w.:-]*)(?:\s[^<>]*)?>(?P<text>[^<>]*)</(?P=tag)\s*>")
+_SUMMARY = re.compile(r"(?:<details(?:\s[^<>]*)?>\s*)?<summary(?:\s[^<>]*)?>(?P<text>[^<>]*)</summary\s*>",
                       re.IGNORECASE)
 # What opens a tab, headed by its label: a component's tag with a label or a title (Docusaurus' and Starlight's
 # `<TabItem value="linux" label="Linux">`, Mintlify's `<Tab title="...">`), which its closing tag ends; MkDocs'
 # content tab (`=== "Linux"`) and collapsible block (`??? question "Do sessions survive?"`), which their content's
 # indentation holds.
-_TAB_TAG = re.compile(r"<(?P<tag>[A-Za-z][\w.:-]*)\s[^<>]*?\b(?:label|title)=(?P<q>[\"'])(?P<text>[^\"'<>]*\S[^\"'<>]*)"
-                      r"(?P=q)[^<>]*(?<!/)>")
-_INDENTED_TAB = re.compile(r"(?:===\+?|\?\?\?\+?(?:[ \t]+[\w-]+)+)[ \t]+\"(?P<text>[^\"]*\S[^\"]*)\"")
+_OPENING_TAG = re.compile(r"<(?P<tag>[A-Za-z][\w.:-]*)(?P<attributes>\s[^<>]*)>")
+_LABEL = re.compile(r"(?<![\w-])(?:label|title)=(?P<q>[\"'])(?P<text>[^\"']*)(?P=q)")
+_INDENTED_TAB = re.compile(r"(?:===\+?|\?\?\?\+?(?:[ \t]+[\w-]+)+)[ \t]+\"(?P<text>[^\"]*)\"")
 # Admonition openers, their title quoted or after the kind (`!!! note "Precedence"`, `:::tip Astuce`), a tab's
 # inside a paragraph; Docusaurus' and pandoc's `:::` closing.
 _ADMONITION = re.compile(r"(?:!!!|\?\?\?\+?)[ \t]+[\w-]+(?:[ \t]+[\w-]+)*(?:[ \t]+\"(?P<text>[^\"]*)\")?"
                          r"|===\+?[ \t]+\"(?P<tab>[^\"]*)\"")
-_COLON_FENCE = re.compile(r":{3,}[ \t]*(?:\{[\w-]+\}|[\w-]+)?(?:\[(?P<bracket>[^\]]*)\])?(?:[ \t]+(?P<text>.*?))?"
-                          r"[ \t]*")
+_COLON_FENCE = re.compile(r":{3,}[ \t]*(?:\{[\w-]+\}|[\w-]+)?(?:\[(?P<bracket>[^\]]*)\])?(?:[ \t]+(?P<text>.*))?")
 _GITHUB_ALERT = re.compile(r">[ \t]*\[!(?:note|tip|important|warning|caution)\][ \t]*", re.IGNORECASE)
-_SHORTCODE = re.compile(r"\{\{[<%][ \t]*/?[\w-]+(?:[ \t]+(?:\"(?P<text>[^\"]*)\"|[^}\"]*?))*[ \t]*[>%]\}\}")
+_SHORTCODE = re.compile(r"\{\{[<%][ \t]*/?[\w-]+(?P<arguments>[^}]*)[>%]\}\}")
+_QUOTED = re.compile(r"\"(?P<text>[^\"]*)\"")
 # A link reference definition (`[refunds]: ./refunds.md`): where a link leads, never shown (a footnote, `[^1]:`,
 # is text).
 _LINK_DEFINITION = re.compile(r"\[(?!\^)[^\]]+\]:[ \t]*\S+(?:[ \t]+(?:\"[^\"]*\"|'[^']*'|\([^)]*\)))?")
@@ -54,7 +56,10 @@ _LINK_DEFINITION = re.compile(r"\[(?!\^)[^\]]+\]:[ \t]*\S+(?:[ \t]+(?:\"[^\"]*\"
 
 def heading_text(heading: str) -> str:
     """A heading without the attribute list a site gives it (`Install {#install}` -> `Install`)."""
-    return _HEADING_ATTRIBUTES.sub("", heading).rstrip()
+    at = heading.rfind("{")
+    if at < 0 or not _HEADING_ATTRIBUTES.fullmatch(heading.rstrip(), at):
+        return heading
+    return heading[:at].rstrip()
 
 
 def visible(line: Line) -> Line | None:
@@ -69,7 +74,8 @@ def visible(line: Line) -> Line | None:
     if found := _COLON_FENCE.fullmatch(text):
         return _part(line, found, "text", "bracket")
     if found := _SHORTCODE.fullmatch(text):
-        return _part(line, found, "text")
+        title = _QUOTED.search(text, found.start("arguments"), found.end("arguments"))
+        return _part(line, title, "text")
     if _TAGS.fullmatch(text):
         return None
     if found := _ELEMENT.fullmatch(text):
@@ -93,11 +99,12 @@ def tab(line: str) -> tuple[str, str] | None:
     less than their content ("", "Linux"); a disclosure's summary alone on its line (`<summary>Can I delete an
     invoice?</summary>`, after its `<details>` or not) by `</details>`, as the HTML reader reads it. A tab heads
     what it holds: "Install › Linux" over the command that installs on Linux, which says "curl", not "Linux"."""
-    if found := _SUMMARY.fullmatch(line):
+    if (found := _SUMMARY.fullmatch(line)) and found.group("text").strip():
         return "details", found.group("text").strip()
-    if found := _TAB_TAG.fullmatch(line):
-        return found.group("tag"), found.group("text").strip()
-    if found := _INDENTED_TAB.fullmatch(line):
+    if (found := _OPENING_TAG.fullmatch(line)) and not found.group("attributes").endswith("/"):
+        label = _LABEL.search(found.group("attributes"))
+        return (found.group("tag"), label.group("text").strip()) if label and label.group("text").strip() else None
+    if (found := _INDENTED_TAB.fullmatch(line)) and found.group("text").strip():
         return "", found.group("text").strip()
     return None
 
