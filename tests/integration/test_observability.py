@@ -221,4 +221,4 @@ def test_the_start_says_which_build_is_served_and_whether_keys_are_needed(search
     (started,) = [r.getMessage() for r in caplog.records if r.name == "rag.api" and "serving" in r.getMessage()]
     assert started == (f"serving index build {index.build_id} ({len(index)} passages, model "
                        f"{searcher.model_of(index)}); {said}")
-    assert not any(key in started for key in ("key-one", "key-two", "admin-key"))  # (no hex: a build id never holds them)
+    assert not any(key in started for key in ("key-one", "key-two", "admin-key"))  # no build id holds them (hex)
