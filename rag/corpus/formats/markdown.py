@@ -190,8 +190,8 @@ def parse_markdown(text: str) -> Parsed:
     """Markdown: ATX (`## Heading`) and setext (a line underlined with `===` or `---`) headings open sections, each
     under the headings of higher levels still open; so does a paragraph's first line set all in bold when it reads as
     a heading (an FAQ's "**Question ?**" over its answer), under every heading open, and a list item's line all in
-    bold asking a question over its answer (`_item_question`); YAML front matter may give `title` and `url`, its
-    and a draft's (`rag.corpus.formats.markdown_sites.unpublished`) is
+    bold asking a question over its answer (`_item_question`); YAML front matter may give `title` and `url`, and a
+    draft's (`draft: true`, `published: false`: `rag.corpus.formats.markdown_sites.unpublished`) makes the file
     refused with `ValueError`. What site generators add to CommonMark (heading ids, admonitions, tabs, MDX imports
     and tags) is read as `markdown_sites` says.
 
