@@ -33,6 +33,7 @@ from rag.corpus.files import (
     why_missing,
 )
 from rag.corpus.formats.base import Parsed, Section, heading_path
+from rag.corpus.urls import FOLDER_PAGES, entry, is_folder, page_url
 from rag.sanitize import blank_controls, url_refusal
 from rag.suggest import closest
 
@@ -112,9 +113,6 @@ def _slug(relative: str) -> str:
     return re.sub(r"-+", "-", unicodedata.normalize("NFC", "".join(plain))).strip("-") or "document"
 
 
-# The names a site gives a folder's own page (MkDocs' and Docusaurus' index.md, Hugo's _index.md, GitHub's
-# README.md): such a page is named by its folder.
-_FOLDER_PAGES = {"index", "_index", "readme"}
 
 
 def _title_from_name(relative: str) -> str:
@@ -122,7 +120,7 @@ def _title_from_name(relative: str) -> str:
     not "Index")."""
     parts = relative.split("/")
     name = parts[-1].rsplit(".", 1)[0]
-    if name.casefold() in _FOLDER_PAGES and len(parts) > 1:
+    if name.casefold() in FOLDER_PAGES and len(parts) > 1:
         name = parts[-2]
     return re.sub(r"[-_]+", " ", name).strip().capitalize() or relative
 
@@ -162,7 +160,7 @@ def read_document(root: Path, path: Path, meta: dict[str, str] | None = None, *,
     text, title, blanked = _blank_controls(text, title, parsed.sections)
     if blanked:
         changes.append(f"{blanked} control characters (terminal escape sequences?) replaced by spaces")
-    url = meta.get("url") or parsed.url
+    url = page_url(meta, parsed.url, parsed.slug)
     if url is not None and (why := url_refusal(str(url))):
         shown = repr(url) if len(str(url)) <= 80 else repr(str(url)[:80]) + "..."
         changes.append(f"url {shown} left out: {why}")
@@ -268,7 +266,7 @@ def read_files(root: Path, *, max_file_bytes: int = MAX_FILE_BYTES) -> Iterator[
     yield from unmatched(metadata, root, paths, reasons)
     for path, reason in zip(paths, reasons, strict=True):
         relative = path.relative_to(root).as_posix()
-        yield Skipped(shown_name(relative), reason) if reason else read_file(root, path, metadata.get(relative),
+        yield Skipped(shown_name(relative), reason) if reason else read_file(root, path, entry(metadata, relative),
                                                                              max_bytes=max_file_bytes)
 
 
@@ -284,17 +282,29 @@ def unmatched(metadata: Mapping[str, object], root: Path, paths: Sequence[Path],
     else a title or a url that never shows is a mystery. So are the keys of the other entries that misspell one it
     reads (`titel`, `Title`, `URL`), which would leave the file's own title silently."""
     names = [path.relative_to(root).as_posix() for path in paths]
-    listed = set(names)
+    listed = set(names) | {key for key in metadata if is_folder(key) and (key == "/" or any(
+        name.startswith(key) for name in names))}  # a folder entry names the folders of the corpus's files
     other = {name: reason for name, reason in zip(names, reasons or [None] * len(names), strict=True)
              if second_name(reason)}
-    return [Skipped(f'{METADATA_FILE} ["{key}"]', f"names a file read under another name ({other[key]}): its title "
-                    "and url are not used; give them under the name read") if key in other else
-            Skipped(f'{METADATA_FILE} ["{key}"]', "names no file of the corpus: paths are relative to the corpus "
-                    'folder, with / ("guides/retours.md"); its title and url are not used') if key not in listed else
-            Skipped(f'{METADATA_FILE} ["{key}"]', f"{misspelt}: an entry gives its file {' and '.join(METADATA_KEYS)}"
-                    ", the other keys are not read")
-            for key, entry in metadata.items()
-            if key in other or key not in listed or (misspelt := _misspelt_keys(entry))]
+    said = []
+    for key, given in metadata.items():
+        if key in other:
+            why = (f"names a file read under another name ({other[key]}): its title and url are not used; give them "
+                   "under the name read")
+        elif key not in listed and is_folder(key):
+            why = ("names no folder of the corpus's files: paths are relative to the corpus folder, with / "
+                   '("docs/"; "/" for every file); its url is not used')
+        elif key not in listed:
+            why = ("names no file of the corpus: paths are relative to the corpus folder, with / "
+                   '("guides/retours.md"); its title and url are not used')
+        elif misspelt := _misspelt_keys(given):
+            why = f"{misspelt}: an entry gives its file {' and '.join(METADATA_KEYS)}, the other keys are not read"
+        elif is_folder(key) and isinstance(given, Mapping) and "title" in given:
+            why = "a folder's entry gives the url its files are published below: its title is not read"
+        else:
+            continue
+        said.append(Skipped(f'{METADATA_FILE} ["{key}"]', why))
+    return said
 
 
 def _misspelt_keys(entry: object) -> str:

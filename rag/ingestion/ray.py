@@ -46,6 +46,7 @@ import rag.errors as errors
 from rag.corpus.chunking import unindexable, with_doc_id
 from rag.corpus.files import corpus_files, refusals, shown_name
 from rag.corpus.reader import Corpus, Document, Skipped, read_file, read_metadata, unique_ids, unmatched
+from rag.corpus.urls import entry
 from rag.embedding.load import ModelSpec
 from rag.embedding.names import AUTO_MODEL
 from rag.errors import ConfigError, IngestError, ModelError, RagError
@@ -227,7 +228,7 @@ def chunk_and_embed(settings: Settings, prepare: Prepare, *, address: str | None
     reasons = refusals(root, paths, settings.max_file_bytes)  # a file two names lead to is read once, as locally
     skipped = [*skipped, *unmatched(metadata, root, paths, reasons)]
     items = [{"order": order, "path": os.fsencode(path), "refused": reason or "",
-              "meta": json.dumps(metadata.get(path.relative_to(root).as_posix()))}
+              "meta": json.dumps(entry(metadata, path.relative_to(root).as_posix()))}
              for order, (path, reason) in enumerate(zip(paths, reasons, strict=True))]
     if all(reasons):  # no file passes the checks made without opening it: start no Ray, no model, to skip them all
         skipped = [*skipped, *(Skipped(shown_name(path.relative_to(root).as_posix()), reason)

@@ -107,6 +107,7 @@ class Parsed:
     sections: list[Section]
     title: str | None = None
     url: str | None = None
+    slug: str | None = None  # the page's path on its site, as a site generator's front matter gives it
     text: str | None = None
     page_starts: list[int] | None = None
     blocks: bool = False

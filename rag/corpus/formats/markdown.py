@@ -287,7 +287,7 @@ def parse_markdown(text: str) -> Parsed:
         if not title and level == 1:
             title = heading or None
         sections.append(outline.section(level, heading, heading_start))
-    return Parsed([s for s in sections if s.lines], title=title, url=meta.get("url"))
+    return Parsed([s for s in sections if s.lines], title=title, url=meta.get("url"), slug=meta.get("slug"))
 
 
 def _item_question(rest: str, text: str, end: int, column: int) -> str | None:

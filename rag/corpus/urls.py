@@ -1,0 +1,67 @@
+"""Where a document's URL comes from, for its citations: its own entry of `sources.toml`, else the URL its file
+declares (Markdown front matter's `url`, an HTML page's canonical link), else the page a site generator makes of it
+below a folder entry of `sources.toml`.
+
+A folder entry (a key ending in "/", "/" alone for the whole corpus) gives the URL its folder is published at:
+
+    ["docs/"]
+    url = "https://docs.example.com/"
+
+and each file below it without a URL of its own gets the page a documentation site (MkDocs, Docusaurus, Hugo) makes
+of it: `docs/billing/refunds.md` at `https://docs.example.com/billing/refunds/`, a folder's own page (`index.md`,
+`_index.md`, `README.md`) at its folder's URL, a path given by its front matter (`slug`, or a `url` that is no
+absolute address) from the folder's URL for one that starts with "/" (`url: /api/auth/`, `slug: /refunds`), from its
+own folder's otherwise (`slug: refund-policy`). The deepest folder entry holding a file is the one read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import quote
+
+# The names a site gives a folder's own page (MkDocs' and Docusaurus' index.md, Hugo's _index.md, GitHub's
+# README.md): such a page is named, and published, by its folder.
+FOLDER_PAGES = {"index", "_index", "readme"}
+# Keys `entry` adds to a file's entry when a folder entry holds it: the folder's URL and the path below it.
+SITE_URL, SITE_PATH = "site url", "site path"
+
+
+def is_folder(key: str) -> bool:
+    """Whether a key of `sources.toml` names a folder (its files' URLs), not a file."""
+    return key.endswith("/")
+
+
+def entry(metadata: Mapping[str, Any], relative: str) -> dict[str, Any] | None:
+    """The entry of `sources.toml` for the file at `relative` (a path with forward slashes), with the URL and the
+    path below it of the deepest folder entry holding the file, if any gives a URL; None when neither is there."""
+    own = metadata.get(relative)
+    parts = relative.split("/")
+    for depth in range(len(parts) - 1, -1, -1):
+        folder = metadata.get("/".join(parts[:depth]) + "/")
+        if isinstance(folder, Mapping) and isinstance(folder.get("url"), str) and folder["url"].strip():
+            return {**(own or {}), SITE_URL: folder["url"].strip(), SITE_PATH: "/".join(parts[depth:])}
+    return dict(own) if own is not None else None
+
+
+def page_url(meta: Mapping[str, Any], declared: str | None, slug: str | None = None) -> str | None:
+    """The URL of a document: its entry's `url`, else the URL its file declares (`declared`) when it is an absolute
+    address, else its page below the folder entry's URL (`meta`'s `SITE_URL` and `SITE_PATH`, from `entry`), read
+    from the path its file gives (a relative `declared`, else `slug`) when it gives one; without a folder entry,
+    what the file declares, as it is (None: no URL)."""
+    if meta.get("url"):
+        return str(meta["url"])
+    site, below = meta.get(SITE_URL), meta.get(SITE_PATH)
+    if not site or below is None or (declared and ":" in declared.split("/", 1)[0]):  # a scheme: an address
+        return declared
+    base = site if site.endswith("/") else site + "/"
+    folders = below.split("/")[:-1]
+    if path := (declared or slug or "").strip():
+        if path.startswith("/"):
+            return base + quote(path.lstrip("/"), safe="/#?=&%")
+        return base + "".join(quote(f, safe="") + "/" for f in folders) + quote(path, safe="/#?=&%")
+    name = below.split("/")[-1].rsplit(".", 1)[0]
+    pages = folders if name.casefold() in FOLDER_PAGES else [*folders, name]
+    return base + "".join(quote(p, safe="") + "/" for p in pages)
+
+__all__ = ["FOLDER_PAGES", "SITE_PATH", "SITE_URL", "entry", "is_folder", "page_url"]

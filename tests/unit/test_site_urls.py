@@ -1,0 +1,76 @@
+"""A documentation site's pages get their URLs from one folder entry of `sources.toml` (`rag.corpus.urls`): before,
+only a file's own entry gave one, and a site of hundreds of pages had none (the documentation-site audit of stop 48;
+Hugo's `url: /api/auth/` was refused as "not an absolute address")."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rag.corpus.reader import Document, read_files
+from rag.corpus.urls import entry, page_url
+
+
+def _site(root: Path, files: dict[str, str], sources: str) -> dict[str, str | None]:
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text, encoding="utf-8")
+    (root / "sources.toml").write_text(sources, encoding="utf-8")
+    return {o.source: o.url for o in read_files(root) if isinstance(o, Document)}
+
+
+def test_a_folder_entry_gives_each_page_below_it_the_url_a_site_generator_publishes_it_at(tmp_path):
+    files = {
+        "docs/billing/refunds.md": "# Refunds\n\nRefunds take five days.\n",
+        "docs/billing/_index.md": "# Billing\n\nInvoices and refunds.\n",
+        "docs/index.md": "# Nimbus\n\nWelcome.\n",
+        "docs/api/auth.md": "---\ntitle: Authentication\nurl: /api/authentication/\n---\nUse a bearer key.\n",
+        "docs/api/errors.md": "---\nslug: error-codes\n---\n# Errors\n\nCodes and what to do.\n",
+        "docs/api/limits.md": "---\nslug: /limits\n---\n# Limits\n\n100 requests a minute.\n",
+        "docs/api/keys.md": "---\nurl: https://example.org/keys\n---\n# Keys\n\nRotate them yearly.\n",
+        "docs/guides/Démarrage rapide.md": "# Démarrage\n\nInstallez le client.\n",
+        "docs/guides/webhooks.md": "# Webhooks\n\nSigned with HMAC.\n",
+        "blog/news.md": "# News\n\nVersion 2.4 is out.\n",
+        "notes.txt": "Internal notes, published nowhere.\n",
+    }
+    sources = ('["docs/"]\nurl = "https://docs.example.com/"\n\n["docs/guides/"]\nurl = "https://guides.example.com"\n\n'
+               '["docs/guides/webhooks.md"]\nurl = "https://example.org/hooks"\n\n["blog/"]\nurl = "https://blog.example.com/"\n')
+    assert _site(tmp_path, files, sources) == {
+        "docs/billing/refunds.md": "https://docs.example.com/billing/refunds/",
+        "docs/billing/_index.md": "https://docs.example.com/billing/",  # a folder's own page: the folder's URL
+        "docs/index.md": "https://docs.example.com/",
+        "docs/api/auth.md": "https://docs.example.com/api/authentication/",  # its front matter's path, from the base
+        "docs/api/errors.md": "https://docs.example.com/api/error-codes",  # a relative slug: from its own folder
+        "docs/api/limits.md": "https://docs.example.com/limits",
+        "docs/api/keys.md": "https://example.org/keys",  # an address of its own
+        "docs/guides/Démarrage rapide.md": "https://guides.example.com/D%C3%A9marrage%20rapide/",  # the deepest
+        "docs/guides/webhooks.md": "https://example.org/hooks",  # its own entry first
+        "blog/news.md": "https://blog.example.com/news/",
+        "notes.txt": None,  # no folder entry holds it
+    }
+
+
+def test_without_a_folder_entry_a_page_s_path_is_no_url_as_before(tmp_path):
+    files = {"api/auth.md": "---\nurl: /api/auth/\nslug: auth\n---\n# Auth\n\nUse a bearer key.\n"}
+    assert _site(tmp_path, files, "") == {"api/auth.md": None}
+    (doc,) = [o for o in read_files(tmp_path) if isinstance(o, Document)]
+    assert doc.changes == ["url '/api/auth/' left out: it is not an absolute address (no scheme)"]
+    assert entry({}, "api/auth.md") is None and page_url({}, None, "auth") is None
+    # "/" holds every file of the corpus
+    assert _site(tmp_path, files, '["/"]\nurl = "https://docs.example.com/v2/"\n') == {
+        "api/auth.md": "https://docs.example.com/v2/api/auth/"}
+
+
+def test_a_folder_entry_naming_no_folder_or_giving_a_title_is_reported(tmp_path):
+    from rag.corpus.reader import Skipped
+
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "a.md").write_text("# A\n\nText.\n", encoding="utf-8")
+    (tmp_path / "sources.toml").write_text('["doc/"]\nurl = "https://x.example/"\n\n'
+                                           '["docs/"]\nurl = "https://docs.example/"\ntitle = "Docs"\n',
+                                           encoding="utf-8")
+    skipped = {o.source: o.reason for o in read_files(tmp_path) if isinstance(o, Skipped)}
+    assert skipped == {
+        'sources.toml ["doc/"]': "names no folder of the corpus's files: paths are relative to the corpus folder, "
+                                 'with / ("docs/"; "/" for every file); its url is not used',
+        'sources.toml ["docs/"]': "a folder's entry gives the url its files are published below: its title is not "
+                                  "read"}
