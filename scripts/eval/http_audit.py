@@ -100,8 +100,8 @@ def post(url: str, body: dict[str, Any]) -> dict[str, Any]:
         return json.loads(response.read())  # type: ignore[no-any-return]
 
 
-def serve(index: Path, env: dict[str, str]) -> tuple[subprocess.Popen[bytes], str]:
-    port = free_port()
+def serve(index: Path, env: dict[str, str], port: int | None = None) -> tuple[subprocess.Popen[bytes], str]:
+    port = port or free_port()
     server = subprocess.Popen([RAG, "serve", "--index", str(index), "--host", "127.0.0.1", "--port", str(port)],
                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     base = f"http://127.0.0.1:{port}"
