@@ -104,6 +104,11 @@ def _ingest(args: argparse.Namespace) -> int:
              f"{report.reused} reused; build {report.build_id} in {settings.index_dir}")
     if differences := report.differences():
         _say(f"  since the build before: {_line(differences)}")
+    reads, caution = report.reading()
+    if reads:
+        _say(f"  {reads}")
+    if caution:
+        _say(f"rag: warning: {caution}", err=True)
     for skipped in report.skipped:
         _say(f"  skipped {_line(skipped.source)}: {skipped.reason}", err=True)
     for changed in report.changed:

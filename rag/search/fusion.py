@@ -127,4 +127,4 @@ def fixed_weight(setting: float | Literal["auto"]) -> float | None:
     return None if setting == "auto" else float(setting)
 
 
-__all__ = ["Fused", "Ranking", "auto_weight", "fixed_weight", "fuse", "ranks"]
+__all__ = ["MULTILINGUAL", "Fused", "Ranking", "auto_weight", "fixed_weight", "fuse", "ranks"]

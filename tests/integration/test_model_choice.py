@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import re
 from pathlib import Path
 
 import pytest
 from litestar.testing import TestClient
 
+from rag import cli
 from rag.embedding import bundled
 from rag.embedding.base import Embedder, ModelUnavailable
 from rag.embedding.load import ModelSpec
@@ -103,6 +105,26 @@ def test_a_french_corpus_keeps_the_bundled_model(tmp_path, loads):
     assert loads == [BUNDLED_MODEL]
     assert Index.load(settings.index_dir).model["name"] == BUNDLED_MODEL
     assert load_searcher(settings).model == BUNDLED_MODEL
+
+
+def test_rag_ingest_says_which_model_and_language_the_corpus_got_and_warns_of_an_english_only_model(
+        tmp_path, loads, capsys, monkeypatch):
+    """The operator was told neither: `auto` gave an English corpus a model that reads English only, and French
+    questions then found little and were all said not answerable (scripts.eval.languages_audit), without a word."""
+    for name in [n for n in os.environ if n.startswith("RAG_")]:
+        monkeypatch.delenv(name)
+    english = ["ingest", str(_corpus(tmp_path / "en", ENGLISH_PAGES)), "--index", str(tmp_path / "en-index")]
+    assert cli.main(english) == 0
+    out, err = capsys.readouterr()
+    assert f"  model {ENGLISH_MODEL} (reads en), lexical search in en\n" in out
+    assert f"rag: warning: {ENGLISH_MODEL} reads en only: questions in another language" in err
+    assert f"RAG_MODEL={BUNDLED_MODEL}" in err
+    assert cli.main([*english, "--json"]) == 0  # up to date: the same, read from the manifest
+    report = json.loads(capsys.readouterr().out)
+    assert (report["model"], report["model_languages"], report["language"]) == (ENGLISH_MODEL, ["en"], "en")
+    assert cli.main(["ingest", str(_corpus(tmp_path / "fr", _french_pages())), "--index", str(tmp_path / "fr-i")]) == 0
+    out, err = capsys.readouterr()
+    assert f"  model {BUNDLED_MODEL} (reads many languages), lexical search in fr\n" in out and "warning" not in err
 
 
 def test_a_model_set_by_name_embeds_an_english_corpus(tmp_path, loads):
