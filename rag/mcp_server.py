@@ -66,7 +66,9 @@ INSTRUCTIONS = (
     "Search a document collection for passages that answer a question. Call `search` with the user's question in "
     "their own words; each result has an `answer` snippet and passages with `label` (title › section) to cite. "
     "Quote passages, do not invent beyond them; when `answerable` is false, say that the documents do not answer "
-    "(the passages are only the closest ones). Call `get_passage` to re-read one by id. `list_documents` shows what "
+    "(the passages are only the closest ones). Each result's `language` is the documents' language: when the user "
+    "writes another one, search again with the question translated into it before saying the documents do not "
+    "answer. Call `get_passage` to re-read one by id. `list_documents` shows what "
     "the collection holds; pass `doc_ids` or `sources` to `search` to look in some documents only."
 )
 
@@ -101,6 +103,10 @@ class ToolSearchResult(BaseModel):
                                                     "`answerable` is false, of the closest passage, which does not "
                                                     "answer: do not cite it as the answer.")
     passages: list[ToolPassage]
+    language: str = Field(description="The language the documents are in (ISO 639-1 code): a question in another "
+                                      "language finds less and is more often said not answerable; when the user "
+                                      "writes another language, search again with the question translated into "
+                                      "this one.")
 
 
 class ToolDocumentList(BaseModel):
@@ -280,7 +286,8 @@ def build_server(settings: Settings, run_search: Search, passage: GetPassage, cu
         return _result(ToolSearchResult(question=queries[0].question, answerable=hits.answerable,
                                         answer=best.text if best else None,
                                         answer_id=best.passage_id if best else None,
-                                        passages=[_tool_passage(h, link(h), passage_text) for h in hits]))
+                                        passages=[_tool_passage(h, link(h), passage_text) for h in hits],
+                                        language=hits.language))
 
     @server.tool(annotations=READ_ONLY)
     def get_passage(

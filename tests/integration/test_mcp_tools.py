@@ -182,3 +182,20 @@ def test_search_without_passage_text_keeps_what_cites_and_costs_half(searcher, s
     # the seed corpus's passages are short, their highlights most of them: 2,971 characters against 4,486
     assert len(json.dumps(lean, ensure_ascii=False)) < 0.75 * len(json.dumps(whole, ensure_ascii=False))
     assert call(server, "get_passage", {"id": lean["passages"][0]["id"]})["text"] == whole["passages"][0]["text"]
+
+
+def test_search_says_the_documents_language_and_the_instructions_say_to_search_in_it(searcher, settings):
+    """An agent asking a French collection in English (its user's language, as the instructions said) found less and
+    was told "not answerable" for most questions the collection answers (piaf's in English: 89%, in French: 3%;
+    scripts.eval.languages_audit), with nothing saying the documents were French: it could not know to ask again
+    in French."""
+    server = stdio_server(settings, searcher)
+    assert call(server, "search", {"question": "Which identity documents do you accept?"})["language"] == "fr"
+    assert "`language` is the documents' language" in (server.instructions or "")
+
+    async def described() -> str:
+        async with Client(server) as client:
+            tool = next(t for t in (await client.list_tools()).tools if t.name == "search")
+            return str(tool.output_schema["properties"]["language"]["description"])
+
+    assert "translated into this one" in anyio.run(described)
