@@ -33,6 +33,8 @@ import sys
 import tempfile
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -49,12 +51,18 @@ RAG = str(Path(sys.executable).parent / "rag")
 
 def cnil_corpus(folder: Path, dataset: Path = DATASETS / "cnil_faq_dev") -> Path:
     """cnil_faq_dev's entries (`dataset`) as a folder of text files named by their id, titled by a `sources.toml`."""
+    return dataset_corpus(folder, dataset)
+
+
+def dataset_corpus(folder: Path, *datasets: Path) -> Path:
+    """The passages of `datasets` as one text file each in `folder`, named by their id, titled by `sources.toml`."""
     folder.mkdir(parents=True, exist_ok=True)
     toml = []
-    for line in (dataset / "passages.jsonl").read_text(encoding="utf-8").splitlines():
-        row = json.loads(line)
-        (folder / f"{row['id']}.txt").write_text(row["text"] + "\n", encoding="utf-8")
-        toml.append(f'["{row["id"]}.txt"]\ntitle = {json.dumps(row["title"], ensure_ascii=False)}\n')
+    for dataset in datasets:
+        for line in (dataset / "passages.jsonl").read_text(encoding="utf-8").splitlines():
+            row = json.loads(line)
+            (folder / f"{row['id']}.txt").write_text(row["text"] + "\n", encoding="utf-8")
+            toml.append(f'["{row["id"]}.txt"]\ntitle = {json.dumps(row["title"], ensure_ascii=False)}\n')
     (folder / "sources.toml").write_text("\n".join(toml), encoding="utf-8")
     return folder
 
@@ -115,6 +123,29 @@ def serve(index: Path, env: dict[str, str], port: int | None = None) -> tuple[su
             time.sleep(0.5)
     server.kill()
     raise RuntimeError("rag serve did not become ready")
+
+
+@contextmanager
+def served(index: Path, env: dict[str, str], port: int | None = None) -> Iterator[str]:
+    """`rag serve` over `index` while the block runs: its base URL; stopped (its process group) after."""
+    server, base = serve(index, env, port)
+    try:
+        yield base
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+
+
+def read_rows(path: Path) -> list[dict[str, Any]]:
+    """The questions of a JSON-lines file, as dicts."""
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def record(report: dict[str, Any], key: str, figures: dict[str, Any], detail: list[dict[str, Any]]) -> None:
+    """A set's figures and questions into `report`, its figures printed as a JSON line."""
+    report["sets"][key] = figures
+    report["questions"][key] = detail
+    print(json.dumps({"set": key, **figures}), flush=True)
 
 
 def score(rows: list[dict[str, Any]], responses: list[dict[str, Any]]) -> tuple[dict[str, Any], list[dict[str, Any]]]:
@@ -181,18 +212,11 @@ def main() -> None:
             index = tmp / f"index-{name}"
             subprocess.run([RAG, "ingest", str(folder), "--index", str(index), "--json", "-q"], env=env, check=True,
                            stdout=subprocess.DEVNULL)
-            server, base = serve(index, env)
-            try:
+            with served(index, env) as base:
                 for set_name, path, _ in sets:
-                    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+                    rows = read_rows(path)
                     responses = [post(f"{base}/v1/search", {"question": r["question"]}) for r in rows]
-                    figures, detail = score(rows, responses)
-                    report["sets"][set_name] = figures
-                    report["questions"][set_name] = detail
-                    print(json.dumps({"set": set_name, **figures}), flush=True)
-            finally:
-                os.killpg(server.pid, signal.SIGTERM)
-                server.wait(timeout=30)
+                    record(report, set_name, *score(rows, responses))
     if args.output:
         args.output.write_text(json.dumps(report, ensure_ascii=False, indent=1) + "\n")
 

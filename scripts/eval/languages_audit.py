@@ -18,30 +18,16 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import signal
 import subprocess
 import tempfile
 from pathlib import Path
 from typing import Any
 
 from scripts.eval.common import ROOT
-from scripts.eval.http_audit import DATASETS, RAG, post, score, serve
+from scripts.eval.http_audit import DATASETS, RAG, dataset_corpus, post, read_rows, record, score, served
 
 SETS = ROOT / "tests" / "data" / "crossing"
 Set = tuple[str, Path]
-
-
-def write_corpus(folder: Path, *datasets: Path) -> Path:
-    """The passages of `datasets` as one text file each in `folder`, named by their id, titled by `sources.toml`."""
-    folder.mkdir(parents=True, exist_ok=True)
-    toml = []
-    for dataset in datasets:
-        for line in (dataset / "passages.jsonl").read_text(encoding="utf-8").splitlines():
-            row = json.loads(line)
-            (folder / f"{row['id']}.txt").write_text(row["text"] + "\n", encoding="utf-8")
-            toml.append(f'["{row["id"]}.txt"]\ntitle = {json.dumps(row["title"], ensure_ascii=False)}\n')
-    (folder / "sources.toml").write_text("\n".join(toml), encoding="utf-8")
-    return folder
 
 
 def corpora(datasets: Path) -> dict[str, tuple[list[Path], dict[str, str], list[Set]]]:
@@ -86,7 +72,7 @@ def main() -> None:
             if args.only and name not in args.only.split(","):
                 continue
             env = {**base_env, "HF_HUB_OFFLINE": "1", **extra}
-            folder = write_corpus(tmp / f"corpus-{name}", *datasets)
+            folder = dataset_corpus(tmp / f"corpus-{name}", *datasets)
             index = tmp / f"index-{name}"
             done = subprocess.run([RAG, "ingest", str(folder), "--index", str(index), "--json", "-q"], env=env,
                                   check=True, capture_output=True, text=True)
@@ -94,10 +80,9 @@ def main() -> None:
             report["corpora"][name] = {"model": built.get("model"), "language": built.get("language"),
                                        "passages": built.get("passages"), "stderr": done.stderr.strip()}
             print(json.dumps({"corpus": name, **report["corpora"][name]}, ensure_ascii=False), flush=True)
-            server, base = serve(index, env, args.port)
-            try:
+            with served(index, env, args.port) as base:
                 for set_name, path in sets:
-                    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+                    rows = read_rows(path)
                     key = f"{name}/{set_name}"
                     responses = [post(f"{base}/v1/search", {"question": r["question"], "explain": True})
                                  for r in rows]
@@ -107,12 +92,7 @@ def main() -> None:
                         figures |= {f"{mode} {k}": v for k, v in ranks(rows, asked).items()}
                     for item, res in zip(detail, responses, strict=True):
                         item["explain"] = [p["explain"] for p in res["passages"][:3]]
-                    report["sets"][key] = figures
-                    report["questions"][key] = detail
-                    print(json.dumps({"set": key, **figures}), flush=True)
-            finally:
-                os.killpg(server.pid, signal.SIGTERM)
-                server.wait(timeout=30)
+                    record(report, key, figures, detail)
     if args.output:
         args.output.write_text(json.dumps(report, ensure_ascii=False, indent=1) + "\n")
 
