@@ -104,11 +104,8 @@ def _ingest(args: argparse.Namespace) -> int:
              f"{report.reused} reused; build {report.build_id} in {settings.index_dir}")
     if differences := report.differences():
         _say(f"  since the build before: {_line(differences)}")
-    reads, caution = report.reading()
-    if reads:
-        _say(f"  {reads}")
-    if caution:
-        _say(f"rag: warning: {caution}", err=True)
+    for line, warning in report.reading():  # its model and language; a model of one language, a warning
+        _say(f"rag: warning: {line}" if warning else f"  {line}", err=warning)
     for skipped in report.skipped:
         _say(f"  skipped {_line(skipped.source)}: {skipped.reason}", err=True)
     for changed in report.changed:
