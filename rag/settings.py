@@ -98,7 +98,8 @@ class Settings(BaseSettings):
     default_mode: Mode = Field("hybrid", description="Retrieval mode when a request names none.")
     dense_weight: float | Literal["auto"] = Field(
         "auto",
-        description="Weight of dense scores in hybrid fusion, 0..1; 'auto': by model and corpus language.",
+        description="Weight of dense scores in hybrid fusion, 0..1; 'auto': by model and corpus language, and at "
+                    "least 0.8 for a question in English of a French corpus or the reverse (multilingual model).",
     )
     candidates: int = Field(50, ge=1, le=1000, description="Candidates taken from each retriever before fusion.")
     extra_scan_max: int = Field(

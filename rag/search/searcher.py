@@ -27,7 +27,7 @@ from rag.search.answerable import (
     unknown_share,
 )
 from rag.search.conversation import Alone, context_text, lexical_scores, mixed, term_weights
-from rag.search.fusion import Fused, Ranking, fixed_weight, fuse, ranks
+from rag.search.fusion import ACROSS_QUESTION_WEIGHT, MULTILINGUAL, Fused, Ranking, fixed_weight, fuse, ranks
 from rag.search.remembered import Remembered
 from rag.search.served import Served
 
@@ -143,11 +143,23 @@ class Searcher:
         """The model that reads questions for `index` (a build served before a reload: the model it was read with)."""
         return self._served.embedder(index).name
 
-    def dense_weight(self, index: Index) -> float:
-        """The configured weight, else the one measured at ingest, else an even split."""
+    def dense_weight(self, index: Index, across: bool = False) -> float:
+        """The configured weight, else the one measured at ingest, else an even split; for a question `across`
+        languages (`_across`) read by a multilingual model, at least `ACROSS_QUESTION_WEIGHT` (BM25 reads the
+        corpus's language, in which that question has only names and cognates)."""
         if self._dense_weight is not None:
             return self._dense_weight
-        return float(index.manifest.get("fusion", {}).get("dense_weight", 0.5))
+        weight = float(index.manifest.get("fusion", {}).get("dense_weight", 0.5))
+        if across and MULTILINGUAL & set(index.model.get("languages", ())):
+            return max(weight, ACROSS_QUESTION_WEIGHT)
+        return weight
+
+    @staticmethod
+    def _across(index: Index, question: str) -> bool:
+        """Whether `question` is in English asked of a French corpus or the reverse (`question_language`)."""
+        language = index.lexical.analyzer.language
+        return language in ACROSS_LANGUAGES and question_language(
+            question, language, ACROSS_LANGUAGES, index.lexical.holds_word) != language
 
     def swap(self, index: Index, embedder: Embedder | None = None) -> Index:
         """Serve `index` to queries that do not pin one, from the next batch on, its questions read by `embedder`
@@ -234,9 +246,10 @@ class Searcher:
                 if query.within is not None:
                     corpus_rows[i], corpus_scores[i] = self._with_extras(index, vectors[i], scored, corpus_rows[i],
                                                                          n, None)
-        weight = self.dense_weight(index)
         out = []
         for i, query in enumerate(queries):
+            across = self._across(index, query.question)
+            weight = self.dense_weight(index, across)
             # once for every ranking that reads it (a filtered dense query's whole-corpus ranking does)
             lexical = None if query.mode == "dense" and query.within is None else _lexical(index, query)
             ranked = [self._rank(index, replace(query, mode=mode), vectors[i], dense_rows[i], dense_scores[i], n,
@@ -245,7 +258,8 @@ class Searcher:
                 index, replace(query, mode="hybrid", within=None), vectors[i], corpus_rows[i], corpus_scores[i], n,
                 weight, extras.get(i), lexical)
             alone = Alone(index, own[i], query.question, self.extra_scan_max) if i in followed else None
-            out.append(self._hits(index, ranked[0], ranked[-1], query, extras.get(i), vectors[i], corpus, alone))
+            out.append(self._hits(index, ranked[0], ranked[-1], query, extras.get(i), vectors[i], across, corpus,
+                                  alone))
         return out
 
     @staticmethod
@@ -282,13 +296,13 @@ class Searcher:
         return fuse(candidates, dense, lex_all[candidates], weight, ranks(d_rows), ranks(l_rows))
 
     def _hits(self, index: Index, fused: Ranking, hybrid: Ranking, query: Query, extras: Extras | None,
-              vector: np.ndarray, corpus: Ranking | None = None, alone: Alone | None = None) -> Found:
+              vector: np.ndarray, across: bool, corpus: Ranking | None = None, alone: Alone | None = None) -> Found:
         """The hits of `fused` (the query's mode's ranking), and whether they answer, judged on `hybrid`'s (against
         `corpus`, the whole corpus's hybrid ranking, for a filtered query)."""
         hits = Found()
         hits.language = index.lexical.analyzer.language
         seen_texts: set[str] = set()
-        weight = {"dense": 1.0, "lexical": 0.0}.get(query.mode, self.dense_weight(index))
+        weight = {"dense": 1.0, "lexical": 0.0}.get(query.mode, self.dense_weight(index, across))
         context = context_text(query.context)
         terms = term_weights(index.lexical, query.question, context)
         question_terms = index.lexical.analysed_terms(query.question)
@@ -325,9 +339,6 @@ class Searcher:
         if hits:
             hits.evidence = self.evidence(index, hybrid, question_terms, terms if alone is None else alone.terms,
                                           memory, corpus, alone)
-            language = index.lexical.analyzer.language
-            across = language in ACROSS_LANGUAGES and question_language(
-                query.question, language, ACROSS_LANGUAGES, index.lexical.holds_word) != language
             hits.probability = rule_for(self.model_of(index), across).probability(hits.evidence)
             # a question of function words alone ("de", "comment faire ?") asks about nothing a passage could hold
             hits.answerable = bool(question_terms) and hits.probability >= self.answerable_threshold
