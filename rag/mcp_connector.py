@@ -57,6 +57,8 @@ class FetchMetadata(BaseModel):
     page: int | None = Field(None, description="1-based page where the passage starts, for a PDF.")
     start: int = Field(description=CITED_SPAN)
     end: int = Field(description="Offset just past the end of that span, `source_text[start:end]`.")
+    language: str = Field(description="The language the documents are in (ISO 639-1 code): `search` finds most "
+                                      "with queries in it.")
 
 
 class FetchedPassage(BaseModel):
@@ -95,7 +97,8 @@ def build_connector(settings: Settings, run_search: Search, passage: GetPassage,
 
     @server.tool(annotations=READ_ONLY)
     async def search(
-        query: Annotated[str, Field(description="A question or keywords, in the user's language.", min_length=1,
+        query: Annotated[str, Field(description="A question or keywords, best in the documents' language (fetch's "
+                                                       "metadata.language), else the user's.", min_length=1,
                                     max_length=settings.question_max_chars, json_schema_extra={"pattern": WORDED})],
         ctx: Context,
     ) -> Annotated[CallToolResult, SearchResults]:
@@ -120,13 +123,14 @@ def build_connector(settings: Settings, run_search: Search, passage: GetPassage,
         section, page, character offsets)."""
         with tool_errors(settings):
             found = passage(id)
-            link = linker(settings, ctx, current().manifest)
+            index = current()
+            link = linker(settings, ctx, index.manifest)
         c = found.citation
         return _twin(FetchedPassage(
             id=found.id, title=c.label, text=found.text, table_header=found.table_header,
             url=link(found),
             metadata=FetchMetadata(doc_id=c.doc_id, document=c.title, source=c.source, section=c.section,
-                                   page=c.page, start=c.start, end=c.end)))
+                                   page=c.page, start=c.start, end=c.end, language=index.lexical.analyzer.language)))
 
     return server
 

@@ -199,3 +199,19 @@ def test_search_says_the_documents_language_and_the_instructions_say_to_search_i
             return str(tool.output_schema["properties"]["language"]["description"])
 
     assert "translated into this one" in anyio.run(described)
+
+
+def test_the_connector_says_the_documents_language_and_asks_for_queries_in_it(searcher, settings):
+    """The connector described `query` as "in the user's language": an agent over French documents searched them in
+    English, which finds less (piaf's questions in English R@1 0.64 against 0.81 in French), and nothing it read
+    said the documents were French."""
+    server = stdio_connector(settings, searcher)
+    found = call(server, "search", {"query": "Which identity documents do you accept?"})["results"]
+    assert call(server, "fetch", {"id": found[0]["id"]})["metadata"]["language"] == "fr"
+
+    async def described() -> str:
+        async with Client(server) as client:
+            tool = next(t for t in (await client.list_tools()).tools if t.name == "search")
+            return str(tool.input_schema["properties"]["query"]["description"])
+
+    assert "best in the documents' language" in anyio.run(described)

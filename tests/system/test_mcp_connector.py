@@ -125,7 +125,7 @@ def test_fetch_returns_the_passage_whole(served):
     assert fetched["id"] == first["id"] and fetched["text"] == passage["text"]
     assert fetched["title"] == first["title"] == c["label"] and fetched["url"] == first["url"]
     assert fetched["metadata"] == {"doc_id": c["doc_id"], "document": c["title"], "source": c["source"],
-                                   "section": c["section"], "start": c["start"], "end": c["end"]}
+                                   "section": c["section"], "start": c["start"], "end": c["end"], "language": "fr"}
 
 
 @pytest.mark.parametrize(("tool", "arguments", "needle"),
