@@ -293,7 +293,7 @@ def unmatched(metadata: Mapping[str, object], root: Path, paths: Sequence[Path],
                    "under the name read")
         elif key not in listed and is_folder(key):
             why = ("names no folder of the corpus's files: paths are relative to the corpus folder, with / "
-                   '("docs/"; "/" for every file); its url is not used')
+                   '("site/"; "/" for every file); its url is not used')
         elif key not in listed:
             why = ("names no file of the corpus: paths are relative to the corpus folder, with / "
                    '("guides/retours.md"); its title and url are not used')

@@ -4,11 +4,11 @@ below a folder entry of `sources.toml`.
 
 A folder entry (a key ending in "/", "/" alone for the whole corpus) gives the URL its folder is published at:
 
-    ["docs/"]
+    ["site/"]
     url = "https://docs.example.com/"
 
 and each file below it without a URL of its own gets the page a documentation site (MkDocs, Docusaurus, Hugo) makes
-of it: `docs/billing/refunds.md` at `https://docs.example.com/billing/refunds/`, a folder's own page (`index.md`,
+of it: `site/billing/refunds.md` at `https://docs.example.com/billing/refunds/`, a folder's own page (`index.md`,
 `_index.md`, `README.md`) at its folder's URL, a path given by its front matter (`slug`, or a `url` that is no
 absolute address) from the folder's URL for one that starts with "/" (`url: /api/auth/`, `slug: /refunds`), from its
 own folder's otherwise (`slug: refund-policy`). The deepest folder entry holding a file is the one read.

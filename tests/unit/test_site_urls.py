@@ -71,6 +71,6 @@ def test_a_folder_entry_naming_no_folder_or_giving_a_title_is_reported(tmp_path)
     skipped = {o.source: o.reason for o in read_files(tmp_path) if isinstance(o, Skipped)}
     assert skipped == {
         'sources.toml ["doc/"]': "names no folder of the corpus's files: paths are relative to the corpus folder, "
-                                 'with / ("docs/"; "/" for every file); its url is not used',
+                                 'with / ("site/"; "/" for every file); its url is not used',
         'sources.toml ["docs/"]': "a folder's entry gives the url its files are published below: its title is not "
                                   "read"}
