@@ -11,7 +11,9 @@ and each file below it without a URL of its own gets the page a documentation si
 of it: `site/billing/refunds.md` at `https://docs.example.com/billing/refunds/`, a folder's own page (`index.md`,
 `_index.md`, `README.md`) at its folder's URL, a path given by its front matter (`slug`, or a `url` that is no
 absolute address) from the folder's URL for one that starts with "/" (`url: /api/auth/`, `slug: /refunds`), from its
-own folder's otherwise (`slug: refund-policy`). The deepest folder entry holding a file is the one read.
+own folder's otherwise (`slug: refund-policy`). A file the site does not make a page of (a PDF, an HTML page, a
+spreadsheet: anything but Markdown) is published as it is, at its own name: `docs/guides/manual.pdf` at
+`https://docs.example.com/guides/manual.pdf`. The deepest folder entry holding a file is the one read.
 """
 
 from __future__ import annotations
@@ -20,9 +22,14 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import quote
 
+from rag.corpus.files import SUFFIXES
+from rag.corpus.formats.markdown import parse_markdown
+
 # The names a site gives a folder's own page (MkDocs' and Docusaurus' index.md, Hugo's _index.md, GitHub's
 # README.md): such a page is named, and published, by its folder.
 FOLDER_PAGES = {"index", "_index", "readme"}
+# The suffixes of the files a site generator makes pages of (Markdown); it copies the others as they are.
+_PAGES = {suffix for suffix, parse in SUFFIXES.items() if parse is parse_markdown}
 # Keys `entry` adds to a file's entry when a folder entry holds it: the folder's URL and the path below it.
 SITE_URL, SITE_PATH = "site url", "site path"
 
@@ -60,7 +67,9 @@ def page_url(meta: Mapping[str, Any], declared: str | None, slug: str | None = N
         if path.startswith("/"):
             return base + quote(path.lstrip("/"), safe="/#?=&%")
         return base + "".join(quote(f, safe="") + "/" for f in folders) + quote(path, safe="/#?=&%")
-    name = below.split("/")[-1].rsplit(".", 1)[0]
+    name, dot, suffix = below.split("/")[-1].rpartition(".")
+    if not dot or f".{suffix.casefold()}" not in _PAGES:  # a file copied as it is: at its own name
+        return base + "/".join(quote(p, safe="") for p in below.split("/"))
     pages = folders if name.casefold() in FOLDER_PAGES else [*folders, name]
     return base + "".join(quote(p, safe="") + "/" for p in pages)
 

@@ -74,3 +74,17 @@ def test_a_folder_entry_naming_no_folder_or_giving_a_title_is_reported(tmp_path)
                                  'with / ("site/"; "/" for every file); its url is not used',
         'sources.toml ["docs/"]': "a folder's entry gives the url its files are published below: its title is not "
                                   "read"}
+
+
+def test_a_file_a_site_does_not_make_a_page_of_keeps_its_name_below_a_folder_entry(tmp_path):
+    # MkDocs, Docusaurus and Hugo copy what is not Markdown as it is: `guides/manual.pdf` is no `guides/manual/` page
+    files = {"docs/guides/setup.md": "# Setup\n\nInstall the client.\n",
+             "docs/guides/page.html": "<html><head><title>Page</title></head><body><p>A page.</p></body></html>",
+             "docs/guides/notes.txt": "Plain notes.\n", "docs/Tarifs 2024.csv": "Offre,Prix\nBase,5\n",
+             "docs/guides/intro.mdx": "# Intro\n\nWelcome.\n"}
+    assert _site(tmp_path, files, '["docs/"]\nurl = "https://docs.example.com/"\n') == {
+        "docs/guides/setup.md": "https://docs.example.com/guides/setup/",
+        "docs/guides/intro.mdx": "https://docs.example.com/guides/intro/",
+        "docs/guides/page.html": "https://docs.example.com/guides/page.html",
+        "docs/guides/notes.txt": "https://docs.example.com/guides/notes.txt",
+        "docs/Tarifs 2024.csv": "https://docs.example.com/Tarifs%202024.csv"}
