@@ -33,7 +33,7 @@ from rag.corpus.files import (
     why_missing,
 )
 from rag.corpus.formats.base import Parsed, Section, heading_path
-from rag.corpus.urls import FOLDER_PAGES, entry, is_folder, page_url
+from rag.corpus.urls import FOLDER_PAGES, entry, folder_meant, folder_refusal, is_folder, page_url
 from rag.sanitize import blank_controls, url_refusal
 from rag.suggest import closest
 
@@ -291,6 +291,9 @@ def unmatched(metadata: Mapping[str, object], root: Path, paths: Sequence[Path],
         if key in other:
             why = (f"names a file read under another name ({other[key]}): its title and url are not used; give them "
                    "under the name read")
+        elif key not in listed and (meant := folder_meant(key, names)):
+            why = (f'names the folder {meant} another way: a folder\'s entry is written ["{meant}"] (relative to the '
+                   "corpus folder, with /, ending in /); its url is not used")
         elif key not in listed and is_folder(key):
             why = ("names no folder of the corpus's files: paths are relative to the corpus folder, with / "
                    '("site/"; "/" for every file); its url is not used')
@@ -299,6 +302,8 @@ def unmatched(metadata: Mapping[str, object], root: Path, paths: Sequence[Path],
                    '("guides/retours.md"); its title and url are not used')
         elif misspelt := _misspelt_keys(given):
             why = f"{misspelt}: an entry gives its file {' and '.join(METADATA_KEYS)}, the other keys are not read"
+        elif is_folder(key) and (refused := folder_refusal(given)):
+            why = refused
         elif is_folder(key) and isinstance(given, Mapping) and "title" in given:
             why = "a folder's entry gives the url its files are published below: its title is not read"
         else:

@@ -18,12 +18,13 @@ spreadsheet: anything but Markdown) is published as it is, at its own name: `doc
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 from urllib.parse import quote
 
 from rag.corpus.files import SUFFIXES
 from rag.corpus.formats.markdown import parse_markdown
+from rag.sanitize import url_refusal
 
 # The names a site gives a folder's own page (MkDocs' and Docusaurus' index.md, Hugo's _index.md, GitHub's
 # README.md): such a page is named, and published, by its folder.
@@ -39,14 +40,38 @@ def is_folder(key: str) -> bool:
     return key.endswith("/")
 
 
+def folder_refusal(given: object) -> str | None:
+    """Why a folder entry's url is no base for its files' URLs (`rag.sanitize.url_refusal`: a relative or a
+    `javascript:` address), said once of the entry rather than of each file below it; None when it is one, or gives
+    none."""
+    url = given.get("url") if isinstance(given, Mapping) else None
+    if not isinstance(url, str) or not url.strip() or not (why := url_refusal(url.strip())):
+        return None
+    shown = repr(url) if len(url) <= 80 else repr(url[:80]) + "..."
+    return f"its url {shown} is left out: {why}; the files below it get no URL from it"
+
+
+def folder_meant(key: str, names: Iterable[str]) -> str | None:
+    """The folder entry a key names another way (`docs`, `/docs/`, `./docs/`, `docs\\`) when a folder of the corpus's
+    files (`names`) is there, else None."""
+    folder = key.replace("\\", "/").strip().strip("/")
+    while folder.startswith("./"):
+        folder = folder[2:].lstrip("/")
+    if not folder or folder == "." or folder + "/" == key:
+        return None
+    return folder + "/" if any(name.startswith(folder + "/") for name in names) else None
+
+
 def entry(metadata: Mapping[str, Any], relative: str) -> dict[str, Any] | None:
     """The entry of `sources.toml` for the file at `relative` (a path with forward slashes), with the URL and the
-    path below it of the deepest folder entry holding the file, if any gives a URL; None when neither is there."""
+    path below it of the deepest folder entry holding the file, if any gives a URL one may link to; None when
+    neither is there."""
     own = metadata.get(relative)
     parts = relative.split("/")
     for depth in range(len(parts) - 1, -1, -1):
         folder = metadata.get("/".join(parts[:depth]) + "/")
-        if isinstance(folder, Mapping) and isinstance(folder.get("url"), str) and folder["url"].strip():
+        if isinstance(folder, Mapping) and isinstance(folder.get("url"), str) and folder["url"].strip() and \
+                not folder_refusal(folder):
             return {**(own or {}), SITE_URL: folder["url"].strip(), SITE_PATH: "/".join(parts[depth:])}
     return dict(own) if own is not None else None
 
@@ -73,4 +98,4 @@ def page_url(meta: Mapping[str, Any], declared: str | None, slug: str | None = N
     pages = folders if name.casefold() in FOLDER_PAGES else [*folders, name]
     return base + "".join(quote(p, safe="") + "/" for p in pages)
 
-__all__ = ["FOLDER_PAGES", "SITE_PATH", "SITE_URL", "entry", "is_folder", "page_url"]
+__all__ = ["FOLDER_PAGES", "SITE_PATH", "SITE_URL", "entry", "folder_meant", "folder_refusal", "is_folder", "page_url"]

@@ -88,3 +88,28 @@ def test_a_file_a_site_does_not_make_a_page_of_keeps_its_name_below_a_folder_ent
         "docs/guides/page.html": "https://docs.example.com/guides/page.html",
         "docs/guides/notes.txt": "https://docs.example.com/guides/notes.txt",
         "docs/Tarifs 2024.csv": "https://docs.example.com/Tarifs%202024.csv"}
+
+
+def test_a_folder_entry_written_another_way_or_with_an_url_no_link_may_give_is_said_so_once(tmp_path):
+    from rag.corpus.reader import Skipped
+
+    files = {"docs/a.md": "# A\n\nText.\n", "docs/api/b.md": "# B\n\nText.\n", "notes/c.md": "# C\n\nText.\n",
+             "d.md": "# D\n\nText.\n"}
+    sources = ('["docs"]\nurl = "https://a.example/"\n\n["/docs/"]\nurl = "https://b.example/"\n\n'
+               '["./docs/api/"]\nurl = "https://c.example/"\n\n["docs\\\\api\\\\"]\nurl = "https://d.example/"\n\n'
+               '["notes/"]\nurl = "notes.example.com/"\n\n["/"]\nurl = "javascript:alert(1)"\n')
+    assert _site(tmp_path, files, sources) == {"docs/a.md": None, "docs/api/b.md": None, "notes/c.md": None,
+                                               "d.md": None}
+    said = {o.source: o.reason for o in read_files(tmp_path) if isinstance(o, Skipped)}
+    hint = ("names the folder {0} another way: a folder's entry is written [\"{0}\"] (relative to the corpus folder, "
+            "with /, ending in /); its url is not used")
+    assert said == {
+        'sources.toml ["docs"]': hint.format("docs/"), 'sources.toml ["/docs/"]': hint.format("docs/"),
+        'sources.toml ["./docs/api/"]': hint.format("docs/api/"),
+        'sources.toml ["docs\\api\\"]': hint.format("docs/api/"),
+        'sources.toml ["notes/"]': "its url 'notes.example.com/' is left out: it is not an absolute address (no "
+                                   "scheme); the files below it get no URL from it",
+        'sources.toml ["/"]': "its url 'javascript:alert(1)' is left out: scheme javascript: is not one of http, "
+                              "https, mailto; the files below it get no URL from it"}
+    # each file is said nothing of an address it never gave (it was: "url 'javascript:alert(1)/d/' left out")
+    assert all(not o.changes for o in read_files(tmp_path) if isinstance(o, Document))
