@@ -121,3 +121,24 @@ def test_long_lines_of_site_markup_are_read_in_linear_time():
     for line in lines:
         parse_markdown(f"# Page\n\n{line}\n\nText.\n")
     assert time.perf_counter() - started < 2
+
+
+def test_an_mdx_module_block_over_several_lines_and_an_mdx_comment_are_no_text():
+    page = ("import {\n  Card,\n  Grid,\n} from '../components';\n\nexport const Highlight = ({children, color}) => (\n"
+            "  <span\n    style={{\n      backgroundColor: color,\n    }}>\n    {children}\n  </span>\n);\n\n"
+            "export const meta = {\n  author: 'Jane',\n};\n\n# Colors\n\n{/* a comment MDX shows not */}\n\n"
+            "Green is my favourite colour.\nexport const x = 1 is text: a paragraph goes on.\n\n"
+            "export PATH=$HOME/bin\n")
+    assert _sections(page) == [("Colors", ["Green is my favourite colour.",
+                                           "export const x = 1 is text: a paragraph goes on.",
+                                           "export PATH=$HOME/bin"])]
+    # a link's definition cannot interrupt a paragraph (CommonMark), nor an import (MDX): their lines are text there
+    notes = "# Sources\n\nDupont, 2020, page 3\n[1]: https://example.com/dupont\nimport 'x' is what we typed.\n"
+    assert _sections(notes) == [("Sources", ["Dupont, 2020, page 3", "[1]: https://example.com/dupont",
+                                             "import 'x' is what we typed."])]
+
+
+def test_an_html_element_s_title_is_a_tooltip_not_a_tab():
+    readme = ('# Nimbus\n\n<img src="logo.png" title="Nimbus logo">\n\nNimbus bills your customers.\n\n'
+              '<a href="https://nimbus.dev" title="Website">\n\n## Install\n\nRun the installer.\n')
+    assert _sections(readme) == [("Nimbus", ["Nimbus bills your customers."]), ("Install", ["Run the installer."])]

@@ -14,7 +14,7 @@ from datetime import date
 import yaml
 
 from rag.corpus.formats.base import Line, Outline, Parsed, Section
-from rag.corpus.formats.markdown_sites import ends_tab, heading_text, tab, unpublished, visible
+from rag.corpus.formats.markdown_sites import ends_tab, heading_text, opens_module, tab, unpublished, visible
 from rag.corpus.formats.text import reads_as_heading
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(?P<body>.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.DOTALL)
@@ -218,7 +218,11 @@ def parse_markdown(text: str) -> Parsed:
     tabbed: tuple[str, tuple[tuple[int, str], ...], Section] | None = None
     last_close = text.rfind("-->")  # a `<!--` after it is never closed
     closes = _Closes(text)
+    module = False  # in an MDX module block (`markdown_sites.opens_module`), to the next blank line
     for body, start in _lines(text, body_start):
+        if module:
+            module = bool(body.strip())
+            continue
         indent = _columns(body)
         relative = indent - max((column for column in items if column <= indent), default=0)
         if fence or (relative >= 4 and not above and start >= comment_end):
@@ -240,8 +244,11 @@ def parse_markdown(text: str) -> Parsed:
             outline.restore(tabbed[1])
             sections.append(Section(tabbed[2].heading, parents=tabbed[2].parents))
             tabbed = None
+        if not (above or plain or indent) and opens_module(shown):
+            module, above = True, []
+            continue
         opened = tab(shown) if relative < 4 and not plain else None
-        kept = [line for piece in pieces if (line := visible(piece))]
+        kept = [line for piece in pieces if (line := visible(piece, bool(above)))]
         if not (kept or opened):
             above = []
             continue

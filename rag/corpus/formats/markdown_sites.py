@@ -27,6 +27,13 @@ _HEADING_ATTRIBUTES = re.compile(r"\{:?[ \t]*[#.][\w:-]+(?:[ \t]+(?:[#.][\w:-]+|
 _ESM = re.compile(r"import[ \t]+(?:[\w*{},][\w*{}, \t]*[ \t]from[ \t]+)?(?P<q>['\"])[^'\"]+(?P=q)[ \t]*;?"
                   r"|export[ \t]+(?:\{[^}]*\}[ \t]+from[ \t]+(?P<q2>['\"])[^'\"]+(?P=q2)[ \t]*;?"
                   r"|(?:const|let|var)[ \t]+\w+[ \t]*=.*)")
+# What opens an MDX module block that runs on over the next lines, to a blank line, as MDX reads it: an export of a
+# constant, a function or a component (`export const Highlight = ({children}) => (`), an import whose braces close on
+# a later line (`import {`).
+_MODULE = re.compile(r"export[ \t]+(?:const|let|var|function|class|default|async)\b.*"
+                     r"|import[ \t]+(?:[\w$]+[ \t]*,[ \t]*)?\{[^}]*")
+# An MDX comment alone on its line: `{/* ... */}`.
+_MDX_COMMENT = re.compile(r"\{/\*.*\*/\}")
 # A line of tags alone (`<Tabs>`, `</TabItem>`, `<DocCardList />`, `<div align="center">`), which shows no text.
 _TAG = r"</?[A-Za-z][\w.:-]*(?:\s[^<>]*)?>"
 _TAGS = re.compile(rf"\s*(?:{_TAG}\s*)+")
@@ -34,10 +41,11 @@ _TAGS = re.compile(rf"\s*(?:{_TAG}\s*)+")
 _ELEMENT = re.compile(r"<(?P<tag>[A-Za-z][\w.:-]*)(?:\s[^<>]*)?>(?P<text>[^<>]*)</(?P=tag)\s*>")
 _SUMMARY = re.compile(r"(?:<details(?:\s[^<>]*)?>\s*)?<summary(?:\s[^<>]*)?>(?P<text>[^<>]*)</summary\s*>",
                       re.IGNORECASE)
-# What opens a tab, headed by its label: a component's tag with a label or a title (Docusaurus' and Starlight's
-# `<TabItem value="linux" label="Linux">`, Mintlify's `<Tab title="...">`), which its closing tag ends; MkDocs'
-# content tab (`=== "Linux"`) and collapsible block (`??? question "Do sessions survive?"`), which their content's
-# indentation holds.
+# What opens a tab, headed by its label: a component's tag (capitalized, as JSX writes components; an HTML element's
+# `title`, `<img src="logo.png" title="Logo">`, is a tooltip over no content) with a label or a title (Docusaurus'
+# and Starlight's `<TabItem value="linux" label="Linux">`, Mintlify's `<Tab title="...">`), which its closing tag
+# ends; MkDocs' content tab (`=== "Linux"`) and collapsible block (`??? question "Do sessions survive?"`), which
+# their content's indentation holds.
 _OPENING_TAG = re.compile(r"<(?P<tag>[A-Za-z][\w.:-]*)(?P<attributes>\s[^<>]*)>")
 _LABEL = re.compile(r"(?<![\w-])(?:label|title)=(?P<q>[\"'])(?P<text>[^\"']*)(?P=q)")
 _INDENTED_TAB = re.compile(r"(?:===\+?|\?\?\?\+?(?:[ \t]+[\w-]+)+)[ \t]+\"(?P<text>[^\"]*)\"")
@@ -62,12 +70,15 @@ def heading_text(heading: str) -> str:
     return heading[:at].rstrip()
 
 
-def visible(line: Line) -> Line | None:
+def visible(line: Line, within: bool = False) -> Line | None:
     """What a site shows of a line outside code: the line itself, or the part of it a reader sees (an admonition's
     title, the text inside its element), or None (an import, a closing fence, tags, an alert's marker, a link's
-    definition)."""
+    definition). A line `within` a paragraph (a line of text above it) is no import and no link's definition: MDX
+    reads modules and CommonMark link definitions as blocks of their own, a paragraph's line as text."""
     text = line.text
-    if _ESM.fullmatch(text) or _GITHUB_ALERT.fullmatch(text) or _LINK_DEFINITION.fullmatch(text):
+    if not within and (_ESM.fullmatch(text) or _LINK_DEFINITION.fullmatch(text)):
+        return None
+    if _GITHUB_ALERT.fullmatch(text) or _MDX_COMMENT.fullmatch(text):
         return None
     if found := _ADMONITION.fullmatch(text):
         return _part(line, found, "text", "tab")
@@ -81,6 +92,13 @@ def visible(line: Line) -> Line | None:
     if found := _ELEMENT.fullmatch(text):
         return _part(line, found, "text")
     return line
+
+
+def opens_module(line: str) -> bool:
+    """Whether a line (stripped, at the margin, opening a block) opens an MDX module block, which runs to the next
+    blank line and shows nothing: an export (`export const Highlight = ({children}) => (` over a component's lines),
+    an import whose braces close lines below. A one-line import is `visible`'s."""
+    return _MODULE.fullmatch(line) is not None
 
 
 def _part(line: Line, found: re.Match[str] | None, *groups: str) -> Line | None:
@@ -101,7 +119,8 @@ def tab(line: str) -> tuple[str, str] | None:
     what it holds: "Install › Linux" over the command that installs on Linux, which says "curl", not "Linux"."""
     if (found := _SUMMARY.fullmatch(line)) and found.group("text").strip():
         return "details", found.group("text").strip()
-    if (found := _OPENING_TAG.fullmatch(line)) and not found.group("attributes").endswith("/"):
+    if (found := _OPENING_TAG.fullmatch(line)) and found.group("tag")[0].isupper() and \
+            not found.group("attributes").endswith("/"):  # a component: an HTML element's title is a tooltip
         label = _LABEL.search(found.group("attributes"))
         return (found.group("tag"), label.group("text").strip()) if label and label.group("text").strip() else None
     if (found := _INDENTED_TAB.fullmatch(line)) and found.group("text").strip():
@@ -128,4 +147,4 @@ def unpublished(flags: Mapping[str, object]) -> str | None:
     return None
 
 
-__all__ = ["ends_tab", "heading_text", "tab", "unpublished", "visible"]
+__all__ = ["ends_tab", "heading_text", "opens_module", "tab", "unpublished", "visible"]
