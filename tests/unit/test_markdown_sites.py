@@ -142,3 +142,11 @@ def test_an_html_element_s_title_is_a_tooltip_not_a_tab():
     readme = ('# Nimbus\n\n<img src="logo.png" title="Nimbus logo">\n\nNimbus bills your customers.\n\n'
               '<a href="https://nimbus.dev" title="Website">\n\n## Install\n\nRun the installer.\n')
     assert _sections(readme) == [("Nimbus", ["Nimbus bills your customers."]), ("Install", ["Run the installer."])]
+
+
+def test_a_line_opening_on_three_exclamation_marks_over_no_indented_content_is_prose():
+    notes = ("# Accès\n\n!!! Ne jamais partager votre mot de passe\n\nLe support ne vous le demandera pas.\n\n"
+             "!!! warning\n    Un mot de passe partagé est changé.\n")
+    assert _sections(notes) == [("Accès", ["!!! Ne jamais partager votre mot de passe",
+                                           "Le support ne vous le demandera pas.",
+                                           "Un mot de passe partagé est changé."])]

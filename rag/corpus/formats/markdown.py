@@ -248,7 +248,9 @@ def parse_markdown(text: str) -> Parsed:
             module, above = True, []
             continue
         opened = tab(shown) if relative < 4 and not plain else None
-        kept = [line for piece in pieces if (line := visible(piece, bool(above)))]
+        # an admonition's marker holds the lines indented below it; "!!! Ne jamais partager" over a paragraph is text
+        holds = not shown.startswith(("!!!", "???")) or (_indent_below(text, start + len(body)) or 0) >= indent + 4
+        kept = [line for piece in pieces if (line := visible(piece, bool(above), holds))]
         if not (kept or opened):
             above = []
             continue
@@ -306,12 +308,19 @@ def _item_question(rest: str, text: str, end: int, column: int) -> str | None:
     strong = _STRONG_LINE.fullmatch(rest.strip())
     if strong is None or not strong.group("text").rstrip().endswith("?") or not reads_as_heading(strong.group("text")):
         return None
+    below = _indent_below(text, end)
+    return strong.group("text").strip() if below is not None and below >= column else None
+
+
+def _indent_below(text: str, end: int) -> int | None:
+    """How far the next line that is not blank after the line ending at `end` is indented (`_columns`); None if there
+    is none."""
     at = text.find("\n", end)
     while at >= 0:
         after = text.find("\n", at + 1)
         following = text[at + 1:after if after >= 0 else len(text)]
         if following.strip():
-            return strong.group("text").strip() if _columns(following) >= column else None
+            return _columns(following)
         at = after
     return None
 

@@ -70,18 +70,20 @@ def heading_text(heading: str) -> str:
     return heading[:at].rstrip()
 
 
-def visible(line: Line, within: bool = False) -> Line | None:
+def visible(line: Line, within: bool = False, holds: bool = True) -> Line | None:
     """What a site shows of a line outside code: the line itself, or the part of it a reader sees (an admonition's
     title, the text inside its element), or None (an import, a closing fence, tags, an alert's marker, a link's
     definition). A line `within` a paragraph (a line of text above it) is no import and no link's definition: MDX
-    reads modules and CommonMark link definitions as blocks of their own, a paragraph's line as text."""
+    reads modules and CommonMark link definitions as blocks of their own, a paragraph's line as text. An
+    admonition's marker without a title holds the lines indented below it (`holds`); without them, it is a line
+    of prose opening on "!!!" ("!!! Ne jamais partager votre mot de passe"), which Markdown outside MkDocs shows."""
     text = line.text
     if not within and (_ESM.fullmatch(text) or _LINK_DEFINITION.fullmatch(text)):
         return None
     if _GITHUB_ALERT.fullmatch(text) or _MDX_COMMENT.fullmatch(text):
         return None
     if found := _ADMONITION.fullmatch(text):
-        return _part(line, found, "text", "tab")
+        return _part(line, found, "text", "tab") if holds or found.group("text") or found.group("tab") else line
     if found := _COLON_FENCE.fullmatch(text):
         return _part(line, found, "text", "bracket")
     if found := _SHORTCODE.fullmatch(text):
