@@ -18,9 +18,10 @@ spreadsheet: anything but Markdown) is published as it is, at its own name: `doc
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urljoin
 
 from rag.corpus.files import SUFFIXES
 from rag.corpus.formats.markdown import parse_markdown
@@ -33,6 +34,7 @@ FOLDER_PAGES = {"index", "_index", "readme"}
 _PAGES = {suffix for suffix, parse in SUFFIXES.items() if parse is parse_markdown}
 # Keys `entry` adds to a file's entry when a folder entry holds it: the folder's URL and the path below it.
 SITE_URL, SITE_PATH = "site url", "site path"
+_STRAY_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")  # a "%" in a path its front matter gives that escapes nothing
 
 
 def is_folder(key: str) -> bool:
@@ -89,13 +91,16 @@ def page_url(meta: Mapping[str, Any], declared: str | None, slug: str | None = N
     base = site if site.endswith("/") else site + "/"
     folders = below.split("/")[:-1]
     if path := (declared or slug or "").strip():
-        if path.startswith("/"):
-            return base + quote(path.lstrip("/"), safe="/#?=&%")
-        return base + "".join(quote(f, safe="") + "/" for f in folders) + quote(path, safe="/#?=&%")
+        root = path.startswith("/")
+        # a "%" that escapes nothing is one ("100% sûr": 100%25%20s%C3%BBr); "./" and "../" are resolved as a browser
+        # resolves them (urljoin: what is joined holds no scheme, its ":" quoted, nor a host, its leading "/" gone)
+        path = quote(_STRAY_PERCENT.sub("%25", path.lstrip("/")), safe="/#?=&%")
+        return urljoin(base, path if root else "".join(quote(f, safe="") + "/" for f in folders) + path)
     name, dot, suffix = below.split("/")[-1].rpartition(".")
     if not dot or f".{suffix.casefold()}" not in _PAGES:  # a file copied as it is: at its own name
         return base + "/".join(quote(p, safe="") for p in below.split("/"))
     pages = folders if name.casefold() in FOLDER_PAGES else [*folders, name]
     return base + "".join(quote(p, safe="") + "/" for p in pages)
+
 
 __all__ = ["FOLDER_PAGES", "SITE_PATH", "SITE_URL", "entry", "folder_meant", "folder_refusal", "is_folder", "page_url"]

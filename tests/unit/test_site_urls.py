@@ -113,3 +113,15 @@ def test_a_folder_entry_written_another_way_or_with_an_url_no_link_may_give_is_s
                               "https, mailto; the files below it get no URL from it"}
     # each file is said nothing of an address it never gave (it was: "url 'javascript:alert(1)/d/' left out")
     assert all(not o.changes for o in read_files(tmp_path) if isinstance(o, Document))
+
+
+def test_a_path_from_front_matter_is_a_well_formed_url_its_dot_segments_resolved(tmp_path):
+    files = {"docs/api/pct.md": '---\nslug: "100% sûr"\n---\n# Sûr\n\nText.\n',
+             "docs/api/encoded.md": "---\nslug: caf%C3%A9\n---\n# Café\n\nText.\n",
+             "docs/billing/up.md": "---\nslug: ../invoices/./list\n---\n# Up\n\nText.\n",
+             "docs/billing/host.md": "---\nslug: //evil.example/x\n---\n# Host\n\nText.\n"}
+    assert _site(tmp_path, files, '["docs/"]\nurl = "https://docs.example.com/v2"\n') == {
+        "docs/api/pct.md": "https://docs.example.com/v2/api/100%25%20s%C3%BBr",  # was 100%%20s%C3%BBr
+        "docs/api/encoded.md": "https://docs.example.com/v2/api/caf%C3%A9",  # already escaped: kept
+        "docs/billing/up.md": "https://docs.example.com/v2/invoices/list",  # was .../billing/../invoices/./list
+        "docs/billing/host.md": "https://docs.example.com/v2/evil.example/x"}  # never another host
