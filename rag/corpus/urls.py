@@ -12,7 +12,7 @@ of it: `site/billing/refunds.md` at `https://docs.example.com/billing/refunds/`,
 `_index.md`, `README.md`) at its folder's URL, a path given by its front matter (`slug`, or a `url` that is no
 absolute address) from the folder's URL for one that starts with "/" (`url: /api/auth/`, `slug: /refunds`), from its
 own folder's otherwise (`slug: refund-policy`). A file the site does not make a page of (a PDF, an HTML page, a
-spreadsheet: anything but Markdown) is published as it is, at its own name: `docs/guides/manual.pdf` at
+spreadsheet: anything but Markdown) is published as it is, at its own name: `site/guides/manual.pdf` at
 `https://docs.example.com/guides/manual.pdf`. The deepest folder entry holding a file is the one read.
 """
 
