@@ -174,11 +174,24 @@ def _placed(lines: Sequence[Placed]) -> bytes:
     return b"\n".join(out)
 
 
-def make_pdf(path: Path, pages: Sequence[str | Sequence[Placed]], *, title: str | None = None,
+def kerned(lines: Sequence[Placed]) -> bytes:
+    """A page's content drawing each placed line as TeX and word processors draw text: one TJ array, each word
+    of four letters or more in two pieces kerned apart (a thirtieth of the size tighter), a space as a kern."""
+    out = [b"BT"]
+    for x, y, text, size, *_ in lines:
+        words = [b"(" + _escape(word[:2]) + b") 30 (" + _escape(word[2:]) + b")" if len(word) > 3 else
+                 b"(" + _escape(word) + b")" for word in text.split(" ")]
+        out.append(f"/F1 {size:g} Tf 1 0 0 1 {x:.2f} {y:.2f} Tm [".encode() + b" -278 ".join(words) + b"] TJ")
+    out.append(b"ET")
+    return b"\n".join(out)
+
+
+def make_pdf(path: Path, pages: Sequence[str | bytes | Sequence[Placed]], *, title: str | None = None,
              outline: Sequence[tuple[str, int] | tuple[str, int, int]] = (), password: str | None = None) -> Path:
     """Write a PDF with one page per item of `pages`: a string (lines split on newlines; an empty string gives a page
-    with no text) or placed lines; outline entries `(title, 0-based page)`, a /Title, and encryption with
-    `password`; an outline entry `(title, page, level)` of level 2 nests under the entry of level 1 before it."""
+    with no text), placed lines or a content stream (`kerned`); outline entries `(title, 0-based page)`, a /Title,
+    and encryption with `password`; an outline entry `(title, page, level)` of level 2 nests under the entry of level
+    1 before it."""
     writer = PdfWriter()
     fonts = DictionaryObject({
         NameObject(name): writer._add_object(DictionaryObject({
@@ -192,7 +205,8 @@ def make_pdf(path: Path, pages: Sequence[str | Sequence[Placed]], *, title: str 
         page[NameObject("/Resources")] = DictionaryObject({NameObject("/Font"): fonts})
         if text:
             stream = DecodedStreamObject()
-            stream.set_data(_content(text.split("\n")) if isinstance(text, str) else _placed(text))
+            stream.set_data(_content(text.split("\n")) if isinstance(text, str) else
+                            text if isinstance(text, bytes) else _placed(text))
             page[NameObject("/Contents")] = writer._add_object(stream)
         page[NameObject("/MediaBox")] = ArrayObject([NumberObject(0), NumberObject(0), NumberObject(595),
                                                       NumberObject(842)])
@@ -220,6 +234,7 @@ __all__ = [
     "below",
     "columns",
     "flow",
+    "kerned",
     "make_pdf",
     "table",
     "text_width",

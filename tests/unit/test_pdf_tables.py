@@ -9,7 +9,19 @@ from rag.corpus.formats import pdf_tables
 from rag.corpus.formats.pdf import parse_pdf
 from rag.passage import table_heads
 from tests.helpers.paths import ROOT
-from tests.helpers.pdfs import HEIGHT, MARGIN, WIDTH, below, columns, flow, make_pdf, paragraphs, table, two_columns
+from tests.helpers.pdfs import (
+    HEIGHT,
+    MARGIN,
+    WIDTH,
+    below,
+    columns,
+    flow,
+    kerned,
+    make_pdf,
+    paragraphs,
+    table,
+    two_columns,
+)
 from tests.unit.test_pdf_columns import NEWS
 
 TOP = HEIGHT - 2 * MARGIN
@@ -55,6 +67,16 @@ def test_a_table_is_read_as_rows_of_cells_its_wrapped_cells_in_their_rows(tmp_pa
     for row, cells in zip(rows, ROWS, strict=True):
         cited = " ".join(doc.text[row.start:row.end].split())
         assert all(word in cited for cell in cells for word in cell.split())
+
+
+def test_a_cell_drawn_in_kerned_pieces_reads_as_the_plain_text_joins_them(tmp_path):
+    """TeX and word processors draw a word in pieces kerned apart ("Pr" "ofessionnel"): a cell's text is its words as
+    the plain text joins them, not its pieces a space apart ("Pr ofessionnel | 24 ,90 €")."""
+    intro = flow(["Les tarifs des formules sont les suivants, hors taxes, pour tout nouveau contrat signé en 2026."],
+                 MARGIN, TOP, WIDTH - 2 * MARGIN)
+    rows = table(ROWS, below(intro), WIDTHS)
+    lines = _lines(_page(tmp_path, kerned(intro + rows)))
+    assert [line.text for line in lines if line.item] == [" | ".join(row) for row in ROWS]
 
 
 def test_a_wrapped_first_cell_of_the_last_row_stays_in_it_and_the_text_below_apart(tmp_path):

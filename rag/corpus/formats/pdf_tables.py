@@ -88,7 +88,10 @@ class _Segment:
 
     @property
     def text(self) -> str:
-        return " ".join(piece.text.strip() for piece in self.pieces)
+        """Its pieces' texts, a space between two unless the plain text runs one on into the other (a word drawn in
+        pieces, kerned between its letters, as TeX and word processors draw them)."""
+        return "".join(("" if n == 0 or 0 <= piece.start == self.pieces[n - 1].end else " ") + piece.text.strip()
+                       for n, piece in enumerate(self.pieces))
 
 
 @dataclass
