@@ -336,7 +336,7 @@ class Highlighter:
         if "|" not in text:
             return ()
         return tuple(tables.named_rows(joined(text), self._sentences(text, header), weights.keys(), shown.start,
-                                       shown.end, header is not None))
+                                       shown.end, header is not None, self.analyzer.terms))
 
     def both(self, text: str, weights: Mapping[str, float], near: tuple[int, int] | None, bonus: float | None = None,
              header: str | None = None) -> tuple[Highlight | None, Highlight | None]:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections import Counter
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from itertools import accumulate
 from typing import Protocol
 
@@ -37,13 +37,15 @@ class Part(Protocol):
 
 
 def named_rows(lines: Sequence[str], parts: Sequence[Part], keys: Collection[str], start: int, end: int,
-               header: bool = False) -> list[tuple[int, int]]:
+               header: bool = False, terms: Callable[[str], Iterable[str]] | None = None) -> list[tuple[int, int]]:
     """(start, end) of the other rows of the table that a highlight `start:end` on its rows lies in, which the
     question names apart from them: rows holding a question word (`keys`) that neither the highlight nor its header
     holds, and that at most half of the table's rows hold (a word of most rows names no row). "le prix du plan Solo
     et du plan Pro ?" highlights the row of Solo, and names Pro's, two rows below: both answer. `lines`: the
     passage's, with their ends (`rag.search.lines.joined`); `parts`: its sentences; `header`: it goes on with a
-    table whose header row it carries."""
+    table whose header row it carries. With `terms` (a text's analysed words), the word must stand in the row's
+    first cell, which names it: "La carte American Express est-elle acceptée en ligne ?" names no row whose value
+    is "non accepté"."""
     offsets = list(accumulate(map(len, lines)))
     table = heads(list(lines), header)
     first, last = bisect_right(offsets, start), bisect_right(offsets, max(start, end - 1))
@@ -52,9 +54,11 @@ def named_rows(lines: Sequence[str], parts: Sequence[Part], keys: Collection[str
     body = [n for n, h in enumerate(table) if h == head and n != head and not is_separator(lines[n])]
     words: dict[int, set[str]] = {n: set() for n in body}
     said: set[str] = set()
+    asked = set(keys)
+    labels = {n: asked if terms is None else asked & set(terms(_first_cell(lines[n]))) for n in body}
     for part in parts:
         if (n := bisect_right(offsets, part.start)) in words:
-            words[n] |= part.terms & set(keys)
+            words[n] |= part.terms & labels[n]
         if start <= part.start and part.end <= end:
             said |= part.terms | part.header
     rows = Counter(word for n in body for word in words[n])
@@ -62,6 +66,12 @@ def named_rows(lines: Sequence[str], parts: Sequence[Part], keys: Collection[str
                                                                 for w in words[n])]
     return [(min(p.start for p in on), max(p.end for p in on)) for n in named
             if (on := [p for p in parts if bisect_right(offsets, p.start) == n])]
+
+
+def _first_cell(line: str) -> str:
+    """A row's first cell: before its first bar, a Markdown row's leading bar left out."""
+    body = line.strip()
+    return (body[1:] if body.startswith("|") else body).split("|", 1)[0]
 
 
 def last_row(heads_: list[int | None], line: int) -> int:

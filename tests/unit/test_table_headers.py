@@ -221,3 +221,20 @@ def test_two_rows_a_question_names_apart_answer_under_their_header_the_rows_betw
         ("Pro Max", 49, "20"), ("Business", 99, "50"), ("Entreprise", 199, "support")))
     best = _plans_answer("le prix du plan Pro Max avec support ?", f"| Plan | Prix | Notes |\n|---|---|---|\n{rows}")
     assert best is not None and best.text == "| Plan | Prix | Notes |\n|---|---|---|\n| Pro Max | 49 € | 20 |"
+
+
+def test_a_row_is_named_apart_by_its_first_cell_not_by_a_word_of_its_values():
+    """"La carte American Express est-elle acceptée en ligne ?" highlights the American Express row; the rows whose
+    online fee reads "non accepté" hold a word of the question the highlight lacks, but name nothing: a question
+    names a row by its label (its first cell), as "le plan Solo et le plan Pro" does."""
+    fees = ("Frais par moyen de paiement.\n\n| Moyen de paiement | En magasin | En ligne |\n|---|---|---|\n"
+            "| Carte American Express | 2,90 % | 3,10 % |\n| Carte bancaire européenne | 1,20 % | 1,40 % |\n"
+            "| Titre-restaurant | 3,50 % | non accepté |\n| Paiement mobile | 1,20 % | 1,40 % |\n"
+            "| Chèque-vacances | 2,50 % | non accepté |\n| Virement | gratuit | gratuit |")
+    best = _plans_answer("La carte American Express est-elle acceptée en ligne ?", fees)
+    assert best is not None and best.text == \
+        "| Moyen de paiement | En magasin | En ligne |\n|---|---|---|\n| Carte American Express | 2,90 % | 3,10 % |"
+    # named by their first cells, two rows answer together
+    best = _plans_answer("Quels frais pour les titres-restaurant et les chèques-vacances ?", fees)
+    assert best is not None and best.text.splitlines()[2:] == \
+        ["| Titre-restaurant | 3,50 % | non accepté |", "| Chèque-vacances | 2,50 % | non accepté |"]
