@@ -7,11 +7,14 @@ joined lines, prose line)."""
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from bisect import bisect_right
+from collections.abc import Collection, Sequence
+from itertools import accumulate
 
 from rag.passage import ITEM, fence_end, is_row
-from rag.search import emphasis
+from rag.search import emphasis, tables
 from rag.search.lines import joined, lines
+from rag.search.tables import Part
 
 Span = tuple[int, int, int, bool]
 _STEP = re.compile(r"[ \t]*(\d{1,3})[.)]\s")  # a numbered item: "1. ", "2) "
@@ -131,6 +134,38 @@ def announcer(text: str, spans: Sequence[Span], first: int, last: int) -> int | 
     above = next((i for i in range(first - 1, -1, -1) if spans[i][2] != spans[first][2] and announces(text, spans[i])
                   and line_last(spans, i) == i), None)
     return above if above is not None and list_end(text, spans, above) >= last else None
+
+
+def named_items(lines: Sequence[str], parts: Sequence[Part], keys: Collection[str], start: int,
+                end: int) -> list[tuple[int, int]]:
+    """(start, end) of the other items of the list (bulleted or numbered: `ITEM`, an item's indented lines with it)
+    that a highlight `start:end` on its items lies in, which the question names apart from it, as
+    `tables.named_rows` finds a table's: "Faut-il fournir les statuts de la société ?" highlights "3. Un RIB au nom
+    de la société" and names "4. Les statuts signés", which a numbered item's mark, a sentence of its own, keeps
+    out of the highlight. `lines`: the passage's, with their ends; `parts`: its sentences."""
+    offsets = list(accumulate(map(len, lines)))
+    first, last = bisect_right(offsets, start), bisect_right(offsets, max(start, end - 1))
+    if last >= len(lines):
+        return []
+    opens = [bool(ITEM.match(line)) and not is_row(line) for line in lines]
+    goes_on = [not opens[n] and line[:1] in (" ", "\t") and bool(line.strip()) for n, line in enumerate(lines)]
+    top = first
+    while top > 0 and goes_on[top]:
+        top -= 1
+    if not opens[top] or any(not (opens[n] or goes_on[n]) for n in range(top, last + 1)):
+        return []  # not on a list's items
+    while top > 0 and (opens[top - 1] or goes_on[top - 1]):
+        top -= 1
+    groups: list[tuple[int, int]] = []
+    for n in range(top, len(lines)):
+        if opens[n]:
+            groups.append((n, n))
+        elif goes_on[n] and groups:
+            groups[-1] = (groups[-1][0], n)
+        else:
+            break
+    asked = set(keys)
+    return tables.named_apart(offsets, groups, parts, start, end, [asked] * len(groups))
 
 
 def procedure(text: str, spans: Sequence[Span], first: int, last: int, limit: int,

@@ -331,12 +331,12 @@ class Highlighter:
 
     def rows(self, text: str, weights: Mapping[str, float], shown: Highlight,
              header: str | None = None) -> tuple[tuple[int, int], ...]:
-        """(start, end) of the other rows of the table that `shown` (a highlight of `text`) lies in, which the
-        question (`weights`) names apart from it (`tables.named_rows`): none for a passage without a table."""
-        if "|" not in text:
-            return ()
-        return tuple(tables.named_rows(joined(text), self._sentences(text, header), weights.keys(), shown.start,
-                                       shown.end, header is not None, self.analyzer.terms))
+        """(start, end) of the other rows of the table, or items of the list, that `shown` (a highlight of `text`)
+        lies in, which the question (`weights`) names apart from it (`tables.named_rows`, `lists.named_items`)."""
+        lines, parts = joined(text), self._sentences(text, header)
+        rows = tables.named_rows(lines, parts, weights.keys(), shown.start, shown.end, header is not None,
+                                 self.analyzer.terms) if "|" in text else []
+        return tuple(rows or lists.named_items(lines, parts, weights.keys(), shown.start, shown.end))
 
     def both(self, text: str, weights: Mapping[str, float], near: tuple[int, int] | None, bonus: float | None = None,
              header: str | None = None) -> tuple[Highlight | None, Highlight | None]:

@@ -52,20 +52,31 @@ def named_rows(lines: Sequence[str], parts: Sequence[Part], keys: Collection[str
     if last >= len(lines) or (head := table[first]) is None or table[last] != head or first == last == head:
         return []  # not on a table's rows (its header alone gives the whole table)
     body = [n for n, h in enumerate(table) if h == head and n != head and not is_separator(lines[n])]
-    words: dict[int, set[str]] = {n: set() for n in body}
-    said: set[str] = set()
     asked = set(keys)
-    labels = {n: asked if terms is None else asked & set(terms(_first_cell(lines[n]))) for n in body}
+    return named_apart(offsets, [(n, n) for n in body], parts, start, end,
+                       [asked if terms is None else asked & set(terms(_first_cell(lines[n]))) for n in body])
+
+
+def named_apart(offsets: Sequence[int], groups: Sequence[tuple[int, int]], parts: Sequence[Part], start: int,
+                end: int, asked: Sequence[set[str]]) -> list[tuple[int, int]]:
+    """(start, end) of the groups of lines (a table's rows, a list's items: each its first and last line; `offsets`:
+    where each line of the passage ends) that a question names apart from a highlight `start:end` among them: those
+    it does not lie in that hold a word of the question which may name them (`asked`, each group's) that the
+    highlight (its header too) does not hold, and that at most half of the groups hold (a word of most names none)."""
+    first, last = bisect_right(offsets, start), bisect_right(offsets, max(start, end - 1))
+    on: list[list[Part]] = [[] for _ in groups]
+    tops = [top for top, _ in groups]
+    said: set[str] = set()
     for part in parts:
-        if (n := bisect_right(offsets, part.start)) in words:
-            words[n] |= part.terms & labels[n]
+        line = bisect_right(offsets, part.start)
+        if (k := bisect_right(tops, line) - 1) >= 0 and line <= groups[k][1]:
+            on[k].append(part)
         if start <= part.start and part.end <= end:
             said |= part.terms | part.header
-    rows = Counter(word for n in body for word in words[n])
-    named = [n for n in body if not first <= n <= last and any(w not in said and 2 * rows[w] <= len(body)
-                                                                for w in words[n])]
-    return [(min(p.start for p in on), max(p.end for p in on)) for n in named
-            if (on := [p for p in parts if bisect_right(offsets, p.start) == n])]
+    words = [set().union(*(part.terms for part in group)) & named for group, named in zip(on, asked, strict=True)]
+    counts = Counter(word for group in words for word in group)
+    return [(min(p.start for p in on[k]), max(p.end for p in on[k])) for k, (top, bottom) in enumerate(groups)
+            if (bottom < first or top > last) and any(w not in said and 2 * counts[w] <= len(groups) for w in words[k])]
 
 
 def _first_cell(line: str) -> str:
@@ -115,5 +126,5 @@ def with_separator(header: str, below: str | None = None) -> str:
     return f"{header}\n{separator}"
 
 
-__all__ = ["ABOVE", "Part", "below_header", "heads", "is_row", "last_row", "named_rows", "shown_above",
-           "with_separator"]
+__all__ = ["ABOVE", "Part", "below_header", "heads", "is_row", "last_row", "named_apart", "named_rows",
+           "shown_above", "with_separator"]

@@ -849,3 +849,42 @@ def test_items_of_a_list_opening_a_section_are_shown_under_its_heading_when_it_a
                                      ("Refunds are paid within 5 days.", "Refunds", "Refunds are paid", True)):
         best = shown(text, section, at, opens)
         assert best is not None and best.markdown.startswith("> "), (section, best.markdown)
+
+
+def test_items_of_a_numbered_list_a_question_names_apart_answer_together():
+    """A numbered list of things answers with the item the question names (the audit of stop 47's fix); a numbered
+    item's mark ("4.") is a sentence of its own, so no highlight spans two items: "Faut-il fournir les statuts de la
+    société ?" highlighted "3. Un RIB au nom de la société" alone and answered with it, where the list whole (before
+    that fix) held "4. Les statuts signés". An item holding a word of the question that the highlight lacks, and
+    that at most half of the items hold, answers too, under the sentence announcing the list."""
+    from rag.index.analyzer import Analyzer
+    from rag.search.snippets import Highlighter
+
+    intro = "Pour ouvrir votre compte, les documents suivants sont demandés :"
+    page = (f"{intro}\n1. Un extrait Kbis de moins de trois mois\n2. Une pièce d'identité du représentant légal\n"
+            "3. Un RIB au nom de la société\n4. Les statuts signés\n"
+            "Le compte est activé sous deux jours ouvrés après la vérification des documents.")
+    analyzer = Analyzer("fr")
+    highlighter = Highlighter(analyzer)
+
+    def shown(question: str) -> str:
+        weights = {term: 1.0 for term in analyzer.terms(question)}
+        highlight = highlighter(page, weights)
+        assert highlight is not None
+        citation = Citation(doc_id="d", title="Aide", source="d.md", section="Documents", start=0, end=len(page),
+                            label="Aide › Documents")
+        hit = Hit(rank=1, id="p1", text=page, score=1.0, citation=citation, highlight=highlight)
+        hit._rows = highlighter.rows(page, weights, highlight)
+        best = answer([hit], language="fr")
+        assert best is not None
+        return best.text
+
+    assert shown("Faut-il fournir les statuts de la société ?") == \
+        f"{intro}\n3. Un RIB au nom de la société\n4. Les statuts signés"
+    assert shown("Faut-il un RIB ?") == f"{intro}\n3. Un RIB au nom de la société"  # one item named: it alone
+    # a bulleted list the same
+    bullets = "Le terminal accepte :\n- la carte Visa\n- la carte Mastercard\n- les espèces\n- le paiement mobile"
+    weights = {term: 1.0 for term in analyzer.terms("la carte Visa et le paiement mobile ?")}
+    highlight = highlighter(bullets, weights)
+    assert highlight is not None and highlight.text == "la carte Visa"
+    assert [bullets[a:b] for a, b in highlighter.rows(bullets, weights, highlight)] == ["le paiement mobile"]
