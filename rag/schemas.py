@@ -128,7 +128,7 @@ class Hit(BaseModel):
     _words: float | None = PrivateAttr(default=None)
     _closest: bool = PrivateAttr(default=False)
     _language: str | None = PrivateAttr(default=None)  # the corpus's (its analyzer's): what its headings are read in
-    _rows: tuple[tuple[int, int], ...] = PrivateAttr(default=())  # other table rows the question names (`answer`)
+    _rows: tuple[tuple[int, int], ...] = PrivateAttr(default=())  # other rows, items the question names (`answer`)
 
 
 class Answer(BaseModel):
@@ -142,7 +142,8 @@ class Answer(BaseModel):
                                   "and so does one quoted from a passage that goes on with a long table, "
                                   "whose header row an earlier passage holds, and rows of one table that the "
                                   "question names apart, under their header (`start` and `end` locate the "
-                                  "rows); list items under the sentence that announces them with a colon; "
+                                  "rows); list items under the sentence that announces them with a colon, "
+                                  "the items of one list that the question names apart together; "
                                   "when the response is not `answerable`, a sentence saying that the documents "
                                   "do not seem to answer (`start` and `end` then locate the closest snippet, not "
                                   "shown).")

@@ -256,7 +256,8 @@ def answer(hits: Sequence[Hit], answerable: bool = True, language: str = "en") -
 
 def _with_rows(hit: Hit, start: int, end: int) -> list[tuple[int, int]]:
     """The pieces of `hit.text` an answer `start:end` on a table's rows shows: that excerpt and the other rows of the
-    table that the question names apart from its highlight (`Hit._rows`, `tables.named_rows`), each as an excerpt
+    table (items of the list) that the question names apart from its highlight (`Hit._rows`, `tables.named_rows`,
+    `lists.named_items`), each as an excerpt
     of it gives it (the first row from its header, a later row alone), in the passage's order, the rows between
     left out, when they fit within `ANSWER_CHARS` together; else the excerpt alone."""
     highlight = hit.highlight

@@ -166,3 +166,31 @@ def _marked(mark):
 def test_prose_in_columns_lists_and_paragraphs_are_no_table(tmp_path, page):
     lines = _lines(_page(tmp_path, page))
     assert lines and not any(line.item or " | " in line.text for line in lines)
+
+
+def test_a_table_cut_by_a_page_break_goes_on_under_its_header(tmp_path):
+    """A word processor's table cut by a page break: the rows at the top of page 2 are the table's, under its
+    header row on page 1; its first row there ("Allemagne | J+1 | 2,60 €") heads nothing (it headed the rows under
+    it, and a long table's later passages carried it as their header: "Quels sont les horaires de l'agence de
+    Rennes ?" was answered under "Orléans | 32 place de la République | ..."). A page that repeats the header row
+    opens the table anew, and a table of other columns is another."""
+    header = ["Pays", "Délai de virement", "Frais"]
+    rows = [[country, f"J+{n % 3 + 1}", f"{n},{n}0 €"] for n, country in enumerate(
+        ["France", "Belgique", "Suisse", "Luxembourg", "Allemagne", "Portugal", "Autriche"])]
+    widths = [150, 150, 150]
+    intro = flow(["Le délai et les frais d'un virement dépendent du pays du compte bancaire du marchand."] * 30,
+                 MARGIN, TOP, WIDTH - 2 * MARGIN)
+    first = intro + table([header, *rows[:4]], below(intro), widths)
+    after = flow(["Les frais sont prélevés sur le virement lui-même."], MARGIN, 200, WIDTH - 2 * MARGIN)
+
+    def opens(second):
+        doc = parse_pdf(make_pdf(tmp_path / "virements.pdf", [first, second + after]).read_bytes())
+        return [(line.text.split(" | ")[0], line.opens_table) for line in _lines(doc) if line.item]
+
+    assert opens(table(rows[4:], TOP, widths)) == \
+        [("Pays", True)] + [(row[0], False) for row in rows]
+    assert opens(table([header, *rows[4:]], TOP, widths)) == \
+        [("Pays", True)] + [(row[0], False) for row in rows[:4]] + [("Pays", True)] + \
+        [(row[0], False) for row in rows[4:]]
+    other = [["Pays", "Frais"], *[[row[0], row[2]] for row in rows[4:]]]
+    assert opens(table(other[1:], TOP, [150, 150]))[5] == ("Allemagne", True)

@@ -27,18 +27,20 @@ Measured on prose set in columns (`scripts.eval.pdf_tables --prose`, docs/CORPUS
 where the columns are written one after the other, a few in a thousand where they are written line by line across.
 A table whose rows each wrap in the first column and another reads as prose by these rules, and stays plain lines.
 A row is its cells' texts (a cell's lines joined, a word hyphenated at a line's end joined where the next line goes on
-in lower case), joined by `CELL_SEPARATOR`; it is cited at the plain text's span from its first piece to its last.
+in lower case; a word drawn in pieces as the plain text joins them), joined by `CELL_SEPARATOR`; it is cited at the
+plain text's span from its first piece to its last. A table cut by a page break is one (`continued`).
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from bisect import bisect_right
+from dataclasses import dataclass, field, replace
 from itertools import pairwise
 from statistics import median
 from typing import Any
 
-from rag.corpus.formats.base import CELL_SEPARATOR
+from rag.corpus.formats.base import CELL_SEPARATOR, Line
 from rag.passage import ends_sentence
 
 _GAP = 2.0  # spaces between two pieces of a line from which they are two segments (a table's cells, columns)
@@ -103,6 +105,7 @@ class Row:
     start: int
     end: int
     opens: bool = False  # the table's first row
+    columns: int = 0  # the table's
 
     @property
     def text(self) -> str:
@@ -315,7 +318,7 @@ def _rows(table: _Table) -> list[Row]:
         spans = [piece for cell in cells for segment in cell for piece in segment.pieces]
         texts = [_cell([segment.text for segment in cell]) for cell in cells]
         rows.append(Row([text for text in texts if text], min(p.start for p in spans), max(p.end for p in spans),
-                        opens=not rows))
+                        opens=not rows, columns=len(table.columns)))
     return rows
 
 
@@ -335,4 +338,25 @@ def table_rows(page: Any, text: str) -> list[Row]:
     return rows
 
 
-__all__ = ["Row", "table_rows"]
+def continued(lines: list[Line], page_starts: list[int], columns: dict[int, int]) -> list[Line]:
+    """The lines of a PDF's text (`Line.opens_table`: a table's first row) with a table going on from one page to
+    the next read as one: a page whose first line is a table's first row, after a page whose last line is a row of a
+    table of as many columns (`columns`: each row's, by its start), goes on with that table unless it repeats its
+    header row; its first row heads nothing, as the page before's header row heads its rows (a word processor's
+    table cut by a page break: "Allemagne | J+1 | 2,60 €" at the top of page 2 is no header of the rows under it)."""
+    out: list[Line] = []
+    header: Line | None = None
+    for line in lines:
+        if line.opens_table:
+            before = out[-1] if out else None
+            if header is not None and before is not None and before.item and line.text != header.text and \
+                    columns.get(line.start) == columns.get(header.start) and \
+                    bisect_right(page_starts, before.start) < bisect_right(page_starts, line.start):
+                line = replace(line, opens_table=False)
+            else:
+                header = line
+        out.append(line)
+    return out
+
+
+__all__ = ["Row", "continued", "table_rows"]
