@@ -39,9 +39,13 @@ _COMMAND_WORDS = frozenset({
     "espera", "sigue", "ten", "ve", "haga", "pulse", "seleccione", "elija", "introduzca", "escriba", "acceda",
     "entre", "descargue", "instale", "confirme", "envíe", "apri", "tocca", "seleziona", "scegli",
     "inserisci", "digita", "accedi", "fai", "clicca", "premi", "scarica", "installa", "conferma", "compila", "invia",
-    "attiva", "salva", "aggiungi", "vai"
+    "attiva", "salva", "aggiungi", "vai", "hit", "head", "specify", "provide", "hold", "ensure", "give", "let",
+    "grab", "double-click", "right-click", "apply", "adjust", "allow", "assign", "register"
 })
 _WORD_SIE = re.compile(r"[*_\s]*(\w[\w-]*)(\s+Sie\b)?")
+# A short phrase that sets where or when before the verb, up to a comma: "Dans le menu Ventes, choisissez ...", "Sur la
+# ligne de la commande, cliquez ...", "Si le remboursement est partiel, indiquez ...", "If prompted, enter ..."
+_LEAD = re.compile(r"[*_\s]*(?:[^\s,;:.]+\s+){0,5}[^\s,;:.]+,\s+")
 # What says that a list is steps: the line that introduces it or the heading it lies under ("suivez ces étapes",
 # "Follow these steps", "Comment déclarer ?", "How to reset your password").
 _STEPS = re.compile(r"\b(?:étapes?|procédures?|marche\s+à\s+suivre|suivez|comment|steps?|procedures?|"
@@ -110,10 +114,16 @@ def announced(text: str, spans: Sequence[Span], last: int, limit: int) -> int:
 
 
 def _commands(item: str) -> bool:
-    """Whether a list item opens on a verb that commands (`_COMMAND`, `_COMMAND_WORDS`)."""
-    if _COMMAND.match(item):
+    """Whether a list item opens on a verb that commands (`_COMMAND`, `_COMMAND_WORDS`), or on one after a short
+    phrase that sets where or when (`_LEAD`: "Dans le menu Ventes, choisissez Transactions.")."""
+    lead = _LEAD.match(item)
+    return _verb(item) or (lead is not None and _verb(item[lead.end():]))
+
+
+def _verb(text: str) -> bool:
+    if _COMMAND.match(text):
         return True
-    word = _WORD_SIE.match(item)
+    word = _WORD_SIE.match(text)
     return bool(word) and (word.group(1).casefold() in _COMMAND_WORDS  # type: ignore[union-attr]
                            or (word.group(2) is not None and word.group(1).endswith("en")))  # type: ignore[union-attr]
 

@@ -422,6 +422,14 @@ def test_one_item_of_a_numbered_list_of_things_is_answered_by_the_item_and_steps
     for steps in ("1. Contrata tu tarifa en la web.\n2. Ten a mano el DNI.\n3. Espera el SMS de confirmación.",
                   "1. Öffnen Sie die App.\n2. Tippen Sie auf Konto.\n3. Geben Sie das neue Passwort ein."):
         assert _excerpt(steps, steps.splitlines()[1][3:], lead=LEAD_CHARS) == steps
+    # a verb after a short phrase that sets where or when, up to a comma (the review of the change: "Comment
+    # rembourser une commande ?" got step 3 alone, where b9c9a1b gave the five)
+    for steps in ("1. Connectez-vous à votre espace marchand.\n2. Dans le menu Ventes, choisissez Transactions.\n"
+                  "3. Sur la ligne de la commande, cliquez sur Rembourser.\n"
+                  "4. Si le remboursement est partiel, indiquez le montant.\n5. Pour finir, validez avec votre code.",
+                  "1. Sign in to your dashboard.\n2. Under Payments, select the transaction.\n"
+                  "3. Hit Refund and specify the amount.\n4. If prompted, enter your security code."):
+        assert _excerpt(steps, steps.splitlines()[2][3:], lead=LEAD_CHARS) == steps
     plans = "1. Basic: one user, 5 GB.\n2. Team: ten users, 100 GB.\n3. Business: unlimited users, 1 TB."
     assert _excerpt(plans, "Team: ten users, 100 GB.", lead=LEAD_CHARS) == "2. Team: ten users, 100 GB."
     # steps told by the line above item 1 or by the heading, whatever their verbs
