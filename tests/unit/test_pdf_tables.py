@@ -21,6 +21,7 @@ from tests.helpers.pdfs import (
     paragraphs,
     table,
     two_columns,
+    wrap,
 )
 from tests.unit.test_pdf_columns import NEWS
 
@@ -142,6 +143,19 @@ def _help_page(name, first, count, size, grid=False):
     return columns(paragraphs(text)[first:first + 14], count, size, grid)
 
 
+def _beside_short_lines():
+    """A paragraph beside a block of short lines (a contact page's address, hours), written row by row across: the
+    block is no column of prose, and the paragraph's lines were read as a table's first cells ("Pour toute question
+    sur votre commande, notre | Boutika"), a phrase running on from one row into the next ("Pensez à" over
+    "indiquer") where a table's cells never do."""
+    left = wrap("Pour toute question sur votre commande, notre service client vous répond du lundi au vendredi, de 9 h "
+                "à 18 h, par téléphone ou par courriel. Pensez à indiquer votre numéro de commande.", 240)
+    block = ["Boutika", "Service client", "Tél. 01 23 45", "Lun–Ven", "9 h – 18 h"]
+    return [line for n in range(max(len(left), len(block)))
+            for line in ((MARGIN, TOP - 12 * n, left[n], 10) if n < len(left) else None,
+                         (340, TOP - 12 * n, block[n], 10) if n < len(block) else None) if line]
+
+
 def _marked(mark):
     return [line for n, item in enumerate(ITEMS)
             for line in ((MARGIN + 2, TOP - n * 12.5, mark(n), 10), (MARGIN + 14, TOP - n * 12.5, item, 10))]
@@ -156,13 +170,15 @@ def _marked(mark):
     _across(columns(GERMAN, 3, grid=True)),
     _across(_help_page("livraison.md", 18, 3, 9)),
     _across(_help_page("livraison.md", 6, 2, 10, grid=True)),
+    _beside_short_lines(),
     _marked(lambda n: "•"),
     _marked(lambda n: f"{n + 1}."),
     flow(NEWS, MARGIN, TOP, WIDTH - 2 * MARGIN),
 ], ids=["two columns", "two columns written across", "three columns written across",
         "headed short paragraphs across (lines that run on)", "German in three columns (lines that fill the width)",
         "German on a grid", "a help page in three columns (cells over several lines)",
-        "a help page on a grid (text in the columns above)", "bullets", "numbered", "paragraphs"])
+        "a help page on a grid (text in the columns above)", "a paragraph beside short lines (a phrase running on)",
+        "bullets", "numbered", "paragraphs"])
 def test_prose_in_columns_lists_and_paragraphs_are_no_table(tmp_path, page):
     lines = _lines(_page(tmp_path, page))
     assert lines and not any(line.item or " | " in line.text for line in lines)

@@ -18,13 +18,16 @@ row's wrapped first cell). A table has a header row and two rows at least, and n
 - columns of prose (a page in two or three columns): every column reads as prose (`_prose`: most of its lines fill
   its width, or a third of its cells hold two lines or more, or a quarter run on into the next row's, no sentence
   end and the next in lower case), where a table has a column of labels, codes or amounts, one line each;
+- a phrase running on from a row into the next: a cell ending on an article, a preposition or a conjunction
+  (`line_shapes.ends_open`) over the next row's going on in lower case ("Pensez à" over "indiquer"), as a paragraph
+  beside a block of short lines (an address) does, which a table's cells never do;
 - lines framed by text in its columns: a line right above or below (within three font heights) with a segment
   within one of its columns but the first (`_within`), as the lines of prose columns around a few that line up;
 - lines drawn down one column, then down the next (as most producers write a page in columns): a table's rows are
   drawn one after the other, each row's pieces before the next row's;
 - a list: its first column holds only bullets or numbers ("•", "1.", "a)") before its items' text.
 Measured on prose set in columns (`scripts.eval.pdf_tables --prose`, docs/CORPUS_AND_INDEX.md): none read as a table
-where the columns are written one after the other, a few in a thousand where they are written line by line across.
+where the columns are written one after the other, nor (2,640 pages) where they are written line by line across.
 A table whose rows each wrap in the first column and another reads as prose by these rules, and stays plain lines.
 A row is its cells' texts (a cell's lines joined, a word hyphenated at a line's end joined where the next line goes on
 in lower case; a word drawn in pieces as the plain text joins them), joined by `CELL_SEPARATOR`; it is cited at the
@@ -41,6 +44,7 @@ from statistics import median
 from typing import Any
 
 from rag.corpus.formats.base import CELL_SEPARATOR, Line
+from rag.corpus.formats.line_shapes import ends_open
 from rag.passage import ends_sentence
 
 _GAP = 2.0  # spaces between two pieces of a line from which they are two segments (a table's cells, columns)
@@ -271,6 +275,9 @@ def _accepted(table: _Table) -> bool:
     columns = [[cells[n] for cells in rows if cells[n]] for n in range(len(table.columns))]
     if all(_MARK.fullmatch(segment.text) for cell in columns[0] for segment in cell):
         return False  # a list: bullets or numbers before its items
+    if any(a and b and ends_open(a[-1].text) and b[0].text[:1].islower() for n in range(len(columns))
+           for a, b in pairwise(cells[n] for cells in rows)):
+        return False  # a phrase runs on from a row into the next ("Pensez à" over "indiquer"): a column of prose
     return not all(_prose(cells) for cells in columns if cells)
 
 
