@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from itertools import accumulate
 
 from rag.passage import ITEM, fence_end, is_row
@@ -42,6 +42,8 @@ _COMMAND_WORDS = frozenset({
     "attiva", "salva", "aggiungi", "vai", "hit", "head", "specify", "provide", "hold", "ensure", "give", "let",
     "grab", "double-click", "right-click", "apply", "adjust", "allow", "assign", "register"
 })
+# An item's label: a few words before a colon ("- Suisse : 5 à 7 jours", "2. Prioritaire : assistance ...")
+_LABEL = re.compile(r"[ \t]*(?:[•·▪◦*\-–—]|\d{1,3}[.)])\s+([^:\n]{1,60}?)\s?:\s")
 _WORD_SIE = re.compile(r"[*_\s]*(\w[\w-]*)(\s+Sie\b)?")
 # A short phrase that sets where or when before the verb, up to a comma: "Dans le menu Ventes, choisissez ...", "Sur la
 # ligne de la commande, cliquez ...", "Si le remboursement est partiel, indiquez ...", "If prompted, enter ..."
@@ -146,13 +148,16 @@ def announcer(text: str, spans: Sequence[Span], first: int, last: int) -> int | 
     return above if above is not None and list_end(text, spans, above) >= last else None
 
 
-def named_items(lines: Sequence[str], parts: Sequence[Part], keys: Collection[str], start: int,
-                end: int) -> list[tuple[int, int]]:
+def named_items(lines: Sequence[str], parts: Sequence[Part], keys: Collection[str], start: int, end: int,
+                terms: Callable[[str], Iterable[str]] | None = None) -> list[tuple[int, int]]:
     """(start, end) of the other items of the list (bulleted or numbered: `ITEM`, an item's indented lines with it)
     that a highlight `start:end` on its items lies in, which the question names apart from it, as
     `tables.named_rows` finds a table's: "Faut-il fournir les statuts de la société ?" highlights "3. Un RIB au nom
     de la société" and names "4. Les statuts signés", which a numbered item's mark, a sentence of its own, keeps
-    out of the highlight. `lines`: the passage's, with their ends; `parts`: its sentences."""
+    out of the highlight. A word of the line above the list (what its items are: "Les délais de livraison dépendent
+    du pays :") names none, and with `terms` (a text's analysed words) an item with a label ("Suisse : 5 à 7 jours,
+    hors délais de dédouanement") is named by its label alone, as a row by its first cell. `lines`: the passage's,
+    with their ends; `parts`: its sentences."""
     offsets = list(accumulate(map(len, lines)))
     first, last = bisect_right(offsets, start), bisect_right(offsets, max(start, end - 1))
     if last >= len(lines):
@@ -174,8 +179,12 @@ def named_items(lines: Sequence[str], parts: Sequence[Part], keys: Collection[st
             groups[-1] = (groups[-1][0], n)
         else:
             break
-    asked = set(keys)
-    return tables.named_apart(offsets, groups, parts, start, end, [asked] * len(groups))
+    above = next((n for n in range(top - 1, -1, -1) if lines[n].strip()), -1)
+    asked = set(keys).difference(*(part.terms for part in parts if bisect_right(offsets, part.start) == above))
+    labels = [_LABEL.match(lines[top]) if terms is not None else None for top, _ in groups]
+    return tables.named_apart(offsets, groups, parts, start, end,
+                              [asked if label is None or terms is None else asked & set(terms(label.group(1)))
+                               for label in labels])
 
 
 def procedure(text: str, spans: Sequence[Span], first: int, last: int, limit: int,

@@ -336,7 +336,8 @@ class Highlighter:
         lines, parts = joined(text), self._sentences(text, header)
         rows = tables.named_rows(lines, parts, weights.keys(), shown.start, shown.end, header is not None,
                                  self.analyzer.terms) if "|" in text else []
-        return tuple(rows or lists.named_items(lines, parts, weights.keys(), shown.start, shown.end))
+        return tuple(rows or lists.named_items(lines, parts, weights.keys(), shown.start, shown.end,
+                                               self.analyzer.terms))
 
     def both(self, text: str, weights: Mapping[str, float], near: tuple[int, int] | None, bonus: float | None = None,
              header: str | None = None) -> tuple[Highlight | None, Highlight | None]:

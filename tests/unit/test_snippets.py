@@ -896,3 +896,13 @@ def test_items_of_a_numbered_list_a_question_names_apart_answer_together():
     highlight = highlighter(bullets, weights)
     assert highlight is not None and highlight.text == "la carte Visa"
     assert [bullets[a:b] for a, b in highlighter.rows(bullets, weights, highlight)] == ["le paiement mobile"]
+    # a word of the line above the list names no item (it says what they are), nor one in an item's value when the
+    # item has a label: "délai" and "livraison" name neither Suisse's item nor Corse's
+    weights = {term: 1.0 for term in analyzer.terms("Quel est le délai de livraison en Belgique ?")}
+    for above in ("Les délais de livraison dépendent du pays :", "Nos délais :"):
+        countries = (f"{above}\n- Belgique : 3 à 5 jours ouvrés ;\n- France : 2 jours ;\n"
+                     "- Suisse : 5 à 7 jours, hors délais de dédouanement ;\n- Corse : livraison impossible.")
+        at = countries.index("Belgique")
+        belgium = Highlight(text=countries[at:at + 31], start=at, end=at + 31, score=1.0)
+        assert belgium.text == "Belgique : 3 à 5 jours ouvrés ;"
+        assert highlighter.rows(countries, weights, belgium) == (), above
