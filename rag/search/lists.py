@@ -20,10 +20,13 @@ Span = tuple[int, int, int, bool]
 _STEP = re.compile(r"[ \t]*(\d{1,3})[.)]\s")  # a numbered item: "1. ", "2) "
 # A verb that opens a step, where the language marks it: French's imperative ("Validez", "Connectez-vous",
 # "Faites"), an infinitive with its pronoun ("Se connecter", "S'inscrire") or before its object ("Choisir la date",
-# "Cliquer sur « Valider »"). A list of things opens on names ("Verte", "Vos remboursements", "Pour les systèmes").
+# "Cliquer sur « Valider »"; of the verbs in -re, those steps open on most: "Joindre une copie", "Prendre
+# rendez-vous"). A list of things opens on names ("Verte", "Vos remboursements", "Pour les systèmes").
 _COMMAND = re.compile(r"[*_\s]*(?:\w+ez|faites|dites)(?:-\w+)*\b|[*_\s]*s(?:e\s+|['’])\w+(?:er|ir|re)\b|"
-                      r"[*_\s]*\w+(?:er|ir)\s+(?:l['’]|(?:le|la|les|un|une|à|au|aux|sur|votre|vos|son|sa|ses|en|"
-                      r"dans|ce|cet|cette|ces)\b)", re.IGNORECASE)
+                      r"[*_\s]*(?:\w+(?:er|ir)|(?:re)?(?:joindre|prendre|mettre|faire|lire|écrire|suivre|attendre|"
+                      r"rendre)|inscrire|transmettre|soumettre|répondre|éteindre|descendre)\s+(?:l['’]|(?:le|la|les|"
+                      r"un|une|à|au|aux|sur|votre|vos|son|sa|ses|en|dans|ce|cet|cette|ces|rendez-vous|contact)\b)",
+                      re.IGNORECASE)
 # Languages whose imperative has no ending of its own open steps on a verb of this list, the ones help pages' steps
 # open on most (English; Spanish and Italian, tú and usted), or on "<verb>en Sie" (German: "Klicken Sie auf ...").
 _COMMAND_WORDS = frozenset({

@@ -410,7 +410,7 @@ def test_one_item_of_a_numbered_list_of_things_is_answered_by_the_item_and_steps
     assert answer([hit]).text == "2. " + blue  # type: ignore[union-attr]
     # steps by their verbs, French imperatives or infinitives: the procedure whole, most items opening on one
     for verbs in (("Choisissez", "Connectez-vous à", "Validez"), ("Choisir", "Se connecter à", "Valider"),
-                  ("Choisissez", "Le conseiller vérifie", "Validez")):
+                  ("Choisissez", "Le conseiller vérifie", "Validez"), ("Prendre", "Joindre à", "Attendre")):
         steps = "\n".join(f"{n}. {verb} {rest}" for n, verb, rest in zip(
             (1, 2, 3), verbs, ("la date de votre déménagement.", "votre espace client.", "la demande en ligne."),
             strict=True))
