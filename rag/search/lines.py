@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from functools import lru_cache
 
 from rag.passage import ITEM
 from rag.search import tables
@@ -13,6 +14,7 @@ from rag.search import tables
 # A wrapped line fills most of its width; a shorter line without a sentence end is a heading, a list item or a
 # table cell (HTML blocks come as lines of their own), whose next line starts a new one even in lowercase.
 WRAPPED_MIN_CHARS = 40
+JOINED_CACHE = 4096  # passages whose lines `joined` remembers (passages of a few KB: some MB at most)
 WRAP_MIN_WIDTH = 60  # texts are wrapped at 72 to 120 characters; shorter lines of like length are likelier items
 WRAP_SLACK = 15  # how much shorter than the longest line a wrapped one may be (about the word that did not fit)
 _SENTENCE_END = ".!?…:;|"  # a line ending so is complete (a colon announces a list; a bar ends a table row)
@@ -27,6 +29,13 @@ def joined(text: str) -> list[str]:
     by a capital, a digit or a bracket, where the text is wrapped at a width (`wrap_width`) and that next line's
     first word would not have fitted on it ("...avec Okta, Microsoft" / "Entra ID", "...rappelle sous" / "48
     heures"). A list item or a table row (a bullet, a short line before it) stays apart."""
+    return list(_joined(text))
+
+
+@lru_cache(maxsize=JOINED_CACHE)
+def _joined(text: str) -> tuple[str, ...]:
+    """`joined`, remembered: every answer reads its passages' lines several times (the highlight, its rows or items
+    named apart, the excerpt, the header above), and the same passages answer question after question."""
     out: list[str] = []
     raw = text.splitlines(keepends=True)
     width = wrap_width(raw)
@@ -35,7 +44,7 @@ def joined(text: str) -> list[str]:
             out[-1] += line
         else:
             out.append(line)
-    return out
+    return tuple(out)
 
 
 def lines(text: str) -> list[str]:
