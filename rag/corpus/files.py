@@ -9,6 +9,7 @@ unseen. Reading what passes is `rag.corpus.reader`'s.
 from __future__ import annotations
 
 import os
+import re
 import stat
 from collections.abc import Container, Iterator, Sequence
 from pathlib import Path
@@ -34,6 +35,9 @@ CONVERT = {".doc": OLD_WORD, ".fodt": FLAT}
 METADATA_FILE = "sources.toml"
 MAX_FILE_BYTES = 20_000_000  # the default of `Settings.max_file_bytes`
 SAME_FILE = "same file as "  # the reason a second name of a file is not read begins so (`second_name`)
+# A Notion database exported as CSV: `FAQ <its 32-hex id>.csv`, the rows its current view shows, beside
+# `FAQ <id>_all.csv`, all its rows.
+NOTION_VIEW = re.compile(r"(?P<database>.+ [0-9a-f]{32})\.csv", re.IGNORECASE)
 VANISHED = "file vanished while the corpus was being read (deleted or moved during the ingest)"
 
 
@@ -151,6 +155,12 @@ def refusals(root: Path, paths: Sequence[Path], max_bytes: int = MAX_FILE_BYTES)
         for i in same:
             if i != kept:
                 reasons[i] = _read_once(root, paths[i], paths[kept])
+    read = {path for path, reason in zip(paths, reasons, strict=True) if reason is None}
+    for i, path in enumerate(paths):
+        if path in read and (view := NOTION_VIEW.fullmatch(path.name)) and \
+                (every := path.with_name(f"{view.group('database')}_all.csv")) in read:
+            reasons[i] = (f"Notion's export of a database's current view: every row of it is in "
+                          f"{shown_name(every.relative_to(root).as_posix())}, read instead")
     return reasons
 
 

@@ -115,14 +115,19 @@ def _slug(relative: str) -> str:
 
 
 
+_NOTION_ID = re.compile(r" [0-9a-f]{32}(?:_all)?$", re.IGNORECASE)
+
+
 def _title_from_name(relative: str) -> str:
     """A title from the file's name, or from its folder's for a folder's own page (`billing/_index.md`: "Billing",
-    not "Index")."""
+    not "Index"), its first letter capital, the others as written ("FAQ"); without the id Notion's export adds to a
+    name (`FAQ 9e8d7c6b5a4f4e3d2c1b0a9f8e7d6c5b_all.csv`: "FAQ")."""
     parts = relative.split("/")
     name = parts[-1].rsplit(".", 1)[0]
     if name.casefold() in FOLDER_PAGES and len(parts) > 1:
         name = parts[-2]
-    return re.sub(r"[-_]+", " ", name).strip().capitalize() or relative
+    name = re.sub(r"[-_]+", " ", _NOTION_ID.sub("", name)).strip()
+    return name[:1].upper() + name[1:] or relative
 
 
 def _metadata(root: Path) -> dict[str, dict[str, str]]:

@@ -45,8 +45,8 @@ def test_an_indented_line_is_code_unless_it_goes_on_with_a_paragraph_or_a_list_i
     assert _sections(listed) == [("Installation", [
         "1. Installez :", "```bash", "# les paquets", "```", "- Ou bien :", "# du code dans l'élément",
         "Fin de la liste.", "# du code après"])]
-    # an indented line above `---` is code, and the `---` a rule
-    assert _sections("Texte.\n\n    code\n---\n") == [(None, ["Texte.", "code", "---"])]
+    # an indented line above `---` is code, and the `---` a rule (no text)
+    assert _sections("Texte.\n\n    code\n---\n") == [(None, ["Texte.", "code"])]
 
 
 def test_a_fenced_code_block_keeps_its_indentation_beyond_its_fence(tmp_path):

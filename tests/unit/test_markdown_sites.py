@@ -50,7 +50,7 @@ def test_admonition_markers_leave_their_titles_only():
             "Footnoted.[^1]\n\n[^1]: A footnote is text.\n")
     assert _sections(page) == [("Config", [
         "Precedence", "Variables override the file.", "Reject old events.", "Run `nimbus --version`.",
-        "Keep your keys secret", "Never publish a live key.", "> Batch calls count once.", "Hugo says so.",
+        "Keep your keys secret", "Never publish a live key.", "Batch calls count once.", "Hugo says so.",
         "See [Refunds][refunds].", "Footnoted.[^1]", "[^1]: A footnote is text."])]
 
 

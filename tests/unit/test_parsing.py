@@ -60,9 +60,9 @@ def test_a_rule_and_text_at_the_top_are_no_front_matter():
     text = "---\nLa clé du coffre est au deuxième étage.\n---\n\nSuite du texte.\n"
     parsed = parse_markdown(text)
     assert parsed.title is None
-    # CommonMark reads a rule, then a setext heading (the text underlined by the second rule): nothing is dropped
+    # CommonMark reads a rule (no text), then a setext heading (the text underlined by the second rule)
     assert [(s.heading, [line.text for line in s.lines]) for s in parsed.sections] == [
-        (None, ["---"]), ("La clé du coffre est au deuxième étage.", ["Suite du texte."])]
+        ("La clé du coffre est au deuxième étage.", ["Suite du texte."])]
     yaml = parse_markdown("---\ntitle: \"Guide: retours\"\ntags:\n  - aide\n- faq\n# a comment\n\n---\nTexte.\n")
     assert yaml.title == "Guide: retours"
     assert [line.text for s in yaml.sections for line in s.lines] == ["Texte."]
@@ -294,12 +294,11 @@ def test_a_page_title_that_adds_the_site_name_is_not_repeated_in_heading_paths(t
 def test_setext_headings_open_sections(tmp_path):
     page = ("Retours\n=======\n\nSous 14 jours.\n\nRemboursement\n-------------\nSous 5 jours.\n\n"
             "Une liste :\n- un article\n---\n\nUne pause.\n\n---\n\nFin.\n")
-    # "Remboursement" stands under the title's heading; a list item is no heading text; a rule after a blank line
-    # is a rule
+    # "Remboursement" stands under the title's heading; a list item is no heading text; a rule under it or after a
+    # blank line is a rule, no text
     assert _headings(tmp_path, "retours.md", page) == [
         ("Retours", ["Sous 14 jours."]),
-        ("Remboursement", ["Sous 5 jours.", "Une liste :", "- un article", "---", "Une pause.", "---",
-                           "Fin."]),
+        ("Remboursement", ["Sous 5 jours.", "Une liste :", "- un article", "Une pause.", "Fin."]),
     ]
 
 
@@ -387,7 +386,7 @@ def test_front_matter_is_yaml_not_prose():
     assert lenient.title == "Guide" and [line.text for s in lenient.sections for line in s.lines] == ["Corps."]
     prose = parse_markdown("---\nAttention : les délais changent en août.\n---\nSuite.\n")
     assert prose.title is None
-    assert [s.heading for s in prose.sections] == [None, "Attention : les délais changent en août."]
+    assert [s.heading for s in prose.sections] == ["Attention : les délais changent en août."]
 
 
 def test_ids_keep_the_marks_of_other_scripts_and_paths_skip_empty_headings(tmp_path):

@@ -27,7 +27,12 @@ from html.parser import HTMLParser
 FURNITURE_WORDS = frozenset({
     "nav", "navbar", "navigation", "menu", "menubar", "submenu", "breadcrumb", "breadcrumbs", "sidebar", "footer",
     "cookie", "cookies", "consent", "banner", "social", "sharing", "pagination", "pager", "toolbar", "topbar",
-    "newsletter", "related", "skiplink", "skip"})
+    "newsletter", "related", "skiplink", "skip",
+    # a table of contents (MediaWiki's `<div id="toc" class="toc">`, Confluence's `<div class="toc-macro">`); a page's
+    # byline ("Créé par X, dernière modification par Y le 3 mai 2024", Confluence's `<div class="page-metadata">`);
+    # the sections a Confluence export adds below a page's content (`<div class="pageSection group">`: its
+    # attachments' names and types, its comments, a space's list of pages)
+    "toc", "metadata", "pagesection"})
 CONTENT_WORDS = frozenset({"content", "article", "post", "entry"})
 # An id is often its section's heading made a slug (`<section id="file-menu-shell-and-editor">` over "File menu
 # (Shell and Editor)", a documentation page's content): one names furniture only when all its words are furniture

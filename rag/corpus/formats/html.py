@@ -2,7 +2,12 @@
 `<pre>` one, indented as it is), a table row is one line of its cells, a definition list's term and its first
 definition one line ("Amount: Two months of rent"), a disclosure's `<summary>` the heading of what its `<details>`
 holds (an FAQ accordion's question over its answer), and so is a paragraph all in bold that reads as a heading (an
-FAQ's question set in `<strong>`).
+FAQ's question set in `<strong>`). A line all in links to the page's own anchors is a table of contents (Google Docs
+puts one on top of its export), not text. What tools' exports write around a page is read as the page shows it: a
+Google Docs export's Title paragraph (`<p class="title">` in its `doc-content` body, the export having no `<title>`)
+is the document's title, and its comments (their `[a]` marks in the text, their text at the end) are no part of
+it; a Confluence export's title ("Espace RH : Congés payés", `<h1 id="title-heading">`) loses the
+space's name.
 A page's furniture (menus, banners, footers, form controls) is left out, by its element or role, or by its class or
 id where it is measured to be furniture (`rag.corpus.formats.furniture`); where the page marks its content (`<main>`,
 else `<article>`) and that holds most of its text, only that is read."""
@@ -27,6 +32,9 @@ _CONTROLS = {"button", "label"}
 _ITEMS = {"li", "dt", "dd", "tr", "td", "th"}  # their lines are items of a list or rows of a table
 _CELL_BREAK = "\x00"  # marks where a row's next cell starts, until the row is flushed
 _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+# what marks a link that only works a widget of the page (a tab, an accordion's panel), not a jump to a section
+_WIDGET_LINK = ("data-toggle", "data-bs-toggle", "aria-controls", "role")
+_GOOGLE_COMMENT = re.compile(r"cmnt(?P<mark>_ref)?\d+")  # a Google Docs comment's id, its mark's in the text
 _SUMMARY_LEVEL = 7  # a <summary> heads its <details> under every heading open, <h6> included
 _STRONG = {"strong", "b"}
 # Elements left out with all they hold. Not <button> (an accordion's question is one) nor elements marked `hidden` or
@@ -103,6 +111,13 @@ class _HtmlSections(HTMLParser):
         self._strong = 0  # <strong> or <b> elements open
         self._bold = self._plain = False  # whether the open block holds text in bold, and text that is not
         self._new_table = False  # a <table> opened, whose first row is yet to come (`Line.opens_table`)
+        self._anchors = 0  # links to the page's own anchors open (a table of contents' entries)
+        self._anchored = self._unanchored = False  # whether the open block holds text in such links, and text not
+        self._google_docs = False  # a Google Docs export (`<body class="doc-content">`), whose Title paragraph titles
+        self._title_paragraph = False  # whether the open block is that Title paragraph
+        self._comment = False  # whether the open block is a Google Docs comment (it holds `<a id="cmnt1">`)
+        self._mark = False  # in a Google Docs comment's mark (`<a id="cmnt_ref1">[a]</a>`), which the page never shows
+        self.confluence = False  # a Confluence export's page (`<h1 id="title-heading">`), titled "Space : Title"
 
     def _offset(self) -> int:
         line, col = self.getpos()
@@ -127,6 +142,9 @@ class _HtmlSections(HTMLParser):
             if tag == "br" and not self._skip:
                 self._buffer.append(" " if self._open and self._open[0] == "tr" else "\n")
             return
+        comment = _GOOGLE_COMMENT.fullmatch(named.get("id") or "") if tag == "a" and self._google_docs else None
+        self._comment = self._comment or bool(comment and not comment.group("mark"))
+        self._mark = self._mark or bool(comment and comment.group("mark"))
         if _skipped(tag, named, self.lenient) or (not self.lenient and self.named and self.getpos() in self.named):
             if tag == "table" and self._open and self._open[0] == "tr":
                 self._flush(self._offset())  # the row it stands in ends there, as a table read would end it
@@ -140,6 +158,13 @@ class _HtmlSections(HTMLParser):
             return
         if tag == "table":
             self._new_table = True
+        if tag == "a" and (named.get("href") or "").startswith("#") and len(named.get("href") or "") > 1 and \
+                not any(key in named for key in _WIDGET_LINK):
+            self._anchors += 1
+        if tag == "body":
+            self._google_docs = "doc-content" in (named.get("class") or "").split()
+        if tag == "h1" and named.get("id") == "title-heading":
+            self.confluence = True
         if tag in _CONTROLS:
             self._buffer.append(" ")
         if tag in _STRONG:
@@ -157,6 +182,7 @@ class _HtmlSections(HTMLParser):
         elif tag in _BLOCKS or tag in _HEADINGS:
             self._flush(self._offset())
             self._open = (tag, self._offset())
+            self._title_paragraph = self._google_docs and tag == "p" and "title" in (named.get("class") or "").split()
 
     def handle_endtag(self, tag: str) -> None:
         if tag == "title" and self._in_title:
@@ -178,6 +204,9 @@ class _HtmlSections(HTMLParser):
             self._buffer.append(" ")
         if tag in _STRONG and self._strong:
             self._strong -= 1
+        if tag == "a" and self._anchors:
+            self._anchors -= 1
+        self._mark = self._mark and tag != "a"
         if self._open and (tag == self._open[0] or (tag == "table" and self._open[0] == "tr")):
             end = self._offset() + len(f"</{tag}>")
             self._flush(end)
@@ -194,7 +223,7 @@ class _HtmlSections(HTMLParser):
     def handle_data(self, data: str) -> None:
         if self._in_title:
             self.title = ((self.title or "") + data).strip() or None
-        elif not self._skip:
+        elif not self._skip and not self._mark:
             if self._open is None and self._loose_start is None and data.strip():
                 self._loose_start = self._offset()
             if data.strip():
@@ -202,6 +231,10 @@ class _HtmlSections(HTMLParser):
                     self._bold = True
                 else:
                     self._plain = True
+                if self._anchors:
+                    self._anchored = True
+                else:
+                    self._unanchored = True
             self._buffer.append(data)
 
     def _flush(self, end: int) -> None:
@@ -211,6 +244,9 @@ class _HtmlSections(HTMLParser):
         text = CELL_SEPARATOR.join(cell for cell in (" ".join(c.split()) for c in cells) if cell)
         self._buffer = []
         bold_only, self._bold, self._plain = self._bold and not self._plain, False, False
+        contents, self._anchored, self._unanchored = self._anchored and not self._unanchored, False, False
+        title_paragraph, self._title_paragraph = self._title_paragraph, False
+        comment, self._comment = self._comment, False
         if self._open is None:
             if text and self._loose_start is not None:  # loose text between blocks
                 self.sections[-1].lines.append(Line(text, self._loose_start, end))
@@ -219,6 +255,11 @@ class _HtmlSections(HTMLParser):
         tag, start = self._open
         self._open = None
         if not text:
+            return
+        if title_paragraph:
+            self.title = self.title or text
+            return
+        if comment or (contents and tag not in _HEADINGS):  # a table of contents' entry: its heading is read
             return
         if tag == "pre":  # preformatted (code, a configuration file): its lines and their indentation are meaning
             self.sections[-1].lines += [Line(code.rstrip(), start, end) for code in
@@ -280,8 +321,13 @@ def parse_html(text: str) -> Parsed:
         scoped = _read(text, scope, named)
         if _size(scoped) >= CONTENT_SHARE[scope] * _size(whole):
             parser = scoped
-    return Parsed([s for s in parser.sections if s.lines], title=parser.title, url=parser.url,
-                  blocks=True)
+    title = parser.title
+    if parser.confluence and title and " : " in title:  # Confluence's "Espace RH : Congés payés"
+        space, title = title.split(" : ", 1)
+        for section in parser.sections:  # the <h1> says it too: the page's heading, and the parent of its sections
+            section.heading = title if section.heading == f"{space} : {title}" else section.heading
+            section.parents = tuple(title if parent == f"{space} : {title}" else parent for parent in section.parents)
+    return Parsed([s for s in parser.sections if s.lines], title=title, url=parser.url, blocks=True)
 
 
 __all__ = ["CONTENT_SHARE", "parse_html"]

@@ -14,7 +14,8 @@ from datetime import date
 import yaml
 
 from rag.corpus.formats.base import Line, Outline, Parsed, Section
-from rag.corpus.formats.markdown_sites import ends_tab, heading_text, opens_module, tab, unpublished, visible
+from rag.corpus.formats.markdown_links import unlinked
+from rag.corpus.formats.markdown_sites import ends_tab, heading_text, opens_module, tab, unpublished, unquoted, visible
 from rag.corpus.formats.text import reads_as_heading
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(?P<body>.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.DOTALL)
@@ -277,6 +278,9 @@ def parse_markdown(text: str) -> Parsed:
             del sections[-1].lines[-len(above):]
             level, heading_start = (1 if underline.group("marks")[0] == "=" else 2), above[0].start
             heading = " ".join(line.text for line in above)
+        elif _SETEXT.fullmatch(shown) and len(shown) >= 3 and shown[0] == "-":  # under a list item: a rule, no text
+            above = []
+            continue
         elif not above and (strong := _STRONG_LINE.fullmatch(shown)) and reads_as_heading(strong.group("text")):
             level, heading = _STRONG_LEVEL, strong.group("text").strip()
         elif item := _LIST_ITEM.match(shown):
@@ -289,7 +293,8 @@ def parse_markdown(text: str) -> Parsed:
                 entry = entries or (items[-1], outline.save(), sections[-1])
         above = [] if fence or level else kept
         if not level:
-            sections[-1].lines += kept
+            sections[-1].lines += [piece for line in kept if (quoted := unquoted(line))
+                                   for piece in (unlinked(quoted) if not quoted.text.startswith("|") else [quoted])]
             continue
         entries = entry  # another heading closes the entries
         heading = heading_text(_SPACES.sub(" ", heading))  # where a comment was

@@ -9,14 +9,21 @@ the answer to "How do I install the CLI on Linux?"). What the reader sees of the
 admonition's title, the text inside a line's element; the rest is left out. A tab's label, and a disclosure's
 summary, head what they hold ("Install › Linux"). A page the site does not publish (`draft: true`, Jekyll's
 `published: false`) is not indexed at all.
+
+Note-taking tools write their own too, read the same way: Obsidian's callouts (`> [!warning]- Freeze`, any kind,
+folded or not: its title is kept, as an admonition's), comments (`%% à revoir %%`) and embeds (`![[schema.png]]`,
+`![[Page#Section]]`: what they show is another file's); links between pages are `markdown_links`'; an image alone
+on its line shows its description (none when that is only its file's name, as Notion writes it).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Mapping
 
 from rag.corpus.formats.base import Line
+from rag.corpus.formats.markdown_links import navigation
 
 # Each pattern is read in time linear in the line (no two quantifiers that may take the same characters in turn):
 # a Markdown file may hold a line of megabytes.
@@ -54,7 +61,15 @@ _INDENTED_TAB = re.compile(r"(?:===\+?|\?\?\?\+?(?:[ \t]+[\w-]+)+)[ \t]+\"(?P<te
 _ADMONITION = re.compile(r"(?:!!!|\?\?\?\+?)[ \t]+[\w-]+(?:[ \t]+[\w-]+)*(?:[ \t]+\"(?P<text>[^\"]*)\")?"
                          r"|===\+?[ \t]+\"(?P<tab>[^\"]*)\"")
 _COLON_FENCE = re.compile(r":{3,}[ \t]*(?:\{[\w-]+\}|[\w-]+)?(?:\[(?P<bracket>[^\]]*)\])?(?:[ \t]+(?P<text>.*))?")
-_GITHUB_ALERT = re.compile(r">[ \t]*\[!(?:note|tip|important|warning|caution)\][ \t]*", re.IGNORECASE)
+# GitHub's alerts (`> [!NOTE]`) and Obsidian's callouts, of any kind, folded (`-`) or not, titled or not.
+_CALLOUT = re.compile(r">[ \t]*\[![A-Za-z][\w-]*\][+-]?(?:[ \t]+(?P<text>.*))?")
+_OBSIDIAN_COMMENT = re.compile(r"%%.*%%")
+# A thematic break (`---`, `* * *`, `___`), Notion's divider: a rule drawn, no text. Under a paragraph's line, `---`
+# alone underlines a setext heading instead.
+_BREAK = re.compile(r"(?:\*[ \t]*){3,}|(?:-[ \t]*){3,}|(?:_[ \t]*){3,}")
+_QUOTE = re.compile(r"(?:>[ \t]?)+")  # a block quote's markers, at a line's start
+_LONE_IMAGE = re.compile(r"!\[(?P<description>[^\]]*)\]\([^)]*\)")  # an image alone on its line
+_FILE_NAME = re.compile(r".*\.(?:png|jpe?g|gif|svg|webp|bmp|tiff?|heic|avif)", re.IGNORECASE)
 _SHORTCODE = re.compile(r"\{\{[<%][ \t]*/?[\w-]+(?P<arguments>[^}]*)[>%]\}\}")
 _QUOTED = re.compile(r"\"(?P<text>[^\"]*)\"")
 # A link reference definition (`[refunds]: ./refunds.md`): where a link leads, never shown (a footnote, `[^1]:`,
@@ -80,8 +95,16 @@ def visible(line: Line, within: bool = False, holds: bool = True) -> Line | None
     text = line.text
     if not within and (_ESM.fullmatch(text) or _LINK_DEFINITION.fullmatch(text)):
         return None
-    if _GITHUB_ALERT.fullmatch(text) or _MDX_COMMENT.fullmatch(text):
+    if _MDX_COMMENT.fullmatch(text) or _OBSIDIAN_COMMENT.fullmatch(text):
         return None
+    if _BREAK.fullmatch(text) and not (within and set(text) == {"-"}):
+        return None
+    if found := _CALLOUT.fullmatch(text):
+        return _part(line, found, "text")
+    if navigation(text):
+        return None
+    if found := _LONE_IMAGE.fullmatch(text):
+        return None if _FILE_NAME.fullmatch(found.group("description").strip()) else _part(line, found, "description")
     if found := _ADMONITION.fullmatch(text):
         return _part(line, found, "text", "tab") if holds or found.group("text") or found.group("tab") else line
     if found := _COLON_FENCE.fullmatch(text):
@@ -94,6 +117,17 @@ def visible(line: Line, within: bool = False, holds: bool = True) -> Line | None
     if found := _ELEMENT.fullmatch(text):
         return _part(line, found, "text")
     return line
+
+
+def unquoted(line: Line) -> Line | None:
+    """A line of a block quote (a callout's too) without its markers ("> Reviewers answer within a day": "Reviewers
+    answer within a day"), at its own offsets; None when nothing follows them."""
+    found = _QUOTE.match(line.text)
+    if found is None:
+        return line
+    kept = line.text[found.end():].strip()
+    lead = line.start + found.end() + len(line.text[found.end():]) - len(line.text[found.end():].lstrip())
+    return dataclasses.replace(line, text=kept, start=lead, end=lead + len(kept)) if kept else None
 
 
 def opens_module(line: str) -> bool:
@@ -149,4 +183,4 @@ def unpublished(flags: Mapping[str, object]) -> str | None:
     return None
 
 
-__all__ = ["ends_tab", "heading_text", "opens_module", "tab", "unpublished", "visible"]
+__all__ = ["ends_tab", "heading_text", "opens_module", "tab", "unpublished", "unquoted", "visible"]

@@ -1,0 +1,89 @@
+"""Links between the pages of an exported knowledge base, in its Markdown, read as the tool shows them.
+
+Notion's export links a page to another by its file's path, URL-encoded with Notion's ids
+(`[Livraison et retours](Livraison%20et%20retours%205d2e8f1a3b4c4d6e9f0a1b2c3d4e5f6a.md)`); Obsidian by the other
+note's name (`[[Code review]]`, `[[Rollbacks#How to roll back|rollback steps]]`), and it embeds one note or image in
+another (`![[deploy-pipeline.png]]`). The tool shows the link's text, and the embedded file where it is (a file
+read on its own). Indexed as written, the paths and brackets filled passages and answers ("Voir aussi [Livraison et
+retours](Livraison%20et%20retours%205d2e...md) pour l'étiquette"). A link to another page of the corpus (a wikilink, a
+relative path, an anchor) is read as its text; a line that is such a link alone (a list of subpages, "- [[Code
+review]]") is navigation, the page it names being read itself, and is left out; an embed shows nothing here. A link
+out of the corpus (`https://`, `mailto:`) stays as written: its address is what a reader may ask for.
+
+Every piece kept is the line's own text at its offsets; the pieces of one line carry what stood between them
+(`Line.follows`: a space, or nothing), so that a passage reads "Voir aussi Livraison et retours pour l'étiquette".
+"""
+
+from __future__ import annotations
+
+import re
+
+from rag.corpus.formats.base import Line
+
+# A wikilink (`[[target#heading|alias]]`), an embed (`![[file]]`), a Markdown link or image with an inline target
+# (`[text](target "title")`, `![alt](file.png)`): read in time linear in the line (no nested brackets).
+_LINK = re.compile(r"(?P<embed>!)?\[\[(?P<target>[^\]|#\n]*)(?:#[^\]|\n]*)?(?:\|(?P<alias>[^\]\n]*))?\]\]"
+                   r"|(?P<image>!)?\[(?P<text>[^\[\]\n]*)\]\((?P<href><[^>\n]*>|[^()\s]*)(?:[ \t]+\"[^\"\n]*\")?\)")
+_OUTSIDE = re.compile(r"[a-zA-Z][\w+.-]*:|//")  # a scheme (`https:`, `mailto:`) or a host: out of the corpus
+_CODE = re.compile(r"(`+).*?\1")  # a code span: its brackets are code
+_LIST_MARKER = re.compile(r"[-+*][ \t]+|\d{1,9}[.)][ \t]+")
+
+
+def _inside(found: re.Match[str]) -> bool:
+    """Whether a link found leads to the corpus (a wikilink, a relative path, an anchor), not out of it."""
+    href = found.group("href")
+    return href is None or not _OUTSIDE.match(href.strip("<>"))
+
+
+def _shown(found: re.Match[str]) -> tuple[int, int] | None:
+    """Where the text a link shows stands in the line (None for an embed or an image: what it shows is a file)."""
+    if found.group("embed") or found.group("image"):
+        return None
+    group = "alias" if found.group("alias") is not None else "target" if found.group("href") is None else "text"
+    return found.span(group)
+
+
+def navigation(text: str) -> bool:
+    """Whether a line (stripped) is one link alone to another page of the corpus, a list item's or not, or an
+    embed: navigation, or another file's content."""
+    rest = text[m.end():] if (m := _LIST_MARKER.match(text)) else text
+    found = _LINK.fullmatch(rest)
+    return found is not None and _inside(found) and (found.group("embed") is not None or not found.group("image"))
+
+
+def unlinked(line: Line) -> list[Line]:
+    """A line with its links to the corpus read as their text and its embeds left out, as pieces of the line at
+    their offsets (the line itself when it holds none)."""
+    text = line.text
+    code = [m.span() for m in _CODE.finditer(text)]
+    cuts: list[tuple[int, int, tuple[int, int] | None]] = []  # (start, end) of each link, where its text stands
+    for found in _LINK.finditer(text):
+        if _inside(found) and not any(a <= found.start() < b for a, b in code):
+            cuts.append((found.start(), found.end(), _shown(found)))
+    if not cuts:
+        return [line]
+    spans: list[tuple[int, int]] = []  # the visible spans of the line, in order
+    cursor = 0
+    for start, end, shown in cuts:
+        spans.append((cursor, start))
+        if shown is not None:
+            spans.append(shown)
+        cursor = end
+    spans.append((cursor, len(text)))
+    pieces: list[Line] = []
+    gap = ""  # what stood between the last piece kept and the next: a space if any was there
+    for a, b in spans:
+        piece = text[a:b]
+        if not piece.strip():
+            gap = gap or (" " if piece else "")
+            continue
+        lead, trail = len(piece) - len(piece.lstrip()), len(piece) - len(piece.rstrip())
+        joint = line.follows if not pieces else (" " if gap or lead else "")
+        pieces.append(Line(piece.strip(), line.start + a + lead, line.start + b - trail,
+                           item=line.item and not pieces, follows=joint,
+                           opens_table=line.opens_table and not pieces))
+        gap = " " if trail else ""
+    return pieces
+
+
+__all__ = ["navigation", "unlinked"]

@@ -1,0 +1,126 @@
+"""Knowledge bases as teams export them from their tools, read as the tool shows them (audit 49,
+`tests/data/audit49`): a Google Docs export was titled by its first heading and served its table of contents as the
+second passage for "Quelle longueur minimale pour un mot de passe ?"; a Confluence page was titled "Espace RH : Congés
+payés" with its "Créé par ..." line, its table of contents and its attachments' types as text; an Obsidian vault's
+answers read "> [!tip]- When not to roll back" and "![[deploy-pipeline.png]]"; a Notion database came twice (its
+view and `_all.csv`), titled "Faq 9e8d7c6b5a4f4e3d2c1b0a9f8e7d6c5b all", and its pages' `---` dividers were lines."""
+
+from rag.corpus.formats.html import parse_html
+from rag.corpus.formats.markdown import parse_markdown
+from rag.corpus.reader import Document, Skipped, read_files
+from tests.unit.test_markdown import _sections
+
+
+def _html(page: str) -> tuple[str | None, list[tuple[str | None, list[str]]]]:
+    parsed = parse_html(page)
+    return parsed.title, [(s.heading, [line.text for line in s.lines]) for s in parsed.sections]
+
+
+def test_a_google_docs_export_is_titled_by_its_title_paragraph_without_contents_or_comments():
+    page = ('<html><head><meta content="text/html; charset=UTF-8" http-equiv="content-type"><style type="text/css">'
+            '.c3{font-weight:700}</style></head><body class="c9 doc-content">'
+            '<p class="c4 title" id="h.title"><span class="c8">Charte informatique</span></p>'
+            '<p class="c2"><span class="c1"></span></p>'
+            '<p class="c4"><span class="c6"><a class="c6" href="#h.gjdgxs">Mots de passe</a></span></p>'
+            '<p class="c4"><span class="c6"><a class="c6" href="#h.30j0zll">Postes de travail</a></span></p>'
+            '<h1 class="c5" id="h.gjdgxs"><span class="c8">Mots de passe</span></h1>'
+            '<p class="c4"><span class="c1">Au moins 12 caractères.</span></p>'
+            '<h1 class="c5" id="h.30j0zll"><span class="c8">Postes de travail</span></h1>'
+            '<p class="c4"><span class="c1">Logiciels sur le portail GLPI</span><sup><a href="#cmnt1" id="cmnt_ref1">'
+            '[a]</a></sup><span class="c1">. Voir <a href="#h.gjdgxs">Mots de passe</a>.</span></p>'
+            '<p class="c4"><a href="#ftnt_ref1" id="ftnt1">[1]</a><span class="c1"> Poste 4242.</span></p>'
+            '<div class="c17"><p class="c4"><a href="#cmnt_ref1" id="cmnt1">[a]</a><span class="c1">On garde GLPI ?'
+            '</span></p></div></body></html>')
+    assert _html(page) == ("Charte informatique", [
+        ("Mots de passe", ["Au moins 12 caractères."]),
+        ("Postes de travail", ["Logiciels sur le portail GLPI. Voir Mots de passe.", "[1] Poste 4242."])])
+    # elsewhere, a paragraph of class "title" (Bulma's card titles) is text, and a link that works a tab is a line
+    other = ('<html><head><title>Offres</title></head><body><p class="title">Offre Pro</p><ul><li>'
+             '<a href="#pro" data-toggle="tab">Tarifs Pro</a></li></ul></body></html>')
+    assert _html(other) == ("Offres", [(None, ["Offre Pro", "Tarifs Pro"])])
+
+
+def test_a_confluence_export_page_keeps_its_content_without_the_space_s_name_byline_contents_or_attachments():
+    page = ('<html><head><title>Espace RH : Congés payés</title></head><body><div id="page"><div id="main">'
+            '<div id="main-header"><div id="breadcrumb-section"><ol id="breadcrumbs"><li class="first"><span>'
+            '<a href="index.html">Espace RH</a></span></li></ol></div><h1 id="title-heading" class="pagetitle">'
+            '<span id="title-text"> Espace RH : Congés payés </span></h1></div><div id="content" class="view">'
+            '<div class="page-metadata">Créé par <span class="author"> Claire Martin</span>, dernière modification '
+            'par <span class="editor"> Julien Petit</span> le 03 mai 2024</div>'
+            '<div id="main-content" class="wiki-content group"><div class="toc-macro rbtoc1718">'
+            '<ul class="toc-indentation"><li><span class="toc-outline">1</span><a href="#CP-Acquisition">'
+            'Acquisition</a></li><li><span class="toc-outline">2</span><a href="#CP-Report">Report</a></li></ul></div>'
+            '<h2 id="CP-Acquisition">Acquisition</h2><p>Chaque salarié acquiert 2,08 jours ouvrés par mois de '
+            'travail effectif, soit 25 jours ouvrés par an, du 1er juin au 31 mai.</p><h2 id="CP-Report">Report</h2>'
+            '<p>Cinq jours au plus peuvent être reportés sur la période suivante avec l\'accord du manager.</p>'
+            '<div class="confluence-information-macro confluence-information-macro-note"><p class="title">Été</p>'
+            '<div class="confluence-information-macro-body"><p>Demandes avant le 31 mars.</p></div></div></div>'
+            '<div class="pageSection group"><div class="pageSectionHeader"><h2 id="attachments" '
+            'class="pageSectionTitle">Pièces jointes:</h2></div><div class="greybox" align="left">'
+            '<a href="attachments/65540/65541.docx">formulaire-conges.docx</a> (application/vnd.openxmlformats-'
+            'officedocument.wordprocessingml.document)<br/></div></div></div></div><div id="footer" '
+            'role="contentinfo"><section class="footer-body"><p>Document généré par Confluence le 12 juin 2024 14:02'
+            '</p></section></div></div></body></html>')
+    title, sections = _html(page)
+    assert title == "Congés payés"
+    assert sections == [
+        ("Acquisition", ["Chaque salarié acquiert 2,08 jours ouvrés par mois de travail effectif, soit 25 jours "
+                         "ouvrés par an, du 1er juin au 31 mai."]),
+        ("Report", ["Cinq jours au plus peuvent être reportés sur la période suivante avec l'accord du manager.",
+                    "Été", "Demandes avant le 31 mars."])]
+    assert {s.parents for s in parse_html(page).sections} == {("Congés payés",)}
+    # a page that is not Confluence's keeps a title with " : " whole
+    assert _html("<html><head><title>FAQ : retours</title></head><body><h1>FAQ : retours</h1><p>Oui.</p>"
+                 "</body></html>")[0] == "FAQ : retours"
+
+
+def test_obsidian_callouts_comments_embeds_and_navigation_read_as_obsidian_shows_them():
+    note = ("# Deployments\n\nWe deploy from `main`.\n\n> [!warning] Freeze\n> Only hotfixes ship.\n\n"
+            "> [!tip]- When not to roll back\n> Restore the snapshot.\n\n> [!NOTE]\n> Batch calls count once.\n\n"
+            "%% TODO: migrations %%\n\n![[deploy-pipeline.png]]\n\n![[Code review#Checks]]\n\n- [[Code review]]\n"
+            "- [[On-call/Incident response|how we handle incidents]]\n\n"
+            "[Remboursements](Support%20client%203b1f/Remboursements%208f3c.md)\n\n"
+            "![Capture remboursement.png](Remboursements%208f3c/Capture_remboursement.png)\n\n"
+            "![Refund dialog](img/refund.png)\n\n[Statut du service](https://status.example.com)\n")
+    assert _sections(note) == [("Deployments", [
+        "We deploy from `main`.", "Freeze", "Only hotfixes ship.", "When not to roll back", "Restore the snapshot.",
+        "Batch calls count once.", "Refund dialog", "[Statut du service](https://status.example.com)"])]
+
+
+def _read(text: str) -> list[str]:
+    """Each section's lines as a passage joins them (`Line.follows`), each piece checked at its offsets."""
+    sections = parse_markdown(text).sections
+    for line in (line for section in sections for line in section.lines):
+        assert text[line.start:line.end] == line.text, line
+    return ["".join(("\n" if line.follows is None else line.follows) + line.text for line in s.lines)[1:]
+            for s in sections]
+
+
+def test_a_link_to_another_page_of_the_export_reads_as_its_text_and_a_link_out_stays_whole():
+    page = ("# Retours\n\nPour l'étranger, voir [Retours internationaux](Livraison%20et%20retours%205d2e/Retours"
+            "%20internationaux%207a1b.md).\nVoir aussi [[Rollbacks#How to roll back|rollback steps]] et ([[Délais]]) "
+            "![[schema.png]] ici.\nStatut sur [status](https://status.example.com), code `[x](y.md)`.\n")
+    assert _read(page) == ["Pour l'étranger, voir Retours internationaux.\nVoir aussi rollback steps et (Délais) ici."
+                           "\nStatut sur [status](https://status.example.com), code `[x](y.md)`."]
+
+
+def test_a_thematic_break_is_no_line_and_a_dash_underline_still_makes_a_heading():
+    page = "# Retours\n\nSous 30 jours.\n\n---\n\nAdresse : Lyon.\n\n* * *\n\n___\n\nDélais\n---\n\n14 jours.\n"
+    assert _sections(page) == [("Retours", ["Sous 30 jours.", "Adresse : Lyon."]), ("Délais", ["14 jours."])]
+
+
+def test_a_notion_export_reads_each_database_once_and_titles_it_without_notion_s_id(tmp_path):
+    base = tmp_path / "Support client 3b1f9e2a7c4d4e5f8a9b0c1d2e3f4a5b"
+    base.mkdir()
+    rows = "Question,Catégorie\nComment suivre mon colis ?,Livraison\n"
+    (base / "FAQ 9e8d7c6b5a4f4e3d2c1b0a9f8e7d6c5b.csv").write_text(rows, encoding="utf-8")
+    (base / "FAQ 9e8d7c6b5a4f4e3d2c1b0a9f8e7d6c5b_all.csv").write_text(rows, encoding="utf-8")
+    (base / "Notes 1a2b3c4d5e6f4a7b8c9d0e1f2a3b4c5d.txt").write_text("Rien de neuf.\n", encoding="utf-8")
+    (tmp_path / "tarifs.csv").write_text("Offre,Prix\nPro,10 €\n", encoding="utf-8")  # no twin: read
+    (tmp_path / "tarifs_all.csv").write_text("Offre,Prix\nPro,10 €\n", encoding="utf-8")
+    outcomes = list(read_files(tmp_path))
+    titles = sorted(o.title for o in outcomes if isinstance(o, Document))
+    assert titles == ["FAQ", "Notes", "Tarifs", "Tarifs all"]
+    [skipped] = [o for o in outcomes if isinstance(o, Skipped)]
+    assert skipped.source.endswith("FAQ 9e8d7c6b5a4f4e3d2c1b0a9f8e7d6c5b.csv")
+    assert "current view" in skipped.reason and "FAQ 9e8d7c6b5a4f4e3d2c1b0a9f8e7d6c5b_all.csv" in skipped.reason
