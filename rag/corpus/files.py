@@ -8,6 +8,7 @@ unseen. Reading what passes is `rag.corpus.reader`'s.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import stat
@@ -161,7 +162,30 @@ def refusals(root: Path, paths: Sequence[Path], max_bytes: int = MAX_FILE_BYTES)
                 (every := path.with_name(f"{view.group('database')}_all.csv")) in read:
             reasons[i] = (f"Notion's export of a database's current view: every row of it is in "
                           f"{shown_name(every.relative_to(root).as_posix())}, read instead")
+    vaults: dict[Path, Path | None] = {}
+    for i, path in enumerate(paths):
+        if reasons[i] is None and (templates := _templates_folder(root, path.parent, vaults)) is not None and \
+                path.is_relative_to(templates):
+            reasons[i] = (f"an Obsidian template (in {shown_name(templates.relative_to(root).as_posix())}, the "
+                          f"templates folder its vault's .obsidian/templates.json names): a note's mould, not a note")
     return reasons
+
+
+def _templates_folder(root: Path, folder: Path, vaults: dict[Path, Path | None]) -> Path | None:
+    """The templates folder of the Obsidian vault `folder` stands in, below `root` (the folder its
+    `.obsidian/templates.json` names, Obsidian's Templates plugin's), None if none; `vaults` remembers each folder's."""
+    if folder in vaults:
+        return vaults[folder]
+    found: Path | None = None
+    try:
+        named = json.loads((folder / ".obsidian" / "templates.json").read_text(encoding="utf-8")).get("folder")
+        if isinstance(named, str) and named.strip("/ "):
+            found = folder / named.strip("/ ")
+    except (OSError, ValueError, AttributeError):  # no vault here, or a settings file that cannot be read
+        if folder != root and folder.is_relative_to(root):
+            found = _templates_folder(root, folder.parent, vaults)
+    vaults[folder] = found
+    return found
 
 
 def _identity(path: Path) -> object | None:

@@ -124,3 +124,27 @@ def test_a_notion_export_reads_each_database_once_and_titles_it_without_notion_s
     [skipped] = [o for o in outcomes if isinstance(o, Skipped)]
     assert skipped.source.endswith("FAQ 9e8d7c6b5a4f4e3d2c1b0a9f8e7d6c5b.csv")
     assert "current view" in skipped.reason and "FAQ 9e8d7c6b5a4f4e3d2c1b0a9f8e7d6c5b_all.csv" in skipped.reason
+
+
+def test_notion_s_own_timestamps_under_a_title_are_no_text_and_the_team_s_properties_are():
+    page = ("# Remboursements\n\nTags: facturation\nCreated: 12 mars 2024 10:14\nOwner: Léa Girard\n"
+            "Last edited time: March 28, 2024 4:42 PM\n\nSous 14 jours.\n\nCreated: à la demande du client.\n")
+    assert _sections(page) == [("Remboursements", [
+        "Tags: facturation", "Owner: Léa Girard", "Sous 14 jours.", "Created: à la demande du client."])]
+
+
+def test_the_templates_of_an_obsidian_vault_are_refused_with_their_reason(tmp_path):
+    vault = tmp_path / "Handbook"
+    (vault / ".obsidian").mkdir(parents=True)
+    (vault / "Templates").mkdir()
+    (vault / ".obsidian" / "templates.json").write_text('{"folder": "Templates"}', encoding="utf-8")
+    (vault / "Templates" / "Incident postmortem.md").write_text("# {{title}}\n\n## Timeline\n- {{time}}\n",
+                                                               encoding="utf-8")
+    (vault / "Deployments.md").write_text("# Deployments\n\nMonday to Thursday.\n", encoding="utf-8")
+    (tmp_path / "Templates").mkdir()  # outside the vault: a folder of that name is read
+    (tmp_path / "Templates" / "lettre.md").write_text("# Lettre type\n\nMadame, Monsieur,\n", encoding="utf-8")
+    outcomes = list(read_files(tmp_path))
+    assert sorted(o.title for o in outcomes if isinstance(o, Document)) == ["Deployments", "Lettre type"]
+    [skipped] = [o for o in outcomes if isinstance(o, Skipped)]
+    assert skipped.source == "Handbook/Templates/Incident postmortem.md"
+    assert "Obsidian template" in skipped.reason and ".obsidian/templates.json" in skipped.reason

@@ -13,7 +13,9 @@ summary, head what they hold ("Install › Linux"). A page the site does not pub
 Note-taking tools write their own too, read the same way: Obsidian's callouts (`> [!warning]- Freeze`, any kind,
 folded or not: its title is kept, as an admonition's), comments (`%% à revoir %%`) and embeds (`![[schema.png]]`,
 `![[Page#Section]]`: what they show is another file's); links between pages are `markdown_links`'; an image alone
-on its line shows its description (none when that is only its file's name, as Notion writes it).
+on its line shows its description (none when that is only its file's name, as Notion writes it). Notion writes a
+page's properties under its title, a line each (`Tags: facturation`, `Owner: Léa Girard`): they are kept, what
+the team wrote, but for the times Notion stamps itself (`Created: 12 mars 2024 10:14`, `Last edited time: ...`).
 """
 
 from __future__ import annotations
@@ -67,6 +69,8 @@ _OBSIDIAN_COMMENT = re.compile(r"%%.*%%")
 # A thematic break (`---`, `* * *`, `___`), Notion's divider: a rule drawn, no text. Under a paragraph's line, `---`
 # alone underlines a setext heading instead.
 _BREAK = re.compile(r"(?:\*[ \t]*){3,}|(?:-[ \t]*){3,}|(?:_[ \t]*){3,}")
+# The times Notion stamps on a page, as its export writes them under the title (a date with its year).
+_NOTION_TIMES = re.compile(r"(?:Created|Created time|Last edited time|Last edited):[ \t].*\d{4}.*")
 _QUOTE = re.compile(r"(?:>[ \t]?)+")  # a block quote's markers, at a line's start
 _LONE_IMAGE = re.compile(r"!\[(?P<description>[^\]]*)\]\([^)]*\)")  # an image alone on its line
 _FILE_NAME = re.compile(r".*\.(?:png|jpe?g|gif|svg|webp|bmp|tiff?|heic|avif)", re.IGNORECASE)
@@ -95,7 +99,7 @@ def visible(line: Line, within: bool = False, holds: bool = True) -> Line | None
     text = line.text
     if not within and (_ESM.fullmatch(text) or _LINK_DEFINITION.fullmatch(text)):
         return None
-    if _MDX_COMMENT.fullmatch(text) or _OBSIDIAN_COMMENT.fullmatch(text):
+    if _MDX_COMMENT.fullmatch(text) or _OBSIDIAN_COMMENT.fullmatch(text) or _NOTION_TIMES.fullmatch(text):
         return None
     if _BREAK.fullmatch(text) and not (within and set(text) == {"-"}):
         return None
