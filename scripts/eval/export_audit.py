@@ -53,7 +53,7 @@ def shown(found: dict[str, Any]) -> list[str]:
 
 
 def score(port: int, questions: list[dict[str, Any]], k: int, verbose: bool) -> dict[str, Any]:
-    counts = {"first": 0, "top5": 0, "snippet": 0, "passage": 0, "answerable": 0}
+    counts = {"first": 0, "top5": 0, "answer_first": 0, "passage": 0, "snippet": 0, "answerable": 0}
     furniture = dict.fromkeys(FURNITURE, 0)
     for q in questions:
         found = ask(port, q["question"], k)
@@ -61,6 +61,7 @@ def score(port: int, questions: list[dict[str, Any]], k: int, verbose: bool) -> 
         answer = found.get("answer") or {}
         words = [norm(x) for x in q["answers"]]
         marks = {"first": docs[:1] == q["passage_ids"][:1], "top5": q["passage_ids"][0] in docs[:5],
+                 "answer_first": any(x in norm(p["text"]) for p in found["passages"][:1] for x in words),
                  "snippet": any(x in norm(answer.get("text", "")) for x in words),
                  "passage": any(x in norm(p["text"]) for p in found["passages"][:5] for x in words),
                  "answerable": bool(found.get("answerable"))}
@@ -73,7 +74,8 @@ def score(port: int, questions: list[dict[str, Any]], k: int, verbose: bool) -> 
         if verbose:
             rank = "1" if marks["first"] else "5" if marks["top5"] else "-"
             label = (answer.get("citation") or {}).get("label")
-            print(f'{q["id"]:>3} {rank} {"S" if marks["snippet"] else "."} {"A" if marks["passage"] else "."} '
+            print(f'{q["id"]:>3} {rank} {"F" if marks["answer_first"] else "."} {"A" if marks["passage"] else "."} '
+                  f'{"S" if marks["snippet"] else "."} '
                   f'{q["question"][:48]:48} | {docs[:2]} | {answer.get("text", "")[:80]!r} | {label} | {kinds}')
     return {"questions": len(questions), **counts, "furniture": furniture}
 
@@ -90,9 +92,9 @@ def main() -> None:
         questions = [json.loads(line) for line in handle if line.strip()]
     figures = score(args.port, questions, args.k, args.verbose)
     n = figures["questions"]
-    print(f'gold page first {figures["first"]}/{n}, in top 5 {figures["top5"]}/{n}, answer in snippet '
-          f'{figures["snippet"]}/{n}, in a top-5 passage {figures["passage"]}/{n}, '
-          f'answerable {figures["answerable"]}/{n}')
+    print(f'gold page first {figures["first"]}/{n}, in top 5 {figures["top5"]}/{n}; answer in the first passage '
+          f'{figures["answer_first"]}/{n}, in a top-5 passage {figures["passage"]}/{n}, in the snippet '
+          f'{figures["snippet"]}/{n}; answerable {figures["answerable"]}/{n}')
     shown_kinds = figures["furniture"].items()
     print("furniture shown (questions): " + ", ".join(f"{kind} {count}" for kind, count in shown_kinds))
     if args.output:
