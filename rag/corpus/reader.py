@@ -130,6 +130,14 @@ def _title_from_name(relative: str) -> str:
     return name[:1].upper() + name[1:] or relative
 
 
+def _numbered(relative: str, parsed: Parsed) -> str | None:
+    """The first heading of a file whose name is a number (a Confluence export's attachment, `65541.docx`; a
+    scan's `0042.pdf`), which names no document; None for a file named otherwise, or without a heading."""
+    if not relative.rsplit("/", 1)[-1].rsplit(".", 1)[0].isdigit():
+        return None
+    return next((section.heading for section in parsed.sections if section.heading), None)
+
+
 def _metadata(root: Path) -> dict[str, dict[str, str]]:
     path = root / METADATA_FILE
     if not path.is_file():
@@ -159,7 +167,7 @@ def read_document(root: Path, path: Path, meta: dict[str, str] | None = None, *,
     meta = meta or {}
     changes: list[str] = [assumed] if assumed else []
     changes += parsed.changes
-    title = str(meta.get("title") or parsed.title or _title_from_name(relative))
+    title = str(meta.get("title") or parsed.title or _numbered(relative, parsed) or _title_from_name(relative))
     for section in parsed.sections:
         section.heading, section.parents = heading_path(section, title), ()
     text, title, blanked = _blank_controls(text, title, parsed.sections)

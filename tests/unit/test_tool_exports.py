@@ -5,6 +5,8 @@ payés" with its "Créé par ..." line, its table of contents and its attachment
 answers read "> [!tip]- When not to roll back" and "![[deploy-pipeline.png]]"; a Notion database came twice (its
 view and `_all.csv`), titled "Faq 9e8d7c6b5a4f4e3d2c1b0a9f8e7d6c5b all", and its pages' `---` dividers were lines."""
 
+import pytest
+
 from rag.corpus.formats.html import parse_html
 from rag.corpus.formats.markdown import parse_markdown
 from rag.corpus.reader import Document, Skipped, read_files
@@ -148,3 +150,37 @@ def test_the_templates_of_an_obsidian_vault_are_refused_with_their_reason(tmp_pa
     [skipped] = [o for o in outcomes if isinstance(o, Skipped)]
     assert skipped.source == "Handbook/Templates/Incident postmortem.md"
     assert "Obsidian template" in skipped.reason and ".obsidian/templates.json" in skipped.reason
+
+
+def test_a_file_named_by_a_number_is_titled_by_its_first_heading(tmp_path):
+    """Confluence exports a page's attachments as `attachments/<page id>/<attachment id>.docx`: the form was titled
+    "65541"."""
+    docx = pytest.importorskip("docx")
+    folder = tmp_path / "attachments" / "65540"
+    folder.mkdir(parents=True)
+    for name in ("65541.docx", "formulaire.docx"):
+        document = docx.Document()
+        document.add_heading("Formulaire de demande de congés", 1)
+        document.add_paragraph("Dates demandées : du ____ au ____.")
+        document.save(folder / name)
+    titles = {o.source: o.title for o in read_files(tmp_path) if isinstance(o, Document)}
+    assert titles == {"attachments/65540/65541.docx": "Formulaire de demande de congés",
+                      "attachments/65540/formulaire.docx": "Formulaire"}
+
+
+def test_a_google_docs_paragraph_set_bold_by_its_class_heads_what_follows_as_a_bold_question_does():
+    """Google Docs writes bold as a class of its style sheet (`.c3{font-weight:700}`), never `<strong>`: an FAQ's
+    bold questions were lines of text, their answers under the document's last heading."""
+    page = ('<html><head><style type="text/css">.c1{color:#000000;font-weight:400}.c3{color:#000000;'
+            'font-weight:700;font-size:11pt}</style></head><body class="c9 doc-content">'
+            '<h1 id="h.a"><span class="c1">Paiement</span></h1>'
+            '<p class="c4"><span class="c3">Puis-je payer par chèque ?</span></p>'
+            '<p class="c4"><span class="c1">Non, par carte ou virement.</span></p>'
+            '<p class="c4"><span class="c3">Important : </span><span class="c1">aucun paiement en espèces.</span></p>'
+            '</body></html>')
+    assert _html(page)[1] == [("Puis-je payer par chèque ?", [
+        "Non, par carte ou virement.", "Important : aucun paiement en espèces."])]
+    assert [s.parents for s in parse_html(page).sections] == [("Paiement",)]
+    # a page that is not Google Docs' keeps its classes unread
+    other = page.replace(' class="c9 doc-content"', "")
+    assert _html(other)[1][0][0] == "Paiement"

@@ -5,9 +5,9 @@ holds (an FAQ accordion's question over its answer), and so is a paragraph all i
 FAQ's question set in `<strong>`). A line all in links to the page's own anchors is a table of contents (Google Docs
 puts one on top of its export), not text. What tools' exports write around a page is read as the page shows it: a
 Google Docs export's Title paragraph (`<p class="title">` in its `doc-content` body, the export having no `<title>`)
-is the document's title, and its comments (their `[a]` marks in the text, their text at the end) are no part of
-it; a Confluence export's title ("Espace RH : Congés payés", `<h1 id="title-heading">`) loses the
-space's name.
+is the document's title, a run in a class its style sets bold (`.c3{font-weight:700}`) is bold, and its comments
+(their `[a]` marks in the text, their text at the end) are no part of it; a Confluence export's title ("Espace RH :
+Congés payés", `<h1 id="title-heading">`) loses the space's name.
 A page's furniture (menus, banners, footers, form controls) is left out, by its element or role, or by its class or
 id where it is measured to be furniture (`rag.corpus.formats.furniture`); where the page marks its content (`<main>`,
 else `<article>`) and that holds most of its text, only that is read."""
@@ -37,6 +37,9 @@ _WIDGET_LINK = ("data-toggle", "data-bs-toggle", "aria-controls", "role")
 _GOOGLE_COMMENT = re.compile(r"cmnt(?P<mark>_ref)?\d+")  # a Google Docs comment's id, its mark's in the text
 _SUMMARY_LEVEL = 7  # a <summary> heads its <details> under every heading open, <h6> included
 _STRONG = {"strong", "b"}
+# Google Docs' export: its body's class, and a class its style sheet sets bold (`.c3{...;font-weight:700;...}`)
+_GOOGLE_DOCS = re.compile(r"<body[^>]*\sclass=\"[^\"]*\bdoc-content\b")
+_BOLD_CLASS = re.compile(r"\.([\w-]+)\{[^{}]*\bfont-weight:\s*(?:700|800|900|bold)\b")
 # Elements left out with all they hold. Not <button> (an accordion's question is one) nor elements marked `hidden` or
 # aria-hidden (its collapsed answers are): an FAQ page would lose its questions and answers.
 _SKIPPED = {"script", "style", "noscript", "template", "svg", "head", "nav", "footer", "select", "textarea", "dialog",
@@ -111,6 +114,9 @@ class _HtmlSections(HTMLParser):
         self._strong = 0  # <strong> or <b> elements open
         self._bold = self._plain = False  # whether the open block holds text in bold, and text that is not
         self._new_table = False  # a <table> opened, whose first row is yet to come (`Line.opens_table`)
+        # a Google Docs export's classes set bold, and for each <span> open whether it is one (`_BOLD_CLASS`)
+        self._bold_classes = set(_BOLD_CLASS.findall(source)) if _GOOGLE_DOCS.search(source) else set()
+        self._spans: list[bool] = []
         self._anchors = 0  # links to the page's own anchors open (a table of contents' entries)
         self._anchored = self._unanchored = False  # whether the open block holds text in such links, and text not
         self._google_docs = False  # a Google Docs export (`<body class="doc-content">`), whose Title paragraph titles
@@ -169,6 +175,9 @@ class _HtmlSections(HTMLParser):
             self._buffer.append(" ")
         if tag in _STRONG:
             self._strong += 1
+        if tag == "span" and self._bold_classes:
+            self._spans.append(bool(self._bold_classes & set((named.get("class") or "").split())))
+            self._strong += self._spans[-1]
         if tag == "dl":
             self._term = None  # a term joins a definition of its own list only
         if tag == "details":
@@ -204,6 +213,8 @@ class _HtmlSections(HTMLParser):
             self._buffer.append(" ")
         if tag in _STRONG and self._strong:
             self._strong -= 1
+        if tag == "span" and self._spans:
+            self._strong -= self._spans.pop()
         if tag == "a" and self._anchors:
             self._anchors -= 1
         self._mark = self._mark and tag != "a"
