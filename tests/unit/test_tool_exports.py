@@ -184,3 +184,9 @@ def test_a_google_docs_paragraph_set_bold_by_its_class_heads_what_follows_as_a_b
     # a page that is not Google Docs' keeps its classes unread
     other = page.replace(' class="c9 doc-content"', "")
     assert _html(other)[1][0][0] == "Paiement"
+
+
+def test_an_obsidian_comment_over_several_lines_is_no_text_but_in_code():
+    note = ("# Rollbacks\n\n%%\nTODO: the migration case.\nAsk Omar.\n%%\n\nRun `make rollback`.\n\n"
+            "%% draft: not reviewed\nstill hidden %%\n\n```\n%%\nkept as code\n```\n")
+    assert _sections(note) == [("Rollbacks", ["Run `make rollback`.", "```", "%%", "kept as code", "```"])]

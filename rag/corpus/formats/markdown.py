@@ -15,7 +15,16 @@ import yaml
 
 from rag.corpus.formats.base import Line, Outline, Parsed, Section
 from rag.corpus.formats.markdown_links import unlinked
-from rag.corpus.formats.markdown_sites import ends_tab, heading_text, opens_module, tab, unpublished, unquoted, visible
+from rag.corpus.formats.markdown_sites import (
+    ends_tab,
+    heading_text,
+    opens_comment,
+    opens_module,
+    tab,
+    unpublished,
+    unquoted,
+    visible,
+)
 from rag.corpus.formats.text import reads_as_heading
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(?P<body>.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.DOTALL)
@@ -220,9 +229,10 @@ def parse_markdown(text: str) -> Parsed:
     last_close = text.rfind("-->")  # a `<!--` after it is never closed
     closes = _Closes(text)
     module = False  # in an MDX module block (`markdown_sites.opens_module`), to the next blank line
+    note = False  # in an Obsidian comment block (`markdown_sites.opens_comment`), to the line that ends on `%%`
     for body, start in _lines(text, body_start):
-        if module:
-            module = bool(body.strip())
+        if module or note:
+            module, note = module and bool(body.strip()), note and not body.rstrip().endswith("%%")
             continue
         indent = _columns(body)
         relative = indent - max((column for column in items if column <= indent), default=0)
@@ -247,6 +257,9 @@ def parse_markdown(text: str) -> Parsed:
             tabbed = None
         if not (above or plain or indent) and opens_module(shown):
             module, above = True, []
+            continue
+        if not (above or plain) and opens_comment(shown):
+            note, above = True, []
             continue
         opened = tab(shown) if relative < 4 and not plain else None
         # an admonition's marker holds the lines indented below it; "!!! Ne jamais partager" over a paragraph is text

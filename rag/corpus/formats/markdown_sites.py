@@ -11,11 +11,12 @@ summary, head what they hold ("Install › Linux"). A page the site does not pub
 `published: false`) is not indexed at all.
 
 Note-taking tools write their own too, read the same way: Obsidian's callouts (`> [!warning]- Freeze`, any kind,
-folded or not: its title is kept, as an admonition's), comments (`%% à revoir %%`) and embeds (`![[schema.png]]`,
-`![[Page#Section]]`: what they show is another file's); links between pages are `markdown_links`'; an image alone
-on its line shows its description (none when that is only its file's name, as Notion writes it). Notion writes a
-page's properties under its title, a line each (`Tags: facturation`, `Owner: Léa Girard`): they are kept, what
-the team wrote, but for the times Notion stamps itself (`Created: 12 mars 2024 10:14`, `Last edited time: ...`).
+folded or not: its title is kept, as an admonition's), comments (`%% à revoir %%`, or `%%` over lines to the line
+that ends on `%%`) and embeds (`![[schema.png]]`, `![[Page#Section]]`: what they show is another file's); links
+between pages are `markdown_links`'; an image alone on its line shows its description (none when that is only its
+file's name, as Notion writes it). Notion writes a page's properties under its title, a line each (`Tags:
+facturation`, `Owner: Léa Girard`): they are kept, what the team wrote, but for the times Notion stamps itself
+(`Created: 12 mars 2024 10:14`, `Last edited time: ...`).
 """
 
 from __future__ import annotations
@@ -134,6 +135,13 @@ def unquoted(line: Line) -> Line | None:
     return dataclasses.replace(line, text=kept, start=lead, end=lead + len(kept)) if kept else None
 
 
+def opens_comment(line: str) -> bool:
+    """Whether a line (stripped, outside code, opening a block) opens an Obsidian comment over several lines: `%%`
+    not closed on its line, the comment running to the line that ends on `%%` (one closed on its line is
+    `visible`'s)."""
+    return line.startswith("%%") and not (len(line) > 3 and line.endswith("%%"))
+
+
 def opens_module(line: str) -> bool:
     """Whether a line (stripped, at the margin, opening a block) opens an MDX module block, which runs to the next
     blank line and shows nothing: an export (`export const Highlight = ({children}) => (` over a component's lines),
@@ -187,4 +195,4 @@ def unpublished(flags: Mapping[str, object]) -> str | None:
     return None
 
 
-__all__ = ["ends_tab", "heading_text", "opens_module", "tab", "unpublished", "unquoted", "visible"]
+__all__ = ["ends_tab", "heading_text", "opens_comment", "opens_module", "tab", "unpublished", "unquoted", "visible"]
