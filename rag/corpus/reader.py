@@ -90,12 +90,19 @@ class Corpus:
     skipped: list[Skipped] = field(default_factory=list)
 
 
+# The id Notion's export adds to each page's and database's name: `Remboursements 8f3c2a1b9d4e4f6a8b7c6d5e4f3a2b1c.md`,
+# its folder of subpages, `FAQ <id>_all.csv`.
+_NOTION_ID = re.compile(r" [0-9a-f]{32}(?=_all\.csv$|\.\w+$|/|$)", re.IGNORECASE)
+
+
 def slug(relative: str) -> str:
     """A document id from a relative path: `faq/Retours clients.md` -> `faq-retours-clients`, `Sécurité.md` ->
-    `securite` (accents folded), `返品ポリシー.md` -> `返品ポリシー` (other scripts' letters kept). At most
+    `securite` (accents folded), `返品ポリシー.md` -> `返品ポリシー` (other scripts' letters kept), without the ids
+    Notion's export adds to names (`Support client 3b1f.../Remboursements 8f3c....md` ->
+    `support-client-remboursements`; the pages of one name in one folder told apart by `unique_ids`). At most
     `SLUG_MAX` characters: a longer one keeps its start and a hash of the whole, so that a passage of the deepest
     path (or of characters that compatibility decomposition lengthens: "ﷺ" is 18 letters) can still be named."""
-    whole = _slug(relative)
+    whole = _slug(_NOTION_ID.sub("", relative))
     if len(whole) <= SLUG_MAX:
         return whole
     return f"{whole[:SLUG_MAX - 9].rstrip('-')}-{hashlib.sha256(whole.encode()).hexdigest()[:8]}"
@@ -115,18 +122,17 @@ def _slug(relative: str) -> str:
 
 
 
-_NOTION_ID = re.compile(r" [0-9a-f]{32}(?:_all)?$", re.IGNORECASE)
 
 
 def _title_from_name(relative: str) -> str:
     """A title from the file's name, or from its folder's for a folder's own page (`billing/_index.md`: "Billing",
     not "Index"), its first letter capital, the others as written ("FAQ"); without the id Notion's export adds to a
     name (`FAQ 9e8d7c6b5a4f4e3d2c1b0a9f8e7d6c5b_all.csv`: "FAQ")."""
-    parts = relative.split("/")
+    parts = _NOTION_ID.sub("", relative).split("/")
     name = parts[-1].rsplit(".", 1)[0]
     if name.casefold() in FOLDER_PAGES and len(parts) > 1:
         name = parts[-2]
-    name = re.sub(r"[-_]+", " ", _NOTION_ID.sub("", name)).strip()
+    name = re.sub(r"[-_]+", " ", name.removesuffix("_all") if parts[-1] != relative.split("/")[-1] else name).strip()
     return name[:1].upper() + name[1:] or relative
 
 

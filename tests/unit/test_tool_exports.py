@@ -9,7 +9,7 @@ import pytest
 
 from rag.corpus.formats.html import parse_html
 from rag.corpus.formats.markdown import parse_markdown
-from rag.corpus.reader import Document, Skipped, read_files
+from rag.corpus.reader import Document, Skipped, read_files, unique_ids
 from tests.unit.test_markdown import _sections
 
 
@@ -190,3 +190,20 @@ def test_an_obsidian_comment_over_several_lines_is_no_text_but_in_code():
     note = ("# Rollbacks\n\n%%\nTODO: the migration case.\nAsk Omar.\n%%\n\nRun `make rollback`.\n\n"
             "%% draft: not reviewed\nstill hidden %%\n\n```\n%%\nkept as code\n```\n")
     assert _sections(note) == [("Rollbacks", ["Run `make rollback`.", "```", "%%", "kept as code", "```"])]
+
+
+def test_a_notion_page_s_document_id_leaves_notion_s_ids_out_and_two_pages_of_one_name_stay_apart(tmp_path):
+    """`notion-support-client-3b1f9e2a7c4d4e5f8a9b0c1d2e3f4a5b-faq-9e8d7c6b5a4f4e3d2c1b0a9f8e7d6c5b-comment-suivre-
+    mon-colis-1a2b3c4d5e6f4a7b8c9d0e1f2a3b4c5d` was an id in every citation, passage id and MCP result."""
+    space = tmp_path / "Support client 3b1f9e2a7c4d4e5f8a9b0c1d2e3f4a5b"
+    (space / "FAQ 9e8d7c6b5a4f4e3d2c1b0a9f8e7d6c5b").mkdir(parents=True)
+    (space / "FAQ 9e8d7c6b5a4f4e3d2c1b0a9f8e7d6c5b" / "Comment suivre mon colis  1a2b3c4d5e6f4a7b8c9d0e1f2a3b4c5d.md"
+     ).write_text("# Comment suivre mon colis ?\n\nPar le lien de suivi.\n", encoding="utf-8")
+    for page_id in ("5e6f7a8b9c0d4e1f2a3b4c5d6e7f8a9b", "7a1b2c3d4e5f4a6b8c9d0e1f2a3b4c5d"):
+        (space / f"Notes {page_id}.md").write_text(f"# Notes\n\nPage {page_id[:4]}.\n", encoding="utf-8")
+    (space / "FAQ 9e8d7c6b5a4f4e3d2c1b0a9f8e7d6c5b_all.csv").write_text("Question\nComment suivre mon colis ?\n",
+                                                                        encoding="utf-8")
+    docs = [o for o in read_files(tmp_path) if isinstance(o, Document)]
+    unique_ids(docs)
+    assert sorted(d.doc_id for d in docs) == ["support-client-faq-all", "support-client-faq-comment-suivre-mon-colis",
+                                              "support-client-notes", "support-client-notes-2"]
