@@ -1,8 +1,9 @@
 """Ask a running server the questions of a knowledge base exported from a team's tool (audit 49: Notion, Confluence,
 Google Docs, Obsidian) and score what a user would see: the gold page first or in the top 5, the answer's words in
-the answer's snippet or in a top-5 passage, and the export's furniture shown to the user, counted by kind (a tool's
-page id in a title, a breadcrumb or "Créé par" line, a table of contents, wikilink or callout syntax, a link's
-encoded path) in the top-5 passages and the answer's snippet. One line a question with `-v`, then the counts.
+the first passage, in a top-5 passage or in the answer's snippet, and the export's furniture shown to the user,
+counted by kind (a tool's page id in a title or a document id, a "Créé par" line, a table of contents, wikilink or
+callout syntax, a link's encoded path, a divider) in the top-5 passages and the answer's snippet. One line a
+question with `-v`, then the counts.
 
     python -m scripts.eval.export_audit PORT tests/data/audit49/questions.jsonl [--k 5] [-v] [-o FILE]
 """
@@ -19,7 +20,7 @@ from typing import Any
 # What an export writes that a reader of the page never sees as text: each kind counted once a question where it
 # shows in a top-5 passage, its title or label, or the answer's snippet.
 FURNITURE = {
-    "tool id in a title": re.compile(r"\b[0-9a-f]{32}\b"),
+    "tool id in a title or id": re.compile(r"\b[0-9a-f]{32}\b"),
     "page metadata": re.compile(r"Créé par .*dernière modification|Document généré par|^(?:Created|Last edited time):",
                                 re.M),
     # "1Acquisition des jours" (Confluence's), or three lines or more of names alone (a list of headings or pages)
@@ -44,11 +45,11 @@ def norm(text: str) -> str:
 
 
 def shown(found: dict[str, Any]) -> list[str]:
-    """All a user reads of a response: each passage's text, title and label, the answer's snippet."""
+    """All a user reads of a response: each passage's text, title, label and document id, the answer's snippet."""
     parts = [(found.get("answer") or {}).get("text", "")]
     for passage in found["passages"]:
         citation = passage["citation"]
-        parts += [passage["text"], citation.get("title") or "", citation.get("label") or ""]
+        parts += [passage["text"], citation.get("title") or "", citation.get("label") or "", citation["doc_id"]]
     return [part for part in parts if part]
 
 
