@@ -207,3 +207,22 @@ def test_a_notion_page_s_document_id_leaves_notion_s_ids_out_and_two_pages_of_on
     unique_ids(docs)
     assert sorted(d.doc_id for d in docs) == ["support-client-faq-all", "support-client-faq-comment-suivre-mon-colis",
                                               "support-client-notes", "support-client-notes-2"]
+
+
+def test_a_confluence_expand_macro_s_label_heads_what_it_holds_as_a_summary_does():
+    """Confluence's FAQ pages put each answer in an expand macro under its question; the question was a line of
+    text, the answer cited under the page's heading."""
+    def expand(n: int, label: str, body: str) -> str:
+        return (f'<div id="expander-{n}" class="expand-container"><div id="expander-control-{n}" '
+                f'class="expand-control"><span class="expand-control-icon icon">&nbsp;</span>'
+                f'<span class="expand-control-text">{label}</span></div><div id="expander-content-{n}" '
+                f'class="expand-content"><div class="panel"><p>{body}</p></div></div></div>')
+    page = ('<html><head><title>FAQ</title></head><body><h2>Congés</h2>'
+            + expand(1, "Puis-je reporter mes congés ?", "Cinq jours au plus.")
+            + expand(2, "Et en cas de maladie ?", "Tout est reporté.")
+            + '<p>Voir aussi Lucca.</p></body></html>')
+    parsed = parse_html(page)
+    assert [(s.heading, s.parents, [line.text for line in s.lines]) for s in parsed.sections] == [
+        ("Puis-je reporter mes congés ?", ("Congés",), ["Cinq jours au plus."]),
+        ("Et en cas de maladie ?", ("Congés",), ["Tout est reporté."]),
+        ("Congés", (), ["Voir aussi Lucca."])]

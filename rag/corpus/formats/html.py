@@ -7,7 +7,8 @@ puts one on top of its export), not text. What tools' exports write around a pag
 Google Docs export's Title paragraph (`<p class="title">` in its `doc-content` body, the export having no `<title>`)
 is the document's title, a run in a class its style sets bold (`.c3{font-weight:700}`) is bold, and its comments
 (their `[a]` marks in the text, their text at the end) are no part of it; a Confluence export's title ("Espace RH :
-Congés payés", `<h1 id="title-heading">`) loses the space's name.
+Congés payés", `<h1 id="title-heading">`) loses the space's name, and its expand macro is a `<details>` (its
+`expand-control` the summary heading its `expand-content`).
 A page's furniture (menus, banners, footers, form controls) is left out, by its element or role, or by its class or
 id where it is measured to be furniture (`rag.corpus.formats.furniture`); where the page marks its content (`<main>`,
 else `<article>`) and that holds most of its text, only that is read."""
@@ -117,6 +118,10 @@ class _HtmlSections(HTMLParser):
         # a Google Docs export's classes set bold, and for each <span> open whether it is one (`_BOLD_CLASS`)
         self._bold_classes = set(_BOLD_CLASS.findall(source)) if _GOOGLE_DOCS.search(source) else set()
         self._spans: list[bool] = []
+        # <div>s open, and for each Confluence expand macro open (`<div class="expand-container">`, read as a
+        # <details> whose `<div class="expand-control">` is its summary) how many were open with it
+        self._divs = 0
+        self._expands: list[int] = []
         self._anchors = 0  # links to the page's own anchors open (a table of contents' entries)
         self._anchored = self._unanchored = False  # whether the open block holds text in such links, and text not
         self._google_docs = False  # a Google Docs export (`<body class="doc-content">`), whose Title paragraph titles
@@ -180,8 +185,11 @@ class _HtmlSections(HTMLParser):
             self._strong += self._spans[-1]
         if tag == "dl":
             self._term = None  # a term joins a definition of its own list only
-        if tag == "details":
+        classes = (named.get("class") or "").split()
+        self._divs += tag == "div"
+        if tag == "details" or (tag == "div" and "expand-container" in classes):
             self._details.append((self.outline.save(), self.sections[-1]))
+            self._expands += [self._divs] if tag == "div" else []
         if self._open and self._open[0] == "tr" and tag != "tr":
             # inside a row, blocks are part of its cells: the row is one line, its cells apart
             if tag in _CELLS:
@@ -191,7 +199,9 @@ class _HtmlSections(HTMLParser):
         elif tag in _BLOCKS or tag in _HEADINGS:
             self._flush(self._offset())
             self._open = (tag, self._offset())
-            self._title_paragraph = self._google_docs and tag == "p" and "title" in (named.get("class") or "").split()
+            self._title_paragraph = self._google_docs and tag == "p" and "title" in classes
+            if tag == "div" and "expand-control" in classes and self._expands:  # Confluence's expand macro's label
+                self._open = ("summary", self._offset())
 
     def handle_endtag(self, tag: str) -> None:
         if tag == "title" and self._in_title:
@@ -223,7 +233,10 @@ class _HtmlSections(HTMLParser):
             self._flush(end)
         if tag == "dl":
             self._term = None
-        if tag == "details" and self._details:
+        expanded = tag == "div" and bool(self._expands) and self._expands[-1] == self._divs
+        self._expands = self._expands[:-1] if expanded else self._expands
+        self._divs -= tag == "div" and self._divs > 0
+        if (tag == "details" or expanded) and self._details:
             self._flush(self._offset())
             saved, before = self._details.pop()
             if self.sections[-1] is not before:  # its summary opened a section: the one it stood in goes on
