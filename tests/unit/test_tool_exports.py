@@ -101,9 +101,13 @@ def _read(text: str) -> list[str]:
 def test_a_link_to_another_page_of_the_export_reads_as_its_text_and_a_link_out_stays_whole():
     page = ("# Retours\n\nPour l'étranger, voir [Retours internationaux](Livraison%20et%20retours%205d2e/Retours"
             "%20internationaux%207a1b.md).\nVoir aussi [[Rollbacks#How to roll back|rollback steps]] et ([[Délais]]) "
-            "![[schema.png]] ici.\nStatut sur [status](https://status.example.com), code `[x](y.md)`.\n")
+            "![[schema.png]] ici.\nStatut sur [status](https://status.example.com), code `[x](y.md)`.\n\n"
+            "Les prix sont dans\n[Tarifs 2024](Tarifs%202024.md)\n\n[Notes](Notes.md)\nsont à jour.\n\n"
+            "[Annexe](Annexe.md)\n")
+    # a link alone on a line of a paragraph that goes on is its text; alone in its paragraph, navigation
     assert _read(page) == ["Pour l'étranger, voir Retours internationaux.\nVoir aussi rollback steps et (Délais) ici."
-                           "\nStatut sur [status](https://status.example.com), code `[x](y.md)`."]
+                           "\nStatut sur [status](https://status.example.com), code `[x](y.md)`.\nLes prix sont dans"
+                           "\nTarifs 2024\nNotes\nsont à jour."]
 
 
 def test_a_thematic_break_is_no_line_and_a_dash_underline_still_makes_a_heading():

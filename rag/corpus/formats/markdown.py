@@ -264,7 +264,9 @@ def parse_markdown(text: str) -> Parsed:
         opened = tab(shown) if relative < 4 and not plain else None
         # an admonition's marker holds the lines indented below it; "!!! Ne jamais partager" over a paragraph is text
         holds = not shown.startswith(("!!!", "???")) or (_indent_below(text, start + len(body)) or 0) >= indent + 4
-        kept = [line for piece in pieces if (line := visible(piece, bool(above), holds))]
+        # a paragraph of its own (nothing above it, its end the line's): a lone link there is navigation
+        alone = not above and closes.paragraph_end(start + len(body)) == start + len(body)
+        kept = [line for piece in pieces if (line := visible(piece, bool(above), holds, alone))]
         if not (kept or opened):
             above = []
             continue

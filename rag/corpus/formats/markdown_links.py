@@ -6,8 +6,9 @@ note's name (`[[Code review]]`, `[[Rollbacks#How to roll back|rollback steps]]`)
 another (`![[deploy-pipeline.png]]`). The tool shows the link's text, and the embedded file where it is (a file
 read on its own). Indexed as written, the paths and brackets filled passages and answers ("Voir aussi [Livraison et
 retours](Livraison%20et%20retours%205d2e...md) pour l'étiquette"). A link to another page of the corpus (a wikilink, a
-relative path, an anchor) is read as its text; a line that is such a link alone (a list of subpages, "- [[Code
-review]]") is navigation, the page it names being read itself, and is left out; an embed shows nothing here. A link
+relative path, an anchor) is read as its text; such a link alone in a list item ("- [[Code review]]") or in a
+paragraph of its own (a page's list of its subpages) is navigation, the page it names being read itself, and is
+left out (one line of a paragraph that goes on reads as its text); an embed shows nothing here. A link
 out of the corpus (`https://`, `mailto:`) stays as written: its address is what a reader may ask for.
 
 Every piece kept is the line's own text at its offsets; the pieces of one line carry what stood between them
@@ -43,12 +44,14 @@ def _shown(found: re.Match[str]) -> tuple[int, int] | None:
     return found.span(group)
 
 
-def navigation(text: str) -> bool:
-    """Whether a line (stripped) is one link alone to another page of the corpus, a list item's or not, or an
-    embed: navigation, or another file's content."""
-    rest = text[m.end():] if (m := _LIST_MARKER.match(text)) else text
-    found = _LINK.fullmatch(rest)
-    return found is not None and _inside(found) and (found.group("embed") is not None or not found.group("image"))
+def navigation(text: str, alone: bool) -> bool:
+    """Whether a line (stripped) is an embed, or one link alone to another page of the corpus in a list item or in
+    a paragraph of its own (`alone`): navigation, or another file's content."""
+    item = _LIST_MARKER.match(text)
+    found = _LINK.fullmatch(text[item.end():] if item else text)
+    if found is None or not _inside(found):
+        return False
+    return found.group("embed") is not None or (not found.group("image") and (alone or item is not None))
 
 
 def unlinked(line: Line) -> list[Line]:

@@ -90,13 +90,15 @@ def heading_text(heading: str) -> str:
     return heading[:at].rstrip()
 
 
-def visible(line: Line, within: bool = False, holds: bool = True) -> Line | None:
+def visible(line: Line, within: bool = False, holds: bool = True, alone: bool = False) -> Line | None:
     """What a site shows of a line outside code: the line itself, or the part of it a reader sees (an admonition's
     title, the text inside its element), or None (an import, a closing fence, tags, an alert's marker, a link's
     definition). A line `within` a paragraph (a line of text above it) is no import and no link's definition: MDX
     reads modules and CommonMark link definitions as blocks of their own, a paragraph's line as text. An
     admonition's marker without a title holds the lines indented below it (`holds`); without them, it is a line
-    of prose opening on "!!!" ("!!! Ne jamais partager votre mot de passe"), which Markdown outside MkDocs shows."""
+    of prose opening on "!!!" ("!!! Ne jamais partager votre mot de passe"), which Markdown outside MkDocs shows.
+    A link to another page alone in a list item or in a paragraph of its own (`alone`) is navigation, no text
+    (`markdown_links.navigation`)."""
     text = line.text
     if not within and (_ESM.fullmatch(text) or _LINK_DEFINITION.fullmatch(text)):
         return None
@@ -106,7 +108,7 @@ def visible(line: Line, within: bool = False, holds: bool = True) -> Line | None
         return None
     if found := _CALLOUT.fullmatch(text):
         return _part(line, found, "text")
-    if navigation(text):
+    if navigation(text, alone):
         return None
     if found := _LONE_IMAGE.fullmatch(text):
         return None if _FILE_NAME.fullmatch(found.group("description").strip()) else _part(line, found, "description")
