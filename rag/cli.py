@@ -106,8 +106,8 @@ def _ingest(args: argparse.Namespace) -> int:
         _say(f"  since the build before: {_line(differences)}")
     for line, warning in report.reading():  # its model and language; a model of one language, a warning
         _say(f"rag: warning: {line}" if warning else f"  {line}", err=warning)
-    for skipped in report.skipped:
-        _say(f"  skipped {_line(skipped.source)}: {skipped.reason}", err=True)
+    for skipped in report.skipped_lines():  # many files of one reason (an export's images) in a line
+        _say(f"  {_line(skipped)}", err=True)
     for changed in report.changed:
         _say(f"  changed {_line(changed.source)}: {changed.change}", err=True)
     return 0

@@ -83,6 +83,23 @@ class IngestReport:
                           "ingest)", True))
         return lines
 
+    def skipped_lines(self, shown: int = 3) -> list[str]:
+        """The skipped files as `rag ingest` prints them, a line each ("skipped a.ods: unsupported format .ods; ..."),
+        but one line for the files of one reason when more than `shown + 1` share it ("skipped 212 files: unsupported
+        format .png; ... (images/a.png, images/b.png, images/c.png, and 209 more)"): a wiki's HTML export holds
+        hundreds of icons and style sheets, whose lines hid the one file that failed. `--json` lists every file."""
+        by_reason: dict[str, list[str]] = {}
+        for skipped in self.skipped:
+            by_reason.setdefault(skipped.reason, []).append(skipped.source)
+        lines = []
+        for reason, sources in by_reason.items():
+            if len(sources) <= shown + 1:
+                lines.extend(f"skipped {source}: {reason}" for source in sources)
+            else:
+                named = ", ".join(sources[:shown])
+                lines.append(f"skipped {len(sources)} files: {reason} ({named}, and {len(sources) - shown} more)")
+        return lines
+
     def to_dict(self) -> dict[str, Any]:
         out = dict(self.__dict__)
         out["skipped"] = [{"source": s.source, "reason": s.reason} for s in self.skipped]
