@@ -156,10 +156,11 @@ class Searcher:
 
     @staticmethod
     def _across(index: Index, question: str) -> bool:
-        """Whether `question` is in English asked of a French corpus or the reverse (`question_language`)."""
+        """Whether `question` is in English or French asked of a corpus in another language: English of a French
+        corpus or the reverse, either of a Spanish or German one (`question_language`; a corpus in a language without
+        a list of function words reads every question as its own)."""
         language = index.lexical.analyzer.language
-        return language in ACROSS_LANGUAGES and question_language(
-            question, language, ACROSS_LANGUAGES, index.lexical.holds_word) != language
+        return question_language(question, language, ACROSS_LANGUAGES, index.lexical.holds_word) != language
 
     def swap(self, index: Index, embedder: Embedder | None = None) -> Index:
         """Serve `index` to queries that do not pin one, from the next batch on, its questions read by `embedder`
@@ -339,7 +340,9 @@ class Searcher:
         if hits:
             hits.evidence = self.evidence(index, hybrid, question_terms, terms if alone is None else alone.terms,
                                           memory, corpus, alone)
-            hits.probability = rule_for(self.model_of(index), across).probability(hits.evidence)
+            # the rule across languages was fitted on English and French alone (`ACROSS_LANGUAGES`)
+            fitted = across and hits.language in ACROSS_LANGUAGES
+            hits.probability = rule_for(self.model_of(index), fitted).probability(hits.evidence)
             # a question of function words alone ("de", "comment faire ?") asks about nothing a passage could hold
             hits.answerable = bool(question_terms) and hits.probability >= self.answerable_threshold
         return hits

@@ -5,7 +5,7 @@ import pytest
 from rag.corpus.reader import read_corpus
 from rag.evaluation import memory_index, read_questions, run
 from rag.search.searcher import Searcher
-from tests.helpers.paths import CORPUS, DEVSET
+from tests.helpers.paths import CORPUS, DEVSET, SPANISH_PAGES
 
 
 @pytest.fixture(scope="module")
@@ -52,3 +52,25 @@ def test_a_question_across_languages_leans_on_the_multilingual_model(searcher, e
     assert weight(searcher, "Which identity documents do you accept?") == ACROSS_QUESTION_WEIGHT
     assert weight(searcher, "Quels documents d’identité acceptez-vous ?") == built
     assert weight(Searcher(index, embedder, dense_weight=0.6), "Which identity documents do you accept?") == 0.6
+
+
+def test_an_english_question_of_a_spanish_corpus_leans_on_the_model_too(embedder, settings):
+    """The same holds of a corpus in another language than English or French: "Can I return items bought on sale?"
+    of the Spanish pages met a cognate in the wrong section at the index's weight and comes to the answering one at
+    `ACROSS_QUESTION_WEIGHT` (docs/EVALUATION.md, "Answers on long help pages"). The `answerable` rule stays the
+    corpus's own: the rule across languages was fitted on English and French alone."""
+    from rag.search.answerable import rule_for
+    from rag.search.fusion import ACROSS_QUESTION_WEIGHT
+    from rag.search.searcher import Query
+
+    index = memory_index(read_corpus(SPANISH_PAGES).documents, settings, embedder)
+    assert index.lexical.analyzer.language == "es"
+    searcher = Searcher(index, embedder, candidates=settings.candidates)
+    english, spanish = searcher.search([Query("Can I return items bought on sale?", 1, explain=True),
+                                        Query("¿Puedo devolver un artículo comprado en rebajas?", 1, explain=True)])
+    assert english[0].explain is not None and spanish[0].explain is not None
+    assert english[0].explain.dense_weight == ACROSS_QUESTION_WEIGHT
+    assert spanish[0].explain.dense_weight == float(index.manifest["fusion"]["dense_weight"])
+    assert "se pueden devolver en las mismas condiciones" in english[0].text
+    assert english.evidence is not None
+    assert english.probability == rule_for(searcher.model, False).probability(english.evidence)
