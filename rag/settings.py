@@ -99,7 +99,8 @@ class Settings(BaseSettings):
     dense_weight: float | Literal["auto"] = Field(
         "auto",
         description="Weight of dense scores in hybrid fusion, 0..1; 'auto': by model and corpus language, and at "
-                    "least 0.8 for a question in English of a French corpus or the reverse (multilingual model).",
+                    "least 0.8 for a question in English or French of a corpus in another language (multilingual "
+                    "model).",
     )
     candidates: int = Field(50, ge=1, le=1000, description="Candidates taken from each retriever before fusion.")
     extra_scan_max: int = Field(
