@@ -136,7 +136,7 @@ def _search(args: argparse.Namespace) -> int:
     hits, best, answerable = found.passages, found.answer, found.answerable
     if best and answerable:
         _say(f"{best.text}\n    — [{best.rank}] {_line(best.citation.label)}\n")
-    elif best:  # the no-answer sentence, then the closest passages under their heading, in the corpus's language
+    elif best:  # the no-answer sentence, then the closest passages under their heading, in the question's language
         _say(f"{best.text}\n{wording(language)[2]}\n")
     for hit in hits:
         c = hit.citation
@@ -149,8 +149,8 @@ def _search(args: argparse.Namespace) -> int:
 
 def _search_local(settings: Settings, args: argparse.Namespace, question: str,
                   scoped: SearchFilter | None) -> tuple[SearchResponse, str]:
-    """Load the model and the index here (seconds), then search; the response, as the API's, and the corpus's
-    language."""
+    """Load the model and the index here (seconds), then search; the response, as the API's, and the language its
+    wording speaks (the question's, `Found.asked_in`)."""
     import time
 
     from rag.search.answer import response
@@ -162,8 +162,8 @@ def _search_local(settings: Settings, args: argparse.Namespace, question: str,
                            search_filter=scoped, wording=CLI, context=args.context or ())
     started = time.perf_counter()
     (hits,) = searcher.search(queries)
-    return response(question, hits, hits.answerable, hits.language, mode=queries[0].mode, model=searcher.model,
-                    seconds=time.perf_counter() - started), hits.language
+    return response(question, hits, hits.answerable, hits.asked_in, mode=queries[0].mode, model=searcher.model,
+                    seconds=time.perf_counter() - started), hits.asked_in
 
 
 def _search_remote(settings: Settings, args: argparse.Namespace, question: str,
@@ -180,7 +180,7 @@ def _search_remote(settings: Settings, args: argparse.Namespace, question: str,
     if scoped is not None:
         body["filter"] = scoped.model_dump(exclude_none=True)
     response = client.search(settings.url or "", body, api_key=settings.api_key)
-    # The response names no language: the corpus's is the one whose no-answer sentence the server wrote.
+    # The response names no language: its wording's is the one whose no-answer sentence the server wrote.
     said = response.answer.text if response.answer else ""
     language = next((lang for lang in LANGUAGES if wording(lang)[0] == said), "en")
     return response, language

@@ -282,7 +282,7 @@ def build_server(settings: Settings, run_search: Search, passage: GetPassage, cu
                                    wording=MCP, context=[m.strip() for m in context or ()])
             (hits,) = await run_search(queries)
             link = linker(settings, ctx, current().manifest)
-        best = best_answer(hits, hits.answerable, hits.language)
+        best = best_answer(hits, hits.answerable, hits.asked_in)
         return _result(ToolSearchResult(question=queries[0].question, answerable=hits.answerable,
                                         answer=best.text if best else None,
                                         answer_id=best.passage_id if best else None,

@@ -74,6 +74,7 @@ _WORDING: dict[str, tuple[str, str, str]] = {
     "nl": ("De documenten lijken deze vraag niet te beantwoorden.", "Bronnen:", "Dichtstbijzijnde bronnen:"),
 }
 NO_ANSWER = _WORDING["en"][0]
+WORDED = tuple(_WORDING)  # the languages the answer's wording is written in
 
 
 def wording(language: str) -> tuple[str, str, str]:
@@ -281,5 +282,6 @@ def response(question: str, hits: Sequence[Hit], answerable: bool, language: str
                           answerable=answerable, mode=mode, model=model, took_ms=round(seconds * 1000, 2))
 
 
-__all__ = ["ANSWER_DEPTH", "NO_ANSWER", "RETRIEVAL_POWER", "answer", "answer_span", "answers_heading", "escape",
-           "list_heading", "markdown", "no_answer", "no_answer_markdown", "quote", "response", "source_line", "wording"]
+__all__ = ["ANSWER_DEPTH", "NO_ANSWER", "RETRIEVAL_POWER", "WORDED", "answer", "answer_span", "answers_heading",
+           "escape", "list_heading", "markdown", "no_answer", "no_answer_markdown", "quote", "response", "source_line",
+           "wording"]

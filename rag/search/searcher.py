@@ -15,7 +15,7 @@ from rag.index.lexical import top_rows
 from rag.index.store import EXTRA_SCAN_MAX, Extras, Index
 from rag.passage import Chunk
 from rag.schemas import Highlight, Hit, Mode, Passage, RetrieverScores
-from rag.search.answer import answers_heading
+from rag.search.answer import WORDED, answers_heading
 from rag.search.answerable import (
     ACROSS_LANGUAGES,
     DEFAULT_THRESHOLD,
@@ -55,12 +55,15 @@ class Found(list[Hit]):
     `evidence` is what the decision read (the hybrid ranking's, whatever the mode that ranked the hits: the rule
     reads both retrievers), `probability` the rule's estimate that the corpus answers (`rag.search.answerable`),
     `answerable` that estimate against the searcher's threshold; without any hit there is no evidence and nothing
-    is answerable. `language` is the corpus's (its index's analyzer), which the answer speaks."""
+    is answerable. `language` is the corpus's (its index's analyzer); `asked_in` the question's, which the answer's
+    wording speaks (the no-answer sentence, "Sources:"): the corpus's unless the question's function words are of
+    another language the answer is written in (`rag.index.analyzer.question_language`)."""
 
     evidence: Evidence | None = None
     probability: float | None = None
     answerable: bool = False
     language: str = "en"
+    asked_in: str = "en"
 
 
 def _lexical(index: Index, query: Query) -> np.ndarray:
@@ -302,6 +305,8 @@ class Searcher:
         `corpus`, the whole corpus's hybrid ranking, for a filtered query)."""
         hits = Found()
         hits.language = index.lexical.analyzer.language
+        # a chatbot's user asking in English of a French corpus reads "The documents do not seem to answer" in English
+        hits.asked_in = question_language(query.question, hits.language, WORDED, index.lexical.holds_word)
         seen_texts: set[str] = set()
         weight = {"dense": 1.0, "lexical": 0.0}.get(query.mode, self.dense_weight(index, across))
         context = context_text(query.context)

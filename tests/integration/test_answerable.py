@@ -76,14 +76,16 @@ def test_dense_and_lexical_modes_decide_answerable_as_hybrid_does(searcher):
 def test_api_says_when_the_documents_do_not_answer(client):
     body = client.post("/v1/search", json={"question": "What is the capital of Australia?", "k": 2}).json()
     assert body["answerable"] is False and len(body["passages"]) == 2
-    # the seed corpus is French: so is what the answer says
-    sentence = "Les documents ne semblent pas répondre à cette question."
-    assert no_answer("fr") == sentence
-    assert body["answer"]["text"] == sentence and body["answer"]["markdown"].startswith(f"{sentence}\n\nSources les")
+    # the seed corpus is French, the question English: what the answer says is in the question's language
+    sentence = "The documents do not seem to answer this question."
+    assert no_answer("en") == sentence
+    assert body["answer"]["text"] == sentence and body["answer"]["markdown"].startswith(f"{sentence}\n\nClosest")
     batch = client.post("/v1/search/batch", json={"questions": ["What is the capital of Australia?",
-                                                                "chiffrement des paiements"]}).json()
-    assert [r["answerable"] for r in batch["results"]] == [False, True]
+                                                                "chiffrement des paiements",
+                                                                "Quelle est la capitale de l'Australie ?"]}).json()
+    assert [r["answerable"] for r in batch["results"]] == [False, True, False]
     assert batch["results"][1]["answer"]["text"] != sentence
+    assert batch["results"][2]["answer"]["text"] == no_answer("fr")  # a French question: the corpus's language
     assert "\n\nSources :\n1. " in batch["results"][1]["answer"]["markdown"]
     schema = client.get("/schema/openapi.json").json()["components"]["schemas"]["SearchResponse"]
     assert "answerable" in schema["required"] and "calibrated" in schema["properties"]["answerable"]["description"]

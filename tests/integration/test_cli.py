@@ -27,10 +27,15 @@ def test_search_prints_rag_k_default_passages_unless_given_k(index_args, monkeyp
     assert _ranks(capsys.readouterr().out) == ["1", "2", "3"]
 
 
-def test_an_unanswered_question_is_said_so_in_the_corpus_language(index_args, capsys):
-    assert cli.main(["search", *index_args, "-k", "2", "What is the capital of Australia?"]) == 0
+def test_an_unanswered_question_is_said_so_in_the_question_language(index_args, capsys):
+    """The seed corpus is French: a French question reads French, an English one English (its user's)."""
+    assert cli.main(["search", *index_args, "-k", "2", "Quelle est la capitale de l'Australie ?"]) == 0
     out = capsys.readouterr().out
     assert out.startswith("Les documents ne semblent pas répondre à cette question.\nSources les plus proches :\n")
+    assert _ranks(out) == ["1", "2"]
+    assert cli.main(["search", *index_args, "-k", "2", "What is the capital of Australia?"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("The documents do not seem to answer this question.\nClosest sources:\n")
     assert _ranks(out) == ["1", "2"]
 
 

@@ -53,8 +53,8 @@ def test_remote_search_says_an_unanswered_question_as_the_local_one_does(served,
     monkeypatch.setenv("RAG_API_KEY", KEY)
     local = run(capsys, "search", "--index", str(settings.index_dir), "What is the capital of Australia?")
     remote = run(capsys, "search", "--url", served, "What is the capital of Australia?")
-    assert remote == local and local[1].startswith("Les documents ne semblent pas répondre à cette question.\n"
-                                                   "Sources les plus proches :\n")
+    assert remote == local and local[1].startswith("The documents do not seem to answer this question.\n"
+                                                   "Closest sources:\n")  # the question's language
 
 
 def test_the_url_comes_from_rag_url_too(served, capsys, monkeypatch):
