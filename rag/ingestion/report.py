@@ -91,7 +91,7 @@ class IngestReport:
         by_reason: dict[str, list[str]] = {}
         for skipped in self.skipped:
             by_reason.setdefault(skipped.reason, []).append(skipped.source)
-        lines = []
+        lines: list[str] = []
         for reason, sources in by_reason.items():
             if len(sources) <= shown + 1:
                 lines.extend(f"skipped {source}: {reason}" for source in sources)
