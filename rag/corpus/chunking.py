@@ -298,8 +298,8 @@ class Chunker:
                 # the pieces of one line cut at its sentences stay one line: a chat shows them as the paragraph
                 text = group[0].text + "".join(_joint(line) + line.text for line in group[1:])
                 first, last = doc.page(start), doc.page(end - 1)
-                chunks.append(Chunk("", doc.doc_id, doc.title, doc.source, section.heading, doc.url, start, end,
-                                    text, first, last if last != first else None, header))
+                chunks.append(Chunk("", doc.doc_id, doc.title, doc.source, section.heading, section.url or doc.url,
+                                    start, end, text, first, last if last != first else None, header))
         return _with_ids(chunks)
 
 

@@ -18,6 +18,7 @@ from pathlib import Path
 from rag.corpus.formats.csv import parse_csv, parse_tsv
 from rag.corpus.formats.docx import OLD_WORD, parse_docx
 from rag.corpus.formats.html import parse_html
+from rag.corpus.formats.json import parse_json, parse_jsonl
 from rag.corpus.formats.markdown import parse_markdown
 from rag.corpus.formats.odt import FLAT, parse_odt
 from rag.corpus.formats.pdf import parse_pdf
@@ -26,11 +27,13 @@ from rag.index.locks import LOCK_FILE
 
 # The formats rag reads, by file suffix, with their parsers: a file of another suffix is refused unopened.
 # `.mdx`: Docusaurus' and Starlight's Markdown with components, read as Markdown (`formats.markdown_sites`).
+# `.ndjson`: JSON Lines under its other name.
 SUFFIXES = {".txt": parse_text, ".text": parse_text, ".md": parse_markdown, ".markdown": parse_markdown,
-            ".mdx": parse_markdown, ".html": parse_html, ".htm": parse_html, ".csv": parse_csv, ".tsv": parse_tsv}
+            ".mdx": parse_markdown, ".html": parse_html, ".htm": parse_html, ".csv": parse_csv, ".tsv": parse_tsv,
+            ".json": parse_json, ".jsonl": parse_jsonl, ".ndjson": parse_jsonl}
 # parsed from the file's bytes, not from decoded text
 BINARY_SUFFIXES = {".pdf": parse_pdf, ".docx": parse_docx, ".odt": parse_odt}
-FORMATS = ".txt, .md, .html, .csv, .tsv, .pdf, .docx, .odt"
+FORMATS = ".txt, .md, .html, .csv, .tsv, .json, .jsonl, .pdf, .docx, .odt"
 # Formats rag does not read, with what to do instead of the generic "unsupported format".
 CONVERT = {".doc": OLD_WORD, ".fodt": FLAT}
 METADATA_FILE = "sources.toml"

@@ -184,6 +184,11 @@ def read_document(root: Path, path: Path, meta: dict[str, str] | None = None, *,
         shown = repr(url) if len(str(url)) <= 80 else repr(str(url)[:80]) + "..."
         changes.append(f"url {shown} left out: {why}")
         url = None
+    if refused := [(section, section.url, why) for section in parsed.sections
+                   if section.url and (why := url_refusal(section.url))]:
+        changes.append(f"{len(refused):,} section url(s) left out, the first {refused[0][1][:80]!r}: {refused[0][2]}")
+        for section, *_ in refused:
+            section.url = None
     return Document(
         doc_id=slug(relative),
         source=relative,

@@ -21,7 +21,7 @@ from rag.settings import Settings
 from tests.helpers.paths import unseal
 from tests.helpers.pdfs import OUTLINE, PAGES, make_pdf
 
-UNSUPPORTED = "unsupported format .ods; rag reads .txt, .md, .html, .csv, .tsv, .pdf, .docx, .odt"
+UNSUPPORTED = "unsupported format .ods; rag reads .txt, .md, .html, .csv, .tsv, .json, .jsonl, .pdf, .docx, .odt"
 
 
 PAGE_THREE = "Quel jour les fonds des ventes sont-ils virés sur le compte bancaire du marchand ?"

@@ -18,9 +18,10 @@ class Line:
     the line before it, which the chunker cut at a sentence end or between words, what stood between the two (a
     space, or nothing within a word or after a Chinese full stop): a passage joins them so, not with a line break
     (None: a line of its own, or a piece after a word left out). `doubled`: where `source[start:end]` is `text` with
-    the characters at these positions written twice (a quote inside a quoted CSV cell, `""`), in order, so that a
-    piece of the line is cited exactly too. `opens_table`: the first row of a table of a format whose rows carry no
-    bar of their own (HTML, Word, OpenDocument), so that back to back tables stay apart (`rag.passage.table_heads`)."""
+    the characters at these positions written as two (a quote inside a quoted CSV cell, `""`; an escape in a JSON
+    string, `\\"`, `\\t`), in order, so that a piece of the line is cited exactly too. `opens_table`: the first row
+    of a table of a format whose rows carry no bar of their own (HTML, Word, OpenDocument), so that back to back
+    tables stay apart (`rag.passage.table_heads`)."""
 
     text: str
     start: int
@@ -39,12 +40,15 @@ _TITLE_PARTS = re.compile(r"\s+[|–—·-]\s+")
 @dataclass
 class Section:
     """Lines under one heading (or under none, `heading=None`); `parents` are the headings it stands under,
-    outermost first (a `###` under a `##`), which the reader puts in front of it (`heading_path`)."""
+    outermost first (a `###` under a `##`), which the reader puts in front of it (`heading_path`). `url`: the
+    address of the section's own page, where a file holds several (a JSON record's `html_url`), cited instead of
+    the document's."""
 
     heading: str | None
     lines: list[Line] = field(default_factory=list)
     heading_start: int | None = None
     parents: tuple[str, ...] = ()
+    url: str | None = None
 
 
 class Outline:

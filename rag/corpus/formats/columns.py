@@ -19,7 +19,7 @@
   are the headings the entry stands under, as the `<h2>` of a help page grouped by topic, rather than lines: its
   citation's section is "Compte › Changer de mot de passe ?", the topic is embedded with every passage of the entry,
   however long (a line would be in one passage only), and the body holds what answers. Not a column that identifies
-  the category (a name holding a word of `_KEYS`: "Section Id", "Category ID", "category_url"), nor one whose values
+  the category (a name holding a word of `KEYS`: "Section Id", "Category ID", "category_url"), nor one whose values
   are mostly numbers or identifiers (a help desk's "Section" of "360000999"): no heading a person reads. They stay
   "Name : value" lines, as an "ID" column does: a keyword search for the number finds its row, and the passage
   shows all the row holds, for a few tokens.
@@ -40,6 +40,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from itertools import chain, islice
 
 from rag.corpus.formats.base import Line, Parsed, Section
@@ -54,7 +55,7 @@ CATEGORY = ("categorie", "categories", "category", "categoria", "kategorie", "ru
 _SUB = ("sous", "sub")  # "sous-catégorie", "subcategory" once folded
 # words of a column that identifies a category rather than naming it ("Section Id", "Category ID", "category_url"):
 # never a category, whatever its other words
-_KEYS = ("id", "ids", "identifier", "identifiant", "uuid", "guid", "key", "code", "url", "uri", "link", "lien", "slug",
+KEYS = ("id", "ids", "identifier", "identifiant", "uuid", "guid", "key", "code", "url", "uri", "link", "lien", "slug",
         "number", "numero", "num")
 _IDENTIFIER = re.compile(r"\S*\d\S*")  # one word holding a digit: "360000999", "CAT-12", "3f2a9c1e-..."
 _NAME_CHARS, _NAME_WORDS, _HEADING_CHARS = 60, 8, 200
@@ -104,11 +105,12 @@ def _rank(name: str, names: Sequence[str]) -> tuple[int, int] | None:
     return (min(words), 1) if words else None
 
 
+@lru_cache(maxsize=4096)  # a JSON file's records share their keys: each record's are judged
 def _category(name: str) -> bool:
     """Whether a column names the topic its rows stand under: a category ("Catégorie", "Thème de la question") or a
-    sub-category ("Sous-catégorie", "Subcategory"); not its identifier ("Section Id", `_KEYS`)."""
+    sub-category ("Sous-catégorie", "Subcategory"); not its identifier ("Section Id", `KEYS`)."""
     words = folded(name).split()
-    if any(word in _KEYS for word in words):
+    if any(word in KEYS for word in words):
         return False
     if words[:1] and words[0] in _SUB:
         words = words[1:]
@@ -121,23 +123,36 @@ def _identifiers(values: Iterable[str]) -> bool:
     """Whether most of a column's non-empty values are numbers or identifiers, one word holding a digit: a category
     column of a help desk export that holds the category's number, no heading to read."""
     filled = [value.strip() for value in values if value.strip()]
-    return 2 * sum(1 for value in filled if _IDENTIFIER.fullmatch(value)) > len(filled)
+    return 2 * sum(1 for value in filled if identifier(value)) > len(filled)
+
+
+def identifier(value: str) -> bool:
+    """Whether a value is a number or an identifier, one word holding a digit ("360000999", "CAT-12", a date)."""
+    return _IDENTIFIER.fullmatch(value.strip()) is not None
 
 
 def faq_columns(header: Sequence[str], rows: Sequence[Sequence[str]] = ()) -> Columns | None:
     """The question, answer and category columns a header names, over `rows` (those judged: a category column whose
     values are mostly identifiers is none); None unless it names a question and an answer."""
-    def best(names: Sequence[str], taken: int | None = None) -> int | None:
-        ranked = [(rank, i) for i, name in enumerate(header) if i != taken and (rank := _rank(name, names)) is not None]
-        return min(ranked)[1] if ranked else None
-
-    question = best(QUESTION)
-    answer = best(ANSWER, question)
+    question = best_column(header, QUESTION)
+    answer = best_column(header, ANSWER, question)
     if question is None or answer is None:
         return None
-    categories = tuple(i for i, name in enumerate(header) if i not in (question, answer) and _category(name)
-                       and not _identifiers(row[i] for row in rows if i < len(row)))
-    return Columns(question, answer, categories)
+    return Columns(question, answer, category_columns(header, rows, (question, answer)))
+
+
+def best_column(header: Sequence[str], names: Sequence[str], taken: int | None = None) -> int | None:
+    """The column of `header` (other than `taken`) whose name matches one of `names` most strongly (`_rank`), the
+    leftmost between equals; None if none matches."""
+    ranked = [(rank, i) for i, name in enumerate(header) if i != taken and (rank := _rank(name, names)) is not None]
+    return min(ranked)[1] if ranked else None
+
+
+def category_columns(header: Sequence[str], rows: Sequence[Sequence[str]], taken: Sequence[int]) -> tuple[int, ...]:
+    """The columns of `header` (but those `taken`) that name a category, less those whose values over `rows` are
+    mostly identifiers."""
+    return tuple(i for i, name in enumerate(header) if i not in taken and _category(name)
+                 and not _identifiers(row[i] for row in rows if i < len(row)))
 
 
 def is_header(first: Sequence[str], rest: Sequence[Sequence[str]]) -> bool:
@@ -193,7 +208,7 @@ def table_sections(rows: Iterable[Sequence[Cell]]) -> Parsed:
     for number, row in chain(ahead, filled):
         if header is not None and any(cell.lines for cell in row[len(header):]):
             wider.append(number)
-        section = _entry(row, header or [], columns) if columns is not None else _record(row, header or [])
+        section = faq_entry(row, header or [], columns) if columns is not None else _record(row, header or [])
         if section is not None:
             sections.append(section)
     if not sections:
@@ -213,7 +228,7 @@ def _title(above: Sequence[tuple[int, Sequence[Cell]]]) -> str | None:
     return None
 
 
-def _entry(row: Sequence[Cell], header: Sequence[str], columns: Columns) -> Section | None:
+def faq_entry(row: Sequence[Cell], header: Sequence[str], columns: Columns) -> Section | None:
     """An FAQ row as a section: the question its heading, the answer then its other cells its lines."""
     def at(i: int) -> Cell | None:
         return row[i] if i < len(row) and row[i].lines else None
@@ -254,5 +269,5 @@ def labelled(name: str, cell: Cell) -> list[Line]:
     return lines
 
 
-__all__ = ["ANSWER", "CATEGORY", "LABEL", "QUESTION", "Cell", "Columns", "faq_columns", "folded", "header_row",
-           "is_header", "labelled", "table_sections"]
+__all__ = ["ANSWER", "CATEGORY", "KEYS", "LABEL", "QUESTION", "Cell", "Columns", "best_column", "category_columns",
+           "faq_columns", "faq_entry", "folded", "header_row", "identifier", "is_header", "labelled", "table_sections"]

@@ -88,8 +88,8 @@ class _Span:
 
 def _cell(value: str, span: _Span) -> Cell:
     """A cell whose lines are cited in the text: exactly where its value is its raw text (a doubled quote counted
-    twice), else at the whole of its span; an HTML cell's at its elements (`_value_lines`)."""
-    lines, html = _value_lines(value)
+    twice), else at the whole of its span; an HTML cell's at its elements (`value_lines`)."""
+    lines, html = value_lines(value)
     if span.inner is None:
         return Cell(value, tuple(Line(line.text, span.start, span.end, line.item) for line in lines))
     start = span.inner[0]
@@ -102,7 +102,7 @@ def _cell(value: str, span: _Span) -> Cell:
     return Cell(value, tuple(cited))
 
 
-def _value_lines(value: str) -> tuple[list[Line], bool]:
+def value_lines(value: str) -> tuple[list[Line], bool]:
     """A cell's non-blank lines, their offsets in its value, and whether it holds HTML (`markup`), read then by the
     HTML reader (`rag.corpus.formats.html.parse_html`): its blocks' texts, cited at their elements, and its headings
     (an article body's `<h2>`), each a line cited from its element to its section's first line."""
@@ -278,4 +278,4 @@ def _scan(text: str, start: int, end: int, unquoted: re.Pattern[str], cells: int
 
 
 __all__ = ["DELIMITERS", "LONGEST_CELL", "MAX_COLUMNS", "ONE_COLUMN", "delimiter", "markup", "parse_csv",
-           "parse_table", "parse_tsv"]
+           "parse_table", "parse_tsv", "value_lines"]

@@ -1,0 +1,195 @@
+"""Read a knowledge base exported as JSON (.json) or JSON Lines (.jsonl, .ndjson): one section per record, each line
+cited at its string in the file.
+
+Help desks and CMSs export their articles through an API as JSON (Zendesk's `{"articles": [...], "next_page": ...}`,
+Intercom's and Freshdesk's lists, Contentful's `{"items": [...]}`, Strapi's `{"data": [...]}`), an FAQ is often a
+`[{"question": ..., "answer": ...}]`, and a passage collection a JSON Lines file, a record a line (`{"id", "title",
+"text"}`). What a record becomes is `rag.corpus.formats.records`'s: a row whose keys are its column names, read as
+`rag.corpus.formats.columns` reads a CSV row.
+
+- The records: the objects of a top-level array; of an object, those of its value that is the largest array of
+  objects (`"articles"`, `"data"`, `"items"`, `"results"`: the others, a help desk's sideloaded `"sections"`, are
+  named in the report); of a JSON Lines file, the object on each line (blank lines allowed). A file holding no such
+  array (`package.json`, a configuration), or whose records hold no title and no text, is refused saying what rag
+  reads.
+- A JSON Lines line that is not JSON or not an object is left out and named in the report with its line number: a
+  line cut or damaged in an export of a million records should not drop the 999,999 others, and the report says
+  what was left out. A file whose bad lines outnumber its records (a JSON document pretty-printed under .jsonl) is
+  refused, with the first bad line. A .json file that is not JSON is refused, with the line and column.
+- Citations: each string's span in the file is found without a second parser. The standard library's C decoder
+  reads the values (objects as their key and value pairs, in order, duplicates kept); every JSON string of a valid
+  document is then a match of `_STRING`, in document order, as no quote stands outside a string: the walk of the
+  values in that order pairs each string with its match (`_spanned`). A line of a string is cited from its first
+  character to its last in the file, escapes included (`\\n`, `\\"`, `\\u00e9`): where each of the line's escapes
+  takes two characters (`\\"`, `\\\\`, `\\t`), it carries their places in `Line.doubled`, so that a piece of it the
+  chunker cuts is cited at its own stretch too, as a CSV cell's doubled quotes; a line holding a `\\u` escape (six
+  characters for one) is cited whole, never off its text.
+- Bounds: a file is at most `RAG_MAX_FILE_BYTES` (`rag.corpus.files.refusal`); nesting deeper than `MAX_DEPTH`
+  (Python's decoder raises RecursionError past about a thousand levels, and a record is two or three deep) is
+  refused before it is decoded (`_depth`).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from itertools import count
+
+from rag.corpus.formats.base import Parsed
+from rag.corpus.formats.records import JsonObject, Spanned, record_sections
+
+MAX_DEPTH = 64  # levels of nesting: far past any export's (a record in a list in an object, its author inside it)
+_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)  # a JSON string token, linear in its length
+_NESTING = re.compile(r"[\[\]{}]")
+_BAD_LINES_SHOWN = 5
+
+
+@dataclass(frozen=True, slots=True)
+class _Bad:
+    line: int
+    why: str
+
+
+def parse_json(text: str) -> Parsed:
+    """A .json file: its records (the module's docstring) as sections. Raises `ValueError` saying why a file cannot
+    be read as records."""
+    _check_depth(text, 0, len(text), "")
+    try:
+        value = json.loads(text, object_pairs_hook=JsonObject)
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"not valid JSON: {exc.msg} at line {exc.lineno:,}, column {exc.colno:,}") from exc
+    _spanned(value, _tokens(text, 0, len(text)))
+    records, changes = _records(value)
+    return record_sections(records, text, changes)
+
+
+def parse_jsonl(text: str) -> Parsed:
+    """A JSON Lines file (.jsonl, .ndjson): an object a line, a bad line left out and reported (the module's
+    docstring). Raises `ValueError` for a file whose bad lines outnumber its records."""
+    records: list[JsonObject] = []
+    bad: list[_Bad] = []
+    for number, start, end in _lines(text):
+        line = text[start:end]
+        if not line.strip():
+            continue
+        try:
+            _check_depth(text, start, end, f"line {number:,}: ")
+            value = json.loads(line, object_pairs_hook=JsonObject)
+        except json.JSONDecodeError as exc:
+            bad.append(_Bad(number, f"not valid JSON ({exc.msg}, column {exc.colno:,})"))
+            continue
+        except ValueError as exc:
+            bad.append(_Bad(number, str(exc).removeprefix(f"line {number:,}: ")))
+            continue
+        if not isinstance(value, JsonObject):
+            bad.append(_Bad(number, f"{_kind(value)}, not an object: each line of a JSON Lines file is one record"))
+            continue
+        _spanned(value, _tokens(text, start, end))
+        records.append(value)
+    if bad and len(bad) >= len(records):
+        first = bad[0]
+        raise ValueError(f"not JSON Lines: line {first.line:,}: {first.why} ({len(bad):,} bad lines, "
+                         f"{len(records):,} records; a JSON document is read as .json)")
+    changes = []
+    if bad:
+        shown = "; ".join(f"line {b.line:,}: {b.why}" for b in bad[:_BAD_LINES_SHOWN])
+        more = f"; and {len(bad) - _BAD_LINES_SHOWN:,} more" if len(bad) > _BAD_LINES_SHOWN else ""
+        changes.append(f"{len(bad):,} line{'s' if len(bad) > 1 else ''} left out, not a JSON record: {shown}{more}")
+    return record_sections(records, text, changes)
+
+
+def _lines(text: str) -> Iterator[tuple[int, int, int]]:
+    """Each line's number and span (its line break left out): JSON Lines break at `\\n` (a `\\r` before it is white
+    space to JSON); a line break of another kind is none, as JSON strings never hold one raw."""
+    start = 0
+    for number in count(1):
+        end = text.find("\n", start)
+        if end < 0:
+            if start < len(text):
+                yield number, start, len(text)
+            return
+        yield number, start, end
+        start = end + 1
+
+
+def _kind(value: object) -> str:
+    return {JsonObject: "an object", list: "an array", str: "a string", Spanned: "a string", bool: "a boolean",
+            type(None): "null"}.get(type(value), "a number")
+
+
+def _check_depth(text: str, start: int, end: int, where: str) -> None:
+    """Raise `ValueError` when the value in `text[start:end]` nests arrays and objects deeper than `MAX_DEPTH`,
+    counted outside its strings, before the decoder recurses into them."""
+    depth = deepest = 0
+    plain = _STRING.sub("", text[start:end]) if '"' in text[start:end] else text[start:end]
+    for match in _NESTING.finditer(plain):
+        depth += 1 if match[0] in "[{" else -1
+        if depth > deepest:
+            deepest = depth
+            if deepest > MAX_DEPTH:
+                raise ValueError(f"{where}nested more than {MAX_DEPTH} levels deep: rag reads records (objects of "
+                                 "text) in an array, at most a few levels down")
+
+
+def _tokens(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    """The spans of the JSON strings in `text[start:end]`, their quotes left out, in order."""
+    for match in _STRING.finditer(text, start, end):
+        yield match.start() + 1, match.end() - 1
+
+
+def _spanned(value: object, tokens: Iterator[tuple[int, int]]) -> None:
+    """Turn each string in the arrays and objects of `value` (a key aside) into a `Spanned` holding its span, in
+    place, walked in document order without recursion: the i-th string met is the i-th token."""
+    stack: list[tuple[list[object], int]] = [(value, 0)] if isinstance(value, list) else []
+    while stack:
+        node, i = stack.pop()
+        if i == len(node):
+            continue
+        stack.append((node, i + 1))
+        item = node[i]
+        key = None
+        if isinstance(node, JsonObject):
+            next(tokens)  # the key's
+            key, item = item  # type: ignore[misc]
+        if isinstance(item, str):
+            item = Spanned(item, *next(tokens))
+        elif isinstance(item, list):
+            stack.append((item, 0))
+        node[i] = item if key is None else (key, item)
+
+
+def _records(value: object) -> tuple[list[JsonObject], list[str]]:
+    """The records of a .json document (the module's docstring), and what the report says of the arrays left
+    unread. Raises `ValueError` naming what the file holds instead."""
+    if isinstance(value, list) and not isinstance(value, JsonObject):
+        objects = [item for item in value if isinstance(item, JsonObject)]
+        if not objects:
+            raise ValueError(f"no records: a top-level array of {_kinds(value)}; {EXPECTED}")
+        return objects, []
+    if not isinstance(value, JsonObject):
+        raise ValueError(f"no records: the file holds {_kind(value)}; {EXPECTED}")
+    arrays = [(key, [item for item in items if isinstance(item, JsonObject)]) for key, items in value
+              if isinstance(items, list) and not isinstance(items, JsonObject)]
+    arrays = [(key, objects) for key, objects in arrays if objects]
+    if not arrays:
+        keys = ", ".join(key for key, _ in value[:8]) + (", ..." if len(value) > 8 else "")
+        raise ValueError(f"no records: an object of keys {keys or '(none)'}, none an array of objects; {EXPECTED}")
+    key, objects = max(arrays, key=lambda pair: len(pair[1]))
+    others = [f'"{k}" ({len(o):,})' for k, o in arrays if k != key]
+    changes = [f'records read from "{key}" ({len(objects):,} objects); other arrays of objects not read: '
+               f"{', '.join(others)}"] if others else []
+    return objects, changes
+
+
+def _kinds(values: list[object]) -> str:
+    kinds = sorted({_kind(item) for item in values})
+    return " and ".join(kind.split(" ", 1)[-1] + "s" for kind in kinds) if kinds else "nothing (empty)"
+
+
+EXPECTED = ("rag reads a JSON file as records, objects holding a title or a text (keys such as title, name, question; "
+            'body, text, content, answer, description): a top-level array of them, an object holding one ("articles":'
+            " [...], \"data\": [...]), or one a line in a .jsonl file")
+
+__all__ = ["EXPECTED", "MAX_DEPTH", "parse_json", "parse_jsonl"]

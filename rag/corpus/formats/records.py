@@ -1,0 +1,240 @@
+"""What a JSON record becomes: a row whose keys are its column names, read as a CSV row is
+(`rag.corpus.formats.columns`), a question and its answer, each string cited at its characters in the file.
+
+- **Title and text.** The key naming a title (`TITLE`: a CSV's question names, and name, heading, headline) heads
+  the record's section; the key naming its text (`TEXT`: a CSV's answer names, body, text, content, answer,
+  description, and html, markdown) gives its first lines, its paragraphs (an HTML value, `<p>...</p>` as help
+  desks export an article's body, read as a CSV cell's is, each block a line); keys match as a CSV header's names
+  do, folded and by word (`body_html`, `description_text`, `"Question (FR)"`). Category keys (`CATEGORY`:
+  category, section, topic, ...) are the headings it stands under. Every other text value is a "name : value" line
+  after the text (`label_names : facturation`); a list of strings is a line a string. A record with neither a
+  title nor a text is left out, and counted in the report.
+- **Not text.** Numbers, booleans and null (ids, counts, flags); strings that are identifiers or dates (one word
+  holding a digit: "360000999", "2024-03-01T10:00:00Z"), web addresses, or the values of keys naming an identifier
+  or a code (a word of `columns.KEYS`: id, url, slug, key, ...; locale, lang, language); a value that repeats the
+  title (Zendesk's `name` beside `title`). They are left out: they are no words a question is asked with.
+- **Nested objects** (an `author`, a list of `translations`) are another thing's data, not the record's text: left
+  out, and the keys named in the report. A record holding no title and no text of its own but a nested object that
+  does (Contentful's `fields`, Strapi's `attributes`) is read as that object's fields, with its own.
+- **Its address.** A key naming a link (a word of url, link, href, permalink, uri) whose value is a web address is the
+  record's own page, cited as its section's URL (`Section.url`) instead of the document's: a key naming a page
+  (html_url, web_url, public_url, permalink) before another, and never an API's address (`/api/` in its path, or a
+  path ending in `.json`, as Zendesk's `url`).
+- **Drafts.** A record flagged `draft: true` or `published: false` is not published by its site, as a Markdown
+  page so flagged (`rag.corpus.formats.markdown_sites.unpublished`): left out, and counted in the report.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from itertools import accumulate
+
+from rag.corpus.formats.base import Line, Parsed, Section
+from rag.corpus.formats.columns import (
+    ANSWER,
+    KEYS,
+    QUESTION,
+    Cell,
+    Columns,
+    best_column,
+    category_columns,
+    faq_entry,
+    folded,
+    identifier,
+    labelled,
+)
+from rag.corpus.formats.csv import value_lines
+from rag.corpus.formats.markdown_sites import unpublished
+
+TITLE = (*QUESTION, "name", "heading", "headline")
+TEXT = (*ANSWER, "html", "markdown")
+_CODES = ("locale", "locales", "lang", "language")  # keys whose values are codes ("fr", "en-us"), no text
+_LINKS = ("url", "link", "href", "permalink", "uri")
+_PAGES = ("html", "web", "public", "permalink", "page")  # a key naming the page people read, not the API's
+_WEB = re.compile(r"https?://\S+", re.IGNORECASE)
+# an escape, and its length: a surrogate pair written as two `\u` escapes is one character of the value
+_ESCAPE = re.compile(r"\\u[dD][89abAB][0-9a-fA-F]{2}\\u[dD][c-fC-F][0-9a-fA-F]{2}|\\u[0-9a-fA-F]{4}|\\.", re.DOTALL)
+
+
+class JsonObject(list[tuple[str, object]]):
+    """A JSON object as its key and value pairs, in the file's order (duplicate keys kept, each its own string)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Spanned:
+    """A JSON string's value and the span of its characters in the file, quotes left out."""
+
+    value: str
+    start: int
+    end: int
+
+
+def string_cell(text: str, string: Spanned) -> Cell:
+    """A string's value and its lines (an HTML value's blocks, as a CSV cell's, `value_lines`), each cited from its
+    first character to its last in `text`, escapes included; where each escape in a line takes two characters (`\\"`,
+    `\\\\`, `\\t`), their places in the line are its `Line.doubled`, so that a piece of it is cited exactly too; a
+    line holding a longer escape (`\\u00e9`) is cited whole."""
+    lines, html = value_lines(string.value)
+    raw = text[string.start:string.end]
+    if "\\" not in raw:
+        cited = tuple(Line(line.text, string.start + line.start, string.start + line.end, line.item) for line in lines)
+        return Cell(string.value, cited)
+    spans = [match.span() for match in _ESCAPE.finditer(raw)]
+    extra = [0, *accumulate(end - start - 1 for start, end in spans)]  # the characters escapes add up to each
+    at = [start - added for (start, _), added in zip(spans, extra, strict=False)]  # each escape's place in the value
+    long = [end - start > 2 for start, end in spans]
+
+    def place(offset: int) -> int:  # an offset in the value -> in the file: each escape before it adds its length
+        return string.start + offset + extra[bisect_left(at, offset)]
+
+    cited_lines = []
+    for line in lines:
+        first, last = bisect_left(at, line.start), bisect_left(at, line.end)
+        doubled = () if html or any(long[first:last]) else tuple(at[n] - line.start for n in range(first, last))
+        cited_lines.append(Line(line.text, place(line.start), place(line.end), line.item, doubled=doubled))
+    return Cell(string.value, tuple(cited_lines))
+
+
+def record_sections(records: Sequence[JsonObject], text: str, changes: list[str]) -> Parsed:
+    """The sections of a file's records (the module's docstring), and what the report says of those left out,
+    after `changes`. Raises `ValueError` when no record has a title or a text."""
+    sections: list[Section] = []
+    drafts: list[JsonObject] = []
+    textless: list[JsonObject] = []
+    nested: dict[str, None] = {}
+    for record in records:
+        if unpublished({key: value for key, value in record if isinstance(value, bool)}):
+            drafts.append(record)
+        elif (section := _section(record, text, nested)) is not None:
+            sections.append(section)
+        else:
+            textless.append(record)
+    if not sections:
+        from rag.corpus.formats.json import EXPECTED  # the one wording of what rag reads
+
+        said = f"{len(drafts):,} drafts or unpublished records and " if drafts else ""
+        raise ValueError(f"no records with a title or a text: {said}{len(textless):,} records without one; {EXPECTED}")
+    changes = list(changes)
+    if drafts:
+        changes.append(f"{_count(drafts)} left out, flagged draft: true or published: false (not published by the "
+                       f"site){_first(drafts, text)}")
+    if textless:
+        changes.append(f"{_count(textless)} without a title or a text left out (keys such as title, name, question; "
+                       f"body, text, content, answer, description){_first(textless, text)}")
+    if nested:
+        changes.append(f"nested objects not read, another thing's data than a record's text: {', '.join(nested)}")
+    return Parsed(sections, blocks=True, changes=changes)
+
+
+def _count(records: Sequence[JsonObject]) -> str:
+    return f"{len(records):,} record{'s' if len(records) > 1 else ''}"
+
+
+def _first(records: Sequence[JsonObject], text: str) -> str:
+    """Where the first of `records` is, for a person to find it: the line of its first string, if it has one."""
+    start = next((value.start for _, value in records[0] if isinstance(value, Spanned)), None)
+    return "" if start is None else f" (the first at line {text.count(chr(10), 0, start) + 1:,})"
+
+
+def _section(record: JsonObject, text: str, nested: dict[str, None]) -> Section | None:
+    """A record as a section, headed by its title, under its categories, its text and other values its lines."""
+    names = _names(record)
+    title, body = _layout(names)[:2]
+    if title is None and body is None:
+        inner = next((i for i, (_, value) in enumerate(record) if isinstance(value, JsonObject)
+                      and any(i is not None for i in _layout(_names(value))[:2])), None)
+        if inner is None:
+            return None
+        fields = record[inner][1]
+        record = JsonObject([*record[:inner], *record[inner + 1:], *(fields if isinstance(fields, JsonObject) else [])])
+        names = _names(record)
+        title, body = _layout(names)[:2]
+    skipped, links = _layout(names)[2:]
+    heading = " ".join(s.value.strip() for s in _strings(record[title][1])) if title is not None else None
+    cells: list[Cell] = []
+    for i, (key, value) in enumerate(record):
+        kept: list[Spanned] = []
+        strings = _strings(value)
+        if i in (title, body):
+            kept = strings
+        elif i not in skipped:
+            kept = [string for string in strings if _text(string.value, heading)]
+        if isinstance(value, JsonObject) or (isinstance(value, list) and any(isinstance(v, list) for v in value)):
+            nested[key] = None
+        cells.append(_cells(text, kept))
+    cells.append(Cell("", ()))  # the cell of a title or a text the record lacks
+    missing = len(record)
+    categories = category_columns(names, [[cell.value for cell in cells]], [i for i in (title, body) if i is not None])
+    columns = Columns(missing if title is None else title, missing if body is None else body, categories)
+    section = faq_entry(cells, [_label(key) for key, _ in record], columns)
+    if section is not None:
+        pages = (v.value.strip() for i in links if isinstance(v := record[i][1], Spanned) and _page(v.value))
+        section.url = next(pages, None)
+    return section
+
+
+def _names(record: JsonObject) -> tuple[str, ...]:
+    """A record's keys as a header names its columns: a key whose value holds no string is no title or text (an
+    empty name)."""
+    return tuple(key if isinstance(value, Spanned) or (isinstance(value, list) and value and all(
+        isinstance(item, Spanned) for item in value)) else "" for key, value in record)
+
+
+@lru_cache(maxsize=1024)
+def _layout(names: tuple[str, ...]) -> tuple[int | None, int | None, frozenset[int], tuple[int, ...]]:
+    """Of a record's keys (`_names`): its title's, its text's, those whose values are no text (identifiers, codes),
+    and those that may name its page, the page's first (records of one export share their keys: computed once)."""
+    title = best_column(names, TITLE)
+    body = best_column(names, TEXT, title)
+    words = [folded(name).split() for name in names]
+    skipped = frozenset(i for i, w in enumerate(words) if any(word in KEYS or word in _CODES for word in w))
+    links = [i for i, w in enumerate(words) if any(word in _LINKS for word in w) and not (w and w[-1] == "id")]
+    links.sort(key=lambda i: not any(word in _PAGES for word in words[i]))
+    return title, body, skipped, tuple(links)
+
+
+def _text(value: str, heading: str | None) -> bool:
+    """Whether a value other than the title or the text is text to index: not an identifier or a date, a web
+    address, or the title again."""
+    value = value.strip()
+    return bool(value) and not identifier(value) and not _WEB.fullmatch(value) and value != heading
+
+
+def _cells(text: str, strings: Sequence[Spanned]) -> Cell:
+    """One cell of the lines of `strings` (one, or a list's)."""
+    if len(strings) == 1:
+        return string_cell(text, strings[0])
+    cells = [string_cell(text, string) for string in strings]
+    return Cell("\n".join(cell.value for cell in cells), tuple(line for cell in cells for line in cell.lines))
+
+
+@lru_cache(maxsize=1024)
+def _label(key: str) -> str:
+    """A key as a line names it: `label_names` -> "Label names"."""
+    label = " ".join(key.replace("_", " ").split())
+    return label[:1].upper() + label[1:]
+
+
+def _strings(value: object) -> list[Spanned]:
+    """The strings a record's value holds: itself, or a list's strings (not a nested object's)."""
+    if isinstance(value, Spanned):
+        return [value]
+    if isinstance(value, list) and not isinstance(value, JsonObject):
+        return [item for item in value if isinstance(item, Spanned)]
+    return []
+
+
+def _page(value: str) -> bool:
+    """Whether a value is the address of a page people read: a web address, not an API's (`/api/` in its path, a
+    path ending in `.json`)."""
+    if not _WEB.fullmatch(address := value.strip()):
+        return False
+    path = address.split("?", 1)[0].split("#", 1)[0]
+    return "/api/" not in path.casefold() and not path.casefold().endswith(".json")
+
+
+__all__ = ["TEXT", "TITLE", "JsonObject", "Spanned", "labelled", "record_sections", "string_cell"]

@@ -1,0 +1,71 @@
+"""How long reading a JSON Lines knowledge base takes, and how much memory, as it grows: is it linear?
+
+    nice .venv/bin/python -m scripts.bench.json_records [--records 200000] [--rounds 3]
+
+Writes, in memory, JSON Lines files of a quarter, half and all of `--records` records shaped as a passage collection
+(`{"id", "title", "text", "updated_at", "draft"}`: a title of 8 words, a text of two paragraphs of 30 words,
+an accent written as `\\u00e9` in one record of ten and a quoted word in another), then reads each with
+`rag.corpus.formats.json.parse_jsonl` (decoding, the records, their sections and each line's span; no model): the
+median of `--rounds` times, the peak of memory Python allocated during one read (tracemalloc; the text itself
+excluded), and both per record.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import statistics
+import time
+import tracemalloc
+
+from rag.corpus.formats.json import parse_jsonl
+
+WORDS = ("demande", "compte", "données", "personnelles", "droit", "accès", "courrier", "organisme", "délai", "réponse",
+         "effacement", "rectification", "plainte", "formulaire", "justificatif", "identité", "mois", "employeur")
+
+
+def records(count: int, seed: int = 1) -> str:
+    """`count` records as a JSON Lines text, one a line."""
+    rng = random.Random(seed)
+    lines = []
+    for n in range(count):
+        title = " ".join(rng.choice(WORDS) for _ in range(8)).capitalize() + " ?"
+        text = "\n\n".join(" ".join(rng.choice(WORDS) for _ in range(30)) + "." for _ in range(2))
+        if n % 10 == 1:
+            text = text.replace("é", "\u00e9")
+        record = {"id": f"kb-{n}", "title": title, "text": text if n % 10 != 2 else f'Cliquez sur "Valider". {text}',
+                  "updated_at": "2024-03-01T10:00:00Z", "draft": False}
+        lines.append(json.dumps(record, ensure_ascii=n % 10 != 1))
+    return "\n".join(lines) + "\n"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--records", type=int, default=200_000)
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args()
+    print("| records | MB | seconds (median) | µs per record | peak MB | bytes per record |")
+    print("|---:|---:|---:|---:|---:|---:|")
+    for count in (args.records // 4, args.records // 2, args.records):
+        text = records(count)
+        times = []
+        for _ in range(args.rounds):
+            start = time.perf_counter()
+            parsed = parse_jsonl(text)
+            times.append(time.perf_counter() - start)
+        assert len(parsed.sections) == count
+        del parsed
+        tracemalloc.start()
+        parsed = parse_jsonl(text)
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        del parsed
+        seconds = statistics.median(times)
+        print(f"| {count:,} | {len(text.encode()) / 1e6:.1f} | {seconds:.2f} | {seconds / count * 1e6:.1f} | "
+              f"{peak / 1e6:.0f} | {peak / count:,.0f} |", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,169 @@
+"""Knowledge bases exported as JSON and JSON Lines: which values are records, what of a record is indexed, where each
+line is cited (escapes included), and the files refused, each with its reason."""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+
+import pytest
+
+from rag.corpus.chunking import Chunker
+from rag.corpus.formats.json import MAX_DEPTH, parse_json, parse_jsonl
+from rag.corpus.reader import Document, read_corpus, read_document
+
+ARTICLE = {"id": 360001, "url": "https://aide.exemple.fr/api/v2/help_center/fr/articles/360001.json",
+           "html_url": "https://aide.exemple.fr/hc/fr/articles/360001-mot-de-passe", "author_id": 42, "draft": False,
+           "vote_sum": 3, "section_id": 9001, "created_at": "2024-01-15T10:00:00Z", "name": "Changer mon mot de passe",
+           "title": "Changer mon mot de passe", "locale": "fr", "user_segment_id": None, "label_names": ["compte"],
+           "body": "<p>Ouvrez <strong>Mon compte</strong> puis Sécurité.</p><p>Saisissez le nouveau mot de passe.</p>"}
+
+
+def _words(texts: list[str]) -> list[int]:
+    return [len(text.split()) for text in texts]
+
+
+def _lines(parsed) -> list[tuple[str | None, list[str]]]:
+    return [(section.heading, [line.text for line in section.lines]) for section in parsed.sections]
+
+
+def _read(tmp_path: Path, name: str, text: str) -> Document:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return read_document(tmp_path, path)
+
+
+def test_a_help_desk_dump_gives_a_section_per_article_of_its_largest_array_and_names_the_others():
+    text = json.dumps({"articles": [ARTICLE, {**ARTICLE, "title": "Délais", "body": "Cinq jours."}],
+                       "sections": [{"id": 9001, "name": "Mon compte"}], "next_page": None, "count": 2})
+    parsed = parse_json(text)
+    assert _lines(parsed) == [
+        ("Changer mon mot de passe", ["Ouvrez Mon compte puis Sécurité.", "Saisissez le nouveau mot de passe.",
+                                      "Label names : compte"]),
+        ("Délais", ["Cinq jours.", "Name : Changer mon mot de passe", "Label names : compte"])]
+    # ids, counts, flags, null, dates, codes and the API's address are no text; `name` repeating the title is none
+    assert parsed.changes == ['records read from "articles" (2 objects); other arrays of objects not read: '
+                              '"sections" (1)']
+
+
+def test_a_top_level_array_and_a_json_lines_file_are_records_and_an_faq_s_keys_are_its_question_and_answer():
+    faq = [{"question": "Puis-je payer en trois fois ?", "answer": "Oui, dès 100 €.", "category": "Paiement"},
+           {"heading": "Horaires", "content": "De 9 h à 18 h."}, {"text": "Une note sans titre."}]
+    assert _lines(parse_json(json.dumps(faq))) == [("Puis-je payer en trois fois ?", ["Oui, dès 100 €."]),
+                                                   ("Horaires", ["De 9 h à 18 h."]), (None, ["Une note sans titre."])]
+    assert parse_json(json.dumps(faq)).sections[0].parents == ("Paiement",)  # a category heads its entries
+    lines = "\n".join(json.dumps(record, ensure_ascii=False) for record in faq)
+    assert _lines(parse_jsonl(f"\n{lines}\n\n")) == _lines(parse_json(json.dumps(faq)))  # blank lines allowed
+
+
+def test_a_bad_json_lines_line_is_left_out_and_named_but_a_file_of_bad_lines_is_refused():
+    good = json.dumps({"title": "Retours", "text": "Sous 30 jours."})
+    parsed = parse_jsonl(f"{good}\n{good}\n{{\"title\": \"coupé\n[1, 2]\n{good}\n")
+    assert len(parsed.sections) == 3
+    assert parsed.changes == ["2 lines left out, not a JSON record: line 3: not valid JSON (Unterminated string "
+                              "starting at, column 11); line 4: an array, not an object: each line of a JSON Lines "
+                              "file is one record"]
+    pretty = json.dumps([{"title": "Retours", "text": "Sous 30 jours."}], indent=2)  # a .json saved as .jsonl
+    with pytest.raises(ValueError, match=r"not JSON Lines: line 1: not valid JSON .* a JSON document is read as "):
+        parse_jsonl(pretty)
+
+
+def test_drafts_and_records_without_title_or_text_are_left_out_and_counted():
+    records = [{"title": "Publié", "body": "Oui."}, {"title": "Brouillon", "body": "Non.", "draft": True},
+               {"title": "Caché", "body": "Non.", "published": False}, {"id": 4, "votes": 2}]
+    parsed = parse_json(json.dumps(records, indent=1))
+    assert _lines(parsed) == [("Publié", ["Oui."])]
+    assert parsed.changes == [
+        "2 records left out, flagged draft: true or published: false (not published by the site) (the first at line "
+        "7)", "1 record without a title or a text left out (keys such as title, name, question; body, text, content, "
+        "answer, description)"]
+
+
+def test_nested_objects_are_left_out_and_named_unless_they_hold_the_record_s_fields():
+    records = [{"title": "Livraison", "body": "En 48 h.", "author": {"name": "Marie", "email": "m@x.fr"},
+                "translations": [{"locale": "en", "title": "Delivery", "body": "Within 48 h."}]}]
+    parsed = parse_json(json.dumps(records))
+    assert _lines(parsed) == [("Livraison", ["En 48 h."])]
+    assert parsed.changes == ["nested objects not read, another thing's data than a record's text: author, "
+                              "translations"]
+    contentful = {"items": [{"sys": {"id": "7x"}, "fields": {"title": "Retours", "body": "Sous 30 jours."}}]}
+    assert _lines(parse_json(json.dumps(contentful))) == [("Retours", ["Sous 30 jours."])]
+
+
+def test_a_record_s_page_is_its_section_s_url_and_its_passages_citation(tmp_path):
+    records = [ARTICLE, {"title": "Sans page", "body": "Rien.", "url": "https://x.fr/api/v2/a.json"},
+               {"title": "Lien", "body": "Ici.", "link": "https://x.fr/lien"}]
+    doc = _read(tmp_path, "articles.json", json.dumps(records))
+    assert [section.url for section in doc.sections] == [ARTICLE["html_url"], None, "https://x.fr/lien"]
+    chunks = Chunker(_words, 1000).chunk(doc)
+    assert [chunk.url for chunk in chunks] == [ARTICLE["html_url"], None, "https://x.fr/lien"]
+    bad = _read(tmp_path, "bad.json", json.dumps([{"title": "A", "body": "B", "html_url": "https://x.fr/<script>"}]))
+    assert bad.sections[0].url is None and "1 section url(s) left out" in bad.changes[0]
+
+
+def test_each_line_is_cited_at_its_characters_in_the_file_escapes_included(tmp_path):
+    body = 'Première ligne, "citée".\nDeuxième\tligne \\ fin.\n\nTroisième : é'
+    for ascii_only in (False, True):  # é written as itself, or as \u00e9: that line is cited whole
+        text = json.dumps([{"title": "Titre", "text": body}], ensure_ascii=ascii_only)
+        doc = _read(tmp_path, "a.json", text)
+        (section,) = doc.sections
+        assert [line.text for line in section.lines] == body.replace("\n\n", "\n").split("\n")
+        for line in section.lines:
+            assert json.loads(f'"{text[line.start:line.end]}"') == line.text
+
+
+def test_each_piece_of_a_long_line_holding_escapes_is_cited_at_its_own_stretch(tmp_path):
+    sentences = [f"Phrase {n} du paragraphe, avec quelques mots de plus." for n in range(24)]
+    sentences[9] = 'Il faut cliquer sur "Valider" \\ puis\tattendre.'
+    text = json.dumps([{"question": "Comment faire ?", "answer": " ".join(sentences)}], ensure_ascii=False)
+    doc = _read(tmp_path, "faq.json", text)
+    chunks = Chunker(_words, 40).chunk(doc)
+    assert len(chunks) > 3
+    for chunk in chunks:
+        cited = text[chunk.start:chunk.end]
+        if chunk is not chunks[0]:  # the first holds the question too
+            assert json.loads(f'"{cited}"') == chunk.text
+
+
+def test_spans_stay_right_for_random_strings_of_escapes():
+    alphabet = ['a', ' ', 'é', '"', '\\', '\t', '\n', '/', '\u2028', '😀', '\x01', '.']
+    rng = random.Random(7)
+    for _ in range(300):
+        value = "x" + "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40))) + "y"
+        for ascii_only in (False, True):
+            text = json.dumps({"items": [{"title": "t", "body": value}]}, ensure_ascii=ascii_only)
+            for line in parse_json(text).sections[0].lines:
+                assert json.loads(f'"{text[line.start:line.end]}"') == line.text
+
+
+@pytest.mark.parametrize(("text", "reason"), [
+    ('{"name": "rag", "version": "1.0.0", "scripts": {"test": "pytest"}}',
+     "no records: an object of keys name, version, scripts, none an array of objects; rag reads a JSON file as "
+     "records"),
+    ('["a", "b"]', "no records: a top-level array of strings"),
+    ('[{"port": 80, "host": "localhost"}]', "no records with a title or a text: 1 records without one"),
+    ('{"title": "x",}', r"not valid JSON: Expecting property name enclosed in double quotes at line 1, column 15"),
+    ("[" * 100_000 + "]" * 100_000, f"nested more than {MAX_DEPTH} levels deep"),
+    ('{"data": [{"title": "Retours", "text": "' + "[{" * 200 + '"}]}', None),  # brackets in a string are no nesting
+])
+def test_a_json_file_without_records_is_refused_saying_what_rag_reads(tmp_path, text, reason):
+    (tmp_path / "kb.json").write_text(text, encoding="utf-8")
+    corpus = read_corpus(tmp_path)
+    if reason is None:
+        assert corpus.documents and not corpus.skipped
+    else:
+        assert not corpus.documents and len(corpus.skipped) == 1
+        assert corpus.skipped[0].reason.startswith(reason.replace("\\", "")) or reason in corpus.skipped[0].reason
+
+
+def test_a_deeply_nested_json_lines_line_is_a_bad_line_not_a_crash():
+    good = json.dumps({"title": "Retours", "text": "Sous 30 jours."})
+    parsed = parse_jsonl(f"{good}\n{'[' * 50_000}\n{good}\n")
+    assert len(parsed.sections) == 2 and "line 2: nested more than" in parsed.changes[0]
+
+
+def test_json_files_are_bounded_as_every_file(tmp_path):
+    (tmp_path / "kb.jsonl").write_text(json.dumps({"title": "A", "text": "B" * 200}) + "\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="file too large"):
+        read_document(tmp_path, tmp_path / "kb.jsonl", max_bytes=100)
