@@ -45,6 +45,9 @@ def test_a_help_desk_dump_gives_a_section_per_article_of_its_largest_array_and_n
     # ids, counts, flags, null, dates, codes and the API's address are no text; `name` repeating the title is none
     assert parsed.changes == ['records read from "articles" (2 objects); other arrays of objects not read: '
                               '"sections" (1)']
+    sideloaded_first = json.dumps({"sections": [{"name": "Compte", "description": "Votre compte"}],
+                                   "articles": [ARTICLE, ARTICLE]})
+    assert [s.heading for s in parse_json(sideloaded_first).sections] == [ARTICLE["title"]] * 2  # the largest array
 
 
 def test_a_top_level_array_and_a_json_lines_file_are_records_and_an_faq_s_keys_are_its_question_and_answer():
