@@ -95,12 +95,14 @@ def test_nested_objects_are_left_out_and_named_unless_they_hold_the_record_s_fie
 
 
 def test_a_record_s_page_is_its_section_s_url_and_its_passages_citation(tmp_path):
-    records = [ARTICLE, {"title": "Sans page", "body": "Rien.", "url": "https://x.fr/api/v2/a.json"},
-               {"title": "Lien", "body": "Ici.", "link": "https://x.fr/lien"}]
+    records = [ARTICLE, {"title": "API", "body": "Rien.", "url": "https://x.fr/api/v2/articles/7"},
+               {"title": "Export", "body": "Rien.", "url": "https://x.fr/export/7.json"},
+               {"title": "Lien", "body": "Ici.", "link": "https://x.fr/lien"},
+               {"title": "Deux", "body": "Là.", "url": "https://x.fr/a", "web_url": "https://x.fr/b"}]
     doc = _read(tmp_path, "articles.json", json.dumps(records))
-    assert [section.url for section in doc.sections] == [ARTICLE["html_url"], None, "https://x.fr/lien"]
-    chunks = Chunker(_words, 1000).chunk(doc)
-    assert [chunk.url for chunk in chunks] == [ARTICLE["html_url"], None, "https://x.fr/lien"]
+    pages = [ARTICLE["html_url"], None, None, "https://x.fr/lien", "https://x.fr/b"]  # a page's key first, no API's
+    assert [section.url for section in doc.sections] == pages
+    assert [chunk.url for chunk in Chunker(_words, 1000).chunk(doc)] == pages
     bad = _read(tmp_path, "bad.json", json.dumps([{"title": "A", "body": "B", "html_url": "https://x.fr/<script>"}]))
     assert bad.sections[0].url is None and "1 section url(s) left out" in bad.changes[0]
 
