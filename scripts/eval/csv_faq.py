@@ -1,18 +1,24 @@
-"""cnil_faq_dev as an FAQ spreadsheet and as text files, each scored by `rag eval`: does a CSV FAQ retrieve as well?
+"""cnil_faq_dev as an FAQ spreadsheet, as its JSON Lines file and as text files, each scored by `rag eval`: does a
+CSV FAQ, or a JSON Lines export, retrieve as well?
 
     HF_HUB_OFFLINE=1 nice .venv/bin/python -m scripts.eval.csv_faq [--out DIR] [--dataset FOLDER]
 
-Writes the 503 entries of `../shared/datasets/cnil_faq_dev` (or `--dataset`) twice under DIR (a temporary folder by
-default): `csv/cnil_faq.csv`, one file of `question;réponse` rows as Excel's French export writes them (UTF-8 with
-its mark, `;`, quotes around a cell holding a `;`, a quote or a line break, `\\r\\n` between rows), and `txt/`, one
-text file per entry titled by `sources.toml`, as `scripts.eval.http_audit` writes them. Then runs, for each folder,
+Writes the 503 entries of `../shared/datasets/cnil_faq_dev` (or `--dataset`) three times under DIR (a temporary
+folder by default): `csv/cnil_faq.csv`, one file of `question;réponse` rows as Excel's French export writes them
+(UTF-8 with its mark, `;`, quotes around a cell holding a `;`, a quote or a line break, `\\r\\n` between rows);
+`jsonl/passages.jsonl`, the dataset's own file copied as is (a record a line, `{"id", "title", "text"}`); and `txt/`,
+one text file per entry titled by `sources.toml`, as `scripts.eval.http_audit` writes them. Then runs, for each folder,
 
     HF_HUB_OFFLINE=1 nice .venv/bin/rag eval QUESTIONS --corpus DIR/csv --modes hybrid
 
+and, for the dataset itself (each passage one document, `title` then `text`, as `rag eval` reads a dataset),
+
+    HF_HUB_OFFLINE=1 nice .venv/bin/rag eval DATASET --modes hybrid
+
 and prints answer recall at 1 and 5 and snippet recall side by side. QUESTIONS is cnil_faq_dev's `questions.jsonl`
-for the text files; for the spreadsheet, `DIR/questions-answers.jsonl`, the same questions without `passage_ids`:
-they name the entries' documents, which one spreadsheet is not (`rag eval` refuses gold documents its corpus does
-not hold), and document recall means nothing for one file.
+for the text files; for the spreadsheet and the JSON Lines file, `DIR/questions-answers.jsonl`, the same questions
+without `passage_ids`: they name the entries' documents, which one file is not (`rag eval` refuses gold documents its
+corpus does not hold), and document recall means nothing for one file.
 """
 
 from __future__ import annotations
@@ -21,6 +27,7 @@ import argparse
 import csv
 import json
 import os
+import shutil
 import subprocess
 import tempfile
 from pathlib import Path
@@ -50,9 +57,17 @@ def answers_only(cnil: Path, path: Path) -> Path:
     return path
 
 
-def evaluate(questions: Path, corpus: Path, output: Path) -> dict[str, float]:
-    """`rag eval` of `questions` over `corpus`, hybrid: its figures."""
-    command = [RAG, "eval", str(questions), "--corpus", str(corpus), "--modes", "hybrid", "-o", str(output)]
+def jsonl_corpus(cnil: Path, folder: Path) -> Path:
+    """cnil_faq_dev's `passages.jsonl`, copied as is into a corpus folder of its own."""
+    folder.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(cnil / "passages.jsonl", folder / "passages.jsonl")
+    return folder
+
+
+def evaluate(questions: Path, corpus: Path | None, output: Path) -> dict[str, float]:
+    """`rag eval` of `questions` over `corpus` (a dataset's own passages when None), hybrid: its figures."""
+    command = [RAG, "eval", str(questions), *(["--corpus", str(corpus)] if corpus else []), "--modes", "hybrid",
+               "-o", str(output)]
     print("$ HF_HUB_OFFLINE=1", " ".join(command), flush=True)
     subprocess.run(command, check=True, env={**os.environ, "HF_HUB_OFFLINE": "1"})
     (report,) = json.loads(output.read_text(encoding="utf-8"))
@@ -69,11 +84,14 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="csv-faq-") as tmp:
         out = args.out or Path(tmp)
         out.mkdir(parents=True, exist_ok=True)
-        layouts = {
-            "one .csv file": (answers_only(cnil, out / "questions-answers.jsonl"), csv_corpus(cnil, out / "csv")),
+        answers = answers_only(cnil, out / "questions-answers.jsonl")
+        layouts: dict[str, tuple[Path, Path | None]] = {
+            "one .csv file": (answers, csv_corpus(cnil, out / "csv")),
+            "passages.jsonl, as is": (answers, jsonl_corpus(cnil, out / "jsonl")),
             "one .txt file per entry": (cnil / "questions.jsonl", cnil_corpus(out / "txt", cnil)),
+            "the dataset (`rag eval DATASET`)": (cnil, None),
         }
-        rows = {name: evaluate(questions, folder, out / f"{folder.name}.json")
+        rows = {name: evaluate(questions, folder, out / f"{folder.name if folder else 'dataset'}.json")
                 for name, (questions, folder) in layouts.items()}
     print("| layout | " + " | ".join(METRICS) + " |")
     print("|---|" + "---:|" * len(METRICS))

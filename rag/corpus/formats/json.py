@@ -38,7 +38,7 @@ from dataclasses import dataclass
 from itertools import count
 
 from rag.corpus.formats.base import Parsed
-from rag.corpus.formats.records import JsonObject, Spanned, record_sections
+from rag.corpus.formats.records import EXPECTED, JsonObject, Spanned, record_sections
 
 MAX_DEPTH = 64  # levels of nesting: far past any export's (a record in a list in an object, its author inside it)
 _STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)  # a JSON string token, linear in its length
@@ -188,8 +188,4 @@ def _kinds(values: list[object]) -> str:
     return " and ".join(kind.split(" ", 1)[-1] + "s" for kind in kinds) if kinds else "nothing (empty)"
 
 
-EXPECTED = ("rag reads a JSON file as records, objects holding a title or a text (keys such as title, name, question; "
-            'body, text, content, answer, description): a top-level array of them, an object holding one ("articles":'
-            " [...], \"data\": [...]), or one a line in a .jsonl file")
-
-__all__ = ["EXPECTED", "MAX_DEPTH", "parse_json", "parse_jsonl"]
+__all__ = ["MAX_DEPTH", "parse_json", "parse_jsonl"]

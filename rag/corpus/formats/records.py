@@ -58,6 +58,10 @@ _PAGES = ("html", "web", "public", "permalink", "page")  # a key naming the page
 _WEB = re.compile(r"https?://\S+", re.IGNORECASE)
 # an escape, and its length: a surrogate pair written as two `\u` escapes is one character of the value
 _ESCAPE = re.compile(r"\\u[dD][89abAB][0-9a-fA-F]{2}\\u[dD][c-fC-F][0-9a-fA-F]{2}|\\u[0-9a-fA-F]{4}|\\.", re.DOTALL)
+# what rag reads of a JSON file, said where one is refused
+EXPECTED = ("rag reads a JSON file as records, objects holding a title or a text (keys such as title, name, question; "
+            'body, text, content, answer, description): a top-level array of them, an object holding one ("articles":'
+            " [...], \"data\": [...]), or one a line in a .jsonl file")
 
 
 class JsonObject(list[tuple[str, object]]):
@@ -114,8 +118,6 @@ def record_sections(records: Sequence[JsonObject], text: str, changes: list[str]
         else:
             textless.append(record)
     if not sections:
-        from rag.corpus.formats.json import EXPECTED  # the one wording of what rag reads
-
         said = f"{len(drafts):,} drafts or unpublished records and " if drafts else ""
         raise ValueError(f"no records with a title or a text: {said}{len(textless):,} records without one; {EXPECTED}")
     changes = list(changes)
@@ -237,4 +239,4 @@ def _page(value: str) -> bool:
     return "/api/" not in path.casefold() and not path.casefold().endswith(".json")
 
 
-__all__ = ["TEXT", "TITLE", "JsonObject", "Spanned", "labelled", "record_sections", "string_cell"]
+__all__ = ["EXPECTED", "TEXT", "TITLE", "JsonObject", "Spanned", "labelled", "record_sections", "string_cell"]
