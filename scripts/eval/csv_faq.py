@@ -6,7 +6,8 @@ CSV FAQ, or a JSON Lines export, retrieve as well?
 Writes the 503 entries of `../shared/datasets/cnil_faq_dev` (or `--dataset`) three times under DIR (a temporary
 folder by default): `csv/cnil_faq.csv`, one file of `question;réponse` rows as Excel's French export writes them
 (UTF-8 with its mark, `;`, quotes around a cell holding a `;`, a quote or a line break, `\\r\\n` between rows);
-`jsonl/passages.jsonl`, the dataset's own file copied as is (a record a line, `{"id", "title", "text"}`); and `txt/`,
+`jsonl/cnil_faq.jsonl`, the dataset's own `passages.jsonl` copied as is under another name (a folder holding a
+`passages.jsonl` is read by `rag eval` as a dataset, each passage a document, not as a corpus); and `txt/`,
 one text file per entry titled by `sources.toml`, as `scripts.eval.http_audit` writes them. Then runs, for each folder,
 
     HF_HUB_OFFLINE=1 nice .venv/bin/rag eval QUESTIONS --corpus DIR/csv --modes hybrid
@@ -58,9 +59,10 @@ def answers_only(cnil: Path, path: Path) -> Path:
 
 
 def jsonl_corpus(cnil: Path, folder: Path) -> Path:
-    """cnil_faq_dev's `passages.jsonl`, copied as is into a corpus folder of its own."""
+    """cnil_faq_dev's `passages.jsonl`, copied as is into a corpus folder of its own, under a name `rag eval` does not
+    read as a dataset's."""
     folder.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(cnil / "passages.jsonl", folder / "passages.jsonl")
+    shutil.copyfile(cnil / "passages.jsonl", folder / "cnil_faq.jsonl")
     return folder
 
 
@@ -87,7 +89,7 @@ def main() -> None:
         answers = answers_only(cnil, out / "questions-answers.jsonl")
         layouts: dict[str, tuple[Path, Path | None]] = {
             "one .csv file": (answers, csv_corpus(cnil, out / "csv")),
-            "passages.jsonl, as is": (answers, jsonl_corpus(cnil, out / "jsonl")),
+            "passages.jsonl as is, one .jsonl file": (answers, jsonl_corpus(cnil, out / "jsonl")),
             "one .txt file per entry": (cnil / "questions.jsonl", cnil_corpus(out / "txt", cnil)),
             "the dataset (`rag eval DATASET`)": (cnil, None),
         }

@@ -45,6 +45,9 @@ def test_a_help_desk_dump_gives_a_section_per_article_of_its_largest_array_and_n
     # ids, counts, flags, null, dates, codes and the API's address are no text; `name` repeating the title is none
     assert parsed.changes == ['records read from "articles" (2 objects); other arrays of objects not read: '
                               '"sections" (1)']
+    dated = {"title": "Retours", "body": "Sous 30 jours.", "type": "article", "updated_at": "March 3, 2024",
+             "publication_date": "3 mars 2024", "status": "published"}
+    assert _lines(parse_json(json.dumps([dated]))) == [("Retours", ["Sous 30 jours."])]
     sideloaded_first = json.dumps({"sections": [{"name": "Compte", "description": "Votre compte"}],
                                    "articles": [ARTICLE, ARTICLE]})
     assert [s.heading for s in parse_json(sideloaded_first).sections] == [ARTICLE["title"]] * 2  # the largest array
@@ -73,14 +76,17 @@ def test_a_bad_json_lines_line_is_left_out_and_named_but_a_file_of_bad_lines_is_
 
 
 def test_drafts_and_records_without_title_or_text_are_left_out_and_counted():
-    records = [{"title": "Publié", "body": "Oui."}, {"title": "Brouillon", "body": "Non.", "draft": True},
-               {"title": "Caché", "body": "Non.", "published": False}, {"id": 4, "votes": 2}]
+    records = [{"title": "Publié", "body": "Oui.", "state": "published"},
+               {"title": "Brouillon", "body": "Non.", "draft": True},
+               {"title": "Caché", "body": "Non.", "published": False}, {"id": 4, "votes": 2},
+               {"type": "article", "title": "Intercom", "body": "Non.", "state": "draft"}]
     parsed = parse_json(json.dumps(records, indent=1))
-    assert _lines(parsed) == [("Publié", ["Oui."])]
+    assert _lines(parsed) == [("Publié", ["Oui."])]  # a state, a type, a date are no text
     assert parsed.changes == [
-        "2 records left out, flagged draft: true or published: false (not published by the site) (the first at line "
-        "7)", "1 record without a title or a text left out (keys such as title, name, question; body, text, content, "
-        "answer, description)"]
+        "3 records left out, flagged as drafts (draft: true, published: false or state: draft; not published by the "
+        "site) (the first at line 8)",
+        "1 record without a title or a text left out (keys such as title, name, question; body, text, content, answer, "
+        "description)"]
 
 
 def test_nested_objects_are_left_out_and_named_unless_they_hold_the_record_s_fields():

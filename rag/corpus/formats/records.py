@@ -11,7 +11,8 @@
   title nor a text is left out, and counted in the report.
 - **Not text.** Numbers, booleans and null (ids, counts, flags); strings that are identifiers or dates (one word
   holding a digit: "360000999", "2024-03-01T10:00:00Z"), web addresses, or the values of keys naming an identifier
-  or a code (a word of `columns.KEYS`: id, url, slug, key, ...; locale, lang, language); a value that repeats the
+  or a code (a word of `columns.KEYS`: id, url, slug, key, ...; or of `_CODES`: locale, type, status, date, the
+  `at` of `created_at`, ...); a value that repeats the
   title (Zendesk's `name` beside `title`). They are left out: they are no words a question is asked with.
 - **Nested objects** (an `author`, a list of `translations`) are another thing's data, not the record's text: left
   out, and the keys named in the report. A record holding no title and no text of its own but a nested object that
@@ -21,7 +22,8 @@
   (html_url, web_url, public_url, permalink) before another, and never an API's address (`/api/` in its path, or a
   path ending in `.json`, as Zendesk's `url`).
 - **Drafts.** A record flagged `draft: true` or `published: false` is not published by its site, as a Markdown
-  page so flagged (`rag.corpus.formats.markdown_sites.unpublished`): left out, and counted in the report.
+  page so flagged (`rag.corpus.formats.markdown_sites.unpublished`), nor one whose `state` or `status` is "draft"
+  (Intercom's): left out, and counted in the report.
 """
 
 from __future__ import annotations
@@ -52,7 +54,9 @@ from rag.corpus.formats.markdown_sites import unpublished
 
 TITLE = (*QUESTION, "name", "heading", "headline")
 TEXT = (*ANSWER, "html", "markdown")
-_CODES = ("locale", "locales", "lang", "language")  # keys whose values are codes ("fr", "en-us"), no text
+# words of keys whose values are codes, states or dates, no text: "fr", "article", "published", "March 3, 2024"
+_CODES = ("locale", "locales", "lang", "language", "type", "kind", "state", "status", "at", "date", "time", "timestamp")
+_STATES = ("state", "status")  # a key whose value "draft" flags a draft (Intercom's `state`)
 _LINKS = ("url", "link", "href", "permalink", "uri")
 _PAGES = ("html", "web", "public", "permalink", "page")  # a key naming the page people read, not the API's
 _WEB = re.compile(r"https?://\S+", re.IGNORECASE)
@@ -111,7 +115,9 @@ def record_sections(records: Sequence[JsonObject], text: str, changes: list[str]
     textless: list[JsonObject] = []
     nested: dict[str, None] = {}
     for record in records:
-        if unpublished({key: value for key, value in record if isinstance(value, bool)}):
+        if unpublished({key: value for key, value in record if isinstance(value, bool)}) or any(
+                key.casefold() in _STATES and isinstance(value, Spanned) and value.value.casefold() == "draft"
+                for key, value in record):
             drafts.append(record)
         elif (section := _section(record, text, nested)) is not None:
             sections.append(section)
@@ -122,8 +128,8 @@ def record_sections(records: Sequence[JsonObject], text: str, changes: list[str]
         raise ValueError(f"no records with a title or a text: {said}{len(textless):,} records without one; {EXPECTED}")
     changes = list(changes)
     if drafts:
-        changes.append(f"{_count(drafts)} left out, flagged draft: true or published: false (not published by the "
-                       f"site){_first(drafts, text)}")
+        changes.append(f"{_count(drafts)} left out, flagged as drafts (draft: true, published: false or state: draft; "
+                       f"not published by the site){_first(drafts, text)}")
     if textless:
         changes.append(f"{_count(textless)} without a title or a text left out (keys such as title, name, question; "
                        f"body, text, content, answer, description){_first(textless, text)}")
