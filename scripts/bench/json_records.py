@@ -1,18 +1,20 @@
 """How long reading a JSON Lines knowledge base takes, and how much memory, as it grows: is it linear?
 
-    nice .venv/bin/python -m scripts.bench.json_records [--records 200000] [--rounds 3]
+    nice .venv/bin/python -m scripts.bench.json_records [--records 200000] [--rounds 3] [--no-gc]
 
 Writes, in memory, JSON Lines files of a quarter, half and all of `--records` records shaped as a passage collection
 (`{"id", "title", "text", "updated_at", "draft"}`: a title of 8 words, a text of two paragraphs of 30 words,
 an accent written as `\\u00e9` in one record of ten and a quoted word in another), then reads each with
 `rag.corpus.formats.json.parse_jsonl` (decoding, the records, their sections and each line's span; no model): the
 median of `--rounds` times, the peak of memory Python allocated during one read (tracemalloc; the text itself
-excluded), and both per record.
+excluded), and both per record. `--no-gc` reads with Python's cyclic garbage collector off, to tell its share of the
+time (its full collections walk every object the read made so far) from the reader's.
 """
 
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import random
 import statistics
@@ -44,7 +46,10 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--records", type=int, default=200_000)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--no-gc", action="store_true", help="read with the cyclic garbage collector off")
     args = parser.parse_args()
+    if args.no_gc:
+        gc.disable()
     print("| records | MB | seconds (median) | µs per record | peak MB | bytes per record |")
     print("|---:|---:|---:|---:|---:|---:|")
     for count in (args.records // 4, args.records // 2, args.records):

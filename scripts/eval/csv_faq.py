@@ -74,7 +74,7 @@ def evaluate(questions: Path, corpus: Path | None, output: Path) -> dict[str, fl
     subprocess.run(command, check=True, env={**os.environ, "HF_HUB_OFFLINE": "1"})
     (report,) = json.loads(output.read_text(encoding="utf-8"))
     (scores,) = report["scores"]
-    return dict(scores)
+    return {**scores, "passages": report["passages"]}
 
 
 def main() -> None:
@@ -95,10 +95,11 @@ def main() -> None:
         }
         rows = {name: evaluate(questions, folder, out / f"{folder.name if folder else 'dataset'}.json")
                 for name, (questions, folder) in layouts.items()}
-    print("| layout | " + " | ".join(METRICS) + " |")
-    print("|---|" + "---:|" * len(METRICS))
+    print("| layout | passages | " + " | ".join(METRICS) + " |")
+    print("|---|---:|" + "---:|" * len(METRICS))
     for name, figures in rows.items():
-        print(f"| {name} | " + " | ".join(f"{figures[metric]:.3f}" for metric in METRICS) + " |")
+        print(f"| {name} | {figures['passages']} | " + " | ".join(f"{figures[metric]:.3f}" for metric in METRICS)
+              + " |")
 
 
 if __name__ == "__main__":
