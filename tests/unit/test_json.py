@@ -59,6 +59,9 @@ def test_a_top_level_array_and_a_json_lines_file_are_records_and_an_faq_s_keys_a
     assert _lines(parse_json(json.dumps(faq))) == [("Puis-je payer en trois fois ?", ["Oui, dès 100 €."]),
                                                    ("Horaires", ["De 9 h à 18 h."]), (None, ["Une note sans titre."])]
     assert parse_json(json.dumps(faq)).sections[0].parents == ("Paiement",)  # a category heads its entries
+    stray = parse_json(json.dumps({"data": [*faq, "note", 3, None]}))
+    assert len(stray.sections) == 3 and stray.changes == [
+        "3 values of the records' array left out, not objects: numbers and strings and nulls"]
     lines = "\n".join(json.dumps(record, ensure_ascii=False) for record in faq)
     assert _lines(parse_jsonl(f"\n{lines}\n\n")) == _lines(parse_json(json.dumps(faq)))  # blank lines allowed
 

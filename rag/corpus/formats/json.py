@@ -9,7 +9,8 @@ Intercom's and Freshdesk's lists, Contentful's `{"items": [...]}`, Strapi's `{"d
 
 - The records: the objects of a top-level array; of an object, those of its value that is the largest array of
   objects (`"articles"`, `"data"`, `"items"`, `"results"`: the others, a help desk's sideloaded `"sections"`, are
-  named in the report); of a JSON Lines file, the object on each line (blank lines allowed). A file holding no such
+  named in the report); of a JSON Lines file, the object on each line (blank lines allowed). A value of the array
+  that is no object is left out and counted in the report. A file holding no such
   array (`package.json`, a configuration), or whose records hold no title and no text, is refused saying what rag
   reads.
 - A JSON Lines line that is not JSON or not an object is left out and named in the report with its line number: a
@@ -167,20 +168,28 @@ def _records(value: object) -> tuple[list[JsonObject], list[str]]:
         objects = [item for item in value if isinstance(item, JsonObject)]
         if not objects:
             raise ValueError(f"no records: a top-level array of {_kinds(value)}; {EXPECTED}")
-        return objects, []
+        return objects, _strays(value, len(objects))
     if not isinstance(value, JsonObject):
         raise ValueError(f"no records: the file holds {_kind(value)}; {EXPECTED}")
-    arrays = [(key, [item for item in items if isinstance(item, JsonObject)]) for key, items in value
+    arrays = [(key, items, [item for item in items if isinstance(item, JsonObject)]) for key, items in value
               if isinstance(items, list) and not isinstance(items, JsonObject)]
-    arrays = [(key, objects) for key, objects in arrays if objects]
+    arrays = [(key, items, objects) for key, items, objects in arrays if objects]
     if not arrays:
         keys = ", ".join(key for key, _ in value[:8]) + (", ..." if len(value) > 8 else "")
         raise ValueError(f"no records: an object of keys {keys or '(none)'}, none an array of objects; {EXPECTED}")
-    key, objects = max(arrays, key=lambda pair: len(pair[1]))
-    others = [f'"{k}" ({len(o):,})' for k, o in arrays if k != key]
+    key, items, objects = max(arrays, key=lambda array: len(array[2]))
+    others = [f'"{k}" ({len(o):,})' for k, _, o in arrays if k != key]
     changes = [f'records read from "{key}" ({len(objects):,} objects); other arrays of objects not read: '
                f"{', '.join(others)}"] if others else []
-    return objects, changes
+    return objects, changes + _strays(items, len(objects))
+
+
+def _strays(array: list[object], objects: int) -> list[str]:
+    """What the report says of the values of a records' array that are not objects (a string, a number), left out."""
+    if (stray := len(array) - objects) == 0:
+        return []
+    others = [item for item in array if not isinstance(item, JsonObject)]
+    return [f"{stray:,} value{'s' if stray > 1 else ''} of the records' array left out, not objects: {_kinds(others)}"]
 
 
 def _kinds(values: list[object]) -> str:
