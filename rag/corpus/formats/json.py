@@ -10,13 +10,12 @@ Intercom's and Freshdesk's lists, Contentful's `{"items": [...]}`, Strapi's `{"d
 - The records: the objects of a top-level array; of an object, those of its value that is the largest array of
   objects (`"articles"`, `"data"`, `"items"`, `"results"`: the others, a help desk's sideloaded `"sections"`, are
   named in the report); of a JSON Lines file, the object on each line (blank lines allowed). A value of the array
-  that is no object is left out and counted in the report. A file holding no such
-  array (`package.json`, a configuration), or whose records hold no title and no text, is refused saying what rag
-  reads.
+  that is no object is left out and counted in the report. A file holding no such array (`package.json`, a
+  configuration), or whose records hold no title and no text, is refused saying what rag reads.
 - A JSON Lines line that is not JSON or not an object is left out and named in the report with its line number: a
   line cut or damaged in an export of a million records should not drop the 999,999 others, and the report says
-  what was left out. A file whose bad lines outnumber its records (a JSON document pretty-printed under .jsonl) is
-  refused, with the first bad line. A .json file that is not JSON is refused, with the line and column.
+  what was left out. A file with as many bad lines as records or more (a JSON document pretty-printed under
+  .jsonl) is refused, with the first bad line. A .json file that is not JSON is refused, with the line and column.
 - Citations: each string's span in the file is found without a second parser. The standard library's C decoder
   reads the values (objects as their key and value pairs, in order, duplicates kept); every JSON string of a valid
   document is then a match of `_STRING`, in document order, as no quote stands outside a string: the walk of the
@@ -27,7 +26,7 @@ Intercom's and Freshdesk's lists, Contentful's `{"items": [...]}`, Strapi's `{"d
   characters for one) is cited whole, never off its text.
 - Bounds: a file is at most `RAG_MAX_FILE_BYTES` (`rag.corpus.files.refusal`); nesting deeper than `MAX_DEPTH`
   (Python's decoder raises RecursionError past about a thousand levels, and a record is two or three deep) is
-  refused before it is decoded (`_depth`).
+  refused before it is decoded (`_check_depth`).
 """
 
 from __future__ import annotations
@@ -68,7 +67,7 @@ def parse_json(text: str) -> Parsed:
 
 def parse_jsonl(text: str) -> Parsed:
     """A JSON Lines file (.jsonl, .ndjson): an object a line, a bad line left out and reported (the module's
-    docstring). Raises `ValueError` for a file whose bad lines outnumber its records."""
+    docstring). Raises `ValueError` for a file with as many bad lines as records or more."""
     records: list[JsonObject] = []
     bad: list[_Bad] = []
     for number, start, end in _lines(text):
