@@ -5,6 +5,7 @@ The same models serve the core and the edges: `Searcher.search` returns `Hit`s, 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any, Literal, get_args
 
 from pydantic import (
@@ -128,7 +129,9 @@ class Hit(BaseModel):
     _words: float | None = PrivateAttr(default=None)
     _closest: bool = PrivateAttr(default=False)
     _language: str | None = PrivateAttr(default=None)  # the corpus's (its analyzer's): what its headings are read in
-    _rows: tuple[tuple[int, int], ...] = PrivateAttr(default=())  # other rows, items the question names (`answer`)
+    # The other rows (list items) the question names apart from the highlight (`answer`), found when called: only
+    # the passage the answer quotes reads them; found for every hit, they took 4.5 % of a search and its answer.
+    _rows: Callable[[], tuple[tuple[int, int], ...]] = PrivateAttr(default=tuple)
 
 
 class Answer(BaseModel):

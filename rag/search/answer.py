@@ -262,11 +262,11 @@ def _with_rows(hit: Hit, start: int, end: int) -> list[tuple[int, int]]:
     of it gives it (the first row from its header, a later row alone), in the passage's order, the rows between
     left out, when they fit within `ANSWER_CHARS` together; else the excerpt alone."""
     highlight = hit.highlight
-    if not hit._rows or highlight is None or not start <= highlight.start < highlight.end <= end:
+    if highlight is None or not start <= highlight.start < highlight.end <= end or not (rows := hit._rows()):
         return [(start, end)]
     pieces: list[tuple[int, int]] = []
     for a, b in sorted([(start, end), *(excerpt(hit.text, a, b, header=hit.table_header is not None)
-                                        for a, b in hit._rows)]):
+                                        for a, b in rows)]):
         if pieces and a <= pieces[-1][1]:
             pieces[-1] = (pieces[-1][0], max(b, pieces[-1][1]))
         else:

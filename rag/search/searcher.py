@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from functools import partial
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -335,7 +336,8 @@ class Searcher:
                 _words=None if lexical is None else lexical.score, _language=hits.language,
                 _closest=item.dense_rank == 1 and query.mode == "hybrid",
                 _opens_section=_opens_section(index.passages, item.row),
-                _rows=() if drawn is None else memory.highlight.rows(chunk.text, terms, drawn, chunk.header))
+                _rows=tuple if drawn is None else partial(memory.highlight.rows, chunk.text, terms, drawn,
+                                                          chunk.header))
             # only where the answer reads it: the first passage of an entry under a question heading
             hit._asks_heading = answers_heading(hit) and _asks_heading(index, extras, item, hit, lexical, terms,
                                                                        memory)

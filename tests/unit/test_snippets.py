@@ -882,7 +882,7 @@ def test_items_of_a_numbered_list_a_question_names_apart_answer_together():
         citation = Citation(doc_id="d", title="Aide", source="d.md", section="Documents", start=0, end=len(page),
                             label="Aide › Documents")
         hit = Hit(rank=1, id="p1", text=page, score=1.0, citation=citation, highlight=highlight)
-        hit._rows = highlighter.rows(page, weights, highlight)
+        hit._rows = lambda: highlighter.rows(page, weights, highlight)
         best = answer([hit], language="fr")
         assert best is not None
         return best.text
