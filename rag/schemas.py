@@ -6,6 +6,7 @@ The same models serve the core and the edges: `Searcher.search` returns `Hit`s, 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Annotated, Any, Literal, get_args
 
 from pydantic import (
@@ -106,6 +107,25 @@ class Highlight(BaseModel):
     score: float = Field(description="Summed rarity (BM25 idf) of the question words it contains; 0: none.")
 
 
+@dataclass(slots=True)
+class Reading:
+    """How the searcher read a hit, for `rag.search.answer`, which reads an FAQ entry from its start: whether the
+    passage is the first of its section (or of its document, outside any section), and whether the question asks
+    what the passage's heading asks (`rag.search.searcher._asks_heading`); for the answer's choice of passage, the
+    score of its best sentence or two by the question's words alone, wherever the highlight shown was drawn to by
+    the model (None: the highlight's own score), and whether the model ranks it first (dense rank 1); the corpus's
+    language (its analyzer's), in which its headings are read; and, found when called, the other rows of a table
+    (items of a list) the question names apart from the highlight: only the passage the answer quotes reads them,
+    and finding them for every hit took 4.5 % of a search and its answer."""
+
+    opens_section: bool = False
+    asks_heading: bool = False
+    words: float | None = None
+    closest: bool = False
+    language: str | None = None
+    rows: Callable[[], tuple[tuple[int, int], ...]] = field(default=tuple, compare=False)
+
+
 class Hit(BaseModel):
     """One passage returned for a question."""
 
@@ -118,20 +138,10 @@ class Hit(BaseModel):
                                                           "the question.")
     explain: RetrieverScores | None = Field(None, description="Per-retriever ranks and scores, on request.")
     table_header: str | None = Field(None, description=TABLE_HEADER)
-    # Not part of the API, set by the searcher for `rag.search.answer`, which reads an FAQ entry from its start:
-    # whether the passage is the first of its section (or of its document, outside any section), and whether the
-    # question asks what the passage's heading asks (`rag.search.searcher._asks_heading`); and, for the answer's
-    # choice of passage, the score of its best sentence or two by the question's words alone, wherever the
-    # highlight shown was drawn to by the model (None: the highlight's own score), and whether the model ranks it
-    # first (dense rank 1).
-    _opens_section: bool = PrivateAttr(default=False)
-    _asks_heading: bool = PrivateAttr(default=False)
-    _words: float | None = PrivateAttr(default=None)
-    _closest: bool = PrivateAttr(default=False)
-    _language: str | None = PrivateAttr(default=None)  # the corpus's (its analyzer's): what its headings are read in
-    # The other rows (list items) the question names apart from the highlight (`answer`), found when called: only
-    # the passage the answer quotes reads them; found for every hit, they took 4.5 % of a search and its answer.
-    _rows: Callable[[], tuple[tuple[int, int], ...]] = PrivateAttr(default=tuple)
+    # Not part of the API: how the searcher read the passage, for `rag.search.answer`. One private attribute, not
+    # one a fact: pydantic sets each one's default on every instance (some 7,400 instructions an attribute), and six
+    # cost a question's five hits 5 % of its search and answer, the model aside.
+    _reading: Reading = PrivateAttr(default_factory=Reading)
 
 
 class Answer(BaseModel):
@@ -360,6 +370,7 @@ __all__ = [
     "Hit",
     "Mode",
     "Passage",
+    "Reading",
     "RetrieverScores",
     "SearchFilter",
     "SearchOptions",

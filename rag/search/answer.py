@@ -2,7 +2,7 @@
 
 Which snippet: among the first `ANSWER_DEPTH` passages, the highlight of the one with the best product of the
 question words its best sentence or two hold (the highlight's score, unless the model drew the highlight to another
-window: `Hit._words`) and its score (how well retrieval ranked it) to the power `RETRIEVAL_POWER`, ties to the
+window: `Reading.words`) and its score (how well retrieval ranked it) to the power `RETRIEVAL_POWER`, ties to the
 better-ranked passage: the first passage's, unless another holds clearly more of the question's words. A first
 passage that is also the model's closest in hybrid mode (dense rank 1: both the fusion and the model put it first)
 is kept whatever the others hold: a question asked in other words than its answer's shares few of them with it, and
@@ -166,7 +166,7 @@ def list_heading(hit: Hit, start: int) -> str | None:
     heading that asks (an FAQ entry's question) is what the user asked, and a list announced by a sentence of the
     passage is the sentence's: neither is shown."""
     heading = hit.citation.section
-    if not heading or not hit._opens_section or _asks(heading, hit._language):
+    if not heading or not hit._reading.opens_section or _asks(heading, hit._reading.language):
         return None
     offset = 0
     for line in joined(hit.text):
@@ -183,7 +183,7 @@ def answers_heading(hit: Hit) -> bool:
     its document, outside any section) under a heading that asks (its section heading, else its document's title:
     an FAQ entry, a how-to): one that ends with a question mark, or opens on an interrogative word of the corpus's
     language ("Comment retourner un article", "How to reset your password"). Its answer is read from its start."""
-    return hit._opens_section and _asks(hit.citation.section or hit.citation.title, hit._language)
+    return hit._reading.opens_section and _asks(hit.citation.section or hit.citation.title, hit._reading.language)
 
 
 @lru_cache(maxsize=4096)  # the same few headings, question after question
@@ -210,7 +210,7 @@ def answer_span(hit: Hit) -> tuple[int, int]:
     section = (hit.citation.section or "").rsplit(PATH_SEPARATOR, 1)[-1]  # its steps, when it says so
     start, end = excerpt(hit.text, hit.highlight.start, hit.highlight.end, from_start=from_start,
                          header=hit.table_header is not None, steps=lists.names_steps(section))
-    if from_start and hit._asks_heading:
+    if from_start and hit._reading.asks_heading:
         first = opening(hit.text)
         if first is not None and start > first[0]:
             return emphasis.whole(hit.text, *first, ANSWER_CHARS)
@@ -221,7 +221,7 @@ def _words(hit: Hit) -> float:
     """How much of the question's words the passage's best sentence or two hold (its highlight's score, unless the
     model drew the highlight elsewhere)."""
     assert hit.highlight is not None
-    return hit.highlight.score if hit._words is None else hit._words
+    return hit.highlight.score if hit._reading.words is None else hit._reading.words
 
 
 def answer(hits: Sequence[Hit], answerable: bool = True, language: str = "en") -> Answer | None:
@@ -234,7 +234,7 @@ def answer(hits: Sequence[Hit], answerable: bool = True, language: str = "en") -
     if not candidates:
         return None
     first = candidates[0]
-    best = first if first._closest and first.rank == 1 else max(
+    best = first if first._reading.closest and first.rank == 1 else max(
         candidates, key=lambda h: (_words(h) * h.score ** RETRIEVAL_POWER, -h.rank))
     assert best.highlight is not None
     start, end = answer_span(best)
@@ -257,12 +257,12 @@ def answer(hits: Sequence[Hit], answerable: bool = True, language: str = "en") -
 
 def _with_rows(hit: Hit, start: int, end: int) -> list[tuple[int, int]]:
     """The pieces of `hit.text` an answer `start:end` on a table's rows shows: that excerpt and the other rows of the
-    table (items of the list) that the question names apart from its highlight (`Hit._rows`, `tables.named_rows`,
+    table (items of the list) that the question names apart from its highlight (`Reading.rows`, `tables.named_rows`,
     `lists.named_items`), each as an excerpt
     of it gives it (the first row from its header, a later row alone), in the passage's order, the rows between
     left out, when they fit within `ANSWER_CHARS` together; else the excerpt alone."""
     highlight = hit.highlight
-    if highlight is None or not start <= highlight.start < highlight.end <= end or not (rows := hit._rows()):
+    if highlight is None or not start <= highlight.start < highlight.end <= end or not (rows := hit._reading.rows()):
         return [(start, end)]
     pieces: list[tuple[int, int]] = []
     for a, b in sorted([(start, end), *(excerpt(hit.text, a, b, header=hit.table_header is not None)

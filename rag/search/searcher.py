@@ -15,7 +15,7 @@ from rag.index.analyzer import question_language
 from rag.index.lexical import top_rows
 from rag.index.store import EXTRA_SCAN_MAX, Extras, Index
 from rag.passage import Chunk
-from rag.schemas import Highlight, Hit, Mode, Passage, RetrieverScores
+from rag.schemas import Highlight, Hit, Mode, Passage, Reading, RetrieverScores
 from rag.search.answer import WORDED, answers_heading
 from rag.search.answerable import (
     ACROSS_LANGUAGES,
@@ -332,15 +332,15 @@ class Searcher:
             lexical, drawn = memory.highlight.both(chunk.text, terms, near, bonus, chunk.header)
             hit = Hit(rank=len(hits) + 1, id=chunk.id, text=chunk.text, score=round(item.score, 6),
                       citation=memory.citation(chunk), explain=explain, table_header=chunk.header, highlight=drawn)
-            hit.__pydantic_private__.update(  # type: ignore[union-attr]  # at once: pydantic's __setattr__ each costs
-                _words=None if lexical is None else lexical.score, _language=hits.language,
-                _closest=item.dense_rank == 1 and query.mode == "hybrid",
-                _opens_section=_opens_section(index.passages, item.row),
-                _rows=tuple if drawn is None else partial(memory.highlight.rows, chunk.text, terms, drawn,
-                                                          chunk.header))
+            reading = Reading(words=None if lexical is None else lexical.score, language=hits.language,
+                              closest=item.dense_rank == 1 and query.mode == "hybrid",
+                              opens_section=_opens_section(index.passages, item.row),
+                              rows=tuple if drawn is None else partial(memory.highlight.rows, chunk.text, terms, drawn,
+                                                                       chunk.header))
+            hit.__pydantic_private__["_reading"] = reading  # type: ignore[index]  # pydantic's __setattr__ costs
             # only where the answer reads it: the first passage of an entry under a question heading
-            hit._asks_heading = answers_heading(hit) and _asks_heading(index, extras, item, hit, lexical, terms,
-                                                                       memory)
+            reading.asks_heading = answers_heading(hit) and _asks_heading(index, extras, item, hit, lexical, terms,
+                                                                          memory)
             hits.append(hit)
             if len(hits) == query.k:
                 break

@@ -157,7 +157,7 @@ def test_an_faq_entry_split_in_passages_is_read_from_its_start_in_its_first_pass
     (hits,) = searcher.search([Query("relevés papier envoyés par courrier archivés local sécurisé", len(index))])
     by_start = sorted(hits, key=lambda h: h.citation.start)
     # the searcher marks the entry's first passage only; its later passages start mid-answer
-    assert [h._opens_section for h in by_start] == [True] + [False] * (len(by_start) - 1)
+    assert [h._reading.opens_section for h in by_start] == [True] + [False] * (len(by_start) - 1)
     later = next(h for h in hits if "archivés à part" in h.text)
     plain = excerpt(later.text, later.highlight.start, later.highlight.end)
     assert plain != excerpt(later.text, later.highlight.start, later.highlight.end, from_start=True)  # they differ
@@ -185,7 +185,7 @@ def test_an_faq_entry_asked_by_its_heading_is_answered_by_its_opening_and_a_deta
     for question in ("C'est quoi un traitement de données à caractère personnel ?",
                      "Un traitement de données à caractère personnel, qu'est-ce que c'est ?"):
         (hits,) = searcher.search([Query(question, 2)])
-        assert hits[0].id == entry.id and hits[0]._asks_heading
+        assert hits[0].id == entry.id and hits[0]._reading.asks_heading
         assert detail in hits[0].highlight.text  # the question's words are met deep in the entry ...
         shown = answer(hits)  # ... but it asks what the heading asks: the entry's opening answers
         assert shown is not None and shown.start == 0 and shown.text.startswith(opening), question
@@ -200,13 +200,13 @@ def test_an_faq_entry_asked_by_its_heading_is_answered_by_its_opening_and_a_deta
     question = "Est-ce qu'un traitement de données à caractère personnel est forcément informatisé ?"
     (hits,) = searcher.search([Query(question, 2, explain=True)])
     assert hits[0].id == entry.id and heading_cosine(question) == hits[0].explain.dense_score  # the dense half holds
-    assert not hits[0]._asks_heading  # ... the word half does not
+    assert not hits[0]._reading.asks_heading  # ... the word half does not
     # the same decisions when headings and windows only re-score (past RAG_EXTRA_SCAN_MAX): the heading's cosine
     # computed for the one row is the one its dense score took
     limited = Searcher(index, embedder, extra_scan_max=0)
     for asked, heading in ((question, False), ("C'est quoi un traitement de données à caractère personnel ?", True)):
         (found,) = limited.search([Query(asked, 2)])
-        assert found[0].id == entry.id and found[0]._asks_heading is heading, asked
+        assert found[0].id == entry.id and found[0]._reading.asks_heading is heading, asked
     shown = answer(hits)
     assert shown is not None and "informatisé" in shown.text and opening not in shown.text
     # a question closer to the passage's text or windows than to its heading asks a detail too
@@ -214,5 +214,5 @@ def test_an_faq_entry_asked_by_its_heading_is_answered_by_its_opening_and_a_deta
     (hits,) = searcher.search([Query(question, 2, explain=True)])
     assert heading_cosine(question) < hits[0].explain.dense_score
     shown = answer(hits)
-    assert hits[0].id == entry.id and not hits[0]._asks_heading
+    assert hits[0].id == entry.id and not hits[0]._reading.asks_heading
     assert shown is not None and "fichier papier organisé" in shown.text and opening not in shown.text

@@ -200,7 +200,7 @@ def _plans_answer(question: str, text: str = PLANS):
     citation = Citation(doc_id="d", title="Plans", source="d.md", section=None, start=0, end=len(text), label="Plans")
     hit = Hit(rank=1, id="p1", text=text, score=1.0, citation=citation, highlight=shown)
     assert shown is not None
-    hit._rows = lambda: highlighter.rows(text, weights, shown)
+    hit._reading.rows = lambda: highlighter.rows(text, weights, shown)
     return answer([hit], language="fr")
 
 
