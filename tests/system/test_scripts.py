@@ -50,6 +50,20 @@ def test_the_request_path_script_measures_a_served_index(index, settings):
     assert "3 questions" in done.stdout and "search outside the model" in done.stdout
 
 
+def test_the_request_path_script_keeps_the_questions_vectors_and_runs_the_stages_asked(index, settings, tmp_path):
+    """`--vectors` writes the questions' vectors, then reads them without the model (a run under valgrind), and
+    refuses a file written for other questions; `--stages` runs those stages only."""
+    vectors = tmp_path / "vectors.npy"
+    asked = (str(settings.index_dir), "tests/data/devset.jsonl", "--rounds", "1", "--vectors", str(vectors))
+    first = run("scripts.bench.request_path", *asked, "--limit", "3")
+    assert first.returncode == 0 and vectors.exists(), first.stderr[-2000:]
+    again = run("scripts.bench.request_path", *asked, "--limit", "3", "--stages", "answer,response")
+    assert again.returncode == 0, again.stderr[-2000:]
+    assert "response + JSON" in again.stdout and "search outside the model" not in again.stdout
+    other = run("scripts.bench.request_path", *asked, "--limit", "2")
+    assert other.returncode == 2 and "written for other questions" in other.stderr
+
+
 def test_the_same_responses_script_writes_a_line_a_response_without_what_varies(index, settings, tmp_path):
     questions = tmp_path / "questions.jsonl"
     questions.write_text('{"question": "Quel est le délai ?"}\n{"question": "horaires"}\n', encoding="utf-8")
