@@ -143,9 +143,9 @@ def test_many_comments_or_backtick_runs_on_one_line_take_linear_time():
                  "# T\n\n" + "".join("`" * k + "x" for k in range(1, 800)) + " <!--\n-->\n",
                  "# T\n\n" + "mot <!-- x\n" * 40_000,  # one paragraph: its end and its lack of --> found once
                  "# T\n\n" + "a<!--" * 64_000 + "\n"):
-        started = time.perf_counter()
+        started = time.process_time()
         parsed = parse_markdown(page)
-        assert time.perf_counter() - started < 5.0 and parsed.sections
+        assert time.process_time() - started < 5.0 and parsed.sections
 
 
 def test_a_list_item_all_in_bold_asking_a_question_over_its_answer_heads_an_entry(tmp_path):
