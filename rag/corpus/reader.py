@@ -120,10 +120,6 @@ def _slug(relative: str) -> str:
     return re.sub(r"-+", "-", unicodedata.normalize("NFC", "".join(plain))).strip("-") or "document"
 
 
-
-
-
-
 def _title_from_name(relative: str) -> str:
     """A title from the file's name, or from its folder's for a folder's own page (`billing/_index.md`: "Billing",
     not "Index"), its first letter capital, the others as written ("FAQ"); without the id Notion's export adds to a
