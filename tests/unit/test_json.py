@@ -181,3 +181,16 @@ def test_json_files_are_bounded_as_every_file(tmp_path):
     (tmp_path / "kb.jsonl").write_text(json.dumps({"title": "A", "text": "B" * 200}) + "\n", encoding="utf-8")
     with pytest.raises(ValueError, match="file too large"):
         read_document(tmp_path, tmp_path / "kb.jsonl", max_bytes=100)
+
+
+def test_a_lone_surrogate_escape_becomes_a_replacement_character_cited_in_place_not_a_crash(tmp_path):
+    # `\ud800` decodes to half a pair, which no text encodes: a passage's id (a digest of its UTF-8) raised, and the
+    # whole ingest with it
+    record = '{"title": "Clé \\ud800", "text": "Avant \\udc00 après", "tags\\ud83d": ["un \\ud83d"]}'
+    for name, text in (("kb.json", f"[{record}]"), ("kb.jsonl", f"{record}\n")):
+        doc = _read(tmp_path, name, text)
+        assert doc.changes == ["4 lone surrogate escapes (\\ud800 without its pair, no character) replaced by U+FFFD"]
+        (chunk,) = Chunker(_words, 1000).chunk(doc)
+        assert chunk.section == "Clé \ufffd" and chunk.text == "Avant \ufffd après\nTags\ufffd : un \ufffd"
+        (line, _) = doc.sections[0].lines
+        assert json.loads(f'"{text[line.start:line.end]}"').replace("\udc00", "\ufffd") == line.text

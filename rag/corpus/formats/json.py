@@ -36,6 +36,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import count
+from typing import cast
 
 from rag.corpus.formats.base import Parsed
 from rag.corpus.formats.records import EXPECTED, JsonObject, Spanned, record_sections
@@ -43,6 +44,7 @@ from rag.corpus.formats.records import EXPECTED, JsonObject, Spanned, record_sec
 MAX_DEPTH = 64  # levels of nesting: far past any export's (a record in a list in an object, its author inside it)
 _STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)  # a JSON string token, linear in its length
 _NESTING = re.compile(r"[\[\]{}]")
+_SURROGATE = re.compile("[\ud800-\udfff]")  # left in a decoded string by a lone `\\ud800` escape: no character
 _BAD_LINES_SHOWN = 5
 
 
@@ -60,9 +62,9 @@ def parse_json(text: str) -> Parsed:
         value = json.loads(text, object_pairs_hook=JsonObject)
     except json.JSONDecodeError as exc:
         raise ValueError(f"not valid JSON: {exc.msg} at line {exc.lineno:,}, column {exc.colno:,}") from exc
-    _spanned(value, _tokens(text, 0, len(text)))
+    lone = _spanned(value, _tokens(text, 0, len(text)))
     records, changes = _records(value)
-    return record_sections(records, text, changes)
+    return record_sections(records, text, changes + _replaced(lone))
 
 
 def parse_jsonl(text: str) -> Parsed:
@@ -70,6 +72,7 @@ def parse_jsonl(text: str) -> Parsed:
     docstring). Raises `ValueError` for a file with as many bad lines as records or more."""
     records: list[JsonObject] = []
     bad: list[_Bad] = []
+    lone = 0
     for number, start, end in _lines(text):
         line = text[start:end]
         if not line.strip():
@@ -86,13 +89,13 @@ def parse_jsonl(text: str) -> Parsed:
         if not isinstance(value, JsonObject):
             bad.append(_Bad(number, f"{_kind(value)}, not an object: each line of a JSON Lines file is one record"))
             continue
-        _spanned(value, _tokens(text, start, end))
+        lone += _spanned(value, _tokens(text, start, end))
         records.append(value)
     if bad and len(bad) >= len(records):
         first = bad[0]
         raise ValueError(f"not JSON Lines: line {first.line:,}: {first.why} ({len(bad):,} bad lines, "
                          f"{len(records):,} records; a JSON document is read as .json)")
-    changes = []
+    changes = _replaced(lone)
     if bad:
         shown = "; ".join(f"line {b.line:,}: {b.why}" for b in bad[:_BAD_LINES_SHOWN])
         more = f"; and {len(bad) - _BAD_LINES_SHOWN:,} more" if len(bad) > _BAD_LINES_SHOWN else ""
@@ -139,9 +142,12 @@ def _tokens(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
         yield match.start() + 1, match.end() - 1
 
 
-def _spanned(value: object, tokens: Iterator[tuple[int, int]]) -> None:
+def _spanned(value: object, tokens: Iterator[tuple[int, int]]) -> int:
     """Turn each string in the arrays and objects of `value` (a key aside) into a `Spanned` holding its span, in
-    place, walked in document order without recursion: the i-th string met is the i-th token."""
+    place, walked in document order without recursion: the i-th string met is the i-th token. A lone surrogate
+    (`\\ud800`, half of a pair), which no text can be encoded with, becomes U+FFFD in strings and keys, one
+    character for one: returns how many."""
+    lone = 0
     stack: list[tuple[list[object], int]] = [(value, 0)] if isinstance(value, list) else []
     while stack:
         node, i = stack.pop()
@@ -149,15 +155,31 @@ def _spanned(value: object, tokens: Iterator[tuple[int, int]]) -> None:
             continue
         stack.append((node, i + 1))
         item = node[i]
-        key = None
+        key: str | None = None
         if isinstance(node, JsonObject):
             next(tokens)  # the key's
-            key, item = item  # type: ignore[misc]
+            name, item = cast(tuple[str, object], item)
+            key, n = _whole(name)
+            lone += n
         if isinstance(item, str):
-            item = Spanned(item, *next(tokens))
+            whole, n = _whole(item)
+            lone += n
+            item = Spanned(whole, *next(tokens))
         elif isinstance(item, list):
             stack.append((item, 0))
         node[i] = item if key is None else (key, item)
+    return lone
+
+
+def _whole(value: str) -> tuple[str, int]:
+    """`value` with each lone surrogate replaced by U+FFFD, and how many."""
+    return _SURROGATE.subn("\ufffd", value) if _SURROGATE.search(value) else (value, 0)
+
+
+def _replaced(lone: int) -> list[str]:
+    """What the report says of the lone surrogates replaced (`_spanned`)."""
+    return [f"{lone:,} lone surrogate escape{'s' if lone > 1 else ''} (\\ud800 without its pair, no character) "
+            "replaced by U+FFFD"] if lone else []
 
 
 def _records(value: object) -> tuple[list[JsonObject], list[str]]:
