@@ -194,3 +194,21 @@ def test_a_lone_surrogate_escape_becomes_a_replacement_character_cited_in_place_
         assert chunk.section == "Clé \ufffd" and chunk.text == "Avant \ufffd après\nTags\ufffd : un \ufffd"
         (line, _) = doc.sections[0].lines
         assert json.loads(f'"{text[line.start:line.end]}"').replace("\udc00", "\ufffd") == line.text
+
+
+def test_rag_eval_s_questions_kept_in_the_corpus_folder_are_refused_not_indexed_and_answered_from(tmp_path):
+    # a dataset folder, or a corpus beside its questions: `rag eval`'s own format, gold answers included
+    gold = [{"id": "q1", "question": "Délai de retour ?", "answers": ["30 jours"], "passage_ids": ["retours"],
+             "style": "short"}, {"id": "q2", "question": "Horaires ?", "answers": ["9 h à 18 h"]}]
+    off_topic = [{"id": "o1", "question": "Quel temps fait-il ?"}]
+    conversation = [{"id": "c1", "context": ["horaires ?"], "question": "et le samedi ?", "passage_ids": ["h"]}]
+    for name, records in (("questions.jsonl", gold), ("off_topic.jsonl", off_topic), ("chat.jsonl", conversation)):
+        (tmp_path / name).write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    # an FAQ is read, whether its answer is a string or a list under another name, or beside a gold list
+    faq = [{"question": "Délai de retour ?", "answer": "30 jours.", "passage_ids": ["retours"]},
+           {"question": "Horaires ?", "body": ["9 h", "18 h"]}, {"question": "Paiement ?", "answers": "En trois fois."}]
+    (tmp_path / "faq.json").write_text(json.dumps(faq), encoding="utf-8")
+    corpus = read_corpus(tmp_path)
+    assert [doc.source for doc in corpus.documents] == ["faq.json"] and len(corpus.documents[0].sections) == 3
+    assert sorted(skip.source for skip in corpus.skipped) == ["chat.jsonl", "off_topic.jsonl", "questions.jsonl"]
+    assert all(skip.reason.startswith("questions without an answer of their own") for skip in corpus.skipped)

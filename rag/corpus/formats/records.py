@@ -24,6 +24,9 @@
 - **Drafts.** A record flagged `draft: true` or `published: false` is not published by its site, as a Markdown
   page so flagged (`rag.corpus.formats.markdown_sites.unpublished`), nor one whose `state` or `status` is "draft"
   (Intercom's): left out, and counted in the report.
+- **Questions.** A file whose records are all questions without an answer of their own, their gold (if any) in
+  `answers` or `passage_ids` lists, is `rag eval`'s questions file, not a knowledge base: refused, lest an
+  evaluation's questions and gold answers kept in the corpus folder be indexed and answered from.
 """
 
 from __future__ import annotations
@@ -57,6 +60,7 @@ TEXT = (*ANSWER, "html", "markdown")
 # words of keys whose values are codes, states or dates, no text: "fr", "article", "published", "March 3, 2024"
 _CODES = ("locale", "locales", "lang", "language", "type", "kind", "state", "status", "at", "date", "time", "timestamp")
 _STATES = ("state", "status")  # a key whose value "draft" flags a draft (Intercom's `state`)
+_GOLD = ("answers", "passage_ids")  # a `rag eval` question's gold (`rag.eval_inputs.KEYS`), lists
 _LINKS = ("url", "link", "href", "permalink", "uri")
 _PAGES = ("html", "web", "public", "permalink", "page")  # a key naming the page people read, not the API's
 _WEB = re.compile(r"https?://\S+", re.IGNORECASE)
@@ -110,6 +114,10 @@ def string_cell(text: str, string: Spanned) -> Cell:
 def record_sections(records: Sequence[JsonObject], text: str, changes: list[str]) -> Parsed:
     """The sections of a file's records (the module's docstring), and what the report says of those left out,
     after `changes`. Raises `ValueError` when no record has a title or a text."""
+    if records and all(_eval_question(record) for record in records):
+        raise ValueError("questions without an answer of their own (a question, and rag eval's answers or "
+                         "passage_ids lists): an evaluation's questions, not a knowledge base; kept in the corpus "
+                         "folder, they would be indexed and answered from: keep them beside it")
     sections: list[Section] = []
     drafts: list[JsonObject] = []
     textless: list[JsonObject] = []
@@ -136,6 +144,17 @@ def record_sections(records: Sequence[JsonObject], text: str, changes: list[str]
     if nested:
         changes.append(f"nested objects not read, another thing's data than a record's text: {', '.join(nested)}")
     return Parsed(sections, blocks=True, changes=changes)
+
+
+def _eval_question(record: JsonObject) -> bool:
+    """Whether a record is a question of `rag eval`'s (`rag.eval_inputs.QUESTION_FORMAT`): a question whose gold
+    (`_GOLD`), if any, is lists, and no text of its own (an FAQ's `answer`)."""
+    values = dict(record)
+    if not isinstance(values.get("question"), Spanned) or any(
+            key in values and not isinstance(values[key], list) for key in _GOLD):
+        return False
+    return best_column(tuple("" if key in _GOLD else name for (key, _), name in zip(record, _names(record),
+                                                                                    strict=True)), TEXT) is None
 
 
 def _count(records: Sequence[JsonObject]) -> str:
