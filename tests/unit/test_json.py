@@ -212,3 +212,13 @@ def test_rag_eval_s_questions_kept_in_the_corpus_folder_are_refused_not_indexed_
     assert [doc.source for doc in corpus.documents] == ["faq.json"] and len(corpus.documents[0].sections) == 3
     assert sorted(skip.source for skip in corpus.skipped) == ["chat.jsonl", "off_topic.jsonl", "questions.jsonl"]
     assert all(skip.reason.startswith("questions without an answer of their own") for skip in corpus.skipped)
+
+
+def test_json_lines_named_json_is_refused_saying_to_name_it_jsonl():
+    lines = "".join(json.dumps({"title": t, "text": "Texte."}) + "\n" for t in ("Retours", "Livraison"))
+    with pytest.raises(ValueError, match=r"^not valid JSON: Extra data at line 2, column 1; a value a line is JSON "
+                                         r"Lines: name the file \.jsonl$"):
+        parse_json(lines)
+    with pytest.raises(ValueError, match=r"^not valid JSON: Extra data at line 1, column 12$"):  # not a line's start
+        parse_json('{"a": "b"} {"c": "d"}')
+    assert len(parse_jsonl(lines).sections) == 2

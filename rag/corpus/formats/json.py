@@ -15,7 +15,8 @@ Intercom's and Freshdesk's lists, Contentful's `{"items": [...]}`, Strapi's `{"d
 - A JSON Lines line that is not JSON or not an object is left out and named in the report with its line number: a
   line cut or damaged in an export of a million records should not drop the 999,999 others, and the report says
   what was left out. A file with as many bad lines as records or more (a JSON document pretty-printed under
-  .jsonl) is refused, with the first bad line. A .json file that is not JSON is refused, with the line and column.
+  .jsonl) is refused, with the first bad line. A .json file that is not JSON is refused, with the line and column
+  (and, for a value a line, the hint to name it .jsonl).
 - Citations: each string's span in the file is found without a second parser. The standard library's C decoder
   reads the values (objects as their key and value pairs, in order, duplicates kept); every JSON string of a valid
   document is then a match of `_STRING`, in document order, as no quote stands outside a string: the walk of the
@@ -61,7 +62,10 @@ def parse_json(text: str) -> Parsed:
     try:
         value = json.loads(text, object_pairs_hook=JsonObject)
     except json.JSONDecodeError as exc:
-        raise ValueError(f"not valid JSON: {exc.msg} at line {exc.lineno:,}, column {exc.colno:,}") from exc
+        # a value, then another at the start of a line: JSON Lines (`jq -c`'s output, a BigQuery export) named .json
+        lines = exc.msg == "Extra data" and exc.colno == 1
+        lines_hint = "; a value a line is JSON Lines: name the file .jsonl" if lines else ""
+        raise ValueError(f"not valid JSON: {exc.msg} at line {exc.lineno:,}, column {exc.colno:,}{lines_hint}") from exc
     lone = _spanned(value, _tokens(text, 0, len(text)))
     records, changes = _records(value)
     return record_sections(records, text, changes + _replaced(lone))
