@@ -222,3 +222,8 @@ def test_json_lines_named_json_is_refused_saying_to_name_it_jsonl():
     with pytest.raises(ValueError, match=r"^not valid JSON: Extra data at line 1, column 12$"):  # not a line's start
         parse_json('{"a": "b"} {"c": "d"}')
     assert len(parse_jsonl(lines).sections) == 2
+
+
+def test_an_integer_of_thousands_of_digits_is_no_reason_to_refuse_a_file():
+    record = '{"title": "Retours", "text": "Sous 30 jours.", "id": ' + "9" * 5_000 + "}"
+    assert _lines(parse_json(f"[{record}]")) == _lines(parse_jsonl(f"{record}\n")) == [("Retours", ["Sous 30 jours."])]

@@ -47,6 +47,7 @@ _STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)  # a JSON string to
 _NESTING = re.compile(r"[\[\]{}]")
 _SURROGATE = re.compile("[\ud800-\udfff]")  # left in a decoded string by a lone `\\ud800` escape: no character
 _BAD_LINES_SHOWN = 5
+_INT_DIGITS = 4_000  # below Python's limit on converting digits to an int (4,300)
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,7 +61,7 @@ def parse_json(text: str) -> Parsed:
     be read as records."""
     _check_depth(text, 0, len(text), "")
     try:
-        value = json.loads(text, object_pairs_hook=JsonObject)
+        value = json.loads(text, object_pairs_hook=JsonObject, parse_int=_integer)
     except json.JSONDecodeError as exc:
         # a value, then another at the start of a line: JSON Lines (`jq -c`'s output, a BigQuery export) named .json
         lines = exc.msg == "Extra data" and exc.colno == 1
@@ -83,7 +84,7 @@ def parse_jsonl(text: str) -> Parsed:
             continue
         try:
             _check_depth(text, start, end, f"line {number:,}: ")
-            value = json.loads(line, object_pairs_hook=JsonObject)
+            value = json.loads(line, object_pairs_hook=JsonObject, parse_int=_integer)
         except json.JSONDecodeError as exc:
             bad.append(_Bad(number, f"not valid JSON ({exc.msg}, column {exc.colno:,})"))
             continue
@@ -119,6 +120,12 @@ def _lines(text: str) -> Iterator[tuple[int, int, int]]:
             return
         yield number, start, end
         start = end + 1
+
+
+def _integer(digits: str) -> int | float:
+    """A JSON integer; one longer than Python converts (`sys.get_int_max_str_digits`, an id of thousands of digits)
+    as a float, never text to rag: the decoder would refuse the whole file with advice to Python programmers."""
+    return int(digits) if len(digits) <= _INT_DIGITS else float(digits)
 
 
 def _kind(value: object) -> str:
