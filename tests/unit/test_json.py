@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import random
+import time
 from pathlib import Path
 
 import pytest
@@ -227,3 +228,13 @@ def test_json_lines_named_json_is_refused_saying_to_name_it_jsonl():
 def test_an_integer_of_thousands_of_digits_is_no_reason_to_refuse_a_file():
     record = '{"title": "Retours", "text": "Sous 30 jours.", "id": ' + "9" * 5_000 + "}"
     assert _lines(parse_json(f"[{record}]")) == _lines(parse_jsonl(f"{record}\n")) == [("Retours", ["Sous 30 jours."])]
+
+
+@pytest.mark.parametrize("parse", [parse_json, parse_jsonl])
+def test_an_unterminated_string_full_of_escaped_quotes_is_refused_at_once(parse):
+    # each `\"` after a quote never closed restarted a search to the end of the text: quadratic, 80 kB took 50 s
+    tail = '{"title": "' + '\\"' * 20_000
+    started = time.perf_counter()
+    with pytest.raises(ValueError, match="Unterminated string"):
+        parse(tail)
+    assert time.perf_counter() - started < 1.0

@@ -44,6 +44,9 @@ from rag.corpus.formats.records import EXPECTED, JsonObject, Spanned, record_sec
 
 MAX_DEPTH = 64  # levels of nesting: far past any export's (a record in a list in an object, its author inside it)
 _STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)  # a JSON string token, linear in its length
+# a string token, or an unterminated one to the end of the text: a search for the closing quote that fails runs to
+# the end, and the search from each quote after (each `\\"`) would again, quadratic (an 80 kB tail took 50 s)
+_STRING_OR_TAIL = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*(?:"|\\?\Z)', re.DOTALL)
 _NESTING = re.compile(r"[\[\]{}]")
 _SURROGATE = re.compile("[\ud800-\udfff]")  # left in a decoded string by a lone `\\ud800` escape: no character
 _BAD_LINES_SHOWN = 5
@@ -137,7 +140,7 @@ def _check_depth(text: str, start: int, end: int, where: str) -> None:
     """Raise `ValueError` when the value in `text[start:end]` nests arrays and objects deeper than `MAX_DEPTH`,
     counted outside its strings, before the decoder recurses into them."""
     depth = deepest = 0
-    plain = _STRING.sub("", text[start:end]) if '"' in text[start:end] else text[start:end]
+    plain = _STRING_OR_TAIL.sub("", text[start:end]) if '"' in text[start:end] else text[start:end]
     for match in _NESTING.finditer(plain):
         depth += 1 if match[0] in "[{" else -1
         if depth > deepest:
