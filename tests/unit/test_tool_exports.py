@@ -230,3 +230,18 @@ def test_a_confluence_expand_macro_s_label_heads_what_it_holds_as_a_summary_does
         ("Puis-je reporter mes congés ?", ("Congés",), ["Cinq jours au plus."]),
         ("Et en cas de maladie ?", ("Congés",), ["Tout est reporté."]),
         ("Congés", (), ["Voir aussi Lucca."])]
+
+
+def test_a_line_of_a_megabyte_of_link_or_code_markup_never_closed_is_read_in_linear_time():
+    """Review of a55ceae: the link pattern's parts took `[`, so that each `[[` (or `[a](<`) scanned the rest of the
+    line (a line of 10,000 `[[` took 10 s, time quadratic in its length), and the code span pattern `(`+).*?\\1`
+    took hours on a line of backticks. A Markdown file may hold a line of megabytes: each reads in well under the
+    limit on a quiet machine (0.1 s to 0.6 s), the limit leaving room for a loaded one."""
+    import time
+
+    n = 1_000_000
+    for line in ("[[" * (n // 2), "![[a#" * (n // 5), "[[a|" * (n // 4), "[a](<" * (n // 5), "`" * n,
+                 "`x` [a](b.md) " * (n // 14), "".join("`" * k + "x" for k in range(1, 1400))):
+        started = time.perf_counter()
+        parse_markdown(f"# T\n\n{line}\n")
+        assert time.perf_counter() - started < 3.0, line[:10]

@@ -14,7 +14,7 @@ from datetime import date
 import yaml
 
 from rag.corpus.formats.base import Line, Outline, Parsed, Section
-from rag.corpus.formats.markdown_links import unlinked
+from rag.corpus.formats.markdown_links import code_spans, unlinked
 from rag.corpus.formats.markdown_sites import (
     ends_tab,
     heading_text,
@@ -41,7 +41,6 @@ _SPACES = re.compile(r"[ \t]{2,}")
 # A line that is all strong emphasis ("**Puis-je avoir deux cartes ?**"), as FAQ pages set their questions apart.
 _STRONG_LINE = re.compile(r"(?P<mark>\*\*|__)(?P<text>[^*_\s](?:.*?[^*_\s])?)(?P=mark)\\?")
 _STRONG_LEVEL = 7  # such a heading stands under every ATX or setext heading open
-_BACKTICKS = re.compile(r"`+")
 # Where a paragraph ends: a blank line, or a line that interrupts it (a heading, a fence, a quote, an HTML block).
 _PARAGRAPH_END = re.compile(r"\n(?:[ \t]*(?:\r?\n|\Z)| {0,3}(?:#{1,6}(?:[ \t]|\r?\n|\Z)|`{3}|~{3}|>|<!--))")
 
@@ -142,25 +141,6 @@ def _kept(text: str, start: int, end: int, hidden: list[tuple[int, int]]) -> lis
     return lines
 
 
-def _code_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """The code spans of `start:end`: a run of backticks to the next run of as many (CommonMark), `<!--` in one being
-    text. Each run is paired with the next of its length by a look-up, not a scan: linear in the line."""
-    runs = [(m.start(), m.end()) for m in _BACKTICKS.finditer(text, start, end)]
-    following: dict[int, list[int]] = {}  # length -> indexes of the runs of that length, last first
-    for i in range(len(runs) - 1, -1, -1):
-        following.setdefault(runs[i][1] - runs[i][0], []).append(i)
-    spans, after = [], 0  # runs before `after` are inside a span already
-    for i, (a, b) in enumerate(runs):
-        same = following[b - a]
-        same.pop()  # this run itself: the runs of its length left are all after it
-        if i < after or not same:
-            continue
-        j = same[-1]
-        spans.append((a, runs[j][1]))
-        after = j + 1
-    return spans
-
-
 def _comments(text: str, start: int, end: int, open_until: int, last_close: int,
               closes: _Closes) -> tuple[list[tuple[int, int]], int]:
     """The spans of `start:end` inside HTML comments, and where the last one ends (past `end` when it runs on over
@@ -174,7 +154,7 @@ def _comments(text: str, start: int, end: int, open_until: int, last_close: int,
         cursor = open_until
     if text.find("<!--", cursor, end) < 0:
         return hidden, open_until
-    code = iter(_code_spans(text, start, end))
+    code = iter(code_spans(text, start, end))
     span = next(code, None)
     first = end - len(text[start:end].lstrip(" "))  # the line's first character after its indentation
     while (at := text.find("<!--", cursor, end)) >= 0:

@@ -23,11 +23,31 @@ from rag.corpus.formats.base import Line
 
 # A wikilink (`[[target#heading|alias]]`), an embed (`![[file]]`), a Markdown link or image with an inline target
 # (`[text](target "title")`, `![alt](file.png)`): read in time linear in the line (no nested brackets).
-_LINK = re.compile(r"(?P<embed>!)?\[\[(?P<target>[^\]|#\n]*)(?:#[^\]|\n]*)?(?:\|(?P<alias>[^\]\n]*))?\]\]"
-                   r"|(?P<image>!)?\[(?P<text>[^\[\]\n]*)\]\((?P<href><[^>\n]*>|[^()\s]*)(?:[ \t]+\"[^\"\n]*\")?\)")
+# No part takes a `[` (nor an angle-bracket target a `<`), so that each try stops at the next link's start.
+_LINK = re.compile(r"(?P<embed>!)?\[\[(?P<target>[^\[\]|#\n]*)(?:#[^\[\]|\n]*)?(?:\|(?P<alias>[^\[\]\n]*))?\]\]"
+                   r"|(?P<image>!)?\[(?P<text>[^\[\]\n]*)\]\((?P<href><[^<>\n]*>|[^()\s]*)(?:[ \t]+\"[^\"\n]*\")?\)")
 _OUTSIDE = re.compile(r"[a-zA-Z][\w+.-]*:|//")  # a scheme (`https:`, `mailto:`) or a host: out of the corpus
-_CODE = re.compile(r"(`+).*?\1")  # a code span: its brackets are code
+_BACKTICKS = re.compile(r"`+")
 _LIST_MARKER = re.compile(r"[-+*][ \t]+|\d{1,9}[.)][ \t]+")
+
+
+def code_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The code spans of `start:end`: a run of backticks to the next run of as many (CommonMark), `<!--` in one being
+    text. Each run is paired with the next of its length by a look-up, not a scan: linear in the line."""
+    runs = [(m.start(), m.end()) for m in _BACKTICKS.finditer(text, start, end)]
+    following: dict[int, list[int]] = {}  # length -> indexes of the runs of that length, last first
+    for i in range(len(runs) - 1, -1, -1):
+        following.setdefault(runs[i][1] - runs[i][0], []).append(i)
+    spans, after = [], 0  # runs before `after` are inside a span already
+    for i, (a, b) in enumerate(runs):
+        same = following[b - a]
+        same.pop()  # this run itself: the runs of its length left are all after it
+        if i < after or not same:
+            continue
+        j = same[-1]
+        spans.append((a, runs[j][1]))
+        after = j + 1
+    return spans
 
 
 def _inside(found: re.Match[str]) -> bool:
@@ -58,10 +78,13 @@ def unlinked(line: Line) -> list[Line]:
     """A line with its links to the corpus read as their text and its embeds left out, as pieces of the line at
     their offsets (the line itself when it holds none)."""
     text = line.text
-    code = [m.span() for m in _CODE.finditer(text)]
+    code = iter(code_spans(text, 0, len(text)))  # a code span's brackets are code
+    span = next(code, None)
     cuts: list[tuple[int, int, tuple[int, int] | None]] = []  # (start, end) of each link, where its text stands
     for found in _LINK.finditer(text):
-        if _inside(found) and not any(a <= found.start() < b for a, b in code):
+        while span is not None and span[1] <= found.start():
+            span = next(code, None)
+        if _inside(found) and not (span is not None and span[0] <= found.start()):
             cuts.append((found.start(), found.end(), _shown(found)))
     if not cuts:
         return [line]
@@ -89,4 +112,4 @@ def unlinked(line: Line) -> list[Line]:
     return pieces
 
 
-__all__ = ["navigation", "unlinked"]
+__all__ = ["code_spans", "navigation", "unlinked"]
