@@ -245,3 +245,12 @@ def test_a_line_of_a_megabyte_of_link_or_code_markup_never_closed_is_read_in_lin
         started = time.perf_counter()
         parse_markdown(f"# T\n\n{line}\n")
         assert time.perf_counter() - started < 3.0, line[:10]
+
+
+def test_a_link_to_an_anchor_never_closed_leaves_the_text_after_it_read():
+    """Review of a55ceae: a line all in links to the page's anchors is a table of contents, but a `<a href="#top">`
+    never closed (a hand-written page's) made every block after it such a line: the whole page was left out."""
+    page = ('<html><head><title>Retours</title></head><body><p><a href="#top">Haut de page</p>'
+            '<p>Les retours sont gratuits sous 30 jours.</p><p>Le remboursement suit sous 14 jours.</p></body></html>')
+    assert _html(page)[1] == [(None, ["Les retours sont gratuits sous 30 jours.",
+                                      "Le remboursement suit sous 14 jours."])]

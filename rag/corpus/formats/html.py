@@ -269,6 +269,7 @@ class _HtmlSections(HTMLParser):
         self._buffer = []
         bold_only, self._bold, self._plain = self._bold and not self._plain, False, False
         contents, self._anchored, self._unanchored = self._anchored and not self._unanchored, False, False
+        self._anchors = 0  # a link is judged within its block: one never closed does not take the page with it
         title_paragraph, self._title_paragraph = self._title_paragraph, False
         comment, self._comment = self._comment, False
         if self._open is None:
