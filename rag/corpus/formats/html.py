@@ -39,7 +39,7 @@ _GOOGLE_COMMENT = re.compile(r"cmnt(?P<mark>_ref)?\d+")  # a Google Docs comment
 _SUMMARY_LEVEL = 7  # a <summary> heads its <details> under every heading open, <h6> included
 _STRONG = {"strong", "b"}
 # Google Docs' export: its body's class, and a class its style sheet sets bold (`.c3{...;font-weight:700;...}`)
-_GOOGLE_DOCS = re.compile(r"<body[^>]*\sclass=\"[^\"]*\bdoc-content\b")
+_GOOGLE_DOCS = re.compile(r"<body\b[^<>]*\sclass=\"[^\"<>]*\bdoc-content\b")  # linear: each try stops at a `<`
 _BOLD_CLASS = re.compile(r"\.([\w-]+)\{[^{}]*\bfont-weight:\s*(?:700|800|900|bold)\b")
 # Elements left out with all they hold. Not <button> (an accordion's question is one) nor elements marked `hidden` or
 # aria-hidden (its collapsed answers are): an FAQ page would lose its questions and answers.
