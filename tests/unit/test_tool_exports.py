@@ -266,3 +266,17 @@ def test_a_page_of_a_megabyte_of_body_tags_never_closed_is_read_in_linear_time()
         started = time.perf_counter()
         parse_html("<html><body><p>" + unit * (1_000_000 // len(unit)) + "</p></body></html>")
         assert time.perf_counter() - started < 5.0, unit
+
+
+def test_a_product_s_metadata_table_is_read_where_confluence_s_byline_is_not():
+    """Review of a55ceae: "metadata" named furniture by any class holding the word, so that a product page's
+    `<div class="metadata">` (its specifications) and a `<dl class="product-metadata">` were left out, measured as
+    a sidebar. Only Confluence's byline class, `page-metadata`, is furniture."""
+    prose = "<p>" + "Un portable reconditionné, garanti deux ans, livré en trois jours partout en Europe. " * 8 + "</p>"
+    for specs in ('<div class="metadata"><table><tr><td>Poids</td><td>1,2 kg</td></tr></table></div>',
+                  '<dl class="product-metadata"><dt>Poids</dt><dd>1,2 kg</dd></dl>'):
+        page = f"<html><head><title>X1</title></head><body><h1>X1</h1>{prose}{specs}</body></html>"
+        assert any("1,2 kg" in line for _, lines in _html(page)[1] for line in lines), specs
+    byline = '<div class="page-metadata">Créé par Claire Martin le 3 mai 2024</div>'
+    page = f"<html><head><title>X1</title></head><body><h1>X1</h1>{byline}{prose}</body></html>"
+    assert not any("Claire" in line for _, lines in _html(page)[1] for line in lines)

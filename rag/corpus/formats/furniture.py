@@ -28,11 +28,14 @@ FURNITURE_WORDS = frozenset({
     "nav", "navbar", "navigation", "menu", "menubar", "submenu", "breadcrumb", "breadcrumbs", "sidebar", "footer",
     "cookie", "cookies", "consent", "banner", "social", "sharing", "pagination", "pager", "toolbar", "topbar",
     "newsletter", "related", "skiplink", "skip",
-    # a table of contents (MediaWiki's `<div id="toc" class="toc">`, Confluence's `<div class="toc-macro">`); a page's
-    # byline ("Créé par X, dernière modification par Y le 3 mai 2024", Confluence's `<div class="page-metadata">`);
-    # the sections a Confluence export adds below a page's content (`<div class="pageSection group">`: its
-    # attachments' names and types, its comments, a space's list of pages)
-    "toc", "metadata", "pagesection"})
+    # a table of contents (MediaWiki's `<div id="toc" class="toc">`, Confluence's `<div class="toc-macro">`); the
+    # sections a Confluence export adds below a page's content (`<div class="pageSection group">`: its attachments'
+    # names and types, its comments, a space's list of pages)
+    "toc", "pagesection"})
+# Whole class names of furniture whose words alone would name content too: Confluence's byline ("Créé par X, dernière
+# modification par Y le 3 mai 2024", `<div class="page-metadata">`); a `<div class="metadata">` or a `<dl
+# class="product-metadata">` holds a product's specifications or a paper's authors.
+FURNITURE_CLASSES = frozenset({"page-metadata"})
 CONTENT_WORDS = frozenset({"content", "article", "post", "entry"})
 # An id is often its section's heading made a slug (`<section id="file-menu-shell-and-editor">` over "File menu
 # (Shell and Editor)", a documentation page's content): one names furniture only when all its words are furniture
@@ -76,7 +79,8 @@ def named_as_furniture(tag: str, attrs: dict[str, str | None]) -> bool:
     if tag in _NEVER or "section" in (attrs.get("class") or "").lower().split() or is_main(tag, attrs):
         return False  # a section by its class (docutils', pandoc's <div class="section">), the content by its role
     classes = name_words(attrs.get("class"))
-    if classes & FURNITURE_WORDS and not classes & CONTENT_WORDS:
+    if (classes & FURNITURE_WORDS and not classes & CONTENT_WORDS) or \
+            FURNITURE_CLASSES & set((attrs.get("class") or "").lower().split()):
         return True
     ident = name_words(attrs.get("id"))
     return bool(ident & FURNITURE_WORDS) and ident <= ID_WORDS
