@@ -280,3 +280,23 @@ def test_a_product_s_metadata_table_is_read_where_confluence_s_byline_is_not():
     byline = '<div class="page-metadata">Créé par Claire Martin le 3 mai 2024</div>'
     page = f"<html><head><title>X1</title></head><body><h1>X1</h1>{byline}{prose}</body></html>"
     assert not any("Claire" in line for _, lines in _html(page)[1] for line in lines)
+
+
+def test_an_image_a_link_holds_is_one_link_not_brackets_left_around_a_missing_image():
+    """Review of audit 49's links: `[![Logo](logo.png)](page.md)` (a README's badge, a linked logo) was read as the
+    pieces "[" and "](page.md)", the image cut out of the link around it. A link to the corpus holding an image shows
+    nothing here, as an image does; one out of the corpus stays whole, as a link out does."""
+    assert _read("# T\n\nVoir [![Logo](logo.png)](page.md) ici, ou [![a](a.png \"t\")](<b c.md>) et [lien](p.md).\n"
+                 "[![Build](https://ci.example.com/b.svg)](https://ci.example.com/job)\n") == [
+        "Voir ici, ou et lien.\n[![Build](https://ci.example.com/b.svg)](https://ci.example.com/job)"]
+
+
+def test_a_block_all_in_one_link_to_an_anchor_is_text_when_it_reads_as_a_sentence_or_a_row():
+    """Review of audit 49's tables of contents: a paragraph, footnote or table row all in links to the page's anchors
+    was left out as a table of contents' entry, though it said what the page says."""
+    page = ('<html><head><title>Remboursements</title></head><body><p><a href="#delais">Délais</a></p>'
+            '<h2 id="delais">Délais</h2><p><a href="#r">Les remboursements sont versés sous 14 jours.</a></p>'
+            '<table><tr><td><a href="#pro">Pro</a></td><td><a href="#pro">49 EUR</a></td></tr></table>'
+            '<p><a href="#fn1">[1] Source : le rapport annuel de 2023.</a></p></body></html>')
+    assert _html(page)[1] == [("Délais", ["Les remboursements sont versés sous 14 jours.", "Pro | 49 EUR",
+                                           "[1] Source : le rapport annuel de 2023."])]

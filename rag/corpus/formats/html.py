@@ -284,7 +284,8 @@ class _HtmlSections(HTMLParser):
         if title_paragraph:
             self.title = self.title or text
             return
-        if comment or (contents and tag not in _HEADINGS):  # a table of contents' entry: its heading is read
+        # a table of contents' entry, its heading read where it stands: a heading's words, not a sentence nor a row
+        if comment or (contents and tag not in _HEADINGS and tag != "tr" and reads_as_heading(text)):
             return
         if tag == "pre":  # preformatted (code, a configuration file): its lines and their indentation are meaning
             self.sections[-1].lines += [Line(code.rstrip(), start, end) for code in

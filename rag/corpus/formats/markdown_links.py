@@ -24,8 +24,11 @@ from rag.corpus.formats.base import Line
 # A wikilink (`[[target#heading|alias]]`), an embed (`![[file]]`), a Markdown link or image with an inline target
 # (`[text](target "title")`, `![alt](file.png)`): read in time linear in the line (no nested brackets).
 # No part takes a `[` (nor an angle-bracket target a `<`), so that each try stops at the next link's start.
+_HREF, _CLOSE = r"<[^<>\n]*>|[^()\s]*", r"(?:[ \t]+\"[^\"\n]*\")?\)"  # a link's target; its "title" and `)`
 _LINK = re.compile(r"(?P<embed>!)?\[\[(?P<target>[^\[\]|#\n]*)(?:#[^\[\]|\n]*)?(?:\|(?P<alias>[^\[\]\n]*))?\]\]"
-                   r"|(?P<image>!)?\[(?P<text>[^\[\]\n]*)\]\((?P<href><[^<>\n]*>|[^()\s]*)(?:[ \t]+\"[^\"\n]*\")?\)")
+                   # an image a link holds (`[![Logo](logo.png)](page.md)`, a README's badge): one link, an image
+                   rf"|\[(?P<linked>!)\[[^\[\]\n]*\]\((?:{_HREF}){_CLOSE}\]\((?P<outer>{_HREF}){_CLOSE}"
+                   rf"|(?P<image>!)?\[(?P<text>[^\[\]\n]*)\]\((?P<href>{_HREF}){_CLOSE}")
 _OUTSIDE = re.compile(r"[a-zA-Z][\w+.-]*:|//")  # a scheme (`https:`, `mailto:`) or a host: out of the corpus
 _BACKTICKS = re.compile(r"`+")
 _LIST_MARKER = re.compile(r"[-+*][ \t]+|\d{1,9}[.)][ \t]+")
@@ -52,13 +55,13 @@ def code_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
 def _inside(found: re.Match[str]) -> bool:
     """Whether a link found leads to the corpus (a wikilink, a relative path, an anchor), not out of it."""
-    href = found.group("href")
+    href = found.group("href") if found.group("outer") is None else found.group("outer")
     return href is None or not _OUTSIDE.match(href.strip("<>"))
 
 
 def _shown(found: re.Match[str]) -> tuple[int, int] | None:
     """Where the text a link shows stands in the line (None for an embed or an image: what it shows is a file)."""
-    if found.group("embed") or found.group("image"):
+    if found.group("embed") or found.group("image") or found.group("linked"):
         return None
     group = "alias" if found.group("alias") is not None else "target" if found.group("href") is None else "text"
     return found.span(group)
@@ -71,7 +74,8 @@ def navigation(text: str, alone: bool) -> bool:
     found = _LINK.fullmatch(text[item.end():] if item else text)
     if found is None or not _inside(found):
         return False
-    return found.group("embed") is not None or (not found.group("image") and (alone or item is not None))
+    return found.group("embed") is not None or (not found.group("image") and not found.group("linked")
+                                                 and (alone or item is not None))
 
 
 def unlinked(line: Line) -> list[Line]:
