@@ -129,7 +129,8 @@ def _title_from_name(relative: str) -> str:
     if name.casefold() in FOLDER_PAGES and len(parts) > 1:
         name = parts[-2]
     name = re.sub(r"[-_]+", " ", name.removesuffix("_all") if parts[-1] != relative.split("/")[-1] else name).strip()
-    return name[:1].upper() + name[1:] or relative
+    first = name.split(" ", 1)[0]  # a word written with a capital inside ("iPhone", "eBay") stays as written
+    return (name if first[1:] != first[1:].lower() else name[:1].upper() + name[1:]) or relative
 
 
 def _numbered(relative: str, parsed: Parsed) -> str | None:

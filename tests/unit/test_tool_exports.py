@@ -300,3 +300,20 @@ def test_a_block_all_in_one_link_to_an_anchor_is_text_when_it_reads_as_a_sentenc
             '<p><a href="#fn1">[1] Source : le rapport annuel de 2023.</a></p></body></html>')
     assert _html(page)[1] == [("Délais", ["Les remboursements sont versés sous 14 jours.", "Pro | 49 EUR",
                                            "[1] Source : le rapport annuel de 2023."])]
+
+
+def test_a_title_from_a_file_name_keeps_a_word_written_with_a_capital_inside():
+    """Review of audit 49: a title from a file name keeps its capitals since ("FAQ", not "Faq"), but its first letter
+    was raised whatever the word: "iPhone-setup.md" was titled "IPhone setup"."""
+    from rag.corpus.reader import _title_from_name
+
+    assert [_title_from_name(name) for name in ("iPhone-setup.md", "eBay_vendeurs.md", "README.md", "faq_retours.md",
+                                                "guides/_index.md")] == [
+        "iPhone setup", "eBay vendeurs", "README", "Faq retours", "Guides"]
+
+
+def test_an_escaped_bracket_opens_no_link():
+    """Review of audit 49: `\\[text\\](page.md)`, written so that Markdown shows the brackets, was read as a link: the
+    pieces "Not a link: \\" and "text\\"."""
+    assert _read("# T\n\nNot a link: \\[text\\](page.md), but [this](p.md) is.\n") == [
+        "Not a link: \\[text\\](page.md), but this is."]

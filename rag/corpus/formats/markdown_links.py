@@ -25,10 +25,12 @@ from rag.corpus.formats.base import Line
 # (`[text](target "title")`, `![alt](file.png)`): read in time linear in the line (no nested brackets).
 # No part takes a `[` (nor an angle-bracket target a `<`), so that each try stops at the next link's start.
 _HREF, _CLOSE = r"<[^<>\n]*>|[^()\s]*", r"(?:[ \t]+\"[^\"\n]*\")?\)"  # a link's target; its "title" and `)`
-_LINK = re.compile(r"(?P<embed>!)?\[\[(?P<target>[^\[\]|#\n]*)(?:#[^\[\]|\n]*)?(?:\|(?P<alias>[^\[\]\n]*))?\]\]"
+# A bracket escaped (`\[text\](page.md)`) opens no link.
+_LINK = re.compile(r"(?<!\\)(?P<embed>!)?\[\[(?P<target>[^\[\]|#\n]*)(?:#[^\[\]|\n]*)?"
+                   r"(?:\|(?P<alias>[^\[\]\n]*))?\]\]"
                    # an image a link holds (`[![Logo](logo.png)](page.md)`, a README's badge): one link, an image
-                   rf"|\[(?P<linked>!)\[[^\[\]\n]*\]\((?:{_HREF}){_CLOSE}\]\((?P<outer>{_HREF}){_CLOSE}"
-                   rf"|(?P<image>!)?\[(?P<text>[^\[\]\n]*)\]\((?P<href>{_HREF}){_CLOSE}")
+                   rf"|(?<!\\)\[(?P<linked>!)\[[^\[\]\n]*\]\((?:{_HREF}){_CLOSE}\]\((?P<outer>{_HREF}){_CLOSE}"
+                   rf"|(?<!\\)(?P<image>!)?\[(?P<text>[^\[\]\n]*)\]\((?P<href>{_HREF}){_CLOSE}")
 _OUTSIDE = re.compile(r"[a-zA-Z][\w+.-]*:|//")  # a scheme (`https:`, `mailto:`) or a host: out of the corpus
 _BACKTICKS = re.compile(r"`+")
 _LIST_MARKER = re.compile(r"[-+*][ \t]+|\d{1,9}[.)][ \t]+")
