@@ -19,61 +19,49 @@ from rag.index.store import Index
 from rag.ingestion.pipeline import ingest
 from tests.helpers.paths import ROOT, age
 
-
-def _kill_while_writing(command: list[str], builds: Path, env: dict[str, str]) -> list[str] | None:
-    """Run `command`, stop it as soon as a build folder is being written, and SIGKILL it there. Returns the
-    files the half-written build held, or None if the ingest got past writing before it could be stopped."""
-    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    try:
-        deadline = time.monotonic() + 300
-        while time.monotonic() < deadline and process.poll() is None:
-            writing = list(builds.glob(".tmp-*"))
-            if writing and any(writing[0].glob("*")):  # some files written
-                process.send_signal(signal.SIGSTOP)  # freeze it, then look: is it really mid-write?
-                if writing[0].exists() and not (writing[0] / "manifest.json").exists():
-                    held = sorted(p.name for p in writing[0].iterdir())
-                    process.kill()
-                    process.wait()
-                    return held
-                return None
-            time.sleep(0.0002)
-        pytest.fail(f"ingest ended (exit {process.poll()}) without writing a build: {process.stderr.read()!r}")
-    finally:
-        if process.poll() is None:
-            process.kill()
-        process.wait()
-        if process.stderr:
-            process.stderr.close()
+# `rag ingest` stalled once the vectors are written, before the other files and the manifest: the marker says so.
+STALLED_MID_WRITE = """
+import sys, time
+from pathlib import Path
+import faiss
+from rag.cli import main
+write = faiss.write_index
+def stalled(index, path):
+    write(index, path)
+    Path(sys.argv[1]).touch()
+    time.sleep(300)
+faiss.write_index = stalled
+sys.exit(main(sys.argv[2:]))
+"""
 
 
-def test_sigkill_while_writing_leaves_the_previous_index_intact(fresh_settings, embedder):
+def test_sigkill_while_writing_leaves_the_previous_index_intact(fresh_settings, embedder, tmp_path):
+    """SIGKILL gives the ingest no chance to clean up: its half-written build stays, `current` never moves, and the
+    next ingest clears the leftover. The ingest is stopped at a known point of its write (not raced against a
+    timer, which a loaded machine can miss)."""
     ingest(fresh_settings, embedder=embedder)
     before = current_build(fresh_settings.index_dir)
-    served = Index.load(fresh_settings.index_dir)
-    ids = [chunk.id for chunk in served.passages]
-    del served
+    ids = [chunk.id for chunk in Index.load(fresh_settings.index_dir).passages]
     (fresh_settings.corpus_dir / "nouveau.md").write_text("# Nouveauté\nUn document ajouté avant l'ingestion tuée.\n")
-    command = [sys.executable, "-m", "rag", "ingest", str(fresh_settings.corpus_dir),
+    marker, builds = tmp_path / "writing", fresh_settings.index_dir / BUILDS
+    command = [sys.executable, "-c", STALLED_MID_WRITE, str(marker), "ingest", str(fresh_settings.corpus_dir),
                "--index", str(fresh_settings.index_dir), "--quiet", "--force"]
     env = {**os.environ, "PYTHONPATH": str(ROOT), "HF_HUB_OFFLINE": "1"}
-    builds = fresh_settings.index_dir / BUILDS
-    for _attempt in range(12):  # the write lasts tens of milliseconds; a miss (a loaded machine) means running it again
-        held = _kill_while_writing(command, builds, env)
-        if held is not None:
-            break
-        ingest(fresh_settings, embedder=embedder)  # back to a known state, and again
-        before = current_build(fresh_settings.index_dir)
-        ids = [chunk.id for chunk in Index.load(fresh_settings.index_dir).passages]
-        (fresh_settings.corpus_dir / "nouveau.md").write_text(f"# Essai {_attempt}\nEncore un document.\n")
-    else:
-        pytest.fail("could not catch the ingest while it was writing in twelve attempts")
-
+    with subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True) as process:
+        deadline = time.monotonic() + 300
+        while not marker.exists() and process.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert marker.exists(), process.communicate(timeout=60)
+        process.kill()
+        process.communicate(timeout=60)
+    writing = list(builds.glob(".tmp-*"))
+    assert len(writing) == 1  # the half-written build, not published
+    held = sorted(p.name for p in writing[0].iterdir())
     assert "vectors.faiss" in held and "manifest.json" not in held  # killed with the build half written
     assert current_build(fresh_settings.index_dir) == before  # `current` never moved
     survivor = Index.load(fresh_settings.index_dir)  # checksums and counts verified
     assert [chunk.id for chunk in survivor.passages] == ids
-    assert len(list(builds.glob(".tmp-*"))) == 1  # the half-written build, not published
-    age(next(builds.glob(".tmp-*")), LEFTOVER_GRACE_SECONDS + 60)  # nobody touched it since: abandoned
+    age(writing[0], LEFTOVER_GRACE_SECONDS + 60)  # nobody touched it since: abandoned
     report = ingest(fresh_settings, embedder=embedder)  # the next ingest works and clears the leftover
     assert not list(builds.glob(".tmp-*")) and current_build(fresh_settings.index_dir).name == report.build_id
 
