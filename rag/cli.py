@@ -129,7 +129,7 @@ def _search(args: argparse.Namespace) -> int:
         raise InvalidQuery("; ".join(f"{'.'.join(map(str, e['loc']))}: {reworded(e['msg'])}"
                                      for e in exc.errors())) from exc
     search = _search_remote if settings.url else _search_local
-    found, language = search(settings, args, question, scoped)
+    found = search(settings, args, question, scoped)
     if args.json:
         _print_json(found.model_dump(mode="json"))  # what POST /v1/search answers
         return 0
@@ -137,7 +137,7 @@ def _search(args: argparse.Namespace) -> int:
     if best and answerable:
         _say(f"{best.text}\n    — [{best.rank}] {_line(best.citation.label)}\n")
     elif best:  # the no-answer sentence, then the closest passages under their heading, in the question's language
-        _say(f"{best.text}\n{wording(language)[2]}\n")
+        _say(f"{best.text}\n{wording(found.question_language)[2]}\n")
     for hit in hits:
         c = hit.citation
         _say(f"[{hit.rank}] {hit.score:.3f}  {_line(c.label)}\n    {_line(c.source)}:{c.start}-{c.end}  id={hit.id}")
@@ -148,9 +148,8 @@ def _search(args: argparse.Namespace) -> int:
 
 
 def _search_local(settings: Settings, args: argparse.Namespace, question: str,
-                  scoped: SearchFilter | None) -> tuple[SearchResponse, str]:
-    """Load the model and the index here (seconds), then search; the response, as the API's, and the language its
-    wording speaks (the question's, `Found.asked_in`)."""
+                  scoped: SearchFilter | None) -> SearchResponse:
+    """Load the model and the index here (seconds), then search; the response, as the API's."""
     import time
 
     from rag.search.answer import response
@@ -162,16 +161,13 @@ def _search_local(settings: Settings, args: argparse.Namespace, question: str,
                            search_filter=scoped, wording=CLI, context=args.context or ())
     started = time.perf_counter()
     (hits,) = searcher.search(queries)
-    return response(question, hits, hits.answerable, hits.asked_in, mode=queries[0].mode, model=searcher.model,
-                    seconds=time.perf_counter() - started), hits.asked_in
+    return response(question, hits, mode=queries[0].mode, model=searcher.model, seconds=time.perf_counter() - started)
 
 
 def _search_remote(settings: Settings, args: argparse.Namespace, question: str,
-                   scoped: SearchFilter | None) -> tuple[SearchResponse, str]:
+                   scoped: SearchFilter | None) -> SearchResponse:
     """Ask the server at `settings.url`, which has both loaded already (milliseconds); as `_search_local`."""
     from rag.http import client
-    from rag.index.analyzer import LANGUAGES
-    from rag.search.answer import wording
 
     body: dict[str, Any] = {"question": question, "explain": args.explain}
     body |= {"k": args.k} if args.k is not None else {}
@@ -179,11 +175,7 @@ def _search_remote(settings: Settings, args: argparse.Namespace, question: str,
     body |= {"context": args.context} if args.context else {}
     if scoped is not None:
         body["filter"] = scoped.model_dump(exclude_none=True)
-    response = client.search(settings.url or "", body, api_key=settings.api_key)
-    # The response names no language: its wording's is the one whose no-answer sentence the server wrote.
-    said = response.answer.text if response.answer else ""
-    language = next((lang for lang in LANGUAGES if wording(lang)[0] == said), "en")
-    return response, language
+    return client.search(settings.url or "", body, api_key=settings.api_key)
 
 
 def _documents(args: argparse.Namespace) -> int:

@@ -303,6 +303,13 @@ class SearchResponse(BaseModel):
                                          "mode (`dense` and `lexical` still rank by one). When false "
                                          "the passages are only the closest ones, and `answer.text` and "
                                          "`answer.markdown` say that the documents do not seem to answer.")
+    question_language: str = Field(description="The language the question was read in (ISO 639-1: `fr`, `en`, "
+                                               "...), from its function words; the documents' own when it has "
+                                               "none. `answer.markdown`'s own words (the no-answer sentence, "
+                                               "\"Sources:\") are in it: a chatbot replies in it.")
+    documents_language: str = Field(description="The language the documents are in (ISO 639-1), their index's. A "
+                                                "question in another language finds less and is more often said "
+                                                "not answerable: translated into this one, it finds more.")
     mode: Mode = Field(description="Retrieval mode used.")
     model: str = Field(description="Embedding model of the index.")
     took_ms: float = Field(description="Time spent answering, in milliseconds. In a batch, the whole batch's time, "

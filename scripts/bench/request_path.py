@@ -92,7 +92,8 @@ def main(argv: list[str] | None = None) -> int:
         lexical.query_terms(question)  # analysed and fuzzy-matched once per question, as a request does
         hits = searcher.search([query])[0]
         response = SearchResponse(question=question, passages=hits, answer=answer(hits, hits.answerable),
-                                  answerable=hits.answerable, mode="hybrid", model=searcher.model, took_ms=1.0)
+                                  answerable=hits.answerable, question_language=hits.asked_in,
+                                  documents_language=hits.language, mode="hybrid", model=searcher.model, took_ms=1.0)
         cases.append((query, vectors[i], hits, response))
 
     chosen = args.stages.split(",")
@@ -116,7 +117,8 @@ def main(argv: list[str] | None = None) -> int:
     stage("search", "search outside the model", lambda q, v, h, resp: searcher.search([q]))
     stage("answer", "answer", lambda q, v, h, resp: answer(h, h.answerable))
     stage("response", "response + JSON", lambda q, v, h, resp: encode_json(
-        SearchResponse(question=q.question, passages=h, answer=resp.answer, answerable=h.answerable, mode="hybrid",
+        SearchResponse(question=q.question, passages=h, answer=resp.answer, answerable=h.answerable,
+                       question_language=h.asked_in, documents_language=h.language, mode="hybrid",
                        model=searcher.model, took_ms=1.0).model_dump(mode="json")))
     return 0
 
