@@ -9,7 +9,8 @@ Corpora: the seed corpus (`corpus/`), cnil_faq_dev's 503 entries written as one 
 `tests/data/audit42/pages`, `audit42_pages`: a CGV in plain text, a Word guide, a town hall's HTML page, a Markdown
 claims guide; `tests/data/audit43/pages`, `audit43_pages`: three PDF guides, two without an outline), two long price
 tables (`tests/data/tables/pages`, `tables_pages`: a bank's fees in Markdown, a town's prices in HTML, each cut over
-several passages) and the Spanish and German help pages of `tests/data/languages` (`es_pages`, `de_pages`). Sets: the
+several passages) and the help pages of `tests/data/languages` in Spanish, German, Italian, Portuguese and Dutch
+(`es_pages`, `de_pages`, `it_pages`, `pt_pages`, `nl_pages`). Sets: the
 visible ones (dev set, chat messages, cnil_faq_dev, the help centre, their off-topic questions) beside the audits' new
 ones (`tests/data/audit37/`, `tests/data/audit42/`, `tests/data/audit43/`, `tests/data/tables/`,
 `tests/data/languages/`).
@@ -18,7 +19,8 @@ Per set: `R@1`, `R@5` (a gold document among the first / first five passages' do
 documents), `ans@1`, `ans@5` (a gold answer inside the first / one of the first five passages), `snippet` (inside
 `answer.text` as served: the no-answer sentence when not answerable), `snippet_any` (inside the answer's span,
 whatever `answerable` says, as `rag eval` counts it) and `answerable` (the share said answerable). Each question's
-result is kept in the output with the first passage's document and section, for reading the failures.
+result is kept in the output with the first passage's document and section, for reading the failures; per corpus
+the model and language its ingest read.
 """
 
 from __future__ import annotations
@@ -92,7 +94,7 @@ def corpora(tmp: Path) -> dict[str, tuple[Path, list[tuple[str, Path, bool]]]]:
         **{f"{lang}_pages": (LANGUAGES / lang / "pages", [(f"{lang}_help", LANGUAGES / lang / "questions.jsonl", True),
                                                           (f"{lang}_off_topic", LANGUAGES / lang / "off_topic.jsonl",
                                                            False)])
-           for lang in ("es", "de")},
+           for lang in ("es", "de", "it", "pt", "nl")},
     }
 
 
@@ -197,11 +199,13 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("-o", "--output", type=Path)
     ap.add_argument("--only", help="corpora to run, comma-separated (seed, cnil, help_centre, audit_pages, "
-                                   "audit42_pages, audit43_pages, tables_pages, es_pages, de_pages)")
+                                   "audit42_pages, audit43_pages, tables_pages, es_pages, de_pages, it_pages, "
+                                   "pt_pages, nl_pages)")
+    ap.add_argument("--port", type=int, help="the port `rag serve` listens on (default: a free one)")
     args = ap.parse_args()
     env = {**os.environ, "HF_HUB_OFFLINE": "1"}
     env = {k: v for k, v in env.items() if not k.startswith("RAG_") or k == "RAG_MODEL_CACHE"}
-    report: dict[str, Any] = {"sets": {}, "questions": {}}
+    report: dict[str, Any] = {"corpora": {}, "sets": {}, "questions": {}}
     with tempfile.TemporaryDirectory(prefix="rag-http-audit-") as tmp_name:
         tmp = Path(tmp_name)
         for name, (folder, sets) in corpora(tmp).items():
@@ -210,9 +214,12 @@ def main() -> None:
             if name == "cnil":
                 cnil_corpus(folder)
             index = tmp / f"index-{name}"
-            subprocess.run([RAG, "ingest", str(folder), "--index", str(index), "--json", "-q"], env=env, check=True,
-                           stdout=subprocess.DEVNULL)
-            with served(index, env) as base:
+            done = subprocess.run([RAG, "ingest", str(folder), "--index", str(index), "--json", "-q"], env=env,
+                                  check=True, capture_output=True, text=True)
+            built = json.loads(done.stdout)
+            report["corpora"][name] = {k: built.get(k) for k in ("model", "language", "passages")}
+            print(json.dumps({"corpus": name, **report["corpora"][name]}, ensure_ascii=False), flush=True)
+            with served(index, env, args.port) as base:
                 for set_name, path, _ in sets:
                     rows = read_rows(path)
                     responses = [post(f"{base}/v1/search", {"question": r["question"]}) for r in rows]
