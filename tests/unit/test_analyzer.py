@@ -71,6 +71,27 @@ def test_spanish_and_german_question_words_are_dropped():
     assert es.terms("¿Puedes decirme qué necesito para cambiar? ¿Debe firmar?") == es.terms("decirme cambiar firmar")
 
 
+def test_italian_portuguese_and_dutch_question_words_are_dropped():
+    it, pt, nl = Analyzer("it"), Analyzer("pt"), Analyzer("nl")
+    # "posso" matched the pages' own "posso"; "quanto", "wanneer" were words no passage holds, read as off-topic
+    assert it.terms("Posso pagare alla consegna? Cosa devo fare, quando?") == it.terms("pagare consegna")
+    # the elided "cos'", "dov'", "quest'" of a chat message are the function words "cosa", "dove", "questo"
+    assert it.terms("Cos'è la VitaCard? Dov'è il pacco di quest'anno?") == it.terms("VitaCard pacco anno")
+    assert pt.terms("Quanto custa? Quais documentos, onde posso pagar pra não atrasar?") == \
+        pt.terms("custa documentos pagar atrasar")
+    assert nl.terms("Wanneer wordt de premie afgeschreven, welke kosten rekenen jullie?") == \
+        nl.terms("premie afgeschreven kosten rekenen")
+    # the courtesies of a chat message, from its question only
+    assert it.question_terms("Buongiorno, vorrei disdire il contratto per favore, grazie") == \
+        it.terms("disdire contratto")
+    assert pt.question_terms("oi, quero fechar minha conta, obrigado") == pt.terms("fechar conta")
+    assert nl.question_terms("Hoi, ik wil graag opzeggen, alvast bedankt") == nl.terms("opzeggen")
+    # small talk is function words alone ("Hoe gaat het", like German "Wie geht's"; "un po'", "fa")
+    assert nl.question_terms("hoi, hoe gaat het?") == [] and it.question_terms("ciao, un po' di tempo fa") == \
+        it.terms("tempo")
+    assert nl.terms("Graag gedaan") == nl.terms("graag gedaan") != nl.terms("gedaan")  # passages keep them
+
+
 def test_german_typed_without_umlauts_meets_german_with_them():
     de = Analyzer("de")
     # the stemmer reads "ue" as "ü", but "fuer" and "ueber" reached it as words, not as the stopwords they are
