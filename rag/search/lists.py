@@ -28,7 +28,8 @@ _COMMAND = re.compile(r"[*_\s]*(?:\w+ez|faites|dites)(?:-\w+)*\b|[*_\s]*s(?:e\s+
                       r"un|une|à|au|aux|sur|votre|vos|son|sa|ses|en|dans|ce|cet|cette|ces|rendez-vous|contact)\b)",
                       re.IGNORECASE)
 # Languages whose imperative has no ending of its own open steps on a verb of this list, the ones help pages' steps
-# open on most (English; Spanish and Italian, tú and usted), or on "<verb>en Sie" (German: "Klicken Sie auf ...").
+# open on most (English; Spanish and Italian, tú and usted; Portuguese, você and tu; Dutch), or on "<verb>en Sie"
+# (German: "Klicken Sie auf ...").
 _COMMAND_WORDS = frozenset({
     "open", "tap", "click", "select", "choose", "enter", "type", "go", "press", "sign", "log", "install", "run",
     "add", "remove", "delete", "create", "set", "check", "confirm", "save", "download", "upload", "copy", "paste",
@@ -43,7 +44,23 @@ _COMMAND_WORDS = frozenset({
     "entre", "descargue", "instale", "confirme", "envíe", "apri", "tocca", "seleziona", "scegli",
     "inserisci", "digita", "accedi", "fai", "clicca", "premi", "scarica", "installa", "conferma", "compila", "invia",
     "attiva", "salva", "aggiungi", "vai", "hit", "head", "specify", "provide", "hold", "ensure", "give", "let",
-    "grab", "double-click", "right-click", "apply", "adjust", "allow", "assign", "register"
+    "grab", "double-click", "right-click", "apply", "adjust", "allow", "assign", "register",
+    # Italian (tu, Lei), Portuguese (você, tu) and Dutch: audit 50's pages opened their steps on these ("Verifica
+    # che la spia ...", "Spegni il modem ...", "Baixe o app ...", "Toque em ...", "Kies je fiets ...")
+    "verifica", "controlla", "spegni", "accendi", "riavvia", "collega", "scollega", "connettiti", "collegati",
+    "registrati", "iscriviti", "attendi", "aspetta", "imposta", "stampa", "cerca", "leggi", "segui", "carica",
+    "incolla", "chiudi", "indica", "allega", "chiama", "scrivi", "richiedi", "modifica", "rimuovi", "annulla",
+    "disattiva", "torna", "metti", "prendi", "associa", "apra", "clicchi", "selezioni", "scelga", "inserisca", "prema",
+    "verifichi", "attenda", "compili", "abra", "toque", "clique", "selecione", "escolha", "digite", "insira",
+    "informe", "acesse", "aceda", "baixe", "descarregue", "envie", "preencha", "verifique", "aguarde", "ligue",
+    "desligue", "reinicie", "conecte", "tire", "crie", "faça", "vá", "siga", "leia", "cole", "cadastre",
+    "cadastre-se", "registe-se", "inscreva-se", "salve", "ative", "desative", "altere", "adicione", "remova", "exclua",
+    "apague", "utilize", "indique", "anexe", "imprima", "pague", "comunique", "peça", "contacte", "clica", "escolhe",
+    "seleciona", "carregue", "introduza", "desbloqueie", "bloqueie", "klik", "kies", "selecteer", "vul",
+    "ga", "tik", "maak", "voer", "installeer", "verstuur", "stuur", "bevestig", "controleer", "neem", "druk", "zet",
+    "wacht", "typ", "bel", "meld", "schakel", "sluit", "volg", "geef", "zoek", "vink", "kopieer", "plak", "herstart",
+    "verwijder", "voeg", "wijzig", "bewaar", "sla", "lees", "breng", "haal", "betaal", "stel", "activeer",
+    "registreer",
 })
 # An item's label: a few words before a colon ("- Suisse : 5 à 7 jours", "2. Prioritaire : assistance ...")
 _LABEL = re.compile(r"[ \t]*(?:[•·▪◦*\-–—]|\d{1,3}[.)])\s+([^:\n]{1,60}?)\s?:\s")
@@ -54,7 +71,8 @@ _LEAD = re.compile(r"[*_\s]*(?:[^\s,;:.]+\s+){0,5}[^\s,;:.]+,\s+")
 # What says that a list is steps: the line that introduces it or the heading it lies under ("suivez ces étapes",
 # "Follow these steps", "Comment déclarer ?", "How to reset your password").
 _STEPS = re.compile(r"\b(?:étapes?|procédures?|marche\s+à\s+suivre|suivez|comment|steps?|procedures?|"
-                    r"instructions|follow|how\s+(?:to|do|can|should)|schritte?|pasos?|passaggi|stappen)\b",
+                    r"instructions|follow|how\s+(?:to|do|can|should)|schritte?|pasos?|passaggi|pass[io]|passos|"
+                    r"procedura|procedimentos?|stap|stappen)\b",
                     re.IGNORECASE)
 
 

@@ -422,6 +422,17 @@ def test_one_item_of_a_numbered_list_of_things_is_answered_by_the_item_and_steps
     for steps in ("1. Contrata tu tarifa en la web.\n2. Ten a mano el DNI.\n3. Espera el SMS de confirmación.",
                   "1. Öffnen Sie die App.\n2. Tippen Sie auf Konto.\n3. Geben Sie das neue Passwort ein."):
         assert _excerpt(steps, steps.splitlines()[1][3:], lead=LEAD_CHARS) == steps
+    # Italian, Portuguese and Dutch steps (audit 50: "internet non va cosa devo fare" got the first check alone), and
+    # a procedure the line above names in Portuguese or Dutch
+    for steps in ("1. Verifica la spia del modem.\n2. Spegni il modem e riaccendilo.\n3. Controlla il cavo in fibra.",
+                  "1. Baixe o app Aurora.\n2. Toque em Abrir minha conta.\n3. Tire uma foto do documento.",
+                  "1. Kies je fiets en je abonnement.\n2. Vul je gegevens in.\n3. Neem je identiteitsbewijs mee."):
+        assert _excerpt(steps, steps.splitlines()[1][3:], lead=LEAD_CHARS) == steps
+    for intro, steps in (("Passo a passo:", "1. O pedido no app.\n2. A análise em 2 dias.\n3. O cartão em casa."),
+                         ("Zo werkt het, stap voor stap:", "1. De melding.\n2. Het bezoek.\n3. De nieuwe fiets.")):
+        second = steps.splitlines()[1][3:]
+        assert _excerpt(steps, second, lead=LEAD_CHARS) == "2. " + second
+        assert _excerpt(f"{intro}\n{steps}", second, lead=LEAD_CHARS) == steps
     # a verb after a short phrase that sets where or when, up to a comma (the review of the change: "Comment
     # rembourser une commande ?" got step 3 alone, where b9c9a1b gave the five)
     for steps in ("1. Connectez-vous à votre espace marchand.\n2. Dans le menu Ventes, choisissez Transactions.\n"
