@@ -20,6 +20,9 @@ WRAP_SLACK = 15  # how much shorter than the longest line a wrapped one may be (
 _SENTENCE_END = ".!?…:;|"  # a line ending so is complete (a colon announces a list; a bar ends a table row)
 _FULL_STOP = (".", "!", "…")  # a short line ending so is a sentence ("Oui."), not a heading or a list item
 _ADDRESS = re.compile(r"(?:://|www\.|@)\S*$")  # a line ending on a web or e-mail address: what follows is no part of it
+# Markdown's inline emphasis or code opening a line ("**Settings › API keys**.", "`RAG_PORT` to 8080"): no bullet (a
+# "*" bullet has a space after it), the line reads on from its first letter, as hard-wrapping left it.
+_INLINE_OPENING = re.compile(r"(?:\*\*|__|\*|_|`)(?=\w)")
 
 
 def joined(text: str) -> list[str]:
@@ -79,6 +82,9 @@ def wrap_width(raw: list[str]) -> int | None:
 def _continues(previous: str, line: str, width: int | None = None) -> bool:
     body = previous.rstrip()
     head = line.lstrip(" \t\u00a0")
+    first = len(head.split(maxsplit=1)[0]) if head.strip() else 0  # the next word as wrapping measured it
+    if opening := _INLINE_OPENING.match(head):
+        head = line = head[opening.end():]
     if len(body.lstrip()) < WRAPPED_MIN_CHARS or not head or body[-1] in _SENTENCE_END \
             or (tables.is_row(body) and tables.is_row(head)):
         return False
@@ -92,7 +98,7 @@ def _continues(previous: str, line: str, width: int | None = None) -> bool:
     return width is not None and (head[0].isupper() or head[0].isdigit() or head[0] in "([«“\"‘'") \
         and not ITEM.match(line) and not tables.is_row(head) \
         and (len(head.rstrip()) >= WRAPPED_MIN_CHARS or head.rstrip()[-1] in ".!?…") \
-        and not _ADDRESS.search(last) and len(last) + 1 + len(head.split(maxsplit=1)[0]) > width
+        and not _ADDRESS.search(last) and len(last) + 1 + first > width
 
 
 def prose(lines: list[str], header: bool = False) -> list[bool]:

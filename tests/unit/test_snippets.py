@@ -10,6 +10,7 @@ import pytest
 from rag.schemas import Citation, Highlight, Hit
 from rag.search import snippets
 from rag.search.answer import RETRIEVAL_POWER, answer, answers_heading, escape, markdown, quote
+from rag.search.lines import lines
 from rag.search.snippets import LEAD_CHARS, LIST_CHARS, Sentence, best_window, excerpt, sentence_spans
 
 
@@ -173,6 +174,26 @@ def test_a_wrapped_line_goes_on_with_a_capital_or_a_digit_where_the_next_word_di
         capitals += len(re.findall(r"\n[^a-z]", text))
         assert [s.replace("\n", " ") for s in spans(text)] == sentences, width
     assert capitals > 20  # the widths did put capitals and digits at lines' starts
+
+
+def test_a_wrapped_line_goes_on_with_markdown_emphasis_or_code():
+    """Audit 50: "Como consigo mais limite no cartão de crédito?" was answered "... Para pedir mais limite, toque em",
+    the sentence cut where hard-wrapping had put its bold menu path at a line's start ("**Cartão > Ajustar
+    limite**. Fazemos ..."): a line opening on inline emphasis or code reads on as one opening on its letter."""
+    para = ("O limite inicial é definido por uma análise de crédito feita na abertura da conta. Para pedir mais\n"
+            "limite, toque em Cartão e depois em Ajustar limite no aplicativo, quando quiser, sem custo algum, em\n"
+            "**Cartão > Ajustar limite**. Fazemos uma nova análise a cada 3 meses.")
+    assert spans(para)[1] == para[para.index("Para pedir"):para.index(" Fazemos")]
+    code = ("The port the server listens on is read once, when it starts, from the environment of its\n"
+            "process: the deployment sets it in the variable whose name is written below, which is named\n"
+            "`RAG_PORT`, and it defaults to 8000 when the variable is not set by the deployment at all.")
+    assert spans(code) == [code]
+    lower = "Rotate a leaked key at once from the dashboard of the account that owns it, under the\n*settings* page."
+    assert spans(lower) == [lower]
+    # a bullet and a code fence stay lines of their own, after a line that a sentence did not end as well
+    wrapped = para[:para.index("\n**")]
+    for own in ("* Cartão > Ajustar limite, no aplicativo", "```"):
+        assert lines(f"{wrapped}\n{own}")[-1] == own, own
 
 
 def test_lines_of_like_length_that_ended_before_the_width_stay_apart():
