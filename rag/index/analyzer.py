@@ -229,15 +229,20 @@ class Analyzer:
         if self._folded_first:
             kept = [w for w in words if len(w) > 1 and w not in self._stopwords]
             stems = kept if self._stemmer is None else self._stemmer.stemWords(kept)
-            return [term for term in map(self._trim, stems) if term]
+            return [term for term in map(self._trim, kept, stems) if term]
         kept = [w for w in words if len(w) > 1 and fold(w) not in self._stopwords]
         stems = kept if self._stemmer is None else self._stemmer.stemWords(kept)
         return [term for term in map(fold, stems) if term]
 
-    def _trim(self, stem: str) -> str:
+    def _trim(self, word: str, stem: str) -> str:
         # Snowball strips "ée" but not its folded form "ee": trim final e's so both spellings meet ("eeeee" stays)
         if self.language == "fr" and len(stem) > 3:
             return stem.rstrip("e") or stem
+        # Portuguese writes a verb's c and g as "qu" and "gu" before e and i ("pagar", "paguei"; "clicar", "clique"),
+        # which Snowball keeps: "paguei" stemmed "pagu", "pagar" "pag" ("água", whose "u" an "a" follows, stays)
+        if self.language == "pt" and stem.endswith(("qu", "gu")) and word.startswith(stem) \
+                and word[len(stem):len(stem) + 1] in ("e", "i"):
+            return stem[:-2] + ("c" if stem[-2] == "q" else "g")
         return stem
 
 
