@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import stat
 from collections.abc import Container, Iterator, Sequence
 from pathlib import Path
@@ -23,6 +22,7 @@ from rag.corpus.formats.markdown import parse_markdown
 from rag.corpus.formats.odt import FLAT, parse_odt
 from rag.corpus.formats.pdf import parse_pdf
 from rag.corpus.formats.text import parse_text
+from rag.corpus.notion import DATABASE
 from rag.index.locks import LOCK_FILE
 
 # The formats rag reads, by file suffix, with their parsers: a file of another suffix is refused unopened.
@@ -39,9 +39,6 @@ CONVERT = {".doc": OLD_WORD, ".fodt": FLAT}
 METADATA_FILE = "sources.toml"
 MAX_FILE_BYTES = 20_000_000  # the default of `Settings.max_file_bytes`
 SAME_FILE = "same file as "  # the reason a second name of a file is not read begins so (`second_name`)
-# A Notion database exported as CSV: `FAQ <its 32-hex id>.csv`, the rows its current view shows, beside
-# `FAQ <id>_all.csv`, all its rows.
-NOTION_VIEW = re.compile(r"(?P<database>.+ [0-9a-f]{32})\.csv", re.IGNORECASE)
 VANISHED = "file vanished while the corpus was being read (deleted or moved during the ingest)"
 
 
@@ -161,8 +158,8 @@ def refusals(root: Path, paths: Sequence[Path], max_bytes: int = MAX_FILE_BYTES)
                 reasons[i] = _read_once(root, paths[i], paths[kept])
     read = {path for path, reason in zip(paths, reasons, strict=True) if reason is None}
     for i, path in enumerate(paths):
-        if path in read and (view := NOTION_VIEW.fullmatch(path.name)) and \
-                (every := path.with_name(f"{view.group('database')}_all.csv")) in read:
+        if path in read and (view := DATABASE.fullmatch(path.name)) and not view["every"] and \
+                (every := path.with_name(f"{view['database']}_all.csv")) in read:
             reasons[i] = (f"Notion's export of a database's current view: every row of it is in "
                           f"{shown_name(every.relative_to(root).as_posix())}, read instead")
     vaults: dict[Path, Path | None] = {}

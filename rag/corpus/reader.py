@@ -33,6 +33,7 @@ from rag.corpus.files import (
     why_missing,
 )
 from rag.corpus.formats.base import Parsed, Section, heading_path
+from rag.corpus.notion import NOTION_ID, row_pages, without_paged_rows
 from rag.corpus.urls import FOLDER_PAGES, entry, folder_meant, folder_refusal, is_folder, page_url
 from rag.sanitize import blank_controls, url_refusal
 from rag.suggest import closest
@@ -90,11 +91,6 @@ class Corpus:
     skipped: list[Skipped] = field(default_factory=list)
 
 
-# The id Notion's export adds to each page's and database's name: `Remboursements 8f3c2a1b9d4e4f6a8b7c6d5e4f3a2b1c.md`,
-# its folder of subpages, `FAQ <id>_all.csv`.
-_NOTION_ID = re.compile(r" [0-9a-f]{32}(?=_all\.csv$|\.\w+$|/|$)", re.IGNORECASE)
-
-
 def slug(relative: str) -> str:
     """A document id from a relative path: `faq/Retours clients.md` -> `faq-retours-clients`, `Sécurité.md` ->
     `securite` (accents folded), `返品ポリシー.md` -> `返品ポリシー` (other scripts' letters kept), without the ids
@@ -102,7 +98,7 @@ def slug(relative: str) -> str:
     `support-client-remboursements`; the pages of one name in one folder told apart by `unique_ids`). At most
     `SLUG_MAX` characters: a longer one keeps its start and a hash of the whole, so that a passage of the deepest
     path (or of characters that compatibility decomposition lengthens: "ﷺ" is 18 letters) can still be named."""
-    whole = _slug(_NOTION_ID.sub("", relative))
+    whole = _slug(NOTION_ID.sub("", relative))
     if len(whole) <= SLUG_MAX:
         return whole
     return f"{whole[:SLUG_MAX - 9].rstrip('-')}-{hashlib.sha256(whole.encode()).hexdigest()[:8]}"
@@ -124,7 +120,7 @@ def _title_from_name(relative: str) -> str:
     """A title from the file's name, or from its folder's for a folder's own page (`billing/_index.md`: "Billing",
     not "Index"), its first letter capital, the others as written ("FAQ"); without the id Notion's export adds to a
     name (`FAQ 9e8d7c6b5a4f4e3d2c1b0a9f8e7d6c5b_all.csv`: "FAQ")."""
-    parts = _NOTION_ID.sub("", relative).split("/")
+    parts = NOTION_ID.sub("", relative).split("/")
     name = parts[-1].rsplit(".", 1)[0]
     if name.casefold() in FOLDER_PAGES and len(parts) > 1:
         name = parts[-2]
@@ -165,6 +161,8 @@ def read_document(root: Path, path: Path, meta: dict[str, str] | None = None, *,
     else:
         text, assumed = decode_text(data)
         parsed = SUFFIXES[suffix](text)
+        if pages := row_pages(path, lambda page: refusal(root, page, max_bytes) is None):  # a Notion database's
+            parsed = without_paged_rows(parsed, text, pages, shown_name(pages[0].parent.relative_to(root).as_posix()))
     if not parsed.sections:
         raise ValueError("no text found")
     meta = meta or {}

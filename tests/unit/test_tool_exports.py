@@ -205,8 +205,8 @@ def test_a_notion_page_s_document_id_leaves_notion_s_ids_out_and_two_pages_of_on
      ).write_text("# Comment suivre mon colis ?\n\nPar le lien de suivi.\n", encoding="utf-8")
     for page_id in ("5e6f7a8b9c0d4e1f2a3b4c5d6e7f8a9b", "7a1b2c3d4e5f4a6b8c9d0e1f2a3b4c5d"):
         (space / f"Notes {page_id}.md").write_text(f"# Notes\n\nPage {page_id[:4]}.\n", encoding="utf-8")
-    (space / "FAQ 9e8d7c6b5a4f4e3d2c1b0a9f8e7d6c5b_all.csv").write_text("Question\nComment suivre mon colis ?\n",
-                                                                        encoding="utf-8")
+    (space / "FAQ 9e8d7c6b5a4f4e3d2c1b0a9f8e7d6c5b_all.csv").write_text(  # a row without its page: read
+        "Question\nComment suivre mon colis ?\nOù est ma facture ?\n", encoding="utf-8")
     docs = [o for o in read_files(tmp_path) if isinstance(o, Document)]
     unique_ids(docs)
     assert sorted(d.doc_id for d in docs) == ["support-client-faq-all", "support-client-faq-comment-suivre-mon-colis",

@@ -154,10 +154,16 @@ def markup(value: str) -> bool:
 def parse_csv(text: str) -> Parsed:
     """A .csv file, its delimiter the one its first line declares (Excel's `sep=;`, a line left out), else found in
     its first rows (`delimiter`)."""
+    return table_sections(csv_rows(text))
+
+
+def csv_rows(text: str) -> Iterator[list[Cell]]:
+    """The rows of a .csv file (`parse_csv`'s delimiter), each cell's lines cited in `text`. Raises `ValueError` as
+    `parse_table` does."""
     declared = _DECLARED.match(text)
     if declared:
-        return parse_table(text, declared["sep"], declared.end())
-    return parse_table(text, delimiter(text))
+        return _rows(text, declared["sep"], declared.end())
+    return _rows(text, delimiter(text), 0)
 
 
 def parse_tsv(text: str) -> Parsed:
@@ -277,5 +283,5 @@ def _scan(text: str, start: int, end: int, unquoted: re.Pattern[str], cells: int
     return spans
 
 
-__all__ = ["DELIMITERS", "LONGEST_CELL", "MAX_COLUMNS", "ONE_COLUMN", "delimiter", "markup", "parse_csv",
+__all__ = ["DELIMITERS", "LONGEST_CELL", "MAX_COLUMNS", "ONE_COLUMN", "csv_rows", "delimiter", "markup", "parse_csv",
            "parse_table", "parse_tsv", "value_lines"]
