@@ -154,12 +154,13 @@ def read_document(root: Path, path: Path, meta: dict[str, str] | None = None, *,
     if reason:
         raise ValueError(reason)
     data = path.resolve().read_bytes()
-    suffix = path.suffix.lower()
+    sha256, suffix = hashlib.sha256(data).hexdigest(), path.suffix.lower()
     if suffix in BINARY_SUFFIXES:
         parsed: Parsed = BINARY_SUFFIXES[suffix](data)
         text, assumed = parsed.text or "", None
     else:
         text, assumed = decode_text(data)
+        del data  # not held beside its text while the parser reads it (a file of 20 MB is 20 MB more)
         parsed = SUFFIXES[suffix](text)
         if pages := row_pages(path, lambda page: refusal(root, page, max_bytes) is None):  # a Notion database's
             parsed = without_paged_rows(parsed, text, pages, shown_name(pages[0].parent.relative_to(root).as_posix()))
@@ -191,7 +192,7 @@ def read_document(root: Path, path: Path, meta: dict[str, str] | None = None, *,
         text=text,
         sections=parsed.sections,
         url=url,
-        sha256=hashlib.sha256(data).hexdigest(),
+        sha256=sha256,
         page_starts=parsed.page_starts,
         changes=changes,
         blocks=parsed.blocks,

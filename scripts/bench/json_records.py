@@ -1,6 +1,7 @@
 """How long reading a JSON Lines knowledge base takes, and how much memory, as it grows: is it linear?
 
-    nice .venv/bin/python -m scripts.bench.json_records [--records 200000] [--rounds 3] [--no-gc]
+    nice .venv/bin/python -m scripts.bench.json_records [--records 200000] [--rounds 3] [--no-gc] [--ingest]
+        [--by-line N]
 
 Writes, in memory, JSON Lines files of a quarter, half and all of `--records` records shaped as a passage collection
 (`{"id", "title", "text", "updated_at", "draft"}`: a title of 8 words, a text of two paragraphs of 30 words,
@@ -10,6 +11,13 @@ median of `--rounds` times, wall clock and CPU (the process's: on a machine othe
 read itself costs), the peak of memory Python allocated during one read (tracemalloc; the text itself excluded),
 and each per record. `--no-gc` reads with Python's cyclic garbage collector off, to tell its share of the
 time (its full collections walk every object the read made so far) from the reader's.
+
+`--ingest` then measures what an ingest holds of the largest file before it embeds anything: the file written to a
+folder, read as `rag ingest` reads it (`rag.corpus.reader.read_document`: its bytes, its text, its sections), then cut
+into passages with the bundled model's tokenizer (`rag.ingestion.stages.chunker_for`): the peak of memory Python
+allocated during each step (tracemalloc; the model loaded before), and the larger of the two against the file's size.
+`--by-line N` prints the N lines of code whose allocations the largest file's parse still holds once it has returned
+(a tracemalloc snapshot by line): what its sections are made of.
 """
 
 from __future__ import annotations
@@ -19,10 +27,15 @@ import gc
 import json
 import random
 import statistics
+import tempfile
 import time
 import tracemalloc
+from pathlib import Path
 
+from rag import Settings, load_embedder
 from rag.corpus.formats.json import parse_jsonl
+from rag.corpus.reader import read_document
+from rag.ingestion.stages import chunker_for
 
 WORDS = ("demande", "compte", "données", "personnelles", "droit", "accès", "courrier", "organisme", "délai", "réponse",
          "effacement", "rectification", "plainte", "formulaire", "justificatif", "identité", "mois", "employeur")
@@ -48,6 +61,10 @@ def main() -> int:
     parser.add_argument("--records", type=int, default=200_000)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--no-gc", action="store_true", help="read with the cyclic garbage collector off")
+    parser.add_argument("--by-line", type=int, default=0, metavar="N",
+                        help="then the N lines of code holding the most of the largest file's parse")
+    parser.add_argument("--ingest", action="store_true",
+                        help="then what an ingest holds of the largest file before embedding (loads the model)")
     args = parser.parse_args()
     if args.no_gc:
         gc.disable()
@@ -71,7 +88,43 @@ def main() -> int:
         seconds, cpu_seconds = statistics.median(times), statistics.median(cpu)
         print(f"| {count:,} | {len(text.encode()) / 1e6:.1f} | {seconds:.2f} | {cpu_seconds:.2f} | "
               f"{cpu_seconds / count * 1e6:.1f} | {peak / 1e6:.0f} | {peak / count:,.0f} |", flush=True)
+    if args.by_line:
+        by_line(text, args.by_line)
+    if args.ingest:
+        before_embedding(text, args.records)
     return 0
+
+
+def by_line(text: str, count: int) -> None:
+    """Print the `count` lines of code whose allocations the parse of `text` holds once it has returned."""
+    tracemalloc.start()
+    parsed = parse_jsonl(text)
+    snapshot = tracemalloc.take_snapshot()
+    tracemalloc.stop()
+    print(f"\nheld by the parse of {len(parsed.sections):,} records, by line of code:")
+    for stat in snapshot.statistics("lineno")[:count]:
+        where = stat.traceback[0]
+        name = where.filename.rsplit("/", 2)[-1]
+        print(f"  {stat.size / 1e6:6.2f} MB {stat.count:9,} objects  {name}:{where.lineno}")
+
+
+def before_embedding(text: str, count: int) -> None:
+    """Print the peaks of memory of reading `text` as a corpus file and of cutting it into passages."""
+    chunker = chunker_for(load_embedder(Settings()), None)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "kb.jsonl"
+        path.write_text(text, encoding="utf-8")
+        size = path.stat().st_size
+        tracemalloc.start()
+        document = read_document(Path(folder), path, max_bytes=size)
+        read = tracemalloc.get_traced_memory()[1]
+        tracemalloc.reset_peak()
+        passages = chunker.chunk(document)
+        chunked = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+    print(f"\nbefore embedding, {count:,} records, a file of {size / 1e6:.1f} MB: read, peak {read / 1e6:.0f} MB; "
+          f"cut into {len(passages):,} passages, peak {chunked / 1e6:.0f} MB; the larger "
+          f"{max(read, chunked) / count:,.0f} bytes a record, {max(read, chunked) / size:.1f} times the file")
 
 
 if __name__ == "__main__":

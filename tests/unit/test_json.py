@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import random
 import time
+import tracemalloc
 from pathlib import Path
 
 import pytest
@@ -238,3 +239,37 @@ def test_an_unterminated_string_full_of_escaped_quotes_is_refused_at_once(parse)
     with pytest.raises(ValueError, match="Unterminated string"):
         parse(tail)
     assert time.perf_counter() - started < 1.0
+
+
+def _knowledge_base(count: int) -> str:
+    """`count` passage records as JSON Lines (`{"id", "title", "text", "updated_at"}`, a text of two paragraphs)."""
+    rng = random.Random(5)
+    words = ("demande", "compte", "données", "droit", "accès", "délai", "réponse", "plainte", "formulaire", "mois")
+    return "".join(json.dumps({"id": f"kb-{n}", "title": " ".join(rng.choices(words, k=8)).capitalize() + " ?",
+                               "text": "\n\n".join(" ".join(rng.choices(words, k=30)) + "." for _ in range(2)),
+                               "updated_at": "2024-03-01T10:00:00Z"}, ensure_ascii=n % 2 == 0) + "\n"
+                   for n in range(count))
+
+
+def _peak(read, *args):
+    """What `read(*args)` gives, and the peak of the memory Python allocated while it ran (tracemalloc)."""
+    tracemalloc.start()
+    try:
+        out = read(*args)
+        return out, tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def test_a_json_lines_file_is_read_a_record_at_a_time_not_held_decoded_beside_its_sections(tmp_path):
+    # each record's decoded values (a list of pairs, `Spanned` strings, their offsets) were all held until the last
+    # record was read, beside the sections made of them: 4.4 times the file at the peak; and the file's bytes beside
+    # its text while it was parsed
+    text = _knowledge_base(2_000)
+    parsed, peak = _peak(parse_jsonl, text)
+    assert len(parsed.sections) == 2_000 and peak < 2.5 * len(text), f"{peak / len(text):.1f} times the text"
+    (tmp_path / "kb.jsonl").write_text(text, encoding="utf-8")
+    size = (tmp_path / "kb.jsonl").stat().st_size
+    doc, peak = _peak(read_document, tmp_path, tmp_path / "kb.jsonl")
+    assert len(doc.sections) == 2_000 and peak < 3.5 * size, f"{peak / size:.1f} times the file"
+

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from rag.passage import CELL_SEPARATOR
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Line:
     """A piece of text and where it stands in the source: `source[start:end]` contains `text`. `item`: a list item
     or a table row of a format whose items carry no bullet in their text (HTML, Word). `follows`: for the rest of
@@ -37,7 +37,7 @@ PATH_SEPARATOR = " › "  # between the headings of a section's path, and after 
 _TITLE_PARTS = re.compile(r"\s+[|–—·-]\s+")
 
 
-@dataclass
+@dataclass(slots=True)
 class Section:
     """Lines under one heading (or under none, `heading=None`); `parents` are the headings it stands under,
     outermost first (a `###` under a `##`), which the reader puts in front of it (`heading_path`). `url`: the

@@ -27,7 +27,9 @@ Intercom's and Freshdesk's lists, Contentful's `{"items": [...]}`, Strapi's `{"d
   characters for one) is cited whole, never off its text.
 - Bounds: a file is at most `RAG_MAX_FILE_BYTES` (`rag.corpus.files.refusal`); nesting deeper than `MAX_DEPTH`
   (Python's decoder raises RecursionError past about a thousand levels, and a record is two or three deep) is
-  refused before it is decoded (`_check_depth`).
+  refused before it is decoded (`_check_depth`). A JSON Lines file is read a record at a time: each record's
+  decoded values are dropped once its section is made (`records.RecordSections`), never held all at once beside the
+  sections (the parse's peak was 4.4 times the text, 1.7 since: docs/PERFORMANCE.md).
 """
 
 from __future__ import annotations
@@ -40,7 +42,7 @@ from itertools import count
 from typing import cast
 
 from rag.corpus.formats.base import Parsed
-from rag.corpus.formats.records import EXPECTED, JsonObject, Spanned, record_sections
+from rag.corpus.formats.records import EXPECTED, JsonObject, RecordSections, Spanned, record_sections
 
 MAX_DEPTH = 64  # levels of nesting: far past any export's (a record in a list in an object, its author inside it)
 _STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)  # a JSON string token, linear in its length
@@ -78,7 +80,7 @@ def parse_json(text: str) -> Parsed:
 def parse_jsonl(text: str) -> Parsed:
     """A JSON Lines file (.jsonl, .ndjson): an object a line, a bad line left out and reported (the module's
     docstring). Raises `ValueError` for a file with as many bad lines as records or more."""
-    records: list[JsonObject] = []
+    records = RecordSections(text)  # each record made a section as it is read, its decoded values then dropped
     bad: list[_Bad] = []
     lone = 0
     for number, start, end in _lines(text):
@@ -98,17 +100,17 @@ def parse_jsonl(text: str) -> Parsed:
             bad.append(_Bad(number, f"{_kind(value)}, not an object: each line of a JSON Lines file is one record"))
             continue
         lone += _spanned(value, _tokens(text, start, end))
-        records.append(value)
-    if bad and len(bad) >= len(records):
+        records.add(value)
+    if bad and len(bad) >= records.records:
         first = bad[0]
         raise ValueError(f"not JSON Lines: line {first.line:,}: {first.why} ({len(bad):,} bad lines, "
-                         f"{len(records):,} records; a JSON document is read as .json)")
+                         f"{records.records:,} records; a JSON document is read as .json)")
     changes = _replaced(lone)
     if bad:
         shown = "; ".join(f"line {b.line:,}: {b.why}" for b in bad[:_BAD_LINES_SHOWN])
         more = f"; and {len(bad) - _BAD_LINES_SHOWN:,} more" if len(bad) > _BAD_LINES_SHOWN else ""
         changes.append(f"{len(bad):,} line{'s' if len(bad) > 1 else ''} left out, not a JSON record: {shown}{more}")
-    return record_sections(records, text, changes)
+    return records.parsed(changes)
 
 
 def _lines(text: str) -> Iterator[tuple[int, int, int]]:

@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate
@@ -111,39 +111,66 @@ def string_cell(text: str, string: Spanned) -> Cell:
     return Cell(string.value, tuple(cited_lines))
 
 
-def record_sections(records: Sequence[JsonObject], text: str, changes: list[str]) -> Parsed:
-    """The sections of a file's records (the module's docstring), and what the report says of those left out,
-    after `changes`. Raises `ValueError` when no record has a title or a text."""
-    if records and all(_eval_question(record) for record in records):
-        raise ValueError("questions without an answer of their own (a question, and rag eval's answers or "
-                         "passage_ids lists): an evaluation's questions, not a knowledge base; kept in the corpus "
-                         "folder, they would be indexed and answered from: keep them beside it")
-    sections: list[Section] = []
-    drafts: list[JsonObject] = []
-    textless: list[JsonObject] = []
-    nested: dict[str, None] = {}
-    for record in records:
+class RecordSections:
+    """The sections of a file's records (the module's docstring), made a record at a time (`add`), so that a record's
+    decoded values are dropped once its section is made: a JSON Lines file of a million records is never held
+    decoded whole beside its sections. `parsed` gives them, and what the report says of the records left out."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.sections: list[Section] = []
+        self.records = 0
+        self.questions = 0  # records that are `rag eval` questions (`_eval_question`)
+        # the records left out, one item each: where the first one's first string starts (`_start`), then None
+        self.drafts: list[int | None] = []
+        self.textless: list[int | None] = []
+        self.nested: dict[str, None] = {}
+
+    def add(self, record: JsonObject) -> None:
+        """Read one record: its section, or its count among the drafts or the records without a title or a text."""
+        self.records += 1
+        self.questions += _eval_question(record)
         if unpublished({key: value for key, value in record if isinstance(value, bool)}) or any(
                 key.casefold() in _STATES and isinstance(value, Spanned) and value.value.casefold() == "draft"
                 for key, value in record):
-            drafts.append(record)
-        elif (section := _section(record, text, nested)) is not None:
-            sections.append(section)
+            self.drafts.append(_start(record) if not self.drafts else None)
+        elif (section := _section(record, self.text, self.nested)) is not None:
+            self.sections.append(section)
         else:
-            textless.append(record)
-    if not sections:
-        said = f"{len(drafts):,} drafts or unpublished records and " if drafts else ""
-        raise ValueError(f"no records with a title or a text: {said}{len(textless):,} records without one; {EXPECTED}")
-    changes = list(changes)
-    if drafts:
-        changes.append(f"{_count(drafts)} left out, flagged as drafts (draft: true, published: false or state: draft; "
-                       f"not published by the site){_first(drafts, text)}")
-    if textless:
-        changes.append(f"{_count(textless)} without a title or a text left out (keys such as title, name, question; "
-                       f"body, text, content, answer, description){_first(textless, text)}")
-    if nested:
-        changes.append(f"nested objects not read, another thing's data than a record's text: {', '.join(nested)}")
-    return Parsed(sections, blocks=True, changes=changes)
+            self.textless.append(_start(record) if not self.textless else None)
+
+    def parsed(self, changes: list[str]) -> Parsed:
+        """The sections of the records added, and what the report says of those left out, after `changes`. Raises
+        `ValueError` when every record is a `rag eval` question, or none has a title or a text."""
+        if self.records and self.questions == self.records:
+            raise ValueError("questions without an answer of their own (a question, and rag eval's answers or "
+                             "passage_ids lists): an evaluation's questions, not a knowledge base; kept in the corpus "
+                             "folder, they would be indexed and answered from: keep them beside it")
+        drafts, textless = self.drafts, self.textless
+        if not self.sections:
+            said = f"{len(drafts):,} drafts or unpublished records and " if drafts else ""
+            raise ValueError(f"no records with a title or a text: {said}{len(textless):,} records without one; "
+                             f"{EXPECTED}")
+        changes = list(changes)
+        if drafts:
+            changes.append(f"{_count(drafts)} left out, flagged as drafts (draft: true, published: false or state: "
+                           f"draft; not published by the site){_first(drafts, self.text)}")
+        if textless:
+            changes.append(f"{_count(textless)} without a title or a text left out (keys such as title, name, "
+                           f"question; body, text, content, answer, description){_first(textless, self.text)}")
+        if self.nested:
+            changes.append(f"nested objects not read, another thing's data than a record's text: "
+                           f"{', '.join(self.nested)}")
+        return Parsed(self.sections, blocks=True, changes=changes)
+
+
+def record_sections(records: Iterable[JsonObject], text: str, changes: list[str]) -> Parsed:
+    """The sections of `records`, read one at a time (`RecordSections`), and what the report says of those left out,
+    after `changes`."""
+    made = RecordSections(text)
+    for record in records:
+        made.add(record)
+    return made.parsed(changes)
 
 
 def _eval_question(record: JsonObject) -> bool:
@@ -157,14 +184,19 @@ def _eval_question(record: JsonObject) -> bool:
                                                                                     strict=True)), TEXT) is None
 
 
-def _count(records: Sequence[JsonObject]) -> str:
+def _count(records: Sequence[object]) -> str:
     return f"{len(records):,} record{'s' if len(records) > 1 else ''}"
 
 
-def _first(records: Sequence[JsonObject], text: str) -> str:
-    """Where the first of `records` is, for a person to find it: the line of its first string, if it has one."""
-    start = next((value.start for _, value in records[0] if isinstance(value, Spanned)), None)
-    return "" if start is None else f" (the first at line {text.count(chr(10), 0, start) + 1:,})"
+def _start(record: JsonObject) -> int | None:
+    """Where a record's first string starts in the file, if it has one."""
+    return next((value.start for _, value in record if isinstance(value, Spanned)), None)
+
+
+def _first(starts: Sequence[int | None], text: str) -> str:
+    """Where the first of some records is (`starts[0]`, `_start`), for a person to find it: the line of its first
+    string, if it has one."""
+    return "" if starts[0] is None else f" (the first at line {text.count(chr(10), 0, starts[0]) + 1:,})"
 
 
 def _section(record: JsonObject, text: str, nested: dict[str, None]) -> Section | None:
@@ -264,4 +296,5 @@ def _page(value: str) -> bool:
     return "/api/" not in path.casefold() and not path.casefold().endswith(".json")
 
 
-__all__ = ["EXPECTED", "TEXT", "TITLE", "JsonObject", "Spanned", "labelled", "record_sections", "string_cell"]
+__all__ = ["EXPECTED", "TEXT", "TITLE", "JsonObject", "RecordSections", "Spanned", "labelled", "record_sections",
+           "string_cell"]
