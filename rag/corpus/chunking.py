@@ -97,7 +97,7 @@ TokenCounter = Callable[[Sequence[str]], list[int]]
 # 31: a text file's underlined line indented as code (a configuration sample) no heading. 32: a PDF's table as rows
 # of cells; a docs site's Markdown as the site shows it (`formats.markdown_sites`); a long code block cut between its
 # top-level blocks (`_runs_on`). 33: tools' exports as the tool shows them (Notion, Confluence, Google Docs, Obsidian);
-# Markdown's rules, quote markers, lone links, images no markup. 34: Notion's rows as pages.
+# Markdown's rules, quote markers, lone links, images no markup. 34: Notion's rows as pages; JSON number titles, \r.
 LAYOUT = 34
 TITLE_CHARS = 60  # a line shorter than this without a full stop names what follows it (`_runs_on`)
 _FULL_STOPS = (".", "!", "…", ";")

@@ -73,8 +73,8 @@ def test_every_kind_of_bad_file_is_reported_by_name_and_skipped(fresh_settings, 
         "loop.txt": reasons["loop.txt"],
         "pipe.txt": "not a regular file (a pipe, a device or a folder)",
         "linked": "symbolic link to a folder: not followed (copy the folder into the corpus instead)",
-        "notes.ods": "unsupported format .ods; rag reads .txt, .md, .html, .csv, .tsv, .json, .jsonl, .pdf, .docx, "
-                     ".odt",
+        "notes.ods": "unsupported format .ods; rag reads .txt, .text, .md, .markdown, .mdx, .html, .htm, .csv, .tsv, "
+                     ".json, .jsonl, .ndjson, .pdf, .docx, .odt",
     }
     assert "loop" in reasons["loop.txt"]
     assert report.documents == 5

@@ -21,7 +21,8 @@ from rag.settings import Settings
 from tests.helpers.paths import unseal
 from tests.helpers.pdfs import OUTLINE, PAGES, make_pdf
 
-UNSUPPORTED = "unsupported format .ods; rag reads .txt, .md, .html, .csv, .tsv, .json, .jsonl, .pdf, .docx, .odt"
+UNSUPPORTED = ("unsupported format .ods; rag reads .txt, .text, .md, .markdown, .mdx, .html, .htm, .csv, .tsv, .json, "
+               ".jsonl, .ndjson, .pdf, .docx, .odt")
 
 
 PAGE_THREE = "Quel jour les fonds des ventes sont-ils virés sur le compte bancaire du marchand ?"

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from rag.corpus.encoding import BINARY, LEGACY
-from rag.corpus.files import FORMATS, SUFFIXES, refusal
+from rag.corpus.files import BINARY_SUFFIXES, FORMATS, SUFFIXES, refusal
 from rag.corpus.formats.base import Parsed
 from rag.corpus.formats.columns import LABEL, faq_columns, is_header
 from rag.corpus.formats.csv import _SAMPLE_CHARS, MAX_COLUMNS, ONE_COLUMN, delimiter, parse_csv, parse_tsv
@@ -41,6 +41,11 @@ def _cited(source: str, parsed: Parsed) -> None:
 def test_csv_and_tsv_are_formats_rag_reads_as_text():
     assert SUFFIXES[".csv"] is parse_csv and SUFFIXES[".tsv"] is parse_tsv
     assert {".csv", ".tsv"} <= set(FORMATS.split(", "))
+
+
+def test_the_formats_a_refusal_says_rag_reads_are_every_suffix_it_reads():
+    # ".ndjson" (JSON Lines under its other name), ".mdx", ".htm" were read and never named
+    assert FORMATS.split(", ") == [*SUFFIXES, *BINARY_SUFFIXES]
 
 
 def test_an_faq_row_is_a_section_under_its_category_its_answer_then_its_other_cells_its_lines():

@@ -273,3 +273,26 @@ def test_a_json_lines_file_is_read_a_record_at_a_time_not_held_decoded_beside_it
     doc, peak = _peak(read_document, tmp_path, tmp_path / "kb.jsonl")
     assert len(doc.sections) == 2_000 and peak < 3.5 * size, f"{peak / size:.1f} times the file"
 
+
+def test_a_title_that_is_a_number_titles_its_record_cited_at_its_digits(tmp_path):
+    # `{"title": 404, ...}` (an error code's page, a numbered article) lost its title, and its record its heading
+    text = '[{"id": 7, "title": 404, "text": "La page demandée n\'existe pas."}, {"name": -2.5e3, "body": "Froid."}]\n'
+    doc = _read(tmp_path, "erreurs.json", text)
+    assert [(section.heading, [line.text for line in section.lines]) for section in doc.sections] == [
+        ("404", ["La page demandée n'existe pas."]), ("-2.5e3", ["Froid."])]
+    assert text[doc.sections[0].heading_start:].startswith("404, ")
+    # a number is still no title beside a title of text, nor text under another key (an id, a count)
+    assert _lines(parse_jsonl('{"title": "Retours", "name": 3, "votes": 12, "text": "Sous 30 jours."}\n')) == [
+        ("Retours", ["Sous 30 jours."])]
+
+
+def test_json_lines_ending_in_a_carriage_return_alone_are_lines_as_universal_newlines_read_them():
+    records = [json.dumps({"title": title, "text": "Texte."}) for title in ("Retours", "Livraison", "Paiement")]
+    expected = [("Retours", ["Texte."]), ("Livraison", ["Texte."]), ("Paiement", ["Texte."])]
+    for end in ("\n", "\r\n", "\r"):
+        assert _lines(parse_jsonl(end.join(records) + end)) == expected, repr(end)
+    parsed = parse_jsonl("\r".join([*records, "{cut", json.dumps({"title": "Brouillon", "draft": True})]))
+    assert parsed.changes == ["1 line left out, not a JSON record: line 4: not valid JSON (Expecting property name "
+                              "enclosed in double quotes, column 2)",
+                              "1 record left out, flagged as drafts (draft: true, published: false or state: draft; "
+                              "not published by the site) (the first at line 5)"]

@@ -9,7 +9,8 @@ Intercom's and Freshdesk's lists, Contentful's `{"items": [...]}`, Strapi's `{"d
 
 - The records: the objects of a top-level array; of an object, those of its value that is the largest array of
   objects (`"articles"`, `"data"`, `"items"`, `"results"`: the others, a help desk's sideloaded `"sections"`, are
-  named in the report); of a JSON Lines file, the object on each line (blank lines allowed). A value of the array
+  named in the report); of a JSON Lines file, the object on each line (blank lines allowed; a line ends at `\\n`,
+  `\\r\\n` or a `\\r` alone, as universal newlines read it). A value of the array
   that is no object is left out and counted in the report. A file holding no such array (`package.json`, a
   configuration), or whose records hold no title and no text, is refused saying what rag reads.
 - A JSON Lines line that is not JSON or not an object is left out and named in the report with its line number: a
@@ -38,11 +39,18 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from itertools import count
 from typing import cast
 
 from rag.corpus.formats.base import Parsed
-from rag.corpus.formats.records import EXPECTED, JsonObject, RecordSections, Spanned, record_sections
+from rag.corpus.formats.records import (
+    EXPECTED,
+    LINE_BREAK,
+    JsonObject,
+    Numeral,
+    RecordSections,
+    Spanned,
+    record_sections,
+)
 
 MAX_DEPTH = 64  # levels of nesting: far past any export's (a record in a list in an object, its author inside it)
 _STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)  # a JSON string token, linear in its length
@@ -50,6 +58,9 @@ _STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)  # a JSON string to
 # the end, and the search from each quote after (each `\\"`) would again, quadratic (an 80 kB tail took 50 s)
 _STRING_OR_TAIL = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*(?:"|\\?\Z)', re.DOTALL)
 _NESTING = re.compile(r"[\[\]{}]")
+# a key's number: its colon, then the number as JSON writes it (an int or a float to the decoder; a bool is neither)
+_NUMBERS = (int, float)
+_NUMBER_AFTER_KEY = re.compile(r"\s*:\s*(-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?)")
 _SURROGATE = re.compile("[\ud800-\udfff]")  # left in a decoded string by a lone `\\ud800` escape: no character
 _BAD_LINES_SHOWN = 5
 _INT_DIGITS = 4_000  # below Python's limit on converting digits to an int (4,300)
@@ -72,7 +83,7 @@ def parse_json(text: str) -> Parsed:
         lines = exc.msg == "Extra data" and exc.colno == 1
         lines_hint = "; a value a line is JSON Lines: name the file .jsonl" if lines else ""
         raise ValueError(f"not valid JSON: {exc.msg} at line {exc.lineno:,}, column {exc.colno:,}{lines_hint}") from exc
-    lone = _spanned(value, _tokens(text, 0, len(text)))
+    lone = _spanned(value, text, _tokens(text, 0, len(text)))
     records, changes = _records(value)
     return record_sections(records, text, changes + _replaced(lone))
 
@@ -99,7 +110,7 @@ def parse_jsonl(text: str) -> Parsed:
         if not isinstance(value, JsonObject):
             bad.append(_Bad(number, f"{_kind(value)}, not an object: each line of a JSON Lines file is one record"))
             continue
-        lone += _spanned(value, _tokens(text, start, end))
+        lone += _spanned(value, text, _tokens(text, start, end))
         records.add(value)
     if bad and len(bad) >= records.records:
         first = bad[0]
@@ -114,17 +125,15 @@ def parse_jsonl(text: str) -> Parsed:
 
 
 def _lines(text: str) -> Iterator[tuple[int, int, int]]:
-    """Each line's number and span (its line break left out): JSON Lines break at `\\n` (a `\\r` before it is white
-    space to JSON); a line break of another kind is none, as JSON strings never hold one raw."""
-    start = 0
-    for number in count(1):
-        end = text.find("\n", start)
-        if end < 0:
-            if start < len(text):
-                yield number, start, len(text)
-            return
-        yield number, start, end
-        start = end + 1
+    """Each line's number and span (its line break left out): lines break at `\\n`, `\\r\\n` or a `\\r` alone (an
+    old Mac's, a tool's), as Python's universal newlines read them; a line break of another kind (`\\u2028`) is
+    none, as JSON strings never hold a line break raw."""
+    start = number = 0
+    for number, end in enumerate(LINE_BREAK.finditer(text), 1):
+        yield number, start, end.start()
+        start = end.end()
+    if start < len(text):
+        yield number + 1, start, len(text)
 
 
 def _integer(digits: str) -> int | float:
@@ -158,9 +167,10 @@ def _tokens(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
         yield match.start() + 1, match.end() - 1
 
 
-def _spanned(value: object, tokens: Iterator[tuple[int, int]]) -> int:
-    """Turn each string in the arrays and objects of `value` (a key aside) into a `Spanned` holding its span, in
-    place, walked in document order without recursion: the i-th string met is the i-th token. A lone surrogate
+def _spanned(value: object, text: str, tokens: Iterator[tuple[int, int]]) -> int:
+    """Turn each string in the arrays and objects of `value` (a key aside) into a `Spanned` holding its span, and
+    each number that is a key's value into a `Numeral` holding its digits as written and their span, in place,
+    walked in document order without recursion: the i-th string met is the i-th token. A lone surrogate
     (`\\ud800`, half of a pair), which no text can be encoded with, becomes U+FFFD in strings and keys, one
     character for one: returns how many."""
     lone = 0
@@ -173,10 +183,12 @@ def _spanned(value: object, tokens: Iterator[tuple[int, int]]) -> int:
         item = node[i]
         key: str | None = None
         if isinstance(node, JsonObject):
-            next(tokens)  # the key's
+            after = next(tokens)[1] + 1  # the key's closing quote
             name, item = cast(tuple[str, object], item)
             key, n = _whole(name)
             lone += n
+            if type(item) in _NUMBERS and (number := _NUMBER_AFTER_KEY.match(text, after)) is not None:
+                item = Numeral(number[1], number.start(1), number.end(1))
         if isinstance(item, str):
             whole, n = _whole(item)
             lone += n

@@ -9,11 +9,12 @@
   category, section, topic, ...) are the headings it stands under. Every other text value is a "name : value" line
   after the text (`label_names : facturation`); a list of strings is a line a string. A record with neither a
   title nor a text is left out, and counted in the report.
-- **Not text.** Numbers, booleans and null (ids, counts, flags); strings that are identifiers or dates (one word
-  holding a digit: "360000999", "2024-03-01T10:00:00Z"), web addresses, or the values of keys naming an identifier
-  or a code (a word of `columns.KEYS`: id, url, slug, key, ...; or of `_CODES`: locale, type, status, date, the
-  `at` of `created_at`, ...); a value that repeats the
-  title (Zendesk's `name` beside `title`). They are left out: they are no words a question is asked with.
+- **Not text.** Numbers, booleans and null (ids, counts, flags), but a number under a title's key when the record
+  has no title of text (`{"title": 404}`: "404", as the file writes it, cited at its digits); strings that are
+  identifiers or dates (one word holding a digit: "360000999", "2024-03-01T10:00:00Z"), web addresses, or the values
+  of keys naming an identifier or a code (a word of `columns.KEYS`: id, url, slug, key, ...; or of `_CODES`: locale,
+  type, status, date, the `at` of `created_at`, ...); a value that repeats the title (Zendesk's `name` beside
+  `title`). They are left out: they are no words a question is asked with.
 - **Nested objects** (an `author`, a list of `translations`) are another thing's data, not the record's text: left
   out, and the keys named in the report. A record holding no title and no text of its own but a nested object that
   does (Contentful's `fields`, Strapi's `attributes`) is read as that object's fields, with its own.
@@ -64,6 +65,7 @@ _GOLD = ("answers", "passage_ids")  # a `rag eval` question's gold (`rag.eval_in
 _LINKS = ("url", "link", "href", "permalink", "uri")
 _PAGES = ("html", "web", "public", "permalink", "page")  # a key naming the page people read, not the API's
 _WEB = re.compile(r"https?://\S+", re.IGNORECASE)
+LINE_BREAK = re.compile(r"\r\n?|\n")  # a line's end in a JSON file: "\n", "\r\n", or "\r" alone (universal newlines)
 # an escape, and its length: a surrogate pair written as two `\u` escapes is one character of the value
 _ESCAPE = re.compile(r"\\u[dD][89abAB][0-9a-fA-F]{2}\\u[dD][c-fC-F][0-9a-fA-F]{2}|\\u[0-9a-fA-F]{4}|\\.", re.DOTALL)
 # what rag reads of a JSON file, said where one is refused
@@ -79,6 +81,16 @@ class JsonObject(list[tuple[str, object]]):
 @dataclass(frozen=True, slots=True)
 class Spanned:
     """A JSON string's value and the span of its characters in the file, quotes left out."""
+
+    value: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Numeral:
+    """A number that is a key's value, as the file writes it ("404", "2.5"), and its span: no text of a record but
+    its title (`_numbered`)."""
 
     value: str
     start: int
@@ -196,13 +208,18 @@ def _start(record: JsonObject) -> int | None:
 def _first(starts: Sequence[int | None], text: str) -> str:
     """Where the first of some records is (`starts[0]`, `_start`), for a person to find it: the line of its first
     string, if it has one."""
-    return "" if starts[0] is None else f" (the first at line {text.count(chr(10), 0, starts[0]) + 1:,})"
+    if starts[0] is None:
+        return ""
+    return f" (the first at line {sum(1 for _ in LINE_BREAK.finditer(text, 0, starts[0])) + 1:,})"
 
 
 def _section(record: JsonObject, text: str, nested: dict[str, None]) -> Section | None:
     """A record as a section, headed by its title, under its categories, its text and other values its lines."""
     names = _names(record)
     title, body = _layout(names)[:2]
+    if title is None and (numbered := _numbered(record, names)) is not None:
+        record, names = numbered, _names(numbered)
+        title, body = _layout(names)[:2]
     if title is None and body is None:
         inner = next((i for i, (_, value) in enumerate(record) if isinstance(value, JsonObject)
                       and any(i is not None for i in _layout(_names(value))[:2])), None)
@@ -234,6 +251,17 @@ def _section(record: JsonObject, text: str, nested: dict[str, None]) -> Section 
         pages = (v.value.strip() for i in links if isinstance(v := record[i][1], Spanned) and _page(v.value))
         section.url = next(pages, None)
     return section
+
+
+def _numbered(record: JsonObject, names: tuple[str, ...]) -> JsonObject | None:
+    """`record` with its title a number (`{"title": 404}`) read as its digits (a string "404", cited at them), when
+    it has no title of text; None when it has none of either."""
+    numbers = tuple(key if isinstance(value, Numeral) else "" for key, value in record)
+    if (at := best_column(numbers, TITLE, best_column(names, TEXT))) is None:
+        return None
+    key, number = record[at]
+    assert isinstance(number, Numeral)
+    return JsonObject([*record[:at], (key, Spanned(number.value, number.start, number.end)), *record[at + 1:]])
 
 
 def _names(record: JsonObject) -> tuple[str, ...]:
@@ -296,5 +324,5 @@ def _page(value: str) -> bool:
     return "/api/" not in path.casefold() and not path.casefold().endswith(".json")
 
 
-__all__ = ["EXPECTED", "TEXT", "TITLE", "JsonObject", "RecordSections", "Spanned", "labelled", "record_sections",
-           "string_cell"]
+__all__ = ["EXPECTED", "LINE_BREAK", "TEXT", "TITLE", "JsonObject", "Numeral", "RecordSections", "Spanned", "labelled",
+           "record_sections", "string_cell"]
