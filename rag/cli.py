@@ -204,7 +204,8 @@ def _eval(args: argparse.Namespace) -> int:
 
     settings = _settings(args)
     modes = named_modes(args.modes)
-    check_targets(args.targets, settings, args.against, args.limit)  # before the model loads: refused at once
+    for note in check_targets(args.targets, settings, args.against, args.limit):  # refused before the model loads
+        _say(note, err=True)  # a dataset folder's other files, not read
     trec = TrecFiles(args.run_out, args.qrels_out, args.level, args.run_tag or DEFAULT_TAG)
     trec.check([set_name(t) for t in args.targets], modes, output=args.output)
     reports = []
@@ -212,9 +213,8 @@ def _eval(args: argparse.Namespace) -> int:
     for target in args.targets:
         keep = partial(trec.keep, set_name(target)) if args.run_out or args.qrels_out else None
         chosen, embedder, vectors = models.of(target, args.against)
-        report = evaluate(target, chosen, embedder, modes, limit=args.limit, unaccented=args.unaccented,
-                          against=args.against, vectors=vectors, keep=keep)
-        reports.append(report)
+        reports.append(report := evaluate(target, chosen, embedder, modes, limit=args.limit,
+                                          unaccented=args.unaccented, against=args.against, vectors=vectors, keep=keep))
         print(table(report), end="\n\n", flush=True)  # with its warning of answers no passage holds, if any
     for path, what in trec.written.items():
         _say(f"wrote {path}: {what}")

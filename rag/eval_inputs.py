@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from rag.corpus.files import corpus_files, refusals, shown_name
 from rag.corpus.formats.base import Line, Section
 from rag.corpus.reader import Document, read_corpus
 from rag.errors import ConfigError
@@ -61,6 +62,8 @@ PASSAGE_FORMAT = 'one JSON object a line: {"id": "p1", "title": "...", "text": "
 KEYS = ("id", "question", "answers", "passage_ids")
 PASSAGE_KEYS = ("id", "title", "text")
 DATASET = "a dataset folder holds questions.jsonl and passages.jsonl side by side"
+_DATASET_FILES = ("passages.jsonl", "questions.jsonl")
+_SHOWN = 5  # the files `unread_beside` names
 
 
 def _rows(path: Path, form: str) -> Iterator[tuple[int, dict[str, Any]]]:
@@ -237,9 +240,10 @@ def target_documents(target: Path, settings: Settings, against: Path | None = No
     return corpus_documents(documents_folder(target, settings, against))
 
 
-def check_targets(targets: Sequence[Path], settings: Settings, against: Path | None, limit: int | None) -> None:
+def check_targets(targets: Sequence[Path], settings: Settings, against: Path | None, limit: int | None) -> list[str]:
     """Read every target's questions and every dataset folder's passages they are asked of, before a model loads:
-    a mistake in either is refused at once, not after the sets before it have run."""
+    a mistake in either is refused at once, not after the sets before it have run. Returns what to tell the user of
+    a dataset folder given as `--corpus` or `--against` that holds other files (`unread_beside`)."""
     if against is not None and not against.is_dir():
         raise ConfigError(f"{against} is not a folder (a dataset folder or a corpus folder)")
     folders = []
@@ -248,11 +252,32 @@ def check_targets(targets: Sequence[Path], settings: Settings, against: Path | N
             raise ConfigError(f"{target} does not exist (a dataset folder or a questions .jsonl file)")
         read_questions(questions_file(target), limit, scored=against is None)
         folders.append(documents_folder(target, settings, against))
+    notes = []
     for folder in dict.fromkeys(folders):
         if (folder / "passages.jsonl").is_file() or (folder in targets and against is None):
             dataset_documents(folder / "passages.jsonl")
+            if folder not in targets and (note := unread_beside(folder)):
+                notes.append(note)
+    return notes
+
+
+def unread_beside(folder: Path) -> str | None:
+    """What `rag eval` says of a folder read as a dataset (it holds `passages.jsonl`) that holds other files `rag
+    ingest` reads (but a dataset's `questions.jsonl`): they are not read, and how to have them read; None if it
+    holds none. A folder of documents holding a `passages.jsonl` among them was read as that file alone, silently."""
+    paths = list(corpus_files(folder))
+    others = [shown_name(path.relative_to(folder).as_posix()) for path, reason in zip(paths, refusals(folder, paths),
+                                                                                         strict=True)
+              if reason is None and not (path.parent == folder and path.name in _DATASET_FILES)]
+    if not others:
+        return None
+    listed = ", ".join(others[:_SHOWN]) + (f" and {len(others) - _SHOWN:,} more" if len(others) > _SHOWN else "")
+    files = f"{len(others):,} other files" if len(others) > 1 else "other file"
+    return (f"{folder}: read as a dataset folder, from its passages.jsonl only (one document a line); not read: its "
+            f"{files} in a format rag ingest reads ({listed}). To ask the questions of a folder's files as rag ingest "
+            "reads them, give a folder without passages.jsonl")
 
 
 __all__ = ["KEYS", "PASSAGE_KEYS", "Question", "check_gold", "check_targets", "corpus_documents", "dataset_documents",
            "documents_folder", "has_answer", "normalised", "questions_file", "read_questions", "set_name",
-           "target_documents", "unfound"]
+           "target_documents", "unfound", "unread_beside"]

@@ -10,7 +10,7 @@ from types import SimpleNamespace
 import pytest
 
 from rag.cli import main
-from rag.errors import ConfigError
+from rag.errors import ConfigError, ModelError
 from rag.eval_inputs import Question, check_gold, dataset_documents, read_questions, unfound
 from rag.evaluation import warning
 from rag.trec import TrecFiles
@@ -159,3 +159,31 @@ def test_the_folders_of_the_outputs_are_made_before_the_run(tmp_path):
     (tmp_path / "file").write_text("", encoding="utf-8")
     with pytest.raises(ConfigError, match=r"-o .*file/out\.json: cannot make its folder"):
         TrecFiles(None, None).check(["a"], ["lexical"], output=tmp_path / "file" / "out.json")
+
+
+def test_a_corpus_folder_read_as_a_dataset_says_which_of_its_files_it_does_not_read(tmp_path, capsys, monkeypatch):
+    """`--corpus DIR` read only DIR/passages.jsonl, silently, when DIR held documents beside it."""
+    def no_model(*_):
+        raise ModelError("no model loaded here")  # the note is said before a model loads
+
+    monkeypatch.setattr("rag.embedding.load.load_embedder", no_model)
+    folder = dataset(tmp_path / "docs", RETURNS)
+    for name in ("retours.md", "guides/livraison.txt", "guides/tarifs.pdf"):
+        (folder / name).parent.mkdir(exist_ok=True)
+        (folder / name).write_text("Sous 14 jours.\n", encoding="utf-8")
+    (folder / "logo.png").write_bytes(b"\x89PNG")  # a format rag does not read: not named
+    (folder / "guides" / "questions.jsonl").write_text(QUESTION, encoding="utf-8")  # a dataset's only at the top
+    questions = tmp_path / "q.jsonl"
+    questions.write_text(QUESTION, encoding="utf-8")
+    assert main(["eval", str(questions), "--corpus", str(folder)]) == 5
+    assert (f"{folder}: read as a dataset folder, from its passages.jsonl only (one document a line); not read: its 4 "
+            "other files in a format rag ingest reads (guides/livraison.txt, guides/questions.jsonl, "
+            "guides/tarifs.pdf, retours.md). To ask the questions of a folder's files as rag ingest reads them, give "
+            "a folder without passages.jsonl") in capsys.readouterr().err
+    (folder / "guides" / "questions.jsonl").unlink()
+    for name in ("retours.md", "guides/livraison.txt"):
+        (folder / name).unlink()
+    assert main(["eval", str(questions), "--corpus", str(folder)]) == 5
+    assert "not read: its other file in a format rag ingest reads (guides/tarifs.pdf)." in capsys.readouterr().err
+    assert main(["eval", str(folder)]) == 5  # a dataset folder named as such: read as one, said nothing of
+    assert "read as a dataset folder" not in capsys.readouterr().err
