@@ -5,6 +5,12 @@ section heading, else its document title) is embedded once, alone, as a passage;
 better of its own cosine and its heading's. Measured by `scripts/eval/heading_sweep.py` (docs/EVALUATION.md) with the
 default model: MRR@10 on the CNIL FAQ from 0.66 to 0.73, en_stackfaq from 0.90 to 0.94, piaf within two points.
 
+A section heading worded as a question ("Wie wird der Abschlag berechnet?") is close to any question on its topic by
+its form alone: its cosine counts `1 - QUESTION_DISCOUNT` of itself, so that the sibling section that answers
+("Abschlag anpassen") is not outscored by its wording (measured by `scripts/eval/sibling_signals.py`,
+docs/EVALUATION.md, "Answers on long help pages"). A document title is never discounted: an FAQ whose entries are
+one document each keeps its questions as they were.
+
 A build stores the distinct heading vectors (`headings.npy`) and each passage's heading number
 (`heading_rows.npy`); a build without them (written before headings existed) scores passages by their own vector.
 """
@@ -23,11 +29,19 @@ from rag.passage import Chunk, reuse_text
 
 VECTORS = "headings.npy"
 ROWS = "heading_rows.npy"
+# Measured at 0.005, 0.01, 0.02 and 0.03 (docs/EVALUATION.md, "Answers on long help pages"): 0.01 gains the seed
+# corpus's sets and the German pages and loses none; 0.03 loses the dev set a question.
+QUESTION_DISCOUNT = 0.01
 
 
 def heading_text(chunk: Chunk) -> str:
     """What is embedded as a passage's heading: its section heading, else its document title."""
     return chunk.section or chunk.title
+
+
+def asks(chunk: Chunk) -> bool:
+    """Whether a passage's heading is a section heading worded as a question: its last part ends with "?"."""
+    return (chunk.section or "").rstrip().endswith("?")
 
 
 @dataclass
@@ -36,6 +50,8 @@ class Headings:
 
     vectors: np.ndarray
     of_row: np.ndarray
+    # each heading's share of its cosine (`QUESTION_DISCOUNT`, set by `weigh`); None: every heading's whole
+    scale: np.ndarray | None = field(default=None, repr=False)
     _order: np.ndarray = field(init=False, repr=False)
     _starts: np.ndarray = field(init=False, repr=False)
 
@@ -63,11 +79,23 @@ class Headings:
                 break
         return np.concatenate(rows)[:n] if rows else np.zeros(0, dtype=np.int64)
 
+    def weigh(self, chunks: Sequence[Chunk]) -> None:
+        """Discount the headings of `chunks` (the passages, in row order) worded as questions (`asks`)."""
+        questions = np.zeros(len(self.vectors), dtype=bool)
+        questions[self.of_row[[row for row, chunk in enumerate(chunks) if asks(chunk)]]] = True
+        self.scale = np.where(questions, np.float32(1 - QUESTION_DISCOUNT), np.float32(1)).astype(np.float32)
+
+    def scores(self, vector: np.ndarray) -> np.ndarray:
+        """The score of every heading with `vector` ([headings]): its cosine, weighed (`weigh`)."""
+        cosines = self.vectors @ vector
+        return cosines if self.scale is None else cosines * self.scale
+
     def rescore(self, rows: np.ndarray, vector: np.ndarray) -> np.ndarray:
-        """The cosine of the heading of each of `rows` with `vector`, computed for these rows only (the heading
-        of a row alone scores as it does among others)."""
+        """The score of the heading of each of `rows` with `vector` (as `scores`), computed for these rows only
+        (the heading of a row alone scores as it does among others)."""
         distinct, of = np.unique(self.of_row[rows], return_inverse=True)
-        return row_cosines(self.vectors[distinct], vector)[of]
+        cosines = row_cosines(self.vectors[distinct], vector)
+        return (cosines if self.scale is None else cosines * self.scale[distinct])[of]
 
     def count_of(self, rows: np.ndarray) -> int:
         """How many distinct headings `rows` stand under."""
@@ -115,4 +143,4 @@ def key(text: str) -> str:
     return "heading\x00" + reuse_text(text)
 
 
-__all__ = ["ROWS", "VECTORS", "Headings", "heading_text", "key"]
+__all__ = ["QUESTION_DISCOUNT", "ROWS", "VECTORS", "Headings", "asks", "heading_text", "key"]

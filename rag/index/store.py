@@ -72,6 +72,8 @@ class Index:
 
     def __post_init__(self) -> None:
         self.rows = {chunk.id: row for row, chunk in enumerate(self.passages)}
+        if self.headings is not None:
+            self.headings.weigh(self.passages)
         # Each row's document, as a number in corpus order: the rows of a filter are one pass of numpy over them.
         numbers: dict[str, int] = {}
         self.row_documents = np.fromiter((numbers.setdefault(chunk.doc_id, len(numbers)) for chunk in self.passages),
@@ -132,7 +134,7 @@ class Index:
             return None
         headings = windows = None
         if self.headings is not None and (scan_max is None or len(self.headings.vectors) <= scan_max):
-            headings = self.headings.vectors @ vector
+            headings = self.headings.scores(vector)
         if self.windows is not None and (scan_max is None or len(self.windows) <= scan_max):
             windows = self.windows.passage_scores(vector)
         scanned = (headings is not None or self.headings is None) and (windows is not None or self.windows is None)

@@ -12,6 +12,7 @@ DEVSET = ROOT / "tests" / "data" / "devset.jsonl"
 ENGLISH_DEVSET = ROOT / "tests" / "data" / "english" / "devset_en.jsonl"  # the dev set in English
 HELP_CENTRE = ROOT / "tests" / "data" / "help_centre" / "pages"  # long pages, nested headings, HTML tables
 SPANISH_PAGES = ROOT / "tests" / "data" / "languages" / "es" / "pages"  # three Spanish help pages
+GERMAN_PAGES = ROOT / "tests" / "data" / "languages" / "de" / "pages"  # German help pages
 DATASETS = ROOT.parent / "shared" / "datasets"
 
 

@@ -5,7 +5,7 @@ import pytest
 from rag.corpus.reader import read_corpus
 from rag.evaluation import memory_index, read_questions, run
 from rag.search.searcher import Searcher
-from tests.helpers.paths import CORPUS, DEVSET, SPANISH_PAGES
+from tests.helpers.paths import CORPUS, DEVSET, GERMAN_PAGES, SPANISH_PAGES
 
 
 @pytest.fixture(scope="module")
@@ -74,3 +74,17 @@ def test_an_english_question_of_a_spanish_corpus_leans_on_the_model_too(embedder
     assert "se pueden devolver en las mismas condiciones" in english[0].text
     assert english.evidence is not None
     assert english.probability == rule_for(searcher.model, False).probability(english.evidence)
+
+
+def test_a_sibling_section_worded_as_a_question_does_not_outscore_the_one_that_answers(embedder, settings):
+    """"Wie kann ich meinen Abschlag ändern?" of the German pages: the section "Wie wird der Abschlag berechnet?"
+    came first by its heading's cosine (0.892), a question like the user's, over "Abschlag anpassen" (0.888, its
+    window), which answers. A section heading worded as a question scores `1 - QUESTION_DISCOUNT` of its cosine
+    (docs/EVALUATION.md, "Answers on long help pages")."""
+    from rag.search.searcher import Query
+
+    index = memory_index(read_corpus(GERMAN_PAGES).documents, settings, embedder)
+    searcher = Searcher(index, embedder, candidates=settings.candidates)
+    (hits,) = searcher.search([Query("Wie kann ich meinen Abschlag ändern?", 2)])
+    assert [h.citation.section for h in hits] == ["Ihr monatlicher Abschlag › Abschlag anpassen",
+                                                  "Ihr monatlicher Abschlag › Wie wird der Abschlag berechnet?"]

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
 from rag.index.accents import restore, spellings, unshouted
@@ -189,3 +191,24 @@ def test_headings_rescore_each_row_by_its_heading_and_count_the_distinct_ones():
     np.testing.assert_allclose(headings.rescore(rows, vector), (vectors @ vector)[[0, 1, 1, 0]], atol=1e-6)
     assert [float(headings.rescore(np.array([r]), vector)[0]) for r in rows] == headings.rescore(rows, vector).tolist()
     assert [headings.count_of(np.array(r, dtype=np.int64)) for r in ([4, 1, 2, 0], [1, 2], [])] == [2, 1, 0]
+
+
+def test_a_section_heading_worded_as_a_question_scores_a_share_of_its_cosine_a_title_all_of_it():
+    """A question-shaped section heading ("Wie wird der Abschlag berechnet?") is close to any question on its topic
+    by its wording: it put itself above the sibling section that answers (docs/EVALUATION.md, "Answers on long help
+    pages"). Its cosine counts `1 - QUESTION_DISCOUNT`, in the scan and re-scored alike; a statement heading and a
+    document title worded as a question (one FAQ entry a document) keep theirs."""
+    from rag.index.headings import QUESTION_DISCOUNT, Headings, asks
+
+    rng = np.random.default_rng(3)
+    vectors = rng.normal(size=(3, 8)).astype(np.float32)
+    chunks = [_chunk("Texte.", "Abschlag › Wie wird der Abschlag berechnet? "), _chunk("Texte.", "Abschlag anpassen"),
+              replace(_chunk("Texte.", None), title="Puis-je résilier ?")]
+    assert [asks(c) for c in chunks] == [True, False, False]
+    headings = Headings(vectors, np.array([0, 1, 2]))
+    vector = rng.normal(size=8).astype(np.float32)
+    whole = vectors @ vector
+    headings.weigh(chunks)
+    expected = whole * np.array([1 - QUESTION_DISCOUNT, 1, 1], dtype=np.float32)
+    np.testing.assert_allclose(headings.scores(vector), expected, rtol=1e-6)
+    np.testing.assert_allclose(headings.rescore(np.array([2, 0, 1]), vector), expected[[2, 0, 1]], rtol=1e-6)
