@@ -6,10 +6,12 @@ better of its own cosine and its heading's. Measured by `scripts/eval/heading_sw
 default model: MRR@10 on the CNIL FAQ from 0.66 to 0.73, en_stackfaq from 0.90 to 0.94, piaf within two points.
 
 A section heading worded as a question ("Wie wird der Abschlag berechnet?") is close to any question on its topic by
-its form alone: its cosine counts `1 - QUESTION_DISCOUNT` of itself, so that the sibling section that answers
-("Abschlag anpassen") is not outscored by its wording (measured by `scripts/eval/sibling_signals.py`,
-docs/EVALUATION.md, "Answers on long help pages"). A document title is never discounted: an FAQ whose entries are
-one document each keeps its questions as they were.
+its form alone: its cosine counts `1 - QUESTION_DISCOUNT` of itself in its passages' dense score, so that the
+sibling section that answers ("Abschlag anpassen") is not outscored by its wording (measured by
+`scripts/eval/sibling_signals.py`, docs/EVALUATION.md, "Answers on long help pages"). A document title is never
+discounted: an FAQ whose entries are one document each keeps its questions as they were. Whether a question asks
+what its heading asks (which makes an FAQ entry's opening the answer, `Index.heading_scores`) still reads the whole
+cosine.
 
 A build stores the distinct heading vectors (`headings.npy`) and each passage's heading number
 (`heading_rows.npy`); a build without them (written before headings existed) scores passages by their own vector.

@@ -184,13 +184,17 @@ class Index:
 
     def heading_scores(self, rows: np.ndarray, extras: Extras) -> np.ndarray:
         """The cosine of the heading of each of `rows` (a build with headings): from the scan, else computed for
-        these rows (each row's the same whatever rows come with it)."""
-        assert self.headings is not None
+        these rows (each row's the same whatever rows come with it); the whole cosine, a heading worded as a
+        question not discounted (`Headings.weigh`): whether a question asks what its heading asks is read on it."""
+        headings = self.headings
+        assert headings is not None
         if extras.headings is not None:
-            return extras.headings[self.headings.of_row[rows]]
-        if extras.vector is None:
+            scores = extras.headings[headings.of_row[rows]]
+        elif extras.vector is None:
             raise ValueError("extras without the question's vector: make them with Index.extra_scores")
-        return self.headings.rescore(rows, extras.vector)
+        else:
+            scores = headings.rescore(rows, extras.vector)
+        return scores if headings.scale is None else scores / headings.scale[headings.of_row[rows]]
 
     def stored_vectors(self) -> np.ndarray:
         """A copy of all exact vectors, in passage order (for reuse by the next ingest), whatever the index kind."""

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -65,20 +66,26 @@ def misses(searcher: Searcher, data: dict[str, Any]) -> list[dict[str, Any]]:
     return out
 
 
+def searchers(args: argparse.Namespace, default: Sequence[str]) -> Iterator[tuple[str, Searcher, dict[str, Any]]]:
+    """Each set named by `args.sets` (else `default`): its name, a searcher over its built index (the questions'
+    vectors cached) and the built set (`common.build`)."""
+    model = load_embedder(Settings(corpus_dir=ROOT / "corpus"))
+    for name in args.sets.split(",") if args.sets else default:
+        target, corpus = all_targets(args.datasets)[name]
+        settings = Settings(corpus_dir=corpus)
+        data = build(target, settings, model, args.cache / f"answerable-{name}.pkl")
+        vectors = {q.question: v for q, v in zip(data["questions"], data["qv"], strict=True)}
+        yield name, Searcher.from_settings(data["index"], Remembered(model, vectors), settings), data
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     data_arguments(ap)
     ap.add_argument("--sets")
     ap.add_argument("-o", "--output", type=Path)
     args = ap.parse_args()
-    model = load_embedder(Settings(corpus_dir=ROOT / "corpus"))
     report = {}
-    for name in args.sets.split(",") if args.sets else SETS:
-        target, corpus = all_targets(args.datasets)[name]
-        settings = Settings(corpus_dir=corpus)
-        data = build(target, settings, model, args.cache / f"answerable-{name}.pkl")
-        vectors = {q.question: v for q, v in zip(data["questions"], data["qv"], strict=True)}
-        searcher = Searcher.from_settings(data["index"], Remembered(model, vectors), settings)
+    for name, searcher, data in searchers(args, SETS):
         report[name] = misses(searcher, data)
         for row in report[name]:
             print(json.dumps({"set": name, **row}, ensure_ascii=False), flush=True)

@@ -48,18 +48,15 @@ from typing import Any
 import numpy as np
 
 import scripts.eval.audit_sweep as audit_sweep
-from rag.embedding.load import load_embedder
 from rag.index.headings import asks
 from rag.search.searcher import Query, Searcher
-from rag.settings import Settings
-from scripts.eval.answerable_fit import Remembered
-from scripts.eval.common import ROOT, build, data_arguments, norm
+from scripts.eval.answer_misses import SETS, searchers
+from scripts.eval.common import data_arguments, norm
 from scripts.eval.fusion_forms import table
 from scripts.eval.passage_sweep import CURRENT, all_targets, prepare
 
 SCORE = audit_sweep.score
 
-SETS = ("help_centre", "audit_help", "audit42_help", "audit43_help", "es_help", "de_help")
 WINDOWS = (8, 16)
 
 
@@ -199,15 +196,9 @@ def main() -> None:
     ap.add_argument("--sweep", action="store_true", help="measure the sweep's variants instead (see above)")
     ap.add_argument("-o", "--output", type=Path)
     args = ap.parse_args()
-    model = load_embedder(Settings(corpus_dir=ROOT / "corpus"))
     every: list[dict[str, Any]] = []
     report: dict[str, Any] = {}
-    for name in args.sets.split(",") if args.sets else SETS:
-        target, corpus = all_targets(args.datasets)[name]
-        settings = Settings(corpus_dir=corpus)
-        data = build(target, settings, model, args.cache / f"answerable-{name}.pkl")
-        vectors = {q.question: v for q, v in zip(data["questions"], data["qv"], strict=True)}
-        searcher = Searcher.from_settings(data["index"], Remembered(model, vectors), settings)
+    for name, searcher, data in searchers(args, SETS):
         prepare(data)
         with VARIANTS[args.variant]():
             rows = pairs(searcher, data, args.gap)

@@ -114,8 +114,8 @@ def test_a_build_without_windows_loads_and_scores_as_before(fresh_settings, embe
     vector = embedder.embed_queries([question])[0]
     rows = np.arange(len(index))
     assert index.headings is not None
-    before = np.maximum(index.vectors.vectors_for(rows) @ vector, (index.headings.vectors @ vector)[
-        index.headings.of_row])
+    # its passages' and headings' scores (a heading worded as a question weighed: `Headings.weigh`)
+    before = np.maximum(index.vectors.vectors_for(rows) @ vector, index.headings.scores(vector)[index.headings.of_row])
     np.testing.assert_array_equal(index.dense_scores(rows, vector), before)
     assert index.embedded_question("quel debit") == "quel debit"
     assert Searcher(index, embedder).search([Query(question)])[0]
