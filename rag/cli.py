@@ -161,7 +161,8 @@ def _search_local(settings: Settings, args: argparse.Namespace, question: str,
                            search_filter=scoped, wording=CLI, context=args.context or ())
     started = time.perf_counter()
     (hits,) = searcher.search(queries)
-    return response(question, hits, mode=queries[0].mode, model=searcher.model, seconds=time.perf_counter() - started)
+    return response(question, hits, hits.answerable, hits.asked_in, hits.language, mode=queries[0].mode,
+                    model=searcher.model, seconds=time.perf_counter() - started)
 
 
 def _search_remote(settings: Settings, args: argparse.Namespace, question: str,

@@ -62,7 +62,8 @@ def _queries(runtime: Runtime, data: SearchOptions, questions: list[str], index:
 def _response(question: str, hits: Found, query: Query, searcher: Searcher, took: float) -> SearchResponse:
     # the model that read the question: the pinned build's, even if a reload brought another meanwhile
     model = searcher.model if query.index is None else searcher.model_of(query.index)
-    return response(question, hits, mode=query.mode, model=model, seconds=took)
+    return response(question, hits, hits.answerable, hits.asked_in, hits.language, mode=query.mode, model=model,
+                    seconds=took)
 
 
 async def answers(runtime: Runtime, request: Request, queries: list[Query]) -> list[Found]:

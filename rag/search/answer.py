@@ -37,7 +37,6 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from functools import lru_cache
-from typing import TYPE_CHECKING
 
 from rag.corpus.formats.base import PATH_SEPARATOR
 from rag.passage import ITEM
@@ -46,9 +45,6 @@ from rag.schemas import Answer, Citation, Hit, Mode, SearchResponse
 from rag.search import emphasis, lists, tables
 from rag.search.lines import joined, lines, lines_within
 from rag.search.snippets import ANSWER_CHARS, LIST_CHARS, announcing, excerpt, opening
-
-if TYPE_CHECKING:
-    from rag.search.searcher import Found
 
 ANSWER_DEPTH = 3
 RETRIEVAL_POWER = 4  # measured by scripts/eval/answer_choice.py (docs/EVALUATION.md): 1 chose lower passages too often
@@ -278,12 +274,14 @@ def _with_rows(hit: Hit, start: int, end: int) -> list[tuple[int, int]]:
     return pieces if sum(b - a + 1 for a, b in pieces) <= ANSWER_CHARS else [(start, end)]
 
 
-def response(question: str, hits: Found, *, mode: Mode, model: str, seconds: float) -> SearchResponse:
+def response(question: str, hits: Sequence[Hit], answerable: bool, language: str, documents_language: str, *,
+             mode: Mode, model: str, seconds: float) -> SearchResponse:
     """What a search answers, the same over HTTP and the command line: the hits, the answer drawn from them, whether
-    they answer, the languages of the question and of the documents, the mode, the model and the time taken."""
-    return SearchResponse(question=question, passages=list(hits), answer=answer(hits, hits.answerable, hits.asked_in),
-                          answerable=hits.answerable, question_language=hits.asked_in,
-                          documents_language=hits.language, mode=mode, model=model, took_ms=round(seconds * 1000, 2))
+    they answer, the question's language (the answer's wording's) and the documents', the mode, the model and the
+    time taken."""
+    return SearchResponse(question=question, passages=list(hits), answer=answer(hits, answerable, language),
+                          answerable=answerable, question_language=language, documents_language=documents_language,
+                          mode=mode, model=model, took_ms=round(seconds * 1000, 2))
 
 
 __all__ = ["ANSWER_DEPTH", "NO_ANSWER", "RETRIEVAL_POWER", "WORDED", "answer", "answer_span", "answers_heading",
