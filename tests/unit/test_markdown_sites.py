@@ -117,10 +117,10 @@ def test_long_lines_of_site_markup_are_read_in_linear_time():
     lines = ["<a" + " " * n + "x", "import " + " " * n, "<Tab " + "label='x' " * n, "<p>" + "x " * n + "<",
              "<summary>" + " " * n + "<", "!!! note" + " a" * n + ' "x', ":::" + " x" * n + " " * n + "y",
              "## Title {#a" + " #b" * n + " x", "{{< hint" + " a" * 30 + " x"]
-    started = time.process_time()
+    started = time.thread_time()
     for line in lines:
         parse_markdown(f"# Page\n\n{line}\n\nText.\n")
-    assert time.process_time() - started < 2
+    assert time.thread_time() - started < 2
 
 
 def test_an_mdx_module_block_over_several_lines_and_an_mdx_comment_are_no_text():

@@ -233,9 +233,9 @@ def test_running_furniture_is_found_in_time_linear_in_the_pages():
     def page(n: int) -> str:
         return "\n".join(f"Ligne {i} de la page {n} d'un manuel, qui parle de choses et d'autres." for i in range(40))
 
-    started = time.process_time()
+    started = time.thread_time()
     sections = _titled(*body_lines(PAGE_BREAK.join([f"Manuel\n{page(n)}\nPage {n}" for n in range(1500)])))
-    assert time.process_time() - started < 10
+    assert time.thread_time() - started < 10
     kept = [line.text for section in sections for line in section.lines]
     assert len(kept) == 1500 * 40 and not any(line.startswith(("Manuel", "Page ")) for line in kept)
 

@@ -154,10 +154,10 @@ def test_a_table_s_header_and_total_rows_in_bold_at_the_body_s_size_head_nothing
     assert [line.text for line in parsed.sections[1].lines][1:4] == [
         "Offre Abonnement Commission", "Essentiel 14,90 € 1,75 %", "Total 39,80 €"]
     # the amounts are read in linear time: a line of 100,000 characters in milliseconds
-    started = time.process_time()
+    started = time.thread_time()
     for line in ("1 " * 50_000, "1\u202f" * 50_000, "1," * 50_000):
         _AMOUNT.search(line)
-    assert time.process_time() - started < 0.5
+    assert time.thread_time() - started < 0.5
 
 
 def test_footers_with_a_page_number_within_their_text_are_left_out(tmp_path: Path) -> None:
@@ -213,7 +213,7 @@ def test_reading_fonts_keeps_a_long_pdf_fast(tmp_path: Path) -> None:
     pages = [(_Page().line(f"{n}. Chapitre {n}", 14, True).text(BODY * 3).line(f"{n}.1 Section", 11.5, True)
               .text(BODY * 3)).placed for n in range(1, 101)]
     data = make_pdf(tmp_path / "long.pdf", pages).read_bytes()
-    started = time.process_time()
+    started = time.thread_time()
     parsed = parse_pdf(data)
-    assert time.process_time() - started < 20
+    assert time.thread_time() - started < 20
     assert len(parsed.sections) == 200 and parsed.sections[-1].parents == ("100. Chapitre 100",)
