@@ -25,6 +25,7 @@ from tests.helpers.serving import keyed_server
 
 KEY = "test-key-1"
 QUESTION = "Quels documents d’identité acceptez-vous ?"
+HANG = 300  # seconds: a guard against a hang only (a process of its own, its model loaded, on a loaded machine)
 
 
 @pytest.fixture(scope="module")
@@ -267,7 +268,7 @@ def test_stdio_server_exits_when_its_client_never_reads(index, settings):
             assert server.stdin is not None
             server.stdin.write(_listings(2000))  # returns once the server has read most of it: it is serving
             server.stdin.close()
-            server.wait(30)
+            server.wait(HANG)
         finally:
             server.kill()
     assert server.returncode == 0
@@ -293,7 +294,7 @@ def test_stdio_server_answers_every_request_of_a_client_that_reads(index, settin
             server.stdin.flush()
             reader.join(180)  # loading the model in a new process takes a few seconds
             server.stdin.close()
-            server.wait(30)
+            server.wait(HANG)
         finally:
             server.kill()
     assert server.returncode == 0

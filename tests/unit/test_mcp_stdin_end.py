@@ -10,6 +10,8 @@ from mcp.shared.message import SessionMessage
 from rag.mcp_server import PlainServer
 from rag.mcp_stdio import answering_faults
 
+HANG = 120  # seconds: a guard against a hang only
+
 
 def _line(message: dict) -> SessionMessage:
     return SessionMessage(mcp_types.jsonrpc_message_adapter.validate_python(message))
@@ -40,7 +42,7 @@ def _served(lines: list[dict], wait: float, seconds: float) -> list[dict]:
         async with client_send:
             for line in lines:
                 await client_send.send(_line(line))
-        with anyio.fail_after(30):
+        with anyio.fail_after(HANG):
             async with answering_faults(read, write, wait) as (faults, outbox):
                 lowlevel = server._lowlevel_server
                 await lowlevel.run(faults, outbox, lowlevel.create_initialization_options())
@@ -78,17 +80,19 @@ def test_the_wait_at_stdins_end_is_bounded():
 def test_a_request_the_client_cancelled_is_not_waited_for():
     cancel = {"jsonrpc": "2.0", "method": "notifications/cancelled", "params": {"requestId": 5}}
     lines = [*LINES[:3], cancel]
-    answers = _served(lines, wait=60, seconds=60)  # a wait for it would outlast fail_after(30)
+    answers = _served(lines, wait=600, seconds=600)  # a wait for it would outlast fail_after(HANG)
     assert [a["id"] for a in answers] == [1], answers
 
 
 def test_the_wait_at_stdins_end_goes_on_while_answers_come():
     """Requests computed one after the other take longer in all than the wait, each answered within it: the wait is
-    for the next answer, not for all of them (a thousand piped searches had the last ones cancelled)."""
+    for the next answer, not for all of them (a thousand piped searches had the last ones cancelled). Each answer
+    comes 0.25 s after the one before, the wait 3 s: a loaded machine's pauses have 2.75 s of room (a wait of 1.2 s
+    for answers 0.3 s apart left 0.9 s); the sleeps make the whole last at least 4 s, past the wait."""
     calls = [{"jsonrpc": "2.0", "id": 10 + n, "method": "tools/call", "params": {"name": "queued", "arguments": {}}}
-             for n in range(8)]
-    answers = _served([*LINES[:2], *calls], wait=1.2, seconds=0.3)  # 2.4 s in all
-    assert sorted(a["id"] for a in answers if "result" in a) == [1, *range(10, 18)], answers
+             for n in range(16)]
+    answers = _served([*LINES[:2], *calls], wait=3.0, seconds=0.25)  # 4 s in all
+    assert sorted(a["id"] for a in answers if "result" in a) == [1, *range(10, 26)], answers
 
 
 def test_a_request_id_reused_in_flight_is_waited_for_as_often_as_it_was_sent():

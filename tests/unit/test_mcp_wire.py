@@ -7,7 +7,6 @@ import os
 import subprocess
 import sys
 import threading
-import time
 
 import anyio
 import mcp_types
@@ -49,48 +48,55 @@ def test_a_deadline_ends_a_write_to_a_full_pipe():
             with anyio.move_on_after(0.5):
                 await wire.send(_message(1, 200_000))  # some 400 KB: several times a pipe's buffer
 
-        _in_thread(main, 10)
+        _in_thread(main, 60)
     finally:
         wire.close()
         os.close(read)
-
-
-def _slow_reader(read: int, received: bytearray) -> threading.Thread:
-    """A thread reading `read` to its end, 4 KB every millisecond or so (some 4 MB a second at most)."""
-
-    def drain() -> None:
-        while chunk := os.read(read, 4096):
-            received.extend(chunk)
-            time.sleep(0.001)
-        os.close(read)
-
-    reader = threading.Thread(target=drain, daemon=True)
-    reader.start()
-    return reader
 
 
 def test_a_deadline_never_cuts_a_message_begun():
     """A deadline passing while a message is half written lets it finish (a cut line is a JSON the client cannot
-    parse) and drops the messages not begun."""
+    parse) and drops the messages not begun. The deadline is the reader's first bytes, not a timer: 50 ms after the
+    block began, a loaded machine had not always begun the first message (none written), nor could the reader's
+    pace be relied on to leave the fifth unbegun."""
     read, write = os.pipe()
     wire = Wire(write)
     received = bytearray()
-    reader = _slow_reader(read, received)
+    begun, cancelled = threading.Event(), threading.Event()
+
+    def drain() -> None:  # reads the first bytes, then nothing until the deadline has passed, then all
+        received.extend(os.read(read, 4096))
+        begun.set()
+        cancelled.wait(60)
+        while chunk := os.read(read, 65536):
+            received.extend(chunk)
+        os.close(read)
+
+    reader = threading.Thread(target=drain, daemon=True)
+    reader.start()
+    messages = [_message(mid, 400_000) for mid in range(5)]  # some 800 KB each: many times a pipe's buffer
 
     async def main() -> None:
-        with anyio.move_on_after(0.05):
-            for mid in range(5):
-                await wire.send(_message(mid, 400_000))  # some 800 KB each: more than 0.05 s of the reader's pace
+        async def deadline(scope: anyio.CancelScope) -> None:
+            await anyio.to_thread.run_sync(begun.wait, 60)
+            scope.cancel()  # the first message half written: the pipe full, the reader waiting
+            cancelled.set()
+
+        async with anyio.create_task_group() as tasks:
+            with anyio.CancelScope() as scope:
+                tasks.start_soon(deadline, scope)
+                for message in messages:
+                    await wire.send(message)
 
     try:
-        _in_thread(main, 30)
+        _in_thread(main, 60)
     finally:
+        cancelled.set()
         wire.close()
-    reader.join(10)
-    assert received.endswith(b"\n")
+    reader.join(60)
+    assert begun.is_set() and received.endswith(b"\n")
     lines = received.decode().splitlines()
-    assert 1 <= len(lines) < 5
-    assert lines[0] == _message(0, 400_000).message.model_dump_json(by_alias=True, exclude_unset=True)
+    assert lines == [messages[0].message.model_dump_json(by_alias=True, exclude_unset=True)]  # whole; none after it
 
 
 @pytest.mark.parametrize(("stderr", "wired"), [(subprocess.STDOUT, False), (subprocess.DEVNULL, True)])
@@ -149,6 +155,6 @@ def test_a_write_to_a_pipe_whose_reader_is_gone_is_a_broken_stream():
 
     try:
         with pytest.raises(anyio.BrokenResourceError):
-            _in_thread(main, 10)
+            _in_thread(main, 60)
     finally:
         wire.close()
