@@ -108,11 +108,8 @@ async def reload_under_load(settings: Settings, embedder, trigger: str) -> tuple
             assert r.json() == {"status": "reloaded", "build_id": report.build_id,
                                 "previous_build_id": first.build_id, "passages": report.passages,
                                 "model": embedder.name}
-        else:
-            for _ in range(600):
-                if (await client.get("/readyz")).json()["build_id"] == report.build_id:
-                    break
-                await asyncio.sleep(0.05)
+        else:  # the watch's swap, seen on /readyz (a minute at least: a hang guard)
+            await eventually(client, "/readyz", lambda r: r.json()["build_id"] == report.build_id)
         swapped = loop.time()
         await answered(answers, 24, after=swapped)
         stop.set()
@@ -192,8 +189,9 @@ async def test_a_build_whose_manifest_has_the_wrong_shape_is_refused_as_damaged(
         link = settings.index_dir / "current"
         link.unlink()
         link.symlink_to(first.path.relative_to(settings.index_dir))
-        await asyncio.sleep(0.3)
-        ready = (await client.get("/readyz")).json()
+        # when the watch's next poll reads the link, not after a fixed 0.3 s (15 polls on a quiet machine, maybe
+        # none on a loaded one)
+        ready = (await eventually(client, "/readyz", lambda r: r.json()["detail"] is None)).json()
         assert ready["build_id"] == first.build_id and ready["detail"] is None, ready
     assert not [r for r in caplog.records if r.exc_info or r.levelno >= logging.ERROR]
 
