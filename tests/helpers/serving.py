@@ -110,30 +110,43 @@ class Server:
     `read_only` (see `read_only_mounts`). `env` adds RAG_* settings."""
 
     def __init__(self, index_dir: Path, *, read_only: bool = False, env: dict[str, str] | None = None) -> None:
+        self.index_dir, self.read_only, self.env = index_dir, read_only, env
+        self._start()
+
+    def _start(self) -> None:
+        """Start the server on a port free now; the server binds it a moment later, when another process may have
+        taken it (`ready` then starts it again on another)."""
         self.port = free_port()
         self.url = f"http://{HOST}:{self.port}"
-        command = [sys.executable, "-m", "rag", "serve", "--index", str(index_dir), "--host", HOST,
+        command = [sys.executable, "-m", "rag", "serve", "--index", str(self.index_dir), "--host", HOST,
                    "--port", str(self.port)]
-        if read_only:
-            command = [*_read_only_prefix(index_dir), *command]
+        if self.read_only:
+            command = [*_read_only_prefix(self.index_dir), *command]
         # unshare and sh exec the server: the process started is the server itself
         self.process = subprocess.Popen(
-            command, env={**os.environ, "PYTHONPATH": str(ROOT), "HF_HUB_OFFLINE": "1", **(env or {})},
+            command, env={**os.environ, "PYTHONPATH": str(ROOT), "HF_HUB_OFFLINE": "1", **(self.env or {})},
             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
 
-    async def ready(self, timeout: float = 180) -> None:
-        """Wait for `/readyz` to answer 200. Raises `AssertionError` with the server's log if it exits or times out."""
-        deadline = time.monotonic() + timeout
-        async with httpx.AsyncClient(base_url=self.url, timeout=5) as client:
-            while time.monotonic() < deadline:
-                if self.process.poll() is not None:
-                    raise AssertionError(f"rag serve exited with {self.process.returncode}: {self.log()}")
-                try:
+    async def ready(self, timeout: float = 300) -> None:
+        """Wait for `/readyz` to answer 200. Raises `AssertionError` with the server's log if it exits or times out
+        (the timeout a hang guard: a model loaded in a new process on a loaded machine)."""
+        deadline, starts = time.monotonic() + timeout, 1
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                log = self.log()
+                # the port, free when picked, was taken before the server bound it: another one (exit 6: config)
+                if self.process.returncode == 6 and f"port {self.port} is in use" in log and starts < 5:
+                    self._start()
+                    starts += 1
+                    continue
+                raise AssertionError(f"rag serve exited with {self.process.returncode}: {log}")
+            try:
+                async with httpx.AsyncClient(base_url=self.url, timeout=5) as client:
                     if (await client.get("/readyz")).status_code == 200:
                         return
-                except httpx.TransportError:
-                    pass
-                await asyncio.sleep(0.2)
+            except httpx.TransportError:
+                pass
+            await asyncio.sleep(0.2)
         raise AssertionError(f"rag serve not ready after {timeout} s")
 
     def mount_options(self, folder: Path) -> set[str]:
@@ -168,15 +181,18 @@ class Proxy:
 
     def __init__(self, backends: list[int]) -> None:
         self.backends = backends
-        self.port = free_port()
-        self.url = f"http://{HOST}:{self.port}"
+        self.port = 0  # and `url`: known once it listens
+        self.url = ""
         self.routed: dict[str | None, int] = {}
         self.connections: Counter[int] = Counter()
         self._turn = 0
         self._server: asyncio.Server | None = None
 
     async def __aenter__(self) -> Proxy:
-        self._server = await asyncio.start_server(self._handle, HOST, self.port)
+        # bound to a port the system picks as it binds (one picked before, then bound, may be taken meanwhile)
+        self._server = await asyncio.start_server(self._handle, HOST, 0)
+        self.port = self._server.sockets[0].getsockname()[1]
+        self.url = f"http://{HOST}:{self.port}"
         return self
 
     async def __aexit__(self, *exc: object) -> None:

@@ -4,6 +4,7 @@ loopback, with API keys); errors said as the local search says them, with the sa
 from __future__ import annotations
 
 import json
+import socket
 import tomllib
 from collections.abc import Iterator
 
@@ -12,7 +13,7 @@ import pytest
 from rag import __version__, cli
 from rag.schemas import SearchResponse
 from tests.helpers.paths import ROOT
-from tests.helpers.serving import free_port, keyed_server
+from tests.helpers.serving import keyed_server
 
 KEY = "remote-key-1"
 QUESTION = "Quels documents d’identité acceptez-vous ?"
@@ -72,7 +73,9 @@ def test_remote_errors_say_what_to_fix_with_the_local_exit_codes(served, capsys,
     assert code == 7 and err.startswith("rag: error: ") and "k" in err
     code, _, err = run(capsys, "search", "--url", served, "--source", "no/such/folder", QUESTION)
     assert code == 7 and "no/such/folder" in err
-    code, _, err = run(capsys, "search", "--url", f"http://127.0.0.1:{free_port()}", QUESTION)  # nobody listens
+    with socket.socket() as unused:  # bound, never listening: nobody can listen there during the call
+        unused.bind(("127.0.0.1", 0))
+        code, _, err = run(capsys, "search", "--url", f"http://127.0.0.1:{unused.getsockname()[1]}", QUESTION)
     assert code == 6 and "cannot reach a rag server" in err and "Traceback" not in err
     code, _, err = run(capsys, "search", "--url", "file:///etc/passwd", QUESTION)
     assert code == 6 and "http://" in err

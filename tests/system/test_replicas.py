@@ -123,11 +123,10 @@ async def test_two_replicas_answer_alike_and_fail_nothing_while_the_artifact_is_
             await answers_after(asked, 0, 12)
             next_corpus(artifact)
             new = (await asyncio.to_thread(ingest, artifact, embedder=embedder)).build_id
-            async with httpx.AsyncClient(timeout=10) as client:
-                for _ in range(600):  # within a few polls of 0.2 s, on a busy machine
-                    ready = [(await client.get(f"{s.url}/readyz")).json()["build_id"] for s in servers]
-                    if ready == [new, new]:
-                        break
+            async with httpx.AsyncClient(timeout=60) as client:
+                deadline = asyncio.get_running_loop().time() + 300  # a few polls of 0.5 s; minutes: a hang guard
+                while (ready := [(await client.get(f"{s.url}/readyz")).json()["build_id"] for s in servers]) \
+                        != [new, new] and asyncio.get_running_loop().time() < deadline:
                     await asyncio.sleep(0.05)
             assert ready == [new, new]
             await answers_after(asked, len(asked), 12)
