@@ -27,6 +27,9 @@ from rag.settings import Settings
 from tests.helpers.paths import ROOT
 
 HOST = "127.0.0.1"
+# seconds: a request to a server of the test's own, a hang guard (httpx's default, 5 s, is a pause a loaded machine
+# can make while a model answers)
+HTTP_TIMEOUT = 60
 QUESTIONS = [
     "Quels documents d’identité acceptez-vous ?",
     "Quelles sont les valeurs de l'équipe sécurité ?",

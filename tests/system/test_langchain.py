@@ -12,7 +12,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.helpers.serving import keyed_server
+from tests.helpers.serving import HTTP_TIMEOUT, keyed_server
 from tests.integration.test_docs_examples import block, run_langchain
 
 KEY = "langchain-key-1"
@@ -38,7 +38,7 @@ def question() -> str:
 
 def passages(served: str, key: str = KEY, **body: Any) -> list[dict[str, Any]]:
     response = httpx.post(f"{served}/v1/search", json={"question": question(), **body},
-                          headers={"Authorization": f"Bearer {key}"})
+                          headers={"Authorization": f"Bearer {key}"}, timeout=HTTP_TIMEOUT)
     assert response.status_code == 200, response.text
     return list(response.json()["passages"])
 
@@ -65,7 +65,7 @@ def test_ainvoke_gets_the_same_documents(shown):
 def test_a_wrong_key_surfaces_as_a_key_error(served, shown):
     """The retriever reads the body whatever the status: the 401 problem has no `passages`."""
     names, _ = shown
-    assert httpx.post(f"{served}/v1/search", json={"question": "x"}).status_code == 401
+    assert httpx.post(f"{served}/v1/search", json={"question": "x"}, timeout=HTTP_TIMEOUT).status_code == 401
     wrong = names["retriever"].model_copy(update={"headers": {"Authorization": "Bearer wrong-key"}})
     with pytest.raises(KeyError, match="passages"):
         wrong.invoke(question())

@@ -21,7 +21,7 @@ from mcp.client.streamable_http import streamable_http_client
 
 from rag.serving.batcher import MicroBatcher
 from tests.helpers.paths import ROOT
-from tests.helpers.serving import keyed_server
+from tests.helpers.serving import HTTP_TIMEOUT, keyed_server
 
 KEY = "test-key-1"
 QUESTION = "Quels documents d’identité acceptez-vous ?"
@@ -39,7 +39,7 @@ def served(searcher, settings) -> Iterator[str]:
 async def http_client(base: str, key: str | None = KEY) -> AsyncIterator[Client]:
     """The SDK's client over streamable HTTP, sending `key` as the API key (an agent's configured header)."""
     headers = {"Authorization": f"Bearer {key}"} if key else {}
-    async with httpx2.AsyncClient(headers=headers) as http, \
+    async with httpx2.AsyncClient(headers=headers, timeout=HTTP_TIMEOUT) as http, \
             Client(streamable_http_client(f"{base}/mcp", http_client=http)) as client:
         yield client
 
@@ -65,7 +65,7 @@ def test_tools_are_listed_with_descriptions_and_schemas(served):
 
 def test_search_and_get_passage_match_the_http_api(served):
     api = httpx.post(f"{served}/v1/search", json={"question": QUESTION, "k": 3},
-                     headers={"Authorization": f"Bearer {KEY}"}).json()
+                     headers={"Authorization": f"Bearer {KEY}"}, timeout=HTTP_TIMEOUT).json()
 
     async def main() -> None:
         async with http_client(served) as client:
@@ -104,7 +104,7 @@ def test_searches_are_queued_under_their_client(served, searcher, settings, monk
 
     monkeypatch.setattr(MicroBatcher, "submit", spy)
     assert httpx.post(f"{served}/v1/search", json={"question": QUESTION},
-                      headers={"Authorization": f"Bearer {KEY}"}).status_code == 200
+                      headers={"Authorization": f"Bearer {KEY}"}, timeout=HTTP_TIMEOUT).status_code == 200
 
     async def main() -> None:
         async with http_client(served) as client:
@@ -113,7 +113,7 @@ def test_searches_are_queued_under_their_client(served, searcher, settings, monk
     anyio.run(main)
     assert seen == [("key", hashlib.sha256(KEY.encode()).hexdigest())] * 2
     with keyed_server(searcher, settings, None) as open_url:
-        assert httpx.post(f"{open_url}/v1/search", json={"question": QUESTION}).status_code == 200
+        assert httpx.post(f"{open_url}/v1/search", json={"question": QUESTION}, timeout=HTTP_TIMEOUT).status_code == 200
     assert seen[2:] == [("address", "127.0.0.1")]
 
 
@@ -174,7 +174,7 @@ def test_bad_tool_calls_are_tool_errors_that_say_what_to_fix(served, tool, argum
 def test_mcp_needs_the_same_api_key_as_v1(served):
     body = {"jsonrpc": "2.0", "id": 1, "method": "tools/list"}
     for headers in ({}, {"Authorization": "Bearer wrong"}):
-        r = httpx.post(f"{served}/mcp", json=body, headers=headers)
+        r = httpx.post(f"{served}/mcp", json=body, headers=headers, timeout=HTTP_TIMEOUT)
         # a JSON-RPC error, its problem in `data` (rag.http.mcp.error_body)
         assert r.status_code == 401 and r.headers["content-type"] == "application/json"
         assert "API key" in r.json()["error"]["data"]["detail"]

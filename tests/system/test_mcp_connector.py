@@ -26,7 +26,7 @@ from mcp_types.version import HANDSHAKE_PROTOCOL_VERSIONS, LATEST_HANDSHAKE_VERS
 
 from rag.mcp_connector import ANSWERABLE_META, CONNECTOR_RESULTS
 from tests.helpers.paths import ROOT
-from tests.helpers.serving import keyed_server
+from tests.helpers.serving import HTTP_TIMEOUT, keyed_server
 
 KEY = "test-key-1"
 AUTH = {"Authorization": f"Bearer {KEY}"}
@@ -49,7 +49,7 @@ def served(searcher, settings) -> Iterator[str]:
 async def connect(base: str, path: str = "/mcp/connector", mode: Any = "auto") -> AsyncIterator[Client]:
     """The SDK's client over streamable HTTP, sending the API key, negotiating as `mode` says ('auto': the current
     revision, probed with `server/discover`; 'legacy': the `initialize` handshake)."""
-    async with httpx2.AsyncClient(headers=AUTH) as http, \
+    async with httpx2.AsyncClient(headers=AUTH, timeout=HTTP_TIMEOUT) as http, \
             Client(streamable_http_client(f"{base}{path}", http_client=http), mode=mode) as client:
         yield client
 
@@ -96,7 +96,8 @@ def test_search_gives_links_that_open_on_the_passage(served):
     found = anyio.run(main)
     results = found["results"]
     assert set(found) == {"results"} and 1 <= len(results) <= CONNECTOR_RESULTS
-    api = httpx.post(f"{served}/v1/search", json={"question": QUESTION, "k": len(results)}, headers=AUTH).json()
+    api = httpx.post(f"{served}/v1/search", json={"question": QUESTION, "k": len(results)}, headers=AUTH,
+                     timeout=HTTP_TIMEOUT).json()
     assert [r["id"] for r in results] == [p["id"] for p in api["passages"]]
     for result, passage in zip(results, api["passages"], strict=True):
         assert set(result) == {"id", "title", "url"} and result["title"] == passage["citation"]["label"]
@@ -104,12 +105,13 @@ def test_search_gives_links_that_open_on_the_passage(served):
         assert passage["citation"]["url"] is None
         assert result["url"] == f"{served}/passages/{result['id']}"
     top = api["passages"][0]
-    page = httpx.get(results[0]["url"], headers=AUTH)
+    page = httpx.get(results[0]["url"], headers=AUTH, timeout=HTTP_TIMEOUT)
     assert page.status_code == 200 and page.headers["content-type"] == "text/html; charset=utf-8"
     assert "default-src 'none'" in page.headers["content-security-policy"]
     assert html.escape(top["text"]) in page.text and html.escape(top["citation"]["label"]) in page.text
     assert "carte de séjour" in page.text and "<script" not in page.text
-    refused = httpx.get(results[0]["url"])  # a browser sends no key: the same guard as /v1 answers
+    # a browser sends no key: the same guard as /v1 answers
+    refused = httpx.get(results[0]["url"], timeout=HTTP_TIMEOUT)
     assert refused.status_code == 401 and "API key" in refused.json()["detail"]
 
 
@@ -120,7 +122,7 @@ def test_fetch_returns_the_passage_whole(served):
             return first, twin(await client.call_tool("fetch", {"id": first["id"]}))
 
     first, fetched = anyio.run(main)
-    passage = httpx.get(f"{served}/v1/passages/{first['id']}", headers=AUTH).json()
+    passage = httpx.get(f"{served}/v1/passages/{first['id']}", headers=AUTH, timeout=HTTP_TIMEOUT).json()
     c = passage["citation"]
     assert fetched["id"] == first["id"] and fetched["text"] == passage["text"]
     assert fetched["title"] == first["title"] == c["label"] and fetched["url"] == first["url"]
@@ -147,10 +149,10 @@ def test_bad_calls_are_tool_errors_that_say_what_to_fix(served, tool, arguments,
 def test_connector_needs_the_api_key(served):
     body = {"jsonrpc": "2.0", "id": 1, "method": "tools/list"}
     for headers in ({}, {"Authorization": "Bearer wrong"}):
-        r = httpx.post(f"{served}/mcp/connector", json=body, headers=headers)
+        r = httpx.post(f"{served}/mcp/connector", json=body, headers=headers, timeout=HTTP_TIMEOUT)
         assert r.status_code == 401 and r.headers["content-type"] == "application/json"  # a JSON-RPC error
         assert "API key" in r.json()["error"]["message"]
-        assert httpx.get(f"{served}/passages/x", headers=headers).status_code == 401
+        assert httpx.get(f"{served}/passages/x", headers=headers, timeout=HTTP_TIMEOUT).status_code == 401
 
 
 # -- protocol revisions -----------------------------------------------------------------------------------------------
@@ -173,7 +175,7 @@ def test_the_sdk_client_at_each_era(served, path, mode):
 
 def rpc(base: str, path: str, method: str, params: dict[str, Any], headers: dict[str, str]) -> dict[str, Any]:
     r = httpx.post(f"{base}{path}", json={"jsonrpc": "2.0", "id": 1, "method": method, "params": params},
-                   headers={**AUTH, "Accept": "application/json, text/event-stream", **headers})
+                   headers={**AUTH, "Accept": "application/json, text/event-stream", **headers}, timeout=HTTP_TIMEOUT)
     assert r.status_code == 200, r.text
     return r.json()["result"]
 
@@ -187,7 +189,8 @@ def test_raw_handshake_revisions(served, path, version):
     assert hello["protocolVersion"] == version and "tools" in hello["capabilities"]
     header = {"MCP-Protocol-Version": version}
     acknowledged = httpx.post(f"{served}{path}", json={"jsonrpc": "2.0", "method": "notifications/initialized"},
-                              headers={**AUTH, **header, "Accept": "application/json, text/event-stream"})
+                              headers={**AUTH, **header, "Accept": "application/json, text/event-stream"},
+                              timeout=HTTP_TIMEOUT)
     assert acknowledged.status_code == 202
     assert {t["name"] for t in rpc(served, path, "tools/list", {}, header)["tools"]} == TOOLS[path]
     name, arguments, needle = CALLS[path]
@@ -223,14 +226,14 @@ def test_public_url_is_the_base_of_links(searcher, settings):
     public = "https://rag.example.org/docs"
     with keyed_server(searcher, settings, None, public_url=public + "/") as base:
         async def main() -> list[dict[str, str]]:
-            async with httpx2.AsyncClient() as http, \
+            async with httpx2.AsyncClient(timeout=HTTP_TIMEOUT) as http, \
                     Client(streamable_http_client(f"{base}/mcp/connector", http_client=http)) as client:
                 return twin(await client.call_tool("search", {"query": QUESTION}))["results"]
 
         results = anyio.run(main)
         assert all(r["url"] == f"{public}/passages/{r['id']}" for r in results)
         # without keys, the page opens for anyone, as /v1 does
-        assert httpx.get(f"{base}/passages/{results[0]['id']}").status_code == 200
+        assert httpx.get(f"{base}/passages/{results[0]['id']}", timeout=HTTP_TIMEOUT).status_code == 200
 
 
 def test_stdio_connector_links_to_the_source_files(index, settings):

@@ -11,7 +11,7 @@ import pytest
 from openai import OpenAI
 from openai.types import VectorStore, VectorStoreSearchResponse
 
-from tests.helpers.serving import keyed_server
+from tests.helpers.serving import HTTP_TIMEOUT, keyed_server
 
 KEY = "openai-key-1"
 QUESTION = "Quels documents d’identité acceptez-vous ?"
@@ -61,7 +61,7 @@ def test_the_served_index_is_the_one_vector_store(client, store, settings, index
 def test_a_search_returns_the_passages_of_v1_search_as_vector_store_results(client, store, served):
     results = search(client, store, max_num_results=4)
     plain = httpx.post(f"{served}/v1/search", json={"question": QUESTION, "k": 4},
-                       headers={"Authorization": f"Bearer {KEY}"}).json()["passages"]
+                       headers={"Authorization": f"Bearer {KEY}"}, timeout=HTTP_TIMEOUT).json()["passages"]
     assert len(results) == 4
     assert [(r.file_id, r.attributes["passage_id"], r.score) for r in results] == \
         [(p["citation"]["doc_id"], p["id"], p["score"]) for p in plain]
