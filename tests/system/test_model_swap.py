@@ -55,6 +55,18 @@ async def _hammer(client, stop: asyncio.Event, answers: list[Answered], worker: 
         answers.append((question, r.headers[BUILD_HEADER], r.json()["model"], _scores(r.json()["passages"])))
 
 
+async def _answered(answers: list[Answered], count: int, workers: list[asyncio.Task]) -> None:
+    """Wait until `count` answers are in: a worker's failure is raised (its `assert`), and no answer for minutes is
+    a hang (the loops that waited had no end: a failed worker hung the run)."""
+    deadline = asyncio.get_running_loop().time() + 300
+    while len(answers) < count:
+        for worker in workers:
+            if worker.done():
+                worker.result()  # raises what ended it
+        assert asyncio.get_running_loop().time() < deadline, f"{len(answers)} answers of {count} in 300 s"
+        await asyncio.sleep(0.05)
+
+
 async def test_a_swap_to_the_other_model_under_load_reads_each_question_with_its_builds_model(
         tmp_path: Path, embedder: Embedder, minilm: Embedder, monkeypatch):
     models = {BUNDLED_MODEL: embedder, ENGLISH_MODEL: minilm}
@@ -69,8 +81,7 @@ async def test_a_swap_to_the_other_model_under_load_reads_each_question_with_its
     stop = asyncio.Event()
     async with serving(create_app(settings)) as client:
         workers = [asyncio.create_task(_hammer(client, stop, answers, w)) for w in range(8)]
-        while len(answers) < 16:
-            await asyncio.sleep(0.05)
+        await _answered(answers, 16, workers)
         shutil.rmtree(corpus)
         corpus.mkdir()
         for name, text in ENGLISH_PAGES.items():
@@ -79,8 +90,7 @@ async def test_a_swap_to_the_other_model_under_load_reads_each_question_with_its
         r = await client.post("/v1/admin/reload", headers=ADMIN)
         assert r.status_code == 200 and r.json()["model"] == ENGLISH_MODEL, r.text
         swapped = len(answers)
-        while len(answers) < swapped + 16:
-            await asyncio.sleep(0.05)
+        await _answered(answers, swapped + 16, workers)
         stop.set()
         await asyncio.gather(*workers)
     english = Index.load(settings.index_dir)
