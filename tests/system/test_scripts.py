@@ -21,7 +21,9 @@ def module(path: Path) -> str:
     return ".".join(path.relative_to(ROOT).with_suffix("").parts)
 
 
-def run(*args: str, timeout: float = 180) -> subprocess.CompletedProcess[str]:
+def run(*args: str, timeout: float = 600) -> subprocess.CompletedProcess[str]:
+    """`python -m` of this checkout; the timeout a hang guard only (a script that loads the model and serves an
+    index took 14 s beside other jobs at a load of 6: given a tenth of a core, near the 180 s this was)."""
     return subprocess.run([sys.executable, "-m", *args], cwd=ROOT, env=ENV, capture_output=True, text=True,
                           timeout=timeout, check=False)
 
