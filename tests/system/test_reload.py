@@ -81,12 +81,11 @@ async def hammer(client: httpx.AsyncClient, stop: asyncio.Event, answers: list[A
 
 
 async def answered(answers: list[Answer], count: int, *, after: float) -> None:
-    """Wait until `count` requests started after `after` are answered."""
-    for _ in range(1200):
-        if sum(a.started > after for a in answers) >= count:
-            return
+    """Wait until `count` requests started after `after` are answered (300 s: a hang guard)."""
+    deadline = asyncio.get_running_loop().time() + 300
+    while sum(a.started > after for a in answers) < count:
+        assert asyncio.get_running_loop().time() < deadline, f"fewer than {count} answers in 300 s"
         await asyncio.sleep(0.05)
-    raise AssertionError(f"fewer than {count} answers in a minute")
 
 
 async def reload_under_load(settings: Settings, embedder, trigger: str) -> tuple[list[Answer], float, dict]:
@@ -202,12 +201,7 @@ async def test_the_watch_skips_a_bad_build_then_takes_the_next_good_one(served, 
     app = create_app(settings, searcher=Searcher(first, embedder))
 
     async def readiness(client: httpx.AsyncClient, until) -> dict:
-        for _ in range(600):
-            ready = (await client.get("/readyz")).json()
-            if until(ready):
-                return ready
-            await asyncio.sleep(0.05)
-        raise AssertionError(f"readiness never changed: {ready}")
+        return (await eventually(client, "/readyz", lambda r: until(r.json()))).json()
 
     async with serving(app) as client:
         next_corpus(settings)
@@ -236,18 +230,10 @@ async def test_a_server_started_before_the_first_ingest_becomes_ready_by_itself(
     async with serving(create_app(settings)) as client:
         assert (await client.get("/readyz")).status_code == 503
         served.index_dir.rename(settings.index_dir)  # a damaged first build appears, all at once
-        for _ in range(1200):
-            ready = await client.get("/readyz")
-            if "damaged" in (ready.json()["detail"] or ""):
-                break
-            await asyncio.sleep(0.05)
+        ready = await eventually(client, "/readyz", lambda r: "damaged" in (r.json()["detail"] or ""))
         assert ready.status_code == 503 and "vectors.faiss is damaged" in ready.json()["detail"]
         report = await asyncio.to_thread(ingest, settings, embedder=embedder, force=True)  # as the detail says
-        for _ in range(1200):
-            ready = await client.get("/readyz")
-            if ready.status_code == 200:
-                break
-            await asyncio.sleep(0.05)
+        ready = await eventually(client, "/readyz", lambda r: r.status_code == 200)
         assert ready.status_code == 200 and ready.json()["build_id"] == report.build_id
         search = await client.post("/v1/search", json={"question": QUESTIONS[0]})
         assert search.status_code == 200 and search.headers[BUILD_HEADER] == report.build_id
@@ -269,12 +255,14 @@ class AnotherModel:
 
 
 async def eventually(client: httpx.AsyncClient, path: str, until) -> httpx.Response:
-    for _ in range(1200):
-        response = await client.get(path)
-        if until(response):
-            return response
+    """`path`'s first response that `until` accepts, asked every 50 ms; after 300 s, a hang (a count of tries was
+    a minute on a quiet machine, less on a loaded one)."""
+    deadline = asyncio.get_running_loop().time() + 300
+    while not until(response := await client.get(path)):
+        assert asyncio.get_running_loop().time() < deadline, f"{path} never changed: {response.status_code} " \
+                                                               f"{response.text}"
         await asyncio.sleep(0.05)
-    raise AssertionError(f"{path} never changed: {response.status_code} {response.text}")
+    return response
 
 
 def gauge(text: str, name: str) -> float:
