@@ -139,7 +139,7 @@ def test_a_reader_gets_every_message_whole_and_in_order():
         _in_thread(main, 30)
     finally:
         wire.close()
-    reader.join(10)
+    reader.join(60)
     lines = received.decode().splitlines()
     assert lines == [_message(mid, 30_000 * (mid % 3)).message.model_dump_json(by_alias=True, exclude_unset=True)
                      for mid in range(20)]
