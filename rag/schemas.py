@@ -114,9 +114,9 @@ class Reading:
     what the passage's heading asks (`rag.search.searcher._asks_heading`); for the answer's choice of passage, the
     score of its best sentence or two by the question's words alone, wherever the highlight shown was drawn to by
     the model (None: the highlight's own score), and whether the model ranks it first (dense rank 1); the corpus's
-    language (its analyzer's), in which its headings are read; and, found when called, the other rows of a table
-    (items of a list) the question names apart from the highlight: only the passage the answer quotes reads them,
-    and finding them for every hit took 4.5 % of a search and its answer."""
+    language (its analyzer's), in which its headings are read (and in the passage's own, `answer.asks`); and, found
+    when called, the other rows of a table (items of a list) the question names apart from the highlight: only the
+    passage the answer quotes reads them, and finding them for every hit took 4.5 % of a search and its answer."""
 
     opens_section: bool = False
     asks_heading: bool = False

@@ -39,6 +39,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 from rag.corpus.formats.base import PATH_SEPARATOR
+from rag.index.analyzer import document_language
 from rag.passage import ITEM
 from rag.sanitize import blank_controls, link_or_none
 from rag.schemas import Answer, Citation, Hit, Mode, SearchResponse
@@ -166,7 +167,7 @@ def list_heading(hit: Hit, start: int) -> str | None:
     heading that asks (an FAQ entry's question) is what the user asked, and a list announced by a sentence of the
     passage is the sentence's: neither is shown."""
     heading = hit.citation.section
-    if not heading or not hit._reading.opens_section or _asks(heading, hit._reading.language):
+    if not heading or not hit._reading.opens_section or asks(heading, hit):
         return None
     offset = 0
     for line in joined(hit.text):
@@ -181,9 +182,25 @@ def list_heading(hit: Hit, start: int) -> str | None:
 def answers_heading(hit: Hit) -> bool:
     """Whether a passage starts the answer to the question its heading asks: the first passage of its section (of
     its document, outside any section) under a heading that asks (its section heading, else its document's title:
-    an FAQ entry, a how-to): one that ends with a question mark, or opens on an interrogative word of the corpus's
-    language ("Comment retourner un article", "How to reset your password"). Its answer is read from its start."""
-    return hit._reading.opens_section and _asks(hit.citation.section or hit.citation.title, hit._reading.language)
+    an FAQ entry, a how-to; `asks`). Its answer is read from its start."""
+    return hit._reading.opens_section and asks(hit.citation.section or hit.citation.title, hit)
+
+
+def asks(heading: str, hit: Hit) -> bool:
+    """Whether `heading`, over `hit`, asks: it ends with a question mark, or opens on an interrogative word of the
+    corpus's language ("Comment retourner un article", "How to reset your password"), or of the language the
+    passage itself reads when another (`document_language` of its text: an English page of a French team's wiki,
+    "How to roll back" over "Run `make rollback`…", read from its start as its French pages' how-tos are)."""
+    language = hit._reading.language
+    if _asks(heading, language):
+        return True
+    if language is None or not _asks(heading, None):  # no interrogative word of any language: no detection
+        return False
+    own = _language_of(hit.text)
+    return own is not None and own != language and _asks(heading, own)
+
+
+_language_of = lru_cache(maxsize=4096)(document_language)  # the same passages come back question after question
 
 
 @lru_cache(maxsize=4096)  # the same few headings, question after question
@@ -284,6 +301,6 @@ def response(question: str, hits: Sequence[Hit], answerable: bool, language: str
                           mode=mode, model=model, took_ms=round(seconds * 1000, 2))
 
 
-__all__ = ["ANSWER_DEPTH", "NO_ANSWER", "RETRIEVAL_POWER", "WORDED", "answer", "answer_span", "answers_heading",
+__all__ = ["ANSWER_DEPTH", "NO_ANSWER", "RETRIEVAL_POWER", "WORDED", "answer", "answer_span", "answers_heading", "asks",
            "escape", "list_heading", "markdown", "no_answer", "no_answer_markdown", "quote", "response", "source_line",
            "wording"]

@@ -13,6 +13,7 @@ ENGLISH_DEVSET = ROOT / "tests" / "data" / "english" / "devset_en.jsonl"  # the 
 HELP_CENTRE = ROOT / "tests" / "data" / "help_centre" / "pages"  # long pages, nested headings, HTML tables
 SPANISH_PAGES = ROOT / "tests" / "data" / "languages" / "es" / "pages"  # three Spanish help pages
 GERMAN_PAGES = ROOT / "tests" / "data" / "languages" / "de" / "pages"  # German help pages
+TOOL_EXPORTS = ROOT / "tests" / "data" / "audit49" / "spaces"  # a team's wiki as four tools export it (fr, en)
 DATASETS = ROOT.parent / "shared" / "datasets"
 
 

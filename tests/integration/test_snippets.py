@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import numpy as np
 
+from rag.corpus.reader import read_corpus
+from rag.evaluation import memory_index
 from rag.index.store import Index
 from rag.ingestion.pipeline import ingest
 from rag.search.answer import answer, escape
 from rag.search.searcher import Query, Searcher
 from rag.search.snippets import excerpt
 from rag.settings import Settings
+from tests.helpers.paths import TOOL_EXPORTS
 
 
 def _index(corpus, embedder) -> Index:
@@ -60,6 +63,19 @@ def test_a_question_word_no_passage_holds_lets_the_model_s_window_outweigh_commo
     assert best is not None and "de 8 heures à 20 heures" in best.text and "résiliation" not in best.text
     # every word held: the question's own weights
     assert index.lexical.unseen_weight("service client") == 0.0
+
+
+def test_an_english_how_to_of_a_french_wiki_is_answered_from_its_instruction(embedder, settings):
+    """Audit 49's wiki, French spaces and an English vault (a French corpus): "How do I roll back a deploy?" got the
+    tip callout the section "How to roll back" holds after its instruction, not the instruction."""
+    index = memory_index(read_corpus(TOOL_EXPORTS).documents, settings, embedder)
+    assert index.lexical.analyzer.language == "fr"
+    (hits,) = Searcher(index, embedder, candidates=settings.candidates).search([Query("How do I roll back a deploy?",
+                                                                                       5)])
+    best = answer(hits, hits.answerable, hits.language)
+    assert best is not None and best.citation.section == "How to roll back"
+    assert best.text.startswith("Run `make rollback ENV=production TO=<sha>`")
+    assert "When not to roll back" in best.text  # the warning follows the instruction
 
 
 def test_misspelt_question_words_still_highlight(searcher):

@@ -636,15 +636,44 @@ def test_a_heading_that_asks_without_a_question_mark_is_answered_from_its_start(
         hit._reading.opens_section = True
         assert answers_heading(hit) is whole, section
         assert (answer([hit]).text == steps) is whole, section  # type: ignore[union-attr]
-    # read in the corpus's language only: "Comment" opens an English heading that asks nothing
-    citation = Citation(doc_id="d", title="Guide", source="d.md", section="Comment policy", start=0, end=len(steps),
+    # read in the corpus's language, or the passage's own: "Comment" opens an English heading that asks nothing
+    policy = ("Comments are moderated before they are published, and we remove any that insult another reader, "
+              "advertise a product or share someone's personal details without their consent.")
+    citation = Citation(doc_id="d", title="Guide", source="d.md", section="Comment policy", start=0, end=len(policy),
                         label="Guide")
-    hit = Hit(rank=1, id="p1", text=steps, score=1.0, citation=citation)
+    hit = Hit(rank=1, id="p1", text=policy, score=1.0, citation=citation)
     hit._reading.opens_section = True
     hit._reading.language = "en"
     assert not answers_heading(hit)
     hit._reading.language = "fr"
     assert answers_heading(hit)
+
+
+def test_a_how_to_in_another_language_than_the_corpus_s_is_read_from_its_start():
+    """Audit 49's team wiki: French spaces and an English Obsidian vault, a French corpus. "How do I roll back a
+    deploy?" got the tip callout of "How to roll back" ("When not to roll back / If the release ran a destructive
+    database migration, do not roll back…", which holds "roll back" twice) without the instruction the section opens
+    on: "How" asks nothing in French. The passage reads English: its heading asks in English, as in an English
+    corpus, and the answer is the how-to from its start, the callout after the instruction."""
+    page = ("Run `make rollback ENV=production TO=<sha>`; it redeploys the previous image in about 4 minutes. Rolling "
+            "back is always preferred to a forward fix during an incident.\nWhen not to roll back\nIf the release ran "
+            "a destructive database migration, do not roll back: restore from the hourly snapshot with the DBA on "
+            "call.")
+    at = page.index("When not")
+    citation = Citation(doc_id="d", title="Rollbacks", source="Rollbacks.md", section="How to roll back", start=0,
+                        end=len(page), label="Rollbacks › How to roll back")
+    hit = Hit(rank=1, id="p1", text=page, score=1.0, citation=citation,
+              highlight=Highlight(text=page[at:], start=at, end=len(page), score=10.0))
+    hit._reading.opens_section = True
+    for corpus in ("fr", "en", None):
+        hit._reading.language = corpus
+        assert answers_heading(hit), corpus
+        assert answer([hit], language="fr").text == page, corpus  # type: ignore[union-attr]
+    # a heading that asks in no language the corpus or the passage reads asks nothing
+    for section in ("Comment rollbacks work", "Wie man zurückrollt", "Rollbacks"):
+        hit.citation.section = section
+        hit._reading.language = "fr" if section.startswith("Wie") else "de"
+        assert not answers_heading(hit), section
 
 
 def test_the_list_an_faq_entry_opens_on_is_its_items_up_to_the_list_room():
