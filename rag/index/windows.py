@@ -147,13 +147,24 @@ class Windows:
     def best_span(self, row: int, vector: np.ndarray) -> Span | None:
         """The sentences (`rag.passage.sentences` of its text: first, end) of passage `row`'s window closest to
         `vector`; None for a passage without windows (its own vector is its one window)."""
+        found = self.best_spans(row, vector)
+        return None if found is None else found[0]
+
+    def best_spans(self, row: int, vector: np.ndarray) -> tuple[Span, Span] | None:
+        """`best_span`, and its own sentences: those no other window of the passage holds (windows overlap by half),
+        what brought it closer to `vector` than its neighbours; the whole window when every sentence of it is
+        another's too. None for a passage without windows."""
         # once per hit: one scalar search, not `_lookup`'s arrays (a dict by row took 194 MB a million passages)
         at = int(np.searchsorted(self.rows, row))
         if at == len(self.rows) or int(self.rows[at]) != row:
             return None
         start, end = int(self._starts[at]), int(self._ends[at])
-        best = start + int(np.argmax(row_cosines(self.vectors[start:end], vector)))
-        return int(self.spans[best, 1]), int(self.spans[best, 2])
+        best = int(np.argmax(row_cosines(self.vectors[start:end], vector)))
+        windows = self.spans[start:end, 1:].tolist()  # in order: each starts and ends after the one before
+        first, last = windows[best]
+        # its own run: after the windows before it end, before the ones after it start
+        own = (max([first, *(b for _, b in windows[:best])]), min([last, *(a for a, _ in windows[best + 1:])]))
+        return (first, last), own if own[0] < own[1] else (first, last)
 
     def count_of(self, rows: np.ndarray) -> int:
         """How many windows `rows` (distinct passage rows) have."""

@@ -55,18 +55,19 @@ class Remembered:
         self.sentences = lru_cache(maxsize=CITATIONS_CACHED)(sentence_spans)  # as its windows count them
         self.numbered = numbered_as_now(index.manifest)  # ... if cut by the same rule
 
-    def near(self, row: int, vector: np.ndarray | None) -> tuple[int, int] | None:
+    def near(self, row: int, vector: np.ndarray | None) -> tuple[tuple[int, int], tuple[int, int]] | None:
         """(start, end) in passage `row`'s text of its sentence window closest to the question's `vector`, where
-        its highlight is looked for first (`snippets.best_window`); None without a vector or windows, or with windows
+        its highlight is looked for first (`snippets.best_window`), and of that window's own sentences, which no
+        other window of the passage holds (`Windows.best_spans`); None without a vector or windows, or with windows
         whose sentences were cut by another rule (a build made before it: their numbers point elsewhere now)."""
         windows = self.index.windows
-        if vector is None or windows is None or not self.numbered or (span := windows.best_span(row, vector)) is None:
+        if vector is None or windows is None or not self.numbered or (found := windows.best_spans(row, vector)) is None:
             return None
         spans = self.sentences(self.index.passages[row].text)
-        first, end = span
+        (first, end), (own, own_end) = found
         if not 0 <= first < end <= len(spans):
             return None  # a build whose sentences were cut otherwise: no window to trust
-        return spans[first][0], spans[end - 1][1]
+        return (spans[first][0], spans[end - 1][1]), (spans[own][0], spans[own_end - 1][1])
 
 
 __all__ = ["CITATIONS_CACHED", "Remembered", "citation"]

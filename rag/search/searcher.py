@@ -328,8 +328,8 @@ class Searcher:
                     lexical_rank=item.lexical_rank,
                     lexical_score=item.lexical_score if query.mode != "dense" else None, dense_weight=weight)
             # the question's words decide which passage answers (`answer`); the model, where in it to look first
-            near = memory.near(item.row, vector)
-            lexical, drawn = memory.highlight.both(chunk.text, terms, near, bonus, chunk.header)
+            near, own = memory.near(item.row, vector) or (None, None)
+            lexical, drawn = memory.highlight.both(chunk.text, terms, near, bonus, chunk.header, own)
             hit = Hit(rank=len(hits) + 1, id=chunk.id, text=chunk.text, score=round(item.score, 6),
                       citation=memory.citation(chunk), explain=explain, table_header=chunk.header, highlight=drawn)
             reading = Reading(words=None if lexical is None else lexical.score, language=hits.language,

@@ -5,8 +5,9 @@ next, then sentence ends). Each question term found in a sentence adds its inver
 index, so that rare words count most); a window of one sentence, or of two neighbouring sentences when the second adds
 question terms the first lacks, is scored by the distinct terms it covers; in hybrid and dense modes a window that meets
 the passage's sentence window closest to the question by the model (its vectors made at ingest, `rag.index.windows`)
-counts the question's rarest term once more. The best window is the highlight; ties to the earlier, shorter one. With no
-question term in the passage and no model window, the first sentence stands in. Method and figures: `docs/SNIPPETS.md`.
+counts the question's rarest term once more. The best window is the highlight; ties to the earlier, shorter one (but
+where the model's window alone chooses, to the sentences it holds of its own). With no question term in the passage
+and no model window, the first sentence stands in. Method and figures: `docs/SNIPPETS.md`.
 
 Extractive by construction: a highlight is always `passage_text[start:end]`.
 """
@@ -247,31 +248,37 @@ def opening(text: str, budget: int = ANSWER_CHARS, lead: int = LEAD_CHARS) -> tu
     return excerpt(text, spans[0][0], spans[0][1], budget, lead)
 
 
-def best_window(parts: tuple[Sentence, ...], weights: Mapping[str, float],
-                near: tuple[int, int] | None = None, bonus: float | None = None) -> tuple[int, int, float]:
+def best_window(parts: tuple[Sentence, ...], weights: Mapping[str, float], near: tuple[int, int] | None = None,
+                bonus: float | None = None, own: tuple[int, int] | None = None) -> tuple[int, int, float]:
     """(first, last, score) of the best run of one or two sentences; ties go to the earlier, then the shorter.
 
     `near`: (start, end) of the passage's sentence window closest to the question by the model; a run that meets it
     counts as if it held the question's rarest word once more (and one without question words may stand in: a
-    paraphrase, a question in another language). A table row counts the question words of its table's header row
-    too, though they do not let it take a second sentence. The score returned is the question words' alone."""
-    return best_windows(parts, weights, near, bonus)[1]
+    paraphrase, a question in another language); of such runs, which tie, one that meets `own` (the window's own
+    sentences, which no other window holds, `Windows.best_spans`) goes first: what made the window closer than its
+    neighbours ("Tarjetas regalo." and "Los artículos comprados en rebajas … se pueden devolver", a window whose
+    first sentence the window before holds too, for "Can I return items bought on sale?"); runs that tie on question
+    words keep the earlier. A table row counts the
+    question words of its table's header row too, though they do not let it take a second sentence. The score
+    returned is the question words' alone."""
+    return best_windows(parts, weights, near, bonus, own)[1]
 
 
 def best_windows(parts: tuple[Sentence, ...], weights: Mapping[str, float], near: tuple[int, int] | None = None,
-                 bonus: float | None = None) -> tuple[tuple[int, int, float], tuple[int, int, float]]:
+                 bonus: float | None = None, own: tuple[int, int] | None = None
+                 ) -> tuple[tuple[int, int, float], tuple[int, int, float]]:
     """`best_window` without `near`, then with it, in one pass over the sentences: the searcher wants both (the
     question's words alone choose the answer's passage; the model's window, where to look in it)."""
     first = next((i for i, part in enumerate(parts) if not part.lead_in), 0)  # a bold lead-in is never quoted alone
     plain, plain_key = (first, first, 0.0), 0.0
-    best, best_key = plain, plain_key
+    best, best_key, best_own = plain, plain_key, False
     keys = weights.keys()
     found = [part.terms & keys for part in parts]  # each sentence's question terms, computed once
     headed = [part.header & keys for part in parts]  # and its table header's, which count, bring none
     bonus = max(weights.values(), default=1.0) if bonus is None else bonus
 
-    def meets(i: int, j: int) -> bool:
-        return near is not None and parts[i].start < near[1] and parts[j].end > near[0]
+    def meets(i: int, j: int, window: tuple[int, int] | None = near) -> bool:
+        return window is not None and parts[i].start < window[1] and parts[j].end > window[0]
 
     for i in range(len(parts)):
         worded = bool(found[i]) or (parts[i].led and bool(headed[i]))  # a start without `near` too
@@ -289,8 +296,9 @@ def best_windows(parts: tuple[Sentence, ...], weights: Mapping[str, float], near
             if worded and score > plain_key + 1e-9:
                 plain, plain_key = (i, j, score), score
             key = score + (bonus if meets(i, j) else 0.0)
-            if key > best_key + 1e-9:
-                best, best_key = (i, j, score), key
+            mine = own is not None and not score and meets(i, j, own)  # the model alone chose: a tie goes to it
+            if key > best_key + 1e-9 or (mine and not best_own and key > best_key - 1e-9 and not best[2]):
+                best, best_key, best_own = (i, j, score), key, mine
     return plain, best
 
 
@@ -324,10 +332,11 @@ class Highlighter:
                                    if part.start >= start and part.end <= stop))
 
     def __call__(self, text: str, weights: Mapping[str, float], near: tuple[int, int] | None = None,
-                 bonus: float | None = None, header: str | None = None) -> Highlight | None:
-        """As `highlight(text, weights, self.analyzer, near)`, meeting `near` worth `bonus` (`best_window`), the rows
-        the passage opens on read under `header` (`sentences`)."""
-        return _best(text, self._sentences(text, header), weights, near, bonus)
+                 bonus: float | None = None, header: str | None = None, own: tuple[int, int] | None = None
+                 ) -> Highlight | None:
+        """As `highlight(text, weights, self.analyzer, near)`, meeting `near` worth `bonus` (`best_window`, ties to
+        `own`), the rows the passage opens on read under `header` (`sentences`)."""
+        return _best(text, self._sentences(text, header), weights, near, bonus, own)
 
     def rows(self, text: str, weights: Mapping[str, float], shown: Highlight,
              header: str | None = None) -> tuple[tuple[int, int], ...]:
@@ -340,20 +349,21 @@ class Highlighter:
                                                self.analyzer.terms))
 
     def both(self, text: str, weights: Mapping[str, float], near: tuple[int, int] | None, bonus: float | None = None,
-             header: str | None = None) -> tuple[Highlight | None, Highlight | None]:
-        """`self(text, weights, header=header)` and `self(text, weights, near, bonus, header)`, the sentences scanned
-        once (the same one twice without `near`)."""
+             header: str | None = None, own: tuple[int, int] | None = None
+             ) -> tuple[Highlight | None, Highlight | None]:
+        """`self(text, weights, header=header)` and `self(text, weights, near, bonus, header, own)`, the sentences
+        scanned once (the same one twice without `near`)."""
         parts = self._sentences(text, header)
         if not parts:
             return None, None
-        plain, drawn = best_windows(parts, weights, near, bonus)
+        plain, drawn = best_windows(parts, weights, near, bonus, own)
         lexical = _highlight(text, parts, plain)
         return lexical, lexical if drawn == plain else _highlight(text, parts, drawn)
 
 
-def _best(text: str, parts: tuple[Sentence, ...], weights: Mapping[str, float],
-          near: tuple[int, int] | None, bonus: float | None = None) -> Highlight | None:
-    return _highlight(text, parts, best_window(parts, weights, near, bonus)) if parts else None
+def _best(text: str, parts: tuple[Sentence, ...], weights: Mapping[str, float], near: tuple[int, int] | None,
+          bonus: float | None = None, own: tuple[int, int] | None = None) -> Highlight | None:
+    return _highlight(text, parts, best_window(parts, weights, near, bonus, own)) if parts else None
 
 
 def _highlight(text: str, parts: tuple[Sentence, ...], window: tuple[int, int, float]) -> Highlight:

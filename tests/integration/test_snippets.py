@@ -12,7 +12,7 @@ from rag.search.answer import answer, escape
 from rag.search.searcher import Query, Searcher
 from rag.search.snippets import excerpt
 from rag.settings import Settings
-from tests.helpers.paths import TOOL_EXPORTS
+from tests.helpers.paths import SPANISH_PAGES, TOOL_EXPORTS
 
 
 def _index(corpus, embedder) -> Index:
@@ -63,6 +63,21 @@ def test_a_question_word_no_passage_holds_lets_the_model_s_window_outweigh_commo
     assert best is not None and "de 8 heures à 20 heures" in best.text and "résiliation" not in best.text
     # every word held: the question's own weights
     assert index.lexical.unseen_weight("service client") == 0.0
+
+
+def test_an_english_question_of_spanish_pages_is_answered_by_what_the_model_s_window_holds_of_its_own(
+        embedder, settings):
+    """No word of "Can I return items bought on sale?" is on the Spanish returns page; the model's closest window
+    holds the list's last item, "Tarjetas regalo.", which the window before holds too, and the sentence after the
+    list that answers. The answer was the item (of what cannot be returned), now the sentence."""
+    searcher = Searcher(memory_index(read_corpus(SPANISH_PAGES).documents, settings, embedder), embedder,
+                        candidates=settings.candidates)
+    (hits,) = searcher.search([Query("Can I return items bought on sale?", 5)])
+    best = answer(hits, hits.answerable, hits.language)
+    assert best is not None and best.citation.section is not None and "no se pueden devolver" in best.citation.section
+    assert hits[0].highlight is not None and hits[0].highlight.score == 0.0  # the model's window alone chose
+    assert best.start == hits[0].text.index("Los artículos comprados en rebajas")
+    assert "Tarjetas regalo" not in hits[0].text[best.start:best.end]
 
 
 def test_an_english_how_to_of_a_french_wiki_is_answered_from_its_instruction(embedder, settings):

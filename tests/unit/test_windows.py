@@ -129,6 +129,25 @@ def test_a_passage_s_best_window_is_named_by_its_sentences():
     assert windows.best_span(0, windows.vectors[0]) is None  # no window: its own vector is its one window
 
 
+def test_a_best_window_s_own_sentences_are_those_no_other_window_of_its_passage_holds():
+    """Windows overlap by half: what the closest window holds of its own is what brought it closer than its
+    neighbours (`Windows.best_spans`; the answer's highlight goes there on a tie, `snippets.best_window`)."""
+    rng = np.random.default_rng(2)
+    vectors = rng.normal(size=(5, 8)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    # passage 0: windows 0..2, 2..4 (the Spanish returns page's), passage 1: 0..3, 2..5, 4..6, passage 2: 0..2
+    spans = np.array([[0, 0, 3], [0, 2, 4], [1, 0, 3], [1, 2, 5], [1, 4, 6]], dtype=np.int32)
+    windows = Windows(vectors, spans)
+    assert windows.best_spans(0, vectors[1]) == ((2, 4), (3, 4))  # sentence 2 is the first window's too
+    assert windows.best_spans(0, vectors[0]) == ((0, 3), (0, 2))
+    assert windows.best_spans(1, vectors[3]) == ((2, 5), (3, 4))  # between its two neighbours
+    assert windows.best_spans(1, vectors[4]) == ((4, 6), (5, 6))
+    assert windows.best_spans(2, vectors[0]) is None
+    # a window whose every sentence another holds too is its own part whole
+    covered = Windows(vectors[:3], np.array([[0, 0, 2], [0, 1, 3], [0, 0, 3]], dtype=np.int32))
+    assert covered.best_spans(0, vectors[2]) == ((0, 3), (0, 3))
+
+
 def test_sentence_spans_locate_each_sentence_in_the_text():
     text = "  Une phrase. Une autre ; encore.\n\n\tDeux !  Fin\u2028x"
     spans = sentence_spans(text)
