@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
-from functools import cache
+from functools import cache, lru_cache
 
 import Stemmer
 
@@ -376,5 +376,10 @@ def document_language(text: str) -> str | None:
     return None if language in NO_LANGUAGE else language
 
 
+# `document_language` of one passage's text, cached: the same passages come back question after question (a heading
+# read in its passage's language, `rag.search.answer.asks`; the rule of `answerable` a question's best passage picks)
+passage_language = lru_cache(maxsize=4096)(document_language)
+
+
 __all__ = ["DOCUMENT_CHARS", "LANGUAGES", "Analyzer", "detect_language", "document_language", "fold",
-           "question_language"]
+           "passage_language", "question_language"]

@@ -39,7 +39,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 from rag.corpus.formats.base import PATH_SEPARATOR
-from rag.index.analyzer import document_language
+from rag.index.analyzer import passage_language
 from rag.passage import ITEM
 from rag.sanitize import blank_controls, link_or_none
 from rag.schemas import Answer, Citation, Hit, Mode, SearchResponse
@@ -196,11 +196,8 @@ def asks(heading: str, hit: Hit) -> bool:
         return True
     if language is None or not _asks(heading, None):  # no interrogative word of any language: no detection
         return False
-    own = _language_of(hit.text)
+    own = passage_language(hit.text)
     return own is not None and own != language and _asks(heading, own)
-
-
-_language_of = lru_cache(maxsize=4096)(document_language)  # the same passages come back question after question
 
 
 @lru_cache(maxsize=4096)  # the same few headings, question after question

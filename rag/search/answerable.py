@@ -10,21 +10,23 @@ documents that do not answer (a tenant's folder, asked about another's subject) 
 passage outscores the few others it admits. A logistic rule turns them into a probability; `answerable` compares it
 with a threshold (`RAG_ANSWERABLE_THRESHOLD`, 0.5: the operating point fitted below).
 
-The coefficients were fitted by `python -m scripts.eval.answerable_fit` (docs/EVALUATION.md) on the visible sets:
-each dataset's questions against its own corpus (answerable) and against the others' corpora (unanswerable), half
-of the questions to fit, the other half to report. A question in English asked of a French corpus, or the reverse
+The coefficients were fitted by `python -m scripts.eval.answerable_fit` (docs/EVALUATION.md) on the visible sets: each
+dataset's questions against its own corpus (answerable) and against the others' corpora (unanswerable), half of the
+questions to fit, the other half to report. A question in English asked of a French corpus, or the reverse
 (`question_language`: "Which ID documents do you accept?"), has a rule of its own, fitted on such pairs (English
 translations of French sets against their corpus, tests/data/english/, for the answerable ones): all its words are
-unknown to the index whether the corpus answers it or not, and the model's cosine across two languages runs lower
-than within one. The full and across rules read the cosine, whose scale is the model's own: they hold for the
-bundled model only (`FITTED_FOR`). all-MiniLM-L6-v2, the model an English corpus gets under `RAG_MODEL=auto` and the
-fallback where the bundled one cannot run, has a rule of its own (`MINILM_RULE`, `MINILM`), fitted the same way as
-the full rule on the same pairs built with that model's vectors, and used for every question (across languages too:
-measured no worse there than the lexical rule): it flags English off-topic questions asked of an English corpus that
-the lexical rule answers (cnil_faq_dev's questions in English asked of en_stackfaq, held out: 0.93 against 0.54). With
-any other model the lexical rule decides, fitted on the bundled model's data without the dense features (measured
-there: a little weaker on French questions asked of a French corpus that does not answer them, see
-docs/EVALUATION.md), since a cosine of 0.8 means nothing certain for a model it was not fitted on.
+unknown to the index whether the corpus answers it or not, and the model's cosine across two languages runs lower than
+within one. The pair is the question's and its best passage's: asked of a passage in its own language (an English page
+of a French wiki, `rag.index.analyzer.passage_language`), the rule within one language decides. The full and across
+rules read the cosine, whose scale is the model's own: they hold for the bundled model only (`FITTED_FOR`).
+all-MiniLM-L6-v2, the model an English corpus gets under `RAG_MODEL=auto` and the fallback where the bundled one cannot
+run, has a rule of its own (`MINILM_RULE`, `MINILM`), fitted the same way as the full rule on the same pairs built with
+that model's vectors, and used for every question (across languages too: measured no worse there than the lexical rule):
+it flags English off-topic questions asked of an English corpus that the lexical rule answers (cnil_faq_dev's questions
+in English asked of en_stackfaq, held out: 0.93 against 0.54). With any other model the lexical rule decides, fitted on
+the bundled model's data without the dense features (measured there: a little weaker on French questions asked of a
+French corpus that does not answer them, see docs/EVALUATION.md), since a cosine of 0.8 means nothing certain for a
+model it was not fitted on.
 """
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ import numpy as np
 
 from rag.embedding.base import Embedder
 from rag.errors import PassageNotFound
-from rag.index.analyzer import question_language
+from rag.index.analyzer import passage_language, question_language
 from rag.index.lexical import top_rows
 from rag.index.store import EXTRA_SCAN_MAX, Extras, Index
 from rag.passage import Chunk
@@ -165,6 +165,14 @@ class Searcher:
         a list of function words reads every question as its own)."""
         language = index.lexical.analyzer.language
         return question_language(question, language, ACROSS_LANGUAGES, index.lexical.holds_word) != language
+
+    @staticmethod
+    def _reads_as_asked(index: Index, hybrid: Ranking, query: Query) -> bool:
+        """Whether the best passage of `hybrid` (the one `evidence` reads) is written in the language `query` is
+        asked in (`_across`'s reading of it; `passage_language`: None for a passage too short to tell)."""
+        language = index.lexical.analyzer.language
+        asked = question_language(query.question, language, ACROSS_LANGUAGES, index.lexical.holds_word)
+        return passage_language(index.passages[hybrid[0].row].text) == asked
 
     def swap(self, index: Index, embedder: Embedder | None = None) -> Index:
         """Serve `index` to queries that do not pin one, from the next batch on, its questions read by `embedder`
@@ -347,8 +355,10 @@ class Searcher:
         if hits:
             hits.evidence = self.evidence(index, hybrid, question_terms, terms if alone is None else alone.terms,
                                           memory, corpus, alone)
-            # the rule across languages was fitted on English and French alone (`ACROSS_LANGUAGES`)
-            fitted = across and hits.language in ACROSS_LANGUAGES
+            # the rule across languages was fitted on English and French alone (`ACROSS_LANGUAGES`), for a question
+            # and passages in two languages: of the best passage in the question's own (an English page of a French
+            # wiki), the rule within one language decides
+            fitted = across and hits.language in ACROSS_LANGUAGES and not self._reads_as_asked(index, hybrid, query)
             hits.probability = rule_for(self.model_of(index), fitted).probability(hits.evidence)
             # a question of function words alone ("de", "comment faire ?") asks about nothing a passage could hold
             hits.answerable = bool(question_terms) and hits.probability >= self.answerable_threshold

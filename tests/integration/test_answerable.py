@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 
-from rag.evaluation import has_answer, read_questions
+from rag.corpus.reader import read_corpus
+from rag.evaluation import has_answer, memory_index, read_questions
 from rag.search.answer import no_answer
-from rag.search.searcher import Query
-from tests.helpers.paths import DEVSET, ENGLISH_DEVSET
+from rag.search.answerable import ACROSS_RULE, FULL_RULE
+from rag.search.searcher import Query, Searcher
+from tests.helpers.paths import DEVSET, ENGLISH_DEVSET, TOOL_EXPORTS
 
 OFF_TOPIC = ["What is the capital of Australia?", "Quelle est la recette de la tarte tatin ?",
              "Qui a gagné la coupe du monde de football en 1998 ?", "How do I reset my router password?"]
@@ -45,6 +47,24 @@ def test_questions_in_english_asked_of_the_french_corpus(searcher):
     off_topic = searcher.search([Query(q, 3) for q in (
         "What's the capital of Canada?", "How do I bake a chocolate cake?", "Who won the 2018 football World Cup?")])
     assert not any(f.answerable for f in off_topic)
+
+
+def test_the_rule_is_the_one_of_the_question_s_language_and_its_best_passage_s(embedder, settings):
+    """Audit 49's wiki, three French spaces and an English vault, reads French. "Which port does the app listen on
+    locally?" is English, and found its English page first ("…the app listens on localhost:8080"), but was weighed
+    by the rule across languages, fitted on English questions of French passages: 0.02, not answerable (0.91 by the
+    rule of one language). An English question of the French pages keeps the rule across languages; an English
+    question the vault does not answer stays flagged."""
+    index = memory_index(read_corpus(TOOL_EXPORTS).documents, settings, embedder)
+    assert index.lexical.analyzer.language == "fr"
+    port, leave, dashboard = Searcher(index, embedder, candidates=settings.candidates).search([Query(q, 5) for q in (
+        "Which port does the app listen on locally?", "How many days of paid leave can be carried over?",
+        "Which port does the admin dashboard listen on?")])
+    assert port.asked_in == leave.asked_in == "en" and "localhost:8080" in port[0].text
+    assert port.answerable and port.probability == FULL_RULE.probability(port.evidence)
+    assert leave[0].id.startswith("confluence-rh-conges-payes")
+    assert leave.probability == ACROSS_RULE.probability(leave.evidence)
+    assert not dashboard.answerable
 
 
 def test_the_courtesies_of_a_chat_message_do_not_make_it_less_answerable(searcher):
