@@ -80,7 +80,7 @@ def memory_index(documents: list[Document], settings: Settings, embedder: Embedd
 
     `reuse` maps `stages.embed_key` of a passage to its vector, computed before (as ingest reuses them)."""
     started = time.perf_counter()
-    stages = chunk_and_embed(Corpus(documents), settings, embedder, lambda *_: reuse or {})
+    stages = chunk_and_embed(Corpus(documents), settings, embedder, lambda *_: reuse or {}, release=False)
     lexical, manifest, accents = index_parts(stages, settings, started=started)
     return Index(Path("<memory>"), {**manifest.to_json(), "build_id": "memory"}, stages.chunks,
                  DenseIndex.build(stages.vectors), lexical, headings=stages.headings,

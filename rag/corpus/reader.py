@@ -59,6 +59,7 @@ class Document:
     page_starts: list[int] | None = None  # paged formats: where each page begins in `text`
     changes: list[str] = field(default_factory=list)  # what reading left out or changed, for the ingest report
     blocks: bool = False  # each line a block of its own (HTML, Word): none runs on to the next (`Parsed.blocks`)
+    said: str | None = None  # once ingest released `text` and `sections` (`stages.cut`): the start of what it said
 
     def page(self, offset: int) -> int | None:
         """The 1-based page holding `offset` of `text`; None for a format without pages."""

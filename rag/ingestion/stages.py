@@ -11,13 +11,13 @@ import platform
 import time
 from collections import Counter
 from collections.abc import Callable, Container, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib import metadata
 from typing import Any
 
 import numpy as np
 
-from rag.corpus.chunking import Chunker, unindexable
+from rag.corpus.chunking import Chunker, unindexable, with_doc_id
 from rag.corpus.reader import Corpus, Document
 from rag.embedding.base import Embedder
 from rag.embedding.load import model_for
@@ -71,13 +71,22 @@ def corpus_language(documents: Sequence[Document]) -> str:
     votes = Counter(language for doc in sample
                     if (language := document_language(said(doc, DOCUMENT_CHARS))) is not None)
     if not votes:
-        return detect_language(said(doc, 5000) for doc in documents)
+        return detect_language(said(doc, SAID_CHARS) for doc in documents)
     return votes.most_common(1)[0][0]
+
+
+# What the language readers read of one document at most: `detect_language` its first 5,000 characters,
+# `document_language` its first `DOCUMENT_CHARS`; what `cut` keeps of a document it releases.
+SAID_CHARS = 5000
 
 
 def said(doc: Document, limit: int) -> str:
     """The start of what `doc` says as read, its headings and lines (about `limit` characters), not its source: an
-    HTML page's `<head>` is tag and attribute names and scripts, which read as English whatever the page's language."""
+    HTML page's `<head>` is tag and attribute names and scripts, which read as English whatever the page's language.
+    A document `cut` released gives the `SAID_CHARS` it kept, whatever `limit`: what the language readers read of
+    it, at most `SAID_CHARS` (the start of what the same document gives with a larger limit)."""
+    if doc.said is not None:
+        return doc.said
     parts: list[str] = []
     size = 0
     for section in doc.sections:
@@ -191,22 +200,55 @@ def assemble_vectors(chunks: list[Chunk], missing: list[int], fresh: np.ndarray,
     return vectors
 
 
-def chunk_and_embed(corpus: Corpus, settings: Settings, embedder: Embedder, prepare: Prepare, *,
-                    progress: bool = False) -> Embedded:
-    """The chunk and embed stages in this process (the local engine; `rag.ingestion.ray` runs them on Ray), with
-    `prepare` in between: once every passage is chunked, before any is embedded. A document that gives no passage
-    goes to the corpus's skipped files (`chunking.unindexable`)."""
-    chunker = chunker_for(embedder, settings.max_passage_tokens)
+def cut(corpus: Corpus, chunker: Chunker, *, release: bool = True) -> list[Chunk]:
+    """The passages of the corpus's documents, in corpus order; a document that gives none goes to the corpus's
+    skipped files (`chunking.unindexable`): it is no document of the index.
+
+    With `release`, each document is cut a section at a time, and lets go of each section once it gave passages and
+    of its text once all did, keeping the start of what it said (`said`, `SAID_CHARS`) for the corpus's language:
+    nothing after reads them (the report and the manifest read a document's source, title, url, hash and changes;
+    passages hold their own text, span and pages). A knowledge base of 20,000 records held its text, its sections
+    and its passages at once, 4.0 times its file's size before embedding and its text and sections all through
+    embedding (`scripts/bench/json_records.py --ingest`, docs/PERFORMANCE.md). The passages are those
+    `Chunker.chunk` gives the whole document, ids included (they are given over the whole document). Without it
+    (`rag eval`, which looks for answers in the documents' text), the documents are left as read."""
     chunks: list[Chunk] = []
     kept = []
     for doc in corpus.documents:
-        passages = chunker.chunk(doc)
+        passages = _released(chunker, doc) if release else chunker.chunk(doc)
         if passages:
             kept.append(doc)
             chunks.extend(passages)
-        else:  # a document that gives no passage is no document of the index
+        else:
             corpus.skipped.append(unindexable(doc))
     corpus.documents = kept
+    return chunks
+
+
+def _released(chunker: Chunker, doc: Document) -> list[Chunk]:
+    """`Chunker.chunk(doc)`, a section at a time, each section let go of once it gave passages, the text once all
+    did (a section that gave none stays: `unindexable` reads a document that gave no passage)."""
+    doc.said = said(doc, SAID_CHARS)[:SAID_CHARS]
+    pending, doc.sections = doc.sections[::-1], []
+    passages: list[Chunk] = []
+    while pending:
+        section = pending.pop()
+        made = chunker.chunk(replace(doc, sections=[section]))
+        passages.extend(made)
+        if not made:
+            doc.sections.append(section)
+    if not passages:
+        return []
+    doc.text, doc.sections = "", []
+    return with_doc_id(passages, doc.doc_id)  # the ids `chunk` gives over the whole document (its k-th copies)
+
+
+def chunk_and_embed(corpus: Corpus, settings: Settings, embedder: Embedder, prepare: Prepare, *,
+                    progress: bool = False, release: bool = True) -> Embedded:
+    """The chunk and embed stages in this process (the local engine; `rag.ingestion.ray` runs them on Ray), with
+    `prepare` in between: once every passage is chunked, before any is embedded. The documents are `cut`, and
+    with `release` let go of their text and sections once cut."""
+    chunks = cut(corpus, chunker_for(embedder, settings.max_passage_tokens), release=release)
     size = settings.passage_window_tokens
     return embed_chunks(corpus, chunks, embedder.describe(), prepare,
                         lambda texts: embedder.embed_passages(texts, progress=progress),
@@ -276,5 +318,6 @@ def index_parts(stages: Embedded, settings: Settings, *, started: float, fingerp
     return lexical, manifest, table
 
 
-__all__ = ["Embedded", "Prepare", "assemble_vectors", "chunk_and_embed", "chunker_for", "corpus_model", "embed_chunks",
-           "embed_key", "embed_missing", "index_parts", "passage_limit", "passage_windows", "section_numbers"]
+__all__ = ["SAID_CHARS", "Embedded", "Prepare", "assemble_vectors", "chunk_and_embed", "chunker_for", "corpus_model",
+           "cut", "embed_chunks", "embed_key", "embed_missing", "index_parts", "passage_limit", "passage_windows",
+           "section_numbers"]

@@ -1,7 +1,7 @@
 """How long reading a JSON Lines knowledge base takes, and how much memory, as it grows: is it linear?
 
     nice .venv/bin/python -m scripts.bench.json_records [--records 200000] [--rounds 3] [--no-gc] [--ingest]
-        [--by-line N]
+        [--by-line N] [--keep-documents] [--markdown]
 
 Writes, in memory, JSON Lines files of a quarter, half and all of `--records` records shaped as a passage collection
 (`{"id", "title", "text", "updated_at", "draft"}`: a title of 8 words, a text of two paragraphs of 30 words,
@@ -14,8 +14,13 @@ time (its full collections walk every object the read made so far) from the read
 
 `--ingest` then measures what an ingest holds of the largest file before it embeds anything: the file written to a
 folder, read as `rag ingest` reads it (`rag.corpus.reader.read_document`: its bytes, its text, its sections), then cut
-into passages with the bundled model's tokenizer (`rag.ingestion.stages.chunker_for`): the peak of memory Python
-allocated during each step (tracemalloc; the model loaded before), and the larger of the two against the file's size.
+into passages as `rag ingest` cuts them (`rag.ingestion.stages.cut`, with the bundled model's tokenizer): the peak of
+memory Python allocated during each step (tracemalloc; the model loaded before), the larger of the two against the
+file's size, and what is still held once cut, all through embedding (the passages, and what is kept of the document).
+`--keep-documents` cuts keeping the document whole (`cut(..., release=False)`, as `rag eval` does and every ingest
+did before stop 50): what releasing each section once cut saves. `--markdown` writes each record as a Markdown file
+of its own instead (`# title`, then its text), read as `rag ingest` reads a folder (`rag.corpus.reader.read_corpus`),
+against the size of its files.
 `--by-line N` prints the N lines of code whose allocations the largest file's parse still holds once it has returned
 (a tracemalloc snapshot by line): what its sections are made of.
 """
@@ -34,8 +39,8 @@ from pathlib import Path
 
 from rag import Settings, load_embedder
 from rag.corpus.formats.json import parse_jsonl
-from rag.corpus.reader import read_document
-from rag.ingestion.stages import chunker_for
+from rag.corpus.reader import Corpus, read_corpus, read_document
+from rag.ingestion.stages import chunker_for, cut
 
 WORDS = ("demande", "compte", "données", "personnelles", "droit", "accès", "courrier", "organisme", "délai", "réponse",
          "effacement", "rectification", "plainte", "formulaire", "justificatif", "identité", "mois", "employeur")
@@ -65,6 +70,10 @@ def main() -> int:
                         help="then the N lines of code holding the most of the largest file's parse")
     parser.add_argument("--ingest", action="store_true",
                         help="then what an ingest holds of the largest file before embedding (loads the model)")
+    parser.add_argument("--keep-documents", action="store_true",
+                        help="with --ingest, cut keeping the document's text and sections (as `rag eval` does)")
+    parser.add_argument("--markdown", action="store_true",
+                        help="with --ingest, the records as a folder of Markdown files, one a record")
     args = parser.parse_args()
     if args.no_gc:
         gc.disable()
@@ -91,7 +100,7 @@ def main() -> int:
     if args.by_line:
         by_line(text, args.by_line)
     if args.ingest:
-        before_embedding(text, args.records)
+        before_embedding(text, args.records, release=not args.keep_documents, markdown=args.markdown)
     return 0
 
 
@@ -108,23 +117,31 @@ def by_line(text: str, count: int) -> None:
         print(f"  {stat.size / 1e6:6.2f} MB {stat.count:9,} objects  {name}:{where.lineno}")
 
 
-def before_embedding(text: str, count: int) -> None:
-    """Print the peaks of memory of reading `text` as a corpus file and of cutting it into passages."""
+def before_embedding(text: str, count: int, *, release: bool = True, markdown: bool = False) -> None:
+    """Print the peaks of memory of reading `text` as a corpus file (`markdown`: as a folder of a Markdown file a
+    record) and of cutting it into passages."""
     chunker = chunker_for(load_embedder(Settings()), None)
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "kb.jsonl"
-        path.write_text(text, encoding="utf-8")
-        size = path.stat().st_size
+        if markdown:
+            for n, line in enumerate(text.splitlines()):
+                record = json.loads(line)
+                (Path(folder) / f"{n}.md").write_text(f"# {record['title']}\n\n{record['text']}\n", encoding="utf-8")
+        else:
+            path.write_text(text, encoding="utf-8")
+        size = sum(file.stat().st_size for file in Path(folder).iterdir())
         tracemalloc.start()
-        document = read_document(Path(folder), path, max_bytes=size)
+        corpus = read_corpus(Path(folder)) if markdown else Corpus([read_document(Path(folder), path, max_bytes=size)])
         read = tracemalloc.get_traced_memory()[1]
         tracemalloc.reset_peak()
-        passages = chunker.chunk(document)
-        chunked = tracemalloc.get_traced_memory()[1]
+        passages = cut(corpus, chunker, release=release)
+        held, chunked = tracemalloc.get_traced_memory()
         tracemalloc.stop()
-    print(f"\nbefore embedding, {count:,} records, a file of {size / 1e6:.1f} MB: read, peak {read / 1e6:.0f} MB; "
+    files = "Markdown files" if markdown else "a file"
+    print(f"\nbefore embedding, {count:,} records, {files} of {size / 1e6:.1f} MB: read, peak {read / 1e6:.0f} MB; "
           f"cut into {len(passages):,} passages, peak {chunked / 1e6:.0f} MB; the larger "
-          f"{max(read, chunked) / count:,.0f} bytes a record, {max(read, chunked) / size:.1f} times the file")
+          f"{max(read, chunked) / count:,.0f} bytes a record, {max(read, chunked) / size:.1f} times the bytes; held "
+          f"once cut {held / 1e6:.0f} MB, {held / size:.1f} times the bytes")
 
 
 if __name__ == "__main__":
