@@ -230,16 +230,21 @@ def _released(chunker: Chunker, doc: Document) -> list[Chunk]:
     did (a section that gave none stays: `unindexable` reads a document that gave no passage)."""
     doc.said = said(doc, SAID_CHARS)[:SAID_CHARS]
     pending, doc.sections = doc.sections[::-1], []
+    alone = replace(doc, sections=[])  # the document with one section at a time
     passages: list[Chunk] = []
     while pending:
         section = pending.pop()
-        made = chunker.chunk(replace(doc, sections=[section]))
+        alone.sections = [section]
+        made = chunker.chunk(alone)
         passages.extend(made)
         if not made:
             doc.sections.append(section)
     if not passages:
         return []
     doc.text, doc.sections = "", []
+    # a passage met in two sections has the same id in each: distinct ids are the ones the whole document gives
+    if len({chunk.id for chunk in passages}) == len(passages):
+        return passages
     return with_doc_id(passages, doc.doc_id)  # the ids `chunk` gives over the whole document (its k-th copies)
 
 
