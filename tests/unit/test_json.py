@@ -285,6 +285,9 @@ def test_a_title_that_is_a_number_titles_its_record_cited_at_its_digits(tmp_path
     # a number is still no title beside a title of text, nor text under another key (an id, a count)
     assert _lines(parse_jsonl('{"title": "Retours", "name": 3, "votes": 12, "text": "Sous 30 jours."}\n')) == [
         ("Retours", ["Sous 30 jours."])]
+    # a record of numbers alone (a metrics file left in the corpus) gives no passage of a bare number: refused
+    with pytest.raises(ValueError, match="no records with a title or a text"):
+        parse_json('[{"name": 1, "value": 3.2}, {"name": 2, "value": 4}]')
 
 
 def test_json_lines_ending_in_a_carriage_return_alone_are_lines_as_universal_newlines_read_them():
@@ -292,6 +295,9 @@ def test_json_lines_ending_in_a_carriage_return_alone_are_lines_as_universal_new
     expected = [("Retours", ["Texte."]), ("Livraison", ["Texte."]), ("Paiement", ["Texte."])]
     for end in ("\n", "\r\n", "\r"):
         assert _lines(parse_jsonl(end.join(records) + end)) == expected, repr(end)
+    # in a file of \n lines a \r alone is white space inside its record, as JSON reads it, not the record's end
+    inside = '{"title": "Retours",\r "text": "Texte."}'
+    assert _lines(parse_jsonl("\n".join([inside, *records[1:]]) + "\n")) == expected
     parsed = parse_jsonl("\r".join([*records, "{cut", json.dumps({"title": "Brouillon", "draft": True})]))
     assert parsed.changes == ["1 line left out, not a JSON record: line 4: not valid JSON (Expecting property name "
                               "enclosed in double quotes, column 2)",

@@ -58,6 +58,7 @@ _STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)  # a JSON string to
 # the end, and the search from each quote after (each `\\"`) would again, quadratic (an 80 kB tail took 50 s)
 _STRING_OR_TAIL = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*(?:"|\\?\Z)', re.DOTALL)
 _NESTING = re.compile(r"[\[\]{}]")
+_NEWLINE = re.compile(r"\r?\n")  # a line's end in a file of \n lines (a \r alone there is white space)
 # a key's number: its colon, then the number as JSON writes it (an int or a float to the decoder; a bool is neither)
 _NUMBERS = (int, float)
 _NUMBER_AFTER_KEY = re.compile(r"\s*:\s*(-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?)")
@@ -125,11 +126,12 @@ def parse_jsonl(text: str) -> Parsed:
 
 
 def _lines(text: str) -> Iterator[tuple[int, int, int]]:
-    """Each line's number and span (its line break left out): lines break at `\\n`, `\\r\\n` or a `\\r` alone (an
-    old Mac's, a tool's), as Python's universal newlines read them; a line break of another kind (`\\u2028`) is
-    none, as JSON strings never hold a line break raw."""
+    """Each line's number and span (its line break left out): lines break at `\\n` or `\\r\\n`, or, in a file
+    without any `\\n` (an old Mac's, a tool's), at a `\\r` alone, as Python's universal newlines read it; a `\\r`
+    alone in a file of `\\n` lines is white space inside its record, as JSON reads it. A line break of another kind
+    (`\\u2028`) is none, as JSON strings never hold a line break raw."""
     start = number = 0
-    for number, end in enumerate(LINE_BREAK.finditer(text), 1):
+    for number, end in enumerate((_NEWLINE if "\n" in text else LINE_BREAK).finditer(text), 1):
         yield number, start, end.start()
         start = end.end()
     if start < len(text):

@@ -217,7 +217,7 @@ def _section(record: JsonObject, text: str, nested: dict[str, None]) -> Section 
     """A record as a section, headed by its title, under its categories, its text and other values its lines."""
     names = _names(record)
     title, body = _layout(names)[:2]
-    if title is None and (numbered := _numbered(record, names)) is not None:
+    if title is None and body is not None and (numbered := _numbered(record, names)) is not None:
         record, names = numbered, _names(numbered)
         title, body = _layout(names)[:2]
     if title is None and body is None:
@@ -254,8 +254,9 @@ def _section(record: JsonObject, text: str, nested: dict[str, None]) -> Section 
 
 
 def _numbered(record: JsonObject, names: tuple[str, ...]) -> JsonObject | None:
-    """`record` with its title a number (`{"title": 404}`) read as its digits (a string "404", cited at them), when
-    it has no title of text; None when it has none of either."""
+    """`record` with its title a number (`{"title": 404, "text": ...}`) read as its digits (a string "404", cited at
+    them), when it has no title of text; None when it has none of either. Only a record with a text is given one: a
+    record of numbers alone (a metrics file's) stays without text, as before."""
     numbers = tuple(key if isinstance(value, Numeral) else "" for key, value in record)
     if (at := best_column(numbers, TITLE, best_column(names, TEXT))) is None:
         return None
