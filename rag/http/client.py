@@ -67,7 +67,24 @@ def search(url: str, body: dict[str, Any], *, api_key: str | None = None,
     try:
         return SearchResponse.model_validate_json(payload)
     except ValueError as exc:
+        if lacking := _older(payload):
+            raise ConfigError(f"the server at {base} runs an older rag than this client: its response lacks "
+                              f"{', '.join(lacking)}; upgrade the server, or leave out --url (RAG_URL) to search the "
+                              "local index") from None
         raise ConfigError(f"the server at {base} did not answer as a rag server does: {str(exc)[:200]}") from None
+
+
+def _older(payload: bytes) -> list[str]:
+    """The fields this client requires that a rag server's response lacks (a server older than the client: the
+    question's and the documents' languages came later than the rest), or none when `payload` is not a rag server's
+    response at all or lacks nothing."""
+    try:
+        body = json.loads(payload)
+    except ValueError:
+        return []
+    if not isinstance(body, dict) or not {"question", "passages", "answerable"} <= body.keys():
+        return []
+    return [name for name, field in SearchResponse.model_fields.items() if field.is_required() and name not in body]
 
 
 __all__ = ["search"]
