@@ -96,9 +96,9 @@ TokenCounter = Callable[[Sequence[str]], list[int]]
 # and its rule were text; a table's header row over a rule ("Désignation      Montant") no heading.
 # 31: a text file's underlined line indented as code (a configuration sample) no heading. 32: a PDF's table as rows
 # of cells; a docs site's Markdown as the site shows it (`formats.markdown_sites`); a long code block cut between its
-# top-level blocks (`_runs_on`). 33: tools' exports as the tool shows them (Notion, Confluence, Google Docs, Obsidian);
-# Markdown's rules, quote markers, lone links, images no markup. 34: Notion's rows as pages; JSON number titles, \r.
-LAYOUT = 34
+# top-level blocks (`_runs_on`). 33: tools' exports as the tool shows them (Notion, Confluence, Docs, Obsidian); rules,
+# quotes, links, images no markup. 34: Notion rows as pages; JSON number titles, \r. 35: `rag.corpus.short_documents`.
+LAYOUT = 35
 TITLE_CHARS = 60  # a line shorter than this without a full stop names what follows it (`_runs_on`)
 _FULL_STOPS = (".", "!", "…", ";")
 PROBE_CHARS_PER_TOKEN = 16  # an ASCII word of this many characters per passage token is counted by its prefixes

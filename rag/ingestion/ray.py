@@ -46,6 +46,7 @@ import rag.errors as errors
 from rag.corpus.chunking import unindexable, with_doc_id
 from rag.corpus.files import corpus_files, refusals, shown_name
 from rag.corpus.reader import Corpus, Document, Skipped, read_file, read_metadata, unique_ids, unmatched
+from rag.corpus.short_documents import join_title_lines
 from rag.corpus.urls import entry
 from rag.embedding.load import ModelSpec
 from rag.embedding.names import AUTO_MODEL
@@ -103,6 +104,8 @@ class ChunkStage:
         self.description = json.dumps(embedder.describe())
 
     def _chunked(self, outcome: Document | Skipped) -> tuple[Document | Skipped, list[Chunk], list[list[Span]]]:
+        if isinstance(outcome, Document):
+            join_title_lines(outcome, self.chunker)
         chunks = self.chunker.chunk(outcome) if isinstance(outcome, Document) else []
         if isinstance(outcome, Document) and not chunks:  # no document of the index, as with the local engine
             outcome = unindexable(outcome)

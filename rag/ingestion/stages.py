@@ -19,6 +19,7 @@ import numpy as np
 
 from rag.corpus.chunking import Chunker, unindexable, with_doc_id
 from rag.corpus.reader import Corpus, Document
+from rag.corpus.short_documents import join_title_lines
 from rag.embedding.base import Embedder
 from rag.embedding.load import model_for
 from rag.embedding.names import AUTO_MODEL
@@ -215,6 +216,7 @@ def cut(corpus: Corpus, chunker: Chunker, *, release: bool = True) -> list[Chunk
     chunks: list[Chunk] = []
     kept = []
     for doc in corpus.documents:
+        join_title_lines(doc, chunker)
         passages = _released(chunker, doc) if release else chunker.chunk(doc)
         if passages:
             kept.append(doc)

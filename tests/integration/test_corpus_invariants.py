@@ -143,3 +143,25 @@ def test_the_api_describes_the_cited_span_as_the_help_centre_s_passages_have_it(
         described = model.model_fields["start"].description or ""
         assert "source_text[start:end]" in described and "heading line" in described, model
         assert "first character" not in described
+
+
+def test_an_ingests_short_text_file_is_cut_at_no_title_line_and_a_long_one_is(tmp_path, embedder):
+    """What `rag ingest` cuts (`stages.cut`, the real tokenizer, the default passage size): a short answer whose
+    lists are named by title lines is one section; the same lines in a file of several passages head theirs."""
+    from rag.ingestion.stages import cut
+    from rag.settings import Settings
+
+    lists = ("Il existe des listes d'opposition sur lesquelles vous pouvez vous inscrire gratuitement :\n\n"
+             "La liste Robinson\n\nElle recense les personnes qui ne souhaitent pas recevoir de courriers "
+             "publicitaires par voie postale.\n\nLa liste rouge\n\nVos coordonnées ne sont pas dans l'annuaire et "
+             "ne sont pas communiquées pour des démarches publicitaires.\n")
+    (tmp_path / "court.txt").write_text(lists, encoding="utf-8")
+    filler = "\n\n".join(f"Le paragraphe {n} de ce guide détaille une étape de la démarche, ses délais, ses pièces "
+                         f"et les recours possibles en cas de refus de la demande numéro {n}." for n in range(30))
+    (tmp_path / "long.txt").write_text(f"{lists}\n{filler}\n", encoding="utf-8")
+    corpus = read_corpus(tmp_path)
+    chunks = cut(corpus, chunker_for(embedder, Settings().max_passage_tokens))
+    short = [c for c in chunks if c.source == "court.txt"]
+    assert [c.section for c in short] == [None]
+    assert short[0].text.split("\n") == [line for line in lists.splitlines() if line]
+    assert {"La liste Robinson", "La liste rouge"} <= {c.section for c in chunks if c.source == "long.txt"}

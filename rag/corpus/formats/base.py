@@ -42,13 +42,15 @@ class Section:
     """Lines under one heading (or under none, `heading=None`); `parents` are the headings it stands under,
     outermost first (a `###` under a `##`), which the reader puts in front of it (`heading_path`). `url`: the
     address of the section's own page, where a file holds several (a JSON record's `html_url`), cited instead of
-    the document's."""
+    the document's. `shaped`: the heading's line, where its shape alone made it one (a plain-text title line,
+    `formats.text.looks_like_title`), which a short document reads as text (`rag.corpus.short_documents`)."""
 
     heading: str | None
     lines: list[Line] = field(default_factory=list)
     heading_start: int | None = None
     parents: tuple[str, ...] = ()
     url: str | None = None
+    shaped: Line | None = None
 
 
 class Outline:

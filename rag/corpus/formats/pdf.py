@@ -378,7 +378,7 @@ def _titled(lines: list[Line], running: set[str]) -> list[Section]:
             (i + 1 < len(lines) and _goes_on(lines[i + 1].text))
         if not inside and not line.item and line.text.strip() not in running and \
                 edge(line.text.strip()) not in running and looks_like_title(line, _paragraph(lines, i + 1)):
-            sections.append(Section(line.text, heading_start=line.start))
+            sections.append(Section(line.text, heading_start=line.start, shaped=line))
         else:
             sections[-1].lines.append(line)
     return [section for section in sections if section.lines]

@@ -233,8 +233,10 @@ def _read(lines: list[Line], outline_numbers: set[str], legal: Articles, text: s
             continue
         following = lines[i + 1] if i + 1 < len(lines) else None
         previous = lines[i - 1] if i else None
-        if (line.text.endswith("?") and len(line.text) <= 150) or looks_like_title(line, following, previous, text):
+        asks = line.text.endswith("?") and len(line.text) <= 150
+        if asks or looks_like_title(line, following, previous, text):
             open_section(line, i)
+            sections[-1].shaped = None if asks else line  # a title line: a heading by its shape alone
             continue
         sections[-1].lines.append(line)
     if pending is not None:

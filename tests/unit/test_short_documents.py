@@ -1,0 +1,81 @@
+"""A document of at most two passages is cut at none of the title lines its shape alone made headings: their
+parts are one answer's (`rag.corpus.short_documents`); a longer one, and any other kind of heading, keep theirs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rag.corpus.chunking import Chunker
+from rag.corpus.reader import read_document
+from rag.corpus.short_documents import join_title_lines
+
+# an FAQ entry's answer as a text file, its lists named by title lines (cnil_faq_dev's entry 111 has this shape)
+LISTS = """Règle de base : lors d'un achat, ne communiquez que les informations indispensables à la commande.
+
+Il existe également des listes d'opposition sur lesquelles vous pouvez vous inscrire gratuitement :
+
+La liste Robinson
+
+Gérée par une association de professionnels, elle recense ceux qui ne veulent plus de courriers publicitaires.
+
+La liste rouge
+
+Vos coordonnées ne sont pas dans l'annuaire et ne sont pas communiquées pour des démarches publicitaires.
+"""
+
+
+def _words(texts) -> list[int]:
+    return [len(text.split()) for text in texts]
+
+
+def _read(tmp_path: Path, name: str, text: str):
+    (tmp_path / name).write_text(text, encoding="utf-8")
+    return read_document(tmp_path, tmp_path / name)
+
+
+def test_a_short_files_title_lines_are_text_of_the_section_before_them(tmp_path):
+    doc = _read(tmp_path, "publicite.txt", LISTS)
+    assert [s.heading for s in doc.sections] == [None, "La liste Robinson", "La liste rouge"]  # as parsed
+    chunker = Chunker(_words, max_tokens=60)  # the file and its title are 69 words: two passages at most
+    join_title_lines(doc, chunker)
+    assert [s.heading for s in doc.sections] == [None]
+    assert [line.text for line in doc.sections[0].lines] == [line for line in LISTS.splitlines() if line]
+    chunks = chunker.chunk(doc)
+    assert {chunk.section for chunk in chunks} == {None}
+    # every line is cited where it stands, the title lines too
+    assert all(LISTS[c.start:c.end].startswith(c.text.split("\n")[0]) for c in chunks)
+    assert "La liste Robinson\nGérée par" in "\n".join(chunk.text for chunk in chunks)
+
+
+def test_a_longer_file_keeps_its_title_lines_as_headings(tmp_path):
+    doc = _read(tmp_path, "publicite.txt", LISTS)
+    join_title_lines(doc, Chunker(_words, max_tokens=30))  # 69 words: more than two passages of 30
+    assert [s.heading for s in doc.sections] == [None, "La liste Robinson", "La liste rouge"]
+
+
+def test_a_question_stays_a_heading_and_a_title_line_under_it_joins_its_answer(tmp_path):
+    text = ("Vous avez perdu le formulaire que vous nous aviez adressé ?\n\n"
+            "Vous pouvez en obtenir un duplicata en nous écrivant, avec le numéro de votre dossier.\n\n"
+            "Adressez une demande en ligne\n\n"
+            "A savoir : un duplicata du récépissé seulement vous sera adressé pour une déclaration simplifiée.\n")
+    doc = _read(tmp_path, "duplicata.txt", text)
+    question = "Vous avez perdu le formulaire que vous nous aviez adressé ?"
+    assert [s.heading for s in doc.sections] == [question, "Adressez une demande en ligne"]
+    join_title_lines(doc, Chunker(_words, max_tokens=60))
+    assert [s.heading for s in doc.sections] == [question]
+    assert [line.text for line in doc.sections[0].lines][1:] == [
+        "Adressez une demande en ligne",
+        "A savoir : un duplicata du récépissé seulement vous sera adressé pour une déclaration simplifiée."]
+
+
+def test_markdown_headings_and_a_files_title_line_are_kept(tmp_path):
+    markdown = _read(tmp_path, "horaires.md", "## Horaires\n\nDu lundi au vendredi de 9 h à 18 h, le samedi de 10 h "
+                                              "à 16 h.\n\n## Adresse\n\n12 rue des Lilas, à Lyon, près de la gare.\n")
+    join_title_lines(markdown, Chunker(_words, max_tokens=60))
+    assert [s.heading for s in markdown.sections] == ["Horaires", "Adresse"]
+    alone = _read(tmp_path, "inscription.txt", "Inscription à la médiathèque\n\nL'inscription est gratuite pour les "
+                                                "habitants de la commune, sur présentation d'un justificatif.\n")
+    before = [(s.heading, s.lines) for s in alone.sections]
+    join_title_lines(alone, Chunker(_words, max_tokens=60))
+    assert [(s.heading, s.lines) for s in alone.sections] == before
+    assert alone.title == "Inscription à la médiathèque"
