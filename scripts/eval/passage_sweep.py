@@ -14,8 +14,8 @@ Variants (docs/EVALUATION.md, "Answers on long help pages"):
   fused at the dense weight of a question across languages (`rag.search.fusion.ACROSS_QUESTION_WEIGHT`), as one
   asked of a French corpus is; the `answerable` rule read as before.
 
-Sets: those of `audit_sweep`, audit 42's and 43's pages and the Spanish and German pages, with their off-topic
-questions.
+Sets: those of `audit_sweep`, audit 42's and 43's pages and the Spanish, German, Italian, Portuguese and Dutch pages,
+with their off-topic questions.
 """
 
 from __future__ import annotations
@@ -38,14 +38,15 @@ CURRENT: dict[str, Any] = {}  # the set about to run: its index, each row's term
 
 
 def all_targets(datasets: Path) -> dict[str, tuple[Path, Path]]:
-    """`audit_sweep`'s sets, audit 42's and 43's pages and the Spanish and German pages, with their off-topic
-    questions: name -> (questions file or dataset folder, corpus folder)."""
+    """`audit_sweep`'s sets, audit 42's and 43's pages and the pages of `tests/data/languages` (Spanish, German,
+    Italian, Portuguese, Dutch), with their off-topic questions: name -> (questions file or dataset folder, corpus
+    folder)."""
     out = targets(datasets)
     for audit in ("audit42", "audit43"):
         pages = DATA / audit / "pages"
         out[f"{audit}_help"] = (DATA / audit / "help_questions.jsonl", pages)
         out[f"{audit}_off"] = (DATA / audit / "off_topic.jsonl", pages)
-    for lang in ("es", "de"):
+    for lang in ("es", "de", "it", "pt", "nl"):
         folder = DATA / "languages" / lang
         out[f"{lang}_help"] = (folder / "questions.jsonl", folder / "pages")
         out[f"{lang}_off"] = (folder / "off_topic.jsonl", folder / "pages")
