@@ -9,18 +9,20 @@ Corpora: the seed corpus (`corpus/`), cnil_faq_dev's 503 entries written as one 
 `tests/data/audit42/pages`, `audit42_pages`: a CGV in plain text, a Word guide, a town hall's HTML page, a Markdown
 claims guide; `tests/data/audit43/pages`, `audit43_pages`: three PDF guides, two without an outline), two long price
 tables (`tests/data/tables/pages`, `tables_pages`: a bank's fees in Markdown, a town's prices in HTML, each cut over
-several passages) and the help pages of `tests/data/languages` in Spanish, German, Italian, Portuguese and Dutch
-(`es_pages`, `de_pages`, `it_pages`, `pt_pages`, `nl_pages`). Sets: the
+several passages), audit 49's team wiki (`tests/data/audit49/spaces`, `audit49_spaces`: three French spaces
+exported from Notion, Confluence and Google Docs beside an English Obsidian vault) and the help pages of
+`tests/data/languages` in Spanish, German, Italian, Portuguese and Dutch (`es_pages`, `de_pages`, `it_pages`,
+`pt_pages`, `nl_pages`). Sets: the
 visible ones (dev set, chat messages, cnil_faq_dev, the help centre, their off-topic questions) beside the audits' new
 ones (`tests/data/audit37/`, `tests/data/audit42/`, `tests/data/audit43/`, `tests/data/tables/`,
-`tests/data/languages/`).
+`tests/data/audit49/`, `tests/data/languages/`).
 
 Per set: `R@1`, `R@5` (a gold document among the first / first five passages' documents, when the set names
 documents), `ans@1`, `ans@5` (a gold answer inside the first / one of the first five passages), `snippet` (inside
 `answer.text` as served: the no-answer sentence when not answerable), `snippet_any` (inside the answer's span,
 whatever `answerable` says, as `rag eval` counts it) and `answerable` (the share said answerable). Each question's
-result is kept in the output with the first passage's document and section, for reading the failures; per corpus
-the model and language its ingest read.
+result is kept in the output with the language it was read in (`question_language`) and the first passage's
+document and section, for reading the failures; per corpus the model and language its ingest read.
 """
 
 from __future__ import annotations
@@ -46,6 +48,7 @@ DATASETS = ROOT.parent / "shared" / "datasets"
 AUDIT = ROOT / "tests" / "data" / "audit37"
 AUDIT42 = ROOT / "tests" / "data" / "audit42"
 AUDIT43 = ROOT / "tests" / "data" / "audit43"
+AUDIT49 = ROOT / "tests" / "data" / "audit49"
 LANGUAGES = ROOT / "tests" / "data" / "languages"
 TABLES = ROOT / "tests" / "data" / "tables"
 RAG = str(Path(sys.executable).parent / "rag")
@@ -91,6 +94,8 @@ def corpora(tmp: Path) -> dict[str, tuple[Path, list[tuple[str, Path, bool]]]]:
         "audit43_pages": (AUDIT43 / "pages", [("audit43_help", AUDIT43 / "help_questions.jsonl", True),
                                               ("audit43_off_topic", AUDIT43 / "off_topic.jsonl", False)]),
         "tables_pages": (TABLES / "pages", [("tables", TABLES / "questions.jsonl", True)]),
+        "audit49_spaces": (AUDIT49 / "spaces", [("audit49", AUDIT49 / "questions.jsonl", True),
+                                                ("audit49_off_topic", AUDIT49 / "off_topic.jsonl", False)]),
         **{f"{lang}_pages": (LANGUAGES / lang / "pages", [(f"{lang}_help", LANGUAGES / lang / "questions.jsonl", True),
                                                           (f"{lang}_off_topic", LANGUAGES / lang / "off_topic.jsonl",
                                                            False)])
@@ -162,7 +167,7 @@ def score(rows: list[dict[str, Any]], responses: list[dict[str, Any]]) -> tuple[
         answers = [norm(a) for a in row.get("answers") or ()]
         top = [f"{p['citation']['doc_id']} | {p['citation']['section']}" for p in passages[:3]]
         item: dict[str, Any] = {"id": row["id"], "question": row["question"], "answerable": res["answerable"],
-                                "top": top}
+                                "language": res["question_language"], "top": top}
         totals["answerable"] += res["answerable"]
         if gold:
             graded += 1
@@ -199,8 +204,8 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("-o", "--output", type=Path)
     ap.add_argument("--only", help="corpora to run, comma-separated (seed, cnil, help_centre, audit_pages, "
-                                   "audit42_pages, audit43_pages, tables_pages, es_pages, de_pages, it_pages, "
-                                   "pt_pages, nl_pages)")
+                                   "audit42_pages, audit43_pages, tables_pages, audit49_spaces, es_pages, de_pages, "
+                                   "it_pages, pt_pages, nl_pages)")
     ap.add_argument("--port", type=int, help="the port `rag serve` listens on (default: a free one)")
     args = ap.parse_args()
     env = {**os.environ, "HF_HUB_OFFLINE": "1"}
