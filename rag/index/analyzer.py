@@ -277,13 +277,14 @@ def _identified() -> frozenset[str]:
 
 
 def question_language(question: str, corpus_language: str, languages: Iterable[str] = _LISTED,
-                      known: Callable[[str], bool] | None = None) -> str:
+                      known: Callable[[str, str], bool] | None = None) -> str:
     """The language a question is written in, if one of `languages` other than the corpus's: the one with the most
     function words (stopwords and question words, of two letters or more) of its own in the question, which the
-    corpus language does not share and the corpus does not hold (`known`: "the" is the folded "thé" of a French tea
-    shop's pages), more than the corpus language's own against it. "Is payment data encrypted?" asked of a French
-    corpus is English; "carte sejour acceptee ?" (no function word) is the corpus's, as is any question asked of a
-    corpus in a language without a list of function words.
+    corpus language does not share and the corpus does not hold as its own (`known(word, language)`: "the" is the
+    folded "thé" of a French tea shop's pages; an English page's "the" is English, `rag.index.held`), more than the
+    corpus language's own against it. "Is payment data encrypted?" asked of a French corpus is English; "carte
+    sejour acceptee ?" (no function word) is the corpus's, as is any question asked of a corpus in a language
+    without a list of function words.
     """
     ours = _function_words(corpus_language)
     if not ours:
@@ -296,7 +297,7 @@ def question_language(question: str, corpus_language: str, languages: Iterable[s
         theirs_only, ours_only = apart
         if theirs_only.isdisjoint(words):  # most languages, for most questions: none of their words
             continue
-        own = sum(w in theirs_only and not (known and known(w)) for w in words)
+        own = sum(w in theirs_only and not (known and known(w, language)) for w in words)
         if own > lead:  # else it cannot lead, whatever counts against it: one pass over the words, not two
             against = sum(w in ours_only for w in words)
             if own - against > lead:

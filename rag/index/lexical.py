@@ -100,6 +100,13 @@ class _Bm25:
         i = self.vocab[term]
         return int(self._indptr[i + 1] - self._indptr[i])
 
+    def documents_holding(self, term: str) -> np.ndarray:
+        """The documents (rows of this index) that hold `term`, in order; none for a term without postings."""
+        if not self.holds(term):
+            return np.zeros(0, dtype=np.int64)
+        i = self.vocab[term]
+        return np.sort(np.asarray(self._indices[self._indptr.item(i):self._indptr.item(i + 1)], dtype=np.int64))
+
 
 class LexicalIndex:
     """BM25 scores of passages for a question, terms produced by an `Analyzer`."""
@@ -251,6 +258,17 @@ class LexicalIndex:
         """Whether the index holds `word` (as its analyzer reads it: a stopword it does not)."""
         terms = self.analyzer.terms(word)
         return len(terms) == 1 and self._sections.holds(terms[0])
+
+    def rows_with_word(self, word: str) -> np.ndarray:
+        """The passage rows that hold `word` (as `holds_word` reads it: none for a stopword), in row order: those
+        whose own text or heading path holds it, or, in an index saved before layout 2, those of the sections that
+        do."""
+        terms = self.analyzer.terms(word)
+        if len(terms) != 1:
+            return np.zeros(0, dtype=np.int64)
+        if self._passages is not None:
+            return self._passages.documents_holding(terms[0])
+        return np.flatnonzero(np.isin(self._unit_of_row, self._sections.documents_holding(terms[0])))
 
     def term_weights(self, question: str) -> dict[str, float]:
         """The question's indexed terms (misspellings mapped as in `term_ids`) and their BM25 idf."""

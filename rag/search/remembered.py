@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from rag.corpus.formats.base import names_page
+from rag.index.held import HeldWords
 from rag.index.store import Index
 from rag.index.windows import numbered_as_now
 from rag.passage import Chunk, sentence_spans
@@ -45,7 +46,7 @@ class Remembered:
     those seen lately, as the same passages come back question after question. Replaced with the index, so that a
     reload frees the old build's passages."""
 
-    __slots__ = ("citation", "highlight", "index", "numbered", "sentences", "terms")
+    __slots__ = ("citation", "held", "highlight", "index", "numbered", "sentences", "terms")
 
     def __init__(self, index: Index) -> None:
         self.index = index
@@ -54,6 +55,7 @@ class Remembered:
         self.terms = lru_cache(maxsize=CITATIONS_CACHED)(_terms_of(index.lexical.analyzer))  # of headings
         self.sentences = lru_cache(maxsize=CITATIONS_CACHED)(sentence_spans)  # as its windows count them
         self.numbered = numbered_as_now(index.manifest)  # ... if cut by the same rule
+        self.held = HeldWords(index.lexical, index.passages)  # which language a question's function words are
 
     def near(self, row: int, vector: np.ndarray | None) -> tuple[tuple[int, int], tuple[int, int]] | None:
         """(start, end) in passage `row`'s text of its sentence window closest to the question's `vector`, where

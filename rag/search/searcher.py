@@ -159,19 +159,20 @@ class Searcher:
         return weight
 
     @staticmethod
-    def _across(index: Index, question: str) -> bool:
+    def _across(index: Index, question: str, memory: Remembered) -> bool:
         """Whether `question` is in English or French asked of a corpus in another language: English of a French
-        corpus or the reverse, either of a Spanish or German one (`question_language`; a corpus in a language without
-        a list of function words reads every question as its own)."""
+        corpus or the reverse, either of a Spanish or German one (`question_language`, its words read against those
+        the corpus holds, `memory.held`; a corpus in a language without a list of function words reads every
+        question as its own)."""
         language = index.lexical.analyzer.language
-        return question_language(question, language, ACROSS_LANGUAGES, index.lexical.holds_word) != language
+        return question_language(question, language, ACROSS_LANGUAGES, memory.held) != language
 
     @staticmethod
-    def _reads_as_asked(index: Index, hybrid: Ranking, query: Query) -> bool:
+    def _reads_as_asked(index: Index, hybrid: Ranking, query: Query, memory: Remembered) -> bool:
         """Whether the best passage of `hybrid` (the one `evidence` reads) is written in the language `query` is
         asked in (`_across`'s reading of it; `passage_language`: None for a passage too short to tell)."""
         language = index.lexical.analyzer.language
-        asked = question_language(query.question, language, ACROSS_LANGUAGES, index.lexical.holds_word)
+        asked = question_language(query.question, language, ACROSS_LANGUAGES, memory.held)
         return passage_language(index.passages[hybrid[0].row].text) == asked
 
     def swap(self, index: Index, embedder: Embedder | None = None) -> Index:
@@ -260,8 +261,9 @@ class Searcher:
                     corpus_rows[i], corpus_scores[i] = self._with_extras(index, vectors[i], scored, corpus_rows[i],
                                                                          n, None)
         out = []
+        memory = self._memory(index)
         for i, query in enumerate(queries):
-            across = self._across(index, query.question)
+            across = self._across(index, query.question, memory)
             weight = self.dense_weight(index, across)
             # once for every ranking that reads it (a filtered dense query's whole-corpus ranking does)
             lexical = None if query.mode == "dense" and query.within is None else _lexical(index, query)
@@ -271,8 +273,8 @@ class Searcher:
                 index, replace(query, mode="hybrid", within=None), vectors[i], corpus_rows[i], corpus_scores[i], n,
                 weight, extras.get(i), lexical)
             alone = Alone(index, own[i], query.question, self.extra_scan_max) if i in followed else None
-            out.append(self._hits(index, ranked[0], ranked[-1], query, extras.get(i), vectors[i], across, corpus,
-                                  alone))
+            out.append(self._hits(index, ranked[0], ranked[-1], query, extras.get(i), vectors[i], across, memory,
+                                  corpus, alone))
         return out
 
     @staticmethod
@@ -309,13 +311,14 @@ class Searcher:
         return fuse(candidates, dense, lex_all[candidates], weight, ranks(d_rows), ranks(l_rows))
 
     def _hits(self, index: Index, fused: Ranking, hybrid: Ranking, query: Query, extras: Extras | None,
-              vector: np.ndarray, across: bool, corpus: Ranking | None = None, alone: Alone | None = None) -> Found:
+              vector: np.ndarray, across: bool, memory: Remembered, corpus: Ranking | None = None,
+              alone: Alone | None = None) -> Found:
         """The hits of `fused` (the query's mode's ranking), and whether they answer, judged on `hybrid`'s (against
         `corpus`, the whole corpus's hybrid ranking, for a filtered query)."""
         hits = Found()
         hits.language = index.lexical.analyzer.language
         # a chatbot's user asking in English of a French corpus reads "The documents do not seem to answer" in English
-        hits.asked_in = question_language(query.question, hits.language, WORDED, index.lexical.holds_word)
+        hits.asked_in = question_language(query.question, hits.language, WORDED, memory.held)
         seen_texts: set[str] = set()
         weight = {"dense": 1.0, "lexical": 0.0}.get(query.mode, self.dense_weight(index, across))
         context = context_text(query.context)
@@ -323,7 +326,6 @@ class Searcher:
         question_terms = index.lexical.analysed_terms(query.question)
         # the model's window stands for the question's rarest word, one the index lacks if any ("horaires")
         bonus = max(index.lexical.unseen_weight(query.question), *terms.values(), 0.0) or None
-        memory = self._memory(index)
         for item in fused:
             chunk = index.passages[item.row]
             if chunk.text in seen_texts:
@@ -358,7 +360,8 @@ class Searcher:
             # the rule across languages was fitted on English and French alone (`ACROSS_LANGUAGES`), for a question
             # and passages in two languages: of the best passage in the question's own (an English page of a French
             # wiki), the rule within one language decides
-            fitted = across and hits.language in ACROSS_LANGUAGES and not self._reads_as_asked(index, hybrid, query)
+            fitted = across and hits.language in ACROSS_LANGUAGES and not self._reads_as_asked(index, hybrid, query,
+                                                                                                memory)
             hits.probability = rule_for(self.model_of(index), fitted).probability(hits.evidence)
             # a question of function words alone ("de", "comment faire ?") asks about nothing a passage could hold
             hits.answerable = bool(question_terms) and hits.probability >= self.answerable_threshold

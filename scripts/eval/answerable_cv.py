@@ -41,6 +41,7 @@ import rag.search.searcher as searching
 from rag.embedding.load import load_embedder
 from rag.evaluation import corpus_documents, memory_index, read_questions
 from rag.index.analyzer import question_language
+from rag.index.held import HeldWords
 from rag.ingestion.stages import embed_key
 from rag.search.answerable import ACROSS_LANGUAGES, FULL_RULE
 from rag.search.searcher import Query, Searcher
@@ -144,6 +145,7 @@ def collect(datasets: Path, cache_dir: Path) -> tuple[list[dict[str, Any]], dict
         pcache_path.write_bytes(pickle.dumps(pstore))
         searcher = Searcher.from_settings(index, embedder, settings)
         language, centroid = index.lexical.analyzer.language, vectors.mean(0)
+        held = HeldWords(index.lexical, index.passages)
         print(group, len(index), language, flush=True)
         for name, (qs, home, ans) in sets.items():
             own = home == group
@@ -153,7 +155,7 @@ def collect(datasets: Path, cache_dir: Path) -> tuple[list[dict[str, Any]], dict
                 searcher.search([Query(q.question, 1)])  # one hit: the evidence reads the whole ranking anyway
             qv = np.stack([qstore["q"][q.question] for q in chosen])
             across = np.array([language in ACROSS_LANGUAGES and question_language(
-                q.question, language, ACROSS_LANGUAGES, index.lexical.holds_word) != language for q in chosen])
+                q.question, language, ACROSS_LANGUAGES, held) != language for q in chosen])
             out.append({"questions": name, "home": home, "corpus": group, "answerable": own and ans, "own": own,
                         "raw": list(RAW), "texts": [q.question for q in chosen], "centroid_cos": qv @ centroid,
                         "across": across, "qv": qv})

@@ -47,6 +47,7 @@ from rag.embedding.load import effective_model, load_embedder
 from rag.embedding.names import AUTO_MODEL, BUNDLED_MODEL
 from rag.evaluation import read_questions
 from rag.index.analyzer import fold, question_language
+from rag.index.held import HeldWords
 from rag.search.answerable import ACROSS_LANGUAGES, DEFAULT_THRESHOLD, LEXICAL_RULE, Evidence, Rule
 from rag.search.searcher import Query, Searcher
 from rag.settings import Settings
@@ -144,12 +145,14 @@ def evidence(settings: Settings, targets: dict[str, Path], cache_dir: Path) -> l
     for corpus, d in data.items():
         searcher = Searcher.from_settings(d["index"], embedder, settings)
         language = d["index"].lexical.analyzer.language
+        held = HeldWords(d["index"].lexical, d["index"].passages)
         for name, (qs, own) in asked.items():
             x = features(searcher, [x.question for x in qs])
             words = {w for x in qs for w in re.findall(r"\w+", fold(x.question))}
             rows.append({"questions": name, "corpus": corpus_name.get(corpus, corpus), "answerable": own == corpus,
                          "x": x, "half": np.array([half(x.id) for x in qs]), "texts": [x.question for x in qs],
-                         "language": language, "held": {w for w in words if d["index"].lexical.holds_word(w)}})
+                         "language": language, "held_as": {(w, other) for w in words for other in ACROSS_LANGUAGES
+                                                            if held(w, other)}})
             print(f"{name:>15} against {corpus:<13} {len(qs):5} questions", flush=True)
     return rows
 
@@ -237,7 +240,8 @@ def main() -> None:
         rows_cache.write_bytes(pickle.dumps(rows))
     for r in rows:  # as the searcher decides it, which may have changed since the features were computed
         r["across"] = np.array([r["language"] in ACROSS_LANGUAGES and question_language(
-            q, r["language"], ACROSS_LANGUAGES, r["held"].__contains__) != r["language"] for q in r["texts"]])
+            q, r["language"], ACROSS_LANGUAGES, lambda w, other, r=r: (w, other) in r["held_as"]) != r["language"]
+            for q in r["texts"]])
     command = "python -m scripts.eval.answerable_fit -o docs/results/answerable_fit.json"
     rules = (("full", FULL, "same"), ("across", FULL, "across"), ("lexical", LEXICAL, "all"))
     if model != BUNDLED_MODEL:  # another model's scores: its own full rule, for every question

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from rag.corpus.reader import read_corpus
 from rag.evaluation import has_answer, memory_index, read_questions
+from rag.index.store import Index
 from rag.search.answer import no_answer
 from rag.search.answerable import ACROSS_RULE, FULL_RULE
 from rag.search.searcher import Query, Searcher
@@ -49,13 +52,19 @@ def test_questions_in_english_asked_of_the_french_corpus(searcher):
     assert not any(f.answerable for f in off_topic)
 
 
-def test_the_rule_is_the_one_of_the_question_s_language_and_its_best_passage_s(embedder, settings):
+@pytest.fixture(scope="module")
+def wiki(embedder, settings) -> Index:
+    """Audit 49's wiki, three French spaces and an English vault: it reads French."""
+    return memory_index(read_corpus(TOOL_EXPORTS).documents, settings, embedder)
+
+
+def test_the_rule_is_the_one_of_the_question_s_language_and_its_best_passage_s(wiki, embedder, settings):
     """Audit 49's wiki, three French spaces and an English vault, reads French. "Which port does the app listen on
     locally?" is English, and found its English page first ("…the app listens on localhost:8080"), but was weighed
     by the rule across languages, fitted on English questions of French passages: 0.02, not answerable (0.91 by the
     rule of one language). An English question of the French pages keeps the rule across languages; an English
     question the vault does not answer stays flagged."""
-    index = memory_index(read_corpus(TOOL_EXPORTS).documents, settings, embedder)
+    index = wiki
     assert index.lexical.analyzer.language == "fr"
     port, leave, dashboard = Searcher(index, embedder, candidates=settings.candidates).search([Query(q, 5) for q in (
         "Which port does the app listen on locally?", "How many days of paid leave can be carried over?",
@@ -65,6 +74,23 @@ def test_the_rule_is_the_one_of_the_question_s_language_and_its_best_passage_s(e
     assert leave[0].id.startswith("confluence-rh-conges-payes")
     assert leave.probability == ACROSS_RULE.probability(leave.evidence)
     assert not dashboard.answerable
+
+
+def test_an_english_question_of_a_wiki_holding_english_pages_is_read_as_english(wiki, embedder, settings):
+    """The wiki's English vault holds every English function word ("when", "can", "how", "do", "the"): taken for
+    words of the corpus's own, they made its English questions French, answered with "Sources :" and the French
+    no-answer sentence, at the corpus's dense weight. A word held mostly by English pages is English
+    (`rag.index.held`); the vault's questions are answered by the rule of one language, their best passage being
+    in theirs; the wiki's French questions stay French."""
+    searcher = Searcher(wiki, embedder, candidates=settings.candidates)
+    questions = ["When can we deploy to production?", "How do I roll back a deploy?",
+                 "What is the phone number of Adyen support?", "Combien de jours de télétravail par semaine ?"]
+    deploy, roll_back, phone, remote = searcher.search([Query(q, 5) for q in questions])
+    assert deploy.asked_in == roll_back.asked_in == phone.asked_in == "en" and remote.asked_in == "fr"
+    for found in (deploy, roll_back, phone):
+        assert found[0].id.startswith("obsidian-handbook") and found.answerable
+        assert found.probability == FULL_RULE.probability(found.evidence)
+    assert remote[0].id.startswith("confluence-rh-teletravail") and remote.answerable
 
 
 def test_the_courtesies_of_a_chat_message_do_not_make_it_less_answerable(searcher):
