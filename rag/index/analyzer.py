@@ -15,6 +15,7 @@ from functools import cache, lru_cache
 import Stemmer
 
 from rag.errors import ConfigError
+from rag.index.stems import corrected
 
 # language code -> (Snowball algorithm, bm25s stopword list name, elided articles). A language without a bm25s list
 # takes stopwords-iso's for its code; one outside this table (`py3langid` names it) no stemmer (`Analyzer`).
@@ -235,15 +236,8 @@ class Analyzer:
         return [term for term in map(fold, stems) if term]
 
     def _trim(self, word: str, stem: str) -> str:
-        # Snowball strips "ée" but not its folded form "ee": trim final e's so both spellings meet ("eeeee" stays)
-        if self.language == "fr" and len(stem) > 3:
-            return stem.rstrip("e") or stem
-        # Portuguese writes a verb's c and g as "qu" and "gu" before e and i ("pagar", "paguei"; "clicar", "clique"),
-        # which Snowball keeps: "paguei" stemmed "pagu", "pagar" "pag" ("água", whose "u" an "a" follows, stays)
-        if self.language == "pt" and stem.endswith(("qu", "gu")) and word.startswith(stem) \
-                and word[len(stem):len(stem) + 1] in ("e", "i"):
-            return stem[:-2] + ("c" if stem[-2] == "q" else "g")
-        return stem
+        """`stem` corrected where Snowball parts the forms of one word (`rag.index.stems`)."""
+        return stem if self._stemmer is None else corrected(self.language, word, stem, self._stemmer.stemWord)
 
 
 @cache

@@ -101,6 +101,20 @@ def test_a_portuguese_verb_meets_its_forms_spelt_with_qu_and_gu():
     assert pt.terms("água") == ["agu"] and pt.terms("língua") == ["lingu"]  # a "u" no e or i follows stays
 
 
+def test_a_dutch_singular_in_s_meets_its_plural_and_a_verb_its_t_form():
+    nl = Analyzer("nl")
+    # stop 50's audit: "hoe log ik in op mijn zorgpunt" held "log", the page "Je logt in" ("logt"); Snowball strips
+    # the "s" of "fiets" and "adres" but not of "fietsen" and "adressen"
+    for forms in (("fiets", "fietsen"), ("adres", "adressen"), ("plaats", "plaatsen"), ("kans", "kansen"),
+                  ("log", "logt", "loggen"), ("vraag", "vraagt", "vragen"), ("betaal", "betaalt", "betalen"),
+                  ("vind", "vindt", "vinden"), ("gebruik", "gebruikt"), ("maandelijks", "maandelijkse")):
+        assert len({tuple(nl.terms(form)) for form in forms}) == 1, forms
+    # not after "s", "n" or a vowel, where a word ends in "t" of its own: "gast" is no "gas", nor "plant" a "plan"
+    for apart in (("gast", "gas"), ("plant", "plan"), ("kust", "kus"), ("rust", "rus")):
+        assert nl.terms(apart[0]) != nl.terms(apart[1]), apart
+    assert nl.terms("bus") == nl.terms("bussen") == ["bus"] and nl.terms("prijs") == nl.terms("prijzen") == ["prijs"]
+
+
 def test_german_typed_without_umlauts_meets_german_with_them():
     de = Analyzer("de")
     # the stemmer reads "ue" as "ü", but "fuer" and "ueber" reached it as words, not as the stopwords they are
