@@ -55,7 +55,7 @@ class Remembered:
         self.terms = lru_cache(maxsize=CITATIONS_CACHED)(_terms_of(index.lexical.analyzer))  # of headings
         self.sentences = lru_cache(maxsize=CITATIONS_CACHED)(sentence_spans)  # as its windows count them
         self.numbered = numbered_as_now(index.manifest)  # ... if cut by the same rule
-        self.held = HeldWords(index.lexical, index.passages)  # which language a question's function words are
+        self.held = HeldWords(index.lexical, index.passages)  # a word's language, for `question_language`
 
     def near(self, row: int, vector: np.ndarray | None) -> tuple[tuple[int, int], tuple[int, int]] | None:
         """(start, end) in passage `row`'s text of its sentence window closest to the question's `vector`, where
