@@ -18,6 +18,7 @@ from dataclasses import replace
 from rag.corpus.chunking import Chunker
 from rag.corpus.formats.base import Section
 from rag.corpus.reader import Document
+from rag.sanitize import blank_controls
 
 # A document of at most this many passages reads its title lines as text. Measured on cnil_faq_dev's entries as text
 # files, 2 (22 of the 503 entries joined) and 3 gave the same figures; every other corpus of the repository is the same
@@ -40,10 +41,14 @@ def join_title_lines(doc: Document, chunker: Chunker) -> None:
     for section in doc.sections:
         if section.shaped is None or section.heading is None:
             joined.append(section)
-        elif joined:
-            joined[-1] = replace(joined[-1], lines=[*joined[-1].lines, section.shaped, *section.lines])
+            continue
+        # the line as the parser read it: the reader blanked control characters in the heading and the source, so
+        # the line read as text is blanked as every indexed line is (the same offsets, one for one)
+        line = replace(section.shaped, text=blank_controls(section.shaped.text)[0])
+        if joined:
+            joined[-1] = replace(joined[-1], lines=[*joined[-1].lines, line, *section.lines])
         else:
-            joined.append(replace(section, heading=None, heading_start=None, lines=[section.shaped, *section.lines]))
+            joined.append(replace(section, heading=None, heading_start=None, lines=[line, *section.lines]))
     doc.sections = joined
 
 

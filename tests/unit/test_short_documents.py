@@ -79,3 +79,19 @@ def test_markdown_headings_and_a_files_title_line_are_kept(tmp_path):
     join_title_lines(alone, Chunker(_words, max_tokens=60))
     assert [(s.heading, s.lines) for s in alone.sections] == before
     assert alone.title == "Inscription à la médiathèque"
+
+
+def test_a_joined_title_line_is_read_with_its_control_characters_blanked_as_every_indexed_line_is(tmp_path):
+    # a title line coloured by a terminal escape sequence: the reader blanks it in the heading and the source; read
+    # as text, the line must be the same, not the raw sequence (in the passage, and found where it is cited)
+    text = ("Horaires \x1b[1md'été\x1b[0m\n\nLa médiathèque est ouverte en juillet et en août de 14 h à 18 h.\n\n"
+            "Fermetures\n\nElle est fermée la première semaine d'août pour inventaire des collections.\n")
+    doc = _read(tmp_path, "ete.txt", text)
+    assert doc.sections[0].heading == "Horaires  [1md'été [0m"
+    chunker = Chunker(_words, max_tokens=60)
+    join_title_lines(doc, chunker)
+    assert [s.heading for s in doc.sections] == [None]
+    (chunk,) = chunker.chunk(doc)
+    assert "\x1b" not in chunk.text
+    assert chunk.text.split("\n")[0] == "Horaires  [1md'été [0m"
+    assert all(line in doc.text[chunk.start:chunk.end] for line in chunk.text.split("\n"))
