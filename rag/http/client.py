@@ -80,7 +80,7 @@ def _older(payload: bytes) -> list[str]:
     response at all or lacks nothing."""
     try:
         body = json.loads(payload)
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON, or nested deeper than `json` reads (pydantic refused it too)
         return []
     if not isinstance(body, dict) or not {"question", "passages", "answerable"} <= body.keys():
         return []

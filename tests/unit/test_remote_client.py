@@ -70,3 +70,14 @@ def test_a_current_response_is_read(serve: tuple[str, list[bytes]]) -> None:
     bodies.append(json.dumps(OLDER | {"question_language": "fr", "documents_language": "fr"}).encode())
     found = client.search(url, {"question": "délai ?"})
     assert (found.question_language, found.documents_language, found.answerable) == ("fr", "fr", False)
+
+
+def test_a_response_nested_past_the_parsers_depth_is_said_to_be_no_rag_response(serve: tuple[str, list[bytes]]) -> None:
+    """A broken or hostile server's body of arrays nested 100,000 deep (200 kB, under the size limit): pydantic
+    refuses it, and reading it again for the fields an older server lacks must not end `rag search --url` on a
+    RecursionError's traceback."""
+    url, bodies = serve
+    nested = b"[" * 100_000 + b"]" * 100_000
+    bodies.append(b'{"question": "q", "passages": [], "answerable": false, "x": ' + nested + b"}")
+    with pytest.raises(ConfigError, match="did not answer as a rag server does"):
+        client.search(url, {"question": "délai ?"})
