@@ -284,6 +284,8 @@ def question_language(question: str, corpus_language: str, languages: Iterable[s
     if not ours:
         return corpus_language
     words = [w for w in _WORD.findall(fold(question)) if len(w) > 1]
+    spelt = _WORD.findall(unicodedata.normalize("NFC", _lower(question)))
+    marked = {fold(w) for w in spelt if not w.isascii()} - set(spelt)  # written with diacritics only ("thé")
     best, lead = corpus_language, 0
     for language in languages:
         if language == corpus_language or not (apart := _apart(language, corpus_language))[0]:
@@ -291,12 +293,24 @@ def question_language(question: str, corpus_language: str, languages: Iterable[s
         theirs_only, ours_only = apart
         if theirs_only.isdisjoint(words):  # most languages, for most questions: none of their words
             continue
-        own = sum(w in theirs_only and not (known and known(w, language)) for w in words)
+        plain = marked if _plain(language) else set()  # "thé" is no English "the", whatever the corpus holds
+        own = sum(w in theirs_only and w not in plain and not (known and known(w, language)) for w in words)
         if own > lead:  # else it cannot lead, whatever counts against it: one pass over the words, not two
             against = sum(w in ours_only for w in words)
             if own - against > lead:
                 best, lead = language, own - against
     return best
+
+
+@cache
+def _plain(language: str) -> bool:
+    """Whether every function word of `language`'s own lists is written without diacritics (English, Dutch): a word
+    a question writes with some is none of them (`question_language`). False for a stopwords-iso language."""
+    import bm25s.stopwords
+
+    name = _LANGUAGES.get(language, (None, None, ()))[1]
+    extra = _QUESTION_WORDS.get(language, set()) | _FUNCTION_WORDS.get(language, set())
+    return name is not None and all(w.isascii() for w in (*getattr(bm25s.stopwords, name), *extra))
 
 
 @cache

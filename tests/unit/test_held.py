@@ -62,3 +62,15 @@ def test_the_passages_read_are_spread_over_those_holding_the_word():
     assert many("the", "fr") and not many("the", "en")  # two thirds English, wherever they sit
     assert held(TEA * SAMPLE + ENGLISH * (SAMPLE // 2))("the", "en")
 
+
+
+def test_a_word_the_question_writes_with_diacritics_is_no_word_of_a_language_that_writes_none():
+    """A French tea shop with English pages: its English pages hold "the" more than its French pages "thé", so "the"
+    counts for English; but "thé vert ?" writes it "thé", which English never writes: the question stays French
+    (its wording, its dense weight). "the green tea" is English."""
+    shop = held(TEA + ENGLISH * 2)  # "the": 2 French passages, 4 English ones
+    assert not shop("the", "en")
+    assert question_language("thé vert ?", "fr", known=shop) == "fr"
+    assert question_language("Thé vert", "fr", known=shop) == "fr"
+    assert question_language("the green tea", "fr", known=shop) == "en"
+    assert question_language("Which port does the app listen on? (thé)", "fr", known=shop) == "en"
