@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from rag.corpus.chunking import Chunker
-from rag.corpus.formats.base import Section
+from rag.corpus.formats.base import PATH_SEPARATOR, Line, Section
 from rag.corpus.reader import Document
 from rag.sanitize import blank_controls
 
@@ -28,9 +28,9 @@ SHORT_PASSAGES = 2
 
 def join_title_lines(doc: Document, chunker: Chunker) -> None:
     """Read the title lines heading sections of `doc` (`Section.shaped`) as text, each at the end of the section
-    before it (the first section's its first line, under no heading), when the document was cut at one at least
-    and the whole of it (title, headings, lines) fits in `SHORT_PASSAGES` of `chunker`'s passages; else leave `doc`
-    as it is. The chunker then packs its lines as it packs any section's."""
+    before it (the first section's its first line), under the headings it stood under (`_under`), when the document
+    was cut at one at least and the whole of it (title, headings, lines) fits in `SHORT_PASSAGES` of `chunker`'s
+    passages; else leave `doc` as it is. The chunker then packs its lines as it packs any section's."""
     if not any(section.shaped and section.heading for section in doc.sections[1:]):
         return
     words = [doc.title, *(s.heading for s in doc.sections if s.heading), *(li.text for s in doc.sections
@@ -45,11 +45,21 @@ def join_title_lines(doc: Document, chunker: Chunker) -> None:
         # the line as the parser read it: the reader blanked control characters in the heading and the source, so
         # the line read as text is blanked as every indexed line is (the same offsets, one for one)
         line = replace(section.shaped, text=blank_controls(section.shaped.text)[0])
+        under = _under(section.heading, line)
         if joined:
-            joined[-1] = replace(joined[-1], lines=[*joined[-1].lines, line, *section.lines])
+            before = joined[-1]
+            joined[-1] = replace(before, heading=before.heading or under, lines=[*before.lines, line, *section.lines])
         else:
-            joined.append(replace(section, heading=None, heading_start=None, lines=[line, *section.lines]))
+            joined.append(replace(section, heading=under, heading_start=None, lines=[line, *section.lines]))
     doc.sections = joined
+
+
+def _under(heading: str, line: Line) -> str | None:
+    """The heading path a section headed by title line `line` stood under (its `heading` less the line), None if
+    none: a lone title line before it under a title `sources.toml` declares ("Médiathèque Louise-Michel › Horaires")
+    is in no line of the text, and stays the heading of what the section joins."""
+    tail = PATH_SEPARATOR + line.text
+    return heading[:-len(tail)] if heading.endswith(tail) else None
 
 
 __all__ = ["join_title_lines"]

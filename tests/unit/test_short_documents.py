@@ -95,3 +95,28 @@ def test_a_joined_title_line_is_read_with_its_control_characters_blanked_as_ever
     assert "\x1b" not in chunk.text
     assert chunk.text.split("\n")[0] == "Horaires  [1md'été [0m"
     assert all(line in doc.text[chunk.start:chunk.end] for line in chunk.text.split("\n"))
+
+
+def test_the_headings_a_joined_title_line_stood_under_are_kept(tmp_path):
+    """A file opening on a lone title line over title-line sections, under a title `sources.toml` declares: the line
+    is the heading its sections stand under ("Médiathèque Louise-Michel › Horaires"), and no line of the text. Read
+    as text, the title lines must leave it where it was, or the library's name is in no passage at all."""
+    text = ("Médiathèque Louise-Michel\n\nHoraires\n\nLa médiathèque est ouverte du mardi au samedi de 10 h à 18 h.\n\n"
+            "Adresse\n\nElle se trouve 12 rue des Lilas, à deux pas du métro Gratte-Ciel.\n")
+    (tmp_path / "infos.txt").write_text(text, encoding="utf-8")
+    doc = read_document(tmp_path, tmp_path / "infos.txt", {"title": "Infos pratiques"})
+    assert [s.heading for s in doc.sections] == ["Médiathèque Louise-Michel › Horaires",
+                                                 "Médiathèque Louise-Michel › Adresse"]
+    chunker = Chunker(_words, max_tokens=60)
+    join_title_lines(doc, chunker)
+    (chunk,) = chunker.chunk(doc)
+    assert chunk.section == "Médiathèque Louise-Michel"
+    assert chunk.text.split("\n") == [line for line in text.splitlines()[1:] if line]
+    # a document opening on text: its title lines join it, under the heading path they stood under
+    intro = ("MÉDIATHÈQUE LOUISE-MICHEL\nGuide du lecteur\n\nCe guide présente les services de la médiathèque du "
+             "quartier.\n\nHoraires\n\nLa médiathèque est ouverte du mardi au samedi de 10 h à 18 h.\n")
+    (tmp_path / "guide.txt").write_text(intro, encoding="utf-8")
+    guide = read_document(tmp_path, tmp_path / "guide.txt", {"title": "Guide"})
+    assert guide.sections[-1].heading == "MÉDIATHÈQUE LOUISE-MICHEL › Horaires"
+    join_title_lines(guide, chunker)
+    assert [(s.heading, s.lines[-2].text) for s in guide.sections] == [("MÉDIATHÈQUE LOUISE-MICHEL", "Horaires")]
