@@ -146,8 +146,9 @@ def test_the_api_describes_the_cited_span_as_the_help_centre_s_passages_have_it(
 
 
 def test_an_ingests_short_text_file_is_cut_at_no_title_line_and_a_long_one_is(tmp_path, embedder):
-    """What `rag ingest` cuts (`stages.cut`, the real tokenizer, the default passage size): a short answer whose
-    lists are named by title lines is one section; the same lines in a file of several passages head theirs."""
+    """What `rag ingest` cuts (`stages.cut`, the real tokenizer, the default passage size): a short answer to the
+    question its title asks, whose lists are named by title lines, is one section; the same lines in a file of
+    several passages head theirs."""
     from rag.ingestion.stages import cut
     from rag.settings import Settings
 
@@ -159,6 +160,8 @@ def test_an_ingests_short_text_file_is_cut_at_no_title_line_and_a_long_one_is(tm
     filler = "\n\n".join(f"Le paragraphe {n} de ce guide détaille une étape de la démarche, ses délais, ses pièces "
                          f"et les recours possibles en cas de refus de la demande numéro {n}." for n in range(30))
     (tmp_path / "long.txt").write_text(f"{lists}\n{filler}\n", encoding="utf-8")
+    (tmp_path / "sources.toml").write_text('["court.txt"]\ntitle = "Comment ne plus recevoir de publicités ?"\n'
+                                           '["long.txt"]\ntitle = "Comment faire une demande ?"\n', encoding="utf-8")
     corpus = read_corpus(tmp_path)
     chunks = cut(corpus, chunker_for(embedder, Settings().max_passage_tokens))
     short = [c for c in chunks if c.source == "court.txt"]

@@ -28,9 +28,10 @@ def _words(texts) -> list[int]:
     return [len(text.split()) for text in texts]
 
 
-def _read(tmp_path: Path, name: str, text: str):
+def _read(tmp_path: Path, name: str, text: str, title: str = "Comment recevoir moins de publicités ?"):
+    """`text` as a file `name` titled `title` (an FAQ entry's question, as a `sources.toml` declares it)."""
     (tmp_path / name).write_text(text, encoding="utf-8")
-    return read_document(tmp_path, tmp_path / name)
+    return read_document(tmp_path, tmp_path / name, {"title": title})
 
 
 def test_a_short_files_title_lines_are_text_of_the_section_before_them(tmp_path):
@@ -78,7 +79,7 @@ def test_markdown_headings_and_a_files_title_line_are_kept(tmp_path):
     before = [(s.heading, s.lines) for s in alone.sections]
     join_title_lines(alone, Chunker(_words, max_tokens=60))
     assert [(s.heading, s.lines) for s in alone.sections] == before
-    assert alone.title == "Inscription à la médiathèque"
+    assert [s.heading for s in alone.sections] == ["Inscription à la médiathèque"]  # under the declared title
 
 
 def test_a_joined_title_line_is_read_with_its_control_characters_blanked_as_every_indexed_line_is(tmp_path):
@@ -104,7 +105,7 @@ def test_the_headings_a_joined_title_line_stood_under_are_kept(tmp_path):
     text = ("Médiathèque Louise-Michel\n\nHoraires\n\nLa médiathèque est ouverte du mardi au samedi de 10 h à 18 h.\n\n"
             "Adresse\n\nElle se trouve 12 rue des Lilas, à deux pas du métro Gratte-Ciel.\n")
     (tmp_path / "infos.txt").write_text(text, encoding="utf-8")
-    doc = read_document(tmp_path, tmp_path / "infos.txt", {"title": "Infos pratiques"})
+    doc = read_document(tmp_path, tmp_path / "infos.txt", {"title": "Où trouver la médiathèque ?"})
     assert [s.heading for s in doc.sections] == ["Médiathèque Louise-Michel › Horaires",
                                                  "Médiathèque Louise-Michel › Adresse"]
     chunker = Chunker(_words, max_tokens=60)
@@ -116,7 +117,22 @@ def test_the_headings_a_joined_title_line_stood_under_are_kept(tmp_path):
     intro = ("MÉDIATHÈQUE LOUISE-MICHEL\nGuide du lecteur\n\nCe guide présente les services de la médiathèque du "
              "quartier.\n\nHoraires\n\nLa médiathèque est ouverte du mardi au samedi de 10 h à 18 h.\n")
     (tmp_path / "guide.txt").write_text(intro, encoding="utf-8")
-    guide = read_document(tmp_path, tmp_path / "guide.txt", {"title": "Guide"})
+    guide = read_document(tmp_path, tmp_path / "guide.txt", {"title": "Que propose la médiathèque ?"})
     assert guide.sections[-1].heading == "MÉDIATHÈQUE LOUISE-MICHEL › Horaires"
     join_title_lines(guide, chunker)
     assert [(s.heading, s.lines[-2].text) for s in guide.sections] == [("MÉDIATHÈQUE LOUISE-MICHEL", "Horaires")]
+
+
+def test_a_short_page_titled_otherwise_than_by_a_question_keeps_its_title_lines(tmp_path):
+    """An information page's parts each answer questions of their own: read as one passage, a question on the fees
+    was answered by the opening hours, and "horaires" by the bare word (review of stop 51)."""
+    text = ("Horaires\n\nLa piscine est ouverte du lundi au vendredi de 7 h à 21 h, le week-end de 9 h à 19 h.\n\n"
+            "Tarifs\n\nL'entrée coûte 3,50 € pour les adultes et 2 € pour les moins de 18 ans.\n")
+    doc = _read(tmp_path, "piscine.txt", text, title="Piscine municipale")
+    before = [(s.heading, s.lines) for s in doc.sections]
+    assert [heading for heading, _ in before] == ["Horaires", "Tarifs"]
+    join_title_lines(doc, Chunker(_words, max_tokens=60))
+    assert [(s.heading, s.lines) for s in doc.sections] == before
+    asked = _read(tmp_path, "piscine.txt", text, title="Quels sont les horaires et les tarifs de la piscine ?")
+    join_title_lines(asked, Chunker(_words, max_tokens=60))
+    assert len(asked.sections) == 1
