@@ -17,8 +17,10 @@ en_stackfaq's own) asked of the seed corpus, cnil_faq_dev and piaf with the bund
 English of other languages (`--english-of`, instead): English questions asked of the Spanish, German, Italian,
 Portuguese and Dutch pages (`tests/data/languages/`), each indexed once in memory with the bundled model, searched at
 the default settings. Answerable: the audits' English questions of those pages and `questions_en.jsonl`'s; not
-answerable: the English sets of other corpora (the dev set's and cnil_faq_dev's in English, the chat's off-topic
-questions, the first 300 of en_stackfaq's own), each kept where the searcher reads it as English (`asked_in`). For
+answerable: the pages' off-topic questions (`off_topic.jsonl`, and `off_topic_en.jsonl`'s, the same in English: the
+same companies' other products, then unrelated questions) and the English sets of other corpora (the dev set's and
+cnil_faq_dev's in English, the chat's off-topic questions, the first 300 of en_stackfaq's own), each question kept
+where the searcher reads it as English (`asked_in`). For
 each question, the full rule's and the rule across languages' decision on the same evidence (`ACROSS_RULE` where
 the best passage is not in English, as the searcher chooses it for English asked of French): the share flagged per
 corpus and kind, and for the answerable among those whose first passage holds the answer.
@@ -109,13 +111,15 @@ def english_of(datasets: Path) -> None:
     rules = ("full", "across")
     print("corpus, questions, kind: n, flagged by the full rule, by the rule across languages")
     pairs: list[tuple[str, bool, list[dict[str, Any]]]] = []
+    near_rows: list[dict[str, Any]] = []
     for language in ("es", "de", "it", "pt", "nl"):
         folder = DATA / "languages" / language
         searcher = Searcher(memory_index(corpus_documents(folder / "pages"), settings, embedder), embedder)
-        answerable = [q for name in ("questions.jsonl", "questions_en.jsonl")
-                      for q in read_questions(folder / name, scored=False)]
-        sets = {"english": (answerable, True), **{name: (read_questions(path, 300, scored=False), False)
-                                                   for name, path in unanswerable.items()}}
+        answerable, near = ([q for name in names for q in read_questions(folder / name, scored=False)]
+                            for names in (("questions.jsonl", "questions_en.jsonl"),
+                                          ("off_topic.jsonl", "off_topic_en.jsonl")))
+        sets = {"english": (answerable, True), "off_topic": (near, False),
+                **{name: (read_questions(path, 300, scored=False), False) for name, path in unanswerable.items()}}
         for name, (questions, ans) in sets.items():
             found = searcher.search([Query(q.question, 5) for q in questions])
             rows = [{"first": has_answer(hits[0].text, q.answers), "full": FULL_RULE.probability(hits.evidence),
@@ -123,6 +127,7 @@ def english_of(datasets: Path) -> None:
                          hits.evidence), "id": q.id}
                     for q, hits in zip(questions, found, strict=True) if hits and hits.asked_in == "en"]
             pairs.append((language, ans, rows))
+            near_rows += rows if name == "off_topic" else []
             groups = [("", rows)] + ([(" (first passage holds the answer)", [r for r in rows if r["first"]])]
                                      if ans else [])
             for suffix, group in groups:
@@ -145,7 +150,8 @@ def english_of(datasets: Path) -> None:
         print(f"{rule} rule: answerable flagged {flagged(answered, rule):.3f} "
               f"(first passage holds the answer: {flagged([r for r in answered if r['first']], rule):.3f}), "
               f"off-topic flagged {flagged(pooled, rule):.3f} (least of a pair "
-              f"{min(flagged(rows, rule) for rows in off):.3f}); AUC per corpus " + " ".join(f"{a:.3f}" for a in aucs)
+              f"{min(flagged(rows, rule) for rows in off):.3f}; the pages' own: {flagged(near_rows, rule):.3f}); "
+              "AUC per corpus " + " ".join(f"{a:.3f}" for a in aucs)
               + "".join(f"; at {t:.3g} ({what} flagged): answerable flagged {flagged(answered, rule, t):.3f}"
                         for what, t in placed.items()), flush=True)
 
