@@ -90,16 +90,22 @@ class Embedder(ABC):
         """Tokens each text takes in the model's own tokenizer, prompt and special tokens included."""
 
     @abstractmethod
-    def _encode(self, texts: list[str], *, query: bool, progress: bool) -> np.ndarray:
-        """Normalised vectors of `texts` (never empty), with the query or the passage prompt."""
+    def _encode(self, texts: list[str], *, query: bool, meter: Meter | None) -> np.ndarray:
+        """Normalised vectors of `texts` (never empty), with the query or the passage prompt, each counted on
+        `meter` once embedded (None: no progress shown)."""
 
-    def _vectors(self, texts: Sequence[str], *, query: bool, progress: bool) -> np.ndarray:
+    def _vectors(self, texts: Sequence[str], *, query: bool, progress: bool | Meter) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
-        with self._lock:
-            if self._released:
-                raise ModelError(f"model {self.name} was released: it encodes nothing any more")
-            vectors = self._encode(list(texts), query=query, progress=progress)
+        meter = progress if isinstance(progress, Meter) else Meter(len(texts)) if progress else None
+        try:
+            with self._lock:
+                if self._released:
+                    raise ModelError(f"model {self.name} was released: it encodes nothing any more")
+                vectors = self._encode(list(texts), query=query, meter=meter)
+        finally:
+            if meter is not None and meter is not progress:  # its own meter, not one the caller counts on
+                meter.close()
         return np.ascontiguousarray(vectors, dtype=np.float32)
 
     def release(self) -> None:
@@ -122,8 +128,10 @@ class Embedder(ABC):
         """One normalised vector per question, with the query prompt."""
         return self._vectors(questions, query=True, progress=False)
 
-    def embed_passages(self, texts: Sequence[str], *, progress: bool = False) -> np.ndarray:
-        """One normalised vector per passage text, with the passage prompt."""
+    def embed_passages(self, texts: Sequence[str], *, progress: bool | Meter = False) -> np.ndarray:
+        """One normalised vector per passage text, with the passage prompt. `progress`: a progress meter of their
+        own (True), or one they are counted on with others (an ingest embeds its texts a block at a time,
+        `rag.embedding.blocks`), or none."""
         return self._vectors(texts, query=False, progress=progress)
 
     def describe(self) -> dict[str, object]:

@@ -253,10 +253,9 @@ class BundledE5(Embedder):
         prompt = self.passage_prompt if passage else self.query_prompt
         return [self._tokenizer.count(prompt + t) for t in texts]
 
-    def _encode(self, texts: list[str], *, query: bool, progress: bool) -> np.ndarray:
+    def _encode(self, texts: list[str], *, query: bool, meter: Meter | None) -> np.ndarray:
         prompt = self.query_prompt if query else self.passage_prompt
         out = np.empty((len(texts), self.dimension), dtype=np.float32)
-        bar = Meter(len(texts)) if progress else None
         side_by_side = self._side_session is not None and len(texts) > 1
         session = self._side_session if side_by_side else self._session
         assert session is not None
@@ -272,25 +271,21 @@ class BundledE5(Embedder):
                     return
                 ids, mask = self._tokenizer.batch([prompt + texts[i]])  # one text per model call (see above)
                 out[i] = session.run(["sentence_embedding"], {"input_ids": ids, "attention_mask": mask})[0][0]
-                if bar is not None:
+                if meter is not None:
                     with turn:
-                        bar.update()
+                        meter.update()
 
-        try:
-            if not side_by_side:
-                run()
-            else:
-                calls = [self._pool().submit(run) for _ in range(min(self.workers, len(texts)))]
-                try:
-                    wait(calls, return_when=FIRST_EXCEPTION)
-                finally:  # an error in one call, or an interrupt here: the others stop after their current text
-                    stop.set()
-                    wait(calls)
-                for call in calls:
-                    call.result()
-        finally:
-            if bar is not None:
-                bar.close()
+        if not side_by_side:
+            run()
+        else:
+            calls = [self._pool().submit(run) for _ in range(min(self.workers, len(texts)))]
+            try:
+                wait(calls, return_when=FIRST_EXCEPTION)
+            finally:  # an error in one call, or an interrupt here: the others stop after their current text
+                stop.set()
+                wait(calls)
+            for call in calls:
+                call.result()
         return out
 
     def _pieces(self) -> Iterator[None]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -96,28 +95,25 @@ class SentenceTransformerEmbedder(Embedder):
                                         verbose=False)
         return [len(ids) for ids in encoded["input_ids"]]
 
-    def _encode(self, texts: list[str], *, query: bool, progress: bool) -> np.ndarray:
+    def _encode(self, texts: list[str], *, query: bool, meter: Meter | None) -> np.ndarray:
         prompt = self.query_prompt if query else self.passage_prompt
         if not hasattr(self._model, "preprocess"):
-            return self._model.encode(texts, prompt=prompt or None, batch_size=self.batch_size,
-                                      normalize_embeddings=True, convert_to_numpy=True,
-                                      show_progress_bar=progress and sys.stderr.isatty())
-        if len(texts) <= self.batch_size and not progress:
+            vectors = self._model.encode(texts, prompt=prompt or None, batch_size=self.batch_size,
+                                         normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False)
+            if meter is not None:
+                meter.update(len(texts))
+            return vectors
+        if len(texts) <= self.batch_size and meter is None:
             return self._forward(texts, prompt)
         # Longest first, a batch at a time, as `encode` batches them (little padding), with a `Meter`: off a terminal
         # `encode` said nothing for a whole ingest, its bar being the only progress it shows.
         order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
         out = np.empty((len(texts), self.dimension), dtype=np.float32)
-        bar = Meter(len(texts)) if progress else None
-        try:
-            for start in range(0, len(order), self.batch_size):
-                rows = order[start:start + self.batch_size]
-                out[rows] = self._forward([texts[i] for i in rows], prompt)
-                if bar is not None:
-                    bar.update(len(rows))
-        finally:
-            if bar is not None:
-                bar.close()
+        for start in range(0, len(order), self.batch_size):
+            rows = order[start:start + self.batch_size]
+            out[rows] = self._forward([texts[i] for i in rows], prompt)
+            if meter is not None:
+                meter.update(len(rows))
         return out
 
     def _pieces(self) -> Iterator[None]:

@@ -19,12 +19,13 @@ A build stores the distinct heading vectors (`headings.npy`) and each passage's 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
+from rag.embedding.blocks import Embedding
 from rag.index.dense import row_cosines
 from rag.index.layout import save_arrays
 from rag.passage import Chunk, reuse_text
@@ -118,20 +119,15 @@ class Headings:
         return cls(vectors, of_row)
 
     @classmethod
-    def build(cls, chunks: Sequence[Chunk], embed: Callable[[list[str]], np.ndarray],
-              known: dict[str, np.ndarray], dimension: int) -> Headings:
-        """Headings of `chunks`: vectors from `known` (by `key`) or `embed`ded now."""
+    def build(cls, chunks: Sequence[Chunk], embedding: Embedding, known: dict[str, np.ndarray],
+              dimension: int) -> Headings:
+        """Headings of `chunks`: vectors from `known` (by `key`) or embedded now (`Embedding.fill`)."""
         texts: dict[str, int] = {}
         of_row = np.fromiter((texts.setdefault(heading_text(c), len(texts)) for c in chunks), dtype=np.int32,
                              count=len(chunks))
         distinct = list(texts)
-        missing = [i for i, text in enumerate(distinct) if key(text) not in known]
         vectors = np.zeros((len(distinct), dimension), dtype=np.float32)
-        if missing:
-            vectors[missing] = embed([distinct[i] for i in missing])
-        for i, text in enumerate(distinct):
-            if key(text) in known:
-                vectors[i] = known[key(text)]
+        embedding.fill(vectors, lambda: distinct, key, known)
         return cls(vectors, of_row)
 
     def by_key(self, chunks: Sequence[Chunk]) -> dict[str, np.ndarray]:

@@ -13,13 +13,14 @@ build without them (written before windows, or with windows off) scores passages
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from rag.embedding.blocks import Embedding
 from rag.index.dense import row_cosines
 from rag.index.layout import save_arrays
 from rag.passage import SENTENCE_RULE, Chunk, reuse_text, sentences
@@ -62,12 +63,15 @@ def window_text(chunk: Chunk, parts: Sequence[str], span: Span) -> str:
 
 def window_texts(chunks: Sequence[Chunk], spans: Sequence[Sequence[Span]]) -> list[str]:
     """The texts of the windows `spans` (one list per passage, in row order), in window order."""
-    out: list[str] = []
+    return list(each_window_text(chunks, spans))
+
+
+def each_window_text(chunks: Sequence[Chunk], spans: Sequence[Sequence[Span]]) -> Iterator[str]:
+    """`window_texts`, one at a time."""
     for chunk, mine in zip(chunks, spans, strict=True):
         if mine:
             parts = sentences(chunk.text)
-            out.extend(window_text(chunk, parts, span) for span in mine)
-    return out
+            yield from (window_text(chunk, parts, span) for span in mine)
 
 
 @dataclass
@@ -210,18 +214,15 @@ class Windows:
         return cls(vectors, spans)
 
     @classmethod
-    def build(cls, chunks: Sequence[Chunk], spans: Sequence[Sequence[Span]], embed: Callable[[list[str]], np.ndarray],
+    def build(cls, chunks: Sequence[Chunk], spans: Sequence[Sequence[Span]], embedding: Embedding,
               known: dict[str, np.ndarray], dimension: int) -> Windows:
         """The windows `spans` of `chunks` (one list per passage, in row order): vectors from `known` (by `key`) or
-        `embed`ded now, each distinct text once."""
-        texts = window_texts(chunks, spans)
-        table = np.array([(row, first, end) for row, mine in enumerate(spans) for first, end in mine],
-                         dtype=np.int32).reshape(-1, 3)
-        distinct = list(dict.fromkeys(text for text in texts if key(text) not in known))
-        fresh = dict(zip(distinct, embed(distinct), strict=True)) if distinct else {}
-        vectors = np.zeros((len(texts), dimension), dtype=np.float32)
-        for i, text in enumerate(texts):
-            vectors[i] = known[key(text)] if key(text) in known else fresh[text]
+        embedded now (`Embedding.fill`: their texts made a block at a time, never all at once)."""
+        count = sum(len(mine) for mine in spans)
+        table = np.fromiter((n for row, mine in enumerate(spans) for first, end in mine for n in (row, first, end)),
+                            dtype=np.int32, count=3 * count).reshape(-1, 3)
+        vectors = np.zeros((count, dimension), dtype=np.float32)
+        embedding.fill(vectors, lambda: each_window_text(chunks, spans), key, known)
         return cls(vectors, table)
 
     def by_key(self, chunks: Sequence[Chunk]) -> dict[str, np.ndarray]:
@@ -245,5 +246,5 @@ def key(text: str) -> str:
     return "window\x00" + reuse_text(text)
 
 
-__all__ = ["ROWS", "VECTORS", "Span", "Windows", "key", "numbered_as_now", "window_spans", "window_text",
-           "window_texts"]
+__all__ = ["ROWS", "VECTORS", "Span", "Windows", "each_window_text", "key", "numbered_as_now", "window_spans",
+           "window_text", "window_texts"]

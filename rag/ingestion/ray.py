@@ -48,6 +48,7 @@ from rag.corpus.files import corpus_files, refusals, shown_name
 from rag.corpus.reader import Corpus, Document, Skipped, read_file, read_metadata, unique_ids, unmatched
 from rag.corpus.short_documents import join_title_lines
 from rag.corpus.urls import entry
+from rag.embedding.blocks import Embedding
 from rag.embedding.load import ModelSpec
 from rag.embedding.names import AUTO_MODEL
 from rag.errors import ConfigError, IngestError, ModelError, RagError
@@ -262,7 +263,10 @@ def chunk_and_embed(settings: Settings, prepare: Prepare, *, address: str | None
             corpus, chunks, windows, model = _chunk(ray, root, settings, skipped, items, actors, previous or {})
         except Exception as exc:
             raise _translated(exc, address) from exc
-        return embed_chunks(corpus, chunks, model, prepare, embed, windows, settings.passage_window_tokens)
+        # each kind of text in one pipeline (`block=None`): a pipeline a block would start the actors, and load the
+        # model in each, again for every block
+        embedding = Embedding(lambda texts, _meter: embed(texts), block=None)
+        return embed_chunks(corpus, chunks, model, prepare, embedding, windows, settings.passage_window_tokens)
     finally:
         if started_here:
             ray.shutdown()

@@ -10,7 +10,7 @@ import hashlib
 import platform
 import time
 from collections import Counter
-from collections.abc import Callable, Container, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from importlib import metadata
 from typing import Any
@@ -21,6 +21,7 @@ from rag.corpus.chunking import Chunker, unindexable, with_doc_id
 from rag.corpus.reader import Corpus, Document
 from rag.corpus.short_documents import join_title_lines
 from rag.embedding.base import Embedder
+from rag.embedding.blocks import Embedding
 from rag.embedding.load import model_for
 from rag.embedding.names import AUTO_MODEL
 from rag.errors import IngestError
@@ -100,8 +101,13 @@ def said(doc: Document, limit: int) -> str:
 
 
 def embed_key(chunk: Chunk) -> str:
-    """The key a passage's vector is reused by: a hash of what is embedded (`Chunk.indexed_text`, `reuse_text`)."""
-    return hashlib.sha256(reuse_text(chunk.indexed_text).encode()).hexdigest()
+    """The key a passage's vector is reused by: a hash of what is embedded (`Chunk.indexed_text`, `text_key`)."""
+    return text_key(chunk.indexed_text)
+
+
+def text_key(text: str) -> str:
+    """The reuse key of a passage whose indexed text is `text`: a hash of it (`reuse_text`)."""
+    return hashlib.sha256(reuse_text(text).encode()).hexdigest()
 
 
 def section_numbers(chunks: list[Chunk]) -> list[int]:
@@ -161,44 +167,28 @@ def passage_windows(chunks: Sequence[Chunk], count_tokens: Callable[[Sequence[st
     return out
 
 
-def embed_missing(chunks: list[Chunk], known: Container[str],
-                  embed: Callable[[list[str]], np.ndarray]) -> tuple[list[int], np.ndarray]:
-    """The positions of the passages whose `embed_key` is not `known`, and their vectors, embedded now by `embed`,
-    each distinct text once (as windows are): a file of one line repeated gave hundreds of identical passages, each
-    embedded again (303 passages, 3 texts: 36.7 s)."""
-    missing = [i for i, chunk in enumerate(chunks) if embed_key(chunk) not in known]
-    texts = [chunks[i].indexed_text for i in missing]
-    distinct = {text: n for n, text in enumerate(dict.fromkeys(texts))}
-    if len(distinct) == len(texts):
-        return missing, embed(texts)
-    return missing, embed(list(distinct))[[distinct[text] for text in texts]]
-
-
 def embed_chunks(corpus: Corpus, chunks: list[Chunk], model: dict[str, Any], prepare: Prepare,
-                 embed: Callable[[list[str]], np.ndarray], windows: Sequence[Sequence[Span]] | None = None,
+                 embedding: Embedding, windows: Sequence[Sequence[Span]] | None = None,
                  window_tokens: int = 0) -> Embedded:
-    """The embed stage, whichever engine chunked: `prepare`, then `embed` the passages, headings and windows
-    (`passage_windows`, made with `window_tokens`; None: no window) it gives no vector for."""
+    """The embed stage, whichever engine chunked: `prepare`, then embed (`embedding`) the passages, headings and
+    windows (`passage_windows`, made with `window_tokens`; None: no window) it gives no vector for, each into the
+    final array of its kind, a block of texts at a time (`rag.embedding.blocks`)."""
     reuse = prepare(corpus, chunks, model)
     dimension = int(model["dimension"])
-    missing, fresh = embed_missing(chunks, reuse.keys(), embed)
-    vectors = assemble_vectors(chunks, missing, fresh, reuse, dimension)
-    headings = Headings.build(chunks, embed, reuse, dimension)
-    made = Windows.build(chunks, windows or [[] for _ in chunks], embed, reuse, dimension)
-    return Embedded(corpus, chunks, model, vectors, len(missing), headings, made, window_tokens)
+    vectors, embedded = embed_passages(chunks, reuse, embedding, dimension)
+    headings = Headings.build(chunks, embedding, reuse, dimension)
+    made = Windows.build(chunks, windows or [[] for _ in chunks], embedding, reuse, dimension)
+    return Embedded(corpus, chunks, model, vectors, embedded, headings, made, window_tokens)
 
 
-def assemble_vectors(chunks: list[Chunk], missing: list[int], fresh: np.ndarray, reuse: dict[str, np.ndarray],
-                     dimension: int) -> np.ndarray:
-    """One vector per passage: `fresh` at the `missing` positions, the reused vector of its content elsewhere."""
+def embed_passages(chunks: list[Chunk], known: dict[str, np.ndarray], embedding: Embedding,
+                   dimension: int) -> tuple[np.ndarray, int]:
+    """One vector per passage: the `known` one of its `embed_key`, else embedded now (`Embedding.fill`: a block of
+    texts at a time, each distinct text once: a file of one line repeated gave hundreds of identical passages, each
+    embedded again, 303 passages of 3 texts: 36.7 s); and how many passages had no vector `known`."""
     vectors = np.zeros((len(chunks), dimension), dtype=np.float32)
-    if missing:
-        vectors[missing] = fresh
-    now = set(missing)
-    for i, chunk in enumerate(chunks):
-        if i not in now:
-            vectors[i] = reuse[embed_key(chunk)]
-    return vectors
+    embedded = embedding.fill(vectors, lambda: (chunk.indexed_text for chunk in chunks), text_key, known)
+    return vectors, embedded
 
 
 def cut(corpus: Corpus, chunker: Chunker, *, release: bool = True) -> list[Chunk]:
@@ -257,8 +247,9 @@ def chunk_and_embed(corpus: Corpus, settings: Settings, embedder: Embedder, prep
     with `release` let go of their text and sections once cut."""
     chunks = cut(corpus, chunker_for(embedder, settings.max_passage_tokens), release=release)
     size = settings.passage_window_tokens
-    return embed_chunks(corpus, chunks, embedder.describe(), prepare,
-                        lambda texts: embedder.embed_passages(texts, progress=progress),
+    embedding = Embedding(lambda texts, meter: embedder.embed_passages(texts, progress=meter or False),
+                          progress=progress)
+    return embed_chunks(corpus, chunks, embedder.describe(), prepare, embedding,
                         passage_windows(chunks, embedder.count_tokens, size), size)
 
 
@@ -325,6 +316,6 @@ def index_parts(stages: Embedded, settings: Settings, *, started: float, fingerp
     return lexical, manifest, table
 
 
-__all__ = ["SAID_CHARS", "Embedded", "Prepare", "assemble_vectors", "chunk_and_embed", "chunker_for", "corpus_model",
-           "cut", "embed_chunks", "embed_key", "embed_missing", "index_parts", "passage_limit", "passage_windows",
-           "section_numbers"]
+__all__ = ["SAID_CHARS", "Embedded", "Prepare", "chunk_and_embed", "chunker_for", "corpus_model", "cut", "embed_chunks",
+           "embed_key", "embed_passages", "index_parts", "passage_limit", "passage_windows", "section_numbers",
+           "text_key"]

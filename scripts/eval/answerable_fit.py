@@ -42,7 +42,7 @@ from typing import Any
 
 import numpy as np
 
-from rag.embedding.base import Embedder
+from rag.embedding.base import Embedder, Meter
 from rag.embedding.load import effective_model, load_embedder
 from rag.embedding.names import AUTO_MODEL, BUNDLED_MODEL
 from rag.evaluation import read_questions
@@ -73,7 +73,7 @@ class Remembered(Embedder):
     def count_tokens(self, texts: Sequence[str], *, passage: bool = True) -> list[int]:
         return self.model.count_tokens(texts, passage=passage)
 
-    def _encode(self, texts: list[str], *, query: bool, progress: bool) -> np.ndarray:
+    def _encode(self, texts: list[str], *, query: bool, meter: Meter | None) -> np.ndarray:
         # a question the searcher embeds with accents restored from the corpus asked is another text: embedded once
         missing = [t for t in dict.fromkeys(texts) if t not in self.vectors]
         if missing:

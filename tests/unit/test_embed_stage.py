@@ -1,4 +1,4 @@
-"""The embed stage's bookkeeping (`rag.ingestion.stages.embed_missing`): which passages are embedded, and how often
+"""The embed stage's bookkeeping (`rag.ingestion.stages.embed_passages`): which passages are embedded, and how often
 each text is sent to the model. The model here is a counter: what is checked is what reaches it."""
 
 from __future__ import annotations
@@ -9,8 +9,9 @@ from types import SimpleNamespace
 
 import numpy as np
 
+from rag.embedding.blocks import Embedding
 from rag.index import headings, windows
-from rag.ingestion.stages import embed_key, embed_missing
+from rag.ingestion.stages import embed_key, embed_passages
 
 
 def test_identical_passages_are_embedded_once_and_each_gets_its_text_s_vector():
@@ -18,18 +19,18 @@ def test_identical_passages_are_embedded_once_and_each_gets_its_text_s_vector():
     distinct texts took 36.7 s); a passage whose vector is stored is not embedded at all."""
     sent: list[list[str]] = []
 
-    def embed(texts: list[str]) -> np.ndarray:
+    def embed(texts: list[str], meter: object) -> np.ndarray:
         sent.append(texts)
         return np.array([[len(t), ord(t[0])] for t in texts], dtype=np.float32)
 
     chunks = [SimpleNamespace(indexed_text=t) for t in ["abc", "de", "abc", "fgh", "de", "abc", "stored"]]
-    known = {embed_key(chunks[-1])}  # type: ignore[arg-type]
-    missing, vectors = embed_missing(chunks, known, embed)  # type: ignore[arg-type]
-    assert missing == [0, 1, 2, 3, 4, 5]
+    known = {embed_key(chunks[-1]): np.array([7, 7], dtype=np.float32)}  # type: ignore[arg-type]
+    vectors, embedded = embed_passages(chunks, known, Embedding(embed), 2)  # type: ignore[arg-type]
+    assert embedded == 6
     assert sent == [["abc", "de", "fgh"]]
-    assert vectors.tolist() == [[3, 97], [2, 100], [3, 97], [3, 102], [2, 100], [3, 97]]
+    assert vectors.tolist() == [[3, 97], [2, 100], [3, 97], [3, 102], [2, 100], [3, 97], [7, 7]]
     sent.clear()
-    assert embed_missing(chunks[:2], set(), embed)[0] == [0, 1] and sent == [["abc", "de"]]  # all distinct: as sent
+    assert embed_passages(chunks[:2], {}, Embedding(embed), 2)[1] == 2 and sent == [["abc", "de"]]  # type: ignore[arg-type]
 
 
 def test_a_decomposed_text_s_stored_vectors_are_not_reused_and_a_composed_one_s_are():

@@ -7,6 +7,7 @@ from dataclasses import replace
 
 import numpy as np
 
+from rag.embedding.blocks import Embedding
 from rag.index.accents import restore, spellings, unshouted
 from rag.index.windows import Windows, window_spans, window_text, window_texts
 from rag.ingestion.stages import passage_windows
@@ -166,15 +167,15 @@ def test_windows_are_saved_loaded_and_reused_by_text(tmp_path):
     spans = [[], [(0, 2), (1, 3)], [], [(0, 1), (1, 2)], [(0, 2)]]
     embedded: list[str] = []
 
-    def embed(texts):
+    def embed(texts, meter):
         embedded.extend(texts)
         return np.ones((len(texts), 8), dtype=np.float32)
 
-    built = Windows.build(chunks, spans, embed, loaded.by_key(chunks), 8)
+    built = Windows.build(chunks, spans, Embedding(embed), loaded.by_key(chunks), 8)
     assert embedded == []  # every window text was known
     np.testing.assert_array_equal(built.vectors, windows.vectors)
     twice = [_chunk("Un. Deux. Trois.")] * 2  # the same window text twice is embedded once
-    Windows.build(twice, [[(0, 2), (1, 3)], [(0, 2)]], embed, {}, 8)
+    Windows.build(twice, [[(0, 2), (1, 3)], [(0, 2)]], Embedding(embed), {}, 8)
     assert embedded == ["Titre › Section\nUn. Deux.", "Titre › Section\nDeux. Trois."]
 
 
