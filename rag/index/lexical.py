@@ -48,9 +48,12 @@ LAYOUT = 6
 _PASSAGES, _SECTION_PAIRS, _PASSAGE_PAIRS = "passages", "section-pairs", "passage-pairs"
 
 
-def pairs(terms: Sequence[str]) -> list[str]:
-    """Adjacent terms joined by a space (terms never contain one): ["cart", "cred"] -> ["cart cred"]."""
-    return [f"{a} {b}" for a, b in pairwise(terms)]
+def pairs(terms: Sequence[str], made: dict[str, str] | None = None) -> list[str]:
+    """Adjacent terms joined by a space (terms never contain one): ["cart", "cred"] -> ["cart cred"]. With `made`
+    (the pairs made before, by text), each pair is the string made the first time: the pairs of 20,000 passages
+    were 97 MB of strings, most of them repeats, while the index was built (docs/PERFORMANCE.md)."""
+    joined = (f"{a} {b}" for a, b in pairwise(terms))
+    return list(joined) if made is None else [made.setdefault(pair, pair) for pair in joined]
 
 
 class _Bm25:
@@ -152,13 +155,14 @@ class LexicalIndex:
                 unit_terms[-1].extend(terms[len(heading_terms[row]):])
             else:
                 unit_terms.append(list(terms))
+        made: dict[str, str] = {}
         return cls(
             analyzer,
             _Bm25.build(unit_terms, k1=k1, b=b),
             unit_of_row,
             passages=_Bm25.build(passage_terms, k1=k1, b=b),
-            section_pairs=_Bm25.build([pairs(t) for t in unit_terms], k1=k1, b=b),
-            passage_pairs=_Bm25.build([pairs(t) for t in passage_terms], k1=k1, b=b),
+            section_pairs=_Bm25.build([pairs(t, made) for t in unit_terms], k1=k1, b=b),
+            passage_pairs=_Bm25.build([pairs(t, made) for t in passage_terms], k1=k1, b=b),
         )
 
     def save(self, directory: Path) -> None:
