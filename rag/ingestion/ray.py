@@ -6,6 +6,7 @@
          (`rag.ingestion.stages.corpus_model`)
       -> map_batches over a pool of `ChunkStage` actors, each loading the model once: refuse vector settings the
          model's dimension rules out (`VectorOptions.check`), chunk each document (`rag.ingestion.stages.chunker_for`)
+         and let go of its text and sections once cut (`rag.ingestion.stages.released`)
       -> driver: rows put back in file order, document ids made unique (`rag.corpus.reader.unique_ids`); the ingest's
          `prepare` checks the passage count and picks the stored vectors to reuse: nothing is embedded yet
       -> map_batches over a pool of `EmbedStage` actors, each loading the model once: embed the passages no stored
@@ -54,7 +55,15 @@ from rag.embedding.names import AUTO_MODEL
 from rag.errors import ConfigError, IngestError, ModelError, RagError
 from rag.index.vector_options import VectorOptions
 from rag.index.windows import Span
-from rag.ingestion.stages import Embedded, Prepare, chunker_for, corpus_model, embed_chunks, passage_windows
+from rag.ingestion.stages import (
+    Embedded,
+    Prepare,
+    chunker_for,
+    corpus_model,
+    embed_chunks,
+    passage_windows,
+    released,
+)
 from rag.interrupts import reclaim
 from rag.passage import Chunk
 from rag.settings import Settings
@@ -105,9 +114,11 @@ class ChunkStage:
         self.description = json.dumps(embedder.describe())
 
     def _chunked(self, outcome: Document | Skipped) -> tuple[Document | Skipped, list[Chunk], list[list[Span]]]:
+        # the document let go of its text and sections once cut (`stages.released`), as the local engine's: the
+        # driver held every document whole, text, sections and lines, from chunking until the build was written
         if isinstance(outcome, Document):
             join_title_lines(outcome, self.chunker)
-        chunks = self.chunker.chunk(outcome) if isinstance(outcome, Document) else []
+        chunks = released(self.chunker, outcome) if isinstance(outcome, Document) else []
         if isinstance(outcome, Document) and not chunks:  # no document of the index, as with the local engine
             outcome = unindexable(outcome)
         return outcome, chunks, passage_windows(chunks, self.count_tokens, self.window_tokens)

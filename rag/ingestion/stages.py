@@ -207,7 +207,7 @@ def cut(corpus: Corpus, chunker: Chunker, *, release: bool = True) -> list[Chunk
     kept = []
     for doc in corpus.documents:
         join_title_lines(doc, chunker)
-        passages = _released(chunker, doc) if release else chunker.chunk(doc)
+        passages = released(chunker, doc) if release else chunker.chunk(doc)
         if passages:
             kept.append(doc)
             chunks.extend(passages)
@@ -217,9 +217,10 @@ def cut(corpus: Corpus, chunker: Chunker, *, release: bool = True) -> list[Chunk
     return chunks
 
 
-def _released(chunker: Chunker, doc: Document) -> list[Chunk]:
+def released(chunker: Chunker, doc: Document) -> list[Chunk]:
     """`Chunker.chunk(doc)`, a section at a time, each section let go of once it gave passages, the text once all
-    did (a section that gave none stays: `unindexable` reads a document that gave no passage)."""
+    did (a section that gave none stays: `unindexable` reads a document that gave no passage). The Ray engine's
+    chunking actors too (`rag.ingestion.ray.ChunkStage`): the documents they give back are what is kept of them."""
     doc.said = said(doc, SAID_CHARS)[:SAID_CHARS]
     pending, doc.sections = doc.sections[::-1], []
     alone = replace(doc, sections=[])  # the document with one section at a time
@@ -317,5 +318,5 @@ def index_parts(stages: Embedded, settings: Settings, *, started: float, fingerp
 
 
 __all__ = ["SAID_CHARS", "Embedded", "Prepare", "chunk_and_embed", "chunker_for", "corpus_model", "cut", "embed_chunks",
-           "embed_key", "embed_passages", "index_parts", "passage_limit", "passage_windows", "section_numbers",
-           "text_key"]
+           "embed_key", "embed_passages", "index_parts", "passage_limit", "passage_windows", "released",
+           "section_numbers", "text_key"]

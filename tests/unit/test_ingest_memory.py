@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import pickle
 import random
 import tracemalloc
 from dataclasses import replace
@@ -75,3 +76,19 @@ def test_a_document_cut_whole_or_a_section_at_a_time_gives_the_same_ids(tmp_path
     expected = Chunker(_words, 50).chunk(replace(doc))
     assert len({chunk.id for chunk in expected}) == 2
     assert cut(Corpus([doc]), Chunker(_words, 50)) == expected
+
+
+def test_the_ray_engine_s_chunking_actors_give_back_documents_let_go_of_once_cut(tmp_path):
+    """The Ray engine's actors gave each document back whole (its text, sections and lines) beside its passages,
+    and the driver held them all from chunking until the build was written; they now give back what the local
+    engine keeps (`stages.released`: the start of what the document said, for the corpus's language)."""
+    from rag.ingestion.ray import ChunkStage  # ray itself is imported only when the engine runs
+
+    stage = object.__new__(ChunkStage)  # without loading a model: a chunker counting words
+    stage.chunker, stage.count_tokens, stage.window_tokens = Chunker(_words, 80), _words, 0
+    (tmp_path / "kb.jsonl").write_text(_knowledge_base(300), encoding="utf-8")
+    whole = read_document(tmp_path, tmp_path / "kb.jsonl")
+    outcome, chunks, windows = stage._chunked(read_document(tmp_path, tmp_path / "kb.jsonl"))
+    assert chunks == Chunker(_words, 80).chunk(whole) and windows == [[] for _ in chunks]
+    assert outcome.text == "" and outcome.sections == [] and outcome.said == said(whole, SAID_CHARS)[:SAID_CHARS]
+    assert len(pickle.dumps(outcome)) < len(pickle.dumps(whole)) / 10
