@@ -7,8 +7,10 @@ Writes `--records` records shaped as `scripts.bench.json_records` makes them (on
 `--markdown` a Markdown file a record) in a temporary folder, then ingests it with `rag.ingest` into a fresh index
 folder, as `rag ingest` does: read, cut, embed the passages, their headings and sentence windows, build the lexical
 index, write the build. Prints the peak of memory Python allocated during the ingest (tracemalloc, numpy's arrays
-included; the model loaded before) and what it still held after; with `--rss`, without tracemalloc (whose own
-bookkeeping takes memory), the process's peak resident memory before and after the ingest (`ru_maxrss`).
+included; the model loaded before) and what it still held after, and the same for each stage (`rag.ingestion.stages`'s
+`cut` and `embed_chunks`, `rag.ingestion.pipeline`'s `index_parts` and `publish`, each wrapped: what was held when it
+started, its peak, what was held when it returned); with `--rss`, without tracemalloc (whose own bookkeeping takes
+memory), the process's peak resident memory before and after the ingest (`ru_maxrss`).
 
 THE MODEL IS A STAND-IN by default: the bundled model's tokenizer cuts the passages and windows (the same passages
 and windows as a real ingest, made by the same code), but each vector is made from a hash of its text instead of by
@@ -29,13 +31,15 @@ import tempfile
 import time
 import tracemalloc
 import zlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from rag import Settings, ingest, load_embedder
 from rag.embedding.base import Embedder
+from rag.ingestion import pipeline, stages
 from scripts.bench.json_records import records
 
 
@@ -64,6 +68,31 @@ class StandIn(Embedder):
 
     def describe(self) -> dict[str, object]:
         return self.model.describe()
+
+
+class Stages:
+    """Each stage of an ingest wrapped: tracemalloc's figures around it, and the peak of the whole ingest."""
+
+    WRAPPED = ((stages, "cut"), (stages, "embed_chunks"), (pipeline, "index_parts"), (pipeline, "publish"))
+
+    def __init__(self) -> None:
+        self.rows: list[tuple[str, int, int, int]] = []  # stage, held when it started, its peak, held after
+        self.peak = 0
+        for module, name in self.WRAPPED:
+            setattr(module, name, self._wrapped(name, getattr(module, name)))
+
+    def _wrapped(self, name: str, function: Callable[..., Any]) -> Callable[..., Any]:
+        def run(*args: Any, **kwargs: Any) -> Any:
+            if not tracemalloc.is_tracing():
+                return function(*args, **kwargs)
+            start, before = tracemalloc.get_traced_memory()
+            tracemalloc.reset_peak()
+            out = function(*args, **kwargs)
+            held, peak = tracemalloc.get_traced_memory()
+            self.peak = max(self.peak, before, peak)
+            self.rows.append((name, start, peak, held))
+            return out
+        return run
 
 
 def write_corpus(folder: Path, count: int, *, markdown: bool) -> int:
@@ -101,12 +130,14 @@ def main() -> int:
         if isinstance(embedder, StandIn):
             embedder.texts = 0
         before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+        wrapped = Stages()
         if not args.rss:
             tracemalloc.start()
         started = time.perf_counter()
         report = ingest(settings, embedder=embedder)
         seconds = time.perf_counter() - started
         held, peak = tracemalloc.get_traced_memory() if not args.rss else (0, 0)
+        peak = max(peak, wrapped.peak)  # the peak since the last stage's start, or a stage's
         tracemalloc.stop()
         after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
         written = {p.name: p.stat().st_size for p in (index / "current").resolve().iterdir()
@@ -122,6 +153,9 @@ def main() -> int:
     else:
         print(f"ingest, peak of memory Python allocated: {peak / 1e6:.0f} MB ({peak / size:.1f} times the corpus); "
               f"held once done {held / 1e6:.0f} MB")
+        print("\n| stage | held at its start, MB | its peak, MB | held after, MB |\n|---|---:|---:|---:|")
+        for name, start, top, after in wrapped.rows:
+            print(f"| {name} | {start / 1e6:,.0f} | {top / 1e6:,.0f} | {after / 1e6:,.0f} |")
     return 0
 
 
