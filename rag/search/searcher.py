@@ -328,7 +328,7 @@ class Searcher:
         question_terms = index.lexical.analysed_terms(query.question)
         # the model's window stands for the question's rarest word, one the index lacks if any ("horaires")
         bonus = max(index.lexical.unseen_weight(query.question), *terms.values(), 0.0) or None
-        for item in fused:
+        for item in fused.reading_order(index.passages) if query.mode == "hybrid" else fused:
             chunk = index.passages[item.row]
             if chunk.text in seen_texts:
                 continue  # the same text twice (copied pages, repeated boilerplate) helps nobody

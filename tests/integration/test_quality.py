@@ -101,3 +101,25 @@ def test_a_sibling_section_worded_as_a_question_does_not_outscore_the_one_that_a
     (hits,) = searcher.search([Query("Wie kann ich meinen Abschlag ändern?", 2)])
     assert [h.citation.section for h in hits] == ["Ihr monatlicher Abschlag › Abschlag anpassen",
                                                   "Ihr monatlicher Abschlag › Wie wird der Abschlag berechnet?"]
+
+
+def test_an_faq_entry_cut_in_two_answers_from_its_opening(embedder, settings, tmp_path):
+    """cnil_faq_dev's entry "Windows 10 : quelles précautions élémentaires prendre ?" as a Markdown page of its own:
+    cut in two passages, both scored by its heading's vector alike, and the shorter remainder ("Plus de détails :
+    ici", a note on a formal notice) came first by a hair of BM25 (9.635 against 9.576): the question on what to do
+    was answered by the note. Passages of one section the dense side scores alike are read in reading order
+    (`rag.search.fusion.reading_order`)."""
+    import json
+
+    from rag.search.searcher import Query
+    from tests.helpers.paths import DATASETS
+
+    lines = (DATASETS / "cnil_faq_dev" / "passages.jsonl").read_text(encoding="utf-8").splitlines()
+    rows = [json.loads(line) for line in lines]
+    for row in [r for r in rows if r["id"] == "cnil-608"] + rows[:15]:
+        (tmp_path / f"{row['id']}.md").write_text(f"# {row['title']}\n\n{row['text']}\n", encoding="utf-8")
+    index = memory_index(read_corpus(tmp_path).documents, settings, embedder)
+    (hits,) = Searcher(index, embedder, candidates=settings.candidates).search([Query("Quels conseils pour Windows "
+                                                                                      "10 ?", 2)])
+    assert [(h.citation.source, h.citation.start) for h in hits] == [("cnil-608.md", 0), ("cnil-608.md", 706)]
+    assert hits[0].score >= hits[1].score
