@@ -13,13 +13,12 @@ with a threshold (`RAG_ANSWERABLE_THRESHOLD`, 0.5: the operating point fitted be
 The coefficients were fitted by `python -m scripts.eval.answerable_fit` (docs/EVALUATION.md) on the visible sets: each
 dataset's questions against its own corpus (answerable) and against the others' corpora (unanswerable), half of the
 questions to fit, the other half to report. A question in English asked of a French corpus, or the reverse
-(`question_language`: "Which ID documents do you accept?"), or in English of a corpus in another language, has a rule of
-its own, fitted on the first pairs (English translations of French sets against their corpus, tests/data/english/, for
-the answerable ones): all its words are unknown to the index whether the corpus answers it or not, and the model's
-cosine across two languages runs lower than within one. The pair is the question's and its best passage's: asked of a
-passage in its own language (an English page of a French wiki, `rag.index.analyzer.passage_language`), the rule within
-one language decides. The full and across rules read the cosine, whose scale is the model's own: they hold for the
-bundled model only (`FITTED_FOR`).
+(`question_language`: "Which ID documents do you accept?"), has a rule of its own, fitted on such pairs (English
+translations of French sets against their corpus, tests/data/english/, for the answerable ones): all its words are
+unknown to the index whether the corpus answers it or not, and the model's cosine across two languages runs lower than
+within one. The pair is the question's and its best passage's: asked of a passage in its own language (an English page
+of a French wiki, `rag.index.analyzer.passage_language`), the rule within one language decides. The full and across
+rules read the cosine, whose scale is the model's own: they hold for the bundled model only (`FITTED_FOR`).
 all-MiniLM-L6-v2, the model an English corpus gets under `RAG_MODEL=auto` and the fallback where the bundled one cannot
 run, has a rule of its own (`MINILM_RULE`, `MINILM`), fitted the same way as the full rule on the same pairs built with
 that model's vectors, and used for every question (across languages too: measured no worse there than the lexical rule):
@@ -44,9 +43,7 @@ FITTED_FOR = BUNDLED_MODEL
 MINILM = ENGLISH_MODEL  # the other model with a rule fitted on its scores (`MINILM_RULE`)
 DEFAULT_THRESHOLD = 0.5
 # the languages the rule across languages was fitted on: English asked of French (answerable and not), French asked of
-# English (not answerable only: no visible set has the answerable side). It also judges English asked of a corpus in
-# any other language (measured on Spanish, German, Italian, Portuguese and Dutch pages, docs/EVALUATION.md); French
-# asked of those keeps the full rule (not measured: no answerable set)
+# English (not answerable only: no visible set has the answerable side)
 ACROSS_LANGUAGES = ("en", "fr")
 
 

@@ -168,14 +168,12 @@ class Searcher:
         return question_language(question, language, ACROSS_LANGUAGES, memory.held) != language
 
     @staticmethod
-    def _across_rule(index: Index, hybrid: Ranking, query: Query, memory: Remembered) -> bool:
-        """Whether the rule across languages judges `query`, asked across languages (`_across`): asked in English, or
-        in French of an English corpus (`ACROSS_LANGUAGES`), of a best passage of `hybrid` (the one `evidence` reads)
-        not in its language (`passage_language`: None for a passage too short to tell)."""
+    def _reads_as_asked(index: Index, hybrid: Ranking, query: Query, memory: Remembered) -> bool:
+        """Whether the best passage of `hybrid` (the one `evidence` reads) is written in the language `query` is
+        asked in (`_across`'s reading of it; `passage_language`: None for a passage too short to tell)."""
         language = index.lexical.analyzer.language
         asked = question_language(query.question, language, ACROSS_LANGUAGES, memory.held)
-        fitted = asked == "en" or language in ACROSS_LANGUAGES
-        return fitted and passage_language(index.passages[hybrid[0].row].text) != asked
+        return passage_language(index.passages[hybrid[0].row].text) == asked
 
     def swap(self, index: Index, embedder: Embedder | None = None) -> Index:
         """Serve `index` to queries that do not pin one, from the next batch on, its questions read by `embedder`
@@ -359,9 +357,11 @@ class Searcher:
         if hits:
             hits.evidence = self.evidence(index, hybrid, question_terms, terms if alone is None else alone.terms,
                                           memory, corpus, alone)
-            # for a question and passages in two languages; of the best passage in the question's own (an English
-            # page of a French wiki), the rule within one language decides
-            fitted = across and self._across_rule(index, hybrid, query, memory)
+            # the rule across languages was fitted on English and French alone (`ACROSS_LANGUAGES`), for a question
+            # and passages in two languages: of the best passage in the question's own (an English page of a French
+            # wiki), the rule within one language decides
+            fitted = across and hits.language in ACROSS_LANGUAGES and not self._reads_as_asked(index, hybrid, query,
+                                                                                                memory)
             hits.probability = rule_for(self.model_of(index), fitted).probability(hits.evidence)
             # a question of function words alone ("de", "comment faire ?") asks about nothing a passage could hold
             hits.answerable = bool(question_terms) and hits.probability >= self.answerable_threshold

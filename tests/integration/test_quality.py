@@ -57,11 +57,8 @@ def test_a_question_across_languages_leans_on_the_multilingual_model(searcher, e
 def test_an_english_question_of_a_spanish_corpus_leans_on_the_model_too(embedder, settings):
     """The same holds of a corpus in another language than English or French: "Can I return items bought on sale?"
     of the Spanish pages met a cognate in the wrong section at the index's weight and comes to the answering one at
-    `ACROSS_QUESTION_WEIGHT` (docs/EVALUATION.md, "Answers on long help pages"). The rule across languages judges
-    it, as English of a French corpus: under the full rule, which reads its words (all unknown to a Spanish index) as
-    asking about something else, "how many days do I have to report a claim to the insurer" read 0.000 with its
-    answer first; an English question the pages do not answer stays not answerable; a French one keeps the full
-    rule (docs/EVALUATION.md, "English questions of a corpus in another language than English or French")."""
+    `ACROSS_QUESTION_WEIGHT` (docs/EVALUATION.md, "Answers on long help pages"). The `answerable` rule stays the
+    corpus's own: the rule across languages was fitted on English and French alone."""
     from rag.search.answerable import rule_for
     from rag.search.fusion import ACROSS_QUESTION_WEIGHT
     from rag.search.searcher import Query
@@ -69,24 +66,14 @@ def test_an_english_question_of_a_spanish_corpus_leans_on_the_model_too(embedder
     index = memory_index(read_corpus(SPANISH_PAGES).documents, settings, embedder)
     assert index.lexical.analyzer.language == "es"
     searcher = Searcher(index, embedder, candidates=settings.candidates)
-    english, spanish, claim, off_topic, french = searcher.search([
-        Query("Can I return items bought on sale?", 1, explain=True),
-        Query("¿Puedo devolver un artículo comprado en rebajas?", 1, explain=True),
-        Query("how many days do I have to report a claim to the insurer", 1),
-        Query("What's the capital of Canada?", 1),
-        Query("Combien de jours pour déclarer un sinistre à l'assurance ?", 1)])
+    english, spanish = searcher.search([Query("Can I return items bought on sale?", 1, explain=True),
+                                        Query("¿Puedo devolver un artículo comprado en rebajas?", 1, explain=True)])
     assert english[0].explain is not None and spanish[0].explain is not None
     assert english[0].explain.dense_weight == ACROSS_QUESTION_WEIGHT
     assert spanish[0].explain.dense_weight == float(index.manifest["fusion"]["dense_weight"])
     assert "se pueden devolver en las mismas condiciones" in english[0].text
-    assert english.evidence is not None and spanish.evidence is not None
-    assert english.probability == rule_for(searcher.model, True).probability(english.evidence)
-    assert spanish.probability == rule_for(searcher.model, False).probability(spanish.evidence)
-    # French of a Spanish corpus keeps the full rule: no answerable set measured the other one there
-    assert french.asked_in == "fr" and french.evidence is not None
-    assert french.probability == rule_for(searcher.model, False).probability(french.evidence)
-    assert "plazo máximo de 7 días" in claim[0].text and claim.answerable
-    assert not off_topic.answerable
+    assert english.evidence is not None
+    assert english.probability == rule_for(searcher.model, False).probability(english.evidence)
 
 
 def test_a_sibling_section_worded_as_a_question_does_not_outscore_the_one_that_answers(embedder, settings):
