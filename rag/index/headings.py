@@ -19,6 +19,7 @@ A build stores the distinct heading vectors (`headings.npy`) and each passage's 
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -136,9 +137,9 @@ class Headings:
 
 
 def key(text: str) -> str:
-    """The reuse key of a heading's vector; apart from passages' keys (`rag.ingestion.stages.embed_key`), which hash
-    text."""
-    return "heading\x00" + reuse_text(text)
+    """The reuse key of a heading's vector, apart from passages' keys (`rag.ingestion.stages.embed_key`): a hash of
+    its text (`reuse_text`), as theirs, not the text, which a re-ingest would hold for every heading before."""
+    return "heading\x00" + hashlib.sha256(reuse_text(text).encode("utf-8", "surrogatepass")).hexdigest()
 
 
 __all__ = ["QUESTION_DISCOUNT", "ROWS", "VECTORS", "Headings", "asks", "heading_text", "key"]

@@ -13,6 +13,7 @@ build without them (written before windows, or with windows off) scores passages
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -242,8 +243,9 @@ def numbered_as_now(manifest: Mapping[str, Any]) -> bool:
 
 
 def key(text: str) -> str:
-    """The reuse key of a window's vector; apart from passages' keys, which hash text, and headings'."""
-    return "window\x00" + reuse_text(text)
+    """The reuse key of a window's vector, apart from passages' and headings': a hash of its text (`reuse_text`),
+    not the text, which a re-ingest would hold for every window of the build before (some 4 a passage)."""
+    return "window\x00" + hashlib.sha256(reuse_text(text).encode("utf-8", "surrogatepass")).hexdigest()
 
 
 __all__ = ["ROWS", "VECTORS", "Span", "Windows", "each_window_text", "key", "numbered_as_now", "window_spans",
