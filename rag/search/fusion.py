@@ -133,10 +133,12 @@ OPENING_TIE = 0.05
 
 def reading_order(ranking: Iterable[Fused], passages: Sequence[Chunk], within: float = OPENING_TIE) -> Iterator[Fused]:
     """`ranking` with each run of consecutive candidates of one section that the dense side scores alike (the same
-    cosine: their heading's, the best of each one's own, its heading's and its windows') and that lie within `within`
-    of the run's first by fused score, in reading order, each taking the run's scores in turn. Such passages differ
-    by BM25 alone, and by a hair: the shorter remainder of an FAQ entry cut in two holds the entry's title words as
-    often as its opening and outscored it for being short. Read lazily, as a question reads its first few."""
+    cosine: their heading's, the best of each one's own, its heading's and its windows') and that lie within
+    `within` of the run's first by fused score and are longer than it, in reading order, each taking the run's
+    scores in turn. Such passages differ by BM25 alone, and by a hair: the shorter remainder of an FAQ entry cut in
+    two holds the entry's title words as often as its opening and outscored it for being short. A passage shorter
+    than the run's first that BM25 puts below it holds fewer of the question's words: it ends the run. Read lazily,
+    as a question reads its first few."""
     run: list[Fused] = []
     for item in ranking:
         if run and _alike(run[0], item, passages, within):
@@ -149,8 +151,9 @@ def reading_order(ranking: Iterable[Fused], passages: Sequence[Chunk], within: f
 
 def _alike(first: Fused, item: Fused, passages: Sequence[Chunk], within: float) -> bool:
     a, b = passages[first.row], passages[item.row]
+    # only a passage longer than the run's first: a shorter one that BM25 puts below it holds fewer of the words
     return a.doc_id == b.doc_id and a.section == b.section and abs(first.dense_score - item.dense_score) <= 1e-6 \
-        and first.score - item.score < within
+        and first.score - item.score < within and len(b.text) > len(a.text)
 
 
 def _in_reading_order(run: list[Fused]) -> list[Fused]:

@@ -110,3 +110,43 @@ def test_an_faq_entry_cut_in_two_answers_from_its_opening(embedder, settings, tm
                                                                                       "10 ?", 2)])
     assert [(h.citation.source, h.citation.start) for h in hits] == [("cnil-608.md", 0), ("cnil-608.md", 706)]
     assert hits[0].score >= hits[1].score
+
+
+def test_a_long_sections_passage_that_bm25_prefers_stays_first_over_a_shorter_opening(embedder, settings, tmp_path):
+    """A section "Comment résilier mon contrat ?" cut in three passages, all scored by its heading's vector alike:
+    "que faire du décodeur ?" is answered by the third (the equipment to send back), which BM25 puts first by a hair
+    for its words, not for being short (it is the longest). Reading order put the opening, then a passage without
+    the word, ahead of it; only a passage longer than the one BM25 puts first is put ahead of it."""
+    from rag.search.searcher import Query
+
+    opening = ("La demande se fait depuis votre espace client, rubrique Mon abonnement, ou par "
+               "courrier. Elle prend effet à la fin du mois en cours et vous recevez un courriel"
+               " qui récapitule la date de fin du service, le montant restant dû et le décodeur "
+               "à rendre. Tant que la date n'est pas atteinte, vous pouvez revenir sur votre "
+               "décision. Les offres avec engagement de douze ou vingt-quatre mois entraînent "
+               "des frais : le quart des mensualités restant dues, sauf déménagement à "
+               "l'étranger, perte d'emploi ou maladie grave, sur justificatif. Nos conseillers "
+               "restent disponibles au 3900 du lundi au samedi pour vous accompagner. Un dossier"
+               " incomplet retarde la date de fin : joignez une pièce d'identité. ")
+    equipment = ("Le décodeur et le modem prêtés restent notre propriété. Dans les quinze jours, "
+                 "renvoyez le décodeur dans son emballage d'origine avec l'étiquette prépayée de "
+                 "votre espace client, ou déposez-le dans une boutique. Un équipement non rendu "
+                 "est facturé 150 euros. Conservez le récépissé de dépôt jusqu'à la clôture de "
+                 "votre compte. La télécommande et les câbles sont à joindre au colis. Le "
+                 "transporteur passe sous trois jours ouvrés. ")
+    second = opening.replace("La demande", "Votre demande").replace("le décodeur à rendre", "la suite")
+    (tmp_path / "resilier.md").write_text(
+        f"# Mon abonnement\n\n## Comment résilier mon contrat ?\n\n{opening}\n\n{second}\n\n{equipment}\n\n"
+        f"{equipment.replace('Le décodeur et le modem prêtés', 'Les appareils prêtés')}\n", encoding="utf-8")
+    for i, topic in enumerate(["Installer le décodeur", "Le décodeur ne s'allume pas", "Changer de décodeur",
+                               "Brancher le décodeur au téléviseur", "Mettre à jour le décodeur", "Payer ma facture",
+                               "Changer d'offre", "Déménager"]):
+        (tmp_path / f"p{i}.md").write_text(
+            f"# {topic}\n\n## {topic} ?\n\nPour {topic.lower()}, suivez le guide de votre espace client. Le "
+            "décodeur et le modem se pilotent depuis l'application. Un conseiller peut vous aider au 3900.\n",
+            encoding="utf-8")
+    index = memory_index(read_corpus(tmp_path).documents, settings, embedder)
+    (hits,) = Searcher(index, embedder, candidates=settings.candidates).search(
+        [Query("Je résilie mon contrat, que faire du décodeur ?", 3)])
+    assert [h.citation.section for h in hits] == ["Comment résilier mon contrat ?"] * 3
+    assert hits[0].text.startswith("Le décodeur et le modem prêtés")

@@ -9,8 +9,8 @@ from rag.search.fusion import OPENING_TIE, Fused, reading_order
 
 def _passages() -> list[Chunk]:
     # rows 0-1: one entry cut in two; 2: another section of the same page; 3: another page
-    return [Chunk("", "faq", "FAQ", "faq.md", "Windows 10 ?", None, 0, 10, "opening"),
-            Chunk("", "faq", "FAQ", "faq.md", "Windows 10 ?", None, 11, 20, "remainder"),
+    return [Chunk("", "faq", "FAQ", "faq.md", "Windows 10 ?", None, 0, 40, "the opening, longer than its remainder"),
+            Chunk("", "faq", "FAQ", "faq.md", "Windows 10 ?", None, 41, 50, "remainder"),
             Chunk("", "faq", "FAQ", "faq.md", "Linux ?", None, 21, 30, "other section"),
             Chunk("", "other", "Other", "other.md", "Windows 10 ?", None, 0, 10, "other page")]
 
@@ -43,3 +43,12 @@ def test_it_reads_no_more_of_the_ranking_than_the_question_takes():
 
     first = next(reading_order(lazily(), _passages()))
     assert first.row == 0 and read == [0, 2]  # the first candidate, and the one that ends its run
+
+
+def test_a_later_passage_longer_than_the_opening_that_bm25_prefers_keeps_its_place():
+    # BM25 favours the shorter passage: the longer one it puts first, even by a hair, holds more of the question's
+    # words (a long section's passage on the decoder, for "que faire du décodeur ?"), not merely fewer others
+    passages = _passages()
+    passages[1] = Chunk("", "faq", "FAQ", "faq.md", "Windows 10 ?", None, 41, 120, "a later passage, " * 5)
+    ranking = [_fused(1, 1.0, 0.918), _fused(0, 0.998, 0.918), _fused(3, 0.5, 0.9)]
+    assert list(reading_order(ranking, passages)) == ranking
