@@ -93,12 +93,12 @@ TokenCounter = Callable[[Sequence[str]], list[int]]
 # 30: the text under a Markdown list of such FAQ entries (a paragraph or a heading's line after the list) the
 # section's the list stood in again, where it went on under the list's first entry's question; a text file's
 # underlined line numbered ("1. Installation") or ending in brackets ("Version 2.1 (2024-03-01)") a heading, where it
-# and its rule were text; a table's header row over a rule ("Désignation      Montant") no heading.
-# 31: a text file's underlined line indented as code (a configuration sample) no heading. 32: a PDF's table as rows
-# of cells; a docs site's Markdown as the site shows it (`formats.markdown_sites`); a long code block cut between its
-# top-level blocks (`_runs_on`). 33: tools' exports as the tool shows them (Notion, Confluence, Docs, Obsidian); rules,
-# quotes, links, images no markup. 34: Notion rows as pages; JSON number titles, \r. 35: `rag.corpus.short_documents`.
-LAYOUT = 35
+# and its rule were text; a table's header row over a rule ("Désignation      Montant") no heading. 31: a text file's
+# underlined line indented as code no heading. 32: a PDF's table as rows of cells; a docs site's Markdown as the site
+# shows it; a long code block cut between its top-level blocks. 33: tools' exports as the tool shows them, markup left
+# out. 34: Notion rows as pages; JSON number titles, \r. 35: `corpus.short_documents`. 36: a text file's opening
+# question over title lines titles it.
+LAYOUT = 36
 TITLE_CHARS = 60  # a line shorter than this without a full stop names what follows it (`_runs_on`)
 _FULL_STOPS = (".", "!", "…", ";")
 PROBE_CHARS_PER_TOKEN = 16  # an ASCII word of this many characters per passage token is counted by its prefixes

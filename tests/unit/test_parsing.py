@@ -626,3 +626,23 @@ def test_an_html_paragraph_all_in_bold_that_reads_as_a_heading_heads_what_follow
         ("FAQ › Carte refusée", ["Vérifiez le plafond."]),
         ("Contact", ["Par mail."]),
     ]
+
+
+def test_a_question_opening_a_file_over_its_title_lines_titles_it():
+    """"Comment payer ma facture ?" with no text of its own, then parts its title lines head: as a heading of nothing
+    its section was dropped, and its words were in no passage (review of stop 51). It is the file's title, and the
+    heading its parts stand under."""
+    text = ("Comment payer ma facture ?\n\nLa carte bancaire\n\nVous pouvez payer par carte bancaire depuis votre "
+            "espace client, en quelques clics.\n\nLe prélèvement\n\nLe prélèvement automatique est mis en place sous "
+            "dix jours ouvrés.\n")
+    parsed = parse_text(text)
+    assert parsed.title == "Comment payer ma facture ?"
+    assert [(s.heading, s.parents) for s in parsed.sections] == [
+        ("La carte bancaire", ("Comment payer ma facture ?",)), ("Le prélèvement", ("Comment payer ma facture ?",))]
+    # a question over its answer stays its heading, and one over another question heads nothing, as before
+    answered = parse_text("Comment payer ma facture ?\n\nPar carte bancaire ou par prélèvement, depuis votre espace "
+                          "client.\n\nLa carte bancaire\n\nElle est débitée le jour même, sans frais de dossier.\n")
+    assert answered.title is None and answered.sections[0].heading == "Comment payer ma facture ?"
+    cut_off = parse_text("Comment payer ma facture ?\n\nPuis-je payer en plusieurs fois ?\n\nOui, en trois fois sans "
+                         "frais pour tout achat de plus de 100 euros.\n")
+    assert cut_off.title is None and [s.heading for s in cut_off.sections] == ["Puis-je payer en plusieurs fois ?"]

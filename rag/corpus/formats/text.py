@@ -162,8 +162,24 @@ def parse_text(text: str) -> Parsed:
         # title line is, and the introduction a section without heading
         return Parsed([replace(kept[0], heading=None, heading_start=None),
                        *[replace(s, parents=(opening, *s.parents)) for s in kept[1:]]], title=opening)
+    if (asked := _question_over_titles(sections)) is not None:
+        return Parsed([replace(s, parents=(asked, *s.parents)) for s in kept], title=asked)
     title, kept = leading_title(_title_apart(kept, lines, text, bool(legal)))
     return Parsed(kept, title=title)
+
+
+def _question_over_titles(sections: list[Section]) -> str | None:
+    """The question a file opens on with no text of its own, over parts its title lines head ("Comment payer ma
+    facture ?" over "La carte bancaire" and "Le prélèvement"): it names what the file answers, its title and the
+    heading its parts stand under, as a lone title line's; as a heading of nothing its section was dropped (a question
+    whose answer an export cut off), and its words were in no passage. None for any other file."""
+    opened = [section for section in sections if section.heading is not None or section.lines]
+    if len(opened) < 2:
+        return None
+    first, second = opened[0], opened[1]
+    if first.lines or first.heading is None or first.parents or first.shaped is not None or second.shaped is None:
+        return None
+    return first.heading if first.heading.endswith("?") else None
 
 
 def _read(lines: list[Line], outline_numbers: set[str], legal: Articles, text: str, as_text: set[int],
