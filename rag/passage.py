@@ -8,6 +8,7 @@ document), which a search builds from this record with its citation.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -241,6 +242,12 @@ def reuse_text(text: str) -> str:
     return text if unicodedata.is_normalized("NFC", text) else "decomposed\x00" + text
 
 
+def reuse_digest(text: str) -> str:
+    """The hash a reuse key is made of (a passage's, a heading's, a window's): sha256 of `reuse_text(text)`, in hex.
+    A key holds no text: a re-ingest holds every key of the build before at once."""
+    return hashlib.sha256(reuse_text(text).encode("utf-8", "surrogatepass")).hexdigest()
+
+
 __all__ = ["ABBREVIATIONS", "ABOVE", "BEFORE_NUMBER", "CELL_SEPARATOR", "SENTENCE_BREAK", "SENTENCE_RULE", "Chunk",
-           "fence_end", "is_abbreviation", "is_row", "is_separator", "reuse_text", "sentence_breaks", "sentences",
-           "starts_sentence", "table_heads"]
+           "fence_end", "is_abbreviation", "is_row", "is_separator", "reuse_digest", "reuse_text", "sentence_breaks",
+           "sentences", "starts_sentence", "table_heads"]

@@ -19,7 +19,6 @@ A build stores the distinct heading vectors (`headings.npy`) and each passage's 
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,7 +28,7 @@ import numpy as np
 from rag.embedding.blocks import Embedding
 from rag.index.dense import row_cosines
 from rag.index.layout import save_arrays
-from rag.passage import Chunk, reuse_text
+from rag.passage import Chunk, reuse_digest
 
 VECTORS = "headings.npy"
 ROWS = "heading_rows.npy"
@@ -139,7 +138,7 @@ class Headings:
 def key(text: str) -> str:
     """The reuse key of a heading's vector, apart from passages' keys (`rag.ingestion.stages.embed_key`): a hash of
     its text (`reuse_text`), as theirs, not the text, which a re-ingest would hold for every heading before."""
-    return "heading\x00" + hashlib.sha256(reuse_text(text).encode("utf-8", "surrogatepass")).hexdigest()
+    return "heading\x00" + reuse_digest(text)
 
 
 __all__ = ["QUESTION_DISCOUNT", "ROWS", "VECTORS", "Headings", "asks", "heading_text", "key"]

@@ -13,7 +13,6 @@ build without them (written before windows, or with windows off) scores passages
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,7 +23,7 @@ import numpy as np
 from rag.embedding.blocks import Embedding
 from rag.index.dense import row_cosines
 from rag.index.layout import save_arrays
-from rag.passage import SENTENCE_RULE, Chunk, reuse_text, sentences
+from rag.passage import SENTENCE_RULE, Chunk, reuse_digest, sentences
 
 VECTORS = "windows.npy"
 ROWS = "window_rows.npy"
@@ -245,7 +244,7 @@ def numbered_as_now(manifest: Mapping[str, Any]) -> bool:
 def key(text: str) -> str:
     """The reuse key of a window's vector, apart from passages' and headings': a hash of its text (`reuse_text`),
     not the text, which a re-ingest would hold for every window of the build before (some 4 a passage)."""
-    return "window\x00" + hashlib.sha256(reuse_text(text).encode("utf-8", "surrogatepass")).hexdigest()
+    return "window\x00" + reuse_digest(text)
 
 
 __all__ = ["ROWS", "VECTORS", "Span", "Windows", "each_window_text", "key", "numbered_as_now", "window_spans",

@@ -6,7 +6,6 @@ on the driver: the lexical index and the manifest (`index_parts`).
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import platform
 import time
 from collections import Counter
@@ -42,7 +41,7 @@ from rag.index.manifest import (
     WindowsRecord,
 )
 from rag.index.windows import Span, Windows, window_spans
-from rag.passage import SENTENCE_RULE, Chunk, reuse_text, sentences
+from rag.passage import SENTENCE_RULE, Chunk, reuse_digest, sentences
 from rag.search.fusion import auto_weight
 from rag.settings import Settings
 
@@ -107,7 +106,7 @@ def embed_key(chunk: Chunk) -> str:
 
 def text_key(text: str) -> str:
     """The reuse key of a passage whose indexed text is `text`: a hash of it (`reuse_text`)."""
-    return hashlib.sha256(reuse_text(text).encode()).hexdigest()
+    return reuse_digest(text)
 
 
 def section_numbers(chunks: list[Chunk]) -> list[int]:
