@@ -199,9 +199,9 @@ def _eval(args: argparse.Namespace) -> int:
     from functools import partial
 
     from rag.embedding.load import load_embedder
-    from rag.eval_inputs import check_targets
     from rag.evaluation import Models, evaluate, named_modes, set_name, table
-    from rag.trec import DEFAULT_TAG, TrecFiles, write_file
+    from rag.evaluation.inputs import check_targets
+    from rag.evaluation.trec import DEFAULT_TAG, TrecFiles, write_file
 
     settings = _settings(args)
     modes = named_modes(args.modes)
@@ -253,8 +253,8 @@ def _serve(args: argparse.Namespace) -> int:
 
 def _mcp(args: argparse.Namespace) -> int:
     from rag import logs
-    from rag.mcp_connector import stdio_connector
-    from rag.mcp_server import stdio_server
+    from rag.mcp.connector import stdio_connector
+    from rag.mcp.tools import stdio_server
     from rag.serving.runtime import load_searcher, single_threaded_search
 
     settings = _settings(args)

@@ -3,8 +3,8 @@
 that two neighbouring letters swapped, `ulr` for `url`: `closest`).
 
 Both edges use it: HTTP for an unknown body field or query parameter (`rag.http.fields`, `rag.http.routes`), MCP for
-an argument a tool does not take (`rag.mcp_server`); `rag eval` for a key of a question or passage file
-(`rag.eval_inputs`); `closest` reads the keys of `sources.toml` too (`rag.corpus.reader`).
+an argument a tool does not take (`rag.mcp.tools`); `rag eval` for a key of a question or passage file
+(`rag.evaluation.inputs`); `closest` reads the keys of `sources.toml` too (`rag.corpus.reader`).
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ sees), "List should have at least 1 item after validation", "Input should be les
 (Litestar's query and path parameters) "Expected `int`, got `str`" of `?limit=abc`, "Invalid enum value" without the
 values taken. `reworded` says each as the server's own checks do ("k: must be at most 50 (got 51)"): "must be at
 most 50", "must not be empty", "must be a JSON object". Both edges use it: HTTP (`rag.http.rules`, which adds the
-value sent and the values or fields taken) and the MCP tools (`rag.mcp_server`); and the command line says a bad
+value sent and the values or fields taken) and the MCP tools (`rag.mcp.tools`); and the command line says a bad
 setting with it ("RAG_BATCH_MAX: must be at least 1", a validator's own message without pydantic's "Value error, ").
 """
 

@@ -33,8 +33,8 @@ from rag.http.openapi import describe_limits, describe_security, operation_id, s
 from rag.http.problems import error_handler
 from rag.http.requests import BoundedRequest
 from rag.logs import RequestContextMiddleware, add_request_id
-from rag.mcp_connector import build_connector
-from rag.mcp_server import build_server
+from rag.mcp.connector import build_connector
+from rag.mcp.tools import build_server
 from rag.search.searcher import Searcher
 from rag.serving.runtime import Runtime
 from rag.settings import Settings

@@ -1,5 +1,5 @@
 """The MCP servers over streamable HTTP, mounted in the Litestar app behind the API's guards: the tools
-(rag.mcp_server) at `/mcp`, the connector profile (rag.mcp_connector) at `/mcp/connector`.
+(rag.mcp.tools) at `/mcp`, the connector profile (rag.mcp.connector) at `/mcp/connector`.
 
 What the HTTP edge refuses there before the SDK reads the message (a missing or wrong API key, a body over
 RAG_MAX_BODY_BYTES, a body that is not JSON, no index served, a wrong Host) keeps its status and comes as a JSON-RPC

@@ -22,7 +22,7 @@ from litestar.types import Guard
 
 from rag.errors import PassageNotFound
 from rag.http.problems import MEDIA_TYPE, responses
-from rag.mcp_links import PAGE_PATH
+from rag.mcp.links import PAGE_PATH
 from rag.schemas import Passage
 from rag.serving.runtime import Runtime
 

@@ -15,7 +15,7 @@ from mcp import Client
 from rag import cli
 from rag.errors import InvalidQuery
 from rag.evaluation import has_answer, read_questions, run
-from rag.mcp_server import stdio_server
+from rag.mcp.tools import stdio_server
 from rag.search.conversation import context_text
 from rag.search.queries import estimated_tokens, make_queries
 from rag.search.searcher import Query

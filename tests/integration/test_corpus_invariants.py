@@ -132,7 +132,7 @@ def test_a_heading_that_leaves_little_room_loses_no_word_and_no_passage_runs_ove
 def test_the_api_describes_the_cited_span_as_the_help_centre_s_passages_have_it(embedder):
     """`start` is not the passage's first character: a Markdown passage's span starts at its section's heading, an
     HTML one's at a tag. The descriptions clients read (OpenAPI, the connector's output schema) say what is true."""
-    from rag.mcp_connector import FetchMetadata
+    from rag.mcp.connector import FetchMetadata
     from rag.schemas import Citation
 
     spans = {(c.source.rsplit(".", 1)[1], (HELP_CENTRE / c.source).read_text(encoding="utf-8")[c.start:c.end])

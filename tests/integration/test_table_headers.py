@@ -96,7 +96,7 @@ def test_the_header_a_passage_carries_comes_with_it_wherever_it_is_shown(tables_
     the passage's text (never in it), so that a client showing the rows can name their columns; the passage that
     holds the header in its text, and every other, give none."""
     from rag.http.pages import render
-    from rag.mcp_server import _tool_passage
+    from rag.mcp.tools import _tool_passage
 
     searcher = Searcher(tables_index, embedder)
     (hits,) = searcher.search([Query("saisie sur compte, tarif du compte Zen ?", 5, "hybrid", False)])

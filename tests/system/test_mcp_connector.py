@@ -1,4 +1,4 @@
-"""The MCP connector profile at `/mcp/connector` (rag.mcp_connector): the `search`/`fetch` contract of ChatGPT
+"""The MCP connector profile at `/mcp/connector` (rag.mcp.connector): the `search`/`fetch` contract of ChatGPT
 connectors and deep research, through the official SDK's client and raw JSON-RPC, against the app served by a real
 uvicorn on loopback (with API keys), at the current protocol revision and at the earlier ones clients still send;
 and over stdio, through a real `rag mcp --profile connector`."""
@@ -24,7 +24,7 @@ from mcp.client.streamable_http import streamable_http_client
 from mcp_types import CallToolResult
 from mcp_types.version import HANDSHAKE_PROTOCOL_VERSIONS, LATEST_HANDSHAKE_VERSION, LATEST_MODERN_VERSION
 
-from rag.mcp_connector import ANSWERABLE_META, CONNECTOR_RESULTS
+from rag.mcp.connector import ANSWERABLE_META, CONNECTOR_RESULTS
 from tests.helpers.paths import ROOT
 from tests.helpers.serving import HTTP_TIMEOUT, keyed_server
 

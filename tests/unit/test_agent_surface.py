@@ -1,7 +1,7 @@
 """What an agent's framework reads before it calls anything: the OpenAPI document and the MCP tools' declarations,
 held to their specifications (OpenAPI 3.1, the MCP tools' error rules), against an app serving no index; the
-JSON-RPC errors `rag mcp` answers over stdio to a line that is no message (`rag.mcp_stdio`); and those both MCP
-transports answer to a request the SDK refuses (`rag.mcp_requests`): over HTTP against that app, over a connection as
+JSON-RPC errors `rag mcp` answers over stdio to a line that is no message (`rag.mcp.stdio`); and those both MCP
+transports answer to a request the SDK refuses (`rag.mcp.requests`): over HTTP against that app, over a connection as
 `rag mcp` serves one (the SDK's loop, fed messages as its stdio transport feeds them) against servers whose index is
 missing."""
 
@@ -23,9 +23,9 @@ import rag
 from rag.corpus.reader import SLUG_MAX
 from rag.errors import IndexNotFound
 from rag.http.app import create_app
-from rag.mcp_connector import build_connector
-from rag.mcp_server import build_server
-from rag.mcp_stdio import PENDING_FAULTS, answering_faults, fault_error
+from rag.mcp.connector import build_connector
+from rag.mcp.stdio import PENDING_FAULTS, answering_faults, fault_error
+from rag.mcp.tools import build_server
 from rag.schemas import NAME_MAX, PASSAGE_ID_MAX
 from rag.search.searcher import Found, Query
 from rag.settings import Settings

@@ -11,9 +11,9 @@ import pytest
 
 from rag.cli import main
 from rag.errors import ConfigError, ModelError
-from rag.eval_inputs import Question, check_gold, dataset_documents, read_questions, unfound
 from rag.evaluation import warning
-from rag.trec import TrecFiles
+from rag.evaluation.inputs import Question, check_gold, dataset_documents, read_questions, unfound
+from rag.evaluation.trec import TrecFiles
 
 QUESTION = '{"id": "q1", "question": "retours sous combien de jours ?", "passage_ids": ["d1"]}\n'
 RETURNS = '{"id": "d1", "title": "Retours", "text": "Les retours sont acceptés sous 14 jours."}'

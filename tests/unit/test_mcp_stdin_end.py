@@ -7,8 +7,8 @@ import anyio
 import mcp_types
 from mcp.shared.message import SessionMessage
 
-from rag.mcp_server import PlainServer
-from rag.mcp_stdio import answering_faults
+from rag.mcp.stdio import answering_faults
+from rag.mcp.tools import PlainServer
 
 HANG = 120  # seconds: a guard against a hang only
 

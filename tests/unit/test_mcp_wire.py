@@ -1,4 +1,4 @@
-"""`rag.mcp_stdio.Wire`, the writer of `rag mcp`'s stdout: a deadline ends a write to a pipe nobody reads (the SDK's
+"""`rag.mcp.stdio.Wire`, the writer of `rag mcp`'s stdout: a deadline ends a write to a pipe nobody reads (the SDK's
 writer, blocked in a thread, held the process's exit for ever), and a reader gets every byte."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import mcp_types
 import pytest
 from mcp.shared.message import SessionMessage
 
-from rag.mcp_stdio import Wire
+from rag.mcp.stdio import Wire
 
 
 def _message(mid: int, size: int) -> SessionMessage:
@@ -102,7 +102,7 @@ def test_a_deadline_never_cuts_a_message_begun():
 @pytest.mark.parametrize(("stderr", "wired"), [(subprocess.STDOUT, False), (subprocess.DEVNULL, True)])
 def test_no_wire_when_stderr_is_stdout_s_pipe(stderr, wired):
     """`rag mcp 2>&1 | client`: the pipe made non-blocking would be stderr's too, whose writes could then fail."""
-    code = "from rag.mcp_stdio import Wire; print(Wire.of_stdout() is not None)"
+    code = "from rag.mcp.stdio import Wire; print(Wire.of_stdout() is not None)"
     shown = subprocess.run([sys.executable, "-c", code],
                            stdout=subprocess.PIPE, stderr=stderr, check=True, timeout=60, text=True)
     assert shown.stdout.split()[-1] == str(wired)

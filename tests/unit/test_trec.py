@@ -1,5 +1,5 @@
-"""TREC runs and qrels (`rag.trec`) on hand-made rankings, read back by ir_measures: ties, document level, the
-relevance `rag eval` scores, ids a TREC file cannot hold, and output names that would write two runs to one file."""
+"""TREC runs and qrels (`rag.evaluation.trec`) on hand-made rankings, read back by ir_measures: ties, document level,
+the relevance `rag eval` scores, ids a TREC file cannot hold, and output names that would write two runs to one file."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ from ir_measures import RR, Success, nDCG
 from rag.cli import main
 from rag.errors import ConfigError
 from rag.evaluation import Question, score
+from rag.evaluation.trec import TrecFiles, qrels_lines, relevant, run_lines
 from rag.passage import Chunk
 from rag.schemas import Citation, Hit
-from rag.trec import TrecFiles, qrels_lines, relevant, run_lines
 
 
 def hit(rank: int, passage: str, score: float, text: str = "") -> Hit:

@@ -61,7 +61,7 @@ TEXT = (*ANSWER, "html", "markdown")
 # words of keys whose values are codes, states or dates, no text: "fr", "article", "published", "March 3, 2024"
 _CODES = ("locale", "locales", "lang", "language", "type", "kind", "state", "status", "at", "date", "time", "timestamp")
 _STATES = ("state", "status")  # a key whose value "draft" flags a draft (Intercom's `state`)
-_GOLD = ("answers", "passage_ids")  # a `rag eval` question's gold (`rag.eval_inputs.KEYS`), lists
+_GOLD = ("answers", "passage_ids")  # a `rag eval` question's gold (`rag.evaluation.inputs.KEYS`), lists
 _LINKS = ("url", "link", "href", "permalink", "uri")
 _PAGES = ("html", "web", "public", "permalink", "page")  # a key naming the page people read, not the API's
 _WEB = re.compile(r"https?://\S+", re.IGNORECASE)
@@ -186,7 +186,7 @@ def record_sections(records: Iterable[JsonObject], text: str, changes: list[str]
 
 
 def _eval_question(record: JsonObject) -> bool:
-    """Whether a record is a question of `rag eval`'s (`rag.eval_inputs.QUESTION_FORMAT`): a question whose gold
+    """Whether a record is a question of `rag eval`'s (`rag.evaluation.inputs.QUESTION_FORMAT`): a question whose gold
     (`_GOLD`), if any, is lists, and no text of its own (an FAQ's `answer`)."""
     values = dict(record)
     if not isinstance(values.get("question"), Spanned) or any(

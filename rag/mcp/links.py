@@ -1,5 +1,5 @@
-"""Where a person can read a passage an MCP tool returns: the `url` both profiles give (`rag.mcp_server`,
-`rag.mcp_connector`).
+"""Where a person can read a passage an MCP tool returns: the `url` both profiles give (`rag.mcp.tools`,
+`rag.mcp.connector`).
 
 The document's own URL when the corpus declares one, opened at the passage (`Citation.link`); else this server's page
 of the passage (`/passages/{id}`, under `RAG_PUBLIC_URL`, else under the address the request was sent to). Over stdio

@@ -1,5 +1,5 @@
 """The MCP connector profile: exactly two read-only tools, `search(query)` and `fetch(id)`, in the shape ChatGPT
-connectors and deep research accept, over the same index as the tools of `rag.mcp_server`.
+connectors and deep research accept, over the same index as the tools of `rag.mcp.tools`.
 
 - `search` returns `{"results": [{"id", "title", "url"}]}`: the best passages, at most `CONNECTOR_RESULTS`;
 - `fetch` returns `{"id", "title", "text", "url", "metadata"}`: one passage and where it comes from.
@@ -8,7 +8,7 @@ Each result is declared by an output schema and sent twice, as `structuredConten
 item, since several clients read only one of them. Whether the documents likely answer (`answerable`) rides in the
 result's `_meta` (`rag/answerable`): the contract's `results` object has that one key.
 
-`url` is a link a person can open (`rag.mcp_links`): the document's own URL when the corpus declares one, else this
+`url` is a link a person can open (`rag.mcp.links`): the document's own URL when the corpus declares one, else this
 server's page of the passage, else, over stdio, the source file.
 """
 
@@ -20,8 +20,8 @@ from mcp.server.mcpserver import Context, MCPServer
 from mcp_types import CallToolResult, TextContent
 from pydantic import BaseModel, Field
 
-from rag.mcp_links import linker
-from rag.mcp_server import READ_ONLY, CurrentIndex, GetPassage, Search, StrictServer, in_thread, patient, tool_errors
+from rag.mcp.links import linker
+from rag.mcp.tools import READ_ONLY, CurrentIndex, GetPassage, Search, StrictServer, in_thread, patient, tool_errors
 from rag.schemas import CITED_SPAN, PASSAGE_ID_MAX, TABLE_HEADER, WORDED
 from rag.search.queries import make_queries
 from rag.search.searcher import Searcher

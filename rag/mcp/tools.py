@@ -29,9 +29,9 @@ from pydantic import BaseModel, Field, ValidationError
 
 from rag.errors import RagError
 from rag.index.store import Index
-from rag.mcp_links import linker
-from rag.mcp_requests import PlainRefusals
-from rag.mcp_stdio import DRAIN_SECONDS, answering_faults, patience, stdio_streams
+from rag.mcp.links import linker
+from rag.mcp.requests import PlainRefusals
+from rag.mcp.stdio import DRAIN_SECONDS, answering_faults, patience, stdio_streams
 from rag.schemas import (
     CONTEXT_MAX,
     DOCUMENTS_PAGE_MAX,
@@ -144,7 +144,7 @@ class PlainServer(MCPServer):
     not know left aside); both profiles serve a `StrictServer`."""
 
     strict = False
-    stdin_patience: float = DRAIN_SECONDS  # how long requests under way at stdin's end may take (`rag.mcp_stdio`)
+    stdin_patience: float = DRAIN_SECONDS  # how long requests under way at stdin's end may take (`rag.mcp.stdio`)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -190,7 +190,7 @@ class PlainServer(MCPServer):
 
     async def run_stdio_async(self) -> None:
         """Serve over stdin and stdout as the SDK does, a line that is no JSON-RPC message answered with an error
-        (`rag.mcp_stdio`) where the SDK dropped it and left its client waiting, and stdout written without a thread,
+        (`rag.mcp.stdio`) where the SDK dropped it and left its client waiting, and stdout written without a thread,
         so that a client that never reads cannot hold the server's exit."""
         async with stdio_streams() as (read, write), \
                 answering_faults(read, write, self.stdin_patience) as (faults, outbox):
@@ -334,7 +334,7 @@ def stdio_server(settings: Settings, searcher: Searcher) -> MCPServer:
 
 def patient(server: MCPServer, settings: Settings) -> MCPServer:
     """`server`, its requests under way at stdin's end answered while one comes in a search's deadline at least
-    (`rag.mcp_stdio`)."""
+    (`rag.mcp.stdio`)."""
     if isinstance(server, PlainServer):
         server.stdin_patience = patience(settings.request_deadline_seconds)
     return server

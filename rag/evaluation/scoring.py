@@ -1,8 +1,8 @@
 """Score retrieval on question sets: passage recall, MRR, nDCG, answer recall, snippet recall, how often the
 questions are flagged unanswerable, and latency, per mode.
 
-A question set is JSON lines `{"id", "question", "answers": [...], "passage_ids": [...]}` (`rag.eval_inputs` reads
-and checks them). Two kinds of target:
+A question set is JSON lines `{"id", "question", "answers": [...], "passage_ids": [...]}` (`rag.evaluation.inputs`
+reads and checks them). Two kinds of target:
 
 - a dataset folder with `passages.jsonl` (`{"id", "title", "text"}`) beside `questions.jsonl`: each passage is
   indexed as one document (title, then text), in memory, so that gold ids are document ids;
@@ -29,13 +29,10 @@ from rag.corpus.reader import Corpus, Document
 from rag.embedding.base import Embedder
 from rag.embedding.names import AUTO_MODEL
 from rag.errors import ConfigError
-from rag.eval_inputs import (
+from rag.evaluation.inputs import (
     Question,
     check_gold,
-    corpus_documents,
-    dataset_documents,
     has_answer,
-    normalised,
     questions_file,
     read_questions,
     set_name,
@@ -156,8 +153,8 @@ def score(questions: Sequence[Question], results: Sequence[Sequence[Hit]], mode:
     return out
 
 
-# What `evaluate` hands a caller who keeps the rankings (`rag.trec` writes them): the index, the questions asked,
-# then per mode the mode and the hits of each question.
+# What `evaluate` hands a caller who keeps the rankings (`rag.evaluation.trec` writes them): the index, the questions
+# asked, then per mode the mode and the hits of each question.
 Keep = Callable[[Index, Sequence[Question], str, Sequence[Sequence[Hit]]], None]
 
 
@@ -196,7 +193,7 @@ def evaluate(target: Path, settings: Settings, embedder: Embedder, modes: Sequen
     `unaccented` asks every question with its accents removed, as users often type them; `against` asks them of
     another corpus (a dataset folder, or a corpus folder), which is not expected to answer them. `vectors`
     (`stages.embed_key` -> vector) are reused and completed: several targets asked of one corpus embed it once.
-    `keep` gets the index, the questions and each mode's rankings (`rag.trec.TrecFiles.keep` writes them).
+    `keep` gets the index, the questions and each mode's rankings (`rag.evaluation.trec.TrecFiles.keep` writes them).
     """
     started = time.perf_counter()
     questions = read_questions(questions_file(target), limit, scored=against is None)
@@ -240,7 +237,7 @@ _UNFOUND = {"answers_not_in_corpus": ("no document of the corpus holds", "check 
 
 
 def warning(report: dict[str, Any]) -> str | None:
-    """What to say of a target's questions whose answers no passage holds (`eval_inputs.unfound`), a line for those
+    """What to say of a target's questions whose answers no passage holds (`inputs.unfound`), a line for those
     no document holds either and one for the others; None if there are none."""
     lines = []
     for key, (where, then) in _UNFOUND.items():
@@ -269,8 +266,3 @@ def table(report: dict[str, Any]) -> str:
     said = warning(report)
     return "\n".join(lines if said is None else [*lines, said])
 
-
-# `Question` and the readers are `rag.eval_inputs`'s, named here too: scripts and tests import them from here.
-__all__ = ["Keep", "Models", "Question", "Scores", "check_gold", "corpus_documents", "dataset_documents",
-           "document_hits", "evaluate", "has_answer", "memory_index", "named_modes", "normalised", "questions_file",
-           "read_questions", "run", "score", "set_name", "strip_accents", "table", "target_documents", "warning"]

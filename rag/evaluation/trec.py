@@ -25,8 +25,8 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from rag.errors import ConfigError
-from rag.eval_inputs import Question, normalised
-from rag.evaluation import document_hits
+from rag.evaluation.inputs import Question, normalised
+from rag.evaluation.scoring import document_hits
 from rag.index.store import Index
 from rag.passage import Chunk
 from rag.schemas import Hit
@@ -103,7 +103,7 @@ def _fields(template: str, allowed: set[str], option: str) -> set[str]:
 class TrecFiles:
     """Where `rag eval` writes its rankings (`run`) and relevance judgments (`qrels`): one run file per set and mode,
     one qrels file per set, named by templates in which `{set}` and `{mode}` stand for the set's name
-    (`evaluation.set_name`) and the mode. A template without `{set}` (or `{mode}`) is refused when there are several
+    (`inputs.set_name`) and the mode. A template without `{set}` (or `{mode}`) is refused when there are several
     sets (modes): each file holds one run of one set."""
 
     def __init__(self, run: str | None, qrels: str | None, level: str = "document", tag: str = DEFAULT_TAG) -> None:
@@ -151,7 +151,7 @@ class TrecFiles:
 
     def keep(self, name: str, index: Index, questions: Sequence[Question], mode: str,
              results: Sequence[Sequence[Hit]]) -> None:
-        """Write one mode's run of set `name` and, at its first mode, the set's qrels (`evaluation.Keep`)."""
+        """Write one mode's run of set `name` and, at its first mode, the set's qrels (`scoring.Keep`)."""
         if self.qrels is not None:
             path = Path(self.qrels.format(set=name))
             if path not in self.written:
