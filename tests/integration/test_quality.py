@@ -5,7 +5,7 @@ import pytest
 from rag.corpus.reader import read_corpus
 from rag.evaluation import memory_index, read_questions, run
 from rag.search.searcher import Searcher
-from tests.helpers.paths import CORPUS, DEVSET, GERMAN_PAGES, SPANISH_PAGES
+from tests.helpers.paths import CORPUS, DATASETS, DEVSET, GERMAN_PAGES, SPANISH_PAGES
 
 
 @pytest.fixture(scope="module")
@@ -90,6 +90,8 @@ def test_a_sibling_section_worded_as_a_question_does_not_outscore_the_one_that_a
                                                   "Ihr monatlicher Abschlag › Wie wird der Abschlag berechnet?"]
 
 
+@pytest.mark.datasets
+@pytest.mark.skipif(not (DATASETS / "cnil_faq_dev").is_dir(), reason="needs ../shared/datasets")
 def test_an_faq_entry_cut_in_two_answers_from_its_opening(embedder, settings, tmp_path):
     """cnil_faq_dev's entry "Windows 10 : quelles précautions élémentaires prendre ?" as a Markdown page of its own:
     cut in two passages, both scored by its heading's vector alike, and the shorter remainder ("Plus de détails :
@@ -99,7 +101,6 @@ def test_an_faq_entry_cut_in_two_answers_from_its_opening(embedder, settings, tm
     import json
 
     from rag.search.searcher import Query
-    from tests.helpers.paths import DATASETS
 
     lines = (DATASETS / "cnil_faq_dev" / "passages.jsonl").read_text(encoding="utf-8").splitlines()
     rows = [json.loads(line) for line in lines]

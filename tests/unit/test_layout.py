@@ -67,7 +67,7 @@ def test_the_cycle_check_finds_a_cycle():
     assert _cycle({"a": {"b"}, "b": set()}) is None
 
 
-def test_the_command_line_and_mcp_do_not_import_the_http_app():
+def test_mcp_and_the_serving_core_do_not_import_the_http_app():
     graph = _imports()
 
     def reach(module: str) -> set[str]:
