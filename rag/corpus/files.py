@@ -162,6 +162,10 @@ def refusals(root: Path, paths: Sequence[Path], max_bytes: int = MAX_FILE_BYTES)
                 (every := path.with_name(f"{view['database']}_all.csv")) in read:
             reasons[i] = (f"Notion's export of a database's current view: every row of it is in "
                           f"{shown_name(every.relative_to(root).as_posix())}, read instead")
+    for i, path in enumerate(paths):
+        if reasons[i] is None and (page := _saved_with(root, path)) is not None:
+            reasons[i] = (f"saved by a browser with {shown_name(page.relative_to(root).as_posix())} (\"Web page, "
+                          f"complete\": the page's scripts, styles, images and framed widgets), not a page")
     vaults: dict[Path, Path | None] = {}
     for i, path in enumerate(paths):
         if reasons[i] is None and (templates := _templates_folder(root, path.parent, vaults)) is not None and \
@@ -169,6 +173,21 @@ def refusals(root: Path, paths: Sequence[Path], max_bytes: int = MAX_FILE_BYTES)
             reasons[i] = (f"an Obsidian template (in {shown_name(templates.relative_to(root).as_posix())}, the "
                           f"templates folder its vault's .obsidian/templates.json names): a note's mould, not a note")
     return reasons
+
+
+def _saved_with(root: Path, path: Path) -> Path | None:
+    """The page a browser saved `path` with, None if none: a browser saving a page whole ("Web page, complete":
+    Chrome, Edge, Firefox) writes `Name.html` and, beside it, `Name_files/` holding what the page loads, the frames
+    of a chat widget or a tag manager among them (`saved_resource.html`, "Une question ? Discutons"), which are not
+    the page's text."""
+    for folder in path.parents:
+        if folder == root or not folder.is_relative_to(root):
+            return None
+        if folder.name.endswith("_files") and folder.name != "_files":
+            for suffix in (".html", ".htm"):
+                if (page := folder.with_name(folder.name[:-len("_files")] + suffix)).is_file():
+                    return page
+    return None
 
 
 def _templates_folder(root: Path, folder: Path, vaults: dict[Path, Path | None]) -> Path | None:

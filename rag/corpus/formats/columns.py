@@ -25,6 +25,10 @@
   shows all the row holds, for a few tokens.
 - **Any other table.** Each row a section headed by its first non-empty cell, when that reads as a heading (one line,
   at most 200 characters); its other cells lines, "Name : value" under a header, the values alone without one.
+- **Drafts.** An FAQ row whose state column (a name holding a word of `STATES`: "Statut", "Status", "post_status")
+  reads as a draft's (`DRAFTS`: "draft", "brouillon", "borrador", "Entwurf", ...) is left out and counted in the
+  report, as a JSON record so flagged is: a chatbot's or help desk's export keeps its drafts, which it does not
+  publish, beside its published entries.
 - An FAQ row without answer, or without question, is its question, or its answer and other cells, as lines headed
   by its last category under the others (without heading if it has none): a question alone as a heading would be no
   passage. Empty rows are left out.
@@ -57,6 +61,10 @@ _SUB = ("sous", "sub")  # "sous-catégorie", "subcategory" once folded
 # never a category, whatever its other words
 KEYS = ("id", "ids", "identifier", "identifiant", "uuid", "guid", "key", "code", "url", "uri", "link", "lien", "slug",
         "number", "numero", "num")
+# a column or key naming an entry's state ("Statut", "post_status", Intercom's `state`), and the values of it that
+# flag a draft the site does not publish (a chatbot's or help desk's export keeps its drafts beside the others)
+STATES = ("state", "status", "statut", "etat", "estado", "stato")
+DRAFTS = ("draft", "brouillon", "borrador", "entwurf", "bozza", "rascunho", "concept")
 _IDENTIFIER = re.compile(r"\S*\d\S*")  # one word holding a digit: "360000999", "CAT-12", "3f2a9c1e-..."
 _NAME_CHARS, _NAME_WORDS, _HEADING_CHARS = 60, 8, 200
 _HEADER_ROWS = 50  # the rows a header is judged against
@@ -129,6 +137,16 @@ def _identifiers(values: Iterable[str]) -> bool:
 def identifier(value: str) -> bool:
     """Whether a value is a number or an identifier, one word holding a digit ("360000999", "CAT-12", a date)."""
     return _IDENTIFIER.fullmatch(value.strip()) is not None
+
+
+def state_column(name: str) -> bool:
+    """Whether a column or a key names an entry's state (`STATES`, by a word of it: "Statut", "post_status")."""
+    return any(word in STATES for word in folded(name).split())
+
+
+def draft(value: str) -> bool:
+    """Whether a state's value flags a draft (`DRAFTS`: "draft", "Brouillon", ...)."""
+    return folded(value) in DRAFTS
 
 
 def faq_columns(header: Sequence[str], rows: Sequence[Sequence[str]] = ()) -> Columns | None:
@@ -204,18 +222,26 @@ def table_sections(rows: Iterable[Sequence[Cell]]) -> Parsed:
         above, ahead = ahead[:at], ahead[at + 1:]
     title = _title(above)
     sections = [] if title is not None else [s for _, row in above if (s := _record(row, [])) is not None]
-    wider = []
+    wider, drafts = [], []
+    states = [i for i, name in enumerate(header or ()) if state_column(name)] if columns is not None else []
     for number, row in chain(ahead, filled):
+        if any(i < len(row) and draft(row[i].value) for i in states):
+            drafts.append(number)  # an FAQ's entry its export flags as a draft: not published, not indexed
+            continue
         if header is not None and any(cell.lines for cell in row[len(header):]):
             wider.append(number)
         section = faq_entry(row, header or [], columns) if columns is not None else _record(row, header or [])
         if section is not None:
             sections.append(section)
     if not sections:
-        raise ValueError("no text found: the table has a header row and no row of text under it")
+        raise ValueError("no text found: the table has a header row and no row of text under it" + (
+            f", but {len(drafts):,} flagged as drafts" if drafts else ""))
     changes = [f"{len(wider):,} row{'s' if len(wider) > 1 else ''} with more cells than the header (the first: row "
                f"{wider[0]}): their extra cells are read without a name (the delimiter in a cell without "
                "quotes?)"] if wider else []
+    if drafts:
+        changes.append(f"{len(drafts):,} row{'s' if len(drafts) > 1 else ''} left out, flagged as drafts (a status "
+                       f"column reading draft or brouillon; not published) (the first: row {drafts[0]})")
     return Parsed(sections, title=title, blocks=True, changes=changes)
 
 
@@ -269,5 +295,6 @@ def labelled(name: str, cell: Cell) -> list[Line]:
     return lines
 
 
-__all__ = ["ANSWER", "CATEGORY", "KEYS", "LABEL", "QUESTION", "Cell", "Columns", "best_column", "category_columns",
-           "faq_columns", "faq_entry", "folded", "header_row", "identifier", "is_header", "labelled", "table_sections"]
+__all__ = ["ANSWER", "CATEGORY", "DRAFTS", "KEYS", "LABEL", "QUESTION", "STATES", "Cell", "Columns", "best_column",
+           "category_columns", "draft", "faq_columns", "faq_entry", "folded", "header_row", "identifier", "is_header",
+           "labelled", "state_column", "table_sections"]

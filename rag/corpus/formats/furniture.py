@@ -34,8 +34,14 @@ FURNITURE_WORDS = frozenset({
     "toc", "pagesection"})
 # Whole class names of furniture whose words alone would name content too: Confluence's byline ("Créé par X, dernière
 # modification par Y le 3 mai 2024", `<div class="page-metadata">`); a `<div class="metadata">` or a `<dl
-# class="product-metadata">` holds a product's specifications or a paper's authors.
-FURNITURE_CLASSES = frozenset({"page-metadata"})
+# class="product-metadata">` holds a product's specifications or a paper's authors. And what Zendesk Guide's default
+# theme (Copenhagen, which most help centres adapt) sets around an article, each class holding "article", a content
+# word: its author and date ("Camille", "il y a 3 mois", "Mise à jour"), "Suivre", its attachments' names and sizes,
+# the lists of recently viewed and related articles, its comments, and the footer's votes, "Vous avez d'autres
+# questions ?" and "Retour en haut" where a theme moved them out of the article's <footer>.
+FURNITURE_CLASSES = frozenset({"page-metadata", "article-author", "article-subscribe", "article-attachments",
+                               "article-relatives", "article-comments", "article-votes", "article-more-questions",
+                               "article-return-to-top"})
 CONTENT_WORDS = frozenset({"content", "article", "post", "entry"})
 # An id is often its section's heading made a slug (`<section id="file-menu-shell-and-editor">` over "File menu
 # (Shell and Editor)", a documentation page's content): one names furniture only when all its words are furniture

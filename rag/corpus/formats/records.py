@@ -23,8 +23,9 @@
   (html_url, web_url, public_url, permalink) before another, and never an API's address (`/api/` in its path, or a
   path ending in `.json`, as Zendesk's `url`).
 - **Drafts.** A record flagged `draft: true` or `published: false` is not published by its site, as a Markdown
-  page so flagged (`rag.corpus.formats.markdown_sites.unpublished`), nor one whose `state` or `status` is "draft"
-  (Intercom's): left out, and counted in the report.
+  page so flagged (`rag.corpus.formats.markdown_sites.unpublished`), nor one whose state (a key holding a word of
+  `columns.STATES`: Intercom's `state`, `status`, WordPress's `post_status`, `statut`) is a draft's (`columns.DRAFTS`:
+  "draft", "brouillon", ...): left out, and counted in the report.
 - **Questions.** A file whose records are all questions without an answer of their own, their gold (if any) in
   `answers` or `passage_ids` lists, is `rag eval`'s questions file, not a knowledge base: refused, lest an
   evaluation's questions and gold answers kept in the corpus folder be indexed and answered from.
@@ -48,10 +49,12 @@ from rag.corpus.formats.columns import (
     Columns,
     best_column,
     category_columns,
+    draft,
     faq_entry,
     folded,
     identifier,
     labelled,
+    state_column,
 )
 from rag.corpus.formats.csv import value_lines
 from rag.corpus.formats.markdown_sites import unpublished
@@ -60,7 +63,6 @@ TITLE = (*QUESTION, "name", "heading", "headline")
 TEXT = (*ANSWER, "html", "markdown")
 # words of keys whose values are codes, states or dates, no text: "fr", "article", "published", "March 3, 2024"
 _CODES = ("locale", "locales", "lang", "language", "type", "kind", "state", "status", "at", "date", "time", "timestamp")
-_STATES = ("state", "status")  # a key whose value "draft" flags a draft (Intercom's `state`)
 _GOLD = ("answers", "passage_ids")  # a `rag eval` question's gold (`rag.evaluation.inputs.KEYS`), lists
 _LINKS = ("url", "link", "href", "permalink", "uri")
 _PAGES = ("html", "web", "public", "permalink", "page")  # a key naming the page people read, not the API's
@@ -143,8 +145,7 @@ class RecordSections:
         self.records += 1
         self.questions += _eval_question(record)
         if unpublished({key: value for key, value in record if isinstance(value, bool)}) or any(
-                key.casefold() in _STATES and isinstance(value, Spanned) and value.value.casefold() == "draft"
-                for key, value in record):
+                state_column(key) and isinstance(value, Spanned) and draft(value.value) for key, value in record):
             self.drafts.append(_start(record) if not self.drafts else None)
         elif (section := _section(record, self.text, self.nested)) is not None:
             self.sections.append(section)
