@@ -180,19 +180,19 @@ def score(rows: list[dict[str, Any]], responses: list[dict[str, Any]]) -> tuple[
             item["R@5"] = any(d in gold for d in docs[:5])
             totals["R@1"] += item["R@1"]
             totals["R@5"] += item["R@5"]
+        ans = res.get("answer")
+        span = ""
+        if ans:
+            by_id = {p["id"]: p["text"] for p in passages}
+            span = by_id.get(ans["passage_id"], "")[ans["start"]:ans["end"]]
+        item["answer"] = span[:300]  # what the answer quotes, whatever `answerable` says (off-topic questions too)
         if answers:
             answered += 1
             holds = [any(a in norm(p["text"]) for a in answers) for p in passages[:5]]
             item["ans@1"], item["ans@5"] = bool(holds) and holds[0], any(holds)
-            ans = res.get("answer")
             shown = ans["text"] if ans else ""
-            span = ""
-            if ans:
-                by_id = {p["id"]: p["text"] for p in passages}
-                span = by_id.get(ans["passage_id"], "")[ans["start"]:ans["end"]]
             item["snippet"] = any(a in norm(shown) for a in answers)
             item["snippet_any"] = any(a in norm(span) for a in answers)
-            item["answer"] = span[:300]
             item["gold_rank"] = next((i for i, h in enumerate(holds, 1) if h), None)
             for key in ("ans@1", "ans@5", "snippet", "snippet_any"):
                 totals[key] += item[key]
