@@ -181,7 +181,8 @@ class Settings(BaseSettings):
     allowed_hosts: Annotated[list[str], NoDecode] = Field(
         default_factory=list,
         description="Comma-separated host names requests may name in `Host` (`*.example.org`: under it; `*`: any); "
-                    "empty: loopback names when RAG_HOST is loopback, else any.")
+                    "empty: loopback names when RAG_HOST is loopback, else any. /healthz, /readyz and /metrics "
+                    "also answer an IP address, as probes send.")
     log_level: Literal["debug", "info", "warning", "error"] = Field("info", description="Log level of the server.")
     log_format: Literal["json", "text"] = Field(
         "json", description="Server logs on stderr: one JSON object per line (with request ids), or plain text.")

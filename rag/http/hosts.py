@@ -5,10 +5,14 @@ DNS rebinding (its own name, resolved to 127.0.0.1: the browser then sends `Host
 sending requests from its own origin. So, bound to loopback, every route answers only requests whose `Host` is a
 loopback name, and refuses a browser's `Origin` that is neither such a name nor in `RAG_CORS_ORIGINS`. Bound
 elsewhere (a container, behind a proxy), any host passes unless `RAG_ALLOWED_HOSTS` names them.
+
+The probes and `/metrics` also answer a `Host` that is an IP address: Docker's health check, Kubernetes' probes and
+Prometheus reach a replica by its address, not by the names a deployment lists, and DNS rebinding always sends a name.
 """
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Callable
 from urllib.parse import urlsplit
 
@@ -22,6 +26,8 @@ from rag.http.problems import said
 from rag.settings import Settings
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
+# The routes machines reach a replica at by its address (open without keys too): an IP address as Host passes there.
+PROBED = ("/healthz", "/readyz", "/metrics")
 
 
 def allowed_hosts(settings: Settings) -> tuple[str, ...] | None:
@@ -43,6 +49,15 @@ def _name(host: str) -> str:
 def host_allowed(host: str, allowed: tuple[str, ...]) -> bool:
     name = _name(host)
     return any(name == entry or (entry.startswith("*.") and name.endswith(entry[1:])) for entry in allowed)
+
+
+def is_address(host: str) -> bool:
+    """Whether a `Host` value names an IP address (v4, or v6 in brackets), not a host name."""
+    try:
+        ipaddress.ip_address(_name(host))
+    except ValueError:
+        return False
+    return True
 
 
 def origin_allowed(origin: str, allowed: tuple[str, ...], cors_origins: list[str]) -> bool:
@@ -75,7 +90,7 @@ class HostCheckMiddleware(ASGIMiddleware):
         if named > 1:  # RFC 9112 3.2: a 400; which one would a proxy have checked?
             return said(400, f"the request has {named} Host headers: send one")
         host = headers.get(b"host", b"").decode("latin-1")
-        if not host_allowed(host, self.allowed):
+        if not host_allowed(host, self.allowed) and not (scope["path"] in PROBED and is_address(host)):
             shown = host if len(host) <= 100 else host[:100] + "..."
             return HTTPException(status_code=421, detail=f"this server does not answer for host {shown!r}: it "
                                                          "answers for " + ", ".join(self.allowed) +
@@ -98,4 +113,5 @@ class HostCheckMiddleware(ASGIMiddleware):
         await response(scope, receive, send)
 
 
-__all__ = ["LOOPBACK", "HostCheckMiddleware", "allowed_hosts", "host_allowed", "origin_allowed"]
+__all__ = ["LOOPBACK", "PROBED", "HostCheckMiddleware", "allowed_hosts", "host_allowed", "is_address",
+           "origin_allowed"]

@@ -399,11 +399,27 @@ def test_a_body_without_content_type_is_read_as_json(bare, path):
     ("127.0.0.1", ["*"], "anything.example", True),
     ("0.0.0.0", [], "10.1.2.3:8000", True),  # a container behind its service: any host, unless listed
     ("0.0.0.0", ["rag.internal"], "10.1.2.3:8000", False),
+    ("0.0.0.0", ["rag.internal"], "other.example", False),
 ])
 def test_allowed_hosts_for_deployments(bare_settings, bound, allowed, host, passes):
     settings = bare_settings.model_copy(update={"host": bound, "allowed_hosts": allowed})
     with TestClient(create_app(settings), base_url="http://127.0.0.1") as c:
-        assert (c.get("/healthz", headers={"host": host}).status_code == 200) == passes
+        assert (c.get("/v1/documents", headers={"host": host}).status_code != 421) == passes
+
+
+@pytest.mark.parametrize("path", ["/healthz", "/readyz", "/metrics"])
+@pytest.mark.parametrize("bound", ["0.0.0.0", "127.0.0.1"])
+def test_probes_and_metrics_answer_a_replica_reached_by_its_address(bare_settings, path, bound):
+    """Docker's HEALTHCHECK asks 127.0.0.1, Kubernetes' probes and Prometheus the pod's IP: with RAG_ALLOWED_HOSTS
+    naming the deployment's host, they got a 421, the container unhealthy and the pod restarted for ever. An address
+    passes there (DNS rebinding sends a name); a name not listed, and an address on the other routes, do not."""
+    settings = bare_settings.model_copy(update={"host": bound, "allowed_hosts": ["rag.example.org"]})
+    with TestClient(create_app(settings), base_url="http://127.0.0.1") as c:
+        for host in ("127.0.0.1:8000", "10.1.2.3:8000", "[fd00::1]:8000"):
+            assert c.get(path, headers={"host": host}).status_code != 421, host
+            assert c.get("/v1/documents", headers={"host": host}).status_code == 421, host
+        assert c.get(path, headers={"host": "attacker.example"}).status_code == 421
+        assert c.get(path, headers={"host": "rag.example.org"}).status_code != 421
 
 
 @pytest.mark.parametrize("path", ["/v1/search", "/mcp", "/mcp/connector"])
