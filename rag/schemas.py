@@ -12,6 +12,7 @@ from typing import Annotated, Any, Literal, get_args
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     PlainSerializer,
@@ -188,6 +189,9 @@ Question = Annotated[str, StringConstraints(strip_whitespace=True), AfterValidat
 # An earlier message of a conversation: trimmed, and may be empty (a chat message that is only an attachment, sent
 # as ""), as one without a letter or digit may: search passes over it (`rag.search.conversation.context_text`)
 Message = Annotated[str, StringConstraints(strip_whitespace=True)]
+# A count sent as a number with no fraction, `5.0`, is 5: JSON Schema's "integer" says so, and some clients send every
+# number so (Gemini's function calls); strict validation refused it ("must be an integer") and `"5"` stays refused
+Count = Annotated[int, BeforeValidator(lambda v: int(v) if isinstance(v, float) and v.is_integer() else v)]
 # A doc_id or a source path, as a filter, a listing or a passage id names it: every path a corpus on Linux can hold
 # (PATH_MAX, 4,096 bytes with its end), so that no document a search returns is one these cannot name; a document
 # id is shorter (`rag.corpus.reader.SLUG_MAX`)
@@ -230,7 +234,7 @@ class SearchOptions(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    k: int | None = Field(None, ge=1, description="How many passages to return (default 5).")
+    k: Count | None = Field(None, ge=1, description="How many passages to return (default 5).")
     mode: Mode | None = Field(None, description="hybrid (default), dense or lexical.")
     explain: bool = Field(False, description="Add per-retriever ranks and scores to each hit.")
     filter: SearchFilter | None = Field(None, description="Search only some documents (default: all).")
@@ -289,7 +293,7 @@ class _Questions(BaseModel):
 class BatchSearchRequest(SearchOptions, _Questions):
     """Body of `POST /v1/search/batch`."""
 
-    k: int | None = Field(None, ge=1, description="How many passages to return per question (default 5).")
+    k: Count | None = Field(None, ge=1, description="How many passages to return per question (default 5).")
 
 
 class SearchResponse(BaseModel):
@@ -370,6 +374,7 @@ __all__ = [
     "BatchSearchRequest",
     "BatchSearchResponse",
     "Citation",
+    "Count",
     "DocumentList",
     "DocumentSummary",
     "Health",

@@ -41,6 +41,7 @@ from rag.schemas import (
     TABLE_HEADER,
     WORDED,
     Citation,
+    Count,
     DocumentSummary,
     Hit,
     Name,
@@ -251,7 +252,7 @@ def build_server(settings: Settings, run_search: Search, passage: GetPassage, cu
     async def search(
         question: Annotated[str, Field(description="The question, in natural language.", min_length=1,
                                        max_length=settings.question_max_chars, json_schema_extra={"pattern": WORDED})],
-        k: Annotated[int, Field(description="How many passages to return.", ge=1,
+        k: Annotated[Count, Field(description="How many passages to return.", ge=1,
                                 le=settings.k_max)] = settings.k_default,
         doc_ids: Annotated[list[Name] | None, Field(
             description="Look only in these documents (doc_id values from list_documents).", min_length=1,
@@ -303,8 +304,8 @@ def build_server(settings: Settings, run_search: Search, passage: GetPassage, cu
     def list_documents(
         source: Annotated[str | None, Field(description="Only documents whose source path is this or lies under "
                                                         "this folder.", max_length=NAME_MAX)] = None,
-        offset: Annotated[int, Field(description="How many documents to skip.", ge=0)] = 0,
-        limit: Annotated[int, Field(description="How many documents to list.", ge=1,
+        offset: Annotated[Count, Field(description="How many documents to skip.", ge=0)] = 0,
+        limit: Annotated[Count, Field(description="How many documents to list.", ge=1,
                                     le=DOCUMENTS_PAGE_MAX)] = DOCUMENTS_PAGE,
     ) -> Annotated[CallToolResult, ToolDocumentList]:
         """The documents of the collection (doc_id, title, source path, url, passage count), in corpus order."""

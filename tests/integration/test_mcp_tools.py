@@ -215,3 +215,20 @@ def test_the_connector_says_the_documents_language_and_asks_for_queries_in_it(se
             return str(tool.input_schema["properties"]["query"]["description"])
 
     assert "best in the documents' language" in anyio.run(described)
+
+
+def test_a_count_sent_as_a_number_without_fraction_is_taken(searcher, settings):
+    """`5.0` is an integer to JSON Schema, and Gemini's function calls send every number so: the tools answered
+    "k: must be an integer", which the model could not fix. A fraction, or a count sent as a string, is refused."""
+    server = stdio_server(settings, searcher)
+    assert len(call(server, "search", {"question": QUESTION, "k": 2.0})["passages"]) == 2
+    assert len(call(server, "list_documents", {"offset": 1.0, "limit": 1.0})["documents"]) == 1
+
+    async def refused(arguments: dict[str, Any]) -> str:
+        async with Client(server) as client:
+            result = await client.call_tool("search", arguments)
+            assert result.is_error
+            return result.content[0].text if result.content[0].type == "text" else ""
+
+    for k in (2.5, "2", True):
+        assert anyio.run(refused, {"question": QUESTION, "k": k}) == "k: must be an integer"

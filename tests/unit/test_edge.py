@@ -485,3 +485,15 @@ def test_every_error_the_openapi_document_declares_is_a_problem_outside_the_open
     assert ("get", "/v1/documents", "422", ["application/problem+json"]) in declared
     # the OpenAI-compatible routes keep OpenAI's error shape, their own 400 included
     assert ("post", "/v1/vector_stores/{vector_store_id}/search", "400", ["application/json"]) in declared
+
+
+@pytest.mark.parametrize(("path", "body"), [
+    ("/v1/search", {"question": "retours", "k": 3.0}), ("/v1/search/batch", {"questions": ["retours"], "k": 3.0}),
+    ("/v1/vector_stores/vs_index/search", {"query": "a", "max_num_results": 3.0})])
+def test_a_count_sent_as_a_number_without_fraction_is_taken(bare, path, body):
+    """JSON Schema's "integer" takes 3.0, and some clients send every number so (Gemini's function calls): strict
+    validation answered "k: must be an integer", to a request the OpenAPI document says is valid. A fraction is
+    still refused. (The bare app has no index: a valid body gets its 503, or 404 for the index's vector store.)"""
+    assert bare.post(path, json=body).status_code in (503, 404)
+    field = "k" if "k" in body else "max_num_results"
+    assert bare.post(path, json={**body, field: 3.5}).status_code in (400, 422)
