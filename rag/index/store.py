@@ -96,11 +96,13 @@ class Index:
         self._by_path = {path: tuple(ids) for path, ids in by_path.items()}
 
     def documents_under(self, path: str | None) -> tuple[str, ...]:
-        """Ids of the documents whose source is `path` or lies under the folder `path` (None: all), in corpus
-        order; both read in NFC, so that "é" as one code point or as "e" and an accent (macOS's file names) meet."""
-        if path is None:
+        """Ids of the documents whose source is `path` or lies under the folder `path` (None, or the corpus folder
+        itself, "", "/" or "./": all), in corpus order; both read in NFC, so that "é" as one code point or as "e"
+        and an accent (macOS's file names) meet."""
+        path = None if path is None else unicodedata.normalize("NFC", path.strip("/").removeprefix("./"))
+        if path in (None, "", "."):  # an agent fills an optional argument with "": it listed no document at all
             return tuple(self.documents)
-        return self._by_path.get(unicodedata.normalize("NFC", path.strip("/").removeprefix("./")), ())
+        return self._by_path.get(path, ())
 
     def rows_of(self, doc_ids: Iterable[str]) -> np.ndarray:
         """The sorted rows of the passages of `doc_ids` (ids of documents of this index)."""

@@ -46,6 +46,16 @@ def test_documents_lists_the_corpus_in_order_by_pages(client, index):
     assert client.get("/v1/documents", params={"source": "nowhere"}).json()["total"] == 0
 
 
+@pytest.mark.parametrize("root", ["", "/", ".", "./"])
+def test_the_corpus_folder_itself_is_every_document(client, root):
+    """A client sends an empty `source` for none, or names the corpus folder "./": the listing said the collection
+    held no document at all, and a search `filter` refused "./" as naming none. (MCP: test_mcp_tools.py)"""
+    assert client.get("/v1/documents", params={"source": root}).json()["total"] == 2
+    if root:  # an empty name stays refused in a filter, as an empty doc_id is
+        body = {"question": "carte de séjour", "filter": {"sources": [root]}}
+        assert client.post("/v1/search", json=body).status_code == 200
+
+
 @pytest.mark.parametrize(("params", "field"), [({"limit": 0}, "limit"), ({"limit": 1001}, "limit"),
                                                ({"offset": -1}, "offset"), ({"limit": "x"}, "limit")])
 def test_documents_bad_paging_is_a_422_naming_the_parameter(client, params, field):

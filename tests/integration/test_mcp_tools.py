@@ -232,3 +232,11 @@ def test_a_count_sent_as_a_number_without_fraction_is_taken(searcher, settings):
 
     for k in (2.5, "2", True):
         assert anyio.run(refused, {"question": QUESTION, "k": k}) == "k: must be an integer"
+
+
+@pytest.mark.parametrize("root", ["", "/", "./"])
+def test_list_documents_of_the_corpus_folder_itself_lists_them_all(searcher, settings, root):
+    """Models fill an optional string argument with "": `list_documents(source="")` answered no document, total 0, and
+    the agent concluded the collection was empty."""
+    listed = call(stdio_server(settings, searcher), "list_documents", {"source": root})
+    assert listed["total"] == len(listed["documents"]) == 2
