@@ -85,6 +85,9 @@ def configure(level: str = "info", fmt: str = "json", warnings: Sequence[str] = 
     for name in ("uvicorn", "uvicorn.error", "uvicorn.access", "litestar"):
         logging.getLogger(name).handlers[:] = []  # theirs would print every record a second time
         logging.getLogger(name).propagate = True
+    # the MCP SDK's transport logs "Terminating session: None" at info after every stateless request: a second
+    # record per MCP call beside the access record, saying nothing; its warnings and errors still come
+    logging.getLogger("mcp.server.streamable_http").setLevel("DEBUG" if level.upper() == "DEBUG" else "WARNING")
     for warning in warnings:
         logging.getLogger("rag.settings").warning("%s", warning)
 

@@ -16,6 +16,7 @@ import uvicorn
 from litestar.testing import TestClient
 from prometheus_client.parser import text_string_to_metric_families
 
+from rag import logs
 from rag.http import metrics
 from rag.http.app import create_app
 from rag.http.metrics import KNOWN_METHODS
@@ -176,6 +177,26 @@ def test_structured_access_logs_carry_the_request_id(client):
     assert first["time"].endswith("Z")
     second = access[missing.headers["x-request-id"]]
     assert second["path"] == "/nowhere" and second["status"] == 404
+
+
+@pytest.mark.parametrize(("level", "noted"), [("info", False), ("debug", True)])
+def test_an_mcp_call_logs_its_access_record_not_the_sdk_s_session_end(client, capsys, level, noted):
+    """The SDK's transport logged "Terminating session: None" at info after every stateless MCP request: one record
+    saying nothing beside each access record."""
+    root = logging.getLogger()
+    kept = root.handlers[:], root.level
+    try:
+        logs.configure(level, "json")  # as `rag serve` does; its handler writes to the captured stderr
+        r = client.post("/mcp", json={"jsonrpc": "2.0", "id": 1, "method": "tools/list"},
+                        headers={"Accept": "application/json, text/event-stream", "MCP-Protocol-Version": "2025-06-18"})
+        assert r.status_code == 200
+        lines = [json.loads(line) for line in capsys.readouterr().err.splitlines() if line.startswith("{")]
+    finally:
+        root.handlers[:], _ = kept
+        root.setLevel(kept[1])
+        logging.getLogger("mcp.server.streamable_http").setLevel(logging.NOTSET)
+    assert [x["path"] for x in lines if x["logger"] == "rag.access"] == ["/mcp"]
+    assert any(x["message"].startswith("Terminating session") for x in lines) == noted
 
 
 def test_a_scrape_is_rendered_off_the_event_loop_one_at_a_time(searcher, settings, monkeypatch):
