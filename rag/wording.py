@@ -11,6 +11,7 @@ setting with it ("RAG_BATCH_MAX: must be at least 1", a validator's own message 
 
 from __future__ import annotations
 
+import json
 import re
 import string
 from collections.abc import Callable, Mapping
@@ -58,4 +59,24 @@ def reworded(message: str, context: Mapping[str, Callable[[], str]] | None = Non
     return message
 
 
-__all__ = ["reworded"]
+_ESCAPE_TEXT = re.compile(r"\\[uU][dD][89a-fA-F]")  # a surrogate's escape, "\\ud83d" (half of an emoji's pair too)
+_ESCAPE = re.compile(_ESCAPE_TEXT.pattern.encode())
+
+
+def lone_surrogate(body: bytes | str) -> str | None:
+    """What to say of `body`, JSON but for a lone UTF-16 surrogate escape (`"\\ud800"`, no Unicode character), which
+    Python's decoder takes and msgspec's and pydantic's refuse, saying "Input data was truncated" or "unexpected end
+    of hex escape"; None for any other body (at once for one without a surrogate escape)."""
+    if not (_ESCAPE.search(body) if isinstance(body, bytes) else _ESCAPE_TEXT.search(body)):
+        return None
+    try:
+        json.dumps(json.loads(body), ensure_ascii=False).encode()
+    except UnicodeEncodeError:
+        return ("a string holds a lone UTF-16 surrogate escape (\\ud800 to \\udfff without its pair), which is no "
+                "Unicode character: send the character itself, or its pair of escapes")
+    except (ValueError, RecursionError):
+        return None
+    return None
+
+
+__all__ = ["lone_surrogate", "reworded"]

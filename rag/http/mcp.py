@@ -33,12 +33,13 @@ from litestar.types import (
 )
 from mcp.server.mcpserver import MCPServer
 from mcp.server.transport_security import TransportSecuritySettings
-from mcp_types import INTERNAL_ERROR, INVALID_REQUEST
+from mcp_types import INTERNAL_ERROR, INVALID_REQUEST, PARSE_ERROR
 from starlette.applications import Starlette
 
 from rag.http.problems import Failure, disconnected, problem_of, said
 from rag.http.requests import duplicate_key, refuse_coded, twice
 from rag.settings import Settings
+from rag.wording import lone_surrogate
 
 PREFIX = "/mcp"  # every MCP server of the app is at this path or below it
 
@@ -117,6 +118,9 @@ class HttpTransport:
         # RAG_MAX_BODY_BYTES is the same 413 problem, and a client that leaves mid-body (or whose stalled body is cut
         # at RAG_BODY_TIMEOUT_SECONDS) the same 499, where the SDK would log a ClientDisconnect traceback and answer 500
         body = await _body(receive, self.settings.max_body_bytes)
+        if (lone := lone_surrogate(body)) is not None:  # the SDK said "unexpected end of hex escape"
+            await _invalid_request(send, None, f"Parse error: {lone}", PARSE_ERROR)
+            return
         if (fault := envelope_fault(body)) is not None:
             await _invalid_request(send, *fault)
             return
@@ -163,9 +167,10 @@ def envelope_fault(body: bytes) -> tuple[object, str] | None:
     return None
 
 
-async def _invalid_request(send: Send, mid: object, said_: str) -> None:
-    """A JSON-RPC "Invalid Request" error (-32600) with a 400, as the SDK answers the messages it refuses."""
-    body = json.dumps({"jsonrpc": "2.0", "id": mid, "error": {"code": -32600, "message": said_[:300]}}).encode()
+async def _invalid_request(send: Send, mid: object, said_: str, code: int = INVALID_REQUEST) -> None:
+    """A JSON-RPC "Invalid Request" error (-32600, or `code`) with a 400, as the SDK answers the messages it
+    refuses."""
+    body = json.dumps({"jsonrpc": "2.0", "id": mid, "error": {"code": code, "message": said_[:300]}}).encode()
     start: HTTPResponseStartEvent = {"type": "http.response.start", "status": 400, "headers": [
         (b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]}
     whole: HTTPResponseBodyEvent = {"type": "http.response.body", "body": body, "more_body": False}

@@ -25,6 +25,7 @@ from litestar.exceptions import HTTPException, SerializationException
 from litestar.types import Scope
 
 from rag.http.problems import said
+from rag.wording import lone_surrogate
 
 
 def is_json(media_type: str) -> bool:
@@ -67,10 +68,8 @@ class BoundedRequest(Request[Any, Any, Any]):
             raise SerializationException("it is nested too deeply") from None
         except SerializationException:
             body = await self.body()
-            if _holds_lone_surrogate(body):
-                raise SerializationException("a string holds a lone UTF-16 surrogate escape (\\ud800 to \\udfff "
-                                             "without its pair), which is no Unicode character: send the character "
-                                             "itself, or its pair of escapes") from None
+            if (lone := lone_surrogate(body)) is not None:
+                raise SerializationException(lone) from None
             why = next((why for mark, why in _NOT_UTF8 if body.startswith(mark)), None)
             if why is None and b"\x00" in body[:4]:  # JSON's first character, '{' or '[', in UTF-16 or UTF-32
                 why = "it is UTF-16 or UTF-32 (zero bytes where it begins): send UTF-8"
@@ -148,20 +147,6 @@ def _keys(decoded: Any) -> int:
         elif type(value) is list:
             pending += value
     return count
-
-
-def _holds_lone_surrogate(body: bytes) -> bool:
-    """Whether `body` is JSON but for a lone surrogate escape, which Python's decoder takes and msgspec's refuses
-    (saying the input is truncated)."""
-    try:
-        decoded = json.loads(body)
-    except (ValueError, RecursionError):
-        return False
-    try:
-        json.dumps(decoded, ensure_ascii=False).encode()
-    except UnicodeEncodeError:
-        return True
-    return False
 
 
 __all__ = ["BoundedRequest", "duplicate_key", "is_json", "refuse_coded", "twice"]

@@ -55,6 +55,8 @@ from mcp_types import (
 )
 from pydantic import ValidationError
 
+from rag.wording import lone_surrogate
+
 PENDING_FAULTS = 1024  # answers waiting for a client that reads none: about 300 KB of answers to malformed lines
 DRAIN_SECONDS = 5  # how long the answers still waiting when stdin ends may take to be written
 ANSWER_SECONDS = 300  # how long the requests still computed when stdin ends may go unanswered,
@@ -88,7 +90,8 @@ def fault_error(exc: Exception) -> JSONRPCError:
     responds = isinstance(message, dict) and "method" not in message and ("result" in message or "error" in message)
     mid = mid if isinstance(mid, str | int) and not isinstance(mid, bool) and not responds else None
     if any(e["type"] == "json_invalid" for e in errors):
-        code, said = PARSE_ERROR, f"Parse error: {errors[0]['msg']}: send one JSON object a line"
+        lone = lone_surrogate(errors[0]["input"]) if isinstance(errors[0]["input"], str | bytes) else None
+        code, said = PARSE_ERROR, f"Parse error: {lone or errors[0]['msg']}: send one JSON object a line"
     elif isinstance(message, list):
         code, said = INVALID_REQUEST, "a JSON-RPC batch (a JSON list) is not accepted: send one message a line"
     else:

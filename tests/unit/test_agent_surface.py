@@ -164,6 +164,9 @@ def test_every_question_a_schema_declares_holds_more_than_spaces(bare):
     ('[{"jsonrpc": "2.0", "id": 5, "method": "ping"}]', None, -32600, "batch"),
     ('"ping"', None, -32600, "not a JSON-RPC message"),
     ("{bad json", None, -32700, "Parse error"),
+    # the SDK said "unexpected end of hex escape at line 1 column 105", which sent a client looking for a cut escape
+    ('{"jsonrpc": "2.0", "id": 5, "method": "tools/call", "params": {"name": "search", "arguments": '
+     '{"question": "carte \\ud83d"}}}', None, -32700, "Parse error: a string holds a lone UTF-16 surrogate escape"),
 ])
 def test_stdio_answers_a_line_that_is_no_message_with_its_own_id_and_fault(line, mid, code, says):
     """Over stdio a request the SDK cannot read is answered with its own id, so that the client waiting for it gets
@@ -174,6 +177,20 @@ def test_stdio_answers_a_line_that_is_no_message_with_its_own_id_and_fault(line,
     answer = fault_error(caught.value)
     assert (answer.id, answer.error.code) == (mid, code)
     assert says in answer.error.message
+
+
+@pytest.mark.parametrize("path", ["/mcp", "/mcp/connector"])
+def test_a_lone_surrogate_escape_over_http_is_a_parse_error_that_says_so(bare, path):
+    """A JS client cutting a question in the middle of an emoji sends `"\\ud83d"` alone: the SDK answered "Parse error:
+    unexpected end of hex escape at line 1 column 116", where `/v1/search` says what it is."""
+    body = '{"jsonrpc": "2.0", "id": 1, "method": "tools/call", "params": {"name": "search", "arguments": ' \
+           '{"question": "carte \\ud83d", "query": "carte \\ud83d"}}}'
+    r = bare.post(path, content=body, headers=MCP)
+    assert r.status_code == 400
+    error = r.json()["error"]
+    assert error["code"] == -32700 and "lone UTF-16 surrogate escape" in error["message"], error
+    paired = body.replace("\\ud83d", "\\ud83d\\ude00")  # a pair is an emoji, searched as any question
+    assert "surrogate" not in bare.post(path, content=paired, headers=MCP).text
 
 
 def _missing() -> Any:
