@@ -272,7 +272,7 @@ class Settings(BaseSettings):
             return None
         parts = urlsplit(url.strip())
         if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
-            raise ValueError(f"public_url must be an http or https address without query or fragment, such as "
+            raise ValueError(f"must be an http or https address without query or fragment, such as "
                              f"https://rag.example.org (got {url!r})")
         return url.strip().rstrip("/")
 
@@ -287,10 +287,13 @@ class Settings(BaseSettings):
     @field_validator("dense_weight", mode="before")
     @classmethod
     def _weight(cls, value: object) -> object:
-        if isinstance(value, str) and value != "auto":
-            value = float(value)
+        sent = value
+        try:  # "could not convert string to float: 'abc'" named no value the setting takes
+            value = float(value) if isinstance(value, str) and value != "auto" else value
+        except ValueError:
+            value = -1.0
         if isinstance(value, float | int) and not 0.0 <= float(value) <= 1.0:
-            raise ValueError("dense_weight must be 'auto' or a number between 0 and 1")
+            raise ValueError(f"must be 'auto' or a number between 0 and 1 (got {sent!r})")
         return value
 
     @property

@@ -22,6 +22,7 @@ def test_environment_is_read_with_prefix(monkeypatch):
 def test_bad_values_are_refused():
     with pytest.raises(ValidationError, match="dense_weight"):
         Settings(dense_weight=1.5)
+    assert Settings(dense_weight="0.3").dense_weight == 0.3 and Settings(dense_weight="auto").dense_weight == "auto"
     with pytest.raises(ValidationError):
         Settings(port=0)
 
@@ -29,7 +30,7 @@ def test_bad_values_are_refused():
 def test_the_public_url_is_an_http_address_kept_without_trailing_slash():
     assert Settings(public_url="https://rag.example.org/docs/").public_url == "https://rag.example.org/docs"
     for wrong in ("rag.example.org", "ftp://rag.example.org", "https://rag.example.org/?a=1", "https://x/#top"):
-        with pytest.raises(ValidationError, match="public_url must be an http or https address"):
+        with pytest.raises(ValidationError, match="public_url\n  Value error, must be an http or https address"):
             Settings(public_url=wrong)
 
 
@@ -98,6 +99,10 @@ def test_a_bad_value_is_named_as_the_user_gave_it_an_option_or_a_variable(monkey
     ("RAG_MAX_BODY_BYTES", "abc", "RAG_MAX_BODY_BYTES: must be an integer"),
     ("RAG_BODY_TIMEOUT_SECONDS", "soon", "RAG_BODY_TIMEOUT_SECONDS: must be a number"),
     ("RAG_K_DEFAULT", "60", "invalid settings: RAG_K_DEFAULT (60) is larger than RAG_K_MAX (50)"),
+    # "could not convert string to float: 'abc'", and "RAG_DENSE_WEIGHT: dense_weight must be" for 2
+    ("RAG_DENSE_WEIGHT", "abc", "RAG_DENSE_WEIGHT: must be 'auto' or a number between 0 and 1 (got 'abc')"),
+    ("RAG_DENSE_WEIGHT", "2", "RAG_DENSE_WEIGHT: must be 'auto' or a number between 0 and 1 (got '2')"),
+    ("RAG_PUBLIC_URL", "ftp://x", "RAG_PUBLIC_URL: must be an http or https address"),
 ])
 def test_a_bad_setting_is_said_in_the_server_s_words_not_pydantic_s(monkeypatch, capsys, variable, value, said):
     """As HTTP and MCP say a refused value (`rag.wording`): "Input should be greater than or equal to 1", "Value
