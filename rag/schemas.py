@@ -190,8 +190,11 @@ Question = Annotated[str, StringConstraints(strip_whitespace=True), AfterValidat
 # as ""), as one without a letter or digit may: search passes over it (`rag.search.conversation.context_text`)
 Message = Annotated[str, StringConstraints(strip_whitespace=True)]
 # A count sent as a number with no fraction, `5.0`, is 5: JSON Schema's "integer" says so, and some clients send every
-# number so (Gemini's function calls); strict validation refused it ("must be an integer") and `"5"` stays refused
-Count = Annotated[int, BeforeValidator(lambda v: int(v) if isinstance(v, float) and v.is_integer() else v)]
+# number so (Gemini's function calls); strict validation refused it ("must be an integer") and `"5"` stays refused.
+# WHOLE goes after a count's bounds in its `Annotated`: before them, pydantic's JSON Schema says `ge`/`le`, its own
+# names, instead of minimum/maximum
+WHOLE = BeforeValidator(lambda v: int(v) if isinstance(v, float) and v.is_integer() else v)
+Count = Annotated[int, WHOLE]
 # A doc_id or a source path, as a filter, a listing or a passage id names it: every path a corpus on Linux can hold
 # (PATH_MAX, 4,096 bytes with its end), so that no document a search returns is one these cannot name; a document
 # id is shorter (`rag.corpus.reader.SLUG_MAX`)
@@ -368,6 +371,7 @@ __all__ = [
     "NAME_MAX",
     "PASSAGE_ID_MAX",
     "TABLE_HEADER",
+    "WHOLE",
     "WORDED",
     "Answer",
     "BatchQuestion",

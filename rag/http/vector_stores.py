@@ -32,7 +32,7 @@ from rag.errors import InvalidQuery
 from rag.http.problems import Failure, responses
 from rag.http.routes import BUILD_HEADER, answers, known_query
 from rag.index.store import Index
-from rag.schemas import WORDED, Count, Hit, Question
+from rag.schemas import WHOLE, WORDED, Hit, Question
 from rag.search import vector_store
 from rag.search.queries import make_queries
 from rag.search.vector_store import Filter
@@ -63,7 +63,8 @@ class StoreSearchRequest(BaseModel):
                      Discriminator(lambda value: "list" if isinstance(value, list) else "str")] = Field(
         description="A question, or several: each is searched, and the results merged, a passage keeping its best "
                     "score.")
-    max_num_results: Count = Field(10, ge=1, le=RESULTS_MAX, description="Most results to return.")
+    max_num_results: Annotated[int, Field(ge=1, le=RESULTS_MAX), WHOLE] = Field(
+        10, description="Most results to return.")
     filters: Filter | None = Field(None, description="Only passages whose attributes pass this filter.")
     ranking_options: RankingOptions | None = None
     rewrite_query: bool = Field(False, description="Accepted; rag never rewrites a query (`search_query` shows "

@@ -39,9 +39,9 @@ from rag.schemas import (
     NAME_MAX,
     PASSAGE_ID_MAX,
     TABLE_HEADER,
+    WHOLE,
     WORDED,
     Citation,
-    Count,
     DocumentSummary,
     Hit,
     Name,
@@ -252,8 +252,8 @@ def build_server(settings: Settings, run_search: Search, passage: GetPassage, cu
     async def search(
         question: Annotated[str, Field(description="The question, in natural language.", min_length=1,
                                        max_length=settings.question_max_chars, json_schema_extra={"pattern": WORDED})],
-        k: Annotated[Count, Field(description="How many passages to return.", ge=1,
-                                le=settings.k_max)] = settings.k_default,
+        k: Annotated[int, Field(description="How many passages to return.", ge=1, le=settings.k_max),
+                     WHOLE] = settings.k_default,
         doc_ids: Annotated[list[Name] | None, Field(
             description="Look only in these documents (doc_id values from list_documents).", min_length=1,
             max_length=FILTER_VALUES_MAX)] = None,
@@ -304,9 +304,9 @@ def build_server(settings: Settings, run_search: Search, passage: GetPassage, cu
     def list_documents(
         source: Annotated[str | None, Field(description="Only documents whose source path is this or lies under "
                                                         "this folder.", max_length=NAME_MAX)] = None,
-        offset: Annotated[Count, Field(description="How many documents to skip.", ge=0)] = 0,
-        limit: Annotated[Count, Field(description="How many documents to list.", ge=1,
-                                    le=DOCUMENTS_PAGE_MAX)] = DOCUMENTS_PAGE,
+        offset: Annotated[int, Field(description="How many documents to skip.", ge=0), WHOLE] = 0,
+        limit: Annotated[int, Field(description="How many documents to list.", ge=1, le=DOCUMENTS_PAGE_MAX),
+                         WHOLE] = DOCUMENTS_PAGE,
     ) -> Annotated[CallToolResult, ToolDocumentList]:
         """The documents of the collection (doc_id, title, source path, url, passage count), in corpus order."""
         with tool_errors(settings):

@@ -233,6 +233,15 @@ def test_a_count_sent_as_a_number_without_fraction_is_taken(searcher, settings):
     for k in (2.5, "2", True):
         assert anyio.run(refused, {"question": QUESTION, "k": k}) == "k: must be an integer"
 
+    async def schemas() -> dict[str, dict[str, Any]]:
+        async with Client(server) as client:
+            return {t.name: t.input_schema["properties"] for t in (await client.list_tools()).tools}
+
+    listed = anyio.run(schemas)  # the bounds stay JSON Schema's (pydantic said `ge` and `le` with the reading first)
+    assert (listed["search"]["k"]["minimum"], listed["search"]["k"]["maximum"]) == (1, settings.k_max)
+    assert listed["list_documents"]["offset"]["minimum"] == 0 and listed["list_documents"]["limit"]["maximum"] == 1000
+    assert not {"ge", "le"} & {key for props in listed.values() for p in props.values() for key in p}
+
 
 @pytest.mark.parametrize("root", ["", "/", "./"])
 def test_list_documents_of_the_corpus_folder_itself_lists_them_all(searcher, settings, root):
