@@ -252,17 +252,17 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _mcp(args: argparse.Namespace) -> int:
+    import anyio
+
     from rag import logs
-    from rag.mcp.connector import stdio_connector
-    from rag.mcp.tools import stdio_server
-    from rag.serving.runtime import load_searcher, single_threaded_search
+    from rag.mcp.connector import build_connector
+    from rag.mcp.tools import build_server, run_stdio
+    from rag.serving.runtime import load_searcher
 
     settings = _settings(args)
     logs.configure(settings.log_level, settings.log_format, unknown_variables(os.environ))  # stdout: the protocol
-    searcher = load_searcher(settings)
-    single_threaded_search()  # numpy's BLAS on one thread, as `rag serve` runs it
-    serve = stdio_connector if args.profile == "connector" else stdio_server
-    serve(settings, searcher).run("stdio")
+    searcher = load_searcher(settings)  # no index: exit 4 now, not an agent's tools failing one by one
+    anyio.run(run_stdio, settings, searcher, build_connector if args.profile == "connector" else build_server)
     return 0
 
 

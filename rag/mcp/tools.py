@@ -17,8 +17,8 @@ its most relevant sentences and its text. Core errors become tool errors whose m
 # limits from the settings in scope there.
 import asyncio
 import inspect
-from collections.abc import Awaitable, Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from typing import Annotated, Any
 
 from mcp.server.mcpserver import Context, MCPServer
@@ -51,6 +51,7 @@ from rag.schemas import (
 from rag.search.answer import answer as best_answer
 from rag.search.queries import MCP, make_queries
 from rag.search.searcher import Found, Query, Searcher
+from rag.serving.runtime import Runtime
 from rag.settings import Settings
 from rag.suggest import suggestion
 from rag.version import __version__
@@ -318,6 +319,25 @@ def build_server(settings: Settings, run_search: Search, passage: GetPassage, cu
     return server
 
 
+Build = Callable[[Settings, Search, GetPassage, CurrentIndex], MCPServer]
+
+
+@asynccontextmanager
+async def in_service(settings: Settings, searcher: Searcher, build: Build) -> AsyncIterator[MCPServer]:
+    """`build`'s server for `rag mcp`, over a `Runtime` around `searcher` as `rag serve`'s tools are: it watches the
+    index folder (`RAG_RELOAD_POLL_SECONDS`) and serves each build `rag ingest` publishes, where a desktop agent's
+    server, kept for days, answered from the build it started with until restarted."""
+    runtime = Runtime(settings, searcher, keyed=False)
+    async with runtime.running():
+        yield patient(build(settings, runtime.submit, runtime.passage, runtime.index), settings)
+
+
+async def run_stdio(settings: Settings, searcher: Searcher, build: Build) -> None:
+    """Serve `build`'s tools over stdin and stdout (`rag mcp`), `in_service`."""
+    async with in_service(settings, searcher, build) as server:
+        await server.run_stdio_async()
+
+
 def in_thread(searcher: Searcher) -> Search:
     """`searcher`'s search as a `Search` for a stdio server: run in a worker thread of this process."""
 
@@ -343,6 +363,7 @@ def patient(server: MCPServer, settings: Settings) -> MCPServer:
 
 __all__ = [
     "READ_ONLY",
+    "Build",
     "CurrentIndex",
     "GetPassage",
     "PlainServer",
@@ -351,8 +372,10 @@ __all__ = [
     "ToolPassage",
     "ToolSearchResult",
     "build_server",
+    "in_service",
     "in_thread",
     "patient",
+    "run_stdio",
     "stdio_server",
     "tool_errors",
 ]

@@ -92,12 +92,14 @@ class Runtime:
 
     Without a searcher given, the model and the index are loaded when it starts; a missing index leaves it running
     but not ready (`IndexNotFound` on every search, with the reason), until the reload watch finds a build.
-    `observe` wraps the batch function the micro-batcher calls (metrics count its batches).
+    `observe` wraps the batch function the micro-batcher calls (metrics count its batches); `keyed`: whether its
+    clients come over HTTP, where the start's record says whether they need keys (`rag mcp`'s come over stdio).
     """
 
     def __init__(self, settings: Settings, searcher: Searcher | None = None, *,
-                 observe: Callable[[BatchSearch], BatchSearch] = _unobserved) -> None:
+                 observe: Callable[[BatchSearch], BatchSearch] = _unobserved, keyed: bool = True) -> None:
         self.settings = settings
+        self.keyed = keyed
         self.searcher: Searcher | None = None
         self.batcher: MicroBatcher[Query, Found] | None = None
         self.reloader: Reloader | None = None
@@ -120,7 +122,7 @@ class Runtime:
             except IndexNotFound as exc:
                 self._not_ready = str(exc)
                 log.warning("not ready: %s", exc)
-        log.info("%s; %s", _serving(self.searcher), _keys(settings))
+        log.info("%s%s", _serving(self.searcher), f"; {_keys(settings)}" if self.keyed else "")
         watch = None
         if settings.reload_poll_seconds:
             watch = asyncio.create_task(reloader.watch(settings.reload_poll_seconds), name="rag-index-watch")

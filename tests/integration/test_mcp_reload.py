@@ -1,0 +1,47 @@
+"""`rag mcp` keeps serving the index folder, not the build it started with: a desktop agent starts its stdio server
+once and keeps it for days, while `rag ingest` publishes new builds."""
+
+from __future__ import annotations
+
+import anyio
+import pytest
+from mcp import Client
+
+from rag.ingestion.pipeline import ingest
+from rag.mcp.connector import build_connector
+from rag.mcp.tools import build_server, in_service
+from rag.serving.runtime import load_searcher
+
+NEW = "Horaires du guichet\n\nLe guichet zorglub est ouvert le dimanche de 9 heures à 11 heures.\n"
+
+
+@pytest.mark.parametrize(("build", "search"), [(build_server, {"question": "guichet zorglub dimanche", "k": 1}),
+                                               (build_connector, {"query": "guichet zorglub dimanche"})])
+def test_the_stdio_server_serves_each_build_ingest_publishes(fresh_settings, embedder, build, search):
+    """It answered from its first build until restarted: a document ingested since was never found, its passages'
+    ids "no passage with id"."""
+    settings = fresh_settings.model_copy(update={"reload_poll_seconds": 0.5})
+    ingest(settings, embedder=embedder)
+    first = load_searcher(settings)
+
+    async def found() -> tuple[str, str]:
+        async with in_service(settings, first, build) as server, Client(server) as client:
+            before = (await client.call_tool("search", search)).structured_content
+            (settings.corpus_dir / "guichet.txt").write_text(NEW, encoding="utf-8")
+            await anyio.to_thread.run_sync(lambda: ingest(settings, embedder=embedder))
+            with anyio.fail_after(20):
+                while True:  # the watch looks every RAG_RELOAD_POLL_SECONDS
+                    after = (await client.call_tool("search", search)).structured_content
+                    if after != before:
+                        break
+                    await anyio.sleep(0.2)
+            return _first(before), _first(after)
+
+    before, after = anyio.run(found)
+    assert not before.startswith("Horaires du guichet") and after.startswith("Horaires du guichet")
+
+
+def _first(result: dict | None) -> str:
+    assert result is not None
+    hits = result.get("passages") or result["results"]
+    return hits[0].get("label") or hits[0]["title"]
