@@ -126,8 +126,9 @@ def describe_limits(openapi: OpenAPI, settings: Settings) -> None:
             continue
         body.additional_properties = False
         k = body.properties.get("k")
-        if isinstance(k, Schema):
+        if isinstance(k, Schema):  # the server's bounds and default, not the models' (RAG_K_MAX, RAG_K_DEFAULT)
             k.maximum = settings.k_max
+            k.description = re.sub(r"\(default \d+\)", f"(default {settings.k_default})", k.description or "")
         question = body.properties.get("question")
         if isinstance(question, Schema):  # a question holds a word: Litestar drops the model's own bounds
             question.min_length, question.max_length, question.pattern = 1, settings.question_max_chars, WORDED

@@ -405,3 +405,14 @@ def test_a_list_notification_with_a_cursor_is_dropped_quietly(caplog):
     answered = over_stdio(server("/mcp"), messages)
     assert [a["id"] for a in answered] == [0, 1]
     assert [r.getMessage() for r in caplog.records if r.levelname == "ERROR"] == []
+
+
+def test_the_openapi_document_says_the_server_s_own_k_default(tmp_path):
+    """It said "(default 5)" whatever RAG_K_DEFAULT, beside the server's own RAG_K_MAX: a client that leaves `k` out
+    got 8 passages where the document it was generated from promised 5."""
+    settings = Settings(corpus_dir=tmp_path, index_dir=tmp_path, reload_poll_seconds=0, k_default=8, k_max=20)
+    with TestClient(create_app(settings), base_url="http://127.0.0.1") as client:
+        schemas = client.get("/schema/openapi.json").json()["components"]["schemas"]
+    for name in ("SearchRequest", "BatchSearchRequest"):
+        k = schemas[name]["properties"]["k"]
+        assert "(default 8)" in k["description"] and k["maximum"] == 20, (name, k)
