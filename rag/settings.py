@@ -241,6 +241,12 @@ class Settings(BaseSettings):
         model's maximum); elsewhere "none" is a value as any other (an API key of RAG_API_KEY, a prompt)."""
         return None if _says_none(value) else value
 
+    @field_validator("ingest_engine", "default_mode", "index_type", "log_level", "log_format", mode="before")
+    @classmethod
+    def _lower(cls, value: object) -> object:
+        """A choice in any case (RAG_LOG_LEVEL=INFO, as Python's logging spells it, was refused) and spaces around."""
+        return value.strip().lower() if isinstance(value, str) else value
+
     @field_validator("api_keys", "admin_keys", "cors_origins", "allowed_hosts", mode="before")
     @classmethod
     def _split_commas(cls, value: object, info: ValidationInfo) -> object:
@@ -288,6 +294,7 @@ class Settings(BaseSettings):
     @classmethod
     def _weight(cls, value: object) -> object:
         sent = value
+        value = value.strip().lower() if isinstance(value, str) else value  # "AUTO", as the other choices (`_lower`)
         try:  # "could not convert string to float: 'abc'" named no value the setting takes
             value = float(value) if isinstance(value, str) and value != "auto" else value
         except ValueError:

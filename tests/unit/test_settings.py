@@ -213,3 +213,13 @@ def test_a_list_of_commas_alone_is_refused_not_read_as_none(monkeypatch, capsys,
     assert getattr(Settings(), variable[4:].lower()) == []
     monkeypatch.setenv(variable, "a.example.org,")  # a trailing comma is no mistake
     assert getattr(Settings(), variable[4:].lower()) == ["a.example.org"]
+
+
+def test_a_choice_is_read_in_any_case(monkeypatch):
+    """RAG_LOG_LEVEL=INFO, as Python's logging and most tools spell levels, stopped the server (exit 6)."""
+    for variable, value in (("RAG_LOG_LEVEL", "INFO"), ("RAG_LOG_FORMAT", "Text"), ("RAG_DEFAULT_MODE", " Dense "),
+                            ("RAG_INDEX_TYPE", "HNSW"), ("RAG_INGEST_ENGINE", "Local"), ("RAG_DENSE_WEIGHT", "AUTO")):
+        monkeypatch.setenv(variable, value)
+    settings = Settings()
+    assert (settings.log_level, settings.log_format, settings.default_mode, settings.index_type,
+            settings.ingest_engine, settings.dense_weight) == ("info", "text", "dense", "hnsw", "local", "auto")
