@@ -257,12 +257,10 @@ def _mcp(args: argparse.Namespace) -> int:
     from rag import logs
     from rag.mcp.connector import build_connector
     from rag.mcp.tools import build_server, run_stdio
-    from rag.serving.runtime import load_searcher
 
     settings = _settings(args)
     logs.configure(settings.log_level, settings.log_format, unknown_variables(os.environ))  # stdout: the protocol
-    searcher = load_searcher(settings)  # no index: exit 4 now, not an agent's tools failing one by one
-    anyio.run(run_stdio, settings, searcher, build_connector if args.profile == "connector" else build_server)
+    anyio.run(run_stdio, settings, None, build_connector if args.profile == "connector" else build_server)
     return 0
 
 

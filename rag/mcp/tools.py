@@ -323,16 +323,17 @@ Build = Callable[[Settings, Search, GetPassage, CurrentIndex], MCPServer]
 
 
 @asynccontextmanager
-async def in_service(settings: Settings, searcher: Searcher, build: Build) -> AsyncIterator[MCPServer]:
-    """`build`'s server for `rag mcp`, over a `Runtime` around `searcher` as `rag serve`'s tools are: it watches the
-    index folder (`RAG_RELOAD_POLL_SECONDS`) and serves each build `rag ingest` publishes, where a desktop agent's
-    server, kept for days, answered from the build it started with until restarted."""
+async def in_service(settings: Settings, searcher: Searcher | None, build: Build) -> AsyncIterator[MCPServer]:
+    """`build`'s server for `rag mcp`, over a `Runtime` around `searcher` (None: the current build, loaded now) as
+    `rag serve`'s tools are: it watches the index folder (`RAG_RELOAD_POLL_SECONDS`) and serves each build `rag
+    ingest` publishes, where a desktop agent's server, kept for days, answered from the build it started with until
+    restarted; started before the first ingest, its tools say to run it, and serve the build once there is one."""
     runtime = Runtime(settings, searcher, keyed=False)
     async with runtime.running():
         yield patient(build(settings, runtime.submit, runtime.passage, runtime.index), settings)
 
 
-async def run_stdio(settings: Settings, searcher: Searcher, build: Build) -> None:
+async def run_stdio(settings: Settings, searcher: Searcher | None, build: Build) -> None:
     """Serve `build`'s tools over stdin and stdout (`rag mcp`), `in_service`."""
     async with in_service(settings, searcher, build) as server:
         await server.run_stdio_async()

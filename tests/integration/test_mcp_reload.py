@@ -45,3 +45,21 @@ def _first(result: dict | None) -> str:
     assert result is not None
     hits = result.get("passages") or result["results"]
     return hits[0].get("label") or hits[0]["title"]
+
+
+def test_started_before_the_first_ingest_it_serves_the_first_build(fresh_settings, embedder):
+    """`rag mcp` started before any build says to run `rag ingest` (tests/system/test_mcp.py), then serves the
+    build it publishes, without a restart."""
+    settings = fresh_settings.model_copy(update={"reload_poll_seconds": 0.5})
+
+    async def listed() -> list[str]:
+        async with in_service(settings, None, build_server) as server, Client(server) as client:
+            assert (await client.call_tool("list_documents", {})).is_error
+            await anyio.to_thread.run_sync(lambda: ingest(settings, embedder=embedder))
+            with anyio.fail_after(20):
+                while (after := await client.call_tool("list_documents", {})).is_error:
+                    await anyio.sleep(0.2)
+            assert after.structured_content is not None
+            return [d["source"] for d in after.structured_content["documents"]]
+
+    assert anyio.run(listed) == ["secu-debi-plateforme.txt", "sequra-faq-marchands.txt"]

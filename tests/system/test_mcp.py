@@ -207,6 +207,25 @@ def test_stdio_server_answers_through_rag_mcp(index, settings):
     anyio.run(main)
 
 
+def test_rag_mcp_started_before_the_first_ingest_says_to_run_it(tmp_path):
+    """It stopped at once (exit 4), and the agent's client showed a server that failed to start; `rag serve` waits
+    for the build. Now each tool says to run `rag ingest` (and the server serves the build once there is one:
+    tests/integration/test_mcp_reload.py)."""
+    params = StdioServerParameters(
+        command=sys.executable, args=["-m", "rag", "mcp", "--index", str(tmp_path / "index")], cwd=str(ROOT),
+        env={"PYTHONPATH": str(ROOT), "HF_HUB_OFFLINE": "1", "RAG_LOG_LEVEL": "warning",
+             **{k: v for k, v in os.environ.items() if k.startswith("HF_")}})
+
+    async def main() -> str:
+        with anyio.fail_after(180):
+            async with Client(params) as client:
+                result = await client.call_tool("list_documents", {})
+                assert result.is_error
+                return result.content[0].text if result.content[0].type == "text" else ""
+
+    assert anyio.run(main) == "no index in RAG_INDEX_DIR: run `rag ingest` first"
+
+
 def test_stdio_answers_a_line_that_is_no_json_rpc_message_and_goes_on(index, settings):
     """The SDK's stdio transport dropped such a line (logged at debug level): a client that sent malformed JSON or a
     batch waited for ever. Each gets its JSON-RPC error, on its own line, and the next request its answer."""
