@@ -89,9 +89,11 @@ def create_app(settings: Settings | None = None, *, searcher: Searcher | None = 
     # Without API keys the guard admits everyone: leave it out, as Litestar copies the route handler for each guard
     # call, on every request (a tenth of the event loop's time per search).
     key_guards = [api_key_guard] if settings.api_keys else []
-    mcp = HttpTransport(build_server(settings, runtime.submit, runtime.passage, runtime.index), settings, "/mcp")
-    connector = HttpTransport(build_connector(settings, runtime.submit, runtime.passage, runtime.index), settings,
-                              "/mcp/connector")
+    mcp = HttpTransport(app_metrics.count_tool_calls(
+        build_server(settings, runtime.submit, runtime.passage, runtime.index), "tools"), settings, "/mcp")
+    connector = HttpTransport(app_metrics.count_tool_calls(
+        build_connector(settings, runtime.submit, runtime.passage, runtime.index), "connector"), settings,
+        "/mcp/connector")
     swagger_page, swagger_files = swagger_ui()
     hosts = allowed_hosts(settings)
     errors = error_handler({vector_stores.PREFIX: vector_stores.error_body, MCP_PREFIX: jsonrpc_error})

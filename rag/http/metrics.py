@@ -23,6 +23,12 @@ and this module adds what only `rag` knows:
     rag_model_info{model}          gauge: 1, labelled with the model that reads the questions (none before a build
                                    is served; under `RAG_MODEL=auto`, the served build's, which a reload may change)
     rag_queue_questions, rag_queue_tokens   gauges: questions waiting to be searched, and their estimated tokens
+    rag_mcp_tool_calls_total{profile,tool,outcome}   counter: MCP tool calls (`tools/call`) by profile (`tools` at
+                                   `/mcp`, `connector` at `/mcp/connector`), tool (one the profile serves, any
+                                   other name `_OTHER`) and outcome: `ok`, `error` (the tool answered with an error
+                                   result: no index, a failed search, an argument it refused) or `refused` (a
+                                   JSON-RPC error: an unknown tool, malformed params): an MCP request answers HTTP
+                                   200 whatever its outcome, so `rag_requests_total` cannot tell failing agents apart
     rag_refusals_total{reason}     counter: what the server refused or dropped since it started: connections
                                    (`connections`, `idle_closed`, `client_connections`, `head_size`, `head_time`,
                                    `body_time`, `malformed`, `coding`, `send_time`: `rag.http.refusals`), requests
@@ -48,7 +54,17 @@ from litestar import Request, get
 from litestar.plugins.prometheus import PrometheusConfig, PrometheusController, PrometheusMiddleware
 from litestar.response import Response
 from litestar.types import Scope
-from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, Gauge, Histogram, generate_latest
+from mcp.server.context import CallNext, HandlerResult, ServerRequestContext
+from mcp.server.mcpserver import MCPServer
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    REGISTRY,
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    Histogram,
+    generate_latest,
+)
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 
 from rag.http.refusals import TALLIES
@@ -59,6 +75,31 @@ from rag.serving.runtime import Runtime
 R = TypeVar("R")
 # The methods a `method` label names as they are; any other is `_OTHER`.
 KNOWN_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH"})
+
+
+class ToolCalls:
+    """An MCP server middleware counting its `tools/call` requests by tool and outcome (`rag_mcp_tool_calls_total`):
+    a tool the server lists by its name, any other `_OTHER`, so that made-up names add no time series."""
+
+    def __init__(self, server: MCPServer, counter: Counter, profile: str) -> None:
+        self._server, self._counter, self._profile = server, counter, profile
+        self._names: frozenset[str] | None = None
+
+    async def __call__(self, ctx: ServerRequestContext, call_next: CallNext) -> HandlerResult:
+        if ctx.method != "tools/call":
+            return await call_next(ctx)
+        if self._names is None:
+            self._names = frozenset(tool.name for tool in await self._server.list_tools())
+        name = (ctx.params or {}).get("name")
+        tool = name if isinstance(name, str) and name in self._names else "_OTHER"
+        try:
+            result = await call_next(ctx)
+        except Exception:
+            self._counter.labels(self._profile, tool, "refused").inc()
+            raise
+        failed = result.get("isError") if isinstance(result, dict) else getattr(result, "isError", False)
+        self._counter.labels(self._profile, tool, "error" if failed else "ok").inc()
+        return result
 
 
 def _built_at(index: Index) -> float:
@@ -91,6 +132,9 @@ class AppMetrics:
                                  "older one is served, or none; /readyz's detail says why. Else 0.", registry=registry)
         self.queue_questions = Gauge("rag_queue_questions", "Questions waiting to be searched.", registry=registry)
         self.queue_tokens = Gauge("rag_queue_tokens", "Estimated tokens of the questions waiting.", registry=registry)
+        self.tool_calls = Counter("rag_mcp_tool_calls", "MCP tool calls by profile, tool and outcome (ok, error: "
+                                                        "an error result, refused: a JSON-RPC error).",
+                                  ["profile", "tool", "outcome"], registry=registry)
         self._runtime: Runtime | None = None
         self.rendering = anyio.Lock()  # one scrape rendered at a time: a client scraping in a loop takes one thread
         registry.register(self)  # rag_refusals_total, read at each scrape (`collect`)
@@ -106,6 +150,11 @@ class AppMetrics:
             return search(queries)
 
         return observed
+
+    def count_tool_calls(self, server: MCPServer, profile: str) -> MCPServer:
+        """`server`, its tool calls counted in `rag_mcp_tool_calls_total` under `profile`."""
+        server.middleware.append(ToolCalls(server, self.tool_calls, profile))
+        return server
 
     def watch(self, runtime: Runtime) -> None:
         """Read the index and readiness gauges from `runtime` at each scrape."""
@@ -202,4 +251,4 @@ class MetricsController(PrometheusController):
         return Response(body, status_code=200, headers={"Content-Type": CONTENT_TYPE_LATEST})
 
 
-__all__ = ["KNOWN_METHODS", "AppMetrics", "MetricsController", "config"]
+__all__ = ["KNOWN_METHODS", "AppMetrics", "MetricsController", "ToolCalls", "config"]

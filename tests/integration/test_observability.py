@@ -113,6 +113,32 @@ def test_encode_batch_sizes_are_recorded(client):
                                                                           le="4.0") == batches
 
 
+def test_mcp_tool_calls_are_counted_by_profile_tool_and_outcome(client):
+    """An MCP request answers HTTP 200 whatever its outcome: a failing agent showed nowhere in the metrics."""
+    def call(path: str, tool: str, arguments: dict) -> dict:
+        body = {"jsonrpc": "2.0", "id": 1, "method": "tools/call", "params": {"name": tool, "arguments": arguments}}
+        r = client.post(path, json=body, headers={"accept": "application/json, text/event-stream"})
+        assert r.status_code == 200
+        return r.json()
+
+    before = samples(client)
+    assert not call("/mcp", "search", {"question": QUESTION})["result"]["isError"]
+    assert call("/mcp", "get_passage", {"id": "no-such-passage"})["result"]["isError"]
+    assert "error" in call("/mcp", "made_up_tool", {})  # a JSON-RPC error, its name no label of its own
+    assert not call("/mcp/connector", "search", {"query": QUESTION})["result"]["isError"]
+    after = samples(client)
+
+    def counted(**labels: str) -> float:
+        return value(after, "rag_mcp_tool_calls_total", **labels) - value(before, "rag_mcp_tool_calls_total",
+                                                                          **labels)
+    assert counted(profile="tools", tool="search", outcome="ok") == 1
+    assert counted(profile="tools", tool="get_passage", outcome="error") == 1
+    assert counted(profile="tools", tool="_OTHER", outcome="refused") == 1
+    assert counted(profile="connector", tool="search", outcome="ok") == 1
+    assert counted() == 4
+    assert not any(n == "rag_mcp_tool_calls_total" and ("tool", "made_up_tool") in ls for n, ls in after)
+
+
 def test_index_size_and_build_time(client, searcher):
     metrics = samples(client)
     manifest = searcher.index.manifest
