@@ -95,7 +95,7 @@ class ToolPassage(BaseModel):
 class ToolSearchResult(BaseModel):
     """The passages that best answer the question, best first."""
 
-    question: str
+    question: str = Field(description="The question searched, as sent.")
     answerable: bool = Field(description="Whether the documents likely answer the question. When false, say you "
                                          "found no answer in them: the passages are only the closest ones.")
     answer: str | None = Field(None, description="Best snippet, verbatim from the passage whose id is answer_id; "
@@ -104,7 +104,7 @@ class ToolSearchResult(BaseModel):
     answer_id: str | None = Field(None, description="Id of the passage the answer snippet comes from; when "
                                                     "`answerable` is false, of the closest passage, which does not "
                                                     "answer: do not cite it as the answer.")
-    passages: list[ToolPassage]
+    passages: list[ToolPassage] = Field(description="The passages found, best first: cite each by its label and url.")
     language: str = Field(description="The language the documents are in (ISO 639-1 code): a question in another "
                                       "language finds less and is more often said not answerable; when the user "
                                       "writes another language, search again with the question translated into "
@@ -114,9 +114,9 @@ class ToolSearchResult(BaseModel):
 class ToolDocumentList(BaseModel):
     """A page of the collection's documents, in corpus order."""
 
-    documents: list[DocumentSummary]
+    documents: list[DocumentSummary] = Field(description="This page's documents: search takes their ids as `doc_ids`.")
     total: int = Field(description="Documents matching, all pages together; ask again with a larger offset for more.")
-    offset: int
+    offset: int = Field(description="How many documents come before this page's first.")
 
 
 def _source(citation: Citation) -> str:

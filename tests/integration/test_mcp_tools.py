@@ -103,6 +103,22 @@ def test_tool_descriptions_read_as_plain_text_in_both_profiles(searcher, setting
         assert not any(line.startswith(" ") for line in text.splitlines()), (name, text)
 
 
+def test_every_field_of_the_tools_results_is_described(searcher, settings):
+    """An agent reads a result's fields by their schema: `question` and `passages` of `search` had no description
+    (agent audit 52). Every property of each tool's output schema, its nested objects' too, says what it is."""
+
+    async def main() -> dict[str, dict]:
+        async with Client(stdio_server(settings, searcher)) as client:
+            return {t.name: t.output_schema or {} for t in (await client.list_tools()).tools}
+
+    schemas = anyio.run(main)
+    assert {"search", "get_passage", "list_documents"} <= set(schemas)
+    bare = [f"{tool}: {owner}.{name}" for tool, schema in schemas.items()
+            for owner, body in [("result", schema), *schema.get("$defs", {}).items()]
+            for name, prop in body.get("properties", {}).items() if not prop.get("description")]
+    assert bare == []
+
+
 def test_list_documents_pages_up_to_what_the_http_listing_does(searcher, settings, client):
     """1,000 documents a page over both edges (the MCP tool stopped at 500)."""
     server = stdio_server(settings, searcher)
