@@ -22,5 +22,5 @@ RUN rag ingest --quiet
 EXPOSE 8000
 # on the port the server listens on, RAG_PORT as the container is run with it (a 503 raises: unhealthy too)
 HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
-    CMD ["python", "-c", "import os, sys, urllib.request; port = os.environ.get('RAG_PORT') or '8000'; sys.exit(urllib.request.urlopen(f'http://127.0.0.1:{port}/readyz', timeout=4).status != 200)"]
+    CMD ["python", "-c", "import os, sys, urllib.request; port = os.environ.get('RAG_PORT') or '8000'; host = os.environ.get('RAG_HOST', '').strip(); host = '127.0.0.1' if host in ('', '0.0.0.0', '::') else host; host = f'[{host}]' if ':' in host else host; sys.exit(urllib.request.urlopen(f'http://{host}:{port}/readyz', timeout=4).status != 200)"]
 CMD ["rag", "serve"]

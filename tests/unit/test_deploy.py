@@ -95,6 +95,13 @@ def test_probes_and_health_checks_ask_real_routes(compose, k8s, get_routes):
     script = json.loads(health)[2]
     assert "os.environ.get('RAG_PORT')" in script and ":8000/" not in script
     compile(script, "healthcheck", "exec")  # valid Python
+    # ... and the address it listens on: every address (the image's 0.0.0.0) through loopback, one address itself
+    for host, port, url in ((None, None, "http://127.0.0.1:8000/readyz"),
+                            ("0.0.0.0", "9000", "http://127.0.0.1:9000/readyz"),
+                            ("::", None, "http://127.0.0.1:8000/readyz"),
+                            ("10.0.0.7", None, "http://10.0.0.7:8000/readyz"),
+                            ("fd00::7", "8080", "http://[fd00::7]:8080/readyz")):
+        assert _health_url(script, host, port) == url
 
 
 def test_commands_are_ones_rag_accepts(compose, k8s):
@@ -192,3 +199,25 @@ def test_rag_is_not_pid_1_in_the_compose_containers(compose):
     services = [s for s in compose["services"].values() if s.get("image") == "rag:local"]
     assert {"ingest", "api"} <= {name for name, s in compose["services"].items() if s in services}
     assert all(s.get("init") is True for s in services)
+
+
+def _health_url(script: str, host: str | None, port: str | None) -> str:
+    """The URL the image's health check asks, run with RAG_HOST and RAG_PORT so set (None: unset)."""
+    import os
+    import urllib.request
+    from unittest import mock
+
+    asked = []
+
+    def urlopen(url: str, timeout: float) -> mock.Mock:
+        asked.append(url)
+        return mock.Mock(status=200)
+
+    env = {k: v for k, v in os.environ.items() if k not in ("RAG_HOST", "RAG_PORT")}
+    env |= {k: v for k, v in (("RAG_HOST", host), ("RAG_PORT", port)) if v is not None}
+    with mock.patch.dict(os.environ, env, clear=True), mock.patch.object(urllib.request, "urlopen", urlopen):
+        try:
+            exec(compile(script, "healthcheck", "exec"), {})
+        except SystemExit as exit_:
+            assert exit_.code is False  # status 200: healthy
+    return asked[0]
