@@ -176,7 +176,8 @@ class Settings(BaseSettings):
         2.0, ge=0, description=f"How often the server checks the `current` link for a new build to serve, at least "
                                f"{RELOAD_POLL_MIN_SECONDS:g} (0: never).")
     cors_origins: Annotated[list[str], NoDecode] = Field(
-        default_factory=list, description="Comma-separated origins allowed by CORS (empty: CORS off)."
+        default_factory=list, description="Comma-separated origins allowed by CORS, as a browser sends them "
+                                      "(`https://app.example.org`: no path; `*`: any); empty: CORS off."
     )
     allowed_hosts: Annotated[list[str], NoDecode] = Field(
         default_factory=list,
@@ -281,6 +282,20 @@ class Settings(BaseSettings):
             raise ValueError(f"must be an http or https address without query or fragment, such as "
                              f"https://rag.example.org (got {url!r})")
         return url.strip().rstrip("/")
+
+    @field_validator("cors_origins")
+    @classmethod
+    def _origins(cls, origins: list[str]) -> list[str]:
+        """Origins as a browser sends them in `Origin`: "notaurl" or "https://app.example.org/" matched no request, and
+        CORS stayed off without a word."""
+        for origin in origins:
+            parts = urlsplit(origin)
+            if origin != "*" and (parts.scheme not in ("http", "https") or not parts.netloc or parts.path
+                                  or parts.query or parts.fragment):
+                raise ValueError(f"{origin!r} is no origin: give its scheme and host (and port) as a browser sends "
+                                 "them, such as https://app.example.org, without a path or a trailing slash; or * for "
+                                 "any")
+        return origins
 
     @field_validator("reload_poll_seconds")
     @classmethod

@@ -34,6 +34,16 @@ def test_the_public_url_is_an_http_address_kept_without_trailing_slash():
             Settings(public_url=wrong)
 
 
+def test_cors_origins_are_origins_a_browser_sends():
+    """`Origin` is scheme, host and port: an origin with a path or a slash, or no address at all, matched nothing."""
+    kept = ["https://app.example.org", "http://localhost:3000", "*"]
+    assert Settings(cors_origins=",".join(kept)).cors_origins == kept
+    for wrong in ("notaurl", "https://app.example.org/", "app.example.org", "ftp://app.example.org",
+                  "https://app.example.org/chat"):
+        with pytest.raises(ValidationError, match=f"{wrong!r} is no origin: give its scheme and host"):
+            Settings(cors_origins=wrong)
+
+
 def test_a_default_k_above_the_largest_is_refused_naming_both(monkeypatch, capsys):
     from rag import cli
 
@@ -211,8 +221,9 @@ def test_a_list_of_commas_alone_is_refused_not_read_as_none(monkeypatch, capsys,
     assert f"invalid settings: {variable}: holds spaces but no value: for none, leave" in capsys.readouterr().err
     monkeypatch.setenv(variable, "")  # empty: none, as the table says
     assert getattr(Settings(), variable[4:].lower()) == []
-    monkeypatch.setenv(variable, "a.example.org,")  # a trailing comma is no mistake
-    assert getattr(Settings(), variable[4:].lower()) == ["a.example.org"]
+    value = "https://a.example.org" if variable == "RAG_CORS_ORIGINS" else "a.example.org"  # an origin has a scheme
+    monkeypatch.setenv(variable, f"{value},")  # a trailing comma is no mistake
+    assert getattr(Settings(), variable[4:].lower()) == [value]
 
 
 def test_a_choice_is_read_in_any_case(monkeypatch):
