@@ -1,5 +1,5 @@
-"""The passage record: made by chunking (`rag.corpus.chunking`), stored by the index (`passages.jsonl`, one record
-per line in vector order), cited by search.
+"""The passage record and its ids: made by chunking (`rag.corpus.chunking`), stored by the index (`passages.jsonl`,
+one record per line in vector order), cited by search.
 
 It stands on the ground floor so that the index and search read passages without reaching into the corpus readers.
 The class keeps the name `Chunk`: `Passage` is the API's model (`rag.schemas.Passage`, named in the OpenAPI
@@ -12,7 +12,7 @@ import hashlib
 import re
 import unicodedata
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 # The version of `sentence_breaks`' rule: a build's sentence windows number the sentences it cut (`rag.index.windows`),
 # which another rule numbers otherwise (2: full stops after abbreviations and before lowercase words cut nothing).
@@ -200,6 +200,10 @@ class Chunk:
     # table cut by chunking): embedded and indexed before the text, and shown above a row the answer quotes; not
     # in the text, whose span it is not in
     header: str | None = None
+    # an FAQ entry's other fields, "Name : value" lines (`rag.corpus.formats.base.Section.fields`: a spreadsheet
+    # row's id, paraphrases, state, date): embedded and indexed before the text, so that they find the entry, and
+    # never quoted; not in the text, whose span holds the question and the answer only
+    fields: str | None = None
 
     @property
     def context(self) -> str:
@@ -208,20 +212,23 @@ class Chunk:
 
     @property
     def prefix(self) -> str:
-        """What is embedded and indexed before the text: the heading path, and the header row of the table the
-        passage goes on with (`header`), so that its rows are read with the names of their columns."""
-        return self.context if self.header is None else f"{self.context}\n{self.header}"
+        """What is embedded and indexed before the text: the heading path, an FAQ entry's other fields (`fields`),
+        and the header row of the table the passage goes on with (`header`), so that its rows are read with the
+        names of their columns."""
+        return "\n".join(part for part in (self.context, self.fields, self.header) if part is not None)
 
     @property
     def indexed_text(self) -> str:
-        """What the retrievers see: heading path (and a table's header row, `prefix`), then the passage text."""
+        """What the retrievers see: heading path (and an entry's fields, a table's header row: `prefix`), then the
+        passage text."""
         return f"{self.prefix}\n{self.text}"
 
     def to_record(self) -> dict[str, object]:
         """The passage store's record. `page` only when there is one, `last_page` only for a passage over several
-        pages, `header` only for a passage that goes on with a table: records stay as an older rag reads them where
-        they can (a record without them loads as None; a build with pages is written in format 2, with page ranges
-        in format 3, with headers in format 4, `rag.index.layout.build_format`)."""
+        pages, `header` only for a passage that goes on with a table, `fields` only for an FAQ entry that has some:
+        records stay as an older rag reads them where they can (a record without them loads as None; a build with
+        pages is written in format 2, with page ranges in format 3, with headers in format 4, with fields in format
+        5, `rag.index.layout.build_format`)."""
         record: dict[str, object] = {"id": self.id, "doc_id": self.doc_id, "title": self.title,
                                      "source": self.source, "section": self.section, "url": self.url,
                                      "start": self.start, "end": self.end, "text": self.text}
@@ -231,6 +238,8 @@ class Chunk:
             record["last_page"] = self.last_page
         if self.header is not None:  # format 4
             record["header"] = self.header
+        if self.fields is not None:  # format 5
+            record["fields"] = self.fields
         return record
 
 
@@ -248,6 +257,30 @@ def reuse_digest(text: str) -> str:
     return hashlib.sha256(reuse_text(text).encode("utf-8", "surrogatepass")).hexdigest()
 
 
+def with_doc_id(chunks: list[Chunk], doc_id: str) -> list[Chunk]:
+    """The passages of one document moved under another document id, with the ids `rag.corpus.chunking.Chunker`
+    gives them there (for a document renamed by `rag.corpus.reader.unique_ids` after it was chunked)."""
+    return with_ids([replace(chunk, doc_id=doc_id) for chunk in chunks])
+
+
+def with_ids(chunks: list[Chunk]) -> list[Chunk]:
+    """Passages with their ids, from the document id and a hash of section and text: stable while the passage
+    itself is unchanged. The k-th copy of a passage gets the suffix `-k`; each hash remembers its next suffix, so
+    that n copies cost O(n), not O(n²) (a document of 100,000 identical paragraphs)."""
+    out, seen, next_suffix = [], set(), dict[str, int]()
+    for chunk in chunks:
+        digest = hashlib.sha1(f"{chunk.section}\x00{chunk.text}".encode()).hexdigest()[:10]
+        base = pid = f"{chunk.doc_id}-{digest}"
+        n = next_suffix.get(base, 2)
+        while pid in seen:
+            pid = f"{base}-{n}"
+            n += 1
+        next_suffix[base] = n
+        seen.add(pid)
+        out.append(replace(chunk, id=pid))
+    return out
+
+
 __all__ = ["ABBREVIATIONS", "ABOVE", "BEFORE_NUMBER", "CELL_SEPARATOR", "SENTENCE_BREAK", "SENTENCE_RULE", "Chunk",
            "fence_end", "is_abbreviation", "is_row", "is_separator", "reuse_digest", "reuse_text", "sentence_breaks",
-           "sentences", "starts_sentence", "table_heads"]
+           "sentences", "starts_sentence", "table_heads", "with_doc_id", "with_ids"]

@@ -15,11 +15,15 @@ A passage that opens on a later row of a table whose header row an earlier passa
 that row (`Chunk.header`, `rag.passage.table_heads` saying which row heads a table): embedded and indexed between
 its heading path and its text, its lines fitted beside it, so that "Zen | 19,99 €" is read under "Forfait | Tarif
 mensuel". Its text and its span stay its own rows.
+
+An FAQ entry's other fields (`Section.fields`: a spreadsheet row's id, paraphrases, state, date; a JSON record's
+other keys) go the same way with each of its passages (`Chunk.fields`): embedded and indexed between the heading path
+and the text, never quoted; lines after the answer instead where they take, with the heading path, more than half of
+a passage's tokens.
 """
 
 from __future__ import annotations
 
-import hashlib
 import re
 from bisect import bisect_left
 from collections.abc import Callable, Sequence
@@ -27,7 +31,7 @@ from dataclasses import replace
 
 from rag.corpus.formats.base import Line, Section
 from rag.corpus.reader import Document, Skipped
-from rag.passage import ITEM, Chunk, ends_sentence, sentence_breaks, table_heads
+from rag.passage import ITEM, Chunk, ends_sentence, sentence_breaks, table_heads, with_ids
 
 TokenCounter = Callable[[Sequence[str]], list[int]]
 # Bumped when the passages a file gives change (its parsing, sections or cuts), so that ingest rebuilds a build made
@@ -98,7 +102,8 @@ TokenCounter = Callable[[Sequence[str]], list[int]]
 # shows it; a long code block cut between its top-level blocks. 33: tools' exports as the tool shows them, markup left
 # out. 34: Notion rows as pages; JSON number titles, \r. 35: `corpus.short_documents`. 36: a text file's opening
 # question over title lines titles it. 37: Zendesk's article furniture out; an FAQ table's draft rows out.
-LAYOUT = 37
+# 38: an FAQ entry's other columns (a spreadsheet's, a JSON record's) its passages' fields, not their text.
+LAYOUT = 38
 TITLE_CHARS = 60  # a line shorter than this without a full stop names what follows it (`_runs_on`)
 _FULL_STOPS = (".", "!", "…", ";")
 PROBE_CHARS_PER_TOKEN = 16  # an ASCII word of this many characters per passage token is counted by its prefixes
@@ -250,6 +255,15 @@ class Chunker:
             return None
         return header if self._fits(_lead(context, header), group) else None
 
+    def _fields(self, section: Section, context: str) -> tuple[Section, str | None]:
+        """An FAQ entry's fields, as each of its passages carries them (`Chunk.fields`); when they take, with the
+        heading path `context`, more than half of a passage's tokens (a long note), the section with them as lines
+        after its text instead, as before: its answer is not cut into many more passages to make room for them."""
+        fields = "\n".join(line.text for line in section.fields)
+        if not fields or self.count_tokens([_lead(context, fields)])[0] <= self.max_tokens // 2:
+            return section, fields or None
+        return replace(section, lines=[*section.lines, *section.fields], fields=[]), None
+
     @property
     def _bare(self) -> int:
         """Tokens the counter gives the neutral word `x` alone, prompt and special tokens included: what
@@ -263,7 +277,8 @@ class Chunker:
         chunks: list[Chunk] = []
         for section in doc.sections:
             probe = Chunk("", doc.doc_id, doc.title, doc.source, section.heading, doc.url, 0, 0, "")
-            context = probe.context
+            section, fields = self._fields(section, probe.context)
+            context = _lead(probe.context, fields)  # the heading path, and an FAQ entry's fields (`Chunk.prefix`)
             if not self._fits(context, []):
                 context = ""  # a heading longer than the model's window: embed the text alone
             groups: list[list[Line]] = []
@@ -299,8 +314,8 @@ class Chunker:
                 text = group[0].text + "".join(_joint(line) + line.text for line in group[1:])
                 first, last = doc.page(start), doc.page(end - 1)
                 chunks.append(Chunk("", doc.doc_id, doc.title, doc.source, section.heading, section.url or doc.url,
-                                    start, end, text, first, last if last != first else None, header))
-        return _with_ids(chunks)
+                                    start, end, text, first, last if last != first else None, header, fields))
+        return with_ids(chunks)
 
 
 def unindexable(doc: Document) -> Skipped:
@@ -315,7 +330,8 @@ def unindexable(doc: Document) -> Skipped:
 
 
 def _lead(context: str, header: str | None) -> str:
-    """What a passage's lines are fitted beside: its heading path, and the header row it carries (`Chunk.prefix`)."""
+    """What a passage's lines are fitted beside: its heading path, and the fields or the header row it carries
+    (`Chunk.prefix`)."""
     return context if header is None else f"{context}\n{header}"
 
 
@@ -373,28 +389,4 @@ def _cut(doc: Document, group: list[Line], following: Line) -> tuple[list[Line],
     return group, []
 
 
-def with_doc_id(chunks: list[Chunk], doc_id: str) -> list[Chunk]:
-    """The passages of one document moved under another document id, with the ids `Chunker.chunk` gives them
-    there (for a document renamed by `rag.corpus.reader.unique_ids` after it was chunked)."""
-    return _with_ids([replace(chunk, doc_id=doc_id) for chunk in chunks])
-
-
-def _with_ids(chunks: list[Chunk]) -> list[Chunk]:
-    """Ids from the document id and a hash of section and text: stable while the passage itself is unchanged.
-    The k-th copy of a passage gets the suffix `-k`; each hash remembers its next suffix, so that n copies cost
-    O(n), not O(n²) (a document of 100,000 identical paragraphs)."""
-    out, seen, next_suffix = [], set(), dict[str, int]()
-    for chunk in chunks:
-        digest = hashlib.sha1(f"{chunk.section}\x00{chunk.text}".encode()).hexdigest()[:10]
-        base = pid = f"{chunk.doc_id}-{digest}"
-        n = next_suffix.get(base, 2)
-        while pid in seen:
-            pid = f"{base}-{n}"
-            n += 1
-        next_suffix[base] = n
-        seen.add(pid)
-        out.append(replace(chunk, id=pid))
-    return out
-
-
-__all__ = ["LAYOUT", "Chunker", "TokenCounter", "unindexable", "with_doc_id"]
+__all__ = ["LAYOUT", "Chunker", "TokenCounter", "unindexable"]

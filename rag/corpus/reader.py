@@ -202,17 +202,17 @@ def read_document(root: Path, path: Path, meta: dict[str, str] | None = None, *,
 
 def _blank_controls(text: str, title: str, sections: list[Section]) -> tuple[str, str, int]:
     """Text, title and sections (changed in place) with control characters replaced by spaces, and how many were
-    in what is indexed (title, headings, lines); offsets stay valid, as each is replaced one for one."""
+    in what is indexed (title, headings, lines, fields); offsets stay valid, as each is replaced one for one."""
     text, _ = blank_controls(text)
     title, count = blank_controls(title)
     for section in sections:
         if section.heading is not None:
             section.heading, n = blank_controls(section.heading)
             count += n
-        for i, line in enumerate(section.lines):
-            cleaned, n = blank_controls(line.text)
-            if n:
-                section.lines[i], count = replace(line, text=cleaned), count + n
+        for lines in (section.lines, section.fields):  # an FAQ entry's fields are indexed too
+            for i, (cleaned, n) in enumerate(blank_controls(line.text) for line in lines):
+                if n:
+                    lines[i], count = replace(lines[i], text=cleaned), count + n
     return text, title, count
 
 

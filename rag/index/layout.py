@@ -32,11 +32,11 @@ from rag.index.manifest import shape_error
 from rag.passage import Chunk
 
 # The newest build format this rag writes and reads. Format 2 added `page` to passage records (PDF passages), format 3
-# `last_page` (a PDF passage over several pages), format 4 `header` (a passage going on with a long table); a build is
-# written in the lowest format that holds it (`build_format`), so that a build without them stays readable by a rag
-# that reads an older format only, and one with them is refused by such a rag for its format, not for an unknown
-# field.
-FORMAT_VERSION = 4
+# `last_page` (a PDF passage over several pages), format 4 `header` (a passage going on with a long table), format 5
+# `fields` (an FAQ entry's other columns); a build is written in the lowest format that holds it (`build_format`), so
+# that a build without them stays readable by a rag that reads an older format only, and one with them is refused by
+# such a rag for its format, not for an unknown field.
+FORMAT_VERSION = 5
 MANIFEST = "manifest.json"
 PASSAGES = "passages.jsonl"
 LEXICAL = "lexical"
@@ -45,8 +45,10 @@ BUILDS = "builds"
 
 
 def build_format(chunks: Sequence[Chunk]) -> int:
-    """The lowest format that holds these passages: 4 if one carries a table's header row, 3 if one runs over several
-    pages, 2 if one has a page, else 1."""
+    """The lowest format that holds these passages: 5 if one carries an FAQ entry's fields, 4 if one carries a
+    table's header row, 3 if one runs over several pages, 2 if one has a page, else 1."""
+    if any(chunk.fields is not None for chunk in chunks):
+        return 5
     if any(chunk.header is not None for chunk in chunks):
         return 4
     if any(chunk.last_page is not None for chunk in chunks):

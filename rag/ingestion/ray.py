@@ -44,7 +44,7 @@ from typing import Any
 import numpy as np
 
 import rag.errors as errors
-from rag.corpus.chunking import unindexable, with_doc_id
+from rag.corpus.chunking import unindexable
 from rag.corpus.files import corpus_files, refusals, shown_name
 from rag.corpus.reader import Corpus, Document, Skipped, read_file, read_metadata, unique_ids, unmatched
 from rag.corpus.short_documents import join_title_lines
@@ -65,7 +65,7 @@ from rag.ingestion.stages import (
     released,
 )
 from rag.interrupts import reclaim
-from rag.passage import Chunk
+from rag.passage import Chunk, with_doc_id
 from rag.settings import Settings
 
 INSTALL_HINT = "pip install 'rag[ray]' (in a checkout: pip install -e '.[ray]')"

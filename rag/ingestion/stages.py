@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from rag.corpus.chunking import Chunker, unindexable, with_doc_id
+from rag.corpus.chunking import Chunker, unindexable
 from rag.corpus.reader import Corpus, Document
 from rag.corpus.short_documents import join_title_lines
 from rag.embedding.base import Embedder
@@ -41,7 +41,7 @@ from rag.index.manifest import (
     WindowsRecord,
 )
 from rag.index.windows import Span, Windows, window_spans
-from rag.passage import SENTENCE_RULE, Chunk, reuse_digest, sentences
+from rag.passage import SENTENCE_RULE, Chunk, reuse_digest, sentences, with_doc_id
 from rag.search.fusion import auto_weight
 from rag.settings import Settings
 
@@ -286,8 +286,9 @@ def index_parts(stages: Embedded, settings: Settings, *, started: float, fingerp
         model=stages.model,
         chunking=Chunking(max_tokens=passage_limit(settings.max_passage_tokens, int(stages.model["max_tokens"])),
                           unit="section, split on lines, sentences, words",
-                          indexed_text="title › section, newline, passage text (a table's header "
-                                       "row between them, for a passage going on with a long table)"),
+                          indexed_text="title › section, newline, passage text (an FAQ entry's other "
+                                       "fields and a table's header row, for a passage going on with a long "
+                                       "table, between them)"),
         lexical=LexicalRecord(library="bm25s", method="lucene", language=language, layout=LEXICAL_LAYOUT,
                               unit="section, scaled by the passage's share; word pairs added",
                               sections=units[-1] + 1, k1=settings.bm25_k1, b=settings.bm25_b,

@@ -22,9 +22,11 @@ ones (`tests/data/audit37/`, `tests/data/audit42/`, `tests/data/audit43/`, `test
 Per set: `R@1`, `R@5` (a gold document among the first / first five passages' documents, when the set names
 documents), `ans@1`, `ans@5` (a gold answer inside the first / one of the first five passages), `snippet` (inside
 `answer.text` as served: the no-answer sentence when not answerable), `snippet_any` (inside the answer's span,
-whatever `answerable` says, as `rag eval` counts it) and `answerable` (the share said answerable). Each question's
-result is kept in the output with the language it was read in (`question_language`) and the first passage's
-document and section, for reading the failures; per corpus the model and language its ingest read.
+whatever `answerable` says, as `rag eval` counts it) and `answerable` (the share said answerable); with `--quoted
+REGEX`, `quoted`: how many served answers' text and Markdown hold a line it matches (audit 52's chatbot export's
+bookkeeping quoted: `--quoted '^(> )?(intent_id|variantes|statut|derniere_modif) : '`). Each question's result is
+kept in the output with the language it was read in (`question_language`) and the first passage's document and
+section, for reading the failures; per corpus the model and language its ingest read.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -160,8 +163,12 @@ def record(report: dict[str, Any], key: str, figures: dict[str, Any], detail: li
     print(json.dumps({"set": key, **figures}), flush=True)
 
 
-def score(rows: list[dict[str, Any]], responses: list[dict[str, Any]]) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+def score(rows: list[dict[str, Any]], responses: list[dict[str, Any]],
+          quoted: re.Pattern[str] | None = None) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """A set's figures, and each question's result; with `quoted`, `quoted` counts the served answers (`answer.text`,
+    its Markdown) holding a line it matches, and each such question says which."""
     n = len(rows)
+    counted = {"text": 0, "markdown": 0}
     totals = dict.fromkeys(("R@1", "R@5", "ans@1", "ans@5", "snippet", "snippet_any", "answerable"), 0)
     graded = answered = 0
     detail = []
@@ -174,6 +181,12 @@ def score(rows: list[dict[str, Any]], responses: list[dict[str, Any]]) -> tuple[
         item: dict[str, Any] = {"id": row["id"], "question": row["question"], "answerable": res["answerable"],
                                 "language": res["question_language"], "top": top}
         totals["answerable"] += res["answerable"]
+        if quoted is not None and (ans := res.get("answer")):
+            held = [key for key in counted if quoted.search(ans[key] or "")]
+            for key in held:
+                counted[key] += 1
+            if held:
+                item["quoted"] = held
         if gold:
             graded += 1
             item["R@1"] = bool(docs) and docs[0] in gold
@@ -202,6 +215,8 @@ def score(rows: list[dict[str, Any]], responses: list[dict[str, Any]]) -> tuple[
         figures |= {k: round(totals[k] / graded, 4) for k in ("R@1", "R@5")}
     if answered:
         figures |= {k: round(totals[k] / answered, 4) for k in ("ans@1", "ans@5", "snippet", "snippet_any")}
+    if quoted is not None:
+        figures["quoted"] = counted
     return figures, detail
 
 
@@ -212,7 +227,10 @@ def main() -> None:
                                    "audit42_pages, audit43_pages, tables_pages, audit49_spaces, audit52_kb, es_pages, "
                                    "de_pages, it_pages, pt_pages, nl_pages)")
     ap.add_argument("--port", type=int, help="the port `rag serve` listens on (default: a free one)")
+    ap.add_argument("--quoted", type=re.compile, help="count the served answers (text, Markdown) holding a line this "
+                                                      "regular expression matches (re.MULTILINE: ^ opens a line)")
     args = ap.parse_args()
+    quoted = re.compile(args.quoted.pattern, re.MULTILINE) if args.quoted else None
     env = {**os.environ, "HF_HUB_OFFLINE": "1"}
     env = {k: v for k, v in env.items() if not k.startswith("RAG_") or k == "RAG_MODEL_CACHE"}
     report: dict[str, Any] = {"corpora": {}, "sets": {}, "questions": {}}
@@ -233,7 +251,7 @@ def main() -> None:
                 for set_name, path, _ in sets:
                     rows = read_rows(path)
                     responses = [post(f"{base}/v1/search", {"question": r["question"]}) for r in rows]
-                    record(report, set_name, *score(rows, responses))
+                    record(report, set_name, *score(rows, responses, quoted))
     if args.output:
         args.output.write_text(json.dumps(report, ensure_ascii=False, indent=1) + "\n")
 

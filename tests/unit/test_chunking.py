@@ -9,9 +9,9 @@ import time
 
 import pytest
 
-from rag.corpus.chunking import Chunker, unindexable, with_doc_id
+from rag.corpus.chunking import Chunker, unindexable
 from rag.corpus.reader import read_document
-from rag.passage import Chunk
+from rag.passage import Chunk, with_doc_id
 
 
 def _chunk(text: str) -> Chunk:

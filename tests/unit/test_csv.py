@@ -32,7 +32,7 @@ def _cited(source: str, parsed: Parsed) -> None:
     for section in parsed.sections:
         if section.heading_start is not None:
             assert source.startswith(section.heading.split()[0], section.heading_start), section.heading
-        for line in section.lines:
+        for line in [*section.lines, *section.fields]:
             span = source[line.start:line.end]
             value = line.text.split(LABEL, 1)[1] if LABEL in line.text else line.text
             assert line.text in span or value in span.replace('""', '"'), (line, span)
@@ -48,20 +48,21 @@ def test_the_formats_a_refusal_says_rag_reads_are_every_suffix_it_reads():
     assert FORMATS.split(", ") == [*SUFFIXES, *BINARY_SUFFIXES]
 
 
-def test_an_faq_row_is_a_section_under_its_category_its_answer_then_its_other_cells_its_lines():
+def test_an_faq_row_is_a_section_under_its_category_its_answer_its_lines_its_other_cells_its_fields():
     parsed = parse_csv(FAQ)
     assert _sections(parsed) == [
         ("Comment changer mon mot de passe ?", ("Compte",),
-         ["Allez dans Profil.", 'Puis cliquez sur « Changer »; et "valider".', "Mis à jour : 2024-03-01"]),
+         ["Allez dans Profil.", 'Puis cliquez sur « Changer »; et "valider".']),
         ("Quels sont les délais ?", ("Livraison",), ["Trois jours, en France."]),
     ]
+    assert [[line.text for line in s.fields] for s in parsed.sections] == [["Mis à jour : 2024-03-01"], []]
     assert parsed.blocks and not parsed.changes and parsed.title is None
     _cited(FAQ, parsed)
 
 
 def test_a_line_is_cited_exactly_at_its_cell_unless_the_file_doubles_its_quotes():
     first, second = parse_csv(FAQ).sections
-    profile, click, updated = first.lines
+    (profile, click), (updated,) = first.lines, first.fields
     assert FAQ[profile.start:profile.end] == "Allez dans Profil."
     assert FAQ[click.start:click.end] == 'Puis cliquez sur « Changer »; et ""valider"".'
     assert FAQ[updated.start:updated.end] == "2024-03-01" and updated.item
@@ -169,10 +170,13 @@ def test_a_column_identifying_a_category_is_none():
     text = ("Section Id,Section,Title,Body\n"
             "360000999,Compte,Reset password,Click Forgot password.\n"
             "360000999,Compte,Delete account,Write to us.\n")
-    assert _sections(parse_csv(text))[0] == ("Reset password", ("Compte",),
-                                             ["Click Forgot password.", "Section Id : 360000999"])
+    first = parse_csv(text).sections[0]
+    assert (first.heading, first.parents, [line.text for line in first.lines], [line.text for line in first.fields]) \
+        == ("Reset password", ("Compte",), ["Click Forgot password."], ["Section Id : 360000999"])
     text = "Section,Title,Body\n360000999,Reset password,Click Forgot password.\n360001000,Delete account,Write.\n"
-    assert _sections(parse_csv(text))[0] == ("Reset password", (), ["Click Forgot password.", "Section : 360000999"])
+    first = parse_csv(text).sections[0]
+    assert (first.heading, first.parents, [line.text for line in first.fields]) == ("Reset password", (),
+                                                                                      ["Section : 360000999"])
 
 
 def test_the_first_row_is_a_header_when_it_reads_as_names():
@@ -241,18 +245,25 @@ def test_an_entry_without_answer_is_its_question_and_one_without_question_its_an
                                           ("Aide", (), ["Une réponse orpheline."])]
 
 
-def test_a_column_left_of_the_answer_follows_it_cited_at_its_own_cell():
+def test_a_column_left_of_the_answer_is_a_field_cited_at_its_own_cell():
     text = "ID;Réponse;Question\n7;Par carte.;Comment payer ?\n"
     (section,) = parse_csv(text).sections
-    answer, number = section.lines
+    (answer,), (number,) = section.lines, section.fields
     assert (section.heading, answer.text, number.text) == ("Comment payer ?", "Par carte.", "ID : 7")
-    assert text[number.start:number.end] == "7"  # the passage spans from it (`test_csv_citations`)
+    assert text[number.start:number.end] == "7"  # a line after the answer where no passage carries it
+
+
+def test_an_faq_entry_with_no_answer_keeps_its_other_cells_as_its_lines():
+    """With no answer, the other cells are all the entry says: its text, not fields no passage would quote."""
+    (section,) = parse_csv("question;réponse;note\nHoraires ?;;Voir la boutique.\n").sections
+    assert ([line.text for line in section.lines], section.fields) == (["note : Voir la boutique."], [])
 
 
 def test_rows_wider_than_their_header_are_read_and_reported():
     text = 'question;réponse\nA ?;"Oui"; et plus;encore\nB ?;Non.\nC ?;Oui;;\n'
     parsed = parse_csv(text)
-    assert _sections(parsed)[0] == ("A ?", (), ["Oui", "et plus", "encore"])
+    assert _sections(parsed)[0] == ("A ?", (), ["Oui", "et plus", "encore"])  # the answer's, likely: lines
+    assert parsed.sections[0].fields == []
     assert parsed.changes == ["1 row with more cells than the header (the first: row 2): their extra cells are read "
                               "without a name (the delimiter in a cell without quotes?)"]
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import random
+from dataclasses import replace
 from itertools import permutations
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from rag.corpus.chunking import Chunker
 from rag.corpus.formats.columns import LABEL
 from rag.corpus.formats.csv import markup, parse_table
 from rag.corpus.reader import Document, read_document
+from rag.index.layout import build_format
 from rag.passage import Chunk
 
 COLUMNS = {  # a column's name, and its cell in the two rows
@@ -40,8 +42,13 @@ def _read(tmp_path: Path, text: str, max_tokens: int) -> tuple[Document, list[Ch
 
 def _holds_its_lines(doc: Document, chunks: list[Chunk]) -> None:
     """Each passage's span holds the span of each of its lines (each a whole line of its section: they end sentences
-    or are "Name : value" items, where no passage is cut) and its section's heading, in its first passage."""
-    lines = iter([(section, i, line) for section in doc.sections for i, line in enumerate(section.lines)])
+    or are "Name : value" items, where no passage is cut) and its section's heading, in its first passage; its
+    section's fields are its lines after its answer where its passages do not carry them (`Chunk.fields`)."""
+    carried = {chunk.section: chunk.fields for chunk in chunks if chunk.fields is not None}
+    assert all(fields == "\n".join(line.text for line in section.fields)
+               for section in doc.sections if (fields := carried.get(section.heading)) is not None)
+    lines = iter([(section, i, line) for section in doc.sections for i, line in enumerate(
+        section.lines if section.heading in carried else [*section.lines, *section.fields])])
     for chunk in chunks:
         for text in chunk.text.split("\n"):
             section, i, line = next(lines)
@@ -64,11 +71,33 @@ def test_a_passage_s_span_holds_all_its_lines_whatever_the_columns_order(tmp_pat
     _holds_its_lines(doc, chunks)
 
 
-def test_the_id_left_of_the_question_is_cited_in_its_passage(tmp_path):
+def test_the_id_left_of_the_question_is_a_field_of_its_passage_out_of_its_text_and_span(tmp_path):
+    """Embedded and indexed with the passage (`Chunk.prefix`), an answer never quotes it; with too little room
+    beside the heading path (a passage of 13 words), it is a line after the answer, as before, cited at its cell."""
     text = "id,title,body\n1,Reset password,Click Forgot password on the sign-in page.\n"
     _, (chunk,) = _read(tmp_path, text, 1000)
-    assert chunk.text == "Click Forgot password on the sign-in page.\nid : 1"
-    assert text[chunk.start:chunk.end] == "1,Reset password,Click Forgot password on the sign-in page."
+    assert (chunk.text, chunk.fields) == ("Click Forgot password on the sign-in page.", "id : 1")
+    assert chunk.indexed_text == "Faq › Reset password\nid : 1\nClick Forgot password on the sign-in page."
+    assert text[chunk.start:chunk.end] == "Reset password,Click Forgot password on the sign-in page."
+    _, chunks = _read(tmp_path, text, 13)  # the heading path and the id, 7 words, over half of a passage's 13
+    assert [(chunk.text, chunk.fields) for chunk in chunks] == [("Click Forgot password on the sign-in page.", None),
+                                                                ("id : 1", None)]
+    assert text[chunks[1].start:chunks[1].end] == "1"
+
+
+def test_every_passage_of_a_long_answer_carries_its_entry_s_fields_which_the_store_keeps(tmp_path):
+    """A chatbot's export (audit 52): its paraphrases, id, state and date embedded and indexed with each passage of
+    the answer (`Chunk.prefix`), none in a passage's text, whose span is the question's and the answer's."""
+    sentences = " ".join(f"Phrase {n} de la réponse, avec quelques mots de plus." for n in range(12))
+    text = f"intent_id;question;variantes;reponse;statut\npaiement_3x;Payer en 3 fois ?;en 3x | alma;{sentences};publié"
+    _, chunks = _read(tmp_path, text, 40)
+    fields = "intent_id : paiement_3x\nvariantes : en 3x | alma\nstatut : publié"
+    assert len(chunks) > 2 and all(chunk.fields == fields for chunk in chunks)
+    assert all(chunk.prefix == f"Faq › Payer en 3 fois ?\n{fields}" for chunk in chunks)
+    assert " ".join(chunk.text for chunk in chunks) == sentences
+    assert text[chunks[0].start:chunks[-1].end] == f"Payer en 3 fois ?;en 3x | alma;{sentences}"
+    assert build_format(chunks) == 5 and Chunk(**chunks[1].to_record()) == chunks[1]
+    assert "fields" not in replace(chunks[1], fields=None).to_record()  # a passage without any written as before
 
 
 def test_each_piece_of_a_long_answer_holding_a_doubled_quote_is_cited_exactly(tmp_path):
@@ -109,11 +138,11 @@ def test_an_html_cell_is_read_as_html_each_line_cited_at_its_element(tmp_path):
             '</p><h2>Then</h2><ul><li>Check your inbox.</li></ul>')
     text = f'id,title,body,section\n1,Reset password,"{body}",Compte\n2,"<b>Delete</b> account",Write to us.,Compte\n'
     doc, chunks = _read(tmp_path, text, 1000)
-    assert [(s.heading, [line.text for line in s.lines]) for s in doc.sections] == [
-        ("Compte › Reset password",
-         ["Click Forgot password on the sign-in page.", "Then", "Check your inbox.", "id : 1"]),
-        ("Compte › Delete account", ["Write to us.", "id : 2"])]
-    click, then, inbox, _ = doc.sections[0].lines
+    assert [(s.heading, [line.text for line in s.lines], [f.text for f in s.fields]) for s in doc.sections] == [
+        ("Compte › Reset password", ["Click Forgot password on the sign-in page.", "Then", "Check your inbox."],
+         ["id : 1"]),
+        ("Compte › Delete account", ["Write to us."], ["id : 2"])]
+    click, then, inbox = doc.sections[0].lines
     assert text[click.start:click.end] == body[:body.index("<h2>")]
     assert text[then.start:then.end] == "<h2>Then</h2><ul>" and inbox.item
     assert text[inbox.start:inbox.end] == "<li>Check your inbox.</li>"

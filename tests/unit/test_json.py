@@ -41,9 +41,11 @@ def test_a_help_desk_dump_gives_a_section_per_article_of_its_largest_array_and_n
                        "sections": [{"id": 9001, "name": "Mon compte"}], "next_page": None, "count": 2})
     parsed = parse_json(text)
     assert _lines(parsed) == [
-        ("Changer mon mot de passe", ["Ouvrez Mon compte puis Sécurité.", "Saisissez le nouveau mot de passe.",
-                                      "Label names : compte"]),
-        ("Délais", ["Cinq jours.", "Name : Changer mon mot de passe", "Label names : compte"])]
+        ("Changer mon mot de passe", ["Ouvrez Mon compte puis Sécurité.", "Saisissez le nouveau mot de passe."]),
+        ("Délais", ["Cinq jours."])]
+    # the other keys' text: fields, embedded and indexed with the article's passages, never quoted
+    assert [[line.text for line in s.fields] for s in parsed.sections] == [
+        ["Label names : compte"], ["Name : Changer mon mot de passe", "Label names : compte"]]
     # ids, counts, flags, null, dates, codes and the API's address are no text; `name` repeating the title is none
     assert parsed.changes == ['records read from "articles" (2 objects); other arrays of objects not read: '
                               '"sections" (1)']
@@ -193,8 +195,9 @@ def test_a_lone_surrogate_escape_becomes_a_replacement_character_cited_in_place_
         doc = _read(tmp_path, name, text)
         assert doc.changes == ["4 lone surrogate escapes (\\ud800 without its pair, no character) replaced by U+FFFD"]
         (chunk,) = Chunker(_words, 1000).chunk(doc)
-        assert chunk.section == "Clé \ufffd" and chunk.text == "Avant \ufffd après\nTags\ufffd : un \ufffd"
-        (line, _) = doc.sections[0].lines
+        assert (chunk.section, chunk.text) == ("Clé \ufffd", "Avant \ufffd après")
+        assert chunk.fields == "Tags\ufffd : un \ufffd"
+        (line,) = doc.sections[0].lines
         assert json.loads(f'"{text[line.start:line.end]}"').replace("\udc00", "\ufffd") == line.text
 
 

@@ -43,7 +43,11 @@ class Section:
     outermost first (a `###` under a `##`), which the reader puts in front of it (`heading_path`). `url`: the
     address of the section's own page, where a file holds several (a JSON record's `html_url`), cited instead of
     the document's. `shaped`: the heading's line, where its shape alone made it one (a plain-text title line,
-    `formats.text.looks_like_title`), which a short document reads as text (`rag.corpus.short_documents`)."""
+    `formats.text.looks_like_title`), which a short document reads as text (`rag.corpus.short_documents`).
+    `fields`: an FAQ entry's other values beside its answer, "Name : value" lines (a spreadsheet row's other
+    columns, a JSON record's other keys: an id, its paraphrases, its state, a date), which the chunker embeds and
+    indexes with each of its passages but keeps out of their text (`rag.passage.Chunk.fields`): an answer quotes
+    the entry's answer, never its bookkeeping."""
 
     heading: str | None
     lines: list[Line] = field(default_factory=list)
@@ -51,6 +55,7 @@ class Section:
     parents: tuple[str, ...] = ()
     url: str | None = None
     shaped: Line | None = None
+    fields: list[Line] = field(default_factory=list)
 
 
 class Outline:

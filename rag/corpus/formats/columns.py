@@ -11,7 +11,10 @@
 - **An FAQ.** A header naming a question column (`QUESTION`: question, titre, title, intitulé, sujet, q, pregunta,
   frage, ...) and an answer column (`ANSWER`: réponse, answer, contenu, content, body, texte, text, description, a,
   respuesta, antwort, ...) makes each row a section: its heading the question, its lines the answer's paragraphs and
-  line breaks, then each other non-empty cell a "Name : value" line (a cell beyond the header, its value alone). A
+  line breaks, each other non-empty cell a "Name : value" field (`Section.fields`: an id, the question's
+  paraphrases, a state, a date), which the chunker embeds and indexes with each passage of the entry but keeps out
+  of its text, so that they find the entry and an answer never quotes them (a cell beyond the header, which no name
+  says is not the answer's, is a line after the answer, its value alone). A
   name matches folded (case, accents and punctuation aside), whole ("Q", "Réponse") or by a word of it ("Texte de la
   question", "Réponse (FR)"; a single letter only whole); where several columns match, the strongest word wins
   (question over titre, réponse over contenu over texte over description), then a name that is the word alone,
@@ -21,21 +24,23 @@
   however long (a line would be in one passage only), and the body holds what answers. Not a column that identifies
   the category (a name holding a word of `KEYS`: "Section Id", "Category ID", "category_url"), nor one whose values
   are mostly numbers or identifiers (a help desk's "Section" of "360000999"): no heading a person reads. They stay
-  "Name : value" lines, as an "ID" column does: a keyword search for the number finds its row, and the passage
-  shows all the row holds, for a few tokens.
+  fields, as an "ID" column does: a keyword search for the number finds its row, for a few tokens of what is
+  embedded, and no answer shows it.
 - **Any other table.** Each row a section headed by its first non-empty cell, when that reads as a heading (one line,
   at most 200 characters); its other cells lines, "Name : value" under a header, the values alone without one.
 - **Drafts.** An FAQ row whose state column (a name holding a word of `STATES`: "Statut", "Status", "post_status")
   reads as a draft's (`DRAFTS`: "draft", "brouillon", "borrador", "Entwurf", ...) is left out and counted in the
   report, as a JSON record so flagged is: a chatbot's or help desk's export keeps its drafts, which it does not
   publish, beside its published entries.
-- An FAQ row without answer, or without question, is its question, or its answer and other cells, as lines headed
-  by its last category under the others (without heading if it has none): a question alone as a heading would be no
-  passage. Empty rows are left out.
+- An FAQ row without answer is its question over its other cells as lines (with no answer, they are all it says; its
+  question as a line when it has none), one without question its answer as lines and its other cells as fields,
+  headed by its last category under the others (without heading if it has none): a question alone as a heading would
+  be no passage. Empty rows are left out.
 
-Lines keep the offsets of their cells, as `Cell.lines` gives them, in reading order: a column left of the question
-or the answer ("id;title;body") is a line after the answer, cited at its own cell, before the question in the file; a
-passage spans from its lines' first start to their last end (`rag.corpus.chunking`), so its span holds them all.
+Lines and fields keep the offsets of their cells, as `Cell.lines` gives them, in reading order: a passage spans from
+its lines' first start to their last end (`rag.corpus.chunking`), so its span holds them all, the question too, and no
+field ("id;title;body": from the title); where the chunker makes fields lines after the answer (too long to carry),
+a column left of the question starts it, cited at its own cell.
 """
 
 from __future__ import annotations
@@ -255,23 +260,27 @@ def _title(above: Sequence[tuple[int, Sequence[Cell]]]) -> str | None:
 
 
 def faq_entry(row: Sequence[Cell], header: Sequence[str], columns: Columns) -> Section | None:
-    """An FAQ row as a section: the question its heading, the answer then its other cells its lines."""
+    """An FAQ row as a section: the question its heading, the answer its lines, its other named cells its fields
+    (lines when it has no answer), a cell without a name (beyond the header) a line after the answer."""
     def at(i: int) -> Cell | None:
         return row[i] if i < len(row) and row[i].lines else None
 
     question, answer = at(columns.question), at(columns.answer)
-    lines = list(answer.lines) if answer is not None else []
-    for i, cell in enumerate(row):
-        if i not in (columns.question, columns.answer, *columns.categories) and cell.lines:
-            lines.extend(labelled(header[i] if i < len(header) else "", cell))
+    others = [(header[i] if i < len(header) else "", cell) for i, cell in enumerate(row)
+              if i not in (columns.question, columns.answer, *columns.categories) and cell.lines]
+    lines = [line for name, cell in others for line in labelled(name, cell)]
+    fields: list[Line] = []
+    if answer is not None:  # a cell no column names stays a line: the answer's, cut at a delimiter left unquoted?
+        fields = [line for name, cell in others if name for line in labelled(name, cell)]
+        lines = [*answer.lines, *(line for name, cell in others if not name for line in cell.lines)]
     parents = tuple(topic.text for i in columns.categories if (topic := at(i)) is not None)
     if question is not None and lines:
-        return Section(question.text, lines, question.lines[0].start, parents)
+        return Section(question.text, lines, question.lines[0].start, parents, fields=fields)
     body = list(question.lines) if question is not None else lines  # a question without answer, or an answer alone
     if not body:
         return None
     # under its category still, a heading of its own (a section's parents show only where it has a heading)
-    return Section(parents[-1], body, parents=parents[:-1]) if parents else Section(None, body)
+    return Section(parents[-1] if parents else None, body, parents=parents[:-1], fields=fields)
 
 
 def _record(row: Sequence[Cell], header: Sequence[str]) -> Section | None:

@@ -6,9 +6,10 @@
   description, and html, markdown) gives its first lines, its paragraphs (an HTML value, `<p>...</p>` as help
   desks export an article's body, read as a CSV cell's is, each block a line); keys match as a CSV header's names
   do, folded and by word (`body_html`, `description_text`, `"Question (FR)"`). Category keys (`CATEGORY`:
-  category, section, topic, ...) are the headings it stands under. Every other text value is a "name : value" line
-  after the text (`label_names : facturation`); a list of strings is a line a string. A record with neither a
-  title nor a text is left out, and counted in the report.
+  category, section, topic, ...) are the headings it stands under. Every other text value is a "name : value" field
+  (`label_names : facturation`; a list of strings a line a string), embedded and indexed with the record's passages
+  and not in their text, as a CSV row's other cells (`faq_entry`; lines after the text when it has none). A record
+  with neither a title nor a text is left out, and counted in the report.
 - **Not text.** Numbers, booleans and null (ids, counts, flags), but a number under a title's key when the record
   has no title of text (`{"title": 404}`: "404", as the file writes it, cited at its digits); strings that are
   identifiers or dates (one word holding a digit: "360000999", "2024-03-01T10:00:00Z"), web addresses, or the values
