@@ -51,7 +51,7 @@ from rag.schemas import (
 from rag.search.answer import answer as best_answer
 from rag.search.queries import MCP, make_queries
 from rag.search.searcher import Found, Query, Searcher
-from rag.serving.runtime import Runtime
+from rag.serving.runtime import Runtime, load_searcher
 from rag.settings import Settings
 from rag.suggest import suggestion
 from rag.version import __version__
@@ -327,7 +327,10 @@ async def in_service(settings: Settings, searcher: Searcher | None, build: Build
     """`build`'s server for `rag mcp`, over a `Runtime` around `searcher` (None: the current build, loaded now) as
     `rag serve`'s tools are: it watches the index folder (`RAG_RELOAD_POLL_SECONDS`) and serves each build `rag
     ingest` publishes, where a desktop agent's server, kept for days, answered from the build it started with until
-    restarted; started before the first ingest, its tools say to run it, and serve the build once there is one."""
+    restarted; started before the first ingest, its tools say to run it, and serve the build once there is one.
+    Without the watch (`RAG_RELOAD_POLL_SECONDS=0`) nothing would ever load one: `IndexNotFound`, as `rag serve`."""
+    if searcher is None and not settings.reload_poll_seconds:
+        searcher = load_searcher(settings)
     runtime = Runtime(settings, searcher, keyed=False)
     async with runtime.running():
         yield patient(build(settings, runtime.submit, runtime.passage, runtime.index), settings)

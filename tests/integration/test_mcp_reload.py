@@ -7,6 +7,7 @@ import anyio
 import pytest
 from mcp import Client
 
+from rag.errors import IndexNotFound
 from rag.ingestion.pipeline import ingest
 from rag.mcp.connector import build_connector
 from rag.mcp.tools import build_server, in_service
@@ -63,3 +64,16 @@ def test_started_before_the_first_ingest_it_serves_the_first_build(fresh_setting
             return [d["source"] for d in after.structured_content["documents"]]
 
     assert anyio.run(listed) == ["secu-debi-plateforme.txt", "sequra-faq-marchands.txt"]
+
+
+def test_started_before_the_first_ingest_without_the_watch_it_refuses_to_start(fresh_settings):
+    """With RAG_RELOAD_POLL_SECONDS=0 no build would ever be loaded: `rag mcp` started, its tools saying to run
+    `rag ingest` and still saying it after the ingest, for ever; `rag serve` refuses to start there (exit 4)."""
+    settings = fresh_settings.model_copy(update={"reload_poll_seconds": 0})
+
+    async def started() -> None:
+        async with in_service(settings, None, build_server):
+            pass
+
+    with pytest.raises(IndexNotFound):
+        anyio.run(started)
