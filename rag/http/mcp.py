@@ -38,6 +38,7 @@ from starlette.applications import Starlette
 
 from rag.http.problems import Failure, disconnected, problem_of, said
 from rag.http.requests import duplicate_key, refuse_coded, twice
+from rag.mcp.stdio import answered_id
 from rag.settings import Settings
 from rag.wording import lone_surrogate
 
@@ -119,7 +120,7 @@ class HttpTransport:
         # at RAG_BODY_TIMEOUT_SECONDS) the same 499, where the SDK would log a ClientDisconnect traceback and answer 500
         body = await _body(receive, self.settings.max_body_bytes)
         if (lone := lone_surrogate(body)) is not None:  # the SDK said "unexpected end of hex escape"
-            await _invalid_request(send, None, f"Parse error: {lone}", PARSE_ERROR)
+            await _invalid_request(send, answered_id(json.loads(body)), f"Parse error: {lone}", PARSE_ERROR)
             return
         if (fault := envelope_fault(body)) is not None:
             await _invalid_request(send, *fault)

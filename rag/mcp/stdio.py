@@ -30,6 +30,7 @@ fail with BlockingIOError, and the SDK's writer is kept.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import stat
@@ -79,19 +80,27 @@ def _sent(errors: list[Any]) -> object:
     return None
 
 
-def fault_error(exc: Exception) -> JSONRPCError:
-    """The JSON-RPC error answering a line the SDK could not read as a message (`exc`, its exception), in a line
-    that says what to fix; its id is the line's own when it has a usable one and the line is no response (a client's
-    answer to the server is not answered, and its id, the server's, would name one of the client's requests), else
-    null."""
-    errors = exc.errors(include_url=False) if isinstance(exc, ValidationError) else []
-    message = _sent(errors)
+def answered_id(message: object) -> str | int | None:
+    """The id an error answering `message` (a decoded line or body) carries: the message's own when it is usable and
+    the message is no response (a client's answer to the server is not answered, and its id, the server's, would
+    name one of the client's requests), else None (null)."""
     mid = message.get("id") if isinstance(message, dict) else None
     responds = isinstance(message, dict) and "method" not in message and ("result" in message or "error" in message)
-    mid = mid if isinstance(mid, str | int) and not isinstance(mid, bool) and not responds else None
-    if any(e["type"] == "json_invalid" for e in errors):
-        lone = lone_surrogate(errors[0]["input"]) if isinstance(errors[0]["input"], str | bytes) else None
-        code, said = PARSE_ERROR, f"Parse error: {lone or errors[0]['msg']}: send one JSON object a line"
+    return mid if isinstance(mid, str | int) and not isinstance(mid, bool) and not responds else None
+
+
+def fault_error(exc: Exception) -> JSONRPCError:
+    """The JSON-RPC error answering a line the SDK could not read as a message (`exc`, its exception), in a line
+    that says what to fix; its id is the line's own (`answered_id`) when it can be read: a client waiting for the
+    answer to its request (the MCP SDKs match answers by id) gets it, where a null id left it waiting."""
+    errors = exc.errors(include_url=False) if isinstance(exc, ValidationError) else []
+    unread = any(e["type"] == "json_invalid" for e in errors)
+    lone = lone_surrogate(errors[0]["input"]) if unread and isinstance(errors[0]["input"], str | bytes) else None
+    # a lone surrogate escape is the line's one fault when Python's decoder reads it: its id is known
+    message = json.loads(errors[0]["input"]) if lone is not None else _sent(errors)
+    mid = answered_id(message)
+    if unread:
+        code, said = PARSE_ERROR, f"Parse error: {lone or errors[0]['msg'] + ': send one JSON object a line'}"
     elif isinstance(message, list):
         code, said = INVALID_REQUEST, "a JSON-RPC batch (a JSON list) is not accepted: send one message a line"
     else:
@@ -354,4 +363,4 @@ async def answering_faults(read: Any, write: Any,
 
 
 __all__ = ["ANSWER_SECONDS", "DRAIN_SECONDS", "FINISH_SECONDS", "PENDING_FAULTS", "AnsweredFaults", "Outbox", "Wire",
-           "answering_faults", "fault_error", "patience", "stdio_streams"]
+           "answered_id", "answering_faults", "fault_error", "patience", "stdio_streams"]

@@ -164,9 +164,10 @@ def test_every_question_a_schema_declares_holds_more_than_spaces(bare):
     ('[{"jsonrpc": "2.0", "id": 5, "method": "ping"}]', None, -32600, "batch"),
     ('"ping"', None, -32600, "not a JSON-RPC message"),
     ("{bad json", None, -32700, "Parse error"),
-    # the SDK said "unexpected end of hex escape at line 1 column 105", which sent a client looking for a cut escape
+    # the SDK said "unexpected end of hex escape at line 1 column 105", which sent a client looking for a cut escape;
+    # Python's decoder reads the line: its id, where null left an SDK's client waiting for the answer to request 5
     ('{"jsonrpc": "2.0", "id": 5, "method": "tools/call", "params": {"name": "search", "arguments": '
-     '{"question": "carte \\ud83d"}}}', None, -32700, "Parse error: a string holds a lone UTF-16 surrogate escape"),
+     '{"question": "carte \\ud83d"}}}', 5, -32700, "Parse error: a string holds a lone UTF-16 surrogate escape"),
 ])
 def test_stdio_answers_a_line_that_is_no_message_with_its_own_id_and_fault(line, mid, code, says):
     """Over stdio a request the SDK cannot read is answered with its own id, so that the client waiting for it gets
@@ -177,6 +178,8 @@ def test_stdio_answers_a_line_that_is_no_message_with_its_own_id_and_fault(line,
     answer = fault_error(caught.value)
     assert (answer.id, answer.error.code) == (mid, code)
     assert says in answer.error.message
+    if code == -32700:  # a line with a lone surrogate escape is one JSON object: not told to send one
+        assert ("surrogate" in says) != answer.error.message.endswith("send one JSON object a line")
 
 
 @pytest.mark.parametrize("path", ["/mcp", "/mcp/connector"])
@@ -189,6 +192,7 @@ def test_a_lone_surrogate_escape_over_http_is_a_parse_error_that_says_so(bare, p
     assert r.status_code == 400
     error = r.json()["error"]
     assert error["code"] == -32700 and "lone UTF-16 surrogate escape" in error["message"], error
+    assert r.json()["id"] == 1  # the client's SDK matches the answer to its request by id (null: it waited)
     paired = body.replace("\\ud83d", "\\ud83d\\ude00")  # a pair is an emoji, searched as any question
     assert "surrogate" not in bare.post(path, content=paired, headers=MCP).text
 
