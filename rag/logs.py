@@ -86,8 +86,10 @@ def configure(level: str = "info", fmt: str = "json", warnings: Sequence[str] = 
         logging.getLogger(name).handlers[:] = []  # theirs would print every record a second time
         logging.getLogger(name).propagate = True
     # the MCP SDK's transport logs "Terminating session: None" at info after every stateless request: a second
-    # record per MCP call beside the access record, saying nothing; its warnings and errors still come
-    logging.getLogger("mcp.server.streamable_http").setLevel("DEBUG" if level.upper() == "DEBUG" else "WARNING")
+    # record per MCP call beside the access record, saying nothing; its warnings and errors still come, as far as the
+    # level lets them (a logger's own level is the only one its records meet: under "error", "WARNING" let warnings by)
+    logging.getLogger("mcp.server.streamable_http").setLevel(
+        root.level if root.level <= logging.DEBUG else max(root.level, logging.WARNING))
     for warning in warnings:
         logging.getLogger("rag.settings").warning("%s", warning)
 

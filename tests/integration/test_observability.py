@@ -225,6 +225,23 @@ def test_an_mcp_call_logs_its_access_record_not_the_sdk_s_session_end(client, ca
     assert any(x["message"].startswith("Terminating session") for x in lines) == noted
 
 
+def test_the_sdk_s_transport_keeps_to_the_log_level(capsys):
+    """Its logger was set to WARNING under every level but debug, to quiet its info records: under
+    RAG_LOG_LEVEL=error its warnings still came, as a logger's own level is the only one its records meet."""
+    root = logging.getLogger()
+    kept = root.handlers[:], root.level
+    try:
+        logs.configure("error", "text")
+        logging.getLogger("mcp.server.streamable_http").warning("a warning")
+        logging.getLogger("mcp.server.streamable_http").error("an error")
+        said = capsys.readouterr().err
+    finally:
+        root.handlers[:], _ = kept
+        root.setLevel(kept[1])
+        logging.getLogger("mcp.server.streamable_http").setLevel(logging.NOTSET)
+    assert "an error" in said and "a warning" not in said
+
+
 def test_a_scrape_is_rendered_off_the_event_loop_one_at_a_time(searcher, settings, monkeypatch):
     """Rendering is tens of ms of pure Python (more with every route and status seen), and ran on the event loop: a
     client scraping in a loop on four connections took /healthz's median from 6 to 245 ms. Here the first scrape's
