@@ -25,7 +25,7 @@ from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from rag.http import metrics, pages, routes, vector_stores
 from rag.http.auth import ClientMiddleware, KeyFailures, KeyRings, api_key_guard
-from rag.http.hosts import HostCheckMiddleware, allowed_hosts
+from rag.http.hosts import HostCheckMiddleware, HostSyntaxMiddleware, allowed_hosts
 from rag.http.mcp import PREFIX as MCP_PREFIX
 from rag.http.mcp import HttpTransport, mount
 from rag.http.mcp import error_body as jsonrpc_error
@@ -105,7 +105,8 @@ def create_app(settings: Settings | None = None, *, searcher: Searcher | None = 
         lifespan=[_serving, mcp.lifespan, connector.lifespan],
         dependencies={"runtime": Provide(_runtime, sync_to_thread=False)},
         # metrics outside the host check: a flood of refused Hosts (421) or Origins (403) shows in them
-        middleware=[RequestContextMiddleware(), metrics.config().middleware, *host_check,
+        # a Host that is no host[:port] first: everything after reads the request's URL, which it makes unreadable
+        middleware=[HostSyntaxMiddleware(), RequestContextMiddleware(), metrics.config().middleware, *host_check,
                     ClientMiddleware(bool(settings.api_keys))],
         before_send=[add_request_id],
         request_class=BoundedRequest,

@@ -359,6 +359,18 @@ def test_loopback_hosts_pass(bare, host):
     assert bare.get("/healthz", headers={"host": host}).status_code == 200
 
 
+@pytest.mark.parametrize("host", ["fe80::1", "a:b", "10.0.0.1:80:90"])
+@pytest.mark.parametrize("path", ["/healthz", "/v1/documents", "/metrics", "/mcp"])
+def test_a_host_whose_port_is_no_number_is_a_400_that_says_why(bare, host, path, caplog):
+    """Such a Host made every route a 500, two tracebacks logged a request: the request's URL could not be read
+    (by the metrics, then the error handler)."""
+    r = bare.get(path, headers={"host": host})
+    assert r.status_code == 400 and r.headers["content-type"].startswith("application/problem+json"), r.text
+    assert r.json()["detail"] == (f"the Host header {host!r} is not host[:port] (an IPv6 address goes in brackets, "
+                                  "[fe80::1]; a port is digits)")
+    assert not [rec for rec in caplog.records if rec.exc_info]
+
+
 @pytest.mark.parametrize("origin", ["https://evil.example", "http://127.0.0.1.evil.example", "null",
                                    "http://localhost.evil.example:8000"])
 def test_a_page_of_another_origin_cannot_fire_searches(bare, origin):
