@@ -162,8 +162,8 @@ def refusals(root: Path, paths: Sequence[Path], max_bytes: int = MAX_FILE_BYTES)
                 (every := path.with_name(f"{view['database']}_all.csv")) in read:
             reasons[i] = (f"Notion's export of a database's current view: every row of it is in "
                           f"{shown_name(every.relative_to(root).as_posix())}, read instead")
-    for i, path in enumerate(paths):
-        if reasons[i] is None and (page := _saved_with(root, path)) is not None:
+    for i, path in enumerate(paths):  # the folder's scripts and images too: one reason, one line of the report
+        if (reasons[i] is None or not _readable(path)) and (page := _saved_with(root, path)) is not None:
             reasons[i] = (f"saved by a browser with {shown_name(page.relative_to(root).as_posix())} (\"Web page, "
                           f"complete\": the page's scripts, styles, images and framed widgets), not a page")
     vaults: dict[Path, Path | None] = {}

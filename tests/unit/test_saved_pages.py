@@ -7,6 +7,7 @@ c'est gratuit ?"."""
 from rag.corpus.formats.csv import parse_csv
 from rag.corpus.formats.json import parse_json
 from rag.corpus.reader import Document, Skipped, read_files
+from rag.ingestion.report import IngestReport
 from tests.unit.test_tool_exports import _html
 
 
@@ -20,6 +21,8 @@ def test_what_a_browser_saves_beside_a_page_is_refused_and_the_page_is_read(tmp_
     (resources / "saved_resource.html").write_text(
         "<html><body><button>Une question ? Discutons</button></body></html>", encoding="utf-8")
     (resources / "frames" / "ns.htm").write_text("<html><body><p>Tag manager</p></body></html>", encoding="utf-8")
+    for asset in ("gtm.js", "style.css", "logo.png"):  # what the page loads: one reason with the frames
+        (resources / asset).write_bytes(b"x")
     # a folder of that name beside no page, and one named "_files" alone, are read
     (tmp_path / "Archives_files").mkdir()
     (tmp_path / "Archives_files" / "notes.txt").write_text("Notes de la réunion.\n", encoding="utf-8")
@@ -30,8 +33,13 @@ def test_what_a_browser_saves_beside_a_page_is_refused_and_the_page_is_read(tmp_
     assert sorted(o.source for o in outcomes if isinstance(o, Document)) == [
         "Archives_files/notes.txt", "_files/a.txt", "aide/Livraison.html"]
     skipped = {o.source: o.reason for o in outcomes if isinstance(o, Skipped)}
-    assert sorted(skipped) == ["aide/Livraison_files/frames/ns.htm", "aide/Livraison_files/saved_resource.html"]
+    assert sorted(skipped) == ["aide/Livraison_files/frames/ns.htm", "aide/Livraison_files/gtm.js",
+                               "aide/Livraison_files/logo.png", "aide/Livraison_files/saved_resource.html",
+                               "aide/Livraison_files/style.css"]
     assert all(reason.startswith("saved by a browser with aide/Livraison.html") for reason in skipped.values())
+    # ... so the report gives the folder one line, not one "unsupported format" line a file
+    report = IngestReport(index_dir="index", skipped=[Skipped(source, reason) for source, reason in skipped.items()])
+    assert len(report.skipped_lines()) == 1 and report.skipped_lines()[0].startswith("skipped 5 files: saved by")
 
 
 def test_a_zendesk_article_is_read_without_its_author_attachments_related_articles_comments_or_votes():
