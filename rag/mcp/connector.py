@@ -21,10 +21,9 @@ from mcp_types import CallToolResult, TextContent
 from pydantic import BaseModel, Field
 
 from rag.mcp.links import linker
-from rag.mcp.tools import READ_ONLY, CurrentIndex, GetPassage, Search, StrictServer, in_thread, patient, tool_errors
+from rag.mcp.tools import READ_ONLY, CurrentIndex, GetPassage, Search, StrictServer, tool_errors
 from rag.schemas import CITED_SPAN, PASSAGE_ID_MAX, TABLE_HEADER, WORDED
 from rag.search.queries import make_queries
-from rag.search.searcher import Searcher
 from rag.settings import Settings
 from rag.version import __version__
 
@@ -135,9 +134,4 @@ def build_connector(settings: Settings, run_search: Search, passage: GetPassage,
     return server
 
 
-def stdio_connector(settings: Settings, searcher: Searcher) -> MCPServer:
-    """The connector for `rag mcp --profile connector`: searches run in a worker thread of this process."""
-    return patient(build_connector(settings, in_thread(searcher), searcher.passage, lambda: searcher.index), settings)
-
-
-__all__ = ["CONNECTOR_RESULTS", "FetchedPassage", "SearchResults", "build_connector", "stdio_connector"]
+__all__ = ["CONNECTOR_RESULTS", "FetchedPassage", "SearchResults", "build_connector"]

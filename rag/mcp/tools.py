@@ -15,7 +15,6 @@ its most relevant sentences and its text. Core errors become tool errors whose m
 
 # No `from __future__ import annotations`: the SDK reads the tools' annotations at registration, and they use
 # limits from the settings in scope there.
-import asyncio
 import inspect
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import asynccontextmanager, contextmanager
@@ -342,21 +341,6 @@ async def run_stdio(settings: Settings, searcher: Searcher | None, build: Build)
         await server.run_stdio_async()
 
 
-def in_thread(searcher: Searcher) -> Search:
-    """`searcher`'s search as a `Search` for a stdio server: run in a worker thread of this process."""
-
-    async def search(queries: list[Query]) -> list[Found]:
-        return await asyncio.to_thread(searcher.search, queries)
-
-    return search
-
-
-def stdio_server(settings: Settings, searcher: Searcher) -> MCPServer:
-    """The server for `rag mcp`: searches run in a worker thread of this process; at stdin's end, those under way
-    are answered, while one comes in a search's deadline at least."""
-    return patient(build_server(settings, in_thread(searcher), searcher.passage, lambda: searcher.index), settings)
-
-
 def patient(server: MCPServer, settings: Settings) -> MCPServer:
     """`server`, its requests under way at stdin's end answered while one comes in a search's deadline at least
     (`rag.mcp.stdio`)."""
@@ -377,9 +361,7 @@ __all__ = [
     "ToolSearchResult",
     "build_server",
     "in_service",
-    "in_thread",
     "patient",
     "run_stdio",
-    "stdio_server",
     "tool_errors",
 ]

@@ -15,10 +15,10 @@ from mcp import Client
 from rag import cli
 from rag.errors import InvalidQuery
 from rag.evaluation import has_answer, read_questions, run
-from rag.mcp.tools import stdio_server
 from rag.search.conversation import context_text
 from rag.search.queries import estimated_tokens, make_queries
 from rag.search.searcher import Query
+from tests.helpers.mcp import stdio_server
 
 CONVERSATIONS = Path(__file__).parents[1] / "data" / "conversations" / "seed.jsonl"
 OFF_TOPIC = ["Peux-tu m'écrire un poème sur la mer ?", "how many calories in a banana",

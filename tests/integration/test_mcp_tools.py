@@ -15,9 +15,8 @@ from mcp.server.mcpserver import MCPServer
 
 from rag.index.store import Index
 from rag.ingestion.pipeline import ingest
-from rag.mcp.connector import stdio_connector
-from rag.mcp.tools import stdio_server
 from rag.settings import Settings
+from tests.helpers.mcp import stdio_connector, stdio_server
 
 QUESTION = "Quels documents d’identité acceptez-vous ?"
 
