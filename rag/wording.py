@@ -79,4 +79,11 @@ def lone_surrogate(body: bytes | str) -> str | None:
     return None
 
 
-__all__ = ["lone_surrogate", "reworded"]
+def shown_count(number: int) -> str:
+    """A number sent, as a refusal shows it: whole up to 20 digits, else its first digits and how many there are
+    (`k: 1e308` sent as JSON is an integer of 309 digits, which the message echoed whole)."""
+    digits = str(number)
+    return digits if len(digits.lstrip("-")) <= 20 else f"{digits[:12]}... ({len(digits.lstrip('-'))} digits)"
+
+
+__all__ = ["lone_surrogate", "reworded", "shown_count"]

@@ -38,6 +38,7 @@ from rag.search.queries import make_queries
 from rag.search.vector_store import Filter
 from rag.serving.runtime import Runtime
 from rag.settings import Settings
+from rag.wording import shown_count
 
 PREFIX = "/v1/vector_stores"
 RESULTS_MAX = 50  # OpenAI's bound on `max_num_results`
@@ -240,7 +241,7 @@ async def search_store(vector_store_id: FromPath[str], data: JSONBody[StoreSearc
     # left out: OpenAI's default of 10, within this server's RAG_K_MAX
     k = data.max_num_results if "max_num_results" in data.model_fields_set else min(10, settings.k_max)
     if k > settings.k_max:
-        raise InvalidQuery(f"max_num_results: at most {settings.k_max} on this server (got {k})")
+        raise InvalidQuery(f"max_num_results: at most {settings.k_max} on this server (got {shown_count(k)})")
     queries = make_queries(settings, questions, k, None, field="query", listed=not isinstance(data.query, str),
                            index=index)
     # in a worker thread: a filter on titles or URLs reads every document, which the event loop must not wait for

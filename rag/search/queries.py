@@ -18,6 +18,7 @@ from rag.schemas import CONTEXT_MAX, Mode, SearchFilter
 from rag.search.conversation import context_text
 from rag.search.searcher import Query
 from rag.settings import Settings
+from rag.wording import shown_count
 
 # C0/C1 controls (tab and newlines allowed), lone surrogates, U+FFFD and non-characters: signs of binary or
 # mis-decoded input, never of a question someone typed
@@ -123,9 +124,9 @@ def make_queries(settings: Settings, questions: Sequence[str], k: int | None, mo
     alone, not in an object (an object's question is named `questions[2].question`)."""
     k = settings.k_default if k is None else k
     if k < 1:
-        raise InvalidQuery(f"k: must be at least 1 (got {k})")
+        raise InvalidQuery(f"k: must be at least 1 (got {shown_count(k)})")
     if k > settings.k_max:
-        raise InvalidQuery(f"k: must be at most {settings.k_max} (got {k})")
+        raise InvalidQuery(f"k: must be at most {settings.k_max} (got {shown_count(k)})")
     named = [f"{field}[{n}]" if listed else field for n in range(len(questions))]
     if contexts is None:
         conversations, called = [tuple(context)] * len(questions), ["context"] * len(questions)
