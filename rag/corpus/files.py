@@ -19,9 +19,12 @@ from rag.corpus.formats.docx import OLD_WORD, parse_docx
 from rag.corpus.formats.html import parse_html
 from rag.corpus.formats.json import parse_json, parse_jsonl
 from rag.corpus.formats.markdown import parse_markdown
+from rag.corpus.formats.ods import FLAT as FLAT_ODS
+from rag.corpus.formats.ods import parse_ods
 from rag.corpus.formats.odt import FLAT, parse_odt
 from rag.corpus.formats.pdf import parse_pdf
 from rag.corpus.formats.text import parse_text
+from rag.corpus.formats.xlsx import OLD_EXCEL, parse_xlsx
 from rag.corpus.notion import DATABASE
 from rag.index.locks import LOCK_FILE
 
@@ -32,10 +35,11 @@ SUFFIXES = {".txt": parse_text, ".text": parse_text, ".md": parse_markdown, ".ma
             ".mdx": parse_markdown, ".html": parse_html, ".htm": parse_html, ".csv": parse_csv, ".tsv": parse_tsv,
             ".json": parse_json, ".jsonl": parse_jsonl, ".ndjson": parse_jsonl}
 # parsed from the file's bytes, not from decoded text
-BINARY_SUFFIXES = {".pdf": parse_pdf, ".docx": parse_docx, ".odt": parse_odt}
+BINARY_SUFFIXES = {".pdf": parse_pdf, ".docx": parse_docx, ".odt": parse_odt, ".xlsx": parse_xlsx,
+                   ".ods": parse_ods}
 FORMATS = ", ".join([*SUFFIXES, *BINARY_SUFFIXES])  # what a refusal says rag reads: every suffix it does
 # Formats rag does not read, with what to do instead of the generic "unsupported format".
-CONVERT = {".doc": OLD_WORD, ".fodt": FLAT}
+CONVERT = {".doc": OLD_WORD, ".fodt": FLAT, ".xls": OLD_EXCEL, ".fods": FLAT_ODS}
 METADATA_FILE = "sources.toml"
 MAX_FILE_BYTES = 20_000_000  # the default of `Settings.max_file_bytes`
 SAME_FILE = "same file as "  # the reason a second name of a file is not read begins so (`second_name`)

@@ -65,6 +65,16 @@ def odt(body: str, *, title: str | None = None, styles: str = "", automatic: str
     return out.getvalue()
 
 
+
+def zipped(parts: dict[str, str | bytes], compression: int = zipfile.ZIP_STORED) -> bytes:
+    """A zip archive's bytes holding `parts`, by name, in order."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", compression) as archive:
+        for name, content in parts.items():
+            archive.writestr(name, content)
+    return out.getvalue()
+
+
 SAVINGS = ("Le compte épargne-temps est alimenté chaque année par les jours de congés annuels non pris, dans la "
            "limite de dix jours, sur demande de l'agent avant le 31 décembre.")
 GUIDE_BODY = (

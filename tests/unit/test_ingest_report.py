@@ -18,6 +18,6 @@ def test_many_files_skipped_for_one_reason_are_one_line_and_the_others_keep_thei
 
 
 def test_a_few_files_of_one_reason_are_each_named():
-    few = [Skipped(f"n{n}.ods", "unsupported format .ods") for n in range(4)]
+    few = [Skipped(f"n{n}.pptx", "unsupported format .pptx") for n in range(4)]
     assert IngestReport(index_dir="index", skipped=few).skipped_lines() == [
-        f"skipped n{n}.ods: unsupported format .ods" for n in range(4)]
+        f"skipped n{n}.pptx: unsupported format .pptx" for n in range(4)]

@@ -12,7 +12,7 @@ import pytest
 from rag.corpus.files import BINARY_SUFFIXES, FORMATS, refusal
 from rag.corpus.formats.odt import ENCRYPTED, FLAT, NO_CONTENT, NOT_A_ZIP, parse_odt
 from rag.corpus.reader import read_document
-from tests.helpers.odt import SAVINGS, make_guide, odt
+from tests.helpers.odt import SAVINGS, make_guide, odt, zipped
 
 
 def _text(body: str, **kwargs) -> str:
@@ -241,14 +241,6 @@ def test_every_line_and_heading_points_into_the_extracted_text(tmp_path):
         assert doc.text.startswith(section.heading.rpartition(" › ")[2], section.heading_start)
 
 
-def _zip(parts: dict[str, str | bytes]) -> bytes:
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as archive:
-        for name, content in parts.items():
-            archive.writestr(name, content)
-    return out.getvalue()
-
-
 BOMB = ('<?xml version="1.0"?><!DOCTYPE office:document-content [<!ENTITY a "aaaaaaaaaa">'
         '<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>')
 
@@ -268,11 +260,11 @@ def test_bad_odt_files_raise_a_reason_a_person_can_act_on(tmp_path):
                                                                              mimetype="application/zip")],
         NO_CONTENT: [odt("<text:p>x</text:p>", leave_out={"content.xml"})],
         "not an OpenDocument text: a Word document (.docx) named .odt; rename it .docx": [
-            _zip({"[Content_Types].xml": "<Types/>", "word/document.xml": "<w:document/>"})],
+            zipped({"[Content_Types].xml": "<Types/>", "word/document.xml": "<w:document/>"})],
         "damaged .odt: its content.xml is not well-formed XML (mismatched tag: line 1, column": [
-            _zip({"mimetype": "application/vnd.oasis.opendocument.text", "content.xml": "<a><b></a>"})],
+            zipped({"mimetype": "application/vnd.oasis.opendocument.text", "content.xml": "<a><b></a>"})],
         "damaged .odt: its content.xml holds no text body": [
-            _zip({"content.xml": "<office:document-content xmlns:office='urn:oasis:names:tc:opendocument:xmlns:"
+            zipped({"content.xml": "<office:document-content xmlns:office='urn:oasis:names:tc:opendocument:xmlns:"
                                  "office:1.0'/>"})],
         "damaged .odt: its content.xml is not well-formed XML (undefined entity": [odt("<text:p>&lol;</text:p>")],
     }
@@ -293,13 +285,13 @@ def test_xml_declaring_entities_is_refused_before_they_are_read(part):
     parts = {name: good.read(name).decode() for name in good.namelist()}
     parts[part] = parts[part].replace('<?xml version="1.0" encoding="UTF-8"?>', BOMB)
     with pytest.raises(ValueError, match=rf"^refused \.odt: its {re.escape(part)} has a DOCTYPE with declarations"):
-        parse_odt(_zip(parts))
+        parse_odt(zipped(parts))
     utf16 = parts[part].replace('encoding="UTF-8"', 'encoding="UTF-16"')
     with pytest.raises(ValueError, match=rf"^refused \.odt: its {re.escape(part)} has a DOCTYPE with declarations"):
-        parse_odt(_zip({**parts, part: utf16.encode("utf-16")}))
+        parse_odt(zipped({**parts, part: utf16.encode("utf-16")}))
     parts[part] = '<!DOCTYPE x SYSTEM "file:///etc/passwd"><x>&xxe;</x>'
     with pytest.raises(ValueError, match=rf"^damaged \.odt: its {re.escape(part)} is not well-formed XML \(undefined"):
-        parse_odt(_zip(parts))
+        parse_odt(zipped(parts))
 
 
 def test_openoffice_s_manifest_doctype_is_read():
@@ -308,7 +300,7 @@ def test_openoffice_s_manifest_doctype_is_read():
     parts["META-INF/manifest.xml"] = parts["META-INF/manifest.xml"].replace(
         '<?xml version="1.0" encoding="UTF-8"?>', '<?xml version="1.0" encoding="UTF-8"?><!DOCTYPE manifest:manifest '
         'PUBLIC "-//OpenOffice.org//DTD Manifest 1.0//EN" "Manifest.dtd">')
-    assert parse_odt(_zip(parts)).text == "Un paragraphe.\n"
+    assert parse_odt(zipped(parts)).text == "Un paragraphe.\n"
 
 
 def test_many_space_elements_stay_bounded_in_a_paragraph_and_in_the_document():

@@ -1,16 +1,22 @@
-"""A zipped document's archive (.docx, .odt: zip archives of XML parts), checked before any part is read whole: a zip
-bomb (a small file of gigabytes) and a directory that lies about its parts' sizes are refused in bounded memory.
+"""A zipped document's archive (.docx, .odt, .xlsx, .ods: zip archives of XML parts), checked before any part is
+read whole: a zip bomb (a small file of gigabytes) and a directory that lies about its parts' sizes are refused in
+bounded memory; and its XML parts, read refusing the DOCTYPE declarations entity bombs need (`xml_part`).
 """
 
 from __future__ import annotations
 
 import zipfile
 import zlib
+from collections.abc import Callable
 from io import BytesIO
+from typing import TypeVar
+from xml.etree import ElementTree
+from xml.parsers import expat
 
 # Most a document may hold once unzipped: Word's and OpenDocument's XML compresses ten to twenty times, so a 20 MB
 # file (RAG_MAX_FILE_BYTES) of text stays under it, and a zip bomb is refused before anything is inflated.
 UNZIPPED_MAX_BYTES = 512 * 2**20
+T = TypeVar("T")
 
 
 def not_a_zip(kind: str) -> str:
@@ -29,8 +35,8 @@ def _too_large(size: str) -> str:
 
 
 def check_archive(data: bytes, kind: str) -> None:
-    """Refuse `data`, a file of suffix `kind` (".docx", ".odt"), with a `ValueError` saying why, unless it is a zip
-    archive whose parts, all together, hold at most `UNZIPPED_MAX_BYTES` and each exactly the size its directory
+    """Refuse `data`, a file of suffix `kind` (".docx", ".odt", ".xlsx"), with a `ValueError` saying why, unless it is
+    a zip archive whose parts, all together, hold at most `UNZIPPED_MAX_BYTES` and each exactly the size its directory
     declares: then reading a part whole is bounded by that size.
 
     The declared sizes are checked first, before anything is inflated; then every part is inflated in bounded steps
@@ -83,4 +89,67 @@ def _check_inflated_sizes(data: bytes, kind: str) -> None:
         raise ValueError(damaged(kind, exc)) from exc
 
 
-__all__ = ["UNZIPPED_MAX_BYTES", "check_archive", "damaged", "not_a_zip"]
+class _Doctype(Exception):
+    """A DOCTYPE with declarations of its own met in a part, stopping its parse."""
+
+
+def _declares(data: bytes) -> bool:
+    """Whether `data` opens a DOCTYPE with an internal subset (where entities are declared), found by expat's
+    handler as the DOCTYPE opens, before it reads that subset, in any encoding; the scan stops there, or at the root
+    element, which comes after any DOCTYPE. A DOCTYPE naming an external DTD alone (OpenOffice's manifest:
+    "-//OpenOffice.org//DTD Manifest 1.0//EN") declares nothing expat reads: it fetches no DTD."""
+    def opened(name: str, system: str | None, public: str | None, internal: int) -> None:
+        raise _Doctype if internal else StopIteration
+
+    def root(name: str, attributes: dict[str, str]) -> None:
+        raise StopIteration
+
+    scan = expat.ParserCreate()
+    scan.StartDoctypeDeclHandler, scan.StartElementHandler = opened, root
+    try:
+        scan.Parse(data, True)
+    except _Doctype:
+        return True
+    except (StopIteration, expat.ExpatError):
+        pass
+    return False
+
+
+def xml_part(archive: zipfile.ZipFile, part: str, kind: str, standard: str = "OpenDocument") -> ElementTree.Element:
+    """The XML tree of `part` of a file of suffix `kind` (".odt"), refused with a `ValueError` saying why when it
+    declares entities (`_declares`: `standard`, the file's, never does) or is not well-formed."""
+    data = archive.read(part)
+    if _declares(data):
+        raise ValueError(f"refused {kind}: its {part} has a DOCTYPE with declarations (an internal subset), which "
+                         f"{standard} never has (an entity bomb?); save it again from the application")
+    parser = ElementTree.XMLParser()
+    try:
+        parser.feed(data)
+        return parser.close()
+    except ElementTree.ParseError as exc:
+        raise ValueError(f"damaged {kind}: its {part} is not well-formed XML ({exc})") from exc
+
+
+def read_archive(data: bytes, kind: str, parse: Callable[[zipfile.ZipFile], T]) -> T:
+    """What `parse` reads of `data`, a file of suffix `kind`, once the archive is checked (`check_archive`: then every
+    part `parse` reads whole has a size known true and bounded). Any error but the `ValueError`s saying why a file is
+    refused becomes one saying it is damaged: zipfile and expat raise many kinds (deep nesting: RecursionError), none
+    may stop the ingest."""
+    check_archive(data, kind)
+    try:
+        with zipfile.ZipFile(BytesIO(data)) as archive:
+            return parse(archive)
+    except ValueError:
+        raise
+    except Exception as exc:
+        raise ValueError(damaged(kind, exc)) from exc
+
+
+def dc_title(properties: ElementTree.Element | None) -> str | None:
+    """The title a document's properties give (their Dublin Core `dc:title`: an OpenDocument file's meta.xml, an
+    Office file's docProps/core.xml), its white space collapsed; None if none."""
+    found = None if properties is None else properties.find(".//{http://purl.org/dc/elements/1.1/}title")
+    return None if found is None else " ".join("".join(found.itertext()).split()) or None
+
+
+__all__ = ["UNZIPPED_MAX_BYTES", "check_archive", "damaged", "dc_title", "not_a_zip", "read_archive", "xml_part"]

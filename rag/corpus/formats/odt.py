@@ -47,18 +47,17 @@ import re
 import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from io import BytesIO
 from xml.etree import ElementTree
-from xml.parsers import expat
 
-from rag.corpus.formats.archive import check_archive, damaged, not_a_zip
+from rag.corpus.formats.archive import dc_title, not_a_zip, read_archive, xml_part
 from rag.corpus.formats.base import CELL_SEPARATOR, Parsed
 from rag.corpus.formats.blocks import BlockText, Font
 from rag.corpus.formats.numbering import ListLevel
 from rag.corpus.formats.odt_styles import Styles, number
+from rag.corpus.formats.opendocument import check_package, encrypted, other_kind
 
 NOT_A_ZIP = not_a_zip(".odt")
-ENCRYPTED = "encrypted .odt: remove its password first"
+ENCRYPTED = encrypted(".odt")
 NO_CONTENT = "damaged .odt: no content.xml in the archive"
 FLAT = "flat OpenDocument .fodt: save it as .odt"  # for `rag.corpus.files.CONVERT`: rag reads the zipped format
 # Writers whose every paragraph in the outline is a text:h (LibreOffice's xmloff: `0 < nOutlineLevel ? XML_H : XML_P`)
@@ -66,7 +65,6 @@ OUTLINED_WRITERS = ("LibreOffice", "OpenOffice", "StarOffice", "Collabora")
 
 _ODF = "urn:oasis:names:tc:opendocument:xmlns:"
 _OFFICE, _TEXT, _TABLE = (f"{{{_ODF}{name}:1.0}}" for name in ("office", "text", "table"))
-_MANIFEST = f"{{{_ODF}manifest:1.0}}"
 _P, _H, _LIST, _ITEM, _HEADER = (f"{_TEXT}{tag}" for tag in ("p", "h", "list", "list-item", "list-header"))
 _S, _TAB, _BREAK, _SECTION, _NUMBERED = (f"{_TEXT}{tag}" for tag in ("s", "tab", "line-break", "section",
                                                                      "numbered-paragraph"))
@@ -82,49 +80,9 @@ _WHITE = re.compile(r"[ \t\r\n]+")
 # The spaces text:s elements stand for, in one paragraph together: more is no layout; in the whole document, no more
 # than content.xml's bytes (200,000 elements of 1,000 in 13 KB of zip made 200 million characters)
 _SPACES_MAX = 1000
-# What another OpenDocument file is, by its mimetype's last word (or its body's element)
-_OTHERS = {"spreadsheet": "a spreadsheet (.ods)", "presentation": "a presentation (.odp)",
-           "graphics": "a drawing (.odg)", "drawing": "a drawing (.odg)", "chart": "a chart (.odc)",
-           "formula": "a formula (.odf)", "image": "an image (.odi)", "database": "a database (.odb)"}
-
-
-class _Doctype(Exception):
-    """A DOCTYPE with declarations of its own met in a part, stopping its parse."""
-
-
-def _declares(data: bytes) -> bool:
-    """Whether `data` opens a DOCTYPE with an internal subset (where entities are declared), found by expat's
-    handler as the DOCTYPE opens, before it reads that subset, in any encoding; the scan stops there, or at the root
-    element, which comes after any DOCTYPE. A DOCTYPE naming an external DTD alone (OpenOffice's manifest:
-    "-//OpenOffice.org//DTD Manifest 1.0//EN") declares nothing expat reads: it fetches no DTD."""
-    def opened(name: str, system: str | None, public: str | None, internal: int) -> None:
-        raise _Doctype if internal else StopIteration
-
-    def root(name: str, attributes: dict[str, str]) -> None:
-        raise StopIteration
-
-    scan = expat.ParserCreate()
-    scan.StartDoctypeDeclHandler, scan.StartElementHandler = opened, root
-    try:
-        scan.Parse(data, True)
-    except _Doctype:
-        return True
-    except (StopIteration, expat.ExpatError):
-        pass
-    return False
-
 
 def _xml(archive: zipfile.ZipFile, part: str) -> ElementTree.Element:
-    data = archive.read(part)
-    if _declares(data):
-        raise ValueError(f"refused .odt: its {part} has a DOCTYPE with declarations (an internal subset), which "
-                         "OpenDocument never has (an entity bomb?); save it again from the application")
-    parser = ElementTree.XMLParser()
-    try:
-        parser.feed(data)
-        return parser.close()
-    except ElementTree.ParseError as exc:
-        raise ValueError(f"damaged .odt: its {part} is not well-formed XML ({exc})") from exc
+    return xml_part(archive, part, ".odt")
 
 
 def _spaces(count: str | None) -> int:
@@ -287,26 +245,9 @@ class _Body:
         return " ".join(" ".join(block.text.split()) for block in self.blocks(cell) if block.text.strip())
 
 
-def _other_kind(kind: str) -> str:
-    """Why an OpenDocument file of another kind (its mimetype's last word, or its body element's name) is refused."""
-    kind = kind.removesuffix("-template")
-    what = _OTHERS.get(kind, f"an OpenDocument {kind!r} file")
-    return f"not an OpenDocument text: {what} named .odt (rag reads text documents)"
-
-
 def _check_kind(archive: zipfile.ZipFile, names: set[str]) -> None:
     """Refuse an archive that says it is not an OpenDocument text, or whose parts are encrypted."""
-    if "mimetype" in names:
-        mimetype = archive.read("mimetype").decode("ascii", "replace").strip()
-        kind = mimetype.removeprefix("application/vnd.oasis.opendocument.")
-        if kind == mimetype:
-            raise ValueError(f"not an OpenDocument text: its mimetype is {mimetype[:80]!r}")
-        if not kind.startswith("text"):  # text, text-template, text-master, text-web: office:text bodies
-            raise ValueError(_other_kind(kind))
-    if "META-INF/manifest.xml" in names:
-        manifest = _xml(archive, "META-INF/manifest.xml")
-        if manifest.find(f".//{_MANIFEST}encryption-data") is not None:
-            raise ValueError(ENCRYPTED)
+    check_package(archive, names, "text", ".odt")
     if "content.xml" not in names:
         if "word/document.xml" in names:
             raise ValueError("not an OpenDocument text: a Word document (.docx) named .odt; rename it .docx")
@@ -322,7 +263,7 @@ def _parse(archive: zipfile.ZipFile) -> Parsed:
     if text_body is None:
         other = None if body is None else next(iter(body), None)
         if other is not None and other.tag.startswith(_OFFICE):
-            raise ValueError(_other_kind(other.tag.removeprefix(_OFFICE)))
+            raise ValueError(other_kind(other.tag.removeprefix(_OFFICE), "text", ".odt"))
         raise ValueError("damaged .odt: its content.xml holds no text body (office:body/office:text)")
     styles = Styles(content, _xml(archive, "styles.xml") if "styles.xml" in names else None)
     meta = _xml(archive, "meta.xml").find(f"{_OFFICE}meta") if "meta.xml" in names else None
@@ -331,22 +272,12 @@ def _parse(archive: zipfile.ZipFile) -> Parsed:
     spaces = max(_SPACES_MAX, archive.getinfo("content.xml").file_size)
     for block in _Body(styles, generator.startswith(OUTLINED_WRITERS), spaces).blocks(text_body):
         text.add(block.text, block.kind, block.level, block.item, block.font, block.opens_table)
-    found = None if meta is None else meta.find("{http://purl.org/dc/elements/1.1/}title")
-    title = None if found is None else " ".join("".join(found.itertext()).split()) or None
-    return text.parsed(title)
+    return text.parsed(dc_title(meta))
 
 
 def parse_odt(data: bytes) -> Parsed:
     """An .odt's text, heading sections and title. Raises `ValueError` when it cannot be read."""
-    check_archive(data, ".odt")  # every part read below is read whole: their sizes are known true and bounded
-    try:
-        with zipfile.ZipFile(BytesIO(data)) as archive:
-            return _parse(archive)
-    except ValueError:
-        raise
-    except Exception as exc:  # zipfile and expat raise many kinds of error (deep nesting: RecursionError); none may
-        # stop the ingest
-        raise ValueError(damaged(".odt", exc)) from exc
+    return read_archive(data, ".odt", _parse)
 
 
 __all__ = ["ENCRYPTED", "FLAT", "NOT_A_ZIP", "NO_CONTENT", "parse_odt"]

@@ -1,0 +1,51 @@
+"""An OpenDocument package (.odt, .ods: a zip archive of XML parts), checked before its content is read: that its
+mimetype says it is of the family rag reads it as (a text, a spreadsheet), and that its parts are not encrypted;
+else a `ValueError` saying what it is and what to do."""
+
+from __future__ import annotations
+
+import zipfile
+
+from rag.corpus.formats.archive import xml_part
+
+_MANIFEST = "{urn:oasis:names:tc:opendocument:xmlns:manifest:1.0}"
+# The families rag reads, by their mimetype's last word: how a refusal names them, and what it says rag reads
+FAMILIES = {"text": ("text", "text documents"), "spreadsheet": ("spreadsheet", "spreadsheets")}
+# What an OpenDocument file is, by its mimetype's last word (or its body's element)
+KINDS = {"text": "a text document (.odt)", "spreadsheet": "a spreadsheet (.ods)",
+         "presentation": "a presentation (.odp)", "graphics": "a drawing (.odg)", "drawing": "a drawing (.odg)",
+         "chart": "a chart (.odc)", "formula": "a formula (.odf)", "image": "an image (.odi)",
+         "database": "a database (.odb)"}
+
+
+def encrypted(suffix: str) -> str:
+    """The reason an encrypted OpenDocument file of `suffix` (".odt") is refused."""
+    return f"encrypted {suffix}: remove its password first"
+
+
+def other_kind(kind: str, family: str, suffix: str) -> str:
+    """Why an OpenDocument file of another kind (its mimetype's last word, or its body element's name) is refused
+    when named `suffix`, a suffix of `family`."""
+    kind = kind.removesuffix("-template")
+    what = KINDS.get(kind, f"an OpenDocument {kind!r} file")
+    name, reads = FAMILIES[family]
+    return f"not an OpenDocument {name}: {what} named {suffix} (rag reads {reads})"
+
+
+def check_package(archive: zipfile.ZipFile, names: set[str], family: str, suffix: str) -> None:
+    """Refuse an archive, named `suffix`, whose mimetype says it is not an OpenDocument file of `family` ("text":
+    text, text-template, text-master, text-web, all office:text bodies), or whose parts are encrypted."""
+    if "mimetype" in names:
+        mimetype = archive.read("mimetype").decode("ascii", "replace").strip()
+        kind = mimetype.removeprefix("application/vnd.oasis.opendocument.")
+        if kind == mimetype:
+            raise ValueError(f"not an OpenDocument {FAMILIES[family][0]}: its mimetype is {mimetype[:80]!r}")
+        if kind.partition("-")[0] != family:
+            raise ValueError(other_kind(kind, family, suffix))
+    if "META-INF/manifest.xml" in names:
+        manifest = xml_part(archive, "META-INF/manifest.xml", suffix)
+        if manifest.find(f".//{_MANIFEST}encryption-data") is not None:
+            raise ValueError(encrypted(suffix))
+
+
+__all__ = ["FAMILIES", "KINDS", "check_package", "encrypted", "other_kind"]

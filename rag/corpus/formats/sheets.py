@@ -1,0 +1,139 @@
+"""A spreadsheet's worksheets (.xlsx, .ods) read as their CSV exports are: each sheet's rows go through
+`rag.corpus.formats.columns.table_sections`, so that an FAQ sheet (question, answer, category columns) gives one
+section per row, its drafts left out and its other cells fields, exactly as the sheet saved as .csv does.
+
+The readers of the formats (`rag.corpus.formats.xlsx`, `rag.corpus.formats.ods`) give each sheet's cells as text, as
+the application shows them; this module writes them into one *extracted text*, which citations index, as a Word
+document's (`Parsed.text`):
+- each visible sheet with text in turn, in the workbook's order; where there are several, its name on a line first;
+- each row of text a line (a cell holding line breaks makes it several), its non-empty cells joined by
+  `CELL_SEPARATOR` (" | "), as a Word table's row; empty rows are left out of the text, and counted in the row
+  numbers reports give (a spreadsheet's own);
+- each cell's lines are cited exactly in it (a cell holding HTML at its elements, as in a .csv: `value_lines`).
+
+Where a workbook has several sheets with text, each sheet's name heads its rows, a level above their categories
+("Livraison" › "Quels sont les délais ?"), and a title row above a sheet's header heads them under its name; a row
+without heading of its own is headed by its sheet. A sheet that cannot be read as a table (a header with no row
+under it, a row of more than `MAX_COLUMNS` cells) is left out and reported, the others read; hidden sheets are left out
+and reported, empty ones silently.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+
+from rag.corpus.formats.base import CELL_SEPARATOR, Parsed
+from rag.corpus.formats.columns import Cell, table_sections
+from rag.corpus.formats.csv import MAX_COLUMNS, value_lines
+
+
+@dataclass
+class Sheet:
+    """A worksheet's name and its rows of cells, as shown: `rows[i]` is the sheet's row i + 1, `rows[i][j]` its
+    column j + 1 (empty rows and cells included, trailing ones left out). `refused`: why the sheet cannot be read,
+    found while reading it (a row too wide)."""
+
+    name: str
+    rows: list[list[str]] = field(default_factory=list)
+    refused: str | None = None
+
+    def put(self, row: int, column: int, value: str) -> None:
+        """Set the cell at 1-based `row` and `column` to `value`; a value past `MAX_COLUMNS` refuses the sheet."""
+        if not value.strip():
+            return
+        if column > MAX_COLUMNS:
+            self.refused = self.refused or (f"a cell in column {column:,} of row {row:,}: rag reads tables of at most "
+                                            f"{MAX_COLUMNS:,} columns (a data matrix is no text to search)")
+            return
+        while len(self.rows) < row:
+            self.rows.append([])
+        cells = self.rows[row - 1]
+        cells.extend("" for _ in range(column - len(cells)))
+        cells[column - 1] = value
+
+    @property
+    def empty(self) -> bool:
+        """Whether no cell of the sheet holds text."""
+        return not any(value.strip() for row in self.rows for value in row)
+
+
+class _Text:
+    """The extracted text, written a piece at a time."""
+
+    def __init__(self) -> None:
+        self.pieces: list[str] = []
+        self.length = 0
+
+    def write(self, piece: str) -> int:
+        """Append `piece`; where it starts."""
+        start = self.length
+        self.pieces.append(piece)
+        self.length += len(piece)
+        return start
+
+
+def _cells(values: Sequence[str], text: _Text) -> list[Cell]:
+    """A row's cells, their non-empty values written into `text` on one line and their lines cited there."""
+    cells, written = [], False
+    for value in values:
+        if not value.strip():
+            cells.append(Cell(value, ()))
+            continue
+        if written:
+            text.write(CELL_SEPARATOR)
+        start, written = text.write(value), True
+        lines, _ = value_lines(value)
+        cells.append(Cell(value, tuple(replace(line, start=line.start + start, end=line.end + start)
+                                       for line in lines)))
+    if written:
+        text.write("\n")
+    return cells
+
+
+def parse_sheets(sheets: Sequence[Sheet], kind: str, title: str | None = None, hidden: Sequence[str] = ()) -> Parsed:
+    """The sections of a workbook's visible `sheets`, as the module's docstring says, of a file of suffix `kind`;
+    `title` the one its properties give, `hidden` the names of the hidden sheets left out. Raises `ValueError` when
+    no sheet gives a section."""
+    shown = [sheet for sheet in sheets if not sheet.empty]
+    if not shown:
+        raise ValueError(f"no text found: every {'visible ' if hidden else ''}sheet of the {kind} is empty"
+                         + (f" ({_hidden(hidden)})" if hidden else ""))
+    several = len(shown) > 1
+    text, sections, changes, refused = _Text(), [], [], []
+    for sheet in shown:
+        if several:
+            text.write(sheet.name + "\n")
+        rows = [_cells(values, text) for values in sheet.rows]
+        try:
+            if sheet.refused:
+                raise ValueError(sheet.refused)
+            parsed = table_sections(rows)
+        except ValueError as exc:
+            refused.append(f"sheet {sheet.name!r} left out: {exc}" if several else str(exc))
+            continue
+        if several:
+            above = (sheet.name, *([parsed.title] if parsed.title else []))
+            for section in parsed.sections:
+                if section.heading is None:
+                    section.heading, section.parents = above[-1], above[:-1]
+                else:
+                    section.parents = (*above, *section.parents)
+            changes += [f"sheet {sheet.name!r}: {change}" for change in parsed.changes]
+        else:
+            title, changes = title or parsed.title, parsed.changes
+        sections += parsed.sections
+    if not sections:
+        raise ValueError(refused[0])
+    if hidden:
+        changes.append(_hidden(hidden))
+    return Parsed(sections, title=title, text="".join(text.pieces), blocks=True, changes=[*refused, *changes])
+
+
+def _hidden(names: Sequence[str]) -> str:
+    """What the ingest reports of the hidden sheets `names`, left out."""
+    shown = ", ".join(repr(name) for name in names[:5]) + (", ..." if len(names) > 5 else "")
+    return f"{len(names):,} hidden sheet{'s' if len(names) > 1 else ''} left out ({shown})"
+
+
+__all__ = ["Sheet", "parse_sheets"]

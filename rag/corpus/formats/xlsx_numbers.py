@@ -1,0 +1,128 @@
+"""A number of an Excel worksheet as the sheet shows it, from its cell's number format (xl/styles.xml): an .xlsx stores
+a number's value ("0.1", "45672"), and its cell's style says how Excel shows it ("10%", "15/01/2025").
+
+Read so: a date or a time (a built-in date format, or a format code writing days, months, years, hours or seconds) as
+ISO 8601 ("2025-01-15", "2025-01-15 14:30", "14:30"), from its serial (days since 1899-12-30, or 1904-01-01 in a
+workbook that says `date1904`); a percentage times 100 with its "%"; a number with the decimals its format fixes
+("0.00": "12.50") and the text its format writes around it ("12.50 €", `[$€-40C]`, `"CHF "0.00`), without thousands
+separators nor the locale's decimal comma; any other number (the General format) as Excel's General shows it, an
+integer without ".0", other numbers to 15 significant digits ("0.1", where the float's repr may be
+0.30000000000000004). Conditions, colours and sections other than the first (negative numbers, zero, text) are not
+read; a number a format cannot show is its value.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+# Excel's built-in formats by id (ECMA-376 1, 18.8.30), those that are no General number
+_BUILTIN = {1: "0", 2: "0.00", 3: "#,##0", 4: "#,##0.00", 9: "0%", 10: "0.00%", 11: "0.00E+00", 12: "# ?/?",
+            13: "# ??/??", 14: "yyyy-mm-dd", 15: "d-mmm-yy", 16: "d-mmm", 17: "mmm-yy", 18: "h:mm AM/PM",
+            19: "h:mm:ss AM/PM", 20: "h:mm", 21: "h:mm:ss", 22: "yyyy-mm-dd h:mm", 37: "#,##0 ;(#,##0)",
+            38: "#,##0 ;[Red](#,##0)", 39: "#,##0.00;(#,##0.00)", 40: "#,##0.00;[Red](#,##0.00)", 45: "mm:ss",
+            46: "[h]:mm:ss", 47: "mmss.0", 48: "##0.0E+0", 49: "@"}
+_ASIAN_DATES = {*range(27, 37), *range(50, 59)}  # the East Asian locales' built-in dates
+_LITERAL = re.compile(r'"(?P<quoted>[^"]*)"|\\(?P<escaped>.)|\[\$(?P<currency>[^\]-]*)[^\]]*\]|\[[^\]]*\]|[_*].'
+                      r"|(?P<placeholder>[0#?.,%Ee+\-/]+(?<![\-/]))|(?P<other>.)", re.DOTALL)
+_EPOCHS = (datetime(1899, 12, 30), datetime(1904, 1, 1))
+
+
+@dataclass(frozen=True)
+class Format:
+    """A number format's first section, read: `kind` "date", "time", "datetime", "percent", "number" or "general";
+    the decimals it fixes (None: as many as the value has); the text it writes before and after the number."""
+
+    kind: str
+    decimals: int | None = None
+    prefix: str = ""
+    suffix: str = ""
+
+
+GENERAL = Format("general")
+
+
+def number_format(code: str | None, builtin: int = 0) -> Format:
+    """The format of a cell whose style names number format `builtin` (an id) with `code`, its format code, if the
+    workbook defines one (ids of 164 and up)."""
+    if code is None:
+        if builtin in _ASIAN_DATES:
+            return Format("date")
+        code = _BUILTIN.get(builtin)
+    if code is None or code.strip().casefold() in ("general", "@", ""):
+        return GENERAL
+    section = _first_section(code)
+    pieces = list(_LITERAL.finditer(section))
+    placeholders = [m for m in pieces if m["placeholder"]]
+    bare = "".join(m["other"] or "" for m in pieces).casefold()  # what is neither a literal nor a digit
+    has_date = re.search("[dy]", bare) is not None or ("m" in bare and re.search("[hs]", bare) is None)
+    has_time = re.search("[hs]", bare) is not None
+    if has_date or has_time:  # "m" is a month, or a minute beside hours or seconds
+        return Format("datetime" if has_date and has_time else "date" if has_date else "time")
+    if not placeholders:
+        return GENERAL
+    number = "".join(m["placeholder"] for m in placeholders)
+    digits = number.split(".", 1)[1] if "." in number else ""
+    decimals = sum(1 for ch in re.split("[Ee]", digits)[0] if ch in "0#?")
+    first, last = pieces.index(placeholders[0]), pieces.index(placeholders[-1])
+    kind = "percent" if "%" in number else "number"
+    return Format(kind, decimals, _literal(pieces[:first]), _literal(pieces[last + 1:]))
+
+
+def _first_section(code: str) -> str:
+    """A format code's first section (positive numbers), outside quotes."""
+    quoted = False
+    for i, ch in enumerate(code):
+        if ch == '"':
+            quoted = not quoted
+        elif ch == ";" and not quoted:
+            return code[:i]
+    return code
+
+
+def _literal(pieces: list[re.Match[str]]) -> str:
+    return "".join(m["quoted"] or m["escaped"] or m["currency"] or (m["other"] or "") for m in pieces)
+
+
+def shown(value: str, format_: Format, date1904: bool = False) -> str:
+    """A numeric cell's `value` (its `<v>`) as `format_` shows it; the value itself when it is no number."""
+    try:
+        number = float(value)
+    except ValueError:
+        return value
+    if not math.isfinite(number):
+        return value
+    if format_.kind in ("date", "time", "datetime"):
+        return _date(number, format_.kind, date1904) or value
+    if format_.kind == "percent":
+        number *= 100
+    if format_.kind == "general" or format_.decimals is None:
+        text = _general(number)
+    else:
+        text = str(Decimal(repr(number)).quantize(Decimal(1).scaleb(-format_.decimals), ROUND_HALF_UP))
+    return f"{format_.prefix}{text}{'%' if format_.kind == 'percent' else ''}{format_.suffix}"
+
+
+def _general(number: float) -> str:
+    if number.is_integer() and abs(number) < 1e15:
+        return str(int(number))
+    return format(number, ".15g")
+
+
+def _date(serial: float, kind: str, date1904: bool) -> str | None:
+    if not -1 < serial < 2_958_466:  # 9999-12-31: past it, no date Excel shows
+        return None
+    moment = _EPOCHS[date1904] + timedelta(days=serial)
+    moment = (moment + timedelta(microseconds=500_000)).replace(microsecond=0)  # to the second, as Excel rounds
+    date, time = moment.strftime("%Y-%m-%d"), moment.strftime("%H:%M:%S").removesuffix(":00")
+    if kind == "date":
+        return date
+    if kind == "time":
+        return time
+    return date if time == "00:00" else f"{date} {time}"
+
+
+__all__ = ["GENERAL", "Format", "number_format", "shown"]

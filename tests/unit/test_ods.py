@@ -1,0 +1,93 @@
+"""OpenDocument spreadsheets (.ods): each visible sheet read as its CSV export is, as an .xlsx is; cells as Calc shows
+them, repeated rows and cells counted, covered cells empty; bad files refused with a reason a person can act on."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from rag.corpus.files import BINARY_SUFFIXES, FORMATS, refusal
+from rag.corpus.formats.csv import parse_csv
+from rag.corpus.formats.ods import CELLS_MAX, ENCRYPTED, FLAT, NO_CONTENT, NOT_A_ZIP, parse_ods
+from rag.corpus.formats.xlsx import parse_xlsx
+from tests.helpers.odt import zipped
+from tests.helpers.sheets import Raw, ods, xlsx
+from tests.unit.test_xlsx import FAQ, _cited, _csv, _shape
+
+
+def test_ods_is_a_format_rag_reads_and_a_flat_one_says_what_to_do(tmp_path):
+    assert BINARY_SUFFIXES[".ods"] is parse_ods
+    assert ".ods" in FORMATS.split(", ")
+    (tmp_path / "tarifs.fods").write_text("<office:document/>")
+    assert refusal(tmp_path, tmp_path / "tarifs.fods") == FLAT
+
+
+def test_an_ods_reads_as_the_same_workbook_in_xlsx_and_as_its_csv_export():
+    prices = [["Produit", "Prix"], ["Abonnement mensuel", "9,90 €"]]
+    sheets = {"FAQ": FAQ, "Tarifs": prices, "Brouillons": [["Question", "Réponse"], ["Secret ?", "Oui."]]}
+    parsed = parse_ods(ods(sheets, hidden=["Brouillons"], title="Service client"))
+    assert _shape(parsed) == _shape(parse_xlsx(xlsx(sheets, hidden=["Brouillons"])))
+    assert (parsed.text, parsed.changes) == (parse_xlsx(xlsx(sheets, hidden=["Brouillons"])).text,
+                                            parse_xlsx(xlsx(sheets, hidden=["Brouillons"])).changes)
+    assert parsed.title == "Service client"
+    _cited(parsed)
+    alone = parse_ods(ods({"Feuille1": FAQ}))
+    assert _shape(alone) == _shape(parse_csv(_csv(FAQ))) and alone.title == "FAQ boutique"
+
+
+def test_cells_read_as_calc_shows_them_repeats_counted_covered_cells_empty():
+    covered = ("<table:table-row><table:covered-table-cell><text:p>Compte</text:p></table:covered-table-cell>"
+               "<table:table-cell><text:p>Changer d'e-mail ?</text:p></table:table-cell><table:table-cell "
+               "office:value-type='string' office:string-value='Dans Profil.'/></table:table-row>")
+    rows: list = [["Foire aux questions", Raw("", "table:number-columns-repeated='2'")],
+                  ["Catégorie", "Question", "Réponse"],
+                  [Raw("<text:p>Compte</text:p>", "table:number-rows-spanned='2'"), "Mot de passe ?",
+                   Raw("<text:p>Cliquez<text:s text:c='2'/>sur<text:tab/>« <text:span>Oublié</text:span> »."
+                       "<text:line-break/>Puis validez.<office:annotation><text:p>à revoir</text:p>"
+                       "</office:annotation></text:p>")],
+                  covered]
+    parsed = parse_ods(ods({"FAQ": rows}))
+    assert parsed.title == "Foire aux questions"
+    assert [(s.heading, s.parents, [line.text for line in s.lines]) for s in parsed.sections] == [
+        ("Mot de passe ?", ("Compte",), ["Cliquez  sur\t« Oublié ».", "Puis validez."]),
+        ("Changer d'e-mail ?", (), ["Dans Profil."])]
+    _cited(parsed)
+    repeated = ods({"Prix": [["Produit", "Prix"],
+                             "<table:table-row table:number-rows-repeated='3'><table:table-cell "
+                             "table:number-columns-repeated='2'><text:p>idem</text:p></table:table-cell>"
+                             "</table:table-row>",
+                             "<table:table-row table:number-rows-repeated='1048000'><table:table-cell "
+                             "table:number-columns-repeated='1024'/></table:table-row>"]})
+    assert [(s.heading, [line.text for line in s.lines]) for s in parse_ods(repeated).sections] == [
+        ("idem", ["Prix : idem"])] * 3
+
+
+def test_a_few_bytes_repeating_a_cell_a_million_times_are_refused():
+    bomb = ods({"Prix": [["Produit", "Prix"], "<table:table-row table:number-rows-repeated='1048000'><table:table-cell "
+                "table:number-columns-repeated='1000'><text:p>x</text:p></table:table-cell></table:table-row>"]})
+    with pytest.raises(ValueError, match=rf"^over {CELLS_MAX:,} cells with text once its repeated rows"):
+        parse_ods(bomb)
+
+
+def test_bad_ods_files_raise_a_reason_a_person_can_act_on():
+    good = ods({"F": FAQ})
+    cases = {
+        NOT_A_ZIP: [good[: len(good) // 2], b"texte brut"],
+        ENCRYPTED: [ods({"F": FAQ}, manifest='<manifest:encryption-data manifest:checksum="AAAA"/>')],
+        "not an OpenDocument spreadsheet: a text document (.odt) named .ods (rag reads spreadsheets)": [
+            ods({"F": FAQ}, mimetype="application/vnd.oasis.opendocument.text"),
+            ods({"F": FAQ}, mimetype=None, body_element="office:text")],
+        NO_CONTENT: [ods({"F": FAQ}, leave_out={"content.xml"})],
+        "not an OpenDocument spreadsheet: an Excel workbook (.xlsx) named .ods; rename it .xlsx": [
+            xlsx({"F": FAQ})],
+        "damaged .ods: its content.xml holds no spreadsheet": [
+            zipped({"content.xml": "<office:document-content xmlns:office='urn:oasis:names:tc:opendocument:xmlns:"
+                                   "office:1.0'/>"})],
+        "damaged .ods: its content.xml is not well-formed XML (undefined entity": [
+            ods({"F": [["a", Raw("<text:p>&lol;</text:p>")]]})],
+    }
+    for reason, files in cases.items():
+        for data in files:
+            with pytest.raises(ValueError, match=f"^{re.escape(reason)}"):
+                parse_ods(data)

@@ -1,0 +1,209 @@
+"""Excel workbooks (.xlsx): each visible sheet read as its CSV export is (an FAQ sheet one section per row), several
+sheets under their names, cells as Excel shows them, every line cited in the extracted text; bad files refused with a
+reason a person can act on."""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+
+import pytest
+
+from rag.corpus.files import BINARY_SUFFIXES, FORMATS, refusal
+from rag.corpus.formats.base import Parsed
+from rag.corpus.formats.csv import parse_csv
+from rag.corpus.formats.xlsx import ENCRYPTED, NO_WORKBOOK, NOT_A_ZIP, OLD_EXCEL, parse_xlsx
+from rag.corpus.reader import read_document
+from tests.helpers.odt import zipped
+from tests.helpers.sheets import MAIN, Raw, xlsx
+
+FAQ = [["FAQ boutique", None, None, None, None],
+       ["Catégorie", "Question", "Réponse", "Variantes", "Statut"],
+       ["Livraison", "Quels sont les délais ?", "Sous 48 h en France.\nSous 5 jours en Europe.", "délai | quand",
+        "publié"],
+       ["Livraison", "Livrez-vous le dimanche ?", "Pas encore.", None, "brouillon"],
+       [],
+       ["Paiement", "Puis-je payer en 3 fois ?", 'Oui, avec "Alma", dès 100 €.', "3x", "publié"]]
+
+
+def _shape(parsed: Parsed) -> list[tuple]:
+    return [(s.heading, s.parents, [line.text for line in s.lines], [f.text for f in s.fields])
+            for s in parsed.sections]
+
+
+def _csv(rows: list[list]) -> str:
+    def cell(value: object) -> str:
+        text = "" if value is None else str(value)
+        return '"' + text.replace('"', '""') + '"' if any(ch in text for ch in ';"\n') else text
+    return "\n".join(";".join(cell(value) for value in row) for row in rows) + "\n"
+
+
+def _cited(parsed: Parsed) -> None:
+    """Every line and field of every section stands in the extracted text at its offsets."""
+    for section in parsed.sections:
+        for line in [*section.lines, *section.fields]:
+            assert line.text.endswith(parsed.text[line.start:line.end])
+        if section.heading_start is not None:
+            assert parsed.text.startswith(section.heading, section.heading_start)
+
+
+def test_xlsx_is_a_format_rag_reads_and_xls_says_what_to_do(tmp_path):
+    assert BINARY_SUFFIXES[".xlsx"] is parse_xlsx
+    assert ".xlsx" in FORMATS.split(", ")
+    (tmp_path / "tarifs.xls").write_bytes(b"\xd0\xcf\x11\xe0")
+    assert refusal(tmp_path, tmp_path / "tarifs.xls") == OLD_EXCEL
+
+
+def test_an_faq_sheet_gives_the_sections_its_csv_export_gives():
+    """One section per row, its question the heading under its category, its answer's lines, its other cells
+    fields, the draft left out and reported, the title row the title: as the same sheet saved as .csv."""
+    parsed = parse_xlsx(xlsx({"Feuil1": FAQ}))
+    exported = parse_csv(_csv(FAQ))
+    assert _shape(parsed) == _shape(exported) == [
+        ("Quels sont les délais ?", ("Livraison",), ["Sous 48 h en France.", "Sous 5 jours en Europe."],
+         ["Variantes : délai | quand", "Statut : publié"]),
+        ("Puis-je payer en 3 fois ?", ("Paiement",), ['Oui, avec "Alma", dès 100 €.'],
+         ["Variantes : 3x", "Statut : publié"])]
+    assert parsed.title == exported.title == "FAQ boutique"
+    assert parsed.changes == exported.changes and "(the first: row 4)" in parsed.changes[0]
+    assert parsed.blocks and parsed.text == (
+        "FAQ boutique\nCatégorie | Question | Réponse | Variantes | Statut\n"
+        "Livraison | Quels sont les délais ? | Sous 48 h en France.\nSous 5 jours en Europe. | délai | quand | publié\n"
+        "Livraison | Livrez-vous le dimanche ? | Pas encore. | brouillon\n"
+        'Paiement | Puis-je payer en 3 fois ? | Oui, avec "Alma", dès 100 €. | 3x | publié\n')
+    _cited(parsed)
+
+
+def test_several_sheets_head_their_rows_and_hidden_and_empty_ones_are_left_out():
+    prices = [["Produit", "Prix"], ["Abonnement mensuel", Raw("<v>9.9</v>", style=5)], [None, "sans produit"]]
+    parsed = parse_xlsx(xlsx({"FAQ": FAQ, "Vide": [], "Tarifs": prices, "Brouillons": [["Question", "Réponse"],
+                                                                                        ["Secret ?", "Oui."]]},
+                             hidden=["Brouillons"], title="Service client"))
+    assert _shape(parsed) == [
+        ("Quels sont les délais ?", ("FAQ", "FAQ boutique", "Livraison"),
+         ["Sous 48 h en France.", "Sous 5 jours en Europe."], ["Variantes : délai | quand", "Statut : publié"]),
+        ("Puis-je payer en 3 fois ?", ("FAQ", "FAQ boutique", "Paiement"), ['Oui, avec "Alma", dès 100 €.'],
+         ["Variantes : 3x", "Statut : publié"]),
+        ("Abonnement mensuel", ("Tarifs",), ["Prix : 9.90 €"], []),
+        ("Tarifs", (), ["Prix : sans produit"], [])]  # a row without heading of its own: its sheet's
+    assert parsed.title == "Service client"  # docProps/core.xml's
+    assert parsed.text.startswith("FAQ\nFAQ boutique\n") and "Tarifs\nProduit | Prix\n" in parsed.text
+    assert "Secret" not in parsed.text and "Vide" not in parsed.text
+    assert parsed.changes == [
+        "sheet 'FAQ': 1 row left out, flagged as drafts (a status column reading draft or brouillon; not published) "
+        "(the first: row 4)", "1 hidden sheet left out ('Brouillons')"]
+    _cited(parsed)
+    with pytest.raises(ValueError, match=r"^no text found: every visible sheet of the \.xlsx is empty \(1 hidden"):
+        parse_xlsx(xlsx({"Vide": [], "Caché": [["a", "b"]]}, hidden=["Caché"]))
+
+
+def test_a_sheet_that_is_no_table_is_reported_and_the_others_read():
+    parsed = parse_xlsx(xlsx({"FAQ": FAQ, "Entête": [["Question", "Réponse"]]}))
+    assert [s.heading for s in parsed.sections] == ["Quels sont les délais ?", "Puis-je payer en 3 fois ?"]
+    assert parsed.changes[0] == ("sheet 'Entête' left out: no text found: the table has a header row and no row of "
+                                 "text under it")
+    with pytest.raises(ValueError, match=r"^no text found: the table has a header row and no row"):
+        parse_xlsx(xlsx({"Entête": [["Question", "Réponse"]]}))
+    wide = xlsx({"Matrice": [["x"]]}, replace={"xl/worksheets/sheet1.xml": (
+        f'<worksheet xmlns="{MAIN}"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>a</t></is></c>'
+        '<c r="ALN1"><v>1</v></c></row></sheetData></worksheet>')})
+    with pytest.raises(ValueError, match=r"^a cell in column 1,002 of row 1: rag reads tables of at most 1,000"):
+        parse_xlsx(wide)
+
+
+def test_cells_read_as_excel_shows_them():
+    rows = [["Quoi", "Valeur"],
+            ["entier", 42.0], ["décimal", 0.30000000000000004], ["booléen", True],
+            ["date", Raw("<v>45672</v>", style=1)], ["date perso", Raw("<v>45672.75</v>", style=4)],
+            ["deux décimales", Raw("<v>12.5</v>", style=2)], ["pourcentage", Raw("<v>0.125</v>", style=3)],
+            ["prix", Raw("<v>1234.5</v>", style=5)], ["erreur", Raw("<v>#N/A</v>", type="e")],
+            ["formule", Raw("<f>A1&amp;B1</f><v>QuoiValeur</v>", type="str")],
+            ["en ligne", Raw('<is><r><t>Gras</t></r><r><rPr><b/></rPr><t xml:space="preserve"> et normal</t></r>'
+                             "<rPh><t>ふりがな</t></rPh></is>", type="inlineStr")],
+            ["échappé", Raw("<is><t>ligne_x000D_\nsuite</t></is>", type="inlineStr")],
+            ["vide", Raw("<f>NA()</f>")]]
+    parsed = parse_xlsx(xlsx({"Valeurs": rows}))
+    assert [(s.heading, [line.text for line in s.lines]) for s in parsed.sections] == [
+        ("entier", ["Valeur : 42"]), ("décimal", ["Valeur : 0.3"]), ("booléen", ["Valeur : TRUE"]),
+        ("date", ["Valeur : 2025-01-15"]), ("date perso", ["Valeur : 2025-01-15"]),
+        ("deux décimales", ["Valeur : 12.50"]), ("pourcentage", ["Valeur : 13%"]), ("prix", ["Valeur : 1234.50 €"]),
+        ("erreur", ["Valeur : #N/A"]), ("formule", ["Valeur : QuoiValeur"]), ("en ligne", ["Valeur : Gras et normal"]),
+        ("échappé", ["Valeur : ligne", "suite"]), (None, ["Quoi : vide"])]  # a formula without result: empty
+    _cited(parsed)
+    assert parse_xlsx(xlsx({"D": [["Quand", "Date"], ["x", Raw("<v>0</v>", style=1)]]}, date1904=True)).sections[
+        0].lines[0].text == "Date : 1904-01-01"
+
+
+def test_a_merged_cell_s_value_is_its_first_cell_s():
+    """Excel keeps a merged range's value in its first cell: a title merged over the header's width is the title,
+    a category merged down two rows heads the first of them only, as its CSV export writes it."""
+    rows = [["Foire aux questions", None, None], ["Catégorie", "Question", "Réponse"],
+            ["Compte", "Mot de passe oublié ?", "Cliquez sur « Oublié »."],
+            [None, "Changer d'e-mail ?", "Dans Profil."]]
+    parsed = parse_xlsx(xlsx({"FAQ": rows}, merged={"FAQ": ["A1:C1", "A3:A4"]}))
+    assert parsed.title == "Foire aux questions"
+    assert [(s.heading, s.parents) for s in parsed.sections] == [("Mot de passe oublié ?", ("Compte",)),
+                                                                 ("Changer d'e-mail ?", ())]
+    assert _shape(parsed) == _shape(parse_csv(_csv(rows)))
+
+
+def test_every_line_points_into_the_extracted_text_through_read_document(tmp_path):
+    (tmp_path / "faq.xlsx").write_bytes(xlsx({"Feuil1": FAQ}))
+    doc = read_document(tmp_path, tmp_path / "faq.xlsx")
+    assert doc.title == "FAQ boutique" and doc.page_starts is None and doc.blocks
+    assert [s.heading for s in doc.sections] == ["Livraison › Quels sont les délais ?",
+                                                 "Paiement › Puis-je payer en 3 fois ?"]
+    for section in doc.sections:
+        for line in section.lines:
+            assert doc.text[line.start:line.end] == line.text
+
+
+def test_bad_xlsx_files_raise_a_reason_a_person_can_act_on():
+    good = xlsx({"F": FAQ})
+    ole = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100
+    cases = {
+        NOT_A_ZIP: [good[: len(good) // 2], b"PK\x03\x04", b"texte brut"],
+        ENCRYPTED: [ole + "EncryptedPackage".encode("utf-16-le")],
+        f"{OLD_EXCEL} (this one is named .xlsx)": [ole + "Workbook".encode("utf-16-le")],
+        NO_WORKBOOK: [zipped({"[Content_Types].xml": "<Types/>"})],
+        "not an Excel workbook: a Word document (.docx) named .xlsx; rename it .docx": [
+            zipped({"[Content_Types].xml": "<Types/>", "word/document.xml": "<w:document/>"})],
+        "damaged .xlsx: its xl/sharedStrings.xml is not well-formed XML (mismatched tag": [
+            xlsx({"F": FAQ}, replace={"xl/sharedStrings.xml": "<sst><si><t>a</si></sst>"})],
+        "damaged .xlsx: cell B2 names shared string '7', which the workbook's 1 do not hold": [
+            xlsx({"F": [["a"]]}, replace={"xl/worksheets/sheet1.xml": (
+                f'<worksheet xmlns="{MAIN}"><sheetData><row r="2"><c r="B2" t="s"><v>7</v></c></row></sheetData>'
+                "</worksheet>")})],
+        "refused .xlsx: its xl/workbook.xml has a DOCTYPE with declarations (an internal subset), which Office Open "
+        "XML never has": [xlsx({"F": FAQ}, replace={"xl/workbook.xml": (
+            '<?xml version="1.0"?><!DOCTYPE w [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;">]>'
+            f'<workbook xmlns="{MAIN}"><sheets/></workbook>')})],
+    }
+    for reason, files in cases.items():
+        for data in files:
+            with pytest.raises(ValueError, match=f"^{re.escape(reason)}"):
+                parse_xlsx(data)
+
+
+def test_an_xlsx_that_unzips_to_too_much_is_refused_before_it_is_inflated(monkeypatch):
+    from rag.corpus.formats import archive
+
+    data = xlsx({"F": FAQ})
+    unzipped = sum(part.file_size for part in zipfile.ZipFile(io.BytesIO(data)).infolist())
+    monkeypatch.setattr(archive, "UNZIPPED_MAX_BYTES", unzipped - 1)
+    with pytest.raises(ValueError, match=rf"^expands to {unzipped:,} bytes once unzipped, over the {unzipped - 1:,}"):
+        parse_xlsx(data)
+    monkeypatch.setattr(archive, "UNZIPPED_MAX_BYTES", unzipped)
+    assert parse_xlsx(data).sections
+
+
+def test_a_part_that_inflates_past_what_its_directory_says_is_refused():
+    """A zip bomb whose directory understates its part: found while inflating, in bounded memory."""
+    data = bytearray(xlsx({"F": FAQ}, replace={"xl/worksheets/sheet9.xml": "a" * 100_000}))
+    at = data.rfind(b"xl/worksheets/sheet9.xml")  # its central directory entry: the name after 46 bytes of fields
+    size = at - 46 + 24
+    data[size:size + 4] = (1000).to_bytes(4, "little")
+    with pytest.raises(ValueError, match=r"^damaged \.xlsx: part xl/worksheets/sheet9\.xml inflates to 100,000 bytes, "
+                                         r"its zip directory says 1,000"):
+        parse_xlsx(bytes(data))
