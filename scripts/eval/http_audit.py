@@ -12,12 +12,14 @@ tables (`tests/data/tables/pages`, `tables_pages`: a bank's fees in Markdown, a 
 several passages), audit 49's team wiki (`tests/data/audit49/spaces`, `audit49_spaces`: three French spaces
 exported from Notion, Confluence and Google Docs beside an English Obsidian vault), audit 52's shop knowledge base
 (`tests/data/audit52/kb`, `audit52_kb`: two help centre articles saved from a browser as whole pages, a chatbot's
-FAQ as CSV, an app's release notes, canned replies as hard-wrapped text) and the help pages of
+FAQ as CSV, an app's release notes, canned replies as hard-wrapped text), audit 53's documentation site
+(`tests/data/audit53/site`, `audit53_site`: a MkDocs Material site in French with English copies beside a Docusaurus
+developer portal, kept as Markdown and MDX with their configuration) and the help pages of
 `tests/data/languages` in Spanish, German, Italian, Portuguese and Dutch (`es_pages`, `de_pages`, `it_pages`,
 `pt_pages`, `nl_pages`). Sets: the
 visible ones (dev set, chat messages, cnil_faq_dev, the help centre, their off-topic questions) beside the audits' new
 ones (`tests/data/audit37/`, `tests/data/audit42/`, `tests/data/audit43/`, `tests/data/tables/`,
-`tests/data/audit49/`, `tests/data/audit52/`, `tests/data/languages/`).
+`tests/data/audit49/`, `tests/data/audit52/`, `tests/data/audit53/`, `tests/data/languages/`).
 
 Per set: `R@1`, `R@5` (a gold document among the first / first five passages' documents, when the set names
 documents), `ans@1`, `ans@5` (a gold answer inside the first / one of the first five passages), `snippet` (inside
@@ -55,6 +57,7 @@ AUDIT42 = ROOT / "tests" / "data" / "audit42"
 AUDIT43 = ROOT / "tests" / "data" / "audit43"
 AUDIT49 = ROOT / "tests" / "data" / "audit49"
 AUDIT52 = ROOT / "tests" / "data" / "audit52"
+AUDIT53 = ROOT / "tests" / "data" / "audit53"
 LANGUAGES = ROOT / "tests" / "data" / "languages"
 TABLES = ROOT / "tests" / "data" / "tables"
 RAG = str(Path(sys.executable).parent / "rag")
@@ -104,6 +107,8 @@ def corpora(tmp: Path) -> dict[str, tuple[Path, list[tuple[str, Path, bool]]]]:
                                                 ("audit49_off_topic", AUDIT49 / "off_topic.jsonl", False)]),
         "audit52_kb": (AUDIT52 / "kb", [("audit52", AUDIT52 / "questions.jsonl", True),
                                         ("audit52_off_topic", AUDIT52 / "off_topic.jsonl", False)]),
+        "audit53_site": (AUDIT53 / "site", [("audit53", AUDIT53 / "questions.jsonl", True),
+                                            ("audit53_off_topic", AUDIT53 / "off_topic.jsonl", False)]),
         **{f"{lang}_pages": (LANGUAGES / lang / "pages", [(f"{lang}_help", LANGUAGES / lang / "questions.jsonl", True),
                                                           (f"{lang}_off_topic", LANGUAGES / lang / "off_topic.jsonl",
                                                            False)])
@@ -224,8 +229,8 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("-o", "--output", type=Path)
     ap.add_argument("--only", help="corpora to run, comma-separated (seed, cnil, help_centre, audit_pages, "
-                                   "audit42_pages, audit43_pages, tables_pages, audit49_spaces, audit52_kb, es_pages, "
-                                   "de_pages, it_pages, pt_pages, nl_pages)")
+                                   "audit42_pages, audit43_pages, tables_pages, audit49_spaces, audit52_kb, "
+                                   "audit53_site, es_pages, de_pages, it_pages, pt_pages, nl_pages)")
     ap.add_argument("--port", type=int, help="the port `rag serve` listens on (default: a free one)")
     ap.add_argument("--quoted", type=re.compile, help="count the served answers (text, Markdown) holding a line this "
                                                       "regular expression matches (re.MULTILINE: ^ opens a line)")
