@@ -42,16 +42,39 @@ def test_a_tab_heads_what_it_holds_and_the_section_goes_on_after_it():
         ("Roles", ["See also the audit log."])]
 
 
-def test_admonition_markers_leave_their_titles_only():
+def test_admonition_markers_leave_their_titles_only_which_head_what_they_hold():
     page = ("# Config\n\n!!! note \"Precedence\"\n    Variables override the file.\n\n!!! warning\n"
             "    Reject old events.\n\n:::tip\nRun `nimbus --version`.\n:::\n\n:::danger Keep your keys secret\n"
             "Never publish a live key.\n:::\n\n> [!TIP]\n> Batch calls count once.\n\n{{< hint info >}}\n"
             "Hugo says so.\n{{< /hint >}}\n\nSee [Refunds][refunds].\n\n[refunds]: ./refunds.md \"Refunds\"\n\n"
             "Footnoted.[^1]\n\n[^1]: A footnote is text.\n")
-    assert _sections(page) == [("Config", [
-        "Precedence", "Variables override the file.", "Reject old events.", "Run `nimbus --version`.",
-        "Keep your keys secret", "Never publish a live key.", "Batch calls count once.", "Hugo says so.",
-        "See [Refunds][refunds].", "Footnoted.[^1]", "[^1]: A footnote is text."])]
+    assert _sections(page) == [
+        ("Precedence", ["Variables override the file."]), ("Config", ["Reject old events.", "Run `nimbus --version`."]),
+        ("Keep your keys secret", ["Never publish a live key."]),
+        ("Config", ["Batch calls count once.", "Hugo says so.", "See [Refunds][refunds].", "Footnoted.[^1]",
+                    "[^1]: A footnote is text."])]
+
+
+def test_an_admonition_s_title_heads_its_body_as_a_tab_s_label_does():
+    # audit 53: "Certificat expiré", the admonition's title line, was the answer to "que se passe-t-il si le
+    # certificat de l'IdP expire ?", its body ("plus personne ne peut se connecter") left out of the snippet
+    mkdocs = ("## Rendre le SSO obligatoire\n\nCochez **Exiger le SSO**.\n\n!!! danger \"Certificat expiré\"\n\n"
+              "    Quand le certificat expire, plus personne ne peut se connecter par SSO.\n\n"
+              "Les administrateurs gardent leur mot de passe.\n")
+    parsed = parse_markdown(mkdocs)
+    assert [(s.heading, s.parents, [line.text for line in s.lines]) for s in parsed.sections] == [
+        ("Rendre le SSO obligatoire", (), ["Cochez **Exiger le SSO**."]),
+        ("Certificat expiré", ("Rendre le SSO obligatoire",),
+         ["Quand le certificat expire, plus personne ne peut se connecter par SSO."]),
+        ("Rendre le SSO obligatoire", (), ["Les administrateurs gardent leur mot de passe."])]
+    docusaurus = ("## Clé d'API\n\nCréez une clé.\n\n:::danger Ne jamais exposer une clé\n\n"
+                  "Une clé donne accès à tout.\n\n:::\n\n:::tip[Clés de test]\nElles commencent par `pk_test_`.\n"
+                  ":::\n\n"
+                  ":::note\n\nSans titre, le corps reste dans la section.\n\n:::\n\nLa suite.\n")
+    assert _sections(docusaurus) == [
+        ("Clé d'API", ["Créez une clé."]), ("Ne jamais exposer une clé", ["Une clé donne accès à tout."]),
+        ("Clés de test", ["Elles commencent par `pk_test_`."]),
+        ("Clé d'API", ["Sans titre, le corps reste dans la section.", "La suite."])]
 
 
 def test_a_heading_s_id_is_no_part_of_it():
@@ -150,3 +173,33 @@ def test_a_line_opening_on_three_exclamation_marks_over_no_indented_content_is_p
     assert _sections(notes) == [("Accès", ["!!! Ne jamais partager votre mot de passe",
                                            "Le support ne vous le demandera pas.",
                                            "Un mot de passe partagé est changé."])]
+
+
+def test_a_snippet_include_line_is_no_text():
+    # audit 53: `--8<-- "prerequis.md"` (pymdownx.snippets) was indexed on the install page, in French and English
+    page = ("# Installer\n\nL'application se met à jour seule.\n\n--8<-- \"prerequis.md\"\n\n"
+            "--8<-- 'includes/abbreviations.md'\n\n--8<--\n\n;--8<-- \"echappe.md\"\n\n## Windows\n\nLancez le MSI.\n")
+    assert _sections(page) == [("Installer", ["L'application se met à jour seule.", ";--8<-- \"echappe.md\""]),
+                               ("Windows", ["Lancez le MSI."])]
+
+
+def test_a_definition_list_s_term_heads_its_definition_and_the_section_goes_on_after_the_list():
+    # audit 53: the term line alone, "`SAML-403 Application non attribuée`", was the answer to "erreur SAML-403 a la
+    # connexion", and its definition's marker (`:   `) was text
+    page = ("## Erreurs fréquentes\n\nLes codes affichés :\n\n`SAML-401 Utilisateur inconnu`\n"
+            ":   L'adresse ne correspond à aucun salarié.\n    Vérifiez le fichier d'import.\n\n"
+            "SAML-403 Application non attribuée\n\n:   Le salarié n'appartient à aucun groupe autorisé.\n\n"
+            "Contactez le support sinon.\n\n## Suite\n\nHoraires\n:\t9 h - 18 h\n")
+    parsed = parse_markdown(page)
+    assert [(s.heading, s.parents, [line.text for line in s.lines]) for s in parsed.sections] == [
+        ("Erreurs fréquentes", (), ["Les codes affichés :"]),
+        ("`SAML-401 Utilisateur inconnu`", ("Erreurs fréquentes",),
+         ["L'adresse ne correspond à aucun salarié.", "Vérifiez le fichier d'import."]),
+        ("SAML-403 Application non attribuée", ("Erreurs fréquentes",),
+         ["Le salarié n'appartient à aucun groupe autorisé."]),
+        ("Erreurs fréquentes", (), ["Contactez le support sinon."]), ("Horaires", ("Suite",), ["9 h - 18 h"])]
+    for section in parsed.sections:  # each line the file's own text at its offsets
+        assert all(page[line.start:line.end] == line.text for line in section.lines)
+    # French prose wrapped before its colon, a list item over a definition's marker: no definition list
+    prose = "# Note\n\nLes pièces à fournir\n: un justificatif.\n\n- un point\n:   suite\n"
+    assert _sections(prose) == [("Note", ["Les pièces à fournir", ": un justificatif.", "- un point", ":   suite"])]

@@ -38,6 +38,10 @@ _NOT_SETEXT_TEXT = re.compile(r"[-+*>|]|\d{1,9}[.)](?:\s|$)")
 _FENCE = re.compile(r"(?P<fence>`{3,}(?!.*`)|~{3,}).*")
 _LIST_ITEM = re.compile(r"(?P<marker>[-+*]|\d{1,9}[.)])(?P<space>[ \t]+|$)")
 _SPACES = re.compile(r"[ \t]{2,}")
+# A definition's marker (PHP Markdown Extra, pymdownx.def_list, pandoc) under its term's line: `:` and the spaces
+# that align the definition (`:   `, as their examples write it); a colon and one space opening a line is French
+# prose wrapped before its colon ("Les pièces à fournir" / ": un justificatif").
+_DEFINITION = re.compile(r" {0,3}:(?:\t|[ ]{2,}\t?)(?=\S)")
 # A line that is all strong emphasis ("**Puis-je avoir deux cartes ?**"), as FAQ pages set their questions apart.
 _STRONG_LINE = re.compile(r"(?P<mark>\*\*|__)(?P<text>[^*_\s](?:.*?[^*_\s])?)(?P=mark)\\?")
 _STRONG_LEVEL = 7  # such a heading stands under every ATX or setext heading open
@@ -206,6 +210,7 @@ def parse_markdown(text: str) -> Parsed:
     entries: tuple[int, tuple[tuple[int, str], ...], Section] | None = None
     # the tab open (`markdown_sites.tab`): what ends it, the headings open and the section before it, as for entries
     tabbed: tuple[str, tuple[tuple[int, str], ...], Section] | None = None
+    terms: tuple[tuple[tuple[int, str], ...], Section] | None = None  # a definition list's, as for entries
     last_close = text.rfind("-->")  # a `<!--` after it is never closed
     closes = _Closes(text)
     module = False  # in an MDX module block (`markdown_sites.opens_module`), to the next blank line
@@ -241,9 +246,9 @@ def parse_markdown(text: str) -> Parsed:
         if not (above or plain) and opens_comment(shown):
             note, above = True, []
             continue
-        opened = tab(shown) if relative < 4 and not plain else None
         # an admonition's marker holds the lines indented below it; "!!! Ne jamais partager" over a paragraph is text
         holds = not shown.startswith(("!!!", "???")) or (_indent_below(text, start + len(body)) or 0) >= indent + 4
+        opened = tab(shown) if relative < 4 and not plain and holds else None
         # a paragraph of its own (nothing above it, its end the line's): a lone link there is navigation
         alone = not above and closes.paragraph_end(start + len(body)) == start + len(body)
         kept = [line for piece in pieces if (line := visible(piece, bool(above), holds, alone))]
@@ -258,6 +263,13 @@ def parse_markdown(text: str) -> Parsed:
                 outline.restore(entries[1])
                 sections.append(Section(entries[2].heading, parents=entries[2].parents))
                 entries = None
+            if terms and (marker := _DEFINITION.match(body)):  # a definition: its text, not its marker
+                kept = [Line(line.text[marker.end() - (line.start - start):], start + marker.end(), line.end)
+                        if line.start - start < marker.end() else line for line in kept]
+            elif terms and relative < 4 and not _defined(text, start + len(body)):  # the list ended
+                outline.restore(terms[0])
+                sections.append(Section(terms[1].heading, parents=terms[1].parents))
+                terms = None
         level, heading, heading_start, entry = 0, "", start, None
         if opened:
             level, heading = _STRONG_LEVEL, opened[1]
@@ -276,6 +288,11 @@ def parse_markdown(text: str) -> Parsed:
         elif _SETEXT.fullmatch(shown) and len(shown) >= 3 and shown[0] == "-":  # under a list item: a rule, no text
             above = []
             continue
+        elif not above and _defined(text, start + len(body)) and not _NOT_SETEXT_TEXT.match(shown):
+            # a definition list's term heads its definitions, as a tab's label does: "Erreurs fréquentes ›
+            # SAML-403 Application non attribuée" over "Le salarié n'appartient à aucun groupe autorisé"
+            level, heading, terms = _STRONG_LEVEL, shown, terms or (outline.save(), sections[-1])
+            heading_start = start + len(body) - len(body.lstrip())
         elif not above and (strong := _STRONG_LINE.fullmatch(shown)) and reads_as_heading(strong.group("text")):
             level, heading = _STRONG_LEVEL, strong.group("text").strip()
         elif item := _LIST_ITEM.match(shown):
@@ -310,6 +327,20 @@ def _item_question(rest: str, text: str, end: int, column: int) -> str | None:
         return None
     below = _indent_below(text, end)
     return strong.group("text").strip() if below is not None and below >= column else None
+
+
+def _defined(text: str, end: int) -> bool:
+    """Whether the line ending at `end` is a definition list's term: the next line, or the one after a blank line,
+    opens on a definition's marker (`:   L'adresse e-mail ne correspond à aucun salarié.`)."""
+    at = end
+    for _ in range(2):
+        if (at := text.find("\n", at)) < 0:
+            return False
+        following = text[at + 1:(after if (after := text.find("\n", at + 1)) >= 0 else len(text))]
+        if following.strip():
+            return _DEFINITION.match(following) is not None
+        at += 1
+    return False
 
 
 def _indent_below(text: str, end: int) -> int | None:

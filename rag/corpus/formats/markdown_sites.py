@@ -6,8 +6,9 @@ Markdown: heading ids (`## Install {#install}`), admonitions (`!!! note "Title"`
 `<TabItem value="linux" label="Linux">`), Hugo shortcodes (`{{< hint info >}}`). The site renders none of these as
 text: indexed as written, they filled passages, labels and answers ("<TabItem value=\"linux\" label=\"Linux\">" was
 the answer to "How do I install the CLI on Linux?"). What the reader sees of them is kept, at its offsets: an
-admonition's title, the text inside a line's element; the rest is left out. A tab's label, and a disclosure's
-summary, head what they hold ("Install › Linux"). A page the site does not publish (`draft: true`, Jekyll's
+admonition's title, the text inside a line's element; the rest is left out. A tab's label, an admonition's title
+and a disclosure's summary head what they hold ("Install › Linux"); a snippet include (`--8<-- "file.md"`) shows
+another file and is left out. A page the site does not publish (`draft: true`, Jekyll's
 `published: false`) is not indexed at all.
 
 Note-taking tools write their own too, read the same way: Obsidian's callouts (`> [!warning]- Freeze`, any kind,
@@ -58,15 +59,19 @@ _SUMMARY = re.compile(r"(?:<details(?:\s[^<>]*)?>\s*)?<summary(?:\s[^<>]*)?>(?P<
 # their content's indentation holds.
 _OPENING_TAG = re.compile(r"<(?P<tag>[A-Za-z][\w.:-]*)(?P<attributes>\s[^<>]*)>")
 _LABEL = re.compile(r"(?<![\w-])(?:label|title)=(?P<q>[\"'])(?P<text>[^\"']*)(?P=q)")
-_INDENTED_TAB = re.compile(r"(?:===\+?|\?\?\?\+?(?:[ \t]+[\w-]+)+)[ \t]+\"(?P<text>[^\"]*)\"")
+_INDENTED_TAB = re.compile(r"(?:===\+?|(?:\?\?\?\+?|!!!)(?:[ \t]+[\w-]+)+)[ \t]+\"(?P<text>[^\"]*)\"")
 # Admonition openers, their title quoted or after the kind (`!!! note "Precedence"`, `:::tip Astuce`), a tab's
 # inside a paragraph; Docusaurus' and pandoc's `:::` closing.
 _ADMONITION = re.compile(r"(?:!!!|\?\?\?\+?)[ \t]+[\w-]+(?:[ \t]+[\w-]+)*(?:[ \t]+\"(?P<text>[^\"]*)\")?"
                          r"|===\+?[ \t]+\"(?P<tab>[^\"]*)\"")
 _COLON_FENCE = re.compile(r":{3,}[ \t]*(?:\{[\w-]+\}|[\w-]+)?(?:\[(?P<bracket>[^\]]*)\])?(?:[ \t]+(?P<text>.*))?")
 # GitHub's alerts (`> [!NOTE]`) and Obsidian's callouts, of any kind, folded (`-`) or not, titled or not.
+_FENCE_CLOSING = re.compile(r":{3,}")
 _CALLOUT = re.compile(r">[ \t]*\[![A-Za-z][\w-]*\][+-]?(?:[ \t]+(?P<text>.*))?")
 _OBSIDIAN_COMMENT = re.compile(r"%%.*%%")
+# pymdownx.snippets' include line (`--8<-- "prerequis.md"`), or the marker around a block of file names: the site
+# shows the file included there, never the line (`;--8<--` escapes it and is text).
+_SNIPPET = re.compile(r"-{2,}8<-{2,}(?:[ \t]+(?:\"[^\"]*\"|'[^']*'))?")
 # A thematic break (`---`, `* * *`, `___`), Notion's divider: a rule drawn, no text. Under a paragraph's line, `---`
 # alone underlines a setext heading instead.
 _BREAK = re.compile(r"(?:\*[ \t]*){3,}|(?:-[ \t]*){3,}|(?:_[ \t]*){3,}")
@@ -93,16 +98,16 @@ def heading_text(heading: str) -> str:
 def visible(line: Line, within: bool = False, holds: bool = True, alone: bool = False) -> Line | None:
     """What a site shows of a line outside code: the line itself, or the part of it a reader sees (an admonition's
     title, the text inside its element), or None (an import, a closing fence, tags, an alert's marker, a link's
-    definition). A line `within` a paragraph (a line of text above it) is no import and no link's definition: MDX
-    reads modules and CommonMark link definitions as blocks of their own, a paragraph's line as text. An
-    admonition's marker without a title holds the lines indented below it (`holds`); without them, it is a line
-    of prose opening on "!!!" ("!!! Ne jamais partager votre mot de passe"), which Markdown outside MkDocs shows.
-    A link to another page alone in a list item or in a paragraph of its own (`alone`) is navigation, no text
+    definition, a snippet include). A line `within` a paragraph (a line of text above it) is no import and no link's
+    definition: MDX reads modules and CommonMark link definitions as blocks of their own, a paragraph's line as text. An
+    admonition's marker without a title holds the lines indented below it (`holds`); without them, it is a line of prose
+    opening on "!!!" ("!!! Ne jamais partager votre mot de passe"), which Markdown outside MkDocs shows. A link to
+    another page alone in a list item or in a paragraph of its own (`alone`) is navigation, no text
     (`markdown_links.navigation`)."""
     text = line.text
     if not within and (_ESM.fullmatch(text) or _LINK_DEFINITION.fullmatch(text)):
         return None
-    if _MDX_COMMENT.fullmatch(text) or _OBSIDIAN_COMMENT.fullmatch(text) or _NOTION_TIMES.fullmatch(text):
+    if any(pattern.fullmatch(text) for pattern in (_MDX_COMMENT, _OBSIDIAN_COMMENT, _NOTION_TIMES, _SNIPPET)):
         return None
     if _BREAK.fullmatch(text) and not (within and set(text) == {"-"}):
         return None
@@ -163,10 +168,12 @@ def _part(line: Line, found: re.Match[str] | None, *groups: str) -> Line | None:
 
 def tab(line: str) -> tuple[str, str] | None:
     """What ends the tab a line opens and its label, or None: `<TabItem value="linux" label="Linux">` is ended by
-    `</TabItem>` ("TabItem", "Linux"); MkDocs' `=== "Linux"` and `??? question "..."` by the first line indented
-    less than their content ("", "Linux"); a disclosure's summary alone on its line (`<summary>Can I delete an
-    invoice?</summary>`, after its `<details>` or not) by `</details>`, as the HTML reader reads it. A tab heads
-    what it holds: "Install › Linux" over the command that installs on Linux, which says "curl", not "Linux"."""
+    `</TabItem>` ("TabItem", "Linux"); MkDocs' `=== "Linux"` and `??? question "..."` by the first line indented less
+    than their content ("", "Linux"), as an admonition's title does (`!!! warning "Proxy"`; Docusaurus' `:::danger Keep
+    your keys secret` to its `:::`, "Install › Keep your keys secret"); a disclosure's summary alone on its line
+    (`<summary>Can I delete an invoice?</summary>`, after its `<details>` or not) by `</details>`, as the HTML reader
+    reads it. A tab heads what it holds: "Install › Linux" over the command that installs on Linux, which says "curl",
+    not "Linux"."""
     if (found := _SUMMARY.fullmatch(line)) and found.group("text").strip():
         return "details", found.group("text").strip()
     if (found := _OPENING_TAG.fullmatch(line)) and found.group("tag")[0].isupper() and \
@@ -175,12 +182,17 @@ def tab(line: str) -> tuple[str, str] | None:
         return (found.group("tag"), label.group("text").strip()) if label and label.group("text").strip() else None
     if (found := _INDENTED_TAB.fullmatch(line)) and found.group("text").strip():
         return "", found.group("text").strip()
+    if (found := _COLON_FENCE.fullmatch(line)) and (title := (found.group("text") or found.group("bracket") or "")
+                                                      .strip()):
+        return ":::", title
     return None
 
 
 def ends_tab(line: str, closing: str, indent: int) -> bool:
-    """Whether a line (stripped, outside code) ends a tab that `closing` ends (`tab`): its closing tag, or, for an
-    indented one, a line indented less than 4 columns (`indent`)."""
+    """Whether a line (stripped, outside code) ends a tab that `closing` ends (`tab`): its closing tag (`:::` for a
+    colon fence), or, for an indented one, a line indented less than 4 columns (`indent`)."""
+    if closing == ":::":
+        return _FENCE_CLOSING.fullmatch(line) is not None
     if closing:
         return re.fullmatch(rf"</{re.escape(closing)}\s*>", line) is not None
     return indent < 4
