@@ -9,11 +9,17 @@ from rag.corpus.reader import read_document
 
 
 def _sections(text: str) -> list[tuple[str | None, list[str]]]:
+    return [(heading, lines) for heading, _, lines in _outline(text)]
+
+
+def _outline(text: str) -> list[tuple[str | None, tuple[str, ...], list[str]]]:
+    """Each section's heading, the headings above it and its lines, each line checked to be the file's own text at
+    its offsets."""
     parsed = parse_markdown(text)
     for section in parsed.sections:
         for line in section.lines:
             assert text[line.start:line.end] == line.text, line
-    return [(s.heading, [line.text for line in s.lines]) for s in parsed.sections]
+    return [(s.heading, s.parents, [line.text for line in s.lines]) for s in parsed.sections]
 
 
 def test_a_fence_closes_only_on_its_own_character_at_least_as_long():
@@ -180,8 +186,7 @@ def test_the_text_after_a_list_of_question_entries_is_the_section_s_it_stood_in_
             "- Basic : 10 €\n\nLes prix sont TTC.\n\n"
             "## Paiement\n\n- Un élément\n  - **Puis-je payer par chèque ?**\n    Oui.\n\nPar carte aussi.\n"
             "- **Et en espèces ?**\n  Non.\n\nPaiement mensuel\n----------------\n\nLe 5 du mois.\n")
-    parsed = parse_markdown(page)
-    assert [(s.heading, s.parents, [line.text for line in s.lines]) for s in parsed.sections] == [
+    assert _outline(page) == [
         ("Offres", (), ["Nos offres :"]),
         ("Pourquoi choisir Premium ?", ("Offres",), ["Parce qu'il couvre toute la famille.", "- Basic : 10 €"]),
         # the paragraph under the list is the page's, not the first entry's (it was cited under its question)

@@ -8,7 +8,7 @@ import time
 
 from rag.corpus.formats.markdown import parse_markdown
 from rag.corpus.reader import Document, Skipped, read_files
-from tests.unit.test_markdown import _sections
+from tests.unit.test_markdown import _outline, _sections
 
 
 def test_mdx_imports_and_lines_of_tags_are_no_text():
@@ -61,8 +61,7 @@ def test_an_admonition_s_title_heads_its_body_as_a_tab_s_label_does():
     mkdocs = ("## Rendre le SSO obligatoire\n\nCochez **Exiger le SSO**.\n\n!!! danger \"Certificat expiré\"\n\n"
               "    Quand le certificat expire, plus personne ne peut se connecter par SSO.\n\n"
               "Les administrateurs gardent leur mot de passe.\n")
-    parsed = parse_markdown(mkdocs)
-    assert [(s.heading, s.parents, [line.text for line in s.lines]) for s in parsed.sections] == [
+    assert _outline(mkdocs) == [
         ("Rendre le SSO obligatoire", (), ["Cochez **Exiger le SSO**."]),
         ("Certificat expiré", ("Rendre le SSO obligatoire",),
          ["Quand le certificat expire, plus personne ne peut se connecter par SSO."]),
@@ -190,16 +189,13 @@ def test_a_definition_list_s_term_heads_its_definition_and_the_section_goes_on_a
             ":   L'adresse ne correspond à aucun salarié.\n    Vérifiez le fichier d'import.\n\n"
             "SAML-403 Application non attribuée\n\n:   Le salarié n'appartient à aucun groupe autorisé.\n\n"
             "Contactez le support sinon.\n\n## Suite\n\nHoraires\n:\t9 h - 18 h\n")
-    parsed = parse_markdown(page)
-    assert [(s.heading, s.parents, [line.text for line in s.lines]) for s in parsed.sections] == [
+    assert _outline(page) == [  # each line the file's own text at its offsets
         ("Erreurs fréquentes", (), ["Les codes affichés :"]),
         ("`SAML-401 Utilisateur inconnu`", ("Erreurs fréquentes",),
          ["L'adresse ne correspond à aucun salarié.", "Vérifiez le fichier d'import."]),
         ("SAML-403 Application non attribuée", ("Erreurs fréquentes",),
          ["Le salarié n'appartient à aucun groupe autorisé."]),
         ("Erreurs fréquentes", (), ["Contactez le support sinon."]), ("Horaires", ("Suite",), ["9 h - 18 h"])]
-    for section in parsed.sections:  # each line the file's own text at its offsets
-        assert all(page[line.start:line.end] == line.text for line in section.lines)
     # French prose wrapped before its colon, a list item over a definition's marker: no definition list
     prose = "# Note\n\nLes pièces à fournir\n: un justificatif.\n\n- un point\n:   suite\n"
     assert _sections(prose) == [("Note", ["Les pièces à fournir", ": un justificatif.", "- un point", ":   suite"])]
