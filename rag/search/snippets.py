@@ -29,6 +29,7 @@ from rag.search.lines import joined, prose
 # A bold question's closing marks stay with it ("**Qui paie ?** Pour..."), a lead-in of its own (rag.search.emphasis).
 _END = re.compile(r"[.!?…]+[\"'»”)\]]*\s+|\?(?:\*\*|__)\s+")
 _TRIM = " \t\r\n•·▪◦*-–—"  # leading bullets and dashes are layout, not part of what to show
+_FENCE = re.compile(r"[ \t]*(`{3,}|~{3,})")  # a code fence's line, opening (its info string after it) or closing
 MAX_SENTENCES = 2
 # A sentence opening on a word that stands for something said before it ("Elle", "Cette option", "They") does not
 # stand alone: its excerpt takes the sentence before it first.
@@ -136,11 +137,11 @@ def excerpt(text: str, start: int, end: int, budget: int = ANSWER_CHARS, lead: i
     item of the list (the question names it) ends on that item, and the list stays apart; but, with the longer
     `lead`, one on a step of a numbered procedure (items numbered 1 to n that are steps, `lists.procedure`; `steps`:
     the heading the passage lies under says they are) gives the whole procedure when it ends within `LIST_CHARS` of
-    its start. A snippet within a table (`rag.search.tables`): on its
-    first row, from its header row; on a later row, alone (the answer shows the header
-    above it); on the header, its caption line or a sentence with the header under it, the table (`_in_table`). With
-    `header` (the passage goes on with a table whose header row it carries, not in `text`), a row it opens on is
-    itself alone, whole, shown under that header (`rag.search.answer`)."""
+    its start; one on a line of a fenced code block, the block within `LIST_CHARS` (the example it is part of). A
+    snippet within a table (`rag.search.tables`): on its first row, from its header row; on a later row, alone (the
+    answer shows the header above it); on the header, its caption line or a sentence with the header under it, the
+    table (`_in_table`). With `header` (the passage goes on with a table whose header row it carries, not in
+    `text`), a row it opens on is itself alone, whole, shown under that header (`rag.search.answer`)."""
     spans = _spans(text, header)
     inside = [i for i, span in enumerate(spans) if span[0] < end and span[1] > start]
     if not inside:
@@ -165,6 +166,8 @@ def excerpt(text: str, start: int, end: int, budget: int = ANSWER_CHARS, lead: i
         return _in_table(spans, table, below, (row, row), (start, end), budget, lead, rows)
     if reads_on and (procedure := lists.procedure(text, spans, first, last, LIST_CHARS, steps)) is not None:
         return min(start, procedure[0]), max(end, procedure[1])  # one step of a procedure: the procedure
+    if reads_on and (block := _fenced(text, start, end)) is not None and block[1] - block[0] <= LIST_CHARS:
+        return block  # a line of code: its block, fences and all (a chat renders it), as the example it is part of
 
     def joins(a: int, b: int) -> bool:  # never into a list item's bold lead-in: it asks, its answer follows
         return (spans[a][2] == spans[b][2] or (spans[a][3] and spans[b][3])) \
@@ -192,6 +195,24 @@ def excerpt(text: str, start: int, end: int, budget: int = ANSWER_CHARS, lead: i
         fitting = lists.announced(text, spans, last, spans[first][0] + lead)
         last = max(fitting, whole) if spans[whole][1] - spans[first][0] <= LIST_CHARS else fitting
     return min(start, spans[first][0]), max(end, spans[last][1])
+
+
+def _fenced(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """(start, end) of the fenced code block of `text`, its fence lines included, that holds `text[start:end]`;
+    None when no block holds it."""
+    opened: tuple[int, str] | None = None  # where the open block starts, and its fence
+    pos = 0
+    for line in text.splitlines(keepends=True):
+        fence = _FENCE.match(line)
+        if fence and opened is None:
+            opened = pos + len(line) - len(line.lstrip()), fence.group(1)
+        elif fence and opened and fence.group(1)[0] == opened[1][0] and len(fence.group(1)) >= len(opened[1]) \
+                and not line[fence.end():].strip():
+            if opened[0] <= start and end <= pos + len(line.rstrip()):
+                return opened[0], pos + len(line.rstrip())
+            opened = None
+        pos += len(line)
+    return None
 
 
 def announcing(text: str, start: int, end: int) -> tuple[int, int] | None:

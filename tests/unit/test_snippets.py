@@ -1002,3 +1002,20 @@ def test_what_the_searcher_read_of_a_hit_is_one_private_attribute_each_hit_its_o
     assert list(Hit.__private_attributes__) == ["_reading"]
     first._reading.opens_section = True
     assert not second._reading.opens_section and second._reading.rows() == ()
+
+
+def test_a_line_of_a_fenced_code_block_is_answered_by_the_block():
+    """Audit 53: "exemple d'appel à l'api en python avec la clé" was answered by `reponse.raise_for_status()`, the
+    last line of the documentation's Python example, the one line holding most of the question's words. A line of
+    code is part of its example: the answer is the block, its fences kept (a chat renders it as code)."""
+    block = ("```python\nimport requests\n\nreponse = requests.get(\n    \"https://api.pointly.fr/v2/salaries\",\n"
+             "    headers={\"Authorization\": \"Bearer pk_live_xxxx\"},\n)\nreponse.raise_for_status()\n```")
+    page = f"Passez la clé dans l'en-tête `Authorization` :\n\n{block}\n\nLes clés de test commencent par `pk_test_`."
+    assert _excerpt(page, "reponse.raise_for_status()", lead=LEAD_CHARS) == block
+    tildes = block.replace("```", "~~~~")
+    assert _excerpt(tildes, "reponse.raise_for_status()", lead=LEAD_CHARS) == tildes
+    # prose beside a block is no part of it; a block longer than LIST_CHARS leaves the line alone, as before
+    assert _excerpt(page, "Les clés de test commencent par `pk_test_`.", lead=LEAD_CHARS) == \
+        "Les clés de test commencent par `pk_test_`."
+    long = "```sh\n" + "echo ok\n" * (LIST_CHARS // 8) + "rag ingest corpus\n```"
+    assert _excerpt(long, "rag ingest corpus", lead=LEAD_CHARS) == "rag ingest corpus"
