@@ -76,6 +76,29 @@ def test_an_admonition_s_title_heads_its_body_as_a_tab_s_label_does():
         ("Clé d'API", ["Sans titre, le corps reste dans la section.", "La suite."])]
 
 
+def test_what_a_tab_or_an_admonition_holds_reads_as_at_the_margin_to_any_depth():
+    # audit 53: an admonition inside a content tab stayed text, its marker quoted ('!!! warning "Proxy"') in the
+    # tab's passage, its body under the tab's label alone
+    mkdocs = ("## Installer\n\n=== \"Windows\"\n\n    Lancez le MSI.\n\n    !!! warning \"Proxy\"\n"
+              "        Réglez `HTTPS_PROXY`.\n\n        ??? tip \"Certificat\"\n            Importez la racine.\n\n"
+              "    ```powershell\n    msiexec /i pointly.msi\n      /quiet\n    ```\n\n    !!! note\n"
+              "        Sans titre.\n\n    ### Vérifier\n\n    Ouvrez Pointly.\n\n=== \"macOS\"\n\n"
+              "        un bloc de code indenté\n\nLa suite.\n")
+    assert _outline(mkdocs) == [
+        ("Windows", ("Installer",), ["Lancez le MSI."]),
+        ("Proxy", ("Installer", "Windows"), ["Réglez `HTTPS_PROXY`."]),
+        ("Certificat", ("Installer", "Windows", "Proxy"), ["Importez la racine."]),
+        ("Windows", ("Installer",), ["```powershell", "msiexec /i pointly.msi", "  /quiet", "```", "Sans titre."]),
+        ("Vérifier", ("Installer", "Windows"), ["Ouvrez Pointly."]),
+        ("macOS", ("Installer",), ["un bloc de code indenté"]), ("Installer", (), ["La suite."])]
+    # nested colon fences: the inner `:::` closes the inner one
+    docusaurus = ("## Clés\n\n::::note Rotation\n\nTous les 90 jours.\n\n:::tip Test\nEn test.\n:::\n\nPuis.\n"
+                  "::::\n\nFin.\n")
+    assert _outline(docusaurus) == [
+        ("Rotation", ("Clés",), ["Tous les 90 jours."]), ("Test", ("Clés", "Rotation"), ["En test."]),
+        ("Rotation", ("Clés",), ["Puis."]), ("Clés", (), ["Fin."])]
+
+
 def test_a_heading_s_id_is_no_part_of_it():
     page = ("# Authentication {#auth}\n\nIntro.\n\n## Test and live keys {#keys .important}\n\nKeys.\n\n"
             "### Paiement en C# {: #csharp }\n\nCode.\n\n## Variables {x}\n\nBraces of its own.\n")

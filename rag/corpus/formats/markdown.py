@@ -16,7 +16,7 @@ import yaml
 from rag.corpus.formats.base import Line, Outline, Parsed, Section
 from rag.corpus.formats.markdown_links import code_spans, unlinked
 from rag.corpus.formats.markdown_sites import (
-    ends_tab,
+    ended,
     heading_text,
     opens_comment,
     opens_module,
@@ -45,6 +45,7 @@ _DEFINITION = re.compile(r" {0,3}:(?:\t|[ ]{2,}\t?)(?=\S)")
 # A line that is all strong emphasis ("**Puis-je avoir deux cartes ?**"), as FAQ pages set their questions apart.
 _STRONG_LINE = re.compile(r"(?P<mark>\*\*|__)(?P<text>[^*_\s](?:.*?[^*_\s])?)(?P=mark)\\?")
 _STRONG_LEVEL = 7  # such a heading stands under every ATX or setext heading open
+_NESTED = 10  # what a tab holds stands under it: its headings' levels, beyond every level outside
 # Where a paragraph ends: a blank line, or a line that interrupts it (a heading, a fence, a quote, an HTML block).
 _PARAGRAPH_END = re.compile(r"\n(?:[ \t]*(?:\r?\n|\Z)| {0,3}(?:#{1,6}(?:[ \t]|\r?\n|\Z)|`{3}|~{3}|>|<!--))")
 
@@ -208,8 +209,9 @@ def parse_markdown(text: str) -> Parsed:
     # the question entries of a list (`_item_question`) open: the column of the first one's text, the headings open
     # and the section before it, which goes on once the list ends
     entries: tuple[int, tuple[tuple[int, str], ...], Section] | None = None
-    # the tab open (`markdown_sites.tab`): what ends it, the headings open and the section before it, as for entries
-    tabbed: tuple[str, tuple[tuple[int, str], ...], Section] | None = None
+    # the tabs open (`markdown_sites.tab`), outermost first: what ends each, the column its indented content starts
+    # at, the headings open and the section before it, as for entries; what they hold reads as at the margin
+    tabbed: list[tuple[str, int, tuple[tuple[int, str], ...], Section]] = []
     terms: tuple[tuple[tuple[int, str], ...], Section] | None = None  # a definition list's, as for entries
     last_close = text.rfind("-->")  # a `<!--` after it is never closed
     closes = _Closes(text)
@@ -236,10 +238,11 @@ def parse_markdown(text: str) -> Parsed:
             continue
         shown = _blanked(body, start, hidden).strip()
         plain = pieces[0].start > start + len(body) - len(body.lstrip())  # the line opens in a comment
-        if tabbed and ends_tab(shown, tabbed[0], relative):  # what follows the tab is the section's it stood in
-            outline.restore(tabbed[1])
-            sections.append(Section(tabbed[2].heading, parents=tabbed[2].parents))
-            tabbed = None
+        if (out := ended([entry[:2] for entry in tabbed], shown, indent)) is not None:  # what follows a tab is the
+            outline.restore(tabbed[out][2])  # section's it stood in
+            sections.append(Section(tabbed[out][3].heading, parents=tabbed[out][3].parents))
+            del tabbed[out:]
+        depth = len(tabbed)  # a heading inside tabs stands under their labels
         if not (above or plain or indent) and opens_module(shown):
             module, above = True, []
             continue
@@ -271,9 +274,11 @@ def parse_markdown(text: str) -> Parsed:
                 sections.append(Section(terms[1].heading, parents=terms[1].parents))
                 terms = None
         level, heading, heading_start, entry = 0, "", start, None
-        if opened:
-            level, heading = _STRONG_LEVEL, opened[1]
-            tabbed = (opened[0], outline.save(), sections[-1]) if tabbed is None else (opened[0], *tabbed[1:])
+        if opened:  # an indented one's content is at the margin of its column, as a list item's
+            items += [] if opened[0] else [indent + 4]
+            if opened[1]:
+                level, heading = _STRONG_LEVEL, opened[1]
+                tabbed.append((opened[0], indent + 4, outline.save(), sections[-1]))
         elif plain or relative >= 4:
             pass  # an HTML block's text (CommonMark), or a paragraph's next line
         elif opening := _FENCE.fullmatch(shown):
@@ -312,7 +317,7 @@ def parse_markdown(text: str) -> Parsed:
         heading = heading_text(_SPACES.sub(" ", heading))  # where a comment was
         if not title and level == 1:
             title = heading or None
-        sections.append(outline.section(level, heading, heading_start))
+        sections.append(outline.section(level + _NESTED * depth, heading, heading_start))
     return Parsed([s for s in sections if s.lines], title=title, url=meta.get("url"), slug=meta.get("slug"))
 
 

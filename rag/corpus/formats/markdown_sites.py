@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from rag.corpus.formats.base import Line
 from rag.corpus.formats.markdown_links import navigation
@@ -172,8 +172,8 @@ def tab(line: str) -> tuple[str, str] | None:
     than their content ("", "Linux"), as an admonition's title does (`!!! warning "Proxy"`; Docusaurus' `:::danger Keep
     your keys secret` to its `:::`, "Install › Keep your keys secret"); a disclosure's summary alone on its line
     (`<summary>Can I delete an invoice?</summary>`, after its `<details>` or not) by `</details>`, as the HTML reader
-    reads it. A tab heads what it holds: "Install › Linux" over the command that installs on Linux, which says "curl",
-    not "Linux"."""
+    reads it; an untitled admonition (`!!! note`) holds its indented content under no label ("", ""). A tab heads
+    what it holds: "Install › Linux" over the command that installs on Linux, which says "curl", not "Linux"."""
     if (found := _SUMMARY.fullmatch(line)) and found.group("text").strip():
         return "details", found.group("text").strip()
     if (found := _OPENING_TAG.fullmatch(line)) and found.group("tag")[0].isupper() and \
@@ -182,20 +182,28 @@ def tab(line: str) -> tuple[str, str] | None:
         return (found.group("tag"), label.group("text").strip()) if label and label.group("text").strip() else None
     if (found := _INDENTED_TAB.fullmatch(line)) and found.group("text").strip():
         return "", found.group("text").strip()
+    if _ADMONITION.fullmatch(line):  # untitled: it holds its indented content, under no label
+        return "", ""
     if (found := _COLON_FENCE.fullmatch(line)) and (title := (found.group("text") or found.group("bracket") or "")
                                                       .strip()):
         return ":::", title
     return None
 
 
-def ends_tab(line: str, closing: str, indent: int) -> bool:
-    """Whether a line (stripped, outside code) ends a tab that `closing` ends (`tab`): its closing tag (`:::` for a
-    colon fence), or, for an indented one, a line indented less than 4 columns (`indent`)."""
-    if closing == ":::":
-        return _FENCE_CLOSING.fullmatch(line) is not None
-    if closing:
-        return re.fullmatch(rf"</{re.escape(closing)}\s*>", line) is not None
-    return indent < 4
+def ended(containers: Sequence[tuple[str, int]], line: str, indent: int) -> int | None:
+    """Which of the containers open (`tab`'s closing and, for an indented one, the column its content starts at),
+    outermost first, a line (stripped, outside code, indented `indent` columns) ends, with those inside it; None if
+    none: the outermost indented one its content's column is beyond, else the innermost whose closing tag it is (`:::`
+    for a colon fence)."""
+    for at, (closing, column) in enumerate(containers):
+        if not closing and indent < column:
+            return at
+    for at in reversed(range(len(containers))):
+        closing = containers[at][0]
+        if closing and (_FENCE_CLOSING.fullmatch(line) if closing == ":::" else
+                        re.fullmatch(rf"</{re.escape(closing)}\s*>", line)):
+            return at
+    return None
 
 
 def unpublished(flags: Mapping[str, object]) -> str | None:
@@ -209,4 +217,4 @@ def unpublished(flags: Mapping[str, object]) -> str | None:
     return None
 
 
-__all__ = ["ends_tab", "heading_text", "opens_comment", "opens_module", "tab", "unpublished", "unquoted", "visible"]
+__all__ = ["ended", "heading_text", "opens_comment", "opens_module", "tab", "unpublished", "unquoted", "visible"]
