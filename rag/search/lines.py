@@ -23,6 +23,10 @@ _ADDRESS = re.compile(r"(?:://|www\.|@)\S*$")  # a line ending on a web or e-mai
 # Markdown's inline emphasis or code opening a line ("**Settings › API keys**.", "`RAG_PORT` to 8080"): no bullet (a
 # "*" bullet has a space after it), the line reads on from its first letter, as hard-wrapping left it.
 _INLINE_OPENING = re.compile(r"(?:\*\*|__|\*|_|`)(?=\w)")
+# What, after such a span closes on its line, goes on with the sentence the line above left open, at any width (a
+# two-line passage gives none): a lowercase word or a mark that ends or goes on with a sentence ("...est valable" /
+# "**1 heure** ; le jeton ..."); a colon after it makes a label ("**Note** : ..."), a capital a sentence of its own.
+_AFTER_SPAN = ",;.!?…)"
 
 
 def joined(text: str) -> list[str]:
@@ -90,6 +94,10 @@ def _continues(previous: str, line: str, width: int | None = None) -> bool:
         return False
     if head[0].islower():
         return True
+    if opening and (close := head.find(opening.group())) > 0:
+        after = head[close + len(opening.group()):].lstrip(" \t\u00a0")[:1]
+        if after and (after.islower() or after in _AFTER_SPAN):
+            return True
     # a capital, a digit, a bracket, a quote: the break was the wrapping's only where the next word would not have
     # fitted; a line opening otherwise (a code fence, "#", "<", "$", "{", an arrow) is one of its own. The longest
     # line sets the width, so no word fits after it: a line that is neither prose-long nor a sentence's end (an

@@ -219,6 +219,20 @@ def test_a_wrapped_line_goes_on_with_markdown_emphasis_or_code():
         assert lines(f"{wrapped}\n{own}")[-1] == own, own
 
 
+def test_a_line_opening_on_a_span_that_goes_on_with_the_sentence_above_joins_it_at_any_width():
+    # audit 53 (p43): a two-line passage gives no wrap width, and "**1 heure**" opens on a digit: the answer to "le
+    # jeton oauth dure combien de temps" was served "Le jeton d'accès est valable", the duration cut off
+    above = "Échangez le code reçu contre un jeton sur `/oauth/token`. Le jeton d'accès est valable"
+    for below in ("**1 heure** ; le jeton de rafraîchissement, 60 jours.", "**1 heure**.", "`3600` secondes.",
+                  "_Paramètres › API_, puis Créer."):
+        assert lines(f"{above}\n{below}") == [f"{above}\n{below}"], below
+    # a label, a span over a capital, a span alone, an item, a row: lines of their own
+    for own in ("**Note** : le jeton se renouvelle.", "**Paramètres** Ouvrez la page.", "**Jeton de rafraîchissement**",
+                "* **1 heure** ; le jeton", "| **1 heure** | 60 jours |"):
+        assert lines(f"{above}\n{own}")[-1] == own, own
+    assert lines(f"{above}.\n**1 heure** ; le jeton.")[-1] == "**1 heure** ; le jeton."  # the sentence ended
+
+
 def test_lines_of_like_length_that_ended_before_the_width_stay_apart():
     # where the next word would have fitted, the line ended there: a list's items, a heading, a line of its own
     items = ("Nos points de retrait ouverts le samedi dans toute la France métropolitaine\n"
