@@ -207,3 +207,13 @@ def test_a_part_that_inflates_past_what_its_directory_says_is_refused():
     with pytest.raises(ValueError, match=r"^damaged \.xlsx: part xl/worksheets/sheet9\.xml inflates to 100,000 bytes, "
                                          r"its zip directory says 1,000"):
         parse_xlsx(bytes(data))
+
+
+@pytest.mark.parametrize(("code", "builtin", "value", "shown_as"), [
+    ("[h]:mm", 0, "1.5", "36:00"), (None, 46, "1.5000115740740741", "36:00:01"), ("[mm]:ss", 0, "0.0625", "90:00"),
+    ("[ss]", 0, "0.001", "86"), ("[Red][h]:mm", 0, "-0.25", "-6:00"), ("h:mm", 0, "0.75", "18:00")])
+def test_a_duration_in_its_largest_unit_shows_every_hour(code, builtin, value, shown_as):
+    """A shift of a day and a half, formatted `[h]:mm`, was read "12:00", the time of day past the first day."""
+    from rag.corpus.formats.xlsx_numbers import number_format, shown
+
+    assert shown(value, number_format(code, builtin)) == shown_as

@@ -29,12 +29,15 @@ _ASIAN_DATES = {*range(27, 37), *range(50, 59)}  # the East Asian locales' built
 _LITERAL = re.compile(r'"(?P<quoted>[^"]*)"|\\(?P<escaped>.)|\[\$(?P<currency>[^\]-]*)[^\]]*\]|\[[^\]]*\]|[_*].'
                       r"|(?P<placeholder>[0#?.,%Ee+\-/]+(?<![\-/]))|(?P<other>.)", re.DOTALL)
 _EPOCHS = (datetime(1899, 12, 30), datetime(1904, 1, 1))
+_ELAPSED = re.compile(r"\[([hms])\1*\]")  # a duration's largest unit, in brackets: [h], [mm], [ss]
 
 
 @dataclass(frozen=True)
 class Format:
-    """A number format's first section, read: `kind` "date", "time", "datetime", "percent", "number" or "general";
-    the decimals it fixes (None: as many as the value has); the text it writes before and after the number."""
+    """A number format's first section, read: `kind` "date", "time", "datetime", "percent", "number" or "general",
+    or "elapsed" (a duration in its largest unit, `[h]:mm`: `prefix` that unit, h, m or s, `decimals` 1 when seconds
+    follow it); the decimals it fixes (None: as many as the value has); the text it writes before and after the
+    number."""
 
     kind: str
     decimals: int | None = None
@@ -55,6 +58,9 @@ def number_format(code: str | None, builtin: int = 0) -> Format:
     if code is None or code.strip().casefold() in ("general", "@", ""):
         return GENERAL
     section = _first_section(code)
+    if (elapsed := _ELAPSED.search(section.casefold())) is not None:  # 1.5 days in [h]:mm is 36:00, not 12:00
+        unit = elapsed[1]
+        return Format("elapsed", int(unit != "s" and "s" in section.casefold()[elapsed.end():]), unit)
     pieces = list(_LITERAL.finditer(section))
     placeholders = [m for m in pieces if m["placeholder"]]
     bare = "".join(m["other"] or "" for m in pieces).casefold()  # what is neither a literal nor a digit
@@ -95,6 +101,8 @@ def shown(value: str, format_: Format, date1904: bool = False) -> str:
         return value
     if not math.isfinite(number):
         return value
+    if format_.kind == "elapsed":
+        return _elapsed(number, format_.prefix, bool(format_.decimals))
     if format_.kind in ("date", "time", "datetime"):
         return _date(number, format_.kind, date1904) or value
     if format_.kind == "percent":
@@ -110,6 +118,18 @@ def _general(number: float) -> str:
     if number.is_integer() and abs(number) < 1e15:
         return str(int(number))
     return format(number, ".15g")
+
+
+def _elapsed(days: float, unit: str, seconds: bool) -> str:
+    """A duration of `days` in its largest `unit` (h, m or s), then minutes and seconds as the format shows them."""
+    total = round(abs(days) * 86400)
+    sign = "-" if days < 0 and total else ""
+    if unit == "s":
+        return f"{sign}{total}"
+    if unit == "m":
+        return f"{sign}{total // 60}:{total % 60:02d}"
+    hours, rest = divmod(total, 3600)
+    return f"{sign}{hours}:{rest // 60:02d}" + (f":{rest % 60:02d}" if seconds else "")
 
 
 def _date(serial: float, kind: str, date1904: bool) -> str | None:
