@@ -217,3 +217,38 @@ def test_a_duration_in_its_largest_unit_shows_every_hour(code, builtin, value, s
     from rag.corpus.formats.xlsx_numbers import number_format, shown
 
     assert shown(value, number_format(code, builtin)) == shown_as
+
+
+@pytest.mark.parametrize(("code", "value", "shown_as"), [
+    ("0.00", "1e26", "100000000000000000000000000.00"), ("0.00", "1e308", "1" + "0" * 308 + ".00"),
+    ("0%", "1e308", "1e308"), ("[h]:mm", "1e308", "1e308"), ("dd/mm/yyyy", "1e308", "1e308"),
+    ("[h]:mm", "-2", "-48:00")])
+def test_a_number_no_format_can_show_is_its_value_and_never_refuses_the_workbook(code, value, shown_as):
+    """One cell of 1e26 in a "0.00" format refused the whole workbook ("damaged .xlsx ... InvalidOperation": past
+    Decimal's 28 digits), 1e308 in [h]:mm too (OverflowError)."""
+    from rag.corpus.formats.xlsx_numbers import number_format, shown
+
+    assert shown(value, number_format(code, 164)) == shown_as
+    parsed = parse_xlsx(xlsx({"S": [["Quoi", "Valeur"], ["x", Raw("<v>1e26</v>", style=2)]]}))  # style 2: "0.00"
+    assert [line.text for line in parsed.sections[0].lines] == ["Valeur : 100000000000000000000000000.00"]
+
+
+def test_a_cell_far_down_costs_no_row_per_empty_row_and_one_past_excel_s_last_row_follows_its_row():
+    """A few hundred bytes naming cell A1048576 made the sheet a million rows long in memory (about 70 MB a sheet,
+    1.5 GB for 20 sheets); a reference past Excel's last row made it longer still ("A99999999999": memory
+    exhausted)."""
+    import tracemalloc
+
+    rows = "".join(f'<row r="{r}"><c r="{ref}" t="inlineStr"><is><t>{text}</t></is></c></row>'
+                   for r, ref, text in [(1, "A1", "Question"), (2, "A5000000", "Rien ?"), (1048576, "A1048576",
+                                                                                            "Tout ?")])
+    sheet = f'<worksheet xmlns="{MAIN}"><sheetData>{rows}</sheetData></worksheet>'
+    data = xlsx({"S": [["Question"]]}, replace={"xl/worksheets/sheet1.xml": sheet})
+    tracemalloc.start()
+    try:
+        parsed = parse_xlsx(data)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert [[line.text for line in s.lines] for s in parsed.sections] == [["Question : Rien ?"], ["Question : Tout ?"]]
+    assert peak < 20 * 2**20

@@ -20,7 +20,7 @@ and reported, empty ones silently.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 
 from rag.corpus.formats.base import CELL_SEPARATOR, Parsed
@@ -30,12 +30,13 @@ from rag.corpus.formats.csv import MAX_COLUMNS, value_lines
 
 @dataclass
 class Sheet:
-    """A worksheet's name and its rows of cells, as shown: `rows[i]` is the sheet's row i + 1, `rows[i][j]` its
-    column j + 1 (empty rows and cells included, trailing ones left out). `refused`: why the sheet cannot be read,
+    """A worksheet's name and its rows of cells, as shown: `filled[r]` the sheet's row r (1-based) if it holds text,
+    `filled[r][j]` its column j + 1 (empty cells included, trailing ones left out); the empty rows between are not
+    stored, so that a cell at row 1,048,576 costs no million rows (`rows`). `refused`: why the sheet cannot be read,
     found while reading it (a row too wide)."""
 
     name: str
-    rows: list[list[str]] = field(default_factory=list)
+    filled: dict[int, list[str]] = field(default_factory=dict)
     refused: str | None = None
 
     def put(self, row: int, column: int, value: str) -> None:
@@ -46,16 +47,20 @@ class Sheet:
             self.refused = self.refused or (f"a cell in column {column:,} of row {row:,}: rag reads tables of at most "
                                             f"{MAX_COLUMNS:,} columns (a data matrix is no text to search)")
             return
-        while len(self.rows) < row:
-            self.rows.append([])
-        cells = self.rows[row - 1]
+        cells = self.filled.setdefault(row, [])
         cells.extend("" for _ in range(column - len(cells)))
         cells[column - 1] = value
 
     @property
     def empty(self) -> bool:
         """Whether no cell of the sheet holds text."""
-        return not any(value.strip() for row in self.rows for value in row)
+        return not self.filled
+
+    def rows(self) -> Iterator[list[str]]:
+        """The sheet's rows from its first, the empty ones between those with text included (as []), one at a
+        time."""
+        for number in range(1, max(self.filled, default=0) + 1):
+            yield self.filled.get(number, [])
 
 
 class _Text:
@@ -104,7 +109,7 @@ def parse_sheets(sheets: Sequence[Sheet], kind: str, title: str | None = None, h
     for sheet in shown:
         if several:
             text.write(sheet.name + "\n")
-        rows = [_cells(values, text) for values in sheet.rows]
+        rows = [_cells(values, text) if values else () for values in sheet.rows()]
         try:
             if sheet.refused:
                 raise ValueError(sheet.refused)

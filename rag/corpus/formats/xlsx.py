@@ -109,8 +109,9 @@ def _formats(archive: zipfile.ZipFile, part: str | None) -> list[Format]:
 
 
 def _where(reference: str | None, row: int, column: int) -> tuple[int, int]:
-    """A cell's row and column (1-based) by its reference ("B3"), else the ones after the cell before it."""
-    if reference and (match := _REFERENCE.fullmatch(reference)):
+    """A cell's row and column (1-based) by its reference ("B3"), else the ones after the cell before it (a reference
+    past Excel's last row too: "A99999999999" would make the sheet that many rows long)."""
+    if reference and (match := _REFERENCE.fullmatch(reference)) and 0 < int(match[2]) <= _ROWS_MAX:
         letters = 0
         for letter in match[1].upper():
             letters = letters * 26 + ord(letter) - 64

@@ -17,7 +17,7 @@ import math
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Context, Decimal
 
 # Excel's built-in formats by id (ECMA-376 1, 18.8.30), those that are no General number
 _BUILTIN = {1: "0", 2: "0.00", 3: "#,##0", 4: "#,##0.00", 9: "0%", 10: "0.00%", 11: "0.00E+00", 12: "# ?/?",
@@ -29,6 +29,8 @@ _ASIAN_DATES = {*range(27, 37), *range(50, 59)}  # the East Asian locales' built
 _LITERAL = re.compile(r'"(?P<quoted>[^"]*)"|\\(?P<escaped>.)|\[\$(?P<currency>[^\]-]*)[^\]]*\]|\[[^\]]*\]|[_*].'
                       r"|(?P<placeholder>[0#?.,%Ee+\-/]+(?<![\-/]))|(?P<other>.)", re.DOTALL)
 _EPOCHS = (datetime(1899, 12, 30), datetime(1904, 1, 1))
+_DAYS_MAX = 2_958_466  # 9999-12-31: past it, no date nor duration Excel shows
+_DIGITS_MAX = 310  # a float's integer digits, at most (1.8e308)
 _ELAPSED = re.compile(r"\[([hms])\1*\]")  # a duration's largest unit, in brackets: [h], [mm], [ss]
 
 
@@ -101,16 +103,22 @@ def shown(value: str, format_: Format, date1904: bool = False) -> str:
         return value
     if not math.isfinite(number):
         return value
-    if format_.kind == "elapsed":
-        return _elapsed(number, format_.prefix, bool(format_.decimals))
-    if format_.kind in ("date", "time", "datetime"):
-        return _date(number, format_.kind, date1904) or value
+    if format_.kind in ("elapsed", "date", "time", "datetime"):
+        lowest = -_DAYS_MAX if format_.kind == "elapsed" else -1  # a negative duration, "-36:00"; no date before 1900
+        if not lowest < number < _DAYS_MAX:  # Excel shows ######## for what it cannot show: read the value
+            return value
+        if format_.kind == "elapsed":
+            return _elapsed(number, format_.prefix, bool(format_.decimals))
+        return _date(number, format_.kind, date1904)
     if format_.kind == "percent":
         number *= 100
+        if not math.isfinite(number):  # 1e308 as a percentage
+            return value
     if format_.kind == "general" or format_.decimals is None:
         text = _general(number)
     else:
-        text = str(Decimal(repr(number)).quantize(Decimal(1).scaleb(-format_.decimals), ROUND_HALF_UP))
+        digits = Context(prec=_DIGITS_MAX + format_.decimals)  # 1e308 to 2 decimals: 311 digits, past the default 28
+        text = str(Decimal(repr(number)).quantize(Decimal(1).scaleb(-format_.decimals), ROUND_HALF_UP, digits))
     return f"{format_.prefix}{text}{'%' if format_.kind == 'percent' else ''}{format_.suffix}"
 
 
@@ -132,9 +140,7 @@ def _elapsed(days: float, unit: str, seconds: bool) -> str:
     return f"{sign}{hours}:{rest // 60:02d}" + (f":{rest % 60:02d}" if seconds else "")
 
 
-def _date(serial: float, kind: str, date1904: bool) -> str | None:
-    if not -1 < serial < 2_958_466:  # 9999-12-31: past it, no date Excel shows
-        return None
+def _date(serial: float, kind: str, date1904: bool) -> str:
     moment = _EPOCHS[date1904] + timedelta(days=serial)
     moment = (moment + timedelta(microseconds=500_000)).replace(microsecond=0)  # to the second, as Excel rounds
     date, time = moment.strftime("%Y-%m-%d"), moment.strftime("%H:%M:%S").removesuffix(":00")
