@@ -25,7 +25,8 @@ _ADDRESS = re.compile(r"(?:://|www\.|@)\S*$")  # a line ending on a web or e-mai
 _INLINE_OPENING = re.compile(r"(?:\*\*|__|\*|_|`)(?=\w)")
 # What, after such a span closes on its line, goes on with the sentence the line above left open, at any width (a
 # two-line passage gives none): a lowercase word or a mark that ends or goes on with a sentence ("...est valable" /
-# "**1 heure** ; le jeton ..."); a colon after it makes a label ("**Note** : ..."), a capital a sentence of its own.
+# "**1 heure** ; le jeton ..."); a colon after it or closing it makes a label ("**Note** : ...", "**Note:** the ..."),
+# a capital a sentence of its own.
 _AFTER_SPAN = ",;.!?…)"
 
 
@@ -94,7 +95,7 @@ def _continues(previous: str, line: str, width: int | None = None) -> bool:
         return False
     if head[0].islower():
         return True
-    if opening and (close := head.find(opening.group())) > 0:
+    if opening and (close := head.find(opening.group())) > 0 and not head[:close].rstrip().endswith(":"):
         after = head[close + len(opening.group()):].lstrip(" \t\u00a0")[:1]
         if after and (after.islower() or after in _AFTER_SPAN):
             return True

@@ -228,7 +228,8 @@ def test_a_line_opening_on_a_span_that_goes_on_with_the_sentence_above_joins_it_
         assert lines(f"{above}\n{below}") == [f"{above}\n{below}"], below
     # a label, a span over a capital, a span alone, an item, a row: lines of their own
     for own in ("**Note** : le jeton se renouvelle.", "**Paramètres** Ouvrez la page.", "**Jeton de rafraîchissement**",
-                "* **1 heure** ; le jeton", "| **1 heure** | 60 jours |"):
+                "* **1 heure** ; le jeton", "| **1 heure** | 60 jours |", "**Note :** le jeton se renouvelle.",
+                "**Note:** the token renews itself.", "_Remarque :_ le jeton se renouvelle."):
         assert lines(f"{above}\n{own}")[-1] == own, own
     assert lines(f"{above}.\n**1 heure** ; le jeton.")[-1] == "**1 heure** ; le jeton."  # the sentence ended
 
