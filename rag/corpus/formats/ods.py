@@ -10,9 +10,10 @@ text:s its spaces, text:tab a tab, text:line-break a line break; a comment (offi
 out. A cell that holds no paragraph (a writer that leaves its shown text out) is its value (office:value,
 office:date-value, office:boolean-value, office:string-value, as written). Repeated rows and cells
 (table:number-rows-repeated, table:number-columns-repeated: how empty runs, and runs of the same value, are written)
-count as many rows and cells; at most `CELLS_MAX` cells with text in all, so that a few bytes repeating a cell a
-million times are refused, not expanded. A merged cell holds the value, the cells it covers (table:covered-table-cell)
-are empty, as in Calc's CSV export. The title is meta.xml's dc:title, else a one-cell row over an FAQ sheet's header.
+count as many rows and cells; at most `CELLS_MAX` cells with text in all the workbook's sheets
+(`rag.corpus.formats.sheets.Budget`), so that a few bytes repeating a cell a million times are refused, not expanded. A
+merged cell holds the value, the cells it covers (table:covered-table-cell) are empty, as in Calc's CSV export. The
+title is meta.xml's dc:title, else a one-cell row over an FAQ sheet's header.
 
 A file that cannot be read raises `ValueError` with what to do about it, as an .odt does (`rag.corpus.formats.odt`):
 encrypted, not a zip or damaged, a zip bomb, another OpenDocument file named .ods, XML declaring entities.
@@ -27,13 +28,12 @@ from xml.etree import ElementTree
 from rag.corpus.formats.archive import dc_title, not_a_zip, read_archive, xml_part
 from rag.corpus.formats.base import Parsed
 from rag.corpus.formats.opendocument import check_package, encrypted, other_kind
-from rag.corpus.formats.sheets import Sheet, parse_sheets
+from rag.corpus.formats.sheets import CELLS_MAX, Budget, Sheet, parse_sheets
 
 NOT_A_ZIP = not_a_zip(".ods")
 ENCRYPTED = encrypted(".ods")
 NO_CONTENT = "damaged .ods: no content.xml in the archive"
 FLAT = "flat OpenDocument .fods: save it as .ods"  # for `rag.corpus.files.CONVERT`: rag reads the zipped format
-CELLS_MAX = 2_000_000  # cells with text, repeats counted: far past a price list or an FAQ
 _ROWS_MAX = 1_048_576  # Calc's last row
 _SPACES_MAX = 1000  # spaces one text:s stands for, at most
 
@@ -82,8 +82,8 @@ def _rows(table: ElementTree.Element) -> Iterator[ElementTree.Element]:
             yield from _rows(child)
 
 
-def _sheet(table: ElementTree.Element) -> Sheet:
-    sheet, row, cells = Sheet(table.get(f"{_TABLE}name") or ""), 0, 0
+def _sheet(table: ElementTree.Element, budget: Budget) -> Sheet:
+    sheet, row = Sheet(table.get(f"{_TABLE}name") or ""), 0
     for element in _rows(table):
         repeat_rows = _count(element, "number-rows-repeated")
         values, column = [], 0
@@ -94,10 +94,7 @@ def _sheet(table: ElementTree.Element) -> Sheet:
             if cell.tag == _CELL and (value := _cell(cell)).strip():
                 values.append((column, repeat, value))
             column += repeat
-        cells += repeat_rows * sum(repeat for _, repeat, _ in values)
-        if cells > CELLS_MAX:
-            raise ValueError(f"over {CELLS_MAX:,} cells with text once its repeated rows and cells are counted (a "
-                             "damaged or hostile file? a data matrix is no text to search)")
+        budget.spend(repeat_rows * sum(repeat for _, repeat, _ in values))
         for n in range(repeat_rows if values else 0):
             for first, repeat, value in values:
                 for k in range(repeat):
@@ -135,12 +132,12 @@ def _parse(archive: zipfile.ZipFile) -> Parsed:
             raise ValueError(other_kind(other.tag.removeprefix(_OFFICE), "spreadsheet", ".ods"))
         raise ValueError("damaged .ods: its content.xml holds no spreadsheet (office:body/office:spreadsheet)")
     hiding = _hidden(content)
-    sheets, hidden = [], []
+    sheets, hidden, budget = [], [], Budget()
     for table in (child for child in spreadsheet if child.tag == f"{_TABLE}table"):
         if table.get(f"{_TABLE}style-name") in hiding:
             hidden.append(table.get(f"{_TABLE}name") or "")
         else:
-            sheets.append(_sheet(table))
+            sheets.append(_sheet(table, budget))
     meta = xml_part(archive, "meta.xml", ".ods").find(f"{_OFFICE}meta") if "meta.xml" in names else None
     return parse_sheets(sheets, ".ods", dc_title(meta), hidden)
 

@@ -27,6 +27,24 @@ from rag.corpus.formats.base import CELL_SEPARATOR, Parsed
 from rag.corpus.formats.columns import Cell, table_sections
 from rag.corpus.formats.csv import MAX_COLUMNS, value_lines
 
+CELLS_MAX = 2_000_000  # cells with text in a workbook, all its sheets and repeats counted: far past an FAQ's
+
+
+class Budget:
+    """The cells with text a workbook may still hold, all its sheets together: `CELLS_MAX`, so that a few bytes
+    repeating a cell a million times, or a sheet so repeated many times, are refused, not expanded (a sheet of 2M
+    cells takes over a GB once read)."""
+
+    def __init__(self) -> None:
+        self.left = CELLS_MAX
+
+    def spend(self, cells: int) -> None:
+        """Count `cells` more cells with text; raise `ValueError` past `CELLS_MAX`."""
+        self.left -= cells
+        if self.left < 0:
+            raise ValueError(f"over {CELLS_MAX:,} cells with text in the workbook, repeated rows and cells counted (a "
+                             "damaged or hostile file? a data matrix is no text to search)")
+
 
 @dataclass
 class Sheet:
@@ -141,4 +159,4 @@ def _hidden(names: Sequence[str]) -> str:
     return f"{len(names):,} hidden sheet{'s' if len(names) > 1 else ''} left out ({shown})"
 
 
-__all__ = ["Sheet", "parse_sheets"]
+__all__ = ["CELLS_MAX", "Budget", "Sheet", "parse_sheets"]

@@ -31,7 +31,7 @@ from xml.etree import ElementTree
 
 from rag.corpus.formats.archive import dc_title, not_a_zip, read_archive, xml_part
 from rag.corpus.formats.base import Parsed
-from rag.corpus.formats.sheets import Sheet, parse_sheets
+from rag.corpus.formats.sheets import Budget, Sheet, parse_sheets
 from rag.corpus.formats.xlsx_numbers import GENERAL, Format, number_format, shown
 
 NOT_A_ZIP = not_a_zip(".xlsx")
@@ -129,6 +129,7 @@ class _Workbook:
         self.shared = [_string(si) for si in xml_part(archive, parts["sharedStrings"], ".xlsx", _STANDARD)
                        if _local(si.tag) == "si"] if "sharedStrings" in parts else []
         self.formats = _formats(archive, parts.get("styles"))
+        self.budget = Budget()  # the cells with text of all its sheets
 
     def value(self, cell: ElementTree.Element) -> str:
         """A cell's text, as the sheet shows it (the module's docstring)."""
@@ -160,7 +161,9 @@ class _Workbook:
             column = 0
             for cell in _children(element, "c"):
                 at, column = _where(cell.get("r"), row, column)
-                sheet.put(at, column, self.value(cell))
+                if (value := self.value(cell)).strip():
+                    self.budget.spend(1)
+                    sheet.put(at, column, value)
         return sheet
 
 
