@@ -99,6 +99,15 @@ def test_what_a_tab_or_an_admonition_holds_reads_as_at_the_margin_to_any_depth()
         ("Rotation", ("Clés",), ["Puis."]), ("Clés", (), ["Fin."])]
 
 
+def test_a_heading_inside_an_untitled_admonition_ends_with_it():
+    # review 52b: an untitled admonition opened no tab, so a heading in its body headed what follows it too
+    page = ("## Sauvegarde\n\nChaque nuit.\n\n!!! note\n\n    ### Restaurer\n\n    Depuis la console.\n\n"
+            "Les copies sont gardées 30 jours.\n\n!!! tip\n    Sans titre ni intertitre.\n\nFin.\n")
+    assert _outline(page) == [
+        ("Sauvegarde", (), ["Chaque nuit."]), ("Restaurer", ("Sauvegarde",), ["Depuis la console."]),
+        ("Sauvegarde", (), ["Les copies sont gardées 30 jours.", "Sans titre ni intertitre.", "Fin."])]
+
+
 def test_a_heading_s_id_is_no_part_of_it():
     page = ("# Authentication {#auth}\n\nIntro.\n\n## Test and live keys {#keys .important}\n\nKeys.\n\n"
             "### Paiement en C# {: #csharp }\n\nCode.\n\n## Variables {x}\n\nBraces of its own.\n")

@@ -239,8 +239,9 @@ def parse_markdown(text: str) -> Parsed:
         shown = _blanked(body, start, hidden).strip()
         plain = pieces[0].start > start + len(body) - len(body.lstrip())  # the line opens in a comment
         if (out := ended([entry[:2] for entry in tabbed], shown, indent)) is not None:  # what follows a tab is the
-            outline.restore(tabbed[out][2])  # section's it stood in
-            sections.append(Section(tabbed[out][3].heading, parents=tabbed[out][3].parents))
+            outline.restore(tabbed[out][2])  # section's it stood in (an untitled admonition's, if a heading was in it)
+            if sections[-1] is not tabbed[out][3]:
+                sections.append(Section(tabbed[out][3].heading, parents=tabbed[out][3].parents))
             del tabbed[out:]
         depth = len(tabbed)  # a heading inside tabs stands under their labels
         if not (above or plain or indent) and opens_module(shown):
@@ -276,9 +277,9 @@ def parse_markdown(text: str) -> Parsed:
         level, heading, heading_start, entry = 0, "", start, None
         if opened:  # an indented one's content is at the margin of its column, as a list item's
             items += [] if opened[0] else [indent + 4]
+            tabbed.append((opened[0], indent + 4, outline.save(), sections[-1]))
             if opened[1]:
                 level, heading = _STRONG_LEVEL, opened[1]
-                tabbed.append((opened[0], indent + 4, outline.save(), sections[-1]))
         elif plain or relative >= 4:
             pass  # an HTML block's text (CommonMark), or a paragraph's next line
         elif opening := _FENCE.fullmatch(shown):
