@@ -27,12 +27,12 @@ from xml.etree import ElementTree
 
 from rag.corpus.formats.archive import dc_title, not_a_zip, read_archive, xml_part
 from rag.corpus.formats.base import Parsed
-from rag.corpus.formats.opendocument import check_package, encrypted, other_kind
+from rag.corpus.formats.opendocument import check_package, encrypted, no_content, other_kind
 from rag.corpus.formats.sheets import CELLS_MAX, Budget, Sheet, parse_sheets
 
 NOT_A_ZIP = not_a_zip(".ods")
 ENCRYPTED = encrypted(".ods")
-NO_CONTENT = "damaged .ods: no content.xml in the archive"
+NO_CONTENT = no_content(".ods")
 FLAT = "flat OpenDocument .fods: save it as .ods"  # for `rag.corpus.files.CONVERT`: rag reads the zipped format
 _ROWS_MAX = 1_048_576  # Calc's last row
 _SPACES_MAX = 1000  # spaces one text:s stands for, at most
@@ -103,15 +103,6 @@ def _sheet(table: ElementTree.Element, budget: Budget) -> Sheet:
     return sheet
 
 
-def _check_kind(archive: zipfile.ZipFile, names: set[str]) -> None:
-    """Refuse an archive that says it is not an OpenDocument spreadsheet, or whose parts are encrypted."""
-    check_package(archive, names, "spreadsheet", ".ods")
-    if "content.xml" not in names:
-        if "xl/workbook.xml" in names:
-            raise ValueError("not an OpenDocument spreadsheet: an Excel workbook (.xlsx) named .ods; rename it .xlsx")
-        raise ValueError(NO_CONTENT)
-
-
 def _hidden(content: ElementTree.Element) -> set[str]:
     """The table styles of content.xml's automatic styles that hide a sheet (`table:display="false"`)."""
     styles = content.find(f"{_OFFICE}automatic-styles")
@@ -122,7 +113,7 @@ def _hidden(content: ElementTree.Element) -> set[str]:
 
 def _parse(archive: zipfile.ZipFile) -> Parsed:
     names = set(archive.namelist())
-    _check_kind(archive, names)
+    check_package(archive, names, "spreadsheet", ".ods")
     content = xml_part(archive, "content.xml", ".ods")
     body = content.find(f"{_OFFICE}body")
     spreadsheet = None if body is None else body.find(f"{_OFFICE}spreadsheet")

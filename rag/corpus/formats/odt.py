@@ -54,11 +54,11 @@ from rag.corpus.formats.base import CELL_SEPARATOR, Parsed
 from rag.corpus.formats.blocks import BlockText, Font
 from rag.corpus.formats.numbering import ListLevel
 from rag.corpus.formats.odt_styles import Styles, number
-from rag.corpus.formats.opendocument import check_package, encrypted, other_kind
+from rag.corpus.formats.opendocument import check_package, encrypted, no_content, other_kind
 
 NOT_A_ZIP = not_a_zip(".odt")
 ENCRYPTED = encrypted(".odt")
-NO_CONTENT = "damaged .odt: no content.xml in the archive"
+NO_CONTENT = no_content(".odt")
 FLAT = "flat OpenDocument .fodt: save it as .odt"  # for `rag.corpus.files.CONVERT`: rag reads the zipped format
 # Writers whose every paragraph in the outline is a text:h (LibreOffice's xmloff: `0 < nOutlineLevel ? XML_H : XML_P`)
 OUTLINED_WRITERS = ("LibreOffice", "OpenOffice", "StarOffice", "Collabora")
@@ -245,18 +245,9 @@ class _Body:
         return " ".join(" ".join(block.text.split()) for block in self.blocks(cell) if block.text.strip())
 
 
-def _check_kind(archive: zipfile.ZipFile, names: set[str]) -> None:
-    """Refuse an archive that says it is not an OpenDocument text, or whose parts are encrypted."""
-    check_package(archive, names, "text", ".odt")
-    if "content.xml" not in names:
-        if "word/document.xml" in names:
-            raise ValueError("not an OpenDocument text: a Word document (.docx) named .odt; rename it .docx")
-        raise ValueError(NO_CONTENT)
-
-
 def _parse(archive: zipfile.ZipFile) -> Parsed:
     names = set(archive.namelist())
-    _check_kind(archive, names)
+    check_package(archive, names, "text", ".odt")
     content = _xml(archive, "content.xml")
     body = content.find(f"{_OFFICE}body")
     text_body = None if body is None else body.find(f"{_OFFICE}text")

@@ -18,6 +18,17 @@ KINDS = {"text": "a text document (.odt)", "spreadsheet": "a spreadsheet (.ods)"
          "database": "a database (.odb)"}
 
 
+# The Office Open XML part that shows a file named as an OpenDocument one of a family is Office's: what it is, and
+# the suffix to rename it with
+OFFICE = {"text": ("word/document.xml", "a Word document (.docx)", ".docx"),
+          "spreadsheet": ("xl/workbook.xml", "an Excel workbook (.xlsx)", ".xlsx")}
+
+
+def no_content(suffix: str) -> str:
+    """The reason an OpenDocument archive of `suffix` without its content part is refused."""
+    return f"damaged {suffix}: no content.xml in the archive"
+
+
 def encrypted(suffix: str) -> str:
     """The reason an encrypted OpenDocument file of `suffix` (".odt") is refused."""
     return f"encrypted {suffix}: remove its password first"
@@ -34,7 +45,8 @@ def other_kind(kind: str, family: str, suffix: str) -> str:
 
 def check_package(archive: zipfile.ZipFile, names: set[str], family: str, suffix: str) -> None:
     """Refuse an archive, named `suffix`, whose mimetype says it is not an OpenDocument file of `family` ("text":
-    text, text-template, text-master, text-web, all office:text bodies), or whose parts are encrypted."""
+    text, text-template, text-master, text-web, all office:text bodies), whose parts are encrypted, or that holds
+    no content part (an Office file of the family renamed, `OFFICE`, or a damaged one)."""
     if "mimetype" in names:
         mimetype = archive.read("mimetype").decode("ascii", "replace").strip()
         kind = mimetype.removeprefix("application/vnd.oasis.opendocument.")
@@ -46,6 +58,11 @@ def check_package(archive: zipfile.ZipFile, names: set[str], family: str, suffix
         manifest = xml_part(archive, "META-INF/manifest.xml", suffix)
         if manifest.find(f".//{_MANIFEST}encryption-data") is not None:
             raise ValueError(encrypted(suffix))
+    if "content.xml" not in names:
+        part, what, office = OFFICE[family]
+        if part in names:
+            raise ValueError(f"not an OpenDocument {FAMILIES[family][0]}: {what} named {suffix}; rename it {office}")
+        raise ValueError(no_content(suffix))
 
 
-__all__ = ["FAMILIES", "KINDS", "check_package", "encrypted", "other_kind"]
+__all__ = ["FAMILIES", "KINDS", "OFFICE", "check_package", "encrypted", "no_content", "other_kind"]
