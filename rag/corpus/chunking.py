@@ -103,8 +103,8 @@ TokenCounter = Callable[[Sequence[str]], list[int]]
 # out. 34: Notion rows as pages; JSON number titles, \r. 35: `corpus.short_documents`. 36: a text file's opening
 # question over title lines titles it. 37: Zendesk's article furniture out; an FAQ table's draft rows out.
 # 38: an FAQ entry's other columns (a spreadsheet's, a JSON record's) its passages' fields. 39: .xlsx read. 40: md
-# admonition titles and definition terms head their bodies; snippet includes out. 41: md tabs' content as at margin.
-LAYOUT = 41
+# admonition titles, definition terms head bodies; snippets out. 41: md tabs' content at margin. 43: md unclosed tab.
+LAYOUT = 43
 TITLE_CHARS = 60  # a line shorter than this without a full stop names what follows it (`_runs_on`)
 _FULL_STOPS = (".", "!", "…", ";")
 PROBE_CHARS_PER_TOKEN = 16  # an ASCII word of this many characters per passage token is counted by its prefixes

@@ -108,6 +108,37 @@ def test_a_heading_inside_an_untitled_admonition_ends_with_it():
         ("Sauvegarde", (), ["Les copies sont gardées 30 jours.", "Sans titre ni intertitre.", "Fin."])]
 
 
+def test_a_heading_at_the_margin_ends_a_container_never_closed():
+    # review 53: after a `<details>`, a `<TabItem>` or a `:::tip` never closed, every heading down to the end of the
+    # file stood under its summary, label or title ("FAQ › Can I delete? › Billing › Refunds"): each later passage's
+    # citation wrong
+    body = ("\n\n## Billing\n\nInvoices.\n\n### Refunds\n\nWithin 30 days.\n\nBilling periods\n---------------\n\n"
+            "Monthly.\n")
+    for opener in ("<details>\n<summary>Can I delete?</summary>", '<Tabs>\n<TabItem value="l" label="Can I delete?">',
+                   ":::tip Can I delete?", ":::tip[Can I delete?]", '!!! note "Can I delete?"'):
+        indent = " " * 4 * opener.startswith("!!!")  # MkDocs' body is indented, and the margin ends it
+        page = f"# Guide\n\n## FAQ\n\n{opener}\n\n{indent}No: void it.{body}"
+        assert _outline(page) == [
+            ("Can I delete?", ("Guide", "FAQ"), ["No: void it."]), ("Billing", ("Guide",), ["Invoices."]),
+            ("Refunds", ("Guide", "Billing"), ["Within 30 days."]),
+            ("Billing periods", ("Guide",), ["Monthly."])], opener
+    # one never closed, then others closed (an untitled one's `:::` closes it, not the titled one left open); a
+    # heading inside a container closed stands under its summary
+    later = ("# Guide\n\n:::tip Keep it secret\n\nNever publish a key.\n\n## Rotation\n\nEvery 90 days.\n\n"
+             ":::note\n\nUntitled.\n\n:::\n\n<details>\n<summary>Why?</summary>\n\n### Leaks\n\nKeys leak.\n\n"
+             "</details>\n\nThen.\n")
+    assert _outline(later) == [
+        ("Keep it secret", ("Guide",), ["Never publish a key."]),
+        ("Rotation", ("Guide",), ["Every 90 days.", "Untitled."]),
+        ("Leaks", ("Guide", "Rotation", "Why?"), ["Keys leak."]), ("Rotation", ("Guide",), ["Then."])]
+    # inside a tab (MkDocs', its content indented), a heading at the tab's margin ends what was left open in it
+    tabbed = ("# Guide\n\n=== \"Linux\"\n\n    <details>\n    <summary>Proxy?</summary>\n\n    Set it.\n\n"
+              "    ## Check\n\n    Run it.\n\nAfter.\n")
+    assert _outline(tabbed) == [
+        ("Proxy?", ("Guide", "Linux"), ["Set it."]), ("Check", ("Guide", "Linux"), ["Run it."]),
+        ("Guide", (), ["After."])]
+
+
 def test_a_heading_s_id_is_no_part_of_it():
     page = ("# Authentication {#auth}\n\nIntro.\n\n## Test and live keys {#keys .important}\n\nKeys.\n\n"
             "### Paiement en C# {: #csharp }\n\nCode.\n\n## Variables {x}\n\nBraces of its own.\n")
@@ -175,6 +206,17 @@ def test_long_lines_of_site_markup_are_read_in_linear_time():
     for line in lines:
         parse_markdown(f"# Page\n\n{line}\n\nText.\n")
     assert time.thread_time() - started < 2
+
+
+def test_thousands_of_containers_never_closed_are_read_in_linear_time():
+    """Each line was checked against every container open: 1,500 `<summary>` never closed took 2.6 s, as many
+    `<TabItem>` as long. Beyond 32 open, an opener is a line of text, as Dart's markdown reads blocks nested deeper."""
+    n = 1500
+    started = time.thread_time()
+    for unit in ("<summary>Q</summary>\n\nA.\n\n", '<TabItem label="Q">\n\nA.\n\n', ":::note\n\nA.\n\n"):
+        parsed = parse_markdown("# Page\n\n" + unit * n)
+    assert time.thread_time() - started < 2
+    assert sum(len(s.lines) for s in parsed.sections) == n
 
 
 def test_an_mdx_module_block_over_several_lines_and_an_mdx_comment_are_no_text():

@@ -9,15 +9,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from datetime import date
-
-import yaml
 
 from rag.corpus.formats.base import Line, Outline, Parsed, Section
+from rag.corpus.formats.markdown_front_matter import front_matter
 from rag.corpus.formats.markdown_links import code_spans, unlinked
 from rag.corpus.formats.markdown_sites import (
     ended,
     heading_text,
+    left_open,
     opens_comment,
     opens_module,
     tab,
@@ -27,7 +26,6 @@ from rag.corpus.formats.markdown_sites import (
 )
 from rag.corpus.formats.text import reads_as_heading
 
-_FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(?P<body>.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.DOTALL)
 # Headings, fences and list items, matched on a line without its indentation (at most 3 columns: more is code).
 _ATX = re.compile(r"(?P<marks>#{1,6})(?:\s(?P<text>.*))?")
 _ATX_CLOSING = re.compile(r"(?:^|\s)#+$")  # "## Retours ##": not in "## C#"
@@ -46,6 +44,10 @@ _DEFINITION = re.compile(r" {0,3}:(?:\t|[ ]{2,}\t?)(?=\S)")
 _STRONG_LINE = re.compile(r"(?P<mark>\*\*|__)(?P<text>[^*_\s](?:.*?[^*_\s])?)(?P=mark)\\?")
 _STRONG_LEVEL = 7  # such a heading stands under every ATX or setext heading open
 _NESTED = 10  # what a tab holds stands under it: its headings' levels, beyond every level outside
+# Containers (tabs, admonitions, disclosures) open at once, at most: one more opener is read as a line of text, as
+# Dart's markdown reads blocks nested deeper than 32 (`BlockParser.maxNestingLevel`); each line is checked against
+# those open, and thousands of `<summary>` never closed took seconds a line.
+_CONTAINERS = 32
 # Where a paragraph ends: a blank line, or a line that interrupts it (a heading, a fence, a quote, an HTML block).
 _PARAGRAPH_END = re.compile(r"\n(?:[ \t]*(?:\r?\n|\Z)| {0,3}(?:#{1,6}(?:[ \t]|\r?\n|\Z)|`{3}|~{3}|>|<!--))")
 
@@ -77,46 +79,6 @@ class _Closes:
         if close < 0:
             self._open_from = at + 2
         return close
-
-
-# Lines of YAML front matter: a key (no space before its colon, as YAML writes it and French prose does not:
-# "Attention : ..."); an indented continuation, a list item or a comment.
-_YAML_KEY = re.compile(r"[\w\"'.-]+:(?:\s.*)?")
-_YAML_MORE = re.compile(r"\s+\S.*|-(?:\s.*)?|#.*")
-_LINE_BREAKS = re.compile(r"[ \t]*\n[ \t]*")  # in a block scalar's value: a title is one line
-
-
-def _looks_like_yaml(body: str) -> bool:
-    """At least one key, and keys or their continuations for at least half of the non-blank lines: lenient with a
-    line YAML would not parse ("date:2024-01-01"), not with a paragraph of prose."""
-    lines = [raw for raw in body.splitlines() if raw.strip()]
-    keys = sum(1 for raw in lines if _YAML_KEY.fullmatch(raw))
-    return keys > 0 and 2 * (keys + sum(1 for raw in lines if _YAML_MORE.fullmatch(raw))) >= len(lines)
-
-
-def _front_matter(text: str) -> tuple[dict[str, str], dict[str, bool], int]:
-    """The front matter's keys with a scalar value, those with a boolean one (`draft: true`), and where the body
-    starts; none when the file opens with a `---` rule and text rather than YAML (a paragraph between two rules is
-    text, not metadata to drop). Read as YAML (block scalars, quotes and escapes); front matter YAML refuses is read
-    a line at a time, `key: value`."""
-    match = _FRONT_MATTER.match(text)
-    if not match or not _looks_like_yaml(body := match.group("body")):
-        return {}, {}, 0
-    try:
-        loaded = yaml.safe_load(body)
-    except yaml.YAMLError:
-        loaded = None
-    if isinstance(loaded, dict):
-        return ({str(key).casefold(): _LINE_BREAKS.sub(" ", str(value)).strip() for key, value in loaded.items()
-                 if isinstance(value, (str, int, float, date)) and not isinstance(value, bool)},
-                {str(key).casefold(): value for key, value in loaded.items() if isinstance(value, bool)}, match.end())
-    meta = {}
-    for raw in body.splitlines():
-        key, sep, value = raw.partition(":")
-        if sep and key.strip():
-            meta[key.strip().casefold()] = value.strip().strip("\"'")
-    flags = {key: value == "true" for key, value in meta.items() if value in ("true", "false")}
-    return meta, flags, match.end()
 
 
 def _columns(body: str) -> int:
@@ -194,8 +156,19 @@ def parse_markdown(text: str) -> Parsed:
     as long as the one that opened it, with nothing after it, or to the end, its lines indented as they are beyond
     its fence; a line indented by 4 columns or more
     is code where it does not go on with a paragraph or a list item. An HTML comment, on one line or over several,
-    is left out outside code (and code spans); a line that opens with one or inside one is text, not a heading."""
-    meta, flags, body_start = _front_matter(text)
+    is left out outside code (and code spans); a line that opens with one or inside one is text, not a heading.
+
+    A container closed by its tag or its `:::` (a tab, a disclosure, an admonition) holds the headings inside it; one
+    the file never closes ends at the next ATX or setext heading at its margin, which stands at its own level: a
+    second reading, once the first has found which were never closed (`markdown_sites.left_open`)."""
+    parsed, unclosed = _parsed(text, set())
+    return _parsed(text, unclosed)[0] if unclosed else parsed
+
+
+def _parsed(text: str, unclosed: set[int]) -> tuple[Parsed, set[int]]:
+    """`parse_markdown`'s reading, the containers opening at `unclosed` (their lines' offsets) ending at a heading at
+    their margin; with where the containers this reading found never closed open."""
+    meta, flags, body_start = front_matter(text)
     if why := unpublished(flags):
         raise ValueError(why)
     sections: list[Section] = [Section(None)]
@@ -210,8 +183,10 @@ def parse_markdown(text: str) -> Parsed:
     # and the section before it, which goes on once the list ends
     entries: tuple[int, tuple[tuple[int, str], ...], Section] | None = None
     # the tabs open (`markdown_sites.tab`), outermost first: what ends each, the column its indented content starts
-    # at, the headings open and the section before it, as for entries; what they hold reads as at the margin
-    tabbed: list[tuple[str, int, tuple[tuple[int, str], ...], Section]] = []
+    # at, the headings open and the section before it, as for entries, and where it opens; what they hold reads as at
+    # the margin
+    tabbed: list[tuple[str, int, tuple[tuple[int, str], ...], Section, int]] = []
+    left: set[int] = set()  # where the containers never closed open
     terms: tuple[tuple[tuple[int, str], ...], Section] | None = None  # a definition list's, as for entries
     last_close = text.rfind("-->")  # a `<!--` after it is never closed
     closes = _Closes(text)
@@ -242,6 +217,7 @@ def parse_markdown(text: str) -> Parsed:
             outline.restore(tabbed[out][2])  # section's it stood in (an untitled admonition's, if a heading was in it)
             if sections[-1] is not tabbed[out][3]:
                 sections.append(Section(tabbed[out][3].heading, parents=tabbed[out][3].parents))
+            left.update(entry[4] for entry in tabbed[out + 1:] if entry[0])  # those inside it, never closed
             del tabbed[out:]
         depth = len(tabbed)  # a heading inside tabs stands under their labels
         if not (above or plain or indent) and opens_module(shown):
@@ -252,7 +228,7 @@ def parse_markdown(text: str) -> Parsed:
             continue
         # an admonition's marker holds the lines indented below it; "!!! Ne jamais partager" over a paragraph is text
         holds = not shown.startswith(("!!!", "???")) or (_indent_below(text, start + len(body)) or 0) >= indent + 4
-        opened = tab(shown) if relative < 4 and not plain and holds else None
+        opened = tab(shown) if relative < 4 and not plain and holds and len(tabbed) < _CONTAINERS else None
         # a paragraph of its own (nothing above it, its end the line's): a lone link there is navigation
         alone = not above and closes.paragraph_end(start + len(body)) == start + len(body)
         kept = [line for piece in pieces if (line := visible(piece, bool(above), holds, alone))]
@@ -277,7 +253,7 @@ def parse_markdown(text: str) -> Parsed:
         level, heading, heading_start, entry = 0, "", start, None
         if opened:  # an indented one's content is at the margin of its column, as a list item's
             items += [] if opened[0] else [indent + 4]
-            tabbed.append((opened[0], indent + 4, outline.save(), sections[-1]))
+            tabbed.append((opened[0], indent + 4, outline.save(), sections[-1], start))
             if opened[1]:
                 level, heading = _STRONG_LEVEL, opened[1]
         elif plain or relative >= 4:
@@ -309,6 +285,11 @@ def parse_markdown(text: str) -> Parsed:
                 level, heading = _STRONG_LEVEL, question
                 heading_start = start + len(body) - len(body.lstrip()) + item.end()
                 entry = entries or (items[-1], outline.save(), sections[-1])
+        out = left_open([e[::4] for e in tabbed], unclosed) if unclosed and 0 < level < _STRONG_LEVEL else None
+        if out is not None:  # an ATX or setext heading ends the containers never closed it is in
+            outline.restore(tabbed[out][2])
+            del tabbed[out:]
+            depth = len(tabbed)
         above = [] if fence or level else kept
         if not level:
             sections[-1].lines += [piece for line in kept if (quoted := unquoted(line))
@@ -319,7 +300,8 @@ def parse_markdown(text: str) -> Parsed:
         if not title and level == 1:
             title = heading or None
         sections.append(outline.section(level + _NESTED * depth, heading, heading_start))
-    return Parsed([s for s in sections if s.lines], title=title, url=meta.get("url"), slug=meta.get("slug"))
+    left.update(entry[4] for entry in tabbed if entry[0])
+    return Parsed([s for s in sections if s.lines], title=title, url=meta.get("url"), slug=meta.get("slug")), left
 
 
 def _item_question(rest: str, text: str, end: int, column: int) -> str | None:

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 
 from rag.corpus.formats.base import Line
 from rag.corpus.formats.markdown_links import navigation
@@ -172,8 +172,9 @@ def tab(line: str) -> tuple[str, str] | None:
     than their content ("", "Linux"), as an admonition's title does (`!!! warning "Proxy"`; Docusaurus' `:::danger Keep
     your keys secret` to its `:::`, "Install › Keep your keys secret"); a disclosure's summary alone on its line
     (`<summary>Can I delete an invoice?</summary>`, after its `<details>` or not) by `</details>`, as the HTML reader
-    reads it; an untitled admonition (`!!! note`) holds its indented content under no label ("", ""). A tab heads
-    what it holds: "Install › Linux" over the command that installs on Linux, which says "curl", not "Linux"."""
+    reads it; an untitled admonition holds its content under no label (`!!! note`, indented: "", ""; `:::note` to
+    its `:::`, which closes no titled one around it: ":::", ""). A tab heads what it holds: "Install › Linux" over
+    the command that installs on Linux, which says "curl", not "Linux"."""
     if (found := _SUMMARY.fullmatch(line)) and found.group("text").strip():
         return "details", found.group("text").strip()
     if (found := _OPENING_TAG.fullmatch(line)) and found.group("tag")[0].isupper() and \
@@ -184,9 +185,8 @@ def tab(line: str) -> tuple[str, str] | None:
         return "", found.group("text").strip()
     if _ADMONITION.fullmatch(line):  # untitled: it holds its indented content, under no label
         return "", ""
-    if (found := _COLON_FENCE.fullmatch(line)) and (title := (found.group("text") or found.group("bracket") or "")
-                                                      .strip()):
-        return ":::", title
+    if (found := _COLON_FENCE.fullmatch(line)) and not _FENCE_CLOSING.fullmatch(line):
+        return ":::", (found.group("text") or found.group("bracket") or "").strip()
     return None
 
 
@@ -206,6 +206,15 @@ def ended(containers: Sequence[tuple[str, int]], line: str, indent: int) -> int 
     return None
 
 
+def left_open(containers: Sequence[tuple[str, int]], unclosed: Collection[int]) -> int | None:
+    """Which of the containers open (`tab`'s closing and where each opens, outermost first) an ATX or setext heading
+    ends, with those inside it: the outermost its file never closes (`unclosed`: where they open), after the innermost
+    indented one, at whose margin the heading stands ("<summary>Can I delete?</summary>" with no `</details>`, then
+    "## Billing": "Billing", not "Can I delete? › Billing" to the end of the file); None if none."""
+    inner = max((at for at, (closing, _) in enumerate(containers) if not closing), default=-1)
+    return next((at for at in range(inner + 1, len(containers)) if containers[at][1] in unclosed), None)
+
+
 def unpublished(flags: Mapping[str, object]) -> str | None:
     """Why a page whose front matter holds these values is not published by its site, or None: Hugo's, Docusaurus'
     and Eleventy's `draft: true`, Jekyll's `published: false`."""
@@ -217,4 +226,5 @@ def unpublished(flags: Mapping[str, object]) -> str | None:
     return None
 
 
-__all__ = ["ended", "heading_text", "opens_comment", "opens_module", "tab", "unpublished", "unquoted", "visible"]
+__all__ = ["ended", "heading_text", "left_open", "opens_comment", "opens_module", "tab", "unpublished", "unquoted",
+           "visible"]
