@@ -9,6 +9,7 @@ import time
 from rag.corpus.formats.markdown import parse_markdown
 from rag.corpus.reader import Document, Skipped, read_files
 from tests.unit.test_markdown import _outline, _sections
+from tests.unit.test_tool_exports import _read
 
 
 def test_mdx_imports_and_lines_of_tags_are_no_text():
@@ -158,6 +159,29 @@ def test_a_summary_heads_its_disclosure_and_the_section_goes_on_after_it():
                                ("Credit notes", ["Credit notes are numbered apart."])]
 
 
+def test_icons_and_attribute_lists_material_draws_are_no_text():
+    # review 53: the home page's grid cards read "-   :material-download: **Installer l'application**" in its
+    # passage; Material's own example writes `:material-clock-fast:{ .lg .middle } __Set up in 5 minutes__`
+    page = ("# Pointly\n\n<div class=\"grid cards\" markdown>\n\n"
+            "-   :material-clock-fast:{ .lg .middle } __Set up in 5 minutes__\n\n    ---\n\n"
+            "    Install with `pip`, offline :fontawesome-solid-wifi:.\n\n"
+            "    [:octicons-arrow-right-24: Getting started](getting-started.md)\n\n"
+            "-   :simple-markdown:{ .lg .middle } __It's just Markdown__\n\n"
+            "    [Reference :octicons-arrow-right-24:](reference.md){ .md-button }\n\n</div>\n\n"
+            "## :material-download: Install { #install }\n\n=== \":simple-apple: macOS\"\n\n"
+            "    Run `brew install pointly`. :material-check: Done !\n\n"
+            "[Status](https://status.pointly.fr){ .md-button .md-button--primary } is live.\n\n"
+            "![Logo](logo.png){ width=\"300\" }\n\n"
+            "Kept: `:material-check:` and `{ .lg }` in code, :smile:, {{ .Title }}, \\frac{a=b}, {a=1}, C# {x}.\n")
+    assert _read(page) == [
+        "- __Set up in 5 minutes__\nInstall with `pip`, offline.\n- __It's just Markdown__",
+        "Run `brew install pointly`. Done !",
+        "[Status](https://status.pointly.fr) is live.\nLogo\n"
+        "Kept: `:material-check:` and `{ .lg }` in code, :smile:, {{ .Title }}, \\frac{a=b}, {a=1}, C# {x}."]
+    assert [(s.heading, s.parents) for s in parse_markdown(page).sections] == [
+        ("Pointly", ()), ("macOS", ("Pointly", "Install")), ("Install", ("Pointly",))]
+
+
 def test_a_page_its_site_does_not_publish_is_skipped_and_said_so(tmp_path):
     (tmp_path / "preview.md").write_text("---\ntitle: 3.0 preview\ndraft: true\n---\n\nNot announced yet.\n")
     (tmp_path / "old.md").write_text("---\ntitle: Old\npublished: false\n---\n\nRetired page.\n")
@@ -201,7 +225,8 @@ def test_long_lines_of_site_markup_are_read_in_linear_time():
     n = 1500
     lines = ["<a" + " " * n + "x", "import " + " " * n, "<Tab " + "label='x' " * n, "<p>" + "x " * n + "<",
              "<summary>" + " " * n + "<", "!!! note" + " a" * n + ' "x', ":::" + " x" * n + " " * n + "y",
-             "## Title {#a" + " #b" * n + " x", "{{< hint" + " a" * 30 + " x"]
+             "## Title {#a" + " #b" * n + " x", "{{< hint" + " a" * 30 + " x", "x{ .a" * n, ":material-" + "a-" * n,
+             ")" + '{ .a k="' * n]
     started = time.thread_time()
     for line in lines:
         parse_markdown(f"# Page\n\n{line}\n\nText.\n")

@@ -11,6 +11,12 @@ paragraph of its own (a page's list of its subpages) is navigation, the page it 
 left out (one line of a paragraph that goes on reads as its text); an embed shows nothing here. A link
 out of the corpus (`https://`, `mailto:`) stays as written: its address is what a reader may ask for.
 
+MkDocs Material draws what some markup names, which is no text either, and is cut from a line as a link's brackets
+are: an icon's shortcode, of the icon sets Material bundles (`:material-check:`, `:octicons-arrow-right-24:`,
+`:fontawesome-solid-user:`, `:simple-github:`; an emoji's, `:smile:`, is a character and stays), and an attribute
+list (`attr_list`) styling the element it follows (`:material-clock-fast:{ .lg .middle }` in a grid card,
+`[Start](start.md){ .md-button }`) or the heading or block it ends (`## Install { #install }`).
+
 Every piece kept is the line's own text at its offsets; the pieces of one line carry what stood between them
 (`Line.follows`: a space, or nothing), so that a passage reads "Voir aussi Livraison et retours pour l'étiquette".
 """
@@ -18,6 +24,7 @@ Every piece kept is the line's own text at its offsets; the pieces of one line c
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from rag.corpus.formats.base import Line
 
@@ -31,6 +38,15 @@ _LINK = re.compile(r"(?<!\\)(?P<embed>!)?\[\[(?P<target>[^\[\]|#\n]*)(?:#[^\[\]|
                    # an image a link holds (`[![Logo](logo.png)](page.md)`, a README's badge): one link, an image
                    rf"|(?<!\\)\[(?P<linked>!)\[[^\[\]\n]*\]\((?:{_HREF}){_CLOSE}\]\((?P<outer>{_HREF}){_CLOSE}"
                    rf"|(?<!\\)(?P<image>!)?\[(?P<text>[^\[\]\n]*)\]\((?P<href>{_HREF}){_CLOSE}")
+_ICON = r"(?<!\w):(?:material|octicons|fontawesome|simple)-[a-z0-9]+(?:-[a-z0-9]+)*:(?!\w)"
+# An attribute list: its first item an id or a class anywhere (`{: #id }`, `{ .lg .middle }`), a key and value only
+# right after an element (a link's `)`, emphasis, code, an icon: `![Logo](logo.png){ width="300" }`): never a
+# template's `{{ .Title }}`, nor `\frac{a=b}` or "{a=1}" in prose.
+_ITEM = r"[#.][\w:-]+|[\w-]+=(?:\"[^\"]*\"|[^\s}\"]+)"
+_ITEMS = rf"(?:{_ITEM})(?:[ \t]+(?:{_ITEM}))*[ \t]*\}}(?!\}})"
+ATTRIBUTES = rf"(?<=[)\]*_`:])\{{:?[ \t]*{_ITEMS}|(?<!\{{)\{{:?[ \t]*(?=[#.]){_ITEMS}"
+_DRAWN = re.compile(rf"{_ICON}|{ATTRIBUTES}")
+_LINK_ALONE = re.compile(rf"(?:{_LINK.pattern})[ \t]*(?:{ATTRIBUTES})?")
 _OUTSIDE = re.compile(r"[a-zA-Z][\w+.-]*:|//")  # a scheme (`https:`, `mailto:`) or a host: out of the corpus
 _BACKTICKS = re.compile(r"`+")
 _LIST_MARKER = re.compile(r"[-+*][ \t]+|\d{1,9}[.)][ \t]+")
@@ -73,26 +89,45 @@ def navigation(text: str, alone: bool) -> bool:
     """Whether a line (stripped) is an embed, or one link alone to another page of the corpus in a list item or in
     a paragraph of its own (`alone`): navigation, or another file's content."""
     item = _LIST_MARKER.match(text)
-    found = _LINK.fullmatch(text[item.end():] if item else text)
+    found = _LINK_ALONE.fullmatch(text[item.end():] if item else text)  # a button's attribute list after it too
     if found is None or not _inside(found):
         return False
     return found.group("embed") is not None or (not found.group("image") and not found.group("linked")
                                                  and (alone or item is not None))
 
 
-def unlinked(line: Line) -> list[Line]:
-    """A line with its links to the corpus read as their text and its embeds left out, as pieces of the line at
-    their offsets (the line itself when it holds none)."""
-    text = line.text
-    code = iter(code_spans(text, 0, len(text)))  # a code span's brackets are code
+def _outside_code(pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
+    """The matches of `pattern` in `text` that start outside its code spans (a code span's brackets are code)."""
+    code = iter(code_spans(text, 0, len(text)))
     span = next(code, None)
-    cuts: list[tuple[int, int, tuple[int, int] | None]] = []  # (start, end) of each link, where its text stands
-    for found in _LINK.finditer(text):
+    for found in pattern.finditer(text):
         while span is not None and span[1] <= found.start():
             span = next(code, None)
-        if _inside(found) and not (span is not None and span[0] <= found.start()):
+        if not (span is not None and span[0] <= found.start()):
+            yield found
+
+
+def undrawn(text: str) -> str:
+    """A line (a heading's text) without the icons and attribute lists Material draws, its spaces made single."""
+    if not _DRAWN.search(text):
+        return text
+    cursor, kept = 0, []
+    for found in _outside_code(_DRAWN, text):
+        kept.append(text[cursor:found.start()])
+        cursor = found.end()
+    return " ".join("".join([*kept, text[cursor:]]).split())
+
+
+def unlinked(line: Line) -> list[Line]:
+    """A line with its links to the corpus read as their text, its embeds and what Material draws (icons, attribute
+    lists) left out, as pieces of the line at their offsets (the line itself when it holds none)."""
+    text = line.text
+    cuts: list[tuple[int, int, tuple[int, int] | None]] = []  # (start, end) of each link, where its text stands
+    for found in _outside_code(_LINK, text):
+        if _inside(found):
             cuts.append((found.start(), found.end(), _shown(found)))
-    if not cuts:
+    drawn = [found.span() for found in _outside_code(_DRAWN, text)] if _DRAWN.search(text) else []
+    if not (cuts or drawn):
         return [line]
     spans: list[tuple[int, int]] = []  # the visible spans of the line, in order
     cursor = 0
@@ -104,13 +139,14 @@ def unlinked(line: Line) -> list[Line]:
     spans.append((cursor, len(text)))
     pieces: list[Line] = []
     gap = ""  # what stood between the last piece kept and the next: a space if any was there
-    for a, b in spans:
+    for a, b in _without(spans, drawn):
         piece = text[a:b]
         if not piece.strip():
             gap = gap or (" " if piece else "")
             continue
         lead, trail = len(piece) - len(piece.lstrip()), len(piece) - len(piece.rstrip())
-        joint = line.follows if not pieces else (" " if gap or lead else "")
+        # no space before a point or a comma a link or an icon left out stood before ("offline :material-wifi:.")
+        joint = line.follows if not pieces else (" " if lead or (gap and piece.lstrip()[0] not in ".,;)]") else "")
         pieces.append(Line(piece.strip(), line.start + a + lead, line.start + b - trail,
                            item=line.item and not pieces, follows=joint,
                            opens_table=line.opens_table and not pieces))
@@ -118,4 +154,20 @@ def unlinked(line: Line) -> list[Line]:
     return pieces
 
 
-__all__ = ["code_spans", "navigation", "unlinked"]
+def _without(spans: list[tuple[int, int]], holes: list[tuple[int, int]]) -> Iterator[tuple[int, int]]:
+    """The parts of `spans` outside `holes` (each list in order, its spans apart)."""
+    at = 0
+    for a, b in spans:
+        while at < len(holes) and holes[at][1] <= a:
+            at += 1
+        hole = at
+        while hole < len(holes) and holes[hole][0] < b:
+            if holes[hole][0] > a:
+                yield a, holes[hole][0]
+            a = max(a, holes[hole][1])
+            hole += 1
+        if a < b:
+            yield a, b
+
+
+__all__ = ["ATTRIBUTES", "code_spans", "navigation", "undrawn", "unlinked"]

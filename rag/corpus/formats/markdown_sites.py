@@ -27,13 +27,10 @@ import re
 from collections.abc import Collection, Mapping, Sequence
 
 from rag.corpus.formats.base import Line
-from rag.corpus.formats.markdown_links import navigation
+from rag.corpus.formats.markdown_links import ATTRIBUTES, navigation, undrawn
 
 # Each pattern is read in time linear in the line (no two quantifiers that may take the same characters in turn):
 # a Markdown file may hold a line of megabytes.
-# A heading's attribute list: `{#install}`, `{#id .class}`, kramdown's `{: #id}`, at the end of the heading.
-_HEADING_ATTRIBUTES = re.compile(r"\{:?[ \t]*[#.][\w:-]+(?:[ \t]+(?:[#.][\w:-]+|[\w-]+=(?:\"[^\"]*\"|[^\s}\"]+)))*"
-                                 r"[ \t]*\}")
 # MDX's module lines (ES imports and exports on one line), which the page runs and never shows.
 _ESM = re.compile(r"import[ \t]+(?:[\w*{},][\w*{}, \t]*[ \t]from[ \t]+)?(?P<q>['\"])[^'\"]+(?P=q)[ \t]*;?"
                   r"|export[ \t]+(?:\{[^}]*\}[ \t]+from[ \t]+(?P<q2>['\"])[^'\"]+(?P=q2)[ \t]*;?"
@@ -78,7 +75,7 @@ _BREAK = re.compile(r"(?:\*[ \t]*){3,}|(?:-[ \t]*){3,}|(?:_[ \t]*){3,}")
 # The times Notion stamps on a page, as its export writes them under the title (a date with its year).
 _NOTION_TIMES = re.compile(r"(?:Created|Created time|Last edited time|Last edited):[ \t].*\d{4}.*")
 _QUOTE = re.compile(r"(?:>[ \t]?)+")  # a block quote's markers, at a line's start
-_LONE_IMAGE = re.compile(r"!\[(?P<description>[^\]]*)\]\([^)]*\)")  # an image alone on its line
+_LONE_IMAGE = re.compile(rf"!\[(?P<description>[^\]]*)\]\([^)]*\)(?:{ATTRIBUTES})?")  # alone on its line
 _FILE_NAME = re.compile(r".*\.(?:png|jpe?g|gif|svg|webp|bmp|tiff?|heic|avif)", re.IGNORECASE)
 _SHORTCODE = re.compile(r"\{\{[<%][ \t]*/?[\w-]+(?P<arguments>[^}]*)[>%]\}\}")
 _QUOTED = re.compile(r"\"(?P<text>[^\"]*)\"")
@@ -88,11 +85,9 @@ _LINK_DEFINITION = re.compile(r"\[(?!\^)[^\]]+\]:[ \t]*\S+(?:[ \t]+(?:\"[^\"]*\"
 
 
 def heading_text(heading: str) -> str:
-    """A heading without the attribute list a site gives it (`Install {#install}` -> `Install`)."""
-    at = heading.rfind("{")
-    if at < 0 or not _HEADING_ATTRIBUTES.fullmatch(heading.rstrip(), at):
-        return heading
-    return heading[:at].rstrip()
+    """A heading without the attribute list a site gives it (`Install {#install}` -> `Install`) and the icons
+    Material draws in it (`:material-download: Install`, a tab's `=== ":simple-apple: macOS"`)."""
+    return undrawn(heading)
 
 
 def visible(line: Line, within: bool = False, holds: bool = True, alone: bool = False) -> Line | None:
