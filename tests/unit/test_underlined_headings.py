@@ -90,3 +90,27 @@ def test_an_indented_underlined_line_is_code_no_heading():
             "    Proxy\n    =====\n    hote = 10.0.0.1\n\nPuis redémarrez.\n")
     assert [h for h, _, _ in _sections(page)] == [None]
     assert "Proxy" in _sections(page)[0][2]
+
+
+def test_a_title_and_its_subtitle_over_one_rule_are_a_heading_and_its_first_line():
+    # review 53: canned replies (tests/data/audit52/kb/sav) open on their title and its version line over one rule:
+    # all three were text of a passage, "=====" in it, the file titled by its name, "Reponses types sav"
+    page = ("RÉPONSES TYPES - SERVICE CLIENT GRAINETTE\n"
+            "Version du 14/10/2024 - usage interne, ne pas transférer aux clients tel quel\n" + "=" * 72 + "\n\n"
+            "Mode d'emploi : copiez la réponse dans Zendesk.\n\n\n" + "-" * 72 + "\nRT-01  COLIS EN RETARD\n"
+            + "-" * 72 + "\nObjet : Votre commande - point sur la livraison\n\nBonjour,\n\nRemboursement\n"
+            "Sous 14 jours\n-------------\n\nVotre avoir est émis.\n")
+    assert parse_text(page).title == "RÉPONSES TYPES - SERVICE CLIENT GRAINETTE"
+    assert _sections(page) == [
+        (None, (), ["Version du 14/10/2024 - usage interne, ne pas transférer aux clients tel quel",
+                    "Mode d'emploi : copiez la réponse dans Zendesk."]),
+        ("RT-01  COLIS EN RETARD", ("RÉPONSES TYPES - SERVICE CLIENT GRAINETTE",),
+         ["Objet : Votre commande - point sur la livraison", "Bonjour,"]),
+        ("Remboursement", ("RÉPONSES TYPES - SERVICE CLIENT GRAINETTE", "RT-01  COLIS EN RETARD"),
+         ["Sous 14 jours", "Votre avoir est émis."])]
+    # a greeting over its first line, a line whose phrase goes on over the next, a line under it in lower case: none
+    # is a title and its subtitle
+    for page in ("Bonjour Marie\nVoici le point\n--------------\n\nSuite.\n",
+                 "Votre colis est remis au\nTransporteur Colissimo\n----------------\n\nSuite.\n",
+                 "Remboursement\nsous 14 jours\n-------------\n\nSuite.\n"):
+        assert all(heading is None for heading, _, _ in _sections(page)), page

@@ -105,7 +105,9 @@ def underlined(lines: list[Line], source: str) -> tuple[dict[int, int], set[int]
     styles first appear in the document, as reStructuredText reads them: the first style is level 1, the next new
     one level 2. A numbered line is read past its number ("1. Installation"); a bracket closing the line is no
     sentence's end ("Version 2.1 (2024-03-01)", a changelog's entry); a line of columns ("Désignation      Montant"
-    over "-----") is a table's header row, and a line indented as code (`CODE_INDENT`), no heading."""
+    over "-----") is a table's header row, and a line indented as code (`CODE_INDENT`), no heading. A rule under two
+    lines draws a title and its subtitle (`_subtitled`): the first is the heading, the second its section's first
+    line ("Version du 14/10/2024 - usage interne" under a canned replies file's title)."""
     headings: dict[int, int] = {}
     rules: set[int] = set()
     styles: list[tuple[str, bool]] = []
@@ -116,14 +118,28 @@ def underlined(lines: list[Line], source: str) -> tuple[dict[int, int], set[int]
                 not _drawn_heading(title.text) or _column(title, source) >= CODE_INDENT:
             continue
         over = i >= 2 and lines[i - 2].text == line.text and not apart(lines[i - 2], title, source)
-        if not ((over and opens_block(lines, i - 2, source)) or opens_block(lines, i - 1, source)):
+        at = i - 1 if (over and opens_block(lines, i - 2, source)) or opens_block(lines, i - 1, source) else \
+            i - 2 if not over and _subtitled(lines, i, source) else None
+        if at is None:
             continue
         style = (line.text[0], over)
         if style not in styles:
             styles.append(style)
-        headings[i - 1] = styles.index(style) + 1
+        headings[at] = styles.index(style) + 1
         rules |= {i, i - 2} if over else {i}
     return headings, rules
+
+
+def _subtitled(lines: list[Line], i: int, source: str) -> bool:
+    """Whether the rule at line `i` is drawn under a title and its subtitle, the two lines right over it: the first
+    has a title's shape (`titled`: no greeting, no sentence's end) and opens a block, the second reads as a heading
+    and asks nothing, and the rule is at least half as long as the title."""
+    if i < 2:
+        return False
+    title, subtitle = lines[i - 2], lines[i - 1]
+    return titled(title.text) and _drawn_heading(title.text) and not subtitle.text.endswith("?") and \
+        2 * len(lines[i].text) >= len(title.text) and not apart(title, subtitle, source) and \
+        opens_block(lines, i - 2, source)
 
 
 def opens_block(lines: list[Line], i: int, source: str, after: Container[int] = frozenset()) -> bool:
