@@ -182,6 +182,22 @@ def test_icons_and_attribute_lists_material_draws_are_no_text():
         ("Pointly", ()), ("macOS", ("Pointly", "Install")), ("Install", ("Pointly",))]
 
 
+def test_inline_html_tags_are_no_text_and_a_summary_s_tags_no_part_of_its_question():
+    # review 53: "<summary><b>Puis-je annuler ?</b></summary>" was a line of text, the question heading nothing, and
+    # "<kbd>Ctrl</kbd>+<kbd>C</kbd>" read so in passages: the site shows "Ctrl+C", as the HTML reader reads it
+    page = ("# Raccourcis\n\nAppuyez sur <kbd>Ctrl</kbd>+<kbd>C</kbd> pour copier.<br>Puis collez.\n\n<details>\n"
+            "  <summary><b>Puis-je annuler ?</b></summary>\n\nOui, <em>dans l'heure</em>.\n\n</details>\n\n"
+            "<details><summary>Et après ?</summary>Non.</details>\n\n"
+            "La couleur <Highlight color=\"#25c2a0\">verte</Highlight> marque les champs.\n\n"
+            "Kept: `<kbd>x</kbd>` in code, <https://pointly.fr>, <support@pointly.fr>, 1 < 2.\n")
+    assert _read(page) == [
+        "Appuyez sur Ctrl+C pour copier.\nPuis collez.", "Oui, dans l'heure.",
+        "Et après ?\nNon.\nLa couleur verte marque les champs.\n"
+        "Kept: `<kbd>x</kbd>` in code, <https://pointly.fr>, <support@pointly.fr>, 1 < 2."]
+    assert [(s.heading, s.parents) for s in parse_markdown(page).sections] == [
+        ("Raccourcis", ()), ("Puis-je annuler ?", ("Raccourcis",)), ("Raccourcis", ())]
+
+
 def test_a_page_its_site_does_not_publish_is_skipped_and_said_so(tmp_path):
     (tmp_path / "preview.md").write_text("---\ntitle: 3.0 preview\ndraft: true\n---\n\nNot announced yet.\n")
     (tmp_path / "old.md").write_text("---\ntitle: Old\npublished: false\n---\n\nRetired page.\n")

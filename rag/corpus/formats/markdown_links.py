@@ -15,7 +15,10 @@ MkDocs Material draws what some markup names, which is no text either, and is cu
 are: an icon's shortcode, of the icon sets Material bundles (`:material-check:`, `:octicons-arrow-right-24:`,
 `:fontawesome-solid-user:`, `:simple-github:`; an emoji's, `:smile:`, is a character and stays), and an attribute
 list (`attr_list`) styling the element it follows (`:material-clock-fast:{ .lg .middle }` in a grid card,
-`[Start](start.md){ .md-button }`) or the heading or block it ends (`## Install { #install }`).
+`[Start](start.md){ .md-button }`) or the heading or block it ends (`## Install { #install }`). So is an HTML tag
+inside a line (`<kbd>Ctrl</kbd>`, `<br>`, an MDX component's `<Highlight color="...">`), as CommonMark's raw HTML
+and the HTML reader read it: the site shows the text between, a block's tag (`</summary>`, `<br>`, `<p>`) ending a
+line there.
 
 Every piece kept is the line's own text at its offsets; the pieces of one line carry what stood between them
 (`Line.follows`: a space, or nothing), so that a passage reads "Voir aussi Livraison et retours pour l'étiquette".
@@ -23,6 +26,7 @@ Every piece kept is the line's own text at its offsets; the pieces of one line c
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterator
 
@@ -45,7 +49,13 @@ _ICON = r"(?<!\w):(?:material|octicons|fontawesome|simple)-[a-z0-9]+(?:-[a-z0-9]
 _ITEM = r"[#.][\w:-]+|[\w-]+=(?:\"[^\"]*\"|[^\s}\"]+)"
 _ITEMS = rf"(?:{_ITEM})(?:[ \t]+(?:{_ITEM}))*[ \t]*\}}(?!\}})"
 ATTRIBUTES = rf"(?<=[)\]*_`:])\{{:?[ \t]*{_ITEMS}|(?<!\{{)\{{:?[ \t]*(?=[#.]){_ITEMS}"
-_DRAWN = re.compile(rf"{_ICON}|{ATTRIBUTES}")
+# An HTML tag, open or closing (never an autolink, `<https://...>`, nor an address, `<support@...>`).
+TAG = r"</?(?P<tag>[A-Za-z][\w.:-]*)(?:\s[^<>]*)?>"
+# What a browser sets apart on lines of their own: after such a tag, a line's text goes on on a line of its own.
+_BLOCKS = frozenset(["address", "article", "aside", "blockquote", "br", "dd", "details", "div", "dl", "dt",
+                     "figcaption", "figure", "footer", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "main",
+                     "nav", "ol", "p", "pre", "section", "summary", "table", "td", "th", "tr", "ul"])
+_DRAWN = re.compile(rf"{_ICON}|{ATTRIBUTES}|{TAG}")
 _LINK_ALONE = re.compile(rf"(?:{_LINK.pattern})[ \t]*(?:{ATTRIBUTES})?")
 _OUTSIDE = re.compile(r"[a-zA-Z][\w+.-]*:|//")  # a scheme (`https:`, `mailto:`) or a host: out of the corpus
 _BACKTICKS = re.compile(r"`+")
@@ -126,7 +136,9 @@ def unlinked(line: Line) -> list[Line]:
     for found in _outside_code(_LINK, text):
         if _inside(found):
             cuts.append((found.start(), found.end(), _shown(found)))
-    drawn = [found.span() for found in _outside_code(_DRAWN, text)] if _DRAWN.search(text) else []
+    found_drawn = list(_outside_code(_DRAWN, text)) if _DRAWN.search(text) else []
+    drawn = [found.span() for found in found_drawn]
+    breaks = [found.end() for found in found_drawn if (found.group("tag") or "").casefold() in _BLOCKS]
     if not (cuts or drawn):
         return [line]
     spans: list[tuple[int, int]] = []  # the visible spans of the line, in order
@@ -145,13 +157,25 @@ def unlinked(line: Line) -> list[Line]:
             gap = gap or (" " if piece else "")
             continue
         lead, trail = len(piece) - len(piece.lstrip()), len(piece) - len(piece.rstrip())
-        # no space before a point or a comma a link or an icon left out stood before ("offline :material-wifi:.")
-        joint = line.follows if not pieces else (" " if lead or (gap and piece.lstrip()[0] not in ".,;)]") else "")
+        # no space before a point or a comma a link or an icon left out stood before ("offline :material-wifi:."); a
+        # line of its own after a block's tag
+        if not pieces:
+            joint = line.follows
+        elif pieces[-1].end - line.start < _after(breaks, pieces[-1].end - line.start) <= a:
+            joint = None
+        else:
+            joint = " " if lead or (gap and piece.lstrip()[0] not in ".,;)]") else ""
         pieces.append(Line(piece.strip(), line.start + a + lead, line.start + b - trail,
                            item=line.item and not pieces, follows=joint,
                            opens_table=line.opens_table and not pieces))
         gap = " " if trail else ""
     return pieces
+
+
+def _after(positions: list[int], at: int) -> int:
+    """The first of `positions` (in order) past `at`; -1 if none is."""
+    found = bisect.bisect_right(positions, at)
+    return positions[found] if found < len(positions) else -1
 
 
 def _without(spans: list[tuple[int, int]], holes: list[tuple[int, int]]) -> Iterator[tuple[int, int]]:

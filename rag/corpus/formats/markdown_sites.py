@@ -47,8 +47,9 @@ _TAG = r"</?[A-Za-z][\w.:-]*(?:\s[^<>]*)?>"
 _TAGS = re.compile(rf"\s*(?:{_TAG}\s*)+")
 # A line whose text is one element's (`<summary>Can I delete an invoice?</summary>`, `<p align="center">...</p>`).
 _ELEMENT = re.compile(r"<(?P<tag>[A-Za-z][\w.:-]*)(?:\s[^<>]*)?>(?P<text>[^<>]*)</(?P=tag)\s*>")
-_SUMMARY = re.compile(r"(?:<details(?:\s[^<>]*)?>\s*)?<summary(?:\s[^<>]*)?>(?P<text>[^<>]*)</summary\s*>",
-                      re.IGNORECASE)
+# its question may be set in tags of its own (`<summary><b>Can I delete an invoice?</b></summary>`)
+_SUMMARY = re.compile(r"(?:<details(?:\s[^<>]*)?>\s*)?<summary(?:\s[^<>]*)?>"
+                      r"(?P<text>(?:[^<>]|</?(?!summary\b)[A-Za-z][^<>]*>)*)</summary\s*>", re.IGNORECASE)
 # What opens a tab, headed by its label: a component's tag (capitalized, as JSX writes components; an HTML element's
 # `title`, `<img src="logo.png" title="Logo">`, is a tooltip over no content) with a label or a title (Docusaurus'
 # and Starlight's `<TabItem value="linux" label="Linux">`, Mintlify's `<Tab title="...">`), which its closing tag
@@ -170,8 +171,8 @@ def tab(line: str) -> tuple[str, str] | None:
     reads it; an untitled admonition holds its content under no label (`!!! note`, indented: "", ""; `:::note` to
     its `:::`, which closes no titled one around it: ":::", ""). A tab heads what it holds: "Install › Linux" over
     the command that installs on Linux, which says "curl", not "Linux"."""
-    if (found := _SUMMARY.fullmatch(line)) and found.group("text").strip():
-        return "details", found.group("text").strip()
+    if (found := _SUMMARY.fullmatch(line)) and (question := undrawn(found.group("text")).strip()):
+        return "details", question
     if (found := _OPENING_TAG.fullmatch(line)) and found.group("tag")[0].isupper() and \
             not found.group("attributes").endswith("/"):  # a component: an HTML element's title is a tooltip
         label = _LABEL.search(found.group("attributes"))
