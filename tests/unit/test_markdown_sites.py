@@ -109,6 +109,21 @@ def test_a_heading_inside_an_untitled_admonition_ends_with_it():
         ("Sauvegarde", (), ["Les copies sont gardées 30 jours.", "Sans titre ni intertitre.", "Fin."])]
 
 
+def test_pymdownx_blocks_head_what_they_hold_as_admonitions_and_tabs_do():
+    # pymdownx.blocks, MkDocs Material's delimited syntax (`/// warning | Title` ... `///`, its options indented under
+    # its header): the markers, the options and the titles were text of the section's passage
+    page = ("## Clés\n\n/// warning | Ne jamais exposer une clé\n    type: danger\n\nUne clé donne accès à tout.\n"
+            "///\n\n/// tab | Linux\n\n```sh\ncurl x\n```\n\n///\n\n/// tab | macOS\nbrew install x\n///\n\n"
+            "/// note\nSans titre.\n///\n\n/// details | Puis-je révoquer une clé ?\n    open: True\n\n"
+            "Oui, depuis la console.\n\n//// tip | Astuce\nImbriquée.\n////\n\n///\n\n"
+            "/// html | div[style='color: red']\nEn rouge.\n///\n\nFin.\n")
+    assert _outline(page) == [
+        ("Ne jamais exposer une clé", ("Clés",), ["Une clé donne accès à tout."]),
+        ("Linux", ("Clés",), ["```sh", "curl x", "```"]), ("macOS", ("Clés",), ["brew install x"]),
+        ("Clés", (), ["Sans titre."]), ("Puis-je révoquer une clé ?", ("Clés",), ["Oui, depuis la console."]),
+        ("Astuce", ("Clés", "Puis-je révoquer une clé ?"), ["Imbriquée."]), ("Clés", (), ["En rouge.", "Fin."])]
+
+
 def test_a_heading_at_the_margin_ends_a_container_never_closed():
     # review 53: after a `<details>`, a `<TabItem>` or a `:::tip` never closed, every heading down to the end of the
     # file stood under its summary, label or title ("FAQ › Can I delete? › Billing › Refunds"): each later passage's

@@ -192,10 +192,14 @@ def _parsed(text: str, unclosed: set[int]) -> tuple[Parsed, set[int]]:
     closes = _Closes(text)
     module = False  # in an MDX module block (`markdown_sites.opens_module`), to the next blank line
     note = False  # in an Obsidian comment block (`markdown_sites.opens_comment`), to the line that ends on `%%`
+    options = False  # under a pymdownx block's header: its options, indented (`    type: warning`), show nothing
     for body, start in _lines(text, body_start):
         if module or note:
             module, note = module and bool(body.strip()), note and not body.rstrip().endswith("%%")
             continue
+        if options and body[:1] in (" ", "\t") and body.strip():
+            continue
+        options = False
         indent = _columns(body)
         relative = indent - max((column for column in items if column <= indent), default=0)
         if fence or (relative >= 4 and not above and start >= comment_end):
@@ -254,6 +258,7 @@ def _parsed(text: str, unclosed: set[int]) -> tuple[Parsed, set[int]]:
         if opened:  # an indented one's content is at the margin of its column, as a list item's
             items += [] if opened[0] else [indent + 4]
             tabbed.append((opened[0], indent + 4, outline.save(), sections[-1], start))
+            options = opened[0] == "///"
             if opened[1]:
                 level, heading = _STRONG_LEVEL, opened[1]
         elif plain or relative >= 4:

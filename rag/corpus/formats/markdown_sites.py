@@ -64,7 +64,11 @@ _ADMONITION = re.compile(r"(?:!!!|\?\?\?\+?)[ \t]+[\w-]+(?:[ \t]+[\w-]+)*(?:[ \t
                          r"|===\+?[ \t]+\"(?P<tab>[^\"]*)\"")
 _COLON_FENCE = re.compile(r":{3,}[ \t]*(?:\{[\w-]+\}|[\w-]+)?(?:\[(?P<bracket>[^\]]*)\])?(?:[ \t]+(?P<text>.*))?")
 # GitHub's alerts (`> [!NOTE]`) and Obsidian's callouts, of any kind, folded (`-`) or not, titled or not.
-_FENCE_CLOSING = re.compile(r":{3,}")
+# pymdownx.blocks' delimited blocks (`/// warning | Title`, `/// tab | Linux`, `/// details | Question ?`, to their
+# `///`): an `html` block's argument is its element, no title.
+_SLASH_FENCE = re.compile(r"/{3,}[ \t]*(?P<name>[\w-]+)(?:[ \t]*\|[ \t]*(?P<text>.*))?")
+# What closes a fenced container, the innermost open of its kind
+_FENCE_CLOSINGS = {":::": re.compile(r":{3,}"), "///": re.compile(r"/{3,}")}
 _CALLOUT = re.compile(r">[ \t]*\[![A-Za-z][\w-]*\][+-]?(?:[ \t]+(?P<text>.*))?")
 _OBSIDIAN_COMMENT = re.compile(r"%%.*%%")
 # pymdownx.snippets' include line (`--8<-- "prerequis.md"`), or the marker around a block of file names: the site
@@ -117,6 +121,10 @@ def visible(line: Line, within: bool = False, holds: bool = True, alone: bool = 
         return _part(line, found, "text", "tab") if holds or found.group("text") or found.group("tab") else line
     if found := _COLON_FENCE.fullmatch(text):
         return _part(line, found, "text", "bracket")
+    if found := _SLASH_FENCE.fullmatch(text):
+        return _part(line, found if found["name"] != "html" else None, "text")
+    if _FENCE_CLOSINGS["///"].fullmatch(text):
+        return None
     if found := _SHORTCODE.fullmatch(text):
         title = _QUOTED.search(text, found.start("arguments"), found.end("arguments"))
         return _part(line, title, "text")
@@ -169,8 +177,9 @@ def tab(line: str) -> tuple[str, str] | None:
     your keys secret` to its `:::`, "Install › Keep your keys secret"); a disclosure's summary alone on its line
     (`<summary>Can I delete an invoice?</summary>`, after its `<details>` or not) by `</details>`, as the HTML reader
     reads it; an untitled admonition holds its content under no label (`!!! note`, indented: "", ""; `:::note` to
-    its `:::`, which closes no titled one around it: ":::", ""). A tab heads what it holds: "Install › Linux" over
-    the command that installs on Linux, which says "curl", not "Linux"."""
+    its `:::`, which closes no titled one around it: ":::", ""); pymdownx.blocks' `/// tab | Linux` to its `///`
+    ("///", "Linux"), as `/// warning | Proxy` and `/// details | Question ?`. A tab heads what it holds: "Install ›
+    Linux" over the command that installs on Linux, which says "curl", not "Linux"."""
     if (found := _SUMMARY.fullmatch(line)) and (question := undrawn(found.group("text")).strip()):
         return "details", question
     if (found := _OPENING_TAG.fullmatch(line)) and found.group("tag")[0].isupper() and \
@@ -181,8 +190,10 @@ def tab(line: str) -> tuple[str, str] | None:
         return "", found.group("text").strip()
     if _ADMONITION.fullmatch(line):  # untitled: it holds its indented content, under no label
         return "", ""
-    if (found := _COLON_FENCE.fullmatch(line)) and not _FENCE_CLOSING.fullmatch(line):
+    if (found := _COLON_FENCE.fullmatch(line)) and not _FENCE_CLOSINGS[":::"].fullmatch(line):
         return ":::", (found.group("text") or found.group("bracket") or "").strip()
+    if found := _SLASH_FENCE.fullmatch(line):
+        return "///", (found["text"] or "").strip() if found["name"] != "html" else ""
     return None
 
 
@@ -190,13 +201,13 @@ def ended(containers: Sequence[tuple[str, int]], line: str, indent: int) -> int 
     """Which of the containers open (`tab`'s closing and, for an indented one, the column its content starts at),
     outermost first, a line (stripped, outside code, indented `indent` columns) ends, with those inside it; None if
     none: the outermost indented one its content's column is beyond, else the innermost whose closing tag it is (`:::`
-    for a colon fence)."""
+    for a colon fence, `///` for a pymdownx block)."""
     for at, (closing, column) in enumerate(containers):
         if not closing and indent < column:
             return at
     for at in reversed(range(len(containers))):
         closing = containers[at][0]
-        if closing and (_FENCE_CLOSING.fullmatch(line) if closing == ":::" else
+        if closing and (_FENCE_CLOSINGS[closing].fullmatch(line) if closing in _FENCE_CLOSINGS else
                         re.fullmatch(rf"</{re.escape(closing)}\s*>", line)):
             return at
     return None
