@@ -147,6 +147,14 @@ def test_a_heading_at_the_margin_ends_a_container_never_closed():
         ("Keep it secret", ("Guide",), ["Never publish a key."]),
         ("Rotation", ("Guide",), ["Every 90 days.", "Untitled."]),
         ("Leaks", ("Guide", "Rotation", "Why?"), ["Keys leak."]), ("Rotation", ("Guide",), ["Then."])]
+    # one never closed, then another of its kind: the second is its sibling, not inside it (a forgotten `</TabItem>`,
+    # a forgotten `</details>` in an FAQ: "Q1? › Q2?")
+    siblings = ('## Install\n\n<Tabs>\n<TabItem value="a" label="macOS">\nbrew\n<TabItem value="b" label="Linux">\n'
+                "curl\n</TabItem>\n</Tabs>\n\n## FAQ\n\n<details>\n<summary>Q1?</summary>\n\nA1.\n\n<details>\n"
+                "<summary>Q2?</summary>\n\nA2.\n\n</details>\n\nAfter.\n")
+    assert _outline(siblings) == [
+        ("macOS", ("Install",), ["brew"]), ("Linux", ("Install",), ["curl"]), ("Q1?", ("FAQ",), ["A1."]),
+        ("Q2?", ("FAQ",), ["A2."]), ("FAQ", (), ["After."])]
     # inside a tab (MkDocs', its content indented), a heading at the tab's margin ends what was left open in it
     tabbed = ("# Guide\n\n=== \"Linux\"\n\n    <details>\n    <summary>Proxy?</summary>\n\n    Set it.\n\n"
               "    ## Check\n\n    Run it.\n\nAfter.\n")

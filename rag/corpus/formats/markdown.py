@@ -257,7 +257,13 @@ def _parsed(text: str, unclosed: set[int]) -> tuple[Parsed, set[int]]:
         level, heading, heading_start, entry = 0, "", start, None
         if opened:  # an indented one's content is at the margin of its column, as a list item's
             items += [] if opened[0] else [indent + 4]
-            tabbed.append((opened[0], indent + 4, outline.save(), sections[-1], start))
+            # one of its kind never closed, open right around it, is its sibling and ends here ("</TabItem>" forgotten)
+            sibling = bool(opened[0] and tabbed and tabbed[-1][0] == opened[0] and tabbed[-1][4] in unclosed)
+            if sibling:
+                outline.restore(tabbed[-1][2])
+            before = tabbed.pop()[3] if sibling else sections[-1]
+            depth = len(tabbed)
+            tabbed.append((opened[0], indent + 4, outline.save(), before, start))
             options = opened[0] == "///"
             if opened[1]:
                 level, heading = _STRONG_LEVEL, opened[1]
