@@ -124,6 +124,21 @@ def test_pymdownx_blocks_head_what_they_hold_as_admonitions_and_tabs_do():
         ("Astuce", ("Clés", "Puis-je révoquer une clé ?"), ["Imbriquée."]), ("Clés", (), ["En rouge.", "Fin."])]
 
 
+def test_gitbook_and_markdoc_tags_are_no_text_and_a_titled_one_heads_what_it_holds():
+    # GitBook's Markdown (`{% hint %}`, `{% tab title="..." %}` to `{% endtab %}`), Markdoc's (`{% tab label="..." %}`
+    # to `{% /tab %}`), Jekyll's `{% include %}`: the tags were lines of text, the tabs' labels heading nothing
+    page = ("# Installer\n\n{% hint style=\"warning\" %}\nSauvegardez avant.\n{% endhint %}\n\n{% tabs %}\n"
+            "{% tab title=\"Windows\" %}\nLancez le MSI.\n{% endtab %}\n\n{% tab title=\"macOS\" %}\n"
+            "{% code title=\"install.sh\" %}\n```sh\nbrew install x\n```\n{% endcode %}\n{% endtab %}\n"
+            "{% endtabs %}\n\n"
+            "{% tab label=\"Linux\" %}\nMarkdoc.\n{% /tab %}\n\n{% hint style='info' %}Une ligne.{% endhint %}\n\n"
+            "{% include footer.html %}\n\nFin.\n")
+    assert _outline(page) == [
+        ("Installer", (), ["Sauvegardez avant."]), ("Windows", ("Installer",), ["Lancez le MSI."]),
+        ("install.sh", ("Installer", "macOS"), ["```sh", "brew install x", "```"]),
+        ("Linux", ("Installer",), ["Markdoc."]), ("Installer", (), ["Une ligne.", "Fin."])]
+
+
 def test_a_heading_at_the_margin_ends_a_container_never_closed():
     # review 53: after a `<details>`, a `<TabItem>` or a `:::tip` never closed, every heading down to the end of the
     # file stood under its summary, label or title ("FAQ › Can I delete? › Billing › Refunds"): each later passage's

@@ -18,7 +18,8 @@ list (`attr_list`) styling the element it follows (`:material-clock-fast:{ .lg .
 `[Start](start.md){ .md-button }`) or the heading or block it ends (`## Install { #install }`). So is an HTML tag
 inside a line (`<kbd>Ctrl</kbd>`, `<br>`, an MDX component's `<Highlight color="...">`), as CommonMark's raw HTML
 and the HTML reader read it: the site shows the text between, a block's tag (`</summary>`, `<br>`, `<p>`) ending a
-line there.
+line there; and a Liquid or Markdoc tag (`{% include footer.html %}`, GitBook's `{% hint style="info" %}`), which the
+site runs.
 
 Every piece kept is the line's own text at its offsets; the pieces of one line carry what stood between them
 (`Line.follows`: a space, or nothing), so that a passage reads "Voir aussi Livraison et retours pour l'étiquette".
@@ -55,7 +56,8 @@ TAG = r"</?(?P<tag>[A-Za-z][\w.:-]*)(?:\s[^<>]*)?>"
 _BLOCKS = frozenset(["address", "article", "aside", "blockquote", "br", "dd", "details", "div", "dl", "dt",
                      "figcaption", "figure", "footer", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "main",
                      "nav", "ol", "p", "pre", "section", "summary", "table", "td", "th", "tr", "ul"])
-_DRAWN = re.compile(rf"{_ICON}|{ATTRIBUTES}|{TAG}")
+LIQUID = r"\{%[^%]*%\}"  # Jekyll's, GitBook's and Markdoc's tags: `{% tab title="Linux" %}`, `{% endtab %}`
+_DRAWN = re.compile(rf"{_ICON}|{ATTRIBUTES}|{TAG}|{LIQUID}")
 _LINK_ALONE = re.compile(rf"(?:{_LINK.pattern})[ \t]*(?:{ATTRIBUTES})?")
 _OUTSIDE = re.compile(r"[a-zA-Z][\w+.-]*:|//")  # a scheme (`https:`, `mailto:`) or a host: out of the corpus
 _BACKTICKS = re.compile(r"`+")
@@ -194,4 +196,4 @@ def _without(spans: list[tuple[int, int]], holes: list[tuple[int, int]]) -> Iter
             yield a, b
 
 
-__all__ = ["ATTRIBUTES", "code_spans", "navigation", "undrawn", "unlinked"]
+__all__ = ["ATTRIBUTES", "LIQUID", "TAG", "code_spans", "navigation", "undrawn", "unlinked"]

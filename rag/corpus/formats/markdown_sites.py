@@ -3,7 +3,8 @@
 MkDocs (Material, pymdown-extensions), Docusaurus (MDX), Hugo, Jekyll and GitHub add their own syntax to a page's
 Markdown: heading ids (`## Install {#install}`), admonitions (`!!! note "Title"`, `:::tip Title` ... `:::`,
 `> [!TIP]`), content tabs (`=== "Linux"`), MDX imports and component tags (`import Tabs from '@theme/Tabs';`,
-`<TabItem value="linux" label="Linux">`), Hugo shortcodes (`{{< hint info >}}`). The site renders none of these as
+`<TabItem value="linux" label="Linux">`), Hugo shortcodes (`{{< hint info >}}`), GitBook's and Markdoc's tags
+(`{% hint style="info" %}`, `{% tab title="Linux" %}`). The site renders none of these as
 text: indexed as written, they filled passages, labels and answers ("<TabItem value=\"linux\" label=\"Linux\">" was
 the answer to "How do I install the CLI on Linux?"). What the reader sees of them is kept, at its offsets: an
 admonition's title, the text inside a line's element; the rest is left out. A tab's label, an admonition's title
@@ -27,7 +28,7 @@ import re
 from collections.abc import Collection, Mapping, Sequence
 
 from rag.corpus.formats.base import Line
-from rag.corpus.formats.markdown_links import ATTRIBUTES, navigation, undrawn
+from rag.corpus.formats.markdown_links import ATTRIBUTES, LIQUID, navigation, undrawn
 
 # Each pattern is read in time linear in the line (no two quantifiers that may take the same characters in turn):
 # a Markdown file may hold a line of megabytes.
@@ -42,9 +43,10 @@ _MODULE = re.compile(r"export[ \t]+(?:const|let|var|function|class|default|async
                      r"|import[ \t]+(?:[\w$]+[ \t]*,[ \t]*)?\{[^}]*")
 # An MDX comment alone on its line: `{/* ... */}`.
 _MDX_COMMENT = re.compile(r"\{/\*.*\*/\}")
-# A line of tags alone (`<Tabs>`, `</TabItem>`, `<DocCardList />`, `<div align="center">`), which shows no text.
+# A line of tags alone (`<Tabs>`, `</TabItem>`, `<DocCardList />`, `<div align="center">`, `{% endhint %}`), which
+# shows no text.
 _TAG = r"</?[A-Za-z][\w.:-]*(?:\s[^<>]*)?>"
-_TAGS = re.compile(rf"\s*(?:{_TAG}\s*)+")
+_TAGS = re.compile(rf"\s*(?:(?:{_TAG}|{LIQUID})\s*)+")
 # A line whose text is one element's (`<summary>Can I delete an invoice?</summary>`, `<p align="center">...</p>`).
 _ELEMENT = re.compile(r"<(?P<tag>[A-Za-z][\w.:-]*)(?:\s[^<>]*)?>(?P<text>[^<>]*)</(?P=tag)\s*>")
 # its question may be set in tags of its own (`<summary><b>Can I delete an invoice?</b></summary>`)
@@ -56,6 +58,8 @@ _SUMMARY = re.compile(r"(?:<details(?:\s[^<>]*)?>\s*)?<summary(?:\s[^<>]*)?>"
 # ends; MkDocs' content tab (`=== "Linux"`) and collapsible block (`??? question "Do sessions survive?"`), which
 # their content's indentation holds.
 _OPENING_TAG = re.compile(r"<(?P<tag>[A-Za-z][\w.:-]*)(?P<attributes>\s[^<>]*)>")
+# GitBook's and Markdoc's tab (`{% tab title="Linux" %}`, `{% tab label="Linux" %}`), to `{% endtab %}` or `{% /tab %}`
+_LIQUID_OPENING = re.compile(r"\{%-?[ \t]*(?P<tag>[\w-]+)(?P<attributes>[^%]*)%\}")
 _LABEL = re.compile(r"(?<![\w-])(?:label|title)=(?P<q>[\"'])(?P<text>[^\"']*)(?P=q)")
 _INDENTED_TAB = re.compile(r"(?:===\+?|(?:\?\?\?\+?|!!!)(?:[ \t]+[\w-]+)+)[ \t]+\"(?P<text>[^\"]*)\"")
 # Admonition openers, their title quoted or after the kind (`!!! note "Precedence"`, `:::tip Astuce`), a tab's
@@ -178,14 +182,18 @@ def tab(line: str) -> tuple[str, str] | None:
     (`<summary>Can I delete an invoice?</summary>`, after its `<details>` or not) by `</details>`, as the HTML reader
     reads it; an untitled admonition holds its content under no label (`!!! note`, indented: "", ""; `:::note` to
     its `:::`, which closes no titled one around it: ":::", ""); pymdownx.blocks' `/// tab | Linux` to its `///`
-    ("///", "Linux"), as `/// warning | Proxy` and `/// details | Question ?`. A tab heads what it holds: "Install ›
-    Linux" over the command that installs on Linux, which says "curl", not "Linux"."""
+    ("///", "Linux"), as `/// warning | Proxy` and `/// details | Question ?`; GitBook's `{% tab title="Linux" %}`
+    to its `{% endtab %}`, Markdoc's `{% tab label="Linux" %}` to its `{% /tab %}` ("{%tab", "Linux"). A tab heads
+    what it holds: "Install › Linux" over the command that installs on Linux, which says "curl", not "Linux"."""
     if (found := _SUMMARY.fullmatch(line)) and (question := undrawn(found.group("text")).strip()):
         return "details", question
     if (found := _OPENING_TAG.fullmatch(line)) and found.group("tag")[0].isupper() and \
             not found.group("attributes").endswith("/"):  # a component: an HTML element's title is a tooltip
         label = _LABEL.search(found.group("attributes"))
         return (found.group("tag"), label.group("text").strip()) if label and label.group("text").strip() else None
+    if (found := _LIQUID_OPENING.fullmatch(line)) and (label := _LABEL.search(found["attributes"])) and \
+            label["text"].strip():
+        return "{%" + found["tag"], label["text"].strip()
     if (found := _INDENTED_TAB.fullmatch(line)) and found.group("text").strip():
         return "", found.group("text").strip()
     if _ADMONITION.fullmatch(line):  # untitled: it holds its indented content, under no label
@@ -201,14 +209,15 @@ def ended(containers: Sequence[tuple[str, int]], line: str, indent: int) -> int 
     """Which of the containers open (`tab`'s closing and, for an indented one, the column its content starts at),
     outermost first, a line (stripped, outside code, indented `indent` columns) ends, with those inside it; None if
     none: the outermost indented one its content's column is beyond, else the innermost whose closing tag it is (`:::`
-    for a colon fence, `///` for a pymdownx block)."""
+    for a colon fence, `///` for a pymdownx block, `{% endtab %}` or `{% /tab %}` for a Liquid or Markdoc tab)."""
     for at, (closing, column) in enumerate(containers):
         if not closing and indent < column:
             return at
     for at in reversed(range(len(containers))):
         closing = containers[at][0]
         if closing and (_FENCE_CLOSINGS[closing].fullmatch(line) if closing in _FENCE_CLOSINGS else
-                        re.fullmatch(rf"</{re.escape(closing)}\s*>", line)):
+                        re.fullmatch(rf"\{{%-?\s*(?:end|/){re.escape(closing[2:])}\s*-?%\}}", line)
+                        if closing.startswith("{%") else re.fullmatch(rf"</{re.escape(closing)}\s*>", line)):
             return at
     return None
 
