@@ -158,9 +158,10 @@ def parse_markdown(text: str) -> Parsed:
     is code where it does not go on with a paragraph or a list item. An HTML comment, on one line or over several,
     is left out outside code (and code spans); a line that opens with one or inside one is text, not a heading.
 
-    A container closed by its tag or its `:::` (a tab, a disclosure, an admonition) holds the headings inside it; one
-    the file never closes ends at the next ATX or setext heading at its margin, which stands at its own level: a
-    second reading, once the first has found which were never closed (`markdown_sites.left_open`)."""
+    A container closed by its tag or its fence (a tab, a disclosure, an admonition: `</TabItem>`, `:::`, `///`) holds
+    the headings inside it; one the file never closes ends at the next ATX or setext heading at its margin, which
+    stands at its own level, or where one of its kind opens right inside it (siblings): a second reading, once the
+    first has found which were never closed (`markdown_sites.left_open`)."""
     parsed, unclosed = _parsed(text, set())
     return _parsed(text, unclosed)[0] if unclosed else parsed
 
