@@ -137,6 +137,10 @@ def test_gitbook_and_markdoc_tags_are_no_text_and_a_titled_one_heads_what_it_hol
         ("Installer", (), ["Sauvegardez avant."]), ("Windows", ("Installer",), ["Lancez le MSI."]),
         ("install.sh", ("Installer", "macOS"), ["```sh", "brew install x", "```"]),
         ("Linux", ("Installer",), ["Markdoc."]), ("Installer", (), ["Une ligne.", "Fin."])]
+    # a tag with a title that nothing closes is no container (Jekyll's include of an image and its caption)
+    jekyll = ('# Guide\n\n{% include image.html file="flux.png" title="Schéma du flux" %}\n\nLe flux part de la '
+              "badgeuse.\n\n## Suite\n\nFin.\n")
+    assert _outline(jekyll) == [("Guide", (), ["Le flux part de la badgeuse."]), ("Suite", ("Guide",), ["Fin."])]
 
 
 def test_a_heading_at_the_margin_ends_a_container_never_closed():

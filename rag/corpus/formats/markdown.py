@@ -234,6 +234,8 @@ def _parsed(text: str, unclosed: set[int]) -> tuple[Parsed, set[int]]:
         # an admonition's marker holds the lines indented below it; "!!! Ne jamais partager" over a paragraph is text
         holds = not shown.startswith(("!!!", "???")) or (_indent_below(text, start + len(body)) or 0) >= indent + 4
         opened = tab(shown) if relative < 4 and not plain and holds and len(tabbed) < _CONTAINERS else None
+        if opened and opened[0].startswith("{%") and start in unclosed:
+            opened = None  # a Liquid tag nothing closes holds nothing ("{% include image.html title=... %}")
         # a paragraph of its own (nothing above it, its end the line's): a lone link there is navigation
         alone = not above and closes.paragraph_end(start + len(body)) == start + len(body)
         kept = [line for piece in pieces if (line := visible(piece, bool(above), holds, alone))]
