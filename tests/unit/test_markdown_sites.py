@@ -231,11 +231,11 @@ def test_inline_html_tags_are_no_text_and_a_summary_s_tags_no_part_of_its_questi
             "  <summary><b>Puis-je annuler ?</b></summary>\n\nOui, <em>dans l'heure</em>.\n\n</details>\n\n"
             "<details><summary>Et après ?</summary>Non.</details>\n\n"
             "La couleur <Highlight color=\"#25c2a0\">verte</Highlight> marque les champs.\n\n"
-            "Kept: `<kbd>x</kbd>` in code, <https://pointly.fr>, <support@pointly.fr>, 1 < 2.\n")
+            "Kept: `<kbd>x</kbd>` in code, <https://pointly.fr>, <support@pointly.fr>, 1 < 2, <VOTRE_CLE>.\n")
     assert _read(page) == [
         "Appuyez sur Ctrl+C pour copier.\nPuis collez.", "Oui, dans l'heure.",
         "Et après ?\nNon.\nLa couleur verte marque les champs.\n"
-        "Kept: `<kbd>x</kbd>` in code, <https://pointly.fr>, <support@pointly.fr>, 1 < 2."]
+        "Kept: `<kbd>x</kbd>` in code, <https://pointly.fr>, <support@pointly.fr>, 1 < 2, <VOTRE_CLE>."]
     assert [(s.heading, s.parents) for s in parse_markdown(page).sections] == [
         ("Raccourcis", ()), ("Puis-je annuler ?", ("Raccourcis",)), ("Raccourcis", ())]
 

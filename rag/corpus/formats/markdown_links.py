@@ -50,8 +50,10 @@ _ICON = r"(?<!\w):(?:material|octicons|fontawesome|simple)-[a-z0-9]+(?:-[a-z0-9]
 _ITEM = r"[#.][\w:-]+|[\w-]+=(?:\"[^\"]*\"|[^\s}\"]+)"
 _ITEMS = rf"(?:{_ITEM})(?:[ \t]+(?:{_ITEM}))*[ \t]*\}}(?!\}})"
 ATTRIBUTES = rf"(?<=[)\]*_`:])\{{:?[ \t]*{_ITEMS}|(?<!\{{)\{{:?[ \t]*(?=[#.]){_ITEMS}"
-# An HTML tag, open or closing (never an autolink, `<https://...>`, nor an address, `<support@...>`).
-TAG = r"</?(?P<tag>[A-Za-z][\w.:-]*)(?:\s[^<>]*)?>"
+# An HTML tag, open or closing, its name as CommonMark's raw HTML has it (letters, digits, hyphens; a JSX
+# component's dots): never an autolink, `<https://...>`, an address, `<support@...>`, nor a placeholder CommonMark
+# shows, `<VOTRE_CLE>`.
+TAG = r"</?(?P<tag>[A-Za-z][A-Za-z0-9.-]*)(?:\s[^<>]*)?/?>"
 # What a browser sets apart on lines of their own: after such a tag, a line's text goes on on a line of its own.
 _BLOCKS = frozenset(["address", "article", "aside", "blockquote", "br", "dd", "details", "div", "dl", "dt",
                      "figcaption", "figure", "footer", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "main",
