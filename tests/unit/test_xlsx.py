@@ -252,3 +252,72 @@ def test_a_cell_far_down_costs_no_row_per_empty_row_and_one_past_excel_s_last_ro
         tracemalloc.stop()
     assert [[line.text for line in s.lines] for s in parsed.sections] == [["Question : Rien ?"], ["Question : Tout ?"]]
     assert peak < 20 * 2**20
+
+
+def wide_xlsx(rows: int) -> bytes:
+    """A workbook of `rows` rows of 5 cells, each the same shared string, as Excel writes them."""
+    cells = "".join(f'<row r="{r}">' + "".join(f'<c r="{c}{r}" t="s"><v>0</v></c>' for c in "ABCDE") + "</row>"
+                    for r in range(1, rows + 1))
+    return xlsx({"S": [["x"]]}, replace={
+        "xl/worksheets/sheet1.xml": f'<worksheet xmlns="{MAIN}"><sheetData>{cells}</sheetData></worksheet>'})
+
+
+def test_a_workbook_over_the_budget_is_refused_as_its_cells_come_not_once_its_sheet_is_a_tree(monkeypatch):
+    """A worksheet was read into one ElementTree before any cell was counted: 2,000,005 cells (78 MB of XML, a 6 MB
+    file) took 1.4 GB before the refusal (scripts/bench/sheets_memory.py). Here the budget is lowered to 20,000 cells
+    and the sheet holds 200,000: read as it inflates, the refusal comes at the 20,001st."""
+    import tracemalloc
+
+    from rag.corpus.formats import sheets
+
+    data = wide_xlsx(40_000)
+    monkeypatch.setattr(sheets, "CELLS_MAX", 20_000)
+    tracemalloc.start()
+    try:
+        with pytest.raises(ValueError, match=r"^over 20,000 cells with text in the workbook, repeated rows and cells "):
+            parse_xlsx(data)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 8 * 2**20
+
+
+def test_a_shared_strings_table_past_the_budget_is_refused_as_it_is_read(monkeypatch):
+    from rag.corpus.formats import sheets
+
+    strings = "".join(f"<si><t>{n}</t></si>" for n in range(1001))
+    data = xlsx({"S": [["x"]]}, replace={"xl/sharedStrings.xml": f'<sst xmlns="{MAIN}">{strings}</sst>'})
+    monkeypatch.setattr(sheets, "CELLS_MAX", 1000)
+    with pytest.raises(ValueError, match=r"^over 1,000 strings in its shared strings table \(a damaged or hostile"):
+        parse_xlsx(data)
+    monkeypatch.setattr(sheets, "CELLS_MAX", 1001)
+    assert parse_xlsx(data).sections
+
+
+def test_a_part_read_as_it_inflates_is_refused_as_one_read_whole_is(monkeypatch):
+    """A worksheet or the shared strings declaring entities, or not well-formed, are refused as the workbook part is
+    (`xml_part`); a cell of more elements than any Excel writes is refused, not held."""
+    from rag.corpus.formats import archive
+
+    doctype = '<?xml version="1.0"?><!DOCTYPE w [<!ENTITY a "aaaaaaaaaa">]>'
+    cases = {
+        "refused .xlsx: its xl/worksheets/sheet1.xml has a DOCTYPE with declarations (an internal subset)": {
+            "xl/worksheets/sheet1.xml": f'{doctype}<worksheet xmlns="{MAIN}"><sheetData/></worksheet>'},
+        "refused .xlsx: its xl/sharedStrings.xml has a DOCTYPE with declarations": {
+            "xl/sharedStrings.xml": f'{doctype}<sst xmlns="{MAIN}"><si><t>&a;</t></si></sst>'},
+        "damaged .xlsx: its xl/worksheets/sheet1.xml is not well-formed XML (mismatched tag: line 1, column 95)": {
+            "xl/worksheets/sheet1.xml": f'<worksheet xmlns="{MAIN}"><sheetData><row></sheetData></worksheet>'},
+        "damaged .xlsx: its xl/worksheets/sheet1.xml is not well-formed XML (no element found": {
+            "xl/worksheets/sheet1.xml": ""},
+        "damaged .xlsx: an element of its xl/worksheets/sheet1.xml holds over 1,000 others": {
+            "xl/worksheets/sheet1.xml": f'<worksheet xmlns="{MAIN}"><sheetData><row><c t="inlineStr"><is>'
+                                        + "<r><t>a</t></r>" * 501 + "</is></c></row></sheetData></worksheet>"}}
+    monkeypatch.setattr(archive, "ITEM_ELEMENTS_MAX", 1000)
+    for reason, parts in cases.items():
+        with pytest.raises(ValueError, match=f"^{re.escape(reason)}"):
+            parse_xlsx(xlsx({"F": [["Question"], ["Oui ?"]]}, replace=parts))
+    cell = "<c t=\"inlineStr\"><is>" + "<r><t>a</t></r>" * 499 + "</is></c>"
+    sheet = f'<worksheet xmlns="{MAIN}"><sheetData><row><c t="inlineStr"><is><t>Q</t></is></c></row><row>{cell}</row>' \
+            "</sheetData></worksheet>"
+    read = parse_xlsx(xlsx({"F": [["x"]]}, replace={"xl/worksheets/sheet1.xml": sheet}))
+    assert [line.text for line in read.sections[0].lines] == ["Q : " + "a" * 499]

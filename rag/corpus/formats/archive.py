@@ -1,21 +1,26 @@
 """A zipped document's archive (.docx, .odt, .xlsx, .ods: zip archives of XML parts), checked before any part is
 read whole: a zip bomb (a small file of gigabytes) and a directory that lies about its parts' sizes are refused in
-bounded memory; and its XML parts, read refusing the DOCTYPE declarations entity bombs need (`xml_part`).
+bounded memory; and its XML parts, read refusing the DOCTYPE declarations entity bombs need: a small one whole
+(`xml_part`), a large one (a worksheet) as it inflates, its elements dropped once read (`xml_events`).
 """
 
 from __future__ import annotations
 
 import zipfile
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Container, Iterator
 from io import BytesIO
-from typing import TypeVar
+from typing import TypeVar, cast
 from xml.etree import ElementTree
 from xml.parsers import expat
 
 # Most a document may hold once unzipped: Word's and OpenDocument's XML compresses ten to twenty times, so a 20 MB
 # file (RAG_MAX_FILE_BYTES) of text stays under it, and a zip bomb is refused before anything is inflated.
 UNZIPPED_MAX_BYTES = 512 * 2**20
+CHUNK_BYTES = 1 << 16  # what `xml_events` inflates and parses at a time
+# Elements one item of `xml_events` may hold (a cell: Excel's longest, 32,767 characters, each a rich text run of
+# its own, is some 300,000), so that one element of millions is refused, not held
+ITEM_ELEMENTS_MAX = 300_000
 T = TypeVar("T")
 
 
@@ -93,41 +98,113 @@ class _Doctype(Exception):
     """A DOCTYPE with declarations of its own met in a part, stopping its parse."""
 
 
-def _declares(data: bytes) -> bool:
-    """Whether `data` opens a DOCTYPE with an internal subset (where entities are declared), found by expat's
-    handler as the DOCTYPE opens, before it reads that subset, in any encoding; the scan stops there, or at the root
-    element, which comes after any DOCTYPE. A DOCTYPE naming an external DTD alone (OpenOffice's manifest:
-    "-//OpenOffice.org//DTD Manifest 1.0//EN") declares nothing expat reads: it fetches no DTD."""
-    def opened(name: str, system: str | None, public: str | None, internal: int) -> None:
+class _Prolog:
+    """Whether a part opens a DOCTYPE with an internal subset (where entities are declared), read a chunk at a time:
+    found by expat's handler as the DOCTYPE opens, before it reads that subset, in any encoding; the scan stops
+    there, or at the root element, which comes after any DOCTYPE. A DOCTYPE naming an external DTD alone
+    (OpenOffice's manifest: "-//OpenOffice.org//DTD Manifest 1.0//EN") declares nothing expat reads: it fetches no
+    DTD."""
+
+    def __init__(self) -> None:
+        self.scan: expat.XMLParserType | None = expat.ParserCreate()
+        self.scan.StartDoctypeDeclHandler, self.scan.StartElementHandler = self._opened, self._root
+
+    @staticmethod
+    def _opened(name: str, system: str | None, public: str | None, internal: int) -> None:
         raise _Doctype if internal else StopIteration
 
-    def root(name: str, attributes: dict[str, str]) -> None:
+    @staticmethod
+    def _root(name: str, attributes: dict[str, str]) -> None:
         raise StopIteration
 
-    scan = expat.ParserCreate()
-    scan.StartDoctypeDeclHandler, scan.StartElementHandler = opened, root
-    try:
-        scan.Parse(data, True)
-    except _Doctype:
-        return True
-    except (StopIteration, expat.ExpatError):
-        pass
-    return False
+    def declares(self, chunk: bytes, final: bool) -> bool:
+        """Whether the part, read up to `chunk` (its last if `final`), has declared entities so far."""
+        if self.scan is None:
+            return False
+        try:
+            self.scan.Parse(chunk, final)
+        except _Doctype:
+            return True
+        except (StopIteration, expat.ExpatError):
+            self.scan = None
+        return False
+
+
+def _declaring(kind: str, part: str, standard: str) -> ValueError:
+    return ValueError(f"refused {kind}: its {part} has a DOCTYPE with declarations (an internal subset), which "
+                      f"{standard} never has (an entity bomb?); save it again from the application")
+
+
+def _not_well_formed(kind: str, part: str, exc: ElementTree.ParseError) -> ValueError:
+    return ValueError(f"damaged {kind}: its {part} is not well-formed XML ({exc})")
 
 
 def xml_part(archive: zipfile.ZipFile, part: str, kind: str, standard: str = "OpenDocument") -> ElementTree.Element:
     """The XML tree of `part` of a file of suffix `kind` (".odt"), refused with a `ValueError` saying why when it
-    declares entities (`_declares`: `standard`, the file's, never does) or is not well-formed."""
+    declares entities (`_Prolog`: `standard`, the file's, never does) or is not well-formed. For a small part: a
+    tree takes some 50 times its part's bytes (`xml_events` reads a large one)."""
     data = archive.read(part)
-    if _declares(data):
-        raise ValueError(f"refused {kind}: its {part} has a DOCTYPE with declarations (an internal subset), which "
-                         f"{standard} never has (an entity bomb?); save it again from the application")
+    if _Prolog().declares(data, True):
+        raise _declaring(kind, part, standard)
     parser = ElementTree.XMLParser()
     try:
         parser.feed(data)
         return parser.close()
     except ElementTree.ParseError as exc:
-        raise ValueError(f"damaged {kind}: its {part} is not well-formed XML ({exc})") from exc
+        raise _not_well_formed(kind, part, exc) from exc
+
+
+def xml_events(archive: zipfile.ZipFile, part: str, kind: str, items: Container[str],
+               standard: str = "OpenDocument") -> Iterator[tuple[str, ElementTree.Element, ElementTree.Element | None]]:
+    """`part` of a file of suffix `kind` read as it inflates, `CHUNK_BYTES` at a time, never whole: ("start",
+    element, its parent) as an element opens (its attributes read, not its content), ("end", element, its parent)
+    once it is read; an element whose name (without its namespace) is one of `items` is read whole, its content
+    included, and gives its "end" alone (a worksheet's cell: what it holds is no event; at most `ITEM_ELEMENTS_MAX`
+    elements, the root no item). The tree is not kept: an element is dropped from its parent once its "end" is
+    given, so that what is held is the open elements and the item being read, whatever the part's size. Refused as
+    `xml_part` refuses a part, when the parse reaches the fault."""
+    parser: ElementTree.XMLPullParser[ElementTree.Element] = ElementTree.XMLPullParser(("start", "end"))
+    prolog = _Prolog()
+    path: list[ElementTree.Element] = []
+    inside = held = 0  # the depth in the item being read (1 its own, 0 outside any), and the elements it holds
+    try:
+        with archive.open(part) as stream:
+            while True:
+                chunk = stream.read(CHUNK_BYTES)
+                if prolog.declares(chunk, not chunk):
+                    raise _declaring(kind, part, standard)
+                if chunk:
+                    parser.feed(chunk)
+                else:
+                    parser.close()
+                # start and end events give elements
+                for event, element in cast(Iterator[tuple[str, ElementTree.Element]], parser.read_events()):
+                    if inside:  # in an item: its elements stay in it, no event
+                        held += event == "start"
+                        inside += 1 if event == "start" else -1
+                        if held > ITEM_ELEMENTS_MAX:
+                            raise ValueError(f"damaged {kind}: an element of its {part} holds over "
+                                             f"{ITEM_ELEMENTS_MAX:,} others (a damaged or hostile file?)")
+                        if inside:
+                            continue
+                        element = path.pop()
+                    elif event == "start":
+                        path.append(element)
+                        if len(path) > 1 and element.tag.rpartition("}")[2] in items:
+                            inside = held = 1
+                        else:
+                            yield "start", element, path[-2] if len(path) > 1 else None
+                        continue
+                    else:
+                        path.pop()
+                    parent = path[-1] if path else None
+                    yield "end", element, parent
+                    if parent is not None:
+                        parent.remove(element)
+                if not chunk:
+                    return
+    except ElementTree.ParseError as exc:
+        raise _not_well_formed(kind, part, exc) from exc
 
 
 def read_archive(data: bytes, kind: str, parse: Callable[[zipfile.ZipFile], T]) -> T:
@@ -152,4 +229,5 @@ def dc_title(properties: ElementTree.Element | None) -> str | None:
     return None if found is None else " ".join("".join(found.itertext()).split()) or None
 
 
-__all__ = ["UNZIPPED_MAX_BYTES", "check_archive", "damaged", "dc_title", "not_a_zip", "read_archive", "xml_part"]
+__all__ = ["CHUNK_BYTES", "ITEM_ELEMENTS_MAX", "UNZIPPED_MAX_BYTES", "check_archive", "damaged", "dc_title",
+           "not_a_zip", "read_archive", "xml_events", "xml_part"]

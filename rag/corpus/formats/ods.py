@@ -22,10 +22,10 @@ encrypted, not a zip or damaged, a zip bomb, another OpenDocument file named .od
 from __future__ import annotations
 
 import zipfile
-from collections.abc import Iterator
 from xml.etree import ElementTree
+from xml.etree.ElementTree import Element
 
-from rag.corpus.formats.archive import dc_title, not_a_zip, read_archive, xml_part
+from rag.corpus.formats.archive import dc_title, not_a_zip, read_archive, xml_events, xml_part
 from rag.corpus.formats.base import Parsed
 from rag.corpus.formats.opendocument import check_package, encrypted, no_content, other_kind
 from rag.corpus.formats.sheets import CELLS_MAX, Budget, Sheet, parse_sheets
@@ -43,6 +43,7 @@ _ROW, _CELL, _COVERED = f"{_TABLE}table-row", f"{_TABLE}table-cell", f"{_TABLE}c
 _ROW_GROUPS = {f"{_TABLE}{tag}" for tag in ("table-header-rows", "table-rows", "table-row-group")}
 _NOT_TEXT = {f"{_OFFICE}annotation", f"{_TEXT}note", f"{_TEXT}ruby-text"}
 _VALUES = tuple(f"{_OFFICE}{name}" for name in ("string-value", "date-value", "time-value", "boolean-value", "value"))
+_ITEMS = {"table-cell", "covered-table-cell", "style"}  # what `xml_events` reads whole: a cell, a style
 
 def _count(element: ElementTree.Element, attribute: str) -> int:
     value = element.get(f"{_TABLE}{attribute}") or "1"
@@ -74,63 +75,83 @@ def _cell(cell: ElementTree.Element) -> str:
     return next((value for name in _VALUES if (value := cell.get(name))), "")
 
 
-def _rows(table: ElementTree.Element) -> Iterator[ElementTree.Element]:
-    for child in table:
-        if child.tag == _ROW:
-            yield child
-        elif child.tag in _ROW_GROUPS:
-            yield from _rows(child)
+class _Content:
+    """content.xml's sheets, read as the part inflates (`xml_events`: a cell, or a style, read whole at a time), the
+    budget spent as each cell with text comes: its automatic styles first (those hiding a sheet,
+    `table:display="false"`), then each table of office:body's office:spreadsheet, its rows (within row groups too)
+    and their cells."""
 
+    def __init__(self) -> None:
+        self.budget, self.sheets, self.hidden, self.hiding = Budget(), list[Sheet](), list[str](), set[str]()
+        self.root: Element | None = None
+        self.styles: Element | None = None  # office:automatic-styles
+        self.body: Element | None = None
+        self.first: Element | None = None  # the body's first element: office:spreadsheet, else another kind's
+        self.spreadsheet: Element | None = None
+        self.table: Element | None = None
+        self.row: Element | None = None
+        self.sheet: Sheet | None = None
+        self.number = self.repeat = self.column = 0  # the row's number (its last, repeated), its repeats, its cell's
+        self.values: list[tuple[int, int, str]] = []  # the row's cells with text: column, repeats, text
 
-def _sheet(table: ElementTree.Element, budget: Budget) -> Sheet:
-    sheet, row = Sheet(table.get(f"{_TABLE}name") or ""), 0
-    for element in _rows(table):
-        repeat_rows = _count(element, "number-rows-repeated")
-        values, column = [], 0
-        for cell in element:
-            if cell.tag not in (_CELL, _COVERED):
-                continue
-            repeat = _count(cell, "number-columns-repeated")
-            if cell.tag == _CELL and (value := _cell(cell)).strip():
-                values.append((column, repeat, value))
-            column += repeat
-        budget.spend(repeat_rows * sum(repeat for _, repeat, _ in values))
-        for n in range(repeat_rows if values else 0):
-            for first, repeat, value in values:
-                for k in range(repeat):
-                    sheet.put(row + n + 1, first + k + 1, value)
-        row = min(row + repeat_rows, _ROWS_MAX)
-    return sheet
+    def start(self, element: Element, parent: Element | None) -> None:
+        tag = element.tag
+        if self.root is None:
+            self.root = element
+        elif parent is self.root:
+            if tag == f"{_OFFICE}automatic-styles" and self.styles is None:
+                self.styles = element
+            elif tag == f"{_OFFICE}body" and self.body is None:
+                self.body = element
+        elif parent is self.body is not None:
+            self.first = self.first if self.first is not None else element
+            if tag == f"{_OFFICE}spreadsheet" and self.spreadsheet is None:
+                self.spreadsheet = element
+        elif tag == f"{_TABLE}table" and parent is self.spreadsheet is not None:
+            name = element.get(f"{_TABLE}name") or ""
+            if element.get(f"{_TABLE}style-name") in self.hiding:
+                self.hidden.append(name)
+            else:
+                self.table, self.sheet, self.number = element, Sheet(name), 0
+        elif tag == _ROW and self.sheet is not None and parent is not None and (
+                parent is self.table or parent.tag in _ROW_GROUPS):
+            self.row, self.repeat, self.values, self.column = element, _count(element, "number-rows-repeated"), [], 0
 
-
-def _hidden(content: ElementTree.Element) -> set[str]:
-    """The table styles of content.xml's automatic styles that hide a sheet (`table:display="false"`)."""
-    styles = content.find(f"{_OFFICE}automatic-styles")
-    return {style.get(f"{_STYLE}name") or "" for style in ([] if styles is None else styles)
-            if (properties := style.find(f"{_STYLE}table-properties")) is not None
-            and properties.get(f"{_TABLE}display") == "false"}
+    def end(self, element: Element, parent: Element | None) -> None:
+        if element.tag in (_CELL, _COVERED) and parent is self.row is not None:
+            repeat = _count(element, "number-columns-repeated")
+            if element.tag == _CELL and (value := _cell(element)).strip():
+                self.budget.spend(self.repeat * repeat)
+                self.values.append((self.column, repeat, value))
+            self.column += repeat
+        elif element is self.row and self.sheet is not None:
+            for n in range(self.repeat if self.values else 0):
+                for first, repeat, value in self.values:
+                    for k in range(repeat):
+                        self.sheet.put(self.number + n + 1, first + k + 1, value)
+            self.number, self.row = min(self.number + self.repeat, _ROWS_MAX), None
+        elif element is self.table and self.sheet is not None:
+            self.sheets.append(self.sheet)
+            self.table = self.sheet = None
+        elif element.tag == f"{_STYLE}style" and parent is self.styles is not None and (
+                (properties := element.find(f"{_STYLE}table-properties")) is not None
+                and properties.get(f"{_TABLE}display") == "false"):
+            self.hiding.add(element.get(f"{_STYLE}name") or "")
 
 
 def _parse(archive: zipfile.ZipFile) -> Parsed:
     names = set(archive.namelist())
     check_package(archive, names, "spreadsheet", ".ods")
-    content = xml_part(archive, "content.xml", ".ods")
-    body = content.find(f"{_OFFICE}body")
-    spreadsheet = None if body is None else body.find(f"{_OFFICE}spreadsheet")
-    if spreadsheet is None:
-        other = None if body is None else next(iter(body), None)
+    content = _Content()
+    for event, element, parent in xml_events(archive, "content.xml", ".ods", _ITEMS):
+        (content.start if event == "start" else content.end)(element, parent)
+    if content.spreadsheet is None:
+        other = content.first
         if other is not None and other.tag.startswith(_OFFICE):
             raise ValueError(other_kind(other.tag.removeprefix(_OFFICE), "spreadsheet", ".ods"))
         raise ValueError("damaged .ods: its content.xml holds no spreadsheet (office:body/office:spreadsheet)")
-    hiding = _hidden(content)
-    sheets, hidden, budget = [], [], Budget()
-    for table in (child for child in spreadsheet if child.tag == f"{_TABLE}table"):
-        if table.get(f"{_TABLE}style-name") in hiding:
-            hidden.append(table.get(f"{_TABLE}name") or "")
-        else:
-            sheets.append(_sheet(table, budget))
     meta = xml_part(archive, "meta.xml", ".ods").find(f"{_OFFICE}meta") if "meta.xml" in names else None
-    return parse_sheets(sheets, ".ods", dc_title(meta), hidden)
+    return parse_sheets(content.sheets, ".ods", dc_title(meta), content.hidden)
 
 
 def parse_ods(data: bytes) -> Parsed:

@@ -29,7 +29,7 @@ import zipfile
 from collections.abc import Iterator
 from xml.etree import ElementTree
 
-from rag.corpus.formats.archive import dc_title, not_a_zip, read_archive, xml_part
+from rag.corpus.formats.archive import dc_title, not_a_zip, read_archive, xml_events, xml_part
 from rag.corpus.formats.base import Parsed
 from rag.corpus.formats.sheets import Budget, Sheet, parse_sheets
 from rag.corpus.formats.xlsx_numbers import GENERAL, Format, number_format, shown
@@ -95,6 +95,20 @@ def _relationships(archive: zipfile.ZipFile, names: set[str], part: str) -> dict
     return found
 
 
+def _strings(archive: zipfile.ZipFile, part: str) -> list[str]:
+    """The shared strings (the root's `si`), read as the part inflates (`xml_events`): at most `CELLS_MAX`, more
+    than the cells a workbook may hold."""
+    strings: list[str] = []
+    budget, root = Budget("strings in its shared strings table"), None
+    for event, element, parent in xml_events(archive, part, ".xlsx", {"si"}, _STANDARD):
+        if root is None:
+            root = element
+        elif event == "end" and parent is root and _local(element.tag) == "si":
+            budget.spend(1)
+            strings.append(_string(element))
+    return strings
+
+
 def _formats(archive: zipfile.ZipFile, part: str | None) -> list[Format]:
     """The number format of each cell style (styles.xml's `cellXfs`), by its index."""
     if part is None:
@@ -126,8 +140,7 @@ class _Workbook:
         self.archive, self.date1904 = archive, date1904
         self.rels = _relationships(archive, names, workbook)
         parts = {kind: path for path, kind in self.rels.values() if path in names}
-        self.shared = [_string(si) for si in xml_part(archive, parts["sharedStrings"], ".xlsx", _STANDARD)
-                       if _local(si.tag) == "si"] if "sharedStrings" in parts else []
+        self.shared = _strings(archive, parts["sharedStrings"]) if "sharedStrings" in parts else []
         self.formats = _formats(archive, parts.get("styles"))
         self.budget = Budget()  # the cells with text of all its sheets
 
@@ -152,16 +165,27 @@ class _Workbook:
         return shown(v, self.formats[style] if style < len(self.formats) else GENERAL, self.date1904) if v else ""
 
     def sheet(self, name: str, part: str) -> Sheet:
-        """The worksheet `part`'s cells, by their references (a row or cell without one follows the one before)."""
-        sheet = Sheet(name)
-        row = 0
-        for element in _within(xml_part(self.archive, part, ".xlsx", _STANDARD), "sheetData", "row"):
-            number = element.get("r") or ""
-            row = int(number) if number.isdecimal() and 0 < int(number) <= _ROWS_MAX else row + 1
-            column = 0
-            for cell in _children(element, "c"):
-                at, column = _where(cell.get("r"), row, column)
-                if (value := self.value(cell)).strip():
+        """The worksheet `part`'s cells, by their references (a row or cell without one follows the one before),
+        read as the part inflates (`xml_events`), the budget spent as each cell with text comes: the rows of its
+        root's first sheetData, the cells (`c`) of each."""
+        sheet, root, data, read = Sheet(name), None, None, False
+        row, column, current = 0, 0, None
+        for event, element, parent in xml_events(self.archive, part, ".xlsx", {"c"}, _STANDARD):
+            if root is None:
+                root = element
+            elif event == "start":
+                tag = _local(element.tag)
+                if tag == "sheetData" and parent is root and not read:
+                    data = element
+                elif tag == "row" and parent is data is not None:
+                    number = element.get("r") or ""
+                    row = int(number) if number.isdecimal() and 0 < int(number) <= _ROWS_MAX else row + 1
+                    column, current = 0, element
+            elif element is data:
+                data, read = None, True
+            elif parent is current is not None and _local(element.tag) == "c":
+                at, column = _where(element.get("r"), row, column)
+                if (value := self.value(element)).strip():
                     self.budget.spend(1)
                     sheet.put(at, column, value)
         return sheet
