@@ -102,8 +102,9 @@ TokenCounter = Callable[[Sequence[str]], list[int]]
 # shows it; a long code block cut between its top-level blocks. 33: tools' exports as the tool shows them, markup left
 # out. 34: Notion rows as pages; JSON number titles, \r. 35: `corpus.short_documents`. 36: a text file's opening
 # question over title lines titles it. 37: Zendesk's article furniture out; an FAQ table's draft rows out.
-# 38: an FAQ entry's other columns (a spreadsheet's, a JSON record's) its passages' fields. 39: .xlsx read. 40: md
-# admonition titles, definition terms head bodies; snippets out. 41: md tabs' content at margin. 43: md unclosed tab.
+# 38: an FAQ entry's other columns its passages' fields. 39: .xlsx read. 40: md admonition titles and definition
+# terms head their bodies; snippet includes out. 41: md tabs' content at margin. 42: .xlsx #,##0 and 1900 dates.
+# 43: md unclosed containers end at a heading.
 LAYOUT = 43
 TITLE_CHARS = 60  # a line shorter than this without a full stop names what follows it (`_runs_on`)
 _FULL_STOPS = (".", "!", "…", ";")

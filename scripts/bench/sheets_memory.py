@@ -23,6 +23,7 @@ import sys
 import tempfile
 import zipfile
 from pathlib import Path
+from string import ascii_uppercase
 from xml.sax.saxutils import escape
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -60,21 +61,13 @@ def faq_rows(count: int) -> list[list[str]]:
                        f"variante {n}", "publié"] for n in range(count))]
 
 
-def _column(n: int) -> str:
-    letters = ""
-    while n:
-        n, rest = divmod(n - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
-
-
 def write_xlsx(path: Path, rows: list[list[str]]) -> None:
-    """An .xlsx of one sheet holding `rows`, its strings shared, as Excel writes it."""
+    """An .xlsx of one sheet holding `rows` (of at most 26 cells), its strings shared, as Excel writes it."""
     strings: dict[str, int] = {}
     body = []
     for r, row in enumerate(rows, 1):
-        cells = "".join(f'<c r="{_column(c)}{r}" t="s"><v>{strings.setdefault(value, len(strings))}</v></c>'
-                        for c, value in enumerate(row, 1))
+        cells = "".join(f'<c r="{ascii_uppercase[c]}{r}" t="s"><v>{strings.setdefault(value, len(strings))}</v></c>'
+                        for c, value in enumerate(row))
         body.append(f'<row r="{r}">{cells}</row>')
     shared = "".join(f"<si><t>{escape(value)}</t></si>" for value in strings)
     parts = {

@@ -104,6 +104,14 @@ def xlsx(sheets: dict[str, Sequence[Sequence[Value]]], *, hidden: Sequence[str] 
     return zipped(parts, zipfile.ZIP_DEFLATED)
 
 
+def wide_xlsx(rows: int) -> bytes:
+    """A workbook of `rows` rows of 5 cells, each the same shared string, as Excel writes them."""
+    cells = "".join(f'<row r="{r}">' + "".join(f'<c r="{c}{r}" t="s"><v>0</v></c>' for c in "ABCDE") + "</row>"
+                    for r in range(1, rows + 1))
+    return xlsx({"S": [["x"]]}, replace={
+        "xl/worksheets/sheet1.xml": f'<worksheet xmlns="{MAIN}"><sheetData>{cells}</sheetData></worksheet>'})
+
+
 SPREADSHEET = "application/vnd.oasis.opendocument.spreadsheet"
 # a table style hiding its sheet, as LibreOffice writes one for a sheet hidden by Format > Sheet > Hide
 HIDING = ('<style:style style:name="ta2" style:family="table"><style:table-properties table:display="false"/>'
@@ -140,3 +148,9 @@ def ods(sheets: dict[str, Sequence[Sequence[Value] | str]], *, hidden: Sequence[
         + "".join(_ods_row(row) for row in rows) + "</table:table>" for name, rows in sheets.items())
     options: dict = {"mimetype": SPREADSHEET, "body_element": "office:spreadsheet", **kwargs}
     return odt(tables, title=title, automatic=HIDING, **options)
+
+
+def wide_ods(rows: int) -> bytes:
+    """An .ods of `rows` rows of 5 cells, each the same string, as LibreOffice writes them."""
+    row = "<table:table-row>" + "<table:table-cell office:value-type='string'><text:p>x</text:p></table:table-cell>" * 5
+    return ods({"S": [row + "</table:table-row>"] * rows})

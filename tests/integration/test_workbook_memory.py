@@ -12,8 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers.sheets import ods
-from tests.unit.test_xlsx import wide_xlsx
+from tests.helpers.sheets import wide_ods, wide_xlsx
 
 ROOT = Path(__file__).resolve().parents[2]
 # The parse, its budget lowered to 50,000 cells (the workbooks hold 500,000): 2,000,000 take some 20 s to reach
@@ -33,15 +32,10 @@ except ValueError as exc:
 """
 
 
-def _ods_cells(rows: int) -> bytes:
-    row = "<table:table-row>" + "<table:table-cell office:value-type='string'><text:p>x</text:p></table:table-cell>" * 5
-    return ods({"S": [row + "</table:table-row>"] * rows})
-
-
 @pytest.mark.parametrize("name", ["wide.xlsx", "wide.ods"])
 def test_a_workbook_over_the_budget_is_refused_within_a_small_memory_limit(tmp_path, name):
     path = tmp_path / name
-    path.write_bytes(wide_xlsx(100_000) if name.endswith(".xlsx") else _ods_cells(100_000))
+    path.write_bytes(wide_xlsx(100_000) if name.endswith(".xlsx") else wide_ods(100_000))
     done = subprocess.run([sys.executable, "-c", PARSE, str(path)], cwd=ROOT, capture_output=True, text=True,
                           timeout=120, check=False, env={**os.environ, "PYTHONPATH": str(ROOT)})
     assert done.returncode == 0, done.stderr[-2000:]

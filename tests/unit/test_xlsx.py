@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from collections.abc import Callable
 
 import pytest
 
@@ -16,7 +17,7 @@ from rag.corpus.formats.csv import parse_csv
 from rag.corpus.formats.xlsx import ENCRYPTED, NO_WORKBOOK, NOT_A_ZIP, OLD_EXCEL, parse_xlsx
 from rag.corpus.reader import read_document
 from tests.helpers.odt import zipped
-from tests.helpers.sheets import MAIN, Raw, xlsx
+from tests.helpers.sheets import MAIN, PACKAGE_RELS, RELS, Raw, wide_xlsx, xlsx
 
 FAQ = [["FAQ boutique", None, None, None, None],
        ["Catégorie", "Question", "Réponse", "Variantes", "Statut"],
@@ -127,7 +128,7 @@ def test_cells_read_as_excel_shows_them():
     assert [(s.heading, [line.text for line in s.lines]) for s in parsed.sections] == [
         ("entier", ["Valeur : 42"]), ("décimal", ["Valeur : 0.3"]), ("booléen", ["Valeur : TRUE"]),
         ("date", ["Valeur : 2025-01-15"]), ("date perso", ["Valeur : 2025-01-15"]),
-        ("deux décimales", ["Valeur : 12.50"]), ("pourcentage", ["Valeur : 13%"]), ("prix", ["Valeur : 1234.50 €"]),
+        ("deux décimales", ["Valeur : 12.50"]), ("pourcentage", ["Valeur : 13%"]), ("prix", ["Valeur : 1,234.50 €"]),
         ("erreur", ["Valeur : #N/A"]), ("formule", ["Valeur : QuoiValeur"]), ("en ligne", ["Valeur : Gras et normal"]),
         ("échappé", ["Valeur : ligne", "suite"]), (None, ["Quoi : vide"])]  # a formula without result: empty
     _cited(parsed)
@@ -254,32 +255,28 @@ def test_a_cell_far_down_costs_no_row_per_empty_row_and_one_past_excel_s_last_ro
     assert peak < 20 * 2**20
 
 
-def wide_xlsx(rows: int) -> bytes:
-    """A workbook of `rows` rows of 5 cells, each the same shared string, as Excel writes them."""
-    cells = "".join(f'<row r="{r}">' + "".join(f'<c r="{c}{r}" t="s"><v>0</v></c>' for c in "ABCDE") + "</row>"
-                    for r in range(1, rows + 1))
-    return xlsx({"S": [["x"]]}, replace={
-        "xl/worksheets/sheet1.xml": f'<worksheet xmlns="{MAIN}"><sheetData>{cells}</sheetData></worksheet>'})
+def over_budget_peak(parse: Callable[[bytes], Parsed], data: bytes, monkeypatch: pytest.MonkeyPatch) -> int:
+    """The peak of memory traced while `parse` refuses `data`, past a budget lowered to 20,000 cells."""
+    import tracemalloc
+
+    from rag.corpus.formats import sheets
+
+    monkeypatch.setattr(sheets, "CELLS_MAX", 20_000)
+    tracemalloc.start()
+    try:
+        with pytest.raises(ValueError, match=r"^over 20,000 cells with text in the workbook, repeated rows and cells "):
+            parse(data)
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
 
 
 def test_a_workbook_over_the_budget_is_refused_as_its_cells_come_not_once_its_sheet_is_a_tree(monkeypatch):
     """A worksheet was read into one ElementTree before any cell was counted: 2,000,005 cells (78 MB of XML, a 6 MB
     file) took 1.4 GB before the refusal (scripts/bench/sheets_memory.py). Here the budget is lowered to 20,000 cells
-    and the sheet holds 200,000: read as it inflates, the refusal comes at the 20,001st."""
-    import tracemalloc
-
-    from rag.corpus.formats import sheets
-
-    data = wide_xlsx(40_000)
-    monkeypatch.setattr(sheets, "CELLS_MAX", 20_000)
-    tracemalloc.start()
-    try:
-        with pytest.raises(ValueError, match=r"^over 20,000 cells with text in the workbook, repeated rows and cells "):
-            parse_xlsx(data)
-        peak = tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
-    assert peak < 8 * 2**20
+    and the sheet holds 200,000: read as it inflates, the refusal comes at the 20,001st (117 MB traced at the
+    base)."""
+    assert over_budget_peak(parse_xlsx, wide_xlsx(40_000), monkeypatch) < 8 * 2**20
 
 
 def test_a_shared_strings_table_past_the_budget_is_refused_as_it_is_read(monkeypatch):
@@ -321,3 +318,48 @@ def test_a_part_read_as_it_inflates_is_refused_as_one_read_whole_is(monkeypatch)
             "</sheetData></worksheet>"
     read = parse_xlsx(xlsx({"F": [["x"]]}, replace={"xl/worksheets/sheet1.xml": sheet}))
     assert [line.text for line in read.sections[0].lines] == ["Q : " + "a" * 499]
+
+
+@pytest.mark.parametrize(("code", "value", "shown_as"), [
+    ("#,##0.00", "1234.5", "1,234.50"), ("#,##0", "-1234567.5", "-1,234,568"), ("#,##0.00 [$€-40C]", "12.5", "12.50 €"),
+    ("0.0,,", "12200000", "12.2"), ('#,##0,"k"', "1234567", "1,235k"), ("0.00", "1234.5", "1234.50"),
+    ("#,##0%", "12.345", "1,235%")])
+def test_a_number_s_thousands_are_separated_where_its_format_separates_them(code, value, shown_as):
+    """`#,##0.00` showed 1234.5 as "1234.50", where Excel shows "1,234.50" (in English, and its CSV export there:
+    the separators a format code is written with; a French Excel's "1 234,50" is its reader's locale, which the file
+    does not say); a comma after the digits divides by a thousand."""
+    from rag.corpus.formats.xlsx_numbers import number_format, shown
+
+    assert shown(value, number_format(code, 164)) == shown_as
+
+
+@pytest.mark.parametrize(("serial", "builtin", "shown_as"), [
+    ("1", 14, "1900-01-01"), ("59", 14, "1900-02-28"), ("60", 14, "1900-02-29"), ("61", 14, "1900-03-01"),
+    ("59.75", 22, "1900-02-28 18:00"), ("0.5", 20, "12:00"), ("0", 14, "1900-01-00"), ("45672", 14, "2025-01-15")])
+def test_a_date_before_march_1900_is_the_day_excel_shows(serial, builtin, shown_as):
+    """Excel's 1900 date system counts a 29 February 1900 (as Lotus 1-2-3 did): serials 1 to 59 were read a day
+    early (1 as 1899-12-31), 60 as 1900-02-28."""
+    from rag.corpus.formats.xlsx_numbers import number_format, shown
+
+    assert shown(serial, number_format(None, builtin)) == shown_as
+
+
+def _charts(state: str) -> bytes:
+    """A workbook of a chart sheet, then a worksheet in `state` (hidden, or visible and empty)."""
+    book = (f'<workbook xmlns="{MAIN}" xmlns:r="{RELS}"><sheets><sheet name="Ventes 2024" sheetId="1" r:id="rId1"/>'
+            f'<sheet name="Données" sheetId="2" state="{state}" r:id="rId2"/></sheets></workbook>')
+    rels = (f'<Relationships xmlns="{PACKAGE_RELS}"><Relationship Id="rId1" Type="{RELS}/chartsheet" '
+            f'Target="chartsheets/sheet1.xml"/><Relationship Id="rId2" Type="{RELS}/worksheet" '
+            'Target="worksheets/sheet1.xml"/></Relationships>')
+    return xlsx({"Données": [["Mois", "Ventes"]] if state == "hidden" else []}, replace={
+        "xl/workbook.xml": book, "xl/_rels/workbook.xml.rels": rels, "xl/chartsheets/sheet1.xml": "<chartsheet/>"})
+
+
+def test_a_workbook_of_chart_sheets_alone_says_it_holds_no_sheet_of_cells():
+    """It was refused as "every visible sheet of the .xlsx is empty", which a person who sees a chart in it cannot
+    act on; a workbook with a worksheet, empty, still says so."""
+    with pytest.raises(ValueError, match=r"^no text found: the \.xlsx holds no visible sheet of cells, only charts or "
+                                         r"dialogs \('Ventes 2024'\) \(1 hidden sheet left out \('Données'\)\)$"):
+        parse_xlsx(_charts("hidden"))
+    with pytest.raises(ValueError, match=r"^no text found: every sheet of the \.xlsx is empty$"):
+        parse_xlsx(_charts("visible"))

@@ -117,14 +117,19 @@ def _cells(values: Sequence[str], text: _Text) -> list[Cell]:
     return cells
 
 
-def parse_sheets(sheets: Sequence[Sheet], kind: str, title: str | None = None, hidden: Sequence[str] = ()) -> Parsed:
+def parse_sheets(sheets: Sequence[Sheet], kind: str, title: str | None = None, hidden: Sequence[str] = (),
+                 others: Sequence[str] = ()) -> Parsed:
     """The sections of a workbook's visible `sheets`, as the module's docstring says, of a file of suffix `kind`;
-    `title` the one its properties give, `hidden` the names of the hidden sheets left out. Raises `ValueError` when
-    no sheet gives a section."""
+    `title` the one its properties give, `hidden` the names of the hidden sheets left out, `others` those of the
+    visible sheets that hold no cells (an .xlsx's chart sheets). Raises `ValueError` when no sheet gives a
+    section."""
     shown = [sheet for sheet in sheets if not sheet.empty]
     if not shown:
-        raise ValueError(f"no text found: every {'visible ' if hidden else ''}sheet of the {kind} is empty"
-                         + (f" ({_hidden(hidden)})" if hidden else ""))
+        visible, why = "visible " if hidden else "", f" ({_hidden(hidden)})" if hidden else ""
+        if others and not sheets:
+            raise ValueError(f"no text found: the {kind} holds no {visible}sheet of cells, only charts or dialogs "
+                             f"({_listed(others)}){why}")
+        raise ValueError(f"no text found: every {visible}sheet of the {kind} is empty{why}")
     several = len(shown) > 1
     text, sections, changes, refused = _Text(), [], [], []
     for sheet in shown:
@@ -158,8 +163,11 @@ def parse_sheets(sheets: Sequence[Sheet], kind: str, title: str | None = None, h
 
 def _hidden(names: Sequence[str]) -> str:
     """What the ingest reports of the hidden sheets `names`, left out."""
-    shown = ", ".join(repr(name) for name in names[:5]) + (", ..." if len(names) > 5 else "")
-    return f"{len(names):,} hidden sheet{'s' if len(names) > 1 else ''} left out ({shown})"
+    return f"{len(names):,} hidden sheet{'s' if len(names) > 1 else ''} left out ({_listed(names)})"
+
+
+def _listed(names: Sequence[str]) -> str:
+    return ", ".join(repr(name) for name in names[:5]) + (", ..." if len(names) > 5 else "")
 
 
 __all__ = ["CELLS_MAX", "Budget", "Sheet", "parse_sheets"]

@@ -12,7 +12,8 @@ of the shared strings (xl/sharedStrings.xml) and styles (xl/styles.xml). A cell 
   percentage, fixed decimals, an integer without ".0").
 A merged range holds its value in its first cell, as Excel stores it: the cells it covers are empty. Formulas are
 read by their cached results (what Excel last showed); a cell without one is empty. Comments, charts, drawings,
-chart sheets and the document's other parts are left out. The title is docProps/core.xml's dc:title, else a one-cell
+chart sheets and the document's other parts are left out (a workbook of chart sheets alone is refused as holding
+no sheet of cells). The title is docProps/core.xml's dc:title, else a one-cell
 row over an FAQ sheet's header, as in a .csv.
 
 A file that cannot be read raises `ValueError` with what to do about it: encrypted (an OLE compound file holding an
@@ -205,7 +206,7 @@ def _parse(archive: zipfile.ZipFile) -> Parsed:
     properties = _child(root, "workbookPr")
     date1904 = properties is not None and (properties.get("date1904") or "").lower() in ("1", "true")
     book = _Workbook(archive, names, workbook, date1904)
-    sheets, hidden = [], []
+    sheets, hidden, others = [], [], []
     for entry in _within(root, "sheets", "sheet"):
         name = entry.get("name") or ""
         if entry.get("state") in ("hidden", "veryHidden"):
@@ -214,8 +215,10 @@ def _parse(archive: zipfile.ZipFile) -> Parsed:
         part, kind = book.rels.get(_attribute(entry, "id") or "", ("", ""))
         if kind == "worksheet" and part in names:  # a chart sheet or a dialog sheet holds no cells
             sheets.append(book.sheet(name, part))
+        elif kind != "worksheet":
+            others.append(name)
     core = xml_part(archive, "docProps/core.xml", ".xlsx", _STANDARD) if "docProps/core.xml" in names else None
-    return parse_sheets(sheets, ".xlsx", dc_title(core), hidden)
+    return parse_sheets(sheets, ".xlsx", dc_title(core), hidden, others)
 
 
 def _ole_reason(data: bytes) -> str:

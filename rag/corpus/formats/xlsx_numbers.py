@@ -3,11 +3,14 @@ a number's value ("0.1", "45672"), and its cell's style says how Excel shows it 
 
 Read so: a date or a time (a built-in date format, or a format code writing days, months, years, hours or seconds) as
 ISO 8601 ("2025-01-15", "2025-01-15 14:30", "14:30"), from its serial (days since 1899-12-30, or 1904-01-01 in a
-workbook that says `date1904`); a percentage times 100 with its "%"; a number with the decimals its format fixes
-("0.00": "12.50") and the text its format writes around it ("12.50 €", `[$€-40C]`, `"CHF "0.00`), without thousands
-separators nor the locale's decimal comma; any other number (the General format) as Excel's General shows it, an
-integer without ".0", other numbers to 15 significant digits ("0.1", where the float's repr may be
-0.30000000000000004). Conditions, colours and sections other than the first (negative numbers, zero, text) are not
+workbook that says `date1904`; serials before 61 a day later, as Excel counts a 1900-02-29); a percentage times 100
+with its "%"; a number with the decimals its format fixes ("0.00": "12.50"), its thousands separated where the format
+separates them ("#,##0.00": "1,234.50"), divided by a thousand for each comma after its digits ("0.0,,": millions),
+and the text its format writes around it ("12.50 €", `[$€-40C]`, `"CHF "0.00`). The separators are the ones a format
+code is written with, "," and "." (Excel's in English, and its CSV export's there): how a French Excel shows it
+("1 234,50") is the reader's locale, which the file does not say. Any other number (the General format) as Excel's
+General shows it, an integer without ".0", other numbers to 15 significant digits ("0.1", where the float's repr may
+be 0.30000000000000004). Conditions, colours and sections other than the first (negative numbers, zero, text) are not
 read; a number a format cannot show is its value.
 """
 
@@ -29,6 +32,10 @@ _ASIAN_DATES = {*range(27, 37), *range(50, 59)}  # the East Asian locales' built
 _LITERAL = re.compile(r'"(?P<quoted>[^"]*)"|\\(?P<escaped>.)|\[\$(?P<currency>[^\]-]*)[^\]]*\]|\[[^\]]*\]|[_*].'
                       r"|(?P<placeholder>[0#?.,%Ee+\-/]+(?<![\-/]))|(?P<other>.)", re.DOTALL)
 _EPOCHS = (datetime(1899, 12, 30), datetime(1904, 1, 1))
+# Serials before 61 (1900-03-01) in the 1900 date system: a day later than counted from its epoch, as Excel shows
+# them (1 is 1900-01-01, 60 the 1900-02-29 it counts); 0, "1900-01-00", a time's date
+_LEAP = datetime(1900, 3, 1)
+_SHIFTED = {0: "1900-01-00", 60: "1900-02-29"}
 _DAYS_MAX = 2_958_466  # 9999-12-31: past it, no date nor duration Excel shows
 _DIGITS_MAX = 310  # a float's integer digits, at most (1.8e308)
 _ELAPSED = re.compile(r"\[([hms])\1*\]")  # a duration's largest unit, in brackets: [h], [mm], [ss]
@@ -45,6 +52,8 @@ class Format:
     decimals: int | None = None
     prefix: str = ""
     suffix: str = ""
+    grouped: bool = False  # thousands separated by "," (`#,##0`)
+    scale: int = 0  # thousands the number is divided by, a comma each after its digits (`0.0,,`: millions)
 
 
 GENERAL = Format("general")
@@ -77,7 +86,10 @@ def number_format(code: str | None, builtin: int = 0) -> Format:
     decimals = sum(1 for ch in re.split("[Ee]", digits)[0] if ch in "0#?")
     first, last = pieces.index(placeholders[0]), pieces.index(placeholders[-1])
     kind = "percent" if "%" in number else "number"
-    return Format(kind, decimals, _literal(pieces[:first]), _literal(pieces[last + 1:]))
+    digits_only = number.replace("%", "")
+    scale = 0 if re.search("[Ee]", number) else len(digits_only) - len(digits_only.rstrip(","))
+    grouped = re.search("[0#?],+[0#?]", digits_only.partition(".")[0]) is not None
+    return Format(kind, decimals, _literal(pieces[:first]), _literal(pieces[last + 1:]), grouped, scale)
 
 
 def _first_section(code: str) -> str:
@@ -118,7 +130,11 @@ def shown(value: str, format_: Format, date1904: bool = False) -> str:
         text = _general(number)
     else:
         digits = Context(prec=_DIGITS_MAX + format_.decimals)  # 1e308 to 2 decimals: 311 digits, past the default 28
-        text = str(Decimal(repr(number)).quantize(Decimal(1).scaleb(-format_.decimals), ROUND_HALF_UP, digits))
+        exact = Decimal(repr(number)).scaleb(-3 * format_.scale)
+        text = str(exact.quantize(Decimal(1).scaleb(-format_.decimals), ROUND_HALF_UP, digits))
+        if format_.grouped:
+            whole, point, fraction = text.removeprefix("-").partition(".")
+            text = f"{'-' if text.startswith('-') else ''}{int(whole):,}{point}{fraction}"
     return f"{format_.prefix}{text}{'%' if format_.kind == 'percent' else ''}{format_.suffix}"
 
 
@@ -144,6 +160,9 @@ def _date(serial: float, kind: str, date1904: bool) -> str:
     moment = _EPOCHS[date1904] + timedelta(days=serial)
     moment = (moment + timedelta(microseconds=500_000)).replace(microsecond=0)  # to the second, as Excel rounds
     date, time = moment.strftime("%Y-%m-%d"), moment.strftime("%H:%M:%S").removesuffix(":00")
+    if not date1904 and moment < _LEAP:  # Excel's 1900 counts a 29 February that was not, as Lotus 1-2-3 did
+        day = (moment - _EPOCHS[0]).days
+        date = _SHIFTED.get(day) or (moment + timedelta(days=1)).strftime("%Y-%m-%d")
     if kind == "date":
         return date
     if kind == "time":
