@@ -363,3 +363,21 @@ def test_a_workbook_of_chart_sheets_alone_says_it_holds_no_sheet_of_cells():
         parse_xlsx(_charts("hidden"))
     with pytest.raises(ValueError, match=r"^no text found: every sheet of the \.xlsx is empty$"):
         parse_xlsx(_charts("visible"))
+
+
+def test_the_styles_part_is_read_as_it_inflates_its_formats_counted(monkeypatch):
+    """styles.xml was read whole into a tree: a generated workbook writing a style a cell (or a hostile one) holds
+    as many `xf` as cells. Read as it inflates, its formats and styles counted, the first numFmts and cellXfs only."""
+    from rag.corpus.formats import sheets
+
+    styles = (f'<styleSheet xmlns="{MAIN}"><numFmts><numFmt numFmtId="164" formatCode="#,##0.0"/></numFmts>'
+              '<cellStyleXfs><xf numFmtId="2"/></cellStyleXfs><cellXfs>' + '<xf numFmtId="0"/>' * 998
+              + '<xf numFmtId="164"><alignment wrapText="1"/></xf></cellXfs>'
+              '<cellXfs><xf numFmtId="9"/></cellXfs></styleSheet>')
+    rows = [["Quoi", "Valeur"], ["prix", Raw("<v>1234.5</v>", style=998)], ["autre", Raw("<v>0.5</v>", style=999)]]
+    data = xlsx({"S": rows}, replace={"xl/styles.xml": styles})
+    monkeypatch.setattr(sheets, "CELLS_MAX", 1000)
+    assert [line.text for s in parse_xlsx(data).sections for line in s.lines] == ["Valeur : 1,234.5", "Valeur : 0.5"]
+    monkeypatch.setattr(sheets, "CELLS_MAX", 999)
+    with pytest.raises(ValueError, match=r"^over 999 number formats and cell styles in its styles part \(a damaged"):
+        parse_xlsx(data)

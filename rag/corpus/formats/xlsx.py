@@ -111,16 +111,30 @@ def _strings(archive: zipfile.ZipFile, part: str) -> list[str]:
 
 
 def _formats(archive: zipfile.ZipFile, part: str | None) -> list[Format]:
-    """The number format of each cell style (styles.xml's `cellXfs`), by its index."""
+    """The number format of each cell style (styles.xml's first `cellXfs`), by its index, read as the part inflates
+    (`xml_events`: a workbook may hold tens of thousands of styles, a generated one one a cell): at most `CELLS_MAX`
+    formats and styles, more than the cells a workbook may hold."""
     if part is None:
         return []
-    styles = xml_part(archive, part, ".xlsx", _STANDARD)
-    codes = {number.get("numFmtId"): number.get("formatCode") for number in _within(styles, "numFmts", "numFmt")}
-    formats = []
-    for xf in _within(styles, "cellXfs", "xf"):
-        ident = xf.get("numFmtId") or "0"
-        formats.append(number_format(codes.get(ident), int(ident) if ident.isdecimal() else 0))
-    return formats
+    codes: dict[str | None, str | None] = {}
+    idents: list[str] = []
+    lists: dict[str, ElementTree.Element] = {}  # the root's first numFmts and cellXfs
+    budget, root = Budget("number formats and cell styles in its styles part"), None
+    for event, element, parent in xml_events(archive, part, ".xlsx", {"numFmt", "xf"}, _STANDARD):
+        tag = _local(element.tag)
+        if root is None:
+            root = element
+        elif event == "start":
+            if parent is root and tag in ("numFmts", "cellXfs"):
+                lists.setdefault(tag, element)
+        elif parent is not None and parent is lists.get({"numFmt": "numFmts", "xf": "cellXfs"}.get(tag, "")):
+            budget.spend(1)
+            if tag == "numFmt":
+                codes[element.get("numFmtId")] = element.get("formatCode")
+            else:
+                idents.append(element.get("numFmtId") or "0")
+    made = {ident: number_format(codes.get(ident), int(ident) if ident.isdecimal() else 0) for ident in set(idents)}
+    return [made[ident] for ident in idents]  # a format made once for each id, whatever the styles naming it
 
 
 def _where(reference: str | None, row: int, column: int) -> tuple[int, int]:
