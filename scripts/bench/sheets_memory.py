@@ -112,7 +112,7 @@ def measure(path: Path, checkout: Path) -> tuple[float, float, str]:
     seconds the read took, and what it gave."""
     env = {**os.environ, "PYTHONPATH": str(checkout), "HF_HUB_OFFLINE": "1"}
     done = subprocess.run([sys.executable, "-c", MEASURE, str(path)], cwd=checkout, env=env, capture_output=True,
-                          text=True, check=True)  # in `checkout`: `-c` puts the current folder first on sys.path
+                          text=True, check=True)  # in `checkout`: `-c` imports from the current folder first
     growth, seconds, outcome = done.stdout.strip().split("\t")
     return float(growth), float(seconds), outcome
 
