@@ -11,7 +11,9 @@ out. A cell that holds no paragraph (a writer that leaves its shown text out) is
 office:date-value, office:boolean-value, office:string-value, as written). Repeated rows and cells
 (table:number-rows-repeated, table:number-columns-repeated: how empty runs, and runs of the same value, are written)
 count as many rows and cells; at most `CELLS_MAX` cells with text in all the workbook's sheets
-(`rag.corpus.formats.sheets.Budget`), so that a few bytes repeating a cell a million times are refused, not expanded. A
+(`rag.corpus.formats.sheets.Budget`), so that a few bytes repeating a cell a million times are refused, not expanded;
+content.xml is read as it inflates, each cell dropped once read (`rag.corpus.formats.archive.xml_events`: its
+automatic styles, which say the hidden sheets, come before its body, as OpenDocument orders them). A
 merged cell holds the value, the cells it covers (table:covered-table-cell) are empty, as in Calc's CSV export. The
 title is meta.xml's dc:title, else a one-cell row over an FAQ sheet's header.
 

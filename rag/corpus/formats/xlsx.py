@@ -20,6 +20,9 @@ A file that cannot be read raises `ValueError` with what to do about it: encrypt
 encrypted package: "remove its password first"), an old binary .xls renamed, not a zip or damaged, a zip bomb
 (`rag.corpus.formats.archive`), another Office file named .xlsx, XML declaring entities (refused before expat reads
 them, as for OpenDocument). Parsed with the standard library (ElementTree on expat); no other dependency is needed.
+The worksheets, shared strings and styles are read as they inflate, each cell dropped once read
+(`rag.corpus.formats.archive.xml_events`), the cells counted as they come: a workbook past the budget is refused
+before the rest of it is read.
 """
 
 from __future__ import annotations
