@@ -240,6 +240,18 @@ def test_inline_html_tags_are_no_text_and_a_summary_s_tags_no_part_of_its_questi
         ("Raccourcis", ()), ("Puis-je annuler ?", ("Raccourcis",)), ("Raccourcis", ())]
 
 
+def test_a_placeholder_or_a_type_in_angle_brackets_is_text_not_a_tag():
+    # review 53 (b): "Remplacez <username> par votre nom, puis <password>." read "Remplacez par votre nom, puis .",
+    # "une List<String>" read "une List", a heading "Optional<T>" read "Optional": a bare tag no element has, no
+    # closing tag after it, is what the writer typed; an element's bare tag, one with attributes, closed, or
+    # self-closed, is markup
+    page = ("# Optional<T> et List<String>\n\nRemplacez <username> par votre nom, puis <your api key>.\n"
+            "Une Promise<void> ou un Optional<User> ; <b>gras</b>, <Note>ici</Note>, <Badge /> et <Tip kind=x>.\n")
+    assert _sections(page) == [("Optional<T> et List<String>", [
+        "Remplacez <username> par votre nom, puis <your api key>.",
+        "Une Promise<void> ou un Optional<User> ;", "gras", ",", "ici", ",", "et", "."])]
+
+
 def test_a_page_its_site_does_not_publish_is_skipped_and_said_so(tmp_path):
     (tmp_path / "preview.md").write_text("---\ntitle: 3.0 preview\ndraft: true\n---\n\nNot announced yet.\n")
     (tmp_path / "old.md").write_text("---\ntitle: Old\npublished: false\n---\n\nRetired page.\n")

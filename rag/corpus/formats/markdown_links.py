@@ -58,6 +58,13 @@ TAG = r"</?(?P<tag>[A-Za-z][A-Za-z0-9.-]*)(?:\s[^<>]*)?/?>"
 _BLOCKS = frozenset(["address", "article", "aside", "blockquote", "br", "dd", "details", "div", "dl", "dt",
                      "figcaption", "figure", "footer", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "main",
                      "nav", "ol", "p", "pre", "section", "summary", "table", "td", "th", "tr", "ul"])
+# The elements a page's prose sets in a bare tag (`<kbd>`, `<b>`, `<br>`): an opening tag with no attribute, no
+# closing tag after it on the line and a name of none of these is a placeholder, text (`<username>`, `<your api key>`,
+# `List<String>`, `Promise<void>`), as the writer meant it and as a reader of the file sees it.
+_ELEMENTS = _BLOCKS | {"a", "abbr", "b", "big", "center", "cite", "code", "del", "dfn", "em", "font", "i", "ins",
+                       "kbd", "mark", "q", "s", "samp", "small", "span", "strike", "strong", "sub", "sup", "tt", "u",
+                       "var", "wbr"}
+_CLOSING_TAG = re.compile(r"</(?P<tag>[A-Za-z][A-Za-z0-9.-]*)")
 LIQUID = r"\{%[^%]*%\}"  # Jekyll's, GitBook's and Markdoc's tags: `{% tab title="Linux" %}`, `{% endtab %}`
 _DRAWN = re.compile(rf"{_ICON}|{ATTRIBUTES}|{TAG}|{LIQUID}")
 _LINK_ALONE = re.compile(rf"(?:{_LINK.pattern})[ \t]*(?:{ATTRIBUTES})?")
@@ -121,12 +128,30 @@ def _outside_code(pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]
             yield found
 
 
+def _drawn(text: str) -> list[re.Match[str]]:
+    """What the site draws in a line, or runs, outside its code spans (`_DRAWN`), a placeholder's brackets not among
+    it (`_ELEMENTS`)."""
+    if not _DRAWN.search(text):
+        return []
+    closed: set[str] | None = None  # the names of the line's closing tags, found at the first tag that needs them
+    found_drawn = []
+    for found in _outside_code(_DRAWN, text):
+        name, tag = (found.group("tag") or "").casefold(), found.group()
+        if name and name not in _ELEMENTS and not tag.startswith("</") and not tag.endswith("/>") and "=" not in tag:
+            closed = {f.group("tag").casefold() for f in _CLOSING_TAG.finditer(text)} if closed is None else closed
+            if name not in closed:
+                continue
+        found_drawn.append(found)
+    return found_drawn
+
+
 def undrawn(text: str) -> str:
     """A line (a heading's text) without the icons and attribute lists Material draws, its spaces made single."""
-    if not _DRAWN.search(text):
+    found_drawn = _drawn(text)
+    if not found_drawn:
         return text
     cursor, kept = 0, []
-    for found in _outside_code(_DRAWN, text):
+    for found in found_drawn:
         kept.append(text[cursor:found.start()])
         cursor = found.end()
     return " ".join("".join([*kept, text[cursor:]]).split())
@@ -140,7 +165,7 @@ def unlinked(line: Line) -> list[Line]:
     for found in _outside_code(_LINK, text):
         if _inside(found):
             cuts.append((found.start(), found.end(), _shown(found)))
-    found_drawn = list(_outside_code(_DRAWN, text)) if _DRAWN.search(text) else []
+    found_drawn = _drawn(text)
     drawn = [found.span() for found in found_drawn]
     breaks = [found.end() for found in found_drawn if (found.group("tag") or "").casefold() in _BLOCKS]
     if not (cuts or drawn):
