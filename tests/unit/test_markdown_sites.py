@@ -252,6 +252,17 @@ def test_a_placeholder_or_a_type_in_angle_brackets_is_text_not_a_tag():
         "Une Promise<void> ou un Optional<User> ;", "gras", ",", "ici", ",", "et", "."])]
 
 
+def test_a_jekyll_include_given_its_text_shows_it():
+    # review 53 (b): the Jekyll documentation theme's `{% include note.html content="..." %}` (its notes, tips and
+    # warnings) was left out with its text, as any Liquid tag; the page shows that text
+    page = ("# Mise à jour\n\n{% include warning.html content=\"Sauvegardez l'archive avant la mise à jour.\" %}\n\n"
+            "{%- include tip.html type=\"x\" content='Le \"mode sûr\" aide.' -%}\n\n{% include footer.html %}\n")
+    assert _sections(page) == [("Mise à jour", ["Sauvegardez l'archive avant la mise à jour.", 'Le "mode sûr" aide.'])]
+    started = time.perf_counter()
+    parse_markdown("{% include x.html content=\"" * 20_000)
+    assert time.perf_counter() - started < 2
+
+
 def test_a_page_its_site_does_not_publish_is_skipped_and_said_so(tmp_path):
     (tmp_path / "preview.md").write_text("---\ntitle: 3.0 preview\ndraft: true\n---\n\nNot announced yet.\n")
     (tmp_path / "old.md").write_text("---\ntitle: Old\npublished: false\n---\n\nRetired page.\n")

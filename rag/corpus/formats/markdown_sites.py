@@ -87,6 +87,10 @@ _QUOTE = re.compile(r"(?:>[ \t]?)+")  # a block quote's markers, at a line's sta
 _LONE_IMAGE = re.compile(rf"!\[(?P<description>[^\]]*)\]\([^)]*\)(?:{ATTRIBUTES})?")  # alone on its line
 _FILE_NAME = re.compile(r".*\.(?:png|jpe?g|gif|svg|webp|bmp|tiff?|heic|avif)", re.IGNORECASE)
 _SHORTCODE = re.compile(r"\{\{[<%][ \t]*/?[\w-]+(?P<arguments>[^}]*)[>%]\}\}")
+# A Jekyll include given its text (`{% include note.html content="Sauvegardez avant." %}`, the documentation theme's
+# notes, tips and warnings), which the page shows
+_INCLUDED = re.compile(r"\{%-?[ \t]*include[ \t][^%]*?(?<![\w-])content=(?:\"(?P<text>[^\"]*)\"|'(?P<quoted>[^']*)')"
+                       r"[^%]*%\}")
 _QUOTED = re.compile(r"\"(?P<text>[^\"]*)\"")
 # A link reference definition (`[refunds]: ./refunds.md`): where a link leads, never shown (a footnote, `[^1]:`,
 # is text).
@@ -132,6 +136,8 @@ def visible(line: Line, within: bool = False, holds: bool = True, alone: bool = 
     if found := _SHORTCODE.fullmatch(text):
         title = _QUOTED.search(text, found.start("arguments"), found.end("arguments"))
         return _part(line, title, "text")
+    if found := _INCLUDED.fullmatch(text):
+        return _part(line, found, "text", "quoted")
     if _TAGS.fullmatch(text):
         return None
     if found := _ELEMENT.fullmatch(text):
