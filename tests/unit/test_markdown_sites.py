@@ -325,6 +325,13 @@ def test_thousands_of_containers_never_closed_are_read_in_linear_time():
     assert sum(len(s.lines) for s in parsed.sections) == n
 
 
+def test_disclosures_never_closed_past_32_are_siblings_too():
+    # review 53 (b): in an FAQ of 40 `<details>` none closed, the 33rd to the 40th question stood each under the one
+    # before ("Question 33 › ... › Question 40 › Contact"): past 32 open, the first reading saw them as text
+    faq = "# FAQ\n\n" + "".join(f"<details>\n<summary>Q{i} ?</summary>\n\nR{i}.\n\n" for i in range(40))
+    assert {s.parents for s in parse_markdown(faq + "## Contact\n\nMail.\n").sections} == {("FAQ",)}
+
+
 def test_an_mdx_module_block_over_several_lines_and_an_mdx_comment_are_no_text():
     page = ("import {\n  Card,\n  Grid,\n} from '../components';\n\nexport const Highlight = ({children, color}) => (\n"
             "  <span\n    style={{\n      backgroundColor: color,\n    }}>\n    {children}\n  </span>\n);\n\n"

@@ -46,7 +46,8 @@ _STRONG_LEVEL = 7  # such a heading stands under every ATX or setext heading ope
 _NESTED = 10  # what a tab holds stands under it: its headings' levels, beyond every level outside
 # Containers (tabs, admonitions, disclosures) open at once, at most: one more opener is read as a line of text, as
 # Dart's markdown reads blocks nested deeper than 32 (`BlockParser.maxNestingLevel`); each line is checked against
-# those open, and thousands of `<summary>` never closed took seconds a line.
+# those open, and thousands of `<summary>` never closed took seconds a line. Such an opener counts as never closed:
+# read again, it is the sibling of the one around it (the 33rd `<summary>` of an FAQ that closes none).
 _CONTAINERS = 32
 # Where a paragraph ends: a blank line, or a line that interrupts it (a heading, a fence, a quote, an HTML block).
 _PARAGRAPH_END = re.compile(r"\n(?:[ \t]*(?:\r?\n|\Z)| {0,3}(?:#{1,6}(?:[ \t]|\r?\n|\Z)|`{3}|~{3}|>|<!--))")
@@ -233,7 +234,10 @@ def _parsed(text: str, unclosed: set[int]) -> tuple[Parsed, set[int]]:
             continue
         # an admonition's marker holds the lines indented below it; "!!! Ne jamais partager" over a paragraph is text
         holds = not shown.startswith(("!!!", "???")) or (_indent_below(text, start + len(body)) or 0) >= indent + 4
-        opened = tab(shown) if relative < 4 and not plain and holds and len(tabbed) < _CONTAINERS else None
+        opened = tab(shown) if relative < 4 and not plain and holds else None
+        if opened and len(tabbed) >= _CONTAINERS:  # text, and never closed for the second reading: maybe a sibling
+            left.add(start)
+            opened = None
         if opened and opened[0].startswith("{%") and start in unclosed:
             opened = None  # a Liquid tag nothing closes holds nothing ("{% include image.html title=... %}")
         # a paragraph of its own (nothing above it, its end the line's): a lone link there is navigation
