@@ -59,7 +59,7 @@ _SUMMARY = re.compile(r"(?:<details(?:\s[^<>]*)?>\s*)?<summary(?:\s[^<>]*)?>"
 # their content's indentation holds.
 _OPENING_TAG = re.compile(r"<(?P<tag>[A-Za-z][\w.:-]*)(?P<attributes>\s[^<>]*)>")
 # GitBook's and Markdoc's tab (`{% tab title="Linux" %}`, `{% tab label="Linux" %}`), to `{% endtab %}` or `{% /tab %}`
-_LIQUID_OPENING = re.compile(r"\{%-?[ \t]*(?P<tag>[\w-]+)(?P<attributes>[^%]*)%\}")
+_LIQUID_OPENING = re.compile(r"\{%-?[ \t]*(?P<tag>[\w-]+)(?P<attributes>(?:[ \t][^%]*)?)%\}")
 _LABEL = re.compile(r"(?<![\w-])(?:label|title)=(?P<q>[\"'])(?P<text>[^\"']*)(?P=q)")
 _INDENTED_TAB = re.compile(r"(?:===\+?|(?:\?\?\?\+?|!!!)(?:[ \t]+[\w-]+)+)[ \t]+\"(?P<text>[^\"]*)\"")
 # Admonition openers, their title quoted or after the kind (`!!! note "Precedence"`, `:::tip Astuce`), a tab's
@@ -86,7 +86,7 @@ _NOTION_TIMES = re.compile(r"(?:Created|Created time|Last edited time|Last edite
 _QUOTE = re.compile(r"(?:>[ \t]?)+")  # a block quote's markers, at a line's start
 _LONE_IMAGE = re.compile(rf"!\[(?P<description>[^\]]*)\]\([^)]*\)(?:{ATTRIBUTES})?")  # alone on its line
 _FILE_NAME = re.compile(r".*\.(?:png|jpe?g|gif|svg|webp|bmp|tiff?|heic|avif)", re.IGNORECASE)
-_SHORTCODE = re.compile(r"\{\{[<%][ \t]*/?[\w-]+(?P<arguments>[^}]*)[>%]\}\}")
+_SHORTCODE = re.compile(r"\{\{[<%][ \t]*/?[\w-]+(?P<arguments>(?:[ \t][^}]*)?)[>%]\}\}")
 # A Jekyll include given its text (`{% include note.html content="Sauvegardez avant." %}`, the documentation theme's
 # notes, tips and warnings), which the page shows
 _INCLUDED = re.compile(r"\{%-?[ \t]*include[ \t][^%]*?(?<![\w-])content=(?:\"(?P<text>[^\"]*)\"|'(?P<quoted>[^']*)')"
