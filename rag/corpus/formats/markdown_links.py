@@ -47,7 +47,7 @@ _ICON = r"(?<!\w):(?:material|octicons|fontawesome|simple)-[a-z0-9]+(?:-[a-z0-9]
 # An attribute list: its first item an id or a class anywhere (`{: #id }`, `{ .lg .middle }`), a key and value only
 # right after an element (a link's `)`, emphasis, code, an icon: `![Logo](logo.png){ width="300" }`): never a
 # template's `{{ .Title }}`, nor `\frac{a=b}` or "{a=1}" in prose.
-_ITEM = r"[#.][\w:-]+|[\w-]+=(?:\"[^\"]*\"|[^\s}\"]+)"
+_ITEM = r"[#.][\w:-]+|[\w-]+=(?:\"[^\"]*\"|[^\s{}\"]+)"
 _ITEMS = rf"(?:{_ITEM})(?:[ \t]+(?:{_ITEM}))*[ \t]*\}}(?!\}})"
 ATTRIBUTES = rf"(?<=[)\]*_`:])\{{:?[ \t]*{_ITEMS}|(?<!\{{)\{{:?[ \t]*(?=[#.]){_ITEMS}"
 # An HTML tag, open or closing, its name as CommonMark's raw HTML has it (letters, digits, hyphens; a JSX
