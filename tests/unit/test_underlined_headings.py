@@ -98,19 +98,24 @@ def test_a_title_and_its_subtitle_over_one_rule_are_a_heading_and_its_first_line
     page = ("RÉPONSES TYPES - SERVICE CLIENT GRAINETTE\n"
             "Version du 14/10/2024 - usage interne, ne pas transférer aux clients tel quel\n" + "=" * 72 + "\n\n"
             "Mode d'emploi : copiez la réponse dans Zendesk.\n\n\n" + "-" * 72 + "\nRT-01  COLIS EN RETARD\n"
-            + "-" * 72 + "\nObjet : Votre commande - point sur la livraison\n\nBonjour,\n\nRemboursement\n"
-            "Sous 14 jours\n-------------\n\nVotre avoir est émis.\n")
+            + "-" * 72 + "\nObjet : Votre commande - point sur la livraison\n\nBonjour,\n")
     assert parse_text(page).title == "RÉPONSES TYPES - SERVICE CLIENT GRAINETTE"
     assert _sections(page) == [
         (None, (), ["Version du 14/10/2024 - usage interne, ne pas transférer aux clients tel quel",
                     "Mode d'emploi : copiez la réponse dans Zendesk."]),
         ("RT-01  COLIS EN RETARD", ("RÉPONSES TYPES - SERVICE CLIENT GRAINETTE",),
-         ["Objet : Votre commande - point sur la livraison", "Bonjour,"]),
-        ("Remboursement", ("RÉPONSES TYPES - SERVICE CLIENT GRAINETTE", "RT-01  COLIS EN RETARD"),
-         ["Sous 14 jours", "Votre avoir est émis."])]
+         ["Objet : Votre commande - point sur la livraison", "Bonjour,"])]
     # a greeting over its first line, a line whose phrase goes on over the next, a line under it in lower case: none
     # is a title and its subtitle
     for page in ("Bonjour Marie\nVoici le point\n--------------\n\nSuite.\n",
                  "Votre colis est remis au\nTransporteur Colissimo\n----------------\n\nSuite.\n",
                  "Remboursement\nsous 14 jours\n-------------\n\nSuite.\n"):
         assert all(heading is None for heading, _, _ in _sections(page)), page
+
+
+def test_two_lines_over_a_rule_further_down_are_no_heading():
+    # review 53: a reply's signature over the rule that parts it from the next reply headed every reply after it
+    page = ("RT-01 Colis en retard\n\nBonjour,\n\nVotre colis arrive.\n\nCordialement,\n\nMarie Dupont\n"
+            "Service client Grainette\n" + "=" * 40 + "\n\nRT-02 Colis perdu\n\nBonjour, votre colis est perdu.\n")
+    assert [heading for heading, _, _ in _sections(page)] == [None]
+    assert "Marie Dupont" in _sections(page)[0][2]

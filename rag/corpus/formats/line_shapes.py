@@ -106,8 +106,9 @@ def underlined(lines: list[Line], source: str) -> tuple[dict[int, int], set[int]
     one level 2. A numbered line is read past its number ("1. Installation"); a bracket closing the line is no
     sentence's end ("Version 2.1 (2024-03-01)", a changelog's entry); a line of columns ("Désignation      Montant"
     over "-----") is a table's header row, and a line indented as code (`CODE_INDENT`), no heading. A rule under two
-    lines draws a title and its subtitle (`_subtitled`): the first is the heading, the second its section's first
-    line ("Version du 14/10/2024 - usage interne" under a canned replies file's title)."""
+    lines at the file's top draws its title and subtitle (`_subtitled`): the first is the heading, the second its
+    section's first line ("Version du 14/10/2024 - usage interne" under a canned replies file's title). Further down,
+    two lines over a rule are a signature ("Marie Dupont / Service client"), a form's fields, as often as a heading."""
     headings: dict[int, int] = {}
     rules: set[int] = set()
     styles: list[tuple[str, bool]] = []
@@ -131,15 +132,14 @@ def underlined(lines: list[Line], source: str) -> tuple[dict[int, int], set[int]
 
 
 def _subtitled(lines: list[Line], i: int, source: str) -> bool:
-    """Whether the rule at line `i` is drawn under a title and its subtitle, the two lines right over it: the first
-    has a title's shape (`titled`: no greeting, no sentence's end) and opens a block, the second reads as a heading
-    and asks nothing, and the rule is at least half as long as the title."""
-    if i < 2:
+    """Whether the rule at line `i` is drawn under the file's title and its subtitle, its first two lines: the first
+    has a title's shape (`titled`: no greeting, no sentence's end), the second reads as a heading and asks nothing,
+    and the rule is at least half as long as the title."""
+    if i != 2:
         return False
-    title, subtitle = lines[i - 2], lines[i - 1]
+    title, subtitle = lines[0], lines[1]
     return titled(title.text) and _drawn_heading(title.text) and not subtitle.text.endswith("?") and \
-        2 * len(lines[i].text) >= len(title.text) and not apart(title, subtitle, source) and \
-        opens_block(lines, i - 2, source)
+        2 * len(lines[i].text) >= len(title.text) and not apart(title, subtitle, source)
 
 
 def opens_block(lines: list[Line], i: int, source: str, after: Container[int] = frozenset()) -> bool:
