@@ -15,8 +15,10 @@ For each target, in one process and on the same machine:
    fixed number of POST /v1/search requests cycling through the target's questions; latency percentiles, rate,
    errors, and the server's resident memory afterwards.
 
-Floor and server measurements alternate over `--rounds` rounds and each figure is the median over rounds, so that
-other load on a shared machine hits both alike. Targets (ratios to the floor of the same run):
+Each server run of a round (`--rounds`) has the floor measured just before and just after it, and its ratio is taken
+to that floor; a serving ratio is the median of the rounds' ratios, so that other load on a shared machine hits a
+server figure and the floor it is divided by alike (a median server figure over a median floor may pair rounds of
+different loads). Targets (ratios to the floor of the same run):
 1 client p50 <= 1.25 x single-question encode; 32 clients rate >= 0.7 x batched-32 encode, no error;
 first ingest passages/s >= 0.85 x bare passage encode (ingest time without the model's import and load, which the
 floor does not count either); unchanged re-ingest >= 20 x faster than the first (whole `rag ingest` time). Ingest
@@ -30,25 +32,26 @@ Needs wrk, a C HTTP load generator that costs the 2 shared cores little: `apt-ge
 from __future__ import annotations
 
 import argparse
-import http.client
 import json
 import os
 import platform
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from rag.embedding.names import AUTO_MODEL, BUNDLED_MODEL
-from scripts.bench.common import DEV_SET, ENV, PIAF, ROOT, Target, prepare
+from scripts.bench.common import DEV_SET, ENV, PIAF, ROOT, Target, prepare, serving
 
 LUA = Path(__file__).with_name("speed_load.lua")
 DEFAULT_TARGETS = [ROOT / "corpus", PIAF]
+R = TypeVar("R")
 TARGETS = {"latency_1_client": 1.25, "rate_32_clients": 0.70, "ingest_rate": 0.85, "reingest_speedup": 20.0}
 
 
@@ -91,23 +94,23 @@ class Floor:
         self._encode = encode
         self._encode(["warm-up"] * 32, None)
 
-    def single_ms(self, questions: list[str]) -> float:
-        """Median milliseconds to encode one question."""
+    def single_ms(self, questions: list[str]) -> list[float]:
+        """Milliseconds to encode each question, one at a time."""
         times = []
         for question in questions:
             started = time.perf_counter()
             self._encode([question], self.query_prompt)
-            times.append(time.perf_counter() - started)
-        return 1000 * statistics.median(times)
+            times.append(1000 * (time.perf_counter() - started))
+        return times
 
-    def batched_rate(self, questions: list[str], size: int = 32) -> float:
-        """Median questions per second over calls of `size` consecutive questions."""
+    def batched_rate(self, questions: list[str], size: int = 32) -> list[float]:
+        """Questions per second of each call of `size` consecutive questions."""
         rates = []
         for start in range(0, len(questions) - size + 1, size):
             started = time.perf_counter()
             self._encode(questions[start:start + size], self.query_prompt, size)
             rates.append(size / (time.perf_counter() - started))
-        return statistics.median(rates)
+        return rates
 
     def passage_rate(self, texts: list[str]) -> float:
         """Passages per second encoding `texts` in one call, at the ingest batch size."""
@@ -157,49 +160,14 @@ def indexed_texts(index: Path, *, everything: bool = False) -> list[str]:
 # -- serving -----------------------------------------------------------------------------------------------------
 
 
-class Server:
-    """`rag serve` in a subprocess, on a free loopback port."""
-
-    def __init__(self, index: Path) -> None:
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            self.port = probe.getsockname()[1]
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "rag", "serve", "--index", str(index), "--host", "127.0.0.1", "--port",
-             str(self.port)], env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-        deadline = time.monotonic() + 600
-        while not self._ready():
-            if self.process.poll() is not None:
-                raise SystemExit(f"bench: rag serve exited: {self.process.stderr.read()[-2000:]}")  # type: ignore
-            if time.monotonic() > deadline:
-                self.stop()
-                raise SystemExit("bench: rag serve not ready after 600 s")
-            time.sleep(0.2)
-
-    def _ready(self) -> bool:
-        try:
-            connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=5)
-            connection.request("GET", "/readyz")
-            return connection.getresponse().status == 200
-        except OSError:
-            return False
-
-    def memory_mib(self) -> dict[str, float]:
-        """Resident memory now (VmRSS) and at its peak (VmHWM), in MiB (Linux /proc)."""
-        fields = {}
-        for line in Path(f"/proc/{self.process.pid}/status").read_text().splitlines():
-            key, _, value = line.partition(":")
-            if key in ("VmRSS", "VmHWM"):
-                fields[key] = round(int(value.split()[0]) / 1024, 1)
-        return fields
-
-    def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
+def memory_mib(pid: int) -> dict[str, float]:
+    """Resident memory now (VmRSS) and at its peak (VmHWM) of process `pid`, in MiB (Linux /proc)."""
+    fields = {}
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        key, _, value = line.partition(":")
+        if key in ("VmRSS", "VmHWM"):
+            fields[key] = round(int(value.split()[0]) / 1024, 1)
+    return fields
 
 
 def wrk(url: str, bodies: Path, clients: int, requests: int) -> dict[str, Any]:
@@ -255,36 +223,56 @@ def bench_ingest(target: Target, floor: Floor, work: Path, rounds: int) -> dict[
     }
 
 
+def around(floor: Callable[[], list[float]], run: Callable[[], R]) -> tuple[R, dict[str, float]]:
+    """`run()` between two floor runs: its result, and the floor: the median of both floor runs' figures (`floor`)
+    and each run's own (`floor_before`, `floor_after`). Taken minutes apart, a floor and a server run can fall in
+    different loads of a shared machine (stop 51's floor read 2.57 ms a question in its first round and 6.45 ms in
+    the next two, a core taken by other work); taken around the run, both see the same minute."""
+    before = floor()
+    result = run()
+    after = floor()
+    return result, {"floor": statistics.median(before + after), "floor_before": statistics.median(before),
+                    "floor_after": statistics.median(after)}
+
+
+def bracketed(floor: Callable[[], list[float]], run: Callable[[], dict[str, Any]], figure: str) -> dict[str, Any]:
+    """`around`: the run's figures, the floor, and the run's `figure` over the floor (`ratio`)."""
+    result, floors = around(floor, run)
+    return {**result, **floors, "ratio": result[figure] / floors["floor"]}
+
+
 def bench_serving(target: Target, floor: Floor, index: Path, work: Path, rounds: int, requests: dict[int, int],
                   single: int) -> dict[str, Any]:
     bodies = work / f"{target.name}-bodies.jsonl"
     bodies.write_text("".join(json.dumps({"question": q}, ensure_ascii=False) + "\n" for q in target.questions),
                       encoding="utf-8")
     mix = (target.questions * (1 + 32 * 8 // len(target.questions)))
-    server = Server(index)
-    try:
-        wrk(server.url, bodies, 32, 200)  # warm-up: first calls of every code path, connection set-up
-        singles, batched, runs = [], [], {1: [], 32: []}
+    with serving(index, ENV, 600) as (url, _, server):
+        wrk(url, bodies, 32, 200)  # warm-up: first calls of every code path, connection set-up
+        runs: dict[str, list[dict[str, Any]]] = {"1": [], "32": []}
         for n in range(rounds):
             offset = (n * single) % len(target.questions)
-            singles.append(floor.single_ms((target.questions * 2)[offset:offset + single]))
-            runs[1].append(wrk(server.url, bodies, 1, requests[1]))
-            batched.append(floor.batched_rate(mix[:32 * 8]))
-            runs[32].append(wrk(server.url, bodies, 32, requests[32]))
-        memory = server.memory_mib()
-    finally:
-        server.stop()
-    one, many = runs[1], runs[32]
+            questions = (target.questions * (2 + single // len(target.questions)))[offset:offset + single]
+            runs["1"].append(bracketed(partial(floor.single_ms, questions), partial(wrk, url, bodies, 1, requests[1]),
+                                       "p50_ms"))
+            runs["32"].append(bracketed(partial(floor.batched_rate, mix[:32 * 8]),
+                                        partial(wrk, url, bodies, 32, requests[32]), "rate"))
+        memory = memory_mib(server.pid)
+    return {**serving_figures(runs), "memory_mib": memory}
+
+
+def serving_figures(runs: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
+    """The medians over rounds of the server runs at 1 and 32 clients (`bracketed`), and their ratios to the floor:
+    the median of the rounds' ratios, each to the floor measured around its run; not a median server figure over a
+    median floor, which may pair rounds of different loads."""
+    one, many = runs["1"], runs["32"]
     return {
-        "floor_single_ms": statistics.median(singles), "floor_batch32_per_s": statistics.median(batched),
-        "floor_single_ms_rounds": singles, "floor_batch32_per_s_rounds": batched,
+        "floor_single_ms": median_of(one, "floor"), "floor_batch32_per_s": median_of(many, "floor"),
         "client_1": {key: median_of(one, key) for key in ("p50_ms", "p95_ms", "p99_ms", "rate")}
         | {"errors": sum(r["errors"] for r in one), "requests": sum(r["requests"] for r in one)},
         "clients_32": {key: median_of(many, key) for key in ("p50_ms", "p95_ms", "p99_ms", "rate")}
         | {"errors": sum(r["errors"] for r in many), "requests": sum(r["requests"] for r in many)},
-        "rounds": runs, "memory_mib": memory,
-        "latency_1_client": median_of(one, "p50_ms") / statistics.median(singles),
-        "rate_32_clients": median_of(many, "rate") / statistics.median(batched),
+        "rounds": runs, "latency_1_client": median_of(one, "ratio"), "rate_32_clients": median_of(many, "ratio"),
     }
 
 
@@ -306,6 +294,12 @@ def checks(result: dict[str, Any]) -> dict[str, bool]:
     }
 
 
+def spread(rounds: list[dict[str, Any]]) -> str:
+    """Each round's ratio, and its floor before and after the server run: how much the machine moved."""
+    return "rounds " + ", ".join(f"{r['ratio']:.2f} (floor {r['floor_before']:.4g} / {r['floor_after']:.4g})"
+                                 for r in rounds)
+
+
 def report(name: str, result: dict[str, Any]) -> str:
     s, i, ok = result["serving"], result["ingest"], result["checks"]
     mark = {True: "ok", False: "MISSED"}
@@ -324,9 +318,9 @@ def report(name: str, result: dict[str, Any]) -> str:
         f"memory               server resident {s['memory_mib'].get('VmRSS')} MiB "
         f"(peak {s['memory_mib'].get('VmHWM')}), of which vectors {result['vector_mib']} MiB",
         f"ratio  1 client p50 / single encode     {s['latency_1_client']:.2f}  (target <= 1.25) "
-        f"{mark[ok['latency_1_client']]}",
+        f"{mark[ok['latency_1_client']]}  {spread(s['rounds']['1'])}",
         f"ratio  32 clients rate / batched encode {s['rate_32_clients']:.2f}  (target >= 0.70, no error) "
-        f"{mark[ok['rate_32_clients']]}",
+        f"{mark[ok['rate_32_clients']]}  {spread(s['rounds']['32'])}",
         f"ratio  ingest rate / passage encode     {i['ingest_rate']:.2f}  (target >= 0.85) {mark[ok['ingest_rate']]}",
         f"       bare encode of all {i['texts_embedded']} texts ingest embeds (passages, headings, windows) "
         f"{i['floor_everything_s']:.1f} s / ingest {i['first_work_s']:.1f} s = {i['ingest_vs_everything']:.2f}  "
