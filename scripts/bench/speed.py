@@ -8,8 +8,9 @@ Each target is a corpus folder (questions: `--questions`, default the dev set) o
 For each target, in one process and on the same machine:
 
 1. floor: the bare model (the bundled default's ONNX Runtime sessions as `rag` runs them, or
-   `SentenceTransformer.encode`) encoding one question at a time (median latency), 32 questions at a time
-   (questions/s), and the passage texts the index holds (passages/s, the ingest batch size);
+   `SentenceTransformer.encode`) encoding one question at a time (median latency; 2 ms apart, as a served question
+   comes: `PAUSE`), 32 questions at a time (questions/s), and the passage texts the index holds (passages/s, the
+   ingest batch size);
 2. `rag ingest` (a subprocess) into a fresh index, then again on the unchanged corpus;
 3. `rag serve` (a subprocess: uvicorn on loopback) driven by wrk with 1 client, then 32 concurrent clients, for a
    fixed number of POST /v1/search requests cycling through the target's questions; latency percentiles, rate,
@@ -52,6 +53,10 @@ from scripts.bench.common import DEV_SET, ENV, PIAF, ROOT, Target, prepare, serv
 LUA = Path(__file__).with_name("speed_load.lua")
 DEFAULT_TARGETS = [ROOT / "corpus", PIAF]
 R = TypeVar("R")
+# Between two questions of the one-question floor, as a server at one client waits between requests: on a loaded
+# machine (load average 5) questions back to back took 8.3-11.3 ms, 0.5 to 2 ms apart 3.2-3.9 ms, and a served p50 of
+# 5.0 ms read 0.45 times a back-to-back floor: not the model as the server runs it (`--pause 0`: back to back).
+PAUSE = 0.002
 TARGETS = {"latency_1_client": 1.25, "rate_32_clients": 0.70, "ingest_rate": 0.85, "reingest_speedup": 20.0}
 
 
@@ -63,9 +68,10 @@ class Floor:
     session, several side by side on the one-thread session); for a sentence-transformers model,
     `SentenceTransformer.encode` as its documentation shows."""
 
-    def __init__(self) -> None:
+    def __init__(self, pause: float = PAUSE) -> None:
         from rag.settings import Settings
 
+        self.pause = pause
         settings = Settings()
         self.batch_size = settings.encode_batch_size
         if settings.model in (BUNDLED_MODEL, AUTO_MODEL):  # auto: the seed corpus is French, the bundled model
@@ -95,12 +101,14 @@ class Floor:
         self._encode(["warm-up"] * 32, None)
 
     def single_ms(self, questions: list[str]) -> list[float]:
-        """Milliseconds to encode each question, one at a time."""
+        """Milliseconds to encode each question, one at a time, `pause` seconds apart (not timed), as a server at one
+        client waits between requests."""
         times = []
         for question in questions:
             started = time.perf_counter()
             self._encode([question], self.query_prompt)
             times.append(1000 * (time.perf_counter() - started))
+            time.sleep(self.pause)
         return times
 
     def batched_rate(self, questions: list[str], size: int = 32) -> list[float]:
@@ -343,6 +351,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--requests-1", type=int, default=300, help="requests per 1-client run")
     parser.add_argument("--requests-32", type=int, default=2000, help="requests per 32-client run")
     parser.add_argument("--single", type=int, default=100, help="questions per bare single-encode run")
+    parser.add_argument("--pause", type=float, default=PAUSE * 1000,
+                        help="milliseconds between two questions of the single-encode floor (0: back to back)")
     parser.add_argument("-o", "--output", type=Path, help="write every figure as JSON to this file")
     args = parser.parse_args(argv)
     if shutil.which("wrk") is None:
@@ -357,7 +367,7 @@ def main(argv: list[str] | None = None) -> int:
                                            "wrk": subprocess.run(["wrk", "-v"], capture_output=True, text=True)
                                            .stdout.splitlines()[0]},
                                "targets": {}}
-    floor = Floor()
+    floor = Floor(args.pause / 1000)
     with tempfile.TemporaryDirectory(prefix="rag-bench-") as tmp:
         work = Path(tmp)
         for spec in targets:
