@@ -233,14 +233,14 @@ def bench_ingest(target: Target, floor: Floor, work: Path, rounds: int) -> dict[
 
 def around(floor: Callable[[], list[float]], run: Callable[[], R]) -> tuple[R, dict[str, float]]:
     """`run()` between two floor runs: its result, and the floor: the median of both floor runs' figures (`floor`)
-    and each run's own (`floor_before`, `floor_after`). Taken minutes apart, a floor and a server run can fall in
-    different loads of a shared machine (stop 51's floor read 2.57 ms a question in its first round and 6.45 ms in
-    the next two, a core taken by other work); taken around the run, both see the same minute."""
+    and each run's own (`floor_before`, `floor_after`), with the machine's load average then. Taken minutes apart, a
+    floor and a server run can fall in different loads of a shared machine (stop 51's floor read 2.57 ms a question
+    in its first round and 6.45 ms in the next two, a core taken by other work); around the run, both see the same."""
     before = floor()
     result = run()
     after = floor()
     return result, {"floor": statistics.median(before + after), "floor_before": statistics.median(before),
-                    "floor_after": statistics.median(after)}
+                    "floor_after": statistics.median(after), "load": os.getloadavg()[0]}
 
 
 def bracketed(floor: Callable[[], list[float]], run: Callable[[], dict[str, Any]], figure: str) -> dict[str, Any]:
@@ -303,9 +303,9 @@ def checks(result: dict[str, Any]) -> dict[str, bool]:
 
 
 def spread(rounds: list[dict[str, Any]]) -> str:
-    """Each round's ratio, and its floor before and after the server run: how much the machine moved."""
-    return "rounds " + ", ".join(f"{r['ratio']:.2f} (floor {r['floor_before']:.4g} / {r['floor_after']:.4g})"
-                                 for r in rounds)
+    """Each round's ratio, its floor before and after the server run and the load average: how the machine moved."""
+    return "rounds " + ", ".join(f"{r['ratio']:.2f} (floor {r['floor_before']:.4g} / {r['floor_after']:.4g}, load "
+                                 f"{r['load']:.1f})" for r in rounds)
 
 
 def report(name: str, result: dict[str, Any]) -> str:

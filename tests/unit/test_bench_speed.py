@@ -30,6 +30,7 @@ def test_the_floor_is_measured_before_and_after_the_run() -> None:
     result, floored = around(floor, run)
     assert calls == ["floor", "run", "floor"]
     assert result["p50_ms"] == 9.0
+    assert floored.pop("load") >= 0
     assert floored == {"floor": (3.2 + 6.0) / 2, "floor_before": 3.1, "floor_after": 6.2}
     assert bracketed(iter([[2.0], [4.0]]).__next__, run, "p50_ms")["ratio"] == 9.0 / 3.0
 
