@@ -53,9 +53,9 @@ from scripts.bench.common import DEV_SET, ENV, PIAF, ROOT, Target, prepare, serv
 LUA = Path(__file__).with_name("speed_load.lua")
 DEFAULT_TARGETS = [ROOT / "corpus", PIAF]
 R = TypeVar("R")
-# Between two questions of the one-question floor, as a server at one client waits between requests: on a loaded
-# machine (load average 5) questions back to back took 8.3-11.3 ms, 0.5 to 2 ms apart 3.2-3.9 ms, and a served p50 of
-# 5.0 ms read 0.45 times a back-to-back floor: not the model as the server runs it (`--pause 0`: back to back).
+# Between two questions of the one-question floor, as a server at one client waits between requests. Back to back,
+# beside other work (load average 5), the floor read 11 to 15 ms a question where a served p50 read 5.0 ms (docs/
+# PERFORMANCE.md, stop 53); paced, 3.2 to 4.4 ms at the same load, as on a quiet machine (`--pause 0`: back to back).
 PAUSE = 0.002
 TARGETS = {"latency_1_client": 1.25, "rate_32_clients": 0.70, "ingest_rate": 0.85, "reingest_speedup": 20.0}
 
