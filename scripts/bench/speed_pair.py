@@ -82,7 +82,8 @@ def line(n: int, order: list[str], row: dict[str, Any]) -> str:
                f"event loop {run['loop_cpu_ms']:.2f})"
                for clients, figure in FIGURES.items() for name in order for run in [row[f"{name} {clients}"]]]
     floors = [f"{row[f'floor {c}']['floor_before']:.4g} / {row[f'floor {c}']['floor_after']:.4g}" for c in FIGURES]
-    return f"round {n}: " + "; ".join(figures) + "; floors before / after " + ", ".join(floors)
+    return (f"round {n}: " + "; ".join(figures) + "; floors before / after " + ", ".join(floors) +
+            f"; load average {row['floor 32']['load']:.1f}")
 
 
 def summary(rounds: list[dict[str, Any]]) -> dict[str, float]:
