@@ -28,6 +28,9 @@ FURNITURE_WORDS = frozenset({
     "nav", "navbar", "navigation", "menu", "menubar", "submenu", "breadcrumb", "breadcrumbs", "sidebar", "footer",
     "cookie", "cookies", "consent", "banner", "social", "sharing", "pagination", "pager", "toolbar", "topbar",
     "newsletter", "related", "skiplink", "skip",
+    # share buttons (Elementor's `elementor-share-buttons`); a blog's comments and their form (WordPress's
+    # `<div id="comments" class="comments-area">`), as a help centre's are (`FURNITURE_CLASSES`)
+    "share", "comments",
     # a table of contents (MediaWiki's `<div id="toc" class="toc">`, Confluence's `<div class="toc-macro">`); the
     # sections a Confluence export adds below a page's content (`<div class="pageSection group">`: its attachments'
     # names and types, its comments, a space's list of pages)
@@ -90,6 +93,27 @@ def named_as_furniture(tag: str, attrs: dict[str, str | None]) -> bool:
         return True
     ident = name_words(attrs.get("id"))
     return bool(ident & FURNITURE_WORDS) and ident <= ID_WORDS
+
+
+class Region:
+    """An element and all it holds, followed by its name: the same name opened inside it must close first."""
+
+    def __init__(self) -> None:
+        self.tag: str | None = None
+        self._depth = 0
+
+    def enter(self, tag: str) -> None:
+        self.tag, self._depth = tag, 1
+
+    def start(self, tag: str) -> None:
+        if tag == self.tag:
+            self._depth += 1
+
+    def end(self, tag: str) -> None:
+        if tag == self.tag:
+            self._depth -= 1
+            if self._depth == 0:
+                self.tag = None
 
 
 @dataclass
@@ -204,5 +228,5 @@ def _within(element: _Element, chosen: set[int]) -> bool:
     return False
 
 
-__all__ = ["CONTENT_WORDS", "FURNITURE_WORDS", "HEAD", "VOID", "Furniture", "is_main", "name_words",
+__all__ = ["CONTENT_WORDS", "FURNITURE_WORDS", "HEAD", "VOID", "Furniture", "Region", "is_main", "name_words",
            "named_as_furniture"]

@@ -20,7 +20,7 @@ import textwrap
 from html.parser import HTMLParser
 
 from rag.corpus.formats.base import CELL_SEPARATOR, Line, Outline, Parsed, Section
-from rag.corpus.formats.furniture import HEAD, VOID, Furniture, is_main
+from rag.corpus.formats.furniture import HEAD, VOID, Furniture, Region, is_main
 from rag.corpus.formats.text import reads_as_heading
 
 _BLOCKS = {"p", "li", "dt", "dd", "tr", "td", "th", "pre", "blockquote", "figcaption", "caption", "summary",
@@ -41,6 +41,10 @@ _STRONG = {"strong", "b"}
 # Google Docs' export: its body's class, and a class its style sheet sets bold (`.c3{...;font-weight:700;...}`)
 _GOOGLE_DOCS = re.compile(r"<body\b[^<>]*\sclass=\"[^\"<>]*\bdoc-content\b")  # linear: each try stops at a `<`
 _BOLD_CLASS = re.compile(r"\.([\w-]+)\{[^{}]*\bfont-weight:\s*(?:700|800|900|bold)\b")
+_BOLD_STYLE = re.compile(r"\bfont-weight:\s*(?:700|800|900|bold)\b")  # a run set bold inline (Wix's text boxes)
+_ID = re.compile(r"""\sid=["']?([^"'\s<>]+)""")  # where an element's id is set: a control's panel follows it
+_NESTED = 64  # panels open at once, at most, read as a control's (a hostile page nests thousands)
+_INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"  # zero-width characters: a line of these only is a spacer (Wix's)
 # Elements left out with all they hold. Not <button> (an accordion's question is one) nor elements marked `hidden` or
 # aria-hidden (its collapsed answers are): an FAQ page would lose its questions and answers.
 _SKIPPED = {"script", "style", "noscript", "template", "svg", "head", "nav", "footer", "select", "textarea", "dialog",
@@ -62,27 +66,6 @@ def _skipped(tag: str, attrs: dict[str, str | None], lenient: bool) -> bool:
     return tag in _SKIPPED or (attrs.get("role") or "").strip().lower() in _SKIPPED_ROLES
 
 
-class _Region:
-    """An element and all it holds, followed by its name: the same name opened inside it must close first."""
-
-    def __init__(self) -> None:
-        self.tag: str | None = None
-        self._depth = 0
-
-    def enter(self, tag: str) -> None:
-        self.tag, self._depth = tag, 1
-
-    def start(self, tag: str) -> None:
-        if tag == self.tag:
-            self._depth += 1
-
-    def end(self, tag: str) -> None:
-        if tag == self.tag:
-            self._depth -= 1
-            if self._depth == 0:
-                self.tag = None
-
-
 class _HtmlSections(HTMLParser):
     """Collects headings and block texts with the offsets of their elements in the HTML source."""
 
@@ -94,8 +77,8 @@ class _HtmlSections(HTMLParser):
         self.scope = scope
         self.lenient = lenient
         self.named = named
-        self._content = _Region()  # the <main> or <article> being read, when the page is read in scope
-        self._furniture = _Region()  # the skipped element being passed over
+        self._content = Region()  # the <main> or <article> being read, when the page is read in scope
+        self._furniture = Region()  # the skipped element being passed over
         self.line_starts = [0]
         for match in re.finditer("\n", source):
             self.line_starts.append(match.end())
@@ -114,10 +97,19 @@ class _HtmlSections(HTMLParser):
         self._details: list[tuple[tuple[tuple[int, str], ...], Section]] = []
         self._strong = 0  # <strong> or <b> elements open
         self._bold = self._plain = False  # whether the open block holds text in bold, and text that is not
+        self._item = False  # whether the open block is a list item's first paragraph
+        self._bare: Section | None = None  # the section a bold paragraph opened last
+        self.ends: dict[int, int] = {}  # where the headings of bold paragraphs and summaries end, by their section
         self._new_table = False  # a <table> opened, whose first row is yet to come (`Line.opens_table`)
         # a Google Docs export's classes set bold, and for each <span> open whether it is one (`_BOLD_CLASS`)
         self._bold_classes = set(_BOLD_CLASS.findall(source)) if _GOOGLE_DOCS.search(source) else set()
         self._spans: list[bool] = []
+        # a disclosure's summary being read (`<summary>`, or a control of `aria-expanded` whose `aria-controls` panel
+        # follows it: Elementor's accordion title): the blocks it holds are its words; the panels awaited and open
+        self._summary = Region()
+        self._ids = {match.group(1): match.start() for match in reversed(list(_ID.finditer(source)))}  # first ones
+        self._awaited: set[str] = set()
+        self._panels: list[Region] = []
         # <div>s open, and for each Confluence expand macro open (`<div class="expand-container">`, read as a
         # <details> whose `<div class="expand-control">` is its summary) how many were open with it
         self._divs = 0
@@ -145,12 +137,16 @@ class _HtmlSections(HTMLParser):
         elif tag == "link" and named.get("rel") == "canonical":
             self.url = named.get("href")
         if self._furniture.tag == "head" and tag not in _HEAD:
-            self._furniture = _Region()  # `</head>` may be left out: the body's first element ends the head
+            self._furniture = Region()  # `</head>` may be left out: the body's first element ends the head
         if self._furniture.tag is not None:
             self._furniture.start(tag)
             return
         if tag in _VOID:
-            if tag == "br" and not self._skip:
+            if tag == "br" and not self._skip and self._open and self._open[0] == "p" and self._bold and \
+                    not self._plain and reads_as_heading(" ".join("".join(self._buffer).split())):
+                self._flush(self._offset())  # "<p><strong>Article 10 – Garanties</strong><br>Les produits ...":
+                self._open = ("p", self._offset())  # the bold run heads the paragraph's next lines
+            elif tag == "br" and not self._skip:
                 self._buffer.append(" " if self._open and self._open[0] == "tr" else "\n")
             return
         comment = _GOOGLE_COMMENT.fullmatch(named.get("id") or "") if tag == "a" and self._google_docs else None
@@ -180,25 +176,48 @@ class _HtmlSections(HTMLParser):
             self._buffer.append(" ")
         if tag in _STRONG:
             self._strong += 1
-        if tag == "span" and self._bold_classes:
-            self._spans.append(bool(self._bold_classes & set((named.get("class") or "").split())))
+        if tag == "span":
+            self._spans.append(bool(self._bold_classes & set((named.get("class") or "").split()))
+                               or bool(_BOLD_STYLE.search(named.get("style") or "")))
             self._strong += self._spans[-1]
         if tag == "dl":
             self._term = None  # a term joins a definition of its own list only
         classes = (named.get("class") or "").split()
+        for panel in self._panels:
+            panel.start(tag)
+        if named.get("id") in self._awaited:  # a control's panel: read as what a <details> holds under its summary
+            self._awaited.discard(named.get("id") or "")
+            if self._summary.tag is not None:  # inside its own control: the control's words so far head it
+                self._flush(self._offset())
+            self._panels.append(Region())
+            self._panels[-1].enter(tag)
+        controls = named.get("aria-controls") or ""
+        control = "aria-expanded" in named and (tag == "button" or named.get("role") == "button") and \
+            self._ids.get(controls, -1) > self._offset() and self._summary.tag is None and len(self._panels) < _NESTED
         self._divs += tag == "div"
         if tag == "details" or (tag == "div" and "expand-container" in classes):
             self._details.append((self.outline.save(), self.sections[-1]))
             self._expands += [self._divs] if tag == "div" else []
-        if self._open and self._open[0] == "tr" and tag != "tr":
+        if self._summary.tag is not None:  # the blocks a summary holds are its words (Elementor's <div> title)
+            self._summary.start(tag)
+            self._buffer.append(" " if tag in _BLOCKS or tag in _HEADINGS else "")
+        elif self._open and self._open[0] == "tr" and tag != "tr":
             # inside a row, blocks are part of its cells: the row is one line, its cells apart
             if tag in _CELLS:
                 self._buffer.append(_CELL_BREAK)
             elif tag in _BLOCKS or tag in _HEADINGS:
                 self._buffer.append(" ")
-        elif tag in _BLOCKS or tag in _HEADINGS:
+        elif tag in _BLOCKS or tag in _HEADINGS or control:
+            # a paragraph opening a list item is the item (Wix's `<li><p class="font_8">`, many editors' `<li><p>`)
+            opens_item = self._open is not None and self._open[0] == "li" and not "".join(self._buffer).strip()
             self._flush(self._offset())
-            self._open = (tag, self._offset())
+            self._item = opens_item and tag in ("p", "div")
+            self._open = ("summary", self._offset()) if control else (tag, self._offset())
+            if tag == "summary" or control:
+                self._summary.enter(tag)
+            if control:  # its panel closes what it heads, as a </details> does
+                self._details.append((self.outline.save(), self.sections[-1]))
+                self._awaited.add(controls)
             self._title_paragraph = self._google_docs and tag == "p" and "title" in classes
             if tag == "div" and "expand-control" in classes and self._expands:  # Confluence's expand macro's label
                 self._open = ("summary", self._offset())
@@ -228,15 +247,23 @@ class _HtmlSections(HTMLParser):
         if tag == "a" and self._anchors:
             self._anchors -= 1
         self._mark = self._mark and tag != "a"
-        if self._open and (tag == self._open[0] or (tag == "table" and self._open[0] == "tr")):
+        if self._summary.tag is not None:
+            self._summary.end(tag)
+            if self._summary.tag is None:
+                self._flush(self._offset() + len(f"</{tag}>"))
+        elif self._open and (tag == self._open[0] or (tag == "table" and self._open[0] == "tr")):
             end = self._offset() + len(f"</{tag}>")
             self._flush(end)
+        for panel in self._panels:
+            panel.end(tag)
+        panel_closed = bool(self._panels) and self._panels[-1].tag is None
+        del self._panels[len(self._panels) - panel_closed:]  # the last one, when it closed
         if tag == "dl":
             self._term = None
         expanded = tag == "div" and bool(self._expands) and self._expands[-1] == self._divs
         self._expands = self._expands[:-1] if expanded else self._expands
         self._divs -= tag == "div" and self._divs > 0
-        if (tag == "details" or expanded) and self._details:
+        if (tag == "details" or expanded or panel_closed) and self._details:
             self._flush(self._offset())
             saved, before = self._details.pop()
             if self.sections[-1] is not before:  # its summary opened a section: the one it stood in goes on
@@ -265,12 +292,14 @@ class _HtmlSections(HTMLParser):
         joined = "".join(self._buffer)
         # only a row has cells: a NUL anywhere else is text (blanked as a control character at ingest)
         cells = joined.split(_CELL_BREAK) if self._open and self._open[0] == "tr" else [joined]
-        text = CELL_SEPARATOR.join(cell for cell in (" ".join(c.split()) for c in cells) if cell)
+        text = CELL_SEPARATOR.join(cell for cell in (" ".join(c.split()) for c in cells) if cell.strip(_INVISIBLE))
         self._buffer = []
+        self._summary = Region()  # a summary ends with its text (one never closed, with its <details>)
         bold_only, self._bold, self._plain = self._bold and not self._plain, False, False
         contents, self._anchored, self._unanchored = self._anchored and not self._unanchored, False, False
         self._anchors = 0  # a link is judged within its block: one never closed does not take the page with it
         title_paragraph, self._title_paragraph = self._title_paragraph, False
+        item, self._item = self._item, False
         comment, self._comment = self._comment, False
         if self._open is None:
             if text and self._loose_start is not None:  # loose text between blocks
@@ -296,16 +325,20 @@ class _HtmlSections(HTMLParser):
             if self.title is None and tag == "h1":
                 self.title = text
             self.sections.append(self.outline.section(int(tag[1]), text, start))
-        elif (tag == "summary" and self._details) or (tag == "p" and bold_only and reads_as_heading(text)):
-            # a disclosure's summary; a paragraph all in bold that reads as a heading (an FAQ's question set apart)
+        elif (tag == "summary" and self._details) or (tag in ("p", "div") and bold_only and reads_as_heading(text)
+                                                      and (self.sections[-1] is not self._bare or self._bare.lines)):
+            # a disclosure's summary; a paragraph (or a <div>'s own text: Yoast's FAQ block) all in bold that reads as
+            # a heading (an FAQ's question set apart), but for one right under such a paragraph, which it would empty
             self.sections.append(self.outline.section(_SUMMARY_LEVEL, text, start))
+            self._bare = self.sections[-1] if tag != "summary" else None
+            self.ends[id(self.sections[-1])] = end  # where it ends, should it head nothing (`parse_html`)
         elif tag == "dd" and self._term is not None and self.sections[-1].lines[-1:] == [self._term]:
             # a definition follows its term on the term's line: "Amount: Two months of rent", not two items apart
             joint = " " if self._term.text.endswith((":", "?", "!", ".")) else ": "
             self.sections[-1].lines[-1] = Line(self._term.text + joint + text, self._term.start, end, item=True)
             self._term = None
         else:
-            self.sections[-1].lines.append(Line(text, start, end, item=tag in _ITEMS,
+            self.sections[-1].lines.append(Line(text, start, end, item=tag in _ITEMS or item,
                                                 opens_table=tag == "tr" and self._new_table))
             self._new_table = self._new_table and tag != "tr"
             self._term = self.sections[-1].lines[-1] if tag == "dt" else None
@@ -353,7 +386,14 @@ def parse_html(text: str) -> Parsed:
         for section in parser.sections:  # the <h1> says it too: the page's heading, and the parent of its sections
             section.heading = title if section.heading == f"{space} : {title}" else section.heading
             section.parents = tuple(title if parent == f"{space} : {title}" else parent for parent in section.parents)
-    return Parsed([s for s in parser.sections if s.lines], title=title, url=parser.url, blocks=True)
+    sections: list[Section] = []
+    for section in parser.sections:  # a bold line or a summary heading nothing is a line, as a Word document's is
+        if not section.lines and id(section) in parser.ends:
+            sections += [] if sections else [Section(None)]
+            sections[-1].lines.append(Line(section.heading or "", section.heading_start or 0, parser.ends[id(section)]))
+        elif section.lines:
+            sections.append(section)
+    return Parsed(sections, title=title, url=parser.url, blocks=True)
 
 
 __all__ = ["CONTENT_SHARE", "parse_html"]

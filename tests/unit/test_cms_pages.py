@@ -1,0 +1,121 @@
+"""Small companies' help pages as their site builders write them (audit 54, `tests/data/audit54`): an Elementor FAQ's
+accordion titles (a `<div role="button">` over the panel it opens) and its nested accordion's `<summary>` holding a
+`<div>` were lines of the section above, the answer quoted for "faut savoir nager ?" the question "Faut-il savoir
+nager ?"; Yoast's FAQ block's questions the same; a conditions page's "Article 10 – Garanties" set in bold over a
+`<br>` ran into its text, the article inside the one before; Wix's sub-headings in a bold `<span style>` and its
+zero-width spacer lines; the share buttons and the blog's comment form were text."""
+
+from rag.corpus.formats.html import parse_html
+from tests.unit.test_parsing import _headings
+
+ICON = '<span class="elementor-accordion-icon" aria-hidden="true"><i class="fas fa-plus"></i></span>'
+
+
+def _item(n: int, question: str, answer: str) -> str:
+    return (f'<div class="elementor-accordion-item"><div id="t{n}" class="elementor-tab-title" role="button" '
+            f'aria-controls="c{n}" aria-expanded="false">{ICON}<a class="elementor-accordion-title">{question}</a>'
+            f'</div><div id="c{n}" class="elementor-tab-content" role="region"><div><p>{answer}</p></div></div></div>')
+
+
+def test_an_accordion_title_heads_the_panel_it_controls_and_what_follows_the_panel_is_the_section_s_again(tmp_path):
+    page = ("<main><h2>Avant de venir</h2><p>Les questions qu'on nous pose.</p><div class=\"elementor-accordion\">"
+            + _item(1, "Faut-il savoir nager ?", "Oui, 25 mètres.")
+            + _item(2, "Peut-on venir avec son chien ?", "Sur la mini-descente uniquement.")
+            + "</div><p>Une autre question ? Appelez-nous.</p>"
+            # a "read more" button controls the text above it: it heads nothing; a button that opens nothing is text
+            '<div id="more"><p>Le dossier est transféré en 48 heures.</p></div><button aria-expanded="false" '
+            'aria-controls="more">Lire la suite</button><div role="button" tabindex="0">Imprimer la page</div>'
+            "<h2>Réservation</h2><p>En ligne.</p></main>")
+    assert _headings(tmp_path, "faq.html", page) == [
+        ("Avant de venir", ["Les questions qu'on nous pose."]),
+        ("Avant de venir › Faut-il savoir nager ?", ["Oui, 25 mètres."]),
+        ("Avant de venir › Peut-on venir avec son chien ?", ["Sur la mini-descente uniquement."]),
+        ("Avant de venir", ["Une autre question ? Appelez-nous.", "Le dossier est transféré en 48 heures.",
+                            "Lire la suite", "Imprimer la page"]),
+        ("Réservation", ["En ligne."]),
+    ]
+
+
+def test_a_summary_holding_blocks_is_one_heading():
+    """Elementor's nested accordion: `<summary>` holds its title in a `<div>` beside the icons'."""
+    page = ('<h2>Paiement</h2><details class="e-n-accordion-item"><summary class="e-n-accordion-item-title">'
+            '<span class="e-n-accordion-item-title-header"><div class="e-n-accordion-item-title-text">Combien coûte '
+            'un canoë ?</div></span><span class="e-n-accordion-item-title-icon"><i class="fas fa-plus"></i></span>'
+            '</summary><div role="region"><div><p>22 € par adulte.</p></div></div></details><p>Prix TTC.</p>')
+    assert [(s.heading, [line.text for line in s.lines]) for s in parse_html(page).sections] == [
+        ("Combien coûte un canoë ?", ["22 € par adulte."]), ("Paiement", ["Prix TTC."])]
+
+
+def test_a_bold_question_in_a_div_over_its_answer_heads_it_as_yoast_s_faq_block_writes_it(tmp_path):
+    page = ('<h2>Vos questions</h2><div class="schema-faq wp-block-yoast-faq-block">'
+            '<div class="schema-faq-section" id="faq-question-1"><strong class="schema-faq-question">Le wifi '
+            'fonctionne-t-il ?</strong> <p class="schema-faq-answer">Oui, la fibre.</p> </div>'
+            '<div class="schema-faq-section" id="faq-question-2"><strong class="schema-faq-question">La piscine est-'
+            'elle chauffée ?</strong> <p class="schema-faq-answer">De mai à septembre.</p> </div></div>'
+            # a bold sentence in a <div> stays text
+            "<h2>Contact</h2><div><b>Nous répondons sous 24 heures, même le week-end.</b></div>")
+    assert _headings(tmp_path, "faq.html", page) == [
+        ("Vos questions › Le wifi fonctionne-t-il ?", ["Oui, la fibre."]),
+        ("Vos questions › La piscine est-elle chauffée ?", ["De mai à septembre."]),
+        ("Contact", ["Nous répondons sous 24 heures, même le week-end."]),
+    ]
+
+
+def test_a_bold_run_opening_a_paragraph_over_a_line_break_heads_the_paragraph_s_next_lines(tmp_path):
+    """WordPress's classic editor: the article's title, a `<br>` (Shift+Enter), its text, in one paragraph."""
+    page = ("<h1>Conditions générales de vente</h1><p><strong>Article 9 – Rétractation</strong></p><p>14 jours.</p>"
+            "<p><strong>Article 10 – Garanties</strong><br>Deux ans de garantie légale.</p>"
+            # bold words over a line break that are a sentence, and bold words in a line, stay text
+            "<p><strong>Attention : les ateliers ne sont pas remboursés.</strong><br>Ils sont reportables.</p>"
+            "<p>Le <b>Client</b><br>reçoit un e-mail.</p>")
+    assert _headings(tmp_path, "cgv.html", page) == [
+        ("Article 9 – Rétractation", ["14 jours."]),
+        ("Article 10 – Garanties", ["Deux ans de garantie légale.",
+                                    "Attention : les ateliers ne sont pas remboursés. Ils sont reportables.",
+                                    "Le Client reçoit un e-mail."]),
+    ]
+
+
+def test_a_paragraph_set_bold_by_its_spans_style_heads_what_follows_and_zero_width_spacers_are_no_lines(tmp_path):
+    """Wix's text boxes: a sub-heading is a paragraph of a `<span style="font-weight:bold;">`, a blank line a
+    paragraph of a zero-width space (`<span class="wixGuard">&#8203;</span>`)."""
+    page = ('<main><h2 class="font_2">Financer votre permis</h2><p class="font_7"><span style="font-weight:bold;">'
+            'Paiement en plusieurs fois</span></p><p class="font_8"><span>En 4 fois sans frais.</span></p>'
+            '<p class="font_8"><span class="wixGuard">\u200b</span></p><p class="font_8"><span style="font-weight:'
+            'bold;">Heure supplémentaire</span><span> : 55 €</span></p></main>')
+    assert _headings(tmp_path, "tarifs.html", page) == [
+        ("Financer votre permis › Paiement en plusieurs fois",
+         ["En 4 fois sans frais.", "Heure supplémentaire : 55 €"]),
+    ]
+
+
+def test_share_buttons_and_a_blog_s_comments_are_furniture(tmp_path):
+    page = ("<main><article><h1>Infos pratiques</h1>" + "<p>Les arrivées se font à partir de 16 h.</p>" * 12 +
+            '<div class="elementor-widget-share-buttons"><div class="elementor-share-btn" role="button">Partager sur '
+            'Facebook</div></div></article><div id="comments" class="comments-area"><h2>2 réponses</h2><p>Bonjour, '
+            'la piscine est ouverte en avril ?</p><div id="respond" class="comment-respond"><h3>Laisser un '
+            'commentaire</h3><form><label for="c">Commentaire *</label><textarea id="c"></textarea></form></div></div>'
+            "</main>")
+    assert _headings(tmp_path, "infos.html", page) == [
+        ("Infos pratiques", ["Les arrivées se font à partir de 16 h."] * 12)]
+
+
+def test_a_paragraph_opening_a_list_item_is_the_item():
+    """Wix writes each item of a list as a paragraph in it: "Dès 15 ans" was a line of text under its price."""
+    page = ('<h3>Conduite accompagnée</h3><p>1 490 €</p><ul class="font_8"><li><p class="font_8">Dès 15 ans</p></li>'
+            '<li><p class="font_8">20 heures de conduite</p><p>avant le départ</p></li></ul><p>Prix TTC.</p>')
+    assert [(line.text, line.item) for line in parse_html(page).sections[0].lines] == [
+        ("1 490 €", False), ("Dès 15 ans", True), ("20 heures de conduite", True), ("avant le départ", False),
+        ("Prix TTC.", False)]
+
+
+def test_a_bold_line_heading_nothing_or_right_under_another_is_a_line_as_in_a_word_document(tmp_path):
+    """A bold paragraph heads what follows it, but not one right under another (it would head nothing) nor a heading
+    or the page's end: "Nouveau !" over a price box's `<h2>` kept its words, as a Word document's bold line does."""
+    page = ('<h2>Tarifs</h2><p>Tous nos prix sont TTC.</p><p><span style="font-weight:bold;">Nouveau !</span></p>'
+            "<h2>Horaires</h2><p><b>Le bureau</b></p><p><b>Lundi au vendredi</b></p><p>De 14 h à 19 h.</p>"
+            "<p><strong>Fermé en août</strong></p>")
+    assert _headings(tmp_path, "infos.html", page) == [
+        ("Tarifs", ["Tous nos prix sont TTC.", "Nouveau !"]),
+        ("Horaires › Le bureau", ["Lundi au vendredi", "De 14 h à 19 h.", "Fermé en août"]),
+    ]
