@@ -119,3 +119,22 @@ def test_a_bold_line_heading_nothing_or_right_under_another_is_a_line_as_in_a_wo
         ("Tarifs", ["Tous nos prix sont TTC.", "Nouveau !"]),
         ("Horaires › Le bureau", ["Lundi au vendredi", "De 14 h à 19 h.", "Fermé en août"]),
     ]
+
+
+def _card(title: str) -> str:
+    return (f'<article class="elementor-post post type-post"><h3 class="elementor-post__title"><a href="/">{title}</a>'
+            '</h3><div class="elementor-post__excerpt"><p>Deux jours sur l\'eau, une nuit sous les étoiles : comment '
+            'préparer votre sac étanche…</p></div><a class="elementor-post__read-more">Lire la suite »</a></article>')
+
+
+def test_a_list_of_posts_beside_a_page_is_furniture_and_a_blog_s_index_is_read(tmp_path):
+    """Elementor's posts widget under an FAQ ("Articles similaires") was three sections of teasers, the second
+    passage for "on peut emmener notre chien sur le bivouac ?"."""
+    grid = ('<div class="elementor-widget-posts"><div class="elementor-posts-container elementor-posts">'
+            + _card("Bivouac dans les gorges") + _card("Le canoë avec des enfants") + "</div></div>")
+    answer = "Les chiens sont acceptés sur la mini-descente uniquement."
+    faq = "<main><h1>Questions fréquentes</h1>" + f"<p>{answer}</p>" * 16 + "<h2>Articles similaires</h2>" + grid
+    assert _headings(tmp_path, "faq.html", faq + "</main>") == [("Questions fréquentes", [answer] * 16)]
+    blog = "<main><h1>Le blog</h1>" + grid + "</main>"
+    assert [heading for heading, _ in _headings(tmp_path, "blog.html", blog)] == [
+        "Bivouac dans les gorges", "Le canoë avec des enfants"]

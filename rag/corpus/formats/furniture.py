@@ -31,6 +31,9 @@ FURNITURE_WORDS = frozenset({
     # share buttons (Elementor's `elementor-share-buttons`); a blog's comments and their form (WordPress's
     # `<div id="comments" class="comments-area">`), as a help centre's are (`FURNITURE_CLASSES`)
     "share", "comments",
+    # a list of a blog's posts beside a page (Elementor's posts widget, "Articles similaires"; WordPress's latest posts
+    # block); a blog's index, its posts most of the page, is read by the measure below
+    "posts",
     # a table of contents (MediaWiki's `<div id="toc" class="toc">`, Confluence's `<div class="toc-macro">`); the
     # sections a Confluence export adds below a page's content (`<div class="pageSection group">`: its attachments'
     # names and types, its comments, a space's list of pages)
