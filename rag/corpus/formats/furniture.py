@@ -101,9 +101,10 @@ def named_as_furniture(tag: str, attrs: dict[str, str | None]) -> bool:
 class Region:
     """An element and all it holds, followed by its name: the same name opened inside it must close first."""
 
-    def __init__(self) -> None:
-        self.tag: str | None = None
-        self._depth = 0
+    def __init__(self, tag: str | None = None) -> None:
+        """`tag`: the element entered, if any."""
+        self.tag: str | None = tag
+        self._depth = int(tag is not None)
 
     def enter(self, tag: str) -> None:
         self.tag, self._depth = tag, 1

@@ -189,11 +189,11 @@ class _HtmlSections(HTMLParser):
             self._awaited.discard(named.get("id") or "")
             if self._summary.tag is not None:  # inside its own control: the control's words so far head it
                 self._flush(self._offset())
-            self._panels.append(Region())
-            self._panels[-1].enter(tag)
+            self._panels.append(Region(tag))
         controls = named.get("aria-controls") or ""
         control = "aria-expanded" in named and (tag == "button" or named.get("role") == "button") and \
-            self._ids.get(controls, -1) > self._offset() and self._summary.tag is None and len(self._panels) < _NESTED
+            self._ids.get(controls, -1) > self._offset() and self._summary.tag is None and len(self._panels) < _NESTED \
+            and not (self._open and self._open[0] in _HEADINGS)  # in an <hN> (WAI's accordion), that heads it
         self._divs += tag == "div"
         if tag == "details" or (tag == "div" and "expand-container" in classes):
             self._details.append((self.outline.save(), self.sections[-1]))
