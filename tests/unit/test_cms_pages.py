@@ -138,3 +138,14 @@ def test_a_list_of_posts_beside_a_page_is_furniture_and_a_blog_s_index_is_read(t
     blog = "<main><h1>Le blog</h1>" + grid + "</main>"
     assert [heading for heading, _ in _headings(tmp_path, "blog.html", blog)] == [
         "Bivouac dans les gorges", "Le canoë avec des enfants"]
+
+
+def test_a_heading_inside_a_summary_heads_as_before():
+    """rustdoc's `<summary>` holds a `<section>` of a "Source" link and the method's `<h4>`: the heading is the
+    `<h4>`, not the summary's words run together ("Source fn extend(...)")."""
+    page = ('<h2>Required Methods</h2><details class="toggle method-toggle" open><summary><section class="method">'
+            '<a class="src rightside">Source</a><h4 class="code-header">fn extend(&amp;mut self, iter: T)</h4>'
+            "</section></summary><div class=\"docblock\"><p>Extends a collection.</p></div></details>")
+    assert [(s.heading, s.parents, [line.text for line in s.lines]) for s in parse_html(page).sections] == [
+        ("Required Methods", (), ["Source"]), ("fn extend(&mut self, iter: T)", ("Required Methods",),
+                                               ["Extends a collection."])]

@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 import textwrap
 from html.parser import HTMLParser
+from itertools import pairwise
 
 from rag.corpus.formats.base import CELL_SEPARATOR, Line, Outline, Parsed, Section
 from rag.corpus.formats.furniture import HEAD, VOID, Furniture, Region, is_main
@@ -198,7 +199,7 @@ class _HtmlSections(HTMLParser):
         if tag == "details" or (tag == "div" and "expand-container" in classes):
             self._details.append((self.outline.save(), self.sections[-1]))
             self._expands += [self._divs] if tag == "div" else []
-        if self._summary.tag is not None:  # the blocks a summary holds are its words (Elementor's <div> title)
+        if self._summary.tag is not None and tag not in _HEADINGS:  # its blocks are its words (Elementor's <div>s)
             self._summary.start(tag)
             self._buffer.append(" " if tag in _BLOCKS or tag in _HEADINGS else "")
         elif self._open and self._open[0] == "tr" and tag != "tr":
@@ -386,14 +387,11 @@ def parse_html(text: str) -> Parsed:
         for section in parser.sections:  # the <h1> says it too: the page's heading, and the parent of its sections
             section.heading = title if section.heading == f"{space} : {title}" else section.heading
             section.parents = tuple(title if parent == f"{space} : {title}" else parent for parent in section.parents)
-    sections: list[Section] = []
-    for section in parser.sections:  # a bold line or a summary heading nothing is a line, as a Word document's is
-        if not section.lines and id(section) in parser.ends:
-            sections += [] if sections else [Section(None)]
-            sections[-1].lines.append(Line(section.heading or "", section.heading_start or 0, parser.ends[id(section)]))
-        elif section.lines:
-            sections.append(section)
-    return Parsed(sections, title=title, url=parser.url, blocks=True)
+    sections = [Section(None), *parser.sections]
+    for before, section in pairwise(sections):  # a bold line or a summary heading nothing is a line of the
+        if not section.lines and id(section) in parser.ends:  # section before, as a Word document's bold line is
+            before.lines.append(Line(section.heading or "", section.heading_start or 0, parser.ends[id(section)]))
+    return Parsed([s for s in sections if s.lines], title=title, url=parser.url, blocks=True)
 
 
 __all__ = ["CONTENT_SHARE", "parse_html"]
