@@ -67,12 +67,16 @@ def test_a_bold_run_opening_a_paragraph_over_a_line_break_heads_the_paragraph_s_
             "<p><strong>Article 10 – Garanties</strong><br>Deux ans de garantie légale.</p>"
             # bold words over a line break that are a sentence, and bold words in a line, stay text
             "<p><strong>Attention : les ateliers ne sont pas remboursés.</strong><br>Ils sont reportables.</p>"
-            "<p>Le <b>Client</b><br>reçoit un e-mail.</p>")
+            "<p>Le <b>Client</b><br>reçoit un e-mail.</p>"
+            # a block all in bold, over line breaks inside its <strong> or from one <b> to the next, stays one line
+            "<p><strong>SAS Brûlerie des Canuts<br>12 rue d'Ivry</strong> (Lyon 4e)</p>"
+            "<p><b>Version 3</b><br /><b>1er septembre 2024</b> et suivantes</p>")
     assert _headings(tmp_path, "cgv.html", page) == [
         ("Article 9 – Rétractation", ["14 jours."]),
         ("Article 10 – Garanties", ["Deux ans de garantie légale.",
                                     "Attention : les ateliers ne sont pas remboursés. Ils sont reportables.",
-                                    "Le Client reçoit un e-mail."]),
+                                    "Le Client reçoit un e-mail.", "SAS Brûlerie des Canuts 12 rue d'Ivry (Lyon 4e)",
+                                    "Version 3 1er septembre 2024 et suivantes"]),
     ]
 
 

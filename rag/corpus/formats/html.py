@@ -44,6 +44,7 @@ _GOOGLE_DOCS = re.compile(r"<body\b[^<>]*\sclass=\"[^\"<>]*\bdoc-content\b")  # 
 _BOLD_CLASS = re.compile(r"\.([\w-]+)\{[^{}]*\bfont-weight:\s*(?:700|800|900|bold)\b")
 _BOLD_STYLE = re.compile(r"\bfont-weight:\s*(?:700|800|900|bold)\b")  # a run set bold inline (Wix's text boxes)
 _ID = re.compile(r"""\sid=["']?([^"'\s<>]+)""")  # where an element's id is set: a control's panel follows it
+_BOLD_NEXT = re.compile(r"\s*<(?:strong|b)[\s>]", re.IGNORECASE)  # a line in bold after a <br>: a bold block goes on
 _NESTED = 64  # panels open at once, at most, read as a control's (a hostile page nests thousands)
 _INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"  # zero-width characters: a line of these only is a spacer (Wix's)
 # Elements left out with all they hold. Not <button> (an accordion's question is one) nor elements marked `hidden` or
@@ -80,7 +81,7 @@ class _HtmlSections(HTMLParser):
         self.named = named
         self._content = Region()  # the <main> or <article> being read, when the page is read in scope
         self._furniture = Region()  # the skipped element being passed over
-        self.line_starts = [0]
+        self._source, self.line_starts = source, [0]
         for match in re.finditer("\n", source):
             self.line_starts.append(match.end())
         self.sections: list[Section] = [Section(None)]
@@ -109,8 +110,7 @@ class _HtmlSections(HTMLParser):
         # follows it: Elementor's accordion title): the blocks it holds are its words; the panels awaited and open
         self._summary = Region()
         self._ids = {match.group(1): match.start() for match in reversed(list(_ID.finditer(source)))}  # first ones
-        self._awaited: set[str] = set()
-        self._panels: list[Region] = []
+        self._awaited, self._panels = set[str](), list[Region]()
         # <div>s open, and for each Confluence expand macro open (`<div class="expand-container">`, read as a
         # <details> whose `<div class="expand-control">` is its summary) how many were open with it
         self._divs = 0
@@ -144,7 +144,8 @@ class _HtmlSections(HTMLParser):
             return
         if tag in _VOID:
             if tag == "br" and not self._skip and self._open and self._open[0] == "p" and self._bold and \
-                    not self._plain and reads_as_heading(" ".join("".join(self._buffer).split())):
+                    not self._plain and not self._strong and reads_as_heading(" ".join("".join(self._buffer).split())) \
+                    and not _BOLD_NEXT.match(self._source, self._offset() + len(self.get_starttag_text() or "")):
                 self._flush(self._offset())  # "<p><strong>Article 10 – Garanties</strong><br>Les produits ...":
                 self._open = ("p", self._offset())  # the bold run heads the paragraph's next lines
             elif tag == "br" and not self._skip:
