@@ -179,8 +179,8 @@ class _HtmlSections(HTMLParser):
         if tag in _STRONG:
             self._strong += 1
         if tag == "span":
-            self._spans.append(bool(self._bold_classes & set((named.get("class") or "").split()))
-                               or bool(_BOLD_STYLE.search(named.get("style") or "")))
+            self._spans.append(bool(self._bold_classes and self._bold_classes & set((named.get("class") or "").split()))
+                               or ("style" in named and bool(_BOLD_STYLE.search(named["style"] or ""))))
             self._strong += self._spans[-1]
         if tag == "dl":
             self._term = None  # a term joins a definition of its own list only
@@ -258,8 +258,8 @@ class _HtmlSections(HTMLParser):
             self._flush(end)
         for panel in self._panels:
             panel.end(tag)
-        panel_closed = bool(self._panels) and self._panels[-1].tag is None
-        del self._panels[len(self._panels) - panel_closed:]  # the last one, when it closed
+        if panel_closed := bool(self._panels) and self._panels[-1].tag is None:
+            self._panels.pop()
         if tag == "dl":
             self._term = None
         expanded = tag == "div" and bool(self._expands) and self._expands[-1] == self._divs
@@ -296,7 +296,7 @@ class _HtmlSections(HTMLParser):
         cells = joined.split(_CELL_BREAK) if self._open and self._open[0] == "tr" else [joined]
         text = CELL_SEPARATOR.join(cell for cell in (" ".join(c.split()) for c in cells) if cell.strip(_INVISIBLE))
         self._buffer = []
-        self._summary = Region()  # a summary ends with its text (one never closed, with its <details>)
+        self._summary = self._summary if self._summary.tag is None else Region()  # a summary ends with its text
         bold_only, self._bold, self._plain = self._bold and not self._plain, False, False
         contents, self._anchored, self._unanchored = self._anchored and not self._unanchored, False, False
         self._anchors = 0  # a link is judged within its block: one never closed does not take the page with it
