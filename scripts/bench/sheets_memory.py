@@ -36,11 +36,15 @@ HEADER = ["Catégorie", "Question", "Réponse", "Variantes", "Statut"]
 MEASURE = """
 import sys, time
 from rag.corpus.formats.csv import parse_csv
+from rag.corpus.formats.docx import parse_docx
 from rag.corpus.formats.ods import parse_ods
+from rag.corpus.formats.odt import parse_odt
 from rag.corpus.formats.xlsx import parse_xlsx
 path = sys.argv[1]
 data = open(path, "rb").read()
-parse = {"xlsx": parse_xlsx, "ods": parse_ods}.get(path.rpartition(".")[2])
+parse = {"xlsx": parse_xlsx, "ods": parse_ods, "docx": parse_docx, "odt": parse_odt}.get(path.rpartition(".")[2])
+if parse is parse_docx:
+    import docx  # imported by parse_docx: not a cost of the read
 text = None if parse else data.decode("utf-8")
 def status(field):
     return next(int(line.split()[1]) for line in open("/proc/self/status") if line.startswith(field))

@@ -8,6 +8,7 @@ import re
 import tracemalloc
 import zipfile
 import zlib
+from collections.abc import Callable
 from pathlib import Path
 
 import docx
@@ -16,6 +17,7 @@ from docx.enum.style import WD_STYLE_TYPE
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls
 from docx.shared import Pt
+from lxml import etree
 
 from rag.corpus.formats.docx import CELL_SEPARATOR, ENCRYPTED, NOT_A_ZIP, OLD_WORD, parse_docx
 from rag.corpus.reader import Skipped, read_document, read_file
@@ -294,6 +296,84 @@ def test_a_docx_that_unzips_to_too_much_is_refused_before_it_is_inflated(tmp_pat
         parse_docx(data)
     monkeypatch.setattr(archive, "UNZIPPED_MAX_BYTES", unzipped)
     assert parse_docx(data).text  # at the limit, read
+
+
+def elements(data: bytes) -> int:
+    """The elements of every XML part of the zip archive `data` as lxml reads them, all together, and of a part that
+    is not XML (python-docx's template has a thumbnail.jpeg) as many as its bytes "<" (an upper bound in any
+    encoding)."""
+    count = 0
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for name in archive.namelist():
+            try:
+                count += sum(1 for _ in etree.fromstring(archive.read(name)).iter(etree.Element))
+            except etree.XMLSyntaxError:
+                count += archive.read(name).count(b"<")
+    return count
+
+
+def _part_changed(data: bytes, name: str, change: Callable[[bytes], bytes]) -> bytes:
+    """The zip archive `data` with its part `name` changed by `change`."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        parts = {part: archive.read(part) for part in archive.namelist()}
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        for part, content in parts.items():
+            archive.writestr(part, change(content) if part == name else content)
+    return out.getvalue()
+
+
+def _utf32(part: bytes) -> bytes:
+    return re.sub("encoding=['\"]UTF-8['\"]", "encoding='UTF-32'", part.decode("utf-8")).encode("utf-32")
+
+
+@pytest.mark.parametrize("encoding", ["UTF-8", "UTF-32"])
+def test_a_docx_of_more_elements_than_a_document_may_hold_is_refused_saying_what_to_do(tmp_path, monkeypatch,
+                                                                                       encoding):
+    """python-docx reads each part as a whole tree (lxml: some 350 bytes an element read): a few kilobytes of zip of
+    millions of elements would take gigabytes. They are counted as the parts inflate, before any is a tree, by lxml as
+    python-docx reads them; a part in UTF-32, which python-docx reads whole but neither expat nor lxml as it inflates,
+    is counted too, by its "<" (about twice its elements)."""
+    from rag.corpus.formats import archive
+
+    data = make_guide(tmp_path / "guide.docx").read_bytes()
+    if encoding == "UTF-32":
+        data = _part_changed(data, "word/document.xml", _utf32)
+        assert "Ouverture du compte" in parse_docx(data).text  # python-docx reads it
+    monkeypatch.setattr(archive, "ELEMENTS_MAX", elements(data) - 1)
+    with pytest.raises(ValueError, match=rf"^refused \.docx: its XML holds over {elements(data) - 1:,} elements .*"
+                                         "split it into several documents$"):
+        parse_docx(data)
+    if encoding == "UTF-8":
+        monkeypatch.setattr(archive, "ELEMENTS_MAX", elements(data))
+        assert parse_docx(data).text  # at the limit, read
+
+
+def test_a_docx_of_more_text_than_a_document_may_hold_is_refused_saying_what_to_do(monkeypatch):
+    """Text is counted too (its white space between elements included: python-docx's template has 93,000 characters
+    of indentation): a few hundred kilobytes of zip may hold hundreds of millions of characters."""
+    from rag.corpus.formats import archive
+
+    document, out = docx.Document(), io.BytesIO()
+    document.add_paragraph("mot " * 50_000)
+    document.save(out)
+    monkeypatch.setattr(archive, "CHARACTERS_MAX", 200_000 - 1)
+    with pytest.raises(ValueError, match=r"^refused \.docx: its XML holds over 199,999 characters of text .* split it "
+                                         "into several documents$"):
+        parse_docx(out.getvalue())
+    monkeypatch.setattr(archive, "CHARACTERS_MAX", 400_000)
+    assert len(parse_docx(out.getvalue()).text) == 200_001  # and its "\n"
+
+
+def test_a_docx_part_declaring_entities_is_refused():
+    """An entity-expansion bomb needs a DOCTYPE's internal subset: Word never writes one."""
+    good = io.BytesIO()
+    docx.Document().save(good)
+    bomb = _part_changed(good.getvalue(), "word/document.xml",
+                         lambda part: part.replace(b"?>", b'?><!DOCTYPE w:document [<!ENTITY a "aaaaaaaaaa">]>', 1))
+    with pytest.raises(ValueError, match=r"^refused \.docx: its word/document\.xml has a DOCTYPE with declarations "
+                                         r"\(an internal subset\), which Office Open XML never has"):
+        parse_docx(bomb)
 
 
 def _lying(data: bytes, padding: int) -> bytes:

@@ -13,6 +13,7 @@ from rag.corpus.files import BINARY_SUFFIXES, FORMATS, refusal
 from rag.corpus.formats.odt import ENCRYPTED, FLAT, NO_CONTENT, NOT_A_ZIP, parse_odt
 from rag.corpus.reader import read_document
 from tests.helpers.odt import SAVINGS, make_guide, odt, zipped
+from tests.unit.test_docx import elements
 
 
 def _text(body: str, **kwargs) -> str:
@@ -292,6 +293,32 @@ def test_xml_declaring_entities_is_refused_before_they_are_read(part):
     parts[part] = '<!DOCTYPE x SYSTEM "file:///etc/passwd"><x>&xxe;</x>'
     with pytest.raises(ValueError, match=rf"^damaged \.odt: its {re.escape(part)} is not well-formed XML \(undefined"):
         parse_odt(zipped(parts))
+
+
+def test_an_odt_of_more_elements_than_a_document_may_hold_is_refused_saying_what_to_do(monkeypatch):
+    """content.xml and styles.xml are read as whole trees (some 350 bytes an element): their elements are counted as
+    they inflate first, all the parts together."""
+    from rag.corpus.formats import archive
+
+    data = odt("<text:p>Un paragraphe.</text:p>" * 20)
+    monkeypatch.setattr(archive, "ELEMENTS_MAX", elements(data) - 1)
+    with pytest.raises(ValueError, match=rf"^refused \.odt: its XML holds over {elements(data) - 1:,} elements .*"
+                                         "split it into several documents$"):
+        parse_odt(data)
+    monkeypatch.setattr(archive, "ELEMENTS_MAX", elements(data))
+    assert parse_odt(data).text == "Un paragraphe.\n" * 20  # at the limit, read
+
+
+def test_an_odt_of_more_text_than_a_document_may_hold_is_refused_saying_what_to_do(monkeypatch):
+    from rag.corpus.formats import archive
+
+    data = odt(f"<text:p>{'mot ' * 50_000}</text:p>")
+    monkeypatch.setattr(archive, "CHARACTERS_MAX", 200_000 - 1)
+    with pytest.raises(ValueError, match=r"^refused \.odt: its XML holds over 199,999 characters of text .* split it "
+                                         "into several documents$"):
+        parse_odt(data)
+    monkeypatch.setattr(archive, "CHARACTERS_MAX", 200_100)
+    assert len(parse_odt(data).text) == 200_001  # and its "\n"
 
 
 def test_openoffice_s_manifest_doctype_is_read():

@@ -1,7 +1,8 @@
 """A zipped document's archive (.docx, .odt, .xlsx, .ods: zip archives of XML parts), checked before any part is
 read whole: a zip bomb (a small file of gigabytes) and a directory that lies about its parts' sizes are refused in
 bounded memory; and its XML parts, read refusing the DOCTYPE declarations entity bombs need: a small one whole
-(`xml_part`), a large one (a worksheet) as it inflates, its elements dropped once read (`xml_events`).
+(`xml_part`), a large one (a worksheet) as it inflates, its elements dropped once read (`xml_events`); a document read
+as whole trees (a .docx, an .odt) has its elements and text counted first, as its parts inflate (`check_elements`).
 """
 
 from __future__ import annotations
@@ -10,17 +11,26 @@ import zipfile
 import zlib
 from collections.abc import Callable, Container, Iterator
 from io import BytesIO
-from typing import TypeVar, cast
+from typing import IO, TypeVar, cast
 from xml.etree import ElementTree
 from xml.parsers import expat
 
 # Most a document may hold once unzipped: Word's and OpenDocument's XML compresses ten to twenty times, so a 20 MB
 # file (RAG_MAX_FILE_BYTES) of text stays under it, and a zip bomb is refused before anything is inflated.
 UNZIPPED_MAX_BYTES = 512 * 2**20
-CHUNK_BYTES = 1 << 16  # what `xml_events` inflates and parses at a time
+CHUNK_BYTES = 1 << 16  # what `xml_events` and `check_elements` inflate and parse at a time
 # Elements one item of `xml_events` may hold (a cell: Excel's longest, 32,767 characters, each a rich text run of
 # its own, is some 300,000), so that one element of millions is refused, not held
 ITEM_ELEMENTS_MAX = 300_000
+# Elements a document whose parts are read as whole trees (a .docx, an .odt) may hold, all its parts together: its
+# read takes some 350 bytes an element (the tree, the text), so that this bounds it to some 700 MiB. A 2,000-page Word
+# document of formatted runs, lists and tables holds some 550,000 (docs/PERFORMANCE.md, "What reading a document
+# holds": `scripts.bench.documents_memory`).
+ELEMENTS_MAX = 2_000_000
+# Characters of text such a document may hold, its white space between elements included: a read takes some 3 (.odt)
+# to 5 (.docx) bytes a character, up to 250 MiB; 2.5 times the 20,000,000 bytes a text file may hold
+# (`rag.corpus.files.MAX_FILE_BYTES`); a 2,000-page document holds some 5,700,000
+CHARACTERS_MAX = 50_000_000
 T = TypeVar("T")
 
 
@@ -207,6 +217,92 @@ def xml_events(archive: zipfile.ZipFile, part: str, kind: str, items: Container[
         raise _not_well_formed(kind, part, exc) from exc
 
 
+class PartReader:
+    """A part's stream as a scanner reads it, `CHUNK_BYTES` at most at a time, refusing a DOCTYPE with declarations
+    as it comes (`xml_part`'s refusal), the "<" of what was read counted: more than the part's elements, in any
+    encoding an XML parser reads (UTF-8, UTF-16, UTF-32, Shift_JIS); its bytes counted too."""
+
+    def __init__(self, stream: IO[bytes], kind: str, part: str, standard: str) -> None:
+        self._stream, self._prolog, self._refusal = stream, _Prolog(), (kind, part, standard)
+        self.angles = self.bytes = 0
+
+    def read(self, size: int = -1) -> bytes:
+        chunk = self._stream.read(CHUNK_BYTES if size < 0 else min(size, CHUNK_BYTES))
+        if self._prolog.declares(chunk, not chunk):
+            raise _declaring(*self._refusal)
+        self.angles += chunk.count(b"<")
+        self.bytes += len(chunk)
+        return chunk
+
+
+class Count:
+    """The elements and characters of text of a document's parts, refused past `ELEMENTS_MAX` or `CHARACTERS_MAX` as
+    they come: an lxml parser target (`start`, `data`, `close`), and expat's handlers."""
+
+    def __init__(self, kind: str) -> None:
+        self.kind, self.elements, self.characters = kind, 0, 0
+
+    def start(self, *_: object) -> None:
+        self.elements += 1
+        self.check()
+
+    def data(self, text: str) -> None:
+        self.characters += len(text)
+        self.check()
+
+    @staticmethod
+    def close() -> None:
+        return None
+
+    def check(self) -> None:
+        if self.elements > ELEMENTS_MAX:
+            raise ValueError(f"refused {self.kind}: its XML holds over {ELEMENTS_MAX:,} elements (paragraphs, runs and "
+                             "their formatting; a 2,000-page document holds some 550,000), more than rag reads as a "
+                             "whole: split it into several documents")
+        if self.characters > CHARACTERS_MAX:
+            raise ValueError(f"refused {self.kind}: its XML holds over {CHARACTERS_MAX:,} characters of text (a "
+                             "2,000-page document holds some 6,000,000), more than rag reads as a whole: split it into "
+                             "several documents")
+
+
+# Reads a part to its end into a `Count`: False at a fault (not XML, damaged), the count then what came before it
+Scan = Callable[[PartReader, Count], bool]
+
+
+def expat_scan(part: PartReader, count: Count) -> bool:
+    """A `Scan` as ElementTree reads a part (expat)."""
+    scan = expat.ParserCreate()
+    scan.StartElementHandler, scan.CharacterDataHandler = count.start, count.data
+    try:
+        while chunk := part.read():
+            scan.Parse(chunk, False)
+        scan.Parse(b"", True)
+    except expat.ExpatError:
+        return False
+    return True
+
+
+def check_elements(archive: zipfile.ZipFile, kind: str, standard: str = "OpenDocument",
+                   scanner: Scan = expat_scan) -> None:
+    """Refuse a file of suffix `kind` (".docx") with a `ValueError` saying what to do when its parts hold over
+    `ELEMENTS_MAX` elements or `CHARACTERS_MAX` characters of text all together (`Count`), counted as each part
+    inflates (`PartReader`) by the parser that will read it (`scanner`: expat, or lxml for python-docx) keeping
+    nothing, before any is read as a tree; or when one declares entities (`standard` never does). Every part is
+    counted, whatever its name; one the scanner cannot read to its end (an image, a damaged part, an encoding it reads
+    only whole) counts as many elements as it has "<", and as many characters as a quarter of its bytes."""
+    count = Count(kind)
+    for info in archive.infolist():
+        elements, characters = count.elements, count.characters
+        with archive.open(info) as stream:
+            part = PartReader(stream, kind, info.filename, standard)
+            if not scanner(part, count):
+                while part.read():
+                    pass
+                count.elements = max(count.elements, elements + part.angles)
+                count.characters = max(count.characters, characters + part.bytes // 4)
+                count.check()
+
+
 def read_archive(data: bytes, kind: str, parse: Callable[[zipfile.ZipFile], T]) -> T:
     """What `parse` reads of `data`, a file of suffix `kind`, once the archive is checked (`check_archive`: then every
     part `parse` reads whole has a size known true and bounded). Any error but the `ValueError`s saying why a file is
@@ -229,5 +325,6 @@ def dc_title(properties: ElementTree.Element | None) -> str | None:
     return None if found is None else " ".join("".join(found.itertext()).split()) or None
 
 
-__all__ = ["CHUNK_BYTES", "ITEM_ELEMENTS_MAX", "UNZIPPED_MAX_BYTES", "check_archive", "damaged", "dc_title",
-           "not_a_zip", "read_archive", "xml_events", "xml_part"]
+__all__ = ["CHARACTERS_MAX", "CHUNK_BYTES", "ELEMENTS_MAX", "ITEM_ELEMENTS_MAX", "UNZIPPED_MAX_BYTES", "Count",
+           "PartReader", "Scan", "check_archive", "check_elements", "damaged", "dc_title", "expat_scan", "not_a_zip",
+           "read_archive", "xml_events", "xml_part"]

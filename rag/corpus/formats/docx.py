@@ -18,17 +18,20 @@ larger, in the Normal style), a paragraph all in bold as Word shows it (`rag.cor
 where it reads as a heading and heads some text set apart from it (not in bold and not larger, or in bold but
 smaller), its level from its size (`rag.corpus.formats.blocks`). The title is the core properties' `title`, else the
 first paragraph in the Title style, else a first bold heading larger than all others.
-A file that cannot be read raises `ValueError` with what to do about it.
+A file that cannot be read raises `ValueError` with what to do about it; so does one whose XML parts hold more
+elements or text than `rag.corpus.formats.archive` allows (ELEMENTS_MAX, CHARACTERS_MAX), counted before python-docx
+reads each part as a whole tree.
 """
 
 from __future__ import annotations
 
 import re
+import zipfile
 from collections.abc import Callable, Iterator
 from io import BytesIO
 from typing import TYPE_CHECKING, Any
 
-from rag.corpus.formats.archive import check_archive, damaged, not_a_zip
+from rag.corpus.formats.archive import Count, PartReader, check_archive, check_elements, damaged, not_a_zip
 from rag.corpus.formats.base import CELL_SEPARATOR, Parsed
 from rag.corpus.formats.blocks import ASIDE_STYLE, BlockText
 from rag.corpus.formats.docx_fonts import Fonts
@@ -298,6 +301,18 @@ def _ole_reason(data: bytes) -> str:
     return "not a .docx: an OLE compound file (another Office format?)"
 
 
+def _lxml_scan(part: PartReader, count: Count) -> bool:
+    """A `Scan` as python-docx reads a part (lxml, entities not expanded: Shift_JIS among the encodings it reads that
+    expat does not), building no tree."""
+    from lxml import etree
+
+    try:
+        etree.parse(part, etree.XMLParser(target=count, resolve_entities=False))
+    except etree.XMLSyntaxError:
+        return False
+    return True
+
+
 def parse_docx(data: bytes) -> Parsed:
     """A .docx's text, heading sections and title. Raises `ValueError` when it cannot be read."""
     if data.startswith(_OLE):
@@ -306,7 +321,9 @@ def parse_docx(data: bytes) -> Parsed:
     # Word file need not pay.
     import docx
 
-    check_archive(data, ".docx")  # python-docx reads every part into memory, and lxml builds a tree of each
+    check_archive(data, ".docx")  # python-docx reads every part into memory, and lxml builds a tree of each:
+    with zipfile.ZipFile(BytesIO(data)) as archive:  # their elements counted first, as they inflate
+        check_elements(archive, ".docx", "Office Open XML", _lxml_scan)
     try:
         return _parse(docx.Document(BytesIO(data)))
     except Exception as exc:  # zipfile, lxml and python-docx raise many kinds of error; none may stop the ingest

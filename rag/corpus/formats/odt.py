@@ -35,10 +35,13 @@ one where it reads as a heading and heads some text set apart from it, its level
 in Word (`rag.corpus.formats.blocks`). The title is meta.xml's dc:title, else the first paragraph in the Title style,
 else a first bold heading larger than all others.
 
-A file that cannot be read raises `ValueError` with what to do about it. XML whose DOCTYPE declares anything (an
-internal subset: ODF never has one, it is how entity-expansion bombs come) is refused, found as the DOCTYPE opens,
-before expat reads it; a DOCTYPE naming an external DTD only, as OpenOffice writes its manifest's, is read (expat
-fetches no DTD). Parsed with the standard library (ElementTree on expat); no other dependency is needed.
+A file that cannot be read raises `ValueError` with what to do about it; so does one of more elements or text than
+`rag.corpus.formats.archive` allows (ELEMENTS_MAX, CHARACTERS_MAX), counted before content.xml and styles.xml are read
+as whole trees. XML
+whose DOCTYPE declares anything (an internal subset: ODF never has one, it is how entity-expansion bombs come) is
+refused, found as the DOCTYPE opens, before expat reads it; a DOCTYPE naming an external DTD only, as OpenOffice
+writes its manifest's, is read (expat fetches no DTD). Parsed with the standard library (ElementTree on expat); no
+other dependency is needed.
 """
 
 from __future__ import annotations
@@ -49,7 +52,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from xml.etree import ElementTree
 
-from rag.corpus.formats.archive import dc_title, not_a_zip, read_archive, xml_part
+from rag.corpus.formats.archive import check_elements, dc_title, not_a_zip, read_archive, xml_part
 from rag.corpus.formats.base import CELL_SEPARATOR, Parsed
 from rag.corpus.formats.blocks import BlockText, Font
 from rag.corpus.formats.numbering import ListLevel
@@ -248,6 +251,7 @@ class _Body:
 def _parse(archive: zipfile.ZipFile) -> Parsed:
     names = set(archive.namelist())
     check_package(archive, names, "text", ".odt")
+    check_elements(archive, ".odt")  # before content.xml and styles.xml are read as whole trees
     content = _xml(archive, "content.xml")
     body = content.find(f"{_OFFICE}body")
     text_body = None if body is None else body.find(f"{_OFFICE}text")
