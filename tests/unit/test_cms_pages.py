@@ -153,3 +153,18 @@ def test_a_heading_inside_a_summary_heads_as_before():
     assert [(s.heading, s.parents, [line.text for line in s.lines]) for s in parse_html(page).sections] == [
         ("Required Methods", (), ["Source"]), ("fn extend(&mut self, iter: T)", ("Required Methods",),
                                                ["Extends a collection."])]
+
+
+def test_a_control_whose_panel_is_furniture_heads_nothing_and_the_page_after_it_stays_in_its_section(tmp_path):
+    """Bootstrap's dropdown: its `<button aria-expanded aria-controls>` opens a `<ul class="dropdown-menu">`, left out
+    as a menu; the button headed the rest of the page, waiting for a panel that never came (review of audit 54)."""
+    page = ("<main><h1>Vélo de ville</h1><p>Un cadre en acier.</p><div class=\"dropdown\"><button class=\"btn "
+            'dropdown-toggle" data-bs-toggle="dropdown" aria-expanded="false" aria-controls="dd">Choisir la taille'
+            '</button><ul class="dropdown-menu" id="dd"><li>Petit</li><li>Moyen</li></ul></div>'
+            # nor when the panel stands inside furniture (a navbar's toggler outside its <nav>)
+            '<button aria-expanded="false" aria-controls="menu1">Menu</button><nav><div id="menu1"><a href="/a">A</a>'
+            "</div></nav><p>Livré monté.</p><h2>Entretien</h2><p>Graisser la chaîne.</p></main>")
+    assert _headings(tmp_path, "velo.html", page) == [
+        ("Vélo de ville", ["Un cadre en acier.", "Choisir la taille"]), ("Vélo de ville", ["Menu"]),
+        ("Vélo de ville", ["Livré monté."]), ("Entretien", ["Graisser la chaîne."]),
+    ]

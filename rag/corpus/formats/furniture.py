@@ -73,6 +73,22 @@ _WORD = re.compile(r"[-_\s]+")
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")  # "pageTitle": "page" "Title"
 
 
+# Elements left out with all they hold. Not <button> (an accordion's question is one) nor elements marked `hidden` or
+# aria-hidden (its collapsed answers are): an FAQ page would lose its questions and answers.
+SKIPPED = {"script", "style", "noscript", "template", "svg", "head", "nav", "footer", "select", "textarea", "dialog",
+           "iframe", "canvas", "object"}
+LENIENT = {"script", "style", "head"}  # what a page whose furniture never closes still leaves out
+# landmark and widget roles of furniture (a menu, a site banner, a cookie dialog), whatever their element
+SKIPPED_ROLES = {"navigation", "search", "banner", "contentinfo", "menu", "menubar", "toolbar", "dialog", "alertdialog"}
+
+
+def skipped(tag: str, attrs: dict[str, str | None], lenient: bool) -> bool:
+    """Whether an element is left out by its element or role (only `LENIENT`'s, when `lenient`)."""
+    if lenient:
+        return tag in LENIENT
+    return tag in SKIPPED or (attrs.get("role") or "").strip().lower() in SKIPPED_ROLES
+
+
 def is_main(tag: str, attrs: dict[str, str | None]) -> bool:
     """Whether an element marks the page's content: `<main>`, or any element of role "main"."""
     return tag == "main" or (attrs.get("role") or "").strip().lower() == "main"
@@ -232,5 +248,5 @@ def _within(element: _Element, chosen: set[int]) -> bool:
     return False
 
 
-__all__ = ["CONTENT_WORDS", "FURNITURE_WORDS", "HEAD", "VOID", "Furniture", "Region", "is_main", "name_words",
-           "named_as_furniture"]
+__all__ = ["CONTENT_WORDS", "FURNITURE_WORDS", "HEAD", "LENIENT", "SKIPPED", "SKIPPED_ROLES", "VOID", "Furniture",
+           "Region", "is_main", "name_words", "named_as_furniture", "skipped"]

@@ -21,7 +21,8 @@ from html.parser import HTMLParser
 from itertools import pairwise
 
 from rag.corpus.formats.base import CELL_SEPARATOR, Line, Outline, Parsed, Section
-from rag.corpus.formats.furniture import HEAD, VOID, Furniture, Region, is_main
+from rag.corpus.formats.furniture import HEAD, LENIENT, VOID, Furniture, Region, is_main
+from rag.corpus.formats.furniture import skipped as _skipped
 from rag.corpus.formats.text import reads_as_heading
 
 _BLOCKS = {"p", "li", "dt", "dd", "tr", "td", "th", "pre", "blockquote", "figcaption", "caption", "summary",
@@ -47,25 +48,11 @@ _ID = re.compile(r"""\sid=["']?([^"'\s<>]+)""")  # where an element's id is set:
 _BOLD_NEXT = re.compile(r"\s*<(?:strong|b)[\s>]", re.IGNORECASE)  # a line in bold after a <br>: a bold block goes on
 _NESTED = 64  # panels open at once, at most, read as a control's (a hostile page nests thousands)
 _INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"  # zero-width characters: a line of these only is a spacer (Wix's)
-# Elements left out with all they hold. Not <button> (an accordion's question is one) nor elements marked `hidden` or
-# aria-hidden (its collapsed answers are): an FAQ page would lose its questions and answers.
-_SKIPPED = {"script", "style", "noscript", "template", "svg", "head", "nav", "footer", "select", "textarea", "dialog",
-            "iframe", "canvas", "object"}
-_LENIENT = {"script", "style", "head"}  # what a page whose furniture never closes still leaves out (`_read`)
-# landmark and widget roles of furniture (a menu, a site banner, a cookie dialog), whatever their element
-_SKIPPED_ROLES = {"navigation", "search", "banner", "contentinfo", "menu", "menubar", "toolbar", "dialog",
-                  "alertdialog"}
 _HEAD = HEAD  # any other tag ends <head>
 _VOID = VOID
 # the least of a page's text its <main>, or its <article>s (cards, comments: not always the page's subject), must hold
 # to be read alone
 CONTENT_SHARE = {"main": 0.25, "article": 0.5}
-
-
-def _skipped(tag: str, attrs: dict[str, str | None], lenient: bool) -> bool:
-    if lenient:
-        return tag in _LENIENT
-    return tag in _SKIPPED or (attrs.get("role") or "").strip().lower() in _SKIPPED_ROLES
 
 
 class _HtmlSections(HTMLParser):
@@ -141,6 +128,7 @@ class _HtmlSections(HTMLParser):
             self._furniture = Region()  # `</head>` may be left out: the body's first element ends the head
         if self._furniture.tag is not None:
             self._furniture.start(tag)
+            self._panel_lost(named)
             return
         if tag in _VOID:
             if tag == "br" and not self._skip and self._open and self._open[0] == "p" and self._bold and \
@@ -158,6 +146,7 @@ class _HtmlSections(HTMLParser):
             if tag == "table" and self._open and self._open[0] == "tr":
                 self._flush(self._offset())  # the row it stands in ends there, as a table read would end it
             self._furniture.enter(tag)
+            self._panel_lost(named)
             return
         self._content.start(tag)
         if self.scope is not None and self._content.tag is None and (
@@ -266,12 +255,20 @@ class _HtmlSections(HTMLParser):
         self._expands = self._expands[:-1] if expanded else self._expands
         self._divs -= tag == "div" and self._divs > 0
         if (tag == "details" or expanded or panel_closed) and self._details:
-            self._flush(self._offset())
-            saved, before = self._details.pop()
-            if self.sections[-1] is not before:  # its summary opened a section: the one it stood in goes on
-                self.outline.restore(saved)
-                self.sections.append(Section(before.heading, heading_start=before.heading_start,
-                                             parents=before.parents))
+            self._close_details()
+
+    def _close_details(self) -> None:
+        self._flush(self._offset())
+        saved, before = self._details.pop()
+        if self.sections[-1] is not before:  # its summary opened a section: the one it stood in goes on
+            self.outline.restore(saved)
+            self.sections.append(Section(before.heading, heading_start=before.heading_start, parents=before.parents))
+
+    def _panel_lost(self, named: dict[str, str | None]) -> None:
+        """A control's panel left out as furniture (a dropdown's `<ul class="dropdown-menu">`): it heads nothing."""
+        if named.get("id") in self._awaited and self._details:
+            self._awaited.discard(named.get("id") or "")
+            self._close_details()
 
     def handle_data(self, data: str) -> None:
         if self._in_title:
@@ -354,7 +351,7 @@ def _read(text: str, scope: str | None, named: frozenset[tuple[int, int]]) -> _H
         parser.feed(text)
         parser.close()
         parser._flush(len(text))
-        if parser._furniture.tag in (None, "head", *_LENIENT):
+        if parser._furniture.tag in (None, "head", *LENIENT):
             break
     return parser
 
