@@ -168,3 +168,29 @@ def test_a_control_whose_panel_is_furniture_heads_nothing_and_the_page_after_it_
         ("Vélo de ville", ["Un cadre en acier.", "Choisir la taille"]), ("Vélo de ville", ["Menu"]),
         ("Vélo de ville", ["Livré monté."]), ("Entretien", ["Graisser la chaîne."]),
     ]
+
+
+def test_a_block_in_bold_spans_over_line_breaks_stays_one_line_as_one_in_strong_does(tmp_path):
+    """Wix sets a bold address in `<span style="font-weight:bold">` runs over `<br>`s: its name headed its street,
+    and its town the rest of the page, where the same block in `<strong>` was one line (review of audit 54)."""
+    bold = '<span style="font-weight:bold;">{}</span>'
+    page = ("<h1>Contact</h1><p>Venez nous voir.</p><p>" + "<br>".join(bold.format(line) for line in (
+        "Brûlerie des Canuts", "Vente au comptoir : 12 rue d'Ivry, 69004 Lyon."))
+        + "</p><p>Ouvert du mardi au samedi.</p>"
+        # a bold line before a line in plain text still heads it
+        + "<p>" + bold.format("Horaires d'été") + "<br>De 8 h à 20 h.</p>")
+    assert _headings(tmp_path, "contact.html", page) == [
+        ("Contact", ["Venez nous voir.", "Brûlerie des Canuts Vente au comptoir : 12 rue d'Ivry, 69004 Lyon.",
+                     "Ouvert du mardi au samedi."]),
+        ("Horaires d'été", ["De 8 h à 20 h."]),
+    ]
+
+
+def test_a_paragraph_of_thousands_of_bold_lines_is_read_in_linear_time():
+    """Each `<br>` of a paragraph all in bold read it all again, to judge whether it heads the lines after it: 20,000
+    lines took 30 s (0.5 s before audit 54). Timed on this thread's CPU time, which other jobs do not move."""
+    import time
+    for page in ("<p>" + "<b>Ligne en gras</b><br>" * 20_000 + "</p>", "<p>" + "<b>Fin.</b>" + "<br>" * 50_000):
+        started = time.thread_time()
+        assert len(parse_html(page).sections) == 1
+        assert time.thread_time() - started < 3.0

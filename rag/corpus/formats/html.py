@@ -23,6 +23,7 @@ from itertools import pairwise
 from rag.corpus.formats.base import CELL_SEPARATOR, Line, Outline, Parsed, Section
 from rag.corpus.formats.furniture import HEAD, LENIENT, VOID, Furniture, Region, is_main
 from rag.corpus.formats.furniture import skipped as _skipped
+from rag.corpus.formats.html_runs import STRONG, bold_classes, bold_next, bold_run
 from rag.corpus.formats.text import reads_as_heading
 
 _BLOCKS = {"p", "li", "dt", "dd", "tr", "td", "th", "pre", "blockquote", "figcaption", "caption", "summary",
@@ -39,13 +40,8 @@ _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 _WIDGET_LINK = ("data-toggle", "data-bs-toggle", "aria-controls", "role")
 _GOOGLE_COMMENT = re.compile(r"cmnt(?P<mark>_ref)?\d+")  # a Google Docs comment's id, its mark's in the text
 _SUMMARY_LEVEL = 7  # a <summary> heads its <details> under every heading open, <h6> included
-_STRONG = {"strong", "b"}
-# Google Docs' export: its body's class, and a class its style sheet sets bold (`.c3{...;font-weight:700;...}`)
-_GOOGLE_DOCS = re.compile(r"<body\b[^<>]*\sclass=\"[^\"<>]*\bdoc-content\b")  # linear: each try stops at a `<`
-_BOLD_CLASS = re.compile(r"\.([\w-]+)\{[^{}]*\bfont-weight:\s*(?:700|800|900|bold)\b")
-_BOLD_STYLE = re.compile(r"\bfont-weight:\s*(?:700|800|900|bold)\b")  # a run set bold inline (Wix's text boxes)
 _ID = re.compile(r"""\sid=["']?([^"'\s<>]+)""")  # where an element's id is set: a control's panel follows it
-_BOLD_NEXT = re.compile(r"\s*<(?:strong|b)[\s>]", re.IGNORECASE)  # a line in bold after a <br>: a bold block goes on
+_RUNS = 64  # runs of a bold line that heads the lines after it, at most (a bold block of thousands is not read again)
 _NESTED = 64  # panels open at once, at most, read as a control's (a hostile page nests thousands)
 _INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"  # zero-width characters: a line of these only is a spacer (Wix's)
 _HEAD = HEAD  # any other tag ends <head>
@@ -90,8 +86,8 @@ class _HtmlSections(HTMLParser):
         self._bare: Section | None = None  # the section a bold paragraph opened last
         self.ends: dict[int, int] = {}  # where the headings of bold paragraphs and summaries end, by their section
         self._new_table = False  # a <table> opened, whose first row is yet to come (`Line.opens_table`)
-        # a Google Docs export's classes set bold, and for each <span> open whether it is one (`_BOLD_CLASS`)
-        self._bold_classes = set(_BOLD_CLASS.findall(source)) if _GOOGLE_DOCS.search(source) else set()
+        # a Google Docs export's classes set bold, and for each <span> open whether it is bold (`bold_run`)
+        self._bold_classes = bold_classes(source)
         self._spans: list[bool] = []
         # a disclosure's summary being read (`<summary>`, or a control of `aria-expanded` whose `aria-controls` panel
         # follows it: Elementor's accordion title): the blocks it holds are its words; the panels awaited and open
@@ -131,9 +127,7 @@ class _HtmlSections(HTMLParser):
             self._panel_lost(named)
             return
         if tag in _VOID:
-            if tag == "br" and not self._skip and self._open and self._open[0] == "p" and self._bold and \
-                    not self._plain and not self._strong and reads_as_heading(" ".join("".join(self._buffer).split())) \
-                    and not _BOLD_NEXT.match(self._source, self._offset() + len(self.get_starttag_text() or "")):
+            if tag == "br" and not self._skip and self._heads_lines():
                 self._flush(self._offset())  # "<p><strong>Article 10 – Garanties</strong><br>Les produits ...":
                 self._open = ("p", self._offset())  # the bold run heads the paragraph's next lines
             elif tag == "br" and not self._skip:
@@ -165,11 +159,10 @@ class _HtmlSections(HTMLParser):
             self.confluence = True
         if tag in _CONTROLS:
             self._buffer.append(" ")
-        if tag in _STRONG:
+        if tag in STRONG:
             self._strong += 1
         if tag == "span":
-            self._spans.append(bool(self._bold_classes and self._bold_classes & set((named.get("class") or "").split()))
-                               or ("style" in named and bool(_BOLD_STYLE.search(named["style"] or ""))))
+            self._spans.append(bold_run(tag, self.get_starttag_text() or "", self._bold_classes))
             self._strong += self._spans[-1]
         if tag == "dl":
             self._term = None  # a term joins a definition of its own list only
@@ -213,6 +206,15 @@ class _HtmlSections(HTMLParser):
             if tag == "div" and "expand-control" in classes and self._expands:  # Confluence's expand macro's label
                 self._open = ("summary", self._offset())
 
+    def _heads_lines(self) -> bool:
+        """Whether the paragraph read up to a `<br>` is a bold line that reads as a heading, a run not in bold after it
+        ("<p><strong>Article 10 – Garanties</strong><br>Les produits ..."): it heads the paragraph's next lines."""
+        if not (self._open and self._open[0] == "p" and self._bold and not self._plain and not self._strong) or \
+                len(self._buffer) > _RUNS:
+            return False
+        return not bold_next(self._source, self._offset() + len(self.get_starttag_text() or ""), self._bold_classes) \
+            and reads_as_heading(" ".join("".join(self._buffer).split()))
+
     def handle_endtag(self, tag: str) -> None:
         if tag == "title" and self._in_title:
             self._in_title = False
@@ -231,7 +233,7 @@ class _HtmlSections(HTMLParser):
             return
         if tag in _CONTROLS:
             self._buffer.append(" ")
-        if tag in _STRONG and self._strong:
+        if tag in STRONG and self._strong:
             self._strong -= 1
         if tag == "span" and self._spans:
             self._strong -= self._spans.pop()
