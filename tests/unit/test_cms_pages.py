@@ -194,3 +194,17 @@ def test_a_paragraph_of_thousands_of_bold_lines_is_read_in_linear_time():
         started = time.thread_time()
         assert len(parse_html(page).sections) == 1
         assert time.thread_time() - started < 3.0
+
+
+def test_a_control_whose_panel_comes_after_other_text_heads_nothing_and_the_text_keeps_its_section(tmp_path):
+    """A theme's "Menu" button atop the page opens a drawer written at its end: the button headed the page's first
+    paragraphs, and once the drawer closed, what followed went back under the section before the button, out of its
+    own (review of audit 54)."""
+    page = ('<div class="top"><a href="/">Gîtes du Moulin</a><button class="hamburger" aria-expanded="false" '
+            'aria-controls="drawer">Menu</button></div><p>Trois gîtes au bord de la rivière.</p><h1>Nos gîtes</h1>'
+            '<p>Six personnes par gîte.</p><div id="drawer"><ul><li><a href="/">Accueil</a></li></ul></div>'
+            "<p>Mise à jour en mars.</p>")
+    assert [(s.heading, [line.text for line in s.lines]) for s in parse_html(page).sections] == [
+        (None, ["Gîtes du Moulin", "Menu"]), (None, ["Trois gîtes au bord de la rivière."]),
+        ("Nos gîtes", ["Six personnes par gîte.", "Accueil", "Mise à jour en mars."]),
+    ]

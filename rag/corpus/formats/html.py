@@ -21,27 +21,17 @@ from html.parser import HTMLParser
 from itertools import pairwise
 
 from rag.corpus.formats.base import CELL_SEPARATOR, Line, Outline, Parsed, Section
-from rag.corpus.formats.furniture import HEAD, LENIENT, VOID, Furniture, Region, is_main
-from rag.corpus.formats.furniture import skipped as _skipped
-from rag.corpus.formats.html_runs import STRONG, bold_classes, bold_next, bold_run
+from rag.corpus.formats.furniture import HEAD, LENIENT, VOID, Furniture, Region, is_main, skipped
+from rag.corpus.formats.html_tags import BLOCKS, CELLS, CONTROLS, HEADINGS, STRONG, bold_classes, bold_run, heads_lines
 from rag.corpus.formats.text import reads_as_heading
 
-_BLOCKS = {"p", "li", "dt", "dd", "tr", "td", "th", "pre", "blockquote", "figcaption", "caption", "summary",
-           # containers: text written straight inside one (a page built of <div>s) is a line of its own
-           "div", "section", "article", "main", "header", "aside", "details", "figure", "address", "dl", "ul", "ol",
-           "table", "form", "fieldset"}
-_CELLS = {"td", "th"}
-# controls drawn as boxes of their own: their words never run into the text beside them ("Oui" "Non", not "OuiNon")
-_CONTROLS = {"button", "label"}
 _ITEMS = {"li", "dt", "dd", "tr", "td", "th"}  # their lines are items of a list or rows of a table
 _CELL_BREAK = "\x00"  # marks where a row's next cell starts, until the row is flushed
-_HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 # what marks a link that only works a widget of the page (a tab, an accordion's panel), not a jump to a section
 _WIDGET_LINK = ("data-toggle", "data-bs-toggle", "aria-controls", "role")
 _GOOGLE_COMMENT = re.compile(r"cmnt(?P<mark>_ref)?\d+")  # a Google Docs comment's id, its mark's in the text
 _SUMMARY_LEVEL = 7  # a <summary> heads its <details> under every heading open, <h6> included
 _ID = re.compile(r"""\sid=["']?([^"'\s<>]+)""")  # where an element's id is set: a control's panel follows it
-_RUNS = 64  # runs of a bold line that heads the lines after it, at most (a bold block of thousands is not read again)
 _NESTED = 64  # panels open at once, at most, read as a control's (a hostile page nests thousands)
 _INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"  # zero-width characters: a line of these only is a spacer (Wix's)
 _HEAD = HEAD  # any other tag ends <head>
@@ -94,6 +84,8 @@ class _HtmlSections(HTMLParser):
         self._summary = Region()
         self._ids = {match.group(1): match.start() for match in reversed(list(_ID.finditer(source)))}  # first ones
         self._awaited, self._panels = set[str](), list[Region]()
+        self._control = ""  # the panel the control being read awaits, and while nothing is read after it: its section,
+        self._waiting: tuple[Section, str, int] | None = None  # that panel and how many disclosures were open with it
         # <div>s open, and for each Confluence expand macro open (`<div class="expand-container">`, read as a
         # <details> whose `<div class="expand-control">` is its summary) how many were open with it
         self._divs = 0
@@ -127,7 +119,10 @@ class _HtmlSections(HTMLParser):
             self._panel_lost(named)
             return
         if tag in _VOID:
-            if tag == "br" and not self._skip and self._heads_lines():
+            if tag == "br" and not self._skip and self._open and self._open[0] == "p" and self._bold and \
+                    not self._plain and not self._strong and heads_lines(
+                        self._buffer, self._source, self._offset() + len(self.get_starttag_text() or ""),
+                        self._bold_classes):
                 self._flush(self._offset())  # "<p><strong>Article 10 – Garanties</strong><br>Les produits ...":
                 self._open = ("p", self._offset())  # the bold run heads the paragraph's next lines
             elif tag == "br" and not self._skip:
@@ -136,7 +131,7 @@ class _HtmlSections(HTMLParser):
         comment = _GOOGLE_COMMENT.fullmatch(named.get("id") or "") if tag == "a" and self._google_docs else None
         self._comment = self._comment or bool(comment and not comment.group("mark"))
         self._mark = self._mark or bool(comment and comment.group("mark"))
-        if _skipped(tag, named, self.lenient) or (not self.lenient and self.named and self.getpos() in self.named):
+        if skipped(tag, named, self.lenient) or (not self.lenient and self.named and self.getpos() in self.named):
             if tag == "table" and self._open and self._open[0] == "tr":
                 self._flush(self._offset())  # the row it stands in ends there, as a table read would end it
             self._furniture.enter(tag)
@@ -157,7 +152,7 @@ class _HtmlSections(HTMLParser):
             self._google_docs = "doc-content" in (named.get("class") or "").split()
         if tag == "h1" and named.get("id") == "title-heading":
             self.confluence = True
-        if tag in _CONTROLS:
+        if tag in CONTROLS:
             self._buffer.append(" ")
         if tag in STRONG:
             self._strong += 1
@@ -174,24 +169,25 @@ class _HtmlSections(HTMLParser):
             if self._summary.tag is not None:  # inside its own control: the control's words so far head it
                 self._flush(self._offset())
             self._panels.append(Region(tag))
+            self._waiting = None
         controls = named.get("aria-controls") or ""
         control = "aria-expanded" in named and (tag == "button" or named.get("role") == "button") and \
             self._ids.get(controls, -1) > self._offset() and self._summary.tag is None and len(self._panels) < _NESTED \
-            and not (self._open and self._open[0] in _HEADINGS)  # in an <hN> (WAI's accordion), that heads it
+            and not (self._open and self._open[0] in HEADINGS)  # in an <hN> (WAI's accordion), that heads it
         self._divs += tag == "div"
         if tag == "details" or (tag == "div" and "expand-container" in classes):
             self._details.append((self.outline.save(), self.sections[-1]))
             self._expands += [self._divs] if tag == "div" else []
-        if self._summary.tag is not None and tag not in _HEADINGS:  # its blocks are its words (Elementor's <div>s)
+        if self._summary.tag is not None and tag not in HEADINGS:  # its blocks are its words (Elementor's <div>s)
             self._summary.start(tag)
-            self._buffer.append(" " if tag in _BLOCKS or tag in _HEADINGS else "")
+            self._buffer.append(" " if tag in BLOCKS or tag in HEADINGS else "")
         elif self._open and self._open[0] == "tr" and tag != "tr":
             # inside a row, blocks are part of its cells: the row is one line, its cells apart
-            if tag in _CELLS:
+            if tag in CELLS:
                 self._buffer.append(_CELL_BREAK)
-            elif tag in _BLOCKS or tag in _HEADINGS:
+            elif tag in BLOCKS or tag in HEADINGS:
                 self._buffer.append(" ")
-        elif tag in _BLOCKS or tag in _HEADINGS or control:
+        elif tag in BLOCKS or tag in HEADINGS or control:
             # a paragraph opening a list item is the item (Wix's `<li><p class="font_8">`, many editors' `<li><p>`)
             opens_item = self._open is not None and self._open[0] == "li" and not "".join(self._buffer).strip()
             self._flush(self._offset())
@@ -202,18 +198,10 @@ class _HtmlSections(HTMLParser):
             if control:  # its panel closes what it heads, as a </details> does
                 self._details.append((self.outline.save(), self.sections[-1]))
                 self._awaited.add(controls)
+                self._control = controls
             self._title_paragraph = self._google_docs and tag == "p" and "title" in classes
             if tag == "div" and "expand-control" in classes and self._expands:  # Confluence's expand macro's label
                 self._open = ("summary", self._offset())
-
-    def _heads_lines(self) -> bool:
-        """Whether the paragraph read up to a `<br>` is a bold line that reads as a heading, a run not in bold after it
-        ("<p><strong>Article 10 – Garanties</strong><br>Les produits ..."): it heads the paragraph's next lines."""
-        if not (self._open and self._open[0] == "p" and self._bold and not self._plain and not self._strong) or \
-                len(self._buffer) > _RUNS:
-            return False
-        return not bold_next(self._source, self._offset() + len(self.get_starttag_text() or ""), self._bold_classes) \
-            and reads_as_heading(" ".join("".join(self._buffer).split()))
 
     def handle_endtag(self, tag: str) -> None:
         if tag == "title" and self._in_title:
@@ -231,7 +219,7 @@ class _HtmlSections(HTMLParser):
                 return
         if self._skip:
             return
-        if tag in _CONTROLS:
+        if tag in CONTROLS:
             self._buffer.append(" ")
         if tag in STRONG and self._strong:
             self._strong -= 1
@@ -259,8 +247,9 @@ class _HtmlSections(HTMLParser):
         if (tag == "details" or expanded or panel_closed) and self._details:
             self._close_details()
 
-    def _close_details(self) -> None:
-        self._flush(self._offset())
+    def _close_details(self, flush: bool = True) -> None:
+        if flush:
+            self._flush(self._offset())
         saved, before = self._details.pop()
         if self.sections[-1] is not before:  # its summary opened a section: the one it stood in goes on
             self.outline.restore(saved)
@@ -271,6 +260,13 @@ class _HtmlSections(HTMLParser):
         if named.get("id") in self._awaited and self._details:
             self._awaited.discard(named.get("id") or "")
             self._close_details()
+
+    def _unwait(self) -> None:
+        """Text read before a control's panel (a "Menu" button atop a page, its drawer at the end): it heads nothing."""
+        if self._waiting and self._waiting[0] is self.sections[-1] and self._waiting[2] == len(self._details):
+            self._awaited.discard(self._waiting[1])
+            self._close_details(flush=False)
+        self._waiting = None
 
     def handle_data(self, data: str) -> None:
         if self._in_title:
@@ -302,6 +298,9 @@ class _HtmlSections(HTMLParser):
         title_paragraph, self._title_paragraph = self._title_paragraph, False
         item, self._item = self._item, False
         comment, self._comment = self._comment, False
+        control, self._control = self._control, ""
+        if text and not control and not comment:
+            self._unwait()
         if self._open is None:
             if text and self._loose_start is not None:  # loose text between blocks
                 self.sections[-1].lines.append(Line(text, self._loose_start, end))
@@ -315,14 +314,14 @@ class _HtmlSections(HTMLParser):
             self.title = self.title or text
             return
         # a table of contents' entry, its heading read where it stands: a heading's words, not a sentence nor a row
-        if comment or (contents and tag not in _HEADINGS and tag != "tr" and reads_as_heading(text)):
+        if comment or (contents and tag not in HEADINGS and tag != "tr" and reads_as_heading(text)):
             return
         if tag == "pre":  # preformatted (code, a configuration file): its lines and their indentation are meaning
             self.sections[-1].lines += [Line(code.rstrip(), start, end) for code in
                                         textwrap.dedent(joined.replace(_CELL_BREAK, " ")).splitlines() if code.strip()]
             self._term = None
             return
-        if tag in _HEADINGS:
+        if tag in HEADINGS:
             if self.title is None and tag == "h1":
                 self.title = text
             self.sections.append(self.outline.section(int(tag[1]), text, start))
@@ -332,6 +331,7 @@ class _HtmlSections(HTMLParser):
             # a heading (an FAQ's question set apart), but for one right under such a paragraph, which it would empty
             self.sections.append(self.outline.section(_SUMMARY_LEVEL, text, start))
             self._bare = self.sections[-1] if tag != "summary" else None
+            self._waiting = (self.sections[-1], control, len(self._details)) if control else None
             self.ends[id(self.sections[-1])] = end  # where it ends, should it head nothing (`parse_html`)
         elif tag == "dd" and self._term is not None and self.sections[-1].lines[-1:] == [self._term]:
             # a definition follows its term on the term's line: "Amount: Two months of rent", not two items apart
@@ -366,12 +366,12 @@ def _size(parser: _HtmlSections) -> int:
 def parse_html(text: str) -> Parsed:
     """HTML through the standard library's parser: headings open sections, block elements give lines.
 
-    Furniture is left out (`_skipped`, and `Furniture` for the elements named so). A page that marks its content
+    Furniture is left out (`skipped`, and `Furniture` for the elements named so). A page that marks its content
     with `<main>` (else `<article>`) is read there only, unless that holds less than its `CONTENT_SHARE` of the
     page's text (a template's empty `<main>`, comments marked up as articles under a post that is not). Offsets
     delimit each element in the HTML source (entities and inline tags make the text differ from it).
     """
-    first = Furniture(lambda tag, attrs: _skipped(tag, attrs, False))  # and the page's content marks
+    first = Furniture(lambda tag, attrs: skipped(tag, attrs, False))  # and the page's content marks
     first.feed(text)
     first.close()
     scope = "main" if first.main else "article" if first.article else None
