@@ -200,11 +200,15 @@ def test_a_control_whose_panel_comes_after_other_text_heads_nothing_and_the_text
     """A theme's "Menu" button atop the page opens a drawer written at its end: the button headed the page's first
     paragraphs, and once the drawer closed, what followed went back under the section before the button, out of its
     own (review of audit 54)."""
-    page = ('<div class="top"><a href="/">Gîtes du Moulin</a><button class="hamburger" aria-expanded="false" '
-            'aria-controls="drawer">Menu</button></div><p>Trois gîtes au bord de la rivière.</p><h1>Nos gîtes</h1>'
+    page = ('<div class="top"><div><a href="/">Gîtes du Moulin</a></div><button class="hamburger" aria-expanded="false"'
+            ' aria-controls="drawer">Menu</button></div><p>Trois gîtes au bord de la rivière.</p><h1>Nos gîtes</h1>'
             '<p>Six personnes par gîte.</p><div id="drawer"><ul><li><a href="/">Accueil</a></li></ul></div>'
-            "<p>Mise à jour en mars.</p>")
+            "<p>Mise à jour en mars.</p>"
+            # nor one inside a sentence, its panel right after it: "Lire la suite" is words of the paragraph
+            '<p>Fondée en 1987… <a role="button" href="#more" aria-expanded="false" aria-controls="more">Lire la suite'
+            '</a></p><div id="more"><p>Elle compte quarante bateaux.</p></div>')
     assert [(s.heading, [line.text for line in s.lines]) for s in parse_html(page).sections] == [
         (None, ["Gîtes du Moulin", "Menu"]), (None, ["Trois gîtes au bord de la rivière."]),
-        ("Nos gîtes", ["Six personnes par gîte.", "Accueil", "Mise à jour en mars."]),
+        ("Nos gîtes", ["Six personnes par gîte.", "Accueil", "Mise à jour en mars.", "Fondée en 1987… Lire la suite",
+                       "Elle compte quarante bateaux."]),
     ]

@@ -164,6 +164,8 @@ class _HtmlSections(HTMLParser):
         classes = (named.get("class") or "").split()
         for panel in self._panels:
             panel.start(tag)
+        if named.get("id") in self._awaited and self._summary.tag is None and (self._bold or self._plain):
+            self._unwait()  # text read since its control, not yet a line
         if named.get("id") in self._awaited:  # a control's panel: read as what a <details> holds under its summary
             self._awaited.discard(named.get("id") or "")
             if self._summary.tag is not None:  # inside its own control: the control's words so far head it
@@ -171,9 +173,10 @@ class _HtmlSections(HTMLParser):
             self._panels.append(Region(tag))
             self._waiting = None
         controls = named.get("aria-controls") or ""
+        # a control, not in an <hN> (WAI's accordion: that heads it) nor after words ("… <a role=button>Lire la suite")
         control = "aria-expanded" in named and (tag == "button" or named.get("role") == "button") and \
             self._ids.get(controls, -1) > self._offset() and self._summary.tag is None and len(self._panels) < _NESTED \
-            and not (self._open and self._open[0] in HEADINGS)  # in an <hN> (WAI's accordion), that heads it
+            and not (self._open and self._open[0] in HEADINGS) and not (self._bold or self._plain)
         self._divs += tag == "div"
         if tag == "details" or (tag == "div" and "expand-container" in classes):
             self._details.append((self.outline.save(), self.sections[-1]))
