@@ -36,10 +36,11 @@ def test_a_google_docs_export_is_titled_by_its_title_paragraph_without_contents_
     assert _html(page) == ("Charte informatique", [
         ("Mots de passe", ["Au moins 12 caractères."]),
         ("Postes de travail", ["Logiciels sur le portail GLPI. Voir Mots de passe.", "[1] Poste 4242."])])
-    # elsewhere, a paragraph of class "title" (Bulma's card titles) is text, and a link that works a tab is a line
+    # elsewhere, a paragraph of class "title" is not the document's title but a heading (Bulma's headings are
+    # `<p class="title">`, `rag.corpus.formats.html_outline`), and a link that works a tab is a line
     other = ('<html><head><title>Offres</title></head><body><p class="title">Offre Pro</p><ul><li>'
              '<a href="#pro" data-toggle="tab">Tarifs Pro</a></li></ul></body></html>')
-    assert _html(other) == ("Offres", [(None, ["Offre Pro", "Tarifs Pro"])])
+    assert _html(other) == ("Offres", [("Offre Pro", ["Tarifs Pro"])])
 
 
 def test_a_confluence_export_page_keeps_its_content_without_the_space_s_name_byline_contents_or_attachments():
@@ -68,9 +69,9 @@ def test_a_confluence_export_page_keeps_its_content_without_the_space_s_name_byl
     assert sections == [
         ("Acquisition", ["Chaque salarié acquiert 2,08 jours ouvrés par mois de travail effectif, soit 25 jours "
                          "ouvrés par an, du 1er juin au 31 mai."]),
-        ("Report", ["Cinq jours au plus peuvent être reportés sur la période suivante avec l'accord du manager.",
-                    "Été", "Demandes avant le 31 mars."])]
-    assert {s.parents for s in parse_html(page).sections} == {("Congés payés",)}
+        ("Report", ["Cinq jours au plus peuvent être reportés sur la période suivante avec l'accord du manager."]),
+        ("Été", ["Demandes avant le 31 mars."])]  # the note's title heads it, under "Report"
+    assert {s.parents for s in parse_html(page).sections} == {("Congés payés",), ("Congés payés", "Report")}
     # a page that is not Confluence's keeps a title with " : " whole
     assert _html("<html><head><title>FAQ : retours</title></head><body><h1>FAQ : retours</h1><p>Oui.</p>"
                  "</body></html>")[0] == "FAQ : retours"

@@ -1,14 +1,15 @@
-"""HTML through the standard library's parser: headings open sections, block elements give lines (each line of a
-`<pre>` one, indented as it is), a table row is one line of its cells, a definition list's term and its first
-definition one line ("Amount: Two months of rent"), a disclosure's `<summary>` the heading of what its `<details>`
-holds (an FAQ accordion's question over its answer), and so is a paragraph all in bold that reads as a heading (an
-FAQ's question set in `<strong>`). A line all in links to the page's own anchors is a table of contents (Google Docs
-puts one on top of its export), not text. What tools' exports write around a page is read as the page shows it: a
-Google Docs export's Title paragraph (`<p class="title">` in its `doc-content` body, the export having no `<title>`)
-is the document's title, a run in a class its style sets bold (`.c3{font-weight:700}`) is bold, and its comments
-(their `[a]` marks in the text, their text at the end) are no part of it; a Confluence export's title ("Espace RH :
-Congés payés", `<h1 id="title-heading">`) loses the space's name, and its expand macro is a `<details>` (its
-`expand-control` the summary heading its `expand-content`).
+"""HTML through the standard library's parser: headings open sections, block elements give lines (each line of a `<pre>`
+one, indented as it is), a table row is one line of its cells, a definition list's term and its first definition one
+line ("Amount: Two months of rent"), a disclosure's `<summary>` the heading of what its `<details>` holds (an FAQ
+accordion's question over its answer), and so is a paragraph all in bold that reads as a heading (an FAQ's question
+set in `<strong>`); on a page built of `<div>`s, an element whose class names a title (`<div class="title">`, `<span
+class="section-title">`) heads what follows it (`rag.corpus.formats.html_outline`). A line all in links to the page's
+own anchors is a table of contents (Google Docs puts one on top of its export), not text. What tools' exports write
+around a page is read as the page shows it: a Google Docs export's Title paragraph (`<p class="title">` in its
+`doc-content` body, the export having no `<title>`) is the document's title, a run in a class its style sets bold
+(`.c3{font-weight:700}`) is bold, and its comments (their `[a]` marks in the text, their text at the end) are no part
+of it; a Confluence export's title ("Espace RH : Congés payés", `<h1 id="title-heading">`) loses the space's name,
+and its expand macro is a `<details>` (its `expand-control` the summary heading its `expand-content`).
 A page's furniture (menus, banners, footers, form controls) is left out, by its element or role, or by its class or
 id where it is measured to be furniture (`rag.corpus.formats.furniture`); where the page marks its content (`<main>`,
 else `<article>`) and that holds most of its text, only that is read."""
@@ -18,24 +19,16 @@ from __future__ import annotations
 import re
 import textwrap
 from html.parser import HTMLParser
-from itertools import pairwise
 
+from rag.corpus.formats import html_outline
 from rag.corpus.formats.base import CELL_SEPARATOR, Line, Outline, Parsed, Section
 from rag.corpus.formats.furniture import HEAD, LENIENT, VOID, Furniture, Region, is_main, skipped
+from rag.corpus.formats.html_outline import GOOGLE_COMMENT, ID, INVISIBLE, NESTED, SUMMARY_LEVEL, WIDGET_LINK
 from rag.corpus.formats.html_tags import BLOCKS, CELLS, CONTROLS, HEADINGS, STRONG, bold_classes, bold_run, heads_lines
 from rag.corpus.formats.text import reads_as_heading
 
 _ITEMS = {"li", "dt", "dd", "tr", "td", "th"}  # their lines are items of a list or rows of a table
 _CELL_BREAK = "\x00"  # marks where a row's next cell starts, until the row is flushed
-# what marks a link that only works a widget of the page (a tab, an accordion's panel), not a jump to a section
-_WIDGET_LINK = ("data-toggle", "data-bs-toggle", "aria-controls", "role")
-_GOOGLE_COMMENT = re.compile(r"cmnt(?P<mark>_ref)?\d+")  # a Google Docs comment's id, its mark's in the text
-_SUMMARY_LEVEL = 7  # a <summary> heads its <details> under every heading open, <h6> included
-_ID = re.compile(r"""\sid=["']?([^"'\s<>]+)""")  # where an element's id is set: a control's panel follows it
-_NESTED = 64  # panels open at once, at most, read as a control's (a hostile page nests thousands)
-_INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"  # zero-width characters: a line of these only is a spacer (Wix's)
-_HEAD = HEAD  # any other tag ends <head>
-_VOID = VOID
 # the least of a page's text its <main>, or its <article>s (cards, comments: not always the page's subject), must hold
 # to be read alone
 CONTENT_SHARE = {"main": 0.25, "article": 0.5}
@@ -82,7 +75,7 @@ class _HtmlSections(HTMLParser):
         # a disclosure's summary being read (`<summary>`, or a control of `aria-expanded` whose `aria-controls` panel
         # follows it: Elementor's accordion title): the blocks it holds are its words; the panels awaited and open
         self._summary = Region()
-        self._ids = {match.group(1): match.start() for match in reversed(list(_ID.finditer(source)))}  # first ones
+        self._ids = {match.group(1): match.start() for match in reversed(list(ID.finditer(source)))}  # first ones
         self._awaited, self._panels = set[str](), list[Region]()
         self._control = ""  # the panel the control being read awaits, and while nothing is read after it: its section,
         self._waiting: tuple[Section, str, int] | None = None  # that panel and how many disclosures were open with it
@@ -97,6 +90,7 @@ class _HtmlSections(HTMLParser):
         self._comment = False  # whether the open block is a Google Docs comment (it holds `<a id="cmnt1">`)
         self._mark = False  # in a Google Docs comment's mark (`<a id="cmnt_ref1">[a]</a>`), which the page never shows
         self.confluence = False  # a Confluence export's page (`<h1 id="title-heading">`), titled "Space : Title"
+        self._titling = html_outline.Titling()  # the element whose class names a title being read
 
     def _offset(self) -> int:
         line, col = self.getpos()
@@ -112,13 +106,13 @@ class _HtmlSections(HTMLParser):
             self._in_title = True  # the page's first <title> only (an icon's <svg> has titles too)
         elif tag == "link" and named.get("rel") == "canonical":
             self.url = named.get("href")
-        if self._furniture.tag == "head" and tag not in _HEAD:
+        if self._furniture.tag == "head" and tag not in HEAD:
             self._furniture = Region()  # `</head>` may be left out: the body's first element ends the head
         if self._furniture.tag is not None:
             self._furniture.start(tag)
             self._panel_lost(named)
             return
-        if tag in _VOID:
+        if tag in VOID:
             if tag == "br" and not self._skip and self._open and self._open[0] == "p" and self._bold and \
                     not self._plain and not self._strong and heads_lines(
                         self._buffer, self._source, self._offset() + len(self.get_starttag_text() or ""),
@@ -128,7 +122,7 @@ class _HtmlSections(HTMLParser):
             elif tag == "br" and not self._skip:
                 self._buffer.append(" " if self._open and self._open[0] == "tr" else "\n")
             return
-        comment = _GOOGLE_COMMENT.fullmatch(named.get("id") or "") if tag == "a" and self._google_docs else None
+        comment = GOOGLE_COMMENT.fullmatch(named.get("id") or "") if tag == "a" and self._google_docs else None
         self._comment = self._comment or bool(comment and not comment.group("mark"))
         self._mark = self._mark or bool(comment and comment.group("mark"))
         if skipped(tag, named, self.lenient) or (not self.lenient and self.named and self.getpos() in self.named):
@@ -146,7 +140,7 @@ class _HtmlSections(HTMLParser):
         if tag == "table":
             self._new_table = True
         if tag == "a" and (named.get("href") or "").startswith("#") and len(named.get("href") or "") > 1 and \
-                not any(key in named for key in _WIDGET_LINK):
+                not any(key in named for key in WIDGET_LINK):
             self._anchors += 1
         if tag == "body":
             self._google_docs = "doc-content" in (named.get("class") or "").split()
@@ -162,6 +156,7 @@ class _HtmlSections(HTMLParser):
         if tag == "dl":
             self._term = None  # a term joins a definition of its own list only
         classes = (named.get("class") or "").split()
+        self._titling.start(tag, named)
         for panel in self._panels:
             panel.start(tag)
         if named.get("id") in self._awaited and self._summary.tag is None and (self._bold or self._plain):
@@ -175,7 +170,7 @@ class _HtmlSections(HTMLParser):
         controls = named.get("aria-controls") or ""
         # a control, not in an <hN> (WAI's accordion: that heads it) nor after words ("… <a role=button>Lire la suite")
         control = "aria-expanded" in named and (tag == "button" or named.get("role") == "button") and \
-            self._ids.get(controls, -1) > self._offset() and self._summary.tag is None and len(self._panels) < _NESTED \
+            self._ids.get(controls, -1) > self._offset() and self._summary.tag is None and len(self._panels) < NESTED \
             and not (self._open and self._open[0] in HEADINGS) and not (self._bold or self._plain)
         self._divs += tag == "div"
         if tag == "details" or (tag == "div" and "expand-container" in classes):
@@ -230,6 +225,7 @@ class _HtmlSections(HTMLParser):
             self._strong -= self._spans.pop()
         if tag == "a" and self._anchors:
             self._anchors -= 1
+        self._titling.end(tag)
         self._mark = self._mark and tag != "a"
         if self._summary.tag is not None:
             self._summary.end(tag)
@@ -282,6 +278,7 @@ class _HtmlSections(HTMLParser):
                     self._bold = True
                 else:
                     self._plain = True
+                self._titling.text()
                 if self._anchors:
                     self._anchored = True
                 else:
@@ -292,11 +289,12 @@ class _HtmlSections(HTMLParser):
         joined = "".join(self._buffer)
         # only a row has cells: a NUL anywhere else is text (blanked as a control character at ingest)
         cells = joined.split(_CELL_BREAK) if self._open and self._open[0] == "tr" else [joined]
-        text = CELL_SEPARATOR.join(cell for cell in (" ".join(c.split()) for c in cells) if cell.strip(_INVISIBLE))
+        text = CELL_SEPARATOR.join(cell for cell in (" ".join(c.split()) for c in cells) if cell.strip(INVISIBLE))
         self._buffer = []
         self._summary = self._summary if self._summary.tag is None else Region()  # a summary ends with its text
         bold_only, self._bold, self._plain = self._bold and not self._plain, False, False
         contents, self._anchored, self._unanchored = self._anchored and not self._unanchored, False, False
+        titled = self._titling.level()
         self._anchors = 0  # a link is judged within its block: one never closed does not take the page with it
         title_paragraph, self._title_paragraph = self._title_paragraph, False
         item, self._item = self._item, False
@@ -328,11 +326,15 @@ class _HtmlSections(HTMLParser):
             if self.title is None and tag == "h1":
                 self.title = text
             self.sections.append(self.outline.section(int(tag[1]), text, start))
+            self._titling.headed = True
+        elif titled and tag not in _ITEMS and not item and reads_as_heading(text):
+            self.sections.append(self.outline.section(titled, text, start))  # a `<div class="title">`
+            self.ends[id(self.sections[-1])] = end
         elif (tag == "summary" and self._details) or (tag in ("p", "div") and bold_only and reads_as_heading(text)
                                                       and (self.sections[-1] is not self._bare or self._bare.lines)):
             # a disclosure's summary; a paragraph (or a <div>'s own text: Yoast's FAQ block) all in bold that reads as
             # a heading (an FAQ's question set apart), but for one right under such a paragraph, which it would empty
-            self.sections.append(self.outline.section(_SUMMARY_LEVEL, text, start))
+            self.sections.append(self.outline.section(SUMMARY_LEVEL, text, start))
             self._bare = self.sections[-1] if tag != "summary" else None
             self._waiting = (self.sections[-1], control, len(self._details)) if control else None
             self.ends[id(self.sections[-1])] = end  # where it ends, should it head nothing (`parse_html`)
@@ -386,14 +388,9 @@ def parse_html(text: str) -> Parsed:
             parser = scoped
     title = parser.title
     if parser.confluence and title and " : " in title:  # Confluence's "Espace RH : Congés payés"
-        space, title = title.split(" : ", 1)
-        for section in parser.sections:  # the <h1> says it too: the page's heading, and the parent of its sections
-            section.heading = title if section.heading == f"{space} : {title}" else section.heading
-            section.parents = tuple(title if parent == f"{space} : {title}" else parent for parent in section.parents)
+        title = html_outline.confluence_title(parser.sections, title)
     sections = [Section(None), *parser.sections]
-    for before, section in pairwise(sections):  # a bold line or a summary heading nothing is a line of the
-        if not section.lines and id(section) in parser.ends:  # section before, as a Word document's bold line is
-            before.lines.append(Line(section.heading or "", section.heading_start or 0, parser.ends[id(section)]))
+    html_outline.unheaded(sections, parser.ends)
     return Parsed([s for s in sections if s.lines], title=title, url=parser.url, blocks=True)
 
 

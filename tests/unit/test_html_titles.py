@@ -1,0 +1,66 @@
+"""Pages built of `<div>`s whose section titles are named by their class, no `<hN>` (audit 42's town hall,
+`tests/data/audit42/pages/demarches-mairie-saint-aurel.html`: its `<div class="title">` "Actes d'état civil" was a line
+of the section "Urgence" above it). A title's class heads what follows; a class that only holds "title" among other
+words (a title bar, a tooltip's, a card's or a product's), a title in a link, one holding a sentence or blocks, one
+followed by nothing it heads, is text."""
+
+from rag.corpus.formats.html import parse_html
+
+
+def _sections(page: str) -> list[tuple[str | None, tuple[str, ...], list[str]]]:
+    return [(s.heading, s.parents, [line.text for line in s.lines]) for s in parse_html(page).sections]
+
+
+def test_an_element_whose_class_names_a_title_heads_what_follows_it_at_its_level():
+    page = ('<body><div class="page-header"><div class="page-title">Démarches d\'état civil</div>'
+            '<p class="chapo">Le service vous accueille.</p></div>'
+            '<div class="bloc"><div class="title">Carte d\'identité</div><p>Sur rendez-vous.</p>'
+            '<p><strong>Urgence</strong></p><p>Un créneau sous 48 heures.</p></div>'
+            '<div class="bloc"><div class="title">Mariage et PACS</div><p><b>Se marier</b></p><p>En mairie.</p></div>'
+            '<div class="bloc"><div class="title">Actes d\'état civil</div><p>En ligne ou au guichet.</p>'
+            '<div><span class="subtitle">Naissance</span></div><p>Dans les 5 jours.</p>'
+            '<p class="sub-heading">Décès</p><p>Dans les 24 heures.</p></div>'
+            '<div class="section-title">Citoyenneté</div><p>Recensement à 16 ans.</p>'
+            '<div class="bloc"><p class="heading">Contact</p><p>Au guichet.</p></div>'
+            '<div class="titre">Horaires</div><p>De 9 à 17 heures.</p></body>')
+    assert _sections(page) == [
+        ("Démarches d'état civil", (), ["Le service vous accueille."]),
+        ("Carte d'identité", ("Démarches d'état civil",), ["Sur rendez-vous."]),
+        ("Urgence", ("Démarches d'état civil", "Carte d'identité"), ["Un créneau sous 48 heures."]),
+        ("Se marier", ("Démarches d'état civil", "Mariage et PACS"), ["En mairie."]),
+        ("Actes d'état civil", ("Démarches d'état civil",), ["En ligne ou au guichet."]),
+        ("Naissance", ("Démarches d'état civil", "Actes d'état civil"), ["Dans les 5 jours."]),
+        ("Décès", ("Démarches d'état civil", "Actes d'état civil"), ["Dans les 24 heures."]),
+        ("Citoyenneté", ("Démarches d'état civil",), ["Recensement à 16 ans."]),
+        ("Contact", ("Démarches d'état civil",), ["Au guichet."]),
+        ("Horaires", ("Démarches d'état civil",), ["De 9 à 17 heures."]),
+    ]
+
+
+def test_what_only_a_word_of_its_class_names_a_title_or_that_reads_as_text_is_text():
+    page = ('<body><h2>Nos produits</h2><div class="title-bar">Boutique</div><p>Livraison offerte.</p>'
+            '<span class="tooltip-title">Aide</span><p>Survolez un produit.</p>'
+            '<div class="product"><div class="product-title">Chaise</div><div class="price">49 €</div></div>'
+            '<ul><li><a class="title" href="/a">Table</a></li><li><a class="title" href="/b">Lampe</a></li></ul>'
+            '<div class="title"><a href="/c">Voir le catalogue</a></div>'
+            '<div class="title">Nos produits sont fabriqués en France.</div>'
+            '<div class="title"><p>Garantie</p><p>Deux ans sur tout.</p></div>'
+            '<div class="title">Retours</div></body>')
+    assert _sections(page) == [
+        ("Nos produits", (), ["Boutique", "Livraison offerte.", "Aide", "Survolez un produit.", "Chaise", "49 €",
+                              "Table", "Lampe", "Voir le catalogue", "Nos produits sont fabriqués en France.",
+                              "Garantie", "Deux ans sur tout.", "Retours"]),
+    ]
+
+
+def test_a_title_named_by_class_after_an_hn_stands_under_it_and_over_the_bold_lines_after_it():
+    """Confluence's note macro: `<p class="title">` over the note, inside the section of the `<h2>` above it."""
+    page = ('<body><h1>Congés</h1><h2>Poser des congés</h2><p>Dans l\'outil RH.</p>'
+            '<div class="confluence-information-macro"><p class="title">Période estivale</p><div><p>Avant le 31 mars.'
+            '</p><p><b>Exception</b></p><p>Les nouveaux arrivants.</p></div></div><h2>Reports</h2><p>Aucun.</p></body>')
+    assert _sections(page) == [
+        ("Poser des congés", ("Congés",), ["Dans l'outil RH."]),
+        ("Période estivale", ("Congés", "Poser des congés"), ["Avant le 31 mars."]),
+        ("Exception", ("Congés", "Poser des congés", "Période estivale"), ["Les nouveaux arrivants."]),
+        ("Reports", ("Congés",), ["Aucun."]),
+    ]
