@@ -64,3 +64,10 @@ def test_a_title_named_by_class_after_an_hn_stands_under_it_and_over_the_bold_li
         ("Exception", ("Congés", "Poser des congés", "Période estivale"), ["Les nouveaux arrivants."]),
         ("Reports", ("Congés",), ["Aucun."]),
     ]
+
+
+def test_a_title_over_a_heading_that_heads_nothing_is_a_line_not_lost():
+    # the <h3> heads only a menu, left out: it is dropped, and the title above it must not go with it
+    page = ('<body><p>Intro.</p><div class="title">Liens utiles</div><h3>Partenaires</h3>'
+            '<nav><a href="/a">Association</a></nav></body>')
+    assert _sections(page) == [(None, (), ["Intro.", "Liens utiles"])]

@@ -9,6 +9,7 @@ page the reader goes by (a widget's link, a Google Docs comment's id, an element
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 
 from rag.corpus.formats.base import Line, Section
 from rag.corpus.formats.furniture import Region
@@ -81,11 +82,20 @@ class Titling:
 
 def unheaded(sections: list[Section], ends: dict[int, int]) -> None:
     """A heading of `ends` (where its text ends, by its section) that heads nothing, neither lines nor the headings
-    after it, is a line of the section before it, as a Word document's bold line is."""
-    for before, section, after in zip(sections[:-1], sections[1:], [*sections[2:], None], strict=True):
-        nested = after is not None and after.parents[len(section.parents):][:1] == (section.heading,)
+    after it that are kept (an `<hN>` heading nothing is not), is a line of the section before it, as a Word
+    document's bold line is."""
+    kept = [True] * len(sections)  # whether a section's heading stays in what is read: by its lines, or as a line
+    for at in range(len(sections) - 1, 0, -1):
+        kept[at] = bool(sections[at].lines) or id(sections[at]) in ends or (at + 1 < len(sections) and kept[at + 1]
+                                                                             and _heads(sections[at], sections[at + 1]))
+    for at, (before, section) in enumerate(pairwise(sections), 1):
+        nested = at + 1 < len(sections) and kept[at + 1] and _heads(section, sections[at + 1])
         if not section.lines and id(section) in ends and not nested:
             before.lines.append(Line(section.heading or "", section.heading_start or 0, ends[id(section)]))
+
+
+def _heads(section: Section, after: Section) -> bool:
+    return after.parents[len(section.parents):][:1] == (section.heading,)
 
 
 def confluence_title(sections: list[Section], title: str) -> str:
