@@ -9,9 +9,8 @@ import pytest
 from rag.corpus.formats.odt import ENCRYPTED, FLAT, NOT_A_ZIP
 from rag.corpus.reader import read_document
 from rag.index.store import Index
-from rag.ingestion.pipeline import ingest
 from rag.search.searcher import Query, Searcher
-from rag.settings import Settings
+from tests.helpers.ingested import ingested_beside_bad_files
 from tests.helpers.odt import SAVINGS, make_guide, odt
 
 SAVINGS_QUESTION = "Comment alimenter le compte épargne-temps avec les jours de congés non pris ?"
@@ -30,13 +29,7 @@ def odt_corpus(tmp_path_factory, embedder) -> tuple[Path, Index]:
     (corpus / "note-teletravail.odt").write_bytes(NOTE)
     bad = {"secret.odt": (odt("<text:p>x</text:p>", manifest="<manifest:encryption-data/>"), ENCRYPTED),
            "cut.odt": (NOTE[:500], NOT_A_ZIP), "plat.fodt": (b"<office:document/>", FLAT)}
-    for name, (data, _) in bad.items():
-        (corpus / name).write_bytes(data)
-    settings = Settings(corpus_dir=corpus, index_dir=tmp_path_factory.mktemp("odt-index"))
-    report = ingest(settings, embedder=embedder)
-    assert {s.source: s.reason for s in report.skipped} == {name: reason for name, (_, reason) in bad.items()}
-    assert report.documents == 2
-    return corpus, Index.load(settings.index_dir)
+    return corpus, ingested_beside_bad_files(corpus, tmp_path_factory.mktemp("odt-index"), embedder, bad, 2)
 
 
 def test_a_paragraph_of_an_odt_is_found_and_cited_into_its_extracted_text(odt_corpus, embedder):

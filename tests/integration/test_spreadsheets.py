@@ -11,9 +11,8 @@ from rag.corpus.formats.ods import FLAT
 from rag.corpus.formats.xlsx import ENCRYPTED, NOT_A_ZIP, OLD_EXCEL
 from rag.corpus.reader import read_document
 from rag.index.store import Index
-from rag.ingestion.pipeline import ingest
 from rag.search.searcher import Query, Searcher
-from rag.settings import Settings
+from tests.helpers.ingested import ingested_beside_bad_files
 from tests.helpers.sheets import ods, xlsx
 
 RETURNS = ("Vous disposez de 30 jours après la livraison pour nous retourner un article. Le remboursement est fait "
@@ -38,13 +37,7 @@ def sheets_corpus(tmp_path_factory, embedder) -> tuple[Path, Index]:
     bad = {"coupe.xlsx": (good[:300], NOT_A_ZIP), "secret.xlsx": (ole + "EncryptedPackage".encode("utf-16-le"),
                                                                    ENCRYPTED),
            "ancien.xls": (ole, OLD_EXCEL), "plat.fods": (b"<office:document/>", FLAT)}
-    for name, (data, _) in bad.items():
-        (corpus / name).write_bytes(data)
-    settings = Settings(corpus_dir=corpus, index_dir=tmp_path_factory.mktemp("sheets-index"))
-    report = ingest(settings, embedder=embedder)
-    assert {s.source: s.reason for s in report.skipped} == {name: reason for name, (_, reason) in bad.items()}
-    assert report.documents == 2
-    return corpus, Index.load(settings.index_dir)
+    return corpus, ingested_beside_bad_files(corpus, tmp_path_factory.mktemp("sheets-index"), embedder, bad, 2)
 
 
 def test_a_french_faq_in_excel_answers_with_its_answer_column_cited_at_its_row(sheets_corpus, embedder):
