@@ -23,6 +23,7 @@ from rag.corpus.formats.ods import FLAT as FLAT_ODS
 from rag.corpus.formats.ods import parse_ods
 from rag.corpus.formats.odt import FLAT, parse_odt
 from rag.corpus.formats.pdf import parse_pdf
+from rag.corpus.formats.pptx import OLD_POWERPOINT, parse_pptx
 from rag.corpus.formats.text import parse_text
 from rag.corpus.formats.xlsx import OLD_EXCEL, parse_xlsx
 from rag.corpus.notion import DATABASE
@@ -36,10 +37,10 @@ SUFFIXES = {".txt": parse_text, ".text": parse_text, ".md": parse_markdown, ".ma
             ".json": parse_json, ".jsonl": parse_jsonl, ".ndjson": parse_jsonl}
 # parsed from the file's bytes, not from decoded text
 BINARY_SUFFIXES = {".pdf": parse_pdf, ".docx": parse_docx, ".odt": parse_odt, ".xlsx": parse_xlsx,
-                   ".ods": parse_ods}
+                   ".ods": parse_ods, ".pptx": parse_pptx}
 FORMATS = ", ".join([*SUFFIXES, *BINARY_SUFFIXES])  # what a refusal says rag reads: every suffix it does
 # Formats rag does not read, with what to do instead of the generic "unsupported format".
-CONVERT = {".doc": OLD_WORD, ".fodt": FLAT, ".xls": OLD_EXCEL, ".fods": FLAT_ODS}
+CONVERT = {".doc": OLD_WORD, ".fodt": FLAT, ".xls": OLD_EXCEL, ".fods": FLAT_ODS, ".ppt": OLD_POWERPOINT}
 METADATA_FILE = "sources.toml"
 MAX_FILE_BYTES = 20_000_000  # the default of `Settings.max_file_bytes`
 SAME_FILE = "same file as "  # the reason a second name of a file is not read begins so (`second_name`)

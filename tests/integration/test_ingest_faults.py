@@ -51,8 +51,8 @@ def test_every_kind_of_bad_file_is_reported_by_name_and_skipped(fresh_settings, 
     (corpus / "loop.txt").symlink_to("loop.txt")
     (corpus / "linked").symlink_to(tmp_path, target_is_directory=True)  # a folder link: reported, not followed
     os.mkfifo(corpus / "pipe.txt")  # never opened: it would block
-    (corpus / "notes.pptx").write_bytes(b"PK\x03\x04")  # a format rag does not read
-    (corpus / ".notes.pptx").write_bytes(b"PK\x03\x04")  # hidden: left out, not reported
+    (corpus / "notes.key").write_bytes(b"PK\x03\x04")  # a format rag does not read
+    (corpus / ".notes.key").write_bytes(b"PK\x03\x04")  # hidden: left out, not reported
     (corpus / "~$notes.docx").write_bytes(b"\x00" * 162)  # Word's owner file of an open document: the same
     settings = fresh_settings.model_copy(update={"max_file_bytes": 10_000})
     report = ingest(settings, embedder=embedder)
@@ -73,8 +73,8 @@ def test_every_kind_of_bad_file_is_reported_by_name_and_skipped(fresh_settings, 
         "loop.txt": reasons["loop.txt"],
         "pipe.txt": "not a regular file (a pipe, a device or a folder)",
         "linked": "symbolic link to a folder: not followed (copy the folder into the corpus instead)",
-        "notes.pptx": "unsupported format .pptx; rag reads .txt, .text, .md, .markdown, .mdx, .html, .htm, .csv, .tsv, "
-                     ".json, .jsonl, .ndjson, .pdf, .docx, .odt, .xlsx, .ods",
+        "notes.key": "unsupported format .key; rag reads .txt, .text, .md, .markdown, .mdx, .html, .htm, .csv, .tsv, "
+                     ".json, .jsonl, .ndjson, .pdf, .docx, .odt, .xlsx, .ods, .pptx",
     }
     assert "loop" in reasons["loop.txt"]
     assert report.documents == 5
@@ -306,13 +306,13 @@ def test_metadata_entries_that_name_no_file_are_reported_and_the_file_count_is_t
     metadata = fresh_settings.corpus_dir / "sources.toml"
     metadata.write_text(metadata.read_text(encoding="utf-8") + '\n["./secu-debi-plateforme.txt"]\ntitle = "Typo"\n'
                         '["guides\\\\retours.md"]\ntitle = "Windows"\n', encoding="utf-8")
-    (fresh_settings.corpus_dir / "notes.pptx").write_bytes(b"PK\x03\x04")
+    (fresh_settings.corpus_dir / "notes.key").write_bytes(b"PK\x03\x04")
     first = ingest(fresh_settings, embedder=embedder)
     assert [s.source for s in first.skipped] == [
-        'sources.toml ["./secu-debi-plateforme.txt"]', 'sources.toml ["guides\\retours.md"]', "notes.pptx"]
+        'sources.toml ["./secu-debi-plateforme.txt"]', 'sources.toml ["guides\\retours.md"]', "notes.key"]
     assert "names no file of the corpus" in first.skipped[0].reason
     again = ingest(fresh_settings, embedder=embedder)
-    assert again.up_to_date and (again.files, first.files) == (3, 3)  # two documents and notes.pptx, both times
+    assert again.up_to_date and (again.files, first.files) == (3, 3)  # two documents and notes.key, both times
     assert [s.source for s in again.skipped] == [s.source for s in first.skipped]
 
 

@@ -90,7 +90,7 @@ def test_a_corpus_with_nothing_to_read_fails_before_the_model_loads(tmp_path, mo
         folder.mkdir()
     if corpus == "all-skipped":
         (folder / "blank.txt").write_text("")
-        (folder / "notes.pptx").write_bytes(b"PK\x03\x04")
+        (folder / "notes.key").write_bytes(b"PK\x03\x04")
         (folder / "image.txt").write_bytes(b"\x89PNG\x00\x01\x00")
         (folder / "cp1251.md").write_bytes("Привет".encode("cp1251"))
     monkeypatch.setattr(ingest_module.ModelSpec, "load", lambda spec: no_model())
@@ -101,7 +101,7 @@ def test_a_corpus_with_nothing_to_read_fails_before_the_model_loads(tmp_path, mo
     else:
         assert f"no readable document in {folder}" in error
     if corpus == "all-skipped":
-        assert all(name in error for name in ("blank.txt", "notes.pptx", "image.txt", "cp1251.md"))
+        assert all(name in error for name in ("blank.txt", "notes.key", "image.txt", "cp1251.md"))
 
 
 @pytest.mark.parametrize(("problem", "code"), [("missing corpus", 3), ("setting", 6), ("interrupted", INTERRUPTED),
@@ -147,10 +147,10 @@ def test_the_ray_engine_starts_no_ray_for_a_corpus_it_would_skip_whole(tmp_path,
     folder = tmp_path / "corpus"
     folder.mkdir()
     (folder / "blank.txt").write_text("")
-    (folder / "notes.pptx").write_bytes(b"PK\x03\x04")
+    (folder / "notes.key").write_bytes(b"PK\x03\x04")
     monkeypatch.setattr(ray, "init", lambda *a, **k: no_model())
     settings = Settings(corpus_dir=folder, index_dir=tmp_path / "index", ingest_engine="ray")
-    with pytest.raises(IngestError, match=r"no readable document .*blank\.txt: empty file; notes\.pptx: unsupported"):
+    with pytest.raises(IngestError, match=r"no readable document .*blank\.txt: empty file; notes\.key: unsupported"):
         ingest(settings)
 
 

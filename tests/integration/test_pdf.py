@@ -21,8 +21,8 @@ from rag.settings import Settings
 from tests.helpers.paths import unseal
 from tests.helpers.pdfs import OUTLINE, PAGES, make_pdf
 
-UNSUPPORTED = ("unsupported format .pptx; rag reads .txt, .text, .md, .markdown, .mdx, .html, .htm, .csv, .tsv, "
-               ".json, .jsonl, .ndjson, .pdf, .docx, .odt, .xlsx, .ods")
+UNSUPPORTED = ("unsupported format .key; rag reads .txt, .text, .md, .markdown, .mdx, .html, .htm, .csv, .tsv, "
+               ".json, .jsonl, .ndjson, .pdf, .docx, .odt, .xlsx, .ods, .pptx")
 
 
 PAGE_THREE = "Quel jour les fonds des ventes sont-ils virés sur le compte bancaire du marchand ?"
@@ -34,7 +34,7 @@ def pdf_settings(tmp_path_factory) -> Settings:
     make_pdf(corpus / "guide-marchand.pdf", PAGES, title="Guide du marchand", outline=OUTLINE)
     (corpus / "faq.txt").write_text("Comment changer de mot de passe ?\nOuvrez les réglages du compte, puis "
                                     "choisissez « Mot de passe » et suivez les instructions reçues par courriel.\n")
-    (corpus / "notes.pptx").write_bytes(b"PK\x03\x04 not read")
+    (corpus / "notes.key").write_bytes(b"PK\x03\x04 not read")
     (corpus / ".brouillon.pdf").write_bytes(b"hidden: never reported")
     (corpus / "sources.toml").write_text('["faq.txt"]\ntitle = "FAQ du compte"\n')
     make_pdf(corpus / "secret.pdf", PAGES, password="motdepasse")
@@ -47,8 +47,8 @@ def pdf_settings(tmp_path_factory) -> Settings:
 def pdf_index(pdf_settings, embedder) -> Index:
     report = ingest(pdf_settings, embedder=embedder)
     reasons = {s.source: s.reason for s in report.skipped}
-    assert reasons.keys() == {"notes.pptx", "secret.pdf", "scan.pdf", "cut.pdf"}
-    assert reasons["notes.pptx"] == UNSUPPORTED and reasons["secret.pdf"] == ENCRYPTED
+    assert reasons.keys() == {"notes.key", "secret.pdf", "scan.pdf", "cut.pdf"}
+    assert reasons["notes.key"] == UNSUPPORTED and reasons["secret.pdf"] == ENCRYPTED
     assert reasons["scan.pdf"] == NO_TEXT and reasons["cut.pdf"].startswith("damaged PDF")
     assert report.documents == 2
     return Index.load(pdf_settings.index_dir)
@@ -73,7 +73,7 @@ def test_a_sentence_on_page_three_is_found_and_cited_with_its_page(pdf_index, pd
 def test_the_report_is_kept_in_the_manifest_and_an_unchanged_corpus_is_up_to_date(pdf_index, pdf_settings,
                                                                                   embedder):
     skipped = {s["source"]: s["reason"] for s in pdf_index.manifest["corpus"]["skipped"]}
-    assert skipped["notes.pptx"] == UNSUPPORTED and ".brouillon.pdf" not in skipped
+    assert skipped["notes.key"] == UNSUPPORTED and ".brouillon.pdf" not in skipped
     again = ingest(pdf_settings, embedder=embedder)
     assert again.up_to_date and {s.source for s in again.skipped} == set(skipped)
 

@@ -1,4 +1,4 @@
-"""A zipped document's archive (.docx, .odt, .xlsx, .ods: zip archives of XML parts), checked before any part is
+"""A zipped document's archive (.docx, .odt, .xlsx, .ods, .pptx: zip archives of XML parts), checked before any part is
 read whole: a zip bomb (a small file of gigabytes) and a directory that lies about its parts' sizes are refused in
 bounded memory; and its XML parts, read refusing the DOCTYPE declarations entity bombs need: a small one whole
 (`xml_part`), a large one (a worksheet) as it inflates, its elements dropped once read (`xml_events`); a document read

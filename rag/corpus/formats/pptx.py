@@ -1,0 +1,217 @@
+"""Read a PowerPoint presentation (.pptx): one text whose offsets citations index, a section a slide, its page the
+slide's number.
+
+A .pptx is a zip archive of XML parts (Office Open XML): `ppt/presentation.xml` lists the slides in their order, each
+a part of its own (`ppt/slides/slideN.xml`, found through the presentation's relationships), its speaker notes
+another (`ppt/notesSlides/...`, found through the slide's). A slide is read as PowerPoint's Reading Order pane lists
+its shapes, which is their order in the slide's shape tree (grouped shapes in their group's order):
+- a shape's text: a line a paragraph (its runs' and fields' text; a line break `a:br` is "\\n", so such a paragraph
+  spans several lines), a paragraph of a content placeholder or with a bullet or number a list item (the bullet and
+  the number are not rendered);
+- a table: one line per row, the row's cells joined by " | " (a cell: its paragraphs joined by a space; empty cells
+  and cells a merged cell covers are left out);
+- then the slide's speaker notes, whose text is what the presenter says of the slide.
+The slide's title (its title placeholder) heads its section; a slide without one has a section of its own without a
+heading. The presentation's title is its first slide's (what it shows first; that slide's title then heads nothing,
+the citation's title showing it), else the document properties' `dc:title` (often a template's). Left out: the date,
+footer and slide number placeholders, pictures, charts and SmartArt graphics (their text lives in parts of their
+own), the notes' slide image and numbers, and hidden slides (PowerPoint skips them in a show: `Parsed.changes` says
+how many), whose numbers still count, so that a citation's page is the slide's number in PowerPoint.
+
+A file that cannot be read raises `ValueError` with what to do about it: an old binary .ppt, an encrypted .pptx, a
+damaged archive, a zip that holds no presentation, or one of more elements or text than `rag.corpus.formats.archive`
+allows (ELEMENTS_MAX, CHARACTERS_MAX), counted as each part inflates before any is read as a tree. Parsed with the
+standard library (ElementTree on expat, a DOCTYPE with declarations refused as for every Office and OpenDocument
+part); no other dependency is needed.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import zipfile
+from collections.abc import Iterator
+from xml.etree import ElementTree
+
+from rag.corpus.formats.archive import check_elements, dc_title, not_a_zip, read_archive, xml_part
+from rag.corpus.formats.base import CELL_SEPARATOR, Line, Parsed, Section, lines_with_offsets
+
+OLD_POWERPOINT = "old PowerPoint .ppt: save it as .pptx"  # for `rag.corpus.files.CONVERT`
+ENCRYPTED = "encrypted .pptx: remove its password first"
+NOT_A_ZIP = not_a_zip(".pptx")
+NOT_A_PRESENTATION = "not a .pptx: its archive holds no ppt/presentation.xml (another Office format renamed?)"
+
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # an OLE compound file: an encrypted .pptx, or an old .ppt
+_P = "{http://schemas.openxmlformats.org/presentationml/2006/main}"
+_A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+_R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+_MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
+_NOTES_SLIDE = "/notesSlide"  # the end of the relationship type from a slide to its notes
+_TITLES = {"title", "ctrTitle"}
+# Placeholders whose text is no part of what a slide says: the date, the footer, the slide's number, a header, and
+# in notes the slide's image
+_FURNITURE = {"dt", "ftr", "sldNum", "hdr", "sldImg"}
+_CONTENT = {None, "body", "obj", "subTitle"}  # placeholders whose paragraphs are a list: a content placeholder's
+_BULLETS = {f"{_A}buChar", f"{_A}buAutoNum", f"{_A}buBlip"}
+
+
+def _xml(archive: zipfile.ZipFile, part: str) -> ElementTree.Element:
+    return xml_part(archive, part, ".pptx", "Office Open XML")
+
+
+def _relationships(archive: zipfile.ZipFile, part: str) -> dict[str, tuple[str, str]]:
+    """The relationships of `part` (its `_rels` part), by id: (type, the target's part name), internal targets only."""
+    folder, name = posixpath.split(part)
+    rels = posixpath.join(folder, "_rels", name + ".rels")
+    if rels not in archive.NameToInfo:
+        return {}
+    found = {}
+    for rel in _xml(archive, rels).iter(f"{_RELS}Relationship"):
+        target = rel.get("Target", "")
+        if rel.get("TargetMode") == "External" or not target:
+            continue
+        path = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
+        found[rel.get("Id", "")] = (rel.get("Type", ""), path)
+    return found
+
+
+def _placeholder(shape: ElementTree.Element) -> tuple[bool, str | None]:
+    """Whether `shape` is a placeholder, and its type (None: a content placeholder, which has no type)."""
+    found = shape.find(f"{_P}nvSpPr/{_P}nvPr/{_P}ph")
+    return (False, None) if found is None else (True, found.get("type"))
+
+
+def _paragraph(paragraph: ElementTree.Element) -> str:
+    """A paragraph's text as PowerPoint shows it: its runs and fields, a line break as "\\n"."""
+    pieces = []
+    for child in paragraph:
+        if child.tag in (f"{_A}r", f"{_A}fld"):
+            pieces.append("".join(t.text or "" for t in child.iter(f"{_A}t")))
+        elif child.tag == f"{_A}br":
+            pieces.append("\n")
+    return "".join(pieces)
+
+
+def _bulleted(paragraph: ElementTree.Element, listed: bool) -> bool:
+    """Whether a paragraph is a list item: one with a bullet or a number of its own, or one of a content placeholder
+    (which the layout bullets) whose bullet is not turned off."""
+    properties = paragraph.find(f"{_A}pPr")
+    children = set() if properties is None else {child.tag for child in properties}
+    return bool(children & _BULLETS) or (listed and f"{_A}buNone" not in children)
+
+
+def _shapes(tree: ElementTree.Element) -> Iterator[ElementTree.Element]:
+    """The shapes of a shape tree in reading order, a group's in its own order, the shapes of PowerPoint's choice in
+    an alternate content block (`mc:Choice`; its `mc:Fallback` is the same content for older readers)."""
+    for child in tree:
+        if child.tag == f"{_P}grpSp":
+            yield from _shapes(child)
+        elif child.tag == f"{_MC}AlternateContent":
+            choice = child.find(f"{_MC}Choice")
+            if choice is not None:
+                yield from _shapes(choice)
+        elif child.tag in (f"{_P}sp", f"{_P}graphicFrame"):
+            yield child
+
+
+class _Slide:
+    """What one slide says: its title, and its blocks (text, whether a list item or a table row, whether a table's
+    first row) in reading order."""
+
+    def __init__(self) -> None:
+        self.title: str | None = None
+        self.blocks: list[tuple[str, bool, bool]] = []
+
+    def read(self, tree: ElementTree.Element | None, notes: bool = False) -> None:
+        for shape in () if tree is None else _shapes(tree):
+            if shape.tag == f"{_P}graphicFrame":
+                for table in shape.iter(f"{_A}tbl"):
+                    rows = [row for tr in table.iter(f"{_A}tr") if (row := _row(tr))]
+                    self.blocks.extend((row, True, n == 0) for n, row in enumerate(rows))
+                continue
+            placeholder, kind = _placeholder(shape)
+            if kind in _FURNITURE or (notes and kind != "body"):
+                continue
+            body = shape.find(f"{_P}txBody")
+            paragraphs = [] if body is None else body.findall(f"{_A}p")
+            if kind in _TITLES and not notes:
+                title = " ".join(" ".join(_paragraph(p) for p in paragraphs).split())
+                if self.title is None and title:
+                    self.title = title
+                    continue
+            listed = placeholder and kind in _CONTENT and not notes and kind != "subTitle"
+            self.blocks.extend((text, _bulleted(p, listed), False) for p in paragraphs
+                               if (text := _paragraph(p)).strip())
+
+
+def _row(row: ElementTree.Element) -> str:
+    """A table row's cells joined by " | ", empty cells and those a merged cell covers left out."""
+    cells = []
+    for cell in row.findall(f"{_A}tc"):
+        if cell.get("hMerge") == "1" or cell.get("vMerge") == "1":
+            continue
+        text = " ".join(" ".join(_paragraph(p).split()) for p in cell.iter(f"{_A}p"))
+        if text.strip():
+            cells.append(" ".join(text.split()))
+    return CELL_SEPARATOR.join(cells)
+
+
+def _parse(archive: zipfile.ZipFile) -> Parsed:
+    if "ppt/presentation.xml" not in archive.NameToInfo:
+        raise ValueError(NOT_A_PRESENTATION)
+    check_elements(archive, ".pptx", "Office Open XML")  # before any part is read as a whole tree
+    presentation = _xml(archive, "ppt/presentation.xml")
+    relationships = _relationships(archive, "ppt/presentation.xml")
+    slide_ids = presentation.find(f"{_P}sldIdLst")
+    title = None
+    sections: list[Section] = []
+    pieces: list[str] = []
+    page_starts: list[int] = []
+    offset = hidden = shown = 0
+    for slide_id in [] if slide_ids is None else slide_ids.findall(f"{_P}sldId"):
+        page_starts.append(offset)
+        part = relationships.get(slide_id.get(f"{_R}id", ""), ("", ""))[1]
+        if part not in archive.NameToInfo:
+            continue  # a slide its presentation lists but the archive lacks: nothing to read, its number still counts
+        root = _xml(archive, part)
+        if root.get("show") in ("0", "false"):
+            hidden += 1
+            continue
+        slide = _Slide()
+        slide.read(root.find(f"{_P}cSld/{_P}spTree"))
+        for kind, target in _relationships(archive, part).values():
+            if kind.endswith(_NOTES_SLIDE) and target in archive.NameToInfo:
+                slide.read(_xml(archive, target).find(f"{_P}cSld/{_P}spTree"), notes=True)
+        shown += 1
+        if shown == 1:
+            title = slide.title
+        heading = None if slide.title is None or slide.title == title else slide.title
+        section = Section(heading)
+        if heading is not None:
+            section.heading_start = offset
+            pieces.append(heading + "\n")
+            offset += len(heading) + 1
+        for text, item, opens_table in slide.blocks:
+            section.lines.extend(Line(line.text, offset + line.start, offset + line.end, item,
+                                      opens_table=opens_table and n == 0)
+                                 for n, line in enumerate(lines_with_offsets(text)))
+            pieces.append(text + "\n")
+            offset += len(text) + 1
+        if section.lines:
+            sections.append(section)
+    if title is None and "docProps/core.xml" in archive.NameToInfo:
+        title = dc_title(_xml(archive, "docProps/core.xml"))
+    changes = [f"{hidden} hidden slide{'s' if hidden > 1 else ''} left out"] if hidden else []
+    return Parsed(sections, title=title, text="".join(pieces), page_starts=page_starts, blocks=True, changes=changes)
+
+
+def parse_pptx(data: bytes) -> Parsed:
+    """A .pptx's text, a section a slide, its pages the slides, and its title. Raises `ValueError` when it cannot be
+    read."""
+    if data.startswith(_OLE):
+        raise ValueError(ENCRYPTED if "EncryptedPackage".encode("utf-16-le") in data else
+                         f"{OLD_POWERPOINT} (this one is named .pptx)")
+    return read_archive(data, ".pptx", _parse)
+
+
+__all__ = ["ENCRYPTED", "NOT_A_PRESENTATION", "NOT_A_ZIP", "OLD_POWERPOINT", "parse_pptx"]

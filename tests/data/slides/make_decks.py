@@ -1,0 +1,59 @@
+"""Writes `formation-support.pptx`, the PowerPoint deck the .pptx tests read (tests/unit/test_pptx.py), with
+python-pptx (its default template: the slide masters, layouts and theme PowerPoint writes). Not a dependency of rag:
+run it with a Python that has `pip install python-pptx`, from this folder; the deck is committed, so tests need none.
+
+    python make_decks.py
+"""
+
+from pptx import Presentation
+from pptx.util import Inches, Pt
+
+deck = Presentation()
+deck.core_properties.title = "Formation support : remboursements et litiges"
+
+slide = deck.slides.add_slide(deck.slide_layouts[0])  # title slide
+slide.shapes.title.text = "Formation support : remboursements et litiges"
+slide.placeholders[1].text = "Équipe service client — mise à jour de mars 2025"
+
+slide = deck.slides.add_slide(deck.slide_layouts[1])  # title and content
+slide.shapes.title.text = "Délais de remboursement"
+body = slide.placeholders[1].text_frame
+body.text = "Carte bancaire : remboursé sous 5 jours ouvrés après la réception du retour"
+for text, level in (("Le délai court à partir du scan du colis à l'entrepôt", 1),
+                    ("Virement : sous 3 jours ouvrés", 0),
+                    ("Bon d'achat : immédiat, valable 12 mois", 0)):
+    paragraph = body.add_paragraph()
+    paragraph.text, paragraph.level = text, level
+slide.notes_slide.notes_text_frame.text = ("Rappeler au client qu'un remboursement par carte peut apparaître "
+                                           "sur son relevé jusqu'à 3 jours après notre virement.")
+
+slide = deck.slides.add_slide(deck.slide_layouts[5])  # title only
+slide.shapes.title.text = "Frais de retour par transporteur"
+rows = [("Transporteur", "Délai de dépôt", "Frais"), ("Colissimo", "14 jours", "Gratuit"),
+        ("Mondial Relay", "14 jours", "3,90 €"), ("Chronopost", "7 jours", "8,50 €")]
+table = slide.shapes.add_table(len(rows), 3, Inches(0.5), Inches(1.5), Inches(9), Inches(2)).table
+for r, row in enumerate(rows):
+    for c, value in enumerate(row):
+        table.cell(r, c).text = value
+
+slide = deck.slides.add_slide(deck.slide_layouts[1])
+slide.shapes.title.text = "Ancienne procédure de litige (obsolète)"
+slide.placeholders[1].text = "Envoyer le formulaire papier L-12 par courrier au service juridique"
+slide._element.set("show", "0")  # hidden: PowerPoint skips it in a show
+
+slide = deck.slides.add_slide(deck.slide_layouts[6])  # blank: a text box, no title
+box = slide.shapes.add_textbox(Inches(1), Inches(1), Inches(8), Inches(2)).text_frame
+box.text = "Un litige ouvert bloque le remboursement jusqu'à sa clôture."
+box.add_paragraph().text = "Le client reçoit un e-mail à chaque étape."
+
+slide = deck.slides.add_slide(deck.slide_layouts[5])
+slide.shapes.title.text = "Ouvrir un litige pour un colis perdu"
+group = slide.shapes.add_group_shape()
+for n, step in enumerate(("Vérifier le suivi du transporteur", "Attendre 48 heures après la date prévue",
+                          "Ouvrir le litige depuis la fiche commande")):
+    frame = group.shapes.add_textbox(Inches(0.5 + 3 * n), Inches(2), Inches(2.8), Inches(1.5)).text_frame
+    frame.text = f"Étape {n + 1}"
+    frame.paragraphs[0].runs[0].font.size = Pt(20)
+    frame.add_paragraph().text = step
+
+deck.save("formation-support.pptx")

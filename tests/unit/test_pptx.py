@@ -1,0 +1,193 @@
+"""PowerPoint (.pptx) reading: a section a slide headed by its title, its shapes in reading order, tables as rows,
+speaker notes; the slide's number as the citation's page, hidden slides left out; bad files refused with a reason a
+person can act on. `tests/data/slides/formation-support.pptx` was written by python-pptx (`make_decks.py` there)."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from rag.corpus.files import BINARY_SUFFIXES, FORMATS, refusal
+from rag.corpus.formats.pptx import ENCRYPTED, NOT_A_PRESENTATION, NOT_A_ZIP, OLD_POWERPOINT, parse_pptx
+from rag.corpus.reader import read_document
+from tests.helpers.odt import zipped
+from tests.unit.test_docx import elements
+
+DECK = Path(__file__).parents[1] / "data" / "slides" / "formation-support.pptx"
+_NS = ('xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" '
+       'xmlns:p="http://schemas.openxmlformats.org/presentationml/2006/main" '
+       'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" '
+       'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006"')
+_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
+
+
+def shape(*paragraphs: str, placeholder: str | None = None) -> str:
+    """A text shape of `paragraphs` (each a paragraph's inner XML, or plain text for one run); `placeholder`: its
+    placeholder element's attributes (`type="title"`, `idx="1"`)."""
+    ph = "" if placeholder is None else f"<p:ph {placeholder}/>"
+    body = "".join(p if p.startswith("<") else f"<a:p><a:r><a:t>{p}</a:t></a:r></a:p>" for p in paragraphs)
+    return (f'<p:sp><p:nvSpPr><p:cNvPr id="2" name="s"/><p:cNvSpPr/><p:nvPr>{ph}</p:nvPr></p:nvSpPr><p:spPr/>'
+            f"<p:txBody><a:bodyPr/>{body}</p:txBody></p:sp>")
+
+
+def pptx(*slides: str | tuple[str, str], hidden: tuple[int, ...] = (), title: str | None = None,
+         absolute: bool = False) -> bytes:
+    """A .pptx of `slides` (each its shape tree's shapes, or (shapes, notes shapes)); `hidden`: the 1-based numbers
+    of hidden slides; `title`: the document properties' title; `absolute`: relationship targets as absolute paths."""
+    parts: dict[str, str | bytes] = {"[Content_Types].xml": "<Types/>"}
+    ids, rels = [], []
+    for n, slide in enumerate(slides, 1):
+        shapes, notes = (slide, None) if isinstance(slide, str) else slide
+        show = ' show="0"' if n in hidden else ""
+        parts[f"ppt/slides/slide{n}.xml"] = f"<p:sld {_NS}{show}><p:cSld><p:spTree>{shapes}</p:spTree></p:cSld></p:sld>"
+        if notes is not None:
+            parts[f"ppt/notesSlides/notesSlide{n}.xml"] = \
+                f"<p:notes {_NS}><p:cSld><p:spTree>{notes}</p:spTree></p:cSld></p:notes>"
+            target = f"/ppt/notesSlides/notesSlide{n}.xml" if absolute else f"../notesSlides/notesSlide{n}.xml"
+            parts[f"ppt/slides/_rels/slide{n}.xml.rels"] = (
+                '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+                f'<Relationship Id="rId2" Type="{_REL}notesSlide" Target="{target}"/></Relationships>')
+        ids.append(f'<p:sldId id="{255 + n}" r:id="rId{n}"/>')
+        target = f"/ppt/slides/slide{n}.xml" if absolute else f"slides/slide{n}.xml"
+        rels.append(f'<Relationship Id="rId{n}" Type="{_REL}slide" Target="{target}"/>')
+    parts["ppt/presentation.xml"] = f"<p:presentation {_NS}><p:sldIdLst>{''.join(ids)}</p:sldIdLst></p:presentation>"
+    parts["ppt/_rels/presentation.xml.rels"] = \
+        f'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">{"".join(rels)}' \
+        "</Relationships>"
+    if title is not None:
+        parts["docProps/core.xml"] = ('<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/'
+                                      'metadata/core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/">'
+                                      f"<dc:title>{title}</dc:title></cp:coreProperties>")
+    return zipped(parts, zipfile.ZIP_DEFLATED)
+
+
+def _sections(data: bytes) -> list[tuple[str | None, list[str]]]:
+    return [(s.heading, [line.text for line in s.lines]) for s in parse_pptx(data).sections]
+
+
+def test_pptx_is_a_format_rag_reads_and_an_old_ppt_is_refused_with_what_to_do(tmp_path):
+    assert BINARY_SUFFIXES[".pptx"] is parse_pptx
+    assert ".pptx" in FORMATS.split(", ")
+    (tmp_path / "formation.ppt").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")
+    assert refusal(tmp_path, tmp_path / "formation.ppt") == OLD_POWERPOINT
+
+
+def test_a_powerpoint_deck_reads_a_section_a_slide_its_page_the_slide_s_number(tmp_path):
+    """The deck python-pptx wrote from its default template: a title slide, bullets under a content placeholder with
+    speaker notes, a table, a hidden slide, a slide without a title, grouped text boxes."""
+    (tmp_path / DECK.name).write_bytes(DECK.read_bytes())
+    doc = read_document(tmp_path, tmp_path / DECK.name)
+    assert doc.title == "Formation support : remboursements et litiges"
+    assert [(s.heading, [line.text for line in s.lines]) for s in doc.sections] == [
+        (None, ["Équipe service client — mise à jour de mars 2025"]),
+        ("Délais de remboursement", [
+            "Carte bancaire : remboursé sous 5 jours ouvrés après la réception du retour",
+            "Le délai court à partir du scan du colis à l'entrepôt", "Virement : sous 3 jours ouvrés",
+            "Bon d'achat : immédiat, valable 12 mois",
+            "Rappeler au client qu'un remboursement par carte peut apparaître sur son relevé jusqu'à 3 jours après "
+            "notre virement."]),
+        ("Frais de retour par transporteur", [
+            "Transporteur | Délai de dépôt | Frais", "Colissimo | 14 jours | Gratuit",
+            "Mondial Relay | 14 jours | 3,90 €", "Chronopost | 7 jours | 8,50 €"]),
+        (None, ["Un litige ouvert bloque le remboursement jusqu'à sa clôture.",
+                "Le client reçoit un e-mail à chaque étape."]),
+        ("Ouvrir un litige pour un colis perdu", [
+            "Étape 1", "Vérifier le suivi du transporteur", "Étape 2", "Attendre 48 heures après la date prévue",
+            "Étape 3", "Ouvrir le litige depuis la fiche commande"])]
+    bullets, table = doc.sections[1].lines, doc.sections[2].lines
+    assert [line.item for line in bullets] == [True, True, True, True, False]  # the notes are no item
+    assert [(line.item, line.opens_table) for line in table] == [(True, True)] + [(True, False)] * 3
+    # slide 4 is hidden: left out, its number kept, so that slide 5's text is cited on page 5
+    assert [doc.page(s.lines[0].start) for s in doc.sections] == [1, 2, 3, 5, 6]
+    assert "obsolète" not in doc.text and "L-12" not in doc.text
+    for section in doc.sections:
+        for line in section.lines:
+            assert doc.text[line.start:line.end] == line.text
+        if section.heading is not None:
+            assert doc.text.startswith(section.heading, section.heading_start)
+    assert parse_pptx(DECK.read_bytes()).changes == ["1 hidden slide left out"]
+
+
+def test_furniture_placeholders_pictures_and_a_fallback_copy_are_left_out_and_line_breaks_kept():
+    slide = (shape("Retours", placeholder='type="title"')
+             + shape('<a:p><a:r><a:t>Sous 30 jours</a:t></a:r><a:br/><a:r><a:t>dans l\'emballage</a:t></a:r>'
+                     "<a:fld type=\"slidenum\"><a:t>, voir la fiche</a:t></a:fld></a:p>", placeholder='idx="1"')
+             + shape("12/03/2025", placeholder='type="dt" idx="10"') + shape("Confidentiel", placeholder='type="ftr"')
+             + shape("7", placeholder='type="sldNum" idx="12"')
+             + '<p:pic><p:nvPicPr><p:cNvPr id="9" name="logo"/></p:nvPicPr></p:pic>'
+             + "<mc:AlternateContent><mc:Choice Requires=\"p14\">" + shape("Encadré : étiquette prépayée")
+             + "</mc:Choice><mc:Fallback>" + shape("Encadré : étiquette prépayée") + "</mc:Fallback>"
+             + "</mc:AlternateContent>")
+    notes = shape("", placeholder='type="sldImg"') + shape("Dire que le retour est gratuit.",
+                                                             placeholder='type="body" idx="1"') \
+        + shape("7", placeholder='type="sldNum"')
+    data = pptx(shape("Guide des retours", placeholder='type="ctrTitle"'), (slide, notes))
+    parsed = parse_pptx(data)
+    assert parsed.title == "Guide des retours"
+    assert _sections(data) == [("Retours", ["Sous 30 jours", "dans l'emballage, voir la fiche",
+                                            "Encadré : étiquette prépayée", "Dire que le retour est gratuit."])]
+    assert parsed.page_starts == [0, 0]  # the title slide holds no text but its title, which heads nothing
+
+
+def test_the_title_is_the_first_slide_s_else_the_document_properties_and_absolute_targets_are_read():
+    assert parse_pptx(pptx(shape("Texte seul"), title="Modèle 2019")).title == "Modèle 2019"
+    data = pptx(shape("Tarifs", placeholder='type="title"') + shape("Dix euros"),
+                shape("Tarifs", placeholder='type="title"') + shape("Suite"), title="Modèle 2019", absolute=True)
+    assert parse_pptx(data).title == "Tarifs"
+    assert _sections(data) == [(None, ["Dix euros"]), (None, ["Suite"])]  # the title heads no section of its own
+
+
+def test_bullets_follow_the_paragraph_and_its_placeholder():
+    numbered = '<a:p><a:pPr><a:buAutoNum type="arabicPeriod"/></a:pPr><a:r><a:t>Ouvrir la commande</a:t></a:r></a:p>'
+    off = '<a:p><a:pPr><a:buNone/></a:pPr><a:r><a:t>Sans puce</a:t></a:r></a:p>'
+    data = pptx(shape("Puce du modèle", off, placeholder='idx="1"') + shape(numbered, "Texte libre")
+                + shape("Sous-titre", placeholder='type="subTitle" idx="1"'))
+    lines = parse_pptx(data).sections[0].lines
+    assert [(line.text, line.item) for line in lines] == [("Puce du modèle", True), ("Sans puce", False),
+                                                         ("Ouvrir la commande", True), ("Texte libre", False),
+                                                         ("Sous-titre", False)]
+
+
+def test_bad_pptx_files_raise_a_reason_a_person_can_act_on(tmp_path):
+    good = pptx(shape("Un texte."))
+    cases = {
+        NOT_A_ZIP: [good[: len(good) // 2], b"texte brut"],
+        ENCRYPTED: [b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + "EncryptedPackage".encode("utf-16-le")],
+        f"{OLD_POWERPOINT} (this one is named .pptx)": [b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 64],
+        NOT_A_PRESENTATION: [zipped({"[Content_Types].xml": "<Types/>", "word/document.xml": "<w:document/>"})],
+        "damaged .pptx: its ppt/presentation.xml is not well-formed XML": [
+            zipped({"ppt/presentation.xml": "<p:presentation>"})],
+        "refused .pptx: its ppt/slides/slide1.xml has a DOCTYPE with declarations": [
+            zipfile_with(good, "ppt/slides/slide1.xml", '<?xml version="1.0"?><!DOCTYPE p:sld [<!ENTITY a "aaaa">]>'
+                                                        '<p:sld/>')],
+    }
+    for reason, files in cases.items():
+        for data in files:
+            with pytest.raises(ValueError, match=f"^{re.escape(reason)}"):
+                parse_pptx(data)
+    (tmp_path / "vide.pptx").write_bytes(pptx(shape("Titre seul", placeholder='type="title"'), shape(" ")))
+    with pytest.raises(ValueError, match=r"^no text found$"):
+        read_document(tmp_path, tmp_path / "vide.pptx")
+
+
+def zipfile_with(data: bytes, part: str, content: str) -> bytes:
+    """`data`, a zip archive, with `part` replaced by `content`."""
+    import io
+
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    return zipped({name: content if name == part else archive.read(name) for name in archive.namelist()})
+
+
+def test_a_pptx_of_more_elements_than_a_document_may_hold_is_refused_before_a_slide_is_read(monkeypatch):
+    from rag.corpus.formats import archive
+
+    data = pptx(shape(*["Une ligne."] * 20))
+    monkeypatch.setattr(archive, "ELEMENTS_MAX", elements(data) - 1)
+    with pytest.raises(ValueError, match=rf"^refused \.pptx: its XML holds over {elements(data) - 1:,} elements .*"
+                                         "split it into several documents$"):
+        parse_pptx(data)
+    monkeypatch.setattr(archive, "ELEMENTS_MAX", elements(data))
+    assert parse_pptx(data).text == "Une ligne.\n" * 20  # at the limit, read
