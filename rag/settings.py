@@ -34,7 +34,7 @@ class Settings(BaseSettings):
 
     # -- where things are
     corpus_dir: Path = Field(Path("corpus"), description="Folder of source documents (.txt, .md, .html, .csv, .tsv, "
-                                                         ".json, .jsonl, .pdf, .docx, .odt, .xlsx, .ods, .pptx).")
+                                                         ".json, .jsonl, .pdf, .docx, .odt, .xlsx, .ods, .pptx, .odp).")
     index_dir: Path = Field(Path("var/index"), description="Folder holding the index builds and the `current` link.")
     max_file_bytes: int = Field(20_000_000, ge=1, description="Largest corpus file ingested; bigger ones are skipped.")
     max_document_loss: float = Field(

@@ -19,6 +19,8 @@ from rag.corpus.formats.docx import OLD_WORD, parse_docx
 from rag.corpus.formats.html import parse_html
 from rag.corpus.formats.json import parse_json, parse_jsonl
 from rag.corpus.formats.markdown import parse_markdown
+from rag.corpus.formats.odp import FLAT as FLAT_ODP
+from rag.corpus.formats.odp import parse_odp
 from rag.corpus.formats.ods import FLAT as FLAT_ODS
 from rag.corpus.formats.ods import parse_ods
 from rag.corpus.formats.odt import FLAT, parse_odt
@@ -37,10 +39,11 @@ SUFFIXES = {".txt": parse_text, ".text": parse_text, ".md": parse_markdown, ".ma
             ".json": parse_json, ".jsonl": parse_jsonl, ".ndjson": parse_jsonl}
 # parsed from the file's bytes, not from decoded text
 BINARY_SUFFIXES = {".pdf": parse_pdf, ".docx": parse_docx, ".odt": parse_odt, ".xlsx": parse_xlsx,
-                   ".ods": parse_ods, ".pptx": parse_pptx}
+                   ".ods": parse_ods, ".pptx": parse_pptx, ".odp": parse_odp}
 FORMATS = ", ".join([*SUFFIXES, *BINARY_SUFFIXES])  # what a refusal says rag reads: every suffix it does
 # Formats rag does not read, with what to do instead of the generic "unsupported format".
-CONVERT = {".doc": OLD_WORD, ".fodt": FLAT, ".xls": OLD_EXCEL, ".fods": FLAT_ODS, ".ppt": OLD_POWERPOINT}
+CONVERT = {".doc": OLD_WORD, ".fodt": FLAT, ".xls": OLD_EXCEL, ".fods": FLAT_ODS, ".ppt": OLD_POWERPOINT,
+           ".fodp": FLAT_ODP}
 METADATA_FILE = "sources.toml"
 MAX_FILE_BYTES = 20_000_000  # the default of `Settings.max_file_bytes`
 SAME_FILE = "same file as "  # the reason a second name of a file is not read begins so (`second_name`)

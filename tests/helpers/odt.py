@@ -13,7 +13,8 @@ _ODF = "urn:oasis:names:tc:opendocument:xmlns"
 XMLNS = " ".join(
     [f'xmlns:{prefix}="{_ODF}:{name}:1.0"' for prefix, name in (
         ("office", "office"), ("style", "style"), ("text", "text"), ("table", "table"), ("draw", "drawing"),
-        ("fo", "xsl-fo-compatible"), ("meta", "meta"), ("svg", "svg-compatible"), ("form", "form"))]
+        ("fo", "xsl-fo-compatible"), ("meta", "meta"), ("svg", "svg-compatible"), ("form", "form"),
+        ("presentation", "presentation"))]
     + ['xmlns:dc="http://purl.org/dc/elements/1.1/"', 'xmlns:xlink="http://www.w3.org/1999/xlink"'])
 # The named styles of styles.xml the tests use, as LibreOffice writes them ("Heading 1" named "Heading_20_1", its
 # outline level on it), and two list styles: bullets, and numbers followed by "."

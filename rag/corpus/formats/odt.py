@@ -164,12 +164,12 @@ class _Block:
     opens_table: bool = False  # a table's first row
 
 
-class _Body:
+class Body:
     """The blocks of office:text in reading order, lists counted as they go."""
 
     def __init__(self, styles: Styles, outlined: bool = False, spaces: int = _SPACES_MAX) -> None:
         self._styles = styles
-        self._spaces = [spaces]  # text:s spaces left to the document: no more than its content.xml's bytes
+        self._spaces = [max(_SPACES_MAX, spaces)]  # text:s spaces left to the document: its content.xml's bytes
         self._outlined = outlined  # the writer makes every outline paragraph a text:h: a text:p is body text
         self._reached: dict[str, int] = {}  # the last number of a top list, by "style:" + its style, "id:" + its id
 
@@ -264,8 +264,8 @@ def _parse(archive: zipfile.ZipFile) -> Parsed:
     meta = _xml(archive, "meta.xml").find(f"{_OFFICE}meta") if "meta.xml" in names else None
     generator = "" if meta is None else "".join(meta.findtext(f"{{{_ODF}meta:1.0}}generator") or "")
     text = BlockText()
-    spaces = max(_SPACES_MAX, archive.getinfo("content.xml").file_size)
-    for block in _Body(styles, generator.startswith(OUTLINED_WRITERS), spaces).blocks(text_body):
+    spaces = archive.getinfo("content.xml").file_size
+    for block in Body(styles, generator.startswith(OUTLINED_WRITERS), spaces).blocks(text_body):
         text.add(block.text, block.kind, block.level, block.item, block.font, block.opens_table)
     return text.parsed(dc_title(meta))
 
@@ -275,4 +275,4 @@ def parse_odt(data: bytes) -> Parsed:
     return read_archive(data, ".odt", _parse)
 
 
-__all__ = ["ENCRYPTED", "FLAT", "NOT_A_ZIP", "NO_CONTENT", "parse_odt"]
+__all__ = ["ENCRYPTED", "FLAT", "NOT_A_ZIP", "NO_CONTENT", "Body", "parse_odt"]

@@ -1,6 +1,6 @@
-"""An OpenDocument package (.odt, .ods: a zip archive of XML parts), checked before its content is read: that its
-mimetype says it is of the family rag reads it as (a text, a spreadsheet), and that its parts are not encrypted;
-else a `ValueError` saying what it is and what to do."""
+"""An OpenDocument package (.odt, .ods, .odp: a zip archive of XML parts), checked before its content is read: that
+its mimetype says it is of the family rag reads it as (a text, a spreadsheet, a presentation), and that its parts are
+not encrypted; else a `ValueError` saying what it is and what to do."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ from rag.corpus.formats.archive import xml_part
 
 _MANIFEST = "{urn:oasis:names:tc:opendocument:xmlns:manifest:1.0}"
 # The families rag reads, by their mimetype's last word: how a refusal names them, and what it says rag reads
-FAMILIES = {"text": ("text", "text documents"), "spreadsheet": ("spreadsheet", "spreadsheets")}
+FAMILIES = {"text": ("text", "text documents"), "spreadsheet": ("spreadsheet", "spreadsheets"),
+            "presentation": ("presentation", "presentations")}
 # What an OpenDocument file is, by its mimetype's last word (or its body's element)
 KINDS = {"text": "a text document (.odt)", "spreadsheet": "a spreadsheet (.ods)",
          "presentation": "a presentation (.odp)", "graphics": "a drawing (.odg)", "drawing": "a drawing (.odg)",
@@ -21,7 +22,8 @@ KINDS = {"text": "a text document (.odt)", "spreadsheet": "a spreadsheet (.ods)"
 # The Office Open XML part that shows a file named as an OpenDocument one of a family is Office's: what it is, and
 # the suffix to rename it with
 OFFICE = {"text": ("word/document.xml", "a Word document (.docx)", ".docx"),
-          "spreadsheet": ("xl/workbook.xml", "an Excel workbook (.xlsx)", ".xlsx")}
+          "spreadsheet": ("xl/workbook.xml", "an Excel workbook (.xlsx)", ".xlsx"),
+          "presentation": ("ppt/presentation.xml", "a PowerPoint presentation (.pptx)", ".pptx")}
 
 
 def no_content(suffix: str) -> str:

@@ -32,8 +32,10 @@ import zipfile
 from collections.abc import Iterator
 from xml.etree import ElementTree
 
+from rag.corpus.formats import slides
 from rag.corpus.formats.archive import check_elements, dc_title, not_a_zip, read_archive, xml_part
-from rag.corpus.formats.base import CELL_SEPARATOR, Line, Parsed, Section, lines_with_offsets
+from rag.corpus.formats.base import CELL_SEPARATOR, Parsed
+from rag.corpus.formats.slides import Slide
 
 OLD_POWERPOINT = "old PowerPoint .ppt: save it as .pptx"  # for `rag.corpus.files.CONVERT`
 ENCRYPTED = "encrypted .pptx: remove its password first"
@@ -114,34 +116,23 @@ def _shapes(tree: ElementTree.Element) -> Iterator[ElementTree.Element]:
             yield child
 
 
-class _Slide:
-    """What one slide says: its title, and its blocks (text, whether a list item or a table row, whether a table's
-    first row) in reading order."""
-
-    def __init__(self) -> None:
-        self.title: str | None = None
-        self.blocks: list[tuple[str, bool, bool]] = []
-
-    def read(self, tree: ElementTree.Element | None, notes: bool = False) -> None:
-        for shape in () if tree is None else _shapes(tree):
-            if shape.tag == f"{_P}graphicFrame":
-                for table in shape.iter(f"{_A}tbl"):
-                    rows = [row for tr in table.iter(f"{_A}tr") if (row := _row(tr))]
-                    self.blocks.extend((row, True, n == 0) for n, row in enumerate(rows))
-                continue
-            placeholder, kind = _placeholder(shape)
-            if kind in _FURNITURE or (notes and kind != "body"):
-                continue
-            body = shape.find(f"{_P}txBody")
-            paragraphs = [] if body is None else body.findall(f"{_A}p")
-            if kind in _TITLES and not notes:
-                title = " ".join(" ".join(_paragraph(p) for p in paragraphs).split())
-                if self.title is None and title:
-                    self.title = title
-                    continue
-            listed = placeholder and kind in _CONTENT and not notes and kind != "subTitle"
-            self.blocks.extend((text, _bulleted(p, listed), False) for p in paragraphs
-                               if (text := _paragraph(p)).strip())
+def _read(slide: Slide, tree: ElementTree.Element | None, notes: bool = False) -> None:
+    """Add what the shapes of `tree` say to `slide`: its title (outside `notes`), its paragraphs and its tables."""
+    for shape in () if tree is None else _shapes(tree):
+        if shape.tag == f"{_P}graphicFrame":
+            for table in shape.iter(f"{_A}tbl"):
+                rows = [row for tr in table.iter(f"{_A}tr") if (row := _row(tr))]
+                slide.blocks.extend((row, True, n == 0) for n, row in enumerate(rows))
+            continue
+        placeholder, kind = _placeholder(shape)
+        if kind in _FURNITURE or (notes and kind != "body"):
+            continue
+        body = shape.find(f"{_P}txBody")
+        paragraphs = [] if body is None else body.findall(f"{_A}p")
+        if kind in _TITLES and not notes and slide.titled(" ".join(_paragraph(p) for p in paragraphs)):
+            continue
+        listed = placeholder and kind in _CONTENT and not notes and kind != "subTitle"
+        slide.blocks.extend((text, _bulleted(p, listed), False) for p in paragraphs if (text := _paragraph(p)).strip())
 
 
 def _row(row: ElementTree.Element) -> str:
@@ -163,46 +154,25 @@ def _parse(archive: zipfile.ZipFile) -> Parsed:
     presentation = _xml(archive, "ppt/presentation.xml")
     relationships = _relationships(archive, "ppt/presentation.xml")
     slide_ids = presentation.find(f"{_P}sldIdLst")
-    title = None
-    sections: list[Section] = []
-    pieces: list[str] = []
-    page_starts: list[int] = []
-    offset = hidden = shown = 0
-    for slide_id in [] if slide_ids is None else slide_ids.findall(f"{_P}sldId"):
-        page_starts.append(offset)
-        part = relationships.get(slide_id.get(f"{_R}id", ""), ("", ""))[1]
-        if part not in archive.NameToInfo:
-            continue  # a slide its presentation lists but the archive lacks: nothing to read, its number still counts
-        root = _xml(archive, part)
-        if root.get("show") in ("0", "false"):
-            hidden += 1
-            continue
-        slide = _Slide()
-        slide.read(root.find(f"{_P}cSld/{_P}spTree"))
-        for kind, target in _relationships(archive, part).values():
-            if kind.endswith(_NOTES_SLIDE) and target in archive.NameToInfo:
-                slide.read(_xml(archive, target).find(f"{_P}cSld/{_P}spTree"), notes=True)
-        shown += 1
-        if shown == 1:
-            title = slide.title
-        heading = None if slide.title is None or slide.title == title else slide.title
-        section = Section(heading)
-        if heading is not None:
-            section.heading_start = offset
-            pieces.append(heading + "\n")
-            offset += len(heading) + 1
-        for text, item, opens_table in slide.blocks:
-            section.lines.extend(Line(line.text, offset + line.start, offset + line.end, item,
-                                      opens_table=opens_table and n == 0)
-                                 for n, line in enumerate(lines_with_offsets(text)))
-            pieces.append(text + "\n")
-            offset += len(text) + 1
-        if section.lines:
-            sections.append(section)
-    if title is None and "docProps/core.xml" in archive.NameToInfo:
-        title = dc_title(_xml(archive, "docProps/core.xml"))
-    changes = [f"{hidden} hidden slide{'s' if hidden > 1 else ''} left out"] if hidden else []
-    return Parsed(sections, title=title, text="".join(pieces), page_starts=page_starts, blocks=True, changes=changes)
+    properties = _xml(archive, "docProps/core.xml") if "docProps/core.xml" in archive.NameToInfo else None
+    return slides.presentation((_slide(archive, relationships.get(slide_id.get(f"{_R}id", ""), ("", ""))[1])
+                                for slide_id in ([] if slide_ids is None else slide_ids.findall(f"{_P}sldId"))),
+                               dc_title(properties))
+
+
+def _slide(archive: zipfile.ZipFile, part: str) -> Slide | None:
+    """The slide of `part`, and its notes; None if the archive lacks it (its number still counts)."""
+    if part not in archive.NameToInfo:
+        return None
+    root = _xml(archive, part)
+    slide = Slide(hidden=root.get("show") in ("0", "false"))
+    if slide.hidden:
+        return slide
+    _read(slide, root.find(f"{_P}cSld/{_P}spTree"))
+    for kind, target in _relationships(archive, part).values():
+        if kind.endswith(_NOTES_SLIDE) and target in archive.NameToInfo:
+            _read(slide, _xml(archive, target).find(f"{_P}cSld/{_P}spTree"), notes=True)
+    return slide
 
 
 def parse_pptx(data: bytes) -> Parsed:

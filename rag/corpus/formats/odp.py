@@ -1,0 +1,116 @@
+"""Read an OpenDocument presentation (.odp: LibreOffice Impress's, OpenOffice's): one text whose offsets citations
+index, a section a slide (`rag.corpus.formats.slides`), its page the slide's number, as a PowerPoint deck is read.
+
+content.xml's office:presentation holds the slides (draw:page) in order. A slide's shapes are read in their order
+in the page (grouped shapes, draw:g, in the group's order): a frame's text box (draw:text-box) and a shape's own text
+as an OpenDocument text's body is read (`rag.corpus.formats.odt.Body`: paragraphs, lists with their bullets and
+numbers, tables one line a row), a table (table:table in a frame) one line a row; then its speaker notes
+(presentation:notes). The frame of class "title" is the slide's title. Left out: the header, footer, date and page
+number frames, pictures, charts and embedded objects, the notes' slide thumbnail, and hidden slides (their
+drawing-page style's presentation:visibility "hidden"), whose numbers still count. The title is the first slide's
+title, else meta.xml's dc:title.
+
+A file that cannot be read raises `ValueError` with what to do about it, as an .odt does (`check_package`: another
+OpenDocument kind or a PowerPoint file named .odp, an encrypted one; the archive and element guards).
+"""
+
+from __future__ import annotations
+
+import zipfile
+from collections.abc import Iterator
+from xml.etree import ElementTree
+
+from rag.corpus.formats import slides
+from rag.corpus.formats.archive import check_elements, dc_title, not_a_zip, read_archive, xml_part
+from rag.corpus.formats.base import Parsed
+from rag.corpus.formats.odt import Body
+from rag.corpus.formats.odt_styles import Styles
+from rag.corpus.formats.opendocument import check_package, encrypted, other_kind
+from rag.corpus.formats.slides import Slide
+
+NOT_A_ZIP = not_a_zip(".odp")
+ENCRYPTED = encrypted(".odp")
+FLAT = "flat OpenDocument .fodp: save it as .odp"  # for `rag.corpus.files.CONVERT`: rag reads the zipped format
+
+_ODF = "urn:oasis:names:tc:opendocument:xmlns:"
+_OFFICE, _DRAW, _STYLE, _TEXT, _TABLE, _PRESENTATION = (
+    f"{{{_ODF}{name}:1.0}}" for name in ("office", "drawing", "style", "text", "table", "presentation"))
+_CLASS = f"{_PRESENTATION}class"
+# Frames whose text is no part of what a slide says: the header, footer, date and page number, and in notes the
+# slide's thumbnail; pictures, charts and objects hold none
+_FURNITURE = {"header", "footer", "date-time", "page-number", "page", "graphic", "object", "chart", "handout"}
+# Shapes that hold text of their own (text:p, text:list), as a frame's text box does
+_SHAPES = {f"{_DRAW}{tag}" for tag in ("custom-shape", "rect", "ellipse", "polygon", "polyline", "path", "line",
+                                       "connector", "caption", "measure", "regular-polygon", "circle")}
+
+
+def _xml(archive: zipfile.ZipFile, part: str) -> ElementTree.Element:
+    return xml_part(archive, part, ".odp")
+
+
+def _hidden_styles(content: ElementTree.Element) -> set[str]:
+    """The drawing-page styles of content.xml that hide a slide (presentation:visibility "hidden")."""
+    return {style.get(f"{_STYLE}name", "") for style in content.iterfind(f"{_OFFICE}automatic-styles/{_STYLE}style")
+            if (properties := style.find(f"{_STYLE}drawing-page-properties")) is not None
+            and properties.get(f"{_PRESENTATION}visibility") == "hidden"}
+
+
+def _shapes(container: ElementTree.Element) -> Iterator[ElementTree.Element]:
+    """The shapes of a page or a group in their order, a group's in its own."""
+    for child in container:
+        if child.tag == f"{_DRAW}g":
+            yield from _shapes(child)
+        elif child.tag == f"{_DRAW}frame" or child.tag in _SHAPES:
+            yield child
+
+
+def _read(slide: Slide, body: Body, container: ElementTree.Element, notes: bool = False) -> None:
+    """Add what the shapes of `container` say to `slide`: its title (outside `notes`), its text and its tables."""
+    for shape in _shapes(container):
+        kind = shape.get(_CLASS)
+        if kind in _FURNITURE or (notes and kind not in (None, "notes")):
+            continue
+        holders = [child for child in shape if child.tag in (f"{_DRAW}text-box", f"{_TABLE}table")] \
+            if shape.tag == f"{_DRAW}frame" else [shape]
+        for holder in holders:
+            blocks = [block for block in body.blocks([holder] if holder.tag == f"{_TABLE}table" else holder)
+                      if block.text.strip()]
+            if kind == "title" and not notes and slide.titled(" ".join(block.text for block in blocks)):
+                continue
+            slide.blocks.extend((block.text, block.item, block.opens_table) for block in blocks)
+
+
+def _parse(archive: zipfile.ZipFile) -> Parsed:
+    names = set(archive.namelist())
+    check_package(archive, names, "presentation", ".odp")
+    check_elements(archive, ".odp")  # before content.xml and styles.xml are read as whole trees
+    content = _xml(archive, "content.xml")
+    body = content.find(f"{_OFFICE}body")
+    shows = None if body is None else body.find(f"{_OFFICE}presentation")
+    if shows is None:
+        other = None if body is None else next(iter(body), None)
+        if other is not None and other.tag.startswith(_OFFICE):
+            raise ValueError(other_kind(other.tag.removeprefix(_OFFICE), "presentation", ".odp"))
+        raise ValueError("damaged .odp: its content.xml holds no presentation (office:body/office:presentation)")
+    reader = Body(Styles(content, _xml(archive, "styles.xml") if "styles.xml" in names else None),
+                  spaces=archive.getinfo("content.xml").file_size)
+    hiding = _hidden_styles(content)
+    pages = []
+    for page in shows.iterfind(f"{_DRAW}page"):
+        slide = Slide(hidden=page.get(f"{_DRAW}style-name") in hiding)
+        if not slide.hidden:
+            _read(slide, reader, page)
+            for notes in page.iterfind(f"{_PRESENTATION}notes"):
+                _read(slide, reader, notes, notes=True)
+        pages.append(slide)
+    meta = _xml(archive, "meta.xml").find(f"{_OFFICE}meta") if "meta.xml" in names else None
+    return slides.presentation(pages, dc_title(meta))
+
+
+def parse_odp(data: bytes) -> Parsed:
+    """An .odp's text, a section a slide, its pages the slides, and its title. Raises `ValueError` when it cannot be
+    read."""
+    return read_archive(data, ".odp", _parse)
+
+
+__all__ = ["ENCRYPTED", "FLAT", "NOT_A_ZIP", "parse_odp"]

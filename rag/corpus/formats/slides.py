@@ -1,0 +1,72 @@
+"""A presentation's text, slide by slide (PowerPoint's .pptx, OpenDocument's .odp): a section a slide, headed by its
+title, a page a slide.
+
+Each slide shown gives its title on a line of its own, then its blocks, each followed by "\\n" (a block of several
+lines, a paragraph with line breaks, gives each its `Line`). The presentation's title is its first shown slide's
+title, which then heads nothing (a citation's title shows it; nor does a later slide's title that repeats it); a
+slide without a title has a section without a heading. A slide that is listed but hidden, or whose part is missing,
+gives no text but keeps its number: the pages are the slides as the application numbers them, so that slide 5 is
+page 5 whatever slide 4 is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from rag.corpus.formats.base import Line, Parsed, Section, lines_with_offsets
+
+
+@dataclass
+class Slide:
+    """What one slide says: its title, and its blocks in reading order, each (text, a list item or a table row, a
+    table's first row). `hidden`: left out of a show, and so of the text."""
+
+    title: str | None = None
+    blocks: list[tuple[str, bool, bool]] = field(default_factory=list)
+    hidden: bool = False
+
+    def titled(self, text: str) -> bool:
+        """Take `text` (white space collapsed) as the slide's title, unless it has one already or it is blank;
+        whether it was taken."""
+        title = " ".join(text.split())
+        if self.title is not None or not title:
+            return False
+        self.title = title
+        return True
+
+
+def presentation(slides: Iterable[Slide | None], title: str | None = None) -> Parsed:
+    """The text and sections of `slides` in order (None: a slide listed but missing), and the presentation's title:
+    the first shown slide's, else `title` (the document properties')."""
+    sections: list[Section] = []
+    pieces: list[str] = []
+    page_starts: list[int] = []
+    offset = hidden = 0
+    first: Slide | None = None
+    for slide in slides:
+        page_starts.append(offset)
+        if slide is None or slide.hidden:
+            hidden += slide is not None
+            continue
+        first = first or slide
+        heading = None if slide.title is None or slide.title == first.title else slide.title
+        section = Section(heading)
+        if heading is not None:
+            section.heading_start = offset
+            pieces.append(heading + "\n")
+            offset += len(heading) + 1
+        for text, item, opens_table in slide.blocks:
+            section.lines.extend(Line(line.text, offset + line.start, offset + line.end, item,
+                                      opens_table=opens_table and n == 0)
+                                 for n, line in enumerate(lines_with_offsets(text)))
+            pieces.append(text + "\n")
+            offset += len(text) + 1
+        if section.lines:
+            sections.append(section)
+    changes = [f"{hidden} hidden slide{'s' if hidden > 1 else ''} left out"] if hidden else []
+    return Parsed(sections, title=(first.title if first else None) or title, text="".join(pieces),
+                  page_starts=page_starts, blocks=True, changes=changes)
+
+
+__all__ = ["Slide", "presentation"]
