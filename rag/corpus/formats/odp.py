@@ -21,11 +21,11 @@ from collections.abc import Iterator
 from xml.etree import ElementTree
 
 from rag.corpus.formats import slides
-from rag.corpus.formats.archive import check_elements, dc_title, not_a_zip, read_archive, xml_part
+from rag.corpus.formats.archive import dc_title, not_a_zip, read_archive, xml_part
 from rag.corpus.formats.base import Parsed
 from rag.corpus.formats.odt import Body
 from rag.corpus.formats.odt_styles import Styles
-from rag.corpus.formats.opendocument import check_package, encrypted, other_kind
+from rag.corpus.formats.opendocument import encrypted, read_body
 from rag.corpus.formats.slides import Slide
 
 NOT_A_ZIP = not_a_zip(".odp")
@@ -82,16 +82,7 @@ def _read(slide: Slide, body: Body, container: ElementTree.Element, notes: bool 
 
 def _parse(archive: zipfile.ZipFile) -> Parsed:
     names = set(archive.namelist())
-    check_package(archive, names, "presentation", ".odp")
-    check_elements(archive, ".odp")  # before content.xml and styles.xml are read as whole trees
-    content = _xml(archive, "content.xml")
-    body = content.find(f"{_OFFICE}body")
-    shows = None if body is None else body.find(f"{_OFFICE}presentation")
-    if shows is None:
-        other = None if body is None else next(iter(body), None)
-        if other is not None and other.tag.startswith(_OFFICE):
-            raise ValueError(other_kind(other.tag.removeprefix(_OFFICE), "presentation", ".odp"))
-        raise ValueError("damaged .odp: its content.xml holds no presentation (office:body/office:presentation)")
+    content, shows = read_body(archive, names, "presentation", ".odp")
     reader = Body(Styles(content, _xml(archive, "styles.xml") if "styles.xml" in names else None),
                   spaces=archive.getinfo("content.xml").file_size)
     hiding = _hidden_styles(content)

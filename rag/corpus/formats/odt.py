@@ -52,12 +52,12 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from xml.etree import ElementTree
 
-from rag.corpus.formats.archive import check_elements, dc_title, not_a_zip, read_archive, xml_part
+from rag.corpus.formats.archive import dc_title, not_a_zip, read_archive, xml_part
 from rag.corpus.formats.base import CELL_SEPARATOR, Parsed
 from rag.corpus.formats.blocks import BlockText, Font
 from rag.corpus.formats.numbering import ListLevel
 from rag.corpus.formats.odt_styles import Styles, number
-from rag.corpus.formats.opendocument import check_package, encrypted, no_content, other_kind
+from rag.corpus.formats.opendocument import encrypted, no_content, read_body
 
 NOT_A_ZIP = not_a_zip(".odt")
 ENCRYPTED = encrypted(".odt")
@@ -250,16 +250,7 @@ class Body:
 
 def _parse(archive: zipfile.ZipFile) -> Parsed:
     names = set(archive.namelist())
-    check_package(archive, names, "text", ".odt")
-    check_elements(archive, ".odt")  # before content.xml and styles.xml are read as whole trees
-    content = _xml(archive, "content.xml")
-    body = content.find(f"{_OFFICE}body")
-    text_body = None if body is None else body.find(f"{_OFFICE}text")
-    if text_body is None:
-        other = None if body is None else next(iter(body), None)
-        if other is not None and other.tag.startswith(_OFFICE):
-            raise ValueError(other_kind(other.tag.removeprefix(_OFFICE), "text", ".odt"))
-        raise ValueError("damaged .odt: its content.xml holds no text body (office:body/office:text)")
+    content, text_body = read_body(archive, names, "text", ".odt")
     styles = Styles(content, _xml(archive, "styles.xml") if "styles.xml" in names else None)
     meta = _xml(archive, "meta.xml").find(f"{_OFFICE}meta") if "meta.xml" in names else None
     generator = "" if meta is None else "".join(meta.findtext(f"{{{_ODF}meta:1.0}}generator") or "")

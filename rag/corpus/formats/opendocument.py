@@ -5,10 +5,14 @@ not encrypted; else a `ValueError` saying what it is and what to do."""
 from __future__ import annotations
 
 import zipfile
+from xml.etree import ElementTree
 
-from rag.corpus.formats.archive import xml_part
+from rag.corpus.formats.archive import check_elements, xml_part
 
 _MANIFEST = "{urn:oasis:names:tc:opendocument:xmlns:manifest:1.0}"
+_OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
+# What the body of each family is called when a file lacks it
+_BODIES = {"text": "text body", "spreadsheet": "spreadsheet", "presentation": "presentation"}
 # The families rag reads, by their mimetype's last word: how a refusal names them, and what it says rag reads
 FAMILIES = {"text": ("text", "text documents"), "spreadsheet": ("spreadsheet", "spreadsheets"),
             "presentation": ("presentation", "presentations")}
@@ -67,4 +71,22 @@ def check_package(archive: zipfile.ZipFile, names: set[str], family: str, suffix
         raise ValueError(no_content(suffix))
 
 
-__all__ = ["FAMILIES", "KINDS", "OFFICE", "check_package", "encrypted", "no_content", "other_kind"]
+def read_body(archive: zipfile.ZipFile, names: set[str], family: str,
+              suffix: str) -> tuple[ElementTree.Element, ElementTree.Element]:
+    """content.xml's tree and its body of `family` (office:body/office:text for "text"), read as a whole tree once the
+    package is checked (`check_package`) and its elements counted (`check_elements`); refused with a `ValueError` when
+    content.xml holds the body of another kind (`other_kind`) or none."""
+    check_package(archive, names, family, suffix)
+    check_elements(archive, suffix)  # before content.xml and styles.xml are read as whole trees
+    content = xml_part(archive, "content.xml", suffix)
+    body = content.find(f"{_OFFICE}body")
+    found = None if body is None else body.find(f"{_OFFICE}{family}")
+    if found is None:
+        other = None if body is None else next(iter(body), None)
+        if other is not None and other.tag.startswith(_OFFICE):
+            raise ValueError(other_kind(other.tag.removeprefix(_OFFICE), family, suffix))
+        raise ValueError(f"damaged {suffix}: its content.xml holds no {_BODIES[family]} (office:body/office:{family})")
+    return content, found
+
+
+__all__ = ["FAMILIES", "KINDS", "OFFICE", "check_package", "encrypted", "no_content", "other_kind", "read_body"]
