@@ -11,8 +11,9 @@ import re
 from collections.abc import Iterator
 
 from rag.corpus.formats.base import Line, Outline, Parsed, Section
+from rag.corpus.formats.markdown_comments import Closes, blanked, comments, uncommented
 from rag.corpus.formats.markdown_front_matter import front_matter
-from rag.corpus.formats.markdown_links import code_spans, unlinked
+from rag.corpus.formats.markdown_links import unlinked
 from rag.corpus.formats.markdown_sites import (
     ended,
     heading_text,
@@ -49,37 +50,6 @@ _NESTED = 10  # what a tab holds stands under it: its headings' levels, beyond e
 # those open, and thousands of `<summary>` never closed took seconds a line. Such an opener counts as never closed:
 # read again, it is the sibling of the one around it (the 33rd `<summary>` of an FAQ that closes none).
 _CONTAINERS = 32
-# Where a paragraph ends: a blank line, or a line that interrupts it (a heading, a fence, a quote, an HTML block).
-_PARAGRAPH_END = re.compile(r"\n(?:[ \t]*(?:\r?\n|\Z)| {0,3}(?:#{1,6}(?:[ \t]|\r?\n|\Z)|`{3}|~{3}|>|<!--))")
-
-
-class _Closes:
-    """Where inline comments of `text` may close, remembered as the scan goes down the file: the end of the
-    paragraph a line is in, and the paragraph already known to hold no `-->` from some point on. Each is searched for
-    once per paragraph, not once per line or per `<!--` (a paragraph of 40,000 lines with one each)."""
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-        self._paragraph_end = -1
-        self._open_from = len(text)  # from here to `_paragraph_end`, no `-->`
-
-    def paragraph_end(self, end: int) -> int:
-        """Where the paragraph holding the line that ends at `end` ends (a line holds no break)."""
-        if self._paragraph_end < end:
-            found = _PARAGRAPH_END.search(self.text, end)
-            self._paragraph_end = found.start() if found else len(self.text)
-            self._open_from = len(self.text)
-        return self._paragraph_end
-
-    def close(self, at: int, end: int) -> int:
-        """Where the `-->` that closes an inline `<!--` at `at` starts, in its paragraph; -1 if none."""
-        limit = self.paragraph_end(end)
-        if at + 2 >= self._open_from:
-            return -1
-        close = self.text.find("-->", at + 2, limit)
-        if close < 0:
-            self._open_from = at + 2
-        return close
 
 
 def _columns(body: str) -> int:
@@ -95,53 +65,6 @@ def _lines(text: str, start: int) -> Iterator[tuple[str, int]]:
         if pos >= start:
             yield raw.rstrip("\r\n"), pos
         pos += len(raw)
-
-
-def _kept(text: str, start: int, end: int, hidden: list[tuple[int, int]]) -> list[Line]:
-    """The text of `start:end` outside the `hidden` spans, stripped, one line per piece."""
-    lines, cursor = [], start
-    for a, b in [*hidden, (end, end)]:
-        piece = text[cursor:a]
-        if stripped := piece.strip():
-            lead = cursor + len(piece) - len(piece.lstrip())
-            lines.append(Line(stripped, lead, lead + len(stripped)))
-        cursor = b
-    return lines
-
-
-def _comments(text: str, start: int, end: int, open_until: int, last_close: int,
-              closes: _Closes) -> tuple[list[tuple[int, int]], int]:
-    """The spans of `start:end` inside HTML comments, and where the last one ends (past `end` when it runs on over
-    the next lines); `open_until`: the end of a comment opened on an earlier line; `last_close`: where the last
-    `-->` of the text starts. A `<!--` that opens a line runs to the next `-->` wherever it is (an HTML block); one
-    inside a line is inline HTML, closed within its paragraph or not a comment: a stray `<!--` in prose, or one
-    never closed, is text, not the rest of the file left out."""
-    hidden, cursor = [], start
-    if open_until > start:
-        hidden.append((start, min(open_until, end)))
-        cursor = open_until
-    if text.find("<!--", cursor, end) < 0:
-        return hidden, open_until
-    code = iter(code_spans(text, start, end))
-    span = next(code, None)
-    first = end - len(text[start:end].lstrip(" "))  # the line's first character after its indentation
-    while (at := text.find("<!--", cursor, end)) >= 0:
-        while span is not None and span[1] <= at:
-            span = next(code, None)
-        if span is not None and span[0] <= at:  # in a code span: text
-            cursor = span[1]
-            continue
-        if at + 2 > last_close:
-            break  # no `-->` after it anywhere
-        block = at == first and at - start <= 3
-        close = text.find("-->", at + 2) if block else closes.close(at, end)
-        if close < 0:
-            cursor = at + 4
-            continue
-        open_until = close + 3
-        hidden.append((at, min(open_until, end)))
-        cursor = open_until
-    return hidden, open_until
 
 
 def parse_markdown(text: str) -> Parsed:
@@ -191,7 +114,7 @@ def _parsed(text: str, unclosed: set[int]) -> tuple[Parsed, set[int]]:
     left: set[int] = set()  # where the containers never closed open
     terms: tuple[tuple[tuple[int, str], ...], Section] | None = None  # a definition list's, as for entries
     last_close = text.rfind("-->")  # a `<!--` after it is never closed
-    closes = _Closes(text)
+    closes = Closes(text)
     module = False  # in an MDX module block (`markdown_sites.opens_module`), to the next blank line
     note = False  # in an Obsidian comment block (`markdown_sites.opens_comment`), to the line that ends on `%%`
     options = False  # under a pymdownx block's header: its options, indented (`    type: warning`), show nothing
@@ -210,14 +133,14 @@ def _parsed(text: str, unclosed: set[int]) -> tuple[Parsed, set[int]]:
             elif fence:
                 sections[-1].lines += _code(body, start, fence_indent)
                 continue
-            sections[-1].lines += _kept(text, start, start + len(body), [])
+            sections[-1].lines += uncommented(text, start, start + len(body), [])
             continue
-        hidden, comment_end = _comments(text, start, start + len(body), comment_end, last_close, closes)
-        pieces = _kept(text, start, start + len(body), hidden)
+        hidden, comment_end = comments(text, start, start + len(body), comment_end, last_close, closes)
+        pieces = uncommented(text, start, start + len(body), hidden)
         if not pieces:
             above = []
             continue
-        shown = _blanked(body, start, hidden).strip()
+        shown = blanked(body, start, hidden).strip()
         plain = pieces[0].start > start + len(body) - len(body.lstrip())  # the line opens in a comment
         if (out := ended([entry[:2] for entry in tabbed], shown, indent)) is not None:  # what follows a tab is the
             outline.restore(tabbed[out][2])  # section's it stood in (an untitled admonition's, if a heading was in it)
@@ -368,17 +291,6 @@ def _code(body: str, start: int, indent: int) -> list[Line]:
     cut = min(indent, len(body) - len(body.lstrip(" \t")))
     code = body[cut:].rstrip()
     return [Line(code, start + cut, start + cut + len(code))] if code.strip() else []
-
-
-def _blanked(body: str, start: int, hidden: list[tuple[int, int]]) -> str:
-    """The line with its hidden spans replaced by spaces, for the shape of what is left (built once: a line of
-    thousands of comments is not copied once per comment)."""
-    pieces, cursor = [], 0
-    for a, b in hidden:
-        pieces += [body[cursor:a - start], " " * (b - a)]
-        cursor = b - start
-    pieces.append(body[cursor:])
-    return "".join(pieces)
 
 
 def _closes(line: str, fence: tuple[str, int]) -> bool:
