@@ -121,7 +121,7 @@ def test_front_matter_is_read_as_yaml(front, title):
 def test_an_atx_heading_s_closing_hashes_need_a_space_before_them():
     # and "### ###" is an empty heading (the reader names its section by the headings above it)
     page = "## Paiement en C#\nUn.\n## Retours ##\nDeux.\n### ###\nTrois.\n"
-    assert _sections(page) == [("Paiement en C#", ["Un."]), ("Retours", ["Deux."]), ("", ["Trois."])]
+    assert _sections(page) == [("Paiement en C#", ["Un."]), ("Retours", ["Deux."]), ("Retours", ["Trois."])]
 
 
 def test_a_stray_comment_opener_in_prose_closes_within_its_paragraph_or_is_text():

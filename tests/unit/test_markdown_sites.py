@@ -233,11 +233,12 @@ def test_inline_html_tags_are_no_text_and_a_summary_s_tags_no_part_of_its_questi
             "La couleur <Highlight color=\"#25c2a0\">verte</Highlight> marque les champs.\n\n"
             "Kept: `<kbd>x</kbd>` in code, <https://pointly.fr>, <support@pointly.fr>, 1 < 2, <VOTRE_CLE>.\n")
     assert _read(page) == [
-        "Appuyez sur Ctrl+C pour copier.\nPuis collez.", "Oui, dans l'heure.",
-        "Et après ?\nNon.\nLa couleur verte marque les champs.\n"
+        "Appuyez sur Ctrl+C pour copier.\nPuis collez.", "Oui, dans l'heure.", "Non.",
+        "La couleur verte marque les champs.\n"
         "Kept: `<kbd>x</kbd>` in code, <https://pointly.fr>, <support@pointly.fr>, 1 < 2, <VOTRE_CLE>."]
     assert [(s.heading, s.parents) for s in parse_markdown(page).sections] == [
-        ("Raccourcis", ()), ("Puis-je annuler ?", ("Raccourcis",)), ("Raccourcis", ())]
+        ("Raccourcis", ()), ("Puis-je annuler ?", ("Raccourcis",)), ("Et après ?", ("Raccourcis",)),
+        ("Raccourcis", ())]
 
 
 def test_a_placeholder_or_a_type_in_angle_brackets_is_text_not_a_tag():

@@ -15,11 +15,14 @@ from rag.corpus.formats.markdown_comments import Closes, blanked, comments, unco
 from rag.corpus.formats.markdown_front_matter import front_matter
 from rag.corpus.formats.markdown_links import unlinked
 from rag.corpus.formats.markdown_sites import (
+    disclosure_cuts,
     ended,
     heading_text,
     left_open,
     opens_comment,
     opens_module,
+    summary,
+    summary_below,
     tab,
     unpublished,
     unquoted,
@@ -118,14 +121,21 @@ def _parsed(text: str, unclosed: set[int]) -> tuple[Parsed, set[int]]:
     module = False  # in an MDX module block (`markdown_sites.opens_module`), to the next blank line
     note = False  # in an Obsidian comment block (`markdown_sites.opens_comment`), to the line that ends on `%%`
     options = False  # under a pymdownx block's header: its options, indented (`    type: warning`), show nothing
-    for body, start in _lines(text, body_start):
+    source = ((body, start, None) for body, start in _lines(text, body_start))
+    # the pieces of a line cut (`markdown_sites.disclosure_cuts`) still to read, last first, with the line's indentation
+    rest: list[tuple[str, int, int | None]] = []
+    skip = 0  # where a summary over several lines ends (`markdown_sites.summary_below`): its lines are its heading
+    while (read := rest.pop() if rest else next(source, None)) is not None:
+        body, start, indented = read
+        if start < skip:
+            continue
         if module or note:
             module, note = module and bool(body.strip()), note and not body.rstrip().endswith("%%")
             continue
         if options and body[:1] in (" ", "\t") and body.strip():
             continue
         options = False
-        indent = _columns(body)
+        indent = _columns(body) if indented is None else indented
         relative = indent - max((column for column in items if column <= indent), default=0)
         if fence or (relative >= 4 and not above and start >= comment_end):
             if fence and relative <= 3 and _closes(body.strip(), fence):
@@ -135,6 +145,9 @@ def _parsed(text: str, unclosed: set[int]) -> tuple[Parsed, set[int]]:
                 continue
             sections[-1].lines += uncommented(text, start, start + len(body), [])
             continue
+        if relative < 4 and (cuts := disclosure_cuts(body)):
+            rest += [(body[a:b], start + a, indent) for a, b in zip(cuts, [*cuts[1:], len(body)], strict=True)][::-1]
+            body = body[:cuts[0]]
         hidden, comment_end = comments(text, start, start + len(body), comment_end, last_close, closes)
         pieces = uncommented(text, start, start + len(body), hidden)
         if not pieces:
@@ -157,12 +170,15 @@ def _parsed(text: str, unclosed: set[int]) -> tuple[Parsed, set[int]]:
             continue
         # an admonition's marker holds the lines indented below it; "!!! Ne jamais partager" over a paragraph is text
         holds = not shown.startswith(("!!!", "???")) or (_indent_below(text, start + len(body)) or 0) >= indent + 4
-        opened = tab(shown) if relative < 4 and not plain and holds else None
+        below = summary_below(text, shown, start + len(body)) if relative < 4 and not plain else None
+        opened = ("details", summary(below[0])) if below else tab(shown) if relative < 4 and not plain and holds \
+            else None
+        skip = below[1] if below and summary(below[0]) else skip
         if opened and len(tabbed) >= _CONTAINERS:  # text, and never closed for the second reading: maybe a sibling
             left.add(start)
             opened = None
-        if opened and opened[0].startswith("{%") and start in unclosed:
-            opened = None  # a Liquid tag nothing closes holds nothing ("{% include image.html title=... %}")
+        if opened and opened[0].startswith(("{%", "{{")) and start in unclosed:  # a Liquid tag or a shortcode nothing
+            opened = None  # closes holds nothing ("{% include image.html title=... %}", `{{< figure title="..." >}}`)
         # a paragraph of its own (nothing above it, its end the line's): a lone link there is navigation
         alone = not above and closes.paragraph_end(start + len(body)) == start + len(body)
         kept = [line for piece in pieces if (line := visible(piece, bool(above), holds, alone))]
@@ -241,6 +257,10 @@ def _parsed(text: str, unclosed: set[int]) -> tuple[Parsed, set[int]]:
         if not title and level == 1:
             title = heading or None
         sections.append(outline.section(level + _NESTED * depth, heading, heading_start))
+        if not heading:  # only an attribute list or an icon (`## {#top}`): it ends the headings at its level and below,
+            outline.restore(outline.save()[:-1])  # and heads nothing: what follows is the section's above it
+            above_it = sections[-1].parents
+            sections[-1] = Section(above_it[-1] if above_it else None, parents=above_it[:-1])
     left.update(entry[4] for entry in tabbed if entry[0])
     return Parsed([s for s in sections if s.lines], title=title, url=meta.get("url"), slug=meta.get("slug")), left
 

@@ -69,6 +69,10 @@ LIQUID = r"\{%[^%]*%\}"  # Jekyll's, GitBook's and Markdoc's tags: `{% tab title
 _DRAWN = re.compile(rf"{_ICON}|{ATTRIBUTES}|{TAG}|{LIQUID}")
 _LINK_ALONE = re.compile(rf"(?:{_LINK.pattern})[ \t]*(?:{ATTRIBUTES})?")
 _OUTSIDE = re.compile(r"[a-zA-Z][\w+.-]*:|//")  # a scheme (`https:`, `mailto:`) or a host: out of the corpus
+# An HTML link around its text (`<a href="https://nimbus.dev/docs">la doc</a>`): one out of the corpus is kept as
+# written, as a Markdown link out of it is (`_inside`)
+_ANCHOR = re.compile(r"<a\s[^<>]*?(?<![\w-])href=(?P<q>[\"'])(?P<href>[^\"'<>]*)(?P=q)[^<>]*>(?P<text>[^<>]*)</a\s*>",
+                     re.IGNORECASE)
 _BACKTICKS = re.compile(r"`+")
 _LIST_MARKER = re.compile(r"[-+*][ \t]+|\d{1,9}[.)][ \t]+")
 
@@ -128,15 +132,25 @@ def _outside_code(pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]
             yield found
 
 
+def outside_links(text: str) -> list[tuple[int, int]]:
+    """Where the HTML links out of the corpus around some text stand in a line (`<a href="https://...">la doc</a>`),
+    outside its code spans: kept as written, tags and address, as a Markdown link out of the corpus is."""
+    return [found.span() for found in _outside_code(_ANCHOR, text) if _OUTSIDE.match(found["href"].strip())
+            and found["text"].strip()] if "<a" in text or "<A" in text else []
+
+
 def _drawn(text: str) -> list[re.Match[str]]:
     """What the site draws in a line, or runs, outside its code spans (`_DRAWN`), a placeholder's brackets not among
-    it (`_ELEMENTS`)."""
+    it (`_ELEMENTS`), an HTML link out of the corpus not among it (`outside_links`)."""
     if not _DRAWN.search(text):
         return []
     closed: set[str] | None = None  # the names of the line's closing tags, found at the first tag that needs them
     found_drawn = []
+    kept = outside_links(text)
     for found in _outside_code(_DRAWN, text):
         name, tag = (found.group("tag") or "").casefold(), found.group()
+        if any(a <= found.start() < b for a, b in kept):
+            continue
         if name and name not in _ELEMENTS and not tag.startswith("</") and not tag.endswith("/>") and "=" not in tag:
             closed = {f.group("tag").casefold() for f in _CLOSING_TAG.finditer(text)} if closed is None else closed
             if name not in closed:
@@ -223,4 +237,4 @@ def _without(spans: list[tuple[int, int]], holes: list[tuple[int, int]]) -> Iter
             yield a, b
 
 
-__all__ = ["ATTRIBUTES", "LIQUID", "TAG", "code_spans", "navigation", "undrawn", "unlinked"]
+__all__ = ["ATTRIBUTES", "LIQUID", "TAG", "code_spans", "navigation", "outside_links", "undrawn", "unlinked"]

@@ -4,12 +4,12 @@ MkDocs (Material, pymdown-extensions), Docusaurus (MDX), Hugo, Jekyll and GitHub
 Markdown: heading ids (`## Install {#install}`), admonitions (`!!! note "Title"`, `:::tip Title` ... `:::`,
 `> [!TIP]`), content tabs (`=== "Linux"`), MDX imports and component tags (`import Tabs from '@theme/Tabs';`,
 `<TabItem value="linux" label="Linux">`), Hugo shortcodes (`{{< hint info >}}`), GitBook's and Markdoc's tags
-(`{% hint style="info" %}`, `{% tab title="Linux" %}`). The site renders none of these as
-text: indexed as written, they filled passages, labels and answers ("<TabItem value=\"linux\" label=\"Linux\">" was
-the answer to "How do I install the CLI on Linux?"). What the reader sees of them is kept, at its offsets: an
-admonition's title, the text inside a line's element; the rest is left out. A tab's label, an admonition's title
-and a disclosure's summary head what they hold ("Install › Linux"); a snippet include (`--8<-- "file.md"`) shows
-another file and is left out. A page the site does not publish (`draft: true`, Jekyll's
+(`{% hint style="info" %}`, `{% tab title="Linux" %}`), pandoc's fenced divs (`::: {.note}`). The site renders none
+of these as text: indexed as written, they filled passages, labels and answers ("<TabItem value=\"linux\"
+label=\"Linux\">" was the answer to "How do I install the CLI on Linux?"). What the reader sees of them is kept, at
+its offsets: an admonition's title, the text inside a line's element; the rest is left out. A tab's label, an
+admonition's title and a disclosure's summary head what they hold ("Install › Linux"); a snippet include (`--8<--
+"file.md"`) shows another file and is left out. A page the site does not publish (`draft: true`, Jekyll's
 `published: false`) is not indexed at all.
 
 Note-taking tools write their own too, read the same way: Obsidian's callouts (`> [!warning]- Freeze`, any kind,
@@ -28,7 +28,8 @@ import re
 from collections.abc import Collection, Mapping, Sequence
 
 from rag.corpus.formats.base import Line
-from rag.corpus.formats.markdown_links import ATTRIBUTES, LIQUID, navigation, undrawn
+from rag.corpus.formats.markdown_links import ATTRIBUTES, LIQUID, navigation, outside_links, undrawn
+from rag.corpus.formats.text import short_for_heading
 
 # Each pattern is read in time linear in the line (no two quantifiers that may take the same characters in turn):
 # a Markdown file may hold a line of megabytes.
@@ -52,12 +53,18 @@ _ELEMENT = re.compile(r"<(?P<tag>[A-Za-z][\w.:-]*)(?:\s[^<>]*)?>(?P<text>[^<>]*)
 # its question may be set in tags of its own (`<summary><b>Can I delete an invoice?</b></summary>`)
 _SUMMARY = re.compile(r"(?:<details(?:\s[^<>]*)?>\s*)?<summary(?:\s[^<>]*)?>"
                       r"(?P<text>(?:[^<>]|</?(?!summary\b)[A-Za-z][^<>]*>)*)</summary\s*>", re.IGNORECASE)
+# A summary's opening tag alone on its line (after its `<details>` or not), its question on the lines below, up to a
+# line that ends on `</summary>` (within 1,000 characters: a summary is a question, never a page)
+_SUMMARY_OPENING = re.compile(r"(?:<details(?:\s[^<>]*)?>\s*)?<summary(?:\s[^<>]*)?>", re.IGNORECASE)
+_SUMMARY_BELOW = re.compile(r"(?P<text>(?:[^<>]|</?(?!summary\b|details\b)[A-Za-z][^<>]*>){1,1000}?)"
+                            r"</summary\s*>[ \t]*(?=\r?\n|\Z)", re.IGNORECASE)
+_DETAILS_CLOSING = re.compile(r"</details\s*>", re.IGNORECASE)
 # What opens a tab, headed by its label: a component's tag (capitalized, as JSX writes components; an HTML element's
 # `title`, `<img src="logo.png" title="Logo">`, is a tooltip over no content) with a label or a title (Docusaurus'
 # and Starlight's `<TabItem value="linux" label="Linux">`, Mintlify's `<Tab title="...">`), which its closing tag
 # ends; MkDocs' content tab (`=== "Linux"`) and collapsible block (`??? question "Do sessions survive?"`), which
 # their content's indentation holds.
-_OPENING_TAG = re.compile(r"<(?P<tag>[A-Za-z][\w.:-]*)(?P<attributes>\s[^<>]*)>")
+_OPENING_TAG = re.compile(r"<(?P<tag>[A-Za-z][\w.:-]*)(?P<attributes>(?:\s[^<>]*)?)>")
 # GitBook's and Markdoc's tab (`{% tab title="Linux" %}`, `{% tab label="Linux" %}`), to `{% endtab %}` or `{% /tab %}`
 _LIQUID_OPENING = re.compile(r"\{%-?[ \t]*(?P<tag>[\w-]+)(?P<attributes>(?:[ \t][^%]*)?)%\}")
 _LABEL = re.compile(r"(?<![\w-])(?:label|title)=(?P<q>[\"'])(?P<text>[^\"']*)(?P=q)")
@@ -66,7 +73,10 @@ _INDENTED_TAB = re.compile(r"(?:===\+?|(?:\?\?\?\+?|!!!)(?:[ \t]+[\w-]+)+)[ \t]+
 # inside a paragraph; Docusaurus' and pandoc's `:::` closing.
 _ADMONITION = re.compile(r"(?:!!!|\?\?\?\+?)[ \t]+[\w-]+(?:[ \t]+[\w-]+)*(?:[ \t]+\"(?P<text>[^\"]*)\")?"
                          r"|===\+?[ \t]+\"(?P<tab>[^\"]*)\"")
-_COLON_FENCE = re.compile(r":{3,}[ \t]*(?:\{[\w-]+\}|[\w-]+)?(?:\[(?P<bracket>[^\]]*)\])?(?:[ \t]+(?P<text>.*))?")
+# pandoc's fenced div gives its class in an attribute list (`::: {.note}`), Quarto's callout its title there too
+# (`::: {.callout-tip title="Astuce"}`)
+_COLON_FENCE = re.compile(r":{3,}[ \t]*(?:\{(?P<attributes>[^{}]*)\}|[\w-]+)?(?:\[(?P<bracket>[^\]]*)\])?"
+                          r"(?:[ \t]+(?P<text>.*))?")
 # GitHub's alerts (`> [!NOTE]`) and Obsidian's callouts, of any kind, folded (`-`) or not, titled or not.
 # pymdownx.blocks' delimited blocks (`/// warning | Title`, `/// tab | Linux`, `/// details | Question ?`, to their
 # `///`): an `html` block's argument is its element, no title.
@@ -86,7 +96,10 @@ _NOTION_TIMES = re.compile(r"(?:Created|Created time|Last edited time|Last edite
 _QUOTE = re.compile(r"(?:>[ \t]?)+")  # a block quote's markers, at a line's start
 _LONE_IMAGE = re.compile(rf"!\[(?P<description>[^\]]*)\]\([^)]*\)(?:{ATTRIBUTES})?")  # alone on its line
 _FILE_NAME = re.compile(r".*\.(?:png|jpe?g|gif|svg|webp|bmp|tiff?|heic|avif)", re.IGNORECASE)
-_SHORTCODE = re.compile(r"\{\{[<%][ \t]*/?[\w-]+(?P<arguments>(?:[ \t][^}]*)?)[>%]\}\}")
+_SHORTCODE = re.compile(r"\{\{[<%][ \t]*(?P<closing>/)?(?P<name>[\w-]+)(?P<arguments>(?:[ \t][^}]*)?)[>%]\}\}")
+# A Hugo shortcode's label: its first argument quoted (`{{< tab "Windows" >}}`), or named (`{{% tab name="macOS" %}}`,
+# Docsy's `header=`, the Learn theme's `title=`)
+_SHORTCODE_LABEL = re.compile(r"(?:^[ \t]+|[ \t](?:label|title|name|header)=)\"(?P<text>[^\"]*)\"")
 # A Jekyll include given its text (`{% include note.html content="Sauvegardez avant." %}`, the documentation theme's
 # notes, tips and warnings), which the page shows
 _INCLUDED = re.compile(r"\{%-?[ \t]*include[ \t][^%]*?(?<![\w-])content=(?:\"(?P<text>[^\"]*)\"|'(?P<quoted>[^']*)')"
@@ -128,7 +141,8 @@ def visible(line: Line, within: bool = False, holds: bool = True, alone: bool = 
     if found := _ADMONITION.fullmatch(text):
         return _part(line, found, "text", "tab") if holds or found.group("text") or found.group("tab") else line
     if found := _COLON_FENCE.fullmatch(text):
-        return _part(line, found, "text", "bracket")
+        titled = _LABEL.search(text, *found.span("attributes")) if found["attributes"] else None
+        return _part(line, found, "text", "bracket") or _part(line, titled, "text")
     if found := _SLASH_FENCE.fullmatch(text):
         return _part(line, found if found["name"] != "html" else None, "text")
     if _FENCE_CLOSINGS["///"].fullmatch(text):
@@ -140,7 +154,7 @@ def visible(line: Line, within: bool = False, holds: bool = True, alone: bool = 
         return _part(line, found, "text", "quoted")
     if _TAGS.fullmatch(text):
         return None
-    if found := _ELEMENT.fullmatch(text):
+    if (found := _ELEMENT.fullmatch(text)) and not outside_links(text):
         return _part(line, found, "text")
     return line
 
@@ -189,23 +203,30 @@ def tab(line: str) -> tuple[str, str] | None:
     reads it; an untitled admonition holds its content under no label (`!!! note`, indented: "", ""; `:::note` to
     its `:::`, which closes no titled one around it: ":::", ""); pymdownx.blocks' `/// tab | Linux` to its `///`
     ("///", "Linux"), as `/// warning | Proxy` and `/// details | Question ?`; GitBook's `{% tab title="Linux" %}`
-    to its `{% endtab %}`, Markdoc's `{% tab label="Linux" %}` to its `{% /tab %}` ("{%tab", "Linux"). A tab heads
-    what it holds: "Install › Linux" over the command that installs on Linux, which says "curl", not "Linux"."""
+    to its `{% endtab %}`, Markdoc's `{% tab label="Linux" %}` to its `{% /tab %}` ("{%tab", "Linux"); Hugo's
+    `{{< tab "Windows" >}}` to its `{{< /tab >}}` ("{{tab", "Windows"; `name=`, `title=`, `header=` too); a component
+    without a label holds what its closing tag ends under no label (`<Tabs>`: "Tabs", "", its `</Tabs>` ending the
+    tabs inside it). A tab heads what it holds: "Install › Linux" over the command that installs on Linux, which says
+    "curl", not "Linux". A summary longer than a heading heads nothing (`summary`)."""
     if (found := _SUMMARY.fullmatch(line)) and (question := undrawn(found.group("text")).strip()):
-        return "details", question
+        return "details", summary(question)
     if (found := _OPENING_TAG.fullmatch(line)) and found.group("tag")[0].isupper() and \
             not found.group("attributes").endswith("/"):  # a component: an HTML element's title is a tooltip
         label = _LABEL.search(found.group("attributes"))
-        return (found.group("tag"), label.group("text").strip()) if label and label.group("text").strip() else None
+        return found.group("tag"), label.group("text").strip() if label else ""
     if (found := _LIQUID_OPENING.fullmatch(line)) and (label := _LABEL.search(found["attributes"])) and \
             label["text"].strip():
         return "{%" + found["tag"], label["text"].strip()
+    if (found := _SHORTCODE.fullmatch(line)) and not found["closing"] and \
+            (label := _SHORTCODE_LABEL.search(found["arguments"])) and label["text"].strip():
+        return "{{" + found["name"], label["text"].strip()
     if (found := _INDENTED_TAB.fullmatch(line)) and found.group("text").strip():
         return "", found.group("text").strip()
     if _ADMONITION.fullmatch(line):  # untitled: it holds its indented content, under no label
         return "", ""
     if (found := _COLON_FENCE.fullmatch(line)) and not _FENCE_CLOSINGS[":::"].fullmatch(line):
-        return ":::", (found.group("text") or found.group("bracket") or "").strip()
+        titled = _LABEL.search(found["attributes"] or "")
+        return ":::", (found.group("text") or found.group("bracket") or (titled["text"] if titled else "")).strip()
     if found := _SLASH_FENCE.fullmatch(line):
         return "///", (found["text"] or "").strip() if found["name"] != "html" else ""
     return None
@@ -223,9 +244,40 @@ def ended(containers: Sequence[tuple[str, int]], line: str, indent: int) -> int 
         closing = containers[at][0]
         if closing and (_FENCE_CLOSINGS[closing].fullmatch(line) if closing in _FENCE_CLOSINGS else
                         re.fullmatch(rf"\{{%-?\s*(?:end|/){re.escape(closing[2:])}\s*-?%\}}", line)
-                        if closing.startswith("{%") else re.fullmatch(rf"</{re.escape(closing)}\s*>", line)):
+                        if closing.startswith("{%") else
+                        re.fullmatch(rf"\{{\{{[<%]\s*/{re.escape(closing[2:])}\s*[>%]\}}\}}", line)
+                        if closing.startswith("{{") else re.fullmatch(rf"</{re.escape(closing)}\s*>", line)):
             return at
     return None
+
+
+def summary(question: str) -> str:
+    """A disclosure's summary as the heading of what it holds, or "" (it heads nothing, and is a line of text) when it
+    is longer than a heading (`text.short_for_heading`, the bound a paragraph set in bold has: a summary wrapping a
+    whole paragraph, `<summary><p>...</p></summary>`)."""
+    return question if short_for_heading(question) else ""
+
+
+def summary_below(text: str, line: str, end: int) -> tuple[str, int] | None:
+    """The question of a summary the line (stripped, outside code) opens alone and a line below closes
+    (`<summary>` over "Comment annuler ?" over `</summary>`), its lines joined, and where its closing line ends; None
+    if the line opens none, or if no line closes it before a `</details>`, another summary or 1,000 characters."""
+    if not _SUMMARY_OPENING.fullmatch(line) or (found := _SUMMARY_BELOW.match(text, end)) is None:
+        return None
+    return " ".join(undrawn(found["text"]).split()), found.end()
+
+
+def disclosure_cuts(line: str) -> list[int]:
+    """Where a line that opens a disclosure on its summary and goes on is cut, each piece read as a line of its own:
+    after the summary, and before the `</details>` that ends the line (`<details><summary>Q</summary>A</details>`:
+    the summary heads "A", closed with it); none for any other line."""
+    found = _SUMMARY.match(line, len(line) - len(line.lstrip()))
+    if found is None or not line[found.end():].strip():
+        return []
+    rest = line.rstrip()
+    closing = _DETAILS_CLOSING.search(rest, max(found.end(), rest.rfind("<")))
+    return [found.end(), *([closing.start()] if closing and closing.end() == len(rest) and
+                           closing.start() > found.end() else [])]
 
 
 def left_open(containers: Sequence[tuple[str, int]], unclosed: Collection[int]) -> int | None:
@@ -248,5 +300,5 @@ def unpublished(flags: Mapping[str, object]) -> str | None:
     return None
 
 
-__all__ = ["ended", "heading_text", "left_open", "opens_comment", "opens_module", "tab", "unpublished", "unquoted",
-           "visible"]
+__all__ = ["disclosure_cuts", "ended", "heading_text", "left_open", "opens_comment", "opens_module", "summary",
+           "summary_below", "tab", "unpublished", "unquoted", "visible"]

@@ -65,7 +65,14 @@ def reads_as_heading(text: str) -> bool:
     headings). The one rule for bold lines in every format: HTML's `<p><strong>`, Markdown's `**...**` line, a Word
     or OpenDocument paragraph all in bold."""
     text = text.strip()
-    return len(text) <= 150 and (text.endswith("?") or (len(text) <= 80 and not text.endswith(_BOLD_SENTENCE_END)))
+    return short_for_heading(text) and (text.endswith("?") or not text.endswith(_BOLD_SENTENCE_END))
+
+
+def short_for_heading(text: str) -> bool:
+    """Whether a line is short enough to head a section: a question of 150 characters at most, anything else of 80
+    (`reads_as_heading`'s bound for a paragraph set in bold, a disclosure's summary's in Markdown)."""
+    text = text.strip()
+    return len(text) <= 150 and (text.endswith("?") or len(text) <= 80)
 
 
 def _outline_numbers(lines: list[Line], source: str, after: set[int]) -> set[str]:
@@ -289,4 +296,4 @@ def leading_title(sections: list[Section]) -> tuple[str | None, list[Section]]:
     return text, [replace(s, parents=(text, *s.parents)) for s in sections[1:]]
 
 
-__all__ = ["leading_title", "looks_like_title", "parse_text", "reads_as_heading"]
+__all__ = ["leading_title", "looks_like_title", "parse_text", "reads_as_heading", "short_for_heading"]

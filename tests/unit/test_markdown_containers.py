@@ -1,0 +1,91 @@
+"""Disclosures, tabs, fenced divs and HTML links in Markdown, as a site shows them (stop 54's findings): a summary
+written over several lines or on its disclosure's one line, a summary longer than a heading, the text after a
+`</Tabs>`, Hugo's shortcode tabs, pandoc's `::: {.note}`, an `<a href="https://...">`."""
+
+from rag.corpus.formats.markdown import parse_markdown
+from tests.unit.test_markdown import _outline, _sections
+
+
+def test_a_summary_over_several_lines_heads_its_disclosure():
+    # stop 54: "<summary>" over "Comment annuler ?" over "</summary>" read the question as a line of text
+    page = ("# FAQ\n\n<details>\n<summary>\n  Comment annuler\n  une commande ?\n</summary>\n\nDepuis votre compte.\n"
+            "</details>\n\n<details><summary>\n<b>Puis-je payer en trois fois ?</b>\n</summary>\n\nOui.\n\n"
+            "</details>\n\nAutres questions : écrivez-nous.\n")
+    assert _outline(page) == [
+        ("Comment annuler une commande ?", ("FAQ",), ["Depuis votre compte."]),
+        ("Puis-je payer en trois fois ?", ("FAQ",), ["Oui."]), ("FAQ", (), ["Autres questions : écrivez-nous."])]
+    # a summary never closed is no heading: its lines stay text
+    unclosed = "# FAQ\n\n<details>\n<summary>\nComment annuler ?\n\nDepuis votre compte.\n</details>\n"
+    assert _sections(unclosed) == [("FAQ", ["Comment annuler ?", "Depuis votre compte."])]
+
+
+def test_a_disclosure_on_one_line_heads_its_answer():
+    # stop 54: `<details><summary>Q</summary>A</details>` read "Q" then "A", one paragraph of the section
+    page = ("# FAQ\n\nLes questions courantes.\n\n<details><summary>Comment annuler ?</summary>Depuis votre compte."
+            "</details>\n<details><summary>Puis-je payer en trois fois ?</summary> Oui, dès 100 €. </details>\n\n"
+            "<details>\n<summary>Et le remboursement ?</summary>Sous 14 jours.\n\nPar virement.\n</details>\n\n"
+            "Écrivez-nous.\n\n```html\n<details><summary>Q</summary>A</details>\n```\n")
+    assert _outline(page) == [
+        ("FAQ", (), ["Les questions courantes."]), ("Comment annuler ?", ("FAQ",), ["Depuis votre compte."]),
+        ("Puis-je payer en trois fois ?", ("FAQ",), ["Oui, dès 100 €."]),
+        ("Et le remboursement ?", ("FAQ",), ["Sous 14 jours.", "Par virement."]),
+        ("FAQ", (), ["Écrivez-nous.", "```html", "<details><summary>Q</summary>A</details>", "```"])]
+
+
+def test_a_summary_longer_than_a_heading_is_a_line_of_its_disclosure():
+    # stop 54: a `<summary>` wrapping a whole `<p>` headed its answer, a paragraph as its citation; the bound is a
+    # bold paragraph's (`text.reads_as_heading`)
+    long = "En cas de retard de livraison de plus de sept jours ouvrés, le client peut demander le remboursement"
+    question = "Que faire si le colis arrive abîmé, ouvert ou incomplet, et que le transporteur refuse la réserve " \
+               "écrite sur le bon de livraison signé à la réception ?"
+    page = (f"# FAQ\n\n<details>\n<summary><p>{long}.</p></summary>\n\nSans frais.\n</details>\n\n"
+            f"<details>\n<summary>\n{question}\n</summary>\n\nPhotographiez-le.\n</details>\n\nFin.\n")
+    assert _outline(page) == [("FAQ", (), [f"{long}.", "Sans frais.", question, "Photographiez-le.", "Fin."])]
+    assert len(question) > 150
+
+
+def test_text_after_tabs_belongs_to_the_section_again():
+    # stop 54: with its `</TabItem>` forgotten, the text after `</Tabs>` stood under the last tab's label
+    page = ('# Install\n\n<Tabs groupId="os">\n<TabItem value="l" label="Linux">\n\ncurl x\n\n'
+            '<TabItem value="m" label="macOS">\n\nbrew x\n\n</Tabs>\n\nThen configure it.\n\n## Use\n\nRun it.\n')
+    assert _outline(page) == [
+        ("Linux", ("Install",), ["curl x"]), ("macOS", ("Install",), ["brew x"]),
+        ("Install", (), ["Then configure it."]), ("Use", ("Install",), ["Run it."])]
+
+
+def test_hugo_shortcode_tabs_head_their_content():
+    # stop 54: `{{< tab "Windows" >}}` read "Windows" as a line of text, not the heading of what the tab holds, as
+    # Docusaurus' `<TabItem label="Windows">` is
+    page = ('# Install\n\n{{< tabs >}}\n{{< tab "Windows" >}}\nwinget install nimbus\n{{< /tab >}}\n'
+            '{{% tab name="macOS" %}}\nbrew install nimbus\n{{% /tab %}}\n{{< /tabs >}}\n\nThen sign in.\n\n'
+            '{{< figure title="Le flux" >}}\n\nLe flux part de la badgeuse.\n\n## Use\n\nRun it.\n')
+    assert _outline(page) == [
+        ("Windows", ("Install",), ["winget install nimbus"]), ("macOS", ("Install",), ["brew install nimbus"]),
+        ("Install", (), ["Then sign in.", "Le flux", "Le flux part de la badgeuse."]),
+        ("Use", ("Install",), ["Run it."])]
+
+
+def test_an_html_link_out_of_the_corpus_keeps_its_address():
+    # stop 54: "Voir <a href=\"https://...\">la doc</a>" read "Voir" "la doc": the address lost, where a Markdown link
+    # out of the corpus keeps it
+    page = ('# Liens\n\nVoir <a href="https://nimbus.dev/docs" target="_blank">la doc</a> et [le statut]'
+            '(https://status.nimbus.dev).\n\n<a href="mailto:aide@nimbus.dev">Écrivez-nous</a>\n\n'
+            'Lisez <a href="retours.md">les retours</a> ; <a href="https://nimbus.dev"><img src="l.png"></a> logo.\n')
+    assert _sections(page) == [("Liens", [
+        'Voir <a href="https://nimbus.dev/docs" target="_blank">la doc</a> et [le statut](https://status.nimbus.dev).',
+        '<a href="mailto:aide@nimbus.dev">Écrivez-nous</a>', "Lisez", "les retours", ";", "logo."])]
+
+
+def test_a_pandoc_fenced_div_or_a_heading_without_a_title_heads_nothing():
+    # stop 54: `::: {.note}` gave a section headed "" (a citation "Notes › "): its attribute list is no title
+    page = ('# Notes\n\n::: {.note}\nUne note.\n:::\n\n::: warning\nAttention.\n:::\n\n'
+            '::: {.callout-tip title="Astuce"}\nSauvegardez.\n:::\n\n::: {#id .aside} Encadré\nTexte.\n:::\n\nFin.\n')
+    assert _outline(page) == [
+        ("Notes", (), ["Une note.", "Attention."]), ("Astuce", ("Notes",), ["Sauvegardez."]),
+        ("Encadré", ("Notes",), ["Texte."]), ("Notes", (), ["Fin."])]
+    # a heading that is only an attribute list or an icon ends the headings at its level and below, heading nothing
+    empty = ("# Notes\n\n## Suite\n\n### Détail\n\nx\n\n### {#vide}\n\nTexte.\n\n:::tip :material-check:\nAstuce."
+             "\n:::\n\n##\n\nFin.\n")
+    assert _outline(empty) == [("Détail", ("Notes", "Suite"), ["x"]), ("Suite", ("Notes",), ["Texte."]),
+                               ("Suite", ("Notes",), ["Astuce."]), ("Notes", (), ["Fin."])]
+    assert all(s.heading for s in [*parse_markdown(page).sections, *parse_markdown(empty).sections])
