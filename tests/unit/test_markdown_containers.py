@@ -2,6 +2,8 @@
 written over several lines or on its disclosure's one line, a summary longer than a heading, the text after a
 `</Tabs>`, Hugo's shortcode tabs, pandoc's `::: {.note}`, an `<a href="https://...">`."""
 
+import time
+
 from rag.corpus.formats.markdown import parse_markdown
 from tests.unit.test_markdown import _outline, _sections
 
@@ -89,3 +91,16 @@ def test_a_pandoc_fenced_div_or_a_heading_without_a_title_heads_nothing():
     assert _outline(empty) == [("Détail", ("Notes", "Suite"), ["x"]), ("Suite", ("Notes",), ["Texte."]),
                                ("Suite", ("Notes",), ["Astuce."]), ("Notes", (), ["Fin."])]
     assert all(s.heading for s in [*parse_markdown(page).sections, *parse_markdown(empty).sections])
+
+
+def test_long_lines_of_disclosures_and_links_are_read_in_linear_time():
+    """A Markdown file may hold a line of megabytes: each tag of a line was checked against every HTML link kept
+    (a line of 5,000 links and as many tags took 5 s), and each pattern here reads a line in time linear in it."""
+    n = 5000
+    lines = ['<a href="https://nimbus.dev">lien</a> <b>gras</b> ' * n, "<summary>\n<a" + " " * 50 * n,
+             "<details><summary>Q</summary>" + " " * 50 * n + "x", "::: {" + " " * 50 * n, "{{< tab" + ' name="x"' * n,
+             "<a href=" + "'https://x' " * n]
+    started = time.thread_time()
+    for line in lines:
+        parse_markdown(f"# Page\n\n{line}\n\nText.\n")
+    assert time.thread_time() - started < 2

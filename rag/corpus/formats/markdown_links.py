@@ -149,7 +149,8 @@ def _drawn(text: str) -> list[re.Match[str]]:
     kept = outside_links(text)
     for found in _outside_code(_DRAWN, text):
         name, tag = (found.group("tag") or "").casefold(), found.group()
-        if any(a <= found.start() < b for a, b in kept):
+        at = bisect.bisect_right(kept, (found.start(), len(text)))  # the link it may stand in: the last before it
+        if at and found.start() < kept[at - 1][1]:
             continue
         if name and name not in _ELEMENTS and not tag.startswith("</") and not tag.endswith("/>") and "=" not in tag:
             closed = {f.group("tag").casefold() for f in _CLOSING_TAG.finditer(text)} if closed is None else closed

@@ -56,7 +56,7 @@ _SUMMARY = re.compile(r"(?:<details(?:\s[^<>]*)?>\s*)?<summary(?:\s[^<>]*)?>"
 # A summary's opening tag alone on its line (after its `<details>` or not), its question on the lines below, up to a
 # line that ends on `</summary>` (within 1,000 characters: a summary is a question, never a page)
 _SUMMARY_OPENING = re.compile(r"(?:<details(?:\s[^<>]*)?>\s*)?<summary(?:\s[^<>]*)?>", re.IGNORECASE)
-_SUMMARY_BELOW = re.compile(r"(?P<text>(?:[^<>]|</?(?!summary\b|details\b)[A-Za-z][^<>]*>){1,1000}?)"
+_SUMMARY_BELOW = re.compile(r"(?P<text>(?:[^<>]|</?(?!summary\b|details\b)[A-Za-z][^<>]{0,1000}>){1,1000}?)"
                             r"</summary\s*>[ \t]*(?=\r?\n|\Z)", re.IGNORECASE)
 _DETAILS_CLOSING = re.compile(r"</details\s*>", re.IGNORECASE)
 # What opens a tab, headed by its label: a component's tag (capitalized, as JSX writes components; an HTML element's
