@@ -104,10 +104,9 @@ TokenCounter = Callable[[Sequence[str]], list[int]]
 # question over title lines titles it. 37: Zendesk's article furniture out; an FAQ table's draft rows out.
 # 38: an FAQ entry's other columns its passages' fields. 39: .xlsx read. 40: md admonition titles and definition
 # terms head their bodies; snippet includes out. 41: md tabs' content at margin. 42: .xlsx #,##0 and 1900 dates.
-# 43: md unclosed containers end at a heading. 44: HTML accordion controls head panels. 45: HTML class-named titles.
-# 46: .pptx and .odp read. 47: md summaries over several lines or one, </Tabs>, Hugo tabs, HTML links out, no empty
-# heading.
-LAYOUT = 47
+# 43: md unclosed containers end at a heading. 44: HTML accordions. 45: HTML class titles. 46: .pptx, .odp read.
+# 47: md summaries on several lines or one, </Tabs>, Hugo tabs, HTML links out. 48: HTML class titles' subtitles.
+LAYOUT = 48
 TITLE_CHARS = 60  # a line shorter than this without a full stop names what follows it (`_runs_on`)
 _FULL_STOPS = (".", "!", "…", ";")
 PROBE_CHARS_PER_TOKEN = 16  # an ASCII word of this many characters per passage token is counted by its prefixes

@@ -212,3 +212,34 @@ def test_a_control_whose_panel_comes_after_other_text_heads_nothing_and_the_text
         ("Nos gîtes", ["Six personnes par gîte.", "Accueil", "Mise à jour en mars.", "Fondée en 1987… Lire la suite",
                        "Elle compte quarante bateaux."]),
     ]
+
+
+def test_a_lone_read_more_control_heads_nothing_and_its_panel_stays_in_its_section(tmp_path):
+    """A "Lire la suite" button over the rest of a text (its panel), a `<summary>` or a bold link saying only "Read
+    more »": a label, not the heading of what it shows ("Lire la suite" headed the panel's text)."""
+    page = ('<h2>Le séjour</h2><p>Arrivée à 16 h.</p><button aria-expanded="false" aria-controls="suite">Lire la suite'
+            '</button><div id="suite" hidden><p>Départ à 10 h.</p></div><details><summary>Read more »</summary>'
+            '<p>Draps fournis.</p></details><p><a href="/faq"><strong>Voir plus…</strong></a></p>'
+            '<p>Parking gratuit.</p><p><strong>Les plus</strong></p><p>Une piscine.</p>')
+    assert _headings(tmp_path, "sejour.html", page) == [
+        ("Le séjour", ["Arrivée à 16 h.", "Départ à 10 h.", "Draps fournis.", "Parking gratuit."]),
+        ("Le séjour › Les plus", ["Une piscine."]),
+    ]
+
+
+def test_content_named_with_a_word_of_comments_shares_or_posts_is_read_and_their_widgets_are_not(tmp_path):
+    """An invoicing help page's `<div class="invoice-comments">` under "Les commentaires", a company's `<span
+    class="share-capital">`, a job board's `job-posts` were left out as a blog's comments, share buttons and posts."""
+    sentence = "Une facture se crée depuis le menu Ventes, puis se valide avant envoi au client."
+    page = ('<main><h1>Factures</h1>' + f"<p>{sentence}</p>" * 12 +
+            '<h2>Les commentaires</h2><div class="invoice-comments"><p>Ajoutez une note visible du client sous le '
+            'total.</p></div><h2>Société</h2><p>Capital : <span class="share-capital">'
+            '10 000 €</span></p><div class="job-posts"><p>Deux postes ouverts à Lyon.</p></div>'
+            '<div class="elementor-widget-share-buttons"><div class="elementor-share-btn" role="button">Facebook</div>'
+            '</div><ul class="wp-block-latest-posts"><li>Nos nouveautés</li></ul><div class="comments-area">'
+            '<p>Très clair, merci !</p></div><div class="share-bar">Partager</div></main>')
+    assert _headings(tmp_path, "factures.html", page) == [
+        ("Factures", [sentence] * 12),
+        ("Les commentaires", ["Ajoutez une note visible du client sous le total."]),
+        ("Société", ["Capital : 10 000 €", "Deux postes ouverts à Lyon."]),
+    ]

@@ -71,3 +71,44 @@ def test_a_title_over_a_heading_that_heads_nothing_is_a_line_not_lost():
     page = ('<body><p>Intro.</p><div class="title">Liens utiles</div><h3>Partenaires</h3>'
             '<nav><a href="/a">Association</a></nav></body>')
     assert _sections(page) == [(None, (), ["Intro.", "Liens utiles"])]
+
+
+def test_a_title_right_under_a_heading_in_its_card_is_its_subtitle_a_line():
+    # a team page's job titles under each name: "Comptable" headed Marie's bio and Jean's name under it, her name
+    # heading nothing; a title right under a heading heads what follows in its card only, else it heads under it
+    page = ('<body><h2>Notre équipe</h2><div class="member"><h3>Marie Dupont</h3><div class="title">Comptable</div>'
+            '<p>Marie tient les comptes.</p></div><div class="member"><h3>Jean Martin</h3><div class="title">Juriste'
+            '</div><p>Jean suit les contrats.</p><p><b>Langues</b></p><p>Anglais.</p></div>'
+            '<section><h3>Nos bureaux</h3><div class="subtitle">Lyon</div><p>Rue Mercière.</p><h3>Horaires</h3>'
+            '<p>De 9 à 17 heures.</p></section></body>')
+    assert _sections(page) == [
+        ("Marie Dupont", ("Notre équipe",), ["Comptable", "Marie tient les comptes."]),
+        ("Jean Martin", ("Notre équipe",), ["Juriste", "Jean suit les contrats."]),
+        ("Langues", ("Notre équipe", "Jean Martin"), ["Anglais."]),
+        ("Lyon", ("Notre équipe", "Nos bureaux"), ["Rue Mercière."]),
+        ("Horaires", ("Notre équipe",), ["De 9 à 17 heures."]),
+    ]
+
+
+def test_a_title_beside_the_page_s_hn_sections_is_one_of_them_not_under_the_last():
+    page = ('<body><h1>Guide</h1><h2>Inscription</h2><p>En ligne.</p><h2>Tarifs</h2><p>30 €.</p>'
+            '<div class="section-title">Horaires</div><p>De 9 à 17 heures.</p>'
+            '<section><h2>Accès</h2><p>En bus.</p></section><div class="bloc"><div class="title">Contact</div>'
+            '<p>Au guichet.</p></div></body>')
+    assert _sections(page) == [
+        ("Inscription", ("Guide",), ["En ligne."]),
+        ("Tarifs", ("Guide",), ["30 €."]),
+        ("Horaires", ("Guide",), ["De 9 à 17 heures."]),
+        ("Accès", ("Guide",), ["En bus."]),
+        ("Contact", ("Guide",), ["Au guichet."]),
+    ]
+
+
+def test_a_figure_s_caption_is_never_a_heading_whatever_its_class():
+    page = ('<body><h2>Le gîte</h2><p>Au bord de la Dronne.</p><figure><img src="moulin.jpg"><figcaption '
+            'class="title">Le moulin</figcaption></figure><p>Quatre chambres.</p><table><caption><span class="title">'
+            'Tarifs</span></caption><tr><td>Nuit</td><td>90 €</td></tr></table><p>Taxe en sus.</p></body>')
+    assert _sections(page) == [
+        ("Le gîte", (), ["Au bord de la Dronne.", "Le moulin", "Quatre chambres.", "Tarifs", "Nuit | 90 €",
+                         "Taxe en sus."]),
+    ]

@@ -33,7 +33,7 @@ FURNITURE_WORDS = frozenset({
     "share", "comments",
     # a list of a blog's posts beside a page (Elementor's posts widget, "Articles similaires"; WordPress's latest posts
     # block); a blog's index, its posts most of the page, is read by the measure below
-    "posts",
+    "posts",  # these three name content too: `WEAK_WORDS`
     # a table of contents (MediaWiki's `<div id="toc" class="toc">`, Confluence's `<div class="toc-macro">`); the
     # sections a Confluence export adds below a page's content (`<div class="pageSection group">`: its attachments'
     # names and types, its comments, a space's list of pages)
@@ -49,6 +49,14 @@ FURNITURE_CLASSES = frozenset({"page-metadata", "article-author", "article-subsc
                                "article-relatives", "article-comments", "article-votes", "article-more-questions",
                                "article-return-to-top"})
 CONTENT_WORDS = frozenset({"content", "article", "post", "entry"})
+# Furniture words that name content too (an invoicing help page's `<div class="invoice-comments">`, a company's
+# `<span class="share-capital">`, a job board's `job-posts`): a class names furniture by one of them only where all
+# the other words of its name name furniture, place it, or name a site builder's widget ("comments-area",
+# "elementor-widget-share-buttons", "wp-block-latest-posts"); an id, as any id (`ID_WORDS`)
+WEAK_WORDS = frozenset({"share", "comments", "posts"})
+_WIDGET_WORDS = frozenset({"elementor", "wp", "jp", "buttons", "button", "btn", "icons", "list", "latest", "recent",
+                           "grid", "title", "count", "facebook", "twitter", "linkedin", "whatsapp", "pinterest",
+                           "email"})
 # An id is often its section's heading made a slug (`<section id="file-menu-shell-and-editor">` over "File menu
 # (Shell and Editor)", a documentation page's content): one names furniture only when all its words are furniture
 # words or these, which place furniture on a page ("site-footer", "main-menu", "sidebar-left").
@@ -107,7 +115,9 @@ def named_as_furniture(tag: str, attrs: dict[str, str | None]) -> bool:
     if tag in _NEVER or "section" in (attrs.get("class") or "").lower().split() or is_main(tag, attrs):
         return False  # a section by its class (docutils', pandoc's <div class="section">), the content by its role
     classes = name_words(attrs.get("class"))
-    if (classes & FURNITURE_WORDS and not classes & CONTENT_WORDS) or \
+    weak = any(words & WEAK_WORDS and words <= ID_WORDS | _WIDGET_WORDS
+               for words in map(name_words, (attrs.get("class") or "").split()))
+    if ((classes & (FURNITURE_WORDS - WEAK_WORDS) or weak) and not classes & CONTENT_WORDS) or \
             FURNITURE_CLASSES & set((attrs.get("class") or "").lower().split()):
         return True
     ident = name_words(attrs.get("id"))
@@ -248,5 +258,5 @@ def _within(element: _Element, chosen: set[int]) -> bool:
     return False
 
 
-__all__ = ["CONTENT_WORDS", "FURNITURE_WORDS", "HEAD", "LENIENT", "SKIPPED", "SKIPPED_ROLES", "VOID", "Furniture",
-           "Region", "is_main", "name_words", "named_as_furniture", "skipped"]
+__all__ = ["CONTENT_WORDS", "FURNITURE_WORDS", "HEAD", "LENIENT", "SKIPPED", "SKIPPED_ROLES", "VOID", "WEAK_WORDS",
+           "Furniture", "Region", "is_main", "name_words", "named_as_furniture", "skipped"]

@@ -90,7 +90,7 @@ class _HtmlSections(HTMLParser):
         self._comment = False  # whether the open block is a Google Docs comment (it holds `<a id="cmnt1">`)
         self._mark = False  # in a Google Docs comment's mark (`<a id="cmnt_ref1">[a]</a>`), which the page never shows
         self.confluence = False  # a Confluence export's page (`<h1 id="title-heading">`), titled "Space : Title"
-        self._titling = html_outline.Titling()  # the element whose class names a title being read
+        self._titling = html_outline.Titling(self.sections, self.outline, self.ends)  # a title named by class
 
     def _offset(self) -> int:
         line, col = self.getpos()
@@ -225,7 +225,6 @@ class _HtmlSections(HTMLParser):
             self._strong -= self._spans.pop()
         if tag == "a" and self._anchors:
             self._anchors -= 1
-        self._titling.end(tag)
         self._mark = self._mark and tag != "a"
         if self._summary.tag is not None:
             self._summary.end(tag)
@@ -234,6 +233,7 @@ class _HtmlSections(HTMLParser):
         elif self._open and (tag == self._open[0] or (tag == "table" and self._open[0] == "tr")):
             end = self._offset() + len(f"</{tag}>")
             self._flush(end)
+        self._titling.end(tag)
         for panel in self._panels:
             panel.end(tag)
         if panel_closed := bool(self._panels) and self._panels[-1].tag is None:
@@ -314,8 +314,10 @@ class _HtmlSections(HTMLParser):
         if title_paragraph:
             self.title = self.title or text
             return
-        # a table of contents' entry, its heading read where it stands: a heading's words, not a sentence nor a row
-        if comment or (contents and tag not in HEADINGS and tag != "tr" and reads_as_heading(text)):
+        # a table of contents' entry, its heading read where it stands: a heading's words, not a sentence nor a row; a
+        # disclosure's control or a bold line that only says "Lire la suite" (a label, not what it shows: no heading)
+        if comment or (contents and tag not in HEADINGS and tag != "tr" and reads_as_heading(text)) or (
+                (tag == "summary" or bold_only) and html_outline.reads_more(text)):
             return
         if tag == "pre":  # preformatted (code, a configuration file): its lines and their indentation are meaning
             self.sections[-1].lines += [Line(code.rstrip(), start, end) for code in
@@ -326,10 +328,9 @@ class _HtmlSections(HTMLParser):
             if self.title is None and tag == "h1":
                 self.title = text
             self.sections.append(self.outline.section(int(tag[1]), text, start))
-            self._titling.headed = True
+            self._titling.heading(int(tag[1]), self.sections[-1])
         elif titled and tag not in _ITEMS and not item and reads_as_heading(text):
-            self.sections.append(self.outline.section(titled, text, start))  # a `<div class="title">`
-            self.ends[id(self.sections[-1])] = end
+            self._titling.title(titled, Line(text, start, end))  # a `<div class="title">`
         elif (tag == "summary" and self._details) or (tag in ("p", "div") and bold_only and reads_as_heading(text)
                                                       and (self.sections[-1] is not self._bare or self._bare.lines)):
             # a disclosure's summary; a paragraph (or a <div>'s own text: Yoast's FAQ block) all in bold that reads as

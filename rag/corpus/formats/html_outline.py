@@ -1,19 +1,21 @@
 """What `rag.corpus.formats.html` makes of the headings it reads: an element whose class (or id) names a section's
 title (`<div class="title">`, `<div class="page-title">`, `<span class="section-title">`, `<p class="heading">`, on a
-page built of `<div>`s without `<hN>`) heads what follows it, at the level its name says (`title_level`), under the
-`<hN>` read before it (a Confluence callout's `<p class="title">`) and above the bold lines after it; a heading
-that heads nothing, not even the headings after it (a bold line, a summary, such a title), is a line of the section
-before (`unheaded`); a Confluence export's title loses its space's name (`confluence_title`). And the marks of the
-page the reader goes by (a widget's link, a Google Docs comment's id, an element's id, zero-width characters)."""
+page built of `<div>`s without `<hN>`) heads what follows it, at the level its name says (`title_level`); after an
+`<hN>`, under it where it stands in an element of its section (a Confluence callout's `<p class="title">`), beside it
+otherwise, and right under it in a card its subtitle, a line (`Titling`); above the bold lines after it; a caption is
+no heading; a heading that heads nothing, not even the headings after it (a bold line, a summary, such a title), is a
+line of the section before (`unheaded`); a control saying only "Lire la suite" heads nothing (`reads_more`); a
+Confluence export's title loses its space's name (`confluence_title`). And the marks of the page the reader goes by
+(a widget's link, a Google Docs comment's id, an element's id, zero-width characters)."""
 
 from __future__ import annotations
 
 import re
 from itertools import pairwise
 
-from rag.corpus.formats.base import Line, Section
+from rag.corpus.formats.base import Line, Outline, Section
 from rag.corpus.formats.furniture import Region
-from rag.corpus.formats.html_tags import BLOCKS
+from rag.corpus.formats.html_tags import BLOCKS, HEADINGS
 
 # what marks a link that only works a widget of the page (a tab, an accordion's panel), not a jump to a section
 WIDGET_LINK = ("data-toggle", "data-bs-toggle", "aria-controls", "role")
@@ -22,6 +24,7 @@ GOOGLE_COMMENT = re.compile(r"cmnt(?P<mark>_ref)?\d+")  # a Google Docs comment'
 SUMMARY_LEVEL = 10
 ID = re.compile(r"""\sid=["']?([^"'\s<>]+)""")  # where an element's id is set: a control's panel follows it
 NESTED = 64  # panels open at once, at most, read as a control's (a hostile page nests thousands)
+CAPTIONS = {"figcaption", "caption"}  # a figure's or a table's caption: never a heading, whatever its class
 INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"  # zero-width characters: a line of these only is a spacer (Wix's)
 # the words of a class (or id) that names a section's title ("title", "page-title", "sous-titre"), and those that may
 # stand beside them: where on the page it stands, and the title's level (a page's title the top, a subtitle under a
@@ -30,7 +33,17 @@ _TITLE_WORDS = {"title", "titre", "titel", "titulo", "heading", "headline", "sub
 _PAGE_WORDS = {"page", "main", "headline"}
 _SUB_WORDS = {"sub", "sous", "subtitle", "subheading", "soustitre"}
 _PLACE_WORDS = _PAGE_WORDS | _SUB_WORDS | {"section", "block", "bloc", "chapter", "part", "entry", "article"}
+# what a control that only shows the rest of a text says ("Lire la suite", "Read more »", "Voir moins"): a label, no
+# heading of what it shows
+_READ_MORE = re.compile(r"(?:lire|voir|afficher|read|show|see|view)\s+(?:la\s+suite|plus|moins|more|less)|"
+                        r"continuer\s+la\s+lecture|continue\s+reading|la\s+suite", re.IGNORECASE)
 _NAME_WORD = re.compile(r"[-_\s]+|(?<=[a-z])(?=[A-Z])")  # "page-title", "section_title", "pageTitle"
+
+
+def reads_more(text: str) -> bool:
+    """Whether a block's text only says to show the rest of a text ("Lire la suite…", "Read more »", "+ Voir plus"; not
+    "Plus" alone, which heads a list of advantages too)."""
+    return bool(_READ_MORE.fullmatch(text.strip(" .…:»›>→+-–—()[]")))
 
 
 def title_level(named: dict[str, str | None]) -> int:
@@ -47,19 +60,41 @@ def title_level(named: dict[str, str | None]) -> int:
 class Titling:
     """The element whose class (or id) names a title being read (`title_level`), and whether the block open holds text
     in it, outside links, and no other text: a title holding blocks, a link ("<a class="title">" in a list of links)
-    or a sentence's other words is text."""
+    or a sentence's other words is text; so is a caption's (`<figcaption class="title">`: a figure's, never a heading).
+    Where such a title stands against the last `<hN>` read says what it is (`level`, `title`): in an element nested in
+    the one that heading stands in (a Confluence callout's `<p class="title">`), under it; beside it, or once its
+    element closed, at its level, one of the page's sections ("Page › Section", not "Page › Previous h2 › Section");
+    right under it in its element, heading what follows there only (a team page's `<h3>Marie Dupont</h3><div
+    class="title">Comptable</div><p>...</p>` in its card), a line of its section: its subtitle."""
 
-    def __init__(self) -> None:
+    def __init__(self, sections: list[Section], outline: Outline, ends: dict[int, int]) -> None:
+        """`sections`, `outline`: the page's sections read so far and its headings open, which titles add to; `ends`:
+        where the text of each title's heading ends, by its section (`unheaded`)."""
+        self._sections, self._outline, self._ends = sections, outline, ends
         self._element = Region()
         self._level = 0  # its level, 0 once a block opens in it
         self._links = 0  # links open
         self._titled = self._untitled = False
-        self.headed = False  # whether an <hN> was read: the titles after it stand under those (a callout's title)
+        self._open: list[tuple[str, int]] = []  # the elements open and their serial numbers, as end tags close them
+        self._serials: set[int] = set()
+        self._depths: dict[str, list[int]] = {}  # where in `_open` the elements of each tag open stand
+        self._count = 0
+        self._parent = self._heading_parent = 0  # the element the title, and the <hN>, being read stand in (0: none)
+        self._heading: tuple[int, int, Section] | None = None  # the last <hN> read: its level, element and section
+        # a title right under that <hN> in its element: that element, the <hN>'s section, its own, its line and the
+        # headings open before it, to fold it back into a line once the element closes with nothing else headed
+        self._subtitle: tuple[int, Section, Section, Line, tuple[tuple[int, str], ...]] | None = None
 
     def start(self, tag: str, named: dict[str, str | None]) -> None:
         self._links += tag == "a" and "href" in named
-        if self._element.tag is None and (level := title_level(named)):
-            self._element, self._level = Region(tag), level
+        parent, self._count = self._open[-1][1] if self._open else 0, self._count + 1
+        self._depths.setdefault(tag, []).append(len(self._open))
+        self._open.append((tag, self._count))
+        self._serials.add(self._count)
+        self._heading_parent = parent if tag in HEADINGS else self._heading_parent
+        if self._element.tag is None and (level := title_level(named)) and not any(
+                self._depths.get(caption) for caption in CAPTIONS):
+            self._element, self._level, self._parent = Region(tag), level, parent
         else:
             self._element.start(tag)
             self._level = 0 if self._element.tag is not None and tag in BLOCKS else self._level
@@ -67,17 +102,57 @@ class Titling:
     def end(self, tag: str) -> None:
         self._links -= tag == "a" and self._links > 0
         self._element.end(tag)
+        if self._depths.get(tag):  # it closes the elements opened in it too (an optional `</p>`, a missing one)
+            for closed, serial in reversed(self._open[self._depths[tag][-1]:]):
+                self._depths[closed].pop()
+                self._serials.discard(serial)
+                self._open.pop()
+        if self._subtitle and self._subtitle[0] not in self._serials and \
+                any(section is self._subtitle[2] for section in self._sections[-NESTED:]):
+            _, heading, section, line, saved = self._subtitle
+            self._subtitle = None
+            at = next(at for at in range(len(self._sections) - 1, -1, -1) if self._sections[at] is section)
+            if all(_heads(section, after) for after in self._sections[at + 1:]):  # it headed the rest of its card
+                del self._sections[at], self._ends[id(section)]  # its id may be another's once it is gone
+                heading.lines += [line, *section.lines]
+                for after in self._sections[at:]:  # the bold lines under it ("Langues"): under the <hN>
+                    after.parents = after.parents[:len(saved)] + after.parents[len(saved) + 1:]
+                opened = self._outline.save()
+                self._outline.restore(saved + opened[len(saved) + 1:])
 
     def text(self) -> None:
         """Words read in the block open."""
         titling = self._element.tag is not None and self._level > 0 and not self._links
         self._titled, self._untitled = self._titled or titling, self._untitled or not titling
 
+    def heading(self, level: int, section: Section) -> None:
+        """An `<hN>` of `level` read, opening `section`."""
+        self._heading = (level, self._heading_parent, section)
+
     def level(self) -> int:
         """The level of the heading the block just read is, 0 if it is none; the block's words are forgotten."""
         level = self._level if self._titled and not self._untitled else 0
         self._titled = self._untitled = False
-        return level + 6 * (self.headed and level > 0)
+        if not level or self._heading is None:
+            return level
+        heading_level, parent, _ = self._heading
+        if self._subtitles() or ((not parent or parent in self._serials) and self._parent != parent):
+            return level + 6  # right under the <hN>, or in an element of its section: under it
+        return max(heading_level, 2) + (level == 3)  # beside it: a section of the page
+
+    def _subtitles(self) -> bool:
+        """Whether the title read stands right under the last <hN>, in its element: nothing read between them."""
+        return bool(self._heading and self._heading[2] is self._sections[-1] and not self._sections[-1].lines and
+                    self._parent == self._heading[1] and self._parent)
+
+    def title(self, level: int, line: Line) -> None:
+        """A title of `level` (`level`) on `line` read: the section it opens."""
+        saved = self._outline.save()
+        section = self._outline.section(level, line.text, line.start)
+        if self._heading and self._subtitles():
+            self._subtitle = (self._parent, self._heading[2], section, line, saved)
+        self._sections.append(section)
+        self._ends[id(section)] = line.end
 
 
 def unheaded(sections: list[Section], ends: dict[int, int]) -> None:
@@ -109,4 +184,4 @@ def confluence_title(sections: list[Section], title: str) -> str:
 
 
 __all__ = ["GOOGLE_COMMENT", "ID", "INVISIBLE", "NESTED", "SUMMARY_LEVEL", "WIDGET_LINK", "Titling",
-           "confluence_title", "title_level", "unheaded"]
+           "confluence_title", "reads_more", "title_level", "unheaded"]
