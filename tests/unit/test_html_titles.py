@@ -112,3 +112,25 @@ def test_a_figure_s_caption_is_never_a_heading_whatever_its_class():
         ("Le gîte", (), ["Au bord de la Dronne.", "Le moulin", "Quatre chambres.", "Tarifs", "Nuit | 90 €",
                          "Taxe en sus."]),
     ]
+
+
+def test_a_title_s_reach_ends_with_the_element_it_stands_in():
+    # the text under a price grid was its last plan's, the text after a Confluence note the note's; a title alone in
+    # its element (`<div><span class="subtitle">`) heads what follows it, as does a page's title its page
+    page = ('<body><div class="page-header"><div class="page-title">Tarifs</div><p>Nos formules.</p></div>'
+            '<div class="plans"><div class="plan"><div class="title">Essentiel</div><p>20 €</p></div>'
+            '<div class="plan"><div class="title">Premium</div><p>40 €</p><p><b>Inclus</b></p><p>Tout.</p></div></div>'
+            '<p>Prix TTC, sans engagement.</p><div><span class="title">Paiement</span></div><p>Par carte.</p>'
+            '<h2>Congés</h2><p>Dans l\'outil RH.</p><div class="confluence-information-macro"><p class="title">'
+            'Période estivale</p><div><p>Avant le 31 mars.</p></div></div><p>Validés sous 48 heures.</p></body>')
+    assert _sections(page) == [
+        ("Tarifs", (), ["Nos formules."]),
+        ("Essentiel", ("Tarifs",), ["20 €"]),
+        ("Premium", ("Tarifs",), ["40 €"]),
+        ("Inclus", ("Tarifs", "Premium"), ["Tout."]),
+        ("Tarifs", (), ["Prix TTC, sans engagement."]),
+        ("Paiement", ("Tarifs",), ["Par carte."]),
+        ("Congés", ("Tarifs",), ["Dans l'outil RH."]),
+        ("Période estivale", ("Tarifs", "Congés"), ["Avant le 31 mars."]),
+        ("Congés", ("Tarifs",), ["Validés sous 48 heures."]),
+    ]

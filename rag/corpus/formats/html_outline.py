@@ -65,14 +65,15 @@ class Titling:
     the one that heading stands in (a Confluence callout's `<p class="title">`), under it; beside it, or once its
     element closed, at its level, one of the page's sections ("Page › Section", not "Page › Previous h2 › Section");
     right under it in its element, heading what follows there only (a team page's `<h3>Marie Dupont</h3><div
-    class="title">Comptable</div><p>...</p>` in its card), a line of its section: its subtitle."""
+    class="title">Comptable</div><p>...</p>` in its card), a line of its section: its subtitle. A title but a page's
+    heads no further than the element it stands in, once it headed something there (`_close`)."""
 
     def __init__(self, sections: list[Section], outline: Outline, ends: dict[int, int]) -> None:
         """`sections`, `outline`: the page's sections read so far and its headings open, which titles add to; `ends`:
         where the text of each title's heading ends, by its section (`unheaded`)."""
         self._sections, self._outline, self._ends = sections, outline, ends
         self._element = Region()
-        self._level = 0  # its level, 0 once a block opens in it
+        self._level = self._named = 0  # its level, 0 once a block opens in it; the last block's, by its name
         self._links = 0  # links open
         self._titled = self._untitled = False
         self._open: list[tuple[str, int]] = []  # the elements open and their serial numbers, as end tags close them
@@ -81,9 +82,9 @@ class Titling:
         self._count = 0
         self._parent = self._heading_parent = 0  # the element the title, and the <hN>, being read stand in (0: none)
         self._heading: tuple[int, int, Section] | None = None  # the last <hN> read: its level, element and section
-        # a title right under that <hN> in its element: that element, the <hN>'s section, its own, its line and the
-        # headings open before it, to fold it back into a line once the element closes with nothing else headed
-        self._subtitle: tuple[int, Section, Section, Line, tuple[tuple[int, str], ...]] | None = None
+        # the titles read whose element is open: that element, the section before, its own, its line, the headings
+        # open before it, and whether it stands right under an <hN> in its element (its subtitle)
+        self._reaches: list[tuple[int, Section, Section, Line, tuple[tuple[int, str], ...], bool]] = []
 
     def start(self, tag: str, named: dict[str, str | None]) -> None:
         self._links += tag == "a" and "href" in named
@@ -107,18 +108,28 @@ class Titling:
                 self._depths[closed].pop()
                 self._serials.discard(serial)
                 self._open.pop()
-        if self._subtitle and self._subtitle[0] not in self._serials and \
-                any(section is self._subtitle[2] for section in self._sections[-NESTED:]):
-            _, heading, section, line, saved = self._subtitle
-            self._subtitle = None
-            at = next(at for at in range(len(self._sections) - 1, -1, -1) if self._sections[at] is section)
-            if all(_heads(section, after) for after in self._sections[at + 1:]):  # it headed the rest of its card
-                del self._sections[at], self._ends[id(section)]  # its id may be another's once it is gone
-                heading.lines += [line, *section.lines]
-                for after in self._sections[at:]:  # the bold lines under it ("Langues"): under the <hN>
-                    after.parents = after.parents[:len(saved)] + after.parents[len(saved) + 1:]
-                opened = self._outline.save()
-                self._outline.restore(saved + opened[len(saved) + 1:])
+        while self._reaches and self._reaches[-1][0] not in self._serials:
+            self._close(*self._reaches.pop()[1:])
+
+    def _close(self, before: Section, section: Section, line: Line, saved: tuple[tuple[int, str], ...],
+               subtitle: bool) -> None:
+        """A title's element closes: what follows is no longer its (a price grid's last plan does not head the text
+        after the grid), and a subtitle that headed the rest of its card, nothing else, is folded back into a line
+        of its heading's section."""
+        at = next((at for at in range(len(self._sections) - 1, len(self._sections) - NESTED - 1, -1)
+                   if at >= 0 and self._sections[at] is section), None)
+        if at is None or not all(_heads(section, after) for after in self._sections[at + 1:]):
+            return  # it no longer heads what is read (an <hN> or a title beside it came since)
+        opened = self._outline.save()
+        if subtitle:
+            del self._sections[at], self._ends[id(section)]  # its id may be another's once it is gone
+            before.lines += [line, *section.lines]
+            for after in self._sections[at:]:  # the bold lines under it ("Langues"): under the <hN>
+                after.parents = after.parents[:len(saved)] + after.parents[len(saved) + 1:]
+            self._outline.restore(saved + opened[len(saved) + 1:])
+        elif section.lines or at + 1 < len(self._sections):  # it headed what its element holds after it
+            self._outline.restore(saved)
+            self._sections.append(Section(before.heading, heading_start=before.heading_start, parents=before.parents))
 
     def text(self) -> None:
         """Words read in the block open."""
@@ -131,7 +142,7 @@ class Titling:
 
     def level(self) -> int:
         """The level of the heading the block just read is, 0 if it is none; the block's words are forgotten."""
-        level = self._level if self._titled and not self._untitled else 0
+        level = self._named = self._level if self._titled and not self._untitled else 0
         self._titled = self._untitled = False
         if not level or self._heading is None:
             return level
@@ -149,8 +160,9 @@ class Titling:
         """A title of `level` (`level`) on `line` read: the section it opens."""
         saved = self._outline.save()
         section = self._outline.section(level, line.text, line.start)
-        if self._heading and self._subtitles():
-            self._subtitle = (self._parent, self._heading[2], section, line, saved)
+        if self._parent and self._named != 1:  # a page's title heads the whole page
+            self._reaches = [*self._reaches[1 - NESTED:], (self._parent, self._sections[-1], section, line, saved,
+                                                            self._subtitles())]
         self._sections.append(section)
         self._ends[id(section)] = line.end
 
