@@ -91,16 +91,22 @@ def test_a_title_right_under_a_heading_in_its_card_is_its_subtitle_a_line():
 
 
 def test_a_title_beside_the_page_s_hn_sections_is_one_of_them_not_under_the_last():
+    # "Horaires" read "Guide › Tarifs › Horaires"; a title beside an <hN> in its element, or out of the element the
+    # <hN> stood in, is one of the page's sections; one in an element as deep (a card's body beside the header its
+    # <hN> stands in) stays under it, as one right under it does
     page = ('<body><h1>Guide</h1><h2>Inscription</h2><p>En ligne.</p><h2>Tarifs</h2><p>30 €.</p>'
             '<div class="section-title">Horaires</div><p>De 9 à 17 heures.</p>'
-            '<section><h2>Accès</h2><p>En bus.</p></section><div class="bloc"><div class="title">Contact</div>'
-            '<p>Au guichet.</p></div></body>')
+            '<section><h2>Accès</h2><p>En bus.</p></section><div class="title">Contact</div><p>Au guichet.</p>'
+            '<div class="card"><div class="head"><h2>Formules</h2><p>Deux au choix.</p></div><div class="body">'
+            '<div class="title">Permis B</div><p>1 490 €.</p></div></div></body>')
     assert _sections(page) == [
         ("Inscription", ("Guide",), ["En ligne."]),
         ("Tarifs", ("Guide",), ["30 €."]),
         ("Horaires", ("Guide",), ["De 9 à 17 heures."]),
         ("Accès", ("Guide",), ["En bus."]),
         ("Contact", ("Guide",), ["Au guichet."]),
+        ("Formules", ("Guide",), ["Deux au choix."]),
+        ("Permis B", ("Guide", "Formules"), ["1 490 €."]),
     ]
 
 

@@ -62,8 +62,9 @@ class Titling:
     in it, outside links, and no other text: a title holding blocks, a link ("<a class="title">" in a list of links)
     or a sentence's other words is text; so is a caption's (`<figcaption class="title">`: a figure's, never a heading).
     Where such a title stands against the last `<hN>` read says what it is (`level`, `title`): in an element nested in
-    the one that heading stands in (a Confluence callout's `<p class="title">`), under it; beside it, or once its
-    element closed, at its level, one of the page's sections ("Page › Section", not "Page › Previous h2 › Section");
+    the one that heading stands in (a Confluence callout's `<p class="title">`) or as deep (a card's body beside the
+    header holding it), under it; beside it in that element, or in one less deep (that element closed: a `<section>`
+    of the heading), at its level, one of the page's sections ("Page › Section", not "Page › Previous h2 › Section");
     right under it in its element, heading what follows there only (a team page's `<h3>Marie Dupont</h3><div
     class="title">Comptable</div><p>...</p>` in its card), a line of its section: its subtitle. A title but a page's
     heads no further than the element it stands in, once it headed something there (`_close`)."""
@@ -80,15 +81,16 @@ class Titling:
         self._serials: set[int] = set()
         self._depths: dict[str, list[int]] = {}  # where in `_open` the elements of each tag open stand
         self._count = 0
-        self._parent = self._heading_parent = 0  # the element the title, and the <hN>, being read stand in (0: none)
-        self._heading: tuple[int, int, Section] | None = None  # the last <hN> read: its level, element and section
+        # the element the title, and the <hN>, being read stand in and how deep it stands (0, 0: none)
+        self._parent = self._heading_parent = (0, 0)
+        self._heading: tuple[int, tuple[int, int], Section] | None = None  # the last <hN>: level, element, section
         # the titles read whose element is open: that element, the section before, its own, its line, the headings
         # open before it, and whether it stands right under an <hN> in its element (its subtitle)
         self._reaches: list[tuple[int, Section, Section, Line, tuple[tuple[int, str], ...], bool]] = []
 
     def start(self, tag: str, named: dict[str, str | None]) -> None:
         self._links += tag == "a" and "href" in named
-        parent, self._count = self._open[-1][1] if self._open else 0, self._count + 1
+        parent, self._count = (self._open[-1][1] if self._open else 0, len(self._open)), self._count + 1
         self._depths.setdefault(tag, []).append(len(self._open))
         self._open.append((tag, self._count))
         self._serials.add(self._count)
@@ -146,22 +148,23 @@ class Titling:
         self._titled = self._untitled = False
         if not level or self._heading is None:
             return level
-        heading_level, parent, _ = self._heading
-        if self._subtitles() or ((not parent or parent in self._serials) and self._parent != parent):
+        heading_level, (parent, depth), section = self._heading
+        if (section is self._sections[-1] and not section.lines) or (self._parent[0] != parent and
+                                                                     self._parent[1] >= depth):
             return level + 6  # right under the <hN>, or in an element of its section: under it
-        return max(heading_level, 2) + (level == 3)  # beside it: a section of the page
+        return max(heading_level, 2) + (level == 3)  # beside it, or out of its element: a section of the page
 
     def _subtitles(self) -> bool:
         """Whether the title read stands right under the last <hN>, in its element: nothing read between them."""
         return bool(self._heading and self._heading[2] is self._sections[-1] and not self._sections[-1].lines and
-                    self._parent == self._heading[1] and self._parent)
+                    self._parent == self._heading[1] and self._parent[0])
 
     def title(self, level: int, line: Line) -> None:
         """A title of `level` (`level`) on `line` read: the section it opens."""
         saved = self._outline.save()
         section = self._outline.section(level, line.text, line.start)
-        if self._parent and self._named != 1:  # a page's title heads the whole page
-            self._reaches = [*self._reaches[1 - NESTED:], (self._parent, self._sections[-1], section, line, saved,
+        if self._parent[0] and self._named != 1:  # a page's title heads the whole page
+            self._reaches = [*self._reaches[1 - NESTED:], (self._parent[0], self._sections[-1], section, line, saved,
                                                             self._subtitles())]
         self._sections.append(section)
         self._ends[id(section)] = line.end
