@@ -243,3 +243,14 @@ def test_content_named_with_a_word_of_comments_shares_or_posts_is_read_and_their
         ("Les commentaires", ["Ajoutez une note visible du client sous le total."]),
         ("Société", ["Capital : 10 000 €", "Deux postes ouverts à Lyon."]),
     ]
+
+
+def test_a_summary_longer_than_a_heading_is_a_line_of_its_disclosure_as_in_markdown():
+    """A `<summary>` wrapping a statement of 100 characters or more (no question) is what the disclosure says first,
+    not a heading of its answer: the bound a Markdown summary and a bold line keep (`text.short_for_heading`)."""
+    long = "En cas de retard de livraison de plus de sept jours ouvrés, le client peut demander le remboursement"
+    page = (f"<h1>FAQ</h1><details><summary><p>{long}.</p></summary><p>Sans frais.</p></details>"
+            "<details><summary>Que faire d'un colis abîmé ?</summary><p>Photographiez-le.</p></details><p>Fin.</p>")
+    assert [(s.heading, [line.text for line in s.lines]) for s in parse_html(page).sections] == [
+        ("FAQ", [f"{long}.", "Sans frais."]), ("Que faire d'un colis abîmé ?", ["Photographiez-le."]),
+        ("FAQ", ["Fin."])]

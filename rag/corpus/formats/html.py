@@ -25,7 +25,7 @@ from rag.corpus.formats.base import CELL_SEPARATOR, Line, Outline, Parsed, Secti
 from rag.corpus.formats.furniture import HEAD, LENIENT, VOID, Furniture, Region, is_main, skipped
 from rag.corpus.formats.html_outline import GOOGLE_COMMENT, ID, INVISIBLE, NESTED, SUMMARY_LEVEL, WIDGET_LINK
 from rag.corpus.formats.html_tags import BLOCKS, CELLS, CONTROLS, HEADINGS, STRONG, bold_classes, bold_run, heads_lines
-from rag.corpus.formats.text import reads_as_heading
+from rag.corpus.formats.text import reads_as_heading, short_for_heading
 
 _ITEMS = {"li", "dt", "dd", "tr", "td", "th"}  # their lines are items of a list or rows of a table
 _CELL_BREAK = "\x00"  # marks where a row's next cell starts, until the row is flushed
@@ -331,8 +331,9 @@ class _HtmlSections(HTMLParser):
             self._titling.heading(int(tag[1]), self.sections[-1])
         elif titled and tag not in _ITEMS and not item and reads_as_heading(text):
             self._titling.title(titled, Line(text, start, end))  # a `<div class="title">`
-        elif (tag == "summary" and self._details) or (tag in ("p", "div") and bold_only and reads_as_heading(text)
-                                                      and (self.sections[-1] is not self._bare or self._bare.lines)):
+        elif (tag == "summary" and self._details and short_for_heading(text)) or (
+                tag in ("p", "div") and bold_only and reads_as_heading(text)
+                and (self.sections[-1] is not self._bare or self._bare.lines)):
             # a disclosure's summary; a paragraph (or a <div>'s own text: Yoast's FAQ block) all in bold that reads as
             # a heading (an FAQ's question set apart), but for one right under such a paragraph, which it would empty
             self.sections.append(self.outline.section(SUMMARY_LEVEL, text, start))
