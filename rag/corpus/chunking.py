@@ -105,7 +105,8 @@ TokenCounter = Callable[[Sequence[str]], list[int]]
 # 38: an FAQ entry's other columns its passages' fields. 39: .xlsx read. 40: md admonition titles and definition
 # terms head their bodies; snippet includes out. 41: md tabs' content at margin. 42: .xlsx #,##0 and 1900 dates.
 # 43: md unclosed containers end at a heading. 44: HTML accordions. 45: HTML class titles. 46: .pptx, .odp read.
-# 47: md summaries on several lines or one, </Tabs>, Hugo tabs, HTML links out. 48: HTML class titles' subtitles; long <summary> a line.
+# 47: md summaries on several lines or one, </Tabs>, Hugo tabs, HTML links out. 48: HTML class titles' subtitles,
+# a long <summary> a line.
 LAYOUT = 48
 TITLE_CHARS = 60  # a line shorter than this without a full stop names what follows it (`_runs_on`)
 _FULL_STOPS = (".", "!", "…", ";")
