@@ -106,7 +106,7 @@ TokenCounter = Callable[[Sequence[str]], list[int]]
 # terms head their bodies; snippet includes out. 41: md tabs' content at margin. 42: .xlsx #,##0 and 1900 dates.
 # 43: md unclosed containers end at a heading. 44: HTML accordions. 45: HTML class titles. 46: .pptx, .odp read.
 # 47: md summaries on several lines or one, </Tabs>, Hugo tabs, HTML links out. 48: HTML class titles' subtitles,
-# a long <summary> a line.
+# a long <summary> a line; md TabItem value as label, unclosed Liquid and shortcode tabs siblings, figure captions.
 LAYOUT = 48
 TITLE_CHARS = 60  # a line shorter than this without a full stop names what follows it (`_runs_on`)
 _FULL_STOPS = (".", "!", "…", ";")

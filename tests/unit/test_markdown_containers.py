@@ -104,3 +104,41 @@ def test_long_lines_of_disclosures_and_links_are_read_in_linear_time():
     for line in lines:
         parse_markdown(f"# Page\n\n{line}\n\nText.\n")
     assert time.thread_time() - started < 2
+
+
+def test_a_docusaurus_tab_without_a_label_is_headed_by_its_value():
+    # stop 54: `<TabItem value="linux">` headed nothing, where Docusaurus shows the value as the tab's label
+    page = ('# Install\n\n<Tabs>\n<TabItem value="linux">\n\ncurl x\n\n</TabItem>\n<TabItem value="mac" label="macOS">'
+            '\n\nbrew x\n\n</TabItem>\n</Tabs>\n\n<Tabs defaultValue="w">\n<Panel value="w">\n\nwinget x\n\n</Panel>\n'
+            '</Tabs>\n')
+    assert _outline(page) == [("linux", ("Install",), ["curl x"]), ("macOS", ("Install",), ["brew x"]),
+                              ("Install", (), ["winget x"])]
+
+
+def test_liquid_and_shortcode_tabs_never_closed_are_siblings():
+    # stop 54: with their closing tags forgotten, Hugo's tabs read their labels as lines of text and GitBook's lost
+    # them; as Docusaurus' `<TabItem>`, a tab opening in one never closed is its sibling, to the end of their group
+    hugo = ('# Install\n\n{{< tabs "os" >}}\n{{< tab "Windows" >}}\nwinget x\n{{% tab name="macOS" %}}\nbrew x\n'
+            '{{< /tabs >}}\n\nThen sign in.\n')
+    gitbook = ('# Install\n\n{% tabs %}\n{% tab title="Windows" %}\nwinget x\n{% endtab %}\n{% tab title="macOS" %}\n'
+               'brew x\n{% tab title="Linux" %}\napt x\n{% endtabs %}\n\nThen sign in.\n')
+    assert _outline(hugo) == [("Windows", ("Install",), ["winget x"]), ("macOS", ("Install",), ["brew x"]),
+                              ("Install", (), ["Then sign in."])]
+    assert _outline(gitbook) == [("Windows", ("Install",), ["winget x"]), ("macOS", ("Install",), ["brew x"]),
+                                 ("Linux", ("Install",), ["apt x"]), ("Install", (), ["Then sign in."])]
+    # outside a group, the last one ends at the next heading; a figure nothing closes still holds nothing
+    loose = ('# Install\n\n{% tab label="Windows" %}\nwinget x\n{% tab label="macOS" %}\nbrew x\n\n## Use\n\n'
+             'Run it.\n\n{{< figure title="Le flux" >}}\n\nLe flux part.\n\n{{< figure title="Le retour" >}}\n\n'
+             'Il revient.\n')
+    assert _outline(loose) == [("Windows", ("Install",), ["winget x"]), ("macOS", ("Install",), ["brew x"]),
+                               ("Use", ("Install",), ["Run it.", "Le flux", "Le flux part.", "Le retour",
+                                                      "Il revient."])]
+
+
+def test_a_figure_shows_its_caption_title_or_alt_never_its_src():
+    # stop 54: `{{< figure src="flux.png" title="Le flux" >}}` read "flux.png", its first argument quoted
+    page = ('# Flux\n\n{{< figure src="flux.png" title="Le flux" caption="La badgeuse envoie le pointage" >}}\n\n'
+            '{{< figure src="flux.png" title="Le flux" >}}\n\n{{< figure src="retour.png" alt="Le retour" >}}\n\n'
+            '{{< figure src="vide.png" >}}\n\n{{< youtube "Nimbus en 2 minutes" >}}\n\nFin.\n')
+    assert _sections(page) == [("Flux", ["La badgeuse envoie le pointage", "Le flux", "Le retour",
+                                         "Nimbus en 2 minutes", "Fin."])]

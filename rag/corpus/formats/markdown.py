@@ -18,6 +18,7 @@ from rag.corpus.formats.markdown_sites import (
     disclosure_cuts,
     ended,
     heading_text,
+    holds_unclosed,
     left_open,
     opens_comment,
     opens_module,
@@ -177,7 +178,7 @@ def _parsed(text: str, unclosed: set[int]) -> tuple[Parsed, set[int]]:
         if opened and len(tabbed) >= _CONTAINERS:  # text, and never closed for the second reading: maybe a sibling
             left.add(start)
             opened = None
-        if opened and opened[0].startswith(("{%", "{{")) and start in unclosed:  # a Liquid tag or a shortcode nothing
+        if opened and start in unclosed and not holds_unclosed(opened[0]):  # a Liquid tag or a shortcode nothing
             opened = None  # closes holds nothing ("{% include image.html title=... %}", `{{< figure title="..." >}}`)
         # a paragraph of its own (nothing above it, its end the line's): a lone link there is navigation
         alone = not above and closes.paragraph_end(start + len(body)) == start + len(body)

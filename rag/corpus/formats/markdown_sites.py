@@ -68,6 +68,12 @@ _OPENING_TAG = re.compile(r"<(?P<tag>[A-Za-z][\w.:-]*)(?P<attributes>(?:\s[^<>]*
 # GitBook's and Markdoc's tab (`{% tab title="Linux" %}`, `{% tab label="Linux" %}`), to `{% endtab %}` or `{% /tab %}`
 _LIQUID_OPENING = re.compile(r"\{%-?[ \t]*(?P<tag>[\w-]+)(?P<attributes>(?:[ \t][^%]*)?)%\}")
 _LABEL = re.compile(r"(?<![\w-])(?:label|title)=(?P<q>[\"'])(?P<text>[^\"']*)(?P=q)")
+# Docusaurus' tab without a label shows its value as its label (`<TabItem value="linux">`: "linux")
+_VALUE = re.compile(r"(?<![\w-])value=(?P<q>[\"'])(?P<text>[^\"']*)(?P=q)")
+# A Liquid tag's or a shortcode's name that holds tabs (`{% tabs %}`, Hugo's `{{< tabs "id" >}}`, Docsy's
+# `{{< tabpane >}}`), its argument an id, never shown; the name of the tab it holds
+_TAB_GROUPS = ("tabs", "tabpane")
+_TAB_NAME = "tab"
 _INDENTED_TAB = re.compile(r"(?:===\+?|(?:\?\?\?\+?|!!!)(?:[ \t]+[\w-]+)+)[ \t]+\"(?P<text>[^\"]*)\"")
 # Admonition openers, their title quoted or after the kind (`!!! note "Precedence"`, `:::tip Astuce`), a tab's
 # inside a paragraph; Docusaurus' and pandoc's `:::` closing.
@@ -100,6 +106,12 @@ _SHORTCODE = re.compile(r"\{\{[<%][ \t]*(?P<closing>/)?(?P<name>[\w-]+)(?P<argum
 # A Hugo shortcode's label: its first argument quoted (`{{< tab "Windows" >}}`), or named (`{{% tab name="macOS" %}}`,
 # Docsy's `header=`, the Learn theme's `title=`)
 _SHORTCODE_LABEL = re.compile(r"(?:^[ \t]+|[ \t](?:label|title|name|header)=)\"(?P<text>[^\"]*)\"")
+# What a shortcode with named arguments shows, the first found: a figure's caption, else its title, else its alt
+# text (`{{< figure src="flux.png" title="Le flux" >}}`: "Le flux", never its src); Hugo takes named or positional
+# arguments, never both
+_NAMED = re.compile(r"[ \t][\w-]+=")
+_SHOWN = tuple(re.compile(rf"(?<![\w-]){name}=(?P<q>[\"'])(?P<text>[^\"']*)(?P=q)")
+               for name in ("caption", "title", "alt"))
 # A Jekyll include given its text (`{% include note.html content="Sauvegardez avant." %}`, the documentation theme's
 # notes, tips and warnings), which the page shows
 _INCLUDED = re.compile(r"\{%-?[ \t]*include[ \t][^%]*?(?<![\w-])content=(?:\"(?P<text>[^\"]*)\"|'(?P<quoted>[^']*)')"
@@ -148,8 +160,7 @@ def visible(line: Line, within: bool = False, holds: bool = True, alone: bool = 
     if _FENCE_CLOSINGS["///"].fullmatch(text):
         return None
     if found := _SHORTCODE.fullmatch(text):
-        title = _QUOTED.search(text, found.start("arguments"), found.end("arguments"))
-        return _part(line, title, "text")
+        return _part(line, _shown(text, found), "text")
     if found := _INCLUDED.fullmatch(text):
         return _part(line, found, "text", "quoted")
     if _TAGS.fullmatch(text):
@@ -184,6 +195,18 @@ def opens_module(line: str) -> bool:
     return _MODULE.fullmatch(line) is not None
 
 
+def _shown(text: str, found: re.Match[str]) -> re.Match[str] | None:
+    """The argument a shortcode alone on its line (`found` in `text`) shows, its match's group "text", or None: for
+    named arguments, a figure's caption, else its title, else its alt text, never its src; else its first argument
+    quoted (`{{< tab "Windows" >}}`); none of a group of tabs (`{{< tabs "uniqueid" >}}`: an id)."""
+    span = found.span("arguments")
+    if found["name"] in _TAB_GROUPS:
+        return None
+    if _NAMED.search(text, *span):
+        return next((shown for pattern in _SHOWN if (shown := pattern.search(text, *span))), None)
+    return _QUOTED.search(text, *span)
+
+
 def _part(line: Line, found: re.Match[str] | None, *groups: str) -> Line | None:
     """The first of `groups` matched with text, as a line at its own offsets; None if none has any."""
     for group in groups:
@@ -206,20 +229,23 @@ def tab(line: str) -> tuple[str, str] | None:
     to its `{% endtab %}`, Markdoc's `{% tab label="Linux" %}` to its `{% /tab %}` ("{%tab", "Linux"); Hugo's
     `{{< tab "Windows" >}}` to its `{{< /tab >}}` ("{{tab", "Windows"; `name=`, `title=`, `header=` too); a component
     without a label holds what its closing tag ends under no label (`<Tabs>`: "Tabs", "", its `</Tabs>` ending the
-    tabs inside it). A tab heads what it holds: "Install › Linux" over the command that installs on Linux, which says
-    "curl", not "Linux". A summary longer than a heading heads nothing (`summary`)."""
+    tabs inside it; Docusaurus' `<TabItem value="linux">` shows its value: "TabItem", "linux"), and so does a group
+    of Liquid or shortcode tabs (`{% tabs %}`: "{%tabs", ""; `{{< tabs "id" >}}`, Docsy's `{{< tabpane >}}`). A tab
+    heads what it holds: "Install › Linux" over the command that installs on Linux, which says "curl", not "Linux".
+    A summary longer than a heading heads nothing (`summary`)."""
     if (found := _SUMMARY.fullmatch(line)) and (question := undrawn(found.group("text")).strip()):
         return "details", summary(question)
     if (found := _OPENING_TAG.fullmatch(line)) and found.group("tag")[0].isupper() and \
             not found.group("attributes").endswith("/"):  # a component: an HTML element's title is a tooltip
-        label = _LABEL.search(found.group("attributes"))
+        label = _LABEL.search(found["attributes"]) or (_VALUE.search(found["attributes"])
+                                                         if found["tag"] == "TabItem" else None)
         return found.group("tag"), label.group("text").strip() if label else ""
-    if (found := _LIQUID_OPENING.fullmatch(line)) and (label := _LABEL.search(found["attributes"])) and \
-            label["text"].strip():
-        return "{%" + found["tag"], label["text"].strip()
+    if (found := _LIQUID_OPENING.fullmatch(line)) and \
+            (named := _labelled(found["tag"], _LABEL.search(found["attributes"]))) is not None:
+        return "{%" + found["tag"], named
     if (found := _SHORTCODE.fullmatch(line)) and not found["closing"] and \
-            (label := _SHORTCODE_LABEL.search(found["arguments"])) and label["text"].strip():
-        return "{{" + found["name"], label["text"].strip()
+            (named := _labelled(found["name"], _SHORTCODE_LABEL.search(found["arguments"]))) is not None:
+        return "{{" + found["name"], named
     if (found := _INDENTED_TAB.fullmatch(line)) and found.group("text").strip():
         return "", found.group("text").strip()
     if _ADMONITION.fullmatch(line):  # untitled: it holds its indented content, under no label
@@ -230,6 +256,14 @@ def tab(line: str) -> tuple[str, str] | None:
     if found := _SLASH_FENCE.fullmatch(line):
         return "///", (found["text"] or "").strip() if found["name"] != "html" else ""
     return None
+
+
+def _labelled(name: str, label: re.Match[str] | None) -> str | None:
+    """The label of a Liquid tag or a shortcode named `name`, its `label` found: none ("") for a group of tabs, whose
+    argument is an id; None, no container, for another without a label."""
+    if name in _TAB_GROUPS:
+        return ""
+    return text if label and (text := label["text"].strip()) else None
 
 
 def ended(containers: Sequence[tuple[str, int]], line: str, indent: int) -> int | None:
@@ -249,6 +283,16 @@ def ended(containers: Sequence[tuple[str, int]], line: str, indent: int) -> int 
                         if closing.startswith("{{") else re.fullmatch(rf"</{re.escape(closing)}\s*>", line)):
             return at
     return None
+
+
+def holds_unclosed(closing: str) -> bool:
+    """Whether a container of this kind (`tab`'s closing) its file never closes holds what follows it, to a heading at
+    its margin, the next of its kind opening right inside it (its sibling) or the end of a container around it: a
+    component (`<TabItem>`, its `</TabItem>` forgotten), a fenced or indented one, a Liquid or shortcode tab
+    (`{% tab title="A" %}` then `{% tab title="B" %}`, in their `{% tabs %}` ... `{% endtabs %}`); not another Liquid
+    tag or shortcode, which nothing closes and which holds nothing (`{% include image.html title="..." %}`,
+    `{{< figure title="..." >}}`)."""
+    return not closing.startswith(("{%", "{{")) or closing[2:] == _TAB_NAME
 
 
 def summary(question: str) -> str:
@@ -300,5 +344,5 @@ def unpublished(flags: Mapping[str, object]) -> str | None:
     return None
 
 
-__all__ = ["disclosure_cuts", "ended", "heading_text", "left_open", "opens_comment", "opens_module", "summary",
-           "summary_below", "tab", "unpublished", "unquoted", "visible"]
+__all__ = ["disclosure_cuts", "ended", "heading_text", "holds_unclosed", "left_open", "opens_comment", "opens_module",
+           "summary", "summary_below", "tab", "unpublished", "unquoted", "visible"]
