@@ -1,6 +1,7 @@
 """Disclosures, tabs, fenced divs and HTML links in Markdown, as a site shows them (stop 54's findings): a summary
 written over several lines or on its disclosure's one line, a summary longer than a heading, the text after a
-`</Tabs>`, Hugo's shortcode tabs, pandoc's `::: {.note}`, an `<a href="https://...">`."""
+`</Tabs>`, Hugo's shortcode tabs, pandoc's `::: {.note}`, an `<a href="https://...">`, a component's opening tag over
+several lines, `<Tabs values={[...]}>`, Hugo's embeds and hints."""
 
 import time
 
@@ -139,6 +140,54 @@ def test_a_figure_shows_its_caption_title_or_alt_never_its_src():
     # stop 54: `{{< figure src="flux.png" title="Le flux" >}}` read "flux.png", its first argument quoted
     page = ('# Flux\n\n{{< figure src="flux.png" title="Le flux" caption="La badgeuse envoie le pointage" >}}\n\n'
             '{{< figure src="flux.png" title="Le flux" >}}\n\n{{< figure src="retour.png" alt="Le retour" >}}\n\n'
-            '{{< figure src="vide.png" >}}\n\n{{< youtube "Nimbus en 2 minutes" >}}\n\nFin.\n')
-    assert _sections(page) == [("Flux", ["La badgeuse envoie le pointage", "Le flux", "Le retour",
-                                         "Nimbus en 2 minutes", "Fin."])]
+            '{{< figure src="vide.png" >}}\n\n{{< youtube "w7Ft2ymGmfc" >}}\n\nFin.\n')
+    assert _sections(page) == [("Flux", ["La badgeuse envoie le pointage", "Le flux", "Le retour", "Fin."])]
+
+
+def test_an_opening_tag_over_several_lines_shows_none_of_its_attributes():
+    # stop 54's review: Docusaurus' own Tabs page writes `<Tabs` over its attributes' lines; each was a line of text
+    page = ('# Fruits\n\n<Tabs\n  defaultValue="apple"\n  values={[\n    {label: \'Apple\', value: \'apple\'},\n'
+            '    {label: \'Orange\', value: \'orange\'},\n  ]}>\n<TabItem value="apple">This is an apple 🍎</TabItem>\n'
+            '<TabItem value="orange">This is an orange 🍊</TabItem>\n</Tabs>\n\nThen.\n')
+    assert _outline(page) == [("Fruits", (), ["This is an apple 🍎", "This is an orange 🍊", "Then."])]
+    # read as the same tag on one line: a component holding what its closing tag ends, labelled; a tag that closes
+    # itself holds nothing
+    tabs = ('# Install\n\n<Tabs\n  groupId="os"\n>\n<TabItem\n  value="linux"\n  label="Linux">\n\ncurl x\n\n'
+            '</TabItem>\n</Tabs>\n\n<img\n  src="flux.png"\n  alt="Le flux"\n/>\n\nThen configure it.\n')
+    assert _outline(tabs) == [("Linux", ("Install",), ["curl x"]), ("Install", (), ["Then configure it."])]
+    # a `<` never closed by a `>` ending its line within a paragraph, 30 lines and 1,000 characters is text
+    loose = ('# Notes\n\n<Foo\nbar="x"\n\nText > here.\n\n<Bar\nit\'s\nb="2">\n\n<Baz\n' + 'x="1"\n' * 30 +
+             'b="2">\n\n<Qux\na="1">b\n\n<Quux\n' + 'x="1"\n' * 29 + 'b="2">\n\nFin.\n')
+    assert _sections(loose) == [("Notes", ["<Foo", 'bar="x"', "Text > here.", "<Bar", "it's", 'b="2">', "<Baz",
+                                           *['x="1"'] * 30, 'b="2">', "<Qux", 'a="1">b', "Fin."])]
+
+
+def test_tags_never_closed_over_many_lines_are_read_in_linear_time():
+    # each search for the `>` ending a tag stops at the next line's `<`: a page of such lines reads each once
+    n = 20000
+    started = time.thread_time()
+    for lines in ("<Foo\n" * n, '<Foo a="1"\n' + 'b="' + "x" * 900 + '"\n<a\n' * n, "<Foo {\n" + "x\n" * n):
+        parse_markdown(f"# Page\n\n{lines}\nText.\n")
+    assert time.thread_time() - started < 3
+
+
+def test_the_values_of_tabs_label_their_tabs_first():
+    # stop 54's review: Docusaurus gives `<Tabs values={[...]}>`'s labels priority over a `<TabItem>`'s own
+    page = ('# Fruits\n\n<Tabs values={[{label: "Apple", value: "apple"}, {value: "pear", \'label\': \'Pear\'}]}>\n'
+            '<TabItem value="apple">\n\nRed.\n\n</TabItem>\n<TabItem value="pear" label="poire">\n\nGreen.\n\n'
+            '</TabItem>\n<TabItem value="kiwi">\n\nBrown.\n\n</TabItem>\n</Tabs>\n\n<Tabs>\n<TabItem value="apple">'
+            '\n\nAgain.\n\n</TabItem>\n</Tabs>\n')
+    assert _outline(page) == [("Apple", ("Fruits",), ["Red."]), ("Pear", ("Fruits",), ["Green."]),
+                              ("kiwi", ("Fruits",), ["Brown."]), ("apple", ("Fruits",), ["Again."])]
+
+
+def test_an_embed_shows_nothing_and_a_hint_is_headed_by_no_kind():
+    # stop 54's review: `{{< youtube "w7Ft2ymGmfc" >}}` read its id as text, `{{< hint "warning" >}}` headed its body
+    # "warning"; a hint's kind is its style, as `!!! warning` untitled holds its body under no title
+    page = ('# Vidéo\n\n{{< youtube "w7Ft2ymGmfc" >}}\n\n{{< vimeo 146022717 >}}\n\n{{< gist spf13 7896402 >}}\n\n'
+            '{{< ref "install.md" >}}\n\n{{< hint "warning" >}}\n## Avant\nSauvegardez.\n{{< /hint >}}\n\nPuis.\n\n'
+            '{{% notice note "Attention" %}}\nChaud.\n{{% /notice %}}\n\n!!! warning\n    ## Avant\n    Sauvegardez.'
+            '\n\nFin.\n')
+    assert _outline(page) == [("Avant", ("Vidéo",), ["Sauvegardez."]), ("Vidéo", (), ["Puis."]),
+                              ("Attention", ("Vidéo",), ["Chaud."]), ("Avant", ("Vidéo",), ["Sauvegardez."]),
+                              ("Vidéo", (), ["Fin."])]

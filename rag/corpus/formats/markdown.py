@@ -29,6 +29,7 @@ from rag.corpus.formats.markdown_sites import (
     unquoted,
     visible,
 )
+from rag.corpus.formats.markdown_tags import tab_values, tag_below
 from rag.corpus.formats.text import reads_as_heading
 
 # Headings, fences and list items, matched on a line without its indentation (at most 3 columns: more is code).
@@ -116,6 +117,7 @@ def _parsed(text: str, unclosed: set[int]) -> tuple[Parsed, set[int]]:
     # the margin
     tabbed: list[tuple[str, int, tuple[tuple[int, str], ...], Section, int]] = []
     left: set[int] = set()  # where the containers never closed open
+    values: dict[int, dict[str, str]] = {}  # the labels a `<Tabs values={[...]}>` gives its tabs, by where it opens
     terms: tuple[tuple[tuple[int, str], ...], Section] | None = None  # a definition list's, as for entries
     last_close = text.rfind("-->")  # a `<!--` after it is never closed
     closes = Closes(text)
@@ -171,15 +173,21 @@ def _parsed(text: str, unclosed: set[int]) -> tuple[Parsed, set[int]]:
             continue
         # an admonition's marker holds the lines indented below it; "!!! Ne jamais partager" over a paragraph is text
         holds = not shown.startswith(("!!!", "???")) or (_indent_below(text, start + len(body)) or 0) >= indent + 4
+        # an opening tag over several lines (`<Tabs` over its attributes) reads as on one line, none of it text
+        if relative < 4 and not plain and (joined := tag_below(text, shown, start + len(body) - len(body.lstrip()))):
+            shown, skip, pieces = joined[0], joined[1], []
         below = summary_below(text, shown, start + len(body)) if relative < 4 and not plain else None
-        opened = ("details", summary(below[0])) if below else tab(shown) if relative < 4 and not plain and holds \
-            else None
+        given = next((values[entry[4]] for entry in reversed(tabbed) if entry[4] in values), None)
+        opened = ("details", summary(below[0])) if below else tab(shown, given) if relative < 4 and not plain and \
+            holds else None
         skip = below[1] if below and summary(below[0]) else skip
         if opened and len(tabbed) >= _CONTAINERS:  # text, and never closed for the second reading: maybe a sibling
             left.add(start)
             opened = None
         if opened and start in unclosed and not holds_unclosed(opened[0]):  # a Liquid tag or a shortcode nothing
             opened = None  # closes holds nothing ("{% include image.html title=... %}", `{{< figure title="..." >}}`)
+        if opened and (labels := tab_values(shown)):
+            values[start] = labels
         # a paragraph of its own (nothing above it, its end the line's): a lone link there is navigation
         alone = not above and closes.paragraph_end(start + len(body)) == start + len(body)
         kept = [line for piece in pieces if (line := visible(piece, bool(above), holds, alone))]

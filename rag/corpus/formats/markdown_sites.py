@@ -68,7 +68,8 @@ _OPENING_TAG = re.compile(r"<(?P<tag>[A-Za-z][\w.:-]*)(?P<attributes>(?:\s[^<>]*
 # GitBook's and Markdoc's tab (`{% tab title="Linux" %}`, `{% tab label="Linux" %}`), to `{% endtab %}` or `{% /tab %}`
 _LIQUID_OPENING = re.compile(r"\{%-?[ \t]*(?P<tag>[\w-]+)(?P<attributes>(?:[ \t][^%]*)?)%\}")
 _LABEL = re.compile(r"(?<![\w-])(?:label|title)=(?P<q>[\"'])(?P<text>[^\"']*)(?P=q)")
-# Docusaurus' tab without a label shows its value as its label (`<TabItem value="linux">`: "linux")
+# Docusaurus' tab without a label shows its value as its label (`<TabItem value="linux">`: "linux"), unless its
+# `<Tabs values={[{label: 'Linux', value: 'linux'}]}>` gives the value a label (`markdown_tags.tab_values`), first
 _VALUE = re.compile(r"(?<![\w-])value=(?P<q>[\"'])(?P<text>[^\"']*)(?P=q)")
 # A Liquid tag's or a shortcode's name that holds tabs (`{% tabs %}`, Hugo's `{{< tabs "id" >}}`, Docsy's
 # `{{< tabpane >}}`), its argument an id, never shown; the name of the tab it holds
@@ -102,10 +103,19 @@ _NOTION_TIMES = re.compile(r"(?:Created|Created time|Last edited time|Last edite
 _QUOTE = re.compile(r"(?:>[ \t]?)+")  # a block quote's markers, at a line's start
 _LONE_IMAGE = re.compile(rf"!\[(?P<description>[^\]]*)\]\([^)]*\)(?:{ATTRIBUTES})?")  # alone on its line
 _FILE_NAME = re.compile(r".*\.(?:png|jpe?g|gif|svg|webp|bmp|tiff?|heic|avif)", re.IGNORECASE)
+# Shortcodes that embed what another site shows, or a value or an address (Hugo's `{{< youtube "w7Ft2ymGmfc" >}}`,
+# `{{< gist user 1234 >}}`, `{{< ref "page.md" >}}`), their arguments ids, never text
+_EMBEDS = ("youtube", "vimeo", "tweet", "x", "instagram", "gist", "param", "ref", "relref")
+# A hint's or an alert's kind, its first argument (Hugo Book's `{{< hint "warning" >}}`, `{{% notice note %}}`): its
+# style, never its title, as an admonition's kind (`!!! note`)
+_KINDS = ("info", "warning", "danger", "tip", "note", "success", "important", "caution")
+_KIND = re.compile(rf"[ \t]+(?P<q>[\"']?)(?:{'|'.join(_KINDS)})(?P=q)(?=[ \t]|$)")
+_A_KIND = rf"(?:{'|'.join(_KINDS)})\""  # a kind, quoted: no label
 _SHORTCODE = re.compile(r"\{\{[<%][ \t]*(?P<closing>/)?(?P<name>[\w-]+)(?P<arguments>(?:[ \t][^}]*)?)[>%]\}\}")
-# A Hugo shortcode's label: its first argument quoted (`{{< tab "Windows" >}}`), or named (`{{% tab name="macOS" %}}`,
-# Docsy's `header=`, the Learn theme's `title=`)
-_SHORTCODE_LABEL = re.compile(r"(?:^[ \t]+|[ \t](?:label|title|name|header)=)\"(?P<text>[^\"]*)\"")
+# A Hugo shortcode's label: its first argument quoted (`{{< tab "Windows" >}}`), or its second after a kind (`{{% notice
+# note "Attention" %}}`), or named (`{{% tab name="macOS" %}}`, Docsy's `header=`, the Learn theme's `title=`)
+_SHORTCODE_LABEL = re.compile(rf"(?:^(?:{_KIND.pattern})?[ \t]+\"(?!{_A_KIND})|[ \t](?:label|title|name|header)=\")"
+                              r"(?P<text>[^\"]*)\"")
 # What a shortcode with named arguments shows, the first found: a figure's caption, else its title, else its alt
 # text (`{{< figure src="flux.png" title="Le flux" >}}`: "Le flux", never its src); Hugo takes named or positional
 # arguments, never both
@@ -198,13 +208,14 @@ def opens_module(line: str) -> bool:
 def _shown(text: str, found: re.Match[str]) -> re.Match[str] | None:
     """The argument a shortcode alone on its line (`found` in `text`) shows, its match's group "text", or None: for
     named arguments, a figure's caption, else its title, else its alt text, never its src; else its first argument
-    quoted (`{{< tab "Windows" >}}`); none of a group of tabs (`{{< tabs "uniqueid" >}}`: an id)."""
+    quoted but a kind (`{{< tab "Windows" >}}`; `{{< hint "warning" >}}`: none); none of a group of tabs (`{{< tabs
+    "uniqueid" >}}`: an id) or of an embed (`{{< youtube "w7Ft2ymGmfc" >}}`)."""
     span = found.span("arguments")
-    if found["name"] in _TAB_GROUPS:
+    if found["name"] in (*_TAB_GROUPS, *_EMBEDS):
         return None
     if _NAMED.search(text, *span):
         return next((shown for pattern in _SHOWN if (shown := pattern.search(text, *span))), None)
-    return _QUOTED.search(text, *span)
+    return next((shown for shown in _QUOTED.finditer(text, *span) if shown["text"].strip() not in _KINDS), None)
 
 
 def _part(line: Line, found: re.Match[str] | None, *groups: str) -> Line | None:
@@ -217,7 +228,7 @@ def _part(line: Line, found: re.Match[str] | None, *groups: str) -> Line | None:
     return None
 
 
-def tab(line: str) -> tuple[str, str] | None:
+def tab(line: str, values: Mapping[str, str] | None = None) -> tuple[str, str] | None:
     """What ends the tab a line opens and its label, or None: `<TabItem value="linux" label="Linux">` is ended by
     `</TabItem>` ("TabItem", "Linux"); MkDocs' `=== "Linux"` and `??? question "..."` by the first line indented less
     than their content ("", "Linux"), as an admonition's title does (`!!! warning "Proxy"`; Docusaurus' `:::danger Keep
@@ -229,22 +240,26 @@ def tab(line: str) -> tuple[str, str] | None:
     to its `{% endtab %}`, Markdoc's `{% tab label="Linux" %}` to its `{% /tab %}` ("{%tab", "Linux"); Hugo's
     `{{< tab "Windows" >}}` to its `{{< /tab >}}` ("{{tab", "Windows"; `name=`, `title=`, `header=` too); a component
     without a label holds what its closing tag ends under no label (`<Tabs>`: "Tabs", "", its `</Tabs>` ending the
-    tabs inside it; Docusaurus' `<TabItem value="linux">` shows its value: "TabItem", "linux"), and so does a group
-    of Liquid or shortcode tabs (`{% tabs %}`: "{%tabs", ""; `{{< tabs "id" >}}`, Docsy's `{{< tabpane >}}`). A tab
+    tabs inside it; Docusaurus' `<TabItem value="linux">` shows its value: "TabItem", "linux", or the label its
+    `<Tabs values={[...]}>` gives that value, first: `values`, from `tab_values`), and so does a group
+    of Liquid or shortcode tabs (`{% tabs %}`: "{%tabs", ""; `{{< tabs "id" >}}`, Docsy's `{{< tabpane >}}`) and a
+    hint whose first argument is its kind (`{{< hint "warning" >}}`: "{{hint", "", as `!!! warning`). A tab
     heads what it holds: "Install › Linux" over the command that installs on Linux, which says "curl", not "Linux".
     A summary longer than a heading heads nothing (`summary`)."""
     if (found := _SUMMARY.fullmatch(line)) and (question := undrawn(found.group("text")).strip()):
         return "details", summary(question)
     if (found := _OPENING_TAG.fullmatch(line)) and found.group("tag")[0].isupper() and \
             not found.group("attributes").endswith("/"):  # a component: an HTML element's title is a tooltip
-        label = _LABEL.search(found["attributes"]) or (_VALUE.search(found["attributes"])
-                                                         if found["tag"] == "TabItem" else None)
-        return found.group("tag"), label.group("text").strip() if label else ""
+        value = _VALUE.search(found["attributes"]) if found["tag"] == "TabItem" else None
+        given = (values or {}).get(value["text"].strip(), "") if value else ""
+        label = _LABEL.search(found["attributes"]) or value
+        return found.group("tag"), given or (label.group("text").strip() if label else "")
     if (found := _LIQUID_OPENING.fullmatch(line)) and \
             (named := _labelled(found["tag"], _LABEL.search(found["attributes"]))) is not None:
         return "{%" + found["tag"], named
     if (found := _SHORTCODE.fullmatch(line)) and not found["closing"] and \
-            (named := _labelled(found["name"], _SHORTCODE_LABEL.search(found["arguments"]))) is not None:
+            (named := _labelled(found["name"], _SHORTCODE_LABEL.search(found["arguments"]),
+                                _KIND.match(found["arguments"]) is not None)) is not None:
         return "{{" + found["name"], named
     if (found := _INDENTED_TAB.fullmatch(line)) and found.group("text").strip():
         return "", found.group("text").strip()
@@ -258,12 +273,13 @@ def tab(line: str) -> tuple[str, str] | None:
     return None
 
 
-def _labelled(name: str, label: re.Match[str] | None) -> str | None:
+def _labelled(name: str, label: re.Match[str] | None, styled: bool = False) -> str | None:
     """The label of a Liquid tag or a shortcode named `name`, its `label` found: none ("") for a group of tabs, whose
-    argument is an id; None, no container, for another without a label."""
+    argument is an id, and for a hint whose first argument is its kind (`styled`); None, no container, for another
+    without a label."""
     if name in _TAB_GROUPS:
         return ""
-    return text if label and (text := label["text"].strip()) else None
+    return text if label and (text := label["text"].strip()) else "" if styled else None
 
 
 def ended(containers: Sequence[tuple[str, int]], line: str, indent: int) -> int | None:

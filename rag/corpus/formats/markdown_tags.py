@@ -1,0 +1,65 @@
+"""Opening tags as MDX and HTML write them over several lines, and the labels Docusaurus' `<Tabs>` gives its tabs.
+
+A component's opening tag may run over lines, an attribute a line (`<Tabs` over `defaultValue="apple"` over
+`values={[...]}>`, as Docusaurus' own pages write it): the site shows none of it, and read a line at a time its
+attributes were text. It is read as the same tag on one line (`tag_below`), which `markdown_sites` reads as it reads a
+one-line tag; a `values` list on `<Tabs>` labels its tabs before their own labels (`tab_values`).
+"""
+
+from __future__ import annotations
+
+import re
+
+_VALUES = re.compile(r"(?<![\w-])values=\{\[(?P<items>[^\]]*)\]\}")
+_VALUES_ITEM = re.compile(r"\{[^{}]*\}")
+_VALUES_KEY = {key: re.compile(rf"(?<![\w-])[\"']?{key}[\"']?[ \t]*:[ \t]*(?P<q>[\"'`])(?P<text>[^\"'`]*)(?P=q)")
+               for key in ("label", "value")}
+# An opening tag over several lines (JSX's `<Tabs` over its attributes' lines, to `]}>`): its first line, then its
+# next lines to the `>` that ends it and its line, outside quotes and braces, within a paragraph (no blank line), 30
+# lines and 1,000 characters; a `<` outside quotes ends the search (what follows is another tag, or text).
+_TAG_FIRST_LINE = re.compile(r"<[A-Za-z][\w.:-]*(?:\s[^<>]*)?")
+_TAG_MARKS = re.compile(r"[<>{}\"'\n]")
+_TAG_CHARS, _TAG_LINES = 1000, 30
+
+
+def tab_values(line: str) -> dict[str, str]:
+    """The labels a component's opening tag (a line, stripped) gives the values of the tabs it holds: Docusaurus'
+    `<Tabs values={[{label: 'Apple', value: 'apple'}]}>` ({"apple": "Apple"}), before a `<TabItem>`'s own."""
+    found = _VALUES.search(line)
+    pairs = [{key: pattern.search(item[0]) for key, pattern in _VALUES_KEY.items()}
+             for item in _VALUES_ITEM.finditer(found["items"])] if found else []
+    return {pair["value"]["text"].strip(): pair["label"]["text"].strip() for pair in pairs
+            if pair["value"] and pair["label"] and pair["label"]["text"].strip()}
+
+
+def tag_below(text: str, line: str, at: int) -> tuple[str, int] | None:
+    """The opening tag a line (stripped, outside code, opening at `at` in `text`) starts and a line
+    below ends (`<Tabs` over `defaultValue="apple"` over `values={[...]}>`), on one line, its spaces collapsed, and
+    where its last line ends; None if the line starts none, or if no `>` ends one and its line (`_TAG_FIRST_LINE`'s
+    bounds). Each search stops at a `<` or a line's end outside quotes: the searches from two lines never read the
+    same characters twice, a file in linear time."""
+    if not _TAG_FIRST_LINE.fullmatch(line):
+        return None
+    depth, lines, limit, pos = 0, 0, min(len(text), at + _TAG_CHARS), at + 1
+    while found := _TAG_MARKS.search(text, pos, limit):
+        mark, pos = found[0], found.end()
+        if mark in "\"'":  # a string ends on its line
+            eol = text.find("\n", pos, limit)
+            if (pos := text.find(mark, pos, eol if eol >= 0 else limit) + 1) == 0:
+                return None
+        elif mark == "\n":
+            lines, eol = lines + 1, text.find("\n", pos, limit)
+            if lines > _TAG_LINES or not text[pos:eol if eol >= 0 else limit].strip():  # a blank line ends it
+                return None
+        elif mark == "<" or (mark == "}" and depth == 0):
+            return None
+        elif mark in "{}":
+            depth += 1 if mark == "{" else -1
+        elif depth == 0:  # the `>` that ends the tag, which ends its line
+            eol = text.find("\n", pos)
+            eol = len(text) if eol < 0 else eol
+            return (" ".join(text[at:pos].split()), eol) if lines and not text[pos:eol].strip() else None
+    return None
+
+
+__all__ = ["tab_values", "tag_below"]
