@@ -167,8 +167,7 @@ class Analyzer:
         return [fold(word) for word in self._words(text)] if not self._folded_first else self._words(text)
 
     def _words(self, text: str) -> list[str]:
-        """Words as the stemmer reads them: folded, or lower case with their diacritics for a language that is
-        stemmed first (`_FOLDED_FIRST`)."""
+        """Words as the stemmer reads them: folded, or lower case with diacritics if stemmed first (`_FOLDED_FIRST`)."""
         folded = fold(text) if self._folded_first else _lower(text)
         if self._elision is not None:
             folded = self._elision.sub("", folded)
@@ -283,9 +282,7 @@ def question_language(question: str, corpus_language: str, languages: Iterable[s
     ours = _function_words(corpus_language)
     if not ours:
         return corpus_language
-    words = [w for w in _WORD.findall(fold(question)) if len(w) > 1]
-    spelt = _WORD.findall(unicodedata.normalize("NFC", _lower(question)))
-    marked = {fold(w) for w in spelt if not w.isascii()} - set(spelt)  # written with diacritics only ("thé")
+    words, marked = _asked_words(question)
     best, lead = corpus_language, 0
     for language in languages:
         if language == corpus_language or not (apart := _apart(language, corpus_language))[0]:
@@ -300,6 +297,14 @@ def question_language(question: str, corpus_language: str, languages: Iterable[s
             if own - against > lead:
                 best, lead = language, own - against
     return best
+
+
+@lru_cache(maxsize=64)  # read up to three times a question, for as many sets of languages (`rag.search.searcher`)
+def _asked_words(question: str) -> tuple[tuple[str, ...], frozenset[str]]:
+    """A question's folded words of two letters or more, and those it writes with diacritics only ("thé")."""
+    spelt = _WORD.findall(unicodedata.normalize("NFC", _lower(question)))
+    marked = frozenset({fold(w) for w in spelt if not w.isascii()} - set(spelt))
+    return tuple(w for w in _WORD.findall(fold(question)) if len(w) > 1), marked
 
 
 @cache

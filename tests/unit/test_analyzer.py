@@ -228,6 +228,24 @@ def test_a_question_in_another_language_than_the_corpus():
     assert question_language("Mikä on toimitusaika?", "fi") == "fi"
 
 
+
+def test_a_question_s_words_are_read_once_whatever_the_languages_asked_of_it():
+    # the searcher asks a question's language of up to three sets of languages: the words are read the first time,
+    # and each answer is the one a first reading gives, whatever was asked before
+    from rag.index import analyzer
+
+    questions = ["Remboursement si annulation", "Thé vert", "The vert", "Which ID documents do you accept?", "on a"]
+    sets = [("en", "fr"), ("en", "fr", "es", "de", "it", "pt", "nl"), analyzer.LANGUAGES]
+    first = {}
+    for question in questions:
+        for languages in sets:
+            analyzer._asked_words.cache_clear()
+            first[question, languages] = question_language(question, "fr", languages)
+    analyzer._asked_words.cache_clear()
+    assert {(q, languages): question_language(q, "fr", languages) for q in questions for languages in sets} == first
+    assert analyzer._asked_words.cache_info().misses == len(questions)
+    assert first["Remboursement si annulation", ("en", "fr")] != first["Remboursement si annulation", sets[1]]
+
 def test_misspelt_words_find_the_indexed_spelling(fr):
     from rag.index.lexical import LexicalIndex
 
