@@ -167,7 +167,7 @@ def list_heading(hit: Hit, start: int) -> str | None:
     heading that asks (an FAQ entry's question) is what the user asked, and a list announced by a sentence of the
     passage is the sentence's: neither is shown."""
     heading = hit.citation.section
-    if not heading or not hit._reading.opens_section or asks(heading, hit):
+    if not heading or not hit.reading.opens_section or asks(heading, hit):
         return None
     offset = 0
     for line in joined(hit.text):
@@ -183,7 +183,7 @@ def answers_heading(hit: Hit) -> bool:
     """Whether a passage starts the answer to the question its heading asks: the first passage of its section (of
     its document, outside any section) under a heading that asks (its section heading, else its document's title:
     an FAQ entry, a how-to; `asks`). Its answer is read from its start."""
-    return hit._reading.opens_section and asks(hit.citation.section or hit.citation.title, hit)
+    return hit.reading.opens_section and asks(hit.citation.section or hit.citation.title, hit)
 
 
 def asks(heading: str, hit: Hit) -> bool:
@@ -191,7 +191,7 @@ def asks(heading: str, hit: Hit) -> bool:
     corpus's language ("Comment retourner un article", "How to reset your password"), or of the language the
     passage itself reads when another (`document_language` of its text: an English page of a French team's wiki,
     "How to roll back" over "Run `make rollback`…", read from its start as its French pages' how-tos are)."""
-    language = hit._reading.language
+    language = hit.reading.language
     if _asks(heading, language):
         return True
     if language is None or not _asks(heading, None):  # no interrogative word of any language: no detection
@@ -224,7 +224,7 @@ def answer_span(hit: Hit) -> tuple[int, int]:
     section = (hit.citation.section or "").rsplit(PATH_SEPARATOR, 1)[-1]  # its steps, when it says so
     start, end = excerpt(hit.text, hit.highlight.start, hit.highlight.end, from_start=from_start,
                          header=hit.table_header is not None, steps=lists.names_steps(section))
-    if from_start and hit._reading.asks_heading:
+    if from_start and hit.reading.asks_heading:
         first = opening(hit.text)
         if first is not None and start > first[0]:
             return emphasis.whole(hit.text, *first, ANSWER_CHARS)
@@ -235,7 +235,7 @@ def _words(hit: Hit) -> float:
     """How much of the question's words the passage's best sentence or two hold (its highlight's score, unless the
     model drew the highlight elsewhere)."""
     assert hit.highlight is not None
-    return hit.highlight.score if hit._reading.words is None else hit._reading.words
+    return hit.highlight.score if hit.reading.words is None else hit.reading.words
 
 
 def answer(hits: Sequence[Hit], answerable: bool = True, language: str = "en") -> Answer | None:
@@ -248,7 +248,7 @@ def answer(hits: Sequence[Hit], answerable: bool = True, language: str = "en") -
     if not candidates:
         return None
     first = candidates[0]
-    best = first if first._reading.closest and first.rank == 1 else max(
+    best = first if first.reading.closest and first.rank == 1 else max(
         candidates, key=lambda h: (_words(h) * h.score ** RETRIEVAL_POWER, -h.rank))
     assert best.highlight is not None
     start, end = answer_span(best)
@@ -276,7 +276,7 @@ def _with_rows(hit: Hit, start: int, end: int) -> list[tuple[int, int]]:
     of it gives it (the first row from its header, a later row alone), in the passage's order, the rows between
     left out, when they fit within `ANSWER_CHARS` together; else the excerpt alone."""
     highlight = hit.highlight
-    if highlight is None or not start <= highlight.start < highlight.end <= end or not (rows := hit._reading.rows()):
+    if highlight is None or not start <= highlight.start < highlight.end <= end or not (rows := hit.reading.rows()):
         return [(start, end)]
     pieces: list[tuple[int, int]] = []
     for a, b in sorted([(start, end), *(excerpt(hit.text, a, b, header=hit.table_header is not None)

@@ -1034,3 +1034,14 @@ def test_a_line_of_a_fenced_code_block_is_answered_by_the_block():
         "Les clés de test commencent par `pk_test_`."
     long = "```sh\n" + "echo ok\n" * (LIST_CHARS // 8) + "rag ingest corpus\n```"
     assert _excerpt(long, "rag ingest corpus", lead=LEAD_CHARS) == "rag ingest corpus"
+
+
+def test_a_hit_s_reading_is_its_private_record_and_no_field_of_the_api():
+    from rag.schemas import Reading
+
+    citation = Citation(doc_id="d", title="Doc", source="d.txt", section=None, start=0, end=4, label="Doc")
+    hit = Hit(rank=1, id="p1", text="Text", score=1.0, citation=citation)
+    assert hit.reading is hit._reading  # a default one, for a hit the searcher did not make
+    hit.__pydantic_private__["_reading"] = Reading(opens_section=True, language="fr")  # as the searcher sets it
+    assert hit.reading is hit._reading and hit.reading.opens_section
+    assert "reading" not in hit.model_dump() and "reading" not in Hit.model_json_schema()["properties"]
