@@ -201,7 +201,7 @@ def describe(index: Index, settings: Settings) -> VectorStore:
 
 
 @get("", summary="The vector stores (OpenAI-compatible): the served index", sync_to_thread=False,
-     guards=[known_query], responses=_errors(400, 401, 422, 503))
+     before_request=known_query, responses=_errors(400, 401, 422, 503))
 def list_stores(
     runtime: NamedDependency[Runtime],
     limit: Annotated[int, QueryParameter(ge=1, le=100, description="Most stores to list.")] = 20,
@@ -219,14 +219,14 @@ def list_stores(
 
 
 @get("/{vector_store_id:str}", summary="One vector store (OpenAI-compatible)", sync_to_thread=False,
-     guards=[known_query], responses=_errors(400, 401, 404, 422, 503))
+     before_request=known_query, responses=_errors(400, 401, 404, 422, 503))
 def retrieve_store(vector_store_id: FromPath[str], runtime: NamedDependency[Runtime]) -> VectorStore:
     """The served index as a vector store; any other id is a 404."""
     return describe(_the_store(runtime, vector_store_id), runtime.settings)
 
 
 @post("/{vector_store_id:str}/search", status_code=HTTP_200_OK, summary="Search a vector store (OpenAI-compatible)",
-      guards=[known_query], responses=_errors(400, 401, 404, 413, 415, 422, 503))
+      before_request=known_query, responses=_errors(400, 401, 404, 413, 415, 422, 503))
 async def search_store(vector_store_id: FromPath[str], data: JSONBody[StoreSearchRequest],
                        runtime: NamedDependency[Runtime], request: Request) -> Response[StoreSearchPage]:
     """The passages that best answer `query`, as OpenAI's vector store results: `file_id` the document id,

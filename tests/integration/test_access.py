@@ -55,6 +55,14 @@ def test_v1_routes_need_a_bearer_key(client, headers):
         assert "Authorization: Bearer <key>" in unauthorized(response)
 
 
+
+def test_the_key_is_checked_before_the_query_parameters(client):
+    """A client without a key learns nothing of a route's parameters: an unknown one is a 401 without a key, a 422
+    with one."""
+    assert "Authorization: Bearer <key>" in unauthorized(client.post("/v1/search?sauce=1", json=BODY))
+    assert "Authorization: Bearer <key>" in unauthorized(client.get("/v1/documents", params={"sauce": "x"}))
+    assert client.post("/v1/search?sauce=1", json=BODY, headers=bearer(KEYS[0])).status_code == 422
+
 @pytest.mark.parametrize(("headers", "said"), [
     ({}, "missing API key"), ({"Authorization": " "}, "missing API key"),
     ({"Authorization": KEYS[0]}, "does not start with `Bearer `"),

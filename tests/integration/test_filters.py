@@ -339,3 +339,18 @@ def test_the_cli_refuses_a_bad_filter_before_loading_anything(capsys):
     assert main(["search", "--doc-id", "", "--index", "/nonexistent", "carte de séjour"]) == EXIT_CODES[InvalidQuery]
     err = capsys.readouterr().err
     assert "doc_ids.0: must not be empty" in err and "String should" not in err  # the API's words, not pydantic's
+
+
+def test_a_request_copies_no_route_handler(client, monkeypatch):
+    """Litestar copies the route handler for each guard it calls, every request (15 us of the event loop's CPU):
+    the check of the query parameters is a hook before the handler, and without API keys no guard runs."""
+    import litestar.handlers.base as handlers
+
+    copied = []
+    real = handlers.copy
+    monkeypatch.setattr(handlers, "copy", lambda handler: copied.append(handler) or real(handler))
+    assert client.post("/v1/search", json={"question": IDENTITY}).status_code == 200
+    assert client.post("/v1/search", params={"sauce": "x"}, json={"question": IDENTITY}).status_code == 422
+    assert client.get("/v1/documents", params={"sauce": "x"}).status_code == 422
+    assert client.get("/v1/vector_stores").status_code == 200
+    assert copied == []
