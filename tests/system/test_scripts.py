@@ -74,6 +74,12 @@ def test_the_same_responses_script_writes_a_line_a_response_without_what_varies(
     assert done.returncode == 0, done.stderr[-2000:]
     lines = out.read_text(encoding="utf-8").splitlines()
     assert len(lines) == 8 and all('"took_ms":0' in line and "x-request-id" not in line for line in lines)
+    # and, asked, the CPU a request costs the event loop and the process
+    timed = run("scripts.bench.same_responses", str(settings.index_dir), str(out), str(questions), "--cpu", "2")
+    assert timed.returncode == 0, timed.stderr[-2000:]
+    assert re.search(r"event loop +min +[0-9.]+ us +median", timed.stdout), timed.stdout
+    assert re.search(r"process +min +[0-9.]+ us +median", timed.stdout), timed.stdout
+    assert out.read_text(encoding="utf-8").splitlines() == lines
 
 
 def test_the_docx_parse_bench_runs_on_a_small_document():
