@@ -42,6 +42,7 @@ from rag.errors import IndexError_, IndexMismatch, IndexNotFound, ModelError, Ra
 from rag.index.layout import current_build
 from rag.index.store import Index
 from rag.search.searcher import Searcher
+from rag.serving import heap
 from rag.settings import Settings
 
 log = logging.getLogger("rag.reload")
@@ -118,11 +119,12 @@ class Reloader:
             index.check_model((embedder or self.searcher.embedder).describe())
         except (IndexError_, ModelError) as exc:
             raise self._failure(target, exc, served) from exc
-        previous = self.searcher.swap(index, embedder)
+        previous = self.searcher.swap(index, embedder).build_id
+        heap.release()  # the build before, frozen at the start, collectable once no request pins it
         self.failure = self._failed = None
         log.info("now serving index build %s (%d passages%s), was %s", index.build_id, len(index),
-                 f", model {embedder.name}" if embedder else "", previous.build_id)
-        return self._report("reloaded", previous.build_id)
+                 f", model {embedder.name}" if embedder else "", previous)
+        return self._report("reloaded", previous)
 
     def _model_for(self, index: Index) -> Embedder | None:
         """Under `RAG_MODEL=auto`, the model a build of another model than the served one was made with: the copy

@@ -24,6 +24,7 @@ from rag.index.store import Index
 from rag.schemas import Passage
 from rag.search.queries import estimated_tokens
 from rag.search.searcher import Found, Query, Searcher
+from rag.serving import heap
 from rag.serving.batcher import MicroBatcher
 from rag.serving.reload import Reloader
 from rag.settings import Settings
@@ -123,6 +124,7 @@ class Runtime:
                 self._not_ready = str(exc)
                 log.warning("not ready: %s", exc)
         log.info("%s%s", _serving(self.searcher), f"; {_keys(settings)}" if self.keyed else "")
+        heap.settle()  # what is loaded now stays for as long as the server serves
         watch = None
         if settings.reload_poll_seconds:
             watch = asyncio.create_task(reloader.watch(settings.reload_poll_seconds), name="rag-index-watch")
@@ -135,6 +137,7 @@ class Runtime:
                     await watch
             if self.batcher is not None:
                 self.batcher.close()
+            heap.release()
 
     def _install(self, searcher: Searcher) -> None:
         settings = self.settings
