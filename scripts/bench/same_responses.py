@@ -9,7 +9,8 @@ its status and headers (less the request id and the length: `took_ms`'s digits v
 set to 0. Run it for each checkout on the same index, then `cmp` the two files: a change that only saves time gives
 the same file. `--cpu N` then asks each question as is, 32 requests at a time (`--clients`), N times, and prints the
 CPU time a request of the app's thread (the event loop's share: Litestar, validation, the answer, the JSON; the search
-runs in the batcher's thread) and of the process: run the checkouts in turn, more than once. It imports nothing but
+runs in the batcher's thread) and of the process, and what the collector's full collections cost: run the checkouts
+in turn, more than once. It imports nothing but
 rag, so it runs as a file too: `PYTHONPATH=<checkout>` picks the code compared.
 """
 
@@ -18,6 +19,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import gc
 import json
 import re
 import statistics
@@ -94,18 +96,35 @@ async def _run(app: Any, questions: list[str], out: Path, rounds: int, clients: 
 async def _cpu(app: Any, questions: list[str], rounds: int, clients: int) -> None:
     """Each question as is, `clients` requests at a time, `rounds` times: the CPU time a request of this thread (the
     event loop's: Litestar, validation, the answer, the JSON) and of the whole process (the search thread and the
-    model besides), min and median over rounds, in microseconds."""
+    model besides), min and median over rounds, in microseconds; and the full collections of the cyclic garbage
+    collector over all rounds, in whichever thread they ran: how many, and their CPU time a request on average (a
+    few a run: the rounds without one make the minimum)."""
     bodies = [json.dumps({"question": question}, ensure_ascii=False).encode() for question in questions]
     loop: list[float] = []
     process: list[float] = []
-    for _ in range(rounds):
-        started, all_started = time.thread_time(), time.process_time()
-        for at in range(0, len(bodies), clients):
-            await asyncio.gather(*(ask(app, body) for body in bodies[at:at + clients]))
-        loop.append((time.thread_time() - started) / len(bodies) * 1e6)
-        process.append((time.process_time() - all_started) / len(bodies) * 1e6)
+    full: list[float] = []
+    began = [0.0]
+
+    def collected(phase: str, info: dict[str, int]) -> None:
+        if info["generation"] == 2:
+            if phase == "start":
+                began[0] = time.thread_time()
+            else:
+                full.append(time.thread_time() - began[0])
+
+    gc.callbacks.append(collected)
+    try:
+        for _ in range(rounds):
+            started, all_started = time.thread_time(), time.process_time()
+            for at in range(0, len(bodies), clients):
+                await asyncio.gather(*(ask(app, body) for body in bodies[at:at + clients]))
+            loop.append((time.thread_time() - started) / len(bodies) * 1e6)
+            process.append((time.process_time() - all_started) / len(bodies) * 1e6)
+    finally:
+        gc.callbacks.remove(collected)
     for name, figures in (("event loop", loop), ("process", process)):
         print(f"CPU a request, {name:10s} min {min(figures):8.1f} us   median {statistics.median(figures):8.1f} us")
+    print(f"full collections {len(full)}, CPU a request {sum(full) / (rounds * len(bodies)) * 1e6:.1f} us on average")
 
 
 def main(argv: list[str] | None = None) -> int:

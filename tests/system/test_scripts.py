@@ -79,6 +79,7 @@ def test_the_same_responses_script_writes_a_line_a_response_without_what_varies(
     assert timed.returncode == 0, timed.stderr[-2000:]
     assert re.search(r"event loop +min +[0-9.]+ us +median", timed.stdout), timed.stdout
     assert re.search(r"process +min +[0-9.]+ us +median", timed.stdout), timed.stdout
+    assert re.search(r"full collections [0-9]+, CPU a request [0-9.]+ us", timed.stdout), timed.stdout
     assert out.read_text(encoding="utf-8").splitlines() == lines
 
 
