@@ -1,12 +1,14 @@
 """How much memory reading a large workbook takes, beside the same rows as a .csv.
 
-    nice .venv/bin/python -m scripts.bench.sheets_memory [--rows 50000] [--over 400001] [--checkout DIR]
+    nice .venv/bin/python -m scripts.bench.sheets_memory [--rows 50000] [--within 399000] [--over 400001]
+        [--checkout DIR]
 
 Writes in a temporary folder, as Excel writes them (shared strings, a row element a row, each cell its reference):
 - an FAQ of `--rows` rows under a header, 5 columns (category, question, answer, variants, status), each question
   and answer its own text, as an .xlsx, as an .ods (as LibreOffice writes one) and as the .csv Excel exports;
-- a workbook of `--over` rows of 5 cells with text (2,000,005 cells by default: just past the 2,000,000 a workbook
-  may hold, `rag.corpus.formats.sheets.CELLS_MAX`), to be refused.
+- a workbook of `--within` rows of 5 cells with text (1,995,000 cells by default: just within the 2,000,000 a
+  workbook may hold, `rag.corpus.formats.sheets.CELLS_MAX`), to be read, a section a row;
+- a workbook of `--over` rows of 5 such cells (2,000,005 cells by default: just past them), to be refused.
 Each file is read by `parse_xlsx`, `parse_ods` or `parse_csv` in a subprocess of its own (the rag of `--checkout`,
 this one by default: a checkout of another commit measures it), which prints the growth of its peak resident memory
 (VmHWM, reset once its modules are imported and the file's bytes read) over what it held then, and the read's time;
@@ -124,17 +126,21 @@ def measure(path: Path, checkout: Path) -> tuple[float, float, str]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rows", type=int, default=50_000, help="the FAQ's rows")
+    parser.add_argument("--within", type=int, default=399_000, help="the rows of 5 cells of the workbook read")
     parser.add_argument("--over", type=int, default=400_001, help="the rows of 5 cells of the workbook refused")
     parser.add_argument("--checkout", type=Path, default=ROOT, help="the checkout whose rag reads the files")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as work:
         folder, faq = Path(work), faq_rows(args.rows)
-        files = [folder / "faq.csv", folder / "faq.xlsx", folder / "faq.ods", folder / "over.xlsx"]
+        files = [folder / "faq.csv", folder / "faq.xlsx", folder / "faq.ods", folder / "within.xlsx",
+                 folder / "over.xlsx"]
         write_csv(files[0], faq)
         write_xlsx(files[1], faq)
         write_ods(files[2], faq)
-        write_xlsx(files[3], [[f"cellule {n % 1000}"] * 5 for n in range(args.over)])
-        print(f"rag of {args.checkout}; FAQ of {args.rows:,} rows, workbook of {args.over * 5:,} cells")
+        for path, rows in ((files[3], args.within), (files[4], args.over)):
+            write_xlsx(path, [[f"cellule {n % 1000}"] * 5 for n in range(rows)])
+        print(f"rag of {args.checkout}; FAQ of {args.rows:,} rows, workbooks of {args.within * 5:,} and "
+              f"{args.over * 5:,} cells")
         print("| file | bytes | unzipped | peak RSS growth | × the .csv's | time × the .csv's | read |\n"
               "|---|---:|---:|---:|---:|---:|---|")
         csv = (0.0, 0.0)

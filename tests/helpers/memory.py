@@ -1,6 +1,7 @@
 """A parse run in a subprocess whose address space is limited (RLIMIT_AS) to what it had once its modules were
-imported and the file read, plus 96 MiB: a file read whole that should have been read as it inflates, or refused
-before, dies there of MemoryError (and its reader says so as "damaged")."""
+imported and the file read, plus 96 MiB (or the headroom a test gives): a file read whole that should have been read
+as it inflates, or refused before, or held whole that should have flowed, dies there of MemoryError (and its reader
+says so as "damaged")."""
 
 from __future__ import annotations
 
@@ -15,18 +16,21 @@ import resource, sys
 {imports}
 data = open(sys.argv[1], "rb").read()
 size = next(int(line.split()[1]) for line in open("/proc/self/status") if line.startswith("VmSize:")) * 1024
-resource.setrlimit(resource.RLIMIT_AS, (size + 96 * 2**20, resource.RLIM_INFINITY))
+resource.setrlimit(resource.RLIMIT_AS, (size + {headroom} * 2**20, resource.RLIM_INFINITY))
 try:
-    {parse}(data)
+    parsed = {parse}(data)
+    print(f"{{len(parsed.sections):,}} sections")
 except ValueError as exc:
     print(exc)
 """
 
 
-def limited_parse(path: Path, imports: str, parse: str) -> str:
-    """What the parse `parse` (an expression of the names `imports` imports) of the file at `path` raised, in a
-    subprocess limited to 96 MiB more than it held before the read; the subprocess must end well."""
-    done = subprocess.run([sys.executable, "-c", PARSE.format(imports=imports, parse=parse), str(path)], cwd=ROOT,
+def limited_parse(path: Path, imports: str, parse: str, headroom: int = 96) -> str:
+    """What the parse `parse` (an expression of the names `imports` imports) of the file at `path` raised, or the
+    sections it gave ("50,000 sections"), in a subprocess limited to `headroom` MiB more than it held before the
+    read; the subprocess must end well."""
+    script = PARSE.format(imports=imports, parse=parse, headroom=headroom)
+    done = subprocess.run([sys.executable, "-c", script, str(path)], cwd=ROOT,
                           capture_output=True, text=True, timeout=120, check=False,
                           env={**os.environ, "PYTHONPATH": str(ROOT)})
     assert done.returncode == 0, done.stderr[-2000:]
