@@ -333,6 +333,33 @@ def test_a_number_s_thousands_are_separated_where_its_format_separates_them(code
     assert shown(value, number_format(code, 164)) == shown_as
 
 
+@pytest.mark.parametrize(("code", "builtin", "value", "shown_as"), [
+    (None, 11, "12345", "1.23E+04"), (None, 11, "0.000123", "1.23E-04"), (None, 11, "-12345", "-1.23E+04"),
+    (None, 11, "9.999", "1.00E+01"), (None, 11, "0", "0.00E+00"), (None, 48, "12345", "12.3E+3"),
+    ('0.0E-0" m"', 164, "12345", "1.2E4 m"), (None, 12, "1.25", "1 1/4"), (None, 12, "0.5", "1/2"),
+    (None, 12, "2", "2"), (None, 12, "0.3", "2/7"), (None, 12, "-1.25", "-1 1/4"), (None, 13, "3.14159", "3 14/99"),
+    ("?/?", 164, "1.25", "5/4"), ("# ?/8", 164, "1.3", "1 2/8"), (None, 12, "1.99", "2")])
+def test_scientific_and_fraction_formats_show_what_excel_shows(code, builtin, value, shown_as):
+    """`0.00E+00` showed 12345 as "12345.00" and `# ?/?` showed 1.25 as "1.25", where Excel shows "1.23E+04" and
+    "1 1/4"."""
+    from rag.corpus.formats.xlsx_numbers import number_format, shown
+
+    assert shown(value, number_format(code, builtin)) == shown_as
+
+
+@pytest.mark.parametrize(("serial", "builtin", "date1904", "shown_as"), [
+    ("-0.5", 14, False, "-0.5"), ("-0.25", 20, False, "-0.25"), ("-0.25", 20, True, "-06:00"),
+    ("-1", 14, True, "-1904-01-02"), ("-1.5", 22, True, "-1904-01-02 12:00"), ("1", 14, True, "1904-01-02")])
+def test_a_negative_date_is_its_value_in_the_1900_system_and_before_1904_in_the_1904_one(serial, builtin, date1904,
+                                                                                        shown_as):
+    """A serial between -1 and 0 was read as a time of 1899-12-30 (-0.25 in h:mm "18:00", a day's end), where Excel's
+    1900 date system shows ######## for any negative date or time, and its 1904 one the time before its epoch, with a
+    minus ("-6:00": why workbooks of negative durations use it)."""
+    from rag.corpus.formats.xlsx_numbers import number_format, shown
+
+    assert shown(serial, number_format(None, builtin), date1904) == shown_as
+
+
 @pytest.mark.parametrize(("serial", "builtin", "shown_as"), [
     ("1", 14, "1900-01-01"), ("59", 14, "1900-02-28"), ("60", 14, "1900-02-29"), ("61", 14, "1900-03-01"),
     ("59.75", 22, "1900-02-28 18:00"), ("0.5", 20, "12:00"), ("0", 14, "1900-01-00"), ("45672", 14, "2025-01-15")])

@@ -6,7 +6,12 @@ ISO 8601 ("2025-01-15", "2025-01-15 14:30", "14:30"), from its serial (days sinc
 workbook that says `date1904`; serials before 61 a day later, as Excel counts a 1900-02-29); a percentage times 100
 with its "%"; a number with the decimals its format fixes ("0.00": "12.50"), its thousands separated where the format
 separates them ("#,##0.00": "1,234.50"), divided by a thousand for each comma after its digits ("0.0,,": millions),
-and the text its format writes around it ("12.50 €", `[$€-40C]`, `"CHF "0.00`). The separators are the ones a format
+and the text its format writes around it ("12.50 €", `[$€-40C]`, `"CHF "0.00`); in scientific notation with the
+decimals and exponent digits its format fixes ("0.00E+00": "1.23E+04"; "##0.0E+0", an engineer's, its exponent a
+multiple of 3: "12.3E+3"); as a fraction of at most the denominator's digits its format gives, or the denominator it
+fixes ("# ?/?": "1 1/4", "# ??/??": "3 14/99"... closest first, "?/8": "10/8"). A negative date or time is none in the
+1900 date system (Excel shows ########: its value is read) and the time before 1904-01-01 in the 1904 one, a minus
+before it ("-06:00"). The separators are the ones a format
 code is written with, "," and "." (Excel's in English, and its CSV export's there): how a French Excel shows it
 ("1 234,50") is the reader's locale, which the file does not say. Any other number (the General format) as Excel's
 General shows it, an integer without ".0", other numbers to 15 significant digits ("0.1", where the float's repr may
@@ -21,6 +26,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Context, Decimal
+from fractions import Fraction
 
 # Excel's built-in formats by id (ECMA-376 1, 18.8.30), those that are no General number
 _BUILTIN = {1: "0", 2: "0.00", 3: "#,##0", 4: "#,##0.00", 9: "0%", 10: "0.00%", 11: "0.00E+00", 12: "# ?/?",
@@ -30,7 +36,7 @@ _BUILTIN = {1: "0", 2: "0.00", 3: "#,##0", 4: "#,##0.00", 9: "0%", 10: "0.00%", 
             46: "[h]:mm:ss", 47: "mmss.0", 48: "##0.0E+0", 49: "@"}
 _ASIAN_DATES = {*range(27, 37), *range(50, 59)}  # the East Asian locales' built-in dates
 _LITERAL = re.compile(r'"(?P<quoted>[^"]*)"|\\(?P<escaped>.)|\[\$(?P<currency>[^\]-]*)[^\]]*\]|\[[^\]]*\]|[_*].'
-                      r"|(?P<placeholder>[0#?.,%Ee+\-/]+(?<![\-/]))|(?P<other>.)", re.DOTALL)
+                      r"|(?P<placeholder>[0#?.,%Ee+\-]+(?<!-)(?:/(?:[1-9][0-9]*|[0#?]+))?)|(?P<other>.)", re.DOTALL)
 _EPOCHS = (datetime(1899, 12, 30), datetime(1904, 1, 1))
 # Serials before 61 (1900-03-01) in the 1900 date system: a day later than counted from its epoch, as Excel shows
 # them (1 is 1900-01-01, 60 the 1900-02-29 it counts); 0, "1900-01-00", a time's date
@@ -54,6 +60,11 @@ class Format:
     suffix: str = ""
     grouped: bool = False  # thousands separated by "," (`#,##0`)
     scale: int = 0  # thousands the number is divided by, a comma each after its digits (`0.0,,`: millions)
+    exponent: str = ""  # "scientific": what its format writes after the E, its sign and digits ("+00")
+    step: int = 1  # "scientific": what its exponent is a multiple of (`##0.0E+0`: 3)
+    denominator: int = 0  # "fraction": the largest its digits write (`?/?`: 9), or the one it fixes (`?/8`)
+    fixed: bool = False  # "fraction": its denominator fixed
+    mixed: bool = False  # "fraction": a whole number before it (`# ?/?`: "1 1/4", not "5/4")
 
 
 GENERAL = Format("general")
@@ -85,11 +96,20 @@ def number_format(code: str | None, builtin: int = 0) -> Format:
     digits = number.split(".", 1)[1] if "." in number else ""
     decimals = sum(1 for ch in re.split("[Ee]", digits)[0] if ch in "0#?")
     first, last = pieces.index(placeholders[0]), pieces.index(placeholders[-1])
+    prefix, suffix = _literal(pieces[:first]), _literal(pieces[last + 1:])
+    if over := next((m[0] for m in placeholders if "/" in m[0]), None):  # "# ?/?": a fraction
+        below = over.partition("/")[2]
+        return Format("fraction", None, prefix, suffix, denominator=int(below) if below.isdecimal() else
+                      10 ** len(below) - 1, fixed=below.isdecimal(), mixed=placeholders[0][0] != over)
+    if (exponent := re.search("[Ee]([+-]?[0#?]*)", number)) is not None:
+        whole = number[:exponent.start()].partition(".")[0]
+        step = len(whole.replace(",", "")) if "#" in whole else 1  # "##0.0E+0": 12.3E+3, an engineer's notation
+        return Format("scientific", decimals, prefix, suffix, exponent=exponent[1] or "+0", step=max(step, 1))
     kind = "percent" if "%" in number else "number"
     digits_only = number.replace("%", "")
     scale = 0 if re.search("[Ee]", number) else len(digits_only) - len(digits_only.rstrip(","))
     grouped = re.search("[0#?],+[0#?]", digits_only.partition(".")[0]) is not None
-    return Format(kind, decimals, _literal(pieces[:first]), _literal(pieces[last + 1:]), grouped, scale)
+    return Format(kind, decimals, prefix, suffix, grouped, scale)
 
 
 def _first_section(code: str) -> str:
@@ -116,12 +136,17 @@ def shown(value: str, format_: Format, date1904: bool = False) -> str:
     if not math.isfinite(number):
         return value
     if format_.kind in ("elapsed", "date", "time", "datetime"):
-        lowest = -_DAYS_MAX if format_.kind == "elapsed" else -1  # a negative duration, "-36:00"; no date before 1900
-        if not lowest < number < _DAYS_MAX:  # Excel shows ######## for what it cannot show: read the value
+        if not -_DAYS_MAX < number < _DAYS_MAX:  # Excel shows ######## for what it cannot show: read the value
             return value
-        if format_.kind == "elapsed":
+        if format_.kind == "elapsed":  # a negative duration, "-36:00"
             return _elapsed(number, format_.prefix, bool(format_.decimals))
+        if number < 0:  # no date before 1900 (########); in the 1904 system, the time before it, a minus first
+            return "-" + _date(-number, format_.kind, True) if date1904 else value
         return _date(number, format_.kind, date1904)
+    if format_.kind == "scientific":
+        return f"{format_.prefix}{_scientific(number, format_)}{format_.suffix}"
+    if format_.kind == "fraction":
+        return f"{format_.prefix}{_fraction(number, format_)}{format_.suffix}"
     if format_.kind == "percent":
         number *= 100
         if not math.isfinite(number):  # 1e308 as a percentage
@@ -136,6 +161,39 @@ def shown(value: str, format_: Format, date1904: bool = False) -> str:
             whole, point, fraction = text.removeprefix("-").partition(".")
             text = f"{'-' if text.startswith('-') else ''}{int(whole):,}{point}{fraction}"
     return f"{format_.prefix}{text}{'%' if format_.kind == 'percent' else ''}{format_.suffix}"
+
+
+def _scientific(number: float, format_: Format) -> str:
+    """`number` in scientific notation: a mantissa of `format_`'s decimals, an exponent of its digits, a multiple of
+    its step, "+" before a positive one if it writes E+."""
+    exact, decimals = Decimal(repr(number)) if number else Decimal(0), Decimal(1).scaleb(-(format_.decimals or 0))
+    exponent = exact.adjusted() - exact.adjusted() % format_.step if number else 0
+    mantissa = exact.scaleb(-exponent).quantize(decimals, ROUND_HALF_UP)
+    if abs(mantissa) >= 10 ** format_.step:  # 9.999 to 2 decimals is 10.00: 1.00E+01
+        exponent += format_.step
+        mantissa = exact.scaleb(-exponent).quantize(decimals, ROUND_HALF_UP)
+    sign = "-" if exponent < 0 else "+" if format_.exponent.startswith("+") else ""
+    return f"{mantissa}E{sign}{abs(exponent):0{len(format_.exponent.lstrip('+-'))}d}"
+
+
+def _fraction(number: float, format_: Format) -> str:
+    """`number` as a fraction: the closest of a denominator at most `format_`'s, or of the one it fixes (its numerator
+    rounded half up), after its whole part if the format writes one ("1 1/4"; a whole number alone, "2")."""
+    sign, exact = "-" if number < 0 else "", abs(Fraction(repr(number)))
+    whole = int(exact) if format_.mixed else 0
+    rest = exact - whole
+    if format_.fixed:
+        numerator, denominator = int(rest * format_.denominator + Fraction(1, 2)), format_.denominator
+    else:
+        closest = rest.limit_denominator(format_.denominator)
+        numerator, denominator = closest.numerator, closest.denominator
+    if not format_.mixed:
+        return f"{sign}{numerator}/{denominator}"
+    if numerator == denominator:
+        whole, numerator = whole + 1, 0
+    if not numerator:
+        return f"{sign}{whole}" if whole else "0"
+    return f"{sign}{f'{whole} ' if whole else ''}{numerator}/{denominator}"
 
 
 def _general(number: float) -> str:
