@@ -3,7 +3,9 @@ them, repeated rows and cells counted, covered cells empty; bad files refused wi
 
 from __future__ import annotations
 
+import io
 import re
+import zipfile
 
 import pytest
 
@@ -12,7 +14,7 @@ from rag.corpus.formats.csv import parse_csv
 from rag.corpus.formats.ods import CELLS_MAX, ENCRYPTED, FLAT, NO_CONTENT, NOT_A_ZIP, parse_ods
 from rag.corpus.formats.xlsx import parse_xlsx
 from tests.helpers.odt import zipped
-from tests.helpers.sheets import Raw, ods, wide_ods, xlsx
+from tests.helpers.sheets import HIDING, Raw, ods, wide_ods, xlsx
 from tests.unit.test_xlsx import FAQ, _cited, _csv, _shape, over_budget_peak
 
 
@@ -34,6 +36,28 @@ def test_an_ods_reads_as_the_same_workbook_in_xlsx_and_as_its_csv_export():
     _cited(parsed)
     alone = parse_ods(ods({"Feuille1": FAQ}))
     assert _shape(alone) == _shape(parse_csv(_csv(FAQ))) and alone.title == "FAQ boutique"
+
+
+@pytest.mark.parametrize("where", ["after the body", "styles.xml"])
+def test_a_sheet_hidden_by_a_style_after_the_body_or_in_styles_xml_is_left_out(where):
+    """The style hiding a sheet was applied only among content.xml's automatic styles before its body: placed after
+    it (OpenDocument orders them before, a writer may not), or a common style of styles.xml, the hidden sheet was
+    read as a visible one."""
+    sheets = {"FAQ": FAQ, "Brouillons": [["Question", "Réponse"], ["Secret ?", "Oui."]]}
+    data = ods(sheets, hidden=["Brouillons"])
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        parts: dict[str, str | bytes] = {name: archive.read(name) for name in archive.namelist()}
+    automatic = f"<office:automatic-styles>{HIDING}</office:automatic-styles>"
+    content, styles = str(parts["content.xml"], "utf-8"), str(parts["styles.xml"], "utf-8")
+    assert automatic in content and "</office:styles>" in styles
+    if where == "styles.xml":
+        parts["content.xml"] = content.replace(automatic, "")
+        parts["styles.xml"] = styles.replace("</office:styles>", f"{HIDING}</office:styles>")
+    else:
+        parts["content.xml"] = content.replace(automatic, "").replace("</office:body>", f"</office:body>{automatic}")
+    moved, before = parse_ods(zipped(parts)), parse_ods(data)
+    assert (_shape(moved), moved.text, moved.changes) == (_shape(before), before.text, before.changes)
+    assert moved.changes[-1] == "1 hidden sheet left out ('Brouillons')"
 
 
 def test_cells_read_as_calc_shows_them_repeats_counted_covered_cells_empty():

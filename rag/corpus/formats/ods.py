@@ -3,7 +3,9 @@ sheet's cells as the application shows them, its rows read as a CSV export of it
 FAQ sheet gives one section per row), as `rag.corpus.formats.xlsx` reads Excel's.
 
 An .ods is a zip archive of XML parts, content.xml holding the sheets (office:spreadsheet's table:table, in order, each
-named by table:name). A sheet is hidden when its table style says `table:display="false"`: left out and reported. A
+named by table:name). A sheet is hidden when its table style says `table:display="false"`: left out and reported,
+whether the style is one of content.xml's automatic styles (before its body, as OpenDocument orders them, or after it)
+or a common style of styles.xml (a sheet whose style is known only once it is read counts its cells still). A
 cell (table:table-cell) is the text its paragraphs (text:p) show, one a line, as the application wrote it: a number,
 a date or a currency in the format the sheet shows them ("12,50 €", "15/01/2025"), spans and links included,
 text:s its spaces, text:tab a tab, text:line-break a line break; a comment (office:annotation) and a note are left
@@ -12,8 +14,7 @@ office:date-value, office:boolean-value, office:string-value, as written). Repea
 (table:number-rows-repeated, table:number-columns-repeated: how empty runs, and runs of the same value, are written)
 count as many rows and cells; at most `CELLS_MAX` cells with text in all the workbook's sheets
 (`rag.corpus.formats.sheets.Budget`), so that a few bytes repeating a cell a million times are refused, not expanded;
-content.xml is read as it inflates, each cell dropped once read (`rag.corpus.formats.archive.xml_events`: its
-automatic styles, which say the hidden sheets, come before its body, as OpenDocument orders them). A
+content.xml is read as it inflates, each cell dropped once read (`rag.corpus.formats.archive.xml_events`). A
 merged cell holds the value, the cells it covers (table:covered-table-cell) are empty, as in Calc's CSV export. The
 title is meta.xml's dc:title, else a one-cell row over an FAQ sheet's header.
 
@@ -79,12 +80,13 @@ def _cell(cell: ElementTree.Element) -> str:
 
 class _Content:
     """content.xml's sheets, read as the part inflates (`xml_events`: a cell, or a style, read whole at a time), the
-    budget spent as each cell with text comes: its automatic styles first (those hiding a sheet,
-    `table:display="false"`), then each table of office:body's office:spreadsheet, its rows (within row groups too)
-    and their cells."""
+    budget spent as each cell with text comes: its automatic styles (those hiding a sheet, `table:display="false"`:
+    a table whose style is one already met is left unread), each table of office:body's office:spreadsheet, its rows
+    (within row groups too) and their cells."""
 
     def __init__(self) -> None:
-        self.budget, self.sheets, self.hidden, self.hiding = Budget(), list[Sheet](), list[str](), set[str]()
+        self.budget, self.hiding = Budget(), set[str]()
+        self.tables: list[tuple[str, str | None, Sheet | None]] = []  # name, style, cells (None: known hidden)
         self.root: Element | None = None
         self.styles: Element | None = None  # office:automatic-styles
         self.body: Element | None = None
@@ -110,11 +112,12 @@ class _Content:
             if tag == f"{_OFFICE}spreadsheet" and self.spreadsheet is None:
                 self.spreadsheet = element
         elif tag == f"{_TABLE}table" and parent is self.spreadsheet is not None:
-            name = element.get(f"{_TABLE}name") or ""
-            if element.get(f"{_TABLE}style-name") in self.hiding:
-                self.hidden.append(name)
+            name, style = element.get(f"{_TABLE}name") or "", element.get(f"{_TABLE}style-name")
+            if style in self.hiding:
+                self.tables.append((name, style, None))
             else:
                 self.table, self.sheet, self.number = element, Sheet(name), 0
+                self.tables.append((name, style, self.sheet))
         elif tag == _ROW and self.sheet is not None and parent is not None and (
                 parent is self.table or parent.tag in _ROW_GROUPS):
             self.row, self.repeat, self.values, self.column = element, _count(element, "number-rows-repeated"), [], 0
@@ -133,12 +136,34 @@ class _Content:
                         self.sheet.put(self.number + n + 1, first + k + 1, value)
             self.number, self.row = min(self.number + self.repeat, _ROWS_MAX), None
         elif element is self.table and self.sheet is not None:
-            self.sheets.append(self.sheet)
             self.table = self.sheet = None
-        elif element.tag == f"{_STYLE}style" and parent is self.styles is not None and (
-                (properties := element.find(f"{_STYLE}table-properties")) is not None
-                and properties.get(f"{_TABLE}display") == "false"):
+        elif parent is self.styles is not None and _hides(element):
             self.hiding.add(element.get(f"{_STYLE}name") or "")
+
+    def split(self) -> tuple[list[Sheet], list[str]]:
+        """The visible sheets, and the names of the hidden ones, in order, by the styles that hide one (`hiding`)
+        once all are known."""
+        hidden = [name for name, style, sheet in self.tables if sheet is None or style in self.hiding]
+        return [sheet for _, style, sheet in self.tables if sheet is not None and style not in self.hiding], hidden
+
+
+def _hides(style: Element) -> bool:
+    """Whether a style is a table's that hides its sheet (`table:display="false"`)."""
+    properties = style.find(f"{_STYLE}table-properties") if style.tag == f"{_STYLE}style" else None
+    return properties is not None and properties.get(f"{_TABLE}display") == "false"
+
+
+def _common_hiding(archive: zipfile.ZipFile) -> set[str]:
+    """The names of styles.xml's common styles (office:styles) that hide a sheet, read as the part inflates."""
+    root, common, found = None, None, set()
+    for event, element, parent in xml_events(archive, "styles.xml", ".ods", {"style"}):
+        if root is None:
+            root = element
+        elif event == "start" and parent is root and element.tag == f"{_OFFICE}styles" and common is None:
+            common = element
+        elif event == "end" and parent is common is not None and _hides(element):
+            found.add(element.get(f"{_STYLE}name") or "")
+    return found
 
 
 def _parse(archive: zipfile.ZipFile) -> Parsed:
@@ -152,8 +177,11 @@ def _parse(archive: zipfile.ZipFile) -> Parsed:
         if other is not None and other.tag.startswith(_OFFICE):
             raise ValueError(other_kind(other.tag.removeprefix(_OFFICE), "spreadsheet", ".ods"))
         raise ValueError("damaged .ods: its content.xml holds no spreadsheet (office:body/office:spreadsheet)")
+    if "styles.xml" in names:
+        content.hiding |= _common_hiding(archive)
     meta = xml_part(archive, "meta.xml", ".ods").find(f"{_OFFICE}meta") if "meta.xml" in names else None
-    return parse_sheets(content.sheets, ".ods", dc_title(meta), content.hidden)
+    sheets, hidden = content.split()
+    return parse_sheets(sheets, ".ods", dc_title(meta), hidden)
 
 
 def parse_ods(data: bytes) -> Parsed:
