@@ -107,7 +107,8 @@ TokenCounter = Callable[[Sequence[str]], list[int]]
 # 43: md unclosed containers end at a heading. 44: HTML accordions. 45: HTML class titles. 46: .pptx, .odp read.
 # 47: md summaries on several lines or one, </Tabs>, Hugo tabs, HTML links out. 48: HTML class titles' subtitles,
 # a long <summary> a line; md TabItem value as label, unclosed Liquid and shortcode tabs siblings, figure captions.
-# md tags over lines as one, Tabs values as labels, embed shortcodes nothing, a hint's kind no title.
+# md tags over lines as one, Tabs values as labels, embed shortcodes nothing, a hint's kind no title; .xlsx
+# scientific and fraction formats, negative dates; .ods sheets hidden by later styles.
 LAYOUT = 48
 TITLE_CHARS = 60  # a line shorter than this without a full stop names what follows it (`_runs_on`)
 _FULL_STOPS = (".", "!", "…", ";")
