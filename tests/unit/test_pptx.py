@@ -4,6 +4,7 @@ person can act on. `tests/data/slides/formation-support.pptx` was written by pyt
 
 from __future__ import annotations
 
+import io
 import re
 import zipfile
 from pathlib import Path
@@ -191,3 +192,19 @@ def test_a_pptx_of_more_elements_than_a_document_may_hold_is_refused_before_a_sl
         parse_pptx(data)
     monkeypatch.setattr(archive, "ELEMENTS_MAX", elements(data))
     assert parse_pptx(data).text == "Une ligne.\n" * 20  # at the limit, read
+
+
+def test_a_slide_or_notes_part_listed_twice_is_refused_not_read_again_for_each_listing():
+    """A 50 KB file listing one slide of 2 MB of text 400 times read as 800,000,000 characters (2.3 GB) before: each
+    part is read once, as the element and character guards count it."""
+    data = pptx(shape("Un texte."), (shape("Deux"), shape("Notes", placeholder='type="body" idx="1"')), shape("Trois"))
+    presentation = zipfile.ZipFile(io.BytesIO(data)).read("ppt/presentation.xml").decode()
+    twice = zipfile_with(data, "ppt/presentation.xml", presentation.replace('r:id="rId3"', 'r:id="rId1"'))
+    with pytest.raises(ValueError, match=r"^damaged \.pptx: its ppt/slides/slide1\.xml is listed twice"):
+        parse_pptx(twice)
+    rels = zipfile.ZipFile(io.BytesIO(data)).read("ppt/slides/_rels/slide2.xml.rels")
+    shared = zipped({**{name: zipfile.ZipFile(io.BytesIO(data)).read(name) for name in zipfile.ZipFile(
+        io.BytesIO(data)).namelist()}, "ppt/slides/_rels/slide3.xml.rels": rels})
+    with pytest.raises(ValueError, match=r"^damaged \.pptx: its ppt/notesSlides/notesSlide2\.xml is listed twice"):
+        parse_pptx(shared)
+    assert parse_pptx(data).text == "Un texte.\nDeux\nNotes\nTrois\n"

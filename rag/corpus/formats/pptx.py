@@ -19,8 +19,9 @@ own), the notes' slide image and numbers, and hidden slides (PowerPoint skips th
 how many), whose numbers still count, so that a citation's page is the slide's number in PowerPoint.
 
 A file that cannot be read raises `ValueError` with what to do about it: an old binary .ppt, an encrypted .pptx, a
-damaged archive, a zip that holds no presentation, or one of more elements or text than `rag.corpus.formats.archive`
-allows (ELEMENTS_MAX, CHARACTERS_MAX), counted as each part inflates before any is read as a tree. Parsed with the
+damaged archive, a zip that holds no presentation, one of more elements or text than `rag.corpus.formats.archive`
+allows (ELEMENTS_MAX, CHARACTERS_MAX), counted as each part inflates before any is read as a tree, or one listing a
+slide or notes part twice (`_once`). Parsed with the
 standard library (ElementTree on expat, a DOCTYPE with declarations refused as for every Office and OpenDocument
 part); no other dependency is needed.
 """
@@ -155,23 +156,35 @@ def _parse(archive: zipfile.ZipFile) -> Parsed:
     relationships = _relationships(archive, "ppt/presentation.xml")
     slide_ids = presentation.find(f"{_P}sldIdLst")
     properties = _xml(archive, "docProps/core.xml") if "docProps/core.xml" in archive.NameToInfo else None
-    return slides.presentation((_slide(archive, relationships.get(slide_id.get(f"{_R}id", ""), ("", ""))[1])
+    read: set[str] = set()
+    return slides.presentation((_slide(archive, relationships.get(slide_id.get(f"{_R}id", ""), ("", ""))[1], read)
                                 for slide_id in ([] if slide_ids is None else slide_ids.findall(f"{_P}sldId"))),
                                dc_title(properties))
 
 
-def _slide(archive: zipfile.ZipFile, part: str) -> Slide | None:
-    """The slide of `part`, and its notes; None if the archive lacks it (its number still counts)."""
+def _once(part: str, read: set[str]) -> str:
+    """`part`, added to the parts `read`; refused if it was read before. PowerPoint gives each slide a part and its
+    notes another: a part listed twice (ELEMENTS_MAX and CHARACTERS_MAX count it once) would be read again for each
+    time it is listed, a 50 KB file giving gigabytes of text."""
+    if part in read:
+        raise ValueError(f"damaged .pptx: its {part} is listed twice (as two slides, or the notes of two)")
+    read.add(part)
+    return part
+
+
+def _slide(archive: zipfile.ZipFile, part: str, read: set[str]) -> Slide | None:
+    """The slide of `part`, and its notes, none of them one of the parts `read` before (`_once`); None if the archive
+    lacks it (its number still counts)."""
     if part not in archive.NameToInfo:
         return None
-    root = _xml(archive, part)
+    root = _xml(archive, _once(part, read))
     slide = Slide(hidden=root.get("show") in ("0", "false"))
     if slide.hidden:
         return slide
     _read(slide, root.find(f"{_P}cSld/{_P}spTree"))
     for kind, target in _relationships(archive, part).values():
         if kind.endswith(_NOTES_SLIDE) and target in archive.NameToInfo:
-            _read(slide, _xml(archive, target).find(f"{_P}cSld/{_P}spTree"), notes=True)
+            _read(slide, _xml(archive, _once(target, read)).find(f"{_P}cSld/{_P}spTree"), notes=True)
     return slide
 
 
