@@ -105,11 +105,10 @@ TokenCounter = Callable[[Sequence[str]], list[int]]
 # 38: an FAQ entry's other columns its passages' fields. 39: .xlsx read. 40: md admonition titles and definition
 # terms head their bodies; snippet includes out. 41: md tabs' content at margin. 42: .xlsx #,##0 and 1900 dates.
 # 43: md unclosed containers end at a heading. 44: HTML accordions. 45: HTML class titles. 46: .pptx, .odp read.
-# 47: md summaries on several lines or one, </Tabs>, Hugo tabs, HTML links out. 48: HTML class titles' subtitles,
-# a long <summary> a line; md TabItem value as label, unclosed Liquid and shortcode tabs siblings, figure captions.
-# md tags over lines as one, Tabs values as labels, embed shortcodes nothing, a hint's kind no title; .xlsx
-# scientific and fraction formats, negative dates; .ods sheets hidden by later styles.
-LAYOUT = 48
+# 47: md multi-line summaries, </Tabs>, Hugo tabs, HTML links out. 48: HTML class titles' subtitles, long <summary>
+# a line; md TabItem value label, unclosed Liquid/shortcode tabs siblings, fig. captions, tags over lines, Tabs values,
+# embeds, hint kinds; .xlsx scientific, fractions, negative dates; .ods later hiding styles. 49: Strict .pptx, draw:a.
+LAYOUT = 49
 TITLE_CHARS = 60  # a line shorter than this without a full stop names what follows it (`_runs_on`)
 _FULL_STOPS = (".", "!", "…", ";")
 PROBE_CHARS_PER_TOKEN = 16  # an ASCII word of this many characters per passage token is counted by its prefixes

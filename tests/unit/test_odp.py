@@ -109,3 +109,12 @@ def test_bad_odp_files_raise_a_reason_a_person_can_act_on():
         for data in files:
             with pytest.raises(ValueError, match=f"^{re.escape(reason)}"):
                 parse_odp(data)
+
+
+def test_a_shape_a_click_on_opens_a_link_is_read_in_its_place():
+    """`draw:a` around a frame (a shape with a hyperlink): its text was left out, as no shape of the page."""
+    deck = odp(page(1, frame("title", "Contacts"), frame(None, "Avant le lien"),
+                    '<draw:a xlink:href="https://intranet.example/rh">' + frame(None, "Portail RH : demandes en ligne")
+                    + "</draw:a>", frame(None, "Après le lien")))
+    assert [line.text for line in parse_odp(deck).sections[0].lines] == [
+        "Avant le lien", "Portail RH : demandes en ligne", "Après le lien"]

@@ -208,3 +208,23 @@ def test_a_slide_or_notes_part_listed_twice_is_refused_not_read_again_for_each_l
     with pytest.raises(ValueError, match=r"^damaged \.pptx: its ppt/notesSlides/notesSlide2\.xml is listed twice"):
         parse_pptx(shared)
     assert parse_pptx(data).text == "Un texte.\nDeux\nNotes\nTrois\n"
+
+
+def test_a_strict_open_xml_deck_reads_as_the_same_deck_saved_as_usual():
+    """PowerPoint's "Strict Open XML Presentation" names its elements in purl.oclc.org namespaces: it read as no text
+    ("no text found") before."""
+    transitional = {"presentationml/2006/main": "presentationml/main", "drawingml/2006/main": "drawingml/main",
+                    "officeDocument/2006/relationships": "officeDocument/relationships"}
+    archive = zipfile.ZipFile(io.BytesIO(DECK.read_bytes()))
+    parts = {}
+    for name in archive.namelist():
+        part = archive.read(name)
+        for usual, strict in transitional.items():
+            part = part.replace(f"http://schemas.openxmlformats.org/{usual}".encode(),
+                                f"http://purl.oclc.org/ooxml/{strict}".encode())
+        parts[name] = part
+    strict, usual = parse_pptx(zipped(parts, zipfile.ZIP_DEFLATED)), parse_pptx(DECK.read_bytes())
+    assert b"purl.oclc.org/ooxml/presentationml" in parts["ppt/presentation.xml"]
+    assert (strict.title, strict.text, strict.page_starts, strict.changes) == (
+        usual.title, usual.text, usual.page_starts, usual.changes)
+    assert [(s.heading, s.lines) for s in strict.sections] == [(s.heading, s.lines) for s in usual.sections]

@@ -1,14 +1,14 @@
 """Read an OpenDocument presentation (.odp: LibreOffice Impress's, OpenOffice's): one text whose offsets citations
 index, a section a slide (`rag.corpus.formats.slides`), its page the slide's number, as a PowerPoint deck is read.
 
-content.xml's office:presentation holds the slides (draw:page) in order. A slide's shapes are read in their order
-in the page (grouped shapes, draw:g, in the group's order): a frame's text box (draw:text-box) and a shape's own text
-as an OpenDocument text's body is read (`rag.corpus.formats.odt.Body`: paragraphs, lists with their bullets and
-numbers, tables one line a row), a table (table:table in a frame) one line a row; then its speaker notes
-(presentation:notes). The frame of class "title" is the slide's title. Left out: the header, footer, date and page
-number frames, pictures, charts and embedded objects, the notes' slide thumbnail, and hidden slides (their
-drawing-page style's presentation:visibility "hidden"), whose numbers still count. The title is the first slide's
-title, else meta.xml's dc:title.
+content.xml's office:presentation holds the slides (draw:page) in order. A slide's shapes are read in their order in the
+page (grouped shapes, draw:g, in the group's order; a shape with a hyperlink, in a draw:a, in its place): a frame's text
+box (draw:text-box) and a shape's own text as an OpenDocument text's body is read (`rag.corpus.formats.odt.Body`:
+paragraphs, lists with their bullets and numbers, tables one line a row), a table (table:table in a frame) one line a
+row; then its speaker notes (presentation:notes). The frame of class "title" is the slide's title. Left out: the header,
+footer, date and page number frames, pictures, charts and embedded objects, the notes' slide thumbnail, and hidden
+slides (their drawing-page style's presentation:visibility "hidden"), whose numbers still count. The title is the first
+slide's title, else meta.xml's dc:title.
 
 A file that cannot be read raises `ValueError` with what to do about it, as an .odt does (`check_package`: another
 OpenDocument kind or a PowerPoint file named .odp, an encrypted one; the archive and element guards).
@@ -56,9 +56,10 @@ def _hidden_styles(content: ElementTree.Element) -> set[str]:
 
 
 def _shapes(container: ElementTree.Element) -> Iterator[ElementTree.Element]:
-    """The shapes of a page or a group in their order, a group's in its own."""
+    """The shapes of a page or a group in their order, a group's in its own, as a hyperlink's (`draw:a`: a shape
+    a click on opens a link) its shape's."""
     for child in container:
-        if child.tag == f"{_DRAW}g":
+        if child.tag in (f"{_DRAW}g", f"{_DRAW}a"):
             yield from _shapes(child)
         elif child.tag == f"{_DRAW}frame" or child.tag in _SHAPES:
             yield child

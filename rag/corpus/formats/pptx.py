@@ -23,7 +23,8 @@ damaged archive, a zip that holds no presentation, one of more elements or text 
 allows (ELEMENTS_MAX, CHARACTERS_MAX), counted as each part inflates before any is read as a tree, or one listing a
 slide or notes part twice (`_once`). Parsed with the
 standard library (ElementTree on expat, a DOCTYPE with declarations refused as for every Office and OpenDocument
-part); no other dependency is needed.
+part); no other dependency is needed. A Strict Open XML deck (PowerPoint's "Strict Open XML Presentation") is read
+as the usual one, its names taken to their Transitional namespaces.
 """
 
 from __future__ import annotations
@@ -49,6 +50,7 @@ _A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
 _R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 _MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
+_STRICT = "{http://purl.oclc.org/ooxml/"  # the namespaces of Strict Open XML (ISO/IEC 29500 Strict)
 _NOTES_SLIDE = "/notesSlide"  # the end of the relationship type from a slide to its notes
 _TITLES = {"title", "ctrTitle"}
 # Placeholders whose text is no part of what a slide says: the date, the footer, the slide's number, a header, and
@@ -59,7 +61,24 @@ _BULLETS = {f"{_A}buChar", f"{_A}buAutoNum", f"{_A}buBlip"}
 
 
 def _xml(archive: zipfile.ZipFile, part: str) -> ElementTree.Element:
-    return xml_part(archive, part, ".pptx", "Office Open XML")
+    """The tree of `part`, a Strict Open XML part's names in the namespaces of the usual (Transitional) format."""
+    root = xml_part(archive, part, ".pptx", "Office Open XML")
+    if root.tag.startswith(_STRICT):
+        for element in root.iter():
+            element.tag = _transitional(element.tag)
+            for name in [name for name in element.attrib if name.startswith(_STRICT)]:
+                element.attrib[_transitional(name)] = element.attrib.pop(name)
+    return root
+
+
+def _transitional(name: str) -> str:
+    """`name` ("{http://purl.oclc.org/ooxml/drawingml/main}p": Strict Open XML, PowerPoint's "Strict Open XML
+    Presentation") in its Transitional namespace ("{http://schemas.openxmlformats.org/drawingml/2006/main}p")."""
+    if not name.startswith(_STRICT):
+        return name
+    namespace, local = name[len(_STRICT):].split("}", 1)
+    kind, _, rest = namespace.partition("/")
+    return f"{{http://schemas.openxmlformats.org/{kind}/2006/{rest}}}{local}"
 
 
 def _relationships(archive: zipfile.ZipFile, part: str) -> dict[str, tuple[str, str]]:
