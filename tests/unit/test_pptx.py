@@ -228,3 +228,12 @@ def test_a_strict_open_xml_deck_reads_as_the_same_deck_saved_as_usual():
     assert (strict.title, strict.text, strict.page_starts, strict.changes) == (
         usual.title, usual.text, usual.page_starts, usual.changes)
     assert [(s.heading, s.lines) for s in strict.sections] == [(s.heading, s.lines) for s in usual.sections]
+
+
+def test_a_text_box_added_to_the_notes_page_is_part_of_the_notes_its_furniture_is_not():
+    notes = (shape("", placeholder='type="sldImg"') + shape("Dire que le retour est gratuit.",
+                                                            placeholder='type="body" idx="1"')
+             + shape("Hors antenne : le litige L-7 reste ouvert.") + shape("Confidentiel", placeholder='type="hdr"')
+             + shape("4", placeholder='type="sldNum" idx="5"'))
+    assert _sections(pptx((shape("Retours", placeholder='type="title"') + shape("Sous 30 jours"), notes))) == [
+        (None, ["Sous 30 jours", "Dire que le retour est gratuit.", "Hors antenne : le litige L-7 reste ouvert."])]

@@ -10,7 +10,8 @@ its shapes, which is their order in the slide's shape tree (grouped shapes in th
   the number are not rendered);
 - a table: one line per row, the row's cells joined by " | " (a cell: its paragraphs joined by a space; empty cells
   and cells a merged cell covers are left out);
-- then the slide's speaker notes, whose text is what the presenter says of the slide.
+- then the slide's speaker notes, whose text is what the presenter says of the slide: its notes placeholder's and
+  the text boxes added to its notes page.
 The slide's title (its title placeholder) heads its section; a slide without one has a section of its own without a
 heading. The presentation's title is its first slide's (what it shows first; that slide's title then heads nothing,
 the citation's title showing it), else the document properties' `dc:title` (often a template's). Left out: the date,
@@ -145,7 +146,7 @@ def _read(slide: Slide, tree: ElementTree.Element | None, notes: bool = False) -
                 slide.blocks.extend((row, True, n == 0) for n, row in enumerate(rows))
             continue
         placeholder, kind = _placeholder(shape)
-        if kind in _FURNITURE or (notes and kind != "body"):
+        if kind in _FURNITURE or (notes and placeholder and kind != "body"):
             continue
         body = shape.find(f"{_P}txBody")
         paragraphs = [] if body is None else body.findall(f"{_A}p")
