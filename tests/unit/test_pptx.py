@@ -237,3 +237,19 @@ def test_a_text_box_added_to_the_notes_page_is_part_of_the_notes_its_furniture_i
              + shape("4", placeholder='type="sldNum" idx="5"'))
     assert _sections(pptx((shape("Retours", placeholder='type="title"') + shape("Sous 30 jours"), notes))) == [
         (None, ["Sous 30 jours", "Dire que le retour est gratuit.", "Hors antenne : le litige L-7 reste ouvert."])]
+
+
+def test_a_slide_whose_title_is_all_it_says_has_its_title_as_a_line_to_find_at_its_page(tmp_path):
+    """A section divider, a screenshot under its title: the title was a heading over nothing, so no passage held it
+    and a question naming it found nothing."""
+    title = 'type="title"'
+    picture = '<p:pic><p:nvPicPr><p:cNvPr id="9" name="capture"/></p:nvPicPr></p:pic>'
+    (tmp_path / "retours.pptx").write_bytes(pptx(
+        shape("Guide des retours", placeholder='type="ctrTitle"'), shape("Partie 1 : les délais", placeholder=title),
+        shape("Le virement prend trois jours."), shape("Écran de saisie d'un litige", placeholder=title) + picture,
+        shape("Sommaire", placeholder=title) + shape("Un")))
+    doc = read_document(tmp_path, tmp_path / "retours.pptx")
+    assert [(s.heading, [line.text for line in s.lines], doc.page(s.lines[0].start)) for s in doc.sections] == [
+        (None, ["Partie 1 : les délais"], 2), (None, ["Le virement prend trois jours."], 3),
+        (None, ["Écran de saisie d'un litige"], 4), ("Sommaire", ["Un"], 5)]
+    assert all(doc.text[line.start:line.end] == line.text for s in doc.sections for line in s.lines)

@@ -2,11 +2,12 @@
 title, a page a slide.
 
 Each slide shown gives its title on a line of its own, then its blocks, each followed by "\\n" (a block of several
-lines, a paragraph with line breaks, gives each its `Line`). The presentation's title is its first shown slide's
-title, which then heads nothing (a citation's title shows it; nor does a later slide's title that repeats it); a
-slide without a title has a section without a heading. A slide that is listed but hidden, or whose part is missing,
-gives no text but keeps its number: the pages are the slides as the application numbers them, so that slide 5 is
-page 5 whatever slide 4 is.
+lines, a paragraph with line breaks, gives each its `Line`). The presentation's title is its first shown slide's title,
+which then heads nothing (a citation's title shows it; nor does a later slide's title that repeats it); a slide without
+a title has a section without a heading, and so has one whose title is all it says (a section divider's, a picture's):
+its title is its line, so that it can be found. A slide that is listed but hidden, or whose part is missing, gives no
+text but keeps its number: the pages are the slides as the application numbers them, so that slide 5 is page 5 whatever
+slide 4 is.
 """
 
 from __future__ import annotations
@@ -62,6 +63,8 @@ def presentation(slides: Iterable[Slide | None], title: str | None = None) -> Pa
                                  for n, line in enumerate(lines_with_offsets(text)))
             pieces.append(text + "\n")
             offset += len(text) + 1
+        if heading is not None and not section.lines:  # a title alone (a divider, a picture's): a line to find
+            section = Section(None, [Line(heading, page_starts[-1], page_starts[-1] + len(heading))])
         if section.lines:
             sections.append(section)
     changes = [f"{hidden} hidden slide{'s' if hidden > 1 else ''} left out"] if hidden else []
