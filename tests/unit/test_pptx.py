@@ -72,6 +72,10 @@ def _sections(data: bytes) -> list[tuple[str | None, list[str]]]:
 def test_pptx_is_a_format_rag_reads_and_an_old_ppt_is_refused_with_what_to_do(tmp_path):
     assert BINARY_SUFFIXES[".pptx"] is parse_pptx
     assert ".pptx" in FORMATS.split(", ")
+    for suffix in (".ppsx", ".pptm"):  # a slide show, a deck with macros (never run): the same parts
+        (tmp_path / f"formation{suffix}").write_bytes(DECK.read_bytes())
+        assert read_document(tmp_path, tmp_path / f"formation{suffix}").title == \
+            "Formation support : remboursements et litiges"
     (tmp_path / "formation.ppt").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")
     assert refusal(tmp_path, tmp_path / "formation.ppt") == OLD_POWERPOINT
 
@@ -253,3 +257,51 @@ def test_a_slide_whose_title_is_all_it_says_has_its_title_as_a_line_to_find_at_i
         (None, ["Partie 1 : les délais"], 2), (None, ["Le virement prend trois jours."], 3),
         (None, ["Écran de saisie d'un litige"], 4), ("Sommaire", ["Un"], 5)]
     assert all(doc.text[line.start:line.end] == line.text for s in doc.sections for line in s.lines)
+
+
+_DGM = 'xmlns:dgm="http://schemas.openxmlformats.org/drawingml/2006/diagram"'
+
+
+def smartart(points: list[tuple[str, str | None, str]], links: list[tuple[str, str, int]]) -> str:
+    """A SmartArt data part: `points` (id, type or None for a node, text), `links` (parent, child, order among its
+    siblings), written in the order given, as PowerPoint may."""
+    def point(key: str, kind: str | None, text: str) -> str:
+        typed = "" if kind is None else f' type="{kind}"'
+        paragraphs = "".join(f"<a:p><a:r><a:t>{p}</a:t></a:r></a:p>" for p in text.split("|"))
+        return f'<dgm:pt modelId="{key}"{typed}><dgm:prSet/><dgm:spPr/><dgm:t><a:bodyPr/>{paragraphs}</dgm:t></dgm:pt>'
+
+    pts = "".join(point(*p) for p in points)
+    cxns = "".join(f'<dgm:cxn modelId="c{n}" srcId="{parent}" destId="{child}" srcOrd="{order}" destOrd="0"/>'
+                   for n, (parent, child, order) in enumerate(links))
+    return (f'<dgm:dataModel {_DGM} xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"><dgm:ptLst>{pts}'
+            f"</dgm:ptLst><dgm:cxnLst>{cxns}</dgm:cxnLst></dgm:dataModel>")
+
+
+def test_a_smartart_graphic_s_nodes_are_read_in_its_text_pane_s_order_as_list_items():
+    """A process drawn as SmartArt keeps its text in ppt/diagrams/dataN.xml, not in the slide's shapes: its steps (and a
+    step's sub-points under it) were lost. Points written out of order, a transition point and a layout point of no
+    text, a node no connection reaches (read last)."""
+    frame = ('<p:graphicFrame><p:nvGraphicFramePr><p:cNvPr id="4" name="Diagramme"/><p:cNvGraphicFramePr/><p:nvPr/>'
+             '</p:nvGraphicFramePr><a:graphic><a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/'
+             f'diagram"><dgm:relIds {_DGM} r:dm="rId7" r:lo="rId8" r:qs="rId9" r:cs="rId10"/></a:graphicData>'
+             "</a:graphic></p:graphicFrame>")
+    data = pptx(shape("Les guides", placeholder='type="ctrTitle"'),
+                shape("Ouvrir un litige", placeholder='type="title"') + frame)
+    points = [("s3", None, "Ouvrir le litige"), ("doc", "doc", ""), ("s1", None, "Vérifier le suivi"),
+              ("t1", "parTrans", "x"), ("s2", None, "Attendre 48 heures"), ("s2a", None, "jours ouvrés|hors fériés"),
+              ("p1", "pres", ""), ("lost", None, "Note libre")]
+    links = [("doc", "s3", 2), ("doc", "s1", 0), ("doc", "s2", 1), ("s2", "s2a", 0)]
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    parts = {name: archive.read(name) for name in archive.namelist()}
+    parts["ppt/diagrams/data1.xml"] = smartart(points, links)
+    parts["ppt/slides/_rels/slide2.xml.rels"] = (
+        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        f'<Relationship Id="rId7" Type="{_REL}diagramData" Target="../diagrams/data1.xml"/></Relationships>')
+    parsed = parse_pptx(zipped(parts))
+    assert [(s.heading, [(line.text, line.item) for line in s.lines]) for s in parsed.sections] == [
+        ("Ouvrir un litige", [("Vérifier le suivi", True), ("Attendre 48 heures", True), ("jours ouvrés", True),
+                              ("hors fériés", True), ("Ouvrir le litige", True), ("Note libre", True)])]
+    parts["ppt/slides/_rels/slide1.xml.rels"] = parts["ppt/slides/_rels/slide2.xml.rels"]  # one data part, two graphics
+    parts["ppt/slides/slide1.xml"] = parts["ppt/slides/slide2.xml"]
+    with pytest.raises(ValueError, match=r"^damaged \.pptx: its ppt/diagrams/data1\.xml is listed twice"):
+        parse_pptx(zipped(parts))

@@ -11,13 +11,15 @@ its shapes, which is their order in the slide's shape tree (grouped shapes in th
 - a table: one line per row, the row's cells joined by " | " (a cell: its paragraphs joined by a space; empty cells
   and cells a merged cell covers are left out);
 - then the slide's speaker notes, whose text is what the presenter says of the slide: its notes placeholder's and
-  the text boxes added to its notes page.
+  the text boxes added to its notes page;
+- a SmartArt graphic (a process's steps, a cycle, an organisation chart): its nodes' text, from its data part, in
+  the order its text pane lists them (`rag.corpus.formats.smartart`), each a list item.
 The slide's title (its title placeholder) heads its section; a slide without one has a section of its own without a
 heading. The presentation's title is its first slide's (what it shows first; that slide's title then heads nothing,
 the citation's title showing it), else the document properties' `dc:title` (often a template's). Left out: the date,
-footer and slide number placeholders, pictures, charts and SmartArt graphics (their text lives in parts of their
-own), the notes' slide image and numbers, and hidden slides (PowerPoint skips them in a show: `Parsed.changes` says
-how many), whose numbers still count, so that a citation's page is the slide's number in PowerPoint.
+footer and slide number placeholders, pictures and charts, the notes' slide image and numbers, and hidden slides
+(PowerPoint skips them in a show: `Parsed.changes` says how many), whose numbers still count, so that a citation's
+page is the slide's number in PowerPoint.
 
 A file that cannot be read raises `ValueError` with what to do about it: an old binary .ppt, an encrypted .pptx, a
 damaged archive, a zip that holds no presentation, one of more elements or text than `rag.corpus.formats.archive`
@@ -32,13 +34,14 @@ from __future__ import annotations
 
 import posixpath
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from xml.etree import ElementTree
 
 from rag.corpus.formats import slides
 from rag.corpus.formats.archive import check_elements, dc_title, not_a_zip, read_archive, xml_part
 from rag.corpus.formats.base import CELL_SEPARATOR, Parsed
 from rag.corpus.formats.slides import Slide
+from rag.corpus.formats.smartart import diagram_lines
 
 OLD_POWERPOINT = "old PowerPoint .ppt: save it as .pptx"  # for `rag.corpus.files.CONVERT`
 ENCRYPTED = "encrypted .pptx: remove its password first"
@@ -51,6 +54,7 @@ _A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
 _R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 _MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
+_DGM = "{http://schemas.openxmlformats.org/drawingml/2006/diagram}"
 _STRICT = "{http://purl.oclc.org/ooxml/"  # the namespaces of Strict Open XML (ISO/IEC 29500 Strict)
 _NOTES_SLIDE = "/notesSlide"  # the end of the relationship type from a slide to its notes
 _TITLES = {"title", "ctrTitle"}
@@ -137,13 +141,17 @@ def _shapes(tree: ElementTree.Element) -> Iterator[ElementTree.Element]:
             yield child
 
 
-def _read(slide: Slide, tree: ElementTree.Element | None, notes: bool = False) -> None:
-    """Add what the shapes of `tree` say to `slide`: its title (outside `notes`), its paragraphs and its tables."""
+def _read(slide: Slide, tree: ElementTree.Element | None, notes: bool = False,
+          diagram: Callable[[str], list[str]] = lambda _: []) -> None:
+    """Add what the shapes of `tree` say to `slide`: its title (outside `notes`), its paragraphs, its tables and its
+    SmartArt graphics (`diagram`: the lines of the data part a relationship id names)."""
     for shape in () if tree is None else _shapes(tree):
         if shape.tag == f"{_P}graphicFrame":
             for table in shape.iter(f"{_A}tbl"):
                 rows = [row for tr in table.iter(f"{_A}tr") if (row := _row(tr))]
                 slide.blocks.extend((row, True, n == 0) for n, row in enumerate(rows))
+            for ids in shape.iter(f"{_DGM}relIds"):
+                slide.blocks.extend((line, True, False) for line in diagram(ids.get(f"{_R}dm", "")))
             continue
         placeholder, kind = _placeholder(shape)
         if kind in _FURNITURE or (notes and placeholder and kind != "body"):
@@ -187,7 +195,8 @@ def _once(part: str, read: set[str]) -> str:
     notes another: a part listed twice (ELEMENTS_MAX and CHARACTERS_MAX count it once) would be read again for each
     time it is listed, a 50 KB file giving gigabytes of text."""
     if part in read:
-        raise ValueError(f"damaged .pptx: its {part} is listed twice (as two slides, or the notes of two)")
+        raise ValueError(f"damaged .pptx: its {part} is listed twice (as two slides, the notes of two, or the data "
+                         "of two graphics)")
     read.add(part)
     return part
 
@@ -201,8 +210,14 @@ def _slide(archive: zipfile.ZipFile, part: str, read: set[str]) -> Slide | None:
     slide = Slide(hidden=root.get("show") in ("0", "false"))
     if slide.hidden:
         return slide
-    _read(slide, root.find(f"{_P}cSld/{_P}spTree"))
-    for kind, target in _relationships(archive, part).values():
+    related = _relationships(archive, part)
+
+    def diagram(rid: str) -> list[str]:
+        target = related.get(rid, ("", ""))[1]
+        return diagram_lines(_xml(archive, _once(target, read)), _paragraph) if target in archive.NameToInfo else []
+
+    _read(slide, root.find(f"{_P}cSld/{_P}spTree"), diagram=diagram)
+    for kind, target in related.values():
         if kind.endswith(_NOTES_SLIDE) and target in archive.NameToInfo:
             _read(slide, _xml(archive, _once(target, read)).find(f"{_P}cSld/{_P}spTree"), notes=True)
     return slide
