@@ -310,23 +310,28 @@ class MicroBatcher(Generic[T, R]):
         if self._on_start is not None:
             self._on_start()
         while (taken := self._take()) is not None:
-            batch, cost = taken
-            if not batch:
-                continue
-            self.batches += 1
-            self.items += len(batch)
-            started = time.monotonic()
-            try:
-                results = self._fn([item for item, _, _ in batch])
-                if len(results) != len(batch):
-                    raise RuntimeError(f"batch function returned {len(results)} results for {len(batch)} items")
-            except BaseException as exc:  # hand the failure to every waiting request
-                _hand_back(batch, [exc] * len(batch), _fail)
-                continue
-            finally:
-                self._running_cost = 0
-            self._measure(len(batch), cost, time.monotonic() - started)
-            _hand_back(batch, list(results), _resolve)
+            self._compute(*taken)
+            # what it computed is the requests' now: an idle worker holds none of it (a reload's build before)
+            del taken
+
+    def _compute(self, batch: list[_Entry], cost: int) -> None:
+        """Run the batch function over `batch` and hand each item's result (or the failure) to its request."""
+        if not batch:
+            return
+        self.batches += 1
+        self.items += len(batch)
+        started = time.monotonic()
+        try:
+            results = self._fn([item for item, _, _ in batch])
+            if len(results) != len(batch):
+                raise RuntimeError(f"batch function returned {len(results)} results for {len(batch)} items")
+        except BaseException as exc:  # hand the failure to every waiting request
+            _hand_back(batch, [exc] * len(batch), _fail)
+            return
+        finally:
+            self._running_cost = 0
+        self._measure(len(batch), cost, time.monotonic() - started)
+        _hand_back(batch, list(results), _resolve)
 
     def _measure(self, items: int, cost: int, seconds: float) -> None:
         """Fold one batch's cost per second into `rate` (a moving average: the last batches weigh most), for a batch

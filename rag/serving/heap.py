@@ -3,7 +3,7 @@
 Once its build and its model are loaded, a server's process holds some 160,000 objects the collector tracks
 (Litestar's, pydantic's and the MCP SDK's classes and schemas, the build's passages and tables), and every full
 collection reads them all, with the interpreter lock held: at 32 clients one came every 600 requests or so, and
-the event loop spent some 130 us of CPU a request on them on average (docs/PERFORMANCE.md, stop 54). `settle`
+the process spent some 75 us of CPU a request on them on average (docs/PERFORMANCE.md, stop 54). `settle`
 collects, then moves every object the process holds out of the collector's reach (`gc.freeze`): objects made
 later are collected as before, and a frozen object is still freed when its last reference goes; only a cycle of
 frozen objects would wait. So a reload gives them all back (`release`): the build served before, its searcher's

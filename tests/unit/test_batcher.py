@@ -674,3 +674,29 @@ def test_a_request_that_alone_would_miss_its_deadline_is_refused_at_once_not_com
             batcher.close()
 
     run(scenario())
+
+
+def test_the_worker_holds_no_batch_once_its_results_are_handed_back():
+    """After a reload the last batch's results (hits, their readings, the memory of the build they were read with)
+    stayed referenced by the worker's locals until the next batch came: an idle server kept them."""
+    import weakref
+
+    class Result:
+        pass
+
+    made: list[weakref.ref] = []
+
+    def fn(items: Sequence[int]) -> list[Result]:
+        results = [Result() for _ in items]
+        made.extend(weakref.ref(result) for result in results)
+        return results
+
+    async def scenario():
+        batcher = MicroBatcher(fn)
+        try:
+            await batcher.submit([1, 2])
+            await until(lambda: all(ref() is None for ref in made), "the worker let the results go")
+        finally:
+            batcher.close()
+
+    run(scenario())
