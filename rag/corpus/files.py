@@ -39,7 +39,8 @@ SUFFIXES = {".txt": parse_text, ".text": parse_text, ".md": parse_markdown, ".ma
             ".json": parse_json, ".jsonl": parse_jsonl, ".ndjson": parse_jsonl}
 # parsed from the file's bytes, not from decoded text
 BINARY_SUFFIXES = {".pdf": parse_pdf, ".docx": parse_docx, ".odt": parse_odt, ".xlsx": parse_xlsx,
-                   ".ods": parse_ods, ".pptx": parse_pptx, ".ppsx": parse_pptx, ".pptm": parse_pptx, ".odp": parse_odp}
+                   ".xlsm": parse_xlsx, ".ods": parse_ods, ".pptx": parse_pptx, ".ppsx": parse_pptx,
+                   ".pptm": parse_pptx, ".odp": parse_odp}
 FORMATS = ", ".join([*SUFFIXES, *BINARY_SUFFIXES])  # what a refusal says rag reads: every suffix it does
 # Formats rag does not read, with what to do instead of the generic "unsupported format".
 CONVERT = {".doc": OLD_WORD, ".fodt": FLAT, ".xls": OLD_EXCEL, ".fods": FLAT_ODS, ".ppt": OLD_POWERPOINT,

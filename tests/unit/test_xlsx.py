@@ -52,6 +52,8 @@ def _cited(parsed: Parsed) -> None:
 def test_xlsx_is_a_format_rag_reads_and_xls_says_what_to_do(tmp_path):
     assert BINARY_SUFFIXES[".xlsx"] is parse_xlsx
     assert ".xlsx" in FORMATS.split(", ")
+    (tmp_path / "suivi.xlsm").write_bytes(xlsx({"FAQ": FAQ}))  # a workbook with macros (never run): the same parts
+    assert read_document(tmp_path, tmp_path / "suivi.xlsm").text == parse_xlsx(xlsx({"FAQ": FAQ})).text
     (tmp_path / "tarifs.xls").write_bytes(b"\xd0\xcf\x11\xe0")
     assert refusal(tmp_path, tmp_path / "tarifs.xls") == OLD_EXCEL
 
