@@ -162,7 +162,13 @@ def test_bad_pptx_files_raise_a_reason_a_person_can_act_on(tmp_path):
         NOT_A_ZIP: [good[: len(good) // 2], b"texte brut"],
         ENCRYPTED: [b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + "EncryptedPackage".encode("utf-16-le")],
         f"{OLD_POWERPOINT} (this one is named .pptx)": [b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 64],
-        NOT_A_PRESENTATION: [zipped({"[Content_Types].xml": "<Types/>", "word/document.xml": "<w:document/>"})],
+        NOT_A_PRESENTATION: [zipped({"[Content_Types].xml": "<Types/>", "docProps/core.xml": "<x/>"})],
+        "not a PowerPoint presentation: a Word document named .pptx; rename it .docx": [
+            zipped({"[Content_Types].xml": "<Types/>", "word/document.xml": "<w:document/>"})],
+        "not a PowerPoint presentation: an Excel workbook named .pptx; rename it .xlsx": [
+            zipped({"[Content_Types].xml": "<Types/>", "xl/workbook.xml": "<workbook/>"})],
+        "not a PowerPoint presentation: an OpenDocument file named .pptx; rename it .odp, .odt or .ods": [
+            zipped({"mimetype": "application/vnd.oasis.opendocument.presentation", "content.xml": "<x/>"})],
         "damaged .pptx: its ppt/presentation.xml is not well-formed XML": [
             zipped({"ppt/presentation.xml": "<p:presentation>"})],
         "refused .pptx: its ppt/slides/slide1.xml has a DOCTYPE with declarations": [

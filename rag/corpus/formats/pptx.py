@@ -46,7 +46,7 @@ from rag.corpus.formats.smartart import diagram_lines
 OLD_POWERPOINT = "old PowerPoint .ppt: save it as .pptx"  # for `rag.corpus.files.CONVERT`
 ENCRYPTED = "encrypted .pptx: remove its password first"
 NOT_A_ZIP = not_a_zip(".pptx")
-NOT_A_PRESENTATION = "not a .pptx: its archive holds no ppt/presentation.xml (another Office format renamed?)"
+NOT_A_PRESENTATION = "damaged .pptx: no presentation (ppt/presentation.xml) in the archive"
 
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # an OLE compound file: an encrypted .pptx, or an old .ppt
 _P = "{http://schemas.openxmlformats.org/presentationml/2006/main}"
@@ -176,8 +176,16 @@ def _row(row: ElementTree.Element) -> str:
     return CELL_SEPARATOR.join(cells)
 
 
+# Another kind of file named .pptx, by the part that shows what it is: what it is, and the suffix to rename it with
+_OTHERS = {"word/document.xml": ("a Word document", ".docx"), "xl/workbook.xml": ("an Excel workbook", ".xlsx"),
+           "content.xml": ("an OpenDocument file", ".odp, .odt or .ods")}
+
+
 def _parse(archive: zipfile.ZipFile) -> Parsed:
     if "ppt/presentation.xml" not in archive.NameToInfo:
+        for part, (what, suffix) in _OTHERS.items():
+            if part in archive.NameToInfo:
+                raise ValueError(f"not a PowerPoint presentation: {what} named .pptx; rename it {suffix}")
         raise ValueError(NOT_A_PRESENTATION)
     check_elements(archive, ".pptx", "Office Open XML")  # before any part is read as a whole tree
     presentation = _xml(archive, "ppt/presentation.xml")
