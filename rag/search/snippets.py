@@ -309,7 +309,7 @@ def best_windows(parts: tuple[Sentence, ...], weights: Mapping[str, float], near
         header: set[str] = set()
         for j in range(i, min(i + MAX_SENTENCES, len(parts))):
             new = found[j] - covered
-            if j > i and (parts[j].lead_in or not (new and covered)):
+            if j > i and (parts[j].lead_in or not (new and covered) or tables.echoes(parts, found, i, j)):
                 break  # two sentences only when each brings question words of its own
             covered |= new
             header |= headed[j]

@@ -62,7 +62,8 @@ def named_apart(offsets: Sequence[int], groups: Sequence[tuple[int, int]], parts
     """(start, end) of the groups of lines (a table's rows, a list's items: each its first and last line; `offsets`:
     where each line of the passage ends) that a question names apart from a highlight `start:end` among them: those
     it does not lie in that hold a word of the question which may name them (`asked`, each group's) that the
-    highlight (its header too) does not hold, and that at most half of the groups hold (a word of most names none)."""
+    highlight (its header too) does not hold, and that at most half of the groups hold (a word of most names none);
+    not a group whose such words another named group holds with more (it echoes that one)."""
     first, last = bisect_right(offsets, start), bisect_right(offsets, max(start, end - 1))
     on: list[list[Part]] = [[] for _ in groups]
     tops = [top for top, _ in groups]
@@ -75,8 +76,24 @@ def named_apart(offsets: Sequence[int], groups: Sequence[tuple[int, int]], parts
             said |= part.terms | part.header
     words = [set().union(*(part.terms for part in group)) & named for group, named in zip(on, asked, strict=True)]
     counts = Counter(word for group in words for word in group)
-    return [(min(p.start for p in on[k]), max(p.end for p in on[k])) for k, (top, bottom) in enumerate(groups)
-            if (bottom < first or top > last) and any(w not in said and 2 * counts[w] <= len(groups) for w in words[k])]
+    apart = {k: {w for w in words[k] if w not in said and 2 * counts[w] <= len(groups)}
+             for k, (top, bottom) in enumerate(groups) if bottom < first or top > last}
+    # a group naming only some of what another one names echoes it ("rejet" of "Rejet de chèque", beside "Rejet de
+    # prélèvement" for "... du rejet de prélèvement ?"): the other answers
+    return [(min(p.start for p in on[k]), max(p.end for p in on[k])) for k, held in apart.items()
+            if held and not any(held < other for other in apart.values())]
+
+
+def echoes(parts: Sequence[Part], found: Sequence[frozenset[str]], i: int, j: int) -> bool:
+    """Whether one of two table rows `i` and `j` of a passage (`parts`, each sentence's question words `found`)
+    holds question words that another row holds with more: it echoes that row, which answers what it says, and
+    `snippets.best_windows` pairs no such rows ("prix de la saisie sur compte et du rejet de prélèvement ?": "Rejet
+    de chèque" beside "Saisie sur compte" brings only "rejet", which "Rejet de prélèvement" holds with more). Rows
+    under a header only."""
+    if not (parts[i].header and parts[j].header):
+        return False
+    return any(found[s] and any(found[s] < found[k] for k in range(len(parts)) if k not in (i, j) and parts[k].header)
+               for s in (i, j))
 
 
 def _first_cell(line: str) -> str:
@@ -126,5 +143,5 @@ def with_separator(header: str, below: str | None = None) -> str:
     return f"{header}\n{separator}"
 
 
-__all__ = ["ABOVE", "Part", "below_header", "heads", "is_row", "last_row", "named_apart", "named_rows",
+__all__ = ["ABOVE", "Part", "below_header", "echoes", "heads", "is_row", "last_row", "named_apart", "named_rows",
            "shown_above", "with_separator"]

@@ -10,7 +10,7 @@ from rag.index.layout import build_format
 from rag.passage import ABOVE, Chunk, table_heads
 from rag.schemas import Citation, Highlight, Hit
 from rag.search.answer import answer
-from rag.search.snippets import excerpt, highlight, sentences
+from rag.search.snippets import Highlighter, excerpt, highlight, sentences
 
 FEES = [(f"Opération {n}", f"{n} €", f"{n + 100} €") for n in range(40)]
 MARKDOWN_HEADER = "| Opération | Compte Essentiel | Compte Zen |"
@@ -238,3 +238,41 @@ def test_a_row_is_named_apart_by_its_first_cell_not_by_a_word_of_its_values():
     best = _plans_answer("Quels frais pour les titres-restaurant et les chèques-vacances ?", fees)
     assert best is not None and best.text.splitlines()[2:] == \
         ["| Titre-restaurant | 3,50 % | non accepté |", "| Chèque-vacances | 2,50 % | non accepté |"]
+
+
+FEES = ("Grille des frais.\n\n| Opération | Compte Essentiel | Compte Premium |\n|---|---|---|\n"
+        "| Virement instantané | 1 € | gratuit |\n| Rejet de prélèvement pour défaut de provision | 20 € | 10 € |\n"
+        "| Rejet de chèque de 50 € ou plus | 50 € | 35 € |\n| Saisie sur compte | 90 € | 60 € |\n"
+        "| Lettre d'information | 12 € | gratuite |")
+
+
+def test_a_row_echoing_another_rows_words_is_no_part_of_two_rows_the_question_names():
+    """"prix de la saisie sur compte et du rejet de prélèvement ?": the row "Rejet de chèque", between the two it
+    names, holds "rejet" alone, which "Rejet de prélèvement" holds with more. Paired with "Saisie sur compte" it made a
+    two-row highlight, and the answer showed it between the two (the model's window on those two rows, as on a CPU
+    without AVX-512, drew the highlight there); named apart, it was shown too. It echoes the other row: neither."""
+    header = "| Opération | Compte Essentiel | Compte Premium |\n|---|---|---|\n"
+    best = _plans_answer("prix de la saisie sur compte et du rejet de prélèvement ?", FEES)
+    assert best is not None and best.text == \
+        f"{header}| Rejet de prélèvement pour défaut de provision | 20 € | 10 € |\n| Saisie sur compte | 90 € | 60 € |"
+    # the model's window on "Rejet de chèque" and "Saisie sur compte" draws the highlight to them no longer either
+    from rag.search.snippets import best_windows
+
+    analyzer = Analyzer("fr")
+    highlighter = Highlighter(analyzer)
+    parts = highlighter._sentences(FEES, None)
+    weights = {term: 1.0 for term in analyzer.terms("prix de la saisie sur compte et du rejet de prélèvement ?")}
+    near = (FEES.index("| Rejet de chèque"), FEES.index("| Lettre") - 1)
+    _, (first, last, _) = best_windows(parts, weights, near)
+    assert first == last  # one row: the pair held an echo
+    # a row of its own words is still paired: "du rejet de chèque et de la saisie" names both
+    weights = {term: 1.0 for term in analyzer.terms("prix du rejet de chèque et de la saisie sur compte ?")}
+    _, (first, last, _) = best_windows(parts, weights, near)
+    assert FEES[parts[first].start:parts[last].end] == \
+        "| Rejet de chèque de 50 € ou plus | 50 € | 35 € |\n| Saisie sur compte | 90 € | 60 € |"
+    # highlighted alone, "Saisie sur compte" names "Rejet de prélèvement" apart, not its echo "Rejet de chèque"
+    weights = {term: 1.0 for term in analyzer.terms("prix de la saisie sur compte et du rejet de prélèvement ?")}
+    at = FEES.index("| Saisie")
+    shown = Highlight(text=FEES[at:FEES.index("\n", at)], start=at, end=FEES.index("\n", at), score=2.0)
+    assert [FEES[a:b] for a, b in highlighter.rows(FEES, weights, shown)] == \
+        ["| Rejet de prélèvement pour défaut de provision | 20 € | 10 € |"]
