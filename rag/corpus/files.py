@@ -38,9 +38,13 @@ SUFFIXES = {".txt": parse_text, ".text": parse_text, ".md": parse_markdown, ".ma
             ".mdx": parse_markdown, ".html": parse_html, ".htm": parse_html, ".csv": parse_csv, ".tsv": parse_tsv,
             ".json": parse_json, ".jsonl": parse_jsonl, ".ndjson": parse_jsonl}
 # parsed from the file's bytes, not from decoded text
-BINARY_SUFFIXES = {".pdf": parse_pdf, ".docx": parse_docx, ".odt": parse_odt, ".xlsx": parse_xlsx,
-                   ".xlsm": parse_xlsx, ".ods": parse_ods, ".pptx": parse_pptx, ".ppsx": parse_pptx,
-                   ".pptm": parse_pptx, ".odp": parse_odp}
+# Word's, Excel's and PowerPoint's templates and files with macros (never run) hold the same parts as a .docx, .xlsx
+# or .pptx, and a slide show (.ppsx) a .pptx's.
+BINARY_SUFFIXES = {".pdf": parse_pdf, ".docx": parse_docx, ".docm": parse_docx, ".dotx": parse_docx,
+                   ".dotm": parse_docx, ".odt": parse_odt, ".xlsx": parse_xlsx, ".xlsm": parse_xlsx,
+                   ".xltx": parse_xlsx, ".xltm": parse_xlsx, ".ods": parse_ods, ".pptx": parse_pptx,
+                   ".ppsx": parse_pptx, ".pptm": parse_pptx, ".potx": parse_pptx, ".potm": parse_pptx,
+                   ".odp": parse_odp}
 FORMATS = ", ".join([*SUFFIXES, *BINARY_SUFFIXES])  # what a refusal says rag reads: every suffix it does
 # Formats rag does not read, with what to do instead of the generic "unsupported format".
 CONVERT = {".doc": OLD_WORD, ".fodt": FLAT, ".xls": OLD_EXCEL, ".fods": FLAT_ODS, ".ppt": OLD_POWERPOINT,

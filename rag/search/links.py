@@ -73,7 +73,7 @@ def link(url: str | None, source: str, page: int | None, text: str) -> str | Non
     suffix = source.rsplit(".", 1)[-1].casefold() if "." in source else ""
     if suffix == "pdf":
         return url if page is None or parts.fragment else f"{url.split('#', 1)[0]}#page={page}"
-    if suffix in ("docx", "doc", "odt"):
+    if suffix in ("docx", "docm", "dotx", "dotm", "doc", "odt"):
         return url
     directive = text_directive(text, markdown=suffix in _MARKDOWN)
     if directive is None:

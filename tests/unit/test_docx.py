@@ -21,6 +21,7 @@ from lxml import etree
 
 from rag.corpus.formats.docx import CELL_SEPARATOR, ENCRYPTED, NOT_A_ZIP, OLD_WORD, parse_docx
 from rag.corpus.reader import Skipped, read_document, read_file
+from tests.helpers.office import saved_as
 from tests.helpers.word import FEES, PAYOUTS, make_guide, ole
 
 GUIDE_TEXT = (
@@ -266,6 +267,27 @@ def test_bad_word_files_raise_a_reason_a_person_can_act_on(tmp_path):
         _read(tmp_path / "nodocument.docx")
     with pytest.raises(ValueError, match=r"^not a \.docx: an OLE compound file"):
         parse_docx(ole("Workbook"))
+
+
+def test_a_word_template_or_document_with_macros_reads_as_a_docx_and_keeps_its_guards(tmp_path, monkeypatch):
+    """A .docm, .dotx and .dotm hold a .docx's parts but for their main part's content type, which python-docx
+    refuses, and a .docm's and .dotm's macros (a VBA project part, never opened, counted as any part); another
+    application's package named .docx says what it is."""
+    from rag.corpus.formats import archive
+
+    data = make_guide(tmp_path / "guide.docx").read_bytes()
+    for suffix in (".docm", ".dotx", ".dotm"):
+        (tmp_path / f"guide{suffix}").write_bytes(saved_as(data, suffix))
+        assert _read(tmp_path / f"guide{suffix}").text == GUIDE_TEXT
+    macros = saved_as(data, ".docm")
+    monkeypatch.setattr(archive, "ELEMENTS_MAX", elements(macros) - 1)
+    with pytest.raises(ValueError, match=r"^refused \.docx: its XML holds over"):
+        parse_docx(macros)
+    monkeypatch.undo()
+    deck = Path(__file__).parents[1] / "data" / "slides" / "formation-support.pptx"
+    with pytest.raises(ValueError, match=r"^not a Word document: a PowerPoint presentation named \.docx; rename it "
+                                         r"\.pptx$"):
+        parse_docx(deck.read_bytes())
 
 
 def test_an_old_word_file_is_refused_with_what_to_do_and_an_empty_document_has_no_text(tmp_path):

@@ -51,7 +51,7 @@ def test_markdown_marks_list_bullets_and_table_rows_are_not_quoted():
 
 
 @pytest.mark.parametrize(("url", "source"), [(URL + ".docx", "guide.docx"), (URL + ".odt", "guide.odt"),
-                                           ("mailto:aide@example.org", "a.txt")])
+                                           (URL + ".docm", "guide.docm"), ("mailto:aide@example.org", "a.txt")])
 def test_a_word_or_opendocument_file_or_an_email_address_has_no_place_to_name(url, source):
     assert link(url, source, None, "Les retours sont acceptés sous 30 jours.") == url
 

@@ -15,6 +15,7 @@ from rag.corpus.files import BINARY_SUFFIXES, FORMATS, refusal
 from rag.corpus.formats.pptx import ENCRYPTED, NOT_A_PRESENTATION, NOT_A_ZIP, OLD_POWERPOINT, parse_pptx
 from rag.corpus.reader import read_document
 from tests.helpers.odt import zipped
+from tests.helpers.office import saved_as
 from tests.unit.test_docx import elements
 
 DECK = Path(__file__).parents[1] / "data" / "slides" / "formation-support.pptx"
@@ -72,8 +73,9 @@ def _sections(data: bytes) -> list[tuple[str | None, list[str]]]:
 def test_pptx_is_a_format_rag_reads_and_an_old_ppt_is_refused_with_what_to_do(tmp_path):
     assert BINARY_SUFFIXES[".pptx"] is parse_pptx
     assert ".pptx" in FORMATS.split(", ")
-    for suffix in (".ppsx", ".pptm"):  # a slide show, a deck with macros (never run): the same parts
-        (tmp_path / f"formation{suffix}").write_bytes(DECK.read_bytes())
+    # a slide show, and a deck and a template with macros (never run) or without: the same parts
+    for suffix in (".ppsx", ".pptm", ".potx", ".potm"):
+        (tmp_path / f"formation{suffix}").write_bytes(saved_as(DECK.read_bytes(), suffix))
         assert read_document(tmp_path, tmp_path / f"formation{suffix}").title == \
             "Formation support : remboursements et litiges"
     (tmp_path / "formation.ppt").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")

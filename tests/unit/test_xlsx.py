@@ -17,6 +17,7 @@ from rag.corpus.formats.csv import parse_csv
 from rag.corpus.formats.xlsx import ENCRYPTED, NO_WORKBOOK, NOT_A_ZIP, OLD_EXCEL, parse_xlsx
 from rag.corpus.reader import read_document
 from tests.helpers.odt import zipped
+from tests.helpers.office import saved_as
 from tests.helpers.sheets import MAIN, PACKAGE_RELS, RELS, Raw, wide_xlsx, xlsx
 
 FAQ = [["FAQ boutique", None, None, None, None],
@@ -52,8 +53,9 @@ def _cited(parsed: Parsed) -> None:
 def test_xlsx_is_a_format_rag_reads_and_xls_says_what_to_do(tmp_path):
     assert BINARY_SUFFIXES[".xlsx"] is parse_xlsx
     assert ".xlsx" in FORMATS.split(", ")
-    (tmp_path / "suivi.xlsm").write_bytes(xlsx({"FAQ": FAQ}))  # a workbook with macros (never run): the same parts
-    assert read_document(tmp_path, tmp_path / "suivi.xlsm").text == parse_xlsx(xlsx({"FAQ": FAQ})).text
+    for suffix in (".xlsm", ".xltx", ".xltm"):  # a workbook with macros (never run), templates: the same parts
+        (tmp_path / f"suivi{suffix}").write_bytes(saved_as(xlsx({"FAQ": FAQ}), suffix))
+        assert read_document(tmp_path, tmp_path / f"suivi{suffix}").text == parse_xlsx(xlsx({"FAQ": FAQ})).text
     (tmp_path / "tarifs.xls").write_bytes(b"\xd0\xcf\x11\xe0")
     assert refusal(tmp_path, tmp_path / "tarifs.xls") == OLD_EXCEL
 

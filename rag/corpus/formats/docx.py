@@ -54,6 +54,14 @@ _NOT_SHOWN = {f"{_W}del", f"{_W}moveFrom", "{http://schemas.openxmlformats.org/m
 _RUN_TEXT = {f"{_W}{tag}" for tag in ("t", "tab", "ptab", "br", "cr", "noBreakHyphen")}
 # An OLE compound file: Word's encrypted .docx, and the old binary .doc.
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+# The content type of the main part of each kind of Word file read as a .docx, whose parts are the same: a document, a
+# template (.dotx), and either with macros (.docm, .dotm; the macros are a part of their own, never opened)
+_WORD_MAIN = {f"application/vnd.{kind}.main+xml" for kind in (
+    "openxmlformats-officedocument.wordprocessingml.document",
+    "openxmlformats-officedocument.wordprocessingml.template",
+    "ms-word.document.macroEnabled", "ms-word.template.macroEnabledTemplate")}
+# Another application's main part, by a word of its content type: what the file is, and the suffix to rename it with
+_OTHERS = {"presentationml": ("a PowerPoint presentation", ".pptx"), "spreadsheetml": ("an Excel workbook", ".xlsx")}
 _HEADING_STYLE = re.compile(r"heading (?P<level>[1-9])|title")
 _CONTENTS_STYLE = re.compile(r"toc [1-9]|toc heading")  # a table of contents' entries and heading
 
@@ -313,21 +321,50 @@ def _lxml_scan(part: PartReader, count: Count) -> bool:
     return True
 
 
+def _main_part(data: bytes) -> Any:
+    """The main part of the package `data`, as `docx.Document` opens it but for its check of the content type, which
+    refuses any but a .docx's: the main part of a Word template or of a document with macros (`_WORD_MAIN`) is read as
+    a .docx's (python-docx's `DocumentPart`), every other part as python-docx reads it."""
+    # Imported here: python-docx and lxml take a tenth of a second to import, which a server that never reads a Word
+    # file need not pay. Importing a module of the `docx` package registers python-docx's part classes by content type.
+    from docx.opc.package import Unmarshaller
+    from docx.opc.part import PartFactory
+    from docx.opc.pkgreader import PackageReader
+    from docx.package import Package
+    from docx.parts.document import DocumentPart
+
+    def part(name: Any, content_type: str, reltype: str, blob: bytes, package: Package) -> Any:
+        if content_type in _WORD_MAIN:
+            return DocumentPart.load(name, content_type, blob, package)
+        return PartFactory(name, content_type, reltype, blob, package)  # of the class python-docx gives its type
+
+    package = Package()
+    Unmarshaller.unmarshal(PackageReader.from_file(BytesIO(data)), package, part)
+    return package.main_document_part
+
+
+def _not_word(content_type: str) -> str:
+    """The reason a package whose main part is of `content_type`, not Word's, is refused."""
+    for word, (what, suffix) in _OTHERS.items():
+        if word in content_type:
+            return f"not a Word document: {what} named .docx; rename it {suffix}"
+    return f"not a Word document: its main part is {content_type or 'of no content type'}"
+
+
 def parse_docx(data: bytes) -> Parsed:
     """A .docx's text, heading sections and title. Raises `ValueError` when it cannot be read."""
     if data.startswith(_OLE):
         raise ValueError(_ole_reason(data))
-    # Imported here: python-docx and lxml take a tenth of a second to import, which a server that never reads a
-    # Word file need not pay.
-    import docx
-
     check_archive(data, ".docx")  # python-docx reads every part into memory, and lxml builds a tree of each:
     with zipfile.ZipFile(BytesIO(data)) as archive:  # their elements counted first, as they inflate
         check_elements(archive, ".docx", "Office Open XML", _lxml_scan)
     try:
-        return _parse(docx.Document(BytesIO(data)))
+        main = _main_part(data)
+        if main.content_type in _WORD_MAIN:
+            return _parse(main.document)
     except Exception as exc:  # zipfile, lxml and python-docx raise many kinds of error; none may stop the ingest
         raise ValueError(damaged(".docx", exc)) from exc
+    raise ValueError(_not_word(main.content_type))
 
 
 __all__ = ["CELL_SEPARATOR", "ENCRYPTED", "NOT_A_ZIP", "OLD_WORD", "parse_docx"]
