@@ -57,15 +57,16 @@ class Document:
     url: str | None = None
     sha256: str = ""
     page_starts: list[int] | None = None  # paged formats: where each page begins in `text`
+    first_page: int = 1  # the first page's number (`Parsed.first_page`)
     changes: list[str] = field(default_factory=list)  # what reading left out or changed, for the ingest report
     blocks: bool = False  # each line a block of its own (HTML, Word): none runs on to the next (`Parsed.blocks`)
     said: str | None = None  # once ingest released `text` and `sections` (`stages.cut`): the start of what it said
 
     def page(self, offset: int) -> int | None:
-        """The 1-based page holding `offset` of `text`; None for a format without pages."""
+        """The page holding `offset` of `text`, numbered from `first_page`; None for a format without pages."""
         if self.page_starts is None:
             return None
-        return bisect_right(self.page_starts, offset) or 1
+        return (bisect_right(self.page_starts, offset) or 1) - 1 + self.first_page
 
 
 @dataclass(frozen=True)
@@ -195,6 +196,7 @@ def read_document(root: Path, path: Path, meta: dict[str, str] | None = None, *,
         url=url,
         sha256=sha256,
         page_starts=parsed.page_starts,
+        first_page=parsed.first_page,
         changes=changes,
         blocks=parsed.blocks,
     )

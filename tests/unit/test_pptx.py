@@ -36,9 +36,10 @@ def shape(*paragraphs: str, placeholder: str | None = None) -> str:
 
 
 def pptx(*slides: str | tuple[str, str], hidden: tuple[int, ...] = (), title: str | None = None,
-         absolute: bool = False) -> bytes:
+         absolute: bool = False, attributes: str = "") -> bytes:
     """A .pptx of `slides` (each its shape tree's shapes, or (shapes, notes shapes)); `hidden`: the 1-based numbers
-    of hidden slides; `title`: the document properties' title; `absolute`: relationship targets as absolute paths."""
+    of hidden slides; `title`: the document properties' title; `absolute`: relationship targets as absolute paths;
+    `attributes`: the presentation element's (`firstSlideNum="3"`)."""
     parts: dict[str, str | bytes] = {"[Content_Types].xml": "<Types/>"}
     ids, rels = [], []
     for n, slide in enumerate(slides, 1):
@@ -55,7 +56,8 @@ def pptx(*slides: str | tuple[str, str], hidden: tuple[int, ...] = (), title: st
         ids.append(f'<p:sldId id="{255 + n}" r:id="rId{n}"/>')
         target = f"/ppt/slides/slide{n}.xml" if absolute else f"slides/slide{n}.xml"
         rels.append(f'<Relationship Id="rId{n}" Type="{_REL}slide" Target="{target}"/>')
-    parts["ppt/presentation.xml"] = f"<p:presentation {_NS}><p:sldIdLst>{''.join(ids)}</p:sldIdLst></p:presentation>"
+    parts["ppt/presentation.xml"] = \
+        f"<p:presentation {_NS} {attributes}><p:sldIdLst>{''.join(ids)}</p:sldIdLst></p:presentation>"
     parts["ppt/_rels/presentation.xml.rels"] = \
         f'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">{"".join(rels)}' \
         "</Relationships>"
@@ -265,6 +267,18 @@ def test_a_slide_whose_title_is_all_it_says_has_its_title_as_a_line_to_find_at_i
         (None, ["Partie 1 : les délais"], 2), (None, ["Le virement prend trois jours."], 3),
         (None, ["Écran de saisie d'un litige"], 4), ("Sommaire", ["Un"], 5)]
     assert all(doc.text[line.start:line.end] == line.text for s in doc.sections for line in s.lines)
+
+
+def test_a_citation_s_page_is_the_number_powerpoint_shows_on_the_slide_counted_from_the_deck_s_first(tmp_path):
+    """PowerPoint's "Number slides from" (a deck whose cover is 0, a chapter's deck going on from 12): a citation's
+    page was the slide's place in the deck, not the number on it."""
+    slides = [shape("Tarifs 2025", placeholder='type="ctrTitle"') + shape("Mise à jour de mars"),
+              shape("Le virement prend trois jours.")]
+    for first, pages in ((' firstSlideNum="12"', [12, 13]), (' firstSlideNum="0"', [0, 1]), ("", [1, 2]),
+                         (' firstSlideNum="-4"', [1, 2]), (' firstSlideNum="100000"', [1, 2])):
+        (tmp_path / "tarifs.pptx").write_bytes(pptx(*slides, attributes=first))
+        doc = read_document(tmp_path, tmp_path / "tarifs.pptx")
+        assert [doc.page(s.lines[0].start) for s in doc.sections] == pages, first
 
 
 _DGM = 'xmlns:dgm="http://schemas.openxmlformats.org/drawingml/2006/diagram"'

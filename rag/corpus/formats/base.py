@@ -109,7 +109,8 @@ class Parsed:
 
     `text` is the text the lines' offsets index when it is not the file's decoded text (the text extracted from a
     PDF or a Word document);
-    `page_starts` the offset in it where each page begins, for paged formats;
+    `page_starts` the offset in it where each page begins, for paged formats, and `first_page` the first one's number
+    (a deck whose slides PowerPoint numbers from another: "Number slides from" 0 to 9999);
     `blocks` whether each line is a block of its own (a paragraph, an item, a row: HTML, Word), never a piece of a
     hard-wrapped paragraph that runs on to the next line;
     `changes` what the parser repaired or left out, for the ingest report.
@@ -121,6 +122,7 @@ class Parsed:
     slug: str | None = None  # the page's path on its site, as a site generator's front matter gives it
     text: str | None = None
     page_starts: list[int] | None = None
+    first_page: int = 1
     blocks: bool = False
     changes: list[str] = field(default_factory=list)
 

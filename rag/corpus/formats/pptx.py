@@ -19,7 +19,7 @@ heading. The presentation's title is its first slide's (what it shows first; tha
 the citation's title showing it), else the document properties' `dc:title` (often a template's). Left out: the date,
 footer and slide number placeholders, pictures and charts, the notes' slide image and numbers, and hidden slides
 (PowerPoint skips them in a show: `Parsed.changes` says how many), whose numbers still count, so that a citation's
-page is the slide's number in PowerPoint.
+page is the slide's number in PowerPoint, counted from the deck's "Number slides from" (`firstSlideNum`).
 
 A file that cannot be read raises `ValueError` with what to do about it: an old binary .ppt, an encrypted .pptx, a
 damaged archive, a zip that holds no presentation, one of more elements or text than `rag.corpus.formats.archive`
@@ -195,7 +195,14 @@ def _parse(archive: zipfile.ZipFile) -> Parsed:
     read: set[str] = set()
     return slides.presentation((_slide(archive, relationships.get(slide_id.get(f"{_R}id", ""), ("", ""))[1], read)
                                 for slide_id in ([] if slide_ids is None else slide_ids.findall(f"{_P}sldId"))),
-                               dc_title(properties))
+                               dc_title(properties), _first_number(presentation))
+
+
+def _first_number(presentation: ElementTree.Element) -> int:
+    """The number PowerPoint shows on the first slide: its "Number slides from" (`firstSlideNum`, 0 to 9999), else
+    1."""
+    number = presentation.get("firstSlideNum", "")
+    return int(number) if number.isascii() and number.isdigit() and len(number) <= 4 else 1
 
 
 def _once(part: str, read: set[str]) -> str:

@@ -37,9 +37,9 @@ class Slide:
         return True
 
 
-def presentation(slides: Iterable[Slide | None], title: str | None = None) -> Parsed:
-    """The text and sections of `slides` in order (None: a slide listed but missing), and the presentation's title:
-    the first shown slide's, else `title` (the document properties')."""
+def presentation(slides: Iterable[Slide | None], title: str | None = None, number: int = 1) -> Parsed:
+    """The text and sections of `slides` in order (None: a slide listed but missing), the first's page numbered
+    `number`, and the presentation's title: the first shown slide's, else `title` (the document properties')."""
     sections: list[Section] = []
     pieces: list[str] = []
     page_starts: list[int] = []
@@ -69,7 +69,7 @@ def presentation(slides: Iterable[Slide | None], title: str | None = None) -> Pa
             sections.append(section)
     changes = [f"{hidden} hidden slide{'s' if hidden > 1 else ''} left out"] if hidden else []
     return Parsed(sections, title=(first.title if first else None) or title, text="".join(pieces),
-                  page_starts=page_starts, blocks=True, changes=changes)
+                  page_starts=page_starts, first_page=number, blocks=True, changes=changes)
 
 
 __all__ = ["Slide", "presentation"]
