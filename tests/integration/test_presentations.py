@@ -32,14 +32,15 @@ def deck_corpus(tmp_path_factory, embedder) -> tuple[Path, Index]:
 
 
 @pytest.mark.parametrize(("question", "slide", "section", "quoted"), [
-    ("Combien coûte un retour par Chronopost ?", 3, "Frais de retour par transporteur",
+    ("Combien coûte un retour par Chronopost ?", 3, "Remboursements › Frais de retour par transporteur",
      "Chronopost | 7 jours | 8,50 €"),
-    ("Pourquoi le remboursement de ma commande est-il bloqué ?", 5, None, "Un litige ouvert bloque le remboursement"),
-    ("Le virement apparaît quand sur le relevé du client ?", 2, "Délais de remboursement",
+    ("Pourquoi le remboursement de ma commande est-il bloqué ?", 5, "Litiges",
+     "Un litige ouvert bloque le remboursement"),  # a slide without a title: its PowerPoint section's name
+    ("Le virement apparaît quand sur le relevé du client ?", 2, "Remboursements › Délais de remboursement",
      "jusqu'à 3 jours après notre virement"),  # the speaker notes
     # the slide of grouped cards ("Étape 1" over its step, in one text box each) is found; its answer may quote a
     # card's label alone (docs/CORPUS_AND_INDEX.md, the PowerPoint paragraph)
-    ("Que faire quand un colis est perdu ?", 6, "Ouvrir un litige pour un colis perdu", ""),
+    ("Que faire quand un colis est perdu ?", 6, "Litiges › Ouvrir un litige pour un colis perdu", ""),
 ])
 def test_a_training_deck_answers_from_its_slides_each_cited_at_its_slide(deck_corpus, embedder, question, slide,
                                                                           section, quoted):

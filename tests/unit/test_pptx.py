@@ -36,10 +36,11 @@ def shape(*paragraphs: str, placeholder: str | None = None) -> str:
 
 
 def pptx(*slides: str | tuple[str, str], hidden: tuple[int, ...] = (), title: str | None = None,
-         absolute: bool = False, attributes: str = "") -> bytes:
+         absolute: bool = False, attributes: str = "", sections: dict[str, tuple[int, ...]] | None = None) -> bytes:
     """A .pptx of `slides` (each its shape tree's shapes, or (shapes, notes shapes)); `hidden`: the 1-based numbers
     of hidden slides; `title`: the document properties' title; `absolute`: relationship targets as absolute paths;
-    `attributes`: the presentation element's (`firstSlideNum="3"`)."""
+    `attributes`: the presentation element's (`firstSlideNum="3"`); `sections`: PowerPoint's sections, each its
+    name and its slides' numbers."""
     parts: dict[str, str | bytes] = {"[Content_Types].xml": "<Types/>"}
     ids, rels = [], []
     for n, slide in enumerate(slides, 1):
@@ -56,8 +57,14 @@ def pptx(*slides: str | tuple[str, str], hidden: tuple[int, ...] = (), title: st
         ids.append(f'<p:sldId id="{255 + n}" r:id="rId{n}"/>')
         target = f"/ppt/slides/slide{n}.xml" if absolute else f"slides/slide{n}.xml"
         rels.append(f'<Relationship Id="rId{n}" Type="{_REL}slide" Target="{target}"/>')
+    groups = "".join(f'<p14:section name="{name}" id="{{{n}}}"><p14:sldIdLst>'
+                     + "".join(f'<p14:sldId id="{255 + k}"/>' for k in numbers) + "</p14:sldIdLst></p14:section>"
+                     for n, (name, numbers) in enumerate((sections or {}).items()))
+    extensions = ("" if sections is None else '<p:extLst><p:ext uri="{521415D9-36F7-43E2-AB2F-B90AF26B5E84}">'
+                  '<p14:sectionLst xmlns:p14="http://schemas.microsoft.com/office/powerpoint/2010/main">'
+                  f"{groups}</p14:sectionLst></p:ext></p:extLst>")
     parts["ppt/presentation.xml"] = \
-        f"<p:presentation {_NS} {attributes}><p:sldIdLst>{''.join(ids)}</p:sldIdLst></p:presentation>"
+        f"<p:presentation {_NS} {attributes}><p:sldIdLst>{''.join(ids)}</p:sldIdLst>{extensions}</p:presentation>"
     parts["ppt/_rels/presentation.xml.rels"] = \
         f'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">{"".join(rels)}' \
         "</Relationships>"
@@ -86,24 +93,25 @@ def test_pptx_is_a_format_rag_reads_and_an_old_ppt_is_refused_with_what_to_do(tm
 
 def test_a_powerpoint_deck_reads_a_section_a_slide_its_page_the_slide_s_number(tmp_path):
     """The deck python-pptx wrote from its default template: a title slide, bullets under a content placeholder with
-    speaker notes, a table, a hidden slide, a slide without a title, grouped text boxes."""
+    speaker notes, a table, a hidden slide, a slide without a title, grouped text boxes; in three PowerPoint sections,
+    whose names head their slides' titles."""
     (tmp_path / DECK.name).write_bytes(DECK.read_bytes())
     doc = read_document(tmp_path, tmp_path / DECK.name)
     assert doc.title == "Formation support : remboursements et litiges"
     assert [(s.heading, [line.text for line in s.lines]) for s in doc.sections] == [
-        (None, ["Équipe service client — mise à jour de mars 2025"]),
-        ("Délais de remboursement", [
+        ("Introduction", ["Équipe service client — mise à jour de mars 2025"]),
+        ("Remboursements › Délais de remboursement", [
             "Carte bancaire : remboursé sous 5 jours ouvrés après la réception du retour",
             "Le délai court à partir du scan du colis à l'entrepôt", "Virement : sous 3 jours ouvrés",
             "Bon d'achat : immédiat, valable 12 mois",
             "Rappeler au client qu'un remboursement par carte peut apparaître sur son relevé jusqu'à 3 jours après "
             "notre virement."]),
-        ("Frais de retour par transporteur", [
+        ("Remboursements › Frais de retour par transporteur", [
             "Transporteur | Délai de dépôt | Frais", "Colissimo | 14 jours | Gratuit",
             "Mondial Relay | 14 jours | 3,90 €", "Chronopost | 7 jours | 8,50 €"]),
-        (None, ["Un litige ouvert bloque le remboursement jusqu'à sa clôture.",
+        ("Litiges", ["Un litige ouvert bloque le remboursement jusqu'à sa clôture.",
                 "Le client reçoit un e-mail à chaque étape."]),
-        ("Ouvrir un litige pour un colis perdu", [
+        ("Litiges › Ouvrir un litige pour un colis perdu", [
             "Étape 1", "Vérifier le suivi du transporteur", "Étape 2", "Attendre 48 heures après la date prévue",
             "Étape 3", "Ouvrir le litige depuis la fiche commande"])]
     bullets, table = doc.sections[1].lines, doc.sections[2].lines
@@ -115,8 +123,8 @@ def test_a_powerpoint_deck_reads_a_section_a_slide_its_page_the_slide_s_number(t
     for section in doc.sections:
         for line in section.lines:
             assert doc.text[line.start:line.end] == line.text
-        if section.heading is not None:
-            assert doc.text.startswith(section.heading, section.heading_start)
+        if section.heading_start is not None:  # the slide's title, under its section's name (which is no text)
+            assert doc.text.startswith(section.heading.rpartition(" › ")[2], section.heading_start)
     assert parse_pptx(DECK.read_bytes()).changes == ["1 hidden slide left out"]
 
 
@@ -279,6 +287,29 @@ def test_a_citation_s_page_is_the_number_powerpoint_shows_on_the_slide_counted_f
         (tmp_path / "tarifs.pptx").write_bytes(pptx(*slides, attributes=first))
         doc = read_document(tmp_path, tmp_path / "tarifs.pptx")
         assert [doc.page(s.lines[0].start) for s in doc.sections] == pages, first
+
+
+def test_a_slide_in_a_powerpoint_section_stands_under_the_section_s_name():
+    """PowerPoint's sections (named groups of slides in the slide sorter) are a deck's parts: a citation named the
+    slide's title alone, not which part of the deck it is in. A slide without a title, or whose title is its
+    section's (the part's divider), is headed by the section's name; a section without a name heads nothing."""
+    title = 'type="title"'
+    slides = (shape("Formation support", placeholder='type="ctrTitle"') + shape("Mars 2025"),
+              shape("Bienvenue dans l'équipe."), shape("Délais", placeholder=title) + shape("Sous 5 jours."),
+              shape("Litiges", placeholder=title), shape("Colis perdu", placeholder=title) + shape("Attendre 48 h."),
+              shape("Contacts", placeholder=title) + shape("Le support de niveau 2."))
+    parsed = parse_pptx(pptx(*slides, sections={"Introduction": (1, 2), "Remboursements  et retours": (3,),
+                                                "Litiges": (4, 5), "": (6,)}))
+    assert [(s.parents, s.heading, [line.text for line in s.lines]) for s in parsed.sections] == [
+        ((), "Introduction", ["Mars 2025"]), ((), "Introduction", ["Bienvenue dans l'équipe."]),
+        (("Remboursements et retours",), "Délais", ["Sous 5 jours."]), ((), "Litiges", ["Litiges"]),
+        (("Litiges",), "Colis perdu", ["Attendre 48 h."]), ((), "Contacts", ["Le support de niveau 2."])]
+    assert parsed.title == "Formation support"
+    assert parsed.text.startswith("Mars 2025\nBienvenue dans l'équipe.\nDélais\nSous 5 jours.\n")  # no name in it
+    plain = parse_pptx(pptx(*slides))  # the deck without sections: as it was
+    assert [(s.parents, s.heading) for s in plain.sections] == [
+        ((), None), ((), None), ((), "Délais"), ((), None), ((), "Colis perdu"), ((), "Contacts")]
+    assert plain.text == parsed.text
 
 
 _DGM = 'xmlns:dgm="http://schemas.openxmlformats.org/drawingml/2006/diagram"'

@@ -15,11 +15,13 @@ its shapes, which is their order in the slide's shape tree (grouped shapes in th
 - a SmartArt graphic (a process's steps, a cycle, an organisation chart): its nodes' text, from its data part, in
   the order its text pane lists them (`rag.corpus.formats.smartart`), each a list item.
 The slide's title (its title placeholder) heads its section; a slide without one has a section of its own without a
-heading. The presentation's title is its first slide's (what it shows first; that slide's title then heads nothing,
-the citation's title showing it), else the document properties' `dc:title` (often a template's). Left out: the date,
-footer and slide number placeholders, pictures and charts, the notes' slide image and numbers, and hidden slides
-(PowerPoint skips them in a show: `Parsed.changes` says how many), whose numbers still count, so that a citation's
-page is the slide's number in PowerPoint, counted from the deck's "Number slides from" (`firstSlideNum`).
+heading. A slide in one of PowerPoint's sections (named groups of slides, `p14:sectionLst` in presentation.xml's
+extensions) stands under the section's name (`rag.corpus.formats.slides`). The presentation's title is its first slide's
+(what it shows first; that slide's title then heads nothing, the citation's title showing it), else the document
+properties' `dc:title` (often a template's). Left out: the date, footer and slide number placeholders, pictures and
+charts, the notes' slide image and numbers, and hidden slides (PowerPoint skips them in a show: `Parsed.changes` says
+how many), whose numbers still count, so that a citation's page is the slide's number in PowerPoint, counted from the
+deck's "Number slides from" (`firstSlideNum`).
 
 A file that cannot be read raises `ValueError` with what to do about it: an old binary .ppt, an encrypted .pptx, a
 damaged archive, a zip that holds no presentation, one of more elements or text than `rag.corpus.formats.archive`
@@ -55,6 +57,7 @@ _R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 _MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
 _DGM = "{http://schemas.openxmlformats.org/drawingml/2006/diagram}"
+_P14 = "{http://schemas.microsoft.com/office/powerpoint/2010/main}"  # PowerPoint 2010's extensions: sections
 _STRICT = "{http://purl.oclc.org/ooxml/"  # the namespaces of Strict Open XML (ISO/IEC 29500 Strict)
 _NOTES_SLIDE = "/notesSlide"  # the end of the relationship type from a slide to its notes
 _TITLES = {"title", "ctrTitle"}
@@ -192,10 +195,27 @@ def _parse(archive: zipfile.ZipFile) -> Parsed:
     relationships = _relationships(archive, "ppt/presentation.xml")
     slide_ids = presentation.find(f"{_P}sldIdLst")
     properties = _xml(archive, "docProps/core.xml") if "docProps/core.xml" in archive.NameToInfo else None
+    groups = _groups(presentation)
     read: set[str] = set()
-    return slides.presentation((_slide(archive, relationships.get(slide_id.get(f"{_R}id", ""), ("", ""))[1], read)
-                                for slide_id in ([] if slide_ids is None else slide_ids.findall(f"{_P}sldId"))),
+
+    def slide(slide_id: ElementTree.Element) -> Slide | None:
+        found = _slide(archive, relationships.get(slide_id.get(f"{_R}id", ""), ("", ""))[1], read)
+        if found is not None:
+            found.group = groups.get(slide_id.get("id", ""))
+        return found
+
+    return slides.presentation(map(slide, [] if slide_ids is None else slide_ids.findall(f"{_P}sldId")),
                                dc_title(properties), _first_number(presentation))
+
+
+def _groups(presentation: ElementTree.Element) -> dict[str, str]:
+    """The name of the section each slide is in, by the slide's id (PowerPoint 2010's sections, `p14:sectionLst` in
+    the presentation's extensions: named groups of slides), white space collapsed; a section without a name, none."""
+    groups: dict[str, str] = {}
+    for section in presentation.iter(f"{_P14}section"):
+        if name := " ".join(section.get("name", "").split()):
+            groups.update((slide_id.get("id", ""), name) for slide_id in section.iter(f"{_P14}sldId"))
+    return groups
 
 
 def _first_number(presentation: ElementTree.Element) -> int:

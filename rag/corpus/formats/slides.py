@@ -5,9 +5,10 @@ Each slide shown gives its title on a line of its own, then its blocks, each fol
 lines, a paragraph with line breaks, gives each its `Line`). The presentation's title is its first shown slide's title,
 which then heads nothing (a citation's title shows it; nor does a later slide's title that repeats it); a slide without
 a title has a section without a heading, and so has one whose title is all it says (a section divider's, a picture's):
-its title is its line, so that it can be found. A slide that is listed but hidden, or whose part is missing, gives no
-text but keeps its number: the pages are the slides as the application numbers them, so that slide 5 is page 5 whatever
-slide 4 is.
+its title is its line, so that it can be found. A slide in a named group of slides (PowerPoint's sections) stands under
+the group's name, its heading path "Group › Slide title" (a slide without a title: the group's name). A slide that is
+listed but hidden, or whose part is missing, gives no text but keeps its number: the pages are the slides as the
+application numbers them, so that slide 5 is page 5 whatever slide 4 is.
 """
 
 from __future__ import annotations
@@ -21,11 +22,13 @@ from rag.corpus.formats.base import Line, Parsed, Section, lines_with_offsets
 @dataclass
 class Slide:
     """What one slide says: its title, and its blocks in reading order, each (text, a list item or a table row, a
-    table's first row). `hidden`: left out of a show, and so of the text."""
+    table's first row). `hidden`: left out of a show, and so of the text. `group`: the named group of slides it is
+    in (a PowerPoint section), whose name heads it (`_section`)."""
 
     title: str | None = None
     blocks: list[tuple[str, bool, bool]] = field(default_factory=list)
     hidden: bool = False
+    group: str | None = None
 
     def titled(self, text: str) -> bool:
         """Take `text` (white space collapsed) as the slide's title, unless it has one already or it is blank;
@@ -52,7 +55,7 @@ def presentation(slides: Iterable[Slide | None], title: str | None = None, numbe
             continue
         first = first or slide
         heading = None if slide.title is None or slide.title == first.title else slide.title
-        section = Section(heading)
+        section = _section(heading, slide.group)
         if heading is not None:
             section.heading_start = offset
             pieces.append(heading + "\n")
@@ -64,12 +67,23 @@ def presentation(slides: Iterable[Slide | None], title: str | None = None, numbe
             pieces.append(text + "\n")
             offset += len(text) + 1
         if heading is not None and not section.lines:  # a title alone (a divider, a picture's): a line to find
-            section = Section(None, [Line(heading, page_starts[-1], page_starts[-1] + len(heading))])
+            section = _section(None, slide.group)
+            section.lines.append(Line(heading, page_starts[-1], page_starts[-1] + len(heading)))
         if section.lines:
             sections.append(section)
     changes = [f"{hidden} hidden slide{'s' if hidden > 1 else ''} left out"] if hidden else []
     return Parsed(sections, title=(first.title if first else None) or title, text="".join(pieces),
                   page_starts=page_starts, first_page=number, blocks=True, changes=changes)
+
+
+def _section(heading: str | None, group: str | None) -> Section:
+    """The section of a slide headed `heading` (None: a slide without a heading) in the named group of slides `group`
+    (PowerPoint's sections; None: in none): the slide's title under the group's name, as a Markdown `##` under its
+    `#`, so that a citation says which part of the deck it is from; a slide without a title, or whose title is the
+    group's name (the part's divider), headed by the group's name alone."""
+    if group is None or (heading is not None and heading.casefold() == group.casefold()):
+        return Section(heading)
+    return Section(group) if heading is None else Section(heading, parents=(group,))
 
 
 __all__ = ["Slide", "presentation"]

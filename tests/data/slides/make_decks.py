@@ -5,7 +5,9 @@ run it with a Python that has `pip install python-pptx`, from this folder; the d
     python make_decks.py
 """
 
+from lxml import etree
 from pptx import Presentation
+from pptx.oxml.ns import qn
 from pptx.util import Inches, Pt
 
 deck = Presentation()
@@ -55,5 +57,17 @@ for n, step in enumerate(("Vérifier le suivi du transporteur", "Attendre 48 heu
     frame.text = f"Étape {n + 1}"
     frame.paragraphs[0].runs[0].font.size = Pt(20)
     frame.add_paragraph().text = step
+
+# PowerPoint's sections (named groups of slides; python-pptx writes none): presentation.xml's extension list
+P14 = "http://schemas.microsoft.com/office/powerpoint/2010/main"
+ids = [slide.slide_id for slide in deck.slides]
+extensions = etree.SubElement(deck.part._element, qn("p:extLst"))
+extension = etree.SubElement(extensions, qn("p:ext"), uri="{521415D9-36F7-43E2-AB2F-B90AF26B5E84}")
+groups = etree.SubElement(extension, f"{{{P14}}}sectionLst", nsmap={"p14": P14})
+for n, (name, slides) in enumerate((("Introduction", ids[:1]), ("Remboursements", ids[1:3]), ("Litiges", ids[3:]))):
+    group = etree.SubElement(groups, f"{{{P14}}}section", name=name, id=f"{{6A1E2B3C-0000-4000-8000-00000000000{n}}}")
+    listed = etree.SubElement(group, f"{{{P14}}}sldIdLst")
+    for slide_id in slides:
+        etree.SubElement(listed, f"{{{P14}}}sldId", id=str(slide_id))
 
 deck.save("formation-support.pptx")
