@@ -68,6 +68,9 @@ def test_odp_is_a_format_rag_reads_and_a_flat_one_is_refused_with_what_to_do(tmp
 def test_an_impress_deck_reads_a_section_a_slide_its_page_the_slide_s_number():
     parsed = parse_odp(DECK)
     assert parsed.title == "Guide des congés des agents"  # the first slide's, not the template's dc:title
+    # a first slide that is no title slide (no subtitle: an agenda) yields to the properties' title, and heads its own
+    agenda = odp(page(1, frame("title", "Sommaire"), frame("outline", "Congés annuels")), title="Guide des congés")
+    assert (parse_odp(agenda).title, parse_odp(agenda).sections[0].heading) == ("Guide des congés", "Sommaire")
     assert [(s.heading, [(line.text, line.item) for line in s.lines]) for s in parsed.sections] == [
         (None, [("Direction des ressources humaines", False)]),
         ("Congés annuels", [("• Vingt-cinq jours ouvrés par an", True), ("• Posés avant le 31 décembre", True),

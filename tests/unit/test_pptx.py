@@ -149,9 +149,9 @@ def test_furniture_placeholders_pictures_and_a_fallback_copy_are_left_out_and_li
     assert parsed.page_starts == [0, 0]  # the title slide holds no text but its title, which heads nothing
 
 
-def test_the_title_is_the_first_slide_s_else_the_document_properties_and_absolute_targets_are_read():
+def test_the_title_is_the_cover_s_else_the_document_properties_and_absolute_targets_are_read():
     assert parse_pptx(pptx(shape("Texte seul"), title="Modèle 2019")).title == "Modèle 2019"
-    data = pptx(shape("Tarifs", placeholder='type="title"') + shape("Dix euros"),
+    data = pptx(shape("Tarifs", placeholder='type="ctrTitle"') + shape("Dix euros"),
                 shape("Tarifs", placeholder='type="title"') + shape("Suite"), title="Modèle 2019", absolute=True)
     assert parse_pptx(data).title == "Tarifs"
     assert _sections(data) == [(None, ["Dix euros"]), (None, ["Suite"])]  # the title heads no section of its own
@@ -310,6 +310,31 @@ def test_a_slide_in_a_powerpoint_section_stands_under_the_section_s_name():
     assert [(s.parents, s.heading) for s in plain.sections] == [
         ((), None), ((), None), ((), "Délais"), ((), None), ((), "Colis perdu"), ((), "Contacts")]
     assert plain.text == parsed.text
+
+
+def test_a_first_slide_that_is_no_cover_yields_to_the_deck_s_title_and_powerpoint_s_own_title_is_none():
+    """A deck that opens on its agenda was titled "Sommaire" whatever its properties said; one nobody named was
+    "PowerPoint Presentation" (the title of a new deck, of python-pptx's and of many templates) once its first slide
+    had no title. A title slide (its centred title, a subtitle) still names the deck, whatever its properties say."""
+    title = 'type="title"'
+    agenda = shape("Sommaire", placeholder=title) + shape("Délais", "Litiges", placeholder='idx="1"')
+    delays = shape("Délais", placeholder=title) + shape("Sous 5 jours.")
+    parsed = parse_pptx(pptx(agenda, delays, title="Formation support 2025"))
+    assert parsed.title == "Formation support 2025"
+    assert [(s.heading, s.lines[0].text) for s in parsed.sections] == [("Sommaire", "Délais"),
+                                                                        ("Délais", "Sous 5 jours.")]
+    assert parse_pptx(pptx(agenda, delays)).title == "Sommaire"  # no other title to give: as it was
+    subtitle = shape("Mars 2025", placeholder='type="subTitle"')
+    cover = shape("Formation support", placeholder='type="ctrTitle"') + subtitle
+    assert parse_pptx(pptx(cover, delays, title="Formation support 2025")).title == "Formation support"
+    subtitled = shape("Formation support", placeholder=title) + subtitle
+    assert parse_pptx(pptx(subtitled, delays, title="Modèle")).title == "Formation support"
+    for placeholder in ("PowerPoint Presentation", "Présentation PowerPoint", "Presentación de PowerPoint",
+                        "PowerPoint-Präsentation", "PowerPoint プレゼンテーション", "Microsoft PowerPoint"):
+        assert parse_pptx(pptx(shape("Texte seul"), title=placeholder)).title is None, placeholder
+        assert parse_pptx(pptx(agenda, delays, title=placeholder)).title == "Sommaire", placeholder
+    assert parse_pptx(pptx(shape("Texte seul"), title="Formation PowerPoint avancée")).title == \
+        "Formation PowerPoint avancée"
 
 
 _DGM = 'xmlns:dgm="http://schemas.openxmlformats.org/drawingml/2006/diagram"'

@@ -8,7 +8,8 @@ paragraphs, lists with their bullets and numbers, tables one line a row), a tabl
 row; then its speaker notes (presentation:notes). The frame of class "title" is the slide's title. Left out: the header,
 footer, date and page number frames, pictures, charts and embedded objects, the notes' slide thumbnail, and hidden
 slides (their drawing-page style's presentation:visibility "hidden"), whose numbers still count. The title is the first
-slide's title, else meta.xml's dc:title.
+slide's title where it is a cover (a title slide: with a frame of class "subtitle") or meta.xml has no dc:title, else
+that dc:title (`rag.corpus.formats.slides`).
 
 A file that cannot be read raises `ValueError` with what to do about it, as an .odt does (`check_package`: another
 OpenDocument kind or a PowerPoint file named .odp, an encrypted one; the archive and element guards).
@@ -71,6 +72,7 @@ def _read(slide: Slide, body: Body, container: ElementTree.Element, notes: bool 
         kind = shape.get(_CLASS)
         if kind in _FURNITURE or (notes and kind not in (None, "notes")):
             continue
+        slide.cover = slide.cover or (kind == "subtitle" and not notes)  # the Title Slide layout's subtitle
         holders = [child for child in shape if child.tag in (f"{_DRAW}text-box", f"{_TABLE}table")] \
             if shape.tag == f"{_DRAW}frame" else [shape]
         for holder in holders:

@@ -17,11 +17,12 @@ its shapes, which is their order in the slide's shape tree (grouped shapes in th
 The slide's title (its title placeholder) heads its section; a slide without one has a section of its own without a
 heading. A slide in one of PowerPoint's sections (named groups of slides, `p14:sectionLst` in presentation.xml's
 extensions) stands under the section's name (`rag.corpus.formats.slides`). The presentation's title is its first slide's
-(what it shows first; that slide's title then heads nothing, the citation's title showing it), else the document
-properties' `dc:title` (often a template's). Left out: the date, footer and slide number placeholders, pictures and
-charts, the notes' slide image and numbers, and hidden slides (PowerPoint skips them in a show: `Parsed.changes` says
-how many), whose numbers still count, so that a citation's page is the slide's number in PowerPoint, counted from the
-deck's "Number slides from" (`firstSlideNum`).
+where that is a title slide (`ctrTitle`, `subTitle`: what a deck opens with; that slide's title then heads nothing, the
+citation's title showing it), else the document properties' `dc:title` (not PowerPoint's own for a deck nobody named,
+`_named`), else the first slide's (`rag.corpus.formats.slides`). Left out: the date, footer and slide number
+placeholders, pictures and charts, the notes' slide image and numbers, and hidden slides (PowerPoint skips them in a
+show: `Parsed.changes` says how many), whose numbers still count, so that a citation's page is the slide's number in
+PowerPoint, counted from the deck's "Number slides from" (`firstSlideNum`).
 
 A file that cannot be read raises `ValueError` with what to do about it: an old binary .ppt, an encrypted .pptx, a
 damaged archive, a zip that holds no presentation, one of more elements or text than `rag.corpus.formats.archive`
@@ -35,6 +36,7 @@ as the usual one, its names taken to their Transitional namespaces.
 from __future__ import annotations
 
 import posixpath
+import re
 import zipfile
 from collections.abc import Callable, Iterator
 from xml.etree import ElementTree
@@ -61,6 +63,9 @@ _P14 = "{http://schemas.microsoft.com/office/powerpoint/2010/main}"  # PowerPoin
 _STRICT = "{http://purl.oclc.org/ooxml/"  # the namespaces of Strict Open XML (ISO/IEC 29500 Strict)
 _NOTES_SLIDE = "/notesSlide"  # the end of the relationship type from a slide to its notes
 _TITLES = {"title", "ctrTitle"}
+_COVER = {"ctrTitle", "subTitle"}  # a title slide's placeholders (the Title Slide layout's), which a deck opens with
+# Words of PowerPoint's own title for a deck nobody named ("PowerPoint Presentation", "Présentation PowerPoint")
+_APPLICATION = {"powerpoint", "microsoft", "office"}
 # Placeholders whose text is no part of what a slide says: the date, the footer, the slide's number, a header, and
 # in notes the slide's image
 _FURNITURE = {"dt", "ftr", "sldNum", "hdr", "sldImg"}
@@ -159,6 +164,7 @@ def _read(slide: Slide, tree: ElementTree.Element | None, notes: bool = False,
         placeholder, kind = _placeholder(shape)
         if kind in _FURNITURE or (notes and placeholder and kind != "body"):
             continue
+        slide.cover = slide.cover or (kind in _COVER and not notes)
         body = shape.find(f"{_P}txBody")
         paragraphs = [] if body is None else body.findall(f"{_A}p")
         if kind in _TITLES and not notes and slide.titled(" ".join(_paragraph(p) for p in paragraphs)):
@@ -205,7 +211,18 @@ def _parse(archive: zipfile.ZipFile) -> Parsed:
         return found
 
     return slides.presentation(map(slide, [] if slide_ids is None else slide_ids.findall(f"{_P}sldId")),
-                               dc_title(properties), _first_number(presentation))
+                               _named(dc_title(properties)), _first_number(presentation))
+
+
+def _named(title: str | None) -> str | None:
+    """The document properties' `title`, unless it is PowerPoint's own for a deck nobody named: the application's
+    name and at most one other word but short ones ("PowerPoint Presentation", "Présentation PowerPoint",
+    "Presentación de PowerPoint", "PowerPoint-Präsentation", "PowerPoint プレゼンテーション"), which a new deck,
+    python-pptx's and those of many templates keep."""
+    words = [word.casefold() for word in re.findall(r"\w+", title or "")]
+    if "powerpoint" in words and sum(len(word) > 3 for word in words if word not in _APPLICATION) <= 1:
+        return None
+    return title
 
 
 def _groups(presentation: ElementTree.Element) -> dict[str, str]:

@@ -2,13 +2,16 @@
 title, a page a slide.
 
 Each slide shown gives its title on a line of its own, then its blocks, each followed by "\\n" (a block of several
-lines, a paragraph with line breaks, gives each its `Line`). The presentation's title is its first shown slide's title,
-which then heads nothing (a citation's title shows it; nor does a later slide's title that repeats it); a slide without
-a title has a section without a heading, and so has one whose title is all it says (a section divider's, a picture's):
-its title is its line, so that it can be found. A slide in a named group of slides (PowerPoint's sections) stands under
-the group's name, its heading path "Group › Slide title" (a slide without a title: the group's name). A slide that is
-listed but hidden, or whose part is missing, gives no text but keeps its number: the pages are the slides as the
-application numbers them, so that slide 5 is page 5 whatever slide 4 is.
+lines, a paragraph with line breaks, gives each its `Line`). The presentation's title is its first shown slide's title
+where that slide is a cover (a title slide: its layout's centred title, a subtitle) or the document properties name no
+title, which then heads nothing (a citation's title shows it; nor does a later slide's title that repeats it); else the
+properties' title: a first slide that is no cover (an agenda, a table of contents, a first topic) names a part of the
+deck, not the deck, and heads its section as any slide does. A slide without a title has a section without a heading,
+and so has one whose title is all it says (a section divider's, a picture's): its title is its line, so that it can be
+found. A slide in a named group of slides (PowerPoint's sections) stands under the group's name, its heading path "Group
+› Slide title" (a slide without a title: the group's name). A slide that is listed but hidden, or whose part is missing,
+gives no text but keeps its number: the pages are the slides as the application numbers them, so that slide 5 is page 5
+whatever slide 4 is.
 """
 
 from __future__ import annotations
@@ -23,12 +26,14 @@ from rag.corpus.formats.base import Line, Parsed, Section, lines_with_offsets
 class Slide:
     """What one slide says: its title, and its blocks in reading order, each (text, a list item or a table row, a
     table's first row). `hidden`: left out of a show, and so of the text. `group`: the named group of slides it is
-    in (a PowerPoint section), whose name heads it (`_section`)."""
+    in (a PowerPoint section), whose name heads it (`_section`). `cover`: a title slide (a centred title, a
+    subtitle: the layout a deck opens with), whose title, on the first slide, is the deck's."""
 
     title: str | None = None
     blocks: list[tuple[str, bool, bool]] = field(default_factory=list)
     hidden: bool = False
     group: str | None = None
+    cover: bool = False
 
     def titled(self, text: str) -> bool:
         """Take `text` (white space collapsed) as the slide's title, unless it has one already or it is blank;
@@ -42,19 +47,23 @@ class Slide:
 
 def presentation(slides: Iterable[Slide | None], title: str | None = None, number: int = 1) -> Parsed:
     """The text and sections of `slides` in order (None: a slide listed but missing), the first's page numbered
-    `number`, and the presentation's title: the first shown slide's, else `title` (the document properties')."""
+    `number`, and the presentation's title: the first shown slide's where it is a cover or `title` (the document
+    properties') is None, else `title`."""
     sections: list[Section] = []
     pieces: list[str] = []
     page_starts: list[int] = []
     offset = hidden = 0
     first: Slide | None = None
+    named: str | None = None  # the deck's title, where its first slide gives it
     for slide in slides:
         page_starts.append(offset)
         if slide is None or slide.hidden:
             hidden += slide is not None
             continue
-        first = first or slide
-        heading = None if slide.title is None or slide.title == first.title else slide.title
+        if first is None:
+            first = slide
+            named = slide.title if slide.cover or title is None else None
+        heading = None if slide.title is None or slide.title == named else slide.title
         section = _section(heading, slide.group)
         if heading is not None:
             section.heading_start = offset
@@ -72,7 +81,7 @@ def presentation(slides: Iterable[Slide | None], title: str | None = None, numbe
         if section.lines:
             sections.append(section)
     changes = [f"{hidden} hidden slide{'s' if hidden > 1 else ''} left out"] if hidden else []
-    return Parsed(sections, title=(first.title if first else None) or title, text="".join(pieces),
+    return Parsed(sections, title=named or title, text="".join(pieces),
                   page_starts=page_starts, first_page=number, blocks=True, changes=changes)
 
 
