@@ -36,8 +36,9 @@ def deck_corpus(tmp_path_factory, embedder) -> tuple[Path, Index]:
      "Chronopost | 7 jours | 8,50 €"),
     ("Pourquoi le remboursement de ma commande est-il bloqué ?", 5, "Litiges",
      "Un litige ouvert bloque le remboursement"),  # a slide without a title: its PowerPoint section's name
-    ("Le virement apparaît quand sur le relevé du client ?", 2, "Remboursements › Délais de remboursement",
-     "jusqu'à 3 jours après notre virement"),  # the speaker notes
+    # the speaker notes, cited as such below their slide's heading path (what the presenter says, not the slide)
+    ("Le virement apparaît quand sur le relevé du client ?", 2, "Remboursements › Délais de remboursement › Notes",
+     "jusqu'à 3 jours après notre virement"),
     # the slide of grouped cards ("Étape 1" over its step, in one text box each) is found; its answer may quote a
     # card's label alone (docs/CORPUS_AND_INDEX.md, the PowerPoint paragraph)
     ("Que faire quand un colis est perdu ?", 6, "Litiges › Ouvrir un litige pour un colis perdu", ""),

@@ -73,12 +73,13 @@ def test_an_impress_deck_reads_a_section_a_slide_its_page_the_slide_s_number():
     assert (parse_odp(agenda).title, parse_odp(agenda).sections[0].heading) == ("Guide des congés", "Sommaire")
     assert [(s.heading, [(line.text, line.item) for line in s.lines]) for s in parsed.sections] == [
         (None, [("Direction des ressources humaines", False)]),
-        ("Congés annuels", [("• Vingt-cinq jours ouvrés par an", True), ("• Posés avant le 31 décembre", True),
-                            ("Rappeler le report exceptionnel de cinq jours.", False)]),
+        ("Congés annuels", [("• Vingt-cinq jours ouvrés par an", True), ("• Posés avant le 31 décembre", True)]),
+        ("Notes", [("Rappeler le report exceptionnel de cinq jours.", False)]),
         (None, [("Compte épargne-temps : dix jours par an au plus", False),
                 ("Demande avant le 31 décembre", False), ("Congé | Jours", True), ("Annuel | 25", True)])]
     assert parsed.changes == ["1 hidden slide left out"]
-    assert [bisect_page(parsed, s.lines[0].start) for s in parsed.sections] == [1, 2, 4]
+    assert [bisect_page(parsed, s.lines[0].start) for s in parsed.sections] == [1, 2, 2, 4]
+    assert parsed.sections[2].parents == ("Congés annuels",)  # the notes under their slide's title
     text = parsed.text or ""
     assert "C-3" not in text and "Saint-Aurel" not in text and "12/03/2025" not in text
     for section in parsed.sections:

@@ -94,7 +94,7 @@ def test_pptx_is_a_format_rag_reads_and_an_old_ppt_is_refused_with_what_to_do(tm
 def test_a_powerpoint_deck_reads_a_section_a_slide_its_page_the_slide_s_number(tmp_path):
     """The deck python-pptx wrote from its default template: a title slide, bullets under a content placeholder with
     speaker notes, a table, a hidden slide, a slide without a title, grouped text boxes; in three PowerPoint sections,
-    whose names head their slides' titles."""
+    whose names head their slides' titles; the speaker notes under "Notes" below their slide's heading path."""
     (tmp_path / DECK.name).write_bytes(DECK.read_bytes())
     doc = read_document(tmp_path, tmp_path / DECK.name)
     assert doc.title == "Formation support : remboursements et litiges"
@@ -103,7 +103,8 @@ def test_a_powerpoint_deck_reads_a_section_a_slide_its_page_the_slide_s_number(t
         ("Remboursements › Délais de remboursement", [
             "Carte bancaire : remboursé sous 5 jours ouvrés après la réception du retour",
             "Le délai court à partir du scan du colis à l'entrepôt", "Virement : sous 3 jours ouvrés",
-            "Bon d'achat : immédiat, valable 12 mois",
+            "Bon d'achat : immédiat, valable 12 mois"]),
+        ("Remboursements › Délais de remboursement › Notes", [
             "Rappeler au client qu'un remboursement par carte peut apparaître sur son relevé jusqu'à 3 jours après "
             "notre virement."]),
         ("Remboursements › Frais de retour par transporteur", [
@@ -114,11 +115,11 @@ def test_a_powerpoint_deck_reads_a_section_a_slide_its_page_the_slide_s_number(t
         ("Litiges › Ouvrir un litige pour un colis perdu", [
             "Étape 1", "Vérifier le suivi du transporteur", "Étape 2", "Attendre 48 heures après la date prévue",
             "Étape 3", "Ouvrir le litige depuis la fiche commande"])]
-    bullets, table = doc.sections[1].lines, doc.sections[2].lines
-    assert [line.item for line in bullets] == [True, True, True, True, False]  # the notes are no item
+    bullets, notes, table = doc.sections[1].lines, doc.sections[2].lines, doc.sections[3].lines
+    assert [line.item for line in bullets + notes] == [True, True, True, True, False]  # the notes are no item
     assert [(line.item, line.opens_table) for line in table] == [(True, True)] + [(True, False)] * 3
     # slide 4 is hidden: left out, its number kept, so that slide 5's text is cited on page 5
-    assert [doc.page(s.lines[0].start) for s in doc.sections] == [1, 2, 3, 5, 6]
+    assert [doc.page(s.lines[0].start) for s in doc.sections] == [1, 2, 2, 3, 5, 6]
     assert "obsolète" not in doc.text and "L-12" not in doc.text
     for section in doc.sections:
         for line in section.lines:
@@ -145,7 +146,9 @@ def test_furniture_placeholders_pictures_and_a_fallback_copy_are_left_out_and_li
     parsed = parse_pptx(data)
     assert parsed.title == "Guide des retours"
     assert _sections(data) == [("Retours", ["Sous 30 jours", "dans l'emballage, voir la fiche",
-                                            "Encadré : étiquette prépayée", "Dire que le retour est gratuit."])]
+                                            "Encadré : étiquette prépayée"]),
+                               ("Notes", ["Dire que le retour est gratuit."])]
+    assert parsed.sections[1].parents == ("Retours",)
     assert parsed.page_starts == [0, 0]  # the title slide holds no text but its title, which heads nothing
 
 
@@ -258,7 +261,8 @@ def test_a_text_box_added_to_the_notes_page_is_part_of_the_notes_its_furniture_i
              + shape("Hors antenne : le litige L-7 reste ouvert.") + shape("Confidentiel", placeholder='type="hdr"')
              + shape("4", placeholder='type="sldNum" idx="5"'))
     assert _sections(pptx((shape("Retours", placeholder='type="title"') + shape("Sous 30 jours"), notes))) == [
-        (None, ["Sous 30 jours", "Dire que le retour est gratuit.", "Hors antenne : le litige L-7 reste ouvert."])]
+        (None, ["Sous 30 jours"]),
+        ("Notes", ["Dire que le retour est gratuit.", "Hors antenne : le litige L-7 reste ouvert."])]
 
 
 def test_a_slide_whose_title_is_all_it_says_has_its_title_as_a_line_to_find_at_its_page(tmp_path):

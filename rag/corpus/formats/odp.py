@@ -5,11 +5,11 @@ content.xml's office:presentation holds the slides (draw:page) in order. A slide
 page (grouped shapes, draw:g, in the group's order; a shape with a hyperlink, in a draw:a, in its place): a frame's text
 box (draw:text-box) and a shape's own text as an OpenDocument text's body is read (`rag.corpus.formats.odt.Body`:
 paragraphs, lists with their bullets and numbers, tables one line a row), a table (table:table in a frame) one line a
-row; then its speaker notes (presentation:notes). The frame of class "title" is the slide's title. Left out: the header,
-footer, date and page number frames, pictures, charts and embedded objects, the notes' slide thumbnail, and hidden
-slides (their drawing-page style's presentation:visibility "hidden"), whose numbers still count. The title is the first
-slide's title where it is a cover (a title slide: with a frame of class "subtitle") or meta.xml has no dc:title, else
-that dc:title (`rag.corpus.formats.slides`).
+row; then its speaker notes (presentation:notes), in a section of their own. The frame of class "title" is the slide's
+title. Left out: the header, footer, date and page number frames, pictures, charts and embedded objects, the notes'
+slide thumbnail, and hidden slides (their drawing-page style's presentation:visibility "hidden"), whose numbers still
+count. The title is the first slide's title where it is a cover (a title slide: with a frame of class "subtitle") or
+meta.xml has no dc:title, else that dc:title (`rag.corpus.formats.slides`).
 
 A file that cannot be read raises `ValueError` with what to do about it, as an .odt does (`check_package`: another
 OpenDocument kind or a PowerPoint file named .odp, an encrypted one; the archive and element guards).
@@ -67,7 +67,9 @@ def _shapes(container: ElementTree.Element) -> Iterator[ElementTree.Element]:
 
 
 def _read(slide: Slide, body: Body, container: ElementTree.Element, notes: bool = False) -> None:
-    """Add what the shapes of `container` say to `slide`: its title (outside `notes`), its text and its tables."""
+    """Add what the shapes of `container` say to `slide`: its title (outside `notes`), its text and its tables, to its
+    notes' blocks if `notes`."""
+    target = slide.notes if notes else slide.blocks
     for shape in _shapes(container):
         kind = shape.get(_CLASS)
         if kind in _FURNITURE or (notes and kind not in (None, "notes")):
@@ -80,7 +82,7 @@ def _read(slide: Slide, body: Body, container: ElementTree.Element, notes: bool 
                       if block.text.strip()]
             if kind == "title" and not notes and slide.titled(" ".join(block.text for block in blocks)):
                 continue
-            slide.blocks.extend((block.text, block.item, block.opens_table) for block in blocks)
+            target.extend((block.text, block.item, block.opens_table) for block in blocks)
 
 
 def _parse(archive: zipfile.ZipFile) -> Parsed:

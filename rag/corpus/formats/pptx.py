@@ -11,7 +11,7 @@ its shapes, which is their order in the slide's shape tree (grouped shapes in th
 - a table: one line per row, the row's cells joined by " | " (a cell: its paragraphs joined by a space; empty cells
   and cells a merged cell covers are left out);
 - then the slide's speaker notes, whose text is what the presenter says of the slide: its notes placeholder's and
-  the text boxes added to its notes page;
+  the text boxes added to its notes page, in a section of their own below the slide's (`rag.corpus.formats.slides`);
 - a SmartArt graphic (a process's steps, a cycle, an organisation chart): its nodes' text, from its data part, in
   the order its text pane lists them (`rag.corpus.formats.smartart`), each a list item.
 The slide's title (its title placeholder) heads its section; a slide without one has a section of its own without a
@@ -152,14 +152,16 @@ def _shapes(tree: ElementTree.Element) -> Iterator[ElementTree.Element]:
 def _read(slide: Slide, tree: ElementTree.Element | None, notes: bool = False,
           diagram: Callable[[str], list[str]] = lambda _: []) -> None:
     """Add what the shapes of `tree` say to `slide`: its title (outside `notes`), its paragraphs, its tables and its
-    SmartArt graphics (`diagram`: the lines of the data part a relationship id names)."""
+    SmartArt graphics (`diagram`: the lines of the data part a relationship id names), to its notes' blocks if
+    `notes`."""
+    blocks = slide.notes if notes else slide.blocks
     for shape in () if tree is None else _shapes(tree):
         if shape.tag == f"{_P}graphicFrame":
             for table in shape.iter(f"{_A}tbl"):
                 rows = [row for tr in table.iter(f"{_A}tr") if (row := _row(tr))]
-                slide.blocks.extend((row, True, n == 0) for n, row in enumerate(rows))
+                blocks.extend((row, True, n == 0) for n, row in enumerate(rows))
             for ids in shape.iter(f"{_DGM}relIds"):
-                slide.blocks.extend((line, True, False) for line in diagram(ids.get(f"{_R}dm", "")))
+                blocks.extend((line, True, False) for line in diagram(ids.get(f"{_R}dm", "")))
             continue
         placeholder, kind = _placeholder(shape)
         if kind in _FURNITURE or (notes and placeholder and kind != "body"):
@@ -170,7 +172,7 @@ def _read(slide: Slide, tree: ElementTree.Element | None, notes: bool = False,
         if kind in _TITLES and not notes and slide.titled(" ".join(_paragraph(p) for p in paragraphs)):
             continue
         listed = placeholder and kind in _CONTENT and not notes and kind != "subTitle"
-        slide.blocks.extend((text, _bulleted(p, listed), False) for p in paragraphs if (text := _paragraph(p)).strip())
+        blocks.extend((text, _bulleted(p, listed), False) for p in paragraphs if (text := _paragraph(p)).strip())
 
 
 def _row(row: ElementTree.Element) -> str:

@@ -11,7 +11,8 @@ and so has one whose title is all it says (a section divider's, a picture's): it
 found. A slide in a named group of slides (PowerPoint's sections) stands under the group's name, its heading path "Group
 › Slide title" (a slide without a title: the group's name). A slide that is listed but hidden, or whose part is missing,
 gives no text but keeps its number: the pages are the slides as the application numbers them, so that slide 5 is page 5
-whatever slide 4 is.
+whatever slide 4 is. A slide's speaker notes come after its blocks, in a section of their own headed `NOTES` under the
+slide's heading path ("Délais › Notes"; "Notes" alone under a slide without a heading).
 """
 
 from __future__ import annotations
@@ -21,19 +22,25 @@ from dataclasses import dataclass, field
 
 from rag.corpus.formats.base import Line, Parsed, Section, lines_with_offsets
 
+# What heads a slide's speaker notes, under the slide's heading path: what the presenter says is no text the slide
+# shows, and a citation of it says so ("Délais de remboursement › Notes"); PowerPoint's and Impress's name for them
+NOTES = "Notes"
+
 
 @dataclass
 class Slide:
     """What one slide says: its title, and its blocks in reading order, each (text, a list item or a table row, a
     table's first row). `hidden`: left out of a show, and so of the text. `group`: the named group of slides it is
     in (a PowerPoint section), whose name heads it (`_section`). `cover`: a title slide (a centred title, a
-    subtitle: the layout a deck opens with), whose title, on the first slide, is the deck's."""
+    subtitle: the layout a deck opens with), whose title, on the first slide, is the deck's. `notes`: its speaker
+    notes' blocks, as `blocks`."""
 
     title: str | None = None
     blocks: list[tuple[str, bool, bool]] = field(default_factory=list)
     hidden: bool = False
     group: str | None = None
     cover: bool = False
+    notes: list[tuple[str, bool, bool]] = field(default_factory=list)
 
     def titled(self, text: str) -> bool:
         """Take `text` (white space collapsed) as the slide's title, unless it has one already or it is blank;
@@ -46,9 +53,9 @@ class Slide:
 
 
 def presentation(slides: Iterable[Slide | None], title: str | None = None, number: int = 1) -> Parsed:
-    """The text and sections of `slides` in order (None: a slide listed but missing), the first's page numbered
-    `number`, and the presentation's title: the first shown slide's where it is a cover or `title` (the document
-    properties') is None, else `title`."""
+    """The text and sections of `slides` in order, each slide's notes after it (None: a slide listed but missing),
+    the first's page numbered `number`, and the presentation's title: the first shown slide's where it is a cover or
+    `title` (the document properties') is None, else `title`."""
     sections: list[Section] = []
     pieces: list[str] = []
     page_starts: list[int] = []
@@ -65,21 +72,22 @@ def presentation(slides: Iterable[Slide | None], title: str | None = None, numbe
             named = slide.title if slide.cover or title is None else None
         heading = None if slide.title is None or slide.title == named else slide.title
         section = _section(heading, slide.group)
+        notes = Section(NOTES, parents=tuple(part for part in (*section.parents, section.heading) if part))
         if heading is not None:
             section.heading_start = offset
             pieces.append(heading + "\n")
             offset += len(heading) + 1
-        for text, item, opens_table in slide.blocks:
-            section.lines.extend(Line(line.text, offset + line.start, offset + line.end, item,
-                                      opens_table=opens_table and n == 0)
-                                 for n, line in enumerate(lines_with_offsets(text)))
-            pieces.append(text + "\n")
-            offset += len(text) + 1
+        for target, blocks in ((section, slide.blocks), (notes, slide.notes)):
+            for text, item, opens_table in blocks:
+                target.lines.extend(Line(line.text, offset + line.start, offset + line.end, item,
+                                         opens_table=opens_table and n == 0)
+                                    for n, line in enumerate(lines_with_offsets(text)))
+                pieces.append(text + "\n")
+                offset += len(text) + 1
         if heading is not None and not section.lines:  # a title alone (a divider, a picture's): a line to find
             section = _section(None, slide.group)
             section.lines.append(Line(heading, page_starts[-1], page_starts[-1] + len(heading)))
-        if section.lines:
-            sections.append(section)
+        sections.extend(part for part in (section, notes) if part.lines)
     changes = [f"{hidden} hidden slide{'s' if hidden > 1 else ''} left out"] if hidden else []
     return Parsed(sections, title=named or title, text="".join(pieces),
                   page_starts=page_starts, first_page=number, blocks=True, changes=changes)
@@ -95,4 +103,4 @@ def _section(heading: str | None, group: str | None) -> Section:
     return Section(group) if heading is None else Section(heading, parents=(group,))
 
 
-__all__ = ["Slide", "presentation"]
+__all__ = ["NOTES", "Slide", "presentation"]
