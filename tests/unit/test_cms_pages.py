@@ -254,3 +254,26 @@ def test_a_summary_longer_than_a_heading_is_a_line_of_its_disclosure_as_in_markd
     assert [(s.heading, [line.text for line in s.lines]) for s in parse_html(page).sections] == [
         ("FAQ", [f"{long}.", "Sans frais."]), ("Que faire d'un colis abîmé ?", ["Photographiez-le."]),
         ("FAQ", ["Fin."])]
+
+
+def test_a_blog_s_comment_threads_named_by_their_post_or_service_are_furniture_and_content_comments_are_read(tmp_path):
+    """Stop 54 let `invoice-comments` be read, and with it a blog's `blog-comments`, `disqus-comments`,
+    `post-comments` (a `<section>`), `<div id="disqus_thread">`, WordPress's `<ol class="commentlist">` and
+    `comment-respond` form: readers' comments under an article, its answers quoted as the site's. A product's comments
+    summary, a code comment and the invoicing help page's comments stay read."""
+    sentence = "Les arrivées se font à partir de 16 h, les départs avant 10 h, le ménage est compris."
+    threads = ('<div class="blog-comments"><p>Super séjour, merci !</p></div>'
+               '<div class="disqus-comments"><p>Propulsé par Disqus : 3 commentaires</p></div>'
+               '<div id="disqus_thread"><p>Connectez-vous pour commenter</p></div>'
+               '<section class="post-comments"><p>La piscine est-elle chauffée ?</p></section>'
+               '<ol class="commentlist"><li><p>Oui, à 28 degrés.</p></li></ol>'
+               '<div id="respond" class="comment-respond"><p>Laisser un commentaire</p><form><label>Nom</label>'
+               '</form></div>')
+    # a section's id is its heading's slug: a documentation page's "Comments"
+    content = ('<section id="comments"><h2>Les commentaires</h2><div class="invoice-comments"><p>Ajoutez une note sous '
+               'le total.</p></div><div class="product-comments-summary"><p>4,6 sur 5 (212 avis)</p></div>'
+               '<pre><code>x = 1 <span class="token comment"># un exemple</span></code></pre></section>')
+    page = f"<main><h1>Infos pratiques</h1>{f'<p>{sentence}</p>' * 12}{threads}{content}</main>"
+    assert _headings(tmp_path, "infos.html", page) == [
+        ("Infos pratiques", [sentence] * 12),
+        ("Les commentaires", ["Ajoutez une note sous le total.", "4,6 sur 5 (212 avis)", "x = 1 # un exemple"])]

@@ -5,8 +5,10 @@
 A class names furniture when one of its words (split at `-` and `_`: "site-footer", "cookie_banner") is a furniture
 word and none is a content word ("content-sidebar" wraps the content, as Mozilla's Readability also judges); an id,
 when all its words are furniture words or words that place furniture ("main-menu", "sidebar-left": a section's id is
-often its heading's slug, "file-menu-shell-and-editor" on a documentation page). Headings and sections (`<section>`,
-docutils' and pandoc's `<div class="section">`) and the page's content (`role="main"`) are never furniture by name.
+often its heading's slug, "file-menu-shell-and-editor" on a documentation page). A blog's comment thread is furniture by
+a class or id naming it (`_thread`: "blog-comments", "disqus_thread", WordPress's "comment-respond"), a section too.
+Headings, other sections (`<section>`, docutils' and pandoc's `<div class="section">`) and the page's content
+(`role="main"`) are never furniture by name.
 A name can mislead ("layout-with-sidebar" around the whole article), so the first reading measures each such element
 before it is left out: it is furniture when most of its text is in links (a menu, a trail, a list of related pages),
 or when the elements of its name (tag and class) hold at most a quarter of the page's text (a sidebar, a cookie
@@ -57,6 +59,17 @@ WEAK_WORDS = frozenset({"share", "comments", "posts"})
 _WIDGET_WORDS = frozenset({"elementor", "wp", "jp", "buttons", "button", "btn", "icons", "list", "latest", "recent",
                            "grid", "title", "count", "facebook", "twitter", "linkedin", "whatsapp", "pinterest",
                            "email"})
+# A blog's comment thread and its form, named by "comments" beside what it stands under or who writes in it
+# ("blog-comments", "post-comments", "user-comments"), by the service that serves it ("disqus-comments", Facebook's
+# "fb-comments", `<div id="disqus_thread">`, giscus', utterances'), or by WordPress's parts of it (`<ol
+# class="commentlist">`, "comment-list", `<div id="respond" class="comment-respond">`, "comment-form",
+# "comment-reply-title"); not "comments" beside a word of content ("invoice-comments", "product-comments-summary": an
+# invoice's notes, a product's reviews), nor "comment" alone (Prism's `<span class="token comment">` in code).
+_COMMENT_SERVICES = frozenset({"disqus", "giscus", "utterances", "commento", "isso", "remark42", "hyvor"})
+_THREAD_WORDS = frozenset({"blog", "post", "entry", "article", "user", "users", "reader", "readers", "visitor",
+                           "visitors", "fb", "thread", "embed", *_COMMENT_SERVICES})
+_THREAD_PARTS = frozenset({"respond", "list", "form", "reply", "thread"})  # beside "comment", one comment's own
+_THREADS = frozenset({"commentlist", "commentform"})
 # An id is often its section's heading made a slug (`<section id="file-menu-shell-and-editor">` over "File menu
 # (Shell and Editor)", a documentation page's content): one names furniture only when all its words are furniture
 # words or these, which place furniture on a page ("site-footer", "main-menu", "sidebar-left").
@@ -65,9 +78,9 @@ ID_WORDS = FURNITURE_WORDS | {"site", "page", "main", "top", "bottom", "left", "
                               "links", "widget", "block", "region", "inner", "outer", "notice", "popup"}
 LINK_SHARE = 0.5  # at least this share of an element's text in links: navigation, whatever its size
 PAGE_SHARE = 0.25  # at most this share of the page's text: furniture beside the content
-# the page, its content landmarks and its headings and sections (whose ids are their headings' slugs), whatever names
-# they carry
-_NEVER = {"html", "body", "main", "article", "section", "h1", "h2", "h3", "h4", "h5", "h6"}
+# the page, its content landmarks and its headings, whatever names they carry; and its sections (whose ids are their
+# headings' slugs, "comments" over a documentation page's "Comments"), but by a class naming a comment thread
+_NEVER = {"html", "body", "main", "article", "h1", "h2", "h3", "h4", "h5", "h6"}
 _UNCOUNTED = {"script", "style", "template", "head", "title"}  # text that is never read (and what `skipped` says)
 # as `rag.corpus.formats.html` reads them, so that both readings count the same elements open: what a <head> holds
 # (any other tag ends it, `</head>` being optional), and the elements that never hold any
@@ -112,16 +125,29 @@ def name_words(value: str | None, camel: bool = False) -> set[str]:
 
 def named_as_furniture(tag: str, attrs: dict[str, str | None]) -> bool:
     """Whether an element's class or id names furniture (see the module's docstring)."""
-    if tag in _NEVER or "section" in (attrs.get("class") or "").lower().split() or is_main(tag, attrs):
-        return False  # a section by its class (docutils', pandoc's <div class="section">), the content by its role
-    classes = name_words(attrs.get("class"))
-    weak = any(words & WEAK_WORDS and words <= ID_WORDS | _WIDGET_WORDS
-               for words in map(name_words, (attrs.get("class") or "").split()))
+    if tag in _NEVER or is_main(tag, attrs):
+        return False
+    names = [name_words(name) for name in (attrs.get("class") or "").split()]
+    others = {word for words in names if not _thread(words) for word in words}  # a thread's own name may say "post"
+    if any(map(_thread, names)) and not others & CONTENT_WORDS:
+        return True
+    if tag == "section" or "section" in (attrs.get("class") or "").lower().split():
+        return False  # a section by its class (docutils', pandoc's <div class="section">)
+    weak = any(words & WEAK_WORDS and words <= ID_WORDS | _WIDGET_WORDS for words in names)
+    classes = set().union(*names)
     if ((classes & (FURNITURE_WORDS - WEAK_WORDS) or weak) and not classes & CONTENT_WORDS) or \
             FURNITURE_CLASSES & set((attrs.get("class") or "").lower().split()):
         return True
     ident = name_words(attrs.get("id"))
-    return bool(ident & FURNITURE_WORDS) and ident <= ID_WORDS
+    return (bool(ident & FURNITURE_WORDS) and ident <= ID_WORDS) or _thread(ident)
+
+
+def _thread(words: set[str]) -> bool:
+    """Whether the words of a class or an id name a blog's comment thread or its form (`_THREAD_WORDS`)."""
+    if words & _THREADS or ("comment" in words and words & _THREAD_PARTS):
+        return True
+    return bool(words & ({"comments"} | _COMMENT_SERVICES)) and words <= {"comments"} | ID_WORDS | _WIDGET_WORDS | \
+        _THREAD_WORDS
 
 
 class Region:
