@@ -191,3 +191,15 @@ def test_an_embed_shows_nothing_and_a_hint_is_headed_by_no_kind():
     assert _outline(page) == [("Avant", ("Vidéo",), ["Sauvegardez."]), ("Vidéo", (), ["Puis."]),
                               ("Attention", ("Vidéo",), ["Chaud."]), ("Avant", ("Vidéo",), ["Sauvegardez."]),
                               ("Vidéo", (), ["Fin."])]
+
+
+def test_a_gitbook_hint_holds_its_body_as_an_admonition_does():
+    # stop 55: `{% hint style="warning" %}` was no container: a heading in it headed the text after its
+    # `{% endhint %}` to the page's end ("Attention" over "Suite du guide"), where `:::warning` hands it back
+    page = ('# Guide\n\nIntro.\n\n{% hint style="warning" %}\n## Attention\nSauvegardez avant.\n{% endhint %}\n\n'
+            'Suite du guide.\n\n{% callout type="note" %}\n### Astuce\nMarkdoc.\n{% /callout %}\n\nFin.\n')
+    assert _outline(page) == _outline(page.replace('{% hint style="warning" %}', ":::warning")
+                                      .replace('{% callout type="note" %}', ":::note")
+                                      .replace("{% endhint %}", ":::").replace("{% /callout %}", ":::")) == [
+        ("Guide", (), ["Intro."]), ("Attention", ("Guide",), ["Sauvegardez avant."]),
+        ("Guide", (), ["Suite du guide."]), ("Astuce", ("Guide",), ["Markdoc."]), ("Guide", (), ["Fin."])]

@@ -68,6 +68,9 @@ _OPENING_TAG = re.compile(r"<(?P<tag>[A-Za-z][\w.:-]*)(?P<attributes>(?:\s[^<>]*
 # GitBook's and Markdoc's tab (`{% tab title="Linux" %}`, `{% tab label="Linux" %}`), to `{% endtab %}` or `{% /tab %}`
 _LIQUID_OPENING = re.compile(r"\{%-?[ \t]*(?P<tag>[\w-]+)(?P<attributes>(?:[ \t][^%]*)?)%\}")
 _LABEL = re.compile(r"(?<![\w-])(?:label|title)=(?P<q>[\"'])(?P<text>[^\"']*)(?P=q)")
+# A Liquid tag given a style is an admonition (GitBook's `{% hint style="info" %}` to its `{% endhint %}`, Markdoc's
+# `{% callout type="note" %}` to its `{% /callout %}`): it holds its body, as `:::info` does
+_STYLED = re.compile(r"(?<![\w-])(?:style|type)=")
 # Docusaurus' tab without a label shows its value as its label (`<TabItem value="linux">`: "linux"), unless its
 # `<Tabs values={[{label: 'Linux', value: 'linux'}]}>` gives the value a label (`markdown_tags.tab_values`), first
 _VALUE = re.compile(r"(?<![\w-])value=(?P<q>[\"'])(?P<text>[^\"']*)(?P=q)")
@@ -237,7 +240,9 @@ def tab(line: str, values: Mapping[str, str] | None = None) -> tuple[str, str] |
     reads it; an untitled admonition holds its content under no label (`!!! note`, indented: "", ""; `:::note` to
     its `:::`, which closes no titled one around it: ":::", ""); pymdownx.blocks' `/// tab | Linux` to its `///`
     ("///", "Linux"), as `/// warning | Proxy` and `/// details | Question ?`; GitBook's `{% tab title="Linux" %}`
-    to its `{% endtab %}`, Markdoc's `{% tab label="Linux" %}` to its `{% /tab %}` ("{%tab", "Linux"); Hugo's
+    to its `{% endtab %}`, Markdoc's `{% tab label="Linux" %}` to its `{% /tab %}` ("{%tab", "Linux"), and a Liquid
+    tag given a style, an admonition, its body under no label (GitBook's `{% hint style="info" %}` to its
+    `{% endhint %}`: "{%hint", ""; Markdoc's `{% callout type="note" %}`, titled or not); Hugo's
     `{{< tab "Windows" >}}` to its `{{< /tab >}}` ("{{tab", "Windows"; `name=`, `title=`, `header=` too); a component
     without a label holds what its closing tag ends under no label (`<Tabs>`: "Tabs", "", its `</Tabs>` ending the
     tabs inside it; Docusaurus' `<TabItem value="linux">` shows its value: "TabItem", "linux", or the label its
@@ -255,7 +260,8 @@ def tab(line: str, values: Mapping[str, str] | None = None) -> tuple[str, str] |
         label = _LABEL.search(found["attributes"]) or value
         return found.group("tag"), given or (label.group("text").strip() if label else "")
     if (found := _LIQUID_OPENING.fullmatch(line)) and \
-            (named := _labelled(found["tag"], _LABEL.search(found["attributes"]))) is not None:
+            (named := _labelled(found["tag"], _LABEL.search(found["attributes"]),
+                                _STYLED.search(found["attributes"]) is not None)) is not None:
         return "{%" + found["tag"], named
     if (found := _SHORTCODE.fullmatch(line)) and not found["closing"] and \
             (named := _labelled(found["name"], _SHORTCODE_LABEL.search(found["arguments"]),
@@ -275,8 +281,8 @@ def tab(line: str, values: Mapping[str, str] | None = None) -> tuple[str, str] |
 
 def _labelled(name: str, label: re.Match[str] | None, styled: bool = False) -> str | None:
     """The label of a Liquid tag or a shortcode named `name`, its `label` found: none ("") for a group of tabs, whose
-    argument is an id, and for a hint whose first argument is its kind (`styled`); None, no container, for another
-    without a label."""
+    argument is an id, and for a hint given its kind (`styled`: a shortcode's first argument, a Liquid tag's `style=`);
+    None, no container, for another without a label."""
     if name in _TAB_GROUPS:
         return ""
     return text if label and (text := label["text"].strip()) else "" if styled else None
