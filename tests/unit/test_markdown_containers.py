@@ -149,7 +149,8 @@ def test_an_opening_tag_over_several_lines_shows_none_of_its_attributes():
     page = ('# Fruits\n\n<Tabs\n  defaultValue="apple"\n  values={[\n    {label: \'Apple\', value: \'apple\'},\n'
             '    {label: \'Orange\', value: \'orange\'},\n  ]}>\n<TabItem value="apple">This is an apple 🍎</TabItem>\n'
             '<TabItem value="orange">This is an orange 🍊</TabItem>\n</Tabs>\n\nThen.\n')
-    assert _outline(page) == [("Fruits", (), ["This is an apple 🍎", "This is an orange 🍊", "Then."])]
+    assert _outline(page) == [("Apple", ("Fruits",), ["This is an apple 🍎"]),
+                              ("Orange", ("Fruits",), ["This is an orange 🍊"]), ("Fruits", (), ["Then."])]
     # read as the same tag on one line: a component holding what its closing tag ends, labelled; a tag that closes
     # itself holds nothing
     tabs = ('# Install\n\n<Tabs\n  groupId="os"\n>\n<TabItem\n  value="linux"\n  label="Linux">\n\ncurl x\n\n'
@@ -203,3 +204,14 @@ def test_a_gitbook_hint_holds_its_body_as_an_admonition_does():
                                       .replace("{% endhint %}", ":::").replace("{% /callout %}", ":::")) == [
         ("Guide", (), ["Intro."]), ("Attention", ("Guide",), ["Sauvegardez avant."]),
         ("Guide", (), ["Suite du guide."]), ("Astuce", ("Guide",), ["Markdoc."]), ("Guide", (), ["Fin."])]
+
+
+def test_a_tab_on_one_line_heads_its_text_as_on_three():
+    # stop 55: `<TabItem value="l" label="Linux">curl x</TabItem>` showed "curl x" under no label, where the same tab
+    # over three lines heads it "Install › Linux"
+    page = ('# Install\n\n<Tabs>\n<TabItem value="l" label="Linux">curl x</TabItem>\n<TabItem value="m">brew x'
+            '</TabItem>\n  <Tab title="Windows"> Lancez le MSI. </Tab>\n</Tabs>\n\nThen.\n\n<Badge>Nouveau</Badge>\n')
+    expected = [("Linux", ("Install",), ["curl x"]), ("m", ("Install",), ["brew x"]),
+                ("Windows", ("Install",), ["Lancez le MSI."]), ("Install", (), ["Then.", "Nouveau"])]
+    assert _outline(page) == expected
+    assert _outline(page.replace('">', '">\n').replace("</Tab", "\n</Tab").replace("<Badge>\n", "<Badge>")) == expected

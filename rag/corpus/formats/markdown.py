@@ -15,7 +15,7 @@ from rag.corpus.formats.markdown_comments import Closes, blanked, comments, unco
 from rag.corpus.formats.markdown_front_matter import front_matter
 from rag.corpus.formats.markdown_links import unlinked
 from rag.corpus.formats.markdown_sites import (
-    disclosure_cuts,
+    container_cuts,
     ended,
     heading_text,
     holds_unclosed,
@@ -125,7 +125,7 @@ def _parsed(text: str, unclosed: set[int]) -> tuple[Parsed, set[int]]:
     note = False  # in an Obsidian comment block (`markdown_sites.opens_comment`), to the line that ends on `%%`
     options = False  # under a pymdownx block's header: its options, indented (`    type: warning`), show nothing
     source = ((body, start, None) for body, start in _lines(text, body_start))
-    # the pieces of a line cut (`markdown_sites.disclosure_cuts`) still to read, last first, with the line's indentation
+    # the pieces of a line cut (`markdown_sites.container_cuts`) still to read, last first, with the line's indentation
     rest: list[tuple[str, int, int | None]] = []
     skip = 0  # where a summary over several lines ends (`markdown_sites.summary_below`): its lines are its heading
     while (read := rest.pop() if rest else next(source, None)) is not None:
@@ -148,7 +148,7 @@ def _parsed(text: str, unclosed: set[int]) -> tuple[Parsed, set[int]]:
                 continue
             sections[-1].lines += uncommented(text, start, start + len(body), [])
             continue
-        if relative < 4 and (cuts := disclosure_cuts(body)):
+        if relative < 4 and (cuts := container_cuts(body)):
             rest += [(body[a:b], start + a, indent) for a, b in zip(cuts, [*cuts[1:], len(body)], strict=True)][::-1]
             body = body[:cuts[0]]
         hidden, comment_end = comments(text, start, start + len(body), comment_end, last_close, closes)

@@ -333,14 +333,21 @@ def summary_below(text: str, line: str, end: int) -> tuple[str, int] | None:
     return " ".join(undrawn(found["text"]).split()), found.end()
 
 
-def disclosure_cuts(line: str) -> list[int]:
+def container_cuts(line: str) -> list[int]:
     """Where a line that opens a disclosure on its summary and goes on is cut, each piece read as a line of its own:
     after the summary, and before the `</details>` that ends the line (`<details><summary>Q</summary>A</details>`:
-    the summary heads "A", closed with it); none for any other line."""
+    the summary heads "A", closed with it); and a line that is a labelled tab (`<TabItem value="l"
+    label="Linux">curl x</TabItem>`), after its opening tag and before its closing one: it reads as on three lines,
+    "Linux" over "curl x". None for any other line."""
+    rest = line.rstrip()
+    if (found := _OPENING_TAG.match(line, len(line) - len(line.lstrip()))) and (opened := tab(found[0])) and \
+            opened[1] and opened[0] == found["tag"] and rest.endswith(">") and \
+            (closing := re.compile(rf"</{re.escape(found['tag'])}\s*>").match(rest, rest.rfind("</"))) and \
+            closing.end() == len(rest) and line[found.end():closing.start()].strip():
+        return [found.end(), closing.start()]
     found = _SUMMARY.match(line, len(line) - len(line.lstrip()))
     if found is None or not line[found.end():].strip():
         return []
-    rest = line.rstrip()
     closing = _DETAILS_CLOSING.search(rest, max(found.end(), rest.rfind("<")))
     return [found.end(), *([closing.start()] if closing and closing.end() == len(rest) and
                            closing.start() > found.end() else [])]
@@ -366,5 +373,5 @@ def unpublished(flags: Mapping[str, object]) -> str | None:
     return None
 
 
-__all__ = ["disclosure_cuts", "ended", "heading_text", "holds_unclosed", "left_open", "opens_comment", "opens_module",
+__all__ = ["container_cuts", "ended", "heading_text", "holds_unclosed", "left_open", "opens_comment", "opens_module",
            "summary", "summary_below", "tab", "unpublished", "unquoted", "visible"]
