@@ -215,3 +215,14 @@ def test_a_tab_on_one_line_heads_its_text_as_on_three():
                 ("Windows", ("Install",), ["Lancez le MSI."]), ("Install", (), ["Then.", "Nouveau"])]
     assert _outline(page) == expected
     assert _outline(page.replace('">', '">\n').replace("</Tab", "\n</Tab").replace("<Badge>\n", "<Badge>")) == expected
+
+
+def test_a_tab_labelled_with_an_admonition_s_kind_gets_its_label():
+    # stop 55: `{{< tab "note" >}}` read "note" as a hint's kind, its style: the tab headed nothing; a tab's first
+    # argument is its label whatever its word, a hint's is its kind (`{{< hint "warning" >}}` heads nothing)
+    for word in ("note", "warning", "Tip"):
+        page = (f'# Formats\n\n{{{{< tab "{word}" >}}}}\nTexte.\n{{{{< /tab >}}}}\n\n<TabItem label="{word}">\n\n'
+                "Aussi.\n\n</TabItem>\n")
+        assert _outline(page) == [(word, ("Formats",), ["Texte."]), (word, ("Formats",), ["Aussi."])]
+    assert _sections('# Formats\n\n{{< hint "warning" >}}\nSauvegardez.\n{{< /hint >}}\n') == [
+        ("Formats", ["Sauvegardez."])]

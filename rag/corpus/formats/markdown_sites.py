@@ -119,6 +119,7 @@ _SHORTCODE = re.compile(r"\{\{[<%][ \t]*(?P<closing>/)?(?P<name>[\w-]+)(?P<argum
 # note "Attention" %}}`), or named (`{{% tab name="macOS" %}}`, Docsy's `header=`, the Learn theme's `title=`)
 _SHORTCODE_LABEL = re.compile(rf"(?:^(?:{_KIND.pattern})?[ \t]+\"(?!{_A_KIND})|[ \t](?:label|title|name|header)=\")"
                               r"(?P<text>[^\"]*)\"")
+_FIRST_QUOTED = re.compile(r"[ \t]+\"(?P<text>[^\"]*)\"")  # a tab's label, whatever its word
 # What a shortcode with named arguments shows, the first found: a figure's caption, else its title, else its alt
 # text (`{{< figure src="flux.png" title="Le flux" >}}`: "Le flux", never its src); Hugo takes named or positional
 # arguments, never both
@@ -264,8 +265,7 @@ def tab(line: str, values: Mapping[str, str] | None = None) -> tuple[str, str] |
                                 _STYLED.search(found["attributes"]) is not None)) is not None:
         return "{%" + found["tag"], named
     if (found := _SHORTCODE.fullmatch(line)) and not found["closing"] and \
-            (named := _labelled(found["name"], _SHORTCODE_LABEL.search(found["arguments"]),
-                                _KIND.match(found["arguments"]) is not None)) is not None:
+            (named := _labelled(found["name"], *_shortcode_label(found["name"], found["arguments"]))) is not None:
         return "{{" + found["name"], named
     if (found := _INDENTED_TAB.fullmatch(line)) and found.group("text").strip():
         return "", found.group("text").strip()
@@ -277,6 +277,15 @@ def tab(line: str, values: Mapping[str, str] | None = None) -> tuple[str, str] |
     if found := _SLASH_FENCE.fullmatch(line):
         return "///", (found["text"] or "").strip() if found["name"] != "html" else ""
     return None
+
+
+def _shortcode_label(name: str, arguments: str) -> tuple[re.Match[str] | None, bool]:
+    """The label of a shortcode named `name` given `arguments`, its group "text", and whether its first argument is
+    its kind (a hint's style, `{{< hint "warning" >}}`: no label); a tab's first argument is its label, whatever its
+    word (`{{< tab "note" >}}`: "note", the tab of a note's format)."""
+    if name == _TAB_NAME:
+        return _SHORTCODE_LABEL.search(arguments) or _FIRST_QUOTED.match(arguments), False
+    return _SHORTCODE_LABEL.search(arguments), _KIND.match(arguments) is not None
 
 
 def _labelled(name: str, label: re.Match[str] | None, styled: bool = False) -> str | None:
