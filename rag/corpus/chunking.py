@@ -111,7 +111,8 @@ TokenCounter = Callable[[Sequence[str]], list[int]]
 # 50: .pptx pages from firstSlideNum; PowerPoint sections head their slides; a deck's title its cover's, else dc:title;
 # a slide's speaker notes a section "Notes" under the slide.
 # 51: HTML blog comment threads (blog-comments, disqus, commentlist) out; md GitBook hints hold their body; a
-# one-line <TabItem label> heads its text; {{< tab "note" >}} is labelled.
+# one-line <TabItem label> heads its text; {{< tab "note" >}} is labelled;
+# text after a multi-line tag's `>` read.
 LAYOUT = 51
 TITLE_CHARS = 60  # a line shorter than this without a full stop names what follows it (`_runs_on`)
 _FULL_STOPS = (".", "!", "…", ";")

@@ -156,11 +156,12 @@ def test_an_opening_tag_over_several_lines_shows_none_of_its_attributes():
     tabs = ('# Install\n\n<Tabs\n  groupId="os"\n>\n<TabItem\n  value="linux"\n  label="Linux">\n\ncurl x\n\n'
             '</TabItem>\n</Tabs>\n\n<img\n  src="flux.png"\n  alt="Le flux"\n/>\n\nThen configure it.\n')
     assert _outline(tabs) == [("Linux", ("Install",), ["curl x"]), ("Install", (), ["Then configure it."])]
-    # a `<` never closed by a `>` ending its line within a paragraph, 30 lines and 1,000 characters is text
+    # a `<` never closed by a `>` within a paragraph, 30 lines and 1,000 characters is text; what follows a `>` on
+    # its line is text (stop 55: `<Qux` over `a="1">b` was text whole)
     loose = ('# Notes\n\n<Foo\nbar="x"\n\nText > here.\n\n<Bar\nit\'s\nb="2">\n\n<Baz\n' + 'x="1"\n' * 30 +
              'b="2">\n\n<Qux\na="1">b\n\n<Quux\n' + 'x="1"\n' * 29 + 'b="2">\n\nFin.\n')
     assert _sections(loose) == [("Notes", ["<Foo", 'bar="x"', "Text > here.", "<Bar", "it's", 'b="2">', "<Baz",
-                                           *['x="1"'] * 30, 'b="2">', "<Qux", 'a="1">b', "Fin."])]
+                                           *['x="1"'] * 30, 'b="2">', "b", "Fin."])]
 
 
 def test_tags_never_closed_over_many_lines_are_read_in_linear_time():
@@ -226,3 +227,15 @@ def test_a_tab_labelled_with_an_admonition_s_kind_gets_its_label():
         assert _outline(page) == [(word, ("Formats",), ["Texte."]), (word, ("Formats",), ["Aussi."])]
     assert _sections('# Formats\n\n{{< hint "warning" >}}\nSauvegardez.\n{{< /hint >}}\n') == [
         ("Formats", ["Sauvegardez."])]
+
+
+def test_text_after_an_opening_tag_over_several_lines_is_read():
+    # stop 55: `<Tabs` over `groupId="x">Some text` was no tag (its `>` did not end its line): its lines were text,
+    # "<Tabs" and 'groupId="x">Some text'; now the tag shows nothing and the text after it is a line, at its offsets
+    page = ('# Guide\n\n<Tabs\n  groupId="x">Some text\n<TabItem\n  value="l"\n  label="Linux">curl x</TabItem>\n'
+            '<TabItem\n  value="m"\n  label="macOS">brew x\n\nand more\n</TabItem>\n</Tabs>\n\n<div\n  align="center">'
+            'Made in Lyon</div>\n\nEnd.\n')
+    assert _outline(page) == [
+        ("Guide", (), ["Some text"]), ("Linux", ("Guide",), ["curl x"]), ("macOS", ("Guide",), ["brew x", "and more"]),
+        ("Guide", (), ["Made in Lyon", "End."])]
+    assert all(page[line.start:line.end] == line.text for s in parse_markdown(page).sections for line in s.lines)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from itertools import pairwise
 
 from rag.corpus.formats.base import Line, Outline, Parsed, Section
 from rag.corpus.formats.markdown_comments import Closes, blanked, comments, uncommented
@@ -25,6 +26,7 @@ from rag.corpus.formats.markdown_sites import (
     summary,
     summary_below,
     tab,
+    tab_closed,
     unpublished,
     unquoted,
     visible,
@@ -173,9 +175,12 @@ def _parsed(text: str, unclosed: set[int]) -> tuple[Parsed, set[int]]:
             continue
         # an admonition's marker holds the lines indented below it; "!!! Ne jamais partager" over a paragraph is text
         holds = not shown.startswith(("!!!", "???")) or (_indent_below(text, start + len(body)) or 0) >= indent + 4
-        # an opening tag over several lines (`<Tabs` over its attributes) reads as on one line, none of it text
+        # an opening tag over several lines (`<Tabs` over its attributes) reads as on one line, none of it text; what
+        # follows it on its last line is read next, as a line (cut before the closing tag of a labelled tab)
         if relative < 4 and not plain and (joined := tag_below(text, shown, start + len(body) - len(body.lstrip()))):
             shown, skip, pieces = joined[0], joined[1], []
+            cuts = [skip, *(skip + cut for cut in tab_closed(shown, text[skip:joined[2]])), joined[2]]
+            rest += [(text[a:b], a, indent) for a, b in pairwise(cuts) if text[a:b].strip()][::-1]
         below = summary_below(text, shown, start + len(body)) if relative < 4 and not plain else None
         given = next((values[entry[4]] for entry in reversed(tabbed) if entry[4] in values), None)
         opened = ("details", summary(below[0])) if below else tab(shown, given) if relative < 4 and not plain and \

@@ -348,18 +348,28 @@ def container_cuts(line: str) -> list[int]:
     the summary heads "A", closed with it); and a line that is a labelled tab (`<TabItem value="l"
     label="Linux">curl x</TabItem>`), after its opening tag and before its closing one: it reads as on three lines,
     "Linux" over "curl x". None for any other line."""
-    rest = line.rstrip()
-    if (found := _OPENING_TAG.match(line, len(line) - len(line.lstrip()))) and (opened := tab(found[0])) and \
-            opened[1] and opened[0] == found["tag"] and rest.endswith(">") and \
-            (closing := re.compile(rf"</{re.escape(found['tag'])}\s*>").match(rest, rest.rfind("</"))) and \
-            closing.end() == len(rest) and line[found.end():closing.start()].strip():
-        return [found.end(), closing.start()]
+    if (found := _OPENING_TAG.match(line, len(line) - len(line.lstrip()))) and \
+            (cut := tab_closed(found[0], line[found.end():])):
+        return [found.end(), found.end() + cut[0]]
     found = _SUMMARY.match(line, len(line) - len(line.lstrip()))
     if found is None or not line[found.end():].strip():
         return []
+    rest = line.rstrip()
     closing = _DETAILS_CLOSING.search(rest, max(found.end(), rest.rfind("<")))
     return [found.end(), *([closing.start()] if closing and closing.end() == len(rest) and
                            closing.start() > found.end() else [])]
+
+
+def tab_closed(opening: str, after: str) -> list[int]:
+    """Where in `after`, what follows a component's opening tag (`opening`, on one line) on its line, the closing tag
+    that ends that line starts, when the tag opens a labelled tab and text stands between them (`<TabItem
+    label="Linux">` then `curl x</TabItem>`: [6]); none otherwise."""
+    found, rest = _OPENING_TAG.fullmatch(opening), after.rstrip()
+    if found is None or not (opened := tab(opening)) or not opened[1] or opened[0] != found["tag"] or \
+            not rest.endswith(">"):
+        return []
+    closing = re.compile(rf"</{re.escape(found['tag'])}\s*>").match(rest, rest.rfind("</"))
+    return [closing.start()] if closing and closing.end() == len(rest) and rest[:closing.start()].strip() else []
 
 
 def left_open(containers: Sequence[tuple[str, int]], unclosed: Collection[int]) -> int | None:
@@ -383,4 +393,4 @@ def unpublished(flags: Mapping[str, object]) -> str | None:
 
 
 __all__ = ["container_cuts", "ended", "heading_text", "holds_unclosed", "left_open", "opens_comment", "opens_module",
-           "summary", "summary_below", "tab", "unpublished", "unquoted", "visible"]
+           "summary", "summary_below", "tab", "tab_closed", "unpublished", "unquoted", "visible"]

@@ -15,8 +15,8 @@ _VALUES_ITEM = re.compile(r"\{[^{}]*\}")
 _VALUES_KEY = {key: re.compile(rf"(?<![\w-])[\"']?{key}[\"']?[ \t]*:[ \t]*(?P<q>[\"'`])(?P<text>[^\"'`]*)(?P=q)")
                for key in ("label", "value")}
 # An opening tag over several lines (JSX's `<Tabs` over its attributes' lines, to `]}>`): its first line, then its
-# next lines to the `>` that ends it and its line, outside quotes and braces, within a paragraph (no blank line), 30
-# lines and 1,000 characters; a `<` outside quotes ends the search (what follows is another tag, or text).
+# next lines to the `>` that ends it, outside quotes and braces, within a paragraph (no blank line), 30 lines and
+# 1,000 characters; a `<` outside quotes ends the search (what follows is another tag, or text).
 _TAG_FIRST_LINE = re.compile(r"<[A-Za-z][\w.:-]*(?:\s[^<>]*)?")
 _TAG_MARKS = re.compile(r"[<>{}\"'\n]")
 _TAG_CHARS, _TAG_LINES = 1000, 30
@@ -32,12 +32,13 @@ def tab_values(line: str) -> dict[str, str]:
             if pair["value"] and pair["label"] and pair["label"]["text"].strip()}
 
 
-def tag_below(text: str, line: str, at: int) -> tuple[str, int] | None:
+def tag_below(text: str, line: str, at: int) -> tuple[str, int, int] | None:
     """The opening tag a line (stripped, outside code, opening at `at` in `text`) starts and a line
-    below ends (`<Tabs` over `defaultValue="apple"` over `values={[...]}>`), on one line, its spaces collapsed, and
-    where its last line ends; None if the line starts none, or if no `>` ends one and its line (`_TAG_FIRST_LINE`'s
-    bounds). Each search stops at a `<` or a line's end outside quotes: the searches from two lines never read the
-    same characters twice, a file in linear time."""
+    below ends (`<Tabs` over `defaultValue="apple"` over `values={[...]}>`), on one line, its spaces collapsed, where
+    it ends and where its last line ends (what follows it there is text: `<Tabs` over `groupId="x">Some text`); None
+    if the line starts none, or if no `>` ends one (`_TAG_FIRST_LINE`'s bounds). Each search stops at a `<` or a
+    line's end outside quotes: the searches from two lines never read the same characters twice, a file in linear
+    time."""
     if not _TAG_FIRST_LINE.fullmatch(line):
         return None
     depth, lines, limit, pos = 0, 0, min(len(text), at + _TAG_CHARS), at + 1
@@ -55,10 +56,9 @@ def tag_below(text: str, line: str, at: int) -> tuple[str, int] | None:
             return None
         elif mark in "{}":
             depth += 1 if mark == "{" else -1
-        elif depth == 0:  # the `>` that ends the tag, which ends its line
+        elif depth == 0:  # the `>` that ends the tag
             eol = text.find("\n", pos)
-            eol = len(text) if eol < 0 else eol
-            return (" ".join(text[at:pos].split()), eol) if lines and not text[pos:eol].strip() else None
+            return (" ".join(text[at:pos].split()), pos, len(text) if eol < 0 else eol) if lines else None
     return None
 
 
