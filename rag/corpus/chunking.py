@@ -112,7 +112,7 @@ TokenCounter = Callable[[Sequence[str]], list[int]]
 # a slide's speaker notes a section "Notes" under the slide.
 # 51: HTML blog comment threads (blog-comments, disqus, commentlist) out; md GitBook hints hold their body; a
 # one-line <TabItem label> heads its text; {{< tab "note" >}} is labelled;
-# text after a multi-line tag's `>` read.
+# text after a multi-line tag's `>` read; prose opening on `<word` is no tag.
 LAYOUT = 51
 TITLE_CHARS = 60  # a line shorter than this without a full stop names what follows it (`_runs_on`)
 _FULL_STOPS = (".", "!", "…", ";")

@@ -239,3 +239,15 @@ def test_text_after_an_opening_tag_over_several_lines_is_read():
         ("Guide", (), ["Some text"]), ("Linux", ("Guide",), ["curl x"]), ("macOS", ("Guide",), ["brew x", "and more"]),
         ("Guide", (), ["Made in Lyon", "End."])]
     assert all(page[line.start:line.end] == line.text for s in parse_markdown(page).sections for line in s.lines)
+
+
+def test_a_line_of_prose_opening_on_a_bracket_starts_no_tag():
+    # stop 55's review: a line opening on `<` and a word ran on as one tag to the first `>` within 30 lines: "<Note
+    # that the arrow" over "always points right ->" was a component, both lines lost; a tag over several lines is a
+    # name and attributes, never words of prose side by side
+    prose = ("<Note that the arrow\nalways points right ->\n\n<Note that the value\nof x is > 3.\n\n"
+             "<username> is your login,\nand a > b.\n\n<b>Note</b> that this\nruns on > here.\n\n")
+    page = f'# Guide\n\n{prose}<CodeBlock\n  showLineNumbers\n  language="python">\nprint(1)\n</CodeBlock>\n\nEnd.\n'
+    assert _sections(page) == [("Guide", [
+        "<Note that the arrow", "always points right ->", "<Note that the value", "of x is > 3.",
+        "<username> is your login,", "and a > b.", "Note", "that this", "runs on > here.", "print(1)", "End."])]
