@@ -110,9 +110,8 @@ TokenCounter = Callable[[Sequence[str]], list[int]]
 # embeds, hint kinds; .xlsx scientific, fractions, negative dates; .ods later hiding styles. 49: Strict .pptx, draw:a.
 # 50: .pptx pages from firstSlideNum; PowerPoint sections head their slides; a deck's title its cover's, else dc:title;
 # a slide's speaker notes a section "Notes" under the slide.
-# 51: HTML blog comment threads (blog-comments, disqus, commentlist) out; md GitBook hints hold their body; a
-# one-line <TabItem label> heads its text; {{< tab "note" >}} is labelled;
-# text after a multi-line tag's `>` read; prose opening on `<word` is no tag.
+# 51: HTML blog comment threads out, sibling class titles; md GitBook hints hold their body, one-line <TabItem>s
+# and {{< tab "note" >}} labelled, text after a multi-line tag's `>` read, prose opening on `<word` no tag.
 LAYOUT = 51
 TITLE_CHARS = 60  # a line shorter than this without a full stop names what follows it (`_runs_on`)
 _FULL_STOPS = (".", "!", "…", ";")

@@ -140,3 +140,18 @@ def test_a_title_s_reach_ends_with_the_element_it_stands_in():
         ("Période estivale", ("Tarifs", "Congés"), ["Avant le 31 mars."]),
         ("Congés", ("Tarifs",), ["Validés sous 48 heures."]),
     ]
+
+
+def test_titles_of_one_kind_in_one_element_under_an_hn_are_siblings():
+    # stop 55's review: the first title right under an <hN> stood under it, the next beside it ("Guide › Formules ›
+    # Essentiel" then "Guide › Premium"); and once their element closed, its text stood under the first ("Essentiel"
+    # over "Prix TTC."), where it is the section's they stand in
+    page = ('<body><h1>Guide</h1><div class="plans"><h2>Formules</h2><div class="title">Essentiel</div><p>20 €</p>'
+            '<div class="title">Premium</div><p>40 €</p><div class="title">Pro</div><p>60 €</p></div>'
+            '<p>Prix TTC.</p><div class="grid"><div class="title">Lyon</div><p>Rue Mercière.</p><div class="title">'
+            'Paris</div><p>Rue de Rivoli.</p></div><p>Sur rendez-vous.</p><h2>Contact</h2><p>Au guichet.</p></body>')
+    assert _sections(page) == [
+        ("Essentiel", ("Guide", "Formules"), ["20 €"]), ("Premium", ("Guide", "Formules"), ["40 €"]),
+        ("Pro", ("Guide", "Formules"), ["60 €"]), ("Formules", ("Guide",), ["Prix TTC."]),
+        ("Lyon", ("Guide", "Formules"), ["Rue Mercière."]), ("Paris", ("Guide", "Formules"), ["Rue de Rivoli."]),
+        ("Formules", ("Guide",), ["Sur rendez-vous."]), ("Contact", ("Guide",), ["Au guichet."])]

@@ -2,11 +2,12 @@
 title (`<div class="title">`, `<div class="page-title">`, `<span class="section-title">`, `<p class="heading">`, on a
 page built of `<div>`s without `<hN>`) heads what follows it, at the level its name says (`title_level`); after an
 `<hN>`, under it where it stands in an element of its section (a Confluence callout's `<p class="title">`), beside it
-otherwise, and right under it in a card its subtitle, a line (`Titling`); above the bold lines after it; a caption is
-no heading; a heading that heads nothing, not even the headings after it (a bold line, a summary, such a title), is a
-line of the section before (`unheaded`); a control saying only "Lire la suite" heads nothing (`reads_more`); a
-Confluence export's title loses its space's name (`confluence_title`). And the marks of the page the reader goes by
-(a widget's link, a Google Docs comment's id, an element's id, zero-width characters)."""
+otherwise, and right under it in a card its subtitle, a line; the next of its kind in its element beside it, at its
+level (`Titling`); above the bold lines after it; a caption is no heading; a heading that heads nothing, not even
+the headings after it (a bold line, a summary, such a title), is a line of the section before (`unheaded`); a
+control saying only "Lire la suite" heads nothing (`reads_more`); a Confluence export's title loses its space's name
+(`confluence_title`). And the marks of the page the reader goes by (a widget's link, a Google Docs comment's id, an
+element's id, zero-width characters)."""
 
 from __future__ import annotations
 
@@ -66,8 +67,11 @@ class Titling:
     header holding it), under it; beside it in that element, or in one less deep (that element closed: a `<section>`
     of the heading), at its level, one of the page's sections ("Page › Section", not "Page › Previous h2 › Section");
     right under it in its element, heading what follows there only (a team page's `<h3>Marie Dupont</h3><div
-    class="title">Comptable</div><p>...</p>` in its card), a line of its section: its subtitle. A title but a page's
-    heads no further than the element it stands in, once it headed something there (`_close`)."""
+    class="title">Comptable</div><p>...</p>` in its card), a line of its section: its subtitle. The next title of the
+    same name's level in the same element, under the same `<hN>` (or none), is its sibling, at its level (a price
+    grid's plans under "Formules": under it, each, not the first only), no subtitle. A title but a page's heads no
+    further than the element it stands in, once it headed something there (`_close`): what follows is what preceded
+    it, or the first of its siblings ("Formules", not a plan)."""
 
     def __init__(self, sections: list[Section], outline: Outline, ends: dict[int, int]) -> None:
         """`sections`, `outline`: the page's sections read so far and its headings open, which titles add to; `ends`:
@@ -87,6 +91,9 @@ class Titling:
         # the titles read whose element is open: that element, the section before, its own, its line, the headings
         # open before it, and whether it stands right under an <hN> in its element (its subtitle)
         self._reaches: list[tuple[int, Section, Section, Line, tuple[tuple[int, str], ...], bool]] = []
+        # the last title read: the section of the <hN> before it (None: none), its element, its named level, its level
+        # and its section
+        self._last: tuple[Section | None, tuple[int, int], int, int, Section] | None = None
 
     def start(self, tag: str, named: dict[str, str | None]) -> None:
         self._links += tag == "a" and "href" in named
@@ -149,6 +156,8 @@ class Titling:
         if not level or self._heading is None:
             return level
         heading_level, (parent, depth), section = self._heading
+        if self._last and self._last[:3] == (section, self._parent, level):
+            return self._last[3]  # the next title of its kind in its element under the same <hN>: its sibling
         if (section is self._sections[-1] and not section.lines) or (self._parent[0] != parent and
                                                                      self._parent[1] >= depth):
             return level + 6  # right under the <hN>, or in an element of its section: under it
@@ -161,10 +170,17 @@ class Titling:
 
     def title(self, level: int, line: Line) -> None:
         """A title of `level` (`level`) on `line` read: the section it opens."""
-        saved = self._outline.save()
+        saved, before, heading = self._outline.save(), self._sections[-1], self._heading[2] if self._heading else None
+        last, first = self._last, None
+        if last and last[:4] == (heading, self._parent, self._named, level):  # the next of its kind in its element
+            first = next((at for at, reach in enumerate(self._reaches) if reach[2] is last[4]), None)
+        if first is not None:  # what follows them is what preceded the first ("Formules", not its first plan), and
+            _, before, _, _, saved, _ = self._reaches[first]  # the first is no subtitle of the <hN>
+            del self._reaches[first:]
         section = self._outline.section(level, line.text, line.start)
+        self._last = (heading, self._parent, self._named, level, section)
         if self._parent[0] and self._named != 1:  # a page's title heads the whole page
-            self._reaches = [*self._reaches[1 - NESTED:], (self._parent[0], self._sections[-1], section, line, saved,
+            self._reaches = [*self._reaches[1 - NESTED:], (self._parent[0], before, section, line, saved,
                                                             self._subtitles())]
         self._sections.append(section)
         self._ends[id(section)] = line.end
