@@ -108,10 +108,8 @@ TokenCounter = Callable[[Sequence[str]], list[int]]
 # 47: md multi-line summaries, </Tabs>, Hugo tabs, HTML links out. 48: HTML class titles' subtitles, long <summary>
 # a line; md TabItem value label, unclosed Liquid/shortcode tabs siblings, fig. captions, tags over lines, Tabs values,
 # embeds, hint kinds; .xlsx scientific, fractions, negative dates; .ods later hiding styles. 49: Strict .pptx, draw:a.
-# 50: .pptx pages from firstSlideNum; PowerPoint sections head their slides; a deck's title its cover's, else dc:title;
-# a slide's speaker notes a section "Notes" under the slide.
-# 51: HTML blog comment threads out, sibling class titles; md GitBook hints hold their body, one-line <TabItem>s
-# and {{< tab "note" >}} labelled, text after a multi-line tag's `>` read, prose opening on `<word` no tag.
+# 50: .pptx firstSlideNum, sections head slides, title the cover's else dc:title, notes under "Notes". 51: HTML blog
+# comments out, sibling class titles; md GitBook hints, one-line <TabItem>, tab "note", text after a tag's `>`, `<word`.
 LAYOUT = 51
 TITLE_CHARS = 60  # a line shorter than this without a full stop names what follows it (`_runs_on`)
 _FULL_STOPS = (".", "!", "…", ";")
