@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from functools import partial
 from typing import TYPE_CHECKING
 
@@ -15,7 +15,7 @@ from rag.index.analyzer import passage_language, question_language
 from rag.index.lexical import top_rows
 from rag.index.store import EXTRA_SCAN_MAX, Extras, Index
 from rag.passage import Chunk
-from rag.schemas import Highlight, Hit, Mode, Passage, Reading, RetrieverScores
+from rag.schemas import Highlight, Hit, Passage, Reading, RetrieverScores
 from rag.search.answer import WORDED, answers_heading
 from rag.search.answerable import (
     ACROSS_LANGUAGES,
@@ -27,6 +27,7 @@ from rag.search.answerable import (
     standing_among,
     unknown_share,
 )
+from rag.search.batch import Embedded, Found, Query
 from rag.search.conversation import Alone, context_text, lexical_scores, mixed, term_weights
 from rag.search.fusion import ACROSS_QUESTION_WEIGHT, MULTILINGUAL, Fused, Ranking, fixed_weight, fuse, ranks
 from rag.search.remembered import Remembered
@@ -34,37 +35,6 @@ from rag.search.served import Served
 
 if TYPE_CHECKING:
     from rag.settings import Settings
-
-
-@dataclass(frozen=True, slots=True)
-class Query:
-    """One question and how to answer it; `index` pins the index that answers it (default: the searcher's), and
-    `within`, rows of that index, restricts the answer to those passages (`rag.search.queries.scope` makes them)."""
-
-    question: str
-    k: int = 5
-    mode: Mode = "hybrid"
-    explain: bool = False
-    index: Index | None = field(default=None, compare=False, repr=False)
-    within: np.ndarray | None = field(default=None, compare=False, repr=False)  # sorted rows a filter admits
-    context: tuple[str, ...] = ()  # the user's earlier messages, oldest first (`rag.search.conversation`)
-
-
-class Found(list[Hit]):
-    """The hits of one question, best first, and whether they likely answer it.
-
-    `evidence` is what the decision read (the hybrid ranking's, whatever the mode that ranked the hits: the rule
-    reads both retrievers), `probability` the rule's estimate that the corpus answers (`rag.search.answerable`),
-    `answerable` that estimate against the searcher's threshold; without any hit there is no evidence and nothing
-    is answerable. `language` is the corpus's (its index's analyzer); `asked_in` the question's, which the answer's
-    wording speaks (the no-answer sentence, "Sources:"): the corpus's unless the question's function words are of
-    another language the answer is written in (`rag.index.analyzer.question_language`)."""
-
-    evidence: Evidence | None = None
-    probability: float | None = None
-    answerable: bool = False
-    language: str = "en"
-    asked_in: str = "en"
 
 
 def _lexical(index: Index, query: Query) -> np.ndarray:
@@ -208,27 +178,44 @@ class Searcher:
 
     def search(self, queries: Sequence[Query]) -> list[Found]:
         """Answer a batch of queries, each by the index it pins or else the current one, in order."""
+        return self.rank(self.embed(queries))
+
+    def embed(self, queries: Sequence[Query]) -> list[Embedded]:
+        """A batch's first step, the model's: its questions and their conversations' earlier messages embedded, in
+        one call for each index that answers some (the one a query pins, else the current one); `rank` does the
+        rest. The micro-batcher runs one batch's `rank` beside the next one's `embed`."""
         current = self.index  # one index for the unpinned queries of the batch, even if a reload swaps it meanwhile
         if all(q.index is None or q.index is current for q in queries):
-            return self._search(current, queries)
-        groups: dict[int, tuple[Index, list[int]]] = {}  # only while a reload overlaps requests
-        for slot, query in enumerate(queries):
-            index = query.index or current
-            groups.setdefault(id(index), (index, []))[1].append(slot)
-        out: list[Found] = [Found() for _ in queries]
+            groups = {id(current): (current, list(range(len(queries))))}
+        else:  # only while a reload overlaps requests
+            groups = {}
+            for slot, query in enumerate(queries):
+                index = query.index or current
+                groups.setdefault(id(index), (index, []))[1].append(slot)
+        out = []
         for index, slots in groups.values():
-            for slot, hits in zip(slots, self._search(index, [queries[s] for s in slots]), strict=True):
+            group = [queries[s] for s in slots] if len(slots) < len(queries) else list(queries)
+            followed = {i: text for i, q in enumerate(group) if (text := context_text(q.context))}  # in query order
+            own = self._served.embedder(index).embed_queries([index.embedded_question(q.question) for q in group] +
+                                                              [index.embedded_question(t) for t in followed.values()])
+            out.append(Embedded(index, group, slots, own, followed))
+        return out
+
+    def rank(self, batch: Sequence[Embedded]) -> list[Found]:
+        """The hits of each query of a batch `embed` embedded, in the batch's order."""
+        if len(batch) == 1:
+            return self._search(batch[0])
+        out: list[Found] = [Found() for _ in range(sum(len(group.slots) for group in batch))]
+        for group in batch:
+            for slot, hits in zip(group.slots, self._search(group), strict=True):
                 out[slot] = hits
         return out
 
-    def _search(self, index: Index, queries: Sequence[Query]) -> list[Found]:
-        """One embedding call for all the questions and their conversations' earlier messages (the embedder decides
-        how to run it), one FAISS call, then fusion."""
+    def _search(self, embedded: Embedded) -> list[Found]:
+        """One FAISS call for all the questions of `embedded`, then fusion."""
+        index, queries, own, followed = embedded.index, embedded.queries, embedded.own, embedded.followed
         n = min(self.candidates, len(index))
         # every mode embeds its question: `answerable` reads both retrievers, whichever ranks the passages
-        followed = {i: text for i, q in enumerate(queries) if (text := context_text(q.context))}  # in query order
-        own = self._served.embedder(index).embed_queries([index.embedded_question(q.question) for q in queries] +
-                                          [index.embedded_question(text) for text in followed.values()])
         vectors = mixed(own, list(followed), len(queries))
         dense_rows: dict[int, np.ndarray] = {}
         dense_scores: dict[int, np.ndarray] = {}
@@ -395,4 +382,4 @@ class Searcher:
                         known_coverage=coverage(list(weights), weights, passage_terms, 0.0))
 
 
-__all__ = ["Found", "Query", "Searcher"]
+__all__ = ["Embedded", "Found", "Query", "Searcher"]

@@ -38,6 +38,13 @@ one it waits for nothing, so a lone client's latency is untouched.
 
 Each item carries its own future: results go back item by item, in the order the batch function returned them,
 so a request only ever receives the answers computed for its own items.
+
+With `then`, a batch is computed in two steps, `then(fn(items))`, and the second step of one batch runs beside the
+first step of the next, in a second thread (the ranker): the model's call of batch n+1 (the server's: on every
+core) while batch n's searches (one core) are ranked. The worker hands a batch over only when the ranker is free,
+so at most two batches are in flight, and ranks it itself when nothing is queued (a lone request pays no handoff
+between threads). The worker's time on a batch, handoff included, is what `rate` measures: in a crowd, the time a
+batch takes to go through both steps, side by side with its neighbours.
 """
 
 from __future__ import annotations
@@ -51,7 +58,7 @@ from collections.abc import Callable, Hashable, Sequence
 from typing import Any, Generic, TypeVar
 
 from rag.errors import Overloaded, TooMuchWork
-from rag.serving.lanes import CLIENT_SHARE, Lane, Load, Ticket, lane_turns
+from rag.serving.lanes import CLIENT_SHARE, Lane, Ticket, too_late
 
 T = TypeVar("T")
 E = TypeVar("E", bound=Exception)
@@ -69,13 +76,15 @@ class MicroBatcher(Generic[T, R]):
     """Runs `fn(items) -> results` (same length, same order) in one worker thread over queued items.
 
     `cost(item)` weighs an item against `max_cost` and `max_queue_cost` (default 1: a count). `on_start` runs once
-    in the worker thread before the first batch (for per-thread library settings).
+    in each thread before the first batch (for per-thread library settings). With `then`, the results are
+    `then(fn(items))`, the second step run beside the next batch's first (see the module's docstring).
     """
 
-    def __init__(self, fn: Callable[[Sequence[T]], Sequence[R]], *, max_batch: int = 64, max_wait: float = 0.0,
+    def __init__(self, fn: Callable[[Sequence[T]], Any], *, max_batch: int = 64, max_wait: float = 0.0,
                  max_queue: int = 4096, max_cost: int | None = None, max_queue_cost: int | None = None,
                  cost: Callable[[T], int] | None = None, name: str = "rag-batcher",
-                 on_start: Callable[[], object] | None = None) -> None:
+                 on_start: Callable[[], object] | None = None,
+                 then: Callable[[Any], Sequence[R]] | None = None) -> None:
         if max_batch < 1 or max_wait < 0:
             raise ValueError("max_batch must be at least 1 and max_wait at least 0")
         self._fn = fn
@@ -98,9 +107,16 @@ class MicroBatcher(Generic[T, R]):
         self.dropped = 0  # items left uncomputed: their request abandoned or past its deadline
         self.refused: Counter[str] = Counter()  # requests refused (or dropped at their deadline), by reason
         self.rate: float | None = None  # cost computed per second, averaged over the last batches; None before any
-        self._running_cost = 0  # the cost of the batch being computed
-        self._thread = threading.Thread(target=self._run, name=name, daemon=True)
-        self._thread.start()
+        self._running_cost = 0  # the cost of the batches taken and not answered yet; guarded by _ready
+        self._then = then
+        self._handed: tuple[list[_Entry], int, Any] | None = None  # the ranker's next batch; guarded by _free
+        self._ranking = False  # whether the ranker holds a batch; guarded by _free
+        self._free = threading.Condition()
+        self._threads = [threading.Thread(target=self._run, name=name, daemon=True)]
+        if then is not None:
+            self._threads.append(threading.Thread(target=self._rank_handed, name=f"{name}-rank", daemon=True))
+        for thread in self._threads:
+            thread.start()
 
     async def submit(self, items: Sequence[T], *, deadline: float | None = None,
                      client: Hashable | None = None) -> list[R]:
@@ -141,7 +157,7 @@ class MicroBatcher(Generic[T, R]):
 
     def _admit(self, ticket: Ticket) -> None:
         """Raise `Overloaded` if the queue cannot take `ticket`: full, its client's share full, or too late (see
-        `_too_late`). The caller holds `_ready`."""
+        `rag.serving.lanes.too_late`). The caller holds `_ready`."""
         count, lane = len(ticket.items), ticket.lane
         if self._pending + count > self._max_queue:
             raise self._refusal("queue_full", Overloaded(
@@ -165,7 +181,8 @@ class MicroBatcher(Generic[T, R]):
                 f"these {count} questions alone need about {alone:.0f} s of search, more than the deadline allows "
                 f"(RAG_REQUEST_DEADLINE_SECONDS, {ticket.deadline - time.monotonic():.0f} s left): send fewer or "
                 "shorter at once"))
-        if (late := self._too_late(ticket)) is not None:
+        late = self.rate and too_late(self._lanes, ticket, self.rate, self._pending, self._running_cost)
+        if late:
             raise self._refusal("deadline", Overloaded(
                 f"the server has about {late:.0f} s of searches queued, more than the deadline allows "
                 "(RAG_REQUEST_DEADLINE_SECONDS); retry once they are answered", retry_after=late))
@@ -178,55 +195,6 @@ class MicroBatcher(Generic[T, R]):
     def pending(self) -> tuple[int, int]:
         """(questions, their cost) waiting in the queue."""
         return self._pending, self._pending_cost
-
-    def _too_late(self, ticket: Ticket) -> float | None:
-        """The seconds it would take, when too many: to compute `ticket` by turns (one item of each waiting client
-        per round, one of each of its client's requests per turn of the client: a single question rides in the next
-        batch whatever other clients queued), past its deadline; or to compute a waiting request that can still
-        meet its deadline, once `ticket` is queued, past that deadline, for requests of clients holding no more of
-        the queue than `ticket`'s would (a client's requests are not protected against a lighter client's). None when
-        neither, and when nothing tells (no rate measured yet, or nothing queued: a request alone is computed,
-        whatever the estimate). The caller holds `_ready`.
-
-        Each estimate is by turns: a request of r items finishes once its client has had as many turns as its own
-        and its siblings' items up to r each, and every other client as many (or all it has), at each request's
-        average cost per item."""
-        if not self.rate or not (self._pending or self._running_cost):
-            return None
-        now, rate, load = time.monotonic(), self.rate, Load(self._lanes)
-        mine = ticket.lane
-        count = len(ticket.items)
-        turns, cost = lane_turns(mine, count)
-        own = (self._running_cost + ticket.cost + cost + load.within(turns + count, besides=mine)) / rate
-        if ticket.deadline is not None and now + own > ticket.deadline:
-            return own
-        share = mine.pending_cost + ticket.cost
-        per_item = ticket.cost / count
-        for lane in self._lanes:
-            if lane.pending_cost > share:
-                continue
-            # a client's requests of as many items left are done at once: each such group is estimated once (a
-            # client with 300 single questions queued is one estimate, not 300 walks of its 300 requests)
-            groups: dict[int, list[float]] = {}
-            for waiting in lane.tickets:
-                if waiting.deadline is not None and waiting.items:
-                    groups.setdefault(len(waiting.items), []).append(waiting.deadline)
-            for rounds, deadlines in groups.items():
-                turns, cost = lane_turns(lane, rounds)  # its own items included
-                done = (self._running_cost + cost + load.within(turns, besides=lane)) / rate
-                # a request already past hope is not protected at this one's cost: it fails anyway
-                meetable = [deadline for deadline in deadlines if now + done <= deadline]
-                if not meetable:
-                    continue
-                if lane is mine:  # taking turns with it: as many of its items as its rounds, and others' turns
-                    extra = min(count, rounds)
-                    delay = extra * per_item + load.within(turns + extra, besides=lane) - load.within(
-                        turns, besides=lane)
-                else:  # at most one of its items per turn of the waiting request's client
-                    delay = min(count, turns) * per_item
-                if now + done + delay / rate > min(meetable):
-                    return done + delay / rate
-        return None
 
     def _drop(self, ticket: Ticket) -> None:
         """Leave what is left of `ticket` uncomputed and free its place in the queue (in the event loop)."""
@@ -272,7 +240,7 @@ class MicroBatcher(Generic[T, R]):
                     break
             batch, cost = self._fill()
             self._release(len(batch), cost)
-            self._running_cost = cost
+            self._running_cost += cost
         self._expect = max(1, len(batch))
         return batch, cost
 
@@ -313,25 +281,72 @@ class MicroBatcher(Generic[T, R]):
             self._compute(*taken)
             # what it computed is the requests' now: an idle worker holds none of it (a reload's build before)
             del taken
+        with self._free:  # the ranker stops once it has ranked what it was handed
+            self._stopping = True
+            self._free.notify_all()
 
     def _compute(self, batch: list[_Entry], cost: int) -> None:
-        """Run the batch function over `batch` and hand each item's result (or the failure) to its request."""
+        """Run the batch function over `batch` and hand each item's result (or the failure) to its request; with
+        `then`, hand its first step's output to the ranker, or rank it here when nothing is queued."""
         if not batch:
             return
         self.batches += 1
         self.items += len(batch)
         started = time.monotonic()
         try:
-            results = self._fn([item for item, _, _ in batch])
+            middle = self._fn([item for item, _, _ in batch])
+        except BaseException as exc:  # hand the failure to every waiting request
+            self._settle(batch, cost, [exc] * len(batch), _fail)
+            return
+        if self._then is not None:
+            with self._free:
+                while self._ranking:
+                    self._free.wait()
+                if self._pending:  # the worker has a next batch to take: the ranker ranks this one meanwhile
+                    self._handed, self._ranking = (batch, cost, middle), True
+                    self._free.notify_all()
+                    self._measure(len(batch), cost, time.monotonic() - started)
+                    return
+        self._finish(batch, cost, middle, started)
+
+    def _finish(self, batch: list[_Entry], cost: int, middle: Any, started: float | None) -> None:
+        """The batch's results from its first step's output (`then`'s, or that output itself), handed back; the
+        rate measured from `started` unless None (the worker measured it when it handed the batch over)."""
+        try:
+            results = middle if self._then is None else self._then(middle)
             if len(results) != len(batch):
                 raise RuntimeError(f"batch function returned {len(results)} results for {len(batch)} items")
-        except BaseException as exc:  # hand the failure to every waiting request
-            _hand_back(batch, [exc] * len(batch), _fail)
+        except BaseException as exc:
+            self._settle(batch, cost, [exc] * len(batch), _fail)
             return
-        finally:
-            self._running_cost = 0
-        self._measure(len(batch), cost, time.monotonic() - started)
-        _hand_back(batch, list(results), _resolve)
+        if started is not None:
+            self._measure(len(batch), cost, time.monotonic() - started)
+        self._settle(batch, cost, list(results), _resolve)
+
+    def _settle(self, batch: list[_Entry], cost: int, outcomes: list, settle: Callable[[asyncio.Future, object], None]
+                ) -> None:
+        with self._ready:
+            self._running_cost -= cost
+        _hand_back(batch, outcomes, settle)
+
+    def _rank_handed(self) -> None:
+        """The ranker: the second step of each batch the worker hands over, until the worker stops."""
+        if self._on_start is not None:
+            self._on_start()
+        while True:
+            with self._free:
+                while self._handed is None and not self._stopping:
+                    self._free.wait()
+                handed, self._handed = self._handed, None
+            if handed is None:
+                return
+            try:
+                self._finish(*handed, None)
+            finally:
+                del handed  # an idle ranker holds none of it either
+                with self._free:
+                    self._ranking = False
+                    self._free.notify_all()
 
     def _measure(self, items: int, cost: int, seconds: float) -> None:
         """Fold one batch's cost per second into `rate` (a moving average: the last batches weigh most), for a batch
@@ -346,7 +361,8 @@ class MicroBatcher(Generic[T, R]):
         with self._ready:
             self._stopping = True
             self._ready.notify_all()
-        self._thread.join(timeout=10)
+        for thread in self._threads:
+            thread.join(timeout=10)
 
 
 def _hand_back(batch: list[_Entry], outcomes: list, settle: Callable[[asyncio.Future, object], None]) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import bisect
+import time
 from collections import deque
 from collections.abc import Hashable
 from typing import Any
@@ -81,4 +82,54 @@ def lane_turns(lane: Lane, rounds: int) -> tuple[int, float]:
     return turns, cost
 
 
-__all__ = ["CLIENT_SHARE", "Lane", "Load", "Ticket", "lane_turns"]
+def too_late(lanes: deque[Lane], ticket: Ticket, rate: float, pending: int, running_cost: int) -> float | None:
+    """The seconds it would take, when too many: to compute `ticket` by turns (one item of each waiting client
+    per round, one of each of its client's requests per turn of the client: a single question rides in the next
+    batch whatever other clients queued), past its deadline; or to compute a waiting request that can still
+    meet its deadline, once `ticket` is queued, past that deadline, for requests of clients holding no more of
+    the queue than `ticket`'s would (a client's requests are not protected against a lighter client's). None when
+    neither, and when nothing tells (no rate measured yet, or nothing queued: a request alone is computed,
+    whatever the estimate). The caller holds the batcher's lock.
+
+    Each estimate is by turns: a request of r items finishes once its client has had as many turns as its own
+    and its siblings' items up to r each, and every other client as many (or all it has), at each request's
+    average cost per item."""
+    if not (pending or running_cost):
+        return None
+    now, load = time.monotonic(), Load(lanes)
+    mine = ticket.lane
+    count = len(ticket.items)
+    turns, cost = lane_turns(mine, count)
+    own = (running_cost + ticket.cost + cost + load.within(turns + count, besides=mine)) / rate
+    if ticket.deadline is not None and now + own > ticket.deadline:
+        return own
+    share = mine.pending_cost + ticket.cost
+    per_item = ticket.cost / count
+    for lane in lanes:
+        if lane.pending_cost > share:
+            continue
+        # a client's requests of as many items left are done at once: each such group is estimated once (a
+        # client with 300 single questions queued is one estimate, not 300 walks of its 300 requests)
+        groups: dict[int, list[float]] = {}
+        for waiting in lane.tickets:
+            if waiting.deadline is not None and waiting.items:
+                groups.setdefault(len(waiting.items), []).append(waiting.deadline)
+        for rounds, deadlines in groups.items():
+            turns, cost = lane_turns(lane, rounds)  # its own items included
+            done = (running_cost + cost + load.within(turns, besides=lane)) / rate
+            # a request already past hope is not protected at this one's cost: it fails anyway
+            meetable = [deadline for deadline in deadlines if now + done <= deadline]
+            if not meetable:
+                continue
+            if lane is mine:  # taking turns with it: as many of its items as its rounds, and others' turns
+                extra = min(count, rounds)
+                delay = extra * per_item + load.within(turns + extra, besides=lane) - load.within(
+                    turns, besides=lane)
+            else:  # at most one of its items per turn of the waiting request's client
+                delay = min(count, turns) * per_item
+            if now + done + delay / rate > min(meetable):
+                return done + delay / rate
+    return None
+
+
+__all__ = ["CLIENT_SHARE", "Lane", "Load", "Ticket", "lane_turns", "too_late"]

@@ -23,7 +23,7 @@ from rag.errors import IndexNotFound
 from rag.index.store import Index
 from rag.schemas import Passage
 from rag.search.queries import estimated_tokens
-from rag.search.searcher import Found, Query, Searcher
+from rag.search.searcher import Embedded, Found, Query, Searcher
 from rag.serving import heap
 from rag.serving.batcher import MicroBatcher
 from rag.serving.reload import Reloader
@@ -34,7 +34,7 @@ log = logging.getLogger("rag.api")  # the name operators filter start-up records
 # gives each client its turn and its share of the queue. None: each request is a client of its own.
 CLIENT: ContextVar[Hashable | None] = ContextVar("rag_client", default=None)
 
-BatchSearch = Callable[[Sequence[Query]], list[Found]]
+BatchEmbed = Callable[[Sequence[Query]], list[Embedded]]  # a batch's first step, the model's
 
 
 def single_threaded_search() -> None:
@@ -69,8 +69,8 @@ def load_searcher(settings: Settings) -> Searcher:
     return Searcher.from_settings(index, embedder, settings)
 
 
-def _unobserved(search: BatchSearch) -> BatchSearch:
-    return search
+def _unobserved(embed: BatchEmbed) -> BatchEmbed:
+    return embed
 
 
 def _serving(searcher: Searcher | None) -> str:
@@ -93,12 +93,13 @@ class Runtime:
 
     Without a searcher given, the model and the index are loaded when it starts; a missing index leaves it running
     but not ready (`IndexNotFound` on every search, with the reason), until the reload watch finds a build.
-    `observe` wraps the batch function the micro-batcher calls (metrics count its batches); `keyed`: whether its
-    clients come over HTTP, where the start's record says whether they need keys (`rag mcp`'s come over stdio).
+    `observe` wraps the batch function the micro-batcher calls first, the model's (metrics count its batches);
+    `keyed`: whether its clients come over HTTP, where the start's record says whether they need keys (`rag mcp`'s
+    come over stdio).
     """
 
     def __init__(self, settings: Settings, searcher: Searcher | None = None, *,
-                 observe: Callable[[BatchSearch], BatchSearch] = _unobserved, keyed: bool = True) -> None:
+                 observe: Callable[[BatchEmbed], BatchEmbed] = _unobserved, keyed: bool = True) -> None:
         self.settings = settings
         self.keyed = keyed
         self.searcher: Searcher | None = None
@@ -141,7 +142,9 @@ class Runtime:
 
     def _install(self, searcher: Searcher) -> None:
         settings = self.settings
-        self.batcher = MicroBatcher(self._observe(searcher.search), max_batch=settings.micro_batch_max,
+        # the model's call of one batch beside the searches of the one before (`MicroBatcher`'s `then`)
+        self.batcher = MicroBatcher(self._observe(searcher.embed), then=searcher.rank,
+                                    max_batch=settings.micro_batch_max,
                                     max_wait=settings.micro_batch_wait_ms / 1000, max_queue=settings.queue_max,
                                     max_cost=settings.micro_batch_max_tokens, max_queue_cost=settings.queue_max_tokens,
                                     cost=lambda query: estimated_tokens(query, most=searcher.embedder.max_tokens),

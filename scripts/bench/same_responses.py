@@ -1,17 +1,18 @@
 """Every `POST /v1/search` response for a question set, as the API sends it, to compare two checkouts byte for byte.
 
     PYTHONPATH=CHECKOUT python CHECKOUT/scripts/bench/same_responses.py INDEX_DIR OUT.txt QUESTIONS.jsonl...
-        [--cpu ROUNDS] [--clients 32]
+        [--at-once N] [--cpu ROUNDS] [--clients 32]
 
 Each question is asked four ways (as is; `k` 10 with `explain`; lexical mode; dense mode with `k` 3) of the app in
 process (ASGI calls, the model and the index loaded as `rag serve` loads them), and one line a response is written:
 its status and headers (less the request id and the length: `took_ms`'s digits vary) and its body as sent, `took_ms`
 set to 0. Run it for each checkout on the same index, then `cmp` the two files: a change that only saves time gives
-the same file. `--cpu N` then asks each question as is, 32 requests at a time (`--clients`), N times, and prints the
-CPU time a request of the app's thread (the event loop's share: Litestar, validation, the answer, the JSON; the search
-runs in the batcher's thread) and of the process, and what the collector's full collections cost: run the checkouts
-in turn, more than once. It imports nothing but
-rag, so it runs as a file too: `PYTHONPATH=<checkout>` picks the code compared.
+the same file; `--at-once 32` asks 32 at a time, batched together (the same file again: a question's answer does not
+depend on its batch). `--cpu N` then asks each question as is, 32 requests at a time (`--clients`), N times, and
+prints the CPU time a request of the app's thread (the event loop's share: Litestar, validation, the answer, the
+JSON; the search runs in the batcher's thread) and of the process, and what the collector's full collections cost:
+run the checkouts in turn, more than once. It imports nothing but rag, so it runs as a file too: `PYTHONPATH=<checkout>`
+picks the code compared.
 """
 
 from __future__ import annotations
@@ -75,13 +76,14 @@ async def running(app: Any) -> AsyncIterator[None]:
         await life
 
 
-async def _run(app: Any, questions: list[str], out: Path, rounds: int, clients: int) -> int:
+async def _run(app: Any, questions: list[str], out: Path, rounds: int, clients: int, at_once: int = 1) -> int:
     lines = 0
+    bodies = [json.dumps({"question": question, **variant}, ensure_ascii=False).encode() for question in questions
+              for variant in VARIANTS]
     async with running(app):
         with out.open("w", encoding="utf-8") as handle:
-            for question in questions:
-                for variant in VARIANTS:
-                    sent = await ask(app, json.dumps({"question": question, **variant}, ensure_ascii=False).encode())
+            for at in range(0, len(bodies), at_once):
+                for sent in await asyncio.gather(*(ask(app, body) for body in bodies[at:at + at_once])):
                     head = {"status": sent[0]["status"], "headers": [
                         (name.decode("latin-1"), value.decode("latin-1")) for name, value in sent[0]["headers"]
                         if name.lower() not in (b"x-request-id", b"content-length")]}
@@ -135,6 +137,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cpu", type=int, default=0, metavar="ROUNDS",
                         help="then measure the CPU a request costs over this many rounds of the questions as they are")
     parser.add_argument("--clients", type=int, default=32, help="requests at a time in the rounds of --cpu")
+    parser.add_argument("--at-once", type=int, default=1, metavar="N",
+                        help="ask N of the responses written at a time (batched together: the same file is expected)")
     args = parser.parse_args(argv)
 
     from rag import logs
@@ -145,7 +149,7 @@ def main(argv: list[str] | None = None) -> int:
     logs.configure(settings.log_level, settings.log_format)
     questions = [json.loads(line)["question"] for path in args.questions
                  for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-    lines = asyncio.run(_run(create_app(settings), questions, args.out, args.cpu, args.clients))
+    lines = asyncio.run(_run(create_app(settings), questions, args.out, args.cpu, args.clients, args.at_once))
     print(f"{lines} responses ({len(questions)} questions x {len(VARIANTS)}) in {args.out}")
     return 0
 

@@ -617,15 +617,15 @@ def test_a_clients_many_requests_are_estimated_once_per_size(monkeypatch):
     """Admission walks a client's waiting requests once per size of request left, not once per request: a client
     with 300 single questions queued made each of its admissions walk its 300 requests 300 times (18 ms each, in the
     event loop, holding the queue's lock)."""
-    import rag.serving.batcher as batcher_module
+    import rag.serving.lanes as lanes_module
 
-    walks, walk = [], batcher_module.lane_turns
+    walks, walk = [], lanes_module.lane_turns
 
     def counted(lane, rounds):
         walks.append(rounds)
         return walk(lane, rounds)
 
-    monkeypatch.setattr(batcher_module, "lane_turns", counted)
+    monkeypatch.setattr(lanes_module, "lane_turns", counted)
 
     async def scenario():
         async with holding(max_batch=64, rate=1000.0) as (batcher, release):
