@@ -1,8 +1,8 @@
 """Micro-batching: requests that arrive together are answered by one call of a batch function, taking turns.
 
-A single worker thread runs the batch function; the event loop only enqueues and awaits. Whatever is queued
-when the worker becomes free forms the next batch, so a lone request never waits for company and a crowd of
-requests shares each model call.
+A single worker thread runs the batch function (with `then`, its first step; below); the event loop only enqueues and
+awaits. Whatever is queued when the worker becomes free forms the next batch, so a lone request never waits for
+company and a crowd of requests shares each model call.
 
 A batch is bounded twice: at most `max_batch` items, and at most `max_cost` of their cost (an estimate of the
 model's work: the question's tokens), one item at least. It is filled by turns: one item of each waiting
@@ -111,6 +111,9 @@ class MicroBatcher(Generic[T, R]):
         self._then = then
         self._handed: tuple[list[_Entry], int, Any] | None = None  # the ranker's next batch; guarded by _free
         self._ranking = False  # whether the ranker holds a batch; guarded by _free
+        # the worker has stopped (not `_stopping`: `close` sets it while the worker may still hand a batch over)
+        self._worker_done = False
+        self._ranker_ready = False  # the ranker has started (its `on_start` done): until then the worker ranks
         self._free = threading.Condition()
         self._threads = [threading.Thread(target=self._run, name=name, daemon=True)]
         if then is not None:
@@ -282,7 +285,7 @@ class MicroBatcher(Generic[T, R]):
             # what it computed is the requests' now: an idle worker holds none of it (a reload's build before)
             del taken
         with self._free:  # the ranker stops once it has ranked what it was handed
-            self._stopping = True
+            self._worker_done = True
             self._free.notify_all()
 
     def _compute(self, batch: list[_Entry], cost: int) -> None:
@@ -302,7 +305,7 @@ class MicroBatcher(Generic[T, R]):
             with self._free:
                 while self._ranking:
                     self._free.wait()
-                if self._pending:  # the worker has a next batch to take: the ranker ranks this one meanwhile
+                if self._pending and self._ranker_ready:  # a next batch to take: the ranker ranks this one meanwhile
                     self._handed, self._ranking = (batch, cost, middle), True
                     self._free.notify_all()
                     self._measure(len(batch), cost, time.monotonic() - started)
@@ -330,12 +333,15 @@ class MicroBatcher(Generic[T, R]):
         _hand_back(batch, outcomes, settle)
 
     def _rank_handed(self) -> None:
-        """The ranker: the second step of each batch the worker hands over, until the worker stops."""
+        """The ranker: the second step of each batch the worker hands over, until the worker stops. If its `on_start`
+        fails, it stops there (the error reported as the thread's) and the worker ranks every batch itself."""
         if self._on_start is not None:
             self._on_start()
+        with self._free:
+            self._ranker_ready = True
         while True:
             with self._free:
-                while self._handed is None and not self._stopping:
+                while self._handed is None and not self._worker_done:
                     self._free.wait()
                 handed, self._handed = self._handed, None
             if handed is None:

@@ -10,7 +10,7 @@ set to 0. Run it for each checkout on the same index, then `cmp` the two files: 
 the same file; `--at-once 32` asks 32 at a time, batched together (the same file again: a question's answer does not
 depend on its batch). `--cpu N` then asks each question as is, 32 requests at a time (`--clients`), N times, and
 prints the CPU time a request of the app's thread (the event loop's share: Litestar, validation, the answer, the
-JSON; the search runs in the batcher's thread) and of the process, and what the collector's full collections cost:
+JSON; the search runs in the batcher's threads) and of the process, and what the collector's full collections cost:
 run the checkouts in turn, more than once. It imports nothing but rag, so it runs as a file too: `PYTHONPATH=<checkout>`
 picks the code compared.
 """

@@ -172,3 +172,73 @@ def test_close_stops_both_threads():
     names = {thread.name for thread in threading.enumerate()}
     assert not {"closing", "closing-rank"} & names, names
     assert batcher.items == 1
+
+
+def test_a_batch_handed_over_while_the_batcher_closes_is_still_answered():
+    """close() while [1] is ranked and [2]'s first step runs, [3] queued behind: the ranker, done with [1], must not
+    stop before ranking [2], which the worker hands it as it finishes (a batch taken is always answered)."""
+    steps = Steps(hold=frozenset({1}))
+    gate, second = threading.Event(), threading.Event()
+
+    def first(items: Sequence[int]) -> list[str]:
+        if items == [1]:
+            assert gate.wait(HANG)  # [2] queues meanwhile: [1] is handed over
+        if items == [2]:
+            assert second.wait(HANG)
+        return steps.first(items)
+
+    async def scenario():
+        batcher = MicroBatcher(first, then=steps.then, max_batch=1)
+        closing = None
+        try:
+            one = asyncio.ensure_future(batcher.submit([1]))
+            await taken(batcher, 1)
+            two = asyncio.ensure_future(batcher.submit([2]))
+            await until(lambda: batcher.pending == (1, 1), "[2] queued")
+            gate.set()
+            await until(steps.held.is_set, "[1] ranked")
+            await taken(batcher, 2)
+            three = asyncio.ensure_future(batcher.submit([3]))  # queued: [2] is handed over once computed
+            await until(lambda: batcher.pending == (1, 1), "[3] queued")
+            closing = asyncio.ensure_future(asyncio.to_thread(batcher.close))
+            await asyncio.sleep(0.05)
+            steps.release.set()  # [1] done: the ranker goes back for more
+            await asyncio.sleep(0.05)
+            second.set()  # [2]'s first step done: handed over
+            answered = await asyncio.wait_for(asyncio.gather(one, two), 10)
+            await closing
+            three.cancel()
+            return answered, batcher._running_cost
+        finally:
+            gate.set()
+            steps.release.set()
+            second.set()
+            if closing is None:
+                batcher.close()
+
+    assert run(scenario()) == ([["answer-1-ranked"], ["answer-2-ranked"]], 0)
+
+
+def test_a_ranker_that_fails_to_start_leaves_the_ranking_to_the_worker():
+    """The ranker's `on_start` failed: every batch is ranked by the worker, none handed to a thread that is gone (the
+    first crowd's batch was, and the worker then waited for the ranker for ever)."""
+    steps = Steps()
+
+    def on_start() -> None:
+        if threading.current_thread().name.endswith("-rank"):
+            raise RuntimeError("no thread settings here")
+
+    async def scenario():
+        batcher = MicroBatcher(steps.first, then=steps.then, max_batch=2, on_start=on_start, name="failing")
+        try:
+            return await asyncio.wait_for(asyncio.gather(*(batcher.submit([n]) for n in range(8))), 20)
+        finally:
+            batcher.close()
+
+    previous = threading.excepthook
+    threading.excepthook = lambda args: None  # the ranker's error, expected
+    try:
+        assert run(scenario()) == [[f"answer-{n}-ranked"] for n in range(8)]
+    finally:
+        threading.excepthook = previous
+    assert {thread for _, thread in steps.ranked} == {"failing"}
