@@ -88,6 +88,9 @@ HEAD = {"title", "meta", "link", "script", "style", "base", "noscript", "templat
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr",
         # obsolete, still void
         "basefont", "bgsound", "command", "frame", "image", "isindex", "keygen", "menuitem", "param"}
+# sectioning elements: a <footer> inside one is its footer (an article's byline, votes), not the site's (HTML's own
+# rule for which <footer> is the page's `contentinfo` landmark)
+SECTIONING = {"article", "aside", "main", "nav", "section"}
 _MAX_OPEN = 64  # named elements measured at once: one deeper is measured with those around it (a hostile page nests
 # thousands, and each word of text counts for each open one)
 _WORD = re.compile(r"[-_\s]+")
@@ -183,6 +186,9 @@ class _Element:
     titled: bool = False  # whether it holds words of an <h1> outside links: the page's title, not a logo
     parent: _Element | None = None  # the element named as furniture it stands in, if any
     closed: bool = False  # whether its end tag was read
+    end: tuple[int, int] | None = None  # (line, column) of its end tag, once read
+    scoped: bool = False  # whether it stands in a sectioning element (`SECTIONING`)
+    footer: bool = False  # whether its class or id names a footer ("site-footer", `id="footer"`)
 
 
 class Furniture(HTMLParser):
@@ -203,6 +209,9 @@ class Furniture(HTMLParser):
         self._h1 = 0  # <h1> elements open
         self.text = 0  # the page's text, characters
         self.main = self.article = False
+        self._sectioning: list[str] = []  # sectioning elements open (`SECTIONING`), outermost first
+        self._footer: tuple[int, int] | None = None  # where the site's footer being passed over starts
+        self._footers: list[tuple[tuple[int, int], tuple[int, int]]] = []  # where each closed one starts and ends
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.main = self.main or is_main(tag, dict(attrs))
@@ -217,7 +226,12 @@ class Furniture(HTMLParser):
             return
         if tag in _UNCOUNTED or self._skipped(tag, dict(attrs)):
             self._uncounted, self._uncounted_depth = tag, 1
+            role = (dict(attrs).get("role") or "").strip().lower()
+            self._footer = self.getpos() if role == "contentinfo" or (tag == "footer" and not self._sectioning) \
+                else None
             return
+        self._sectioning += [tag] if tag in SECTIONING and len(self._sectioning) < _MAX_OPEN else []  # one deeper is
+        # inside those already (a hostile page nests thousands, and each end tag would look through them)
         if tag == "a":
             self._links += 1
         if tag == "h1":
@@ -225,21 +239,27 @@ class Furniture(HTMLParser):
         if len(self._open) < _MAX_OPEN and named_as_furniture(tag, dict(attrs)):
             named = dict(attrs)
             self._open.append(_Element(tag, (tag, named.get("class") or named.get("id") or ""), self.getpos(),
-                                       parent=self._open[-1] if self._open else None))
+                                       parent=self._open[-1] if self._open else None, scoped=bool(self._sectioning),
+                                       footer="footer" in name_words(named.get("class")) | name_words(named.get("id"))))
 
     def handle_endtag(self, tag: str) -> None:
         for element in list(self._open):
             if element.tag == tag:
                 element.depth -= 1
                 if element.depth == 0:
-                    element.closed = True
+                    element.closed, element.end = True, self.getpos()
                     self._open.remove(element)
                     self._measured.append(element)
         if self._uncounted is not None:
             if tag == self._uncounted:
                 self._uncounted_depth -= 1
                 self._uncounted = self._uncounted if self._uncounted_depth else None
+                if self._uncounted is None and self._footer is not None:
+                    self._footers.append((self._footer, self.getpos()))
+                    self._footer = None
             return
+        if tag in self._sectioning:  # closing those left open in it (a `<section>` never closed in a `<main>`)
+            del self._sectioning[len(self._sectioning) - self._sectioning[::-1].index(tag) - 1:]
         if tag == "a" and self._links:
             self._links -= 1
         if tag == "h1" and self._h1:
@@ -263,6 +283,20 @@ class Furniture(HTMLParser):
     @property
     def left_out(self) -> frozenset[tuple[int, int]]:
         """The start positions of the elements to leave out, with all they hold."""
+        return frozenset(e.position for e in self._chosen())
+
+    @property
+    def footers(self) -> list[tuple[tuple[int, int], tuple[int, int]]]:
+        """Where the site's footers left out start and end, (line, column) of their start and end tags, in page
+        order: a `<footer>` outside any sectioning element or an element of role `contentinfo`, and an element named
+        a footer ("site-footer", Elementor's "elementor-location-footer") outside any, left out (`left_out`)."""
+        chosen = self._chosen()
+        ids = {id(e) for e in chosen}
+        named = [(e.position, e.end) for e in chosen
+                 if e.end is not None and e.footer and not e.scoped and not _within(e, ids)]
+        return sorted(self._footers + named)
+
+    def _chosen(self) -> list[_Element]:
         named: dict[tuple[str, str], int] = {}  # the text of the elements of each name (tag and class)
         for e in self._measured:
             named[e.name] = named.get(e.name, 0) + e.text
@@ -270,8 +304,8 @@ class Furniture(HTMLParser):
             e.links >= LINK_SHARE * e.text or (not e.titled and named[e.name] <= PAGE_SHARE * self.text))]
         ids = {id(e) for e in chosen}
         if sum(e.text for e in chosen if not _within(e, ids)) > (1 - PAGE_SHARE) * self.text:
-            return frozenset()  # the page is its links (a site map): read it whole
-        return frozenset(e.position for e in chosen)
+            return []  # the page is its links (a site map): read it whole
+        return chosen
 
 
 def _within(element: _Element, chosen: set[int]) -> bool:

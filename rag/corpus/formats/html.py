@@ -12,7 +12,8 @@ of it; a Confluence export's title ("Espace RH : Congés payés", `<h1 id="title
 and its expand macro is a `<details>` (its `expand-control` the summary heading its `expand-content`).
 A page's furniture (menus, banners, footers, form controls) is left out, by its element or role, or by its class or
 id where it is measured to be furniture (`rag.corpus.formats.furniture`); where the page marks its content (`<main>`,
-else `<article>`) and that holds most of its text, only that is read."""
+else `<article>`) and that holds most of its text, only that is read. A site's footer's facts (its address, its
+opening hours) are the last section (`rag.corpus.formats.html_footer`)."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ from html.parser import HTMLParser
 from rag.corpus.formats import html_outline
 from rag.corpus.formats.base import CELL_SEPARATOR, Line, Outline, Parsed, Section
 from rag.corpus.formats.furniture import HEAD, LENIENT, VOID, Furniture, Region, is_main, skipped
+from rag.corpus.formats.html_footer import footer_facts
 from rag.corpus.formats.html_outline import GOOGLE_COMMENT, ID, INVISIBLE, NESTED, SUMMARY_LEVEL, WIDGET_LINK
 from rag.corpus.formats.html_tags import BLOCKS, CELLS, CONTROLS, HEADINGS, STRONG, bold_classes, bold_run, heads_lines
 from rag.corpus.formats.text import reads_as_heading, short_for_heading
@@ -203,8 +205,7 @@ class _HtmlSections(HTMLParser):
 
     def handle_endtag(self, tag: str) -> None:
         if tag == "title" and self._in_title:
-            self._in_title = False
-            self._titles += 1
+            self._in_title, self._titles = False, self._titles + 1
         if self._furniture.tag is not None:
             self._furniture.end(tag)
             if self._furniture.tag is None and self._open:
@@ -366,8 +367,7 @@ def _read(text: str, scope: str | None, named: frozenset[tuple[int, int]]) -> _H
 
 
 def _size(parser: _HtmlSections) -> int:
-    return sum(len(section.heading or "") + sum(len(line.text) for line in section.lines)
-               for section in parser.sections if section.lines)
+    return sum(len(s.heading or "") + sum(len(line.text) for line in s.lines) for s in parser.sections if s.lines)
 
 
 def parse_html(text: str) -> Parsed:
@@ -381,8 +381,7 @@ def parse_html(text: str) -> Parsed:
     first = Furniture(lambda tag, attrs: skipped(tag, attrs, False))  # and the page's content marks
     first.feed(text)
     first.close()
-    scope = "main" if first.main else "article" if first.article else None
-    named = first.left_out
+    scope, named = "main" if first.main else "article" if first.article else None, first.left_out
     parser = whole = _read(text, None, named)
     if scope is not None:
         scoped = _read(text, scope, named)
@@ -393,7 +392,9 @@ def parse_html(text: str) -> Parsed:
         title = html_outline.confluence_title(parser.sections, title)
     sections = [Section(None), *parser.sections]
     html_outline.unheaded(sections, parser.ends)
-    return Parsed([s for s in sections if s.lines], title=title, url=parser.url, blocks=True)
+    sections = [s for s in sections if s.lines]  # then a site's footer's facts (not a tool export's: Confluence's)
+    sections += [] if parser.lenient or parser.confluence else footer_facts(text, parser.line_starts, first, sections)
+    return Parsed(sections, title=title, url=parser.url, blocks=True)
 
 
 __all__ = ["CONTENT_SHARE", "parse_html"]

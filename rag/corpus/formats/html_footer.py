@@ -1,0 +1,154 @@
+"""The facts a site gives only in its footer: its address, its opening hours, its phone number, its company number.
+
+A page's footer is furniture (`rag.corpus.formats.furniture`): its menus, its links, its copyright line and its social
+buttons match any question on every page. But a small company's site often says when its office is open, or where it
+is, nowhere else: "le bureau est ouvert le samedi ?" then found nothing. So the site's footer (where `Furniture.footers`
+says it stands) is read again for its facts: each of its blocks (a paragraph, a list item, a line over a `<br>`) that
+holds a number or an e-mail address, most of its text outside links, and no copyright sign or word ("©", "Copyright",
+which also mark a "powered by" line). Its menus (`<nav>`), forms (a newsletter's sign-up), scripts and the like are
+not read; a link list, a slogan, a newsletter's pitch or a social handle is no fact. The facts make the document's
+last section, headed by the footer's first heading over them (its `<hN>`, or a line all in bold: the company's name),
+later headings over facts being lines ("Servizio clienti" over its phone line). A fact the page's text holds already
+is not repeated.
+
+A site's footer is the same on every page: each page keeps its own copy, and the searcher serves one passage of the
+same text once (`rag.search.searcher`), the best ranked.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from html.parser import HTMLParser
+
+from rag.corpus.formats.base import Line, Section
+from rag.corpus.formats.furniture import VOID, Furniture, Region, skipped
+from rag.corpus.formats.html_tags import BLOCKS, HEADINGS, STRONG, bold_run
+from rag.corpus.formats.text import short_for_heading
+
+_COPYRIGHT = re.compile(r"©|\bcopyright\b|\(c\)\s*\d", re.IGNORECASE)
+_EMAIL = re.compile(r"\w@[\w-]+(?:\.[\w-]+)+")
+_DIGIT = re.compile(r"\d")
+_UNREAD = {"form"}  # beside the furniture `skipped` names: a newsletter's or a search's form, its labels and buttons
+
+
+@dataclass(frozen=True)
+class _Block:
+    text: str
+    start: int
+    end: int
+    heading: bool  # an `<hN>`, or a block all in bold
+    links: int  # characters of its text inside links
+
+
+def is_fact(text: str, links: int) -> bool:
+    """Whether a footer's block is a fact: a number or an e-mail address in it, at most half its text in links, and no
+    copyright sign or word."""
+    return 2 * links < len(text) and not _COPYRIGHT.search(text) and bool(_DIGIT.search(text) or _EMAIL.search(text))
+
+
+class _FooterBlocks(HTMLParser):
+    """The blocks of text of one footer, fed from its start tag on; offsets in the page (`base`: the footer's)."""
+
+    def __init__(self, source: str, base: int) -> None:
+        super().__init__(convert_charrefs=True)
+        self._base, self._line_starts = base, [0, *(m.end() for m in re.finditer("\n", source))]
+        self.blocks: list[_Block] = []
+        self._root = True  # the footer's own start tag, itself furniture, is read
+        self._unread = Region()  # the furniture inside being passed over
+        self._buffer: list[str] = []
+        self._start: int | None = None  # where the open block's text begins
+        self._heading = False  # whether the open block is an `<hN>`
+        self._links = self._linked = 0  # links open; characters of the open block read in links
+        self._strong, self._spans = 0, list[bool]()  # bold runs open; whether each <span> open is one
+        self._bold = self._plain = False  # whether the open block holds text in bold, and text that is not
+
+    def _offset(self) -> int:
+        line, col = self.getpos()
+        return self._base + self._line_starts[line - 1] + col
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if self._unread.tag is not None:
+            self._unread.start(tag)
+            return
+        if not self._root and (tag in _UNREAD or skipped(tag, dict(attrs), False)):
+            self._flush()
+            self._unread.enter(tag)
+            return
+        self._root = False
+        if tag in VOID:
+            if tag == "br":
+                self._flush()
+            return
+        if tag in BLOCKS or tag in HEADINGS:
+            self._flush()
+            self._heading = tag in HEADINGS
+        self._links += tag == "a"
+        self._strong += tag in STRONG
+        if tag == "span":
+            self._spans.append(bold_run(tag, self.get_starttag_text() or "", set()))
+            self._strong += self._spans[-1]
+
+    def handle_endtag(self, tag: str) -> None:
+        if self._unread.tag is not None:
+            self._unread.end(tag)
+            return
+        if tag in BLOCKS or tag in HEADINGS:
+            self._flush()
+        self._links -= tag == "a" and self._links > 0
+        self._strong -= tag in STRONG and self._strong > 0
+        if tag == "span" and self._spans:
+            self._strong -= self._spans.pop()
+
+    def handle_data(self, data: str) -> None:
+        if self._unread.tag is not None:
+            return
+        if not data.strip():
+            self._buffer.append(data)
+            return
+        self._start = self._offset() if self._start is None else self._start
+        self._buffer.append(data)
+        self._linked += len(" ".join(data.split())) if self._links else 0
+        self._bold, self._plain = self._bold or self._strong > 0, self._plain or not self._strong
+
+    def close(self) -> None:
+        super().close()
+        self._flush()  # the footer's last block: its end tag is not fed
+
+    def _flush(self) -> None:
+        text = " ".join("".join(self._buffer).split())
+        if text and self._start is not None:
+            heading = self._heading or (self._bold and not self._plain)
+            self.blocks.append(_Block(text, self._start, self._offset(), heading, self._linked))
+        self._buffer, self._start, self._linked, self._bold, self._plain = [], None, 0, False, False
+        self._heading = False
+
+
+def footer_facts(source: str, line_starts: list[int], page: Furniture, sections: list[Section]) -> list[Section]:
+    """The section of the facts of a page's footers (where `page`, its first reading, says they stand in `source`,
+    whose lines start at `line_starts`), to follow the page's `sections`: none where they give no fact these lack."""
+    blocks: list[_Block] = []
+    for (start, end) in ((line_starts[a - 1] + b, line_starts[c - 1] + d) for (a, b), (c, d) in page.footers):
+        reader = _FooterBlocks(source[start:end], start)
+        reader.feed(source[start:end])
+        reader.close()
+        blocks += reader.blocks
+    read = {line.text for section in sections for line in section.lines}
+    facts = Section(None)
+    over: _Block | None = None  # the last heading met, yet to head a fact
+    for block in blocks:
+        fact = is_fact(block.text, block.links) and block.text not in read
+        if block.heading and not fact and short_for_heading(block.text):
+            over = block
+        elif fact:
+            if over is not None and not facts.lines and facts.heading is None:
+                facts.heading, facts.heading_start = over.text, over.start
+            elif over is not None:
+                facts.lines.append(Line(over.text, over.start, over.end))
+            facts.lines.append(Line(block.text, block.start, block.end))
+            read.add(block.text)
+            over = None
+    return [facts] if facts.lines else []
+
+
+__all__ = ["footer_facts", "is_fact"]
