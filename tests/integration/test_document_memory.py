@@ -60,3 +60,12 @@ def test_a_document_of_more_text_than_a_document_may_hold_is_refused_within_a_sm
                      else odt(f"<text:p>{paragraph}</text:p>" * 12))
     refusal = limited_parse(path, IMPORTS, '(parse_docx if sys.argv[1].endswith(".docx") else parse_odt)')
     assert refusal.startswith(f"refused {path.suffix}: its XML holds over 50,000,000 characters of text"), refusal
+
+
+def test_a_document_of_white_space_alone_is_refused_within_a_small_memory_limit(tmp_path):
+    """White space is no text (`CHARACTERS_MAX` counts a run of it as one), but it counts toward a bound of its own
+    (`RAW_CHARACTERS_MAX`): 110,000,000 spaces between two paragraphs are refused before the tree is built."""
+    path = tmp_path / "spaces.odt"
+    path.write_bytes(odt("<text:p>Un paragraphe.</text:p>" + " " * 110_000_000 + "<text:p>Un autre.</text:p>"))
+    refusal = limited_parse(path, IMPORTS, "parse_odt")
+    assert refusal.startswith("refused .odt: its XML holds over 100,000,000 characters, white space included"), refusal

@@ -372,8 +372,7 @@ def test_a_docx_of_more_elements_than_a_document_may_hold_is_refused_saying_what
 
 
 def test_a_docx_of_more_text_than_a_document_may_hold_is_refused_saying_what_to_do(monkeypatch):
-    """Text is counted too (its white space between elements included: python-docx's template has 93,000 characters
-    of indentation): a few hundred kilobytes of zip may hold hundreds of millions of characters."""
+    """Text is counted too: a few hundred kilobytes of zip may hold hundreds of millions of characters."""
     from rag.corpus.formats import archive
 
     document, out = docx.Document(), io.BytesIO()
@@ -385,6 +384,20 @@ def test_a_docx_of_more_text_than_a_document_may_hold_is_refused_saying_what_to_
         parse_docx(out.getvalue())
     monkeypatch.setattr(archive, "CHARACTERS_MAX", 400_000)
     assert len(parse_docx(out.getvalue()).text) == 200_001  # and its "\n"
+
+
+def test_a_docx_s_indentation_is_no_text_but_counts_toward_a_bound_of_its_own(monkeypatch):
+    """python-docx's template holds 93,000 characters of indentation between its elements, which counted as text."""
+    from rag.corpus.formats import archive
+
+    document, out = docx.Document(), io.BytesIO()
+    document.add_paragraph("Un paragraphe.")
+    document.save(out)
+    monkeypatch.setattr(archive, "CHARACTERS_MAX", 20_000)
+    assert parse_docx(out.getvalue()).text == "Un paragraphe.\n"
+    monkeypatch.setattr(archive, "RAW_CHARACTERS_MAX", 40_000)
+    with pytest.raises(ValueError, match=r"^refused \.docx: its XML holds over 40,000 characters, white space inc"):
+        parse_docx(out.getvalue())
 
 
 def test_a_docx_part_declaring_entities_is_refused():

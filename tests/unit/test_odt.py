@@ -321,6 +321,20 @@ def test_an_odt_of_more_text_than_a_document_may_hold_is_refused_saying_what_to_
     assert len(parse_odt(data).text) == 200_001  # and its "\n"
 
 
+def test_an_odt_s_indentation_is_no_text_and_a_part_of_white_space_alone_is_refused(monkeypatch):
+    """A part written pretty-printed (LibreOffice with "Size optimization for ODF format" off) indents its elements:
+    that white space counted toward the text a document may hold, and could refuse it; white space still counts toward
+    a bound of its own, so that a part of white space alone is refused before it is read as a tree."""
+    from rag.corpus.formats import archive
+
+    data = odt("".join(f"\n{' ' * 100}<text:p>Un paragraphe.</text:p>" for _ in range(200)))
+    monkeypatch.setattr(archive, "CHARACTERS_MAX", 10_000)
+    monkeypatch.setattr(archive, "RAW_CHARACTERS_MAX", 40_000)
+    assert parse_odt(data).text == "Un paragraphe.\n" * 200
+    with pytest.raises(ValueError, match=r"^refused \.odt: its XML holds over 40,000 characters, white space included"):
+        parse_odt(odt("<text:p>Un paragraphe.</text:p>" + " " * 40_000))
+
+
 def test_openoffice_s_manifest_doctype_is_read():
     good = zipfile.ZipFile(io.BytesIO(odt("<text:p>Un paragraphe.</text:p>")))
     parts = {name: good.read(name).decode() for name in good.namelist()}

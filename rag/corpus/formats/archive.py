@@ -27,10 +27,14 @@ ITEM_ELEMENTS_MAX = 300_000
 # document of formatted runs, lists and tables holds some 550,000 (docs/PERFORMANCE.md, "What reading a document
 # holds": `scripts.bench.documents_memory`).
 ELEMENTS_MAX = 2_000_000
-# Characters of text such a document may hold, its white space between elements included: a read takes some 3 (.odt)
-# to 5 (.docx) bytes a character, up to 250 MiB; 2.5 times the 20,000,000 bytes a text file may hold
-# (`rag.corpus.files.MAX_FILE_BYTES`); a 2,000-page document holds some 5,700,000
+# Characters of text such a document may hold, a run of white space counting one at most (the indentation between the
+# elements of a part written pretty-printed is not text: python-docx's template holds 93,000 characters of it): a
+# read takes some 3 (.odt) to 5 (.docx) bytes a character, up to 250 MiB; 2.5 times the 20,000,000 bytes a text file
+# may hold (`rag.corpus.files.MAX_FILE_BYTES`); a 2,000-page document holds some 5,700,000
 CHARACTERS_MAX = 50_000_000
+# Characters all told, white space included: a tree holds its white space at some 1 byte a character (ElementTree's
+# tails), so that a part of white space alone costs less than the text budget allows
+RAW_CHARACTERS_MAX = 2 * CHARACTERS_MAX
 T = TypeVar("T")
 
 
@@ -236,18 +240,20 @@ class PartReader:
 
 
 class Count:
-    """The elements and characters of text of a document's parts, refused past `ELEMENTS_MAX` or `CHARACTERS_MAX` as
-    they come: an lxml parser target (`start`, `data`, `close`), and expat's handlers."""
+    """The elements and characters of text of a document's parts, refused past `ELEMENTS_MAX`, `CHARACTERS_MAX` (a run
+    of white space counting one) or `RAW_CHARACTERS_MAX` (each counting) as they come: an lxml parser target
+    (`start`, `data`, `close`), and expat's handlers."""
 
     def __init__(self, kind: str) -> None:
-        self.kind, self.elements, self.characters = kind, 0, 0
+        self.kind, self.elements, self.characters, self.raw = kind, 0, 0, 0
 
     def start(self, *_: object) -> None:
         self.elements += 1
         self.check()
 
     def data(self, text: str) -> None:
-        self.characters += len(text)
+        self.raw += len(text)
+        self.characters += len(" ".join(text.split()))  # a run of white space one character, or none at an end
         self.check()
 
     @staticmethod
@@ -263,6 +269,10 @@ class Count:
             raise ValueError(f"refused {self.kind}: its XML holds over {CHARACTERS_MAX:,} characters of text (a "
                              "2,000-page document holds some 6,000,000), more than rag reads as a whole: split it into "
                              "several documents")
+        if self.raw > RAW_CHARACTERS_MAX:
+            raise ValueError(f"refused {self.kind}: its XML holds over {RAW_CHARACTERS_MAX:,} characters, white "
+                             "space included, more than rag reads as a whole: save it again from the application, or "
+                             "split it into several documents")
 
 
 # Reads a part to its end into a `Count`: False at a fault (not XML, damaged), the count then what came before it
@@ -285,14 +295,15 @@ def expat_scan(part: PartReader, count: Count) -> bool:
 def check_elements(archive: zipfile.ZipFile, kind: str, standard: str = "OpenDocument",
                    scanner: Scan = expat_scan) -> None:
     """Refuse a file of suffix `kind` (".docx") with a `ValueError` saying what to do when its parts hold over
-    `ELEMENTS_MAX` elements or `CHARACTERS_MAX` characters of text all together (`Count`), counted as each part
-    inflates (`PartReader`) by the parser that will read it (`scanner`: expat, or lxml for python-docx) keeping
-    nothing, before any is read as a tree; or when one declares entities (`standard` never does). Every part is
-    counted, whatever its name; one the scanner cannot read to its end (an image, a damaged part, an encoding it reads
-    only whole) counts as many elements as it has "<", and as many characters as a quarter of its bytes."""
+    `ELEMENTS_MAX` elements or `CHARACTERS_MAX` characters of text (`RAW_CHARACTERS_MAX` with white space) all together
+    (`Count`), counted as each part inflates (`PartReader`) by the parser that will read it (`scanner`: expat, or lxml
+    for python-docx) keeping nothing, before any is read as a tree; or when one declares entities (`standard` never
+    does). Every part is counted, whatever its name; one the scanner cannot read to its end (an image, a damaged part,
+    an encoding it reads only whole) counts as many elements as it has "<", and as many characters as a quarter of its
+    bytes."""
     count = Count(kind)
     for info in archive.infolist():
-        elements, characters = count.elements, count.characters
+        elements, characters, raw = count.elements, count.characters, count.raw
         with archive.open(info) as stream:
             part = PartReader(stream, kind, info.filename, standard)
             if not scanner(part, count):
@@ -300,6 +311,7 @@ def check_elements(archive: zipfile.ZipFile, kind: str, standard: str = "OpenDoc
                     pass
                 count.elements = max(count.elements, elements + part.angles)
                 count.characters = max(count.characters, characters + part.bytes // 4)
+                count.raw = max(count.raw, raw + part.bytes // 4)
                 count.check()
 
 
@@ -325,6 +337,6 @@ def dc_title(properties: ElementTree.Element | None) -> str | None:
     return None if found is None else " ".join("".join(found.itertext()).split()) or None
 
 
-__all__ = ["CHARACTERS_MAX", "CHUNK_BYTES", "ELEMENTS_MAX", "ITEM_ELEMENTS_MAX", "UNZIPPED_MAX_BYTES", "Count",
-           "PartReader", "Scan", "check_archive", "check_elements", "damaged", "dc_title", "expat_scan", "not_a_zip",
-           "read_archive", "xml_events", "xml_part"]
+__all__ = ["CHARACTERS_MAX", "CHUNK_BYTES", "ELEMENTS_MAX", "ITEM_ELEMENTS_MAX", "RAW_CHARACTERS_MAX",
+           "UNZIPPED_MAX_BYTES", "Count", "PartReader", "Scan", "check_archive", "check_elements", "damaged",
+           "dc_title", "expat_scan", "not_a_zip", "read_archive", "xml_events", "xml_part"]
