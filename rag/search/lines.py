@@ -28,6 +28,8 @@ _INLINE_OPENING = re.compile(r"(?:\*\*|__|\*|_|`)(?=\w)")
 # "**1 heure** ; le jeton ..."); a colon after it or closing it makes a label ("**Note** : ...", "**Note:** the ..."),
 # a capital a sentence of its own.
 _AFTER_SPAN = ",;.!?…)"
+# A clause's number of two levels or more opening a line ("4.3 Le prélèvement …", "6.2.1 En cas …"), before a capital
+_CLAUSE = re.compile(r"[ \t]*\d{1,3}(?:\.\d{1,3})+\.?[ \t\u00a0]+(\w)")
 
 
 def joined(text: str) -> list[str]:
@@ -110,6 +112,14 @@ def _continues(previous: str, line: str, width: int | None = None) -> bool:
         and not _ADDRESS.search(last) and len(last) + 1 + first > width
 
 
+def opens_clause(text: str, at: int) -> bool:
+    """Whether the line of `text` starting at `at` opens on a clause's number of two levels or more and a capital
+    ("4.3 Le prélèvement a lieu …"): a provision of its own, prose though it is, which the line before it does not
+    go on into ("1.5 million users" is a number)."""
+    match = _CLAUSE.match(text, at)
+    return match is not None and match.group(1).isupper()
+
+
 def prose(lines: list[str], header: bool = False) -> list[bool]:
     """Whether each line is prose: long enough to be a sentence (not a heading, list item or table cell) and not
     starting with a bullet, a number and its dot or a bar. One short line is prose too: a passage's first line when
@@ -124,4 +134,4 @@ def prose(lines: list[str], header: bool = False) -> list[bool]:
     return out
 
 
-__all__ = ["WRAPPED_MIN_CHARS", "joined", "lines", "lines_within", "prose", "wrap_width"]
+__all__ = ["WRAPPED_MIN_CHARS", "joined", "lines", "lines_within", "opens_clause", "prose", "wrap_width"]

@@ -23,7 +23,7 @@ from rag.index.analyzer import Analyzer
 from rag.passage import is_abbreviation, is_separator, starts_sentence
 from rag.schemas import Highlight
 from rag.search import emphasis, lists, tables
-from rag.search.lines import joined, prose
+from rag.search.lines import joined, opens_clause, prose
 
 # A sentence ends at . ! ? … (closing quotes and brackets stay with it) before a space and a capital or a digit.
 # A bold question's closing marks stay with it ("**Qui paie ?** Pour..."), a lead-in of its own (rag.search.emphasis).
@@ -53,7 +53,7 @@ class Sentence:
     table's header row, for a row under one (`rag.search.tables`), or of the bold lead-in heading it in a list item
     (`rag.search.emphasis`); `lead_in`: it is such a lead-in, and heads a sentence, never quoted for it; `led`: it is
     headed by one, whose words let it start a highlight (the answer under a bold question need not repeat its
-    words)."""
+    words); `clause`: it opens a clause ("4.3 Le …", `lines.opens_clause`), which no sentence before goes on into."""
 
     start: int
     end: int
@@ -61,6 +61,7 @@ class Sentence:
     header: frozenset[str] = frozenset()
     lead_in: bool = False
     led: bool = False
+    clause: bool = False
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
@@ -103,10 +104,11 @@ def sentences(text: str, analyzer: Analyzer, above: str | None = None) -> tuple[
     terms = [frozenset(analyzer.terms(text[a:b])) for a, b, _, _ in spans]
     rows = joined(text) if "|" in text or "**" in text or "__" in text else []  # most passages: neither
     led = emphasis.lead_ins(text, spans, rows)
-    heads = {lead for lead in led if lead is not None}
+    heads, clauses = {lead for lead in led if lead is not None}, [opens_clause(text, a) for a, _, _, _ in spans]
     if "|" not in text:  # no table row
-        return tuple(Sentence(a, b, words, frozenset() if lead is None else terms[lead], i in heads, lead is not None)
-                     for i, ((a, b, _, _), words, lead) in enumerate(zip(spans, terms, led, strict=True)))
+        return tuple(Sentence(a, b, words, frozenset() if lead is None else terms[lead], i in heads, lead is not None,
+                              clauses[i]) for i, ((a, b, _, _), words, lead) in enumerate(zip(spans, terms, led,
+                                                                                               strict=True)))
     # a separator row (`|---|`) takes no header's words: it was the best "row" of a question naming only columns
     table = [None if is_separator(r) else h for r, h in zip(rows, tables.heads(rows, above is not None), strict=True)]
     header: dict[int, frozenset[str]] = {} if above is None else {tables.ABOVE: frozenset(analyzer.terms(above))}
@@ -114,7 +116,7 @@ def sentences(text: str, analyzer: Analyzer, above: str | None = None) -> tuple[
         if table[line] == line:
             header[line] = header.get(line, frozenset()) | words
     return tuple(Sentence(a, b, words, (frozenset() if (head := table[line]) in (None, line) else header[head])
-                          | (frozenset() if lead is None else terms[lead]), i in heads, lead is not None)
+                          | (frozenset() if lead is None else terms[lead]), i in heads, lead is not None, clauses[i])
                  for i, ((a, b, line, _), words, lead) in enumerate(zip(spans, terms, led, strict=True)))
 
 
@@ -129,19 +131,20 @@ def excerpt(text: str, start: int, end: int, budget: int = ANSWER_CHARS, lead: i
     entry that opens on a list (its heading's question announces it) gives the whole list, when the snippet's
     excerpt ends in it and the list ends within `LIST_CHARS` of the start: every item answers that question.
 
-    A neighbour on another line joins only if both lines are prose (`rag.search.lines.prose`): a list item, a table
-    row or a heading is never added to a snippet, nor a snippet that is one grown; except, with the longer `lead`,
-    the lines that the snippet's last sentence, or one the excerpt added after it, announces with a colon
-    (`lists.announced`), from the snippet on (the sentences before it are dropped for the list): the whole list when
-    it ends within `LIST_CHARS` of the snippet's start, else its whole lines within `lead`. A snippet that holds an
-    item of the list (the question names it) ends on that item, and the list stays apart; but, with the longer
-    `lead`, one on a step of a numbered procedure (items numbered 1 to n that are steps, `lists.procedure`; `steps`:
-    the heading the passage lies under says they are) gives the whole procedure when it ends within `LIST_CHARS` of
-    its start; one on a line of a fenced code block, the block within `LIST_CHARS` (the example it is part of). A
-    snippet within a table (`rag.search.tables`): on its first row, from its header row; on a later row, alone (the
-    answer shows the header above it); on the header, its caption line or a sentence with the header under it, the
-    table (`_in_table`). With `header` (the passage goes on with a table whose header row it carries, not in
-    `text`), a row it opens on is itself alone, whole, shown under that header (`rag.search.answer`)."""
+    A neighbour on another line joins only if both lines are prose (`rag.search.lines.prose`), and never back into the
+    clause before the snippet's ("4.3 Le …" opens one, `lines.opens_clause`): a list item, a table row or a heading is
+    never added to a snippet, nor a snippet that is one grown; except, with the longer `lead`, the lines that the
+    snippet's last sentence, or one the excerpt added after it, announces with a colon (`lists.announced`), from the
+    snippet on (the sentences before it are dropped for the list): the whole list when it ends within `LIST_CHARS` of
+    the snippet's start, else its whole lines within `lead`. A snippet that holds an item of the list (the question
+    names it) ends on that item, and the list stays apart; but, with the longer `lead`, one on a step of a numbered
+    procedure (items numbered 1 to n that are steps, `lists.procedure`; `steps`: the heading the passage lies under says
+    they are) gives the whole procedure when it ends within `LIST_CHARS` of its start; one on a line of a fenced code
+    block, the block within `LIST_CHARS` (the example it is part of). A snippet within a table (`rag.search.tables`): on
+    its first row, from its header row; on a later row, alone (the answer shows the header above it); on the header, its
+    caption line or a sentence with the header under it, the table (`_in_table`). With `header` (the passage goes on
+    with a table whose header row it carries, not in `text`), a row it opens on is itself alone, whole, shown under that
+    header (`rag.search.answer`)."""
     spans = _spans(text, header)
     inside = [i for i, span in enumerate(spans) if span[0] < end and span[1] > start]
     if not inside:
@@ -169,8 +172,9 @@ def excerpt(text: str, start: int, end: int, budget: int = ANSWER_CHARS, lead: i
     if reads_on and (block := _fenced(text, start, end)) is not None and block[1] - block[0] <= LIST_CHARS:
         return block  # a line of code: its block, fences and all (a chat renders it), as the example it is part of
 
-    def joins(a: int, b: int) -> bool:  # never into a list item's bold lead-in: it asks, its answer follows
-        return (spans[a][2] == spans[b][2] or (spans[a][3] and spans[b][3])) \
+    def joins(a: int, b: int, on: bool = False) -> bool:  # never into a list item's bold lead-in (it asks, its answer
+        clause = not on and opens_clause(text, spans[b][0])  # follows), nor back into the clause before, but `on`
+        return (spans[a][2] == spans[b][2] or (spans[a][3] and spans[b][3])) and not clause \
             and not any(emphasis.is_lead_in(text[spans[i][0]:spans[i][1]]) for i in (a, b))
 
     opens = spans[first][0] - spans[0][0] <= OPENING_CHARS and all(joins(i, i + 1) for i in range(first))
@@ -183,7 +187,7 @@ def excerpt(text: str, start: int, end: int, budget: int = ANSWER_CHARS, lead: i
         first -= 1  # "Elle fonctionne avec…" reads only after what "elle" stands for
     while True:
         grown = False
-        if last + 1 < len(spans) and joins(last, last + 1) and spans[last + 1][1] - spans[first][0] <= budget:
+        if last + 1 < len(spans) and joins(last, last + 1, True) and spans[last + 1][1] - spans[first][0] <= budget:
             last, grown = last + 1, True
         if first > 0 and joins(first - 1, first) and spans[last][1] - spans[first - 1][0] <= budget:
             first, grown = first - 1, True
@@ -198,8 +202,7 @@ def excerpt(text: str, start: int, end: int, budget: int = ANSWER_CHARS, lead: i
 
 
 def _fenced(text: str, start: int, end: int) -> tuple[int, int] | None:
-    """(start, end) of the fenced code block of `text`, its fence lines included, that holds `text[start:end]`;
-    None when no block holds it."""
+    """(start, end) of the fenced code block of `text`, fence lines included, holding `text[start:end]`, or None."""
     opened: tuple[int, str] | None = None  # where the open block starts, and its fence
     pos = 0
     for line in text.splitlines(keepends=True):
@@ -309,8 +312,9 @@ def best_windows(parts: tuple[Sentence, ...], weights: Mapping[str, float], near
         header: set[str] = set()
         for j in range(i, min(i + MAX_SENTENCES, len(parts))):
             new = found[j] - covered
-            if j > i and (parts[j].lead_in or not (new and covered) or tables.echoes(parts, found, i, j)):
-                break  # two sentences only when each brings question words of its own
+            if j > i and (parts[j].lead_in or parts[j].clause or not (new and covered) or
+                          tables.echoes(parts, found, i, j)):
+                break  # two sentences only when each brings question words of its own, of one clause
             covered |= new
             header |= headed[j]
             score = sum(weights[t] for t in covered | header)

@@ -250,3 +250,30 @@ def test_an_faq_entry_asked_by_its_heading_is_answered_by_its_opening_and_a_deta
     shown = answer(hits)
     assert hits[0].id == entry.id and not hits[0]._reading.asks_heading
     assert shown is not None and "fichier papier organisé" in shown.text and opening not in shown.text
+
+
+CONTRACT = """Conditions générales d'abonnement
+
+Article 4 – Abonnement
+
+4.1 L'abonnement permet de recevoir une box de produits à la fréquence choisie par le Client : toutes les 2 semaines, toutes les 4 semaines ou toutes les 6 semaines. Le prix de l'abonnement est celui affiché lors de la souscription, livraison comprise.
+4.2 L'abonnement est sans engagement de durée. Le Client peut suspendre un envoi, changer de produit ou de fréquence, ou résilier son abonnement à tout moment depuis son espace client, au plus tard 3 jours avant la date du prochain prélèvement. Passé ce délai, l'envoi en cours est dû et expédié.
+4.3 Le prélèvement a lieu sur la carte enregistrée le jour de la préparation de chaque envoi. En cas d'échec du paiement, la société fait deux nouvelles tentatives à 3 jours d'intervalle, puis suspend l'abonnement.
+4.4 Le Client est informé par e-mail de chaque prélèvement. Les factures sont disponibles dans son espace client pendant 5 ans.
+4.5 Toute box non retirée au point relais dans un délai de 14 jours est retournée à la société. Elle peut être réexpédiée une fois aux frais du Client, soit 6,90 euros.
+"""  # noqa: E501  (a contract's clauses are long lines)
+
+
+def test_an_answer_in_a_contract_s_numbered_clause_opens_on_that_clause(tmp_path, embedder):
+    """The answer's excerpt grew back into the clause before it: "Passé ce délai, l'envoi en cours est dû et
+    expédié." (4.2) opened the answers about 4.3's card and 4.4's invoices."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "conditions-abonnement.txt").write_text(CONTRACT, encoding="utf-8")
+    searcher = Searcher(_index(corpus, embedder), embedder)
+    for question, clause in [("ma carte a été refusée, que se passe-t-il ?", "4.3"),
+                             ("le prélèvement est fait quand", "4.3"),
+                             ("combien de temps je garde mes factures", "4.4")]:
+        (hits,) = searcher.search([Query(question, 5)])
+        reply = answer(hits)
+        assert reply is not None and reply.text.startswith(clause) and "Passé ce délai" not in reply.text, reply.text

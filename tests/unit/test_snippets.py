@@ -1045,3 +1045,42 @@ def test_a_hit_s_reading_is_its_private_record_and_no_field_of_the_api():
     hit.__pydantic_private__["_reading"] = Reading(opens_section=True, language="fr")  # as the searcher sets it
     assert hit.reading is hit._reading and hit.reading.opens_section
     assert "reading" not in hit.model_dump() and "reading" not in Hit.model_json_schema()["properties"]
+
+
+CLAUSES = ("4.2 L'abonnement est sans engagement de durée. Le Client peut le résilier à tout moment depuis son "
+           "espace client, au plus tard 3 jours avant le prochain prélèvement. Passé ce délai, l'envoi en cours est "
+           "dû et expédié.\n"
+           "4.3 Le prélèvement a lieu sur la carte enregistrée le jour de la préparation de chaque envoi. En cas "
+           "d'échec du paiement, deux nouvelles tentatives sont faites à 3 jours d'intervalle.\n"
+           "Ce délai est porté à 5 jours pour les cartes émises hors de l'Union européenne.\n"
+           "4.4 Le Client est informé par e-mail de chaque prélèvement. Les factures restent disponibles 5 ans.\n")
+
+
+def test_an_answer_in_a_numbered_clause_opens_on_its_clause():
+    """A contract's clauses ("4.2 …", "4.3 …") are prose lines, so the excerpt grew back into the clause before the
+    answer's: "Passé ce délai, l'envoi en cours est dû et expédié." (4.2) opened the answer about 4.3's failed
+    payment. It reads on as before, a line of the clause that opens on no number and the next clause within its
+    budget (the answer may lie in the clause after the highlight's)."""
+    start = CLAUSES.index("En cas d'échec")
+    a, b = excerpt(CLAUSES, start, CLAUSES.index("intervalle.") + len("intervalle."))
+    assert CLAUSES[a:b] == CLAUSES[CLAUSES.index("4.3"):-1]
+    start = CLAUSES.index("Les factures")
+    assert CLAUSES[slice(*excerpt(CLAUSES, start, len(CLAUSES) - 1))] == CLAUSES[CLAUSES.index("4.4"):-1]
+
+
+def test_a_highlight_takes_no_second_sentence_from_the_next_clause():
+    """"ma carte a été refusée, que se passe-t-il ?": "Passé ce délai" (4.2's, "passe") and "4.3 … la carte" each
+    brought a word of their own, and the highlight was the two of them."""
+    parts = tuple(Sentence(a, b, frozenset(CLAUSES[a:b].lower().replace(",", "").split()), clause=CLAUSES[a] == "4")
+                  for a, b in sentence_spans(CLAUSES))
+    first, last, _ = best_window(parts, {"passé": 2.0, "carte": 1.0})
+    assert CLAUSES[parts[first].start:parts[last].end] == "Passé ce délai, l'envoi en cours est dû et expédié."
+
+
+@pytest.mark.parametrize(("line", "clause"), [("4.3 Le prélèvement", True), ("6.2.1 En cas", True), ("4.3. Le", True),
+                                              ("  12.4 Les parties", True), ("1.5 million users", False),
+                                              ("4. Le Client", False), ("Article 4.3 Le", False)])
+def test_a_clause_opens_on_a_number_of_two_levels_or_more_and_a_capital(line, clause):
+    from rag.search.lines import opens_clause
+
+    assert opens_clause(line, 0) is clause
