@@ -282,9 +282,8 @@ def best_window(parts: tuple[Sentence, ...], weights: Mapping[str, float], near:
     sentences, which no other window holds, `Windows.best_spans`) goes first: what made the window closer than its
     neighbours ("Tarjetas regalo." and "Los artículos comprados en rebajas … se pueden devolver", a window whose
     first sentence the window before holds too, for "Can I return items bought on sale?"); runs that tie on question
-    words keep the earlier. A table row counts the
-    question words of its table's header row too, though they do not let it take a second sentence. The score
-    returned is the question words' alone."""
+    words keep the earlier. A table row counts the question words of its table's header row too, though they do not
+    let it take a second sentence. The score returned is the question words' alone."""
     return best_windows(parts, weights, near, bonus, own)[1]
 
 
