@@ -240,7 +240,7 @@ def test_a_row_is_named_apart_by_its_first_cell_not_by_a_word_of_its_values():
         ["| Titre-restaurant | 3,50 % | non accepté |", "| Chèque-vacances | 2,50 % | non accepté |"]
 
 
-FEES = ("Grille des frais.\n\n| Opération | Compte Essentiel | Compte Premium |\n|---|---|---|\n"
+BANK_FEES = ("Grille des frais.\n\n| Opération | Compte Essentiel | Compte Premium |\n|---|---|---|\n"
         "| Virement instantané | 1 € | gratuit |\n| Rejet de prélèvement pour défaut de provision | 20 € | 10 € |\n"
         "| Rejet de chèque de 50 € ou plus | 50 € | 35 € |\n| Saisie sur compte | 90 € | 60 € |\n"
         "| Lettre d'information | 12 € | gratuite |")
@@ -252,7 +252,7 @@ def test_a_row_echoing_another_rows_words_is_no_part_of_two_rows_the_question_na
     two-row highlight, and the answer showed it between the two (the model's window on those two rows, as on a CPU
     without AVX-512, drew the highlight there); named apart, it was shown too. It echoes the other row: neither."""
     header = "| Opération | Compte Essentiel | Compte Premium |\n|---|---|---|\n"
-    best = _plans_answer("prix de la saisie sur compte et du rejet de prélèvement ?", FEES)
+    best = _plans_answer("prix de la saisie sur compte et du rejet de prélèvement ?", BANK_FEES)
     assert best is not None and best.text == \
         f"{header}| Rejet de prélèvement pour défaut de provision | 20 € | 10 € |\n| Saisie sur compte | 90 € | 60 € |"
     # the model's window on "Rejet de chèque" and "Saisie sur compte" draws the highlight to them no longer either
@@ -260,19 +260,19 @@ def test_a_row_echoing_another_rows_words_is_no_part_of_two_rows_the_question_na
 
     analyzer = Analyzer("fr")
     highlighter = Highlighter(analyzer)
-    parts = highlighter._sentences(FEES, None)
+    parts = highlighter._sentences(BANK_FEES, None)
     weights = {term: 1.0 for term in analyzer.terms("prix de la saisie sur compte et du rejet de prélèvement ?")}
-    near = (FEES.index("| Rejet de chèque"), FEES.index("| Lettre") - 1)
+    near = (BANK_FEES.index("| Rejet de chèque"), BANK_FEES.index("| Lettre") - 1)
     _, (first, last, _) = best_windows(parts, weights, near)
     assert first == last  # one row: the pair held an echo
     # a row of its own words is still paired: "du rejet de chèque et de la saisie" names both
     weights = {term: 1.0 for term in analyzer.terms("prix du rejet de chèque et de la saisie sur compte ?")}
     _, (first, last, _) = best_windows(parts, weights, near)
-    assert FEES[parts[first].start:parts[last].end] == \
+    assert BANK_FEES[parts[first].start:parts[last].end] == \
         "| Rejet de chèque de 50 € ou plus | 50 € | 35 € |\n| Saisie sur compte | 90 € | 60 € |"
     # highlighted alone, "Saisie sur compte" names "Rejet de prélèvement" apart, not its echo "Rejet de chèque"
     weights = {term: 1.0 for term in analyzer.terms("prix de la saisie sur compte et du rejet de prélèvement ?")}
-    at = FEES.index("| Saisie")
-    shown = Highlight(text=FEES[at:FEES.index("\n", at)], start=at, end=FEES.index("\n", at), score=2.0)
-    assert [FEES[a:b] for a, b in highlighter.rows(FEES, weights, shown)] == \
+    at = BANK_FEES.index("| Saisie")
+    shown = Highlight(text=BANK_FEES[at:BANK_FEES.index("\n", at)], start=at, end=BANK_FEES.index("\n", at), score=2.0)
+    assert [BANK_FEES[a:b] for a, b in highlighter.rows(BANK_FEES, weights, shown)] == \
         ["| Rejet de prélèvement pour défaut de provision | 20 € | 10 € |"]
