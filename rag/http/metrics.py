@@ -69,6 +69,7 @@ from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 
 from rag.http.refusals import TALLIES
 from rag.index.store import Index
+from rag.search.conversation import context_text
 from rag.search.searcher import Query
 from rag.serving.runtime import Runtime
 
@@ -144,7 +145,9 @@ class AppMetrics:
         histogram = self.encode_batch_size
 
         def observed(queries: Sequence[Query]) -> R:
-            encoded = sum(q.mode != "lexical" for q in queries)  # lexical-only questions skip the model
+            # every mode's question is embedded (`answerable` reads both retrievers), and a conversation's earlier
+            # messages with it (`Searcher.embed`)
+            encoded = len(queries) + sum(bool(context_text(q.context)) for q in queries)
             if encoded:
                 histogram.observe(encoded)
             return search(queries)
