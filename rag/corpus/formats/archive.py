@@ -35,6 +35,9 @@ CHARACTERS_MAX = 50_000_000
 # Characters all told, white space included: a tree holds its white space at some 1 byte a character (ElementTree's
 # tails), so that a part of white space alone costs less than the text budget allows
 RAW_CHARACTERS_MAX = 2 * CHARACTERS_MAX
+# An OLE compound file's first bytes: an encrypted Office Open XML file (Office wraps it in one), or an old binary
+# .doc, .xls or .ppt, none of which is a zip archive
+OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 T = TypeVar("T")
 
 
@@ -337,6 +340,6 @@ def dc_title(properties: ElementTree.Element | None) -> str | None:
     return None if found is None else " ".join("".join(found.itertext()).split()) or None
 
 
-__all__ = ["CHARACTERS_MAX", "CHUNK_BYTES", "ELEMENTS_MAX", "ITEM_ELEMENTS_MAX", "RAW_CHARACTERS_MAX",
+__all__ = ["CHARACTERS_MAX", "CHUNK_BYTES", "ELEMENTS_MAX", "ITEM_ELEMENTS_MAX", "OLE_SIGNATURE", "RAW_CHARACTERS_MAX",
            "UNZIPPED_MAX_BYTES", "Count", "PartReader", "Scan", "check_archive", "check_elements", "damaged",
            "dc_title", "expat_scan", "not_a_zip", "read_archive", "xml_events", "xml_part"]

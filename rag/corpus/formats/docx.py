@@ -31,7 +31,15 @@ from collections.abc import Callable, Iterator
 from io import BytesIO
 from typing import TYPE_CHECKING, Any
 
-from rag.corpus.formats.archive import Count, PartReader, check_archive, check_elements, damaged, not_a_zip
+from rag.corpus.formats.archive import (
+    OLE_SIGNATURE,
+    Count,
+    PartReader,
+    check_archive,
+    check_elements,
+    damaged,
+    not_a_zip,
+)
 from rag.corpus.formats.base import CELL_SEPARATOR, Parsed
 from rag.corpus.formats.blocks import ASIDE_STYLE, BlockText
 from rag.corpus.formats.docx_fonts import Fonts
@@ -53,7 +61,6 @@ _NOT_SHOWN = {f"{_W}del", f"{_W}moveFrom", "{http://schemas.openxmlformats.org/m
 # A run's children that stand for text (what python-docx's `CT_R.text` reads; each one's `str` is its text).
 _RUN_TEXT = {f"{_W}{tag}" for tag in ("t", "tab", "ptab", "br", "cr", "noBreakHyphen")}
 # An OLE compound file: Word's encrypted .docx, and the old binary .doc.
-_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 # The content type of the main part of each kind of Word file read as a .docx, whose parts are the same: a document, a
 # template (.dotx), and either with macros (.docm, .dotm; the macros are a part of their own, never opened)
 _WORD_MAIN = {f"application/vnd.{kind}.main+xml" for kind in (
@@ -353,7 +360,7 @@ def _not_word(content_type: str) -> str:
 
 def parse_docx(data: bytes) -> Parsed:
     """A .docx's text, heading sections and title. Raises `ValueError` when it cannot be read."""
-    if data.startswith(_OLE):
+    if data.startswith(OLE_SIGNATURE):
         raise ValueError(_ole_reason(data))
     check_archive(data, ".docx")  # python-docx reads every part into memory, and lxml builds a tree of each:
     with zipfile.ZipFile(BytesIO(data)) as archive:  # their elements counted first, as they inflate

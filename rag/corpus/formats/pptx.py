@@ -42,7 +42,7 @@ from collections.abc import Callable, Iterator
 from xml.etree import ElementTree
 
 from rag.corpus.formats import slides
-from rag.corpus.formats.archive import check_elements, dc_title, not_a_zip, read_archive, xml_part
+from rag.corpus.formats.archive import OLE_SIGNATURE, check_elements, dc_title, not_a_zip, read_archive, xml_part
 from rag.corpus.formats.base import CELL_SEPARATOR, Parsed
 from rag.corpus.formats.slides import Slide
 from rag.corpus.formats.smartart import diagram_lines
@@ -52,7 +52,6 @@ ENCRYPTED = "encrypted .pptx: remove its password first"
 NOT_A_ZIP = not_a_zip(".pptx")
 NOT_A_PRESENTATION = "damaged .pptx: no presentation (ppt/presentation.xml) in the archive"
 
-_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # an OLE compound file: an encrypted .pptx, or an old .ppt
 _P = "{http://schemas.openxmlformats.org/presentationml/2006/main}"
 _A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
 _R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
@@ -280,7 +279,7 @@ def _slide(archive: zipfile.ZipFile, part: str, read: set[str]) -> Slide | None:
 def parse_pptx(data: bytes) -> Parsed:
     """A .pptx's text, a section a slide, its pages the slides, and its title. Raises `ValueError` when it cannot be
     read."""
-    if data.startswith(_OLE):
+    if data.startswith(OLE_SIGNATURE):
         raise ValueError(ENCRYPTED if "EncryptedPackage".encode("utf-16-le") in data else
                          f"{OLD_POWERPOINT} (this one is named .pptx)")
     return read_archive(data, ".pptx", _parse)

@@ -33,7 +33,7 @@ import zipfile
 from collections.abc import Iterator
 from xml.etree import ElementTree
 
-from rag.corpus.formats.archive import dc_title, not_a_zip, read_archive, xml_events, xml_part
+from rag.corpus.formats.archive import OLE_SIGNATURE, dc_title, not_a_zip, read_archive, xml_events, xml_part
 from rag.corpus.formats.base import Parsed
 from rag.corpus.formats.sheets import Budget, Sheet, parse_sheets
 from rag.corpus.formats.xlsx_numbers import GENERAL, Format, number_format, shown
@@ -42,7 +42,6 @@ NOT_A_ZIP = not_a_zip(".xlsx")
 ENCRYPTED = "encrypted .xlsx: remove its password first"
 OLD_EXCEL = "old Excel .xls: save it as .xlsx"  # for `rag.corpus.files.CONVERT` too
 NO_WORKBOOK = "damaged .xlsx: no workbook (xl/workbook.xml) in the archive"
-_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # an OLE compound file: an encrypted .xlsx, or an old .xls
 _STANDARD = "Office Open XML"
 _ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")  # ST_Xstring: a character XML cannot hold, "_x000D_" a carriage return
 _REFERENCE = re.compile(r"([A-Za-z]{1,3})(\d+)")
@@ -250,7 +249,7 @@ def _ole_reason(data: bytes) -> str:
 def parse_xlsx(data: bytes) -> Parsed:
     """An .xlsx's visible sheets as sections, the text they are cited in, and its title. Raises `ValueError` when it
     cannot be read."""
-    if data.startswith(_OLE):
+    if data.startswith(OLE_SIGNATURE):
         raise ValueError(_ole_reason(data))
     return read_archive(data, ".xlsx", _parse)
 
