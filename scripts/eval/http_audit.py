@@ -16,12 +16,15 @@ FAQ as CSV, an app's release notes, canned replies as hard-wrapped text), audit 
 (`tests/data/audit53/site`, `audit53_site`: a MkDocs Material site in French with English copies beside a Docusaurus
 developer portal, kept as Markdown and MDX with their configuration), audit 54's small companies' help pages
 (`tests/data/audit54/pages`, `audit54_pages`: WordPress pages built with Elementor and the block editor, a shop's
-conditions of sale, a Wix page, saved from a browser) and the help pages of
+conditions of sale, a Wix page, saved from a browser), audit 56's intranet documents (`tests/data/audit56/docs`,
+`audit56_docs`: an HR handbook and an IT procedure in Word, numbered headings, footnotes, tracked changes, beside a
+travel policy in LibreOffice's .odt) and the help pages of
 `tests/data/languages` in Spanish, German, Italian, Portuguese and Dutch (`es_pages`, `de_pages`, `it_pages`,
 `pt_pages`, `nl_pages`). Sets: the
 visible ones (dev set, chat messages, cnil_faq_dev, the help centre, their off-topic questions) beside the audits' new
 ones (`tests/data/audit37/`, `tests/data/audit42/`, `tests/data/audit43/`, `tests/data/tables/`,
-`tests/data/audit49/`, `tests/data/audit52/`, `tests/data/audit53/`, `tests/data/audit54/`, `tests/data/languages/`).
+`tests/data/audit49/`, `tests/data/audit52/`, `tests/data/audit53/`, `tests/data/audit54/`, `tests/data/audit56/`,
+`tests/data/languages/`).
 
 Per set: `R@1`, `R@5` (a gold document among the first / first five passages' documents, when the set names
 documents), `ans@1`, `ans@5` (a gold answer inside the first / one of the first five passages), `snippet` (inside
@@ -61,6 +64,7 @@ AUDIT49 = ROOT / "tests" / "data" / "audit49"
 AUDIT52 = ROOT / "tests" / "data" / "audit52"
 AUDIT53 = ROOT / "tests" / "data" / "audit53"
 AUDIT54 = ROOT / "tests" / "data" / "audit54"
+AUDIT56 = ROOT / "tests" / "data" / "audit56"
 LANGUAGES = ROOT / "tests" / "data" / "languages"
 TABLES = ROOT / "tests" / "data" / "tables"
 RAG = str(Path(sys.executable).parent / "rag")
@@ -114,6 +118,8 @@ def corpora(tmp: Path) -> dict[str, tuple[Path, list[tuple[str, Path, bool]]]]:
                                             ("audit53_off_topic", AUDIT53 / "off_topic.jsonl", False)]),
         "audit54_pages": (AUDIT54 / "pages", [("audit54", AUDIT54 / "questions.jsonl", True),
                                               ("audit54_off_topic", AUDIT54 / "off_topic.jsonl", False)]),
+        "audit56_docs": (AUDIT56 / "docs", [("audit56", AUDIT56 / "questions.jsonl", True),
+                                            ("audit56_off_topic", AUDIT56 / "off_topic.jsonl", False)]),
         **{f"{lang}_pages": (LANGUAGES / lang / "pages", [(f"{lang}_help", LANGUAGES / lang / "questions.jsonl", True),
                                                           (f"{lang}_off_topic", LANGUAGES / lang / "off_topic.jsonl",
                                                            False)])
@@ -235,7 +241,8 @@ def main() -> None:
     ap.add_argument("-o", "--output", type=Path)
     ap.add_argument("--only", help="corpora to run, comma-separated (seed, cnil, help_centre, audit_pages, "
                                    "audit42_pages, audit43_pages, tables_pages, audit49_spaces, audit52_kb, "
-                                   "audit53_site, audit54_pages, es_pages, de_pages, it_pages, pt_pages, nl_pages)")
+                                   "audit53_site, audit54_pages, audit56_docs, es_pages, de_pages, it_pages, pt_pages, "
+                                   "nl_pages)")
     ap.add_argument("--port", type=int, help="the port `rag serve` listens on (default: a free one)")
     ap.add_argument("--quoted", type=re.compile, help="count the served answers (text, Markdown) holding a line this "
                                                       "regular expression matches (re.MULTILINE: ^ opens a line)")
