@@ -1,10 +1,17 @@
-"""Word files made in the tests themselves: a small merchant's guide, and the start of an OLE compound file."""
+"""Word files made in the tests themselves: a small merchant's guide, a part python-docx does not write (footnotes,
+endnotes) added to a saved document, and the start of an OLE compound file."""
 
 from __future__ import annotations
 
+import io
+import zipfile
 from pathlib import Path
 
 import docx
+
+from tests.helpers.odt import zipped
+
+W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
 
 FEES = "Les frais d'ouverture d'un compte marchand sont prélevés sur le premier virement."
 PAYOUTS = ("Les fonds des ventes sont virés sur le compte bancaire du marchand chaque mardi, par virement SEPA. "
@@ -37,6 +44,28 @@ def make_guide(path: Path, *, title: str | None = "Guide du marchand") -> Path:
     document.add_paragraph("Les relevés des douze derniers mois restent consultables dans l'espace marchand.")
     document.save(path)
     return path
+
+
+def with_part(data: bytes, kind: str, notes: dict[str, str]) -> bytes:
+    """`data`, a .docx, with its word/KIND.xml part ("footnotes", "endnotes"), related to the document and of its
+    content type, holding Word's two separators (ids -1 and 0) and a note of each id in `notes` whose paragraphs are
+    the value's lines, each opening on the note's reference mark as Word writes it."""
+    tag = kind.removesuffix("s")
+    separators = "".join(f'<w:{tag} w:type="{kind}" w:id="{n}"><w:p><w:r><w:{kind}/></w:r></w:p></w:{tag}>'
+                         for n, kind in ((-1, "separator"), (0, "continuationSeparator")))
+    body = "".join(f'<w:{tag} w:id="{ident}">' + "".join(
+        f'<w:p><w:r><w:{tag}Ref/></w:r><w:r><w:t xml:space="preserve"> {line}</w:t></w:r></w:p>'
+        for line in text.split("\n")) + f"</w:{tag}>" for ident, text in notes.items())
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        parts: dict[str, str | bytes] = {info.filename: archive.read(info) for info in archive.infolist()}
+    parts[f"word/{kind}.xml"] = f"<w:{kind} {W}>{separators}{body}</w:{kind}>"
+    parts["word/_rels/document.xml.rels"] = str(parts["word/_rels/document.xml.rels"], "utf-8").replace(
+        "</Relationships>", f'<Relationship Id="rId{kind}" Type="http://schemas.openxmlformats.org/officeDocument/'
+                            f'2006/relationships/{kind}" Target="{kind}.xml"/></Relationships>')
+    parts["[Content_Types].xml"] = str(parts["[Content_Types].xml"], "utf-8").replace(
+        "</Types>", f'<Override PartName="/word/{kind}.xml" ContentType="application/vnd.openxmlformats-'
+                    f'officedocument.wordprocessingml.{kind}+xml"/></Types>')
+    return zipped(parts, zipfile.ZIP_DEFLATED)
 
 
 def ole(stream: str) -> bytes:

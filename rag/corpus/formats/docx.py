@@ -7,9 +7,10 @@ The text is the document body in reading order, one block per line (a block foll
 - a table: one line per row, the row's cells joined by " | " (a cell: its paragraphs, and the rows of a table
   nested in it, joined by a space; a cell spanning several columns appears once, one spanning several rows on
   each of them; empty cells are left out).
-Blank paragraphs and rows are left out, and so are what is not the body's flow: headers, footers, footnotes,
-comments, text boxes and a table of contents (a "Table of Contents" content control, paragraphs in the TOC
-styles). A citation's `text[start:end]` is a stretch of that text.
+- a footnote or an endnote: its paragraphs' lines after the block whose shown text cites it (`docx_notes`).
+Blank paragraphs and rows are left out, and so are what is not the body's flow: headers, footers, comments, text
+boxes and a table of contents (a "Table of Contents" content control, paragraphs in the TOC styles). A citation's
+`text[start:end]` is a stretch of that text.
 
 Sections, like Markdown `#` headings: a paragraph in a heading style (Title, Heading 1..9, a style based on one,
 or one with an outline level in 1..9, as Word's navigation pane shows it) opens a section named by its text;
@@ -43,6 +44,7 @@ from rag.corpus.formats.archive import (
 from rag.corpus.formats.base import CELL_SEPARATOR, Parsed
 from rag.corpus.formats.blocks import ASIDE_STYLE, BlockText
 from rag.corpus.formats.docx_fonts import Fonts
+from rag.corpus.formats.docx_notes import Notes
 from rag.corpus.formats.numbering import letters, roman
 
 if TYPE_CHECKING:
@@ -287,23 +289,24 @@ def _parse(document: WordDocument) -> Parsed:
     styles = _Styles(document)
     numbering = _Numbering(document)
     fonts = Fonts(document)
+    notes = Notes(document, _paragraph_text)
     parent = document._body
     text = BlockText()
     for block in _blocks(document.element.body):
         if block.tag == _TBL:
             for n, row in enumerate(row for row in _rows(block, parent) if row.strip()):
                 text.add(row, item=True, opens_table=n == 0)
-            continue
-        runs, (kind, level) = _runs(block), styles.kind(block)
-        paragraph = "".join(shown for _, shown in runs)
-        if kind == "contents":
-            continue
-        aside, kind = kind == "aside", None if kind == "aside" else kind
-        if paragraph.strip() and (label := numbering.label(block)):
-            text.add(f"{label} {paragraph.lstrip()}", kind, level, item=True)  # as Word shows it: "step 3" is found
-        else:
-            font = fonts.font(block, runs) if kind is None and not aside and text.measures(paragraph) else None
-            text.add(paragraph, kind, level, font=font)
+        elif (kind_level := styles.kind(block))[0] != "contents":
+            runs, (kind, level) = _runs(block), kind_level
+            paragraph = "".join(shown for _, shown in runs)
+            aside, kind = kind == "aside", None if kind == "aside" else kind
+            if paragraph.strip() and (label := numbering.label(block)):
+                text.add(f"{label} {paragraph.lstrip()}", kind, level, item=True)  # as Word shows it: "step 3" found
+            else:
+                font = fonts.font(block, runs) if kind is None and not aside and text.measures(paragraph) else None
+                text.add(paragraph, kind, level, font=font)
+        for note in notes.cited(block):  # after what cites it, in its section
+            text.add(note)
     return text.parsed(" ".join((document.core_properties.title or "").split()) or None)
 
 

@@ -14,8 +14,10 @@ styles), `meta.xml` (the title). The text is the body in reading order, one bloc
   an image or custom bullet (all "•"), a nested list continuing another's numbering (each nested list counts anew);
 - a table (table:table): one line per row, the row's cells joined by " | " (a cell: its paragraphs, and the rows of a
   table nested in it, joined by a space; empty cells are left out, and covered cells: a merged cell is read once, in
-  the first row and column it spans).
-Left out, as what is not the body's flow: footnotes and endnotes (text:note), comments (office:annotation), deleted
+  the first row and column it spans);
+- a footnote or an endnote (text:note): its body's blocks, as lines after the paragraph (or list item, or table, for
+  a note in one of its cells) that cites it, in that block's section; its citation mark is no text.
+Left out, as what is not the body's flow: comments (office:annotation), deleted
 text (the text:tracked-changes region, text:change markers; tracked insertions stay in), frames, text boxes and
 drawings (draw:*, an image's caption with them), indexes (a table of contents, alphabetical and other indexes, a
 bibliography), declarations (text:sequence-decls, text:variable-decls, ...), forms (office:forms), hidden sections,
@@ -75,8 +77,10 @@ _STYLED = {f"{_TEXT}span", f"{_TEXT}a"}  # elements in a paragraph that set a te
 _TBL, _ROW, _CELL = f"{_TABLE}table", f"{_TABLE}table-row", f"{_TABLE}table-cell"
 _ROW_GROUPS = {f"{_TABLE}{tag}" for tag in ("table-header-rows", "table-rows", "table-row-group")}
 _STYLE_NAME, _LEVEL, _START = f"{_TEXT}style-name", f"{_TEXT}outline-level", f"{_TEXT}start-value"
-# Inside a paragraph, what is not its text: notes, comments, deletion marks, a ruby's annotation, a cached number
-_NOT_TEXT = {f"{_TEXT}{tag}" for tag in ("note", "change", "ruby-text", "number")} | {f"{_OFFICE}annotation"}
+_NOTE, _NOTE_BODY = f"{_TEXT}note", f"{_TEXT}note-body"
+# Inside a paragraph, what is not its text: comments, deletion marks, a ruby's annotation, a cached number (a note
+# is not either: read after its paragraph)
+_NOT_TEXT = {f"{_TEXT}{tag}" for tag in ("change", "ruby-text", "number")} | {f"{_OFFICE}annotation"}
 # Frames, text boxes, shapes, 3D scenes and form controls: drawn over the page, not in the text's flow
 _DRAWN = tuple(f"{{{_ODF}{name}:1.0}}" for name in ("drawing", "dr3d", "presentation", "form"))
 _WHITE = re.compile(r"[ \t\r\n]+")
@@ -98,8 +102,9 @@ class _Paragraph:
     at the start nor after another, across the elements within the paragraph (ODF 1.2, 6.1.2); and how it is set
     (`font`: all in bold or not, and its size, for the headings typed as bold lines)."""
 
-    def __init__(self, spaces: list[int], styles: Styles) -> None:
+    def __init__(self, spaces: list[int], styles: Styles, notes: list[ElementTree.Element]) -> None:
         self.pieces: list[str] = []
+        self._notes = notes  # the notes it cites, for the body to read after it
         self._largest = 0.0  # the size of its largest text in bold
         self._plain: float | None = None  # the size of its first text not in bold
         self._styles = styles
@@ -147,6 +152,8 @@ class _Paragraph:
                 self.kept("\t")
             elif tag == _BREAK:
                 self.kept("\n")
+            elif tag == _NOTE:
+                self._notes.append(child)
             elif tag not in _NOT_TEXT and not tag.startswith(_DRAWN):
                 # spans, links, fields (their value shows), bookmarks and marks (empty); a span or a link in its style
                 styled = tag in _STYLED and (name := child.get(_STYLE_NAME)) is not None
@@ -172,6 +179,8 @@ class Body:
         self._spaces = [max(_SPACES_MAX, spaces)]  # text:s spaces left to the document: its content.xml's bytes
         self._outlined = outlined  # the writer makes every outline paragraph a text:h: a text:p is body text
         self._reached: dict[str, int] = {}  # the last number of a top list, by "style:" + its style, "id:" + its id
+        self._notes: list[ElementTree.Element] = []  # notes cited by the paragraphs read, not yet read themselves
+        self._tables = 0  # the tables being read: a note cited in a cell is read after its table
 
     def blocks(self, container: Iterable[ElementTree.Element]) -> Iterator[_Block]:
         for child in container:
@@ -181,8 +190,10 @@ class Body:
             elif tag == _LIST:
                 yield from self._list(child, 1, None)
             elif tag == _TBL:
-                yield from (_Block(row, item=True, opens_table=n == 0)
-                            for n, row in enumerate(row for row in self._rows(child) if row.strip()))
+                self._tables += 1
+                rows = [row for row in self._rows(child) if row.strip()]
+                self._tables -= 1
+                yield from (_Block(row, item=True, opens_table=n == 0) for n, row in enumerate(rows))
             elif tag == _SECTION and child.get(f"{_TEXT}display") != "none":
                 yield from self.blocks(child)
             elif tag == _NUMBERED:  # a list item outside a list: its number is the one the file shows
@@ -190,9 +201,20 @@ class Body:
                 label = "" if number is None else " ".join("".join(number.itertext()).split())
                 yield from (self._paragraph(p, label, item=True) for p in child if p.tag in (_P, _H))
             # anything else is left out: indexes, declarations, forms, tracked changes, frames, page breaks
+            yield from self._cited()
+
+    def _cited(self) -> Iterator[_Block]:
+        """The blocks of the notes cited since the last call, as body text; none inside a table (its notes come
+        after it)."""
+        if self._tables:
+            return
+        notes, self._notes = self._notes, []
+        for note in notes:
+            for body in note.iter(_NOTE_BODY):
+                yield from (_Block(block.text) for block in self.blocks(body))
 
     def _paragraph(self, element: ElementTree.Element, label: str = "", item: bool = False) -> _Block:
-        reader = _Paragraph(self._spaces, self._styles)
+        reader = _Paragraph(self._spaces, self._styles, self._notes)
         reader.read(element, self._styles.font(element.get(_STYLE_NAME)))
         text = "".join(reader.pieces)
         kind, level = self._styles.kind(element.get(_STYLE_NAME))
@@ -225,6 +247,7 @@ class Body:
             for child in item if item.tag in (_ITEM, _HEADER) else ():
                 if child.tag in (_P, _H):
                     yield self._paragraph(child, label, item=True)
+                    yield from self._cited()
                     label = ""  # the item's first paragraph shows it, as the application does
                 elif child.tag == _LIST:
                     yield from self._list(child, depth + 1, style, (*above, (level, count)))
