@@ -386,3 +386,28 @@ def test_an_odt_that_unzips_to_too_much_is_refused_before_it_is_inflated(monkeyp
 def test_a_flat_odt_is_refused_unopened_with_what_to_do(tmp_path):
     (tmp_path / "note.fodt").write_text("<office:document/>")
     assert refusal(tmp_path, tmp_path / "note.fodt") == FLAT
+
+
+# LibreOffice's "Heading Numbering" (Tools > Heading Numbering): styles.xml's outline style, level 1 "1.", level 2
+# "1.1" (the level above shown), level 3 unnumbered
+OUTLINE = ('<text:outline-style style:name="Outline"><text:outline-level-style text:level="1" style:num-suffix="." '
+           'style:num-format="1"/><text:outline-level-style text:level="2" style:num-format="1" '
+           'text:display-levels="2"/><text:outline-level-style text:level="3" style:num-format=""/>'
+           "</text:outline-style>")
+
+
+def test_a_heading_shows_the_number_the_outline_style_gives_it():
+    """A travel policy numbered by LibreOffice's heading numbering (audit 56): the numbers are in no heading's text,
+    so "1.1 Ordre de mission" was cited "Ordre de mission" and a reader told "see 2.3" found nothing."""
+    h = '<text:h text:style-name="Heading_20_{0}" text:outline-level="{0}"{2}>{1}</text:h><text:p>Texte.</text:p>'
+    body = "".join(h.format(level, name, attributes) for level, name, attributes in (
+        (1, "Avant le déplacement", ""), (2, "Ordre de mission", ""), (2, "Réservations", ""),
+        (1, "Annexes", ' text:is-list-header="true"'), (1, "Transport", ""), (3, "Train de nuit", ""),
+        (2, "Train", ""), (1, "Repas", ' text:restart-numbering="true" text:start-value="7"'), (2, "Plafonds", "")))
+    assert [(heading, parents) for heading, parents, _ in _sections(body, styles=OUTLINE)] == [
+        ("1. Avant le déplacement", ()), ("1.1 Ordre de mission", ("1. Avant le déplacement",)),
+        ("1.2 Réservations", ("1. Avant le déplacement",)), ("Annexes", ()), ("2. Transport", ()),
+        ("Train de nuit", ("2. Transport",)), ("2.1 Train", ("2. Transport",)), ("7. Repas", ()),
+        ("7.1 Plafonds", ("7. Repas",))]
+    # without an outline style, or with its levels unnumbered, a heading is its text
+    assert [heading for heading, _, _ in _sections(body)][:2] == ["Avant le déplacement", "Ordre de mission"]

@@ -25,7 +25,9 @@ ruby annotations and a heading's cached number; any other element of the body is
 paragraph (a span formatted hidden, a hidden-text field) is read, as Word's hidden runs are. A citation's
 `text[start:end]` is a stretch of that text.
 
-Sections, like Markdown `#` headings: a text:h opens one at its text:outline-level, and so does a text:p whose
+Sections, like Markdown `#` headings: a text:h opens one at its text:outline-level, named by its text after the
+number the outline style of styles.xml gives it, if any (LibreOffice's heading numbering: "2.1 Train", counted over
+the document's headings as `Body._heading_number` says), and so does a text:p whose
 paragraph style is a heading: named "Heading N" or "Titre N" (Word's French names), or with a default outline level,
 itself or a style it inherits from (style:parent-style-name, through content.xml's automatic styles and styles.xml's
 styles; a style's outline level, said, decides: "" is body text), unless LibreOffice or OpenOffice wrote the file
@@ -181,6 +183,7 @@ class Body:
         self._reached: dict[str, int] = {}  # the last number of a top list, by "style:" + its style, "id:" + its id
         self._notes: list[ElementTree.Element] = []  # notes cited by the paragraphs read, not yet read themselves
         self._tables = 0  # the tables being read: a note cited in a cell is read after its table
+        self._headings: list[int | None] = [None] * 10  # the count of each outline level; None: not since restarted
 
     def blocks(self, container: Iterable[ElementTree.Element]) -> Iterator[_Block]:
         for child in container:
@@ -223,10 +226,32 @@ class Body:
         elif kind == "heading" and self._outlined:
             kind, level = None, 0
         aside, kind = kind == "aside", None if kind == "aside" else kind
-        if label and kind is None and text.strip():
+        if element.tag == _H and kind == "heading" and not item:
+            label = self._heading_number(element, level)
+        if label and (kind is None or not item) and text.strip():
             text = f"{label} {text.lstrip()}"
         font = reader.font if kind is None and not item and not aside else None
         return _Block(text, kind, level, item and kind is None, font)
+
+    def _heading_number(self, element: ElementTree.Element, depth: int) -> str:
+        """The number the outline style gives a text:h of outline level `depth` ("2.", "2.1"), counted over the
+        document's headings: a level's count goes on until a heading above it restarts it, or restarts where the
+        heading says (text:restart-numbering, text:start-value); "" for a heading the style leaves unnumbered or one
+        marked a list header (text:is-list-header)."""
+        depth = min(depth, 10)
+        shown = self._styles.outline(depth)
+        if shown is None or element.get(f"{_TEXT}is-list-header") == "true":
+            return ""
+        counts = self._headings
+        count = counts[depth - 1]
+        if element.get(f"{_TEXT}restart-numbering") == "true":
+            count = number(element.get(_START), shown.start)
+        else:
+            count = shown.start if count is None else count + 1
+        counts[depth - 1:] = [count] + [None] * (10 - depth)
+        above = [(level, counts[k] or level.start) for k in range(depth - 1)
+                 if (level := self._styles.outline(k + 1)) is not None]
+        return shown.label(count, above)
 
     def _list(self, element: ElementTree.Element, depth: int, style: str | None,
               above: tuple[tuple[ListLevel, int], ...] = ()) -> Iterator[_Block]:

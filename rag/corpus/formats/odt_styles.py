@@ -61,6 +61,7 @@ class Styles:
         self._paragraphs: dict[str, ElementTree.Element] = {}
         self._texts: dict[str, ElementTree.Element] = {}
         self._lists: dict[str, ElementTree.Element] = {}
+        self._outline: ElementTree.Element | None = None  # text:outline-style: how text:h headings are numbered
         self._default: ElementTree.Element | None = None  # the default paragraph style: what every one inherits
         for root, holder in ((styles, f"{_OFFICE}styles"), (content, f"{_OFFICE}automatic-styles")):
             for style in [] if root is None else root.iterfind(holder + "/*"):
@@ -71,6 +72,8 @@ class Styles:
                     self._default = style
                 elif style.tag == f"{_TEXT}list-style":
                     self._lists[name] = style
+                elif style.tag == f"{_TEXT}outline-style":
+                    self._outline = style
         self._kinds: dict[str | None, tuple[str | None, int]] = {}
         self._fonts: dict[tuple[str | None, Font | None], Font] = {}
 
@@ -113,15 +116,27 @@ class Styles:
 
     def level(self, list_style: str | None, depth: int) -> ListLevel:
         """How level `depth` (1 the outermost) of list style `list_style` labels its items (a bullet if unknown)."""
-        style = self._lists.get(list_style or "")
-        levels = {} if style is None else {child.get(f"{_TEXT}level"): child for child in style}
-        level = levels.get(str(min(depth, 10)))
-        if level is None or level.tag != f"{_TEXT}list-level-style-number":
-            return ListLevel()
-        return ListLevel(True, level.get(f"{_STYLE}num-prefix", ""), level.get(f"{_STYLE}num-suffix", ""),
-                         number(level.get(f"{_TEXT}start-value"), 1), level.get(f"{_STYLE}num-format", "1"),
-                         level.get(f"{_STYLE}num-letter-sync") == "true",
-                         number(level.get(f"{_TEXT}display-levels"), 1))
+        return _level(self._lists.get(list_style or ""), depth, f"{_TEXT}list-level-style-number")
+
+    def outline(self, depth: int) -> ListLevel | None:
+        """How the outline style numbers a heading of outline level `depth` (1 the outermost), as LibreOffice's
+        "Heading Numbering" does; None if it numbers none (no outline style, a level without a number format)."""
+        level = _level(self._outline, depth, f"{_TEXT}outline-level-style", shape="")  # no format: no number
+        return level if level.numbered and level.shape else None
+
+
+def _level(style: ElementTree.Element | None, depth: int, numbered: str, shape: str = "1") -> ListLevel:
+    """How level `depth` of a list or outline style labels its items: its `numbered` level element's number format
+    (`shape` if it gives none), prefix, suffix, start and the levels above it it shows; a bullet if it has no such
+    level."""
+    levels = {} if style is None else {child.get(f"{_TEXT}level"): child for child in style}
+    level = levels.get(str(min(depth, 10)))
+    if level is None or level.tag != numbered:
+        return ListLevel()
+    return ListLevel(True, level.get(f"{_STYLE}num-prefix", ""), level.get(f"{_STYLE}num-suffix", ""),
+                     number(level.get(f"{_TEXT}start-value"), 1), level.get(f"{_STYLE}num-format", shape),
+                     level.get(f"{_STYLE}num-letter-sync") == "true",
+                     number(level.get(f"{_TEXT}display-levels"), 1))
 
 
 __all__ = ["Styles", "number"]
