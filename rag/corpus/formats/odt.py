@@ -13,8 +13,8 @@ styles), `meta.xml` (the title). The text is the body in reading order, one bloc
   numbers of the levels above it shows ("2.1"), between the style's prefix and suffix ("1.", "(b)"). Not rendered:
   an image or custom bullet (all "•"), a nested list continuing another's numbering (each nested list counts anew);
 - a table (table:table): one line per row, the row's cells joined by " | " (a cell: its paragraphs, and the rows of a
-  table nested in it, joined by a space; empty cells are left out, and covered cells: a merged cell is read once, in
-  the first row and column it spans);
+  table nested in it, joined by a space; empty cells are left out; a cell merged across rows is read on each row it
+  spans, as Word's, one merged across columns once, in the first column it spans);
 - a footnote or an endnote (text:note): its body's blocks, as lines after the paragraph (or list item, or table, for
   a note in one of its cells) that cites it, in that block's section; its citation mark is no text.
 Left out, as what is not the body's flow: comments (office:annotation), deleted
@@ -77,6 +77,7 @@ _S, _TAB, _BREAK, _SECTION, _NUMBERED = (f"{_TEXT}{tag}" for tag in ("s", "tab",
                                                                      "numbered-paragraph"))
 _STYLED = {f"{_TEXT}span", f"{_TEXT}a"}  # elements in a paragraph that set a text style on what they hold
 _TBL, _ROW, _CELL = f"{_TABLE}table", f"{_TABLE}table-row", f"{_TABLE}table-cell"
+_COVERED, _ROWS_SPANNED = f"{_TABLE}covered-table-cell", f"{_TABLE}number-rows-spanned"
 _ROW_GROUPS = {f"{_TABLE}{tag}" for tag in ("table-header-rows", "table-rows", "table-row-group")}
 _STYLE_NAME, _LEVEL, _START = f"{_TEXT}style-name", f"{_TEXT}outline-level", f"{_TEXT}start-value"
 _NOTE, _NOTE_BODY = f"{_TEXT}note", f"{_TEXT}note-body"
@@ -283,14 +284,29 @@ class Body:
             if own := element.get("{http://www.w3.org/XML/1998/namespace}id"):
                 self._reached[f"id:{own}"] = count
 
-    def _rows(self, table: ElementTree.Element) -> Iterator[str]:
-        """Each row as its non-empty cells' texts joined by `CELL_SEPARATOR` (covered cells, under a merged one,
-        left out); repeated rows and cells once."""
+    def _rows(self, table: ElementTree.Element, spans: dict[int, tuple[str, int]] | None = None) -> Iterator[str]:
+        """Each row as its non-empty cells' texts joined by `CELL_SEPARATOR`, as Word's are read: a cell merged
+        across rows on each row it spans (in the cell it covers there), one merged across columns once (the cells it
+        covers left out); repeated rows and cells once. `spans`: by column, the text of a cell merged down from a
+        row above and the rows it still covers (shared by a table's row groups)."""
+        spans = {} if spans is None else spans
         for child in table:
             if child.tag == _ROW:
-                yield CELL_SEPARATOR.join(text for cell in child if cell.tag == _CELL and (text := self._cell(cell)))
+                cells, column = [], 0
+                for cell in child:
+                    if cell.tag == _CELL and (text := self._cell(cell)):
+                        cells.append(text)
+                        if (down := number(cell.get(_ROWS_SPANNED), 1)) > 1:
+                            spans[column] = (text, down - 1)
+                    elif cell.tag == _COVERED and column in spans:
+                        text, left = spans.pop(column)
+                        cells.append(text)
+                        if left > 1:
+                            spans[column] = (text, left - 1)
+                    column += number(cell.get(f"{_TABLE}number-columns-repeated"), 1)
+                yield CELL_SEPARATOR.join(cells)
             elif child.tag in _ROW_GROUPS:
-                yield from self._rows(child)
+                yield from self._rows(child, spans)
 
     def _cell(self, cell: ElementTree.Element) -> str:
         return " ".join(" ".join(block.text.split()) for block in self.blocks(cell) if block.text.strip())
