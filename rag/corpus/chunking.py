@@ -111,7 +111,7 @@ TokenCounter = Callable[[Sequence[str]], list[int]]
 # 50: .pptx firstSlideNum, sections head slides, title the cover's else dc:title, notes under "Notes". 51: HTML blog
 # comments out, sibling class titles; md GitBook hints, one-line <TabItem>, tab "note", text after a tag's `>`, `<word`.
 # 52: an HTML site footer's facts (address, hours: lines with a number, not links nor ©) a page's last section.
-# 53: .docx, .odt notes after the block citing them; .odt headings' outline numbers, row-merged cells on each row.
+# 53: .docx/.odt notes after their block; .odt outline numbers, row-merged cells per row; .docx style-linked levels.
 LAYOUT = 53
 TITLE_CHARS = 60  # a line shorter than this without a full stop names what follows it (`_runs_on`)
 _FULL_STOPS = (".", "!", "…", ";")

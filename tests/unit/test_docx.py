@@ -168,6 +168,45 @@ def _numbered(paragraph, num_id: str, level: int = 0) -> None:
         f"<w:numPr {nsdecls('w')}><w:ilvl w:val='{level}'/><w:numId w:val='{num_id}'/></w:numPr>"))
 
 
+def _style_numbering(document, style: str, xml: str, based_on: str | None = None) -> None:
+    element = document.styles[style].element
+    if based_on:
+        document.styles[style].base_style = document.styles[based_on]
+    element.get_or_add_pPr().insert(0, parse_xml(f"<w:numPr {nsdecls('w')}>{xml}</w:numPr>"))
+
+
+def test_a_heading_numbered_by_its_style_takes_its_list_and_level_as_word_merges_them(tmp_path):
+    """An HR handbook's "Article 3" over "3.2" (audit 56): a multilevel list linked to the heading styles. Word's
+    stock Heading 2 sets the level only and takes the list from Heading 1, which it is based on; "Link level to
+    style" writes the list only, the level being the one whose w:pStyle names the style (ISO 29500, 17.9.23),
+    whatever level the style says. Read as one w:numPr, the first gave Heading 2 no number, the second "Article 2"
+    for "1.1"; a style switching numbering off (numId 0) numbers nothing."""
+    document = docx.Document()
+    numbering = document.part.numbering_part.element
+    numbering.insert(0, parse_xml(
+        f"<w:abstractNum {nsdecls('w')} w:abstractNumId='80'>"
+        + "".join(f"<w:lvl w:ilvl='{i}'><w:start w:val='1'/><w:numFmt w:val='decimal'/><w:pStyle w:val='{style}'/>"
+                  f"<w:lvlText w:val='{text}'/></w:lvl>"
+                  for i, (style, text) in enumerate((("Heading1", "Article %1"), ("Heading2", "%1.%2"),
+                                                     ("Heading3", "%1.%2.%3"))))
+        + "</w:abstractNum>"))
+    numbering.append(parse_xml(f"<w:num {nsdecls('w')} w:numId='80'><w:abstractNumId w:val='80'/></w:num>"))
+    _style_numbering(document, "Heading 1", "<w:numId w:val='80'/>")
+    _style_numbering(document, "Heading 2", "<w:ilvl w:val='1'/>", based_on="Heading 1")
+    _style_numbering(document, "Heading 3", "<w:ilvl w:val='0'/><w:numId w:val='80'/>")  # the link says level 2
+    document.styles.add_style("Titre annexe", WD_STYLE_TYPE.PARAGRAPH).base_style = document.styles["Heading 1"]
+    _style_numbering(document, "Titre annexe", "<w:numId w:val='0'/>")
+    for text, style in (("Temps de travail", "Heading 1"), ("Durée", "Heading 2"), ("Forfait", "Heading 3"),
+                        ("Horaires", "Heading 2"), ("Congés", "Heading 1"), ("Congés payés", "Heading 2"),
+                        ("Annexe", "Titre annexe")):
+        document.add_paragraph(text, style=style)
+        document.add_paragraph("Texte.")
+    document.save(tmp_path / "manuel.docx")
+    assert [s.heading for s in parse_docx((tmp_path / "manuel.docx").read_bytes()).sections] == [
+        "Article 1 Temps de travail", "1.1 Durée", "1.1.1 Forfait", "1.2 Horaires", "Article 2 Congés",
+        "2.1 Congés payés", "Annexe"]
+
+
 def test_list_paragraphs_show_the_number_or_bullet_word_shows(tmp_path):
     """An expense procedure's numbered steps and bulleted notes: Word shows "1.", "2.", "•" before them, the text
     had none, so "the second step" or "étape 3" found nothing and a passage quoted a list without its numbers. Each

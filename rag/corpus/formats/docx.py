@@ -211,7 +211,7 @@ class _Numbering:
     Word's "continue numbering" does), a level's count going on until an item of a higher level restarts it, or
     until a list that overrides the level's start (Word's "restart at 1", a `w:num` of the same definition with a
     `w:startOverride`) is met for the first time. A paragraph takes its list from its own properties, else from
-    its style's (the "List Number" style). None: no list, or one whose definition is missing."""
+    its style's (the "List Number" style; `_list_of`). None: no list, or one whose definition is missing."""
 
     def __init__(self, document: WordDocument) -> None:
         try:
@@ -232,21 +232,31 @@ class _Numbering:
         self._styles = document.styles.element
         self._counts: dict[str, list[int | None]] = {}  # by definition; None: a level not counted since its restart
 
-    def _properties(self, paragraph: Any) -> Any:
-        own = paragraph.find(f"{_W}pPr/{_W}numPr")
-        style = self._styles.get_by_id(paragraph.style) if paragraph.style else None
-        seen = set()
-        while own is None and style is not None and style.styleId not in seen:
-            seen.add(style.styleId)
-            own = style.find(f"{_W}pPr/{_W}numPr")
-            style = self._styles.get_by_id(style.basedOn_val) if style.basedOn_val else None
-        return own
+    def _list_of(self, paragraph: Any) -> tuple[str, str]:
+        """A paragraph's list (numId) and level (ilvl), each from the nearest of its own properties and its style's
+        chain (w:basedOn) that sets it, as Word merges them: Word's Heading 2 may set the level only, its list coming
+        from Heading 1. A level the paragraph does not set itself is the one its list's definition links to its style
+        (a w:lvl's w:pStyle, Word's "Link level to style"), whatever its style says. ("", "0"): none set."""
+        num_id = level = None
+        node, style_id, seen, own_level = paragraph, paragraph.style, set(), False
+        while node is not None and (num_id is None or level is None):
+            found = node.find(f"{_W}pPr/{_W}numPr")
+            if found is not None and num_id is None and found.find(f"{_W}numId") is not None:
+                num_id = _val(found, f"{_W}numId")
+            if found is not None and level is None and found.find(f"{_W}ilvl") is not None:
+                level, own_level = _val(found, f"{_W}ilvl", "0"), node is paragraph
+            seen.add(style_id)  # a loop of "based on" is not followed round
+            node = self._styles.get_by_id(style_id) if style_id else None
+            style_id = node.basedOn_val if node is not None and node.basedOn_val not in seen else None
+        definition = self._lists.get(num_id or "")
+        if definition is not None and not own_level and paragraph.style:
+            for linked in definition.iterchildren(f"{_W}lvl"):
+                if _val(linked, f"{_W}pStyle", "") == paragraph.style:
+                    level = str(linked.get(f"{_W}ilvl"))
+        return num_id or "", level or "0"
 
     def label(self, paragraph: Any) -> str | None:
-        properties = self._properties(paragraph)
-        if properties is None:
-            return None
-        num_id, level = _val(properties, f"{_W}numId"), _val(properties, f"{_W}ilvl", "0")
+        num_id, level = self._list_of(paragraph)
         definition = self._lists.get(num_id)
         if definition is None or not level.isdigit() or int(level) > 8:
             return None  # numId 0 (numbering taken off) or a list whose definition is missing
