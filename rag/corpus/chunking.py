@@ -108,9 +108,8 @@ TokenCounter = Callable[[Sequence[str]], list[int]]
 # 47: md multi-line summaries, </Tabs>, Hugo tabs, HTML links out. 48: HTML class titles' subtitles, long <summary>
 # a line; md TabItem value label, unclosed Liquid/shortcode tabs siblings, fig. captions, tags over lines, Tabs values,
 # embeds, hint kinds; .xlsx scientific, fractions, negative dates; .ods later hiding styles. 49: Strict .pptx, draw:a.
-# 50: .pptx firstSlideNum, sections head slides, title the cover's else dc:title, notes under "Notes". 51: HTML blog
-# comments out, sibling class titles; md GitBook hints, one-line <TabItem>, tab "note", text after a tag's `>`, `<word`.
-# 52: an HTML site footer's facts (address, hours: lines with a number, not links nor ©) a page's last section.
+# 50: .pptx firstSlideNum, sections, cover title, notes. 51: HTML blog comments out, sibling class titles; md
+# GitBook hints, one-line <TabItem>, tab "note", text after a tag's `>`, `<word`. 52: HTML site footer facts.
 # 53: .docx/.odt notes after their block; .odt outline numbers, row-merged cells per row; .docx style-linked levels.
 LAYOUT = 53
 TITLE_CHARS = 60  # a line shorter than this without a full stop names what follows it (`_runs_on`)
