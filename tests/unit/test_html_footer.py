@@ -84,3 +84,31 @@ def test_the_driving_school_s_office_hours_are_read_from_its_wix_footer():
     assert last.heading == "Auto-École du Parc"
     assert "Bureau ouvert du lundi au vendredi de 14 h à 19 h, le samedi de 9 h à 12 h" in [x.text for x in last.lines]
     assert not any("©" in line.text or "Wix.com" in line.text for line in last.lines)
+
+
+def test_a_copyright_line_s_address_is_a_fact_and_its_credit_and_rights_are_not(tmp_path):
+    footer = ("<footer><p>© 2024 Boulangerie Martin – 12 rue des Lilas, 69003 Lyon</p>"
+              "<p>© 2024 Boulangerie Martin | Tous droits réservés | Réalisé par Studio 3D</p>"
+              "<p>Copyright 2024 · Boulangerie Martin · 12 rue des Lilas</p></footer>")
+    assert _headings(tmp_path, "pain.html", f"<body>{BODY}{footer}</body>")[-1] == (
+        None, ["12 rue des Lilas, 69003 Lyon"])
+
+
+def test_opening_hours_without_a_number_are_facts_and_a_verb_or_a_link_list_of_days_is_not(tmp_path):
+    footer = ("<footer><h4>Boulangerie Martin</h4><p>Fermé le dimanche</p><p>Ouvert tous les jours en été</p>"
+              "<p>Sonntags geschlossen</p><p>Open an account in one click</p>"
+              '<ul><li><a href="/lundi">Menu du lundi</a></li><li><a href="/mardi">Menu du mardi</a></li></ul>'
+              "</footer>")
+    assert _headings(tmp_path, "pain.html", f"<body>{BODY}{footer}</body>")[-1] == (
+        "Boulangerie Martin", ["Fermé le dimanche", "Ouvert tous les jours en été", "Sonntags geschlossen"])
+
+
+def test_a_footer_named_by_its_class_in_a_card_or_named_after_one_is_not_the_site_s(tmp_path):
+    """A news card's footer (its date), Bootstrap's "card-footer", stand outside <main> as the site's footer does;
+    they are the card's, and only the site's footer gives facts."""
+    cards = ('<div class="news"><div class="card"><p>Stage de Pâques</p><div class="footer"><p>Publié le 12 mars 2024'
+             '</p></div></div><div class="card"><p>Atelier</p><div class="card-footer"><p>Publié le 3 avril 2024</p>'
+             '</div></div></div>')
+    site = '<div class="site-footer"><p>12 rue des Lilas, 69003 Lyon</p></div>'
+    assert _headings(tmp_path, "news.html", f"<body>{BODY}{cards}{site}</body>")[1:] == [
+        (None, ["12 rue des Lilas, 69003 Lyon"])]

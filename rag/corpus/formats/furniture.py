@@ -91,6 +91,11 @@ VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "met
 # sectioning elements: a <footer> inside one is its footer (an article's byline, votes), not the site's (HTML's own
 # rule for which <footer> is the page's `contentinfo` landmark)
 SECTIONING = {"article", "aside", "main", "nav", "section"}
+# Words of a class naming one part of a page's content, which a footer inside it, or named after it ("card-footer",
+# Bootstrap's "modal-footer", "entry-footer"), belongs to as an article's does: a card's date, a post's tags, a
+# product's price, not the site's address
+COMPONENT_WORDS = frozenset({"card", "modal", "panel", "dialog", "popup", "post", "entry", "article", "comment",
+                             "review", "product", "tile", "teaser", "event"})
 _MAX_OPEN = 64  # named elements measured at once: one deeper is measured with those around it (a hostile page nests
 # thousands, and each word of text counts for each open one)
 _WORD = re.compile(r"[-_\s]+")
@@ -188,7 +193,7 @@ class _Element:
     closed: bool = False  # whether its end tag was read
     end: tuple[int, int] | None = None  # (line, column) of its end tag, once read
     scoped: bool = False  # whether it stands in a sectioning element (`SECTIONING`)
-    footer: bool = False  # whether its class or id names a footer ("site-footer", `id="footer"`)
+    footer: bool = False  # whether its class or id names a footer ("site-footer", `id="footer"`), not a component's
 
 
 class Furniture(HTMLParser):
@@ -210,6 +215,7 @@ class Furniture(HTMLParser):
         self.text = 0  # the page's text, characters
         self.main = self.article = False
         self._sectioning: list[str] = []  # sectioning elements open (`SECTIONING`), outermost first
+        self._components: list[Region] = []  # the elements open whose class names a component (`COMPONENT_WORDS`)
         self._footer: tuple[int, int] | None = None  # where the site's footer being passed over starts
         self._footers: list[tuple[tuple[int, int], tuple[int, int]]] = []  # where each closed one starts and ends
 
@@ -219,6 +225,8 @@ class Furniture(HTMLParser):
         for element in self._open:  # counted as the next reading counts them: any tag, a <template>'s included
             if element.tag == tag:
                 element.depth += 1
+        for component in self._components:
+            component.start(tag)
         if self._uncounted == "head" and tag not in HEAD:
             self._uncounted = None  # `</head>` left out: the body's first element ends the head
         if self._uncounted is not None or tag in VOID:
@@ -227,9 +235,12 @@ class Furniture(HTMLParser):
         if tag in _UNCOUNTED or self._skipped(tag, dict(attrs)):
             self._uncounted, self._uncounted_depth = tag, 1
             role = (dict(attrs).get("role") or "").strip().lower()
-            self._footer = self.getpos() if role == "contentinfo" or (tag == "footer" and not self._sectioning) \
-                else None
+            self._footer = self.getpos() if role == "contentinfo" or (
+                tag == "footer" and not self._sectioning and not self._components) else None
             return
+        inside = bool(self._components)  # in a component: a footer in it is the component's
+        if tag not in _NEVER and len(self._components) < _MAX_OPEN and _component(dict(attrs).get("class")):
+            self._components.append(Region(tag))
         self._sectioning += [tag] if tag in SECTIONING and len(self._sectioning) < _MAX_OPEN else []  # one deeper is
         # inside those already (a hostile page nests thousands, and each end tag would look through them)
         if tag == "a":
@@ -239,10 +250,14 @@ class Furniture(HTMLParser):
         if len(self._open) < _MAX_OPEN and named_as_furniture(tag, dict(attrs)):
             named = dict(attrs)
             self._open.append(_Element(tag, (tag, named.get("class") or named.get("id") or ""), self.getpos(),
-                                       parent=self._open[-1] if self._open else None, scoped=bool(self._sectioning),
-                                       footer="footer" in name_words(named.get("class")) | name_words(named.get("id"))))
+                                       parent=self._open[-1] if self._open else None,
+                                       scoped=bool(self._sectioning) or inside,
+                                       footer=_site_footer(named.get("class")) or _site_footer(named.get("id"))))
 
     def handle_endtag(self, tag: str) -> None:
+        for component in self._components:
+            component.end(tag)
+        self._components = [component for component in self._components if component.tag is not None]
         for element in list(self._open):
             if element.tag == tag:
                 element.depth -= 1
@@ -289,7 +304,9 @@ class Furniture(HTMLParser):
     def footers(self) -> list[tuple[tuple[int, int], tuple[int, int]]]:
         """Where the site's footers left out start and end, (line, column) of their start and end tags, in page
         order: a `<footer>` outside any sectioning element or an element of role `contentinfo`, and an element named
-        a footer ("site-footer", Elementor's "elementor-location-footer") outside any, left out (`left_out`)."""
+        a footer ("site-footer", Elementor's "elementor-location-footer") outside any, left out (`left_out`); neither
+        inside an element whose class names a part of the content (`COMPONENT_WORDS`: `<div class="card">`), nor one
+        named as a component's footer ("card-footer", "modal-footer")."""
         chosen = self._chosen()
         ids = {id(e) for e in chosen}
         named = [(e.position, e.end) for e in chosen
@@ -306,6 +323,21 @@ class Furniture(HTMLParser):
         if sum(e.text for e in chosen if not _within(e, ids)) > (1 - PAGE_SHARE) * self.text:
             return []  # the page is its links (a site map): read it whole
         return chosen
+
+
+def _component(value: str | None) -> bool:
+    """Whether a class attribute names a part of the content (`COMPONENT_WORDS`: "card", "product-tile") that is
+    not a footer."""
+    return any(words & COMPONENT_WORDS and "footer" not in words for words in map(name_words, (value or "").split()))
+
+
+def _site_footer(value: str | None) -> bool:
+    """Whether a class or id attribute names a footer, and not a component's: no name of it says "footer" after a
+    word of `COMPONENT_WORDS` ("site-footer", "footer-widget-area", Elementor's "elementor-location-footer"; not
+    "card-footer", "modal-footer")."""
+    names = [_WORD.split(name.lower()) for name in (value or "").split()]
+    owned = any("footer" in words and COMPONENT_WORDS.intersection(words[:words.index("footer")]) for words in names)
+    return not owned and any("footer" in words for words in names)
 
 
 def _within(element: _Element, chosen: set[int]) -> bool:

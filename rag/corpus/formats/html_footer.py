@@ -4,12 +4,15 @@ A page's footer is furniture (`rag.corpus.formats.furniture`): its menus, its li
 buttons match any question on every page. But a small company's site often says when its office is open, or where it
 is, nowhere else: "le bureau est ouvert le samedi ?" then found nothing. So the site's footer (where `Furniture.footers`
 says it stands) is read again for its facts: each of its blocks (a paragraph, a list item, a line over a `<br>`) that
-holds a number or an e-mail address, most of its text outside links, and no copyright sign or word ("©", "Copyright",
-which also mark a "powered by" line). Its menus (`<nav>`), forms (a newsletter's sign-up), scripts and the like are
-not read; a link list, a slogan, a newsletter's pitch or a social handle is no fact. The facts make the document's
-last section, headed by the footer's first heading over them (its `<hN>`, or a line all in bold: the company's name),
-later headings over facts being lines ("Servizio clienti" over its phone line). A fact the page's text holds already
-is not repeated.
+holds a number, an e-mail address or words of opening hours (a day of the week, "tous les jours", "fermé",
+"geschlossen": "Fermé le dimanche" says as much as "9 h – 19 h"), most of its text outside links, and no copyright
+sign or word ("©", "Copyright", which also mark a "powered by" line). Of a copyright line, the parts set apart by a
+dash, a bar or a dot that are facts of their own are kept ("© 2024 Boulangerie Martin – 12 rue des Lilas, 69003
+Lyon": the address), not a credit ("Réalisé par ...") nor "All rights reserved". Its menus (`<nav>`), forms (a
+newsletter's sign-up), scripts and the like are not read; a link list, a slogan, a newsletter's pitch or a social
+handle is no fact. The facts make the document's last section, headed by the footer's first heading over them (its
+`<hN>`, or a line all in bold: the company's name), later headings over facts being lines ("Servizio clienti" over its
+phone line). A fact the page's text holds already as a line is not repeated, nor one a fact of the footer holds.
 
 A site's footer is the same on every page: each page keeps its own copy, and the searcher serves one passage of the
 same text once (`rag.search.searcher`), the best ranked.
@@ -29,6 +32,28 @@ from rag.corpus.formats.text import short_for_heading
 _COPYRIGHT = re.compile(r"©|\bcopyright\b|\(c\)\s*\d", re.IGNORECASE)
 _EMAIL = re.compile(r"\w@[\w-]+(?:\.[\w-]+)+")
 _DIGIT = re.compile(r"\d")
+# When a company is open, in the languages rag reads (English, French, Spanish, German, Italian, Portuguese, Dutch): a
+# day of the week, every day, public holidays, and the words open and closed but English and Dutch "open" (a verb too:
+# "Open an account"), "fermé le dimanche", "Ouvert tous les jours", "Sonntags geschlossen"
+_HOURS = re.compile(
+    r"\b(?:(?:lun|mar|mercre|jeu|vendre|same)dis?|dimanches?|(?:mon|tues|wednes|thurs|fri|satur|sun)days?|"
+    r"lunes|martes|mi[ée]rcoles|jueves|viernes|s[áa]bados?|domingos?|"
+    r"(?:mon|diens|donners|frei|sams|sonn)tags?|mittwochs?|sonnabends?|"
+    r"(?:lun|mart|mercol|giov|vener)ed[iì]|sabat[oi]|domenic[ah]e?|"
+    r"(?:segunda|ter[çc]a|quarta|quinta|sexta)-feira|"
+    r"(?:maan|dins|woens|donder|vrij|zater|zon)dag(?:en)?|weekends?|week-ends?|"
+    r"tous les jours|every ?day|daily|todos los d[íi]as|t[äa]glich|tutti i giorni|todos os dias|dagelijks|elke dag|"
+    r"(?:jours? )?f[ée]ri[ée]s?|(?:bank|public) holidays?|festivos?|feiertag(?:e|en)?|festivi|feriados?|"
+    r"feestdag(?:en)?|ouvert(?:e|s|es)?|fermé(?:e|s|es)?|fermeture|closed|ge[öo]ffnet|geschlossen|"
+    r"abiert[oa]s?|cerrad[oa]s?|apert[oaie]|chius[oaie]|abert[oa]s?|fechad[oa]s?|gesloten|geopend)\b",
+    re.IGNORECASE)
+# What a copyright line's parts are set apart by ("© 2024 Boulangerie Martin – 12 rue des Lilas, 69003 Lyon"), and
+# the words of a credit among them ("Réalisé par Studio 3D", "powered by"), no fact of the company's
+_PARTS = re.compile(r"(\s+[-–—|·•]\s+)")
+_CREDIT = re.compile(r"\b(?:powered|propuls|r[ée]alis|con[çc]u|conception|design|d[ée]velopp|developed|h[ée]berg|"
+                     r"hosted|made|created|cr[ée]{2}|creado|dise[ñn]|desarroll|erstellt|gestaltet|entwickelt|"
+                     r"svilupp|creato|desenvolvid|criado|gemaakt|ontwikkeld|ontworpen|rights|droits|derechos|rechte|"
+                     r"diritti|direitos|rechten)", re.IGNORECASE)
 _UNREAD = {"form"}  # beside the furniture `skipped` names: a newsletter's or a search's form, its labels and buttons
 
 
@@ -41,10 +66,19 @@ class _Block:
     links: int  # characters of its text inside links
 
 
-def is_fact(text: str, links: int) -> bool:
-    """Whether a footer's block is a fact: a number or an e-mail address in it, at most half its text in links, and no
-    copyright sign or word."""
-    return 2 * links < len(text) and not _COPYRIGHT.search(text) and bool(_DIGIT.search(text) or _EMAIL.search(text))
+def fact(text: str, links: int) -> str | None:
+    """The fact a footer's block gives, if any: the block where it holds a number, an e-mail address or words of
+    opening hours (`_HOURS`), at most half its text in links, and no copyright sign or word; of a copyright line, its
+    parts that are facts, without one nor a credit's words (`_CREDIT`: the address after "© 2024 Boulangerie
+    Martin – ", not "Réalisé par Studio 3D" nor the company's name)."""
+    if 2 * links >= len(text):
+        return None
+    if _COPYRIGHT.search(text):
+        pieces = _PARTS.split(text)
+        kept = [n for n in range(0, len(pieces), 2) if not _COPYRIGHT.search(pieces[n]) and not
+                _CREDIT.search(pieces[n]) and fact(pieces[n], 0)]
+        return "".join(pieces[n - 1] + pieces[n] if n > kept[0] else pieces[n] for n in kept) or None
+    return text if _DIGIT.search(text) or _EMAIL.search(text) or _HOURS.search(text) else None
 
 
 class _FooterBlocks(HTMLParser):
@@ -137,18 +171,20 @@ def footer_facts(source: str, line_starts: list[int], page: Furniture, sections:
     facts = Section(None)
     over: _Block | None = None  # the last heading met, yet to head a fact
     for block in blocks:
-        fact = is_fact(block.text, block.links) and block.text not in read
-        if block.heading and not fact and short_for_heading(block.text):
+        text = fact(block.text, block.links)
+        if text is not None and (text in read or any(text in line.text for line in facts.lines)):
+            text = None  # a line of the page, or a part of a fact of the footer's (its copyright line's address)
+        if block.heading and text is None and short_for_heading(block.text):
             over = block
-        elif fact:
+        elif text is not None:
             if over is not None and not facts.lines and facts.heading is None:
                 facts.heading, facts.heading_start = over.text, over.start
             elif over is not None:
                 facts.lines.append(Line(over.text, over.start, over.end))
-            facts.lines.append(Line(block.text, block.start, block.end))
-            read.add(block.text)
+            facts.lines.append(Line(text, block.start, block.end))
+            read.add(text)
             over = None
     return [facts] if facts.lines else []
 
 
-__all__ = ["footer_facts", "is_fact"]
+__all__ = ["fact", "footer_facts"]
