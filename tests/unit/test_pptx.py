@@ -316,6 +316,19 @@ def test_a_slide_in_a_powerpoint_section_stands_under_the_section_s_name():
     assert plain.text == parsed.text
 
 
+def test_powerpoint_s_own_name_for_a_section_nobody_named_heads_nothing():
+    """PowerPoint names the first section "Default Section" (in a French PowerPoint "Section par défaut") when a deck
+    gets sections, and a new one "Untitled Section": each headed its slides as a part of the deck would."""
+    slides = (shape("Bienvenue dans l'équipe."), shape("Délais", placeholder='type="title"') + shape("Sous 5 jours."),
+              shape("Colis perdu", placeholder='type="title"') + shape("Attendre 48 h."))
+    for name in ("Default Section", "Section par  défaut", "STANDARDABSCHNITT", "Sección sin título"):
+        parsed = parse_pptx(pptx(*slides, sections={name: (1, 2), "Litiges": (3,)}))
+        assert [(s.parents, s.heading) for s in parsed.sections] == [
+            ((), None), ((), "Délais"), (("Litiges",), "Colis perdu")], name
+    named = parse_pptx(pptx(*slides, sections={"Section par défaut du contrat": (1, 2), "Litiges": (3,)}))
+    assert named.sections[1].parents == ("Section par défaut du contrat",)
+
+
 def test_a_first_slide_that_is_no_cover_yields_to_the_deck_s_title_and_powerpoint_s_own_title_is_none():
     """A deck that opens on its agenda was titled "Sommaire" whatever its properties said; one nobody named was
     "PowerPoint Presentation" (the title of a new deck, of python-pptx's and of many templates) once its first slide

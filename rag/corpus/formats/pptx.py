@@ -16,7 +16,8 @@ its shapes, which is their order in the slide's shape tree (grouped shapes in th
   the order its text pane lists them (`rag.corpus.formats.smartart`), each a list item.
 The slide's title (its title placeholder) heads its section; a slide without one has a section of its own without a
 heading. A slide in one of PowerPoint's sections (named groups of slides, `p14:sectionLst` in presentation.xml's
-extensions) stands under the section's name (`rag.corpus.formats.slides`). The presentation's title is its first slide's
+extensions) stands under the section's name (`rag.corpus.formats.slides`), unless PowerPoint named it ("Default
+Section", "Untitled Section" and their translations). The presentation's title is its first slide's
 where that is a title slide (`ctrTitle`, `subTitle`: what a deck opens with; that slide's title then heads nothing, the
 citation's title showing it), else the document properties' `dc:title` (not PowerPoint's own for a deck nobody named,
 `_named`), else the first slide's (`rag.corpus.formats.slides`). Left out: the date, footer and slide number
@@ -65,6 +66,13 @@ _TITLES = {"title", "ctrTitle"}
 _COVER = {"ctrTitle", "subTitle"}  # a title slide's placeholders (the Title Slide layout's), which a deck opens with
 # Words of PowerPoint's own title for a deck nobody named ("PowerPoint Presentation", "Présentation PowerPoint")
 _APPLICATION = {"powerpoint", "microsoft", "office"}
+# PowerPoint's own names for a section nobody named, in the languages rag reads: the first section's, which PowerPoint
+# adds when a deck gets its first section ("Default Section"), and a new section's ("Untitled Section"); they name no
+# part of the deck, as "PowerPoint Presentation" names no deck
+_UNNAMED = {"default section", "section par défaut", "standardabschnitt", "sección predeterminada",
+            "sezione predefinita", "seção padrão", "secção predefinida", "standaardsectie", "untitled section",
+            "section sans titre", "abschnitt ohne titel", "sección sin título", "sezione senza titolo",
+            "seção sem título", "secção sem título", "sectie zonder titel"}
 # Placeholders whose text is no part of what a slide says: the date, the footer, the slide's number, a header, and
 # in notes the slide's image
 _FURNITURE = {"dt", "ftr", "sldNum", "hdr", "sldImg"}
@@ -228,10 +236,12 @@ def _named(title: str | None) -> str | None:
 
 def _groups(presentation: ElementTree.Element) -> dict[str, str]:
     """The name of the section each slide is in, by the slide's id (PowerPoint 2010's sections, `p14:sectionLst` in
-    the presentation's extensions: named groups of slides), white space collapsed; a section without a name, none."""
+    the presentation's extensions: named groups of slides), white space collapsed; a section without a name, or with
+    PowerPoint's own for one nobody named (`_UNNAMED`: "Default Section", "Section par défaut"), none."""
     groups: dict[str, str] = {}
     for section in presentation.iter(f"{_P14}section"):
-        if name := " ".join(section.get("name", "").split()):
+        name = " ".join(section.get("name", "").split())
+        if name and name.casefold() not in _UNNAMED:
             groups.update((slide_id.get("id", ""), name) for slide_id in section.iter(f"{_P14}sldId"))
     return groups
 
