@@ -194,7 +194,7 @@ class Chunk:
     start: int
     end: int
     text: str
-    page: int | None = None  # 1-based page where the passage starts; None for a format without pages
+    page: int | None = None  # page where the passage starts, as the document numbers it (`rag.schemas.PAGE`)
     last_page: int | None = None  # where it ends, when on a later page than `page`; else None
     # the header row of the table whose rows the passage opens on, when that row is in an earlier passage (a long
     # table cut by chunking): embedded and indexed before the text, and shown above a row the answer quotes; not

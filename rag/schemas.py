@@ -42,6 +42,8 @@ CITED_SPAN = ("Offset in the source file's text where the passage's span starts:
               "pages joined by a form feed. For a spreadsheet (.csv, .tsv), the span holds the cells of the row "
               "the lines come from, in the file's order, which may differ from the passage's (a column left of "
               "the question follows the answer), a quote inside a quoted cell doubled.")
+PAGE = ("Page where the passage starts, as the document numbers it: a PDF's 1-based page, a presentation's slide "
+        "number as shown on the slide (from the deck's \"Number slides from\": 1, 0 or more); null without pages.")
 
 
 class Citation(BaseModel):
@@ -56,10 +58,9 @@ class Citation(BaseModel):
                                             "headings above it: \"Express › Délais\".")
     start: int = Field(description=CITED_SPAN)
     end: int = Field(description="Offset just past the end of that span, `source_text[start:end]`.")
-    page: int | None = Field(None, description="1-based page where the passage starts, for a PDF; null for a "
-                                               "format without pages.")
-    last_page: int | None = Field(None, description="Page where the passage ends, for a PDF passage over several "
-                                                    "pages; null when it ends on `page`.")
+    page: int | None = Field(None, description=PAGE)
+    last_page: int | None = Field(None, description="Page where the passage ends, for a passage over several pages "
+                                                    "(a PDF's, a presentation's slides); null when it ends on `page`.")
     url: LinkUrl = Field(None, description="Web address of the document (http, https or mailto), when the corpus "
                                      "declares one.")
     link: LinkUrl = Field(None, description="`url` opened at the passage, what to link a source to: a PDF's at its "

@@ -22,7 +22,7 @@ from pydantic import BaseModel, Field
 
 from rag.mcp.links import linker
 from rag.mcp.tools import READ_ONLY, CurrentIndex, GetPassage, Search, StrictServer, tool_errors
-from rag.schemas import CITED_SPAN, PASSAGE_ID_MAX, TABLE_HEADER, WORDED
+from rag.schemas import CITED_SPAN, PAGE, PASSAGE_ID_MAX, TABLE_HEADER, WORDED
 from rag.search.queries import make_queries
 from rag.settings import Settings
 from rag.version import __version__
@@ -34,7 +34,7 @@ class SearchResult(BaseModel):
     """One passage found."""
 
     id: str = Field(description="Passage id, for fetch.")
-    title: str = Field(description="Document title › section (and page, for a PDF): what to cite.")
+    title: str = Field(description="Document title › section (and page, for a PDF or a presentation): what to cite.")
     url: str = Field(description="Where a person can read it: the document's web address opened at the passage (a "
                                  "PDF's page, a web page's words highlighted), else this server's page of the "
                                  "passage.")
@@ -53,7 +53,7 @@ class FetchMetadata(BaseModel):
     document: str = Field(description="Title of the document.")
     source: str = Field(description="Path of the source file in the corpus.")
     section: str | None = Field(None, description="Heading the passage sits under, after the headings above it.")
-    page: int | None = Field(None, description="1-based page where the passage starts, for a PDF.")
+    page: int | None = Field(None, description=PAGE)
     start: int = Field(description=CITED_SPAN)
     end: int = Field(description="Offset just past the end of that span, `source_text[start:end]`.")
     language: str = Field(description="The language the documents are in (ISO 639-1 code): `search` finds most "

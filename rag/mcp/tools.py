@@ -36,6 +36,7 @@ from rag.schemas import (
     DOCUMENTS_PAGE_MAX,
     FILTER_VALUES_MAX,
     NAME_MAX,
+    PAGE,
     PASSAGE_ID_MAX,
     TABLE_HEADER,
     WHOLE,
@@ -78,13 +79,13 @@ class ToolPassage(BaseModel):
     """One passage, compactly."""
 
     id: str = Field(description="Passage id, for get_passage.")
-    label: str = Field(description="Document title › section (and page, for a PDF): what to cite.")
+    label: str = Field(description="Document title › section (and page, for a PDF or a presentation): what to cite.")
     url: str = Field(description="Where a person can read it, to link the citation: the document's web address "
                                  "opened at the passage (a PDF's page, a web page's words highlighted), else this "
                                  "server's page of the passage (over stdio: the source file).")
     source: str = Field(description="File and character range in its text: `file:start-end` (for a PDF: in its "
                                     "extracted text).")
-    page: int | None = Field(None, description="1-based page where the passage starts, for a PDF.")
+    page: int | None = Field(None, description=PAGE)
     highlight: str | None = Field(None, description="The sentence or two most relevant to the question.")
     table_header: str | None = Field(None, description=TABLE_HEADER)
     text: str | None = Field(None, description="The passage text, verbatim (left out when search was asked "

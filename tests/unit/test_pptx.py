@@ -293,6 +293,18 @@ def test_a_citation_s_page_is_the_number_powerpoint_shows_on_the_slide_counted_f
         assert [doc.page(s.lines[0].start) for s in doc.sections] == pages, first
 
 
+def test_every_edge_says_a_page_is_the_number_the_document_gives_it_a_deck_s_from_its_first_slide_number():
+    """The API said `page` was "1-based ... for a PDF" while a deck numbered from 0 cites its cover as page 0 (the
+    number on the slide, which the next slide's 1 follows): each edge now says what a page is."""
+    from rag.mcp.connector import FetchMetadata
+    from rag.mcp.tools import ToolPassage
+    from rag.schemas import Citation
+
+    for model in (Citation, ToolPassage, FetchMetadata):
+        said = model.model_fields["page"].description or ""
+        assert "presentation" in said and "Number slides from" in said and "0" in said, model
+
+
 def test_a_slide_in_a_powerpoint_section_stands_under_the_section_s_name():
     """PowerPoint's sections (named groups of slides in the slide sorter) are a deck's parts: a citation named the
     slide's title alone, not which part of the deck it is in. A slide without a title, or whose title is its
