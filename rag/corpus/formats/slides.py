@@ -11,8 +11,10 @@ and so has one whose title is all it says (a section divider's, a picture's): it
 found. A slide in a named group of slides (PowerPoint's sections) stands under the group's name, its heading path "Group
 › Slide title" (a slide without a title: the group's name). A slide that is listed but hidden, or whose part is missing,
 gives no text but keeps its number: the pages are the slides as the application numbers them, so that slide 5 is page 5
-whatever slide 4 is. A slide's speaker notes come after its blocks, in a section of their own headed `NOTES` under the
-slide's heading path ("Délais › Notes"; "Notes" alone under a slide without a heading).
+whatever slide 4 is. A slide's speaker notes come after its blocks, in a section of their own headed by PowerPoint's
+and Impress's name for them in the deck's language (`NOTES`: "Notizen" in a German deck, "Notes" in a French one or
+one whose language is not told, `rag.index.analyzer.document_language`) under the slide's heading path ("Délais ›
+Notes"; "Notes" alone under a slide without a heading).
 """
 
 from __future__ import annotations
@@ -21,10 +23,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from rag.corpus.formats.base import Line, Parsed, Section, lines_with_offsets
+from rag.index.analyzer import DOCUMENT_CHARS, document_language
 
 # What heads a slide's speaker notes, under the slide's heading path: what the presenter says is no text the slide
-# shows, and a citation of it says so ("Délais de remboursement › Notes"); PowerPoint's and Impress's name for them
-NOTES = "Notes"
+# shows, and a citation of it says so ("Délais de remboursement › Notes"); PowerPoint's and Impress's name for them,
+# by the deck's language (English's for a language not here, or not told)
+NOTES = {"en": "Notes", "fr": "Notes", "es": "Notas", "de": "Notizen", "it": "Note", "pt": "Notas", "nl": "Notities"}
 
 
 @dataclass
@@ -56,6 +60,8 @@ def presentation(slides: Iterable[Slide | None], title: str | None = None, numbe
     """The text and sections of `slides` in order, each slide's notes after it (None: a slide listed but missing),
     the first's page numbered `number`, and the presentation's title: the first shown slide's where it is a cover or
     `title` (the document properties') is None, else `title`."""
+    slides = list(slides)
+    said = _notes(slides)
     sections: list[Section] = []
     pieces: list[str] = []
     page_starts: list[int] = []
@@ -72,7 +78,7 @@ def presentation(slides: Iterable[Slide | None], title: str | None = None, numbe
             named = slide.title if slide.cover or title is None else None
         heading = None if slide.title is None or slide.title == named else slide.title
         section = _section(heading, slide.group)
-        notes = Section(NOTES, parents=tuple(part for part in (*section.parents, section.heading) if part))
+        notes = Section(said, parents=tuple(part for part in (*section.parents, section.heading) if part))
         if heading is not None:
             section.heading_start = offset
             pieces.append(heading + "\n")
@@ -91,6 +97,21 @@ def presentation(slides: Iterable[Slide | None], title: str | None = None, numbe
     changes = [f"{hidden} hidden slide{'s' if hidden > 1 else ''} left out"] if hidden else []
     return Parsed(sections, title=named or title, text="".join(pieces),
                   page_starts=page_starts, first_page=number, blocks=True, changes=changes)
+
+
+def _notes(slides: list[Slide | None]) -> str:
+    """What heads the speaker notes of `slides`: `NOTES`'s name in the language of what the slides shown and their
+    notes say (their first `DOCUMENT_CHARS` characters); English's where it is not told."""
+    shown = [slide for slide in slides if slide is not None and not slide.hidden]
+    if not any(slide.notes for slide in shown):
+        return NOTES["en"]
+    texts, size = [], 0
+    for text, _, _ in (block for slide in shown for block in (*slide.blocks, *slide.notes)):
+        texts.append(text)
+        size += len(text) + 1
+        if size >= DOCUMENT_CHARS:
+            break
+    return NOTES.get(document_language("\n".join(texts)) or "en", NOTES["en"])
 
 
 def _section(heading: str | None, group: str | None) -> Section:
