@@ -111,7 +111,7 @@ TokenCounter = Callable[[Sequence[str]], list[int]]
 # 50: .pptx firstSlideNum, sections, cover title, notes. 51: HTML blog comments out, sibling class titles; md
 # GitBook hints, one-line <TabItem>, tab "note", text after a tag's `>`, `<word`. 52: HTML site footer facts.
 # 53: .docx/.odt notes after their block; .odt outline numbers, row-merged cells per row; .docx style-linked levels.
-# 52: HTML site footer facts. 54: their © address, hours words, no card's; .pptx "Default Section" out, "Notizen".
+# 52: HTML site footer facts. 54: © address, hours words, no card's; pptx Default Section, Notizen, charts, math.
 LAYOUT = 54
 TITLE_CHARS = 60  # a line shorter than this without a full stop names what follows it (`_runs_on`)
 _FULL_STOPS = (".", "!", "…", ";")

@@ -3,8 +3,14 @@ language, a chart's title, series and categories, an equation's text."""
 
 from __future__ import annotations
 
+import io
+import zipfile
+
+import pytest
+
 from rag.corpus.formats.odp import parse_odp
 from rag.corpus.formats.pptx import parse_pptx
+from tests.helpers.odt import zipped
 from tests.unit.test_odp import frame, odp, page
 from tests.unit.test_pptx import pptx, shape
 
@@ -33,3 +39,79 @@ def test_speaker_notes_are_headed_by_their_name_in_the_deck_s_language():
                    notes=frame("notes", "Ricordate ai clienti che le spese di spedizione del reso sono a carico "
                                         "nostro quando il prodotto è difettoso."))
     assert _paths(parse_odp(odp(italian, title="Formazione")).sections) == [((), "Resi"), (("Resi",), "Note")]
+
+
+_CHART_NS = ('xmlns:c="http://schemas.openxmlformats.org/drawingml/2006/chart" '
+             'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"')
+
+
+def _cache(*texts: str) -> str:
+    return ("<c:strRef><c:f>Feuil1!$A$2</c:f><c:strCache>"
+            + "".join(f'<c:pt idx="{n}"><c:v>{text}</c:v></c:pt>' for n, text in enumerate(texts))
+            + "</c:strCache></c:strRef>")
+
+
+def _series(name: str, *categories: str) -> str:
+    return (f"<c:ser><c:idx val=\"0\"/><c:tx>{_cache(name)}</c:tx><c:cat>{_cache(*categories)}</c:cat>"
+            '<c:val><c:numRef><c:numCache><c:pt idx="0"><c:v>120</c:v></c:pt></c:numCache></c:numRef></c:val></c:ser>')
+
+
+CHART = (f"<c:chartSpace {_CHART_NS}><c:chart><c:title><c:tx><c:rich><a:bodyPr/><a:p><a:r><a:t>Tickets par canal"
+         "</a:t></a:r></a:p></c:rich></c:tx></c:title><c:plotArea><c:barChart>"
+         + _series("2024", "E-mail", "Téléphone") + _series("2025", "E-mail", "Téléphone", "Chat")
+         + "</c:barChart><c:valAx><c:title><c:tx><c:rich><a:p><a:r><a:t>Nombre de tickets</a:t></a:r></a:p></c:rich>"
+         "</c:tx></c:title></c:valAx></c:plotArea></c:chart></c:chartSpace>")
+FRAME = ('<p:graphicFrame><p:nvGraphicFramePr><p:cNvPr id="4" name="Graphique"/><p:cNvGraphicFramePr/><p:nvPr/>'
+         '</p:nvGraphicFramePr><a:graphic><a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/chart">'
+         '<c:chart xmlns:c="http://schemas.openxmlformats.org/drawingml/2006/chart" r:id="rId5"/></a:graphicData>'
+         "</a:graphic></p:graphicFrame>")
+
+
+def _with_parts(data: bytes, parts: dict[str, str]) -> bytes:
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    return zipped({**{name: archive.read(name) for name in archive.namelist()}, **parts})
+
+
+def _charted(slide: int = 2) -> dict[str, str]:
+    return {"ppt/charts/chart1.xml": CHART, f"ppt/slides/_rels/slide{slide}.xml.rels": (
+        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId5" '
+        'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/chart" '
+        'Target="../charts/chart1.xml"/></Relationships>')}
+
+
+def test_a_chart_s_title_axes_series_and_categories_are_lines_of_its_slide_and_its_values_are_not():
+    """A chart keeps its words in a part of its own (ppt/charts/chart1.xml): a slide showing "Tickets par canal" by
+    year and channel said nothing of it. Its series are a legend's entries (list items), its categories one row."""
+    deck = pptx(shape("Bilan", placeholder='type="ctrTitle"'), shape("Le support", placeholder=_TITLE) + FRAME)
+    parsed = parse_pptx(_with_parts(deck, _charted()))
+    assert [(s.heading, [(line.text, line.item) for line in s.lines]) for s in parsed.sections] == [
+        ("Le support", [("Tickets par canal", False), ("Nombre de tickets", False), ("2024", True), ("2025", True),
+                        ("E-mail | Téléphone | Chat", False)])]
+    twice = _with_parts(deck, {**_charted(), **_charted(1), "ppt/slides/slide1.xml": zipfile.ZipFile(
+        io.BytesIO(deck)).read("ppt/slides/slide2.xml")})
+    with pytest.raises(ValueError, match=r"^damaged \.pptx: its ppt/charts/chart1\.xml is listed twice"):
+        parse_pptx(twice)  # one chart part read for each frame naming it: a small file of gigabytes
+
+
+_MATH = ('xmlns:m="http://schemas.openxmlformats.org/officeDocument/2006/math" '
+         'xmlns:a14="http://schemas.microsoft.com/office/drawing/2010/main"')
+
+
+def _r(text: str) -> str:
+    return f"<m:r><m:t>{text}</m:t></m:r>"
+
+
+def test_an_equation_is_read_as_a_line_of_plain_text():
+    """PowerPoint writes an equation (Insert › Equation) as Office Math in its paragraph, in the shape of an alternate
+    content block whose fallback is its picture: the slide said nothing of it."""
+    root = (f'<m:rad><m:radPr><m:degHide m:val="1"/></m:radPr><m:deg/><m:e><m:sSup><m:e>{_r("b")}</m:e><m:sup>'
+            f'{_r("2")}</m:sup></m:sSup>{_r("−4ac")}</m:e></m:rad>')
+    equation = (f"<m:oMathPara><m:oMath>{_r('x=')}<m:f><m:num>{_r('−b±')}{root}</m:num><m:den>{_r('2a')}</m:den>"
+                f"</m:f></m:oMath></m:oMathPara>")
+    paragraph = (f"<a:p><a:r><a:t>Racines : </a:t></a:r><a14:m {_MATH}>{equation}</a14:m></a:p>"
+                 f"<a:p><a14:m {_MATH}><m:oMath><m:d><m:e>{_r('a+b')}</m:e></m:d>{_r('²')}</m:oMath></a14:m></a:p>")
+    block = ('<mc:AlternateContent><mc:Choice xmlns:a14="http://schemas.microsoft.com/office/drawing/2010/main" '
+             f'Requires="a14">{shape(paragraph)}</mc:Choice><mc:Fallback>{shape("image")}</mc:Fallback>'
+             "</mc:AlternateContent>")
+    parsed = parse_pptx(pptx(shape("Algèbre", placeholder=_TITLE) + block, title="Cours"))
+    assert [line.text for line in parsed.sections[0].lines] == ["Racines : x=(−b±√(b^2−4ac))/(2a)", "(a+b)²"]

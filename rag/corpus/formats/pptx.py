@@ -13,7 +13,9 @@ its shapes, which is their order in the slide's shape tree (grouped shapes in th
 - then the slide's speaker notes, whose text is what the presenter says of the slide: its notes placeholder's and
   the text boxes added to its notes page, in a section of their own below the slide's (`rag.corpus.formats.slides`);
 - a SmartArt graphic (a process's steps, a cycle, an organisation chart): its nodes' text, from its data part, in
-  the order its text pane lists them (`rag.corpus.formats.smartart`), each a list item.
+  the order its text pane lists them (`rag.corpus.formats.smartart`), each a list item;
+- a chart: its title, its axes' titles, its series' names (list items) and its categories (one row), from its chart
+  part (`rag.corpus.formats.charts`); an equation, in its paragraph, as a line of plain text ("x=(−b±√(b^2−4ac))/(2a)").
 The slide's title (its title placeholder) heads its section; a slide without one has a section of its own without a
 heading. A slide in one of PowerPoint's sections (named groups of slides, `p14:sectionLst` in presentation.xml's
 extensions) stands under the section's name (`rag.corpus.formats.slides`), unless PowerPoint named it ("Default
@@ -21,14 +23,14 @@ Section", "Untitled Section" and their translations). The presentation's title i
 where that is a title slide (`ctrTitle`, `subTitle`: what a deck opens with; that slide's title then heads nothing, the
 citation's title showing it), else the document properties' `dc:title` (not PowerPoint's own for a deck nobody named,
 `_named`), else the first slide's (`rag.corpus.formats.slides`). Left out: the date, footer and slide number
-placeholders, pictures and charts, the notes' slide image and numbers, and hidden slides (PowerPoint skips them in a
-show: `Parsed.changes` says how many), whose numbers still count, so that a citation's page is the slide's number in
-PowerPoint, counted from the deck's "Number slides from" (`firstSlideNum`).
+placeholders, pictures, a chart's values, the notes' slide image and numbers, and hidden slides (PowerPoint skips them
+in a show: `Parsed.changes` says how many), whose numbers still count, so that a citation's page is the slide's number
+in PowerPoint, counted from the deck's "Number slides from" (`firstSlideNum`).
 
 A file that cannot be read raises `ValueError` with what to do about it: an old binary .ppt, an encrypted .pptx, a
 damaged archive, a zip that holds no presentation, one of more elements or text than `rag.corpus.formats.archive`
 allows (ELEMENTS_MAX, CHARACTERS_MAX), counted as each part inflates before any is read as a tree, or one listing a
-slide or notes part twice (`_once`). Parsed with the
+slide, notes, SmartArt data or chart part twice (`_once`). Parsed with the
 standard library (ElementTree on expat, a DOCTYPE with declarations refused as for every Office and OpenDocument
 part); no other dependency is needed. A Strict Open XML deck (PowerPoint's "Strict Open XML Presentation") is read
 as the usual one, its names taken to their Transitional namespaces.
@@ -45,6 +47,7 @@ from xml.etree import ElementTree
 from rag.corpus.formats import slides
 from rag.corpus.formats.archive import OLE_SIGNATURE, check_elements, dc_title, not_a_zip, read_archive, xml_part
 from rag.corpus.formats.base import CELL_SEPARATOR, Parsed
+from rag.corpus.formats.charts import chart_lines, math_text
 from rag.corpus.formats.slides import Slide
 from rag.corpus.formats.smartart import diagram_lines
 
@@ -60,6 +63,8 @@ _RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 _MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
 _DGM = "{http://schemas.openxmlformats.org/drawingml/2006/diagram}"
 _P14 = "{http://schemas.microsoft.com/office/powerpoint/2010/main}"  # PowerPoint 2010's extensions: sections
+_A14 = "{http://schemas.microsoft.com/office/drawing/2010/main}"  # Office 2010's drawing extensions: equations
+_C = "{http://schemas.openxmlformats.org/drawingml/2006/chart}"
 _STRICT = "{http://purl.oclc.org/ooxml/"  # the namespaces of Strict Open XML (ISO/IEC 29500 Strict)
 _NOTES_SLIDE = "/notesSlide"  # the end of the relationship type from a slide to its notes
 _TITLES = {"title", "ctrTitle"}
@@ -124,13 +129,18 @@ def _placeholder(shape: ElementTree.Element) -> tuple[bool, str | None]:
 
 
 def _paragraph(paragraph: ElementTree.Element) -> str:
-    """A paragraph's text as PowerPoint shows it: its runs and fields, a line break as "\\n"."""
+    """A paragraph's text as PowerPoint shows it: its runs and fields, its equations (`a14:m`, `math_text`), the
+    content of PowerPoint's choice in an alternate content block, a line break as "\\n"."""
     pieces = []
     for child in paragraph:
         if child.tag in (f"{_A}r", f"{_A}fld"):
             pieces.append("".join(t.text or "" for t in child.iter(f"{_A}t")))
         elif child.tag == f"{_A}br":
             pieces.append("\n")
+        elif child.tag == f"{_A14}m":
+            pieces.append(math_text(child))
+        elif child.tag == f"{_MC}AlternateContent" and (choice := child.find(f"{_MC}Choice")) is not None:
+            pieces.append(_paragraph(choice))
     return "".join(pieces)
 
 
@@ -157,10 +167,10 @@ def _shapes(tree: ElementTree.Element) -> Iterator[ElementTree.Element]:
 
 
 def _read(slide: Slide, tree: ElementTree.Element | None, notes: bool = False,
-          diagram: Callable[[str], list[str]] = lambda _: []) -> None:
-    """Add what the shapes of `tree` say to `slide`: its title (outside `notes`), its paragraphs, its tables and its
-    SmartArt graphics (`diagram`: the lines of the data part a relationship id names), to its notes' blocks if
-    `notes`."""
+          part: Callable[[str], ElementTree.Element | None] = lambda _: None) -> None:
+    """Add what the shapes of `tree` say to `slide`: its title (outside `notes`), its paragraphs, its tables, its
+    SmartArt graphics and its charts (`part`: the tree of the part a relationship id names, their data's), to its
+    notes' blocks if `notes`."""
     blocks = slide.notes if notes else slide.blocks
     for shape in () if tree is None else _shapes(tree):
         if shape.tag == f"{_P}graphicFrame":
@@ -168,7 +178,11 @@ def _read(slide: Slide, tree: ElementTree.Element | None, notes: bool = False,
                 rows = [row for tr in table.iter(f"{_A}tr") if (row := _row(tr))]
                 blocks.extend((row, True, n == 0) for n, row in enumerate(rows))
             for ids in shape.iter(f"{_DGM}relIds"):
-                blocks.extend((line, True, False) for line in diagram(ids.get(f"{_R}dm", "")))
+                if (data := part(ids.get(f"{_R}dm", ""))) is not None:
+                    blocks.extend((line, True, False) for line in diagram_lines(data, _paragraph))
+            for chart in shape.iter(f"{_C}chart"):
+                if (space := part(chart.get(f"{_R}id", ""))) is not None:
+                    blocks.extend((line, item, False) for line, item in chart_lines(space, _paragraph))
             continue
         placeholder, kind = _placeholder(shape)
         if kind in _FURNITURE or (notes and placeholder and kind != "body"):
@@ -259,7 +273,7 @@ def _once(part: str, read: set[str]) -> str:
     time it is listed, a 50 KB file giving gigabytes of text."""
     if part in read:
         raise ValueError(f"damaged .pptx: its {part} is listed twice (as two slides, the notes of two, or the data "
-                         "of two graphics)")
+                         "of two graphics or charts)")
     read.add(part)
     return part
 
@@ -275,11 +289,11 @@ def _slide(archive: zipfile.ZipFile, part: str, read: set[str]) -> Slide | None:
         return slide
     related = _relationships(archive, part)
 
-    def diagram(rid: str) -> list[str]:
+    def data(rid: str) -> ElementTree.Element | None:
         target = related.get(rid, ("", ""))[1]
-        return diagram_lines(_xml(archive, _once(target, read)), _paragraph) if target in archive.NameToInfo else []
+        return _xml(archive, _once(target, read)) if target in archive.NameToInfo else None
 
-    _read(slide, root.find(f"{_P}cSld/{_P}spTree"), diagram=diagram)
+    _read(slide, root.find(f"{_P}cSld/{_P}spTree"), part=data)
     for kind, target in related.values():
         if kind.endswith(_NOTES_SLIDE) and target in archive.NameToInfo:
             _read(slide, _xml(archive, _once(target, read)).find(f"{_P}cSld/{_P}spTree"), notes=True)

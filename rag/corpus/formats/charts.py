@@ -1,0 +1,104 @@
+"""What a chart in an Office document says in words (a slide's bar chart "Tickets par canal", its series "2024" and
+"2025", its categories "E-mail", "Téléphone", "Chat"), as its chart part keeps it (`ppt/charts/chartN.xml`, the `r:id`
+of the graphic frame's `c:chart`), not in the slide's shapes; and an equation's text (Office Math, `m:oMath`).
+
+A chart's lines, in the order the chart shows them: its title (its own text, or the cell it is taken from, as cached
+in the part), its axes' titles, then its series' names, each a list item (a legend's entries), then its categories
+(the labels along its axis), on one line, set apart by " | " as a table row's cells, each once whatever the series
+that lists it. Its values are left out: numbers without the category and series they stand for say nothing a
+question can be matched against. A newer chart (`cx:chart`: a treemap, a waterfall) is not read.
+
+An equation is read as a line of text: its runs' characters in order, a fraction as "(numerator)/(denominator)", a
+power as "base^exponent", an index as "base_index", a root as "√(radicand)" ("x = (−b ± √(b^2 − 4ac))/(2a)").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from xml.etree import ElementTree
+
+from rag.corpus.formats.base import CELL_SEPARATOR
+
+_C = "{http://schemas.openxmlformats.org/drawingml/2006/chart}"
+_A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+_M = "{http://schemas.openxmlformats.org/officeDocument/2006/math}"
+# Office Math's structures written on one line: a fraction, a power, an index, a root (its degree left out), each
+# (its parts in the order written, how they are set around each of them)
+_SHAPES = {f"{_M}f": ((f"{_M}num", "(", ")/"), (f"{_M}den", "(", ")")),
+           f"{_M}sSup": ((f"{_M}e", "", ""), (f"{_M}sup", "^", "")),
+           f"{_M}sSub": ((f"{_M}e", "", ""), (f"{_M}sub", "_", "")),
+           f"{_M}sSubSup": ((f"{_M}e", "", ""), (f"{_M}sub", "_", ""), (f"{_M}sup", "^", "")),
+           f"{_M}rad": ((f"{_M}e", "√(", ")"),)}
+_DEPTH_MAX = 64  # structures nested deeper are read as their characters in order
+
+
+def chart_lines(space: ElementTree.Element, paragraph: Callable[[ElementTree.Element], str]) -> list[tuple[str, bool]]:
+    """The lines of a chart part (`c:chartSpace`) in the order the module's docstring says, each (text, a list item);
+    `paragraph` reads a title's paragraph as the slide's are read. Blank ones left out."""
+    chart = space.find(f"{_C}chart")
+    if chart is None:
+        return []
+    lines = [(text, False) for title in (chart.find(f"{_C}title"),
+                                         *chart.iterfind(f"{_C}plotArea/*/{_C}title"))
+             if title is not None and (text := _title(title, paragraph))]
+    names: list[str] = []
+    categories: list[str] = []
+    for series in chart.iterfind(f"{_C}plotArea/*/{_C}ser"):
+        names += [name for name in _cached(series.find(f"{_C}tx")) if name not in names]
+        categories += [name for name in _cached(series.find(f"{_C}cat")) if name not in categories]
+    lines += [(name, True) for name in names]
+    if categories:
+        lines.append((CELL_SEPARATOR.join(categories), False))
+    return lines
+
+
+def _title(title: ElementTree.Element, paragraph: Callable[[ElementTree.Element], str]) -> str:
+    """A chart's or an axis's title: its rich text's paragraphs, or the cell's text it is taken from, white space
+    collapsed."""
+    rich = title.find(f"{_C}tx/{_C}rich")
+    texts = [paragraph(p) for p in rich.iterfind(f"{_A}p")] if rich is not None else _cached(title.find(f"{_C}tx"))
+    return " ".join(" ".join(texts).split())
+
+
+def _cached(holder: ElementTree.Element | None) -> list[str]:
+    """The texts of a series' name or categories: written as they are (`c:v`, `c:strLit`) or as the cells they are
+    taken from cache them (`c:strCache`, `c:multiLvlStrCache`), white space collapsed, blank ones left out; none for
+    numbers (`c:numCache`: dates, years as numbers)."""
+    if holder is None:
+        return []
+    texts = [" ".join((value.text or "").split()) for value in holder.iterfind(f"{_C}v")]  # a name written as is
+    for cache in holder.iter():
+        if cache.tag in (f"{_C}strCache", f"{_C}strLit", f"{_C}multiLvlStrCache"):
+            texts += [" ".join((value.text or "").split()) for value in cache.iter(f"{_C}v")]
+    return [text for text in texts if text]
+
+
+def math_text(element: ElementTree.Element, depth: int = 0) -> str:
+    """An equation's text (`m:oMath`, `m:oMathPara`, or any part of one) on one line, as the module's docstring
+    says."""
+    if depth >= _DEPTH_MAX:
+        return "".join(t.text or "" for t in element.iter(f"{_M}t"))
+    pieces = []
+    for child in element:
+        if child.tag == f"{_M}t":
+            pieces.append(child.text or "")
+        elif child.tag in _SHAPES:
+            for tag, before, after in _SHAPES[child.tag]:
+                part = child.find(tag)
+                pieces.append(before + ("" if part is None else math_text(part, depth + 1)) + after)
+        elif child.tag == f"{_M}d":  # delimiters: parentheses unless the equation names others
+            properties = child.find(f"{_M}dPr")
+            opening, closing = (_delimiter(properties, "begChr", "("), _delimiter(properties, "endChr", ")"))
+            inner = [math_text(part, depth + 1) for part in child.iterfind(f"{_M}e")]
+            pieces.append(opening + _delimiter(properties, "sepChr", "|").join(inner) + closing)
+        elif not child.tag.endswith("Pr"):  # a structure's properties hold no text
+            pieces.append(math_text(child, depth + 1))
+    return "".join(pieces)
+
+
+def _delimiter(properties: ElementTree.Element | None, name: str, default: str) -> str:
+    found = None if properties is None else properties.find(f"{_M}{name}")
+    return default if found is None else found.get(f"{_M}val", default)
+
+
+__all__ = ["chart_lines", "math_text"]
