@@ -93,7 +93,8 @@ def test_pptx_is_a_format_rag_reads_and_an_old_ppt_is_refused_with_what_to_do(tm
 
 def test_a_powerpoint_deck_reads_a_section_a_slide_its_page_the_slide_s_number(tmp_path):
     """The deck python-pptx wrote from its default template: a title slide, bullets under a content placeholder with
-    speaker notes, a table, a hidden slide, a slide without a title, grouped text boxes; in three PowerPoint sections,
+    speaker notes, a table, a hidden slide, a slide without a title, grouped text boxes, a chart (its title, axis
+    title, series and categories: its part's, as python-pptx writes it); in three PowerPoint sections,
     whose names head their slides' titles; the speaker notes under "Notes" below their slide's heading path."""
     (tmp_path / DECK.name).write_bytes(DECK.read_bytes())
     doc = read_document(tmp_path, tmp_path / DECK.name)
@@ -114,12 +115,14 @@ def test_a_powerpoint_deck_reads_a_section_a_slide_its_page_the_slide_s_number(t
                 "Le client reçoit un e-mail à chaque étape."]),
         ("Litiges › Ouvrir un litige pour un colis perdu", [
             "Étape 1", "Vérifier le suivi du transporteur", "Étape 2", "Attendre 48 heures après la date prévue",
-            "Étape 3", "Ouvrir le litige depuis la fiche commande"])]
+            "Étape 3", "Ouvrir le litige depuis la fiche commande"]),
+        ("Litiges › Bilan des litiges", ["Litiges ouverts par transporteur", "Nombre de litiges", "2024", "2025",
+                                         "Colissimo | Mondial Relay | Chronopost"])]
     bullets, notes, table = doc.sections[1].lines, doc.sections[2].lines, doc.sections[3].lines
     assert [line.item for line in bullets + notes] == [True, True, True, True, False]  # the notes are no item
     assert [(line.item, line.opens_table) for line in table] == [(True, True)] + [(True, False)] * 3
     # slide 4 is hidden: left out, its number kept, so that slide 5's text is cited on page 5
-    assert [doc.page(s.lines[0].start) for s in doc.sections] == [1, 2, 2, 3, 5, 6]
+    assert [doc.page(s.lines[0].start) for s in doc.sections] == [1, 2, 2, 3, 5, 6, 7]
     assert "obsolète" not in doc.text and "L-12" not in doc.text
     for section in doc.sections:
         for line in section.lines:
@@ -239,7 +242,8 @@ def test_a_strict_open_xml_deck_reads_as_the_same_deck_saved_as_usual():
     """PowerPoint's "Strict Open XML Presentation" names its elements in purl.oclc.org namespaces: it read as no text
     ("no text found") before."""
     transitional = {"presentationml/2006/main": "presentationml/main", "drawingml/2006/main": "drawingml/main",
-                    "officeDocument/2006/relationships": "officeDocument/relationships"}
+                    "officeDocument/2006/relationships": "officeDocument/relationships",
+                    "drawingml/2006/chart": "drawingml/chart"}
     archive = zipfile.ZipFile(io.BytesIO(DECK.read_bytes()))
     parts = {}
     for name in archive.namelist():

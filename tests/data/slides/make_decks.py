@@ -7,6 +7,8 @@ run it with a Python that has `pip install python-pptx`, from this folder; the d
 
 from lxml import etree
 from pptx import Presentation
+from pptx.chart.data import CategoryChartData
+from pptx.enum.chart import XL_CHART_TYPE
 from pptx.oxml.ns import qn
 from pptx.util import Inches, Pt
 
@@ -57,6 +59,19 @@ for n, step in enumerate(("Vérifier le suivi du transporteur", "Attendre 48 heu
     frame.text = f"Étape {n + 1}"
     frame.paragraphs[0].runs[0].font.size = Pt(20)
     frame.add_paragraph().text = step
+
+slide = deck.slides.add_slide(deck.slide_layouts[5])  # a chart: its words in a part of its own (ppt/charts/)
+slide.shapes.title.text = "Bilan des litiges"
+data = CategoryChartData()
+data.categories = ["Colissimo", "Mondial Relay", "Chronopost"]
+data.add_series("2024", (42, 31, 12))
+data.add_series("2025", (35, 24, 9))
+chart = slide.shapes.add_chart(XL_CHART_TYPE.COLUMN_CLUSTERED, Inches(1), Inches(1.5), Inches(8), Inches(5),
+                               data).chart
+chart.has_title = True
+chart.chart_title.text_frame.text = "Litiges ouverts par transporteur"
+chart.value_axis.has_title = True
+chart.value_axis.axis_title.text_frame.text = "Nombre de litiges"
 
 # PowerPoint's sections (named groups of slides; python-pptx writes none): presentation.xml's extension list
 P14 = "http://schemas.microsoft.com/office/powerpoint/2010/main"
