@@ -96,11 +96,12 @@ def test_a_copyright_line_s_address_is_a_fact_and_its_credit_and_rights_are_not(
 
 def test_opening_hours_without_a_number_are_facts_and_a_verb_or_a_link_list_of_days_is_not(tmp_path):
     footer = ("<footer><h4>Boulangerie Martin</h4><p>Fermé le dimanche</p><p>Ouvert tous les jours en été</p>"
-              "<p>Sonntags geschlossen</p><p>Open an account in one click</p>"
+              "<p>Sonntags geschlossen</p><p>Il venerdì solo su appuntamento</p><p>Open an account in one click</p>"
               '<ul><li><a href="/lundi">Menu du lundi</a></li><li><a href="/mardi">Menu du mardi</a></li></ul>'
               "</footer>")
     assert _headings(tmp_path, "pain.html", f"<body>{BODY}{footer}</body>")[-1] == (
-        "Boulangerie Martin", ["Fermé le dimanche", "Ouvert tous les jours en été", "Sonntags geschlossen"])
+        "Boulangerie Martin", ["Fermé le dimanche", "Ouvert tous les jours en été", "Sonntags geschlossen",
+                               "Il venerdì solo su appuntamento"])
 
 
 def test_a_footer_named_by_its_class_in_a_card_or_named_after_one_is_not_the_site_s(tmp_path):

@@ -39,7 +39,7 @@ _HOURS = re.compile(
     r"\b(?:(?:lun|mar|mercre|jeu|vendre|same)dis?|dimanches?|(?:mon|tues|wednes|thurs|fri|satur|sun)days?|"
     r"lunes|martes|mi[ée]rcoles|jueves|viernes|s[áa]bados?|domingos?|"
     r"(?:mon|diens|donners|frei|sams|sonn)tags?|mittwochs?|sonnabends?|"
-    r"(?:lun|mart|mercol|giov|vener)ed[iì]|sabat[oi]|domenic[ah]e?|"
+    r"(?:lune|marte|mercole|giove|vener)d[iì]|sabat[oi]|domenic[ah]e?|"
     r"(?:segunda|ter[çc]a|quarta|quinta|sexta)-feira|"
     r"(?:maan|dins|woens|donder|vrij|zater|zon)dag(?:en)?|weekends?|week-ends?|"
     r"tous les jours|every ?day|daily|todos los d[íi]as|t[äa]glich|tutti i giorni|todos os dias|dagelijks|elke dag|"
