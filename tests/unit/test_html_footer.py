@@ -86,12 +86,17 @@ def test_the_driving_school_s_office_hours_are_read_from_its_wix_footer():
     assert not any("©" in line.text or "Wix.com" in line.text for line in last.lines)
 
 
-def test_a_copyright_line_s_address_is_a_fact_and_its_credit_and_rights_are_not(tmp_path):
-    footer = ("<footer><p>© 2024 Boulangerie Martin – 12 rue des Lilas, 69003 Lyon</p>"
+def test_a_copyright_line_s_address_is_a_fact_under_its_holder_and_its_credit_and_rights_are_not(tmp_path):
+    """The address was dropped with the copyright sign; kept alone, it said nobody's address: the holder heads it
+    where the footer has no heading over it."""
+    footer = ("<footer><p>© 2019-2024 Boulangerie Martin SARL – 12 rue des Lilas, 69003 Lyon</p>"
               "<p>© 2024 Boulangerie Martin | Tous droits réservés | Réalisé par Studio 3D</p>"
               "<p>Copyright 2024 · Boulangerie Martin · 12 rue des Lilas</p></footer>")
     assert _headings(tmp_path, "pain.html", f"<body>{BODY}{footer}</body>")[-1] == (
-        None, ["12 rue des Lilas, 69003 Lyon"])
+        "Boulangerie Martin SARL", ["12 rue des Lilas, 69003 Lyon"])
+    headed = footer.replace("<footer>", "<footer><h4>Nous trouver</h4>")
+    assert _headings(tmp_path, "pain.html", f"<body>{BODY}{headed}</body>")[-1] == (
+        "Nous trouver", ["12 rue des Lilas, 69003 Lyon"])
 
 
 def test_opening_hours_without_a_number_are_facts_and_a_verb_or_a_link_list_of_days_is_not(tmp_path):

@@ -8,7 +8,8 @@ holds a number, an e-mail address or words of opening hours (a day of the week, 
 "geschlossen": "Fermé le dimanche" says as much as "9 h – 19 h"), most of its text outside links, and no copyright
 sign or word ("©", "Copyright", which also mark a "powered by" line). Of a copyright line, the parts set apart by a
 dash, a bar or a dot that are facts of their own are kept ("© 2024 Boulangerie Martin – 12 rue des Lilas, 69003
-Lyon": the address), not a credit ("Réalisé par ...") nor "All rights reserved". Its menus (`<nav>`), forms (a
+Lyon": the address, under the holder's name where no heading of the footer is over it), not a credit ("Réalisé par
+...") nor "All rights reserved". Its menus (`<nav>`), forms (a
 newsletter's sign-up), scripts and the like are not read; a link list, a slogan, a newsletter's pitch or a social
 handle is no fact. The facts make the document's last section, headed by the footer's first heading over them (its
 `<hN>`, or a line all in bold: the company's name), later headings over facts being lines ("Servizio clienti" over its
@@ -50,6 +51,7 @@ _HOURS = re.compile(
 # What a copyright line's parts are set apart by ("© 2024 Boulangerie Martin – 12 rue des Lilas, 69003 Lyon"), and
 # the words of a credit among them ("Réalisé par Studio 3D", "powered by"), no fact of the company's
 _PARTS = re.compile(r"(\s+[-–—|·•]\s+)")
+_YEARS = re.compile(r"\b(?:19|20)\d\d(?:\s*[-–]\s*(?:19|20)?\d\d)?\b")  # "2024", "2019-2025", "2019–25"
 _CREDIT = re.compile(r"\b(?:powered|propuls|r[ée]alis|con[çc]u|conception|design|d[ée]velopp|developed|h[ée]berg|"
                      r"hosted|made|created|cr[ée]{2}|creado|dise[ñn]|desarroll|erstellt|gestaltet|entwickelt|"
                      r"svilupp|creato|desenvolvid|criado|gemaakt|ontwikkeld|ontworpen|rights|droits|derechos|rechte|"
@@ -79,6 +81,17 @@ def fact(text: str, links: int) -> str | None:
                 _CREDIT.search(pieces[n]) and fact(pieces[n], 0)]
         return "".join(pieces[n - 1] + pieces[n] if n > kept[0] else pieces[n] for n in kept) or None
     return text if _DIGIT.search(text) or _EMAIL.search(text) or _HOURS.search(text) else None
+
+
+def _holder(text: str) -> str | None:
+    """Who a copyright line names ("LindenMobil GmbH" of "© 2025 LindenMobil GmbH · Bahnhofstraße 3"): its first part
+    that holds the copyright, without the sign, the word, its years and its punctuation; None without one."""
+    for piece in _PARTS.split(text)[::2]:
+        if _COPYRIGHT.search(piece):
+            name = _YEARS.sub(" ", _COPYRIGHT.sub(" ", piece))
+            name = " ".join(name.split()).strip(" ,;:-–—")  # a full stop may end a company's form: "S.L."
+            return name if name and not _CREDIT.search(name) and short_for_heading(name) else None
+    return None
 
 
 class _FooterBlocks(HTMLParser):
@@ -177,6 +190,8 @@ def footer_facts(source: str, line_starts: list[int], page: Furniture, sections:
         if block.heading and text is None and short_for_heading(block.text):
             over = block
         elif text is not None:
+            if over is None and not facts.lines and (holder := _holder(block.text)):  # whose address it is
+                over = _Block(holder, block.start, block.end, True, 0)
             if over is not None and not facts.lines and facts.heading is None:
                 facts.heading, facts.heading_start = over.text, over.start
             elif over is not None:
