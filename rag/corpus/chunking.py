@@ -108,10 +108,9 @@ TokenCounter = Callable[[Sequence[str]], list[int]]
 # 47: md multi-line summaries, </Tabs>, Hugo tabs, HTML links out. 48: HTML class titles' subtitles, long <summary>
 # a line; md TabItem value label, unclosed Liquid/shortcode tabs siblings, fig. captions, tags over lines, Tabs values,
 # embeds, hint kinds; .xlsx scientific, fractions, negative dates; .ods later hiding styles. 49: Strict .pptx, draw:a.
-# 50: .pptx firstSlideNum, sections, cover title, notes. 51: HTML blog comments out, sibling class titles; md
-# GitBook hints, one-line <TabItem>, tab "note", text after a tag's `>`, `<word`. 52: HTML site footer facts.
-# 53: .docx/.odt notes after their block; .odt outline numbers, row-merged cells per row; .docx style-linked levels.
-# 52: HTML site footer facts. 54: © address, hours words, no card's; pptx Default Section, Notizen, charts, math.
+# 50: .pptx firstSlideNum, sections, cover title, notes. 51: HTML blog comments, class titles; md hints, tabs, tags.
+# 52: HTML site footer facts. 53: .docx/.odt notes after their block; .odt outline numbers, row-merged cells;
+# .docx style-linked levels. 54: footers' © address, hours words; .pptx "Default Section" out, notes' name, charts.
 LAYOUT = 54
 TITLE_CHARS = 60  # a line shorter than this without a full stop names what follows it (`_runs_on`)
 _FULL_STOPS = (".", "!", "…", ";")
