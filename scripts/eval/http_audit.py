@@ -9,22 +9,22 @@ Corpora: the seed corpus (`corpus/`), cnil_faq_dev's 503 entries written as one 
 `tests/data/audit42/pages`, `audit42_pages`: a CGV in plain text, a Word guide, a town hall's HTML page, a Markdown
 claims guide; `tests/data/audit43/pages`, `audit43_pages`: three PDF guides, two without an outline), two long price
 tables (`tests/data/tables/pages`, `tables_pages`: a bank's fees in Markdown, a town's prices in HTML, each cut over
-several passages), audit 49's team wiki (`tests/data/audit49/spaces`, `audit49_spaces`: three French spaces
-exported from Notion, Confluence and Google Docs beside an English Obsidian vault), audit 52's shop knowledge base
-(`tests/data/audit52/kb`, `audit52_kb`: two help centre articles saved from a browser as whole pages, a chatbot's
-FAQ as CSV, an app's release notes, canned replies as hard-wrapped text), audit 53's documentation site
+several passages), audit 49's team wiki (`tests/data/audit49/spaces`, `audit49_spaces`: three French spaces exported
+from Notion, Confluence and Google Docs beside an English Obsidian vault), audit 52's shop knowledge base
+(`tests/data/audit52/kb`, `audit52_kb`: two help centre articles saved from a browser as whole pages, a chatbot's FAQ
+as CSV, an app's release notes, canned replies as hard-wrapped text), audit 53's documentation site
 (`tests/data/audit53/site`, `audit53_site`: a MkDocs Material site in French with English copies beside a Docusaurus
 developer portal, kept as Markdown and MDX with their configuration), audit 54's small companies' help pages
 (`tests/data/audit54/pages`, `audit54_pages`: WordPress pages built with Elementor and the block editor, a shop's
 conditions of sale, a Wix page, saved from a browser), audit 56's intranet documents (`tests/data/audit56/docs`,
 `audit56_docs`: an HR handbook and an IT procedure in Word, numbered headings, footnotes, tracked changes, beside a
-travel policy in LibreOffice's .odt) and the help pages of
-`tests/data/languages` in Spanish, German, Italian, Portuguese and Dutch (`es_pages`, `de_pages`, `it_pages`,
-`pt_pages`, `nl_pages`). Sets: the
-visible ones (dev set, chat messages, cnil_faq_dev, the help centre, their off-topic questions) beside the audits' new
-ones (`tests/data/audit37/`, `tests/data/audit42/`, `tests/data/audit43/`, `tests/data/tables/`,
-`tests/data/audit49/`, `tests/data/audit52/`, `tests/data/audit53/`, `tests/data/audit54/`, `tests/data/audit56/`,
-`tests/data/languages/`).
+travel policy in LibreOffice's .odt), audit 57's English help corpus (`tests/data/audit57/pages`, `audit57_pages`:
+Zendesk and Intercom articles saved from a browser, a Markdown delivery FAQ, a hard-wrapped returns policy) and the
+help pages of `tests/data/languages` in Spanish, German, Italian, Portuguese and Dutch (`es_pages`, `de_pages`,
+`it_pages`, `pt_pages`, `nl_pages`). Sets: the visible ones (dev set, chat messages, cnil_faq_dev, the help centre,
+their off-topic questions) beside the audits' new ones (`tests/data/audit37/`, `tests/data/audit42/`,
+`tests/data/audit43/`, `tests/data/tables/`, `tests/data/audit49/`, `tests/data/audit52/`, `tests/data/audit53/`,
+`tests/data/audit54/`, `tests/data/audit56/`, `tests/data/audit57/`, `tests/data/languages/`).
 
 Per set: `R@1`, `R@5` (a gold document among the first / first five passages' documents, when the set names
 documents), `ans@1`, `ans@5` (a gold answer inside the first / one of the first five passages), `snippet` (inside
@@ -65,6 +65,7 @@ AUDIT52 = ROOT / "tests" / "data" / "audit52"
 AUDIT53 = ROOT / "tests" / "data" / "audit53"
 AUDIT54 = ROOT / "tests" / "data" / "audit54"
 AUDIT56 = ROOT / "tests" / "data" / "audit56"
+AUDIT57 = ROOT / "tests" / "data" / "audit57"
 LANGUAGES = ROOT / "tests" / "data" / "languages"
 TABLES = ROOT / "tests" / "data" / "tables"
 RAG = str(Path(sys.executable).parent / "rag")
@@ -120,6 +121,8 @@ def corpora(tmp: Path) -> dict[str, tuple[Path, list[tuple[str, Path, bool]]]]:
                                               ("audit54_off_topic", AUDIT54 / "off_topic.jsonl", False)]),
         "audit56_docs": (AUDIT56 / "docs", [("audit56", AUDIT56 / "questions.jsonl", True),
                                             ("audit56_off_topic", AUDIT56 / "off_topic.jsonl", False)]),
+        "audit57_pages": (AUDIT57 / "pages", [("audit57", AUDIT57 / "questions.jsonl", True),
+                                              ("audit57_off_topic", AUDIT57 / "off_topic.jsonl", False)]),
         **{f"{lang}_pages": (LANGUAGES / lang / "pages", [(f"{lang}_help", LANGUAGES / lang / "questions.jsonl", True),
                                                           (f"{lang}_off_topic", LANGUAGES / lang / "off_topic.jsonl",
                                                            False)])
@@ -241,8 +244,8 @@ def main() -> None:
     ap.add_argument("-o", "--output", type=Path)
     ap.add_argument("--only", help="corpora to run, comma-separated (seed, cnil, help_centre, audit_pages, "
                                    "audit42_pages, audit43_pages, tables_pages, audit49_spaces, audit52_kb, "
-                                   "audit53_site, audit54_pages, audit56_docs, es_pages, de_pages, it_pages, pt_pages, "
-                                   "nl_pages)")
+                                   "audit53_site, audit54_pages, audit56_docs, audit57_pages, es_pages, de_pages, "
+                                   "it_pages, pt_pages, nl_pages)")
     ap.add_argument("--port", type=int, help="the port `rag serve` listens on (default: a free one)")
     ap.add_argument("--quoted", type=re.compile, help="count the served answers (text, Markdown) holding a line this "
                                                       "regular expression matches (re.MULTILINE: ^ opens a line)")
