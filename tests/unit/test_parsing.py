@@ -584,6 +584,39 @@ def test_an_outline_goes_on_with_single_numbers_after_its_last_sub_section():
     assert [line.text for line in sections[-1].lines] == ["Mit einem Monat Frist.", "6. Ökostrom", "Aus Wasserkraft."]
 
 
+def test_hard_wrapped_numbered_clauses_are_text_under_the_parts_they_stand_under():
+    """A shop's returns policy wrapped at 72 columns, its parts "2. CHANGED YOUR MIND?" over clauses of prose ("2.1
+    Online orders: you can return most items within 30 days" / "of the day you receive them ..."): each clause's
+    first line was a heading, cut mid-sentence, its sentence's end the section's first line."""
+    text = "\n".join([
+        "Hollow Oak Home Ltd, 14 Coppergate, York", "",
+        "1. ABOUT THIS POLICY", "",
+        "1.1 This policy applies to everything you buy from us, whether online, by",
+        "phone, or in one of our shops.", "",
+        "2. CHANGED YOUR MIND?", "",
+        "2.1 Online orders: you can return most items within 30 days",
+        "of the day you receive them, for a full refund if they are unused.", "",
+        "2.2 Christmas returns: anything bought between 1 November and",
+        "24 December can be returned until 31 January.", "",
+        "2.3 If an item develops a fault, you are entitled to a refund within",
+        "30 days of delivery.", "",
+        "3. OUR SHOPS", "",
+        "3.1 All shops close at 4pm on Christmas Eve and they are closed on",
+        "Christmas Day, Boxing Day and New Year's Day.", ""])
+    sections = parse_text(text).sections
+    assert [s.heading for s in sections] == ["ABOUT THIS POLICY", "CHANGED YOUR MIND?", "OUR SHOPS"]
+    assert [line.text for line in sections[1].lines][:2] == [
+        "2.1 Online orders: you can return most items within 30 days",
+        "of the day you receive them, for a full refund if they are unused."]
+    # titled clauses over their text stay the outline's headings, hard-wrapped text under them or not
+    titled = "\n".join([
+        "Returns policy", "", "1. Returns", "",
+        "1.1 Online orders", "You can return most items within 30 days of the day you receive them,",
+        "for a full refund.", "",
+        "1.2 Shop purchases", "Bring the item back to any of our shops within 28 days with", "your receipt.", ""])
+    assert [s.heading for s in parse_text(titled).sections] == ["Online orders", "Shop purchases"]
+
+
 def test_an_html_disclosure_summary_heads_its_details(tmp_path):
     """An FAQ accordion: each <summary> asks the question its <details> answers; what follows the last one is the
     section's again."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Container
+from itertools import pairwise
 
 from rag.corpus.formats.base import Line
 
@@ -142,6 +143,44 @@ def _subtitled(lines: list[Line], i: int, source: str) -> bool:
         2 * len(lines[i].text) >= len(title.text) and not apart(title, subtitle, source)
 
 
+# A text hard-wrapped at a width: 72 to 120 characters, as `rag.search.lines` measures it for snippets; a wrapped
+# line fills the width but for about the word that did not fit.
+WRAP_MIN_WIDTH = 60
+WRAP_SLACK = 15
+
+
+def wrap_width(lines: list[Line], source: str) -> int | None:
+    """The width a plain text is hard-wrapped at: its longest line's, when that is a text's width (`WRAP_MIN_WIDTH`)
+    and a line within `WRAP_SLACK` characters of it goes on in lowercase on the next, no blank line between (a
+    break only wrapping makes); else None."""
+    width = max((len(line.text) for line in lines), default=0)
+    if width < WRAP_MIN_WIDTH:
+        return None
+    return width if any(len(a.text) >= width - WRAP_SLACK and _goes_on(a, b, source) and b.text[:1].islower()
+                        for a, b in pairwise(lines)) else None
+
+
+def runs_on(lines: list[Line], i: int, source: str, width: int | None) -> bool:
+    """Whether line `i` is a hard-wrapped sentence's first line, which the next goes on with: no blank line nor
+    sentence end between them, the next no bullet nor numbered line, and it opens in lowercase ("2.1 Online orders:
+    you can return most items within 30 days" / "of the day you receive them"), or line `i` ends on a word that
+    leaves its phrase open ("... between 1 November and" / "24 December"), or fills the `width` the text is wrapped
+    at ("... are closed on" / "Christmas Day"). A numbered line so is a clause, not an outline's heading."""
+    if i + 1 >= len(lines) or not _goes_on(lines[i], lines[i + 1], source):
+        return False
+    line, following = lines[i].text, lines[i + 1].text
+    return following[:1].islower() or ends_open(line) or (width is not None and len(line) >= width - WRAP_SLACK)
+
+
+def _goes_on(line: Line, following: Line, source: str) -> bool:
+    """No blank line nor sentence end between two lines, the second no item: no bullet, no numbered line ("3.", "3.1
+    ..."; a bare number goes on with a sentence, "... between 1 November and" / "24 December can be returned")."""
+    numbered = OUTLINE.match(following.text)
+    return not apart(line, following, source) and not line.text.endswith(SENTENCE_END) and \
+        not BULLET.match(following.text) and not NUMBERED.match(following.text) and \
+        not (numbered and "." in numbered["number"])
+
+
 def opens_block(lines: list[Line], i: int, source: str, after: Container[int] = frozenset()) -> bool:
     """Whether line `i` opens a block: the first line, or after a blank line, a sentence's end, an outline's heading
     or one of the lines `after` (a heading's, found so)."""
@@ -153,4 +192,4 @@ def opens_block(lines: list[Line], i: int, source: str, after: Container[int] = 
 
 
 __all__ = ["BULLET", "CODE_INDENT", "GREETING", "NUMBERED", "OUTLINE", "SENTENCE_END", "apart", "ends_open",
-           "heading_like", "opens_block", "short", "titled", "underlined"]
+           "heading_like", "opens_block", "runs_on", "short", "titled", "underlined", "wrap_width"]

@@ -20,9 +20,11 @@ from rag.corpus.formats.line_shapes import (
     ends_open,
     heading_like,
     opens_block,
+    runs_on,
     short,
     titled,
     underlined,
+    wrap_width,
 )
 
 _ELISION = re.compile(r"^\s*(?:\.{3,}|…)\s*$")
@@ -86,13 +88,23 @@ def _outline_numbers(lines: list[Line], source: str, after: set[int]) -> set[str
     lines has no outline: its numbered lines stay list items or questions, as before. A line right `after` an
     article's heading opens a block too ("ARTICLE 3 – PRIX" over "3.1 Tarifs")."""
     candidates = []
+    clauses = set()  # the single numbers that numbered clauses stand under, headings or prose ("1.1 This policy ...")
+    width = wrap_width(lines, source)
     for i, line in enumerate(lines):
         match = OUTLINE.match(line.text)
-        if match and heading_like(match["text"]) and opens_block(lines, i, source, after):
+        if not match or not opens_block(lines, i, source, after):
+            continue
+        if "." in match["number"]:
+            clauses.add(match["number"].split(".")[0])
+        if heading_like(match["text"]) and not runs_on(lines, i, source, width):
             candidates.append((i, match["number"]))
     found = {number for _, number in candidates if "." in number}
     if len(found) < 2:
-        return set()
+        # no titled clauses: the parts over numbered clauses of prose ("1. ABOUT THIS POLICY" over "1.1 This policy
+        # applies to ...", a hard-wrapped sentence) are the outline, two at least
+        found = {number for _, number in candidates if "." not in number and number in clauses}
+        if len(found) < 2:
+            return set()
     found |= {number.split(".")[0] for number in found}
     last = max(int(number.split(".")[0]) for number in found)
     for i, number in candidates:
