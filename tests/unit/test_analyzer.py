@@ -101,6 +101,24 @@ def test_a_portuguese_verb_meets_its_forms_spelt_with_qu_and_gu():
     assert pt.terms("água") == ["agu"] and pt.terms("língua") == ["lingu"]  # a "u" no e or i follows stays
 
 
+def test_a_british_spelling_meets_the_american_one():
+    """Audit 57: "can i return a personalized mug" against a British returns policy's "personalised or engraved
+    items": Snowball stems "personalised" "personalis" and "personalized" "person", so the page's word was not found."""
+    en = Analyzer("en")
+    for forms in (("personalised", "personalized"), ("organisation", "organization", "organise", "organize"),
+                  ("colour", "color", "colours", "coloured", "colored"), ("favourite", "favorite"),
+                  ("behavioural", "behavioral"), ("centre", "center", "centres"), ("centred", "centered"),
+                  ("metre", "meter"), ("analysed", "analyzed"), ("catalogue", "catalog"), ("licence", "license"),
+                  ("programme", "program"), ("jewellery", "jewelry"), ("enrolment", "enrollment")):
+        assert len({tuple(en.terms(form)) for form in forms}) == 1, forms
+    # words whose "-ise", "-our" or "-tre" is their own keep their family and meet no other word
+    for family in (("advertise", "advertisement", "advertising"), ("surprise", "surprisingly"),
+                   ("exercise", "exercises"), ("hour", "hours"), ("flour", "flours")):
+        assert len({tuple(en.terms(form)) for form in family}) == 1, family
+    for apart in (("tour", "tor"), ("genre", "gener"), ("timbre", "timber"), ("flour", "flor")):
+        assert en.terms(apart[0]) != en.terms(apart[1]), apart
+
+
 def test_a_dutch_singular_in_s_meets_its_plural_and_a_verb_its_t_form():
     nl = Analyzer("nl")
     # stop 50's audit: "hoe log ik in op mijn zorgpunt" held "log", the page "Je logt in" ("logt"); Snowball strips
