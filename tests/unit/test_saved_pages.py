@@ -70,6 +70,21 @@ def test_a_zendesk_article_is_read_without_its_author_attachments_related_articl
     assert _html(other)[1] == [("Blog", ["Nos lecteurs nous écrivent souvent au sujet de la garantie de deux ans."])]
 
 
+def test_a_zendesk_theme_s_related_articles_in_sections_are_left_out():
+    """Audit 57: an older Copenhagen theme sets the lists in a `<section class="article-relatives">`, and Zendesk's
+    helper writes `<section class="related-articles">`: a section is never furniture by its name, so "Related
+    articles" and its links were a section of the article."""
+    body = "Yearly plans can be refunded in full within 14 days of the payment, to the original card. " * 3
+    page = ('<html><head><title>Refunds</title></head><body><main role="main"><article class="article"><h1>Refunds'
+            f'</h1><section class="article-info"><div class="article-body"><p>{body}</p></div></section>'
+            '<section class="article-relatives"><div data-recent-articles=""></div><section class="related-articles">'
+            '<h2>Related articles</h2><ul><li><a href="/1">Exporting all your data</a></li></ul></section></section>'
+            '</article></main></body></html>')
+    assert _html(page)[1] == [("Refunds", [body.strip()])]
+    alone = page.replace('<section class="article-relatives">', '<section>')
+    assert _html(alone)[1] == [("Refunds", [body.strip()])]  # the helper's own section, in a theme's plain one
+
+
 def test_an_faq_export_s_draft_rows_are_left_out_and_counted_as_a_json_export_s_are():
     """A chatbot's FAQ export kept its unpublished entry ("Livrez-vous le dimanche ?", `statut` "brouillon"), which
     answered the off-topic question "Vous livrez le dimanche ?" as if published."""

@@ -47,9 +47,12 @@ FURNITURE_WORDS = frozenset({
 # word: its author and date ("Camille", "il y a 3 mois", "Mise à jour"), "Suivre", its attachments' names and sizes,
 # the lists of recently viewed and related articles, its comments, and the footer's votes, "Vous avez d'autres
 # questions ?" and "Retour en haut" where a theme moved them out of the article's <footer>.
+# A whole class names furniture on a <section> too: the theme's older versions set the related and recently viewed
+# articles in a `<section class="article-relatives">`, and Zendesk's helpers write each list as a `<section
+# class="related-articles">` (`recent-articles`) under its own heading, "Related articles".
 FURNITURE_CLASSES = frozenset({"page-metadata", "article-author", "article-subscribe", "article-attachments",
                                "article-relatives", "article-comments", "article-votes", "article-more-questions",
-                               "article-return-to-top"})
+                               "article-return-to-top", "related-articles", "recent-articles"})
 CONTENT_WORDS = frozenset({"content", "article", "post", "entry"})
 # Furniture words that name content too (an invoicing help page's `<div class="invoice-comments">`, a company's
 # `<span class="share-capital">`, a job board's `job-posts`): a class names furniture by one of them only where all
@@ -139,12 +142,13 @@ def named_as_furniture(tag: str, attrs: dict[str, str | None]) -> bool:
     others = {word for words in names if not _thread(words) for word in words}  # a thread's own name may say "post"
     if any(map(_thread, names)) and not others & CONTENT_WORDS:
         return True
+    if FURNITURE_CLASSES & set((attrs.get("class") or "").lower().split()):
+        return True
     if tag == "section" or "section" in (attrs.get("class") or "").lower().split():
         return False  # a section by its class (docutils', pandoc's <div class="section">)
     weak = any(words & WEAK_WORDS and words <= ID_WORDS | _WIDGET_WORDS for words in names)
     classes = set().union(*names)
-    if ((classes & (FURNITURE_WORDS - WEAK_WORDS) or weak) and not classes & CONTENT_WORDS) or \
-            FURNITURE_CLASSES & set((attrs.get("class") or "").lower().split()):
+    if (classes & (FURNITURE_WORDS - WEAK_WORDS) or weak) and not classes & CONTENT_WORDS:
         return True
     ident = name_words(attrs.get("id"))
     return (bool(ident & FURNITURE_WORDS) and ident <= ID_WORDS) or _thread(ident)
