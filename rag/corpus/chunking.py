@@ -109,9 +109,8 @@ TokenCounter = Callable[[Sequence[str]], list[int]]
 # a line; md TabItem value label, unclosed Liquid/shortcode tabs siblings, fig. captions, tags over lines, Tabs values,
 # embeds, hint kinds; .xlsx scientific, fractions, negative dates; .ods later hiding styles. 49: Strict .pptx, draw:a.
 # 50: .pptx firstSlideNum, sections, cover title, notes. 51: HTML blog comments, class titles; md hints, tabs, tags.
-# 52: HTML site footer facts. 53: .docx/.odt notes after their block; .odt outline numbers, row-merged cells;
-# .docx style-linked levels. 54: footers' © address, hours words; .pptx "Default Section" out, notes' name, charts.
-# 53: .docx/.odt notes after blocks; .odt outline nos., merged rows; .docx linked levels. 55: txt clauses; zd related.
+# 52: HTML site footer facts. 53: .docx/.odt notes, .odt outline numbers, merged rows, .docx linked levels. 54:
+# footers' © address, hours words; .pptx "Default Section", notes' name, charts. 55: txt clauses; Zendesk related.
 LAYOUT = 55
 TITLE_CHARS = 60  # a line shorter than this without a full stop names what follows it (`_runs_on`)
 _FULL_STOPS = (".", "!", "…", ";")
