@@ -48,10 +48,11 @@ def _dutch(word: str, stem: str, stem_word: Callable[[str], str]) -> str:
 # British spellings, which Snowball stems apart from the American ones a reader may type ("personalised" ->
 # "personalis", "personalized" -> "person"; "colour", "color"; "centre", "center"): the word is stemmed as its
 # American spelling, whichever a page or a question writes. Whole families of endings, as the spelling rules go:
-# -ise/-isation (the verbs whose "-ise" is no "-ize", `_ISE_KEPT`, stay: "advertise", "surprise", "exercise"),
+# -ise/-isation after a consonant (the verbs whose "-ise" is no "-ize", `_ISE_KEPT`, stay: "advertise", "surprise",
+# "exercise"; after a vowel it never is: "appraise", whose "appraisal" Snowball stems alike, "cruise", "malaise"),
 # -yse, -our (not "hour", "tour", "four", "your": one letter before it; nor "flour", "scour"), -tre and -bre, -logue,
 # -ence of the four nouns that have it, and a few words of their own.
-_ISE = re.compile(r"^(?P<base>[a-z]{3,})is(?P<end>e|es|ed|ing|er|ers|ation|ations|ational)$")
+_ISE = re.compile(r"^(?P<base>[a-z]{2,}[b-df-hj-np-tv-z])is(?P<end>e|es|ed|ing|er|ers|ation|ations|ational)$")
 _ISE_KEPT = frozenset((
     "advert", "adv", "appr", "ar", "chast", "circumc", "compr", "comprom", "conc", "dem", "desp", "dev", "disgu",
     "enterpr", "exc", "exerc", "expert", "franch", "improv", "inc", "merchand", "otherw", "parad", "po", "pra", "prec",
