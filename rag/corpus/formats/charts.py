@@ -41,11 +41,11 @@ def chart_lines(space: ElementTree.Element, paragraph: Callable[[ElementTree.Ele
     lines = [(text, False) for title in (chart.find(f"{_C}title"),
                                          *chart.iterfind(f"{_C}plotArea/*/{_C}title"))
              if title is not None and (text := _title(title, paragraph))]
-    names: list[str] = []
-    categories: list[str] = []
+    names: dict[str, None] = {}  # in order, each once (a dict: a list's `in` is quadratic over many series)
+    categories: dict[str, None] = {}
     for series in chart.iterfind(f"{_C}plotArea/*/{_C}ser"):
-        names += [name for name in _cached(series.find(f"{_C}tx")) if name not in names]
-        categories += [name for name in _cached(series.find(f"{_C}cat")) if name not in categories]
+        names.update(dict.fromkeys(_cached(series.find(f"{_C}tx"))))
+        categories.update(dict.fromkeys(_cached(series.find(f"{_C}cat"))))
     lines += [(name, True) for name in names]
     if categories:
         lines.append((CELL_SEPARATOR.join(categories), False))
@@ -67,9 +67,13 @@ def _cached(holder: ElementTree.Element | None) -> list[str]:
     if holder is None:
         return []
     texts = [" ".join((value.text or "").split()) for value in holder.iterfind(f"{_C}v")]  # a name written as is
-    for cache in holder.iter():
-        if cache.tag in (f"{_C}strCache", f"{_C}strLit", f"{_C}multiLvlStrCache"):
-            texts += [" ".join((value.text or "").split()) for value in cache.iter(f"{_C}v")]
+    caches, outside = {f"{_C}strCache", f"{_C}strLit", f"{_C}multiLvlStrCache"}, list(reversed(holder))
+    while outside:  # the outermost caches, in document order, each read whole: a c:v in nested caches is read once
+        element = outside.pop()
+        if element.tag in caches:
+            texts += [" ".join((value.text or "").split()) for value in element.iter(f"{_C}v")]
+        else:
+            outside += reversed(element)
     return [text for text in texts if text]
 
 

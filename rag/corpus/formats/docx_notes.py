@@ -33,10 +33,12 @@ class Notes:
 
         self._text = paragraph_text
         self._notes: dict[tuple[str, str], Any] = {}
+        read: set[str] = set()  # the parts read: a hostile document relates one part many times, each a parse
         for relationship in document.part.rels.values():
             kind = str(relationship.reltype).removeprefix(_RELATIONSHIPS)
-            if kind not in _KINDS or relationship.is_external:
+            if kind not in _KINDS or relationship.is_external or str(relationship.target_part.partname) in read:
                 continue
+            read.add(str(relationship.target_part.partname))
             tag = _KINDS[kind][0]
             for note in parse_xml(relationship.target_part.blob).iterchildren(f"{_W}{tag}"):
                 if note.get(f"{_W}type", "normal") == "normal":  # not a separator nor a continuation notice
@@ -44,14 +46,17 @@ class Notes:
 
     def cited(self, block: Any) -> Iterator[str]:
         """The lines of the notes `block` cites where its text shows, in the order it cites them: each note's
-        paragraphs' texts (stripped; blank ones left out)."""
+        paragraphs' texts (stripped; blank ones left out), each note once in the document, at its first citation
+        shown (a note cited ten thousand times is not read ten thousand times)."""
         if not self._notes:
             return
         for citation in block.iter(*(f"{_W}{reference}" for _, reference in _KINDS.values())):
             tag = "footnote" if citation.tag == f"{_W}footnoteReference" else "endnote"
-            note = self._notes.get((tag, str(citation.get(f"{_W}id"))))
+            key = (tag, str(citation.get(f"{_W}id")))
+            note = self._notes.get(key)
             if note is None or _hidden(citation, block):
                 continue
+            del self._notes[key]
             for paragraph in note.iter(f"{_W}p"):
                 if line := self._text(paragraph).strip():
                     yield line

@@ -99,6 +99,10 @@ SECTIONING = {"article", "aside", "main", "nav", "section"}
 # product's price, not the site's address
 COMPONENT_WORDS = frozenset({"card", "modal", "panel", "dialog", "popup", "post", "entry", "article", "comment",
                              "review", "product", "tile", "teaser", "event"})
+# Elements whose end tag HTML lets a page leave out (`<li class="product">Thé vert<li ...>`): one of them, never
+# closed, would hold the rest of the page, its site footer included, as a component
+_END_OPTIONAL = {"li", "p", "td", "th", "tr", "dd", "dt", "option", "optgroup", "tbody", "thead", "tfoot", "colgroup",
+                 "rb", "rt", "rp", "rtc"}
 _MAX_OPEN = 64  # named elements measured at once: one deeper is measured with those around it (a hostile page nests
 # thousands, and each word of text counts for each open one)
 _WORD = re.compile(r"[-_\s]+")
@@ -243,7 +247,8 @@ class Furniture(HTMLParser):
                 tag == "footer" and not self._sectioning and not self._components) else None
             return
         inside = bool(self._components)  # in a component: a footer in it is the component's
-        if tag not in _NEVER and len(self._components) < _MAX_OPEN and _component(dict(attrs).get("class")):
+        if tag not in _NEVER and tag not in _END_OPTIONAL and len(self._components) < _MAX_OPEN and \
+                _component(dict(attrs).get("class")):
             self._components.append(Region(tag))
         self._sectioning += [tag] if tag in SECTIONING and len(self._sectioning) < _MAX_OPEN else []  # one deeper is
         # inside those already (a hostile page nests thousands, and each end tag would look through them)

@@ -13,7 +13,8 @@ Lyon": the address, under the holder's name where no heading of the footer is ov
 newsletter's sign-up), scripts and the like are not read; a link list, a slogan, a newsletter's pitch or a social
 handle is no fact. The facts make the document's last section, headed by the footer's first heading over them (its
 `<hN>`, or a line all in bold: the company's name), later headings over facts being lines ("Servizio clienti" over its
-phone line). A fact the page's text holds already as a line is not repeated, nor one a fact of the footer holds.
+phone line). A fact the page's text holds already as a line is not repeated, nor a copyright line's part a fact of
+the footer holds.
 
 A site's footer is the same on every page: each page keeps its own copy, and the searcher serves one passage of the
 same text once (`rag.search.searcher`), the best ranked.
@@ -183,10 +184,16 @@ def footer_facts(source: str, line_starts: list[int], page: Furniture, sections:
     read = {line.text for section in sections for line in section.lines}
     facts = Section(None)
     over: _Block | None = None  # the last heading met, yet to head a fact
+    parted = False  # whether a copyright line gave its parts: one does (a footer has one; each is read against
+    # every fact before it, which thousands of them would make quadratic)
     for block in blocks:
         text = fact(block.text, block.links)
-        if text is not None and (text in read or any(text in line.text for line in facts.lines)):
-            text = None  # a line of the page, or a part of a fact of the footer's (its copyright line's address)
+        if text is not None and text != block.text:  # a copyright line's parts
+            if parted or any(text in line.text for line in facts.lines):
+                text = None  # a part of a fact of the footer's already (its address written above it)
+            parted = True
+        if text is not None and text in read:
+            text = None  # a line of the page
         if block.heading and text is None and short_for_heading(block.text):
             over = block
         elif text is not None:

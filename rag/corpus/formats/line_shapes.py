@@ -165,11 +165,14 @@ def runs_on(lines: list[Line], i: int, source: str, width: int | None) -> bool:
     sentence end between them, the next no bullet nor numbered line, and it opens in lowercase ("2.1 Online orders:
     you can return most items within 30 days" / "of the day you receive them"), or line `i` ends on a word that
     leaves its phrase open ("... between 1 November and" / "24 December"), or fills the `width` the text is wrapped
-    at ("... are closed on" / "Christmas Day"). A numbered line so is a clause, not an outline's heading."""
+    at and the next opens on no capital (a number, a quote): a long numbered title over a sentence ("1.1 Champ
+    d'application des présentes conditions générales" / "Le présent contrat ...") stays a heading. A numbered line
+    so is a clause, not an outline's heading."""
     if i + 1 >= len(lines) or not _goes_on(lines[i], lines[i + 1], source):
         return False
     line, following = lines[i].text, lines[i + 1].text
-    return following[:1].islower() or ends_open(line) or (width is not None and len(line) >= width - WRAP_SLACK)
+    return following[:1].islower() or ends_open(line) or (width is not None and len(line) >= width - WRAP_SLACK and
+                                                         not following[:1].isupper())
 
 
 def _goes_on(line: Line, following: Line, source: str) -> bool:

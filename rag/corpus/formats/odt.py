@@ -185,6 +185,8 @@ class Body:
         self._notes: list[ElementTree.Element] = []  # notes cited by the paragraphs read, not yet read themselves
         self._tables = 0  # the tables being read: a note cited in a cell is read after its table
         self._headings: list[int | None] = [None] * 10  # the count of each outline level; None: not since restarted
+        self._copies = max(_SPACES_MAX, spaces)  # characters of merged cells' text left to repeat on the rows they
+        # cover, as many as content.xml's bytes: a cell of 100 KB spanning 10,000 rows would give a gigabyte
 
     def blocks(self, container: Iterable[ElementTree.Element]) -> Iterator[_Block]:
         for child in container:
@@ -213,8 +215,8 @@ class Body:
         if self._tables:
             return
         notes, self._notes = self._notes, []
-        for note in notes:
-            for body in note.iter(_NOTE_BODY):
+        for note in notes:  # its own body: a note within it is cited there, and read once, after its paragraph
+            if (body := note.find(_NOTE_BODY)) is not None:
                 yield from (_Block(block.text) for block in self.blocks(body))
 
     def _paragraph(self, element: ElementTree.Element, label: str = "", item: bool = False) -> _Block:
@@ -298,9 +300,10 @@ class Body:
                         cells.append(text)
                         if (down := number(cell.get(_ROWS_SPANNED), 1)) > 1:
                             spans[column] = (text, down - 1)
-                    elif cell.tag == _COVERED and column in spans:
+                    elif cell.tag == _COVERED and column in spans and len(spans[column][0]) <= self._copies:
                         text, left = spans.pop(column)
                         cells.append(text)
+                        self._copies -= len(text)
                         if left > 1:
                             spans[column] = (text, left - 1)
                     column += number(cell.get(f"{_TABLE}number-columns-repeated"), 1)
