@@ -32,6 +32,7 @@ from rag.search.conversation import Alone, context_text, lexical_scores, mixed, 
 from rag.search.fusion import ACROSS_QUESTION_WEIGHT, MULTILINGUAL, Fused, Ranking, fixed_weight, fuse, ranks
 from rag.search.remembered import Remembered
 from rag.search.served import Served
+from rag.search.shorthand import written_out
 
 if TYPE_CHECKING:
     from rag.settings import Settings
@@ -40,6 +41,16 @@ if TYPE_CHECKING:
 def _lexical(index: Index, query: Query) -> np.ndarray:
     """BM25's score of every passage row for the query, its conversation's earlier messages included."""
     return lexical_scores(index.lexical, query.question, context_text(query.context))
+
+
+def _as_read(index: Index, query: Query) -> Query:
+    """`query` as the searcher reads it: its question's and earlier messages' chat shorthand written out where the
+    index does not hold it (`rag.search.shorthand`)."""
+    language, holds = index.lexical.analyzer.language, index.lexical.holds_word
+    question = written_out(query.question, language, holds)
+    context = tuple(written_out(message, language, holds) for message in query.context)
+    return query if question == query.question and context == query.context else replace(
+        query, question=question, context=context)
 
 
 def _union(a: np.ndarray, b: np.ndarray, size: int) -> np.ndarray:
@@ -194,7 +205,7 @@ class Searcher:
                 groups.setdefault(id(index), (index, []))[1].append(slot)
         out = []
         for index, slots in groups.values():
-            group = [queries[s] for s in slots] if len(slots) < len(queries) else list(queries)
+            group = [_as_read(index, queries[s]) for s in slots]
             followed = {i: text for i, q in enumerate(group) if (text := context_text(q.context))}  # in query order
             own = self._served.embedder(index).embed_queries([index.embedded_question(q.question) for q in group] +
                                                               [index.embedded_question(t) for t in followed.values()])
