@@ -109,9 +109,9 @@ TokenCounter = Callable[[Sequence[str]], list[int]]
 # a line; md TabItem value label, unclosed Liquid/shortcode tabs siblings, fig. captions, tags over lines, Tabs values,
 # embeds, hint kinds; .xlsx scientific, fractions, negative dates; .ods later hiding styles. 49: Strict .pptx, draw:a.
 # 50: .pptx firstSlideNum, sections, cover title, notes. 51: HTML blog comments, class titles; md hints, tabs, tags.
-# 52: HTML site footer facts. 53: .docx/.odt notes, .odt outline numbers, merged rows, .docx linked levels. 54:
-# footers' © address, hours words; .pptx "Default Section", notes' name, charts. 55: txt clauses; Zendesk related.
-LAYOUT = 55
+# 52: HTML footer facts. 53: .docx/.odt notes, .odt outline numbers, merged rows, .docx linked levels. 54: footers'
+# © address, hours; .pptx "Default Section", notes' name, charts. 55: txt clauses; Zendesk related. 56: © by commas.
+LAYOUT = 56
 TITLE_CHARS = 60  # a line shorter than this without a full stop names what follows it (`_runs_on`)
 _FULL_STOPS = (".", "!", "…", ";")
 PROBE_CHARS_PER_TOKEN = 16  # an ASCII word of this many characters per passage token is counted by its prefixes

@@ -118,3 +118,13 @@ def test_a_footer_named_by_its_class_in_a_card_or_named_after_one_is_not_the_sit
     site = '<div class="site-footer"><p>12 rue des Lilas, 69003 Lyon</p></div>'
     assert _headings(tmp_path, "news.html", f"<body>{BODY}{cards}{site}</body>")[1:] == [
         (None, ["12 rue des Lilas, 69003 Lyon"])]
+
+
+def test_a_copyright_line_set_apart_by_commas_keeps_its_address_under_its_holder(tmp_path):
+    """Split only by commas (and a full stop), the line was one part holding the copyright sign, and was dropped
+    whole."""
+    footer = "<footer><p>© 2024 Boulangerie Martin, 12 rue des Lilas, 69003 Lyon. Tous droits réservés.</p></footer>"
+    assert _headings(tmp_path, "pain.html", f"<body>{BODY}{footer}</body>")[-1] == (
+        "Boulangerie Martin", ["12 rue des Lilas, 69003 Lyon"])  # the rights, a sentence of their own, left out
+    credit = "<footer><p>Copyright 2024, Boulangerie Martin. Tous droits réservés.</p></footer>"
+    assert "Boulangerie Martin" not in str(_headings(tmp_path, "pain.html", f"<body>{BODY}{credit}</body>")[-1])

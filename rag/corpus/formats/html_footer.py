@@ -7,9 +7,9 @@ says it stands) is read again for its facts: each of its blocks (a paragraph, a 
 holds a number, an e-mail address or words of opening hours (a day of the week, "tous les jours", "fermé",
 "geschlossen": "Fermé le dimanche" says as much as "9 h – 19 h"), most of its text outside links, and no copyright
 sign or word ("©", "Copyright", which also mark a "powered by" line). Of a copyright line, the parts set apart by a
-dash, a bar or a dot that are facts of their own are kept ("© 2024 Boulangerie Martin – 12 rue des Lilas, 69003
-Lyon": the address, under the holder's name where no heading of the footer is over it), not a credit ("Réalisé par
-...") nor "All rights reserved". Its menus (`<nav>`), forms (a
+dash, a bar, a dot, a sentence's end or the first comma after the sign that are facts of their own are kept ("© 2024
+Boulangerie Martin – 12 rue des Lilas, 69003 Lyon": the address, under the holder's name where no heading of the
+footer is over it), not a credit ("Réalisé par ...") nor "All rights reserved". Its menus (`<nav>`), forms (a
 newsletter's sign-up), scripts and the like are not read; a link list, a slogan, a newsletter's pitch or a social
 handle is no fact. The facts make the document's last section, headed by the footer's first heading over them (its
 `<hN>`, or a line all in bold: the company's name), later headings over facts being lines ("Servizio clienti" over its
@@ -51,7 +51,8 @@ _HOURS = re.compile(
     re.IGNORECASE)
 # What a copyright line's parts are set apart by ("© 2024 Boulangerie Martin – 12 rue des Lilas, 69003 Lyon"), and
 # the words of a credit among them ("Réalisé par Studio 3D", "powered by"), no fact of the company's
-_PARTS = re.compile(r"(\s+[-–—|·•]\s+)")
+# ... or by a sentence's end ("..., 69003 Lyon. Tous droits réservés."; not "S.A. Tous")
+_PARTS = re.compile(r"(\s+[-–—|·•]\s+|(?<=[a-zà-ÿ0-9]{2})\.\s+(?=[A-ZÀ-Ý]))")
 _YEARS = re.compile(r"\b(?:19|20)\d\d(?:\s*[-–]\s*(?:19|20)?\d\d)?\b")  # "2024", "2019-2025", "2019–25"
 _CREDIT = re.compile(r"\b(?:powered|propuls|r[ée]alis|con[çc]u|conception|design|d[ée]velopp|developed|h[ée]berg|"
                      r"hosted|made|created|cr[ée]{2}|creado|dise[ñn]|desarroll|erstellt|gestaltet|entwickelt|"
@@ -69,6 +70,20 @@ class _Block:
     links: int  # characters of its text inside links
 
 
+def _parts(text: str) -> list[str]:
+    """A copyright line's parts and what sets them apart, alternately (`_PARTS`); the part holding the copyright cut
+    at its first comma after the sign too ("© 2024 Boulangerie Martin, 12 rue des Lilas, 69003 Lyon": the holder,
+    then the address, whose own commas stay)."""
+    pieces = _PARTS.split(text)
+    for n in range(0, len(pieces), 2):
+        if (sign := _COPYRIGHT.search(pieces[n])) is not None:
+            comma = pieces[n].find(", ", sign.end())
+            if comma >= 0:
+                pieces[n:n + 1] = [pieces[n][:comma], ", ", pieces[n][comma + 2:]]
+            break
+    return pieces
+
+
 def fact(text: str, links: int) -> str | None:
     """The fact a footer's block gives, if any: the block where it holds a number, an e-mail address or words of
     opening hours (`_HOURS`), at most half its text in links, and no copyright sign or word; of a copyright line, its
@@ -77,7 +92,7 @@ def fact(text: str, links: int) -> str | None:
     if 2 * links >= len(text):
         return None
     if _COPYRIGHT.search(text):
-        pieces = _PARTS.split(text)
+        pieces = _parts(text)
         kept = [n for n in range(0, len(pieces), 2) if not _COPYRIGHT.search(pieces[n]) and not
                 _CREDIT.search(pieces[n]) and fact(pieces[n], 0)]
         return "".join(pieces[n - 1] + pieces[n] if n > kept[0] else pieces[n] for n in kept) or None
@@ -86,12 +101,17 @@ def fact(text: str, links: int) -> str | None:
 
 def _holder(text: str) -> str | None:
     """Who a copyright line names ("LindenMobil GmbH" of "© 2025 LindenMobil GmbH · Bahnhofstraße 3"): its first part
-    that holds the copyright, without the sign, the word, its years and its punctuation; None without one."""
+    that holds the copyright, up to its first comma after the sign if a name stands before it ("© 2024 Boulangerie
+    Martin, 12 rue des Lilas"; not "Copyright 2024, Boulangerie Martin"), without the sign, the word, its years and
+    its punctuation; None without one."""
     for piece in _PARTS.split(text)[::2]:
-        if _COPYRIGHT.search(piece):
-            name = _YEARS.sub(" ", _COPYRIGHT.sub(" ", piece))
-            name = " ".join(name.split()).strip(" ,;:-–—")  # a full stop may end a company's form: "S.L."
-            return name if name and not _CREDIT.search(name) and short_for_heading(name) else None
+        if (sign := _COPYRIGHT.search(piece)) is not None:
+            comma = piece.find(", ", sign.end())
+            for part in (piece[:comma], piece) if comma >= 0 else (piece,):
+                name = _YEARS.sub(" ", _COPYRIGHT.sub(" ", part))
+                name = " ".join(name.split()).strip(" ,;:-–—")  # a full stop may end a company's form: "S.L."
+                if name:
+                    return name if not _CREDIT.search(name) and short_for_heading(name) else None
     return None
 
 
