@@ -110,7 +110,7 @@ TokenCounter = Callable[[Sequence[str]], list[int]]
 # embeds, hint kinds; .xlsx scientific, fractions, negative dates; .ods later hiding styles. 49: Strict .pptx, draw:a.
 # 50: .pptx firstSlideNum, sections, cover title, notes. 51: HTML blog comments, class titles; md hints, tabs, tags.
 # 52: HTML footer facts. 53: .docx/.odt notes, .odt outline numbers, merged rows, .docx linked levels. 54: footers'
-# © address, hours; .pptx "Default Section", notes' name, charts. 55: txt clauses; Zendesk related. 56: © by commas.
+# © address, hours; .pptx "Default Section", notes, charts. 55: txt clauses; Zendesk related. 56: © commas; Intercom.
 LAYOUT = 56
 TITLE_CHARS = 60  # a line shorter than this without a full stop names what follows it (`_runs_on`)
 _FULL_STOPS = (".", "!", "…", ";")

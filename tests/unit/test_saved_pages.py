@@ -85,6 +85,26 @@ def test_a_zendesk_theme_s_related_articles_in_sections_are_left_out():
     assert _html(alone)[1] == [("Refunds", [body.strip()])]  # the helper's own section, in a theme's plain one
 
 
+def test_an_intercom_article_is_read_without_its_trail_related_articles_or_reaction_picker():
+    """Audit 57: Intercom's help centre (React) names its trail only for its tests (`data-testid="breadcrumbs"`), its
+    related articles in a snake-case class (`related_articles`) and its "Did this answer your question?" in an
+    `intercom-reaction-picker`: all three were text of the article, the trail its first section."""
+    body = "Passwords must be at least 12 characters long, and we check new ones against known breaches. " * 3
+    page = ('<html><head><title>Account security</title></head><body><div class="mb-6 flex" '
+            'data-testid="breadcrumbs"><a href="/en/">All Collections</a><div class="mx-2"><svg></svg></div>'
+            '<a href="/en/collections/1">Your account</a><div>Account security</div></div>'
+            f'<div class="article"><h1>Account security</h1><h2>Passwords</h2><p>{body}</p>'
+            '<section class="jsx-6272 related_articles my-6"><div class="text-xl font-bold">Related Articles</div>'
+            '<section class="flex"><a href="/en/articles/2" data-testid="article-link"><span>How do I delete my '
+            'account?</span></a></section></section></div><div class="intercom-reaction-picker mt-6">'
+            '<div class="intercom-reaction-prompt">Did this answer your question?</div><button class="intercom-'
+            'reaction" aria-label="Neutral Reaction"><span>😐</span></button></div></body></html>')
+    assert _html(page)[1] == [("Passwords", [body.strip()])]
+    # a test id naming content is read
+    named = page.replace('data-testid="breadcrumbs"', 'data-testid="article-body"')
+    assert _html(named)[1][0][1][0].startswith("All Collections")
+
+
 def test_an_faq_export_s_draft_rows_are_left_out_and_counted_as_a_json_export_s_are():
     """A chatbot's FAQ export kept its unpublished entry ("Livrez-vous le dimanche ?", `statut` "brouillon"), which
     answered the off-topic question "Vous livrez le dimanche ?" as if published."""

@@ -3,9 +3,10 @@
 `<footer>` (which `rag.corpus.formats.html` leaves out by their element).
 
 A class names furniture when one of its words (split at `-` and `_`: "site-footer", "cookie_banner") is a furniture
-word and none is a content word ("content-sidebar" wraps the content, as Mozilla's Readability also judges); an id,
-when all its words are furniture words or words that place furniture ("main-menu", "sidebar-left": a section's id is
-often its heading's slug, "file-menu-shell-and-editor" on a documentation page). A blog's comment thread is furniture by
+word and none is a content word ("content-sidebar" wraps the content, as Mozilla's Readability also judges); an id
+(or the name a component gives its element for its tests, `data-testid`), when all its words are furniture words or
+words that place furniture ("main-menu", "sidebar-left": a section's id is often its heading's slug,
+"file-menu-shell-and-editor" on a documentation page). A blog's comment thread is furniture by
 a class or id naming it (`_thread`: "blog-comments", "disqus_thread", WordPress's "comment-respond"), a section too.
 Headings, other sections (`<section>`, docutils' and pandoc's `<div class="section">`) and the page's content
 (`role="main"`) are never furniture by name.
@@ -39,7 +40,9 @@ FURNITURE_WORDS = frozenset({
     # a table of contents (MediaWiki's `<div id="toc" class="toc">`, Confluence's `<div class="toc-macro">`); the
     # sections a Confluence export adds below a page's content (`<div class="pageSection group">`: its attachments'
     # names and types, its comments, a space's list of pages)
-    "toc", "pagesection"})
+    "toc", "pagesection",
+    # a help article's "Did this answer your question? 😞 😐 😃" (Intercom's `<div class="intercom-reaction-picker">`)
+    "reaction", "reactions"})
 # Whole class names of furniture whose words alone would name content too: Confluence's byline ("Créé par X, dernière
 # modification par Y le 3 mai 2024", `<div class="page-metadata">`); a `<div class="metadata">` or a `<dl
 # class="product-metadata">` holds a product's specifications or a paper's authors. And what Zendesk Guide's default
@@ -49,7 +52,8 @@ FURNITURE_WORDS = frozenset({
 # questions ?" and "Retour en haut" where a theme moved them out of the article's <footer>.
 # A whole class names furniture on a <section> too: the theme's older versions set the related and recently viewed
 # articles in a `<section class="article-relatives">`, and Zendesk's helpers write each list as a `<section
-# class="related-articles">` (`recent-articles`) under its own heading, "Related articles".
+# class="related-articles">` (`recent-articles`) under its own heading, "Related articles"; Intercom's, `<section
+# class="related_articles">` (a whole class is read with "_" as "-").
 FURNITURE_CLASSES = frozenset({"page-metadata", "article-author", "article-subscribe", "article-attachments",
                                "article-relatives", "article-comments", "article-votes", "article-more-questions",
                                "article-return-to-top", "related-articles", "recent-articles"})
@@ -79,6 +83,9 @@ _THREADS = frozenset({"commentlist", "commentform"})
 ID_WORDS = FURNITURE_WORDS | {"site", "page", "main", "top", "bottom", "left", "right", "primary", "secondary",
                               "global", "mobile", "header", "wrapper", "wrap", "container", "area", "bar", "box",
                               "links", "widget", "block", "region", "inner", "outer", "notice", "popup"}
+# The name a component gives its element for its tests, read as an id: a help centre built with React marks its trail
+# so and nothing else (Intercom's `<div class="mb-6 flex ..." data-testid="breadcrumbs">`)
+_TEST_ID = "data-testid"
 LINK_SHARE = 0.5  # at least this share of an element's text in links: navigation, whatever its size
 PAGE_SHARE = 0.25  # at most this share of the page's text: furniture beside the content
 # the page, its content landmarks and its headings, whatever names they carry; and its sections (whose ids are their
@@ -146,7 +153,7 @@ def named_as_furniture(tag: str, attrs: dict[str, str | None]) -> bool:
     others = {word for words in names if not _thread(words) for word in words}  # a thread's own name may say "post"
     if any(map(_thread, names)) and not others & CONTENT_WORDS:
         return True
-    if FURNITURE_CLASSES & set((attrs.get("class") or "").lower().split()):
+    if FURNITURE_CLASSES & set((attrs.get("class") or "").lower().replace("_", "-").split()):
         return True
     if tag == "section" or "section" in (attrs.get("class") or "").lower().split():
         return False  # a section by its class (docutils', pandoc's <div class="section">)
@@ -154,8 +161,11 @@ def named_as_furniture(tag: str, attrs: dict[str, str | None]) -> bool:
     classes = set().union(*names)
     if (classes & (FURNITURE_WORDS - WEAK_WORDS) or weak) and not classes & CONTENT_WORDS:
         return True
-    ident = name_words(attrs.get("id"))
-    return (bool(ident & FURNITURE_WORDS) and ident <= ID_WORDS) or _thread(ident)
+    for name in (attrs.get("id"), attrs.get(_TEST_ID)):
+        ident = name_words(name)
+        if (ident & FURNITURE_WORDS and ident <= ID_WORDS) or _thread(ident):
+            return True
+    return False
 
 
 def _thread(words: set[str]) -> bool:
