@@ -55,12 +55,17 @@ def written_out(question: str, language: str, holds: Callable[[str], bool]) -> s
     if not table:
         return question
 
+    held: dict[str, bool] = {}  # a question of many shorthand words asks the index once a word
+
     def put(match: re.Match[str]) -> str:
         word = match.group(0)
-        full = table.get(word.lower())
-        if full is None or holds(word) or (match.start() and word[0].isupper() and not word[1:].isupper()):
+        lowered = word.lower()
+        full = table.get(lowered)
+        if full is None or (match.start() and word[0].isupper() and not word[1:].isupper()):
             return word  # a capital then lower case inside the question is a name ("la dynastie d'Ur")
-        return full
+        if lowered not in held:
+            held[lowered] = holds(lowered)
+        return word if held[lowered] else full
 
     return _WORD.sub(put, question)
 

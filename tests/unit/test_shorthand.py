@@ -41,3 +41,14 @@ def test_no_shorthand_is_a_word_of_its_language():
 def test_a_capitalised_word_inside_the_question_is_a_name():
     assert written_out("la troisième dynastie d'Ur", "en", _holds_nothing) == "la troisième dynastie d'Ur"
     assert written_out("Mdp oublié, MDP bloqué", "fr", _holds_nothing) == "mot de passe oublié, mot de passe bloqué"
+
+
+def test_the_index_is_asked_once_a_word():
+    asked: list[str] = []
+
+    def holds(word: str) -> bool:
+        asked.append(word)
+        return False
+
+    assert written_out("mdp " * 10_000 + "MDP rdv", "fr", holds).count("mot de passe") == 10_001
+    assert asked == ["mdp", "rdv"]
