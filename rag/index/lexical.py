@@ -44,7 +44,8 @@ _UNKNOWN = object()  # not yet looked up (None means: no term close enough)
 # Portuguese build made before holds the other way; bumped with the passage layout's 34, which rebuilds every corpus.
 # 6: a Dutch stem in "s" left by an ending is stemmed again, a Dutch verb's "-t" dropped (`rag.index.stems`).
 # 7: an English word in its British spelling stemmed as the American one ("personalised", "colour", "centre").
-LAYOUT = 7
+# 8: French question words grew ("peux", "dois", "doit"), with the passage layout's 56, which rebuilds every corpus.
+LAYOUT = 8
 # Sub-folders of the saved index; the section unigram index sits at the top, where layout 1 kept its only index.
 _PASSAGES, _SECTION_PAIRS, _PASSAGE_PAIRS = "passages", "section-pairs", "passage-pairs"
 

@@ -43,6 +43,9 @@ def test_no_word_becomes_an_empty_term(fr):
 def test_stopwords_and_question_words_are_dropped(fr):
     assert fr.terms("Quels sont les documents ?") == fr.terms("documents")
     assert fr.terms("Combien de temps pour le remboursement") == fr.terms("temps remboursement")
+    # a chat's first person, as the third person already was
+    assert fr.terms("je peux me désinscrire ? dois-je fournir un RIB ? vous faites ça ?") == fr.terms(
+        "désinscrire fournir RIB ça")
 
 
 def test_the_courtesies_of_a_chat_message_leave_its_question_not_passages(fr):
