@@ -106,12 +106,12 @@ TokenCounter = Callable[[Sequence[str]], list[int]]
 # terms head their bodies; snippet includes out. 41: md tabs' content at margin. 42: .xlsx #,##0 and 1900 dates.
 # 43: md unclosed containers end at a heading. 44: HTML accordions. 45: HTML class titles. 46: .pptx, .odp read.
 # 47: md multi-line summaries, </Tabs>, Hugo tabs, HTML links out. 48: HTML class titles' subtitles, long <summary>
-# a line; md TabItem value label, unclosed Liquid/shortcode tabs siblings, fig. captions, tags over lines, Tabs values,
-# embeds, hint kinds; .xlsx scientific, fractions, negative dates; .ods later hiding styles. 49: Strict .pptx, draw:a.
-# 50: .pptx firstSlideNum, sections, cover title, notes. 51: HTML blog comments, class titles; md hints, tabs, tags.
-# 52: HTML footer facts. 53: .docx/.odt notes, .odt outline numbers, merged rows, .docx linked levels. 54: footers'
-# © address, hours; .pptx "Default Section", notes, charts. 55: txt clauses; Zendesk related. 56: © commas; Intercom.
-LAYOUT = 56
+# a line; md TabItem label, Liquid/shortcode tabs, captions, tags, Tabs values, embeds, hints; .xlsx numbers, dates;
+# .ods hiding styles. 49: Strict .pptx, draw:a. 50: .pptx slide numbers, sections, cover, notes. 51: HTML comments,
+# class titles; md hints, tabs, tags. 52: HTML site footer facts. 53: .docx/.odt notes, .odt outline numbers, merged
+# rows, .docx linked levels. 54: footers' © address, hours; .pptx "Default Section", notes' name, charts. 55: txt
+# clauses; Zendesk related. 56: © commas; Intercom. 57: an HTML tab's label heads its panel (role="tab", Bootstrap's).
+LAYOUT = 57
 TITLE_CHARS = 60  # a line shorter than this without a full stop names what follows it (`_runs_on`)
 _FULL_STOPS = (".", "!", "…", ";")
 PROBE_CHARS_PER_TOKEN = 16  # an ASCII word of this many characters per passage token is counted by its prefixes

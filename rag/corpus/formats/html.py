@@ -1,19 +1,20 @@
 """HTML through the standard library's parser: headings open sections, block elements give lines (each line of a `<pre>`
 one, indented as it is), a table row is one line of its cells, a definition list's term and its first definition one
 line ("Amount: Two months of rent"), a disclosure's `<summary>` the heading of what its `<details>` holds (an FAQ
-accordion's question over its answer), and so is a paragraph all in bold that reads as a heading (an FAQ's question
-set in `<strong>`); on a page built of `<div>`s, an element whose class names a title (`<div class="title">`, `<span
+accordion's question over its answer), and so is a paragraph all in bold that reads as a heading (an FAQ's question set
+in `<strong>`); on a page built of `<div>`s, an element whose class names a title (`<div class="title">`, `<span
 class="section-title">`) heads what follows it (`rag.corpus.formats.html_outline`). A line all in links to the page's
 own anchors is a table of contents (Google Docs puts one on top of its export), not text. What tools' exports write
 around a page is read as the page shows it: a Google Docs export's Title paragraph (`<p class="title">` in its
 `doc-content` body, the export having no `<title>`) is the document's title, a run in a class its style sets bold
-(`.c3{font-weight:700}`) is bold, and its comments (their `[a]` marks in the text, their text at the end) are no part
-of it; a Confluence export's title ("Espace RH : Congés payés", `<h1 id="title-heading">`) loses the space's name,
-and its expand macro is a `<details>` (its `expand-control` the summary heading its `expand-content`).
-A page's furniture (menus, banners, footers, form controls) is left out, by its element or role, or by its class or
-id where it is measured to be furniture (`rag.corpus.formats.furniture`); where the page marks its content (`<main>`,
-else `<article>`) and that holds most of its text, only that is read. A site's footer's facts (its address, its
-opening hours) are the last section (`rag.corpus.formats.html_footer`)."""
+(`.c3{font-weight:700}`) is bold, and its comments (their `[a]` marks in the text, their text at the end) are no part of
+it; a Confluence export's title ("Espace RH : Congés payés", `<h1 id="title-heading">`) loses the space's name, and its
+expand macro is a `<details>` (its `expand-control` the summary heading its `expand-content`). A tab's label heads its
+panel, hidden or not (`rag.corpus.formats.html_tabs`). A page's furniture (menus, banners, footers, form controls) is
+left out, by its element or role, or by its class or id where it is measured to be furniture
+(`rag.corpus.formats.furniture`); where the page marks its content (`<main>`, else `<article>`) and that holds most of
+its text, only that is read. A site's footer's facts (its address, its opening hours) are the last section
+(`rag.corpus.formats.html_footer`)."""
 
 from __future__ import annotations
 
@@ -22,10 +23,11 @@ import textwrap
 from html.parser import HTMLParser
 
 from rag.corpus.formats import html_outline
-from rag.corpus.formats.base import CELL_SEPARATOR, Line, Outline, Parsed, Section
+from rag.corpus.formats.base import CELL_SEPARATOR, Line, Parsed, Section
 from rag.corpus.formats.furniture import HEAD, LENIENT, VOID, Furniture, Region, is_main, skipped
 from rag.corpus.formats.html_footer import footer_facts
 from rag.corpus.formats.html_outline import GOOGLE_COMMENT, ID, INVISIBLE, NESTED, SUMMARY_LEVEL, WIDGET_LINK
+from rag.corpus.formats.html_tabs import PanelOutline, tabs
 from rag.corpus.formats.html_tags import BLOCKS, CELLS, CONTROLS, HEADINGS, STRONG, bold_classes, bold_run, heads_lines
 from rag.corpus.formats.text import reads_as_heading, short_for_heading
 
@@ -40,24 +42,19 @@ class _HtmlSections(HTMLParser):
     """Collects headings and block texts with the offsets of their elements in the HTML source."""
 
     def __init__(self, source: str, scope: str | None = None, lenient: bool = False,
-                 named: frozenset[tuple[int, int]] = frozenset()) -> None:
+                 named: frozenset[tuple[int, int]] = frozenset(), labels: dict[str, str] | None = None) -> None:
         """`scope`: "main" or "article" to read only inside such elements, None to read the whole body. `lenient`:
-        leave out only scripts, styles and the head. `named`: where the elements named as furniture start."""
+        leave out only scripts, styles and the head. `named`: where the elements named as furniture, and tabs, start."""
         super().__init__(convert_charrefs=True)
-        self.scope = scope
-        self.lenient = lenient
-        self.named = named
+        self.scope, self.lenient, self.named = scope, lenient, named
         self._content = Region()  # the <main> or <article> being read, when the page is read in scope
         self._furniture = Region()  # the skipped element being passed over
-        self._source, self.line_starts = source, [0]
-        for match in re.finditer("\n", source):
-            self.line_starts.append(match.end())
+        self._source, self.line_starts = source, [0, *(match.end() for match in re.finditer("\n", source))]
         self.sections: list[Section] = [Section(None)]
-        self.outline = Outline()
+        self.outline, self._labels = PanelOutline(), dict(labels or {})  # the tabs' panels' labels, by their ids
         self.title: str | None = None
         self.url: str | None = None
-        self._in_title = False
-        self._titles = 0  # <title> elements read
+        self._in_title, self._titles = False, 0  # <title> elements read
         self._open: tuple[str, int] | None = None  # (tag, start offset) of the block being read
         self._buffer: list[str] = []
         self._loose_start: int | None = None  # where text outside any open block began
@@ -72,8 +69,7 @@ class _HtmlSections(HTMLParser):
         self.ends: dict[int, int] = {}  # where the headings of bold paragraphs and summaries end, by their section
         self._new_table = False  # a <table> opened, whose first row is yet to come (`Line.opens_table`)
         # a Google Docs export's classes set bold, and for each <span> open whether it is bold (`bold_run`)
-        self._bold_classes = bold_classes(source)
-        self._spans: list[bool] = []
+        self._bold_classes, self._spans = bold_classes(source), list[bool]()
         # a disclosure's summary being read (`<summary>`, or a control of `aria-expanded` whose `aria-controls` panel
         # follows it: Elementor's accordion title): the blocks it holds are its words; the panels awaited and open
         self._summary = Region()
@@ -83,8 +79,7 @@ class _HtmlSections(HTMLParser):
         self._waiting: tuple[Section, str, int] | None = None  # that panel and how many disclosures were open with it
         # <div>s open, and for each Confluence expand macro open (`<div class="expand-container">`, read as a
         # <details> whose `<div class="expand-control">` is its summary) how many were open with it
-        self._divs = 0
-        self._expands: list[int] = []
+        self._divs, self._expands = 0, list[int]()
         self._anchors = 0  # links to the page's own anchors open (a table of contents' entries)
         self._anchored = self._unanchored = False  # whether the open block holds text in such links, and text not
         self._google_docs = False  # a Google Docs export (`<body class="doc-content">`), whose Title paragraph titles
@@ -163,7 +158,12 @@ class _HtmlSections(HTMLParser):
             panel.start(tag)
         if named.get("id") in self._awaited and self._summary.tag is None and (self._bold or self._plain):
             self._unwait()  # text read since its control, not yet a line
-        if named.get("id") in self._awaited:  # a control's panel: read as what a <details> holds under its summary
+        if (label := self._labels.pop(named.get("id") or "", None)) and len(self._panels) < NESTED:
+            self._flush(self._offset())  # a tab's panel: its label heads it, as a <summary> heads its <details>
+            self._details.append((self.outline.save(), self.sections[-1]))
+            self._panels.append(Region(tag))
+            self.sections.append(self.outline.panel(label, self._offset()))
+        elif named.get("id") in self._awaited:  # a control's panel: read as what a <details> holds under its summary
             self._awaited.discard(named.get("id") or "")
             if self._summary.tag is not None:  # inside its own control: the control's words so far head it
                 self._flush(self._offset())
@@ -239,8 +239,7 @@ class _HtmlSections(HTMLParser):
             panel.end(tag)
         if panel_closed := bool(self._panels) and self._panels[-1].tag is None:
             self._panels.pop()
-        if tag == "dl":
-            self._term = None
+        self._term = None if tag == "dl" else self._term
         expanded = tag == "div" and bool(self._expands) and self._expands[-1] == self._divs
         self._expands = self._expands[:-1] if expanded else self._expands
         self._divs -= tag == "div" and self._divs > 0
@@ -353,11 +352,11 @@ class _HtmlSections(HTMLParser):
             self._term = self.sections[-1].lines[-1] if tag == "dt" else None
 
 
-def _read(text: str, scope: str | None, named: frozenset[tuple[int, int]]) -> _HtmlSections:
+def _read(text: str, scope: str | None, named: frozenset[tuple[int, int]], labels: dict[str, str]) -> _HtmlSections:
     """The page read in `scope`, leaving out the elements starting at `named` too; read again leniently if an element
     left out never closes (a `<nav>` whose end tag is missing would take the rest of the page with it)."""
     for lenient in (False, True):
-        parser = _HtmlSections(text, scope, lenient, named)
+        parser = _HtmlSections(text, scope, lenient, named, labels)
         parser.feed(text)
         parser.close()
         parser._flush(len(text))
@@ -381,10 +380,11 @@ def parse_html(text: str) -> Parsed:
     first = Furniture(lambda tag, attrs: skipped(tag, attrs, False))  # and the page's content marks
     first.feed(text)
     first.close()
-    scope, named = "main" if first.main else "article" if first.article else None, first.left_out
-    parser = whole = _read(text, None, named)
+    found = tabs(text)
+    scope, named = "main" if first.main else "article" if first.article else None, first.left_out | found.controls
+    parser = whole = _read(text, None, named, found.labels)
     if scope is not None:
-        scoped = _read(text, scope, named)
+        scoped = _read(text, scope, named, found.labels)
         if _size(scoped) >= CONTENT_SHARE[scope] * _size(whole):
             parser = scoped
     title = parser.title

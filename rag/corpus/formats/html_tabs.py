@@ -1,0 +1,130 @@
+"""A page's tabs, as `rag.corpus.formats.html` reads them: a tab's label heads the panel it shows, its text no line.
+
+Long help pages split their content by the reader's case: "Salarié" / "Fonctionnaire" / "Travailleur indépendant",
+"Vous avez moins de 18 ans", "Je suis un professionnel", "Formule Confort". Each tab shows a panel (the others hidden:
+they are content all the same), and the panels repeat each other's headings ("Durée du congé", "Démarches"): only
+the tab's label tells an answer for one case from the same answer for another. So the label heads its panel, one
+level under the headings open where the panel stands, and every heading inside the panel stands under it
+(`PanelOutline`); the tab list itself, a row of controls, is no text.
+
+A tab (`Tabs`) is an element of `role="tab"`, or of `data-toggle` / `data-bs-toggle` "tab" or "pill" (Bootstrap), or
+a link in a list of tabs (`role="tablist"`, or a `<ul>` / `<ol>` whose class or id says "tabs": a jQuery-era site's
+`<ul class="tabs"><li><a href="#formule-confort">`), naming its panel by `aria-controls`, `data-bs-target` /
+`data-target` or its `href` ("#id"); it counts only where an element of that id follows it (the first one of the id)
+and its label is short enough for a heading."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+
+from rag.corpus.formats.base import Outline, Section
+from rag.corpus.formats.furniture import Region
+from rag.corpus.formats.html_outline import ID
+from rag.corpus.formats.text import short_for_heading
+
+_TOGGLES = {"tab", "pill", "tabs", "pills"}
+_LIST_WORDS = {"tabs", "tablist", "onglets", "tabset"}  # a list's class or id words that make its links tabs
+_WORD = re.compile(r"[-_\s]+")
+_LABEL_CHARS = 200  # a label's characters kept while reading it (a hostile tab holds megabytes)
+
+
+class Label(str):
+    """A tab's label as a heading of the outline: the headings inside its panel stand under it."""
+
+
+class PanelOutline(Outline):
+    """An outline where a tab's label heads its panel: `panel` opens it one level under the headings open, and a
+    heading inside the panel, whatever its level, stands under the label (a panel's `<h2>` under a tab list that
+    stands under an `<h2>`), levels inside the panel keeping their order."""
+
+    def section(self, level: int, heading: str, heading_start: int | None = None) -> Section:
+        floor = next((at for at, text in reversed(self._open) if isinstance(text, Label)), None)
+        return super().section(level if floor is None else floor + level, heading, heading_start)
+
+    def panel(self, label: str, heading_start: int) -> Section:
+        """The section a tab's label opens over its panel, under every heading open."""
+        return super().section((self._open[-1][0] if self._open else 0) + 1, Label(label), heading_start)
+
+
+class Tabs(HTMLParser):
+    """A first reading of a page: its tabs (`controls`, where each starts as the parser reports it) and the label of
+    each panel they show (`labels`, by the panel's id)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self._found: list[tuple[tuple[int, int], int, str, list[str]]] = []  # tab's position, offset, panel, label
+        self._list = Region()  # a list of tabs open
+        self._tab = Region()  # the tab whose label is being read
+        self._label: list[str] = []
+        self._chars = 0
+        self._ids: dict[str, int] = {}
+        self._lines = [0]
+
+    def feed(self, data: str) -> None:
+        """Reads `data`, the whole page at once (offsets of ids are those of the page)."""
+        self._lines += [match.end() for match in re.finditer("\n", data)]
+        for match in ID.finditer(data):
+            self._ids.setdefault(match.group(1), match.start())
+        super().feed(data)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._list.start(tag)
+        self._tab.start(tag)
+        named = dict(attrs)
+        names = (named.get("class") or "", named.get("id") or "")
+        listed = tag in ("ul", "ol") and any(_LIST_WORDS & set(_WORD.split(name.lower())) for name in names)
+        if self._list.tag is None and (named.get("role") == "tablist" or listed):
+            self._list.enter(tag)
+            return
+        target = named.get("aria-controls") or (named.get("data-bs-target") or named.get("data-target") or
+                                                named.get("href") or "").removeprefix("#")
+        toggle = (named.get("data-bs-toggle") or named.get("data-toggle") or "").lower() in _TOGGLES
+        tab = named.get("role") == "tab" or toggle or (tag == "a" and self._list.tag is not None and
+                                                       (named.get("href") or "").startswith("#"))
+        if self._tab.tag is None and tab and target and " " not in target:
+            line, column = self.getpos()
+            self._found.append(((line, column), self._lines[line - 1] + column, target, []))
+            self._tab.enter(tag)
+            self._chars = 0
+
+    def handle_endtag(self, tag: str) -> None:
+        self._list.end(tag)
+        self._tab.end(tag)
+
+    def handle_data(self, data: str) -> None:
+        if self._tab.tag is not None and self._chars < _LABEL_CHARS:
+            self._found[-1][3].append(data[:_LABEL_CHARS])
+            self._chars += len(data)
+
+    @property
+    def controls(self) -> frozenset[tuple[int, int]]:
+        """Where the tabs that show a panel of the page start."""
+        return frozenset(position for position, *_ in self._shown())
+
+    @property
+    def labels(self) -> dict[str, str]:
+        """Each panel's label by its id: its first tab's words."""
+        labels: dict[str, str] = {}
+        for _, _, target, label in self._shown():
+            labels.setdefault(target, label)
+        return labels
+
+    def _shown(self) -> list[tuple[tuple[int, int], int, str, str]]:
+        shown = []
+        for position, offset, target, words in self._found:
+            label = " ".join("".join(words).split())
+            if self._ids.get(target, -1) > offset and label and short_for_heading(label):
+                shown.append((position, offset, target, label))
+        return shown
+
+
+def tabs(text: str) -> Tabs:
+    """The page's tabs and their panels' labels."""
+    found = Tabs()
+    found.feed(text)
+    found.close()
+    return found
+
+
+__all__ = ["Label", "PanelOutline", "Tabs", "tabs"]

@@ -1,0 +1,96 @@
+"""Long public-service and company help pages split by the reader's case (audit 59, `tests/data/audit59`): a tab's
+label ("Fonctionnaire", "Je suis un professionnel", "Formule Confort") was a line of the text above the tabs, and
+the panels' headings ("Durée du congé", "Démarches"), the same in every panel, said nothing of the case: "je suis
+fonctionnaire, combien de jours ?" was answered "Fonctionnaire", and the salaried employee's "Démarches" stood beside
+the civil servant's with nothing to tell them apart."""
+
+import time
+
+from rag.corpus.formats.html import parse_html
+
+
+def _sections(page: str) -> list[tuple[str | None, list[str]]]:
+    return [(" › ".join([*s.parents, s.heading or ""]), [line.text for line in s.lines])
+            for s in parse_html(page).sections if s.lines]
+
+
+def _dsfr_tab(key: str, label: str, selected: bool) -> str:
+    return (f'<li role="presentation"><button id="tab-{key}" class="fr-tabs__tab" role="tab" aria-selected='
+            f'"{str(selected).lower()}" aria-controls="panel-{key}">{label}</button></li>')
+
+
+def test_a_tab_s_label_heads_its_panel_and_the_headings_in_it_hidden_or_not():
+    page = ("<main><h1>Congé de paternité</h1><p>Sa durée dépend de votre situation.</p><p>Vous êtes</p>"
+            '<div class="fr-tabs"><ul class="fr-tabs__list" role="tablist">'
+            + _dsfr_tab("s", "Salarié", True) + _dsfr_tab("f", "Fonctionnaire", False) + "</ul>"
+            '<div id="panel-s" class="fr-tabs__panel" role="tabpanel"><h2>Durée</h2><p>25 jours calendaires.</p>'
+            "<h2>Démarches</h2><p>Prévenez votre employeur.</p></div>"
+            '<div id="panel-f" class="fr-tabs__panel" role="tabpanel" hidden><h2>Durée</h2>'
+            "<h3>Naissance unique</h3><p>Le congé est de 25 jours.</p><h2>Démarches</h2>"
+            "<p>Écrivez à votre administration.</p></div></div>"
+            "<p>Le congé est un droit.</p><h2>Textes de référence</h2><p>Code du travail.</p></main>")
+    assert _sections(page) == [
+        ("Congé de paternité", ["Sa durée dépend de votre situation.", "Vous êtes"]),
+        ("Congé de paternité › Salarié › Durée", ["25 jours calendaires."]),
+        ("Congé de paternité › Salarié › Démarches", ["Prévenez votre employeur."]),
+        ("Congé de paternité › Fonctionnaire › Durée › Naissance unique", ["Le congé est de 25 jours."]),
+        ("Congé de paternité › Fonctionnaire › Démarches", ["Écrivez à votre administration."]),
+        ("Congé de paternité", ["Le congé est un droit."]),  # after the tabs: the section they stood in again
+        ("Congé de paternité › Textes de référence", ["Code du travail."]),
+    ]
+
+
+def test_bootstrap_s_tabs_and_a_list_of_anchor_tabs_head_their_panels_hidden_by_style():
+    bootstrap = ('<h2>Résilier</h2><ul class="nav nav-tabs"><li><button class="nav-link active" data-bs-toggle="tab" '
+                 'data-bs-target="#part">Je suis un particulier</button></li><li><button class="nav-link" '
+                 'data-bs-toggle="tab" data-bs-target="#pro">Je suis un professionnel</button></li></ul>'
+                 '<div class="tab-content"><div class="tab-pane fade show active" id="part"><p>Sans frais.</p></div>'
+                 '<div class="tab-pane fade" id="pro"><p>Préavis de 30 jours.</p></div></div>')
+    # a jQuery-era site: links in a list named "tabs", no ARIA; the panels hidden by their style
+    anchors = ('<h2>Vos remboursements</h2><ul class="tabs"><li class="active"><a href="#f-essentielle">Formule '
+               'Essentielle</a></li><li><a href="#f-confort">Formule Confort</a></li></ul>'
+               '<div id="f-essentielle" class="tab-content" style="display: block;"><table><tr><td>Monture</td>'
+               '<td>30 €</td></tr></table></div><div id="f-confort" class="tab-content" style="display: none;" '
+               'aria-hidden="true"><table><tr><td>Monture</td><td>75 €</td></tr></table></div>')
+    assert _sections(bootstrap) + _sections(anchors) == [
+        ("Résilier › Je suis un particulier", ["Sans frais."]),
+        ("Résilier › Je suis un professionnel", ["Préavis de 30 jours."]),
+        ("Vos remboursements › Formule Essentielle", ["Monture | 30 €"]),
+        ("Vos remboursements › Formule Confort", ["Monture | 75 €"])]
+
+
+def test_a_tab_of_no_panel_on_the_page_and_a_page_s_own_anchors_stay_what_they_were():
+    page = ('<h2>Aide</h2><div role="tablist"><a role="tab" href="/particuliers">Particuliers</a> '
+            '<a role="tab" aria-controls="ailleurs">Entreprises</a></div><p id="later">Appelez-nous.</p>'
+            '<ul class="sommaire"><li><a href="#later">Nous appeler</a></li></ul>')
+    assert _sections(page) == [("Aide", ["Particuliers Entreprises", "Appelez-nous."])]
+
+
+def test_tabs_within_a_tab_s_panel_stand_under_its_label():
+    inner = ('<div role="tablist"><button role="tab" aria-controls="i1">Naissance unique</button><button role="tab" '
+             'aria-controls="i2">Naissances multiples</button></div><div id="i1" role="tabpanel"><p>25 jours.</p>'
+             '</div><div id="i2" role="tabpanel" hidden><p>32 jours.</p></div>')
+    page = ('<h2>Durée</h2><div role="tablist"><button role="tab" aria-controls="o1">Salarié</button></div>'
+            f'<div id="o1" role="tabpanel"><h3>Le congé</h3>{inner}<p>Pris en 6 mois.</p></div><p>Fin.</p>')
+    assert _sections(page) == [("Durée › Salarié › Le congé › Naissance unique", ["25 jours."]),
+                               ("Durée › Salarié › Le congé › Naissances multiples", ["32 jours."]),
+                               ("Durée › Salarié › Le congé", ["Pris en 6 mois."]), ("Durée", ["Fin."])]
+
+
+def _many(n: int) -> str:
+    """A page of `n` tabs and their panels, 100 more nested, a tab of a label of `50 n` words."""
+    tabs = "".join(f'<button role="tab" aria-controls="p{i}">Cas {i}</button>' for i in range(n + 100))
+    panels = "".join(f'<div id="p{i}"><h2>Durée</h2><p>{i} jours.</p></div>' for i in range(n))
+    nested = "".join(f'<div id="p{i}"><p>{i} jours.</p>' for i in range(n, n + 100)) + "</div>" * 100
+    huge = '<a role="tab" href="#x">' + "mot " * (50 * n) + '</a><div id="x"><p>Texte.</p></div>'
+    return f'<main><h1>Cas</h1><div role="tablist">{tabs}</div>{panels}{nested}{huge}</main>'
+
+
+def test_many_tabs_and_nested_panels_are_read_in_linear_time():
+    def seconds(page: str) -> float:
+        started = time.thread_time()
+        parse_html(page)
+        return time.thread_time() - started
+
+    small, large = _many(300), _many(1200)
+    assert seconds(large) < 6 * min(seconds(small), seconds(small)) + 0.05
