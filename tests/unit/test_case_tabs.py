@@ -78,15 +78,17 @@ def test_tabs_within_a_tab_s_panel_stand_under_its_label():
 
 
 def _many(n: int) -> str:
-    """A page of `n` tabs and their panels, 100 more nested, a tab of a label of `50 n` words."""
+    """A page of `n` tabs and their panels, 100 more nested, a tab of a label of `50 n` words, `n` accordions."""
     tabs = "".join(f'<button role="tab" aria-controls="p{i}">Cas {i}</button>' for i in range(n + 100))
     panels = "".join(f'<div id="p{i}"><h2>Durée</h2><p>{i} jours.</p></div>' for i in range(n))
     nested = "".join(f'<div id="p{i}"><p>{i} jours.</p>' for i in range(n, n + 100)) + "</div>" * 100
     huge = '<a role="tab" href="#x">' + "mot " * (50 * n) + '</a><div id="x"><p>Texte.</p></div>'
-    return f'<main><h1>Cas</h1><div role="tablist">{tabs}</div>{panels}{nested}{huge}</main>'
+    accordions = "".join(f'<h3><button aria-expanded="false" aria-controls="q{i}">Question {i} ?</button></h3>'
+                         f'<div id="q{i}"><p>Réponse.</p></div>' for i in range(n))
+    return f'<main><h1>Cas</h1><div role="tablist">{tabs}</div>{panels}{nested}{huge}{accordions}</main>'
 
 
-def test_many_tabs_and_nested_panels_are_read_in_linear_time():
+def test_many_tabs_nested_panels_and_accordions_are_read_in_linear_time():
     def seconds(page: str) -> float:
         started = time.thread_time()
         parse_html(page)
@@ -94,3 +96,19 @@ def test_many_tabs_and_nested_panels_are_read_in_linear_time():
 
     small, large = _many(300), _many(1200)
     assert seconds(large) < 6 * min(seconds(small), seconds(small)) + 0.05
+
+
+def test_an_accordion_s_panel_right_after_its_heading_ends_what_the_heading_heads():
+    # the DSFR's and Bootstrap's accordions (WAI's pattern): `<h3><button aria-expanded aria-controls>` over its panel;
+    # the "À savoir" box after the last one is the section's, not the last case's
+    dsfr = ('<h2>Durée du congé</h2><section class="fr-accordion"><h3 class="fr-accordion__title"><button '
+            'aria-expanded="false" aria-controls="a1">Naissance unique</button></h3><div class="fr-collapse" id="a1">'
+            '<p>25 jours.</p></div></section><section class="fr-accordion"><h3 id="h2"><button aria-expanded="false" '
+            'aria-controls="a2">Naissances multiples</button></h3><div class="fr-collapse" id="a2"><p>32 jours.</p>'
+            "</div></section><div class=\"fr-callout\"><p>À savoir</p><p>Dans les 6 mois.</p></div>")
+    # a heading's button whose panel is not the next element named on the page (a menu's drawer) ends nothing
+    drawer = ('<h2><button aria-expanded="false" aria-controls="drawer">Aide</button></h2><p id="top">Appelez.</p>'
+              '<p>Le 3230.</p><div id="drawer"><p>Menu.</p></div><p>Fin.</p>')
+    assert _sections(dsfr) + _sections(drawer) == [
+        ("Durée du congé › Naissance unique", ["25 jours."]), ("Durée du congé › Naissances multiples", ["32 jours."]),
+        ("Durée du congé", ["À savoir", "Dans les 6 mois."]), ("Aide", ["Appelez.", "Le 3230.", "Menu.", "Fin."])]

@@ -27,7 +27,7 @@ from rag.corpus.formats.base import CELL_SEPARATOR, Line, Parsed, Section
 from rag.corpus.formats.furniture import HEAD, LENIENT, VOID, Furniture, Region, is_main, skipped
 from rag.corpus.formats.html_footer import footer_facts
 from rag.corpus.formats.html_outline import GOOGLE_COMMENT, ID, INVISIBLE, NESTED, SUMMARY_LEVEL, WIDGET_LINK
-from rag.corpus.formats.html_tabs import PanelOutline, tabs
+from rag.corpus.formats.html_tabs import PanelOutline, next_id, tabs
 from rag.corpus.formats.html_tags import BLOCKS, CELLS, CONTROLS, HEADINGS, STRONG, bold_classes, bold_run, heads_lines
 from rag.corpus.formats.text import reads_as_heading, short_for_heading
 
@@ -74,6 +74,7 @@ class _HtmlSections(HTMLParser):
         # follows it: Elementor's accordion title): the blocks it holds are its words; the panels awaited and open
         self._summary = Region()
         self._ids = {match.group(1): match.start() for match in reversed(list(ID.finditer(source)))}  # first ones
+        self._id_starts = [match.start() for match in ID.finditer(source)]  # in order: which id follows a place
         self._awaited, self._panels = set[str](), list[Region]()
         self._control = ""  # the panel the control being read awaits, and while nothing is read after it: its section,
         self._waiting: tuple[Section, str, int] | None = None  # that panel and how many disclosures were open with it
@@ -82,8 +83,8 @@ class _HtmlSections(HTMLParser):
         self._divs, self._expands = 0, list[int]()
         self._anchors = 0  # links to the page's own anchors open (a table of contents' entries)
         self._anchored = self._unanchored = False  # whether the open block holds text in such links, and text not
-        self._google_docs = False  # a Google Docs export (`<body class="doc-content">`), whose Title paragraph titles
-        self._title_paragraph = False  # whether the open block is that Title paragraph
+        # a Google Docs export (`<body class="doc-content">`), and whether the open block is its Title paragraph
+        self._google_docs = self._title_paragraph = False
         self._comment = False  # whether the open block is a Google Docs comment (it holds `<a id="cmnt1">`)
         self._mark = False  # in a Google Docs comment's mark (`<a id="cmnt_ref1">[a]</a>`), which the page never shows
         self.confluence = False  # a Confluence export's page (`<h1 id="title-heading">`), titled "Space : Title"
@@ -134,8 +135,7 @@ class _HtmlSections(HTMLParser):
             self._content.enter(tag)
         if self._skip:
             return
-        if tag == "table":
-            self._new_table = True
+        self._new_table = self._new_table or tag == "table"
         if tag == "a" and (named.get("href") or "").startswith("#") and len(named.get("href") or "") > 1 and \
                 not any(key in named for key in WIDGET_LINK):
             self._anchors += 1
@@ -143,10 +143,8 @@ class _HtmlSections(HTMLParser):
             self._google_docs = "doc-content" in (named.get("class") or "").split()
         if tag == "h1" and named.get("id") == "title-heading":
             self.confluence = True
-        if tag in CONTROLS:
-            self._buffer.append(" ")
-        if tag in STRONG:
-            self._strong += 1
+        self._buffer += [" "] if tag in CONTROLS else []  # a control's words stand apart
+        self._strong += tag in STRONG
         if tag == "span":
             self._spans.append(bold_run(tag, self.get_starttag_text() or "", self._bold_classes))
             self._strong += self._spans[-1]
@@ -174,6 +172,11 @@ class _HtmlSections(HTMLParser):
         control = "aria-expanded" in named and (tag == "button" or named.get("role") == "button") and \
             self._ids.get(controls, -1) > self._offset() and self._summary.tag is None and len(self._panels) < NESTED \
             and not (self._open and self._open[0] in HEADINGS) and not (self._bold or self._plain)
+        if "aria-expanded" in named and self._open and self._open[0] in HEADINGS and len(self._panels) < NESTED and \
+                next_id(self._id_starts, self._offset() + len(self.get_starttag_text() or "")) == self._ids.get(
+                    controls, -2):  # WAI's accordion: the panel right after its heading ends what the heading heads
+            self._details.append((self.outline.save(), self.sections[-1]))
+            self._awaited.add(controls)
         self._divs += tag == "div"
         if tag == "details" or (tag == "div" and "expand-container" in classes):
             self._details.append((self.outline.save(), self.sections[-1]))
@@ -218,14 +221,11 @@ class _HtmlSections(HTMLParser):
                 return
         if self._skip:
             return
-        if tag in CONTROLS:
-            self._buffer.append(" ")
-        if tag in STRONG and self._strong:
-            self._strong -= 1
+        self._buffer += [" "] if tag in CONTROLS else []
+        self._strong -= tag in STRONG and self._strong > 0
         if tag == "span" and self._spans:
             self._strong -= self._spans.pop()
-        if tag == "a" and self._anchors:
-            self._anchors -= 1
+        self._anchors -= tag == "a" and self._anchors > 0
         self._mark = self._mark and tag != "a"
         if self._summary.tag is not None:
             self._summary.end(tag)

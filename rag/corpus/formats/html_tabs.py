@@ -11,11 +11,17 @@ A tab (`Tabs`) is an element of `role="tab"`, or of `data-toggle` / `data-bs-tog
 a link in a list of tabs (`role="tablist"`, or a `<ul>` / `<ol>` whose class or id says "tabs": a jQuery-era site's
 `<ul class="tabs"><li><a href="#formule-confort">`), naming its panel by `aria-controls`, `data-bs-target` /
 `data-target` or its `href` ("#id"); it counts only where an element of that id follows it (the first one of the id)
-and its label is short enough for a heading."""
+and its label is short enough for a heading.
+
+An accordion's panel is much the same: where a heading holds the control that opens it (WAI's accordion pattern, the
+DSFR's and Bootstrap's: `<h3><button aria-expanded aria-controls>` over its panel), the panel right after it (the
+next element named on the page, `next_id`) ends what the heading heads, as a `</details>` ends what its `<summary>`
+heads: the "À savoir" box after the last case is the section's again, not the last case's."""
 
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from html.parser import HTMLParser
 
 from rag.corpus.formats.base import Outline, Section
@@ -119,6 +125,12 @@ class Tabs(HTMLParser):
         return shown
 
 
+def next_id(starts: list[int], offset: int) -> int:
+    """Where the first id set after `offset` is set (`starts`: where the page sets ids, in order), -1 if none is."""
+    at = bisect_right(starts, offset)
+    return starts[at] if at < len(starts) else -1
+
+
 def tabs(text: str) -> Tabs:
     """The page's tabs and their panels' labels."""
     found = Tabs()
@@ -127,4 +139,4 @@ def tabs(text: str) -> Tabs:
     return found
 
 
-__all__ = ["Label", "PanelOutline", "Tabs", "tabs"]
+__all__ = ["Label", "PanelOutline", "Tabs", "next_id", "tabs"]
