@@ -110,7 +110,7 @@ TokenCounter = Callable[[Sequence[str]], list[int]]
 # .ods hiding styles. 49: Strict .pptx, draw:a. 50: .pptx slide numbers, sections, cover, notes. 51: HTML comments,
 # class titles; md hints, tabs, tags. 52: HTML site footer facts. 53: .docx/.odt notes, .odt outline numbers, merged
 # rows, .docx linked levels. 54: footers' © address, hours; .pptx "Default Section", notes' name, charts. 55: txt
-# clauses; Zendesk related. 56: © commas; Intercom. 57: HTML tab labels head panels; a heading's panel ends it.
+# clauses; Zendesk related. 56: © commas; Intercom. 57: HTML tab labels, a heading's panel; link lists out.
 LAYOUT = 57
 TITLE_CHARS = 60  # a line shorter than this without a full stop names what follows it (`_runs_on`)
 _FULL_STOPS = (".", "!", "…", ";")

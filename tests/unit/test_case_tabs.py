@@ -78,14 +78,17 @@ def test_tabs_within_a_tab_s_panel_stand_under_its_label():
 
 
 def _many(n: int) -> str:
-    """A page of `n` tabs and their panels, 100 more nested, a tab of a label of `50 n` words, `n` accordions."""
+    """A page of `n` tabs and their panels, 100 more nested, a tab of a label of `50 n` words, `n` accordions, a list
+    of items of `n` links each and of a tag of `50 n` characters never closed."""
     tabs = "".join(f'<button role="tab" aria-controls="p{i}">Cas {i}</button>' for i in range(n + 100))
     panels = "".join(f'<div id="p{i}"><h2>Durée</h2><p>{i} jours.</p></div>' for i in range(n))
     nested = "".join(f'<div id="p{i}"><p>{i} jours.</p>' for i in range(n, n + 100)) + "</div>" * 100
     huge = '<a role="tab" href="#x">' + "mot " * (50 * n) + '</a><div id="x"><p>Texte.</p></div>'
     accordions = "".join(f'<h3><button aria-expanded="false" aria-controls="q{i}">Question {i} ?</button></h3>'
                          f'<div id="q{i}"><p>Réponse.</p></div>' for i in range(n))
-    return f'<main><h1>Cas</h1><div role="tablist">{tabs}</div>{panels}{nested}{huge}{accordions}</main>'
+    links = "<h2>Et aussi</h2><ul>" + ("<li>" + '<a href="/p">x ' * n + "</li>") * 2  # never closed
+    links += '<li><a href="/p">x</a><a' + "b" * (50 * n) + "</li></ul>"  # a tag's name never ended
+    return f'<main><h1>Cas</h1><div role="tablist">{tabs}</div>{panels}{nested}{huge}{accordions}{links}</main>'
 
 
 def test_many_tabs_nested_panels_and_accordions_are_read_in_linear_time():
@@ -112,3 +115,20 @@ def test_an_accordion_s_panel_right_after_its_heading_ends_what_the_heading_head
     assert _sections(dsfr) + _sections(drawer) == [
         ("Durée du congé › Naissance unique", ["25 jours."]), ("Durée du congé › Naissances multiples", ["32 jours."]),
         ("Durée du congé", ["À savoir", "Dans les 6 mois."]), ("Aide", ["Appelez.", "Le 3230.", "Menu.", "Fin."])]
+
+
+def test_a_section_of_links_to_other_pages_is_left_out_and_one_of_documents_or_words_is_read():
+    page = ("<main><h1>Congé de paternité</h1><p>Le congé dure 25 jours.</p>"
+            '<section class="sp-qr"><h2>Questions ? Réponses !</h2><ul><li><a href="/vosdroits/F1">Qu\'est-ce que '
+            'le congé de naissance ?</a></li><li><a href="https://ex.fr/F2"><span>Congé parental</span></a></li>'
+            "</ul></section>"
+            '<h2>Formulaires</h2><ul><li><a href="/cerfa-12345.pdf">Déclaration sur l\'honneur</a></li>'
+            '<li><a href="/cerfa-67890.PDF?v=2">Attestation de salaire</a></li></ul>'
+            '<h2>Textes de référence</h2><ul><li><a href="/code/L1225-35">Code du travail : article L1225-35</a> '
+            'Congé de paternité</li><li><a href="/code/L331-8">Code de la sécurité sociale : article L331-8</a></li>'
+            "</ul></main>")
+    assert _sections(page) == [
+        ("Congé de paternité", ["Le congé dure 25 jours."]),
+        ("Congé de paternité › Formulaires", ["Déclaration sur l'honneur", "Attestation de salaire"]),
+        ("Congé de paternité › Textes de référence", ["Code du travail : article L1225-35 Congé de paternité",
+                                                      "Code de la sécurité sociale : article L331-8"])]

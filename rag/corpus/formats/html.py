@@ -26,6 +26,7 @@ from rag.corpus.formats import html_outline
 from rag.corpus.formats.base import CELL_SEPARATOR, Line, Parsed, Section
 from rag.corpus.formats.furniture import HEAD, LENIENT, VOID, Furniture, Region, is_main, skipped
 from rag.corpus.formats.html_footer import footer_facts
+from rag.corpus.formats.html_links import lists_links
 from rag.corpus.formats.html_outline import GOOGLE_COMMENT, ID, INVISIBLE, NESTED, SUMMARY_LEVEL, WIDGET_LINK
 from rag.corpus.formats.html_tabs import PanelOutline, next_id, tabs
 from rag.corpus.formats.html_tags import BLOCKS, CELLS, CONTROLS, HEADINGS, STRONG, bold_classes, bold_run, heads_lines
@@ -365,10 +366,6 @@ def _read(text: str, scope: str | None, named: frozenset[tuple[int, int]], label
     return parser
 
 
-def _size(parser: _HtmlSections) -> int:
-    return sum(len(s.heading or "") + sum(len(line.text) for line in s.lines) for s in parser.sections if s.lines)
-
-
 def parse_html(text: str) -> Parsed:
     """HTML through the standard library's parser: headings open sections, block elements give lines.
 
@@ -385,14 +382,14 @@ def parse_html(text: str) -> Parsed:
     parser = whole = _read(text, None, named, found.labels)
     if scope is not None:
         scoped = _read(text, scope, named, found.labels)
-        if _size(scoped) >= CONTENT_SHARE[scope] * _size(whole):
+        if html_outline.size(scoped.sections) >= CONTENT_SHARE[scope] * html_outline.size(whole.sections):
             parser = scoped
     title = parser.title
     if parser.confluence and title and " : " in title:  # Confluence's "Espace RH : Congés payés"
         title = html_outline.confluence_title(parser.sections, title)
     sections = [Section(None), *parser.sections]
     html_outline.unheaded(sections, parser.ends)
-    sections = [s for s in sections if s.lines]  # then a site's footer's facts (not a tool export's: Confluence's)
+    sections = [s for s in sections if s.lines and not lists_links(s, text)]  # then a site's footer's facts
     sections += [] if parser.lenient or parser.confluence else footer_facts(text, parser.line_starts, first, sections)
     return Parsed(sections, title=title, url=parser.url, blocks=True)
 

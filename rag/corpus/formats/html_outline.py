@@ -204,6 +204,11 @@ def _heads(section: Section, after: Section) -> bool:
     return after.parents[len(section.parents):][:1] == (section.heading,)
 
 
+def size(sections: list[Section]) -> int:
+    """How much text sections hold: their headings' and lines' characters, of those that hold lines."""
+    return sum(len(s.heading or "") + sum(len(line.text) for line in s.lines) for s in sections if s.lines)
+
+
 def confluence_title(sections: list[Section], title: str) -> str:
     """A Confluence export's title without its space's name ("Espace RH : Congés payés": "Congés payés"); its `<h1>`
     says it too, the page's heading and the parent of its sections."""
@@ -215,4 +220,4 @@ def confluence_title(sections: list[Section], title: str) -> str:
 
 
 __all__ = ["GOOGLE_COMMENT", "ID", "INVISIBLE", "NESTED", "SUMMARY_LEVEL", "WIDGET_LINK", "Titling",
-           "confluence_title", "reads_more", "title_level", "unheaded"]
+           "confluence_title", "reads_more", "size", "title_level", "unheaded"]
