@@ -98,7 +98,7 @@ def test_html_leaves_page_furniture_out():
     assert parsed.title == "Remboursements"
     assert [(s.heading, [line.text for line in s.lines]) for s in parsed.sections] == [
         ("Remboursements", ["Sous 5 jours ouvrés."]), ("Et pour une carte étrangère ?", ["Le même délai."]),
-        # what follows the answer's panel is the page's again, as after a </details> (layout 59)
+        # what follows the answer's panel is the page's again, as after a </details> (layout 57)
         ("Remboursements", ["Astuce : gardez le reçu.", "Le pays : compte."])]
     # without <main>, the <article>s are the content; without either, the whole body less its furniture
     articles = parse_html("<nav><p>Accueil</p></nav><div><p>Menu</p></div><article><p>Un premier article.</p>"
