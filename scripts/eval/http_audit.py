@@ -20,13 +20,16 @@ conditions of sale, a Wix page, saved from a browser), audit 56's intranet docum
 `audit56_docs`: an HR handbook and an IT procedure in Word, numbered headings, footnotes, tracked changes, beside a
 travel policy in LibreOffice's .odt), audit 57's English help corpus (`tests/data/audit57/pages`, `audit57_pages`:
 Zendesk and Intercom articles saved from a browser, a Markdown delivery FAQ, a hard-wrapped returns policy), audit
+58's intranet pages (`tests/data/audit58/pages`, `audit58_pages`: a works council's guide saved as a web page by
+Word, an onboarding booklet downloaded from Google Docs, a fire procedure saved as HTML by LibreOffice), audit
 59's long public-service and company help pages (`tests/data/audit59/pages`, `audit59_pages`: a State portal's, an
 allowance office's, an energy supplier's and a mutual insurer's pages split into the reader's cases by tabs) and the
 help pages of `tests/data/languages` in Spanish, German, Italian, Portuguese and Dutch (`es_pages`, `de_pages`,
 `it_pages`, `pt_pages`, `nl_pages`). Sets: the visible ones (dev set, chat messages, cnil_faq_dev, the help centre,
 their off-topic questions) beside the audits' new ones (`tests/data/audit37/`, `tests/data/audit42/`,
 `tests/data/audit43/`, `tests/data/tables/`, `tests/data/audit49/`, `tests/data/audit52/`, `tests/data/audit53/`,
-`tests/data/audit54/`, `tests/data/audit56/`, `tests/data/audit57/`, `tests/data/audit59/`, `tests/data/languages/`).
+`tests/data/audit54/`, `tests/data/audit56/`, `tests/data/audit57/`,
+`tests/data/audit58/`, `tests/data/audit59/`, `tests/data/languages/`).
 
 Per set: `R@1`, `R@5` (a gold document among the first / first five passages' documents, when the set names
 documents), `ans@1`, `ans@5` (a gold answer inside the first / one of the first five passages), `snippet` (inside
@@ -68,6 +71,7 @@ AUDIT53 = ROOT / "tests" / "data" / "audit53"
 AUDIT54 = ROOT / "tests" / "data" / "audit54"
 AUDIT56 = ROOT / "tests" / "data" / "audit56"
 AUDIT57 = ROOT / "tests" / "data" / "audit57"
+AUDIT58 = ROOT / "tests" / "data" / "audit58"
 AUDIT59 = ROOT / "tests" / "data" / "audit59"
 LANGUAGES = ROOT / "tests" / "data" / "languages"
 TABLES = ROOT / "tests" / "data" / "tables"
@@ -126,6 +130,8 @@ def corpora(tmp: Path) -> dict[str, tuple[Path, list[tuple[str, Path, bool]]]]:
                                             ("audit56_off_topic", AUDIT56 / "off_topic.jsonl", False)]),
         "audit57_pages": (AUDIT57 / "pages", [("audit57", AUDIT57 / "questions.jsonl", True),
                                               ("audit57_off_topic", AUDIT57 / "off_topic.jsonl", False)]),
+        "audit58_pages": (AUDIT58 / "pages", [("audit58", AUDIT58 / "questions.jsonl", True),
+                                              ("audit58_off_topic", AUDIT58 / "off_topic.jsonl", False)]),
         "audit59_pages": (AUDIT59 / "pages", [("audit59", AUDIT59 / "questions.jsonl", True),
                                               ("audit59_off_topic", AUDIT59 / "off_topic.jsonl", False)]),
         **{f"{lang}_pages": (LANGUAGES / lang / "pages", [(f"{lang}_help", LANGUAGES / lang / "questions.jsonl", True),
@@ -249,8 +255,8 @@ def main() -> None:
     ap.add_argument("-o", "--output", type=Path)
     ap.add_argument("--only", help="corpora to run, comma-separated (seed, cnil, help_centre, audit_pages, "
                                    "audit42_pages, audit43_pages, tables_pages, audit49_spaces, audit52_kb, "
-                                   "audit53_site, audit54_pages, audit56_docs, audit57_pages, audit59_pages, es_pages, "
-                                   "de_pages, it_pages, pt_pages, nl_pages)")
+                                   "audit53_site, audit54_pages, audit56_docs, audit57_pages, audit58_pages, "
+                                   "audit59_pages, es_pages, de_pages, it_pages, pt_pages, nl_pages)")
     ap.add_argument("--port", type=int, help="the port `rag serve` listens on (default: a free one)")
     ap.add_argument("--quoted", type=re.compile, help="count the served answers (text, Markdown) holding a line this "
                                                       "regular expression matches (re.MULTILINE: ^ opens a line)")
