@@ -100,18 +100,18 @@ TokenCounter = Callable[[Sequence[str]], list[int]]
 # and its rule were text; a table's header row over a rule ("Désignation      Montant") no heading. 31: a text file's
 # underlined line indented as code no heading. 32: a PDF's table as rows of cells; a docs site's Markdown as the site
 # shows it; a long code block cut between its top-level blocks. 33: tools' exports as the tool shows them, markup left
-# out. 34: Notion rows as pages; JSON number titles, \r. 35: `corpus.short_documents`. 36: a text file's opening
-# question over title lines titles it. 37: Zendesk's article furniture out; an FAQ table's draft rows out.
-# 38: an FAQ entry's other columns its passages' fields. 39: .xlsx read. 40: md admonition titles and definition
-# terms head their bodies; snippet includes out. 41: md tabs' content at margin. 42: .xlsx #,##0 and 1900 dates.
+# out. 34: Notion rows as pages; JSON number titles, \r. 35: `corpus.short_documents`. 36: a txt opening question
+# titles it. 37: Zendesk furniture, FAQ draft rows out. 38: FAQ columns as fields. 39: .xlsx. 40: md admonition
+# titles, definition terms head bodies; snippet includes out. 41: md tabs' content at margin. 42: .xlsx #,##0, dates.
 # 43: md unclosed containers end at a heading. 44: HTML accordions. 45: HTML class titles. 46: .pptx, .odp read.
 # 47: md multi-line summaries, </Tabs>, Hugo tabs, HTML links out. 48: HTML class titles' subtitles, long <summary>
 # a line; md TabItem label, Liquid/shortcode tabs, captions, tags, Tabs values, embeds, hints; .xlsx numbers, dates;
 # .ods hiding styles. 49: Strict .pptx, draw:a. 50: .pptx slide numbers, sections, cover, notes. 51: HTML comments,
 # class titles; md hints, tabs, tags. 52: HTML site footer facts. 53: .docx/.odt notes, .odt outline numbers, merged
 # rows, .docx linked levels. 54: footers' © address, hours; .pptx "Default Section", notes' name, charts. 55: txt
-# clauses; Zendesk related. 56: © commas; Intercom. 57: HTML tab labels, a heading's panel; link lists out.
-LAYOUT = 57
+# clauses; Zendesk related. 56: © commas; Intercom. 57: HTML tab labels, a heading's panel; link lists out. 58: office
+# HTML: notes where cited, Word list items, Title paragraphs, LibreOffice header, footer, contents out.
+LAYOUT = 58
 TITLE_CHARS = 60  # a line shorter than this without a full stop names what follows it (`_runs_on`)
 _FULL_STOPS = (".", "!", "…", ";")
 PROBE_CHARS_PER_TOKEN = 16  # an ASCII word of this many characters per passage token is counted by its prefixes

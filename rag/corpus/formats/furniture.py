@@ -123,13 +123,17 @@ SKIPPED = {"script", "style", "noscript", "template", "svg", "head", "nav", "foo
 LENIENT = {"script", "style", "head"}  # what a page whose furniture never closes still leaves out
 # landmark and widget roles of furniture (a menu, a site banner, a cookie dialog), whatever their element
 SKIPPED_ROLES = {"navigation", "search", "banner", "contentinfo", "menu", "menubar", "toolbar", "dialog", "alertdialog"}
+# a document's running header and footer, where LibreOffice saves it as HTML: `<div title="header">` (Writer's own
+# names, whatever the language), the page number's field in it
+SKIPPED_TITLES = {"header", "footer"}
 
 
 def skipped(tag: str, attrs: dict[str, str | None], lenient: bool) -> bool:
     """Whether an element is left out by its element or role (only `LENIENT`'s, when `lenient`)."""
     if lenient:
         return tag in LENIENT
-    return tag in SKIPPED or (attrs.get("role") or "").strip().lower() in SKIPPED_ROLES
+    return tag in SKIPPED or (attrs.get("role") or "").strip().lower() in SKIPPED_ROLES or (
+        tag == "div" and attrs.get("title") in SKIPPED_TITLES)
 
 
 def is_main(tag: str, attrs: dict[str, str | None]) -> bool:

@@ -14,7 +14,8 @@ panel, hidden or not (`rag.corpus.formats.html_tabs`). A page's furniture (menus
 left out, by its element or role, or by its class or id where it is measured to be furniture
 (`rag.corpus.formats.furniture`); where the page marks its content (`<main>`, else `<article>`) and that holds most of
 its text, only that is read. A site's footer's facts (its address, its opening hours) are the last section
-(`rag.corpus.formats.html_footer`)."""
+(`rag.corpus.formats.html_footer`). What office tools write when they save a document as a web page is read as the
+document shows it (`rag.corpus.formats.html_office`)."""
 
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ import re
 import textwrap
 from html.parser import HTMLParser
 
-from rag.corpus.formats import html_outline
+from rag.corpus.formats import html_office, html_outline
 from rag.corpus.formats.base import CELL_SEPARATOR, Line, Parsed, Section
 from rag.corpus.formats.furniture import HEAD, LENIENT, VOID, Furniture, Region, is_main, skipped
 from rag.corpus.formats.html_footer import footer_facts
@@ -280,10 +281,9 @@ class _HtmlSections(HTMLParser):
                 else:
                     self._plain = True
                 self._titling.text()
-                if self._anchors:
-                    self._anchored = True
-                else:
-                    self._unanchored = True
+                # a page number after a contents entry's link is the entry's (LibreOffice's "1. Objet<tab>1")
+                entry = bool(self._anchors) or (self._anchored and data.strip().isdigit())
+                self._anchored, self._unanchored = self._anchored or bool(self._anchors), self._unanchored or not entry
             self._buffer.append(data)
 
     def _flush(self, end: int) -> None:
@@ -319,6 +319,8 @@ class _HtmlSections(HTMLParser):
         # disclosure's control or a bold line that only says "Lire la suite" (a label, not what it shows: no heading)
         if comment or (contents and tag not in HEADINGS and tag != "tr" and reads_as_heading(text)) or (
                 (tag == "summary" or bold_only) and html_outline.reads_more(text)):
+            if contents and self._bare is self.sections[-1] and not self._bare.lines:  # the contents' bold title:
+                self._bare.heading, _ = None, self.ends.pop(id(self._bare), None)  # what follows is under its parents
             return
         if tag == "pre":  # preformatted (code, a configuration file): its lines and their indentation are meaning
             self.sections[-1].lines += [Line(code.rstrip(), start, end) for code in
@@ -387,7 +389,8 @@ def parse_html(text: str) -> Parsed:
     title = parser.title
     if parser.confluence and title and " : " in title:  # Confluence's "Espace RH : Congés payés"
         title = html_outline.confluence_title(parser.sections, title)
-    sections = [Section(None), *parser.sections]
+    sections = [Section(None), *parser.sections]  # then what an office tool's export holds, as the document shows it
+    title = html_office.office(text, sections, title)
     html_outline.unheaded(sections, parser.ends)
     sections = [s for s in sections if s.lines and not lists_links(s, text)]  # then a site's footer's facts
     sections += [] if parser.lenient or parser.confluence else footer_facts(text, parser.line_starts, first, sections)

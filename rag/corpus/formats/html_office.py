@@ -1,0 +1,160 @@
+"""What office tools write when they save a document as a web page (Word's "Page Web", Google Docs' "Web page",
+LibreOffice Writer's "Document HTML"), read as the document shows it, once `rag.corpus.formats.html` has read the
+page's blocks (`office`):
+
+- A footnote or an endnote is read after the block that cites it, in that block's section, as a Word document's
+  (`rag.corpus.formats.docx_notes`): the three tools write a note's citation and its text at the page's end as two
+  links pointing at each other (Word's `<a href="#_ftn1" name="_ftnref1">[1]</a>` and `<a href="#_ftnref1"
+  name="_ftn1">[1]</a>`, Google Docs' `ftnt_ref1` / `ftnt1` ids, LibreOffice's `sdfootnote1anc` / `sdfootnote1sym`
+  names), the first the citation, the second opening the note's paragraph. The citation's mark ("[1]", a "1" glued
+  to the word it follows) leaves the text where it is its only occurrence in the block (else it stays: which one it
+  is could be guessed wrong); the note's mark leaves the note.
+- A list paragraph of Word (`MsoListParagraph`, a `mso-list` style: Word writes no `<li>`) is a list item: its
+  number ("1.", "a)") stays as the document shows it, its bullet (Symbol's "·", Courier New's "o", Wingdings' "§",
+  written as text before Word's 7 pt spacer `<span style='font:7.0pt "Times New Roman"'>`) leaves the text, as an
+  HTML list's does.
+- The Title paragraph (Word's `MsoTitle`, LibreOffice's `title` style) titles the document where the page's
+  `<title>` says nothing (LibreOffice writes it empty), and is no line of it where it says the title; the heading of
+  Word's table of contents (`MsoTocHeading`: "Sommaire", over entries that are no text) is no line either.
+
+Each rule reads the HTML source at the offsets of the lines the reader gave, within `WINDOW` characters of a line's
+start, and each link once: linear in the page.
+"""
+
+from __future__ import annotations
+
+import bisect
+import html
+import re
+from dataclasses import dataclass, replace
+
+from rag.corpus.formats.base import Line, Section
+
+WINDOW = 2000  # characters of a block's source read for its marks, at most (a hostile block of megabytes is not)
+_LINK = re.compile(r"<a\b[^<>]*>", re.IGNORECASE)
+_ATTRIBUTE = re.compile(r"""\s(href|name|id)\s*=\s*(?:"([^"<>]*)"|'([^'<>]*)'|([^\s"'<>]+))""", re.IGNORECASE)
+_TAG = re.compile(r"<[^<>]*>")
+_NOTE_MARK = 1000  # characters a note's mark may span in the source, its tags included (Word's: some 400)
+# Word's list paragraph (its start tag), and the spacer after its number or bullet
+_LIST_PARAGRAPH = re.compile(r"<p\b[^<>]*?(?:\bclass=[\"']?MsoList|mso-list:\s*l\d)", re.IGNORECASE)
+_SPACER = re.compile(r"""<span\s+style=(["'])font:\s*7\.0pt\s+(?:&quot;|")?Times New Roman""", re.IGNORECASE)
+_NUMBER = re.compile(r"\(?(?:\d{1,4}|[a-zA-Z]{1,5})(?:\.\d{1,4})*[.)]")  # "1.", "a)", "iv.", "(a)", "2.1."
+_TITLE_CLASS = re.compile(r"<p\b[^<>]*?\bclass=[\"']?(MsoTitle|MsoTocHeading|title-(?:western|cjk|ctl))[\"'\s>]",
+                          re.IGNORECASE)
+_PAGE_TITLE = re.compile(r"<title\b[^<>]*>([^<]*)</title", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class _Link:
+    at: int  # where its start tag opens
+    end: int  # where its start tag ends
+    name: str
+    target: str  # the anchor its `href="#..."` points at ("" if none)
+
+
+def office(source: str, sections: list[Section], title: str | None) -> str | None:
+    """The page's sections as the document shows them (the module's rules, in place); returns its title: `title`,
+    or its Title paragraph's text where the page's `<title>` says nothing."""
+    title = _title(source, sections, title)
+    _lists(source, sections)
+    _notes(source, sections)
+    return title
+
+
+def _plain(fragment: str) -> str:
+    """A fragment of HTML's text: tags left out, entities read, spaces collapsed."""
+    return " ".join(html.unescape(_TAG.sub("", fragment)).split())
+
+
+def _title(source: str, sections: list[Section], title: str | None) -> str | None:
+    page_title = _PAGE_TITLE.search(source)
+    named = bool(page_title and page_title[1].strip())
+    for section in sections[:2]:  # the page's first lines, before and under its first heading
+        kept = []
+        for line in section.lines:
+            match = _TITLE_CLASS.match(source, line.start, min(len(source), line.start + WINDOW))
+            style = match[1].lower() if match else ""
+            if style and not named and style != "msotocheading":
+                title, named = line.text, True  # the Title paragraph, where no `<title>` says one
+            elif not style or (style != "msotocheading" and line.text != title):
+                kept.append(line)
+        section.lines[:] = kept
+    return title
+
+
+def _lists(source: str, sections: list[Section]) -> None:
+    for section in sections:
+        for at, line in enumerate(section.lines):
+            start = _LIST_PARAGRAPH.match(source, line.start, min(len(source), line.start + WINDOW))
+            spacer = _SPACER.search(source, start.end(), min(len(source), line.start + WINDOW)) if start else None
+            if start is None or spacer is None:
+                continue
+            tag_end = source.find(">", start.end(), spacer.start())
+            mark = _plain(source[tag_end + 1:spacer.start()]) if tag_end >= 0 else ""
+            if not mark or len(mark) > 8 or not line.text.startswith(mark):
+                continue
+            text = line.text if _NUMBER.fullmatch(mark) else line.text[len(mark):].lstrip()
+            section.lines[at] = replace(line, text=text, item=True) if text else line
+
+
+def _links(source: str) -> dict[str, _Link]:
+    """The page's links by their name (or id), the first of each name."""
+    links: dict[str, _Link] = {}
+    for match in _LINK.finditer(source):
+        values = {key.lower(): next((v for v in rest if v), "") for key, *rest in _ATTRIBUTE.findall(match[0])}
+        href = values.get("href") or ""
+        name = values.get("name") or values.get("id") or ""
+        if name and name not in links:
+            links[name] = _Link(match.start(), match.end(), name, href[1:] if href.startswith("#") else "")
+    return links
+
+
+def _mark(source: str, link: _Link, span: int) -> str:
+    """A link's text, if it closes within `span` characters."""
+    close = source.find("</a", link.end, link.end + span)
+    return _plain(source[link.end:close]) if close >= 0 else ""
+
+
+def _notes(source: str, sections: list[Section]) -> None:
+    links = _links(source)
+    places = sorted((line.start, line.end, s, n) for s, section in enumerate(sections)
+                    for n, line in enumerate(section.lines))
+    starts = [place[0] for place in places]
+
+    def holding(offset: int) -> tuple[int, int] | None:
+        at = bisect.bisect_right(starts, offset) - 1
+        return places[at][2:] if at >= 0 and offset < places[at][1] else None
+
+    texts: dict[tuple[int, int], str] = {}  # the citing lines' texts, their marks left out
+    after: dict[tuple[int, int], list[Line]] = {}  # the notes read after each citing line
+    gone: set[tuple[int, int]] = set()  # the notes' own lines
+    citations = sorted((link for link in links.values() if link.target in links), key=lambda link: link.at)
+    for citation in citations:
+        note = links[citation.target]
+        if note.target != citation.name or note.at <= citation.at:
+            continue  # no pair, or the note's own link back
+        cited, noted = holding(citation.at), holding(note.at)
+        mark, back = _mark(source, citation, _NOTE_MARK), _mark(source, note, _NOTE_MARK)
+        if cited is None or noted is None or cited == noted or noted in gone or cited in gone or not mark:
+            continue
+        note_line = sections[noted[0]].lines[noted[1]]
+        text = note_line.text[len(back):].strip() if back and note_line.text.startswith(back) else ""
+        if not text:
+            continue
+        body = texts.get(cited, sections[cited[0]].lines[cited[1]].text)
+        if body.count(mark) == 1:  # "septembre[1]." -> "septembre.", "le plus proche1 ;" -> "le plus proche ;"
+            at = body.index(mark)
+            texts[cited] = body[:at] + body[at + len(mark):].removeprefix(" " if body[at - 1:at] in " " else "")
+        after.setdefault(cited, []).append(replace(note_line, text=text, item=False, opens_table=False))
+        gone.add(noted)
+    for s, section in enumerate(sections):
+        lines = []
+        for n, line in enumerate(section.lines):
+            if (s, n) in gone:
+                continue
+            lines.append(replace(line, text=texts[s, n]) if (s, n) in texts else line)
+            lines += after.get((s, n), [])
+        section.lines[:] = lines
+
+
+__all__ = ["WINDOW", "office"]

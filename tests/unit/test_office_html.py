@@ -1,0 +1,127 @@
+"""Pages office tools write when they save a document as HTML (audit 58, `tests/data/audit58/`): Word's "Page Web",
+Google Docs' "Web page", LibreOffice Writer's "Document HTML". Their footnotes were read at the page's end, in its
+last section ("[1] Sur justificatif de scolarité" under "6. Budget et comptes"), Word's list bullets were text ("·
+les salariés en CDI"), LibreOffice's running header and footer were text ("Page 1 sur 3"), its table of contents
+was text with its page numbers under a heading "Table des matières" that went on heading the text after it, and
+its document was titled by its first heading (its `<title>` empty) where its Title paragraph names it."""
+
+import time
+
+from rag.corpus.formats.html import parse_html
+
+
+def _sections(page: str) -> list[tuple[str | None, list[str]]]:
+    return [(s.heading, [line.text for line in s.lines]) for s in parse_html(page).sections]
+
+
+_WORD = ("<html xmlns:o=\"urn:schemas-microsoft-com:office:office\"><head><meta http-equiv=Content-Type "
+         "content=\"text/html; charset=windows-1252\"><title>Guide</title></head><body lang=FR><div "
+         "class=WordSection1>{}</div>{}</body></html>")
+
+
+def _word_note(n: int) -> str:
+    return (f"<a style='mso-footnote-id:ftn{n}' href=\"#_ftn{n}\" name=\"_ftnref{n}\" title=\"\"><span "
+            f"class=MsoFootnoteReference><span style='mso-special-character:footnote'><![if !supportFootnotes]>"
+            f"<span class=MsoFootnoteReference>[{n}]</span><![endif]></span></span></a>")
+
+
+def _word_notes(*texts: str) -> str:
+    return "<div style='mso-element:footnote-list'><![if !supportFootnotes]><br clear=all><hr align=left size=1>" \
+        "<![endif]>" + "".join(
+            f"<div style='mso-element:footnote' id=ftn{n}><p class=MsoFootnoteText><a style='mso-footnote-id:ftn{n}' "
+            f"href=\"#_ftnref{n}\" name=\"_ftn{n}\" title=\"\"><span class=MsoFootnoteReference><span "
+            f"style='mso-special-character:footnote'><![if !supportFootnotes]><span class=MsoFootnoteReference>[{n}]"
+            f"</span><![endif]></span></span></a> {text}<o:p></o:p></p></div>" for n, text in enumerate(texts, 1)) \
+        + "</div>"
+
+
+def test_a_word_page_s_footnote_is_read_after_the_paragraph_citing_it_without_its_marks():
+    body = (f"<h1>Rentrée</h1><p class=MsoNormal>Une allocation de 60 € est versée en septembre{_word_note(1)}."
+            f"<o:p></o:p></p><p class=MsoNormal>Elle est de 100 € pour un étudiant.</p><h1>Noël</h1>"
+            f"<p class=MsoNormal>Un bon de 80 €{_word_note(2)} par salarié.</p>")
+    page = _WORD.format(body, _word_notes("Sur justificatif après 16 ans.", "Versé en décembre."))
+    assert _sections(page) == [
+        ("Rentrée", ["Une allocation de 60 € est versée en septembre.", "Sur justificatif après 16 ans.",
+                     "Elle est de 100 € pour un étudiant."]),
+        ("Noël", ["Un bon de 80 € par salarié.", "Versé en décembre."])]
+
+
+def test_google_docs_and_libreoffice_notes_are_read_where_cited_a_mark_that_is_not_alone_kept():
+    google = ('<html><head><meta content="text/html; charset=UTF-8" http-equiv="content-type"></head><body '
+              'class="c9 doc-content"><h1 id="h.x">Repas</h1><p class="c4"><span class="c1">Un titre-restaurant de '
+              '9 €</span><sup><a href="#ftnt1" id="ftnt_ref1">[1]</a></sup><span class="c1">.</span></p><h1 '
+              'id="h.y">Contacts</h1><p class="c4"><span class="c1">Paie : poste 207.</span></p><div><p class="c4">'
+              '<a href="#ftnt_ref1" id="ftnt1">[1]</a><span class="c1">&nbsp;Pas en déplacement.</span></p></div>'
+              '</body></html>')
+    assert _sections(google) == [("Repas", ["Un titre-restaurant de 9 €.", "Pas en déplacement."]),
+                                 ("Contacts", ["Paie : poste 207."])]
+    libre = ('<html><head><title></title><meta name="generator" content="LibreOffice 7.6.4.1 (Linux)"/></head><body>'
+             '<h1 class="western">Alerte</h1><ol><li><p>Briser la vitre du déclencheur le plus proche<a '
+             'class="sdfootnoteanc" name="sdfootnote1anc" href="#sdfootnote1sym"><sup>1</sup></a> ;</p></li>'
+             '<li><p>Appeler le 18 ou le 112<a class="sdfootnoteanc" name="sdfootnote2anc" href="#sdfootnote2sym">'
+             '<sup>2</sup></a>.</p></li></ol><h1 class="western">Exercices</h1><p>Deux par an.</p>'
+             '<div id="sdfootnote1"><p class="sdfootnote-western"><a class="sdfootnotesym" name="sdfootnote1sym" '
+             'href="#sdfootnote1anc">1</a>Près de chaque sortie.</p></div><div id="sdfootnote2"><p '
+             'class="sdfootnote-western"><a class="sdfootnotesym" name="sdfootnote2sym" href="#sdfootnote2anc">2</a>'
+             'Depuis un poste fixe.</p></div></body></html>')
+    assert _sections(libre) == [
+        ("Alerte", ["Briser la vitre du déclencheur le plus proche ;", "Près de chaque sortie.",
+                    "Appeler le 18 ou le 1122.", "Depuis un poste fixe."]),  # "2" could be 112's: kept
+        ("Exercices", ["Deux par an."])]
+    assert parse_html(libre).title == "Alerte"  # an empty <title>, no Title paragraph: the first heading
+
+
+def test_links_pointing_at_each_other_but_not_a_note_s_are_left_as_they_are():
+    page = ('<html><head><title>T</title></head><body><h1>A</h1><p>Voir <a name="r1" href="#n1">la suite</a> ici.'
+            '</p><h1>B</h1><p>Une phrase <a name="n1" href="#r1">longue</a> entière.</p></body></html>')
+    assert _sections(page) == [("A", ["Voir la suite ici."]), ("B", ["Une phrase longue entière."])]
+
+
+def test_a_word_list_paragraph_is_an_item_its_bullet_left_out_its_number_kept():
+    def item(mark: str, font: str, text: str) -> str:
+        return (f"<p class=MsoListParagraphCxSpMiddle style='text-indent:-18.0pt;mso-list:l1 level1 lfo2'><![if "
+                f"!supportLists]><span style='font-family:{font}'><span style='mso-list:Ignore'>{mark}<span "
+                f"style='font:7.0pt \"Times New Roman\"'>&nbsp;&nbsp;&nbsp; </span></span></span><![endif]>{text}"
+                f"<o:p></o:p></p>")
+    body = (f"<h1>Droits</h1>{item('·', 'Symbol', 'les salariés en CDI ;')}{item('o', 'Courier New', 'le conjoint ;')}"
+            f"{item('§', 'Wingdings', 'la réponse au registre.')}{item('1.', 'Calibri', 'Créer son compte.')}"
+            f"{item('b)', 'Calibri', 'Déposer les pièces.')}<p class=MsoNormal>· un point de texte.</p>")
+    parsed = parse_html(_WORD.format(body, ""))
+    assert [(line.text, line.item) for line in parsed.sections[0].lines] == [
+        ("les salariés en CDI ;", True), ("le conjoint ;", True), ("la réponse au registre.", True),
+        ("1. Créer son compte.", True), ("b) Déposer les pièces.", True), ("· un point de texte.", False)]
+
+
+def test_office_title_paragraphs_title_the_document_and_their_contents_title_is_no_heading():
+    libre = ('<html><head><title></title></head><body><div title="header"><p>Brennec – PR-SEC-02</p></div>'
+             '<p class="title-western">Procédure incendie</p><div id="Table of Contents1"><div id="Table of '
+             'Contents1_Head"><p><font size="4"><b>Table des matières</b></font></p></div><p><a '
+             'href="#__RefHeading___Toc1_1">1. Objet</a>\t1</p><p><a href="#__RefHeading___Toc3_1">2. Alerte</a>\t2'
+             '</p></div><p class="western">Version 4 du 12 février 2025.</p><h1 class="western"><a '
+             'name="__RefHeading___Toc1_1"></a>1. Objet</h1><p class="western"><font face="Liberation Serif">Les '
+             'bâtiments A et B.</font></p><div title="footer"><p>Page <sdfield type=PAGE subtype=RANDOM '
+             'format=PAGE>1</sdfield> sur 3</p></div></body></html>')
+    parsed = parse_html(libre)
+    assert parsed.title == "Procédure incendie"
+    assert _sections(libre) == [(None, ["Version 4 du 12 février 2025."]), ("1. Objet", ["Les bâtiments A et B."])]
+    word = _WORD.format("<p class=MsoTitle>Guide<o:p></o:p></p><p class=MsoSubtitle>CSE de Brennec</p><p "
+                        "class=MsoTocHeading>Sommaire<o:p></o:p></p><p class=MsoToc1><span class=MsoHyperlink><a "
+                        "href=\"#_Toc1\">1. Qui<span style='display:none;mso-hide:screen'>1</span></a></span></p>"
+                        "<h1><a name=\"_Toc1\">1. Qui</a></h1><p class=MsoNormal>Cinq élus.</p>", "")
+    assert parse_html(word).title == "Guide"
+    assert _sections(word) == [(None, ["CSE de Brennec"]), ("1. Qui", ["Cinq élus."])]
+
+
+def test_many_notes_and_list_paragraphs_are_read_in_linear_time():
+    """Each note's link is read once, each block's source within a window of its start: a page of 20,000 notes
+    cited in one paragraph, or of 20,000 list paragraphs, reads in a few seconds of this thread's CPU time."""
+    n = 20_000
+    cites = "".join(f'x<a href="#n{k}" name="r{k}">[{k}]</a> ' for k in range(n))
+    notes = "".join(f'<p><a href="#r{k}" name="n{k}">[{k}]</a> Note {k}.</p>' for k in range(n))
+    items = "".join("<p class=MsoListParagraph style='mso-list:l0 level1 lfo1'><span style='mso-list:Ignore'>·"
+                    "<span style='font:7.0pt \"Times New Roman\"'>&nbsp; </span></span>Texte.</p>" for _ in range(n))
+    for page in (f"<html><body><p>{cites}</p>{notes}</body></html>", f"<html><body>{items}</body></html>",
+                 "<html><body><p>" + '<a href="#a" name="b">' * n + "</p></body></html>"):
+        started = time.thread_time()
+        parse_html(page)
+        assert time.thread_time() - started < 10.0
