@@ -46,6 +46,16 @@ def test_a_word_page_s_footnote_is_read_after_the_paragraph_citing_it_without_it
         ("Noël", ["Un bon de 80 € par salarié.", "Versé en décembre."])]
 
 
+def test_a_note_cited_in_a_table_s_row_is_read_after_the_table():
+    body = (f"<h1>Aides</h1><table class=MsoTableGrid><tr><td><p class=MsoNormal>Quotient</p></td><td><p "
+            f"class=MsoNormal>Part</p></td></tr><tr><td><p class=MsoNormal>moins de 800 €{_word_note(1)}</p></td><td>"
+            f"<p class=MsoNormal>70 %</p></td></tr><tr><td><p class=MsoNormal>800 € et plus</p></td><td><p "
+            f"class=MsoNormal>50 %</p></td></tr></table><p class=MsoNormal>Plafond : 450 €.</p>")
+    assert _sections(_WORD.format(body, _word_notes("Revenu fiscal divisé par les parts."))) == [
+        ("Aides", ["Quotient | Part", "moins de 800 € | 70 %", "800 € et plus | 50 %",
+                   "Revenu fiscal divisé par les parts.", "Plafond : 450 €."])]
+
+
 def test_google_docs_and_libreoffice_notes_are_read_where_cited_a_mark_that_is_not_alone_kept():
     google = ('<html><head><meta content="text/html; charset=UTF-8" http-equiv="content-type"></head><body '
               'class="c9 doc-content"><h1 id="h.x">Repas</h1><p class="c4"><span class="c1">Un titre-restaurant de '

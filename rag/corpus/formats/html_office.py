@@ -2,23 +2,24 @@
 LibreOffice Writer's "Document HTML"), read as the document shows it, once `rag.corpus.formats.html` has read the
 page's blocks (`office`):
 
-- A footnote or an endnote is read after the block that cites it, in that block's section, as a Word document's
-  (`rag.corpus.formats.docx_notes`): the three tools write a note's citation and its text at the page's end as two
-  links pointing at each other (Word's `<a href="#_ftn1" name="_ftnref1">[1]</a>` and `<a href="#_ftnref1"
-  name="_ftn1">[1]</a>`, Google Docs' `ftnt_ref1` / `ftnt1` ids, LibreOffice's `sdfootnote1anc` / `sdfootnote1sym`
-  names), the first the citation, the second opening the note's paragraph. The citation's mark ("[1]", a "1" glued
-  to the word it follows) leaves the text where it is its only occurrence in the block (else it stays: which one it
-  is could be guessed wrong); the note's mark leaves the note.
+- A footnote or an endnote is read after the block that cites it (a table's, cited in a row), in that block's
+  section, as a Word document's (`rag.corpus.formats.docx_notes`): the three tools write a note's citation and its
+  text at the page's end as two links pointing at each other (Word's `<a href="#_ftn1" name="_ftnref1">[1]</a>`
+  and `<a href="#_ftnref1" name="_ftn1">[1]</a>`, Google Docs' `ftnt_ref1` / `ftnt1` ids, LibreOffice's
+  `sdfootnote1anc` / `sdfootnote1sym` names), the first the citation, the second opening the note's paragraph (its
+  first paragraph only, for a note of several). The citation's mark ("[1]", a "1" glued to the word it follows)
+  leaves the text where it is its only occurrence in the block (else it stays: which one it is could be guessed
+  wrong), for the block's first `_MARKS` notes; the note's mark leaves the note.
 - A list paragraph of Word (`MsoListParagraph`, a `mso-list` style: Word writes no `<li>`) is a list item: its
   number ("1.", "a)") stays as the document shows it, its bullet (Symbol's "·", Courier New's "o", Wingdings' "§",
   written as text before Word's 7 pt spacer `<span style='font:7.0pt "Times New Roman"'>`) leaves the text, as an
   HTML list's does.
-- The Title paragraph (Word's `MsoTitle`, LibreOffice's `title` style) titles the document where the page's
+- The Title paragraph (Word's `MsoTitle`, LibreOffice's `title-western`) titles the document where the page's
   `<title>` says nothing (LibreOffice writes it empty), and is no line of it where it says the title; the heading of
   Word's table of contents (`MsoTocHeading`: "Sommaire", over entries that are no text) is no line either.
 
 Each rule reads the HTML source at the offsets of the lines the reader gave, within `WINDOW` characters of a line's
-start, and each link once: linear in the page.
+start (and before its end), and each link's start tag once: linear in the page.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ _LINK = re.compile(r"<a\b[^<>]*>", re.IGNORECASE)
 _ATTRIBUTE = re.compile(r"""\s(href|name|id)\s*=\s*(?:"([^"<>]*)"|'([^'<>]*)'|([^\s"'<>]+))""", re.IGNORECASE)
 _TAG = re.compile(r"<[^<>]*>")
 _NOTE_MARK = 1000  # characters a note's mark may span in the source, its tags included (Word's: some 400)
+_MARKS = 64  # citations' marks left out of one block, at most (each is looked for in the whole block)
 # Word's list paragraph (its start tag), and the spacer after its number or bullet
 _LIST_PARAGRAPH = re.compile(r"<p\b[^<>]*?(?:\bclass=[\"']?MsoList|mso-list:\s*l\d)", re.IGNORECASE)
 _SPACER = re.compile(r"""<span\s+style=(["'])font:\s*7\.0pt\s+(?:&quot;|")?Times New Roman""", re.IGNORECASE)
@@ -86,7 +88,7 @@ def _lists(source: str, sections: list[Section]) -> None:
     for section in sections:
         for at, line in enumerate(section.lines):
             start = _LIST_PARAGRAPH.match(source, line.start, min(len(source), line.start + WINDOW))
-            spacer = _SPACER.search(source, start.end(), min(len(source), line.start + WINDOW)) if start else None
+            spacer = _SPACER.search(source, start.end(), min(line.end, line.start + WINDOW)) if start else None
             if start is None or spacer is None:
                 continue
             tag_end = source.find(">", start.end(), spacer.start())
@@ -142,19 +144,25 @@ def _notes(source: str, sections: list[Section]) -> None:
         if not text:
             continue
         body = texts.get(cited, sections[cited[0]].lines[cited[1]].text)
-        if body.count(mark) == 1:  # "septembre[1]." -> "septembre.", "le plus proche1 ;" -> "le plus proche ;"
+        # "septembre[1]." -> "septembre.", "le plus proche1 ;" -> "le plus proche ;"
+        if len(after.get(cited, ())) < _MARKS and body.count(mark) == 1:
             at = body.index(mark)
             texts[cited] = body[:at] + body[at + len(mark):].removeprefix(" " if body[at - 1:at] in " " else "")
         after.setdefault(cited, []).append(replace(note_line, text=text, item=False, opens_table=False))
         gone.add(noted)
     for s, section in enumerate(sections):
-        lines = []
+        lines, waiting = list[Line](), list[Line]()  # the notes cited in a table's row wait for its last row
         for n, line in enumerate(section.lines):
+            row = source[line.start:line.start + 3].lower() == "<tr"
             if (s, n) in gone:
                 continue
+            if waiting and (not row or line.opens_table):
+                lines, waiting = lines + waiting, []
             lines.append(replace(line, text=texts[s, n]) if (s, n) in texts else line)
-            lines += after.get((s, n), [])
-        section.lines[:] = lines
+            waiting += after.get((s, n), [])
+            if waiting and not row:
+                lines, waiting = lines + waiting, []
+        section.lines[:] = lines + waiting
 
 
 __all__ = ["WINDOW", "office"]
