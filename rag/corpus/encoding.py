@@ -2,7 +2,8 @@
 
 UTF-32 and UTF-16 are recognised by their byte order mark; anything else is UTF-8 (with or without its mark) or, when
 its bytes are no UTF-8, a legacy Windows-1252 text (Latin-1's superset: old Windows and French exports) if they read
-as Western European text. A file that fits none of them is refused with the reason, not guessed.
+as Western European text (reported, but for an HTML page whose `<meta>` declares it). A file that fits none of them
+is refused with the reason, not guessed.
 """
 
 from __future__ import annotations
@@ -24,10 +25,17 @@ _WESTERN_SHARE = 0.9
 _ACCENTED_SHARE = 0.3  # of all letters at most: a few in Western European text; all of them in Cyrillic or Greek
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 _ESCAPED = re.compile(r"[\udc80-\udcff]")  # a byte of no UTF-8 sequence, as "surrogateescape" decodes it
+# An HTML page's declared encoding, in its first `_DECLARED` characters, and the names HTML reads as Windows-1252
+_CHARSET = re.compile(r"""<meta\b[^<>]*?\bcharset\s*=\s*["']?([\w.:-]+)""", re.IGNORECASE)
+_DECLARED = 4096
+_WINDOWS_1252 = {"windows-1252", "cp1252", "x-cp1252", "iso-8859-1", "iso8859-1", "iso_8859-1", "latin1", "l1",
+                 "us-ascii", "ascii"}
 
 
-def decode_text(data: bytes) -> tuple[str, str | None]:
-    """The text of a file's bytes and, when it was not UTF-8, what was assumed (`LEGACY`).
+def decode_text(data: bytes, html: bool = False) -> tuple[str, str | None]:
+    """The text of a file's bytes and, when it was not UTF-8, what was assumed (`LEGACY`): nothing for an HTML page
+    (`html`) whose `<meta>` says it is in Windows-1252 or Latin-1 (Word's "Page Web" writes `charset=windows-1252`),
+    its bytes read so; nothing is assumed then.
 
     - A byte order mark says UTF-32 or UTF-16; a file it marks that does not decode is damaged (cut short, most
       often), and is refused as such.
@@ -60,7 +68,8 @@ def decode_text(data: bytes) -> tuple[str, str | None]:
         text = _western(data)
         if text is None:
             raise refused from exc
-        return text, LEGACY
+        declared = _CHARSET.search(text, 0, _DECLARED) if html else None
+        return text, None if declared and declared[1].lower() in _WINDOWS_1252 else LEGACY
 
 
 def utf8_with_errors(data: bytes) -> bool:

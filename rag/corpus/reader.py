@@ -161,7 +161,7 @@ def read_document(root: Path, path: Path, meta: dict[str, str] | None = None, *,
         parsed: Parsed = BINARY_SUFFIXES[suffix](data)
         text, assumed = parsed.text or "", None
     else:
-        text, assumed = decode_text(data)
+        text, assumed = decode_text(data, html=suffix in (".html", ".htm"))
         del data  # not held beside its text while the parser reads it (a file of 20 MB is 20 MB more)
         parsed = SUFFIXES[suffix](text)
         if pages := row_pages(path, lambda page: refusal(root, page, max_bytes) is None):  # a Notion database's

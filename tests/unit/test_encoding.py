@@ -32,6 +32,20 @@ def test_a_windows_1252_file_is_indexed_and_reported(tmp_path):
     assert doc.text == text and doc.changes == [LEGACY]
 
 
+def test_an_html_page_declaring_windows_1252_is_read_so_without_a_notice(tmp_path):
+    """Audit 58: Word's "Page Web" declares `charset=windows-1252`; ingest said of each such page "not valid UTF-8:
+    read as Windows-1252 (Latin-1); save it as UTF-8 to be sure", what the page itself says. A page that declares
+    nothing, or UTF-8, is still reported."""
+    body = "<body><p>Le magasin est « fermé\u00a0» le dimanche. RÉSUMÉ\u00a0: ouvert en août.</p></body></html>"
+    for head, changes in (("<meta http-equiv=Content-Type content=\"text/html; charset=windows-1252\">", []),
+                          ('<meta charset="ISO-8859-1">', []), ("", [LEGACY]), ('<meta charset="utf-8">', [LEGACY])):
+        (tmp_path / "page.htm").write_bytes(f"<html><head>{head}<title>Horaires</title></head>{body}".encode("cp1252"))
+        doc = read_document(tmp_path, tmp_path / "page.htm")
+        assert "« fermé\u00a0»" in doc.text and doc.changes == changes, head
+    assert decode_text("<meta charset=windows-1252><p>été</p>".encode("cp1252")) == (
+        "<meta charset=windows-1252><p>été</p>", LEGACY)  # not an HTML file's: its name says what it is
+
+
 @pytest.mark.parametrize("stray", [b"\xe9", b"\xa0", b"\x93", b"\xe9\xa0"])
 def test_utf8_with_a_stray_byte_is_refused_not_garbled(stray):
     """Mostly valid UTF-8 sequences and one byte outside any: read as Windows-1252, every "é" would be "Ã©"."""
