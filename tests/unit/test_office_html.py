@@ -122,6 +122,20 @@ def test_office_title_paragraphs_title_the_document_and_their_contents_title_is_
     assert _sections(word) == [(None, ["CSE de Brennec"]), ("1. Qui", ["Cinq élus."])]
 
 
+def test_a_word_page_s_comments_are_no_text():
+    """Word's "Page Web" of a document under review writes each comment's mark in the text and its text at the end."""
+    body = ("<h1>Mots de passe</h1><p class=MsoNormal>Au moins 14 caractères<span class=MsoCommentReference><span "
+            "style='font-size:8.0pt'>&nbsp;<![if !supportAnnotations]><a class=msocomanchor id=\"_anchor_1\" "
+            "href=\"#_msocom_1\" language=JavaScript name=\"_msoanchor_1\">[MG1]</a><![endif]><span "
+            "style='mso-special-character:comment'>&nbsp;</span></span></span>.</p>")
+    comments = ("<div style='mso-element:comment-list'><![if !supportAnnotations]><hr class=msocomoff align=left "
+                "size=1 width=\"33%\"><![endif]><div style='mso-element:comment'><![if !supportAnnotations]><div "
+                "id=\"_com_1\" class=msocomtxt language=JavaScript><![endif]><div><![if !supportAnnotations]><a "
+                "name=\"_msocom_1\"></a><![endif]><p class=MsoCommentText>Vérifier avec la DSI.</p></div>"
+                "<![if !supportAnnotations]></div><![endif]></div></div>")
+    assert _sections(_WORD.format(body, comments)) == [("Mots de passe", ["Au moins 14 caractères ."])]
+
+
 def test_many_notes_and_list_paragraphs_are_read_in_linear_time():
     """Each note's link is read once, each block's source within a window of its start: a page of 20,000 notes
     cited in one paragraph, or of 20,000 list paragraphs, reads in a few seconds of this thread's CPU time."""

@@ -126,6 +126,9 @@ SKIPPED_ROLES = {"navigation", "search", "banner", "contentinfo", "menu", "menub
 # a document's running header and footer, where LibreOffice saves it as HTML: `<div title="header">` (Writer's own
 # names, whatever the language), the page number's field in it
 SKIPPED_TITLES = {"header", "footer"}
+# a document's comments, where Word saves it as a web page: their marks in the text (`<a class=msocomanchor
+# href="#_msocom_1">[MG1]</a>`) and their texts at the end (`<div style='mso-element:comment-list'>`), no part of it
+_WORD_COMMENT = re.compile(r"mso-element:\s*comment-list", re.IGNORECASE)
 
 
 def skipped(tag: str, attrs: dict[str, str | None], lenient: bool) -> bool:
@@ -133,7 +136,8 @@ def skipped(tag: str, attrs: dict[str, str | None], lenient: bool) -> bool:
     if lenient:
         return tag in LENIENT
     return tag in SKIPPED or (attrs.get("role") or "").strip().lower() in SKIPPED_ROLES or (
-        tag == "div" and attrs.get("title") in SKIPPED_TITLES)
+        tag == "div" and (attrs.get("title") in SKIPPED_TITLES or bool(_WORD_COMMENT.search(attrs.get("style") or "")))
+    ) or (tag == "a" and (attrs.get("class") or "").lower() == "msocomanchor")
 
 
 def is_main(tag: str, attrs: dict[str, str | None]) -> bool:
