@@ -122,6 +122,25 @@ def test_office_title_paragraphs_title_the_document_and_their_contents_title_is_
     assert _sections(word) == [(None, ["CSE de Brennec"]), ("1. Qui", ["Cinq élus."])]
 
 
+def test_a_word_paragraph_whose_style_the_style_sheet_sets_bold_heads_what_follows_it():
+    """A template's own style ("Titre article") set bold by the page's style sheet, no `<b>` in the paragraph."""
+    style = ("<style><!-- p.MsoNormal, li.MsoNormal, div.MsoNormal\n\t{margin:0cm;font-weight:bold;}\n"
+             "p.Titrearticle, li.Titrearticle, div.Titrearticle\n\t{mso-style-name:\"Titre article\";\n\t"
+             "font-size:12.0pt;\n\tfont-weight:bold;}\n--></style>")
+    page = ("<html><head><meta name=ProgId content=Word.Document><meta name=Generator content=\"Microsoft Word 15\">"
+            f"{style}</head><body><div class=WordSection1><h1>Règlement</h1><p class=MsoNormal>Préambule.</p>"
+            "<p class=Titrearticle>Article 1 – Objet</p><p class=MsoNormal>Le présent règlement s’applique.</p>"
+            "<p class=Titrearticle>Article 2 – Horaires</p><p class=Titrearticle>Article 3 – Congés</p>"
+            "<p class=MsoNormal>Cinq semaines.</p><p class=Titrearticle>Annexe</p></div></body></html>")
+    assert [(s.heading, s.parents, [line.text for line in s.lines]) for s in parse_html(page).sections] == [
+        ("Règlement", (), ["Préambule."]),
+        ("Article 1 – Objet", ("Règlement",), ["Le présent règlement s’applique.", "Article 2 – Horaires"]),
+        ("Article 3 – Congés", ("Règlement",), ["Cinq semaines.", "Annexe"])]
+    plain = page.replace("<meta name=ProgId content=Word.Document><meta name=Generator content=\"Microsoft Word 15\">",
+                         "")
+    assert [s.heading for s in parse_html(plain).sections] == ["Règlement"]  # no page of Word's: no class read so
+
+
 def test_a_word_page_s_comments_are_no_text():
     """Word's "Page Web" of a document under review writes each comment's mark in the text and its text at the end."""
     body = ("<h1>Mots de passe</h1><p class=MsoNormal>Au moins 14 caractères<span class=MsoCommentReference><span "

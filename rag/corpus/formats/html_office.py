@@ -14,6 +14,12 @@ page's blocks (`office`):
   number ("1.", "a)") stays as the document shows it, its bullet (Symbol's "·", Courier New's "o", Wingdings' "§",
   written as text before Word's 7 pt spacer `<span style='font:7.0pt "Times New Roman"'>`) leaves the text, as an
   HTML list's does.
+- A paragraph of Word whose style the page's style sheet sets bold (a template's own style, "Titre article":
+  `p.Titrearticle, li.Titrearticle, div.Titrearticle {...; font-weight:bold}`, `<p class=Titrearticle>`) is set in
+  bold as a `<b>` sets it: where it reads as a heading it heads what follows it in its section, under that section's
+  heading, as a paragraph all in bold does (`rag.corpus.formats.html`), but for one that would head nothing (the
+  section's last line, or right above another). Word's own styles (`Mso...`: `MsoNormal`, the list and contents
+  paragraphs) are not read so, whatever their weight.
 - The Title paragraph (Word's `MsoTitle`, LibreOffice's `title-western`) titles the document where the page's
   `<title>` says nothing (LibreOffice writes it empty), and is no line of it where it says the title; the heading of
   Word's table of contents (`MsoTocHeading`: "Sommaire", over entries that are no text) is no line either.
@@ -30,6 +36,7 @@ import re
 from dataclasses import dataclass, replace
 
 from rag.corpus.formats.base import Line, Section
+from rag.corpus.formats.text import reads_as_heading
 
 WINDOW = 2000  # characters of a block's source read for its marks, at most (a hostile block of megabytes is not)
 _LINK = re.compile(r"<a\b[^<>]*>", re.IGNORECASE)
@@ -44,6 +51,13 @@ _NUMBER = re.compile(r"\(?(?:\d{1,4}|[a-zA-Z]{1,5})(?:\.\d{1,4})*[.)]")  # "1.",
 _TITLE_CLASS = re.compile(r"<p\b[^<>]*?\bclass=[\"']?(MsoTitle|MsoTocHeading|title-(?:western|cjk|ctl))[\"'\s>]",
                           re.IGNORECASE)
 _PAGE_TITLE = re.compile(r"<title\b[^<>]*>([^<]*)</title", re.IGNORECASE)
+# A page Word saved (its first `_HEAD` characters say so), a class its style sheet sets bold (after the selector's
+# last element: "p.A, li.A, div.A\n\t{...}"), and a paragraph's own class
+_WORD_PAGE = re.compile(r"<meta\s+name=[\"']?(?:ProgId|Generator)[\"']?\s+content=[\"']?"
+                        r"(?:Word\.Document|Microsoft Word)", re.IGNORECASE)
+_HEAD = 8192
+_BOLD_STYLE = re.compile(r"\.([\w-]+)\s*\{[^{}]*\bfont-weight:\s*(?:700|800|900|bold)\b", re.IGNORECASE)
+_PARAGRAPH_CLASS = re.compile(r"<p\b[^<>]*?\bclass=[\"']?([\w-]+)", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -58,6 +72,10 @@ def office(source: str, sections: list[Section], title: str | None) -> str | Non
     """The page's sections as the document shows them (the module's rules, in place); returns its title: `title`,
     or its Title paragraph's text where the page's `<title>` says nothing."""
     title = _title(source, sections, title)
+    bold = {name for name in _BOLD_STYLE.findall(source) if not name.lower().startswith("mso")} \
+        if _WORD_PAGE.search(source, 0, _HEAD) else set()
+    if bold:
+        sections[:] = [part for section in sections for part in _styled_headings(source, section, bold)]
     _lists(source, sections)
     _notes(source, sections)
     return title
@@ -82,6 +100,22 @@ def _title(source: str, sections: list[Section], title: str | None) -> str | Non
                 kept.append(line)
         section.lines[:] = kept
     return title
+
+
+def _styled_headings(source: str, section: Section, bold: set[str]) -> list[Section]:
+    """`section` cut at its paragraphs whose own style is one of `bold`, that read as headings."""
+    heads = [not line.item and reads_as_heading(line.text) and bool(
+        (match := _PARAGRAPH_CLASS.match(source, line.start, min(line.end, line.start + WINDOW))) and match[1] in bold)
+        for line in section.lines]
+    own, parts = list[Line](), [section]
+    parents = (*section.parents, section.heading) if section.heading else section.parents
+    for at, line in enumerate(section.lines):
+        if heads[at] and at + 1 < len(section.lines) and not heads[at + 1]:
+            parts.append(Section(line.text, heading_start=line.start, parents=parents, url=section.url))
+        else:
+            (own if len(parts) == 1 else parts[-1].lines).append(line)
+    section.lines[:] = own
+    return parts
 
 
 def _lists(source: str, sections: list[Section]) -> None:
