@@ -68,8 +68,9 @@ class StoreSearchRequest(BaseModel):
         10, description="Most results to return.")
     filters: Filter | None = Field(None, description="Only passages whose attributes pass this filter.")
     ranking_options: RankingOptions | None = None
-    rewrite_query: bool = Field(False, description="Accepted; rag never rewrites a query (`search_query` shows "
-                                                   "what was searched).")
+    rewrite_query: bool = Field(False, description="Accepted; rag rewrites no query, beyond reading chat shorthand "
+                                                   "as the words it stands for (`search_query` shows the query as "
+                                                   "sent).")
 
 
 class Content(BaseModel):

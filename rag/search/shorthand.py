@@ -12,8 +12,8 @@ words that carry a subject: no acronym of one trade or one company ("TVA", "CGV"
 too), and no shorthand of a word that carries none ("qqch", "bcp", "u"): written out, "quelque chose" matched
 passages by "chose" at random (a help centre's follow-up, "ça me coute qqch ?", lost its answer's first place). A
 word the index holds is searched as typed (`holds`): a corpus that writes "SAV" or "RIB" itself matches them as they
-are; so is a capitalised word inside the question, a name ("la dynastie d'Ur"). A language without a table is
-searched as typed.
+are; so is a capitalised word inside a sentence, a name ("la dynastie d'Ur"), and an English word in capitals, an
+acronym ("MSG"). A language without a table is searched as typed.
 """
 
 from __future__ import annotations
@@ -44,13 +44,17 @@ SHORTHAND: dict[str, dict[str, str]] = {
         "pls": "please", "plz": "please", "thx": "thanks", "thnx": "thanks",
     },
 }
+# The languages whose shorthand is typed in capitals too ("paiement par CB", "envoyez votre RIB", "MDP oublié"); an
+# English word in capitals is an acronym of its own ("MSG", "AMT"), which the model reads better as typed.
+IN_CAPITALS = frozenset({"fr"})
 _WORD = re.compile(r"\w+")  # an underscore joins: "mdp_reset" is a name, not shorthand
+_BLANK_MAX = 64  # the spaces looked back over for a sentence's end: a word after more opens nothing
 
 
 def written_out(question: str, language: str, holds: Callable[[str], bool]) -> str:
     """`question` with each word of `language`'s table that the index does not hold (`holds(word)` false) written
-    out, in lower or upper case, or capitalised as the question's first word ("Mdp oublié"); as typed when it has
-    none."""
+    out, in lower case, in capitals where the language types it so (`IN_CAPITALS`), or capitalised as a sentence's
+    first word ("Bonjour. Mdp oublié"); as typed when it has none."""
     table = SHORTHAND.get(language)
     if not table:
         return question
@@ -61,13 +65,23 @@ def written_out(question: str, language: str, holds: Callable[[str], bool]) -> s
         word = match.group(0)
         lowered = word.lower()
         full = table.get(lowered)
-        if full is None or (match.start() and word[0].isupper() and not word[1:].isupper()):
-            return word  # a capital then lower case inside the question is a name ("la dynastie d'Ur")
+        if full is None or (len(word) > 1 and word.isupper() and language not in IN_CAPITALS):
+            return word
+        if word[0].isupper() and not word[1:].isupper() and not _opens_sentence(question, match.start()):
+            return word  # a capital then lower case inside a sentence is a name ("la dynastie d'Ur")
         if lowered not in held:
             held[lowered] = holds(lowered)
         return word if held[lowered] else full
 
     return _WORD.sub(put, question)
+
+
+def _opens_sentence(text: str, at: int) -> bool:
+    """Whether the word at `at` opens the text or a sentence (after ".", "!", "?" or "…" and spaces)."""
+    before = at
+    while before > 0 and text[before - 1].isspace() and at - before < _BLANK_MAX:
+        before -= 1
+    return before == 0 or text[before - 1] in ".!?…"
 
 
 __all__ = ["SHORTHAND", "written_out"]

@@ -128,3 +128,16 @@ def test_a_copyright_line_set_apart_by_commas_keeps_its_address_under_its_holder
         "Boulangerie Martin", ["12 rue des Lilas, 69003 Lyon"])  # the rights, a sentence of their own, left out
     credit = "<footer><p>Copyright 2024, Boulangerie Martin. Tous droits réservés.</p></footer>"
     assert "Boulangerie Martin" not in str(_headings(tmp_path, "pain.html", f"<body>{BODY}{credit}</body>")[-1])
+
+
+def test_a_copyright_line_is_cut_at_a_comma_only_after_a_name_of_its_own(tmp_path):
+    """The review's cases: a holder with a comma in its name on a line a dash parts, a line whose years stand before
+    the first comma, and a line whose only name holds a number (no holder to head it: dropped, as before)."""
+    def last(line: str) -> tuple[str | None, list[str]]:
+        return _headings(tmp_path, "pain.html", f"<body>{BODY}<footer><p>{line}</p></footer></body>")[-1]
+
+    assert last("© 2024 Dupont, Martin & Associés – 12 rue X, 75001 Paris") == (
+        "Dupont, Martin & Associés", ["12 rue X, 75001 Paris"])
+    assert last("Copyright 2024, Boulangerie Martin, 12 rue des Lilas, 69003 Lyon") == (
+        "Boulangerie Martin", ["12 rue des Lilas, 69003 Lyon"])
+    assert "62701" not in str(last("© 2024 ACME Inc. 500 Main St. Springfield, IL 62701. All rights reserved."))

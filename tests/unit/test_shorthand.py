@@ -52,3 +52,14 @@ def test_the_index_is_asked_once_a_word():
 
     assert written_out("mdp " * 10_000 + "MDP rdv", "fr", holds).count("mot de passe") == 10_001
     assert asked == ["mdp", "rdv"]
+    # a sentence's opening is looked for a few characters back, whatever the question's length
+    assert written_out("Mdp. " * 20_000, "fr", holds).count("mot de passe") == 20_000
+
+
+def test_an_english_acronym_is_searched_as_typed_and_a_sentence_s_first_word_is_written_out():
+    """The review's cases: "Does it contain MSG?" was searched as "message", and "Bonjour. Mdp oublié" as typed."""
+    assert written_out("Does it contain MSG? AMT rate", "en", _holds_nothing) == "Does it contain MSG? AMT rate"
+    assert written_out("forgot my PWD", "en", _holds_nothing) == "forgot my PWD"
+    assert written_out("paiement par CB", "fr", _holds_nothing) == "paiement par carte bancaire"
+    assert written_out("Bonjour. Mdp oublié ! Rdv annulé", "fr", _holds_nothing) == \
+        "Bonjour. mot de passe oublié ! rendez-vous annulé"

@@ -52,7 +52,8 @@ _HOURS = re.compile(
 # What a copyright line's parts are set apart by ("© 2024 Boulangerie Martin – 12 rue des Lilas, 69003 Lyon"), and
 # the words of a credit among them ("Réalisé par Studio 3D", "powered by"), no fact of the company's
 # ... or by a sentence's end ("..., 69003 Lyon. Tous droits réservés."; not "S.A. Tous")
-_PARTS = re.compile(r"(\s+[-–—|·•]\s+|(?<=[a-zà-ÿ0-9]{2})\.\s+(?=[A-ZÀ-Ý]))")
+_SEPARATORS = re.compile(r"\s+[-–—|·•]\s+")
+_PARTS = re.compile(rf"({_SEPARATORS.pattern}|(?<=[a-zà-ÿ0-9]{{2}})\.\s+(?=[A-ZÀ-Ý]))")
 _YEARS = re.compile(r"\b(?:19|20)\d\d(?:\s*[-–]\s*(?:19|20)?\d\d)?\b")  # "2024", "2019-2025", "2019–25"
 _CREDIT = re.compile(r"\b(?:powered|propuls|r[ée]alis|con[çc]u|conception|design|d[ée]velopp|developed|h[ée]berg|"
                      r"hosted|made|created|cr[ée]{2}|creado|dise[ñn]|desarroll|erstellt|gestaltet|entwickelt|"
@@ -71,17 +72,36 @@ class _Block:
 
 
 def _parts(text: str) -> list[str]:
-    """A copyright line's parts and what sets them apart, alternately (`_PARTS`); the part holding the copyright cut
-    at its first comma after the sign too ("© 2024 Boulangerie Martin, 12 rue des Lilas, 69003 Lyon": the holder,
-    then the address, whose own commas stay)."""
+    """A copyright line's parts and what sets them apart, alternately (`_PARTS`); on a line no dash, bar or dot
+    parts, the part holding the copyright cut after its holder too (`_holder_end`: "© 2024 Boulangerie Martin, 12 rue
+    des Lilas, 69003 Lyon", the holder, then the address, whose own commas stay)."""
     pieces = _PARTS.split(text)
+    if _SEPARATORS.search(text):
+        return pieces
     for n in range(0, len(pieces), 2):
-        if (sign := _COPYRIGHT.search(pieces[n])) is not None:
-            comma = pieces[n].find(", ", sign.end())
-            if comma >= 0:
-                pieces[n:n + 1] = [pieces[n][:comma], ", ", pieces[n][comma + 2:]]
+        if _COPYRIGHT.search(pieces[n]) is not None:
+            end = _holder_end(pieces[n])
+            if end is not None:
+                pieces[n:n + 1] = [pieces[n][:end], ", ", pieces[n][end + 2:]]
             break
     return pieces
+
+
+def _holder_end(piece: str) -> int | None:
+    """Where the holder a copyright part names ends at a comma: the first comma after the sign with a name before it,
+    its years aside ("© 2024 Boulangerie Martin, ..."; "Copyright 2024, Boulangerie Martin, ...": the second), of the
+    first two; None where that name holds a digit ("ACME Inc. 500 Main St. Springfield, IL 62701": no name alone)."""
+    sign = _COPYRIGHT.search(piece)
+    start = sign.end() if sign is not None else 0
+    for _ in range(2):
+        comma = piece.find(", ", start)
+        if comma < 0:
+            return None
+        name = _YEARS.sub(" ", _COPYRIGHT.sub(" ", piece[:comma])).strip(" ,;:-–—")
+        if name:
+            return None if _DIGIT.search(name) else comma
+        start = comma + 2
+    return None
 
 
 def fact(text: str, links: int) -> str | None:
@@ -101,17 +121,13 @@ def fact(text: str, links: int) -> str | None:
 
 def _holder(text: str) -> str | None:
     """Who a copyright line names ("LindenMobil GmbH" of "© 2025 LindenMobil GmbH · Bahnhofstraße 3"): its first part
-    that holds the copyright, up to its first comma after the sign if a name stands before it ("© 2024 Boulangerie
-    Martin, 12 rue des Lilas"; not "Copyright 2024, Boulangerie Martin"), without the sign, the word, its years and
-    its punctuation; None without one."""
-    for piece in _PARTS.split(text)[::2]:
-        if (sign := _COPYRIGHT.search(piece)) is not None:
-            comma = piece.find(", ", sign.end())
-            for part in (piece[:comma], piece) if comma >= 0 else (piece,):
-                name = _YEARS.sub(" ", _COPYRIGHT.sub(" ", part))
-                name = " ".join(name.split()).strip(" ,;:-–—")  # a full stop may end a company's form: "S.L."
-                if name:
-                    return name if not _CREDIT.search(name) and short_for_heading(name) else None
+    that holds the copyright, as `_parts` cuts it, without the sign, the word, its years and its punctuation; None
+    without one."""
+    for piece in _parts(text)[::2]:
+        if _COPYRIGHT.search(piece):
+            name = _YEARS.sub(" ", _COPYRIGHT.sub(" ", piece))
+            name = " ".join(name.split()).strip(" ,;:-–—")  # a full stop may end a company's form: "S.L."
+            return name if name and not _CREDIT.search(name) and short_for_heading(name) else None
     return None
 
 
