@@ -84,9 +84,8 @@ _QUESTION_WORDS = {
     "fr": {"quel", "quelle", "quels", "quelles", "lequel", "laquelle", "lesquels", "lesquelles", "combien",
            "comment", "pourquoi", "quand", "quoi", "koi", "dont", "est-ce", "peut", "peuvent", "faut", "fait", "faire",
            "puis", "pouvez", "pourriez", "pouvons", "veux", "veut", "voulez", "voudrais", "aimerais", "souhaite",
-           "souhaiterais", "chez", "plusieurs",
-           # "je peux", "dois-je": a chat's first person, which left "je peux me desinscrire tout seul ?" a word short
-           "peux", "pourrais", "pourrait", "dois", "doit", "doivent", "devez", "fais", "faites"},
+           "souhaiterais", "chez", "plusieurs", "peux", "pourrais", "pourrait", "dois", "doit", "doivent", "devez",
+           "fais", "faites"},  # a chat's first person too ("je peux", "dois-je"), as the third person is
     "en": {"what", "which", "who", "whom", "whose", "when", "where", "why", "how", "does", "do", "did", "can",
            "could", "should", "would"},
     # NLTK's Spanish and German lists hold "qué", "cómo", "wie", "was", but not "cuánto", "wann", "warum", "gibt
