@@ -14,6 +14,12 @@ def _sections(page: str) -> list[tuple[str | None, list[str]]]:
             for s in parse_html(page).sections if s.lines]
 
 
+def _seconds(page: str) -> float:
+    started = time.thread_time()
+    parse_html(page)
+    return time.thread_time() - started
+
+
 def _dsfr_tab(key: str, label: str, selected: bool) -> str:
     return (f'<li role="presentation"><button id="tab-{key}" class="fr-tabs__tab" role="tab" aria-selected='
             f'"{str(selected).lower()}" aria-controls="panel-{key}">{label}</button></li>')
@@ -92,13 +98,8 @@ def _many(n: int) -> str:
 
 
 def test_many_tabs_nested_panels_and_accordions_are_read_in_linear_time():
-    def seconds(page: str) -> float:
-        started = time.thread_time()
-        parse_html(page)
-        return time.thread_time() - started
-
     small, large = _many(300), _many(1200)
-    assert seconds(large) < 6 * min(seconds(small), seconds(small)) + 0.05
+    assert _seconds(large) < 6 * min(_seconds(small), _seconds(small)) + 0.05
 
 
 def test_an_accordion_s_panel_right_after_its_heading_ends_what_the_heading_heads():
@@ -132,3 +133,36 @@ def test_a_section_of_links_to_other_pages_is_left_out_and_one_of_documents_or_w
         ("Congé de paternité › Formulaires", ["Déclaration sur l'honneur", "Attestation de salaire"]),
         ("Congé de paternité › Textes de référence", ["Code du travail : article L1225-35 Congé de paternité",
                                                       "Code de la sécurité sociale : article L331-8"])]
+
+
+def _stale(count: int) -> str:
+    # each tab's panel holds an accordion entry never closed as a panel: two controls of one id
+    return "<body>" + "".join(
+        f'<div role=tablist><button role=tab aria-controls=t{i}>Cas {i}</button></div><div id=t{i}>'
+        f'<h3><button aria-expanded=false aria-controls=q{i}>A</button></h3><h3><button aria-expanded=false '
+        f'aria-controls=q{i}>B</button></h3><div id=q{i}><p>Réponse {i}.</p></div><h4>Démarches</h4><p>Texte {i}.</p>'
+        "</div>" for i in range(count)) + "</body>"
+
+
+def test_an_accordion_s_panel_never_read_as_one_leaves_no_tab_open_over_the_next():
+    # its panel a void element, or named in a script: what the tab's panel opened closes with it all the same
+    page = ("<main><h2>Congé</h2><div role=tablist><button role=tab aria-controls=t1>Salarié</button><button role=tab"
+            " aria-controls=t2>Fonctionnaire</button><button role=tab aria-controls=t3>Indépendant</button></div>"
+            "<div id=t1><h3><button aria-expanded=false aria-controls=q1>Durée</button></h3><img id=q1 src=a.png>"
+            "<p>11 jours</p></div><div id=t2><h3><button aria-expanded=false aria-controls=q2>Durée</button></h3>"
+            "<script>var a=' id=q2';</script><p>25 jours</p></div><div id=t3><h3>Durée</h3><p>2 mois</p></div></main>")
+    assert _sections(page) == [("Congé › Salarié › Durée", ["11 jours"]), ("Congé › Fonctionnaire › Durée",
+                                                                            ["25 jours"]),
+                               ("Congé › Indépendant › Durée", ["2 mois"])]
+    assert [path for path, _ in _sections(_stale(3))][-2:] == ["Cas 2 › B", "Cas 2 › Démarches"]
+
+
+def test_accordions_whose_panels_never_close_are_read_in_linear_time():
+    small, large = _stale(400), _stale(1600)
+    assert _seconds(large) < 9 * min(_seconds(small), _seconds(small)) + 0.05
+    assert sum(len(path) for path, _ in _sections(large)) < 40 * 1600
+
+
+def test_a_control_whose_words_run_into_a_heading_and_its_panel_named_in_a_script_is_read():
+    page = '<button aria-expanded aria-controls=p3>x<h2>&lt;div id=p2&gt;</details>var a=" id=p3";'
+    assert _sections(page) == [("", ["x"]), ("<div id=p2>", ['var a=" id=p3";'])]

@@ -29,7 +29,7 @@ from rag.corpus.formats.furniture import HEAD, LENIENT, VOID, Furniture, Region,
 from rag.corpus.formats.html_footer import footer_facts
 from rag.corpus.formats.html_links import lists_links
 from rag.corpus.formats.html_outline import GOOGLE_COMMENT, ID, INVISIBLE, NESTED, SUMMARY_LEVEL, WIDGET_LINK
-from rag.corpus.formats.html_tabs import PanelOutline, next_id, tabs
+from rag.corpus.formats.html_tabs import Disclosures, PanelOutline, next_id, tabs
 from rag.corpus.formats.html_tags import BLOCKS, CELLS, CONTROLS, HEADINGS, STRONG, bold_classes, bold_run, heads_lines
 from rag.corpus.formats.text import reads_as_heading, short_for_heading
 
@@ -40,7 +40,7 @@ _CELL_BREAK = "\x00"  # marks where a row's next cell starts, until the row is f
 CONTENT_SHARE = {"main": 0.25, "article": 0.5}
 
 
-class _HtmlSections(HTMLParser):
+class _HtmlSections(HTMLParser, Disclosures):
     """Collects headings and block texts with the offsets of their elements in the HTML source."""
 
     def __init__(self, source: str, scope: str | None = None, lenient: bool = False,
@@ -77,7 +77,8 @@ class _HtmlSections(HTMLParser):
         self._summary = Region()
         self._ids = {match.group(1): match.start() for match in reversed(list(ID.finditer(source)))}  # first ones
         self._id_starts = [match.start() for match in ID.finditer(source)]  # in order: which id follows a place
-        self._awaited, self._panels = set[str](), list[Region]()
+        # the panels awaited, by id, and those open: each with where its entry stands in `_details` and that entry
+        self._awaited, self._panels = dict[str, tuple[int, object]](), list[tuple[Region, int, object]]()
         self._control = ""  # the panel the control being read awaits, and while nothing is read after it: its section,
         self._waiting: tuple[Section, str, int] | None = None  # that panel and how many disclosures were open with it
         # <div>s open, and for each Confluence expand macro open (`<div class="expand-container">`, read as a
@@ -113,6 +114,8 @@ class _HtmlSections(HTMLParser):
             self._panel_lost(named)
             return
         if tag in VOID:
+            if self._entry(named.get("id")) == len(self._details) - 1:  # no panel (`<img id>`): its control heads
+                del self._awaited[named.get("id") or ""], self._details[-1]  # on as any heading does, nothing ends
             if tag == "br" and not self._skip and self._open and self._open[0] == "p" and self._bold and \
                     not self._plain and not self._strong and heads_lines(
                         self._buffer, self._source, self._offset() + len(self.get_starttag_text() or ""),
@@ -154,21 +157,22 @@ class _HtmlSections(HTMLParser):
             self._term = None  # a term joins a definition of its own list only
         classes = (named.get("class") or "").split()
         self._titling.start(tag, named)
-        for panel in self._panels:
+        for panel, _, _ in self._panels:
             panel.start(tag)
-        if named.get("id") in self._awaited and self._summary.tag is None and (self._bold or self._plain):
+        if self._entry(named.get("id")) is not None and self._summary.tag is None and (self._bold or self._plain):
             self._unwait()  # text read since its control, not yet a line
-        if (label := self._labels.pop(named.get("id") or "", None)) and len(self._panels) < NESTED:
-            self._flush(self._offset())  # a tab's panel: its label heads it, as a <summary> heads its <details>
-            self._details.append((self.outline.save(), self.sections[-1]))
-            self._panels.append(Region(tag))
-            self.sections.append(self.outline.panel(label, self._offset()))
-        elif named.get("id") in self._awaited:  # a control's panel: read as what a <details> holds under its summary
-            self._awaited.discard(named.get("id") or "")
+        label = self._labels.pop(named.get("id") or "", None)
+        if (entry := self._entry(named.get("id"))) is not None:  # a control's panel (a tab's too: the control heads
+            del self._awaited[named.get("id") or ""]  # it): read as what a <details> holds under its summary
             if self._summary.tag is not None:  # inside its own control: the control's words so far head it
                 self._flush(self._offset())
-            self._panels.append(Region(tag))
+            self._panels.append((Region(tag), entry, self._details[entry]))
             self._waiting = None
+        elif label and len(self._panels) < NESTED:
+            self._flush(self._offset())  # a tab's panel: its label heads it, as a <summary> heads its <details>
+            self._details.append((self.outline.save(), self.sections[-1]))
+            self._panels.append((Region(tag), len(self._details) - 1, self._details[-1]))
+            self.sections.append(self.outline.panel(label, self._offset()))
         controls = named.get("aria-controls") or ""
         # a control, not in an <hN> (WAI's accordion: that heads it) nor after words ("… <a role=button>Lire la suite")
         control = "aria-expanded" in named and (tag == "button" or named.get("role") == "button") and \
@@ -176,9 +180,8 @@ class _HtmlSections(HTMLParser):
             and not (self._open and self._open[0] in HEADINGS) and not (self._bold or self._plain)
         if "aria-expanded" in named and self._open and self._open[0] in HEADINGS and len(self._panels) < NESTED and \
                 next_id(self._id_starts, self._offset() + len(self.get_starttag_text() or "")) == self._ids.get(
-                    controls, -2):  # WAI's accordion: the panel right after its heading ends what the heading heads
-            self._details.append((self.outline.save(), self.sections[-1]))
-            self._awaited.add(controls)
+                    controls, -2) and self._entry(controls) is None:  # WAI's accordion: the panel right after its
+            self._await(controls)  # heading ends what the heading heads (the first control of it only)
         self._divs += tag == "div"
         if tag == "details" or (tag == "div" and "expand-container" in classes):
             self._details.append((self.outline.save(), self.sections[-1]))
@@ -201,8 +204,7 @@ class _HtmlSections(HTMLParser):
             if tag == "summary" or control:
                 self._summary.enter(tag)
             if control:  # its panel closes what it heads, as a </details> does
-                self._details.append((self.outline.save(), self.sections[-1]))
-                self._awaited.add(controls)
+                self._await(controls)
                 self._control = controls
             self._title_paragraph = self._google_docs and tag == "p" and "title" in classes
             if tag == "div" and "expand-control" in classes and self._expands:  # Confluence's expand macro's label
@@ -237,37 +239,13 @@ class _HtmlSections(HTMLParser):
             end = self._offset() + len(f"</{tag}>")
             self._flush(end)
         self._titling.end(tag)
-        for panel in self._panels:
-            panel.end(tag)
-        if panel_closed := bool(self._panels) and self._panels[-1].tag is None:
-            self._panels.pop()
+        panel_closed = self._end_panels(tag)
         self._term = None if tag == "dl" else self._term
         expanded = tag == "div" and bool(self._expands) and self._expands[-1] == self._divs
         self._expands = self._expands[:-1] if expanded else self._expands
         self._divs -= tag == "div" and self._divs > 0
         if (tag == "details" or expanded or panel_closed) and self._details:
             self._close_details()
-
-    def _close_details(self, flush: bool = True) -> None:
-        if flush:
-            self._flush(self._offset())
-        saved, before = self._details.pop()
-        if self.sections[-1] is not before:  # its summary opened a section: the one it stood in goes on
-            self.outline.restore(saved)
-            self.sections.append(Section(before.heading, heading_start=before.heading_start, parents=before.parents))
-
-    def _panel_lost(self, named: dict[str, str | None]) -> None:
-        """A control's panel left out as furniture (a dropdown's `<ul class="dropdown-menu">`): it heads nothing."""
-        if named.get("id") in self._awaited and self._details:
-            self._awaited.discard(named.get("id") or "")
-            self._close_details()
-
-    def _unwait(self) -> None:
-        """Text read before a control's panel (a "Menu" button atop a page, its drawer at the end): it heads nothing."""
-        if self._waiting and self._waiting[0] is self.sections[-1] and self._waiting[2] == len(self._details):
-            self._awaited.discard(self._waiting[1])
-            self._close_details(flush=False)
-        self._waiting = None
 
     def handle_data(self, data: str) -> None:
         if self._in_title:

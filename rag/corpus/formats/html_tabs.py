@@ -26,7 +26,7 @@ from html.parser import HTMLParser
 
 from rag.corpus.formats.base import Outline, Section
 from rag.corpus.formats.furniture import Region
-from rag.corpus.formats.html_outline import ID
+from rag.corpus.formats.html_outline import ID, NESTED
 from rag.corpus.formats.text import short_for_heading
 
 _TOGGLES = {"tab", "pill", "tabs", "pills"}
@@ -49,8 +49,78 @@ class PanelOutline(Outline):
         return super().section(level if floor is None else floor + level, heading, heading_start)
 
     def panel(self, label: str, heading_start: int) -> Section:
-        """The section a tab's label opens over its panel, under every heading open."""
-        return super().section((self._open[-1][0] if self._open else 0) + 1, Label(label), heading_start)
+        """The section a tab's label opens over its panel, under every heading open; beside the first label open
+        once `NESTED` are (panels never closed, on a hostile page, would nest every next one a level deeper)."""
+        labels = [at for at, text in self._open if isinstance(text, Label)]
+        level = labels[0] if len(labels) >= NESTED else (self._open[-1][0] if self._open else 0) + 1
+        return super().section(level, Label(label), heading_start)
+
+
+class Disclosures:
+    """How `rag.corpus.formats.html`'s reader closes what a disclosure heads (a `<details>`, a control's panel, a
+    tab's panel): each opens an entry of `_details` (the headings open and the section in effect where it opened);
+    a control's panel awaited by its id (`_awaited`, with its entry) closes its own entry when it ends, and with it
+    every entry opened since and never closed (a control whose panel never came: an id in a script, a void element),
+    so nothing stale is left to nest what follows."""
+
+    sections: list[Section]
+    outline: PanelOutline
+    _details: list[tuple[tuple[tuple[int, str], ...], Section]]
+    _awaited: dict[str, tuple[int, object]]
+    _panels: list[tuple[Region, int, object]]
+    _waiting: tuple[Section, str, int] | None
+
+    def _flush(self, end: int) -> None:
+        raise NotImplementedError
+
+    def _offset(self) -> int:
+        raise NotImplementedError
+
+    def _close_details(self, flush: bool = True) -> None:
+        if flush:
+            self._flush(self._offset())
+        if not self._details:
+            return  # the flush closed it (a control's text read before its panel)
+        saved, before = self._details.pop()
+        if self.sections[-1] is not before:  # its summary opened a section: the one it stood in goes on
+            self.outline.restore(saved)
+            self.sections.append(Section(before.heading, heading_start=before.heading_start, parents=before.parents))
+
+    def _end_panels(self, tag: str) -> bool:
+        """`tag` ends: whether it closes the innermost panel open, its entry then the last of `_details`."""
+        for panel, _, _ in self._panels:
+            panel.end(tag)
+        if not self._panels or self._panels[-1][0].tag is not None:
+            return False
+        _, at, entry = self._panels.pop()
+        if at >= len(self._details) or self._details[at] is not entry:
+            return False  # closed already
+        del self._details[at + 1:]  # what opened in it and never closed (a control whose panel never came) too
+        return True
+
+    def _await(self, controls: str) -> None:
+        """A control read whose panel `controls` follows: the panel ends what the control heads."""
+        self._details.append((self.outline.save(), self.sections[-1]))
+        self._awaited[controls] = (len(self._details) - 1, self._details[-1])
+
+    def _entry(self, panel: str | None) -> int | None:
+        """Where the entry of `_details` a control awaiting `panel` pushed stands, None if it is closed."""
+        at, entry = self._awaited.get(panel or "", (-1, None))
+        return at if 0 <= at < len(self._details) and self._details[at] is entry else None
+
+    def _panel_lost(self, named: dict[str, str | None]) -> None:
+        """A control's panel left out as furniture (a dropdown's `<ul class="dropdown-menu">`), or void: it heads
+        nothing."""
+        if (at := self._entry(named.get("id"))) is not None:
+            del self._awaited[named.get("id") or ""], self._details[at + 1:]
+            self._close_details()
+
+    def _unwait(self) -> None:
+        """Text read before a control's panel (a "Menu" button atop a page, its drawer at the end): it heads nothing."""
+        if self._waiting and self._waiting[0] is self.sections[-1] and self._waiting[2] == len(self._details):
+            self._awaited.pop(self._waiting[1], None)
+            self._close_details(flush=False)
+        self._waiting = None
 
 
 class Tabs(HTMLParser):
@@ -139,4 +209,4 @@ def tabs(text: str) -> Tabs:
     return found
 
 
-__all__ = ["Label", "PanelOutline", "Tabs", "next_id", "tabs"]
+__all__ = ["Disclosures", "Label", "PanelOutline", "Tabs", "next_id", "tabs"]
