@@ -166,3 +166,14 @@ def test_accordions_whose_panels_never_close_are_read_in_linear_time():
 def test_a_control_whose_words_run_into_a_heading_and_its_panel_named_in_a_script_is_read():
     page = '<button aria-expanded aria-controls=p3>x<h2>&lt;div id=p2&gt;</details>var a=" id=p3";'
     assert _sections(page) == [("", ["x"]), ("<div id=p2>", ['var a=" id=p3";'])]
+
+
+def test_a_tab_whose_end_tag_is_left_out_ends_at_the_next_and_a_void_tab_has_no_label():
+    nav = "<nav><ul><li><a href=/a>Accueil</a></li><li><a href=/b>Contact</a></li><li><a href=/c>Plan</a></ul></nav>"
+    items = (nav + "<h2>Congé</h2><ul role=tablist><li role=tab aria-controls=p1>Salarié<li role=tab aria-controls=p2>"
+             "Fonctionnaire</ul><div id=p1><p>11 jours.</p></div><div id=p2><p>25 jours.</p></div><p>Fin.</p>")
+    radios = ("<h2>Durée</h2><div role=tablist><input type=radio role=tab aria-controls=r1 id=i1><label for=i1>Salarié"
+              "</label></div><div id=r1><p>11 jours.</p></div>")
+    assert _sections(items) == [("Congé", ["Salarié", "Fonctionnaire"]), ("Congé › Salarié", ["11 jours."]),
+                                ("Congé › Fonctionnaire", ["25 jours."]), ("Congé", ["Fin."])]
+    assert _sections(radios) == [("Durée", ["Salarié", "11 jours."])]

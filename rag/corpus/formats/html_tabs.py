@@ -25,7 +25,7 @@ from bisect import bisect_right
 from html.parser import HTMLParser
 
 from rag.corpus.formats.base import Outline, Section
-from rag.corpus.formats.furniture import Region
+from rag.corpus.formats.furniture import VOID, Region
 from rag.corpus.formats.html_outline import ID, NESTED
 from rag.corpus.formats.text import short_for_heading
 
@@ -134,6 +134,7 @@ class Tabs(HTMLParser):
         self._tab = Region()  # the tab whose label is being read
         self._label: list[str] = []
         self._chars = 0
+        self._ended: dict[int, bool] = {}  # the tabs whose end was read, by their place: by their own end tag or not
         self._ids: dict[str, int] = {}
         self._lines = [0]
 
@@ -158,15 +159,23 @@ class Tabs(HTMLParser):
         toggle = (named.get("data-bs-toggle") or named.get("data-toggle") or "").lower() in _TOGGLES
         tab = named.get("role") == "tab" or toggle or (tag == "a" and self._list.tag is not None and
                                                        (named.get("href") or "").startswith("#"))
-        if self._tab.tag is None and tab and target and " " not in target:
+        if tab and target and " " not in target and tag not in VOID:  # a void tab (`<input role=tab>`) holds no label
+            if self._tab.tag is not None:
+                self._ended[len(self._found) - 1] = False  # the next tab ends one whose end tag is left out (`<li>`)
             line, column = self.getpos()
             self._found.append(((line, column), self._lines[line - 1] + column, target, []))
             self._tab.enter(tag)
             self._chars = 0
 
     def handle_endtag(self, tag: str) -> None:
+        listed = self._list.tag
         self._list.end(tag)
-        self._tab.end(tag)
+        if self._tab.tag is not None:
+            self._tab.end(tag)
+            if self._tab.tag is None:
+                self._ended[len(self._found) - 1] = True
+            elif listed and self._list.tag is None:  # its list closes: so does a tab whose end tag is left out
+                self._ended[len(self._found) - 1], self._tab = False, Region()
 
     def handle_data(self, data: str) -> None:
         if self._tab.tag is not None and self._chars < _LABEL_CHARS:
@@ -175,23 +184,24 @@ class Tabs(HTMLParser):
 
     @property
     def controls(self) -> frozenset[tuple[int, int]]:
-        """Where the tabs that show a panel of the page start."""
-        return frozenset(position for position, *_ in self._shown())
+        """Where the tabs that show a panel of the page start, of those that end with their own end tag (one left out
+        would leave out the rest of the page with it)."""
+        return frozenset(position for at, position, *_ in self._shown() if self._ended[at])
 
     @property
     def labels(self) -> dict[str, str]:
         """Each panel's label by its id: its first tab's words."""
         labels: dict[str, str] = {}
-        for _, _, target, label in self._shown():
+        for _, _, _, target, label in self._shown():
             labels.setdefault(target, label)
         return labels
 
-    def _shown(self) -> list[tuple[tuple[int, int], int, str, str]]:
+    def _shown(self) -> list[tuple[int, tuple[int, int], int, str, str]]:
         shown = []
-        for position, offset, target, words in self._found:
+        for at, (position, offset, target, words) in enumerate(self._found):
             label = " ".join("".join(words).split())
-            if self._ids.get(target, -1) > offset and label and short_for_heading(label):
-                shown.append((position, offset, target, label))
+            if at in self._ended and self._ids.get(target, -1) > offset and label and short_for_heading(label):
+                shown.append((at, position, offset, target, label))
         return shown
 
 
