@@ -177,3 +177,13 @@ def test_a_tab_whose_end_tag_is_left_out_ends_at_the_next_and_a_void_tab_has_no_
     assert _sections(items) == [("Congé", ["Salarié", "Fonctionnaire"]), ("Congé › Salarié", ["11 jours."]),
                                 ("Congé › Fonctionnaire", ["25 jours."]), ("Congé", ["Fin."])]
     assert _sections(radios) == [("Durée", ["Salarié", "11 jours."])]
+
+
+def test_a_tab_s_panel_is_a_container_never_a_heading_nor_words_in_a_sentence():
+    anchors = ('<h1>Guide</h1><ul class="nav nav-tabs"><li><a href="#a">Alpha</a></li><li><a href="#b">Beta</a></li>'
+               '</ul><h2 id="a">Alpha section</h2><p>Alpha.</p><h2 id="b">Beta section</h2><p>Beta.</p>')
+    span = ("<h2>Prix</h2><div role=tablist><button role=tab aria-controls=x>Mensuel</button></div>"
+            "<p>Le prix est de <span id=x>10 €</span> par mois.</p>")
+    assert _sections(anchors) + _sections(span) == [
+        ("Guide › Alpha section", ["Alpha."]), ("Guide › Beta section", ["Beta."]),
+        ("Prix", ["Le prix est de 10 € par mois."])]

@@ -29,7 +29,7 @@ from rag.corpus.formats.furniture import HEAD, LENIENT, VOID, Furniture, Region,
 from rag.corpus.formats.html_footer import footer_facts
 from rag.corpus.formats.html_links import lists_links
 from rag.corpus.formats.html_outline import GOOGLE_COMMENT, ID, INVISIBLE, NESTED, SUMMARY_LEVEL, WIDGET_LINK
-from rag.corpus.formats.html_tabs import Disclosures, PanelOutline, next_id, tabs
+from rag.corpus.formats.html_tabs import PANELS, Disclosures, PanelOutline, next_id, tabs
 from rag.corpus.formats.html_tags import BLOCKS, CELLS, CONTROLS, HEADINGS, STRONG, bold_classes, bold_run, heads_lines
 from rag.corpus.formats.text import reads_as_heading, short_for_heading
 
@@ -168,7 +168,7 @@ class _HtmlSections(HTMLParser, Disclosures):
                 self._flush(self._offset())
             self._panels.append((Region(tag), entry, self._details[entry]))
             self._waiting = None
-        elif label and len(self._panels) < NESTED:
+        elif label and tag in PANELS and len(self._panels) < NESTED:
             self._flush(self._offset())  # a tab's panel: its label heads it, as a <summary> heads its <details>
             self._details.append((self.outline.save(), self.sections[-1]))
             self._panels.append((Region(tag), len(self._details) - 1, self._details[-1]))

@@ -11,7 +11,7 @@ A tab (`Tabs`) is an element of `role="tab"`, or of `data-toggle` / `data-bs-tog
 a link in a list of tabs (`role="tablist"`, or a `<ul>` / `<ol>` whose class or id says "tabs": a jQuery-era site's
 `<ul class="tabs"><li><a href="#formule-confort">`), naming its panel by `aria-controls`, `data-bs-target` /
 `data-target` or its `href` ("#id"); it counts only where an element of that id follows it (the first one of the id)
-and its label is short enough for a heading.
+and its label is short enough for a heading, and heads that element only if it is a container (`PANELS`).
 
 An accordion's panel is much the same: where a heading holds the control that opens it (WAI's accordion pattern, the
 DSFR's and Bootstrap's: `<h3><button aria-expanded aria-controls>` over its panel), the panel right after it (the
@@ -32,6 +32,9 @@ from rag.corpus.formats.text import short_for_heading
 _TOGGLES = {"tab", "pill", "tabs", "pills"}
 _LIST_WORDS = {"tabs", "tablist", "onglets", "tabset"}  # a list's class or id words that make its links tabs
 _WORD = re.compile(r"[-_\s]+")
+# the elements a tab's panel may be: a container, never a heading (a list of tabs of links to the page's headings is
+# its table of contents) nor an inline element (`<span id>` in a sentence)
+PANELS = {"div", "section", "article", "ul", "ol", "dl", "table", "form", "fieldset"}
 _LABEL_CHARS = 200  # a label's characters kept while reading it (a hostile tab holds megabytes)
 
 
@@ -219,4 +222,4 @@ def tabs(text: str) -> Tabs:
     return found
 
 
-__all__ = ["Disclosures", "Label", "PanelOutline", "Tabs", "next_id", "tabs"]
+__all__ = ["PANELS", "Disclosures", "Label", "PanelOutline", "Tabs", "next_id", "tabs"]
