@@ -187,3 +187,13 @@ def test_a_tab_s_panel_is_a_container_never_a_heading_nor_words_in_a_sentence():
     assert _sections(anchors) + _sections(span) == [
         ("Guide › Alpha section", ["Alpha."]), ("Guide › Beta section", ["Beta."]),
         ("Prix", ["Le prix est de 10 € par mois."])]
+
+
+def test_a_heading_with_a_toggle_beside_its_words_heads_what_follows_the_toggle_s_panel():
+    before = ('<h2>Tarifs <button aria-expanded="false" aria-controls="tip1">?</button></h2><div id="tip1" hidden>'
+              "Prix TTC.</div><p>Le forfait Zen coûte 19,99 €.</p>")
+    after = ('<h2><button aria-expanded="false" aria-controls="tip2">?</button> Options</h2><div id="tip2" hidden>'
+             "Au choix.</div><p>Le forfait Max coûte 29,99 €.</p>")
+    assert _sections(before) + _sections(after) == [
+        ("Tarifs ?", ["Prix TTC.", "Le forfait Zen coûte 19,99 €."]),
+        ("? Options", ["Au choix.", "Le forfait Max coûte 29,99 €."])]

@@ -81,6 +81,7 @@ class _HtmlSections(HTMLParser, Disclosures):
         self._awaited, self._panels = dict[str, tuple[int, object]](), list[tuple[Region, int, object]]()
         self._control = ""  # the panel the control being read awaits, and while nothing is read after it: its section,
         self._waiting: tuple[Section, str, int] | None = None  # that panel and how many disclosures were open with it
+        self._held: tuple[str, Region] | None = None  # a heading's accordion control (its panel awaited), and its end
         # <div>s open, and for each Confluence expand macro open (`<div class="expand-container">`, read as a
         # <details> whose `<div class="expand-control">` is its summary) how many were open with it
         self._divs, self._expands = 0, list[int]()
@@ -157,7 +158,7 @@ class _HtmlSections(HTMLParser, Disclosures):
             self._term = None  # a term joins a definition of its own list only
         classes = (named.get("class") or "").split()
         self._titling.start(tag, named)
-        for panel, _, _ in self._panels:
+        for panel in [panel for panel, _, _ in self._panels] + ([self._held[1]] if self._held else []):
             panel.start(tag)
         if self._entry(named.get("id")) is not None and self._summary.tag is None and (self._bold or self._plain):
             self._unwait()  # text read since its control, not yet a line
@@ -180,8 +181,9 @@ class _HtmlSections(HTMLParser, Disclosures):
             and not (self._open and self._open[0] in HEADINGS) and not (self._bold or self._plain)
         if "aria-expanded" in named and self._open and self._open[0] in HEADINGS and len(self._panels) < NESTED and \
                 next_id(self._id_starts, self._offset() + len(self.get_starttag_text() or "")) == self._ids.get(
-                    controls, -2) and self._entry(controls) is None:  # WAI's accordion: the panel right after its
-            self._await(controls)  # heading ends what the heading heads (the first control of it only)
+                    controls, -2) and self._entry(controls) is None and not (self._bold or self._plain):
+            self._await(controls)  # WAI's accordion: the panel right after its heading ends what the heading heads
+            self._held = (controls, Region(tag))  # (the first control of it only; all the heading's words in it)
         self._divs += tag == "div"
         if tag == "details" or (tag == "div" and "expand-container" in classes):
             self._details.append((self.outline.save(), self.sections[-1]))
@@ -239,6 +241,8 @@ class _HtmlSections(HTMLParser, Disclosures):
             end = self._offset() + len(f"</{tag}>")
             self._flush(end)
         self._titling.end(tag)
+        if self._held:
+            self._held[1].end(tag)
         panel_closed = self._end_panels(tag)
         self._term = None if tag == "dl" else self._term
         expanded = tag == "div" and bool(self._expands) and self._expands[-1] == self._divs
@@ -259,6 +263,8 @@ class _HtmlSections(HTMLParser, Disclosures):
                 else:
                     self._plain = True
                 self._titling.text()
+                if self._held and self._held[1].tag is None:
+                    self._unhold()  # words of its heading after its control
                 # a page number after a contents entry's link is the entry's (LibreOffice's "1. Objet<tab>1")
                 entry = bool(self._anchors) or (self._anchored and data.strip().isdigit())
                 self._anchored, self._unanchored = self._anchored or bool(self._anchors), self._unanchored or not entry
@@ -269,7 +275,7 @@ class _HtmlSections(HTMLParser, Disclosures):
         # only a row has cells: a NUL anywhere else is text (blanked as a control character at ingest)
         cells = joined.split(_CELL_BREAK) if self._open and self._open[0] == "tr" else [joined]
         text = CELL_SEPARATOR.join(cell for cell in (" ".join(c.split()) for c in cells) if cell.strip(INVISIBLE))
-        self._buffer = []
+        self._buffer, self._held = [], None
         self._summary = self._summary if self._summary.tag is None else Region()  # a summary ends with its text
         bold_only, self._bold, self._plain = self._bold and not self._plain, False, False
         contents, self._anchored, self._unanchored = self._anchored and not self._unanchored, False, False

@@ -72,6 +72,7 @@ class Disclosures:
     _awaited: dict[str, tuple[int, object]]
     _panels: list[tuple[Region, int, object]]
     _waiting: tuple[Section, str, int] | None
+    _held: tuple[str, Region] | None
 
     def _flush(self, end: int) -> None:
         raise NotImplementedError
@@ -100,6 +101,14 @@ class Disclosures:
             return False  # closed already
         del self._details[at + 1:]  # what opened in it and never closed (a control whose panel never came) too
         return True
+
+    def _unhold(self) -> None:
+        """Words of a heading after the control it holds: the control is a toggle beside its words (a tooltip's "?"),
+        not the accordion's, and its panel ends nothing."""
+        controls, _ = self._held or ("", None)
+        self._held = None
+        if self._entry(controls) == len(self._details) - 1:
+            del self._awaited[controls], self._details[-1]
 
     def _await(self, controls: str) -> None:
         """A control read whose panel `controls` follows: the panel ends what the control heads."""
