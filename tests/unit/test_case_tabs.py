@@ -197,3 +197,9 @@ def test_a_heading_with_a_toggle_beside_its_words_heads_what_follows_the_toggle_
     assert _sections(before) + _sections(after) == [
         ("Tarifs ?", ["Prix TTC.", "Le forfait Zen coûte 19,99 €."]),
         ("? Options", ["Au choix.", "Le forfait Max coûte 29,99 €."])]
+
+
+def test_a_page_of_lists_of_links_only_is_read():
+    page = ('<main><h1>Aide</h1><h2>Compte</h2><ul><li><a href="/aide/mdp">Changer mon mot de passe</a></li>'
+            '<li><a href="/aide/oubli">J\'ai oublié mon mot de passe</a></li></ul></main>')
+    assert _sections(page) == [("Aide › Compte", ["Changer mon mot de passe", "J'ai oublié mon mot de passe"])]

@@ -376,7 +376,8 @@ def parse_html(text: str) -> Parsed:
     sections = [Section(None), *parser.sections]  # then what an office tool's export holds, as the document shows it
     title = html_office.office(text, sections, title)
     html_outline.unheaded(sections, parser.ends)
-    sections = [s for s in sections if s.lines and not lists_links(s, text)]  # then a site's footer's facts
+    sections = [s for s in sections if s.lines]  # lists of links to other pages left out, unless that is all there is
+    sections = [s for s in sections if not lists_links(s, text)] or sections  # (a help centre's category page)
     sections += [] if parser.lenient or parser.confluence else footer_facts(text, parser.line_starts, first, sections)
     return Parsed(sections, title=title, url=parser.url, blocks=True)
 
