@@ -7,6 +7,8 @@ the civil servant's with nothing to tell them apart."""
 import time
 
 from rag.corpus.formats.html import parse_html
+from rag.corpus.formats.html_outline import NESTED
+from rag.corpus.formats.html_tabs import PanelOutline
 
 
 def _sections(page: str) -> list[tuple[str | None, list[str]]]:
@@ -203,3 +205,10 @@ def test_a_page_of_lists_of_links_only_is_read():
     page = ('<main><h1>Aide</h1><h2>Compte</h2><ul><li><a href="/aide/mdp">Changer mon mot de passe</a></li>'
             '<li><a href="/aide/oubli">J\'ai oublié mon mot de passe</a></li></ul></main>')
     assert _sections(page) == [("Aide › Compte", ["Changer mon mot de passe", "J'ai oublié mon mot de passe"])]
+
+
+def test_an_outline_keeps_at_most_nested_labels_open():
+    outline = PanelOutline()
+    for at in range(3 * NESTED):
+        outline.panel(f"Cas {at}", at)
+    assert len(outline.section(2, "Démarches").parents) == NESTED
