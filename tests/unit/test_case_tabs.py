@@ -4,22 +4,16 @@ the panels' headings ("Durée du congé", "Démarches"), the same in every panel
 fonctionnaire, combien de jours ?" was answered "Fonctionnaire", and the salaried employee's "Démarches" stood beside
 the civil servant's with nothing to tell them apart."""
 
-import time
 
 from rag.corpus.formats.html import parse_html
 from rag.corpus.formats.html_outline import NESTED
 from rag.corpus.formats.html_tabs import PanelOutline
+from tests.helpers.timing import grows_linearly
 
 
 def _sections(page: str) -> list[tuple[str | None, list[str]]]:
     return [(" › ".join([*s.parents, s.heading or ""]), [line.text for line in s.lines])
             for s in parse_html(page).sections if s.lines]
-
-
-def _seconds(page: str) -> float:
-    started = time.thread_time()
-    parse_html(page)
-    return time.thread_time() - started
 
 
 def _dsfr_tab(key: str, label: str, selected: bool) -> str:
@@ -100,8 +94,8 @@ def _many(n: int) -> str:
 
 
 def test_many_tabs_nested_panels_and_accordions_are_read_in_linear_time():
-    small, large = _many(300), _many(1200)
-    assert _seconds(large) < 6 * min(_seconds(small), _seconds(small)) + 0.05
+    pages = {n: _many(n) for n in (300, 1200)}
+    assert grows_linearly(lambda n: parse_html(pages[n]), 300)
 
 
 def test_an_accordion_s_panel_right_after_its_heading_ends_what_the_heading_heads():
@@ -160,8 +154,9 @@ def test_an_accordion_s_panel_never_read_as_one_leaves_no_tab_open_over_the_next
 
 
 def test_accordions_whose_panels_never_close_are_read_in_linear_time():
-    small, large = _stale(400), _stale(1600)
-    assert _seconds(large) < 9 * min(_seconds(small), _seconds(small)) + 0.05
+    pages = {n: _stale(n) for n in (400, 1600)}
+    assert grows_linearly(lambda n: parse_html(pages[n]), 400)
+    large = pages[1600]
     assert sum(len(path) for path, _ in _sections(large)) < 40 * 1600
 
 
