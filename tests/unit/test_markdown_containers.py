@@ -6,6 +6,7 @@ several lines, `<Tabs values={[...]}>`, Hugo's embeds and hints."""
 import time
 
 from rag.corpus.formats.markdown import parse_markdown
+from tests.helpers.timing import grows_linearly
 from tests.unit.test_markdown import _outline, _sections
 
 
@@ -168,14 +169,11 @@ def test_tags_never_closed_over_many_lines_are_read_in_linear_time():
     # each search for the `>` ending a tag stops at the next line's `<`: a page of such lines reads each once. Four
     # times the lines take some four to five times the CPU; a search to the page's end took sixteen (a bound in
     # seconds failed on a loaded CI machine: 3.7 s for 3)
-    def cpu(n: int) -> float:
-        started = time.thread_time()
+    def read(n: int) -> None:
         for lines in ("<Foo\n" * n, '<Foo a="1"\n' + 'b="' + "x" * 900 + '"\n<a\n' * n, "<Foo {\n" + "x\n" * n):
             parse_markdown(f"# Page\n\n{lines}\nText.\n")
-        return time.thread_time() - started
 
-    small = min(cpu(2500) for _ in range(2))
-    assert cpu(10000) < 9 * small + 0.05
+    assert grows_linearly(read, 2500)
 
 
 def test_the_values_of_tabs_label_their_tabs_first():
