@@ -2,8 +2,8 @@
 
     PYTHONPATH=CHECKOUT python scripts/bench/shorthand_cost.py INDEX_DIR QUESTIONS.jsonl [...] [--rounds 9]
 
-Each question (and its context) is read as the searcher reads it (`rag.search.searcher._as_read`: the index's
-language, its words held), every round; the minimum and median process CPU time per question are printed, in
+Each question is written out as the searcher writes it (`rag.search.shorthand.written_out`, in the index's language,
+the words it holds kept), every round; the minimum and median process CPU time per question are printed, in
 microseconds, to set beside `scripts/bench/request_path.py`'s search outside the model.
 """
 
@@ -16,8 +16,7 @@ import time
 from pathlib import Path
 
 from rag.index.store import Index
-from rag.search.batch import Query
-from rag.search.searcher import _as_read
+from rag.search.shorthand import written_out
 
 
 def main() -> None:
@@ -27,15 +26,16 @@ def main() -> None:
     ap.add_argument("--rounds", type=int, default=9)
     args = ap.parse_args()
     index = Index.load(args.index)
-    queries = [Query(json.loads(line)["question"]) for path in args.questions
-               for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    questions = [json.loads(line)["question"] for path in args.questions
+                 for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    language, holds = index.lexical.analyzer.language, index.lexical.holds_word
     per_question = []
     for _ in range(args.rounds):
         started = time.process_time()
-        for query in queries:
-            _as_read(index, query)
-        per_question.append((time.process_time() - started) / len(queries) * 1e6)
-    print(json.dumps({"questions": len(queries), "us_min": round(min(per_question), 1),
+        for question in questions:
+            written_out(question, language, holds)
+        per_question.append((time.process_time() - started) / len(questions) * 1e6)
+    print(json.dumps({"questions": len(questions), "us_min": round(min(per_question), 1),
                       "us_median": round(statistics.median(per_question), 1)}))
 
 
