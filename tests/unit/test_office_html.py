@@ -81,6 +81,26 @@ def test_google_docs_and_libreoffice_notes_are_read_where_cited_a_mark_that_is_n
     assert parse_html(libre).title == "Alerte"  # an empty <title>, no Title paragraph: the first heading
 
 
+def test_a_note_of_several_paragraphs_is_read_whole_after_the_paragraph_citing_it():
+    """Each tool wraps a note in a `<div>`: its paragraphs after the first follow it (they stayed under the page's last
+    heading), up to the next `<div>` tag; a paragraph after a note no `<div>` wraps stays where it is."""
+    word = _WORD.format(f"<h1>Repas</h1><p class=MsoNormal>Un titre-restaurant de 9 €{_word_note(1)}.</p><h1>Paie</h1>"
+                        "<p class=MsoNormal>Le 28 du mois.</p>",
+                        _word_notes("Pas en déplacement.</p><p class=MsoFootnoteText>Ni pendant les congés."))
+    google = ('<html><body><h1>Repas</h1><p>Un titre-restaurant de 9 €<sup><a href="#ftnt1" id="ftnt_ref1">[1]</a>'
+              '</sup>.</p><h1>Paie</h1><p>Le 28 du mois.</p><div><p><a href="#ftnt_ref1" id="ftnt1">[1]</a> Pas en '
+              'déplacement.</p><p>Ni pendant les congés.</p></div></body></html>')
+    libre = ('<html><body><h1>Repas</h1><p>Un titre-restaurant de 9 €<a name="sdfootnote1anc" href="#sdfootnote1sym">'
+             '<sup>1</sup></a>.</p><h1>Paie</h1><p>Le 28 du mois.</p><div id="sdfootnote1"><p><a name="sdfootnote1sym" '
+             'href="#sdfootnote1anc">1</a>Pas en déplacement.</p><p>Ni pendant les congés.</p></div></body></html>')
+    for page in (word, google, libre):
+        assert _sections(page) == [("Repas", ["Un titre-restaurant de 9 €.", "Pas en déplacement.",
+                                              "Ni pendant les congés."]), ("Paie", ["Le 28 du mois."])]
+    bare = google.replace("<div>", "").replace("</div>", "")
+    assert _sections(bare) == [("Repas", ["Un titre-restaurant de 9 €.", "Pas en déplacement."]),
+                               ("Paie", ["Le 28 du mois.", "Ni pendant les congés."])]
+
+
 def test_links_pointing_at_each_other_but_not_a_note_s_are_left_as_they_are():
     page = ('<html><head><title>T</title></head><body><h1>A</h1><p>Voir <a name="r1" href="#n1">la suite</a> ici.'
             '</p><h1>B</h1><p>Une phrase <a name="n1" href="#r1">longue</a> entière.</p></body></html>')
@@ -160,7 +180,8 @@ def test_many_notes_and_list_paragraphs_are_read_in_linear_time():
     cited in one paragraph, or of 20,000 list paragraphs, reads in a few seconds of this thread's CPU time."""
     n = 20_000
     cites = "".join(f'x<a href="#n{k}" name="r{k}">[{k}]</a> ' for k in range(n))
-    notes = "".join(f'<p><a href="#r{k}" name="n{k}">[{k}]</a> Note {k}.</p>' for k in range(n))
+    notes = "".join(f'<div><p><a href="#r{k}" name="n{k}">[{k}]</a> Note {k}.</p><p>Suite.</p></div>'
+                    for k in range(n))
     items = "".join("<p class=MsoListParagraph style='mso-list:l0 level1 lfo1'><span style='mso-list:Ignore'>·"
                     "<span style='font:7.0pt \"Times New Roman\"'>&nbsp; </span></span>Texte.</p>" for _ in range(n))
     for page in (f"<html><body><p>{cites}</p>{notes}</body></html>", f"<html><body>{items}</body></html>",

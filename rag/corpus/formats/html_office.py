@@ -6,8 +6,9 @@ page's blocks (`office`):
   section, as a Word document's (`rag.corpus.formats.docx_notes`): the three tools write a note's citation and its
   text at the page's end as two links pointing at each other (Word's `<a href="#_ftn1" name="_ftnref1">[1]</a>`
   and `<a href="#_ftnref1" name="_ftn1">[1]</a>`, Google Docs' `ftnt_ref1` / `ftnt1` ids, LibreOffice's
-  `sdfootnote1anc` / `sdfootnote1sym` names), the first the citation, the second opening the note's paragraph (its
-  first paragraph only, for a note of several). The citation's mark ("[1]", a "1" glued to the word it follows)
+  `sdfootnote1anc` / `sdfootnote1sym` names), the first the citation, the second opening the note's first paragraph;
+  the paragraphs after it in the `<div>` each tool wraps a note in follow it (up to the next `<div>` tag, so that
+  what follows an unclosed one stays where it is). The citation's mark ("[1]", a "1" glued to the word it follows)
   leaves the text where it is its only occurrence in the block (else it stays: which one it is could be guessed
   wrong), for the block's first `_MARKS` notes; the note's mark leaves the note.
 - A list paragraph of Word (`MsoListParagraph`, a `mso-list` style: Word writes no `<li>`) is a list item: its
@@ -42,6 +43,7 @@ WINDOW = 2000  # characters of a block's source read for its marks, at most (a h
 _LINK = re.compile(r"<a\b[^<>]*>", re.IGNORECASE)
 _ATTRIBUTE = re.compile(r"""\s(href|name|id)\s*=\s*(?:"([^"<>]*)"|'([^'<>]*)'|([^\s"'<>]+))""", re.IGNORECASE)
 _TAG = re.compile(r"<[^<>]*>")
+_DIV = re.compile(r"</?div\b", re.IGNORECASE)
 _NOTE_MARK = 1000  # characters a note's mark may span in the source, its tags included (Word's: some 400)
 _MARKS = 64  # citations' marks left out of one block, at most (each is looked for in the whole block)
 # Word's list paragraph (its start tag), and the spacer after its number or bullet
@@ -161,9 +163,22 @@ def _notes(source: str, sections: list[Section]) -> None:
         at = bisect.bisect_right(starts, offset) - 1
         return places[at][2:] if at >= 0 and offset < places[at][1] else None
 
+    divs = [(match.start(), match[0][1] == "/") for match in _DIV.finditer(source)]
+    div_starts = [at for at, _ in divs]
+
+    def wrapped_until(offset: int) -> int:
+        """Where the `<div>` opened last before `offset` (within `WINDOW`) gives way to the next `<div>` tag, or
+        `offset` where no such `<div>` wraps it."""
+        at = bisect.bisect_right(div_starts, offset) - 1
+        if at < 0 or divs[at][1] or offset - divs[at][0] > WINDOW:
+            return offset
+        return divs[at + 1][0] if at + 1 < len(divs) else len(source)
+
     texts: dict[tuple[int, int], str] = {}  # the citing lines' texts, their marks left out
     after: dict[tuple[int, int], list[Line]] = {}  # the notes read after each citing line
     gone: set[tuple[int, int]] = set()  # the notes' own lines
+    # the citing line, the note's line, the note's text, the citation's mark, where the note's wrapper gives way
+    pairs: list[tuple[tuple[int, int], tuple[int, int], str, str, int]] = []
     citations = sorted((link for link in links.values() if link.target in links), key=lambda link: link.at)
     for citation in citations:
         note = links[citation.target]
@@ -177,13 +192,22 @@ def _notes(source: str, sections: list[Section]) -> None:
         text = note_line.text[len(back):].strip() if back and note_line.text.startswith(back) else ""
         if not text:
             continue
+        gone.add(noted)
+        pairs.append((cited, noted, text, mark, wrapped_until(note.at)))
+    citing = {pair[0] for pair in pairs}
+    for cited, (s, n), text, mark, end in pairs:
         body = texts.get(cited, sections[cited[0]].lines[cited[1]].text)
         # "septembre[1]." -> "septembre.", "le plus proche1 ;" -> "le plus proche ;"
         if len(after.get(cited, ())) < _MARKS and body.count(mark) == 1:
             at = body.index(mark)
             texts[cited] = body[:at] + body[at + len(mark):].removeprefix(" " if body[at - 1:at] in " " else "")
-        after.setdefault(cited, []).append(replace(note_line, text=text, item=False, opens_table=False))
-        gone.add(noted)
+        note_lines = sections[s].lines
+        after.setdefault(cited, []).append(replace(note_lines[n], text=text, item=False, opens_table=False))
+        while (n + 1 < len(note_lines) and note_lines[n + 1].start < end and (s, n + 1) not in gone
+               and (s, n + 1) not in citing):
+            n += 1  # the note's next paragraph
+            after[cited].append(replace(note_lines[n], item=False, opens_table=False))
+            gone.add((s, n))
     for s, section in enumerate(sections):
         lines, waiting = list[Line](), list[Line]()  # the notes cited in a table's row wait for its last row
         for n, line in enumerate(section.lines):
