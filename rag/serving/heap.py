@@ -7,26 +7,59 @@ the process spent some 75 us of CPU a request on them on average (docs/PERFORMAN
 collects, then moves every object the process holds out of the collector's reach (`gc.freeze`): objects made
 later are collected as before, and a frozen object is still freed when its last reference goes; only a cycle of
 frozen objects would wait. So a reload gives them all back (`release`): the build served before, its searcher's
-memory of it (a cycle) and the model it was read with must be collectable once no request pins them, and the
-collector then reads the whole heap again, as before stop 54, until the server restarts (a collection and a freeze
-at the reload would hold the interpreter lock for the whole walk, 250-350 ms with two models loaded, while
-requests wait: `rag.search.served`). The server's stop gives them back too.
+memory of it (a cycle) and the model it was read with must be collectable once no request pins them. A collection
+and a freeze at the reload would hold the interpreter lock for the whole walk, 250-350 ms with two models loaded,
+while requests wait (`rag.search.served`); instead, the first full collection the collector makes on its own once
+the build it replaced is gone (no request pins it any more) freezes what the process holds again, at no cost of its
+own (`gc.freeze` moves the collector's lists whole). The server's stop gives them back for good (`stop`).
 """
 
 from __future__ import annotations
 
 import gc
+import weakref
+from typing import Any
+
+_replaced: list[weakref.ref[Any]] = []  # what reloads stopped serving, until the collector has freed it all
+_armed = False  # whether the next full collection that finds `_replaced` freed freezes the heap
 
 
 def settle() -> None:
     """Collect what is garbage now, then freeze every object the process holds (a server has started)."""
+    global _armed
+    _armed = False
+    _replaced.clear()
     gc.collect()
     gc.freeze()
 
 
-def release() -> None:
-    """Give every frozen object back to the collector (a reload, a server's stop)."""
+def release(replaced: object | None = None) -> None:
+    """Give every frozen object back to the collector at a reload (`replaced`: the build it stopped serving, if any),
+    until a full collection finds that build freed and freezes what the process holds then."""
+    global _armed
+    if replaced is not None:  # before the unfreeze: a collection in another thread meanwhile must see it
+        _replaced.append(weakref.ref(replaced))
+    _armed = True
+    if _refreeze not in gc.callbacks:
+        gc.callbacks.append(_refreeze)
     gc.unfreeze()
 
 
-__all__ = ["release", "settle"]
+def stop() -> None:
+    """Give every frozen object back to the collector for good (a server's stop)."""
+    global _armed
+    _armed = False
+    _replaced.clear()
+    gc.unfreeze()
+
+
+def _refreeze(phase: str, info: dict[str, int]) -> None:
+    """At the end of a full collection, freeze what the process holds if every build a reload replaced is freed."""
+    global _armed
+    if _armed and phase == "stop" and info.get("generation") == 2 and all(ref() is None for ref in _replaced):
+        _armed = False
+        _replaced.clear()
+        gc.freeze()
+
+
+__all__ = ["release", "settle", "stop"]

@@ -105,6 +105,7 @@ class Reloader:
             self._install(searcher)
             self.searcher = searcher
             self.failure = self._failed = None
+            heap.release()  # loaded after the start: frozen with the rest at the next full collection
             return self._report("reloaded", None)
         served = self.searcher.index
         target = current_build(self.settings.index_dir)
@@ -119,8 +120,10 @@ class Reloader:
             index.check_model((embedder or self.searcher.embedder).describe())
         except (IndexError_, ModelError) as exc:
             raise self._failure(target, exc, served) from exc
-        previous = self.searcher.swap(index, embedder).build_id
-        heap.release()  # the build before, frozen at the start, collectable once no request pins it
+        replaced = self.searcher.swap(index, embedder)
+        previous = replaced.build_id
+        heap.release(replaced)  # the build before, frozen at the start, collectable once no request pins it
+        del replaced
         self.failure = self._failed = None
         log.info("now serving index build %s (%d passages%s), was %s", index.build_id, len(index),
                  f", model {embedder.name}" if embedder else "", previous)

@@ -138,7 +138,7 @@ class Runtime:
                     await watch
             if self.batcher is not None:
                 self.batcher.close()
-            heap.release()
+            heap.stop()
 
     def _install(self, searcher: Searcher) -> None:
         settings = self.settings
