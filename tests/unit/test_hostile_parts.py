@@ -103,6 +103,24 @@ def test_a_chart_s_names_are_read_once_each_in_linear_time():
     assert chart_lines(nested, lambda p: "") == [("Ventes", True)]
 
 
+def test_a_chart_s_values_are_read_once_each_in_linear_time():
+    """Each point is read once and each category's row grows by its own values only: series whose categories differ
+    (none in common) cost their points, not series times categories."""
+    def chart(n: int) -> ElementTree.Element:
+        def points(texts: list[str]) -> str:
+            return "".join(f'<c:pt idx="{k}"><c:v>{text}</c:v></c:pt>' for k, text in enumerate(texts))
+        series = "".join(f"<c:ser><c:tx><c:v>s{i}</c:v></c:tx><c:cat><c:strLit>"
+                         f"{points([f'c{i}-{k}' for k in range(20)])}</c:strLit></c:cat><c:val><c:numLit>"
+                         "<c:formatCode>0.0%</c:formatCode>"
+                         f"{points([str(k / 100) for k in range(20)])}</c:numLit></c:val></c:ser>" for i in range(n))
+        return ElementTree.fromstring(f"<c:chartSpace {_CHART_NS}><c:chart><c:plotArea><c:barChart>{series}"
+                                      "</c:barChart></c:plotArea></c:chart></c:chartSpace>")
+
+    charts = {n: chart(n) for n in (200, 800)}
+    assert chart_lines(charts[200], lambda p: "")[200 + 21] == ("c1-1 | s1: 1.0%", True)
+    assert grows_linearly(lambda n: chart_lines(charts[n], lambda p: ""), 200)
+
+
 _FOOTER = ("<footer><h3>Boutique Martin</h3><p>12 rue des Lilas, 69003 Lyon</p>"
            "<p>Ouvert du mardi au samedi, 9 h – 19 h</p></footer>")
 

@@ -117,7 +117,8 @@ def test_a_powerpoint_deck_reads_a_section_a_slide_its_page_the_slide_s_number(t
             "Étape 1", "Vérifier le suivi du transporteur", "Étape 2", "Attendre 48 heures après la date prévue",
             "Étape 3", "Ouvrir le litige depuis la fiche commande"]),
         ("Litiges › Bilan des litiges", ["Litiges ouverts par transporteur", "Nombre de litiges", "2024", "2025",
-                                         "Colissimo | Mondial Relay | Chronopost"])]
+                                         "Colissimo | 2024: 42 | 2025: 35", "Mondial Relay | 2024: 31 | 2025: 24",
+                                         "Chronopost | 2024: 12 | 2025: 9"])]
     bullets, notes, table = doc.sections[1].lines, doc.sections[2].lines, doc.sections[3].lines
     assert [line.item for line in bullets + notes] == [True, True, True, True, False]  # the notes are no item
     assert [(line.item, line.opens_table) for line in table] == [(True, True)] + [(True, False)] * 3

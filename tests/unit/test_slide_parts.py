@@ -79,14 +79,39 @@ def _charted(slide: int = 2) -> dict[str, str]:
         'Target="../charts/chart1.xml"/></Relationships>')}
 
 
-def test_a_chart_s_title_axes_series_and_categories_are_lines_of_its_slide_and_its_values_are_not():
+def test_a_chart_s_title_axes_series_and_categories_are_lines_of_its_slide_its_values_beside_their_category():
     """A chart keeps its words in a part of its own (ppt/charts/chart1.xml): a slide showing "Tickets par canal" by
-    year and channel said nothing of it. Its series are a legend's entries (list items), its categories one row."""
+    year and channel said nothing of it. Its series are a legend's entries (list items), then a row for each category
+    with its values named by their series; without values, its categories are one row."""
     deck = pptx(shape("Bilan", placeholder='type="ctrTitle"'), shape("Le support", placeholder=_TITLE) + FRAME)
     parsed = parse_pptx(_with_parts(deck, _charted()))
     assert [(s.heading, [(line.text, line.item) for line in s.lines]) for s in parsed.sections] == [
         ("Le support", [("Tickets par canal", False), ("Nombre de tickets", False), ("2024", True), ("2025", True),
-                        ("E-mail | Téléphone | Chat", False)])]
+                        ("E-mail | 2024: 120 | 2025: 120", True)])]
+    bare = CHART.replace('<c:pt idx="0"><c:v>120</c:v></c:pt>', "")
+    parsed = parse_pptx(_with_parts(deck, {**_charted(), "ppt/charts/chart1.xml": bare}))
+    assert [line.text for line in parsed.sections[0].lines][-1] == "E-mail | Téléphone | Chat"
+
+
+def test_a_chart_s_values_read_as_their_number_format_shows_them_by_their_point_s_index():
+    """Values in a percent or a grouped format, categories that are dates, points listed out of order or missing:
+    each value beside its own category, as the chart shows it. One series: its values unnamed."""
+    def numbers(code: str, *points: tuple[int, str]) -> str:
+        return (f"<c:numRef><c:numCache><c:formatCode>{code}</c:formatCode>"
+                + "".join(f'<c:pt idx="{n}"><c:v>{v}</c:v></c:pt>' for n, v in points) + "</c:numCache></c:numRef>")
+
+    pie = (f"<c:chartSpace {_CHART_NS}><c:chart><c:plotArea><c:pieChart><c:ser><c:tx>{_cache('Part')}</c:tx>"
+           f"<c:cat>{_cache('E-mail', 'Téléphone', 'Chat')}</c:cat><c:val>"
+           + numbers("0%", (2, "0.25"), (0, "0.42")) + "</c:val></c:ser></c:pieChart></c:plotArea></c:chart>"
+           "</c:chartSpace>")
+    months = (f"<c:chartSpace {_CHART_NS}><c:chart><c:plotArea><c:lineChart><c:ser><c:tx>{_cache('Tickets')}</c:tx>"
+              "<c:cat>" + numbers("mm/yyyy", (0, "45658"), (1, "45689")) + "</c:cat><c:val>"
+              + numbers("#,##0", (0, "1250"), (1, "980")) + "</c:val></c:ser></c:lineChart></c:plotArea></c:chart>"
+              "</c:chartSpace>")
+    deck = pptx(shape("Bilan", placeholder='type="ctrTitle"'), shape("Le support", placeholder=_TITLE) + FRAME)
+    for chart, rows in ((pie, ["E-mail | 42%", "Chat | 25%"]), (months, ["2025-01-01 | 1,250", "2025-02-01 | 980"])):
+        parsed = parse_pptx(_with_parts(deck, {**_charted(), "ppt/charts/chart1.xml": chart}))
+        assert [(line.text, line.item) for line in parsed.sections[0].lines][1:] == [(row, True) for row in rows]
     twice = _with_parts(deck, {**_charted(), **_charted(1), "ppt/slides/slide1.xml": zipfile.ZipFile(
         io.BytesIO(deck)).read("ppt/slides/slide2.xml")})
     with pytest.raises(ValueError, match=r"^damaged \.pptx: its ppt/charts/chart1\.xml is listed twice"):

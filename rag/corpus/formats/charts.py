@@ -3,10 +3,13 @@
 of the graphic frame's `c:chart`), not in the slide's shapes; and an equation's text (Office Math, `m:oMath`).
 
 A chart's lines, in the order the chart shows them: its title (its own text, or the cell it is taken from, as cached
-in the part), its axes' titles, then its series' names, each a list item (a legend's entries), then its categories
-(the labels along its axis), on one line, set apart by " | " as a table row's cells, each once whatever the series
-that lists it. Its values are left out: numbers without the category and series they stand for say nothing a
-question can be matched against. A newer chart (`cx:chart`: a treemap, a waterfall) is not read.
+in the part), its axes' titles, then its series' names, each a list item (a legend's entries), then its data as the
+cells it was drawn from cache them: a row for each category (the labels along its axis), its values beside it, each
+named by its series where there are several, shown as their number format shows them ("E-mail | 2024: 120 | 2025:
+95", "Chat | 42%"), in the order the categories first come. A value with no category, a number alone, says nothing a
+question can be matched against: a chart without values has its categories on one line, set apart by " | " as a
+table row's cells, each once whatever the series that lists it. A newer chart (`cx:chart`: a treemap, a waterfall)
+is not read; nor a scatter chart's points (`c:xVal`, `c:yVal`: numbers against numbers).
 
 An equation is read as a line of text: its runs' characters in order, a fraction as "(numerator)/(denominator)", a
 power as "base^exponent", an index as "base_index", a root as "√(radicand)" ("x = (−b ± √(b^2 − 4ac))/(2a)").
@@ -18,6 +21,7 @@ from collections.abc import Callable
 from xml.etree import ElementTree
 
 from rag.corpus.formats.base import CELL_SEPARATOR
+from rag.corpus.formats.xlsx_numbers import number_format, shown
 
 _C = "{http://schemas.openxmlformats.org/drawingml/2006/chart}"
 _A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
@@ -29,6 +33,9 @@ _SHAPES = {f"{_M}f": ((f"{_M}num", "(", ")/"), (f"{_M}den", "(", ")")),
            f"{_M}sSub": ((f"{_M}e", "", ""), (f"{_M}sub", "_", "")),
            f"{_M}sSubSup": ((f"{_M}e", "", ""), (f"{_M}sub", "_", ""), (f"{_M}sup", "^", "")),
            f"{_M}rad": ((f"{_M}e", "√(", ")"),)}
+# where a series' points are cached: text, numbers (shown as their format code shows them), categories of several levels
+_NUMBERS = {f"{_C}numCache", f"{_C}numLit"}
+_POINT_CACHES = {f"{_C}strCache", f"{_C}strLit", f"{_C}multiLvlStrCache", *_NUMBERS}
 _DEPTH_MAX = 64  # structures nested deeper are read as their characters in order
 
 
@@ -43,11 +50,20 @@ def chart_lines(space: ElementTree.Element, paragraph: Callable[[ElementTree.Ele
              if title is not None and (text := _title(title, paragraph))]
     names: dict[str, None] = {}  # in order, each once (a dict: a list's `in` is quadratic over many series)
     categories: dict[str, None] = {}
-    for series in chart.iterfind(f"{_C}plotArea/*/{_C}ser"):
+    every = list(chart.iterfind(f"{_C}plotArea/*/{_C}ser"))
+    rows: dict[str, list[str]] = {}  # a category's values, in the order the categories first come
+    for series in every:
+        name = " ".join(_cached(series.find(f"{_C}tx")))
         names.update(dict.fromkeys(_cached(series.find(f"{_C}tx"))))
         categories.update(dict.fromkeys(_cached(series.find(f"{_C}cat"))))
+        values = _points(series.find(f"{_C}val"))
+        for at, label in sorted(_points(series.find(f"{_C}cat")).items()):
+            if value := values.get(at):
+                rows.setdefault(label, []).append(f"{name}: {value}" if name and len(every) > 1 else value)
     lines += [(name, True) for name in names]
-    if categories:
+    if rows:
+        lines += [(CELL_SEPARATOR.join((label, *values)), True) for label, values in rows.items()]
+    elif categories:
         lines.append((CELL_SEPARATOR.join(categories), False))
     return lines
 
@@ -75,6 +91,34 @@ def _cached(holder: ElementTree.Element | None) -> list[str]:
         else:
             outside += reversed(element)
     return [text for text in texts if text]
+
+
+def _points(holder: ElementTree.Element | None) -> dict[int, str]:
+    """The points of a series' categories or values by their index (`c:pt idx`), from the first cache or literal it
+    holds (text, or numbers as its `c:formatCode`, or a point's own `formatCode`, shows them; a multi-level
+    category's innermost level), white space collapsed, blank ones left out."""
+    if holder is None:
+        return {}
+    cache = next((element for element in holder.iter() if element.tag in _POINT_CACHES), None)
+    if cache is None:
+        return {}
+    if cache.tag == f"{_C}multiLvlStrCache":
+        cache = cache.find(f"{_C}lvl")
+        if cache is None:
+            return {}
+    code = cache.findtext(f"{_C}formatCode")
+    shared = number_format(code) if cache.tag in _NUMBERS else None
+    points = {}
+    for point in cache.iterfind(f"{_C}pt"):
+        text = " ".join((point.findtext(f"{_C}v") or "").split())
+        index = point.get("idx", "")
+        if not text or not index.isdecimal() or len(index) > 9:
+            continue
+        if shared is not None:
+            own = point.get("formatCode")
+            text = shown(text, shared if own is None else number_format(own))
+        points[int(index)] = text
+    return points
 
 
 def math_text(element: ElementTree.Element, depth: int = 0) -> str:
