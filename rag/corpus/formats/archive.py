@@ -160,7 +160,11 @@ def xml_part(archive: zipfile.ZipFile, part: str, kind: str, standard: str = "Op
     """The XML tree of `part` of a file of suffix `kind` (".odt"), refused with a `ValueError` saying why when it
     declares entities (`_Prolog`: `standard`, the file's, never does) or is not well-formed. For a small part: a
     tree takes some 50 times its part's bytes (`xml_events` reads a large one)."""
-    data = archive.read(part)
+    return xml_tree(archive.read(part), part, kind, standard)
+
+
+def xml_tree(data: bytes, part: str, kind: str, standard: str = "OpenDocument") -> ElementTree.Element:
+    """`xml_part` of a part's bytes already read (`data`)."""
     if _Prolog().declares(data, True):
         raise _declaring(kind, part, standard)
     parser = ElementTree.XMLParser()
@@ -342,4 +346,4 @@ def dc_title(properties: ElementTree.Element | None) -> str | None:
 
 __all__ = ["CHARACTERS_MAX", "CHUNK_BYTES", "ELEMENTS_MAX", "ITEM_ELEMENTS_MAX", "OLE_SIGNATURE", "RAW_CHARACTERS_MAX",
            "UNZIPPED_MAX_BYTES", "Count", "PartReader", "Scan", "check_archive", "check_elements", "damaged",
-           "dc_title", "expat_scan", "not_a_zip", "read_archive", "xml_events", "xml_part"]
+           "dc_title", "expat_scan", "not_a_zip", "read_archive", "xml_events", "xml_part", "xml_tree"]

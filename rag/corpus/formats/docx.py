@@ -7,7 +7,8 @@ The text is the document body in reading order, one block per line (a block foll
 - a table: one line per row, the row's cells joined by " | " (a cell: its paragraphs, and the rows of a table
   nested in it, joined by a space; a cell spanning several columns appears once, one spanning several rows on
   each of them; empty cells are left out).
-- a footnote or an endnote: its paragraphs' lines after the block whose shown text cites it (`docx_notes`).
+- a footnote or an endnote: its paragraphs' lines after the block whose shown text cites it (`docx_notes`);
+- a chart: its title, series and values after the paragraph holding it (`docx_charts`).
 Blank paragraphs and rows are left out, and so are what is not the body's flow: headers, footers, comments, text
 boxes and a table of contents (a "Table of Contents" content control, paragraphs in the TOC styles). A citation's
 `text[start:end]` is a stretch of that text.
@@ -43,6 +44,7 @@ from rag.corpus.formats.archive import (
 )
 from rag.corpus.formats.base import CELL_SEPARATOR, Parsed
 from rag.corpus.formats.blocks import ASIDE_STYLE, BlockText
+from rag.corpus.formats.docx_charts import Charts
 from rag.corpus.formats.docx_fonts import Fonts
 from rag.corpus.formats.docx_notes import Notes
 from rag.corpus.formats.numbering import letters, roman
@@ -300,6 +302,7 @@ def _parse(document: WordDocument) -> Parsed:
     numbering = _Numbering(document)
     fonts = Fonts(document)
     notes = Notes(document, _paragraph_text)
+    charts = Charts(document)
     parent = document._body
     text = BlockText()
     for block in _blocks(document.element.body):
@@ -315,6 +318,8 @@ def _parse(document: WordDocument) -> Parsed:
             else:
                 font = fonts.font(block, runs) if kind is None and not aside and text.measures(paragraph) else None
                 text.add(paragraph, kind, level, font=font)
+            for line, item in charts.lines(block):  # a chart's words and values, in a part of their own
+                text.add(line, item=item)
         for note in notes.cited(block):  # after what cites it, in its section
             text.add(note)
     return text.parsed(" ".join((document.core_properties.title or "").split()) or None)
