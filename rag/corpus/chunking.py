@@ -110,7 +110,7 @@ TokenCounter = Callable[[Sequence[str]], list[int]]
 # class titles; md hints, tabs, tags. 52: HTML site footer facts. 53: .docx/.odt notes, .odt outline numbers, merged
 # rows, .docx linked levels. 54: footers' © address, hours; .pptx "Default Section", notes' name, charts. 55: txt
 # clauses; Zendesk related. 56: © commas; Intercom. 57: HTML tab labels, a heading's panel; link lists out. 58: office
-# HTML notes where cited, list items, Title, furniture. 59: an office HTML note's later paragraphs. 60: chart values.
+# HTML notes where cited, list items, Title, furniture. 59: office HTML notes' paragraphs. 60: chart values, .docx's.
 LAYOUT = 60
 TITLE_CHARS = 60  # a line shorter than this without a full stop names what follows it (`_runs_on`)
 _FULL_STOPS = (".", "!", "…", ";")

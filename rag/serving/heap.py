@@ -11,55 +11,71 @@ memory of it (a cycle) and the model it was read with must be collectable once n
 and a freeze at the reload would hold the interpreter lock for the whole walk, 250-350 ms with two models loaded,
 while requests wait (`rag.search.served`); instead, the first full collection the collector makes on its own once
 the build it replaced is gone (no request pins it any more) freezes what the process holds again, at no cost of its
-own (`gc.freeze` moves the collector's lists whole). The server's stop gives them back for good (`stop`).
+own (`gc.freeze` moves the collector's lists whole). What is alive at that moment is frozen with the rest, the
+objects of requests in flight too: a cycle among them waits for the next reload or the stop, as one alive at the
+start does. The server's stop gives them back for good (`stop`). Where full collections are not reported as such
+(Python 3.14's incremental collector makes them in steps; a free-threaded build, whose `gc.freeze` walks the heap),
+the heap stays unfrozen after a reload, as it did before.
 """
 
 from __future__ import annotations
 
 import gc
+import threading
 import weakref
 from typing import Any
 
 _replaced: list[weakref.ref[Any]] = []  # what reloads stopped serving, until the collector has freed it all
 _armed = False  # whether the next full collection that finds `_replaced` freed freezes the heap
+# held by `release`, `stop` and `settle` throughout, and tried (never waited for) by the collector's callback: a
+# collection in another thread, or one `release`'s own allocations start, sees them whole or skips its turn
+_lock = threading.Lock()
 
 
 def settle() -> None:
     """Collect what is garbage now, then freeze every object the process holds (a server has started)."""
     global _armed
-    _armed = False
-    _replaced.clear()
-    gc.collect()
-    gc.freeze()
+    with _lock:
+        _armed = False
+        _replaced.clear()
+        gc.collect()
+        gc.freeze()
 
 
 def release(replaced: object | None = None) -> None:
     """Give every frozen object back to the collector at a reload (`replaced`: the build it stopped serving, if any),
     until a full collection finds that build freed and freezes what the process holds then."""
     global _armed
-    if replaced is not None:  # before the unfreeze: a collection in another thread meanwhile must see it
-        _replaced.append(weakref.ref(replaced))
-    _armed = True
-    if _refreeze not in gc.callbacks:
-        gc.callbacks.append(_refreeze)
-    gc.unfreeze()
+    with _lock:
+        if replaced is not None:
+            _replaced.append(weakref.ref(replaced))
+        _armed = True
+        if _refreeze not in gc.callbacks:
+            gc.callbacks.append(_refreeze)
+        gc.unfreeze()
 
 
 def stop() -> None:
     """Give every frozen object back to the collector for good (a server's stop)."""
     global _armed
-    _armed = False
-    _replaced.clear()
-    gc.unfreeze()
+    with _lock:
+        _armed = False
+        _replaced.clear()
+        gc.unfreeze()
 
 
 def _refreeze(phase: str, info: dict[str, int]) -> None:
     """At the end of a full collection, freeze what the process holds if every build a reload replaced is freed."""
     global _armed
-    if _armed and phase == "stop" and info.get("generation") == 2 and all(ref() is None for ref in _replaced):
-        _armed = False
-        _replaced.clear()
-        gc.freeze()
+    if not _armed or phase != "stop" or info.get("generation") != 2 or not _lock.acquire(blocking=False):
+        return
+    try:
+        if _armed and all(ref() is None for ref in _replaced):
+            _armed = False
+            _replaced.clear()
+            gc.freeze()
+    finally:
+        _lock.release()
 
 
 __all__ = ["release", "settle", "stop"]

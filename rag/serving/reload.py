@@ -105,7 +105,8 @@ class Reloader:
             self._install(searcher)
             self.searcher = searcher
             self.failure = self._failed = None
-            heap.release()  # loaded after the start: frozen with the rest at the next full collection
+            heap.release()  # a build loaded after the start (the start's own is frozen by `heap.settle` then):
+            # frozen with the rest at the next full collection
             return self._report("reloaded", None)
         served = self.searcher.index
         target = current_build(self.settings.index_dir)

@@ -29,8 +29,9 @@ _FRAME = ('<w:p><w:r><w:drawing><wp:inline xmlns:wp="http://schemas.openxmlforma
           '</w:r></w:p>')
 
 
-def _report(frames: int = 1, chart: str = CHART) -> bytes:
-    """A report: a heading, a paragraph, then `frames` paragraphs each showing the chart part, then a paragraph."""
+def _report(frames: int = 1, chart: str = CHART, frame: str = _FRAME) -> bytes:
+    """A report: a heading, a paragraph, then `frames` times `frame` (a paragraph showing the chart part), then a
+    paragraph."""
     document = docx.Document()
     document.add_heading("Bilan des litiges", 1)
     document.add_paragraph("Les litiges ont baissé en 2025.")
@@ -43,7 +44,7 @@ def _report(frames: int = 1, chart: str = CHART) -> bytes:
     body = str(parts["word/document.xml"], "utf-8")
     marked = body.index("MARK")
     start, end = body.rindex("<w:p>", 0, marked), body.index("</w:p>", marked) + len("</w:p>")
-    parts["word/document.xml"] = body[:start] + _FRAME * frames + body[end:]
+    parts["word/document.xml"] = body[:start] + frame * frames + body[end:]
     parts["word/charts/chart1.xml"] = chart
     parts["word/_rels/document.xml.rels"] = str(parts["word/_rels/document.xml.rels"], "utf-8").replace(
         "</Relationships>", '<Relationship Id="rIdChart1" Type="http://schemas.openxmlformats.org/officeDocument/'
@@ -71,3 +72,16 @@ def test_a_chart_part_shown_many_times_is_read_once_a_damaged_one_left_out_one_d
         "Les litiges ont baissé en 2025.", "Voir la procédure de réclamation."])]  # the text as before charts were
     with pytest.raises(ValueError, match="DOCTYPE with declarations"):
         parse_docx(_report(chart='<!DOCTYPE c [<!ENTITY a "aaaa">]>' + CHART))
+
+
+def test_a_chart_in_a_table_s_cell_follows_the_table_one_deleted_or_in_a_text_box_is_not_read():
+    run = _FRAME.removeprefix("<w:p>").removesuffix("</w:p>")
+    cell = (f"<w:tbl><w:tr><w:tc><w:p><w:r><w:t>Figure 1</w:t></w:r></w:p></w:tc><w:tc>{_FRAME}</w:tc></w:tr>"
+            "</w:tbl>")
+    assert _lines(_report(frame=cell))[0][1][1:4] == ["Figure 1", "Litiges par transporteur", "2024"]
+    deleted = f'<w:p><w:del w:id="1" w:author="A" w:date="2025-01-01T00:00:00Z">{run}</w:del></w:p>'
+    boxed = (f'<w:p><w:r><w:pict><v:shape xmlns:v="urn:schemas-microsoft-com:vml"><v:textbox><w:txbxContent>{_FRAME}'
+             "</w:txbxContent></v:textbox></v:shape></w:pict></w:r></w:p>")
+    for frame in (deleted, boxed):
+        assert _lines(_report(frame=frame)) == [("Bilan des litiges", [
+            "Les litiges ont baissé en 2025.", "Voir la procédure de réclamation."])]

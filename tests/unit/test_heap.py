@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import weakref
 
 from rag.serving import heap
 
@@ -24,8 +25,14 @@ def test_a_reload_freezes_again_at_the_first_full_collection_that_finds_the_buil
         gc.collect()
         assert gc.get_freeze_count() == 0  # a younger collection does not, nor a full one while the build lives
         del replaced
+        gc.collect(1)
+        assert gc.get_freeze_count() == 0  # the build freed, but only a full collection freezes
+        garbage = _Build()
+        garbage.itself = garbage  # type: ignore[attr-defined]  # a cycle: the collection frees it, then freezes
+        gone = weakref.ref(garbage)
+        del garbage
         gc.collect()
-        assert gc.get_freeze_count() > 0
+        assert gc.get_freeze_count() > 0 and gone() is None  # frozen at the collection's end, not its start
         heap.release()  # a build loaded after the start, nothing replaced: frozen at the next full collection
         assert gc.get_freeze_count() == 0
         gc.collect()

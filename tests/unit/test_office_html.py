@@ -99,6 +99,19 @@ def test_a_note_of_several_paragraphs_is_read_whole_after_the_paragraph_citing_i
     bare = google.replace("<div>", "").replace("</div>", "")
     assert _sections(bare) == [("Repas", ["Un titre-restaurant de 9 €.", "Pas en déplacement."]),
                                ("Paie", ["Le 28 du mois.", "Ni pendant les congés."])]
+    after = google.replace("</div>", '</div><p>Document interne.</p>')  # after the note's <div>: where it stands
+    assert _sections(after) == [
+        ("Repas", ["Un titre-restaurant de 9 €.", "Pas en déplacement.", "Ni pendant les congés."]),
+        ("Paie", ["Le 28 du mois.", "Document interne."])]
+    unclosed = google.replace("</div>", '<p>Document interne.</p>')  # never closed: only the note's first paragraph
+    assert _sections(unclosed) == [("Repas", ["Un titre-restaurant de 9 €.", "Pas en déplacement."]),
+                                   ("Paie", ["Le 28 du mois.", "Ni pendant les congés.", "Document interne."])]
+    citing = google.replace("Ni pendant les congés.</p></div>", 'Voir aussi<sup><a href="#ftnt2" id="ftnt_ref2">[2]</a>'
+                            '</sup>.</p></div><div><p><a href="#ftnt_ref2" id="ftnt2">[2]</a> Le barème.</p></div>')
+    assert _sections(citing) == [("Repas", ["Un titre-restaurant de 9 €.", "Pas en déplacement."]),
+                                 ("Paie", ["Le 28 du mois.", "Voir aussi.", "Le barème."])]  # its own note kept
+    nested = google.replace("<p>Ni pendant", '<div align=center><p>Sauf accord.</p></div><p>Ni pendant')
+    assert _sections(nested)[0][1][1:] == ["Pas en déplacement.", "Sauf accord.", "Ni pendant les congés."]
 
 
 def test_links_pointing_at_each_other_but_not_a_note_s_are_left_as_they_are():

@@ -118,6 +118,31 @@ def test_a_chart_s_values_read_as_their_number_format_shows_them_by_their_point_
         parse_pptx(twice)  # one chart part read for each frame naming it: a small file of gigabytes
 
 
+def test_a_chart_s_categories_of_several_levels_repeated_labels_and_1904_dates_are_read_as_the_chart_shows_them():
+    """Quarters under years (`c:multiLvlStrCache`: the quarters first, each year at its group's first index) are
+    labelled by both ("2024 T1"; the years were dropped, and "T1" rows merged two years' values); a label repeated
+    along the axis keeps its own row; a chart whose dates count from 1904 reads them so."""
+    def chart(categories: str, values: str, extra: str = "") -> str:
+        return (f"<c:chartSpace {_CHART_NS}>{extra}<c:chart><c:plotArea><c:lineChart><c:ser><c:cat>{categories}"
+                f"</c:cat><c:val><c:numLit>{values}</c:numLit></c:val></c:ser></c:lineChart></c:plotArea></c:chart>"
+                "</c:chartSpace>")
+
+    def pts(*texts: str) -> str:
+        return "".join(f'<c:pt idx="{n}"><c:v>{t}</c:v></c:pt>' for n, t in enumerate(texts) if t)
+
+    quarters = chart("<c:multiLvlStrRef><c:multiLvlStrCache><c:ptCount val=\"4\"/><c:lvl>" + pts("T1", "T2", "T1", "T2")
+                     + "</c:lvl><c:lvl>" + pts("2024", "", "2025") + "</c:lvl></c:multiLvlStrCache></c:multiLvlStrRef>",
+                     pts("10", "20", "30", "40"))
+    months = chart("<c:strLit>" + pts("Jan", "Fév", "Jan") + "</c:strLit>", pts("5", "6", "7"))
+    mac = chart("<c:numLit><c:formatCode>yyyy-mm-dd</c:formatCode>" + pts("45658") + "</c:numLit>", pts("3"),
+                '<c:date1904 val="1"/>')
+    deck = pptx(shape("Bilan", placeholder='type="ctrTitle"'), shape("Le support", placeholder=_TITLE) + FRAME)
+    for part, rows in ((quarters, ["2024 T1 | 10", "2024 T2 | 20", "2025 T1 | 30", "2025 T2 | 40"]),
+                       (months, ["Jan | 5", "Fév | 6", "Jan | 7"]), (mac, ["2029-01-02 | 3"])):
+        parsed = parse_pptx(_with_parts(deck, {**_charted(), "ppt/charts/chart1.xml": part}))
+        assert [line.text for line in parsed.sections[0].lines] == rows
+
+
 _MATH = ('xmlns:m="http://schemas.openxmlformats.org/officeDocument/2006/math" '
          'xmlns:a14="http://schemas.microsoft.com/office/drawing/2010/main"')
 

@@ -4,12 +4,13 @@ of the graphic frame's `c:chart`), not in the slide's shapes; and an equation's 
 
 A chart's lines, in the order the chart shows them: its title (its own text, or the cell it is taken from, as cached
 in the part), its axes' titles, then its series' names, each a list item (a legend's entries), then its data as the
-cells it was drawn from cache them: a row for each category (the labels along its axis), its values beside it, each
-named by its series where there are several, shown as their number format shows them ("E-mail | 2024: 120 | 2025:
-95", "Chat | 42%"), in the order the categories first come. A value with no category, a number alone, says nothing a
-question can be matched against: a chart without values has its categories on one line, set apart by " | " as a
-table row's cells, each once whatever the series that lists it. A newer chart (`cx:chart`: a treemap, a waterfall)
-is not read; nor a scatter chart's points (`c:xVal`, `c:yVal`: numbers against numbers).
+cells it was drawn from cache them: a row for each category (the labels along its axis; a category of several
+levels labelled by all of them, "2024 T1" for quarters under years), its values beside it, each named by its series
+where there are several, shown as the series' number format shows them ("E-mail | 2024: 120 | 2025: 95", "Chat |
+42%"; not a data label's own format), in the categories' order. A value with no category, a number alone, says
+nothing a question can be matched against: a chart without values has its categories on one line, set apart by " | "
+as a table row's cells, each once whatever the series that lists it. A newer chart (`cx:chart`: a treemap, a
+waterfall) is not read; nor a scatter or bubble chart's points (`c:xVal`, `c:yVal`: numbers against numbers).
 
 An equation is read as a line of text: its runs' characters in order, a fraction as "(numerator)/(denominator)", a
 power as "base^exponent", an index as "base_index", a root as "√(radicand)" ("x = (−b ± √(b^2 − 4ac))/(2a)").
@@ -36,6 +37,11 @@ _SHAPES = {f"{_M}f": ((f"{_M}num", "(", ")/"), (f"{_M}den", "(", ")")),
 # where a series' points are cached: text, numbers (shown as their format code shows them), categories of several levels
 _NUMBERS = {f"{_C}numCache", f"{_C}numLit"}
 _POINT_CACHES = {f"{_C}strCache", f"{_C}strLit", f"{_C}multiLvlStrCache", *_NUMBERS}
+# characters of a series' name written beside each of its values, or of an outer category's label beside each of its
+# inner ones; a longer one is written once (a legend's entry) or not repeated: a long name on every point of a
+# small part made gigabytes
+_NAME_MAX = 100
+_LEVELS_MAX = 8  # levels of categories read (Excel shows a few)
 _DEPTH_MAX = 64  # structures nested deeper are read as their characters in order
 
 
@@ -51,18 +57,21 @@ def chart_lines(space: ElementTree.Element, paragraph: Callable[[ElementTree.Ele
     names: dict[str, None] = {}  # in order, each once (a dict: a list's `in` is quadratic over many series)
     categories: dict[str, None] = {}
     every = list(chart.iterfind(f"{_C}plotArea/*/{_C}ser"))
-    rows: dict[str, list[str]] = {}  # a category's values, in the order the categories first come
+    system = space.find(f"{_C}date1904")  # dates counted from 1904 (a Mac's Excel of old): a serial reads otherwise
+    date1904 = system is not None and system.get("val", "1") in ("1", "true")
+    rows: dict[int, tuple[str, list[str]]] = {}  # by the category's index: its label and its values, in index order
     for series in every:
         name = " ".join(_cached(series.find(f"{_C}tx")))
         names.update(dict.fromkeys(_cached(series.find(f"{_C}tx"))))
         categories.update(dict.fromkeys(_cached(series.find(f"{_C}cat"))))
-        values = _points(series.find(f"{_C}val"))
-        for at, label in sorted(_points(series.find(f"{_C}cat")).items()):
+        values = _points(series.find(f"{_C}val"), date1904)
+        named = bool(name) and len(every) > 1 and len(name) <= _NAME_MAX  # a long name once, as a legend's entry
+        for at, label in _labels(series.find(f"{_C}cat"), date1904):
             if value := values.get(at):
-                rows.setdefault(label, []).append(f"{name}: {value}" if name and len(every) > 1 else value)
+                rows.setdefault(at, (label, []))[1].append(f"{name}: {value}" if named else value)
     lines += [(name, True) for name in names]
     if rows:
-        lines += [(CELL_SEPARATOR.join((label, *values)), True) for label, values in rows.items()]
+        lines += [(CELL_SEPARATOR.join((label, *values)), True) for _, (label, values) in sorted(rows.items())]
     elif categories:
         lines.append((CELL_SEPARATOR.join(categories), False))
     return lines
@@ -93,19 +102,15 @@ def _cached(holder: ElementTree.Element | None) -> list[str]:
     return [text for text in texts if text]
 
 
-def _points(holder: ElementTree.Element | None) -> dict[int, str]:
-    """The points of a series' categories or values by their index (`c:pt idx`), from the first cache or literal it
-    holds (text, or numbers as its `c:formatCode`, or a point's own `formatCode`, shows them; a multi-level
-    category's innermost level), white space collapsed, blank ones left out."""
-    if holder is None:
-        return {}
-    cache = next((element for element in holder.iter() if element.tag in _POINT_CACHES), None)
+def _points(holder: ElementTree.Element | None, date1904: bool = False,
+            cache: ElementTree.Element | None = None) -> dict[int, str]:
+    """The points of a series' values (or of `cache`, one level of its categories) by their index (`c:pt idx`), from
+    the first cache or literal `holder` holds: text, or numbers as its `c:formatCode` (or a point's own `formatCode`)
+    shows them, white space collapsed, blank ones left out."""
+    if cache is None:
+        cache = None if holder is None else next((e for e in holder.iter() if e.tag in _POINT_CACHES), None)
     if cache is None:
         return {}
-    if cache.tag == f"{_C}multiLvlStrCache":
-        cache = cache.find(f"{_C}lvl")
-        if cache is None:
-            return {}
     code = cache.findtext(f"{_C}formatCode")
     shared = number_format(code) if cache.tag in _NUMBERS else None
     points = {}
@@ -116,9 +121,31 @@ def _points(holder: ElementTree.Element | None) -> dict[int, str]:
             continue
         if shared is not None:
             own = point.get("formatCode")
-            text = shown(text, shared if own is None else number_format(own))
+            text = shown(text, shared if own is None else number_format(own), date1904)
         points[int(index)] = text
     return points
+
+
+def _labels(holder: ElementTree.Element | None, date1904: bool) -> list[tuple[int, str]]:
+    """A series' categories in index order, each (index, label). Categories of several levels (quarters under years:
+    `c:multiLvlStrCache`, its innermost level first, an outer one naming only the first index of each group) are
+    labelled by every level, the outermost first ("2024 T1"), each outer label read where its group begins."""
+    cache = None if holder is None else next((e for e in holder.iter() if e.tag in _POINT_CACHES), None)
+    if cache is None or cache.tag != f"{_C}multiLvlStrCache":
+        return sorted(_points(holder, date1904, cache).items())
+    levels = [sorted(_points(None, date1904, level).items()) for level in cache.iterfind(f"{_C}lvl")]
+    if not levels:
+        return []
+    # each outer level (the outermost first, `_LEVELS_MAX` at most), the next of its points, its label now
+    outer = [(level, 0, "") for level in reversed(levels[1:_LEVELS_MAX])]
+    labelled = []
+    for at, label in levels[0]:
+        for n, (level, next_at, current) in enumerate(outer):
+            while next_at < len(level) and level[next_at][0] <= at:  # each outer point passed once: linear
+                current, next_at = level[next_at][1] if len(level[next_at][1]) <= _NAME_MAX else "", next_at + 1
+            outer[n] = (level, next_at, current)
+        labelled.append((at, " ".join([*(current for _, _, current in outer if current), label])))
+    return labelled
 
 
 def math_text(element: ElementTree.Element, depth: int = 0) -> str:

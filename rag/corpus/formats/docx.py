@@ -8,7 +8,7 @@ The text is the document body in reading order, one block per line (a block foll
   nested in it, joined by a space; a cell spanning several columns appears once, one spanning several rows on
   each of them; empty cells are left out).
 - a footnote or an endnote: its paragraphs' lines after the block whose shown text cites it (`docx_notes`);
-- a chart: its title, series and values after the paragraph holding it (`docx_charts`).
+- a chart: its title, series and values after the paragraph (or table) holding it (`docx_charts`).
 Blank paragraphs and rows are left out, and so are what is not the body's flow: headers, footers, comments, text
 boxes and a table of contents (a "Table of Contents" content control, paragraphs in the TOC styles). A citation's
 `text[start:end]` is a stretch of that text.
@@ -302,13 +302,15 @@ def _parse(document: WordDocument) -> Parsed:
     numbering = _Numbering(document)
     fonts = Fonts(document)
     notes = Notes(document, _paragraph_text)
-    charts = Charts(document)
+    charts = Charts(document, _NOT_SHOWN)
     parent = document._body
     text = BlockText()
     for block in _blocks(document.element.body):
         if block.tag == _TBL:
             for n, row in enumerate(row for row in _rows(block, parent) if row.strip()):
                 text.add(row, item=True, opens_table=n == 0)
+            for line, item in charts.lines(block):  # a chart in a cell: after the table
+                text.add(line, item=item)
         elif (kind_level := styles.kind(block))[0] != "contents":
             runs, (kind, level) = _runs(block), kind_level
             paragraph = "".join(shown for _, shown in runs)

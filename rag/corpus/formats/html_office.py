@@ -7,10 +7,11 @@ page's blocks (`office`):
   text at the page's end as two links pointing at each other (Word's `<a href="#_ftn1" name="_ftnref1">[1]</a>`
   and `<a href="#_ftnref1" name="_ftn1">[1]</a>`, Google Docs' `ftnt_ref1` / `ftnt1` ids, LibreOffice's
   `sdfootnote1anc` / `sdfootnote1sym` names), the first the citation, the second opening the note's first paragraph;
-  the paragraphs after it in the `<div>` each tool wraps a note in follow it (up to the next `<div>` tag, so that
-  what follows an unclosed one stays where it is). The citation's mark ("[1]", a "1" glued to the word it follows)
-  leaves the text where it is its only occurrence in the block (else it stays: which one it is could be guessed
-  wrong), for the block's first `_MARKS` notes; the note's mark leaves the note.
+  the paragraphs after it in the `<div>` each tool wraps a note in follow it, up to that `<div>`'s end (none where it
+  is never closed: it would take the rest of the page), but for one that cites a note itself. The citation's mark
+  ("[1]", a "1" glued to the word it follows) leaves the text where it is its only occurrence in the block (else it
+  stays: which one it is could be guessed wrong), for the block's first `_MARKS` notes; the note's mark leaves the
+  note.
 - A list paragraph of Word (`MsoListParagraph`, a `mso-list` style: Word writes no `<li>`) is a list item: its
   number ("1.", "a)") stays as the document shows it, its bullet (Symbol's "·", Courier New's "o", Wingdings' "§",
   written as text before Word's 7 pt spacer `<span style='font:7.0pt "Times New Roman"'>`) leaves the text, as an
@@ -165,14 +166,21 @@ def _notes(source: str, sections: list[Section]) -> None:
 
     divs = [(match.start(), match[0][1] == "/") for match in _DIV.finditer(source)]
     div_starts = [at for at, _ in divs]
+    closed: dict[int, int] = {}  # a <div>'s place in `divs`: where its </div> starts (one pass, a stack: linear)
+    opened: list[int] = []
+    for n, (at, closing) in enumerate(divs):
+        if not closing:
+            opened.append(n)
+        elif opened:
+            closed[opened.pop()] = at
 
     def wrapped_until(offset: int) -> int:
-        """Where the `<div>` opened last before `offset` (within `WINDOW`) gives way to the next `<div>` tag, or
-        `offset` where no such `<div>` wraps it."""
+        """Where the `<div>` that opens last before `offset` (within `WINDOW`, nothing but its own tag between) is
+        closed; `offset` where no such `<div>` wraps it, or it is never closed (it would take the rest of the page)."""
         at = bisect.bisect_right(div_starts, offset) - 1
         if at < 0 or divs[at][1] or offset - divs[at][0] > WINDOW:
             return offset
-        return divs[at + 1][0] if at + 1 < len(divs) else len(source)
+        return closed.get(at, offset)
 
     texts: dict[tuple[int, int], str] = {}  # the citing lines' texts, their marks left out
     after: dict[tuple[int, int], list[Line]] = {}  # the notes read after each citing line

@@ -44,6 +44,9 @@ _LEAP = datetime(1900, 3, 1)
 _SHIFTED = {0: "1900-01-00", 60: "1900-02-29"}
 _DAYS_MAX = 2_958_466  # 9999-12-31: past it, no date nor duration Excel shows
 _DIGITS_MAX = 310  # a float's integer digits, at most (1.8e308)
+# Excel's limits: a format code of 255 characters at most (a longer one, which Excel never writes, is read as General:
+# its literal text would be copied into every value it formats), 30 decimals shown at most
+_CODE_MAX, _DECIMALS_MAX = 255, 30
 _ELAPSED = re.compile(r"\[([hms])\1*\]")  # a duration's largest unit, in brackets: [h], [mm], [ss]
 
 
@@ -77,7 +80,7 @@ def number_format(code: str | None, builtin: int = 0) -> Format:
         if builtin in _ASIAN_DATES:
             return Format("date")
         code = _BUILTIN.get(builtin)
-    if code is None or code.strip().casefold() in ("general", "@", ""):
+    if code is None or code.strip().casefold() in ("general", "@", "") or len(code) > _CODE_MAX:
         return GENERAL
     section = _first_section(code)
     if (elapsed := _ELAPSED.search(section.casefold())) is not None:  # 1.5 days in [h]:mm is 36:00, not 12:00
@@ -94,7 +97,7 @@ def number_format(code: str | None, builtin: int = 0) -> Format:
         return GENERAL
     number = "".join(m["placeholder"] for m in placeholders)
     digits = number.split(".", 1)[1] if "." in number else ""
-    decimals = sum(1 for ch in re.split("[Ee]", digits)[0] if ch in "0#?")
+    decimals = min(_DECIMALS_MAX, sum(1 for ch in re.split("[Ee]", digits)[0] if ch in "0#?"))
     first, last = pieces.index(placeholders[0]), pieces.index(placeholders[-1])
     prefix, suffix = _literal(pieces[:first]), _literal(pieces[last + 1:])
     if over := next((m[0] for m in placeholders if "/" in m[0]), None):  # "# ?/?": a fraction
