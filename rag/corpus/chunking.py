@@ -86,8 +86,7 @@ TokenCounter = Callable[[Sequence[str]], list[int]]
 # reader's first row), no table in a code block, nor of Markdown rows with no separator row, nor of a paragraph of
 # cells a reader did not read as a row; a header row carried only when it takes at most half of a passage's tokens.
 # 28: a text file of one title line over its one body ("Inscription à la médiathèque", then its paragraph) takes
-# that line as its title (still its section's heading, shown under a title sources.toml declares), where it headed
-# the file's only section under a title made from the file's name.
+# that line as its title (still its section's heading), not one made from the file's name.
 # 29: a text file's headings drawn as underlined lines ("Résilier mon contrat" over "=====") its headings, levels by
 # the order their styles appear, the rules no text, the file's one heading of the first style its title; a Markdown
 # list item all in bold asking a question, its answer on the item's lines below ("- **Acceptez-vous le chèque
@@ -110,7 +109,8 @@ TokenCounter = Callable[[Sequence[str]], list[int]]
 # class titles; md hints, tabs, tags. 52: HTML site footer facts. 53: .docx/.odt notes, .odt outline numbers, merged
 # rows, .docx linked levels. 54: footers' © address, hours; .pptx "Default Section", notes' name, charts. 55: txt
 # clauses; Zendesk related. 56: © commas; Intercom. 57: HTML tab labels, a heading's panel; link lists out. 58: office
-# HTML notes where cited, list items, Title, furniture. 59: office HTML notes' paragraphs. 60: chart values, .docx's.
+# HTML notes where cited, list items, Title, furniture. 59: office HTML notes' paragraphs; HTML feedback widgets
+# out. 60: chart values, .docx's.
 LAYOUT = 60
 TITLE_CHARS = 60  # a line shorter than this without a full stop names what follows it (`_runs_on`)
 _FULL_STOPS = (".", "!", "…", ";")

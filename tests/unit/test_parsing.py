@@ -205,14 +205,14 @@ def test_html_furniture_by_name_reads_sections_omitted_end_tags_and_names_shared
 
 
 def test_html_controls_side_by_side_keep_their_words_apart():
-    """A help centre's "was this useful?" widget ends every article: its buttons, written without a space between
-    them, were indexed as one word ("OuiNon"), as was a form's label run into its field's text."""
-    parsed = parse_html("<main><p>Le remboursement est fait sous 14 jours.</p><div class='votes'><p>Cet article vous "
-                        "a-t-il été utile ?</p><button>Oui</button><button>Non</button></div><p><label>Quantité"
+    """Buttons written without a space between them were indexed as one word ("OuiNon", "SM"), as was a form's
+    label run into its field's text. (A "was this useful? Oui Non" widget is left out now: `test_feedback_widgets`.)"""
+    parsed = parse_html("<main><p>Le remboursement est fait sous 14 jours.</p><div class='sizes'><p>Tailles "
+                        "disponibles</p><button>S</button><button>M</button></div><p><label>Quantité"
                         "</label><b>2</b> articles</p><h3><button aria-expanded='false'>Et en magasin ?</button>"
                         "</h3><p>Sous 7 jours.</p></main>")
     assert [(s.heading, [line.text for line in s.lines]) for s in parsed.sections] == [
-        (None, ["Le remboursement est fait sous 14 jours.", "Cet article vous a-t-il été utile ?", "Oui Non",
+        (None, ["Le remboursement est fait sous 14 jours.", "Tailles disponibles", "S M",
                 "Quantité 2 articles"]),
         ("Et en magasin ?", ["Sous 7 jours."])]
 

@@ -26,6 +26,7 @@ from html.parser import HTMLParser
 from rag.corpus.formats import html_office, html_outline
 from rag.corpus.formats.base import CELL_SEPARATOR, Line, Parsed, Section
 from rag.corpus.formats.furniture import HEAD, LENIENT, VOID, Furniture, Region, is_main, skipped
+from rag.corpus.formats.html_feedback import polls
 from rag.corpus.formats.html_footer import footer_facts
 from rag.corpus.formats.html_links import lists_links
 from rag.corpus.formats.html_outline import GOOGLE_COMMENT, ID, INVISIBLE, NESTED, SUMMARY_LEVEL, WIDGET_LINK
@@ -364,7 +365,8 @@ def parse_html(text: str) -> Parsed:
     first.feed(text)
     first.close()
     found = tabs(text)
-    scope, named = "main" if first.main else "article" if first.article else None, first.left_out | found.controls
+    scope = "main" if first.main else "article" if first.article else None
+    named = first.left_out | found.controls | polls(text)  # and the page's feedback widgets
     parser = whole = _read(text, None, named, found.labels)
     if scope is not None:
         scoped = _read(text, scope, named, found.labels)

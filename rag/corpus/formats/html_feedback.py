@@ -1,0 +1,137 @@
+"""A page's feedback widget, as `rag.corpus.formats.html` leaves it out: a question and the choices that answer it.
+
+Help pages end with a poll on the page itself: "Cette page vous a-t-elle été utile ? Oui Non", "Cet article vous
+a-t-il aidé ? 👍 Oui 👎 Non", "Was this article helpful? Yes No", in a `<form>` of radio buttons and "Envoyer", in
+a `<div>` of buttons or of links going nowhere, a thank-you hidden beside them ("Merci pour votre avis !"). Read as
+text, the question became a section of its own, which came second for "how long must I have been registered?", and
+"Oui Non" a line. Whatever the site names it, its structure says what it is (`polls`): an element (a container of
+`CONTAINERS`) whose visible words outside its controls are one short question (`QUESTION_CHARS`, ending with its
+only question mark), with two short choices at least (`CHOICE_WORDS`: a `<button>`, a `<label>` of a radio button,
+a link to no page, anything of role "button"), no other control (a control opening a panel, a tab or an accordion,
+or a link to a page, is not a choice: the question would head what it shows), and at most a short text hidden
+(`HIDDEN_CHARS`: the thank-you shown once answered). A `<form>` holding a choice and at most one short line
+("Votre avis nous intéresse" over a text box and "Envoyer") is such a widget too: no form is what a page answers.
+
+One reading, linear in the page: each element's counts join its parent's when it ends (an end tag closes the
+element it names among the `_DEPTH` innermost open, and those open inside it); what it keeps of its words is capped."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from html.parser import HTMLParser
+
+from rag.corpus.formats.furniture import VOID
+
+CONTAINERS = {"div", "section", "form", "fieldset", "aside", "p"}
+QUESTION_CHARS = 150  # a poll's question, and a form's one line, at most
+CHOICE_WORDS, CHOICE_CHARS = 3, 30  # a choice's label at most ("👍 Oui", "Pas vraiment")
+HIDDEN_CHARS = 120  # hidden text a poll may hold (its thank-you) at most
+_CHOICES = {"button", "a", "label"}
+_UNREAD = {"script", "style", "template", "select", "textarea", "svg", "noscript"}  # text never read as the page's
+_OPENS = ("aria-controls", "aria-expanded", "data-bs-toggle", "data-toggle", "data-bs-target", "data-target")
+_NOWHERE = ("", "#", "javascript:")
+_DEPTH = 16  # open elements an end tag looks through for the one it closes
+
+
+@dataclass
+class _Element:
+    tag: str
+    position: tuple[int, int]  # (line, column) of its start tag, as the parser reports it
+    choice: bool  # a control whose label may be a choice
+    other: int = 0  # controls that are no choice
+    hidden: bool = False  # hidden, or in a hidden element
+    words: str = ""  # its visible words outside its choices, the first `QUESTION_CHARS` and one
+    chars: int = 0  # and how many characters they are
+    choices: int = 0
+    hidden_chars: int = 0
+
+    def join(self, child: _Element) -> None:
+        """`child` ends: what it holds is this element's."""
+        if child.choice:
+            label = " ".join(child.words.split())
+            short = child.chars <= CHOICE_CHARS and len(label.split()) <= CHOICE_WORDS
+            if label and short:
+                self.choices += 1
+            elif label or child.other:
+                self.other += 1
+            else:
+                self.choices += child.choices  # a control wrapping choices (`<label><a>`)
+        else:
+            self.words = (self.words + " " + child.words)[:QUESTION_CHARS + 1] if child.words else self.words
+            self.chars += child.chars
+            self.choices += child.choices
+            self.other += child.other
+        self.hidden_chars += child.hidden_chars
+
+    @property
+    def poll(self) -> bool:
+        """Whether it is a feedback widget, as the module's docstring says."""
+        if self.tag not in CONTAINERS or self.choice or self.other or self.hidden_chars > HIDDEN_CHARS or \
+                self.chars > QUESTION_CHARS:
+            return False
+        words = " ".join(self.words.split())
+        asks = words.endswith("?") and words.count("?") == 1
+        return (self.choices >= 2 and asks) or (self.tag == "form" and self.choices >= 1)
+
+
+class Polls(HTMLParser):
+    """A reading of a page for its feedback widgets: where each starts (`left_out`)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self._open: list[_Element] = []
+        self._unread = 0  # elements whose text is never read, open
+        self.left_out: set[tuple[int, int]] = set()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in VOID:
+            return
+        named = dict(attrs)
+        self._unread += tag in _UNREAD
+        style = (named.get("style") or "").replace(" ", "").lower()
+        hidden = (bool(self._open) and self._open[-1].hidden) or "hidden" in named or \
+            named.get("aria-hidden") == "true" or "display:none" in style or "visibility:hidden" in style
+        role = (named.get("role") or "").lower()
+        href = (named.get("href") or "").strip().lower()
+        opens = any(key in named for key in _OPENS) or (href.startswith("#") and len(href) > 1)
+        choice = (tag in _CHOICES or role == "button") and not opens and (
+            tag != "a" or role == "button" or href in _NOWHERE or href.startswith("javascript:"))
+        element = _Element(tag, self.getpos(), choice, hidden=hidden)
+        element.other += opens or (tag == "a" and not choice)
+        self._open.append(element)
+
+    def handle_endtag(self, tag: str) -> None:
+        self._unread -= tag in _UNREAD and self._unread > 0
+        for at in range(len(self._open) - 1, max(-1, len(self._open) - 1 - _DEPTH), -1):
+            if self._open[at].tag == tag:
+                break
+        else:
+            return  # no element of that name open near: an end tag astray
+        while len(self._open) > at:
+            element = self._open.pop()
+            if element.poll:
+                self.left_out.add(element.position)
+            if self._open:
+                self._open[-1].join(element)
+
+    def handle_data(self, data: str) -> None:
+        if not self._open or self._unread or not data.strip():
+            return
+        element = self._open[-1]
+        size = len(" ".join(data.split()))
+        if element.hidden:
+            element.hidden_chars += size
+        else:
+            element.words = (element.words + " " + data[:QUESTION_CHARS + 1])[:QUESTION_CHARS + 1]
+            element.chars += size
+
+
+def polls(text: str) -> frozenset[tuple[int, int]]:
+    """Where the page's feedback widgets start, (line, column) of their start tags as the parser reports them."""
+    found = Polls()
+    found.feed(text)
+    found.close()
+    return frozenset(found.left_out)
+
+
+__all__ = ["CHOICE_CHARS", "CHOICE_WORDS", "CONTAINERS", "HIDDEN_CHARS", "QUESTION_CHARS", "Polls", "polls"]
