@@ -30,6 +30,19 @@ _INLINE_OPENING = re.compile(r"(?:\*\*|__|\*|_|`)(?=\w)")
 _AFTER_SPAN = ",;.!?…)"
 # A clause's number of two levels or more opening a line ("4.3 Le prélèvement …", "6.2.1 En cas …"), before a capital
 _CLAUSE = re.compile(r"[ \t]*\d{1,3}(?:\.\d{1,3})+\.?[ \t\u00a0]+(\w)")
+# A line that only dates the page ("Vérifié le 01 janvier 2025 - Direction de l'information légale ...", "Mis à jour
+# le 15 janvier 2025", "Article mis à jour le 3 février 2025 · 4 min de lecture", "Last updated March 3, 2025"): its
+# phrase, then the date within a word ("le", "on", a month's name); at most `DATED_CHARS` long, no sentence after it.
+_DATING = (r"v[ée]rifi[ée]e?\s+le|mise?\s+[àa]\s+jour\s+le|(?:derni[èe]re\s+|date\s+de\s+)?mise\s+[àa]\s+jour|"
+           r"publi[ée]e?\s+le|modifi[ée]e?\s+le|actualis[ée]e?\s+le|(?:last\s+)?updated|last\s+(?:modified|reviewed)|"
+           r"published|posted|reviewed|(?:[úu]ltima\s+)?actualizaci[óo]n|actualizado|publicado|zuletzt\s+"
+           r"(?:aktualisiert|ge[äa]ndert)|aktualisiert\s+am|ver[öo]ffentlicht\s+am|stand:|(?:ultimo\s+)?aggiornamento|"
+           r"aggiornat[oa]|pubblicat[oa]|atualizad[oa]|[úu]ltima\s+atualiza[çc][ãa]o|(?:laatst\s+)?bijgewerkt|"
+           r"gepubliceerd")
+_PAGE_DATE = re.compile(rf"(?:(?:article|page|fiche|artikel)\s+)?(?:{_DATING})\s*[:\-–]?\s*"
+                        r"(?:(?:on|le|am|el|il|em|op|en|the)\s+)?(?:[^\W\d]+\.?,?\s+)?\d", re.IGNORECASE)
+DATED_CHARS = 160
+_GOES_ON = re.compile(r"[.!?…]\s+\S")  # a sentence after the date ("... mars 2026. Ce document reprend ..."): prose
 
 
 def joined(text: str) -> list[str]:
@@ -120,18 +133,28 @@ def opens_clause(text: str, at: int) -> bool:
     return match is not None and match.group(1).isupper()
 
 
+def dates_page(text: str) -> bool:
+    """Whether a line or sentence only dates the page (`_PAGE_DATE`): no answer, never quoted as one, nor joined to
+    the sentence beside it (the answer of three questions on a State portal's page opened on "Vérifié le 01 janvier
+    2025 - Direction de l'information légale et administrative (Premier ministre)")."""
+    text = text.strip()  # first: the expression then reads `DATED_CHARS` at most
+    return len(text) <= DATED_CHARS and _PAGE_DATE.match(text) is not None and not _GOES_ON.search(text)
+
+
 def prose(lines: list[str], header: bool = False) -> list[bool]:
     """Whether each line is prose: long enough to be a sentence (not a heading, list item or table cell) and not
     starting with a bullet, a number and its dot or a bar. One short line is prose too: a passage's first line when
     it ends with a full stop and the next line is prose ("Oui." before its explanation); elsewhere a short line
     ending so may be a heading ("Article 6.") or a list item ("Passeport."), and stays apart. `header`: the lines
-    go on with a table whose header row is above them (`tables.heads`): a row they open on is no prose, even alone."""
+    go on with a table whose header row is above them (`tables.heads`): a row they open on is no prose, even alone.
+    A line that dates the page (`dates_page`) is no prose."""
     table = tables.heads(lines, header)
-    out = [len(line.strip()) >= WRAPPED_MIN_CHARS and not ITEM.match(line) and table[i] is None
+    out = [len(line.strip()) >= WRAPPED_MIN_CHARS and not ITEM.match(line) and table[i] is None and not dates_page(line)
            for i, line in enumerate(lines)]
     if len(lines) > 1 and not out[0] and out[1] and lines[0].strip()[-1:] in _FULL_STOP and not ITEM.match(lines[0]):
         out[0] = True
     return out
 
 
-__all__ = ["WRAPPED_MIN_CHARS", "joined", "lines", "lines_within", "opens_clause", "prose", "wrap_width"]
+__all__ = ["DATED_CHARS", "WRAPPED_MIN_CHARS", "dates_page", "joined", "lines", "lines_within", "opens_clause", "prose",
+           "wrap_width"]

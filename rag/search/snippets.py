@@ -23,7 +23,7 @@ from rag.index.analyzer import Analyzer
 from rag.passage import is_abbreviation, is_separator, starts_sentence
 from rag.schemas import Highlight
 from rag.search import emphasis, lists, tables
-from rag.search.lines import joined, opens_clause, prose
+from rag.search.lines import dates_page, joined, opens_clause, prose
 
 # A sentence ends at . ! ? … (closing quotes and brackets stay with it) before a space and a capital or a digit.
 # A bold question's closing marks stay with it ("**Qui paie ?** Pour..."), a lead-in of its own (rag.search.emphasis).
@@ -101,7 +101,7 @@ def sentences(text: str, analyzer: Analyzer, above: str | None = None) -> tuple[
     """The sentences of a passage and their terms (a table row's header's too); `above`: the header row of the
     table the passage goes on with (`rag.passage.Chunk.header`), which heads the rows it opens on."""
     spans = _spans(text, above is not None)
-    terms = [frozenset(analyzer.terms(text[a:b])) for a, b, _, _ in spans]
+    terms = [frozenset() if dates_page(text[a:b]) else frozenset(analyzer.terms(text[a:b])) for a, b, _, _ in spans]
     rows = joined(text) if "|" in text or "**" in text or "__" in text else []  # most passages: neither
     led = emphasis.lead_ins(text, spans, rows)
     heads, clauses = {lead for lead in led if lead is not None}, [opens_clause(text, a) for a, _, _, _ in spans]

@@ -1084,3 +1084,38 @@ def test_a_clause_opens_on_a_number_of_two_levels_or_more_and_a_capital(line, cl
     from rag.search.lines import opens_clause
 
     assert opens_clause(line, 0) is clause
+
+
+@pytest.mark.parametrize("line", [
+    "Vérifié le 01 janvier 2025 - Direction de l'information légale et administrative (Premier ministre)",
+    "Mis à jour le 15 janvier 2025", "Article mis à jour le 3 février 2025 · 4 min de lecture",
+    "Dernière mise à jour : 12/03/2025", "Publié le 3 mars 2024 – Modifié le 5 avril 2024",
+    "Last updated March 3, 2025", "Last updated on 3 March 2025", "Zuletzt aktualisiert am 03.03.2025",
+])
+def test_a_line_that_dates_the_page_is_never_the_answer_nor_joined_to_it(line):
+    """A State portal's "Vérifié le ..." line opened the answer of three questions: prose beside the intro's sentence,
+    the excerpt took it in."""
+    from rag.index.analyzer import Analyzer
+    from rag.search.snippets import highlight
+
+    text = (f"{line}\nLe congé de paternité permet au père de cesser son activité à la naissance de l'enfant. Il "
+            "s'ajoute au congé de naissance de 3 jours, pris en 2025 comme avant.")
+    start = text.index("Le congé")
+    assert excerpt(text, start, text.index(" Il s'ajoute"))[0] == start
+    analyzer = Analyzer("fr")
+    shown = highlight(text, dict.fromkeys(analyzer.terms(f"{line} congé naissance"), 1.0), analyzer)
+    assert shown is not None and shown.start >= start
+
+
+@pytest.mark.parametrize("line", [
+    "Updated prices apply from 1 March 2025 to every plan we sell.", "Mise à jour de votre carte vitale en 3 étapes.",
+    "Mise à jour du logiciel 2.1 : les nouveautés de la version pour les clients.",
+    "Publié 12 fois dans la presse nationale, notre guide du congé de paternité est gratuit.",
+    "Dernière mise à jour : mars 2026. Ce document reprend les conditions de garantie de la boutique.",
+])
+def test_a_sentence_that_opens_on_such_words_without_dating_the_page_is_read(line):
+    from rag.search.lines import dates_page
+
+    assert not dates_page(line)
+    text = f"{line}\nLe congé de paternité permet au père de cesser son activité."
+    assert excerpt(text, text.index("Le congé"), len(text))[0] == 0  # prose beside prose, joined as before
