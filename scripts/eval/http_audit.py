@@ -23,13 +23,15 @@ Zendesk and Intercom articles saved from a browser, a Markdown delivery FAQ, a h
 58's intranet pages (`tests/data/audit58/pages`, `audit58_pages`: a works council's guide saved as a web page by
 Word, an onboarding booklet downloaded from Google Docs, a fire procedure saved as HTML by LibreOffice), audit
 59's long public-service and company help pages (`tests/data/audit59/pages`, `audit59_pages`: a State portal's, an
-allowance office's, an energy supplier's and a mutual insurer's pages split into the reader's cases by tabs) and the
+allowance office's, an energy supplier's and a mutual insurer's pages split into the reader's cases by tabs), audit
+60's help pages printed to PDF from a browser (`tests/data/audit60/pages`, `audit60_pages`: a telecom operator's, an
+e-shop's and a bank's pages with Chrome's or Firefox's running lines and the sites' printed furniture) and the
 help pages of `tests/data/languages` in Spanish, German, Italian, Portuguese and Dutch (`es_pages`, `de_pages`,
 `it_pages`, `pt_pages`, `nl_pages`). Sets: the visible ones (dev set, chat messages, cnil_faq_dev, the help centre,
 their off-topic questions) beside the audits' new ones (`tests/data/audit37/`, `tests/data/audit42/`,
 `tests/data/audit43/`, `tests/data/tables/`, `tests/data/audit49/`, `tests/data/audit52/`, `tests/data/audit53/`,
 `tests/data/audit54/`, `tests/data/audit56/`, `tests/data/audit57/`,
-`tests/data/audit58/`, `tests/data/audit59/`, `tests/data/languages/`).
+`tests/data/audit58/`, `tests/data/audit59/`, `tests/data/audit60/`, `tests/data/languages/`).
 
 Per set: `R@1`, `R@5` (a gold document among the first / first five passages' documents, when the set names
 documents), `ans@1`, `ans@5` (a gold answer inside the first / one of the first five passages), `snippet` (inside
@@ -73,6 +75,7 @@ AUDIT56 = ROOT / "tests" / "data" / "audit56"
 AUDIT57 = ROOT / "tests" / "data" / "audit57"
 AUDIT58 = ROOT / "tests" / "data" / "audit58"
 AUDIT59 = ROOT / "tests" / "data" / "audit59"
+AUDIT60 = ROOT / "tests" / "data" / "audit60"
 LANGUAGES = ROOT / "tests" / "data" / "languages"
 TABLES = ROOT / "tests" / "data" / "tables"
 RAG = str(Path(sys.executable).parent / "rag")
@@ -134,6 +137,8 @@ def corpora(tmp: Path) -> dict[str, tuple[Path, list[tuple[str, Path, bool]]]]:
                                               ("audit58_off_topic", AUDIT58 / "off_topic.jsonl", False)]),
         "audit59_pages": (AUDIT59 / "pages", [("audit59", AUDIT59 / "questions.jsonl", True),
                                               ("audit59_off_topic", AUDIT59 / "off_topic.jsonl", False)]),
+        "audit60_pages": (AUDIT60 / "pages", [("audit60", AUDIT60 / "questions.jsonl", True),
+                                              ("audit60_off_topic", AUDIT60 / "off_topic.jsonl", False)]),
         **{f"{lang}_pages": (LANGUAGES / lang / "pages", [(f"{lang}_help", LANGUAGES / lang / "questions.jsonl", True),
                                                           (f"{lang}_off_topic", LANGUAGES / lang / "off_topic.jsonl",
                                                            False)])
@@ -256,7 +261,7 @@ def main() -> None:
     ap.add_argument("--only", help="corpora to run, comma-separated (seed, cnil, help_centre, audit_pages, "
                                    "audit42_pages, audit43_pages, tables_pages, audit49_spaces, audit52_kb, "
                                    "audit53_site, audit54_pages, audit56_docs, audit57_pages, audit58_pages, "
-                                   "audit59_pages, es_pages, de_pages, it_pages, pt_pages, nl_pages)")
+                                   "audit59_pages, audit60_pages, es_pages, de_pages, it_pages, pt_pages, nl_pages)")
     ap.add_argument("--port", type=int, help="the port `rag serve` listens on (default: a free one)")
     ap.add_argument("--quoted", type=re.compile, help="count the served answers (text, Markdown) holding a line this "
                                                       "regular expression matches (re.MULTILINE: ^ opens a line)")
