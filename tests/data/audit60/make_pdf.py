@@ -85,6 +85,11 @@ def build(source: Path) -> tuple[list[list[Placed]], str | None]:
             layout.paragraph(rest, size=SMALL)
         elif command == "@sub":
             layout.paragraph(rest, size=9)
+        elif command == "###":  # a FAQ's question: bold at the body's size
+            layout.y -= 7
+            layout.need(TEXT * LEAD + 3 * TEXT * LEAD)
+            layout.draw(layout.x, rest, TEXT, True)
+            layout.y -= TEXT * LEAD + 2
         elif command in HEADINGS:
             layout.heading(command, rest)
         elif command == "@widths":
