@@ -81,7 +81,11 @@ def build(source: Path) -> tuple[list[list[Placed]], str | None]:
         command, _, rest = line.partition(" ")
         if not line or command in meta:
             continue
-        if command == "@small":
+        if line.startswith("|"):
+            table.append([cell.strip() for cell in line.strip("|").split("|")])
+        elif command == "@widths":
+            shares = [float(share) for share in rest.split()]
+        elif command == "@small":
             layout.paragraph(rest, size=SMALL)
         elif command == "@sub":
             layout.paragraph(rest, size=9)
@@ -92,10 +96,6 @@ def build(source: Path) -> tuple[list[list[Placed]], str | None]:
             layout.y -= TEXT * LEAD + 2
         elif command in HEADINGS:
             layout.heading(command, rest)
-        elif command == "@widths":
-            shares = [float(share) for share in rest.split()]
-        elif line.startswith("|"):
-            table.append([cell.strip() for cell in line.strip("|").split("|")])
         elif command == "-":
             layout.paragraph(rest, mark="•", size=TEXT)
         elif command[:-1].isdigit() and command.endswith("."):
