@@ -1,5 +1,6 @@
 """A PDF's running headers and footers: the lines that stand at the top or the bottom of two pages or more, as they
-repeat (a page number's digits aside), which its sections leave out (`rag.corpus.formats.pdf`)."""
+repeat (a page number's digits aside), which its sections leave out (`rag.corpus.formats.pdf`); and the blocks in
+small type that stand at the same edge of every page, as a browser prints what a site fixes on screen."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from bisect import bisect_right
 from collections import Counter
 
 from rag.corpus.formats.base import Line, lines_with_offsets
+from rag.corpus.formats.pdf_fonts import Runs, body_size, line_fonts
 
 PAGE_BREAK = "\f"
 _DIGITS = re.compile(r"\d+")
@@ -88,4 +90,40 @@ def body_lines(text: str) -> tuple[list[Line], set[str]]:
     return body, {edge for edge, _ in running}
 
 
-__all__ = ["PAGE_BREAK", "body_lines", "edge"]
+def fixed_blocks(lines: list[Line], page_starts: list[int], fonts: list[Runs]) -> list[Line]:
+    """The lines without the blocks that stand at the top or the bottom of every page (two or more) line for line the
+    same (a page number's digits aside, as `body_lines` compares them), each line set smaller than the body's text,
+    whatever its length and however many: what a site fixes on screen (a sticky menu, a cookie banner of three long
+    lines and its buttons) a browser prints over every page, drawn after the page's text, and the browser's running
+    line that `body_lines` keeps for its length (the page's title and its URL). Sentences of the body repeated on the
+    pages are in the body's size, and stay; a page they would empty is kept whole. Linear: each depth from an edge
+    looks at one line a page, and stops at the first that differs."""
+    body = body_size(fonts)
+    if body is None or len(page_starts) < 2:
+        return lines
+    small = [font is not None and font.size < body for font in line_fonts(lines, page_starts, fonts)]
+    pages: list[list[int]] = [[] for _ in page_starts]  # each page's lines, by index
+    for i, line in enumerate(lines):
+        pages[bisect_right(page_starts, line.start) - 1].append(i)
+    shortest = min(len(page) for page in pages)
+
+    def depth(at: int, step: int) -> int:  # the lines from an edge (index `at`, moving by `step`) every page shares
+        k = 0
+        while k < shortest:
+            picked = [(page[at + step * k], n) for n, page in enumerate(pages)]
+            if not all(small[i] for i, _ in picked):
+                break
+            shared = set(_keys(lines[picked[0][0]], 0))
+            for i, n in picked[1:]:
+                shared.intersection_update(_keys(lines[i], n))
+            if not shared:
+                break
+            k += 1
+        return k
+
+    top, bottom = depth(0, 1), depth(-1, -1)
+    left_out = {i for page in pages if top + bottom < len(page) for i in page[:top] + page[len(page) - bottom:]}
+    return [line for i, line in enumerate(lines) if i not in left_out] if left_out else lines
+
+
+__all__ = ["PAGE_BREAK", "body_lines", "edge", "fixed_blocks"]

@@ -1,0 +1,58 @@
+"""Help pages printed to PDF from a browser (audit 60, `tests/data/audit60`): the browser's running lines (the date,
+the page's title, its URL, "2/3") and what the site fixes on screen (a sticky menu, a cookie banner, a chat button),
+printed over every page, are no text of the page."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rag.corpus.reader import read_document
+from tests.helpers.pdfs import HEIGHT, Placed, make_pdf, wrap
+
+BODY = ("Vous devez restituer la box et le décodeur TV dans les 30 jours qui suivent la date d'effet de la "
+        "résiliation, avec leurs câbles et la télécommande. Conservez la preuve de dépôt jusqu'au remboursement. ")
+BANNER = ("Néotel et ses partenaires utilisent des cookies pour mesurer l'audience du site, personnaliser les contenus "
+          "et vous proposer des offres adaptées, que vous pouvez accepter, refuser ou paramétrer à tout moment.")
+TITLE_AND_URL = "Résilier votre box Internet | Assistance Néotel https://assistance.neotel.fr/box-internet/resilier-ma-box"
+
+
+def _page(n: int, total: int, paragraphs: list[str], fixed: float = 9) -> list[Placed]:
+    """A page as a browser prints it: the site's text in 11 pt, then what the site fixes on screen (a menu at the top,
+    a cookie banner of two long lines and its buttons at the bottom) in `fixed` pt, then the browser's running lines
+    in 8 pt (Firefox: the title and the URL at the top, "n sur N" at the bottom), all drawn after the page's text."""
+    placed: list[Placed] = []
+    y = HEIGHT - 80
+    for paragraph in paragraphs:
+        for line in wrap(paragraph, 420, 11):
+            placed.append((84, y, line, 11))
+            y -= 14
+        y -= 6
+    placed.append((84, HEIGHT - 50, "Néotel   Offres   Box Internet   Mobile   Espace client", fixed, True))
+    placed += [(84, 60 - 11 * k, line, fixed) for k, line in enumerate(wrap(BANNER, 420, fixed))]
+    placed += [(84, 38, "Tout accepter   Tout refuser   Paramétrer mes choix", fixed),
+               (36, HEIGHT - 22, TITLE_AND_URL, 8), (36, 18, f"{n} sur {total}", 8)]
+    return placed
+
+
+def _text(path: Path) -> str:
+    doc = read_document(path.parent, path)
+    return "\n".join(line.text for section in doc.sections for line in section.lines)
+
+
+def test_blocks_in_small_type_at_the_same_edge_of_every_page_are_left_out(tmp_path):
+    """A cookie banner of long lines, a menu and the browser's title-and-URL line stood in the passages, glued to the
+    text of each page's foot ("... restituer la box ... Néotel et ses partenaires utilisent des cookies ..."): longer
+    than a running line may be (80 characters), or deeper than four lines from the page's edge."""
+    pages = [_page(n, 2, [f"Paragraphe {n}. " + BODY * 2, BODY]) for n in (1, 2)]
+    kept = _text(make_pdf(tmp_path / "resilier.pdf", pages))
+    assert kept.count("Vous devez restituer") == 6  # the body's own sentences, repeated on both pages, stay
+    for furniture in ("cookies", "Tout accepter", "Espace client", "https://", "sur 2"):
+        assert furniture not in kept
+
+
+def test_a_block_repeated_on_every_page_in_the_body_s_size_stays(tmp_path):
+    """The same lines at the foot of every page in the text's own size are the text's (a notice repeated under each
+    part of a document): only smaller type marks what a browser prints over the page."""
+    pages = [_page(n, 2, [f"Partie {n}. " + BODY], fixed=11) for n in (1, 2)]
+    kept = " ".join(_text(make_pdf(tmp_path / "notice.pdf", pages)).split())
+    assert kept.count("utilisent des cookies pour mesurer") == 2 and "https://" not in kept
