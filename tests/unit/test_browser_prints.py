@@ -56,3 +56,43 @@ def test_a_block_repeated_on_every_page_in_the_body_s_size_stays(tmp_path):
     pages = [_page(n, 2, [f"Partie {n}. " + BODY], fixed=11) for n in (1, 2)]
     kept = " ".join(_text(make_pdf(tmp_path / "notice.pdf", pages)).split())
     assert kept.count("utilisent des cookies pour mesurer") == 2 and "https://" not in kept
+
+
+def _chrome(url: str, small_print: list[str]) -> list[list[Placed]]:
+    """Two pages as Chrome prints a help page, its running lines first (the date and the title at the top, `url` and
+    "n/2" at the bottom, in 8 pt; no running line without `url`): the site's menu and breadcrumb in 9 pt, the
+    article's title in 18 pt bold, its text in 11 pt, then `small_print` in 9 pt (the site's footer)."""
+    pages: list[list[Placed]] = []
+    for n in (1, 2):
+        placed: list[Placed] = [(28, HEIGHT - 20, "07/12/2026 10:32", 8), (240, HEIGHT - 20, "Résilier votre box", 8),
+                                (28, 16, url, 8), (550, 16, f"{n}/2", 8)] if url else []
+        y = HEIGHT - 80
+        if n == 1:
+            placed += [(84, y, "Offres   Box Internet   Mobile   Assistance", 9),
+                       (84, y - 14, "Accueil › Assistance › Résilier ma box", 9),
+                       (84, y - 40, "Résilier ma box", 18, True)]
+            y -= 62
+        for line in wrap(f"Partie {n}. " + BODY * 3, 420, 11):
+            placed.append((84, y, line, 11))
+            y -= 14
+        placed += [(84, y - 14 * (k + 1), line, 9) for k, line in enumerate(small_print if n == 2 else [])]
+        pages.append(placed)
+    return pages
+
+
+def test_a_printed_site_s_menu_and_footer_in_small_type_are_left_out_other_pdfs_keep_their_small_print(tmp_path):
+    """A site's menu and breadcrumb over the article's title, its "was this helpful" line and footer links under its
+    text, printed by a browser in smaller type, were indexed with the article: "Articles liés : Obtenir mon RIO"
+    answered "comment j'obtiens mon RIO ?" before the article did. A PDF whose running lines hold no URL is no printed
+    web page, and keeps its small print (a guide's notice at its end)."""
+    footer = ["Cet article vous a-t-il été utile ?   Oui   Non",
+              "Articles liés : Obtenir mon RIO · Restituer mon matériel",
+              "Nous contacter   Plan du site   Mentions légales   © Néotel 2025"]
+    printed = read_document(tmp_path, make_pdf(tmp_path / "page.pdf", _chrome("https://neotel.fr/resilier", footer)))
+    kept = "\n".join(line.text for section in printed.sections for line in section.lines)
+    assert [section.heading for section in printed.sections] == ["Résilier ma box"]
+    assert kept.startswith("Partie 1.") and kept.endswith("jusqu'au remboursement.")
+    guide = read_document(tmp_path, make_pdf(tmp_path / "guide.pdf", _chrome("", footer)))
+    kept = "\n".join(line.text for section in guide.sections for line in section.lines)
+    assert "Offres   Box Internet" in kept or "Offres Box Internet" in kept
+    assert "© Néotel 2025" in kept

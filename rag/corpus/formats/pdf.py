@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any
 from rag.corpus.formats.base import Line, Outline, Parsed, Section
 from rag.corpus.formats.blocks import bold_heading_levels
 from rag.corpus.formats.pdf_fonts import Runs, Visitor, body_size, line_fonts
-from rag.corpus.formats.pdf_furniture import PAGE_BREAK, body_lines, edge, fixed_blocks
+from rag.corpus.formats.pdf_furniture import PAGE_BREAK, body_lines, edge, fixed_blocks, site_furniture
 from rag.corpus.formats.pdf_tables import Row, continued, table_rows
 from rag.corpus.formats.text import leading_title, looks_like_title
 
@@ -253,8 +253,9 @@ def parse_pdf(data: bytes) -> Parsed:
     placed = [(Line(_clean(row.text), top + row.start, top + row.end, item=True, opens_table=row.opens), row.columns)
               for top, page_rows in zip(page_starts, rows, strict=True) for row in page_rows]
     lines, running = _body(text, [line for line, _ in placed])
-    lines = fixed_blocks(continued(lines, page_starts, {line.start: columns for line, columns in placed}),
-                         page_starts, list(fonts))
+    lines, left_out = fixed_blocks(continued(lines, page_starts, {line.start: columns for line, columns in placed}),
+                                   page_starts, fonts)
+    lines = site_furniture(lines, page_starts, fonts, running | left_out)
     styled, first = _styled(lines, page_starts, fonts) if not headings else ([], None)
     if styled:
         sections = styled

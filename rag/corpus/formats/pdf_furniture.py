@@ -21,6 +21,8 @@ _FRAMED = re.compile(r"[\W_]*\d+[\W_]*")
 # than its first digit
 _FOLIO = re.compile(r"(?:page|p\.|seite|pagina|página)\s*\d+(?:\s*(?:/|sur|of|de|von|di)\s*\d+)?"
                     r"|(?<!\d)\d+\s*(?:/|sur|of|von)\s*\d+", re.IGNORECASE)
+# A web address, as browsers print the page's in a running line
+_WEB_ADDRESS = re.compile(r"https?://\S")
 # How many lines from a page's top or bottom a running header or footer may stand (a header, a version, a notice, a
 # page number: furniture drawn before the body comes first in the text)
 _EDGE_LINES = 4
@@ -90,17 +92,17 @@ def body_lines(text: str) -> tuple[list[Line], set[str]]:
     return body, {edge for edge, _ in running}
 
 
-def fixed_blocks(lines: list[Line], page_starts: list[int], fonts: list[Runs]) -> list[Line]:
+def fixed_blocks(lines: list[Line], page_starts: list[int], fonts: list[Runs]) -> tuple[list[Line], set[str]]:
     """The lines without the blocks that stand at the top or the bottom of every page (two or more) line for line the
     same (a page number's digits aside, as `body_lines` compares them), each line set smaller than the body's text,
     whatever its length and however many: what a site fixes on screen (a sticky menu, a cookie banner of three long
     lines and its buttons) a browser prints over every page, drawn after the page's text, and the browser's running
     line that `body_lines` keeps for its length (the page's title and its URL). Sentences of the body repeated on the
-    pages are in the body's size, and stay; a page they would empty is kept whole. Linear: each depth from an edge
-    looks at one line a page, and stops at the first that differs."""
+    pages are in the body's size, and stay; a page they would empty is kept whole. And the texts of the lines left
+    out. Linear: each depth from an edge looks at one line a page, and stops at the first that differs."""
     body = body_size(fonts)
     if body is None or len(page_starts) < 2:
-        return lines
+        return lines, set()
     small = [font is not None and font.size < body for font in line_fonts(lines, page_starts, fonts)]
     pages: list[list[int]] = [[] for _ in page_starts]  # each page's lines, by index
     for i, line in enumerate(lines):
@@ -123,7 +125,20 @@ def fixed_blocks(lines: list[Line], page_starts: list[int], fonts: list[Runs]) -
 
     top, bottom = depth(0, 1), depth(-1, -1)
     left_out = {i for page in pages if top + bottom < len(page) for i in page[:top] + page[len(page) - bottom:]}
-    return [line for i, line in enumerate(lines) if i not in left_out] if left_out else lines
+    return [line for i, line in enumerate(lines) if i not in left_out], {lines[i].text for i in left_out}
 
 
-__all__ = ["PAGE_BREAK", "body_lines", "edge", "fixed_blocks"]
+def site_furniture(lines: list[Line], page_starts: list[int], fonts: list[Runs], running: set[str]) -> list[Line]:
+    """A web page a browser printed (a running line holds a URL: browsers print the page's address on every page)
+    without its site's furniture, set smaller than its text before the first line in the text's size or larger (the
+    promotion bar, the logo and search line, the menu, the breadcrumb) and after the last one (the "Cet article
+    vous a-t-il été utile ?" line, the share buttons, related links, the footer's columns of links, the copyright).
+    Any other PDF keeps them: a guide's small print at its end is its text. Linear in the lines."""
+    body = body_size(fonts)
+    if body is None or not any(_WEB_ADDRESS.search(text) for text in running):
+        return lines
+    text = [n for n, font in enumerate(line_fonts(lines, page_starts, fonts)) if font is None or font.size >= body]
+    return lines[text[0]:text[-1] + 1] if text else lines
+
+
+__all__ = ["PAGE_BREAK", "body_lines", "edge", "fixed_blocks", "site_furniture"]
