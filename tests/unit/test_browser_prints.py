@@ -96,3 +96,18 @@ def test_a_printed_site_s_menu_and_footer_in_small_type_are_left_out_other_pdfs_
     kept = "\n".join(line.text for section in guide.sections for line in section.lines)
     assert "Offres   Box Internet" in kept or "Offres Box Internet" in kept
     assert "© Néotel 2025" in kept
+
+
+def test_a_printed_page_without_a_title_is_named_by_the_title_its_browser_printed(tmp_path):
+    """A print that declares no /Title and has no heading was named after its file ("T"); Chrome prints the page's
+    title beside the date in its header, Firefox beside the URL: that title names it, the date, time, URL and page
+    count aside. A PDF whose running lines hold no URL is no printed page: its header names nothing so."""
+    lines = [(84, HEIGHT - 80 - 14 * k, line, 11) for k, line in enumerate(wrap(BODY * 3, 420, 11))]
+    chrome = [[(28, HEIGHT - 20, "07/12/2026 10:32", 8), (240, HEIGHT - 20, "Résilier votre box | Néotel", 8),
+               (28, 16, "https://neotel.fr/resilier", 8), (550, 16, f"{n}/2", 8), *lines] for n in (1, 2)]
+    firefox = [[*lines, (36, HEIGHT - 22, "Résilier votre box | Néotel", 8), (400, HEIGHT - 22, "https://neo.fr", 8),
+                (36, 18, f"{n} sur 2", 8), (480, 18, "07/12/2026 10:32", 8)] for n in (1, 2)]
+    for name, pages in (("chrome", chrome), ("firefox", firefox)):
+        assert read_document(tmp_path, make_pdf(tmp_path / "t.pdf", pages)).title == "Résilier votre box | Néotel", name
+    letter = [[(28, HEIGHT - 20, "07/12/2026 10:32", 8), (240, HEIGHT - 20, "Compte rendu", 8), *lines] for _ in (1, 2)]
+    assert read_document(tmp_path, make_pdf(tmp_path / "t.pdf", letter)).title == "T"

@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any
 from rag.corpus.formats.base import Line, Outline, Parsed, Section
 from rag.corpus.formats.blocks import bold_heading_levels
 from rag.corpus.formats.pdf_fonts import Runs, Visitor, body_size, line_fonts
-from rag.corpus.formats.pdf_furniture import PAGE_BREAK, body_lines, edge, fixed_blocks, site_furniture
+from rag.corpus.formats.pdf_furniture import PAGE_BREAK, body_lines, edge, fixed_blocks, printed_title, site_furniture
 from rag.corpus.formats.pdf_tables import Row, continued, table_rows
 from rag.corpus.formats.text import leading_title, looks_like_title
 
@@ -262,8 +262,8 @@ def parse_pdf(data: bytes) -> Parsed:
     else:
         sections = _sections(lines, text, page_starts, headings) if headings else _titled(lines, running)
         first, sections = leading_title(sections)
-    return Parsed(sections, title=title or first or _header_title(text), text=text, page_starts=page_starts,
-                  changes=_repaired(repairs))
+    named = title or first or printed_title(running | left_out) or _header_title(text)
+    return Parsed(sections, title=named, text=text, page_starts=page_starts, changes=_repaired(repairs))
 
 
 def _body(text: str, rows: list[Line]) -> tuple[list[Line], set[str]]:

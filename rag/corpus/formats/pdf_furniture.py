@@ -23,6 +23,10 @@ _FOLIO = re.compile(r"(?:page|p\.|seite|pagina|página)\s*\d+(?:\s*(?:/|sur|of|d
                     r"|(?<!\d)\d+\s*(?:/|sur|of|von)\s*\d+", re.IGNORECASE)
 # A web address, as browsers print the page's in a running line
 _WEB_ADDRESS = re.compile(r"https?://\S")
+# A URL, and a date with its time, as browsers print them in their running lines ("07/12/2026 10:32", "12/7/26,
+# 10:32 AM"): each a run of digits and separators with no nested repeat, so scanned once
+_URL = re.compile(r"https?://\S+")
+_DATE_TIME = re.compile(r"\b\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4},?\s+\d{1,2}:\d{2}(?::\d{2})?(?:\s?[AaPp]\.?[Mm]\.?)?")
 # How many lines from a page's top or bottom a running header or footer may stand (a header, a version, a notice, a
 # page number: furniture drawn before the body comes first in the text)
 _EDGE_LINES = 4
@@ -141,4 +145,22 @@ def site_furniture(lines: list[Line], page_starts: list[int], fonts: list[Runs],
     return lines[text[0]:text[-1] + 1] if text else lines
 
 
-__all__ = ["PAGE_BREAK", "body_lines", "edge", "fixed_blocks", "site_furniture"]
+def printed_title(running: set[str]) -> str | None:
+    """The page's title a browser prints in its running lines, for a PDF that declares none and sets no title line
+    apart: what is left of such a line once its URL and its date and time are taken out ("07/12/2026 10:32 Résilier
+    votre box | Néotel" in Chrome's header, "Résilier votre box | Néotel https://..." in Firefox's), the longest of
+    them; None but for a web page a browser printed (a running line holds a URL), or where what is left is a page
+    count ("2 sur 3")."""
+    if not any(_WEB_ADDRESS.search(text) for text in running):
+        return None
+    titles = []
+    for text in running:
+        rest = " ".join(_DATE_TIME.sub(" ", _URL.sub(" ", text)).split())
+        counted = rest.replace("#", "0")
+        if rest != " ".join(text.split()) and any(char.isalpha() for char in rest) and \
+                not _PAGE_NUMBER.fullmatch(counted) and not _FOLIO.fullmatch(counted):
+            titles.append(rest)
+    return max(sorted(titles), key=len) if titles else None
+
+
+__all__ = ["PAGE_BREAK", "body_lines", "edge", "fixed_blocks", "printed_title", "site_furniture"]
