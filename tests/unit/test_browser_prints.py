@@ -111,3 +111,38 @@ def test_a_printed_page_without_a_title_is_named_by_the_title_its_browser_printe
         assert read_document(tmp_path, make_pdf(tmp_path / "t.pdf", pages)).title == "Résilier votre box | Néotel", name
     letter = [[(28, HEIGHT - 20, "07/12/2026 10:32", 8), (240, HEIGHT - 20, "Compte rendu", 8), *lines] for _ in (1, 2)]
     assert read_document(tmp_path, make_pdf(tmp_path / "t.pdf", letter)).title == "T"
+
+
+def test_fixed_blocks_and_site_furniture_are_found_in_time_linear_in_the_pages():
+    """3,000 pages of 40 lines, each ending on the same block of six lines in small type (deeper than any running
+    line), with a URL among them: one look per line and depth, not a page against every other."""
+    import time
+
+    from rag.corpus.formats.base import Line
+    from rag.corpus.formats.blocks import Font
+    from rag.corpus.formats.pdf_fonts import Runs
+    from rag.corpus.formats.pdf_furniture import fixed_blocks, site_furniture
+
+    pages, text, small = 3000, Font(False, 11.0), Font(False, 8.0)
+    block = [f"Bandeau fixé, ligne {k}, https://neotel.fr/resilier et ses cookies " * 2 for k in range(6)]
+    lines: list[Line] = []
+    page_starts: list[int] = []
+    fonts: list[Runs] = []
+    offset = 0
+    for n in range(pages):
+        page_starts.append(offset)
+        runs = Runs()
+        at = 0
+        for line, font in [(f"Page {n}, ligne {i} du texte.", text) for i in range(34)] + \
+                [(line, small) for line in block]:
+            lines.append(Line(line, offset + at, offset + at + len(line)))
+            at += len(line) + 1
+            runs.ends += [at - 1, at]
+            runs.fonts += [font, None]
+        fonts.append(runs)
+        offset += at + 1
+    started = time.thread_time()
+    kept, left_out = fixed_blocks(lines, page_starts, fonts)
+    kept = site_furniture(kept, page_starts, fonts, left_out)
+    assert time.thread_time() - started < 10
+    assert len(kept) == pages * 34 and not any("Bandeau" in line.text for line in kept)
