@@ -34,10 +34,8 @@ _lock = threading.Lock()
 
 def settle() -> None:
     """Collect what is garbage now, then freeze every object the process holds (a server has started)."""
-    global _armed
     with _lock:
-        _armed = False
-        _replaced.clear()
+        _disarm()
         gc.collect()
         gc.freeze()
 
@@ -57,22 +55,25 @@ def release(replaced: object | None = None) -> None:
 
 def stop() -> None:
     """Give every frozen object back to the collector for good (a server's stop)."""
-    global _armed
     with _lock:
-        _armed = False
-        _replaced.clear()
+        _disarm()
         gc.unfreeze()
+
+
+def _disarm() -> None:
+    """No freeze at the next full collection (`_lock` held)."""
+    global _armed
+    _armed = False
+    _replaced.clear()
 
 
 def _refreeze(phase: str, info: dict[str, int]) -> None:
     """At the end of a full collection, freeze what the process holds if every build a reload replaced is freed."""
-    global _armed
     if not _armed or phase != "stop" or info.get("generation") != 2 or not _lock.acquire(blocking=False):
         return
     try:
         if _armed and all(ref() is None for ref in _replaced):
-            _armed = False
-            _replaced.clear()
+            _disarm()
             gc.freeze()
     finally:
         _lock.release()
