@@ -32,15 +32,22 @@ _AFTER_SPAN = ",;.!?…)"
 _CLAUSE = re.compile(r"[ \t]*\d{1,3}(?:\.\d{1,3})+\.?[ \t\u00a0]+(\w)")
 # A line that only dates the page ("Vérifié le 01 janvier 2025 - Direction de l'information légale ...", "Mis à jour
 # le 15 janvier 2025", "Article mis à jour le 3 février 2025 · 4 min de lecture", "Last updated March 3, 2025"): its
-# phrase, then the date within a word ("le", "on", a month's name); at most `DATED_CHARS` long, no sentence after it.
+# phrase, then a date (`_DATE`, after "le", "on" ...); at most `DATED_CHARS` long, no sentence nor clause after it.
 _DATING = (r"v[ée]rifi[ée]e?\s+le|mise?\s+[àa]\s+jour\s+le|(?:derni[èe]re\s+|date\s+de\s+)?mise\s+[àa]\s+jour|"
            r"publi[ée]e?\s+le|modifi[ée]e?\s+le|actualis[ée]e?\s+le|(?:last\s+)?updated|last\s+(?:modified|reviewed)|"
            r"published|posted|reviewed|(?:[úu]ltima\s+)?actualizaci[óo]n|actualizado|publicado|zuletzt\s+"
            r"(?:aktualisiert|ge[äa]ndert)|aktualisiert\s+am|ver[öo]ffentlicht\s+am|stand:|(?:ultimo\s+)?aggiornamento|"
            r"aggiornat[oa]|pubblicat[oa]|atualizad[oa]|[úu]ltima\s+atualiza[çc][ãa]o|(?:laatst\s+)?bijgewerkt|"
            r"gepubliceerd")
+# a date: 2025-03-12, 12/03/2025, 12.03.25, "1er avril 2025", "3 March 2025", "March 3, 2025", "mars 2026"; a time
+_DATE = (r"(?:\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[./-]\d{1,2}[./-]\d{2,4}"
+         r"|\d{1,2}(?:er|st|nd|rd|th)?\.?\s+[^\W\d]{3,}\.?,?\s+\d{4}|[^\W\d]{3,}\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}|[^\W\d]{3,}\s+\d{4})"
+         r"(?:,?\s+(?:[àa]|at|um|alle|[àa]s|om)?\s*\d{1,2}[:h.]\d{2})?")
+# the phrase, the date right after it, then the line's end or a part set apart by a dash, a dot or a bar without a
+# clause (", le décret fixe ...", ": le barème est revalorisé ..." make it an answer's sentence)
 _PAGE_DATE = re.compile(rf"(?:(?:article|page|fiche|artikel)\s+)?(?:{_DATING})\s*[:\-–]?\s*"
-                        r"(?:(?:on|le|am|el|il|em|op|en|the)\s+)?(?:[^\W\d]+\.?,?\s+)?\d", re.IGNORECASE)
+                        rf"(?:(?:on|le|am|el|il|em|op|en|the|del)\s+)?{_DATE}\.?\s*(?:$|[-–—·|•]\s*[^:,]*$)",
+                        re.IGNORECASE)
 DATED_CHARS = 160
 _GOES_ON = re.compile(r"[.!?…]\s+\S")  # a sentence after the date ("... mars 2026. Ce document reprend ..."): prose
 

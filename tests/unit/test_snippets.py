@@ -1091,6 +1091,7 @@ def test_a_clause_opens_on_a_number_of_two_levels_or_more_and_a_capital(line, cl
     "Mis à jour le 15 janvier 2025", "Article mis à jour le 3 février 2025 · 4 min de lecture",
     "Dernière mise à jour : 12/03/2025", "Publié le 3 mars 2024 – Modifié le 5 avril 2024",
     "Last updated March 3, 2025", "Last updated on 3 March 2025", "Zuletzt aktualisiert am 03.03.2025",
+    "Mis à jour le 15 janvier 2025 à 10:32", "Dernière mise à jour : mars 2026",
 ])
 def test_a_line_that_dates_the_page_is_never_the_answer_nor_joined_to_it(line):
     """A State portal's "Vérifié le ..." line opened the answer of three questions: prose beside the intro's sentence,
@@ -1112,6 +1113,12 @@ def test_a_line_that_dates_the_page_is_never_the_answer_nor_joined_to_it(line):
     "Mise à jour du logiciel 2.1 : les nouveautés de la version pour les clients.",
     "Publié 12 fois dans la presse nationale, notre guide du congé de paternité est gratuit.",
     "Dernière mise à jour : mars 2026. Ce document reprend les conditions de garantie de la boutique.",
+    # a date, then the answer's clause: the line answers
+    "Mis à jour le 1er avril 2025 : le barème kilométrique est revalorisé de 5,4 % pour tous les véhicules.",
+    "Publié le 15 février 2025 au Journal officiel, le décret fixe le nouveau barème des indemnités.",
+    "Updated 1 March 2025: prices rise by 2 euros a month for every plan.",
+    "Published 12 times in the national press, our guide is free of charge.",  # no date at all
+    "Reviewed 5 000 dossiers en 2024, notre équipe répond en 48 heures.",
 ])
 def test_a_sentence_that_opens_on_such_words_without_dating_the_page_is_read(line):
     from rag.search.lines import dates_page
