@@ -5,18 +5,26 @@ a-t-il aidé ? 👍 Oui 👎 Non", "Was this article helpful? Yes No", in a `<fo
 a `<div>` of buttons or of links going nowhere, a thank-you hidden beside them ("Merci pour votre avis !"). Read as
 text, the question became a section of its own, which came second for "how long must I have been registered?", and
 "Oui Non" a line. Whatever the site names it, its structure says what it is (`polls`): an element (a container of
-`CONTAINERS`) whose visible words outside its controls are one short question (`QUESTION_CHARS`, ending with its
-only question mark), with two short choices at least (`CHOICE_WORDS`: a `<button>`, a `<label>` of a radio button,
-a link to no page, anything of role "button"), no other control (a control opening a panel, a tab or an accordion,
-or a link to a page, is not a choice: the question would head what it shows), and at most a short text hidden
-(`HIDDEN_CHARS`: the thank-you shown once answered). A `<form>` holding a choice and at most one short line
-("Votre avis nous intéresse" over a text box and "Envoyer") is such a widget too: no form is what a page answers.
+`CONTAINERS`) whose visible text outside its controls is one run (a paragraph, a heading, a span: one block's, and
+no other block with words beside it, so an article's heading and text around its widget are no poll, while the
+widget's own element is), a short question (`QUESTION_CHARS`, ending with its only question mark), with two
+answers at least among its choices (`ANSWERS`: "Oui", "Non", "👍 Yes", stars, emoji; at most `MAX_CHOICES` choices
+in all unless each is of symbols only, a rating) — a choice being a short label (`CHOICE_WORDS`: a `<button>`,
+a `<label>` of a radio button, a link to no page, anything of role "button") —, no other control (a control opening
+a panel, a tab or an accordion, or a link to a page, is not a choice: the question would head what it shows), and
+at most a short text hidden (`HIDDEN_WORDS`: the thank-you shown once answered; a quiz's or an FAQ's hidden answer
+is read). A `<form>` holding a choice, a text box or radio buttons, no heading, and at most one short line ("Votre
+avis nous intéresse" over a text box and "Envoyer") is such a widget too: no such form is what a page answers (a
+page wrapped whole in a `<form>`, as ASP.NET writes it, has headings).
 
 One reading, linear in the page: each element's counts join its parent's when it ends (an end tag closes the
-element it names among the `_DEPTH` innermost open, and those open inside it); what it keeps of its words is capped."""
+element it names among the `_DEPTH` innermost open, and those open inside it; only the element it names may be a
+widget, since one closed by an outer end tag left out would leave that end tag's element open); what it keeps of
+its words is capped."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
@@ -25,7 +33,15 @@ from rag.corpus.formats.furniture import VOID
 CONTAINERS = {"div", "section", "form", "fieldset", "aside", "p"}
 QUESTION_CHARS = 150  # a poll's question, and a form's one line, at most
 CHOICE_WORDS, CHOICE_CHARS = 3, 30  # a choice's label at most ("👍 Oui", "Pas vraiment")
-HIDDEN_CHARS = 120  # hidden text a poll may hold (its thank-you) at most
+HIDDEN_WORDS = 8  # hidden text a poll may hold (its thank-you) at most
+MAX_CHOICES = 3  # a poll's choices at most ("Oui", "Non", "Envoyer"), unless all are symbols (a rating's stars)
+# a poll's answers: the widget's own vocabulary ("Oui", "👍 Yes"), not words of a question
+ANSWERS = frozenset({"oui", "non", "yes", "no", "ja", "nein", "sí", "si", "sim", "não", "nee"})
+_WORD = re.compile(r"\w+")
+_HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+_INLINE = {"span", "b", "strong", "i", "em", "small", "abbr", "code", "sup", "sub", "u", "mark", "font", "q", "cite",
+           "time", "bdi", "s", "del", "ins", "kbd", "var", "dfn"}  # their text is their block's run
+_TEXT_BOXES = {"", "text", "search", "email"}  # an `<input>`'s types where one writes
 _CHOICES = {"button", "a", "label"}
 _UNREAD = {"script", "style", "template", "select", "textarea", "svg", "noscript"}  # text never read as the page's
 _OPENS = ("aria-controls", "aria-expanded", "data-bs-toggle", "data-toggle", "data-bs-target", "data-target")
@@ -43,7 +59,13 @@ class _Element:
     words: str = ""  # its visible words outside its choices, the first `QUESTION_CHARS` and one
     chars: int = 0  # and how many characters they are
     choices: int = 0
-    hidden_chars: int = 0
+    hidden_words: int = 0
+    text: bool = False  # visible words outside its choices, its own or its inline elements'
+    runs: int = 0  # blocks with such words in it, closed
+    answers: int = 0  # choices of `ANSWERS`
+    symbols: int = 0  # choices of symbols only
+    heading: bool = False  # a heading in it, or it
+    fields: bool = False  # a text box or a radio button in it
 
     def join(self, child: _Element) -> None:
         """`child` ends: what it holds is this element's."""
@@ -52,6 +74,9 @@ class _Element:
             short = child.chars <= CHOICE_CHARS and len(label.split()) <= CHOICE_WORDS
             if label and short:
                 self.choices += 1
+                words = _WORD.findall(label.lower())
+                self.answers += all(word in ANSWERS for word in words)  # symbols only too ("👍", "★")
+                self.symbols += not words
             elif label or child.other:
                 self.other += 1
             else:
@@ -60,18 +85,30 @@ class _Element:
             self.words = (self.words + " " + child.words)[:QUESTION_CHARS + 1] if child.words else self.words
             self.chars += child.chars
             self.choices += child.choices
+            self.answers += child.answers
+            self.symbols += child.symbols
             self.other += child.other
-        self.hidden_chars += child.hidden_chars
+            if child.tag in _INLINE:
+                self.text, self.runs = self.text or child.text, self.runs + child.runs
+            else:
+                self.runs += child.runs + child.text
+        self.hidden_words += child.hidden_words
+        self.heading = self.heading or child.heading
+        self.fields = self.fields or child.fields
 
     @property
     def poll(self) -> bool:
         """Whether it is a feedback widget, as the module's docstring says."""
-        if self.tag not in CONTAINERS or self.choice or self.other or self.hidden_chars > HIDDEN_CHARS or \
+        if self.tag not in CONTAINERS or self.choice or self.other or self.hidden_words > HIDDEN_WORDS or \
                 self.chars > QUESTION_CHARS:
             return False
+        runs = self.runs + self.text
+        if self.tag == "form" and self.choices >= 1 and runs <= 1 and self.fields and not self.heading:
+            return True
         words = " ".join(self.words.split())
         asks = words.endswith("?") and words.count("?") == 1
-        return (self.choices >= 2 and asks) or (self.tag == "form" and self.choices >= 1)
+        rating = self.choices <= MAX_CHOICES or self.symbols == self.choices
+        return runs == 1 and asks and self.answers >= 2 and rating
 
 
 class Polls(HTMLParser):
@@ -84,9 +121,12 @@ class Polls(HTMLParser):
         self.left_out: set[tuple[int, int]] = set()
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        named = dict(attrs)
+        kind = (named.get("type") or "").strip().lower()
+        if self._open and (tag == "textarea" or (tag == "input" and (kind in _TEXT_BOXES or kind == "radio"))):
+            self._open[-1].fields = True
         if tag in VOID:
             return
-        named = dict(attrs)
         self._unread += tag in _UNREAD
         style = (named.get("style") or "").replace(" ", "").lower()
         hidden = (bool(self._open) and self._open[-1].hidden) or "hidden" in named or \
@@ -96,7 +136,7 @@ class Polls(HTMLParser):
         opens = any(key in named for key in _OPENS) or (href.startswith("#") and len(href) > 1)
         choice = (tag in _CHOICES or role == "button") and not opens and (
             tag != "a" or role == "button" or href in _NOWHERE or href.startswith("javascript:"))
-        element = _Element(tag, self.getpos(), choice, hidden=hidden)
+        element = _Element(tag, self.getpos(), choice, hidden=hidden, heading=tag in _HEADINGS)
         element.other += opens or (tag == "a" and not choice)
         self._open.append(element)
 
@@ -109,7 +149,7 @@ class Polls(HTMLParser):
             return  # no element of that name open near: an end tag astray
         while len(self._open) > at:
             element = self._open.pop()
-            if element.poll:
+            if len(self._open) == at and element.poll:  # the element the end tag names, not one it closes too
                 self.left_out.add(element.position)
             if self._open:
                 self._open[-1].join(element)
@@ -120,10 +160,11 @@ class Polls(HTMLParser):
         element = self._open[-1]
         size = len(" ".join(data.split()))
         if element.hidden:
-            element.hidden_chars += size
+            element.hidden_words += len(data.split())
         else:
             element.words = (element.words + " " + data[:QUESTION_CHARS + 1])[:QUESTION_CHARS + 1]
             element.chars += size
+            element.text = True
 
 
 def polls(text: str) -> frozenset[tuple[int, int]]:
@@ -134,4 +175,5 @@ def polls(text: str) -> frozenset[tuple[int, int]]:
     return frozenset(found.left_out)
 
 
-__all__ = ["CHOICE_CHARS", "CHOICE_WORDS", "CONTAINERS", "HIDDEN_CHARS", "QUESTION_CHARS", "Polls", "polls"]
+__all__ = ["ANSWERS", "CHOICE_CHARS", "CHOICE_WORDS", "CONTAINERS", "HIDDEN_WORDS", "MAX_CHOICES", "QUESTION_CHARS",
+           "Polls", "polls"]
