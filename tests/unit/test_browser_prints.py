@@ -19,7 +19,8 @@ TITLE_AND_URL = "Résilier votre box Internet | Assistance Néotel https://assis
 def _page(n: int, total: int, paragraphs: list[str], fixed: float = 9) -> list[Placed]:
     """A page as a browser prints it: the site's text in 11 pt, then what the site fixes on screen (a menu at the top,
     a cookie banner of two long lines and its buttons at the bottom) in `fixed` pt, then the browser's running lines
-    in 8 pt (Firefox: the title and the URL at the top, "n sur N" at the bottom), all drawn after the page's text."""
+    in 8 pt (Firefox: the title and the URL at the top, "n sur N" and the date and time at the bottom), all drawn after
+    the page's text."""
     placed: list[Placed] = []
     y = HEIGHT - 80
     for paragraph in paragraphs:
@@ -30,7 +31,7 @@ def _page(n: int, total: int, paragraphs: list[str], fixed: float = 9) -> list[P
     placed.append((84, HEIGHT - 50, "Néotel   Offres   Box Internet   Mobile   Espace client", fixed, True))
     placed += [(84, 60 - 11 * k, line, fixed) for k, line in enumerate(wrap(BANNER, 420, fixed))]
     placed += [(84, 38, "Tout accepter   Tout refuser   Paramétrer mes choix", fixed),
-               (36, HEIGHT - 22, TITLE_AND_URL, 8), (36, 18, f"{n} sur {total}", 8)]
+               (36, HEIGHT - 22, TITLE_AND_URL, 8), (36, 18, f"{n} sur {total}", 8), (480, 18, "07/12/2026 10:32", 8)]
     return placed
 
 
@@ -115,7 +116,7 @@ def test_a_printed_page_without_a_title_is_named_by_the_title_its_browser_printe
 
 def test_fixed_blocks_and_site_furniture_are_found_in_time_linear_in_the_pages():
     """3,000 pages of 40 lines, each ending on the same block of six lines in small type (deeper than any running
-    line), with a URL among them: one look per line and depth, not a page against every other."""
+    line), with a URL and a date and time among them: one look per line and depth, not a page against every other."""
     import time
 
     from rag.corpus.formats.base import Line
@@ -124,7 +125,7 @@ def test_fixed_blocks_and_site_furniture_are_found_in_time_linear_in_the_pages()
     from rag.corpus.formats.pdf_furniture import fixed_blocks, site_furniture
 
     pages, text, small = 3000, Font(False, 11.0), Font(False, 8.0)
-    block = [f"Bandeau fixé, ligne {k}, https://neotel.fr/resilier et ses cookies " * 2 for k in range(6)]
+    block = [f"Bandeau fixé, ligne {k}, https://neotel.fr/resilier le 07/12/2026 10:32 " * 2 for k in range(6)]
     lines: list[Line] = []
     page_starts: list[int] = []
     fonts: list[Runs] = []
@@ -142,7 +143,50 @@ def test_fixed_blocks_and_site_furniture_are_found_in_time_linear_in_the_pages()
         fonts.append(runs)
         offset += at + 1
     started = time.thread_time()
-    kept, left_out = fixed_blocks(lines, page_starts, fonts)
+    kept, left_out = fixed_blocks(lines, page_starts, fonts, set())
     kept = site_furniture(kept, page_starts, fonts, left_out)
     assert time.thread_time() - started < 10
     assert len(kept) == pages * 34 and not any("Bandeau" in line.text for line in kept)
+
+
+NOTES = ["(1) Remise de 10 euros par mois pendant 12 mois pour toute souscription avant le 31 mars 2025.",
+         "Service client : 3900 (appel gratuit), du lundi au samedi de 8 h à 20 h."]
+LEGAL = ["Néotel SA au capital de 12 000 000 euros, RCS Paris 123 456 789, siège social : 12 rue de la Paix,",
+         "75002 Paris. Document non contractuel, tarifs en vigueur au 1er mars 2025, sous réserve d'erreurs."]
+
+
+def _brochure(tmp_path: Path, printed: str = "") -> tuple[str, str | None]:
+    """A two-page price guide, no browser's print: its footer gives its site's URL and "page n sur 2" in 8 pt (its
+    header `printed`, a date and time, as a browser's would); its text in 11 pt, with no heading; footnotes in 8 pt
+    under the text of its last page; its publisher's legal notice in 7 pt at the foot of every page. Its text and its
+    title."""
+    dated: list[Placed] = [(36, HEIGHT - 20, printed, 8)] if printed else []
+    pages = [[*dated, (36, 18, f"Néotel SA – https://www.neotel.fr – page {n} sur 2", 8),
+              *[(84, HEIGHT - 80 - 14 * k, line, 11) for k, line in enumerate(wrap(f"Partie {n}. " + BODY, 420, 11))],
+              *[(84, 200 - 12 * k, line, 8) for k, line in enumerate(NOTES if n == 2 else [])],
+              *[(84, 60 - 10 * k, line, 7) for k, line in enumerate(LEGAL)]] for n in (1, 2)]
+    doc = read_document(tmp_path, make_pdf(tmp_path / "tarifs.pdf", pages))
+    return " ".join(" ".join(line.text for section in doc.sections for line in section.lines).split()), doc.title
+
+
+def test_a_pdf_whose_footer_gives_its_site_s_url_keeps_its_small_print_after_its_text(tmp_path):
+    """A brochure's footnote and a contract's general terms in small type after its last line of text were left out
+    as a site's footer once a running line held a URL: a browser's print also dates its running lines to the minute."""
+    kept, _ = _brochure(tmp_path)
+    assert "(1) Remise de 10 euros" in kept and "Service client : 3900" in kept
+    assert "(1) Remise de 10 euros" not in _brochure(tmp_path, "07/12/2026 10:32")[0]
+
+
+def test_a_legal_notice_in_small_type_on_every_page_of_a_pdf_not_printed_by_a_browser_stays(tmp_path):
+    """The publisher's notice repeated in 7 pt at the foot of every page ("Néotel SA au capital de ..., RCS Paris")
+    was left out as what a site fixes on screen: only a browser's print has such blocks."""
+    kept, _ = _brochure(tmp_path)
+    assert kept.count("RCS Paris 123 456 789") == 2
+    assert "RCS Paris" not in _brochure(tmp_path, "07/12/2026 10:32")[0]
+
+
+def test_a_pdf_not_printed_by_a_browser_is_not_named_after_its_footer(tmp_path):
+    """A PDF with no /Title and no title line whose footer holds a URL was named after what was left of its footer
+    ("Néotel SA – – page # sur #"): it keeps its file's name, as a page count is never a printed title."""
+    assert _brochure(tmp_path)[1] == "Tarifs"
+    assert _brochure(tmp_path, "07/12/2026 10:32")[1] == "Tarifs"

@@ -254,7 +254,7 @@ def parse_pdf(data: bytes) -> Parsed:
               for top, page_rows in zip(page_starts, rows, strict=True) for row in page_rows]
     lines, running = _body(text, [line for line, _ in placed])
     lines, left_out = fixed_blocks(continued(lines, page_starts, {line.start: columns for line, columns in placed}),
-                                   page_starts, fonts)
+                                   page_starts, fonts, running)
     lines = site_furniture(lines, page_starts, fonts, running | left_out)
     styled, first = _styled(lines, page_starts, fonts) if not headings else ([], None)
     if styled:

@@ -96,14 +96,17 @@ def body_lines(text: str) -> tuple[list[Line], set[str]]:
     return body, {edge for edge, _ in running}
 
 
-def fixed_blocks(lines: list[Line], page_starts: list[int], fonts: list[Runs]) -> tuple[list[Line], set[str]]:
+def fixed_blocks(lines: list[Line], page_starts: list[int], fonts: list[Runs],
+                 running: set[str]) -> tuple[list[Line], set[str]]:
     """The lines without the blocks that stand at the top or the bottom of every page (two or more) line for line the
     same (a page number's digits aside, as `body_lines` compares them), each line set smaller than the body's text,
     whatever its length and however many: what a site fixes on screen (a sticky menu, a cookie banner of three long
     lines and its buttons) a browser prints over every page, drawn after the page's text, and the browser's running
     line that `body_lines` keeps for its length (the page's title and its URL). Sentences of the body repeated on the
     pages are in the body's size, and stay; a page they would empty is kept whole. And the texts of the lines left
-    out. Linear: each depth from an edge looks at one line a page, and stops at the first that differs."""
+    out. Only in a browser's print (`by_browser` of the `running` lines and these blocks): any other PDF keeps its
+    notice in small type on every page ("Néotel SA au capital de ..., RCS Paris ..."). Linear: each depth from an edge
+    looks at one line a page, and stops at the first that differs."""
     body = body_size(fonts)
     if body is None or len(page_starts) < 2:
         return lines, set()
@@ -129,17 +132,29 @@ def fixed_blocks(lines: list[Line], page_starts: list[int], fonts: list[Runs]) -
 
     top, bottom = depth(0, 1), depth(-1, -1)
     left_out = {i for page in pages if top + bottom < len(page) for i in page[:top] + page[len(page) - bottom:]}
-    return [line for i, line in enumerate(lines) if i not in left_out], {lines[i].text for i in left_out}
+    texts = {lines[i].text for i in left_out}
+    if not by_browser(running | texts):
+        return lines, set()
+    return [line for i, line in enumerate(lines) if i not in left_out], texts
+
+
+def by_browser(running: set[str]) -> bool:
+    """Whether the PDF is a page a browser printed: its running lines (or the blocks `fixed_blocks` finds) hold a URL
+    and a date with its time of day, as Chrome and Firefox both print them ("07/12/2026 10:32" in Chrome's header,
+    Firefox's footer; the URL in Chrome's footer, Firefox's header). A URL alone is no sign: a brochure's or a
+    contract's footer gives its site's address. Each regex scans a line once."""
+    return any(_WEB_ADDRESS.search(text) for text in running) and any(_DATE_TIME.search(text) for text in running)
 
 
 def site_furniture(lines: list[Line], page_starts: list[int], fonts: list[Runs], running: set[str]) -> list[Line]:
-    """A web page a browser printed (a running line holds a URL: browsers print the page's address on every page)
-    without its site's furniture, set smaller than its text before the first line in the text's size or larger (the
-    promotion bar, the logo and search line, the menu, the breadcrumb) and after the last one (the "Cet article
-    vous a-t-il été utile ?" line, the share buttons, related links, the footer's columns of links, the copyright).
-    Any other PDF keeps them: a guide's small print at its end is its text. Linear in the lines."""
+    """A web page a browser printed (`by_browser` of its running lines) without its site's furniture, set smaller than
+    its text before the first line in the text's size or larger (the promotion bar, the logo and search line, the
+    menu, the breadcrumb) and after the last one (the "Cet article vous a-t-il été utile ?" line, the share buttons,
+    related links, the footer's columns of links, the copyright). Any other PDF keeps them, its running lines holding
+    a URL or not: a brochure's footnote, a contract's general terms in small type on its last page are its text.
+    Linear in the lines."""
     body = body_size(fonts)
-    if body is None or not any(_WEB_ADDRESS.search(text) for text in running):
+    if body is None or not by_browser(running):
         return lines
     text = [n for n, font in enumerate(line_fonts(lines, page_starts, fonts)) if font is None or font.size >= body]
     return lines[text[0]:text[-1] + 1] if text else lines
@@ -149,18 +164,17 @@ def printed_title(running: set[str]) -> str | None:
     """The page's title a browser prints in its running lines, for a PDF that declares none and sets no title line
     apart: what is left of such a line once its URL and its date and time are taken out ("07/12/2026 10:32 Résilier
     votre box | Néotel" in Chrome's header, "Résilier votre box | Néotel https://..." in Firefox's), the longest of
-    them; None but for a web page a browser printed (a running line holds a URL), or where what is left is a page
-    count ("2 sur 3")."""
-    if not any(_WEB_ADDRESS.search(text) for text in running):
+    them; None but for a web page a browser printed (`by_browser`), or where what is left holds a page number ("2 sur
+    3", "Néotel SA – page # sur #": a footer, not a title)."""
+    if not by_browser(running):
         return None
     titles = []
     for text in running:
         rest = " ".join(_DATE_TIME.sub(" ", _URL.sub(" ", text)).split())
-        counted = rest.replace("#", "0")
-        if rest != " ".join(text.split()) and any(char.isalpha() for char in rest) and \
-                not _PAGE_NUMBER.fullmatch(counted) and not _FOLIO.fullmatch(counted):
+        if rest != " ".join(text.split()) and any(char.isalpha() for char in rest) and "#" not in rest and \
+                not _FOLIO.search(rest):
             titles.append(rest)
     return max(sorted(titles), key=len) if titles else None
 
 
-__all__ = ["PAGE_BREAK", "body_lines", "edge", "fixed_blocks", "printed_title", "site_furniture"]
+__all__ = ["PAGE_BREAK", "body_lines", "by_browser", "edge", "fixed_blocks", "printed_title", "site_furniture"]
