@@ -61,8 +61,9 @@ def chart_lines(space: ElementTree.Element, paragraph: Callable[[ElementTree.Ele
     date1904 = system is not None and system.get("val", "1") in ("1", "true")
     rows: dict[int, tuple[str, list[str]]] = {}  # by the category's index: its label and its values, in index order
     for series in every:
-        name = " ".join(_cached(series.find(f"{_C}tx")))
-        names.update(dict.fromkeys(_cached(series.find(f"{_C}tx"))))
+        named_by = _cached(series.find(f"{_C}tx"))
+        name = " ".join(named_by)
+        names.update(dict.fromkeys(named_by))
         categories.update(dict.fromkeys(_cached(series.find(f"{_C}cat"))))
         values = _points(series.find(f"{_C}val"), date1904)
         named = bool(name) and len(every) > 1 and len(name) <= _NAME_MAX  # a long name once, as a legend's entry
