@@ -190,3 +190,70 @@ def test_a_pdf_not_printed_by_a_browser_is_not_named_after_its_footer(tmp_path):
     ("Néotel SA – – page # sur #"): it keeps its file's name, as a page count is never a printed title."""
     assert _brochure(tmp_path)[1] == "Tarifs"
     assert _brochure(tmp_path, "07/12/2026 10:32")[1] == "Tarifs"
+
+
+ONE_PAGE = """@browser {browser}
+@pdftitle {pdftitle}
+@header Faire opposition | Banque Aurore
+@url https://www.banque-aurore.fr/aide/opposition
+@date 07/12/2026 10:47
+@fixed Besoin d'aide ? Discutez avec Léa, notre assistante
+@small Banque Aurore   Particuliers   Professionnels   Espace client
+@small Accueil > Aide et contact > Carte bancaire
+@title Faire opposition sur sa carte
+En cas de perte ou de vol de votre carte, faites opposition immédiatement au 09 69 32 15 15, 24 h/24 et 7 j/7. \
+Depuis l'application, ouvrez la rubrique « Cartes » puis touchez « Faire opposition » et choisissez le motif.
+# Après l'opposition
+Une nouvelle carte vous est envoyée sous 5 jours ouvrés à votre adresse postale, avec un nouveau numéro ; votre code \
+confidentiel est consultable dans l'application. En attendant, payez avec la carte virtuelle. L'opposition est gratuite.
+@small Ces réponses vous ont-elles aidé ?   Oui   Non
+@small Mentions légales   Cookies   © Banque Aurore 2026
+"""
+
+
+def _one_page(tmp_path: Path, browser: str, pdftitle: str = "") -> tuple[str, str | None, int]:
+    """A help page printed alone on one page by `browser`, laid out as audit 60's `make_pdf.py` lays its pages out:
+    its text, title and number of pages."""
+    from tests.data.audit60.make_pdf import build
+
+    source = tmp_path / f"{browser}.txt"
+    source.write_text(ONE_PAGE.format(browser=browser, pdftitle=pdftitle), encoding="utf-8")
+    pages, title = build(source)
+    doc = read_document(tmp_path, make_pdf(tmp_path / f"{browser}.pdf", pages, title=title))
+    return " ".join(_text(tmp_path / f"{browser}.pdf").split()), doc.title, len(pages)
+
+
+def test_a_page_printed_alone_loses_its_browser_s_running_lines_and_its_site_s_furniture(tmp_path):
+    """A print of one page repeats nothing: the browser's date and URL, "1/1", the site's menu, its footer and its
+    chat button stood in the text ("07/12/2026 10:47 Faire opposition ... Banque Aurore Particuliers ..."). Its
+    running lines still open or end on a date with its time, an address alone and the count of one page, at its
+    edges: Chrome's (drawn first) and Firefox's (drawn last) both."""
+    for browser, pdftitle in (("chrome", "Faire opposition | Banque Aurore"), ("firefox", "")):
+        kept, title, pages = _one_page(tmp_path, browser, pdftitle)
+        assert pages == 1
+        assert kept.startswith("En cas de perte") and kept.endswith("L'opposition est gratuite."), (browser, kept)
+        for furniture in ("10:47", "https://", "1/1", "1 sur 1", "Particuliers", "Léa", "Mentions légales"):
+            assert furniture not in kept, (browser, furniture)
+        assert title in ("Faire opposition | Banque Aurore", "Faire opposition sur sa carte"), (browser, title)
+
+
+def test_a_page_printed_alone_without_a_title_is_named_by_its_printed_title(tmp_path):
+    """A one-page print with no /Title and no title line is named by the title its browser printed beside the URL
+    (Firefox), as a print of several pages is."""
+    source = tmp_path / "firefox.txt"
+    source.write_text(ONE_PAGE.format(browser="firefox", pdftitle="").replace("@title", "@small"), encoding="utf-8")
+    from tests.data.audit60.make_pdf import build
+
+    pages, _ = build(source)
+    assert read_document(tmp_path, make_pdf(tmp_path / "f.pdf", pages)).title == "Faire opposition | Banque Aurore"
+
+
+def test_a_one_page_letter_dated_at_its_top_with_its_site_at_its_foot_stays_whole(tmp_path):
+    """A one-page letter dated to the minute at its top and giving its site's address at its foot, without a page
+    count of one page, is no browser's print: its lines and its small print stay."""
+    lines = [(36, HEIGHT - 20, "07/12/2026 10:47", 8), (84, HEIGHT - 80, "Objet : votre opposition", 11),
+             *[(84, HEIGHT - 100 - 14 * k, line, 11) for k, line in enumerate(wrap(BODY, 420, 11))],
+             (84, 120, "Mentions légales : Banque Aurore SA, RCS Lyon 380 112 457", 8),
+             (36, 16, "https://www.banque-aurore.fr", 8)]
+    kept = " ".join(_text(make_pdf(tmp_path / "lettre.pdf", [lines])).split())
+    assert "07/12/2026 10:47" in kept and "RCS Lyon" in kept and "https://www.banque-aurore.fr" in kept

@@ -27,6 +27,10 @@ _WEB_ADDRESS = re.compile(r"https?://\S")
 # 10:32 AM"): each a run of digits and separators with no nested repeat, so scanned once
 _URL = re.compile(r"https?://\S+")
 _DATE_TIME = re.compile(r"\b\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4},?\s+\d{1,2}:\d{2}(?::\d{2})?(?:\s?[AaPp]\.?[Mm]\.?)?")
+# The same on a print of one page, where nothing repeats: an address standing alone ("https://..."; a link's
+# "(https://...)" in the text is none), and the browser's count of one page ("1/1", "1 sur 1", "Page 1 of 1")
+_BARE_URL = re.compile(r"(?<!\S)https?://\S+")
+_ONE_OF_ONE = re.compile(r"(?<![\w/.,])(?:page\s*)?1\s*(?:/|sur|of|de|von|di)\s*1(?![\w/.,])", re.IGNORECASE)
 # How many lines from a page's top or bottom a running header or footer may stand (a header, a version, a notice, a
 # page number: furniture drawn before the body comes first in the text)
 _EDGE_LINES = 4
@@ -76,11 +80,13 @@ def body_lines(text: str) -> tuple[list[Line], set[str]]:
     `_RUNNING_MAX` characters at most among the first or last `_EDGE_LINES` of two pages or more (digits aside for a
     page number, "Page 2 sur 3", which counts as the pages do: `_keys`), peeled from each page's top and bottom while
     they repeat so; a page they would empty (the same page twice) is kept whole. "Article 1" and "Article 2" opening
-    two pages differ: both stay."""
+    two pages differ: both stay. A text of one page has running lines only as a browser prints them (`_one_page`)."""
     breaks = [m.start() for m in re.finditer(PAGE_BREAK, text)]  # once: not a count from the top for each line
     pages: list[list[Line]] = [[] for _ in range(len(breaks) + 1)]
     for line in lines_with_offsets(text):
         pages[bisect_right(breaks, line.start)].append(line)
+    if len(pages) == 1:
+        return _one_page(pages[0])
     edges: Counter[tuple[str, int | None]] = Counter()
     for n, page in enumerate(pages):
         edges.update({key for line in page[:_EDGE_LINES] + page[-_EDGE_LINES:] for key in _keys(line, n)})
@@ -94,6 +100,29 @@ def body_lines(text: str) -> tuple[list[Line], set[str]]:
             bottom -= 1
         body.extend(page[top:bottom] if top < bottom else page)
     return body, {edge for edge, _ in running}
+
+
+def _one_page(page: list[Line]) -> tuple[list[Line], set[str]]:
+    """A page printed alone by a browser, without its running lines, and these: nothing repeats on one page, but the
+    browser's lines keep their signature at the page's edges, each opening or ending on a date with its time of day
+    (Chrome's header, Firefox's footer), an address standing alone (Chrome's footer, Firefox's header) or the count
+    of one page ("1/1", "1 sur 1"), all three there. The lines holding one are peeled from the page's top and bottom,
+    `_EDGE_LINES` deep at most; a page without all three, or that they would empty, stays whole (a letter dated at
+    its top that gives its site's address at its foot is no print). Each regex scans a line once."""
+    def marked(line: Line) -> bool:
+        return any(found.start() == 0 or found.end() == len(line.text)
+                   for pattern in (_DATE_TIME, _BARE_URL, _ONE_OF_ONE) for found in pattern.finditer(line.text))
+
+    top, bottom = 0, len(page)
+    while top < min(bottom, _EDGE_LINES) and marked(page[top]):
+        top += 1
+    while bottom > max(top, len(page) - _EDGE_LINES) and marked(page[bottom - 1]):
+        bottom -= 1
+    running = {line.text for line in page[:top] + page[bottom:]}
+    if top == bottom or not all(any(pattern.search(text) for text in running)
+                                for pattern in (_DATE_TIME, _BARE_URL, _ONE_OF_ONE)):
+        return page, set()
+    return page[top:bottom], running
 
 
 def fixed_blocks(lines: list[Line], page_starts: list[int], fonts: list[Runs],
