@@ -110,7 +110,7 @@ TokenCounter = Callable[[Sequence[str]], list[int]]
 # rows, .docx linked levels. 54: footers' © address, hours; .pptx "Default Section", notes' name, charts. 55: txt
 # clauses; Zendesk related. 56: © commas; Intercom. 57: HTML tab labels, a heading's panel; link lists out. 58: office
 # HTML notes where cited, list items, Title, furniture. 59: office HTML notes' paragraphs; HTML feedback widgets
-# out. 60: chart values, .docx's; PDF small-type page edges, browser prints' menus and footers out. 61: one-page too.
+# out. 60: chart values; PDF small-type page edges, browser prints' furniture out. 61: one-page prints; toggle marks.
 LAYOUT = 61
 TITLE_CHARS = 60  # a line shorter than this without a full stop names what follows it (`_runs_on`)
 _FULL_STOPS = (".", "!", "…", ";")

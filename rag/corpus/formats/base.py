@@ -6,6 +6,8 @@ Parsers keep the offsets of what they keep, so that citations point at the exact
 from __future__ import annotations
 
 import re
+import unicodedata
+from collections import Counter
 from dataclasses import dataclass, field
 
 from rag.passage import CELL_SEPARATOR
@@ -127,6 +129,46 @@ class Parsed:
     changes: list[str] = field(default_factory=list)
 
 
+def _toggle(word: str) -> bool:
+    """A word that is one symbol alone, as an accordion's toggle prints: a dash, "+", "−", "▾", "▸", "›", an icon
+    font's glyph (a private use character) ...; not a degree sign ("Lavage à 30 °")."""
+    return len(word) == 1 and word != "°" and (unicodedata.category(word) in ("Pd", "Sm", "So", "Co") or word in "‹›")
+
+
+def unmarked(sections: list[Section]) -> list[Section]:
+    """The sections with an accordion's toggle mark left out of their headings and of the headings they stand under:
+    a symbol alone (`_toggle`) opening, or closing, two sibling headings or more (an accordion's items: at the same
+    depth under the same heading), the same mark at the same end, as a page shows each question of an opened FAQ
+    ("– Que faire si ma carte est bloquée ?", "Et mes abonnements ? ▾"). A mark on one heading alone is its text
+    ("– 20 % sur la literie", "+ de 50 magasins"), as is a heading of a mark alone; lines keep theirs ("– texte", a
+    list's item). Linear in the headings and their parents."""
+    counts: Counter[tuple[int, str | None, int, str]] = Counter()
+    for section in sections:
+        words = (section.heading or "").split()
+        if len(words) > 1:
+            at = (len(section.parents), section.parents[-1] if section.parents else None)
+            counts.update({(*at, 0, words[0]), (*at, -1, words[-1])})
+    marks = {key for key, count in counts.items() if count > 1 and _toggle(key[3])}
+    if not marks:
+        return sections
+
+    def bare(heading: str, depth: int, parent: str | None) -> str:
+        words = heading.split()
+        if len(words) > 1 and (depth, parent, 0, words[0]) in marks:
+            heading = heading.strip().split(None, 1)[1]
+            words = words[1:]
+        if len(words) > 1 and (depth, parent, -1, words[-1]) in marks:
+            heading = heading.strip().rsplit(None, 1)[0]
+        return heading
+
+    for section in sections:
+        parents = section.parents
+        if section.heading:
+            section.heading = bare(section.heading, len(parents), parents[-1] if parents else None)
+        section.parents = tuple(bare(parent, n, parents[n - 1] if n else None) for n, parent in enumerate(parents))
+    return sections
+
+
 def lines_with_offsets(text: str) -> list[Line]:
     """The non-blank lines of `text`, stripped, with their offsets (form feeds and other breaks end lines too)."""
     lines, pos = [], 0
@@ -141,4 +183,4 @@ def lines_with_offsets(text: str) -> list[Line]:
 
 
 __all__ = ["CELL_SEPARATOR", "PATH_SEPARATOR", "Line", "Outline", "Parsed", "Section", "heading_path",
-           "lines_with_offsets", "names_page"]
+           "lines_with_offsets", "names_page", "unmarked"]

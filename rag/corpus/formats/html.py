@@ -24,7 +24,7 @@ import textwrap
 from html.parser import HTMLParser
 
 from rag.corpus.formats import html_office, html_outline
-from rag.corpus.formats.base import CELL_SEPARATOR, Line, Parsed, Section
+from rag.corpus.formats.base import CELL_SEPARATOR, Line, Parsed, Section, unmarked
 from rag.corpus.formats.furniture import HEAD, LENIENT, VOID, Furniture, Region, is_main, skipped
 from rag.corpus.formats.html_feedback import polls
 from rag.corpus.formats.html_footer import footer_facts
@@ -381,7 +381,7 @@ def parse_html(text: str) -> Parsed:
     sections = [s for s in sections if s.lines]  # lists of links to other pages left out, unless that is all there is
     sections = [s for s in sections if not lists_links(s, text)] or sections  # (a help centre's category page)
     sections += [] if parser.lenient or parser.confluence else footer_facts(text, parser.line_starts, first, sections)
-    return Parsed(sections, title=title, url=parser.url, blocks=True)
+    return Parsed(unmarked(sections), title=title, url=parser.url, blocks=True)
 
 
 __all__ = ["CONTENT_SHARE", "parse_html"]

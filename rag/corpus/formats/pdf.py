@@ -30,7 +30,7 @@ from io import BytesIO
 from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
-from rag.corpus.formats.base import Line, Outline, Parsed, Section
+from rag.corpus.formats.base import Line, Outline, Parsed, Section, unmarked
 from rag.corpus.formats.blocks import bold_heading_levels
 from rag.corpus.formats.pdf_fonts import Runs, Visitor, body_size, line_fonts
 from rag.corpus.formats.pdf_furniture import PAGE_BREAK, body_lines, edge, fixed_blocks, printed_title, site_furniture
@@ -263,7 +263,7 @@ def parse_pdf(data: bytes) -> Parsed:
         sections = _sections(lines, text, page_starts, headings) if headings else _titled(lines, running)
         first, sections = leading_title(sections)
     named = title or first or printed_title(running | left_out) or _header_title(text)
-    return Parsed(sections, title=named, text=text, page_starts=page_starts, changes=_repaired(repairs))
+    return Parsed(unmarked(sections), title=named, text=text, page_starts=page_starts, changes=_repaired(repairs))
 
 
 def _body(text: str, rows: list[Line]) -> tuple[list[Line], set[str]]:
