@@ -257,3 +257,23 @@ def test_a_one_page_letter_dated_at_its_top_with_its_site_at_its_foot_stays_whol
              (36, 16, "https://www.banque-aurore.fr", 8)]
     kept = " ".join(_text(make_pdf(tmp_path / "lettre.pdf", [lines])).split())
     assert "07/12/2026 10:47" in kept and "RCS Lyon" in kept and "https://www.banque-aurore.fr" in kept
+
+
+def test_a_feedback_poll_between_two_lines_of_a_printed_page_s_text_is_left_out(tmp_path):
+    """The site's "Ces réponses vous ont-elles aidé ? Oui Non" in small type, printed between the FAQ's last answer and
+    a line in the text's size, stood in the last answer's passage: only the site's furniture before and after the
+    text was left out. A note in small type there stays ("Voir aussi ... ?" is no poll), as does a PDF no browser
+    printed."""
+    source = tmp_path / "poll.txt"
+    source.write_text(ONE_PAGE.format(browser="chrome", pdftitle="Faire opposition").replace(
+        "@small Ces réponses", "@small Tarif en vigueur au 1er janvier : quelle carte choisir ? Voir nos offres\n"
+        "@small Ces réponses").replace("@small Mentions légales", "Une question ? Appelez le 09 69 32 15 00.\n"
+                                         "@small Mentions légales"), encoding="utf-8")
+    from tests.data.audit60.make_pdf import build
+
+    pages, title = build(source)
+    kept = " ".join(_text(make_pdf(tmp_path / "poll.pdf", pages, title=title)).split())
+    assert "Ces réponses vous ont-elles aidé" not in kept and kept.endswith("Appelez le 09 69 32 15 00."), kept
+    assert "quelle carte choisir ? Voir nos offres" in kept
+    letter = [[line for line in pages[0] if "10:47" not in line[2]]]  # no date: no browser's print
+    assert "Ces réponses vous ont-elles aidé" in _text(make_pdf(tmp_path / "lettre.pdf", letter))

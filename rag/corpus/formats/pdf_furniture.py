@@ -9,10 +9,12 @@ from bisect import bisect_right
 from collections import Counter
 
 from rag.corpus.formats.base import Line, lines_with_offsets
+from rag.corpus.formats.html_feedback import ANSWERS, QUESTION_CHARS
 from rag.corpus.formats.pdf_fonts import Runs, body_size, line_fonts
 
 PAGE_BREAK = "\f"
 _DIGITS = re.compile(r"\d+")
+_WORD = re.compile(r"\w+")
 _PAGE_NUMBER = re.compile(r"(?:page|p\.|seite|pagina|página)?\s*\d+\s*(?:(?:/|sur|of|de|von|di)\s*\d+)?", re.IGNORECASE)
 # A page number framed by dashes, brackets or bars alone ("— 2 —", "[2]", "| 2 |")
 _FRAMED = re.compile(r"[\W_]*\d+[\W_]*")
@@ -179,14 +181,28 @@ def site_furniture(lines: list[Line], page_starts: list[int], fonts: list[Runs],
     """A web page a browser printed (`by_browser` of its running lines) without its site's furniture, set smaller than
     its text before the first line in the text's size or larger (the promotion bar, the logo and search line, the
     menu, the breadcrumb) and after the last one (the "Cet article vous a-t-il été utile ?" line, the share buttons,
-    related links, the footer's columns of links, the copyright). Any other PDF keeps them, its running lines holding
+    related links, the footer's columns of links, the copyright); and, between lines of its text, a feedback poll set
+    smaller on a line of its own (`_poll`; a table's row is none). Any other PDF keeps them, its running lines holding
     a URL or not: a brochure's footnote, a contract's general terms in small type on its last page are its text.
     Linear in the lines."""
     body = body_size(fonts)
     if body is None or not by_browser(running):
         return lines
-    text = [n for n, font in enumerate(line_fonts(lines, page_starts, fonts)) if font is None or font.size >= body]
-    return lines[text[0]:text[-1] + 1] if text else lines
+    sizes = line_fonts(lines, page_starts, fonts)
+    text = [n for n, font in enumerate(sizes) if font is None or font.size >= body]
+    if not text:
+        return lines
+    return [line for line, font in zip(lines[text[0]:text[-1] + 1], sizes[text[0]:text[-1] + 1], strict=True)
+            if font is None or font.size >= body or line.item or not _poll(line.text)]
+
+
+def _poll(text: str) -> bool:
+    """A page's feedback poll printed on one line: a short question, its only question mark, then its answers alone
+    ("Ces réponses vous ont-elles aidé ? Oui Non", "Was this article helpful? Yes No"; `html_feedback.ANSWERS`)."""
+    question, mark, answers = text.partition("?")
+    words = _WORD.findall(answers.casefold())
+    return bool(mark) and len(text) <= QUESTION_CHARS and "?" not in answers and len(words) >= 2 and \
+        any(char.isalpha() for char in question) and all(word in ANSWERS for word in words)
 
 
 def printed_title(running: set[str]) -> str | None:
