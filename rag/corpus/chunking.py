@@ -101,8 +101,8 @@ TokenCounter = Callable[[Sequence[str]], list[int]]
 # shows it; a long code block cut between its top-level blocks. 33: tools' exports as the tool shows them, markup left
 # out. 34: Notion rows as pages; JSON number titles, \r. 35: `corpus.short_documents`. 36: a txt opening question
 # titles it. 37: Zendesk furniture, FAQ draft rows out. 38: FAQ columns as fields. 39: .xlsx. 40: md admonition
-# titles, definition terms head bodies; snippet includes out. 41: md tabs' content at margin. 42: .xlsx #,##0, dates.
-# 43: md unclosed containers end at a heading. 44: HTML accordions. 45: HTML class titles. 46: .pptx, .odp.
+# titles, definition terms head bodies; snippet includes out. 41: md tabs' margin. 42: .xlsx #,##0, dates. 43: md
+# unclosed containers end at a heading. 44: HTML accordions. 45: HTML class titles. 46: .pptx, .odp read.
 # 47: md multi-line summaries, </Tabs>, Hugo tabs, HTML links out. 48: HTML class titles' subtitles, <summary> a
 # line; md TabItem label, Liquid/shortcode tabs, captions, tags, Tabs values, embeds, hints; .xlsx numbers, dates;
 # .ods hiding styles. 49: Strict .pptx, draw:a. 50: .pptx slide numbers, sections, cover, notes. 51: HTML comments,
@@ -110,8 +110,8 @@ TokenCounter = Callable[[Sequence[str]], list[int]]
 # rows, .docx linked levels. 54: footers' © address, hours; .pptx "Default Section", notes' name, charts. 55: txt
 # clauses; Zendesk related. 56: © commas; Intercom. 57: HTML tab labels, a heading's panel; link lists out. 58: office
 # HTML notes where cited, list items, Title, furniture. 59: office HTML notes' paragraphs; HTML feedback widgets
-# out. 60: chart values; PDF small-type page edges, browser prints' furniture out. 61: one-page prints; toggle marks.
-LAYOUT = 61
+# out. 60: chart values; PDF print furniture out. 61: one-page prints; toggle marks. 62: ODF charts, scatter points.
+LAYOUT = 62
 TITLE_CHARS = 60  # a line shorter than this without a full stop names what follows it (`_runs_on`)
 _FULL_STOPS = (".", "!", "…", ";")
 PROBE_CHARS_PER_TOKEN = 16  # an ASCII word of this many characters per passage token is counted by its prefixes

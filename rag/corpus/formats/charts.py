@@ -11,6 +11,8 @@ where there are several, shown as the series' number format shows them ("E-mail 
 nothing a question can be matched against: a chart without values has its categories on one line, set apart by " | "
 as a table row's cells, each once whatever the series that lists it. A newer chart (`cx:chart`: a treemap, a
 waterfall) is not read; nor a scatter or bubble chart's points (`c:xVal`, `c:yVal`: numbers against numbers).
+Those lines are written by `lines` from each series' name, categories and values (`Series`), whatever the format the
+chart comes in: an OpenDocument chart's are read from its object's table (`rag.corpus.formats.opendocument_charts`).
 
 An equation is read as a line of text: its runs' characters in order, a fraction as "(numerator)/(denominator)", a
 power as "base^exponent", an index as "base_index", a root as "√(radicand)" ("x = (−b ± √(b^2 − 4ac))/(2a)").
@@ -18,7 +20,8 @@ power as "base^exponent", an index as "base_index", a root as "√(radicand)" ("
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from xml.etree import ElementTree
 
 from rag.corpus.formats.base import CELL_SEPARATOR
@@ -45,37 +48,59 @@ _LEVELS_MAX = 8  # levels of categories read (Excel shows a few)
 _DEPTH_MAX = 64  # structures nested deeper are read as their characters in order
 
 
+@dataclass(frozen=True)
+class Series:
+    """One series of a chart as its part keeps it, whatever the format (Office Open XML's `c:ser`, an OpenDocument
+    chart's `chart:series` and local table): the texts of its name (`names`), of its categories (`categories`: a
+    chart without values shows them), each category's label by its index along the axis (`labels`, in index order)
+    and its values as shown, by the same index (`values`)."""
+
+    names: list[str]
+    categories: list[str]
+    labels: list[tuple[int, str]]
+    values: dict[int, str]
+
+
+def lines(titles: Iterable[str], every: list[Series]) -> list[tuple[str, bool]]:
+    """A chart's lines, each (text, a list item), as the module's docstring says: its `titles` (the chart's, its
+    axes'), blank ones left out, its series' names each once, then a row for each category with its values, named by
+    their series where there are several (a name over `_NAME_MAX` characters is a legend's entry only), in the
+    categories' order; without values, its categories on one line."""
+    found = [(text, False) for text in titles if text]
+    names: dict[str, None] = {}  # in order, each once (a dict: a list's `in` is quadratic over many series)
+    categories: dict[str, None] = {}
+    rows: dict[int, tuple[str, list[str]]] = {}  # by the category's index: its label and its values, in index order
+    for series in every:
+        name = " ".join(series.names)
+        names.update(dict.fromkeys(series.names))
+        categories.update(dict.fromkeys(series.categories))
+        named = bool(name) and len(every) > 1 and len(name) <= _NAME_MAX  # a long name once, as a legend's entry
+        for at, label in series.labels:
+            if value := series.values.get(at):
+                rows.setdefault(at, (label, []))[1].append(f"{name}: {value}" if named else value)
+    found += [(name, True) for name in names]
+    if rows:
+        found += [(CELL_SEPARATOR.join((label, *values)), True) for _, (label, values) in sorted(rows.items())]
+    elif categories:
+        found.append((CELL_SEPARATOR.join(categories), False))
+    return found
+
+
 def chart_lines(space: ElementTree.Element, paragraph: Callable[[ElementTree.Element], str]) -> list[tuple[str, bool]]:
     """The lines of a chart part (`c:chartSpace`) in the order the module's docstring says, each (text, a list item);
     `paragraph` reads a title's paragraph as the slide's are read. Blank ones left out."""
     chart = space.find(f"{_C}chart")
     if chart is None:
         return []
-    lines = [(text, False) for title in (chart.find(f"{_C}title"),
-                                         *chart.iterfind(f"{_C}plotArea/*/{_C}title"))
-             if title is not None and (text := _title(title, paragraph))]
-    names: dict[str, None] = {}  # in order, each once (a dict: a list's `in` is quadratic over many series)
-    categories: dict[str, None] = {}
-    every = list(chart.iterfind(f"{_C}plotArea/*/{_C}ser"))
+    titles = [_title(title, paragraph) for title in (chart.find(f"{_C}title"),
+                                                      *chart.iterfind(f"{_C}plotArea/*/{_C}title"))
+              if title is not None]
     system = space.find(f"{_C}date1904")  # dates counted from 1904 (a Mac's Excel of old): a serial reads otherwise
     date1904 = system is not None and system.get("val", "1") in ("1", "true")
-    rows: dict[int, tuple[str, list[str]]] = {}  # by the category's index: its label and its values, in index order
-    for series in every:
-        named_by = _cached(series.find(f"{_C}tx"))
-        name = " ".join(named_by)
-        names.update(dict.fromkeys(named_by))
-        categories.update(dict.fromkeys(_cached(series.find(f"{_C}cat"))))
-        values = _points(series.find(f"{_C}val"), date1904)
-        named = bool(name) and len(every) > 1 and len(name) <= _NAME_MAX  # a long name once, as a legend's entry
-        for at, label in _labels(series.find(f"{_C}cat"), date1904):
-            if value := values.get(at):
-                rows.setdefault(at, (label, []))[1].append(f"{name}: {value}" if named else value)
-    lines += [(name, True) for name in names]
-    if rows:
-        lines += [(CELL_SEPARATOR.join((label, *values)), True) for _, (label, values) in sorted(rows.items())]
-    elif categories:
-        lines.append((CELL_SEPARATOR.join(categories), False))
-    return lines
+    return lines(titles, [Series(_cached(series.find(f"{_C}tx")), _cached(series.find(f"{_C}cat")),
+                                 _labels(series.find(f"{_C}cat"), date1904),
+                                 _points(series.find(f"{_C}val"), date1904))
+                          for series in chart.iterfind(f"{_C}plotArea/*/{_C}ser")])
 
 
 def _title(title: ElementTree.Element, paragraph: Callable[[ElementTree.Element], str]) -> str:
@@ -177,4 +202,4 @@ def _delimiter(properties: ElementTree.Element | None, name: str, default: str) 
     return default if found is None else found.get(f"{_M}val", default)
 
 
-__all__ = ["chart_lines", "math_text"]
+__all__ = ["Series", "chart_lines", "lines", "math_text"]

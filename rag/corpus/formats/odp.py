@@ -5,11 +5,13 @@ content.xml's office:presentation holds the slides (draw:page) in order. A slide
 page (grouped shapes, draw:g, in the group's order; a shape with a hyperlink, in a draw:a, in its place): a frame's text
 box (draw:text-box) and a shape's own text as an OpenDocument text's body is read (`rag.corpus.formats.odt.Body`:
 paragraphs, lists with their bullets and numbers, tables one line a row), a table (table:table in a frame) one line a
-row; then its speaker notes (presentation:notes), in a section of their own. The frame of class "title" is the slide's
-title. Left out: the header, footer, date and page number frames, pictures, charts and embedded objects, the notes'
-slide thumbnail, and hidden slides (their drawing-page style's presentation:visibility "hidden"), whose numbers still
-count. The title is the first slide's title where it is a cover (a title slide: with a frame of class "subtitle") or
-meta.xml has no dc:title, else that dc:title (`rag.corpus.formats.slides`).
+row, a chart (a frame naming an embedded chart object) as its title, series and a row of values for each category
+(`rag.corpus.formats.opendocument_charts`); then its speaker notes (presentation:notes), in a section of their own.
+The frame of class "title" is the slide's title. Left out: the header, footer, date and page number frames, pictures,
+other embedded objects, the notes' slide thumbnail, and hidden slides (their drawing-page style's
+presentation:visibility "hidden"), whose numbers still count. The title is the first slide's title where it is a cover
+(a title slide: with a frame of class "subtitle") or meta.xml has no dc:title, else that dc:title
+(`rag.corpus.formats.slides`).
 
 A file that cannot be read raises `ValueError` with what to do about it, as an .odt does (`check_package`: another
 OpenDocument kind or a PowerPoint file named .odp, an encrypted one; the archive and element guards).
@@ -27,6 +29,7 @@ from rag.corpus.formats.base import Parsed
 from rag.corpus.formats.odt import Body
 from rag.corpus.formats.odt_styles import Styles
 from rag.corpus.formats.opendocument import encrypted, read_body
+from rag.corpus.formats.opendocument_charts import Objects
 from rag.corpus.formats.slides import Slide
 
 NOT_A_ZIP = not_a_zip(".odp")
@@ -72,6 +75,9 @@ def _read(slide: Slide, body: Body, container: ElementTree.Element, notes: bool 
     target = slide.notes if notes else slide.blocks
     for shape in _shapes(container):
         kind = shape.get(_CLASS)
+        if shape.tag == f"{_DRAW}frame" and shape.find(f"{_DRAW}object") is not None:  # a chart, in its place
+            target.extend((text, item, False) for text, item in body.charts(shape) if not notes or kind is None)
+            continue
         if kind in _FURNITURE or (notes and kind not in (None, "notes")):
             continue
         slide.cover = slide.cover or (kind == "subtitle" and not notes)  # the Title Slide layout's subtitle
@@ -89,7 +95,7 @@ def _parse(archive: zipfile.ZipFile) -> Parsed:
     names = set(archive.namelist())
     content, shows = read_body(archive, names, "presentation", ".odp")
     reader = Body(Styles(content, _xml(archive, "styles.xml") if "styles.xml" in names else None),
-                  spaces=archive.getinfo("content.xml").file_size)
+                  spaces=archive.getinfo("content.xml").file_size, charts=Objects(archive, ".odp").lines)
     hiding = _hidden_styles(content)
     pages = []
     for page in shows.iterfind(f"{_DRAW}page"):

@@ -16,9 +16,12 @@ styles), `meta.xml` (the title). The text is the body in reading order, one bloc
   table nested in it, joined by a space; empty cells are left out; a cell merged across rows is read on each row it
   spans, as Word's, one merged across columns once, in the first column it spans);
 - a footnote or an endnote (text:note): its body's blocks, as lines after the paragraph (or list item, or table, for
-  a note in one of its cells) that cites it, in that block's section; its citation mark is no text.
+  a note in one of its cells) that cites it, in that block's section; its citation mark is no text;
+- a chart (a draw:frame naming an embedded chart object): its title, series and a row of values for each category,
+  after the paragraph showing it (and before its notes; after the table, for one in a cell; in its place, for one
+  anchored to the page), through `Body`'s `charts` (`rag.corpus.formats.opendocument_charts`).
 Left out, as what is not the body's flow: comments (office:annotation), deleted
-text (the text:tracked-changes region, text:change markers; tracked insertions stay in), frames, text boxes and
+text (the text:tracked-changes region, text:change markers; tracked insertions stay in), other frames, text boxes and
 drawings (draw:*, an image's caption with them), indexes (a table of contents, alphabetical and other indexes, a
 bibliography), declarations (text:sequence-decls, text:variable-decls, ...), forms (office:forms), hidden sections,
 ruby annotations and a heading's cached number; any other element of the body is too. Hidden text within a
@@ -52,7 +55,7 @@ from __future__ import annotations
 
 import re
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from xml.etree import ElementTree
 
@@ -62,6 +65,7 @@ from rag.corpus.formats.blocks import BlockText, Font
 from rag.corpus.formats.numbering import ListLevel
 from rag.corpus.formats.odt_styles import Styles, number
 from rag.corpus.formats.opendocument import encrypted, no_content, read_body
+from rag.corpus.formats.opendocument_charts import Objects
 
 NOT_A_ZIP = not_a_zip(".odt")
 ENCRYPTED = encrypted(".odt")
@@ -72,6 +76,7 @@ OUTLINED_WRITERS = ("LibreOffice", "OpenOffice", "StarOffice", "Collabora")
 
 _ODF = "urn:oasis:names:tc:opendocument:xmlns:"
 _OFFICE, _TEXT, _TABLE = (f"{{{_ODF}{name}:1.0}}" for name in ("office", "text", "table"))
+_FRAME = f"{{{_ODF}drawing:1.0}}frame"
 _P, _H, _LIST, _ITEM, _HEADER = (f"{_TEXT}{tag}" for tag in ("p", "h", "list", "list-item", "list-header"))
 _S, _TAB, _BREAK, _SECTION, _NUMBERED = (f"{_TEXT}{tag}" for tag in ("s", "tab", "line-break", "section",
                                                                      "numbered-paragraph"))
@@ -105,9 +110,11 @@ class _Paragraph:
     at the start nor after another, across the elements within the paragraph (ODF 1.2, 6.1.2); and how it is set
     (`font`: all in bold or not, and its size, for the headings typed as bold lines)."""
 
-    def __init__(self, spaces: list[int], styles: Styles, notes: list[ElementTree.Element]) -> None:
+    def __init__(self, spaces: list[int], styles: Styles, notes: list[ElementTree.Element],
+                 frames: list[ElementTree.Element]) -> None:
         self.pieces: list[str] = []
         self._notes = notes  # the notes it cites, for the body to read after it
+        self._frames = frames  # the frames it shows (a chart's), for the body to read after it
         self._largest = 0.0  # the size of its largest text in bold
         self._plain: float | None = None  # the size of its first text not in bold
         self._styles = styles
@@ -157,6 +164,8 @@ class _Paragraph:
                 self.kept("\n")
             elif tag == _NOTE:
                 self._notes.append(child)
+            elif tag == _FRAME:
+                self._frames.append(child)
             elif tag not in _NOT_TEXT and not tag.startswith(_DRAWN):
                 # spans, links, fields (their value shows), bookmarks and marks (empty); a span or a link in its style
                 styled = tag in _STYLED and (name := child.get(_STYLE_NAME)) is not None
@@ -177,8 +186,11 @@ class _Block:
 class Body:
     """The blocks of office:text in reading order, lists counted as they go."""
 
-    def __init__(self, styles: Styles, outlined: bool = False, spaces: int = _SPACES_MAX) -> None:
+    def __init__(self, styles: Styles, outlined: bool = False, spaces: int = _SPACES_MAX,
+                 charts: Callable[[ElementTree.Element], list[tuple[str, bool]]] = lambda _: []) -> None:
         self._styles = styles
+        self.charts = charts  # the lines of the chart a frame shows (`rag.corpus.formats.opendocument_charts`)
+        self._frames: list[ElementTree.Element] = []  # frames shown by the paragraphs read, not yet read themselves
         self._spaces = [max(_SPACES_MAX, spaces)]  # text:s spaces left to the document: its content.xml's bytes
         self._outlined = outlined  # the writer makes every outline paragraph a text:h: a text:p is body text
         self._reached: dict[str, int] = {}  # the last number of a top list, by "style:" + its style, "id:" + its id
@@ -200,6 +212,8 @@ class Body:
                 rows = [row for row in self._rows(child) if row.strip()]
                 self._tables -= 1
                 yield from (_Block(row, item=True, opens_table=n == 0) for n, row in enumerate(rows))
+            elif tag == _FRAME:  # a frame anchored to the page: read in its place
+                self._frames.append(child)
             elif tag == _SECTION and child.get(f"{_TEXT}display") != "none":
                 yield from self.blocks(child)
             elif tag == _NUMBERED:  # a list item outside a list: its number is the one the file shows
@@ -210,17 +224,20 @@ class Body:
             yield from self._cited()
 
     def _cited(self) -> Iterator[_Block]:
-        """The blocks of the notes cited since the last call, as body text; none inside a table (its notes come
-        after it)."""
+        """The lines of the charts shown and the blocks of the notes cited since the last call, as body text; none
+        inside a table (they come after it)."""
         if self._tables:
             return
+        frames, self._frames = self._frames, []
+        for frame in frames:
+            yield from (_Block(text, item=item) for text, item in self.charts(frame))
         notes, self._notes = self._notes, []
         for note in notes:  # its own body: a note within it is cited there, and read once, after its paragraph
             if (body := note.find(_NOTE_BODY)) is not None:
                 yield from (_Block(block.text) for block in self.blocks(body))
 
     def _paragraph(self, element: ElementTree.Element, label: str = "", item: bool = False) -> _Block:
-        reader = _Paragraph(self._spaces, self._styles, self._notes)
+        reader = _Paragraph(self._spaces, self._styles, self._notes, self._frames)
         reader.read(element, self._styles.font(element.get(_STYLE_NAME)))
         text = "".join(reader.pieces)
         kind, level = self._styles.kind(element.get(_STYLE_NAME))
@@ -323,7 +340,8 @@ def _parse(archive: zipfile.ZipFile) -> Parsed:
     generator = "" if meta is None else "".join(meta.findtext(f"{{{_ODF}meta:1.0}}generator") or "")
     text = BlockText()
     spaces = archive.getinfo("content.xml").file_size
-    for block in Body(styles, generator.startswith(OUTLINED_WRITERS), spaces).blocks(text_body):
+    body = Body(styles, generator.startswith(OUTLINED_WRITERS), spaces, Objects(archive, ".odt").lines)
+    for block in body.blocks(text_body):
         text.add(block.text, block.kind, block.level, block.item, block.font, block.opens_table)
     return text.parsed(dc_title(meta))
 

@@ -1,0 +1,176 @@
+"""An OpenDocument text's or presentation's charts (`rag.corpus.formats.opendocument_charts`): a chart is an object
+of its own (`Object 1/content.xml`), its title, series and figures in its local table; the document's body shows
+only a frame naming it, and an .odt or .odp said nothing of it."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from xml.etree import ElementTree
+
+from rag.corpus.formats.odp import parse_odp
+from rag.corpus.formats.odt import parse_odt
+from rag.corpus.formats.opendocument_charts import chart_lines
+from tests.helpers.odt import XMLNS, odt, zipped
+from tests.helpers.timing import grows_linearly
+from tests.unit.test_odp import frame, odp, page
+
+_CHART_NS = (XMLNS + ' xmlns:chart="urn:oasis:names:tc:opendocument:xmlns:chart:1.0"'
+             ' xmlns:chartooo="http://openoffice.org/2010/chart"')
+
+
+def _cell(text: str, value: str | None = None) -> str:
+    if value is None:
+        return f'<table:table-cell office:value-type="string"><text:p>{text}</text:p></table:table-cell>'
+    return (f'<table:table-cell office:value-type="float" office:value="{value}"><text:p>{text}</text:p>'
+            "</table:table-cell>")
+
+
+def chart_object(title: str, series: list[str], rows: list[tuple[str, list[str]]], axis: str = "") -> str:
+    """A chart object's content.xml as LibreOffice writes a chart of Writer or Impress: its title, a legend, a plot
+    area whose x axis names the categories (column A of its local table) and a series per column (B, C, ...), its
+    name in row 1, its values below; the local table with a header column and a header row."""
+    last = len(rows) + 1
+    columns = "BCDEFGH"
+    plotted = "".join(
+        f'<chart:series chart:style-name="ch{6 + n}" chart:values-cell-range-address="local-table.${columns[n]}$2:'
+        f'.${columns[n]}${last}" chart:label-cell-address="local-table.${columns[n]}$1" chart:class="chart:bar">'
+        f'<chart:data-point chart:repeated="{len(rows)}"/></chart:series>' for n in range(len(series)))
+    header = "<table:table-cell><text:p/></table:table-cell>" + "".join(_cell(name) for name in series)
+    body = "".join("<table:table-row>" + _cell(label) + "".join(_cell(v, v) for v in values) + "</table:table-row>"
+                   for label, values in rows)
+    return (f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {_CHART_NS} office:version="1.3">'
+            "<office:automatic-styles/><office:body><office:chart>"
+            '<chart:chart svg:width="16cm" svg:height="9cm" xlink:href=".." xlink:type="simple" chart:class="chart:bar"'
+            ' chart:style-name="ch1"><chart:title svg:x="5.5cm" svg:y="0.2cm" chart:style-name="ch2">'
+            f'<text:p>{title}</text:p></chart:title><chart:legend chart:legend-position="end" svg:x="14cm" svg:y="4cm"'
+            ' style:legend-expansion="high" chart:style-name="ch3"/>'
+            '<chart:plot-area chart:style-name="ch4" table:cell-range-address="local-table.$A$1:'
+            f'.${columns[len(series) - 1]}${last}" chart:data-source-has-labels="both" svg:x="0.3cm" svg:y="1.2cm" '
+            'svg:width="13cm" svg:height="7.5cm"><chartooo:coordinate-region svg:x="1cm" svg:y="1.4cm" '
+            'svg:width="12cm" svg:height="7cm"/>'
+            '<chart:axis chart:dimension="x" chart:name="primary-x" chart:style-name="ch5">'
+            f'<chart:categories table:cell-range-address="local-table.$A$2:.$A${last}"/></chart:axis>'
+            f'<chart:axis chart:dimension="y" chart:name="primary-y" chart:style-name="ch5">{axis}'
+            '<chart:grid chart:style-name="ch5" chart:class="major"/></chart:axis>'
+            f'{plotted}<chart:wall chart:style-name="ch5"/><chart:floor chart:style-name="ch5"/></chart:plot-area>'
+            '<table:table table:name="local-table"><table:table-header-columns><table:table-column/>'
+            f'</table:table-header-columns><table:table-columns><table:table-column table:number-columns-repeated='
+            f'"{len(series)}"/></table:table-columns><table:table-header-rows><table:table-row>{header}'
+            f"</table:table-row></table:table-header-rows><table:table-rows>{body}</table:table-rows></table:table>"
+            "</chart:chart></office:chart></office:body></office:document-content>")
+
+
+CHART = chart_object("Litiges par transporteur", ["2024", "2025"],
+                     [("Colissimo", ["42", "35"]), ("Chronopost", ["12", "9"])],
+                     axis='<chart:title svg:x="0.2cm" svg:y="4cm" chart:style-name="ch5"><text:p>Nombre de litiges'
+                          "</text:p></chart:title>")
+ROWS = [("Litiges par transporteur", False), ("Nombre de litiges", False), ("2024", True), ("2025", True),
+        ("Colissimo | 2024: 42 | 2025: 35", True), ("Chronopost | 2024: 12 | 2025: 9", True)]
+# Writer's frame for a chart anchored to a character of its paragraph, its picture kept for other readers
+FRAME = ('<draw:frame draw:style-name="fr1" draw:name="Object1" text:anchor-type="char" svg:width="16cm" '
+         'svg:height="9cm" draw:z-index="0"><draw:object xlink:href="./Object 1" xlink:type="simple" '
+         'xlink:show="embed" xlink:actuate="onLoad"/><draw:image xlink:href="./ObjectReplacements/Object 1" '
+         'xlink:type="simple" xlink:show="embed" xlink:actuate="onLoad"/></draw:frame>')
+
+
+def _with_parts(data: bytes, parts: dict[str, str | bytes]) -> bytes:
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    return zipped({**{name: archive.read(name) for name in archive.namelist()}, **parts})
+
+
+def _report(*frames: str, parts: dict[str, str | bytes] | None = None) -> bytes:
+    body = ("<text:h text:outline-level=\"1\">Bilan des litiges</text:h><text:p>Les litiges ont baissé.</text:p>"
+            f"<text:p>{''.join(frames)}</text:p><text:p>Voir la procédure.</text:p>")
+    return _with_parts(odt(body), {"Object 1/content.xml": CHART} if parts is None else parts)
+
+
+def _lines(data: bytes) -> list[tuple[str, bool]]:
+    return [(line.text, line.item) for section in parse_odt(data).sections for line in section.lines]
+
+
+def test_a_writer_chart_s_title_series_and_values_follow_the_paragraph_showing_it():
+    assert _lines(_report(FRAME)) == [("Les litiges ont baissé.", False), *ROWS, ("Voir la procédure.", False)]
+    anchored = _with_parts(odt(f"<text:p>Avant.</text:p>{FRAME}<text:p>Après.</text:p>"),
+                           {"Object 1/content.xml": CHART})  # a frame anchored to the page, in its place
+    assert _lines(anchored) == [("Avant.", False), *ROWS, ("Après.", False)]
+    celled = _with_parts(odt(f"<table:table><table:table-row><table:table-cell><text:p>Bilan{FRAME}</text:p>"
+                             "</table:table-cell><table:table-cell><text:p>2025</text:p></table:table-cell>"
+                             "</table:table-row></table:table><text:p>Après.</text:p>"),
+                         {"Object 1/content.xml": CHART})  # in a table's cell: after the table, as Word's
+    assert _lines(celled) == [("Bilan | 2025", True), *ROWS, ("Après.", False)]
+    boxed = _with_parts(odt(f"<text:p>Avant.<draw:frame><draw:text-box><text:p>{FRAME}</text:p></draw:text-box>"
+                            "</draw:frame></text:p>"), {"Object 1/content.xml": CHART})
+    assert _lines(boxed) == [("Avant.", False)]  # in a text box: no more read than the box's text, as Word's
+
+
+def test_an_impress_chart_is_read_in_the_slide_s_reading_order():
+    chart = FRAME.replace('draw:style-name="fr1"', 'presentation:class="chart"')
+    deck = odp(page(1, frame("title", "Bilan"), frame("subtitle", "Service client")),
+               page(2, frame("title", "Les litiges"), chart, frame(None, "En baisse.")))
+    parsed = parse_odp(_with_parts(deck, {"Object 1/content.xml": CHART}))
+    assert [(line.text, line.item) for line in parsed.sections[-1].lines] == [*ROWS, ("En baisse.", False)]
+
+
+def test_a_chart_object_named_twice_missing_damaged_or_outside_the_package_is_read_once_or_not_at_all():
+    """A small file naming one object a thousand times would give its text as many times; a missing or damaged
+    object, or one naming the document itself or a part outside the package, leaves the document read as before."""
+    assert _lines(_report(FRAME * 1000)) == _lines(_report(FRAME))
+    before = [("Les litiges ont baissé.", False), ("Voir la procédure.", False)]
+    for parts in ({}, {"Object 1/content.xml": b"\x89PNG not XML"}, {"Object 1/content.xml": "<a><b></a>"},
+                  {"Object 1/content.xml": odt("<text:p>Une formule</text:p>")}):
+        assert _lines(_report(FRAME, parts=parts)) == before
+    for href in (".", "..", "../Object 1", "/Object 1", ""):
+        assert _lines(_report(FRAME.replace('"./Object 1"', f'"{href}"'))) == before
+
+
+def test_a_spreadsheet_s_chart_finds_its_columns_by_the_ranges_its_local_table_marks_and_rows_series_are_read():
+    """A chart drawn from a sheet names the sheet's ranges; its local table's copy marks where each starts. A
+    series in a row (values across columns) takes its categories from the first row."""
+    marked = CHART.replace("local-table.$B$2:.$B$3", "Feuille1.B2:Feuille1.B3").replace(
+        "<text:p>42</text:p>", "<text:p>42</text:p><draw:g><svg:desc>Feuille1.B2:Feuille1.B3</svg:desc></draw:g>")
+    assert chart_lines(ElementTree.fromstring(marked))[-2:] == [("Colissimo | 2024: 42 | 2025: 35", True),
+                                                                ("Chronopost | 2024: 12 | 2025: 9", True)]
+    rows = CHART.replace("local-table.$B$2:.$B$3", "local-table.$B$2:.$C$2").replace(
+        "local-table.$B$1", "local-table.$A$2").replace("local-table.$C$2:.$C$3", "local-table.$B$3:.$C$3").replace(
+        "local-table.$C$1", "local-table.$A$3").replace("local-table.$A$2:.$A$3", "local-table.$B$1:.$C$1")
+    assert chart_lines(ElementTree.fromstring(rows))[2:] == [
+        ("Colissimo", True), ("Chronopost", True), ("2024 | Colissimo: 42 | Chronopost: 12", True),
+        ("2025 | Colissimo: 35 | Chronopost: 9", True)]
+
+
+def _letters(column: int) -> str:
+    """A column's letters from its index (0 "A", 26 "AA")."""
+    letters, column = "", column + 1
+    while column:
+        column, left = divmod(column - 1, 26)
+        letters = chr(65 + left) + letters
+    return letters
+
+
+def test_a_chart_s_table_is_read_once_in_linear_time_whatever_its_ranges_declare():
+    """A range declaring ten million rows, a row or a cell repeated a billion times: the cells there are are read,
+    once each; many series over distinct columns of few cells cost their cells, not series times rows, and the
+    categories' long address is read once, not once a series."""
+    huge = CHART.replace(".$B$3", ".$B$9999999").replace(
+        "<table:table-row>", '<table:table-row table:number-rows-repeated="1000000000">', 1)
+    assert [text for text, _ in chart_lines(ElementTree.fromstring(huge))][:4] == [
+        "Litiges par transporteur", "Nombre de litiges", "2024", "2025"]
+
+    def wide(n: int) -> ElementTree.Element:
+        letters = [_letters(k) for k in range(1, n)]  # the columns B, C, ...
+        series = "".join(f'<chart:series chart:values-cell-range-address="local-table.${c}$2:.${c}$99999"/>'
+                         for c in letters)
+        cells = "".join(_cell(str(k), str(k)) for k in range(n))
+        rows = "".join(f"<table:table-row>{_cell(f'r{r}')}</table:table-row>" for r in range(n))
+        return ElementTree.fromstring(
+            f"<office:document-content {_CHART_NS}><office:body><office:chart><chart:chart><chart:plot-area>"
+            f'<chart:axis chart:dimension="x"><chart:categories table:cell-range-address="{"x" * 400 * n}"/>'
+            f"</chart:axis>{series}"
+            f'</chart:plot-area><table:table table:name="local-table"><table:table-row>{cells}</table:table-row>'
+            f"<table:table-row>{_cell('x')}{cells[len(_cell('0', '0')):]}</table:table-row>{rows}</table:table>"
+            "</chart:chart></office:chart></office:body></office:document-content>")
+
+    charts = {n: wide(n) for n in (1000, 4000)}
+    assert len(chart_lines(charts[1000])) == 1000  # each series' name, then the one row with values
+    assert grows_linearly(lambda n: chart_lines(charts[n]), 1000)
