@@ -167,3 +167,26 @@ def test_a_long_numbered_title_over_a_sentence_stays_a_heading_in_wrapped_text()
             "1.2 Durée\n" + paragraph)
     headings = [section.heading for section in parse_text(text).sections]
     assert "Champ d'application des présentes conditions générales de vente" in headings
+
+
+def test_a_scatter_chart_s_points_are_read_once_each_in_linear_time_their_text_bounded_by_the_part_s():
+    """A scatter series' points cost their own: a declared count of a billion points, indexes of nine digits, and a
+    long name beside each point (written once, as a legend's entry) read as the points there are."""
+    def points(n: int, first: int = 0) -> str:
+        return "".join(f'<c:pt idx="{first + k}"><c:v>{k}</c:v></c:pt>' for k in range(n))
+
+    def chart(series: str) -> ElementTree.Element:
+        return ElementTree.fromstring(f"<c:chartSpace {_CHART_NS}><c:chart><c:plotArea><c:scatterChart>{series}"
+                                      "</c:scatterChart></c:plotArea></c:chart></c:chartSpace>")
+
+    def scatter(n: int, name: str = "s", first: int = 0) -> str:
+        return "".join(f"<c:ser><c:tx><c:v>{name}{i}</c:v></c:tx><c:xVal><c:numLit><c:ptCount val=\"999999999\"/>"
+                       f"{points(20, first)}</c:numLit></c:xVal><c:yVal><c:numLit>{points(20, first)}</c:numLit>"
+                       "</c:yVal></c:ser>" for i in range(n))
+
+    charts = {n: chart(scatter(n)) for n in (200, 800)}
+    assert chart_lines(charts[200], lambda p: "")[200 + 21] == ("s1 | 1 → 1", True)
+    assert grows_linearly(lambda n: chart_lines(charts[n], lambda p: ""), 200)
+    assert chart_lines(chart(scatter(1, first=999_999_980)), lambda p: "")[-1] == ("19 → 19", True)
+    long = scatter(2, "n" * 100_000)
+    assert sum(len(text) for text, _ in chart_lines(chart(long), lambda p: "")) < 2 * len(long)

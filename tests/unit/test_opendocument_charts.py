@@ -174,3 +174,42 @@ def test_a_chart_s_table_is_read_once_in_linear_time_whatever_its_ranges_declare
     charts = {n: wide(n) for n in (1000, 4000)}
     assert len(chart_lines(charts[1000])) == 1000  # each series' name, then the one row with values
     assert grows_linearly(lambda n: chart_lines(charts[n]), 1000)
+
+
+def _scatter(series: str, rows: str, kind: str = "chart:scatter") -> ElementTree.Element:
+    return ElementTree.fromstring(
+        f'<office:document-content {_CHART_NS}><office:body><office:chart><chart:chart chart:class="{kind}">'
+        '<chart:plot-area><chart:axis chart:dimension="x" chart:name="primary-x"><chart:title><text:p>Délai (jours)'
+        '</text:p></chart:title></chart:axis><chart:axis chart:dimension="y" chart:name="primary-y"/>'
+        f'{series}</chart:plot-area><table:table table:name="local-table"><table:table-header-rows><table:table-row>'
+        f'<table:table-cell/>{_cell("X")}{_cell("Lyon")}{_cell("Lille")}</table:table-row></table:table-header-rows>'
+        f"<table:table-rows>{rows}</table:table-rows></table:table></chart:chart></office:chart></office:body>"
+        "</office:document-content>")
+
+
+def test_a_scatter_chart_s_points_are_rows_x_to_y_a_bubble_chart_s_sizes_no_values():
+    """A scatter chart's series has its x values in a domain (`chart:domain`): read as categories, its rows said
+    "1 | Lyon: 4.5" of a point at x 2. A bubble chart's values are its bubbles' sizes: not read as values."""
+    series = "".join(
+        f'<chart:series chart:values-cell-range-address="local-table.${c}$2:.${c}$3" chart:label-cell-address='
+        f'"local-table.${c}$1" chart:class="chart:scatter"><chart:domain table:cell-range-address='
+        '"local-table.$B$2:.$B$3"/><chart:data-point chart:repeated="2"/></chart:series>' for c in "CD")
+    rows = "".join(f"<table:table-row>{_cell(str(n + 1))}{_cell(x, x)}{_cell(y, y)}{_cell(z, z)}</table:table-row>"
+                   for n, (x, y, z) in enumerate((("2", "4.5", "4.4"), ("5", "4.1", "4"))))
+    assert chart_lines(_scatter(series, rows)) == [
+        ("Délai (jours)", False), ("Lyon", True), ("Lille", True), ("Lyon | 2 → 4.5", True), ("Lyon | 5 → 4.1", True),
+        ("Lille | 2 → 4.4", True), ("Lille | 5 → 4", True)]
+    assert chart_lines(_scatter(series.replace("chart:scatter", "chart:bubble"), rows, "chart:bubble")) == [
+        ("Délai (jours)", False), ("Lyon", True), ("Lille", True)]
+
+    def shared(n: int) -> ElementTree.Element:  # n series sharing an x column of n rows, each y of one cell
+        plotted = "".join(f'<chart:series chart:values-cell-range-address="local-table.${_letters(k)}$2:'
+                          f'.${_letters(k)}${n + 2}"><chart:domain table:cell-range-address='
+                          f'"local-table.$B$1:.$B${n + k}"/></chart:series>' for k in range(2, n))
+        cells = "".join(f"<table:table-row>{_cell('x')}{_cell(str(r), str(r))}</table:table-row>" for r in range(n))
+        return _scatter(plotted, cells + f"<table:table-row>{''.join(_cell(str(k)) for k in range(n))}"
+                                         "</table:table-row>")
+
+    charts = {n: shared(n) for n in (1000, 4000)}
+    assert len(chart_lines(charts[1000])) == 1 + 2 + 998  # the axis title, the two series named, a point each
+    assert grows_linearly(lambda n: chart_lines(charts[n]), 1000)

@@ -143,6 +143,47 @@ def test_a_chart_s_categories_of_several_levels_repeated_labels_and_1904_dates_a
         assert [line.text for line in parsed.sections[0].lines] == rows
 
 
+def _numbers(tag: str, code: str, *values: str) -> str:
+    return (f"<c:{tag}><c:numRef><c:f>Feuil1!$B$2:$B$4</c:f><c:numCache><c:formatCode>{code}</c:formatCode>"
+            f'<c:ptCount val="{len(values)}"/>'
+            + "".join(f'<c:pt idx="{n}"><c:v>{v}</c:v></c:pt>' for n, v in enumerate(values) if v)
+            + f"</c:numCache></c:numRef></c:{tag}>")
+
+
+def _value_axis(title: str) -> str:
+    return (f"<c:valAx><c:axId val=\"1\"/><c:title><c:tx><c:rich><a:bodyPr/><a:p><a:r><a:t>{title}</a:t></a:r></a:p>"
+            "</c:rich></c:tx></c:title></c:valAx>")
+
+
+def test_a_scatter_or_bubble_chart_s_points_are_rows_x_to_y_under_its_axes_titles():
+    """A scatter chart's numbers are pairs (`c:xVal`, `c:yVal`), a bubble's a size besides (`c:bubbleSize`): neither
+    has categories nor `c:val`, so the slide said its series' names and nothing of its points. A point without an x
+    (no cache: the cells were never cached) says nothing and is left out, as a value without a category is."""
+    scatter = (f"<c:chartSpace {_CHART_NS}><c:chart><c:title><c:tx><c:rich><a:p><a:r><a:t>Délai et satisfaction"
+               "</a:t></a:r></a:p></c:rich></c:tx></c:title><c:plotArea><c:scatterChart><c:scatterStyle "
+               'val="lineMarker"/>'
+               + "".join(f"<c:ser><c:idx val=\"{n}\"/><c:tx>{_cache(name)}</c:tx>"
+                         + _numbers("xVal", "General", *xs) + _numbers("yVal", "0.0", *ys) + "</c:ser>"
+                         for n, (name, xs, ys) in enumerate((("Lyon", ("2", "5", "9"), ("4.5", "4.1", "3.2")),
+                                                             ("Lille", ("3", "", "8"), ("4.4", "4", "3")))))
+               + "</c:scatterChart>" + _value_axis("Délai (jours)") + _value_axis("Note sur 5")
+               + "</c:plotArea></c:chart></c:chartSpace>")
+    bubble = (f"<c:chartSpace {_CHART_NS}><c:chart><c:plotArea><c:bubbleChart><c:ser><c:tx>{_cache('Agences')}</c:tx>"
+              + _numbers("xVal", "#,##0", "1200", "3400") + _numbers("yVal", "0%", "0.12", "0.3")
+              + _numbers("bubbleSize", "General", "15", "40") + "</c:ser></c:bubbleChart></c:plotArea></c:chart>"
+              "</c:chartSpace>")
+    uncached = bubble.replace(_numbers("xVal", "#,##0", "1200", "3400"),
+                              "<c:xVal><c:numRef><c:f>Feuil1!$A$2:$A$3</c:f></c:numRef></c:xVal>")
+    deck = pptx(shape("Bilan", placeholder='type="ctrTitle"'), shape("Le support", placeholder=_TITLE) + FRAME)
+    for chart, rows in ((scatter, [("Délai et satisfaction", False), ("Délai (jours)", False), ("Note sur 5", False),
+                                   ("Lyon", True), ("Lille", True), ("Lyon | 2 → 4.5", True), ("Lyon | 5 → 4.1", True),
+                                   ("Lyon | 9 → 3.2", True), ("Lille | 3 → 4.4", True), ("Lille | 8 → 3.0", True)]),
+                        (bubble, [("Agences", True), ("1,200 → 12% (15)", True), ("3,400 → 30% (40)", True)]),
+                        (uncached, [("Agences", True)])):
+        parsed = parse_pptx(_with_parts(deck, {**_charted(), "ppt/charts/chart1.xml": chart}))
+        assert [(line.text, line.item) for line in parsed.sections[0].lines] == rows
+
+
 _MATH = ('xmlns:m="http://schemas.openxmlformats.org/officeDocument/2006/math" '
          'xmlns:a14="http://schemas.microsoft.com/office/drawing/2010/main"')
 

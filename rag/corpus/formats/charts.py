@@ -2,17 +2,19 @@
 "2025", its categories "E-mail", "Téléphone", "Chat"), as its chart part keeps it (`ppt/charts/chartN.xml`, the `r:id`
 of the graphic frame's `c:chart`), not in the slide's shapes; and an equation's text (Office Math, `m:oMath`).
 
-A chart's lines, in the order the chart shows them: its title (its own text, or the cell it is taken from, as cached
-in the part), its axes' titles, then its series' names, each a list item (a legend's entries), then its data as the
-cells it was drawn from cache them: a row for each category (the labels along its axis; a category of several
-levels labelled by all of them, "2024 T1" for quarters under years), its values beside it, each named by its series
-where there are several, shown as the series' number format shows them ("E-mail | 2024: 120 | 2025: 95", "Chat |
-42%"; not a data label's own format), in the categories' order. A value with no category, a number alone, says
-nothing a question can be matched against: a chart without values has its categories on one line, set apart by " | "
-as a table row's cells, each once whatever the series that lists it. A newer chart (`cx:chart`: a treemap, a
-waterfall) is not read; nor a scatter or bubble chart's points (`c:xVal`, `c:yVal`: numbers against numbers).
-Those lines are written by `lines` from each series' name, categories and values (`Series`), whatever the format the
-chart comes in: an OpenDocument chart's are read from its object's table (`rag.corpus.formats.opendocument_charts`).
+A chart's lines, in the order the chart shows them: its title (its own text, or the cell it is taken from, as cached in
+the part), its axes' titles, then its series' names, each a list item (a legend's entries), then its data as the cells
+it was drawn from cache them: a row for each category (the labels along its axis; a category of several levels labelled
+by all of them, "2024 T1" for quarters under years), its values beside it, each named by its series where there are
+several, shown as the series' number format shows them ("E-mail | 2024: 120 | 2025: 95", "Chat | 42%"; not a data
+label's own format), in the categories' order. A value with no category, a number alone, says nothing a question can be
+matched against: a chart without values has its categories on one line, set apart by " | " as a table row's cells, each
+once whatever the series that lists it. A scatter or bubble chart's series (numbers against numbers: `c:xVal`, `c:yVal`,
+and a bubble's size, `c:bubbleSize`) gives a row for each of its points, in their order, "x → y" ("12 → 4.5"; a bubble's
+"12 → 4.5 (30)"), named by their series where there are several ("Lyon | 12 → 4.5"); its axes' titles say what the
+numbers are. A newer chart (`cx:chart`: a treemap, a waterfall) is not read. Those lines are written by `lines` from
+each series' name, categories and values (`Series`), whatever the format the chart comes in: an OpenDocument chart's are
+read from its object's table (`rag.corpus.formats.opendocument_charts`).
 
 An equation is read as a line of text: its runs' characters in order, a fraction as "(numerator)/(denominator)", a
 power as "base^exponent", an index as "base_index", a root as "√(radicand)" ("x = (−b ± √(b^2 − 4ac))/(2a)").
@@ -21,7 +23,7 @@ power as "base^exponent", an index as "base_index", a root as "√(radicand)" ("
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from xml.etree import ElementTree
 
 from rag.corpus.formats.base import CELL_SEPARATOR
@@ -53,23 +55,27 @@ class Series:
     """One series of a chart as its part keeps it, whatever the format (Office Open XML's `c:ser`, an OpenDocument
     chart's `chart:series` and local table): the texts of its name (`names`), of its categories (`categories`: a
     chart without values shows them), each category's label by its index along the axis (`labels`, in index order)
-    and its values as shown, by the same index (`values`)."""
+    and its values as shown, by the same index (`values`); a scatter or bubble chart's series its points (`points`),
+    numbers against numbers, in their order."""
 
     names: list[str]
     categories: list[str]
     labels: list[tuple[int, str]]
     values: dict[int, str]
+    points: list[str] = field(default_factory=list)  # a scatter or bubble chart's, each "x → y" or "x → y (size)"
 
 
 def lines(titles: Iterable[str], every: list[Series]) -> list[tuple[str, bool]]:
     """A chart's lines, each (text, a list item), as the module's docstring says: its `titles` (the chart's, its
     axes'), blank ones left out, its series' names each once, then a row for each category with its values, named by
     their series where there are several (a name over `_NAME_MAX` characters is a legend's entry only), in the
-    categories' order; without values, its categories on one line."""
+    categories' order; without values, its categories on one line; then each series' points, a row each, named by
+    their series as values are."""
     found = [(text, False) for text in titles if text]
     names: dict[str, None] = {}  # in order, each once (a dict: a list's `in` is quadratic over many series)
     categories: dict[str, None] = {}
     rows: dict[int, tuple[str, list[str]]] = {}  # by the category's index: its label and its values, in index order
+    points: list[tuple[str, bool]] = []
     for series in every:
         name = " ".join(series.names)
         names.update(dict.fromkeys(series.names))
@@ -78,12 +84,13 @@ def lines(titles: Iterable[str], every: list[Series]) -> list[tuple[str, bool]]:
         for at, label in series.labels:
             if value := series.values.get(at):
                 rows.setdefault(at, (label, []))[1].append(f"{name}: {value}" if named else value)
+        points += [(CELL_SEPARATOR.join((name, point)) if named else point, True) for point in series.points]
     found += [(name, True) for name in names]
     if rows:
         found += [(CELL_SEPARATOR.join((label, *values)), True) for _, (label, values) in sorted(rows.items())]
     elif categories:
         found.append((CELL_SEPARATOR.join(categories), False))
-    return found
+    return found + points
 
 
 def chart_lines(space: ElementTree.Element, paragraph: Callable[[ElementTree.Element], str]) -> list[tuple[str, bool]]:
@@ -99,8 +106,19 @@ def chart_lines(space: ElementTree.Element, paragraph: Callable[[ElementTree.Ele
     date1904 = system is not None and system.get("val", "1") in ("1", "true")
     return lines(titles, [Series(_cached(series.find(f"{_C}tx")), _cached(series.find(f"{_C}cat")),
                                  _labels(series.find(f"{_C}cat"), date1904),
-                                 _points(series.find(f"{_C}val"), date1904))
+                                 _points(series.find(f"{_C}val"), date1904), _plotted(series, date1904))
                           for series in chart.iterfind(f"{_C}plotArea/*/{_C}ser")])
+
+
+def _plotted(series: ElementTree.Element, date1904: bool) -> list[str]:
+    """A scatter or bubble chart's series' points (`c:xVal`, `c:yVal`, `c:bubbleSize`) in their index's order, each
+    "x → y" or "x → y (size)", as their number formats show them; a point without an x or a y left out (a number
+    alone, as a value without a category)."""
+    ys = _points(series.find(f"{_C}yVal"), date1904)
+    if not ys:
+        return []
+    xs, sizes = _points(series.find(f"{_C}xVal"), date1904), _points(series.find(f"{_C}bubbleSize"), date1904)
+    return [f"{xs[at]} → {y}" + (f" ({sizes[at]})" if at in sizes else "") for at, y in sorted(ys.items()) if at in xs]
 
 
 def _title(title: ElementTree.Element, paragraph: Callable[[ElementTree.Element], str]) -> str:

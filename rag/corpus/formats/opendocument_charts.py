@@ -10,7 +10,8 @@ series. A series (`chart:series`) takes its values from the cells its `chart:val
 ("local-table.$B$2:.$B$5": column B, rows 2 to 5), its name from `chart:label-cell-address` (else its column's first
 row), its categories from `chart:categories` (else the first column). A chart drawn from a spreadsheet's cells names
 them ("Feuille1.B2:Feuille1.B5"): the local table keeps a copy, the first cell of each copied range marked with it
-(`svg:desc`), which finds its column. A value is the cell's text as the table keeps it ("42", "0.25").
+(`svg:desc`), which finds its column. A value is the cell's text as the table keeps it ("42", "0.25"). A scatter
+chart's series gives its points, "x → y", its x values those of its `chart:domain`; a bubble chart's, its name alone.
 
 A chart object named twice is read once (a small file naming one object thousands of times would give its text as
 many times); one that is missing, not well-formed or holds no chart (a formula, a drawing) is left out, the document
@@ -118,6 +119,14 @@ class _Table:
         return (column == to_column, column if column == to_column else row), {
             at: text for at, text in cells.items() if first <= at <= last}
 
+    def at(self, place: Place, n: int) -> str:
+        """The text of the cell `n`th along `place` (the row of a range in a column, the column of one in a row), ""
+        outside it: looked up, not read along, so that series sharing their x values cost their own points."""
+        column, row, to_column, to_row = place
+        if column == to_column:
+            return self.columns.get(column, {}).get(n, "") if row <= n <= to_row else ""
+        return self.rows.get(row, {}).get(n, "") if column <= n <= to_column else ""
+
     def text(self, place: Place | None) -> str:
         """The text of the cell at `place`'s start."""
         return "" if place is None else self.columns.get(place[0], {}).get(place[1], "")
@@ -162,7 +171,17 @@ def chart_lines(content: ElementTree.Element) -> list[tuple[str, bool]]:
         labels = [(n, categories[n]) for n in sorted(values) if n in categories]
         name = table.text(table.place(series.get(f"{_CHART}label-cell-address"))) or table.text(
             (at, 1, at, 1) if by_column else (0, at, 0, at))
-        every.append(Series([name] if name else [], [text for _, text in labels], labels, values))
+        names = [name] if name else []
+        kind = series.get(f"{_CHART}class") or chart.get(f"{_CHART}class")
+        domain = series.find(f"{_CHART}domain")  # a scatter chart's x values
+        if kind == "chart:bubble":  # its values are its bubbles' sizes, its x and y in its domains: names only
+            every.append(Series(names, [], [], {}))
+        elif kind == "chart:scatter" and domain is not None and (
+                found := table.place(domain.get(f"{_TABLE}cell-range-address"))) is not None:
+            every.append(Series(names, [], [], {}, [f"{x} → {y}" for n, y in sorted(values.items())
+                                                     if (x := table.at(found, n))]))
+        else:
+            every.append(Series(names, [text for _, text in labels], labels, values))
     return lines(titles, every)
 
 

@@ -14,8 +14,9 @@ its shapes, which is their order in the slide's shape tree (grouped shapes in th
   the text boxes added to its notes page, in a section of their own below the slide's (`rag.corpus.formats.slides`);
 - a SmartArt graphic (a process's steps, a cycle, an organisation chart): its nodes' text, from its data part, in
   the order its text pane lists them (`rag.corpus.formats.smartart`), each a list item;
-- a chart: its title, its axes' titles, its series' names (list items) and its categories (one row), from its chart
-  part (`rag.corpus.formats.charts`); an equation, in its paragraph, as a line of plain text ("x=(−b±√(b^2−4ac))/(2a)").
+- a chart: its title, its axes' titles, its series' names (list items) and a row for each category with its values
+  (a scatter or bubble chart's, a row for each point), from its chart part (`rag.corpus.formats.charts`); an
+  equation, in its paragraph, as a line of plain text ("x=(−b±√(b^2−4ac))/(2a)").
 The slide's title (its title placeholder) heads its section; a slide without one has a section of its own without a
 heading. A slide in one of PowerPoint's sections (named groups of slides, `p14:sectionLst` in presentation.xml's
 extensions) stands under the section's name (`rag.corpus.formats.slides`), unless PowerPoint named it ("Default
@@ -23,7 +24,7 @@ Section", "Untitled Section" and their translations). The presentation's title i
 where that is a title slide (`ctrTitle`, `subTitle`: what a deck opens with; that slide's title then heads nothing, the
 citation's title showing it), else the document properties' `dc:title` (not PowerPoint's own for a deck nobody named,
 `_named`), else the first slide's (`rag.corpus.formats.slides`). Left out: the date, footer and slide number
-placeholders, pictures, a chart's values, the notes' slide image and numbers, and hidden slides (PowerPoint skips them
+placeholders, pictures, the notes' slide image and numbers, and hidden slides (PowerPoint skips them
 in a show: `Parsed.changes` says how many), whose numbers still count, so that a citation's page is the slide's number
 in PowerPoint, counted from the deck's "Number slides from" (`firstSlideNum`).
 
