@@ -26,6 +26,7 @@ from rag.corpus.formats.ods import parse_ods
 from rag.corpus.formats.odt import FLAT, parse_odt
 from rag.corpus.formats.pdf import parse_pdf
 from rag.corpus.formats.pptx import OLD_POWERPOINT, parse_pptx
+from rag.corpus.formats.rtf import parse_rtf
 from rag.corpus.formats.text import parse_text
 from rag.corpus.formats.xlsx import OLD_EXCEL, parse_xlsx
 from rag.corpus.notion import DATABASE
@@ -39,12 +40,12 @@ SUFFIXES = {".txt": parse_text, ".text": parse_text, ".md": parse_markdown, ".ma
             ".json": parse_json, ".jsonl": parse_jsonl, ".ndjson": parse_jsonl}
 # parsed from the file's bytes, not from decoded text
 # Word's, Excel's and PowerPoint's templates and files with macros (never run) hold the same parts as a .docx, .xlsx
-# or .pptx, and a slide show (.ppsx) a .pptx's.
+# or .pptx, and a slide show (.ppsx) a .pptx's. An .rtf is 7-bit text whose bytes name their own code page.
 BINARY_SUFFIXES = {".pdf": parse_pdf, ".docx": parse_docx, ".docm": parse_docx, ".dotx": parse_docx,
                    ".dotm": parse_docx, ".odt": parse_odt, ".xlsx": parse_xlsx, ".xlsm": parse_xlsx,
                    ".xltx": parse_xlsx, ".xltm": parse_xlsx, ".ods": parse_ods, ".pptx": parse_pptx,
                    ".ppsx": parse_pptx, ".pptm": parse_pptx, ".potx": parse_pptx, ".potm": parse_pptx,
-                   ".odp": parse_odp}
+                   ".odp": parse_odp, ".rtf": parse_rtf}
 FORMATS = ", ".join([*SUFFIXES, *BINARY_SUFFIXES])  # what a refusal says rag reads: every suffix it does
 # Formats rag does not read, with what to do instead of the generic "unsupported format".
 CONVERT = {".doc": OLD_WORD, ".fodt": FLAT, ".xls": OLD_EXCEL, ".fods": FLAT_ODS, ".ppt": OLD_POWERPOINT,

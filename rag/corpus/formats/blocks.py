@@ -35,6 +35,31 @@ class Font:
     size: float
 
 
+class Measure:
+    """How a paragraph is set (`font`, as `Font` says: None if it shows no text), measured as a parser reads its
+    text piece by piece (`saw`): the size of its largest text in bold, up to its first text not in bold."""
+
+    __slots__ = ("_largest", "_plain")
+
+    def __init__(self) -> None:
+        self._largest = 0.0
+        self._plain: float | None = None
+
+    def saw(self, text: str, font: Font) -> None:
+        """Text of the paragraph, set in `font`."""
+        if self._plain is None and text.strip():
+            if font.bold:
+                self._largest = max(self._largest, font.size)
+            else:
+                self._plain = font.size
+
+    @property
+    def font(self) -> Font | None:
+        if self._plain is not None:
+            return Font(False, self._plain)
+        return Font(True, self._largest) if self._largest else None
+
+
 @dataclass(frozen=True)
 class _Block:
     text: str
@@ -160,4 +185,4 @@ def bold_heading_levels(lines: list[tuple[str, Font | None]]) -> dict[int, int]:
     return {i: block.level for i, block in enumerate(blocks) if block.kind is not None}
 
 
-__all__ = ["ASIDE_STYLE", "BlockText", "Font", "bold_heading_levels", "may_head"]
+__all__ = ["ASIDE_STYLE", "BlockText", "Font", "Measure", "bold_heading_levels", "may_head"]

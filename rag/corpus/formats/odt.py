@@ -61,7 +61,7 @@ from xml.etree import ElementTree
 
 from rag.corpus.formats.archive import dc_title, not_a_zip, read_archive, xml_part
 from rag.corpus.formats.base import CELL_SEPARATOR, Parsed
-from rag.corpus.formats.blocks import BlockText, Font
+from rag.corpus.formats.blocks import BlockText, Font, Measure
 from rag.corpus.formats.numbering import ListLevel
 from rag.corpus.formats.odt_styles import Styles, number
 from rag.corpus.formats.opendocument import encrypted, no_content, read_body
@@ -115,8 +115,7 @@ class _Paragraph:
         self.pieces: list[str] = []
         self._notes = notes  # the notes it cites, for the body to read after it
         self._frames = frames  # the frames it shows (a chart's), for the body to read after it
-        self._largest = 0.0  # the size of its largest text in bold
-        self._plain: float | None = None  # the size of its first text not in bold
+        self._set = Measure()
         self._styles = styles
         self._after_space = True  # at the start, white space shows as nothing
         self._spaces_left = min(_SPACES_MAX, spaces[0])
@@ -130,18 +129,12 @@ class _Paragraph:
         if shown:
             self.pieces.append(shown)
             self._after_space = shown.endswith(" ")
-            if self._plain is None and shown.strip():
-                if font.bold:
-                    self._largest = max(self._largest, font.size)
-                else:
-                    self._plain = font.size
+            self._set.saw(shown, font)
 
     @property
     def font(self) -> Font | None:
         """How the paragraph is set, as `Font` says; None if it shows no text."""
-        if self._plain is not None:
-            return Font(False, self._plain)
-        return Font(True, self._largest) if self._largest else None
+        return self._set.font
 
     def kept(self, text: str) -> None:
         """Characters an element stands for (text:s, text:tab, text:line-break): never collapsed."""
