@@ -171,7 +171,7 @@ class _Reader:
             return
         parent = self.state
         self.stack.append(parent)
-        self.state = replace(parent, opened=None)
+        self.state = parent.child()
         if parent.sink == "stylesheet" and not parent.skip:  # a style's group: its number, level, name
             self.state.sink, self.state.opened = "style", "style"
             self.style, self.style_number, self.parts["style"] = Style(), 0, []

@@ -33,6 +33,11 @@ class State:
     instruction: str = ""
     opened: str | None = None
 
+    def child(self) -> State:
+        """The state a group opened in this one starts in: this one's, but for the destination it opened."""
+        return State(self.skip, self.sink, self.bold, self.size, self.font, self.deleted, self.style, self.intbl,
+                     self.itap, self.outline, self.uc, self.instruction)
+
     def depth(self) -> int:
         """The level of tables the paragraph stands in: 0 none, 1 a table of the body, 2 one in its cell..."""
         return min(self.itap, NEST_MAX) if self.itap > 0 else 1 if self.intbl else 0

@@ -52,31 +52,28 @@ def tokens(source: str) -> Iterator[tuple[int, str, int | None]]:
     """The tokens of `source` (the file's bytes as Latin-1 text, one character a byte), in order: (kind, value,
     number), the number a control word's (None where it has none). TEXT's value is raw: its bytes above 127 are still
     Latin-1 characters, for the reader to decode in its code page; BYTE's is the byte as one such character."""
-    match = _TOKEN.match
     end, at = len(source), 0
     while at < end:
-        found = match(source, at)
-        if found is None:  # a lone "\r" or "\n" run is matched; nothing else is left unmatched
-            at += 1
-            continue
-        at = found.end()
-        kind = found.lastindex
-        if kind == 1 or kind == 2:
-            name, number = found.group(1), found.group(2)
-            value = None if number is None else int(number)
-            if name == "bin":  # raw bytes: skipped, never past the end of the file
-                at += min(max(value or 0, 0), end - at)
-                continue
-            yield WORD, name, value
-        elif kind == 3:
-            yield BYTE, chr(int(found.group(3), 16)), None
-        elif kind == 4:
-            yield SYMBOL, found.group(4), None
-        elif kind == 5:
-            yield (OPEN if found.group(5) == "{" else CLOSE), "", None
-        elif kind == 6:
-            yield TEXT, found.group(6), None
-        # a run of line ends is nothing; a backslash at the very end of the file neither
+        for found in _TOKEN.finditer(source, at):  # every character is in a token: no gap between two
+            kind = found.lastindex
+            if kind == 1 or kind == 2:
+                name, number = found.group(1), found.group(2)
+                value = None if number is None else int(number)
+                if name == "bin":  # raw bytes: skipped, never past the end of the file; the search starts again
+                    at = found.end() + min(max(value or 0, 0), end - found.end())
+                    break
+                yield WORD, name, value
+            elif kind == 3:
+                yield BYTE, chr(int(found.group(3), 16)), None
+            elif kind == 4:
+                yield SYMBOL, found.group(4), None
+            elif kind == 5:
+                yield (OPEN if found.group(5) == "{" else CLOSE), "", None
+            elif kind == 6:
+                yield TEXT, found.group(6), None
+            # a run of line ends is nothing; a backslash at the very end of the file neither
+        else:
+            return
 
 
 __all__ = ["BYTE", "CHARACTER_SETS", "CHARSETS", "CLOSE", "OPEN", "SYMBOL", "TEXT", "WORD", "code_page", "decoded",
