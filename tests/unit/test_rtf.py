@@ -156,6 +156,15 @@ def test_nested_tables_read_in_their_cells_and_a_table_ends_at_the_next_paragrap
     assert rows == [("Dehors | A | B Après", True), ("Texte.", False), ("Seconde | table", True)]
 
 
+def test_a_word_file_with_tables_nested_in_cells_reads_each_outer_row_as_one_line():
+    assert _sections(_file("word-nested-table-trimmed.rtf")) == [
+        (None, (), ["Gesamt DLP: 382.75 mGy.cm. Mittlere Herzfrequenz: 72/min"]),
+        ("Calcium-Score", (), ["Coronararterie | Calcium-Score RCA | 0 Gesamt Calcium-Score | 0 | Biologisches Alter: "
+                               "| 42 geschätztes Coronar-Alter: | 40-44"]),
+        ("Coronararterien", (), ["Coronararterie | führender Befund"]),
+    ]
+
+
 def test_lists_keep_their_label_once_and_their_numbering_destinations_are_skipped():
     body = ("{\\*\\pn\\pnlvlblt\\pnf1{\\pntxtb\\'b7}}{\\pntext\\f0 1.\\tab}Premier\\par"
             "{\\listtext\\tab\\uc0\\u8226\\tab}Puce\\par{\\listtext o\\tab}Cercle\\par")
