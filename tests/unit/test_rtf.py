@@ -125,11 +125,11 @@ def test_wordpad_bytes_read_in_their_fonts_central_european_code_page():
 def test_heading_styles_by_localized_name_outline_level_or_based_on_one():
     sheet = ("{\\stylesheet{\\snext0 Normal;}{\\s1\\sbasedon0 Titre 1;}{\\s2 \\'dcberschrift 2;}"
              "{\\s3\\outlinelevel2 Niveau maison;}{\\s4\\sbasedon5 Boucle;}{\\s5\\sbasedon4 Autre;}"
-             "{\\*\\cs6 \\additive heading 1;}{\\s7 Title,Titre du document;}{\\s8 caption;}}")
+             "{\\*\\cs6 \\additive heading 1;}{\\s7 Title,Titre du document;}{\\s8 caption;}{\\s9 toc 1;}}")
     body = ("\\pard\\s7 Le guide\\par\\pard\\s1 Congés\\par\\pard Vingt-cinq jours.\\par"
             "\\pard\\s2 Report\\par\\pard Jusqu'au 31 mai.\\par\\pard\\s3 Exceptions\\par\\pard Maladie.\\par"
             "\\pard\\s4 Boucle sans niveau\\par\\pard\\s0\\outlinelevel1 Niveau du paragraphe\\par\\pard Fin.\\par"
-            "\\pard\\s8\\b Figure 1\\par\\pard\\s6 Style de caractères\\par")
+            "\\pard\\s8\\b Figure 1\\par\\pard\\s6 Style de caractères\\par\\pard\\s9 Congés\\tab 2\\par")
     parsed = parse_rtf(_rtf(body, sheet))
     assert parsed.title == "Le guide"
     assert _sections(_rtf(body, sheet)) == [
