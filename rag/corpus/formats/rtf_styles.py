@@ -16,7 +16,7 @@ from rag.corpus.formats.blocks import ASIDE_STYLE
 
 # Heading and title styles by name (lower case, spaces single): English, French, German, Spanish, Portuguese,
 # Italian and Dutch names, as writers localize them (Word writes its built-in styles' English names)
-_HEADING_STYLE = re.compile(r"(?:heading|titre|überschrift|[úu]berschrift|t[íi]tulo|titolo|kop) ?(?P<level>[1-9])"
+_HEADING_STYLE = re.compile(r"(?:heading|titre|[üu]berschrift|t[íi]tulo|titolo|kop) ?(?P<level>[1-9])"
                             r"|(?P<title>title|titre|titel|t[íi]tulo|titolo)")
 _CONTENTS_STYLE = re.compile(r"(?:toc|table des matières|verzeichnis|tdm) ?[1-9]|toc heading|contents [1-9]")
 _CHAIN_MAX = 32  # the styles a style's "based on" chain is followed through: a loop, or a chain too long, stops
