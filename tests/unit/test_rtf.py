@@ -197,6 +197,8 @@ def test_hostile_files_are_read_bounded():
     assert parse_rtf(b"{\\rtf1\\uc999999999 a\\u233 bcdefghijkl\\par}").text == "aéjkl\n"  # \uc bounded (8)
     cut = parse_rtf(b"{\\rtf1{{{coup\\'e9\\par")
     assert cut.text == "coupé\n" and "4 groups left open" in cut.changes[0]
+    assert parse_rtf(b"{\\rtf1 a\\bin2000000000 }}").changes == [
+        "the file ends inside 1 group left open (cut short?): read to its end"]
     assert parse_rtf(b"{\\rtf1 dedans\\par}dehors\\par}").text == "dedans\n"
     noted = parse_rtf(b"{\\rtf1 Texte{\\footnote note \\footnote encore\\par suite")  # a note cut short
     assert noted.text == "Texte\nnote encore\nsuite\n"

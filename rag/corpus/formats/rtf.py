@@ -137,8 +137,9 @@ class _Reader:
             if self.pending:
                 self._emit(decoded("".join(self.pending).encode("latin-1"), self._codec()))
             if self.stack:
-                self.changes.append(f"the file ends inside {len(self.stack):,} groups left open (cut short?): "
-                                    "read to its end")
+                left = len(self.stack)
+                self.changes.append(f"the file ends inside {left:,} group{'s' if left > 1 else ''} left open (cut "
+                                    "short?): read to its end")
         while self.notes:  # a note the file ends in (cut short): read as closed there
             self._end_note()
         self._end_paragraph()
