@@ -213,3 +213,46 @@ def test_a_scatter_chart_s_points_are_rows_x_to_y_a_bubble_chart_s_sizes_no_valu
     charts = {n: shared(n) for n in (1000, 4000)}
     assert len(chart_lines(charts[1000])) == 1 + 2 + 998  # the axis title, the two series named, a point each
     assert grows_linearly(lambda n: chart_lines(charts[n]), 1000)
+
+
+def test_scatter_series_sharing_the_first_series_x_values_and_a_bubble_chart_s_points_are_read():
+    """LibreOffice writes a domain once, for the first of the series sharing it (SchXMLExport's
+    `lcl_exportDomainForThisSequence`): a second series without one plots against the first's x values, not
+    against the table's first column. A bubble series' first domain is its y values, its second its x; its values
+    are the bubbles' sizes. A value's x is the one at its position along the domain, wherever that starts."""
+    rows = "".join(f"<table:table-row>{_cell(str(n + 1))}{_cell(x, x)}{_cell(y, y)}{_cell(z, z)}</table:table-row>"
+                   for n, (x, y, z) in enumerate((("2", "4.5", "4.4"), ("5", "4.1", "4"))))
+
+    def series(column: str, domains: str, kind: str = "chart:scatter") -> str:
+        return (f'<chart:series chart:values-cell-range-address="local-table.${column}$2:.${column}$3" '
+                f'chart:label-cell-address="local-table.${column}$1" chart:class="{kind}">'
+                + "".join(f'<chart:domain table:cell-range-address="local-table.${c}$2:.${c}${end}"/>'
+                          for c, end in domains) + "</chart:series>")
+
+    shared = series("C", [("B", 3)]) + series("D", [])
+    assert chart_lines(_scatter(shared, rows))[3:] == [
+        ("Lyon | 2 → 4.5", True), ("Lyon | 5 → 4.1", True), ("Lille | 2 → 4.4", True), ("Lille | 5 → 4", True)]
+    bubble = series("D", [("C", 3), ("B", 3)], "chart:bubble")  # sizes in D, y in C, x in B
+    assert chart_lines(_scatter(bubble, rows, "chart:bubble"))[1:] == [
+        ("Lille", True), ("2 → 4.5 (4.4)", True), ("5 → 4.1 (4)", True)]
+    shifted = rows + f"<table:table-row>{_cell('3')}{_cell('9', '9')}</table:table-row>"
+    assert chart_lines(_scatter(series("C", [("B", 4)]).replace("$B$2", "$B$3"), shifted))[2:] == [
+        ("5 → 4.5", True), ("9 → 4.1", True)]  # the first y against the domain's first x, wherever it starts
+
+
+def test_a_long_text_many_scatter_series_share_as_their_x_is_not_copied_into_each_s_points():
+    """Series name their x values by reference (their `chart:domain`, or the first series'): a long text there,
+    shared by thousands of series, would be copied into every point of each (megabytes of input, gigabytes of
+    lines). An x of over a hundred characters is no number a chart plots: those points are left out."""
+    def chart(n: int) -> ElementTree.Element:
+        plotted = "".join(f'<chart:series chart:values-cell-range-address="local-table.${_letters(k)}$2:'
+                          f'.${_letters(k)}$11" chart:class="chart:scatter">'
+                          + '<chart:domain table:cell-range-address="local-table.$B$2:.$B$11"/>'
+                          + "</chart:series>" for k in range(2, n + 2))
+        cells = "".join(f"<table:table-row>{_cell('r')}{_cell('x' * 20_000)}"
+                        + "<table:table-cell><text:p>1</text:p></table:table-cell>" * n + "</table:table-row>"
+                        for _ in range(10))
+        return _scatter(plotted, cells)
+
+    for n in (100, 400):
+        assert sum(len(text) for text, _ in chart_lines(chart(n))) < 100 * n

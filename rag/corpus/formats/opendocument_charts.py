@@ -11,7 +11,11 @@ series. A series (`chart:series`) takes its values from the cells its `chart:val
 row), its categories from `chart:categories` (else the first column). A chart drawn from a spreadsheet's cells names
 them ("Feuille1.B2:Feuille1.B5"): the local table keeps a copy, the first cell of each copied range marked with it
 (`svg:desc`), which finds its column. A value is the cell's text as the table keeps it ("42", "0.25"). A scatter
-chart's series gives its points, "x → y", its x values those of its `chart:domain`; a bubble chart's, its name alone.
+chart's series gives its points, "x → y", its x values those of its `chart:domain`, else of the first series'
+(LibreOffice writes a domain once, for the first of the series sharing it); a bubble chart's, "x → y (size)", its
+values the sizes, its first domain the y values and its second the x, else the first series'. An x or a y so shared
+is read at the value's position along its range, and only if it is short (`_SHARED_MAX`): a long text is no number a
+chart plots, and thousands of series naming it would each copy it.
 
 A chart object named twice is read once (a small file naming one object thousands of times would give its text as
 many times); one that is missing, not well-formed or holds no chart (a formula, a drawing) is left out, the document
@@ -26,6 +30,7 @@ import posixpath
 import re
 import zipfile
 from collections.abc import Iterator
+from itertools import islice
 from xml.etree import ElementTree
 
 from rag.corpus.formats.archive import xml_part
@@ -40,6 +45,8 @@ _ROW_GROUPS = {f"{_TABLE}{tag}" for tag in ("table-header-rows", "table-rows", "
 # a cell's reference after its table's name and a dot (".$B$2", ".C7"): a match starts at a dot only and reads at
 # most a dozen characters, so that a search is linear in the attribute's length
 _REFERENCE = re.compile(r"\.\$?([A-Za-z]{1,3})\$?([0-9]{1,7})")
+# an x or a y value longer than this is no number a chart plots: left out, not copied into every series sharing it
+_SHARED_MAX = 100
 _REPEATED_MAX = 1 << 20  # a row or cell repeated more than this is read as so many (Calc's sheets hold 1,048,576 rows)
 Place = tuple[int, int, int, int]  # a range of a local table: its first column and row, its last column and row
 
@@ -119,13 +126,16 @@ class _Table:
         return (column == to_column, column if column == to_column else row), {
             at: text for at, text in cells.items() if first <= at <= last}
 
-    def at(self, place: Place, n: int) -> str:
-        """The text of the cell `n`th along `place` (the row of a range in a column, the column of one in a row), ""
-        outside it: looked up, not read along, so that series sharing their x values cost their own points."""
+    def at(self, place: Place, k: int) -> str:
+        """The text of the `k`th cell along `place` (counted from 0: down a range in a column, across one in a row),
+        "" outside it or over `_SHARED_MAX` characters: looked up, not read along, so that series sharing their x
+        values cost their own points, and a long text several series share is not copied into each's points."""
         column, row, to_column, to_row = place
         if column == to_column:
-            return self.columns.get(column, {}).get(n, "") if row <= n <= to_row else ""
-        return self.rows.get(row, {}).get(n, "") if column <= n <= to_column else ""
+            text = self.columns.get(column, {}).get(row + k, "") if row + k <= to_row else ""
+        else:
+            text = self.rows.get(row, {}).get(column + k, "") if column + k <= to_column else ""
+        return text if len(text) <= _SHARED_MAX else ""
 
     def text(self, place: Place | None) -> str:
         """The text of the cell at `place`'s start."""
@@ -152,7 +162,14 @@ def chart_lines(content: ElementTree.Element) -> list[tuple[str, bool]]:
     shared = None if plot is None else plot.find(f"{_CHART}axis/{_CHART}categories")  # the axis's, placed once
     shared_place = None if shared is None else table.place(shared.get(f"{_TABLE}cell-range-address"))
     every, read = [], set()
+    # the first series' domains (a scatter chart's x values; a bubble chart's y, then x): a series without its own
+    # plots against them, as LibreOffice writes a domain once, for the first of the series sharing it
+    first: list[Place | None] = [None, None]
     for series in [] if plot is None else plot.iterfind(f"{_CHART}series"):
+        own = [table.place(domain.get(f"{_TABLE}cell-range-address"))
+               for domain in islice(series.iterfind(f"{_CHART}domain"), 2)]
+        domains = [own[n] if n < len(own) else first[n] for n in range(2)]
+        first = [first[n] if first[n] is not None or n >= len(own) else own[n] for n in range(2)]
         place = table.place(series.get(f"{_CHART}values-cell-range-address"))
         if place is None:
             continue
@@ -160,27 +177,30 @@ def chart_lines(content: ElementTree.Element) -> list[tuple[str, bool]]:
         if (by_column, at) in read:  # a line of the table read once, whatever the series naming it
             continue
         read.add((by_column, at))
-        own = series.find(f"{_CHART}categories")
-        found = shared_place if own is None else table.place(own.get(f"{_TABLE}cell-range-address"))
-        # the categories along the values: for values in a column, the column named (else the first), for values in
-        # a row, the row named (else the first)
-        if by_column:
-            categories = table.columns.get(found[0] if found is not None and found[0] == found[2] else 0, {})
-        else:
-            categories = table.rows.get(found[1] if found is not None and found[1] == found[3] else 1, {})
-        labels = [(n, categories[n]) for n in sorted(values) if n in categories]
+        start = place[1] if by_column else place[0]  # a value's position along its range: its x's, its y's
         name = table.text(table.place(series.get(f"{_CHART}label-cell-address"))) or table.text(
             (at, 1, at, 1) if by_column else (0, at, 0, at))
         names = [name] if name else []
         kind = series.get(f"{_CHART}class") or chart.get(f"{_CHART}class")
-        domain = series.find(f"{_CHART}domain")  # a scatter chart's x values
-        if kind == "chart:bubble":  # its values are its bubbles' sizes, its x and y in its domains: names only
-            every.append(Series(names, [], [], {}))
-        elif kind == "chart:scatter" and domain is not None and (
-                found := table.place(domain.get(f"{_TABLE}cell-range-address"))) is not None:
+        xs, ys = (domains[1], domains[0]) if kind == "chart:bubble" else (domains[0], None)
+        if kind == "chart:bubble":  # its values are its bubbles' sizes, its y and x in its domains
+            every.append(Series(names, [], [], {}, [] if xs is None or ys is None else [
+                f"{x} → {y} ({size})" for n, size in sorted(values.items())
+                if (x := table.at(xs, n - start)) and (y := table.at(ys, n - start))]))
+        elif kind == "chart:scatter" and xs is not None:
             every.append(Series(names, [], [], {}, [f"{x} → {y}" for n, y in sorted(values.items())
-                                                     if (x := table.at(found, n))]))
+                                                     if (x := table.at(xs, n - start))]))
         else:
+            own_categories = series.find(f"{_CHART}categories")
+            found = shared_place if own_categories is None else table.place(
+                own_categories.get(f"{_TABLE}cell-range-address"))
+            # the categories along the values: for values in a column, the column named (else the first), for
+            # values in a row, the row named (else the first)
+            if by_column:
+                categories = table.columns.get(found[0] if found is not None and found[0] == found[2] else 0, {})
+            else:
+                categories = table.rows.get(found[1] if found is not None and found[1] == found[3] else 1, {})
+            labels = [(n, categories[n]) for n in sorted(values) if n in categories]
             every.append(Series(names, [text for _, text in labels], labels, values))
     return lines(titles, every)
 
