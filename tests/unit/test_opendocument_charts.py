@@ -99,9 +99,12 @@ def test_a_writer_chart_s_title_series_and_values_follow_the_paragraph_showing_i
                              "</table:table-row></table:table><text:p>Après.</text:p>"),
                          {"Object 1/content.xml": CHART})  # in a table's cell: after the table, as Word's
     assert _lines(celled) == [("Bilan | 2025", True), *ROWS, ("Après.", False)]
-    boxed = _with_parts(odt(f"<text:p>Avant.<draw:frame><draw:text-box><text:p>{FRAME}</text:p></draw:text-box>"
-                            "</draw:frame></text:p>"), {"Object 1/content.xml": CHART})
-    assert _lines(boxed) == [("Avant.", False)]  # in a text box: no more read than the box's text, as Word's
+    # Insert › Caption: Writer puts the chart's frame in a frame's text box, beside its caption's text
+    caption = 'Figure <text:sequence text:name="Illustration">1</text:sequence>: Litiges'
+    captioned = _with_parts(odt(f'<text:p>Avant.<draw:frame draw:name="Frame1"><draw:text-box><text:p text:style-name='
+                                f'"Illustration">{FRAME}{caption}</text:p></draw:text-box></draw:frame></text:p>'),
+                            {"Object 1/content.xml": CHART})
+    assert _lines(captioned) == [("Avant.", False), *ROWS]
 
 
 def test_an_impress_chart_is_read_in_the_slide_s_reading_order():

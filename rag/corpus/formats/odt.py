@@ -17,9 +17,10 @@ styles), `meta.xml` (the title). The text is the body in reading order, one bloc
   spans, as Word's, one merged across columns once, in the first column it spans);
 - a footnote or an endnote (text:note): its body's blocks, as lines after the paragraph (or list item, or table, for
   a note in one of its cells) that cites it, in that block's section; its citation mark is no text;
-- a chart (a draw:frame naming an embedded chart object): its title, series and a row of values for each category,
-  after the paragraph showing it (and before its notes; after the table, for one in a cell; in its place, for one
-  anchored to the page), through `Body`'s `charts` (`rag.corpus.formats.opendocument_charts`).
+- a chart (a draw:frame naming an embedded chart object, or a captioned one: the frame whose text box holds it and
+  its caption): its title, series and a row of values for each category, after the paragraph showing it (and before
+  its notes; after the table, for one in a cell; in its place, for one anchored to the page), through `Body`'s
+  `charts` (`rag.corpus.formats.opendocument_charts`).
 Left out, as what is not the body's flow: comments (office:annotation), deleted
 text (the text:tracked-changes region, text:change markers; tracked insertions stay in), other frames, text boxes and
 drawings (draw:*, an image's caption with them), indexes (a table of contents, alphabetical and other indexes, a

@@ -213,8 +213,16 @@ class Objects:
         self._read: set[str] = set()
 
     def lines(self, frame: ElementTree.Element) -> list[tuple[str, bool]]:
-        """The lines of the chart `frame` (a `draw:frame`) shows, each (text, a list item); none if it shows no
-        chart, or one read before, missing, not well-formed or outside the package."""
+        """The lines of the chart `frame` (a `draw:frame`) shows, each (text, a list item), or of those the frames
+        of its text box's paragraphs show (Writer's captioned object: a frame whose text box holds the object's
+        frame and its caption, "Figure 1: ..."); none if it shows no chart, or one read before, missing, not
+        well-formed or outside the package."""
+        if frame.find(f"{_DRAW}object") is None:
+            return [line for inner in frame.iterfind(f"{_DRAW}text-box/{_TEXT}p/{_DRAW}frame")
+                    for line in self._shown(inner)]
+        return self._shown(frame)
+
+    def _shown(self, frame: ElementTree.Element) -> list[tuple[str, bool]]:
         shown = frame.find(f"{_DRAW}object")
         href = "" if shown is None else shown.get(_HREF, "")
         part = posixpath.normpath(posixpath.join(href, "content.xml")) if href else ""
@@ -226,6 +234,5 @@ class Objects:
             return chart_lines(xml_part(self._archive, part, self._kind))
         except ValueError:
             return []
-
 
 __all__ = ["Objects", "chart_lines"]
