@@ -223,6 +223,7 @@ class Objects:
         return self._shown(frame)
 
     def _shown(self, frame: ElementTree.Element) -> list[tuple[str, bool]]:
+        """The lines of the object `frame` names itself (its `draw:object`), read once."""
         shown = frame.find(f"{_DRAW}object")
         href = "" if shown is None else shown.get(_HREF, "")
         part = posixpath.normpath(posixpath.join(href, "content.xml")) if href else ""
