@@ -188,6 +188,11 @@ def test_a_file_that_is_not_rtf_is_refused_with_a_reason(tmp_path):
         read_document(tmp_path, tmp_path / "note.rtf")
 
 
+def test_a_byte_order_mark_or_blank_lines_before_the_document_are_no_text_of_it():
+    assert parse_rtf(b"\xef\xbb\xbf{\\rtf1\\ansi Bonjour\\par}").text == "Bonjour\n"  # a UTF-8 editor's file
+    assert parse_rtf(b"\r\n {\\rtf1\\ansi Bonjour\\par}").text == "Bonjour\n"
+
+
 def test_hostile_files_are_read_bounded():
     deep = parse_rtf(b"{\\rtf1 " + b"{" * 100_000 + b"profond\\par" + b"}" * 100_000 + b" fin\\par}")
     assert deep.text == "profond\n fin\n"

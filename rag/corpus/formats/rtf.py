@@ -381,7 +381,8 @@ def parse_rtf(data: bytes) -> Parsed:
         if data.startswith(OLE_SIGNATURE):
             raise ValueError(f"{NOT_RTF} (an old Word .doc named .rtf? save it as .docx)")
         raise ValueError(NOT_RTF)
-    return _Reader().read(data.decode("latin-1"))
+    # read from the "{": a byte order mark or white space before it is no text of the document
+    return _Reader().read(str(memoryview(data)[min(len(data), 64) - len(start):], "latin-1"))
 
 
 __all__ = ["DEPTH_MAX", "NOT_RTF", "parse_rtf"]
