@@ -188,6 +188,14 @@ def test_a_file_that_is_not_rtf_is_refused_with_a_reason(tmp_path):
         read_document(tmp_path, tmp_path / "note.rtf")
 
 
+def test_a_title_written_twice_in_a_upr_is_read_once_from_its_unicode_group():
+    libreoffice = b"{\\rtf1\\ansi{\\info{\\upr{\\title Guide}\n{\\*\\ud{\\title Guide}}}{\\keywords k}}Texte\\par}"
+    assert (parse_rtf(libreoffice).title, parse_rtf(libreoffice).text) == ("Guide", "Texte\n")
+    word = b"{\\rtf1\\ansi{\\info{\\upr{\\title \\'3f\\'3f}{\\*\\ud{\\title \\u26381\\'3f\\u21153\\'3f}}}}x\\par}"
+    assert parse_rtf(word).title == "\u670d\u52a1"
+    assert _text("{\\upr{ANSI}{\\*\\ud{Unicode}}} fin\\par") == "Unicode fin\n"
+
+
 def test_a_byte_order_mark_or_blank_lines_before_the_document_are_no_text_of_it():
     assert parse_rtf(b"\xef\xbb\xbf{\\rtf1\\ansi Bonjour\\par}").text == "Bonjour\n"  # a UTF-8 editor's file
     assert parse_rtf(b"\r\n {\\rtf1\\ansi Bonjour\\par}").text == "Bonjour\n"

@@ -60,11 +60,11 @@ _SKIPPED = frozenset({
     "generator", "xmlnstbl", "rsidtbl", "mmathPr", "filetbl", "revtbl", "pgdsctbl", "nonesttables", "nonshppict",
     "shppict", "shp", "shpgrp", "do", "private", "xe", "tc", "tcn", "txe", "rxe", "atnid", "atnauthor", "annotation",
     "atrfstart", "atrfend", "ftnsep", "ftnsepc", "ftncn", "aftnsep", "aftnsepc", "aftncn", "pn", "pntxta", "pntxtb",
-    "template", "docvar", "userprops", "upr", "bkmkstart", "bkmkend", "fldtype", "listpicture", "protusertbl"})
+    "template", "docvar", "userprops", "bkmkstart", "bkmkend", "fldtype", "listpicture", "protusertbl"})
 # Ignorable destinations ({\*\...}) that are read: a note, a field's instruction (to tell a table of contents), a
-# nested table's row properties (they end its rows, \nestrow). A \upr (a text twice, in ANSI and in Unicode: a
-# keyword or a style's name) is skipped whole.
-_READ_STARRED = frozenset({"footnote", "fldinst", "nesttableprops"})
+# nested table's row properties (they end its rows, \nestrow), a \upr's Unicode text (\ud: LibreOffice writes the
+# title so, {\upr{\title ANSI}{\*\ud{\title Unicode}}}; the ANSI group before it is skipped)
+_READ_STARRED = frozenset({"footnote", "fldinst", "nesttableprops", "ud"})
 _CHARACTERS = {"tab": "\t", "line": "\n", "emdash": "\u2014", "endash": "\u2013", "bullet": "\u2022",
                "lquote": "\u2018", "rquote": "\u2019", "ldblquote": "\u201c", "rdblquote": "\u201d",
                "emspace": "\u2003", "enspace": "\u2002", "qmspace": "\u2005", "lbr": "\n"}
@@ -173,6 +173,8 @@ class _Reader:
         parent = self.state
         self.stack.append(parent)
         self.state = parent.child()
+        if parent.opened == "upr":  # its first group: the text in ANSI, which its \*\ud group gives again
+            parent.opened, self.state.skip = "upr read", True
         if parent.sink == "stylesheet" and not parent.skip:  # a style's group: its number, level, name
             self.state.sink, self.state.opened = "style", "style"
             self.style, self.style_number, self.parts["style"] = Style(), 0, []
@@ -240,6 +242,8 @@ class _Reader:
             state.instruction = ""
         elif name in ("listtext", "pntext"):
             state.sink = "label"
+        elif name == "upr":
+            state.opened = "upr"
         elif name == "footnote" and state.opened != "footnote":  # once a group, or it would never end
             state.opened, state.sink = "footnote", None
             self.notes.append((self.paragraph, self.note_lines))
