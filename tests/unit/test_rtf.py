@@ -196,6 +196,12 @@ def test_a_title_written_twice_in_a_upr_is_read_once_from_its_unicode_group():
     assert _text("{\\upr{ANSI}{\\*\\ud{Unicode}}} fin\\par") == "Unicode fin\n"
 
 
+def test_hidden_text_is_left_out_as_deleted_text_is():
+    help_file = "Voir {\\uldb Impression}{\\v IMPRESSION_TOPIC} pour la suite.\\par"  # a WinHelp jump
+    assert _text(help_file) == "Voir Impression pour la suite.\n"
+    assert _text("a{\\v cach\\'e9\\v0  vu}\\v  non\\plain  oui\\par") == "a vu oui\n"
+
+
 def test_a_byte_order_mark_or_blank_lines_before_the_document_are_no_text_of_it():
     assert parse_rtf(b"\xef\xbb\xbf{\\rtf1\\ansi Bonjour\\par}").text == "Bonjour\n"  # a UTF-8 editor's file
     assert parse_rtf(b"\r\n {\\rtf1\\ansi Bonjour\\par}").text == "Bonjour\n"

@@ -15,8 +15,8 @@ The text is the body in reading order, one block per line (a block followed by "
 - a field (a hyperlink, a page reference): its result as shown (\\fldrslt), not its instruction; a table of
   contents (a TOC field, paragraphs in a "toc N" style) is left out.
 Left out, as what is not the body's flow: the font, colour, list and style tables, the document's information
-(its \\title is the title), pictures, objects, shapes and text boxes, headers and footers, comments, deleted text
-(\\deleted), and any destination marked ignorable (`{\\*\\...}`) this reader does not know.
+(its \\title is the title), pictures, objects, shapes and text boxes, headers and footers, comments, deleted and
+hidden text (\\deleted, \\v), and any destination marked ignorable (`{\\*\\...}`) this reader does not know.
 
 Sections, like Markdown `#` headings: a paragraph in a heading style of the stylesheet (Word's "heading 1" to
 "heading 9", localized names, "Title"; a style with an \\outlinelevel, or based on such a style:
@@ -154,7 +154,7 @@ class _Reader:
 
     def _emit(self, text: str) -> None:
         state = self.state
-        if state.skip or state.deleted or not text:
+        if state.skip or state.deleted or state.hidden or not text:
             return
         if state.sink is None:
             self.paragraph.add(text, state)

@@ -25,6 +25,7 @@ class State:
     size: int = _PLAIN_SIZE
     font: int | None = None
     deleted: bool = False
+    hidden: bool = False
     style: int = 0
     intbl: bool = False
     itap: int = 0
@@ -35,8 +36,8 @@ class State:
 
     def child(self) -> State:
         """The state a group opened in this one starts in: this one's, but for the destination it opened."""
-        return State(self.skip, self.sink, self.bold, self.size, self.font, self.deleted, self.style, self.intbl,
-                     self.itap, self.outline, self.uc, self.instruction)
+        return State(self.skip, self.sink, self.bold, self.size, self.font, self.deleted, self.hidden, self.style,
+                     self.intbl, self.itap, self.outline, self.uc, self.instruction)
 
     def depth(self) -> int:
         """The level of tables the paragraph stands in: 0 none, 1 a table of the body, 2 one in its cell..."""
@@ -79,7 +80,7 @@ def _size(state: State, number: int | None) -> None:
 
 
 def _plain(state: State, number: int | None) -> None:
-    state.bold, state.size, state.font, state.deleted = False, _PLAIN_SIZE, None, False
+    state.bold, state.size, state.font, state.deleted, state.hidden = False, _PLAIN_SIZE, None, False, False
 
 
 def _pard(state: State, number: int | None) -> None:
@@ -114,9 +115,14 @@ def _deleted(state: State, number: int | None) -> None:
     state.deleted = number != 0
 
 
+def _hidden(state: State, number: int | None) -> None:
+    state.hidden = number != 0
+
+
 # The control words that set a group's properties, each with what it does with its number
 PROPERTIES = {"b": _bold, "fs": _size, "plain": _plain, "pard": _pard, "f": _font, "s": _style,
-              "outlinelevel": _outline, "intbl": _intbl, "itap": _itap, "uc": _uc, "deleted": _deleted}
+              "outlinelevel": _outline, "intbl": _intbl, "itap": _itap, "uc": _uc, "deleted": _deleted,
+              "v": _hidden}
 
 
 __all__ = ["NEST_MAX", "PROPERTIES", "Paragraph", "State"]
