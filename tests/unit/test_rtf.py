@@ -202,6 +202,11 @@ def test_hidden_text_is_left_out_as_deleted_text_is():
     assert _text("a{\\v cach\\'e9\\v0  vu}\\v  non\\plain  oui\\par") == "a vu oui\n"
 
 
+def test_a_double_byte_characters_second_byte_may_be_written_as_a_character():
+    katakana = b"{\\rtf1\\ansi\\ansicpg932 \\'83e\\'83X\\'83g \\'82\\'a0\\par}"  # "\\'83e" is one character
+    assert parse_rtf(katakana).text == "\u30c6\u30b9\u30c8 \u3042\n"
+
+
 def test_a_byte_order_mark_or_blank_lines_before_the_document_are_no_text_of_it():
     assert parse_rtf(b"\xef\xbb\xbf{\\rtf1\\ansi Bonjour\\par}").text == "Bonjour\n"  # a UTF-8 editor's file
     assert parse_rtf(b"\r\n {\\rtf1\\ansi Bonjour\\par}").text == "Bonjour\n"

@@ -110,15 +110,18 @@ class _Reader:
                 else:
                     self.pending.append(value)
                 continue
-            if self.pending:
-                self._emit(decoded("".join(self.pending).encode("latin-1"), self._codec()))
-                self.pending = []
             if kind == TEXT:
                 if self.fallback:
                     skipped = min(self.fallback, len(value))
                     value, self.fallback = value[skipped:], self.fallback - skipped
+                if self.pending:  # a double-byte character's second byte may be written as a character: \'83e
+                    value, self.pending = "".join(self.pending) + value, []
                 self._emit(value if value.isascii() else decoded(value.encode("latin-1"), self._codec()))
-            elif kind == WORD:
+                continue
+            if self.pending:
+                self._emit(decoded("".join(self.pending).encode("latin-1"), self._codec()))
+                self.pending = []
+            if kind == WORD:
                 if self.fallback:
                     self.fallback -= 1
                 else:
