@@ -207,6 +207,11 @@ def test_a_double_byte_characters_second_byte_may_be_written_as_a_character():
     assert parse_rtf(katakana).text == "\u30c6\u30b9\u30c8 \u3042\n"
 
 
+def test_a_list_label_given_by_both_listtext_and_pntext_is_read_once():
+    assert _text("{\\listtext 1.\\tab}{\\pntext 1.\\tab}Premier\\par{\\pntext 2.\\tab}Second\\par") == \
+        "1. Premier\n2. Second\n"
+
+
 def test_a_byte_order_mark_or_blank_lines_before_the_document_are_no_text_of_it():
     assert parse_rtf(b"\xef\xbb\xbf{\\rtf1\\ansi Bonjour\\par}").text == "Bonjour\n"  # a UTF-8 editor's file
     assert parse_rtf(b"\r\n {\\rtf1\\ansi Bonjour\\par}").text == "Bonjour\n"

@@ -243,8 +243,8 @@ class _Reader:
             state.skip = True  # a table of contents: the headings again, with page numbers
         elif name == "field":
             state.instruction = ""
-        elif name in ("listtext", "pntext"):
-            state.sink = "label"
+        elif name in ("listtext", "pntext"):  # a writer may give both, the same label
+            state.sink, state.skip = "label", bool(self.paragraph.label)
         elif name == "upr":
             state.opened = "upr"
         elif name == "footnote" and state.opened != "footnote":  # once a group, or it would never end
