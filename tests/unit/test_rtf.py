@@ -175,6 +175,7 @@ def test_deleted_text_comments_pictures_and_unknown_ignorable_destinations_are_l
     body = ("Gardé{\\deleted supprimé} {\\*\\atnid X}{\\annotation un commentaire}{\\pict\\pngblip 89504e47}"
             "{\\*\\inconnu texte caché}{\\object{\\*\\objdata 0105}{\\result résultat}}fin\\par")
     assert _text(body) == "Gardé fin\n"
+    assert _text("a{\\*}{\\b b}{\\*{\\b c}}\\par") == "abc\n"  # a stray \* skips no group after it
 
 
 def test_a_file_that_is_not_rtf_is_refused_with_a_reason(tmp_path):

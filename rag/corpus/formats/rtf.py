@@ -131,8 +131,8 @@ class _Reader:
                     self.fallback -= 1
                 else:
                     self._symbol(value)
-            elif kind == OPEN:
-                self.fallback = 0
+            elif kind == OPEN:  # a \* marks the control word right after it, never one in another group
+                self.fallback, self.star = 0, False
                 self._open()
             elif not self._close():  # the document's group closed: what follows is no part of it
                 break
@@ -184,7 +184,7 @@ class _Reader:
 
     def _close(self) -> bool:
         """Close a group; False once the document's own group is closed."""
-        self.fallback = 0
+        self.fallback, self.star = 0, False
         if self.overflow:
             self.overflow -= 1
             return True
