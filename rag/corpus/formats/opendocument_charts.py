@@ -35,11 +35,13 @@ from xml.etree import ElementTree
 
 from rag.corpus.formats.archive import xml_part
 from rag.corpus.formats.charts import Series, lines
+from rag.corpus.formats.opendocument_numbers import DataStyles
 
 _ODF = "urn:oasis:names:tc:opendocument:xmlns:"
 _OFFICE, _DRAW, _TEXT, _TABLE, _CHART, _SVG = (
     f"{{{_ODF}{name}:1.0}}" for name in ("office", "drawing", "text", "table", "chart", "svg-compatible"))
 _HREF = "{http://www.w3.org/1999/xlink}href"
+_NUMERIC = {"float", "percentage", "currency"}  # a cell whose value is a number its data style shows
 _ROW, _CELLS = f"{_TABLE}table-row", {f"{_TABLE}table-cell", f"{_TABLE}covered-table-cell"}
 _ROW_GROUPS = {f"{_TABLE}{tag}" for tag in ("table-header-rows", "table-rows", "table-row-group")}
 # a cell's reference after its table's name and a dot (".$B$2", ".C7"): a match starts at a dot only and reads at
@@ -66,12 +68,15 @@ def _cell(reference: re.Match[str]) -> tuple[int, int]:
 
 class _Table:
     """A chart's local table: its cells' texts by column then row and by row then column (rows counted from 1, as the
-    ranges count them), and the cell where each marked range starts (`svg:desc`, a spreadsheet's range copied)."""
+    ranges count them; a number's its value, `office:value`), the cells holding numbers, shown as `styles` show them,
+    and the cell where each marked range starts (`svg:desc`, a spreadsheet's range copied)."""
 
-    def __init__(self, table: ElementTree.Element | None) -> None:
+    def __init__(self, table: ElementTree.Element | None, styles: DataStyles) -> None:
         self.name = "" if table is None else table.get(f"{_TABLE}name", "")
+        self.styles = styles
         self.columns: dict[int, dict[int, str]] = {}
         self.rows: dict[int, dict[int, str]] = {}
+        self.numbers: set[tuple[int, int]] = set()  # (column, row)
         self.marked: dict[str, tuple[int, int]] = {}
         row = 1
         for element in () if table is None else self._rows(table):
@@ -80,7 +85,11 @@ class _Table:
                 if cell.tag not in _CELLS:
                     continue
                 text = " ".join(" ".join("".join(p.itertext()) for p in cell.iterfind(f"{_TEXT}p")).split())
-                if text := text or cell.get(f"{_OFFICE}value", "").strip():
+                value = cell.get(f"{_OFFICE}value", "").strip()
+                if cell.get(f"{_OFFICE}value-type") in _NUMERIC and value:
+                    text = value
+                    self.numbers.add((column, row))
+                if text := text or value:
                     self.columns.setdefault(column, {})[row] = self.rows.setdefault(row, {})[column] = text
                 for mark in cell.iterfind(f"{_DRAW}g/{_SVG}desc"):
                     self.marked.setdefault((mark.text or "").strip(), (column, row))
@@ -115,27 +124,32 @@ class _Table:
             (column, row), (to_column, to_row) = mark, (mark[0] + to_column - column, mark[1] + to_row - row)
         return min(column, to_column), min(row, to_row), max(column, to_column), max(row, to_row)
 
-    def line(self, place: Place) -> tuple[tuple[bool, int], dict[int, str]]:
-        """The cells' texts of `place`, a column's by row or a row's by column (a range across columns), and which
-        line of the table they are (a column or a row, its index)."""
-        column, row, to_column, to_row = place
-        if column == to_column:
-            cells, first, last = self.columns.get(column, {}), row, to_row
-        else:
-            cells, first, last = self.rows.get(row, {}), column, to_column
-        return (column == to_column, column if column == to_column else row), {
-            at: text for at, text in cells.items() if first <= at <= last}
+    def shown(self, column: int, row: int, text: str, style: str | None) -> str:
+        """A cell's text, a number as data style `style` shows it (`DataStyles.shown`)."""
+        return self.styles.shown(text, style) if (column, row) in self.numbers else text
 
-    def at(self, place: Place, k: int) -> str:
-        """The text of the `k`th cell along `place` (counted from 0: down a range in a column, across one in a row),
-        "" outside it or over `_SHARED_MAX` characters: looked up, not read along, so that series sharing their x
-        values cost their own points, and a long text several series share is not copied into each's points."""
+    def line(self, place: Place, style: str | None = None) -> tuple[tuple[bool, int], dict[int, str]]:
+        """The cells' texts of `place`, a column's by row or a row's by column (a range across columns), numbers as
+        data style `style` shows them, and which line of the table they are (a column or a row, its index)."""
         column, row, to_column, to_row = place
         if column == to_column:
-            text = self.columns.get(column, {}).get(row + k, "") if row + k <= to_row else ""
+            return (True, column), {at: self.shown(column, at, text, style)
+                                    for at, text in self.columns.get(column, {}).items() if row <= at <= to_row}
+        return (False, row), {at: self.shown(at, row, text, style)
+                              for at, text in self.rows.get(row, {}).items() if column <= at <= to_column}
+
+    def at(self, place: Place, k: int, style: str | None) -> str:
+        """The text of the `k`th cell along `place` (counted from 0: down a range in a column, across one in a row),
+        a number as data style `style` shows it, "" outside it or over `_SHARED_MAX` characters: looked up, not read
+        along, so that series sharing their x values cost their own points, and a long text several series share is
+        not copied into each's points."""
+        column, row, to_column, to_row = place
+        if column == to_column:
+            column, row = column, row + k if row + k <= to_row else -1
         else:
-            text = self.rows.get(row, {}).get(column + k, "") if column + k <= to_column else ""
-        return text if len(text) <= _SHARED_MAX else ""
+            column, row = column + k if column + k <= to_column else -1, row
+        text = self.columns.get(column, {}).get(row, "")
+        return self.shown(column, row, text, style) if len(text) <= _SHARED_MAX else ""
 
     def text(self, place: Place | None) -> str:
         """The text of the cell at `place`'s start."""
@@ -148,15 +162,21 @@ def _text(element: ElementTree.Element | None) -> str:
         " ".join("".join(p.itertext()) for p in element.iterfind(f"{_TEXT}p")).split())
 
 
-def chart_lines(content: ElementTree.Element) -> list[tuple[str, bool]]:
+def chart_lines(content: ElementTree.Element, styles: ElementTree.Element | None = None) -> list[tuple[str, bool]]:
     """The lines of an OpenDocument chart object's content (its `office:document-content`), each (text, a list item),
-    as `rag.corpus.formats.charts.lines` gives them; none if it holds no chart."""
+    as `rag.corpus.formats.charts.lines` gives them, numbers as their data styles show them (those of `content` and
+    of `styles`, the object's styles.xml); none if it holds no chart."""
     chart = content.find(f"{_OFFICE}body/{_OFFICE}chart/{_CHART}chart")
     if chart is None:
         return []
-    table = _Table(chart.find(f"{_TABLE}table"))
+    data = DataStyles(content, styles)
+    table = _Table(chart.find(f"{_TABLE}table"), data)
     plot = chart.find(f"{_CHART}plot-area")
     axes = [] if plot is None else plot.findall(f"{_CHART}axis")
+    # each axis's data style by its name, and the first x and y axes' (a series attached to none, the categories)
+    by_axis = {axis.get(f"{_CHART}name", ""): data.data_style(axis.get(f"{_CHART}style-name")) for axis in axes}
+    x_style, y_style = (next((data.data_style(axis.get(f"{_CHART}style-name")) for axis in axes
+                              if axis.get(f"{_CHART}dimension") == dimension), None) for dimension in "xy")
     titles = [_text(chart.find(f"{_CHART}title")), _text(chart.find(f"{_CHART}subtitle")),
               *(_text(axis.find(f"{_CHART}title")) for axis in axes)]
     shared = None if plot is None else plot.find(f"{_CHART}axis/{_CHART}categories")  # the axis's, placed once
@@ -173,7 +193,8 @@ def chart_lines(content: ElementTree.Element) -> list[tuple[str, bool]]:
         place = table.place(series.get(f"{_CHART}values-cell-range-address"))
         if place is None:
             continue
-        (by_column, at), values = table.line(place)
+        y = by_axis.get(series.get(f"{_CHART}attached-axis", "")) or y_style
+        (by_column, at), values = table.line(place, data.data_style(series.get(f"{_CHART}style-name")) or y)
         if (by_column, at) in read:  # a line of the table read once, whatever the series naming it
             continue
         read.add((by_column, at))
@@ -186,10 +207,10 @@ def chart_lines(content: ElementTree.Element) -> list[tuple[str, bool]]:
         if kind == "chart:bubble":  # its values are its bubbles' sizes, its y and x in its domains
             every.append(Series(names, [], [], {}, [] if xs is None or ys is None else [
                 f"{x} → {y} ({size})" for n, size in sorted(values.items())
-                if (x := table.at(xs, n - start)) and (y := table.at(ys, n - start))]))
+                if (x := table.at(xs, n - start, x_style)) and (y := table.at(ys, n - start, y_style))]))
         elif kind == "chart:scatter" and xs is not None:
-            every.append(Series(names, [], [], {}, [f"{x} → {y}" for n, y in sorted(values.items())
-                                                     if (x := table.at(xs, n - start))]))
+            every.append(Series(names, [], [], {}, [f"{x} → {value}" for n, value in sorted(values.items())
+                                                     if (x := table.at(xs, n - start, x_style))]))
         else:
             own_categories = series.find(f"{_CHART}categories")
             found = shared_place if own_categories is None else table.place(
@@ -197,10 +218,14 @@ def chart_lines(content: ElementTree.Element) -> list[tuple[str, bool]]:
             # the categories along the values: for values in a column, the column named (else the first), for
             # values in a row, the row named (else the first)
             if by_column:
-                categories = table.columns.get(found[0] if found is not None and found[0] == found[2] else 0, {})
+                line = found[0] if found is not None and found[0] == found[2] else 0
+                categories = table.columns.get(line, {})
             else:
-                categories = table.rows.get(found[1] if found is not None and found[1] == found[3] else 1, {})
-            labels = [(n, categories[n]) for n in sorted(values) if n in categories]
+                line = found[1] if found is not None and found[1] == found[3] else 1
+                categories = table.rows.get(line, {})
+            # a label read where a value is (not the whole line for each series: many series share one)
+            labels = [(n, table.shown(line, n, categories[n], x_style) if by_column else
+                       table.shown(n, line, categories[n], x_style)) for n in sorted(values) if n in categories]
             every.append(Series(names, [text for _, text in labels], labels, values))
     return lines(titles, every)
 
@@ -231,9 +256,15 @@ class Objects:
                 or part not in self._archive.NameToInfo):
             return []
         self._read.add(part)
+        styles = posixpath.join(posixpath.dirname(part), "styles.xml")
         try:
-            return chart_lines(xml_part(self._archive, part, self._kind))
+            content = xml_part(self._archive, part, self._kind)
         except ValueError:
             return []
+        try:
+            common = xml_part(self._archive, styles, self._kind) if styles in self._archive.NameToInfo else None
+        except ValueError:  # a damaged styles.xml: the numbers as the table keeps them
+            common = None
+        return chart_lines(content, common)
 
 __all__ = ["Objects", "chart_lines"]

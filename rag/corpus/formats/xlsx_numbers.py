@@ -130,8 +130,9 @@ def _literal(pieces: list[re.Match[str]]) -> str:
     return "".join(m["quoted"] or m["escaped"] or m["currency"] or (m["other"] or "") for m in pieces)
 
 
-def shown(value: str, format_: Format, date1904: bool = False) -> str:
-    """A numeric cell's `value` (its `<v>`) as `format_` shows it; the value itself when it is no number."""
+def shown(value: str, format_: Format, date1904: bool = False, epoch: datetime | None = None) -> str:
+    """A numeric cell's `value` (its `<v>`) as `format_` shows it; the value itself when it is no number. A date
+    counts its days from `epoch` if given (an OpenDocument's null date: no 1900-02-29, a date before it negative)."""
     try:
         number = float(value)
     except ValueError:
@@ -143,6 +144,8 @@ def shown(value: str, format_: Format, date1904: bool = False) -> str:
             return value
         if format_.kind == "elapsed":  # a negative duration, "-36:00"
             return _elapsed(number, format_.prefix, bool(format_.decimals))
+        if epoch is not None:
+            return _date(number, format_.kind, False, epoch) or value
         if number < 0:  # no date before 1900 (########); in the 1904 system, the time before it, a minus first
             return "-" + _date(-number, format_.kind, True) if date1904 else value
         return _date(number, format_.kind, date1904)
@@ -217,11 +220,15 @@ def _elapsed(days: float, unit: str, seconds: bool) -> str:
     return f"{sign}{hours}:{rest // 60:02d}" + (f":{rest % 60:02d}" if seconds else "")
 
 
-def _date(serial: float, kind: str, date1904: bool) -> str:
-    moment = _EPOCHS[date1904] + timedelta(days=serial)
-    moment = (moment + timedelta(microseconds=500_000)).replace(microsecond=0)  # to the second, as Excel rounds
+def _date(serial: float, kind: str, date1904: bool, epoch: datetime | None = None) -> str:
+    """The date or time `serial` days after `epoch` (else Excel's: 1900's or 1904's); "" past the calendar's years."""
+    try:
+        moment = (epoch or _EPOCHS[date1904]) + timedelta(days=serial)
+        moment = (moment + timedelta(microseconds=500_000)).replace(microsecond=0)  # to the second, as Excel rounds
+    except OverflowError:
+        return ""
     date, time = moment.strftime("%Y-%m-%d"), moment.strftime("%H:%M:%S").removesuffix(":00")
-    if not date1904 and moment < _LEAP:  # Excel's 1900 counts a 29 February that was not, as Lotus 1-2-3 did
+    if epoch is None and not date1904 and moment < _LEAP:  # Excel's 1900 counts a 29 February, as Lotus 1-2-3 did
         day = (moment - _EPOCHS[0]).days
         date = _SHIFTED.get(day) or (moment + timedelta(days=1)).strftime("%Y-%m-%d")
     if kind == "date":
