@@ -14,6 +14,11 @@ searched once (hybrid, k=5). Rules, over the highlights of the first three passa
   (a paraphrase that retrieval found: no other passage's words can outweigh a score of nothing);
 - `weighted-p4-closest` (served): `weighted-p4`, but the first passage's highlight when the model ranks that passage
   first too (dense rank 1: fusion and model agree on it);
+- `served`: `weighted-p4-closest` as `rag.search.answer.answer` reads the question's words (the passage's best
+  sentence or two by the words alone, wherever the model drew the highlight shown);
+- `served-context`: `served`, the question's words that the passage's title and heading path hold (its citation's
+  label) counted as held too when its best sentence or two lacks them (their idf added to its words: `context`;
+  measured, not adopted, docs/EVALUATION.md);
 - `rank-1-unless-xF`: the first passage's highlight, unless another's highlight scores at least F times as much
   (question-word rarity it covers), the first of those then.
 
@@ -27,13 +32,15 @@ from __future__ import annotations
 
 import argparse
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from rag.embedding.load import load_embedder
+from rag.index.store import Index
 from rag.schemas import Hit
-from rag.search.answer import answer_span
+from rag.search.answer import RETRIEVAL_POWER, answer_span
 from rag.search.searcher import Query, Searcher
+from rag.search.snippets import highlight
 from rag.settings import Settings
 from scripts.eval.answerable_fit import Remembered
 from scripts.eval.common import ROOT, build, data_arguments, eval_targets, norm, write_sets
@@ -42,7 +49,32 @@ FACTORS = (1.25, 1.5, 2.0, 3.0)
 POWERS = (2, 4, 8)
 
 
-def pick(hits: Sequence[Hit], rule: str) -> Hit | None:
+def held(hit: Hit, beyond: Mapping[str, float] | None) -> float:
+    """The question's words a passage holds as `answer` reads them (its best sentence or two by the words alone,
+    wherever the model drew the highlight), with the weights of those its title and heading path hold beyond them
+    when `beyond` (passage id -> that weight, `context`) is given."""
+    assert hit.highlight is not None
+    words = hit.highlight.score if hit.reading.words is None else hit.reading.words
+    return words + (beyond.get(hit.id, 0.0) if beyond is not None else 0.0)
+
+
+def context(hits: Sequence[Hit], index: Index, question: str) -> dict[str, float]:
+    """Passage id -> the idf weights of the question's words that its document's title and heading path hold and
+    its best sentence or two by the words alone does not (the highlight, unless the model drew it elsewhere: then
+    that window found again), for the first three passages."""
+    analyzer, weights = index.lexical.analyzer, index.lexical.term_weights(question)
+    beyond = {}
+    for hit in hits[:3]:
+        window = hit.highlight if hit.reading.words is None else highlight(hit.text, weights, analyzer)
+        if window is None:
+            continue
+        label = hit.citation.title + (f" › {hit.citation.section}" if hit.citation.section else "")
+        said = set(analyzer.terms(label)) - set(analyzer.terms(hit.text[window.start:window.end]))
+        beyond[hit.id] = sum(weights.get(term, 0.0) for term in said)
+    return beyond
+
+
+def pick(hits: Sequence[Hit], rule: str, beyond: Mapping[str, float] | None = None) -> Hit | None:
     top = [h for h in hits[:3] if h.highlight is not None]
     if not top:
         return None
@@ -50,8 +82,12 @@ def pick(hits: Sequence[Hit], rule: str) -> Hit | None:
         return top[0]
     if rule.endswith("-kept") and not top[0].highlight.score:  # type: ignore[union-attr]
         return top[0]  # the first passage holds none of the question's words: a paraphrase, kept
-    if rule.endswith("-closest") and top[0].rank == 1 and top[0].explain and top[0].explain.dense_rank == 1:
+    closest = rule.endswith(("-closest", "served", "-context"))
+    if closest and top[0].rank == 1 and top[0].explain and top[0].explain.dense_rank == 1:
         return top[0]  # the model's closest passage, first after fusion too
+    if rule in ("served", "served-context"):
+        weighed = beyond if rule == "served-context" else None
+        return max(top, key=lambda h: (held(h, weighed) * h.score ** RETRIEVAL_POWER, -h.rank))
     if rule.startswith("weighted"):
         power = int(rule.removesuffix("-kept").removesuffix("-closest").split("-p")[1]) if "-p" in rule else 1
         return max(top, key=lambda h: (h.highlight.score * h.score ** power, -h.rank))  # type: ignore[union-attr]
@@ -69,7 +105,7 @@ def main() -> None:
     targets = eval_targets(args.datasets)
     model = load_embedder(settings)
     rules = ["rank-1", "weighted", *(f"weighted-p{n}" for n in POWERS), "weighted-p4-kept", "weighted-p4-closest",
-             *(f"rank-1-unless-x{f}" for f in FACTORS)]
+             "served", "served-context", *(f"rank-1-unless-x{f}" for f in FACTORS)]
     report = []
     for name, target in targets.items():
         data = build(target, settings, model, args.cache / f"answerable-{name}.pkl")
@@ -85,10 +121,11 @@ def main() -> None:
 
         at1 = sum(bool(hits) and holds(hits[0].text, q.answers) for q, hits in zip(questions, results, strict=True))
         row: dict[str, object] = {"set": name, "questions": len(questions), "passage@1": round(at1 / len(questions), 4)}
+        beyond = [context(hits, data["index"], q.question) for q, hits in zip(questions, results, strict=True)]
         for rule in rules:
             found = 0
-            for q, hits in zip(questions, results, strict=True):
-                chosen = pick(hits, rule)
+            for q, hits, weighed in zip(questions, results, beyond, strict=True):
+                chosen = pick(hits, rule, weighed)
                 if chosen is not None and chosen.highlight is not None:
                     start, end = answer_span(chosen)
                     found += holds(chosen.text[start:end], q.answers)
