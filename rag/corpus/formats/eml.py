@@ -1,0 +1,224 @@
+"""Read a saved e-mail (.eml: RFC 5322 and MIME, as Outlook, Thunderbird, Apple Mail and Gmail's "Download message"
+save one): its subject the title, the text its sender wrote the document, through the standard library's `email`.
+
+- The title: the Subject, RFC 2047 words decoded, its reply and forward prefixes ("RE:", "TR:", "Fwd:", "AW:") left
+  out.
+- The body: the text/html part where there is one, read as a page is (`rag.corpus.formats.html`: headings, lists
+  and tables; an inline `cid:` image is nothing), else the text/plain one, read as a .txt is
+  (`rag.corpus.formats.text`), a `format=flowed` body's soft line breaks joined first (RFC 3676). A part is decoded by
+  its charset; one without a charset or with one Python does not know, as a .txt file is (`rag.corpus.encoding`).
+  Of a multipart/alternative, one part is read, never both. Offsets index the decoded body.
+- Left out: a reply's quoted earlier messages and the signature, where they can be told with certainty
+  (`rag.corpus.formats.eml_replies`; a forwarded message is kept whole); the headers (sender, recipients, date: no
+  address is indexed); attachments, each named in the ingest's report.
+
+Hostile files: a file without header lines is refused ("not an e-mail"), as is one of more than `MULTIPARTS_MAX`
+multipart parts (the library checks each line against every open boundary, and nests its parser per level); only the
+body part chosen is decoded (a 20 MB attachment is never), and every step is linear in the file.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from email.message import EmailMessage, Message
+from email.parser import BytesParser
+from email.policy import default
+
+from rag.corpus.encoding import decode_text
+from rag.corpus.formats.base import Parsed
+from rag.corpus.formats.eml_replies import (
+    ends_with_attribution,
+    forwarded,
+    forwarded_headers,
+    html_cut,
+    reply_start,
+    signature_start,
+)
+from rag.corpus.formats.html import parse_html
+from rag.corpus.formats.text import parse_text
+
+NOT_EML = "not an e-mail: it does not begin with header lines (From:, Subject:, Date: ...)"
+NO_BODY = "no text found"
+MULTIPARTS_MAX = 100  # a mail client's message holds a handful; more is a hostile file
+# headers a saved message has at least one of (a draft may lack From; Gmail's download has them all)
+_KNOWN = frozenset({"from", "subject", "date", "to", "message-id", "mime-version", "received", "return-path",
+                    "content-type", "x-mozilla-status", "thread-topic"})
+_HEADER = re.compile(rb"(?:From [^\r\n]*\r?\n)?[!-9;-~]{1,76}:")
+_BOUNDARY = re.compile(rb"boundary\s*=", re.IGNORECASE)
+_PREFIXES = re.compile(r"\s*(?:(?:RE|AW|SV|R|Réf|Rép|Fwd?|TR|WG|RV|Enc|Antw|Doorst)\s?(?:\[\d{1,3}\])?\s?:\s*)+",
+                       re.IGNORECASE)
+
+
+def _subject(message: EmailMessage) -> tuple[str, str]:
+    """The subject as a title (decoded, on one line, without its reply and forward prefixes), and as written."""
+    try:
+        subject = str(message["subject"] or "")
+    except (ValueError, IndexError, TypeError, LookupError):  # a malformed encoded word: the header as written
+        subject = str(message.get_all("subject", [""])[0])
+    subject = " ".join(subject.split())
+    prefix = _PREFIXES.match(subject)
+    return (subject[prefix.end():] if prefix else subject), subject
+
+
+def _decoded(part: Message) -> str:
+    """A text part's text: its transfer encoding undone by the library, its bytes decoded by its charset (none, or
+    one Python does not know: as a .txt file is decoded)."""
+    data = part.get_payload(decode=True)
+    data = data if isinstance(data, bytes) else b""
+    charset = part.get_content_charset()
+    if charset:
+        try:
+            return data.decode(charset, errors="replace")
+        except LookupError:
+            pass
+    try:
+        return decode_text(data.replace(b"\x00", b""))[0]
+    except ValueError:  # bytes of no encoding the .txt reader knows: what UTF-8 makes of them
+        return data.decode("utf-8", errors="replace")
+
+
+def _walk(message: Message) -> tuple[list[Message], list[Message]]:
+    """The message's text parts in order (html, plain), one of each multipart/alternative's, and its attachments; the
+    parts of a multipart are visited once each, without recursion."""
+    bodies: list[Message] = []
+    attached: list[Message] = []
+    stack = [message]
+    while stack:
+        part = stack.pop()
+        if part.is_multipart():
+            payload = part.get_payload()
+            children = [child for child in payload if isinstance(child, Message)] if isinstance(payload, list) else []
+            if part.get_content_subtype() == "alternative":
+                # the richest form the client wrote: html, else plain; an alternative of multiparts, its last
+                texts = [c for c in children if c.get_content_type() in ("text/html", "text/plain")]
+                html = [c for c in texts if c.get_content_type() == "text/html"]
+                chosen = html[-1] if html else texts[-1] if texts else children[-1] if children else None
+                children = [chosen] if chosen is not None else []
+            stack.extend(reversed(children))
+            continue
+        disposition = part.get_content_disposition()
+        if part.get_content_type() in ("text/html", "text/plain") and disposition != "attachment" and \
+                not part.get_filename():
+            bodies.append(part)
+        elif disposition == "attachment" or part.get_filename() or part.get_content_maintype() == "application":
+            attached.append(part)
+    return bodies, attached
+
+
+def unflowed(text: str, delsp: bool) -> str:
+    """A `format=flowed` text with its soft line breaks joined (RFC 3676): a line ending in a space runs on to the next
+    of the same quote depth, a space-stuffed line loses its first space; the signature delimiter "-- " is a line."""
+    out: list[str] = []
+    run: list[str] = []
+    depth = None
+    for raw in text.split("\n"):
+        line = raw.rstrip("\r")
+        level = len(line) - len(line.lstrip(">"))
+        body = line[level:]
+        body = body[1:] if body.startswith(" ") else body
+        if run and level != depth:
+            out.append("".join(run))
+            run = []
+        soft = body.endswith(" ") and body != "-- "
+        run.append(body[:-1] if soft and delsp else body)
+        depth = level
+        if not soft:
+            out.append(">" * level + " " + "".join(run) if level else "".join(run))
+            run = []
+    if run:
+        out.append("".join(run))
+    return "\n".join(out)
+
+
+def _plain(text: str, subject: str) -> tuple[str, Parsed]:
+    """A text/plain body read as a .txt file, from its first line to where its quote or signature begins."""
+    lines = _offset_lines(text)
+    cut = None if forwarded(subject) else reply_start(lines, plain=True)
+    ends = [at for at in (cut, signature_start(text)) if at is not None]
+    kept = text[:min(ends)] if ends else text
+    return kept, _without(parse_text(kept), forwarded_headers(lines))
+
+
+def _without(parsed: Parsed, spans: list[tuple[int, int]]) -> Parsed:
+    """`parsed` without its lines that begin in one of `spans` (sorted, apart), nor the sections left empty."""
+    if not spans:
+        return parsed
+    starts = [start for start, _ in spans]
+    for section in parsed.sections:
+        section.lines = [line for line in section.lines
+                         if (at := bisect_right(starts, line.start) - 1) < 0 or line.start >= spans[at][1]]
+    parsed.sections = [section for section in parsed.sections if section.lines]
+    return parsed
+
+
+def _offset_lines(text: str) -> list[tuple[str, int]]:
+    lines, pos = [], 0
+    for raw in text.splitlines(keepends=True):
+        lines.append((raw.rstrip("\r\n"), pos))
+        pos += len(raw)
+    return lines
+
+
+def _html(html: str, subject: str) -> Parsed:
+    """A text/html body read as a page, its lines from where its quote or signature begins left out."""
+    parsed = parse_html(html)
+    lines = [(line.text, line.start) for section in parsed.sections for line in section.lines]
+    if forwarded(subject):
+        return _without(parsed, forwarded_headers(lines))
+    ends = [at for at in (html_cut(html), reply_start(lines, plain=False)) if at is not None]
+    if not ends:
+        return parsed
+    cut = min(ends)
+    sections = []
+    for section in parsed.sections:
+        section.lines = [line for line in section.lines if line.start < cut]
+        if section.lines and (section.heading_start is None or section.heading_start < cut):
+            sections.append(section)
+    if sections and len(sections[-1].lines) > 1 and ends_with_attribution(sections[-1].lines[-1].text):
+        sections[-1].lines.pop()  # Apple Mail's "Le ... a écrit :" stands before its cite blockquote
+    parsed.sections = sections
+    return _without(parsed, forwarded_headers(lines))
+
+
+def parse_eml(data: bytes) -> Parsed:
+    """A saved e-mail's body as a document under its subject. Raises `ValueError` for a file that is no e-mail or
+    holds no text."""
+    head = data[:4096]
+    lead = len(head) - len(head.lstrip(b"\xef\xbb\xbf \t\r\n"))  # a byte order mark or blank lines first
+    if not _HEADER.match(data, lead):
+        raise ValueError(NOT_EML)
+    if len(_BOUNDARY.findall(data)) > MULTIPARTS_MAX:
+        raise ValueError(f"e-mail of more than {MULTIPARTS_MAX} multipart parts: a hostile file?")
+    try:
+        message = BytesParser(policy=default).parsebytes(data[lead:])
+    except RecursionError as exc:
+        raise ValueError(f"e-mail of more than {MULTIPARTS_MAX} multipart parts: a hostile file?") from exc
+    if not isinstance(message, EmailMessage) or not {key.lower() for key in message} & _KNOWN:
+        raise ValueError(NOT_EML)
+    subject, raw_subject = _subject(message)
+    bodies, attached = _walk(message)
+    html = [part for part in bodies if part.get_content_type() == "text/html"]
+    if html:
+        text = _decoded(html[0])
+        parsed = _html(text, raw_subject)
+    elif bodies:
+        part = bodies[0]
+        text = _decoded(part)
+        if str(part.get_param("format", "")).lower() == "flowed":
+            text = unflowed(text, str(part.get_param("delsp", "")).lower() == "yes")
+        text, parsed = _plain(text, raw_subject)
+    else:
+        raise ValueError(NO_BODY)
+    parsed.text, parsed.title, parsed.url, parsed.slug = text, subject or None, None, None
+    parsed.sections = [section for section in parsed.sections if section.lines]
+    if not parsed.sections:
+        raise ValueError(NO_BODY)
+    if attached:
+        names = [str(part.get_filename() or part.get_content_type()) for part in attached]
+        shown = ", ".join(" ".join(name.split())[:80] for name in names[:5])
+        parsed.changes.append(f"{len(names)} attachment(s) not read: {shown}{', ...' if len(names) > 5 else ''}")
+    return parsed
+
+
+__all__ = ["MULTIPARTS_MAX", "NOT_EML", "parse_eml", "unflowed"]

@@ -1,0 +1,136 @@
+"""Where what a saved e-mail adds around the text its sender wrote begins: the earlier messages a reply quotes, and
+the sender's signature. `rag.corpus.formats.eml` leaves out what follows that offset.
+
+Told with certainty only, else the text is kept:
+- an attribution line ("Le lun. 3 mars 2025 à 10:02, X <x@y> a écrit :", "On ... wrote:", Thunderbird's, Gmail's and
+  Apple Mail's, in five languages, on one line or wrapped over two) followed by nothing but "> " quoted lines (a reply
+  that answers between the quoted lines is kept whole), or a run of "> " lines ending the message;
+- Outlook's "-----Original Message-----" line, or its header block ("De : ... Envoyé : ... Objet : ..."), on one line
+  or over the next lines: Outlook quotes the earlier message below it unmarked;
+- in HTML, the elements mail clients wrap a quoted message in (Gmail's `gmail_quote`, Outlook's `divRplyFwdMsg` and
+  `appendonsend`, Thunderbird's `moz-cite-prefix`, Apple Mail's `<blockquote type="cite">`) and signatures
+  (`gmail_signature`, `moz-signature`);
+- the signature delimiter, a line "-- " (RFC 3676).
+A forwarded message (a "Fwd:", "TR:" subject, or a "---------- Forwarded message ---------" line before any quote) is
+the content: nothing of it is left out.
+
+Each line is matched once against patterns on at most `_LINE_MAX` characters, each HTML marker found by one search:
+linear in the message.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+_LINE_MAX = 400  # an attribution or a header line is shorter: a longer line is text
+_WROTE = re.compile(r"(?:On|Le|Am|El|Il|Op) [^\n]{1,300}?(?:wrote|a écrit|schrieb|escribió|ha scritto|schreef)\s?:",
+                    re.IGNORECASE)
+_ORIGINAL = re.compile(r"-{2,} ?(?:Original Message|Message d'origine|Ursprüngliche Nachricht|Mensaje original|"
+                       r"Messaggio originale) ?-{2,}", re.IGNORECASE)
+_FROM = re.compile(r"\*?(?:De|From|Von|Da)\s?\*?\s?:", re.IGNORECASE)
+_SENT = re.compile(r"\b(?:Envoyé|Sent|Gesendet|Inviato|Enviado|Date)\s?\*?\s?:", re.IGNORECASE)
+_SUBJECT = re.compile(r"\b(?:Objet|Subject|Betreff|Oggetto|Asunto)\s?\*?\s?:", re.IGNORECASE)
+_FORWARDED = re.compile(r"-{2,} ?(?:Forwarded message|Message transféré|Weitergeleitete Nachricht|Mensaje reenviado|"
+                        r"Forwarded Message|Messaggio inoltrato)|(?:Begin forwarded message|Début du message "
+                        r"réexpédié)\s?:", re.IGNORECASE)
+# HTML elements a quoted message or a signature stands in; the quote's whole, as these clients end the message with it
+_HTML_MARKERS = re.compile(r"""<(?:div|blockquote|pre|span)\b[^<>]{0,400}?(?:class\s*=\s*["']?(?:gmail_quote|"""
+                           r"""gmail_signature|moz-cite-prefix|moz-signature)\b|id\s*=\s*["']?(?:divRplyFwdMsg|"""
+                           r"""appendonsend)\b|type\s*=\s*["']?cite\b)""", re.IGNORECASE)
+_FORWARD_SUBJECT = re.compile(r"\s*(?:(?:RE|AW|SV|Réf|R|Rép)\s?:\s*)*(?:Fwd?|TR|WG|RV|Enc|Doorst)\s?:", re.IGNORECASE)
+
+
+_FIELD = re.compile(r"\*?(?:De|From|Von|Da|Date|Datum|Envoyé|Sent|Gesendet|À|A|To|An|Cc|Objet|Subject|Betreff|"
+                    r"Oggetto|Asunto)\s?\*?\s?:", re.IGNORECASE)
+_FIELDS_MAX = 8  # a forwarded message's header block: From, Sent, To, Cc, Subject and a few more
+
+
+def forwarded_headers(lines: Sequence[tuple[str, int]]) -> list[tuple[int, int]]:
+    """The spans (start, end offsets) of the header blocks a forwarded message stands under ("---------- Forwarded
+    message ---------", "De : ... Envoyé : ... Objet : ..." and the field lines after them): its senders' addresses
+    and dates, which are no part of what it says."""
+    spans = []
+    i = 0
+    while i < len(lines):
+        text = lines[i][0].strip()[:_LINE_MAX]
+        if _FORWARDED.search(text) or _ORIGINAL.fullmatch(text) or (_FROM.match(text) and _attribution(lines, i)):
+            end = i + 1
+            while end < len(lines) and end - i <= _FIELDS_MAX and _FIELD.match(lines[end][0].strip()):
+                end += 1
+            last = lines[end - 1]
+            spans.append((lines[i][1], last[1] + len(last[0])))
+            i = end
+        else:
+            i += 1
+    return spans
+
+
+def forwarded(subject: str) -> bool:
+    """Whether a subject says its message forwards another ("Fwd: Procédure", "TR : ...", "RE: TR: ...")."""
+    return _FORWARD_SUBJECT.match(subject) is not None
+
+
+def _attribution(lines: Sequence[tuple[str, int]], i: int) -> bool:
+    """Whether line `i` opens a quote: an attribution (on it, or wrapped onto the next line) or Outlook's header."""
+    text = lines[i][0].strip()
+    if len(text) > _LINE_MAX:
+        return False
+    if _ORIGINAL.fullmatch(text):
+        return True
+    joined = f"{text} {lines[i + 1][0].strip()[:_LINE_MAX]}" if i + 1 < len(lines) else text
+    if _FROM.match(text):  # Outlook's header block: From, Sent and Subject, on this line or the next three
+        block = " ".join(line.strip()[:_LINE_MAX] for line, _ in lines[i:i + 4])
+        return _SENT.search(block) is not None and _SUBJECT.search(block) is not None
+    return _WROTE.fullmatch(text) is not None or (not text.endswith(":") and _WROTE.fullmatch(joined) is not None)
+
+
+def _quoted(text: str) -> bool:
+    return text.lstrip().startswith(">")
+
+
+def reply_start(lines: Sequence[tuple[str, int]], plain: bool) -> int | None:
+    """The offset where a reply's quoted earlier message begins in a message's lines (text, offset), None if none is
+    told with certainty. `plain`: lines of a text/plain body, whose quotes are "> " lines; an attribution there is
+    the quote's only when "> " lines alone follow it (a reply answering between the quoted lines keeps them)."""
+    for i, (text, _) in enumerate(lines):
+        if _FORWARDED.search(text[:_LINE_MAX]):
+            return None  # a forwarded message is the content
+        if _attribution(lines, i):
+            if _ORIGINAL.fullmatch(text.strip()) or _FROM.match(text.strip()) or not plain:
+                return lines[i][1]
+            rest = [line for line, _ in lines[i + 1:] if line.strip()]
+            if all(_quoted(line) for line in rest[1:]) and (not rest or _quoted(rest[0]) or
+                                                            _WROTE.fullmatch(f"{text.strip()} {rest[0].strip()}")):
+                return lines[i][1]
+            return None
+    if plain:  # a run of quoted lines ending the message, with no attribution before it
+        end = len(lines)
+        while end and not lines[end - 1][0].strip():
+            end -= 1
+        start = end
+        while start and _quoted(lines[start - 1][0]):
+            start -= 1
+        if start < end and start > 0:
+            return lines[start][1]
+    return None
+
+
+def signature_start(text: str) -> int | None:
+    """The offset of a plain text's signature delimiter line ("-- ", RFC 3676), None if it has none."""
+    found = re.search(r"^-- \r?$", text, re.MULTILINE)
+    return found.start() if found else None
+
+
+def html_cut(html: str) -> int | None:
+    """The offset of the first element of `html` that a client wraps a quoted message or a signature in."""
+    found = _HTML_MARKERS.search(html)
+    return found.start() if found else None
+
+
+def ends_with_attribution(text: str) -> bool:
+    """Whether a line is an attribution ("Le ... a écrit :"), left out with the quote it announced."""
+    return len(text) <= _LINE_MAX and _WROTE.fullmatch(text.strip()) is not None
+
+
+__all__ = ["ends_with_attribution", "forwarded", "forwarded_headers", "html_cut", "reply_start", "signature_start"]

@@ -1,0 +1,184 @@
+"""Saved e-mail (.eml) reading: the subject the title, the HTML or plain body the text, a reply's quoted messages and
+the signature left out (a forwarded message kept), charsets, attachments reported, hostile files in linear time."""
+
+from __future__ import annotations
+
+import base64
+from pathlib import Path
+
+import pytest
+
+from rag.corpus.files import BINARY_SUFFIXES, FORMATS, refusal
+from rag.corpus.formats.eml import MULTIPARTS_MAX, NOT_EML, parse_eml, unflowed
+from rag.corpus.reader import read_document
+from tests.helpers.timing import grows_linearly
+
+DATA = Path(__file__).resolve().parents[1] / "data" / "eml"
+
+
+def _file(name: str) -> bytes:
+    return (DATA / name).read_bytes()
+
+
+def _lines(data: bytes) -> list[str]:
+    return [line.text for section in parse_eml(data).sections for line in section.lines]
+
+
+def _mail(body: str, content_type: str = "text/plain; charset=utf-8", subject: str = "Question",
+          encoding: str = "8bit") -> bytes:
+    return (f"From: Support <support@boutique.example>\nSubject: {subject}\nMIME-Version: 1.0\n"
+            f"Content-Type: {content_type}\nContent-Transfer-Encoding: {encoding}\n\n{body}").encode()
+
+
+def test_eml_is_a_format_rag_reads():
+    assert BINARY_SUFFIXES[".eml"] is parse_eml
+    assert ".eml" in FORMATS.split(", ")
+    assert refusal(DATA, DATA / "latin1-qp.eml") is None
+
+
+def test_the_subject_is_the_title_without_its_reply_and_forward_prefixes():
+    assert parse_eml(_file("outlook-reponse.eml")).title == "Remboursement d'une commande annulée"
+    assert parse_eml(_file("thunderbird-flowed.eml")).title == "Réinitialiser le mot de passe"
+    assert parse_eml(_file("transfert-procedure.eml")).title == "Procédure de retour d’un colis abîmé"
+    assert parse_eml(_mail("x", subject="AW: TR : RE: Lieferung")).title == "Lieferung"
+    assert parse_eml(_mail("x", subject="Retour : mode d'emploi")).title == "Retour : mode d'emploi"
+
+
+def test_the_html_part_is_read_as_a_page_and_the_plain_one_not_besides():
+    lines = _lines(_file("gmail-reponse.eml"))
+    assert lines[:3] == ["Bonjour Paul,",
+                         "Pour changer l’adresse de livraison d’une commande pas encore expédiée :",
+                         "ouvrez Mes commandes ;"]  # the HTML list, not the plain part's "1. ouvrez *Mes commandes*"
+    assert not any("*" in line for line in lines)
+    assert parse_eml(_file("gmail-reponse.eml")).blocks
+
+
+def test_a_plain_text_body_is_read_as_a_txt_file_its_flowed_lines_joined():
+    parsed = parse_eml(_file("thunderbird-flowed.eml"))
+    lines = [line.text for section in parsed.sections for line in section.lines]
+    assert ("Pour réinitialiser votre mot de passe, cliquez sur « Mot de passe oublié » sous le formulaire de "
+            "connexion, puis suivez le lien reçu par e-mail : il reste valable 24 heures.") in lines
+    text = parsed.text or ""
+    assert all(text[line.start:line.end] == line.text for section in parsed.sections for line in section.lines)
+
+
+def test_unflowed_joins_soft_breaks_of_one_quote_depth_and_unstuffs():
+    assert unflowed("un \ndeux\n trois", False) == "un deux\ntrois"
+    assert unflowed("un \ndeux", True) == "undeux"
+    assert unflowed("> cité \n> suite\nréponse", False) == "> cité suite\nréponse"
+    assert unflowed("-- \nSignature", False) == "-- \nSignature"
+
+
+def test_charsets_quoted_printable_base64_and_an_unknown_charset():
+    assert _lines(_file("latin1-qp.eml"))[1].startswith("Les frais de retour restent à votre charge")
+    encoded = base64.encodebytes("Délai de livraison : 48 heures.".encode()).decode()
+    assert _lines(_mail(encoded, encoding="base64")) == ["Délai de livraison : 48 heures."]
+    bogus = _mail("", content_type="text/plain; charset=x-inconnu").replace(b"\n\n", "\n\nCafé crème.".encode())
+    assert _lines(bogus) == ["Café crème."]  # decoded as a .txt file is
+    latin = _mail("", content_type="text/plain").replace(b"\n\n", "\n\nCafé crème.".encode("latin-1"))
+    assert _lines(latin) == ["Café crème."]
+
+
+def test_attachments_are_not_read_and_are_reported():
+    parsed = parse_eml(_file("outlook-reponse.eml"))
+    assert parsed.changes == ["1 attachment(s) not read: conditions-remboursement.pdf"]
+    assert not any("PDF" in line for line in _lines(_file("outlook-reponse.eml")))
+
+
+def test_an_inline_image_is_nothing():
+    assert _lines(_file("outlook-reponse.eml"))[2] == "Cordialement, Le service client"
+
+
+@pytest.mark.parametrize("name, last", [
+    ("outlook-reponse.eml", "Cordialement, Le service client"),  # Outlook's "De : ... Envoyé :" block
+    ("gmail-reponse.eml", "Bonne journée,"),  # gmail_quote, and the gmail_signature before it
+    ("apple-mail.eml", "Une carte cadeau expirée peut être prolongée une fois de 3 mois : envoyez-nous son numéro."),
+    ("thunderbird-flowed.eml", "Bien à vous,"),  # the "-- " signature and the "> " quote after it
+    ("talon-apple-mail.eml", "Hello"),  # a "> " run ending the message
+])
+def test_a_replys_quoted_message_and_signature_are_left_out(name, last):
+    lines = _lines(_file(name))
+    assert lines[-1] == last
+    assert not any("@" in line for line in lines)
+
+
+def test_a_plain_outlook_reply_and_a_gmail_attribution_wrapped_on_two_lines_are_left_out():
+    body = ("Le colis part sous 24 heures.\n\n-----Original Message-----\nFrom: client@exemple.fr\n"
+            "Sent: Monday\nSubject: Délai\n\nQuand part mon colis ?\n")
+    assert _lines(_mail(body)) == ["Le colis part sous 24 heures."]
+    body = ("Le colis part sous 24 heures.\n\nLe lun. 3 mars 2025 à 10:02, Paul <p@exemple.fr> a\nécrit :\n\n"
+            "> Quand part mon colis ?\n")
+    assert _lines(_mail(body)) == ["Le colis part sous 24 heures."]
+
+
+def test_a_forwarded_message_and_an_answer_between_quotes_are_kept():
+    lines = _lines(_file("transfert-procedure.eml"))
+    assert lines[0] == "Pour info, la procédure à suivre."
+    assert lines[-1] == "renvoyez le produit sans attendre la fin du litige."
+    # Thunderbird bottom-posting: the reply below the quote it answers
+    assert _lines(_file("talon-thunderbird.eml"))[-1] == "Hello"
+    body = "Le ven. 7 mars, X a écrit :\n> Quel délai ?\n48 heures.\n> Et le prix ?\nGratuit.\n"
+    assert _lines(_mail(body))[-1] == "Gratuit."
+    forwarded = "Voici.\n\n---------- Forwarded message ---------\nFrom: x\nSent: y\nSubject: z\n\nProcédure.\n"
+    assert _lines(_mail(forwarded, subject="Procédure")) == ["Voici.", "Procédure."]
+
+
+def test_a_forwarded_messages_header_block_is_left_out_its_addresses_with_it():
+    assert not any("@" in line or "Forwarded" in line for line in _lines(_file("transfert-procedure.eml")))
+    outlook = ("Pour info.\n\nDe : Logistique <log@boutique.example>\nEnvoyé : jeudi 6 mars 2025 16:12\n"
+               "À : SAV <sav@boutique.example>\nObjet : Colis\n\nRenvoyez le produit.\n")
+    assert _lines(_mail(outlook, subject="TR: Colis")) == ["Pour info.", "Renvoyez le produit."]
+
+
+def test_a_file_that_is_no_email_is_refused():
+    for data in (b"Bonjour, ceci est un simple texte.\n", b"%PDF-1.4\n", b"PK\x03\x04\x00", b"\x00\x01"):
+        with pytest.raises(ValueError, match="not an e-mail"):
+            parse_eml(data)
+    with pytest.raises(ValueError, match="not an e-mail"):
+        parse_eml(b"X-Rien: 1\n\nTexte")  # a header line, none a message has
+    assert NOT_EML.startswith("not an e-mail")
+
+
+def test_a_message_without_a_body_or_with_an_attachment_only_has_no_text():
+    with pytest.raises(ValueError, match="no text found"):
+        parse_eml(b"From: a@b.example\nSubject: Vide\n\n")
+    only = (b"From: a@b.example\nSubject: Fichier\nMIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=b\n\n"
+            b"--b\nContent-Type: application/pdf; name=a.pdf\nContent-Transfer-Encoding: base64\n\nJVBE\n--b--\n")
+    with pytest.raises(ValueError, match="no text found"):
+        parse_eml(only)
+
+
+def test_hostile_messages_are_bounded():
+    deep = b"From: a@b.example\nSubject: x\nMIME-Version: 1.0\n" + b"".join(
+        b'Content-Type: multipart/mixed; boundary="b%d"\n\n--b%d\n' % (i, i) for i in range(MULTIPARTS_MAX + 1))
+    with pytest.raises(ValueError, match="multipart parts"):
+        parse_eml(deep + b"Content-Type: text/plain\n\nx\n")
+    injected = _mail("Texte.", subject="=?utf-8?q?Colis=0D=0ABcc=3A_x=40y?=")
+    assert parse_eml(injected).title == "Colis Bcc: x@y"  # on one line
+    big = _mail("Texte.\n", content_type="multipart/mixed; boundary=b").replace(
+        b"Texte.\n", b"--b\nContent-Type: text/plain\n\nTexte.\n--b\nContent-Type: application/octet-stream\n"
+        b"Content-Transfer-Encoding: base64\n\n" + b"QUFB" * 19 * 2**18 + b"\n--b--\n")
+    assert _lines(big) == ["Texte."]  # the 20 MB attachment not decoded
+
+
+def test_reading_takes_linear_time():
+    def message(n: int) -> bytes:
+        quoted = "".join(f"> ligne citée {i}\n" for i in range(n))
+        text = "".join(f"Paragraphe {i} de la réponse.\n\n" for i in range(n))
+        return _mail(text + "Le lun., X a écrit :\n" + quoted)
+
+    messages = {n: message(n) for n in (2000, 8000)}
+    assert grows_linearly(lambda n: parse_eml(messages[n]), 2000)
+    first = b"\n\n--b\nContent-Type: text/plain\n\nTexte.\n"
+    parts = {n: _mail("", content_type="multipart/mixed; boundary=b").replace(b"\n\n", first + b"".join(
+        b"--b\nContent-Type: text/plain; name=f%d.txt\n\nx\n" % i for i in range(n)) + b"--b--\n") for n in (500, 2000)}
+    assert grows_linearly(lambda n: parse_eml(parts[n]), 500)
+    html = {n: _mail("<div>" * n + "texte" + "</div>" * n, "text/html; charset=utf-8") for n in (2000, 8000)}
+    assert grows_linearly(lambda n: parse_eml(html[n]), 2000)
+
+
+def test_an_eml_file_is_read_with_its_title(tmp_path):
+    (tmp_path / "reponse.eml").write_bytes(_file("gmail-reponse.eml"))
+    document = read_document(tmp_path, tmp_path / "reponse.eml")
+    assert document.title == "Changer l’adresse de livraison"
+    assert "ouvrez <b>Mes commandes</b>" in document.text
