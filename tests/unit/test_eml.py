@@ -109,6 +109,8 @@ def test_a_plain_outlook_reply_and_a_gmail_attribution_wrapped_on_two_lines_are_
     body = ("Le colis part sous 24 heures.\n\nLe lun. 3 mars 2025 à 10:02, Paul <p@exemple.fr> a\nécrit :\n\n"
             "> Quand part mon colis ?\n")
     assert _lines(_mail(body)) == ["Le colis part sous 24 heures."]
+    body = "Das Paket geht morgen raus.\n\nAm 3. März 2025 um 10:02 schrieb Paul <p@beispiel.de>:\n> Wann?\n"
+    assert _lines(_mail(body)) == ["Das Paket geht morgen raus."]
 
 
 def test_a_forwarded_message_and_an_answer_between_quotes_are_kept():
@@ -121,6 +123,9 @@ def test_a_forwarded_message_and_an_answer_between_quotes_are_kept():
     assert _lines(_mail(body))[-1] == "Gratuit."
     forwarded = "Voici.\n\n---------- Forwarded message ---------\nFrom: x\nSent: y\nSubject: z\n\nProcédure.\n"
     assert _lines(_mail(forwarded, subject="Procédure")) == ["Voici.", "Procédure."]
+    thunderbird = ("Voici.\n\n-------- Message transféré --------\nSujet : z\nDate : lun.\nDe : x <x@y>\n\n"
+                   "Le ven. 7 mars, X a écrit :\n> Procédure.\n")
+    assert _lines(_mail(thunderbird, subject="Procédure")) == ["Voici.", "Le ven. 7 mars, X a écrit :", "> Procédure."]
 
 
 def test_a_forwarded_messages_header_block_is_left_out_its_addresses_with_it():

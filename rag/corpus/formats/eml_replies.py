@@ -41,8 +41,8 @@ _HTML_MARKERS = re.compile(r"""<(?:div|blockquote|pre|span)\b[^<>]{0,400}?(?:cla
 _FORWARD_SUBJECT = re.compile(r"\s*(?:(?:RE|AW|SV|Réf|R|Rép)\s?:\s*)*(?:Fwd?|TR|WG|RV|Enc|Doorst)\s?:", re.IGNORECASE)
 
 
-_FIELD = re.compile(r"\*?(?:De|From|Von|Da|Date|Datum|Envoyé|Sent|Gesendet|À|A|To|An|Cc|Objet|Subject|Betreff|"
-                    r"Oggetto|Asunto)\s?\*?\s?:", re.IGNORECASE)
+_FIELD = re.compile(r"\*?(?:De|From|Von|Da|Date|Datum|Envoyé|Sent|Gesendet|À|A|To|An|Pour|Cc|Objet|Sujet|"
+                    r"Subject|Betreff|Oggetto|Asunto)\s?\*?\s?:", re.IGNORECASE)
 _FIELDS_MAX = 8  # a forwarded message's header block: From, Sent, To, Cc, Subject and a few more
 
 
@@ -66,6 +66,14 @@ def forwarded_headers(lines: Sequence[tuple[str, int]]) -> list[tuple[int, int]]
     return spans
 
 
+def _wrote(text: str) -> bool:
+    """Whether `text` is an attribution line: "On ... wrote:", "Le ... a écrit :", "Am ... schrieb X <x@y>:" (its
+    sender after the verb: found by `in`, not by a second repeat in the pattern)."""
+    if _WROTE.fullmatch(text):
+        return True
+    return text.startswith("Am ") and text.endswith(":") and " schrieb " in text
+
+
 def forwarded(subject: str) -> bool:
     """Whether a subject says its message forwards another ("Fwd: Procédure", "TR : ...", "RE: TR: ...")."""
     return _FORWARD_SUBJECT.match(subject) is not None
@@ -82,7 +90,7 @@ def _attribution(lines: Sequence[tuple[str, int]], i: int) -> bool:
     if _FROM.match(text):  # Outlook's header block: From, Sent and Subject, on this line or the next three
         block = " ".join(line.strip()[:_LINE_MAX] for line, _ in lines[i:i + 4])
         return _SENT.search(block) is not None and _SUBJECT.search(block) is not None
-    return _WROTE.fullmatch(text) is not None or (not text.endswith(":") and _WROTE.fullmatch(joined) is not None)
+    return _wrote(text) or (not text.endswith(":") and _wrote(joined))
 
 
 def _quoted(text: str) -> bool:
@@ -101,7 +109,7 @@ def reply_start(lines: Sequence[tuple[str, int]], plain: bool) -> int | None:
                 return lines[i][1]
             rest = [line for line, _ in lines[i + 1:] if line.strip()]
             if all(_quoted(line) for line in rest[1:]) and (not rest or _quoted(rest[0]) or
-                                                            _WROTE.fullmatch(f"{text.strip()} {rest[0].strip()}")):
+                                                            _wrote(f"{text.strip()} {rest[0].strip()[:_LINE_MAX]}")):
                 return lines[i][1]
             return None
     if plain:  # a run of quoted lines ending the message, with no attribution before it
@@ -130,7 +138,7 @@ def html_cut(html: str) -> int | None:
 
 def ends_with_attribution(text: str) -> bool:
     """Whether a line is an attribution ("Le ... a écrit :"), left out with the quote it announced."""
-    return len(text) <= _LINE_MAX and _WROTE.fullmatch(text.strip()) is not None
+    return len(text) <= _LINE_MAX and _wrote(text.strip())
 
 
 __all__ = ["ends_with_attribution", "forwarded", "forwarded_headers", "html_cut", "reply_start", "signature_start"]
