@@ -156,8 +156,14 @@ def test_a_message_without_a_body_or_with_an_attachment_only_has_no_text():
 def test_hostile_messages_are_bounded():
     deep = b"From: a@b.example\nSubject: x\nMIME-Version: 1.0\n" + b"".join(
         b'Content-Type: multipart/mixed; boundary="b%d"\n\n--b%d\n' % (i, i) for i in range(MULTIPARTS_MAX + 1))
-    with pytest.raises(ValueError, match="multipart parts"):
+    with pytest.raises(ValueError, match="multipart or attached message parts"):
         parse_eml(deep + b"Content-Type: text/plain\n\nx\n")
+    nested = b"From: a@b.example\nSubject: x\n" + b"Content-Type: message/rfc822\n\n" * 2000 + b"\nx\n"
+    with pytest.raises(ValueError, match="multipart or attached message parts"):
+        parse_eml(nested)
+    params = _mail("x", content_type="text/plain; " + "p=v; " * 2000 + "charset=utf-8")
+    with pytest.raises(ValueError, match="Content- header of more than"):
+        parse_eml(params)
     injected = _mail("Texte.", subject="=?utf-8?q?Colis=0D=0ABcc=3A_x=40y?=")
     assert parse_eml(injected).title == "Colis Bcc: x@y"  # on one line
     big = _mail("Texte.\n", content_type="multipart/mixed; boundary=b").replace(
@@ -178,6 +184,9 @@ def test_reading_takes_linear_time():
     parts = {n: _mail("", content_type="multipart/mixed; boundary=b").replace(b"\n\n", first + b"".join(
         b"--b\nContent-Type: text/plain; name=f%d.txt\n\nx\n" % i for i in range(n)) + b"--b--\n") for n in (500, 2000)}
     assert grows_linearly(lambda n: parse_eml(parts[n]), 500)
+    subjects = {n: _mail("x", subject="=?utf-8?q?caf=C3=A9?= " * n) for n in (4000, 16000)}
+    assert grows_linearly(lambda n: parse_eml(subjects[n]), 4000)
+    assert (parse_eml(subjects[4000]).title or "").endswith("cafécafé")  # cut between encoded words
     html = {n: _mail("<div>" * n + "texte" + "</div>" * n, "text/html; charset=utf-8") for n in (2000, 8000)}
     assert grows_linearly(lambda n: parse_eml(html[n]), 2000)
 

@@ -41,21 +41,29 @@ from rag.corpus.formats.text import parse_text
 NOT_EML = "not an e-mail: it does not begin with header lines (From:, Subject:, Date: ...)"
 NO_BODY = "no text found"
 MULTIPARTS_MAX = 100  # a mail client's message holds a handful; more is a hostile file
+NESTED = f"e-mail of more than {MULTIPARTS_MAX} multipart or attached message parts: a hostile file?"
 # headers a saved message has at least one of (a draft may lack From; Gmail's download has them all)
 _KNOWN = frozenset({"from", "subject", "date", "to", "message-id", "mime-version", "received", "return-path",
                     "content-type", "x-mozilla-status", "thread-topic"})
 _HEADER = re.compile(rb"(?:From [^\r\n]*\r?\n)?[!-9;-~]{1,76}:")
-_BOUNDARY = re.compile(rb"boundary\s*=", re.IGNORECASE)
+_BOUNDARY = re.compile(rb"boundary\s*=|message/rfc822", re.IGNORECASE)  # a part that nests others
+SUBJECT_CHARS = 2000  # of the Subject read: a title is shorter, and the library parses it in more than linear time
+HEADER_MAX = 8192  # bytes of a part's Content-* header: longer is a hostile file (the parser reads it in more than
+# linear time: thousands of parameters); found before parsing, any line that begins "Content-" and its folded lines
+_CONTENT_HEADER = re.compile(rb"^Content-[!-9;-~]{0,64}:[^\n]*(?:\n[ \t][^\n]*)*", re.IGNORECASE | re.MULTILINE)
 _PREFIXES = re.compile(r"\s*(?:(?:RE|AW|SV|R|Réf|Rép|Fwd?|TR|WG|RV|Enc|Antw|Doorst)\s?(?:\[\d{1,3}\])?\s?:\s*)+",
                        re.IGNORECASE)
 
 
 def _subject(message: EmailMessage) -> tuple[str, str]:
     """The subject as a title (decoded, on one line, without its reply and forward prefixes), and as written."""
-    try:
-        subject = str(message["subject"] or "")
+    raw = next((str(value) for name, value in message.raw_items() if name.lower() == "subject"), "")
+    if len(raw) > SUBJECT_CHARS:  # cut between words, not inside an encoded word
+        raw = raw[:SUBJECT_CHARS].rsplit(None, 1)[0]
+    try:  # read unparsed, then only its beginning parsed (encoded words decoded)
+        subject = str(default.header_factory("subject", raw))
     except (ValueError, IndexError, TypeError, LookupError):  # a malformed encoded word: the header as written
-        subject = str(message.get_all("subject", [""])[0])
+        subject = raw
     subject = " ".join(subject.split())
     prefix = _PREFIXES.match(subject)
     return (subject[prefix.end():] if prefix else subject), subject
@@ -189,11 +197,13 @@ def parse_eml(data: bytes) -> Parsed:
     if not _HEADER.match(data, lead):
         raise ValueError(NOT_EML)
     if len(_BOUNDARY.findall(data)) > MULTIPARTS_MAX:
-        raise ValueError(f"e-mail of more than {MULTIPARTS_MAX} multipart parts: a hostile file?")
+        raise ValueError(NESTED)
+    if any(len(header[0]) > HEADER_MAX for header in _CONTENT_HEADER.finditer(data)):
+        raise ValueError(f"e-mail with a Content- header of more than {HEADER_MAX:,} bytes: a hostile file?")
     try:
         message = BytesParser(policy=default).parsebytes(data[lead:])
     except RecursionError as exc:
-        raise ValueError(f"e-mail of more than {MULTIPARTS_MAX} multipart parts: a hostile file?") from exc
+        raise ValueError(NESTED) from exc
     if not isinstance(message, EmailMessage) or not {key.lower() for key in message} & _KNOWN:
         raise ValueError(NOT_EML)
     subject, raw_subject = _subject(message)
@@ -221,4 +231,4 @@ def parse_eml(data: bytes) -> Parsed:
     return parsed
 
 
-__all__ = ["MULTIPARTS_MAX", "NOT_EML", "parse_eml", "unflowed"]
+__all__ = ["HEADER_MAX", "MULTIPARTS_MAX", "NESTED", "NOT_EML", "SUBJECT_CHARS", "parse_eml", "unflowed"]
