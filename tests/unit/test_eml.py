@@ -128,6 +128,20 @@ def test_a_forwarded_message_and_an_answer_between_quotes_are_kept():
     assert _lines(_mail(thunderbird, subject="Procédure")) == ["Voici.", "Le ven. 7 mars, X a écrit :", "> Procédure."]
 
 
+def test_a_thunderbird_html_reply_below_its_quote_keeps_the_quote_and_one_above_it_does_not():
+    quote = ('<div class="moz-cite-prefix">Le 05/03/2025 à 13:40, Marie a écrit&nbsp;:<br></div>'
+             "<blockquote type=\"cite\"><p>Quel délai ?</p><blockquote type=\"cite\"><p>Avant.</p></blockquote>"
+             "</blockquote>")
+    signature = '<pre class="moz-signature" cols="72">-- \nService client</pre>'
+    html = "text/html; charset=utf-8"
+    assert _lines(_mail(f"<p>48 heures.</p>{quote}{signature}", html)) == ["48 heures."]
+    below = _lines(_mail(f"{quote}<p>48 heures.</p>{signature}", html))
+    assert below[-2:] == ["Avant.", "48 heures."]  # the quote it answers kept, the signature not
+    unmarked = _lines(_mail("<p>48 heures.</p><p>On Mon, X wrote:</p><blockquote><p>Quel délai ?</p></blockquote>",
+                            html))
+    assert unmarked[-1] == "Quel délai ?"  # no client's mark: kept
+
+
 def test_a_forwarded_messages_header_block_is_left_out_its_addresses_with_it():
     assert not any("@" in line or "Forwarded" in line for line in _lines(_file("transfert-procedure.eml")))
     outlook = ("Pour info.\n\nDe : Logistique <log@boutique.example>\nEnvoyé : jeudi 6 mars 2025 16:12\n"

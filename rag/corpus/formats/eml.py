@@ -13,8 +13,9 @@ save one): its subject the title, the text its sender wrote the document, throug
   address is indexed); attachments, each named in the ingest's report.
 
 Hostile files: a file without header lines is refused ("not an e-mail"), as is one of more than `MULTIPARTS_MAX`
-multipart parts (the library checks each line against every open boundary, and nests its parser per level); only the
-body part chosen is decoded (a 20 MB attachment is never), and every step is linear in the file.
+multipart or attached message parts (the library checks each line against every open boundary, and nests its parser
+per level) or with a Content- header over `HEADER_MAX` bytes; the Subject is read to `SUBJECT_CHARS`; only the body
+part chosen is decoded (a 20 MB attachment is never), and every step is linear in the file.
 """
 
 from __future__ import annotations
@@ -174,7 +175,8 @@ def _html(html: str, subject: str) -> Parsed:
     lines = [(line.text, line.start) for section in parsed.sections for line in section.lines]
     if forwarded(subject):
         return _without(parsed, forwarded_headers(lines))
-    ends = [at for at in (html_cut(html), reply_start(lines, plain=False)) if at is not None]
+    ends = [at for at in (html_cut(html, sorted(start for _, start in lines)), reply_start(lines, plain=False))
+            if at is not None]
     if not ends:
         return parsed
     cut = min(ends)

@@ -8,8 +8,9 @@ Told with certainty only, else the text is kept:
 - Outlook's "-----Original Message-----" line, or its header block ("De : ... Envoyé : ... Objet : ..."), on one line
   or over the next lines: Outlook quotes the earlier message below it unmarked;
 - in HTML, the elements mail clients wrap a quoted message in (Gmail's `gmail_quote`, Outlook's `divRplyFwdMsg` and
-  `appendonsend`, Thunderbird's `moz-cite-prefix`, Apple Mail's `<blockquote type="cite">`) and signatures
-  (`gmail_signature`, `moz-signature`);
+  `appendonsend`, Thunderbird's `moz-cite-prefix`, Apple Mail's `<blockquote type="cite">`: unless the reply goes on
+  below the blockquote, bottom-posted, when only its signature is cut) and signatures (`gmail_signature`,
+  `moz-signature`);
 - the signature delimiter, a line "-- " (RFC 3676).
 A forwarded message (a "Fwd:", "TR:" subject, or a "---------- Forwarded message ---------" line before any quote) is
 the content: nothing of it is left out.
@@ -21,6 +22,7 @@ linear in the message.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Sequence
 
 _LINE_MAX = 400  # an attribution or a header line is shorter: a longer line is text
@@ -36,8 +38,10 @@ _FORWARDED = re.compile(r"-{2,} ?(?:Forwarded message|Message transféré|Weiter
                         r"réexpédié)\s?:", re.IGNORECASE)
 # HTML elements a quoted message or a signature stands in; the quote's whole, as these clients end the message with it
 _HTML_MARKERS = re.compile(r"""<(?:div|blockquote|pre|span)\b[^<>]{0,400}?(?:class\s*=\s*["']?(?:gmail_quote|"""
-                           r"""gmail_signature|moz-cite-prefix|moz-signature)\b|id\s*=\s*["']?(?:divRplyFwdMsg|"""
-                           r"""appendonsend)\b|type\s*=\s*["']?cite\b)""", re.IGNORECASE)
+                           r"""(?P<signature>gmail_signature|moz-signature)|(?P<prefix>moz-cite-prefix))\b|"""
+                           r"""id\s*=\s*["']?(?:divRplyFwdMsg|appendonsend)\b|(?P<cite>type\s*=\s*["']?cite\b))""",
+                           re.IGNORECASE)
+_BLOCKQUOTE = re.compile(r"<(/?)blockquote\b", re.IGNORECASE)
 _FORWARD_SUBJECT = re.compile(r"\s*(?:(?:RE|AW|SV|Réf|R|Rép)\s?:\s*)*(?:Fwd?|TR|WG|RV|Enc|Doorst)\s?:", re.IGNORECASE)
 
 
@@ -105,8 +109,10 @@ def reply_start(lines: Sequence[tuple[str, int]], plain: bool) -> int | None:
         if _FORWARDED.search(text[:_LINE_MAX]):
             return None  # a forwarded message is the content
         if _attribution(lines, i):
-            if _ORIGINAL.fullmatch(text.strip()) or _FROM.match(text.strip()) or not plain:
+            if _ORIGINAL.fullmatch(text.strip()) or _FROM.match(text.strip()):
                 return lines[i][1]
+            if not plain:  # an HTML quote is told by the element it stands in (`html_cut`)
+                continue
             rest = [line for line, _ in lines[i + 1:] if line.strip()]
             if all(_quoted(line) for line in rest[1:]) and (not rest or _quoted(rest[0]) or
                                                             _wrote(f"{text.strip()} {rest[0].strip()[:_LINE_MAX]}")):
@@ -130,10 +136,27 @@ def signature_start(text: str) -> int | None:
     return found.start() if found else None
 
 
-def html_cut(html: str) -> int | None:
-    """The offset of the first element of `html` that a client wraps a quoted message or a signature in."""
+def html_cut(html: str, starts: Sequence[int]) -> int | None:
+    """The offset of the first element of `html` that a client wraps a quoted message or a signature in, None if none.
+    `starts`: the offsets of the lines read from `html`, in order. A cited blockquote (Thunderbird's and Apple Mail's,
+    which let a reply answer below it) followed by lines of text before any signature is no end of the reply: then
+    only the signature is cut."""
     found = _HTML_MARKERS.search(html)
-    return found.start() if found else None
+    if found is None or not (found["cite"] or found["prefix"]):
+        return found.start() if found else None
+    depth, end = 0, None
+    for tag in _BLOCKQUOTE.finditer(html, found.start()):  # where the quote's outermost blockquote closes
+        depth += -1 if tag[1] else 1
+        if depth <= 0:
+            end = tag.end()
+            break
+    if end is None:
+        return found.start()
+    signature = next((m.start() for m in _HTML_MARKERS.finditer(html, end) if m["signature"]), len(html))
+    below = bisect_left(starts, end)
+    if below < len(starts) and starts[below] < signature:
+        return signature if signature < len(html) else None  # a reply below the quote: the quote is kept
+    return found.start()
 
 
 def ends_with_attribution(text: str) -> bool:
