@@ -83,6 +83,14 @@ def test_the_same_responses_script_writes_a_line_a_response_without_what_varies(
     assert out.read_text(encoding="utf-8").splitlines() == lines
 
 
+def test_the_parse_cost_bench_reads_only_the_suffixes_asked():
+    done = run("scripts.bench.parse_cost", "tests/data/rtf", "--suffixes", ".rtf", "--rounds", "1")
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.startswith("10 documents  median"), done.stdout  # the folder's ten .rtf files, not its README
+    none = run("scripts.bench.parse_cost", "tests/data/rtf", "--suffixes", ".pdf", "--rounds", "1")
+    assert none.stdout.startswith("0 documents"), none.stdout
+
+
 def test_the_docx_parse_bench_runs_on_a_small_document():
     done = run("scripts.bench.docx_parse_bench", "--sections", "1", "--rounds", "1")
     assert done.returncode == 0, done.stderr[-2000:]
