@@ -210,3 +210,9 @@ def test_an_eml_file_is_read_with_its_title(tmp_path):
     document = read_document(tmp_path, tmp_path / "reponse.eml")
     assert document.title == "Changer l’adresse de livraison"
     assert "ouvrez <b>Mes commandes</b>" in document.text
+
+
+@pytest.mark.parametrize("charset", ["undefined", "idna", "punycode", "utf\x00-8"])
+def test_a_charset_whose_codec_fails_is_decoded_as_a_txt_file(charset):
+    data = _mail("Texte é.", content_type=f'text/plain; charset="{charset}"')
+    assert _lines(data) == ["Texte é."]

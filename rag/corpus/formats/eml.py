@@ -79,7 +79,7 @@ def _decoded(part: Message) -> str:
     if charset:
         try:
             return data.decode(charset, errors="replace")
-        except LookupError:
+        except (LookupError, ValueError):  # unknown, or a codec that fails whatever the bytes ("undefined", "idna")
             pass
     try:
         return decode_text(data.replace(b"\x00", b""))[0]
