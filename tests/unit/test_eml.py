@@ -196,8 +196,8 @@ def test_reading_takes_linear_time():
     assert grows_linearly(lambda n: parse_eml(messages[n]), 2000)
     first = b"\n\n--b\nContent-Type: text/plain\n\nTexte.\n"
     parts = {n: _mail("", content_type="multipart/mixed; boundary=b").replace(b"\n\n", first + b"".join(
-        b"--b\nContent-Type: text/plain; name=f%d.txt\n\nx\n" % i for i in range(n)) + b"--b--\n") for n in (500, 2000)}
-    assert grows_linearly(lambda n: parse_eml(parts[n]), 500)
+        b"--b\nContent-Type: text/plain; name=f%d.txt\n\nx\n" % i for i in range(n)) + b"--b--\n") for n in (200, 800)}
+    assert grows_linearly(lambda n: parse_eml(parts[n]), 200)
     subjects = {n: _mail("x", subject="=?utf-8?q?caf=C3=A9?= " * n) for n in (4000, 16000)}
     assert grows_linearly(lambda n: parse_eml(subjects[n]), 4000)
     assert (parse_eml(subjects[4000]).title or "").endswith("cafécafé")  # cut between encoded words
@@ -216,3 +216,22 @@ def test_an_eml_file_is_read_with_its_title(tmp_path):
 def test_a_charset_whose_codec_fails_is_decoded_as_a_txt_file(charset):
     data = _mail("Texte é.", content_type=f'text/plain; charset="{charset}"')
     assert _lines(data) == ["Texte é."]
+
+
+def test_a_content_header_of_lines_ended_by_bare_carriage_returns_is_bounded_too():
+    params = _mail("x", content_type="text/plain; " + "p=v; " * 2000 + "charset=utf-8").replace(b"\n", b"\r")
+    with pytest.raises(ValueError, match="Content- header of more than"):
+        parse_eml(params)
+
+
+def test_a_message_of_thousands_of_parts_is_refused():
+    from rag.corpus.formats.eml import PARTS_MAX
+
+    def parts(n: int, end: bytes = b"\n") -> bytes:
+        body = b"".join(b"--b%s%sx%s" % (end, end, end) for _ in range(n)) + b"--b--" + end
+        return _mail("", content_type="multipart/mixed; boundary=b").replace(b"\n", end) + body
+
+    assert _lines(parts(PARTS_MAX // 2)) == ["x"]
+    for end in (b"\n", b"\r\n", b"\r"):
+        with pytest.raises(ValueError, match="parts: a hostile file"):
+            parse_eml(parts(PARTS_MAX + 1, end))
