@@ -7,7 +7,10 @@ save one): its subject the title, the text its sender wrote the document, throug
   and tables; an inline `cid:` image is nothing), else the text/plain one, read as a .txt is
   (`rag.corpus.formats.text`), a `format=flowed` body's soft line breaks joined first (RFC 3676). A part is decoded by
   its charset; one without a charset or with one Python does not know, as a .txt file is (`rag.corpus.encoding`).
-  Of a multipart/alternative, one part is read, never both. Offsets index the decoded body.
+  Of a multipart/alternative, one part is read, never both; the text parts of a multipart/mixed are all read, in
+  order (Apple Mail splits a body around an inline attachment), a plain one among HTML ones as a paragraph. Offsets
+  index the decoded body. An attached message (message/rfc822, a message forwarded as an attachment) is an
+  attachment, not the body.
 - Left out: a reply's quoted earlier messages and the signature, where they can be told with certainty
   (`rag.corpus.formats.eml_replies`; a forwarded message is kept whole); the headers (sender, recipients, date: no
   address is indexed); attachments, each named in the ingest's report.
@@ -26,6 +29,7 @@ from bisect import bisect_right
 from email.message import EmailMessage, Message
 from email.parser import BytesParser
 from email.policy import default
+from html import escape
 
 from rag.corpus.encoding import decode_text
 from rag.corpus.formats.base import Parsed
@@ -94,13 +98,16 @@ def _decoded(part: Message) -> str:
 
 
 def _walk(message: Message) -> tuple[list[Message], list[Message]]:
-    """The message's text parts in order (html, plain), one of each multipart/alternative's, and its attachments; the
-    parts of a multipart are visited once each, without recursion."""
+    """The message's text parts in order (html, plain), one of each multipart/alternative's, and its attachments (an
+    attached message among them, not looked into); the parts of a multipart are visited once each, without recursion."""
     bodies: list[Message] = []
     attached: list[Message] = []
     stack = [message]
     while stack:
         part = stack.pop()
+        if part.get_content_type() == "message/rfc822" and part is not message:  # a message attached: not the body
+            attached.append(part)
+            continue
         if part.is_multipart():
             payload = part.get_payload()
             children = [child for child in payload if isinstance(child, Message)] if isinstance(payload, list) else []
@@ -220,18 +227,18 @@ def parse_eml(data: bytes) -> Parsed:
         raise ValueError(NOT_EML)
     subject, raw_subject = _subject(message)
     bodies, attached = _walk(message)
-    html = [part for part in bodies if part.get_content_type() == "text/html"]
-    if html:
-        text = _decoded(html[0])
-        parsed = _html(text, raw_subject)
-    elif bodies:
-        part = bodies[0]
-        text = _decoded(part)
-        if str(part.get_param("format", "")).lower() == "flowed":
-            text = unflowed(text, str(part.get_param("delsp", "")).lower() == "yes")
-        text, parsed = _plain(text, raw_subject)
-    else:
+    if not bodies:
         raise ValueError(NO_BODY)
+    texts = [_decoded(part) for part in bodies]
+    for at, part in enumerate(bodies):
+        if part.get_content_type() == "text/plain" and str(part.get_param("format", "")).lower() == "flowed":
+            texts[at] = unflowed(texts[at], str(part.get_param("delsp", "")).lower() == "yes")
+    if any(part.get_content_type() == "text/html" for part in bodies):  # Apple Mail's around an inline attachment
+        text = "\n".join(text if part.get_content_type() == "text/html" else "<p>" + escape(text).replace("\n", "<br>")
+                         + "</p>" for part, text in zip(bodies, texts, strict=True))
+        parsed = _html(text, raw_subject)
+    else:
+        text, parsed = _plain("\n\n".join(texts), raw_subject)
     parsed.text, parsed.title, parsed.url, parsed.slug = text, subject or None, None, None
     parsed.sections = [section for section in parsed.sections if section.lines]
     if not parsed.sections:
