@@ -258,3 +258,16 @@ def test_an_attached_message_is_an_attachment_and_the_body_is_the_senders():
     parsed = parse_eml(data)
     assert [line.text for section in parsed.sections for line in section.lines] == ["Voir le message joint."]
     assert parsed.changes == ["1 attachment(s) not read: message/rfc822"]
+
+
+def test_a_quote_is_kept_when_it_is_the_whole_text_or_quotes_no_message():
+    article = "Voici l'article 12 du contrat :\n\n> Le preneur paie le loyer.\n> Il ne sous-loue pas.\n"
+    assert _lines(_mail(article))[-1] == "> Il ne sous-loue pas."
+    assert _lines(_mail("Lancez :\n> pip install rag\n\nPuis :\n> rag serve\n"))[-1] == "> rag serve"
+    assert _lines(_mail("Hello\n\n> Subject: Test\n> From: bob@x.example\n>\n> Hi\n")) == ["Hello"]
+    forward = ("-----Original Message-----\nFrom: Paul\nSent: Monday\nTo: Me\nSubject: Procédure\n\n"
+               "Pour rembourser, ouvrez la commande.\n")
+    assert _lines(_mail(forward, subject="Procédure"))[-1] == "Pour rembourser, ouvrez la commande."
+    html = ('<div class="gmail_quote"><div>Le lun. 3 mars, Paul &lt;p@x&gt; a écrit :</div>'
+            "<blockquote>Ouvrez la commande.</blockquote></div>")
+    assert _lines(_mail(html, "text/html; charset=utf-8"))[-1] == "Ouvrez la commande."

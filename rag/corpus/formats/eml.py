@@ -154,9 +154,12 @@ def unflowed(text: str, delsp: bool) -> str:
 
 
 def _plain(text: str, subject: str) -> tuple[str, Parsed]:
-    """A text/plain body read as a .txt file, from its first line to where its quote or signature begins."""
+    """A text/plain body read as a .txt file, from its first line to where its quote or signature begins (a quote
+    with nothing above it is the content: kept)."""
     lines = _offset_lines(text)
     cut = None if forwarded(subject) else reply_start(lines, plain=True)
+    if cut is not None and not text[:cut].strip():  # the quote is all there is (a forward not named one): the text
+        cut = None
     ends = [at for at in (cut, signature_start(text)) if at is not None]
     kept = text[:min(ends)] if ends else text
     return kept, _without(parse_text(kept), forwarded_headers(lines))
@@ -189,7 +192,7 @@ def _html(html: str, subject: str) -> Parsed:
     if forwarded(subject):
         return _without(parsed, forwarded_headers(lines))
     ends = [at for at in (html_cut(html, sorted(start for _, start in lines)), reply_start(lines, plain=False))
-            if at is not None]
+            if at is not None and any(start < at for _, start in lines)]  # a quote that is the whole text is kept
     if not ends:
         return parsed
     cut = min(ends)

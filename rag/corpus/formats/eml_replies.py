@@ -4,7 +4,8 @@ the sender's signature. `rag.corpus.formats.eml` leaves out what follows that of
 Told with certainty only, else the text is kept:
 - an attribution line ("Le lun. 3 mars 2025 à 10:02, X <x@y> a écrit :", "On ... wrote:", Thunderbird's, Gmail's and
   Apple Mail's, in five languages, on one line or wrapped over two) followed by nothing but "> " quoted lines (a reply
-  that answers between the quoted lines is kept whole), or a run of "> " lines ending the message;
+  that answers between the quoted lines is kept whole), or a run of "> " lines ending the message that quotes a
+  header or an attribution (Hotmail's "> From: ..."; a citation of a law or a command is kept);
 - Outlook's "-----Original Message-----" line, or its header block ("De : ... Envoyé : ... Objet : ..."), on one line
   or over the next lines: Outlook quotes the earlier message below it unmarked;
 - in HTML, the elements mail clients wrap a quoted message in (Gmail's `gmail_quote`, Outlook's `divRplyFwdMsg` and
@@ -125,9 +126,16 @@ def reply_start(lines: Sequence[tuple[str, int]], plain: bool) -> int | None:
         start = end
         while start and _quoted(lines[start - 1][0]):
             start -= 1
-        if start < end and start > 0:
+        if 0 < start < end and any(_quotes_a_message(line) for line, _ in lines[start:end]):
             return lines[start][1]
     return None
+
+
+def _quotes_a_message(line: str) -> bool:
+    """Whether a "> " line quotes an e-mail's header or attribution ("> From: ...", "> Le ... a écrit :"): a run of
+    quoted lines without one is a citation the sender wrote (a law's article, a command), kept."""
+    text = line.lstrip().lstrip(">").strip()[:_LINE_MAX]
+    return bool(_FIELD.match(text) or _ORIGINAL.fullmatch(text) or _wrote(text))
 
 
 def signature_start(text: str) -> int | None:
