@@ -271,3 +271,17 @@ def test_a_quote_is_kept_when_it_is_the_whole_text_or_quotes_no_message():
     html = ('<div class="gmail_quote"><div>Le lun. 3 mars, Paul &lt;p@x&gt; a écrit :</div>'
             "<blockquote>Ouvrez la commande.</blockquote></div>")
     assert _lines(_mail(html, "text/html; charset=utf-8"))[-1] == "Ouvrez la commande."
+
+
+def test_a_forward_in_a_cited_blockquote_is_kept_and_yahoo_and_proton_quotes_are_not():
+    apple = ('<div>Pour info.</div><blockquote type="cite"><div>Début du message réexpédié :</div>'
+             "<div><b>De: </b>Paul &lt;p@x.example&gt;</div><div><b>Objet: </b>Procédure</div>"
+             "<div>Ouvrez la commande.</div></blockquote>")
+    assert _lines(_mail(apple, "text/html; charset=utf-8")) == ["Pour info.", "Ouvrez la commande."]
+    yahoo = ('<div>La réponse est 42.</div><div id="yahoo_quoted_1" class="yahoo_quoted"><div>Le lundi 3 mars, '
+             "Paul &lt;p@x.example&gt; a écrit :</div><div>Quelle est-elle ?</div></div>")
+    assert _lines(_mail(yahoo, "text/html; charset=utf-8")) == ["La réponse est 42."]
+    proton = ('<div>La réponse est 42.</div><div class="protonmail_quote">------- Original Message -------<br>'
+              'Le lundi 3 mars, Paul &lt;p@x.example&gt; a écrit :<br><blockquote class="protonmail_quote" '
+              'type="cite">Quelle est-elle ?</blockquote></div>')
+    assert _lines(_mail(proton, "text/html; charset=utf-8")) == ["La réponse est 42."]

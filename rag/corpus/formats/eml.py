@@ -38,6 +38,7 @@ from rag.corpus.formats.eml_replies import (
     forwarded,
     forwarded_headers,
     html_cut,
+    opens_forward,
     reply_start,
     signature_start,
 )
@@ -196,6 +197,8 @@ def _html(html: str, subject: str) -> Parsed:
     if not ends:
         return parsed
     cut = min(ends)
+    if opens_forward(next((text for text, start in lines if start >= cut), "")):  # Apple Mail's forward is in a
+        return _without(parsed, forwarded_headers(lines))  # cited blockquote: the content
     sections = []
     for section in parsed.sections:
         section.lines = [line for line in section.lines if line.start < cut]

@@ -9,8 +9,9 @@ Told with certainty only, else the text is kept:
 - Outlook's "-----Original Message-----" line, or its header block ("De : ... Envoyé : ... Objet : ..."), on one line
   or over the next lines: Outlook quotes the earlier message below it unmarked;
 - in HTML, the elements mail clients wrap a quoted message in (Gmail's `gmail_quote`, Outlook's `divRplyFwdMsg` and
-  `appendonsend`, Thunderbird's `moz-cite-prefix`, Apple Mail's `<blockquote type="cite">`: unless the reply goes on
-  below the blockquote, bottom-posted, when only its signature is cut) and signatures (`gmail_signature`,
+  `appendonsend`, Thunderbird's `moz-cite-prefix`, Yahoo's `yahoo_quoted`, Proton's `protonmail_quote`, Apple
+  Mail's `<blockquote type="cite">`: unless the reply goes on below the blockquote, bottom-posted, when only its
+  signature is cut, or the blockquote opens with a forwarded message's line) and signatures (`gmail_signature`,
   `moz-signature`);
 - the signature delimiter, a line "-- " (RFC 3676).
 A forwarded message (a "Fwd:", "TR:" subject, or a "---------- Forwarded message ---------" line before any quote) is
@@ -39,6 +40,7 @@ _FORWARDED = re.compile(r"-{2,} ?(?:Forwarded message|Message transféré|Weiter
                         r"réexpédié)\s?:", re.IGNORECASE)
 # HTML elements a quoted message or a signature stands in; the quote's whole, as these clients end the message with it
 _HTML_MARKERS = re.compile(r"""<(?:div|blockquote|pre|span)\b[^<>]{0,400}?(?:class\s*=\s*["']?(?:gmail_quote|"""
+                           r"""yahoo_quoted|protonmail_quote|"""
                            r"""(?P<signature>gmail_signature|moz-signature)|(?P<prefix>moz-cite-prefix))\b|"""
                            r"""id\s*=\s*["']?(?:divRplyFwdMsg|appendonsend)\b|(?P<cite>type\s*=\s*["']?cite\b))""",
                            re.IGNORECASE)
@@ -167,9 +169,16 @@ def html_cut(html: str, starts: Sequence[int]) -> int | None:
     return found.start()
 
 
+def opens_forward(text: str) -> bool:
+    """Whether a line opens a forwarded message ("Début du message réexpédié :", "---------- Forwarded message"): a
+    quote it opens (Apple Mail puts a forward in a cited blockquote) is the content."""
+    return _FORWARDED.search(text[:_LINE_MAX]) is not None
+
+
 def ends_with_attribution(text: str) -> bool:
     """Whether a line is an attribution ("Le ... a écrit :"), left out with the quote it announced."""
     return len(text) <= _LINE_MAX and _wrote(text.strip())
 
 
-__all__ = ["ends_with_attribution", "forwarded", "forwarded_headers", "html_cut", "reply_start", "signature_start"]
+__all__ = ["ends_with_attribution", "forwarded", "forwarded_headers", "html_cut", "opens_forward", "reply_start",
+           "signature_start"]
