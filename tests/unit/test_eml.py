@@ -285,3 +285,12 @@ def test_a_forward_in_a_cited_blockquote_is_kept_and_yahoo_and_proton_quotes_are
               'Le lundi 3 mars, Paul &lt;p@x.example&gt; a écrit :<br><blockquote class="protonmail_quote" '
               'type="cite">Quelle est-elle ?</blockquote></div>')
     assert _lines(_mail(proton, "text/html; charset=utf-8")) == ["La réponse est 42."]
+
+
+def test_a_procedure_that_names_the_fields_of_a_message_is_kept():
+    procedure = ("Pour écrire au client :\nDe : votre adresse\nEnvoyé : le jour même\nObjet : Remboursement\n"
+                 "Puis attendez sa réponse.\n")
+    assert _lines(_mail(procedure))[-1] == "Puis attendez sa réponse."
+    reply = ("La réponse est 42.\n\nDe : Paul <p@x.example>\nEnvoyé : lundi 3 mars 2025 10:02\nÀ : Moi\n"
+             "Objet : question\n\nQuelle est-elle ?\n")
+    assert _lines(_mail(reply)) == ["La réponse est 42."]

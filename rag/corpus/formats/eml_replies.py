@@ -50,6 +50,7 @@ _FORWARD_SUBJECT = re.compile(r"\s*(?:(?:RE|AW|SV|Réf|R|Rép)\s?:\s*)*(?:Fwd?|T
 
 _FIELD = re.compile(r"\*?(?:De|From|Von|Da|Date|Datum|Envoyé|Sent|Gesendet|À|A|To|An|Pour|Cc|Objet|Sujet|"
                     r"Subject|Betreff|Oggetto|Asunto)\s?\*?\s?:", re.IGNORECASE)
+_DIGIT = re.compile(r"\d")
 _FIELDS_MAX = 8  # a forwarded message's header block: From, Sent, To, Cc, Subject and a few more
 
 
@@ -94,9 +95,12 @@ def _attribution(lines: Sequence[tuple[str, int]], i: int) -> bool:
     if _ORIGINAL.fullmatch(text):
         return True
     joined = f"{text} {lines[i + 1][0].strip()[:_LINE_MAX]}" if i + 1 < len(lines) else text
-    if _FROM.match(text):  # Outlook's header block: From, Sent and Subject, on this line or the next three
+    if _FROM.match(text):  # Outlook's header block: From, Sent (a date: a procedure's "Envoyé : le jour même" is
+        # none) and Subject, on this line or the next three
         block = " ".join(line.strip()[:_LINE_MAX] for line, _ in lines[i:i + 4])
-        return _SENT.search(block) is not None and _SUBJECT.search(block) is not None
+        sent = _SENT.search(block)
+        return sent is not None and _DIGIT.search(block, sent.end(), sent.end() + 40) is not None and \
+            _SUBJECT.search(block) is not None
     return _wrote(text) or (not text.endswith(":") and _wrote(joined))
 
 
