@@ -294,3 +294,13 @@ def test_a_procedure_that_names_the_fields_of_a_message_is_kept():
     reply = ("La réponse est 42.\n\nDe : Paul <p@x.example>\nEnvoyé : lundi 3 mars 2025 10:02\nÀ : Moi\n"
              "Objet : question\n\nQuelle est-elle ?\n")
     assert _lines(_mail(reply)) == ["La réponse est 42."]
+
+
+
+def test_hotmails_html_quote_of_gt_lines_is_left_out():
+    hotmail = ("<div dir='ltr'>Hello<br><br><div><div id=\"SkyDrivePlaceholder\"></div>&gt; Subject: Test<br>"
+               "&gt; From: bob@x.example<br>&gt; Date: Mon, 2 Apr 2012 17:44:22 +0400<br>&gt; <br>&gt; Hi<br>"
+               "</div></div>")
+    assert _lines(_mail(hotmail, "text/html; charset=utf-8")) == ["Hello"]
+    cited = "<p>Voici l'article 12 :</p><p>&gt; Le preneur paie le loyer.</p>"
+    assert _lines(_mail(cited, "text/html; charset=utf-8"))[-1] == "> Le preneur paie le loyer."

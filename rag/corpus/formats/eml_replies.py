@@ -125,15 +125,15 @@ def reply_start(lines: Sequence[tuple[str, int]], plain: bool) -> int | None:
                                                             _wrote(f"{text.strip()} {rest[0].strip()[:_LINE_MAX]}")):
                 return lines[i][1]
             return None
-    if plain:  # a run of quoted lines ending the message, with no attribution before it
-        end = len(lines)
-        while end and not lines[end - 1][0].strip():
-            end -= 1
-        start = end
-        while start and _quoted(lines[start - 1][0]):
-            start -= 1
-        if 0 < start < end and any(_quotes_a_message(line) for line, _ in lines[start:end]):
-            return lines[start][1]
+    # a run of quoted lines ending the message, with no attribution before it (Hotmail quotes an HTML one so too)
+    end = len(lines)
+    while end and not lines[end - 1][0].strip():
+        end -= 1
+    start = end
+    while start and _quoted(lines[start - 1][0]):
+        start -= 1
+    if 0 < start < end and any(_quotes_a_message(line) for line, _ in lines[start:end]):
+        return lines[start][1]
     return None
 
 
