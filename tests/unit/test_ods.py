@@ -6,12 +6,14 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from xml.etree import ElementTree
 
 import pytest
 
 from rag.corpus.files import BINARY_SUFFIXES, FORMATS, refusal
 from rag.corpus.formats.csv import parse_csv
 from rag.corpus.formats.ods import CELLS_MAX, ENCRYPTED, FLAT, NO_CONTENT, NOT_A_ZIP, parse_ods
+from rag.corpus.formats.opendocument import repeated
 from rag.corpus.formats.xlsx import parse_xlsx
 from tests.helpers.odt import zipped
 from tests.helpers.sheets import HIDING, Raw, ods, wide_ods, xlsx
@@ -133,3 +135,15 @@ def test_a_content_part_over_the_budget_is_refused_as_its_cells_come_not_once_it
     refused at the 20,001st, the cells before it, and their rows, dropped as they are read (142 MB traced at the
     base)."""
     assert over_budget_peak(parse_ods, wide_ods(40_000), monkeypatch) < 8 * 2**20
+
+
+def test_a_repeated_row_or_cell_counts_from_one_to_the_cap_and_a_count_that_is_no_number_as_one():
+    table = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
+
+    def row(count: str | None) -> ElementTree.Element:
+        return ElementTree.Element(f"{{{table}}}table-row", {} if count is None else
+                                   {f"{{{table}}}number-rows-repeated": count})
+
+    assert [repeated(row(c), "number-rows-repeated", 100) for c in (None, "3", "0", "x", "-2", "²", "5000")] == \
+        [1, 3, 1, 1, 1, 1, 100]
+    assert repeated(row("9" * 4400), "number-rows-repeated", 100) == 1  # int() refuses it past 4,300 digits

@@ -30,7 +30,7 @@ from xml.etree.ElementTree import Element
 
 from rag.corpus.formats.archive import dc_title, not_a_zip, read_archive, xml_events, xml_part
 from rag.corpus.formats.base import Parsed
-from rag.corpus.formats.opendocument import check_package, encrypted, no_content, other_kind
+from rag.corpus.formats.opendocument import check_package, encrypted, no_content, other_kind, repeated
 from rag.corpus.formats.sheets import CELLS_MAX, Budget, Sheet, parse_sheets
 
 NOT_A_ZIP = not_a_zip(".ods")
@@ -47,11 +47,6 @@ _ROW_GROUPS = {f"{_TABLE}{tag}" for tag in ("table-header-rows", "table-rows", "
 _NOT_TEXT = {f"{_OFFICE}annotation", f"{_TEXT}note", f"{_TEXT}ruby-text"}
 _VALUES = tuple(f"{_OFFICE}{name}" for name in ("string-value", "date-value", "time-value", "boolean-value", "value"))
 _ITEMS = {"table-cell", "covered-table-cell", "style"}  # what `xml_events` reads whole: a cell, a style
-
-def _count(element: ElementTree.Element, attribute: str) -> int:
-    value = element.get(f"{_TABLE}{attribute}") or "1"
-    return max(1, min(int(value), _ROWS_MAX)) if value.isdecimal() else 1
-
 
 def _paragraph(element: ElementTree.Element) -> str:
     """A paragraph's text as written in it: text:s its spaces, text:tab a tab, text:line-break a line break."""
@@ -120,11 +115,12 @@ class _Content:
                 self.tables.append((name, style, self.sheet))
         elif tag == _ROW and self.sheet is not None and parent is not None and (
                 parent is self.table or parent.tag in _ROW_GROUPS):
-            self.row, self.repeat, self.values, self.column = element, _count(element, "number-rows-repeated"), [], 0
+            self.row, self.values, self.column = element, [], 0
+            self.repeat = repeated(element, "number-rows-repeated", _ROWS_MAX)
 
     def end(self, element: Element, parent: Element | None) -> None:
         if element.tag in (_CELL, _COVERED) and parent is self.row is not None:
-            repeat = _count(element, "number-columns-repeated")
+            repeat = repeated(element, "number-columns-repeated", _ROWS_MAX)
             if element.tag == _CELL and (value := _cell(element)).strip():
                 self.budget.spend(self.repeat * repeat)
                 self.values.append((self.column, repeat, value))

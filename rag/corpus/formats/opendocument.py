@@ -11,6 +11,7 @@ from rag.corpus.formats.archive import check_elements, xml_part
 
 _MANIFEST = "{urn:oasis:names:tc:opendocument:xmlns:manifest:1.0}"
 _OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
+_TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
 # What the body of each family is called when a file lacks it
 _BODIES = {"text": "text body", "spreadsheet": "spreadsheet", "presentation": "presentation"}
 # The families rag reads, by their mimetype's last word: how a refusal names them, and what it says rag reads
@@ -89,4 +90,13 @@ def read_body(archive: zipfile.ZipFile, names: set[str], family: str,
     return content, found
 
 
-__all__ = ["FAMILIES", "KINDS", "OFFICE", "check_package", "encrypted", "no_content", "other_kind", "read_body"]
+def repeated(element: ElementTree.Element, attribute: str, most: int) -> int:
+    """How many rows or cells a table's `element` stands for (its `table:number-rows-repeated` or
+    `table:number-columns-repeated`, `attribute` without its prefix): from 1 to `most`; 1 unless the value is a whole
+    number of at most 18 digits (not "x", "0", nor 10**4000, which int() refuses past 4,300 digits)."""
+    value = element.get(f"{_TABLE}{attribute}") or "1"
+    return max(1, min(int(value), most)) if value.isdecimal() and len(value) <= 18 else 1
+
+
+__all__ = ["FAMILIES", "KINDS", "OFFICE", "check_package", "encrypted", "no_content", "other_kind", "read_body",
+           "repeated"]

@@ -35,6 +35,7 @@ from xml.etree import ElementTree
 
 from rag.corpus.formats.archive import xml_part
 from rag.corpus.formats.charts import Series, lines
+from rag.corpus.formats.opendocument import repeated
 from rag.corpus.formats.opendocument_numbers import DataStyles
 
 _ODF = "urn:oasis:names:tc:opendocument:xmlns:"
@@ -51,11 +52,6 @@ _REFERENCE = re.compile(r"\.\$?([A-Za-z]{1,3})\$?([0-9]{1,7})")
 _SHARED_MAX = 100
 _REPEATED_MAX = 1 << 20  # a row or cell repeated more than this is read as so many (Calc's sheets hold 1,048,576 rows)
 Place = tuple[int, int, int, int]  # a range of a local table: its first column and row, its last column and row
-
-
-def _repeated(element: ElementTree.Element, name: str) -> int:
-    count = element.get(f"{_TABLE}{name}", "1")
-    return min(int(count), _REPEATED_MAX) if count.isdecimal() and len(count) <= 9 else 1
 
 
 def _cell(reference: re.Match[str]) -> tuple[int, int]:
@@ -93,8 +89,8 @@ class _Table:
                     self.columns.setdefault(column, {})[row] = self.rows.setdefault(row, {})[column] = text
                 for mark in cell.iterfind(f"{_DRAW}g/{_SVG}desc"):
                     self.marked.setdefault((mark.text or "").strip(), (column, row))
-                column += _repeated(cell, "number-columns-repeated")
-            row += _repeated(element, "number-rows-repeated")
+                column += repeated(cell, "number-columns-repeated", _REPEATED_MAX)
+            row += repeated(element, "number-rows-repeated", _REPEATED_MAX)
 
     @staticmethod
     def _rows(table: ElementTree.Element) -> Iterator[ElementTree.Element]:
