@@ -76,6 +76,12 @@ def _subject(message: EmailMessage) -> tuple[str, str]:
         subject = str(default.header_factory("subject", raw))
     except (ValueError, IndexError, TypeError, LookupError):  # a malformed encoded word: the header as written
         subject = raw
+    return titled(subject)
+
+
+def titled(subject: str) -> tuple[str, str]:
+    """A subject as a title (on one line, without its reply and forward prefixes: "RE:", "TR:", "Fwd:", "AW:"), and as
+    written, on one line."""
     subject = " ".join(subject.split())
     prefix = _PREFIXES.match(subject)
     return (subject[prefix.end():] if prefix else subject), subject
@@ -231,29 +237,37 @@ def parse_eml(data: bytes) -> Parsed:
         raise ValueError(NESTED) from exc
     if not isinstance(message, EmailMessage) or not {key.lower() for key in message} & _KNOWN:
         raise ValueError(NOT_EML)
-    subject, raw_subject = _subject(message)
     bodies, attached = _walk(message)
-    if not bodies:
-        raise ValueError(NO_BODY)
     texts = [_decoded(part) for part in bodies]
     for at, part in enumerate(bodies):
         if part.get_content_type() == "text/plain" and str(part.get_param("format", "")).lower() == "flowed":
             texts[at] = unflowed(texts[at], str(part.get_param("delsp", "")).lower() == "yes")
-    if any(part.get_content_type() == "text/html" for part in bodies):  # Apple Mail's around an inline attachment
-        text = "\n".join(text if part.get_content_type() == "text/html" else "<p>" + escape(text).replace("\n", "<br>")
-                         + "</p>" for part, text in zip(bodies, texts, strict=True))
+    return body_document([(text, part.get_content_type() == "text/html") for part, text in zip(bodies, texts,
+                                                                                                 strict=True)],
+                         *_subject(message), [str(part.get_filename() or part.get_content_type()) for part in attached])
+
+
+def body_document(bodies: list[tuple[str, bool]], subject: str, raw_subject: str, attached: list[str]) -> Parsed:
+    """A message's document from its text bodies in order, each `(text, is_html)`: read as a page where one is HTML
+    (a plain one among them as a paragraph), else as a .txt; the reply's quotes and the signature left out, titled
+    `subject` (`raw_subject`, with its prefixes, tells a forward), its attachments' names in the ingest's report.
+    Raises `ValueError` when it holds no text."""
+    if not bodies:
+        raise ValueError(NO_BODY)
+    if any(html for _, html in bodies):  # Apple Mail's around an inline attachment
+        text = "\n".join(body if html else "<p>" + escape(body).replace("\n", "<br>") + "</p>" for body, html in bodies)
         parsed = _html(text, raw_subject)
     else:
-        text, parsed = _plain("\n\n".join(texts), raw_subject)
+        text, parsed = _plain("\n\n".join(body for body, _ in bodies), raw_subject)
     parsed.text, parsed.title, parsed.url, parsed.slug = text, subject or None, None, None
     parsed.sections = [section for section in parsed.sections if section.lines]
     if not parsed.sections:
         raise ValueError(NO_BODY)
     if attached:
-        names = [str(part.get_filename() or part.get_content_type()) for part in attached]
-        shown = ", ".join(" ".join(name.split())[:80] for name in names[:5])
-        parsed.changes.append(f"{len(names)} attachment(s) not read: {shown}{', ...' if len(names) > 5 else ''}")
+        shown = ", ".join(" ".join(name.split())[:80] for name in attached[:5])
+        parsed.changes.append(f"{len(attached)} attachment(s) not read: {shown}{', ...' if len(attached) > 5 else ''}")
     return parsed
 
 
-__all__ = ["HEADER_MAX", "MULTIPARTS_MAX", "NESTED", "NOT_EML", "PARTS_MAX", "SUBJECT_CHARS", "parse_eml", "unflowed"]
+__all__ = ["HEADER_MAX", "MULTIPARTS_MAX", "NESTED", "NOT_EML", "NO_BODY", "PARTS_MAX", "SUBJECT_CHARS",
+           "body_document", "parse_eml", "titled", "unflowed"]
