@@ -29,7 +29,7 @@ names = [re.search(r"<h1>(.*?)</h1>", chapter)[1] for chapter in chapters]
 files = [("Text/cover.xhtml", page(TITLE, f'<div class="titre"><p class="titre">{TITLE}</p><p>Vernet Logistique, '
                                            "édition 2022</p></div>"))]
 files += [(f"Text/chapitre{number:02}.xhtml", page(name, chapter))
-          for number, (name, chapter) in enumerate(zip(names, chapters), 1)]
+          for number, (name, chapter) in enumerate(zip(names, chapters, strict=True), 1)]
 manifest = "".join(f'<item id="c{number}" href="{name}" media-type="application/xhtml+xml"/>'
                    for number, (name, _) in enumerate(files))
 spine = "".join(f'<itemref idref="c{number}"/>' for number in range(len(files)))

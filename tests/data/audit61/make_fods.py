@@ -9,20 +9,21 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 HERE = Path(__file__).parent / "sources"
-HEAD = """<?xml version="1.0" encoding="UTF-8"?>
-<office:document xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"
- xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"
- xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0" xmlns:number="urn:oasis:names:tc:opendocument:xmlns:datastyle:1.0"
- xmlns:fo="urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0" office:version="1.3" office:mimetype="application/vnd.oasis.opendocument.spreadsheet">
-<office:meta><dc:title xmlns:dc="http://purl.org/dc/elements/1.1/">Annuaire et tarifs du siège</dc:title></office:meta>
-<office:automatic-styles>
-<number:currency-style style:name="N1"><number:number number:decimal-places="0" number:min-integer-digits="1"/><number:text> </number:text><number:currency-symbol number:language="fr" number:country="FR">€</number:currency-symbol></number:currency-style>
-<number:percentage-style style:name="N2"><number:number number:decimal-places="0" number:min-integer-digits="1"/><number:text> %</number:text></number:percentage-style>
-<style:style style:name="euro" style:family="table-cell" style:data-style-name="N1"/>
-<style:style style:name="pct" style:family="table-cell" style:data-style-name="N2"/>
-</office:automatic-styles>
-<office:body><office:spreadsheet>
-"""
+NS = {"office": "office:1.0", "table": "table:1.0", "text": "text:1.0", "style": "style:1.0", "number": "datastyle:1.0",
+      "fo": "xsl-fo-compatible:1.0"}
+HEAD = ('<?xml version="1.0" encoding="UTF-8"?>\n<office:document '
+        + " ".join(f'xmlns:{name}="urn:oasis:names:tc:opendocument:xmlns:{urn}"' for name, urn in NS.items())
+        + ' office:version="1.3" office:mimetype="application/vnd.oasis.opendocument.spreadsheet">\n'
+        '<office:meta><dc:title xmlns:dc="http://purl.org/dc/elements/1.1/">Annuaire et tarifs du siège</dc:title>'
+        "</office:meta>\n<office:automatic-styles>\n"
+        '<number:currency-style style:name="N1"><number:number number:decimal-places="0" '
+        'number:min-integer-digits="1"/><number:text> </number:text><number:currency-symbol number:language="fr" '
+        'number:country="FR">€</number:currency-symbol></number:currency-style>\n'
+        '<number:percentage-style style:name="N2"><number:number number:decimal-places="0" '
+        'number:min-integer-digits="1"/><number:text> %</number:text></number:percentage-style>\n'
+        '<style:style style:name="euro" style:family="table-cell" style:data-style-name="N1"/>\n'
+        '<style:style style:name="pct" style:family="table-cell" style:data-style-name="N2"/>\n'
+        "</office:automatic-styles>\n<office:body><office:spreadsheet>\n")
 
 
 def cell(value: str) -> str:
