@@ -304,3 +304,20 @@ def test_hotmails_html_quote_of_gt_lines_is_left_out():
     assert _lines(_mail(hotmail, "text/html; charset=utf-8")) == ["Hello"]
     cited = "<p>Voici l'article 12 :</p><p>&gt; Le preneur paie le loyer.</p>"
     assert _lines(_mail(cited, "text/html; charset=utf-8"))[-1] == "> Le preneur paie le loyer."
+
+
+def test_a_signature_delimiter_without_its_trailing_space_ends_the_text_before_a_few_short_lines():
+    signed = "Votre colis part demain.\n\nCordialement,\n--\nLéa Martin\nService client\n01 23 45 67 89\n"
+    assert _lines(_mail(signed)) == ["Votre colis part demain.", "Cordialement,"]
+    quoted = signed + "\nLe lun. 3 mars 2025 à 10:02, Claire <c@exemple.fr> a écrit :\n> Où est mon colis ?\n"
+    assert _lines(_mail(quoted)) == ["Votre colis part demain.", "Cordialement,"]  # its few lines end at the quote
+    steps = "Étape 1 : ouvrez le portail.\n--\n" + "".join(f"Étape {n} : une ligne de la procédure.\n" for n in
+                                                          range(2, 12))
+    assert _lines(_mail(steps))[-1] == "Étape 11 : une ligne de la procédure."  # "--" between steps heads more
+
+
+def test_bare_signature_delimiters_are_read_in_linear_time():
+    def message(size: int) -> bytes:
+        return _mail("--\nune ligne\n" * size)
+
+    assert grows_linearly(lambda size: parse_eml(message(size)), 2000)

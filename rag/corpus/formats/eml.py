@@ -167,7 +167,7 @@ def _plain(text: str, subject: str) -> tuple[str, Parsed]:
     cut = None if forwarded(subject) else reply_start(lines, plain=True)
     if cut is not None and not text[:cut].strip():  # the quote is all there is (a forward not named one): the text
         cut = None
-    ends = [at for at in (cut, signature_start(text)) if at is not None]
+    ends = [at for at in (cut, signature_start(text, cut)) if at is not None]
     kept = text[:min(ends)] if ends else text
     return kept, _without(parse_text(kept), forwarded_headers(lines))
 

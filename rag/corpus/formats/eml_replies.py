@@ -27,6 +27,8 @@ import re
 from bisect import bisect_left
 from collections.abc import Sequence
 
+SIGNATURE_LINES, SIGNATURE_CHARS = 8, 80  # a signature's name, title, company, phone, address: a few short lines
+
 _LINE_MAX = 400  # an attribution or a header line is shorter: a longer line is text
 _WROTE = re.compile(r"(?:On|Le|Am|El|Il|Op) [^\n]{1,300}?(?:wrote|a écrit|schrieb|escribió|ha scritto|schreef)\s?:",
                     re.IGNORECASE)
@@ -144,10 +146,22 @@ def _quotes_a_message(line: str) -> bool:
     return bool(_FIELD.match(text) or _ORIGINAL.fullmatch(text) or _wrote(text))
 
 
-def signature_start(text: str) -> int | None:
-    """The offset of a plain text's signature delimiter line ("-- ", RFC 3676), None if it has none."""
+def signature_start(text: str, end: int | None = None) -> int | None:
+    """The offset of a plain text's signature delimiter line, None if it has none: "-- " (RFC 3676), or "--" alone
+    (a client or an editor that strips trailing spaces) when what follows it, up to `end` (where a quote begins; else
+    the text's end), is a signature's few short lines (`SIGNATURE_LINES`, none longer than `SIGNATURE_CHARS`): a
+    "--" that parts two steps of a procedure heads more."""
     found = re.search(r"^-- \r?$", text, re.MULTILINE)
-    return found.start() if found else None
+    if found:
+        return found.start()
+    last = None  # the last before `end`: an earlier one heads all that the last heads, and more
+    for bare in re.finditer(r"^--\r?$", text[:end] if end is not None else text, re.MULTILINE):
+        last = bare
+    if last is None:
+        return None
+    lines = [line for line in text[last.end():end].splitlines() if line.strip()]
+    return last.start() if len(lines) <= SIGNATURE_LINES and all(len(line) <= SIGNATURE_CHARS for line in lines) \
+        else None
 
 
 def html_cut(html: str, starts: Sequence[int]) -> int | None:
