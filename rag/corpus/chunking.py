@@ -110,8 +110,8 @@ TokenCounter = Callable[[Sequence[str]], list[int]]
 # rows, .docx linked levels. 54: footers' © address, hours; .pptx "Default Section", notes' name, charts. 55: txt
 # clauses; Zendesk related. 56: © commas; Intercom. 57: HTML tab labels, a heading's panel; link lists out. 58: office
 # HTML notes, items, Title, furniture. 59: office notes' paragraphs; HTML feedback out. 60: chart values; PDF print
-# furniture out. 61: one-page prints; toggle marks. 62: ODF charts. 63: .rtf read. 64: .eml read.
-LAYOUT = 64
+# furniture out. 61: one-page prints; toggle marks. 62: ODF charts. 63: .rtf. 64: .eml. 69: .msg; print share rows.
+LAYOUT = 69
 TITLE_CHARS = 60  # a line shorter than this without a full stop names what follows it (`_runs_on`)
 _FULL_STOPS = (".", "!", "…", ";")
 PROBE_CHARS_PER_TOKEN = 16  # an ASCII word of this many characters per passage token is counted by its prefixes

@@ -277,3 +277,24 @@ def test_a_feedback_poll_between_two_lines_of_a_printed_page_s_text_is_left_out(
     assert "quelle carte choisir ? Voir nos offres" in kept
     letter = [[line for line in pages[0] if "10:47" not in line[2]]]  # no date: no browser's print
     assert "Ces réponses vous ont-elles aidé" in _text(make_pdf(tmp_path / "lettre.pdf", letter))
+
+
+def test_a_row_of_share_buttons_between_two_lines_of_a_printed_page_s_text_is_left_out(tmp_path):
+    """The site's "Partager cette page Facebook LinkedIn E-mail" in small type, printed between the FAQ's last answer
+    and a line in the text's size, stood in the last answer's passage (audit 60's bank page). A note in small type
+    naming a network among other words stays ("Suivez-nous sur notre page Facebook"), as does a PDF no browser
+    printed."""
+    source = tmp_path / "share.txt"
+    source.write_text(ONE_PAGE.format(browser="firefox", pdftitle="Faire opposition").replace(
+        "@small Ces réponses", "@small Suivez-nous sur notre page Facebook\n@small Partager cette page   Facebook   "
+        "LinkedIn   E-mail\n@small Ces réponses").replace(
+        "@small Mentions légales", "Une question ? Appelez le 09 69 32 15 00.\n@small Mentions légales"),
+        encoding="utf-8")
+    from tests.data.audit60.make_pdf import build
+
+    pages, title = build(source)
+    kept = " ".join(_text(make_pdf(tmp_path / "share.pdf", pages, title=title)).split())
+    assert "Partager cette page" not in kept and kept.endswith("Appelez le 09 69 32 15 00."), kept
+    assert "Suivez-nous sur notre page Facebook" in kept
+    letter = [[line for line in pages[0] if "10:47" not in line[2]]]  # no date: no browser's print
+    assert "Partager cette page" in _text(make_pdf(tmp_path / "lettre.pdf", letter))

@@ -36,6 +36,13 @@ _ONE_OF_ONE = re.compile(r"(?<![\w/.,])(?:page\s*)?1\s*(?:/|sur|of|de|von|di)\s*
 # How many lines from a page's top or bottom a running header or footer may stand (a header, a version, a notice, a
 # page number: furniture drawn before the body comes first in the text)
 _EDGE_LINES = 4
+# A page's share buttons printed as a row of words ("Partager cette page Facebook LinkedIn E-mail", "Share X Facebook
+# Print"): a network or the mail named, with nothing but these words around it
+_NETWORKS = frozenset({"facebook", "linkedin", "twitter", "x", "whatsapp", "pinterest", "messenger", "telegram",
+                       "reddit", "xing", "bluesky", "threads", "e-mail", "email", "mail", "courriel"})
+_SHARING = _NETWORKS | {"partager", "share", "imprimer", "print", "teilen", "drucken", "compartir", "imprimir",
+                        "condividi", "stampa", "delen", "afdrukken", "compartilhar", "copier", "copy", "le", "lien",
+                        "link", "cette", "cet", "page", "article", "this", "sur", "on", "via", "par"}
 # The longest running header or footer: a sentence of the body repeated on two pages is no furniture
 _RUNNING_MAX = 80
 
@@ -181,10 +188,10 @@ def site_furniture(lines: list[Line], page_starts: list[int], fonts: list[Runs],
     """A web page a browser printed (`by_browser` of its running lines) without its site's furniture, set smaller than
     its text before the first line in the text's size or larger (the promotion bar, the logo and search line, the
     menu, the breadcrumb) and after the last one (the "Cet article vous a-t-il été utile ?" line, the share buttons,
-    related links, the footer's columns of links, the copyright); and, between lines of its text, a feedback poll set
-    smaller on a line of its own (`_poll`; a table's row is none). Any other PDF keeps them, its running lines holding
-    a URL or not: a brochure's footnote, a contract's general terms in small type on its last page are its text.
-    Linear in the lines."""
+    related links, the footer's columns of links, the copyright); and, between lines of its text, a feedback poll or
+    a row of share buttons set smaller on a line of its own (`_poll`, `_share_row`; a table's row is none). Any other
+    PDF keeps them, its running lines holding a URL or not: a brochure's footnote, a contract's general terms in small
+    type on its last page are its text. Linear in the lines."""
     body = body_size(fonts)
     if body is None or not by_browser(running):
         return lines
@@ -193,7 +200,7 @@ def site_furniture(lines: list[Line], page_starts: list[int], fonts: list[Runs],
     if not text:
         return lines
     return [line for line, font in zip(lines[text[0]:text[-1] + 1], sizes[text[0]:text[-1] + 1], strict=True)
-            if font is None or font.size >= body or line.item or not _poll(line.text)]
+            if font is None or font.size >= body or line.item or not (_poll(line.text) or _share_row(line.text))]
 
 
 def _poll(text: str) -> bool:
@@ -203,6 +210,14 @@ def _poll(text: str) -> bool:
     words = _WORD.findall(answers.casefold())
     return bool(mark) and len(text) <= QUESTION_CHARS and "?" not in answers and len(words) >= 2 and \
         any(char.isalpha() for char in question) and all(word in ANSWERS for word in words)
+
+
+def _share_row(text: str) -> bool:
+    """A page's share buttons printed on one line: a network or the mail named, and nothing but sharing's words
+    ("Partager cette page Facebook LinkedIn E-mail")."""
+    words = re.findall(r"\w+(?:-\w+)?", text.casefold())
+    return len(text) <= QUESTION_CHARS and any(word in _NETWORKS for word in words) and \
+        all(word in _SHARING for word in words)
 
 
 def printed_title(running: set[str]) -> str | None:
