@@ -259,24 +259,33 @@ def test_a_one_page_letter_dated_at_its_top_with_its_site_at_its_foot_stays_whol
     assert "07/12/2026 10:47" in kept and "RCS Lyon" in kept and "https://www.banque-aurore.fr" in kept
 
 
+def _small_lines_amid_text(tmp_path: Path, browser: str, small: list[str]) -> tuple[str, str]:
+    """`small` lines in small type printed between the one-page FAQ's last answer and a line in the text's size: the
+    text kept of the page `browser` printed, and of the same page with no date in its running lines (no browser's
+    print: a letter)."""
+    source = tmp_path / f"{browser}.txt"
+    source.write_text(ONE_PAGE.format(browser=browser, pdftitle="Faire opposition").replace(
+        "@small Ces réponses", "".join(f"@small {line}\n" for line in small) + "@small Ces réponses").replace(
+        "@small Mentions légales", "Une question ? Appelez le 09 69 32 15 00.\n@small Mentions légales"),
+        encoding="utf-8")
+    from tests.data.audit60.make_pdf import build
+
+    pages, title = build(source)
+    kept = " ".join(_text(make_pdf(tmp_path / f"{browser}.pdf", pages, title=title)).split())
+    letter = [[line for line in pages[0] if "10:47" not in line[2]]]  # no date: no browser's print
+    return kept, _text(make_pdf(tmp_path / "lettre.pdf", letter))
+
+
 def test_a_feedback_poll_between_two_lines_of_a_printed_page_s_text_is_left_out(tmp_path):
     """The site's "Ces réponses vous ont-elles aidé ? Oui Non" in small type, printed between the FAQ's last answer and
     a line in the text's size, stood in the last answer's passage: only the site's furniture before and after the
     text was left out. A note in small type there stays ("Voir aussi ... ?" is no poll), as does a PDF no browser
     printed."""
-    source = tmp_path / "poll.txt"
-    source.write_text(ONE_PAGE.format(browser="chrome", pdftitle="Faire opposition").replace(
-        "@small Ces réponses", "@small Tarif en vigueur au 1er janvier : quelle carte choisir ? Voir nos offres\n"
-        "@small Ces réponses").replace("@small Mentions légales", "Une question ? Appelez le 09 69 32 15 00.\n"
-                                         "@small Mentions légales"), encoding="utf-8")
-    from tests.data.audit60.make_pdf import build
-
-    pages, title = build(source)
-    kept = " ".join(_text(make_pdf(tmp_path / "poll.pdf", pages, title=title)).split())
+    kept, letter = _small_lines_amid_text(tmp_path, "chrome", ["Tarif en vigueur au 1er janvier : quelle carte "
+                                                               "choisir ? Voir nos offres"])
     assert "Ces réponses vous ont-elles aidé" not in kept and kept.endswith("Appelez le 09 69 32 15 00."), kept
     assert "quelle carte choisir ? Voir nos offres" in kept
-    letter = [[line for line in pages[0] if "10:47" not in line[2]]]  # no date: no browser's print
-    assert "Ces réponses vous ont-elles aidé" in _text(make_pdf(tmp_path / "lettre.pdf", letter))
+    assert "Ces réponses vous ont-elles aidé" in letter
 
 
 def test_a_row_of_share_buttons_between_two_lines_of_a_printed_page_s_text_is_left_out(tmp_path):
@@ -284,17 +293,8 @@ def test_a_row_of_share_buttons_between_two_lines_of_a_printed_page_s_text_is_le
     and a line in the text's size, stood in the last answer's passage (audit 60's bank page). A note in small type
     naming a network among other words stays ("Suivez-nous sur notre page Facebook"), as does a PDF no browser
     printed."""
-    source = tmp_path / "share.txt"
-    source.write_text(ONE_PAGE.format(browser="firefox", pdftitle="Faire opposition").replace(
-        "@small Ces réponses", "@small Suivez-nous sur notre page Facebook\n@small Partager cette page   Facebook   "
-        "LinkedIn   E-mail\n@small Ces réponses").replace(
-        "@small Mentions légales", "Une question ? Appelez le 09 69 32 15 00.\n@small Mentions légales"),
-        encoding="utf-8")
-    from tests.data.audit60.make_pdf import build
-
-    pages, title = build(source)
-    kept = " ".join(_text(make_pdf(tmp_path / "share.pdf", pages, title=title)).split())
+    kept, letter = _small_lines_amid_text(tmp_path, "firefox", ["Suivez-nous sur notre page Facebook",
+                                                                "Partager cette page   Facebook   LinkedIn   E-mail"])
     assert "Partager cette page" not in kept and kept.endswith("Appelez le 09 69 32 15 00."), kept
     assert "Suivez-nous sur notre page Facebook" in kept
-    letter = [[line for line in pages[0] if "10:47" not in line[2]]]  # no date: no browser's print
-    assert "Partager cette page" in _text(make_pdf(tmp_path / "lettre.pdf", letter))
+    assert "Partager cette page" in letter
