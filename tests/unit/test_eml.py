@@ -321,3 +321,21 @@ def test_bare_signature_delimiters_are_read_in_linear_time():
         return _mail("--\nune ligne\n" * size)
 
     assert grows_linearly(lambda size: parse_eml(message(size)), 2000)
+
+
+@pytest.mark.parametrize("after", [
+    "Ordre du jour :\n- budget 2026\n- recrutements\n",  # more of the message: an agenda
+    "PS : le portail sera fermé samedi pour maintenance,\npensez à enregistrer vos demandes avant.\n",
+    "1. Ouvrez le portail.\n2. Choisissez Remboursement.\n",
+    "Merci de vérifier votre commande avant de la valider.\n",  # a sentence, not a name
+])
+def test_a_bare_dash_line_heading_more_of_the_message_is_no_signature(after):
+    lines = _lines(_mail(f"Réunion mardi 10 h, salle B.\n--\n{after}"))
+    assert lines[-1] == after.strip().splitlines()[-1].strip(), lines
+
+
+def test_outlooks_rule_over_a_quoted_message_in_plain_text_is_left_out_with_it():
+    body = ("Votre remboursement part demain.\n\n________________________________\nDe : Claire <c@exemple.fr>\n"
+            "Envoyé : lundi 10 novembre 2025 09:12\nÀ : Service client\nObjet : Remboursement\n\n"
+            "Bonjour, où en est mon remboursement ?\n")
+    assert _lines(_mail(body)) == ["Votre remboursement part demain."]

@@ -1,17 +1,19 @@
 """Outlook messages (.msg) reading: the subject the title, the HTML or plain body the text as an .eml's is read (a
-reply's quote left out, a forward kept), 8-bit properties in the message's code page, attachments reported, and
-files that are no message, or a damaged one, refused with a reason."""
+reply's quote left out, a forward kept), 8-bit properties in the message's code page, attachments reported, S/MIME,
+files that are no message, or a damaged one, refused with a reason, and hostile compound files (thousands of entries,
+sector chains that loop, `tests.helpers.cfb`) read in linear time and bounded memory."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-import olefile
 import pytest
 
 from rag.corpus.files import BINARY_SUFFIXES, FORMATS, refusal
 from rag.corpus.formats.eml import NO_BODY, NOT_EML
-from rag.corpus.formats.msg import DAMAGED, NOT_MSG, _Message, parse_msg
+from rag.corpus.formats.msg import DAMAGED, NOT_MSG, parse_msg
+from tests.helpers.cfb import STORAGE, STREAM, Writer, properties
+from tests.helpers.timing import grows_linearly
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 
@@ -78,15 +80,111 @@ def test_another_ole_file_and_a_damaged_one_are_refused_with_a_reason():
         parse_msg(data[:3000])
 
 
-def test_a_stream_declaring_more_than_the_file_holds_is_not_read():
-    class Ole:  # a directory entry's size, as a hostile file may declare it (olefile then reads its chain that far)
-        def get_type(self, path: str) -> int:
-            return olefile.STGTY_STREAM
+def _message(entries: list[tuple[str, bytes]], extra: int = 0) -> tuple[Writer, list[int]]:
+    """A message's compound file: its properties, `entries` as streams at its root, and `extra` storages named to sort
+    before its attachments'."""
+    file = Writer()
+    ids = [file.stream("__properties_version1.0", properties())]
+    ids += [file.stream(name, data) for name, data in entries]
+    ids += [file.entry(f"A{n:07d}", STORAGE) for n in range(extra)]
+    return file, ids
 
-        def get_size(self, path: str) -> int:
-            return 2**32 - 1
 
-        def openstream(self, path: str) -> None:
-            raise AssertionError("read")
+BODY = [("__substg1.0_1000001F", "Bonjour, voici la procédure.".encode("utf-16-le"))]
 
-    assert _Message(Ole(), 6144).stream("__substg1.0_1000001F") is None  # type: ignore[arg-type]
+
+def test_a_message_of_thousands_of_streams_opens_in_linear_time():
+    def opened(size: int) -> None:
+        file, ids = _message(BODY)
+        ids += [file.entry(f"s{n:07d}", STREAM, start=n + 10, size=1) for n in range(size)]  # never read
+        file.children(0, ids)
+        assert _text(parse_msg(file.build())) == ["Bonjour, voici la procédure."]
+
+    assert grows_linearly(opened, 3000)  # olefile's own check of the streams' first sectors is quadratic
+
+
+def test_attachments_among_thousands_of_entries_are_named_in_linear_time():
+    def named(size: int) -> None:
+        file, ids = _message(BODY, extra=size)
+        ids += [file.entry(f"__attach_version1.0_#{n:08X}", STORAGE) for n in range(size // 10)]
+        file.children(0, ids)
+        assert parse_msg(file.build()).changes[0].startswith(f"{size // 10} attachment(s) not read: attachment, ")
+
+    assert grows_linearly(named, 2000)  # olefile finds an entry by scanning its storage's children
+
+
+def test_streams_whose_sector_chains_loop_are_not_read_past_the_file_s_size():
+    """Each attachment's name declares 8,000 bytes, its chain starting on its own sector and looping on one: a 30 KB
+    file would be read as 8 MB of names."""
+    file, ids = _message(BODY)
+    loop = file.sector("A".encode("utf-16-le") * 256)
+    file.fat[loop] = loop
+    for n in range(1000):
+        storage = file.entry(f"__attach_version1.0_#{n:08X}", STORAGE)
+        file.children(storage, [file.entry("__substg1.0_3707001F", STREAM, start=file.sector(b"", loop),
+                                           size=8000)])
+        ids.append(storage)
+    file.children(0, ids)
+    with pytest.raises(ValueError, match="damaged Outlook message: its streams hold more than the file"):
+        parse_msg(file.build())
+
+
+def _text(parsed) -> list[str]:
+    return [line.text for section in parsed.sections for line in section.lines]
+
+
+def _msg(streams: dict[str, bytes], *ints: tuple[int, int], attachment: dict[str, bytes] | None = None) -> bytes:
+    """A message's compound file: its fixed-size properties (`ints`: tag, value), its string and binary streams, one
+    attachment's."""
+    file = Writer()
+    ids = [file.stream("__properties_version1.0", properties(*ints))]
+    ids += [file.stream(name, data) for name, data in streams.items()]
+    if attachment is not None:
+        storage = file.entry("__attach_version1.0_#00000000", STORAGE)
+        file.children(storage, [file.stream("__properties_version1.0", properties(header=8)),
+                                *(file.stream(name, data) for name, data in attachment.items())])
+        ids.append(storage)
+    file.children(0, ids)
+    return file.build()
+
+
+def _unicode(text: str) -> bytes:
+    return text.encode("utf-16-le")
+
+
+def test_an_html_body_of_pictures_alone_gives_way_to_the_plain_one():
+    data = _msg({"__substg1.0_0037001F": _unicode("Plan d'accès"),
+                 "__substg1.0_10130102": b'<html><body><img src="cid:plan.png"></body></html>',
+                 "__substg1.0_1000001F": _unicode("Le parking est au sous-sol, accès par la rue Molière.")})
+    assert _text(parse_msg(data)) == ["Le parking est au sous-sol, accès par la rue Molière."]
+
+
+def test_an_html_body_without_a_code_page_is_read_in_its_meta_charset_and_a_guess_is_reported():
+    html = '<html><head><meta charset="windows-1251"></head><body><p>Привет, мир</p></body></html>'
+    assert _text(parse_msg(_msg({"__substg1.0_10130102": html.encode("cp1251")}))) == ["Привет, мир"]
+    latin = _msg({"__substg1.0_1000001E": "Délai de livraison : 48 heures.".encode("cp1252")})
+    parsed = parse_msg(latin)  # 8-bit text without PR_MESSAGE_CODEPAGE: read as a .txt is, and said so
+    assert _text(parsed) == ["Délai de livraison : 48 heures."]
+    assert any("Windows-1252" in change for change in parsed.changes)
+
+
+def test_the_normalized_subject_titles_a_message_without_its_subject_and_a_long_one_is_cut():
+    data = _msg({"__substg1.0_0E1D001F": _unicode("Horaires d'été"), **dict(BODY)})
+    assert parse_msg(data).title == "Horaires d'été"
+    long = _msg({"__substg1.0_0037001F": _unicode("mot " * 1500), **dict(BODY)})
+    assert len(parse_msg(long).title or "") <= 2000
+
+
+def test_an_s_mime_message_signed_in_clear_is_read_and_an_encrypted_one_refused_with_its_reason():
+    mime = ("Content-Type: multipart/signed; protocol=\"application/pkcs7-signature\"; boundary=\"b1\"\r\n\r\n"
+            "--b1\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nLa garantie couvre deux ans.\r\n"
+            "--b1\r\nContent-Type: application/pkcs7-signature; name=smime.p7s\r\n\r\nMIAGCSqGSIb3\r\n--b1--\r\n")
+    signed = _msg({"__substg1.0_001A001F": _unicode("IPM.Note.SMIME.MultipartSigned"),
+                   "__substg1.0_0037001F": _unicode("Garantie")},
+                  attachment={"__substg1.0_37010102": mime.encode(), "__substg1.0_3707001F": _unicode("smime.p7m")})
+    assert _text(parse_msg(signed)) == ["La garantie couvre deux ans."]
+    encrypted = _msg({"__substg1.0_001A001F": _unicode("IPM.Note.SMIME"), "__substg1.0_0037001F": _unicode("Secret")},
+                     attachment={"__substg1.0_37010102": b"0\x80\x06\t*\x86H", "__substg1.0_3707001F":
+                                 _unicode("smime.p7m")})
+    with pytest.raises(ValueError, match="S/MIME"):
+        parse_msg(encrypted)

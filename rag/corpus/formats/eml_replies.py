@@ -28,7 +28,10 @@ from bisect import bisect_left
 from collections.abc import Sequence
 
 SIGNATURE_LINES, SIGNATURE_CHARS = 8, 80  # a signature's name, title, company, phone, address: a few short lines
+_NAME_CHARS = 50  # a signature's first line: a name, or a name and a title
+_NOT_SIGNED = re.compile(r"(?:[-*•–]\s|\d{1,2}[.)]\s|P\.?\s?S\b)", re.IGNORECASE)  # an item, a postscript
 
+_RULE = re.compile(r"_{10,}")  # the line of underscores Outlook's plain text sets over a quoted message's "From:"
 _LINE_MAX = 400  # an attribution or a header line is shorter: a longer line is text
 _WROTE = re.compile(r"(?:On|Le|Am|El|Il|Op) [^\n]{1,300}?(?:wrote|a écrit|schrieb|escribió|ha scritto|schreef)\s?:",
                     re.IGNORECASE)
@@ -119,7 +122,9 @@ def reply_start(lines: Sequence[tuple[str, int]], plain: bool) -> int | None:
             return None  # a forwarded message is the content
         if _attribution(lines, i):
             if _ORIGINAL.fullmatch(text.strip()) or _FROM.match(text.strip()):
-                return lines[i][1]
+                above = next((j for j in range(i - 1, -1, -1) if lines[j][0].strip()), None)
+                rule = above is not None and _RULE.fullmatch(lines[above][0].strip())  # Outlook's, over "De :"
+                return lines[above if rule and above is not None else i][1]
             if not plain:  # an HTML quote is told by the element it stands in (`html_cut`)
                 continue
             rest = [line for line, _ in lines[i + 1:] if line.strip()]
@@ -149,8 +154,8 @@ def _quotes_a_message(line: str) -> bool:
 def signature_start(text: str, end: int | None = None) -> int | None:
     """The offset of a plain text's signature delimiter line, None if it has none: "-- " (RFC 3676), or "--" alone
     (a client or an editor that strips trailing spaces) when what follows it, up to `end` (where a quote begins; else
-    the text's end), is a signature's few short lines (`SIGNATURE_LINES`, none longer than `SIGNATURE_CHARS`): a
-    "--" that parts two steps of a procedure heads more."""
+    the text's end), reads as a signature (`_signs`): a "--" that parts a message's text from more of it (an agenda, a
+    postscript, a procedure's next steps) heads lines a signature has not."""
     found = re.search(r"^-- \r?$", text, re.MULTILINE)
     if found:
         return found.start()
@@ -159,9 +164,15 @@ def signature_start(text: str, end: int | None = None) -> int | None:
         last = bare
     if last is None:
         return None
-    lines = [line for line in text[last.end():end].splitlines() if line.strip()]
-    return last.start() if len(lines) <= SIGNATURE_LINES and all(len(line) <= SIGNATURE_CHARS for line in lines) \
+    return last.start() if _signs([line.strip() for line in text[last.end():end].splitlines() if line.strip()]) \
         else None
+
+
+def _signs(lines: list[str]) -> bool:
+    """Whether lines read as a signature: a few short ones (`SIGNATURE_LINES`, `SIGNATURE_CHARS`), the first a name
+    (`_NAME_CHARS` at most, no sentence's end), none announcing more (":" at its end), a list's item or a postscript."""
+    return 0 < len(lines) <= SIGNATURE_LINES and len(lines[0]) <= _NAME_CHARS and lines[0][-1] not in ".:;!?," and \
+        all(len(line) <= SIGNATURE_CHARS and not line.endswith(":") and not _NOT_SIGNED.match(line) for line in lines)
 
 
 def html_cut(html: str, starts: Sequence[int]) -> int | None:
