@@ -1,6 +1,6 @@
 """Read an e-mail saved by Outlook (.msg: Outlook's "Save as", or a message dragged out of Outlook into a folder; an
-OLE compound file of MAPI properties, [MS-OXMSG]) as a saved `.eml` is read (`rag.corpus.formats.eml`), through
-`olefile`.
+OLE compound file of MAPI properties, [MS-OXMSG], `rag.corpus.formats.ole`) as a saved `.eml` is read
+(`rag.corpus.formats.eml`).
 
 - The title: the subject (PR_SUBJECT, else PR_NORMALIZED_SUBJECT; its first `SUBJECT_CHARS`), its reply and forward
   prefixes ("RE:", "TR:", "AW:") left out.
@@ -30,7 +30,7 @@ from rag.corpus.encoding import decode_text
 from rag.corpus.formats.archive import OLE_SIGNATURE
 from rag.corpus.formats.base import Parsed
 from rag.corpus.formats.eml import NO_BODY, SUBJECT_CHARS, body_document, parse_eml, titled
-from rag.corpus.formats.ole import DAMAGED_ERRORS, Compound
+from rag.corpus.formats.ole import Compound, OleError
 
 NOT_MSG = "not an Outlook message: an OLE file without a message's properties (another Office file named .msg?)"
 DAMAGED = "damaged Outlook message"
@@ -177,15 +177,9 @@ def parse_msg(data: bytes) -> Parsed:
     if not data.startswith(OLE_SIGNATURE):
         return parse_eml(data)  # a MIME message named .msg; refused as not an e-mail if it is none
     try:
-        file = Compound(data)
-    except DAMAGED_ERRORS as exc:
+        return _read(Compound(data))
+    except OleError as exc:
         raise ValueError(f"{DAMAGED}: {exc}") from exc
-    try:
-        return _read(file)
-    except (OSError, IndexError, KeyError, struct.error, RecursionError) as exc:
-        raise ValueError(f"{DAMAGED}: {exc}") from exc
-    finally:
-        file.close()
 
 
 __all__ = ["ATTACHMENTS_MAX", "DAMAGED", "ENCRYPTED", "NAME_BYTES", "NOT_MSG", "parse_msg"]

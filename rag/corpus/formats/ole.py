@@ -1,88 +1,164 @@
-"""An OLE compound file (Outlook's .msg, Word 97's .doc: a small file system of storages and streams, [MS-CFB]) opened
-for reading through `olefile`, in time and memory linear in the file whatever it declares.
+"""The storages and streams of an OLE compound file ([MS-CFB]: an old binary Office file, .xls, .doc, an Outlook
+.msg), read in time and memory linear in the file, whatever it holds: a file system in a file, of sectors (512 or
+4,096 bytes) chained by a sector allocation table (the FAT, whose own sectors the DIFAT lists), a directory of
+128-byte entries (a binary tree of each storage's children), small streams (under 4,096 bytes) in 64-byte mini
+sectors of the root's mini stream.
 
-olefile is the reference parser, but three of its ways are quadratic or unbounded on a hostile file, which this
-wrapper closes:
-- opening it checks that no two streams start at one sector by searching a list of the sectors seen (40,000 streams,
-  5 MB: a minute): here a set;
-- finding an entry by its path scans its storage's children one by one (a thousand lookups in a storage of 20,000
-  entries: minutes): here the storage's dictionary;
-- a stream is read to its declared size along its sector chain, which may loop, so that streams naming a few sectors
-  each read back megabytes: here every stream read draws on one budget, the file's size (a sound file's streams
-  share no sector, so that what they hold is never more than the file), and one read past it is refused.
-A file whose sector chains or directory are incorrect is refused (olefile's `DEFECT_INCORRECT`: by default it reads
-a truncated file on with what it finds).
+Read by hand, not by a library: xlrd's reader follows a mini stream's chain without checking for a loop (a few bytes
+changed make it append to a list until memory runs out) and builds the directory by a recursion that visits a child
+once for each path to it (2^n steps); olefile checks that no two streams start at one sector by searching a list (40,000
+streams, 5 MB: a minute), finds an entry by scanning its storage's children, and reads a stream along a chain that
+may loop, to its declared size. Here every chain and the directory tree are walked once each, an entry or sector met
+twice refusing the file, and every stream read draws on one budget, the file's size: a sound file's streams share no
+sector, so that what they hold is never more than the file, and streams whose chains overlap (each read whole) are
+refused once they would read more.
 """
 
 from __future__ import annotations
 
 import struct
-from io import BytesIO
 
-import olefile
+SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_END = 0xFFFFFFFE  # ENDOFCHAIN
+_FREE = 0xFFFFFFFF
+_NONE = 0xFFFFFFFF  # NOSTREAM: no sibling, no child
+_STORAGE, _STREAM, _ROOT = 1, 2, 5
 
-DAMAGED_ERRORS = (OSError, ValueError, IndexError, KeyError, struct.error, RecursionError)  # what olefile raises
-OVERDRAWN = "its streams hold more than the file: a damaged or hostile file"
 
-
-class _Reader(olefile.OleFileIO):
-    """olefile's reader with its check that no two streams start at one sector made linear (a set per allocation
-    table, where olefile 0.47 keeps a list)."""
-
-    def __init__(self, data: bytes) -> None:
-        self._starts: dict[bool, set[int]] = {False: set(), True: set()}  # before olefile's opening uses it
-        super().__init__(BytesIO(data), raise_defects=olefile.DEFECT_INCORRECT)
-
-    def _check_duplicate_stream(self, first_sect: int, minifat: bool = False) -> None:
-        if first_sect in self._starts[minifat]:
-            self._raise_defect(olefile.DEFECT_INCORRECT, "Stream referenced twice")
-        self._starts[minifat].add(first_sect)
+class OleError(ValueError):
+    """Raised when a compound file's structure is damaged: a chain that loops or leaves the file, a directory tree
+    that meets an entry twice, streams that hold more than the file."""
 
 
 class Compound:
-    """A compound file's entries by path ("storage/stream", as olefile names them, case-insensitive) and streams.
-    Raises `ValueError` (`DAMAGED_ERRORS` of olefile's, translated by the caller) on a file it cannot open."""
+    """An OLE compound file's FAT, directory and mini stream, read from `data` (its bytes); its entries named by path
+    ("storage/stream", case aside). Raises `OleError`."""
 
     def __init__(self, data: bytes) -> None:
-        self.ole = _Reader(data)
-        self.budget = len(data)  # bytes all the streams read may hold together
+        if len(data) < 512 or not data.startswith(SIGNATURE):
+            raise OleError("not a compound file: no OLE signature and 512-byte header")
+        self.data = data
+        shift, mini_shift = struct.unpack_from("<HH", data, 30)
+        if shift not in (9, 12) or mini_shift != 6:
+            raise OleError(f"sector size 2^{shift}, mini sector size 2^{mini_shift}: none a compound file has")
+        self.size, self.mini_size = 1 << shift, 1 << mini_shift
+        self.sectors = (len(data) - 512 + self.size - 1) // self.size  # a last sector cut short still counts
+        first_dir, _, self.cutoff, first_mini_fat, _, first_difat = struct.unpack_from("<IIIIII", data, 48)
+        self.fat = self._fat(first_difat)
+        directory = self.chain(first_dir)
+        self.entries = [directory[at:at + 128] for at in range(0, len(directory) - 127, 128)]
+        if not self.entries or self.entries[0][66] != _ROOT:
+            raise OleError("no root entry in its directory")
+        self.mini_fat = _ids(self.chain(first_mini_fat)) if first_mini_fat != _END else []
+        start, length = _where(self.entries[0])
+        self.mini_stream = self.chain(start, length) if start != _END else b""
+        self.budget = len(data)  # bytes the streams read may hold, all together
+        self.storages = self._directory()
 
-    def entry(self, path: str) -> olefile.OleDirectoryEntry | None:
-        """The entry at `path`, None if there is none."""
-        node = self.ole.root
-        for name in path.split("/"):
-            node = node.kids_dict.get(name.lower())
-            if node is None:
-                return None
-        return node
+    def _sector(self, sid: int) -> bytes:
+        if sid >= self.sectors:
+            raise OleError(f"sector {sid:,} past the file's {self.sectors:,}")
+        return self.data[512 + sid * self.size:512 + (sid + 1) * self.size]
+
+    def _fat(self, first_difat: int) -> list[int]:
+        """The FAT: the sectors the DIFAT lists (109 in the header, the rest in a chain of DIFAT sectors), joined, each
+        once (a DIFAT naming one sector a million times would make a FAT of a million copies of it)."""
+        listed = list(struct.unpack_from("<109I", self.data, 76))
+        sid, seen = first_difat, set()
+        while sid not in (_END, _FREE):
+            if sid in seen:
+                raise OleError("its DIFAT chain loops")
+            seen.add(sid)
+            *more, sid = _ids(self._sector(sid))
+            listed += more
+        sectors = [sid for sid in listed if sid not in (_END, _FREE)]
+        if len(set(sectors)) < len(sectors):
+            raise OleError("its DIFAT lists a sector of its FAT twice")
+        return [entry for sid in sectors for entry in _ids(self._sector(sid))]
+
+    def chain(self, sid: int, length: int | None = None, mini: bool = False) -> bytes:
+        """The bytes of the chain of (mini) sectors from `sid`, cut to `length` if given; each sector once."""
+        table, size = (self.mini_fat, self.mini_size) if mini else (self.fat, self.size)
+        pieces, seen, total = [], set(), 0
+        while sid != _END and (length is None or total < length):
+            if sid in seen or sid >= len(table):
+                raise OleError(f"a {'mini stream ' if mini else ''}chain of sectors loops or leaves its table")
+            seen.add(sid)
+            piece = self.mini_stream[sid * size:(sid + 1) * size] if mini else self._sector(sid)
+            pieces.append(piece)
+            total += len(piece)
+            sid = table[sid]
+        found = b"".join(pieces)
+        if length is not None and len(found) < length:
+            raise OleError(f"a stream of {length:,} bytes whose chain holds {len(found):,}")
+        return found if length is None else found[:length]
+
+    def _directory(self) -> dict[str, dict[str, int]]:
+        """Each storage's children by name (case aside), a storage named by its path ("" the root's): every storage's
+        binary tree walked once, each entry met once in the whole directory."""
+        storages: dict[str, dict[str, int]] = {}
+        todo, seen = [("", 0)], {0}
+        while todo:
+            path, storage = todo.pop()
+            children = storages.setdefault(path, {})
+            nodes = [struct.unpack_from("<I", self.entries[storage], 76)[0]]
+            while nodes:
+                did = nodes.pop()
+                if did == _NONE:
+                    continue
+                if did in seen or did >= len(self.entries):
+                    raise OleError("its directory tree meets an entry twice, or one it does not hold")
+                seen.add(did)
+                entry = self.entries[did]
+                nodes += struct.unpack_from("<II", entry, 68)  # left and right siblings: the storage's other children
+                if entry[66] not in (_STORAGE, _STREAM):
+                    continue
+                name = entry[:min(struct.unpack_from("<H", entry, 64)[0], 64)].decode("utf-16-le", "replace")
+                name = name.rstrip("\x00").casefold()
+                children.setdefault(name, did)
+                if entry[66] == _STORAGE:
+                    todo.append((f"{path}/{name}" if path else name, did))
+        return storages
+
+    def _entry(self, path: str) -> bytes | None:
+        parent, _, name = path.casefold().rpartition("/")
+        did = self.storages.get(parent, {}).get(name)
+        return None if did is None else self.entries[did]
 
     def is_stream(self, path: str) -> bool:
-        entry = self.entry(path)
-        return entry is not None and entry.entry_type == olefile.STGTY_STREAM
+        entry = self._entry(path)
+        return entry is not None and entry[66] == _STREAM
 
     def is_storage(self, path: str) -> bool:
-        entry = self.entry(path)
-        return entry is not None and entry.entry_type == olefile.STGTY_STORAGE
+        return path.casefold() in self.storages and bool(path)
 
     def children(self, path: str = "") -> list[str]:
-        """The names of a storage's entries (the root's by default), as written, sorted."""
-        node = self.entry(path) if path else self.ole.root
-        return sorted(kid.name for kid in node.kids) if node is not None else []
+        """The names of a storage's entries (the root's by default), case folded, sorted."""
+        return sorted(self.storages.get(path.casefold(), {}))
 
     def stream(self, path: str, most: int | None = None) -> bytes | None:
-        """A stream's bytes; None when it is missing or declares more than `most` bytes. Raises `OSError` when it
-        would take the streams read past the file's size (`OVERDRAWN`)."""
-        entry = self.entry(path)
-        if entry is None or entry.entry_type != olefile.STGTY_STREAM or (most is not None and entry.size > most):
+        """The stream at `path` (case aside), None if there is none or it declares more than `most` bytes. Raises
+        `OleError` when it says it holds more than the streams read so far leave of the file's size."""
+        entry = self._entry(path)
+        if entry is None or entry[66] != _STREAM:
             return None
-        if entry.size > self.budget:
-            raise OSError(OVERDRAWN)
-        self.budget -= entry.size
-        with self.ole._open(entry.isectStart, entry.size) as stream:  # what `openstream` does once it found it
-            return bytes(stream.read())
+        start, size = _where(entry)
+        if most is not None and size > most:
+            return None
+        if size > self.budget:
+            raise OleError(f"stream {path!r} says it holds {size:,} bytes, more than the file has left")
+        self.budget -= size
+        return self.chain(start, size, mini=size < self.cutoff) if size else b""
 
-    def close(self) -> None:
-        self.ole.close()
+
+def _ids(sector: bytes) -> list[int]:
+    return list(struct.unpack(f"<{len(sector) // 4}I", sector[:len(sector) // 4 * 4]))
 
 
-__all__ = ["DAMAGED_ERRORS", "OVERDRAWN", "Compound"]
+def _where(entry: bytes) -> tuple[int, int]:
+    """A directory entry's first sector and size (its high 32 bits left out, as version 3 files hold garbage there)."""
+    start, size = struct.unpack_from("<II", entry, 116)
+    return start, size
+
+
+__all__ = ["SIGNATURE", "Compound", "OleError"]
