@@ -38,10 +38,10 @@ LinkUrl = Annotated[str | None, AfterValidator(link_or_none)]
 CITED_SPAN = ("Offset in the source file's text where the passage's span starts: every line of the passage text "
               "occurs, in order, in `source_text[start:end]`, which may hold more: the span starts at the heading "
               "line of the passage's section (a Markdown heading, a text file's heading or FAQ question), and for "
-              "HTML it spans the source elements, tags included. For a PDF, the offsets are in its extracted text, "
-              "pages joined by a form feed. For a spreadsheet (.csv, .tsv), the span holds the cells of the row "
-              "the lines come from, in the file's order, which may differ from the passage's (a column left of "
-              "the question follows the answer), a quote inside a quoted cell doubled.")
+              "HTML (an .epub: its chapters' XHTML, joined) it spans the source elements, tags included. For a PDF, "
+              "the offsets are in its extracted text, pages joined by a form feed. For a spreadsheet (.csv, .tsv), "
+              "the span holds the cells of the row the lines come from, in the file's order, which may differ from "
+              "the passage's (a column left of the question follows the answer), a quote inside a quoted cell doubled.")
 PAGE = ("Page where the passage starts, as the document numbers it: a PDF's 1-based page, a presentation's slide "
         "number as shown on the slide (from the deck's \"Number slides from\": 1, 0 or more); null without pages.")
 

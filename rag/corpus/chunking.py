@@ -107,10 +107,10 @@ TokenCounter = Callable[[Sequence[str]], list[int]]
 # line; md TabItem label, Liquid/shortcode tabs, captions, tags, Tabs values, embeds, hints; .xlsx numbers, dates;
 # .ods hiding styles. 49: Strict .pptx, draw:a. 50: .pptx slide numbers, sections, cover, notes. 51: HTML comments,
 # class titles; md hints, tabs, tags. 52: HTML site footer facts. 53: .docx/.odt notes, .odt outline numbers, merged
-# rows, .docx linked levels. 54: footers' © address, hours; .pptx "Default Section", notes' name, charts. 55: txt
-# clauses; Zendesk related. 56: © commas; Intercom. 57: HTML tab labels, a heading's panel; link lists out. 58: office
-# HTML notes, items, Title, furniture. 59: office notes' paragraphs; HTML feedback out. 60: chart values; PDF print
-# furniture out. 61: one-page prints; toggle marks. 62: ODF charts. 63: .rtf. 64: .eml. 69: .msg; print share rows.
+# rows, .docx linked levels. 54: footers' © address, hours; .pptx sections, notes, charts. 55: txt clauses; Zendesk
+# related. 56: © commas; Intercom. 57: HTML tab labels, heading panels; link lists out. 58: office HTML notes, items,
+# Title, furniture. 59: office notes' paragraphs; feedback out. 60: chart values; PDF print furniture out. 61: one-page
+# prints; toggle marks. 62: ODF charts. 63: .rtf. 64: .eml. 68: .epub, .mbox. 69: .msg; print share rows.
 LAYOUT = 69
 TITLE_CHARS = 60  # a line shorter than this without a full stop names what follows it (`_runs_on`)
 _FULL_STOPS = (".", "!", "…", ";")

@@ -45,9 +45,11 @@ class _HtmlSections(HTMLParser, Disclosures):
     """Collects headings and block texts with the offsets of their elements in the HTML source."""
 
     def __init__(self, source: str, scope: str | None = None, lenient: bool = False,
-                 named: frozenset[tuple[int, int]] = frozenset(), labels: dict[str, str] | None = None) -> None:
+                 named: frozenset[tuple[int, int]] = frozenset(), labels: dict[str, str] | None = None,
+                 bold: frozenset[str] = frozenset()) -> None:
         """`scope`: "main" or "article" to read only inside such elements, None to read the whole body. `lenient`:
-        leave out only scripts, styles and the head. `named`: where the elements named as furniture, and tabs, start."""
+        leave out only scripts, styles and the head. `named`: where the elements named as furniture, and tabs, start.
+        `bold`: classes a style sheet the page links to sets bold."""
         super().__init__(convert_charrefs=True)
         self.scope, self.lenient, self.named = scope, lenient, named
         self._content = Region()  # the <main> or <article> being read, when the page is read in scope
@@ -72,7 +74,7 @@ class _HtmlSections(HTMLParser, Disclosures):
         self.ends: dict[int, int] = {}  # where the headings of bold paragraphs and summaries end, by their section
         self._new_table = False  # a <table> opened, whose first row is yet to come (`Line.opens_table`)
         # a Google Docs export's classes set bold, and for each <span> open whether it is bold (`bold_run`)
-        self._bold_classes, self._spans = bold_classes(source), list[bool]()
+        self._bold_classes, self._spans = bold_classes(source) | bold, list[bool]()
         # a disclosure's summary being read (`<summary>`, or a control of `aria-expanded` whose `aria-controls` panel
         # follows it: Elementor's accordion title): the blocks it holds are its words; the panels awaited and open
         self._summary = Region()
@@ -340,11 +342,12 @@ class _HtmlSections(HTMLParser, Disclosures):
             self._term = self.sections[-1].lines[-1] if tag == "dt" else None
 
 
-def _read(text: str, scope: str | None, named: frozenset[tuple[int, int]], labels: dict[str, str]) -> _HtmlSections:
+def _read(text: str, scope: str | None, named: frozenset[tuple[int, int]], labels: dict[str, str],
+          bold: frozenset[str]) -> _HtmlSections:
     """The page read in `scope`, leaving out the elements starting at `named` too; read again leniently if an element
     left out never closes (a `<nav>` whose end tag is missing would take the rest of the page with it)."""
     for lenient in (False, True):
-        parser = _HtmlSections(text, scope, lenient, named, labels)
+        parser = _HtmlSections(text, scope, lenient, named, labels, bold)
         parser.feed(text)
         parser.close()
         parser._flush(len(text))
@@ -353,8 +356,9 @@ def _read(text: str, scope: str | None, named: frozenset[tuple[int, int]], label
     return parser
 
 
-def parse_html(text: str) -> Parsed:
-    """HTML through the standard library's parser: headings open sections, block elements give lines.
+def parse_html(text: str, bold: frozenset[str] = frozenset()) -> Parsed:
+    """HTML through the standard library's parser: headings open sections, block elements give lines; `bold`: the
+    classes the style sheets the page links to set bold (an e-book's, read from its archive).
 
     Furniture is left out (`skipped`, and `Furniture` for the elements named so). A page that marks its content
     with `<main>` (else `<article>`) is read there only, unless that holds less than its `CONTENT_SHARE` of the
@@ -367,9 +371,9 @@ def parse_html(text: str) -> Parsed:
     found = tabs(text)
     scope = "main" if first.main else "article" if first.article else None
     named = first.left_out | found.controls | polls(text)  # and the page's feedback widgets
-    parser = whole = _read(text, None, named, found.labels)
+    parser = whole = _read(text, None, named, found.labels, bold)
     if scope is not None:
-        scoped = _read(text, scope, named, found.labels)
+        scoped = _read(text, scope, named, found.labels, bold)
         if html_outline.size(scoped.sections) >= CONTENT_SHARE[scope] * html_outline.size(whole.sections):
             parser = scoped
     title = parser.title

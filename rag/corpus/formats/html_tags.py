@@ -22,6 +22,7 @@ STRONG = {"strong", "b"}
 # Google Docs' export: its body's class, and a class its style sheet sets bold
 _GOOGLE_DOCS = re.compile(r"<body\b[^<>]*\sclass=\"[^\"<>]*\bdoc-content\b")  # linear: each try stops at a `<`
 _BOLD_CLASS = re.compile(r"\.([\w-]+)\{[^{}]*\bfont-weight:\s*(?:700|800|900|bold)\b")
+_SHEET_BOLD_CLASS = re.compile(r"\.([\w-]+)\s*\{[^{}]*\bfont-weight:\s*(?:700|800|900|bold)\b")  # a rule's own class
 _BOLD_STYLE = re.compile(r"\bfont-weight:\s*(?:700|800|900|bold)\b")
 _NEXT_RUN = re.compile(r"\s*<(strong|b|span)\b[^<>]*>", re.IGNORECASE)  # the run starting right at a place
 _CLASS = re.compile(r"""\sclass=["']?([^"'<>]*)""")
@@ -31,6 +32,12 @@ _RUNS = 64  # runs of a bold line that heads the lines after it, at most (a bold
 def bold_classes(source: str) -> set[str]:
     """The classes a Google Docs export's style sheet sets bold (none for any other page)."""
     return set(_BOLD_CLASS.findall(source)) if _GOOGLE_DOCS.search(source) else set()
+
+
+def sheet_bold_classes(sheet: str) -> set[str]:
+    """The classes a style sheet sets bold (`.span2 { font-size: 15pt; font-weight: bold; }`): an e-book's, which its
+    pages link to (`rag.corpus.formats.epub`)."""
+    return set(_SHEET_BOLD_CLASS.findall(sheet))
 
 
 def bold_run(tag: str, start_tag: str, classes: set[str]) -> bool:
@@ -58,4 +65,4 @@ def heads_lines(read: list[str], source: str, at: int, classes: set[str]) -> boo
 
 
 __all__ = ["BLOCKS", "CELLS", "CONTROLS", "HEADINGS", "STRONG", "bold_classes", "bold_next", "bold_run",
-           "heads_lines"]
+           "heads_lines", "sheet_bold_classes"]

@@ -1,0 +1,150 @@
+"""Read an e-book (.epub, EPUB 2 and 3: a zip of XHTML documents, as LibreOffice, Calibre, Pages, InDesign and the
+e-book stores write one): one document, its title the package's `dc:title`, its text the content documents of its
+spine in reading order, each read as an HTML page is (`rag.corpus.formats.html`; an XHTML DOCTYPE is no obstacle:
+that reader never loads a DTD nor expands an entity it declares).
+
+- Where it is: META-INF/container.xml names the package document (the OPF), whose manifest lists the book's files
+  and whose spine their reading order. The table of contents (EPUB 3's nav document, else EPUB 2's NCX) names each
+  content document's chapter, and the chapters above it (a part): a chapter's headings stand under them ("Part 1 ›
+  Chapter 1 › ..."), its text before any heading of its own under its chapter's title, as a reader's contents show.
+- Left out: the nav document and the pages the package's guide names the cover or the contents (a list of the
+  chapters, not their text), images, style sheets and scripts. A style sheet of the book is read for one thing: the
+  classes it sets bold (LibreOffice's export writes its headings as `<p><span class="span2">`, styled bold).
+- Offsets index the content documents' XHTML, joined in spine order by a line break (`Parsed.text`): a passage's
+  span holds its elements, tags included, as an HTML page's does.
+- Refused: a book encrypted for DRM (META-INF/encryption.xml lists a file under a cipher, Adobe's or Apple's), with
+  `ENCRYPTED`; a font obfuscated by the IDPF's or Adobe's algorithm alone is no DRM, and the book is read.
+
+Hostile files: the archive's checks (`rag.corpus.formats.archive.read_archive`: a zip bomb, sizes that lie) come
+first; the package, its table of contents and its style sheets are read only up to `PACKAGE_MAX` bytes each (their
+trees refuse a DOCTYPE that declares entities), at most `SPINE_MAX` spine items, and content documents of
+`CONTENT_MAX` bytes all together; a path that leads out of the archive ("../", an absolute path, a URL) is not
+followed. Each document is read once, by the HTML reader, linear in its size.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from dataclasses import replace
+from functools import partial
+from xml.etree import ElementTree
+
+from rag.corpus.encoding import decode_text
+from rag.corpus.formats.archive import dc_title, read_archive, xml_tree
+from rag.corpus.formats.base import Line, Parsed, Section
+from rag.corpus.formats.epub_toc import chaptered, guide_skips, inside, small_part, toc_paths
+from rag.corpus.formats.html import parse_html
+from rag.corpus.formats.html_tags import bold_next, sheet_bold_classes
+
+KIND = ".epub"
+STANDARD = "EPUB"
+CONTAINER = "META-INF/container.xml"
+ENCRYPTION = "META-INF/encryption.xml"
+ENCRYPTED = "encrypted (DRM) e-book: rag cannot read it"
+NO_PACKAGE = "damaged .epub: no package document (META-INF/container.xml names none, or one not in the archive)"
+# the algorithms that obfuscate an embedded font (the IDPF's, Adobe's): a font's licence, not the book's text locked
+OBFUSCATION = frozenset({"http://www.idpf.org/2008/embedding", "http://ns.adobe.com/pdf/enc#RC"})
+SPINE_MAX = 10_000  # a book of a thousand chapters is long; more is a hostile file
+CONTENT_MAX = 50_000_000  # bytes of content documents: 2.5 times a text file's 20 MB, a 2,000-page book is some 10 MB
+CONTENT_TYPES = frozenset({"application/xhtml+xml", "text/html"})
+_OPF = "{http://www.idpf.org/2007/opf}"
+_ENC = "{http://www.w3.org/2001/04/xmlenc#}"
+
+
+def _package(archive: zipfile.ZipFile) -> tuple[str, ElementTree.Element]:
+    """The package document's path and tree (the first rootfile the container names that the archive holds)."""
+    data = small_part(archive, CONTAINER)
+    container = xml_tree(data, CONTAINER, KIND, STANDARD) if data is not None else None
+    for rootfile in [] if container is None else container.iter():
+        path = rootfile.get("full-path") if rootfile.tag.rpartition("}")[2] == "rootfile" else None
+        if path and (package := small_part(archive, path)) is not None:
+            return path, xml_tree(package, path, KIND, STANDARD)
+    raise ValueError(NO_PACKAGE)
+
+
+def _refuse_drm(archive: zipfile.ZipFile) -> None:
+    """Refuse a book whose encryption.xml lists a file under an algorithm other than a font's obfuscation: its
+    content is encrypted (Adobe's ADEPT, Apple's FairPlay), and only the store's reader has the key."""
+    if ENCRYPTION not in archive.namelist():
+        return
+    data = small_part(archive, ENCRYPTION)
+    if data is None:
+        raise ValueError(ENCRYPTED)
+    for method in xml_tree(data, ENCRYPTION, KIND, STANDARD).iter(f"{_ENC}EncryptionMethod"):
+        if method.get("Algorithm") not in OBFUSCATION:
+            raise ValueError(ENCRYPTED)
+
+
+def _shifted(sections: list[Section], by: int) -> list[Section]:
+    """`sections` with their offsets moved `by` characters on (their document's place in the joined text)."""
+    for section in sections:
+        section.lines = [replace(line, start=line.start + by, end=line.end + by) for line in section.lines]
+        section.heading_start = None if section.heading_start is None else section.heading_start + by
+        section.shaped = None if section.shaped is None else replace(
+            section.shaped, start=section.shaped.start + by, end=section.shaped.end + by)
+        section.url = None  # a content document's canonical link names no page of the book
+    return sections
+
+
+def _bold_line(source: str, base: int, classes: set[str], line: Line) -> bool:
+    """Whether `line`'s block element, in `source` (which starts at `base` in the joined text), opens on a run in bold
+    (`<p><span class="span3">`, a class its style sheet sets bold; `<p><b>`)."""
+    start = line.start - base
+    opened = source.find(">", start, start + 2000)  # a start tag's end: a block's start tag is short
+    return opened >= 0 and bold_next(source, opened + 1, classes)
+
+
+def _parse(archive: zipfile.ZipFile) -> Parsed:
+    _refuse_drm(archive)
+    opf_path, package = _package(archive)
+    manifest: dict[str, tuple[str | None, str, set[str]]] = {}  # id: path, media type, properties
+    for item in package.iter(f"{_OPF}item"):
+        manifest[item.get("id") or ""] = (inside(opf_path, item.get("href") or ""), item.get("media-type") or "",
+                                          set((item.get("properties") or "").split()))
+    refs = list(package.iter(f"{_OPF}itemref"))
+    changes = [f"only the first {SPINE_MAX:,} of its {len(refs):,} spine items read"] if len(refs) > SPINE_MAX else []
+    skipped = guide_skips(package, opf_path) | {path for path, _, marks in manifest.values() if "nav" in marks}
+    spine = package.find(f"{_OPF}spine")
+    toc = toc_paths(archive, manifest, spine.get("toc") if spine is not None else None)
+    bold: set[str] = set()
+    for path, media, _ in manifest.values():
+        if media == "text/css" and (sheet := small_part(archive, path)) is not None:
+            bold |= sheet_bold_classes(sheet.decode("utf-8", errors="replace"))
+    sections: list[Section] = []
+    texts: list[str] = []
+    base, read, total, outside = 0, set[str](), 0, 0
+    for ref in refs[:SPINE_MAX]:
+        path, media, _ = manifest.get(ref.get("idref") or "", (None, "", set()))
+        if path is None or path not in archive.NameToInfo:
+            outside += ref.get("idref") in manifest
+            continue
+        if media not in CONTENT_TYPES or path in skipped or path in read:
+            continue
+        read.add(path)
+        total += archive.getinfo(path).file_size
+        if total > CONTENT_MAX:
+            raise ValueError(f"refused .epub: its chapters hold over {CONTENT_MAX:,} bytes of XHTML, more than rag "
+                             "reads as one document: split the book")
+        try:
+            source = decode_text(archive.read(path), html=True)[0]
+        except ValueError as exc:  # bytes of no text encoding: a damaged chapter, not the whole book
+            changes.append(f"{path} not read: {exc}")
+            continue
+        parsed = parse_html(source, frozenset(bold))
+        bold_line = partial(_bold_line, source, base, bold)
+        sections += chaptered(_shifted(parsed.sections, base), toc.get(path, ()), bold_line)
+        texts.append(source)
+        base += len(source) + 1
+    if outside:
+        changes.append(f"{outside} spine item(s) naming a file outside the book, or none, not read")
+    return Parsed([s for s in sections if s.lines], title=dc_title(package), text="\n".join(texts), blocks=True,
+                  changes=changes)
+
+
+def parse_epub(data: bytes) -> Parsed:
+    """An e-book's chapters in reading order, as one document under its title (see the module's docstring). Raises
+    `ValueError` for a file that is no zip archive, is damaged, encrypted for DRM or too large."""
+    return read_archive(data, KIND, _parse)
+
+
+__all__ = ["CONTENT_MAX", "ENCRYPTED", "NO_PACKAGE", "OBFUSCATION", "SPINE_MAX", "parse_epub"]
