@@ -21,6 +21,7 @@ from rag.corpus.formats.epub import parse_epub
 from rag.corpus.formats.html import parse_html
 from rag.corpus.formats.json import parse_json, parse_jsonl
 from rag.corpus.formats.markdown import parse_markdown
+from rag.corpus.formats.mbox import parse_mbox
 from rag.corpus.formats.msg import parse_msg
 from rag.corpus.formats.odp import FLAT as FLAT_ODP
 from rag.corpus.formats.odp import parse_odp
@@ -44,13 +45,14 @@ SUFFIXES = {".txt": parse_text, ".text": parse_text, ".md": parse_markdown, ".ma
 # parsed from the file's bytes, not from decoded text
 # Word's, Excel's and PowerPoint's templates and files with macros (never run) hold the same parts as a .docx, .xlsx
 # or .pptx, and a slide show (.ppsx) a .pptx's. An .rtf is 7-bit text whose bytes name their own code page; an .eml's
-# parts name theirs; an Outlook .msg is an OLE compound file; an .epub is a zip of XHTML pages.
+# parts name theirs, as do an .mbox's messages; an Outlook .msg is an OLE compound file; an .epub is a zip of XHTML
+# pages.
 BINARY_SUFFIXES = {".pdf": parse_pdf, ".docx": parse_docx, ".docm": parse_docx, ".dotx": parse_docx,
                    ".dotm": parse_docx, ".odt": parse_odt, ".xlsx": parse_xlsx, ".xlsm": parse_xlsx,
                    ".xltx": parse_xlsx, ".xltm": parse_xlsx, ".ods": parse_ods, ".pptx": parse_pptx,
                    ".ppsx": parse_pptx, ".pptm": parse_pptx, ".potx": parse_pptx, ".potm": parse_pptx,
                    ".odp": parse_odp, ".rtf": parse_rtf, ".eml": parse_eml, ".msg": parse_msg,
-                   ".epub": parse_epub}
+                   ".epub": parse_epub, ".mbox": parse_mbox}
 FORMATS = ", ".join([*SUFFIXES, *BINARY_SUFFIXES])  # what a refusal says rag reads: every suffix it does
 # Formats rag does not read, with what to do instead of the generic "unsupported format".
 CONVERT = {".doc": OLD_WORD, ".fodt": FLAT, ".xls": OLD_EXCEL, ".fods": FLAT_ODS, ".ppt": OLD_POWERPOINT,

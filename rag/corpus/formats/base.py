@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from rag.passage import CELL_SEPARATOR
 
@@ -169,6 +169,18 @@ def unmarked(sections: list[Section]) -> list[Section]:
     return sections
 
 
+def shifted(sections: list[Section], by: int) -> list[Section]:
+    """`sections` (changed in place) with their offsets moved `by` characters on: the place of the text they index in
+    a text that joins several (an e-book's chapters, a mailbox's messages)."""
+    for section in sections:
+        section.lines = [replace(line, start=line.start + by, end=line.end + by) for line in section.lines]
+        section.fields = [replace(line, start=line.start + by, end=line.end + by) for line in section.fields]
+        section.heading_start = None if section.heading_start is None else section.heading_start + by
+        section.shaped = None if section.shaped is None else replace(
+            section.shaped, start=section.shaped.start + by, end=section.shaped.end + by)
+    return sections
+
+
 def lines_with_offsets(text: str) -> list[Line]:
     """The non-blank lines of `text`, stripped, with their offsets (form feeds and other breaks end lines too)."""
     lines, pos = [], 0
@@ -183,4 +195,4 @@ def lines_with_offsets(text: str) -> list[Line]:
 
 
 __all__ = ["CELL_SEPARATOR", "PATH_SEPARATOR", "Line", "Outline", "Parsed", "Section", "heading_path",
-           "lines_with_offsets", "names_page", "unmarked"]
+           "lines_with_offsets", "names_page", "shifted", "unmarked"]

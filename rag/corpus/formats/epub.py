@@ -25,13 +25,12 @@ followed. Each document is read once, by the HTML reader, linear in its size.
 from __future__ import annotations
 
 import zipfile
-from dataclasses import replace
 from functools import partial
 from xml.etree import ElementTree
 
 from rag.corpus.encoding import decode_text
 from rag.corpus.formats.archive import dc_title, read_archive, xml_tree
-from rag.corpus.formats.base import Line, Parsed, Section
+from rag.corpus.formats.base import Line, Parsed, Section, shifted
 from rag.corpus.formats.epub_toc import chaptered, guide_skips, inside, small_part, toc_paths
 from rag.corpus.formats.html import parse_html
 from rag.corpus.formats.html_tags import bold_next, sheet_bold_classes
@@ -73,17 +72,6 @@ def _refuse_drm(archive: zipfile.ZipFile) -> None:
     for method in xml_tree(data, ENCRYPTION, KIND, STANDARD).iter(f"{_ENC}EncryptionMethod"):
         if method.get("Algorithm") not in OBFUSCATION:
             raise ValueError(ENCRYPTED)
-
-
-def _shifted(sections: list[Section], by: int) -> list[Section]:
-    """`sections` with their offsets moved `by` characters on (their document's place in the joined text)."""
-    for section in sections:
-        section.lines = [replace(line, start=line.start + by, end=line.end + by) for line in section.lines]
-        section.heading_start = None if section.heading_start is None else section.heading_start + by
-        section.shaped = None if section.shaped is None else replace(
-            section.shaped, start=section.shaped.start + by, end=section.shaped.end + by)
-        section.url = None  # a content document's canonical link names no page of the book
-    return sections
 
 
 def _bold_line(source: str, base: int, classes: set[str], line: Line) -> bool:
@@ -132,7 +120,9 @@ def _parse(archive: zipfile.ZipFile) -> Parsed:
             continue
         parsed = parse_html(source, frozenset(bold))
         bold_line = partial(_bold_line, source, base, bold)
-        sections += chaptered(_shifted(parsed.sections, base), toc.get(path, ()), bold_line)
+        for section in parsed.sections:
+            section.url = None  # a content document's canonical link names no page of the book
+        sections += chaptered(shifted(parsed.sections, base), toc.get(path, ()), bold_line)
         texts.append(source)
         base += len(source) + 1
     if outside:
