@@ -176,3 +176,14 @@ def test_an_epub_in_the_corpus_is_read_as_one_document(tmp_path):
     document = read_document(tmp_path, path)
     assert document.title == "Politique voyages et notes de frais"
     assert "Transport › Avion" in [section.heading for section in document.sections]
+
+
+def test_style_sheets_are_read_to_a_bound_all_together(monkeypatch):
+    sheets = '<item id="s1" href="a.css" media-type="text/css"/><item id="s2" href="b.css" media-type="text/css"/>'
+    files = {"OEBPS/a.css": ".t1 { font-weight: bold; }", "OEBPS/b.css": ".t2 { font-weight: bold; }",
+             "OEBPS/c1.xhtml": '<p>Un texte courant du chapitre.</p><p><span class="t1">Entretien</span></p>'
+                               '<p>Nettoyez le joint.</p><p><span class="t2">Garantie</span></p><p>Deux ans.</p>'}
+    book = _book([("c1", "c1.xhtml")], files, extra=sheets)
+    assert _paths(parse_epub(book)) == [None, "Entretien", "Garantie"]  # each sheet's bold class is bold
+    monkeypatch.setattr(epub, "PACKAGE_MAX", 30)  # each sheet fits, not both
+    assert _paths(parse_epub(book)) == [None, "Entretien"]

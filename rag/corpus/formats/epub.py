@@ -16,10 +16,10 @@ that reader never loads a DTD nor expands an entity it declares).
   `ENCRYPTED`; a font obfuscated by the IDPF's or Adobe's algorithm alone is no DRM, and the book is read.
 
 Hostile files: the archive's checks (`rag.corpus.formats.archive.read_archive`: a zip bomb, sizes that lie) come
-first; the package, its table of contents and its style sheets are read only up to `PACKAGE_MAX` bytes each (their
-trees refuse a DOCTYPE that declares entities), at most `SPINE_MAX` spine items, and content documents of
-`CONTENT_MAX` bytes all together; a path that leads out of the archive ("../", an absolute path, a URL) is not
-followed. Each document is read once, by the HTML reader, linear in its size.
+first; the package and its table of contents are read only up to `PACKAGE_MAX` bytes each (their trees refuse a
+DOCTYPE that declares entities), its style sheets that many all together, at most `SPINE_MAX` spine items, and
+content documents of `CONTENT_MAX` bytes all together; a path that leads out of the archive ("../", an absolute path,
+a URL) is not followed. Each document is read once, by the HTML reader, linear in its size.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ from xml.etree import ElementTree
 from rag.corpus.encoding import decode_text
 from rag.corpus.formats.archive import dc_title, read_archive, xml_tree
 from rag.corpus.formats.base import Line, Parsed, Section, shifted
-from rag.corpus.formats.epub_toc import chaptered, guide_skips, inside, small_part, toc_paths
+from rag.corpus.formats.epub_toc import PACKAGE_MAX, chaptered, guide_skips, inside, small_part, toc_paths
 from rag.corpus.formats.html import parse_html
 from rag.corpus.formats.html_tags import bold_next, sheet_bold_classes
 
@@ -44,7 +44,9 @@ NO_PACKAGE = "damaged .epub: no package document (META-INF/container.xml names n
 # the algorithms that obfuscate an embedded font (the IDPF's, Adobe's): a font's licence, not the book's text locked
 OBFUSCATION = frozenset({"http://www.idpf.org/2008/embedding", "http://ns.adobe.com/pdf/enc#RC"})
 SPINE_MAX = 10_000  # a book of a thousand chapters is long; more is a hostile file
-CONTENT_MAX = 50_000_000  # bytes of content documents: 2.5 times a text file's 20 MB, a 2,000-page book is some 10 MB
+# bytes of content documents, all together: as much as an .html file may hold (RAG_MAX_FILE_BYTES' default), read by
+# the same reader (6.7 MB of XHTML in 2,000 chapters took 60 s on a busy 2-core machine); a 2,000-page book is ~10 MB
+CONTENT_MAX = 20_000_000
 CONTENT_TYPES = frozenset({"application/xhtml+xml", "text/html"})
 _OPF = "{http://www.idpf.org/2007/opf}"
 _ENC = "{http://www.w3.org/2001/04/xmlenc#}"
@@ -95,8 +97,10 @@ def _parse(archive: zipfile.ZipFile) -> Parsed:
     spine = package.find(f"{_OPF}spine")
     toc = toc_paths(archive, manifest, spine.get("toc") if spine is not None else None)
     bold: set[str] = set()
+    sheets = 0  # bytes of style sheets read: `PACKAGE_MAX` at most, all together (a book has one or a few)
     for path, media, _ in manifest.values():
-        if media == "text/css" and (sheet := small_part(archive, path)) is not None:
+        if media == "text/css" and (sheet := small_part(archive, path)) is not None and \
+                (sheets := sheets + len(sheet)) <= PACKAGE_MAX:
             bold |= sheet_bold_classes(sheet.decode("utf-8", errors="replace"))
     sections: list[Section] = []
     texts: list[str] = []

@@ -104,15 +104,15 @@ def _walk(top: ElementTree.Element, base: str, below: Entries,
 def toc_paths(archive: zipfile.ZipFile, manifest: Manifest, ncx_id: str | None) -> dict[str, tuple[str, ...]]:
     """Each content document's chapter path (the labels of its entry and of those it stands in), from the nav
     document, else the NCX; none from one that is no well-formed XML (a nav with `&nbsp;`, which XML does not know)."""
-    for path, _, properties in manifest.values():
-        if "nav" in properties and path and (data := small_part(archive, path)) is not None:
-            try:
-                tree = xml_tree(data, path, ".epub", "EPUB")
-            except ValueError:
-                continue
-            navs = [nav for nav in tree.iter(f"{_XHTML}nav") if "toc" in (nav.get(_EPUB_TYPE) or "").split()]
-            if navs:
-                return _walk(navs[0], path, _nav_below, _nav_entry)
+    nav = next((path for path, _, properties in manifest.values() if "nav" in properties), None)  # EPUB 3 has one
+    if nav is not None and (data := small_part(archive, nav)) is not None:
+        try:
+            navs = [element for element in xml_tree(data, nav, ".epub", "EPUB").iter(f"{_XHTML}nav")
+                    if "toc" in (element.get(_EPUB_TYPE) or "").split()]
+        except ValueError:
+            navs = []
+        if navs:
+            return _walk(navs[0], nav, _nav_below, _nav_entry)
     ncx = manifest.get(ncx_id or "") or next((item for item in manifest.values()
                                               if item[1] == "application/x-dtbncx+xml"), None)
     if ncx is not None and ncx[0] and (data := small_part(archive, ncx[0])) is not None:
