@@ -88,3 +88,14 @@ def test_a_mailbox_in_the_corpus_is_read_as_one_document_named_by_its_file(tmp_p
     document = read_document(tmp_path, path)
     assert document.title == "Boutique"
     assert [section.heading for section in document.sections][-1] == "Horaires d'ouverture du magasin"
+
+
+def test_gmail_takeouts_and_thunderbirds_separators_crlf_lines_too():
+    takeout = (b"From 1790000000000000000@xxx Wed Mar 12 10:00:00 +0000 2025\r\nX-GM-THRID: 1790000000000000000\r\n"
+               b"X-Gmail-Labels: Bo\xc3\xaete de r\xc3\xa9ception\r\n" + _message("Carte cadeau", "Valable un an.")
+               .replace(b"\n", b"\r\n"))
+    thunderbird = (b"From - Wed Mar 12 10:05:00 2025\r\nX-Mozilla-Status: 0001\r\nX-Mozilla-Status2: 00000000\r\n"
+                   + _message("Re: Retrait en magasin", "Sous deux heures.").replace(b"\n", b"\r\n"))
+    parsed = parse_mbox(takeout + b"\r\n" + thunderbird)
+    assert _paths(parsed) == ["Carte cadeau", "Retrait en magasin"]
+    assert _texts(parsed) == ["Valable un an.", "Sous deux heures."]
