@@ -187,3 +187,11 @@ def test_style_sheets_are_read_to_a_bound_all_together(monkeypatch):
     assert _paths(parse_epub(book)) == [None, "Entretien", "Garantie"]  # each sheet's bold class is bold
     monkeypatch.setattr(epub, "PACKAGE_MAX", 30)  # each sheet fits, not both
     assert _paths(parse_epub(book)) == [None, "Entretien"]
+
+
+def test_a_package_document_too_large_to_read_as_a_tree_is_refused():
+    padding = f"<!-- {'x' * (5 * 2**20)} -->"  # 5 MiB: a tree of some 250 MiB
+    book = _book([("c1", "c1.xhtml")], {"OEBPS/c1.xhtml": "<p>Texte.</p>"}, extra=padding)
+    with pytest.raises(ValueError, match=r"refused \.epub: its package document OEBPS/content\.opf holds over "
+                                         r"4,194,304 bytes"):
+        parse_epub(book)

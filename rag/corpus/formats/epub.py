@@ -60,6 +60,9 @@ def _package(archive: zipfile.ZipFile) -> tuple[str, ElementTree.Element]:
         path = rootfile.get("full-path") if rootfile.tag.rpartition("}")[2] == "rootfile" else None
         if path and (package := small_part(archive, path)) is not None:
             return path, xml_tree(package, path, KIND, STANDARD)
+        if path and path in archive.NameToInfo:
+            raise ValueError(f"refused .epub: its package document {path} holds over {PACKAGE_MAX:,} bytes (a book "
+                             "of 10,000 chapters has some 1,500,000: a damaged or hostile file?)")
     raise ValueError(NO_PACKAGE)
 
 

@@ -15,7 +15,9 @@ from rag.corpus.formats.archive import xml_tree
 from rag.corpus.formats.base import Line, Section
 from rag.corpus.formats.text import reads_as_heading
 
-PACKAGE_MAX = 8 * 2**20  # bytes of the package document, a table of contents, a style sheet: read whole
+# bytes of the package document, a table of contents, the style sheets: read whole, the first two as trees of some 50
+# times their bytes (`archive.xml_part`); a book of 10,000 chapters has a package of some 1.5 MB
+PACKAGE_MAX = 4 * 2**20
 TOC_DEPTH = 8  # levels of a table of contents read (a part, a chapter, its sections ...); deeper ones are not
 # a guide's references to pages that are no text of the book: its cover, its list of chapters
 GUIDE_SKIPPED = frozenset({"cover", "toc"})
