@@ -85,8 +85,7 @@ TokenCounter = Callable[[Sequence[str]], list[int]]
 # indexed before its text, and its lines fitted beside it; back to back tables apart (a Markdown separator row, a
 # reader's first row), no table in a code block, nor of Markdown rows with no separator row, nor of a paragraph of
 # cells a reader did not read as a row; a header row carried only when it takes at most half of a passage's tokens.
-# 28: a text file of one title line over its one body ("Inscription à la médiathèque", then its paragraph) takes
-# that line as its title (still its section's heading), not one made from the file's name.
+# 28: a text file's one title line over its one body its title (still its section's heading), not the file's name.
 # 29: a text file's headings drawn as underlined lines ("Résilier mon contrat" over "=====") its headings, levels by
 # the order their styles appear, the rules no text, the file's one heading of the first style its title; a Markdown
 # list item all in bold asking a question, its answer on the item's lines below ("- **Acceptez-vous le chèque
@@ -110,7 +109,7 @@ TokenCounter = Callable[[Sequence[str]], list[int]]
 # rows, .docx linked levels. 54: footers' © address, hours; .pptx sections, notes, charts. 55: txt clauses; Zendesk
 # related. 56: © commas; Intercom. 57: HTML tab labels, heading panels; link lists out. 58: office HTML notes, items,
 # Title, furniture. 59: office notes' paragraphs; feedback out. 60: chart values; PDF print furniture out. 61: one-page
-# prints; toggle marks. 62: ODF charts. 63: .rtf. 64: .eml. 68: .epub, .mbox. 69: .msg; print share rows.
+# prints; toggle marks. 62: ODF charts. 63: .rtf. 64: .eml. 67: .rst. 68: .epub, .mbox. 69: .msg; print share rows.
 LAYOUT = 69
 TITLE_CHARS = 60  # a line shorter than this without a full stop names what follows it (`_runs_on`)
 _FULL_STOPS = (".", "!", "…", ";")

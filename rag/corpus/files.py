@@ -30,6 +30,7 @@ from rag.corpus.formats.ods import parse_ods
 from rag.corpus.formats.odt import FLAT, parse_odt
 from rag.corpus.formats.pdf import parse_pdf
 from rag.corpus.formats.pptx import OLD_POWERPOINT, parse_pptx
+from rag.corpus.formats.rst import parse_rst
 from rag.corpus.formats.rtf import parse_rtf
 from rag.corpus.formats.text import parse_text
 from rag.corpus.formats.xlsx import OLD_EXCEL, parse_xlsx
@@ -38,10 +39,10 @@ from rag.index.locks import LOCK_FILE
 
 # The formats rag reads, by file suffix, with their parsers: a file of another suffix is refused unopened.
 # `.mdx`: Docusaurus' and Starlight's Markdown with components, read as Markdown (`formats.markdown_sites`).
-# `.ndjson`: JSON Lines under its other name.
+# `.ndjson`: JSON Lines under its other name. `.rest`: reStructuredText under its other name.
 SUFFIXES = {".txt": parse_text, ".text": parse_text, ".md": parse_markdown, ".markdown": parse_markdown,
-            ".mdx": parse_markdown, ".html": parse_html, ".htm": parse_html, ".csv": parse_csv, ".tsv": parse_tsv,
-            ".json": parse_json, ".jsonl": parse_jsonl, ".ndjson": parse_jsonl}
+            ".mdx": parse_markdown, ".rst": parse_rst, ".rest": parse_rst, ".html": parse_html, ".htm": parse_html,
+            ".csv": parse_csv, ".tsv": parse_tsv, ".json": parse_json, ".jsonl": parse_jsonl, ".ndjson": parse_jsonl}
 # parsed from the file's bytes, not from decoded text
 # Word's, Excel's and PowerPoint's templates and files with macros (never run) hold the same parts as a .docx, .xlsx
 # or .pptx, and a slide show (.ppsx) a .pptx's. An .rtf is 7-bit text whose bytes name their own code page; an .eml's
