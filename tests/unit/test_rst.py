@@ -61,6 +61,8 @@ def test_inline_markup_is_its_text_and_roles_docutils_does_not_know_too():
     api = _lines(_file("api-paiement.rst"))
     assert "Voir Paiement et Ctrl+C pour copier la clé depuis Paramètres ‣ Clés d'API." in api
     assert not any("Unknown" in line or "role" in line for line in api)
+    assert _lines(":meth:`.Flask.run`, :func:`!envoyer`, :doc:`../installation`, :py:class:`~a.b.Client`\n") == \
+        ["Flask.run, envoyer, ../installation, Client"]
 
 
 def test_list_items_once_each_numbered_as_shown():
@@ -124,7 +126,10 @@ def test_sphinx_directives_keep_their_content_and_no_error_message():
     assert "E402: Le moyen de paiement a été refusé par la banque." in lines
     assert not any(word in line for line in lines for word in ("directive", "Unknown", "members", "script"))
     index = _lines(_file("index.rst"))
-    assert "Une version PDF est disponible sur demande auprès du support." in index  # `.. only::`, no "html" head
+    assert _sections(_file("index.rst"))[-1] == (  # `.. only:: html`: the condition heads nothing
+        "Bienvenue dans la documentation", (), ["Cette documentation s'adresse aux clients et aux vendeurs de la place "
+                                                "de marché MaBoutique.",
+                                                "Une version PDF est disponible sur demande auprès du support."])
     assert not any("guide-livraison" in line or "Sommaire" in line for line in index)  # the toctree dropped
 
 
@@ -196,8 +201,9 @@ def test_a_line_over_the_limit_or_nesting_too_deep_is_read_as_plain_text():
 
 
 def test_a_block_over_the_inline_limit_is_read_as_written():
-    big = "*mot* " * (INLINE_LIMIT // 6 + 1)
-    assert _lines(big) == [big.strip()]
+    big = ("*mot* " * 10 + "\n") * (INLINE_LIMIT // 60 + 1)  # lines under `LINE_LIMIT`, one block over this
+    assert _lines(big) == [" ".join(big.split())]
+    assert _lines(("*mot* " * 10 + "\n") * 3) == [" ".join(["mot"] * 30)]
 
 
 def test_reading_grows_linearly():

@@ -141,11 +141,15 @@ _READ: dict[str, type[Directive]] = {**dict.fromkeys(_LITERAL, _Literal), **dict
 
 
 def _shown(role: str, text: str) -> str:
-    """What Sphinx shows of a role's text: the title of `Title <target>`, a name without its `~` path or `!`, a menu's
-    items joined (`File --> Save`), a label without its accelerator's `&`. Linear in the text (no regex)."""
+    """What Sphinx shows of a role's text: the title of `Title <target>`, a name without its `~` path, `!` or leading
+    dots, a menu's items joined (`File --> Save`), a label without its accelerator's `&`. Linear in the text (no
+    regex)."""
     text = utils.unescape(text)
     if len(text) <= _MAX_ROLE_TEXT and text.endswith(">") and (at := text.rfind("<")) > 0 and text[:at].strip():
         return " ".join(text[:at].split())  # `Titre <cible>`: what a reader sees is the title
+    text = text.removeprefix("!")  # no link
+    if text.startswith(".") and not text.lstrip(".").startswith("/"):  # a name looked up from the current module,
+        text = text.lstrip(".")  # not a relative path (`:doc:`../install``)
     if text.startswith("~"):
         return text[1:].rsplit(".", 1)[-1]
     if role.endswith("menuselection"):
@@ -153,7 +157,7 @@ def _shown(role: str, text: str) -> str:
             "&", "").replace("\x00", "&")
     if role.endswith("guilabel"):
         return text.replace("&&", "\x00").replace("&", "").replace("\x00", "&")
-    return text.removeprefix("!")
+    return text
 
 
 def _inliner() -> states.Inliner:
