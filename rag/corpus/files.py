@@ -33,7 +33,8 @@ from rag.corpus.formats.pptx import OLD_POWERPOINT, parse_pptx
 from rag.corpus.formats.rst import parse_rst
 from rag.corpus.formats.rtf import parse_rtf
 from rag.corpus.formats.text import parse_text
-from rag.corpus.formats.xlsx import OLD_EXCEL, parse_xlsx
+from rag.corpus.formats.xls import parse_xls
+from rag.corpus.formats.xlsx import parse_xlsx
 from rag.corpus.notion import DATABASE
 from rag.index.locks import LOCK_FILE
 
@@ -45,18 +46,19 @@ SUFFIXES = {".txt": parse_text, ".text": parse_text, ".md": parse_markdown, ".ma
             ".csv": parse_csv, ".tsv": parse_tsv, ".json": parse_json, ".jsonl": parse_jsonl, ".ndjson": parse_jsonl}
 # parsed from the file's bytes, not from decoded text
 # Word's, Excel's and PowerPoint's templates and files with macros (never run) hold the same parts as a .docx, .xlsx
-# or .pptx, and a slide show (.ppsx) a .pptx's. An .rtf is 7-bit text whose bytes name their own code page; an .eml's
-# parts name theirs, as do an .mbox's messages; an Outlook .msg is an OLE compound file; an .epub is a zip of XHTML
-# pages.
+# or .pptx, and a slide show (.ppsx) a .pptx's. An old binary .xls is read by xlrd, and a file named .xls that is an
+# HTML or a delimited text (a web application's "export to Excel") by its own reader (`formats.xls`). An .rtf is
+# 7-bit text whose bytes name their own code page; an .eml's parts name theirs, as do an .mbox's messages; an Outlook
+# .msg is an OLE compound file; an .epub is a zip of XHTML pages.
 BINARY_SUFFIXES = {".pdf": parse_pdf, ".docx": parse_docx, ".docm": parse_docx, ".dotx": parse_docx,
                    ".dotm": parse_docx, ".odt": parse_odt, ".xlsx": parse_xlsx, ".xlsm": parse_xlsx,
-                   ".xltx": parse_xlsx, ".xltm": parse_xlsx, ".ods": parse_ods, ".pptx": parse_pptx,
+                   ".xltx": parse_xlsx, ".xltm": parse_xlsx, ".xls": parse_xls, ".ods": parse_ods, ".pptx": parse_pptx,
                    ".ppsx": parse_pptx, ".pptm": parse_pptx, ".potx": parse_pptx, ".potm": parse_pptx,
                    ".odp": parse_odp, ".rtf": parse_rtf, ".eml": parse_eml, ".msg": parse_msg,
                    ".epub": parse_epub, ".mbox": parse_mbox}
 FORMATS = ", ".join([*SUFFIXES, *BINARY_SUFFIXES])  # what a refusal says rag reads: every suffix it does
 # Formats rag does not read, with what to do instead of the generic "unsupported format".
-CONVERT = {".doc": OLD_WORD, ".fodt": FLAT, ".xls": OLD_EXCEL, ".fods": FLAT_ODS, ".ppt": OLD_POWERPOINT,
+CONVERT = {".doc": OLD_WORD, ".fodt": FLAT, ".fods": FLAT_ODS, ".ppt": OLD_POWERPOINT,
            ".fodp": FLAT_ODP}
 METADATA_FILE = "sources.toml"
 MAX_FILE_BYTES = 20_000_000  # the default of `Settings.max_file_bytes`

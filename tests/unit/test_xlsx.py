@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 import pytest
 
-from rag.corpus.files import BINARY_SUFFIXES, FORMATS, refusal
+from rag.corpus.files import BINARY_SUFFIXES, FORMATS
 from rag.corpus.formats.base import Parsed
 from rag.corpus.formats.csv import parse_csv
 from rag.corpus.formats.xlsx import ENCRYPTED, NO_WORKBOOK, NOT_A_ZIP, OLD_EXCEL, parse_xlsx
@@ -50,14 +50,12 @@ def _cited(parsed: Parsed) -> None:
             assert parsed.text.startswith(section.heading, section.heading_start)
 
 
-def test_xlsx_is_a_format_rag_reads_and_xls_says_what_to_do(tmp_path):
+def test_xlsx_is_a_format_rag_reads_and_its_templates_too(tmp_path):
     assert BINARY_SUFFIXES[".xlsx"] is parse_xlsx
     assert ".xlsx" in FORMATS.split(", ")
     for suffix in (".xlsm", ".xltx", ".xltm"):  # a workbook with macros (never run), templates: the same parts
         (tmp_path / f"suivi{suffix}").write_bytes(saved_as(xlsx({"FAQ": FAQ}), suffix))
         assert read_document(tmp_path, tmp_path / f"suivi{suffix}").text == parse_xlsx(xlsx({"FAQ": FAQ})).text
-    (tmp_path / "tarifs.xls").write_bytes(b"\xd0\xcf\x11\xe0")
-    assert refusal(tmp_path, tmp_path / "tarifs.xls") == OLD_EXCEL
 
 
 def test_an_faq_sheet_gives_the_sections_its_csv_export_gives():
@@ -170,7 +168,7 @@ def test_bad_xlsx_files_raise_a_reason_a_person_can_act_on():
     cases = {
         NOT_A_ZIP: [good[: len(good) // 2], b"PK\x03\x04", b"texte brut"],
         ENCRYPTED: [ole + "EncryptedPackage".encode("utf-16-le")],
-        f"{OLD_EXCEL} (this one is named .xlsx)": [ole + "Workbook".encode("utf-16-le")],
+        OLD_EXCEL: [ole + "Workbook".encode("utf-16-le")],
         NO_WORKBOOK: [zipped({"[Content_Types].xml": "<Types/>"})],
         "not an Excel workbook: a Word document (.docx) named .xlsx; rename it .docx": [
             zipped({"[Content_Types].xml": "<Types/>", "word/document.xml": "<w:document/>"})],

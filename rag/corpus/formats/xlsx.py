@@ -17,10 +17,10 @@ no sheet of cells). The title is docProps/core.xml's dc:title, else a one-cell
 row over an FAQ sheet's header, as in a .csv.
 
 A file that cannot be read raises `ValueError` with what to do about it: encrypted (an OLE compound file holding an
-encrypted package: "remove its password first"), an old binary .xls renamed, not a zip or damaged, a zip bomb
-(`rag.corpus.formats.archive`), another Office file named .xlsx, XML declaring entities (refused before expat reads
-them, as for OpenDocument). Parsed with the standard library (ElementTree on expat); no other dependency is needed.
-The worksheets, shared strings and styles are read as they inflate, each cell dropped once read
+encrypted package: "remove its password first"), an old binary .xls renamed ("rename it .xls"), not a zip or
+damaged, a zip bomb (`rag.corpus.formats.archive`), another Office file named .xlsx, XML declaring entities (refused
+before expat reads them, as for OpenDocument). Parsed with the standard library (ElementTree on expat); no other
+dependency is needed. The worksheets, shared strings and styles are read as they inflate, each cell dropped once read
 (`rag.corpus.formats.archive.xml_events`), the cells counted as they come: a workbook past the budget is refused
 before the rest of it is read.
 """
@@ -40,7 +40,7 @@ from rag.corpus.formats.xlsx_numbers import GENERAL, Format, number_format, show
 
 NOT_A_ZIP = not_a_zip(".xlsx")
 ENCRYPTED = "encrypted .xlsx: remove its password first"
-OLD_EXCEL = "old Excel .xls: save it as .xlsx"  # for `rag.corpus.files.CONVERT` too
+OLD_EXCEL = "not an .xlsx: an old binary Excel workbook (.xls) named .xlsx; rename it .xls"
 NO_WORKBOOK = "damaged .xlsx: no workbook (xl/workbook.xml) in the archive"
 _STANDARD = "Office Open XML"
 _ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")  # ST_Xstring: a character XML cannot hold, "_x000D_" a carriage return
@@ -242,7 +242,7 @@ def _ole_reason(data: bytes) -> str:
     if "EncryptedPackage".encode("utf-16-le") in data:
         return ENCRYPTED
     if "Workbook".encode("utf-16-le") in data or "Book".encode("utf-16-le") in data:
-        return f"{OLD_EXCEL} (this one is named .xlsx)"
+        return OLD_EXCEL
     return "not an .xlsx: an OLE compound file (another Office format?)"
 
 
