@@ -6,25 +6,76 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from pathlib import Path
 from xml.etree import ElementTree
 
 import pytest
 
-from rag.corpus.files import BINARY_SUFFIXES, FORMATS, refusal
+from rag.corpus.files import BINARY_SUFFIXES, FORMATS
 from rag.corpus.formats.csv import parse_csv
-from rag.corpus.formats.ods import CELLS_MAX, ENCRYPTED, FLAT, NO_CONTENT, NOT_A_ZIP, parse_ods
+from rag.corpus.formats.ods import CELLS_MAX, ENCRYPTED, NO_CONTENT, NOT_A_ZIP, parse_fods, parse_ods
 from rag.corpus.formats.opendocument import repeated
 from rag.corpus.formats.xlsx import parse_xlsx
 from tests.helpers.odt import zipped
 from tests.helpers.sheets import HIDING, Raw, ods, wide_ods, xlsx
 from tests.unit.test_xlsx import FAQ, _cited, _csv, _shape, over_budget_peak
 
+FLAT_DATA = Path(__file__).parents[1] / "data" / "fods"
+_FLAT_ROOT = ('<office:document xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+              'xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0" '
+              'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+              'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" xmlns:dc="http://purl.org/dc/elements/1.1/" '
+              'office:mimetype="application/vnd.oasis.opendocument.spreadsheet">')
 
-def test_ods_is_a_format_rag_reads_and_a_flat_one_says_what_to_do(tmp_path):
-    assert BINARY_SUFFIXES[".ods"] is parse_ods
-    assert ".ods" in FORMATS.split(", ")
-    (tmp_path / "tarifs.fods").write_text("<office:document/>")
-    assert refusal(tmp_path, tmp_path / "tarifs.fods") == FLAT
+
+def _flat(body: str, styles: str = "", meta: str = "", root: str = _FLAT_ROOT) -> bytes:
+    return (f'<?xml version="1.0" encoding="UTF-8"?>{root}<office:meta>{meta}</office:meta>'
+            f"<office:styles>{styles}</office:styles><office:body>{body}</office:body></office:document>").encode()
+
+
+def _table(name: str, style: str, text: str) -> str:
+    return (f'<table:table table:name="{name}" table:style-name="{style}"><table:table-row><table:table-cell>'
+            f"<text:p>{text}</text:p></table:table-cell></table:table-row></table:table>")
+
+
+def test_ods_and_fods_are_formats_rag_reads(tmp_path):
+    assert BINARY_SUFFIXES[".ods"] is parse_ods and BINARY_SUFFIXES[".fods"] is parse_fods
+    assert {".ods", ".fods"} <= set(FORMATS.split(", "))
+
+
+def test_a_flat_fods_reads_as_the_ods_saved_from_the_same_workbook():
+    """LibreOffice's .fods and .ods of one workbook: the same text, sections, title and report (its hidden sheet,
+    hidden by an automatic style, left out)."""
+    flat, zipped_ = (parse_fods((FLAT_DATA / "boutique.fods").read_bytes()),
+                     parse_ods((FLAT_DATA / "boutique.ods").read_bytes()))
+    assert flat.text == zipped_.text and _shape(flat) == _shape(zipped_)
+    assert flat.title == zipped_.title == "FAQ de la boutique"
+    assert flat.changes == zipped_.changes == ["1 hidden sheet left out ('Brouillon')"]
+    assert "Sous 48 h en France." in flat.text and "secret" not in flat.text
+
+
+def test_a_flat_fods_reads_its_common_styles_and_its_title():
+    """A sheet hidden by one of office:styles' styles (an .ods's styles.xml's), the title office:meta's dc:title."""
+    body = ("<office:spreadsheet>" + _table("FAQ", "ta1", "Quels sont les délais ?") +
+            _table("Brouillon", "ta2", "secret") + "</office:spreadsheet>")
+    parsed = parse_fods(_flat(body, HIDING, "<dc:title>Tarifs 2025</dc:title>"))
+    assert parsed.title == "Tarifs 2025" and "secret" not in (parsed.text or "")
+    assert parsed.changes == ["1 hidden sheet left out ('Brouillon')"]
+
+
+def test_flat_files_that_cannot_be_read_say_why():
+    cases = {
+        "refused .fods: its flat XML document has a DOCTYPE with declarations": (
+            b'<?xml version="1.0"?><!DOCTYPE d [<!ENTITY a "aaaa">]><d>&a;</d>'),
+        "not an OpenDocument spreadsheet: a text document (.odt) named .fods": _flat("<office:text/>"),
+        "not a flat OpenDocument spreadsheet: its root is no office:document (.fods)": _flat(
+            "<office:spreadsheet/>", root=_FLAT_ROOT.replace("office:document ", "office:document-content ")).replace(
+            b"</office:document>", b"</office:document-content>"),
+        "damaged .fods: its flat XML document is not well-formed XML": b"<office:document/>",
+    }
+    for reason, data in cases.items():
+        with pytest.raises(ValueError, match=f"^{re.escape(reason)}"):
+            parse_fods(data)
 
 
 def test_an_ods_reads_as_the_same_workbook_in_xlsx_and_as_its_csv_export():

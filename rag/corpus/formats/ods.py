@@ -18,6 +18,10 @@ content.xml is read as it inflates, each cell dropped once read (`rag.corpus.for
 merged cell holds the value, the cells it covers (table:covered-table-cell) are empty, as in Calc's CSV export. The
 title is meta.xml's dc:title, else a one-cell row over an FAQ sheet's header.
 
+A flat .fods (one XML document, office:document, holding office:meta, office:styles, office:automatic-styles and
+office:body: what an .ods's meta.xml, styles.xml and content.xml hold) is read as an .ods, its document as content.xml
+is (`parse_fods`), its common styles and its title from its own office:styles and office:meta.
+
 A file that cannot be read raises `ValueError` with what to do about it, as an .odt does (`rag.corpus.formats.odt`):
 encrypted, not a zip or damaged, a zip bomb, another OpenDocument file named .ods, XML declaring entities.
 """
@@ -25,10 +29,11 @@ encrypted, not a zip or damaged, a zip bomb, another OpenDocument file named .od
 from __future__ import annotations
 
 import zipfile
+from io import BytesIO
 from xml.etree import ElementTree
 from xml.etree.ElementTree import Element
 
-from rag.corpus.formats.archive import dc_title, not_a_zip, read_archive, xml_events, xml_part
+from rag.corpus.formats.archive import damaged, dc_title, not_a_zip, read_archive, xml_events, xml_part
 from rag.corpus.formats.base import Parsed
 from rag.corpus.formats.opendocument import check_package, encrypted, no_content, other_kind, repeated
 from rag.corpus.formats.sheets import CELLS_MAX, Budget, Sheet, parse_sheets
@@ -36,7 +41,7 @@ from rag.corpus.formats.sheets import CELLS_MAX, Budget, Sheet, parse_sheets
 NOT_A_ZIP = not_a_zip(".ods")
 ENCRYPTED = encrypted(".ods")
 NO_CONTENT = no_content(".ods")
-FLAT = "flat OpenDocument .fods: save it as .ods"  # for `rag.corpus.files.CONVERT`: rag reads the zipped format
+_FLAT_PART = "flat XML document"  # what a .fods's one XML document is named in the reasons it is refused for
 _ROWS_MAX = 1_048_576  # Calc's last row
 _SPACES_MAX = 1000  # spaces one text:s stands for, at most
 
@@ -84,6 +89,7 @@ class _Content:
         self.tables: list[tuple[str, str | None, Sheet | None]] = []  # name, style, cells (None: known hidden)
         self.root: Element | None = None
         self.styles: Element | None = None  # office:automatic-styles
+        self.common: Element | None = None  # office:styles: a flat .fods's, where styles.xml's are in .ods
         self.body: Element | None = None
         self.first: Element | None = None  # the body's first element: office:spreadsheet, else another kind's
         self.spreadsheet: Element | None = None
@@ -100,6 +106,8 @@ class _Content:
         elif parent is self.root:
             if tag == f"{_OFFICE}automatic-styles" and self.styles is None:
                 self.styles = element
+            elif tag == f"{_OFFICE}styles" and self.common is None:
+                self.common = element
             elif tag == f"{_OFFICE}body" and self.body is None:
                 self.body = element
         elif parent is self.body is not None:
@@ -133,7 +141,7 @@ class _Content:
             self.number, self.row = min(self.number + self.repeat, _ROWS_MAX), None
         elif element is self.table and self.sheet is not None:
             self.table = self.sheet = None
-        elif parent is self.styles is not None and _hides(element):
+        elif parent is not None and (parent is self.styles or parent is self.common) and _hides(element):
             self.hiding.add(element.get(f"{_STYLE}name") or "")
 
     def split(self) -> tuple[list[Sheet], list[str]]:
@@ -162,22 +170,50 @@ def _common_hiding(archive: zipfile.ZipFile) -> set[str]:
     return found
 
 
-def _parse(archive: zipfile.ZipFile) -> Parsed:
-    names = set(archive.namelist())
-    check_package(archive, names, "spreadsheet", ".ods")
-    content = _Content()
-    for event, element, parent in xml_events(archive, "content.xml", ".ods", _ITEMS):
-        (content.start if event == "start" else content.end)(element, parent)
+def _sheets(archive: zipfile.ZipFile, kind: str, part: str = "content.xml") -> Parsed:
+    """The sheets of `part`, content.xml or a .fods's whole document (`kind`), read as it inflates: its common styles
+    those of styles.xml in an .ods, of its own office:styles in a .fods, its title meta.xml's or its office:meta's."""
+    content, meta = _Content(), None
+    for event, element, parent in xml_events(archive, part, kind, _ITEMS | {"meta"}):
+        if event == "end" and parent is content.root is not None and element.tag == f"{_OFFICE}meta":
+            meta = element
+        else:
+            (content.start if event == "start" else content.end)(element, parent)
+    if part != "content.xml" and (content.root is None or content.root.tag != f"{_OFFICE}document"):
+        raise ValueError(f"not a flat OpenDocument spreadsheet: its root is no office:document ({kind})")
     if content.spreadsheet is None:
         other = content.first
         if other is not None and other.tag.startswith(_OFFICE):
-            raise ValueError(other_kind(other.tag.removeprefix(_OFFICE), "spreadsheet", ".ods"))
-        raise ValueError("damaged .ods: its content.xml holds no spreadsheet (office:body/office:spreadsheet)")
+            raise ValueError(other_kind(other.tag.removeprefix(_OFFICE), "spreadsheet", kind))
+        raise ValueError(f"damaged {kind}: its {part} holds no spreadsheet (office:body/office:spreadsheet)")
+    names = set(archive.namelist())
     if "styles.xml" in names:
         content.hiding |= _common_hiding(archive)
-    meta = xml_part(archive, "meta.xml", ".ods").find(f"{_OFFICE}meta") if "meta.xml" in names else None
+    if "meta.xml" in names:
+        meta = xml_part(archive, "meta.xml", kind).find(f"{_OFFICE}meta")
     sheets, hidden = content.split()
-    return parse_sheets(sheets, ".ods", dc_title(meta), hidden)
+    return parse_sheets(sheets, kind, dc_title(meta), hidden)
+
+
+def _parse(archive: zipfile.ZipFile) -> Parsed:
+    check_package(archive, set(archive.namelist()), "spreadsheet", ".ods")
+    return _sheets(archive, ".ods")
+
+
+def parse_fods(data: bytes) -> Parsed:
+    """A flat OpenDocument spreadsheet (.fods: LibreOffice's "Flat XML ODF Spreadsheet", one XML document whose root,
+    office:document, holds what an .ods's content.xml, styles.xml and meta.xml hold) read as an .ods is, its document
+    as it is parsed, refusing entity declarations. Raises `ValueError` when it cannot be read."""
+    stored = BytesIO()
+    with zipfile.ZipFile(stored, "w") as archive:  # one part, stored: `xml_events` reads it as it reads content.xml
+        archive.writestr(_FLAT_PART, data)
+    try:
+        with zipfile.ZipFile(stored) as archive:
+            return _sheets(archive, ".fods", _FLAT_PART)
+    except ValueError:
+        raise
+    except Exception as exc:  # expat's and ElementTree's other errors (deep nesting: RecursionError), as for an .ods
+        raise ValueError(damaged(".fods", exc)) from exc
 
 
 def parse_ods(data: bytes) -> Parsed:
@@ -186,4 +222,4 @@ def parse_ods(data: bytes) -> Parsed:
     return read_archive(data, ".ods", _parse)
 
 
-__all__ = ["CELLS_MAX", "ENCRYPTED", "FLAT", "NOT_A_ZIP", "NO_CONTENT", "parse_ods"]
+__all__ = ["CELLS_MAX", "ENCRYPTED", "NOT_A_ZIP", "NO_CONTENT", "parse_fods", "parse_ods"]
