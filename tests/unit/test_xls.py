@@ -162,6 +162,16 @@ def test_a_directory_tree_that_meets_an_entry_twice_is_refused():
         parse_xls(bytes(data))
 
 
+def test_a_fat_that_lists_a_sector_twice_is_refused():
+    """The header's list of the FAT's sectors naming one of them twice: a FAT of copies, as large as the list is
+    long times a sector, is never built."""
+    data = bytearray(_read("boutique.xls"))
+    first = struct.unpack_from("<I", data, 76)[0]
+    struct.pack_into("<I", data, 80, first)  # the second FAT sector listed: the first again
+    with pytest.raises(ValueError, match="lists a sector of its FAT twice"):
+        parse_xls(bytes(data))
+
+
 def test_damaged_workbooks_raise_a_reason_never_another_error():
     """Files cut short anywhere, and bytes changed at random: each read or refused with a `ValueError`."""
     rng = random.Random(5)

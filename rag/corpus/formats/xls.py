@@ -48,6 +48,7 @@ _XLRD_ERRORS = (xlrd.XLRDError, struct.error, RecursionError, IndexError, KeyErr
                 LookupError, ValueError, TypeError, OverflowError, ZeroDivisionError)
 _BIFF_STARTS = (b"\x09\x00", b"\x09\x02", b"\x09\x04", b"\x09\x08")  # a BOF record: a BIFF2-5 workbook, no OLE file
 _ZIP = b"PK\x03\x04"
+_FILLED = re.compile(b"[^%c%c]" % (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK))  # a cell's type: neither empty nor blank
 _SNIFF = 4096  # characters of a text file looked at to tell an HTML page from a delimited text
 _HTML = re.compile(r"<(?:!doctype\s+html|html|table|body|head|meta)\b", re.IGNORECASE)
 _XML_SPREADSHEET = "urn:schemas-microsoft-com:office:spreadsheet"
@@ -84,12 +85,14 @@ class _Book:
         return ""
 
     def sheet(self, read: xlrd.sheet.Sheet) -> Sheet:
-        """A loaded worksheet's cells with text, the budget spent as each comes."""
+        """A loaded worksheet's cells with text, the budget spent as each comes; its empty and blank cells (a row
+        holds them up to its last cell, a MULBLANK record's 2 bytes each) skipped by a scan of the row's types."""
         sheet = Sheet(read.name)
         for row in range(read.nrows):
-            for column, (kind, value) in enumerate(zip(read.row_types(row), read.row_values(row), strict=True)):
-                if kind not in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK) and \
-                        (text := self.value(kind, value, read, row, column)).strip():
+            kinds, values = bytes(read.row_types(row)), read.row_values(row)
+            for found in _FILLED.finditer(kinds):
+                column = found.start()
+                if (text := self.value(kinds[column], values[column], read, row, column)).strip():
                     self.budget.spend(1)
                     sheet.put(row + 1, column + 1, text)
         return sheet
