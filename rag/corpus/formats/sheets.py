@@ -70,7 +70,7 @@ class Sheet:
                                             f"{MAX_COLUMNS:,} columns (a data matrix is no text to search)")
             return
         cells = self.filled.setdefault(row, [])
-        cells.extend("" for _ in range(column - len(cells)))
+        cells.extend([""] * (column - len(cells)))  # in C: a row of one cell in column 1,000 pads 999
         cells[column - 1] = value
 
     @property
