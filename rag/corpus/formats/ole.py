@@ -35,8 +35,10 @@ class Compound:
     ("storage/stream", case aside). Raises `OleError`."""
 
     def __init__(self, data: bytes) -> None:
-        if len(data) < 512 or not data.startswith(SIGNATURE):
-            raise OleError("not a compound file: no OLE signature and 512-byte header")
+        if not data.startswith(SIGNATURE):
+            raise OleError("not a compound file: no OLE signature")
+        if len(data) < 512:
+            raise OleError(f"cut short: {len(data):,} bytes, less than a compound file's 512-byte header")
         self.data = data
         shift, mini_shift = struct.unpack_from("<HH", data, 30)
         if shift not in (9, 12) or mini_shift != 6:
