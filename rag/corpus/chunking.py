@@ -109,8 +109,8 @@ TokenCounter = Callable[[Sequence[str]], list[int]]
 # rows, .docx linked levels. 54: footers' © address, hours; .pptx sections, notes, charts. 55: txt clauses; Zendesk
 # related. 56: © commas; Intercom. 57: HTML tab labels, heading panels; link lists out. 58: office HTML notes, items,
 # Title, furniture. 59: office notes' paragraphs; feedback out. 60: chart values; PDF print furniture out. 61: one-page
-# prints; toggle marks. 62: ODF charts. 63: .rtf. 64: .eml. 66: .xls, .fods. 67: .rst. 68: .epub, .mbox. 69: .msg; print
-# share rows.
+# prints; toggle marks. 62: ODF charts. 63: .rtf. 64: .eml. 65: .doc. 66: .xls, .fods. 67: .rst. 68: .epub, .mbox. 69:
+# .msg; print share rows.
 LAYOUT = 69
 TITLE_CHARS = 60  # a line shorter than this without a full stop names what follows it (`_runs_on`)
 _FULL_STOPS = (".", "!", "…", ";")

@@ -15,7 +15,8 @@ from collections.abc import Container, Iterator, Sequence
 from pathlib import Path
 
 from rag.corpus.formats.csv import parse_csv, parse_tsv
-from rag.corpus.formats.docx import OLD_WORD, parse_docx
+from rag.corpus.formats.doc import parse_doc
+from rag.corpus.formats.docx import parse_docx
 from rag.corpus.formats.eml import parse_eml
 from rag.corpus.formats.epub import parse_epub
 from rag.corpus.formats.html import parse_html
@@ -45,20 +46,20 @@ SUFFIXES = {".txt": parse_text, ".text": parse_text, ".md": parse_markdown, ".ma
             ".csv": parse_csv, ".tsv": parse_tsv, ".json": parse_json, ".jsonl": parse_jsonl, ".ndjson": parse_jsonl}
 # parsed from the file's bytes, not from decoded text
 # Word's, Excel's and PowerPoint's templates and files with macros (never run) hold the same parts as a .docx, .xlsx
-# or .pptx, and a slide show (.ppsx) a .pptx's. An old binary .xls is read by xlrd, and a file named .xls that is an
-# HTML or a delimited text (a web application's "export to Excel") by its own reader (`formats.xls`). An .rtf is
-# 7-bit text whose bytes name their own code page; an .eml's parts name theirs, as do an .mbox's messages; an Outlook
-# .msg is an OLE compound file; an .epub is a zip of XHTML pages. A flat OpenDocument spreadsheet (.fods) is one XML
-# document holding an .ods's parts.
+# or .pptx, and a slide show (.ppsx) a .pptx's; an old binary Word template (.dot) an old binary document's (.doc). An
+# old binary .xls is read by xlrd, and a file named .xls that is an HTML or a delimited text (a web application's
+# "export to Excel") by its own reader (`formats.xls`). An .rtf is 7-bit text whose bytes name their own code page; an
+# .eml's parts name theirs, as do an .mbox's messages; an Outlook .msg is an OLE compound file; an .epub is a zip of
+# XHTML pages. A flat OpenDocument spreadsheet (.fods) is one XML document holding an .ods's parts.
 BINARY_SUFFIXES = {".pdf": parse_pdf, ".docx": parse_docx, ".docm": parse_docx, ".dotx": parse_docx,
-                   ".dotm": parse_docx, ".odt": parse_odt, ".xlsx": parse_xlsx, ".xlsm": parse_xlsx,
-                   ".xltx": parse_xlsx, ".xltm": parse_xlsx, ".xls": parse_xls, ".ods": parse_ods, ".fods": parse_fods,
-                   ".pptx": parse_pptx, ".ppsx": parse_pptx, ".pptm": parse_pptx, ".potx": parse_pptx,
-                   ".potm": parse_pptx, ".odp": parse_odp, ".rtf": parse_rtf, ".eml": parse_eml, ".msg": parse_msg,
-                   ".epub": parse_epub, ".mbox": parse_mbox}
+                   ".dotm": parse_docx, ".doc": parse_doc, ".dot": parse_doc, ".odt": parse_odt, ".xlsx": parse_xlsx,
+                   ".xlsm": parse_xlsx, ".xltx": parse_xlsx, ".xltm": parse_xlsx, ".xls": parse_xls, ".ods": parse_ods,
+                   ".fods": parse_fods, ".pptx": parse_pptx, ".ppsx": parse_pptx, ".pptm": parse_pptx,
+                   ".potx": parse_pptx, ".potm": parse_pptx, ".odp": parse_odp, ".rtf": parse_rtf, ".eml": parse_eml,
+                   ".msg": parse_msg, ".epub": parse_epub, ".mbox": parse_mbox}
 FORMATS = ", ".join([*SUFFIXES, *BINARY_SUFFIXES])  # what a refusal says rag reads: every suffix it does
 # Formats rag does not read, with what to do instead of the generic "unsupported format".
-CONVERT = {".doc": OLD_WORD, ".fodt": FLAT, ".ppt": OLD_POWERPOINT, ".fodp": FLAT_ODP}
+CONVERT = {".fodt": FLAT, ".ppt": OLD_POWERPOINT, ".fodp": FLAT_ODP}
 METADATA_FILE = "sources.toml"
 MAX_FILE_BYTES = 20_000_000  # the default of `Settings.max_file_bytes`
 SAME_FILE = "same file as "  # the reason a second name of a file is not read begins so (`second_name`)

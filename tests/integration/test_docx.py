@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 import pytest
 
-from rag.corpus.formats.docx import ENCRYPTED, NOT_A_ZIP, OLD_WORD
+from rag.corpus.formats.docx import ENCRYPTED, NOT_A_ZIP
 from rag.corpus.reader import read_document
 from rag.index.store import Index
 from rag.ingestion.pipeline import ingest
@@ -23,7 +26,7 @@ def docx_settings(tmp_path_factory) -> Settings:
     (corpus / "sources.toml").write_text('["copie.docx"]\ntitle = "Copie du guide"\n')
     (corpus / "faq.txt").write_text("Comment changer de mot de passe ?\nOuvrez les réglages du compte, puis "
                                     "choisissez « Mot de passe » et suivez les instructions reçues par courriel.\n")
-    (corpus / "ancien.doc").write_bytes(ole("WordDocument"))
+    shutil.copy(Path(__file__).resolve().parents[1] / "data" / "doc" / "guide-conges.doc", corpus / "ancien.doc")
     (corpus / "secret.docx").write_bytes(ole("EncryptedPackage"))
     (corpus / "cut.docx").write_bytes((corpus / "guide-marchand.docx").read_bytes()[:2000])
     return Settings(corpus_dir=corpus, index_dir=tmp_path_factory.mktemp("docx-index"))
@@ -33,8 +36,8 @@ def docx_settings(tmp_path_factory) -> Settings:
 def docx_index(docx_settings, embedder) -> Index:
     report = ingest(docx_settings, embedder=embedder)
     assert {s.source: s.reason for s in report.skipped} == {
-        "ancien.doc": OLD_WORD, "secret.docx": ENCRYPTED, "cut.docx": NOT_A_ZIP}
-    assert report.documents == 3
+        "secret.docx": ENCRYPTED, "cut.docx": NOT_A_ZIP}
+    assert report.documents == 4
     return Index.load(docx_settings.index_dir)
 
 
@@ -59,3 +62,14 @@ def test_a_table_row_is_found_with_its_section(docx_index, embedder):
     top = hits[0]
     assert "Ouverture | express | 9 €" in top.text.splitlines()
     assert top.citation.section == "Ouverture du compte"
+
+
+def test_a_table_row_of_an_old_binary_word_file_is_found_and_cited_into_its_extracted_text(docx_index, docx_settings,
+                                                                                          embedder):
+    (hits,) = Searcher(docx_index, embedder).search([Query("durée des congés d'hiver", 3, "hybrid", False)])
+    top = hits[0]
+    citation = top.citation
+    assert citation.source == "ancien.doc" and citation.section == "Demander un congé › Congés d’été"
+    assert "Hiver | 1 semaine ou 2 | selon l’ancienneté" in top.text.splitlines()
+    text = read_document(docx_settings.corpus_dir, docx_settings.corpus_dir / "ancien.doc").text
+    assert top.text in text[citation.start:citation.end]

@@ -180,7 +180,7 @@ def test_deleted_text_comments_pictures_and_unknown_ignorable_destinations_are_l
 
 def test_a_file_that_is_not_rtf_is_refused_with_a_reason(tmp_path):
     for data, said in [(b"plain text", NOT_RTF), (b"PK\x03\x04zip", "a zip archive"),
-                       (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "old Word .doc")]:
+                       (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "a Word .doc named .rtf? rename it .doc")]:
         with pytest.raises(ValueError, match="not an RTF file") as raised:
             parse_rtf(data)
         assert said in str(raised.value)

@@ -23,6 +23,24 @@ from rag.corpus.formats.text import reads_as_heading
 # single): Word's "caption", "Quote", "Intense Quote" and French names; LibreOffice's "Caption" (its "Figure",
 # "Table", "Illustration" inherit from it), "Quotations" (or "Block Quotation", as newer versions may show it)
 ASIDE_STYLE = re.compile(r"caption|l[ée]gende|(?:intense )?quote|quotations|block quotation|citation(?: intense)?")
+_HEADING_STYLE = re.compile(r"heading (?P<level>[1-9])|title")  # Word's names, in a .docx and a .doc's user styles
+_CONTENTS_STYLE = re.compile(r"toc [1-9]|toc heading")  # a table of contents' entries and heading
+
+
+def word_style(name: str, outline: int | None) -> tuple[str | None, int] | None:
+    """What a Word paragraph style makes of a paragraph by its `name` (lower case, spaces single) and its outline level
+    (`outline`: 0 to 8 a heading's, 9 body text's, None: it sets none): ("title", 0), ("heading", 1..9), ("contents",
+    0) (an entry of a table of contents), ("aside", 0) (a caption or a quotation: body text whose bold heads nothing,
+    `ASIDE_STYLE`) or (None, 0), body text; None where neither says (the style it is based on may)."""
+    if named := _HEADING_STYLE.fullmatch(name):
+        return ("title", 0) if name == "title" else ("heading", int(named.group("level")))
+    if _CONTENTS_STYLE.fullmatch(name):
+        return "contents", 0
+    if ASIDE_STYLE.fullmatch(name):
+        return "aside", 0
+    if outline is not None:
+        return ("heading", outline + 1) if outline < 9 else (None, 0)
+    return None
 
 
 @dataclass(frozen=True)
@@ -185,4 +203,4 @@ def bold_heading_levels(lines: list[tuple[str, Font | None]]) -> dict[int, int]:
     return {i: block.level for i, block in enumerate(blocks) if block.kind is not None}
 
 
-__all__ = ["ASIDE_STYLE", "BlockText", "Font", "Measure", "bold_heading_levels", "may_head"]
+__all__ = ["ASIDE_STYLE", "BlockText", "Font", "Measure", "bold_heading_levels", "may_head", "word_style"]

@@ -43,7 +43,7 @@ from rag.corpus.formats.archive import (
     not_a_zip,
 )
 from rag.corpus.formats.base import CELL_SEPARATOR, Parsed
-from rag.corpus.formats.blocks import ASIDE_STYLE, BlockText
+from rag.corpus.formats.blocks import BlockText, word_style
 from rag.corpus.formats.docx_charts import Charts
 from rag.corpus.formats.docx_fonts import Fonts
 from rag.corpus.formats.docx_notes import Notes
@@ -52,7 +52,7 @@ from rag.corpus.formats.numbering import letters, roman
 if TYPE_CHECKING:
     from docx.document import Document as WordDocument
 
-OLD_WORD = "old Word .doc: save it as .docx"
+OLD_WORD = "a Word .doc named .docx: rename it .doc"  # rag reads it as .doc (`formats.doc`)
 ENCRYPTED = "encrypted .docx: remove its password first"
 NOT_A_ZIP = not_a_zip(".docx")
 
@@ -73,8 +73,6 @@ _WORD_MAIN = {f"application/vnd.{kind}.main+xml" for kind in (
     "ms-word.document.macroEnabled", "ms-word.template.macroEnabledTemplate")}
 # Another application's main part, by a word of its content type: what the file is, and the suffix to rename it with
 _OTHERS = {"presentationml": ("a PowerPoint presentation", ".pptx"), "spreadsheetml": ("an Excel workbook", ".xlsx")}
-_HEADING_STYLE = re.compile(r"heading (?P<level>[1-9])|title")
-_CONTENTS_STYLE = re.compile(r"toc [1-9]|toc heading")  # a table of contents' entries and heading
 
 
 def _run_text(run: Any, paragraph: Any) -> str:
@@ -176,15 +174,8 @@ class _Styles:
         while style is not None and style.styleId not in seen:  # a loop of "based on" is not followed round
             seen.add(style.styleId)
             name = " ".join(str(style.name_val or "").casefold().split())
-            if named := _HEADING_STYLE.fullmatch(name):
-                return ("title", 0) if name == "title" else ("heading", int(named.group("level")))
-            if _CONTENTS_STYLE.fullmatch(name):
-                return "contents", 0
-            if ASIDE_STYLE.fullmatch(name):
-                return "aside", 0
-            level = _outline_level(style)
-            if level is not None:
-                return ("heading", level + 1) if level < 9 else (None, 0)
+            if (kind := word_style(name, _outline_level(style))) is not None:
+                return kind
             style = self._styles.get_by_id(style.basedOn_val) if style.basedOn_val else None
         return None, 0
 
@@ -332,7 +323,7 @@ def _ole_reason(data: bytes) -> str:
     if "EncryptedPackage".encode("utf-16-le") in data:
         return ENCRYPTED
     if "WordDocument".encode("utf-16-le") in data:
-        return f"{OLD_WORD} (this one is named .docx)"
+        return OLD_WORD
     return "not a .docx: an OLE compound file (another Office format?)"
 
 

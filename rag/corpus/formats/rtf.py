@@ -386,7 +386,7 @@ def parse_rtf(data: bytes) -> Parsed:
         if data.startswith(b"PK\x03\x04"):
             raise ValueError(f"{NOT_RTF} (a zip archive: a .docx or an .odt named .rtf? rename it)")
         if data.startswith(OLE_SIGNATURE):
-            raise ValueError(f"{NOT_RTF} (an old Word .doc named .rtf? save it as .docx)")
+            raise ValueError(f"{NOT_RTF} (a Word .doc named .rtf? rename it .doc)")
         raise ValueError(NOT_RTF)
     # read from the "{": a byte order mark or white space before it is no text of the document
     return _Reader().read(str(memoryview(data)[min(len(data), 64) - len(start):], "latin-1"))

@@ -1,0 +1,301 @@
+"""Read an old binary Word document (.doc, .dot: Word 97 to 2003, "MS Word 97"): one text whose offsets citations
+index, and its headings as sections, as `rag.corpus.formats.docx` reads a .docx.
+
+The file is an OLE compound file (olefile opens it); its WordDocument stream holds the FIB and the characters, its
+table stream (0Table or 1Table) the piece table, the stylesheet and the paragraphs' properties ([MS-DOC]:
+`rag.corpus.formats.doc_pieces`, `rag.corpus.formats.doc_styles`). The text is the main document's (ccpText
+characters: not the headers, footers, comments nor text boxes), one block per line (a block followed by "\\n"):
+- a paragraph (ended by its mark, \\r, or a page or section break, \\x0c): its characters, a line break (\\x0b) a
+  "\\n" (such a paragraph spans several lines), a non-breaking hyphen "-", a soft hyphen nothing, a picture's or a
+  drawing's anchor (\\x01, \\x08) nothing;
+- a table (paragraphs in a table, each cell ended by \\x07, a row by a \\x07 marked as the row's end): one line per
+  row, its cells joined by " | " (a cell: its paragraphs joined by a space; empty cells left out);
+- a footnote: its paragraphs, as lines after the paragraph (or the table) that cites it;
+- a field (a hyperlink, a date, a page reference: \\x13 instruction \\x14 result \\x15, nested or not): its result as
+  shown, never its instruction; a table of contents (a TOC field, paragraphs in the TOC styles) is left out.
+Sections: a paragraph in a heading style (Heading 1 to 9 or Title by the style's built-in identifier, whatever its
+name in the user's language; a style of the user's by name, outline level or the style it is based on), or with
+an outline level of its own, opens a section named by its text. The title is the summary information's, else the
+first paragraph in the Title style.
+
+Refused with a reason: an encrypted .doc, a Word 6 or 95 file, and a damaged one. A file named .doc that is not
+one, as Word itself writes when asked ("Save as" RTF or Web page under a .doc name) or a .docx renamed, is read
+as what it is. Not read yet: fonts (bold lines as headings), list numbers, hidden text and tracked changes.
+"""
+
+from __future__ import annotations
+
+import re
+import struct
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from io import BytesIO
+from typing import TYPE_CHECKING, TypeVar
+
+from rag.corpus.encoding import decode_text
+from rag.corpus.formats.archive import OLE_SIGNATURE, damaged
+from rag.corpus.formats.base import CELL_SEPARATOR, Parsed
+from rag.corpus.formats.blocks import BlockText
+from rag.corpus.formats.doc_pieces import (
+    CLX,
+    PLCFBTEPAPX,
+    PLCFFNDREF,
+    PLCFFNDTXT,
+    STSHF,
+    WORD_97,
+    Fib,
+    Pieces,
+    read_fib,
+    stretch,
+    u16,
+    u32,
+)
+from rag.corpus.formats.doc_styles import Paragraphs, Properties, Styles
+from rag.corpus.formats.docx import parse_docx
+from rag.corpus.formats.html import parse_html
+from rag.corpus.formats.rtf import parse_rtf
+
+if TYPE_CHECKING:
+    from olefile import OleFileIO
+
+ENCRYPTED = "encrypted Word .doc: remove its password first"
+OLD_VERSION = "Word 6 or Word 95 document: open it in Word or LibreOffice and save it as .docx"
+NOT_WORD = "not a Word document"
+# Characters of the text that end a paragraph, end a cell, open, separate and close a field, cite a footnote
+_PARAGRAPH_END, _CELL, _NOTE = "\r\x0c\x0e", "\x07", "\x02"  # \x0e: a column break
+_FIELD_OPEN, _FIELD_RESULT, _FIELD_CLOSE = "\x13", "\x14", "\x15"
+_SHOWN = {"\x0b": "\n", "\t": "\t", "\x1e": "-"}  # every other control character (an anchor, a soft hyphen) is none
+_CONTROL = re.compile(r"([\x00-\x1f])")
+# OLE streams of Office's other files, and what a file holding one is
+_OTHERS = {"EncryptedPackage": "an encrypted Office file (.docx?): remove its password first",
+           "Workbook": "an Excel workbook named .doc; rename it .xls", "Book": "an Excel workbook named .doc; rename "
+           "it .xls", "PowerPoint Document": "a PowerPoint presentation named .doc; rename it .ppt"}
+_INSTRUCTION_KEPT = 16  # characters of a field's instruction kept: enough to tell a table of contents
+T = TypeVar("T")
+_SUMMARY = "\x05SummaryInformation"
+_VT_I2, _VT_LPSTR, _VT_LPWSTR = 2, 30, 31  # property types
+
+
+@dataclass
+class _Field:
+    instruction: list[str] = field(default_factory=list)
+    hides: bool = True  # its instruction is being read, or it is a table of contents
+
+
+class _Reader:
+    """The blocks of a document's main text, read character run by character run into a `BlockText`."""
+
+    def __init__(self, styles: Styles, paragraphs: Paragraphs, pieces: Pieces, notes: dict[int, list[str]]) -> None:
+        self.text = BlockText()
+        self.styles, self.paragraphs, self.pieces, self.notes = styles, paragraphs, pieces, notes
+        self.fields: list[_Field] = []
+        self.hidden = 0  # fields on `fields` that hide what is read now
+        self.paragraph: list[str] = []
+        self.cell: list[str] = []  # the paragraphs of the cell being read
+        self.row: list[str] = []  # the cells of the row being read
+        self.table_open = False
+        self.cited: list[str] = []  # the lines of the notes cited by the paragraph being read
+        self.cited_in_table: list[str] = []  # and those its table's cells cite, for after the table
+        self.last_cell = False  # the last mark read was a cell's: a cell mark right after one ends the row
+
+    def read(self, text: str) -> None:
+        cp = 0
+        for part in _CONTROL.split(text):  # linear: each character is looked at once
+            if len(part) == 1 and part < " ":
+                self._control(part, cp)
+            elif part:
+                if not self.hidden:
+                    self.paragraph.append(part)
+                elif self.fields and self.fields[-1].hides and len(self.fields[-1].instruction) < _INSTRUCTION_KEPT:
+                    self.fields[-1].instruction.append(part[:_INSTRUCTION_KEPT])
+            cp += len(part)
+        self._end_paragraph(None)
+        self._close_table()
+
+    def _control(self, char: str, cp: int) -> None:
+        if char in _PARAGRAPH_END:
+            self._end_paragraph(self.paragraphs.at(self.pieces.fc(cp)))
+        elif char == _CELL:
+            self._end_cell(self.paragraphs.at(self.pieces.fc(cp)))
+        elif char == _FIELD_OPEN:
+            self.fields.append(_Field())
+            self.hidden += 1
+        elif char == _FIELD_RESULT and self.fields and self.fields[-1].hides:
+            top = self.fields[-1]
+            if not "".join(top.instruction).lstrip().upper().startswith("TOC"):  # a table of contents stays hidden
+                top.hides, self.hidden = False, self.hidden - 1
+        elif char == _FIELD_CLOSE and self.fields:
+            self.hidden -= self.fields.pop().hides
+        elif char == _NOTE and cp in self.notes:
+            self.cited.extend(self.notes.pop(cp))
+        elif char in _SHOWN and not self.hidden:
+            self.paragraph.append(_SHOWN[char])
+
+    def _take(self) -> str:
+        line, self.paragraph = "".join(self.paragraph), []
+        return line
+
+    def _end_paragraph(self, properties: Properties | None) -> None:
+        line = self._take()
+        self.last_cell = False
+        if properties is not None and properties.in_table:  # a paragraph of a cell, not its last
+            if line.strip():
+                self.cell.append(" ".join(line.split()))
+            self.cited_in_table.extend(self.cited)
+            self.cited = []
+            return
+        self._close_table()
+        kind, level = self.styles.kind(properties.istd, properties.outline) if properties else (None, 0)
+        if kind != "contents":
+            self.text.add(line, None if kind == "aside" else kind, level)
+        for note in self.cited:
+            self.text.add(note)
+        self.cited = []
+
+    def _end_cell(self, properties: Properties | None) -> None:
+        line = self._take()
+        self.cited_in_table.extend(self.cited)
+        self.cited = []
+        row_end = properties.row_end if properties is not None else self.last_cell and not line.strip()
+        if row_end:
+            if self.cell:  # text after the row's last cell mark: a cell of its own
+                self.row.append(" ".join(self.cell))
+            row, self.row, self.cell = CELL_SEPARATOR.join(self.row), [], []
+            if row.strip():
+                self.text.add(row, item=True, opens_table=not self.table_open)
+                self.table_open = True
+            self.last_cell = False
+            return
+        if line.strip():
+            self.cell.append(" ".join(line.split()))
+        if self.cell:
+            self.row.append(" ".join(self.cell))
+        self.cell, self.last_cell = [], True
+
+    def _close_table(self) -> None:
+        if self.row or self.cell:  # a row left without its end mark is one still
+            self._end_cell(Properties(row_end=True))
+        self.table_open = False
+        for note in self.cited_in_table:  # a note cited in a cell: after the table
+            self.text.add(note)
+        self.cited_in_table = []
+
+
+def _notes(word: bytes, table: bytes, fib: Fib, pieces: Pieces) -> dict[int, list[str]]:
+    """The footnotes' lines, by the position of the mark that cites each in the main text."""
+    if fib.ccp_ftn <= 0:
+        return {}
+    references, texts = stretch(table, *fib.where(PLCFFNDREF), "footnotes"), stretch(table, *fib.where(PLCFFNDTXT),
+                                                                                   "footnotes' text")
+    count = (len(references) - 4) // 6  # n + 1 positions, then n 2-byte FRDs
+    if count <= 0 or len(texts) < 4 * (count + 1):
+        return {}
+    notes = {}
+    for n in range(count):
+        start, end = u32(texts, 4 * n), u32(texts, 4 * n + 4)
+        if not start <= end <= fib.ccp_ftn:
+            continue
+        note = pieces.text(word, fib.ccp_text + start, fib.ccp_text + end)
+        lines = [" ".join(_CONTROL.sub(lambda m: " " if m.group() in "\x0b\t" else "", line).split())
+                 for line in re.split(r"[\r\x0c]", note)]
+        notes[u32(references, 4 * n)] = [line for line in lines if line]
+    return notes
+
+
+def _title(ole: OleFileIO) -> str | None:
+    """The title (PIDSI_TITLE) the summary information gives, None if it gives none or cannot be read. Read here, not
+    by olefile's `get_metadata`, which walks as many properties as the stream claims, billions in a damaged one."""
+    try:
+        if not ole.exists(_SUMMARY):
+            return None
+        stream = ole.openstream(_SUMMARY).read()
+        at = u32(stream, 44)  # the first property set's offset, after the header and its FMTID
+        count = u32(stream, at + 4)
+        if count > (len(stream) - at) // 8:
+            return None
+        pairs = struct.unpack_from(f"<{2 * count}I", stream, at + 8)  # (property id, offset) each
+        where = dict(zip(pairs[::2], pairs[1::2], strict=True))
+        codepage = 1252
+        if 1 in where and u32(stream, at + where[1]) == _VT_I2:  # PID_CODEPAGE
+            codepage = u16(stream, at + where[1] + 4)
+        if 2 not in where:
+            return None
+        kind, size = u32(stream, at + where[2]), u32(stream, at + where[2] + 4)
+        value = stream[at + where[2] + 8:at + where[2] + 8 + (2 * size if kind == _VT_LPWSTR else size)]
+        if kind == _VT_LPWSTR or codepage == 1200:
+            title = value.decode("utf-16-le", errors="replace")
+        elif kind == _VT_LPSTR:
+            title = value.decode("utf-8" if codepage == 65001 else f"cp{codepage}", errors="replace")
+        else:
+            return None
+    except (OSError, ValueError, LookupError, struct.error):  # a damaged property set; a code page Python lacks
+        return None
+    return " ".join(title.replace("\0", " ").split()) or None
+
+
+def _not_ole(data: bytes) -> Parsed:
+    """A file named .doc that is no OLE compound file: read as what it is, or refused saying what it is."""
+    start = data[:1024].lstrip(b"\xef\xbb\xbf \t\r\n")
+    if start.startswith(b"{\\rtf"):  # Word's "Save as: Rich Text Format" keeps the name a user types
+        return parse_rtf(data)
+    if start.startswith(b"PK\x03\x04"):  # a .docx renamed: Word opens it all the same
+        return parse_docx(data)
+    if b"<html" in start.lower() or start.lower().startswith(b"<!doctype html"):  # Word's "Save as: Web Page"
+        text, _ = decode_text(data, html=True)
+        return replace(parse_html(text), text=text)
+    raise ValueError(f"{NOT_WORD}: not an OLE compound file, as a Word .doc is (damaged, or of another format?)")
+
+
+def parse_doc(data: bytes) -> Parsed:
+    """A .doc's text, heading sections and title. Raises `ValueError` when it cannot be read."""
+    if not data.startswith(OLE_SIGNATURE):
+        return _not_ole(data)
+    import olefile  # imported here: a server that never reads a .doc need not pay for it
+
+    try:
+        ole = olefile.OleFileIO(BytesIO(data))
+    except Exception as exc:  # olefile raises OSError and others on a damaged container
+        raise ValueError(damaged(".doc", exc)) from exc
+    with ole:
+        if not ole.exists("WordDocument"):
+            other = next((what for stream, what in _OTHERS.items() if ole.exists(stream)), None)
+            raise ValueError(f"{NOT_WORD}: {other or 'an OLE compound file without a WordDocument stream'}")
+        try:
+            word = ole.openstream("WordDocument").read()
+            fib = read_fib(word)
+        except (OSError, ValueError) as exc:  # olefile: "not a stream", a sector out of the file
+            raise ValueError(damaged(".doc", exc)) from exc
+        if fib.encrypted:
+            raise ValueError(ENCRYPTED)
+        if fib.nfib < WORD_97:
+            raise ValueError(OLD_VERSION)
+        try:
+            if not ole.exists(fib.table):
+                raise ValueError(f"its table stream {fib.table} is missing")
+            table = ole.openstream(fib.table).read()
+            pieces = Pieces(stretch(table, *fib.where(CLX), "piece table"), len(word))
+            text = pieces.text(word, 0, fib.ccp_text)
+        except (OSError, ValueError) as exc:
+            raise ValueError(damaged(".doc", exc)) from exc
+        changes: list[str] = []
+        styles = _optional(lambda: Styles(stretch(table, *fib.where(STSHF), "")), Styles(b""), "stylesheet (headings)",
+                           changes)
+        paragraphs = _optional(lambda: Paragraphs(word, stretch(table, *fib.where(PLCFBTEPAPX), "")),
+                               Paragraphs(word, b""), "paragraph properties (styles, tables)", changes)
+        notes: dict[int, list[str]] = _optional(lambda: _notes(word, table, fib, pieces), {}, "footnotes", changes)
+        reader = _Reader(styles, paragraphs, pieces, notes)
+        reader.read(text)
+        return replace(reader.text.parsed(_title(ole)), changes=changes)
+
+
+def _optional(read: Callable[[], T], instead: T, what: str, changes: list[str]) -> T:
+    """What `read` reads of a part of the document its text does not need, or `instead` where the file is damaged
+    there, saying so in `changes`."""
+    try:
+        return read()
+    except ValueError:
+        changes.append(f"its {what} could not be read (damaged): its text is read without")
+        return instead
+
+
+__all__ = ["ENCRYPTED", "NOT_WORD", "OLD_VERSION", "parse_doc"]
