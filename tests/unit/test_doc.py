@@ -14,8 +14,8 @@ import olefile
 import pytest
 
 from rag.corpus.files import BINARY_SUFFIXES, CONVERT, FORMATS, refusal
-from rag.corpus.formats.doc import ENCRYPTED, NOT_WORD, OLD_VERSION, _Reader, parse_doc
-from rag.corpus.formats.doc_pieces import Pieces
+from rag.corpus.formats.doc import ENCRYPTED, NOT_WORD, OLD_VERSION, _notes, _Reader, parse_doc
+from rag.corpus.formats.doc_pieces import PLCFFNDREF, PLCFFNDTXT, Fib, Pieces
 from rag.corpus.formats.doc_styles import Paragraphs, Styles
 from rag.corpus.formats.docx import OLD_WORD, parse_docx
 from rag.corpus.formats.rtf import parse_rtf
@@ -35,8 +35,9 @@ GUIDE_TEXT = (
     "Congés d’été\n"
     "Les congés d’été se posent avant le 1\nmars, en période α ou β.\n"
     "Type | Durée | Remarque\n"
-    "Été | 3 semaines\n"
+    "Été | 3 semaines au plus\n"
     "Hiver | 1 semaine ou 2 | selon l’ancienneté\n"
+    "Voir l’accord d’entreprise.\n"
     "Après le tableau.\n"
     "Annuler un congé\n"
     "Une annulation se fait par courriel.\n")
@@ -79,8 +80,9 @@ def test_doc_and_dot_are_formats_rag_reads():
 
 
 def test_a_libreoffice_doc_reads_as_its_docx_would():
-    """Paragraphs, a line break, a table (an empty cell left out, a cell of two paragraphs), a hyperlink's text and
-    not its field code, a footnote after what cites it, a table of contents left out, accents and Greek (a Unicode
+    """Paragraphs, a line break, a table (an empty cell left out, its row ended by the mark Word flags as the row's
+    end, a cell of two paragraphs), a hyperlink's text and not its field code, a footnote after the paragraph that
+    cites it and one cited in a cell after the table, a table of contents left out, accents and Greek (a Unicode
     piece); Title, Heading 1 and Heading 2 open sections; the summary information's title."""
     parsed = parse_doc(GUIDE.read_bytes())
     assert parsed.text == GUIDE_TEXT
@@ -91,7 +93,8 @@ def test_a_libreoffice_doc_reads_as_its_docx_would():
                                    "Le portail est ouvert de 8 h à 20 h.", "Voir la page des congés pour le détail."]),
         ("Congés d’été", ("Demander un congé",), [
             "Les congés d’été se posent avant le 1", "mars, en période α ou β.", "Type | Durée | Remarque",
-            "Été | 3 semaines", "Hiver | 1 semaine ou 2 | selon l’ancienneté", "Après le tableau."]),
+            "Été | 3 semaines au plus", "Hiver | 1 semaine ou 2 | selon l’ancienneté",
+            "Voir l’accord d’entreprise.", "Après le tableau."]),
         ("Annuler un congé", (), ["Une annulation se fait par courriel."])]
     rows = [line for s in parsed.sections for line in s.lines if line.item]
     assert [row.opens_table for row in rows] == [True, False, False]
@@ -231,3 +234,29 @@ def test_a_damaged_doc_is_read_or_refused_with_a_value_error_never_another():
 def test_reading_takes_time_linear_in_the_text():
     """Fields nested n deep, then n cells, then n marks closing them: each character looked at once."""
     assert grows_linearly(lambda n: _read("\x13" * n + "a\x07" * n + "\x14\x15" * n + "\r"), 20_000)
+
+
+def _pieces(count: int) -> bytes:
+    """A piece table of `count` pieces of one UTF-16 character each."""
+    plc = struct.pack(f"<{count + 1}I", *range(count + 1))
+    plc += b"".join(struct.pack("<HIH", 0, 2 * n, 0) for n in range(count))
+    return b"\x02" + struct.pack("<I", len(plc)) + plc
+
+
+def test_footnotes_take_time_linear_in_their_count_and_the_pieces():
+    """n notes, every other one claiming the whole text of the notes (read once, the others left out), over 5n pieces
+    (each note's text found without walking the pieces before it)."""
+
+    def notes(n: int) -> dict[int, list[str]]:
+        word = "x".encode("utf-16-le") + "note\r".encode("utf-16-le") * n
+        positions = 5 * n + 1
+        table = struct.pack(f"<{n + 1}I", *range(n + 1)) + bytes(2 * n)  # references: n + 1 positions, n FRDs
+        texts = len(table)
+        table += struct.pack(f"<{n + 2}I", *[5 * n * (i % 2) for i in range(n + 2)])  # 0, all, 0, all: going back
+        pairs = [(0, 0)] * (PLCFFNDTXT + 1)
+        pairs[PLCFFNDREF], pairs[PLCFFNDTXT] = (0, texts), (texts, 4 * (n + 2))
+        fib = Fib(0xC1, False, "1Table", 1, 5 * n, tuple(pairs))
+        return _notes(word, table, fib, Pieces(_pieces(positions), len(word)))
+
+    assert notes(3)[0] == ["note", "note", "note"]
+    assert grows_linearly(notes, 300)

@@ -190,11 +190,12 @@ def _notes(word: bytes, table: bytes, fib: Fib, pieces: Pieces) -> dict[int, lis
     count = (len(references) - 4) // 6  # n + 1 positions, then n 2-byte FRDs
     if count <= 0 or len(texts) < 4 * (count + 1):
         return {}
-    notes = {}
+    notes, read = {}, 0
     for n in range(count):
         start, end = u32(texts, 4 * n), u32(texts, 4 * n + 4)
-        if not start <= end <= fib.ccp_ftn:
+        if not read <= start <= end <= fib.ccp_ftn:  # notes overlapping would read their text again and again
             continue
+        read = end
         note = pieces.text(word, fib.ccp_text + start, fib.ccp_text + end)
         lines = [" ".join(_CONTROL.sub(lambda m: " " if m.group() in "\x0b\t" else "", line).split())
                  for line in re.split(r"[\r\x0c]", note)]

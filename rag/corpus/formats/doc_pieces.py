@@ -126,7 +126,8 @@ class Pieces:
     def text(self, word: bytes, start: int, end: int) -> str:
         """The characters from position `start` to `end` (where pieces cover them), decoded."""
         parts = []
-        for piece in self.pieces[max(0, bisect_right(self._starts, start) - 1):]:
+        for n in range(max(0, bisect_right(self._starts, start) - 1), len(self.pieces)):  # no copy of the list's tail
+            piece = self.pieces[n]
             if piece.cp >= end:
                 break
             first, last = max(start, piece.cp) - piece.cp, min(end, piece.end) - piece.cp
