@@ -207,7 +207,8 @@ def test_a_damaged_part_that_the_text_does_not_need_is_read_without(tmp_path):
 
 
 def test_a_summary_information_claiming_billions_of_properties_gives_no_title_at_once(tmp_path):
-    """olefile's `get_metadata` walks as many properties as the stream claims: the reader reads the title itself."""
+    """olefile's `get_metadata` walks as many properties as the stream claims: the title is read in one pass over the
+    properties the stream holds (`rag.corpus.formats.ole_summary`)."""
     with olefile.OleFileIO(str(GUIDE)) as ole:
         summary = ole.openstream("\x05SummaryInformation").read()
     at = struct.unpack_from("<I", summary, 44)[0] + 4
@@ -217,9 +218,9 @@ def test_a_summary_information_claiming_billions_of_properties_gives_no_title_at
 
 
 def test_a_damaged_doc_is_read_or_refused_with_a_value_error_never_another():
-    storage = bytearray(GUIDE.read_bytes())  # its WordDocument directory entry made a storage's: olefile's OSError
+    storage = bytearray(GUIDE.read_bytes())  # its WordDocument directory entry made a storage's
     storage[storage.index("WordDocument".encode("utf-16-le")) + 0x42] = 1
-    with pytest.raises(ValueError, match=r"^damaged \.doc, cannot be parsed \(OSError: this file is not a stream"):
+    with pytest.raises(ValueError, match=r"^not a Word document: an OLE compound file without a WordDocument stream"):
         parse_doc(bytes(storage))
     data = GUIDE.read_bytes()
     shuffle = random.Random(7)

@@ -1,10 +1,11 @@
 """Read an old binary Word document (.doc, .dot: Word 97 to 2003, "MS Word 97"): one text whose offsets citations
 index, and its headings as sections, as `rag.corpus.formats.docx` reads a .docx.
 
-The file is an OLE compound file (olefile opens it); its WordDocument stream holds the FIB and the characters, its
-table stream (0Table or 1Table) the piece table, the stylesheet and the paragraphs' properties ([MS-DOC]:
-`rag.corpus.formats.doc_pieces`, `rag.corpus.formats.doc_styles`). The text is the main document's (ccpText
-characters: not the headers, footers, comments nor text boxes), one block per line (a block followed by "\\n"):
+The file is an OLE compound file (`rag.corpus.formats.ole`); its WordDocument stream holds the FIB and the
+characters, its table stream (0Table or 1Table) the piece table, the stylesheet and the paragraphs' properties
+([MS-DOC]: `rag.corpus.formats.doc_pieces`, `rag.corpus.formats.doc_styles`). The text is the main document's
+(ccpText characters: not the headers, footers, comments nor text boxes), one block per line (a block followed by
+"\\n"):
 - a paragraph (ended by its mark, \\r, or a page or section break, \\x0c): its characters, a line break (\\x0b) a
   "\\n" (such a paragraph spans several lines), a non-breaking hyphen "-", a soft hyphen nothing, a picture's or a
   drawing's anchor (\\x01, \\x08) nothing;
@@ -26,11 +27,9 @@ as what it is. Not read yet: fonts (bold lines as headings), list numbers, hidde
 from __future__ import annotations
 
 import re
-import struct
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from io import BytesIO
-from typing import TYPE_CHECKING, TypeVar
+from typing import TypeVar
 
 from rag.corpus.encoding import decode_text
 from rag.corpus.formats.archive import OLE_SIGNATURE, damaged
@@ -47,16 +46,14 @@ from rag.corpus.formats.doc_pieces import (
     Pieces,
     read_fib,
     stretch,
-    u16,
     u32,
 )
 from rag.corpus.formats.doc_styles import Paragraphs, Properties, Styles
 from rag.corpus.formats.docx import parse_docx
 from rag.corpus.formats.html import parse_html
+from rag.corpus.formats.ole import Compound, OleError
+from rag.corpus.formats.ole_summary import summary_title
 from rag.corpus.formats.rtf import parse_rtf
-
-if TYPE_CHECKING:
-    from olefile import OleFileIO
 
 ENCRYPTED = "encrypted Word .doc: remove its password first"
 OLD_VERSION = "Word 6 or Word 95 document: open it in Word or LibreOffice and save it as .docx"
@@ -72,8 +69,6 @@ _OTHERS = {"EncryptedPackage": "an encrypted Office file (.docx?): remove its pa
            "it .xls", "PowerPoint Document": "a PowerPoint presentation named .doc; rename it .ppt"}
 _INSTRUCTION_KEPT = 16  # characters of a field's instruction kept: enough to tell a table of contents
 T = TypeVar("T")
-_SUMMARY = "\x05SummaryInformation"
-_VT_I2, _VT_LPSTR, _VT_LPWSTR = 2, 30, 31  # property types
 
 
 @dataclass
@@ -203,37 +198,6 @@ def _notes(word: bytes, table: bytes, fib: Fib, pieces: Pieces) -> dict[int, lis
     return notes
 
 
-def _title(ole: OleFileIO) -> str | None:
-    """The title (PIDSI_TITLE) the summary information gives, None if it gives none or cannot be read. Read here, not
-    by olefile's `get_metadata`, which walks as many properties as the stream claims, billions in a damaged one."""
-    try:
-        if not ole.exists(_SUMMARY):
-            return None
-        stream = ole.openstream(_SUMMARY).read()
-        at = u32(stream, 44)  # the first property set's offset, after the header and its FMTID
-        count = u32(stream, at + 4)
-        if count > (len(stream) - at) // 8:
-            return None
-        pairs = struct.unpack_from(f"<{2 * count}I", stream, at + 8)  # (property id, offset) each
-        where = dict(zip(pairs[::2], pairs[1::2], strict=True))
-        codepage = 1252
-        if 1 in where and u32(stream, at + where[1]) == _VT_I2:  # PID_CODEPAGE
-            codepage = u16(stream, at + where[1] + 4)
-        if 2 not in where:
-            return None
-        kind, size = u32(stream, at + where[2]), u32(stream, at + where[2] + 4)
-        value = stream[at + where[2] + 8:at + where[2] + 8 + (2 * size if kind == _VT_LPWSTR else size)]
-        if kind == _VT_LPWSTR or codepage == 1200:
-            title = value.decode("utf-16-le", errors="replace")
-        elif kind == _VT_LPSTR:
-            title = value.decode("utf-8" if codepage == 65001 else f"cp{codepage}", errors="replace")
-        else:
-            return None
-    except (OSError, ValueError, LookupError, struct.error):  # a damaged property set; a code page Python lacks
-        return None
-    return " ".join(title.replace("\0", " ").split()) or None
-
-
 def _not_ole(data: bytes) -> Parsed:
     """A file named .doc that is no OLE compound file: read as what it is, or refused saying what it is."""
     start = data[:1024].lstrip(b"\xef\xbb\xbf \t\r\n")
@@ -251,42 +215,39 @@ def parse_doc(data: bytes) -> Parsed:
     """A .doc's text, heading sections and title. Raises `ValueError` when it cannot be read."""
     if not data.startswith(OLE_SIGNATURE):
         return _not_ole(data)
-    import olefile  # imported here: a server that never reads a .doc need not pay for it
-
     try:
-        ole = olefile.OleFileIO(BytesIO(data))
-    except Exception as exc:  # olefile raises OSError and others on a damaged container
+        ole = Compound(data)
+    except OleError as exc:
         raise ValueError(damaged(".doc", exc)) from exc
-    with ole:
-        if not ole.exists("WordDocument"):
-            other = next((what for stream, what in _OTHERS.items() if ole.exists(stream)), None)
-            raise ValueError(f"{NOT_WORD}: {other or 'an OLE compound file without a WordDocument stream'}")
-        try:
-            word = ole.openstream("WordDocument").read()
-            fib = read_fib(word)
-        except (OSError, ValueError) as exc:  # olefile: "not a stream", a sector out of the file
-            raise ValueError(damaged(".doc", exc)) from exc
-        if fib.encrypted:
-            raise ValueError(ENCRYPTED)
-        if fib.nfib < WORD_97:
-            raise ValueError(OLD_VERSION)
-        try:
-            if not ole.exists(fib.table):
-                raise ValueError(f"its table stream {fib.table} is missing")
-            table = ole.openstream(fib.table).read()
-            pieces = Pieces(stretch(table, *fib.where(CLX), "piece table"), len(word))
-            text = pieces.text(word, 0, fib.ccp_text)
-        except (OSError, ValueError) as exc:
-            raise ValueError(damaged(".doc", exc)) from exc
-        changes: list[str] = []
-        styles = _optional(lambda: Styles(stretch(table, *fib.where(STSHF), "")), Styles(b""), "stylesheet (headings)",
-                           changes)
-        paragraphs = _optional(lambda: Paragraphs(word, stretch(table, *fib.where(PLCFBTEPAPX), "")),
-                               Paragraphs(word, b""), "paragraph properties (styles, tables)", changes)
-        notes: dict[int, list[str]] = _optional(lambda: _notes(word, table, fib, pieces), {}, "footnotes", changes)
-        reader = _Reader(styles, paragraphs, pieces, notes)
-        reader.read(text)
-        return replace(reader.text.parsed(_title(ole)), changes=changes)
+    if not ole.is_stream("WordDocument"):
+        other = next((what for stream, what in _OTHERS.items() if ole.is_stream(stream)), None)
+        raise ValueError(f"{NOT_WORD}: {other or 'an OLE compound file without a WordDocument stream'}")
+    try:
+        word = ole.stream("WordDocument") or b""
+        fib = read_fib(word)
+    except ValueError as exc:  # OleError among them: a chain that loops, a sector out of the file
+        raise ValueError(damaged(".doc", exc)) from exc
+    if fib.encrypted:
+        raise ValueError(ENCRYPTED)
+    if fib.nfib < WORD_97:
+        raise ValueError(OLD_VERSION)
+    try:
+        table = ole.stream(fib.table)
+        if table is None:
+            raise ValueError(f"its table stream {fib.table} is missing")
+        pieces = Pieces(stretch(table, *fib.where(CLX), "piece table"), len(word))
+        text = pieces.text(word, 0, fib.ccp_text)
+    except ValueError as exc:
+        raise ValueError(damaged(".doc", exc)) from exc
+    changes: list[str] = []
+    styles = _optional(lambda: Styles(stretch(table, *fib.where(STSHF), "")), Styles(b""), "stylesheet (headings)",
+                       changes)
+    paragraphs = _optional(lambda: Paragraphs(word, stretch(table, *fib.where(PLCFBTEPAPX), "")),
+                           Paragraphs(word, b""), "paragraph properties (styles, tables)", changes)
+    notes: dict[int, list[str]] = _optional(lambda: _notes(word, table, fib, pieces), {}, "footnotes", changes)
+    reader = _Reader(styles, paragraphs, pieces, notes)
+    reader.read(text)
+    return replace(reader.text.parsed(summary_title(ole)), changes=changes)
 
 
 def _optional(read: Callable[[], T], instead: T, what: str, changes: list[str]) -> T:

@@ -6,11 +6,11 @@ sectors of the root's mini stream.
 
 Read by hand, not by a library: xlrd's reader follows a mini stream's chain without checking for a loop (a few bytes
 changed make it append to a list until memory runs out) and builds the directory by a recursion that visits a child
-once for each path to it (2^n steps); olefile checks that no two streams start at one sector by searching a list (40,000
-streams, 5 MB: a minute), finds an entry by scanning its storage's children, and reads a stream along a chain that
-may loop, to its declared size. Here every chain and the directory tree are walked once each, an entry or sector met
-twice refusing the file, and every stream read draws on one budget, the file's size: a sound file's streams share no
-sector, so that what they hold is never more than the file, and streams whose chains overlap (each read whole) are
+once for each path to it (2^n steps); olefile checks that no two streams start at one sector by searching a list
+(40,000 streams, 5 MB: a minute), finds an entry by scanning its storage's children, and reads a stream along a chain
+that may loop, to its declared size. Here every chain and the directory tree are walked once each, an entry or sector
+met twice refusing the file, and every stream read draws on one budget, the file's size: a sound file's streams share
+no sector, so that what they hold is never more than the file, and streams whose chains overlap (each read whole) are
 refused once they would read more.
 """
 

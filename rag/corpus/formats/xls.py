@@ -7,7 +7,7 @@ too), line breaks kept; a boolean TRUE or FALSE; an error as Excel shows it, "#N
 number format shows it (`rag.corpus.formats.xlsx_numbers`: the format code the file holds for it, else Excel's
 built-in one of its id), in the workbook's date system (1900 or 1904). A merged range holds its value in its first
 cell, the cells it covers empty; hidden rows are read, hidden and very hidden sheets left out and reported; chart
-sheets hold no cells. The title is the file's summary information's (`rag.corpus.formats.xls_title`), else a
+sheets hold no cells. The title is the file's summary information's (`rag.corpus.formats.ole_summary`), else a
 one-cell row over an FAQ sheet's header.
 
 Many files named .xls are none: a web application's "Export to Excel" writes an HTML table or a tab-separated text,
@@ -37,8 +37,8 @@ from rag.corpus.formats.csv import parse_csv, parse_tsv
 from rag.corpus.formats.html import parse_html
 from rag.corpus.formats.ods import parse_ods
 from rag.corpus.formats.ole import Compound, OleError
+from rag.corpus.formats.ole_summary import summary_title
 from rag.corpus.formats.sheets import Budget, Sheet, parse_sheets
-from rag.corpus.formats.xls_title import summary_title
 from rag.corpus.formats.xlsx import parse_xlsx
 from rag.corpus.formats.xlsx_numbers import GENERAL, Format, number_format, shown
 

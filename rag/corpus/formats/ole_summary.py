@@ -1,6 +1,6 @@
-"""The title an old binary Office file (.xls: an OLE compound file) gives itself: its summary information's (the
-"\\x05SummaryInformation" stream, a property set, [MS-OLEPS]), what Excel's File > Properties > Title writes, as an
-.xlsx's docProps/core.xml holds it (xlrd reads the workbook, not this stream).
+"""The title an old binary Office file (.xls, .doc: an OLE compound file) gives itself: its summary information's (the
+"\\x05SummaryInformation" stream, a property set, [MS-OLEPS]), what Excel's and Word's File > Properties > Title
+write, as an .xlsx's or a .docx's docProps/core.xml holds it.
 
 A property set: a header (byte order, version, system, class id, its number of sections), then each section's format
 id and offset; a section: its size, its number of properties, each property's id and offset in it; the title is
