@@ -334,3 +334,15 @@ def test_a_cell_longer_than_the_csv_module_s_limit_is_read_and_a_quote_never_clo
 
 def test_an_empty_file_is_refused_unopened(tmp_path):
     assert refusal(tmp_path, _write(tmp_path, "vide.tsv", b"")) == "empty file"
+
+
+def test_a_name_holding_a_number_heads_a_column_of_values_unlike_it():
+    """Audit 61's price grid: "Remise au-delà de 10 palettes" over "8 %" is a column's name, so the first row is the
+    header; "3 jours" over "5 jours", "2024" over "2025" are values, so a first row of them is none."""
+    rows = [["Zone", "Délai", "Remise au-delà de 10 palettes"], ["Rhône", "24 heures", "8 %"],
+            ["Corse", "5 jours", "5 %"]]
+    assert is_header(rows[0], rows[1:])
+    sections = parse_csv("\n".join(";".join(row) for row in rows)).sections
+    assert [line.text for line in sections[0].lines] == ["Délai : 24 heures", "Remise au-delà de 10 palettes : 8 %"]
+    assert not is_header(["Lyon", "3 jours"], [["Lille", "5 jours"], ["Nice", "12 jours"]])
+    assert not is_header(["2024", "Paris"], [["2025", "Lyon"], ["2026", "Nice"]])

@@ -5,7 +5,8 @@
   ending a sentence, no two the same; one may wrap over lines, "Question\n(FR)"); above it, a row of one cell
   ("FAQ boutique;;") is the document's title, other rows are read as rows without header. Else the first row with
   text, when it reads as names, each cell one line, and has rows under it, none of its cells holding digits over a
-  column whose cells mostly do ("2024" over "2025", "3 jours" over "5 jours"). A first row of short words over short
+  column whose cells mostly are values like it ("2024" over "2025", "3 jours" over "5 jours"; "Remise au-delà de 10
+  palettes" over "8 %" is a name). A first row of short words over short
   words ("Dupont;Paris") reads as names: such a file is read with it as its header, its values shown as names of the
   values under them.
 - **An FAQ.** A header naming a question column (`QUESTION`: question, titre, title, intitulé, sujet, q, pregunta,
@@ -75,6 +76,7 @@ _NAME_CHARS, _NAME_WORDS, _HEADING_CHARS = 60, 8, 200
 _HEADER_ROWS = 50  # the rows a header is judged against
 _TITLE_ROWS = 5  # the rows an FAQ's header is looked for in: above it, a title or notes
 _DIGIT = re.compile(r"\d")
+_DIGITS = re.compile(r"\d+")
 _SENTENCE_END = (".", "!", "?")
 LABEL = " : "  # between a column's name and its value
 
@@ -195,9 +197,18 @@ def is_header(first: Sequence[str], rest: Sequence[Sequence[str]]) -> bool:
         return False
     for i, name in filled:
         below = [row[i] for row in rest if i < len(row) and row[i].strip()]
-        if _DIGIT.search(name) and 2 * sum(1 for value in below if _DIGIT.search(value)) >= len(below):
-            return False
+        if _DIGIT.search(name) and 2 * sum(1 for value in below if _alike(name, value)) >= len(below):
+            return False  # a value of the column's kind ("2024" over "2025", "3 jours" over "5 jours"), not its name
     return bool(rest)
+
+
+def _alike(name: str, value: str) -> bool:
+    """Whether a cell holding digits is a value like `value` under it: any digits for a cell of no letter ("2024",
+    "12,5"), the same words around its numbers for one with letters ("3 jours" and "12 jours"; not "Remise au-delà
+    de 10 palettes" over "8 %", a column's name)."""
+    if not any(char.isalpha() for char in name):
+        return bool(_DIGIT.search(value))
+    return _DIGITS.sub("0", " ".join(name.split()).casefold()) == _DIGITS.sub("0", " ".join(value.split()).casefold())
 
 
 def header_row(rows: Sequence[Sequence[str]]) -> int | None:
