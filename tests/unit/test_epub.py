@@ -189,6 +189,18 @@ def test_style_sheets_are_read_to_a_bound_all_together(monkeypatch):
     assert _paths(parse_epub(book)) == [None, "Entretien"]
 
 
+def test_a_style_sheet_named_by_thousands_of_items_is_read_once(monkeypatch):
+    """A manifest naming one large sheet under thousands of ids inflated it for each (a 189 KB book: minutes)."""
+    files = {"OEBPS/a.css": ".t1 { font-weight: bold; }",
+             "OEBPS/c1.xhtml": "<p>Un texte courant.</p><p><span class='t1'>Entretien</span></p><p>Nettoyez.</p>"}
+    sheets = "".join(f'<item id="s{n}" href="a.css" media-type="text/css"/>' for n in range(3000))
+    reads: list[str | None] = []
+    small_part = epub.small_part
+    monkeypatch.setattr(epub, "small_part", lambda archive, name: reads.append(name) or small_part(archive, name))
+    assert _paths(parse_epub(_book([("c1", "c1.xhtml")], files, extra=sheets))) == [None, "Entretien"]
+    assert reads.count("OEBPS/a.css") == 1
+
+
 def test_a_package_document_too_large_to_read_as_a_tree_is_refused():
     padding = f"<!-- {'x' * (5 * 2**20)} -->"  # 5 MiB: a tree of some 250 MiB
     book = _book([("c1", "c1.xhtml")], {"OEBPS/c1.xhtml": "<p>Texte.</p>"}, extra=padding)

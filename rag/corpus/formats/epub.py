@@ -100,10 +100,12 @@ def _parse(archive: zipfile.ZipFile) -> Parsed:
     spine = package.find(f"{_OPF}spine")
     toc = toc_paths(archive, manifest, spine.get("toc") if spine is not None else None)
     bold: set[str] = set()
-    sheets = 0  # bytes of style sheets read: `PACKAGE_MAX` at most, all together (a book has one or a few)
-    for path, media, _ in manifest.values():
-        if media == "text/css" and (sheet := small_part(archive, path)) is not None and \
-                (sheets := sheets + len(sheet)) <= PACKAGE_MAX:
+    budget = PACKAGE_MAX  # bytes of style sheets read, all together (a book has one or a few), each sheet once, its
+    # size known before it is inflated: a manifest naming one large sheet thousands of times reads it once
+    for path in dict.fromkeys(path for path, media, _ in manifest.values() if media == "text/css"):
+        size = _size(archive, path)
+        if size is not None and size <= budget and (sheet := small_part(archive, path)) is not None:
+            budget -= size
             bold |= sheet_bold_classes(sheet.decode("utf-8", errors="replace"))
     sections: list[Section] = []
     texts: list[str] = []
@@ -143,5 +145,14 @@ def parse_epub(data: bytes) -> Parsed:
     `ValueError` for a file that is no zip archive, is damaged, encrypted for DRM or too large."""
     return read_archive(data, KIND, _parse)
 
+
+
+
+def _size(archive: zipfile.ZipFile, name: str | None) -> int | None:
+    """The inflated size of the archive's part `name` (known true: `read_archive` checked it), None if it has none."""
+    try:
+        return archive.getinfo(name or "").file_size
+    except KeyError:
+        return None
 
 __all__ = ["CONTENT_MAX", "ENCRYPTED", "NO_PACKAGE", "OBFUSCATION", "SPINE_MAX", "parse_epub"]
