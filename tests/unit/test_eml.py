@@ -339,3 +339,12 @@ def test_outlooks_rule_over_a_quoted_message_in_plain_text_is_left_out_with_it()
             "Envoyé : lundi 10 novembre 2025 09:12\nÀ : Service client\nObjet : Remboursement\n\n"
             "Bonjour, où en est mon remboursement ?\n")
     assert _lines(_mail(body)) == ["Votre remboursement part demain."]
+
+
+def test_a_header_the_library_cannot_parse_refuses_the_message_with_a_value_error():
+    """The library raised IndexError on a Content-Disposition "filename*" without a value: an .mbox lost every message
+    with the one holding it."""
+    bad = (b"Subject: Notes\nContent-Type: multipart/mixed; boundary=\"B\"\n\n--B\nContent-Type: text/plain\n\n"
+           b"See attached.\n--B\nContent-Type: text/plain\nContent-Disposition: attachment; filename*\n\nx\n--B--\n")
+    with pytest.raises(ValueError, match="damaged e-mail"):
+        parse_eml(bad)

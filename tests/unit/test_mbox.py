@@ -99,3 +99,13 @@ def test_gmail_takeouts_and_thunderbirds_separators_crlf_lines_too():
     parsed = parse_mbox(takeout + b"\r\n" + thunderbird)
     assert _paths(parsed) == ["Carte cadeau", "Retrait en magasin"]
     assert _texts(parsed) == ["Valable un an.", "Sous deux heures."]
+
+
+def test_a_message_the_library_cannot_parse_is_left_out_and_the_others_kept():
+    ok = b"From a@b Sat Jan  1 00:00:00 2022\nSubject: Budget\n\nThe budget is approved.\n\n"
+    bad = (b"From a@b Sat Jan  1 00:00:00 2022\nSubject: Notes\nContent-Type: multipart/mixed; boundary=\"B\"\n\n"
+           b"--B\nContent-Type: text/plain\n\nSee attached.\n--B\nContent-Type: text/plain\n"
+           b"Content-Disposition: attachment; filename*\n\nx\n--B--\n")
+    parsed = parse_mbox(ok + bad)
+    assert "The budget is approved." in parsed.text
+    assert any("1 message(s) not read" in change for change in parsed.changes)

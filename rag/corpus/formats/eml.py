@@ -47,6 +47,7 @@ from rag.corpus.formats.text import parse_text
 
 NOT_EML = "not an e-mail: it does not begin with header lines (From:, Subject:, Date: ...)"
 NO_BODY = "no text found"
+DAMAGED = "damaged e-mail: a header the library cannot parse"
 MULTIPARTS_MAX = 100  # a mail client's message holds a handful; more is a hostile file
 NESTED = f"e-mail of more than {MULTIPARTS_MAX} multipart or attached message parts: a hostile file?"
 # headers a saved message has at least one of (a draft may lack From; Gmail's download has them all)
@@ -237,14 +238,19 @@ def parse_eml(data: bytes) -> Parsed:
         raise ValueError(NESTED) from exc
     if not isinstance(message, EmailMessage) or not {key.lower() for key in message} & _KNOWN:
         raise ValueError(NOT_EML)
-    bodies, attached = _walk(message)
-    texts = [_decoded(part) for part in bodies]
-    for at, part in enumerate(bodies):
-        if part.get_content_type() == "text/plain" and str(part.get_param("format", "")).lower() == "flowed":
-            texts[at] = unflowed(texts[at], str(part.get_param("delsp", "")).lower() == "yes")
+    try:  # the library's header parsers raise more than ValueError on malformed parameters ('filename*' alone)
+        bodies, attached = _walk(message)
+        texts = [_decoded(part) for part in bodies]
+        for at, part in enumerate(bodies):
+            if part.get_content_type() == "text/plain" and str(part.get_param("format", "")).lower() == "flowed":
+                texts[at] = unflowed(texts[at], str(part.get_param("delsp", "")).lower() == "yes")
+        names = [str(part.get_filename() or part.get_content_type()) for part in attached]
+        subject = _subject(message)
+    except (IndexError, KeyError, TypeError, AttributeError) as exc:
+        raise ValueError(f"{DAMAGED}: {type(exc).__name__}: {exc}") from exc
     return body_document([(text, part.get_content_type() == "text/html") for part, text in zip(bodies, texts,
                                                                                                  strict=True)],
-                         *_subject(message), [str(part.get_filename() or part.get_content_type()) for part in attached])
+                         *subject, names)
 
 
 def body_document(bodies: list[tuple[str, bool]], subject: str, raw_subject: str, attached: list[str]) -> Parsed:
