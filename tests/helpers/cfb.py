@@ -1,5 +1,6 @@
-"""A small writer of OLE compound files ([MS-CFB] version 3, 512-byte sectors), for tests that need files no Office
-application writes: hostile ones (thousands of entries, sector chains that loop) around a reader's bounds."""
+"""A small writer of OLE compound files ([MS-CFB] version 3, 512-byte sectors, or version 4, 4,096-byte ones), for
+tests that need files no Office application writes: hostile ones (thousands of entries, sector chains that loop)
+around a reader's bounds."""
 
 from __future__ import annotations
 
@@ -12,7 +13,8 @@ STORAGE, STREAM, ROOT = 1, 2, 5
 class Writer:
     """Entries and sectors, written by `build`; streams under 4,096 bytes go to the mini stream, as the format asks."""
 
-    def __init__(self) -> None:
+    def __init__(self, size: int = 512) -> None:
+        self.size = size  # bytes a sector: 512 (version 3) or 4,096 (version 4)
         self.sectors: list[bytes] = []
         self.fat: dict[int, int] = {}  # a sector: the next in its chain
         self.mini = bytearray()
@@ -22,15 +24,15 @@ class Writer:
 
     def sector(self, data: bytes = b"", next_sector: int = END) -> int:
         """One sector holding `data`, chained to `next_sector` (itself, for a loop)."""
-        self.sectors.append(data.ljust(512, b"\0"))
+        self.sectors.append(data.ljust(self.size, b"\0"))
         self.fat[len(self.sectors) - 1] = next_sector
         return len(self.sectors) - 1
 
     def _chain(self, data: bytes) -> int:
         first = len(self.sectors)
-        count = max(1, (len(data) + 511) // 512)
+        count = max(1, (len(data) + self.size - 1) // self.size)
         for i in range(count):
-            self.sector(data[i * 512:(i + 1) * 512], first + i + 1 if i < count - 1 else END)
+            self.sector(data[i * self.size:(i + 1) * self.size], first + i + 1 if i < count - 1 else END)
         return first
 
     def entry(self, name: str, kind: int, start: int = END, size: int = 0) -> int:
@@ -65,21 +67,22 @@ class Writer:
         if self.mini:
             root["start"], root["size"] = self._chain(bytes(self.mini)), len(self.mini)
             minifat = struct.pack(f"<{len(self.minifat)}I", *self.minifat)
-            minifat_start, minifat_count = self._chain(minifat), (len(minifat) + 511) // 512
+            minifat_start, minifat_count = self._chain(minifat), (len(minifat) + self.size - 1) // self.size
         else:
             minifat_start, minifat_count = END, 0
         directory = b"".join(_entry(entry) for entry in self.entries)
-        directory_start = self._chain(directory + b"\0" * (-len(directory) % 512))
+        directory_start = self._chain(directory + b"\0" * (-len(directory) % self.size))
         fats = difats = 0
+        ids = self.size // 4  # sector numbers a sector holds
         while True:  # the allocation table's own sectors, and those listing them past the header's 109
-            needed = (len(self.sectors) + fats + difats + 127) // 128
-            needed_difats = max(0, (needed - 109 + 126) // 127)
+            needed = (len(self.sectors) + fats + difats + ids - 1) // ids
+            needed_difats = max(0, (needed - 109 + ids - 2) // (ids - 1))
             if (needed, needed_difats) == (fats, difats):
                 break
             fats, difats = needed, needed_difats
         fat_sectors = list(range(len(self.sectors), len(self.sectors) + fats))
         difat_sectors = list(range(len(self.sectors) + fats, len(self.sectors) + fats + difats))
-        table = [FREE] * (fats * 128)
+        table = [FREE] * (fats * ids)
         for at, next_sector in self.fat.items():
             table[at] = next_sector
         for at in fat_sectors:
@@ -89,12 +92,13 @@ class Writer:
         difat = b""
         rest = fat_sectors[109:]
         for i, _ in enumerate(difat_sectors):
-            listed = rest[i * 127:(i + 1) * 127]
-            difat += struct.pack("<128I", *listed, *[FREE] * (127 - len(listed)),
+            listed = rest[i * (ids - 1):(i + 1) * (ids - 1)]
+            difat += struct.pack(f"<{ids}I", *listed, *[FREE] * (ids - 1 - len(listed)),
                                  difat_sectors[i + 1] if i + 1 < len(difat_sectors) else END)
-        header = bytearray(512)
+        header = bytearray(self.size)  # the header fills the first sector
         header[0:8] = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-        struct.pack_into("<HHHHH", header, 24, 0x3E, 3, 0xFFFE, 9, 6)
+        struct.pack_into("<HHHHH", header, 24, 0x3E, 3 if self.size == 512 else 4, 0xFFFE, self.size.bit_length() - 1,
+                         6)
         struct.pack_into("<9I", header, 40, 0, fats, directory_start, 0, 4096, minifat_start, minifat_count,
                          difat_sectors[0] if difat_sectors else END, difats)
         struct.pack_into("<109I", header, 76, *fat_sectors[:109], *[FREE] * (109 - min(109, fats)))

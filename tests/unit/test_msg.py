@@ -191,3 +191,32 @@ def test_an_s_mime_message_signed_in_clear_is_read_and_an_encrypted_one_refused_
                                  _unicode("smime.p7m")})
     with pytest.raises(ValueError, match="S/MIME"):
         parse_msg(encrypted)
+
+
+def test_a_message_in_4096_byte_sectors_is_read():
+    """Version 4 compound files (Exchange's, some tools') put their header in a whole first sector of 4,096 bytes."""
+    file = Writer(4096)
+    html = "<html><body><p>" + "La garantie couvre deux ans. " * 200 + "</p></body></html>"  # past the mini stream
+    ids = [file.stream("__properties_version1.0", properties()), file.stream("__substg1.0_10130102", html.encode()),
+           file.stream("__substg1.0_0037001F", _unicode("Garantie"))]
+    file.children(0, ids)
+    parsed = parse_msg(file.build())
+    assert parsed.title == "Garantie" and _text(parsed)[0].startswith("La garantie couvre deux ans.")
+
+
+def test_storages_nested_thousands_deep_are_read_in_linear_time():
+    """Storages named by their whole path held paths of n parts for each of n storages: 20,000 deep, 6 GB."""
+    def nested(size: int) -> None:
+        file, ids = _message(BODY)
+        parent = 0
+        for n in range(size):
+            storage = file.entry(f"s{n:05d}", STORAGE)
+            if parent:
+                file.children(parent, [storage])
+            else:
+                ids.append(storage)
+            parent = storage
+        file.children(0, ids)
+        assert _text(parse_msg(file.build())) == ["Bonjour, voici la procédure."]
+
+    assert grows_linearly(nested, 2000)

@@ -186,3 +186,16 @@ def test_damaged_workbooks_raise_a_reason_never_another_error():
         for case in cases:
             with contextlib.suppress(ValueError):
                 parse_xls(case)
+
+
+def test_a_compound_file_inside_the_workbook_stream_is_refused_before_xlrd_reads_it():
+    """xlrd reads a Workbook stream that begins with the OLE signature as a compound file of its own, by a directory
+    walk of 2^n steps (a 10 KB file: days)."""
+    from tests.helpers.cfb import Writer
+
+    inner = Writer()
+    inner.children(0, [inner.stream("Workbook", b"\x09\x08" + bytes(64))])
+    outer = Writer()
+    outer.children(0, [outer.stream("Workbook", inner.build())])
+    with pytest.raises(ValueError, match="a compound file inside its Workbook stream"):
+        parse_xls(outer.build())

@@ -44,7 +44,8 @@ class Compound:
         if shift not in (9, 12) or mini_shift != 6:
             raise OleError(f"sector size 2^{shift}, mini sector size 2^{mini_shift}: none a compound file has")
         self.size, self.mini_size = 1 << shift, 1 << mini_shift
-        self.sectors = (len(data) - 512 + self.size - 1) // self.size  # a last sector cut short still counts
+        # sector n begins after the header, which fills the first sector: 512 bytes (version 3), 4,096 (version 4)
+        self.sectors = (len(data) - self.size + self.size - 1) // self.size  # a last sector cut short still counts
         first_dir, _, self.cutoff, first_mini_fat, _, first_difat = struct.unpack_from("<IIIIII", data, 48)
         self.fat = self._fat(first_difat)
         directory = self.chain(first_dir)
@@ -60,7 +61,7 @@ class Compound:
     def _sector(self, sid: int) -> bytes:
         if sid >= self.sectors:
             raise OleError(f"sector {sid:,} past the file's {self.sectors:,}")
-        return self.data[512 + sid * self.size:512 + (sid + 1) * self.size]
+        return self.data[(sid + 1) * self.size:(sid + 2) * self.size]
 
     def _fat(self, first_difat: int) -> list[int]:
         """The FAT: the sectors the DIFAT lists (109 in the header, the rest in a chain of DIFAT sectors), joined, each
@@ -95,14 +96,14 @@ class Compound:
             raise OleError(f"a stream of {length:,} bytes whose chain holds {len(found):,}")
         return found if length is None else found[:length]
 
-    def _directory(self) -> dict[str, dict[str, int]]:
-        """Each storage's children by name (case aside), a storage named by its path ("" the root's): every storage's
-        binary tree walked once, each entry met once in the whole directory."""
-        storages: dict[str, dict[str, int]] = {}
-        todo, seen = [("", 0)], {0}
+    def _directory(self) -> dict[int, dict[str, int]]:
+        """Each storage's children by name (case aside), a storage named by its entry's index (0 the root's): every
+        storage's binary tree walked once, each entry met once in the whole directory."""
+        storages: dict[int, dict[str, int]] = {}
+        todo, seen = [0], {0}
         while todo:
-            path, storage = todo.pop()
-            children = storages.setdefault(path, {})
+            storage = todo.pop()
+            children = storages.setdefault(storage, {})
             nodes = [struct.unpack_from("<I", self.entries[storage], 76)[0]]
             while nodes:
                 did = nodes.pop()
@@ -116,27 +117,34 @@ class Compound:
                 if entry[66] not in (_STORAGE, _STREAM):
                     continue
                 name = entry[:min(struct.unpack_from("<H", entry, 64)[0], 64)].decode("utf-16-le", "replace")
-                name = name.rstrip("\x00").casefold()
-                children.setdefault(name, did)
+                children.setdefault(name.rstrip("\x00").casefold(), did)
                 if entry[66] == _STORAGE:
-                    todo.append((f"{path}/{name}" if path else name, did))
+                    todo.append(did)
         return storages
 
+    def _find(self, path: str) -> int | None:
+        """The index of the entry at `path` ("" the root), found from the root a part at a time."""
+        did: int | None = 0
+        for name in path.casefold().split("/") if path else ():
+            did = self.storages.get(did, {}).get(name) if did is not None else None
+        return did
+
     def _entry(self, path: str) -> bytes | None:
-        parent, _, name = path.casefold().rpartition("/")
-        did = self.storages.get(parent, {}).get(name)
-        return None if did is None else self.entries[did]
+        did = self._find(path)
+        return None if did is None or not path else self.entries[did]
 
     def is_stream(self, path: str) -> bool:
         entry = self._entry(path)
         return entry is not None and entry[66] == _STREAM
 
     def is_storage(self, path: str) -> bool:
-        return path.casefold() in self.storages and bool(path)
+        entry = self._entry(path)
+        return entry is not None and entry[66] == _STORAGE
 
     def children(self, path: str = "") -> list[str]:
         """The names of a storage's entries (the root's by default), case folded, sorted."""
-        return sorted(self.storages.get(path.casefold(), {}))
+        did = self._find(path)
+        return sorted(self.storages.get(did, {})) if did is not None else []
 
     def stream(self, path: str, most: int | None = None) -> bytes | None:
         """The stream at `path` (case aside), None if there is none or it declares more than `most` bytes. Raises

@@ -139,6 +139,8 @@ def _workbook(data: bytes) -> Parsed:
             raise ValueError(damaged(".xls", exc)) from exc
         if stream is None:
             raise ValueError(_other_ole(data))
+        if stream.startswith(OLE_SIGNATURE):  # xlrd would read it with its own compound file reader (2^n steps)
+            raise ValueError(damaged(".xls", OleError("a compound file inside its Workbook stream")))
         title = summary_title(compound)
         del compound
     else:
