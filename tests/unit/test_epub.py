@@ -122,6 +122,17 @@ def test_a_nested_nav_puts_a_chapters_headings_under_its_part():
     assert _paths(parsed) == ["Partie I › Nettoyage › Pyrolyse"]
 
 
+def test_a_book_in_one_file_is_not_nested_under_its_first_chapter():
+    """Calibre's conversions keep a book in one XHTML file, its contents naming "#c1", "#c2": each chapter stood under
+    the first ("Onboarding › Expenses")."""
+    nav = ('<nav epub:type="toc"><ol><li><a href="book.xhtml#c1">Onboarding</a></li><li><a href="book.xhtml#c2">'
+           'Expenses</a></li><li><a href="book.xhtml#c3">Holidays</a></li></ol></nav>')
+    files = {"OEBPS/nav.xhtml": nav, "OEBPS/book.xhtml": '<h1 id="c1">Onboarding</h1><p>Badge at the desk.</p>'
+             '<h1 id="c2">Expenses</h1><p>Claim within a month.</p><h1 id="c3">Holidays</h1><p>25 days.</p>'}
+    parsed = parse_epub(_book([("nav", "nav.xhtml"), ("book", "book.xhtml")], files))
+    assert _paths(parsed) == ["Onboarding", "Expenses", "Holidays"]
+
+
 def test_drm_is_refused_and_font_obfuscation_alone_is_read():
     files = {"OEBPS/c1.xhtml": "<p>Texte du chapitre.</p>"}
     encrypted = ('<encryption xmlns="urn:oasis:names:tc:opendocument:xmlns:container" '

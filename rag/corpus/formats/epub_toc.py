@@ -86,9 +86,10 @@ Entries = Callable[[ElementTree.Element], list[ElementTree.Element]]
 
 def _walk(top: ElementTree.Element, base: str, below: Entries,
           read: Callable[[ElementTree.Element], tuple[str, str | None]]) -> dict[str, tuple[str, ...]]:
-    """The first entry, in the order a reader shows them, of the table of contents `top` that names each content
-    document: its label behind those of the entries it stands in (`below`: an element's entries; `read`: an
-    entry's label and target), `TOC_DEPTH` levels at most."""
+    """The chapter path of each content document the table of contents `top` names: the labels its entries share,
+    outermost first (`below`: an element's entries; `read`: an entry's label and target), `TOC_DEPTH` levels at most.
+    A document one entry names (its sections' entries below it) is under that entry's label; one several sibling
+    entries name (a book in one file, "#c1", "#c2") under what they stand in, its chapters its own headings."""
     paths: dict[str, tuple[str, ...]] = {}
     stack: list[tuple[ElementTree.Element, tuple[str, ...]]] = [(entry, ()) for entry in reversed(below(top))]
     while stack:
@@ -97,10 +98,14 @@ def _walk(top: ElementTree.Element, base: str, below: Entries,
         path = inside(base, href) if href else None
         labels = (*above, label) if label else above
         if path is not None and label:
-            paths.setdefault(path, labels)
+            shared = paths.get(path, labels)
+            if shared != labels:  # the labels both hold, outermost first: each path shortens at most its length
+                shared = shared[:next((n for n, (a, b) in enumerate(zip(shared, labels, strict=False)) if a != b),
+                                      min(len(shared), len(labels)))]
+            paths[path] = shared
         if len(labels) < TOC_DEPTH:
             stack.extend((entry, labels) for entry in reversed(below(element)))
-    return paths
+    return {path: labels for path, labels in paths.items() if labels}
 
 
 def toc_paths(archive: zipfile.ZipFile, manifest: Manifest, ncx_id: str | None) -> dict[str, tuple[str, ...]]:
