@@ -67,7 +67,7 @@ def test_a_message_that_cannot_be_read_is_reported_and_the_others_read():
 
 
 def test_bounds_the_number_of_messages(monkeypatch):
-    data = b"".join(b"From x\n" + _message(f"Sujet {n}", f"Texte du message {n}.") for n in range(3))
+    data = b"".join(b"From x\n" + _message(f"Sujet {n}", f"Texte du message {n}.") + b"\n" for n in range(3))
     monkeypatch.setattr(mbox, "MESSAGES_MAX", 2)
     parsed = parse_mbox(data)
     assert _texts(parsed) == ["Texte du message 0.", "Texte du message 1."]
@@ -109,3 +109,11 @@ def test_a_message_the_library_cannot_parse_is_left_out_and_the_others_kept():
     parsed = parse_mbox(ok + bad)
     assert "The budget is approved." in parsed.text
     assert any("1 message(s) not read" in change for change in parsed.changes)
+
+
+def test_a_from_line_in_a_body_does_not_split_the_message_and_a_byte_order_mark_is_no_obstacle():
+    box = (b"\xef\xbb\xbfFrom a@b Sat Jan  1 00:00:00 2022\nSubject: Memo\n\nHello team,\nFrom the desk of the CEO:\n"
+           b"Note: the budget is approved.\n\nFrom c@d Sun Jan  2 00:00:00 2022\nSubject: Reply\n\nThanks.\n")
+    assert [len(message) > 0 for message in messages(box)] == [True, True]
+    parsed = parse_mbox(box)
+    assert "Note: the budget is approved." in parsed.text and not parsed.changes

@@ -3,10 +3,10 @@ document, each message of it an entry of its own under its subject, read as a sa
 (`rag.corpus.formats.eml`: its HTML or plain body, a reply's quotes and signature left out, attachments named in the
 report).
 
-- Where a message begins: a "From " line (the mbox separator, "From sender date") at the file's start or at a line's,
-  followed by a header line ("Name: value"); a body's own line that begins "From " and is not followed by one is text
-  (a mailbox written without quoting them). A body line quoted as mboxrd and mboxo quote them (">From ", ">>From ")
-  loses one ">", as the mail client shows it.
+- Where a message begins: a "From " line (the mbox separator, "From sender date") at the file's start (after a byte
+  order mark) or after a blank line, as mail clients write them, followed by a header line ("Name: value"); a body's
+  own line that begins "From " is text unless it stands so (a mailbox written without quoting them). A body line
+  quoted as mboxrd and mboxo quote them (">From ", ">>From ") loses one ">", as the mail client shows it.
 - An entry: the message's subject (its reply and forward prefixes left out) heads what its body holds, its body's
   own headings below it ("Subject › heading"; a body that opens on its subject: the subject once). The file's name
   is the document's title, as a mailbox names a folder.
@@ -36,8 +36,12 @@ _SHOWN = 5  # messages named in the report, at most
 def messages(data: bytes) -> list[bytes]:
     """The messages of a mailbox's bytes, in order, without their separators, quoted "From " lines unquoted; raises
     `ValueError` (`NOT_MBOX`) for bytes that do not begin with a separator."""
+    data = data.removeprefix(b"\xef\xbb\xbf")  # a byte order mark some tools write
     lead = len(data) - len(data.lstrip(b"\r\n"))
-    starts = [found for found in _SEPARATOR.finditer(data) if found.start() >= lead]
+    # a separator after the first follows a blank line, as mail clients write them: a body's line "From the desk of
+    # ..." over a line that reads as a header stays text
+    starts = [found for found in _SEPARATOR.finditer(data) if found.start() == lead or
+              (found.start() > lead and data.endswith((b"\n\n", b"\n\r\n"), 0, found.start()))]
     if not starts or starts[0].start() != lead:
         raise ValueError(NOT_MBOX)
     ends = [found.start() for found in starts[1:]] + [len(data)]
