@@ -217,3 +217,15 @@ def test_an_rst_file_is_read_as_a_document(tmp_path):
     doc = read_document(tmp_path, tmp_path / "guide.rst")
     assert doc.title == "Livraison et retours" and doc.blocks
     assert any(s.heading == "Délais de livraison › Livraison à l'étranger" for s in doc.sections)
+
+
+def test_a_form_feed_or_vertical_tab_splits_no_line_and_citations_hold_their_text():
+    for space in ("\f", "\v"):  # docutils reads either as a space, on the line it stands on
+        text = (f"Title\n=====\n\nAlpha one.\n{space}\nSection\n-------\n\nThe fee is 10 EUR.\n\n"
+                "The fee is 99 EUR for the premium plan.\n\nThe end.\n")
+        parsed = parse_rst(text)
+        lines = [line for s in parsed.sections for line in s.lines]
+        assert [line.text for line in lines] == ["Alpha one.", "The fee is 10 EUR.",
+                                                 "The fee is 99 EUR for the premium plan.", "The end."]
+        assert all(text[line.start:line.end] == line.text for line in lines)
+        assert all(text[s.heading_start:].startswith(s.heading) for s in parsed.sections if s.heading)

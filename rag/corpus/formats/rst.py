@@ -39,17 +39,21 @@ _SKIPPED = (nodes.comment, nodes.substitution_definition, nodes.target, nodes.pe
 _TEXT_BLOCKS = (nodes.paragraph, nodes.line, nodes.attribution, nodes.caption, nodes.subtitle)
 _HIDDEN = (nodes.comment, nodes.substitution_definition, nodes.pending, nodes.raw, nodes.image, nodes.system_message,
            nodes.generated)  # inline: no text a reader sees
+# docutils turns a form feed and a vertical tab into a space before it splits the page into lines, where
+# `str.splitlines` would split on them: the lines and their offsets here must be docutils' lines
+_AS_SPACE = str.maketrans("\f\v", "  ")
 _SEARCHED = 50  # lines below the last one read where a block whose nodes carry no line of their own is looked for
 
 
 def parse_rst(text: str) -> Parsed:
     """reStructuredText, as this module's docstring says. Never raises on markup: docutils' errors leave out no text
     (an unknown directive's content is kept, a malformed table's source lines are lines)."""
-    lines = text.splitlines()
+    source = text.translate(_AS_SPACE)  # the same length: offsets in it are offsets in `text`
+    lines = source.splitlines()
     if long := next((n for n, line in enumerate(lines, 1) if len(line) > LINE_LIMIT), None):
         return _as_text(text, f"line {long:,} is over {LINE_LIMIT:,} characters, which docutils does not parse")
     try:
-        return _Reader(text, lines, doctree(text)).parsed()
+        return _Reader(source, lines, doctree(source)).parsed()
     except Exception as exc:  # docutils' own failure on a page it has no rule for (RecursionError: nesting too deep)
         return _as_text(text, f"docutils could not parse it ({type(exc).__name__}: {str(exc)[:80]})")
 
