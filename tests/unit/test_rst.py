@@ -8,9 +8,11 @@ import re
 import threading
 from pathlib import Path
 
+import pytest
 from docutils.parsers.rst import directives, roles
 
 from rag.corpus.files import FORMATS, SUFFIXES
+from rag.corpus.formats import rst
 from rag.corpus.formats.base import CELL_SEPARATOR
 from rag.corpus.formats.rst import parse_rst
 from rag.corpus.formats.rst_directives import INLINE_LIMIT, LINE_LIMIT
@@ -229,3 +231,20 @@ def test_a_form_feed_or_vertical_tab_splits_no_line_and_citations_hold_their_tex
                                                  "The fee is 99 EUR for the premium plan.", "The end."]
         assert all(text[line.start:line.end] == line.text for line in lines)
         assert all(text[s.heading_start:].startswith(s.heading) for s in parsed.sections if s.heading)
+
+
+def test_a_version_note_naming_no_version_keeps_its_text_and_the_page_its_markup():
+    for name in ("versionadded", "versionchanged", "deprecated"):
+        parsed = parse_rst(f"Titre\n=====\n\n.. {name}::\n\n   Le *paiement* en trois fois.\n\n.. {name}::\n\n"
+                           "Après.\n")
+        assert not parsed.changes  # not read as plain text
+        assert [line.text for s in parsed.sections for line in s.lines] == ["Le paiement en trois fois.", "Après."]
+
+
+def test_an_error_of_the_readers_own_is_raised_not_hidden_as_plain_text(monkeypatch):
+    def broken(*args: object, **kwargs: object) -> None:
+        raise ValueError("a bug")
+
+    monkeypatch.setattr(rst._Reader, "_line", broken)
+    with pytest.raises(ValueError, match="a bug"):
+        parse_rst("Texte.\n")

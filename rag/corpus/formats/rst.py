@@ -53,9 +53,13 @@ def parse_rst(text: str) -> Parsed:
     if long := next((n for n, line in enumerate(lines, 1) if len(line) > LINE_LIMIT), None):
         return _as_text(text, f"line {long:,} is over {LINE_LIMIT:,} characters, which docutils does not parse")
     try:
-        return _Reader(source, lines, doctree(source)).parsed()
+        document = doctree(source)
     except Exception as exc:  # docutils' own failure on a page it has no rule for (RecursionError: nesting too deep)
         return _as_text(text, f"docutils could not parse it ({type(exc).__name__}: {str(exc)[:80]})")
+    try:
+        return _Reader(source, lines, document).parsed()
+    except RecursionError:  # a doctree docutils could build nested deeper than the reader's recursion can follow
+        return _as_text(text, "its blocks are nested too deep to read")
 
 
 def _as_text(text: str, why: str) -> Parsed:

@@ -118,11 +118,14 @@ class _Conditional(_Kept):
 
 
 class _Version(_Kept):
-    """Sphinx's version notes: "New in version 2.1: text", the text on the directive's lines and below."""
+    """Sphinx's version notes: "New in version 2.1: text", the text on the directive's lines and below; one naming
+    no version (which Sphinx refuses) its text alone, no label without its version."""
 
     def run(self) -> list[nodes.Node]:
-        version, *said = (self.arguments[0] if self.arguments else "").split(None, 1)
-        label = f"{VERSION_NOTES[self.name.lower()]} {version}".strip()
+        if not self.arguments or not self.arguments[0].split():
+            return self.kept("", nodes.paragraph)
+        version, *said = self.arguments[0].split(None, 1)
+        label = f"{VERSION_NOTES[self.name.lower()]} {version}"
         return self.kept(f"{label}: {' '.join(said[0].split())}" if said else f"{label}.", nodes.paragraph)
 
 
