@@ -151,6 +151,16 @@ def test_substitutions_replaced_and_their_expansion_bounded():
     assert _lines("Version |version|.\n") == ["Version |version|."]  # defined by conf.py, not by the page
 
 
+def test_substitutions_replacing_with_nothing_are_read_in_linear_time():
+    def laughs(n: int) -> str:  # each level n references to the one below, the last n roles Sphinx shows as nothing
+        d, c, b = ("\\ ".join([ref] * n) for ref in (":func:`~x.`", "|d|", "|c|"))
+        body = "\n\n".join(["\\ ".join(["|b|"] * 50)] * 4)
+        return f".. |d| replace:: {d}\n.. |c| replace:: {c}\n.. |b| replace:: {b}\n\nText\n\n{body}\n"
+
+    assert grows_linearly(lambda n: parse_rst(laughs(n)), 10)  # 40: 2 KB, which took 92 s
+    assert _lines(".. |e| replace:: :func:`~x.`\n.. |f| replace:: a\\ |e|\\ b\n\n|f| |f|\n") == ["ab ab"]
+
+
 def test_comments_and_targets_are_no_text():
     assert _lines(".. _cible:\n\n.. un commentaire\n   sur deux lignes\n\nTexte.\n") == ["Texte."]
 

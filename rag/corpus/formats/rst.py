@@ -81,8 +81,9 @@ class _Reader:
         self.outline = Outline()
         self.depth = 0  # sections open around the node read, and containers' depth (`_CONTAINED` each)
         self.title: str | None = document.get("title") or None
-        self.budget = len(text)  # what substitutions may add, in all: the page's length (never a billion laughs)
+        self.budget = len(text)  # what substitution references may cost, in all: the page's length (`_substituted`)
         self.expanding: list[str] = []
+        self.replacements: dict[tuple[str, int], str] = {}  # a definition's text by its name and depth
         self.cursor = 1  # the source line of the last block read
 
     def parsed(self) -> Parsed:
@@ -319,16 +320,23 @@ class _Reader:
     def _substituted(self, node: nodes.Element) -> str:
         """A substitution's replacement: its definition's text, the substitutions it holds replaced in turn (`_DEPTH`
         deep, none inside itself); as written (`|version|`) when the page defines none (Sphinx's conf.py does),
-        or once what substitutions added reaches the page's length."""
+        or once the references read reach the page's length, each counting its replacement's length and at least 1.
+        Each definition's text is read once at each depth: a reference costs its replacement's length, never the
+        references inside it again (a definition of 40 empty roles, referenced 40 times by another, in turn
+        referenced 200 times, took 92 s)."""
         name = node.get("refname", "")
         definitions = self.document.substitution_defs
         key = name if name in definitions else self.document.substitution_names.get(name.lower())
-        if key is None or key in self.expanding or len(self.expanding) >= _DEPTH or self.budget <= 0:
+        depth = len(self.expanding)
+        if key is None or key in self.expanding or depth >= _DEPTH or self.budget <= 0:
             return node.rawsource or f"|{name}|"
-        self.expanding.append(key)
-        said = "".join(self._text(child) for child in definitions[key].children)
-        self.expanding.pop()
-        self.budget -= len(said)
+        said = self.replacements.get((key, depth))
+        if said is None:
+            self.expanding.append(key)
+            said = "".join(self._text(child) for child in definitions[key].children)
+            self.expanding.pop()
+            self.replacements[key, depth] = said
+        self.budget -= max(1, len(said))
         return said if self.budget >= 0 else node.rawsource or f"|{name}|"
 
 
