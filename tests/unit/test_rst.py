@@ -212,6 +212,17 @@ def test_a_line_over_the_limit_or_nesting_too_deep_is_read_as_plain_text():
         line.text for s in deep.sections for line in s.lines)
 
 
+def test_a_page_over_the_size_limit_is_read_as_plain_text(monkeypatch):
+    page = "Titre\n=====\n\n" + "Le *mot* :ref:`cible`.\n\n" * (rst.RST_MAX_CHARS // 24 + 1)
+    assert len(page) > rst.RST_MAX_CHARS
+    parsed = parse_rst(page)
+    assert f"over the {rst.RST_MAX_CHARS:,}" in parsed.changes[0] and "plain text" in parsed.changes[0]
+    assert "Le *mot* :ref:`cible`." in [line.text for s in parsed.sections for line in s.lines]
+    small = "Titre\n=====\n\nLe *mot*.\n"
+    monkeypatch.setattr(rst, "RST_MAX_CHARS", len(small))
+    assert not parse_rst(small).changes and parse_rst(small + " ").changes
+
+
 def test_a_block_over_the_inline_limit_is_read_as_written():
     big = ("*mot* " * 10 + "\n") * (INLINE_LIMIT // 60 + 1)  # lines under `LINE_LIMIT`, one block over this
     assert _lines(big) == [" ".join(big.split())]

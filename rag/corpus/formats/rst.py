@@ -16,8 +16,9 @@ Every line's offsets span the source lines it comes from (from its first word to
 them), exact where the line is the source's own text (a plain paragraph on one line, a line of code).
 
 A page docutils cannot read (a line longer than `LINE_LIMIT`, where docutils would parse nothing; an error inside
-docutils, such as Python's recursion limit on lists nested hundreds deep) is read as plain text
-(`rag.corpus.formats.text`), and the ingest report says why: its text is worth more searchable than refused.
+docutils, such as Python's recursion limit on lists nested hundreds deep) or longer than `RST_MAX_CHARS` is read as
+plain text (`rag.corpus.formats.text`), and the ingest report says why: its text is worth more searchable than
+refused.
 """
 
 from __future__ import annotations
@@ -42,12 +43,19 @@ _HIDDEN = (nodes.comment, nodes.substitution_definition, nodes.pending, nodes.ra
 # docutils turns a form feed and a vertical tab into a space before it splits the page into lines, where
 # `str.splitlines` would split on them: the lines and their offsets here must be docutils' lines
 _AS_SPACE = str.maketrans("\f\v", "  ")
+# The longest page parsed as reStructuredText: docutils takes 10 to 15 s and 430 MB of memory a MB of dense inline
+# markup (a role every few words), minutes and gigabytes at the ingest's 20 MB; the longest page of the Sphinx sites
+# read here held 266 KB
+RST_MAX_CHARS = 1_500_000
 _SEARCHED = 50  # lines below the last one read where a block whose nodes carry no line of their own is looked for
 
 
 def parse_rst(text: str) -> Parsed:
     """reStructuredText, as this module's docstring says. Never raises on markup: docutils' errors leave out no text
     (an unknown directive's content is kept, a malformed table's source lines are lines)."""
+    if len(text) > RST_MAX_CHARS:
+        return _as_text(text, f"it holds {len(text):,} characters, over the {RST_MAX_CHARS:,} rag parses as "
+                              "reStructuredText (docutils' time and memory grow with the page's markup)")
     source = text.translate(_AS_SPACE)  # the same length: offsets in it are offsets in `text`
     lines = source.splitlines()
     if long := next((n for n, line in enumerate(lines, 1) if len(line) > LINE_LIMIT), None):
@@ -349,4 +357,4 @@ def _text_blocks(node: nodes.Element) -> Iterator[nodes.TextElement]:
             yield from _text_blocks(child)
 
 
-__all__ = ["parse_rst"]
+__all__ = ["RST_MAX_CHARS", "parse_rst"]
