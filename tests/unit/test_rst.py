@@ -207,6 +207,9 @@ def test_markup_errors_print_nothing_and_lose_no_text(capsys):
 def test_a_line_over_the_limit_or_nesting_too_deep_is_read_as_plain_text():
     long = parse_rst("Titre\n=====\n\n" + "mot " * (LINE_LIMIT // 4 + 1) + "\n")
     assert long.changes and "plain text" in long.changes[0] and long.sections
+    tabs = parse_rst("Titre\n=====\n\nTexte.\n\n" + "a\t" * (LINE_LIMIT // 8 + 1) + "fin\n")  # over once expanded
+    assert "plain text" in tabs.changes[0] and "fin" in tabs.sections[-1].lines[-1].text
+    assert not parse_rst("Texte.\n\n" + "mot " * (LINE_LIMIT // 4) + " " * 100 + "\n").changes  # under, stripped
     deep = parse_rst("".join(" " * i + f"niveau {i}\n\n" for i in range(300)))
     assert "plain text" in deep.changes[0] and "niveau 299" in " ".join(
         line.text for s in deep.sections for line in s.lines)

@@ -47,6 +47,7 @@ _AS_SPACE = str.maketrans("\f\v", "  ")
 # markup (a role every few words), minutes and gigabytes at the ingest's 20 MB; the longest page of the Sphinx sites
 # read here held 266 KB
 RST_MAX_CHARS = 1_500_000
+_TAB_WIDTH = 8  # docutils' `tab_width`, left at its default (`rst_directives.doctree`)
 _SEARCHED = 50  # lines below the last one read where a block whose nodes carry no line of their own is looked for
 
 
@@ -58,7 +59,7 @@ def parse_rst(text: str) -> Parsed:
                               "reStructuredText (docutils' time and memory grow with the page's markup)")
     source = text.translate(_AS_SPACE)  # the same length: offsets in it are offsets in `text`
     lines = source.splitlines()
-    if long := next((n for n, line in enumerate(lines, 1) if len(line) > LINE_LIMIT), None):
+    if long := next((n for n, line in enumerate(lines, 1) if _too_long(line)), None):
         return _as_text(text, f"line {long:,} is over {LINE_LIMIT:,} characters, which docutils does not parse")
     try:
         document = doctree(source)
@@ -68,6 +69,12 @@ def parse_rst(text: str) -> Parsed:
         return _Reader(source, lines, document).parsed()
     except RecursionError:  # a doctree docutils could build nested deeper than the reader's recursion can follow
         return _as_text(text, "its blocks are nested too deep to read")
+
+
+def _too_long(line: str) -> bool:
+    """Whether docutils would refuse the line: over `LINE_LIMIT` as it measures it, tabs expanded to its 8 columns
+    and trailing space stripped (a line of tabs under the limit is over it once expanded)."""
+    return len(line) * _TAB_WIDTH > LINE_LIMIT and len(line.expandtabs(_TAB_WIDTH).rstrip()) > LINE_LIMIT
 
 
 def _as_text(text: str, why: str) -> Parsed:
