@@ -117,6 +117,14 @@ def test_code_blocks_are_lines_as_written_at_their_offsets():
     assert _lines("Exemple ::\n\n    if x:\n        y()\n") == ["Exemple", "if x:", "    y()"]
 
 
+def test_a_code_blocks_caption_is_a_line_above_its_code():
+    text = ("Texte.\n\n.. code-block:: python\n   :linenos:\n   :caption: Créer un *client* Python\n\n"
+            "   client = Client()\n")
+    lines = [line for s in parse_rst(text).sections for line in s.lines]
+    assert [line.text for line in lines] == ["Texte.", "Créer un client Python", "client = Client()"]
+    assert text[lines[1].start:lines[1].end] == "Créer un *client* Python"
+
+
 def test_sphinx_directives_keep_their_content_and_no_error_message():
     api = _sections(_file("api-paiement.rst"))
     lines = [line for _, _, texts in api for line in texts]

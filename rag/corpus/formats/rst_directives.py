@@ -98,15 +98,22 @@ class _Dropped(Directive):
 
 
 class _Literal(_Dropped):
-    """Code (`code-block`, `sourcecode`, a diagram's source): its content as a literal block, as written."""
+    """Code (`code-block`, `sourcecode`, a diagram's source): its content as a literal block, as written, under its
+    `:caption:` as a paragraph (Sphinx shows it over the code, inline markup read)."""
 
     def run(self) -> list[nodes.Node]:
+        shown: list[nodes.Node] = []
+        caption = " ".join(str(self.options.get("caption") or "").split())
+        if caption:
+            inline, _ = self.state.inline_text(caption, self.lineno)
+            shown.append(nodes.paragraph(caption, "", *inline))
+            at = next((n for n, line in enumerate(self.block_text.splitlines()) if ":caption:" in line), 0)
+            shown[0].line = self.lineno + at
         code = "\n".join(self.content)
-        if not code.strip():
-            return []
-        node = nodes.literal_block(code, code)
-        node.line = self.content_offset + 1  # the first line of the code, 1-based
-        return [node]
+        if code.strip():
+            shown.append(nodes.literal_block(code, code))
+            shown[-1].line = self.content_offset + 1  # the first line of the code, 1-based
+        return shown
 
 
 class _Conditional(_Kept):
