@@ -149,6 +149,11 @@ def test_include_never_reads_a_file_and_raw_is_left_out(tmp_path):
     for markup in (f".. include:: {secret}\n", f".. literalinclude:: {secret}\n",
                    f".. csv-table:: T\n   :file: {secret}\n", ".. raw:: html\n\n   <b>brut</b>\n"):
         assert not any("hunter2" in line or "brut" in line for line in _lines("Texte.\n\n" + markup))
+    parsed = parse_rst(f"Texte.\n\n.. include:: {secret}\n\n.. note::\n\n   .. literalinclude:: exemple.py\n"
+                       "      :lines: 2-\n\n.. raw:: html\n\n   <b>brut</b>\n")
+    assert parsed.changes == [f"2 included files not read (rag reads no other file than the page): {secret}, "
+                              "exemple.py"]
+    assert [line.text for s in parsed.sections for line in s.lines] == ["Texte."]
 
 
 def test_substitutions_replaced_and_their_expansion_bounded():

@@ -29,7 +29,7 @@ from docutils import nodes
 
 from rag.corpus.formats.base import CELL_SEPARATOR, Line, Outline, Parsed, Section
 from rag.corpus.formats.numbering import letters, roman
-from rag.corpus.formats.rst_directives import LINE_LIMIT, doctree
+from rag.corpus.formats.rst_directives import LINE_LIMIT, NOT_INCLUDED, doctree
 from rag.corpus.formats.text import parse_text
 
 _CONTAINED = 100  # how much deeper a container's sections stand than those around it (its title halfway)
@@ -108,7 +108,16 @@ class _Reader:
                 self._metadata(child)
             else:
                 self._block(child, False)
-        return Parsed([s for s in self.sections if s.lines], title=self.title, blocks=True)
+        return Parsed([s for s in self.sections if s.lines], title=self.title, blocks=True, changes=self._changes())
+
+    def _changes(self) -> list[str]:
+        """What the page lacks: the files its `.. include::` and `.. literalinclude::` name, never read."""
+        files = self.document.get(NOT_INCLUDED, [])
+        if not files:
+            return []
+        shown = ", ".join(name or "(no name)" for name in files[:5]) + (", ..." if len(files) > 5 else "")
+        return [f"{len(files):,} included file{'s' if len(files) > 1 else ''} not read (rag reads no other file than "
+                f"the page): {shown}"]
 
     def _metadata(self, fields: nodes.field_list) -> None:
         """Sphinx's file-wide metadata, a field list before anything else: no text; its `:title:` titles the page."""

@@ -97,6 +97,19 @@ class _Dropped(Directive):
         return []
 
 
+class _NotIncluded(_Dropped):
+    """A directive that reads another file (`include`, `literalinclude`): nothing, the file's name (its argument)
+    added to the document's `NOT_INCLUDED` list, for the ingest report to say what the page lacks."""
+
+    def run(self) -> list[nodes.Node]:
+        self.state.document.setdefault(NOT_INCLUDED, []).append(" ".join(self.arguments[0].split())
+                                                                 if self.arguments else "")
+        return []
+
+
+NOT_INCLUDED = "rag_not_included"  # the document's attribute listing the files its include directives name
+
+
 class _Literal(_Dropped):
     """Code (`code-block`, `sourcecode`, a diagram's source): its content as a literal block, as written, under its
     `:caption:` as a paragraph (Sphinx shows it over the code, inline markup read)."""
@@ -139,13 +152,13 @@ class _Version(_Kept):
 _LITERAL = ("code-block", "sourcecode", "code", "code-cell", "ipython", "jupyter-execute", "doctest", "testcode",
             "testoutput", "productionlist", "prompt", "mermaid", "graphviz", "digraph", "graph", "uml", "plantuml")
 # Sphinx's tables of contents and index entries, its settings for what follows (highlighting, the current module,
-# table columns), its authors' notes shown to no reader (`todo` unless a build asks), and what reads other files or
-# defines roles for the rest of the process
-_DROPPED = ("toctree", "include", "literalinclude", "raw", "role", "default-role", "index", "highlight",
-            "currentmodule", "py:currentmodule", "tabularcolumns", "todo", "sectionauthor", "moduleauthor",
-            "codeauthor", "autosummary", "testsetup", "testcleanup", "contents", "sectnum", "header", "footer",
-            "target-notes", "rst-class", "cssclass")
+# table columns), its authors' notes shown to no reader (`todo` unless a build asks), and what passes markup through
+# (`raw`) or defines roles for the rest of the process (what includes other files is `_NotIncluded`)
+_DROPPED = ("toctree", "raw", "role", "default-role", "index", "highlight", "currentmodule", "py:currentmodule",
+            "tabularcolumns", "todo", "sectionauthor", "moduleauthor", "codeauthor", "autosummary", "testsetup",
+            "testcleanup", "contents", "sectnum", "header", "footer", "target-notes", "rst-class", "cssclass")
 _READ: dict[str, type[Directive]] = {**dict.fromkeys(_LITERAL, _Literal), **dict.fromkeys(_DROPPED, _Dropped),
+                                     **dict.fromkeys(("include", "literalinclude"), _NotIncluded),
                                      **dict.fromkeys(VERSION_NOTES, _Version),
                                      **dict.fromkeys(("only", "ifconfig"), _Conditional)}
 
@@ -247,4 +260,4 @@ def doctree(text: str) -> nodes.document:
 INLINE_LIMIT = 10_000
 LINE_LIMIT = 10_000  # docutils' own limit on a line's length: a longer line and it parses nothing (`parse_rst`)
 
-__all__ = ["INLINE_LIMIT", "LINE_LIMIT", "MENU_SEPARATOR", "STATE_CLASSES", "VERSION_NOTES", "doctree"]
+__all__ = ["INLINE_LIMIT", "LINE_LIMIT", "MENU_SEPARATOR", "NOT_INCLUDED", "STATE_CLASSES", "VERSION_NOTES", "doctree"]
