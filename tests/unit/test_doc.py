@@ -198,6 +198,28 @@ def test_offsets_out_of_bounds_are_refused_as_damage(tmp_path):
         parse_doc(_patched(tmp_path, "1Table", {fc_clx + 5 + 8 + 2: struct.pack("<I", 10**7)}))
 
 
+def test_pieces_reusing_the_same_bytes_are_refused_as_damage():
+    """k pieces each claiming the same n bytes would read k times the stream: refused once they claim more bytes
+    than the stream holds; pieces that share none, up to every byte of it, are read."""
+    word = b"Lorem ipsum.\r" * 100
+
+    def clx(pieces: list[tuple[int, int]]) -> bytes:  # (character count, byte offset), compressed
+        cps = [0]
+        for count, _ in pieces:
+            cps.append(cps[-1] + count)
+        plc = struct.pack(f"<{len(cps)}I", *cps)
+        plc += b"".join(struct.pack("<HIH", 0, 2 * fc | 0x40000000, 0) for _, fc in pieces)
+        return b"\x02" + struct.pack("<I", len(plc)) + plc
+
+    half = len(word) // 2
+    with pytest.raises(ValueError, match=r"^its pieces keep more text than its WordDocument stream holds"):
+        Pieces(clx([(len(word), 0)] * 16), len(word))
+    with pytest.raises(ValueError, match=r"overlapping pieces"):
+        Pieces(clx([(half + 1, 0), (half, half)]), len(word))
+    pieces = Pieces(clx([(half, half), (half, 0)]), len(word))
+    assert pieces.text(word, 0, len(word)) == (word[half:] + word[:half]).decode()
+
+
 def test_a_damaged_part_that_the_text_does_not_need_is_read_without(tmp_path):
     """A stylesheet out of its stream (lcbStshf too long): the text is read, without its headings, saying so."""
     parsed = parse_doc(_patched(tmp_path, "WordDocument", {0xA6: struct.pack("<I", 10**8)}))

@@ -94,7 +94,9 @@ class Piece:
 
 
 class Pieces:
-    """The piece table of a document (its CLX's PlcPcd), read from the table stream."""
+    """The piece table of a document (its CLX's PlcPcd), read from the table stream. `ValueError` if a piece lies
+    outside the WordDocument stream (`word_bytes` long) or the pieces together keep more bytes than it holds (pieces
+    reusing the same bytes): the text read is never longer than the stream."""
 
     def __init__(self, clx: bytes, word_bytes: int) -> None:
         at = 0
@@ -111,6 +113,7 @@ class Pieces:
             raise ValueError("its piece table is not as long as its pieces")
         cps = struct.unpack_from(f"<{count + 1}I", plc, 0)
         self.pieces: list[Piece] = []
+        claimed = 0  # the bytes all pieces keep: pieces never share bytes, so no more than the stream holds
         for n in range(count):
             fc = u32(plc, 4 * (count + 1) + 8 * n + 2)
             compressed = bool(fc & 0x40000000)
@@ -118,8 +121,13 @@ class Pieces:
             cp, end = cps[n], cps[n + 1]
             if end < cp or (self.pieces and cp < self.pieces[-1].end):
                 raise ValueError("its piece table's positions go backwards")
-            if fc + (end - cp) * (1 if compressed else 2) > word_bytes:
+            size = (end - cp) * (1 if compressed else 2)
+            if fc + size > word_bytes:
                 raise ValueError("a piece of its text lies outside its WordDocument stream")
+            claimed += size
+            if claimed > word_bytes:  # pieces reusing the same bytes would multiply the text past the file's size
+                raise ValueError(f"its pieces keep more text than its WordDocument stream holds ({claimed:,} bytes"
+                                 f" in {word_bytes:,}: overlapping pieces)")
             self.pieces.append(Piece(cp, end, fc, compressed))
         self._starts = [piece.cp for piece in self.pieces]
 
