@@ -166,6 +166,21 @@ def test_heading_styles_are_told_by_their_built_in_identifier_whatever_their_nam
     assert loop.kind(0, None) == (None, 0)  # a loop of "based on" is not followed round
 
 
+def test_styles_take_time_linear_in_their_chains_of_based_on():
+    """n styles, each based on the next, the last a heading's: every style's kind, each style walked once, all
+    heading 2; a loop of "based on" gives the same for all the styles on it and those leading into it."""
+
+    def kinds(n: int) -> list[tuple[str | None, int]]:
+        styles = Styles(_stsh([(0xFFE, istd + 1, "s", None) for istd in range(n)] + [(2, 0xFFF, "Titre 2", None)]))
+        return [styles.kind(istd, None) for istd in range(n)]
+
+    assert set(kinds(5)) == {("heading", 2)}
+    assert grows_linearly(kinds, 300)
+    loop = Styles(_stsh([(0xFFE, 1, "A", None), (0xFFE, 2, "B", None), (0xFFE, 1, "C", None),
+                         (0xFFE, 0, "Chapitre", 0)]))
+    assert [loop.kind(istd, None) for istd in (1, 0, 2, 3)] == [(None, 0)] * 3 + [("heading", 1)]
+
+
 def test_an_encrypted_or_word_95_doc_is_refused_with_what_to_do(tmp_path):
     with pytest.raises(ValueError, match=f"^{ENCRYPTED}$"):
         parse_doc(_patched(tmp_path, "WordDocument", {0x0A: struct.pack("<H", 0x0100)}))

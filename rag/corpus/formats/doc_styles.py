@@ -152,29 +152,42 @@ class Styles:
     def kind(self, istd: int, outline: int | None) -> tuple[str | None, int]:
         """What a paragraph of style `istd` and outline level `outline` (its own, None if it sets none) is: the
         paragraph's own level overrides its style's, as Word's navigation pane shows it."""
-        if istd not in self._kinds:
-            self._kinds[istd] = self._kind(istd)
-        kind, level = self._kinds[istd]
+        kind, level = self._kinds.get(istd) or self._kind(istd)
         if outline is not None and kind != "contents":
             return ("heading", outline + 1) if outline < 9 else (None, 0)
         return kind, level
 
     def _kind(self, istd: int) -> tuple[str | None, int]:
-        seen = set()
+        """What style `istd` makes of a paragraph, from its own and then the styles it is based on; kept for every
+        style walked, so that each style of the sheet is walked once however long the chains of "based on" are."""
+        chain: list[int] = []
+        seen: set[int] = set()
+        found: tuple[str | None, int] = (None, 0)
         while istd in self._styles and istd not in seen:  # a loop of "based on" is not followed round
+            if istd in self._kinds:  # walked already from another style
+                found = self._kinds[istd]
+                break
             seen.add(istd)
-            style = self._styles[istd]
-            name = " ".join(style.name.split(",")[0].casefold().split())  # "heading 1,h1": a name and its aliases
-            if 1 <= style.sti <= 9:
-                return "heading", style.sti
-            if style.sti == _STI_TITLE:
-                return "title", 0
-            if style.sti in _STI_TOC:
-                return "contents", 0
-            if (kind := word_style(name, style.outline)) is not None:
-                return kind
-            istd = style.base
-        return None, 0
+            chain.append(istd)
+            if (own := _own_kind(self._styles[istd])) is not None:
+                found = own
+                break
+            istd = self._styles[istd].base
+        for walked in chain:  # each said nothing of its own up to the one that did: the same kind for all
+            self._kinds[walked] = found
+        return found
+
+
+def _own_kind(style: _Style) -> tuple[str | None, int] | None:
+    """What a style makes of a paragraph by itself (None: what the style it is based on makes)."""
+    name = " ".join(style.name.split(",")[0].casefold().split())  # "heading 1,h1": a name and its aliases
+    if 1 <= style.sti <= 9:
+        return "heading", style.sti
+    if style.sti == _STI_TITLE:
+        return "title", 0
+    if style.sti in _STI_TOC:
+        return "contents", 0
+    return word_style(name, style.outline)
 
 
 def _style(std: bytes, base_size: int) -> _Style | None:
