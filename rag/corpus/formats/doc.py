@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from typing import TypeVar
 
 from rag.corpus.encoding import decode_text
@@ -68,13 +68,10 @@ _OTHERS = {"EncryptedPackage": "an encrypted Office file (.docx?): remove its pa
            "Workbook": "an Excel workbook named .doc; rename it .xls", "Book": "an Excel workbook named .doc; rename "
            "it .xls", "PowerPoint Document": "a PowerPoint presentation named .doc; rename it .ppt"}
 _INSTRUCTION_KEPT = 16  # characters of a field's instruction kept: enough to tell a table of contents
+# What an open field is at: its result, shown; its instruction, hidden; a table of contents, hidden to its end; its
+# instruction after a field nested in it opened, hidden (told no table of contents by what came before the nested one)
+_RESULT, _INSTRUCTION, _TOC, _NESTING = 0, 1, 2, 3
 T = TypeVar("T")
-
-
-@dataclass
-class _Field:
-    instruction: list[str] = field(default_factory=list)
-    hides: bool = True  # its instruction is being read, or it is a table of contents
 
 
 class _Reader:
@@ -83,8 +80,9 @@ class _Reader:
     def __init__(self, styles: Styles, paragraphs: Paragraphs, pieces: Pieces, notes: dict[int, list[str]]) -> None:
         self.text = BlockText()
         self.styles, self.paragraphs, self.pieces, self.notes = styles, paragraphs, pieces, notes
-        self.fields: list[_Field] = []
+        self.fields = bytearray()  # what each open field is at, the innermost last: a byte a field, however deep
         self.hidden = 0  # fields on `fields` that hide what is read now
+        self.instruction = ""  # the first characters of the innermost field's instruction, while it is read
         self.paragraph: list[str] = []
         self.cell: list[str] = []  # the paragraphs of the cell being read
         self.row: list[str] = []  # the cells of the row being read
@@ -101,8 +99,8 @@ class _Reader:
             elif part:
                 if not self.hidden:
                     self.paragraph.append(part)
-                elif self.fields and self.fields[-1].hides and len(self.fields[-1].instruction) < _INSTRUCTION_KEPT:
-                    self.fields[-1].instruction.append(part[:_INSTRUCTION_KEPT])
+                elif self.fields and self.fields[-1] == _INSTRUCTION and len(self.instruction) < _INSTRUCTION_KEPT:
+                    self.instruction = (self.instruction + part[:_INSTRUCTION_KEPT])[:_INSTRUCTION_KEPT]
             cp += len(part)
         self._end_paragraph(None)
         self._close_table()
@@ -113,18 +111,26 @@ class _Reader:
         elif char == _CELL:
             self._end_cell(self.paragraphs.at(self.pieces.fc(cp)))
         elif char == _FIELD_OPEN:
-            self.fields.append(_Field())
+            if self.fields and self.fields[-1] == _INSTRUCTION:  # only the innermost instruction is kept: tell now
+                self.fields[-1] = _TOC if self._toc() else _NESTING
+            self.fields.append(_INSTRUCTION)
+            self.instruction = ""
             self.hidden += 1
-        elif char == _FIELD_RESULT and self.fields and self.fields[-1].hides:
-            top = self.fields[-1]
-            if not "".join(top.instruction).lstrip().upper().startswith("TOC"):  # a table of contents stays hidden
-                top.hides, self.hidden = False, self.hidden - 1
+        elif char == _FIELD_RESULT and self.fields and self.fields[-1] in (_INSTRUCTION, _NESTING):
+            if self.fields[-1] == _INSTRUCTION and self._toc():  # a table of contents stays hidden
+                self.fields[-1] = _TOC
+            else:
+                self.fields[-1], self.hidden = _RESULT, self.hidden - 1
         elif char == _FIELD_CLOSE and self.fields:
-            self.hidden -= self.fields.pop().hides
+            self.hidden -= self.fields.pop() != _RESULT
         elif char == _NOTE and cp in self.notes:
             self.cited.extend(self.notes.pop(cp))
         elif char in _SHOWN and not self.hidden:
             self.paragraph.append(_SHOWN[char])
+
+    def _toc(self) -> bool:
+        """Whether the innermost field's instruction, read so far, is a table of contents'."""
+        return self.instruction.lstrip().upper().startswith("TOC")
 
     def _take(self) -> str:
         line, self.paragraph = "".join(self.paragraph), []
