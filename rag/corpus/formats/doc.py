@@ -21,7 +21,8 @@ first paragraph in the Title style.
 
 Refused with a reason: an encrypted .doc, a Word 6 or 95 file, and a damaged one. A file named .doc that is not
 one, as Word itself writes when asked ("Save as" RTF or Web page under a .doc name) or a .docx renamed, is read
-as what it is. Not read yet: fonts (bold lines as headings), list numbers, hidden text and tracked changes.
+as what it is. Not read yet: fonts (bold lines as headings), list numbers, and the characters' properties: hidden
+text, and text deleted with changes tracked, are read as text as any other (the deletion not yet accepted).
 """
 
 from __future__ import annotations
