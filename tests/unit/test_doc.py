@@ -16,11 +16,13 @@ import pytest
 
 from rag.corpus.files import BINARY_SUFFIXES, CONVERT, FORMATS, refusal
 from rag.corpus.formats.doc import ENCRYPTED, NOT_WORD, OLD_VERSION, _notes, _Reader, parse_doc
+from rag.corpus.formats.doc_deleted import without_deleted
 from rag.corpus.formats.doc_pieces import PLCFFNDREF, PLCFFNDTXT, Fib, Pieces
 from rag.corpus.formats.doc_styles import Paragraphs, Styles
 from rag.corpus.formats.docx import OLD_WORD, parse_docx
 from rag.corpus.formats.rtf import parse_rtf
 from rag.corpus.reader import read_document
+from tests.helpers.cfb import Writer
 from tests.helpers.timing import grows_linearly
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "doc"
@@ -252,6 +254,46 @@ def test_pieces_reusing_the_same_bytes_are_refused_as_damage():
         Pieces(clx([(half + 1, 0), (half, half)]), len(word))
     pieces = Pieces(clx([(half, half), (half, 0)]), len(word))
     assert pieces.text(word, 0, len(word)) == (word[half:] + word[:half]).decode()
+
+
+def _tracked(text: bytes, runs: list[tuple[int, int, bool]]) -> bytes:
+    """A .doc of one compressed piece, `text` from byte 1024 of its WordDocument stream, whose characters' properties
+    are `runs` (from, to within `text`, deleted with changes tracked or not), on one page."""
+    word = bytearray(1024) + text + bytes(-(1024 + len(text)) % 512)
+    page = bytearray(512)
+    page[511] = len(runs)
+    for n, (start, end, deleted) in enumerate(runs):
+        struct.pack_into("<II", page, 4 * n, 1024 + start, 1024 + end)
+        offset = 256 + 8 * n
+        page[4 * (len(runs) + 1) + n] = offset // 2
+        page[offset:offset + 4] = b"\x03" + struct.pack("<HB", 0x0800, int(deleted))  # cb, sprmCFRMarkDel
+    pages = len(word) // 512
+    word += page
+    table = _clx(text, True)[:15] + struct.pack("<I", 0x40000000 | 2 * 1024) + _clx(text, True)[19:]
+    bte = struct.pack("<III", 1024, 1024 + len(text), pages)
+    pairs = [(0, 0)] * 34
+    pairs[33], pairs[12] = (0, len(table)), (len(table), len(bte))
+    table += bte
+    struct.pack_into("<HHHH", word, 0, 0xA5EC, 0xC1, 0, 0)
+    struct.pack_into("<H", word, 0x0A, 0x0200)  # 1Table
+    struct.pack_into("<HH5IH", word, 32, 0, 5, 0, 0, 0, len(text), 0, 34)
+    for n, (fc, lcb) in enumerate(pairs):
+        struct.pack_into("<II", word, 58 + 8 * n, fc, lcb)
+    writer = Writer()
+    writer.children(0, [writer.stream("WordDocument", bytes(word)), writer.stream("1Table", table)])
+    return writer.build()
+
+
+def test_text_deleted_with_changes_tracked_is_left_out():
+    """Words and a paragraph mark deleted (the two paragraphs read as one, as once the deletion is accepted), a run
+    marked not deleted kept."""
+    text = b"Le tarif est de 12 15 euros.\rAncien paragraphe.\rFin.\r"
+    runs = [(0, 16, False), (16, 19, True), (19, 29, False), (29, 47, True), (47, len(text), False)]
+    assert parse_doc(_tracked(text, runs)).text == "Le tarif est de 15 euros.\nFin.\n"
+    assert parse_doc(_tracked(text, [(0, len(text), False)])).text == "Le tarif est de 12 15 euros.\nAncien " \
+        "paragraphe.\nFin.\n"
+    word = "œuvre".encode("utf-16-le")  # a Unicode piece: two bytes a character, the positions kept
+    assert without_deleted("œuvre", Pieces(_clx(word, False), len(word)), [(2, 6)]) == "œ\0\0re"
 
 
 def test_a_damaged_part_that_the_text_does_not_need_is_read_without(tmp_path):

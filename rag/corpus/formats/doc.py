@@ -21,8 +21,9 @@ first paragraph in the Title style.
 
 Refused with a reason: an encrypted .doc, a Word 6 or 95 file, and a damaged one. A file named .doc that is not
 one, as Word itself writes when asked ("Save as" RTF or Web page under a .doc name) or a .docx renamed, is read
-as what it is. Not read yet: fonts (bold lines as headings), list numbers, and the characters' properties: hidden
-text, and text deleted with changes tracked, are read as text as any other (the deletion not yet accepted).
+as what it is. The main document's text deleted with changes tracked is left out, as once the changes are accepted
+(`rag.corpus.formats.doc_deleted`; a footnote's is read still). Not read yet: fonts (bold lines as headings), list
+numbers, and hidden text (read as text as any other).
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from rag.corpus.encoding import decode_text
 from rag.corpus.formats.archive import OLE_SIGNATURE, damaged
 from rag.corpus.formats.base import CELL_SEPARATOR, Parsed
 from rag.corpus.formats.blocks import BlockText
+from rag.corpus.formats.doc_deleted import PLCFBTECHPX, deleted_bytes, without_deleted
 from rag.corpus.formats.doc_pieces import (
     CLX,
     PLCFBTEPAPX,
@@ -63,7 +65,7 @@ NOT_WORD = "not a Word document"
 _PARAGRAPH_END, _CELL, _NOTE = "\r\x0c\x0e", "\x07", "\x02"  # \x0e: a column break
 _FIELD_OPEN, _FIELD_RESULT, _FIELD_CLOSE = "\x13", "\x14", "\x15"
 _SHOWN = {"\x0b": "\n", "\t": "\t", "\x1e": "-"}  # every other control character (an anchor, a soft hyphen) is none
-_CONTROL = re.compile(r"([\x00-\x1f])")
+_CONTROL = re.compile(r"(\x00+|[\x01-\x1f])")  # \x00: a character deleted with changes tracked, or none
 # OLE streams of Office's other files, and what a file holding one is
 _OTHERS = {"EncryptedPackage": "an encrypted Office file (.docx?): remove its password first",
            "Workbook": "an Excel workbook named .doc; rename it .xls", "Book": "an Excel workbook named .doc; rename "
@@ -95,8 +97,8 @@ class _Reader:
     def read(self, text: str) -> None:
         cp = 0
         for part in _CONTROL.split(text):  # linear: each character is looked at once
-            if len(part) == 1 and part < " ":
-                self._control(part, cp)
+            if part[:1] < " " and part:
+                self._control(part[0], cp)
             elif part:
                 if not self.hidden:
                     self.paragraph.append(part)
@@ -247,6 +249,10 @@ def parse_doc(data: bytes) -> Parsed:
     except ValueError as exc:
         raise ValueError(damaged(".doc", exc)) from exc
     changes: list[str] = []
+    none: list[tuple[int, int]] = []
+    deleted = _optional(lambda: deleted_bytes(word, stretch(table, *fib.where(PLCFBTECHPX), "")), none,
+                        "characters' properties (text deleted with changes tracked)", changes)
+    text = without_deleted(text, pieces, deleted)
     styles = _optional(lambda: Styles(stretch(table, *fib.where(STSHF), "")), Styles(b""), "stylesheet (headings)",
                        changes)
     paragraphs = _optional(lambda: Paragraphs(word, stretch(table, *fib.where(PLCFBTEPAPX), "")),
