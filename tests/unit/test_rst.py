@@ -285,3 +285,18 @@ def test_an_error_of_the_readers_own_is_raised_not_hidden_as_plain_text(monkeypa
     monkeypatch.setattr(rst._Reader, "_line", broken)
     with pytest.raises(ValueError, match="a bug"):
         parse_rst("Texte.\n")
+
+
+def test_a_definition_list_of_questions_is_an_faq_each_question_heading_its_answer():
+    """Audit 61's Sphinx FAQ stayed one passage of lines "question answer": a question asked in the entry's own words
+    found the page, not the entry. A glossary (terms that ask nothing) keeps its "term: definition" lines."""
+    faq = ("FAQ\n===\n\nLe ticket ne s'imprime plus, que faire ?\n    Redémarrez l'imprimante.\n\n"
+           "Un client veut un remboursement sans ticket.\n    En avoir uniquement.\n\n"
+           "Combien de caisses par magasin ?\n    Trois postes.\n\nAprès la liste.\n")
+    assert _sections(faq) == [
+        ("Le ticket ne s'imprime plus, que faire ?", ("FAQ",), ["Redémarrez l'imprimante."]),
+        ("Un client veut un remboursement sans ticket.", ("FAQ",), ["En avoir uniquement."]),
+        ("Combien de caisses par magasin ?", ("FAQ",), ["Trois postes."]),
+        ("FAQ", (), ["Après la liste."])]
+    glossary = "Avoir\n    Un bon d'achat.\n\nTicket Z\n    Le relevé du jour, que faire ?\n"
+    assert _lines(glossary) == ["Avoir: Un bon d'achat.", "Ticket Z: Le relevé du jour, que faire ?"]

@@ -1,16 +1,17 @@
 """reStructuredText (`.rst`, `.rest`): the sources of Sphinx and Read the Docs sites, read through docutils' doctree
 (`rag.corpus.formats.rst_directives`) into the sections a Markdown page gives.
 
-Each block is one line (`Parsed.blocks`): a paragraph, a list item's text (after its number, as the page shows it,
-"2." or "(b)"), a definition list's or a field list's term and its first paragraph ("Délai : 14 jours", as the HTML
-reader joins `<dt>` and `<dd>`), an option and its description, a table row (its cells joined by `CELL_SEPARATOR`, a
-grid, simple, list or CSV table alike), a line of code (indented as it is below its block's margin, as a Markdown
-fence's); inline markup is its text (a link's, a role's as Sphinx shows it, a substitution's replacement), comments,
-targets and raw markup are left out. Sections open sections under the ones around them; the title of an admonition,
-a topic, a sidebar or a directive docutils does not know (a tab's label, a function's signature) heads what it holds,
-as a Markdown admonition's does, and what follows it is the section's around it again; a rubric heads what follows it
-to the next heading. The document's title: a `.. title::`, else a `:title:` in the field list that opens the page
-(Sphinx's file-wide metadata, which is no text of the page), else the first section's title.
+Each block is one line (`Parsed.blocks`): a paragraph, a list item's text (after its number, as the page shows it, "2."
+or "(b)"), a definition list's or a field list's term and its first paragraph ("Délai : 14 jours", as the HTML reader
+joins `<dt>` and `<dd>`; in a list of questions, an FAQ, each question heads its answer), an option and its
+description, a table row (its cells joined by `CELL_SEPARATOR`, a grid, simple, list or CSV table alike), a line of
+code (indented as it is below its block's margin, as a Markdown fence's); inline markup is its text (a link's, a role's
+as Sphinx shows it, a substitution's replacement), comments, targets and raw markup are left out. Sections open
+sections under the ones around them; the title of an admonition, a topic, a sidebar or a directive docutils does not
+know (a tab's label, a function's signature) heads what it holds, as a Markdown admonition's does, and what follows it
+is the section's around it again; a rubric heads what follows it to the next heading. The document's title: a
+`.. title::`, else a `:title:` in the field list that opens the page (Sphinx's file-wide metadata, which is no text of
+the page), else the first section's title.
 
 Every line's offsets span the source lines it comes from (from its first word to its last where the lines hold
 them), exact where the line is the source's own text (a plain paragraph on one line, a line of code).
@@ -142,6 +143,8 @@ class _Reader:
             self._heading(self._text(node), node, self.depth + _RUBRIC)
         elif isinstance(node, (nodes.bullet_list, nodes.enumerated_list)):
             self._list(node)
+        elif isinstance(node, nodes.definition_list) and 2 <= sum(map(self._asks, node)) >= len(node) / 2:
+            self._questions(node)
         elif isinstance(node, (nodes.definition_list, nodes.field_list, nodes.option_list)):
             for entry in node.children:
                 self._entry(entry)
@@ -231,6 +234,27 @@ class _Reader:
         if body is not None:
             for child in body.children[1 if first is not None else 0:]:
                 self._block(child, True)
+
+    def _asks(self, entry: nodes.Node) -> bool:  # a definition list entry's term: "Le ticket ne sort plus, que faire ?"
+        return isinstance(entry, nodes.Element) and bool(entry.children) and isinstance(entry[0], nodes.term) and \
+            self._text(entry[0]).rstrip().endswith("?")
+
+    def _questions(self, node: nodes.definition_list) -> None:
+        """A list of questions (two or more, half its terms at least: an FAQ as Sphinx pages write one): each term heads
+        its answer, as an FAQ's question does in Markdown; what follows the list is the section's around it again."""
+        saved, before, depth = self.outline.save(), self.sections[-1], self.depth
+        for entry in node.children:
+            if not (isinstance(entry, nodes.Element) and entry.children and isinstance(entry[0], nodes.term)):
+                continue
+            self._heading(self._text(entry[0]), entry[0], depth + _CONTAINED // 2)
+            self.depth = depth + _CONTAINED
+            for body in entry.children[1:]:
+                if isinstance(body, nodes.definition):
+                    self._children(body, False)
+            self.depth = depth
+        if self.sections[-1] is not before:
+            self.outline.restore(saved)
+            self.sections.append(Section(before.heading, parents=before.parents))
 
     def _table(self, node: nodes.table) -> None:
         for child in node.children:
