@@ -218,11 +218,3 @@ def test_a_package_document_too_large_to_read_as_a_tree_is_refused():
     with pytest.raises(ValueError, match=r"refused \.epub: its package document OEBPS/content\.opf holds over "
                                          r"4,194,304 bytes"):
         parse_epub(book)
-
-
-def test_printed_page_numbers_and_ruby_readings_are_no_text():
-    files = {"OEBPS/c1.xhtml": '<h1>Entretien</h1><p>Nettoyez le joint<span epub:type="pagebreak" title="12">12</span>'
-                               ' chaque mois.</p><span role="doc-pagebreak" id="p13">13</span>'
-                               '<p>Livré à <ruby>東京<rp>(</rp><rt>とうきょう</rt><rp>)</rp></ruby> en deux jours.</p>'}
-    assert _texts(parse_epub(_book([("c1", "c1.xhtml")], files))) == ["Nettoyez le joint chaque mois.",
-                                                                     "Livré à 東京 en deux jours."]

@@ -119,12 +119,10 @@ _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")  # "pageTitle": "page" "Title"
 # Elements left out with all they hold. Not <button> (an accordion's question is one) nor elements marked `hidden` or
 # aria-hidden (its collapsed answers are): an FAQ page would lose its questions and answers.
 SKIPPED = {"script", "style", "noscript", "template", "svg", "head", "nav", "footer", "select", "textarea", "dialog",
-           "iframe", "canvas", "object",
-           "rt", "rp"}  # a ruby's reading, over the word it reads (東京 read 東京とうきょう)
+           "iframe", "canvas", "object"}
 LENIENT = {"script", "style", "head"}  # what a page whose furniture never closes still leaves out
 # landmark and widget roles of furniture (a menu, a site banner, a cookie dialog), whatever their element
-SKIPPED_ROLES = {"navigation", "search", "banner", "contentinfo", "menu", "menubar", "toolbar", "dialog", "alertdialog",
-                 "doc-pagebreak"}  # an e-book's printed page number, as a line of its own ("12")
+SKIPPED_ROLES = {"navigation", "search", "banner", "contentinfo", "menu", "menubar", "toolbar", "dialog", "alertdialog"}
 # a document's running header and footer, where LibreOffice saves it as HTML: `<div title="header">` (Writer's own
 # names, whatever the language), the page number's field in it
 SKIPPED_TITLES = {"header", "footer"}
@@ -138,7 +136,6 @@ def skipped(tag: str, attrs: dict[str, str | None], lenient: bool) -> bool:
     if lenient:
         return tag in LENIENT
     return tag in SKIPPED or (attrs.get("role") or "").strip().lower() in SKIPPED_ROLES or (
-        "pagebreak" in (attrs.get("epub:type") or "").lower().split()) or (
         tag == "div" and (attrs.get("title") in SKIPPED_TITLES or bool(_WORD_COMMENT.search(attrs.get("style") or "")))
     ) or (tag == "a" and (attrs.get("class") or "").lower() == "msocomanchor")
 
