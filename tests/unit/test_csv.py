@@ -346,3 +346,6 @@ def test_a_name_holding_a_number_heads_a_column_of_values_unlike_it():
     assert [line.text for line in sections[0].lines] == ["Délai : 24 heures", "Remise au-delà de 10 palettes : 8 %"]
     assert not is_header(["Lyon", "3 jours"], [["Lille", "5 jours"], ["Nice", "12 jours"]])
     assert not is_header(["2024", "Paris"], [["2025", "Lyon"], ["2026", "Nice"]])
+    for first, below in [(["Lot A1", "Livré"], ["Lot B2", "En cours"]), (["3 mars 2024", "Réunion"], ["15 avril 2024",
+                         "Formation"]), (["Dupont", "12 rue de la Paix"], ["Martin", "3 avenue Foch"])]:
+        assert not is_header(first, [below]), first  # values with letters and digits under values like them

@@ -76,7 +76,6 @@ _NAME_CHARS, _NAME_WORDS, _HEADING_CHARS = 60, 8, 200
 _HEADER_ROWS = 50  # the rows a header is judged against
 _TITLE_ROWS = 5  # the rows an FAQ's header is looked for in: above it, a title or notes
 _DIGIT = re.compile(r"\d")
-_DIGITS = re.compile(r"\d+")
 _SENTENCE_END = (".", "!", "?")
 LABEL = " : "  # between a column's name and its value
 
@@ -203,12 +202,11 @@ def is_header(first: Sequence[str], rest: Sequence[Sequence[str]]) -> bool:
 
 
 def _alike(name: str, value: str) -> bool:
-    """Whether a cell holding digits is a value like `value` under it: any digits for a cell of no letter ("2024",
-    "12,5"), the same words around its numbers for one with letters ("3 jours" and "12 jours"; not "Remise au-delà
-    de 10 palettes" over "8 %", a column's name)."""
-    if not any(char.isalpha() for char in name):
-        return bool(_DIGIT.search(value))
-    return _DIGITS.sub("0", " ".join(name.split()).casefold()) == _DIGITS.sub("0", " ".join(value.split()).casefold())
+    """Whether a cell holding digits is a value like `value` under it, not the column's name: `value` holds digits,
+    and letters too unless the cell holds none ("2024" over "2025", "3 jours" over "5 jours", "Lot A1" over "Lot B2";
+    not "Remise au-delà de 10 palettes" over "8 %", a name over numbers)."""
+    return bool(_DIGIT.search(value)) and (not any(char.isalpha() for char in name) or
+                                          any(char.isalpha() for char in value))
 
 
 def header_row(rows: Sequence[Sequence[str]]) -> int | None:
