@@ -16,7 +16,7 @@ import pytest
 
 from rag.corpus.files import BINARY_SUFFIXES, CONVERT, FORMATS, refusal
 from rag.corpus.formats.doc import ENCRYPTED, NOT_WORD, OLD_VERSION, _notes, _Reader, parse_doc
-from rag.corpus.formats.doc_deleted import without_deleted
+from rag.corpus.formats.doc_deleted import deleted_bytes, without_deleted
 from rag.corpus.formats.doc_pieces import PLCFFNDREF, PLCFFNDTXT, Fib, Pieces
 from rag.corpus.formats.doc_styles import Paragraphs, Styles
 from rag.corpus.formats.docx import OLD_WORD, parse_docx
@@ -294,6 +294,31 @@ def test_text_deleted_with_changes_tracked_is_left_out():
         "paragraphe.\nFin.\n"
     word = "œuvre".encode("utf-16-le")  # a Unicode piece: two bytes a character, the positions kept
     assert without_deleted("œuvre", Pieces(_clx(word, False), len(word)), [(2, 6)]) == "œ\0\0re"
+
+
+def test_deleted_runs_that_overlap_are_joined_and_read_in_linear_time():
+    """Pages of properties listing one deleted run (0, 1) a hundred times each, under one-character pieces all on
+    that byte: every piece met every run (a 100 KB file: minutes and gigabytes)."""
+    def page() -> bytes:
+        fkp = bytearray(512)
+        fkp[511] = 100
+        for i in range(101):
+            struct.pack_into("<I", fkp, 4 * i, i % 2)
+        fkp[4 * 101:4 * 101 + 100] = bytes([240] * 100)  # each run's properties at byte 480
+        fkp[480:484] = b"\x03" + struct.pack("<HB", 0x0800, 1)  # sprmCFRMarkDel on
+        return bytes(fkp)
+
+    def read(pages: int) -> None:
+        word = page() * pages
+        plc = struct.pack(f"<{pages + 1}I", *range(pages + 1)) + struct.pack(f"<{pages}I", *range(pages))
+        runs = deleted_bytes(word, plc)
+        assert runs == [(0, 1)]
+        cps = struct.pack(f"<{pages * 100 + 1}I", *range(pages * 100 + 1))
+        clx = cps + b"".join(struct.pack("<HIH", 0, 0x40000000, 0) for _ in range(pages * 100))
+        pieces = Pieces(b"\x02" + struct.pack("<I", len(clx)) + clx, len(word))
+        assert without_deleted("x" * pages * 100, pieces, runs) == "\0" * pages * 100
+
+    assert grows_linearly(read, 4)
 
 
 def test_a_damaged_part_that_the_text_does_not_need_is_read_without(tmp_path):

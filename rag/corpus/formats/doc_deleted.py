@@ -2,8 +2,9 @@
 character properties (CHPX, in the pages the PlcBteChpx lists) set sprmCFRMarkDel, shown struck through by Word and
 gone once the changes are accepted.
 
-Each page of properties is read once however often the file lists it; the pieces never share bytes
-(`rag.corpus.formats.doc_pieces`), so each deleted run is matched to one piece: the work stays linear in the file.
+Each page of properties is read once however often the file lists it, and the runs it gives are joined where they
+overlap; the pieces hold no more bytes than the stream, all together (`rag.corpus.formats.doc_pieces`), so each piece
+meets only the runs within its bytes: the work stays linear in the file.
 """
 
 from __future__ import annotations
@@ -20,8 +21,8 @@ GONE = "\x00"  # what a deleted character is replaced by: a control character th
 
 
 def deleted_bytes(word: bytes, plc: bytes) -> list[tuple[int, int]]:
-    """The stretches (from, to) of the WordDocument stream `word` whose characters are deleted, in order; the bin
-    table `plc` lists the pages (a page outside the stream is none)."""
+    """The stretches (from, to) of the WordDocument stream `word` whose characters are deleted, in order and apart;
+    the bin table `plc` lists the pages (a page outside the stream is none)."""
     count = (len(plc) - 4) // 8  # n + 1 byte offsets, then n page numbers
     runs: list[tuple[int, int]] = []
     seen: set[int] = set()
@@ -42,7 +43,13 @@ def deleted_bytes(word: bytes, plc: bytes) -> list[tuple[int, int]]:
             mark = sprms(fkp[offset + 1:min(offset + 1 + fkp[offset], _PAGE - 1)]).get(_MARK_DELETED)
             if mark and mark[0] & 1:
                 runs.append((start, end))
-    return sorted(runs)
+    merged: list[tuple[int, int]] = []  # apart and in order, whatever the pages claim: overlapping runs joined
+    for start, end in sorted(runs):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
 
 
 def without_deleted(text: str, pieces: Pieces, runs: list[tuple[int, int]]) -> str:
