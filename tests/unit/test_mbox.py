@@ -117,3 +117,11 @@ def test_a_from_line_in_a_body_does_not_split_the_message_and_a_byte_order_mark_
     assert [len(message) > 0 for message in messages(box)] == [True, True]
     parsed = parse_mbox(box)
     assert "Note: the budget is approved." in parsed.text and not parsed.changes
+
+
+def test_dated_separators_without_a_blank_line_still_part_messages():
+    """Exporters that write no blank line between messages (Roundcube's download, older mblaze): the separator's date
+    tells it apart from a body's "From " line."""
+    box = (b"From a@b Sat Jan  1 00:00:00 2022\nSubject: Un\n\nPremier.\nFrom c@d Sun Jan  2 10:00:00 2022\n"
+           b"Subject: Deux\n\nSecond.\nFrom 123@xxx Tue Mar 11 01:31:25 +0000 2025\nSubject: Trois\n\nTroisieme.\n")
+    assert len(messages(box)) == 3

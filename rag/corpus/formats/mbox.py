@@ -4,7 +4,7 @@ document, each message of it an entry of its own under its subject, read as a sa
 report).
 
 - Where a message begins: a "From " line (the mbox separator, "From sender date") at the file's start (after a byte
-  order mark) or after a blank line, as mail clients write them, followed by a header line ("Name: value"); a body's
+  order mark), after a blank line, as mail clients write them, or dated (asctime), followed by a header line; a body's
   own line that begins "From " is text unless it stands so (a mailbox written without quoting them). A body line
   quoted as mboxrd and mboxo quote them (">From ", ">>From ") loses one ">", as the mail client shows it.
 - An entry: the message's subject (its reply and forward prefixes left out) heads what its body holds, its body's
@@ -29,6 +29,8 @@ NOT_MBOX = 'not a mailbox: it does not begin with a "From " line followed by hea
 MESSAGES_MAX = 10_000  # a 20 MB mailbox of short messages holds some 5,000; more is a hostile file
 # a separator: a line beginning "From ", then a header line (the library's `mailbox.mbox` takes any "From " line)
 _SEPARATOR = re.compile(rb"^From [^\r\n]*\r?\n(?=[!-9;-~]{1,76}:)", re.MULTILINE)
+_DATED = re.compile(rb"From \S{0,200} +(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) +"  # a separator's date, as asctime() writes it
+                    rb"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) +\d{1,2} +\d{1,2}:\d{2}")
 _QUOTED = re.compile(rb"^>(>*From )", re.MULTILINE)  # mboxrd's and mboxo's quoted "From " lines
 _SHOWN = 5  # messages named in the report, at most
 
@@ -38,10 +40,11 @@ def messages(data: bytes) -> list[bytes]:
     `ValueError` (`NOT_MBOX`) for bytes that do not begin with a separator."""
     data = data.removeprefix(b"\xef\xbb\xbf")  # a byte order mark some tools write
     lead = len(data) - len(data.lstrip(b"\r\n"))
-    # a separator after the first follows a blank line, as mail clients write them: a body's line "From the desk of
-    # ..." over a line that reads as a header stays text
-    starts = [found for found in _SEPARATOR.finditer(data) if found.start() == lead or
-              (found.start() > lead and data.endswith((b"\n\n", b"\n\r\n"), 0, found.start()))]
+    # a separator after the first follows a blank line, as mail clients write them, or dates its message as the
+    # format does ("From x Sat Jan  1 00:00:00 2022": exporters that write no blank line): a body's line "From the
+    # desk of ..." over a line that reads as a header stays text
+    starts = [found for found in _SEPARATOR.finditer(data) if found.start() == lead or (found.start() > lead and (
+        data.endswith((b"\n\n", b"\n\r\n"), 0, found.start()) or _DATED.match(data, found.start())))]
     if not starts or starts[0].start() != lead:
         raise ValueError(NOT_MBOX)
     ends = [found.start() for found in starts[1:]] + [len(data)]
