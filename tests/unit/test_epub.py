@@ -133,6 +133,14 @@ def test_a_book_in_one_file_is_not_nested_under_its_first_chapter():
     assert _paths(parsed) == ["Onboarding", "Expenses", "Holidays"]
 
 
+def test_a_list_of_figures_naming_a_chapter_keeps_the_chapter_under_its_part():
+    nav = ('<nav epub:type="toc"><ol><li><span>Partie I</span><ol><li><a href="c1.xhtml">Nettoyage</a></li></ol></li>'
+           '<li><span>Liste des figures</span><ol><li><a href="c1.xhtml#f1">Figure 1</a></li></ol></li></ol></nav>')
+    files = {"OEBPS/nav.xhtml": nav, "OEBPS/c1.xhtml": "<h1>Nettoyage</h1><h2>Pyrolyse</h2><p>Lancez-la vide.</p>"}
+    parsed = parse_epub(_book([("nav", "nav.xhtml"), ("c1", "c1.xhtml")], files))
+    assert _paths(parsed) == ["Partie I › Nettoyage › Pyrolyse"]
+
+
 def test_drm_is_refused_and_font_obfuscation_alone_is_read():
     files = {"OEBPS/c1.xhtml": "<p>Texte du chapitre.</p>"}
     encrypted = ('<encryption xmlns="urn:oasis:names:tc:opendocument:xmlns:container" '

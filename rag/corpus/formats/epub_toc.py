@@ -88,9 +88,10 @@ def _walk(top: ElementTree.Element, base: str, below: Entries,
           read: Callable[[ElementTree.Element], tuple[str, str | None]]) -> dict[str, tuple[str, ...]]:
     """The chapter path of each content document the table of contents `top` names: the labels its entries share,
     outermost first (`below`: an element's entries; `read`: an entry's label and target), `TOC_DEPTH` levels at most.
-    A document one entry names (its sections' entries below it) is under that entry's label; one several sibling
-    entries name (a book in one file, "#c1", "#c2") under what they stand in, its chapters its own headings."""
+    A document one entry names (its sections' entries below it) is under that entry's label; one that entries beside
+    its first also name (a book in one file, "#c1", "#c2") under what they stand in, its chapters its own headings."""
     paths: dict[str, tuple[str, ...]] = {}
+    firsts: dict[str, tuple[str, ...]] = {}  # each document's first entry's labels
     stack: list[tuple[ElementTree.Element, tuple[str, ...]]] = [(entry, ()) for entry in reversed(below(top))]
     while stack:
         element, above = stack.pop()
@@ -98,11 +99,11 @@ def _walk(top: ElementTree.Element, base: str, below: Entries,
         path = inside(base, href) if href else None
         labels = (*above, label) if label else above
         if path is not None and label:
-            shared = paths.get(path, labels)
-            if shared != labels:  # the labels both hold, outermost first: each path shortens at most its length
-                shared = shared[:next((n for n, (a, b) in enumerate(zip(shared, labels, strict=False)) if a != b),
-                                      min(len(shared), len(labels)))]
-            paths[path] = shared
+            first = firsts.setdefault(path, labels)
+            if labels != first and labels[:-1] == first[:-1]:  # another chapter of the file beside its first entry
+                paths[path] = first[:-1]  # (not a section below it, nor a list of figures elsewhere): what they share
+            else:
+                paths.setdefault(path, labels)
         if len(labels) < TOC_DEPTH:
             stack.extend((entry, labels) for entry in reversed(below(element)))
     return {path: labels for path, labels in paths.items() if labels}
