@@ -189,16 +189,21 @@ class _Reader:
             self.cursor = first
 
     def _contained(self, node: nodes.Element, item: bool) -> None:
-        """An admonition, a topic, a sidebar or a kept directive: its title heads what it holds, and what follows it
-        is the section's it stands in again."""
-        saved, before, depth = self.outline.save(), self.sections[-1], self.depth
+        """An admonition, a topic, a sidebar or a kept directive: its title heads what it holds."""
         title = node[0] if node.children and isinstance(node[0], nodes.title) else None
-        if title is not None:
-            self._heading(self._text(title), title, depth + _CONTAINED // 2)
-        self.depth += _CONTAINED
-        for child in node.children[1 if title is not None else 0:]:
-            self._block(child, item)
-        self.depth = depth
+        self._headed([(title, node.children[1 if title is not None else 0:])], item)
+
+    def _headed(self, parts: list[tuple[nodes.Element | None, list[nodes.Node]]], item: bool) -> None:
+        """Blocks, each part's under its title (if any) a level `_CONTAINED` halfway below the sections open; what
+        follows them is the section's they stand in again."""
+        saved, before, depth = self.outline.save(), self.sections[-1], self.depth
+        for title, blocks in parts:
+            if title is not None:
+                self._heading(self._text(title), title, depth + _CONTAINED // 2)
+            self.depth = depth + _CONTAINED
+            for block in blocks:
+                self._block(block, item)
+            self.depth = depth
         if self.sections[-1] is not before:
             self.outline.restore(saved)
             self.sections.append(Section(before.heading, parents=before.parents))
@@ -241,20 +246,12 @@ class _Reader:
 
     def _questions(self, node: nodes.definition_list) -> None:
         """A list of questions (two or more, half its terms at least: an FAQ as Sphinx pages write one): each term heads
-        its answer, as an FAQ's question does in Markdown; what follows the list is the section's around it again."""
-        saved, before, depth = self.outline.save(), self.sections[-1], self.depth
-        for entry in node.children:
-            if not (isinstance(entry, nodes.Element) and entry.children and isinstance(entry[0], nodes.term)):
-                continue
-            self._heading(self._text(entry[0]), entry[0], depth + _CONTAINED // 2)
-            self.depth = depth + _CONTAINED
-            for body in entry.children[1:]:
-                if isinstance(body, nodes.definition):
-                    self._children(body, False)
-            self.depth = depth
-        if self.sections[-1] is not before:
-            self.outline.restore(saved)
-            self.sections.append(Section(before.heading, parents=before.parents))
+        its answer, as an FAQ's question does in Markdown."""
+        self._headed([(entry[0], [block for body in entry.children[1:] if isinstance(body, nodes.definition)
+                                  for block in body.children])
+                      for entry in node.children
+                      if isinstance(entry, nodes.Element) and entry.children and isinstance(entry[0], nodes.term)],
+                     False)
 
     def _table(self, node: nodes.table) -> None:
         for child in node.children:
