@@ -24,10 +24,9 @@ from rag.corpus.formats.json import parse_json, parse_jsonl
 from rag.corpus.formats.markdown import parse_markdown
 from rag.corpus.formats.mbox import parse_mbox
 from rag.corpus.formats.msg import parse_msg
-from rag.corpus.formats.odp import FLAT as FLAT_ODP
-from rag.corpus.formats.odp import parse_odp
+from rag.corpus.formats.odp import parse_fodp, parse_odp
 from rag.corpus.formats.ods import parse_fods, parse_ods
-from rag.corpus.formats.odt import FLAT, parse_odt
+from rag.corpus.formats.odt import parse_fodt, parse_odt
 from rag.corpus.formats.pdf import parse_pdf
 from rag.corpus.formats.pptx import OLD_POWERPOINT, parse_pptx
 from rag.corpus.formats.rst import parse_rst
@@ -50,16 +49,18 @@ SUFFIXES = {".txt": parse_text, ".text": parse_text, ".md": parse_markdown, ".ma
 # old binary .xls is read by xlrd, and a file named .xls that is an HTML or a delimited text (a web application's
 # "export to Excel") by its own reader (`formats.xls`). An .rtf is 7-bit text whose bytes name their own code page; an
 # .eml's parts name theirs, as do an .mbox's messages; an Outlook .msg is an OLE compound file; an .epub is a zip of
-# XHTML pages. A flat OpenDocument spreadsheet (.fods) is one XML document holding an .ods's parts.
+# XHTML pages. A flat OpenDocument text, spreadsheet or presentation (.fodt, .fods, .fodp) is one XML document holding
+# a zipped one's parts.
 BINARY_SUFFIXES = {".pdf": parse_pdf, ".docx": parse_docx, ".docm": parse_docx, ".dotx": parse_docx,
-                   ".dotm": parse_docx, ".doc": parse_doc, ".dot": parse_doc, ".odt": parse_odt, ".xlsx": parse_xlsx,
-                   ".xlsm": parse_xlsx, ".xltx": parse_xlsx, ".xltm": parse_xlsx, ".xls": parse_xls, ".ods": parse_ods,
-                   ".fods": parse_fods, ".pptx": parse_pptx, ".ppsx": parse_pptx, ".pptm": parse_pptx,
-                   ".potx": parse_pptx, ".potm": parse_pptx, ".odp": parse_odp, ".rtf": parse_rtf, ".eml": parse_eml,
-                   ".msg": parse_msg, ".epub": parse_epub, ".mbox": parse_mbox}
+                   ".dotm": parse_docx, ".doc": parse_doc, ".dot": parse_doc, ".odt": parse_odt, ".fodt": parse_fodt,
+                   ".xlsx": parse_xlsx, ".xlsm": parse_xlsx, ".xltx": parse_xlsx, ".xltm": parse_xlsx,
+                   ".xls": parse_xls, ".ods": parse_ods, ".fods": parse_fods, ".pptx": parse_pptx,
+                   ".ppsx": parse_pptx, ".pptm": parse_pptx, ".potx": parse_pptx, ".potm": parse_pptx,
+                   ".odp": parse_odp, ".fodp": parse_fodp, ".rtf": parse_rtf, ".eml": parse_eml, ".msg": parse_msg,
+                   ".epub": parse_epub, ".mbox": parse_mbox}
 FORMATS = ", ".join([*SUFFIXES, *BINARY_SUFFIXES])  # what a refusal says rag reads: every suffix it does
 # Formats rag does not read, with what to do instead of the generic "unsupported format".
-CONVERT = {".fodt": FLAT, ".ppt": OLD_POWERPOINT, ".fodp": FLAT_ODP}
+CONVERT = {".ppt": OLD_POWERPOINT}
 METADATA_FILE = "sources.toml"
 MAX_FILE_BYTES = 20_000_000  # the default of `Settings.max_file_bytes`
 SAME_FILE = "same file as "  # the reason a second name of a file is not read begins so (`second_name`)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from rag.corpus.formats.odt import ENCRYPTED, FLAT, NOT_A_ZIP
+from rag.corpus.formats.odt import ENCRYPTED, NOT_A_ZIP
 from rag.corpus.reader import read_document
 from rag.index.store import Index
 from rag.search.searcher import Query, Searcher
@@ -28,7 +28,9 @@ def odt_corpus(tmp_path_factory, embedder) -> tuple[Path, Index]:
     make_guide(corpus / "guide-conges.odt")
     (corpus / "note-teletravail.odt").write_bytes(NOTE)
     bad = {"secret.odt": (odt("<text:p>x</text:p>", manifest="<manifest:encryption-data/>"), ENCRYPTED),
-           "cut.odt": (NOTE[:500], NOT_A_ZIP), "plat.fodt": (b"<office:document/>", FLAT)}
+           "cut.odt": (NOTE[:500], NOT_A_ZIP), "plat.fodt": (
+               b"<office:document/>",
+               "damaged .fodt: its flat XML document is not well-formed XML (unbound prefix: line 1, column 0)")}
     return corpus, ingested_beside_bad_files(corpus, tmp_path_factory.mktemp("odt-index"), embedder, bad, 2)
 
 

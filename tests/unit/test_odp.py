@@ -8,8 +8,8 @@ import re
 
 import pytest
 
-from rag.corpus.files import BINARY_SUFFIXES, FORMATS, refusal
-from rag.corpus.formats.odp import ENCRYPTED, FLAT, NOT_A_ZIP, parse_odp
+from rag.corpus.files import BINARY_SUFFIXES, FORMATS
+from rag.corpus.formats.odp import ENCRYPTED, NOT_A_ZIP, parse_fodp, parse_odp
 from tests.helpers.odt import odt, zipped
 
 PRESENTATION = "application/vnd.oasis.opendocument.presentation"
@@ -58,11 +58,9 @@ DECK = odp(
     title="Modèle Impress", hidden=True)
 
 
-def test_odp_is_a_format_rag_reads_and_a_flat_one_is_refused_with_what_to_do(tmp_path):
-    assert BINARY_SUFFIXES[".odp"] is parse_odp
-    assert ".odp" in FORMATS.split(", ")
-    (tmp_path / "cours.fodp").write_text("<office:document/>")
-    assert refusal(tmp_path, tmp_path / "cours.fodp") == FLAT
+def test_odp_and_a_flat_fodp_are_formats_rag_reads():
+    assert BINARY_SUFFIXES[".odp"] is parse_odp and BINARY_SUFFIXES[".fodp"] is parse_fodp
+    assert {".odp", ".fodp"} <= set(FORMATS.split(", "))
 
 
 def test_an_impress_deck_reads_a_section_a_slide_its_page_the_slide_s_number():

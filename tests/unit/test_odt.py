@@ -9,8 +9,8 @@ import zipfile
 
 import pytest
 
-from rag.corpus.files import BINARY_SUFFIXES, FORMATS, refusal
-from rag.corpus.formats.odt import ENCRYPTED, FLAT, NO_CONTENT, NOT_A_ZIP, parse_odt
+from rag.corpus.files import BINARY_SUFFIXES, FORMATS
+from rag.corpus.formats.odt import ENCRYPTED, NO_CONTENT, NOT_A_ZIP, parse_fodt, parse_odt
 from rag.corpus.reader import read_document
 from tests.helpers.odt import SAVINGS, make_guide, odt, zipped
 from tests.unit.test_docx import elements
@@ -385,9 +385,8 @@ def test_an_odt_that_unzips_to_too_much_is_refused_before_it_is_inflated(monkeyp
     assert parse_odt(data).text == "Un paragraphe.\n"
 
 
-def test_a_flat_odt_is_refused_unopened_with_what_to_do(tmp_path):
-    (tmp_path / "note.fodt").write_text("<office:document/>")
-    assert refusal(tmp_path, tmp_path / "note.fodt") == FLAT
+def test_a_flat_fodt_is_a_format_rag_reads():
+    assert BINARY_SUFFIXES[".fodt"] is parse_fodt and ".fodt" in FORMATS.split(", ")
 
 
 # LibreOffice's "Heading Numbering" (Tools > Heading Numbering): styles.xml's outline style, level 1 "1.", level 2

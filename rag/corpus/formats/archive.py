@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import zipfile
 import zlib
-from collections.abc import Callable, Container, Iterator
+from collections.abc import Callable, Container, Iterable, Iterator
 from io import BytesIO
-from typing import IO, TypeVar, cast
+from typing import IO, Protocol, TypeVar, cast
 from xml.etree import ElementTree
 from xml.parsers import expat
 
@@ -134,7 +134,7 @@ class _Prolog:
     def _root(name: str, attributes: dict[str, str]) -> None:
         raise StopIteration
 
-    def declares(self, chunk: bytes, final: bool) -> bool:
+    def declares(self, chunk: bytes | memoryview, final: bool) -> bool:
         """Whether the part, read up to `chunk` (its last if `final`), has declared entities so far."""
         if self.scan is None:
             return False
@@ -163,13 +163,19 @@ def xml_part(archive: zipfile.ZipFile, part: str, kind: str, standard: str = "Op
     return xml_tree(archive.read(part), part, kind, standard)
 
 
-def xml_tree(data: bytes, part: str, kind: str, standard: str = "OpenDocument") -> ElementTree.Element:
-    """`xml_part` of a part's bytes already read (`data`)."""
-    if _Prolog().declares(data, True):
-        raise _declaring(kind, part, standard)
-    parser = ElementTree.XMLParser()
+def xml_tree(data: bytes, part: str, kind: str, standard: str = "OpenDocument",
+             target: object | None = None) -> ElementTree.Element:
+    """`xml_part` of a part's bytes already read (`data`); built by `target` if given (a tree builder's methods: one
+    that counts what it builds, or leaves some text out). Parsed `CHUNK_BYTES` at a time: expat copies what it is
+    given into a buffer of its own, so that a part given whole would be held twice."""
+    prolog, parser = _Prolog(), ElementTree.XMLParser(target=target)
+    view = memoryview(data)
     try:
-        parser.feed(data)
+        for start in range(0, max(len(view), 1), CHUNK_BYTES):
+            chunk = view[start:start + CHUNK_BYTES]
+            if prolog.declares(chunk, start + CHUNK_BYTES >= len(view)):
+                raise _declaring(kind, part, standard)
+            parser.feed(chunk)
         return parser.close()
     except ElementTree.ParseError as exc:
         raise _not_well_formed(kind, part, exc) from exc
@@ -184,46 +190,73 @@ def xml_events(archive: zipfile.ZipFile, part: str, kind: str, items: Container[
     elements, the root no item). The tree is not kept: an element is dropped from its parent once its "end" is
     given, so that what is held is the open elements and the item being read, whatever the part's size. Refused as
     `xml_part` refuses a part, when the parse reaches the fault."""
-    parser: ElementTree.XMLPullParser[ElementTree.Element] = ElementTree.XMLPullParser(("start", "end"))
+    with archive.open(part) as stream:
+        yield from stream_events(stream, part, kind, items, standard)
+
+
+class Builder(Protocol):
+    """A tree builder an XML parser builds with (`ElementTree.TreeBuilder`'s methods), which also gives the "start"
+    and "end" events it met since last asked (`met`), each with its element, as `ElementTree.XMLPullParser` does."""
+
+    def start(self, tag: str, attributes: dict[str, str]) -> ElementTree.Element: ...
+    def end(self, tag: str) -> ElementTree.Element: ...
+    def data(self, text: str) -> None: ...
+    def close(self) -> ElementTree.Element: ...
+    def met(self) -> list[tuple[str, ElementTree.Element]]: ...
+
+
+def stream_events(stream: IO[bytes], part: str, kind: str, items: Container[str], standard: str = "OpenDocument",
+                  builder: Builder | None = None) -> Iterator[tuple[str, ElementTree.Element,
+                                                                    ElementTree.Element | None]]:
+    """`xml_events` of a part's `stream` (a zip archive's part, or a flat file's bytes), its tree built by `builder`
+    (one that leaves some text out) if given, else by ElementTree's own (in C: the faster)."""
+    feed: Callable[[bytes], object]
+    close: Callable[[], object]
+    met: Callable[[], Iterable[tuple[str, ElementTree.Element]]]
+    if builder is None:
+        pull: ElementTree.XMLPullParser[ElementTree.Element] = ElementTree.XMLPullParser(("start", "end"))
+        feed, close = pull.feed, pull.close
+        met = cast(Callable[[], Iterator[tuple[str, ElementTree.Element]]], pull.read_events)
+    else:
+        parser = ElementTree.XMLParser(target=builder)
+        feed, close, met = parser.feed, parser.close, builder.met
     prolog = _Prolog()
     path: list[ElementTree.Element] = []
     inside = held = 0  # the depth in the item being read (1 its own, 0 outside any), and the elements it holds
     try:
-        with archive.open(part) as stream:
-            while True:
-                chunk = stream.read(CHUNK_BYTES)
-                if prolog.declares(chunk, not chunk):
-                    raise _declaring(kind, part, standard)
-                if chunk:
-                    parser.feed(chunk)
-                else:
-                    parser.close()
-                # start and end events give elements
-                for event, element in cast(Iterator[tuple[str, ElementTree.Element]], parser.read_events()):
-                    if inside:  # in an item: its elements stay in it, no event
-                        held += event == "start"
-                        inside += 1 if event == "start" else -1
-                        if held > ITEM_ELEMENTS_MAX:
-                            raise ValueError(f"damaged {kind}: an element of its {part} holds over "
-                                             f"{ITEM_ELEMENTS_MAX:,} others (a damaged or hostile file?)")
-                        if inside:
-                            continue
-                        element = path.pop()
-                    elif event == "start":
-                        path.append(element)
-                        if len(path) > 1 and element.tag.rpartition("}")[2] in items:
-                            inside = held = 1
-                        else:
-                            yield "start", element, path[-2] if len(path) > 1 else None
+        while True:
+            chunk = stream.read(CHUNK_BYTES)
+            if prolog.declares(chunk, not chunk):
+                raise _declaring(kind, part, standard)
+            if chunk:
+                feed(chunk)
+            else:
+                close()
+            for event, element in met():
+                if inside:  # in an item: its elements stay in it, no event
+                    held += event == "start"
+                    inside += 1 if event == "start" else -1
+                    if held > ITEM_ELEMENTS_MAX:
+                        raise ValueError(f"damaged {kind}: an element of its {part} holds over "
+                                         f"{ITEM_ELEMENTS_MAX:,} others (a damaged or hostile file?)")
+                    if inside:
                         continue
+                    element = path.pop()
+                elif event == "start":
+                    path.append(element)
+                    if len(path) > 1 and element.tag.rpartition("}")[2] in items:
+                        inside = held = 1
                     else:
-                        path.pop()
-                    parent = path[-1] if path else None
-                    yield "end", element, parent
-                    if parent is not None:
-                        parent.remove(element)
-                if not chunk:
-                    return
+                        yield "start", element, path[-2] if len(path) > 1 else None
+                    continue
+                else:
+                    path.pop()
+                parent = path[-1] if path else None
+                yield "end", element, parent
+                if parent is not None:
+                    parent.remove(element)
+            if not chunk:
+                return
     except ElementTree.ParseError as exc:
         raise _not_well_formed(kind, part, exc) from exc
 
@@ -345,5 +378,6 @@ def dc_title(properties: ElementTree.Element | None) -> str | None:
 
 
 __all__ = ["CHARACTERS_MAX", "CHUNK_BYTES", "ELEMENTS_MAX", "ITEM_ELEMENTS_MAX", "OLE_SIGNATURE", "RAW_CHARACTERS_MAX",
-           "UNZIPPED_MAX_BYTES", "Count", "PartReader", "Scan", "check_archive", "check_elements", "damaged",
-           "dc_title", "expat_scan", "not_a_zip", "read_archive", "xml_events", "xml_part", "xml_tree"]
+           "UNZIPPED_MAX_BYTES", "Builder", "Count", "PartReader", "Scan", "check_archive", "check_elements", "damaged",
+           "dc_title", "expat_scan", "not_a_zip", "read_archive", "stream_events", "xml_events", "xml_part",
+           "xml_tree"]

@@ -15,12 +15,15 @@ presentation:visibility "hidden"), whose numbers still count. The title is the f
 
 A file that cannot be read raises `ValueError` with what to do about it, as an .odt does (`check_package`: another
 OpenDocument kind or a PowerPoint file named .odp, an encrypted one; the archive and element guards).
+
+A flat .fodp (one XML document, office:document: what an .odp's parts hold) is read as the .odp it would be saved as
+(`parse_fodp`, `rag.corpus.formats.opendocument_flat`).
 """
 
 from __future__ import annotations
 
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from xml.etree import ElementTree
 
 from rag.corpus.formats import slides
@@ -30,11 +33,11 @@ from rag.corpus.formats.odt import Body
 from rag.corpus.formats.odt_styles import Styles
 from rag.corpus.formats.opendocument import encrypted, read_body
 from rag.corpus.formats.opendocument_charts import Objects
+from rag.corpus.formats.opendocument_flat import flat_tree, read_flat
 from rag.corpus.formats.slides import Slide
 
 NOT_A_ZIP = not_a_zip(".odp")
 ENCRYPTED = encrypted(".odp")
-FLAT = "flat OpenDocument .fodp: save it as .odp"  # for `rag.corpus.files.CONVERT`: rag reads the zipped format
 
 _ODF = "urn:oasis:names:tc:opendocument:xmlns:"
 _OFFICE, _DRAW, _STYLE, _TEXT, _TABLE, _PRESENTATION = (
@@ -91,11 +94,12 @@ def _read(slide: Slide, body: Body, container: ElementTree.Element, notes: bool 
             target.extend((block.text, block.item, block.opens_table) for block in blocks)
 
 
-def _parse(archive: zipfile.ZipFile) -> Parsed:
-    names = set(archive.namelist())
-    content, shows = read_body(archive, names, "presentation", ".odp")
-    reader = Body(Styles(content, _xml(archive, "styles.xml") if "styles.xml" in names else None),
-                  spaces=archive.getinfo("content.xml").file_size, charts=Objects(archive, ".odp").lines)
+def _slides(shows: ElementTree.Element, content: ElementTree.Element, styles: ElementTree.Element | None,
+            meta: ElementTree.Element | None, spaces: int,
+            charts: Callable[[ElementTree.Element], list[tuple[str, bool]]]) -> Parsed:
+    """The slides of office:presentation (`shows`), in the styles of `content` (its automatic styles) and `styles`
+    (its common styles), titled by `meta` (office:meta); `spaces` and `charts` as `Body` takes them."""
+    reader = Body(Styles(content, styles), spaces=spaces, charts=charts)
     hiding = _hidden_styles(content)
     pages = []
     for page in shows.iterfind(f"{_DRAW}page"):
@@ -105,8 +109,21 @@ def _parse(archive: zipfile.ZipFile) -> Parsed:
             for notes in page.iterfind(f"{_PRESENTATION}notes"):
                 _read(slide, reader, notes, notes=True)
         pages.append(slide)
-    meta = _xml(archive, "meta.xml").find(f"{_OFFICE}meta") if "meta.xml" in names else None
     return slides.presentation(pages, dc_title(meta))
+
+
+def _parse(archive: zipfile.ZipFile) -> Parsed:
+    names = set(archive.namelist())
+    content, shows = read_body(archive, names, "presentation", ".odp")
+    styles = _xml(archive, "styles.xml") if "styles.xml" in names else None
+    meta = _xml(archive, "meta.xml").find(f"{_OFFICE}meta") if "meta.xml" in names else None
+    return _slides(shows, content, styles, meta, archive.getinfo("content.xml").file_size,
+                   Objects(archive, ".odp").lines)
+
+
+def _parse_flat(data: bytes) -> Parsed:
+    root, shows = flat_tree(data, "presentation", ".fodp")
+    return _slides(shows, root, root, root.find(f"{_OFFICE}meta"), len(data), Objects(None, ".fodp").lines)
 
 
 def parse_odp(data: bytes) -> Parsed:
@@ -115,4 +132,10 @@ def parse_odp(data: bytes) -> Parsed:
     return read_archive(data, ".odp", _parse)
 
 
-__all__ = ["ENCRYPTED", "FLAT", "NOT_A_ZIP", "parse_odp"]
+def parse_fodp(data: bytes) -> Parsed:
+    """A flat OpenDocument presentation (.fodp: LibreOffice's "Flat XML ODF Presentation") read as the .odp it would
+    be saved as (`rag.corpus.formats.opendocument_flat`). Raises `ValueError` when it cannot be read."""
+    return read_flat(".fodp", lambda: _parse_flat(data))
+
+
+__all__ = ["ENCRYPTED", "NOT_A_ZIP", "parse_fodp", "parse_odp"]

@@ -29,19 +29,19 @@ encrypted, not a zip or damaged, a zip bomb, another OpenDocument file named .od
 from __future__ import annotations
 
 import zipfile
-from io import BytesIO
+from collections.abc import Iterator
 from xml.etree import ElementTree
 from xml.etree.ElementTree import Element
 
-from rag.corpus.formats.archive import damaged, dc_title, not_a_zip, read_archive, xml_events, xml_part
+from rag.corpus.formats.archive import dc_title, not_a_zip, read_archive, xml_events, xml_part
 from rag.corpus.formats.base import Parsed
-from rag.corpus.formats.opendocument import check_package, encrypted, no_content, other_kind, repeated
+from rag.corpus.formats.opendocument import check_package, encrypted, no_body, no_content, repeated
+from rag.corpus.formats.opendocument_flat import PART, check_root, flat_events, read_flat
 from rag.corpus.formats.sheets import CELLS_MAX, Budget, Sheet, parse_sheets
 
 NOT_A_ZIP = not_a_zip(".ods")
 ENCRYPTED = encrypted(".ods")
 NO_CONTENT = no_content(".ods")
-_FLAT_PART = "flat XML document"  # what a .fods's one XML document is named in the reasons it is refused for
 _ROWS_MAX = 1_048_576  # Calc's last row
 _SPACES_MAX = 1000  # spaces one text:s stands for, at most
 
@@ -170,26 +170,25 @@ def _common_hiding(archive: zipfile.ZipFile) -> set[str]:
     return found
 
 
-def _sheets(archive: zipfile.ZipFile, kind: str, part: str = "content.xml") -> Parsed:
-    """The sheets of `part`, content.xml or a .fods's whole document (`kind`), read as it inflates: its common styles
-    those of styles.xml in an .ods, of its own office:styles in a .fods, its title meta.xml's or its office:meta's."""
+def _sheets(events: Iterator[tuple[str, Element, Element | None]], kind: str,
+            archive: zipfile.ZipFile | None = None) -> Parsed:
+    """The sheets of an .ods's content.xml, read as it inflates (`events`), its common styles those of its styles.xml
+    and its title meta.xml's; or of a .fods (`archive` None) as it is parsed, its common styles those of its own
+    office:styles and its title its office:meta's."""
     content, meta = _Content(), None
-    for event, element, parent in xml_events(archive, part, kind, _ITEMS | {"meta"}):
+    for event, element, parent in events:
         if event == "end" and parent is content.root is not None and element.tag == f"{_OFFICE}meta":
             meta = element
         else:
             (content.start if event == "start" else content.end)(element, parent)
-    if part != "content.xml" and (content.root is None or content.root.tag != f"{_OFFICE}document"):
-        raise ValueError(f"not a flat OpenDocument spreadsheet: its root is no office:document ({kind})")
+            if archive is None and content.root is element:
+                check_root(element, "spreadsheet", kind)  # as it opens: a part saved alone is not read through
     if content.spreadsheet is None:
-        other = content.first
-        if other is not None and other.tag.startswith(_OFFICE):
-            raise ValueError(other_kind(other.tag.removeprefix(_OFFICE), "spreadsheet", kind))
-        raise ValueError(f"damaged {kind}: its {part} holds no spreadsheet (office:body/office:spreadsheet)")
-    names = set(archive.namelist())
-    if "styles.xml" in names:
+        raise no_body(content.first, "spreadsheet", kind, PART if archive is None else "content.xml")
+    names = set() if archive is None else set(archive.namelist())
+    if archive is not None and "styles.xml" in names:
         content.hiding |= _common_hiding(archive)
-    if "meta.xml" in names:
+    if archive is not None and "meta.xml" in names:
         meta = xml_part(archive, "meta.xml", kind).find(f"{_OFFICE}meta")
     sheets, hidden = content.split()
     return parse_sheets(sheets, kind, dc_title(meta), hidden)
@@ -197,23 +196,14 @@ def _sheets(archive: zipfile.ZipFile, kind: str, part: str = "content.xml") -> P
 
 def _parse(archive: zipfile.ZipFile) -> Parsed:
     check_package(archive, set(archive.namelist()), "spreadsheet", ".ods")
-    return _sheets(archive, ".ods")
+    return _sheets(xml_events(archive, "content.xml", ".ods", _ITEMS | {"meta"}), ".ods", archive)
 
 
 def parse_fods(data: bytes) -> Parsed:
     """A flat OpenDocument spreadsheet (.fods: LibreOffice's "Flat XML ODF Spreadsheet", one XML document whose root,
     office:document, holds what an .ods's content.xml, styles.xml and meta.xml hold) read as an .ods is, its document
-    as it is parsed, refusing entity declarations. Raises `ValueError` when it cannot be read."""
-    stored = BytesIO()
-    with zipfile.ZipFile(stored, "w") as archive:  # one part, stored: `xml_events` reads it as it reads content.xml
-        archive.writestr(_FLAT_PART, data)
-    try:
-        with zipfile.ZipFile(stored) as archive:
-            return _sheets(archive, ".fods", _FLAT_PART)
-    except ValueError:
-        raise
-    except Exception as exc:  # expat's and ElementTree's other errors (deep nesting: RecursionError), as for an .ods
-        raise ValueError(damaged(".fods", exc)) from exc
+    as it is parsed (`rag.corpus.formats.opendocument_flat`). Raises `ValueError` when it cannot be read."""
+    return read_flat(".fods", lambda: _sheets(flat_events(data, ".fods", _ITEMS | {"meta"}), ".fods"))
 
 
 def parse_ods(data: bytes) -> Parsed:

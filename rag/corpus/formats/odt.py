@@ -22,7 +22,8 @@ styles), `meta.xml` (the title). The text is the body in reading order, one bloc
   its notes; after the table, for one in a cell; in its place, for one anchored to the page), through `Body`'s
   `charts` (`rag.corpus.formats.opendocument_charts`).
 Left out, as what is not the body's flow: comments (office:annotation), deleted
-text (the text:tracked-changes region, text:change markers; tracked insertions stay in), other frames, text boxes and
+text (the text:tracked-changes region, text:change markers, and a deletion tracked in place:
+`rag.corpus.formats.odt_paragraph`; tracked insertions stay in), other frames, text boxes and
 drawings (draw:*, an image's caption with them), indexes (a table of contents, alphabetical and other indexes, a
 bibliography), declarations (text:sequence-decls, text:variable-decls, ...), forms (office:forms), hidden sections,
 ruby annotations and a heading's cached number; any other element of the body is too. Hidden text within a
@@ -50,11 +51,14 @@ whose DOCTYPE declares anything (an internal subset: ODF never has one, it is ho
 refused, found as the DOCTYPE opens, before expat reads it; a DOCTYPE naming an external DTD only, as OpenOffice
 writes its manifest's, is read (expat fetches no DTD). Parsed with the standard library (ElementTree on expat); no
 other dependency is needed.
+
+A flat .fodt (one XML document, office:document: what an .odt's parts hold) is read as the .odt it would be saved as
+(`parse_fodt`, `rag.corpus.formats.opendocument_flat`): its own office:styles, office:automatic-styles and office:meta
+for styles.xml's, content.xml's and meta.xml's, its charts inline.
 """
 
 from __future__ import annotations
 
-import re
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -62,16 +66,17 @@ from xml.etree import ElementTree
 
 from rag.corpus.formats.archive import dc_title, not_a_zip, read_archive, xml_part
 from rag.corpus.formats.base import CELL_SEPARATOR, Parsed
-from rag.corpus.formats.blocks import BlockText, Font, Measure
+from rag.corpus.formats.blocks import BlockText, Font
 from rag.corpus.formats.numbering import ListLevel
+from rag.corpus.formats.odt_paragraph import SPACES_MAX, Deletions, Paragraph
 from rag.corpus.formats.odt_styles import Styles, number
 from rag.corpus.formats.opendocument import encrypted, no_content, read_body
 from rag.corpus.formats.opendocument_charts import Objects
+from rag.corpus.formats.opendocument_flat import flat_tree, read_flat
 
 NOT_A_ZIP = not_a_zip(".odt")
 ENCRYPTED = encrypted(".odt")
 NO_CONTENT = no_content(".odt")
-FLAT = "flat OpenDocument .fodt: save it as .odt"  # for `rag.corpus.files.CONVERT`: rag reads the zipped format
 # Writers whose every paragraph in the outline is a text:h (LibreOffice's xmloff: `0 < nOutlineLevel ? XML_H : XML_P`)
 OUTLINED_WRITERS = ("LibreOffice", "OpenOffice", "StarOffice", "Collabora")
 
@@ -79,92 +84,15 @@ _ODF = "urn:oasis:names:tc:opendocument:xmlns:"
 _OFFICE, _TEXT, _TABLE = (f"{{{_ODF}{name}:1.0}}" for name in ("office", "text", "table"))
 _FRAME = f"{{{_ODF}drawing:1.0}}frame"
 _P, _H, _LIST, _ITEM, _HEADER = (f"{_TEXT}{tag}" for tag in ("p", "h", "list", "list-item", "list-header"))
-_S, _TAB, _BREAK, _SECTION, _NUMBERED = (f"{_TEXT}{tag}" for tag in ("s", "tab", "line-break", "section",
-                                                                     "numbered-paragraph"))
-_STYLED = {f"{_TEXT}span", f"{_TEXT}a"}  # elements in a paragraph that set a text style on what they hold
+_SECTION, _NUMBERED = f"{_TEXT}section", f"{_TEXT}numbered-paragraph"
 _TBL, _ROW, _CELL = f"{_TABLE}table", f"{_TABLE}table-row", f"{_TABLE}table-cell"
 _COVERED, _ROWS_SPANNED = f"{_TABLE}covered-table-cell", f"{_TABLE}number-rows-spanned"
 _ROW_GROUPS = {f"{_TABLE}{tag}" for tag in ("table-header-rows", "table-rows", "table-row-group")}
 _STYLE_NAME, _LEVEL, _START = f"{_TEXT}style-name", f"{_TEXT}outline-level", f"{_TEXT}start-value"
 _NOTE, _NOTE_BODY = f"{_TEXT}note", f"{_TEXT}note-body"
-# Inside a paragraph, what is not its text: comments, deletion marks, a ruby's annotation, a cached number (a note
-# is not either: read after its paragraph)
-_NOT_TEXT = {f"{_TEXT}{tag}" for tag in ("change", "ruby-text", "number")} | {f"{_OFFICE}annotation"}
-# Frames, text boxes, shapes, 3D scenes and form controls: drawn over the page, not in the text's flow
-_DRAWN = tuple(f"{{{_ODF}{name}:1.0}}" for name in ("drawing", "dr3d", "presentation", "form"))
-_WHITE = re.compile(r"[ \t\r\n]+")
-# The spaces text:s elements stand for, in one paragraph together: more is no layout; in the whole document, no more
-# than content.xml's bytes (200,000 elements of 1,000 in 13 KB of zip made 200 million characters)
-_SPACES_MAX = 1000
 
 def _xml(archive: zipfile.ZipFile, part: str) -> ElementTree.Element:
     return xml_part(archive, part, ".odt")
-
-
-def _spaces(count: str | None) -> int:
-    """The spaces a text:s stands for: text:c of them (1 if it gives none)."""
-    return _SPACES_MAX if count and count.isdecimal() and len(count) > 5 else number(count, 1)
-
-
-class _Paragraph:
-    """A paragraph's text as shown: white space (space, tab, line feed, carriage return) counts as one space, none
-    at the start nor after another, across the elements within the paragraph (ODF 1.2, 6.1.2); and how it is set
-    (`font`: all in bold or not, and its size, for the headings typed as bold lines)."""
-
-    def __init__(self, spaces: list[int], styles: Styles, notes: list[ElementTree.Element],
-                 frames: list[ElementTree.Element]) -> None:
-        self.pieces: list[str] = []
-        self._notes = notes  # the notes it cites, for the body to read after it
-        self._frames = frames  # the frames it shows (a chart's), for the body to read after it
-        self._set = Measure()
-        self._styles = styles
-        self._after_space = True  # at the start, white space shows as nothing
-        self._spaces_left = min(_SPACES_MAX, spaces[0])
-        self._document = spaces  # the spaces text:s may still stand for in the whole document, shared
-
-    def written(self, text: str | None, font: Font) -> None:
-        """Text as the XML writes it, white space collapsed, set in `font`."""
-        shown = _WHITE.sub(" ", text or "")
-        if self._after_space:
-            shown = shown.removeprefix(" ")
-        if shown:
-            self.pieces.append(shown)
-            self._after_space = shown.endswith(" ")
-            self._set.saw(shown, font)
-
-    @property
-    def font(self) -> Font | None:
-        """How the paragraph is set, as `Font` says; None if it shows no text."""
-        return self._set.font
-
-    def kept(self, text: str) -> None:
-        """Characters an element stands for (text:s, text:tab, text:line-break): never collapsed."""
-        self.pieces.append(text)
-        self._after_space = False
-
-    def read(self, element: ElementTree.Element, font: Font) -> None:
-        """`element`'s text, and that of the elements within it but those left out; `font` the one it is set in."""
-        self.written(element.text, font)
-        for child in element:
-            tag = child.tag
-            if tag == _S:
-                spaces = min(_spaces(child.get(f"{_TEXT}c")), self._spaces_left)
-                self._spaces_left -= spaces
-                self._document[0] -= spaces
-                self.kept(" " * spaces)
-            elif tag == _TAB:
-                self.kept("\t")
-            elif tag == _BREAK:
-                self.kept("\n")
-            elif tag == _NOTE:
-                self._notes.append(child)
-            elif tag == _FRAME:
-                self._frames.append(child)
-            elif tag not in _NOT_TEXT and not tag.startswith(_DRAWN):
-                # spans, links, fields (their value shows), bookmarks and marks (empty); a span or a link in its style
-                styled = tag in _STYLED and (name := child.get(_STYLE_NAME)) is not None
-                self.read(child, self._styles.font(name, font) if styled else font)
-            self.written(child.tail, font)  # the text after an element left out is the paragraph's
 
 
 @dataclass(frozen=True)
@@ -180,18 +108,22 @@ class _Block:
 class Body:
     """The blocks of office:text in reading order, lists counted as they go."""
 
-    def __init__(self, styles: Styles, outlined: bool = False, spaces: int = _SPACES_MAX,
-                 charts: Callable[[ElementTree.Element], list[tuple[str, bool]]] = lambda _: []) -> None:
+    def __init__(self, styles: Styles, outlined: bool = False, spaces: int = SPACES_MAX,
+                 charts: Callable[[ElementTree.Element], list[tuple[str, bool]]] = lambda _: [],
+                 deletions: Deletions | None = None) -> None:
         self._styles = styles
+        self._deletions = deletions or Deletions()  # those tracked in place (a flat .fodt's)
+        # a paragraph whose end a deletion left out, going on in the next (its reader, element, label, item)
+        self._carried: tuple[Paragraph, ElementTree.Element, str, bool] | None = None
         self.charts = charts  # the lines of the chart a frame shows (`rag.corpus.formats.opendocument_charts`)
         self._frames: list[ElementTree.Element] = []  # frames shown by the paragraphs read, not yet read themselves
-        self._spaces = [max(_SPACES_MAX, spaces)]  # text:s spaces left to the document: its content.xml's bytes
+        self._spaces = [max(SPACES_MAX, spaces)]  # text:s spaces left to the document: its content.xml's bytes
         self._outlined = outlined  # the writer makes every outline paragraph a text:h: a text:p is body text
         self._reached: dict[str, int] = {}  # the last number of a top list, by "style:" + its style, "id:" + its id
         self._notes: list[ElementTree.Element] = []  # notes cited by the paragraphs read, not yet read themselves
         self._tables = 0  # the tables being read: a note cited in a cell is read after its table
         self._headings: list[int | None] = [None] * 10  # the count of each outline level; None: not since restarted
-        self._copies = max(_SPACES_MAX, spaces)  # characters of merged cells' text left to repeat on the rows they
+        self._copies = max(SPACES_MAX, spaces)  # characters of merged cells' text left to repeat on the rows they
         # cover, as many as content.xml's bytes: a cell of 100 KB spanning 10,000 rows would give a gigabyte
 
     def blocks(self, container: Iterable[ElementTree.Element]) -> Iterator[_Block]:
@@ -206,7 +138,7 @@ class Body:
                 rows = [row for row in self._rows(child) if row.strip()]
                 self._tables -= 1
                 yield from (_Block(row, item=True, opens_table=n == 0) for n, row in enumerate(rows))
-            elif tag == _FRAME:  # a frame anchored to the page: read in its place
+            elif tag == _FRAME and not self._deletions.open:  # a frame anchored to the page: read in its place
                 self._frames.append(child)
             elif tag == _SECTION and child.get(f"{_TEXT}display") != "none":
                 yield from self.blocks(child)
@@ -231,9 +163,16 @@ class Body:
                 yield from (_Block(block.text) for block in self.blocks(body))
 
     def _paragraph(self, element: ElementTree.Element, label: str = "", item: bool = False) -> _Block:
-        reader = _Paragraph(self._spaces, self._styles, self._notes, self._frames)
+        """A paragraph's block, in a list (`item`) after its `label`; a blank one if a deletion leaves out its end: it
+        goes on in the next paragraph read, whose block then is both's, the first's kind."""
+        reader, first = Paragraph(self._spaces, self._styles, self._notes, self._frames, self._deletions), element
+        if self._carried is not None:
+            (reader, first, label, item), self._carried = self._carried, None
         reader.read(element, self._styles.font(element.get(_STYLE_NAME)))
-        text = "".join(reader.pieces)
+        if self._deletions.open:
+            self._carried = reader, first, label, item
+            return _Block("")
+        element, text = first, "".join(reader.pieces)
         kind, level = self._styles.kind(element.get(_STYLE_NAME))
         if element.tag == _H and kind != "title":
             kind, level = "heading", number(element.get(_LEVEL)) or level or 1
@@ -326,18 +265,28 @@ class Body:
         return " ".join(" ".join(block.text.split()) for block in self.blocks(cell) if block.text.strip())
 
 
-def _parse(archive: zipfile.ZipFile) -> Parsed:
-    names = set(archive.namelist())
-    content, text_body = read_body(archive, names, "text", ".odt")
-    styles = Styles(content, _xml(archive, "styles.xml") if "styles.xml" in names else None)
-    meta = _xml(archive, "meta.xml").find(f"{_OFFICE}meta") if "meta.xml" in names else None
+def _text(body: ElementTree.Element, styles: Styles, meta: ElementTree.Element | None, spaces: int,
+          charts: Callable[[ElementTree.Element], list[tuple[str, bool]]]) -> Parsed:
+    """The text of office:text (`body`), in `styles`, titled by `meta` (office:meta); `spaces` and `charts` as `Body`
+    takes them."""
     generator = "" if meta is None else "".join(meta.findtext(f"{{{_ODF}meta:1.0}}generator") or "")
     text = BlockText()
-    spaces = archive.getinfo("content.xml").file_size
-    body = Body(styles, generator.startswith(OUTLINED_WRITERS), spaces, Objects(archive, ".odt").lines)
-    for block in body.blocks(text_body):
+    for block in Body(styles, generator.startswith(OUTLINED_WRITERS), spaces, charts, Deletions(body)).blocks(body):
         text.add(block.text, block.kind, block.level, block.item, block.font, block.opens_table)
     return text.parsed(dc_title(meta))
+
+
+def _parse(archive: zipfile.ZipFile) -> Parsed:
+    names = set(archive.namelist())
+    content, body = read_body(archive, names, "text", ".odt")
+    styles = Styles(content, _xml(archive, "styles.xml") if "styles.xml" in names else None)
+    meta = _xml(archive, "meta.xml").find(f"{_OFFICE}meta") if "meta.xml" in names else None
+    return _text(body, styles, meta, archive.getinfo("content.xml").file_size, Objects(archive, ".odt").lines)
+
+
+def _parse_flat(data: bytes) -> Parsed:
+    root, body = flat_tree(data, "text", ".fodt")
+    return _text(body, Styles(root, root), root.find(f"{_OFFICE}meta"), len(data), Objects(None, ".fodt").lines)
 
 
 def parse_odt(data: bytes) -> Parsed:
@@ -345,4 +294,11 @@ def parse_odt(data: bytes) -> Parsed:
     return read_archive(data, ".odt", _parse)
 
 
-__all__ = ["ENCRYPTED", "FLAT", "NOT_A_ZIP", "NO_CONTENT", "Body", "parse_odt"]
+def parse_fodt(data: bytes) -> Parsed:
+    """A flat OpenDocument text's (.fodt: LibreOffice's "Flat XML ODF Text Document") text, heading sections and title,
+    as the .odt it would be saved as (`rag.corpus.formats.opendocument_flat`). Raises `ValueError` when it cannot be
+    read."""
+    return read_flat(".fodt", lambda: _parse_flat(data))
+
+
+__all__ = ["ENCRYPTED", "NOT_A_ZIP", "NO_CONTENT", "Body", "parse_fodt", "parse_odt"]

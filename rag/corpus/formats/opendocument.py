@@ -80,14 +80,26 @@ def read_body(archive: zipfile.ZipFile, names: set[str], family: str,
     check_package(archive, names, family, suffix)
     check_elements(archive, suffix)  # before content.xml and styles.xml are read as whole trees
     content = xml_part(archive, "content.xml", suffix)
-    body = content.find(f"{_OFFICE}body")
+    return content, family_body(content, family, suffix)
+
+
+def family_body(root: ElementTree.Element, family: str, suffix: str,
+                part: str = "content.xml") -> ElementTree.Element:
+    """The body of `family` (office:body/office:text for "text") of `root`, a part's (`part`) root element; refused
+    with a `ValueError` when it holds another kind's (`no_body`) or none."""
+    body = root.find(f"{_OFFICE}body")
     found = None if body is None else body.find(f"{_OFFICE}{family}")
     if found is None:
-        other = None if body is None else next(iter(body), None)
-        if other is not None and other.tag.startswith(_OFFICE):
-            raise ValueError(other_kind(other.tag.removeprefix(_OFFICE), family, suffix))
-        raise ValueError(f"damaged {suffix}: its content.xml holds no {_BODIES[family]} (office:body/office:{family})")
-    return content, found
+        raise no_body(None if body is None else next(iter(body), None), family, suffix, part)
+    return found
+
+
+def no_body(first: ElementTree.Element | None, family: str, suffix: str, part: str) -> ValueError:
+    """Why a file of suffix `suffix` whose `part` holds no body of `family` is refused: `first`, office:body's first
+    element, another kind's (`other_kind`), or none."""
+    if first is not None and first.tag.startswith(_OFFICE):
+        return ValueError(other_kind(first.tag.removeprefix(_OFFICE), family, suffix))
+    return ValueError(f"damaged {suffix}: its {part} holds no {_BODIES[family]} (office:body/office:{family})")
 
 
 def repeated(element: ElementTree.Element, attribute: str, most: int) -> int:
@@ -98,5 +110,5 @@ def repeated(element: ElementTree.Element, attribute: str, most: int) -> int:
     return max(1, min(int(value), most)) if value.isdecimal() and len(value) <= 18 else 1
 
 
-__all__ = ["FAMILIES", "KINDS", "OFFICE", "check_package", "encrypted", "no_content", "other_kind", "read_body",
-           "repeated"]
+__all__ = ["FAMILIES", "KINDS", "OFFICE", "check_package", "encrypted", "family_body", "no_body", "no_content",
+           "other_kind", "read_body", "repeated"]

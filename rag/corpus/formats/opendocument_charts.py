@@ -227,9 +227,10 @@ def chart_lines(content: ElementTree.Element, styles: ElementTree.Element | None
 
 
 class Objects:
-    """The charts the frames of an OpenDocument file (`archive`, of suffix `kind`) show, each object read once."""
+    """The charts the frames of an OpenDocument file (`archive`, of suffix `kind`) show, each object read once; those
+    of a flat file (`archive` None) inline, each its own office:document in its frame's draw:object."""
 
-    def __init__(self, archive: zipfile.ZipFile, kind: str) -> None:
+    def __init__(self, archive: zipfile.ZipFile | None, kind: str) -> None:
         self._archive, self._kind = archive, kind
         self._read: set[str] = set()
 
@@ -246,6 +247,9 @@ class Objects:
     def _shown(self, frame: ElementTree.Element) -> list[tuple[str, bool]]:
         """The lines of the object `frame` names itself (its `draw:object`), read once."""
         shown = frame.find(f"{_DRAW}object")
+        if self._archive is None:  # a flat file's: each frame holds its own
+            inline = None if shown is None else shown.find(f"{_OFFICE}document")
+            return [] if inline is None else chart_lines(inline)
         href = "" if shown is None else shown.get(_HREF, "")
         part = posixpath.normpath(posixpath.join(href, "content.xml")) if href else ""
         if (not part or part.startswith(("../", "/")) or part == "content.xml" or part in self._read
