@@ -199,3 +199,37 @@ def test_a_compound_file_inside_the_workbook_stream_is_refused_before_xlrd_reads
     outer.children(0, [outer.stream("Workbook", inner.build())])
     with pytest.raises(ValueError, match="a compound file inside its Workbook stream"):
         parse_xls(outer.build())
+
+
+def _typed(types: dict[str, int]) -> bytes:
+    """boutique.xls, a compound file again, its sheets named in `types` made of that BOUNDSHEET type (2 a chart, 1 a
+    macro sheet, 6 a Visual Basic module) and their substreams' BOF of a chart's (0x0020), as Excel writes a chart
+    sheet's."""
+    from tests.helpers.cfb import Writer
+
+    stream, at, starts = bytearray(_stream(_read("boutique.xls"))), 0, {}
+    while at < len(stream):
+        kind, length = struct.unpack_from("<HH", stream, at)
+        name = bytes(stream[at + 12:at + 4 + length]).decode("latin-1")
+        if kind == 0x0085 and name in types:
+            stream[at + 9] = types[name]
+            starts[struct.unpack_from("<I", stream, at + 4)[0]] = name
+        if kind == 0x0809 and at in starts:
+            struct.pack_into("<H", stream, at + 6, 0x0020)
+        at += 4 + length
+    writer = Writer()
+    writer.children(0, [writer.stream("Workbook", bytes(stream))])
+    return writer.build()
+
+
+def test_chart_and_macro_sheets_hold_no_cells_xlrd_reads_and_are_reported():
+    """xlrd names no sheet that is no worksheet: a chart sheet was left out unsaid. Reported as an .xlsx's is; a
+    workbook of such sheets alone refused saying so; a hidden one among the hidden sheets."""
+    parsed = parse_xls(_typed({"Tarifs": 2}))
+    assert "Quels sont les délais ?" in (parsed.text or "") and "Tarifs" not in (parsed.text or "")
+    assert parsed.changes == ["1 chart, dialog or macro sheet not read ('Tarifs')",
+                              "1 hidden sheet left out ('Brouillon')"]
+    assert parse_xls(_typed({"Brouillon": 2})).changes == ["1 hidden sheet left out ('Brouillon')"]
+    with pytest.raises(ValueError, match=r"^no text found: the \.xls holds no visible sheet of cells, only charts or "
+                                         r"dialogs \('FAQ', 'Tarifs'\) \(1 hidden sheet left out \('Brouillon'\)\)$"):
+        parse_xls(_typed({"FAQ": 2, "Tarifs": 1}))

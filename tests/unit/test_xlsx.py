@@ -373,14 +373,16 @@ def test_a_date_before_march_1900_is_the_day_excel_shows(serial, builtin, shown_
     assert shown(serial, number_format(None, builtin)) == shown_as
 
 
-def _charts(state: str) -> bytes:
-    """A workbook of a chart sheet, then a worksheet in `state` (hidden, or visible and empty)."""
+def _charts(state: str, rows: list[list[str | int]] | None = None) -> bytes:
+    """A workbook of a chart sheet, then a worksheet in `state` (hidden, or visible), its `rows` (by default, a
+    header if hidden, none if visible)."""
     book = (f'<workbook xmlns="{MAIN}" xmlns:r="{RELS}"><sheets><sheet name="Ventes 2024" sheetId="1" r:id="rId1"/>'
             f'<sheet name="Données" sheetId="2" state="{state}" r:id="rId2"/></sheets></workbook>')
     rels = (f'<Relationships xmlns="{PACKAGE_RELS}"><Relationship Id="rId1" Type="{RELS}/chartsheet" '
             f'Target="chartsheets/sheet1.xml"/><Relationship Id="rId2" Type="{RELS}/worksheet" '
             'Target="worksheets/sheet1.xml"/></Relationships>')
-    return xlsx({"Données": [["Mois", "Ventes"]] if state == "hidden" else []}, replace={
+    rows = rows if rows is not None else [["Mois", "Ventes"]] if state == "hidden" else []
+    return xlsx({"Données": rows}, replace={
         "xl/workbook.xml": book, "xl/_rels/workbook.xml.rels": rels, "xl/chartsheets/sheet1.xml": "<chartsheet/>"})
 
 
@@ -392,6 +394,9 @@ def test_a_workbook_of_chart_sheets_alone_says_it_holds_no_sheet_of_cells():
         parse_xlsx(_charts("hidden"))
     with pytest.raises(ValueError, match=r"^no text found: every sheet of the \.xlsx is empty$"):
         parse_xlsx(_charts("visible"))
+    # beside a sheet of cells, a chart sheet is reported (it was left out unsaid)
+    assert parse_xlsx(_charts("visible", [[2024, 12], [2025, 9]])).changes == [
+        "1 chart, dialog or macro sheet not read ('Ventes 2024')"]
 
 
 def test_the_styles_part_is_read_as_it_inflates_its_formats_counted(monkeypatch):

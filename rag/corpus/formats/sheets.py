@@ -123,8 +123,8 @@ def parse_sheets(sheets: Sequence[Sheet], kind: str, title: str | None = None, h
                  others: Sequence[str] = ()) -> Parsed:
     """The sections of a workbook's visible `sheets`, as the module's docstring says, of a file of suffix `kind`;
     `title` the one its properties give, `hidden` the names of the hidden sheets left out, `others` those of the
-    visible sheets that hold no cells (an .xlsx's chart sheets). Raises `ValueError` when no sheet gives a
-    section."""
+    visible sheets that hold no cells (chart sheets, dialog sheets, macro sheets), reported too. Raises `ValueError`
+    when no sheet gives a section."""
     shown = [sheet for sheet in sheets if not sheet.empty]
     if not shown:
         visible, why = "visible " if hidden else "", f" ({_hidden(hidden)})" if hidden else ""
@@ -162,6 +162,9 @@ def parse_sheets(sheets: Sequence[Sheet], kind: str, title: str | None = None, h
         sections += parsed.sections
     if not sections:
         raise ValueError(refused[0])
+    if others:
+        changes.append(f"{len(others):,} chart, dialog or macro sheet{'s' if len(others) > 1 else ''} not read "
+                       f"({_listed(others)})")
     if hidden:
         changes.append(_hidden(hidden))
     return Parsed(sections, title=title, text="".join(text.pieces), blocks=True, changes=[*refused, *changes])

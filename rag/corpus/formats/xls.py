@@ -7,8 +7,9 @@ too), line breaks kept; a boolean TRUE or FALSE; an error as Excel shows it, "#N
 number format shows it (`rag.corpus.formats.xlsx_numbers`: the format code the file holds for it, else Excel's
 built-in one of its id), in the workbook's date system (1900 or 1904). A merged range holds its value in its first
 cell, the cells it covers empty; hidden rows are read, hidden and very hidden sheets left out and reported; chart
-sheets hold no cells. The title is the file's summary information's (`rag.corpus.formats.ole_summary`), else a
-one-cell row over an FAQ sheet's header.
+sheets, Excel 4 macro sheets and Excel 5's Visual Basic module sheets hold no cells xlrd reads: reported, by the names
+of the workbook's BOUNDSHEET records (xlrd keeps none of theirs), as an .xlsx's are. The title is the file's summary
+information's (`rag.corpus.formats.ole_summary`), else a one-cell row over an FAQ sheet's header.
 
 Many files named .xls are none: a web application's "Export to Excel" writes an HTML table or a tab-separated text,
 which Excel opens all the same, and an .xlsx or .ods renamed .xls is common too. Each is read by its own reader,
@@ -29,6 +30,7 @@ import struct
 from collections.abc import Callable
 
 import xlrd
+from xlrd.biffh import unpack_string, unpack_unicode
 
 from rag.corpus.encoding import decode_text
 from rag.corpus.formats.archive import OLE_SIGNATURE, damaged
@@ -48,6 +50,7 @@ _XLRD_ERRORS = (xlrd.XLRDError, struct.error, RecursionError, IndexError, KeyErr
                 LookupError, ValueError, TypeError, OverflowError, ZeroDivisionError)
 _BIFF_STARTS = (b"\x09\x00", b"\x09\x02", b"\x09\x04", b"\x09\x08")  # a BOF record: a BIFF2-5 workbook, no OLE file
 _ZIP = b"PK\x03\x04"
+_BOUNDSHEET, _EOF, _WORKSHEET = 0x0085, 0x000A, 0  # a sheet's record in the globals, their end, a worksheet's type
 _FILLED = re.compile(b"[^%c%c]" % (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK))  # a cell's type: neither empty nor blank
 _SNIFF = 4096  # characters of a text file looked at to tell an HTML page from a delimited text
 _HTML = re.compile(r"<(?:!doctype\s+html|html|table|body|head|meta)\b", re.IGNORECASE)
@@ -146,7 +149,11 @@ def _workbook(data: bytes) -> Parsed:
     else:
         stream = data
     with _open(stream) as book:
-        read, sheets, hidden = _Book(book), [], []
+        try:
+            others, hidden = _other_sheets(stream, book.biff_version, book.encoding)
+        except _XLRD_ERRORS as exc:
+            raise ValueError(damaged(".xls", exc)) from exc
+        read, sheets = _Book(book), []
         for index in range(book.nsheets):
             loaded = _load(book, index)
             if loaded.visibility:  # 1 hidden, 2 very hidden
@@ -154,7 +161,26 @@ def _workbook(data: bytes) -> Parsed:
             else:
                 sheets.append(read.sheet(loaded))
             book.unload_sheet(index)
-    return parse_sheets(sheets, ".xls", title, hidden)
+    return parse_sheets(sheets, ".xls", title, hidden, others)
+
+
+def _other_sheets(stream: bytes, version: int, encoding: str | None) -> tuple[list[str], list[str]]:
+    """The names of a workbook's sheets that are no worksheets (a chart, a macro sheet, a Visual Basic module), the
+    visible ones and the hidden ones, from the BOUNDSHEET records of its globals (up to their EOF record), as xlrd
+    read them (BIFF `version` 50 and later: Excel 2 to 4 wrote a worksheet a file)."""
+    visible: list[str] = []
+    hidden: list[str] = []
+    at = 0
+    while version >= 50 and at + 4 <= len(stream):
+        kind, length = struct.unpack_from("<HH", stream, at)
+        record, at = stream[at + 4:at + 4 + length], at + 4 + length
+        if kind == _EOF:
+            break
+        if kind == _BOUNDSHEET and len(record) > 6 and record[5] != _WORKSHEET:
+            name = (unpack_unicode(record, 6, lenlen=1) if version >= 80
+                    else unpack_string(record, 6, encoding, lenlen=1))
+            (hidden if record[4] else visible).append(name)
+    return visible, hidden
 
 
 def _other_ole(data: bytes) -> str:
