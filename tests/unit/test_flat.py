@@ -105,6 +105,10 @@ def test_flat_files_that_cannot_be_read_say_why(monkeypatch):
             parse_fodt, _flat("").replace(b"office:document ", b"office:document-content ").replace(
                 b"</office:document>", b"</office:document-content>")),
         "damaged .fodt: its flat XML document is not well-formed XML": (parse_fodt, b"<office:document/>"),
+        "not a flat OpenDocument text: a zip archive named .fodt (an .odt? rename it .odt)": (
+            parse_fodt, (DATA / "note.odt").read_bytes()),
+        "not a flat OpenDocument presentation: a zip archive named .fodp (an .odp? rename it .odp)": (
+            parse_fodp, (DATA / "deck.odp").read_bytes()),
         "damaged .fodp: its flat XML document holds no presentation (office:body/office:presentation)": (
             parse_fodp, _flat("").replace(b"<office:body><office:text></office:text></office:body>", b"")),
         "damaged .fodt, cannot be parsed (RecursionError": (  # a list within a list, a thousand deep, as an .odt's

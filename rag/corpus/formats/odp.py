@@ -135,7 +135,7 @@ def parse_odp(data: bytes) -> Parsed:
 def parse_fodp(data: bytes) -> Parsed:
     """A flat OpenDocument presentation (.fodp: LibreOffice's "Flat XML ODF Presentation") read as the .odp it would
     be saved as (`rag.corpus.formats.opendocument_flat`). Raises `ValueError` when it cannot be read."""
-    return read_flat(".fodp", lambda: _parse_flat(data))
+    return read_flat(data, "presentation", ".fodp", lambda: _parse_flat(data))
 
 
 __all__ = ["ENCRYPTED", "NOT_A_ZIP", "parse_fodp", "parse_odp"]

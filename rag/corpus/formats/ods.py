@@ -203,7 +203,8 @@ def parse_fods(data: bytes) -> Parsed:
     """A flat OpenDocument spreadsheet (.fods: LibreOffice's "Flat XML ODF Spreadsheet", one XML document whose root,
     office:document, holds what an .ods's content.xml, styles.xml and meta.xml hold) read as an .ods is, its document
     as it is parsed (`rag.corpus.formats.opendocument_flat`). Raises `ValueError` when it cannot be read."""
-    return read_flat(".fods", lambda: _sheets(flat_events(data, ".fods", _ITEMS | {"meta"}), ".fods"))
+    return read_flat(data, "spreadsheet", ".fods",
+                     lambda: _sheets(flat_events(data, ".fods", _ITEMS | {"meta"}), ".fods"))
 
 
 def parse_ods(data: bytes) -> Parsed:

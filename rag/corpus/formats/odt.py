@@ -298,7 +298,7 @@ def parse_fodt(data: bytes) -> Parsed:
     """A flat OpenDocument text's (.fodt: LibreOffice's "Flat XML ODF Text Document") text, heading sections and title,
     as the .odt it would be saved as (`rag.corpus.formats.opendocument_flat`). Raises `ValueError` when it cannot be
     read."""
-    return read_flat(".fodt", lambda: _parse_flat(data))
+    return read_flat(data, "text", ".fodt", lambda: _parse_flat(data))
 
 
 __all__ = ["ENCRYPTED", "NOT_A_ZIP", "NO_CONTENT", "Body", "parse_fodt", "parse_odt"]

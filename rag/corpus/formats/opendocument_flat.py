@@ -25,6 +25,7 @@ from rag.corpus.formats.opendocument import FAMILIES, family_body
 PART = "flat XML document"  # what a flat file's one XML document is named in the reasons it is refused for
 _OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
 _BINARY = f"{_OFFICE}binary-data"
+_ZIP = b"PK\x03\x04"
 T = TypeVar("T")
 
 
@@ -89,10 +90,15 @@ def flat_events(data: bytes, suffix: str, items: Container[str]) -> Iterator[
     return stream_events(BytesIO(data), PART, suffix, items, builder=_Builder(suffix, counted=False))
 
 
-def read_flat(suffix: str, read: Callable[[], T]) -> T:
-    """What `read` reads of a flat file named `suffix`: its `ValueError`s saying why the file is refused, and any
-    other error becoming one saying it is damaged (expat's and ElementTree's many kinds; deep nesting:
-    RecursionError), as a zipped file's are (`rag.corpus.formats.archive.read_archive`)."""
+def read_flat(data: bytes, family: str, suffix: str, read: Callable[[], T]) -> T:
+    """What `read` reads of `data`, a flat file of `family` named `suffix`: its `ValueError`s saying why the file is
+    refused, and any other error becoming one saying it is damaged (expat's and ElementTree's many kinds; deep
+    nesting: RecursionError), as a zipped file's are (`rag.corpus.formats.archive.read_archive`); a zip archive (the
+    zipped file named as the flat one) refused with what to do."""
+    if data.startswith(_ZIP):
+        zipped = suffix.replace(".f", ".", 1)
+        raise ValueError(f"not a flat OpenDocument {FAMILIES[family][0]}: a zip archive named {suffix} (an {zipped}? "
+                         f"rename it {zipped})")
     try:
         return read()
     except ValueError:
