@@ -24,7 +24,7 @@ import re
 import textwrap
 from html.parser import HTMLParser
 
-from rag.corpus.formats import html_office, html_outline
+from rag.corpus.formats import html_notes, html_office, html_outline
 from rag.corpus.formats.base import CELL_SEPARATOR, Line, Parsed, Section, unmarked
 from rag.corpus.formats.furniture import HEAD, LENIENT, VOID, Furniture, Region, is_main, skipped
 from rag.corpus.formats.html_annotations import Annotations
@@ -388,6 +388,7 @@ def parse_html(text: str, bold: frozenset[str] = frozenset()) -> Parsed:
         title = html_outline.confluence_title(parser.sections, title)
     sections = [Section(None), *parser.sections]  # then what an office tool's export holds, as the document shows it
     title = html_office.office(text, sections, title)
+    html_notes.notes(text, sections)  # and what an e-book or an accessible page marks as notes
     html_outline.unheaded(sections, parser.ends)
     sections = [s for s in sections if s.lines]  # lists of links to other pages left out, unless that is all there is
     sections = [s for s in sections if not lists_links(s, text)] or sections  # (a help centre's category page)

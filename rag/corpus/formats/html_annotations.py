@@ -27,10 +27,15 @@ _PAGE_BREAK_ROLE = "doc-pagebreak"  # DPUB-ARIA's role
 _NESTED = 64  # elements followed inside one annotation: one deeper ends it (a hostile page nests thousands)
 
 
+def vocabulary(epub_type: str | None) -> set[str]:
+    """The words of an `epub:type` attribute, lower-cased, without their vocabulary's prefix (`z3998:pagebreak`)."""
+    return {word.rpartition(":")[2] for word in (epub_type or "").lower().split()}
+
+
 def page_break(attrs: dict[str, str | None]) -> bool:
     """Whether an element, by its attributes, marks where a printed page turned."""
-    types = {word.rpartition(":")[2] for word in (attrs.get("epub:type") or "").lower().split()}
-    return _PAGE_BREAK in types or _PAGE_BREAK_ROLE in (attrs.get("role") or "").lower().split()
+    return _PAGE_BREAK in vocabulary(attrs.get("epub:type")) or \
+        _PAGE_BREAK_ROLE in (attrs.get("role") or "").lower().split()
 
 
 class Annotations:
@@ -71,4 +76,4 @@ class Annotations:
         return False
 
 
-__all__ = ["Annotations", "page_break"]
+__all__ = ["Annotations", "page_break", "vocabulary"]
