@@ -36,6 +36,7 @@ _LINK = re.compile(r"<a\b[^<>]*>", re.IGNORECASE)
 _ELEMENT = re.compile(r"<(/?)([a-zA-Z][\w:.-]*)")
 _ATTRIBUTE = re.compile(r"""\s([\w:.-]+)\s*=\s*(?:"([^"<>]*)"|'([^'<>]*)'|([^\s"'<>]+))""")
 _NOTE_REF = ("noteref", "doc-noteref")  # a citation's epub:type and role
+_NOTE_REFS = re.compile("noteref", re.IGNORECASE)
 _BACKLINK = ("backlink", "doc-backlink")
 _LINKS = 16  # links of a note looked through for its link back (pandoc's ends it), at most
 
@@ -151,6 +152,8 @@ def _ends(source: str, starts: dict[int, str]) -> dict[int, int]:
 def notes(source: str, sections: list[Section]) -> None:
     """The notes an e-book or an accessible page marks read after the lines citing them (see the module); in
     place."""
+    if not _NOTE_REFS.search(source):
+        return  # most pages: their links are not read again
     links = [(match.start(), match.end(), _attributes(match[0])) for match in _LINK.finditer(source)]
     citations = [(at, end, attrs) for at, end, attrs in links if _marked(attrs, _NOTE_REF)
                  and attrs.get("href", "").startswith("#") and len(attrs["href"]) > 1]
