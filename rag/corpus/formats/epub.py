@@ -10,6 +10,9 @@ that reader never loads a DTD nor expands an entity it declares).
 - Left out: the nav document and the pages the package's guide names the cover or the contents (a list of the
   chapters, not their text), images, style sheets and scripts. A style sheet of the book is read for one thing: the
   classes it sets bold (LibreOffice's export writes its headings as `<p><span class="span2">`, styled bold).
+- A chapter's notes (`epub:type="noteref"` citing its `<aside epub:type="footnote">`) are read after the paragraph
+  citing them, as an HTML page's (`rag.corpus.formats.html_notes`); a note in another file (an endnotes chapter)
+  where it stands. A ruby's readings and printed page numbers are no text (`rag.corpus.formats.html_annotations`).
 - Offsets index the content documents' XHTML, joined in spine order by a line break (`Parsed.text`): a passage's
   span holds its elements, tags included, as an HTML page's does.
 - Refused: a book encrypted for DRM (META-INF/encryption.xml lists a file under a cipher, Adobe's or Apple's), with

@@ -13,6 +13,7 @@ from xml.etree import ElementTree
 
 from rag.corpus.formats.archive import xml_tree
 from rag.corpus.formats.base import Line, Section
+from rag.corpus.formats.html_annotations import page_break
 from rag.corpus.formats.text import reads_as_heading
 
 # bytes of the package document, a table of contents, the style sheets: read whole, the first two as trees of some 50
@@ -26,6 +27,7 @@ _NCX = "{http://www.daisy.org/z3986/2005/ncx/}"
 _XHTML = "{http://www.w3.org/1999/xhtml}"
 _EPUB_TYPE = "{http://www.idpf.org/2007/ops}type"
 _WORDS = re.compile(r"\w+")
+_ANNOTATIONS = {"rt", "rp", "rtc"}  # a ruby's readings: no words of a title
 Manifest = dict[str, tuple[str | None, str, set[str]]]  # an item's id: its path, media type and properties
 
 
@@ -57,7 +59,22 @@ def guide_skips(package: ElementTree.Element, opf_path: str) -> set[str]:
 
 
 def _label(element: ElementTree.Element | None) -> str:
-    return " ".join("".join(element.itertext()).split()) if element is not None else ""
+    """An entry's words, as a chapter's heading reads them: without a ruby's readings nor a printed page's number
+    (`rag.corpus.formats.html_annotations`), walked without recursion (a hostile label nests thousands deep)."""
+    words: list[str] = []
+    stack: list[ElementTree.Element | str] = [] if element is None else [element]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            words.append(item)
+            continue
+        words.append(item.text or "")
+        for child in reversed(item):  # each child's words, then the text after it
+            stack.append(child.tail or "")
+            if child.tag.rpartition("}")[2] not in _ANNOTATIONS and not page_break(
+                    {"epub:type": child.get(_EPUB_TYPE), "role": child.get("role")}):
+                stack.append(child)
+    return " ".join("".join(words).split())
 
 
 def _nav_entry(element: ElementTree.Element) -> tuple[str, str | None]:

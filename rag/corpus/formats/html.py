@@ -15,7 +15,8 @@ left out, by its element or role, or by its class or id where it is measured to 
 (`rag.corpus.formats.furniture`); where the page marks its content (`<main>`, else `<article>`) and that holds most of
 its text, only that is read. A site's footer's facts (its address, its opening hours) are the last section
 (`rag.corpus.formats.html_footer`). What office tools write when they save a document as a web page is read as the
-document shows it (`rag.corpus.formats.html_office`)."""
+document shows it (`rag.corpus.formats.html_office`). A ruby's readings and a printed book's page numbers are no
+words of its sentences (`rag.corpus.formats.html_annotations`)."""
 
 from __future__ import annotations
 
@@ -23,9 +24,10 @@ import re
 import textwrap
 from html.parser import HTMLParser
 
-from rag.corpus.formats import html_office, html_outline
+from rag.corpus.formats import html_notes, html_office, html_outline
 from rag.corpus.formats.base import CELL_SEPARATOR, Line, Parsed, Section, unmarked
 from rag.corpus.formats.furniture import HEAD, LENIENT, VOID, Furniture, Region, is_main, skipped
+from rag.corpus.formats.html_annotations import Annotations
 from rag.corpus.formats.html_feedback import polls
 from rag.corpus.formats.html_footer import footer_facts
 from rag.corpus.formats.html_links import lists_links
@@ -54,6 +56,7 @@ class _HtmlSections(HTMLParser, Disclosures):
         self.scope, self.lenient, self.named = scope, lenient, named
         self._content = Region()  # the <main> or <article> being read, when the page is read in scope
         self._furniture = Region()  # the skipped element being passed over
+        self._annotations = Annotations()  # a ruby's reading, a printed page's number: no text, no space
         self._source, self.line_starts = source, [0, *(match.end() for match in re.finditer("\n", source))]
         self.sections: list[Section] = [Section(None)]
         self.outline, self._labels = PanelOutline(), dict(labels or {})  # the tabs' panels' labels, by their ids
@@ -116,6 +119,8 @@ class _HtmlSections(HTMLParser, Disclosures):
         if self._furniture.tag is not None:
             self._furniture.start(tag)
             self._panel_lost(named)
+            return
+        if self._annotations.start(tag, named):
             return
         if tag in VOID:
             if self._entry(named.get("id")) == len(self._details) - 1:  # no panel (`<img id>`): its control heads
@@ -223,6 +228,8 @@ class _HtmlSections(HTMLParser, Disclosures):
             if self._furniture.tag is None and self._open:
                 self._buffer.append(" ")  # what stood between two words ("Total<select>…</select>10")
             return
+        if self._annotations.end(tag):
+            return
         if self._content.tag is not None and tag == self._content.tag:
             self._content.end(tag)
             if self._content.tag is None:  # the content closes: so does any block or loose text left open in it
@@ -257,7 +264,7 @@ class _HtmlSections(HTMLParser, Disclosures):
     def handle_data(self, data: str) -> None:
         if self._in_title:
             self.title = ((self.title or "") + data).strip() or None
-        elif not self._skip and not self._mark:
+        elif not self._skip and not self._mark and not self._annotations.open:
             if self._open is None and self._loose_start is None and data.strip():
                 self._loose_start = self._offset()
             if data.strip():
@@ -381,6 +388,7 @@ def parse_html(text: str, bold: frozenset[str] = frozenset()) -> Parsed:
         title = html_outline.confluence_title(parser.sections, title)
     sections = [Section(None), *parser.sections]  # then what an office tool's export holds, as the document shows it
     title = html_office.office(text, sections, title)
+    html_notes.notes(text, sections)  # and what an e-book or an accessible page marks as notes
     html_outline.unheaded(sections, parser.ends)
     sections = [s for s in sections if s.lines]  # lists of links to other pages left out, unless that is all there is
     sections = [s for s in sections if not lists_links(s, text)] or sections  # (a help centre's category page)

@@ -10,8 +10,8 @@ page's blocks (`office`):
   the paragraphs after it in the `<div>` each tool wraps a note in follow it, up to that `<div>`'s end (none where it
   is never closed: it would take the rest of the page), but for one that cites a note itself. The citation's mark
   ("[1]", a "1" glued to the word it follows) leaves the text where it is its only occurrence in the block (else it
-  stays: which one it is could be guessed wrong), for the block's first `_MARKS` notes; the note's mark leaves the
-  note.
+  stays: which one it is could be guessed wrong), for the block's first 64 notes; the note's mark leaves the note
+  (`rag.corpus.formats.html_notes` moves them).
 - A list paragraph of Word (`MsoListParagraph`, a `mso-list` style: Word writes no `<li>`) is a list item: its
   number ("1.", "a)") stays as the document shows it, its bullet (Symbol's "·", Courier New's "o", Wingdings' "§",
   written as text before Word's 7 pt spacer `<span style='font:7.0pt "Times New Roman"'>`) leaves the text, as an
@@ -33,20 +33,17 @@ start (and before its end), and each link's start tag once: linear in the page.
 from __future__ import annotations
 
 import bisect
-import html
 import re
 from dataclasses import dataclass, replace
 
 from rag.corpus.formats.base import Line, Section
+from rag.corpus.formats.html_notes import Note, Places, follow, link_text, plain
 from rag.corpus.formats.text import reads_as_heading
 
 WINDOW = 2000  # characters of a block's source read for its marks, at most (a hostile block of megabytes is not)
 _LINK = re.compile(r"<a\b[^<>]*>", re.IGNORECASE)
 _ATTRIBUTE = re.compile(r"""\s(href|name|id)\s*=\s*(?:"([^"<>]*)"|'([^'<>]*)'|([^\s"'<>]+))""", re.IGNORECASE)
-_TAG = re.compile(r"<[^<>]*>")
 _DIV = re.compile(r"</?div\b", re.IGNORECASE)
-_NOTE_MARK = 1000  # characters a note's mark may span in the source, its tags included (Word's: some 400)
-_MARKS = 64  # citations' marks left out of one block, at most (each is looked for in the whole block)
 # Word's list paragraph (its start tag), and the spacer after its number or bullet
 _LIST_PARAGRAPH = re.compile(r"<p\b[^<>]*?(?:\bclass=[\"']?MsoList|mso-list:\s*l\d)", re.IGNORECASE)
 _SPACER = re.compile(r"""<span\s+style=(["'])font:\s*7\.0pt\s+(?:&quot;|")?Times New Roman""", re.IGNORECASE)
@@ -82,11 +79,6 @@ def office(source: str, sections: list[Section], title: str | None) -> str | Non
     _lists(source, sections)
     _notes(source, sections)
     return title
-
-
-def _plain(fragment: str) -> str:
-    """A fragment of HTML's text: tags left out, entities read, spaces collapsed."""
-    return " ".join(html.unescape(_TAG.sub("", fragment)).split())
 
 
 def _title(source: str, sections: list[Section], title: str | None) -> str | None:
@@ -129,7 +121,7 @@ def _lists(source: str, sections: list[Section]) -> None:
             if start is None or spacer is None:
                 continue
             tag_end = source.find(">", start.end(), spacer.start())
-            mark = _plain(source[tag_end + 1:spacer.start()]) if tag_end >= 0 else ""
+            mark = plain(source[tag_end + 1:spacer.start()]) if tag_end >= 0 else ""
             if not mark or len(mark) > 8 or not line.text.startswith(mark):
                 continue
             text = line.text if _NUMBER.fullmatch(mark) else line.text[len(mark):].lstrip()
@@ -148,22 +140,9 @@ def _links(source: str) -> dict[str, _Link]:
     return links
 
 
-def _mark(source: str, link: _Link, span: int) -> str:
-    """A link's text, if it closes within `span` characters."""
-    close = source.find("</a", link.end, link.end + span)
-    return _plain(source[link.end:close]) if close >= 0 else ""
-
-
 def _notes(source: str, sections: list[Section]) -> None:
     links = _links(source)
-    places = sorted((line.start, line.end, s, n) for s, section in enumerate(sections)
-                    for n, line in enumerate(section.lines))
-    starts = [place[0] for place in places]
-
-    def holding(offset: int) -> tuple[int, int] | None:
-        at = bisect.bisect_right(starts, offset) - 1
-        return places[at][2:] if at >= 0 and offset < places[at][1] else None
-
+    places = Places(sections)
     divs = [(match.start(), match[0][1] == "/") for match in _DIV.finditer(source)]
     div_starts = [at for at, _ in divs]
     closed: dict[int, int] = {}  # a <div>'s place in `divs`: where its </div> starts (one pass, a stack: linear)
@@ -182,18 +161,15 @@ def _notes(source: str, sections: list[Section]) -> None:
             return offset
         return closed.get(at, offset)
 
-    texts: dict[tuple[int, int], str] = {}  # the citing lines' texts, their marks left out
-    after: dict[tuple[int, int], list[Line]] = {}  # the notes read after each citing line
     gone: set[tuple[int, int]] = set()  # the notes' own lines
-    # the citing line, the note's line, the note's text, the citation's mark, where the note's wrapper gives way
-    pairs: list[tuple[tuple[int, int], tuple[int, int], str, str, int]] = []
+    pairs: list[Note] = []
     citations = sorted((link for link in links.values() if link.target in links), key=lambda link: link.at)
     for citation in citations:
         note = links[citation.target]
         if note.target != citation.name or note.at <= citation.at:
             continue  # no pair, or the note's own link back
-        cited, noted = holding(citation.at), holding(note.at)
-        mark, back = _mark(source, citation, _NOTE_MARK), _mark(source, note, _NOTE_MARK)
+        cited, noted = places.holding(citation.at), places.holding(note.at)
+        mark, back = link_text(source, citation.end), link_text(source, note.end)
         if cited is None or noted is None or cited == noted or noted in gone or cited in gone or not mark:
             continue
         note_line = sections[noted[0]].lines[noted[1]]
@@ -201,34 +177,8 @@ def _notes(source: str, sections: list[Section]) -> None:
         if not text:
             continue
         gone.add(noted)
-        pairs.append((cited, noted, text, mark, wrapped_until(note.at)))
-    citing = {pair[0] for pair in pairs}
-    for cited, (s, n), text, mark, end in pairs:
-        body = texts.get(cited, sections[cited[0]].lines[cited[1]].text)
-        # "septembre[1]." -> "septembre.", "le plus proche1 ;" -> "le plus proche ;"
-        if len(after.get(cited, ())) < _MARKS and body.count(mark) == 1:
-            at = body.index(mark)
-            texts[cited] = body[:at] + body[at + len(mark):].removeprefix(" " if body[at - 1:at] in " " else "")
-        note_lines = sections[s].lines
-        after.setdefault(cited, []).append(replace(note_lines[n], text=text, item=False, opens_table=False))
-        while (n + 1 < len(note_lines) and note_lines[n + 1].start < end and (s, n + 1) not in gone
-               and (s, n + 1) not in citing):
-            n += 1  # the note's next paragraph
-            after[cited].append(replace(note_lines[n], item=False, opens_table=False))
-            gone.add((s, n))
-    for s, section in enumerate(sections):
-        lines, waiting = list[Line](), list[Line]()  # the notes cited in a table's row wait for its last row
-        for n, line in enumerate(section.lines):
-            row = source[line.start:line.start + 3].lower() == "<tr"
-            if (s, n) in gone:
-                continue
-            if waiting and (not row or line.opens_table):
-                lines, waiting = lines + waiting, []
-            lines.append(replace(line, text=texts[s, n]) if (s, n) in texts else line)
-            waiting += after.get((s, n), [])
-            if waiting and not row:
-                lines, waiting = lines + waiting, []
-        section.lines[:] = lines + waiting
+        pairs.append(Note(cited, noted, text, mark, wrapped_until(note.at)))
+    follow(source, sections, pairs)
 
 
 __all__ = ["WINDOW", "office"]
