@@ -13,6 +13,7 @@ from rag.corpus.formats.doc_characters import Look, Looks, read_looks
 from rag.corpus.formats.doc_pieces import Pieces
 from tests.helpers.cfb import Writer
 from tests.helpers.timing import grows_linearly
+from tests.unit.test_doc_lists import damaged_lists
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 VOYAGE = DATA / "doc" / "guide-voyageur.doc"
@@ -96,7 +97,7 @@ def test_bold_lines_of_a_libreoffice_doc_head_its_text_as_a_docx_s_would():
             "Vous pouvez acheter votre billet sur le site, dans l'application et aux guichets des gares.",
             "Important : les billets sont nominatifs."]),
         ("Les cartes de réduction", [  # "Intertitre": bold, 14 pt by its style
-            "Les cartes de réduction sont valables un an à partir de la date choisie à l'achat.", "Billet Mini",
+            "Les cartes de réduction sont valables un an à partir de la date choisie à l'achat.", "• Billet Mini",
             "Carte Jeune | de 12 à 27 ans", "Bagages en soute",
             "Deux bagages par voyageur sont compris dans le billet."]),
         ("Les cartes de réduction › Animaux", [  # bold by its character style, "Strong Emphasis"
@@ -106,6 +107,14 @@ def test_bold_lines_of_a_libreoffice_doc_head_its_text_as_a_docx_s_would():
     for section in parsed.sections[1:]:  # each heading where its section says, in the text citations index
         assert parsed.text is not None and section.heading_start is not None
         assert parsed.text.startswith(section.heading or "", section.heading_start)
+
+
+def test_a_bold_list_item_heads_nothing_when_its_list_cannot_be_read(tmp_path):
+    """The list table damaged: "Billet Mini", in bold over a table, is read without its bullet but as a list's item
+    still (sprmPIlfo), no heading."""
+    sections = _sections(damaged_lists(tmp_path, VOYAGE))
+    assert sections[2][1][:2] == ["Les cartes de réduction sont valables un an à partir de la date choisie à l'achat.",
+                                  "Billet Mini"]
 
 
 def test_an_agreement_whose_articles_are_bold_lines_is_headed_by_them():

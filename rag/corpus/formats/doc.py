@@ -21,15 +21,15 @@ that reads as a heading and heads text set apart from it opens one, its level fr
 and an .odt's bold lines follow (`rag.corpus.formats.blocks`): its runs' own bold and size (sprmCFBold, sprmCHps),
 else their character style's and their paragraph style's (bold a toggle, as Word takes it: a bold character style
 in a bold paragraph style is not bold), else Word's 10 pt; a list's item (sprmPIlfo, its own or its style's) and a
-table's cell head nothing. The title is the summary information's, else the first paragraph in the Title style,
-else a first bold heading larger than all others.
+table's cell head nothing. A list's paragraph is read after the number or bullet Word shows before it ("1.", "a)",
+"•": `rag.corpus.formats.doc_lists`), a list item as a .docx's is. The title is the summary information's, else
+the first paragraph in the Title style, else a first bold heading larger than all others.
 
 Refused with a reason: an encrypted .doc, a Word 6 or 95 file, and a damaged one. A file named .doc that is not
 one, as Word itself writes when asked ("Save as" RTF or Web page under a .doc name) or a .docx renamed, is read
 as what it is. The main document's text deleted with changes tracked is left out, as once the changes are accepted,
 and so is its hidden text, which Word neither shows nor prints (a hidden paragraph, cell or field mark still parts
-what it parts); a footnote's are read still (`rag.corpus.formats.doc_characters`). Not read yet: list numbers (an
-item is read without its bullet or number).
+what it parts); a footnote's are read still (`rag.corpus.formats.doc_characters`).
 """
 
 from __future__ import annotations
@@ -44,6 +44,7 @@ from rag.corpus.formats.archive import OLE_SIGNATURE, damaged
 from rag.corpus.formats.base import CELL_SEPARATOR, Parsed
 from rag.corpus.formats.blocks import BlockText, Font, Measure
 from rag.corpus.formats.doc_characters import PLCFBTECHPX, Look, Looks, read_looks
+from rag.corpus.formats.doc_lists import PLFLFO, PLFLST, Lists
 from rag.corpus.formats.doc_pieces import (
     CLX,
     PLCFBTEPAPX,
@@ -87,10 +88,10 @@ class _Reader:
     """The blocks of a document's main text, read character run by character run into a `BlockText`."""
 
     def __init__(self, styles: Styles, paragraphs: Paragraphs, pieces: Pieces, notes: dict[int, list[str]],
-                 looks: Looks | None = None) -> None:
+                 looks: Looks | None = None, lists: Lists | None = None) -> None:
         self.text = BlockText()
         self.styles, self.paragraphs, self.pieces, self.notes = styles, paragraphs, pieces, notes
-        self.looks = looks or Looks([])
+        self.looks, self.lists = looks or Looks([]), lists or Lists(b"", (0, 0), (0, 0))
         self.fields = bytearray()  # what each open field is at, the innermost last: a byte a field, however deep
         self.hidden = 0  # fields on `fields` that hide what is read now
         self.instruction = ""  # the first characters of the innermost field's instruction, while it is read
@@ -157,10 +158,7 @@ class _Reader:
         return line
 
     def _font(self, properties: Properties | None, stretches: list[tuple[str, Look]]) -> Font | None:
-        """How a paragraph of `properties` showing `stretches` is set, as `Font` says (None: it shows no text, or is a
-        list's item)."""
-        if properties is not None and self.styles.listed(properties):
-            return None
+        """How a paragraph of `properties` showing `stretches` is set, as `Font` says (None: it shows no text)."""
         measure, paragraph = Measure(), self.styles.set_in(properties.istd if properties else 0)
         for shown, look in stretches:
             measure.saw(shown, look.font(paragraph, self.styles.set_in(look.style)))
@@ -177,8 +175,11 @@ class _Reader:
             return
         self._close_table()
         kind, level = self.styles.kind(properties.istd, properties.outline) if properties else (None, 0)
-        if kind != "contents":
-            font = self._font(properties, shown) if kind is None and self.text.measures(line) else None
+        listed = self.styles.listed(properties) if properties is not None else None
+        if kind != "contents" and listed and line.strip() and (label := self.lists.label(*listed)):
+            self.text.add(f"{label} {line.lstrip()}", None if kind == "aside" else kind, level, item=True)
+        elif kind != "contents":  # a list's item without a label is no bold line either
+            font = self._font(properties, shown) if kind is None and not listed and self.text.measures(line) else None
             self.text.add(line, None if kind == "aside" else kind, level, font=font)
         for note in self.cited:
             self.text.add(note)
@@ -285,7 +286,9 @@ def parse_doc(data: bytes) -> Parsed:
     paragraphs = _optional(lambda: Paragraphs(word, stretch(table, *fib.where(PLCFBTEPAPX), "")),
                            Paragraphs(word, b""), "paragraph properties (styles, tables)", changes)
     notes: dict[int, list[str]] = _optional(lambda: _notes(word, table, fib, pieces), {}, "footnotes", changes)
-    reader = _Reader(styles, paragraphs, pieces, notes, looks)
+    lists = _optional(lambda: Lists(table, fib.where(PLFLST), fib.where(PLFLFO)), Lists(b"", (0, 0), (0, 0)),
+                      "lists (their numbers)", changes)
+    reader = _Reader(styles, paragraphs, pieces, notes, looks, lists)
     reader.read(text)
     return replace(reader.text.parsed(summary_title(ole)), changes=changes)
 

@@ -23,9 +23,10 @@ _PAGE = 512  # an FKP: a page of formatted disk pages, 512 bytes
 _STI_TITLE, _STI_TOC = 62, range(19, 28)
 _NO_STYLE = 0x0FFF  # istdBase: based on no style
 # The sprms read: in a table (sprmPFInTable, sprmPItap), a row's end (sprmPFTtp, sprmPFInnerTtp), the outline level,
-# the list (sprmPIlfo: 1 to 0x7FE a list's; 0 none, 0xF801 none whatever the style says); bold and size (sprmCFBold,
+# the list and its level (sprmPIlfo: 1 to 0x7FE a list's; 0 none, 0xF801 none whatever the style says; sprmPIlvl),
+# bold and size (sprmCFBold,
 # sprmCHps: in half-points)
-_IN_TABLE, _ITAP, _TTP, _INNER_TTP, _OUTLINE, _ILFO = 0x2416, 0x6649, 0x2417, 0x244C, 0x2640, 0x460B
+_IN_TABLE, _ITAP, _TTP, _INNER_TTP, _OUTLINE, _ILFO, _ILVL = 0x2416, 0x6649, 0x2417, 0x244C, 0x2640, 0x460B, 0x260A
 BOLD, SIZE = 0x0835, 0x4A43
 _LISTS = range(1, 0x7FF)
 _TDEF_TABLE, _CHANGE_TABS = 0xD608, 0xC615
@@ -60,13 +61,14 @@ def sprms(grpprl: bytes) -> dict[int, bytes]:
 class Properties:
     """A paragraph's: its style (istd), its outline level (0 to 8 a heading's, 9 body text, None not set), whether it
     stands in a table, whether its mark ends a table row (a TTP: the mark after the row's last cell), and its list
-    (ilfo: None where its style says)."""
+    and level in it (ilfo, ilvl: None where its style says)."""
 
     istd: int = 0
     outline: int | None = None
     in_table: bool = False
     row_end: bool = False
     ilfo: int | None = None
+    ilvl: int | None = None
 
 
 def toggled(base: bool, operand: int | None) -> bool:
@@ -80,11 +82,12 @@ def toggled(base: bool, operand: int | None) -> bool:
 @dataclass(frozen=True)
 class Styled:
     """How a style sets its text, itself or by the styles it is based on: in bold or not, its size in half-points
-    (None: it says none), and its list (ilfo, a paragraph style's: None where it says none)."""
+    (None: it says none), and its list and level in it (ilfo, ilvl, a paragraph style's: None where it says none)."""
 
     bold: bool = False
     size: int | None = None
     ilfo: int | None = None
+    ilvl: int | None = None
 
 
 def _properties(grpprl_and_istd: bytes) -> Properties:
@@ -95,10 +98,10 @@ def _properties(grpprl_and_istd: bytes) -> Properties:
     def flag(sprm: int) -> bool:
         return bool(found.get(sprm, b"\0")[0])
 
-    itap, outline, ilfo = found.get(_ITAP), found.get(_OUTLINE), found.get(_ILFO)
+    itap, outline, ilfo, ilvl = found.get(_ITAP), found.get(_OUTLINE), found.get(_ILFO), found.get(_ILVL)
     in_table = flag(_IN_TABLE) or (itap is not None and len(itap) == 4 and u32(itap, 0) > 0)
     return Properties(u16(grpprl_and_istd, 0), outline[0] if outline else None, in_table,
-                      flag(_TTP) or flag(_INNER_TTP), u16(ilfo, 0) if ilfo else None)
+                      flag(_TTP) or flag(_INNER_TTP), u16(ilfo, 0) if ilfo else None, ilvl[0] if ilvl else None)
 
 
 class Paragraphs:
@@ -149,6 +152,7 @@ class _Style:
     paragraph: bool  # a paragraph style; else a character style
     outline: int | None
     ilfo: int | None
+    ilvl: int | None
     bold: int | None  # sprmCFBold's operand: 0 off, 1 on, 0x80 its base's, 0x81 the opposite
     size: int | None
 
@@ -200,13 +204,17 @@ class Styles:
         for walked in reversed(chain):  # from the base up: each style's own properties over its base's
             style = self._styles[walked]
             found = self._sets[walked] = Styled(toggled(found.bold, style.bold), style.size or found.size,
-                                                style.ilfo if style.ilfo is not None else found.ilfo)
+                                                style.ilfo if style.ilfo is not None else found.ilfo,
+                                                style.ilvl if style.ilvl is not None else found.ilvl)
         return found
 
-    def listed(self, properties: Properties) -> bool:
-        """Whether a paragraph of `properties` is a list's item, by its own list or its style's."""
-        ilfo = properties.ilfo if properties.ilfo is not None else self.set_in(properties.istd).ilfo
-        return ilfo in _LISTS
+    def listed(self, properties: Properties) -> tuple[int, int] | None:
+        """The list (ilfo) and level (ilvl) of a paragraph of `properties`, each its own or its style's; None where
+        it is no list's item."""
+        styled = self.set_in(properties.istd)
+        ilfo = properties.ilfo if properties.ilfo is not None else styled.ilfo
+        ilvl = properties.ilvl if properties.ilvl is not None else styled.ilvl
+        return (ilfo, ilvl or 0) if ilfo is not None and ilfo in _LISTS else None
 
     def _kind(self, istd: int) -> tuple[str | None, int]:
         """What style `istd` makes of a paragraph, from its own and then the styles it is based on; kept for every
@@ -265,10 +273,10 @@ def _style(std: bytes, base_size: int) -> _Style | None:
         at += 2 + cb
     paragraph = upxs[0] if stk == 1 and upxs else {}
     characters = upxs[-1] if len(upxs) == 3 - stk else {}
-    outline, ilfo, bold, size = (paragraph.get(_OUTLINE), paragraph.get(_ILFO), characters.get(BOLD),
-                                 characters.get(SIZE))
+    outline, ilfo, ilvl = paragraph.get(_OUTLINE), paragraph.get(_ILFO), paragraph.get(_ILVL)
+    bold, size = characters.get(BOLD), characters.get(SIZE)
     return _Style(sti, second >> 4, name, stk == 1, outline[0] if outline else None, u16(ilfo, 0) if ilfo else None,
-                  bold[0] if bold else None, u16(size, 0) if size else None)
+                  ilvl[0] if ilvl else None, bold[0] if bold else None, u16(size, 0) if size else None)
 
 
 __all__ = ["BOLD", "SIZE", "Paragraphs", "Properties", "Styled", "Styles", "sprms", "toggled"]
