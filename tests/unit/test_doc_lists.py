@@ -30,12 +30,12 @@ def test_list_paragraphs_read_after_the_number_or_bullet_word_shows():
     assert [line.item for s in parsed.sections for line in s.lines] == [False] + [True] * 6 + [False] + [True] * 5
 
 
-def _lists(levels: list[tuple[int, int, int, str]], overrides: list[dict[int, int]]) -> Lists:
-    """A table stream of one list definition (lsid 7) of `levels` (start, nfc, flags, text), and a list (an LFO) on
-    it for each of `overrides` (the starts it overrides, by level)."""
+def _lists(levels: list[tuple[int, int, int, str]], overrides: list[dict[int, int]], limit: int = 0) -> Lists:
+    """A table stream of one list definition (lsid 7) of `levels` (start, nfc, flags, text; ilvlRestartLim
+    `limit`), and a list (an LFO) on it for each of `overrides` (the starts it overrides, by level)."""
     lst = struct.pack("<h", 1) + struct.pack("<ii", 7, 0) + b"\xff\x0f" * 9 + bytes([len(levels) == 1, 0])
     for start, nfc, flags, text in levels:
-        lst += struct.pack("<iBB9sBiiBBBB", start, nfc, flags, bytes(9), 0, 0, 0, 0, 0, 0, 0)
+        lst += struct.pack("<iBB9sBiiBBBB", start, nfc, flags, bytes(9), 0, 0, 0, 0, 0, limit, 0)
         lst += struct.pack("<H", len(text)) + text.encode("utf-16-le")
     lfo = struct.pack("<I", len(overrides)) + b"".join(struct.pack("<iiiBBBB", 7, 0, 0, len(o), 0, 0, 0)
                                                        for o in overrides)
@@ -60,6 +60,9 @@ def test_lists_of_one_definition_share_its_count_and_an_override_restarts_it_whe
 def test_a_level_that_does_not_restart_and_a_legal_level_show_as_word_shows_them():
     no_restart = _lists([(1, 0, 0, "\x00."), (1, 2, 0x08, "\x01)"), *[(1, 0, 0, "\x02.")] * 7], [{}])
     assert [no_restart.label(1, ilvl) for ilvl in (0, 1, 0, 1)] == ["1.", "i)", "2.", "ii)"]
+    under_first = _lists([(1, 0, 0, "\x00."), (1, 0, 0, "\x01."), (1, 4, 0x08, "\x02)"), *[(1, 0, 0, "\x03.")] * 6],
+                         [{}], limit=1)  # restarted by an item of the first level only
+    assert [under_first.label(1, ilvl) for ilvl in (0, 2, 1, 2, 0, 2)] == ["1.", "a)", "1.", "b)", "2.", "a)"]
     legal = _lists([(1, 1, 0, "\x00."), (1, 0, 0x04, "\x00.\x01"), *[(1, 0, 0, "\x02.")] * 7], [{}])
     assert [legal.label(1, ilvl) for ilvl in (0, 0, 1)] == ["I.", "II.", "2.1"]  # "II.1" as digits
 

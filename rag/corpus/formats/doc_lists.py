@@ -6,8 +6,9 @@ definition (an LSTF of the PlfLst, by its lsid) and may override where some of i
 sprmPIlvl's. Each level of a definition (an LVL, after the PlfLst in the table stream) gives its start, its number's
 format (nfc) and its text (an Xst whose characters 0 to 8 stand for the numbers of those levels: "\\x00.\\x01."). The
 lists made from one definition go on with one count, as Word's "continue numbering" does; a level's count goes on
-until an item of a level above it restarts it (unless the level says not to), or until a list that overrides the
-level's start is met for the first time, as `rag.corpus.formats.docx` counts a .docx's.
+until an item of a level above it restarts it (unless the level says it restarts only under some levels, or
+never), or until a list that overrides the level's start is met for the first time, as `rag.corpus.formats.docx`
+counts a .docx's.
 
 Every count and size read is checked against the stream it lies in, so that reading stays linear in the file's
 size; a label's text is cut to `_LABEL_MAX` characters.
@@ -38,7 +39,7 @@ class _Level:
     nfc: int
     text: str
     legal: bool  # the numbers of the levels above it shown as digits ("1.2", whatever their own format)
-    no_restart: bool  # an item of a level above does not restart it
+    restarts_under: int  # an item of a level above this one (0 the outermost) restarts it: 9, any level above
 
 
 def _level(table: bytes, at: int) -> tuple[_Level, int]:
@@ -46,14 +47,15 @@ def _level(table: bytes, at: int) -> tuple[_Level, int]:
     if at + _LVLF > len(table):
         raise ValueError("a list level lies outside its stream")
     start, nfc, flags = struct.unpack_from("<iBB", table, at)
-    chpx, papx = table[at + 24], table[at + 25]
+    chpx, papx, limit = table[at + 24], table[at + 25], table[at + 26]
+    restarts_under = limit if flags & 0x08 else 9  # fNoRestart: only an item above ilvlRestartLim restarts it
     at += _LVLF + papx + chpx
     count = u16(table, at)
     text = table[at + 2:at + 2 + 2 * count]
     if len(text) < 2 * count:
         raise ValueError("a list level's text lies outside its stream")
     shown = text.decode("utf-16-le", errors="replace")[:_LABEL_MAX]
-    return _Level(start, nfc, shown, bool(flags & 0x04), bool(flags & 0x08)), at + 2 + 2 * count
+    return _Level(start, nfc, shown, bool(flags & 0x04), restarts_under), at + 2 + 2 * count
 
 
 class Lists:
@@ -123,7 +125,7 @@ class Lists:
         starts = [overrides.get(k, levels[k].start if k < len(levels) else 1) for k in range(9)]
         counts[ilvl] = starts[ilvl] if (count := counts[ilvl]) is None else count + 1
         for k in range(ilvl + 1, min(len(levels), 9)):
-            if not levels[k].no_restart:
+            if ilvl < levels[k].restarts_under:
                 counts[k] = None
         level = levels[ilvl]
         if level.nfc == _BULLET:
