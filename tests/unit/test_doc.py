@@ -16,13 +16,11 @@ import pytest
 
 from rag.corpus.files import BINARY_SUFFIXES, CONVERT, FORMATS, refusal
 from rag.corpus.formats.doc import ENCRYPTED, NOT_WORD, OLD_VERSION, _notes, _Reader, parse_doc
-from rag.corpus.formats.doc_deleted import deleted_bytes, without_deleted
 from rag.corpus.formats.doc_pieces import PLCFFNDREF, PLCFFNDTXT, Fib, Pieces
 from rag.corpus.formats.doc_styles import Paragraphs, Styles
 from rag.corpus.formats.docx import OLD_WORD, parse_docx
 from rag.corpus.formats.rtf import parse_rtf
 from rag.corpus.reader import read_document
-from tests.helpers.cfb import Writer
 from tests.helpers.timing import grows_linearly
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "doc"
@@ -254,71 +252,6 @@ def test_pieces_reusing_the_same_bytes_are_refused_as_damage():
         Pieces(clx([(half + 1, 0), (half, half)]), len(word))
     pieces = Pieces(clx([(half, half), (half, 0)]), len(word))
     assert pieces.text(word, 0, len(word)) == (word[half:] + word[:half]).decode()
-
-
-def _tracked(text: bytes, runs: list[tuple[int, int, bool]]) -> bytes:
-    """A .doc of one compressed piece, `text` from byte 1024 of its WordDocument stream, whose characters' properties
-    are `runs` (from, to within `text`, deleted with changes tracked or not), on one page."""
-    word = bytearray(1024) + text + bytes(-(1024 + len(text)) % 512)
-    page = bytearray(512)
-    page[511] = len(runs)
-    for n, (start, end, deleted) in enumerate(runs):
-        struct.pack_into("<II", page, 4 * n, 1024 + start, 1024 + end)
-        offset = 256 + 8 * n
-        page[4 * (len(runs) + 1) + n] = offset // 2
-        page[offset:offset + 4] = b"\x03" + struct.pack("<HB", 0x0800, int(deleted))  # cb, sprmCFRMarkDel
-    pages = len(word) // 512
-    word += page
-    table = _clx(text, True)[:15] + struct.pack("<I", 0x40000000 | 2 * 1024) + _clx(text, True)[19:]
-    bte = struct.pack("<III", 1024, 1024 + len(text), pages)
-    pairs = [(0, 0)] * 34
-    pairs[33], pairs[12] = (0, len(table)), (len(table), len(bte))
-    table += bte
-    struct.pack_into("<HHHH", word, 0, 0xA5EC, 0xC1, 0, 0)
-    struct.pack_into("<H", word, 0x0A, 0x0200)  # 1Table
-    struct.pack_into("<HH5IH", word, 32, 0, 5, 0, 0, 0, len(text), 0, 34)
-    for n, (fc, lcb) in enumerate(pairs):
-        struct.pack_into("<II", word, 58 + 8 * n, fc, lcb)
-    writer = Writer()
-    writer.children(0, [writer.stream("WordDocument", bytes(word)), writer.stream("1Table", table)])
-    return writer.build()
-
-
-def test_text_deleted_with_changes_tracked_is_left_out():
-    """Words and a paragraph mark deleted (the two paragraphs read as one, as once the deletion is accepted), a run
-    marked not deleted kept."""
-    text = b"Le tarif est de 12 15 euros.\rAncien paragraphe.\rFin.\r"
-    runs = [(0, 16, False), (16, 19, True), (19, 29, False), (29, 47, True), (47, len(text), False)]
-    assert parse_doc(_tracked(text, runs)).text == "Le tarif est de 15 euros.\nFin.\n"
-    assert parse_doc(_tracked(text, [(0, len(text), False)])).text == "Le tarif est de 12 15 euros.\nAncien " \
-        "paragraphe.\nFin.\n"
-    word = "œuvre".encode("utf-16-le")  # a Unicode piece: two bytes a character, the positions kept
-    assert without_deleted("œuvre", Pieces(_clx(word, False), len(word)), [(2, 6)]) == "œ\0\0re"
-
-
-def test_deleted_runs_that_overlap_are_joined_and_read_in_linear_time():
-    """Pages of properties listing one deleted run (0, 1) a hundred times each, under one-character pieces all on
-    that byte: every piece met every run (a 100 KB file: minutes and gigabytes)."""
-    def page() -> bytes:
-        fkp = bytearray(512)
-        fkp[511] = 100
-        for i in range(101):
-            struct.pack_into("<I", fkp, 4 * i, i % 2)
-        fkp[4 * 101:4 * 101 + 100] = bytes([240] * 100)  # each run's properties at byte 480
-        fkp[480:484] = b"\x03" + struct.pack("<HB", 0x0800, 1)  # sprmCFRMarkDel on
-        return bytes(fkp)
-
-    def read(pages: int) -> None:
-        word = page() * pages
-        plc = struct.pack(f"<{pages + 1}I", *range(pages + 1)) + struct.pack(f"<{pages}I", *range(pages))
-        runs = deleted_bytes(word, plc)
-        assert runs == [(0, 1)]
-        cps = struct.pack(f"<{pages * 100 + 1}I", *range(pages * 100 + 1))
-        clx = cps + b"".join(struct.pack("<HIH", 0, 0x40000000, 0) for _ in range(pages * 100))
-        pieces = Pieces(b"\x02" + struct.pack("<I", len(clx)) + clx, len(word))
-        assert without_deleted("x" * pages * 100, pieces, runs) == "\0" * pages * 100
-
-    assert grows_linearly(read, 4)
 
 
 def test_a_damaged_part_that_the_text_does_not_need_is_read_without(tmp_path):

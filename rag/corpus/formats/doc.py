@@ -16,14 +16,20 @@ characters, its table stream (0Table or 1Table) the piece table, the stylesheet 
   shown, never its instruction; a table of contents (a TOC field, paragraphs in the TOC styles) is left out.
 Sections: a paragraph in a heading style (Heading 1 to 9 or Title by the style's built-in identifier, whatever its
 name in the user's language; a style of the user's by name, outline level or the style it is based on), or with
-an outline level of its own, opens a section named by its text. The title is the summary information's, else the
-first paragraph in the Title style.
+an outline level of its own, opens a section named by its text. In a document with none, a paragraph all in bold
+that reads as a heading and heads text set apart from it opens one, its level from its size, by the rule a .docx's
+and an .odt's bold lines follow (`rag.corpus.formats.blocks`): its runs' own bold and size (sprmCFBold, sprmCHps),
+else their character style's and their paragraph style's (bold a toggle, as Word takes it: a bold character style
+in a bold paragraph style is not bold), else Word's 10 pt; a list's item (sprmPIlfo, its own or its style's) and a
+table's cell head nothing. A list's paragraph is read after the number or bullet Word shows before it ("1.", "a)",
+"•": `rag.corpus.formats.doc_lists`), a list item as a .docx's is. The title is the summary information's, else
+the first paragraph in the Title style, else a first bold heading larger than all others.
 
 Refused with a reason: an encrypted .doc, a Word 6 or 95 file, and a damaged one. A file named .doc that is not
 one, as Word itself writes when asked ("Save as" RTF or Web page under a .doc name) or a .docx renamed, is read
-as what it is. The main document's text deleted with changes tracked is left out, as once the changes are accepted
-(`rag.corpus.formats.doc_deleted`; a footnote's is read still). Not read yet: fonts (bold lines as headings), list
-numbers, and hidden text (read as text as any other).
+as what it is. The main document's text deleted with changes tracked is left out, as once the changes are accepted,
+and so is its hidden text, which Word neither shows nor prints (a hidden paragraph, cell or field mark still parts
+what it parts); a footnote's are read still (`rag.corpus.formats.doc_characters`).
 """
 
 from __future__ import annotations
@@ -36,8 +42,9 @@ from typing import TypeVar
 from rag.corpus.encoding import decode_text
 from rag.corpus.formats.archive import OLE_SIGNATURE, damaged
 from rag.corpus.formats.base import CELL_SEPARATOR, Parsed
-from rag.corpus.formats.blocks import BlockText
-from rag.corpus.formats.doc_deleted import PLCFBTECHPX, deleted_bytes, without_deleted
+from rag.corpus.formats.blocks import BlockText, Font, Measure
+from rag.corpus.formats.doc_characters import PLCFBTECHPX, Look, Looks, read_looks
+from rag.corpus.formats.doc_lists import PLFLFO, PLFLST, Lists
 from rag.corpus.formats.doc_pieces import (
     CLX,
     PLCFBTEPAPX,
@@ -80,13 +87,16 @@ T = TypeVar("T")
 class _Reader:
     """The blocks of a document's main text, read character run by character run into a `BlockText`."""
 
-    def __init__(self, styles: Styles, paragraphs: Paragraphs, pieces: Pieces, notes: dict[int, list[str]]) -> None:
+    def __init__(self, styles: Styles, paragraphs: Paragraphs, pieces: Pieces, notes: dict[int, list[str]],
+                 looks: Looks | None = None, lists: Lists | None = None) -> None:
         self.text = BlockText()
         self.styles, self.paragraphs, self.pieces, self.notes = styles, paragraphs, pieces, notes
+        self.looks, self.lists = looks or Looks([]), lists or Lists(b"", (0, 0), (0, 0))
         self.fields = bytearray()  # what each open field is at, the innermost last: a byte a field, however deep
         self.hidden = 0  # fields on `fields` that hide what is read now
         self.instruction = ""  # the first characters of the innermost field's instruction, while it is read
         self.paragraph: list[str] = []
+        self.stretches: list[tuple[str, Look]] = []  # the paragraph's text shown, each with its properties
         self.cell: list[str] = []  # the paragraphs of the cell being read
         self.row: list[str] = []  # the cells of the row being read
         self.table_open = False
@@ -101,7 +111,7 @@ class _Reader:
                 self._control(part[0], cp)
             elif part:
                 if not self.hidden:
-                    self.paragraph.append(part)
+                    self._shown(part, cp)
                 elif self.fields and self.fields[-1] == _INSTRUCTION and len(self.instruction) < _INSTRUCTION_KEPT:
                     self.instruction = (self.instruction + part[:_INSTRUCTION_KEPT])[:_INSTRUCTION_KEPT]
             cp += len(part)
@@ -128,19 +138,34 @@ class _Reader:
             self.hidden -= self.fields.pop() != _RESULT
         elif char == _NOTE and cp in self.notes:
             self.cited.extend(self.notes.pop(cp))
-        elif char in _SHOWN and not self.hidden:
+        elif char in _SHOWN and not self.hidden and not self.looks.at(cp).hidden:
             self.paragraph.append(_SHOWN[char])
+
+    def _shown(self, part: str, cp: int) -> None:
+        """Characters of the text out of a field's instruction, from position `cp`: those not hidden are shown."""
+        for start, end, look in self.looks.along(cp, cp + len(part)):
+            if not look.hidden:
+                shown = part[start - cp:end - cp]
+                self.paragraph.append(shown)
+                self.stretches.append((shown, look))
 
     def _toc(self) -> bool:
         """Whether the innermost field's instruction, read so far, is a table of contents'."""
         return self.instruction.lstrip().upper().startswith("TOC")
 
     def _take(self) -> str:
-        line, self.paragraph = "".join(self.paragraph), []
+        line, self.paragraph, self.stretches = "".join(self.paragraph), [], []
         return line
 
+    def _font(self, properties: Properties | None, stretches: list[tuple[str, Look]]) -> Font | None:
+        """How a paragraph of `properties` showing `stretches` is set, as `Font` says (None: it shows no text)."""
+        measure, paragraph = Measure(), self.styles.set_in(properties.istd if properties else 0)
+        for shown, look in stretches:
+            measure.saw(shown, look.font(paragraph, self.styles.set_in(look.style)))
+        return measure.font
+
     def _end_paragraph(self, properties: Properties | None) -> None:
-        line = self._take()
+        shown, line = self.stretches, self._take()
         self.last_cell = False
         if properties is not None and properties.in_table:  # a paragraph of a cell, not its last
             if line.strip():
@@ -150,8 +175,12 @@ class _Reader:
             return
         self._close_table()
         kind, level = self.styles.kind(properties.istd, properties.outline) if properties else (None, 0)
-        if kind != "contents":
-            self.text.add(line, None if kind == "aside" else kind, level)
+        listed = self.styles.listed(properties) if properties is not None else None
+        if kind != "contents" and listed and line.strip() and (label := self.lists.label(*listed)):
+            self.text.add(f"{label} {line.lstrip()}", None if kind == "aside" else kind, level, item=True)
+        elif kind != "contents":  # a list's item without a label is no bold line either
+            font = self._font(properties, shown) if kind is None and not listed and self.text.measures(line) else None
+            self.text.add(line, None if kind == "aside" else kind, level, font=font)
         for note in self.cited:
             self.text.add(note)
         self.cited = []
@@ -249,16 +278,17 @@ def parse_doc(data: bytes) -> Parsed:
     except ValueError as exc:
         raise ValueError(damaged(".doc", exc)) from exc
     changes: list[str] = []
-    none: list[tuple[int, int]] = []
-    deleted = _optional(lambda: deleted_bytes(word, stretch(table, *fib.where(PLCFBTECHPX), "")), none,
-                        "characters' properties (text deleted with changes tracked)", changes)
-    text = without_deleted(text, pieces, deleted)
+    looks = _optional(lambda: read_looks(word, stretch(table, *fib.where(PLCFBTECHPX), ""), pieces), Looks([]),
+                      "characters' properties (deleted and hidden text, bold lines)", changes)
+    text = looks.without_deleted(text)
     styles = _optional(lambda: Styles(stretch(table, *fib.where(STSHF), "")), Styles(b""), "stylesheet (headings)",
                        changes)
     paragraphs = _optional(lambda: Paragraphs(word, stretch(table, *fib.where(PLCFBTEPAPX), "")),
                            Paragraphs(word, b""), "paragraph properties (styles, tables)", changes)
     notes: dict[int, list[str]] = _optional(lambda: _notes(word, table, fib, pieces), {}, "footnotes", changes)
-    reader = _Reader(styles, paragraphs, pieces, notes)
+    lists = _optional(lambda: Lists(table, fib.where(PLFLST), fib.where(PLFLFO)), Lists(b"", (0, 0), (0, 0)),
+                      "lists (their numbers)", changes)
+    reader = _Reader(styles, paragraphs, pieces, notes, looks, lists)
     reader.read(text)
     return replace(reader.text.parsed(summary_title(ole)), changes=changes)
 

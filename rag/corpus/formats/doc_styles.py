@@ -1,6 +1,7 @@
 """The paragraph properties of an old binary Word document (.doc, [MS-DOC]) that its reader needs: each paragraph's
-style and outline level, whether it stands in a table and ends a row (`Paragraphs`, from the PAPX pages the
-PlcBtePapx lists), and what each style makes of a paragraph (`Styles`, from the stylesheet, STSH).
+style and outline level, whether it stands in a table and ends a row, and whether it is a list's (`Paragraphs`, from
+the PAPX pages the PlcBtePapx lists); what each style makes of a paragraph and how it sets its text: bold, size, list
+(`Styles`, from the stylesheet, STSH).
 
 A style is told by its built-in identifier (sti), not its name, which Word writes in the language of its user
 ("Titre 1", "Überschrift 1"): sti 1 to 9 are Heading 1 to 9, 62 Title, 19 to 27 the table of contents' TOC 1 to 9.
@@ -21,8 +22,13 @@ from rag.corpus.formats.doc_pieces import u16, u32
 _PAGE = 512  # an FKP: a page of formatted disk pages, 512 bytes
 _STI_TITLE, _STI_TOC = 62, range(19, 28)
 _NO_STYLE = 0x0FFF  # istdBase: based on no style
-# The sprms read: in a table (sprmPFInTable, sprmPItap), a row's end (sprmPFTtp, sprmPFInnerTtp), the outline level
-_IN_TABLE, _ITAP, _TTP, _INNER_TTP, _OUTLINE = 0x2416, 0x6649, 0x2417, 0x244C, 0x2640
+# The sprms read: in a table (sprmPFInTable, sprmPItap), a row's end (sprmPFTtp, sprmPFInnerTtp), the outline level,
+# the list and its level (sprmPIlfo: 1 to 0x7FE a list's; 0 none, 0xF801 none whatever the style says; sprmPIlvl),
+# bold and size (sprmCFBold,
+# sprmCHps: in half-points)
+_IN_TABLE, _ITAP, _TTP, _INNER_TTP, _OUTLINE, _ILFO, _ILVL = 0x2416, 0x6649, 0x2417, 0x244C, 0x2640, 0x460B, 0x260A
+BOLD, SIZE = 0x0835, 0x4A43
+_LISTS = range(1, 0x7FF)
 _TDEF_TABLE, _CHANGE_TABS = 0xD608, 0xC615
 _OPERAND = {0: 1, 1: 1, 2: 2, 3: 4, 4: 2, 5: 2, 7: 3}  # an operand's size by the sprm's spra (6: it says its own)
 
@@ -54,12 +60,34 @@ def sprms(grpprl: bytes) -> dict[int, bytes]:
 @dataclass(frozen=True)
 class Properties:
     """A paragraph's: its style (istd), its outline level (0 to 8 a heading's, 9 body text, None not set), whether it
-    stands in a table, and whether its mark ends a table row (a TTP: the mark after the row's last cell)."""
+    stands in a table, whether its mark ends a table row (a TTP: the mark after the row's last cell), and its list
+    and level in it (ilfo, ilvl: None where its style says)."""
 
     istd: int = 0
     outline: int | None = None
     in_table: bool = False
     row_end: bool = False
+    ilfo: int | None = None
+    ilvl: int | None = None
+
+
+def toggled(base: bool, operand: int | None) -> bool:
+    """Bold as sprmCFBold's `operand` makes it over `base`, what the style under it says: 0 off, 1 on, 0x80 as
+    `base`, 0x81 the opposite (a ToggleOperand); None, as `base`."""
+    if operand is None:
+        return base
+    return base != bool(operand & 1) if operand & 0x80 else bool(operand & 1)
+
+
+@dataclass(frozen=True)
+class Styled:
+    """How a style sets its text, itself or by the styles it is based on: in bold or not, its size in half-points
+    (None: it says none), and its list and level in it (ilfo, ilvl, a paragraph style's: None where it says none)."""
+
+    bold: bool = False
+    size: int | None = None
+    ilfo: int | None = None
+    ilvl: int | None = None
 
 
 def _properties(grpprl_and_istd: bytes) -> Properties:
@@ -70,11 +98,10 @@ def _properties(grpprl_and_istd: bytes) -> Properties:
     def flag(sprm: int) -> bool:
         return bool(found.get(sprm, b"\0")[0])
 
-    itap = found.get(_ITAP)
+    itap, outline, ilfo, ilvl = found.get(_ITAP), found.get(_OUTLINE), found.get(_ILFO), found.get(_ILVL)
     in_table = flag(_IN_TABLE) or (itap is not None and len(itap) == 4 and u32(itap, 0) > 0)
-    outline = found.get(_OUTLINE)
     return Properties(u16(grpprl_and_istd, 0), outline[0] if outline else None, in_table,
-                      flag(_TTP) or flag(_INNER_TTP))
+                      flag(_TTP) or flag(_INNER_TTP), u16(ilfo, 0) if ilfo else None, ilvl[0] if ilvl else None)
 
 
 class Paragraphs:
@@ -122,7 +149,12 @@ class _Style:
     sti: int
     base: int
     name: str
+    paragraph: bool  # a paragraph style; else a character style
     outline: int | None
+    ilfo: int | None
+    ilvl: int | None
+    bold: int | None  # sprmCFBold's operand: 0 off, 1 on, 0x80 its base's, 0x81 the opposite
+    size: int | None
 
 
 class Styles:
@@ -133,6 +165,7 @@ class Styles:
     def __init__(self, stsh: bytes) -> None:
         self._styles: dict[int, _Style] = {}
         self._kinds: dict[int, tuple[str | None, int]] = {}
+        self._sets: dict[int, Styled] = {}
         if len(stsh) < 6:
             return
         header = u16(stsh, 0)
@@ -157,13 +190,40 @@ class Styles:
             return ("heading", outline + 1) if outline < 9 else (None, 0)
         return kind, level
 
+    def set_in(self, istd: int | None) -> Styled:
+        """How style `istd` sets its text (a paragraph's or a character style: None, or one the sheet lacks, none):
+        from its own character properties and then the styles it is based on, each walked once however long the
+        chains of "based on" are, as `_kind` walks them."""
+        chain: list[int] = []
+        seen: set[int] = set()
+        while istd is not None and istd in self._styles and istd not in self._sets and istd not in seen:
+            seen.add(istd)  # a loop of "based on" is not followed round: the style met again sets nothing
+            chain.append(istd)
+            istd = self._styles[istd].base
+        found = self._sets.get(istd, Styled()) if istd is not None else Styled()
+        for walked in reversed(chain):  # from the base up: each style's own properties over its base's
+            style = self._styles[walked]
+            found = self._sets[walked] = Styled(toggled(found.bold, style.bold), style.size or found.size,
+                                                style.ilfo if style.ilfo is not None else found.ilfo,
+                                                style.ilvl if style.ilvl is not None else found.ilvl)
+        return found
+
+    def listed(self, properties: Properties) -> tuple[int, int] | None:
+        """The list (ilfo) and level (ilvl) of a paragraph of `properties`, each its own or its style's; None where
+        it is no list's item."""
+        styled = self.set_in(properties.istd)
+        ilfo = properties.ilfo if properties.ilfo is not None else styled.ilfo
+        ilvl = properties.ilvl if properties.ilvl is not None else styled.ilvl
+        return (ilfo, ilvl or 0) if ilfo is not None and ilfo in _LISTS else None
+
     def _kind(self, istd: int) -> tuple[str | None, int]:
         """What style `istd` makes of a paragraph, from its own and then the styles it is based on; kept for every
         style walked, so that each style of the sheet is walked once however long the chains of "based on" are."""
         chain: list[int] = []
         seen: set[int] = set()
         found: tuple[str | None, int] = (None, 0)
-        while istd in self._styles and istd not in seen:  # a loop of "based on" is not followed round
+        # a character style makes nothing of a paragraph; a loop of "based on" is not followed round
+        while istd in self._styles and self._styles[istd].paragraph and istd not in seen:
             if istd in self._kinds:  # walked already from another style
                 found = self._kinds[istd]
                 break
@@ -191,22 +251,32 @@ def _own_kind(style: _Style) -> tuple[str | None, int] | None:
 
 
 def _style(std: bytes, base_size: int) -> _Style | None:
-    """A paragraph style's STD (a character, table or list style: None): its sti, the style it is based on, its name
-    (an Xstz after the fixed part, `base_size` bytes) and the outline level its paragraph properties set."""
+    """A paragraph or character style's STD (a table or list style: None): its sti, the style it is based on, its
+    name (an Xstz after the fixed part, `base_size` bytes), then its properties, each list (an LPUpx) its size and
+    itself, from an even byte: a paragraph style's paragraph properties (its outline level, its list) and character
+    properties, a character style's character properties (bold, size)."""
     sti, second = u16(std, 0) & 0x0FFF, u16(std, 2)
-    if second & 0x000F != 1:  # stk: 1 a paragraph style
+    stk = second & 0x000F  # 1 a paragraph style, 2 a character style
+    if stk not in (1, 2):
         return None
     length = u16(std, base_size)
     name = std[base_size + 2:base_size + 2 + 2 * length].decode("utf-16-le", errors="replace")
-    at = base_size + 2 + 2 * length + 2  # after the name and its terminating NUL: the paragraph properties' UPX
-    at += at % 2
-    outline = None
-    if at + 2 <= len(std):
-        size = u16(std, at)
-        found = sprms(std[at + 4:at + 2 + size])  # after the UPX's size and the style's istd
-        if (level := found.get(_OUTLINE)) is not None:
-            outline = level[0]
-    return _Style(sti, second >> 4, name, outline)
+    at = base_size + 2 + 2 * length + 2  # after the name and its terminating NUL
+    upxs: list[dict[int, bytes]] = []
+    for n in range(3 - stk):  # a paragraph style's two lists, a character style's one
+        at += at % 2
+        if at + 2 > len(std):
+            break
+        cb = u16(std, at)
+        skip = 2 if stk == 1 and n == 0 else 0  # paragraph properties begin with the style's istd
+        upxs.append(sprms(std[at + 2 + skip:at + 2 + cb]))
+        at += 2 + cb
+    paragraph = upxs[0] if stk == 1 and upxs else {}
+    characters = upxs[-1] if len(upxs) == 3 - stk else {}
+    outline, ilfo, ilvl = paragraph.get(_OUTLINE), paragraph.get(_ILFO), paragraph.get(_ILVL)
+    bold, size = characters.get(BOLD), characters.get(SIZE)
+    return _Style(sti, second >> 4, name, stk == 1, outline[0] if outline else None, u16(ilfo, 0) if ilfo else None,
+                  ilvl[0] if ilvl else None, bold[0] if bold else None, u16(size, 0) if size else None)
 
 
-__all__ = ["Paragraphs", "Properties", "Styles", "sprms"]
+__all__ = ["BOLD", "SIZE", "Paragraphs", "Properties", "Styled", "Styles", "sprms", "toggled"]
