@@ -10,8 +10,8 @@ the answer quoted the address. So, choosing where in a passage to look (`rag.sea
 - a word a sentence holds only inside an e-mail or web address (`addressed`) counts `ADDRESS_SHARE` of its weight:
   it says whose address it is, which the sentence's own words do not;
 - a field whose name the question asks for (`named`, `asked`) counts as holding the question's rarest word once more,
-  as the model's window does: a word of the question in its name ("responsable", "téléphone"), or a word that asks
-  for a field so named (`ASKING`: "numéro" a "Téléphone", "qui" a "Responsable", "combien" a "Prix").
+  as the model's window does: a kind of field's name in the question ("responsable", "téléphone"), or a word that
+  asks for it (`ASKING`: "numéro" a "Téléphone", "qui" a "Responsable", "combien" a "Prix").
 
 Neither changes the question words' score that chooses the answer's passage (`rag.search.answer`). Words are
 compared as the index's analyzer reads them (folded, stemmed), so "horaire" asks for "Horaires", "telephone" for
@@ -72,11 +72,11 @@ def addressed(sentence: str, terms: frozenset[str], analyzer: Analyzer) -> froze
 
 
 def asked(question: str, analyzer: Analyzer) -> frozenset[str]:
-    """The terms of the field names `question` asks for: its own terms, and those naming a kind of field (`ASKING`)
-    that a word of it names or asks for."""
-    own = frozenset(analyzer.terms(question))
-    words = own | frozenset(analyzer.words(question))
-    return own.union(*(names for names, asking in _kinds(analyzer) if words & asking))
+    """The terms of the field names `question` asks for: those naming a kind of field (`ASKING`) that a word of it
+    names or asks for. Not any word of it: a price list's line names an item ("Code en ligne seul : 39 €"), and
+    "l'examen du code est compris dans le forfait ?" asked for no such line (audit 54's a04 lost its answer so)."""
+    words = frozenset(analyzer.terms(question)) | frozenset(analyzer.words(question))
+    return frozenset().union(*(names for names, asking in _kinds(analyzer) if words & asking))
 
 
 @lru_cache(maxsize=16)  # an analyzer per index: the table read once for each
