@@ -1,6 +1,7 @@
 """Lines of a passage as a reader sees them: a line break that only hard-wrapping or a PDF's layout made is joined,
 so that a sentence is never cut at it; a list item, a table row, a heading stays a line of its own. Snippets cut
-sentences on these lines (`rag.search.snippets`) and the answer's quote keeps them (`rag.search.answer.quote`)."""
+sentences on these lines (`rag.search.snippets`) and the answer's quote keeps them (`rag.search.answer.quote`); a line
+of a fenced code block is answered by the block (`fenced`)."""
 
 from __future__ import annotations
 
@@ -49,6 +50,7 @@ _PAGE_DATE = re.compile(rf"(?:(?:article|page|fiche|artikel)\s+)?(?:{_DATING})\s
                         rf"(?:(?:on|le|am|el|il|em|op|en|the|del)\s+)?{_DATE}\.?\s*(?:$|[-–—·|•]\s*[^:,]*$)",
                         re.IGNORECASE)
 DATED_CHARS = 160
+_FENCE = re.compile(r"[ \t]*(`{3,}|~{3,})")  # a code fence's line, opening (its info string after it) or closing
 _GOES_ON = re.compile(r"[.!?…]\s+\S")  # a sentence after the date ("... mars 2026. Ce document reprend ..."): prose
 
 
@@ -163,5 +165,22 @@ def prose(lines: list[str], header: bool = False) -> list[bool]:
     return out
 
 
-__all__ = ["DATED_CHARS", "WRAPPED_MIN_CHARS", "dates_page", "joined", "lines", "lines_within", "opens_clause", "prose",
-           "wrap_width"]
+def fenced(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """(start, end) of the fenced code block of `text`, fence lines included, holding `text[start:end]`, or None."""
+    opened: tuple[int, str] | None = None  # where the open block starts, and its fence
+    pos = 0
+    for line in text.splitlines(keepends=True):
+        fence = _FENCE.match(line)
+        if fence and opened is None:
+            opened = pos + len(line) - len(line.lstrip()), fence.group(1)
+        elif fence and opened and fence.group(1)[0] == opened[1][0] and len(fence.group(1)) >= len(opened[1]) \
+                and not line[fence.end():].strip():
+            if opened[0] <= start and end <= pos + len(line.rstrip()):
+                return opened[0], pos + len(line.rstrip())
+            opened = None
+        pos += len(line)
+    return None
+
+
+__all__ = ["DATED_CHARS", "WRAPPED_MIN_CHARS", "dates_page", "fenced", "joined", "lines", "lines_within",
+           "opens_clause", "prose", "wrap_width"]

@@ -22,14 +22,13 @@ from functools import lru_cache
 from rag.index.analyzer import Analyzer
 from rag.passage import is_abbreviation, is_separator, starts_sentence
 from rag.schemas import Highlight
-from rag.search import emphasis, lists, tables
-from rag.search.lines import dates_page, joined, opens_clause, prose
+from rag.search import emphasis, fields, lists, tables
+from rag.search.lines import dates_page, fenced, joined, opens_clause, prose
 
 # A sentence ends at . ! ? … (closing quotes and brackets stay with it) before a space and a capital or a digit.
 # A bold question's closing marks stay with it ("**Qui paie ?** Pour..."), a lead-in of its own (rag.search.emphasis).
 _END = re.compile(r"[.!?…]+[\"'»”)\]]*\s+|\?(?:\*\*|__)\s+")
 _TRIM = " \t\r\n•·▪◦*-–—"  # leading bullets and dashes are layout, not part of what to show
-_FENCE = re.compile(r"[ \t]*(`{3,}|~{3,})")  # a code fence's line, opening (its info string after it) or closing
 MAX_SENTENCES = 2
 # A sentence opening on a word that stands for something said before it ("Elle", "Cette option", "They") does not
 # stand alone: its excerpt takes the sentence before it first.
@@ -53,7 +52,9 @@ class Sentence:
     table's header row, for a row under one (`rag.search.tables`), or of the bold lead-in heading it in a list item
     (`rag.search.emphasis`); `lead_in`: it is such a lead-in, and heads a sentence, never quoted for it; `led`: it is
     headed by one, whose words let it start a highlight (the answer under a bold question need not repeat its
-    words); `clause`: it opens a clause ("4.3 Le …", `lines.opens_clause`), which no sentence before goes on into."""
+    words); `clause`: it opens a clause ("4.3 Le …", `lines.opens_clause`), which no sentence before goes on into;
+    `named`: the terms of the field's name its line opens on ("Téléphone : …", `rag.search.fields`); `addressed`: its
+    terms found only inside an e-mail or web address, which weigh less where it is chosen as the highlight."""
 
     start: int
     end: int
@@ -62,6 +63,8 @@ class Sentence:
     lead_in: bool = False
     led: bool = False
     clause: bool = False
+    named: frozenset[str] = frozenset()
+    addressed: frozenset[str] = frozenset()
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
@@ -98,26 +101,33 @@ def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 def sentences(text: str, analyzer: Analyzer, above: str | None = None) -> tuple[Sentence, ...]:
-    """The sentences of a passage and their terms (a table row's header's too); `above`: the header row of the
-    table the passage goes on with (`rag.passage.Chunk.header`), which heads the rows it opens on."""
+    """The sentences of a passage and their terms (a table row's header's too, a field's name's, those only inside
+    an address); `above`: the header row of the table the passage goes on with (`rag.passage.Chunk.header`), which
+    heads the rows it opens on."""
     spans = _spans(text, above is not None)
     terms = [frozenset() if dates_page(text[a:b]) else frozenset(analyzer.terms(text[a:b])) for a, b, _, _ in spans]
     rows = joined(text) if "|" in text or "**" in text or "__" in text else []  # most passages: neither
     led = emphasis.lead_ins(text, spans, rows)
     heads, clauses = {lead for lead in led if lead is not None}, [opens_clause(text, a) for a, _, _, _ in spans]
-    if "|" not in text:  # no table row
-        return tuple(Sentence(a, b, words, frozenset() if lead is None else terms[lead], i in heads, lead is not None,
-                              clauses[i]) for i, ((a, b, _, _), words, lead) in enumerate(zip(spans, terms, led,
-                                                                                               strict=True)))
-    # a separator row (`|---|`) takes no header's words: it was the best "row" of a question naming only columns
-    table = [None if is_separator(r) else h for r, h in zip(rows, tables.heads(rows, above is not None), strict=True)]
-    header: dict[int, frozenset[str]] = {} if above is None else {tables.ABOVE: frozenset(analyzer.terms(above))}
-    for (_, _, line, _), words in zip(spans, terms, strict=True):
-        if table[line] == line:
-            header[line] = header.get(line, frozenset()) | words
-    return tuple(Sentence(a, b, words, (frozenset() if (head := table[line]) in (None, line) else header[head])
-                          | (frozenset() if lead is None else terms[lead]), i in heads, lead is not None, clauses[i])
-                 for i, ((a, b, line, _), words, lead) in enumerate(zip(spans, terms, led, strict=True)))
+    named: dict[int, frozenset[str]] = {}  # each line's field name, read on its first sentence
+    for a, b, line, _ in spans:
+        if line not in named:
+            named[line] = fields.named(text[a:b], analyzer)
+    headers = [frozenset() if lead is None else terms[lead] for lead in led]
+    if "|" in text:  # a table row counts its header's words
+        # a separator row (`|---|`) takes no header's words: it was the best "row" of a question naming only columns
+        table = [None if is_separator(r) else h for r, h in zip(rows, tables.heads(rows, above is not None),
+                                                                 strict=True)]
+        header: dict[int, frozenset[str]] = {} if above is None else {tables.ABOVE: frozenset(analyzer.terms(above))}
+        for (_, _, line, _), words in zip(spans, terms, strict=True):
+            if table[line] == line:
+                header[line] = header.get(line, frozenset()) | words
+        headers = [(frozenset() if (head := table[line]) in (None, line) else header[head]) | words
+                   for (_, _, line, _), words in zip(spans, headers, strict=True)]
+    return tuple(Sentence(a, b, words, above_it, i in heads, lead is not None, clauses[i], named[line],
+                          fields.addressed(text[a:b], words, analyzer))
+                 for i, ((a, b, line, _), words, above_it, lead) in enumerate(zip(spans, terms, headers, led,
+                                                                                   strict=True)))
 
 
 def excerpt(text: str, start: int, end: int, budget: int = ANSWER_CHARS, lead: int = LEAD_CHARS,
@@ -169,7 +179,7 @@ def excerpt(text: str, start: int, end: int, budget: int = ANSWER_CHARS, lead: i
         return _in_table(spans, table, below, (row, row), (start, end), budget, lead, rows)
     if reads_on and (procedure := lists.procedure(text, spans, first, last, LIST_CHARS, steps)) is not None:
         return min(start, procedure[0]), max(end, procedure[1])  # one step of a procedure: the procedure
-    if reads_on and (block := _fenced(text, start, end)) is not None and block[1] - block[0] <= LIST_CHARS:
+    if reads_on and (block := fenced(text, start, end)) is not None and block[1] - block[0] <= LIST_CHARS:
         return block  # a line of code: its block, fences and all (a chat renders it), as the example it is part of
 
     def joins(a: int, b: int, on: bool = False) -> bool:  # never into a list item's bold lead-in (it asks, its answer
@@ -199,23 +209,6 @@ def excerpt(text: str, start: int, end: int, budget: int = ANSWER_CHARS, lead: i
         fitting = lists.announced(text, spans, last, spans[first][0] + lead)
         last = max(fitting, whole) if spans[whole][1] - spans[first][0] <= LIST_CHARS else fitting
     return min(start, spans[first][0]), max(end, spans[last][1])
-
-
-def _fenced(text: str, start: int, end: int) -> tuple[int, int] | None:
-    """(start, end) of the fenced code block of `text`, fence lines included, holding `text[start:end]`, or None."""
-    opened: tuple[int, str] | None = None  # where the open block starts, and its fence
-    pos = 0
-    for line in text.splitlines(keepends=True):
-        fence = _FENCE.match(line)
-        if fence and opened is None:
-            opened = pos + len(line) - len(line.lstrip()), fence.group(1)
-        elif fence and opened and fence.group(1)[0] == opened[1][0] and len(fence.group(1)) >= len(opened[1]) \
-                and not line[fence.end():].strip():
-            if opened[0] <= start and end <= pos + len(line.rstrip()):
-                return opened[0], pos + len(line.rstrip())
-            opened = None
-        pos += len(line)
-    return None
 
 
 def announcing(text: str, start: int, end: int) -> tuple[int, int] | None:
@@ -273,7 +266,8 @@ def opening(text: str, budget: int = ANSWER_CHARS, lead: int = LEAD_CHARS) -> tu
 
 
 def best_window(parts: tuple[Sentence, ...], weights: Mapping[str, float], near: tuple[int, int] | None = None,
-                bonus: float | None = None, own: tuple[int, int] | None = None) -> tuple[int, int, float]:
+                bonus: float | None = None, own: tuple[int, int] | None = None, asked: frozenset[str] = frozenset()
+                ) -> tuple[int, int, float]:
     """(first, last, score) of the best run of one or two sentences; ties go to the earlier, then the shorter.
 
     `near`: (start, end) of the passage's sentence window closest to the question by the model; a run that meets it
@@ -284,20 +278,22 @@ def best_window(parts: tuple[Sentence, ...], weights: Mapping[str, float], near:
     first sentence the window before holds too, for "Can I return items bought on sale?"); runs that tie on question
     words keep the earlier. A table row counts the question words of its table's header row too, though they do not
     let it take a second sentence. The score returned is the question words' alone."""
-    return best_windows(parts, weights, near, bonus, own)[1]
+    return best_windows(parts, weights, near, bonus, own, asked)[1]
 
 
 def best_windows(parts: tuple[Sentence, ...], weights: Mapping[str, float], near: tuple[int, int] | None = None,
-                 bonus: float | None = None, own: tuple[int, int] | None = None
+                 bonus: float | None = None, own: tuple[int, int] | None = None, asked: frozenset[str] = frozenset()
                  ) -> tuple[tuple[int, int, float], tuple[int, int, float]]:
     """`best_window` without `near`, then with it, in one pass over the sentences: the searcher wants both (the
-    question's words alone choose the answer's passage; the model's window, where to look in it)."""
+    question's words alone choose the answer's passage; the model's window, where to look in it, with a field
+    whose name holds a term of `asked` and words held only in an address: `rag.search.fields`)."""
     first = next((i for i, part in enumerate(parts) if not part.lead_in), 0)  # a bold lead-in is never quoted alone
     plain, plain_key = (first, first, 0.0), 0.0
     best, best_key, best_own = plain, plain_key, False
     keys = weights.keys()
     found = [part.terms & keys for part in parts]  # each sentence's question terms, computed once
     headed = [part.header & keys for part in parts]  # and its table header's, which count, bring none
+    asks = [bool(part.named & asked) for part in parts]  # a field the question asks for
     bonus = max(weights.values(), default=1.0) if bonus is None else bonus
 
     def meets(i: int, j: int, window: tuple[int, int] | None = near) -> bool:
@@ -305,10 +301,11 @@ def best_windows(parts: tuple[Sentence, ...], weights: Mapping[str, float], near
 
     for i in range(len(parts)):
         worded = bool(found[i]) or (parts[i].led and bool(headed[i]))  # a start without `near` too
-        if parts[i].lead_in or (not worded and not meets(i, i)):
+        if parts[i].lead_in or (not worded and not meets(i, i) and not asks[i]):
             continue  # a window starting with no question term scores 0 and cannot take a second sentence
         covered: set[str] = set()
         header: set[str] = set()
+        said: set[str] = set()  # the question words held outside an address
         for j in range(i, min(i + MAX_SENTENCES, len(parts))):
             new = found[j] - covered
             if j > i and (parts[j].lead_in or parts[j].clause or not (new and covered) or
@@ -316,10 +313,12 @@ def best_windows(parts: tuple[Sentence, ...], weights: Mapping[str, float], near
                 break  # two sentences only when each brings question words of its own, of one clause
             covered |= new
             header |= headed[j]
+            said |= found[j] - parts[j].addressed
             score = sum(weights[t] for t in covered | header)
             if worded and score > plain_key + 1e-9:
                 plain, plain_key = (i, j, score), score
-            key = score + (bonus if meets(i, j) else 0.0)
+            key = score - (1.0 - fields.ADDRESS_SHARE) * sum(weights[t] for t in covered - said - header) \
+                + (bonus if meets(i, j) else 0.0) + (bonus if any(asks[i:j + 1]) else 0.0)
             mine = own is not None and not score and meets(i, j, own)  # the model alone chose: a tie goes to it
             if key > best_key + 1e-9 or (mine and not best_own and key > best_key - 1e-9 and not best[2]):
                 best, best_key, best_own = (i, j, score), key, mine
@@ -356,11 +355,11 @@ class Highlighter:
                                    if part.start >= start and part.end <= stop))
 
     def __call__(self, text: str, weights: Mapping[str, float], near: tuple[int, int] | None = None,
-                 bonus: float | None = None, header: str | None = None, own: tuple[int, int] | None = None
-                 ) -> Highlight | None:
+                 bonus: float | None = None, header: str | None = None, own: tuple[int, int] | None = None,
+                 asked: frozenset[str] = frozenset()) -> Highlight | None:
         """As `highlight(text, weights, self.analyzer, near)`, meeting `near` worth `bonus` (`best_window`, ties to
-        `own`), the rows the passage opens on read under `header` (`sentences`)."""
-        return _best(text, self._sentences(text, header), weights, near, bonus, own)
+        `own`, fields named by `asked` too), the rows the passage opens on read under `header` (`sentences`)."""
+        return _best(text, self._sentences(text, header), weights, near, bonus, own, asked)
 
     def rows(self, text: str, weights: Mapping[str, float], shown: Highlight,
              header: str | None = None) -> tuple[tuple[int, int], ...]:
@@ -373,21 +372,22 @@ class Highlighter:
                                                self.analyzer.terms))
 
     def both(self, text: str, weights: Mapping[str, float], near: tuple[int, int] | None, bonus: float | None = None,
-             header: str | None = None, own: tuple[int, int] | None = None
+             header: str | None = None, own: tuple[int, int] | None = None, asked: frozenset[str] = frozenset()
              ) -> tuple[Highlight | None, Highlight | None]:
-        """`self(text, weights, header=header)` and `self(text, weights, near, bonus, header, own)`, the sentences
-        scanned once (the same one twice without `near`)."""
+        """`self(text, weights, header=header)` and `self(text, weights, near, bonus, header, own, asked)`, the
+        sentences scanned once (the same one twice without `near` and a field `asked` for)."""
         parts = self._sentences(text, header)
         if not parts:
             return None, None
-        plain, drawn = best_windows(parts, weights, near, bonus, own)
+        plain, drawn = best_windows(parts, weights, near, bonus, own, asked)
         lexical = _highlight(text, parts, plain)
         return lexical, lexical if drawn == plain else _highlight(text, parts, drawn)
 
 
 def _best(text: str, parts: tuple[Sentence, ...], weights: Mapping[str, float], near: tuple[int, int] | None,
-          bonus: float | None = None, own: tuple[int, int] | None = None) -> Highlight | None:
-    return _highlight(text, parts, best_window(parts, weights, near, bonus, own)) if parts else None
+          bonus: float | None = None, own: tuple[int, int] | None = None, asked: frozenset[str] = frozenset()
+          ) -> Highlight | None:
+    return _highlight(text, parts, best_window(parts, weights, near, bonus, own, asked)) if parts else None
 
 
 def _highlight(text: str, parts: tuple[Sentence, ...], window: tuple[int, int, float]) -> Highlight:

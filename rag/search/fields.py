@@ -1,0 +1,92 @@
+"""Fields: lines of a passage that name what they hold ("Téléphone : poste 5000", "Amount: Two months of rent"; a
+spreadsheet's or CSV's row is read as such lines, `rag.corpus.formats.columns`), and the fields a question asks for.
+
+A row read as fields answers a question about one of its cells: "qui est le responsable de la paie ?" of the row
+headed "Paie", "Responsable : Claire Besson", "Téléphone : 04 72 10 20 16", "Adresse électronique :
+paie@vernet-logistique.fr". The row's heading is no line of it, and the question's word that names the row
+("paie") stood in one line only, inside the e-mail address, one token of which weighed as the line's own word:
+the answer quoted the address. So, choosing where in a passage to look (`rag.search.snippets.best_windows`):
+
+- a word a sentence holds only inside an e-mail or web address (`addressed`) counts `ADDRESS_SHARE` of its weight:
+  it says whose address it is, which the sentence's own words do not;
+- a field whose name the question asks for (`named`, `asked`) counts as holding the question's rarest word once more,
+  as the model's window does: a kind of field's name in the question ("responsable", "téléphone"), or a word that
+  asks for it (`ASKING`: "numéro" a "Téléphone", "qui" a "Responsable", "combien" a "Prix").
+
+Neither changes the question words' score that chooses the answer's passage (`rag.search.answer`). Words are
+compared as the index's analyzer reads them (folded, stemmed), so "horaire" asks for "Horaires", "telephone" for
+"Téléphone".
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from functools import lru_cache
+
+from rag.index.analyzer import Analyzer
+
+ADDRESS_SHARE = 0.5
+# What a question asks for by a word that a field's name need not hold: each kind of field, the words naming such a
+# field (a question holding one asks for it too), then the words asking for it that name none. French and English,
+# compared in whatever language the corpus is analysed in (the same analyzer reads both sides). Not "où" (folded, it
+# is "ou"), nor "poste" (a job as often as a phone line), nor "frais" (what notes of expenses are about).
+ASKING: tuple[tuple[str, str], ...] = (
+    ("téléphone tél portable mobile fax numéro phone telephone tel cell number", "appeler joindre call"),
+    ("responsable contact interlocuteur référent nom manager directeur directrice chef gestionnaire correspondant "
+     "name owner head", "qui who whom"),
+    ("mail e-mail email courriel électronique", "écrire write"),
+    ("horaires heures ouverture fermeture permanence hours opening", "quand heure ouvert fermé when open"),
+    ("prix tarif coût montant price cost fee rate amount", "combien coûte payer much"),
+    ("délai durée delay duration", "temps long"),
+    ("adresse lieu bureau salle emplacement localisation address location office room", "situé trouve where"),
+)
+NAME_WORDS = 6  # a field's name is a few words: a longer run before a colon is a sentence announcing something
+# A line opening on a name and a colon before its value: the name starts with a letter, may be set in bold, holds no
+# colon, bar, "!" or "?" (a sentence the line's first is cut at its end already: "Tél. : ..." is a name); the colon is
+# followed by a space (not "https://", "10:30").
+_FIELD = re.compile(r"(?:\*\*|__)?([^\W\d_][^:|!?\n]{0,59}?)(?:\*\*|__)?[ \t\u00a0]*(?:\*\*|__)?:(?:\*\*|__)?"
+                    r"[ \t\u00a0]+\S")
+_ADDRESS = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|(?:https?://|www\.)\S+", re.IGNORECASE)
+
+
+def name(line: str) -> str | None:
+    """The name a field's line opens on ("Téléphone" of "Téléphone : poste 5000", "Amount" of "**Amount:** Two
+    months"), None for a line that names no field."""
+    match = _FIELD.match(line)
+    return match.group(1) if match is not None and len(match.group(1).split()) <= NAME_WORDS else None
+
+
+def named(line: str, analyzer: Analyzer) -> frozenset[str]:
+    """The terms of the name a field's line opens on (`name`), empty for a line that names no field."""
+    found = name(line)
+    return frozenset() if found is None else frozenset(analyzer.terms(found))
+
+
+def addressed(sentence: str, terms: frozenset[str], analyzer: Analyzer) -> frozenset[str]:
+    """Those of a sentence's `terms` that it holds only inside an e-mail or web address ("paie" of "Adresse
+    électronique : paie@vernet-logistique.fr")."""
+    if "@" not in sentence and "://" not in sentence and "www." not in sentence.casefold():
+        return frozenset()
+    return terms - frozenset(analyzer.terms(_ADDRESS.sub(" ", sentence)))
+
+
+def asked(question: str, analyzer: Analyzer) -> frozenset[str]:
+    """The terms of the field names `question` asks for: those naming a kind of field (`ASKING`) that a word of it
+    names or asks for. Not any word of it: a price list's line names an item ("Code en ligne seul : 39 €"), and
+    "l'examen du code est compris dans le forfait ?" asked for no such line (audit 54's a04 lost its answer so)."""
+    words = frozenset(analyzer.terms(question)) | frozenset(analyzer.words(question))
+    return frozenset().union(*(names for names, asking in _kinds(analyzer) if words & asking))
+
+
+@lru_cache(maxsize=16)  # an analyzer per index: the table read once for each
+def _kinds(analyzer: Analyzer) -> tuple[tuple[frozenset[str], frozenset[str]], ...]:
+    """`ASKING` as `analyzer` reads it: each kind's name terms, and the words and terms asking for it."""
+    def read(words: Iterable[str]) -> frozenset[str]:
+        text = " ".join(words)
+        return frozenset(analyzer.terms(text)) | frozenset(analyzer.words(text))
+
+    return tuple((frozenset(analyzer.terms(names)), read((names, asking))) for names, asking in ASKING)
+
+
+__all__ = ["ADDRESS_SHARE", "ASKING", "NAME_WORDS", "addressed", "asked", "name", "named"]

@@ -1,0 +1,89 @@
+"""A row read as fields (a directory's, a price list's: "Name : value" lines): the highlight is the field the
+question asks for, not the line where one of its words stands inside an e-mail address."""
+
+from __future__ import annotations
+
+import pytest
+
+from rag.index.analyzer import Analyzer
+from rag.search import fields
+from rag.search.snippets import Highlighter
+
+# a directory's row as the spreadsheet readers write it: its first cell ("Achats") heads it, no line of it
+ROW = ("Responsable : Jeanne Martin\n"
+       "Téléphone : 01 40 00 12 12\n"
+       "Horaires : 8 h 30 - 17 h\n"
+       "Adresse électronique : achats@exemple.fr")
+FRENCH = Analyzer("fr")
+
+
+def shown(text: str, question: str | None, weights: dict[str, float], analyzer: Analyzer = FRENCH) -> str:
+    """The highlight the searcher serves for `question` (its indexed terms weighted by `weights`; None: no field
+    asked for)."""
+    asked = frozenset() if question is None else fields.asked(question, analyzer)
+    lexical, drawn = Highlighter(analyzer).both(text, weights, None, asked=asked)
+    assert lexical is not None and drawn is not None
+    return drawn.text
+
+
+@pytest.mark.parametrize(("line", "name"), [
+    ("Téléphone : poste 2210", "Téléphone"),
+    ("**Téléphone** : 01 40 00 12 12", "Téléphone"),
+    ("**Amount:** Two months of rent", "Amount"),
+    ("Tél. : 01 40 00 12 12", "Tél."),
+    ("Remise au-delà de 10 palettes : 8 %", "Remise au-delà de 10 palettes"),
+    ("https://exemple.fr/contact", None),  # a scheme's colon has no space after it
+    ("Ouvert de 9:30 à 18:00", None),
+    ("Pour toute question sur une commande passée en ligne sur notre site : écrivez-nous", None),  # a sentence
+    ("Une question ? Réponse : oui", None),
+    ("12 rue des Lilas : au fond de la cour", None),  # a name starts with a letter
+])
+def test_a_field_is_a_line_opening_on_a_short_name_and_a_colon(line, name):
+    assert fields.name(line) == name
+
+
+def test_a_word_of_the_question_inside_an_address_weighs_less_than_a_field_s_own_word():
+    """"achat" names the row (its heading) and stands in no line but inside the address: the manager's field,
+    which holds "responsable", is the highlight, where the rarer word inside the address won (the field's name
+    left aside here: the address alone)."""
+    weights = {"respons": 1.3, "achat": 2.1}
+    assert shown(ROW, None, weights) == "Responsable : Jeanne Martin"
+    # asked for nothing else, the address's word still finds its line
+    assert shown(ROW, None, {"achat": 2.1}) == "Adresse électronique : achats@exemple.fr"
+    # a word the sentence holds outside the address too weighs whole; a web address's words are an address's too
+    for sentence, only in [("Écrivez au service des achats : achats@exemple.fr.", "exemple fr"),
+                           ("Écrivez à achats@exemple.fr.", "achats exemple fr"),
+                           ("Le formulaire est sur https://exemple.fr/achats/devis.", "https exemple fr achats devis")]:
+        assert fields.addressed(sentence, frozenset(FRENCH.terms(sentence)), FRENCH) == frozenset(FRENCH.terms(only))
+
+
+@pytest.mark.parametrize(("question", "field"), [
+    ("numéro des achats", "Téléphone : 01 40 00 12 12"),  # "numéro" is in no line: it asks for a phone
+    ("NUMERO DES ACHATS", "Téléphone : 01 40 00 12 12"),
+    ("qui gère les achats ?", "Responsable : Jeanne Martin"),
+    ("horaire des achats", "Horaires : 8 h 30 - 17 h"),
+    ("à quelle heure joindre les achats ?", "Téléphone : 01 40 00 12 12"),  # asks a phone and hours: the first
+    ("mail des achats", "Adresse électronique : achats@exemple.fr"),
+])
+def test_a_question_naming_what_it_asks_for_gets_the_field_so_named(question, field):
+    """A word of the question in a field's name, or one asking for such a name, accents and case aside: the
+    field it asks for is the highlight, ahead of the address that holds the row's word."""
+    assert shown(ROW, question, {"achat": 2.1}) == field
+
+
+def test_an_english_row_answers_who_with_its_manager_and_the_words_still_choose_the_passage():
+    english = Analyzer("en")
+    row = "Manager: Tom Reed\nPhone: 555 0134\nEmail: billing@example.com"
+    weights = {"bill": 2.0}
+    assert shown(row, "who handles billing?", weights, english) == "Manager: Tom Reed"
+    assert shown(row, "billing phone number", weights, english) == "Phone: 555 0134"
+    # the score the answer's passage is chosen by is the question's words' alone, where they stand
+    lexical, _ = Highlighter(english).both(row, weights, None, asked=fields.asked("who handles billing?", english))
+    assert lexical is not None and lexical.score == 2.0 and lexical.text.startswith("Email")
+
+
+def test_a_line_that_names_no_field_is_never_asked_for():
+    """Without a field, the question's words alone choose, as before."""
+    text = "Le standard répond de 9 h à 18 h.\nComposez le 01 40 00 12 12 depuis un poste fixe."
+    assert [fields.named(line, FRENCH) for line in text.splitlines()] == [frozenset(), frozenset()]
+    assert shown(text, "numéro du standard", {"standard": 1.0}) == "Le standard répond de 9 h à 18 h."
