@@ -83,15 +83,15 @@ TokenCounter = Callable[[Sequence[str]], list[int]]
 # division follows it (a question over "Article 5 : Le dépôt ...") its text, no longer dropped.
 # 27: a passage that goes on with a long table cut by chunking carries its header row (`Chunk.header`), embedded and
 # indexed before its text, and its lines fitted beside it; back to back tables apart (a Markdown separator row, a
-# reader's first row), no table in a code block, nor of Markdown rows with no separator row, nor of a paragraph of
-# cells a reader did not read as a row; a header row carried only when it takes at most half of a passage's tokens.
-# 28: a text file's one title line over its one body its title (still its section's heading), not the file's name.
-# 29: a text file's headings drawn as underlined lines ("Résilier mon contrat" over "=====") its headings, levels by
-# the order their styles appear, the rules no text, the file's one heading of the first style its title; a Markdown
-# list item all in bold asking a question, its answer on the item's lines below ("- **Acceptez-vous le chèque
-# énergie ?**" over "  Oui, ..."), an FAQ entry of its own headed by its question; a text file's article title in
-# brackets, on the line under its number or after it ("Art. 1" over "(Finalità)", "Art. 1 (Finalità)"), heads the
-# article with its number, where the number headed it alone and the title was its first line of text.
+# reader's first row), no table in a code block, nor of Markdown rows with no separator row, nor of a paragraph of cells
+# a reader did not read as a row; a header row carried only if at most half of a passage's tokens. 28: a text file's one
+# title line over its one body its title (its section's heading too). 29: a text file's headings drawn as underlined
+# lines ("Résilier mon contrat" over "=====") its headings, levels by the order their styles appear, the rules no text,
+# the file's one heading of the first style its title; a Markdown list item all in bold asking a question, its answer on
+# the item's lines below ("- **Acceptez-vous le chèque énergie ?**" over "  Oui, ..."), an FAQ entry of its own headed
+# by its question; a text file's article title in brackets, on the line under its number or after it ("Art. 1" over
+# "(Finalità)", "Art. 1 (Finalità)"), heads the article with its number, where the number headed it alone and the title
+# was its first line of text.
 # 30: the text under a Markdown list of such FAQ entries (a paragraph or a heading's line after the list) the
 # section's the list stood in again, where it went on under the list's first entry's question; a text file's
 # underlined line numbered ("1. Installation") or ending in brackets ("Version 2.1 (2024-03-01)") a heading, where it
@@ -110,8 +110,8 @@ TokenCounter = Callable[[Sequence[str]], list[int]]
 # related. 56: © commas; Intercom. 57: HTML tab labels, heading panels; link lists out. 58: office HTML notes, items,
 # Title, furniture. 59: office notes' paragraphs; feedback out. 60: chart values; PDF print furniture out. 61: one-page
 # prints; toggle marks. 62: ODF charts. 63: .rtf. 64: .eml. 65: .doc. 66: .xls, .fods. 67: .rst. 68: .epub, .mbox. 69:
-# .msg; print share rows.
-LAYOUT = 69
+# .msg; print share rows. 70: .doc bold, hidden, lists; flat ODF; ruby, page numbers, e-book notes; .msg RTF, attached.
+LAYOUT = 70
 TITLE_CHARS = 60  # a line shorter than this without a full stop names what follows it (`_runs_on`)
 _FULL_STOPS = (".", "!", "…", ";")
 PROBE_CHARS_PER_TOKEN = 16  # an ASCII word of this many characters per passage token is counted by its prefixes
