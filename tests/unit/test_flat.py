@@ -141,3 +141,24 @@ def test_a_deletion_tracked_in_place_is_left_out_of_an_odt_too():
     unclosed = body.replace('<text:change-end text:change-id="d1"/>', "")
     assert parse_odt(odt(changes + unclosed)).text == ("Posée un mois avant, par courrier.\nRefusée ou validée.\n"
                                                        "Note supprimée.\nFin.\n")
+
+
+_DELETION = ('<text:tracked-changes><text:changed-region text:id="d1"><text:deletion><office:change-info/>'
+             "</text:deletion></text:changed-region></text:tracked-changes>")
+
+
+@pytest.mark.parametrize(("body", "text"), [
+    ('<text:p>Avant <text:change-start text:change-id="d1"/>supprimé<office:annotation><text:p>com'
+     '<text:change-end text:change-id="d1"/>ment</text:p></office:annotation> après.</text:p><text:p>Fin.</text:p>',
+     "Avant supprimé après.\nFin.\n"),
+    ('<text:p>Avant <text:change-start text:change-id="d1"/>supprimé</text:p><text:section text:name="S" '
+     'text:display="none"><text:p>caché<text:change-end text:change-id="d1"/></text:p></text:section>'
+     "<text:p>Fin.</text:p>", "Avant supprimé\nFin.\n"),
+    ('<text:p>Un <text:change-end text:change-id="d1"/>deux</text:p><text:p>trois '
+     '<text:change-start text:change-id="d1"/>quatre</text:p><text:p>Fin.</text:p>', "Un deux\ntrois quatre\nFin.\n"),
+    ('<text:p>Un <text:change-start text:change-id="d1"/>deux</text:p><text:p>Fin.</text:p>', "Un deux\nFin.\n")],
+    ids=["end in a comment", "end in a hidden section", "end before start", "no end"])
+def test_a_deletion_the_reading_never_closes_deletes_nothing(body, text):
+    """Only a text:change-end the reading reaches after its start closes a deletion (not one in a comment, a hidden
+    section, or before it): the text after a start none closes is read."""
+    assert parse_fodt(_flat(_DELETION + body)).text == text

@@ -126,6 +126,12 @@ class Body:
         self._copies = max(SPACES_MAX, spaces)  # characters of merged cells' text left to repeat on the rows they
         # cover, as many as content.xml's bytes: a cell of 100 KB spanning 10,000 rows would give a gigabyte
 
+    def read(self, flow: Iterable[ElementTree.Element]) -> Iterator[_Block]:
+        """The blocks of a whole flow (the body): a paragraph a deletion still carries at its
+        end is one block as it stands."""
+        yield from self.blocks(flow)
+        yield from self._ended()
+
     def blocks(self, container: Iterable[ElementTree.Element]) -> Iterator[_Block]:
         for child in container:
             tag = child.tag
@@ -172,7 +178,17 @@ class Body:
         if self._deletions.open:
             self._carried = reader, first, label, item
             return _Block("")
-        element, text = first, "".join(reader.pieces)
+        return self._block(reader, first, label, item)
+
+    def _ended(self) -> Iterator[_Block]:
+        """The block of the paragraph a deletion carries, if any, ended where the reading is (a flow's end)."""
+        if self._carried is not None:
+            (reader, first, label, item), self._carried = self._carried, None
+            yield self._block(reader, first, label, item)
+
+    def _block(self, reader: Paragraph, element: ElementTree.Element, label: str, item: bool) -> _Block:
+        """The block of paragraph `element`, read by `reader`, in a list (`item`) after its `label`."""
+        text = "".join(reader.pieces)
         kind, level = self._styles.kind(element.get(_STYLE_NAME))
         if element.tag == _H and kind != "title":
             kind, level = "heading", number(element.get(_LEVEL)) or level or 1
@@ -270,8 +286,13 @@ def _text(body: ElementTree.Element, styles: Styles, meta: ElementTree.Element |
     """The text of office:text (`body`), in `styles`, titled by `meta` (office:meta); `spaces` and `charts` as `Body`
     takes them."""
     generator = "" if meta is None else "".join(meta.findtext(f"{{{_ODF}meta:1.0}}generator") or "")
+    outlined, deletions = generator.startswith(OUTLINED_WRITERS), Deletions(body)
+    blocks = list(Body(styles, outlined, spaces, charts, deletions).read(body))
+    deletions.ended()
+    if deletions.unclosed:  # read again, the text after a deletion's start that the reading never closed kept
+        blocks = list(Body(styles, outlined, spaces, charts, deletions.closing()).read(body))
     text = BlockText()
-    for block in Body(styles, generator.startswith(OUTLINED_WRITERS), spaces, charts, Deletions(body)).blocks(body):
+    for block in blocks:
         text.add(block.text, block.kind, block.level, block.item, block.font, block.opens_table)
     return text.parsed(dc_title(meta))
 
