@@ -127,7 +127,7 @@ class Body:
         # cover, as many as content.xml's bytes: a cell of 100 KB spanning 10,000 rows would give a gigabyte
 
     def read(self, flow: Iterable[ElementTree.Element]) -> Iterator[_Block]:
-        """The blocks of a whole flow (the body): a paragraph a deletion still carries at its
+        """The blocks of a whole flow (the body, a note's): a paragraph a deletion still carries at its
         end is one block as it stands."""
         yield from self.blocks(flow)
         yield from self._ended()
@@ -157,8 +157,8 @@ class Body:
 
     def _cited(self) -> Iterator[_Block]:
         """The lines of the charts shown and the blocks of the notes cited since the last call, as body text; none
-        inside a table (they come after it)."""
-        if self._tables:
+        inside a table (they come after it) nor while a deletion carries a paragraph (they come after the paragraph)."""
+        if self._tables or self._carried is not None:
             return
         frames, self._frames = self._frames, []
         for frame in frames:
@@ -166,7 +166,15 @@ class Body:
         notes, self._notes = self._notes, []
         for note in notes:  # its own body: a note within it is cited there, and read once, after its paragraph
             if (body := note.find(_NOTE_BODY)) is not None:
-                yield from (_Block(block.text) for block in self.blocks(body))
+                yield from (_Block(block.text) for block in self._note(body))
+
+    def _note(self, body: ElementTree.Element) -> Iterator[_Block]:
+        """A note body's blocks, read as its own flow: none of the text's deletions open in it (a deletion open
+        around its citation is not its), one it opens ending with it."""
+        around, self._deletions.open = self._deletions.open, set()
+        yield from self.read(body)
+        self._deletions.ended()
+        self._deletions.open = around
 
     def _paragraph(self, element: ElementTree.Element, label: str = "", item: bool = False) -> _Block:
         """A paragraph's block, in a list (`item`) after its `label`; a blank one if a deletion leaves out its end: it

@@ -7,7 +7,7 @@ left out, and so the text); or the deleted text in its place in the body, betwee
 text:change-end naming a changed region whose change is a text:deletion (a flat .fodt as LibreOffice 7 saves it): that
 text is left out too, and a paragraph whose end it deletes goes on in the next paragraph read, as once the change is
 accepted (the body of the .odt saved from the same document). Only a text:change-end the reading reaches after its
-text:change-start closes a deletion; the text after a start that none closes is
+text:change-start closes a deletion (a note is read as its own flow); the text after a start that none closes is
 read as if it were not deleted."""
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ def _spaces(count: str | None) -> int:
 
 class Deletions:
     """The deletions a text's body (office:text) tracks in place: the changed regions of its text:tracked-changes
-    whose change is a text:deletion (but those `kept`); those open where the reading is (`open`); and
+    whose change is a text:deletion (but those `kept`); those open where the reading is (`open`, a note's own); and
     those a flow's reading leaves open at its end (`unclosed`: a change-end in a comment, a hidden section, before its
     start, or none), whose text `Body` reads again kept (`closing`): only a change-end the reading reaches after its
     start closes a deletion."""
