@@ -176,3 +176,17 @@ def test_a_note_cited_before_a_deletion_across_its_paragraph_s_end_is_read_as_it
             '<text:change-end text:change-id="d1"/> du second.</text:p><text:p>Dernier paragraphe.</text:p>')
     assert parse_fodt(_flat(_DELETION + body)).text == ("Premier paragraphe du second.\nNote gardée.\n"
                                                          "Dernier paragraphe.\n")
+
+
+def test_a_paragraph_a_deletion_carries_is_not_merged_across_a_table_s_edge():
+    """A deletion running from a paragraph into a table's cell: the paragraph ends before the table, not in its row;
+    one running from a cell out of the table: the cell's paragraph ends in its cell, not after the table."""
+    body = ('<text:p>Avant <text:change-start text:change-id="d1"/>supprimé</text:p><table:table><table:table-row>'
+            '<table:table-cell><text:p>cellule<text:change-end text:change-id="d1"/> gardée</text:p>'
+            "</table:table-cell><table:table-cell><text:p>B</text:p></table:table-cell></table:table-row>"
+            "</table:table><text:p>Fin.</text:p>")
+    assert parse_fodt(_flat(_DELETION + body)).text == "Avant \ngardée | B\nFin.\n"
+    out = ('<table:table><table:table-row><table:table-cell><text:p>A <text:change-start text:change-id="d1"/>x'
+           "</text:p></table:table-cell><table:table-cell><text:p>B</text:p></table:table-cell></table:table-row>"
+           '</table:table><text:p>y<text:change-end text:change-id="d1"/> fin</text:p>')
+    assert parse_fodt(_flat(_DELETION + out)).text == "A\nfin\n"

@@ -127,7 +127,7 @@ class Body:
         # cover, as many as content.xml's bytes: a cell of 100 KB spanning 10,000 rows would give a gigabyte
 
     def read(self, flow: Iterable[ElementTree.Element]) -> Iterator[_Block]:
-        """The blocks of a whole flow (the body, a note's): a paragraph a deletion still carries at its
+        """The blocks of a whole flow (the body, a note's, a table cell's): a paragraph a deletion still carries at its
         end is one block as it stands."""
         yield from self.blocks(flow)
         yield from self._ended()
@@ -139,7 +139,9 @@ class Body:
                 yield self._paragraph(child)
             elif tag == _LIST:
                 yield from self._list(child, 1, None)
-            elif tag == _TBL:
+            elif tag == _TBL:  # a paragraph a deletion carries ends before it, as one in a cell does in its cell
+                yield from self._ended()
+                yield from self._cited()
                 self._tables += 1
                 rows = [row for row in self._rows(child) if row.strip()]
                 self._tables -= 1
@@ -189,7 +191,8 @@ class Body:
         return self._block(reader, first, label, item)
 
     def _ended(self) -> Iterator[_Block]:
-        """The block of the paragraph a deletion carries, if any, ended where the reading is (a flow's end)."""
+        """The block of the paragraph a deletion carries, if any, ended where the reading is (a table's edge, a
+        flow's end)."""
         if self._carried is not None:
             (reader, first, label, item), self._carried = self._carried, None
             yield self._block(reader, first, label, item)
@@ -286,7 +289,7 @@ class Body:
                 yield from self._rows(child, spans)
 
     def _cell(self, cell: ElementTree.Element) -> str:
-        return " ".join(" ".join(block.text.split()) for block in self.blocks(cell) if block.text.strip())
+        return " ".join(" ".join(block.text.split()) for block in self.read(cell) if block.text.strip())
 
 
 def _text(body: ElementTree.Element, styles: Styles, meta: ElementTree.Element | None, spaces: int,

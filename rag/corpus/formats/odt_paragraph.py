@@ -5,10 +5,10 @@ A change tracked as a deletion is written in one of two ways: the deleted text i
 text:tracked-changes, the body holding a text:change mark where it was (an .odt as LibreOffice saves it: the region is
 left out, and so the text); or the deleted text in its place in the body, between a text:change-start and a
 text:change-end naming a changed region whose change is a text:deletion (a flat .fodt as LibreOffice 7 saves it): that
-text is left out too, and a paragraph whose end it deletes goes on in the next paragraph read, as once the change is
-accepted (the body of the .odt saved from the same document). Only a text:change-end the reading reaches after its
-text:change-start closes a deletion (a note is read as its own flow); the text after a start that none closes is
-read as if it were not deleted."""
+text is left out too, and a paragraph whose end it deletes goes on in the next paragraph read (not across a table's
+edge: it ends there), as once the change is accepted (the body of the .odt saved from the same document). Only a
+text:change-end the reading reaches after its text:change-start closes a deletion (a note is read as its own flow); the
+text after a start that none closes is read as if it were not deleted."""
 
 from __future__ import annotations
 
