@@ -230,6 +230,7 @@ def test_chart_and_macro_sheets_hold_no_cells_xlrd_reads_and_are_reported():
     assert parsed.changes == ["1 chart, dialog or macro sheet not read ('Tarifs')",
                               "1 hidden sheet left out ('Brouillon')"]
     assert parse_xls(_typed({"Brouillon": 2})).changes == ["1 hidden sheet left out ('Brouillon')"]
-    with pytest.raises(ValueError, match=r"^no text found: the \.xls holds no visible sheet of cells, only charts or "
-                                         r"dialogs \('FAQ', 'Tarifs'\) \(1 hidden sheet left out \('Brouillon'\)\)$"):
+    with pytest.raises(ValueError, match=r"^no text found: the \.xls holds no visible sheet of cells, only chart, "
+                                         r"dialog or macro sheets \('FAQ', 'Tarifs'\) "
+                                         r"\(1 hidden sheet left out \('Brouillon'\)\)$"):
         parse_xls(_typed({"FAQ": 2, "Tarifs": 1}))
