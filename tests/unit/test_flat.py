@@ -141,3 +141,52 @@ def test_a_deletion_tracked_in_place_is_left_out_of_an_odt_too():
     unclosed = body.replace('<text:change-end text:change-id="d1"/>', "")
     assert parse_odt(odt(changes + unclosed)).text == ("Posée un mois avant, par courrier.\nRefusée ou validée.\n"
                                                        "Note supprimée.\nFin.\n")
+
+
+_DELETION = ('<text:tracked-changes><text:changed-region text:id="d1"><text:deletion><office:change-info/>'
+             "</text:deletion></text:changed-region></text:tracked-changes>")
+
+
+@pytest.mark.parametrize(("body", "text"), [
+    ('<text:p>Avant <text:change-start text:change-id="d1"/>supprimé<office:annotation><text:p>com'
+     '<text:change-end text:change-id="d1"/>ment</text:p></office:annotation> après.</text:p><text:p>Fin.</text:p>',
+     "Avant supprimé après.\nFin.\n"),
+    ('<text:p>Avant <text:change-start text:change-id="d1"/>supprimé</text:p><text:section text:name="S" '
+     'text:display="none"><text:p>caché<text:change-end text:change-id="d1"/></text:p></text:section>'
+     "<text:p>Fin.</text:p>", "Avant supprimé\nFin.\n"),
+    ('<text:p>Un <text:change-end text:change-id="d1"/>deux</text:p><text:p>trois '
+     '<text:change-start text:change-id="d1"/>quatre</text:p><text:p>Fin.</text:p>', "Un deux\ntrois quatre\nFin.\n"),
+    ('<text:p>Un <text:change-start text:change-id="d1"/>deux</text:p><text:p>Fin.</text:p>', "Un deux\nFin.\n"),
+    ('<text:p>A<text:note><text:note-body><text:p>note <text:change-start text:change-id="d1"/>ouverte</text:p>'
+     '</text:note-body></text:note></text:p><text:p>B <text:change-end text:change-id="d1"/>C</text:p>',
+     "A\nnote ouverte\nB C\n")], ids=["end in a comment", "end in a hidden section", "end before start",
+                                    "no end", "start in a note"])
+def test_a_deletion_the_reading_never_closes_deletes_nothing(body, text):
+    """Only a text:change-end the reading reaches after its start closes a deletion (not one in a comment, a hidden
+    section, before it, or out of the note it opens in): the text after a start none closes is read."""
+    assert parse_fodt(_flat(_DELETION + body)).text == text
+
+
+def test_a_note_cited_before_a_deletion_across_its_paragraph_s_end_is_read_as_its_own_flow():
+    """A note is its own flow: a deletion opening after its citation and closing in the next paragraph leaves its
+    text, read after the paragraph both make, as in the .odt LibreOffice saves from the same document."""
+    body = ('<text:p>Premier paragraphe<text:note text:id="n1" text:note-class="footnote"><text:note-citation>1'
+            "</text:note-citation><text:note-body><text:p>Note gardée.</text:p></text:note-body></text:note>"
+            '<text:change-start text:change-id="d1"/>fin supprimée.</text:p><text:p>Début supprimé'
+            '<text:change-end text:change-id="d1"/> du second.</text:p><text:p>Dernier paragraphe.</text:p>')
+    assert parse_fodt(_flat(_DELETION + body)).text == ("Premier paragraphe du second.\nNote gardée.\n"
+                                                         "Dernier paragraphe.\n")
+
+
+def test_a_paragraph_a_deletion_carries_is_not_merged_across_a_table_s_edge():
+    """A deletion running from a paragraph into a table's cell: the paragraph ends before the table, not in its row;
+    one running from a cell out of the table: the cell's paragraph ends in its cell, not after the table."""
+    body = ('<text:p>Avant <text:change-start text:change-id="d1"/>supprimé</text:p><table:table><table:table-row>'
+            '<table:table-cell><text:p>cellule<text:change-end text:change-id="d1"/> gardée</text:p>'
+            "</table:table-cell><table:table-cell><text:p>B</text:p></table:table-cell></table:table-row>"
+            "</table:table><text:p>Fin.</text:p>")
+    assert parse_fodt(_flat(_DELETION + body)).text == "Avant \ngardée | B\nFin.\n"
+    out = ('<table:table><table:table-row><table:table-cell><text:p>A <text:change-start text:change-id="d1"/>x'
+           "</text:p></table:table-cell><table:table-cell><text:p>B</text:p></table:table-cell></table:table-row>"
+           '</table:table><text:p>y<text:change-end text:change-id="d1"/> fin</text:p>')
+    assert parse_fodt(_flat(_DELETION + out)).text == "A\nfin\n"

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from rag.corpus.files import BINARY_SUFFIXES, FORMATS
-from rag.corpus.formats import sheets
+from rag.corpus.formats import sheets, xls
 from rag.corpus.formats.ole import Compound
 from rag.corpus.formats.xls import ENCRYPTED, parse_xls
 from rag.corpus.formats.xlsx import parse_xlsx
@@ -230,6 +230,24 @@ def test_chart_and_macro_sheets_hold_no_cells_xlrd_reads_and_are_reported():
     assert parsed.changes == ["1 chart, dialog or macro sheet not read ('Tarifs')",
                               "1 hidden sheet left out ('Brouillon')"]
     assert parse_xls(_typed({"Brouillon": 2})).changes == ["1 hidden sheet left out ('Brouillon')"]
-    with pytest.raises(ValueError, match=r"^no text found: the \.xls holds no visible sheet of cells, only charts or "
-                                         r"dialogs \('FAQ', 'Tarifs'\) \(1 hidden sheet left out \('Brouillon'\)\)$"):
+    with pytest.raises(ValueError, match=r"^no text found: the \.xls holds no visible sheet of cells, only chart, "
+                                         r"dialog or macro sheets \('FAQ', 'Tarifs'\) "
+                                         r"\(1 hidden sheet left out \('Brouillon'\)\)$"):
         parse_xls(_typed({"FAQ": 2, "Tarifs": 1}))
+
+
+def test_a_chart_sheet_whose_name_cannot_be_decoded_is_reported_by_its_place_the_workbook_read(monkeypatch):
+    """One undecodable name of a sheet that is no worksheet refused the whole .xls as damaged: the name alone is
+    lost, the sheet reported by its place among the workbook's sheets."""
+    decode = xls.unpack_unicode
+
+    def undecodable(data: bytes, pos: int, lenlen: int = 2) -> str:
+        if decode(data, pos, lenlen) == "Tarifs":
+            raise UnicodeDecodeError("utf_16_le", b"\x00", 0, 1, "truncated data")
+        return decode(data, pos, lenlen)
+
+    monkeypatch.setattr(xls, "unpack_unicode", undecodable)
+    parsed = parse_xls(_typed({"Tarifs": 2}))
+    assert "Quels sont les délais ?" in (parsed.text or "")
+    assert parsed.changes == ["1 chart, dialog or macro sheet not read ('sheet 2, its name unreadable')",
+                              "1 hidden sheet left out ('Brouillon')"]

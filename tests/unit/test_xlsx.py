@@ -389,8 +389,9 @@ def _charts(state: str, rows: list[list[str | int]] | None = None) -> bytes:
 def test_a_workbook_of_chart_sheets_alone_says_it_holds_no_sheet_of_cells():
     """It was refused as "every visible sheet of the .xlsx is empty", which a person who sees a chart in it cannot
     act on; a workbook with a worksheet, empty, still says so."""
-    with pytest.raises(ValueError, match=r"^no text found: the \.xlsx holds no visible sheet of cells, only charts or "
-                                         r"dialogs \('Ventes 2024'\) \(1 hidden sheet left out \('Données'\)\)$"):
+    with pytest.raises(ValueError, match=r"^no text found: the \.xlsx holds no visible sheet of cells, only chart, "
+                                         r"dialog or macro sheets \('Ventes 2024'\) "
+                                         r"\(1 hidden sheet left out \('Données'\)\)$"):
         parse_xlsx(_charts("hidden"))
     with pytest.raises(ValueError, match=r"^no text found: every sheet of the \.xlsx is empty$"):
         parse_xlsx(_charts("visible"))

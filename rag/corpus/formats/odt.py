@@ -126,6 +126,12 @@ class Body:
         self._copies = max(SPACES_MAX, spaces)  # characters of merged cells' text left to repeat on the rows they
         # cover, as many as content.xml's bytes: a cell of 100 KB spanning 10,000 rows would give a gigabyte
 
+    def read(self, flow: Iterable[ElementTree.Element]) -> Iterator[_Block]:
+        """The blocks of a whole flow (the body, a note's, a table cell's): a paragraph a deletion still carries at its
+        end is one block as it stands."""
+        yield from self.blocks(flow)
+        yield from self._ended()
+
     def blocks(self, container: Iterable[ElementTree.Element]) -> Iterator[_Block]:
         for child in container:
             tag = child.tag
@@ -133,7 +139,9 @@ class Body:
                 yield self._paragraph(child)
             elif tag == _LIST:
                 yield from self._list(child, 1, None)
-            elif tag == _TBL:
+            elif tag == _TBL:  # a paragraph a deletion carries ends before it, as one in a cell does in its cell
+                yield from self._ended()
+                yield from self._cited()
                 self._tables += 1
                 rows = [row for row in self._rows(child) if row.strip()]
                 self._tables -= 1
@@ -151,8 +159,8 @@ class Body:
 
     def _cited(self) -> Iterator[_Block]:
         """The lines of the charts shown and the blocks of the notes cited since the last call, as body text; none
-        inside a table (they come after it)."""
-        if self._tables:
+        inside a table (they come after it) nor while a deletion carries a paragraph (they come after the paragraph)."""
+        if self._tables or self._carried is not None:
             return
         frames, self._frames = self._frames, []
         for frame in frames:
@@ -160,7 +168,15 @@ class Body:
         notes, self._notes = self._notes, []
         for note in notes:  # its own body: a note within it is cited there, and read once, after its paragraph
             if (body := note.find(_NOTE_BODY)) is not None:
-                yield from (_Block(block.text) for block in self.blocks(body))
+                yield from (_Block(block.text) for block in self._note(body))
+
+    def _note(self, body: ElementTree.Element) -> Iterator[_Block]:
+        """A note body's blocks, read as its own flow: none of the text's deletions open in it (a deletion open
+        around its citation is not its), one it opens ending with it."""
+        around, self._deletions.open = self._deletions.open, set()
+        yield from self.read(body)
+        self._deletions.ended()
+        self._deletions.open = around
 
     def _paragraph(self, element: ElementTree.Element, label: str = "", item: bool = False) -> _Block:
         """A paragraph's block, in a list (`item`) after its `label`; a blank one if a deletion leaves out its end: it
@@ -172,7 +188,18 @@ class Body:
         if self._deletions.open:
             self._carried = reader, first, label, item
             return _Block("")
-        element, text = first, "".join(reader.pieces)
+        return self._block(reader, first, label, item)
+
+    def _ended(self) -> Iterator[_Block]:
+        """The block of the paragraph a deletion carries, if any, ended where the reading is (a table's edge, a
+        flow's end)."""
+        if self._carried is not None:
+            (reader, first, label, item), self._carried = self._carried, None
+            yield self._block(reader, first, label, item)
+
+    def _block(self, reader: Paragraph, element: ElementTree.Element, label: str, item: bool) -> _Block:
+        """The block of paragraph `element`, read by `reader`, in a list (`item`) after its `label`."""
+        text = "".join(reader.pieces)
         kind, level = self._styles.kind(element.get(_STYLE_NAME))
         if element.tag == _H and kind != "title":
             kind, level = "heading", number(element.get(_LEVEL)) or level or 1
@@ -262,7 +289,7 @@ class Body:
                 yield from self._rows(child, spans)
 
     def _cell(self, cell: ElementTree.Element) -> str:
-        return " ".join(" ".join(block.text.split()) for block in self.blocks(cell) if block.text.strip())
+        return " ".join(" ".join(block.text.split()) for block in self.read(cell) if block.text.strip())
 
 
 def _text(body: ElementTree.Element, styles: Styles, meta: ElementTree.Element | None, spaces: int,
@@ -270,8 +297,13 @@ def _text(body: ElementTree.Element, styles: Styles, meta: ElementTree.Element |
     """The text of office:text (`body`), in `styles`, titled by `meta` (office:meta); `spaces` and `charts` as `Body`
     takes them."""
     generator = "" if meta is None else "".join(meta.findtext(f"{{{_ODF}meta:1.0}}generator") or "")
+    outlined, deletions = generator.startswith(OUTLINED_WRITERS), Deletions(body)
+    blocks = list(Body(styles, outlined, spaces, charts, deletions).read(body))
+    deletions.ended()
+    if deletions.unclosed:  # read again, the text after a deletion's start that the reading never closed kept
+        blocks = list(Body(styles, outlined, spaces, charts, deletions.closing()).read(body))
     text = BlockText()
-    for block in Body(styles, generator.startswith(OUTLINED_WRITERS), spaces, charts, Deletions(body)).blocks(body):
+    for block in blocks:
         text.add(block.text, block.kind, block.level, block.item, block.font, block.opens_table)
     return text.parsed(dc_title(meta))
 

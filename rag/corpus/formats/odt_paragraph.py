@@ -5,8 +5,10 @@ A change tracked as a deletion is written in one of two ways: the deleted text i
 text:tracked-changes, the body holding a text:change mark where it was (an .odt as LibreOffice saves it: the region is
 left out, and so the text); or the deleted text in its place in the body, between a text:change-start and a
 text:change-end naming a changed region whose change is a text:deletion (a flat .fodt as LibreOffice 7 saves it): that
-text is left out too, and a paragraph whose end it deletes goes on in the next paragraph read, as once the change is
-accepted (the body of the .odt saved from the same document)."""
+text is left out too, and a paragraph whose end it deletes goes on in the next paragraph read (not across a table's
+edge: it ends there), as once the change is accepted (the body of the .odt saved from the same document). Only a
+text:change-end the reading reaches after its text:change-start closes a deletion (a note is read as its own flow); the
+text after a start that none closes is read as if it were not deleted."""
 
 from __future__ import annotations
 
@@ -40,16 +42,19 @@ def _spaces(count: str | None) -> int:
 
 class Deletions:
     """The deletions a text's body (office:text) tracks in place: the changed regions of its text:tracked-changes
-    whose change is a text:deletion and that a text:change-end of the body closes (one that none closes would leave
-    out the rest of the text); and those open where the reading is."""
+    whose change is a text:deletion (but those `kept`); those open where the reading is (`open`, a note's own); and
+    those a flow's reading leaves open at its end (`unclosed`: a change-end in a comment, a hidden section, before its
+    start, or none), whose text `Body` reads again kept (`closing`): only a change-end the reading reaches after its
+    start closes a deletion."""
 
-    def __init__(self, body: ElementTree.Element | None = None) -> None:
+    def __init__(self, body: ElementTree.Element | None = None, kept: frozenset[str] = frozenset()) -> None:
+        self._body = body
         regions = None if body is None else body.find(f"{_TEXT}tracked-changes")
-        deleted = {region.get(f"{_TEXT}id") for region in ([] if regions is None else regions)
-                   if region.find(f"{_TEXT}deletion") is not None}
-        closed = {end.get(_CHANGE_ID) for end in body.iter(_CHANGE_END)} if deleted and body is not None else set()
-        self._marked = deleted & closed
+        self._marked = {region.get(f"{_TEXT}id") for region in ([] if regions is None else regions)
+                        if region.find(f"{_TEXT}deletion") is not None} - kept
+        self._kept = kept
         self.open: set[str] = set()
+        self.unclosed: set[str] = set()
 
     def mark(self, element: ElementTree.Element) -> bool:
         """Whether `element` starts or ends a deletion (then open, or closed, from its place)."""
@@ -57,6 +62,14 @@ class Deletions:
             return False
         (self.open.add if element.tag == _CHANGE_START else self.open.discard)(element.get(_CHANGE_ID, ""))
         return True
+
+    def ended(self) -> None:
+        """A flow (the body, a note) read to its end: the deletions still open there are unclosed."""
+        self.unclosed |= self.open
+
+    def closing(self) -> Deletions:
+        """The deletions of the same body, those unclosed kept (none open)."""
+        return Deletions(self._body, self._kept | self.unclosed)
 
 
 class Paragraph:

@@ -129,8 +129,8 @@ def parse_sheets(sheets: Sequence[Sheet], kind: str, title: str | None = None, h
     if not shown:
         visible, why = "visible " if hidden else "", f" ({_hidden(hidden)})" if hidden else ""
         if others and not sheets:
-            raise ValueError(f"no text found: the {kind} holds no {visible}sheet of cells, only charts or dialogs "
-                             f"({_listed(others)}){why}")
+            raise ValueError(f"no text found: the {kind} holds no {visible}sheet of cells, only chart, dialog or "
+                             f"macro sheets ({_listed(others)}){why}")
         raise ValueError(f"no text found: every {visible}sheet of the {kind} is empty{why}")
     several = len(shown) > 1
     text, sections, changes, refused = _Text(), [], [], []

@@ -149,10 +149,7 @@ def _workbook(data: bytes) -> Parsed:
     else:
         stream = data
     with _open(stream) as book:
-        try:
-            others, hidden = _other_sheets(stream, book.biff_version, book.encoding)
-        except _XLRD_ERRORS as exc:
-            raise ValueError(damaged(".xls", exc)) from exc
+        others, hidden = _other_sheets(stream, book.biff_version, book.encoding)
         read, sheets = _Book(book), []
         for index in range(book.nsheets):
             loaded = _load(book, index)
@@ -167,18 +164,23 @@ def _workbook(data: bytes) -> Parsed:
 def _other_sheets(stream: bytes, version: int, encoding: str | None) -> tuple[list[str], list[str]]:
     """The names of a workbook's sheets that are no worksheets (a chart, a macro sheet, a Visual Basic module), the
     visible ones and the hidden ones, from the BOUNDSHEET records of its globals (up to their EOF record), as xlrd
-    read them (BIFF `version` 50 and later: Excel 2 to 4 wrote a worksheet a file)."""
+    read them (BIFF `version` 50 and later: Excel 2 to 4 wrote a worksheet a file); one whose name cannot be decoded
+    named by its place among the workbook's sheets ("sheet 3, its name unreadable")."""
     visible: list[str] = []
     hidden: list[str] = []
-    at = 0
+    at, place = 0, 0
     while version >= 50 and at + 4 <= len(stream):
         kind, length = struct.unpack_from("<HH", stream, at)
         record, at = stream[at + 4:at + 4 + length], at + 4 + length
         if kind == _EOF:
             break
+        place += kind == _BOUNDSHEET
         if kind == _BOUNDSHEET and len(record) > 6 and record[5] != _WORKSHEET:
-            name = (unpack_unicode(record, 6, lenlen=1) if version >= 80
-                    else unpack_string(record, 6, encoding, lenlen=1))
+            try:
+                name = (unpack_unicode(record, 6, lenlen=1) if version >= 80
+                        else unpack_string(record, 6, encoding, lenlen=1))
+            except _XLRD_ERRORS:  # a name alone lost: the workbook's sheets of cells are still read
+                name = f"sheet {place}, its name unreadable"
             (hidden if record[4] else visible).append(name)
     return visible, hidden
 
