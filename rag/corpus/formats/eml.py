@@ -193,13 +193,15 @@ def _offset_lines(text: str) -> list[tuple[str, int]]:
     return lines
 
 
-def _html(html: str, subject: str) -> Parsed:
-    """A text/html body read as a page, its lines from where its quote or signature begins left out."""
-    parsed = parse_html(html)
+def _html(html: str | None, subject: str, parsed: Parsed | None = None) -> Parsed:
+    """A text/html body read as a page (or a body some other reader read, `parsed`: its `html` None), its lines from
+    where its quote or signature begins left out."""
+    parsed = parsed or parse_html(html or "")
     lines = [(line.text, line.start) for section in parsed.sections for line in section.lines]
     if forwarded(subject):
         return _without(parsed, forwarded_headers(lines))
-    ends = [at for at in (html_cut(html, sorted(start for _, start in lines)), reply_start(lines, plain=False))
+    cut = html_cut(html, sorted(start for _, start in lines)) if html is not None else None
+    ends = [at for at in (cut, reply_start(lines, plain=False))
             if at is not None and any(start < at for _, start in lines)]  # a quote that is the whole text is kept
     if not ends:
         return parsed
@@ -265,15 +267,31 @@ def body_document(bodies: list[tuple[str, bool]], subject: str, raw_subject: str
         parsed = _html(text, raw_subject)
     else:
         text, parsed = _plain("\n\n".join(body for body, _ in bodies), raw_subject)
+    return _titled(parsed, text, subject, attached)
+
+
+def read_body_document(body: Parsed, subject: str, raw_subject: str, attached: list[str]) -> Parsed:
+    """`body_document` of a body another reader read (an Outlook message's rich text: `rag.corpus.formats.rtf`), its
+    lines read as an HTML body's are."""
+    return _titled(_html(None, raw_subject, body), body.text or "", subject, attached)
+
+
+def _titled(parsed: Parsed, text: str, subject: str, attached: list[str]) -> Parsed:
     parsed.text, parsed.title, parsed.url, parsed.slug = text, subject or None, None, None
     parsed.sections = [section for section in parsed.sections if section.lines]
     if not parsed.sections:
         raise ValueError(NO_BODY)
-    if attached:
-        shown = ", ".join(" ".join(name.split())[:80] for name in attached[:5])
-        parsed.changes.append(f"{len(attached)} attachment(s) not read: {shown}{', ...' if len(attached) > 5 else ''}")
+    parsed.changes += not_read(attached)
     return parsed
 
 
+def not_read(attached: list[str]) -> list[str]:
+    """The ingest report's line naming a message's attachments (the first five), none if there are none."""
+    if not attached:
+        return []
+    shown = ", ".join(" ".join(name.split())[:80] for name in attached[:5])
+    return [f"{len(attached)} attachment(s) not read: {shown}{', ...' if len(attached) > 5 else ''}"]
+
+
 __all__ = ["HEADER_MAX", "MULTIPARTS_MAX", "NESTED", "NOT_EML", "NO_BODY", "PARTS_MAX", "SUBJECT_CHARS",
-           "body_document", "parse_eml", "titled", "unflowed"]
+           "body_document", "not_read", "parse_eml", "read_body_document", "titled", "unflowed"]

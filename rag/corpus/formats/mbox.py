@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 
-from rag.corpus.formats.base import Parsed, Section, names_page, shifted
+from rag.corpus.formats.base import Parsed, Section, filed_under, shifted
 from rag.corpus.formats.eml import parse_eml
 
 NOT_MBOX = 'not a mailbox: it does not begin with a "From " line followed by header lines'
@@ -70,13 +70,7 @@ def parse_mbox(data: bytes) -> Parsed:
         except ValueError as exc:
             unread.append(f"message {number} ({exc})")
             continue
-        for section in shifted(parsed.sections, base):
-            if section.heading is None:
-                section.heading = parsed.title
-            elif parsed.title and not any(names_page(heading, parsed.title)  # a body that opens on its subject
-                                          for heading in (section.heading, *section.parents[:1])):
-                section.parents = (parsed.title, *section.parents)
-            sections.append(section)
+        sections += filed_under(shifted(parsed.sections, base), parsed.title)
         attached += [f"{parsed.title or f'message {number}'}: {change}" for change in parsed.changes]
         texts.append(parsed.text or "")
         blocks = blocks and parsed.blocks  # an HTML body's lines are blocks, a plain one's may run on
