@@ -97,3 +97,11 @@ def test_many_attached_messages_are_read_in_linear_time():
         assert len(parse_msg(file.build()).sections) == size + 1
 
     assert grows_linearly(attached, 100)
+
+
+def test_attached_messages_of_long_subjects_are_read_within_the_file_s_budget():
+    """Every stream read draws on the file's size: an attached message's subject is read once, by its reading."""
+    subject = "Relance " + "n° 4512, " * 430  # 7,800 bytes in UTF-16: under NAME_BYTES, read
+    outer = _message("Relances", "Voici les relances.",
+                     *(Attachment(message=_message(f"{subject}{n}", f"Texte {n}")) for n in range(50)))
+    assert len(parse_msg(msg_file(outer)).sections) == 51

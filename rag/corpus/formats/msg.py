@@ -101,17 +101,17 @@ def _attachments(reading: _Reading, message: Properties, code_page: str | None, 
                      if (found := attachment.text(prop, code_page, NAME_BYTES))), None)
         embedded = attachment.path(_DATA, OBJECT)
         if file.is_storage(embedded):
-            inner = Properties(file, embedded + "/", EMBEDDED)
-            subject = inner.text(_SUBJECT, code_page, NAME_BYTES)
-            name = f"message: {subject}" if subject else name or "message"
+            inner, why = Properties(file, embedded + "/", EMBEDDED), ""
             if attachment.integer(_METHOD) == _EMBEDDED_MESSAGE and depth < DEPTH_MAX:
-                try:
+                try:  # its subject read once, by the reading: the streams read draw on the file's size
                     read.messages.append(_document(reading, inner, depth + 1))
                     continue
                 except ValueError as exc:
                     if isinstance(exc, OleError):
                         raise
-                    name = f"{name} ({exc})"
+                    why = f" ({exc})"
+            subject = inner.text(_SUBJECT, code_page, NAME_BYTES)
+            name = (f"message: {subject}" if subject else name or "message") + why
         read.names.append(name or "attachment")
     return read
 
