@@ -16,7 +16,8 @@ saved `.eml` is read (`rag.corpus.formats.eml`).
   an .eml; an encrypted or opaque-signed one (IPM.Note.SMIME) is refused with that reason.
 - An attached message (PR_ATTACH_METHOD 5, a forward "as attachment"): read after the body, under its subject, as a
   mailbox's messages are (`rag.corpus.formats.base.filed_under`: "Subject › its headings"), the messages it attaches
-  after it, `DEPTH_MAX` deep; its own attachments named in the report after its subject; one without text named.
+  after it, `DEPTH_MAX` deep (`rag.corpus.formats.eml.with_attached`, as an .eml's); its own attachments named in
+  the report after its subject; one without text named.
 - Left out: the headers (sender, recipients, date: no address is indexed); the other attachments, each named in the
   ingest's report.
 
@@ -31,8 +32,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from rag.corpus.formats.archive import OLE_SIGNATURE
-from rag.corpus.formats.base import Parsed, filed_under, shifted
+from rag.corpus.formats.base import Parsed
 from rag.corpus.formats.eml import (
+    DEPTH_MAX,
     NO_BODY,
     SUBJECT_CHARS,
     body_document,
@@ -40,6 +42,7 @@ from rag.corpus.formats.eml import (
     parse_eml,
     read_body_document,
     titled,
+    with_attached,
 )
 from rag.corpus.formats.msg_properties import (
     ATTACHMENT,
@@ -62,7 +65,6 @@ DAMAGED = "damaged Outlook message"
 ENCRYPTED = "e-mail encrypted or signed with S/MIME: rag cannot read its text"
 ATTACHMENTS_MAX = 1000  # named in the report at most; Outlook attaches a handful
 NAME_BYTES = 4 * SUBJECT_CHARS  # of a subject's or an attachment's name's stream read at most: a longer one names none
-DEPTH_MAX = 8  # attached messages nested deeper are named, not read (a forward of a forward: a few levels)
 RTF_MAX_BYTES = 64 * 2**20  # of RTF decompressed from a file's messages, all together
 _ATTACHMENT = "__attach_version1.0_#"
 # MAPI property ids (the stream name's first four hex digits)
@@ -186,17 +188,7 @@ def _document(reading: _Reading, message: Properties, depth: int = 0) -> Parsed:
             raise
         parsed = Parsed([], title=title or None, text="", blocks=True, changes=not_read(attached.names))
     parsed.changes += sorted(message.assumed)
-    texts = [parsed.text or ""] if parsed.sections else []
-    base = len(texts[0]) + 1 if texts else 0
-    for number, inner in enumerate(attached.messages, 1):
-        name = inner.title or f"attached message {number}"
-        parsed.sections += filed_under(shifted(inner.sections, base), name)
-        texts.append(inner.text or "")
-        base += len(texts[-1]) + 1
-        parsed.blocks = parsed.blocks and inner.blocks
-        parsed.changes += [f"{name}: {change}" for change in inner.changes]
-    parsed.text = "\n".join(texts)
-    return parsed
+    return with_attached(parsed, attached.messages)
 
 
 def parse_msg(data: bytes) -> Parsed:
