@@ -250,14 +250,16 @@ def test_every_text_part_of_a_mixed_message_is_read_in_order():
     assert _lines(plain) == ["Premier texte.", "Second texte."]
 
 
-def test_an_attached_message_is_an_attachment_and_the_body_is_the_senders():
+def test_an_attached_message_is_read_after_the_body_under_its_subject_as_an_outlook_messages_is():
+    """Forwarded as an attachment (Outlook's, Gmail's), a message is read, as .msg reads it: not only named."""
     data = _mail("", content_type="multipart/mixed; boundary=b").replace(b"\n\n", b"\n\n" + (
         "--b\nContent-Type: text/plain\n\nVoir le message joint.\n--b\nContent-Type: message/rfc822\n\n"
         "From: p@x.example\nSubject: Procédure\nContent-Type: text/html\n\n<p>Ouvrez la commande.</p>\n"
         "--b--\n").encode(), 1)
     parsed = parse_eml(data)
-    assert [line.text for section in parsed.sections for line in section.lines] == ["Voir le message joint."]
-    assert parsed.changes == ["1 attachment(s) not read: message/rfc822"]
+    assert [(section.heading, [line.text for line in section.lines]) for section in parsed.sections] == \
+        [(None, ["Voir le message joint."]), ("Procédure", ["Ouvrez la commande."])]
+    assert parsed.changes == []
 
 
 def test_a_quote_is_kept_when_it_is_the_whole_text_or_quotes_no_message():

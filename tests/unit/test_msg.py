@@ -1,5 +1,6 @@
 """Outlook messages (.msg) reading: the subject the title, the HTML or plain body the text as an .eml's is read (a
-reply's quote left out, a forward kept), 8-bit properties in the message's code page, attachments reported, S/MIME,
+reply's quote left out, a forward kept), 8-bit properties in the message's code page, attachments reported (an
+attached message read: `tests.unit.test_msg_attached`; a compressed RTF body: `tests.unit.test_msg_rtf`), S/MIME,
 files that are no message, or a damaged one, refused with a reason, and hostile compound files (thousands of entries,
 sector chains that loop, `tests.helpers.cfb`) read in linear time and bounded memory."""
 
@@ -52,10 +53,11 @@ def test_8_bit_properties_are_read_in_the_messages_code_page_and_a_forward_is_ke
     assert not any("Message d'origine" in line or line.startswith("De :") for line in lines)
 
 
-def test_a_real_outlook_message_names_its_attached_message():
+def test_a_real_outlook_message_reads_its_attached_message_under_its_subject():
     parsed = parse_msg(_file("msg-parser-outer.msg"))
-    assert (parsed.title, _lines(_file("msg-parser-outer.msg"))) == ("outer subject", ["Outer body"])
-    assert parsed.changes == ["1 attachment(s) not read: message: test"]  # its own body is not the message's
+    assert (parsed.title, _lines(_file("msg-parser-outer.msg"))) == ("outer subject", ["Outer body", "body"])
+    assert [section.heading for section in parsed.sections] == [None, "test"]
+    assert parsed.changes == []
 
 
 def test_a_message_without_a_body_holds_no_text():

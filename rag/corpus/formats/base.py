@@ -181,6 +181,18 @@ def shifted(sections: list[Section], by: int) -> list[Section]:
     return sections
 
 
+def filed_under(sections: list[Section], title: str | None) -> list[Section]:
+    """`sections` (changed in place) as the entries of one message among others (a mailbox's, a message attached to
+    one): `title`, its subject, names those without a heading and heads the others ("Subject › heading"), unless
+    the body opens on it (then once)."""
+    for section in sections:
+        if section.heading is None:
+            section.heading = title
+        elif title and not any(names_page(heading, title) for heading in (section.heading, *section.parents[:1])):
+            section.parents = (title, *section.parents)
+    return sections
+
+
 def lines_with_offsets(text: str) -> list[Line]:
     """The non-blank lines of `text`, stripped, with their offsets (form feeds and other breaks end lines too)."""
     lines, pos = [], 0
@@ -194,5 +206,5 @@ def lines_with_offsets(text: str) -> list[Line]:
     return lines
 
 
-__all__ = ["CELL_SEPARATOR", "PATH_SEPARATOR", "Line", "Outline", "Parsed", "Section", "heading_path",
-           "lines_with_offsets", "names_page", "shifted", "unmarked"]
+__all__ = ["CELL_SEPARATOR", "PATH_SEPARATOR", "Line", "Outline", "Parsed", "Section", "filed_under",
+           "heading_path", "lines_with_offsets", "names_page", "shifted", "unmarked"]

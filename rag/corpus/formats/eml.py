@@ -9,8 +9,12 @@ save one): its subject the title, the text its sender wrote the document, throug
   its charset; one without a charset or with one Python does not know, as a .txt file is (`rag.corpus.encoding`).
   Of a multipart/alternative, one part is read, never both; the text parts of a multipart/mixed are all read, in
   order (Apple Mail splits a body around an inline attachment), a plain one among HTML ones as a paragraph. Offsets
-  index the decoded body. An attached message (message/rfc822, a message forwarded as an attachment) is an
-  attachment, not the body.
+  index the decoded bodies, the message's then its attached messages', joined by a line break.
+- An attached message (message/rfc822: a message forwarded as an attachment, Outlook's and Gmail's): read after the
+  body, its body as this one's, under its subject as a mailbox's messages are (`rag.corpus.formats.base.filed_under`:
+  "Subject › its headings"), the messages it attaches after it, `DEPTH_MAX` deep (`with_attached`, an Outlook
+  message's too); its own attachments named in the report after its subject; one without text, or without header
+  lines (a part the library cannot parse as a message), named.
 - Left out: a reply's quoted earlier messages and the signature, where they can be told with certainty
   (`rag.corpus.formats.eml_replies`; a forwarded message is kept whole); the headers (sender, recipients, date: no
   address is indexed); attachments, each named in the ingest's report.
@@ -32,7 +36,7 @@ from email.policy import default
 from html import escape
 
 from rag.corpus.encoding import decode_text
-from rag.corpus.formats.base import Parsed
+from rag.corpus.formats.base import Parsed, filed_under, shifted
 from rag.corpus.formats.eml_replies import (
     ends_with_attribution,
     forwarded,
@@ -49,6 +53,7 @@ NOT_EML = "not an e-mail: it does not begin with header lines (From:, Subject:, 
 NO_BODY = "no text found"
 DAMAGED = "damaged e-mail: a header the library cannot parse"
 MULTIPARTS_MAX = 100  # a mail client's message holds a handful; more is a hostile file
+DEPTH_MAX = 8  # attached messages nested deeper are named, not read (a forward of a forward: a few levels)
 NESTED = f"e-mail of more than {MULTIPARTS_MAX} multipart or attached message parts: a hostile file?"
 # headers a saved message has at least one of (a draft may lack From; Gmail's download has them all)
 _KNOWN = frozenset({"from", "subject", "date", "to", "message-id", "mime-version", "received", "return-path",
@@ -193,13 +198,15 @@ def _offset_lines(text: str) -> list[tuple[str, int]]:
     return lines
 
 
-def _html(html: str, subject: str) -> Parsed:
-    """A text/html body read as a page, its lines from where its quote or signature begins left out."""
-    parsed = parse_html(html)
+def _html(html: str | None, subject: str, parsed: Parsed | None = None) -> Parsed:
+    """A text/html body read as a page (or a body some other reader read, `parsed`: its `html` None), its lines from
+    where its quote or signature begins left out."""
+    parsed = parsed or parse_html(html or "")
     lines = [(line.text, line.start) for section in parsed.sections for line in section.lines]
     if forwarded(subject):
         return _without(parsed, forwarded_headers(lines))
-    ends = [at for at in (html_cut(html, sorted(start for _, start in lines)), reply_start(lines, plain=False))
+    cut = html_cut(html, sorted(start for _, start in lines)) if html is not None else None
+    ends = [at for at in (cut, reply_start(lines, plain=False))
             if at is not None and any(start < at for _, start in lines)]  # a quote that is the whole text is kept
     if not ends:
         return parsed
@@ -236,21 +243,78 @@ def parse_eml(data: bytes) -> Parsed:
         message = BytesParser(policy=default).parsebytes(data[lead:])
     except RecursionError as exc:
         raise ValueError(NESTED) from exc
-    if not isinstance(message, EmailMessage) or not {key.lower() for key in message} & _KNOWN:
+    if not isinstance(message, EmailMessage) or not _headed(message):
         raise ValueError(NOT_EML)
+    return _document(message, 0)
+
+
+def _headed(message: Message) -> bool:
+    """Whether `message` has a header a saved message has (a part without header lines is none)."""
+    return bool({key.lower() for key in message} & _KNOWN)
+
+
+def _document(message: EmailMessage, depth: int) -> Parsed:
+    """A message's body under its subject, the messages attached to it after it (`with_attached`), `DEPTH_MAX` deep
+    from `depth`. Raises `ValueError` when none holds text."""
     try:  # the library's header parsers raise more than ValueError on malformed parameters ('filename*' alone)
         bodies, attached = _walk(message)
         texts = [_decoded(part) for part in bodies]
         for at, part in enumerate(bodies):
             if part.get_content_type() == "text/plain" and str(part.get_param("format", "")).lower() == "flowed":
                 texts[at] = unflowed(texts[at], str(part.get_param("delsp", "")).lower() == "yes")
-        names = [str(part.get_filename() or part.get_content_type()) for part in attached]
+        names: list[str] = []
+        messages: list[Parsed] = []
+        for part in attached:
+            name = _attached(part, depth, messages)
+            if name is not None:
+                names.append(name)
         subject = _subject(message)
     except (IndexError, KeyError, TypeError, AttributeError) as exc:
         raise ValueError(f"{DAMAGED}: {type(exc).__name__}: {exc}") from exc
-    return body_document([(text, part.get_content_type() == "text/html") for part, text in zip(bodies, texts,
-                                                                                                 strict=True)],
-                         *subject, names)
+    try:
+        parsed = body_document([(text, part.get_content_type() == "text/html")
+                                for part, text in zip(bodies, texts, strict=True)], *subject, names)
+    except ValueError as exc:
+        if str(exc) != NO_BODY or not messages:
+            raise
+        parsed = Parsed([], title=subject[0] or None, text="", blocks=True, changes=not_read(names))
+    return with_attached(parsed, messages)
+
+
+def _attached(part: Message, depth: int, messages: list[Parsed]) -> str | None:
+    """An attachment's name for the report; none for an attached message read (added to `messages`): one with header
+    lines, `DEPTH_MAX` deep at most; another named "message: its subject", with why it was not read."""
+    name = str(part.get_filename() or part.get_content_type())
+    payload = part.get_payload() if part.get_content_type() == "message/rfc822" else None
+    inner = payload[0] if isinstance(payload, list) and payload and isinstance(payload[0], EmailMessage) else None
+    if inner is None or not _headed(inner):
+        return name
+    why = ""
+    if depth < DEPTH_MAX:
+        try:
+            messages.append(_document(inner, depth + 1))
+            return None
+        except ValueError as exc:
+            why = f" ({exc})"
+    subject = _subject(inner)[1]
+    return (f"message: {subject}" if subject else name) + why
+
+
+def with_attached(parsed: Parsed, messages: list[Parsed]) -> Parsed:
+    """`parsed`, a message's document, with the messages attached to it after its body, each under its subject (else
+    "attached message N") as a mailbox's messages are, their reports' lines after it; offsets index the texts joined
+    by a line break."""
+    texts = [parsed.text or ""] if parsed.sections else []
+    base = len(texts[0]) + 1 if texts else 0
+    for number, inner in enumerate(messages, 1):
+        name = inner.title or f"attached message {number}"
+        parsed.sections += filed_under(shifted(inner.sections, base), name)
+        texts.append(inner.text or "")
+        base += len(texts[-1]) + 1
+        parsed.blocks = parsed.blocks and inner.blocks
+        parsed.changes += [f"{name}: {change}" for change in inner.changes]
+    parsed.text = "\n".join(texts)
+    return parsed
 
 
 def body_document(bodies: list[tuple[str, bool]], subject: str, raw_subject: str, attached: list[str]) -> Parsed:
@@ -265,15 +329,32 @@ def body_document(bodies: list[tuple[str, bool]], subject: str, raw_subject: str
         parsed = _html(text, raw_subject)
     else:
         text, parsed = _plain("\n\n".join(body for body, _ in bodies), raw_subject)
+    return _titled(parsed, text, subject, attached)
+
+
+def read_body_document(body: Parsed, subject: str, raw_subject: str, attached: list[str]) -> Parsed:
+    """`body_document` of a body another reader read (an Outlook message's rich text: `rag.corpus.formats.rtf`), its
+    lines read as an HTML body's are."""
+    return _titled(_html(None, raw_subject, body), body.text or "", subject, attached)
+
+
+def _titled(parsed: Parsed, text: str, subject: str, attached: list[str]) -> Parsed:
     parsed.text, parsed.title, parsed.url, parsed.slug = text, subject or None, None, None
     parsed.sections = [section for section in parsed.sections if section.lines]
     if not parsed.sections:
         raise ValueError(NO_BODY)
-    if attached:
-        shown = ", ".join(" ".join(name.split())[:80] for name in attached[:5])
-        parsed.changes.append(f"{len(attached)} attachment(s) not read: {shown}{', ...' if len(attached) > 5 else ''}")
+    parsed.changes += not_read(attached)
     return parsed
 
 
-__all__ = ["HEADER_MAX", "MULTIPARTS_MAX", "NESTED", "NOT_EML", "NO_BODY", "PARTS_MAX", "SUBJECT_CHARS",
-           "body_document", "parse_eml", "titled", "unflowed"]
+def not_read(attached: list[str]) -> list[str]:
+    """The ingest report's line naming a message's attachments (the first five), none if there are none."""
+    if not attached:
+        return []
+    shown = ", ".join(" ".join(name.split())[:80] for name in attached[:5])
+    return [f"{len(attached)} attachment(s) not read: {shown}{', ...' if len(attached) > 5 else ''}"]
+
+
+__all__ = ["DEPTH_MAX", "HEADER_MAX", "MULTIPARTS_MAX", "NESTED", "NOT_EML", "NO_BODY", "PARTS_MAX", "SUBJECT_CHARS",
+           "body_document", "not_read", "parse_eml", "read_body_document", "titled", "unflowed",
+           "with_attached"]

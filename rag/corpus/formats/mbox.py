@@ -1,7 +1,7 @@
 """Read a mailbox (.mbox: Thunderbird's folder files, Gmail's Takeout export, Apple Mail's and mutt's export): one
 document, each message of it an entry of its own under its subject, read as a saved e-mail is
-(`rag.corpus.formats.eml`: its HTML or plain body, a reply's quotes and signature left out, attachments named in the
-report).
+(`rag.corpus.formats.eml`: its HTML or plain body, a reply's quotes and signature left out, the messages it attaches
+after it under their subjects ("Message › Attached › heading"), other attachments named in the report).
 
 - Where a message begins: a "From " line (the mbox separator, "From sender date") at the file's start (after a byte
   order mark), after a blank line, as mail clients write them, or dated (asctime), followed by a header line; a body's
@@ -11,7 +11,7 @@ report).
   own headings below it ("Subject › heading"; a body that opens on its subject: the subject once). The file's name
   is the document's title, as a mailbox names a folder.
 - Offsets index the messages' decoded bodies, joined in the file's order by a line break (`Parsed.text`), as an
-  .eml's index its one body.
+  .eml's index its body and its attached messages'.
 - A message that cannot be read (no header lines, no text, a hostile one: `parse_eml`'s refusals) is left out and
   counted in the report; the others are read. At most `MESSAGES_MAX` messages are read, the count of the others said.
 
@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 
-from rag.corpus.formats.base import Parsed, Section, names_page, shifted
+from rag.corpus.formats.base import Parsed, Section, filed_under, shifted
 from rag.corpus.formats.eml import parse_eml
 
 NOT_MBOX = 'not a mailbox: it does not begin with a "From " line followed by header lines'
@@ -70,13 +70,7 @@ def parse_mbox(data: bytes) -> Parsed:
         except ValueError as exc:
             unread.append(f"message {number} ({exc})")
             continue
-        for section in shifted(parsed.sections, base):
-            if section.heading is None:
-                section.heading = parsed.title
-            elif parsed.title and not any(names_page(heading, parsed.title)  # a body that opens on its subject
-                                          for heading in (section.heading, *section.parents[:1])):
-                section.parents = (parsed.title, *section.parents)
-            sections.append(section)
+        sections += filed_under(shifted(parsed.sections, base), parsed.title)
         attached += [f"{parsed.title or f'message {number}'}: {change}" for change in parsed.changes]
         texts.append(parsed.text or "")
         blocks = blocks and parsed.blocks  # an HTML body's lines are blocks, a plain one's may run on

@@ -41,13 +41,13 @@ from rag.corpus.formats.rtf_styles import Style, Styles, style_names
 from rag.corpus.formats.rtf_tokens import (
     BYTE,
     CHARACTER_SETS,
-    CHARSETS,
     OPEN,
     SYMBOL,
     TEXT,
     WORD,
+    Characters,
+    Fonts,
     code_page,
-    decoded,
     tokens,
 )
 
@@ -82,13 +82,11 @@ class _Reader:
         self.stack: list[State] = []
         self.overflow = 0  # groups opened past DEPTH_MAX, not kept
         self.codec = "cp1252"
-        self.fonts: dict[int, str] = {}  # a font's code page, where its \fcharset says one
+        self.fonts = Fonts()
         self.default_font: int | None = None
-        self.font_number = 0  # the font the font table describes now
         self.star = False  # a \* before the control word now read: an ignorable destination
-        self.fallback = 0  # fallback characters of a \uN still to skip
+        self.characters = Characters()  # a \uN's fallback characters to skip, \'hh bytes not decoded yet
         self.high: int | None = None  # a \uN high surrogate waiting for its low one
-        self.pending: list[str] = []  # \'hh bytes not decoded yet (a double-byte code page's come in pairs)
         self.paragraph = Paragraph()
         self.notes: list[tuple[Paragraph, list[str]]] = []  # the paragraphs a note being read interrupted
         self.note_lines: list[str] = []  # the lines of the note being read
@@ -105,40 +103,25 @@ class _Reader:
     def read(self, source: str) -> Parsed:
         for kind, value, number in tokens(source):
             if kind == BYTE:
-                if self.fallback:
-                    self.fallback -= 1
-                else:
-                    self.pending.append(value)
+                self.characters.byte(value)
                 continue
             if kind == TEXT:
-                if self.fallback:
-                    skipped = min(self.fallback, len(value))
-                    value, self.fallback = value[skipped:], self.fallback - skipped
-                if self.pending:  # a double-byte character's second byte may be written as a character: \'83e
-                    value, self.pending = "".join(self.pending) + value, []
-                self._emit(value if value.isascii() else decoded(value.encode("latin-1"), self._codec()))
+                self._emit(self.characters.text(value, self._codec))
                 continue
-            if self.pending:
-                self._emit(decoded("".join(self.pending).encode("latin-1"), self._codec()))
-                self.pending = []
+            self._emit(self.characters.flush(self._codec))
             if kind == WORD:
-                if self.fallback:
-                    self.fallback -= 1
-                else:
+                if not self.characters.skipped():
                     self._word(value, number)
             elif kind == SYMBOL:
-                if self.fallback:
-                    self.fallback -= 1
-                else:
+                if not self.characters.skipped():
                     self._symbol(value)
             elif kind == OPEN:  # a \* marks the control word right after it, never one in another group
-                self.fallback, self.star = 0, False
+                self.characters.fallback, self.star = 0, False
                 self._open()
             elif not self._close():  # the document's group closed: what follows is no part of it
                 break
         else:
-            if self.pending:
-                self._emit(decoded("".join(self.pending).encode("latin-1"), self._codec()))
+            self._emit(self.characters.flush(self._codec))
             if self.stack:
                 left = len(self.stack)
                 self.changes.append(f"the file ends inside {left:,} group{'s' if left > 1 else ''} left open (cut "
@@ -153,7 +136,7 @@ class _Reader:
 
     def _codec(self) -> str:
         font = self.state.font if self.state.font is not None else self.default_font
-        return self.fonts.get(font, self.codec) if font is not None else self.codec
+        return self.fonts.codec(font, self.codec)
 
     def _emit(self, text: str) -> None:
         state = self.state
@@ -184,7 +167,7 @@ class _Reader:
 
     def _close(self) -> bool:
         """Close a group; False once the document's own group is closed."""
-        self.fallback, self.star = 0, False
+        self.characters.fallback, self.star = 0, False
         if self.overflow:
             self.overflow -= 1
             return True
@@ -210,7 +193,7 @@ class _Reader:
         if (star and name not in _READ_STARRED) or name in _SKIPPED:
             state.skip = True
         elif state.sink == "fonts":
-            self._font_table(name, number)
+            self.fonts.word(name, number)
         elif state.sink == "style":
             self._style_word(name, number)
         elif name in _BREAKS:
@@ -259,14 +242,6 @@ class _Reader:
             self.default_font = number
         # any other control word: a property that does not change the text, or one this reader does not know
 
-    def _font_table(self, name: str, number: int | None) -> None:
-        if name == "f" and number is not None:
-            self.font_number = number
-        elif name == "fcharset" and number in CHARSETS:
-            self.fonts[self.font_number] = CHARSETS[number]
-        elif name == "cpg" and (codec := code_page(number)):
-            self.fonts[self.font_number] = codec
-
     def _style_word(self, name: str, number: int | None) -> None:
         if name == "s" and number is not None:
             self.style_number = number
@@ -287,7 +262,7 @@ class _Reader:
 
     def _unicode(self, number: int) -> None:
         code = number + 65536 if -32768 <= number < 0 else number  # above 32767 written as negative
-        self.fallback = self.state.uc
+        self.characters.fallback = self.state.uc
         if 0xD800 <= code < 0xDC00:
             self.high = code
             return

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import codecs
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 # The kinds of tokens: a control word (its name and number, None without one), a `\\'hh` byte, a control symbol,
 # a group's opening or closing brace, text
@@ -48,6 +48,66 @@ def decoded(data: bytes, codec: str) -> str:
     return data.decode(codec, errors="replace")
 
 
+class Fonts:
+    """The code pages of a font table's fonts (`\\fcharsetN`, `\\cpgN`), by font number, read a control word at a
+    time (`word`) from the table's group."""
+
+    def __init__(self) -> None:
+        self.codecs: dict[int, str] = {}
+        self.number = 0  # the font the table describes now
+
+    def word(self, name: str, number: int | None) -> None:
+        if name == "f" and number is not None:
+            self.number = number
+        elif name == "fcharset" and number in CHARSETS:
+            self.codecs[self.number] = CHARSETS[number]
+        elif name == "cpg" and (codec := code_page(number)):
+            self.codecs[self.number] = codec
+
+    def codec(self, font: int | None, default: str) -> str:
+        """The code page of text in `font` (None: the document's), `default` where the table says none."""
+        return self.codecs.get(font, default) if font is not None else default
+
+
+class Characters:
+    """The characters of a reader's BYTE and TEXT tokens: the fallback characters after a `\\uN` skipped (`fallback`
+    of them still: a control word or symbol counts as one), `\\'hh` bytes held until a token that is neither (a
+    double-byte code page's come in pairs, the second sometimes written as a character: `\\'83e`). `codec` gives
+    the code page in force, asked only for bytes above 127."""
+
+    def __init__(self) -> None:
+        self.fallback = 0
+        self.pending: list[str] = []
+
+    def byte(self, value: str) -> None:
+        if self.fallback:
+            self.fallback -= 1
+        else:
+            self.pending.append(value)
+
+    def text(self, value: str, codec: Callable[[], str]) -> str:
+        if self.fallback:
+            skipped = min(self.fallback, len(value))
+            value, self.fallback = value[skipped:], self.fallback - skipped
+        if self.pending:
+            value, self.pending = "".join(self.pending) + value, []
+        return value if value.isascii() else decoded(value.encode("latin-1"), codec())
+
+    def flush(self, codec: Callable[[], str]) -> str:
+        """The bytes held, decoded; called before any token that is no text."""
+        if not self.pending:
+            return ""
+        text, self.pending = decoded("".join(self.pending).encode("latin-1"), codec()), []
+        return text
+
+    def skipped(self) -> bool:
+        """Whether a control word or symbol is a fallback character, skipped."""
+        if self.fallback:
+            self.fallback -= 1
+            return True
+        return False
+
+
 def tokens(source: str) -> Iterator[tuple[int, str, int | None]]:
     """The tokens of `source` (the file's bytes as Latin-1 text, one character a byte), in order: (kind, value,
     number), the number a control word's (None where it has none). TEXT's value is raw: its bytes above 127 are still
@@ -76,5 +136,5 @@ def tokens(source: str) -> Iterator[tuple[int, str, int | None]]:
             return
 
 
-__all__ = ["BYTE", "CHARACTER_SETS", "CHARSETS", "CLOSE", "OPEN", "SYMBOL", "TEXT", "WORD", "code_page", "decoded",
-           "tokens"]
+__all__ = ["BYTE", "CHARACTER_SETS", "CHARSETS", "CLOSE", "OPEN", "SYMBOL", "TEXT", "WORD", "Characters", "Fonts",
+           "code_page", "decoded", "tokens"]

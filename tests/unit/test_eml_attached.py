@@ -1,0 +1,124 @@
+"""Saved e-mails (.eml, and a mailbox's messages) with messages attached (message/rfc822: a forward "as attachment",
+Outlook's and Gmail's): each read after the body under its subject, as an Outlook message's are, its body as the
+outer one's, its own attachments named; nesting bounded (`DEPTH_MAX`, the .msg reader's), offsets in the decoded
+bodies joined, many attached messages read in linear time."""
+
+from __future__ import annotations
+
+import base64
+import quopri
+
+from rag.corpus.formats.eml import DEPTH_MAX, parse_eml
+from rag.corpus.formats.mbox import parse_mbox
+from tests.helpers.timing import grows_linearly
+
+
+def _message(subject: str, body: str, *parts: str, content_type: str = "text/plain; charset=utf-8",
+             encoding: str = "8bit", boundary: str = "b") -> str:
+    """A message of `body`, its `parts` (each a MIME part, headers and body) attached after it."""
+    head = f"From: <support@boutique.example>\nSubject: {subject}\nMIME-Version: 1.0\n"
+    text = f"Content-Type: {content_type}\nContent-Transfer-Encoding: {encoding}\n\n{body}\n"
+    if not parts:
+        return head + text
+    return (f"{head}Content-Type: multipart/mixed; boundary={boundary}\n\n--{boundary}\n{text}"
+            + "".join(f"--{boundary}\n{part}\n" for part in parts) + f"--{boundary}--\n")
+
+
+def _attached(message: str) -> str:
+    return f"Content-Type: message/rfc822\nContent-Disposition: attachment\n\n{message}"
+
+
+def _headed(data: bytes) -> list[tuple[str | None, tuple[str, ...], list[str]]]:
+    return [(section.heading, section.parents, [line.text for line in section.lines])
+            for section in parse_eml(data).sections]
+
+
+def test_an_attached_message_with_attachments_is_read_under_its_subject_and_they_are_named():
+    html = "<html><body><h2>Retours</h2><p>Sous 30 jours, dans l'emballage d'origine.</p></body></html>"
+    inner = _message("TR: Conditions de retour", html, "Content-Type: application/pdf; name=formulaire-retour.pdf\n"
+                     "Content-Disposition: attachment; filename=formulaire-retour.pdf\n\nJVBERi0=",
+                     content_type="text/html; charset=utf-8", boundary="c")
+    outer = _message("Votre demande", "Voici les conditions, en pièce jointe.",
+                     "Content-Type: application/pdf\nContent-Disposition: attachment; filename=facture.pdf\n\nJVBE",
+                     _attached(inner))
+    parsed = parse_eml(outer.encode())
+    assert _headed(outer.encode()) == [
+        (None, (), ["Voici les conditions, en pièce jointe."]),
+        ("Retours", ("Conditions de retour",), ["Sous 30 jours, dans l'emballage d'origine."])]
+    assert parsed.changes == ["1 attachment(s) not read: facture.pdf",
+                              "Conditions de retour: 1 attachment(s) not read: formulaire-retour.pdf"]
+
+
+def test_an_attached_messages_body_is_read_as_the_outer_ones_its_quote_cut():
+    reply = _message("RE: Délai", "Quatorze jours.\n\nLe 3 mars, Paul <p@x.example> a écrit :\n> Quel délai ?\n")
+    parsed = parse_eml(_message("Pour info", "Ci-joint.", _attached(reply)).encode())
+    assert [(section.heading, [line.text for line in section.lines]) for section in parsed.sections] == \
+        [(None, ["Ci-joint."]), ("Délai", ["Quatorze jours."])]
+
+
+def test_offsets_index_the_decoded_bodies_joined_quoted_printable_and_base64_ones_too():
+    """As an .eml's body, an attached message's is cited in its decoded text (`parsed.text`), never in the file's
+    encoded bytes: the bodies, the outer one's then the attached ones', joined by a line break."""
+    plain = "Le délai de rétractation est de quatorze jours.\nIl court dès la livraison.\n"
+    qp = quopri.encodestring(plain.encode()).decode()
+    html = "<html><body><p>Remboursé sous 14 jours, à réception du colis.</p></body></html>"
+    b64 = base64.encodebytes(html.encode()).decode()
+    outer = _message("Rappels", "=C3=80 lire.", _attached(_message("Délai", qp, encoding="quoted-printable")),
+                     _attached(_message("Remboursement", b64, content_type="text/html; charset=utf-8",
+                                        encoding="base64")), encoding="quoted-printable")
+    parsed = parse_eml(outer.encode())
+    text = parsed.text or ""
+    lines = [line for section in parsed.sections for line in section.lines]
+    assert [line.text for line in lines] == ["À lire.", "Le délai de rétractation est de quatorze jours.",
+                                             "Il court dès la livraison.",
+                                             "Remboursé sous 14 jours, à réception du colis."]
+    assert all(text[line.start:line.end] == line.text for line in lines[:3])
+    assert lines[3].text in text[lines[3].start:lines[3].end]  # an HTML line indexes its element in the source
+    assert text.startswith("À lire.\n") and plain in text and html in text
+
+
+def test_an_attached_message_without_text_or_header_lines_is_named_not_read():
+    empty = _message("Photo", "", "Content-Type: image/png\nContent-Disposition: attachment; filename=a.png\n\niVBO",
+                     boundary="c")
+    garbage = "Content-Type: message/rfc822\nContent-Disposition: attachment; filename=transfert.eml\n\nnot a mail\n"
+    parsed = parse_eml(_message("Vacances", "Les photos suivent.", _attached(empty), garbage).encode())
+    assert [line.text for section in parsed.sections for line in section.lines] == ["Les photos suivent."]
+    assert parsed.changes == ["2 attachment(s) not read: message: Photo (no text found), transfert.eml"]
+
+
+def test_a_message_without_a_body_is_read_from_the_message_it_attaches():
+    outer = _message("TR: Planning", "", _attached(_message("Planning", "Livraison le jeudi.")))
+    assert _headed(outer.encode()) == [("Planning", (), ["Livraison le jeudi."])]
+
+
+def test_messages_nested_deeper_than_the_bound_are_named_not_read():
+    message = _message("niveau 20", "texte 20")
+    for level in range(19, -1, -1):
+        message = _message(f"niveau {level}", f"texte {level}", _attached(message), boundary=f"b{level}")
+    parsed = parse_eml(message.encode())
+    assert [line.text for section in parsed.sections for line in section.lines] == \
+        [f"texte {level}" for level in range(DEPTH_MAX + 1)]
+    assert parsed.sections[-1].parents == tuple(f"niveau {level}" for level in range(1, DEPTH_MAX))
+    assert parsed.changes[-1].endswith(f"1 attachment(s) not read: message: niveau {DEPTH_MAX + 1}")
+
+
+def test_many_attached_messages_are_read_in_linear_time():
+    def attached(size: int) -> None:
+        outer = _message("Relances", "Voici les relances.",
+                         *(_attached(_message(f"Relance {n}", f"Texte {n}. " * 200)) for n in range(size)))
+        assert len(parse_eml(outer.encode()).sections) == size + 1
+
+    assert grows_linearly(attached, 20)
+
+
+def test_a_mailboxs_messages_with_attached_messages_are_each_read_under_their_subject():
+    first = _message("Procédures", "Les deux procédures.", _attached(_message("Retour", "Ouvrez la commande.")))
+    second = _message("Horaires", "Ouvert de 9 h à 18 h.")
+    box = f"From a@x Tue Mar 11 09:00:00 2025\n{first}\nFrom b@x Tue Mar 11 10:00:00 2025\n{second}\n".encode()
+    parsed = parse_mbox(box)
+    assert [(section.heading, section.parents, [line.text for line in section.lines])
+            for section in parsed.sections] == [("Procédures", (), ["Les deux procédures."]),
+                                                ("Retour", ("Procédures",), ["Ouvrez la commande."]),
+                                                ("Horaires", (), ["Ouvert de 9 h à 18 h."])]
+    text = parsed.text or ""
+    assert all(text[line.start:line.end] == line.text for section in parsed.sections for line in section.lines)
