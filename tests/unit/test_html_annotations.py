@@ -103,3 +103,32 @@ def test_a_chapter_titled_in_ruby_is_named_by_its_contents_entry_without_its_rea
                                                       "</h2><p>本文です。</p>"}
     parsed = parse_epub(_book([("nav", "nav.xhtml"), ("c1", "c1.xhtml")], files))
     assert [heading_path(section, parsed.title or "") for section in parsed.sections] == ["第一部 › 規約 › 第一条"]
+
+
+def test_a_page_break_around_blocks_keeps_the_main_content_after_it():
+    # its `</div>` was taken for the end of `<div role="main">`: the main's paragraphs after it were lost
+    words = " ".join(f"Phrase {k} du guide." for k in range(40))
+    page = ('<html><body><nav><a href="/">Accueil</a></nav><div role="main"><h1>Guide</h1><div role="doc-pagebreak" '
+            f'id="p1"><p>{words}</p></div><p>Le remboursement prend 14 jours.</p></div></body></html>')
+    assert [line.text for s in parse_html(page).sections for line in s.lines][-1] == "Le remboursement prend 14 jours."
+
+
+def test_a_page_breaks_words_are_read_unless_they_are_its_number(tmp_path, kind):
+    # a wrapper around loose text or spans, a break left open in a paragraph: words, read; a roman numeral, a label
+    cases = {'<div role="doc-pagebreak" id="p1">Texte libre du chapitre.</div>': "Texte libre du chapitre.",
+             '<div epub:type="pagebreak" id="p2"><span>Un.</span> <span>Deux.</span></div>': "Un. Deux.",
+             '<p>Début<span role="doc-pagebreak" id="p3"> du paragraphe entier.</p>': "Début du paragraphe entier.",
+             '<p>Avant<span epub:type="pagebreak" title="xii" id="p4">xii</span> après.</p>': "Avant après.",
+             '<p>Ici<span role="doc-pagebreak" aria-label="Page A-3" id="p5">Page A-3</span> là.</p>': "Ici là."}
+    assert [text for _, text in _read(tmp_path, "".join(cases), kind)] == list(cases.values())
+
+
+def test_a_page_break_on_a_line_break_still_breaks_the_line(tmp_path, kind):
+    body = '<p>fin de page<br role="doc-pagebreak" id="p1"/>page suivante</p>'
+    assert [text for _, text in _read(tmp_path, body, kind)] == ["fin de page page suivante"]
+
+
+def test_a_reading_outside_any_ruby_is_text(tmp_path):
+    # browsers show an <rt> with no <ruby> around it inline
+    body = '<p>Bonjour <rt>le monde</rt> encore.</p><p>Suite.</p>'
+    assert [text for _, text in _read(tmp_path, body, ".html")] == ["Bonjour le monde encore.", "Suite."]

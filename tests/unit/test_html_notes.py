@@ -4,9 +4,11 @@ page, each block's offsets still citing its element in the file."""
 
 from __future__ import annotations
 
+import copy
 import re
 from pathlib import Path
 
+from rag.corpus.formats import html_notes
 from rag.corpus.formats.epub import parse_epub
 from rag.corpus.formats.html import parse_html
 from rag.corpus.reader import read_document
@@ -95,3 +97,52 @@ def test_libreoffices_e_book_reads_its_notes_where_they_are_cited():
     row = texts.index("Paris et petite couronne | autres villes de France")  # cited in a table's row: after the table
     assert texts[row + 4:row + 6] == ["Repas avec un client (par convive) | 55 €",
                                       "Hauts-de-Seine, Seine-Saint-Denis et Val-de-Marne."]
+
+
+def test_a_note_cited_in_a_note_standing_before_its_citation_is_kept(tmp_path):
+    # the note citing another stood before the paragraph citing it: the other note's text was lost
+    body = ('<aside epub:type="footnote" id="n1"><p>Voir aussi<a epub:type="noteref" href="#n2">2</a> ici.</p></aside>'
+            '<p>Le texte<a epub:type="noteref" href="#n1">1</a> cité.</p>'
+            '<aside epub:type="footnote" id="n2"><p>La seconde note.</p></aside><p>Après.</p>')
+    assert _read(tmp_path, body, ".epub") == ["Le texte cité.", "Voir aussi ici.", "La seconde note.", "Après."]
+
+
+def test_a_notes_paragraphs_stay_together_when_one_cites_a_note(tmp_path):
+    body = ('<p>Le texte<a epub:type="noteref" href="#n1">1</a> cité.</p><p>Suite.</p>'
+            '<aside epub:type="footnote" id="n1"><p>Premier alinéa.</p><p>Second alinéa<a epub:type="noteref" '
+            'href="#n2">2</a>.</p></aside><aside epub:type="footnote" id="n2"><p>Autre note.</p></aside>')
+    assert _read(tmp_path, body, ".epub") == [
+        "Le texte cité.", "Premier alinéa.", "Second alinéa.", "Autre note.", "Suite."]
+
+
+def test_a_target_holding_its_citation_or_a_heading_is_no_note(tmp_path):
+    # a link to the section holding it: no note, the mark stays
+    body = ('<section id="c1"><h2>Chapitre</h2><p>Début.</p><p>Voir<a role="doc-noteref" href="#c1">*</a> ceci.</p>'
+            '<p>Fin.</p></section>')
+    assert _read(tmp_path, body, ".html") == ["Début.", "Voir* ceci.", "Fin."]
+    # a link to a later section with its own heading: the section stays under it
+    body = ('<h2>Tarifs</h2><p>Voir<a role="doc-noteref" href="#annexe">A</a> les taux.</p><p>Suite.</p>'
+            '<section id="annexe"><h2>Annexe</h2><p>Taux un.</p></section>')
+    (tmp_path / "bail.html").write_text(HTML.format(body), encoding="utf-8")
+    document = read_document(tmp_path, tmp_path / "bail.html")
+    assert [(section.heading, [line.text for line in section.lines]) for section in document.sections] == [
+        ("Tarifs", ["VoirA les taux.", "Suite."]), ("Annexe", ["Taux un."])]
+
+
+def test_many_notes_are_moved_in_linear_time(monkeypatch):
+    # the move alone (reading the page hid it): each citing line copied the lines read before it, 20,000 took 16 s
+    def page(n: int) -> str:
+        cites = "".join(f'<p>x<a epub:type="noteref" href="#n{k}">{k}</a>.</p>' for k in range(n))
+        return cites + "".join(f'<aside epub:type="footnote" id="n{k}"><p>Note.</p></aside>' for k in range(n))
+
+    follow, found = html_notes.follow, {}  # each page's sections and notes, as the move meets them
+    pages = {n: page(n) for n in (4000, 16000)}
+    monkeypatch.setattr(html_notes, "follow", lambda source, sections, notes: found.update({source: (sections, notes)}))
+    for source in pages.values():
+        parse_html(source)
+    monkeypatch.undo()
+    copies = {n: [copy.deepcopy(found[source][0]) for _ in range(2)] for n, source in pages.items()}
+    sections, notes = found[pages[4000]]
+    follow(pages[4000], sections, notes)
+    assert [line.text for section in sections for line in section.lines][:4] == ["x.", "Note.", "x.", "Note."]
+    assert grows_linearly(lambda n: follow(pages[n], copies[n].pop(), found[pages[n]][1]), 4000)

@@ -107,8 +107,9 @@ def test_a_note_of_several_paragraphs_is_read_whole_after_the_paragraph_citing_i
                                    ("Paie", ["Le 28 du mois.", "Ni pendant les congés.", "Document interne."])]
     citing = google.replace("Ni pendant les congés.</p></div>", 'Voir aussi<sup><a href="#ftnt2" id="ftnt_ref2">[2]</a>'
                             '</sup>.</p></div><div><p><a href="#ftnt_ref2" id="ftnt2">[2]</a> Le barème.</p></div>')
-    assert _sections(citing) == [("Repas", ["Un titre-restaurant de 9 €.", "Pas en déplacement."]),
-                                 ("Paie", ["Le 28 du mois.", "Voir aussi.", "Le barème."])]  # its own note kept
+    assert _sections(citing) == [  # a note's paragraph citing a note stays in it, its own note after it
+        ("Repas", ["Un titre-restaurant de 9 €.", "Pas en déplacement.", "Voir aussi.", "Le barème."]),
+        ("Paie", ["Le 28 du mois."])]
     nested = google.replace("<p>Ni pendant", '<div align=center><p>Sauf accord.</p></div><p>Ni pendant')
     assert _sections(nested)[0][1][1:] == ["Pas en déplacement.", "Sauf accord.", "Ni pendant les congés."]
 

@@ -264,7 +264,7 @@ class _HtmlSections(HTMLParser, Disclosures):
     def handle_data(self, data: str) -> None:
         if self._in_title:
             self.title = ((self.title or "") + data).strip() or None
-        elif not self._skip and not self._mark and not self._annotations.open:
+        elif not (self._skip or self._mark or self._annotations.open or self._annotations.label(data)):
             if self._open is None and self._loose_start is None and data.strip():
                 self._loose_start = self._offset()
             if data.strip():

@@ -10,7 +10,8 @@ points at follow the block that cites it, in that block's section; the citation'
 only occurrence in the block, and a link back to the citation (`<a href="#ref1">1</a>` opening the note, to the
 citation's id or to one set just before it, as LibreOffice's `<sup id="calledF1">` around it; pandoc's "↩︎" ending
 it, `role="doc-backlink"`) leaves the note. A note whose element is never closed is its first block only
-(it would take the rest of the page). A note in another file of the book (an endnotes chapter, `notes.xhtml#en1`) is
+(it would take the rest of the page); an element holding its citation or a heading (a section, the page's body) is no
+note. A note in another file of the book (an endnotes chapter, `notes.xhtml#en1`) is
 read where it stands.
 
 Each link's start tag is read once, each tag of the page once to find where the notes' elements end: linear in the
@@ -32,6 +33,7 @@ WINDOW = 2000  # characters of a note's source read for the link back to its cit
 _MARKS = 64  # citations' marks left out of one block, at most (each is looked for in the whole block)
 _NOTE_MARK = 1000  # characters a note's mark may span in the source, its tags included (Word's: some 400)
 _TAG = re.compile(r"<[^<>]*>")
+_HEADING = re.compile(r"<h[1-6][\s/>]", re.IGNORECASE)
 _LINK = re.compile(r"<a\b[^<>]*>", re.IGNORECASE)
 _ELEMENT = re.compile(r"<(/?)([a-zA-Z][\w:.-]*)")
 _ATTRIBUTE = re.compile(r"""\s([\w:.-]+)\s*=\s*(?:"([^"<>]*)"|'([^'<>]*)'|([^\s"'<>]+))""")
@@ -85,37 +87,71 @@ class Places:
 
 def follow(source: str, sections: list[Section], notes: list[Note]) -> None:
     """Each of `notes` read after the line citing it (a table's row's, after its table's last row cited so), in its
-    section, the citation's mark left out of it where it is its only occurrence; in place."""
+    section, the citation's mark left out of it where it is its only occurrence; in place. A note's paragraphs stay
+    together, and a note cited in a note follows that one wherever it goes; every line is read once, whatever the
+    order of the notes and of their citations (a note cited only from a note of its own, in a loop, stays where it
+    is)."""
     gone = {note.noted for note in notes}  # the notes' own lines
-    citing = {note.cited for note in notes}
-    texts: dict[tuple[int, int], str] = {}  # the citing lines' texts, their marks left out
-    after: dict[tuple[int, int], list[Line]] = {}  # the notes read after each citing line
-    for cited, (s, n), text, mark, end in notes:
+    texts = {note.noted: note.text for note in notes}  # lines' texts, their marks or links back left out
+    after: dict[tuple[int, int], list[tuple[int, int]]] = {}  # the lines read right after each line, in order
+    for cited, (s, n), _, mark, end in notes:
         body = texts.get(cited, sections[cited[0]].lines[cited[1]].text)
         # "septembre[1]." -> "septembre.", "le plus proche1 ;" -> "le plus proche ;"
         if len(after.get(cited, ())) < _MARKS and body.count(mark) == 1:
             at = body.index(mark)
             texts[cited] = body[:at] + body[at + len(mark):].removeprefix(" " if body[at - 1:at] in " " else "")
+        after.setdefault(cited, []).append((s, n))
         note_lines = sections[s].lines
-        after.setdefault(cited, []).append(replace(note_lines[n], text=text, item=False, opens_table=False))
-        while (n + 1 < len(note_lines) and note_lines[n + 1].start < end and (s, n + 1) not in gone
-               and (s, n + 1) not in citing):
-            n += 1  # the note's next paragraph
-            after[cited].append(replace(note_lines[n], item=False, opens_table=False))
+        while n + 1 < len(note_lines) and note_lines[n + 1].start < end and (s, n + 1) not in gone:
+            after.setdefault((s, n), []).insert(0, (s, n + 1))  # the note's next paragraph, before its own notes
+            n += 1
             gone.add((s, n))
+    read: set[tuple[int, int]] = set()
+
+    def line(place: tuple[int, int]) -> Line:
+        original = sections[place[0]].lines[place[1]]
+        moved = place in gone
+        text = texts.get(place, original.text)
+        return replace(original, text=text, item=False, opens_table=False) if moved else \
+            replace(original, text=text) if text != original.text else original
+
+    def following(place: tuple[int, int]) -> list[Line]:
+        """The lines read after `place`'s, depth first (a note's note right after it), each once."""
+        out: list[Line] = []
+        stack = list(reversed(after.get(place, ())))
+        while stack:
+            next_place = stack.pop()
+            if next_place in read:
+                continue
+            read.add(next_place)
+            out.append(line(next_place))
+            stack.extend(reversed(after.get(next_place, ())))
+        return out
+
+    lines_of: list[list[Line]] = []
     for s, section in enumerate(sections):
         lines, waiting = list[Line](), list[Line]()  # the notes cited in a table's row wait for its last row
-        for n, line in enumerate(section.lines):
-            row = source[line.start:line.start + 3].lower() == "<tr"
+        for n, each in enumerate(section.lines):
+            row = source[each.start:each.start + 3].lower() == "<tr"
             if (s, n) in gone:
                 continue
-            if waiting and (not row or line.opens_table):
-                lines, waiting = lines + waiting, []
-            lines.append(replace(line, text=texts[s, n]) if (s, n) in texts else line)
-            waiting += after.get((s, n), [])
+            if waiting and (not row or each.opens_table):
+                lines.extend(waiting)
+                waiting = []
+            read.add((s, n))
+            lines.append(line((s, n)))
+            waiting.extend(following((s, n)))
             if waiting and not row:
-                lines, waiting = lines + waiting, []
-        section.lines[:] = lines + waiting
+                lines.extend(waiting)
+                waiting = []
+        lines_of.append(lines + waiting)
+    for s, section in enumerate(sections):  # notes no line read cites (a loop of notes): where they stand
+        for n in range(len(section.lines)):
+            if (s, n) not in read:
+                read.add((s, n))
+                lines_of[s].append(line((s, n)))
+                lines_of[s].extend(following((s, n)))
+        section.lines[:] = lines_of[s]
 
 
 def _attributes(tag: str) -> dict[str, str]:
@@ -168,6 +204,7 @@ def notes(source: str, sections: list[Section]) -> None:
         if begin >= 0 and (element := _ELEMENT.match(source, begin)) is not None and not element[1]:
             starts[begin] = element[2].lower()
     ends, places, link_starts = _ends(source, starts), Places(sections), [at for at, _, _ in links]
+    headings = [match.start() for match in _HEADING.finditer(source)]
     found: list[Note] = []
     gone: set[tuple[int, int]] = set()  # the notes' lines
     for (at, end, _), begin in zip(citations, begins, strict=True):
@@ -175,9 +212,12 @@ def notes(source: str, sections: list[Section]) -> None:
             continue
         close = ends.get(begin)  # None: never closed, the note is its first line
         cited, noted = places.holding(at), places.first(begin, begin + WINDOW if close is None else close)
-        if cited is None or noted is None or cited == noted or cited in gone or noted in gone:
+        if cited is None or noted is None or cited == noted or noted in gone:
             continue
         first = sections[noted[0]].lines[noted[1]]
+        span = close or first.end
+        if begin <= at < span or bisect.bisect_left(headings, begin) < bisect.bisect_left(headings, span):
+            continue  # no note: an element holding its citation (a section, the body), or a heading
         within = bisect.bisect_left(link_starts, begin)
         back = _back(source, links[within:within + _LINKS], min(close or first.end, begin + WINDOW), (at, end), ids)
         text = first.text
