@@ -30,6 +30,13 @@ def test_list_paragraphs_read_after_the_number_or_bullet_word_shows():
     assert [line.item for s in parsed.sections for line in s.lines] == [False] + [True] * 6 + [False] + [True] * 5
 
 
+def test_an_empty_item_is_counted_as_word_shows_its_number():
+    """LibreOffice's steps "1.", an empty item Word numbers "2.", then "3." and "4.": the empty item reads as no
+    line, but the count goes on past it (before, every later step was one short, "2. Attendre la réponse")."""
+    parsed = parse_doc((LISTS.parent / "etapes-vides.doc").read_bytes())
+    assert parsed.text == "Les étapes :\n1. Envoyer la lettre\n3. Attendre la réponse\n4. Relancer\n"
+
+
 def _lists(levels: list[tuple[int, int, int, str]], overrides: list[dict[int, int]], limit: int = 0) -> Lists:
     """A table stream of one list definition (lsid 7) of `levels` (start, nfc, flags, text; ilvlRestartLim
     `limit`), and a list (an LFO) on it for each of `overrides` (the starts it overrides, by level)."""

@@ -243,6 +243,17 @@ def test_list_paragraphs_show_the_number_or_bullet_word_shows(tmp_path):
         "1. Ouvrez l'outil.", "2. Saisissez la dépense.", "• gardez le ticket ;"]
 
 
+def test_an_empty_list_paragraph_is_counted_as_word_shows_its_number(tmp_path):
+    """Word shows "2." on an empty list paragraph, so the step after it is "3.": the empty item reads as no line,
+    but the count goes on past it (before, every later step was one short)."""
+    document = docx.Document()
+    for text in ("Envoyer la lettre", "", "Attendre la réponse", "Relancer"):
+        document.add_paragraph(text, style="List Number")
+    document.save(tmp_path / "etapes.docx")
+    assert _read(tmp_path / "etapes.docx").text.splitlines() == [
+        "1. Envoyer la lettre", "3. Attendre la réponse", "4. Relancer"]
+
+
 def test_lists_of_one_definition_go_on_with_one_count_and_a_start_override_restarts_where_its_list_is_met(tmp_path):
     """Word counts the lists (w:num) made from one definition (w:abstractNum) as one: a converter's or an editor's
     second list of the same definition goes on ("3." after "2."), and "restart at 1" (a list of the same

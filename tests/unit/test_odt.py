@@ -122,6 +122,15 @@ def test_nested_lists_show_their_bullets_and_numbers_counted_within_each_list():
     assert not items["Pièces :"] and items["• daté"] and items["second paragraphe de l'item"]
 
 
+def test_an_empty_list_item_is_counted_as_libreoffice_numbers_it():
+    """LibreOffice shows "2." on an empty item, so the step after it is "3." (as the .doc and .docx readers now
+    count); the empty item reads as no line."""
+    body = ('<text:list text:style-name="Numbering_20_123"><text:list-item><text:p>Envoyer.</text:p></text:list-item>'
+            "<text:list-item><text:p/></text:list-item><text:list-item><text:p>Attendre.</text:p></text:list-item>"
+            "</text:list>")
+    assert (parse_odt(odt(body)).text or "").splitlines() == ["1. Envoyer.", "3. Attendre."]
+
+
 def test_list_numbers_come_in_their_format_with_the_numbers_of_the_levels_above_they_show():
     """A letter, a Roman numeral or "2.1" came as a digit, so "see point b)" or "article 2.1" named nothing a passage
     held: numbers now come as LibreOffice shows them, each level above in its own format."""

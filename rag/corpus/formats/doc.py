@@ -176,7 +176,8 @@ class _Reader:
         self._close_table()
         kind, level = self.styles.kind(properties.istd, properties.outline) if properties else (None, 0)
         listed = self.styles.listed(properties) if properties is not None else None
-        if kind != "contents" and listed and line.strip() and (label := self.lists.label(*listed)):
+        label = self.lists.label(*listed) if kind != "contents" and listed else None  # an empty item counts too
+        if label and line.strip():
             self.text.add(f"{label} {line.lstrip()}", None if kind == "aside" else kind, level, item=True)
         elif kind != "contents":  # a list's item without a label is no bold line either
             font = self._font(properties, shown) if kind is None and not listed and self.text.measures(line) else None

@@ -306,7 +306,8 @@ def _parse(document: WordDocument) -> Parsed:
             runs, (kind, level) = _runs(block), kind_level
             paragraph = "".join(shown for _, shown in runs)
             aside, kind = kind == "aside", None if kind == "aside" else kind
-            if paragraph.strip() and (label := numbering.label(block)):
+            label = numbering.label(block)  # an empty item counts too, as Word shows its number
+            if paragraph.strip() and label:
                 text.add(f"{label} {paragraph.lstrip()}", kind, level, item=True)  # as Word shows it: "step 3" found
             else:
                 font = fonts.font(block, runs) if kind is None and not aside and text.measures(paragraph) else None
