@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from rag.corpus.formats.msg import DEPTH_MAX, parse_msg
+from rag.corpus.formats.ole import Compound
 from tests.helpers.cfb import STORAGE, Writer, properties
 from tests.helpers.outlook import (
     BODY,
@@ -105,3 +106,30 @@ def test_attached_messages_of_long_subjects_are_read_within_the_file_s_budget():
     outer = _message("Relances", "Voici les relances.",
                      *(Attachment(message=_message(f"{subject}{n}", f"Texte {n}")) for n in range(50)))
     assert len(parse_msg(msg_file(outer)).sections) == 51
+
+
+def test_attached_messages_without_text_are_named_within_the_file_s_budget():
+    """One without text is named by the subject its reading read: a second read drew on the file's size again."""
+    subject = "Relance " + "n° 4512, " * 430  # 7,800 bytes in UTF-16: under NAME_BYTES, read
+    outer = _message("Relances", "Voici les relances.",
+                     *(Attachment(message=_message(f"{subject}{n}", "  ")) for n in range(5)))
+    parsed = parse_msg(msg_file(outer))
+    assert parsed.changes[0].startswith("5 attachment(s) not read: message: Relance n° 4512")
+
+
+def test_each_stream_is_read_once(monkeypatch):
+    """Every path, an attached message read or named, a rich-text body, reads a stream once: each read draws on the
+    file's size."""
+    read: list[str] = []
+    stream = Compound.stream
+
+    def counted(self: Compound, path: str, most: int | None = None) -> bytes | None:
+        read.append(path.casefold())
+        return stream(self, path, most)
+
+    monkeypatch.setattr(Compound, "stream", counted)
+    outer = Message({SUBJECT: unicode("Dossier"), RTF: compressed_rtf(rb"{\rtf1\ansi Le dossier.\par}")},
+                    [Attachment(message=_message("Vide", "  ")), Attachment(message=_message("Plein", "Texte")),
+                     Attachment({NAME: unicode("plan.pdf")})])
+    parse_msg(msg_file(outer))
+    assert read and len(read) == len(set(read))

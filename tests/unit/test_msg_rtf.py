@@ -13,7 +13,17 @@ import rag.corpus.formats.msg as msg
 from rag.corpus.formats.msg import parse_msg
 from rag.corpus.formats.ole import Compound
 from rag.corpus.formats.rtf_encapsulated import deencapsulated, encapsulation
-from tests.helpers.outlook import BODY, HTML, RTF, SUBJECT, Message, compressed_rtf, msg_file, unicode
+from tests.helpers.outlook import (
+    BODY,
+    HTML,
+    RTF,
+    SUBJECT,
+    Attachment,
+    Message,
+    compressed_rtf,
+    msg_file,
+    unicode,
+)
 from tests.helpers.timing import grows_linearly
 
 OUTER = Path(__file__).resolve().parents[1] / "data" / "msg" / "msg-parser-outer.msg"  # Outlook's (its README)
@@ -108,6 +118,18 @@ def test_rtf_over_the_reader_s_budget_is_read_to_it_and_said(monkeypatch):
     parsed = parse_msg(_rtf_only(rb"{\rtf1\ansi Premier paragraphe.\par Second paragraphe, au-del\'e0.\par}"))
     assert [line.text for section in parsed.sections for line in section.lines] == ["Premier paragraphe.", "Seco"]
     assert "its rich-text body read to its first 40 bytes" in parsed.changes
+
+
+def test_the_message_s_rich_text_is_read_before_its_attached_messages_spend_the_budget(monkeypatch):
+    """Its body first on the file's budget; an attached message past it named with the reason, never "damaged"."""
+    monkeypatch.setattr(msg, "RTF_MAX_BYTES", 60)
+    inner = Message({SUBJECT: unicode("Annexe"),
+                     RTF: compressed_rtf(rb"{\rtf1\ansi Un texte joint assez long pour tout prendre.\par}")})
+    outer = Message({SUBJECT: unicode("Dossier"), RTF: compressed_rtf(rb"{\rtf1\ansi Le dossier.\par}")},
+                    [Attachment(message=inner), Attachment(message=inner)])
+    parsed = parse_msg(msg_file(outer))
+    assert parsed.sections[0].lines[0].text == "Le dossier."
+    assert parsed.changes[0] == f"1 attachment(s) not read: message: Annexe ({msg.SPENT})"
 
 
 def _nested(size: int) -> bytes:

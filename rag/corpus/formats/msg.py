@@ -24,7 +24,8 @@ saved `.eml` is read (`rag.corpus.formats.eml`).
 A file named .msg that is a MIME message (some tools save one so) is read as an .eml. Hostile files: the compound file
 is read in time and memory linear in its size (`rag.corpus.formats.ole`: every stream, an attached message's among
 them, drawn on one budget, the file's size; its directory, a tree, can hold no loop), a name at most `NAME_BYTES`, at
-most `ATTACHMENTS_MAX` attachments named or read, at most `RTF_MAX_BYTES` of RTF decompressed from the whole file.
+most `ATTACHMENTS_MAX` attachments named or read, at most `RTF_MAX_BYTES` of RTF decompressed from the whole file (a
+message's body before its attached messages; one past it named, with that reason), each stream read once.
 """
 
 from __future__ import annotations
@@ -62,6 +63,7 @@ from rag.corpus.formats.rtf_encapsulated import deencapsulated, encapsulation
 
 NOT_MSG = "not an Outlook message: an OLE file without a message's properties (another Office file named .msg?)"
 DAMAGED = "damaged Outlook message"
+SPENT = "rich text not read past the file's limit"  # `RTF_MAX_BYTES`, spent by the messages read before
 ENCRYPTED = "e-mail encrypted or signed with S/MIME: rag cannot read its text"
 ATTACHMENTS_MAX = 1000  # named in the report at most; Outlook attaches a handful
 NAME_BYTES = 4 * SUBJECT_CHARS  # of a subject's or an attachment's name's stream read at most: a longer one names none
@@ -104,15 +106,15 @@ def _attachments(reading: _Reading, message: Properties, code_page: str | None, 
         embedded = attachment.path(_DATA, OBJECT)
         if file.is_storage(embedded):
             inner, why = Properties(file, embedded + "/", EMBEDDED), ""
+            subject = _subject(inner)  # read once, here: each stream read draws on the file's size
             if attachment.integer(_METHOD) == _EMBEDDED_MESSAGE and depth < DEPTH_MAX:
-                try:  # its subject read once, by the reading: the streams read draw on the file's size
-                    read.messages.append(_document(reading, inner, depth + 1))
+                try:
+                    read.messages.append(_document(reading, inner, subject, depth + 1))
                     continue
                 except ValueError as exc:
                     if isinstance(exc, OleError):
                         raise
                     why = f" ({exc})"
-            subject = inner.text(_SUBJECT, code_page, NAME_BYTES)
             name = (f"message: {subject}" if subject else name or "message") + why
         read.names.append(name or "attachment")
     return read
@@ -135,10 +137,15 @@ def _rich(reading: _Reading, message: Properties, title: str, raw_subject: str, 
     data = message.value(_RTF, BINARY)
     if data is None:
         raise ValueError(NO_BODY)
+    if reading.rtf_left == 0:
+        raise ValueError(SPENT)
     rtf = decompressed(data, reading.rtf_left + 1)
     cut = len(rtf) > reading.rtf_left
     rtf, reading.rtf_left = rtf[:reading.rtf_left], max(0, reading.rtf_left - len(rtf))
-    if not rtf.lstrip().startswith(b"{\\rtf"):
+    head = rtf.lstrip()
+    if cut and len(head) < 5 and b"{\\rtf".startswith(head):  # cut before its first control word
+        raise ValueError(SPENT)
+    if not head.startswith(b"{\\rtf"):
         raise ValueError(f"{DAMAGED_RTF}: it does not begin with {{\\rtf")
     kind = encapsulation(rtf)
     if kind:
@@ -151,9 +158,10 @@ def _rich(reading: _Reading, message: Properties, title: str, raw_subject: str, 
     return parsed
 
 
-def _body(reading: _Reading, message: Properties, title: str, raw_subject: str, names: list[str]) -> Parsed:
+def _body(reading: _Reading, message: Properties, title: str, raw_subject: str) -> tuple[Parsed, bool]:
     """The message's body as a document: HTML (PR_HTML) holding text, else plain (PR_BODY), else the compressed RTF;
-    S/MIME as the module's docstring says. Raises `ValueError` (`NO_BODY` when it holds no text)."""
+    S/MIME as the module's docstring says. Raises `ValueError` (`NO_BODY` when it holds no text). With it, whether
+    its attachments are its body (signed in clear: its one attachment, the MIME message read), none to name."""
     internet = codec(message.integer(_INTERNET_CPID))
     strings = codec(message.integer(_MESSAGE_CODEPAGE)) or internet
     kind = (message.text(_CLASS, strings, NAME_BYTES) or "").casefold()
@@ -162,31 +170,40 @@ def _body(reading: _Reading, message: Properties, title: str, raw_subject: str, 
     plain = message.text(_BODY, strings)
     bodies = [(text, is_html) for text, is_html in ((html_text, True), (plain, False)) if text and text.strip()]
     if not bodies and kind.startswith("ipm.note.smime.multipartsigned"):
-        return _signed(message)
+        return _signed(message), True
     if not bodies and kind.startswith("ipm.note.smime"):
         raise ValueError(ENCRYPTED)
     for text, is_html in bodies:  # an HTML body of pictures alone holds no text: the plain one then
         try:
-            return body_document([(text.replace("\r\n", "\n"), is_html)], title, raw_subject, names)
+            return body_document([(text.replace("\r\n", "\n"), is_html)], title, raw_subject, []), False
         except ValueError as exc:
             if str(exc) != NO_BODY:
                 raise
-    return _rich(reading, message, title, raw_subject, names)
+    return _rich(reading, message, title, raw_subject, []), False
 
 
-def _document(reading: _Reading, message: Properties, depth: int = 0) -> Parsed:
-    """A message's body under its subject, the messages attached to it after it, each under its own subject as a
+def _subject(message: Properties) -> str | None:
+    """A message's subject (PR_SUBJECT, else PR_NORMALIZED_SUBJECT), in its code page."""
+    strings = codec(message.integer(_MESSAGE_CODEPAGE)) or codec(message.integer(_INTERNET_CPID))
+    return message.text(_SUBJECT, strings, NAME_BYTES) or message.text(_NORMALIZED_SUBJECT, strings, NAME_BYTES)
+
+
+def _document(reading: _Reading, message: Properties, subject: str | None, depth: int = 0) -> Parsed:
+    """A message's body under `subject`, the messages attached to it after it, each under its own subject as a
     mailbox's messages are (`rag.corpus.formats.mbox`). Raises `ValueError` when none holds text."""
     strings = codec(message.integer(_MESSAGE_CODEPAGE)) or codec(message.integer(_INTERNET_CPID))
-    subject = message.text(_SUBJECT, strings, NAME_BYTES) or message.text(_NORMALIZED_SUBJECT, strings, NAME_BYTES)
     title, raw_subject = titled((subject or "")[:SUBJECT_CHARS])
-    attached = _attachments(reading, message, strings, depth)
-    try:
-        parsed = _body(reading, message, title, raw_subject, attached.names)
+    try:  # its body before its attached messages: its rich text drawn first on the file's budget
+        parsed, its_body = _body(reading, message, title, raw_subject)
+        missing: ValueError | None = None
     except ValueError as exc:
-        if str(exc) != NO_BODY or not attached.messages:
+        if str(exc) not in (NO_BODY, SPENT):
             raise
-        parsed = Parsed([], title=title or None, text="", blocks=True, changes=not_read(attached.names))
+        parsed, its_body, missing = Parsed([], title=title or None, text="", blocks=True), False, exc
+    attached = _attachments(reading, message, strings, depth)
+    if missing is not None and not attached.messages:
+        raise missing
+    parsed.changes += ([SPENT] if str(missing) == SPENT else []) + ([] if its_body else not_read(attached.names))
     parsed.changes += sorted(message.assumed)
     return with_attached(parsed, attached.messages)
 
@@ -200,7 +217,8 @@ def parse_msg(data: bytes) -> Parsed:
         file = Compound(data)
         if not file.is_stream(PROPERTIES):
             raise ValueError(NOT_MSG)
-        return _document(_Reading(file), Properties(file, "", TOP))
+        top = Properties(file, "", TOP)
+        return _document(_Reading(file), top, _subject(top))
     except OleError as exc:
         raise ValueError(f"{DAMAGED}: {exc}") from exc
 
