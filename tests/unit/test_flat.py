@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64
 import re
 import tracemalloc
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -165,6 +166,26 @@ def test_a_deletion_the_reading_never_closes_deletes_nothing(body, text):
     """Only a text:change-end the reading reaches after its start closes a deletion (not one in a comment, a hidden
     section, before it, or out of the note it opens in): the text after a start none closes is read."""
     assert parse_fodt(_flat(_DELETION + body)).text == text
+
+
+def test_a_chart_is_read_again_when_a_deletion_none_closes_sends_the_text_to_a_second_reading(tmp_path):
+    # each reading reads each object anew: the second one read no chart (its part counted as read by the first)
+    zipped = tmp_path / "guide.odt"
+    with zipfile.ZipFile(DATA / "guide.odt") as source:
+        parts = {name: source.read(name) for name in source.namelist()}
+    content = parts["content.xml"].decode()
+    unclosed = ('<text:tracked-changes><text:changed-region text:id="x1"><text:deletion><office:change-info/>'
+                '</text:deletion></text:changed-region></text:tracked-changes>')
+    content = content.replace("<office:text>", "<office:text>" + unclosed, 1).replace(
+        "</office:text>", '<text:p>Dernier <text:change-start text:change-id="x1"/>jamais fermé.</text:p>'
+        "</office:text>", 1)
+    with zipfile.ZipFile(zipped, "w") as edited:
+        for name, part in {**parts, "content.xml": content.encode()}.items():
+            edited.writestr(name, part)
+    before, after = parse_odt((DATA / "guide.odt").read_bytes()).text, parse_odt(zipped.read_bytes()).text
+    charted = [line for line in before.splitlines() if "|" in line]
+    assert charted and all(line in after.splitlines() for line in charted)
+    assert after.endswith("Dernier jamais fermé.\n")
 
 
 def test_a_note_cited_before_a_deletion_across_its_paragraph_s_end_is_read_as_its_own_flow():

@@ -123,6 +123,17 @@ def test_a_page_breaks_words_are_read_unless_they_are_its_number(tmp_path, kind)
     assert [text for _, text in _read(tmp_path, "".join(cases), kind)] == list(cases.values())
 
 
+def test_a_page_break_leaves_out_no_word_of_the_letters_of_roman_numerals(tmp_path, kind):
+    # "Did", "I", "mix" are words of the text: a roman numeral is a label only as the break's first text, where the
+    # break names no page of its own; a break naming one leaves out only that name or digits
+    cases = {'<p>Avant. <span role="doc-pagebreak" aria-label="5" id="p1"><b>Did</b> you pay?</p>':
+             "Avant. Did you pay?",
+             '<p><span epub:type="pagebreak" id="p2"><em>I</em> did it.</span></p>': "I did it.",
+             '<p>Un <span role="doc-pagebreak" title="7" id="p3">mix</span> de tout.</p>': "Un mix de tout.",
+             '<p>Fin<span role="doc-pagebreak" id="p4">iv</span> du texte.</p>': "Fin du texte."}
+    assert [text for _, text in _read(tmp_path, "".join(cases), kind)] == list(cases.values())
+
+
 def test_a_page_break_on_a_line_break_still_breaks_the_line(tmp_path, kind):
     body = '<p>fin de page<br role="doc-pagebreak" id="p1"/>page suivante</p>'
     assert [text for _, text in _read(tmp_path, body, kind)] == ["fin de page page suivante"]

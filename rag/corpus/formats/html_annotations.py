@@ -51,8 +51,8 @@ class Annotations:
     A ruby's parts are taken, tags and all (none is a block, so the page's structure is untouched); a `<rt>` or a
     `<rp>` outside any `<ruby>` is text, as a browser shows it. A page break's tags are the page's, as any element's
     (a `<div role="doc-pagebreak">` around paragraphs is a `<div>`, a `<br>` one a line break): only the words right
-    after its start tag are left out, and only when they are a page's number (digits, a roman numeral, its `title`
-    or `aria-label`); any other words, a block's start or any end tag end what it may hide."""
+    after its start tag, before any other tag, are left out, and only when they are a page's number (digits, its
+    `title` or `aria-label`, a roman numeral where it gives neither); any other words or tag end what it may hide."""
 
     def __init__(self) -> None:
         self._open: list[str] = []  # the annotation's element, then the elements open in it, outermost first
@@ -65,7 +65,7 @@ class Annotations:
 
     def start(self, tag: str, attrs: dict[str, str | None]) -> bool:
         """Whether the element starting is an annotation or stands in one; one it ends (see the module) ends first."""
-        self._page = None if tag in _BLOCKS else self._page
+        self._page = None  # any element starting ends the wait: a number stands right after its break's start
         self._rubies += tag == "ruby"
         if self._open and (tag in _PARTS or tag in _BLOCKS):
             self._open = []
@@ -91,7 +91,8 @@ class Annotations:
         if self._page is None or not words:
             return False
         page, self._page = self._page, None
-        return len(words) <= _NUMBER and (_LABEL.fullmatch(words) is not None or words in page)
+        numeral = words.isdigit() or (not page and _LABEL.fullmatch(words) is not None)  # "mix" no page's name
+        return len(words) <= _NUMBER and (numeral or words in page)
 
     def end(self, tag: str) -> bool:
         """Whether the end tag is the annotation's, or one's in it; one of an element it stands in ends it first."""

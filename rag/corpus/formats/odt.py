@@ -293,15 +293,15 @@ class Body:
 
 
 def _text(body: ElementTree.Element, styles: Styles, meta: ElementTree.Element | None, spaces: int,
-          charts: Callable[[ElementTree.Element], list[tuple[str, bool]]]) -> Parsed:
-    """The text of office:text (`body`), in `styles`, titled by `meta` (office:meta); `spaces` and `charts` as `Body`
-    takes them."""
+          charts: Callable[[], Callable[[ElementTree.Element], list[tuple[str, bool]]]]) -> Parsed:
+    """The text of office:text (`body`), in `styles`, titled by `meta` (office:meta); `spaces` as `Body` takes it,
+    `charts` making what `Body` takes anew for each reading (one reads each object once)."""
     generator = "" if meta is None else "".join(meta.findtext(f"{{{_ODF}meta:1.0}}generator") or "")
     outlined, deletions = generator.startswith(OUTLINED_WRITERS), Deletions(body)
-    blocks = list(Body(styles, outlined, spaces, charts, deletions).read(body))
+    blocks = list(Body(styles, outlined, spaces, charts(), deletions).read(body))
     deletions.ended()
     if deletions.unclosed:  # read again, the text after a deletion's start that the reading never closed kept
-        blocks = list(Body(styles, outlined, spaces, charts, deletions.closing()).read(body))
+        blocks = list(Body(styles, outlined, spaces, charts(), deletions.closing()).read(body))
     text = BlockText()
     for block in blocks:
         text.add(block.text, block.kind, block.level, block.item, block.font, block.opens_table)
@@ -313,12 +313,13 @@ def _parse(archive: zipfile.ZipFile) -> Parsed:
     content, body = read_body(archive, names, "text", ".odt")
     styles = Styles(content, _xml(archive, "styles.xml") if "styles.xml" in names else None)
     meta = _xml(archive, "meta.xml").find(f"{_OFFICE}meta") if "meta.xml" in names else None
-    return _text(body, styles, meta, archive.getinfo("content.xml").file_size, Objects(archive, ".odt").lines)
+    return _text(body, styles, meta, archive.getinfo("content.xml").file_size,
+                 lambda: Objects(archive, ".odt").lines)
 
 
 def _parse_flat(data: bytes) -> Parsed:
     root, body = flat_tree(data, "text", ".fodt")
-    return _text(body, Styles(root, root), root.find(f"{_OFFICE}meta"), len(data), Objects(None, ".fodt").lines)
+    return _text(body, Styles(root, root), root.find(f"{_OFFICE}meta"), len(data), lambda: Objects(None, ".fodt").lines)
 
 
 def parse_odt(data: bytes) -> Parsed:
