@@ -2,6 +2,7 @@
 audits' sets, or new features, would flag more near-topic off-topic questions without flagging answerable ones.
 
     HF_HUB_OFFLINE=1 .venv/bin/python -m scripts.eval.answerable_cv -o docs/results/answerable_cv.json [--reuse]
+    HF_HUB_OFFLINE=1 .venv/bin/python -m scripts.eval.answerable_cv --wide --cross-cap 8 -o /tmp/answerable_cv_wide.json
 
 Eleven corpora, each indexed in memory as `rag ingest` parses it (vectors cached as for the other sweeps): the seed
 corpus (dev set, chat messages, audit 37's seed questions, their off-topic sets, the English dev set),
@@ -9,6 +10,9 @@ cnil_faq_dev (its questions, audit 37's, the English ones), piaf, en_stackfaq, t
 43's pages, the price tables, the Spanish and German pages (each with its off-topic set). Every question set is asked
 of every corpus (hybrid, the searcher's own `Evidence`): of its own corpus it is answerable (off-topic sets: not),
 of another it is not (up to 60 questions a pair, 600 of piaf's and en_stackfaq's own, chosen by a hash of their id).
+`--wide` (for `answerable_near`, its cache a file of its own): 28 corpora, the later audits' (48 to 61, each with its
+questions and off-topic set) and the Italian, Portuguese and Dutch pages added, piaf's and en_stackfaq's left out (their
+questions are still asked of the others); `--cross-cap` bounds a set asked of another corpus (the wide run, 8).
 Beside the rule's eight features, candidates computed from the same search: whether the question's rarest indexed
 word is in the best passage (`rare1`; `rare1k`: and no word unknown to the index) or in the first three (`rare3`),
 the idf share (`cov3`) and plain share (`plain3`) of its words in the first three passages, the best BM25 score over
@@ -32,6 +36,7 @@ import hashlib
 import json
 import math
 import pickle
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -51,6 +56,11 @@ from scripts.eval.common import ROOT, data_arguments
 
 DATA = ROOT / "tests" / "data"
 CROSS_CAP, OWN_CAP = 60, 600
+# the later audits' corpora, each with its questions and its off-topic set (`--wide`), and the help pages in other
+# languages
+AUDITS = (("48", "site"), ("49", "spaces"), ("52", "kb"), ("53", "site"), ("54", "pages"), ("56", "docs"),
+          ("57", "pages"), ("58", "pages"), ("59", "pages"), ("60", "pages"), ("61", "pages"))
+LANGUAGES = ("es", "de", "it", "pt", "nl")
 TRANSLATED = {"devset_en", "cnil_faq_dev_en"}
 NEW = ("rare1", "rare3", "rare1k", "cov3", "plain3", "bm25n", "calib", "calib90", "cent", "gap", "pcos", "hcos",
        "hlead")
@@ -68,7 +78,7 @@ PROBES = [
 ]
 
 
-def groups(datasets: Path) -> dict[str, tuple[Path, list[tuple[str, Path, bool]]]]:
+def groups(datasets: Path, wide: bool = False) -> dict[str, tuple[Path, list[tuple[str, Path, bool]]]]:
     """Corpus -> (folder, [(set, questions file, answerable of it?)])."""
     a37, a42, a43, hc, chat = DATA / "audit37", DATA / "audit42", DATA / "audit43", DATA / "help_centre", DATA / "chat"
     lang, cnil = DATA / "languages", datasets / "cnil_faq_dev"
@@ -94,7 +104,12 @@ def groups(datasets: Path) -> dict[str, tuple[Path, list[tuple[str, Path, bool]]
         **pages,
         "tables": (DATA / "tables" / "pages", [("tables", DATA / "tables" / "questions.jsonl", True)]),
         **{n: (lang / n / "pages", [(n, lang / n / "questions.jsonl", True),
-                                    (f"{n}_off", lang / n / "off_topic.jsonl", False)]) for n in ("es", "de")},
+                                    (f"{n}_off", lang / n / "off_topic.jsonl", False)])
+           for n in (LANGUAGES if wide else LANGUAGES[:2])},
+        **{f"audit{n}": (DATA / f"audit{n}" / folder, [(f"audit{n}", DATA / f"audit{n}" / "questions.jsonl", True),
+                                                        (f"audit{n}_off", DATA / f"audit{n}" / "off_topic.jsonl",
+                                                         False)])
+           for n, folder in AUDITS if wide},
     }
 
 
@@ -113,17 +128,21 @@ def _recording(index, fused, question_terms, weights, memory, corpus=None, alone
                 "top_terms": [memory.highlight.terms(index.passages[int(r)].text) for r in fused.rows[:5]],
                 "dense": np.asarray(fused.dense_scores, dtype=np.float32).copy(),
                 "lex": np.asarray(fused.lexical_scores, dtype=np.float32).copy(),
-                "units": index.lexical.units, "rows": np.asarray(fused.rows[:5]).copy()})
+                "units": index.lexical.units, "rows": np.asarray(fused.rows[:5]).copy(),
+                "sentence_terms": [[part.terms for part in memory.highlight._sentences(index.passages[int(r)].text)]
+                                   for r in fused.rows[:3]],
+                "docs": [index.passages[int(r)].doc_id for r in fused.rows]})
     return ev
 
 
-def collect(datasets: Path, cache_dir: Path) -> tuple[list[dict[str, Any]], dict[str, dict[str, Any]]]:
+def collect(datasets: Path, cache_dir: Path, wide: bool = False,
+            cross_cap: int = CROSS_CAP) -> tuple[list[dict[str, Any]], dict[str, dict[str, Any]]]:
     """Every set asked of every corpus: the searcher's evidence and what the candidates read, per question."""
     searching.Searcher.evidence = staticmethod(_recording)  # type: ignore[method-assign]
     model = load_embedder(Settings(corpus_dir=ROOT / "corpus"))
     qcache_path = cache_dir / "answerable-cv-questions.pkl"
     qstore = pickle.loads(qcache_path.read_bytes()) if qcache_path.exists() else {"model": model.describe(), "q": {}}
-    spec = groups(datasets)
+    spec = groups(datasets, wide)
     sets = {name: (read_questions(path, scored=False), group, ans)
             for group, (_, ss) in spec.items() for name, path, ans in ss}
     missing = list(dict.fromkeys(q.question for qs, _, _ in sets.values() for q in qs if q.question not in qstore["q"]))
@@ -134,6 +153,8 @@ def collect(datasets: Path, cache_dir: Path) -> tuple[list[dict[str, Any]], dict
     out: list[dict[str, Any]] = []
     corpora: dict[str, dict[str, Any]] = {}
     for group, (folder, _) in spec.items():
+        if wide and group in ("piaf", "en_stackfaq"):  # their questions are asked, their large corpora are not
+            continue
         settings = Settings(corpus_dir=folder)
         pcache_path = cache_dir / f"answerable-cv-{group}.pkl"
         pstore = pickle.loads(pcache_path.read_bytes()) if pcache_path.exists() else {"passages": {}}
@@ -149,7 +170,7 @@ def collect(datasets: Path, cache_dir: Path) -> tuple[list[dict[str, Any]], dict
         print(group, len(index), language, flush=True)
         for name, (qs, home, ans) in sets.items():
             own = home == group
-            chosen = [q for q in qs if keep(q.id, OWN_CAP if own else CROSS_CAP, len(qs))]
+            chosen = [q for q in qs if keep(q.id, OWN_CAP if own else cross_cap, len(qs))]
             RAW.clear()
             for q in chosen:
                 searcher.search([Query(q.question, 1)])  # one hit: the evidence reads the whole ranking anyway
@@ -190,8 +211,10 @@ def used(r: dict[str, Any]) -> np.ndarray:
 
 
 def fit_rule(train: list[dict[str, Any]], names: list[str], off_share: float = 0.5, miss: float = 0.04,
-             l2: float = 1e-3) -> tuple[float, np.ndarray, list[int]]:
-    cols = [ALL.index(n) for n in names]
+             l2: float = 1e-3, columns: Sequence[str] = ALL, place: str = "max") -> tuple[float, np.ndarray, list[int]]:
+    """A rule on `names` (of `columns`, the order of each row's `x`), its threshold where no answerable set of `train`
+    loses more than `miss` (`place` "max") or where they lose `miss` on average ("mean")."""
+    cols = [columns.index(n) for n in names]
     train = [r for r in train if used(r).any()]
     pos = [r for r in train if r["answerable"]]
     off = [r for r in train if not r["answerable"] and r["own"]]
@@ -202,8 +225,13 @@ def fit_rule(train: list[dict[str, Any]], names: list[str], off_share: float = 0
     ys = [np.full(len(x), float(r["answerable"])) for x, r in zip(xs, train, strict=True)]
     ws = np.concatenate([np.full(len(x), pair[id(r)] / len(x)) for x, r in zip(xs, train, strict=True)])
     intercept, coef = fit(np.concatenate(xs), np.concatenate(ys), ws * len(ws) / ws.sum(), l2)
-    cut = min(float(np.quantile(intercept + x @ coef, miss)) for x, r in zip(xs, train, strict=True)
-              if r["answerable"])
+    answered = [intercept + x @ coef for x, r in zip(xs, train, strict=True) if r["answerable"]]
+    if place == "max":
+        cut = min(float(np.quantile(lg, miss)) for lg in answered)
+    else:  # the highest cut at which the answerable sets lose `miss` on average
+        tried = np.unique(np.concatenate(answered))
+        lost = np.array([np.mean([np.mean(lg < c) for lg in answered]) for c in tried])
+        cut = float(tried[np.flatnonzero(lost <= miss).max()])
     return intercept - cut, coef, cols
 
 
@@ -273,14 +301,17 @@ def report(rows: list[dict[str, Any]]) -> dict[str, Any]:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     data_arguments(ap)
+    ap.add_argument("--wide", action="store_true", help="with the later audits' corpora and the other languages', "
+                    "without piaf's and en_stackfaq's corpora")
+    ap.add_argument("--cross-cap", type=int, default=CROSS_CAP, help="questions of a set asked of another corpus")
     ap.add_argument("--reuse", action="store_true", help="the searches the last run kept in the cache")
     ap.add_argument("-o", "--output", type=Path)
     args = ap.parse_args()
-    path = args.cache / "answerable-cv-rows.pkl"
+    path = args.cache / ("answerable-cv-rows-wide.pkl" if args.wide else "answerable-cv-rows.pkl")
     if args.reuse and path.exists():
         rows, corpora = pickle.loads(path.read_bytes())
     else:
-        rows, corpora = collect(args.datasets, args.cache)
+        rows, corpora = collect(args.datasets, args.cache, args.wide, args.cross_cap)
         path.write_bytes(pickle.dumps((rows, corpora)))
     probe_vectors = load_embedder(Settings()).embed_queries(PROBES)
     for r in rows:
