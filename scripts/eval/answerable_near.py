@@ -26,7 +26,7 @@ on average (about what today's rule loses on these corpora). Beside the signals 
 `doc_gap` and two of `answerable_cv`'s candidates (`bm25n`, the best BM25 over the question's idf mass, and `gap`, the
 best cosine's lead over the mean of the ten best), and with all seven. Reported per
 rule: each held-out set's share flagged, and per corpus with an off-topic set, the AUC of its answerable questions
-against its off-topic ones.
+against its off-topic ones. `--off-share`: the off-topic sets' weight in the unanswerable class of every fit (0.5).
 """
 
 from __future__ import annotations
@@ -91,13 +91,14 @@ def near(raw: dict[str, Any]) -> list[float]:
     return [prox, sent_cov, sent_kcov, focus, agree5, rank_corr, doc_gap]
 
 
-def left_out(rows: list[dict[str, Any]], names: list[str] | None, place: str) -> dict[tuple[str, str], np.ndarray]:
+def left_out(rows: list[dict[str, Any]], names: list[str] | None, place: str,
+             off_share: float = 0.5) -> dict[tuple[str, str], np.ndarray]:
     """Each pair's logits (flagged where negative) under the rule fitted without its corpus; today's for None."""
     today = (FULL_RULE.intercept, np.array(list(FULL_RULE.weights.values())), [ALL.index(n) for n in FULL_RULE.weights])
     out = {}
     for corpus in dict.fromkeys(r["corpus"] for r in rows):
-        rule = today if names is None else fit_rule(
-            [r for r in rows if corpus not in (r["corpus"], r["home"])], names, miss=MISS, columns=ALL, place=place)
+        train = [r for r in rows if corpus not in (r["corpus"], r["home"])]
+        rule = today if names is None else fit_rule(train, names, off_share, MISS, columns=ALL, place=place)
         intercept, coef, cols = rule
         out |= {(r["questions"], corpus): intercept + r["x"][used(r)][:, cols] @ coef
                 for r in rows if r["corpus"] == corpus}
@@ -127,6 +128,8 @@ def summary(rows: list[dict[str, Any]], scores: dict[tuple[str, str], np.ndarray
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     data_arguments(ap)
+    ap.add_argument("--off-share", type=float, default=0.5,
+                    help="the off-topic sets' weight in the unanswerable class (the far pairs': the rest)")
     ap.add_argument("-o", "--output", type=Path)
     args = ap.parse_args()
     rows, corpora = pickle.loads((args.cache / "answerable-cv-rows-wide.pkl").read_bytes())
@@ -149,7 +152,7 @@ def main() -> None:
         for name, names in rules.items():
             if names is None and place == "mean":
                 continue
-            scores = left_out(rows, names, place)
+            scores = left_out(rows, names, place, args.off_share)
             s = summary(rows, scores) | {"named": {f"{q} / {c}": round(float(np.mean(scores[(q, c)] < 0)), 3)
                                                    for q, c in NAMED if (q, c) in scores}}
             result["rules"][f"{name} ({place})"] = s
