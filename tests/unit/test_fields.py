@@ -57,6 +57,18 @@ def test_a_word_of_the_question_inside_an_address_weighs_less_than_a_field_s_own
         assert fields.addressed(sentence, frozenset(FRENCH.terms(sentence)), FRENCH) == frozenset(FRENCH.terms(only))
 
 
+@pytest.mark.parametrize("row", [ROW, "Adresse électronique : achats@exemple.fr\nHoraires : 8 h 30 - 17 h"])
+def test_a_sentence_whose_only_question_word_is_inside_an_address_is_not_added_to_the_field(row):
+    """"horaires des achats": the hours line holds "horaires", the address line next to it "achats" only inside
+    the address; the highlight is the hours alone, either way round (it took the address too, as a second
+    sentence bringing a word of its own). The words' own window, which chooses the passage, still pairs them."""
+    weights = {"horair": 1.2, "achat": 2.1}
+    question = "horaires des achats"
+    assert shown(row, question, weights) == "Horaires : 8 h 30 - 17 h"
+    lexical, _ = Highlighter(FRENCH).both(row, weights, None, asked=fields.asked(question, FRENCH))
+    assert lexical is not None and lexical.score == 3.3 and "@" in lexical.text and "Horaires" in lexical.text
+
+
 @pytest.mark.parametrize(("question", "field"), [
     ("numéro des achats", "Téléphone : 01 40 00 12 12"),  # "numéro" is in no line: it asks for a phone
     ("NUMERO DES ACHATS", "Téléphone : 01 40 00 12 12"),
