@@ -11,7 +11,8 @@ the answer quoted the address. So, choosing where in a passage to look (`rag.sea
   it says whose address it is, which the sentence's own words do not;
 - a field whose name the question asks for (`named`, `asked`) counts as holding the question's rarest word once more,
   as the model's window does: a kind of field's name in the question ("responsable", "téléphone"), or a word that
-  asks for it (`ASKING`: "numéro" a "Téléphone", "qui" a "Responsable", "combien" a "Prix").
+  asks for it (`rag.search.asking.ASKING`, in the seven languages the product reads: "numéro" a "Téléphone", "qui"
+  a "Responsable", "combien" a "Prix", "cuánto" a "Precio", "wer" a "Ansprechpartner").
 
 Neither changes the question words' score that chooses the answer's passage (`rag.search.answer`). Words are
 compared as the index's analyzer reads them (folded, stemmed), so "horaire" asks for "Horaires", "telephone" for
@@ -25,22 +26,9 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 from rag.index.analyzer import Analyzer
+from rag.search.asking import ASKING
 
 ADDRESS_SHARE = 0.5
-# What a question asks for by a word that a field's name need not hold: each kind of field, the words naming such a
-# field (a question holding one asks for it too), then the words asking for it that name none. French and English,
-# compared in whatever language the corpus is analysed in (the same analyzer reads both sides). Not "où" (folded, it
-# is "ou"), nor "poste" (a job as often as a phone line), nor "frais" (what notes of expenses are about).
-ASKING: tuple[tuple[str, str], ...] = (
-    ("téléphone tél portable mobile fax numéro phone telephone tel cell number", "appeler joindre call"),
-    ("responsable contact interlocuteur référent nom manager directeur directrice chef gestionnaire correspondant "
-     "name owner head", "qui who whom"),
-    ("mail e-mail email courriel électronique", "écrire write"),
-    ("horaires heures ouverture fermeture permanence hours opening", "quand heure ouvert fermé when open"),
-    ("prix tarif coût montant price cost fee rate amount", "combien coûte payer much"),
-    ("délai durée delay duration", "temps long"),
-    ("adresse lieu bureau salle emplacement localisation address location office room", "situé trouve where"),
-)
 NAME_WORDS = 6  # a field's name is a few words: a longer run before a colon is a sentence announcing something
 # A line opening on a name and a colon before its value: the name starts with a letter, may be set in bold, holds no
 # colon, bar, "!" or "?" (a sentence the line's first is cut at its end already: "Tél. : ..." is a name); the colon is
@@ -89,4 +77,4 @@ def _kinds(analyzer: Analyzer) -> tuple[tuple[frozenset[str], frozenset[str]], .
     return tuple((frozenset(analyzer.terms(names)), read((names, asking))) for names, asking in ASKING)
 
 
-__all__ = ["ADDRESS_SHARE", "ASKING", "NAME_WORDS", "addressed", "asked", "name", "named"]
+__all__ = ["ADDRESS_SHARE", "NAME_WORDS", "addressed", "asked", "name", "named"]

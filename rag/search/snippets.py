@@ -249,9 +249,8 @@ def opening(text: str, budget: int = ANSWER_CHARS, lead: int = LEAD_CHARS) -> tu
     """(start, end) of the excerpt that the first sentence of `text` gets: the passage's start, read on within
     `lead`, or `LIST_CHARS` for a list it announces (`excerpt`); for a passage that opens on a list, that whole
     list within `LIST_CHARS`: the answer of an FAQ entry whose heading is what the question asks
-    (`rag.search.answer.answer_span`).
-    None when the passage opens on neither prose nor a list (a sub-heading), its first sentence alone is longer
-    than `lead`, or its opening list runs beyond `LIST_CHARS`: no opening to answer with."""
+    (`rag.search.answer.answer_span`). None when the passage opens on neither prose nor a list (a sub-heading), its
+    first sentence alone is longer than `lead`, or its opening list runs beyond `LIST_CHARS`: no opening to answer."""
     spans = _spans(text)
     if not spans:
         return None
@@ -285,8 +284,9 @@ def best_windows(parts: tuple[Sentence, ...], weights: Mapping[str, float], near
                  bonus: float | None = None, own: tuple[int, int] | None = None, asked: frozenset[str] = frozenset()
                  ) -> tuple[tuple[int, int, float], tuple[int, int, float]]:
     """`best_window` without `near`, then with it, in one pass over the sentences: the searcher wants both (the
-    question's words alone choose the answer's passage; the model's window, where to look in it, with a field
-    whose name holds a term of `asked` and words held only in an address: `rag.search.fields`)."""
+    question's words alone choose the answer's passage; the model's window, where to look in it, with a field whose
+    name holds a term of `asked`, words held only in an address, and no second sentence holding only such words (a
+    row's hours, then its e-mail, for "horaires du support"): `rag.search.fields`)."""
     first = next((i for i, part in enumerate(parts) if not part.lead_in), 0)  # a bold lead-in is never quoted alone
     plain, plain_key = (first, first, 0.0), 0.0
     best, best_key, best_own = plain, plain_key, False
@@ -303,20 +303,22 @@ def best_windows(parts: tuple[Sentence, ...], weights: Mapping[str, float], near
         worded = bool(found[i]) or (parts[i].led and bool(headed[i]))  # a start without `near` too
         if parts[i].lead_in or (not worded and not meets(i, i) and not asks[i]):
             continue  # a window starting with no question term scores 0 and cannot take a second sentence
-        covered: set[str] = set()
-        header: set[str] = set()
+        covered, header = set[str](), set[str]()  # the question words held, and the header's
         said: set[str] = set()  # the question words held outside an address
         for j in range(i, min(i + MAX_SENTENCES, len(parts))):
             new = found[j] - covered
             if j > i and (parts[j].lead_in or parts[j].clause or not (new and covered) or
                           tables.echoes(parts, found, i, j)):
                 break  # two sentences only when each brings question words of its own, of one clause
+            lone = j > i and not (said and new - parts[j].addressed)  # one holds question words in an address only
             covered |= new
             header |= headed[j]
             said |= found[j] - parts[j].addressed
             score = sum(weights[t] for t in covered | header)
             if worded and score > plain_key + 1e-9:
                 plain, plain_key = (i, j, score), score
+            if lone:
+                continue  # where to look, a row's hours are no pair with its e-mail (`plain`, the words', pairs them)
             key = score - (1.0 - fields.ADDRESS_SHARE) * sum(weights[t] for t in covered - said - header) \
                 + (bonus if meets(i, j) else 0.0) + (bonus if any(asks[i:j + 1]) else 0.0)
             mine = own is not None and not score and meets(i, j, own)  # the model alone chose: a tie goes to it
@@ -328,9 +330,7 @@ def best_windows(parts: tuple[Sentence, ...], weights: Mapping[str, float], near
 def highlight(text: str, weights: Mapping[str, float], analyzer: Analyzer,
               near: tuple[int, int] | None = None) -> Highlight | None:
     """The sentence or two of `text` that best match question terms weighted by `weights` (term -> idf), those
-    that meet `near` favoured (`best_window`).
-
-    None only for a passage without any sentence (empty or whitespace).
+    that meet `near` favoured (`best_window`); None only for a passage without any sentence (empty or whitespace).
     """
     return _best(text, sentences(text, analyzer), weights, near)
 

@@ -32,6 +32,7 @@ def directory_index(tmp_path_factory, embedder) -> Index:
     ("numéro de l'urbanisme", "Téléphone : 03 80 11 22 45"),
     ("qui est le responsable de la cantine scolaire ?", "Responsable : Inès Morel"),
     ("telephone de la police municipale", "Téléphone : 03 80 11 22 17"),
+    ("horaires de l'urbanisme", "Horaires : 13 h 30 - 17 h"),  # not its address after it, holding "urbanisme"
 ])
 def test_a_directory_row_answers_with_the_field_asked_for(directory_index, embedder, question, quoted):
     (hits,) = Searcher(directory_index, embedder).search([Query(question, 3, "hybrid", False)])

@@ -57,6 +57,18 @@ def test_a_word_of_the_question_inside_an_address_weighs_less_than_a_field_s_own
         assert fields.addressed(sentence, frozenset(FRENCH.terms(sentence)), FRENCH) == frozenset(FRENCH.terms(only))
 
 
+@pytest.mark.parametrize("row", [ROW, "Adresse électronique : achats@exemple.fr\nHoraires : 8 h 30 - 17 h"])
+def test_a_sentence_whose_only_question_word_is_inside_an_address_is_not_added_to_the_field(row):
+    """"horaires des achats": the hours line holds "horaires", the address line next to it "achats" only inside
+    the address; the highlight is the hours alone, either way round (it took the address too, as a second
+    sentence bringing a word of its own). The words' own window, which chooses the passage, still pairs them."""
+    weights = {"horair": 1.2, "achat": 2.1}
+    question = "horaires des achats"
+    assert shown(row, question, weights) == "Horaires : 8 h 30 - 17 h"
+    lexical, _ = Highlighter(FRENCH).both(row, weights, None, asked=fields.asked(question, FRENCH))
+    assert lexical is not None and lexical.score == 3.3 and "@" in lexical.text and "Horaires" in lexical.text
+
+
 @pytest.mark.parametrize(("question", "field"), [
     ("numéro des achats", "Téléphone : 01 40 00 12 12"),  # "numéro" is in no line: it asks for a phone
     ("NUMERO DES ACHATS", "Téléphone : 01 40 00 12 12"),
@@ -80,6 +92,54 @@ def test_an_english_row_answers_who_with_its_manager_and_the_words_still_choose_
     # the score the answer's passage is chosen by is the question's words' alone, where they stand
     lexical, _ = Highlighter(english).both(row, weights, None, asked=fields.asked("who handles billing?", english))
     assert lexical is not None and lexical.score == 2.0 and lexical.text.startswith("Email")
+
+
+# a directory's row in each other language the product reads (tests/data/languages), the service it is about (its
+# heading, in no line but inside the address), and questions asking for a field by a word that names none
+ROWS = {
+    "es": ("Responsable: Lucía Gómez\nTeléfono: 912 345 678\nHorario: de 9 h a 14 h\n"
+           "Correo electrónico: compras@ejemplo.es", "compras",
+           [("¿quién lleva las compras?", "Responsable: Lucía Gómez"),
+            ("¿cuándo abre compras?", "Horario: de 9 h a 14 h"), ("llamar a compras", "Teléfono: 912 345 678")]),
+    "de": ("Ansprechpartner: Jonas Weber\nTelefon: 030 555 0120\nÖffnungszeiten: Mo-Fr 8-16 Uhr\n"
+           "E-Mail: einkauf@beispiel.de", "Einkauf",
+           [("Wer macht den Einkauf?", "Ansprechpartner: Jonas Weber"),
+            ("wann hat der Einkauf offen", "Öffnungszeiten: Mo-Fr 8-16 Uhr"),
+            ("Einkauf anrufen", "Telefon: 030 555 0120")]),
+    "it": ("Referente: Giulia Rossi\nTelefono: 02 1234 5678\nOrari: 9-13\nPEC: acquisti@pec.esempio.it", "acquisti",
+           [("chi segue gli acquisti?", "Referente: Giulia Rossi"), ("quando aprono gli acquisti?", "Orari: 9-13"),
+            ("chiamare gli acquisti", "Telefono: 02 1234 5678")]),
+    "pt": ("Responsável: Ana Costa\nTelefone: 21 123 4567\nHorário: das 9h às 17h\nE-mail: compras@exemplo.pt",
+           "compras",
+           [("quem cuida das compras?", "Responsável: Ana Costa"),
+            ("quando abre o setor de compras?", "Horário: das 9h às 17h"),
+            ("telefonar para compras", "Telefone: 21 123 4567")]),
+    "nl": ("Contactpersoon: Eva de Vries\nTelefoon: 020 123 4567\nOpeningstijden: 9.00-17.00 uur\n"
+           "Adres: Damrak 1, Amsterdam\nE-mail: inkoop@voorbeeld.nl", "inkoop",
+           [("wanneer is inkoop geopend?", "Openingstijden: 9.00-17.00 uur"),
+            ("inkoop bellen", "Telefoon: 020 123 4567"), ("waar zit inkoop?", "Adres: Damrak 1, Amsterdam")]),
+}
+
+
+@pytest.mark.parametrize("language", sorted(ROWS))
+def test_a_question_in_another_language_asks_for_its_field_by_its_own_words(language):
+    """"¿quién…?", "Wer…?", "chi…?", "quem…?" a person, "cuándo", "wann", "quando", "wanneer" hours, "llamar",
+    "anrufen", "chiamare", "telefonar", "bellen" a phone, "waar" a place: read by the corpus's analyzer, as French
+    and English words are, each the field it asks for, where the address holding the service's name was quoted."""
+    analyzer = Analyzer(language)
+    row, service, asked = ROWS[language]
+    weights = dict.fromkeys(analyzer.terms(service), 2.1)
+    assert "@" in shown(row, None, weights, analyzer)  # asked for nothing, the address holds the service's word
+    for question, field in asked:
+        assert shown(row, question, weights, analyzer) == field, question
+
+
+def test_a_word_of_one_language_asks_nothing_of_another_it_means_something_else_in():
+    """German "wie" (how) opens most German questions: the Dutch "wie" (who) is no word of the table, nor Spanish
+    "nombre" (a name, French "nombre": a number) nor "sala" (a room, read "sal" as Spanish "sale")."""
+    assert fields.asked("Wie kann ich den Vertrag kündigen?", Analyzer("de")) == frozenset()
+    assert fields.asked("quel nombre de jours de congé ?", FRENCH) == frozenset()
+    assert fields.asked("¿cuándo sale mi pedido?", Analyzer("es")) == fields.asked("¿cuándo?", Analyzer("es"))
 
 
 def test_a_line_that_names_no_field_is_never_asked_for():
