@@ -10,11 +10,12 @@ save one): its subject the title, the text its sender wrote the document, throug
   Of a multipart/alternative, one part is read, never both; the text parts of a multipart/mixed are all read, in
   order (Apple Mail splits a body around an inline attachment), a plain one among HTML ones as a paragraph. Offsets
   index the decoded bodies, the message's then its attached messages', joined by a line break.
-- An attached message (message/rfc822: a message forwarded as an attachment, Outlook's and Gmail's): read after the
-  body, its body as this one's, under its subject as a mailbox's messages are (`rag.corpus.formats.base.filed_under`:
-  "Subject › its headings"), the messages it attaches after it, `DEPTH_MAX` deep (`with_attached`, an Outlook
-  message's too); its own attachments named in the report after its subject; one without text, or without header
-  lines (a part the library cannot parse as a message), named.
+- An attached message (message/rfc822: a message forwarded as an attachment, Outlook's and Gmail's; one sent
+  base64-encoded decoded first, checked as a file is): read after the body, its body as this one's, under its subject
+  as a mailbox's messages are (`rag.corpus.formats.base.filed_under`: "Subject › its headings"), the messages it
+  attaches after it, `DEPTH_MAX` deep (`with_attached`, an Outlook message's too); its own attachments named in the
+  report after its subject; one without text, or without header lines (a part the library cannot parse as a
+  message), named.
 - Left out: a reply's quoted earlier messages and the signature, where they can be told with certainty
   (`rag.corpus.formats.eml_replies`; a forwarded message is kept whole); the headers (sender, recipients, date: no
   address is indexed); attachments, each named in the ingest's report.
@@ -28,6 +29,7 @@ part chosen is decoded (a 20 MB attachment is never), and every step is linear i
 
 from __future__ import annotations
 
+import binascii
 import re
 from bisect import bisect_right
 from email.message import EmailMessage, Message
@@ -227,6 +229,11 @@ def _html(html: str | None, subject: str, parsed: Parsed | None = None) -> Parse
 def parse_eml(data: bytes) -> Parsed:
     """A saved e-mail's body as a document under its subject. Raises `ValueError` for a file that is no e-mail or
     holds no text."""
+    return _document(_message(data), 0)
+
+
+def _message(data: bytes) -> EmailMessage:
+    """`data` parsed as a message, once found to be one and within the bounds. Raises `ValueError` otherwise."""
     head = data[:4096]
     lead = len(head) - len(head.lstrip(b"\xef\xbb\xbf \t\r\n"))  # a byte order mark or blank lines first
     if not _HEADER.match(data, lead):
@@ -245,7 +252,7 @@ def parse_eml(data: bytes) -> Parsed:
         raise ValueError(NESTED) from exc
     if not isinstance(message, EmailMessage) or not _headed(message):
         raise ValueError(NOT_EML)
-    return _document(message, 0)
+    return message
 
 
 def _headed(message: Message) -> bool:
@@ -287,17 +294,35 @@ def _attached(part: Message, depth: int, messages: list[Parsed]) -> str | None:
     name = str(part.get_filename() or part.get_content_type())
     payload = part.get_payload() if part.get_content_type() == "message/rfc822" else None
     inner = payload[0] if isinstance(payload, list) and payload and isinstance(payload[0], EmailMessage) else None
-    if inner is None or not _headed(inner):
+    if inner is None or (depth >= DEPTH_MAX and not _headed(inner)):
         return name
     why = ""
-    if depth < DEPTH_MAX:
-        try:
+    try:
+        inner = _unencoded(part, inner)
+        if not _headed(inner):
+            return name
+        if depth < DEPTH_MAX:
             messages.append(_document(inner, depth + 1))
             return None
-        except ValueError as exc:
-            why = f" ({exc})"
+    except ValueError as exc:
+        why = f" ({exc})"
     subject = _subject(inner)[1]
     return (f"message: {subject}" if subject else name) + why
+
+
+def _unencoded(part: Message, inner: EmailMessage) -> EmailMessage:
+    """An attached message sent base64-encoded (some clients do, though RFC 2046 allows only 7bit, 8bit and binary):
+    parsed from its decoded bytes, with the bounds of a file (`_message`); any other, as the library parsed it. The
+    library reads such a part as a message without header lines, its body the encoded text (base64 has no colon)."""
+    payload = inner.get_payload()
+    if str(part.get("content-transfer-encoding", "")).strip().lower() != "base64" or _headed(inner) or \
+            not isinstance(payload, str):
+        return inner
+    try:  # not strict: line breaks and stray characters skipped, as the library's own decoding does
+        data = binascii.a2b_base64(payload.encode("ascii", errors="ignore"))
+    except binascii.Error as exc:
+        raise ValueError(f"damaged base64: {exc}") from exc
+    return _message(data)
 
 
 def with_attached(parsed: Parsed, messages: list[Parsed]) -> Parsed:
