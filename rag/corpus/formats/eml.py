@@ -7,7 +7,8 @@ save one): its subject the title, the text its sender wrote the document, throug
   and tables; an inline `cid:` image is nothing), else the text/plain one, read as a .txt is
   (`rag.corpus.formats.text`), a `format=flowed` body's soft line breaks joined first (RFC 3676). A part is decoded by
   its charset; one without a charset or with one Python does not know, as a .txt file is (`rag.corpus.encoding`).
-  Of a multipart/alternative, one part is read, never both; the text parts of a multipart/mixed are all read, in
+  Of a multipart/alternative, one part is read, never both (the plain ones where the HTML ones chosen hold no text
+  at all, pictures alone, as an Outlook message's); the text parts of a multipart/mixed are all read, in
   order (Apple Mail splits a body around an inline attachment), a plain one among HTML ones as a paragraph. Offsets
   index the decoded bodies, the message's then its attached messages', joined by a line break.
 - An attached message (message/rfc822: a message forwarded as an attachment, Outlook's and Gmail's; one sent
@@ -112,11 +113,14 @@ def _decoded(part: Message) -> str:
         return data.decode("utf-8", errors="replace")
 
 
-def _walk(message: Message) -> tuple[list[Message], list[Message]]:
-    """The message's text parts in order (html, plain), one of each multipart/alternative's, and its attachments (an
-    attached message among them, not looked into); the parts of a multipart are visited once each, without recursion."""
+def _walk(message: Message) -> tuple[list[Message], list[Message], list[Message]]:
+    """The message's text parts in order (html, plain), one of each multipart/alternative's, its attachments (an
+    attached message among them, not looked into), and its text parts again, each HTML one an alternative chose in
+    place of a plain one beside it that one (read when the HTML holds no text: pictures alone); the parts of a
+    multipart are visited once each, without recursion."""
     bodies: list[Message] = []
     attached: list[Message] = []
+    plain_of: dict[int, Message] = {}  # by the id of an HTML part chosen, the plain alternative beside it
     stack = [message]
     while stack:
         part = stack.pop()
@@ -131,6 +135,8 @@ def _walk(message: Message) -> tuple[list[Message], list[Message]]:
                 texts = [c for c in children if c.get_content_type() in ("text/html", "text/plain")]
                 html = [c for c in texts if c.get_content_type() == "text/html"]
                 chosen = html[-1] if html else texts[-1] if texts else children[-1] if children else None
+                if html and (plain := [c for c in texts if c.get_content_type() == "text/plain"]):
+                    plain_of[id(chosen)] = plain[-1]
                 children = [chosen] if chosen is not None else []
             stack.extend(reversed(children))
             continue
@@ -140,7 +146,7 @@ def _walk(message: Message) -> tuple[list[Message], list[Message]]:
             bodies.append(part)
         elif disposition == "attachment" or part.get_filename() or part.get_content_maintype() == "application":
             attached.append(part)
-    return bodies, attached
+    return bodies, attached, [plain_of.get(id(part), part) for part in bodies] if plain_of else bodies
 
 
 def unflowed(text: str, delsp: bool) -> str:
@@ -264,11 +270,8 @@ def _document(message: EmailMessage, depth: int) -> Parsed:
     """A message's body under its subject, the messages attached to it after it (`with_attached`), `DEPTH_MAX` deep
     from `depth`. Raises `ValueError` when none holds text."""
     try:  # the library's header parsers raise more than ValueError on malformed parameters ('filename*' alone)
-        bodies, attached = _walk(message)
-        texts = [_decoded(part) for part in bodies]
-        for at, part in enumerate(bodies):
-            if part.get_content_type() == "text/plain" and str(part.get_param("format", "")).lower() == "flowed":
-                texts[at] = unflowed(texts[at], str(part.get_param("delsp", "")).lower() == "yes")
+        bodies, attached, plainer = _walk(message)
+        readings = [_texts(bodies)] + ([_texts(plainer)] if plainer is not bodies else [])
         names: list[str] = []
         messages: list[Parsed] = []
         for part in attached:
@@ -278,14 +281,26 @@ def _document(message: EmailMessage, depth: int) -> Parsed:
         subject = _subject(message)
     except (IndexError, KeyError, TypeError, AttributeError) as exc:
         raise ValueError(f"{DAMAGED}: {type(exc).__name__}: {exc}") from exc
-    try:
-        parsed = body_document([(text, part.get_content_type() == "text/html")
-                                for part, text in zip(bodies, texts, strict=True)], *subject, names)
-    except ValueError as exc:
-        if str(exc) != NO_BODY or not messages:
-            raise
-        parsed = Parsed([], title=subject[0] or None, text="", blocks=True, changes=not_read(names))
-    return with_attached(parsed, messages)
+    for texts in readings:  # the HTML bodies, else, if they hold no text, the plain ones beside them
+        try:
+            return with_attached(body_document(texts, *subject, names), messages)
+        except ValueError as exc:
+            if str(exc) != NO_BODY:
+                raise
+    if not messages:
+        raise ValueError(NO_BODY)
+    return with_attached(Parsed([], title=subject[0] or None, text="", blocks=True, changes=not_read(names)), messages)
+
+
+def _texts(parts: list[Message]) -> list[tuple[str, bool]]:
+    """Text parts' texts, each `(text, is_html)`, a `format=flowed` one's soft line breaks joined."""
+    texts = []
+    for part in parts:
+        text, html = _decoded(part), part.get_content_type() == "text/html"
+        if not html and str(part.get_param("format", "")).lower() == "flowed":
+            text = unflowed(text, str(part.get_param("delsp", "")).lower() == "yes")
+        texts.append((text, html))
+    return texts
 
 
 def _attached(part: Message, depth: int, messages: list[Parsed]) -> str | None:
