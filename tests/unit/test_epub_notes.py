@@ -4,9 +4,13 @@ Project Gutenberg's); the notes chapter not read twice, a cross-reference left a
 
 from __future__ import annotations
 
+import copy
 import re
 
+from rag.corpus.formats import epub
+from rag.corpus.formats.base import Section
 from rag.corpus.formats.epub import parse_epub
+from rag.corpus.formats.epub_notes import book_notes
 from tests.helpers.timing import grows_linearly
 from tests.unit.test_epub import _book
 
@@ -77,3 +81,24 @@ def test_a_book_of_many_endnotes_is_read_in_linear_time():
     lines = [line.text for section in parse_epub(books[1000]).sections for line in section.lines]
     assert lines[:4] == ["x.", "Note.", "x.", "Note."] and len(lines) == 2000
     assert grows_linearly(lambda n: parse_epub(books[n]), 1000)
+
+
+def test_notes_whose_ids_stand_deep_in_one_long_paragraph_are_looked_for_in_linear_time(monkeypatch):
+    """A note's id on an inline element makes its block the note only where it opens it: what stands before it in a
+    long block is not read again for each (thousands of ids in one paragraph took quadratic time). The move alone
+    is timed, on the book's sections as reading its chapters left them."""
+    def book(n: int) -> bytes:
+        cites = "".join(f'<p>x<a href="notes.xhtml#n{k}" id="r{k}">{k}</a>.</p>' for k in range(n))
+        notes = "<p>" + "".join(f'{"y" * 50}<a id="n{k}" href="c1.xhtml#r{k}">{k}</a>' for k in range(n)) + "</p>"
+        return _epub({"c1.xhtml": cites, "notes.xhtml": notes})
+
+    read: dict[int, tuple[str, list[tuple[str, int, str]], list[Section]]] = {}
+    for n in (1000, 4000):
+        monkeypatch.setattr(epub, "book_notes", lambda text, chapters, sections, n=n: read.update(
+            {n: (text, chapters, sections)}))
+        parse_epub(book(n))
+    monkeypatch.undo()
+    copies = {n: [copy.deepcopy(read[n][2]) for _ in range(4)] for n in read}
+    book_notes(read[1000][0], read[1000][1], read[1000][2])
+    assert sum(len(section.lines) for section in read[1000][2]) == 1001  # nothing moved: no note opens its block
+    assert grows_linearly(lambda n: book_notes(read[n][0], read[n][1], copies[n].pop()), 1000)

@@ -100,8 +100,9 @@ def book_notes(text: str, chapters: list[tuple[str, int, str]], sections: list[S
         noted = places.first(begin, begin + WINDOW if close is None else close)
         holding = places.holding(begin)
         if noted is None and holding is not None:  # an inline element opening its block: the block is the note
-            line = sections[holding[0]].lines[holding[1]]
-            noted, close = (holding, line.end) if not plain(text[line.start:begin]) else (None, close)
+            line = sections[holding[0]].lines[holding[1]]  # (its opening read, not the block: a block may be long)
+            opening = begin - line.start <= WINDOW and not plain(text[line.start:begin])
+            noted, close = (holding, line.end) if opening else (None, close)
         if cited is None or noted is None or cited == noted or noted in gone:
             continue
         first = sections[noted[0]].lines[noted[1]]
