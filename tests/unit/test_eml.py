@@ -350,3 +350,23 @@ def test_a_header_the_library_cannot_parse_refuses_the_message_with_a_value_erro
            b"See attached.\n--B\nContent-Type: text/plain\nContent-Disposition: attachment; filename*\n\nx\n--B--\n")
     with pytest.raises(ValueError, match="damaged e-mail"):
         parse_eml(bad)
+
+
+def test_an_alternatives_html_of_pictures_alone_gives_way_to_its_plain_text_read_once():
+    """As an Outlook message's (`rag.corpus.formats.msg`): the HTML part holding no text (an image, a blank line), the
+    plain one beside it is read in its place, never both; an HTML part with text stays the one read."""
+    def alternative(html: str, plain: str = "Le colis part demain.\n\nService client") -> bytes:
+        return ("From: <s@boutique.example>\nSubject: Suivi\nMIME-Version: 1.0\nContent-Type: multipart/mixed; "
+                "boundary=m\n\n--m\nContent-Type: multipart/alternative; boundary=a\n\n--a\nContent-Type: text/plain; "
+                f"charset=utf-8\n\n{plain}\n--a\nContent-Type: text/html; charset=utf-8\n\n<html><body>{html}</body>"
+                "</html>\n--a--\n--m\nContent-Type: application/pdf\nContent-Disposition: attachment; "
+                "filename=suivi.pdf\n\nJVBE\n--m--\n").encode()
+
+    for pictures in ('<img src="cid:colis.png">', "&nbsp;<br>"):
+        parsed = parse_eml(alternative(pictures))
+        assert [line.text for section in parsed.sections for line in section.lines] == \
+            ["Le colis part demain.", "Service client"]
+        assert parsed.changes == ["1 attachment(s) not read: suivi.pdf"]
+    assert _lines(alternative("<p>Le colis part jeudi.</p>")) == ["Le colis part jeudi."]
+    with pytest.raises(ValueError, match="no text found"):
+        parse_eml(alternative("<img>", plain=""))

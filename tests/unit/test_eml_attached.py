@@ -122,3 +122,34 @@ def test_a_mailboxs_messages_with_attached_messages_are_each_read_under_their_su
                                                 ("Horaires", (), ["Ouvert de 9 h à 18 h."])]
     text = parsed.text or ""
     assert all(text[line.start:line.end] == line.text for section in parsed.sections for line in section.lines)
+
+
+def _encoded(message: str, filename: str = "transfert.eml") -> str:
+    """An attached message as some clients send one: base64-encoded, though RFC 2046 allows only 7bit, 8bit, binary."""
+    return (f"Content-Type: message/rfc822\nContent-Transfer-Encoding: base64\nContent-Disposition: attachment; "
+            f"filename={filename}\n\n{base64.encodebytes(message.encode()).decode()}")
+
+
+def test_an_attached_message_sent_base64_encoded_is_read_as_a_plain_one():
+    inner = _message("TR: Conditions de retour", "Sous 30 jours, à réception du colis.")
+    parsed = parse_eml(_message("Votre demande", "Voici les conditions.", _encoded(inner)).encode())
+    assert [(section.heading, [line.text for line in section.lines]) for section in parsed.sections] == \
+        [(None, ["Voici les conditions."]), ("Conditions de retour", ["Sous 30 jours, à réception du colis."])]
+    assert parsed.changes == []
+    text = parsed.text or ""
+    assert all(text[line.start:line.end] == line.text for section in parsed.sections for line in section.lines)
+
+
+def test_an_encoded_attached_message_is_bounded_as_a_file_is():
+    """Its decoded bytes were never seen by the checks run on the file: they are run on them, and nesting stays
+    `DEPTH_MAX` deep; one whose bytes are no message is named, with why."""
+    hostile = _message("Piège", "x", *(_attached(_message(f"m{n}", "y")) for n in range(150)))
+    parsed = parse_eml(_message("Boîte", "Lisez.", _encoded(hostile, "piege.eml"), _encoded("not a mail")).encode())
+    assert [line.text for section in parsed.sections for line in section.lines] == ["Lisez."]
+    assert parsed.changes[0].startswith("2 attachment(s) not read: piege.eml (e-mail of more than 100 multipart")
+    assert ", transfert.eml (not an e-mail: it does not begin with header lines" in parsed.changes[0]
+    message = _message("niveau 20", "texte 20")
+    for level in range(19, -1, -1):
+        message = _message(f"niveau {level}", f"texte {level}", _encoded(message), boundary=f"b{level}")
+    assert [line.text for section in parse_eml(message.encode()).sections for line in section.lines] == \
+        [f"texte {level}" for level in range(DEPTH_MAX + 1)]

@@ -19,6 +19,7 @@ from rag.corpus.formats.odp import parse_fodp, parse_odp
 from rag.corpus.formats.ods import parse_fods
 from rag.corpus.formats.odt import parse_fodt, parse_odt
 from tests.helpers.odt import XMLNS, odt
+from tests.helpers.timing import grows_linearly
 from tests.unit.test_xlsx import _cited
 
 DATA = Path(__file__).parents[1] / "data" / "flat"
@@ -112,9 +113,8 @@ def test_flat_files_that_cannot_be_read_say_why(monkeypatch):
             parse_fodp, (DATA / "deck.odp").read_bytes()),
         "damaged .fodp: its flat XML document holds no presentation (office:body/office:presentation)": (
             parse_fodp, _flat("").replace(b"<office:body><office:text></office:text></office:body>", b"")),
-        "damaged .fodt, cannot be parsed (RecursionError": (  # a list within a list, a thousand deep, as an .odt's
-            parse_fodt, _flat("<text:list><text:list-item><text:p>x</text:p>" * 1000
-                              + "</text:list-item></text:list>" * 1000)),
+        "refused .fodt: its elements nest deeper than rag follows (sections, tables or spans": (  # as an .odt's
+            parse_fodt, _flat("<text:section>" * 1000 + "<text:p>x</text:p>" + "</text:section>" * 1000)),
     }
     for reason, (parse, data) in cases.items():
         with pytest.raises(ValueError, match=f"^{re.escape(reason)}"):
@@ -211,3 +211,20 @@ def test_a_paragraph_a_deletion_carries_is_not_merged_across_a_table_s_edge():
            "</text:p></table:table-cell><table:table-cell><text:p>B</text:p></table:table-cell></table:table-row>"
            '</table:table><text:p>y<text:change-end text:change-id="d1"/> fin</text:p>')
     assert parse_fodt(_flat(_DELETION + out)).text == "A\nfin\n"
+
+
+def test_a_list_nested_a_thousand_deep_is_read_by_both_readers_its_deeper_items_at_the_tenth_level():
+    """Python's recursion limit refused it ("damaged .fodt, cannot be parsed (RecursionError: ..."): a list style has
+    ten levels, a list nested deeper has its items read at the tenth, without recursion, in linear time."""
+    def nested(depth: int) -> str:
+        return ("<text:list><text:list-item><text:p>x</text:p>" * depth + "<text:p>profond</text:p>"
+                + "</text:list-item></text:list>" * depth)
+
+    for parse, data in ((parse_odt, odt(nested(1000))), (parse_fodt, _flat(nested(1000)))):
+        texts = [line.text for section in parse(data).sections for line in section.lines]
+        assert texts == ["• x"] * 1000 + ["profond"]
+    shallow = [line.text for section in parse_fodt(_flat(nested(3))).sections for line in section.lines]
+    assert shallow == ["• x"] * 3 + ["profond"]
+    assert grows_linearly(lambda n: parse_fodt(_flat(nested(n))), 5000)
+    with pytest.raises(ValueError, match=r"^refused \.odt: its elements nest deeper than rag follows"):
+        parse_odt(odt("<text:section>" * 1000 + "<text:p>x</text:p>" + "</text:section>" * 1000))

@@ -64,14 +64,14 @@ def test_an_accessible_pages_endnotes_follow_their_citations(tmp_path):
     assert _read(tmp_path, body, ".epub") == expected
 
 
-def test_a_note_left_open_is_its_first_block_and_a_note_in_another_file_stays_where_it_is(tmp_path):
+def test_a_note_left_open_is_its_first_block_and_a_note_in_another_file_follows_its_citation_too(tmp_path):
     body = ('<p>Le dépôt<a epub:type="noteref" href="#fn1">1</a> est rendu.</p><p>Le loyer<a epub:type="noteref" '
             'href="notes.xhtml#en1">2</a> est payé.</p><p>Suite.</p><div epub:type="footnote" id="fn1">'
             '<p>Sous deux mois.</p><p>Autre paragraphe.</p><p>Dernier paragraphe.</p>')
     notes = {"notes.xhtml": '<section epub:type="endnotes"><ol><li id="en1">Le cinq du mois.</li></ol></section>'}
     assert _read(tmp_path, body, ".epub", notes) == [
-        "Le dépôt est rendu.", "Sous deux mois.", "Le loyer2 est payé.", "Suite.", "Autre paragraphe.",
-        "Dernier paragraphe.", "Le cinq du mois."]
+        "Le dépôt est rendu.", "Sous deux mois.", "Le loyer est payé.", "Le cinq du mois.", "Suite.",
+        "Autre paragraphe.", "Dernier paragraphe."]
 
 
 def test_many_notes_are_read_in_linear_time():

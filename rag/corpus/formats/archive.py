@@ -47,8 +47,15 @@ def not_a_zip(kind: str) -> str:
 
 
 def damaged(kind: str, exc: BaseException) -> str:
-    """The reason a file of suffix `kind` is refused when a library reading it raised `exc`."""
+    """The reason a file of suffix `kind` is refused when a library reading it raised `exc` (a reader following
+    elements nested past Python's recursion limit: `NESTED`)."""
+    if isinstance(exc, RecursionError):
+        return NESTED.format(kind=kind)
     return f"damaged {kind}, cannot be parsed ({exc.__class__.__name__}: {exc})"
+
+
+NESTED = ("refused {kind}: its elements nest deeper than rag follows (sections, tables or spans some thousand levels "
+          "deep; an office application's nest a few dozen): a damaged or hostile file?")
 
 
 def _too_large(size: str) -> str:
@@ -377,7 +384,7 @@ def dc_title(properties: ElementTree.Element | None) -> str | None:
     return None if found is None else " ".join("".join(found.itertext()).split()) or None
 
 
-__all__ = ["CHARACTERS_MAX", "CHUNK_BYTES", "ELEMENTS_MAX", "ITEM_ELEMENTS_MAX", "OLE_SIGNATURE", "RAW_CHARACTERS_MAX",
-           "UNZIPPED_MAX_BYTES", "Builder", "Count", "PartReader", "Scan", "check_archive", "check_elements", "damaged",
-           "dc_title", "expat_scan", "not_a_zip", "read_archive", "stream_events", "xml_events", "xml_part",
-           "xml_tree"]
+__all__ = ["CHARACTERS_MAX", "CHUNK_BYTES", "ELEMENTS_MAX", "ITEM_ELEMENTS_MAX", "NESTED", "OLE_SIGNATURE",
+           "RAW_CHARACTERS_MAX", "UNZIPPED_MAX_BYTES", "Builder", "Count", "PartReader", "Scan", "check_archive",
+           "check_elements", "damaged", "dc_title", "expat_scan", "not_a_zip", "read_archive", "stream_events",
+           "xml_events", "xml_part", "xml_tree"]

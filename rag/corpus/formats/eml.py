@@ -7,14 +7,16 @@ save one): its subject the title, the text its sender wrote the document, throug
   and tables; an inline `cid:` image is nothing), else the text/plain one, read as a .txt is
   (`rag.corpus.formats.text`), a `format=flowed` body's soft line breaks joined first (RFC 3676). A part is decoded by
   its charset; one without a charset or with one Python does not know, as a .txt file is (`rag.corpus.encoding`).
-  Of a multipart/alternative, one part is read, never both; the text parts of a multipart/mixed are all read, in
+  Of a multipart/alternative, one part is read, never both (the plain ones where the HTML ones chosen hold no text
+  at all, pictures alone, as an Outlook message's); the text parts of a multipart/mixed are all read, in
   order (Apple Mail splits a body around an inline attachment), a plain one among HTML ones as a paragraph. Offsets
   index the decoded bodies, the message's then its attached messages', joined by a line break.
-- An attached message (message/rfc822: a message forwarded as an attachment, Outlook's and Gmail's): read after the
-  body, its body as this one's, under its subject as a mailbox's messages are (`rag.corpus.formats.base.filed_under`:
-  "Subject › its headings"), the messages it attaches after it, `DEPTH_MAX` deep (`with_attached`, an Outlook
-  message's too); its own attachments named in the report after its subject; one without text, or without header
-  lines (a part the library cannot parse as a message), named.
+- An attached message (message/rfc822: a message forwarded as an attachment, Outlook's and Gmail's; one sent
+  base64-encoded decoded first, checked as a file is): read after the body, its body as this one's, under its subject
+  as a mailbox's messages are (`rag.corpus.formats.base.filed_under`: "Subject › its headings"), the messages it
+  attaches after it, `DEPTH_MAX` deep (`with_attached`, an Outlook message's too); its own attachments named in the
+  report after its subject; one without text, or without header lines (a part the library cannot parse as a
+  message), named.
 - Left out: a reply's quoted earlier messages and the signature, where they can be told with certainty
   (`rag.corpus.formats.eml_replies`; a forwarded message is kept whole); the headers (sender, recipients, date: no
   address is indexed); attachments, each named in the ingest's report.
@@ -28,6 +30,7 @@ part chosen is decoded (a 20 MB attachment is never), and every step is linear i
 
 from __future__ import annotations
 
+import binascii
 import re
 from bisect import bisect_right
 from email.message import EmailMessage, Message
@@ -110,11 +113,14 @@ def _decoded(part: Message) -> str:
         return data.decode("utf-8", errors="replace")
 
 
-def _walk(message: Message) -> tuple[list[Message], list[Message]]:
-    """The message's text parts in order (html, plain), one of each multipart/alternative's, and its attachments (an
-    attached message among them, not looked into); the parts of a multipart are visited once each, without recursion."""
+def _walk(message: Message) -> tuple[list[Message], list[Message], list[Message]]:
+    """The message's text parts in order (html, plain), one of each multipart/alternative's, its attachments (an
+    attached message among them, not looked into), and its text parts again, each HTML one an alternative chose in
+    place of a plain one beside it that one (read when the HTML holds no text: pictures alone); the parts of a
+    multipart are visited once each, without recursion."""
     bodies: list[Message] = []
     attached: list[Message] = []
+    plain_of: dict[int, Message] = {}  # by the id of an HTML part chosen, the plain alternative beside it
     stack = [message]
     while stack:
         part = stack.pop()
@@ -129,6 +135,8 @@ def _walk(message: Message) -> tuple[list[Message], list[Message]]:
                 texts = [c for c in children if c.get_content_type() in ("text/html", "text/plain")]
                 html = [c for c in texts if c.get_content_type() == "text/html"]
                 chosen = html[-1] if html else texts[-1] if texts else children[-1] if children else None
+                if html and (plain := [c for c in texts if c.get_content_type() == "text/plain"]):
+                    plain_of[id(chosen)] = plain[-1]
                 children = [chosen] if chosen is not None else []
             stack.extend(reversed(children))
             continue
@@ -138,7 +146,7 @@ def _walk(message: Message) -> tuple[list[Message], list[Message]]:
             bodies.append(part)
         elif disposition == "attachment" or part.get_filename() or part.get_content_maintype() == "application":
             attached.append(part)
-    return bodies, attached
+    return bodies, attached, [plain_of.get(id(part), part) for part in bodies] if plain_of else bodies
 
 
 def unflowed(text: str, delsp: bool) -> str:
@@ -227,6 +235,11 @@ def _html(html: str | None, subject: str, parsed: Parsed | None = None) -> Parse
 def parse_eml(data: bytes) -> Parsed:
     """A saved e-mail's body as a document under its subject. Raises `ValueError` for a file that is no e-mail or
     holds no text."""
+    return _document(_message(data), 0)
+
+
+def _message(data: bytes) -> EmailMessage:
+    """`data` parsed as a message, once found to be one and within the bounds. Raises `ValueError` otherwise."""
     head = data[:4096]
     lead = len(head) - len(head.lstrip(b"\xef\xbb\xbf \t\r\n"))  # a byte order mark or blank lines first
     if not _HEADER.match(data, lead):
@@ -245,7 +258,7 @@ def parse_eml(data: bytes) -> Parsed:
         raise ValueError(NESTED) from exc
     if not isinstance(message, EmailMessage) or not _headed(message):
         raise ValueError(NOT_EML)
-    return _document(message, 0)
+    return message
 
 
 def _headed(message: Message) -> bool:
@@ -257,11 +270,8 @@ def _document(message: EmailMessage, depth: int) -> Parsed:
     """A message's body under its subject, the messages attached to it after it (`with_attached`), `DEPTH_MAX` deep
     from `depth`. Raises `ValueError` when none holds text."""
     try:  # the library's header parsers raise more than ValueError on malformed parameters ('filename*' alone)
-        bodies, attached = _walk(message)
-        texts = [_decoded(part) for part in bodies]
-        for at, part in enumerate(bodies):
-            if part.get_content_type() == "text/plain" and str(part.get_param("format", "")).lower() == "flowed":
-                texts[at] = unflowed(texts[at], str(part.get_param("delsp", "")).lower() == "yes")
+        bodies, attached, plainer = _walk(message)
+        readings = [_texts(bodies)] + ([_texts(plainer)] if plainer is not bodies else [])
         names: list[str] = []
         messages: list[Parsed] = []
         for part in attached:
@@ -271,14 +281,26 @@ def _document(message: EmailMessage, depth: int) -> Parsed:
         subject = _subject(message)
     except (IndexError, KeyError, TypeError, AttributeError) as exc:
         raise ValueError(f"{DAMAGED}: {type(exc).__name__}: {exc}") from exc
-    try:
-        parsed = body_document([(text, part.get_content_type() == "text/html")
-                                for part, text in zip(bodies, texts, strict=True)], *subject, names)
-    except ValueError as exc:
-        if str(exc) != NO_BODY or not messages:
-            raise
-        parsed = Parsed([], title=subject[0] or None, text="", blocks=True, changes=not_read(names))
-    return with_attached(parsed, messages)
+    for texts in readings:  # the HTML bodies, else, if they hold no text, the plain ones beside them
+        try:
+            return with_attached(body_document(texts, *subject, names), messages)
+        except ValueError as exc:
+            if str(exc) != NO_BODY:
+                raise
+    if not messages:
+        raise ValueError(NO_BODY)
+    return with_attached(Parsed([], title=subject[0] or None, text="", blocks=True, changes=not_read(names)), messages)
+
+
+def _texts(parts: list[Message]) -> list[tuple[str, bool]]:
+    """Text parts' texts, each `(text, is_html)`, a `format=flowed` one's soft line breaks joined."""
+    texts = []
+    for part in parts:
+        text, html = _decoded(part), part.get_content_type() == "text/html"
+        if not html and str(part.get_param("format", "")).lower() == "flowed":
+            text = unflowed(text, str(part.get_param("delsp", "")).lower() == "yes")
+        texts.append((text, html))
+    return texts
 
 
 def _attached(part: Message, depth: int, messages: list[Parsed]) -> str | None:
@@ -287,17 +309,35 @@ def _attached(part: Message, depth: int, messages: list[Parsed]) -> str | None:
     name = str(part.get_filename() or part.get_content_type())
     payload = part.get_payload() if part.get_content_type() == "message/rfc822" else None
     inner = payload[0] if isinstance(payload, list) and payload and isinstance(payload[0], EmailMessage) else None
-    if inner is None or not _headed(inner):
+    if inner is None or (depth >= DEPTH_MAX and not _headed(inner)):
         return name
     why = ""
-    if depth < DEPTH_MAX:
-        try:
+    try:
+        inner = _unencoded(part, inner)
+        if not _headed(inner):
+            return name
+        if depth < DEPTH_MAX:
             messages.append(_document(inner, depth + 1))
             return None
-        except ValueError as exc:
-            why = f" ({exc})"
+    except ValueError as exc:
+        why = f" ({exc})"
     subject = _subject(inner)[1]
     return (f"message: {subject}" if subject else name) + why
+
+
+def _unencoded(part: Message, inner: EmailMessage) -> EmailMessage:
+    """An attached message sent base64-encoded (some clients do, though RFC 2046 allows only 7bit, 8bit and binary):
+    parsed from its decoded bytes, with the bounds of a file (`_message`); any other, as the library parsed it. The
+    library reads such a part as a message without header lines, its body the encoded text (base64 has no colon)."""
+    payload = inner.get_payload()
+    if str(part.get("content-transfer-encoding", "")).strip().lower() != "base64" or _headed(inner) or \
+            not isinstance(payload, str):
+        return inner
+    try:  # not strict: line breaks and stray characters skipped, as the library's own decoding does
+        data = binascii.a2b_base64(payload.encode("ascii", errors="ignore"))
+    except binascii.Error as exc:
+        raise ValueError(f"damaged base64: {exc}") from exc
+    return _message(data)
 
 
 def with_attached(parsed: Parsed, messages: list[Parsed]) -> Parsed:

@@ -11,8 +11,10 @@ that reader never loads a DTD nor expands an entity it declares).
   chapters, not their text), images, style sheets and scripts. A style sheet of the book is read for one thing: the
   classes it sets bold (LibreOffice's export writes its headings as `<p><span class="span2">`, styled bold).
 - A chapter's notes (`epub:type="noteref"` citing its `<aside epub:type="footnote">`) are read after the paragraph
-  citing them, as an HTML page's (`rag.corpus.formats.html_notes`); a note in another file (an endnotes chapter)
-  where it stands. A ruby's readings and printed page numbers are no text (`rag.corpus.formats.html_annotations`).
+  citing them, as an HTML page's (`rag.corpus.formats.html_notes`); so are those in another file (an endnotes
+  chapter), cited so or by a link the note links back to (EPUB 2's), once every chapter is read
+  (`rag.corpus.formats.epub_notes`). A ruby's readings and printed page numbers are no text
+  (`rag.corpus.formats.html_annotations`).
 - Offsets index the content documents' XHTML, joined in spine order by a line break (`Parsed.text`): a passage's
   span holds its elements, tags included, as an HTML page's does.
 - Refused: a book encrypted for DRM (META-INF/encryption.xml lists a file under a cipher, Adobe's or Apple's), with
@@ -34,6 +36,7 @@ from xml.etree import ElementTree
 from rag.corpus.encoding import decode_text
 from rag.corpus.formats.archive import dc_title, read_archive, xml_tree
 from rag.corpus.formats.base import Line, Parsed, Section, shifted
+from rag.corpus.formats.epub_notes import book_notes
 from rag.corpus.formats.epub_toc import PACKAGE_MAX, chaptered, guide_skips, inside, small_part, toc_paths
 from rag.corpus.formats.html import parse_html
 from rag.corpus.formats.html_tags import bold_next, sheet_bold_classes
@@ -112,6 +115,7 @@ def _parse(archive: zipfile.ZipFile) -> Parsed:
             bold |= sheet_bold_classes(sheet.decode("utf-8", errors="replace"))
     sections: list[Section] = []
     texts: list[str] = []
+    chapters: list[tuple[str, int, str]] = []  # each content document read: its path, start in the text, source
     base, read, total, outside = 0, set[str](), 0, 0
     for ref in refs[:SPINE_MAX]:
         path, media, _ = manifest.get(ref.get("idref") or "", (None, "", set()))
@@ -136,11 +140,13 @@ def _parse(archive: zipfile.ZipFile) -> Parsed:
             section.url = None  # a content document's canonical link names no page of the book
         sections += chaptered(shifted(parsed.sections, base), toc.get(path, ()), bold_line)
         texts.append(source)
+        chapters.append((path, base, source))
         base += len(source) + 1
     if outside:
         changes.append(f"{outside} spine item(s) naming a file outside the book, or none, not read")
-    return Parsed([s for s in sections if s.lines], title=dc_title(package), text="\n".join(texts), blocks=True,
-                  changes=changes)
+    text = "\n".join(texts)
+    book_notes(text, chapters, sections)
+    return Parsed([s for s in sections if s.lines], title=dc_title(package), text=text, blocks=True, changes=changes)
 
 
 def parse_epub(data: bytes) -> Parsed:

@@ -12,7 +12,7 @@ citation's id or to one set just before it, as LibreOffice's `<sup id="calledF1"
 it, `role="doc-backlink"`) leaves the note. A note whose element is never closed is its first block only
 (it would take the rest of the page); an element holding its citation or a heading (a section, the page's body) is no
 note. A note in another file of the book (an endnotes chapter, `notes.xhtml#en1`) is
-read where it stands.
+moved once the book's chapters are read (`rag.corpus.formats.epub_notes`).
 
 Each link's start tag is read once, each tag of the page once to find where the notes' elements end: linear in the
 page."""
@@ -22,6 +22,7 @@ from __future__ import annotations
 import bisect
 import html
 import re
+from collections.abc import Callable
 from dataclasses import replace
 from typing import NamedTuple
 
@@ -33,14 +34,14 @@ WINDOW = 2000  # characters of a note's source read for the link back to its cit
 _MARKS = 64  # citations' marks left out of one block, at most (each is looked for in the whole block)
 _NOTE_MARK = 1000  # characters a note's mark may span in the source, its tags included (Word's: some 400)
 _TAG = re.compile(r"<[^<>]*>")
-_HEADING = re.compile(r"<h[1-6][\s/>]", re.IGNORECASE)
-_LINK = re.compile(r"<a\b[^<>]*>", re.IGNORECASE)
-_ELEMENT = re.compile(r"<(/?)([a-zA-Z][\w:.-]*)")
+HEADING = re.compile(r"<h[1-6][\s/>]", re.IGNORECASE)
+LINK = re.compile(r"<a\b[^<>]*>", re.IGNORECASE)
+ELEMENT = re.compile(r"<(/?)([a-zA-Z][\w:.-]*)")
 _ATTRIBUTE = re.compile(r"""\s([\w:.-]+)\s*=\s*(?:"([^"<>]*)"|'([^'<>]*)'|([^\s"'<>]+))""")
-_NOTE_REF = ("noteref", "doc-noteref")  # a citation's epub:type and role
+NOTE_REF = ("noteref", "doc-noteref")  # a citation's epub:type and role
 _NOTE_REFS = re.compile("noteref", re.IGNORECASE)
 _BACKLINK = ("backlink", "doc-backlink")
-_LINKS = 16  # links of a note looked through for its link back (pandoc's ends it), at most
+LINKS = 16  # links of a note looked through for its link back (pandoc's ends it), at most
 
 
 class Note(NamedTuple):
@@ -154,23 +155,23 @@ def follow(source: str, sections: list[Section], notes: list[Note]) -> None:
         section.lines[:] = lines_of[s]
 
 
-def _attributes(tag: str) -> dict[str, str]:
+def attributes(tag: str) -> dict[str, str]:
     return {key.lower(): next((v for v in rest if v), "") for key, *rest in _ATTRIBUTE.findall(tag)}
 
 
-def _marked(attrs: dict[str, str], marks: tuple[str, str]) -> bool:
+def marked(attrs: dict[str, str], marks: tuple[str, str]) -> bool:
     """Whether an element's `epub:type` or role says `marks` (the type's word, the role)."""
     return marks[0] in vocabulary(attrs.get("epub:type")) or marks[1] in (attrs.get("role") or "").lower().split()
 
 
-def _ends(source: str, starts: dict[int, str]) -> dict[int, int]:
+def element_ends(source: str, starts: dict[int, str]) -> dict[int, int]:
     """Where each element starting at one of `starts` (its tag's name) ends, its end tag included: one pass over the
     page's tags, counting those of the names, an element left open never ending."""
     names = set(starts.values())
     depth = dict.fromkeys(names, 0)
     open_at: dict[str, list[tuple[int, int]]] = {name: [] for name in names}  # (start, depth) of each one open
     ends: dict[int, int] = {}
-    for match in _ELEMENT.finditer(source):
+    for match in ELEMENT.finditer(source):
         name = match[2].lower()
         if name not in names:
             continue
@@ -190,21 +191,21 @@ def notes(source: str, sections: list[Section]) -> None:
     place."""
     if not _NOTE_REFS.search(source):
         return  # most pages: their links are not read again
-    links = [(match.start(), match.end(), _attributes(match[0])) for match in _LINK.finditer(source)]
-    citations = [(at, end, attrs) for at, end, attrs in links if _marked(attrs, _NOTE_REF)
+    links = [(match.start(), match.end(), attributes(match[0])) for match in LINK.finditer(source)]
+    citations = [(at, end, attrs) for at, end, attrs in links if marked(attrs, NOTE_REF)
                  and attrs.get("href", "").startswith("#") and len(attrs["href"]) > 1]
     if not citations:
         return
     ids: dict[str, int] = {}
     for match in ID.finditer(source):
         ids.setdefault(match[1], match.start())
-    begins = [_element(source, ids.get(attrs["href"][1:], -1)) for _, _, attrs in citations]
+    begins = [element_at(source, ids.get(attrs["href"][1:], -1)) for _, _, attrs in citations]
     starts: dict[int, str] = {}  # the notes' elements: where each starts, its tag's name
     for begin in begins:
-        if begin >= 0 and (element := _ELEMENT.match(source, begin)) is not None and not element[1]:
+        if begin >= 0 and (element := ELEMENT.match(source, begin)) is not None and not element[1]:
             starts[begin] = element[2].lower()
-    ends, places, link_starts = _ends(source, starts), Places(sections), [at for at, _, _ in links]
-    headings = [match.start() for match in _HEADING.finditer(source)]
+    ends, places, link_starts = element_ends(source, starts), Places(sections), [at for at, _, _ in links]
+    headings = [match.start() for match in HEADING.finditer(source)]
     found: list[Note] = []
     gone: set[tuple[int, int]] = set()  # the notes' lines
     for (at, end, _), begin in zip(citations, begins, strict=True):
@@ -219,38 +220,45 @@ def notes(source: str, sections: list[Section]) -> None:
         if begin <= at < span or bisect.bisect_left(headings, begin) < bisect.bisect_left(headings, span):
             continue  # no note: an element holding its citation (a section, the body), or a heading
         within = bisect.bisect_left(link_starts, begin)
-        back = _back(source, links[within:within + _LINKS], min(close or first.end, begin + WINDOW), (at, end), ids)
-        text = first.text
-        if back and text.startswith(back):
-            text = text[len(back):].strip()
-        elif back and text.endswith(back):
-            text = text[:-len(back)].strip()
+        back = back_link(source, links[within:within + LINKS], min(close or first.end, begin + WINDOW), (at, end),
+                         lambda href: ids.get(href[1:]) if href.startswith("#") else None)
+        text = without_back(first.text, back)
         if (mark := link_text(source, end)) and text:
             gone.add(noted)
             found.append(Note(cited, noted, text, mark, first.end if close is None else close))
     follow(source, sections, found)
 
 
-def _element(source: str, attribute: int) -> int:
+def without_back(text: str, back: str) -> str:
+    """A note's first line's `text` without its link back's, `back`, where the link opens or ends it."""
+    if back and text.startswith(back):
+        return text[len(back):].strip()
+    if back and text.endswith(back):
+        return text[:-len(back)].strip()
+    return text
+
+
+def element_at(source: str, attribute: int) -> int:
     """Where the start tag holding the attribute at `attribute` opens, within `WINDOW` characters; -1 if none does
     (an "id=" in text)."""
     at = source.rfind("<", max(0, attribute - WINDOW), attribute) if attribute >= 0 else -1
     return at if at >= 0 and ">" not in source[at:attribute] else -1
 
 
-def _back(source: str, links: list[tuple[int, int, dict[str, str]]], end: int, citation: tuple[int, int],
-          ids: dict[str, int]) -> str:
+def back_link(source: str, links: list[tuple[int, int, dict[str, str]]], end: int, citation: tuple[int, int],
+              target_of: Callable[[str], int | None]) -> str:
     """The text of the first of a note's `links` (its first) before `end` that leads back to its citation (whose start
     tag spans `citation`): to an id set in that tag or at most `_NOTE_MARK` characters before it (LibreOffice's `<sup
-    id>` around it), or marked so (`role="doc-backlink"`)."""
+    id>` around it), or marked so (`role="doc-backlink"`); `target_of` tells where an `href` leads in `source`."""
     for at, link_end, attrs in links:
         if at >= end:
             break
-        href = attrs.get("href") or ""
-        target = ids.get(href[1:]) if href.startswith("#") else None
-        if (target is not None and citation[0] - _NOTE_MARK <= target < citation[1]) or _marked(attrs, _BACKLINK):
+        target = target_of(attrs.get("href") or "")
+        if (target is not None and citation[0] - _NOTE_MARK <= target < citation[1]) or marked(attrs, _BACKLINK):
             return link_text(source, link_end)
     return ""
 
 
-__all__ = ["Note", "Places", "follow", "link_text", "notes", "plain"]
+__all__ = ["ELEMENT", "HEADING", "LINK", "LINKS", "NOTE_REF", "WINDOW", "Note", "Places", "attributes", "back_link",
+           "element_at", "element_ends", "follow", "link_text", "marked", "notes", "plain",
+           "without_back"]

@@ -10,7 +10,8 @@ styles), `meta.xml` (the title). The text is the body in reading order, one bloc
 - a list (text:list, nested): each item's paragraphs, the first after its bullet "•" or number, counted within the
   list from the list style's start (an item's own start value, and a top list continuing another's numbering, are
   followed), in the style's format (digits, letters, Roman numerals; other scripts' digits come as ours), after the
-  numbers of the levels above it shows ("2.1"), between the style's prefix and suffix ("1.", "(b)"). Not rendered:
+  numbers of the levels above it shows ("2.1"), between the style's prefix and suffix ("1.", "(b)"); a list nested
+  deeper than a list style's `LEVELS` has its items read at the deepest, counted on with its own. Not rendered:
   an image or custom bullet (all "•"), a nested list continuing another's numbering (each nested list counts anew);
 - a table (table:table): one line per row, the row's cells joined by " | " (a cell: its paragraphs, and the rows of a
   table nested in it, joined by a space; empty cells are left out; a cell merged across rows is read on each row it
@@ -78,6 +79,7 @@ NOT_A_ZIP = not_a_zip(".odt")
 ENCRYPTED = encrypted(".odt")
 NO_CONTENT = no_content(".odt")
 # Writers whose every paragraph in the outline is a text:h (LibreOffice's xmloff: `0 < nOutlineLevel ? XML_H : XML_P`)
+LEVELS = 10  # a list style's levels (ODF's): a list nested deeper is read at the tenth, its items counted there
 OUTLINED_WRITERS = ("LibreOffice", "OpenOffice", "StarOffice", "Collabora")
 
 _ODF = "urn:oasis:names:tc:opendocument:xmlns:"
@@ -244,20 +246,31 @@ class Body:
             count = self._reached.get(f"id:{earlier}", count)
         elif depth == 1 and element.get(f"{_TEXT}continue-numbering") == "true":
             count = self._reached.get(f"style:{style}", count)
-        for item in element:
-            labelled = item.tag == _ITEM and any(child.tag in (_P, _H) for child in item)  # not one only of a list
-            if labelled:
-                count = number(item.get(_START), count + 1)
-            label = level.label(count, above) if labelled else ""
-            for child in item if item.tag in (_ITEM, _HEADER) else ():
-                if child.tag in (_P, _H):
-                    yield self._paragraph(child, label, item=True)
-                    yield from self._cited()
-                    label = ""  # the item's first paragraph shows it, as the application does
-                elif child.tag == _LIST:
-                    yield from self._list(child, depth + 1, style, (*above, (level, count)))
-                else:
-                    yield from self.blocks([child])
+        # what is read, innermost last: a list's items (its label None), or an item's children (its label, shown by
+        # its first paragraph, as the application does); at the deepest level, a list nested in an item is read
+        # after the item's children before it, its items as this level's, without recursion
+        reading: list[tuple[Iterator[ElementTree.Element], list[str] | None]] = [(iter(element), None)]
+        while reading:
+            node, label = next(reading[-1][0], None), reading[-1][1]
+            if node is None:
+                reading.pop()
+            elif label is None and node.tag in (_ITEM, _HEADER):
+                labelled = node.tag == _ITEM and any(child.tag in (_P, _H) for child in node)  # not a list's only
+                if labelled:
+                    count = number(node.get(_START), count + 1)
+                reading.append((iter(node), [level.label(count, above) if labelled else ""]))
+            elif label is None:
+                continue
+            elif node.tag in (_P, _H):
+                yield self._paragraph(node, label[0], item=True)
+                yield from self._cited()
+                label[0] = ""
+            elif node.tag == _LIST and depth < LEVELS:
+                yield from self._list(node, depth + 1, style, (*above, (level, count)))
+            elif node.tag == _LIST:
+                reading.append((iter(node), None))
+            else:
+                yield from self.blocks([node])
         if depth == 1:
             self._reached[f"style:{style}"] = count
             if own := element.get("{http://www.w3.org/XML/1998/namespace}id"):
@@ -334,4 +347,4 @@ def parse_fodt(data: bytes) -> Parsed:
     return read_flat(data, "text", ".fodt", lambda: _parse_flat(data))
 
 
-__all__ = ["ENCRYPTED", "NOT_A_ZIP", "NO_CONTENT", "Body", "parse_fodt", "parse_odt"]
+__all__ = ["ENCRYPTED", "LEVELS", "NOT_A_ZIP", "NO_CONTENT", "Body", "parse_fodt", "parse_odt"]

@@ -1,0 +1,104 @@
+"""An e-book's notes kept in another of its files (an endnotes chapter) read after the paragraphs citing them, as a
+chapter's own notes are (`epub_notes`): EPUB 3's marked ones, EPUB 2's plain links a note links back to (Calibre's,
+Project Gutenberg's); the notes chapter not read twice, a cross-reference left alone, in linear time."""
+
+from __future__ import annotations
+
+import copy
+import re
+
+from rag.corpus.formats import epub
+from rag.corpus.formats.base import Section
+from rag.corpus.formats.epub import parse_epub
+from rag.corpus.formats.epub_notes import book_notes
+from tests.helpers.timing import grows_linearly
+from tests.unit.test_epub import _book
+
+
+def _epub(chapters: dict[str, str]) -> bytes:
+    return _book([(name[:-6], name) for name in chapters], {f"OEBPS/{name}": body for name, body in chapters.items()})
+
+
+def _lines(data: bytes) -> list[tuple[str | None, str]]:
+    """The book's lines under their sections' headings; checks each line's offsets delimit its element in the text."""
+    parsed = parse_epub(data)
+    text = parsed.text or ""
+    out = []
+    for section in parsed.sections:
+        for line in section.lines:
+            span = " ".join(re.sub(r"<[^>]*>", "", text[line.start:line.end]).split())
+            assert text.startswith("<", line.start) and line.text.split()[0] in span, line
+            out.append((section.heading, line.text))
+    return out
+
+
+def test_endnotes_in_a_notes_chapter_follow_the_paragraphs_citing_them_and_are_read_once():
+    chapter = ('<h1>Le bail</h1><p>Le dépôt<a epub:type="noteref" href="notes.xhtml#n1" id="r1">1</a> est rendu.</p>'
+               '<p>Le loyer<a epub:type="noteref" href="notes.xhtml#n2">2</a> est payé d\'avance.</p><p>Les charges<a '
+               'href="notes.xhtml#note-3" id="noteref-3" epub:type="noteref">3</a>.</p><p>Fin.</p>')
+    notes = ('<h1>Notes</h1><section epub:type="endnotes"><aside epub:type="endnote" id="n1"><p><a href="c1.xhtml#r1">'
+             '1</a> Sous deux mois.</p><p>Sans frais.</p></aside><ol><li epub:type="endnote" id="n2">Le cinq du mois.'
+             '</li><li id="note-3"><p>Au réel. <a href="c1.xhtml#noteref-3" epub:type="backlink">↩</a></p></li></ol>'
+             '</section>')  # Standard Ebooks': the link back ends the note
+    assert _lines(_epub({"c1.xhtml": chapter, "notes.xhtml": notes})) == [
+        ("Le bail", "Le dépôt est rendu."), ("Le bail", "Sous deux mois."), ("Le bail", "Sans frais."),
+        ("Le bail", "Le loyer est payé d'avance."), ("Le bail", "Le cinq du mois."), ("Le bail", "Les charges."),
+        ("Le bail", "Au réel."), ("Le bail", "Fin.")]
+
+
+def test_an_epub_2_books_plain_links_to_notes_linking_back_are_notes_other_links_not():
+    # Calibre's: the note's paragraph holds the id, opening on its link back; Project Gutenberg's: the id is on the
+    # link back itself; a link to a chapter's section, never linked back to, is a cross-reference
+    chapter = ('<p>Le dépôt<a href="../Text/notes.xhtml#n1" id="r1"><sup>1</sup></a> est rendu.</p><p>Le loyer<a '
+               'id="FNanchor_2" href="../Text/notes.xhtml#Footnote_2">[2]</a> est payé.</p><p>Voir <a href="c2.xhtml#'
+               's1">les charges</a>.</p>')
+    second = '<h2 id="s1">Charges</h2><p id="p1">Au réel.</p><p>Voir <a href="notes.xhtml#n3">ceci</a>.</p>'
+    notes = ('<p class="note" id="n1"><a href="c1.xhtml#r1">1.</a> Sous deux mois.</p><div class="footnote"><p><a '
+             'id="Footnote_2" href="c1.xhtml#FNanchor_2">[2]</a> Le cinq du mois.</p></div><p id="n3">Une remarque.'
+             '</p>')
+    data = _book([("c1", "Text/c1.xhtml"), ("c2", "Text/c2.xhtml"), ("notes", "Text/notes.xhtml")],
+                 {"OEBPS/Text/c1.xhtml": chapter, "OEBPS/Text/c2.xhtml": second, "OEBPS/Text/notes.xhtml": notes})
+    assert [text for _, text in _lines(data)] == [
+        "Le dépôt est rendu.", "Sous deux mois.", "Le loyer est payé.", "Le cinq du mois.", "Voir les charges.",
+        "Au réel.", "Voir ceci.", "Une remarque."]
+
+
+def test_a_noteref_to_a_chapter_or_a_section_with_a_heading_moves_nothing():
+    chapter = '<p>Voir<a epub:type="noteref" href="annexe.xhtml#a">A</a> les taux.</p>'
+    annexe = '<section id="a"><h2>Annexe</h2><p>Les taux.</p></section>'
+    assert _lines(_epub({"c1.xhtml": chapter, "annexe.xhtml": annexe})) == [
+        (None, "VoirA les taux."), ("Annexe", "Les taux.")]
+
+
+def test_a_book_of_many_endnotes_is_read_in_linear_time():
+    def book(n: int) -> bytes:
+        cites = "".join(f'<p>x<a epub:type="noteref" href="notes.xhtml#n{k}" id="r{k}">{k}</a>.</p>' for k in range(n))
+        notes = "".join(f'<li epub:type="endnote" id="n{k}"><p><a href="c1.xhtml#r{k}">{k}</a> Note.</p></li>'
+                        for k in range(n))
+        return _epub({"c1.xhtml": cites, "notes.xhtml": f'<section epub:type="endnotes"><ol>{notes}</ol></section>'})
+
+    books = {n: book(n) for n in (1000, 4000)}
+    lines = [line.text for section in parse_epub(books[1000]).sections for line in section.lines]
+    assert lines[:4] == ["x.", "Note.", "x.", "Note."] and len(lines) == 2000
+    assert grows_linearly(lambda n: parse_epub(books[n]), 1000)
+
+
+def test_notes_whose_ids_stand_deep_in_one_long_paragraph_are_looked_for_in_linear_time(monkeypatch):
+    """A note's id on an inline element makes its block the note only where it opens it: what stands before it in a
+    long block is not read again for each (thousands of ids in one paragraph took quadratic time). The move alone
+    is timed, on the book's sections as reading its chapters left them."""
+    def book(n: int) -> bytes:
+        cites = "".join(f'<p>x<a href="notes.xhtml#n{k}" id="r{k}">{k}</a>.</p>' for k in range(n))
+        notes = "<p>" + "".join(f'{"y" * 50}<a id="n{k}" href="c1.xhtml#r{k}">{k}</a>' for k in range(n)) + "</p>"
+        return _epub({"c1.xhtml": cites, "notes.xhtml": notes})
+
+    read: dict[int, tuple[str, list[tuple[str, int, str]], list[Section]]] = {}
+    for n in (1000, 4000):
+        monkeypatch.setattr(epub, "book_notes", lambda text, chapters, sections, n=n: read.update(
+            {n: (text, chapters, sections)}))
+        parse_epub(book(n))
+    monkeypatch.undo()
+    copies = {n: [copy.deepcopy(read[n][2]) for _ in range(4)] for n in read}
+    book_notes(read[1000][0], read[1000][1], read[1000][2])
+    assert sum(len(section.lines) for section in read[1000][2]) == 1001  # nothing moved: no note opens its block
+    assert grows_linearly(lambda n: book_notes(read[n][0], read[n][1], copies[n].pop()), 1000)
