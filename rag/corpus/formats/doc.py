@@ -96,7 +96,10 @@ class _Reader:
         self.hidden = 0  # fields on `fields` that hide what is read now
         self.instruction = ""  # the first characters of the innermost field's instruction, while it is read
         self.paragraph: list[str] = []
-        self.stretches: list[tuple[str, Look]] = []  # the paragraph's text shown, each with its properties
+        # the paragraph's text shown, the first stretch of each of its properties (with text, not only spaces): all a
+        # paragraph's font is measured by (`Measure`), a few stretches however many runs it holds
+        self.stretches: list[tuple[str, Look]] = []
+        self.measured: set[Look] = set()
         self.cell: list[str] = []  # the paragraphs of the cell being read
         self.row: list[str] = []  # the cells of the row being read
         self.table_open = False
@@ -147,14 +150,16 @@ class _Reader:
             if not look.hidden:
                 shown = part[start - cp:end - cp]
                 self.paragraph.append(shown)
-                self.stretches.append((shown, look))
+                if look not in self.measured and shown.strip():
+                    self.measured.add(look)
+                    self.stretches.append((shown, look))
 
     def _toc(self) -> bool:
         """Whether the innermost field's instruction, read so far, is a table of contents'."""
         return self.instruction.lstrip().upper().startswith("TOC")
 
     def _take(self) -> str:
-        line, self.paragraph, self.stretches = "".join(self.paragraph), [], []
+        line, self.paragraph, self.stretches, self.measured = "".join(self.paragraph), [], [], set()
         return line
 
     def _font(self, properties: Properties | None, stretches: list[tuple[str, Look]]) -> Font | None:
