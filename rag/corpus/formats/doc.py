@@ -28,8 +28,9 @@ the first paragraph in the Title style, else a first bold heading larger than al
 Refused with a reason: an encrypted .doc, a Word 6 or 95 file, and a damaged one. A file named .doc that is not
 one, as Word itself writes when asked ("Save as" RTF or Web page under a .doc name) or a .docx renamed, is read
 as what it is. The main document's text deleted with changes tracked is left out, as once the changes are accepted,
-and so is its hidden text, which Word neither shows nor prints (a hidden paragraph, cell or field mark still parts
-what it parts); a footnote's are read still (`rag.corpus.formats.doc_characters`).
+and so is its hidden text, which Word neither shows nor prints, hidden by its own properties or by its paragraph's
+or character style (a toggle, as bold is; a hidden paragraph, cell or field mark still parts what it parts); a
+footnote's are read still (`rag.corpus.formats.doc_characters`).
 """
 
 from __future__ import annotations
@@ -58,7 +59,7 @@ from rag.corpus.formats.doc_pieces import (
     stretch,
     u32,
 )
-from rag.corpus.formats.doc_styles import Paragraphs, Properties, Styles
+from rag.corpus.formats.doc_styles import Paragraphs, Properties, Styled, Styles
 from rag.corpus.formats.docx import parse_docx
 from rag.corpus.formats.html import parse_html
 from rag.corpus.formats.ole import Compound, OleError
@@ -70,6 +71,7 @@ OLD_VERSION = "Word 6 or Word 95 document: open it in Word or LibreOffice and sa
 NOT_WORD = "not a Word document"
 # Characters of the text that end a paragraph, end a cell, open, separate and close a field, cite a footnote
 _PARAGRAPH_END, _CELL, _NOTE = "\r\x0c\x0e", "\x07", "\x02"  # \x0e: a column break
+_END = re.compile("[\r\x0c\x0e\x07]")  # a paragraph's mark, or a cell's
 _FIELD_OPEN, _FIELD_RESULT, _FIELD_CLOSE = "\x13", "\x14", "\x15"
 _SHOWN = {"\x0b": "\n", "\t": "\t", "\x1e": "-"}  # every other control character (an anchor, a soft hyphen) is none
 _CONTROL = re.compile(r"(\x00+|[\x01-\x1f])")  # \x00: a character deleted with changes tracked, or none
@@ -95,7 +97,9 @@ class _Reader:
         self.fields = bytearray()  # what each open field is at, the innermost last: a byte a field, however deep
         self.hidden = 0  # fields on `fields` that hide what is read now
         self.instruction = ""  # the first characters of the innermost field's instruction, while it is read
+        self.source = ""  # the text read
         self.paragraph: list[str] = []
+        self.styled: Styled | None = None  # how the paragraph's style sets its text, once its first run asks
         # the paragraph's text shown, the first stretch of each of its properties (with text, not only spaces): all a
         # paragraph's font is measured by (`Measure`), a few stretches however many runs it holds
         self.stretches: list[tuple[str, Look]] = []
@@ -108,7 +112,7 @@ class _Reader:
         self.last_cell = False  # the last mark read was a cell's: a cell mark right after one ends the row
 
     def read(self, text: str) -> None:
-        cp = 0
+        cp, self.source = 0, text
         for part in _CONTROL.split(text):  # linear: each character is looked at once
             if part[:1] < " " and part:
                 self._control(part[0], cp)
@@ -141,18 +145,28 @@ class _Reader:
             self.hidden -= self.fields.pop() != _RESULT
         elif char == _NOTE and cp in self.notes:
             self.cited.extend(self.notes.pop(cp))
-        elif char in _SHOWN and not self.hidden and not self.looks.at(cp).hidden:
+        elif char in _SHOWN and not self.hidden and not self._hides(self.looks.at(cp), cp):
             self.paragraph.append(_SHOWN[char])
 
     def _shown(self, part: str, cp: int) -> None:
         """Characters of the text out of a field's instruction, from position `cp`: those not hidden are shown."""
         for start, end, look in self.looks.along(cp, cp + len(part)):
-            if not look.hidden:
+            if not self._hides(look, start):
                 shown = part[start - cp:end - cp]
                 self.paragraph.append(shown)
                 if look not in self.measured and shown.strip():
                     self.measured.add(look)
                     self.stretches.append((shown, look))
+
+    def _hides(self, look: Look, cp: int) -> bool:
+        """Whether the characters of `look` from position `cp` are hidden, by their own properties or their styles':
+        their paragraph's is found, at its first run, by the mark that ends it (the next one: each paragraph's
+        characters are searched once)."""
+        if self.styled is None:
+            end = _END.search(self.source, cp)
+            properties = self.paragraphs.at(self.pieces.fc(end.start())) if end else None
+            self.styled = self.styles.set_in(properties.istd if properties else 0)
+        return look.hides(self.styled, self.styles.set_in(look.style))
 
     def _toc(self) -> bool:
         """Whether the innermost field's instruction, read so far, is a table of contents'."""
@@ -160,6 +174,7 @@ class _Reader:
 
     def _take(self) -> str:
         line, self.paragraph, self.stretches, self.measured = "".join(self.paragraph), [], [], set()
+        self.styled = None
         return line
 
     def _font(self, properties: Properties | None, stretches: list[tuple[str, Look]]) -> Font | None:

@@ -1,7 +1,8 @@
 """The characters' properties of an old binary Word document (.doc, [MS-DOC]) that its reader needs, from their CHPX
 in the pages (FKPs) the PlcBteChpx lists: whether a character is deleted with changes tracked (sprmCFRMarkDel: shown
-struck through by Word, gone once the changes are accepted) or hidden (sprmCFVanish: Word neither shows nor prints
-it), and how it is set (sprmCFBold, sprmCHps, its character style: sprmCIstd), for the headings typed as bold lines.
+struck through by Word, gone once the changes are accepted) or hidden (sprmCFVanish, its own or its styles': Word
+neither shows nor prints it), and how it is set (sprmCFBold, sprmCHps, its character style: sprmCIstd), for the
+headings typed as bold lines.
 
 One walk over the pages gives each run of characters its `Look`; `Looks` holds them by character position, for the
 deleted text to be taken out (`without_deleted`) and the reader to go along the text with them (`along`). Each page is
@@ -20,25 +21,24 @@ from dataclasses import dataclass
 
 from rag.corpus.formats.blocks import Font
 from rag.corpus.formats.doc_pieces import Pieces, u16, u32
-from rag.corpus.formats.doc_styles import BOLD, SIZE, Styled, sprms, toggled
+from rag.corpus.formats.doc_styles import BOLD, HIDDEN, SIZE, Styled, sprms, toggled
 
 PLCFBTECHPX = 12  # the pair of FibRgFcLcb97 locating the characters' properties' bin table
 _PAGE = 512
-# The sprms read: deleted (1, or 0x81: the opposite of its style's, which never deletes), hidden (the same), the
-# character style
-_DELETED, _HIDDEN, _STYLE = 0x0800, 0x083C, 0x4A30
+# The sprms read: deleted (1, or 0x81: the opposite of its style's, which never deletes), the character style
+_DELETED, _STYLE = 0x0800, 0x4A30
 _DEFAULT_SIZE = 20  # half-points: Word's 10 pt, where no style says
 GONE = "\x00"  # what a deleted character is replaced by: a control character the reader shows as nothing
 
 
 @dataclass(frozen=True)
 class Look:
-    """A run of characters' own properties: deleted with changes tracked, hidden, bold (sprmCFBold's operand: 0 off,
-    1 on, 0x80 as its styles say, 0x81 the opposite; None: set by its styles), its size in half-points and its
-    character style (None: set by its styles)."""
+    """A run of characters' own properties: deleted with changes tracked, hidden and bold (sprmCFVanish's and
+    sprmCFBold's operands: 0 off, 1 on, 0x80 as its styles say, 0x81 the opposite; None: set by its styles), its size
+    in half-points and its character style (None: set by its styles)."""
 
     deleted: bool = False
-    hidden: bool = False
+    hidden: int | None = None
     bold: int | None = None
     size: int | None = None
     style: int | None = None
@@ -51,14 +51,20 @@ class Look:
         return Font(toggled(paragraph.bold != character.bold, self.bold),
                     (self.size or character.size or paragraph.size or _DEFAULT_SIZE) / 2)
 
+    def hides(self, paragraph: Styled, character: Styled) -> bool:
+        """Whether the run is hidden, its paragraph's style setting `paragraph` and its character style `character`:
+        by its own sprmCFVanish, else its styles' (a toggle, as bold is: Word hides the text of a style that says
+        hidden, a "Note interne" paragraph style, a character style, unless the run itself shows it)."""
+        return toggled(paragraph.hidden != character.hidden, self.hidden)
+
 
 PLAIN = Look()
 
 
 def _look(grpprl: bytes) -> Look:
     found = sprms(grpprl)
-    deleted, hidden, bold, size, style = (found.get(sprm) for sprm in (_DELETED, _HIDDEN, BOLD, SIZE, _STYLE))
-    return Look(bool(deleted and deleted[0] & 1), bool(hidden and hidden[0] & 1), bold[0] if bold else None,
+    deleted, hidden, bold, size, style = (found.get(sprm) for sprm in (_DELETED, HIDDEN, BOLD, SIZE, _STYLE))
+    return Look(bool(deleted and deleted[0] & 1), hidden[0] if hidden else None, bold[0] if bold else None,
                 u16(size, 0) if size else None, u16(style, 0) if style else None)
 
 
