@@ -22,8 +22,8 @@ and an .odt's bold lines follow (`rag.corpus.formats.blocks`): its runs' own bol
 else their character style's and their paragraph style's (bold a toggle, as Word takes it: a bold character style
 in a bold paragraph style is not bold), else Word's 10 pt; a list's item (sprmPIlfo, its own or its style's) and a
 table's cell head nothing. A list's paragraph is read after the number or bullet Word shows before it ("1.", "a)",
-"•": `rag.corpus.formats.doc_lists`), a list item as a .docx's is. The title is the summary information's, else
-the first paragraph in the Title style, else a first bold heading larger than all others.
+"•": `rag.corpus.formats.doc_lists`), a list item as a .docx's is, in a table's cell too. The title is the summary
+information's, else the first paragraph in the Title style, else a first bold heading larger than all others.
 
 Refused with a reason: an encrypted .doc, a Word 6 or 95 file, and a damaged one. A file named .doc that is not
 one, as Word itself writes when asked ("Save as" RTF or Web page under a .doc name) or a .docx renamed, is read
@@ -188,8 +188,7 @@ class _Reader:
         shown, line = self.stretches, self._take()
         self.last_cell = False
         if properties is not None and properties.in_table:  # a paragraph of a cell, not its last
-            if line.strip():
-                self.cell.append(" ".join(line.split()))
+            self._cell_paragraph(line, properties)
             self.cited_in_table.extend(self.cited)
             self.cited = []
             return
@@ -220,11 +219,18 @@ class _Reader:
                 self.table_open = True
             self.last_cell = False
             return
-        if line.strip():
-            self.cell.append(" ".join(line.split()))
+        self._cell_paragraph(line, properties)
         if self.cell:
             self.row.append(" ".join(self.cell))
         self.cell, self.last_cell = [], True
+
+    def _cell_paragraph(self, line: str, properties: Properties | None) -> None:
+        """A paragraph of a cell, of `properties`: its text, after its number or bullet if it is a list's (counted
+        as outside a table, an empty item too, so that a list going on after the table goes on from the cell's)."""
+        listed = self.styles.listed(properties) if properties is not None else None
+        label = self.lists.label(*listed) if listed else None
+        if line.strip():
+            self.cell.append(" ".join(f"{label} {line}".split() if label else line.split()))
 
     def _close_table(self) -> None:
         if self.row or self.cell:  # a row left without its end mark is one still
