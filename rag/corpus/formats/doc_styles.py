@@ -91,6 +91,9 @@ class Styled:
     ilvl: int | None = None
 
 
+_UNSTYLED = Styled()
+
+
 def _properties(grpprl_and_istd: bytes) -> Properties:
     if len(grpprl_and_istd) < 2:
         return Properties()
@@ -196,13 +199,15 @@ class Styles:
         """How style `istd` sets its text (a paragraph's or a character style: None, or one the sheet lacks, none):
         from its own character properties and then the styles it is based on, each walked once however long the
         chains of "based on" are, as `_kind` walks them."""
+        if istd is None or istd in self._sets:  # most runs' (none) or a style walked already: asked once a run
+            return self._sets.get(istd, _UNSTYLED) if istd is not None else _UNSTYLED
         chain: list[int] = []
         seen: set[int] = set()
-        while istd is not None and istd in self._styles and istd not in self._sets and istd not in seen:
+        while istd in self._styles and istd not in self._sets and istd not in seen:
             seen.add(istd)  # a loop of "based on" is not followed round: the style met again sets nothing
             chain.append(istd)
             istd = self._styles[istd].base
-        found = self._sets.get(istd, Styled()) if istd is not None else Styled()
+        found = self._sets.get(istd, _UNSTYLED)
         for walked in reversed(chain):  # from the base up: each style's own properties over its base's
             style = self._styles[walked]
             found = self._sets[walked] = Styled(toggled(found.bold, style.bold), toggled(found.hidden, style.hidden),
