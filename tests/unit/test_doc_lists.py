@@ -37,6 +37,15 @@ def test_an_empty_item_is_counted_as_word_shows_its_number():
     assert parsed.text == "Les étapes :\n1. Envoyer la lettre\n3. Attendre la réponse\n4. Relancer\n"
 
 
+def test_list_items_in_table_cells_read_after_their_number_or_bullet():
+    """A numbered list of two items in a cell, a bulleted item in the next, the list going on in the next row and
+    after the table, as LibreOffice's own text export reads them. Before, the cells' items were read without their
+    numbers and the list after the table read "1."."""
+    parsed = parse_doc((LISTS.parent / "listes-tableau.doc").read_bytes())
+    assert parsed.text == ("Les démarches :\nÉtapes | Pièces\n1. Remplir le formulaire 2. Le signer | • Facture\n"
+                           "3. L'envoyer | Aucune\n4. Attendre la réponse\n")
+
+
 def _lists(levels: list[tuple[int, int, int, str]], overrides: list[dict[int, int]], limit: int = 0) -> Lists:
     """A table stream of one list definition (lsid 7) of `levels` (start, nfc, flags, text; ilvlRestartLim
     `limit`), and a list (an LFO) on it for each of `overrides` (the starts it overrides, by level)."""

@@ -22,14 +22,15 @@ and an .odt's bold lines follow (`rag.corpus.formats.blocks`): its runs' own bol
 else their character style's and their paragraph style's (bold a toggle, as Word takes it: a bold character style
 in a bold paragraph style is not bold), else Word's 10 pt; a list's item (sprmPIlfo, its own or its style's) and a
 table's cell head nothing. A list's paragraph is read after the number or bullet Word shows before it ("1.", "a)",
-"•": `rag.corpus.formats.doc_lists`), a list item as a .docx's is. The title is the summary information's, else
-the first paragraph in the Title style, else a first bold heading larger than all others.
+"•": `rag.corpus.formats.doc_lists`), a list item as a .docx's is, in a table's cell too. The title is the summary
+information's, else the first paragraph in the Title style, else a first bold heading larger than all others.
 
 Refused with a reason: an encrypted .doc, a Word 6 or 95 file, and a damaged one. A file named .doc that is not
 one, as Word itself writes when asked ("Save as" RTF or Web page under a .doc name) or a .docx renamed, is read
 as what it is. The main document's text deleted with changes tracked is left out, as once the changes are accepted,
-and so is its hidden text, which Word neither shows nor prints (a hidden paragraph, cell or field mark still parts
-what it parts); a footnote's are read still (`rag.corpus.formats.doc_characters`).
+and so is its hidden text, which Word neither shows nor prints, hidden by its own properties or by its paragraph's
+or character style (a toggle, as bold is; a hidden paragraph, cell or field mark still parts what it parts); a
+footnote's are read still (`rag.corpus.formats.doc_characters`).
 """
 
 from __future__ import annotations
@@ -58,7 +59,7 @@ from rag.corpus.formats.doc_pieces import (
     stretch,
     u32,
 )
-from rag.corpus.formats.doc_styles import Paragraphs, Properties, Styles
+from rag.corpus.formats.doc_styles import Paragraphs, Properties, Styled, Styles
 from rag.corpus.formats.docx import parse_docx
 from rag.corpus.formats.html import parse_html
 from rag.corpus.formats.ole import Compound, OleError
@@ -70,6 +71,7 @@ OLD_VERSION = "Word 6 or Word 95 document: open it in Word or LibreOffice and sa
 NOT_WORD = "not a Word document"
 # Characters of the text that end a paragraph, end a cell, open, separate and close a field, cite a footnote
 _PARAGRAPH_END, _CELL, _NOTE = "\r\x0c\x0e", "\x07", "\x02"  # \x0e: a column break
+_END = re.compile("[\r\x0c\x0e\x07]")  # a paragraph's mark, or a cell's
 _FIELD_OPEN, _FIELD_RESULT, _FIELD_CLOSE = "\x13", "\x14", "\x15"
 _SHOWN = {"\x0b": "\n", "\t": "\t", "\x1e": "-"}  # every other control character (an anchor, a soft hyphen) is none
 _CONTROL = re.compile(r"(\x00+|[\x01-\x1f])")  # \x00: a character deleted with changes tracked, or none
@@ -95,8 +97,13 @@ class _Reader:
         self.fields = bytearray()  # what each open field is at, the innermost last: a byte a field, however deep
         self.hidden = 0  # fields on `fields` that hide what is read now
         self.instruction = ""  # the first characters of the innermost field's instruction, while it is read
+        self.source = ""  # the text read
         self.paragraph: list[str] = []
-        self.stretches: list[tuple[str, Look]] = []  # the paragraph's text shown, each with its properties
+        self.styled: Styled | None = None  # how the paragraph's style sets its text, once its first run asks
+        # the paragraph's text shown, the first stretch of each of its properties (with text, not only spaces): all a
+        # paragraph's font is measured by (`Measure`), a few stretches however many runs it holds
+        self.stretches: list[tuple[str, Look]] = []
+        self.measured: set[Look] = set()
         self.cell: list[str] = []  # the paragraphs of the cell being read
         self.row: list[str] = []  # the cells of the row being read
         self.table_open = False
@@ -105,7 +112,7 @@ class _Reader:
         self.last_cell = False  # the last mark read was a cell's: a cell mark right after one ends the row
 
     def read(self, text: str) -> None:
-        cp = 0
+        cp, self.source = 0, text
         for part in _CONTROL.split(text):  # linear: each character is looked at once
             if part[:1] < " " and part:
                 self._control(part[0], cp)
@@ -138,23 +145,36 @@ class _Reader:
             self.hidden -= self.fields.pop() != _RESULT
         elif char == _NOTE and cp in self.notes:
             self.cited.extend(self.notes.pop(cp))
-        elif char in _SHOWN and not self.hidden and not self.looks.at(cp).hidden:
+        elif char in _SHOWN and not self.hidden and not self._hides(self.looks.at(cp), cp):
             self.paragraph.append(_SHOWN[char])
 
     def _shown(self, part: str, cp: int) -> None:
         """Characters of the text out of a field's instruction, from position `cp`: those not hidden are shown."""
         for start, end, look in self.looks.along(cp, cp + len(part)):
-            if not look.hidden:
+            if not self._hides(look, start):
                 shown = part[start - cp:end - cp]
                 self.paragraph.append(shown)
-                self.stretches.append((shown, look))
+                if look not in self.measured and shown.strip():
+                    self.measured.add(look)
+                    self.stretches.append((shown, look))
+
+    def _hides(self, look: Look, cp: int) -> bool:
+        """Whether the characters of `look` from position `cp` are hidden, by their own properties or their styles':
+        their paragraph's is found, at its first run, by the mark that ends it (the next one: each paragraph's
+        characters are searched once)."""
+        if self.styled is None:
+            end = _END.search(self.source, cp)
+            properties = self.paragraphs.at(self.pieces.fc(end.start())) if end else None
+            self.styled = self.styles.set_in(properties.istd if properties else 0)
+        return look.hides(self.styled, self.styles.set_in(look.style))
 
     def _toc(self) -> bool:
         """Whether the innermost field's instruction, read so far, is a table of contents'."""
         return self.instruction.lstrip().upper().startswith("TOC")
 
     def _take(self) -> str:
-        line, self.paragraph, self.stretches = "".join(self.paragraph), [], []
+        line, self.paragraph, self.stretches, self.measured = "".join(self.paragraph), [], [], set()
+        self.styled = None
         return line
 
     def _font(self, properties: Properties | None, stretches: list[tuple[str, Look]]) -> Font | None:
@@ -168,8 +188,7 @@ class _Reader:
         shown, line = self.stretches, self._take()
         self.last_cell = False
         if properties is not None and properties.in_table:  # a paragraph of a cell, not its last
-            if line.strip():
-                self.cell.append(" ".join(line.split()))
+            self._cell_paragraph(line, properties)
             self.cited_in_table.extend(self.cited)
             self.cited = []
             return
@@ -200,11 +219,18 @@ class _Reader:
                 self.table_open = True
             self.last_cell = False
             return
-        if line.strip():
-            self.cell.append(" ".join(line.split()))
+        self._cell_paragraph(line, properties)
         if self.cell:
             self.row.append(" ".join(self.cell))
         self.cell, self.last_cell = [], True
+
+    def _cell_paragraph(self, line: str, properties: Properties | None) -> None:
+        """A paragraph of a cell, of `properties`: its text, after its number or bullet if it is a list's (counted
+        as outside a table, an empty item too, so that a list going on after the table goes on from the cell's)."""
+        listed = self.styles.listed(properties) if properties is not None else None
+        label = self.lists.label(*listed) if listed else None
+        if line.strip():
+            self.cell.append(" ".join(f"{label} {line}".split() if label else line.split()))
 
     def _close_table(self) -> None:
         if self.row or self.cell:  # a row left without its end mark is one still

@@ -1,7 +1,8 @@
 """The characters' properties of an old binary Word document (.doc, [MS-DOC]) that its reader needs, from their CHPX
 in the pages (FKPs) the PlcBteChpx lists: whether a character is deleted with changes tracked (sprmCFRMarkDel: shown
-struck through by Word, gone once the changes are accepted) or hidden (sprmCFVanish: Word neither shows nor prints
-it), and how it is set (sprmCFBold, sprmCHps, its character style: sprmCIstd), for the headings typed as bold lines.
+struck through by Word, gone once the changes are accepted) or hidden (sprmCFVanish, its own or its styles': Word
+neither shows nor prints it), and how it is set (sprmCFBold, sprmCHps, its character style: sprmCIstd), for the
+headings typed as bold lines.
 
 One walk over the pages gives each run of characters its `Look`; `Looks` holds them by character position, for the
 deleted text to be taken out (`without_deleted`) and the reader to go along the text with them (`along`). Each page is
@@ -13,32 +14,31 @@ file, however many runs a page lists.
 
 from __future__ import annotations
 
-from bisect import bisect_left
-from collections.abc import Iterator
+from array import array
+from bisect import bisect_right
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from operator import itemgetter
 
 from rag.corpus.formats.blocks import Font
 from rag.corpus.formats.doc_pieces import Pieces, u16, u32
-from rag.corpus.formats.doc_styles import BOLD, SIZE, Styled, sprms, toggled
+from rag.corpus.formats.doc_styles import BOLD, HIDDEN, SIZE, Styled, sprms, toggled
 
 PLCFBTECHPX = 12  # the pair of FibRgFcLcb97 locating the characters' properties' bin table
 _PAGE = 512
-# The sprms read: deleted (1, or 0x81: the opposite of its style's, which never deletes), hidden (the same), the
-# character style
-_DELETED, _HIDDEN, _STYLE = 0x0800, 0x083C, 0x4A30
+# The sprms read: deleted (1, or 0x81: the opposite of its style's, which never deletes), the character style
+_DELETED, _STYLE = 0x0800, 0x4A30
 _DEFAULT_SIZE = 20  # half-points: Word's 10 pt, where no style says
 GONE = "\x00"  # what a deleted character is replaced by: a control character the reader shows as nothing
 
 
 @dataclass(frozen=True)
 class Look:
-    """A run of characters' own properties: deleted with changes tracked, hidden, bold (sprmCFBold's operand: 0 off,
-    1 on, 0x80 as its styles say, 0x81 the opposite; None: set by its styles), its size in half-points and its
-    character style (None: set by its styles)."""
+    """A run of characters' own properties: deleted with changes tracked, hidden and bold (sprmCFVanish's and
+    sprmCFBold's operands: 0 off, 1 on, 0x80 as its styles say, 0x81 the opposite; None: set by its styles), its size
+    in half-points and its character style (None: set by its styles)."""
 
     deleted: bool = False
-    hidden: bool = False
+    hidden: int | None = None
     bold: int | None = None
     size: int | None = None
     style: int | None = None
@@ -51,32 +51,70 @@ class Look:
         return Font(toggled(paragraph.bold != character.bold, self.bold),
                     (self.size or character.size or paragraph.size or _DEFAULT_SIZE) / 2)
 
+    def hides(self, paragraph: Styled, character: Styled) -> bool:
+        """Whether the run is hidden, its paragraph's style setting `paragraph` and its character style `character`:
+        by its own sprmCFVanish, else its styles' (a toggle, as bold is: Word hides the text of a style that says
+        hidden, a "Note interne" paragraph style, a character style, unless the run itself shows it)."""
+        return toggled(paragraph.hidden != character.hidden, self.hidden)
+
 
 PLAIN = Look()
 
 
 def _look(grpprl: bytes) -> Look:
     found = sprms(grpprl)
-    deleted, hidden, bold, size, style = (found.get(sprm) for sprm in (_DELETED, _HIDDEN, BOLD, SIZE, _STYLE))
-    return Look(bool(deleted and deleted[0] & 1), bool(hidden and hidden[0] & 1), bold[0] if bold else None,
+    deleted, hidden, bold, size, style = (found.get(sprm) for sprm in (_DELETED, HIDDEN, BOLD, SIZE, _STYLE))
+    return Look(bool(deleted and deleted[0] & 1), hidden[0] if hidden else None, bold[0] if bold else None,
                 u16(size, 0) if size else None, u16(style, 0) if style else None)
 
 
 class Looks:
     """The runs of characters (from, to position) with properties of their own, in order and apart; characters of no
-    run have none (`PLAIN`)."""
+    run have none (`PLAIN`). A run is kept as three 4-byte numbers (from, to, which of the few `Look`s it has), not as
+    objects of its own: a file of a million runs holds 12 MB of them, not a quarter of a gigabyte."""
 
-    def __init__(self, runs: list[tuple[int, int, Look]]) -> None:
-        self.runs = runs
+    def __init__(self, runs: Iterable[tuple[int, int, Look]] = ()) -> None:
+        self._starts, self._ends, self._kinds = array("I"), array("I"), array("I")
+        self._looks: list[Look] = []  # by kind
+        self._kind: dict[Look, int] = {}
         self._next = 0  # the first run `along` has not gone past
+        for run in runs:
+            self.add(*run)
+
+    def add(self, start: int, end: int, look: Look) -> None:
+        """Add a run after the last one (`start` at or after its end, before `end`); one that goes on from the last
+        with the same properties lengthens it."""
+        if (kind := self._kind.get(look)) is None:
+            kind = self._kind[look] = len(self._looks)
+            self._looks.append(look)
+        if self._ends and self._ends[-1] == start and self._kinds[-1] == kind:
+            self._ends[-1] = end
+        else:
+            self._starts.append(start)
+            self._ends.append(end)
+            self._kinds.append(kind)
+
+    def __len__(self) -> int:
+        return len(self._starts)
+
+    @property
+    def end(self) -> int:
+        """Where the last run ends (0 when there is none)."""
+        return self._ends[-1] if self._ends else 0
+
+    def runs(self) -> Iterator[tuple[int, int, Look]]:
+        """The runs, in order."""
+        looks, runs = self._looks, zip(self._starts, self._ends, self._kinds, strict=True)
+        return ((start, end, looks[kind]) for start, end, kind in runs)
 
     def without_deleted(self, text: str) -> str:
         """`text` (the characters from position 0) with each deleted character replaced by `GONE`: as long as it was,
         so that every position still names the same character."""
+        deleted = {kind for kind, look in enumerate(self._looks) if look.deleted}
         parts, at = [], 0
-        for start, end, look in self.runs:
+        for start, end, kind in zip(self._starts, self._ends, self._kinds, strict=True):
             start, end = max(start, at), min(end, len(text))
-            if look.deleted and start < end:
+            if kind in deleted and start < end:
                 parts += [text[at:start], GONE * (end - start)]
                 at = end
         return "".join(parts) + text[at:]
@@ -84,18 +122,18 @@ class Looks:
     def along(self, start: int, end: int) -> Iterator[tuple[int, int, Look]]:
         """The characters from position `start` to `end`, stretch by stretch, each with its properties. Called for
         positions that only move forward, as a text is read: each run is gone past once."""
-        runs, n = self.runs, self._next
-        while n < len(runs) and runs[n][1] <= start:
+        starts, ends, count, n = self._starts, self._ends, len(self._starts), self._next
+        while n < count and ends[n] <= start:
             n += 1
         self._next = n
         at = start
         while at < end:
-            if n < len(runs) and runs[n][0] <= at:
-                stop, look = min(runs[n][1], end), runs[n][2]
+            if n < count and starts[n] <= at:
+                stop, look = min(ends[n], end), self._looks[self._kinds[n]]
             else:
-                stop, look = min(runs[n][0] if n < len(runs) else end, end), PLAIN
+                stop, look = min(starts[n] if n < count else end, end), PLAIN
             yield at, stop, look
-            if n < len(runs) and stop >= runs[n][1]:
+            if n < count and stop >= ends[n]:
                 n += 1
             at = stop
 
@@ -107,59 +145,54 @@ class Looks:
 def read_looks(word: bytes, plc: bytes, pieces: Pieces) -> Looks:
     """The characters' properties of the document whose WordDocument stream is `word` and piece table `pieces`; the
     bin table `plc` lists the pages (a page outside the stream is none)."""
-    return Looks(_by_position(_by_bytes(word, plc), pieces))
+    return _by_position(_by_bytes(word, plc), pieces)
 
 
-def _by_bytes(word: bytes, plc: bytes) -> list[tuple[int, int, Look]]:
-    """The runs of bytes of `word` (from, to) whose characters have properties of their own, in order and apart."""
+def _by_bytes(word: bytes, plc: bytes) -> Looks:
+    """The runs of bytes of `word` (from, to) whose characters have properties of their own, in order and apart:
+    the pages read in the order of their first byte, each run cut where the one before ends (a page's runs follow
+    one another; pages or runs overlapping, which no writer makes, are read so all the same)."""
     count = (len(plc) - 4) // 8  # n + 1 byte offsets, then n page numbers
-    runs: list[tuple[int, int, Look]] = []
-    seen: set[int] = set()
-    read: dict[bytes, Look] = {}  # a page's runs share few lists of properties: each read once
+    pages: set[int] = set()
     for n in range(max(count, 0)):
         page = u32(plc, 4 * (count + 1) + 4 * n) & 0x3FFFFF
-        if page in seen or (page + 1) * _PAGE > len(word):
-            continue
-        seen.add(page)
+        if (page + 1) * _PAGE <= len(word):  # read once however often listed; one outside the stream is none
+            pages.add(page)
+    runs = Looks()
+    read: dict[bytes, Look] = {}  # a page's runs share few lists of properties: each read once
+    for page in sorted(pages, key=lambda page: u32(word, page * _PAGE)):
         fkp = word[page * _PAGE:(page + 1) * _PAGE]
         crun = fkp[_PAGE - 1]
         if 4 * (crun + 1) + crun > _PAGE - 1:
             continue  # more runs than a page holds: a damaged page
         for i in range(crun):
-            start, end = u32(fkp, 4 * i), u32(fkp, 4 * i + 4)
             offset = 2 * fkp[4 * (crun + 1) + i]  # in words; 0: no properties of its own
+            start, end = max(u32(fkp, 4 * i), runs.end), u32(fkp, 4 * i + 4)
             if not offset or end <= start:
                 continue
             grpprl = fkp[offset + 1:min(offset + 1 + fkp[offset], _PAGE - 1)]
             if (look := read.get(grpprl)) is None:
                 look = read[grpprl] = _look(grpprl)
             if look != PLAIN:
-                runs.append((start, end, look))
-    apart: list[tuple[int, int, Look]] = []  # whatever the pages claim: a run overlapping the one before cut
-    for start, end, look in sorted(runs, key=itemgetter(0)):
-        start = max(start, apart[-1][1]) if apart else start
-        if apart and start == apart[-1][1] and look == apart[-1][2]:  # runs apart only by properties not read here
-            apart[-1] = (apart[-1][0], max(end, start), look)
-        elif start < end:
-            apart.append((start, end, look))
-    return apart
+                runs.add(start, end, look)
+    return runs
 
 
-def _by_position(runs: list[tuple[int, int, Look]], pieces: Pieces) -> list[tuple[int, int, Look]]:
+def _by_position(runs: Looks, pieces: Pieces) -> Looks:
     """The runs of bytes `runs` (in order and apart) as runs of characters' positions, in order and apart: the pieces
     stand in order of position and each keeps its characters in order of bytes."""
-    starts = [start for start, _, _ in runs]
-    found: list[tuple[int, int, Look]] = []
+    found = Looks()
+    starts, ends, kinds, looks = runs._starts, runs._ends, runs._kinds, runs._looks
     for piece in pieces.pieces:
         width = 1 if piece.compressed else 2
         last = piece.fc + (piece.end - piece.cp) * width
-        n = max(bisect_left(starts, piece.fc) - 1, 0)
-        while n < len(runs) and runs[n][0] < last:
-            start, end = max(runs[n][0], piece.fc), min(runs[n][1], last)
-            if start < end:  # a character is in the run its first byte is in (a page may cut one in two)
-                first, stop = (piece.cp + (at - piece.fc + width - 1) // width for at in (start, end))
-                if first < stop:
-                    found.append((first, stop, runs[n][2]))
+        n = bisect_right(ends, piece.fc)  # the first run that ends after the piece's first byte
+        while n < len(starts) and starts[n] < last:
+            start, end = max(starts[n], piece.fc), min(ends[n], last)
+            # a character is in the run its first byte is in (a page may cut one in two)
+            first, stop = (piece.cp + (at - piece.fc + width - 1) // width for at in (start, end))
+            if first < stop:
+                found.add(first, stop, looks[kinds[n]])
             n += 1
     return found
 

@@ -24,10 +24,9 @@ _STI_TITLE, _STI_TOC = 62, range(19, 28)
 _NO_STYLE = 0x0FFF  # istdBase: based on no style
 # The sprms read: in a table (sprmPFInTable, sprmPItap), a row's end (sprmPFTtp, sprmPFInnerTtp), the outline level,
 # the list and its level (sprmPIlfo: 1 to 0x7FE a list's; 0 none, 0xF801 none whatever the style says; sprmPIlvl),
-# bold and size (sprmCFBold,
-# sprmCHps: in half-points)
+# bold, hidden and size (sprmCFBold, sprmCFVanish, sprmCHps: in half-points)
 _IN_TABLE, _ITAP, _TTP, _INNER_TTP, _OUTLINE, _ILFO, _ILVL = 0x2416, 0x6649, 0x2417, 0x244C, 0x2640, 0x460B, 0x260A
-BOLD, SIZE = 0x0835, 0x4A43
+BOLD, HIDDEN, SIZE = 0x0835, 0x083C, 0x4A43
 _LISTS = range(1, 0x7FF)
 _TDEF_TABLE, _CHANGE_TABS = 0xD608, 0xC615
 _OPERAND = {0: 1, 1: 1, 2: 2, 3: 4, 4: 2, 5: 2, 7: 3}  # an operand's size by the sprm's spra (6: it says its own)
@@ -72,8 +71,8 @@ class Properties:
 
 
 def toggled(base: bool, operand: int | None) -> bool:
-    """Bold as sprmCFBold's `operand` makes it over `base`, what the style under it says: 0 off, 1 on, 0x80 as
-    `base`, 0x81 the opposite (a ToggleOperand); None, as `base`."""
+    """Bold or hidden as sprmCFBold's or sprmCFVanish's `operand` makes it over `base`, what the style under it says:
+    0 off, 1 on, 0x80 as `base`, 0x81 the opposite (a ToggleOperand); None, as `base`."""
     if operand is None:
         return base
     return base != bool(operand & 1) if operand & 0x80 else bool(operand & 1)
@@ -81,13 +80,18 @@ def toggled(base: bool, operand: int | None) -> bool:
 
 @dataclass(frozen=True)
 class Styled:
-    """How a style sets its text, itself or by the styles it is based on: in bold or not, its size in half-points
-    (None: it says none), and its list and level in it (ilfo, ilvl, a paragraph style's: None where it says none)."""
+    """How a style sets its text, itself or by the styles it is based on: in bold or not, hidden or not, its size in
+    half-points (None: it says none), and its list and level in it (ilfo, ilvl, a paragraph style's: None where it
+    says none)."""
 
     bold: bool = False
+    hidden: bool = False
     size: int | None = None
     ilfo: int | None = None
     ilvl: int | None = None
+
+
+_UNSTYLED = Styled()
 
 
 def _properties(grpprl_and_istd: bytes) -> Properties:
@@ -154,6 +158,7 @@ class _Style:
     ilfo: int | None
     ilvl: int | None
     bold: int | None  # sprmCFBold's operand: 0 off, 1 on, 0x80 its base's, 0x81 the opposite
+    hidden: int | None  # sprmCFVanish's, the same
     size: int | None
 
 
@@ -194,16 +199,19 @@ class Styles:
         """How style `istd` sets its text (a paragraph's or a character style: None, or one the sheet lacks, none):
         from its own character properties and then the styles it is based on, each walked once however long the
         chains of "based on" are, as `_kind` walks them."""
+        if istd is None or istd in self._sets:  # most runs' (none) or a style walked already: asked once a run
+            return self._sets.get(istd, _UNSTYLED) if istd is not None else _UNSTYLED
         chain: list[int] = []
         seen: set[int] = set()
-        while istd is not None and istd in self._styles and istd not in self._sets and istd not in seen:
+        while istd in self._styles and istd not in self._sets and istd not in seen:
             seen.add(istd)  # a loop of "based on" is not followed round: the style met again sets nothing
             chain.append(istd)
             istd = self._styles[istd].base
-        found = self._sets.get(istd, Styled()) if istd is not None else Styled()
+        found = self._sets.get(istd, _UNSTYLED)
         for walked in reversed(chain):  # from the base up: each style's own properties over its base's
             style = self._styles[walked]
-            found = self._sets[walked] = Styled(toggled(found.bold, style.bold), style.size or found.size,
+            found = self._sets[walked] = Styled(toggled(found.bold, style.bold), toggled(found.hidden, style.hidden),
+                                                style.size or found.size,
                                                 style.ilfo if style.ilfo is not None else found.ilfo,
                                                 style.ilvl if style.ilvl is not None else found.ilvl)
         return found
@@ -254,7 +262,7 @@ def _style(std: bytes, base_size: int) -> _Style | None:
     """A paragraph or character style's STD (a table or list style: None): its sti, the style it is based on, its
     name (an Xstz after the fixed part, `base_size` bytes), then its properties, each list (an LPUpx) its size and
     itself, from an even byte: a paragraph style's paragraph properties (its outline level, its list) and character
-    properties, a character style's character properties (bold, size)."""
+    properties, a character style's character properties (bold, hidden, size)."""
     sti, second = u16(std, 0) & 0x0FFF, u16(std, 2)
     stk = second & 0x000F  # 1 a paragraph style, 2 a character style
     if stk not in (1, 2):
@@ -274,9 +282,10 @@ def _style(std: bytes, base_size: int) -> _Style | None:
     paragraph = upxs[0] if stk == 1 and upxs else {}
     characters = upxs[-1] if len(upxs) == 3 - stk else {}
     outline, ilfo, ilvl = paragraph.get(_OUTLINE), paragraph.get(_ILFO), paragraph.get(_ILVL)
-    bold, size = characters.get(BOLD), characters.get(SIZE)
+    bold, hidden, size = characters.get(BOLD), characters.get(HIDDEN), characters.get(SIZE)
     return _Style(sti, second >> 4, name, stk == 1, outline[0] if outline else None, u16(ilfo, 0) if ilfo else None,
-                  ilvl[0] if ilvl else None, bold[0] if bold else None, u16(size, 0) if size else None)
+                  ilvl[0] if ilvl else None, bold[0] if bold else None, hidden[0] if hidden else None,
+                  u16(size, 0) if size else None)
 
 
-__all__ = ["BOLD", "SIZE", "Paragraphs", "Properties", "Styled", "Styles", "sprms", "toggled"]
+__all__ = ["BOLD", "HIDDEN", "SIZE", "Paragraphs", "Properties", "Styled", "Styles", "sprms", "toggled"]
