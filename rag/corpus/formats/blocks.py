@@ -7,7 +7,8 @@ together, the same way for each of them, so that a passage of a .docx and one of
 Most people write a Word or LibreOffice document without heading styles: every paragraph in the default style, a
 heading set apart by making it bold, and larger for the main ones. In a document with no heading of its own (no
 heading style, no outline level: one that has some marks its headings so, and its bold lines are emphasis), a
-paragraph all in bold is a heading where it reads as one and heads something (`_bold_headings`).
+paragraph all in bold is a heading where it reads as one and heads something (`_bold_headings`), unless it is a
+line of a letter or a table's: a letter's subject, a caption (`_SUBJECT`, `_CAPTION`).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import re
 from dataclasses import dataclass, replace
 
 from rag.corpus.formats.base import Line, Outline, Parsed, Section, lines_with_offsets
-from rag.corpus.formats.line_shapes import short
+from rag.corpus.formats.line_shapes import GREETING, short
 from rag.corpus.formats.text import reads_as_heading
 
 # The paragraph styles of text whose bold is no heading's: captions and quotations, by name (lower case, spaces
@@ -25,6 +26,17 @@ from rag.corpus.formats.text import reads_as_heading
 ASIDE_STYLE = re.compile(r"caption|l[ée]gende|(?:intense )?quote|quotations|block quotation|citation(?: intense)?")
 _HEADING_STYLE = re.compile(r"heading (?P<level>[1-9])|title")  # Word's names, in a .docx and a .doc's user styles
 _CONTENTS_STYLE = re.compile(r"toc [1-9]|toc heading")  # a table of contents' entries and heading
+# A letter's subject line, by the field that labels it ("Objet : Résiliation de votre contrat", "Subject:", "Betreff:",
+# "Oggetto:", "Asunto:", "Re :"): a line of the letter that says what all of it is about, not the title of the text
+# after it (the address and date above it are as much the letter's)
+_SUBJECT = re.compile(r"(?i:objet|subject|re|betreff|oggetto|asunto|assunto|onderwerp|concerne)\s*:")
+# A caption, by the label and number Word's and LibreOffice's caption tools write ("Tableau 2 : tarifs 2026", "Figure
+# 1 – Plan du réseau", "Abb. 3"; a number, a roman numeral or a letter, then a colon, a dash, a full stop or
+# nothing): it names the table or figure beside it, as a paragraph in a caption style does (`ASIDE_STYLE`), never the
+# text after it; in bold at the body's size, it read as a heading over its table's rows and the text after them
+_CAPTION = re.compile(r"(?i:tableau|table|tabelle|tabla|tabella|tabel|figure|figura|fig\.|abbildung|abb\.|"
+                      r"illustration|graphique|sch[ée]ma|dessin|drawing|chart)\s+(?:\d[\d.\-]*|[IVXLC]+|[A-Z])"
+                      r"\s*(?:[:.–—-]|$)")
 
 
 def word_style(name: str, outline: int | None) -> tuple[str | None, int] | None:
@@ -81,7 +93,7 @@ class Measure:
 @dataclass(frozen=True)
 class _Block:
     text: str
-    kind: str | None  # "heading", "title", or None: body text
+    kind: str | None  # "heading", "title", "subject" (a letter's: body text, and its title), or None: body text
     level: int
     item: bool  # a list item or a table row
     font: Font | None  # a body paragraph's, where the parser read it (`BlockText.measures`)
@@ -123,10 +135,12 @@ class BlockText:
         else the first title block's text."""
         sections, outline = [Section(None)], Outline()  # text before the first heading has none
         pieces: list[str] = []
-        offset, first_title = 0, None
+        offset, first_title, subject = 0, None, None
         for block in _bold_headings(self._blocks):
             text = block.text
-            if block.kind is None:
+            if block.kind == "subject":
+                subject = subject or " ".join(text.split())
+            if block.kind in (None, "subject"):
                 sections[-1].lines.extend(Line(line.text, offset + line.start, offset + line.end, block.item,
                                                opens_table=block.opens_table and n == 0)
                                           for n, line in enumerate(lines_with_offsets(text)))
@@ -140,15 +154,26 @@ class BlockText:
                                 else outline.section(block.level, heading, start))
             pieces.append(text + "\n")
             offset += len(text) + 1
-        return Parsed([s for s in sections if s.lines], title=title or first_title, text="".join(pieces),
+        return Parsed([s for s in sections if s.lines], title=title or first_title or subject, text="".join(pieces),
                       blocks=True)
 
 
 def _bold_line(block: _Block) -> bool:
     """Whether a block may be a heading typed as a bold line: a body paragraph all in bold (not a list item nor a table
-    row, each of which a parser marks `item`) whose text `may_head` (not "Attention : ...", nor a sentence)."""
+    row, each of which a parser marks `item`) whose text `may_head` (not "Attention : ...", nor a sentence), and that
+    is no caption (`_CAPTION`)."""
     return block.kind is None and not block.item and block.font is not None and block.font.bold and \
-        may_head(block.text)
+        may_head(block.text) and not _CAPTION.match(block.text.lstrip())
+
+
+def _subject(blocks: list[_Block], i: int) -> bool:
+    """Whether a bold line (`blocks[i]`) is a letter's subject: labelled as one (`_SUBJECT`), or right above the
+    letter's salutation ("Madame, Monsieur,", "Bonjour,", "Dear Sir or Madam,": a greeting ending on a comma or a
+    colon), which opens the text it is the subject of."""
+    if _SUBJECT.match(blocks[i].text.lstrip()):
+        return True
+    greeting = blocks[i + 1].text.strip() if i + 1 < len(blocks) and blocks[i + 1].kind is None else ""
+    return greeting.endswith((",", ":")) and bool(GREETING.fullmatch(greeting[:-1].rstrip()))
 
 
 def _set_apart(size: float, block: _Block) -> bool:
@@ -178,6 +203,10 @@ def _bold_headings(blocks: list[_Block]) -> list[_Block]:
     letterhead = title if all(short(block.text.strip()) for block in blocks[:title]) else 0
     sizes = {i: block.font.size for i, block in enumerate(blocks[letterhead:], letterhead)
              if block.font is not None and _bold_line(block)}
+    subjects = {i for i in sizes if _subject(blocks, i)}
+    if subjects:
+        blocks = [replace(block, kind="subject") if i in subjects else block for i, block in enumerate(blocks)]
+        sizes = {i: size for i, size in sizes.items() if i not in subjects}
     heads: dict[int, float] = {}
     for i in sorted(sizes, reverse=True):  # from the end: whether a bold line heads anything depends on the next
         after = i + 1
@@ -200,7 +229,7 @@ def bold_heading_levels(lines: list[tuple[str, Font | None]]) -> dict[int, int]:
     the rule of bold lines (`_bold_headings`), a PDF's as a Word document's: their indexes, each with its level (1
     the outermost; 0 the title, a line larger than every other heading before them all). Empty where none does."""
     blocks = _bold_headings([_Block(text, None, 0, False, font) for text, font in lines])
-    return {i: block.level for i, block in enumerate(blocks) if block.kind is not None}
+    return {i: block.level for i, block in enumerate(blocks) if block.kind in ("heading", "title")}
 
 
 __all__ = ["ASIDE_STYLE", "BlockText", "Font", "Measure", "bold_heading_levels", "may_head", "word_style"]

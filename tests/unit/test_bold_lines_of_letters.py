@@ -1,0 +1,99 @@
+"""Bold lines that are no headings though they read as ones, in Word (.docx, .doc) and OpenDocument files without
+heading styles: a letter's subject line ("Objet : ...", or a bold line over the salutation) is a line of the letter
+and its title, not a section over the text after it; a caption ("Tableau 2 : tarifs 2026") names its table, not the
+text after it. A contract's bold articles, chapters and numbered titles stay headings."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import docx
+import pytest
+
+from rag.corpus.formats.base import Parsed
+from rag.corpus.formats.doc import parse_doc
+from rag.corpus.formats.docx import parse_docx
+from rag.corpus.formats.odt import parse_fodt, parse_odt
+from tests.helpers.odt import odt
+
+DATA = Path(__file__).resolve().parents[1] / "data" / "doc"
+READERS = {".docx": parse_docx, ".doc": parse_doc, ".fodt": parse_fodt}  # LibreOffice's, from the .fodt beside
+SUBJECT = "Objet : Résiliation de votre contrat n° 12345"
+RECEIVED = ("Nous accusons réception de votre demande de résiliation du contrat d'assurance habitation n° 12345, "
+            "reçue le 28 février 2026.")
+LETTER = ["Assurances Horizon", "12 rue de la Paix, 75002 Paris", "Monsieur Jean Martin",
+          "4 avenue des Tilleuls, 69003 Lyon", "Paris, le 3 mars 2026", SUBJECT, "Madame, Monsieur,", RECEIVED,
+          "La résiliation prendra effet le 31 mars 2026 à minuit. La part de cotisation restant à courir vous sera "
+          "remboursée sous trente jours.",
+          "Nous restons à votre disposition pour toute question.",  # bold too: a sentence, no title
+          "Veuillez agréer, Madame, Monsieur, l'expression de nos salutations distinguées.",
+          "Claire Durand, service clients"]
+PRICE = "Le Client paie chaque mois le prix de la formule choisie, révisé chaque année au 1er janvier."
+PREMIUM = "La formule Premium reste au prix de 2025 jusqu'à la fin de l'année 2026, comme annoncé en novembre."
+
+
+def _sections(parsed: Parsed) -> list[tuple[str, list[str]]]:
+    return [(" › ".join([*s.parents, str(s.heading)]), [line.text for line in s.lines]) for s in parsed.sections]
+
+
+@pytest.mark.parametrize("suffix", READERS)
+def test_a_letters_bold_subject_line_is_a_line_of_the_letter_and_its_title(suffix):
+    """LibreOffice's letter, its subject line in bold over "Madame, Monsieur,": before, the subject headed the letter's
+    body, and the addresses and date above it stood in a section of their own."""
+    parsed = READERS[suffix]((DATA / f"courrier-resiliation{suffix}").read_bytes())
+    assert _sections(parsed) == [("None", LETTER)]
+    assert parsed.title == SUBJECT  # in every passage's heading path: the letter is found by its subject
+
+
+def _saved(document: docx.document.Document) -> bytes:
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def test_a_bold_line_over_a_salutation_is_the_letters_subject_and_a_title_property_comes_first():
+    """Without the field's label, the salutation under it says the bold line is the subject of the letter it opens."""
+    document = docx.Document()
+    document.add_paragraph("Paris, le 3 mars 2026")
+    document.add_paragraph().add_run("Hausse de vos tarifs au 1er avril").bold = True
+    for line in ("Chère cliente, cher client,", RECEIVED):
+        document.add_paragraph(line)
+    parsed = parse_docx(_saved(document))
+    assert _sections(parsed) == [("None", ["Paris, le 3 mars 2026", "Hausse de vos tarifs au 1er avril",
+                                           "Chère cliente, cher client,", RECEIVED])]
+    assert parsed.title == "Hausse de vos tarifs au 1er avril"
+    document.core_properties.title = "Courrier tarifs"
+    assert parse_docx(_saved(document)).title == "Courrier tarifs"
+    body = ('<text:p text:style-name="P1">Betreff: Kündigung Ihres Vertrags</text:p>'
+            f'<text:p>{RECEIVED}</text:p>')  # labelled, with no salutation under it
+    bold = '<style:style style:name="P1" style:family="paragraph"><style:text-properties fo:font-weight="bold"/>' \
+           '</style:style>'
+    parsed = parse_odt(odt(body, automatic=bold))
+    assert (_sections(parsed), parsed.title) == ([("None", ["Betreff: Kündigung Ihres Vertrags", RECEIVED])],
+                                                 "Betreff: Kündigung Ihres Vertrags")
+
+
+@pytest.mark.parametrize("suffix", READERS)
+def test_a_bold_caption_over_a_table_names_the_table_and_the_contracts_articles_stay_headings(suffix):
+    """"Tableau 2 : tarifs 2026" in bold over its table headed the table and the text after it, which is
+    "Article 4 : Prix"'s; the articles, "CHAPITRE II - Résiliation" and "1. Objet du contrat" head their text."""
+    parsed = READERS[suffix]((DATA / f"contrat-tarifs{suffix}").read_bytes())
+    assert [heading for heading, _ in _sections(parsed)] == [
+        "Contrat de maintenance", "Article 3 : Durée", "Article 4 : Prix", "CHAPITRE II - Résiliation",
+        "1. Objet du contrat"]
+    assert _sections(parsed)[2][1] == [PRICE, "Tableau 2 : tarifs 2026", "Formule | Prix mensuel",
+                                       "Essentiel | 12 €", "Confort | 19 €", PREMIUM]
+
+
+def test_a_bold_caption_under_a_table_or_a_figure_heads_nothing():
+    document = docx.Document()
+    document.add_paragraph().add_run("Effectifs").bold = True
+    document.add_paragraph(PRICE)
+    table = document.add_table(rows=1, cols=2)
+    table.cell(0, 0).text, table.cell(0, 1).text = "Lyon", "42"
+    for caption in ("Tableau 3 – effectifs par site", "Figure 1 : plan du réseau"):  # as large as the text
+        document.add_paragraph().add_run(caption).bold = True
+        document.add_paragraph(PREMIUM)
+    assert _sections(parse_docx(_saved(document))) == [("Effectifs", [
+        PRICE, "Lyon | 42", "Tableau 3 – effectifs par site", PREMIUM, "Figure 1 : plan du réseau", PREMIUM])]
