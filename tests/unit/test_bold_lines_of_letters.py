@@ -10,6 +10,7 @@ from pathlib import Path
 
 import docx
 import pytest
+from docx.shared import Pt
 
 from rag.corpus.formats.base import Parsed
 from rag.corpus.formats.doc import parse_doc
@@ -22,7 +23,8 @@ READERS = {".docx": parse_docx, ".doc": parse_doc, ".fodt": parse_fodt}  # Libre
 SUBJECT = "Objet : Résiliation de votre contrat n° 12345"
 RECEIVED = ("Nous accusons réception de votre demande de résiliation du contrat d'assurance habitation n° 12345, "
             "reçue le 28 février 2026.")
-LETTER = ["Assurances Horizon", "12 rue de la Paix, 75002 Paris", "Monsieur Jean Martin",
+LETTER = ["Assurances Horizon",  # in bold 16 pt: the letter's head, no title over the addresses
+          "12 rue de la Paix, 75002 Paris", "Monsieur Jean Martin",
           "4 avenue des Tilleuls, 69003 Lyon", "Paris, le 3 mars 2026", SUBJECT, "Madame, Monsieur,", RECEIVED,
           "La résiliation prendra effet le 31 mars 2026 à minuit. La part de cotisation restant à courir vous sera "
           "remboursée sous trente jours.",
@@ -52,26 +54,49 @@ def _saved(document: docx.document.Document) -> bytes:
     return out.getvalue()
 
 
+def _bold(document: docx.document.Document, text: str, size: float | None = None) -> None:
+    run = document.add_paragraph().add_run(text)
+    run.bold = True
+    if size is not None:
+        run.font.size = Pt(size)
+
+
+COVER = "Vous restez couvert jusqu'au 31 mars 2026 à minuit, pour tous les sinistres déclarés avant cette date."
+AVAILABLE = "Nous restons à votre disposition pour toute question"
+GREETINGS = "Veuillez agréer, chère cliente, cher client, nos salutations distinguées."
+
+
 def test_a_bold_line_over_a_salutation_is_the_letters_subject_and_a_title_property_comes_first():
-    """Without the field's label, the salutation under it says the bold line is the subject of the letter it opens."""
+    """Without the field's label, the salutation under it says the bold line is the subject of the letter it opens.
+    The letterhead in bold 16 pt over the short lines above the subject is the letter's head, not its title over the
+    addresses; a bold line right above the closing formula is the letter's last words (without a full stop, it
+    headed the closing). A bold title in the letter's body still heads its text."""
     document = docx.Document()
+    _bold(document, "Assurances Horizon", 16)
     document.add_paragraph("Paris, le 3 mars 2026")
-    document.add_paragraph().add_run("Hausse de vos tarifs au 1er avril").bold = True
+    _bold(document, "Hausse de vos tarifs au 1er avril")
     for line in ("Chère cliente, cher client,", RECEIVED):
         document.add_paragraph(line)
+    _bold(document, "Vos garanties jusqu'au 31 mars")
+    document.add_paragraph(COVER)
+    _bold(document, AVAILABLE)
+    document.add_paragraph(GREETINGS)
     parsed = parse_docx(_saved(document))
-    assert _sections(parsed) == [("None", ["Paris, le 3 mars 2026", "Hausse de vos tarifs au 1er avril",
-                                           "Chère cliente, cher client,", RECEIVED])]
+    assert _sections(parsed) == [
+        ("None", ["Assurances Horizon", "Paris, le 3 mars 2026", "Hausse de vos tarifs au 1er avril",
+                  "Chère cliente, cher client,", RECEIVED]),
+        ("Vos garanties jusqu'au 31 mars", [COVER, AVAILABLE, GREETINGS])]
     assert parsed.title == "Hausse de vos tarifs au 1er avril"
     document.core_properties.title = "Courrier tarifs"
     assert parse_docx(_saved(document)).title == "Courrier tarifs"
-    body = ('<text:p text:style-name="P1">Betreff: Kündigung Ihres Vertrags</text:p>'
-            f'<text:p>{RECEIVED}</text:p>')  # labelled, with no salutation under it
+    body = ('<text:p text:style-name="P1">Betreff: Kündigung Ihres Vertrags</text:p>'  # labelled, no salutation
+            f'<text:p>{RECEIVED}</text:p><text:p text:style-name="P1">{AVAILABLE}</text:p><text:p>{GREETINGS}</text:p>')
     bold = '<style:style style:name="P1" style:family="paragraph"><style:text-properties fo:font-weight="bold"/>' \
            '</style:style>'
     parsed = parse_odt(odt(body, automatic=bold))
-    assert (_sections(parsed), parsed.title) == ([("None", ["Betreff: Kündigung Ihres Vertrags", RECEIVED])],
-                                                 "Betreff: Kündigung Ihres Vertrags")
+    assert (_sections(parsed), parsed.title) == (
+        [("None", ["Betreff: Kündigung Ihres Vertrags", RECEIVED, AVAILABLE, GREETINGS])],
+        "Betreff: Kündigung Ihres Vertrags")
 
 
 @pytest.mark.parametrize("suffix", READERS)

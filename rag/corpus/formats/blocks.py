@@ -30,6 +30,15 @@ _CONTENTS_STYLE = re.compile(r"toc [1-9]|toc heading")  # a table of contents' e
 # "Oggetto:", "Asunto:", "Re :"): a line of the letter that says what all of it is about, not the title of the text
 # after it (the address and date above it are as much the letter's)
 _SUBJECT = re.compile(r"(?i:objet|subject|re|betreff|oggetto|asunto|assunto|onderwerp|concerne)\s*:")
+# A letter's closing formula, opening its paragraph ("Veuillez agréer, Madame, Monsieur, ...", "Cordialement", "Yours
+# sincerely", "Mit freundlichen Grüßen"): what a bold line right above it stands with, the letter's last words, not a
+# section it heads ("Nous restons à votre disposition pour toute question", its full stop left out)
+_CLOSING = re.compile(
+    r"(?i:(?:veuillez\s+|(?:je|nous)\s+vous\s+pri(?:e|ons)\s+d(?:e\s+|['’]\s*))(?:agr[ée]er|recevoir|croire)|"
+    r"recevez(?=\s*,)|(?:bien\s+)?cordialement|bien\s+à\s+vous|(?:(?:sincères|meilleures|nos|mes)\s+)?salutations|"
+    r"(?:yours\s+)?(?:sincerely|faithfully)|(?:(?:kind|best|warm)\s+)?regards|"
+    r"(?:mit\s+)?freundliche[nm]?\s+grü(?:ß|ss)en?|(?:viele|beste)\s+grü(?:ß|ss)e|(?:cordiali|distinti)\s+saluti|"
+    r"atentamente|saludos)\b")
 # A caption, by the label and number Word's and LibreOffice's caption tools write ("Tableau 2 : tarifs 2026", "Figure
 # 1 – Plan du réseau", "Abb. 3"; a number, a roman numeral or a letter, then a colon, a dash, a full stop or
 # nothing): it names the table or figure beside it, as a paragraph in a caption style does (`ASIDE_STYLE`), never the
@@ -173,7 +182,19 @@ def _subject(blocks: list[_Block], i: int) -> bool:
     if _SUBJECT.match(blocks[i].text.lstrip()):
         return True
     greeting = blocks[i + 1].text.strip() if i + 1 < len(blocks) and blocks[i + 1].kind is None else ""
-    return greeting.endswith((",", ":")) and bool(GREETING.fullmatch(greeting[:-1].rstrip()))
+    return len(greeting) <= 80 and greeting.endswith((",", ":")) and bool(GREETING.fullmatch(greeting[:-1].rstrip()))
+
+
+def _letter(blocks: list[_Block], bold: dict[int, float]) -> tuple[list[_Block], int]:
+    """The blocks with a letter's subject lines among the `bold` lines (`_subject`) made "subject" blocks, and where
+    the bold lines that may head sections begin: after the first subject where only short lines stand above it (its
+    letterhead, the addresses, the date: the letter's head, as a letterhead above a Title paragraph is), else at 0."""
+    subjects = {i for i in bold if _subject(blocks, i)}
+    if not subjects:
+        return blocks, 0
+    first = min(subjects)
+    return ([replace(block, kind="subject") if i in subjects else block for i, block in enumerate(blocks)],
+            first if all(short(block.text.strip()) for block in blocks[:first]) else 0)
 
 
 def _set_apart(size: float, block: _Block) -> bool:
@@ -195,18 +216,20 @@ def _bold_headings(blocks: list[_Block]) -> list[_Block]:
     rank the sizes of those headings, the largest 1. The first of them is the title (a "title" block, the document's
     title when its properties give none) when it is larger than every other, as a title typed in 18 pt over headings
     in 14 and 11 pt is, unless a paragraph in the Title style is there: that one is, and a bold line in the short
-    lines above it (a company's name, "CONFIDENTIEL", an address: a letterhead) is text. A document with a heading of
-    its own (a style, an outline level) keeps its bold lines as text: it says what its headings are."""
+    lines above it (a company's name, "CONFIDENTIEL", an address: a letterhead) is text. A letter's subject line
+    (`_subject`) heads nothing: it is a "subject" block, text that titles the document where nothing else does, as
+    the letter's text, above and below it, is all about it; the bold lines of the letter's head above it (`_letter`)
+    and one right above its closing formula (`_CLOSING`) head nothing either. A document with a heading of its own (a
+    style, an outline level) keeps its bold lines as text: it says what its headings are."""
     if any(block.kind == "heading" for block in blocks):
         return blocks
     title = next((i for i, block in enumerate(blocks) if block.kind == "title"), 0)
     letterhead = title if all(short(block.text.strip()) for block in blocks[:title]) else 0
-    sizes = {i: block.font.size for i, block in enumerate(blocks[letterhead:], letterhead)
-             if block.font is not None and _bold_line(block)}
-    subjects = {i for i in sizes if _subject(blocks, i)}
-    if subjects:
-        blocks = [replace(block, kind="subject") if i in subjects else block for i, block in enumerate(blocks)]
-        sizes = {i: size for i, size in sizes.items() if i not in subjects}
+    bold = {i: block.font.size for i, block in enumerate(blocks[letterhead:], letterhead)
+            if block.font is not None and _bold_line(block)}
+    blocks, head = _letter(blocks, bold)
+    sizes = {i: size for i, size in bold.items() if i >= head and blocks[i].kind is None and not (
+        i + 1 < len(blocks) and _CLOSING.match(blocks[i + 1].text.lstrip()))}  # a line of the letter's closing
     heads: dict[int, float] = {}
     for i in sorted(sizes, reverse=True):  # from the end: whether a bold line heads anything depends on the next
         after = i + 1
