@@ -13,10 +13,13 @@ import pytest
 from docx.shared import Pt
 
 from rag.corpus.formats.base import Parsed
+from rag.corpus.formats.blocks import Font, bold_heading_levels
 from rag.corpus.formats.doc import parse_doc
 from rag.corpus.formats.docx import parse_docx
 from rag.corpus.formats.odt import parse_fodt, parse_odt
+from rag.corpus.formats.pdf import parse_pdf
 from tests.helpers.odt import odt
+from tests.helpers.pdfs import HEIGHT, MARGIN, Placed, make_pdf, wrap
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "doc"
 READERS = {".docx": parse_docx, ".doc": parse_doc, ".fodt": parse_fodt}  # LibreOffice's, from the .fodt beside
@@ -122,3 +125,102 @@ def test_a_bold_caption_under_a_table_or_a_figure_heads_nothing():
         document.add_paragraph(PREMIUM)
     assert _sections(parse_docx(_saved(document))) == [("Effectifs", [
         PRICE, "Lyon | 42", "Tableau 3 – effectifs par site", PREMIUM, "Figure 1 : plan du réseau", PREMIUM])]
+
+
+TITLE, BOLD, PLAIN = Font(True, 16.0), Font(True, 12.0), Font(False, 12.0)
+DECIDED = "Le conseil municipal, après en avoir délibéré, approuve à l'unanimité la proposition présentée."
+
+
+@pytest.mark.parametrize(("lines", "levels"), [
+    # minutes: an item's bold title over "Monsieur le Maire expose :", which opens it, no salutation
+    ([("Procès-verbal du conseil municipal", TITLE), ("Séance du 3 mars 2026", PLAIN),
+      ("1. Budget primitif 2026", BOLD), ("Monsieur le Maire expose :", PLAIN), (DECIDED, PLAIN),
+      ("2. Tarifs de la cantine", BOLD), ("Madame la Présidente rappelle :", PLAIN), (DECIDED, PLAIN)],
+     {0: 0, 2: 1, 5: 1}),
+    # a record of decisions, each titled "Objet : ...": several subjects are no letter's, its sections' titles
+    ([("Compte rendu du conseil municipal", TITLE), ("Séance du 3 mars 2026", PLAIN),
+      ("Objet : Budget primitif 2026", BOLD), (DECIDED, PLAIN), ("Objet : Tarifs de la cantine", BOLD),
+      (DECIDED, PLAIN)], {0: 0, 2: 1, 4: 1}),
+    # a lease's parties, a report's and a newsletter's section right under their title, over a greeting
+    ([("Contrat de bail", TITLE), ("Entre les soussignés", BOLD), ("Madame Claire Martin,", PLAIN),
+      ("demeurant 3 rue des Lilas, 69003 Lyon, ci-après « la Bailleresse »", PLAIN), ("Article 1 : Objet", BOLD),
+      (DECIDED, PLAIN), ("Article 2 : Durée", BOLD), (DECIDED, PLAIN)], {0: 0, 1: 1, 4: 1, 6: 1}),
+    ([("Rapport annuel 2025", TITLE), ("Résultats", BOLD), ("Chers actionnaires,", PLAIN), (DECIDED, PLAIN),
+      ("Perspectives", BOLD), (DECIDED, PLAIN)], {0: 0, 1: 1, 4: 1}),
+    ([("Newsletter März 2026", TITLE), ("Neues aus dem Verein", BOLD), ("Hallo zusammen,", PLAIN),
+      (DECIDED, PLAIN), ("Termine", BOLD), (DECIDED, PLAIN)], {0: 0, 1: 1, 4: 1}),
+    # no letter: a bold line over a paragraph opening on a closing formula's word heads it
+    ([("Rapport", TITLE), ("Salutations et protocole", BOLD),
+      ("Salutations officielles : le protocole prévoit que le maire accueille les invités.", PLAIN),
+      ("Suite", BOLD), (DECIDED, PLAIN)], {0: 0, 1: 1, 3: 1}),
+    # "TABLE CI-DESSOUS" is no caption: "CI" is a word's, no roman numeral
+    ([("Annual report 2025", TITLE), ("Figures of the year", BOLD), (DECIDED, PLAIN),
+      ("TABLE CI-DESSOUS", BOLD), (DECIDED, PLAIN)], {0: 0, 1: 1, 3: 1}),
+])
+def test_bold_lines_that_only_look_like_a_letters_stay_headings(lines, levels):
+    """Only a letter has a subject: one bold line in its head, labelled or over a real salutation ("Madame,
+    Monsieur,", under the date, not under a bold title). Before, each of these lost its bold headings and its title."""
+    assert bold_heading_levels(lines) == (levels, None)
+
+
+@pytest.mark.parametrize("salutation", ["Madame la Directrice des ressources humaines,", "Dear Mr and Mrs Smith,",
+                                        "Sehr geehrte Frau Professorin Dr. Schmidt,", "Dear Mr. Smith:"])
+def test_a_long_salutation_makes_the_bold_line_over_it_the_subject_and_a_bold_signature_is_text(salutation):
+    """A salutation of titles and names of four words or more after its greeting ("Madame", "Dear") is one; the
+    signer's name in bold under the closing formula is the letter's (before: it headed the signer's role)."""
+    document = docx.Document()
+    document.add_paragraph("Paris, le 3 mars 2026")
+    _bold(document, "Demande de congé parental")
+    for line in (salutation, RECEIVED, GREETINGS):
+        document.add_paragraph(line)
+    _bold(document, "Claire Durand")
+    document.add_paragraph("Responsable du service clients")
+    parsed = parse_docx(_saved(document))
+    assert (_sections(parsed), parsed.title) == ([("None", [
+        "Paris, le 3 mars 2026", "Demande de congé parental", salutation, RECEIVED, GREETINGS, "Claire Durand",
+        "Responsable du service clients"])], "Demande de congé parental")
+
+
+MEMO = "The committee reviewed the figures for the third quarter and agreed to revise the budget before November."
+MEMO_LINES = [("MEMORANDUM", 16.0, True), ("To: All staff", 10.0, False), ("From: Finance", 10.0, False),
+              ("Subject: Q3 budget review", 10.0, True), (MEMO, 10.0, False), ("Background", 10.0, True),
+              (MEMO, 10.0, False), ("Next steps", 10.0, True), (MEMO, 10.0, False)]
+MEMO_SECTIONS = [("MEMORANDUM", ["To: All staff", "From: Finance", "Subject: Q3 budget review", MEMO]),
+                 ("Background", [MEMO]), ("Next steps", [MEMO])]
+
+
+def _pdf(tmp_path: Path, lines: list[tuple[str, float, bool]]) -> Parsed:
+    placed: list[Placed] = []
+    y = HEIGHT - 80.0
+    for text, size, bold in lines:
+        for line in wrap(text, 480, size, bold):
+            placed.append((MARGIN, y, line, size, bold))
+            y -= size * 1.3
+    return parse_pdf(make_pdf(tmp_path / "letter.pdf", [placed]).read_bytes())
+
+
+def test_a_memos_subject_is_text_under_its_title_in_word_and_in_a_pdf(tmp_path: Path):
+    """A labelled subject with no salutation under it (a memo's) is text, and the bold title above it stays the
+    title, in a .docx and a PDF alike (before: in the PDF, the title was lost and the subject headed its text)."""
+    document = docx.Document()
+    for text, size, bold in MEMO_LINES:
+        run = document.add_paragraph().add_run(text)
+        run.bold, run.font.size = bold, Pt(size)
+    parsed = parse_docx(_saved(document))
+    assert (_sections(parsed), parsed.title) == (MEMO_SECTIONS, "MEMORANDUM")
+    parsed = _pdf(tmp_path, MEMO_LINES)
+    assert (_sections(parsed), parsed.title) == (MEMO_SECTIONS, "MEMORANDUM")
+
+
+def test_a_pdf_letters_subject_is_text_and_its_title_as_in_word(tmp_path: Path):
+    """In a PDF whose bold lines head sections, a letter's subject is text and its title, as in a .docx; it counts as
+    the heading it reads as towards the two a PDF needs to be read by its fonts (else by its title lines)."""
+    lines = [("Paris, le 3 mars 2026", 10.0, False), (SUBJECT, 12.0, True), ("Madame, Monsieur,", 10.0, False),
+             (RECEIVED, 10.0, False), ("Vos garanties jusqu'au 31 mars", 12.0, True), (COVER, 10.0, False),
+             (GREETINGS, 10.0, False)]
+    parsed = _pdf(tmp_path, lines)
+    head = ["Paris, le 3 mars 2026", SUBJECT, "Madame, Monsieur,", *wrap(RECEIVED, 480, 10.0)]
+    assert (_sections(parsed), parsed.title) == (
+        [("None", head), ("Vos garanties jusqu'au 31 mars", [*wrap(COVER, 480, 10.0), GREETINGS])], SUBJECT)
+    parsed = _pdf(tmp_path, [*lines[:4], lines[-1]])  # its subject alone: read by its title lines, no title
+    assert (_sections(parsed), parsed.title) == ([("None", [*head, GREETINGS])], None)

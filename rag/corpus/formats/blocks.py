@@ -8,7 +8,8 @@ Most people write a Word or LibreOffice document without heading styles: every p
 heading set apart by making it bold, and larger for the main ones. In a document with no heading of its own (no
 heading style, no outline level: one that has some marks its headings so, and its bold lines are emphasis), a
 paragraph all in bold is a heading where it reads as one and heads something (`_bold_headings`), unless it is a
-line of a letter or a table's: a letter's subject, a caption (`_SUBJECT`, `_CAPTION`).
+line of a letter or a table's: a letter's subject, head or closing (`rag.corpus.formats.letters`), a caption
+(`_CAPTION`).
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ import re
 from dataclasses import dataclass, replace
 
 from rag.corpus.formats.base import Line, Outline, Parsed, Section, lines_with_offsets
-from rag.corpus.formats.line_shapes import GREETING, short
+from rag.corpus.formats.letters import read_letter
+from rag.corpus.formats.line_shapes import short
 from rag.corpus.formats.text import reads_as_heading
 
 # The paragraph styles of text whose bold is no heading's: captions and quotations, by name (lower case, spaces
@@ -26,26 +28,14 @@ from rag.corpus.formats.text import reads_as_heading
 ASIDE_STYLE = re.compile(r"caption|l[ée]gende|(?:intense )?quote|quotations|block quotation|citation(?: intense)?")
 _HEADING_STYLE = re.compile(r"heading (?P<level>[1-9])|title")  # Word's names, in a .docx and a .doc's user styles
 _CONTENTS_STYLE = re.compile(r"toc [1-9]|toc heading")  # a table of contents' entries and heading
-# A letter's subject line, by the field that labels it ("Objet : Résiliation de votre contrat", "Subject:", "Betreff:",
-# "Oggetto:", "Asunto:", "Re :"): a line of the letter that says what all of it is about, not the title of the text
-# after it (the address and date above it are as much the letter's)
-_SUBJECT = re.compile(r"(?i:objet|subject|re|betreff|oggetto|asunto|assunto|onderwerp|concerne)\s*:")
-# A letter's closing formula, opening its paragraph ("Veuillez agréer, Madame, Monsieur, ...", "Cordialement", "Yours
-# sincerely", "Mit freundlichen Grüßen"): what a bold line right above it stands with, the letter's last words, not a
-# section it heads ("Nous restons à votre disposition pour toute question", its full stop left out)
-_CLOSING = re.compile(
-    r"(?i:(?:veuillez\s+|(?:je|nous)\s+vous\s+pri(?:e|ons)\s+d(?:e\s+|['’]\s*))(?:agr[ée]er|recevoir|croire)|"
-    r"recevez(?=\s*,)|(?:bien\s+)?cordialement|bien\s+à\s+vous|(?:(?:sincères|meilleures|nos|mes)\s+)?salutations|"
-    r"(?:yours\s+)?(?:sincerely|faithfully)|(?:(?:kind|best|warm)\s+)?regards|"
-    r"(?:mit\s+)?freundliche[nm]?\s+grü(?:ß|ss)en?|(?:viele|beste)\s+grü(?:ß|ss)e|(?:cordiali|distinti)\s+saluti|"
-    r"atentamente|saludos)\b")
 # A caption, by the label and number Word's and LibreOffice's caption tools write ("Tableau 2 : tarifs 2026", "Figure
 # 1 – Plan du réseau", "Abb. 3"; a number, a roman numeral or a letter, then a colon, a dash, a full stop or
-# nothing): it names the table or figure beside it, as a paragraph in a caption style does (`ASIDE_STYLE`), never the
-# text after it; in bold at the body's size, it read as a heading over its table's rows and the text after them
+# nothing; a numeral or a letter joined to a word by its dash is none: "TABLE CI-DESSOUS"): it names the table or
+# figure beside it, as a paragraph in a caption style does (`ASIDE_STYLE`), never the text after it; in bold at the
+# body's size, it read as a heading over its table's rows and the text after them
 _CAPTION = re.compile(r"(?i:tableau|table|tabelle|tabla|tabella|tabel|figure|figura|fig\.|abbildung|abb\.|"
-                      r"illustration|graphique|sch[ée]ma|dessin|drawing|chart)\s+(?:\d[\d.\-]*|[IVXLC]+|[A-Z])"
-                      r"\s*(?:[:.–—-]|$)")
+                      r"illustration|graphique|sch[ée]ma|dessin|drawing|chart)\s+"
+                      r"(?:\d[\d.\-]*\s*(?:[:.–—-]|$)|(?:[IVXLC]+|[A-Z])\s*(?:[:.–—]|-(?!\w)|$))")
 
 
 def word_style(name: str, outline: int | None) -> tuple[str | None, int] | None:
@@ -175,28 +165,6 @@ def _bold_line(block: _Block) -> bool:
         may_head(block.text) and not _CAPTION.match(block.text.lstrip())
 
 
-def _subject(blocks: list[_Block], i: int) -> bool:
-    """Whether a bold line (`blocks[i]`) is a letter's subject: labelled as one (`_SUBJECT`), or right above the
-    letter's salutation ("Madame, Monsieur,", "Bonjour,", "Dear Sir or Madam,": a greeting ending on a comma or a
-    colon), which opens the text it is the subject of."""
-    if _SUBJECT.match(blocks[i].text.lstrip()):
-        return True
-    greeting = blocks[i + 1].text.strip() if i + 1 < len(blocks) and blocks[i + 1].kind is None else ""
-    return len(greeting) <= 80 and greeting.endswith((",", ":")) and bool(GREETING.fullmatch(greeting[:-1].rstrip()))
-
-
-def _letter(blocks: list[_Block], bold: dict[int, float]) -> tuple[list[_Block], int]:
-    """The blocks with a letter's subject lines among the `bold` lines (`_subject`) made "subject" blocks, and where
-    the bold lines that may head sections begin: after the first subject where only short lines stand above it (its
-    letterhead, the addresses, the date: the letter's head, as a letterhead above a Title paragraph is), else at 0."""
-    subjects = {i for i in bold if _subject(blocks, i)}
-    if not subjects:
-        return blocks, 0
-    first = min(subjects)
-    return ([replace(block, kind="subject") if i in subjects else block for i, block in enumerate(blocks)],
-            first if all(short(block.text.strip()) for block in blocks[:first]) else 0)
-
-
 def _set_apart(size: float, block: _Block) -> bool:
     """Whether body text (`block`, not a bold line) is set apart from a bold line of `size` above it as a heading's
     text is: not in bold, and not larger (a caption in 9 pt over text in 11 pt is no heading); or in bold, but smaller
@@ -217,42 +185,49 @@ def _bold_headings(blocks: list[_Block]) -> list[_Block]:
     title when its properties give none) when it is larger than every other, as a title typed in 18 pt over headings
     in 14 and 11 pt is, unless a paragraph in the Title style is there: that one is, and a bold line in the short
     lines above it (a company's name, "CONFIDENTIEL", an address: a letterhead) is text. A letter's subject line
-    (`_subject`) heads nothing: it is a "subject" block, text that titles the document where nothing else does, as
-    the letter's text, above and below it, is all about it; the bold lines of the letter's head above it (`_letter`)
-    and one right above its closing formula (`_CLOSING`) head nothing either. A document with a heading of its own (a
-    style, an outline level) keeps its bold lines as text: it says what its headings are."""
+    (`rag.corpus.formats.letters.read_letter`) heads nothing: it is a "subject" block, text that titles the document
+    where nothing else does, as the letter's text, above and below it, is all about it (the title is larger than it,
+    as it was than every other heading); the bold lines of the letter's head above it, and those right above and
+    under its closing formula, head nothing either. A document with a heading of its own (a style, an outline level)
+    keeps its bold lines as text: it says what its headings are."""
     if any(block.kind == "heading" for block in blocks):
         return blocks
     title = next((i for i, block in enumerate(blocks) if block.kind == "title"), 0)
     letterhead = title if all(short(block.text.strip()) for block in blocks[:title]) else 0
     bold = {i: block.font.size for i, block in enumerate(blocks[letterhead:], letterhead)
             if block.font is not None and _bold_line(block)}
-    blocks, head = _letter(blocks, bold)
-    sizes = {i: size for i, size in bold.items() if i >= head and blocks[i].kind is None and not (
-        i + 1 < len(blocks) and _CLOSING.match(blocks[i + 1].text.lstrip()))}  # a line of the letter's closing
+    letter = read_letter(blocks, bold)
+    subject = {} if letter.subject is None else {letter.subject: bold[letter.subject]}
+    blocks = [replace(block, kind="subject") if i in subject else block for i, block in enumerate(blocks)]
+    sizes = {i: size for i, size in bold.items() if i not in subject and i not in letter.text}
     heads: dict[int, float] = {}
+    ranked = dict(subject)  # the subject stands as the heading it reads as, under a larger one, below the title
     for i in sorted(sizes, reverse=True):  # from the end: whether a bold line heads anything depends on the next
         after = i + 1
-        if (after in heads and heads[after] < sizes[i]) or (after < len(blocks) and after not in sizes and
-                                                             blocks[after].kind is None and
-                                                             _set_apart(sizes[i], blocks[after])):
-            heads[i] = sizes[i]
+        if (after in ranked and ranked[after] < sizes[i]) or (after < len(blocks) and after not in sizes and
+                                                               blocks[after].kind is None and
+                                                               _set_apart(sizes[i], blocks[after])):
+            heads[i] = ranked[i] = sizes[i]
     if not heads:
         return blocks
-    first = min(heads)
-    titled = len(heads) > 1 and heads[first] > max(size for i, size in heads.items() if i != first) and \
+    first = min(ranked)
+    titled = first in heads and len(ranked) > 1 and \
+        heads[first] > max(size for i, size in ranked.items() if i != first) and \
         not any(block.kind == "title" for block in blocks)  # a paragraph in the Title style is the title
     ranks = sorted({size for i, size in heads.items() if not (titled and i == first)}, reverse=True)
     return [block if i not in heads else replace(block, kind="title", level=0) if titled and i == first
             else replace(block, kind="heading", level=ranks.index(heads[i]) + 1) for i, block in enumerate(blocks)]
 
 
-def bold_heading_levels(lines: list[tuple[str, Font | None]]) -> dict[int, int]:
+def bold_heading_levels(lines: list[tuple[str, Font | None]]) -> tuple[dict[int, int], int | None]:
     """Which of a document's lines of body text (each with how it is set, None where that is unknown) head sections by
     the rule of bold lines (`_bold_headings`), a PDF's as a Word document's: their indexes, each with its level (1
-    the outermost; 0 the title, a line larger than every other heading before them all). Empty where none does."""
+    the outermost; 0 the title, a line larger than every other heading before them all), empty where none does; and
+    the index of its letter's subject line (None without one), text that titles the document where nothing else
+    does."""
     blocks = _bold_headings([_Block(text, None, 0, False, font) for text, font in lines])
-    return {i: block.level for i, block in enumerate(blocks) if block.kind in ("heading", "title")}
+    return ({i: block.level for i, block in enumerate(blocks) if block.kind in ("heading", "title")},
+            next((i for i, block in enumerate(blocks) if block.kind == "subject"), None))
 
 
 __all__ = ["ASIDE_STYLE", "BlockText", "Font", "Measure", "bold_heading_levels", "may_head", "word_style"]
