@@ -7,7 +7,9 @@ together, the same way for each of them, so that a passage of a .docx and one of
 Most people write a Word or LibreOffice document without heading styles: every paragraph in the default style, a
 heading set apart by making it bold, and larger for the main ones. In a document with no heading of its own (no
 heading style, no outline level: one that has some marks its headings so, and its bold lines are emphasis), a
-paragraph all in bold is a heading where it reads as one and heads something (`_bold_headings`).
+paragraph all in bold is a heading where it reads as one and heads something (`_bold_headings`), unless it is a
+line of a letter or a table's: a letter's subject, head or closing (`rag.corpus.formats.letters`), a caption
+(`_CAPTION`).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import re
 from dataclasses import dataclass, replace
 
 from rag.corpus.formats.base import Line, Outline, Parsed, Section, lines_with_offsets
+from rag.corpus.formats.letters import read_letter
 from rag.corpus.formats.line_shapes import short
 from rag.corpus.formats.text import reads_as_heading
 
@@ -25,6 +28,14 @@ from rag.corpus.formats.text import reads_as_heading
 ASIDE_STYLE = re.compile(r"caption|l[ée]gende|(?:intense )?quote|quotations|block quotation|citation(?: intense)?")
 _HEADING_STYLE = re.compile(r"heading (?P<level>[1-9])|title")  # Word's names, in a .docx and a .doc's user styles
 _CONTENTS_STYLE = re.compile(r"toc [1-9]|toc heading")  # a table of contents' entries and heading
+# A caption, by the label and number Word's and LibreOffice's caption tools write ("Tableau 2 : tarifs 2026", "Figure
+# 1 – Plan du réseau", "Abb. 3"; a number, a roman numeral or a letter, then a colon, a dash, a full stop or
+# nothing; a numeral or a letter joined to a word by its dash is none: "TABLE CI-DESSOUS"): it names the table or
+# figure beside it, as a paragraph in a caption style does (`ASIDE_STYLE`), never the text after it; in bold at the
+# body's size, it read as a heading over its table's rows and the text after them
+_CAPTION = re.compile(r"(?i:tableau|table|tabelle|tabla|tabella|tabel|figure|figura|fig\.|abbildung|abb\.|"
+                      r"illustration|graphique|sch[ée]ma|dessin|drawing|chart)\s+"
+                      r"(?:\d[\d.\-]*\s*(?:[:.–—-]|$)|(?:[IVXLC]+|[A-Z])\s*(?:[:.–—]|-(?!\w)|$))")
 
 
 def word_style(name: str, outline: int | None) -> tuple[str | None, int] | None:
@@ -81,7 +92,7 @@ class Measure:
 @dataclass(frozen=True)
 class _Block:
     text: str
-    kind: str | None  # "heading", "title", or None: body text
+    kind: str | None  # "heading", "title", "subject" (a letter's: body text, and its title), or None: body text
     level: int
     item: bool  # a list item or a table row
     font: Font | None  # a body paragraph's, where the parser read it (`BlockText.measures`)
@@ -123,10 +134,12 @@ class BlockText:
         else the first title block's text."""
         sections, outline = [Section(None)], Outline()  # text before the first heading has none
         pieces: list[str] = []
-        offset, first_title = 0, None
+        offset, first_title, subject = 0, None, None
         for block in _bold_headings(self._blocks):
             text = block.text
-            if block.kind is None:
+            if block.kind == "subject":
+                subject = subject or " ".join(text.split())
+            if block.kind in (None, "subject"):
                 sections[-1].lines.extend(Line(line.text, offset + line.start, offset + line.end, block.item,
                                                opens_table=block.opens_table and n == 0)
                                           for n, line in enumerate(lines_with_offsets(text)))
@@ -140,15 +153,16 @@ class BlockText:
                                 else outline.section(block.level, heading, start))
             pieces.append(text + "\n")
             offset += len(text) + 1
-        return Parsed([s for s in sections if s.lines], title=title or first_title, text="".join(pieces),
+        return Parsed([s for s in sections if s.lines], title=title or first_title or subject, text="".join(pieces),
                       blocks=True)
 
 
 def _bold_line(block: _Block) -> bool:
     """Whether a block may be a heading typed as a bold line: a body paragraph all in bold (not a list item nor a table
-    row, each of which a parser marks `item`) whose text `may_head` (not "Attention : ...", nor a sentence)."""
+    row, each of which a parser marks `item`) whose text `may_head` (not "Attention : ...", nor a sentence), and that
+    is no caption (`_CAPTION`)."""
     return block.kind is None and not block.item and block.font is not None and block.font.bold and \
-        may_head(block.text)
+        may_head(block.text) and not _CAPTION.match(block.text.lstrip())
 
 
 def _set_apart(size: float, block: _Block) -> bool:
@@ -170,37 +184,50 @@ def _bold_headings(blocks: list[_Block]) -> list[_Block]:
     rank the sizes of those headings, the largest 1. The first of them is the title (a "title" block, the document's
     title when its properties give none) when it is larger than every other, as a title typed in 18 pt over headings
     in 14 and 11 pt is, unless a paragraph in the Title style is there: that one is, and a bold line in the short
-    lines above it (a company's name, "CONFIDENTIEL", an address: a letterhead) is text. A document with a heading of
-    its own (a style, an outline level) keeps its bold lines as text: it says what its headings are."""
+    lines above it (a company's name, "CONFIDENTIEL", an address: a letterhead) is text. A letter's subject line
+    (`rag.corpus.formats.letters.read_letter`) heads nothing: it is a "subject" block, text that titles the document
+    where nothing else does, as the letter's text, above and below it, is all about it (the title is larger than it,
+    as it was than every other heading); the bold lines of the letter's head above it, and those right above and
+    under its closing formula, head nothing either. A document with a heading of its own (a style, an outline level)
+    keeps its bold lines as text: it says what its headings are."""
     if any(block.kind == "heading" for block in blocks):
         return blocks
     title = next((i for i, block in enumerate(blocks) if block.kind == "title"), 0)
     letterhead = title if all(short(block.text.strip()) for block in blocks[:title]) else 0
-    sizes = {i: block.font.size for i, block in enumerate(blocks[letterhead:], letterhead)
-             if block.font is not None and _bold_line(block)}
+    bold = {i: block.font.size for i, block in enumerate(blocks[letterhead:], letterhead)
+            if block.font is not None and _bold_line(block)}
+    letter = read_letter(blocks, bold)
+    subject = {} if letter.subject is None else {letter.subject: bold[letter.subject]}
+    blocks = [replace(block, kind="subject") if i in subject else block for i, block in enumerate(blocks)]
+    sizes = {i: size for i, size in bold.items() if i not in subject and i not in letter.text}
     heads: dict[int, float] = {}
+    ranked = dict(subject)  # the subject stands as the heading it reads as, under a larger one, below the title
     for i in sorted(sizes, reverse=True):  # from the end: whether a bold line heads anything depends on the next
         after = i + 1
-        if (after in heads and heads[after] < sizes[i]) or (after < len(blocks) and after not in sizes and
-                                                             blocks[after].kind is None and
-                                                             _set_apart(sizes[i], blocks[after])):
-            heads[i] = sizes[i]
+        if (after in ranked and ranked[after] < sizes[i]) or (after < len(blocks) and after not in sizes and
+                                                               blocks[after].kind is None and
+                                                               _set_apart(sizes[i], blocks[after])):
+            heads[i] = ranked[i] = sizes[i]
     if not heads:
         return blocks
-    first = min(heads)
-    titled = len(heads) > 1 and heads[first] > max(size for i, size in heads.items() if i != first) and \
+    first = min(ranked)
+    titled = first in heads and len(ranked) > 1 and \
+        heads[first] > max(size for i, size in ranked.items() if i != first) and \
         not any(block.kind == "title" for block in blocks)  # a paragraph in the Title style is the title
     ranks = sorted({size for i, size in heads.items() if not (titled and i == first)}, reverse=True)
     return [block if i not in heads else replace(block, kind="title", level=0) if titled and i == first
             else replace(block, kind="heading", level=ranks.index(heads[i]) + 1) for i, block in enumerate(blocks)]
 
 
-def bold_heading_levels(lines: list[tuple[str, Font | None]]) -> dict[int, int]:
+def bold_heading_levels(lines: list[tuple[str, Font | None]]) -> tuple[dict[int, int], int | None]:
     """Which of a document's lines of body text (each with how it is set, None where that is unknown) head sections by
     the rule of bold lines (`_bold_headings`), a PDF's as a Word document's: their indexes, each with its level (1
-    the outermost; 0 the title, a line larger than every other heading before them all). Empty where none does."""
+    the outermost; 0 the title, a line larger than every other heading before them all), empty where none does; and
+    the index of its letter's subject line (None without one), text that titles the document where nothing else
+    does."""
     blocks = _bold_headings([_Block(text, None, 0, False, font) for text, font in lines])
-    return {i: block.level for i, block in enumerate(blocks) if block.kind is not None}
+    return ({i: block.level for i, block in enumerate(blocks) if block.kind in ("heading", "title")},
+            next((i for i, block in enumerate(blocks) if block.kind == "subject"), None))
 
 
 __all__ = ["ASIDE_STYLE", "BlockText", "Font", "Measure", "bold_heading_levels", "may_head", "word_style"]

@@ -327,7 +327,8 @@ def _styled(lines: list[Line], page_starts: list[int], fonts: list[Runs]) -> tup
     bold alone at the body's size sets apart defined terms and notes ("« Client »") as much as headings, and in a PDF
     whose headings are set no larger than its text, its plain title lines are its headings ("ARTICLE 2 – PRIX"), as
     `_titled` reads them (a short bold heading among them reads as a title line there too). A table's row
-    (`rag.corpus.formats.pdf_tables`) heads nothing."""
+    (`rag.corpus.formats.pdf_tables`) heads nothing. A letter's subject line (`bold_heading_levels`) counts among
+    those lines as the heading it reads as, but is text, and the title where no line is larger, as in a .docx."""
     set_in = line_fonts(lines, page_starts, fonts)
     groups: list[list[int]] = []  # the indexes of each heading's lines, or of a line of text alone
     inside: set[int] = set()  # the groups that head nothing whatever their font
@@ -343,11 +344,12 @@ def _styled(lines: list[Line], page_starts: list[int], fonts: list[Runs]) -> tup
                 inside.add(len(groups))
             groups.append([i])
     headings = [" ".join(lines[i].text for i in group) for group in groups]
-    levels = bold_heading_levels([(heading, None if n in inside else set_in[group[0]])
-                                  for n, (heading, group) in enumerate(zip(headings, groups, strict=True))])
+    levels, subject = bold_heading_levels([(heading, None if n in inside else set_in[group[0]])
+                                           for n, (heading, group) in enumerate(zip(headings, groups, strict=True))])
     body = body_size(fonts) or 0.0
-    larger = any((font := set_in[groups[n][0]]) is not None and font.size > body for n in levels)
-    if sum(level > 0 for level in levels.values()) < _STYLED_HEADINGS or not larger:
+    read = [*levels, *([] if subject is None else [subject])]  # a letter's subject counts as the heading it reads as
+    larger = any((font := set_in[groups[n][0]]) is not None and font.size > body for n in read)
+    if sum(level > 0 for level in levels.values()) + (subject is not None) < _STYLED_HEADINGS or not larger:
         return [], None
     sections, outline, title = [Section(None)], Outline(), None
     for n, group in enumerate(groups):
@@ -358,7 +360,7 @@ def _styled(lines: list[Line], page_starts: list[int], fonts: list[Runs]) -> tup
             sections.append(Section(headings[n], heading_start=lines[group[0]].start))
         else:
             sections.append(outline.section(levels[n], headings[n], lines[group[0]].start))
-    return [section for section in sections if section.lines], title
+    return [section for section in sections if section.lines], title or (None if subject is None else headings[subject])
 
 
 def _titled(lines: list[Line], running: set[str]) -> list[Section]:

@@ -1,0 +1,96 @@
+"""A letter among a document's bold lines (Word, OpenDocument, PDF without headings of their own): its subject line,
+and the bold lines of its head and its closing, none of which heads a section (`read_letter`).
+
+A letter says what it is about in one bold line, labelled as a letter's field ("Objet : ...", "Subject:") or standing
+right above its salutation ("Madame, Monsieur,"): a line of the letter, as the addresses and the date above it and the
+text under it are, not a section's title. A document is read as a letter only where that is plain: one such line, in
+its head (short lines only above it); several "Objet : ..." lines title the decisions of minutes, a bold title over
+"Chers actionnaires," a report's section, and both stay headings.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from rag.corpus.formats.line_shapes import GREETING, short
+
+# A letter's subject line, by the field that labels it ("Objet : Résiliation de votre contrat", "Subject:", "Betreff:",
+# "Oggetto:", "Asunto:", "Re :"): a line of the letter that says what all of it is about, not the title of the text
+# after it (the address and date above it are as much the letter's)
+_SUBJECT = re.compile(r"(?i:objet|subject|re|betreff|oggetto|asunto|assunto|onderwerp|concerne)\s*:")
+# A letter's closing formula, opening its paragraph ("Veuillez agréer, Madame, Monsieur, ...", "Cordialement", "Yours
+# sincerely", "Mit freundlichen Grüßen"): what a bold line right above it stands with, the letter's last words, not a
+# section it heads ("Nous restons à votre disposition pour toute question", its full stop left out)
+_CLOSING = re.compile(
+    r"(?i:(?:veuillez\s+|(?:je|nous)\s+vous\s+pri(?:e|ons)\s+d(?:e\s+|['’]\s*))(?:agr[ée]er|recevoir|croire)|"
+    r"recevez(?=\s*,)|(?:bien\s+)?cordialement|bien\s+à\s+vous|(?:(?:sincères|meilleures|nos|mes)\s+)?salutations|"
+    r"(?:yours\s+)?(?:sincerely|faithfully)|(?:(?:kind|best|warm)\s+)?regards|"
+    r"(?:mit\s+)?freundliche[nm]?\s+grü(?:ß|ss)en?|(?:viele|beste)\s+grü(?:ß|ss)e|(?:cordiali|distinti)\s+saluti|"
+    r"atentamente|saludos)\b")
+_SALUTATION_WORDS = 8  # "Madame la Directrice des ressources humaines", "Sehr geehrte Frau Professorin Dr. Schmidt"
+
+
+class Paragraph(Protocol):
+    """A document's paragraph as far as a letter goes: its text, and its kind (None: body text)."""
+
+    @property
+    def text(self) -> str: ...
+
+    @property
+    def kind(self) -> str | None: ...
+
+
+@dataclass(frozen=True)
+class Letter:
+    """A letter read in a document: its subject line's index (None: the document is none), and the indexes of the bold
+    lines that are the letter's text, never headings (its letterhead, its last words, its signature)."""
+
+    subject: int | None = None
+    text: frozenset[int] = frozenset()
+
+
+def salutation(text: str) -> bool:
+    """Whether a paragraph is a letter's salutation: a greeting word ("Madame", "Dear", "Sehr geehrte", "Bonjour")
+    and a few words of titles and names, ending on a comma ("Madame, Monsieur,", "Dear Mr and Mrs Smith,"), or on a
+    colon after "Dear" ("Dear Mr. Smith:", as American letters write it). "Monsieur le Maire expose :", which opens an
+    item of minutes, is none."""
+    shown = text.strip()
+    words = shown[:-1].split()
+    return len(shown) <= 60 and 0 < len(words) <= _SALUTATION_WORDS and \
+        (shown.endswith(",") or (shown.endswith(":") and words[0].lower() == "dear")) and \
+        not any(mark in shown[:-1] for mark in ":;!?") and bool(GREETING.fullmatch(" ".join(words[:2])))
+
+
+def read_letter(paragraphs: Sequence[Paragraph], bold: Collection[int]) -> Letter:
+    """The letter the `paragraphs` are, their `bold` lines (indexes of body paragraphs that may head sections) told.
+
+    Its subject: the first bold line in its head (only short lines above it: a letterhead, addresses, a date) that is
+    labelled as one (`_SUBJECT`, the only such bold line in the document: several title a record's sections), or that
+    stands right above a salutation (`salutation`) under a line of body text (not under a bold title: "Résultats"
+    between "Rapport annuel 2025" and "Chers actionnaires," is a report's section). Its text: the bold lines above a
+    subject over a salutation (the letter's head: a memo's "MEMORANDUM" over its "Subject:" line stays its title), a
+    bold line right above its closing formula (`_CLOSING`, its last words) and one right under it (its signature)."""
+    lines = sorted(bold)
+    labelled = [i for i in lines if _SUBJECT.match(paragraphs[i].text.lstrip())]
+    head = next((i for i, paragraph in enumerate(paragraphs) if not short(paragraph.text.strip())), len(paragraphs))
+    subject = next((i for i in lines if i <= head and (
+        (labelled == [i]) or (i > 0 and paragraphs[i - 1].kind is None and i - 1 not in bold and
+                              _greets(paragraphs, i + 1)))), None) if len(labelled) <= 1 else None
+    if subject is None:
+        return Letter()
+    text = {i for i in lines if i < subject} if _greets(paragraphs, subject + 1) else set()
+    for i in lines:
+        if i > subject and ((i + 1 < len(paragraphs) and _CLOSING.match(paragraphs[i + 1].text.lstrip())) or
+                            (paragraphs[i - 1].kind is None and _CLOSING.match(paragraphs[i - 1].text.lstrip()))):
+            text.add(i)
+    return Letter(subject, frozenset(text))
+
+
+def _greets(paragraphs: Sequence[Paragraph], i: int) -> bool:
+    return i < len(paragraphs) and paragraphs[i].kind is None and salutation(paragraphs[i].text)
+
+
+__all__ = ["Letter", "Paragraph", "read_letter", "salutation"]
