@@ -151,6 +151,25 @@ def test_a_merged_cell_s_value_is_its_first_cell_s():
     assert _shape(parsed) == _shape(parse_csv(_csv(rows)))
 
 
+def test_a_title_row_and_a_header_merged_over_two_rows_name_every_column():
+    """Audit 62's price list: a title merged over the sheet, then a header whose "Location mensuelle HT" spans two
+    columns named in the row under it, "Modèle" merged down both rows. The title heads the rows, and each column is
+    named by both rows; the second row is no row of data (the title was read as the header's only name, every row's
+    cells left without theirs)."""
+    rows = [["Grille tarifaire 2027", None, None, None],
+            ["Modèle", "Prix d'achat HT", "Location mensuelle HT", None],
+            [None, None, "36 mois", "60 mois"],
+            ["Duo M", "3690", "129", "95"], ["Duo XL", "5900", "199", "149"]]
+    parsed = parse_xlsx(xlsx({"Tarifs": rows}, merged={"Tarifs": ["A1:D1", "A2:A3", "B2:B3", "C2:D2"]}))
+    assert parsed.title == "Grille tarifaire 2027"
+    assert _shape(parsed) == _shape(parse_csv(_csv(rows))) == [
+        ("Duo M", (), ["Prix d'achat HT : 3690", "Location mensuelle HT › 36 mois : 129",
+                       "Location mensuelle HT › 60 mois : 95"], []),
+        ("Duo XL", (), ["Prix d'achat HT : 5900", "Location mensuelle HT › 36 mois : 199",
+                        "Location mensuelle HT › 60 mois : 149"], [])]
+    _cited(parsed)
+
+
 def test_every_line_points_into_the_extracted_text_through_read_document(tmp_path):
     (tmp_path / "faq.xlsx").write_bytes(xlsx({"Feuil1": FAQ}))
     doc = read_document(tmp_path, tmp_path / "faq.xlsx")

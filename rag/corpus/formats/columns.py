@@ -8,7 +8,9 @@
   column whose cells mostly are values like it ("2024" over "2025", "3 jours" over "5 jours"; "Remise au-delà de 10
   palettes" over "8 %" is a name). A first row of short words over short
   words ("Dupont;Paris") reads as names: such a file is read with it as its header, its values shown as names of the
-  values under them.
+  values under them. A first row of one cell over a wider row is a title, never the header: the row under it is, if
+  it reads as names. A header written over two rows (a name merged over several columns, the row under naming each:
+  `rag.corpus.formats.header_levels`) names each of those columns by both ("Location › 36 mois").
 - **An FAQ.** A header naming a question column (`QUESTION`: question, titre, title, intitulé, sujet, q, pregunta,
   frage, ...) and an answer column (`ANSWER`: réponse, answer, contenu, content, body, texte, text, description, a,
   respuesta, antwort, ...) makes each row a section: its heading the question, its lines the answer's paragraphs and
@@ -54,6 +56,7 @@ from functools import lru_cache
 from itertools import chain, islice
 
 from rag.corpus.formats.base import Line, Parsed, Section
+from rag.corpus.formats.header_levels import two_level_names
 
 # Strongest first: a name or word earlier in the list wins over a later one
 QUESTION = ("question", "questions", "q", "pregunta", "preguntas", "frage", "fragen", "domanda", "pergunta", "vraag",
@@ -216,7 +219,13 @@ def header_row(rows: Sequence[Sequence[str]]) -> int | None:
     for i, names in enumerate(rows[:_TITLE_ROWS]):
         if faq_columns(names) is not None and is_header(names, rows[i + 1:]):
             return i
+    if len(rows) > 1 and _filled(rows[0]) == 1 < _filled(rows[1]):  # a title over a wider table names no column
+        return 1 if is_header(rows[1], rows[2:]) else None
     return 0 if rows and is_header(rows[0], rows[1:]) else None
+
+
+def _filled(row: Sequence[str]) -> int:
+    return sum(1 for value in row if value.strip())
 
 
 def table_sections(rows: Iterable[Sequence[Cell]]) -> Parsed:
@@ -232,8 +241,10 @@ def table_sections(rows: Iterable[Sequence[Cell]]) -> Parsed:
     header, columns, above = None, None, []
     if at is not None:
         header = [" ".join(name.split()) for name in values[at]]
-        columns = faq_columns(header, values[at + 1:at + 1 + _HEADER_ROWS])
-        above, ahead = ahead[:at], ahead[at + 1:]
+        levels = two_level_names(header, values[at + 1]) if at + 1 < len(values) else None
+        header, under = (levels, at + 2) if levels is not None else (header, at + 1)
+        columns = faq_columns(header, values[under:under + _HEADER_ROWS])
+        above, ahead = ahead[:at], ahead[under:]
     title = _title(above)
     sections = [] if title is not None else [s for _, row in above if (s := _record(row, [])) is not None]
     wider, drafts = [], []
