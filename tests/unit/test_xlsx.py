@@ -88,7 +88,7 @@ def test_several_sheets_head_their_rows_and_hidden_and_empty_ones_are_left_out()
          ["Sous 48 h en France.", "Sous 5 jours en Europe."], ["Variantes : délai | quand", "Statut : publié"]),
         ("Puis-je payer en 3 fois ?", ("FAQ", "FAQ boutique", "Paiement"), ['Oui, avec "Alma", dès 100 €.'],
          ["Variantes : 3x", "Statut : publié"]),
-        ("Abonnement mensuel", ("Tarifs",), ["Prix : 9.90 €"], []),
+        ("Abonnement mensuel", ("Tarifs",), ["Prix : 9,90 €"], []),  # a French euro format
         ("Tarifs", (), ["Prix : sans produit"], [])]  # a row without heading of its own: its sheet's
     assert parsed.title == "Service client"  # docProps/core.xml's
     assert parsed.text.startswith("FAQ\nFAQ boutique\n") and "Tarifs\nProduit | Prix\n" in parsed.text
@@ -130,7 +130,7 @@ def test_cells_read_as_excel_shows_them():
     assert [(s.heading, [line.text for line in s.lines]) for s in parsed.sections] == [
         ("entier", ["Valeur : 42"]), ("décimal", ["Valeur : 0.3"]), ("booléen", ["Valeur : TRUE"]),
         ("date", ["Valeur : 2025-01-15"]), ("date perso", ["Valeur : 2025-01-15"]),
-        ("deux décimales", ["Valeur : 12.50"]), ("pourcentage", ["Valeur : 13%"]), ("prix", ["Valeur : 1,234.50 €"]),
+        ("deux décimales", ["Valeur : 12.50"]), ("pourcentage", ["Valeur : 13%"]), ("prix", ["Valeur : 1 234,50 €"]),
         ("erreur", ["Valeur : #N/A"]), ("formule", ["Valeur : QuoiValeur"]), ("en ligne", ["Valeur : Gras et normal"]),
         ("échappé", ["Valeur : ligne", "suite"]), (None, ["Quoi : vide"])]  # a formula without result: empty
     _cited(parsed)
@@ -342,13 +342,16 @@ def test_a_part_read_as_it_inflates_is_refused_as_one_read_whole_is(monkeypatch)
 
 
 @pytest.mark.parametrize(("code", "value", "shown_as"), [
-    ("#,##0.00", "1234.5", "1,234.50"), ("#,##0", "-1234567.5", "-1,234,568"), ("#,##0.00 [$€-40C]", "12.5", "12.50 €"),
+    ("#,##0.00", "1234.5", "1,234.50"), ("#,##0", "-1234567.5", "-1,234,568"), ("#,##0.00 [$€-40C]", "12.5", "12,50 €"),
     ("0.0,,", "12200000", "12.2"), ('#,##0,"k"', "1234567", "1,235k"), ("0.00", "1234.5", "1234.50"),
-    ("#,##0%", "12.345", "1,235%")])
+    ("#,##0%", "12.345", "1,235%"), ("#,##0\\ [$€-40C]", "5900", "5 900 €"),
+    ("#,##0.00 [$€-407]", "1234.5", "1.234,50 €"), ("#,##0.00 [$$-409]", "1234.5", "1,234.50 $"),
+    ("0\\ %", "0.06", "6 %"), ("0.0\\ %", "0.065", "6.5 %")])
 def test_a_number_s_thousands_are_separated_where_its_format_separates_them(code, value, shown_as):
     """`#,##0.00` showed 1234.5 as "1234.50", where Excel shows "1,234.50" (in English, and its CSV export there:
-    the separators a format code is written with; a French Excel's "1 234,50" is its reader's locale, which the file
-    does not say); a comma after the digits divides by a thousand."""
+    the separators a format code is written with); a comma after the digits divides by a thousand. A format naming a
+    locale (`[$€-40C]`, French; `-407`, German) shows its separators: audit 62's French price list read "5,900 €",
+    five euros ninety to its reader; its "0\\ %" read "6%", the space between the number and its sign lost."""
     from rag.corpus.formats.xlsx_numbers import number_format, shown
 
     assert shown(value, number_format(code, 164)) == shown_as
