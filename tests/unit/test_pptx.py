@@ -417,3 +417,36 @@ def test_a_smartart_graphic_s_nodes_are_read_in_its_text_pane_s_order_as_list_it
     parts["ppt/slides/slide1.xml"] = parts["ppt/slides/slide2.xml"]
     with pytest.raises(ValueError, match=r"^damaged \.pptx: its ppt/diagrams/data1\.xml is listed twice"):
         parse_pptx(zipped(parts))
+
+
+def test_an_agenda_listing_the_later_slides_titles_gives_no_section():
+    """Audit 62's decks: the agenda ("Au programme", "Sommaire", "Ordre du jour"), a list of the titles of the slides
+    after it, was a passage of short general topics that ranked first for questions none of its slides answers (a
+    demonstrator lent to a client, and 6 of 10 off-topic questions). Its text stays the slide's, its notes are read; a
+    list that names no later slide, or names earlier ones (a summary), is a slide's text as before."""
+    from rag.corpus.formats.slides import Slide, presentation
+    from tests.helpers.timing import grows_linearly
+
+    def items(*texts: str) -> list[tuple[str, bool, bool]]:
+        return [(text, True, False) for text in texts]
+
+    slides = [Slide("Formation des commerciaux", [("Janvier 2027", False, False)], cover=True),
+              Slide("Au programme", items("1. Notre offre", "Le cycle de vente", "Remises", "Questions"),
+                    notes=[("Présenter l'équipe.", False, False)]),
+              Slide("Notre offre en trois familles", items("Machines à grains", "Capsules")),
+              Slide("Le cycle de vente", items("Prospection")), Slide("Remises et validation", items("10 %")),
+              Slide("En résumé", items("Notre offre", "Le cycle de vente", "Remises et validation"))]
+    parsed = presentation(slides)
+    assert [(s.heading, s.parents, [line.text for line in s.lines]) for s in parsed.sections] == [
+        (None, (), ["Janvier 2027"]), ("Notes", ("Au programme",), ["Présenter l'équipe."]),
+        ("Notre offre en trois familles", (), ["Machines à grains", "Capsules"]),
+        ("Le cycle de vente", (), ["Prospection"]), ("Remises et validation", (), ["10 %"]),
+        ("En résumé", (), ["Notre offre", "Le cycle de vente", "Remises et validation"])]
+    assert "Au programme\n1. Notre offre\nLe cycle de vente\n" in parsed.text
+    kept = presentation([*slides[:1], Slide("Nos atouts", items("Notre offre", "Le prix", "Le service")), *slides[2:]])
+    assert kept.sections[1].heading == "Nos atouts"
+    deck = Path(__file__).parents[1] / "data" / "audit62" / "pages" / "lancement_gamme_duo.pptx"
+    assert "Sommaire" not in [s.heading for s in parse_pptx(deck.read_bytes()).sections]
+    assert grows_linearly(lambda n: presentation([Slide(f"Sujet {i} du jour", items(*(f"Sujet {j}" for j in
+                                                                                       range(i, i + 20))))
+                                                  for i in range(n)]), 500)
