@@ -383,3 +383,16 @@ def test_a_title_over_a_wider_table_is_no_header():
     parsed = parse_csv("Tarifs 2027;;\nChaise;45 €;12\nTable;120 €;3\n")
     assert [heading for heading, _, _ in _sections(parsed)] == [None, "Chaise", "Table"]
     assert _sections(parsed)[1] == ("Chaise", (), ["45 €", "12"])
+
+
+def test_a_first_row_of_data_under_a_name_spanning_columns_stays_a_row():
+    """The row under a header with a name over empty cells ("Nom;;Ville") was read as the header's second row when
+    its cells read as names: its text was in no passage ("Dupont", "Jean Dupont"). It is the header's only when its
+    cells stand over values unlike them (text over numbers, prices, rates), as audit 62's "36 mois" over "49 €"."""
+    parsed = parse_csv("Nom;;Ville\nDupont;Jean;\nMartin;Paul;Lyon\nDurand;Marie;Paris\n")
+    assert _sections(parsed)[0] == ("Dupont", (), ["Jean"])
+    parsed = parse_csv("Agence;Contact;;\n;Jean Dupont;Directeur;\nLyon;Paul Martin;Commercial;\n")
+    assert "Jean Dupont" in [heading for heading, _, _ in _sections(parsed)]
+    parsed = parse_csv("Jour;Horaires;;Salle\n;Matin;Après-midi;\nLundi;9h-12h;14h-18h;A1\n")
+    assert _sections(parsed) == [("Lundi", (), ["Horaires › Matin : 9h-12h", "Horaires › Après-midi : 14h-18h",
+                                                "Salle : A1"])]

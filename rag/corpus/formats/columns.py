@@ -224,6 +224,20 @@ def header_row(rows: Sequence[Sequence[str]]) -> int | None:
     return 0 if rows and is_header(rows[0], rows[1:]) else None
 
 
+def names_values(row: Sequence[str], rest: Sequence[Sequence[str]]) -> list[bool]:
+    """For each cell `row` fills, whether it names the values under it in `rest` by being unlike them: most of them
+    hold digits, and the cell is no value of their kind (`_alike`): "36 mois" over "49 €", "Nouveau client" over "8 %".
+    Text over text ("Jean" over "Paul") is no evidence: a row of data reads so too, and read as names it is lost."""
+    found = []
+    for i, name in enumerate(row):
+        if name.strip():
+            below = [values[i] for values in rest if i < len(values) and values[i].strip()]
+            unlike = sum(1 for value in below if _DIGIT.search(value)
+                         and not (_DIGIT.search(name) and _alike(name, value)))
+            found.append(2 * unlike > len(below))
+    return found
+
+
 def _filled(row: Sequence[str]) -> int:
     return sum(1 for value in row if value.strip())
 
@@ -241,7 +255,8 @@ def table_sections(rows: Iterable[Sequence[Cell]]) -> Parsed:
     header, columns, above = None, None, []
     if at is not None:
         header = [" ".join(name.split()) for name in values[at]]
-        levels = two_level_names(header, values[at + 1]) if at + 1 < len(values) else None
+        second = values[at + 1] if at + 1 < len(values) else []
+        levels = two_level_names(header, second) if all(names_values(second, values[at + 2:])) else None
         header, under = (levels, at + 2) if levels is not None else (header, at + 1)
         columns = faq_columns(header, values[under:under + _HEADER_ROWS])
         above, ahead = ahead[:at], ahead[under:]

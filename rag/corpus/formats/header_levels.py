@@ -9,7 +9,9 @@ and the row under the header is the names of the columns the name above spans. R
 named by both ("Location mensuelle HT › 36 mois"), and the second row is no row of data. The second row is a header's
 only when every cell it fills stands under a name spanning several columns (a name followed by empty cells, the row
 under filling at least two of them) and reads as a name: a row of data fills its first column, under a name that spans
-none.
+none. The caller asks more of it (`rag.corpus.formats.columns.names_values`): its cells unlike the values under them
+("36 mois" over "49 €"), as a row of data's first row under a header of merged names reads too ("Nom" over "Dupont"
+and "Jean": read as names, the row would be lost).
 """
 
 from __future__ import annotations
