@@ -108,7 +108,8 @@ class Columns:
 def folded(name: str) -> str:
     """A column name as it is matched: case and accents folded, punctuation a space ("Réponse (FR)" -> "reponse fr")."""
     plain = unicodedata.normalize("NFKD", name).casefold()
-    plain = "".join(ch for ch in plain if not unicodedata.combining(ch))
+    if not plain.isascii():  # no accent to drop otherwise (a deck's long titles, each folded)
+        plain = "".join(ch for ch in plain if not unicodedata.combining(ch))
     return " ".join(re.sub(r"[\W_]+", " ", plain).split())
 
 

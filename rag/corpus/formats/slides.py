@@ -15,7 +15,7 @@ whatever slide 4 is. A slide's speaker notes come after its blocks, in a section
 and Impress's name for them in the deck's language (`NOTES`: "Notizen" in a German deck, "Notes" in a French one or
 one whose language is not told, `rag.index.analyzer.document_language`) under the slide's heading path ("Délais ›
 Notes"; "Notes" alone under a slide without a heading). A slide listing the titles of the slides after it (an agenda,
-"Au programme": at least three lines, all but one naming a later slide, whole or by its first words) gives no section:
+"Au programme": at least three lines, each naming a later slide, whole or by its first words) gives no section:
 it says nothing its slides do not, and its list of topics, short and general, ranked first for questions none of them
 answers (as a Word document's table of contents or a web page's list of links is left out); its text stays the
 slide's, its notes are read.
@@ -36,6 +36,7 @@ from rag.index.analyzer import DOCUMENT_CHARS, document_language
 NOTES = {"en": "Notes", "fr": "Notes", "es": "Notas", "de": "Notizen", "it": "Note", "pt": "Notas", "nl": "Notities"}
 _AGENDA_ITEMS = 3  # the lines an agenda lists at least
 _TITLE_CHARS = 200  # of a slide's title, those an agenda's line may name (a longer title's first words)
+_PREFIX_WORDS = 8  # the first words of a title an agenda's line may name, at most (else the title whole)
 
 
 @dataclass
@@ -110,20 +111,22 @@ def presentation(slides: Iterable[Slide | None], title: str | None = None, numbe
 
 
 def _agendas(slides: list[Slide | None]) -> set[int]:
-    """Which of `slides` are agendas: at least `_AGENDA_ITEMS` lines, all but one naming a later slide shown, its
-    title whole or its first words ("Notre offre" for "Notre offre en trois familles"; a number before it aside).
-    Linear in the deck: each title gives its first words once, a line of an agenda is looked up among them."""
+    """Which of `slides` are agendas: at least `_AGENDA_ITEMS` lines, every one naming a later slide shown, its
+    title whole or its first words, `_PREFIX_WORDS` at most ("Notre offre" for "Notre offre en trois familles"; a
+    number before it aside). A line naming none says something of its own: the slide is read. Linear in the deck:
+    each title gives at most `_PREFIX_WORDS` + 1 keys, a line of an agenda is looked up among them."""
     found: set[int] = set()
     later: set[str] = set()  # the later slides' titles and their first words, folded, read from the last slide back
     for at in range(len(slides) - 1, -1, -1):
         slide = slides[at]
         if slide is None or slide.hidden:
             continue
-        items = [_bare(line) for text, _, _ in slide.blocks for line in text.splitlines() if line.strip()]
-        if len(items) >= _AGENDA_ITEMS and sum(1 for item in items if item in later) >= len(items) - 1:
+        items = [line for text, _, _ in slide.blocks for line in text.splitlines() if line.strip()]
+        if len(items) >= _AGENDA_ITEMS and all(_bare(item) in later for item in items):  # read up to one naming none
             found.add(at)
-        words = _bare(slide.title or "")[:_TITLE_CHARS].split()
-        later.update(" ".join(words[:n]) for n in range(1, len(words) + 1))
+        words = _bare((slide.title or "")[:_TITLE_CHARS]).split()
+        later.update(" ".join(words[:n]) for n in range(1, min(len(words), _PREFIX_WORDS) + 1))
+        later.add(" ".join(words))
     return found
 
 
