@@ -346,12 +346,18 @@ def test_a_part_read_as_it_inflates_is_refused_as_one_read_whole_is(monkeypatch)
     ("0.0,,", "12200000", "12.2"), ('#,##0,"k"', "1234567", "1,235k"), ("0.00", "1234.5", "1234.50"),
     ("#,##0%", "12.345", "1,235%"), ("#,##0\\ [$€-40C]", "5900", "5 900 €"),
     ("#,##0.00 [$€-407]", "1234.5", "1.234,50 €"), ("#,##0.00 [$$-409]", "1234.5", "1,234.50 $"),
-    ("0\\ %", "0.06", "6 %"), ("0.0\\ %", "0.065", "6.5 %")])
+    ("0\\ %", "0.06", "6 %"), ("0.0\\ %", "0.065", "6.5 %"),
+    ("[$$-80A]#,##0.00", "1234.5", "$1,234.50"), ("[$$-540A]#,##0.00", "1234.5", "$1,234.50"),  # Mexico, the US
+    ("[$CHF-807] #,##0.00", "1234.5", "CHF 1'234.50"), ("[$CHF-810] #,##0.00", "1234.5", "CHF 1'234.50"),
+    ("#,##0.00 [$$-C0C]", "1234.5", "1 234,50 $"), ("#,##0.00 [$€-C0A]", "1234.5", "1.234,50 €"),
+    ("#,##0.00 [$€-813]", "1234.5", "1.234,50 €"), ("[$R$-416] #,##0.00", "1234.5", "R$ 1.234,50"),
+    ("[$CHF-100C] #,##0.00", "1234.5", "CHF 1,234.50")])  # Swiss French: not told, English's
 def test_a_number_s_thousands_are_separated_where_its_format_separates_them(code, value, shown_as):
     """`#,##0.00` showed 1234.5 as "1234.50", where Excel shows "1,234.50" (in English, and its CSV export there:
     the separators a format code is written with); a comma after the digits divides by a thousand. A format naming a
     locale (`[$€-40C]`, French; `-407`, German) shows its separators: audit 62's French price list read "5,900 €",
-    five euros ninety to its reader; its "0\\ %" read "6%", the space between the number and its sign lost."""
+    five euros ninety to its reader; its "0\\ %" read "6%", the space between the number and its sign lost. The
+    locale is its country's: Mexico's Spanish and Swiss German were shown as Spain's and Germany's ("$1.234,50")."""
     from rag.corpus.formats.xlsx_numbers import number_format, shown
 
     assert shown(value, number_format(code, 164)) == shown_as

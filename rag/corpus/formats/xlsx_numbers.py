@@ -51,13 +51,17 @@ _DIGITS_MAX = 310  # a float's integer digits, at most (1.8e308)
 _CODE_MAX, _DECIMALS_MAX = 255, 30
 _ELAPSED = re.compile(r"\[([hms])\1*\]")  # a duration's largest unit, in brackets: [h], [mm], [ss]
 _LOCALE = re.compile(r"\[\$[^\]-]*-([0-9A-Fa-f]{1,8})\]")  # a locale's id (LCID) in a currency's or locale's brackets
-# The thousands and decimal separators of the languages that write numbers otherwise than English ("1,234.50"), by
-# ISO 639-1 code and by an LCID's language (its low 10 bits: 0x40C French, 0x407 German); a country's own variant
-# (Swiss German's "1'234.50") is not told apart
-MARKS = {"fr": " ,", "de": ".,", "es": ".,", "it": ".,", "nl": ".,", "pt": ".,", "da": ".,", "sv": " ,", "nb": " ,",
-         "no": " ,", "fi": " ,", "pl": " ,", "cs": " ,", "ru": " ,"}
-_LANGUAGES = {0x0C: "fr", 0x07: "de", 0x0A: "es", 0x10: "it", 0x13: "nl", 0x16: "pt", 0x06: "da", 0x1D: "sv",
-              0x14: "nb", 0x0B: "fi", 0x15: "pl", 0x05: "cs", 0x19: "ru"}
+# The thousands and decimal separators of the locales that write numbers otherwise than English ("1,234.50"), by
+# their id (LCID, its low 16 bits: a calendar's or digits' bits above them aside), as CLDR writes them with an ASCII
+# space or apostrophe; a locale not here (Mexico's Spanish writes "1,234.50"; Belgian and Swiss French, Austrian
+# German and Portugal's Portuguese are told otherwise by CLDR and by Windows) is shown with English's
+MARKS = {0x040C: " ,", 0x0C0C: " ,",  # French: France, Canada
+         0x0407: ".,", 0x0807: "'.",  # German: Germany, Switzerland
+         0x040A: ".,", 0x0C0A: ".,",  # Spanish (Spain): traditional and modern sort
+         0x0410: ".,", 0x0810: "'.",  # Italian: Italy, Switzerland
+         0x0413: ".,", 0x0813: ".,", 0x0416: ".,",  # Dutch: the Netherlands, Belgium; Portuguese: Brazil
+         0x0406: ".,", 0x041D: " ,", 0x0414: " ,",  # Danish, Swedish, Norwegian (Bokmål)
+         0x040B: " ,", 0x0415: " ,", 0x0405: " ,", 0x0419: " ,"}  # Finnish, Polish, Czech, Russian
 
 
 @dataclass(frozen=True)
@@ -128,8 +132,8 @@ def number_format(code: str | None, builtin: int = 0) -> Format:
     if kind == "percent" and len(placeholders) > 1 and placeholders[-1][0] == "%":  # "0\ %": its space kept
         sign = _literal(pieces[pieces.index(placeholders[-2]) + 1:last]) + "%"
     locale = _LOCALE.search(section)
-    language = _LANGUAGES.get(int(locale[1], 16) & 0x3FF) if locale is not None else None
-    return Format(kind, decimals, prefix, suffix, grouped, scale, percent=sign, marks=MARKS.get(language or "", ",."))
+    marks = MARKS.get(int(locale[1], 16) & 0xFFFF, ",.") if locale is not None else ",."
+    return Format(kind, decimals, prefix, suffix, grouped, scale, percent=sign, marks=marks)
 
 
 def _first_section(code: str) -> str:
