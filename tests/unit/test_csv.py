@@ -396,3 +396,10 @@ def test_a_first_row_of_data_under_a_name_spanning_columns_stays_a_row():
     parsed = parse_csv("Jour;Horaires;;Salle\n;Matin;Après-midi;\nLundi;9h-12h;14h-18h;A1\n")
     assert _sections(parsed) == [("Lundi", (), ["Horaires › Matin : 9h-12h", "Horaires › Après-midi : 14h-18h",
                                                 "Salle : A1"])]
+
+
+def test_a_row_of_text_under_a_title_stays_a_row():
+    """A title of one cell over a table of text made the row under it the header ("Dupont;Paris;Commercial" read as
+    names, Dupont in no passage): under a title, a header needs a name over values unlike it ("Prix" over "45 €")."""
+    parsed = parse_csv("Contacts;;\nDupont;Paris;Commercial\nMartin;Lyon;Technicien\nDurand;Nantes;Comptable\n")
+    assert _sections(parsed)[1:3] == [("Dupont", (), ["Paris", "Commercial"]), ("Martin", (), ["Lyon", "Technicien"])]

@@ -9,8 +9,10 @@
   palettes" over "8 %" is a name). A first row of short words over short
   words ("Dupont;Paris") reads as names: such a file is read with it as its header, its values shown as names of the
   values under them. A first row of one cell over a wider row is a title, never the header: the row under it is, if
-  it reads as names. A header written over two rows (a name merged over several columns, the row under naming each:
-  `rag.corpus.formats.header_levels`) names each of those columns by both ("Location › 36 mois").
+  it reads as names and one of its cells stands over values unlike it ("Prix" over "45 €"; over text alone it may be
+  a row of data, kept as one). A header written over two rows (a name merged over several columns, the row under
+  naming each, unlike the values under them: `rag.corpus.formats.header_levels`) names each of those columns by both
+  ("Location › 36 mois").
 - **An FAQ.** A header naming a question column (`QUESTION`: question, titre, title, intitulé, sujet, q, pregunta,
   frage, ...) and an answer column (`ANSWER`: réponse, answer, contenu, content, body, texte, text, description, a,
   respuesta, antwort, ...) makes each row a section: its heading the question, its lines the answer's paragraphs and
@@ -216,12 +218,14 @@ def _alike(name: str, value: str) -> bool:
 def header_row(rows: Sequence[Sequence[str]]) -> int | None:
     """Which of a table's first rows with text is its header: the first of `_TITLE_ROWS` that names an FAQ's columns
     (`faq_columns`, `is_header`: a title, "FAQ boutique;;", may stand above it), else the first row if it reads as
-    names (`is_header`), else none."""
+    names (`is_header`), else none. Under a title of one cell, the row is the header only if a cell of it stands over
+    values unlike it (`names_values`: "Prix" over "45 €"): "Dupont;Paris" over "Martin;Lyon" reads as names too, and
+    read so its text would be lost."""
     for i, names in enumerate(rows[:_TITLE_ROWS]):
         if faq_columns(names) is not None and is_header(names, rows[i + 1:]):
             return i
     if len(rows) > 1 and _filled(rows[0]) == 1 < _filled(rows[1]):  # a title over a wider table names no column
-        return 1 if is_header(rows[1], rows[2:]) else None
+        return 1 if is_header(rows[1], rows[2:]) and any(names_values(rows[1], rows[2:])) else None
     return 0 if rows and is_header(rows[0], rows[1:]) else None
 
 
