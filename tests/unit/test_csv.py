@@ -13,6 +13,7 @@ from rag.corpus.files import BINARY_SUFFIXES, FORMATS, SUFFIXES, refusal
 from rag.corpus.formats.base import Parsed
 from rag.corpus.formats.columns import LABEL, faq_columns, is_header
 from rag.corpus.formats.csv import _SAMPLE_CHARS, MAX_COLUMNS, ONE_COLUMN, delimiter, parse_csv, parse_tsv
+from rag.corpus.formats.header_levels import two_level_names
 from rag.corpus.reader import read_document, read_file
 
 FAQ = ('Catégorie;Question;Réponse;Mis à jour\r\n'
@@ -349,3 +350,56 @@ def test_a_name_holding_a_number_heads_a_column_of_values_unlike_it():
     for first, below in [(["Lot A1", "Livré"], ["Lot B2", "En cours"]), (["3 mars 2024", "Réunion"], ["15 avril 2024",
                          "Formation"]), (["Dupont", "12 rue de la Paix"], ["Martin", "3 avenue Foch"])]:
         assert not is_header(first, [below]), first  # values with letters and digits under values like them
+
+
+def test_a_row_under_the_header_names_the_columns_a_name_spans_and_a_row_of_data_does_not():
+    """A workbook's header over two rows, as its CSV export writes it (a merged name in its first cell): the row
+    under it names the columns "Taux" spans. A row of data under a header with empty cells stays data: it fills its
+    first column, which no name spans, or a cell reading as no name."""
+    header = ["Type de vente", "Taux", "", "Prime"]
+    assert two_level_names(header, ["", "Nouveau client", "Client existant", ""]) == [
+        "Type de vente", "Taux › Nouveau client", "Taux › Client existant", "Prime"]
+    assert two_level_names(["Produit", "Prix", ""], ["", "HT", "TTC"]) == ["Produit", "Prix › HT", "Prix › TTC"]
+    assert two_level_names(header, ["Vente", "8 %", "5 %", ""]) is None  # its first column filled: data
+    assert two_level_names(header, ["", "8 %", "", ""]) is None  # one cell under a name spanning two: data
+    assert two_level_names(header, ["", "Voir la note.", "Client existant", ""]) is None  # a sentence
+    assert two_level_names(["Produit", "Prix"], ["", "45"]) is None  # no name spans several columns
+    text = ("Commissions 2027;;;\nType de vente;Taux;;Prime\n;Nouveau client;Client existant;\n"
+            "Vente de machine;8 %;5 %;\nObjectif atteint;;;1 500 €\n")
+    parsed = parse_csv(text)
+    assert (parsed.title, _sections(parsed)) == ("Commissions 2027", [
+        ("Vente de machine", (), ["Taux › Nouveau client : 8 %", "Taux › Client existant : 5 %"]),
+        ("Objectif atteint", (), ["Prime : 1 500 €"])])
+    _cited(text, parsed)
+
+
+def test_a_title_over_a_wider_table_is_no_header():
+    """A title row of one cell over a table of several columns names none of them: the row under it is the header
+    when it reads as names (it was the header's only name, the columns' names read as a row of data)."""
+    text = "Tarifs 2027;;\nProduit;Prix;Stock\nChaise;45 €;12\n"
+    parsed = parse_csv(text)
+    assert (parsed.title, _sections(parsed)) == ("Tarifs 2027", [("Chaise", (), ["Prix : 45 €", "Stock : 12"])])
+    # over rows of data without names: the title is a row of its own, the rows their values alone
+    parsed = parse_csv("Tarifs 2027;;\nChaise;45 €;12\nTable;120 €;3\n")
+    assert [heading for heading, _, _ in _sections(parsed)] == [None, "Chaise", "Table"]
+    assert _sections(parsed)[1] == ("Chaise", (), ["45 €", "12"])
+
+
+def test_a_first_row_of_data_under_a_name_spanning_columns_stays_a_row():
+    """The row under a header with a name over empty cells ("Nom;;Ville") was read as the header's second row when
+    its cells read as names: its text was in no passage ("Dupont", "Jean Dupont"). It is the header's only when its
+    cells stand over values unlike them (text over numbers, prices, rates), as audit 62's "36 mois" over "49 €"."""
+    parsed = parse_csv("Nom;;Ville\nDupont;Jean;\nMartin;Paul;Lyon\nDurand;Marie;Paris\n")
+    assert _sections(parsed)[0] == ("Dupont", (), ["Jean"])
+    parsed = parse_csv("Agence;Contact;;\n;Jean Dupont;Directeur;\nLyon;Paul Martin;Commercial;\n")
+    assert "Jean Dupont" in [heading for heading, _, _ in _sections(parsed)]
+    parsed = parse_csv("Jour;Horaires;;Salle\n;Matin;Après-midi;\nLundi;9h-12h;14h-18h;A1\n")
+    assert _sections(parsed) == [("Lundi", (), ["Horaires › Matin : 9h-12h", "Horaires › Après-midi : 14h-18h",
+                                                "Salle : A1"])]
+
+
+def test_a_row_of_text_under_a_title_stays_a_row():
+    """A title of one cell over a table of text made the row under it the header ("Dupont;Paris;Commercial" read as
+    names, Dupont in no passage): under a title, a header needs a name over values unlike it ("Prix" over "45 €")."""
+    parsed = parse_csv("Contacts;;\nDupont;Paris;Commercial\nMartin;Lyon;Technicien\nDurand;Nantes;Comptable\n")
+    assert _sections(parsed)[1:3] == [("Dupont", (), ["Paris", "Commercial"]), ("Martin", (), ["Lyon", "Technicien"])]

@@ -88,7 +88,7 @@ def test_several_sheets_head_their_rows_and_hidden_and_empty_ones_are_left_out()
          ["Sous 48 h en France.", "Sous 5 jours en Europe."], ["Variantes : délai | quand", "Statut : publié"]),
         ("Puis-je payer en 3 fois ?", ("FAQ", "FAQ boutique", "Paiement"), ['Oui, avec "Alma", dès 100 €.'],
          ["Variantes : 3x", "Statut : publié"]),
-        ("Abonnement mensuel", ("Tarifs",), ["Prix : 9.90 €"], []),
+        ("Abonnement mensuel", ("Tarifs",), ["Prix : 9,90 €"], []),  # a French euro format
         ("Tarifs", (), ["Prix : sans produit"], [])]  # a row without heading of its own: its sheet's
     assert parsed.title == "Service client"  # docProps/core.xml's
     assert parsed.text.startswith("FAQ\nFAQ boutique\n") and "Tarifs\nProduit | Prix\n" in parsed.text
@@ -130,7 +130,7 @@ def test_cells_read_as_excel_shows_them():
     assert [(s.heading, [line.text for line in s.lines]) for s in parsed.sections] == [
         ("entier", ["Valeur : 42"]), ("décimal", ["Valeur : 0.3"]), ("booléen", ["Valeur : TRUE"]),
         ("date", ["Valeur : 2025-01-15"]), ("date perso", ["Valeur : 2025-01-15"]),
-        ("deux décimales", ["Valeur : 12.50"]), ("pourcentage", ["Valeur : 13%"]), ("prix", ["Valeur : 1,234.50 €"]),
+        ("deux décimales", ["Valeur : 12.50"]), ("pourcentage", ["Valeur : 13%"]), ("prix", ["Valeur : 1 234,50 €"]),
         ("erreur", ["Valeur : #N/A"]), ("formule", ["Valeur : QuoiValeur"]), ("en ligne", ["Valeur : Gras et normal"]),
         ("échappé", ["Valeur : ligne", "suite"]), (None, ["Quoi : vide"])]  # a formula without result: empty
     _cited(parsed)
@@ -149,6 +149,25 @@ def test_a_merged_cell_s_value_is_its_first_cell_s():
     assert [(s.heading, s.parents) for s in parsed.sections] == [("Mot de passe oublié ?", ("Compte",)),
                                                                  ("Changer d'e-mail ?", ())]
     assert _shape(parsed) == _shape(parse_csv(_csv(rows)))
+
+
+def test_a_title_row_and_a_header_merged_over_two_rows_name_every_column():
+    """Audit 62's price list: a title merged over the sheet, then a header whose "Location mensuelle HT" spans two
+    columns named in the row under it, "Modèle" merged down both rows. The title heads the rows, and each column is
+    named by both rows; the second row is no row of data (the title was read as the header's only name, every row's
+    cells left without theirs)."""
+    rows = [["Grille tarifaire 2027", None, None, None],
+            ["Modèle", "Prix d'achat HT", "Location mensuelle HT", None],
+            [None, None, "36 mois", "60 mois"],
+            ["Duo M", "3690", "129", "95"], ["Duo XL", "5900", "199", "149"]]
+    parsed = parse_xlsx(xlsx({"Tarifs": rows}, merged={"Tarifs": ["A1:D1", "A2:A3", "B2:B3", "C2:D2"]}))
+    assert parsed.title == "Grille tarifaire 2027"
+    assert _shape(parsed) == _shape(parse_csv(_csv(rows))) == [
+        ("Duo M", (), ["Prix d'achat HT : 3690", "Location mensuelle HT › 36 mois : 129",
+                       "Location mensuelle HT › 60 mois : 95"], []),
+        ("Duo XL", (), ["Prix d'achat HT : 5900", "Location mensuelle HT › 36 mois : 199",
+                        "Location mensuelle HT › 60 mois : 149"], [])]
+    _cited(parsed)
 
 
 def test_every_line_points_into_the_extracted_text_through_read_document(tmp_path):
@@ -323,13 +342,22 @@ def test_a_part_read_as_it_inflates_is_refused_as_one_read_whole_is(monkeypatch)
 
 
 @pytest.mark.parametrize(("code", "value", "shown_as"), [
-    ("#,##0.00", "1234.5", "1,234.50"), ("#,##0", "-1234567.5", "-1,234,568"), ("#,##0.00 [$€-40C]", "12.5", "12.50 €"),
+    ("#,##0.00", "1234.5", "1,234.50"), ("#,##0", "-1234567.5", "-1,234,568"), ("#,##0.00 [$€-40C]", "12.5", "12,50 €"),
     ("0.0,,", "12200000", "12.2"), ('#,##0,"k"', "1234567", "1,235k"), ("0.00", "1234.5", "1234.50"),
-    ("#,##0%", "12.345", "1,235%")])
+    ("#,##0%", "12.345", "1,235%"), ("#,##0\\ [$€-40C]", "5900", "5 900 €"),
+    ("#,##0.00 [$€-407]", "1234.5", "1.234,50 €"), ("#,##0.00 [$$-409]", "1234.5", "1,234.50 $"),
+    ("0\\ %", "0.06", "6 %"), ("0.0\\ %", "0.065", "6.5 %"),
+    ("[$$-80A]#,##0.00", "1234.5", "$1,234.50"), ("[$$-540A]#,##0.00", "1234.5", "$1,234.50"),  # Mexico, the US
+    ("[$CHF-807] #,##0.00", "1234.5", "CHF 1'234.50"), ("[$CHF-810] #,##0.00", "1234.5", "CHF 1'234.50"),
+    ("#,##0.00 [$$-C0C]", "1234.5", "1 234,50 $"), ("#,##0.00 [$€-C0A]", "1234.5", "1.234,50 €"),
+    ("#,##0.00 [$€-813]", "1234.5", "1.234,50 €"), ("[$R$-416] #,##0.00", "1234.5", "R$ 1.234,50"),
+    ("[$CHF-100C] #,##0.00", "1234.5", "CHF 1,234.50")])  # Swiss French: not told, English's
 def test_a_number_s_thousands_are_separated_where_its_format_separates_them(code, value, shown_as):
     """`#,##0.00` showed 1234.5 as "1234.50", where Excel shows "1,234.50" (in English, and its CSV export there:
-    the separators a format code is written with; a French Excel's "1 234,50" is its reader's locale, which the file
-    does not say); a comma after the digits divides by a thousand."""
+    the separators a format code is written with); a comma after the digits divides by a thousand. A format naming a
+    locale (`[$€-40C]`, French; `-407`, German) shows its separators: audit 62's French price list read "5,900 €",
+    five euros ninety to its reader; its "0\\ %" read "6%", the space between the number and its sign lost. The
+    locale is its country's: Mexico's Spanish and Swiss German were shown as Spain's and Germany's ("$1.234,50")."""
     from rag.corpus.formats.xlsx_numbers import number_format, shown
 
     assert shown(value, number_format(code, 164)) == shown_as

@@ -8,7 +8,11 @@
   column whose cells mostly are values like it ("2024" over "2025", "3 jours" over "5 jours"; "Remise au-delà de 10
   palettes" over "8 %" is a name). A first row of short words over short
   words ("Dupont;Paris") reads as names: such a file is read with it as its header, its values shown as names of the
-  values under them.
+  values under them. A first row of one cell over a wider row is a title, never the header: the row under it is, if
+  it reads as names and one of its cells stands over values unlike it ("Prix" over "45 €"; over text alone it may be
+  a row of data, kept as one). A header written over two rows (a name merged over several columns, the row under
+  naming each, unlike the values under them: `rag.corpus.formats.header_levels`) names each of those columns by both
+  ("Location › 36 mois").
 - **An FAQ.** A header naming a question column (`QUESTION`: question, titre, title, intitulé, sujet, q, pregunta,
   frage, ...) and an answer column (`ANSWER`: réponse, answer, contenu, content, body, texte, text, description, a,
   respuesta, antwort, ...) makes each row a section: its heading the question, its lines the answer's paragraphs and
@@ -54,6 +58,7 @@ from functools import lru_cache
 from itertools import chain, islice
 
 from rag.corpus.formats.base import Line, Parsed, Section
+from rag.corpus.formats.header_levels import two_level_names
 
 # Strongest first: a name or word earlier in the list wins over a later one
 QUESTION = ("question", "questions", "q", "pregunta", "preguntas", "frage", "fragen", "domanda", "pergunta", "vraag",
@@ -105,7 +110,8 @@ class Columns:
 def folded(name: str) -> str:
     """A column name as it is matched: case and accents folded, punctuation a space ("Réponse (FR)" -> "reponse fr")."""
     plain = unicodedata.normalize("NFKD", name).casefold()
-    plain = "".join(ch for ch in plain if not unicodedata.combining(ch))
+    if not plain.isascii():  # no accent to drop otherwise (a deck's long titles, each folded)
+        plain = "".join(ch for ch in plain if not unicodedata.combining(ch))
     return " ".join(re.sub(r"[\W_]+", " ", plain).split())
 
 
@@ -212,11 +218,33 @@ def _alike(name: str, value: str) -> bool:
 def header_row(rows: Sequence[Sequence[str]]) -> int | None:
     """Which of a table's first rows with text is its header: the first of `_TITLE_ROWS` that names an FAQ's columns
     (`faq_columns`, `is_header`: a title, "FAQ boutique;;", may stand above it), else the first row if it reads as
-    names (`is_header`), else none."""
+    names (`is_header`), else none. Under a title of one cell, the row is the header only if a cell of it stands over
+    values unlike it (`names_values`: "Prix" over "45 €"): "Dupont;Paris" over "Martin;Lyon" reads as names too, and
+    read so its text would be lost."""
     for i, names in enumerate(rows[:_TITLE_ROWS]):
         if faq_columns(names) is not None and is_header(names, rows[i + 1:]):
             return i
+    if len(rows) > 1 and _filled(rows[0]) == 1 < _filled(rows[1]):  # a title over a wider table names no column
+        return 1 if is_header(rows[1], rows[2:]) and any(names_values(rows[1], rows[2:])) else None
     return 0 if rows and is_header(rows[0], rows[1:]) else None
+
+
+def names_values(row: Sequence[str], rest: Sequence[Sequence[str]]) -> list[bool]:
+    """For each cell `row` fills, whether it names the values under it in `rest` by being unlike them: most of them
+    hold digits, and the cell is no value of their kind (`_alike`): "36 mois" over "49 €", "Nouveau client" over "8 %".
+    Text over text ("Jean" over "Paul") is no evidence: a row of data reads so too, and read as names it is lost."""
+    found = []
+    for i, name in enumerate(row):
+        if name.strip():
+            below = [values[i] for values in rest if i < len(values) and values[i].strip()]
+            unlike = sum(1 for value in below if _DIGIT.search(value)
+                         and not (_DIGIT.search(name) and _alike(name, value)))
+            found.append(2 * unlike > len(below))
+    return found
+
+
+def _filled(row: Sequence[str]) -> int:
+    return sum(1 for value in row if value.strip())
 
 
 def table_sections(rows: Iterable[Sequence[Cell]]) -> Parsed:
@@ -232,8 +260,11 @@ def table_sections(rows: Iterable[Sequence[Cell]]) -> Parsed:
     header, columns, above = None, None, []
     if at is not None:
         header = [" ".join(name.split()) for name in values[at]]
-        columns = faq_columns(header, values[at + 1:at + 1 + _HEADER_ROWS])
-        above, ahead = ahead[:at], ahead[at + 1:]
+        second = values[at + 1] if at + 1 < len(values) else []
+        levels = two_level_names(header, second) if all(names_values(second, values[at + 2:])) else None
+        header, under = (levels, at + 2) if levels is not None else (header, at + 1)
+        columns = faq_columns(header, values[under:under + _HEADER_ROWS])
+        above, ahead = ahead[:at], ahead[under:]
     title = _title(above)
     sections = [] if title is not None else [s for _, row in above if (s := _record(row, [])) is not None]
     wider, drafts = [], []

@@ -14,7 +14,11 @@ gives no text but keeps its number: the pages are the slides as the application 
 whatever slide 4 is. A slide's speaker notes come after its blocks, in a section of their own headed by PowerPoint's
 and Impress's name for them in the deck's language (`NOTES`: "Notizen" in a German deck, "Notes" in a French one or
 one whose language is not told, `rag.index.analyzer.document_language`) under the slide's heading path ("Délais ›
-Notes"; "Notes" alone under a slide without a heading).
+Notes"; "Notes" alone under a slide without a heading). A slide listing the titles of the slides after it (an agenda,
+"Au programme": at least three lines, each naming a later slide, whole or by its first words) gives no section:
+it says nothing its slides do not, and its list of topics, short and general, ranked first for questions none of them
+answers (as a Word document's table of contents or a web page's list of links is left out); its text stays the
+slide's, its notes are read.
 """
 
 from __future__ import annotations
@@ -23,12 +27,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from rag.corpus.formats.base import Line, Parsed, Section, lines_with_offsets
+from rag.corpus.formats.columns import folded
 from rag.index.analyzer import DOCUMENT_CHARS, document_language
 
 # What heads a slide's speaker notes, under the slide's heading path: what the presenter says is no text the slide
 # shows, and a citation of it says so ("Délais de remboursement › Notes"); PowerPoint's and Impress's name for them,
 # by the deck's language (English's for a language not here, or not told)
 NOTES = {"en": "Notes", "fr": "Notes", "es": "Notas", "de": "Notizen", "it": "Note", "pt": "Notas", "nl": "Notities"}
+_AGENDA_ITEMS = 3  # the lines an agenda lists at least
+_TITLE_CHARS = 200  # of a slide's title, those an agenda's line may name (a longer title's first words)
+_PREFIX_WORDS = 8  # the first words of a title an agenda's line may name, at most (else the title whole)
 
 
 @dataclass
@@ -62,13 +70,14 @@ def presentation(slides: Iterable[Slide | None], title: str | None = None, numbe
     `title` (the document properties') is None, else `title`."""
     slides = list(slides)
     said = _notes(slides)
+    agendas = _agendas(slides)
     sections: list[Section] = []
     pieces: list[str] = []
     page_starts: list[int] = []
     offset = hidden = 0
     first: Slide | None = None
     named: str | None = None  # the deck's title, where its first slide gives it
-    for slide in slides:
+    for at, slide in enumerate(slides):
         page_starts.append(offset)
         if slide is None or slide.hidden:
             hidden += slide is not None
@@ -90,13 +99,41 @@ def presentation(slides: Iterable[Slide | None], title: str | None = None, numbe
                                     for n, line in enumerate(lines_with_offsets(text)))
                 pieces.append(text + "\n")
                 offset += len(text) + 1
-        if heading is not None and not section.lines:  # a title alone (a divider, a picture's): a line to find
+        if at in agendas:  # its text stays the slide's, no passage repeats its slides' titles
+            section = Section(None)
+        elif heading is not None and not section.lines:  # a title alone (a divider, a picture's): a line to find
             section = _section(None, slide.group)
             section.lines.append(Line(heading, page_starts[-1], page_starts[-1] + len(heading)))
         sections.extend(part for part in (section, notes) if part.lines)
     changes = [f"{hidden} hidden slide{'s' if hidden > 1 else ''} left out"] if hidden else []
     return Parsed(sections, title=named or title, text="".join(pieces),
                   page_starts=page_starts, first_page=number, blocks=True, changes=changes)
+
+
+def _agendas(slides: list[Slide | None]) -> set[int]:
+    """Which of `slides` are agendas: at least `_AGENDA_ITEMS` lines, every one naming a later slide shown, its
+    title whole or its first words, `_PREFIX_WORDS` at most ("Notre offre" for "Notre offre en trois familles"; a
+    number before it aside). A line naming none says something of its own: the slide is read. Linear in the deck:
+    each title gives at most `_PREFIX_WORDS` + 1 keys, a line of an agenda is looked up among them."""
+    found: set[int] = set()
+    later: set[str] = set()  # the later slides' titles and their first words, folded, read from the last slide back
+    for at in range(len(slides) - 1, -1, -1):
+        slide = slides[at]
+        if slide is None or slide.hidden:
+            continue
+        items = [line for text, _, _ in slide.blocks for line in text.splitlines() if line.strip()]
+        if len(items) >= _AGENDA_ITEMS and all(_bare(item) in later for item in items):  # read up to one naming none
+            found.add(at)
+        words = _bare((slide.title or "")[:_TITLE_CHARS]).split()
+        later.update(" ".join(words[:n]) for n in range(1, min(len(words), _PREFIX_WORDS) + 1))
+        later.add(" ".join(words))
+    return found
+
+
+def _bare(line: str) -> str:
+    """A line as an agenda's item is matched: folded, a number or bullet before it left out ("1. Offre": "offre")."""
+    words = folded(line).split()
+    return " ".join(words[1:] if words[:1] and words[0].isdecimal() else words)
 
 
 def _notes(slides: list[Slide | None]) -> str:

@@ -11,9 +11,11 @@ decimals and exponent digits its format fixes ("0.00E+00": "1.23E+04"; "##0.0E+0
 multiple of 3: "12.3E+3"); as a fraction of at most the denominator's digits its format gives, or the denominator it
 fixes ("# ?/?": "1 1/4", "# ??/??": "3 14/99"... closest first, "?/8": "10/8"). A negative date or time is none in the
 1900 date system (Excel shows ########: its value is read) and the time before 1904-01-01 in the 1904 one, a minus
-before it ("-06:00"). The separators are the ones a format
-code is written with, "," and "." (Excel's in English, and its CSV export's there): how a French Excel shows it
-("1 234,50") is the reader's locale, which the file does not say. Any other number (the General format) as Excel's
+before it ("-06:00"). The separators are the ones a format code is written with, "," and "." (Excel's in English, and
+its CSV export's there), unless the format names a locale whose separators differ (`[$€-40C]`, French: "1 234,50 €",
+where "5,900 €" reads as five euros ninety to a French reader; `MARKS`); without one, how a French Excel shows it is
+the reader's locale, which the file does not say. The text between a number and its "%" is kept ("0\\ %": "6 %", as
+French writes it). Any other number (the General format) as Excel's
 General shows it, an integer without ".0", other numbers to 15 significant digits ("0.1", where the float's repr may
 be 0.30000000000000004). Conditions, colours and sections other than the first (negative numbers, zero, text) are not
 read; a number a format cannot show is its value.
@@ -48,6 +50,18 @@ _DIGITS_MAX = 310  # a float's integer digits, at most (1.8e308)
 # its literal text would be copied into every value it formats), 30 decimals shown at most
 _CODE_MAX, _DECIMALS_MAX = 255, 30
 _ELAPSED = re.compile(r"\[([hms])\1*\]")  # a duration's largest unit, in brackets: [h], [mm], [ss]
+_LOCALE = re.compile(r"\[\$[^\]-]*-([0-9A-Fa-f]{1,8})\]")  # a locale's id (LCID) in a currency's or locale's brackets
+# The thousands and decimal separators of the locales that write numbers otherwise than English ("1,234.50"), by
+# their id (LCID, its low 16 bits: a calendar's or digits' bits above them aside), as CLDR writes them with an ASCII
+# space or apostrophe; a locale not here (Mexico's Spanish writes "1,234.50"; Belgian and Swiss French, Austrian
+# German and Portugal's Portuguese are told otherwise by CLDR and by Windows) is shown with English's
+MARKS = {0x040C: " ,", 0x0C0C: " ,",  # French: France, Canada
+         0x0407: ".,", 0x0807: "'.",  # German: Germany, Switzerland
+         0x040A: ".,", 0x0C0A: ".,",  # Spanish (Spain): traditional and modern sort
+         0x0410: ".,", 0x0810: "'.",  # Italian: Italy, Switzerland
+         0x0413: ".,", 0x0813: ".,", 0x0416: ".,",  # Dutch: the Netherlands, Belgium; Portuguese: Brazil
+         0x0406: ".,", 0x041D: " ,", 0x0414: " ,",  # Danish, Swedish, Norwegian (Bokmål)
+         0x040B: " ,", 0x0415: " ,", 0x0405: " ,", 0x0419: " ,"}  # Finnish, Polish, Czech, Russian
 
 
 @dataclass(frozen=True)
@@ -68,6 +82,8 @@ class Format:
     denominator: int = 0  # "fraction": the largest its digits write (`?/?`: 9), or the one it fixes (`?/8`)
     fixed: bool = False  # "fraction": its denominator fixed
     mixed: bool = False  # "fraction": a whole number before it (`# ?/?`: "1 1/4", not "5/4")
+    percent: str = "%"  # "percent": what the format writes between the number and its text after, "%" or " %"
+    marks: str = ",."  # the thousands and the decimal separators (a locale's, `MARKS`)
 
 
 GENERAL = Format("general")
@@ -112,7 +128,12 @@ def number_format(code: str | None, builtin: int = 0) -> Format:
     digits_only = number.replace("%", "")
     scale = 0 if re.search("[Ee]", number) else len(digits_only) - len(digits_only.rstrip(","))
     grouped = re.search("[0#?],+[0#?]", digits_only.partition(".")[0]) is not None
-    return Format(kind, decimals, prefix, suffix, grouped, scale)
+    sign = "%"
+    if kind == "percent" and len(placeholders) > 1 and placeholders[-1][0] == "%":  # "0\ %": its space kept
+        sign = _literal(pieces[pieces.index(placeholders[-2]) + 1:last]) + "%"
+    locale = _LOCALE.search(section)
+    marks = MARKS.get(int(locale[1], 16) & 0xFFFF, ",.") if locale is not None else ",."
+    return Format(kind, decimals, prefix, suffix, grouped, scale, percent=sign, marks=marks)
 
 
 def _first_section(code: str) -> str:
@@ -166,7 +187,9 @@ def shown(value: str, format_: Format, date1904: bool = False, epoch: datetime |
         if format_.grouped:
             whole, point, fraction = text.removeprefix("-").partition(".")
             text = f"{'-' if text.startswith('-') else ''}{int(whole):,}{point}{fraction}"
-    return f"{format_.prefix}{text}{'%' if format_.kind == 'percent' else ''}{format_.suffix}"
+        if format_.marks != ",.":
+            text = text.translate({ord(","): format_.marks[0], ord("."): format_.marks[1]})
+    return f"{format_.prefix}{text}{format_.percent if format_.kind == 'percent' else ''}{format_.suffix}"
 
 
 def _scientific(number: float, format_: Format) -> str:
@@ -238,4 +261,4 @@ def _date(serial: float, kind: str, date1904: bool, epoch: datetime | None = Non
     return date if time == "00:00" else f"{date} {time}"
 
 
-__all__ = ["GENERAL", "Format", "number_format", "shown"]
+__all__ = ["GENERAL", "MARKS", "Format", "number_format", "shown"]
