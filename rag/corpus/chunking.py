@@ -102,16 +102,16 @@ TokenCounter = Callable[[Sequence[str]], list[int]]
 # titles it. 37: Zendesk furniture, FAQ draft rows out. 38: FAQ columns as fields. 39: .xlsx. 40: md admonition
 # titles, definition terms head bodies; snippet includes out. 41: md tabs' margin. 42: .xlsx #,##0, dates. 43: md
 # unclosed containers end at a heading. 44: HTML accordions. 45: HTML class titles. 46: .pptx, .odp read.
-# 47: md multi-line summaries, </Tabs>, Hugo tabs, HTML links out. 48: HTML class titles' subtitles, <summary> a
-# line; md TabItem label, Liquid/shortcode tabs, captions, tags, Tabs values, embeds, hints; .xlsx numbers, dates;
-# .ods hiding styles. 49: Strict .pptx, draw:a. 50: .pptx slide numbers, sections, cover, notes. 51: HTML comments,
+# 47: md multi-line summaries, </Tabs>, Hugo tabs, HTML links out. 48: HTML class titles' subtitles, <summary>,
+# md TabItem label, Liquid/shortcode tabs, captions, tags, Tabs values, embeds, hints; .xlsx numbers; .ods hiding. 49: Strict .pptx, draw:a. 50: .pptx slide numbers, sections, cover, notes. 51: HTML comments,
 # class titles; md hints, tabs, tags. 52: HTML site footer facts. 53: .docx/.odt notes, .odt outline numbers, merged
 # rows, .docx linked levels. 54: footers' © address, hours; .pptx sections, notes, charts. 55: txt clauses; Zendesk
 # related. 56: © commas; Intercom. 57: HTML tab labels, heading panels; link lists out. 58: office HTML notes, items,
 # Title, furniture. 59: office notes' paragraphs; feedback out. 60: chart values; PDF print furniture out. 61: one-page
 # prints; toggle marks. 62: ODF charts. 63: .rtf. 64: .eml. 65: .doc. 66: .xls, .fods. 67: .rst. 68: .epub, .mbox. 69:
 # .msg; print share rows. 70: .doc bold, hidden, lists; flat ODF; ruby, page numbers, e-book notes; .msg RTF, attached.
-LAYOUT = 70
+# 71: letters, captions; 2-row headers, locales, agendas; .doc hidden, cell lists; base64 .eml; epub notes; odt depth
+LAYOUT = 71
 TITLE_CHARS = 60  # a line shorter than this without a full stop names what follows it (`_runs_on`)
 _FULL_STOPS = (".", "!", "…", ";")
 PROBE_CHARS_PER_TOKEN = 16  # an ASCII word of this many characters per passage token is counted by its prefixes
