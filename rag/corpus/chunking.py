@@ -92,25 +92,25 @@ TokenCounter = Callable[[Sequence[str]], list[int]]
 # by its question; a text file's article title in brackets, on the line under its number or after it ("Art. 1" over
 # "(Finalità)", "Art. 1 (Finalità)"), heads the article with its number, where the number headed it alone and the title
 # was its first line of text.
-# 30: the text under a Markdown list of such FAQ entries (a paragraph or a heading's line after the list) the
-# section's the list stood in again, where it went on under the list's first entry's question; a text file's
-# underlined line numbered ("1. Installation") or ending in brackets ("Version 2.1 (2024-03-01)") a heading, where it
-# and its rule were text; a table's header row over a rule ("Désignation      Montant") no heading. 31: a text file's
-# underlined line indented as code no heading. 32: a PDF's table as rows of cells; a docs site's Markdown as the site
-# shows it; a long code block cut between its top-level blocks. 33: tools' exports as the tool shows them, markup left
-# out. 34: Notion rows as pages; JSON number titles, \r. 35: `corpus.short_documents`. 36: a txt opening question
-# titles it. 37: Zendesk furniture, FAQ draft rows out. 38: FAQ columns as fields. 39: .xlsx. 40: md admonition
-# titles, definition terms head bodies; snippet includes out. 41: md tabs' margin. 42: .xlsx #,##0, dates. 43: md
-# unclosed containers end at a heading. 44: HTML accordions. 45: HTML class titles. 46: .pptx, .odp read.
-# 47: md multi-line summaries, </Tabs>, Hugo tabs, HTML links out. 48: HTML class titles' subtitles, <summary>,
-# md TabItem label, Liquid/shortcode tabs, captions, tags, Tabs values, embeds, hints; .xlsx numbers; .ods hiding. 49: Strict .pptx, draw:a. 50: .pptx slide numbers, sections, cover, notes. 51: HTML comments,
-# class titles; md hints, tabs, tags. 52: HTML site footer facts. 53: .docx/.odt notes, .odt outline numbers, merged
-# rows, .docx linked levels. 54: footers' © address, hours; .pptx sections, notes, charts. 55: txt clauses; Zendesk
-# related. 56: © commas; Intercom. 57: HTML tab labels, heading panels; link lists out. 58: office HTML notes, items,
-# Title, furniture. 59: office notes' paragraphs; feedback out. 60: chart values; PDF print furniture out. 61: one-page
-# prints; toggle marks. 62: ODF charts. 63: .rtf. 64: .eml. 65: .doc. 66: .xls, .fods. 67: .rst. 68: .epub, .mbox. 69:
-# .msg; print share rows. 70: .doc bold, hidden, lists; flat ODF; ruby, page numbers, e-book notes; .msg RTF, attached.
-# 71: letters, captions; 2-row headers, locales, agendas; .doc hidden, cell lists; base64 .eml; epub notes; odt depth
+# 30: the text after a Markdown list of such FAQ entries back in the list's own section, not its first entry's; a text
+# file's underlined line numbered ("1. Installation") or ending in brackets ("Version 2.1 (2024-03-01)") a heading,
+# where it and its rule were text; a table's header row over a rule ("Désignation      Montant") no heading. 31: a text
+# file's underlined line indented as code no heading. 32: a PDF's table as rows of cells; a docs site's Markdown as the
+# site shows it; a long code block cut between its top-level blocks. 33: tools' exports as the tool shows them, markup
+# left out. 34: Notion rows as pages; JSON number titles, \r. 35: `corpus.short_documents`. 36: a txt opening question
+# titles it. 37: Zendesk furniture, FAQ draft rows out. 38: FAQ columns as fields. 39: .xlsx. 40: md admonition titles,
+# definition terms head bodies; snippet includes out. 41: md tabs' margin. 42: .xlsx #,##0, dates. 43: md unclosed
+# containers end at a heading. 44: HTML accordions. 45: HTML class titles. 46: .pptx, .odp read. 47: md multi-line
+# summaries, </Tabs>, Hugo tabs, HTML links out. 48: HTML class titles' subtitles, <summary>, md TabItem label,
+# Liquid/shortcode tabs, captions, tags, Tabs values, embeds, hints; .xlsx numbers; .ods hiding. 49: Strict .pptx,
+# draw:a. 50: .pptx slide numbers, sections, cover, notes. 51: HTML comments, class titles; md hints, tabs, tags. 52:
+# HTML site footer facts. 53: .docx/.odt notes, .odt outline numbers, merged rows, .docx linked levels. 54: footers' ©
+# address, hours; .pptx sections, notes, charts. 55: txt clauses; Zendesk related. 56: © commas; Intercom. 57: HTML tab
+# labels, heading panels; link lists out. 58: office HTML notes, items, Title, furniture. 59: office notes' paragraphs;
+# feedback out. 60: chart values; PDF print furniture out. 61: one-page prints; toggle marks. 62: ODF charts. 63: .rtf.
+# 64: .eml. 65: .doc. 66: .xls, .fods. 67: .rst. 68: .epub, .mbox. 69: .msg; print share rows. 70: .doc
+# bold/hidden/lists, flat ODF, ruby, page numbers, notes, .msg RTF. 71: letters, captions, 2-row headers, locales,
+# agendas, .doc hidden/cell lists, .eml base64, epub notes, odt depth.
 LAYOUT = 71
 TITLE_CHARS = 60  # a line shorter than this without a full stop names what follows it (`_runs_on`)
 _FULL_STOPS = (".", "!", "…", ";")
