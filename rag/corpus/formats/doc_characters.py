@@ -71,7 +71,8 @@ def _look(grpprl: bytes) -> Look:
 class Looks:
     """The runs of characters (from, to position) with properties of their own, in order and apart; characters of no
     run have none (`PLAIN`). A run is kept as three 4-byte numbers (from, to, which of the few `Look`s it has), not as
-    objects of its own: a file of a million runs holds 12 MB of them, not a quarter of a gigabyte."""
+    objects of its own: a million runs of a few looks hold 12 MB, not a quarter of a gigabyte (runs each of its own
+    look keep a `Look` apiece: still linear, about 370 bytes a run)."""
 
     def __init__(self, runs: Iterable[tuple[int, int, Look]] = ()) -> None:
         self._starts, self._ends, self._kinds = array("I"), array("I"), array("I")
