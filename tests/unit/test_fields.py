@@ -69,6 +69,19 @@ def test_a_sentence_whose_only_question_word_is_inside_an_address_is_not_added_t
     assert lexical is not None and lexical.score == 3.3 and "@" in lexical.text and "Horaires" in lexical.text
 
 
+@pytest.mark.parametrize("text", [
+    "La mairie est ouverte du lundi au vendredi de 9 h à 17 h. Pour toute demande : contact@mairie-dijon.fr.",
+    "La mairie est ouverte du lundi au vendredi. Tout est sur www.horaires-mairie.fr.",
+])
+def test_prose_keeps_the_sentence_after_it_whose_question_word_is_inside_an_address(text):
+    """"comment contacter la mairie ?": the address is how, in prose; only a field's row is quoted without the
+    address field after it (it lost its second sentence, read as a row's e-mail)."""
+    weights = {"contact": 1.0, "mair": 1.3, "horair": 1.6}
+    asked = fields.asked("comment contacter la mairie ?", FRENCH)
+    _, drawn = Highlighter(FRENCH).both(text, weights, None, asked=asked)
+    assert drawn is not None and drawn.text == text
+
+
 @pytest.mark.parametrize(("question", "field"), [
     ("numéro des achats", "Téléphone : 01 40 00 12 12"),  # "numéro" is in no line: it asks for a phone
     ("NUMERO DES ACHATS", "Téléphone : 01 40 00 12 12"),
