@@ -11,8 +11,9 @@ the answer quoted the address. So, choosing where in a passage to look (`rag.sea
   it says whose address it is, which the sentence's own words do not;
 - a field whose name the question asks for (`named`, `asked`) counts as holding the question's rarest word once more,
   as the model's window does: a kind of field's name in the question ("responsable", "téléphone"), or a word that
-  asks for it (`rag.search.asking.ASKING`, in the seven languages the product reads: "numéro" a "Téléphone", "qui"
-  a "Responsable", "combien" a "Prix", "cuánto" a "Precio", "wer" a "Ansprechpartner").
+  asks for it (`rag.search.asking.asking`: French and English words for any question, "numéro" a "Téléphone", "qui"
+  a "Responsable", "combien" a "Prix"; a question read as Spanish, German, ... its own language's too, "wer" an
+  "Ansprechpartner").
 
 Neither changes the question words' score that chooses the answer's passage (`rag.search.answer`). Words are
 compared as the index's analyzer reads them (folded, stemmed), so "horaire" asks for "Horaires", "telephone" for
@@ -26,7 +27,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 from rag.index.analyzer import Analyzer
-from rag.search.asking import ASKING
+from rag.search.asking import asking
 
 ADDRESS_SHARE = 0.5
 NAME_WORDS = 6  # a field's name is a few words: a longer run before a colon is a sentence announcing something
@@ -59,22 +60,25 @@ def addressed(sentence: str, terms: frozenset[str], analyzer: Analyzer) -> froze
     return terms - frozenset(analyzer.terms(_ADDRESS.sub(" ", sentence)))
 
 
-def asked(question: str, analyzer: Analyzer) -> frozenset[str]:
-    """The terms of the field names `question` asks for: those naming a kind of field (`ASKING`) that a word of it
-    names or asks for. Not any word of it: a price list's line names an item ("Code en ligne seul : 39 €"), and
-    "l'examen du code est compris dans le forfait ?" asked for no such line (audit 54's a04 lost its answer so)."""
+def asked(question: str, analyzer: Analyzer, language: str | None = None) -> frozenset[str]:
+    """The terms of the field names `question`, read as `language` (the analyzer's when None), asks for: those
+    naming a kind of field (`asking`) that a word of it names or asks for. Not any word of it: a price list's line
+    names an item ("Code en ligne seul : 39 €"), and "l'examen du code est compris dans le forfait ?" asked for no
+    such line (audit 54's a04 lost its answer so)."""
     words = frozenset(analyzer.terms(question)) | frozenset(analyzer.words(question))
-    return frozenset().union(*(names for names, asking in _kinds(analyzer) if words & asking))
+    kinds = _kinds(analyzer, language or analyzer.language)
+    return frozenset().union(*(names for names, asks in kinds if words & asks))
 
 
-@lru_cache(maxsize=16)  # an analyzer per index: the table read once for each
-def _kinds(analyzer: Analyzer) -> tuple[tuple[frozenset[str], frozenset[str]], ...]:
-    """`ASKING` as `analyzer` reads it: each kind's name terms, and the words and terms asking for it."""
+@lru_cache(maxsize=64)  # an analyzer per index, a few languages asked in: the table read once for each
+def _kinds(analyzer: Analyzer, language: str) -> tuple[tuple[frozenset[str], frozenset[str]], ...]:
+    """`asking(language)` as `analyzer` reads it: each kind's name terms, and the words and terms asking for it, none of
+    one letter ("e" of "e-mail" is the Italian "è", the Portuguese "e")."""
     def read(words: Iterable[str]) -> frozenset[str]:
         text = " ".join(words)
-        return frozenset(analyzer.terms(text)) | frozenset(analyzer.words(text))
+        return frozenset(word for word in (*analyzer.terms(text), *analyzer.words(text)) if len(word) > 1)
 
-    return tuple((frozenset(analyzer.terms(names)), read((names, asking))) for names, asking in ASKING)
+    return tuple((frozenset(analyzer.terms(names)), read((names, asks))) for names, asks in asking(language))
 
 
 __all__ = ["ADDRESS_SHARE", "NAME_WORDS", "addressed", "asked", "name", "named"]

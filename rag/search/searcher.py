@@ -325,7 +325,7 @@ class Searcher:
         question_terms = index.lexical.analysed_terms(query.question)
         # the model's window stands for the question's rarest word, one the index lacks if any ("horaires")
         bonus = max(index.lexical.unseen_weight(query.question), *terms.values(), 0.0) or None
-        asked = fields.asked(query.question, index.lexical.analyzer)  # the fields whose names it asks for
+        asked = fields.asked(query.question, index.lexical.analyzer, hits.asked_in)  # the fields it asks for
         for item in fused.reading_order(index.passages) if query.mode == "hybrid" else fused:
             chunk = index.passages[item.row]
             if chunk.text in seen_texts:

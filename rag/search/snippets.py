@@ -285,7 +285,7 @@ def best_windows(parts: tuple[Sentence, ...], weights: Mapping[str, float], near
                  ) -> tuple[tuple[int, int, float], tuple[int, int, float]]:
     """`best_window` without `near`, then with it, in one pass over the sentences: the searcher wants both (the
     question's words alone choose the answer's passage; the model's window, where to look in it, with a field whose
-    name holds a term of `asked`, words held only in an address, and no second sentence holding only such words (a
+    name holds a term of `asked`, words held only in an address, and no second field holding only such words (a
     row's hours, then its e-mail, for "horaires du support"): `rag.search.fields`)."""
     first = next((i for i, part in enumerate(parts) if not part.lead_in), 0)  # a bold lead-in is never quoted alone
     plain, plain_key = (first, first, 0.0), 0.0
@@ -310,14 +310,14 @@ def best_windows(parts: tuple[Sentence, ...], weights: Mapping[str, float], near
             if j > i and (parts[j].lead_in or parts[j].clause or not (new and covered) or
                           tables.echoes(parts, found, i, j)):
                 break  # two sentences only when each brings question words of its own, of one clause
-            lone = j > i and not (said and new - parts[j].addressed)  # one holds question words in an address only
+            lone = j > i and bool(parts[i].named and parts[j].named) and not (said and new - parts[j].addressed)
             covered |= new
             header |= headed[j]
             said |= found[j] - parts[j].addressed
             score = sum(weights[t] for t in covered | header)
             if worded and score > plain_key + 1e-9:
                 plain, plain_key = (i, j, score), score
-            if lone:
+            if lone:  # two fields, one holding question words in an address only: prose keeps its address
                 continue  # where to look, a row's hours are no pair with its e-mail (`plain`, the words', pairs them)
             key = score - (1.0 - fields.ADDRESS_SHARE) * sum(weights[t] for t in covered - said - header) \
                 + (bonus if meets(i, j) else 0.0) + (bonus if any(asks[i:j + 1]) else 0.0)

@@ -69,6 +69,19 @@ def test_a_sentence_whose_only_question_word_is_inside_an_address_is_not_added_t
     assert lexical is not None and lexical.score == 3.3 and "@" in lexical.text and "Horaires" in lexical.text
 
 
+@pytest.mark.parametrize("text", [
+    "La mairie est ouverte du lundi au vendredi de 9 h à 17 h. Pour toute demande : contact@mairie-dijon.fr.",
+    "La mairie est ouverte du lundi au vendredi. Tout est sur www.horaires-mairie.fr.",
+])
+def test_prose_keeps_the_sentence_after_it_whose_question_word_is_inside_an_address(text):
+    """"comment contacter la mairie ?": the address is how, in prose; only a field's row is quoted without the
+    address field after it (it lost its second sentence, read as a row's e-mail)."""
+    weights = {"contact": 1.0, "mair": 1.3, "horair": 1.6}
+    asked = fields.asked("comment contacter la mairie ?", FRENCH)
+    _, drawn = Highlighter(FRENCH).both(text, weights, None, asked=asked)
+    assert drawn is not None and drawn.text == text
+
+
 @pytest.mark.parametrize(("question", "field"), [
     ("numéro des achats", "Téléphone : 01 40 00 12 12"),  # "numéro" is in no line: it asks for a phone
     ("NUMERO DES ACHATS", "Téléphone : 01 40 00 12 12"),
@@ -99,15 +112,16 @@ def test_an_english_row_answers_who_with_its_manager_and_the_words_still_choose_
 ROWS = {
     "es": ("Responsable: Lucía Gómez\nTeléfono: 912 345 678\nHorario: de 9 h a 14 h\n"
            "Correo electrónico: compras@ejemplo.es", "compras",
-           [("¿quién lleva las compras?", "Responsable: Lucía Gómez"),
-            ("¿cuándo abre compras?", "Horario: de 9 h a 14 h"), ("llamar a compras", "Teléfono: 912 345 678")]),
+           [("¿con qué encargado hablo de compras?", "Responsable: Lucía Gómez"),
+            ("¿a qué hora abre compras?", "Horario: de 9 h a 14 h"), ("llamar a compras", "Teléfono: 912 345 678")]),
     "de": ("Ansprechpartner: Jonas Weber\nTelefon: 030 555 0120\nÖffnungszeiten: Mo-Fr 8-16 Uhr\n"
            "E-Mail: einkauf@beispiel.de", "Einkauf",
            [("Wer macht den Einkauf?", "Ansprechpartner: Jonas Weber"),
             ("wann hat der Einkauf offen", "Öffnungszeiten: Mo-Fr 8-16 Uhr"),
             ("Einkauf anrufen", "Telefon: 030 555 0120")]),
     "it": ("Referente: Giulia Rossi\nTelefono: 02 1234 5678\nOrari: 9-13\nPEC: acquisti@pec.esempio.it", "acquisti",
-           [("chi segue gli acquisti?", "Referente: Giulia Rossi"), ("quando aprono gli acquisti?", "Orari: 9-13"),
+           [("chi segue gli acquisti?", "Referente: Giulia Rossi"),
+            ("gli acquisti sono aperti il sabato?", "Orari: 9-13"),
             ("chiamare gli acquisti", "Telefono: 02 1234 5678")]),
     "pt": ("Responsável: Ana Costa\nTelefone: 21 123 4567\nHorário: das 9h às 17h\nE-mail: compras@exemplo.pt",
            "compras",
@@ -117,14 +131,15 @@ ROWS = {
     "nl": ("Contactpersoon: Eva de Vries\nTelefoon: 020 123 4567\nOpeningstijden: 9.00-17.00 uur\n"
            "Adres: Damrak 1, Amsterdam\nE-mail: inkoop@voorbeeld.nl", "inkoop",
            [("wanneer is inkoop geopend?", "Openingstijden: 9.00-17.00 uur"),
-            ("inkoop bellen", "Telefoon: 020 123 4567"), ("waar zit inkoop?", "Adres: Damrak 1, Amsterdam")]),
+            ("inkoop bellen", "Telefoon: 020 123 4567"),
+            ("op welke locatie zit inkoop?", "Adres: Damrak 1, Amsterdam")]),
 }
 
 
 @pytest.mark.parametrize("language", sorted(ROWS))
 def test_a_question_in_another_language_asks_for_its_field_by_its_own_words(language):
-    """"¿quién…?", "Wer…?", "chi…?", "quem…?" a person, "cuándo", "wann", "quando", "wanneer" hours, "llamar",
-    "anrufen", "chiamare", "telefonar", "bellen" a phone, "waar" a place: read by the corpus's analyzer, as French
+    """"encargado", "Wer…?", "chi…?", "quem…?" a person, "hora", "wann", "aperti", "wanneer" hours, "llamar",
+    "anrufen", "chiamare", "telefonar", "bellen" a phone, "locatie" a place: read by the corpus's analyzer, as French
     and English words are, each the field it asks for, where the address holding the service's name was quoted."""
     analyzer = Analyzer(language)
     row, service, asked = ROWS[language]
@@ -140,6 +155,33 @@ def test_a_word_of_one_language_asks_nothing_of_another_it_means_something_else_
     assert fields.asked("Wie kann ich den Vertrag kündigen?", Analyzer("de")) == frozenset()
     assert fields.asked("quel nombre de jours de congé ?", FRENCH) == frozenset()
     assert fields.asked("¿cuándo sale mi pedido?", Analyzer("es")) == fields.asked("¿cuándo?", Analyzer("es"))
+
+
+@pytest.mark.parametrize(("language", "question"), [
+    ("fr", "les ondes du wifi sont-elles dangereuses ?"),  # Portuguese "onde" (where) is no word of a French question
+    ("fr", "le micro-ondes est-il fourni ?"),
+    ("en", "is there a handy way to export my data?"),  # German "Handy" (a mobile phone)
+    ("it", "il conto è chiuso?"),  # "è" folds to "e", the "e" of "e-mail": no word of one letter
+    ("pt", "é e não é"),
+    ("es", "¿qué pasa cuando vence mi tarjeta?"),  # "cuándo" folded is the conjunction "cuando": left out
+    ("es", "¿quedan plazas libres?"),  # "plazas" (seats) read "plaz" as "plazo" (a delay): left out
+    ("it", "in primo luogo devo registrarmi?"),  # "in primo luogo": first of all
+    ("pt", "funciona tanto online quanto presencial?"),
+    ("de", "Wie kann ich Zahlen in Excel formatieren?"),  # "zahlen" (to pay), and numbers
+    ("nl", "is het waar dat ik kan opzeggen?"),  # "waar" (where), and true
+])
+def test_a_word_asks_only_in_its_own_language_and_only_where_it_is_no_common_word(language, question):
+    """A language's own words ask for a field only of a question read as that language (French and English words
+    of any), none of one letter, and none that is also a common word of the language it asks in."""
+    assert fields.asked(question, Analyzer(language)) == frozenset()
+
+
+def test_an_italian_question_whose_verb_is_e_asks_for_no_e_mail():
+    """"chi è il referente…?": "è" folded is "e", and "e-mail" was read as "e" and "mail": the PEC line was quoted."""
+    analyzer = Analyzer("it")
+    row, service, _ = ROWS["it"]
+    weights = dict.fromkeys(analyzer.terms(service), 2.1)
+    assert shown(row, "chi è il referente degli acquisti?", weights, analyzer) == "Referente: Giulia Rossi"
 
 
 def test_a_line_that_names_no_field_is_never_asked_for():
