@@ -153,6 +153,11 @@ DECIDED = "Le conseil municipal, après en avoir délibéré, approuve à l'unan
     ([("Rapport", TITLE), ("Salutations et protocole", BOLD),
       ("Salutations officielles : le protocole prévoit que le maire accueille les invités.", PLAIN),
       ("Suite", BOLD), (DECIDED, PLAIN)], {0: 0, 1: 1, 3: 1}),
+    # an annex typed under the closing formula: its bold title heads its text, it is no signature
+    ([("Objet : Proposition tarifaire 2026", BOLD), ("Madame,", PLAIN), (DECIDED, PLAIN),
+      ("Veuillez agréer, Madame, l'expression de nos salutations distinguées.", PLAIN),
+      ("Conditions tarifaires", BOLD), (DECIDED, PLAIN), ("Modalités de paiement", BOLD), (DECIDED, PLAIN)],
+     {4: 1, 6: 1}),
     # "TABLE CI-DESSOUS" is no caption: "CI" is a word's, no roman numeral
     ([("Annual report 2025", TITLE), ("Figures of the year", BOLD), (DECIDED, PLAIN),
       ("TABLE CI-DESSOUS", BOLD), (DECIDED, PLAIN)], {0: 0, 1: 1, 3: 1}),
@@ -160,7 +165,7 @@ DECIDED = "Le conseil municipal, après en avoir délibéré, approuve à l'unan
 def test_bold_lines_that_only_look_like_a_letters_stay_headings(lines, levels):
     """Only a letter has a subject: one bold line in its head, labelled or over a real salutation ("Madame,
     Monsieur,", under the date, not under a bold title). Before, each of these lost its bold headings and its title."""
-    assert bold_heading_levels(lines) == (levels, None)
+    assert bold_heading_levels(lines) == (levels, 0 if lines[0][0].startswith("Objet") else None)
 
 
 @pytest.mark.parametrize("salutation", ["Madame la Directrice des ressources humaines,", "Dear Mr and Mrs Smith,",

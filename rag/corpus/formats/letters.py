@@ -72,7 +72,8 @@ def read_letter(paragraphs: Sequence[Paragraph], bold: Collection[int]) -> Lette
     stands right above a salutation (`salutation`) under a line of body text (not under a bold title: "Résultats"
     between "Rapport annuel 2025" and "Chers actionnaires," is a report's section). Its text: the bold lines above a
     subject over a salutation (the letter's head: a memo's "MEMORANDUM" over its "Subject:" line stays its title), a
-    bold line right above its closing formula (`_CLOSING`, its last words) and one right under it (its signature)."""
+    bold line right above its closing formula (`_CLOSING`, its last words) and one right under it that heads no text
+    (its signature: short lines under it, a role, a company; an annex's title under the closing heads its text)."""
     lines = sorted(bold)
     labelled = [i for i in lines if _SUBJECT.match(paragraphs[i].text.lstrip())]
     head = next((i for i, paragraph in enumerate(paragraphs) if not short(paragraph.text.strip())), len(paragraphs))
@@ -84,9 +85,21 @@ def read_letter(paragraphs: Sequence[Paragraph], bold: Collection[int]) -> Lette
     text = {i for i in lines if i < subject} if _greets(paragraphs, subject + 1) else set()
     for i in lines:
         if i > subject and ((i + 1 < len(paragraphs) and _CLOSING.match(paragraphs[i + 1].text.lstrip())) or
-                            (paragraphs[i - 1].kind is None and _CLOSING.match(paragraphs[i - 1].text.lstrip()))):
+                            (paragraphs[i - 1].kind is None and _CLOSING.match(paragraphs[i - 1].text.lstrip()) and
+                             _heads_nothing(paragraphs, i, bold))):
             text.add(i)
     return Letter(subject, frozenset(text))
+
+
+def _heads_nothing(paragraphs: Sequence[Paragraph], i: int, bold: Collection[int]) -> bool:
+    """Whether only short lines stand under bold line `i` up to the next bold line or the end (a scan that stops at
+    the next bold line: each paragraph is looked at once over the document's signatures)."""
+    for j in range(i + 1, len(paragraphs)):
+        if j in bold:
+            return True
+        if not short(paragraphs[j].text.strip()):
+            return False
+    return True
 
 
 def _greets(paragraphs: Sequence[Paragraph], i: int) -> bool:
