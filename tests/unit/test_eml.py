@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from rag.corpus.files import BINARY_SUFFIXES, FORMATS, refusal
-from rag.corpus.formats.eml import MULTIPARTS_MAX, NOT_EML, parse_eml, unflowed
+from rag.corpus.formats.eml import MULTIPARTS_MAX, NOT_EML, parse_eml
+from rag.corpus.formats.eml_flowed import unflowed
 from rag.corpus.reader import read_document
 from tests.helpers.timing import grows_linearly
 

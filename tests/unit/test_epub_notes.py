@@ -102,3 +102,35 @@ def test_notes_whose_ids_stand_deep_in_one_long_paragraph_are_looked_for_in_line
     book_notes(read[1000][0], read[1000][1], read[1000][2])
     assert sum(len(section.lines) for section in read[1000][2]) == 1001  # nothing moved: no note opens its block
     assert grows_linearly(lambda n: book_notes(read[n][0], read[n][1], copies[n].pop()), 1000)
+
+
+def test_a_glossarys_or_a_bibliographys_entries_linking_back_to_their_uses_are_no_notes():
+    # a plain link counts as a note's citation only where its text and the link back's look like a note's mark
+    chapter = ('<h1>Chapitre</h1><p id="u1">La <a href="gloss.xhtml#g1">grand-voile</a> est déchirée.</p><p>Comme '
+               'le montrent <a id="c1" href="gloss.xhtml#smith">[Smith 2000]</a> et <a id="c2" href="gloss.xhtml#'
+               'jones">[Jones 1999]</a>.</p>')
+    glossary = ('<h1>Glossaire</h1><p id="g1"><a href="c1.xhtml#u1">Grand-voile</a> : la voile principale.</p><p '
+                'id="smith">Smith, J. Un livre. <a href="c1.xhtml#c1">↑</a></p><p id="jones">Jones, K. Un autre. <a '
+                'href="c1.xhtml#c2">↑</a></p>')
+    assert _lines(_epub({"c1.xhtml": chapter, "gloss.xhtml": glossary})) == [
+        ("Chapitre", "La grand-voile est déchirée."), ("Chapitre", "Comme le montrent [Smith 2000] et [Jones 1999]."),
+        ("Glossaire", "Grand-voile : la voile principale."), ("Glossaire", "Smith, J. Un livre. ↑"),
+        ("Glossaire", "Jones, K. Un autre. ↑")]
+
+
+def test_two_way_contents_links_keep_the_chapters_titles_and_the_contents_in_place():
+    # Calibre's: a chapter's title (a paragraph, no heading) links to its contents entry, which links to the chapter
+    contents = ('<p class="h">Sommaire</p><p id="toc1"><a href="c1.xhtml#t1">Chapitre un : le voyage</a></p><p '
+                'id="toc2"><a href="c2.xhtml#t2">Chapitre deux</a> Le retour</p>')
+    first = '<p class="title" id="t1"><a href="toc.xhtml#toc1">Chapitre un</a> : le voyage</p><p>La nuit.</p>'
+    second = '<p class="title" id="t2"><a href="toc.xhtml#toc2">Chapitre deux</a> Le retour</p><p>Chez soi.</p>'
+    assert [text for _, text in _lines(_epub({"toc.xhtml": contents, "c1.xhtml": first, "c2.xhtml": second}))] == [
+        "Sommaire", "Chapitre un : le voyage", "Chapitre deux Le retour", "Chapitre un : le voyage", "La nuit.",
+        "Chapitre deux Le retour", "Chez soi."]
+
+
+def test_a_citing_line_that_is_its_mark_alone_keeps_it():
+    chapter = '<p>Le bail.</p><p><a epub:type="noteref" href="notes.xhtml#n1">1</a></p>'
+    notes = '<aside epub:type="endnote" id="n1"><p>Sous deux mois.</p></aside>'
+    assert [text for _, text in _lines(_epub({"c1.xhtml": chapter, "notes.xhtml": notes}))] == [
+        "Le bail.", "1", "Sous deux mois."]

@@ -3,20 +3,20 @@ save one): its subject the title, the text its sender wrote the document, throug
 
 - The title: the Subject, RFC 2047 words decoded, its reply and forward prefixes ("RE:", "TR:", "Fwd:", "AW:") left
   out.
-- The body: the text/html part where there is one, read as a page is (`rag.corpus.formats.html`: headings, lists
-  and tables; an inline `cid:` image is nothing), else the text/plain one, read as a .txt is
-  (`rag.corpus.formats.text`), a `format=flowed` body's soft line breaks joined first (RFC 3676). A part is decoded by
-  its charset; one without a charset or with one Python does not know, as a .txt file is (`rag.corpus.encoding`).
-  Of a multipart/alternative, one part is read, never both (the plain ones where the HTML ones chosen hold no text
-  at all, pictures alone, as an Outlook message's); the text parts of a multipart/mixed are all read, in
-  order (Apple Mail splits a body around an inline attachment), a plain one among HTML ones as a paragraph. Offsets
-  index the decoded bodies, the message's then its attached messages', joined by a line break.
+- The body: the text/html part where there is one, read as a page is (`rag.corpus.formats.html`: headings, lists and
+  tables; an inline `cid:` image is nothing), else the text/plain one, read as a .txt is (`rag.corpus.formats.text`), a
+  `format=flowed` body's soft line breaks joined first (RFC 3676, `eml_flowed`). A part is decoded by its charset; one
+  without a charset or with one Python does not know, as a .txt file is (`rag.corpus.encoding`). Of a
+  multipart/alternative, one part is read, never both (the plain ones where the HTML ones chosen hold no text at all,
+  pictures alone, as an Outlook message's); the text parts of a multipart/mixed are all read, in order (Apple Mail
+  splits a body around an inline attachment), a plain one among HTML ones as a paragraph. Offsets index the decoded
+  bodies, the message's then its attached messages', joined by a line break.
 - An attached message (message/rfc822: a message forwarded as an attachment, Outlook's and Gmail's; one sent
-  base64-encoded decoded first, checked as a file is): read after the body, its body as this one's, under its subject
-  as a mailbox's messages are (`rag.corpus.formats.base.filed_under`: "Subject › its headings"), the messages it
-  attaches after it, `DEPTH_MAX` deep (`with_attached`, an Outlook message's too); its own attachments named in the
-  report after its subject; one without text, or without header lines (a part the library cannot parse as a
-  message), named.
+  base64-encoded decoded first, checked as a file is, its parts counted with the file's): read after the body, its body
+  as this one's, under its subject as a mailbox's messages are (`rag.corpus.formats.base.filed_under`: "Subject › its
+  headings"), the messages it attaches after it, `DEPTH_MAX` deep (`with_attached`, an Outlook message's too); its own
+  attachments named in the report after its subject; one without text, or without header lines (a part the library
+  cannot parse as a message), named.
 - Left out: a reply's quoted earlier messages and the signature, where they can be told with certainty
   (`rag.corpus.formats.eml_replies`; a forwarded message is kept whole); the headers (sender, recipients, date: no
   address is indexed); attachments, each named in the ingest's report.
@@ -40,6 +40,7 @@ from html import escape
 
 from rag.corpus.encoding import decode_text
 from rag.corpus.formats.base import Parsed, filed_under, shifted
+from rag.corpus.formats.eml_flowed import unflowed
 from rag.corpus.formats.eml_replies import (
     ends_with_attribution,
     forwarded,
@@ -149,31 +150,6 @@ def _walk(message: Message) -> tuple[list[Message], list[Message], list[Message]
     return bodies, attached, [plain_of.get(id(part), part) for part in bodies] if plain_of else bodies
 
 
-def unflowed(text: str, delsp: bool) -> str:
-    """A `format=flowed` text with its soft line breaks joined (RFC 3676): a line ending in a space runs on to the next
-    of the same quote depth, a space-stuffed line loses its first space; the signature delimiter "-- " is a line."""
-    out: list[str] = []
-    run: list[str] = []
-    depth = None
-    for raw in text.split("\n"):
-        line = raw.rstrip("\r")
-        level = len(line) - len(line.lstrip(">"))
-        body = line[level:]
-        body = body[1:] if body.startswith(" ") else body
-        if run and level != depth:
-            out.append("".join(run))
-            run = []
-        soft = body.endswith(" ") and body != "-- "
-        run.append(body[:-1] if soft and delsp else body)
-        depth = level
-        if not soft:
-            out.append(">" * level + " " + "".join(run) if level else "".join(run))
-            run = []
-    if run:
-        out.append("".join(run))
-    return "\n".join(out)
-
-
 def _plain(text: str, subject: str) -> tuple[str, Parsed]:
     """A text/plain body read as a .txt file, from its first line to where its quote or signature begins (a quote
     with nothing above it is the content: kept)."""
@@ -232,23 +208,35 @@ def _html(html: str | None, subject: str, parsed: Parsed | None = None) -> Parse
     return _without(parsed, forwarded_headers(lines))
 
 
+class _Budget:
+    """The multipart and attached message parts, and the parts, a file may still hold: its own and those of the
+    messages attached to it base64-encoded, decoded (each parsed apart), together within the bounds of one file."""
+
+    def __init__(self) -> None:
+        self.multiparts, self.parts = MULTIPARTS_MAX, PARTS_MAX
+
+
 def parse_eml(data: bytes) -> Parsed:
     """A saved e-mail's body as a document under its subject. Raises `ValueError` for a file that is no e-mail or
     holds no text."""
-    return _document(_message(data), 0)
+    budget = _Budget()
+    return _document(_message(data, budget), 0, budget)
 
 
-def _message(data: bytes) -> EmailMessage:
-    """`data` parsed as a message, once found to be one and within the bounds. Raises `ValueError` otherwise."""
+def _message(data: bytes, budget: _Budget) -> EmailMessage:
+    """`data` parsed as a message, once found to be one and its parts within what is left of the file's `budget`
+    (spent). Raises `ValueError` otherwise."""
     head = data[:4096]
     lead = len(head) - len(head.lstrip(b"\xef\xbb\xbf \t\r\n"))  # a byte order mark or blank lines first
     if not _HEADER.match(data, lead):
         raise ValueError(NOT_EML)
-    if len(_BOUNDARY.findall(data)) > MULTIPARTS_MAX:
+    budget.multiparts -= len(_BOUNDARY.findall(data))
+    if budget.multiparts < 0:
         raise ValueError(NESTED)
     boundaries = set(_BOUNDARY_VALUE.findall(data))  # one pass over the lines that begin "--", not one a boundary
-    if boundaries and sum(found[1] in boundaries or found[1][:-2] in boundaries
-                          for found in _DELIMITER.finditer(data)) > PARTS_MAX:
+    budget.parts -= sum(found[1] in boundaries or found[1][:-2] in boundaries
+                        for found in _DELIMITER.finditer(data)) if boundaries else 0
+    if budget.parts < 0:
         raise ValueError(f"e-mail of more than {PARTS_MAX:,} parts: a hostile file?")
     if any(len(header[0]) > HEADER_MAX for header in _CONTENT_HEADER.finditer(data)):
         raise ValueError(f"e-mail with a Content- header of more than {HEADER_MAX:,} bytes: a hostile file?")
@@ -266,7 +254,7 @@ def _headed(message: Message) -> bool:
     return bool({key.lower() for key in message} & _KNOWN)
 
 
-def _document(message: EmailMessage, depth: int) -> Parsed:
+def _document(message: EmailMessage, depth: int, budget: _Budget) -> Parsed:
     """A message's body under its subject, the messages attached to it after it (`with_attached`), `DEPTH_MAX` deep
     from `depth`. Raises `ValueError` when none holds text."""
     try:  # the library's header parsers raise more than ValueError on malformed parameters ('filename*' alone)
@@ -275,7 +263,7 @@ def _document(message: EmailMessage, depth: int) -> Parsed:
         names: list[str] = []
         messages: list[Parsed] = []
         for part in attached:
-            name = _attached(part, depth, messages)
+            name = _attached(part, depth, messages, budget)
             if name is not None:
                 names.append(name)
         subject = _subject(message)
@@ -303,7 +291,7 @@ def _texts(parts: list[Message]) -> list[tuple[str, bool]]:
     return texts
 
 
-def _attached(part: Message, depth: int, messages: list[Parsed]) -> str | None:
+def _attached(part: Message, depth: int, messages: list[Parsed], budget: _Budget) -> str | None:
     """An attachment's name for the report; none for an attached message read (added to `messages`): one with header
     lines, `DEPTH_MAX` deep at most; another named "message: its subject", with why it was not read."""
     name = str(part.get_filename() or part.get_content_type())
@@ -313,11 +301,11 @@ def _attached(part: Message, depth: int, messages: list[Parsed]) -> str | None:
         return name
     why = ""
     try:
-        inner = _unencoded(part, inner)
+        inner = _unencoded(part, inner, budget)
         if not _headed(inner):
             return name
         if depth < DEPTH_MAX:
-            messages.append(_document(inner, depth + 1))
+            messages.append(_document(inner, depth + 1, budget))
             return None
     except ValueError as exc:
         why = f" ({exc})"
@@ -325,7 +313,7 @@ def _attached(part: Message, depth: int, messages: list[Parsed]) -> str | None:
     return (f"message: {subject}" if subject else name) + why
 
 
-def _unencoded(part: Message, inner: EmailMessage) -> EmailMessage:
+def _unencoded(part: Message, inner: EmailMessage, budget: _Budget) -> EmailMessage:
     """An attached message sent base64-encoded (some clients do, though RFC 2046 allows only 7bit, 8bit and binary):
     parsed from its decoded bytes, with the bounds of a file (`_message`); any other, as the library parsed it. The
     library reads such a part as a message without header lines, its body the encoded text (base64 has no colon)."""
@@ -337,7 +325,7 @@ def _unencoded(part: Message, inner: EmailMessage) -> EmailMessage:
         data = binascii.a2b_base64(payload.encode("ascii", errors="ignore"))
     except binascii.Error as exc:
         raise ValueError(f"damaged base64: {exc}") from exc
-    return _message(data)
+    return _message(data, budget)
 
 
 def with_attached(parsed: Parsed, messages: list[Parsed]) -> Parsed:

@@ -3,9 +3,11 @@ them, as a chapter's own notes are (`rag.corpus.formats.html_notes`), once every
 is then not read twice, its notes no longer where they stood.
 
 A citation is a link to an element of another content document of the book (`<a href="notes.xhtml#n1">`): marked a
-note's (`epub:type="noteref"`, `role="doc-noteref"`: EPUB 3's, pandoc's, InDesign's), or any link the element it
-points at links back to, among its first links (an EPUB 2 book's, Calibre's and Project Gutenberg's: `<p id="n1"><a
-href="chapter1.xhtml#r1">1</a> ...`, the note's id on its paragraph or on the link back opening it). The note is the
+note's (`epub:type="noteref"`, `role="doc-noteref"`: EPUB 3's, pandoc's, InDesign's), or a link whose text is a
+note's mark ("1", "[12]", "*", "[iv]") the element it points at links back to, among its first links, by a mark or a
+return sign ("↩", "↑", "back"): an EPUB 2 book's, Calibre's and Project Gutenberg's, `<p id="n1"><a
+href="chapter1.xhtml#r1">1</a> ...`, the note's id on its paragraph or on the link back opening it. A glossary's,
+a bibliography's or a contents page's entry linking back to its uses is no note. The note is the
 blocks of that element (an `<aside epub:type="endnote">`, an `<li>` of a `<section epub:type="endnotes">`, a `<p>`),
 or the block holding it where it is an inline one opening that block (the link back); its link back leaves its
 text, the citation's mark leaves the citing block where it is its only occurrence in it. An element holding a heading
@@ -17,6 +19,7 @@ book's XHTML (a book of 20,000 notes)."""
 from __future__ import annotations
 
 import bisect
+import re
 from collections.abc import Callable
 from urllib.parse import unquote
 
@@ -42,6 +45,10 @@ from rag.corpus.formats.html_notes import (
     without_back,
 )
 from rag.corpus.formats.html_outline import ID
+
+# A note's mark ("1", "[12]", "(3)", "*", "†", "[iv]", "1.") and a link back's text (a mark or a return sign)
+_MARK = re.compile(r"[\[(]?(?:\d{1,4}|[*†‡§¶]{1,3})[\])]?\.?|[\[(][ivxlcdm]{1,5}[\])]\.?", re.IGNORECASE)
+_RETURN = re.compile(_MARK.pattern + r"|[↩↑^][\ufe0e\ufe0f]?|back|retour|return", re.IGNORECASE)
 
 
 class _File:
@@ -112,8 +119,8 @@ def book_notes(text: str, chapters: list[tuple[str, int, str]], sections: list[S
         within = bisect.bisect_left(link_starts, min(begin, first.start))
         back = back_link(text, links[within:within + LINKS], min(span, begin + WINDOW), (at, end),
                          _resolver(files, target))
-        if not back and not noteref:
-            continue  # a plain link the element does not link back to: a cross-reference
+        if not noteref and not (_MARK.fullmatch(link_text(text, end)) and _RETURN.fullmatch(back)):
+            continue  # a plain link not a note's mark, or not linked back to by one: a cross-reference, a glossary's
         note = without_back(first.text, back)
         if (mark := link_text(text, end)) and note:
             gone.add(noted)

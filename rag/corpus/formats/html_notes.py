@@ -98,8 +98,8 @@ def follow(source: str, sections: list[Section], notes: list[Note]) -> None:
     for cited, (s, n), _, mark, end in notes:
         body = texts.get(cited, sections[cited[0]].lines[cited[1]].text)
         # "septembre[1]." -> "septembre.", "le plus proche1 ;" -> "le plus proche ;"
-        if len(after.get(cited, ())) < _MARKS and body.count(mark) == 1:
-            at = body.index(mark)
+        if len(after.get(cited, ())) < _MARKS and body.count(mark) == 1 and body.strip() != mark:
+            at = body.index(mark)  # (a line that is its mark alone keeps it: no line is left empty)
             texts[cited] = body[:at] + body[at + len(mark):].removeprefix(" " if body[at - 1:at] in " " else "")
         after.setdefault(cited, []).append((s, n))
         note_lines = sections[s].lines
