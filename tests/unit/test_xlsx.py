@@ -351,7 +351,11 @@ def test_a_part_read_as_it_inflates_is_refused_as_one_read_whole_is(monkeypatch)
     ("[$CHF-807] #,##0.00", "1234.5", "CHF 1'234.50"), ("[$CHF-810] #,##0.00", "1234.5", "CHF 1'234.50"),
     ("#,##0.00 [$$-C0C]", "1234.5", "1 234,50 $"), ("#,##0.00 [$€-C0A]", "1234.5", "1.234,50 €"),
     ("#,##0.00 [$€-813]", "1234.5", "1.234,50 €"), ("[$R$-416] #,##0.00", "1234.5", "R$ 1.234,50"),
-    ("[$CHF-100C] #,##0.00", "1234.5", "CHF 1,234.50")])  # Swiss French: not told, English's
+    ("[$CHF-100C] #,##0.00", "1234.5", "CHF 1,234.50"),  # Swiss French: not told, English's
+    # another country of a language writing a decimal comma writes one too: its language's marks, never "5,900"
+    ("#,##0\\ [$€-80C]", "5900", "5 900 €"), ("#,##0.00 [$€-816]", "1234.5", "1.234,50 €"),
+    ("#,##0.00 [$€-C07]", "1234.5", "1.234,50 €"), ("#,##0 [$$-2C0A]", "5900", "5.900 $"),
+    ("[$Q-100A]#,##0.00", "1234.5", "Q1,234.50")])  # Guatemala's Spanish: a decimal point
 def test_a_number_s_thousands_are_separated_where_its_format_separates_them(code, value, shown_as):
     """`#,##0.00` showed 1234.5 as "1234.50", where Excel shows "1,234.50" (in English, and its CSV export there:
     the separators a format code is written with); a comma after the digits divides by a thousand. A format naming a

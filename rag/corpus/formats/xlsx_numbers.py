@@ -51,17 +51,18 @@ _DIGITS_MAX = 310  # a float's integer digits, at most (1.8e308)
 _CODE_MAX, _DECIMALS_MAX = 255, 30
 _ELAPSED = re.compile(r"\[([hms])\1*\]")  # a duration's largest unit, in brackets: [h], [mm], [ss]
 _LOCALE = re.compile(r"\[\$[^\]-]*-([0-9A-Fa-f]{1,8})\]")  # a locale's id (LCID) in a currency's or locale's brackets
-# The thousands and decimal separators of the locales that write numbers otherwise than English ("1,234.50"), by
-# their id (LCID, its low 16 bits: a calendar's or digits' bits above them aside), as CLDR writes them with an ASCII
-# space or apostrophe; a locale not here (Mexico's Spanish writes "1,234.50"; Belgian and Swiss French, Austrian
-# German and Portugal's Portuguese are told otherwise by CLDR and by Windows) is shown with English's
-MARKS = {0x040C: " ,", 0x0C0C: " ,",  # French: France, Canada
-         0x0407: ".,", 0x0807: "'.",  # German: Germany, Switzerland
-         0x040A: ".,", 0x0C0A: ".,",  # Spanish (Spain): traditional and modern sort
-         0x0410: ".,", 0x0810: "'.",  # Italian: Italy, Switzerland
-         0x0413: ".,", 0x0813: ".,", 0x0416: ".,",  # Dutch: the Netherlands, Belgium; Portuguese: Brazil
-         0x0406: ".,", 0x041D: " ,", 0x0414: " ,",  # Danish, Swedish, Norwegian (Bokmål)
-         0x040B: " ,", 0x0415: " ,", 0x0405: " ,", 0x0419: " ,"}  # Finnish, Polish, Czech, Russian
+# The thousands and decimal separators of the locales that write numbers otherwise than English ("1,234.50"), as CLDR
+# writes them with an ASCII space or apostrophe, by their id (LCID, its low 16 bits: a calendar's or digits' bits above
+# them aside) where the country writes them otherwise than its language's first country: Swiss German and Italian
+# "1'234.50"; Spanish of Mexico, the US, Central America, the Dominican Republic and Puerto Rico "1,234.50"; Swiss
+# French, which CLDR and Windows tell otherwise, as English writes them
+MARKS = {0x0807: "'.", 0x1407: "'.", 0x0810: "'.", 0x100C: ",.",
+         0x080A: ",.", 0x540A: ",.", 0x100A: ",.", 0x1C0A: ",.", 0x500A: ",.", 0x180A: ",.", 0x480A: ",.",
+         0x4C0A: ",.", 0x440A: ",."}
+# ... and by its language otherwise (the LCID's low ten bits): every country of these writes a decimal comma (Belgian
+# French, Austrian German, Portugal's and Argentina's alike), the thousands as the language's first country does
+LANGUAGE_MARKS = {0x0C: " ,", 0x07: ".,", 0x0A: ".,", 0x10: ".,", 0x13: ".,", 0x16: ".,", 0x06: ".,", 0x1D: " ,",
+                  0x14: " ,", 0x0B: " ,", 0x15: " ,", 0x05: " ,", 0x19: " ,"}
 
 
 @dataclass(frozen=True)
@@ -132,7 +133,8 @@ def number_format(code: str | None, builtin: int = 0) -> Format:
     if kind == "percent" and len(placeholders) > 1 and placeholders[-1][0] == "%":  # "0\ %": its space kept
         sign = _literal(pieces[pieces.index(placeholders[-2]) + 1:last]) + "%"
     locale = _LOCALE.search(section)
-    marks = MARKS.get(int(locale[1], 16) & 0xFFFF, ",.") if locale is not None else ",."
+    lcid = int(locale[1], 16) & 0xFFFF if locale is not None else 0
+    marks = MARKS.get(lcid) or LANGUAGE_MARKS.get(lcid & 0x3FF, ",.")
     return Format(kind, decimals, prefix, suffix, grouped, scale, percent=sign, marks=marks)
 
 
