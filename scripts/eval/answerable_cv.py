@@ -50,6 +50,7 @@ from rag.index.held import HeldWords
 from rag.ingestion.stages import embed_key
 from rag.search.answerable import ACROSS_LANGUAGES, FULL_RULE
 from rag.search.searcher import Query, Searcher
+from rag.search.snippets import sentences
 from rag.settings import Settings
 from scripts.eval.answerable_fit import FEATURES, Remembered, fit
 from scripts.eval.common import ROOT, data_arguments
@@ -129,7 +130,8 @@ def _recording(index, fused, question_terms, weights, memory, corpus=None, alone
                 "dense": np.asarray(fused.dense_scores, dtype=np.float32).copy(),
                 "lex": np.asarray(fused.lexical_scores, dtype=np.float32).copy(),
                 "units": index.lexical.units, "rows": np.asarray(fused.rows[:5]).copy(),
-                "sentence_terms": [[part.terms for part in memory.highlight._sentences(index.passages[int(r)].text)]
+                "sentence_terms": [[part.terms for part in
+                                    sentences(index.passages[int(r)].text, memory.highlight.analyzer)]
                                    for r in fused.rows[:3]],
                 "docs": [index.passages[int(r)].doc_id for r in fused.rows]})
     return ev
