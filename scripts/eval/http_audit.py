@@ -32,9 +32,9 @@ and training team's files (`tests/data/audit62/pages`, `audit62_decks`: two Powe
 bullets, tables and speaker notes, beside an Excel price list and commission grid with merged headers) and the
 help pages of `tests/data/languages` in Spanish, German, Italian, Portuguese and Dutch (`es_pages`, `de_pages`,
 `it_pages`, `pt_pages`, `nl_pages`). Sets: the visible ones (dev set, chat messages, cnil_faq_dev, the help centre,
-their off-topic questions) beside the audits' new ones (`tests/data/audit37/`, `tests/data/audit42/`,
-`tests/data/audit43/`, `tests/data/tables/`, `tests/data/audit49/`, `tests/data/audit52/`, `tests/data/audit53/`,
-`tests/data/audit54/`, `tests/data/audit56/`, `tests/data/audit57/`,
+their off-topic questions) beside the audits' new ones (`tests/data/audit37/` and `tests/data/audit64/` on the seed
+corpus, `tests/data/audit42/`, `tests/data/audit43/`, `tests/data/tables/`, `tests/data/audit49/`,
+`tests/data/audit52/`, `tests/data/audit53/`, `tests/data/audit54/`, `tests/data/audit56/`, `tests/data/audit57/`,
 `tests/data/audit58/`, `tests/data/audit59/`, `tests/data/audit60/`, `tests/data/audit61/`,
 `tests/data/audit62/`, `tests/data/languages/`).
 
@@ -83,6 +83,7 @@ AUDIT59 = ROOT / "tests" / "data" / "audit59"
 AUDIT60 = ROOT / "tests" / "data" / "audit60"
 AUDIT61 = ROOT / "tests" / "data" / "audit61"
 AUDIT62 = ROOT / "tests" / "data" / "audit62"
+AUDIT64 = ROOT / "tests" / "data" / "audit64"
 LANGUAGES = ROOT / "tests" / "data" / "languages"
 TABLES = ROOT / "tests" / "data" / "tables"
 RAG = str(Path(sys.executable).parent / "rag")
@@ -114,7 +115,9 @@ def corpora(tmp: Path) -> dict[str, tuple[Path, list[tuple[str, Path, bool]]]]:
                                    ("chat", chat / "questions.jsonl", True),
                                    ("chat_off_topic", chat / "off_topic.jsonl", False),
                                    ("audit_seed", AUDIT / "seed_questions.jsonl", True),
-                                   ("audit_seed_off_topic", AUDIT / "off_topic_seed.jsonl", False)]),
+                                   ("audit_seed_off_topic", AUDIT / "off_topic_seed.jsonl", False),
+                                   ("audit64_seed", AUDIT64 / "questions.jsonl", True),
+                                   ("audit64_seed_off_topic", AUDIT64 / "off_topic.jsonl", False)]),
         "cnil": (tmp / "cnil_corpus",
                  [("cnil_faq_dev", DATASETS / "cnil_faq_dev" / "questions.jsonl", True),
                   ("audit_cnil", AUDIT / "cnil_questions.jsonl", True),
