@@ -45,8 +45,7 @@ _UNKNOWN = object()  # not yet looked up (None means: no term close enough)
 # 6: a Dutch stem in "s" left by an ending is stemmed again, a Dutch verb's "-t" dropped (`rag.index.stems`).
 # 7: an English word in its British spelling stemmed as the American one ("personalised", "colour", "centre").
 # 8: French question words grew ("peux", "dois", "doit"), with the passage layout's 56, which rebuilds every corpus.
-# 9: a French word in "-ière" stemmed as Snowball reads that ending, its masculine's stem ("première", "premier").
-LAYOUT = 9
+LAYOUT = 8
 # Sub-folders of the saved index; the section unigram index sits at the top, where layout 1 kept its only index.
 _PASSAGES, _SECTION_PAIRS, _PASSAGE_PAIRS = "passages", "section-pairs", "passage-pairs"
 

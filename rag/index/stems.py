@@ -8,25 +8,17 @@ changes what an index holds, and bumps `rag.index.lexical.LAYOUT`.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable
 
 # Dutch consonants after which a final "t" is a verb's ending, not the word's: the present of "je"/"hij" ("je logt",
 # "hij vraagt", "het duurt", "wordt", "betaalt") and past participles ("gebruikt"), which Snowball keeps ("logt",
 # "log"). Not after "s" or "n" ("gast" is no "gas", "kant" no "kan", "plant" no "plan"), nor a vowel ("wet", "straat").
 _DUTCH_VERB_T = frozenset("bdfghklmpr")
-_IERE = re.compile(r"iere(s?)$")  # a French word's "-ière" ending, folded
 
 
 def corrected(language: str, word: str, stem: str, stem_word: Callable[[str], str]) -> str:
     """`stem`, Snowball's of `word` (folded first), as the forms of its word share it; `stem_word` stems a word as
     Snowball does."""
-    if language == "fr" and (ending := _IERE.search(word)):
-        # Snowball reads "-ière" as it reads "-ier" ("première", "premier": "premi"), but the word comes folded
-        # ("premiere", which keeps its "ier": "premier"), and the feminine met no masculine. French writes that
-        # ending "-ière" only: the word is stemmed as written with its accent ("la premiere etape" meets "dans un
-        # premier temps", "dernières années" "derniers dispositifs")
-        stem = _unaccented(stem_word(f"{word[:ending.start()]}ière{ending[1]}"))
     # Snowball strips "ée" but not its folded form "ee": trim final e's so both spellings meet ("eeeee" stays)
     if language == "fr" and len(stem) > 3:
         return stem.rstrip("e") or stem
@@ -40,11 +32,6 @@ def corrected(language: str, word: str, stem: str, stem_word: Callable[[str], st
     if language == "en" and (american := _american(word)) != word:
         return stem_word(american)
     return stem
-
-
-def _unaccented(stem: str) -> str:
-    """`stem` without its diacritics, as the analyzer folds (a Snowball stem of an accented word may keep some)."""
-    return "".join(ch for ch in unicodedata.normalize("NFKD", stem) if not unicodedata.combining(ch))
 
 
 def _dutch(word: str, stem: str, stem_word: Callable[[str], str]) -> str:
