@@ -32,11 +32,12 @@ and training team's files (`tests/data/audit62/pages`, `audit62_decks`: two Powe
 bullets, tables and speaker notes, beside an Excel price list and commission grid with merged headers) and the
 help pages of `tests/data/languages` in Spanish, German, Italian, Portuguese and Dutch (`es_pages`, `de_pages`,
 `it_pages`, `pt_pages`, `nl_pages`). Sets: the visible ones (dev set, chat messages, cnil_faq_dev, the help centre,
-their off-topic questions) beside the audits' new ones (`tests/data/audit37/` and `tests/data/audit64/` on the seed
-corpus, `tests/data/audit42/`, `tests/data/audit43/`, `tests/data/tables/`, `tests/data/audit49/`,
-`tests/data/audit52/`, `tests/data/audit53/`, `tests/data/audit54/`, `tests/data/audit56/`, `tests/data/audit57/`,
-`tests/data/audit58/`, `tests/data/audit59/`, `tests/data/audit60/`, `tests/data/audit61/`,
-`tests/data/audit62/`, `tests/data/languages/`).
+their off-topic questions) beside the audits' new ones (`tests/data/audit37/`'s on three corpora: the seed corpus,
+cnil_faq_dev's entries (`cnil`) and its own pages (`audit_pages`); `tests/data/audit64/`'s on the seed corpus;
+`tests/data/audit42/`, `tests/data/audit43/`, `tests/data/tables/`, `tests/data/audit49/`, `tests/data/audit52/`,
+`tests/data/audit53/`, `tests/data/audit54/`, `tests/data/audit56/`, `tests/data/audit57/`, `tests/data/audit58/`,
+`tests/data/audit59/`, `tests/data/audit60/`, `tests/data/audit61/`, `tests/data/audit62/`, `tests/data/languages/`
+on theirs).
 
 Per set: `R@1`, `R@5` (a gold document among the first / first five passages' documents, when the set names
 documents), `ans@1`, `ans@5` (a gold answer inside the first / one of the first five passages), `snippet` (inside
