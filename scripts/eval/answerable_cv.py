@@ -79,6 +79,11 @@ PROBES = [
 ]
 
 
+def near_set(path: Path, name: str) -> list[tuple[str, Path, bool]]:
+    """A corpus's second off-topic set, near its subject (written at stop 63), where it has one."""
+    return [(name, path, False)] if path.exists() else []
+
+
 def groups(datasets: Path, wide: bool = False) -> dict[str, tuple[Path, list[tuple[str, Path, bool]]]]:
     """Corpus -> (folder, [(set, questions file, answerable of it?)])."""
     a37, a42, a43, hc, chat = DATA / "audit37", DATA / "audit42", DATA / "audit43", DATA / "help_centre", DATA / "chat"
@@ -86,13 +91,14 @@ def groups(datasets: Path, wide: bool = False) -> dict[str, tuple[Path, list[tup
     pages = {f"{n}_pages": (d / "pages", [(n if n != "audit37" else "audit_help", d / "help_questions.jsonl", True),
                                           (f"{n if n != 'audit37' else 'audit_help'}_off",
                                            d / ("off_topic_help.jsonl" if n == "audit37" else "off_topic.jsonl"),
-                                           False)])
+                                           False), *near_set(d / "off_topic_near.jsonl", f"{n}_near")])
              for n, d in (("audit37", a37), ("audit42", a42), ("audit43", a43))}
     return {
         "seed": (ROOT / "corpus", [("devset", DATA / "devset.jsonl", True), ("chat", chat / "questions.jsonl", True),
                                    ("chat_off", chat / "off_topic.jsonl", False),
                                    ("audit_seed", a37 / "seed_questions.jsonl", True),
                                    ("audit_seed_off", a37 / "off_topic_seed.jsonl", False),
+                                   *near_set(a37 / "off_topic_seed_near.jsonl", "audit_seed_near"),
                                    ("devset_en", DATA / "english" / "devset_en.jsonl", True)]),
         "cnil": (cnil, [("cnil_faq_dev", cnil / "questions.jsonl", True),
                         ("audit_cnil", a37 / "cnil_questions.jsonl", True),
@@ -109,7 +115,9 @@ def groups(datasets: Path, wide: bool = False) -> dict[str, tuple[Path, list[tup
            for n in (LANGUAGES if wide else LANGUAGES[:2])},
         **{f"audit{n}": (DATA / f"audit{n}" / folder, [(f"audit{n}", DATA / f"audit{n}" / "questions.jsonl", True),
                                                         (f"audit{n}_off", DATA / f"audit{n}" / "off_topic.jsonl",
-                                                         False)])
+                                                         False),
+                                                        *near_set(DATA / f"audit{n}" / "off_topic_near.jsonl",
+                                                                  f"audit{n}_near")])
            for n, folder in AUDITS if wide},
     }
 
@@ -137,9 +145,10 @@ def _recording(index, fused, question_terms, weights, memory, corpus=None, alone
     return ev
 
 
-def collect(datasets: Path, cache_dir: Path, wide: bool = False,
-            cross_cap: int = CROSS_CAP) -> tuple[list[dict[str, Any]], dict[str, dict[str, Any]]]:
-    """Every set asked of every corpus: the searcher's evidence and what the candidates read, per question."""
+def collect(datasets: Path, cache_dir: Path, wide: bool = False, cross_cap: int = CROSS_CAP,
+            only: Sequence[str] = ()) -> tuple[list[dict[str, Any]], dict[str, dict[str, Any]]]:
+    """Every set asked of every corpus (of the corpora `only` names, when it names some): the searcher's evidence
+    and what the candidates read, per question."""
     searching.Searcher.evidence = staticmethod(_recording)  # type: ignore[method-assign]
     model = load_embedder(Settings(corpus_dir=ROOT / "corpus"))
     qcache_path = cache_dir / "answerable-cv-questions.pkl"
@@ -156,6 +165,8 @@ def collect(datasets: Path, cache_dir: Path, wide: bool = False,
     corpora: dict[str, dict[str, Any]] = {}
     for group, (folder, _) in spec.items():
         if wide and group in ("piaf", "en_stackfaq"):  # their questions are asked, their large corpora are not
+            continue
+        if only and group not in only:
             continue
         settings = Settings(corpus_dir=folder)
         pcache_path = cache_dir / f"answerable-cv-{group}.pkl"
@@ -307,10 +318,22 @@ def main() -> None:
                     "without piaf's and en_stackfaq's corpora")
     ap.add_argument("--cross-cap", type=int, default=CROSS_CAP, help="questions of a set asked of another corpus")
     ap.add_argument("--reuse", action="store_true", help="the searches the last run kept in the cache")
+    ap.add_argument("--corpora", default="", help="a part of the corpora (comma-separated): their searches are kept "
+                    "in --part, for a run split across processes, and nothing is reported")
+    ap.add_argument("--part", type=Path, help="where --corpora keeps its searches")
+    ap.add_argument("--merge", type=Path, nargs="*", default=[], help="the parts to join into the cache, then report")
     ap.add_argument("-o", "--output", type=Path)
     args = ap.parse_args()
     path = args.cache / ("answerable-cv-rows-wide.pkl" if args.wide else "answerable-cv-rows.pkl")
-    if args.reuse and path.exists():
+    if args.corpora:
+        args.part.write_bytes(pickle.dumps(collect(args.datasets, args.cache, args.wide, args.cross_cap,
+                                                   args.corpora.split(","))))
+        return
+    if args.merge:
+        parts = [pickle.loads(p.read_bytes()) for p in args.merge]
+        rows, corpora = [r for part, _ in parts for r in part], {k: v for _, c in parts for k, v in c.items()}
+        path.write_bytes(pickle.dumps((rows, corpora)))
+    elif args.reuse and path.exists():
         rows, corpora = pickle.loads(path.read_bytes())
     else:
         rows, corpora = collect(args.datasets, args.cache, args.wide, args.cross_cap)
