@@ -14,8 +14,9 @@ of another it is not (up to 60 questions a pair, 600 of piaf's and en_stackfaq's
 questions and off-topic set) and the Italian, Portuguese and Dutch pages added, piaf's and en_stackfaq's left out (their
 questions are still asked of the others); `--cross-cap` bounds a set asked of another corpus (the wide run, 8).
 `--corpora a,b --part p.pkl` searches a part of the corpora only (a run split across processes on shared cores, each
-with its own `--cache`), and `--merge p1.pkl p2.pkl ...` joins the parts into the cache, then reports. Where a corpus has
-a second off-topic set near its subject (`off_topic_near.jsonl`, `off_topic_seed_near.jsonl`, stop 63), it is asked too.
+with its own `--cache`), and `--merge p1.pkl p2.pkl ...` joins the parts into the cache, then reports. Where a corpus
+has a second off-topic set near its subject (`off_topic_near.jsonl`, `off_topic_seed_near.jsonl`, stop 63), it is
+asked too.
 Beside the rule's eight features, candidates computed from the same search: whether the question's rarest indexed
 word is in the best passage (`rare1`; `rare1k`: and no word unknown to the index) or in the first three (`rare3`),
 the idf share (`cov3`) and plain share (`plain3`) of its words in the first three passages, the best BM25 score over
