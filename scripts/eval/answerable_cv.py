@@ -13,10 +13,9 @@ of another it is not (up to 60 questions a pair, 600 of piaf's and en_stackfaq's
 `--wide` (for `answerable_near`, its cache a file of its own): 28 corpora, the later audits' (48 to 61, each with its
 questions and off-topic set) and the Italian, Portuguese and Dutch pages added, piaf's and en_stackfaq's left out (their
 questions are still asked of the others); `--cross-cap` bounds a set asked of another corpus (the wide run, 8).
-`--corpora a,b --part p.pkl` searches a part of the corpora only (a run split across processes on shared cores, each
-with its own `--cache`), and `--merge p1.pkl p2.pkl ...` joins the parts into the cache, then reports. Where a corpus
-has a second off-topic set near its subject (`off_topic_near.jsonl`, `off_topic_seed_near.jsonl`, stop 63), it is
-asked too.
+`answerable_parts` splits a run across processes (shared cores), then joins the parts into the cache that `--reuse`
+reads. Where a corpus has a second off-topic set near its subject (`off_topic_near.jsonl`, `off_topic_seed_near.jsonl`,
+stop 63), it is asked too.
 Beside the rule's eight features, candidates computed from the same search: whether the question's rarest indexed
 word is in the best passage (`rare1`; `rare1k`: and no word unknown to the index) or in the first three (`rare3`),
 the idf share (`cov3`) and plain share (`plain3`) of its words in the first three passages, the best BM25 score over
@@ -126,6 +125,16 @@ def groups(datasets: Path, wide: bool = False) -> dict[str, tuple[Path, list[tup
     }
 
 
+def searched(datasets: Path, wide: bool = False) -> list[str]:
+    """The corpora a run searches: `--wide` asks piaf's and en_stackfaq's questions, not their large corpora."""
+    return [g for g in groups(datasets, wide) if not (wide and g in ("piaf", "en_stackfaq"))]
+
+
+def rows_path(cache: Path, wide: bool) -> Path:
+    """Where a run keeps its searches (the wide run's apart)."""
+    return cache / ("answerable-cv-rows-wide.pkl" if wide else "answerable-cv-rows.pkl")
+
+
 def keep(question_id: str, cap: int, n: int) -> bool:
     return n <= cap or hashlib.sha256(question_id.encode()).digest()[0] < 256 * cap / n
 
@@ -167,11 +176,10 @@ def collect(datasets: Path, cache_dir: Path, wide: bool = False, cross_cap: int 
     embedder = Remembered(model, qstore["q"])
     out: list[dict[str, Any]] = []
     corpora: dict[str, dict[str, Any]] = {}
-    for group, (folder, _) in spec.items():
-        if wide and group in ("piaf", "en_stackfaq"):  # their questions are asked, their large corpora are not
-            continue
+    for group in searched(datasets, wide):
         if only and group not in only:
             continue
+        folder = spec[group][0]
         settings = Settings(corpus_dir=folder)
         pcache_path = cache_dir / f"answerable-cv-{group}.pkl"
         pstore = pickle.loads(pcache_path.read_bytes()) if pcache_path.exists() else {"passages": {}}
@@ -322,22 +330,10 @@ def main() -> None:
                     "without piaf's and en_stackfaq's corpora")
     ap.add_argument("--cross-cap", type=int, default=CROSS_CAP, help="questions of a set asked of another corpus")
     ap.add_argument("--reuse", action="store_true", help="the searches the last run kept in the cache")
-    ap.add_argument("--corpora", default="", help="a part of the corpora (comma-separated): their searches are kept "
-                    "in --part, for a run split across processes, and nothing is reported")
-    ap.add_argument("--part", type=Path, help="where --corpora keeps its searches")
-    ap.add_argument("--merge", type=Path, nargs="*", default=[], help="the parts to join into the cache, then report")
     ap.add_argument("-o", "--output", type=Path)
     args = ap.parse_args()
-    path = args.cache / ("answerable-cv-rows-wide.pkl" if args.wide else "answerable-cv-rows.pkl")
-    if args.corpora:
-        args.part.write_bytes(pickle.dumps(collect(args.datasets, args.cache, args.wide, args.cross_cap,
-                                                   args.corpora.split(","))))
-        return
-    if args.merge:
-        parts = [pickle.loads(p.read_bytes()) for p in args.merge]
-        rows, corpora = [r for part, _ in parts for r in part], {k: v for _, c in parts for k, v in c.items()}
-        path.write_bytes(pickle.dumps((rows, corpora)))
-    elif args.reuse and path.exists():
+    path = rows_path(args.cache, args.wide)
+    if args.reuse and path.exists():
         rows, corpora = pickle.loads(path.read_bytes())
     else:
         rows, corpora = collect(args.datasets, args.cache, args.wide, args.cross_cap)

@@ -34,6 +34,8 @@ from __future__ import annotations
 import argparse
 import json
 import pickle
+import shlex
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -171,7 +173,7 @@ def main() -> None:
                   flush=True)
     print("single-feature AUC: " + " ".join(f"{k}={v:.3f}" for k, v in result["single_auc"].items()))
     if args.output:
-        command = "python -m scripts.eval.answerable_near -o docs/results/answerable_near.json"
+        command = shlex.join(["python", "-m", "scripts.eval.answerable_near", *sys.argv[1:]])  # as it was run
         args.output.write_text(json.dumps({"command": command, **result}, indent=1) + "\n")
 
 
