@@ -13,6 +13,9 @@ of another it is not (up to 60 questions a pair, 600 of piaf's and en_stackfaq's
 `--wide` (for `answerable_near`, its cache a file of its own): 28 corpora, the later audits' (48 to 61, each with its
 questions and off-topic set) and the Italian, Portuguese and Dutch pages added, piaf's and en_stackfaq's left out (their
 questions are still asked of the others); `--cross-cap` bounds a set asked of another corpus (the wide run, 8).
+`answerable_parts` splits a run across processes (shared cores), then joins the parts into the cache that `--reuse`
+reads. Where a corpus has a second off-topic set near its subject (`off_topic_near.jsonl`, `off_topic_seed_near.jsonl`,
+stop 63), it is asked too.
 Beside the rule's eight features, candidates computed from the same search: whether the question's rarest indexed
 word is in the best passage (`rare1`; `rare1k`: and no word unknown to the index) or in the first three (`rare3`),
 the idf share (`cov3`) and plain share (`plain3`) of its words in the first three passages, the best BM25 score over
@@ -79,6 +82,11 @@ PROBES = [
 ]
 
 
+def near_set(path: Path, name: str) -> list[tuple[str, Path, bool]]:
+    """A corpus's second off-topic set, near its subject (written at stop 63), where it has one."""
+    return [(name, path, False)] if path.exists() else []
+
+
 def groups(datasets: Path, wide: bool = False) -> dict[str, tuple[Path, list[tuple[str, Path, bool]]]]:
     """Corpus -> (folder, [(set, questions file, answerable of it?)])."""
     a37, a42, a43, hc, chat = DATA / "audit37", DATA / "audit42", DATA / "audit43", DATA / "help_centre", DATA / "chat"
@@ -86,13 +94,14 @@ def groups(datasets: Path, wide: bool = False) -> dict[str, tuple[Path, list[tup
     pages = {f"{n}_pages": (d / "pages", [(n if n != "audit37" else "audit_help", d / "help_questions.jsonl", True),
                                           (f"{n if n != 'audit37' else 'audit_help'}_off",
                                            d / ("off_topic_help.jsonl" if n == "audit37" else "off_topic.jsonl"),
-                                           False)])
+                                           False), *near_set(d / "off_topic_near.jsonl", f"{n}_near")])
              for n, d in (("audit37", a37), ("audit42", a42), ("audit43", a43))}
     return {
         "seed": (ROOT / "corpus", [("devset", DATA / "devset.jsonl", True), ("chat", chat / "questions.jsonl", True),
                                    ("chat_off", chat / "off_topic.jsonl", False),
                                    ("audit_seed", a37 / "seed_questions.jsonl", True),
                                    ("audit_seed_off", a37 / "off_topic_seed.jsonl", False),
+                                   *near_set(a37 / "off_topic_seed_near.jsonl", "audit_seed_near"),
                                    ("devset_en", DATA / "english" / "devset_en.jsonl", True)]),
         "cnil": (cnil, [("cnil_faq_dev", cnil / "questions.jsonl", True),
                         ("audit_cnil", a37 / "cnil_questions.jsonl", True),
@@ -109,9 +118,21 @@ def groups(datasets: Path, wide: bool = False) -> dict[str, tuple[Path, list[tup
            for n in (LANGUAGES if wide else LANGUAGES[:2])},
         **{f"audit{n}": (DATA / f"audit{n}" / folder, [(f"audit{n}", DATA / f"audit{n}" / "questions.jsonl", True),
                                                         (f"audit{n}_off", DATA / f"audit{n}" / "off_topic.jsonl",
-                                                         False)])
+                                                         False),
+                                                        *near_set(DATA / f"audit{n}" / "off_topic_near.jsonl",
+                                                                  f"audit{n}_near")])
            for n, folder in AUDITS if wide},
     }
+
+
+def searched(datasets: Path, wide: bool = False) -> list[str]:
+    """The corpora a run searches: `--wide` asks piaf's and en_stackfaq's questions, not their large corpora."""
+    return [g for g in groups(datasets, wide) if not (wide and g in ("piaf", "en_stackfaq"))]
+
+
+def rows_path(cache: Path, wide: bool) -> Path:
+    """Where a run keeps its searches (the wide run's apart)."""
+    return cache / ("answerable-cv-rows-wide.pkl" if wide else "answerable-cv-rows.pkl")
 
 
 def keep(question_id: str, cap: int, n: int) -> bool:
@@ -137,9 +158,10 @@ def _recording(index, fused, question_terms, weights, memory, corpus=None, alone
     return ev
 
 
-def collect(datasets: Path, cache_dir: Path, wide: bool = False,
-            cross_cap: int = CROSS_CAP) -> tuple[list[dict[str, Any]], dict[str, dict[str, Any]]]:
-    """Every set asked of every corpus: the searcher's evidence and what the candidates read, per question."""
+def collect(datasets: Path, cache_dir: Path, wide: bool = False, cross_cap: int = CROSS_CAP,
+            only: Sequence[str] = ()) -> tuple[list[dict[str, Any]], dict[str, dict[str, Any]]]:
+    """Every set asked of every corpus (of the corpora `only` names, when it names some): the searcher's evidence
+    and what the candidates read, per question."""
     searching.Searcher.evidence = staticmethod(_recording)  # type: ignore[method-assign]
     model = load_embedder(Settings(corpus_dir=ROOT / "corpus"))
     qcache_path = cache_dir / "answerable-cv-questions.pkl"
@@ -154,9 +176,10 @@ def collect(datasets: Path, cache_dir: Path, wide: bool = False,
     embedder = Remembered(model, qstore["q"])
     out: list[dict[str, Any]] = []
     corpora: dict[str, dict[str, Any]] = {}
-    for group, (folder, _) in spec.items():
-        if wide and group in ("piaf", "en_stackfaq"):  # their questions are asked, their large corpora are not
+    for group in searched(datasets, wide):
+        if only and group not in only:
             continue
+        folder = spec[group][0]
         settings = Settings(corpus_dir=folder)
         pcache_path = cache_dir / f"answerable-cv-{group}.pkl"
         pstore = pickle.loads(pcache_path.read_bytes()) if pcache_path.exists() else {"passages": {}}
@@ -309,7 +332,7 @@ def main() -> None:
     ap.add_argument("--reuse", action="store_true", help="the searches the last run kept in the cache")
     ap.add_argument("-o", "--output", type=Path)
     args = ap.parse_args()
-    path = args.cache / ("answerable-cv-rows-wide.pkl" if args.wide else "answerable-cv-rows.pkl")
+    path = rows_path(args.cache, args.wide)
     if args.reuse and path.exists():
         rows, corpora = pickle.loads(path.read_bytes())
     else:

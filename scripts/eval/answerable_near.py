@@ -34,6 +34,8 @@ from __future__ import annotations
 import argparse
 import json
 import pickle
+import shlex
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -49,8 +51,9 @@ from scripts.eval.common import data_arguments
 
 MISS = 0.04
 # the sets named in the report beside the means: (questions, corpus)
-NAMED = (("audit_seed", "seed"), ("audit_seed_off", "seed"), ("chat", "seed"), ("chat_off", "seed"),
-         ("audit61", "audit61"), ("audit61_off", "audit61"))
+NAMED = (("devset", "seed"), ("audit_seed", "seed"), ("audit_seed_off", "seed"), ("audit_seed_near", "seed"),
+         ("chat", "seed"), ("chat_off", "seed"), ("audit61", "audit61"), ("audit61_off", "audit61"),
+         ("audit61_near", "audit61"))
 NEAR = ("prox", "sent_cov", "sent_kcov", "focus", "agree5", "rank_corr", "doc_gap")
 ALL = CV + NEAR
 
@@ -115,11 +118,18 @@ def summary(rows: list[dict[str, Any]], scores: dict[tuple[str, str], np.ndarray
         neg = np.concatenate([scores[(r["questions"], corpus)] for r in mine if not r["answerable"]])
         corpora[corpus] = {"answerable_flagged": round(float(np.mean(pos < 0)), 3),
                            "off_topic_flagged": round(float(np.mean(neg < 0)), 3), "auc": round(auc(pos, neg), 3)}
+        near = [scores[(r["questions"], corpus)] for r in mine if r["questions"].endswith("_near")]
+        if near:  # the near-topic sets written at stop 63, apart from the first ones
+            first = [scores[(r["questions"], corpus)] for r in mine
+                     if not r["answerable"] and not r["questions"].endswith("_near")]
+            corpora[corpus] |= {"near_flagged": round(float(np.mean(np.concatenate(near) < 0)), 3),
+                                "first_off_flagged": round(float(np.mean(np.concatenate(first) < 0)), 3)}
     cross = [float(np.mean(scores[(r["questions"], r["corpus"])] < 0)) for r in rows
              if not r["own"] and used(r).sum() >= 5]
     own = [r for r in rows if r["own"] and r["answerable"] and used(r).any()]
-    return {"mean": {k: round(float(np.mean([c[k] for c in corpora.values()])), 3)
-                     for k in ("answerable_flagged", "off_topic_flagged", "auc")},
+    keys = ("answerable_flagged", "off_topic_flagged", "auc", "near_flagged", "first_off_flagged")
+    return {"mean": {k: round(float(np.mean([c[k] for c in corpora.values() if k in c])), 3)
+                     for k in keys if any(k in c for c in corpora.values())},
             "answerable_sets_over_5pct": sum(float(np.mean(scores[(r["questions"], r["corpus"])] < 0)) > 0.05
                                              for r in own),
             "cross_flagged": round(float(np.mean(cross)), 3), "corpora": corpora}
@@ -157,12 +167,13 @@ def main() -> None:
                                                    for q, c in NAMED if (q, c) in scores}}
             result["rules"][f"{name} ({place})"] = s
             print(f"{name + ' (' + place + ')':34} answerable {s['mean']['answerable_flagged']:.3f} off-topic "
-                  f"{s['mean']['off_topic_flagged']:.3f} auc {s['mean']['auc']:.3f} cross {s['cross_flagged']:.3f} "
+                  f"{s['mean']['off_topic_flagged']:.3f} near {s['mean'].get('near_flagged', float('nan')):.3f} "
+                  f"auc {s['mean']['auc']:.3f} cross {s['cross_flagged']:.3f} "
                   f"sets>5% {s['answerable_sets_over_5pct']:2} " + " ".join(f"{k}={v}" for k, v in s["named"].items()),
                   flush=True)
     print("single-feature AUC: " + " ".join(f"{k}={v:.3f}" for k, v in result["single_auc"].items()))
     if args.output:
-        command = "python -m scripts.eval.answerable_near -o docs/results/answerable_near.json"
+        command = shlex.join(["python", "-m", "scripts.eval.answerable_near", *sys.argv[1:]])  # as it was run
         args.output.write_text(json.dumps({"command": command, **result}, indent=1) + "\n")
 
 
