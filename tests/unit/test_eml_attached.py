@@ -163,3 +163,27 @@ def test_encoded_attached_messages_parts_count_together_with_the_files():
     parsed = parse_eml(_message("Boîte", "Lisez.", *inner).encode())
     assert [section.heading for section in parsed.sections] == [None, "m0", "m1"]
     assert "m2.eml (e-mail of more than 1,000 parts: a hostile file?)" in parsed.changes[0]
+
+
+def _quoted(message: str) -> str:
+    """An attached message sent quoted-printable-encoded: its "=" as "=3D", lines over 76 characters broken by a
+    soft "=" line break, a header line's too."""
+    return ("Content-Type: message/rfc822\nContent-Transfer-Encoding: quoted-printable\nContent-Disposition: "
+            f"attachment; filename=transfert.eml\n\n{quopri.encodestring(message.encode()).decode()}")
+
+
+def test_an_attached_message_sent_quoted_printable_is_read_decoded():
+    """Its header lines, its parts' boundaries and its body decoded first, not read as written ("=3D", "=C3=A0"); a
+    header line the encoding broke in two does not end the headers; the bytes count with the file's parts."""
+    received = "Received: from mail.boutique.example (mail.boutique.example [192.0.2.10]) by mx.client.example\n"
+    inner = (received + "From: <support@boutique.example>\nSubject: =?utf-8?q?D=C3=A9lai?= de livraison\n"
+             'MIME-Version: 1.0\nContent-Type: multipart/alternative; boundary="=_alt"\n\n--=_alt\n'
+             "Content-Type: text/plain; charset=utf-8\n\nLivraison sous 48 heures, à réception.\n--=_alt--\n")
+    for newline in ("\n", "\r\n"):
+        data = _message("Pour info", "Voir.", _quoted(inner)).replace("\n", newline).encode()
+        assert _headed(data) == [(None, (), ["Voir."]),
+                                 ("Délai de livraison", (), ["Livraison sous 48 heures, à réception."])]
+    hostile = _message("Piège", "x", *(_attached(_message(f"m{n}", "y")) for n in range(60)), boundary="c")
+    parsed = parse_eml(_message("Boîte", "Lisez.", _quoted(hostile)).encode())
+    assert len(parsed.changes) == 1  # named by its file: its subject is still encoded
+    assert parsed.changes[0].startswith("1 attachment(s) not read: transfert.eml (e-mail of more than 100 multipart")

@@ -12,11 +12,11 @@ save one): its subject the title, the text its sender wrote the document, throug
   splits a body around an inline attachment), a plain one among HTML ones as a paragraph. Offsets index the decoded
   bodies, the message's then its attached messages', joined by a line break.
 - An attached message (message/rfc822: a message forwarded as an attachment, Outlook's and Gmail's; one sent
-  base64-encoded decoded first, checked as a file is, its parts counted with the file's): read after the body, its body
-  as this one's, under its subject as a mailbox's messages are (`rag.corpus.formats.base.filed_under`: "Subject › its
-  headings"), the messages it attaches after it, `DEPTH_MAX` deep (`with_attached`, an Outlook message's too); its own
-  attachments named in the report after its subject; one without text, or without header lines (a part the library
-  cannot parse as a message), named.
+  base64- or quoted-printable-encoded decoded first, `eml_encoded`, checked as a file is, its parts counted with the
+  file's): read after the body, its body as this one's, under its subject as a mailbox's messages are
+  (`rag.corpus.formats.base.filed_under`: "Subject › its headings"), the messages it attaches after it, `DEPTH_MAX`
+  deep (`with_attached`, an Outlook message's too); its own attachments named in the report after its subject; one
+  without text, or without header lines (a part the library cannot parse as a message), named.
 - Left out: a reply's quoted earlier messages and the signature, where they can be told with certainty
   (`rag.corpus.formats.eml_replies`; a forwarded message is kept whole); the headers (sender, recipients, date: no
   address is indexed); attachments, each named in the ingest's report.
@@ -30,7 +30,6 @@ part chosen is decoded (a 20 MB attachment is never), and every step is linear i
 
 from __future__ import annotations
 
-import binascii
 import re
 from bisect import bisect_right
 from email.message import EmailMessage, Message
@@ -40,6 +39,7 @@ from html import escape
 
 from rag.corpus.encoding import decode_text
 from rag.corpus.formats.base import Parsed, filed_under, shifted
+from rag.corpus.formats.eml_encoded import encoded_message, transfer_encoding
 from rag.corpus.formats.eml_flowed import unflowed
 from rag.corpus.formats.eml_replies import (
     ends_with_attribution,
@@ -299,7 +299,7 @@ def _attached(part: Message, depth: int, messages: list[Parsed], budget: _Budget
     inner = payload[0] if isinstance(payload, list) and payload and isinstance(payload[0], EmailMessage) else None
     if inner is None or (depth >= DEPTH_MAX and not _headed(inner)):
         return name
-    why = ""
+    why, parsed = "", inner
     try:
         inner = _unencoded(part, inner, budget)
         if not _headed(inner):
@@ -309,23 +309,16 @@ def _attached(part: Message, depth: int, messages: list[Parsed], budget: _Budget
             return None
     except ValueError as exc:
         why = f" ({exc})"
-    subject = _subject(inner)[1]
+    still_encoded = inner is parsed and transfer_encoding(part) == "quoted-printable"  # its subject as sent
+    subject = "" if still_encoded else _subject(inner)[1]
     return (f"message: {subject}" if subject else name) + why
 
 
 def _unencoded(part: Message, inner: EmailMessage, budget: _Budget) -> EmailMessage:
-    """An attached message sent base64-encoded (some clients do, though RFC 2046 allows only 7bit, 8bit and binary):
-    parsed from its decoded bytes, with the bounds of a file (`_message`); any other, as the library parsed it. The
-    library reads such a part as a message without header lines, its body the encoded text (base64 has no colon)."""
-    payload = inner.get_payload()
-    if str(part.get("content-transfer-encoding", "")).strip().lower() != "base64" or _headed(inner) or \
-            not isinstance(payload, str):
-        return inner
-    try:  # not strict: line breaks and stray characters skipped, as the library's own decoding does
-        data = binascii.a2b_base64(payload.encode("ascii", errors="ignore"))
-    except binascii.Error as exc:
-        raise ValueError(f"damaged base64: {exc}") from exc
-    return _message(data, budget)
+    """An attached message sent base64- or quoted-printable-encoded parsed from its decoded bytes
+    (`rag.corpus.formats.eml_encoded`), with the bounds of a file (`_message`); any other, as the library parsed it."""
+    data = encoded_message(part, inner)
+    return inner if data is None else _message(data, budget)
 
 
 def with_attached(parsed: Parsed, messages: list[Parsed]) -> Parsed:
