@@ -4,6 +4,8 @@ the signature left out (a forwarded message kept), charsets, attachments reporte
 from __future__ import annotations
 
 import base64
+from email.parser import BytesParser
+from email.policy import default
 from pathlib import Path
 
 import pytest
@@ -12,7 +14,7 @@ from rag.corpus.files import BINARY_SUFFIXES, FORMATS, refusal
 from rag.corpus.formats.eml import MULTIPARTS_MAX, NOT_EML, parse_eml
 from rag.corpus.formats.eml_flowed import unflowed
 from rag.corpus.reader import read_document
-from tests.helpers.timing import grows_linearly
+from tests.helpers.timing import cpu, grows_linearly
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "eml"
 
@@ -371,3 +373,13 @@ def test_an_alternatives_html_of_pictures_alone_gives_way_to_its_plain_text_read
     assert _lines(alternative("<p>Le colis part jeudi.</p>")) == ["Le colis part jeudi."]
     with pytest.raises(ValueError, match="no text found"):
         parse_eml(alternative("<img>", plain=""))
+
+
+def test_the_checks_before_parsing_cost_less_than_the_librarys_parse():
+    """A 4 MB attachment's 50,000 base64 lines (a 40 MB one's 500,000 took 12 s, 7 of them the checks'): each check
+    skips to the words it looks for, never tries each byte."""
+    data = _mail("Texte.\n", content_type="multipart/mixed; boundary=b").replace(
+        b"Texte.\n", b"--b\nContent-Type: text/plain\n\nTexte.\n--b\nContent-Type: application/octet-stream\n"
+        b"Content-Transfer-Encoding: base64\n\n" + (b"QUFB" * 19 + b"\n") * 50_000 + b"--b--\n")
+    library = cpu(lambda _: BytesParser(policy=default).parsebytes(data), 0)
+    assert cpu(lambda _: parse_eml(data), 0) < 2 * library
