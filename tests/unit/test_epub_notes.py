@@ -134,3 +134,16 @@ def test_a_citing_line_that_is_its_mark_alone_keeps_it():
     notes = '<aside epub:type="endnote" id="n1"><p>Sous deux mois.</p></aside>'
     assert [text for _, text in _lines(_epub({"c1.xhtml": chapter, "notes.xhtml": notes}))] == [
         "Le bail.", "1", "Sous deux mois."]
+
+
+def test_a_notes_file_off_the_spine_is_read_where_its_notes_are_cited_and_nowhere_else():
+    """Some books list their notes file in the manifest alone, reached only by its notes' citations: each note read
+    after its citation, the rest of the file (its title, a note never cited) not read."""
+    chapter = ('<h1>Le bail</h1><p>Le dépôt<a epub:type="noteref" href="notes.xhtml#n1">1</a> est rendu.</p>'
+               '<p>Le loyer<a href="notes.xhtml#n2" id="r2">[2]</a> est payé.</p>')
+    notes = ('<h1>Notes</h1><aside epub:type="endnote" id="n1"><p>Sous deux mois.</p></aside>'
+             '<p id="n2"><a href="c1.xhtml#r2">[2]</a> Le cinq du mois.</p><p id="n3">Jamais citée.</p>')
+    data = _book([("c1", "c1.xhtml")], {"OEBPS/c1.xhtml": chapter, "OEBPS/notes.xhtml": notes},
+                 extra='<item id="notes" href="notes.xhtml" media-type="application/xhtml+xml"/>')
+    assert _lines(data) == [("Le bail", "Le dépôt est rendu."), ("Le bail", "Sous deux mois."),
+                            ("Le bail", "Le loyer est payé."), ("Le bail", "Le cinq du mois.")]
