@@ -147,3 +147,16 @@ def test_a_notes_file_off_the_spine_is_read_where_its_notes_are_cited_and_nowher
                  extra='<item id="notes" href="notes.xhtml" media-type="application/xhtml+xml"/>')
     assert _lines(data) == [("Le bail", "Le dépôt est rendu."), ("Le bail", "Sous deux mois."),
                             ("Le bail", "Le loyer est payé."), ("Le bail", "Le cinq du mois.")]
+
+
+def test_project_gutenbergs_lettered_note_marks_are_notes_a_letter_alone_is_not():
+    """Gutenberg marks some books' notes with letters ("[A]", "[B]"), the id on the link back opening the note; an
+    index's letters ("A", "B": links to its sections, linking back to nothing) stay links."""
+    chapter = ('<p>Le dépôt<a id="FNanchor_A_1" href="notes.xhtml#Footnote_A_1" class="fnanchor">[A]</a> est rendu.'
+               '</p><p>Le loyer<a id="FNanchor_B_2" href="notes.xhtml#Footnote_B_2" class="fnanchor">[B]</a> est payé.'
+               '</p><p>Voir <a href="notes.xhtml#A">A</a>.</p>')
+    notes = ('<div class="footnote"><p><a id="Footnote_A_1" href="c1.xhtml#FNanchor_A_1"><span class="label">[A]'
+             '</span></a> Sous deux mois.</p></div><div class="footnote"><p><a id="Footnote_B_2" href="c1.xhtml#'
+             'FNanchor_B_2"><span class="label">[B]</span></a> Le cinq du mois.</p></div><p id="A">Avance.</p>')
+    assert [text for _, text in _lines(_epub({"c1.xhtml": chapter, "notes.xhtml": notes}))] == [
+        "Le dépôt est rendu.", "Sous deux mois.", "Le loyer est payé.", "Le cinq du mois.", "Voir A.", "Avance."]

@@ -4,8 +4,8 @@ is then not read twice, its notes no longer where they stood.
 
 A citation is a link to an element of another content document of the book (`<a href="notes.xhtml#n1">`): marked a
 note's (`epub:type="noteref"`, `role="doc-noteref"`: EPUB 3's, pandoc's, InDesign's), or a link whose text is a
-note's mark ("1", "[12]", "*", "[iv]") the element it points at links back to, among its first links, by a mark or a
-return sign ("↩", "↑", "back"): an EPUB 2 book's, Calibre's and Project Gutenberg's, `<p id="n1"><a
+note's mark ("1", "[12]", "*", "[iv]", "[A]") the element it points at links back to, among its first links, by a
+mark or a return sign ("↩", "↑", "back"): an EPUB 2 book's, Calibre's and Project Gutenberg's, `<p id="n1"><a
 href="chapter1.xhtml#r1">1</a> ...`, the note's id on its paragraph or on the link back opening it. A glossary's,
 a bibliography's or a contents page's entry linking back to its uses is no note. The note is the
 blocks of that element (an `<aside epub:type="endnote">`, an `<li>` of a `<section epub:type="endnotes">`, a `<p>`),
@@ -46,8 +46,10 @@ from rag.corpus.formats.html_notes import (
 )
 from rag.corpus.formats.html_outline import ID
 
-# A note's mark ("1", "[12]", "(3)", "*", "†", "[iv]", "1.") and a link back's text (a mark or a return sign)
-_MARK = re.compile(r"[\[(]?(?:\d{1,4}|[*†‡§¶]{1,3})[\])]?\.?|[\[(][ivxlcdm]{1,5}[\])]\.?", re.IGNORECASE)
+# A note's mark ("1", "[12]", "(3)", "*", "†", "[iv]", "1.", Project Gutenberg's lettered "[A]", "[AB]") and a link
+# back's text (a mark or a return sign); a letter alone is no mark (an index's "A", "B" links to its letters)
+_MARK = re.compile(r"[\[(]?(?:\d{1,4}|[*†‡§¶]{1,3})[\])]?\.?|[\[(](?:[ivxlcdm]{1,5}|[a-z]{1,2})[\])]\.?",
+                   re.IGNORECASE)
 _RETURN = re.compile(_MARK.pattern + r"|[↩↑^][\ufe0e\ufe0f]?|back|retour|return", re.IGNORECASE)
 
 
