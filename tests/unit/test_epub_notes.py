@@ -11,6 +11,7 @@ from rag.corpus.formats import epub
 from rag.corpus.formats.base import Section
 from rag.corpus.formats.epub import parse_epub
 from rag.corpus.formats.epub_notes import book_notes
+from rag.corpus.formats.html import parse_html
 from tests.helpers.timing import grows_linearly
 from tests.unit.test_epub import _book
 
@@ -160,3 +161,22 @@ def test_project_gutenbergs_lettered_note_marks_are_notes_a_letter_alone_is_not(
              'FNanchor_B_2"><span class="label">[B]</span></a> Le cinq du mois.</p></div><p id="A">Avance.</p>')
     assert [text for _, text in _lines(_epub({"c1.xhtml": chapter, "notes.xhtml": notes}))] == [
         "Le dépôt est rendu.", "Sous deux mois.", "Le loyer est payé.", "Le cinq du mois.", "Voir A.", "Avance."]
+
+
+def test_a_link_back_after_a_notes_last_paragraph_leaves_its_text_a_word_like_it_stays():
+    """Pandoc's and Standard Ebooks' "↩", an EPUB 2 book's mark ("[2]"), after the note's last paragraph: out of it
+    as out of a one-paragraph note's; the same text elsewhere in the note, not the link back, is the note's text."""
+    chapter = ('<p>Le dépôt<a epub:type="noteref" href="notes.xhtml#n1" id="r1">1</a> est rendu.</p>'
+               '<p>Le loyer<a href="notes.xhtml#n2" id="r2">[2]</a> est payé.</p>'
+               '<p>Les charges<a epub:type="noteref" href="notes.xhtml#n3" id="r3">3</a>.</p>')
+    notes = ('<aside epub:type="endnote" id="n1"><p>Sous deux mois.</p><p>Sans frais. <a href="c1.xhtml#r1">↩</a>'
+             '</p></aside><div id="n2"><p>Le cinq du mois.</p><p>Par virement. <a href="c1.xhtml#r2">[2]</a></p></div>'
+             '<aside epub:type="endnote" id="n3"><p><a href="c1.xhtml#r3">3</a> Au réel.</p><p>Voir la note 3</p>'
+             '</aside>')
+    assert [text for _, text in _lines(_epub({"c1.xhtml": chapter, "notes.xhtml": notes}))] == [
+        "Le dépôt est rendu.", "Sous deux mois.", "Sans frais.", "Le loyer est payé.", "Le cinq du mois.",
+        "Par virement.", "Les charges.", "Au réel.", "Voir la note 3"]
+    page = ('<p>Le dépôt<a epub:type="noteref" href="#n1" id="r1">1</a> est rendu.</p><aside epub:type="footnote" '
+            'id="n1"><p>Sous deux mois.</p><p>Sans frais. <a href="#r1">↩</a></p></aside>')
+    assert [line.text for section in parse_html(page).sections for line in section.lines] == [
+        "Le dépôt est rendu.", "Sous deux mois.", "Sans frais."]

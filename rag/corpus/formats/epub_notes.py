@@ -119,14 +119,14 @@ def book_notes(text: str, chapters: list[tuple[str, int, str]], sections: list[S
         if bisect.bisect_left(headings, min(begin, first.start)) < bisect.bisect_left(headings, span):
             continue  # a heading: a chapter or a section of notes, no note
         within = bisect.bisect_left(link_starts, min(begin, first.start))
-        back = back_link(text, links[within:within + LINKS], min(span, begin + WINDOW), (at, end),
-                         _resolver(files, target))
+        back, back_at = back_link(text, links[within:within + LINKS], min(span, begin + WINDOW), (at, end),
+                                  _resolver(files, target))
         if not noteref and not (_MARK.fullmatch(link_text(text, end)) and _RETURN.fullmatch(back)):
             continue  # a plain link not a note's mark, or not linked back to by one: a cross-reference, a glossary's
         note = without_back(first.text, back)
         if (mark := link_text(text, end)) and note:
             gone.add(noted)
-            found.append(Note(cited, noted, note, mark, span))
+            found.append(Note(cited, noted, note, mark, span, back, back_at))
     follow(text, sections, found)
 
 
