@@ -39,7 +39,7 @@ from html import escape
 
 from rag.corpus.encoding import decode_text
 from rag.corpus.formats.base import Parsed, filed_under, shifted
-from rag.corpus.formats.eml_encoded import encoded_message, transfer_encoding
+from rag.corpus.formats.eml_encoded import POLICY, decoded, encoded_text
 from rag.corpus.formats.eml_flowed import unflowed
 from rag.corpus.formats.eml_replies import (
     ends_with_attribution,
@@ -232,7 +232,7 @@ def _message(data: bytes, budget: _Budget) -> EmailMessage:
     if not _HEADER.match(data, lead):
         raise ValueError(NOT_EML)
     lowered = data.lower()
-    budget.multiparts -= len(_BOUNDARY.findall(lowered)) + lowered.count(b"message/rfc822")
+    budget.multiparts -= _nesting(lowered)
     if budget.multiparts < 0:
         raise ValueError(NESTED)
     boundaries = {data[found.start(1):found.end(1)] for found in _BOUNDARY_VALUE.finditer(lowered)}
@@ -244,12 +244,17 @@ def _message(data: bytes, budget: _Budget) -> EmailMessage:
            for header in _CONTENT_HEADER.finditer(lowered)):
         raise ValueError(f"e-mail with a Content- header of more than {HEADER_MAX:,} bytes: a hostile file?")
     try:
-        message = BytesParser(policy=default).parsebytes(data[lead:])
+        message = BytesParser(policy=POLICY).parsebytes(data[lead:])
     except RecursionError as exc:
         raise ValueError(NESTED) from exc
     if not isinstance(message, EmailMessage) or not _headed(message):
         raise ValueError(NOT_EML)
     return message
+
+
+def _nesting(lowered: bytes) -> int:
+    """The multipart and attached message parts `lowered`, bytes in lower case, may hold (an upper bound)."""
+    return len(_BOUNDARY.findall(lowered)) + lowered.count(b"message/rfc822")
 
 
 def _line_start(data: bytes, at: int) -> bool:
@@ -303,30 +308,33 @@ def _attached(part: Message, depth: int, messages: list[Parsed], budget: _Budget
     """An attachment's name for the report; none for an attached message read (added to `messages`): one with header
     lines, `DEPTH_MAX` deep at most; another named "message: its subject", with why it was not read."""
     name = str(part.get_filename() or part.get_content_type())
-    payload = part.get_payload() if part.get_content_type() == "message/rfc822" else None
-    inner = payload[0] if isinstance(payload, list) and payload and isinstance(payload[0], EmailMessage) else None
-    if inner is None or (depth >= DEPTH_MAX and not _headed(inner)):
+    if part.get_content_type() != "message/rfc822":
         return name
-    why, parsed = "", inner
+    why, inner = "", None
     try:
-        inner = _unencoded(part, inner, budget)
-        if not _headed(inner):
+        inner = _inner(part, budget)
+        if inner is None or not _headed(inner):
             return name
         if depth < DEPTH_MAX:
             messages.append(_document(inner, depth + 1, budget))
             return None
     except ValueError as exc:
         why = f" ({exc})"
-    still_encoded = inner is parsed and transfer_encoding(part) == "quoted-printable"  # its subject as sent
-    subject = "" if still_encoded else _subject(inner)[1]
+    subject = _subject(inner)[1] if inner is not None else ""
     return (f"message: {subject}" if subject else name) + why
 
 
-def _unencoded(part: Message, inner: EmailMessage, budget: _Budget) -> EmailMessage:
-    """An attached message sent base64- or quoted-printable-encoded parsed from its decoded bytes
-    (`rag.corpus.formats.eml_encoded`), with the bounds of a file (`_message`); any other, as the library parsed it."""
-    data = encoded_message(part, inner)
-    return inner if data is None else _message(data, budget)
+def _inner(part: Message, budget: _Budget) -> EmailMessage | None:
+    """The message attached as `part`: one sent base64- or quoted-printable-encoded parsed from its decoded bytes
+    (`rag.corpus.formats.eml_encoded`), with the bounds of a file (`_message`), what the file's checks counted in its
+    encoded text given back (the library did not parse it); any other, as the library parsed it."""
+    text = encoded_text(part)
+    if text is None:
+        payload = part.get_payload()
+        inner = payload[0] if isinstance(payload, list) and payload else None
+        return inner if isinstance(inner, EmailMessage) else None
+    budget.multiparts += _nesting(text.lower().encode())
+    return _message(decoded(part, text), budget)
 
 
 def with_attached(parsed: Parsed, messages: list[Parsed]) -> Parsed:

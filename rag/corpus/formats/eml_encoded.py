@@ -1,21 +1,19 @@
 """An attached message (message/rfc822) sent base64- or quoted-printable-encoded, as some clients send one though
-RFC 2046 allows only 7bit, 8bit and binary: its bytes decoded, for the .eml reader to parse as a file's.
+RFC 2046 allows only 7bit, 8bit and binary: kept as its encoded text when the file is parsed (`POLICY`), its bytes
+decoded, for the .eml reader to parse as a file's.
 
-The library parses such a part's encoded text as the message: base64 as a message without header lines (base64 has
-no colon), quoted-printable as one whose "=3D", "=C3=A9" and soft line breaks are still there, a header line the
-encoding broke in two ending its headers early.
+The library would parse such a part's encoded text as the message, losing lines of it for good: base64 as a message
+without header lines, quoted-printable with its soft line breaks still there, a header line the encoding broke in two
+ending its headers early or dropped (a break before a colon: a line ":00:00" has no header name).
 """
 
 from __future__ import annotations
 
 import binascii
-from email.errors import MissingHeaderBodySeparatorDefect
-from email.generator import BytesGenerator
 from email.message import EmailMessage, Message
 from email.policy import default
-from io import BytesIO
 
-_VERBATIM = default.clone(max_line_length=0)  # header lines written as read, never folded again
+_ENCODINGS = ("base64", "quoted-printable")
 
 
 def transfer_encoding(part: Message) -> str:
@@ -23,33 +21,35 @@ def transfer_encoding(part: Message) -> str:
     return str(part.get("content-transfer-encoding", "")).strip().lower()
 
 
-def encoded_message(part: Message, inner: EmailMessage) -> bytes | None:
-    """The decoded bytes of `inner`, the message the library parsed from the attached message `part`, where `part` is
-    sent base64- or quoted-printable-encoded; None for any other (read as the library parsed it). Linear in its size.
-    Raises `ValueError` for base64 that cannot be decoded."""
-    encoding = transfer_encoding(part)
-    if encoding == "quoted-printable":
-        return binascii.a2b_qp(_source(inner))
-    payload = inner.get_payload()
-    if encoding != "base64" or bool(inner.keys()) or not isinstance(payload, str):
-        return None
+class _Message(EmailMessage):
+    """A message whose part of type message/* sent encoded keeps its encoded text as its payload: the library's
+    parser descends into a part whose main type is "message", read here as "application" for such a part."""
+
+    def get_content_maintype(self) -> str:
+        maintype = super().get_content_maintype()
+        return "application" if maintype == "message" and transfer_encoding(self) in _ENCODINGS else maintype
+
+
+POLICY = default.clone(message_factory=_Message)  # the library's default, encoded attached messages kept encoded
+
+
+def encoded_text(part: Message) -> str | None:
+    """The encoded text of `part`, an attached message sent base64- or quoted-printable-encoded, parsed with `POLICY`
+    (a byte outside ASCII as its charset or U+FFFD reads it); None for any other."""
+    payload = part.get_payload()
+    return payload if transfer_encoding(part) in _ENCODINGS and isinstance(payload, str) else None
+
+
+def decoded(part: Message, text: str) -> bytes:
+    """`text`, the `encoded_text` of `part`, decoded (quoted-printable from the bytes as in the file: an 8-bit byte
+    among them kept). Linear in its size. Raises `ValueError` for base64 that cannot be decoded."""
+    if transfer_encoding(part) == "quoted-printable":
+        data = part.get_payload(decode=True)
+        return data if isinstance(data, bytes) else b""
     try:  # not strict: line breaks and stray characters skipped, as the library's own decoding does
-        return binascii.a2b_base64(payload.encode("ascii", errors="ignore"))
+        return binascii.a2b_base64(text.encode("ascii", errors="ignore"))
     except binascii.Error as exc:
         raise ValueError(f"damaged base64: {exc}") from exc
 
 
-def _source(message: EmailMessage) -> bytes:
-    """The bytes the library parsed `message` from, as it keeps them: its header lines as written, its body's text
-    (a multipart's parts between its boundaries); no blank line after the headers where the file had none (a header
-    line broken by the encoding ended them: the library reads the rest as the body)."""
-    out = BytesIO()
-    BytesGenerator(out, mangle_from_=False, policy=_VERBATIM).flatten(message)
-    data = out.getvalue()
-    head = sum(len(_VERBATIM.fold_binary(name, value)) for name, value in message.raw_items())
-    if any(isinstance(defect, MissingHeaderBodySeparatorDefect) for defect in message.defects):
-        return data[:head] + data[head + len(_VERBATIM.linesep):]
-    return data
-
-
-__all__ = ["encoded_message", "transfer_encoding"]
+__all__ = ["POLICY", "decoded", "encoded_text", "transfer_encoding"]
