@@ -180,3 +180,31 @@ def test_a_link_back_after_a_notes_last_paragraph_leaves_its_text_a_word_like_it
             'id="n1"><p>Sous deux mois.</p><p>Sans frais. <a href="#r1">↩</a></p></aside>')
     assert [line.text for section in parse_html(page).sections for line in section.lines] == [
         "Le dépôt est rendu.", "Sous deux mois.", "Sans frais."]
+
+
+def test_a_link_back_opening_a_notes_last_paragraph_leaves_its_text_whole():
+    """The link back opens the paragraph, whose text ends as the link's does ("[2]", "↩"): the link is not at the
+    line's end, nothing is cut ("Voir aussi la note [2]" had lost its "[2]", "Retour ↩" its "↩")."""
+    chapter = '<p>Le loyer<a href="notes.xhtml#n2" id="r2">[2]</a> est payé.</p>'
+    notes = '<div id="n2"><p>Le cinq du mois.</p><p><a href="c1.xhtml#r2">[2]</a> Voir aussi la note [2]</p></div>'
+    assert [text for _, text in _lines(_epub({"c1.xhtml": chapter, "notes.xhtml": notes}))] == [
+        "Le loyer est payé.", "Le cinq du mois.", "[2] Voir aussi la note [2]"]
+    page = ('<p>Le dépôt<a epub:type="noteref" href="#n1" id="r1">1</a> est rendu.</p><aside epub:type="footnote" '
+            'id="n1"><p>Sous deux mois.</p><p><a href="#r1">↩</a> Retour ↩</p></aside>')
+    assert [line.text for section in parse_html(page).sections for line in section.lines] == [
+        "Le dépôt est rendu.", "Sous deux mois.", "↩ Retour ↩"]
+
+
+def test_a_parallel_texts_language_links_are_no_note_marks_a_run_of_one_letter_is():
+    """A parallel text links each paragraph to its translation ("[FR]", "[EN]", linking back): two letters apart
+    are no mark, the paragraphs stay in their chapters; Gutenberg's 27th lettered note, "[AA]", is a note."""
+    english = "".join(f'<p id="p{n}"><a href="fr.xhtml#p{n}">[FR]</a> English paragraph {n}.</p>' for n in range(2))
+    french = "".join(f'<p id="p{n}"><a href="en.xhtml#p{n}">[EN]</a> Paragraphe {n}.</p>' for n in range(2))
+    assert [text for _, text in _lines(_epub({"en.xhtml": english, "fr.xhtml": french}))] == [
+        "[FR] English paragraph 0.", "[FR] English paragraph 1.", "[EN] Paragraphe 0.", "[EN] Paragraphe 1."]
+    chapter = ('<p>Le dépôt<a id="FNanchor_AA_1" href="notes.xhtml#Footnote_AA_1" class="fnanchor">[AA]</a> est'
+               ' rendu.</p>')
+    notes = ('<div class="footnote"><p><a id="Footnote_AA_1" href="c1.xhtml#FNanchor_AA_1">[AA]</a> Sous deux mois.'
+             '</p></div>')
+    assert [text for _, text in _lines(_epub({"c1.xhtml": chapter, "notes.xhtml": notes}))] == [
+        "Le dépôt est rendu.", "Sous deux mois."]

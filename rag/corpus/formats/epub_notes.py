@@ -46,10 +46,11 @@ from rag.corpus.formats.html_notes import (
 )
 from rag.corpus.formats.html_outline import ID
 
-# A note's mark ("1", "[12]", "(3)", "*", "†", "[iv]", "1.", Project Gutenberg's lettered "[A]", "[AB]") and a link
-# back's text (a mark or a return sign); a letter alone is no mark (an index's "A", "B" links to its letters)
-_MARK = re.compile(r"[\[(]?(?:\d{1,4}|[*†‡§¶]{1,3})[\])]?\.?|[\[(](?:[ivxlcdm]{1,5}|[a-z]{1,2})[\])]\.?",
-                   re.IGNORECASE)
+# A note's mark ("1", "[12]", "(3)", "*", "†", "[iv]", "1.", Project Gutenberg's lettered "[A]", its 27th "[AA]") and
+# a link back's text (a mark or a return sign); a letter alone is no mark (an index's "A", "B" links to its letters),
+# nor two letters apart (a parallel text's "[FR]", "[EN]" links to its translation)
+_MARK = re.compile(r"[\[(]?(?:\d{1,4}|[*†‡§¶]{1,3})[\])]?\.?"
+                   r"|[\[(](?:[ivxlcdm]{1,5}|(?P<letter>[a-z])(?P=letter)?)[\])]\.?", re.IGNORECASE)
 _RETURN = re.compile(_MARK.pattern + r"|[↩↑^][\ufe0e\ufe0f]?|back|retour|return", re.IGNORECASE)
 
 

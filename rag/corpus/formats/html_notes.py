@@ -34,6 +34,8 @@ WINDOW = 2000  # characters of a note's source read for the link back to its cit
 _MARKS = 64  # citations' marks left out of one block, at most (each is looked for in the whole block)
 _NOTE_MARK = 1000  # characters a note's mark may span in the source, its tags included (Word's: some 400)
 _TAG = re.compile(r"<[^<>]*>")
+_LINK_END = re.compile(r"</a\s*>", re.IGNORECASE)
+_TAGS_ONLY = re.compile(r"(?:\s|<[^<>]*>)*")  # what may follow a link back ending its note's last line
 HEADING = re.compile(r"<h[1-6][\s/>]", re.IGNORECASE)
 LINK = re.compile(r"<a\b[^<>]*>", re.IGNORECASE)
 ELEMENT = re.compile(r"<(/?)([a-zA-Z][\w:.-]*)")
@@ -89,6 +91,13 @@ class Places:
         return self._places[at][2:] if at < len(self._places) and self._starts[at] < end else None
 
 
+def _ends_line(source: str, at: int, end: int) -> bool:
+    """Whether the link starting at `at` in `source` ends its line (ending at `end`): only tags and spaces after it
+    (not "[2] Voir la note [2]", whose text ends as its link back's does)."""
+    close = _LINK_END.search(source, at, at + WINDOW)
+    return close is not None and _TAGS_ONLY.fullmatch(source, close.end(), max(close.end(), end)) is not None
+
+
 def follow(source: str, sections: list[Section], notes: list[Note]) -> None:
     """Each of `notes` read after the line citing it (a table's row's, after its table's last row cited so), in its
     section, the citation's mark left out of it where it is its only occurrence; in place. A note's paragraphs stay
@@ -112,7 +121,7 @@ def follow(source: str, sections: list[Section], notes: list[Note]) -> None:
             gone.add((s, n))
         last = note_lines[n]
         if (s, n) not in texts and last.start <= back_at < last.end and last.text.endswith(back) and \
-                last.text.strip() != back:  # a link back after its note's last paragraph's text
+                last.text.strip() != back and _ends_line(source, back_at, last.end):  # after the note's text
             texts[(s, n)] = last.text[:-len(back)].rstrip()
     read: set[tuple[int, int]] = set()
 
