@@ -142,6 +142,12 @@ def test_an_attached_message_sent_base64_encoded_is_read_as_a_plain_one():
     assert all(text[line.start:line.end] == line.text for section in parsed.sections for line in section.lines)
 
 
+def test_an_attached_message_labelled_base64_but_sent_unencoded_is_read_as_sent():
+    unencoded = _encoded("").replace("\n\n", "\n\n" + _message("Retour", "Sous 30 jours."), 1)
+    assert _headed(_message("Votre demande", "Voici.", unencoded).encode()) == \
+        [(None, (), ["Voici."]), ("Retour", (), ["Sous 30 jours."])]
+
+
 def test_an_encoded_attached_message_is_bounded_as_a_file_is():
     """Its decoded bytes were never seen by the checks run on the file: they are run on them, and nesting stays
     `DEPTH_MAX` deep; one whose bytes are no message is named, with why."""

@@ -42,10 +42,13 @@ def encoded_text(part: Message) -> str | None:
 
 def decoded(part: Message, text: str) -> bytes:
     """`text`, the `encoded_text` of `part`, decoded (quoted-printable from the bytes as in the file: an 8-bit byte
-    among them kept). Linear in its size. Raises `ValueError` for base64 that cannot be decoded."""
+    among them kept; a message labelled base64 but sent unencoded, as is). Linear in its size. Raises `ValueError`
+    for base64 that cannot be decoded."""
     if transfer_encoding(part) == "quoted-printable":
         data = part.get_payload(decode=True)
         return data if isinstance(data, bytes) else b""
+    if ":" in text[:1000].lstrip().split("\n", 1)[0]:  # a header line labelled base64: base64 has no colon
+        return text.encode("utf-8", errors="surrogateescape")
     try:  # not strict: line breaks and stray characters skipped, as the library's own decoding does
         return binascii.a2b_base64(text.encode("ascii", errors="ignore"))
     except binascii.Error as exc:
