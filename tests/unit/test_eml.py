@@ -4,12 +4,14 @@ the signature left out (a forwarded message kept), charsets, attachments reporte
 from __future__ import annotations
 
 import base64
+import re
 from pathlib import Path
 
 import pytest
 
 from rag.corpus.files import BINARY_SUFFIXES, FORMATS, refusal
-from rag.corpus.formats.eml import MULTIPARTS_MAX, NOT_EML, parse_eml
+from rag.corpus.formats import eml
+from rag.corpus.formats.eml import HEADER_MAX, MULTIPARTS_MAX, NOT_EML, parse_eml
 from rag.corpus.formats.eml_flowed import unflowed
 from rag.corpus.reader import read_document
 from tests.helpers.timing import grows_linearly
@@ -371,3 +373,32 @@ def test_an_alternatives_html_of_pictures_alone_gives_way_to_its_plain_text_read
     assert _lines(alternative("<p>Le colis part jeudi.</p>")) == ["Le colis part jeudi."]
     with pytest.raises(ValueError, match="no text found"):
         parse_eml(alternative("<img>", plain=""))
+
+
+@pytest.mark.parametrize("before", [b"", b"Subject: s\r", b"Subject: s\n", b"Subject: s\r\n"])
+@pytest.mark.parametrize("name", [b"Content-Type", b"CONTENT-type", b"cOnTeNt-X"])
+def test_the_checks_before_parsing_find_a_long_content_header_in_any_case_where_a_line_begins(before, name):
+    """At byte 0 or after a CR, an LF or both, in any case: as the library reads a header line."""
+    data = before + name + b": text/plain; x=" + b"a" * HEADER_MAX + b"\nSubject: s\n\nTexte.\n"
+    with pytest.raises(ValueError, match="Content- header of more than"):
+        parse_eml(data)
+
+
+def test_the_checks_before_parsing_skip_a_long_header_whose_name_only_ends_content():
+    data = b"Subject: s\nX-Content-Type: " + b"a" * (HEADER_MAX + 10) + b"\n\nTexte.\n"
+    assert _lines(data) == ["Texte."]
+
+
+@pytest.mark.parametrize("word", [b"BOUNDARY =", b"boundary=", b"Message/RFC822", b"message/rfc822"])
+def test_the_checks_before_parsing_count_nesting_words_in_any_case(word):
+    assert _lines(_mail("Texte.\n") + (word + b"\n") * MULTIPARTS_MAX) == ["Texte."] + [word.decode()] * MULTIPARTS_MAX
+    with pytest.raises(ValueError, match=f"more than {MULTIPARTS_MAX} multipart"):
+        parse_eml(_mail("Texte.\n") + (word + b"\n") * (MULTIPARTS_MAX + 1))
+
+
+@pytest.mark.parametrize("pattern", [eml._BOUNDARY, eml._CONTENT_HEADER, eml._BOUNDARY_VALUE, eml._DELIMITER])
+def test_the_checks_before_parsing_skip_to_a_literal_word(pattern):
+    """A 40 MB attachment's base64 lines took 7 s to check where a pattern ignored case or began a line ("^"): the
+    scan tried every byte. Each pattern scanning the file begins with a literal word, in the bytes lowered once."""
+    assert not pattern.flags & (re.IGNORECASE | re.MULTILINE)
+    assert re.match(rb"[a-z0-9-]", pattern.pattern)

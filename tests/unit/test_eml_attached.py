@@ -8,6 +8,8 @@ from __future__ import annotations
 import base64
 import quopri
 
+import pytest
+
 from rag.corpus.formats.eml import DEPTH_MAX, parse_eml
 from rag.corpus.formats.mbox import parse_mbox
 from tests.helpers.timing import grows_linearly
@@ -140,6 +142,12 @@ def test_an_attached_message_sent_base64_encoded_is_read_as_a_plain_one():
     assert all(text[line.start:line.end] == line.text for section in parsed.sections for line in section.lines)
 
 
+def test_an_attached_message_labelled_base64_but_sent_unencoded_is_read_as_sent():
+    unencoded = _encoded("").replace("\n\n", "\n\n" + _message("Retour", "Sous 30 jours."), 1)
+    assert _headed(_message("Votre demande", "Voici.", unencoded).encode()) == \
+        [(None, (), ["Voici."]), ("Retour", (), ["Sous 30 jours."])]
+
+
 def test_an_encoded_attached_message_is_bounded_as_a_file_is():
     """Its decoded bytes were never seen by the checks run on the file: they are run on them, and nesting stays
     `DEPTH_MAX` deep; one whose bytes are no message is named, with why."""
@@ -163,3 +171,60 @@ def test_encoded_attached_messages_parts_count_together_with_the_files():
     parsed = parse_eml(_message("Boîte", "Lisez.", *inner).encode())
     assert [section.heading for section in parsed.sections] == [None, "m0", "m1"]
     assert "m2.eml (e-mail of more than 1,000 parts: a hostile file?)" in parsed.changes[0]
+
+
+def _quoted(message: str) -> str:
+    """An attached message sent quoted-printable-encoded: its "=" as "=3D", lines over 76 characters broken by a
+    soft "=" line break, a header line's too."""
+    return ("Content-Type: message/rfc822\nContent-Transfer-Encoding: quoted-printable\nContent-Disposition: "
+            f"attachment; filename=transfert.eml\n\n{quopri.encodestring(message.encode()).decode()}")
+
+
+def test_an_attached_message_sent_quoted_printable_is_read_decoded():
+    """Its header lines, its parts' boundaries and its body decoded first, not read as written ("=3D", "=C3=A0"); a
+    header line the encoding broke in two does not end the headers."""
+    received = "Received: from mail.boutique.example (mail.boutique.example [192.0.2.10]) by mx.client.example\n"
+    inner = (received + "From: <support@boutique.example>\nSubject: =?utf-8?q?D=C3=A9lai?= de livraison\n"
+             'MIME-Version: 1.0\nContent-Type: multipart/alternative; boundary="=_alt"\n\n--=_alt\n'
+             "Content-Type: text/plain; charset=utf-8\n\nLivraison sous 48 heures, à réception.\n--=_alt--\n")
+    for newline in ("\n", "\r\n"):
+        data = _message("Pour info", "Voir.", _quoted(inner)).replace("\n", newline).encode()
+        assert _headed(data) == [(None, (), ["Voir."]),
+                                 ("Délai de livraison", (), ["Livraison sous 48 heures, à réception."])]
+
+
+def test_a_quoted_printable_messages_header_line_broken_before_a_colon_is_kept():
+    """The encoder's soft line break right before a colon ("10=" then ":00:00"): the library, parsing the encoded
+    text as a message, dropped the line ":00:00 ..." (no header name), and decoding then glued the next header line,
+    Content-Type, to the Received one: the boundaries and the HTML were read as text. The encoded text is decoded as
+    in the file."""
+    received = "Received: from mail.boutique.example ([192.0.2.10]) by m; Mon 7 Dec 2026 10"
+    assert len(received) == 75  # the colon of "10:00:00" is the 76th character: the encoder breaks the line there
+    inner = (received + ':00:00 +0000\nContent-Type: multipart/alternative; boundary="alt"\n'
+             "From: <s@boutique.example>\nSubject: Livraison\nMIME-Version: 1.0\n\n--alt\n"
+             "Content-Type: text/plain; charset=utf-8\n\nLivraison jeudi.\n--alt\n"
+             "Content-Type: text/html; charset=utf-8\n\n<html><body><p>Livraison <b>jeudi</b>.</p></body></html>\n"
+             "--alt--\n")
+    assert "10=\n:00:00" in _quoted(inner)
+    parsed = parse_eml(_message("Pour info", "Voir.", _quoted(inner)).encode())
+    assert [(section.heading, [line.text for line in section.lines]) for section in parsed.sections] == \
+        [(None, ["Voir."]), ("Livraison", ["Livraison jeudi."])]
+    assert parsed.changes == []
+    subject = "Subject: R=C3=A9union du 12 mars =C3=A0 09=\n:30: avec Paul\n"  # a hand-broken Subject, as read
+    quoted = ("Content-Type: message/rfc822\nContent-Transfer-Encoding: quoted-printable\n\nFrom: a@b\n" + subject
+              + "MIME-Version: 1.0\nContent-Type: text/plain; charset=3Dutf-8\n\nOrdre du jour.\n")
+    assert _headed(_message("Pour info", "Voir.", quoted).encode())[1][0] == "Réunion du 12 mars à 09:30: avec Paul"
+
+
+def test_a_quoted_printable_messages_parts_count_once_with_the_files():
+    """Its encoded text was counted by the file's checks, then its decoded bytes again: sixty messages attached in it
+    were refused as over 100; they count once, as a base64 one's. Past the bound, the file is refused as one holding
+    them unencoded is (its checks run before the library parses it)."""
+    def boxed(count: int) -> bytes:
+        hostile = _message("Piège", "x", *(_attached(_message(f"m{n}", "y")) for n in range(count)), boundary="c")
+        return _message("Boîte", "Lisez.", _quoted(hostile)).encode()
+
+    parsed = parse_eml(boxed(60))
+    assert len(parsed.sections) == 62 and parsed.changes == []
+    with pytest.raises(ValueError, match="more than 100 multipart"):
+        parse_eml(boxed(101))

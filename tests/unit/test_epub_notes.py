@@ -11,6 +11,7 @@ from rag.corpus.formats import epub
 from rag.corpus.formats.base import Section
 from rag.corpus.formats.epub import parse_epub
 from rag.corpus.formats.epub_notes import book_notes
+from rag.corpus.formats.html import parse_html
 from tests.helpers.timing import grows_linearly
 from tests.unit.test_epub import _book
 
@@ -134,3 +135,76 @@ def test_a_citing_line_that_is_its_mark_alone_keeps_it():
     notes = '<aside epub:type="endnote" id="n1"><p>Sous deux mois.</p></aside>'
     assert [text for _, text in _lines(_epub({"c1.xhtml": chapter, "notes.xhtml": notes}))] == [
         "Le bail.", "1", "Sous deux mois."]
+
+
+def test_a_notes_file_off_the_spine_is_read_where_its_notes_are_cited_and_nowhere_else():
+    """Some books list their notes file in the manifest alone, reached only by its notes' citations: each note read
+    after its citation, the rest of the file (its title, a note never cited) not read."""
+    chapter = ('<h1>Le bail</h1><p>Le dépôt<a epub:type="noteref" href="notes.xhtml#n1">1</a> est rendu.</p>'
+               '<p>Le loyer<a href="notes.xhtml#n2" id="r2">[2]</a> est payé.</p>')
+    notes = ('<h1>Notes</h1><aside epub:type="endnote" id="n1"><p>Sous deux mois.</p></aside>'
+             '<p id="n2"><a href="c1.xhtml#r2">[2]</a> Le cinq du mois.</p><p id="n3">Jamais citée.</p>')
+    data = _book([("c1", "c1.xhtml")], {"OEBPS/c1.xhtml": chapter, "OEBPS/notes.xhtml": notes},
+                 extra='<item id="notes" href="notes.xhtml" media-type="application/xhtml+xml"/>')
+    assert _lines(data) == [("Le bail", "Le dépôt est rendu."), ("Le bail", "Sous deux mois."),
+                            ("Le bail", "Le loyer est payé."), ("Le bail", "Le cinq du mois.")]
+
+
+def test_project_gutenbergs_lettered_note_marks_are_notes_a_letter_alone_is_not():
+    """Gutenberg marks some books' notes with letters ("[A]", "[B]"), the id on the link back opening the note; an
+    index's letters ("A", "B": links to its sections, linking back to nothing) stay links."""
+    chapter = ('<p>Le dépôt<a id="FNanchor_A_1" href="notes.xhtml#Footnote_A_1" class="fnanchor">[A]</a> est rendu.'
+               '</p><p>Le loyer<a id="FNanchor_B_2" href="notes.xhtml#Footnote_B_2" class="fnanchor">[B]</a> est payé.'
+               '</p><p>Voir <a href="notes.xhtml#A">A</a>.</p>')
+    notes = ('<div class="footnote"><p><a id="Footnote_A_1" href="c1.xhtml#FNanchor_A_1"><span class="label">[A]'
+             '</span></a> Sous deux mois.</p></div><div class="footnote"><p><a id="Footnote_B_2" href="c1.xhtml#'
+             'FNanchor_B_2"><span class="label">[B]</span></a> Le cinq du mois.</p></div><p id="A">Avance.</p>')
+    assert [text for _, text in _lines(_epub({"c1.xhtml": chapter, "notes.xhtml": notes}))] == [
+        "Le dépôt est rendu.", "Sous deux mois.", "Le loyer est payé.", "Le cinq du mois.", "Voir A.", "Avance."]
+
+
+def test_a_link_back_after_a_notes_last_paragraph_leaves_its_text_a_word_like_it_stays():
+    """Pandoc's and Standard Ebooks' "↩", an EPUB 2 book's mark ("[2]"), after the note's last paragraph: out of it
+    as out of a one-paragraph note's; the same text elsewhere in the note, not the link back, is the note's text."""
+    chapter = ('<p>Le dépôt<a epub:type="noteref" href="notes.xhtml#n1" id="r1">1</a> est rendu.</p>'
+               '<p>Le loyer<a href="notes.xhtml#n2" id="r2">[2]</a> est payé.</p>'
+               '<p>Les charges<a epub:type="noteref" href="notes.xhtml#n3" id="r3">3</a>.</p>')
+    notes = ('<aside epub:type="endnote" id="n1"><p>Sous deux mois.</p><p>Sans frais. <a href="c1.xhtml#r1">↩</a>'
+             '</p></aside><div id="n2"><p>Le cinq du mois.</p><p>Par virement. <a href="c1.xhtml#r2">[2]</a></p></div>'
+             '<aside epub:type="endnote" id="n3"><p><a href="c1.xhtml#r3">3</a> Au réel.</p><p>Voir la note 3</p>'
+             '</aside>')
+    assert [text for _, text in _lines(_epub({"c1.xhtml": chapter, "notes.xhtml": notes}))] == [
+        "Le dépôt est rendu.", "Sous deux mois.", "Sans frais.", "Le loyer est payé.", "Le cinq du mois.",
+        "Par virement.", "Les charges.", "Au réel.", "Voir la note 3"]
+    page = ('<p>Le dépôt<a epub:type="noteref" href="#n1" id="r1">1</a> est rendu.</p><aside epub:type="footnote" '
+            'id="n1"><p>Sous deux mois.</p><p>Sans frais. <a href="#r1">↩</a></p></aside>')
+    assert [line.text for section in parse_html(page).sections for line in section.lines] == [
+        "Le dépôt est rendu.", "Sous deux mois.", "Sans frais."]
+
+
+def test_a_link_back_opening_a_notes_last_paragraph_leaves_its_text_whole():
+    """The link back opens the paragraph, whose text ends as the link's does ("[2]", "↩"): the link is not at the
+    line's end, nothing is cut ("Voir aussi la note [2]" had lost its "[2]", "Retour ↩" its "↩")."""
+    chapter = '<p>Le loyer<a href="notes.xhtml#n2" id="r2">[2]</a> est payé.</p>'
+    notes = '<div id="n2"><p>Le cinq du mois.</p><p><a href="c1.xhtml#r2">[2]</a> Voir aussi la note [2]</p></div>'
+    assert [text for _, text in _lines(_epub({"c1.xhtml": chapter, "notes.xhtml": notes}))] == [
+        "Le loyer est payé.", "Le cinq du mois.", "[2] Voir aussi la note [2]"]
+    page = ('<p>Le dépôt<a epub:type="noteref" href="#n1" id="r1">1</a> est rendu.</p><aside epub:type="footnote" '
+            'id="n1"><p>Sous deux mois.</p><p><a href="#r1">↩</a> Retour ↩</p></aside>')
+    assert [line.text for section in parse_html(page).sections for line in section.lines] == [
+        "Le dépôt est rendu.", "Sous deux mois.", "↩ Retour ↩"]
+
+
+def test_a_parallel_texts_language_links_are_no_note_marks_a_run_of_one_letter_is():
+    """A parallel text links each paragraph to its translation ("[FR]", "[EN]", linking back): two letters apart
+    are no mark, the paragraphs stay in their chapters; Gutenberg's 27th lettered note, "[AA]", is a note."""
+    english = "".join(f'<p id="p{n}"><a href="fr.xhtml#p{n}">[FR]</a> English paragraph {n}.</p>' for n in range(2))
+    french = "".join(f'<p id="p{n}"><a href="en.xhtml#p{n}">[EN]</a> Paragraphe {n}.</p>' for n in range(2))
+    assert [text for _, text in _lines(_epub({"en.xhtml": english, "fr.xhtml": french}))] == [
+        "[FR] English paragraph 0.", "[FR] English paragraph 1.", "[EN] Paragraphe 0.", "[EN] Paragraphe 1."]
+    chapter = ('<p>Le dépôt<a id="FNanchor_AA_1" href="notes.xhtml#Footnote_AA_1" class="fnanchor">[AA]</a> est'
+               ' rendu.</p>')
+    notes = ('<div class="footnote"><p><a id="Footnote_AA_1" href="c1.xhtml#FNanchor_AA_1">[AA]</a> Sous deux mois.'
+             '</p></div>')
+    assert [text for _, text in _lines(_epub({"c1.xhtml": chapter, "notes.xhtml": notes}))] == [
+        "Le dépôt est rendu.", "Sous deux mois."]

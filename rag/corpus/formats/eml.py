@@ -12,11 +12,11 @@ save one): its subject the title, the text its sender wrote the document, throug
   splits a body around an inline attachment), a plain one among HTML ones as a paragraph. Offsets index the decoded
   bodies, the message's then its attached messages', joined by a line break.
 - An attached message (message/rfc822: a message forwarded as an attachment, Outlook's and Gmail's; one sent
-  base64-encoded decoded first, checked as a file is, its parts counted with the file's): read after the body, its body
-  as this one's, under its subject as a mailbox's messages are (`rag.corpus.formats.base.filed_under`: "Subject › its
-  headings"), the messages it attaches after it, `DEPTH_MAX` deep (`with_attached`, an Outlook message's too); its own
-  attachments named in the report after its subject; one without text, or without header lines (a part the library
-  cannot parse as a message), named.
+  base64- or quoted-printable-encoded decoded first, `eml_encoded`, checked as a file is, its parts counted with the
+  file's): read after the body, its body as this one's, under its subject as a mailbox's messages are
+  (`rag.corpus.formats.base.filed_under`: "Subject › its headings"), the messages it attaches after it, `DEPTH_MAX`
+  deep (`with_attached`, an Outlook message's too); its own attachments named in the report after its subject; one
+  without text, or without header lines (a part the library cannot parse as a message), named.
 - Left out: a reply's quoted earlier messages and the signature, where they can be told with certainty
   (`rag.corpus.formats.eml_replies`; a forwarded message is kept whole); the headers (sender, recipients, date: no
   address is indexed); attachments, each named in the ingest's report.
@@ -30,7 +30,6 @@ part chosen is decoded (a 20 MB attachment is never), and every step is linear i
 
 from __future__ import annotations
 
-import binascii
 import re
 from bisect import bisect_right
 from email.message import EmailMessage, Message
@@ -40,6 +39,7 @@ from html import escape
 
 from rag.corpus.encoding import decode_text
 from rag.corpus.formats.base import Parsed, filed_under, shifted
+from rag.corpus.formats.eml_encoded import POLICY, decoded, encoded_text
 from rag.corpus.formats.eml_flowed import unflowed
 from rag.corpus.formats.eml_replies import (
     ends_with_attribution,
@@ -63,16 +63,17 @@ NESTED = f"e-mail of more than {MULTIPARTS_MAX} multipart or attached message pa
 _KNOWN = frozenset({"from", "subject", "date", "to", "message-id", "mime-version", "received", "return-path",
                     "content-type", "x-mozilla-status", "thread-topic"})
 _HEADER = re.compile(rb"(?:From [^\r\n]*\r?\n)?[!-9;-~]{1,76}:")
-_BOUNDARY = re.compile(rb"boundary\s*=|message/rfc822", re.IGNORECASE)  # a part that nests others
+_BOUNDARY = re.compile(rb"boundary\s*=")  # with "message/rfc822": a part that nests others (in the lowered bytes)
 SUBJECT_CHARS = 2000  # of the Subject read: a title is shorter, and the library parses it in more than linear time
 HEADER_MAX = 8192  # bytes of a part's Content-* header: longer is a hostile file (the parser reads it in more than
 # linear time: thousands of parameters); found before parsing, any line that begins "Content-" and its folded lines
 # a line ends at CR, LF or CRLF for the library: a file of bare CRs is lines too
-_CONTENT_HEADER = re.compile(rb"(?:^|(?<=\r))Content-[!-9;-~]{0,64}:[^\r\n]*(?:(?:\r\n?|\n)[ \t][^\r\n]*)*",
-                             re.IGNORECASE | re.MULTILINE)
+_CONTENT_HEADER = re.compile(rb"content-[!-9;-~]{0,64}:[^\r\n]*(?:(?:\r\n?|\n)[ \t][^\r\n]*)*")  # lowered
 PARTS_MAX = 1000  # delimiter lines of the message's boundaries: the library takes 0.1 ms a part, 3 million in 20 MB
-_BOUNDARY_VALUE = re.compile(rb'boundary\s*=\s*"?([^"\s;]{1,70})', re.IGNORECASE)
-_DELIMITER = re.compile(rb"(?:^|(?<=\r))--([^\s]{1,72})", re.MULTILINE)  # "--" boundary, "--" after the last
+_BOUNDARY_VALUE = re.compile(rb'boundary\s*=\s*"?([^"\s;]{1,70})')  # in the lowered bytes, read in the file's
+_DELIMITER = re.compile(rb"--([^\s]{1,72})")  # "--" boundary, "--" after the last, where it begins a line
+# The patterns above each begin with a word, so that a scan of 40 MB skips to it (case folded once, `bytes.lower`)
+# and tells a line's beginning by the byte before: a pattern beginning "^" or ignoring case tried every byte (7 s).
 _PREFIXES = re.compile(r"\s*(?:(?:RE|AW|SV|R|Réf|Rép|Fwd?|TR|WG|RV|Enc|Antw|Doorst)\s?(?:\[\d{1,3}\])?\s?:\s*)+",
                        re.IGNORECASE)
 
@@ -230,23 +231,35 @@ def _message(data: bytes, budget: _Budget) -> EmailMessage:
     lead = len(head) - len(head.lstrip(b"\xef\xbb\xbf \t\r\n"))  # a byte order mark or blank lines first
     if not _HEADER.match(data, lead):
         raise ValueError(NOT_EML)
-    budget.multiparts -= len(_BOUNDARY.findall(data))
+    lowered = data.lower()
+    budget.multiparts -= _nesting(lowered)
     if budget.multiparts < 0:
         raise ValueError(NESTED)
-    boundaries = set(_BOUNDARY_VALUE.findall(data))  # one pass over the lines that begin "--", not one a boundary
-    budget.parts -= sum(found[1] in boundaries or found[1][:-2] in boundaries
-                        for found in _DELIMITER.finditer(data)) if boundaries else 0
+    boundaries = {data[found.start(1):found.end(1)] for found in _BOUNDARY_VALUE.finditer(lowered)}
+    budget.parts -= sum(found[1] in boundaries or found[1][:-2] in boundaries  # one pass over the "--" lines
+                        for found in _DELIMITER.finditer(data) if _line_start(data, found.start())) if boundaries else 0
     if budget.parts < 0:
         raise ValueError(f"e-mail of more than {PARTS_MAX:,} parts: a hostile file?")
-    if any(len(header[0]) > HEADER_MAX for header in _CONTENT_HEADER.finditer(data)):
+    if any(len(header[0]) > HEADER_MAX and _line_start(data, header.start())
+           for header in _CONTENT_HEADER.finditer(lowered)):
         raise ValueError(f"e-mail with a Content- header of more than {HEADER_MAX:,} bytes: a hostile file?")
     try:
-        message = BytesParser(policy=default).parsebytes(data[lead:])
+        message = BytesParser(policy=POLICY).parsebytes(data[lead:])
     except RecursionError as exc:
         raise ValueError(NESTED) from exc
     if not isinstance(message, EmailMessage) or not _headed(message):
         raise ValueError(NOT_EML)
     return message
+
+
+def _nesting(lowered: bytes) -> int:
+    """The multipart and attached message parts `lowered`, bytes in lower case, may hold (an upper bound)."""
+    return len(_BOUNDARY.findall(lowered)) + lowered.count(b"message/rfc822")
+
+
+def _line_start(data: bytes, at: int) -> bool:
+    """Whether `at` begins a line of `data` as the library reads lines: ended by CR, LF or both."""
+    return at == 0 or data[at - 1] in b"\r\n"
 
 
 def _headed(message: Message) -> bool:
@@ -295,37 +308,33 @@ def _attached(part: Message, depth: int, messages: list[Parsed], budget: _Budget
     """An attachment's name for the report; none for an attached message read (added to `messages`): one with header
     lines, `DEPTH_MAX` deep at most; another named "message: its subject", with why it was not read."""
     name = str(part.get_filename() or part.get_content_type())
-    payload = part.get_payload() if part.get_content_type() == "message/rfc822" else None
-    inner = payload[0] if isinstance(payload, list) and payload and isinstance(payload[0], EmailMessage) else None
-    if inner is None or (depth >= DEPTH_MAX and not _headed(inner)):
+    if part.get_content_type() != "message/rfc822":
         return name
-    why = ""
+    why, inner = "", None
     try:
-        inner = _unencoded(part, inner, budget)
-        if not _headed(inner):
+        inner = _inner(part, budget)
+        if inner is None or not _headed(inner):
             return name
         if depth < DEPTH_MAX:
             messages.append(_document(inner, depth + 1, budget))
             return None
     except ValueError as exc:
         why = f" ({exc})"
-    subject = _subject(inner)[1]
+    subject = _subject(inner)[1] if inner is not None else ""
     return (f"message: {subject}" if subject else name) + why
 
 
-def _unencoded(part: Message, inner: EmailMessage, budget: _Budget) -> EmailMessage:
-    """An attached message sent base64-encoded (some clients do, though RFC 2046 allows only 7bit, 8bit and binary):
-    parsed from its decoded bytes, with the bounds of a file (`_message`); any other, as the library parsed it. The
-    library reads such a part as a message without header lines, its body the encoded text (base64 has no colon)."""
-    payload = inner.get_payload()
-    if str(part.get("content-transfer-encoding", "")).strip().lower() != "base64" or _headed(inner) or \
-            not isinstance(payload, str):
-        return inner
-    try:  # not strict: line breaks and stray characters skipped, as the library's own decoding does
-        data = binascii.a2b_base64(payload.encode("ascii", errors="ignore"))
-    except binascii.Error as exc:
-        raise ValueError(f"damaged base64: {exc}") from exc
-    return _message(data, budget)
+def _inner(part: Message, budget: _Budget) -> EmailMessage | None:
+    """The message attached as `part`: one sent base64- or quoted-printable-encoded parsed from its decoded bytes
+    (`rag.corpus.formats.eml_encoded`), with the bounds of a file (`_message`), what the file's checks counted in its
+    encoded text given back (the library did not parse it); any other, as the library parsed it."""
+    text = encoded_text(part)
+    if text is None:
+        payload = part.get_payload()
+        inner = payload[0] if isinstance(payload, list) and payload else None
+        return inner if isinstance(inner, EmailMessage) else None
+    budget.multiparts += _nesting(text.lower().encode())
+    return _message(decoded(part, text), budget)
 
 
 def with_attached(parsed: Parsed, messages: list[Parsed]) -> Parsed:

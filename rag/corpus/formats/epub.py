@@ -13,7 +13,8 @@ that reader never loads a DTD nor expands an entity it declares).
 - A chapter's notes (`epub:type="noteref"` citing its `<aside epub:type="footnote">`) are read after the paragraph
   citing them, as an HTML page's (`rag.corpus.formats.html_notes`); so are those in another file (an endnotes
   chapter), cited so or by a link the note links back to (EPUB 2's), once every chapter is read
-  (`rag.corpus.formats.epub_notes`). A ruby's readings and printed page numbers are no text
+  (`rag.corpus.formats.epub_notes`); a notes file the manifest lists off the spine, reached by its citations alone,
+  is read for those notes only. A ruby's readings and printed page numbers are no text
   (`rag.corpus.formats.html_annotations`).
 - Offsets index the content documents' XHTML, joined in spine order by a line break (`Parsed.text`): a passage's
   span holds its elements, tags included, as an HTML page's does.
@@ -39,6 +40,7 @@ from rag.corpus.formats.base import Line, Parsed, Section, shifted
 from rag.corpus.formats.epub_notes import book_notes
 from rag.corpus.formats.epub_toc import PACKAGE_MAX, chaptered, guide_skips, inside, small_part, toc_paths
 from rag.corpus.formats.html import parse_html
+from rag.corpus.formats.html_notes import LINK, attributes
 from rag.corpus.formats.html_tags import bold_next, sheet_bold_classes
 
 KIND = ".epub"
@@ -113,40 +115,80 @@ def _parse(archive: zipfile.ZipFile) -> Parsed:
         if size is not None and size <= budget and (sheet := small_part(archive, path)) is not None:
             budget -= size
             bold |= sheet_bold_classes(sheet.decode("utf-8", errors="replace"))
-    sections: list[Section] = []
-    texts: list[str] = []
-    chapters: list[tuple[str, int, str]] = []  # each content document read: its path, start in the text, source
-    base, read, total, outside = 0, set[str](), 0, 0
+    book = _Book(archive, bold, changes)
+    outside = 0
     for ref in refs[:SPINE_MAX]:
         path, media, _ = manifest.get(ref.get("idref") or "", (None, "", set()))
         if path is None or path not in archive.NameToInfo:
             outside += ref.get("idref") in manifest
             continue
-        if media not in CONTENT_TYPES or path in skipped or path in read:
+        if media not in CONTENT_TYPES or path in skipped or path in book.read:
             continue
-        read.add(path)
-        total += archive.getinfo(path).file_size
-        if total > CONTENT_MAX:
+        book.add(path, toc.get(path, ()))
+    if outside:
+        changes.append(f"{outside} spine item(s) naming a file outside the book, or none, not read")
+    spine_sections = len(book.sections)
+    documents = {path for path, media, _ in manifest.values() if path and media in CONTENT_TYPES}
+    for path in _linked_off_spine(book, documents - skipped):
+        book.add(path, (), spine=False)
+    text = "\n".join(book.texts)
+    book_notes(text, book.chapters, book.sections)
+    sections = book.sections[:spine_sections]  # of a file off the spine, only the notes cited, moved to their lines
+    return Parsed([s for s in sections if s.lines], title=dc_title(package), text=text, blocks=True, changes=changes)
+
+
+class _Book:
+    """The content documents read, in order: their sections and sources, offsets in their sources joined by a line
+    break; at most `CONTENT_MAX` bytes all together."""
+
+    def __init__(self, archive: zipfile.ZipFile, bold: set[str], changes: list[str]) -> None:
+        self.archive, self.bold, self.changes = archive, bold, changes
+        self.sections: list[Section] = []
+        self.texts: list[str] = []
+        self.chapters: list[tuple[str, int, str]] = []  # each document read: its path, start in the text, source
+        self.read: set[str] = set()
+        self.base = self.total = 0
+
+    def add(self, path: str, toc: tuple[str, ...], spine: bool = True) -> None:
+        """The document at `path` read after the others, under its chapters in the contents, `toc`. Raises
+        `ValueError` when the book's documents hold over `CONTENT_MAX` bytes; a document off the `spine` past it is
+        not read (named in the report), the book is."""
+        self.read.add(path)
+        size = self.archive.getinfo(path).file_size
+        if not spine and self.total + size > CONTENT_MAX:
+            self.changes.append(f"{path} not read: the book's chapters hold {CONTENT_MAX:,} bytes of XHTML already")
+            return
+        self.total += size
+        if self.total > CONTENT_MAX:
             raise ValueError(f"refused .epub: its chapters hold over {CONTENT_MAX:,} bytes of XHTML, more than rag "
                              "reads as one document: split the book")
         try:
-            source = decode_text(archive.read(path), html=True)[0]
+            source = decode_text(self.archive.read(path), html=True)[0]
         except ValueError as exc:  # bytes of no text encoding: a damaged chapter, not the whole book
-            changes.append(f"{path} not read: {exc}")
-            continue
-        parsed = parse_html(source, frozenset(bold))
-        bold_line = partial(_bold_line, source, base, bold)
+            self.changes.append(f"{path} not read: {exc}")
+            return
+        parsed = parse_html(source, frozenset(self.bold))
+        bold_line = partial(_bold_line, source, self.base, self.bold)
         for section in parsed.sections:
             section.url = None  # a content document's canonical link names no page of the book
-        sections += chaptered(shifted(parsed.sections, base), toc.get(path, ()), bold_line)
-        texts.append(source)
-        chapters.append((path, base, source))
-        base += len(source) + 1
-    if outside:
-        changes.append(f"{outside} spine item(s) naming a file outside the book, or none, not read")
-    text = "\n".join(texts)
-    book_notes(text, chapters, sections)
-    return Parsed([s for s in sections if s.lines], title=dc_title(package), text=text, blocks=True, changes=changes)
+        self.sections += chaptered(shifted(parsed.sections, self.base), toc, bold_line)
+        self.texts.append(source)
+        self.chapters.append((path, self.base, source))
+        self.base += len(source) + 1
+
+
+def _linked_off_spine(book: _Book, documents: set[str]) -> list[str]:
+    """The content documents of the manifest, `documents`, not in the spine that its documents link into ("notes.xhtml
+    #n1": a notes file some books leave off the spine, reached only by its notes' citations), in the order first
+    linked to; each link's start tag read once."""
+    linked: dict[str, None] = {}
+    for path, _, source in book.chapters:
+        for match in LINK.finditer(source):
+            href = attributes(match[0]).get("href") or ""
+            target = inside(path, href) if "#" in href and not href.startswith("#") else None
+            if target in documents and target not in book.read and target in book.archive.NameToInfo:
+                linked[target] = None
+    return list(linked)
 
 
 def parse_epub(data: bytes) -> Parsed:

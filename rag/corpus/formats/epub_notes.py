@@ -4,8 +4,8 @@ is then not read twice, its notes no longer where they stood.
 
 A citation is a link to an element of another content document of the book (`<a href="notes.xhtml#n1">`): marked a
 note's (`epub:type="noteref"`, `role="doc-noteref"`: EPUB 3's, pandoc's, InDesign's), or a link whose text is a
-note's mark ("1", "[12]", "*", "[iv]") the element it points at links back to, among its first links, by a mark or a
-return sign ("↩", "↑", "back"): an EPUB 2 book's, Calibre's and Project Gutenberg's, `<p id="n1"><a
+note's mark ("1", "[12]", "*", "[iv]", "[A]") the element it points at links back to, among its first links, by a
+mark or a return sign ("↩", "↑", "back"): an EPUB 2 book's, Calibre's and Project Gutenberg's, `<p id="n1"><a
 href="chapter1.xhtml#r1">1</a> ...`, the note's id on its paragraph or on the link back opening it. A glossary's,
 a bibliography's or a contents page's entry linking back to its uses is no note. The note is the
 blocks of that element (an `<aside epub:type="endnote">`, an `<li>` of a `<section epub:type="endnotes">`, a `<p>`),
@@ -46,8 +46,11 @@ from rag.corpus.formats.html_notes import (
 )
 from rag.corpus.formats.html_outline import ID
 
-# A note's mark ("1", "[12]", "(3)", "*", "†", "[iv]", "1.") and a link back's text (a mark or a return sign)
-_MARK = re.compile(r"[\[(]?(?:\d{1,4}|[*†‡§¶]{1,3})[\])]?\.?|[\[(][ivxlcdm]{1,5}[\])]\.?", re.IGNORECASE)
+# A note's mark ("1", "[12]", "(3)", "*", "†", "[iv]", "1.", Project Gutenberg's lettered "[A]", its 27th "[AA]") and
+# a link back's text (a mark or a return sign); a letter alone is no mark (an index's "A", "B" links to its letters),
+# nor two letters apart (a parallel text's "[FR]", "[EN]" links to its translation)
+_MARK = re.compile(r"[\[(]?(?:\d{1,4}|[*†‡§¶]{1,3})[\])]?\.?"
+                   r"|[\[(](?:[ivxlcdm]{1,5}|(?P<letter>[a-z])(?P=letter)?)[\])]\.?", re.IGNORECASE)
 _RETURN = re.compile(_MARK.pattern + r"|[↩↑^][\ufe0e\ufe0f]?|back|retour|return", re.IGNORECASE)
 
 
@@ -117,14 +120,14 @@ def book_notes(text: str, chapters: list[tuple[str, int, str]], sections: list[S
         if bisect.bisect_left(headings, min(begin, first.start)) < bisect.bisect_left(headings, span):
             continue  # a heading: a chapter or a section of notes, no note
         within = bisect.bisect_left(link_starts, min(begin, first.start))
-        back = back_link(text, links[within:within + LINKS], min(span, begin + WINDOW), (at, end),
-                         _resolver(files, target))
+        back, back_at = back_link(text, links[within:within + LINKS], min(span, begin + WINDOW), (at, end),
+                                  _resolver(files, target))
         if not noteref and not (_MARK.fullmatch(link_text(text, end)) and _RETURN.fullmatch(back)):
             continue  # a plain link not a note's mark, or not linked back to by one: a cross-reference, a glossary's
         note = without_back(first.text, back)
         if (mark := link_text(text, end)) and note:
             gone.add(noted)
-            found.append(Note(cited, noted, note, mark, span))
+            found.append(Note(cited, noted, note, mark, span, back, back_at))
     follow(text, sections, found)
 
 

@@ -34,6 +34,8 @@ WINDOW = 2000  # characters of a note's source read for the link back to its cit
 _MARKS = 64  # citations' marks left out of one block, at most (each is looked for in the whole block)
 _NOTE_MARK = 1000  # characters a note's mark may span in the source, its tags included (Word's: some 400)
 _TAG = re.compile(r"<[^<>]*>")
+_LINK_END = re.compile(r"</a\s*>", re.IGNORECASE)
+_TAGS_ONLY = re.compile(r"(?:\s|<[^<>]*>)*")  # what may follow a link back ending its note's last line
 HEADING = re.compile(r"<h[1-6][\s/>]", re.IGNORECASE)
 LINK = re.compile(r"<a\b[^<>]*>", re.IGNORECASE)
 ELEMENT = re.compile(r"<(/?)([a-zA-Z][\w:.-]*)")
@@ -46,14 +48,17 @@ LINKS = 16  # links of a note looked through for its link back (pandoc's ends it
 
 class Note(NamedTuple):
     """A note to read after the line citing it: both as (section, line) places, the note's first line's text without
-    its own mark, the citation's mark, and where the note's element ends in the source (its next lines up to there
-    follow it)."""
+    its own mark, the citation's mark, where the note's element ends in the source (its next lines up to there
+    follow it), and its link back's text, left out of its last line where it ends it (pandoc's and Standard Ebooks'
+    "↩" after a note's last paragraph) and where it starts (-1: none)."""
 
     cited: tuple[int, int]
     noted: tuple[int, int]
     text: str
     mark: str
     end: int
+    back: str = ""
+    back_at: int = -1
 
 
 def plain(fragment: str) -> str:
@@ -86,6 +91,13 @@ class Places:
         return self._places[at][2:] if at < len(self._places) and self._starts[at] < end else None
 
 
+def _ends_line(source: str, at: int, end: int) -> bool:
+    """Whether the link starting at `at` in `source` ends its line (ending at `end`): only tags and spaces after it
+    (not "[2] Voir la note [2]", whose text ends as its link back's does)."""
+    close = _LINK_END.search(source, at, at + WINDOW)
+    return close is not None and _TAGS_ONLY.fullmatch(source, close.end(), max(close.end(), end)) is not None
+
+
 def follow(source: str, sections: list[Section], notes: list[Note]) -> None:
     """Each of `notes` read after the line citing it (a table's row's, after its table's last row cited so), in its
     section, the citation's mark left out of it where it is its only occurrence; in place. A note's paragraphs stay
@@ -95,7 +107,7 @@ def follow(source: str, sections: list[Section], notes: list[Note]) -> None:
     gone = {note.noted for note in notes}  # the notes' own lines
     texts = {note.noted: note.text for note in notes}  # lines' texts, their marks or links back left out
     after: dict[tuple[int, int], list[tuple[int, int]]] = {}  # the lines read right after each line, in order
-    for cited, (s, n), _, mark, end in notes:
+    for cited, (s, n), _, mark, end, back, back_at in notes:
         body = texts.get(cited, sections[cited[0]].lines[cited[1]].text)
         # "septembre[1]." -> "septembre.", "le plus proche1 ;" -> "le plus proche ;"
         if len(after.get(cited, ())) < _MARKS and body.count(mark) == 1 and body.strip() != mark:
@@ -107,6 +119,10 @@ def follow(source: str, sections: list[Section], notes: list[Note]) -> None:
             after.setdefault((s, n), []).insert(0, (s, n + 1))  # the note's next paragraph, before its own notes
             n += 1
             gone.add((s, n))
+        last = note_lines[n]
+        if (s, n) not in texts and last.start <= back_at < last.end and last.text.endswith(back) and \
+                last.text.strip() != back and _ends_line(source, back_at, last.end):  # after the note's text
+            texts[(s, n)] = last.text[:-len(back)].rstrip()
     read: set[tuple[int, int]] = set()
 
     def line(place: tuple[int, int]) -> Line:
@@ -220,12 +236,12 @@ def notes(source: str, sections: list[Section]) -> None:
         if begin <= at < span or bisect.bisect_left(headings, begin) < bisect.bisect_left(headings, span):
             continue  # no note: an element holding its citation (a section, the body), or a heading
         within = bisect.bisect_left(link_starts, begin)
-        back = back_link(source, links[within:within + LINKS], min(close or first.end, begin + WINDOW), (at, end),
-                         lambda href: ids.get(href[1:]) if href.startswith("#") else None)
+        back, back_at = back_link(source, links[within:within + LINKS], min(close or first.end, begin + WINDOW),
+                                  (at, end), lambda href: ids.get(href[1:]) if href.startswith("#") else None)
         text = without_back(first.text, back)
         if (mark := link_text(source, end)) and text:
             gone.add(noted)
-            found.append(Note(cited, noted, text, mark, first.end if close is None else close))
+            found.append(Note(cited, noted, text, mark, first.end if close is None else close, back, back_at))
     follow(source, sections, found)
 
 
@@ -246,17 +262,18 @@ def element_at(source: str, attribute: int) -> int:
 
 
 def back_link(source: str, links: list[tuple[int, int, dict[str, str]]], end: int, citation: tuple[int, int],
-              target_of: Callable[[str], int | None]) -> str:
+              target_of: Callable[[str], int | None]) -> tuple[str, int]:
     """The text of the first of a note's `links` (its first) before `end` that leads back to its citation (whose start
     tag spans `citation`): to an id set in that tag or at most `_NOTE_MARK` characters before it (LibreOffice's `<sup
-    id>` around it), or marked so (`role="doc-backlink"`); `target_of` tells where an `href` leads in `source`."""
+    id>` around it), or marked so (`role="doc-backlink"`); `target_of` tells where an `href` leads in `source`. With
+    where the link starts; "" and -1 if none does."""
     for at, link_end, attrs in links:
         if at >= end:
             break
         target = target_of(attrs.get("href") or "")
         if (target is not None and citation[0] - _NOTE_MARK <= target < citation[1]) or marked(attrs, _BACKLINK):
-            return link_text(source, link_end)
-    return ""
+            return link_text(source, link_end), at
+    return "", -1
 
 
 __all__ = ["ELEMENT", "HEADING", "LINK", "LINKS", "NOTE_REF", "WINDOW", "Note", "Places", "attributes", "back_link",
