@@ -1,0 +1,167 @@
+import re
+import time
+from pathlib import Path
+
+from rag.corpus.files import SUFFIXES
+from rag.corpus.formats.asciidoc import parse_asciidoc
+from rag.corpus.formats.asciidoc_inline import VALUE_LIMIT
+
+AUDIT = Path(__file__).parents[1] / "data" / "audit63" / "docs"
+
+GUIDE = """\
+= Guide de {product}
+Équipe Doc <doc@example.fr>
+v1.0, 2026-10-15
+:toc: left
+:product: Stockeo
+// relu le 12 octobre
+
+Présentation de *{product}*, le logiciel de _gestion_ de stock.
+
+[[prerequis]]
+== Prérequis
+
+* Debian 12 ou `Ubuntu 24.04` ;
+* PostgreSQL 15.
++
+Les versions antérieures ne sont plus prises en charge.
+
+NOTE: Windows n'est pas pris en charge.
+
+=== Installer
+
+.Création de la base
+[source,bash]
+----
+createdb --owner=stockeo stockeo_prod <1>
+----
+
+[WARNING]
+====
+Le nom de la base doit commencer par `stockeo_`.
+====
+
+////
+== Désinstaller
+apt purge stockeo
+////
+
+ifdef::entreprise[]
+Une grappe de serveurs.
+endif::entreprise[]
+
+Voir xref:sauvegardes.adoc#avant[la sauvegarde], link:https://aide.example.fr[l'aide] et menu:Aide[À propos].
+
+include::partials/support.adoc[]
+"""
+
+
+def _lines(text: str) -> list[str]:
+    return [line.text for section in parse_asciidoc(text).sections for line in section.lines]
+
+
+def _heads(text: str) -> list[tuple[tuple[str, ...], str | None]]:
+    return [(s.parents, s.heading) for s in parse_asciidoc(text).sections]
+
+
+def test_asciidoc_suffixes_are_read_as_asciidoc():
+    assert SUFFIXES[".adoc"] is SUFFIXES[".asciidoc"] is SUFFIXES[".asc"] is parse_asciidoc
+
+
+def test_the_header_titles_the_document_and_sections_nest_by_their_marks():
+    parsed = parse_asciidoc(GUIDE)
+    assert parsed.title == "Guide de Stockeo" and parsed.blocks
+    assert _heads(GUIDE) == [((), None), ((), "Prérequis"), (("Prérequis",), "Installer")]
+
+
+def test_a_guide_reads_as_its_page_shows_it_markup_comments_and_directives_left_out():
+    assert _lines(GUIDE) == [
+        "Présentation de Stockeo, le logiciel de gestion de stock.",
+        "Debian 12 ou Ubuntu 24.04 ;",
+        "PostgreSQL 15.",
+        "Les versions antérieures ne sont plus prises en charge.",
+        "NOTE: Windows n'est pas pris en charge.",
+        "Création de la base",
+        "createdb --owner=stockeo stockeo_prod",
+        "WARNING: Le nom de la base doit commencer par stockeo_.",
+        "Une grappe de serveurs.",
+        "Voir la sauvegarde, l'aide et Aide › À propos.",
+    ]
+
+
+def test_includes_are_not_followed_and_the_report_names_them():
+    (change,) = parse_asciidoc(GUIDE).changes
+    assert "1 included file not read" in change and "partials/support.adoc" in change
+    assert not any("include" in line or "support" in line for line in _lines(GUIDE))
+
+
+def test_every_lines_words_stand_in_its_span_of_the_source_but_for_attribute_values():
+    for path in [*AUDIT.glob("*.adoc"), *AUDIT.glob("*/*.adoc")]:
+        text = path.read_text(encoding="utf-8")
+        values = " ".join(re.findall(r"^:[\w-]+:[ \t]+(.*)$", text, re.MULTILINE))
+        for section in parse_asciidoc(text).sections:
+            for line in section.lines:
+                span = text[line.start:line.end]
+                assert 0 <= line.start <= line.end <= len(text)
+                missing = [w for w in re.findall(r"\w+", line.text) if w not in span and w not in values]
+                assert not missing, (path.name, line.text, span)
+
+
+def test_a_line_of_code_and_a_plain_line_are_the_sources_own_text_at_their_offsets():
+    text = "Texte simple.\n\n----\n  indenté = 1\n----\n"
+    (section,) = parse_asciidoc(text).sections
+    assert [line.text for line in section.lines] == ["Texte simple.", "  indenté = 1"]
+    assert all(text[line.start:line.end] == line.text for line in section.lines)
+
+
+def test_a_table_reads_as_rows_its_header_first_a_cell_on_its_own_line_in_its_row():
+    text = ('[cols="2,1,3",options="header"]\n|===\n|Paramètre |Défaut |Rôle\n\n|`port`\n|8443\n|Port du '
+            "serveur.\n\n2+|Fusionnée |x\n|===\n")
+    (section,) = parse_asciidoc(text).sections
+    rows = section.lines
+    assert [row.text for row in rows] == ["Paramètre | Défaut | Rôle", "port | 8443 | Port du serveur.",
+                                          "Fusionnée | x"]
+    assert all(row.item for row in rows) and [row.opens_table for row in rows] == [True, False, False]
+    assert text[rows[1].start:rows[1].end] == "`port`\n|8443\n|Port du serveur."
+
+
+def test_a_table_without_cols_takes_its_first_lines_cells_as_its_width():
+    assert _lines("|===\n|Plan |Par minute\n|Standard |120\n|Entreprise\n|600\n|===\n") == [
+        "Plan | Par minute", "Standard | 120", "Entreprise | 600"]
+
+
+def test_a_labelled_list_reads_term_and_definition_and_a_qanda_list_heads_each_answer_with_its_question():
+    text = ("== Sauvegarde\n\n[horizontal]\nBase de données:: les articles.\nConfiguration:: le dossier.\n\n"
+            "== FAQ\n\n[qanda]\nQui paie ?::\n  Le client.\nQuand:: Le lundi.\n\nAprès la liste.\n")
+    assert [(s.parents, s.heading, [line.text for line in s.lines]) for s in parse_asciidoc(text).sections] == [
+        ((), "Sauvegarde", ["Base de données: les articles.", "Configuration: le dossier."]),
+        (("FAQ",), "Qui paie ?", ["Le client."]),
+        (("FAQ",), "Quand", ["Le lundi."]),
+        ((), "FAQ", ["Après la liste."]),
+    ]
+
+
+def test_attribute_references_are_replaced_once_and_bounded():
+    assert _lines(":a: {a}\n\nTexte {a} et {inconnu}.\n") == ["Texte {a} et {inconnu}."]
+    doubling = ":a0: xy\n" + "".join(f":a{n + 1}: {{a{n}}}{{a{n}}}\n" for n in range(40)) + "\n" + "{a40} " * 200
+    (line,) = _lines(doubling)
+    assert len(line) <= len(doubling) + VALUE_LIMIT
+
+
+def test_unclosed_and_deeply_nested_blocks_read_their_text_and_are_reported():
+    nested = "".join(("====\n" if n % 2 else "****\n") * 1 for n in range(1_000)) + "Au fond.\n\n== Après\n\nFin.\n"
+    parsed = parse_asciidoc(nested)
+    assert [line.text for s in parsed.sections for line in s.lines] == ["Au fond.", "Fin."]
+    assert parsed.changes == ["a delimited block is never closed: it runs to the end of the file"]
+    assert _lines("Avant.\n\n----\ncode sans fin\n") == ["Avant.", "code sans fin"]
+
+
+def test_a_file_ten_times_longer_takes_about_ten_times_longer():
+    for chunk in ("Une ligne *gras {x} `code` xref:a[b] ::\n", "|a |b\n", "* item _ouvert\n", "====\n",
+                  "Texte " * 200 + "*\n", "----\n"):
+        small, big = chunk * 2_000, chunk * 20_000
+        began = time.perf_counter()
+        parse_asciidoc(small)
+        middle = time.perf_counter()
+        parse_asciidoc(big)
+        assert time.perf_counter() - middle < 25 * (middle - began) + 1, chunk
