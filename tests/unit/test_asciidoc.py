@@ -114,6 +114,12 @@ def test_a_line_of_code_and_a_plain_line_are_the_sources_own_text_at_their_offse
     assert all(text[line.start:line.end] == line.text for line in section.lines)
 
 
+def test_a_listing_replaces_references_only_where_its_attributes_ask_for_them():
+    text = ':base: https://h/api\n\n[source,bash]\n----\ncurl {base}/a\n----\n\n[source,bash,subs="attributes+"]\n' \
+           '----\ncurl {base}/b\n----\n'
+    assert _lines(text) == ["curl {base}/a", "curl https://h/api/b"]
+
+
 def test_a_table_reads_as_rows_its_header_first_a_cell_on_its_own_line_in_its_row():
     text = ('[cols="2,1,3",options="header"]\n|===\n|Paramètre |Défaut |Rôle\n\n|`port`\n|8443\n|Port du '
             "serveur.\n\n2+|Fusionnée |x\n|===\n")

@@ -49,6 +49,7 @@ _ADMONITIONS = ("NOTE", "TIP", "IMPORTANT", "WARNING", "CAUTION")
 _CODE_STYLES = ("source", "listing", "literal")
 _CALLOUT = re.compile(r"(?:[ \t]+(?://|#|--)?[ \t]*<\d{1,3}>)+[ \t]*$")
 _COLS = re.compile(r"""cols\s*=\s*(?P<q>["']?)(?P<cols>[^"',\]]*(?:,[^"',\]]*)*)(?P=q)""")
+_SUBS = re.compile(r"subs\s*=\s*[\"']?[^\"'\]]*\battributes\b")
 _PARAGRAPH_LINES = 100  # a paragraph longer than this is cut into lines of this many source lines
 
 
@@ -68,6 +69,8 @@ class _Reader:
         self.label: tuple[str, int] | None = None  # an admonition's label for the next paragraph, and where it stands
         self.style = ""  # the pending block attribute list's first item (`source`, `WARNING`, `qanda`)
         self.cols: int | None = None
+        self.substitutes = False  # the pending attribute list asks for attributes in a listing (`subs="attributes+"`)
+        self.code_substitutes = False  # the code being read is such a listing's
         self.questions: tuple[tuple[tuple[int, str], ...], Section] | None = None  # an FAQ list open: as before it
         self.faq = False  # the list being read is a `[qanda]` one
         self.blocks: list[str] = []  # the compound blocks open, innermost last, by their delimiter
@@ -165,7 +168,7 @@ class _Reader:
             self._flush()
             shows = stripped[0] in "-." and self.style not in ("comment", "pass")
             self.verbatim = (stripped, shows)
-            self.style = ""
+            self.code_substitutes, self.substitutes, self.style = self.substitutes, False, ""
             return True
         if (table := _TABLE.fullmatch(stripped)) is not None:
             self._flush()
@@ -187,6 +190,7 @@ class _Reader:
         self.style = first if "=" not in first else ""
         if (cols := _COLS.search(body)) is not None:
             self.cols = columns(cols["cols"])
+        self.substitutes = bool(_SUBS.search(body))
         if self.style.upper() in _ADMONITIONS:
             self.label = (self.style.upper(), start)
         if self.style in ("qanda", "horizontal") or "=" in first:
@@ -275,9 +279,12 @@ class _Reader:
         self.faq = False
 
     def _code(self, raw: str, start: int) -> None:
+        """A line of code as written (its callouts, `<1>`, left out), its references replaced where its listing's
+        attributes ask for them (`[source,bash,subs="attributes+"]`)."""
         code = _CALLOUT.sub("", raw.rstrip())
         if code.strip():
-            self._add(code, start, start + len(code))
+            shown_code = self.attributes.substituted(code) if self.code_substitutes else code
+            self._add(shown_code, start, start + len(code))
 
     def _close_table(self) -> None:
         assert self.table is not None

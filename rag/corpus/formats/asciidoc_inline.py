@@ -33,12 +33,12 @@ _REFERENCE = re.compile(r"(?<!\\)\{(?P<name>[A-Za-z0-9_][A-Za-z0-9_-]*)\}")
 # a cross reference, inline (`xref:page.adoc#id[text]`) or in angle brackets (`<<id,text>>`)
 _XREF = re.compile(r"xref:(?P<target>[^\s\[\]]+)\[(?P<text>[^\[\]]*)\]"
                    r"|<<(?P<id>[^<>,\n]+)(?:,\s*(?P<label>[^<>\n]*))?>>")
-# a link: to a relative path (`link:`), an absolute URL with its text, an address (`mailto:`)
-_LINK = re.compile(r"(?:link:(?P<plain>[^\s\[\]]+)|(?P<url>(?:https?|ftp)://[^\s\[\]]+)|mailto:(?P<mail>[^\s\[\]]+))"
-                   r"\[(?P<text>[^\[\]]*)\]")
 # UI macros: a menu's path (`menu:Aide[À propos]`), a button's or a key's label, a footnote's text
 _MENU = re.compile(r"menu:(?P<menu>[^\s\[\]]+)\[(?P<items>[^\[\]]*)\]")
 _LABEL = re.compile(r"(?:btn|kbd|pass|footnote|indexterm2|icon):(?P<target>[^\s\[\]]*)\[(?P<text>[^\[\]]*)\]")
+# a link: to a relative path (`link:`), an absolute URL with its text, an address (`mailto:`)
+_LINK = re.compile(r"(?:link:(?P<plain>[^\s\[\]]+)|(?P<url>(?:https?|ftp)://[^\s\[\]]+)|mailto:(?P<mail>[^\s\[\]]+))"
+                   r"\[(?P<text>[^\[\]]*)\]")
 # what shows no text here: an inline image, an anchor, an index term's entry
 _HIDDEN = re.compile(r"(?:image|anchor|indexterm):[^\s\[\]]*\[[^\[\]]*\]|\[\[[^\[\]]*\]\]|\(\(\([^()]*\)\)\)")
 # Constrained and unconstrained marks: the doubled ones anywhere, the single ones around a word's edges.
