@@ -114,6 +114,11 @@ def test_a_line_of_code_and_a_plain_line_are_the_sources_own_text_at_their_offse
     assert all(text[line.start:line.end] == line.text for line in section.lines)
 
 
+def test_a_list_item_reads_after_its_bullet_and_keeps_the_number_it_writes():
+    assert _lines("* Un.\n. Deux.\n3. Trois.\n\nM. Martin vous rappelle.\n") == [
+        "Un.", "Deux.", "3. Trois.", "M. Martin vous rappelle."]
+
+
 def test_a_listing_replaces_references_only_where_its_attributes_ask_for_them():
     text = ':base: https://h/api\n\n[source,bash]\n----\ncurl {base}/a\n----\n\n[source,bash,subs="attributes+"]\n' \
            '----\ncurl {base}/b\n----\n'

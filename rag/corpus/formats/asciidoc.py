@@ -2,17 +2,18 @@
 by line into the sections a Markdown page gives (no Python library keeps AsciiDoc's source positions: asciidoc-py
 converts to HTML, asciidoctrine is an alpha).
 
-The document header's `= Title` titles the document; `==` to `======` open sections under the ones around them.
-Each block is one line (`Parsed.blocks`): a paragraph, a list item's text (`*`, `-`, `.`, `1.`, after its marker), a
-labelled list's term and its definition ("Base de données: les articles", as the reStructuredText reader joins
-them; in a `[qanda]` list, or one whose terms ask, each question heads its answer, as an FAQ's does), a table row
-(`rag.corpus.formats.asciidoc_tables`), a block's title (`.Création de la base`), a line of a listing or a literal
-block, as written. An admonition keeps its label as the source writes it ("NOTE: ...", a `[WARNING]` block's first
-paragraph "WARNING: ..."). Inline markup reads as `rag.corpus.formats.asciidoc_inline` says (attribute references
-replaced, macros as their text, marks left out). Left out: the header's author and revision lines, attribute entries
-(`:toc:`), block attribute lines (`[source,bash]`), anchors, delimiters, comments (`//`, `////`), conditional
-directives' lines (`ifdef::...[]`, `endif::[]`: what they hold is read, whatever the attributes), block images, a
-table of contents' macro and passthrough blocks (raw HTML).
+The document header's `= Title` titles the document; `==` to `======` open sections under the ones around them. Each
+block is one line (`Parsed.blocks`): a paragraph, a list item's text (after its bullet, `*`, `-`, `.`; from the
+number it writes, "2.", as the page shows it), a labelled list's term and its definition ("Base de données: les
+articles", as the reStructuredText reader joins them; in a `[qanda]` list, or one whose terms ask, each question
+heads its answer, as an FAQ's does), a table row (`rag.corpus.formats.asciidoc_tables`), a block's title (`.Création
+de la base`), a line of a listing or a literal block, as written. An admonition keeps its label as the source writes
+it ("NOTE: ...", a `[WARNING]` block's first paragraph "WARNING: ..."). Inline markup reads as
+`rag.corpus.formats.asciidoc_inline` says (attribute references replaced, macros as their text, marks left out).
+Left out: the header's author and revision lines, attribute entries (`:toc:`), block attribute lines
+(`[source,bash]`), anchors, delimiters, comments (`//`, `////`), conditional directives' lines (`ifdef::...[]`,
+`endif::[]`: what they hold is read, whatever the attributes), block images, a table of contents' macro and
+passthrough blocks (raw HTML).
 
 `include::` is not followed: a document's text is its own file's (a shared file in the folder is read as a document
 of its own); the ingest report names the files not read. A delimited block never closed ends with the file, as
@@ -31,17 +32,25 @@ from rag.corpus.formats.asciidoc_inline import Attributes, shown
 from rag.corpus.formats.asciidoc_tables import Table, columns
 from rag.corpus.formats.base import CELL_SEPARATOR, Line, Outline, Parsed, Section
 
+# A section title (`== Prérequis`, `== Prérequis ==`), the document's with one mark
 _TITLE = re.compile(r"(?P<marks>={1,6})[ \t]+(?P<text>\S.*?)(?:[ \t]+=+)?[ \t]*$")
+# An attribute entry (`:product-name: Stockeo`), or one unsetting it (`:toc!:`, `:!toc:`)
 _ENTRY = re.compile(r":(?P<off>!)?(?P<name>\w[\w-]*)(?P<unset>!)?:(?:[ \t]+(?P<value>.*))?$")
 _DIRECTIVE = re.compile(r"(?:ifn?def|ifeval|endif)::[^\[]*\[.*\]$")
 _INCLUDE = re.compile(r"include::(?P<target>[^\[]*)\[[^\]]*\]$")
+# Delimiters: of blocks whose lines are read as written or not at all (listing, literal, passthrough, comment),
+# of blocks holding blocks (example, sidebar, quote, open), of a table (`|===`, CSV's `,===`, DSV's `:===`)
 _VERBATIM = re.compile(r"-{4,}|\.{4,}|\+{4,}|/{4,}")
 _COMPOUND = re.compile(r"={4,}|\*{4,}|_{4,}|--")
 _TABLE = re.compile(r"(?P<separator>[|,:!])={3,}")
+# A block's attribute list (`[source,bash]`, `[WARNING]`, `[cols="1,3"]`), an anchor, a block's title
 _ATTRIBUTE_LIST = re.compile(r"\[(?P<body>[^\[\]]*)\]")
 _ANCHOR = re.compile(r"\[\[[^\[\]]*\]\]|\[#[^\[\]]*\]")
 _BLOCK_TITLE = re.compile(r"\.(?P<text>[^\s.].*)")
-_ITEM = re.compile(r"[ \t]*(?:\*{1,5}|-|\.{1,5}|\d{1,9}\.|[a-zA-Z]\.|[ivxIVX]{1,6}\)|<\d{1,3}>)[ \t]+(?P<text>\S.*)")
+# A list item: its text after a bullet or an implicit number (`*`, `-`, `.`), from its number where it writes one
+# ("2.", "b.", "iv)"; "M. Martin" opening a line stays whole), as the page shows it.
+_ITEM = re.compile(r"[ \t]*(?:(?:\*{1,5}|-|\.{1,5}|<\d{1,3}>)[ \t]+(?P<text>\S.*)"
+                   r"|(?P<numbered>(?:\d{1,9}\.|[a-zA-Z]\.|[ivxIVX]{1,6}\))[ \t]+\S.*))")
 _TERM = re.compile(r"[ \t]*(?P<term>\S.*?)(?::{2,4}|;;)(?:[ \t]+(?P<text>\S.*))?$")
 # thematic and page breaks, block macros that show no text here, a list continuation
 _NO_TEXT = re.compile(r"'{3,}|<<<|-{3}|\*{3}|(?:image|video|audio|toc)::.*|\+")
@@ -214,7 +223,8 @@ class _Reader:
             self._flush()
             self._end_questions()
             self.kind = "item"
-            self.paragraph.append((item["text"], start + item.start("text"), start + len(raw)))
+            at = "text" if item["text"] else "numbered"
+            self.paragraph.append((item[at], start + item.start(at), start + len(raw)))
         elif (term := _TERM.match(raw)) is not None and not raw.lstrip().startswith(("http", "xref:", "link:")):
             self._flush()
             self.kind = "term"
