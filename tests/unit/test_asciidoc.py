@@ -176,3 +176,8 @@ def test_a_file_ten_times_longer_takes_about_ten_times_longer():
         middle = time.perf_counter()
         parse_asciidoc(big)
         assert time.perf_counter() - middle < 25 * (middle - began) + 1, chunk
+
+
+def test_brackets_in_monospace_are_text_not_a_role():
+    assert _lines("La section `[base]` et [.underline]#souligné# du fichier.\n") == [
+        "La section [base] et souligné du fichier."]
