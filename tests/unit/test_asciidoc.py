@@ -181,3 +181,13 @@ def test_a_file_ten_times_longer_takes_about_ten_times_longer():
 def test_brackets_in_monospace_are_text_not_a_role():
     assert _lines("La section `[base]` et [.underline]#souligné# du fichier.\n") == [
         "La section [base] et souligné du fichier."]
+
+
+def test_a_long_line_reads_in_linear_time_whatever_it_repeats():
+    for line in ("== x" + " " * 30_000 + "y", "link:" * 10_000, "----\n<1>" + " " * 30_000 + "a>\n----",
+                 "*a " * 30_000, "|===\n|" + "1" * 30_000 + "\n|==="):
+        began = time.perf_counter()
+        parse_asciidoc(line + "\n")
+        assert time.perf_counter() - began < 3, line[:20]
+    assert [s.heading for s in parse_asciidoc("== Titre ==\n\nTexte.\n").sections] == ["Titre"]
+    assert _lines("----\nrun --fast <1> <2>\n----\n") == ["run --fast"]

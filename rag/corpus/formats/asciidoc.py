@@ -33,7 +33,8 @@ from rag.corpus.formats.asciidoc_tables import Table, columns
 from rag.corpus.formats.base import CELL_SEPARATOR, Line, Outline, Parsed, Section
 
 # A section title (`== Prérequis`, `== Prérequis ==`), the document's with one mark
-_TITLE = re.compile(r"(?P<marks>={1,6})[ \t]+(?P<text>\S.*?)(?:[ \t]+=+)?[ \t]*$")
+_TITLE = re.compile(r"(?P<marks>={1,6})[ \t]+(?P<text>\S.*)")
+_CLOSING_MARKS = re.compile(r"[ \t]+=+$")  # a title's symmetric closing marks, looked for in its last characters
 # An attribute entry (`:product-name: Stockeo`), or one unsetting it (`:toc!:`, `:!toc:`)
 _ENTRY = re.compile(r":(?P<off>!)?(?P<name>\w[\w-]*)(?P<unset>!)?:(?:[ \t]+(?P<value>.*))?$")
 _DIRECTIVE = re.compile(r"(?:ifn?def|ifeval|endif)::[^\[]*\[.*\]$")
@@ -57,6 +58,7 @@ _NO_TEXT = re.compile(r"'{3,}|<<<|-{3}|\*{3}|(?:image|video|audio|toc)::.*|\+")
 _ADMONITIONS = ("NOTE", "TIP", "IMPORTANT", "WARNING", "CAUTION")
 _CODE_STYLES = ("source", "listing", "literal")
 _CALLOUT = re.compile(r"(?:[ \t]+(?://|#|--)?[ \t]*<\d{1,3}>)+[ \t]*$")
+_TAIL = 200  # the characters of a line where its callouts or a title's closing marks are looked for
 _COLS = re.compile(r"""cols\s*=\s*(?P<q>["']?)(?P<cols>[^"',\]]*(?:,[^"',\]]*)*)(?P=q)""")
 _SUBS = re.compile(r"subs\s*=\s*[\"']?[^\"'\]]*\battributes\b")
 _PARAGRAPH_LINES = 100  # a paragraph longer than this is cut into lines of this many source lines
@@ -210,6 +212,9 @@ class _Reader:
         self._end_questions()
         self.header = False
         self.level = level
+        text = text.rstrip()
+        if text.endswith("=") and (closing := _CLOSING_MARKS.search(text[-_TAIL:])) is not None:
+            text = text[:len(text) - len(text[-_TAIL:]) + closing.start()]
         self.sections.append(self.outline.section(level, shown(text, self.attributes), heading_start=start))
 
     def _text(self, raw: str, start: int) -> None:
@@ -291,7 +296,9 @@ class _Reader:
     def _code(self, raw: str, start: int) -> None:
         """A line of code as written (its callouts, `<1>`, left out), its references replaced where its listing's
         attributes ask for them (`[source,bash,subs="attributes+"]`)."""
-        code = _CALLOUT.sub("", raw.rstrip())
+        code = raw.rstrip()
+        if code.endswith(">") and (callouts := _CALLOUT.search(code[-_TAIL:])) is not None:
+            code = code[:len(code) - len(code[-_TAIL:]) + callouts.start()]
         if code.strip():
             shown_code = self.attributes.substituted(code) if self.code_substitutes else code
             self._add(shown_code, start, start + len(code))

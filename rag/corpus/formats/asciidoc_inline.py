@@ -29,24 +29,28 @@ _BUILT_IN = {"empty": "", "blank": "", "sp": " ", "nbsp": "\u00a0", "zwsp": "", 
              "caret": "^", "asterisk": "*", "tilde": "~", "backslash": "\\", "backtick": "`", "two-colons": "::",
              "two-semicolons": ";;", "cpp": "C++", "pp": "++"}
 _REFERENCE = re.compile(r"(?<!\\)\{(?P<name>[A-Za-z0-9_][A-Za-z0-9_-]*)\}")
-# Macros, each read in time linear in the line: no part takes a `[` or a `]` from the next one.
+# Macros, each read in time linear in the line: no part takes a `[` or a `]` from the next one, a target at most
+# 500 characters (a word of "link:link:..." would be read again from each of its macros' names).
 # a cross reference, inline (`xref:page.adoc#id[text]`) or in angle brackets (`<<id,text>>`)
-_XREF = re.compile(r"xref:(?P<target>[^\s\[\]]+)\[(?P<text>[^\[\]]*)\]"
+_XREF = re.compile(r"xref:(?P<target>[^\s\[\]]{1,500})\[(?P<text>[^\[\]]*)\]"
                    r"|<<(?P<id>[^<>,\n]+)(?:,\s*(?P<label>[^<>\n]*))?>>")
 # UI macros: a menu's path (`menu:Aide[À propos]`), a button's or a key's label, a footnote's text
-_MENU = re.compile(r"menu:(?P<menu>[^\s\[\]]+)\[(?P<items>[^\[\]]*)\]")
-_LABEL = re.compile(r"(?:btn|kbd|pass|footnote|indexterm2|icon):(?P<target>[^\s\[\]]*)\[(?P<text>[^\[\]]*)\]")
+_MENU = re.compile(r"menu:(?P<menu>[^\s\[\]]{1,500})\[(?P<items>[^\[\]]*)\]")
+_LABEL = re.compile(r"(?:btn|kbd|pass|footnote|indexterm2|icon):(?P<target>[^\s\[\]]{0,500})\[(?P<text>[^\[\]]*)\]")
 # a link: to a relative path (`link:`), an absolute URL with its text, an address (`mailto:`)
-_LINK = re.compile(r"(?:link:(?P<plain>[^\s\[\]]+)|(?P<url>(?:https?|ftp)://[^\s\[\]]+)|mailto:(?P<mail>[^\s\[\]]+))"
+_LINK = re.compile(r"(?:link:(?P<plain>[^\s\[\]]{1,500})|(?P<url>(?:https?|ftp)://[^\s\[\]]{1,500})"
+                   r"|mailto:(?P<mail>[^\s\[\]]{1,500}))"
                    r"\[(?P<text>[^\[\]]*)\]")
 # what shows no text here: an inline image, an anchor, an index term's entry
-_HIDDEN = re.compile(r"(?:image|anchor|indexterm):[^\s\[\]]*\[[^\[\]]*\]|\[\[[^\[\]]*\]\]|\(\(\([^()]*\)\)\)")
+_HIDDEN = re.compile(r"(?:image|anchor|indexterm):[^\s\[\]]{0,500}\[[^\[\]]*\]|\[\[[^\[\]]*\]\]|\(\(\([^()]*\)\)\)")
 # Constrained and unconstrained marks: the doubled ones anywhere, the single ones around a word's edges.
 # A mark's text spans at most `_SPAN` characters, so that a paragraph of marks never closed reads in linear time.
 _SPAN = 300
 _DOUBLED = re.compile(rf"(?P<mark>\*\*|__|``|##|\+\+)(?P<text>\S(?:.{{0,{_SPAN}}}?\S)?)(?P=mark)")
-_SINGLE = re.compile(rf"(?<![\w*_`#+\\])(?P<mark>[*_`#+])(?P<text>[^\s*_`#+](?:.{{0,{_SPAN}}}?[^\s\\])?)"
-                     r"(?P=mark)(?!\w)")
+# a single mark's text holds none of its mark, so that each try stops at the next one
+_SINGLES = [re.compile(rf"(?<![\w*_`#+\\]){re.escape(mark)}(?P<text>[^\s{re.escape(mark)}]"
+                       rf"(?:[^\n{re.escape(mark)}]{{0,{_SPAN}}}[^\s\\{re.escape(mark)}])?){re.escape(mark)}(?!\w)")
+            for mark in "*_`#+"]
 _ROLE = re.compile(r"(?<![*_`#\w])\[\.?[\w .-]*\](?=[*_`#])")
 _SCRIPT = re.compile(r"(?<![\w\\])([\^~])(\S[^\s^~]*)\1")
 _BREAK = re.compile(r"\s\+$")
@@ -96,7 +100,7 @@ def shown(text: str, attributes: Attributes) -> str:
         text = _LABEL.sub(lambda m: m["text"] or m["target"], text)
     if any(mark in text for mark in "*_`#+^~"):
         text = _ROLE.sub("", text)
-        for pattern in (_DOUBLED, _SINGLE):
+        for pattern in (_DOUBLED, *_SINGLES):
             text = pattern.sub(lambda m: m["text"], text)
         text = _SCRIPT.sub(r"\2", text)
     return " ".join(_ESCAPE.sub("", text).split())
