@@ -191,3 +191,7 @@ def test_a_long_line_reads_in_linear_time_whatever_it_repeats():
         assert time.perf_counter() - began < 3, line[:20]
     assert [s.heading for s in parse_asciidoc("== Titre ==\n\nTexte.\n").sections] == ["Titre"]
     assert _lines("----\nrun --fast <1> <2>\n----\n") == ["run --fast"]
+
+
+def test_a_hard_line_break_is_no_text():
+    assert _lines("Traduit en : +\nanglais +\net allemand.\n") == ["Traduit en : anglais et allemand."]

@@ -58,6 +58,7 @@ _NO_TEXT = re.compile(r"'{3,}|<<<|-{3}|\*{3}|(?:image|video|audio|toc)::.*|\+")
 _ADMONITIONS = ("NOTE", "TIP", "IMPORTANT", "WARNING", "CAUTION")
 _CODE_STYLES = ("source", "listing", "literal")
 _CALLOUT = re.compile(r"(?:[ \t]+(?://|#|--)?[ \t]*<\d{1,3}>)+[ \t]*$")
+_HARD_BREAK = re.compile(r"[ \t]\+$")
 _TAIL = 200  # the characters of a line where its callouts or a title's closing marks are looked for
 _COLS = re.compile(r"""cols\s*=\s*(?P<q>["']?)(?P<cols>[^"',\]]*(?:,[^"',\]]*)*)(?P=q)""")
 _SUBS = re.compile(r"subs\s*=\s*[\"']?[^\"'\]]*\battributes\b")
@@ -247,7 +248,8 @@ class _Reader:
             if len(self.paragraph) >= _PARAGRAPH_LINES:
                 self._flush()
             lead = len(raw) - len(raw.lstrip())
-            self.paragraph.append((raw.strip(), start + lead, start + len(raw.rstrip())))
+            line = _HARD_BREAK.sub("", raw.strip())  # a hard line break's " +" ends a line of the paragraph
+            self.paragraph.append((line, start + lead, start + len(raw.rstrip())))
         self.style = ""
 
     def _flush(self) -> None:
