@@ -37,14 +37,23 @@ def columns(cols: str) -> int | None:
 
 
 @dataclass
+class _Cell:
+    """A cell as its lines are read: the text of each of its lines, where it starts and ends in the source."""
+
+    parts: list[str]
+    start: int
+    end: int
+
+
+@dataclass
 class Table:
     """The rows of one table as its lines are read: `cells` each with its text and source offsets, a row ending
     when it holds `width` columns (found from the first line when `cols` gives none)."""
 
     separator: str
     width: int | None
-    rows: list[list[tuple[str, int, int]]] = field(default_factory=list)
-    cells: list[tuple[str, int, int]] = field(default_factory=list)
+    rows: list[list[_Cell]] = field(default_factory=list)
+    cells: list[_Cell] = field(default_factory=list)
     spans: int = 0  # the columns the cells of the row being read take
 
     def line(self, raw: str, start: int) -> None:
@@ -58,14 +67,14 @@ class Table:
         lead_text, _, lead_end = pieces[0]
         lead = lead_text[:len(lead_text) - len(specs[0])].strip()
         cells = self.cells or (self.rows[-1] if self.rows else [])
-        if lead and cells:  # a cell's text going on on a line of its own, as long cells are laid out
-            text, first, _ = cells[-1]
-            cells[-1] = (f"{text} {lead}", first, start + lead_end - len(specs[0]))
+        if lead and cells:  # a cell's text going on on a line of its own, as long cells are laid out: its parts
+            cells[-1].parts.append(lead)  # joined when the table closes, each line's cost its own
+            cells[-1].end = start + lead_end - len(specs[0])
         for n, (text, begin, _) in enumerate(pieces[1:], 1):
             body = text[:len(text) - len(specs[n])] if n < len(pieces) - 1 else text
             stripped = body.strip()
             at = start + begin + len(body) - len(body.lstrip())
-            self.cells.append((stripped, at, at + len(stripped)))
+            self.cells.append(_Cell([stripped], at, at + len(stripped)))
             self.spans += _spans(specs[n - 1])
             if self.width is not None and self.spans >= self.width:
                 self._row()
@@ -76,7 +85,7 @@ class Table:
     def close(self) -> list[list[tuple[str, int, int]]]:
         """The table's rows, the last one's cells too where the table ends short of its width."""
         self._row()
-        return self.rows
+        return [[(" ".join(cell.parts), cell.start, cell.end) for cell in row] for row in self.rows]
 
     def _row(self) -> None:
         if self.cells:
