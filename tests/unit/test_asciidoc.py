@@ -233,3 +233,9 @@ def test_a_cell_continued_over_many_lines_keeps_its_lines_apart_until_the_table_
     assert len(table.rows[0][0].parts) == 1_001  # each line's text kept as it is read, not the cell's rebuilt
     ((text, start, end),) = table.close()[0]
     assert (text.split(), start, end) == (["a"] + ["suite"] * 1_000, 1, 2 + 6 * 1_000 + 5)
+
+
+def test_a_links_text_keeps_its_commas_unless_it_names_attributes():
+    assert _lines(":uri: https://x.fr\n\nVoir {uri}[plus de 2,000 tests] et https://x[Tarifs, conditions et délais].\n"
+                  "Et link:a.html[Guide,window=_blank].\n") == [
+        "Voir plus de 2,000 tests et Tarifs, conditions et délais. Et Guide."]

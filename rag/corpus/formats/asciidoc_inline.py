@@ -96,7 +96,7 @@ def shown(text: str, attributes: Attributes) -> str:
         text = _XREF.sub(lambda m: m["text"] or m["label"] or _target(m["target"] or m["id"]), text)
         text = _MENU.sub(lambda m: " › ".join([m["menu"], *(p.strip() for p in m["items"].split(">") if p.strip())]),
                          text)
-        text = _LINK.sub(lambda m: m["text"].split(",")[0].strip() or m["plain"] or m["url"] or m["mail"], text)
+        text = _LINK.sub(lambda m: _link_text(m["text"]) or m["plain"] or m["url"] or m["mail"], text)
         text = _LABEL.sub(lambda m: m["text"] or m["target"], text)
     if any(mark in text for mark in "*_`#+^~"):
         text = _ROLE.sub("", text)
@@ -104,6 +104,14 @@ def shown(text: str, attributes: Attributes) -> str:
             text = pattern.sub(lambda m: m["text"], text)
         text = _SCRIPT.sub(r"\2", text)
     return " ".join(_ESCAPE.sub("", text).split())
+
+
+def _link_text(text: str) -> str:
+    """What a link's bracketed text shows: all of it ("plus de 2,000 tests"), but its first attribute where it names
+    attributes (`Guide,window=_blank`), as Asciidoctor reads attributes out of it only when it holds a `=`."""
+    if "=" in text:
+        text = text.split(",")[0]
+    return text.strip()
 
 
 def _target(target: str) -> str:
