@@ -239,3 +239,8 @@ def test_a_links_text_keeps_its_commas_unless_it_names_attributes():
     assert _lines(":uri: https://x.fr\n\nVoir {uri}[plus de 2,000 tests] et https://x[Tarifs, conditions et délais].\n"
                   "Et link:a.html[Guide,window=_blank].\n") == [
         "Voir plus de 2,000 tests et Tarifs, conditions et délais. Et Guide."]
+
+
+def test_an_unquoted_cols_ends_at_the_next_comma():
+    for attributes in ("[%header,cols=^;2m,width=40%,frame=topbot]", "[cols=2*,options=header]"):
+        assert _lines(f"{attributes}\n|===\n|Nom\n|Valeur\n|a\n|1\n|===\n") == ["Nom | Valeur", "a | 1"], attributes
