@@ -244,3 +244,12 @@ def test_a_links_text_keeps_its_commas_unless_it_names_attributes():
 def test_an_unquoted_cols_ends_at_the_next_comma():
     for attributes in ("[%header,cols=^;2m,width=40%,frame=topbot]", "[cols=2*,options=header]"):
         assert _lines(f"{attributes}\n|===\n|Nom\n|Valeur\n|a\n|1\n|===\n") == ["Nom | Valeur", "a | 1"], attributes
+
+
+def test_a_two_line_title_is_a_section_not_a_delimiter():
+    parsed = parse_asciidoc("Guide\n=====\n\nIntro.\n\nInstaller\n---------\n\nTexte.\n\nOptions\n+++++++\n\nSuite.\n"
+                            "\nAvant la liste.\n\n----\ncode\n----\n")
+    assert parsed.title == "Guide"
+    assert [(s.heading, [line.text for line in s.lines]) for s in parsed.sections] == [
+        (None, ["Intro."]), ("Installer", ["Texte."]), ("Options", ["Suite.", "Avant la liste.", "code"])]
+    assert parsed.changes == []

@@ -43,6 +43,9 @@ _INCLUDE = re.compile(r"include::(?P<target>[^\[]*)\[[^\]]*\]$")
 # of blocks holding blocks (example, sidebar, quote, open), of a table (`|===`, CSV's `,===`, DSV's `:===`)
 _VERBATIM = re.compile(r"-{4,}|\.{4,}|\+{4,}|/{4,}")
 _COMPOUND = re.compile(r"={4,}|\*{4,}|_{4,}|--")
+# a two-line title's underline marks by level, and its text: opening with a letter or digit, as Asciidoctor asks
+_UNDERLINES = "=-~^+"
+_SETEXT_TITLE = re.compile(r"\w")
 _TABLE = re.compile(r"(?P<separator>[|,:!])={3,}")
 # A block's attribute list (`[source,bash]`, `[WARNING]`, `[cols="1,3"]`), an anchor, a block's title
 _ATTRIBUTE_LIST = re.compile(r"\[(?P<body>[^\[\]]*)\]")
@@ -131,6 +134,8 @@ class _Reader:
             return
         if self.header and self._headed(raw):
             return
+        if self._underlined(stripped):
+            return
         if (entry := _ENTRY.match(raw)) is not None:
             self._flush()
             if entry["off"] or entry["unset"]:
@@ -164,6 +169,23 @@ class _Reader:
             return False
         self.header = self.title is not None
         return self.header
+
+    def _underlined(self, stripped: str) -> bool:
+        """A two-line section title: a line of text alone over an underline of one mark (`=` the document's title,
+        `-`, `~`, `^`, `+` levels 1 to 4) as long as it, give or take 2, as Asciidoctor reads it; not a delimiter."""
+        if (len(self.paragraph) != 1 or self.kind != "text" or len(stripped) < 2
+                or stripped[0] not in _UNDERLINES or stripped.strip(stripped[0])):
+            return False
+        text, begin, _ = self.paragraph[0]
+        if abs(len(text) - len(stripped)) > 2 or not _SETEXT_TITLE.match(text):
+            return False
+        self.paragraph = []
+        level = _UNDERLINES.index(stripped[0]) + 1
+        if level == 1 and self.title is None and not any(s.lines for s in self.sections):
+            self.title = text
+        else:
+            self._heading(level, text, begin)
+        return True
 
     def _blank(self) -> None:
         self.header = self.header and self.title is None
