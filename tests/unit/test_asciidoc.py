@@ -253,3 +253,8 @@ def test_a_two_line_title_is_a_section_not_a_delimiter():
     assert [(s.heading, [line.text for line in s.lines]) for s in parsed.sections] == [
         (None, ["Intro."]), ("Installer", ["Texte."]), ("Options", ["Suite.", "Avant la liste.", "code"])]
     assert parsed.changes == []
+
+
+def test_a_pgp_signature_named_asc_is_refused_with_its_reason():
+    with pytest.raises(ValueError, match="OpenPGP signature or key"):
+        parse_asciidoc("-----BEGIN PGP SIGNATURE-----\n\niQIzBAABCAAdFiEE\n=abcd\n-----END PGP SIGNATURE-----\n")

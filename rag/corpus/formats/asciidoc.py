@@ -343,7 +343,10 @@ class _Reader:
 
 
 def parse_asciidoc(text: str) -> Parsed:
-    """AsciiDoc, as this module's docstring says. Never raises on markup: what it does not know is text."""
+    """AsciiDoc, as this module's docstring says. Never raises on markup: what it does not know is text. Raises
+    ValueError on an OpenPGP signature or key, which `.asc` names too (`paquet.tar.gz.asc`, `KEYS.asc`)."""
+    if text.lstrip("\ufeff \t\r\n").startswith("-----BEGIN PGP"):
+        raise ValueError("an OpenPGP signature or key (ASCII-armored .asc), not an AsciiDoc document: no text to read")
     return _Reader(text).read()
 
 
