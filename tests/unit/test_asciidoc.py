@@ -258,3 +258,8 @@ def test_a_two_line_title_is_a_section_not_a_delimiter():
 def test_a_pgp_signature_named_asc_is_refused_with_its_reason():
     with pytest.raises(ValueError, match="OpenPGP signature or key"):
         parse_asciidoc("-----BEGIN PGP SIGNATURE-----\n\niQIzBAABCAAdFiEE\n=abcd\n-----END PGP SIGNATURE-----\n")
+
+
+def test_an_attribute_entry_continued_over_lines_is_one_value():
+    assert _lines(":desc: Un logiciel de gestion \\\n  de stock \\\n  libre.\n\nVoir : {desc}\n") == [
+        "Voir : Un logiciel de gestion de stock libre."]

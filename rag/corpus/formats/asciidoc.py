@@ -93,6 +93,7 @@ class _Reader:
         self.verbatim: tuple[str, bool] | None = None  # the verbatim block open: its delimiter, whether it is text
         self.table: tuple[str, Table] | None = None  # the table open: its delimiter, its rows
         self.included: list[str] = []
+        self.entry: tuple[str, list[str]] | None = None  # an attribute entry continued (" \"): its name, its lines
         self.header = True  # before the document's first block: the title and the header may still come
 
     def read(self) -> Parsed:
@@ -100,6 +101,7 @@ class _Reader:
         for raw in self.text.splitlines(keepends=True):
             self._line(raw.rstrip("\r\n"), pos)
             pos += len(raw)
+        self._define("")
         self._flush()
         changes = []
         if self.table:
@@ -121,6 +123,9 @@ class _Reader:
             elif self.verbatim[1] and stripped:
                 self._code(raw, start)
             return
+        if self.entry is not None:
+            self._define(stripped)
+            return
         if raw.startswith("//") and not _VERBATIM.fullmatch(stripped):
             return
         if self.table is not None:
@@ -141,7 +146,8 @@ class _Reader:
             if entry["off"] or entry["unset"]:
                 self.attributes.unset(entry["name"])
             else:
-                self.attributes.define(entry["name"], entry["value"] or "")
+                self.entry = (entry["name"], [])
+                self._define((entry["value"] or "").strip())
         elif _DIRECTIVE.fullmatch(stripped) or _ANCHOR.fullmatch(stripped) or _NO_TEXT.fullmatch(stripped):
             self._flush()
         elif (include := _INCLUDE.fullmatch(stripped)) is not None:
@@ -169,6 +175,18 @@ class _Reader:
             return False
         self.header = self.title is not None
         return self.header
+
+    def _define(self, value: str) -> None:
+        """Reads a line of the attribute entry being read: its value, continued on the next line where it ends with
+        " \\" (the lines joined by a space, once the last is read)."""
+        if self.entry is None:
+            return
+        name, parts = self.entry
+        continued = value.endswith(" \\") or value == "\\"
+        parts.append(value[:-1].rstrip() if continued else value)
+        if not continued:
+            self.entry = None
+            self.attributes.define(name, " ".join(part for part in parts if part))
 
     def _underlined(self, stripped: str) -> bool:
         """A two-line section title: a line of text alone over an underline of one mark (`=` the document's title,
