@@ -263,3 +263,16 @@ def test_a_pgp_signature_named_asc_is_refused_with_its_reason():
 def test_an_attribute_entry_continued_over_lines_is_one_value():
     assert _lines(":desc: Un logiciel de gestion \\\n  de stock \\\n  libre.\n\nVoir : {desc}\n") == [
         "Voir : Un logiciel de gestion de stock libre."]
+
+
+def test_markdown_titles_and_fenced_code_read_as_asciidoctor_reads_them():
+    parsed = parse_asciidoc("# Guide\n\n## Installer\n\n```bash\nrm -rf *tmp* _x_\n```\n\n* [x] fait\n* [ ] à faire\n")
+    assert parsed.title == "Guide"
+    assert [(s.heading, [line.text for line in s.lines]) for s in parsed.sections] == [
+        ("Installer", ["rm -rf *tmp* _x_", "fait", "à faire"])]
+
+
+def test_an_include_in_a_listing_is_reported_not_read_as_code():
+    parsed = parse_asciidoc("----\ninclude::exemples/a.sh[]\necho fin\n----\n")
+    assert [line.text for s in parsed.sections for line in s.lines] == ["echo fin"]
+    assert parsed.changes == ["1 included file not read (a document's text is its own file's): exemples/a.sh"]

@@ -32,8 +32,8 @@ from rag.corpus.formats.asciidoc_inline import Attributes, shown
 from rag.corpus.formats.asciidoc_tables import Table, columns
 from rag.corpus.formats.base import CELL_SEPARATOR, Line, Outline, Parsed, Section
 
-# A section title (`== Prérequis`, `== Prérequis ==`), the document's with one mark
-_TITLE = re.compile(r"(?P<marks>={1,6})[ \t]+(?P<text>\S.*)")
+# A section title (`== Prérequis`, `== Prérequis ==`, Markdown's `## Prérequis`), the document's with one mark
+_TITLE = re.compile(r"(?P<marks>={1,6}|#{1,6})[ \t]+(?P<text>\S.*)")
 _CLOSING_MARKS = re.compile(r"[ \t]+=+$")  # a title's symmetric closing marks, looked for in its last characters
 # An attribute entry (`:product-name: Stockeo`), or one unsetting it (`:toc!:`, `:!toc:`)
 _ENTRY = re.compile(r":(?P<off>!)?(?P<name>\w[\w-]*)(?P<unset>!)?:(?:[ \t]+(?P<value>.*))?$")
@@ -42,6 +42,7 @@ _INCLUDE = re.compile(r"include::(?P<target>[^\[]*)\[[^\]]*\]$")
 # Delimiters: of blocks whose lines are read as written or not at all (listing, literal, passthrough, comment),
 # of blocks holding blocks (example, sidebar, quote, open), of a table (`|===`, CSV's `,===`, DSV's `:===`)
 _VERBATIM = re.compile(r"-{4,}|\.{4,}|\+{4,}|/{4,}")
+_FENCE = re.compile(r"```[\w+#.-]*")  # Markdown's fenced code, a listing closed by ``` (its language named or not)
 _COMPOUND = re.compile(r"={4,}|\*{4,}|_{4,}|--")
 # a two-line title's underline marks by level, and its text: opening with a letter or digit, as Asciidoctor asks
 _UNDERLINES = "=-~^+"
@@ -58,6 +59,7 @@ _ITEM = re.compile(r"[ \t]*(?:(?:\*{1,5}|-|\.{1,5}|<\d{1,3}>)[ \t]+(?P<text>\S.*
 _TERM = re.compile(r"[ \t]*(?P<term>\S.*?)(?::{2,4}|;;)(?:[ \t]+(?P<text>\S.*))?$")
 # thematic and page breaks, block macros that show no text here, a list continuation
 _NO_TEXT = re.compile(r"'{3,}|<<<|-{3}|\*{3}|(?:image|video|audio|toc)::.*|\+")
+_CHECKS = ("[x] ", "[X] ", "[*] ", "[ ] ")  # a checklist item's box, checked or not
 _ADMONITIONS = ("NOTE", "TIP", "IMPORTANT", "WARNING", "CAUTION")
 _CODE_STYLES = ("source", "listing", "literal")
 _CALLOUT = re.compile(r"(?:[ \t]+(?://|#|--)?[ \t]*<\d{1,3}>)+[ \t]*$")
@@ -120,6 +122,8 @@ class _Reader:
         if self.verbatim is not None:
             if stripped == self.verbatim[0]:
                 self.verbatim = None
+            elif (include := _INCLUDE.fullmatch(stripped)) is not None:  # included where it stands: not its text
+                self.included.append(self.attributes.substituted(include["target"]))
             elif self.verbatim[1] and stripped:
                 self._code(raw, start)
             return
@@ -217,10 +221,10 @@ class _Reader:
             self._flush()
             self.blocks.pop()
             return True
-        if _VERBATIM.fullmatch(stripped):
+        if _VERBATIM.fullmatch(stripped) or _FENCE.fullmatch(stripped):
             self._flush()
-            shows = stripped[0] in "-." and self.style not in ("comment", "pass")
-            self.verbatim = (stripped, shows)
+            shows = stripped[0] in "-.`" and self.style not in ("comment", "pass")
+            self.verbatim = (stripped[:3] if stripped[0] == "`" else stripped, shows)
             self.code_substitutes, self.substitutes, self.style = self.substitutes, False, ""
             return True
         if (table := _TABLE.fullmatch(stripped)) is not None:
@@ -271,7 +275,10 @@ class _Reader:
             self._end_questions()
             self.kind = "item"
             at = "text" if item["text"] else "numbered"
-            self.paragraph.append((item[at], start + item.start(at), start + len(raw)))
+            text, begin = item[at], start + item.start(at)
+            if text[:4] in _CHECKS:  # a checklist's box, no text of the item
+                text, begin = text[4:].lstrip(), begin + 4 + len(text[4:]) - len(text[4:].lstrip())
+            self.paragraph.append((text, begin, start + len(raw)))
         elif (term := _TERM.match(raw)) is not None and not raw.lstrip().startswith(("http", "xref:", "link:")):
             self._flush()
             self.kind = "term"
