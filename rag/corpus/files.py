@@ -14,6 +14,7 @@ import stat
 from collections.abc import Container, Iterator, Sequence
 from pathlib import Path
 
+from rag.corpus.formats.asciidoc import parse_asciidoc
 from rag.corpus.formats.csv import parse_csv, parse_tsv
 from rag.corpus.formats.doc import parse_doc
 from rag.corpus.formats.docx import parse_docx
@@ -42,7 +43,8 @@ from rag.index.locks import LOCK_FILE
 # `.ndjson`: JSON Lines under its other name. `.rest`: reStructuredText under its other name.
 SUFFIXES = {".txt": parse_text, ".text": parse_text, ".md": parse_markdown, ".markdown": parse_markdown,
             ".mdx": parse_markdown, ".rst": parse_rst, ".rest": parse_rst, ".html": parse_html, ".htm": parse_html,
-            ".csv": parse_csv, ".tsv": parse_tsv, ".json": parse_json, ".jsonl": parse_jsonl, ".ndjson": parse_jsonl}
+            ".csv": parse_csv, ".tsv": parse_tsv, ".json": parse_json, ".jsonl": parse_jsonl, ".ndjson": parse_jsonl,
+            ".adoc": parse_asciidoc, ".asciidoc": parse_asciidoc, ".asc": parse_asciidoc}
 # parsed from the file's bytes, not from decoded text
 # Word's, Excel's and PowerPoint's templates and files with macros (never run) hold the same parts as a .docx, .xlsx
 # or .pptx, and a slide show (.ppsx) a .pptx's; an old binary Word template (.dot) an old binary document's (.doc). An

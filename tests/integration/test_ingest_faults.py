@@ -74,9 +74,9 @@ def test_every_kind_of_bad_file_is_reported_by_name_and_skipped(fresh_settings, 
         "pipe.txt": "not a regular file (a pipe, a device or a folder)",
         "linked": "symbolic link to a folder: not followed (copy the folder into the corpus instead)",
         "notes.key": "unsupported format .key; rag reads .txt, .text, .md, .markdown, .mdx, .rst, .rest, .html, "
-                     ".htm, .csv, .tsv, .json, .jsonl, .ndjson, .pdf, .docx, .docm, .dotx, .dotm, .doc, .dot, .odt, "
-                     ".fodt, .xlsx, .xlsm, .xltx, .xltm, .xls, .ods, .fods, .pptx, .ppsx, .pptm, .potx, .potm, .odp, "
-                     ".fodp, .rtf, .eml, .msg, .epub, .mbox",
+                     ".htm, .csv, .tsv, .json, .jsonl, .ndjson, .adoc, .asciidoc, .asc, .pdf, .docx, .docm, .dotx, "
+                     ".dotm, .doc, .dot, .odt, .fodt, .xlsx, .xlsm, .xltx, .xltm, .xls, .ods, .fods, .pptx, .ppsx, "
+                     ".pptm, .potx, .potm, .odp, .fodp, .rtf, .eml, .msg, .epub, .mbox",
     }
     assert "loop" in reasons["loop.txt"]
     assert report.documents == 5

@@ -22,9 +22,9 @@ from tests.helpers.paths import unseal
 from tests.helpers.pdfs import OUTLINE, PAGES, make_pdf
 
 UNSUPPORTED = ("unsupported format .key; rag reads .txt, .text, .md, .markdown, .mdx, .rst, .rest, .html, .htm, "
-               ".csv, .tsv, .json, .jsonl, .ndjson, .pdf, .docx, .docm, .dotx, .dotm, .doc, .dot, .odt, .fodt, "
-               ".xlsx, .xlsm, .xltx, .xltm, .xls, .ods, .fods, .pptx, .ppsx, .pptm, .potx, .potm, .odp, .fodp, .rtf, "
-               ".eml, .msg, .epub, .mbox")
+               ".csv, .tsv, .json, .jsonl, .ndjson, .adoc, .asciidoc, .asc, .pdf, .docx, .docm, .dotx, .dotm, .doc, "
+               ".dot, .odt, .fodt, .xlsx, .xlsm, .xltx, .xltm, .xls, .ods, .fods, .pptx, .ppsx, .pptm, .potx, .potm, "
+               ".odp, .fodp, .rtf, .eml, .msg, .epub, .mbox")
 
 
 PAGE_THREE = "Quel jour les fonds des ventes sont-ils virés sur le compte bancaire du marchand ?"

@@ -1,0 +1,122 @@
+"""AsciiDoc's inline markup read as a page shows it: attribute references replaced by their values, macros by their
+text, formatting marks left out.
+
+`{product-name}` is the value a `:product-name: Stockeo` entry gives (Asciidoctor's character references too:
+`{nbsp}`, `{plus}`, ...); a reference to an attribute never defined stays as written, as Asciidoctor leaves it
+(`attribute-missing: skip`). A value is substituted where it is defined (`:b: {a} et {a}` holds a's value twice), as
+Asciidoctor does, and a text's references are replaced in one pass, never in what a replacement brings: `:a: {a}`
+reads "{a}". Each value is kept to `VALUE_LIMIT` characters and a document's references may add at most its own
+length in all (`Attributes.budget`), so that a chain of entries each doubling the one before stays linear.
+
+A cross reference, a link or a UI macro reads as its text (`xref:page.adoc#id[les licences]` -> "les licences",
+`<<id,text>>` -> "text", `link:https://...[l'aide]` -> "l'aide", an address without text as itself,
+`menu:Aide[À propos]` -> "Aide › À propos", `btn:[OK]` and `kbd:[Ctrl+C]` their label); an inline image and an
+anchor show nothing; `*bold*`, `_italic_`, `` `mono` ``, `#mark#` and their doubled forms, `^sup^`, `~sub~` and a
+role's brackets (`[.underline]#text#`) are their text; a hard break's ` +` ends nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+VALUE_LIMIT = 4_096  # an attribute's value, at most: past it the value is cut
+# Asciidoctor's built-in character replacement attributes (https://docs.asciidoctor.org/asciidoc/latest/attributes/
+# character-replacement-ref/), which a document uses without defining them.
+_BUILT_IN = {"empty": "", "blank": "", "sp": " ", "nbsp": "\u00a0", "zwsp": "", "wj": "", "apos": "'",
+             "quot": '"', "lsquo": "‘", "rsquo": "’", "ldquo": "“", "rdquo": "”", "deg": "°", "plus": "+",
+             "brvbar": "¦", "vbar": "|", "amp": "&", "lt": "<", "gt": ">", "startsb": "[", "endsb": "]",
+             "caret": "^", "asterisk": "*", "tilde": "~", "backslash": "\\", "backtick": "`", "two-colons": "::",
+             "two-semicolons": ";;", "cpp": "C++", "pp": "++"}
+_REFERENCE = re.compile(r"(?<!\\)\{(?P<name>[A-Za-z0-9_][A-Za-z0-9_-]*)\}")
+# Macros, each read in time linear in the line: no part takes a `[` or a `]` from the next one, a target at most
+# 500 characters (a word of "link:link:..." would be read again from each of its macros' names).
+# a cross reference, inline (`xref:page.adoc#id[text]`) or in angle brackets (`<<id,text>>`)
+_XREF = re.compile(r"xref:(?P<target>[^\s\[\]]{1,500})\[(?P<text>[^\[\]]*)\]"
+                   r"|<<(?P<id>[^<>,\n]+)(?:,\s*(?P<label>[^<>\n]*))?>>")
+# UI macros: a menu's path (`menu:Aide[À propos]`), a button's or a key's label, a footnote's text
+_MENU = re.compile(r"menu:(?P<menu>[^\s\[\]]{1,500})\[(?P<items>[^\[\]]*)\]")
+_LABEL = re.compile(r"(?:btn|kbd|pass|footnote|indexterm2|icon):(?P<target>[^\s\[\]]{0,500})\[(?P<text>[^\[\]]*)\]")
+# a link: to a relative path (`link:`), an absolute URL with its text, an address (`mailto:`)
+_LINK = re.compile(r"(?:link:(?P<plain>[^\s\[\]]{1,500})|(?P<url>(?:https?|ftp)://[^\s\[\]]{1,500})"
+                   r"|mailto:(?P<mail>[^\s\[\]]{1,500}))"
+                   r"\[(?P<text>[^\[\]]*)\]")
+# what shows no text here: an inline image, an anchor, an index term's entry
+_HIDDEN = re.compile(r"(?:image|anchor|indexterm):[^\s\[\]]{0,500}\[[^\[\]]*\]|\[\[[^\[\]]*\]\]|\(\(\([^()]*\)\)\)")
+# Constrained and unconstrained marks: the doubled ones anywhere, the single ones around a word's edges.
+# A mark's text spans at most `_SPAN` characters, so that a paragraph of marks never closed reads in linear time.
+_SPAN = 300
+_DOUBLED = re.compile(rf"(?P<mark>\*\*|__|``|##|\+\+)(?P<text>\S(?:.{{0,{_SPAN}}}?\S)?)(?P=mark)")
+# a single mark's text holds none of its mark, so that each try stops at the next one
+_SINGLES = [re.compile(rf"(?<![\w*_`#+\\]){re.escape(mark)}(?P<text>[^\s{re.escape(mark)}]"
+                       rf"(?:[^\n{re.escape(mark)}]{{0,{_SPAN}}}[^\s\\{re.escape(mark)}])?){re.escape(mark)}(?!\w)")
+            for mark in "*_`#+"]
+_ROLE = re.compile(r"(?<![*_`#\w])\[\.?[\w .-]*\](?=[*_`#])")
+_SCRIPT = re.compile(r"(?<![\w\\])([\^~])(\S[^\s^~]*)\1")
+_BREAK = re.compile(r"\s\+$")
+_ESCAPE = re.compile(r"\\(?=[*_`#{\[<+^~])")
+
+
+@dataclass
+class Attributes:
+    """A document's attributes as its entries define them, in order; `budget`: what references may still add to
+    the text, in characters (the document's length, as the reStructuredText reader bounds substitutions)."""
+
+    budget: int
+    values: dict[str, str] = field(default_factory=dict)
+
+    def define(self, name: str, value: str) -> None:
+        """An entry `:name: value` (the value's references substituted now), or `:name!:` with `value` None."""
+        self.values[name.lower()] = self.substituted(value)[:VALUE_LIMIT]
+
+    def unset(self, name: str) -> None:
+        self.values.pop(name.lower(), None)
+
+    def substituted(self, text: str) -> str:
+        """`text` with its references to defined attributes replaced, once each, while the budget lasts."""
+        if "{" not in text:
+            return text
+
+        def value(match: re.Match[str]) -> str:
+            name = match["name"].lower()
+            found = self.values.get(name, _BUILT_IN.get(name))
+            if found is None or len(found) > self.budget + len(match[0]):
+                return match[0]
+            self.budget -= max(0, len(found) - len(match[0]))
+            return found
+
+        return _REFERENCE.sub(value, text)
+
+
+def shown(text: str, attributes: Attributes) -> str:
+    """`text` as a page shows it: references replaced, macros read as their text, marks left out."""
+    text = _BREAK.sub("", attributes.substituted(text))
+    if any(mark in text for mark in (":", "<<", "[[", "((")):
+        text = _HIDDEN.sub("", text)
+        text = _XREF.sub(lambda m: m["text"] or m["label"] or _target(m["target"] or m["id"]), text)
+        text = _MENU.sub(lambda m: " › ".join([m["menu"], *(p.strip() for p in m["items"].split(">") if p.strip())]),
+                         text)
+        text = _LINK.sub(lambda m: _link_text(m["text"]) or m["plain"] or m["url"] or m["mail"], text)
+        text = _LABEL.sub(lambda m: m["text"] or m["target"], text)
+    if any(mark in text for mark in "*_`#+^~"):
+        text = _ROLE.sub("", text)
+        for pattern in (_DOUBLED, *_SINGLES):
+            text = pattern.sub(lambda m: m["text"], text)
+        text = _SCRIPT.sub(r"\2", text)
+    return " ".join(_ESCAPE.sub("", text).split())
+
+
+def _link_text(text: str) -> str:
+    """What a link's bracketed text shows: all of it ("plus de 2,000 tests"), but its first attribute where it names
+    attributes (`Guide,window=_blank`), as Asciidoctor reads attributes out of it only when it holds a `=`."""
+    if "=" in text:
+        text = text.split(",")[0]
+    return text.strip()
+
+
+def _target(target: str) -> str:
+    """What a cross reference without text shows here: its anchor, or its page's name (`install.adoc#prereq`)."""
+    return target.rsplit("#", 1)[-1] or target
+
+
+__all__ = ["VALUE_LIMIT", "Attributes", "shown"]

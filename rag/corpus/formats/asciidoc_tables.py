@@ -1,0 +1,122 @@
+"""An AsciiDoc table (`|===` ... `|===`) read as rows: each row one line, its cells joined by `CELL_SEPARATOR`, as
+the other readers give a table's rows to the chunker, its first row heading the rows below it.
+
+A row has as many cells as the table has columns: the `cols` attribute's count (`cols="2,1,3"`, `cols="3*"`), else
+the cells of the table's first line (https://docs.asciidoc.org/asciidoc/latest/tables/add-cells-and-rows/), so a
+cell on a line of its own, as writers lay out long cells, joins its row. A cell's specifier before its `|` (`2+|`
+spanning two columns, `.2+|`, `^|`, `a|`) is no text; a span counts its columns. A CSV or DSV table (`,===`,
+`:===`) splits its lines on its own separator. An escaped `\\|` is a bar of the cell's text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+# A cell's specifier: a factor, a column or row span, alignments, a style; only right before its bar, at the start of
+# the line or after a space (`| 2+|`): "3|" after a bar is a cell's text.
+_SPEC = re.compile(r"(?:^|(?<=\s))(?P<spec>(?:\d+\*)?(?:\d+(?:\.\d+)?\+|\.\d+\+)?(?:[<^>](?:\.[<^>])?|\.[<^>])?"
+                   r"[adehlmsv]?)$")
+_SPAN = re.compile(r"(?:(?P<factor>\d+)\*)?(?:(?P<columns>\d+)(?:\.\d+)?\+)?")
+_COLS = re.compile(r"(?:(?P<times>\d+)\*)?[^,;]*")
+_MAX_COLUMNS = 1_000  # a `cols` claiming more reads as this many
+
+
+def columns(cols: str) -> int | None:
+    """How many columns a `cols` attribute gives ("2,1,3" -> 3, "3*" -> 3, "1,2*" -> 3, "4" -> 4), None if none."""
+    cols = cols.strip().strip('"')
+    if not cols:
+        return None
+    if cols.isdigit():
+        return max(1, min(int(cols), _MAX_COLUMNS))
+    total = 0
+    for spec in re.split(r"[,;]", cols):
+        match = _COLS.match(spec.strip())
+        total += int(match["times"]) if match and match["times"] else 1
+    return min(total, _MAX_COLUMNS)
+
+
+@dataclass
+class _Cell:
+    """A cell as its lines are read: the text of each of its lines, where it starts and ends in the source."""
+
+    parts: list[str]
+    start: int
+    end: int
+
+
+@dataclass
+class Table:
+    """The rows of one table as its lines are read: `cells` each with its text and source offsets, a row ending
+    when it holds `width` columns (found from the first line when `cols` gives none)."""
+
+    separator: str
+    width: int | None
+    rows: list[list[_Cell]] = field(default_factory=list)
+    cells: list[_Cell] = field(default_factory=list)
+    spans: int = 0  # the columns the cells of the row being read take
+
+    def line(self, raw: str, start: int) -> None:
+        """Reads one line of the table's body, `start` its offset in the source (a blank line is none)."""
+        if not raw.strip():
+            return
+        pieces = _split(raw, self.separator)
+        if self.separator in ",:":  # a CSV or DSV table's lines are all cells, which no specifier opens
+            pieces = [("", 0, 0), *pieces]
+        specs = [_spec(text) if self.separator == "|" else "" for text, _, _ in pieces]
+        lead_text, _, lead_end = pieces[0]
+        lead = lead_text[:len(lead_text) - len(specs[0])].strip()
+        cells = self.cells or (self.rows[-1] if self.rows else [])
+        if lead and cells:  # a cell's text going on on a line of its own, as long cells are laid out: its parts
+            cells[-1].parts.append(lead)  # joined when the table closes, each line's cost its own
+            cells[-1].end = start + lead_end - len(specs[0])
+        for n, (text, begin, _) in enumerate(pieces[1:], 1):
+            body = text[:len(text) - len(specs[n])] if n < len(pieces) - 1 else text
+            stripped = body.strip()
+            at = start + begin + len(body) - len(body.lstrip())
+            self.cells.append(_Cell([stripped], at, at + len(stripped)))
+            self.spans += _spans(specs[n - 1])
+            if self.width is not None and self.spans >= self.width:
+                self._row()
+        if self.width is None and self.cells:  # the table's first line of cells: its count is the table's width
+            self.width = self.spans
+            self._row()
+
+    def close(self) -> list[list[tuple[str, int, int]]]:
+        """The table's rows, the last one's cells too where the table ends short of its width."""
+        self._row()
+        return [[(" ".join(cell.parts), cell.start, cell.end) for cell in row] for row in self.rows]
+
+    def _row(self) -> None:
+        if self.cells:
+            self.rows.append(self.cells)
+        self.cells, self.spans = [], 0
+
+
+def _spec(text: str) -> str:
+    """The specifier ending `text`, the piece of a line before a bar: "" if it ends with none."""
+    match = _SPEC.search(text)
+    return match["spec"] if match else ""
+
+
+def _spans(spec: str) -> int:
+    """The columns a cell of this specifier takes, for its row's count: `2+` two, `3*` three."""
+    match = _SPAN.match(spec.strip())
+    if match is None:
+        return 1
+    return int(match["columns"] or 1) * int(match["factor"] or 1)
+
+
+def _split(raw: str, separator: str) -> list[tuple[str, int, int]]:
+    """`raw` cut at each unescaped separator: the text before the first one, then each cell's, with their offsets in
+    the line."""
+    pieces: list[tuple[str, int, int]] = []
+    begin = 0
+    for match in re.finditer(rf"(?<!\\){re.escape(separator)}", raw):
+        pieces.append((raw[begin:match.start()], begin, match.start()))
+        begin = match.end()
+    pieces.append((raw[begin:], begin, len(raw)))
+    return pieces
+
+
+__all__ = ["Table", "columns"]
