@@ -227,5 +227,49 @@ def test_a_pdf_letters_subject_is_text_and_its_title_as_in_word(tmp_path: Path):
     head = ["Paris, le 3 mars 2026", SUBJECT, "Madame, Monsieur,", *wrap(RECEIVED, 480, 10.0)]
     assert (_sections(parsed), parsed.title) == (
         [("None", head), ("Vos garanties jusqu'au 31 mars", [*wrap(COVER, 480, 10.0), GREETINGS])], SUBJECT)
-    parsed = _pdf(tmp_path, [*lines[:4], lines[-1]])  # its subject alone: read by its title lines, no title
-    assert (_sections(parsed), parsed.title) == ([("None", [*head, GREETINGS])], None)
+    parsed = _pdf(tmp_path, [*lines[:4], lines[-1]])  # its subject alone: read by its title lines, still its title
+    assert (_sections(parsed), parsed.title) == ([("None", [*head, GREETINGS])], SUBJECT)
+
+
+def test_a_libreoffice_pdf_letter_is_titled_by_its_subject_as_its_word_files_are():
+    """LibreOffice's PDF of the letter: its bold subject (and its letterhead, its last words, text of the letter too)
+    is no heading the PDF is sectioned by, so it was read by its title lines and lost its title (the .docx, .doc and
+    .fodt have it). Each line's offsets still point at its text."""
+    parsed = parse_pdf((DATA / "courrier-resiliation.pdf").read_bytes())
+    assert parsed.title == SUBJECT
+    assert [heading for heading, _ in _sections(parsed)] == ["None"]
+    assert all(parsed.text[line.start:line.end] == line.text for line in parsed.sections[0].lines)
+
+
+RAISE = "Hausse de vos tarifs au 1er avril"
+TARIFFS = ["Assurances Horizon", "12 rue de la Paix, 75002 Paris", "Madame Sophie Bernard",
+           "8 place Bellecour, 69002 Lyon", "Paris, le 3 mars 2026", RAISE, "Réf. : contrat n° 67890",
+           "Dossier suivi par Claire Durand", "Chère cliente,"]
+SIGNED = ["Claire Durand", "Responsable du service clients"]
+
+
+@pytest.mark.parametrize("suffix", [*READERS, ".pdf"])
+def test_a_reference_under_the_subject_and_a_footer_under_the_signature_leave_the_letter_whole(suffix):
+    """LibreOffice's letter whose bold subject stands over a reference and a handler's line, then "Chère cliente,";
+    its signature in bold over the signer's role, a company's legal footer and a P.S.: before, the subject headed
+    the letter's body and the signature its footer and P.S. (the title lost), in every format."""
+    parsed = (READERS | {".pdf": parse_pdf})[suffix]((DATA / f"courrier-tarifs{suffix}").read_bytes())
+    sections = _sections(parsed)
+    assert (len(sections), sections[0][1][:len(TARIFFS)], parsed.title) == (1, TARIFFS, RAISE)
+    assert SIGNED[0] in sections[0][1]
+    lines = sections[0][1]
+    assert lines[lines.index(SIGNED[0]):][:2] == SIGNED
+    assert lines[-1].endswith("espace client, rubrique Documents.")
+    assert all(parsed.text[line.start:line.end] == line.text for line in parsed.sections[0].lines)
+
+
+@pytest.mark.parametrize("between", [1, 4])
+def test_a_bold_line_is_a_subject_over_a_salutation_a_few_short_lines_under_it(between):
+    """Up to three short lines (a reference, a date) may stand between a subject and its salutation; under more, the
+    bold line is no letter's subject and heads its text. A letter's signature right over a P.S. heads nothing (in no
+    letter, that bold name heads what follows it)."""
+    lines = [("Paris, le 3 mars 2026", PLAIN), ("Hausse de vos tarifs", BOLD),
+             *[(f"Réf. : contrat n° {n}", PLAIN) for n in range(between)], ("Chère cliente,", PLAIN),
+             (DECIDED, PLAIN), ("Veuillez agréer, chère cliente, nos salutations distinguées.", PLAIN),
+             ("Claire Durand", BOLD), ("P.S. : " + DECIDED, PLAIN)]
+    assert bold_heading_levels(lines) == (({}, 1) if between <= 3 else ({1: 1, len(lines) - 2: 1}, None))

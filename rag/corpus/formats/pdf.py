@@ -13,7 +13,8 @@ heading. Without an outline, lines set in bold or larger that read as headings h
 (`rag.corpus.formats.pdf_fonts`: the rule of Word's bold lines) where one of them at least is larger than the text; in
 a PDF without such lines (one font throughout, or headings set in bold at the text's size alone), short title lines
 head sections as in plain text (`rag.corpus.formats.text.looks_like_title`), and a lone one before the first is the
-title when the file declares none. A PDF that cannot be read raises `ValueError` with what to do
+title when the file declares none (else a letter's bold subject line, as in a .docx, and the lines of its signature
+are text). A PDF that cannot be read raises `ValueError` with what to do
 about it. What pypdf warns of while it reads a file (what it repaired: "incorrect startxref pointer", or found odd)
 comes back in `Parsed.changes`, for the ingest report to name the file, instead of being printed bare.
 """
@@ -32,6 +33,7 @@ from typing import TYPE_CHECKING, Any
 
 from rag.corpus.formats.base import Line, Outline, Parsed, Section, unmarked
 from rag.corpus.formats.blocks import bold_heading_levels
+from rag.corpus.formats.letters import signature
 from rag.corpus.formats.pdf_fonts import Runs, Visitor, body_size, line_fonts
 from rag.corpus.formats.pdf_furniture import PAGE_BREAK, body_lines, edge, fixed_blocks, printed_title, site_furniture
 from rag.corpus.formats.pdf_tables import Row, continued, table_rows
@@ -259,9 +261,11 @@ def parse_pdf(data: bytes) -> Parsed:
     styled, first = _styled(lines, page_starts, fonts) if not headings else ([], None)
     if styled:
         sections = styled
-    else:
-        sections = _sections(lines, text, page_starts, headings) if headings else _titled(lines, running)
-        first, sections = leading_title(sections)
+    else:  # `first`, if any, is a letter's subject: its bold lines too few to section it, but its title
+        sections = _sections(lines, text, page_starts, headings) if headings else \
+            _titled(lines, running, letter=first is not None)
+        lead, sections = leading_title(sections)
+        first = lead or first
     named = title or first or printed_title(running | left_out) or _header_title(text)
     return Parsed(unmarked(sections), title=named, text=text, page_starts=page_starts, changes=_repaired(repairs))
 
@@ -349,8 +353,9 @@ def _styled(lines: list[Line], page_starts: list[int], fonts: list[Runs]) -> tup
     body = body_size(fonts) or 0.0
     read = [*levels, *([] if subject is None else [subject])]  # a letter's subject counts as the heading it reads as
     larger = any((font := set_in[groups[n][0]]) is not None and font.size > body for n in read)
+    letter = None if subject is None else headings[subject]
     if sum(level > 0 for level in levels.values()) + (subject is not None) < _STYLED_HEADINGS or not larger:
-        return [], None
+        return [], letter
     sections, outline, title = [Section(None)], Outline(), None
     for n, group in enumerate(groups):
         if n not in levels:
@@ -360,18 +365,20 @@ def _styled(lines: list[Line], page_starts: list[int], fonts: list[Runs]) -> tup
             sections.append(Section(headings[n], heading_start=lines[group[0]].start))
         else:
             sections.append(outline.section(levels[n], headings[n], lines[group[0]].start))
-    return [section for section in sections if section.lines], title or (None if subject is None else headings[subject])
+    return [section for section in sections if section.lines], title or letter
 
 
-def _titled(lines: list[Line], running: set[str]) -> list[Section]:
+def _titled(lines: list[Line], running: set[str], *, letter: bool = False) -> list[Section]:
     """A PDF without an outline: its short title lines head sections, as in plain text (`looks_like_title`, the
     paragraph after a title taken whole, `_paragraph`), but without plain text's test of the line before: a PDF's
     text has no blank lines to tell a block of short lines (an address) from a heading under another ("Garantie et
     service après-vente", then "Garantie légale"); nor is a line inside a wrapped paragraph. Running headers and
-    footers are left out (`body_lines`), and a table's row heads nothing."""
+    footers are left out (`body_lines`), and a table's row heads nothing. In a `letter` (its subject read,
+    `_styled`), the lines of its signature (`signature`) are text, whatever follows them (a footer, a P.S.)."""
     lengths = sorted(len(line.text) for line in lines)
     width = lengths[len(lengths) * 19 // 20] if lengths else 0  # the column's, a long table row or two aside
     sections = [Section(None)]
+    signed = signature([line.text for line in lines]) if letter else set()
     for i, line in enumerate(lines):
         # a paragraph's wrapped line is none: the line before runs on into it (its first word did not fit there: a
         # list item without a full stop, "- la maintenance des équipements", runs on into no title), it breaks a
@@ -380,7 +387,7 @@ def _titled(lines: list[Line], running: set[str]) -> list[Section]:
                   len(lines[i - 1].text) + 1 + len(line.text.split()[0]) > _WRAPPED * width) or \
             line.text.endswith("-") or \
             (i + 1 < len(lines) and _goes_on(lines[i + 1].text))
-        if not inside and not line.item and line.text.strip() not in running and \
+        if not inside and not line.item and i not in signed and line.text.strip() not in running and \
                 edge(line.text.strip()) not in running and looks_like_title(line, _paragraph(lines, i + 1)):
             sections.append(Section(line.text, heading_start=line.start, shaped=line))
         else:
