@@ -13,6 +13,7 @@ from rag.corpus.formats.doc import parse_doc
 from rag.corpus.formats.doc_characters import Look, Looks, read_looks
 from rag.corpus.formats.doc_pieces import Pieces
 from rag.corpus.formats.doc_styles import Styled
+from rag.corpus.formats.docx import parse_docx
 from tests.helpers.cfb import Writer
 from tests.helpers.timing import grows_linearly
 from tests.unit.test_doc_lists import damaged_lists
@@ -118,6 +119,19 @@ def test_a_bold_list_item_heads_nothing_when_its_list_cannot_be_read(tmp_path):
     sections = _sections(damaged_lists(tmp_path, VOYAGE))
     assert sections[2][1][:2] == ["Les cartes de réduction sont valables un an à partir de la date choisie à l'achat.",
                                   "Billet Mini"]
+
+
+def test_arabic_lines_in_the_bold_of_complex_scripts_head_their_text_as_in_the_docx():
+    """LibreOffice's .doc of lines in bold for complex scripts only (sprmCFBoldBi, sprmCFBiDi on the Arabic ones): the
+    Arabic lines are shown in bold and head their text, as the .docx LibreOffice made beside it says (w:bCs); a Latin
+    line ("Retours") in that bold alone is not shown in bold and heads nothing. Before, the Arabic lines headed nothing
+    in the .doc."""
+    def headings(suffix: str) -> list[str]:
+        parsed = (parse_doc if suffix == "doc" else parse_docx)((DATA / "doc" / f"gras-complexe.{suffix}").read_bytes())
+        return [str(section.heading) for section in parsed.sections]
+
+    assert headings("doc") == headings("docx") == [
+        "Conditions de vente", "Livraison", "شروط البيع", "التوصيل", "الإرجاع"]
 
 
 def test_an_agreement_whose_articles_are_bold_lines_is_headed_by_them():

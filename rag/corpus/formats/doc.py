@@ -184,7 +184,7 @@ class _Reader:
         """How a paragraph of `properties` showing `stretches` is set, as `Font` says (None: it shows no text)."""
         measure, paragraph = Measure(), self.styles.set_in(properties.istd if properties else 0)
         for shown, look in stretches:
-            measure.saw(shown, look.font(paragraph, self.styles.set_in(look.style)))
+            measure.saw(shown, look.font(paragraph, self.styles.set_in(look.style), shown))
         return measure.font
 
     def _end_paragraph(self, properties: Properties | None) -> None:

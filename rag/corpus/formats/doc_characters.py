@@ -1,8 +1,8 @@
 """The characters' properties of an old binary Word document (.doc, [MS-DOC]) that its reader needs, from their CHPX
 in the pages (FKPs) the PlcBteChpx lists: whether a character is deleted with changes tracked (sprmCFRMarkDel: shown
 struck through by Word, gone once the changes are accepted) or hidden (sprmCFVanish, its own or its styles': Word
-neither shows nor prints it), and how it is set (sprmCFBold, sprmCHps, its character style: sprmCIstd), for the
-headings typed as bold lines.
+neither shows nor prints it), and how it is set (sprmCFBold, sprmCHps, its character style: sprmCIstd; the bold of
+complex scripts' letters, sprmCFBoldBi, as a .docx's w:bCs), for the headings typed as bold lines.
 
 One walk over the pages gives each run of characters its `Look`; `Looks` holds them by character position, for the
 deleted text to be taken out (`without_deleted`) and the reader to go along the text with them (`along`). Each page is
@@ -23,11 +23,14 @@ from functools import lru_cache
 from rag.corpus.formats.blocks import Font
 from rag.corpus.formats.doc_pieces import Pieces, u16, u32
 from rag.corpus.formats.doc_styles import BOLD, HIDDEN, SIZE, Styled, sprms, toggled
+from rag.corpus.formats.docx_fonts import scripts
 
 PLCFBTECHPX = 12  # the pair of FibRgFcLcb97 locating the characters' properties' bin table
 _PAGE = 512
-# The sprms read: deleted (1, or 0x81: the opposite of its style's, which never deletes), the character style
-_DELETED, _STYLE = 0x0800, 0x4A30
+# The sprms read: deleted (1, or 0x81: the opposite of its style's, which never deletes), the character style; the
+# bold of complex scripts' letters (sprmCFBoldBi), and a run all of whose text is set so (sprmCFBiDi: right-to-left,
+# sprmCFComplexScripts), as Word sets them (w:bCs, w:rtl and w:cs in a .docx: `rag.corpus.formats.docx_fonts`)
+_DELETED, _STYLE, _BOLD_BI, _BIDI, _COMPLEX = 0x0800, 0x4A30, 0x085C, 0x085A, 0x0882
 _DEFAULT_SIZE = 20  # half-points: Word's 10 pt, where no style says
 GONE = "\x00"  # what a deleted character is replaced by: a control character the reader shows as nothing
 
@@ -43,14 +46,21 @@ class Look:
     bold: int | None = None
     size: int | None = None
     style: int | None = None
+    bold_bi: int | None = None  # sprmCFBoldBi's operand, as sprmCFBold's: the bold of complex scripts' letters
+    complex: bool = False  # all its text set as complex scripts' letters are (right-to-left, or marked so)
 
-    def font(self, paragraph: Styled, character: Styled) -> Font:
-        """How the run is set, its paragraph's style setting `paragraph` and its character style `character`: its own
-        bold, else its styles' (each in bold turns it over, as Word takes a toggle property: a bold character style
-        in a bold paragraph style is not bold); its own size, else its character style's, its paragraph style's, or
-        Word's 10 pt."""
-        return Font(toggled(paragraph.bold != character.bold, self.bold),
-                    (self.size or character.size or paragraph.size or _DEFAULT_SIZE) / 2)
+    def font(self, paragraph: Styled, character: Styled, text: str = "") -> Font:
+        """How the run is set, its paragraph's style setting `paragraph` and its character style `character`, showing
+        `text`: its own bold, else its styles' (each in bold turns it over, as Word takes a toggle property: a bold
+        character style in a bold paragraph style is not bold); its own size, else its character style's, its
+        paragraph style's, or Word's 10 pt. The letters of complex scripts (Arabic, Hebrew, Thai, ...), or all its
+        text where the run is `complex`, are in the bold of its sprmCFBoldBi where it has one; a run holding letters
+        of both kinds is in bold where both say so."""
+        styled = paragraph.bold != character.bold
+        kinds = (1,) if self.complex else scripts(text)
+        bold = all(toggled(styled, self.bold if kind == 0 else
+                           self.bold if self.bold_bi is None else self.bold_bi) for kind in kinds)
+        return Font(bold, (self.size or character.size or paragraph.size or _DEFAULT_SIZE) / 2)
 
     def hides(self, paragraph: Styled, character: Styled) -> bool:
         """Whether the run is hidden, its paragraph's style setting `paragraph` and its character style `character`:
@@ -61,35 +71,37 @@ class Look:
 
     @property
     def code(self) -> int:
-        """The look as one number of 53 bits (`_look_of` reads it back): deleted, then hidden, bold, size and style,
-        each with a bit that says it is set."""
-        code = int(self.deleted)
-        for value, bits in ((self.hidden, 8), (self.bold, 8), (self.size, 16), (self.style, 16)):
+        """The look as one number of 64 bits (`_look_of` reads it back): complex and deleted, then hidden, bold, size,
+        style and bold_bi, each with a bit that says it is set."""
+        code = int(self.complex) << 1 | int(self.deleted)
+        for value, bits in ((self.hidden, 8), (self.bold, 8), (self.size, 16), (self.style, 16), (self.bold_bi, 8)):
             code = code << (bits + 1) | (0 if value is None else 1 << bits | value)
         return code
 
 
 PLAIN = Look()
 _PLAIN = PLAIN.code
-_DELETED_BIT = 8 + 1 + 8 + 1 + 16 + 1 + 16 + 1  # where `Look.code` keeps deleted: above the other four
+_DELETED_BIT = 8 + 1 + 8 + 1 + 16 + 1 + 16 + 1 + 8 + 1  # where `Look.code` keeps deleted: above the other five
 _LOOKS_HELD = 4096  # the looks read back from their codes, or read from their sprms, held at most: a few in real files
 
 
 @lru_cache(maxsize=_LOOKS_HELD)
 def _look_of(code: int) -> Look:
     fields: list[int | None] = []
-    for bits in (16, 16, 8, 8):  # style, size, bold, hidden: the last set first
+    for bits in (8, 16, 16, 8, 8):  # bold_bi, style, size, bold, hidden: the last set first
         fields.append(code & ((1 << bits) - 1) if code >> bits & 1 else None)
         code >>= bits + 1
-    style, size, bold, hidden = fields
-    return Look(bool(code & 1), hidden, bold, size, style)
+    bold_bi, style, size, bold, hidden = fields
+    return Look(bool(code & 1), hidden, bold, size, style, bold_bi, bool(code & 2))
 
 
 def _look(grpprl: bytes) -> Look:
     found = sprms(grpprl)
-    deleted, hidden, bold, size, style = (found.get(sprm) for sprm in (_DELETED, HIDDEN, BOLD, SIZE, _STYLE))
+    deleted, hidden, bold, size, style, bold_bi = (found.get(sprm) for sprm in (_DELETED, HIDDEN, BOLD, SIZE, _STYLE,
+                                                                               _BOLD_BI))
     return Look(bool(deleted and deleted[0] & 1), hidden[0] if hidden else None, bold[0] if bold else None,
-                u16(size, 0) if size else None, u16(style, 0) if style else None)
+                u16(size, 0) if size else None, u16(style, 0) if style else None, bold_bi[0] if bold_bi else None,
+                any(found.get(sprm, b"\0")[0] & 1 for sprm in (_BIDI, _COMPLEX)))
 
 
 class Looks:
