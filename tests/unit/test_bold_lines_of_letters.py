@@ -273,3 +273,53 @@ def test_a_bold_line_is_a_subject_over_a_salutation_a_few_short_lines_under_it(b
              (DECIDED, PLAIN), ("Veuillez agréer, chère cliente, nos salutations distinguées.", PLAIN),
              ("Claire Durand", BOLD), ("P.S. : " + DECIDED, PLAIN)]
     assert bold_heading_levels(lines) == (({}, 1) if between <= 3 else ({1: 1, len(lines) - 2: 1}, None))
+
+
+CONDITIONS = ("Vous trouverez ci-dessous les conditions applicables à votre contrat, qui prennent effet au premier "
+              "jour du mois suivant la signature.")
+HEADED = ["Assurances Horizon", "12 rue de la Paix, 75002 Paris", "Paris, le 3 mars 2026"]
+
+
+def test_a_quoted_closing_in_a_pdf_memo_leaves_its_headings_and_its_subject_is_text_as_in_word(tmp_path: Path):
+    """A memo in one font, its labelled subject and its headings in bold, a quoted e-mail's "Cordialement," in its
+    first section: the next heading still heads its text (before: a closing anywhere made the next short lines a
+    signature), and its subject is text and its title, as in its .docx (before: its title and a heading at once)."""
+    quoted = "Le fournisseur nous a écrit : « merci de nous confirmer votre accord avant le 30 mars. »"
+    lines = [("Direction des achats", 10.0, False), ("Note interne n° 12", 10.0, False),
+             ("Objet : Renouvellement du contrat de maintenance", 10.0, True), (CONDITIONS, 10.0, False),
+             ("Contexte", 10.0, True), (CONDITIONS, 10.0, False), (quoted, 10.0, False), ("Cordialement,", 10.0, False),
+             ("Jean Martin, Maintenix", 10.0, False), ("Décision", 10.0, True), (CONDITIONS, 10.0, False),
+             ("Calendrier", 10.0, True), (CONDITIONS, 10.0, False)]
+    parsed = _pdf(tmp_path, lines)
+    wrapped = wrap(CONDITIONS, 480, 10.0)
+    assert (_sections(parsed), parsed.title) == (
+        [("None", ["Direction des achats", "Note interne n° 12", lines[2][0], *wrapped]),
+         ("Contexte", [*wrapped, *wrap(quoted, 480, 10.0), "Cordialement,", "Jean Martin, Maintenix"]),
+         ("Décision", wrapped), ("Calendrier", wrapped)], lines[2][0])
+
+
+FORMULA = ("Veuillez agréer, Madame, Monsieur, l'expression de nos salutations les plus respectueuses et les plus "
+           "distinguées.")
+FOOTER = "Assurances Horizon, société anonyme au capital de 2 000 000 euros, RCS Paris 123 456 789, entreprise régie."
+
+
+@pytest.mark.parametrize(("closing", "footer"), [("Cordialement,", []), (FORMULA, []), (FORMULA, [FOOTER])])
+def test_a_pdf_letters_signature_is_text_but_a_bold_annex_title_under_it_heads_its_text(tmp_path: Path, closing,
+                                                                                         footer):
+    """A PDF letter in one font, its closing formula (on one line, or wrapped: its last words a line of their own)
+    over its signer's name in bold and role, a footer under them or none: all are text, and a bold annex's title
+    under them heads its text, as in a .docx (before: the annex's title was taken for the signature's, or a wrapped
+    formula signed nothing and the role headed the footer)."""
+    annex = "Annexe 1 : Conditions particulières"
+    lines = [*[(line, 10.0, False) for line in HEADED], ("Objet : Envoi de votre contrat", 10.0, True),
+             ("Madame, Monsieur,", 10.0, False), (CONDITIONS, 10.0, False), (closing, 10.0, False),
+             ("Claire Durand", 10.0, True), ("Responsable du service clients", 10.0, False),
+             *[(line, 10.0, False) for line in footer], (annex, 10.0, True),
+             (CONDITIONS, 10.0, False), ("Annexe 2 : Tarifs", 10.0, True), (CONDITIONS, 10.0, False)]
+    parsed = _pdf(tmp_path, lines)
+    wrapped = wrap(CONDITIONS, 480, 10.0)
+    assert len(wrap(closing, 480, 10.0)) == (1 if closing == "Cordialement," else 2)
+    assert (_sections(parsed), parsed.title) == (
+        [("None", [*HEADED, lines[3][0], "Madame, Monsieur,", *wrapped, *wrap(closing, 480, 10.0), "Claire Durand",
+                   "Responsable du service clients", *[line for text in footer for line in wrap(text, 480, 10.0)]]),
+         (annex, wrapped), ("Annexe 2 : Tarifs", wrapped)], lines[3][0])

@@ -11,11 +11,11 @@ decisions of minutes, a bold title over "Chers actionnaires," a report's section
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from rag.corpus.formats.line_shapes import GREETING, short
+from rag.corpus.formats.line_shapes import GREETING, SENTENCE_END, short
 
 # A letter's subject line, by the field that labels it ("Objet : Résiliation de votre contrat", "Subject:", "Betreff:",
 # "Oggetto:", "Asunto:", "Re :"): a line of the letter that says what all of it is about, not the title of the text
@@ -35,9 +35,10 @@ _SALUTATION_WORDS = 8  # "Madame la Directrice des ressources humaines", "Sehr g
 # handler ("Dossier suivi par Mme Roux"), a date, an addressee's line ("À l'attention de M. Martin"); a few, as a
 # letter's head has, so that a bold line is not a subject because a greeting stands somewhere under it
 _BETWEEN = 3
-# The short lines under a letter's closing formula that are its signature (`signature`): the formula's last words
-# wrapped ("distinguées."), the signer's name, role and company
+# The short lines under a letter's closing formula that are its signature (`signature`): the signer's name, role and
+# company; and the lines its formula may wrap over ("l'expression de nos salutations" / "distinguées.")
 _SIGNATURE = 4
+_WRAPPED = 2
 # A postscript's or a note's mark opening a paragraph ("P.S. : ...", "PS :", "P.-S.", "N.B. :"): what may follow a
 # letter's signature at once, none of its sections' text
 _POSTSCRIPT = re.compile(r"(?:P\.?\s?-?\s?S\.?|N\.\s?B\.?)(?!\w)")
@@ -74,20 +75,28 @@ def salutation(text: str) -> bool:
         not any(mark in shown[:-1] for mark in ":;!?") and bool(GREETING.fullmatch(" ".join(words[:2])))
 
 
-def signature(lines: Sequence[str]) -> set[int]:
-    """The indexes of a letter's lines (a PDF's, which has no paragraphs nor fonts to tell) that are its signature: the
-    short lines right under a line opening on its closing formula (`_CLOSING`), at most `_SIGNATURE` (the formula's
-    last words wrapped, "distinguées.", the signer's name, role and company), text whatever follows them."""
+def signature(lines: Sequence[str], subject: int, heads: Callable[[int], bool]) -> set[int]:
+    """The indexes of a letter's lines (a PDF's, which has no paragraphs to tell; its subject at line `subject`)
+    that are its signature: under its last closing formula (`_CLOSING`, opening a line under the salutation that
+    stands under the subject, as `_greeted` finds it; in a memo, which has none, a quoted message's "Cordialement,"
+    signs nothing) and the lines it wraps over (`_WRAPPED` at most, up to one ending a sentence), the short lines,
+    at most `_SIGNATURE` (the signer's name, role and company), text whatever follows them (a footer, a P.S.), up to
+    the first one that `heads` a paragraph (a bold annex's title under the signature, over its text, heads it)."""
+    greeted = next((i for i in range(subject + 1, min(subject + 2 + _BETWEEN, len(lines))) if salutation(lines[i])),
+                   None)
+    if greeted is None:
+        return set()
+    closing = next((i for i in range(len(lines) - 1, greeted, -1) if _CLOSING.match(lines[i].lstrip())), None)
+    if closing is None:
+        return set()
+    end = closing  # the formula's last line: it ends on a full stop or a comma, or a line or two under it
+    while end + 1 < len(lines) and end - closing < _WRAPPED and not lines[end].rstrip().endswith(SENTENCE_END):
+        end += 1
     signed: set[int] = set()
-    left = 0  # the short lines under the last closing formula that may yet be its signature's
-    for i, line in enumerate(lines):
-        if _CLOSING.match(line.lstrip()):
-            left = _SIGNATURE
-        elif left and short(line.strip()):
-            signed.add(i)
-            left -= 1
-        else:
-            left = 0
+    for i in range(end + 1, min(end + 1 + _SIGNATURE, len(lines))):
+        if not short(lines[i].strip()) or heads(i):
+            break
+        signed.add(i)
     return signed
 
 
