@@ -134,6 +134,19 @@ def test_arabic_lines_in_the_bold_of_complex_scripts_head_their_text_as_in_the_d
         "Conditions de vente", "Livraison", "شروط البيع", "التوصيل", "الإرجاع"]
 
 
+def test_a_paragraph_styles_complex_script_bold_sets_arabic_lines_as_the_docx_does():
+    """LibreOffice's document whose named paragraph styles set the bold of complex scripts alone ("ArabeGras") or the
+    Western bold alone ("LatinGras"), each over an Arabic line: the first heads its text, the second is text, in the
+    .doc as in the .docx. Before, the .doc took a style's Western bold for its Arabic letters' too."""
+    def sections(suffix: str) -> list[tuple[str, int]]:
+        parsed = (parse_doc if suffix == "doc" else parse_docx)(
+            (DATA / "doc" / f"gras-style-complexe.{suffix}").read_bytes())
+        return [(str(section.heading), len(section.lines)) for section in parsed.sections]
+
+    assert sections("doc") == sections("docx") == [
+        ("Conditions de vente", 1), ("Livraison", 3), ("شروط البيع", 1), ("التوصيل", 1), ("الإرجاع", 1)]
+
+
 def test_an_agreement_whose_articles_are_bold_lines_is_headed_by_them():
     """Audit 61's agreement on working from home, as old documents are typed: its title and articles in bold, larger
     type in the Normal style. Before, its passages were cut without their article's name."""

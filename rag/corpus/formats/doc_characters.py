@@ -22,7 +22,7 @@ from functools import lru_cache
 
 from rag.corpus.formats.blocks import Font
 from rag.corpus.formats.doc_pieces import Pieces, u16, u32
-from rag.corpus.formats.doc_styles import BOLD, HIDDEN, SIZE, Styled, sprms, toggled
+from rag.corpus.formats.doc_styles import BOLD, BOLD_BI, HIDDEN, SIZE, Styled, sprms, toggled
 from rag.corpus.formats.docx_fonts import scripts
 
 PLCFBTECHPX = 12  # the pair of FibRgFcLcb97 locating the characters' properties' bin table
@@ -30,7 +30,7 @@ _PAGE = 512
 # The sprms read: deleted (1, or 0x81: the opposite of its style's, which never deletes), the character style; the
 # bold of complex scripts' letters (sprmCFBoldBi), and a run all of whose text is set so (sprmCFBiDi: right-to-left,
 # sprmCFComplexScripts), as Word sets them (w:bCs, w:rtl and w:cs in a .docx: `rag.corpus.formats.docx_fonts`)
-_DELETED, _STYLE, _BOLD_BI, _BIDI, _COMPLEX = 0x0800, 0x4A30, 0x085C, 0x085A, 0x0882
+_DELETED, _STYLE, _BIDI, _COMPLEX = 0x0800, 0x4A30, 0x085A, 0x0882
 _DEFAULT_SIZE = 20  # half-points: Word's 10 pt, where no style says
 GONE = "\x00"  # what a deleted character is replaced by: a control character the reader shows as nothing
 
@@ -54,12 +54,13 @@ class Look:
         `text`: its own bold, else its styles' (each in bold turns it over, as Word takes a toggle property: a bold
         character style in a bold paragraph style is not bold); its own size, else its character style's, its
         paragraph style's, or Word's 10 pt. The letters of complex scripts (Arabic, Hebrew, Thai, ...), or all its
-        text where the run is `complex`, are in the bold of its sprmCFBoldBi where it has one; a run holding letters
-        of both kinds is in bold where both say so."""
-        styled = paragraph.bold != character.bold
+        text where the run is `complex`, are in the bold of its sprmCFBoldBi where it has one, over its styles' (a
+        style's Western bold alone leaves them as they are, as in a .docx); a run holding letters of both kinds is in
+        bold where both say so."""
         kinds = (1,) if self.complex else scripts(text)
-        bold = all(toggled(styled, self.bold if kind == 0 else
-                           self.bold if self.bold_bi is None else self.bold_bi) for kind in kinds)
+        bold = all(toggled(paragraph.bold != character.bold, self.bold) if kind == 0 else
+                   toggled(paragraph.bold_bi != character.bold_bi, self.bold if self.bold_bi is None else self.bold_bi)
+                   for kind in kinds)
         return Font(bold, (self.size or character.size or paragraph.size or _DEFAULT_SIZE) / 2)
 
     def hides(self, paragraph: Styled, character: Styled) -> bool:
@@ -98,7 +99,7 @@ def _look_of(code: int) -> Look:
 def _look(grpprl: bytes) -> Look:
     found = sprms(grpprl)
     deleted, hidden, bold, size, style, bold_bi = (found.get(sprm) for sprm in (_DELETED, HIDDEN, BOLD, SIZE, _STYLE,
-                                                                               _BOLD_BI))
+                                                                               BOLD_BI))
     return Look(bool(deleted and deleted[0] & 1), hidden[0] if hidden else None, bold[0] if bold else None,
                 u16(size, 0) if size else None, u16(style, 0) if style else None, bold_bi[0] if bold_bi else None,
                 any(found.get(sprm, b"\0")[0] & 1 for sprm in (_BIDI, _COMPLEX)))
