@@ -227,5 +227,99 @@ def test_a_pdf_letters_subject_is_text_and_its_title_as_in_word(tmp_path: Path):
     head = ["Paris, le 3 mars 2026", SUBJECT, "Madame, Monsieur,", *wrap(RECEIVED, 480, 10.0)]
     assert (_sections(parsed), parsed.title) == (
         [("None", head), ("Vos garanties jusqu'au 31 mars", [*wrap(COVER, 480, 10.0), GREETINGS])], SUBJECT)
-    parsed = _pdf(tmp_path, [*lines[:4], lines[-1]])  # its subject alone: read by its title lines, no title
-    assert (_sections(parsed), parsed.title) == ([("None", [*head, GREETINGS])], None)
+    parsed = _pdf(tmp_path, [*lines[:4], lines[-1]])  # its subject alone: read by its title lines, still its title
+    assert (_sections(parsed), parsed.title) == ([("None", [*head, GREETINGS])], SUBJECT)
+
+
+def test_a_libreoffice_pdf_letter_is_titled_by_its_subject_as_its_word_files_are():
+    """LibreOffice's PDF of the letter: its bold subject (and its letterhead, its last words, text of the letter too)
+    is no heading the PDF is sectioned by, so it was read by its title lines and lost its title (the .docx, .doc and
+    .fodt have it). Each line's offsets still point at its text."""
+    parsed = parse_pdf((DATA / "courrier-resiliation.pdf").read_bytes())
+    assert parsed.title == SUBJECT
+    assert [heading for heading, _ in _sections(parsed)] == ["None"]
+    assert all(parsed.text[line.start:line.end] == line.text for line in parsed.sections[0].lines)
+
+
+RAISE = "Hausse de vos tarifs au 1er avril"
+TARIFFS = ["Assurances Horizon", "12 rue de la Paix, 75002 Paris", "Madame Sophie Bernard",
+           "8 place Bellecour, 69002 Lyon", "Paris, le 3 mars 2026", RAISE, "Réf. : contrat n° 67890",
+           "Dossier suivi par Claire Durand", "Chère cliente,"]
+SIGNED = ["Claire Durand", "Responsable du service clients"]
+
+
+@pytest.mark.parametrize("suffix", [*READERS, ".pdf"])
+def test_a_reference_under_the_subject_and_a_footer_under_the_signature_leave_the_letter_whole(suffix):
+    """LibreOffice's letter whose bold subject stands over a reference and a handler's line, then "Chère cliente,";
+    its signature in bold over the signer's role, a company's legal footer and a P.S.: before, the subject headed
+    the letter's body and the signature its footer and P.S. (the title lost), in every format."""
+    parsed = (READERS | {".pdf": parse_pdf})[suffix]((DATA / f"courrier-tarifs{suffix}").read_bytes())
+    sections = _sections(parsed)
+    assert (len(sections), sections[0][1][:len(TARIFFS)], parsed.title) == (1, TARIFFS, RAISE)
+    assert SIGNED[0] in sections[0][1]
+    lines = sections[0][1]
+    assert lines[lines.index(SIGNED[0]):][:2] == SIGNED
+    assert lines[-1].endswith("espace client, rubrique Documents.")
+    assert all(parsed.text[line.start:line.end] == line.text for line in parsed.sections[0].lines)
+
+
+@pytest.mark.parametrize("between", [1, 4])
+def test_a_bold_line_is_a_subject_over_a_salutation_a_few_short_lines_under_it(between):
+    """Up to three short lines (a reference, a date) may stand between a subject and its salutation; under more, the
+    bold line is no letter's subject and heads its text. A letter's signature right over a P.S. heads nothing (in no
+    letter, that bold name heads what follows it)."""
+    lines = [("Paris, le 3 mars 2026", PLAIN), ("Hausse de vos tarifs", BOLD),
+             *[(f"Réf. : contrat n° {n}", PLAIN) for n in range(between)], ("Chère cliente,", PLAIN),
+             (DECIDED, PLAIN), ("Veuillez agréer, chère cliente, nos salutations distinguées.", PLAIN),
+             ("Claire Durand", BOLD), ("P.S. : " + DECIDED, PLAIN)]
+    assert bold_heading_levels(lines) == (({}, 1) if between <= 3 else ({1: 1, len(lines) - 2: 1}, None))
+
+
+CONDITIONS = ("Vous trouverez ci-dessous les conditions applicables à votre contrat, qui prennent effet au premier "
+              "jour du mois suivant la signature.")
+HEADED = ["Assurances Horizon", "12 rue de la Paix, 75002 Paris", "Paris, le 3 mars 2026"]
+
+
+def test_a_quoted_closing_in_a_pdf_memo_leaves_its_headings_and_its_subject_is_text_as_in_word(tmp_path: Path):
+    """A memo in one font, its labelled subject and its headings in bold, a quoted e-mail's "Cordialement," in its
+    first section: the next heading still heads its text (before: a closing anywhere made the next short lines a
+    signature), and its subject is text and its title, as in its .docx (before: its title and a heading at once)."""
+    quoted = "Le fournisseur nous a écrit : « merci de nous confirmer votre accord avant le 30 mars. »"
+    lines = [("Direction des achats", 10.0, False), ("Note interne n° 12", 10.0, False),
+             ("Objet : Renouvellement du contrat de maintenance", 10.0, True), (CONDITIONS, 10.0, False),
+             ("Contexte", 10.0, True), (CONDITIONS, 10.0, False), (quoted, 10.0, False), ("Cordialement,", 10.0, False),
+             ("Jean Martin, Maintenix", 10.0, False), ("Décision", 10.0, True), (CONDITIONS, 10.0, False),
+             ("Calendrier", 10.0, True), (CONDITIONS, 10.0, False)]
+    parsed = _pdf(tmp_path, lines)
+    wrapped = wrap(CONDITIONS, 480, 10.0)
+    assert (_sections(parsed), parsed.title) == (
+        [("None", ["Direction des achats", "Note interne n° 12", lines[2][0], *wrapped]),
+         ("Contexte", [*wrapped, *wrap(quoted, 480, 10.0), "Cordialement,", "Jean Martin, Maintenix"]),
+         ("Décision", wrapped), ("Calendrier", wrapped)], lines[2][0])
+
+
+FORMULA = ("Veuillez agréer, Madame, Monsieur, l'expression de nos salutations les plus respectueuses et les plus "
+           "distinguées.")
+FOOTER = "Assurances Horizon, société anonyme au capital de 2 000 000 euros, RCS Paris 123 456 789, entreprise régie."
+
+
+@pytest.mark.parametrize(("closing", "footer"), [("Cordialement,", []), (FORMULA, []), (FORMULA, [FOOTER])])
+def test_a_pdf_letters_signature_is_text_but_a_bold_annex_title_under_it_heads_its_text(tmp_path: Path, closing,
+                                                                                         footer):
+    """A PDF letter in one font, its closing formula (on one line, or wrapped: its last words a line of their own)
+    over its signer's name in bold and role, a footer under them or none: all are text, and a bold annex's title
+    under them heads its text, as in a .docx (before: the annex's title was taken for the signature's, or a wrapped
+    formula signed nothing and the role headed the footer)."""
+    annex = "Annexe 1 : Conditions particulières"
+    lines = [*[(line, 10.0, False) for line in HEADED], ("Objet : Envoi de votre contrat", 10.0, True),
+             ("Madame, Monsieur,", 10.0, False), (CONDITIONS, 10.0, False), (closing, 10.0, False),
+             ("Claire Durand", 10.0, True), ("Responsable du service clients", 10.0, False),
+             *[(line, 10.0, False) for line in footer], (annex, 10.0, True),
+             (CONDITIONS, 10.0, False), ("Annexe 2 : Tarifs", 10.0, True), (CONDITIONS, 10.0, False)]
+    parsed = _pdf(tmp_path, lines)
+    wrapped = wrap(CONDITIONS, 480, 10.0)
+    assert len(wrap(closing, 480, 10.0)) == (1 if closing == "Cordialement," else 2)
+    assert (_sections(parsed), parsed.title) == (
+        [("None", [*HEADED, lines[3][0], "Madame, Monsieur,", *wrapped, *wrap(closing, 480, 10.0), "Claire Durand",
+                   "Responsable du service clients", *[line for text in footer for line in wrap(text, 480, 10.0)]]),
+         (annex, wrapped), ("Annexe 2 : Tarifs", wrapped)], lines[3][0])

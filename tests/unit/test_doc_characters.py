@@ -13,6 +13,7 @@ from rag.corpus.formats.doc import parse_doc
 from rag.corpus.formats.doc_characters import Look, Looks, read_looks
 from rag.corpus.formats.doc_pieces import Pieces
 from rag.corpus.formats.doc_styles import Styled
+from rag.corpus.formats.docx import parse_docx
 from tests.helpers.cfb import Writer
 from tests.helpers.timing import grows_linearly
 from tests.unit.test_doc_lists import damaged_lists
@@ -59,11 +60,12 @@ def _pages(runs: list[tuple[int, int, bytes]], at: int, per_page: int = _RUNS_A_
     return pages, bte + struct.pack(f"<{len(bte_pages)}I", *bte_pages)
 
 
-def _doc(text: bytes, runs: list[tuple[int, int, bytes]]) -> bytes:
+def _doc(text: bytes, runs: list[tuple[int, int, bytes]], per_page: int = _RUNS_A_PAGE) -> bytes:
     """A .doc of one compressed piece, `text` from byte 1024 of its WordDocument stream, whose characters' properties
-    are `runs` (from, to within `text`, the sprms they set); no styles, no paragraph properties."""
+    are `runs` (from, to within `text`, the sprms they set; `per_page` runs a page); no styles, no paragraph
+    properties."""
     word = bytearray(1024) + text + bytes(-(1024 + len(text)) % 512)
-    pages, bte = _pages([(1024 + start, 1024 + end, grpprl) for start, end, grpprl in runs], len(word))
+    pages, bte = _pages([(1024 + start, 1024 + end, grpprl) for start, end, grpprl in runs], len(word), per_page)
     word += pages
     clx = struct.pack("<II", 0, len(text)) + struct.pack("<HIH", 0, 0x40000000 | 2 * 1024, 0)
     table = b"\x02" + struct.pack("<I", len(clx)) + clx
@@ -117,6 +119,32 @@ def test_a_bold_list_item_heads_nothing_when_its_list_cannot_be_read(tmp_path):
     sections = _sections(damaged_lists(tmp_path, VOYAGE))
     assert sections[2][1][:2] == ["Les cartes de réduction sont valables un an à partir de la date choisie à l'achat.",
                                   "Billet Mini"]
+
+
+def test_arabic_lines_in_the_bold_of_complex_scripts_head_their_text_as_in_the_docx():
+    """LibreOffice's .doc of lines in bold for complex scripts only (sprmCFBoldBi, sprmCFBiDi on the Arabic ones): the
+    Arabic lines are shown in bold and head their text, as the .docx LibreOffice made beside it says (w:bCs); a Latin
+    line ("Retours") in that bold alone is not shown in bold and heads nothing. Before, the Arabic lines headed nothing
+    in the .doc."""
+    def headings(suffix: str) -> list[str]:
+        parsed = (parse_doc if suffix == "doc" else parse_docx)((DATA / "doc" / f"gras-complexe.{suffix}").read_bytes())
+        return [str(section.heading) for section in parsed.sections]
+
+    assert headings("doc") == headings("docx") == [
+        "Conditions de vente", "Livraison", "شروط البيع", "التوصيل", "الإرجاع"]
+
+
+def test_a_paragraph_styles_complex_script_bold_sets_arabic_lines_as_the_docx_does():
+    """LibreOffice's document whose named paragraph styles set the bold of complex scripts alone ("ArabeGras") or the
+    Western bold alone ("LatinGras"), each over an Arabic line: the first heads its text, the second is text, in the
+    .doc as in the .docx. Before, the .doc took a style's Western bold for its Arabic letters' too."""
+    def sections(suffix: str) -> list[tuple[str, int]]:
+        parsed = (parse_doc if suffix == "doc" else parse_docx)(
+            (DATA / "doc" / f"gras-style-complexe.{suffix}").read_bytes())
+        return [(str(section.heading), len(section.lines)) for section in parsed.sections]
+
+    assert sections("doc") == sections("docx") == [
+        ("Conditions de vente", 1), ("Livraison", 3), ("شروط البيع", 1), ("التوصيل", 1), ("الإرجاع", 1)]
 
 
 def test_an_agreement_whose_articles_are_bold_lines_is_headed_by_them():
@@ -250,19 +278,38 @@ def test_a_million_runs_take_time_linear_in_their_count_and_the_pieces():
     assert grows_linearly(tiny, 5_000)
 
 
+def _peak(count: int, runs: list[tuple[int, int, bytes]], per_page: int = _RUNS_A_PAGE) -> int:
+    """The memory reading a paragraph of `count` characters whose properties are `runs` takes at its peak, beyond its
+    file's bytes."""
+    data = _doc(b"x" * count + b"\r", runs, per_page)
+    tracemalloc.start()
+    try:
+        assert parse_doc(data).text == "x" * count + "\n"
+        return tracemalloc.get_traced_memory()[1] - len(data)
+    finally:
+        tracemalloc.stop()
+
+
 def test_runs_take_a_few_bytes_each():
     """A document whose every character is a run of its own, bold in turn, in one paragraph: read holding under 64
     bytes a run more than its file (before, 280: each run a tuple of objects, each stretch of the paragraph too)."""
     def peak(count: int) -> int:
-        data = _doc(b"x" * count + b"\r", [(n, n + 1, BOLD_ON) for n in range(0, count, 2)])
-        tracemalloc.start()
-        try:
-            assert parse_doc(data).text == "x" * count + "\n"
-            return tracemalloc.get_traced_memory()[1] - len(data)
-        finally:
-            tracemalloc.stop()
+        return _peak(count, [(n, n + 1, BOLD_ON) for n in range(0, count, 2)])
 
     assert peak(80_000) - peak(40_000) < 64 * 20_000
+
+
+def test_runs_each_of_a_look_of_its_own_take_a_few_bytes_each():
+    """A paragraph whose every character is a run of its own size and character style, a look no other run has: read
+    holding under 128 bytes a run more than its file, about 40 in a long one (before, 370: each look was kept whole,
+    and each stretch of the paragraph to measure its font)."""
+    def own(n: int) -> bytes:  # sprmCHps and sprmCIstd
+        return struct.pack("<HHHH", 0x4A43, 2 + n % 60_000, 0x4A30, n // 60_000)
+
+    def peak(count: int) -> int:
+        return _peak(count, [(n, n + 1, own(n)) for n in range(count)], per_page=30)
+
+    assert peak(20_000) - peak(10_000) < 128 * 10_000
 
 
 def test_along_goes_past_each_run_once_and_gives_characters_of_no_run_none():

@@ -79,6 +79,9 @@ _CONTROL = re.compile(r"(\x00+|[\x01-\x1f])")  # \x00: a character deleted with 
 _OTHERS = {"EncryptedPackage": "an encrypted Office file (.docx?): remove its password first",
            "Workbook": "an Excel workbook named .doc; rename it .xls", "Book": "an Excel workbook named .doc; rename "
            "it .xls", "PowerPoint Document": "a PowerPoint presentation named .doc; rename it .ppt"}
+# The stretches of a paragraph each set otherwise kept to measure its font, at most: a heading typed as a bold line
+# is set in one look or a few; a paragraph of thousands of runs each of its own look kept them all
+_STRETCHES = 32
 _INSTRUCTION_KEPT = 16  # characters of a field's instruction kept: enough to tell a table of contents
 # What an open field is at: its result, shown; its instruction, hidden; a table of contents, hidden to its end; its
 # instruction after a field nested in it opened, hidden (told no table of contents by what came before the nested one)
@@ -101,7 +104,7 @@ class _Reader:
         self.paragraph: list[str] = []
         self.styled: Styled | None = None  # how the paragraph's style sets its text, once its first run asks
         # the paragraph's text shown, the first stretch of each of its properties (with text, not only spaces): all a
-        # paragraph's font is measured by (`Measure`), a few stretches however many runs it holds
+        # paragraph's font is measured by (`Measure`), a few stretches however many runs it holds (`_STRETCHES`)
         self.stretches: list[tuple[str, Look]] = []
         self.measured: set[Look] = set()
         self.cell: list[str] = []  # the paragraphs of the cell being read
@@ -154,7 +157,7 @@ class _Reader:
             if not self._hides(look, start):
                 shown = part[start - cp:end - cp]
                 self.paragraph.append(shown)
-                if look not in self.measured and shown.strip():
+                if len(self.stretches) < _STRETCHES and look not in self.measured and shown.strip():
                     self.measured.add(look)
                     self.stretches.append((shown, look))
 
@@ -181,7 +184,7 @@ class _Reader:
         """How a paragraph of `properties` showing `stretches` is set, as `Font` says (None: it shows no text)."""
         measure, paragraph = Measure(), self.styles.set_in(properties.istd if properties else 0)
         for shown, look in stretches:
-            measure.saw(shown, look.font(paragraph, self.styles.set_in(look.style)))
+            measure.saw(shown, look.font(paragraph, self.styles.set_in(look.style), shown))
         return measure.font
 
     def _end_paragraph(self, properties: Properties | None) -> None:

@@ -27,6 +27,7 @@ _NO_STYLE = 0x0FFF  # istdBase: based on no style
 # bold, hidden and size (sprmCFBold, sprmCFVanish, sprmCHps: in half-points)
 _IN_TABLE, _ITAP, _TTP, _INNER_TTP, _OUTLINE, _ILFO, _ILVL = 0x2416, 0x6649, 0x2417, 0x244C, 0x2640, 0x460B, 0x260A
 BOLD, HIDDEN, SIZE = 0x0835, 0x083C, 0x4A43
+BOLD_BI = 0x085C  # sprmCFBoldBi: the bold of complex scripts' letters (Arabic, Hebrew, Thai), a toggle as bold is
 _LISTS = range(1, 0x7FF)
 _TDEF_TABLE, _CHANGE_TABS = 0xD608, 0xC615
 _OPERAND = {0: 1, 1: 1, 2: 2, 3: 4, 4: 2, 5: 2, 7: 3}  # an operand's size by the sprm's spra (6: it says its own)
@@ -82,13 +83,14 @@ def toggled(base: bool, operand: int | None) -> bool:
 class Styled:
     """How a style sets its text, itself or by the styles it is based on: in bold or not, hidden or not, its size in
     half-points (None: it says none), and its list and level in it (ilfo, ilvl, a paragraph style's: None where it
-    says none)."""
+    says none); `bold_bi`: the bold of complex scripts' letters, as `bold` the others'."""
 
     bold: bool = False
     hidden: bool = False
     size: int | None = None
     ilfo: int | None = None
     ilvl: int | None = None
+    bold_bi: bool = False
 
 
 _UNSTYLED = Styled()
@@ -160,6 +162,7 @@ class _Style:
     bold: int | None  # sprmCFBold's operand: 0 off, 1 on, 0x80 its base's, 0x81 the opposite
     hidden: int | None  # sprmCFVanish's, the same
     size: int | None
+    bold_bi: int | None = None  # sprmCFBoldBi's, the same
 
 
 class Styles:
@@ -213,7 +216,8 @@ class Styles:
             found = self._sets[walked] = Styled(toggled(found.bold, style.bold), toggled(found.hidden, style.hidden),
                                                 style.size or found.size,
                                                 style.ilfo if style.ilfo is not None else found.ilfo,
-                                                style.ilvl if style.ilvl is not None else found.ilvl)
+                                                style.ilvl if style.ilvl is not None else found.ilvl,
+                                                toggled(found.bold_bi, style.bold_bi))
         return found
 
     def listed(self, properties: Properties) -> tuple[int, int] | None:
@@ -283,9 +287,10 @@ def _style(std: bytes, base_size: int) -> _Style | None:
     characters = upxs[-1] if len(upxs) == 3 - stk else {}
     outline, ilfo, ilvl = paragraph.get(_OUTLINE), paragraph.get(_ILFO), paragraph.get(_ILVL)
     bold, hidden, size = characters.get(BOLD), characters.get(HIDDEN), characters.get(SIZE)
+    bold_bi = characters.get(BOLD_BI)
     return _Style(sti, second >> 4, name, stk == 1, outline[0] if outline else None, u16(ilfo, 0) if ilfo else None,
                   ilvl[0] if ilvl else None, bold[0] if bold else None, hidden[0] if hidden else None,
-                  u16(size, 0) if size else None)
+                  u16(size, 0) if size else None, bold_bi[0] if bold_bi else None)
 
 
-__all__ = ["BOLD", "HIDDEN", "SIZE", "Paragraphs", "Properties", "Styled", "Styles", "sprms", "toggled"]
+__all__ = ["BOLD", "BOLD_BI", "HIDDEN", "SIZE", "Paragraphs", "Properties", "Styled", "Styles", "sprms", "toggled"]

@@ -67,7 +67,7 @@ def _said(properties: Any) -> _Said:
     return bold, size, complex_script, style
 
 
-def _scripts(text: str) -> tuple[int, ...]:
+def scripts(text: str) -> tuple[int, ...]:
     """Which kinds of letters `text` holds: (0,) of other scripts only (or none), (1,) of complex scripts only, or
     both."""
     if not _COMPLEX.search(text):
@@ -117,7 +117,7 @@ class Fonts:
             character_bold, character_size, character_complex, _ = self._style(character)
             all_complex = own_complex if own_complex is not None else \
                 styled_complex if character_complex is None else character_complex
-            for kind in _COMPLEX_ONLY if all_complex else _scripts(text):
+            for kind in _COMPLEX_ONLY if all_complex else scripts(text):
                 bold = own_bold[kind]
                 if bold is None:  # each level of styles that says "on" turns it over; "off" leaves it as it was
                     bold = default_bold[kind] ^ bool(paragraph_bold[kind]) ^ bool(character_bold[kind])
@@ -128,4 +128,4 @@ class Fonts:
         return Font(True, largest / 2) if largest else None
 
 
-__all__ = ["Fonts"]
+__all__ = ["Fonts", "scripts"]

@@ -13,9 +13,9 @@ heading. Without an outline, lines set in bold or larger that read as headings h
 (`rag.corpus.formats.pdf_fonts`: the rule of Word's bold lines) where one of them at least is larger than the text; in
 a PDF without such lines (one font throughout, or headings set in bold at the text's size alone), short title lines
 head sections as in plain text (`rag.corpus.formats.text.looks_like_title`), and a lone one before the first is the
-title when the file declares none. A PDF that cannot be read raises `ValueError` with what to do
-about it. What pypdf warns of while it reads a file (what it repaired: "incorrect startxref pointer", or found odd)
-comes back in `Parsed.changes`, for the ingest report to name the file, instead of being printed bare.
+title when the file declares none (else a letter's bold subject, text as in a .docx). A PDF that cannot be read raises
+`ValueError` saying what to do. What pypdf warns of while it reads a file (what it repaired: "incorrect startxref
+pointer", or found odd) comes back in `Parsed.changes`, for the ingest report to name the file, not printed bare.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from __future__ import annotations
 import logging
 import re
 from bisect import bisect_right
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass
 from io import BytesIO
@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any
 
 from rag.corpus.formats.base import Line, Outline, Parsed, Section, unmarked
 from rag.corpus.formats.blocks import bold_heading_levels
+from rag.corpus.formats.letters import signature
 from rag.corpus.formats.pdf_fonts import Runs, Visitor, body_size, line_fonts
 from rag.corpus.formats.pdf_furniture import PAGE_BREAK, body_lines, edge, fixed_blocks, printed_title, site_furniture
 from rag.corpus.formats.pdf_tables import Row, continued, table_rows
@@ -256,12 +257,13 @@ def parse_pdf(data: bytes) -> Parsed:
     lines, left_out = fixed_blocks(continued(lines, page_starts, {line.start: columns for line, columns in placed}),
                                    page_starts, fonts, running)
     lines = site_furniture(lines, page_starts, fonts, running | left_out)
-    styled, first = _styled(lines, page_starts, fonts) if not headings else ([], None)
+    styled, first, letter = _styled(lines, page_starts, fonts) if not headings else ([], None, set())
     if styled:
         sections = styled
-    else:
-        sections = _sections(lines, text, page_starts, headings) if headings else _titled(lines, running)
-        first, sections = leading_title(sections)
+    else:  # `first`, if any, is a letter's subject (`letter`: its lines that head nothing): too few bold lines
+        sections = _sections(lines, text, page_starts, headings) if headings else _titled(lines, running, letter)
+        lead, sections = leading_title(sections)
+        first = lead or first
     named = title or first or printed_title(running | left_out) or _header_title(text)
     return Parsed(unmarked(sections), title=named, text=text, page_starts=page_starts, changes=_repaired(repairs))
 
@@ -316,7 +318,8 @@ def _runs_on(line: Line) -> bool:
     return len(line.text) >= _RUN_ON and not line.text.endswith(_SENTENCE_END)
 
 
-def _styled(lines: list[Line], page_starts: list[int], fonts: list[Runs]) -> tuple[list[Section], str | None]:
+def _styled(lines: list[Line], page_starts: list[int],
+            fonts: list[Runs]) -> tuple[list[Section], str | None, set[int]]:
     """A PDF without an outline whose headings are set in bold or larger (`rag.corpus.formats.pdf_fonts`): its
     sections under them, a heading over those of smaller ones, and the title line (None without one). A heading
     wrapped over two lines or more (the next in the same font going on in lower case) is one; a line that goes on
@@ -328,7 +331,9 @@ def _styled(lines: list[Line], page_starts: list[int], fonts: list[Runs]) -> tup
     whose headings are set no larger than its text, its plain title lines are its headings ("ARTICLE 2 – PRIX"), as
     `_titled` reads them (a short bold heading among them reads as a title line there too). A table's row
     (`rag.corpus.formats.pdf_tables`) heads nothing. A letter's subject line (`bold_heading_levels`) counts among
-    those lines as the heading it reads as, but is text, and the title where no line is larger, as in a .docx."""
+    those lines as the heading it reads as, but is text, and the title where no line is larger, as in a .docx; where
+    there are too few, no sections, the subject's title, and its line's index with its signature's (`signature`: an
+    annex's bold title under it, over its text, heads it)."""
     set_in = line_fonts(lines, page_starts, fonts)
     groups: list[list[int]] = []  # the indexes of each heading's lines, or of a line of text alone
     inside: set[int] = set()  # the groups that head nothing whatever their font
@@ -349,8 +354,11 @@ def _styled(lines: list[Line], page_starts: list[int], fonts: list[Runs]) -> tup
     body = body_size(fonts) or 0.0
     read = [*levels, *([] if subject is None else [subject])]  # a letter's subject counts as the heading it reads as
     larger = any((font := set_in[groups[n][0]]) is not None and font.size > body for n in read)
+    letter = None if subject is None else headings[subject]
     if sum(level > 0 for level in levels.values()) + (subject is not None) < _STYLED_HEADINGS or not larger:
-        return [], None
+        at = None if subject is None else groups[subject][0]
+        return [], letter, set() if at is None else {at, *signature([line.text for line in lines], at, lambda i: (
+            (font := set_in[i]) is not None and font.bold and looks_like_title(lines[i], _paragraph(lines, i + 1))))}
     sections, outline, title = [Section(None)], Outline(), None
     for n, group in enumerate(groups):
         if n not in levels:
@@ -360,15 +368,16 @@ def _styled(lines: list[Line], page_starts: list[int], fonts: list[Runs]) -> tup
             sections.append(Section(headings[n], heading_start=lines[group[0]].start))
         else:
             sections.append(outline.section(levels[n], headings[n], lines[group[0]].start))
-    return [section for section in sections if section.lines], title or (None if subject is None else headings[subject])
+    return [section for section in sections if section.lines], title or letter, set()
 
 
-def _titled(lines: list[Line], running: set[str]) -> list[Section]:
+def _titled(lines: list[Line], running: set[str], letter: Collection[int] = ()) -> list[Section]:
     """A PDF without an outline: its short title lines head sections, as in plain text (`looks_like_title`, the
     paragraph after a title taken whole, `_paragraph`), but without plain text's test of the line before: a PDF's
     text has no blank lines to tell a block of short lines (an address) from a heading under another ("Garantie et
     service après-vente", then "Garantie légale"); nor is a line inside a wrapped paragraph. Running headers and
-    footers are left out (`body_lines`), and a table's row heads nothing."""
+    footers are left out (`body_lines`), and a table's row heads nothing, nor do a `letter`'s subject line and
+    signature (`_styled`: text of the letter or memo, as in a .docx, whatever follows: a footer, a P.S.)."""
     lengths = sorted(len(line.text) for line in lines)
     width = lengths[len(lengths) * 19 // 20] if lengths else 0  # the column's, a long table row or two aside
     sections = [Section(None)]
@@ -380,7 +389,7 @@ def _titled(lines: list[Line], running: set[str]) -> list[Section]:
                   len(lines[i - 1].text) + 1 + len(line.text.split()[0]) > _WRAPPED * width) or \
             line.text.endswith("-") or \
             (i + 1 < len(lines) and _goes_on(lines[i + 1].text))
-        if not inside and not line.item and line.text.strip() not in running and \
+        if not inside and not line.item and i not in letter and line.text.strip() not in running and \
                 edge(line.text.strip()) not in running and looks_like_title(line, _paragraph(lines, i + 1)):
             sections.append(Section(line.text, heading_start=line.start, shaped=line))
         else:
