@@ -90,8 +90,7 @@ TokenCounter = Callable[[Sequence[str]], list[int]]
 # the file's one heading of the first style its title; a Markdown list item all in bold asking a question, its answer on
 # the item's lines below ("- **Acceptez-vous le chèque énergie ?**" over "  Oui, ..."), an FAQ entry of its own headed
 # by its question; a text file's article title in brackets, on the line under its number or after it ("Art. 1" over
-# "(Finalità)", "Art. 1 (Finalità)"), heads the article with its number, where the number headed it alone and the title
-# was its first line of text.
+# "(Finalità)", "Art. 1 (Finalità)"), heads the article with its number (before, the number alone headed it).
 # 30: the text after a Markdown list of such FAQ entries back in the list's own section, not its first entry's; a text
 # file's underlined line numbered ("1. Installation") or ending in brackets ("Version 2.1 (2024-03-01)") a heading,
 # where it and its rule were text; a table's header row over a rule ("Désignation      Montant") no heading. 31: a text
@@ -110,8 +109,9 @@ TokenCounter = Callable[[Sequence[str]], list[int]]
 # feedback out. 60: chart values; PDF print furniture out. 61: one-page prints; toggle marks. 62: ODF charts. 63: .rtf.
 # 64: .eml. 65: .doc. 66: .xls, .fods. 67: .rst. 68: .epub, .mbox. 69: .msg; print share rows. 70: .doc
 # bold/hidden/lists, flat ODF, ruby, page numbers, notes, .msg RTF. 71: letters, captions, 2-row headers, locales,
-# agendas, .doc hidden/cell lists, .eml base64, epub notes, odt depth.
-LAYOUT = 71
+# agendas, .doc hidden/cell lists, .eml base64, epub notes, odt depth. 72: .adoc; letters' signatures, PDF subjects;
+# .doc script bold; .eml quoted-printable attached; epub off-spine notes, [A] marks, links back.
+LAYOUT = 72
 TITLE_CHARS = 60  # a line shorter than this without a full stop names what follows it (`_runs_on`)
 _FULL_STOPS = (".", "!", "…", ";")
 PROBE_CHARS_PER_TOKEN = 16  # an ASCII word of this many characters per passage token is counted by its prefixes
