@@ -23,12 +23,11 @@ from rag.index.analyzer import Analyzer
 from rag.passage import is_abbreviation, is_separator, starts_sentence
 from rag.schemas import Highlight
 from rag.search import emphasis, fields, lists, tables
-from rag.search.lines import dates_page, fenced, joined, opens_clause, prose
+from rag.search.lines import dates_page, fenced, joined, opens_clause, prose, trimmed
 
 # A sentence ends at . ! ? … (closing quotes and brackets stay with it) before a space and a capital or a digit.
 # A bold question's closing marks stay with it ("**Qui paie ?** Pour..."), a lead-in of its own (rag.search.emphasis).
 _END = re.compile(r"[.!?…]+[\"'»”)\]]*\s+|\?(?:\*\*|__)\s+")
-_TRIM = " \t\r\n•·▪◦*-–—"  # leading bullets and dashes are layout, not part of what to show
 MAX_SENTENCES = 2
 # A sentence opening on a word that stands for something said before it ("Elle", "Cette option", "They") does not
 # stand alone: its excerpt takes the sentence before it first.
@@ -54,7 +53,8 @@ class Sentence:
     headed by one, whose words let it start a highlight (the answer under a bold question need not repeat its
     words); `clause`: it opens a clause ("4.3 Le …", `lines.opens_clause`), which no sentence before goes on into;
     `named`: the terms of the field's name its line opens on ("Téléphone : …", `rag.search.fields`); `addressed`: its
-    terms found only inside an e-mail or web address, which weigh less where it is chosen as the highlight."""
+    terms found only inside an e-mail or web address, which weigh less where it is chosen as the highlight; `cell`:
+    the words (folded, all) of its table row's first cell, under a header, which name the row (`tables.named_by`)."""
 
     start: int
     end: int
@@ -65,6 +65,7 @@ class Sentence:
     clause: bool = False
     named: frozenset[str] = frozenset()
     addressed: frozenset[str] = frozenset()
+    cell: frozenset[str] = frozenset()
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
@@ -85,19 +86,11 @@ def _spans(text: str, header: bool = False) -> tuple[tuple[int, int, int, bool],
         for match in _END.finditer(line):
             if not starts_sentence(line, match.end()) or is_abbreviation(line, cursor, match.start()):
                 continue
-            spans.append((*_trimmed(text, pos + cursor, pos + match.end()), number, is_prose))
+            spans.append((*trimmed(text, pos + cursor, pos + match.end()), number, is_prose))
             cursor = match.end()
-        spans.append((*_trimmed(text, pos + cursor, pos + len(line)), number, is_prose))
+        spans.append((*trimmed(text, pos + cursor, pos + len(line)), number, is_prose))
         pos += len(line)
     return tuple(span for span in spans if span[1] > span[0])
-
-
-def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and text[start] in _TRIM:
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return emphasis.kept_open(text, start, end), end
 
 
 def sentences(text: str, analyzer: Analyzer, above: str | None = None) -> tuple[Sentence, ...]:
@@ -114,6 +107,7 @@ def sentences(text: str, analyzer: Analyzer, above: str | None = None) -> tuple[
         if line not in named:
             named[line] = fields.named(text[a:b], analyzer)
     headers = [frozenset() if lead is None else terms[lead] for lead in led]
+    cells: dict[int, frozenset[str]] = {}  # each row's first cell's words, a row under a header
     if "|" in text:  # a table row counts its header's words
         # a separator row (`|---|`) takes no header's words: it was the best "row" of a question naming only columns
         table = [None if is_separator(r) else h for r, h in zip(rows, tables.heads(rows, above is not None),
@@ -124,8 +118,10 @@ def sentences(text: str, analyzer: Analyzer, above: str | None = None) -> tuple[
                 header[line] = header.get(line, frozenset()) | words
         headers = [(frozenset() if (head := table[line]) in (None, line) else header[head]) | words
                    for (_, _, line, _), words in zip(spans, headers, strict=True)]
+        cells = {line: frozenset(analyzer.words(tables.first_cell(rows[line]))) for line in {s[2] for s in spans}
+                 if table[line] not in (None, line)}
     return tuple(Sentence(a, b, words, above_it, i in heads, lead is not None, clauses[i], named[line],
-                          fields.addressed(text[a:b], words, analyzer))
+                          fields.addressed(text[a:b], words, analyzer), cells.get(line, frozenset()))
                  for i, ((a, b, line, _), words, above_it, lead) in enumerate(zip(spans, terms, headers, led,
                                                                                    strict=True)))
 
@@ -281,19 +277,23 @@ def best_window(parts: tuple[Sentence, ...], weights: Mapping[str, float], near:
 
 
 def best_windows(parts: tuple[Sentence, ...], weights: Mapping[str, float], near: tuple[int, int] | None = None,
-                 bonus: float | None = None, own: tuple[int, int] | None = None, asked: frozenset[str] = frozenset()
-                 ) -> tuple[tuple[int, int, float], tuple[int, int, float]]:
+                 bonus: float | None = None, own: tuple[int, int] | None = None, asked: frozenset[str] = frozenset(),
+                 words: frozenset[str] = frozenset()) -> tuple[tuple[int, int, float], tuple[int, int, float]]:
     """`best_window` without `near`, then with it, in one pass over the sentences: the searcher wants both (the
     question's words alone choose the answer's passage; the model's window, where to look in it, with a field whose
     name holds a term of `asked`, words held only in an address, and no second field holding only such words (a
-    row's hours, then its e-mail, for "horaires du support"): `rag.search.fields`)."""
+    row's hours, then its e-mail, for "horaires du support"): `rag.search.fields`; as is a table row that the
+    question's `words` name, `tables.named_by`)."""
     first = next((i for i, part in enumerate(parts) if not part.lead_in), 0)  # a bold lead-in is never quoted alone
     plain, plain_key = (first, first, 0.0), 0.0
     best, best_key, best_own = plain, plain_key, False
     keys = weights.keys()
     found = [part.terms & keys for part in parts]  # each sentence's question terms, computed once
     headed = [part.header & keys for part in parts]  # and its table header's, which count, bring none
-    asks = [bool(part.named & asked) for part in parts]  # a field the question asks for
+    rows = tables.named_by([part.cell for part in parts], words)  # a row the question names, a field it asks for
+    asks = [bool(part.named & asked) or row for part, row in zip(parts, rows, strict=True)]
+    # where the question names a row, the model's window draws the highlight to no other row (the header's words)
+    unnamed = [any(rows) and bool(part.cell) and not row for part, row in zip(parts, rows, strict=True)]
     bonus = max(weights.values(), default=1.0) if bonus is None else bonus
 
     def meets(i: int, j: int, window: tuple[int, int] | None = near) -> bool:
@@ -320,7 +320,7 @@ def best_windows(parts: tuple[Sentence, ...], weights: Mapping[str, float], near
             if lone:  # two fields, one holding question words in an address only: prose keeps its address
                 continue  # where to look, a row's hours are no pair with its e-mail (`plain`, the words', pairs them)
             key = score - (1.0 - fields.ADDRESS_SHARE) * sum(weights[t] for t in covered - said - header) \
-                + (bonus if meets(i, j) else 0.0) + (bonus if any(asks[i:j + 1]) else 0.0)
+                + (bonus if meets(i, j) and not any(unnamed[i:j + 1]) else 0.0) + (bonus if any(asks[i:j + 1]) else 0.0)
             mine = own is not None and not score and meets(i, j, own)  # the model alone chose: a tie goes to it
             if key > best_key + 1e-9 or (mine and not best_own and key > best_key - 1e-9 and not best[2]):
                 best, best_key, best_own = (i, j, score), key, mine
@@ -372,14 +372,14 @@ class Highlighter:
                                                self.analyzer.terms))
 
     def both(self, text: str, weights: Mapping[str, float], near: tuple[int, int] | None, bonus: float | None = None,
-             header: str | None = None, own: tuple[int, int] | None = None, asked: frozenset[str] = frozenset()
-             ) -> tuple[Highlight | None, Highlight | None]:
-        """`self(text, weights, header=header)` and `self(text, weights, near, bonus, header, own, asked)`, the
+             header: str | None = None, own: tuple[int, int] | None = None, asked: frozenset[str] = frozenset(),
+             words: frozenset[str] = frozenset()) -> tuple[Highlight | None, Highlight | None]:
+        """`self(text, weights, header=header)` and `self(text, weights, near, bonus, header, own, asked, words)`, the
         sentences scanned once (the same one twice without `near` and a field `asked` for)."""
         parts = self._sentences(text, header)
         if not parts:
             return None, None
-        plain, drawn = best_windows(parts, weights, near, bonus, own, asked)
+        plain, drawn = best_windows(parts, weights, near, bonus, own, asked, words)
         lexical = _highlight(text, parts, plain)
         return lexical, lexical if drawn == plain else _highlight(text, parts, drawn)
 

@@ -54,7 +54,7 @@ def named_rows(lines: Sequence[str], parts: Sequence[Part], keys: Collection[str
     body = [n for n, h in enumerate(table) if h == head and n != head and not is_separator(lines[n])]
     asked = set(keys)
     return named_apart(offsets, [(n, n) for n in body], parts, start, end,
-                       [asked if terms is None else asked & set(terms(_first_cell(lines[n]))) for n in body])
+                       [asked if terms is None else asked & set(terms(first_cell(lines[n]))) for n in body])
 
 
 def named_apart(offsets: Sequence[int], groups: Sequence[tuple[int, int]], parts: Sequence[Part], start: int,
@@ -96,7 +96,18 @@ def echoes(parts: Sequence[Part], found: Sequence[frozenset[str]], i: int, j: in
                for s in (i, j))
 
 
-def _first_cell(line: str) -> str:
+def named_by(cells: Sequence[frozenset[str]], words: frozenset[str]) -> list[bool]:
+    """Whether each sentence of a passage lies on a table row that a question names (`cells`: the words of the first
+    cell of the row each lies on, empty off a table's rows under a header; `words`: the question's, folded, none
+    left out): every word of the row's first cell is one of the question's, and no other row so named holds those
+    words and more ("Sérénité Plus" over "Sérénité" for "délai pour sérénité plus"). The row's name says which row
+    is asked where the index's terms cannot: "combien de tasses par jour pour la duo m" names "Duo M", whose "m" no
+    term holds (one letter), and the rows "Duo S", "Duo M", "Duo XL" under "Tasses par jour" tied on "duo"."""
+    named = {cell for cell in cells if cell and cell <= words}
+    return [cell in named and not any(cell < other for other in named) for cell in cells]
+
+
+def first_cell(line: str) -> str:
     """A row's first cell: before its first bar, a Markdown row's leading bar left out."""
     body = line.strip()
     return (body[1:] if body.startswith("|") else body).split("|", 1)[0]
@@ -143,5 +154,5 @@ def with_separator(header: str, below: str | None = None) -> str:
     return f"{header}\n{separator}"
 
 
-__all__ = ["ABOVE", "Part", "below_header", "echoes", "heads", "is_row", "last_row", "named_apart", "named_rows",
-           "shown_above", "with_separator"]
+__all__ = ["ABOVE", "Part", "below_header", "echoes", "first_cell", "heads", "is_row", "last_row", "named_apart",
+           "named_by", "named_rows", "shown_above", "with_separator"]
