@@ -22,7 +22,7 @@ from functools import lru_cache
 from rag.index.analyzer import Analyzer
 from rag.passage import is_abbreviation, is_separator, starts_sentence
 from rag.schemas import Highlight
-from rag.search import emphasis, fields, lists, tables
+from rag.search import emphasis, fields, kin, lists, tables
 from rag.search.lines import dates_page, fenced, joined, opens_clause, prose, trimmed
 
 # A sentence ends at . ! ? … (closing quotes and brackets stay with it) before a space and a capital or a digit.
@@ -290,10 +290,9 @@ def best_windows(parts: tuple[Sentence, ...], weights: Mapping[str, float], near
     keys = weights.keys()
     found = [part.terms & keys for part in parts]  # each sentence's question terms, computed once
     headed = [part.header & keys for part in parts]  # and its table header's, which count, bring none
-    rows = tables.named_by([part.cell for part in parts], words)  # a row the question names, a field it asks for
-    asks = [bool(part.named & asked) or row for part, row in zip(parts, rows, strict=True)]
-    # where the question names a row, the model's window draws the highlight to no other row (the header's words)
-    unnamed = [any(rows) and bool(part.cell) and not row for part, row in zip(parts, rows, strict=True)]
+    rows, unnamed = tables.named_by([part.cell for part in parts], words)  # the rows it names, the others
+    asks = [bool(part.named & asked) or row for part, row in zip(parts, rows, strict=True)]  # as a field it asks for
+    kins = [kin.kin_weight(part.terms, weights) for part in parts]  # a word a question word's stem starts with
     bonus = max(weights.values(), default=1.0) if bonus is None else bonus
 
     def meets(i: int, j: int, window: tuple[int, int] | None = near) -> bool:
@@ -301,7 +300,7 @@ def best_windows(parts: tuple[Sentence, ...], weights: Mapping[str, float], near
 
     for i in range(len(parts)):
         worded = bool(found[i]) or (parts[i].led and bool(headed[i]))  # a start without `near` too
-        if parts[i].lead_in or (not worded and not meets(i, i) and not asks[i]):
+        if parts[i].lead_in or (not worded and not meets(i, i) and not asks[i] and not kins[i]):
             continue  # a window starting with no question term scores 0 and cannot take a second sentence
         covered, header = set[str](), set[str]()  # the question words held, and the header's
         said: set[str] = set()  # the question words held outside an address
@@ -320,7 +319,8 @@ def best_windows(parts: tuple[Sentence, ...], weights: Mapping[str, float], near
             if lone:  # two fields, one holding question words in an address only: prose keeps its address
                 continue  # where to look, a row's hours are no pair with its e-mail (`plain`, the words', pairs them)
             key = score - (1.0 - fields.ADDRESS_SHARE) * sum(weights[t] for t in covered - said - header) \
-                + (bonus if meets(i, j) and not any(unnamed[i:j + 1]) else 0.0) + (bonus if any(asks[i:j + 1]) else 0.0)
+                + (bonus if meets(i, j) and not any(unnamed[i:j + 1]) else 0.0) \
+                + (bonus if any(asks[i:j + 1]) else 0.0) + sum(kins[i:j + 1])
             mine = own is not None and not score and meets(i, j, own)  # the model alone chose: a tie goes to it
             if key > best_key + 1e-9 or (mine and not best_own and key > best_key - 1e-9 and not best[2]):
                 best, best_key, best_own = (i, j, score), key, mine

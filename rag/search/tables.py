@@ -96,15 +96,18 @@ def echoes(parts: Sequence[Part], found: Sequence[frozenset[str]], i: int, j: in
                for s in (i, j))
 
 
-def named_by(cells: Sequence[frozenset[str]], words: frozenset[str]) -> list[bool]:
-    """Whether each sentence of a passage lies on a table row that a question names (`cells`: the words of the first
-    cell of the row each lies on, empty off a table's rows under a header; `words`: the question's, folded, none
-    left out): every word of the row's first cell is one of the question's, and no other row so named holds those
-    words and more ("Sérénité Plus" over "Sérénité" for "délai pour sérénité plus"). The row's name says which row
-    is asked where the index's terms cannot: "combien de tasses par jour pour la duo m" names "Duo M", whose "m" no
-    term holds (one letter), and the rows "Duo S", "Duo M", "Duo XL" under "Tasses par jour" tied on "duo"."""
-    named = {cell for cell in cells if cell and cell <= words}
-    return [cell in named and not any(cell < other for other in named) for cell in cells]
+def named_by(cells: Sequence[frozenset[str]], words: frozenset[str]) -> tuple[list[bool], list[bool]]:
+    """Whether each sentence of a passage lies on a table row that a question names: every word of the row's first
+    cell is one of the question's, and no other row so named holds those words and more ("Sérénité Plus" over
+    "Sérénité" for "délai pour sérénité plus"); and whether it lies on another row of a table where one is named,
+    to which the model's window draws the highlight no longer (the header's words drew it to the first row:
+    `rag.search.snippets.best_windows`). `cells`: the words of the first cell of the row each lies on, empty off a
+    table's rows under a header; `words`: the question's, folded, none left out. The row's name says which row is
+    asked where the index's terms cannot: "combien de tasses par jour pour la duo m" names "Duo M", whose "m" no term
+    holds (one letter), and the rows "Duo S", "Duo M", "Duo XL" under "Tasses par jour" tied on "duo"."""
+    names = {cell for cell in cells if cell and cell <= words}
+    named = [cell in names and not any(cell < other for other in names) for cell in cells]
+    return named, [any(named) and bool(cell) and not row for cell, row in zip(cells, named, strict=True)]
 
 
 def first_cell(line: str) -> str:

@@ -78,7 +78,8 @@ def test_of_rows_named_the_one_naming_more_of_the_question_wins():
     assert _answer(text, "quel délai pour serenite plus").endswith("| Sérénité Plus | 8 heures | 7 h – 20 h |")
     assert _answer(text, "quel délai pour serenite").endswith("| Sérénité | 48 heures | 8 h – 18 h |")
     cells = [frozenset({"serenite"}), frozenset(), frozenset({"serenite", "plus"}), frozenset({"sans", "contrat"})]
-    assert named_by(cells, frozenset({"quel", "delai", "serenite", "plus"})) == [False, False, True, False]
+    assert named_by(cells, frozenset({"quel", "delai", "serenite", "plus"})) == \
+        ([False, False, True, False], [True, False, False, True])
 
 
 def test_a_csv_s_rows_read_as_fields_answer_their_row(tmp_path):
