@@ -54,7 +54,7 @@ class Sentence:
     words); `clause`: it opens a clause ("4.3 Le …", `lines.opens_clause`), which no sentence before goes on into;
     `named`: the terms of the field's name its line opens on ("Téléphone : …", `rag.search.fields`); `addressed`: its
     terms found only inside an e-mail or web address, which weigh less where it is chosen as the highlight; `cell`:
-    the words (folded, all) of its table row's first cell, under a header, which name the row (`tables.named_by`)."""
+    for a table row under a header, its table and its first cell's words that name it (`tables.named_by`)."""
 
     start: int
     end: int
@@ -65,7 +65,7 @@ class Sentence:
     clause: bool = False
     named: frozenset[str] = frozenset()
     addressed: frozenset[str] = frozenset()
-    cell: frozenset[str] = frozenset()
+    cell: tuple[int, frozenset[str]] | None = None
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
@@ -107,7 +107,7 @@ def sentences(text: str, analyzer: Analyzer, above: str | None = None) -> tuple[
         if line not in named:
             named[line] = fields.named(text[a:b], analyzer)
     headers = [frozenset() if lead is None else terms[lead] for lead in led]
-    cells: dict[int, frozenset[str]] = {}  # each row's first cell's words, a row under a header
+    cells: dict[int, tuple[int, frozenset[str]]] = {}  # each row's table and name, a row under a header
     if "|" in text:  # a table row counts its header's words
         # a separator row (`|---|`) takes no header's words: it was the best "row" of a question naming only columns
         table = [None if is_separator(r) else h for r, h in zip(rows, tables.heads(rows, above is not None),
@@ -118,10 +118,10 @@ def sentences(text: str, analyzer: Analyzer, above: str | None = None) -> tuple[
                 header[line] = header.get(line, frozenset()) | words
         headers = [(frozenset() if (head := table[line]) in (None, line) else header[head]) | words
                    for (_, _, line, _), words in zip(spans, headers, strict=True)]
-        cells = {line: frozenset(analyzer.words(tables.first_cell(rows[line]))) for line in {s[2] for s in spans}
-                 if table[line] not in (None, line)}
+        cells = {line: (head, tables.naming(tables.first_cell(rows[line]), analyzer.words, analyzer.terms))
+                 for line in {s[2] for s in spans} if (head := table[line]) is not None and head != line}
     return tuple(Sentence(a, b, words, above_it, i in heads, lead is not None, clauses[i], named[line],
-                          fields.addressed(text[a:b], words, analyzer), cells.get(line, frozenset()))
+                          fields.addressed(text[a:b], words, analyzer), cells.get(line))
                  for i, ((a, b, line, _), words, above_it, lead) in enumerate(zip(spans, terms, headers, led,
                                                                                    strict=True)))
 

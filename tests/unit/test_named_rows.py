@@ -77,9 +77,30 @@ def test_of_rows_named_the_one_naming_more_of_the_question_wins():
             "| Sérénité | 48 heures | 8 h – 18 h |\n| Sérénité Plus | 8 heures | 7 h – 20 h |")
     assert _answer(text, "quel délai pour serenite plus").endswith("| Sérénité Plus | 8 heures | 7 h – 20 h |")
     assert _answer(text, "quel délai pour serenite").endswith("| Sérénité | 48 heures | 8 h – 18 h |")
-    cells = [frozenset({"serenite"}), frozenset(), frozenset({"serenite", "plus"}), frozenset({"sans", "contrat"})]
+    cells = [(0, frozenset({"serenite"})), None, (0, frozenset({"serenite", "plus"})),
+             (0, frozenset({"sans", "contrat"}))]
     assert named_by(cells, frozenset({"quel", "delai", "serenite", "plus"})) == \
         ([False, False, True, False], [True, False, False, True])
+
+
+def test_a_row_named_takes_the_model_s_window_off_its_own_table_s_rows_only():
+    text = ("| Pays | Délai |\n|---|---|\n| Europe | 2 jours |\n| Japon | 9 jours |\n\nTarifs :\n\n"
+            "| Zone | Tarif |\n|---|---|\n| Asie | 12 € |\n| Monde | 25 € |")
+    cells = [part.cell for part in Highlighter(Analyzer("fr"))._sentences(text, None) if part.cell]
+    assert len({table for table, _ in cells}) == 2  # each row knows its table
+    # "Japon" named in the first table: "Europe" loses the model's window, the second table's rows keep it
+    assert named_by(cells, frozenset({"tarif", "japon"})) == ([False, True, False, False], [True, False, False, False])
+
+
+def test_a_one_letter_word_or_a_stop_word_names_no_row():
+    text = ("| Classe | Consommation | Prix |\n|---|---|---|\n| A | 50 kWh | 900 € |\n| B | 90 kWh | 700 € |\n"
+            "| D | 200 kWh | 400 € |")
+    # French "a" (has) is no name of the row "A": the row the model points at answers
+    near = (text.index("| D |"), len(text))
+    assert _answer(text, "quelle consommation a le modèle le moins cher", near).endswith("| D | 200 kWh | 400 € |")
+    analyzer = Analyzer("en")
+    parts = Highlighter(analyzer)._sentences("| Size | Price |\n|---|---|\n| I | 5 |\n| Duo M | 9 |", None)
+    assert [part.cell[1] for part in parts if part.cell] == [frozenset(), frozenset({"duo", "m"})]
 
 
 def test_a_csv_s_rows_read_as_fields_answer_their_row(tmp_path):
