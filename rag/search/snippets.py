@@ -292,7 +292,7 @@ def best_windows(parts: tuple[Sentence, ...], weights: Mapping[str, float], near
     headed = [part.header & keys for part in parts]  # and its table header's, which count, bring none
     rows, unnamed = tables.named_by([part.cell for part in parts], words)  # the rows it names, the others
     asks = [bool(part.named & asked) or row for part, row in zip(parts, rows, strict=True)]  # as a field it asks for
-    kins = [kin.kin_weight(part.terms, weights) for part in parts]  # a word a question word's stem starts with
+    kins = kin.kin_weights([part.terms for part in parts], weights)  # a word a question word's stem starts with
     bonus = max(weights.values(), default=1.0) if bonus is None else bonus
 
     def meets(i: int, j: int, window: tuple[int, int] | None = near) -> bool:
