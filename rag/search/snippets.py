@@ -271,8 +271,8 @@ def best_window(parts: tuple[Sentence, ...], weights: Mapping[str, float], near:
     sentences, which no other window holds, `Windows.best_spans`) goes first: what made the window closer than its
     neighbours ("Tarjetas regalo." and "Los artículos comprados en rebajas … se pueden devolver", a window whose
     first sentence the window before holds too, for "Can I return items bought on sale?"); runs that tie on question
-    words keep the earlier. A table row counts the question words of its table's header row too, though they do not
-    let it take a second sentence. The score returned is the question words' alone."""
+    words keep the earlier. A table row counts its header's question words too (no second sentence for them); a kin of a
+    question word, half its weight (`rag.search.kin`). The score returned is the question words' alone."""
     return best_windows(parts, weights, near, bonus, own, asked)[1]
 
 
@@ -357,8 +357,8 @@ class Highlighter:
     def __call__(self, text: str, weights: Mapping[str, float], near: tuple[int, int] | None = None,
                  bonus: float | None = None, header: str | None = None, own: tuple[int, int] | None = None,
                  asked: frozenset[str] = frozenset()) -> Highlight | None:
-        """As `highlight(text, weights, self.analyzer, near)`, meeting `near` worth `bonus` (`best_window`, ties to
-        `own`, fields named by `asked` too), the rows the passage opens on read under `header` (`sentences`)."""
+        """As `highlight(text, weights, self.analyzer, near)`, meeting `near` worth `bonus` (`best_window`: ties to
+        `own`, fields named by `asked`, kin words), the rows the passage opens on read under `header` (`sentences`)."""
         return _best(text, self._sentences(text, header), weights, near, bonus, own, asked)
 
     def rows(self, text: str, weights: Mapping[str, float], shown: Highlight,
