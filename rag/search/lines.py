@@ -10,13 +10,14 @@ import re
 from functools import lru_cache
 
 from rag.passage import ITEM
-from rag.search import tables
+from rag.search import emphasis, tables
 
 # A wrapped line fills most of its width; a shorter line without a sentence end is a heading, a list item or a
 # table cell (HTML blocks come as lines of their own), whose next line starts a new one even in lowercase.
 WRAPPED_MIN_CHARS = 40
 JOINED_CACHE = 4096  # passages whose lines `joined` remembers (passages of a few KB: some MB at most)
 WRAP_MIN_WIDTH = 60  # texts are wrapped at 72 to 120 characters; shorter lines of like length are likelier items
+_TRIM = " \t\r\n•·▪◦*-–—"  # leading bullets and dashes are layout, not part of what to show
 WRAP_SLACK = 15  # how much shorter than the longest line a wrapped one may be (about the word that did not fit)
 _SENTENCE_END = ".!?…:;|"  # a line ending so is complete (a colon announces a list; a bar ends a table row)
 _FULL_STOP = (".", "!", "…")  # a short line ending so is a sentence ("Oui."), not a heading or a list item
@@ -182,5 +183,15 @@ def fenced(text: str, start: int, end: int) -> tuple[int, int] | None:
     return None
 
 
+def trimmed(text: str, start: int, end: int) -> tuple[int, int]:
+    """`start:end` of `text` (a sentence of it) without its leading bullets and dashes, nor its trailing spaces; a
+    bold lead-in's opening marks kept (`emphasis.kept_open`)."""
+    while start < end and text[start] in _TRIM:
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return emphasis.kept_open(text, start, end), end
+
+
 __all__ = ["DATED_CHARS", "WRAPPED_MIN_CHARS", "dates_page", "fenced", "joined", "lines", "lines_within",
-           "opens_clause", "prose", "wrap_width"]
+           "opens_clause", "prose", "trimmed", "wrap_width"]

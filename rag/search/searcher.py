@@ -326,6 +326,7 @@ class Searcher:
         # the model's window stands for the question's rarest word, one the index lacks if any ("horaires")
         bonus = max(index.lexical.unseen_weight(query.question), *terms.values(), 0.0) or None
         asked = fields.asked(query.question, index.lexical.analyzer, hits.asked_in)  # the fields it asks for
+        words = frozenset(index.lexical.analyzer.words(query.question))  # the table rows it names
         for item in fused.reading_order(index.passages) if query.mode == "hybrid" else fused:
             chunk = index.passages[item.row]
             if chunk.text in seen_texts:
@@ -339,7 +340,8 @@ class Searcher:
                     lexical_score=item.lexical_score if query.mode != "dense" else None, dense_weight=weight)
             # the question's words decide which passage answers (`answer`); the model, where in it to look first
             near, own = memory.near(item.row, vector) or (None, None)
-            lexical, drawn = memory.highlight.both(chunk.text, terms, near, bonus, chunk.header, own, asked)
+            lexical, drawn = memory.highlight.both(chunk.text, terms, near, bonus, chunk.header, own, asked,
+                                                    words)
             hit = Hit(rank=len(hits) + 1, id=chunk.id, text=chunk.text, score=round(item.score, 6),
                       citation=memory.citation(chunk), explain=explain, table_header=chunk.header, highlight=drawn)
             reading = Reading(words=None if lexical is None else lexical.score, language=hits.language,

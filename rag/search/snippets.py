@@ -22,13 +22,12 @@ from functools import lru_cache
 from rag.index.analyzer import Analyzer
 from rag.passage import is_abbreviation, is_separator, starts_sentence
 from rag.schemas import Highlight
-from rag.search import emphasis, fields, lists, tables
-from rag.search.lines import dates_page, fenced, joined, opens_clause, prose
+from rag.search import emphasis, fields, kin, lists, tables
+from rag.search.lines import dates_page, fenced, joined, opens_clause, prose, trimmed
 
 # A sentence ends at . ! ? … (closing quotes and brackets stay with it) before a space and a capital or a digit.
 # A bold question's closing marks stay with it ("**Qui paie ?** Pour..."), a lead-in of its own (rag.search.emphasis).
 _END = re.compile(r"[.!?…]+[\"'»”)\]]*\s+|\?(?:\*\*|__)\s+")
-_TRIM = " \t\r\n•·▪◦*-–—"  # leading bullets and dashes are layout, not part of what to show
 MAX_SENTENCES = 2
 # A sentence opening on a word that stands for something said before it ("Elle", "Cette option", "They") does not
 # stand alone: its excerpt takes the sentence before it first.
@@ -54,7 +53,8 @@ class Sentence:
     headed by one, whose words let it start a highlight (the answer under a bold question need not repeat its
     words); `clause`: it opens a clause ("4.3 Le …", `lines.opens_clause`), which no sentence before goes on into;
     `named`: the terms of the field's name its line opens on ("Téléphone : …", `rag.search.fields`); `addressed`: its
-    terms found only inside an e-mail or web address, which weigh less where it is chosen as the highlight."""
+    terms found only inside an e-mail or web address, which weigh less where it is chosen as the highlight; `cell`:
+    for a table row under a header, its table and its first cell's words that name it (`tables.named_by`)."""
 
     start: int
     end: int
@@ -65,6 +65,7 @@ class Sentence:
     clause: bool = False
     named: frozenset[str] = frozenset()
     addressed: frozenset[str] = frozenset()
+    cell: tuple[int, frozenset[str]] | None = None
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
@@ -85,19 +86,11 @@ def _spans(text: str, header: bool = False) -> tuple[tuple[int, int, int, bool],
         for match in _END.finditer(line):
             if not starts_sentence(line, match.end()) or is_abbreviation(line, cursor, match.start()):
                 continue
-            spans.append((*_trimmed(text, pos + cursor, pos + match.end()), number, is_prose))
+            spans.append((*trimmed(text, pos + cursor, pos + match.end()), number, is_prose))
             cursor = match.end()
-        spans.append((*_trimmed(text, pos + cursor, pos + len(line)), number, is_prose))
+        spans.append((*trimmed(text, pos + cursor, pos + len(line)), number, is_prose))
         pos += len(line)
     return tuple(span for span in spans if span[1] > span[0])
-
-
-def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and text[start] in _TRIM:
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return emphasis.kept_open(text, start, end), end
 
 
 def sentences(text: str, analyzer: Analyzer, above: str | None = None) -> tuple[Sentence, ...]:
@@ -114,6 +107,7 @@ def sentences(text: str, analyzer: Analyzer, above: str | None = None) -> tuple[
         if line not in named:
             named[line] = fields.named(text[a:b], analyzer)
     headers = [frozenset() if lead is None else terms[lead] for lead in led]
+    cells: dict[int, tuple[int, frozenset[str]]] = {}  # each row's table and name, a row under a header
     if "|" in text:  # a table row counts its header's words
         # a separator row (`|---|`) takes no header's words: it was the best "row" of a question naming only columns
         table = [None if is_separator(r) else h for r, h in zip(rows, tables.heads(rows, above is not None),
@@ -124,8 +118,10 @@ def sentences(text: str, analyzer: Analyzer, above: str | None = None) -> tuple[
                 header[line] = header.get(line, frozenset()) | words
         headers = [(frozenset() if (head := table[line]) in (None, line) else header[head]) | words
                    for (_, _, line, _), words in zip(spans, headers, strict=True)]
+        cells = {line: (head, tables.naming(tables.first_cell(rows[line]), analyzer.words, analyzer.terms))
+                 for line in {s[2] for s in spans} if (head := table[line]) is not None and head != line}
     return tuple(Sentence(a, b, words, above_it, i in heads, lead is not None, clauses[i], named[line],
-                          fields.addressed(text[a:b], words, analyzer))
+                          fields.addressed(text[a:b], words, analyzer), cells.get(line))
                  for i, ((a, b, line, _), words, above_it, lead) in enumerate(zip(spans, terms, headers, led,
                                                                                    strict=True)))
 
@@ -275,25 +271,28 @@ def best_window(parts: tuple[Sentence, ...], weights: Mapping[str, float], near:
     sentences, which no other window holds, `Windows.best_spans`) goes first: what made the window closer than its
     neighbours ("Tarjetas regalo." and "Los artículos comprados en rebajas … se pueden devolver", a window whose
     first sentence the window before holds too, for "Can I return items bought on sale?"); runs that tie on question
-    words keep the earlier. A table row counts the question words of its table's header row too, though they do not
-    let it take a second sentence. The score returned is the question words' alone."""
+    words keep the earlier. A table row counts its header's question words too (no second sentence for them); a kin of a
+    question word, half its weight (`rag.search.kin`). The score returned is the question words' alone."""
     return best_windows(parts, weights, near, bonus, own, asked)[1]
 
 
 def best_windows(parts: tuple[Sentence, ...], weights: Mapping[str, float], near: tuple[int, int] | None = None,
-                 bonus: float | None = None, own: tuple[int, int] | None = None, asked: frozenset[str] = frozenset()
-                 ) -> tuple[tuple[int, int, float], tuple[int, int, float]]:
+                 bonus: float | None = None, own: tuple[int, int] | None = None, asked: frozenset[str] = frozenset(),
+                 words: frozenset[str] = frozenset()) -> tuple[tuple[int, int, float], tuple[int, int, float]]:
     """`best_window` without `near`, then with it, in one pass over the sentences: the searcher wants both (the
     question's words alone choose the answer's passage; the model's window, where to look in it, with a field whose
     name holds a term of `asked`, words held only in an address, and no second field holding only such words (a
-    row's hours, then its e-mail, for "horaires du support"): `rag.search.fields`)."""
+    row's hours, then its e-mail, for "horaires du support"): `rag.search.fields`; as is a table row that the
+    question's `words` name, `tables.named_by`)."""
     first = next((i for i, part in enumerate(parts) if not part.lead_in), 0)  # a bold lead-in is never quoted alone
     plain, plain_key = (first, first, 0.0), 0.0
     best, best_key, best_own = plain, plain_key, False
     keys = weights.keys()
     found = [part.terms & keys for part in parts]  # each sentence's question terms, computed once
     headed = [part.header & keys for part in parts]  # and its table header's, which count, bring none
-    asks = [bool(part.named & asked) for part in parts]  # a field the question asks for
+    rows, unnamed = tables.named_by([part.cell for part in parts], words)  # the rows it names, the others
+    asks = [bool(part.named & asked) or row for part, row in zip(parts, rows, strict=True)]  # as a field it asks for
+    kins = kin.kin_weights([part.terms for part in parts], weights)  # a word a question word's stem starts with
     bonus = max(weights.values(), default=1.0) if bonus is None else bonus
 
     def meets(i: int, j: int, window: tuple[int, int] | None = near) -> bool:
@@ -301,7 +300,7 @@ def best_windows(parts: tuple[Sentence, ...], weights: Mapping[str, float], near
 
     for i in range(len(parts)):
         worded = bool(found[i]) or (parts[i].led and bool(headed[i]))  # a start without `near` too
-        if parts[i].lead_in or (not worded and not meets(i, i) and not asks[i]):
+        if parts[i].lead_in or (not worded and not meets(i, i) and not asks[i] and not kins[i]):
             continue  # a window starting with no question term scores 0 and cannot take a second sentence
         covered, header = set[str](), set[str]()  # the question words held, and the header's
         said: set[str] = set()  # the question words held outside an address
@@ -320,7 +319,8 @@ def best_windows(parts: tuple[Sentence, ...], weights: Mapping[str, float], near
             if lone:  # two fields, one holding question words in an address only: prose keeps its address
                 continue  # where to look, a row's hours are no pair with its e-mail (`plain`, the words', pairs them)
             key = score - (1.0 - fields.ADDRESS_SHARE) * sum(weights[t] for t in covered - said - header) \
-                + (bonus if meets(i, j) else 0.0) + (bonus if any(asks[i:j + 1]) else 0.0)
+                + (bonus if meets(i, j) and not any(unnamed[i:j + 1]) else 0.0) \
+                + (bonus if any(asks[i:j + 1]) else 0.0) + sum(kins[i:j + 1])
             mine = own is not None and not score and meets(i, j, own)  # the model alone chose: a tie goes to it
             if key > best_key + 1e-9 or (mine and not best_own and key > best_key - 1e-9 and not best[2]):
                 best, best_key, best_own = (i, j, score), key, mine
@@ -357,8 +357,8 @@ class Highlighter:
     def __call__(self, text: str, weights: Mapping[str, float], near: tuple[int, int] | None = None,
                  bonus: float | None = None, header: str | None = None, own: tuple[int, int] | None = None,
                  asked: frozenset[str] = frozenset()) -> Highlight | None:
-        """As `highlight(text, weights, self.analyzer, near)`, meeting `near` worth `bonus` (`best_window`, ties to
-        `own`, fields named by `asked` too), the rows the passage opens on read under `header` (`sentences`)."""
+        """As `highlight(text, weights, self.analyzer, near)`, meeting `near` worth `bonus` (`best_window`: ties to
+        `own`, fields named by `asked`, kin words), the rows the passage opens on read under `header` (`sentences`)."""
         return _best(text, self._sentences(text, header), weights, near, bonus, own, asked)
 
     def rows(self, text: str, weights: Mapping[str, float], shown: Highlight,
@@ -372,14 +372,14 @@ class Highlighter:
                                                self.analyzer.terms))
 
     def both(self, text: str, weights: Mapping[str, float], near: tuple[int, int] | None, bonus: float | None = None,
-             header: str | None = None, own: tuple[int, int] | None = None, asked: frozenset[str] = frozenset()
-             ) -> tuple[Highlight | None, Highlight | None]:
-        """`self(text, weights, header=header)` and `self(text, weights, near, bonus, header, own, asked)`, the
+             header: str | None = None, own: tuple[int, int] | None = None, asked: frozenset[str] = frozenset(),
+             words: frozenset[str] = frozenset()) -> tuple[Highlight | None, Highlight | None]:
+        """`self(text, weights, header=header)` and `self(text, weights, near, bonus, header, own, asked, words)`, the
         sentences scanned once (the same one twice without `near` and a field `asked` for)."""
         parts = self._sentences(text, header)
         if not parts:
             return None, None
-        plain, drawn = best_windows(parts, weights, near, bonus, own, asked)
+        plain, drawn = best_windows(parts, weights, near, bonus, own, asked, words)
         lexical = _highlight(text, parts, plain)
         return lexical, lexical if drawn == plain else _highlight(text, parts, drawn)
 

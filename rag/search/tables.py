@@ -54,7 +54,7 @@ def named_rows(lines: Sequence[str], parts: Sequence[Part], keys: Collection[str
     body = [n for n, h in enumerate(table) if h == head and n != head and not is_separator(lines[n])]
     asked = set(keys)
     return named_apart(offsets, [(n, n) for n in body], parts, start, end,
-                       [asked if terms is None else asked & set(terms(_first_cell(lines[n]))) for n in body])
+                       [asked if terms is None else asked & set(terms(first_cell(lines[n]))) for n in body])
 
 
 def named_apart(offsets: Sequence[int], groups: Sequence[tuple[int, int]], parts: Sequence[Part], start: int,
@@ -96,7 +96,35 @@ def echoes(parts: Sequence[Part], found: Sequence[frozenset[str]], i: int, j: in
                for s in (i, j))
 
 
-def _first_cell(line: str) -> str:
+def named_by(cells: Sequence[tuple[int, frozenset[str]] | None], words: frozenset[str]
+             ) -> tuple[list[bool], list[bool]]:
+    """Whether each sentence of a passage lies on a table row that a question names: every word of the row's first
+    cell is one of the question's, and no other row of its table so named holds those words and more ("Sérénité
+    Plus" over "Sérénité" for "délai pour sérénité plus"); and whether it lies on another row of that table, to which
+    the model's window draws the highlight no longer (the header's words drew it to the first row:
+    `rag.search.snippets.best_windows`); the rows of another table of the passage keep it. `cells`: each sentence's
+    table (its header's line) and the words of its row's first cell that may name it (`naming`), None off a table's
+    rows under a header; `words`: the question's, folded, none left out. The row's name says which row is asked
+    where the index's terms cannot: "combien de tasses par jour pour la duo m" names "Duo M", whose "m" no term holds
+    (one letter), and the rows "Duo S", "Duo M", "Duo XL" under "Tasses par jour" tied on "duo"."""
+    names = {cell for cell in cells if cell is not None and cell[1] and cell[1] <= words}
+    by_table: dict[int, list[frozenset[str]]] = {}
+    for table, name in names:
+        by_table.setdefault(table, []).append(name)
+    named = [cell in names and not any(cell[1] < other for other in by_table[cell[0]]) for cell in cells]
+    asked = {cell[0] for cell, row in zip(cells, named, strict=True) if row and cell is not None}
+    return named, [cell is not None and cell[0] in asked and not row for cell, row in zip(cells, named, strict=True)]
+
+
+def naming(cell: str, words: Callable[[str], Iterable[str]], terms: Callable[[str], Iterable[str]]
+           ) -> frozenset[str]:
+    """The words (folded, all: `words`) of a row's first `cell` that may name the row (`named_by`): none when the
+    cell holds no index term (`terms`), "A", "I", "Oui": a one-letter word or a stop word of the question ("quelle
+    consommation a la classe D": French "a") names no row; "Duo M" is named by "duo m", its "m" beside a term."""
+    return frozenset(words(cell)) if any(True for _ in terms(cell)) else frozenset()
+
+
+def first_cell(line: str) -> str:
     """A row's first cell: before its first bar, a Markdown row's leading bar left out."""
     body = line.strip()
     return (body[1:] if body.startswith("|") else body).split("|", 1)[0]
@@ -143,5 +171,5 @@ def with_separator(header: str, below: str | None = None) -> str:
     return f"{header}\n{separator}"
 
 
-__all__ = ["ABOVE", "Part", "below_header", "echoes", "heads", "is_row", "last_row", "named_apart", "named_rows",
-           "shown_above", "with_separator"]
+__all__ = ["ABOVE", "Part", "below_header", "echoes", "first_cell", "heads", "is_row", "last_row", "named_apart",
+           "named_by", "named_rows", "naming", "shown_above", "with_separator"]
