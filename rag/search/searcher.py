@@ -16,7 +16,7 @@ from rag.index.lexical import top_rows
 from rag.index.store import EXTRA_SCAN_MAX, Extras, Index
 from rag.passage import Chunk
 from rag.schemas import Highlight, Hit, Passage, Reading, RetrieverScores
-from rag.search import fields
+from rag.search import fields, tables
 from rag.search.answer import WORDED, answers_heading
 from rag.search.answerable import (
     ACROSS_LANGUAGES,
@@ -326,7 +326,7 @@ class Searcher:
         # the model's window stands for the question's rarest word, one the index lacks if any ("horaires")
         bonus = max(index.lexical.unseen_weight(query.question), *terms.values(), 0.0) or None
         asked = fields.asked(query.question, index.lexical.analyzer, hits.asked_in)  # the fields it asks for
-        words = frozenset(index.lexical.analyzer.words(query.question))  # the table rows it names
+        words = tables.phrase(index.lexical.analyzer.words(query.question))  # the table rows it names
         for item in fused.reading_order(index.passages) if query.mode == "hybrid" else fused:
             chunk = index.passages[item.row]
             if chunk.text in seen_texts:

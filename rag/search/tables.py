@@ -16,7 +16,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Sequence
-from itertools import accumulate
+from itertools import accumulate, pairwise
 from typing import Protocol
 
 from rag.passage import ABOVE, is_row, is_separator
@@ -99,13 +99,14 @@ def echoes(parts: Sequence[Part], found: Sequence[frozenset[str]], i: int, j: in
 def named_by(cells: Sequence[tuple[int, frozenset[str]] | None], words: frozenset[str]
              ) -> tuple[list[bool], list[bool]]:
     """Whether each sentence of a passage lies on a table row that a question names: every word of the row's first
-    cell is one of the question's, and no other row of its table so named holds those words and more ("Sérénité
-    Plus" over "Sérénité" for "délai pour sérénité plus"); and whether it lies on another row of that table, to which
-    the model's window draws the highlight no longer (the header's words drew it to the first row:
-    `rag.search.snippets.best_windows`); the rows of another table of the passage keep it. `cells`: each sentence's
-    table (its header's line) and the words of its row's first cell that may name it (`naming`), None off a table's
-    rows under a header; `words`: the question's, folded, none left out. The row's name says which row is asked
-    where the index's terms cannot: "combien de tasses par jour pour la duo m" names "Duo M", whose "m" no term holds
+    cell is one of the question's, each two side by side there too, and no other row of its table so named holds
+    those words and more ("Sérénité Plus" over "Sérénité" for "délai pour sérénité plus"); and whether it lies on
+    another row of that table, to which the model's window draws the highlight no longer (the header's words drew it
+    to the first row: `rag.search.snippets.best_windows`); the rows of another table of the passage keep it.
+    `cells`: each sentence's table (its header's line) and the words of its row's first cell that may name it, with
+    their pairs (`naming`), None off a table's rows under a header; `words`: the question's, folded, none left out,
+    with their pairs (`phrase`). The row's name says which row is asked where the index's terms cannot: "combien de
+    tasses par jour pour la duo m" names "Duo M", whose "m" no term holds
     (one letter), and the rows "Duo S", "Duo M", "Duo XL" under "Tasses par jour" tied on "duo"."""
     names = {cell for cell in cells if cell is not None and cell[1] and cell[1] <= words}
     by_table: dict[int, list[frozenset[str]]] = {}
@@ -118,10 +119,18 @@ def named_by(cells: Sequence[tuple[int, frozenset[str]] | None], words: frozense
 
 def naming(cell: str, words: Callable[[str], Iterable[str]], terms: Callable[[str], Iterable[str]]
            ) -> frozenset[str]:
-    """The words (folded, all: `words`) of a row's first `cell` that may name the row (`named_by`): none when the
-    cell holds no index term (`terms`), "A", "I", "Oui": a one-letter word or a stop word of the question ("quelle
-    consommation a la classe D": French "a") names no row; "Duo M" is named by "duo m", its "m" beside a term."""
-    return frozenset(words(cell)) if any(True for _ in terms(cell)) else frozenset()
+    """The words (folded, all: `words`) of a row's first `cell` and their pairs (`phrase`) that may name the row
+    (`named_by`): none when the cell holds no index term (`terms`), "A", "I", "Oui": a one-letter word or a stop word
+    of the question ("quelle consommation a le modèle le moins cher": French "a") names no row; "Duo M" is named by
+    "duo m", its "m" beside a term, and "Classe A" by "classe a" only, not by "consommation a la classe D"."""
+    return phrase(list(words(cell))) if any(True for _ in terms(cell)) else frozenset()
+
+
+def phrase(words: Sequence[str]) -> frozenset[str]:
+    """`words` and each two of them side by side ("duo m"): a row's name is in a question when its words are, and
+    each two of them are side by side there too (`named_by`), so that a word asked elsewhere in the question (French
+    "a", has) names no row with another ("Classe A" for "quelle consommation a la classe D")."""
+    return frozenset(words) | frozenset(f"{first} {second}" for first, second in pairwise(words))
 
 
 def first_cell(line: str) -> str:
@@ -172,4 +181,4 @@ def with_separator(header: str, below: str | None = None) -> str:
 
 
 __all__ = ["ABOVE", "Part", "below_header", "echoes", "first_cell", "heads", "is_row", "last_row", "named_apart",
-           "named_by", "named_rows", "naming", "shown_above", "with_separator"]
+           "named_by", "named_rows", "naming", "phrase", "shown_above", "with_separator"]

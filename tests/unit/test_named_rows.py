@@ -10,7 +10,7 @@ from rag.index.analyzer import Analyzer
 from rag.schemas import Citation, Hit
 from rag.search.answer import answer
 from rag.search.snippets import Highlighter, best_windows
-from rag.search.tables import named_by
+from rag.search.tables import named_by, phrase
 
 MODELS = (("Duo S", "60", "8"), ("Duo M", "120", "12"), ("Duo XL", "250", "16"))
 QUESTION = "combien de tasses par jour pour la duo m"
@@ -20,7 +20,7 @@ def _answer(text: str, question: str, near: tuple[int, int] | None = None) -> st
     analyzer = Analyzer("fr")
     highlighter = Highlighter(analyzer)
     weights = {term: 1.0 for term in analyzer.terms(question)}
-    _, shown = highlighter.both(text, weights, near, words=frozenset(analyzer.words(question)))
+    _, shown = highlighter.both(text, weights, near, words=phrase(analyzer.words(question)))
     assert shown is not None
     citation = Citation(doc_id="d", title="Gamme", source="d", section=None, start=0, end=len(text), label="Gamme")
     hit = Hit(rank=1, id="p1", text=text, score=1.0, citation=citation, highlight=shown)
@@ -100,7 +100,17 @@ def test_a_one_letter_word_or_a_stop_word_names_no_row():
     assert _answer(text, "quelle consommation a le modèle le moins cher", near).endswith("| D | 200 kWh | 400 € |")
     analyzer = Analyzer("en")
     parts = Highlighter(analyzer)._sentences("| Size | Price |\n|---|---|\n| I | 5 |\n| Duo M | 9 |", None)
-    assert [part.cell[1] for part in parts if part.cell] == [frozenset(), frozenset({"duo", "m"})]
+    assert [part.cell[1] for part in parts if part.cell] == [frozenset(), frozenset({"duo", "m", "duo m"})]
+
+
+def test_a_row_s_words_name_it_side_by_side_in_the_question():
+    """ "Classe A" holds a term ("classe") and "a", both words of "quelle consommation a la classe D", but not side
+    by side there: the row "Classe D" is the one asked, wherever the model points."""
+    text = ("| Classe | Consommation |\n|---|---|\n| Classe A | 50 kWh |\n| Classe B | 90 kWh |\n"
+            "| Classe D | 230 kWh |")
+    near = (text.index("| Classe A"), text.index("| Classe B"))
+    assert _answer(text, "quelle consommation a la classe D", near).endswith("| Classe D | 230 kWh |")
+    assert _answer(text, "quelle consommation pour la classe a", near).endswith("| Classe A | 50 kWh |")
 
 
 def test_a_csv_s_rows_read_as_fields_answer_their_row(tmp_path):
