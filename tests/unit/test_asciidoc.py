@@ -276,3 +276,33 @@ def test_an_include_in_a_listing_is_reported_not_read_as_code():
     parsed = parse_asciidoc("----\ninclude::exemples/a.sh[]\necho fin\n----\n")
     assert [line.text for s in parsed.sections for line in s.lines] == ["echo fin"]
     assert parsed.changes == ["1 included file not read (a document's text is its own file's): exemples/a.sh"]
+
+
+def _read(text: str) -> list[tuple[str | None, list[str]]]:
+    return [(s.heading, [line.text for line in s.lines]) for s in parse_asciidoc(text).sections]
+
+
+@pytest.mark.parametrize(("title", "delimiter"), [("Exemple", "-----"), ("Brut :", "++++")])
+def test_an_underline_two_marks_off_is_a_delimiter_and_its_block_closes(title: str, delimiter: str) -> None:
+    # Asciidoctor: `(line_length(line1) - line2_len).abs < 2`; read as a title, the closing delimiter ran to the end
+    parsed = parse_asciidoc(f"= Doc\n\nIntro.\n\n{title}\n{delimiter}\n<b>x</b>\n{delimiter}\n\nAprès.\n\nEncore.\n")
+    shown_lines = ["Intro.", title] + (["<b>x</b>"] if delimiter[0] == "-" else []) + ["Après.", "Encore."]
+    assert [(s.heading, [line.text for line in s.lines]) for s in parsed.sections] == [(None, shown_lines)]
+    assert parsed.changes == []
+    assert _read("Intro.\n\nTitre\n------\n\nTexte.\n") == [(None, ["Intro."]), ("Titre", ["Texte."])]  # 1 off
+
+
+def test_a_two_line_titles_text_holds_a_letter_or_digit_and_does_not_open_with_a_dot():
+    assert _read("Intro.\n\n(1) Étape\n---------\n\nTexte.\n") == [(None, ["Intro."]), ("(1) Étape", ["Texte."])]
+    assert _read("Intro.\n\n« Clé »\n-------\n\nTexte.\n") == [(None, ["Intro."]), ("« Clé »", ["Texte."])]
+    assert _read("Intro.\n\n(___)\n-----\n\nTexte.\n") == [(None, ["Intro.", "(___)", "Texte."])]
+    assert _read("Intro.\n\n...a\n----\n\nTexte.\n") == [(None, ["Intro.", "...a", "Texte."])]
+
+
+@pytest.mark.parametrize("marks", ["#", "==", "###"])
+def test_a_title_line_inside_a_paragraph_or_an_item_is_its_text(marks: str) -> None:
+    assert _read(f"= Doc\n\nUne ligne\n{marks} pas un titre\nsuite.\n") == [
+        (None, [f"Une ligne {marks} pas un titre suite."])]
+    assert _read(f"* un point\n{marks} pas un titre\n\n{marks} Titre\n\nTexte.\n")[0] == (
+        None, [f"un point {marks} pas un titre"])
+    assert _read(f"Para.\n\n{marks} Titre\nTexte.\n")[-1] == ("Titre", ["Texte."])

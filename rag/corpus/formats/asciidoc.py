@@ -44,9 +44,9 @@ _INCLUDE = re.compile(r"include::(?P<target>[^\[]*)\[[^\]]*\]$")
 _VERBATIM = re.compile(r"-{4,}|\.{4,}|\+{4,}|/{4,}")
 _FENCE = re.compile(r"```[\w+#.-]*")  # Markdown's fenced code, a listing closed by ``` (its language named or not)
 _COMPOUND = re.compile(r"={4,}|\*{4,}|_{4,}|--")
-# a two-line title's underline marks by level, and its text: opening with a letter or digit, as Asciidoctor asks
+# a two-line title's underline marks by level, and its text: not opening with ".", holding a letter or digit
 _UNDERLINES = "=-~^+"
-_SETEXT_TITLE = re.compile(r"\w")
+_SETEXT_TITLE = re.compile(r"[^\W_]")
 _TABLE = re.compile(r"(?P<separator>[|,:!])={3,}")
 # A block's attribute list (`[source,bash]`, `[WARNING]`, `[cols="1,3"]`), an anchor, a block's title
 _ATTRIBUTE_LIST = re.compile(r"\[(?P<body>[^\[\]]*)\]")
@@ -159,7 +159,7 @@ class _Reader:
             self.included.append(self.attributes.substituted(include["target"]))
         elif self._delimiter(stripped, start):
             pass
-        elif (title := _TITLE.fullmatch(raw)) is not None and self.kind != "code":
+        elif not self.paragraph and (title := _TITLE.fullmatch(raw)) is not None and self.kind != "code":
             self._heading(len(title["marks"]), title["text"], start)
         elif (attributes := _ATTRIBUTE_LIST.fullmatch(stripped)) is not None:
             self._flush()
@@ -194,12 +194,13 @@ class _Reader:
 
     def _underlined(self, stripped: str) -> bool:
         """A two-line section title: a line of text alone over an underline of one mark (`=` the document's title,
-        `-`, `~`, `^`, `+` levels 1 to 4) as long as it, give or take 2, as Asciidoctor reads it; not a delimiter."""
+        `-`, `~`, `^`, `+` levels 1 to 4) as long as it, give or take 1, as Asciidoctor reads it (a delimiter under a
+        line 2 longer or shorter opens its block); its text holds a letter or digit, and does not open with "."."""
         if (len(self.paragraph) != 1 or self.kind != "text" or len(stripped) < 2
                 or stripped[0] not in _UNDERLINES or stripped.strip(stripped[0])):
             return False
         text, begin, _ = self.paragraph[0]
-        if abs(len(text) - len(stripped)) > 2 or not _SETEXT_TITLE.match(text):
+        if abs(len(text) - len(stripped)) > 1 or text[0] == "." or not _SETEXT_TITLE.search(text):
             return False
         self.paragraph = []
         level = _UNDERLINES.index(stripped[0]) + 1
