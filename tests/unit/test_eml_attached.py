@@ -228,3 +228,12 @@ def test_a_quoted_printable_messages_parts_count_once_with_the_files():
     assert len(parsed.sections) == 62 and parsed.changes == []
     with pytest.raises(ValueError, match="more than 100 multipart"):
         parse_eml(boxed(101))
+
+
+def test_an_8bit_message_labelled_base64_but_sent_unencoded_keeps_its_accents():
+    """Read from its bytes as in the file, not from the text the library read them as (U+FFFD for each byte outside
+    ASCII, the part declaring no charset): "La r\ufffd\ufffdunion"."""
+    inner = _message("Réunion lundi", "La réunion est déplacée à mardi.")  # sent 8bit, UTF-8
+    part = "Content-Type: message/rfc822\nContent-Transfer-Encoding: base64\n\n" + inner
+    assert _headed(_message("Pour info", "Voir.", part).encode()) == \
+        [(None, (), ["Voir."]), ("Réunion lundi", (), ["La réunion est déplacée à mardi."])]

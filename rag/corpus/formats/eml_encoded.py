@@ -40,19 +40,27 @@ def encoded_text(part: Message) -> str | None:
     return payload if transfer_encoding(part) in _ENCODINGS and isinstance(payload, str) else None
 
 
+def raw_payload(part: Message) -> bytes:
+    """The payload of `part`, not a multipart, as its bytes are in the file: the library keeps them as text, a byte
+    outside ASCII as a lone surrogate, which `get_payload()` reads as the part's declared charset (U+FFFD for one it
+    cannot, UTF-7 making words of what has none)."""
+    payload = getattr(part, "_payload", None)
+    return payload.encode("utf-8", errors="surrogateescape") if isinstance(payload, str) else b""
+
+
 def decoded(part: Message, text: str) -> bytes:
     """`text`, the `encoded_text` of `part`, decoded (quoted-printable from the bytes as in the file: an 8-bit byte
-    among them kept; a message labelled base64 but sent unencoded, as is). Linear in its size. Raises `ValueError`
-    for base64 that cannot be decoded."""
+    among them kept; a message labelled base64 but sent unencoded, its bytes as in the file, not `text`). Linear in
+    its size. Raises `ValueError` for base64 that cannot be decoded."""
     if transfer_encoding(part) == "quoted-printable":
         data = part.get_payload(decode=True)
         return data if isinstance(data, bytes) else b""
     if ":" in text[:1000].lstrip().split("\n", 1)[0]:  # a header line labelled base64: base64 has no colon
-        return text.encode("utf-8", errors="surrogateescape")
+        return raw_payload(part)
     try:  # not strict: line breaks and stray characters skipped, as the library's own decoding does
         return binascii.a2b_base64(text.encode("ascii", errors="ignore"))
     except binascii.Error as exc:
         raise ValueError(f"damaged base64: {exc}") from exc
 
 
-__all__ = ["POLICY", "decoded", "encoded_text", "transfer_encoding"]
+__all__ = ["POLICY", "decoded", "encoded_text", "raw_payload", "transfer_encoding"]
