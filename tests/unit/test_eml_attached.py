@@ -230,6 +230,21 @@ def test_a_quoted_printable_messages_parts_count_once_with_the_files():
         parse_eml(boxed(101))
 
 
+def test_an_encoded_messages_count_is_given_back_from_its_bytes_as_in_the_file():
+    """What the file's count read in a quoted-printable message is given back from its bytes as in the file, no
+    more: read as its declared charset, UTF-7 ("+AG0..."), its text held "message/rfc822" 200 times the file's bytes
+    do not, and 150 nested parts ("=62oundary", hidden from the file's count) got past the bound of 100."""
+    nested = "".join(f'Content-Type: multipart/mixed; =62oundary=3D"b{n}"\n\n--b{n}\n' for n in range(150))
+    inner = f"From: <a@b.example>\nSubject: Piège\nMIME-Version: 1.0\n{nested}Content-Type: text/plain\n\nx\n"
+    utf7 = "+" + base64.b64encode("message/rfc822 ".encode("utf-16-be")).decode().rstrip("=") + "-"
+    for charset, spelled in (("us-ascii", ""), ("utf-7", "é " + utf7 * 200)):
+        part = (f"Content-Type: message/rfc822; charset={charset}\nContent-Transfer-Encoding: quoted-printable\n\n"
+                + inner + spelled)
+        parsed = parse_eml(_message("Boîte", "Lisez.", part).encode())
+        assert [section.heading for section in parsed.sections] == [None]
+        assert "message/rfc822 (e-mail of more than 100 multipart" in parsed.changes[0]
+
+
 def test_an_8bit_message_labelled_base64_but_sent_unencoded_keeps_its_accents():
     """Read from its bytes as in the file, not from the text the library read them as (U+FFFD for each byte outside
     ASCII, the part declaring no charset): "La r\ufffd\ufffdunion"."""

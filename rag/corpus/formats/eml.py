@@ -39,7 +39,7 @@ from html import escape
 
 from rag.corpus.encoding import decode_text
 from rag.corpus.formats.base import Parsed, filed_under, shifted
-from rag.corpus.formats.eml_encoded import POLICY, decoded, encoded_text
+from rag.corpus.formats.eml_encoded import POLICY, decoded, encoded_text, raw_payload
 from rag.corpus.formats.eml_flowed import unflowed
 from rag.corpus.formats.eml_replies import (
     ends_with_attribution,
@@ -215,6 +215,7 @@ class _Budget:
 
     def __init__(self) -> None:
         self.multiparts, self.parts = MULTIPARTS_MAX, PARTS_MAX
+        self.charged: list[int] = []  # per message parsed apart, outermost first: its count not yet given back
 
 
 def parse_eml(data: bytes) -> Parsed:
@@ -232,7 +233,8 @@ def _message(data: bytes, budget: _Budget) -> EmailMessage:
     if not _HEADER.match(data, lead):
         raise ValueError(NOT_EML)
     lowered = data.lower()
-    budget.multiparts -= _nesting(lowered)
+    budget.charged.append(_nesting(lowered))  # what its parts sent encoded may give back (`_inner`)
+    budget.multiparts -= budget.charged[-1]
     if budget.multiparts < 0:
         raise ValueError(NESTED)
     boundaries = {data[found.start(1):found.end(1)] for found in _BOUNDARY_VALUE.finditer(lowered)}
@@ -310,7 +312,7 @@ def _attached(part: Message, depth: int, messages: list[Parsed], budget: _Budget
     name = str(part.get_filename() or part.get_content_type())
     if part.get_content_type() != "message/rfc822":
         return name
-    why, inner = "", None
+    why, inner, charged = "", None, len(budget.charged)
     try:
         inner = _inner(part, budget)
         if inner is None or not _headed(inner):
@@ -320,20 +322,22 @@ def _attached(part: Message, depth: int, messages: list[Parsed], budget: _Budget
             return None
     except ValueError as exc:
         why = f" ({exc})"
+    finally:
+        del budget.charged[charged:]  # the counts of messages parsed apart within it: the next part's is its own
     subject = _subject(inner)[1] if inner is not None else ""
     return (f"message: {subject}" if subject else name) + why
 
 
 def _inner(part: Message, budget: _Budget) -> EmailMessage | None:
-    """The message attached as `part`: one sent base64- or quoted-printable-encoded parsed from its decoded bytes
-    (`rag.corpus.formats.eml_encoded`), with the bounds of a file (`_message`), what the file's checks counted in its
-    encoded text given back (the library did not parse it); any other, as the library parsed it."""
+    """The message attached as `part`: one sent encoded (`eml_encoded`) parsed from its decoded bytes with a file's
+    bounds (`_message`), what the count read in its bytes in the file given back, no more; else, the library's."""
     text = encoded_text(part)
     if text is None:
         payload = part.get_payload()
         inner = payload[0] if isinstance(payload, list) and payload else None
         return inner if isinstance(inner, EmailMessage) else None
-    budget.multiparts += _nesting(text.lower().encode())
+    refund = min(_nesting(raw_payload(part).lower()), budget.charged[-1])  # its bytes as the count read them
+    budget.charged[-1], budget.multiparts = budget.charged[-1] - refund, budget.multiparts + refund
     return _message(decoded(part, text), budget)
 
 
@@ -393,5 +397,4 @@ def not_read(attached: list[str]) -> list[str]:
 
 
 __all__ = ["DEPTH_MAX", "HEADER_MAX", "MULTIPARTS_MAX", "NESTED", "NOT_EML", "NO_BODY", "PARTS_MAX", "SUBJECT_CHARS",
-           "body_document", "not_read", "parse_eml", "read_body_document", "titled", "unflowed",
-           "with_attached"]
+           "body_document", "not_read", "parse_eml", "read_body_document", "titled", "unflowed", "with_attached"]
