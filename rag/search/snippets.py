@@ -316,10 +316,10 @@ def best_windows(parts: tuple[Sentence, ...], weights: Mapping[str, float], near
             score = sum(weights[t] for t in covered | header)
             if worded and score > plain_key + 1e-9:
                 plain, plain_key = (i, j, score), score
-            if lone:  # two fields, one holding question words in an address only: prose keeps its address
-                continue  # where to look, a row's hours are no pair with its e-mail (`plain`, the words', pairs them)
+            if lone or any(unnamed[i:j + 1]):  # where to look: no two fields, one holding question words in an
+                continue  # address only (a row's hours, its e-mail: `plain` pairs them), nor a row but the one named
             key = score - (1.0 - fields.ADDRESS_SHARE) * sum(weights[t] for t in covered - said - header) \
-                + (bonus if meets(i, j) and not any(unnamed[i:j + 1]) else 0.0) \
+                + (bonus if meets(i, j) else 0.0) \
                 + (bonus if any(asks[i:j + 1]) else 0.0) + sum(kins[i:j + 1])
             mine = own is not None and not score and meets(i, j, own)  # the model alone chose: a tie goes to it
             if key > best_key + 1e-9 or (mine and not best_own and key > best_key - 1e-9 and not best[2]):

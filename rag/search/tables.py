@@ -101,8 +101,9 @@ def named_by(cells: Sequence[tuple[int, frozenset[str]] | None], words: frozense
     """Whether each sentence of a passage lies on a table row that a question names: every word of the row's first
     cell is one of the question's, each two side by side there too, and no other row of its table so named holds
     those words and more ("Sérénité Plus" over "Sérénité" for "délai pour sérénité plus"); and whether it lies on
-    another row of that table, to which the model's window draws the highlight no longer (the header's words drew it
-    to the first row: `rag.search.snippets.best_windows`); the rows of another table of the passage keep it.
+    another row of that table, which the model's side of the highlight takes no longer (the header's words drew it
+    to the first row, the model's window or the prose under the table, holding more of the question's words, to the
+    next: `rag.search.snippets.best_windows`); the rows of another table of the passage keep it.
     `cells`: each sentence's table (its header's line) and the words of its row's first cell that may name it, with
     their pairs (`naming`), None off a table's rows under a header; `words`: the question's, folded, none left out,
     with their pairs (`phrase`). The row's name says which row is asked where the index's terms cannot: "combien de

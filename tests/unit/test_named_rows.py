@@ -130,3 +130,25 @@ def test_no_row_is_named_off_a_table():
     assert all(not part.cell for part in parts)
     weights = {term: 1.0 for term in analyzer.terms(QUESTION)}
     assert best_windows(parts, weights, words=frozenset(analyzer.words(QUESTION)))[1][:2] == (0, 0)
+
+
+def test_a_row_named_answers_though_the_prose_under_its_table_holds_more_of_the_question_s_words(tmp_path):
+    """Audit 63's rate limits, read by the AsciiDoc reader (a header row, each cell on a line of its own): "Standard"
+    names its row, and the next row with the sentence under the table ("Too Many Requests", "the API") held more of
+    the question's words: the next row was quoted wherever the model pointed but at the row named (stop 64)."""
+    (tmp_path / "api.adoc").write_text(
+        "= API Guide\n\n== Rate limits\n\n[cols=\"1,1,2\",options=\"header\"]\n|===\n|Plan |Requests per minute |Burst"
+        "\n\n|Standard\n|120\n|20 requests in one second\n\n|Enterprise\n|600\n|100 requests in one second\n|===\n\n"
+        "When the limit is exceeded, the API answers `429 Too Many Requests` with a `Retry-After` header.\n",
+        encoding="utf-8")
+    chunks = Chunker(lambda texts: [len(t.split()) for t in texts], 200).chunk(read_document(tmp_path,
+                                                                                             tmp_path / "api.adoc"))
+    text = next(chunk.text for chunk in chunks if "Standard" in chunk.text)
+    standard = "Plan | Requests per minute | Burst\nStandard | 120 | 20 requests in one second"
+    enterprise = "Plan | Requests per minute | Burst\nEnterprise | 600 | 100 requests in one second"
+    question = "how many API requests per minute on the Standard plan"
+    for near in (None, (text.index("Enterprise"), text.index("When")), (text.index("Standard"), len(text))):
+        assert _answer(text, question, near) == standard
+    # the other row named is the answer in turn, the model pointing at the first
+    assert _answer(text, question.replace("Standard", "Enterprise"), (0, text.index("Enterprise"))).startswith(
+        enterprise)
