@@ -26,12 +26,23 @@ from rag.corpus.formats.line_shapes import (
     underlined,
     wrap_width,
 )
-from rag.corpus.formats.page_diff import in_new_wording, is_page_diff, without_legend
 
 _ELISION = re.compile(r"^\s*(?:\.{3,}|…)\s*$")
 _OUTLINE_LEVEL = 99  # the level of a heading outside the outline: under the numbered headings open, never above them
+# The legend a Confluence-style "page diff" view puts on top of its export.
+_DIFF_LEGEND = {
+    "versions compared",
+    "key",
+    "this line was added.",
+    "this line was removed.",
+    "formatting was changed.",
+}
 # What ends a sentence for a paragraph set in bold (`reads_as_heading`): a closing bracket or quote may end a title
 _BOLD_SENTENCE_END = (".", "!", ";", ":", ",", "…")
+
+
+def _is_legend(line: Line) -> bool:
+    return BULLET.sub("", line.text).strip().casefold() in _DIFF_LEGEND
 
 
 def looks_like_title(line: Line, following: Line | None, previous: Line | None = None, source: str = "") -> bool:
@@ -107,10 +118,9 @@ def _outline_numbers(lines: list[Line], source: str, after: set[int]) -> set[str
 def parse_text(text: str) -> Parsed:
     """Plain text: numbered or stand-alone questions and short title lines become section headings.
 
-    Wiki page-diff exports are cleaned: the legend at the top and the `...` elision lines are dropped, a question
-    the export split across elisions ("pourquoi" ... "avons-" ... "nous essayé ... ?") is joined again, and a change's
-    old and new wording side by side are read in the new one (`page_diff`). An elision ends the current section:
-    what follows it cannot be assumed to belong to the heading before it.
+    Wiki page-diff exports are cleaned: the legend at the top and the `...` elision lines are dropped, and a
+    question the export split across elisions ("pourquoi" ... "avons-" ... "nous essayé ... ?") is joined again.
+    An elision ends the current section: what follows it cannot be assumed to belong to the heading before it.
 
     A numbered outline ("3. Vos garanties", "3.1 Optique", "3.2 Dentaire") gives headings their path: "3.1 Optique"
     opens the section "Optique" under "Vos garanties", and the other headings found stand under the numbered ones
@@ -121,13 +131,11 @@ def parse_text(text: str) -> Parsed:
     under it and the next article closes them; "Chapitre II", "Titre Ier" and their like stand above articles.
     """
     lines = lines_with_offsets(text)
-    if is_page_diff(lines):
-        return in_new_wording(_parsed(without_legend(lines), text))
-    return _parsed(lines, text)
+    if lines and lines[0].text.casefold() == "versions compared":
+        # drop the legend: it is the run of legend lines at the top
+        while lines and _is_legend(lines[0]):
+            lines.pop(0)
 
-
-def _parsed(lines: list[Line], text: str) -> Parsed:
-    """`parse_text`'s reading of `text`'s `lines`."""
     legal = legal_headings(lines, text)
     drawn = underlined(lines, text)
     as_text: set[int] = set()  # the lines of headings that head nothing because an article follows, read as text
