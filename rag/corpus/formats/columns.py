@@ -33,6 +33,10 @@
   embedded, and no answer shows it.
 - **Any other table.** Each row a section headed by its first non-empty cell, when that reads as a heading (one line,
   at most 200 characters); its other cells lines, "Name : value" under a header, the values alone without one.
+- **A note.** A row under a header whose one cell with text is merged across more than half the header's columns (a
+  workbook's note under or inside its table: "Sérénité Plus : contrat Sérénité majoré de 60 %, ...") is a section
+  of its own, without heading, its lines as written: no column's value ("Modèle : Sérénité Plus ..."), no FAQ's
+  question. A cell alone in its row, not merged, stays its column's value: nothing else tells a note from it.
 - **Drafts.** An FAQ row whose state column (a name holding a word of `STATES`: "Statut", "Status", "post_status")
   reads as a draft's (`DRAFTS`: "draft", "brouillon", "borrador", "Entwurf", ...) is left out and counted in the
   report, as a JSON record so flagged is: a chatbot's or help desk's export keeps its drafts, which it does not
@@ -87,10 +91,12 @@ LABEL = " : "  # between a column's name and its value
 
 @dataclass(slots=True)
 class Cell:
-    """A cell's value, and its non-blank lines with their offsets in the file (`rag.corpus.formats.base.Line`)."""
+    """A cell's value, its non-blank lines with their offsets in the file (`rag.corpus.formats.base.Line`), and the
+    columns it spans (a workbook's merged cell, its own and those right of it; one elsewhere)."""
 
     value: str
     lines: tuple[Line, ...]
+    across: int = 1
 
     @property
     def text(self) -> str:
@@ -273,6 +279,9 @@ def table_sections(rows: Iterable[Sequence[Cell]]) -> Parsed:
         if any(i < len(row) and draft(row[i].value) for i in states):
             drafts.append(number)  # an FAQ's entry its export flags as a draft: not published, not indexed
             continue
+        if header is not None and _note(row, len(header)):
+            sections.append(Section(None, [line for cell in row for line in cell.lines]))
+            continue
         if header is not None and any(cell.lines for cell in row[len(header):]):
             wider.append(number)
         section = faq_entry(row, header or [], columns) if columns is not None else _record(row, header or [])
@@ -288,6 +297,13 @@ def table_sections(rows: Iterable[Sequence[Cell]]) -> Parsed:
         changes.append(f"{len(drafts):,} row{'s' if len(drafts) > 1 else ''} left out, flagged as drafts (a status "
                        f"column reading draft or brouillon; not published) (the first: row {drafts[0]})")
     return Parsed(sections, title=title, blocks=True, changes=changes)
+
+
+def _note(row: Sequence[Cell], width: int) -> bool:
+    """Whether a row under a header of `width` columns is a note: its one cell with text merged across more than
+    half of them, two at least (the module's docstring)."""
+    filled = [cell for cell in row if cell.lines]
+    return len(filled) == 1 and filled[0].across > 1 and 2 * filled[0].across > width
 
 
 def _title(above: Sequence[tuple[int, Sequence[Cell]]]) -> str | None:

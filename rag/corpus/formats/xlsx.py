@@ -10,7 +10,8 @@ of the shared strings (xl/sharedStrings.xml) and styles (xl/styles.xml). A cell 
 - a boolean (`t="b"`): TRUE or FALSE, as a CSV export writes it; an error (`t="e"`): as shown, "#N/A";
 - a number: as its style's number format shows it (`rag.corpus.formats.xlsx_numbers`: a date from its serial, a
   percentage, fixed decimals, an integer without ".0").
-A merged range holds its value in its first cell, as Excel stores it: the cells it covers are empty. Formulas are
+A merged range holds its value in its first cell, as Excel stores it: the cells it covers are empty; the columns it
+spans (the sheet's `mergeCells`) tell a note merged across the table from a column's value. Formulas are
 read by their cached results (what Excel last showed); a cell without one is empty. Comments, charts, drawings,
 chart sheets and the document's other parts are left out (a workbook of chart sheets alone is refused as holding
 no sheet of cells). The title is docProps/core.xml's dc:title, else a one-cell
@@ -45,6 +46,8 @@ NO_WORKBOOK = "damaged .xlsx: no workbook (xl/workbook.xml) in the archive"
 _STANDARD = "Office Open XML"
 _ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")  # ST_Xstring: a character XML cannot hold, "_x000D_" a carriage return
 _REFERENCE = re.compile(r"([A-Za-z]{1,3})(\d+)")
+MERGES_MAX = 100_000  # merged ranges of a sheet looked at: a generated report merging each of its rows is far below
+_RANGE = re.compile(r"([A-Za-z]{1,3})(\d{1,7}):([A-Za-z]{1,3})(\d{1,7})")  # a merged range, "A9:E9"
 _ROWS_MAX = 1_048_576  # Excel's last row
 
 
@@ -150,6 +153,16 @@ def _where(reference: str | None, row: int, column: int) -> tuple[int, int]:
     return row, column + 1
 
 
+def _merge(sheet: Sheet, reference: str) -> None:
+    """Tell `sheet` of a merged range by its reference ("A9:E9"): the columns its first cell spans, where its row
+    holds text (most ranges, a title's or a header's, are known from their row alone); a reference of another shape
+    is no merge."""
+    match = _RANGE.fullmatch(reference)
+    if match and int(match[2]) in sheet.filled:
+        (row, column), (_, end) = _where(match[1] + match[2], 0, 0), _where(match[3] + match[4], 0, 0)
+        sheet.merge(row, column, end - column + 1)
+
+
 class _Workbook:
     """A workbook's parts that its cells' values need: shared strings, number formats, its date system."""
 
@@ -184,8 +197,10 @@ class _Workbook:
     def sheet(self, name: str, part: str) -> Sheet:
         """The worksheet `part`'s cells, by their references (a row or cell without one follows the one before),
         read as the part inflates (`xml_events`), the budget spent as each cell with text comes: the rows of its
-        root's first sheetData, the cells (`c`) of each."""
-        sheet, root, data, read = Sheet(name), None, None, False
+        root's first sheetData, the cells (`c`) of each; then the first `MERGES_MAX` ranges of its root's
+        mergeCells (after sheetData, as the schema orders them: the cells are known by then, and a range is kept
+        only where its first cell holds text, `Sheet.merge`, whatever its size)."""
+        sheet, root, data, read, merges, merged = Sheet(name), None, None, False, None, 0
         row, column, current = 0, 0, None
         for event, element, parent in xml_events(self.archive, part, ".xlsx", {"c"}, _STANDARD):
             if root is None:
@@ -194,6 +209,11 @@ class _Workbook:
                 tag = _local(element.tag)
                 if tag == "sheetData" and parent is root and not read:
                     data = element
+                elif tag == "mergeCells" and parent is root:
+                    merges = element
+                elif tag == "mergeCell" and parent is merges is not None and merged < MERGES_MAX:
+                    merged += 1
+                    _merge(sheet, element.get("ref") or "")
                 elif tag == "row" and parent is data is not None:
                     number = element.get("r") or ""
                     row = int(number) if number.isdecimal() and 0 < int(number) <= _ROWS_MAX else row + 1
@@ -254,4 +274,4 @@ def parse_xlsx(data: bytes) -> Parsed:
     return read_archive(data, ".xlsx", _parse)
 
 
-__all__ = ["ENCRYPTED", "NOT_A_ZIP", "NO_WORKBOOK", "OLD_EXCEL", "parse_xlsx"]
+__all__ = ["ENCRYPTED", "MERGES_MAX", "NOT_A_ZIP", "NO_WORKBOOK", "OLD_EXCEL", "parse_xlsx"]
