@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from rag.corpus.formats import xlsx as xlsx_reader
 from rag.corpus.formats.base import Parsed
 from rag.corpus.formats.csv import MAX_COLUMNS
 from rag.corpus.formats.ods import parse_fods, parse_ods
@@ -68,7 +69,7 @@ def test_a_note_merged_across_an_faq_sheet_is_read_not_lost_as_a_category_withou
 
 def test_merges_past_the_cells_cost_nothing_and_one_over_the_whole_sheet_is_bounded():
     """An .xlsx's mergeCells come after its cells: a range is kept only where its first cell holds text, at most
-    `MAX_COLUMNS` wide, the first `MERGES_MAX` of a sheet looked at; 100,000 ranges over empty rows hold nothing, one
+    `MAX_COLUMNS` wide, the first `MERGES_MAX` so kept; 100,000 ranges over empty rows hold nothing, one
     claiming A3:XFD1048576 makes its cell a note (without the filter, 100,000 ranges kept took 31 MB)."""
     rows = "".join(f'<row r="{r}">' + "".join(f'<c r="{ref}" t="inlineStr"><is><t>{text}</t></is></c>'
                                                for ref, text in cells) + "</row>"
@@ -88,3 +89,48 @@ def test_a_sheet_keeps_a_merge_only_at_a_cell_with_text_and_at_most_as_wide_as_a
         sheet.merge(row, column, 5)
     sheet.merge(2, 3, 16_384)
     assert sheet.across == {2: {2: MAX_COLUMNS}}
+
+
+@pytest.mark.parametrize(("first", "note"), [(2, "C4:D4"), (4, "E4:H4"), (0, "A4:E4")])
+def test_a_note_is_measured_against_the_table_s_columns_not_the_empty_margin_left_of_it(first, note):
+    """A table at C:D or E:H: its header's empty cells left of it are no columns of it, and a note merged across
+    the table was read as its first column's value ("Formation : Tarifs valables en 2027"); a note merged from
+    column A across a table at B:E (first = 0: the table at B, its note from A) is one too."""
+    start = max(first, 1)
+    width = 2 if first == 2 else 4
+    margin = [None] * start
+    rows = [margin + HEADER[:width], margin + ["Excel avancé", "2 jours", "890 €", "Lyon"][:width],
+            margin + ["Word", "1 jour", "490 €", "Paris"][:width],
+            [None] * first + ["Tarifs valables en 2027"]]
+    parsed = parse_xlsx(xlsx({"S": rows}, merged={"S": [note]}))
+    assert _shape(parsed)[-1] == (None, (), ["Tarifs valables en 2027"])
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".ods", ".xls"])
+def test_a_category_band_of_an_faq_sheet_is_no_passage_and_a_band_of_a_price_list_reads_alone(suffix):
+    """`faq_bands.fods` saved by LibreOffice (tests/data/xls/README.md): an FAQ sheet whose categories head bands
+    merged across it ("Livraison"), and a price list whose product families do ("Sièges"). An FAQ's band was a
+    passage of one word; it is left out, as a category without entry was before notes were read. A price list's
+    band reads alone, not as its first column's value ("Produit : Sièges")."""
+    parsed = READERS[suffix]((DATA / f"faq_bands{suffix}").read_bytes())
+    assert _shape(parsed) == [
+        ("Quels délais ?", ("FAQ", "Livraison"), ["Sous 48 h."]),
+        ("Quels moyens ?", ("FAQ",), ["Carte et virement."]),
+        ("Tarifs", (), ["Sièges"]),
+        ("Fauteuil ergonomique", ("Tarifs",), ["Référence : SG-10", "Prix HT : 389 €"]),
+        ("Chaise visiteur", ("Tarifs",), ["Référence : SG-11", "Prix HT : 79 €"])]
+
+
+def test_the_merges_kept_are_those_at_cells_with_text_up_to_the_bound_the_others_reported(monkeypatch):
+    """`MERGES_MAX` counts the ranges kept, not those over empty rows (a sheet listing the bound's number of them
+    before its note's read the note as its column's value, and said nothing); past it, the reader says how many
+    were read as not merged."""
+    monkeypatch.setattr(xlsx_reader, "MERGES_MAX", 2)
+    rows = [["Nom", "Prix"], ["Duo", "45 €"], ["Tarifs HT", None], ["Déjeuner inclus", None],
+            ["Remise de 10 % dès 3 places", None]]
+    merges = [f"A{r}:B{r}" for r in range(10, 20)] + ["A3:B3", "A4:B4", "A5:B5"]
+    parsed = parse_xlsx(xlsx({"S": rows}, merged={"S": merges}))
+    assert _shape(parsed)[1:] == [(None, (), ["Tarifs HT"]), (None, (), ["Déjeuner inclus"]),
+                                  (None, (), ["Nom : Remise de 10 % dès 3 places"])]
+    assert parsed.changes == ["1 merged cell with text past the first 2 read as not merged (a note merged across "
+                              "the table as its first column's value)"]

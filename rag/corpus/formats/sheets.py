@@ -60,12 +60,13 @@ class Sheet:
     stored, so that a cell at row 1,048,576 costs no million rows (`rows`). `across[r][j]`: how many columns the cell
     with text at row r, column j + 1 spans, merged with those right of it (`merge`: only such a cell's, so that the
     merges a file lists cost no more than its cells with text). `refused`: why the sheet cannot be read, found while
-    reading it (a row too wide)."""
+    reading it (a row too wide); `changes`, what its reader reports of it (a bound reached)."""
 
     name: str
     filled: dict[int, list[str]] = field(default_factory=dict)
     across: dict[int, dict[int, int]] = field(default_factory=dict)
     refused: str | None = None
+    changes: list[str] = field(default_factory=list)
 
     def put(self, row: int, column: int, value: str) -> None:
         """Set the cell at 1-based `row` and `column` to `value`; a value past `MAX_COLUMNS` refuses the sheet."""
@@ -170,9 +171,9 @@ def parse_sheets(sheets: Sequence[Sheet], kind: str, title: str | None = None, h
                     section.heading, section.parents = above[-1], above[:-1]
                 else:
                     section.parents = (*above, *section.parents)
-            changes += [f"sheet {sheet.name!r}: {change}" for change in parsed.changes]
+            changes += [f"sheet {sheet.name!r}: {change}" for change in (*sheet.changes, *parsed.changes)]
         else:
-            title, changes = title or parsed.title, parsed.changes
+            title, changes = title or parsed.title, [*sheet.changes, *parsed.changes]
         sections += parsed.sections
     if not sections:
         raise ValueError(refused[0])
