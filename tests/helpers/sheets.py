@@ -4,10 +4,11 @@
 from __future__ import annotations
 
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
+from rag.corpus.formats.base import Parsed
 from tests.helpers.odt import odt, zipped
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -154,3 +155,15 @@ def wide_ods(rows: int) -> bytes:
     """An .ods of `rows` rows of 5 cells, each the same string, as LibreOffice writes them."""
     row = "<table:table-row>" + "<table:table-cell office:value-type='string'><text:p>x</text:p></table:table-cell>" * 5
     return ods({"S": [row + "</table:table-row>"] * rows})
+
+
+def traced_parse(parse: Callable[[bytes], Parsed], data: bytes) -> tuple[Parsed, int]:
+    """What `parse` makes of `data`, and the peak of memory traced (tracemalloc) while it parsed."""
+    import tracemalloc
+
+    tracemalloc.start()
+    try:
+        parsed = parse(data)
+        return parsed, tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()

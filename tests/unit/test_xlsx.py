@@ -18,7 +18,7 @@ from rag.corpus.formats.xlsx import ENCRYPTED, NO_WORKBOOK, NOT_A_ZIP, OLD_EXCEL
 from rag.corpus.reader import read_document
 from tests.helpers.odt import zipped
 from tests.helpers.office import saved_as
-from tests.helpers.sheets import MAIN, PACKAGE_RELS, RELS, Raw, wide_xlsx, xlsx
+from tests.helpers.sheets import MAIN, PACKAGE_RELS, RELS, Raw, traced_parse, wide_xlsx, xlsx
 
 FAQ = [["FAQ boutique", None, None, None, None],
        ["Catégorie", "Question", "Réponse", "Variantes", "Statut"],
@@ -259,19 +259,11 @@ def test_a_cell_far_down_costs_no_row_per_empty_row_and_one_past_excel_s_last_ro
     """A few hundred bytes naming cell A1048576 made the sheet a million rows long in memory (about 70 MB a sheet,
     1.5 GB for 20 sheets); a reference past Excel's last row made it longer still ("A99999999999": memory
     exhausted)."""
-    import tracemalloc
-
     rows = "".join(f'<row r="{r}"><c r="{ref}" t="inlineStr"><is><t>{text}</t></is></c></row>'
                    for r, ref, text in [(1, "A1", "Question"), (2, "A5000000", "Rien ?"), (1048576, "A1048576",
                                                                                             "Tout ?")])
     sheet = f'<worksheet xmlns="{MAIN}"><sheetData>{rows}</sheetData></worksheet>'
-    data = xlsx({"S": [["Question"]]}, replace={"xl/worksheets/sheet1.xml": sheet})
-    tracemalloc.start()
-    try:
-        parsed = parse_xlsx(data)
-        peak = tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
+    parsed, peak = traced_parse(parse_xlsx, xlsx({"S": [["Question"]]}, replace={"xl/worksheets/sheet1.xml": sheet}))
     assert [[line.text for line in s.lines] for s in parsed.sections] == [["Question : Rien ?"], ["Question : Tout ?"]]
     assert peak < 20 * 2**20
 

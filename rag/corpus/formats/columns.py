@@ -33,6 +33,13 @@
   embedded, and no answer shows it.
 - **Any other table.** Each row a section headed by its first non-empty cell, when that reads as a heading (one line,
   at most 200 characters); its other cells lines, "Name : value" under a header, the values alone without one.
+- **A note.** A row under a header whose one cell with text is merged across more than half the table's columns (from
+  the header's first named to its last: an empty margin left of the table is none of them; a workbook's note under or
+  inside its table: "Sérénité Plus : contrat Sérénité majoré de 60 %, ...") is a section of its own, without heading,
+  its lines as written: no column's value ("Modèle : Sérénité Plus ..."), no FAQ's question. A cell alone in its row,
+  not merged, stays its column's value: nothing else tells a note from it. In an FAQ sheet, such a row in a category
+  column of one line of at most 4 words, no sentence ("Livraison"), is a band naming the category of the entries under
+  it, not a note: a category without entry, left out as such a row is.
 - **Drafts.** An FAQ row whose state column (a name holding a word of `STATES`: "Statut", "Status", "post_status")
   reads as a draft's (`DRAFTS`: "draft", "brouillon", "borrador", "Entwurf", ...) is left out and counted in the
   report, as a JSON record so flagged is: a chatbot's or help desk's export keeps its drafts, which it does not
@@ -78,6 +85,7 @@ STATES = ("state", "status", "statut", "etat", "estado", "stato")
 DRAFTS = ("draft", "brouillon", "borrador", "entwurf", "bozza", "rascunho", "concept")
 _IDENTIFIER = re.compile(r"\S*\d\S*")  # one word holding a digit: "360000999", "CAT-12", "3f2a9c1e-..."
 _NAME_CHARS, _NAME_WORDS, _HEADING_CHARS = 60, 8, 200
+_BAND_WORDS = 4  # a category's name at most, as a help centre's are ("Livraison", "Retours et remboursements")
 _HEADER_ROWS = 50  # the rows a header is judged against
 _TITLE_ROWS = 5  # the rows an FAQ's header is looked for in: above it, a title or notes
 _DIGIT = re.compile(r"\d")
@@ -87,10 +95,12 @@ LABEL = " : "  # between a column's name and its value
 
 @dataclass(slots=True)
 class Cell:
-    """A cell's value, and its non-blank lines with their offsets in the file (`rag.corpus.formats.base.Line`)."""
+    """A cell's value, its non-blank lines with their offsets in the file (`rag.corpus.formats.base.Line`), and the
+    columns it spans (a workbook's merged cell, its own and those right of it; one elsewhere)."""
 
     value: str
     lines: tuple[Line, ...]
+    across: int = 1
 
     @property
     def text(self) -> str:
@@ -269,9 +279,14 @@ def table_sections(rows: Iterable[Sequence[Cell]]) -> Parsed:
     sections = [] if title is not None else [s for _, row in above if (s := _record(row, [])) is not None]
     wider, drafts = [], []
     states = [i for i, name in enumerate(header or ()) if state_column(name)] if columns is not None else []
+    named = [i for i, name in enumerate(header or ()) if name]
+    width = named[-1] - named[0] + 1 if named else 0  # the table's: a margin left of it is none of its columns
     for number, row in chain(ahead, filled):
         if any(i < len(row) and draft(row[i].value) for i in states):
             drafts.append(number)  # an FAQ's entry its export flags as a draft: not published, not indexed
+            continue
+        if header is not None and _note(row, width) and not (columns is not None and _band(row, columns)):
+            sections.append(Section(None, [line for cell in row for line in cell.lines]))
             continue
         if header is not None and any(cell.lines for cell in row[len(header):]):
             wider.append(number)
@@ -288,6 +303,21 @@ def table_sections(rows: Iterable[Sequence[Cell]]) -> Parsed:
         changes.append(f"{len(drafts):,} row{'s' if len(drafts) > 1 else ''} left out, flagged as drafts (a status "
                        f"column reading draft or brouillon; not published) (the first: row {drafts[0]})")
     return Parsed(sections, title=title, blocks=True, changes=changes)
+
+
+def _note(row: Sequence[Cell], width: int) -> bool:
+    """Whether a row under a header of `width` columns is a note: its one cell with text merged across more than
+    half of them, two at least (the module's docstring)."""
+    filled = [cell for cell in row if cell.lines]
+    return len(filled) == 1 and filled[0].across > 1 and 2 * filled[0].across > width
+
+
+def _band(row: Sequence[Cell], columns: Columns) -> bool:
+    """Whether an FAQ sheet's note is a category's band instead (the module's docstring): its one cell with text in
+    a category column, one line of at most `_BAND_WORDS` words, no sentence."""
+    [(i, cell)] = [(i, cell) for i, cell in enumerate(row) if cell.lines]  # one, as a note's
+    return (i in columns.categories and len(cell.lines) == 1 and len(cell.text.split()) <= _BAND_WORDS
+            and not cell.text.endswith(_SENTENCE_END))
 
 
 def _title(above: Sequence[tuple[int, Sequence[Cell]]]) -> str | None:

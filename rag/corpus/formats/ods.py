@@ -15,7 +15,8 @@ office:date-value, office:boolean-value, office:string-value, as written). Repea
 count as many rows and cells; at most `CELLS_MAX` cells with text in all the workbook's sheets
 (`rag.corpus.formats.sheets.Budget`), so that a few bytes repeating a cell a million times are refused, not expanded;
 content.xml is read as it inflates, each cell dropped once read (`rag.corpus.formats.archive.xml_events`). A
-merged cell holds the value, the cells it covers (table:covered-table-cell) are empty, as in Calc's CSV export. The
+merged cell holds the value, the cells it covers (table:covered-table-cell) are empty, as in Calc's CSV export; the
+columns it spans (table:number-columns-spanned) tell a note merged across the table from a column's value. The
 title is meta.xml's dc:title, else a one-cell row over an FAQ sheet's header.
 
 A flat .fods (one XML document, office:document, holding office:meta, office:styles, office:automatic-styles and
@@ -97,7 +98,7 @@ class _Content:
         self.row: Element | None = None
         self.sheet: Sheet | None = None
         self.number = self.repeat = self.column = 0  # the row's number (its last, repeated), its repeats, its cell's
-        self.values: list[tuple[int, int, str]] = []  # the row's cells with text: column, repeats, text
+        self.values: list[tuple[int, int, str, int]] = []  # the row's cells with text: column, repeats, text, span
 
     def start(self, element: Element, parent: Element | None) -> None:
         tag = element.tag
@@ -131,13 +132,15 @@ class _Content:
             repeat = repeated(element, "number-columns-repeated", _ROWS_MAX)
             if element.tag == _CELL and (value := _cell(element)).strip():
                 self.budget.spend(self.repeat * repeat)
-                self.values.append((self.column, repeat, value))
+                across = repeated(element, "number-columns-spanned", _ROWS_MAX)
+                self.values.append((self.column, repeat, value, across))
             self.column += repeat
         elif element is self.row and self.sheet is not None:
             for n in range(self.repeat if self.values else 0):
-                for first, repeat, value in self.values:
+                for first, repeat, value, across in self.values:
                     for k in range(repeat):
                         self.sheet.put(self.number + n + 1, first + k + 1, value)
+                        self.sheet.merge(self.number + n + 1, first + k + 1, across)
             self.number, self.row = min(self.number + self.repeat, _ROWS_MAX), None
         elif element is self.table and self.sheet is not None:
             self.table = self.sheet = None

@@ -13,7 +13,10 @@ document's (`Parsed.text`):
 
 Where a workbook has several sheets with text, each sheet's name heads its rows, a level above their categories
 ("Livraison" › "Quels sont les délais ?"), and a title row above a sheet's header heads them under its name; a row
-without heading of its own is headed by its sheet. A sheet that cannot be read as a table (a header with no row
+without heading of its own is headed by its sheet. A row under a header whose one cell is merged across most of
+the table's columns (a note under a price list, "Sérénité Plus : contrat Sérénité majoré de 60 %, ...") is a note,
+a paragraph as written, not that cell's column's value (`rag.corpus.formats.columns.table_sections`): the readers
+give each cell's merge (`Sheet.merge`). A sheet that cannot be read as a table (a header with no row
 under it, a row of more than `MAX_COLUMNS` cells) is left out and reported, the others read; hidden sheets are left out
 and reported, empty ones silently.
 """
@@ -54,12 +57,16 @@ class Budget:
 class Sheet:
     """A worksheet's name and its rows of cells, as shown: `filled[r]` the sheet's row r (1-based) if it holds text,
     `filled[r][j]` its column j + 1 (empty cells included, trailing ones left out); the empty rows between are not
-    stored, so that a cell at row 1,048,576 costs no million rows (`rows`). `refused`: why the sheet cannot be read,
-    found while reading it (a row too wide)."""
+    stored, so that a cell at row 1,048,576 costs no million rows (`rows`). `across[r][j]`: how many columns the cell
+    with text at row r, column j + 1 spans, merged with those right of it (`merge`: only such a cell's, so that the
+    merges a file lists cost no more than its cells with text). `refused`: why the sheet cannot be read, found while
+    reading it (a row too wide); `changes`, what its reader reports of it (a bound reached)."""
 
     name: str
     filled: dict[int, list[str]] = field(default_factory=dict)
+    across: dict[int, dict[int, int]] = field(default_factory=dict)
     refused: str | None = None
+    changes: list[str] = field(default_factory=list)
 
     def put(self, row: int, column: int, value: str) -> None:
         """Set the cell at 1-based `row` and `column` to `value`; a value past `MAX_COLUMNS` refuses the sheet."""
@@ -73,17 +80,24 @@ class Sheet:
         cells.extend([""] * (column - len(cells)))  # in C: a row of one cell in column 1,000 pads 999
         cells[column - 1] = value
 
+    def merge(self, row: int, column: int, columns: int) -> None:
+        """Say that the cell at 1-based `row` and `column` is merged over `columns` columns from its own (a merged
+        range's first cell, which holds its value): kept only where that cell holds text, at most `MAX_COLUMNS`."""
+        cells = self.filled.get(row)
+        if columns > 1 and cells is not None and 0 < column <= len(cells) and cells[column - 1]:
+            self.across.setdefault(row, {})[column - 1] = min(columns, MAX_COLUMNS)
+
     @property
     def empty(self) -> bool:
         """Whether no cell of the sheet holds text."""
         return not self.filled
 
-    def drain(self) -> Iterator[list[str]]:
+    def drain(self) -> Iterator[tuple[list[str], dict[int, int]]]:
         """The sheet's rows from its first, the empty ones between those with text included (as []), one at a
-        time, each let go of once given (the sheet is empty after), so that its cells are not held beside all the
-        sections its rows become."""
+        time, each with the columns its merged cells span (`across`), let go of once given (the sheet is empty
+        after), so that its cells are not held beside all the sections its rows become."""
         for number in range(1, max(self.filled, default=0) + 1):
-            yield self.filled.pop(number, [])
+            yield self.filled.pop(number, []), self.across.pop(number, {})
 
 
 class _Text:
@@ -101,10 +115,11 @@ class _Text:
         return start
 
 
-def _cells(values: Sequence[str], text: _Text) -> list[Cell]:
-    """A row's cells, their non-empty values written into `text` on one line and their lines cited there."""
+def _cells(values: Sequence[str], across: dict[int, int], text: _Text) -> list[Cell]:
+    """A row's cells, their non-empty values written into `text` on one line and their lines cited there, each
+    spanning the columns `across` gives it (one if none)."""
     cells, written = [], False
-    for value in values:
+    for i, value in enumerate(values):
         if not value.strip():
             cells.append(Cell(value, ()))
             continue
@@ -113,7 +128,7 @@ def _cells(values: Sequence[str], text: _Text) -> list[Cell]:
         start, written = text.write(value), True
         lines, _ = value_lines(value)
         cells.append(Cell(value, tuple(replace(line, start=line.start + start, end=line.end + start)
-                                       for line in lines)))
+                                       for line in lines), across.get(i, 1)))
     if written:
         text.write("\n")
     return cells
@@ -139,7 +154,7 @@ def parse_sheets(sheets: Sequence[Sheet], kind: str, title: str | None = None, h
             text.write(sheet.name + "\n")
         # a row's cells made as the table reads it, dropped once its section is made: 2,000,000 cells held as
         # cells beside their sections took 816 MiB; every row written into the text, a sheet refused's too
-        rows = (_cells(values, text) if values else () for values in sheet.drain())
+        rows = (_cells(values, across, text) if values else () for values, across in sheet.drain())
         try:
             if sheet.refused:
                 raise ValueError(sheet.refused)
@@ -156,9 +171,9 @@ def parse_sheets(sheets: Sequence[Sheet], kind: str, title: str | None = None, h
                     section.heading, section.parents = above[-1], above[:-1]
                 else:
                     section.parents = (*above, *section.parents)
-            changes += [f"sheet {sheet.name!r}: {change}" for change in parsed.changes]
+            changes += [f"sheet {sheet.name!r}: {change}" for change in (*sheet.changes, *parsed.changes)]
         else:
-            title, changes = title or parsed.title, parsed.changes
+            title, changes = title or parsed.title, [*sheet.changes, *parsed.changes]
         sections += parsed.sections
     if not sections:
         raise ValueError(refused[0])

@@ -6,7 +6,8 @@ A cell is, as the .xlsx reader gives it (`rag.corpus.formats.xlsx`): its text (a
 too), line breaks kept; a boolean TRUE or FALSE; an error as Excel shows it, "#N/A"; a number (a date is one) as its
 number format shows it (`rag.corpus.formats.xlsx_numbers`: the format code the file holds for it, else Excel's
 built-in one of its id), in the workbook's date system (1900 or 1904). A merged range holds its value in its first
-cell, the cells it covers empty; hidden rows are read, hidden and very hidden sheets left out and reported; chart
+cell, the cells it covers empty, the columns it spans (xlrd's `Sheet.merged_cells`) telling a note merged across the
+table from a column's value; hidden rows are read, hidden and very hidden sheets left out and reported; chart
 sheets, Excel 4 macro sheets and Excel 5's Visual Basic module sheets hold no cells xlrd reads: reported, by the names
 of the workbook's BOUNDSHEET records (xlrd keeps none of theirs), as an .xlsx's are. The title is the file's summary
 information's (`rag.corpus.formats.ole_summary`), else a one-cell row over an FAQ sheet's header.
@@ -98,6 +99,8 @@ class _Book:
                 if (text := self.value(kinds[column], values[column], read, row, column)).strip():
                     self.budget.spend(1)
                     sheet.put(row + 1, column + 1, text)
+        for first, _, column, end in read.merged_cells:  # rows and columns from 0, the last ones past the range
+            sheet.merge(first + 1, column + 1, end - column)
         return sheet
 
 

@@ -10,7 +10,8 @@ of the shared strings (xl/sharedStrings.xml) and styles (xl/styles.xml). A cell 
 - a boolean (`t="b"`): TRUE or FALSE, as a CSV export writes it; an error (`t="e"`): as shown, "#N/A";
 - a number: as its style's number format shows it (`rag.corpus.formats.xlsx_numbers`: a date from its serial, a
   percentage, fixed decimals, an integer without ".0").
-A merged range holds its value in its first cell, as Excel stores it: the cells it covers are empty. Formulas are
+A merged range holds its value in its first cell, as Excel stores it: the cells it covers are empty; the columns it
+spans (the sheet's `mergeCells`) tell a note merged across the table from a column's value. Formulas are
 read by their cached results (what Excel last showed); a cell without one is empty. Comments, charts, drawings,
 chart sheets and the document's other parts are left out (a workbook of chart sheets alone is refused as holding
 no sheet of cells). The title is docProps/core.xml's dc:title, else a one-cell
@@ -45,6 +46,8 @@ NO_WORKBOOK = "damaged .xlsx: no workbook (xl/workbook.xml) in the archive"
 _STANDARD = "Office Open XML"
 _ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")  # ST_Xstring: a character XML cannot hold, "_x000D_" a carriage return
 _REFERENCE = re.compile(r"([A-Za-z]{1,3})(\d+)")
+MERGES_MAX = 100_000  # merged ranges kept a sheet (at cells with text): a report merging each of its rows is below
+_RANGE = re.compile(r"([A-Za-z]{1,3})(\d{1,7}):([A-Za-z]{1,3})(\d{1,7})")  # a merged range, "A9:E9"
 _ROWS_MAX = 1_048_576  # Excel's last row
 
 
@@ -143,11 +146,28 @@ def _where(reference: str | None, row: int, column: int) -> tuple[int, int]:
     """A cell's row and column (1-based) by its reference ("B3"), else the ones after the cell before it (a reference
     past Excel's last row too: "A99999999999" would make the sheet that many rows long)."""
     if reference and (match := _REFERENCE.fullmatch(reference)) and 0 < int(match[2]) <= _ROWS_MAX:
-        letters = 0
-        for letter in match[1].upper():
-            letters = letters * 26 + ord(letter) - 64
-        return int(match[2]), letters
+        return int(match[2]), _column(match[1])
     return row, column + 1
+
+
+def _column(letters: str) -> int:
+    """A column's number (1-based) by its letters ("AB": 28)."""
+    number = 0
+    for letter in letters.upper():
+        number = number * 26 + ord(letter) - 64
+    return number
+
+
+def _merge(sheet: Sheet, reference: str) -> tuple[int, int, int] | None:
+    """A merged range by its reference ("A9:E9"): its first cell's row and column and the columns it spans, where
+    that cell holds text, the range spans more than it (`Sheet.merge` keeps no other) and none kept starts there
+    (a range listed twice counts once); a reference of another shape is no merge."""
+    match = _RANGE.fullmatch(reference)
+    if match is None or not (cells := sheet.filled.get(row := int(match[2]))):
+        return None
+    column, end = _column(match[1]), _column(match[3])
+    new = column <= len(cells) and cells[column - 1] and column - 1 not in sheet.across.get(row, {})
+    return (row, column, end - column + 1) if end > column and new else None
 
 
 class _Workbook:
@@ -184,8 +204,10 @@ class _Workbook:
     def sheet(self, name: str, part: str) -> Sheet:
         """The worksheet `part`'s cells, by their references (a row or cell without one follows the one before),
         read as the part inflates (`xml_events`), the budget spent as each cell with text comes: the rows of its
-        root's first sheetData, the cells (`c`) of each."""
-        sheet, root, data, read = Sheet(name), None, None, False
+        root's first sheetData, the cells (`c`) of each; then its root's mergeCells (after sheetData, as the schema
+        orders them: the cells are known by then), a range kept only where its first cell holds text (`_merge`,
+        whatever its size), the first `MERGES_MAX` so kept, the others reported in `Sheet.changes`."""
+        sheet, root, data, read, merges, merged = Sheet(name), None, None, False, None, 0
         row, column, current = 0, 0, None
         for event, element, parent in xml_events(self.archive, part, ".xlsx", {"c"}, _STANDARD):
             if root is None:
@@ -194,6 +216,13 @@ class _Workbook:
                 tag = _local(element.tag)
                 if tag == "sheetData" and parent is root and not read:
                     data = element
+                elif tag == "mergeCells" and parent is root:
+                    merges = element
+                elif tag == "mergeCell" and parent is merges is not None and (
+                        found := _merge(sheet, element.get("ref") or "")) is not None:
+                    merged += 1
+                    if merged <= MERGES_MAX:
+                        sheet.merge(*found)
                 elif tag == "row" and parent is data is not None:
                     number = element.get("r") or ""
                     row = int(number) if number.isdecimal() and 0 < int(number) <= _ROWS_MAX else row + 1
@@ -205,6 +234,11 @@ class _Workbook:
                 if (value := self.value(element)).strip():
                     self.budget.spend(1)
                     sheet.put(at, column, value)
+        if merged > MERGES_MAX:
+            over = merged - MERGES_MAX
+            sheet.changes.append(f"{over:,} merged cell{'s' if over > 1 else ''} with text past the first "
+                                 f"{MERGES_MAX:,} read as not merged (a note merged across the table as its first "
+                                 "column's value)")
         return sheet
 
 
@@ -254,4 +288,4 @@ def parse_xlsx(data: bytes) -> Parsed:
     return read_archive(data, ".xlsx", _parse)
 
 
-__all__ = ["ENCRYPTED", "NOT_A_ZIP", "NO_WORKBOOK", "OLD_EXCEL", "parse_xlsx"]
+__all__ = ["ENCRYPTED", "MERGES_MAX", "NOT_A_ZIP", "NO_WORKBOOK", "OLD_EXCEL", "parse_xlsx"]
