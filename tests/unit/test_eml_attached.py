@@ -8,8 +8,6 @@ from __future__ import annotations
 import base64
 import quopri
 
-import pytest
-
 from rag.corpus.formats.eml import DEPTH_MAX, parse_eml
 from rag.corpus.formats.mbox import parse_mbox
 from tests.helpers.timing import grows_linearly
@@ -218,16 +216,22 @@ def test_a_quoted_printable_messages_header_line_broken_before_a_colon_is_kept()
 
 def test_a_quoted_printable_messages_parts_count_once_with_the_files():
     """Its encoded text was counted by the file's checks, then its decoded bytes again: sixty messages attached in it
-    were refused as over 100; they count once, as a base64 one's. Past the bound, the file is refused as one holding
-    them unencoded is (its checks run before the library parses it)."""
+    were refused as over 100; they count once, as a base64 one's. Past the bound, the file is read up to the part
+    over it, the report saying so (before: the whole e-mail was refused, its own body with it)."""
     def boxed(count: int) -> bytes:
         hostile = _message("Piège", "x", *(_attached(_message(f"m{n}", "y")) for n in range(count)), boundary="c")
         return _message("Boîte", "Lisez.", _quoted(hostile)).encode()
 
     parsed = parse_eml(boxed(60))
     assert len(parsed.sections) == 62 and parsed.changes == []
-    with pytest.raises(ValueError, match="more than 100 multipart"):
-        parse_eml(boxed(101))
+    for count in (101, 1000):
+        parsed = parse_eml(boxed(count))
+        assert [section.heading for section in parsed.sections] == [None, "Piège", *(f"m{n}" for n in range(97))]
+        assert [line.text for line in parsed.sections[0].lines] == ["Lisez."]
+        assert parsed.changes == ["e-mail of more than 100 multipart or attached message parts: read up to its byte "
+                                  "20,691, the rest left out"]
+        text = parsed.text or ""
+        assert all(text[line.start:line.end] == line.text for section in parsed.sections for line in section.lines)
 
 
 def test_an_encoded_messages_count_is_given_back_from_its_bytes_as_in_the_file():
