@@ -358,7 +358,7 @@ class _Reader:
         assert self.table is not None
         rows = self.table[1].close()
         self.table = None
-        for n, cells in enumerate(rows):
+        for n, (cells, _) in enumerate(rows):  # a nested table's rows, under the row holding it, go on with the table
             text = CELL_SEPARATOR.join(shown(cell, self.attributes) for cell, _, _ in cells)
             if text.strip(" |"):
                 self._add(text, cells[0][1], cells[-1][2], item=True, opens_table=n == 0)
