@@ -245,6 +245,10 @@ def test_a_message_of_thousands_of_parts_is_read_up_to_the_bound():
     with pytest.raises(ValueError, match="parts: a hostile file"):
         parse_eml(parts(PARTS_MAX + 1, text=b""))
     assert grows_linearly(lambda size: parse_eml(parts(size * PARTS_MAX)), 20)  # the parts past it only scanned
+    both = parts(PARTS_MAX * 2)[:-6] + b"--b\nContent-Type: message/rfc822\n\n" * (MULTIPARTS_MAX * 2)
+    parsed = parse_eml(both)  # past the multiparts' bound, and before that, the parts': read up to the first
+    assert [line.text for section in parsed.sections for line in section.lines] == ["x"] * PARTS_MAX
+    assert parsed.changes[0].startswith(f"e-mail of more than {PARTS_MAX:,} parts: read up to its byte ")
 
 
 def test_every_text_part_of_a_mixed_message_is_read_in_order():

@@ -213,18 +213,27 @@ def parse_eml(data: bytes) -> Parsed:
     """A saved e-mail's body as a document under its subject. Raises `ValueError` for a file that is no e-mail or
     holds no text; one past the bounds of its parts is read up to the part over them (`eml_bounds.cut_before`), the
     report saying where, and refused only where nothing before that part holds text."""
-    budget = Budget()
-    try:
-        message = _message(data, budget)
-    except OverBudget as over:  # read up to the part over the bounds: that part and the rest left out, and said
-        kept, budget = data[:cut_before(data, over)], Budget()
+    budget, kept, past = Budget(), data, None  # `past`: the last bound the file was over, where it was cut
+    for _ in range(3):  # past one bound, then the other before that part: the second cut is within both
         try:
-            parsed = _document(_message(kept, budget), 0, budget)
+            message = _message(kept, budget)
+            break
+        except OverBudget as over:  # read up to the part over the bounds: that part and the rest left out, and said
+            kept, budget, past = kept[:cut_before(kept, over)], Budget(), over
         except ValueError:
-            raise over from None
-        parsed.changes.append(f"{str(over).rsplit(':', 1)[0]}: read up to its byte {len(kept):,}, the rest left out")
-        return parsed
-    return _document(message, 0, budget)
+            if past is None:
+                raise
+            raise past from None
+    else:
+        raise past or ValueError(NESTED)
+    if past is None:
+        return _document(message, 0, budget)
+    try:
+        parsed = _document(message, 0, budget)
+    except ValueError:
+        raise past from None
+    parsed.changes.append(f"{str(past).rsplit(':', 1)[0]}: read up to its byte {len(kept):,}, the rest left out")
+    return parsed
 
 
 def _message(data: bytes, budget: Budget) -> EmailMessage:
