@@ -7,10 +7,10 @@ cell on a line of its own, as writers lay out long cells, joins its row. A cell'
 spanning two columns, `.2+|`, `^|`, `a|`) is no text; a span counts its columns. A CSV or DSV table (`,===`,
 `:===`) splits its lines on its own separator. An escaped `\\|` is a bar of the cell's text.
 
-A table nested in a cell (an `a|` cell's `!===` ... `!===`, its cells opened by `!`) is read as Asciidoctor shows it:
-its rows under the row of the cell holding it (`Table.close`), each one line with its own offsets, not the cell's
-text; one level deep, as AsciiDoc nests tables (a `!===` inside it is its text), closed with the outer table if it is
-never closed itself.
+A table nested in a cell (`!===` ... `!===`, its cells opened by `!`: AsciiDoc nests one in an `a|` cell, and one in
+any cell is read so) is read as Asciidoctor shows it: its rows under the row of the cell holding it (`Table.close`),
+each one line with its own offsets, not the cell's text; one level deep, as AsciiDoc nests tables (no table opens in
+it), closed with the outer table if it is never closed itself.
 """
 
 from __future__ import annotations
