@@ -176,6 +176,22 @@ def test_a_table_nested_in_a_cell_reads_as_its_rows_under_the_row_holding_it():
                                 "0 | aucun délai", "30 | trente secondes"]
 
 
+def test_a_nested_tables_attribute_list_gives_its_columns_and_is_no_text():
+    """`[cols="1,3"]` over `!===`, as Asciidoctor's docs write it, is the nested table's: its cells one a line make rows
+    of two, and the list is not the outer cell's text (before: "mode | [cols=\"1,3\"]", then one-cell rows); a list
+    over no nested table stays the cell's text."""
+    text = ('[cols="1,2a"]\n|===\n|Paramètre |Valeurs\n|mode\n|\n[cols="1,3"]\n!===\n!Valeur\n!Effet\n!lent\n'
+            '!consomme peu\n!===\n|===\n')
+    assert _lines(text) == ["Paramètre | Valeurs", "mode | ", "Valeur | Effet", "lent | consomme peu"]
+    assert _lines("|===\n|a |b\n|c\n[voir la note]\n|d\n|===\n") == ["a | b", "c [voir la note] | d"]
+
+
+def test_a_nested_cells_specifier_is_no_text_and_its_span_counts():
+    """`h!`, `2+!`, `a!` open a nested table's cell as `h|` an outer one's (before: "Valeur h | Effet 2+")."""
+    text = "|===\n|Paramètre |Valeurs\n|mode\na|\n!===\nh!Valeur h!Effet\n2+!lent et peu\na!x !y\n!===\n|===\n"
+    assert _lines(text) == ["Paramètre | Valeurs", "mode | ", "Valeur | Effet", "lent et peu", "x | y"]
+
+
 def test_a_passthrough_shows_its_text_as_written_without_its_html_tags():
     """`+++...+++` and `pass:[...]` pass their text to the page as written: no marks read in it, its HTML tags shown
     as their text, its character references read (before: "<b>trois</b>" and "&amp;" were the line's words); one
