@@ -204,6 +204,14 @@ def test_a_passthrough_shows_its_text_as_written_without_its_html_tags():
     assert _lines("Un +++<b>ouvert et pass:[<i>x</i>] *gras*.\n") == ["Un +++<b>ouvert et x gras."]
 
 
+def test_a_passthroughs_scripts_and_styles_show_nothing():
+    """A page never shows a `<script>`'s or a `<style>`'s content (before: "Voir alert(1) ici"); one never closed hides
+    the rest of the passthrough, as in a browser, not the text after it."""
+    assert _lines("Voir +++<script>alert(1)</script>+++ ici et pass:[<STYLE type=\"x\">b {}</Style >]là.\n") == [
+        "Voir ici et là."]
+    assert _lines("Voir +++a<script>alert(1)+++ ici.\n") == ["Voir a ici."]
+
+
 def test_a_table_without_cols_takes_its_first_lines_cells_as_its_width():
     assert _lines("|===\n|Plan |Par minute\n|Standard |120\n|Entreprise\n|600\n|===\n") == [
         "Plan | Par minute", "Standard | 120", "Entreprise | 600"]
@@ -283,7 +291,7 @@ def _work(monkeypatch: pytest.MonkeyPatch, text: str) -> int:
 @pytest.mark.parametrize("chunk", [
     "Une ligne *gras {x} `code` xref:a[b] ::\n", "|a |b\n", "* item _ouvert\n", "====\n", "Texte " * 20 + "*\n",
     "----\n", "texte d'une cellule qui continue\n", "*a ", "link:", "== x" + " " * 50, "<1>" + " " * 10,
-    "!a !b\n", "+++<b>a ", "pass:[<i>a ", "pass:[a] b] "])
+    "!a !b\n", "+++<b>a ", "pass:[<i>a ", "pass:[a] b] ", "+++<script>a+++ <style>b "])
 def test_a_file_ten_times_longer_asks_ten_times_the_work(monkeypatch: pytest.MonkeyPatch, chunk: str) -> None:
     # a table's cell continued on every line, a table nested in a cell never closed
     head = {"t": "|===\n|a\n", "!": "|===\na|a\n!===\n"}.get(chunk[0], "")

@@ -14,8 +14,8 @@ A cross reference, a link or a UI macro reads as its text (`xref:page.adoc#id[le
 anchor show nothing; `*bold*`, `_italic_`, `` `mono` ``, `#mark#` and their doubled forms, `^sup^`, `~sub~` and a
 role's brackets (`[.underline]#text#`) are their text; a hard break's ` +` ends nothing. A passthrough
 (`+++<b>brut</b>+++`, `pass:[...]`, `pass:q[...]`) shows its text as written, none of the above applied to it, its
-HTML tags left out and its character references read (`&amp;` is "&"), as a page shows the HTML it passes through
-(`_passed`); one never closed is text.
+HTML tags and its scripts' and styles' content left out and its character references read (`&amp;` is "&"), as a
+page shows the HTML it passes through (`_passed`); one never closed is text.
 """
 
 from __future__ import annotations
@@ -63,6 +63,7 @@ _ESCAPE = re.compile(r"\\(?=[*_`#{\[<+^~])")
 # any bracket that may close it (one escaped, `\]`, is its text), found in one scan of the text (`_passed`)
 _PASS = re.compile(r"\+\+\+|pass:[a-z,+-]{0,40}\[|(?<!\\)\]")
 _TAG = re.compile(r"<[A-Za-z/!?][^<>]{0,500}>")  # an HTML tag in a passthrough: what the page shows is its text
+_HIDDEN = re.compile(r"<(?P<name>script|style)\b[^<>]{0,500}>", re.IGNORECASE)  # what a page never shows as text
 _HELD = re.compile("\ue000(\\d+)\ue001")  # a passthrough's place in the text while the rest is read
 
 
@@ -140,13 +141,28 @@ def _passed(text: str) -> tuple[str, list[str]]:
             elif opened is not None and kind == opened[1]:
                 inside = text[opened[0]:mark.start()]
                 pieces.append(f"{text[done:opened[2]]}\ue000{len(passed)}\ue001")
-                passed.append(unescape(_TAG.sub("", inside.replace("\\]", "]") if kind == "]" else inside)))
+                passed.append(_html_text(inside.replace("\\]", "]") if kind == "]" else inside))
                 done, opened = mark.end(), None
         if opened is None:
             return "".join(pieces) + text[done:], passed
         unclosed += "p" if opened[1] == "]" else "+"
         pieces.append(text[done:opened[0]])  # the mark never closed, as written
         done = opened[0]
+
+
+def _html_text(html: str) -> str:
+    """What a page shows of the HTML a passthrough holds: its text, without its tags, nor the content of its scripts
+    and styles (one never closed hides the rest, as in a browser), its character references read; in one scan."""
+    pieces: list[str] = []
+    done = 0
+    lowered = html.lower()
+    while (hidden := _HIDDEN.search(html, done)) is not None:
+        pieces.append(html[done:hidden.start()])
+        close = lowered.find(f"</{hidden['name'].lower()}", hidden.end())
+        end = lowered.find(">", close) if close >= 0 else -1
+        done = end + 1 if end >= 0 else len(html)
+    pieces.append(html[done:])
+    return unescape(_TAG.sub("", "".join(pieces)))
 
 
 def _link_text(text: str) -> str:
