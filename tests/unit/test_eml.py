@@ -251,6 +251,22 @@ def test_a_message_of_thousands_of_parts_is_read_up_to_the_bound():
     assert parsed.changes[0].startswith(f"e-mail of more than {PARTS_MAX:,} parts: read up to its byte ")
 
 
+def test_a_file_past_the_bound_is_cut_at_a_delimiter_line_not_at_a_signatures_dashes():
+    """The part over the bound is left out whole: the file is cut at its delimiter line, not at a line of its text
+    opening on "--", a signature's `-- ` or `-----Original Message-----` (before: cut there, that part's first lines
+    read, as if whole); a file whose only part is over it is refused."""
+    head = 'From: a@b.example\nSubject: Test\nMIME-Version: 1.0\nContent-Type: multipart/mixed; boundary="b"\n\n'
+    first = "--b\nContent-Type: text/plain\n\nBonjour.\n"
+    for dashes in ("-- \nJean\n", "-----Original Message-----\nFrom: c@d.example\n"):
+        over = f"--b\nContent-Type: text/plain\n\nDeuxième partie.\n{dashes}" + "message/rfc822\n" * 101 + "--b--\n"
+        parsed = parse_eml((head + first + over).encode())
+        assert [line.text for section in parsed.sections for line in section.lines] == ["Bonjour."]
+        assert parsed.changes == [f"e-mail of more than {MULTIPARTS_MAX} multipart or attached message parts: read up "
+                                  f"to its byte {len((head + first).encode())}, the rest left out"]
+        with pytest.raises(ValueError, match="hostile file"):
+            parse_eml((head + over).encode())
+
+
 def test_every_text_part_of_a_mixed_message_is_read_in_order():
     mixed = _mail("", content_type="multipart/mixed; boundary=b").replace(b"\n\n", b"\n\n" + (
         "--b\nContent-Type: text/html; charset=utf-8\n\n<html><body><p>Premier texte.</p></body></html>\n"
