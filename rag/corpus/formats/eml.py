@@ -47,9 +47,8 @@ from rag.corpus.formats.eml_bounds import (
     NESTED,
     PARTS_MAX,
     Budget,
-    OverBudget,
-    cut_before,
     nesting,
+    read_within,
 )
 from rag.corpus.formats.eml_encoded import POLICY, decoded, encoded_text, raw_payload
 from rag.corpus.formats.eml_flowed import unflowed
@@ -213,26 +212,8 @@ def parse_eml(data: bytes) -> Parsed:
     """A saved e-mail's body as a document under its subject. Raises `ValueError` for a file that is no e-mail or
     holds no text; one past the bounds of its parts is read up to the part over them (`eml_bounds.cut_before`), the
     report saying where, and refused only where nothing before that part holds text."""
-    budget, kept, past = Budget(), data, None  # `past`: the last bound the file was over, where it was cut
-    for _ in range(3):  # past one bound, then the other before that part: the second cut is within both
-        try:
-            message = _message(kept, budget)
-            break
-        except OverBudget as over:  # read up to the part over the bounds: that part and the rest left out, and said
-            kept, budget, past = kept[:cut_before(kept, over)], Budget(), over
-        except ValueError:
-            if past is None:
-                raise
-            raise past from None
-    else:
-        raise past or ValueError(NESTED)
-    if past is None:
-        return _document(message, 0, budget)
-    try:
-        parsed = _document(message, 0, budget)
-    except ValueError:
-        raise past from None
-    parsed.changes.append(f"{str(past).rsplit(':', 1)[0]}: read up to its byte {len(kept):,}, the rest left out")
+    parsed, cut = read_within(data, Budget(), lambda kept, budget: _document(_message(kept, budget), 0, budget))
+    parsed.changes += [cut] if cut else []
     return parsed
 
 
@@ -301,33 +282,36 @@ def _attached(part: Message, depth: int, messages: list[Parsed], budget: Budget)
     name = str(part.get_filename() or part.get_content_type())
     if part.get_content_type() != "message/rfc822":
         return name
-    why, inner, charged = "", None, len(budget.charged)
+    why, inner, charged, cut = "", None, len(budget.charged), ""
     try:
-        inner = _inner(part, budget)
+        inner, cut = _inner(part, budget)
         if inner is None or not _headed(inner):
             return name
         if depth < DEPTH_MAX:
             messages.append(_document(inner, depth + 1, budget))
+            messages[-1].changes += [cut] if cut else []
             return None
-    except ValueError as exc:
-        why = f" ({exc})"
+    except ValueError as exc:  # one cut past its bounds says so too: nothing before the part over them was read
+        why = f" ({cut}; {exc})" if cut else f" ({exc})"
     finally:
         del budget.charged[charged:]  # the counts of messages parsed apart within it: the next part's is its own
     subject = _subject(inner)[1] if inner is not None else ""
     return (f"message: {subject}" if subject else name) + why
 
 
-def _inner(part: Message, budget: Budget) -> EmailMessage | None:
-    """The message attached as `part`: one sent encoded (`eml_encoded`) parsed from its decoded bytes with a file's
-    bounds (`_message`), what the count read in its bytes in the file given back, no more; else, the library's."""
+def _inner(part: Message, budget: Budget) -> tuple[EmailMessage | None, str]:
+    """The message attached as `part`, and "" or the report's line saying where it was cut: one sent encoded
+    (`eml_encoded`) parsed from its decoded bytes with a file's bounds (`_message`), read up to the part over them
+    as a file is (`read_within`), what the count read in its bytes in the file given back, no more; else, the
+    library's."""
     text = encoded_text(part)
     if text is None:
         payload = part.get_payload()
         inner = payload[0] if isinstance(payload, list) and payload else None
-        return inner if isinstance(inner, EmailMessage) else None
+        return (inner if isinstance(inner, EmailMessage) else None), ""
     refund = min(nesting(raw_payload(part).lower()), budget.charged[-1])  # its bytes as the count read them
     budget.charged[-1], budget.multiparts = budget.charged[-1] - refund, budget.multiparts + refund
-    return _message(decoded(part, text), budget)
+    return read_within(decoded(part, text), budget, _message)
 
 
 def with_attached(parsed: Parsed, messages: list[Parsed]) -> Parsed:

@@ -6,15 +6,19 @@ nested parts takes it hours. A file is bounded, before it is parsed, to `MULTIPA
 parts (an upper bound: the words that declare one, counted in its bytes), `PARTS_MAX` delimiter lines of its
 boundaries, and Content- headers of `HEADER_MAX` bytes; its attached messages sent encoded, once decoded, count with
 it. Past the first two, the file is read up to the delimiter line before the first part over them (`cut_before`), as a
-client shows a message it could not download whole, and the report says so; nothing before that line is over them.
+client shows a message it could not download whole, and the report says so; nothing before that line is over them
+(`read_within`, for the file and for each message attached encoded).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from heapq import merge
 from itertools import islice
+from typing import TypeVar
 
+T = TypeVar("T")
 MULTIPARTS_MAX = 100  # a mail client's message holds a handful; more is a hostile file
 NESTED = f"e-mail of more than {MULTIPARTS_MAX} multipart or attached message parts: a hostile file?"
 _BOUNDARY = re.compile(rb"boundary\s*=")  # with "message/rfc822": a part that nests others (in the lowered bytes)
@@ -69,6 +73,30 @@ class Budget:
         self.multiparts, self.parts = self.multiparts - self.charged[-1], self.parts - count
 
 
+def read_within(data: bytes, budget: Budget, parse: Callable[[bytes, Budget], T]) -> tuple[T, str]:
+    """`parse(data, budget)`, which spends the budget (`Budget.spend`), and "" or, past its bounds, what was parsed
+    of `data` read up to the part over them (`cut_before`; cut again where what comes before is past the other bound,
+    three cuts at most) and the report's line saying where. Raises `ValueError`: the bound's where nothing before
+    that part is read."""
+    kept, past, charged = data, None, len(budget.charged)
+    for _ in range(3):
+        try:
+            return parse(kept, budget), cut_report(past, len(kept))
+        except OverBudget as over:
+            del budget.charged[charged:]  # the file cut is charged anew
+            kept, past = kept[:cut_before(kept, over)], over
+        except ValueError:
+            if past is None:
+                raise
+            raise past from None
+    raise past or ValueError(NESTED)
+
+
+def cut_report(past: OverBudget | None, kept: int) -> str:
+    """The report's line for a file cut at byte `kept`, past the bound `past`; "" for one read whole."""
+    return f"{str(past).rsplit(':', 1)[0]}: read up to its byte {kept:,}, the rest left out" if past else ""
+
+
 def cut_before(data: bytes, over: OverBudget) -> int:
     """Where to cut `data`, past its bounds at `over.at`: the start of the last delimiter line (`--` and a boundary
     declared before it, in an attached message's quoted-printable text too) at or before it, so that the part over
@@ -98,4 +126,4 @@ def line_start(data: bytes, at: int) -> bool:
 
 
 __all__ = ["HEADER_MAX", "MULTIPARTS_MAX", "NESTED", "PARTS_MAX", "Budget", "OverBudget", "cut_before", "line_start",
-           "nesting"]
+           "nesting", "read_within"]
