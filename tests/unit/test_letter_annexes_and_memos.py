@@ -40,9 +40,10 @@ def test_a_plain_annex_title_under_a_pdf_letters_signature_heads_its_text():
     assert all(parsed.text[line.start:line.end] == line.text for section in parsed.sections for line in section.lines)
 
 
-@pytest.mark.parametrize("enclosed", [[], ["Pièces jointes :"], ["P.J. : contrat, conditions particulières"]])
+@pytest.mark.parametrize("enclosed", [
+    [], ["Pièces jointes : 2"], ["Enclosures: 2"], ["P.J. : contrat, conditions particulières"]])
 def test_an_enclosures_line_ends_a_pdf_letters_signature(tmp_path: Path, enclosed: list[str]):
-    """The enclosures' line under a signature ("Pièces jointes :") is none of its lines: the annex's title under it
+    """The enclosures' line under a signature ("Pièces jointes : 2") is none of its lines: the annex's title under it
     still heads its text (before: the signature's four short lines took it in)."""
     subject = "Objet : Envoi de votre contrat"  # in bold, as the signer's name
     lines = ["Paris, le 3 mars 2026", subject, "Madame,", TERMS, *SIGNED, *enclosed,
