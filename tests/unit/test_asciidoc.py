@@ -139,6 +139,79 @@ def test_a_table_reads_as_rows_its_header_first_a_cell_on_its_own_line_in_its_ro
     assert text[rows[1].start:rows[1].end] == "`port`\n|8443\n|Port du serveur."
 
 
+NESTED = """\
+[cols="1,3"]
+|===
+|Nom |Description
+
+|timeout
+a|Délai d'attente, en secondes.
+
+!===
+!Valeur !Effet
+!0 !aucun délai
+!30 !trente secondes
+!===
+
+|retries
+|Trois essais.
+|===
+"""
+
+
+def test_a_table_nested_in_a_cell_reads_as_its_rows_under_the_row_holding_it():
+    """Asciidoctor shows an `a|` cell's `!===` table inside the cell: its rows read under the row holding it, each a
+    line of its own with its offsets (before: the nested table's delimiters, bangs and cells were the cell's text,
+    "Délai d'attente, en secondes. !=== !Valeur !Effet !0 ..."). One never closed ends with the outer table."""
+    (section,) = parse_asciidoc(NESTED).sections
+    rows = section.lines
+    assert [row.text for row in rows] == ["Nom | Description", "timeout | Délai d'attente, en secondes.",
+                                          "Valeur | Effet", "0 | aucun délai", "30 | trente secondes",
+                                          "retries | Trois essais."]
+    assert all(row.item for row in rows) and [row.opens_table for row in rows] == [True] + [False] * 5
+    assert [NESTED[row.start:row.end] for row in rows[2:5]] == ["Valeur !Effet", "0 !aucun délai",
+                                                                "30 !trente secondes"]
+    unclosed = NESTED.replace("!===\n\n|retries\n|Trois essais.\n", "")
+    assert _lines(unclosed) == ["Nom | Description", "timeout | Délai d'attente, en secondes.", "Valeur | Effet",
+                                "0 | aucun délai", "30 | trente secondes"]
+
+
+def test_a_nested_tables_attribute_list_gives_its_columns_and_is_no_text():
+    """`[cols="1,3"]` over `!===`, as Asciidoctor's docs write it, is the nested table's: its cells one a line make rows
+    of two, and the list is not the outer cell's text (before: "mode | [cols=\"1,3\"]", then one-cell rows); a list
+    over no nested table stays the cell's text."""
+    text = ('[cols="1,2a"]\n|===\n|Paramètre |Valeurs\n|mode\n|\n[cols="1,3"]\n!===\n!Valeur\n!Effet\n!lent\n'
+            '!consomme peu\n!===\n|===\n')
+    assert _lines(text) == ["Paramètre | Valeurs", "mode | ", "Valeur | Effet", "lent | consomme peu"]
+    assert _lines("|===\n|a |b\n|c\n[voir la note]\n|d\n|===\n") == ["a | b", "c [voir la note] | d"]
+
+
+def test_a_nested_cells_specifier_is_no_text_and_its_span_counts():
+    """`h!`, `2+!`, `a!` open a nested table's cell as `h|` an outer one's (before: "Valeur h | Effet 2+")."""
+    text = "|===\n|Paramètre |Valeurs\n|mode\na|\n!===\nh!Valeur h!Effet\n2+!lent et peu\na!x !y\n!===\n|===\n"
+    assert _lines(text) == ["Paramètre | Valeurs", "mode | ", "Valeur | Effet", "lent et peu", "x | y"]
+
+
+def test_a_passthrough_shows_its_text_as_written_without_its_html_tags():
+    """`+++...+++` and `pass:[...]` pass their text to the page as written: no marks read in it, its HTML tags shown
+    as their text, its character references read (before: "<b>trois</b>" and "&amp;" were the line's words); one
+    never closed is text."""
+    text = ("Trois +++<b>essais</b> &amp; *un* délai+++ par défaut, voir pass:[<a href=\"x\">la page</a>] et "
+            "pass:q[<u>les [notes\\]</u>], *en gras*.\n")
+    assert _lines(text) == ["Trois essais & *un* délai par défaut, voir la page et les [notes], en gras."]
+    line = parse_asciidoc(text).sections[0].lines[0]
+    assert (line.start, line.end) == (0, len(text) - 1)
+    assert _lines("Un +++<b>ouvert et pass:[<i>x</i>] *gras*.\n") == ["Un +++<b>ouvert et x gras."]
+
+
+def test_a_passthroughs_scripts_and_styles_show_nothing():
+    """A page never shows a `<script>`'s or a `<style>`'s content (before: "Voir alert(1) ici"); one never closed hides
+    the rest of the passthrough, as in a browser, not the text after it."""
+    assert _lines("Voir +++<script>alert(1)</script>+++ ici et pass:[<STYLE type=\"x\">b {}</Style >]là.\n") == [
+        "Voir ici et là."]
+    assert _lines("Voir +++a<script>alert(1)+++ ici.\n") == ["Voir a ici."]
+
+
 def test_a_table_without_cols_takes_its_first_lines_cells_as_its_width():
     assert _lines("|===\n|Plan |Par minute\n|Standard |120\n|Entreprise\n|600\n|===\n") == [
         "Plan | Par minute", "Standard | 120", "Entreprise | 600"]
@@ -217,9 +290,11 @@ def _work(monkeypatch: pytest.MonkeyPatch, text: str) -> int:
 
 @pytest.mark.parametrize("chunk", [
     "Une ligne *gras {x} `code` xref:a[b] ::\n", "|a |b\n", "* item _ouvert\n", "====\n", "Texte " * 20 + "*\n",
-    "----\n", "texte d'une cellule qui continue\n", "*a ", "link:", "== x" + " " * 50, "<1>" + " " * 10])
+    "----\n", "texte d'une cellule qui continue\n", "*a ", "link:", "== x" + " " * 50, "<1>" + " " * 10,
+    "!a !b\n", "+++<b>a ", "pass:[<i>a ", "pass:[a] b] ", "+++<script>a+++ <style>b "])
 def test_a_file_ten_times_longer_asks_ten_times_the_work(monkeypatch: pytest.MonkeyPatch, chunk: str) -> None:
-    head = "|===\n|a\n" if chunk.startswith("texte d'une") else ""  # a table's cell continued on every line
+    # a table's cell continued on every line, a table nested in a cell never closed
+    head = {"t": "|===\n|a\n", "!": "|===\na|a\n!===\n"}.get(chunk[0], "")
     small = _work(monkeypatch, head + chunk * 2_000)
     big = _work(monkeypatch, head + chunk * 20_000)
     assert big <= 11 * small, chunk
@@ -231,7 +306,8 @@ def test_a_cell_continued_over_many_lines_keeps_its_lines_apart_until_the_table_
     for n in range(1, 1_001):
         table.line("suite", 2 + 6 * n)
     assert len(table.rows[0][0].parts) == 1_001  # each line's text kept as it is read, not the cell's rebuilt
-    ((text, start, end),) = table.close()[0]
+    ((text, start, end),), nested = table.close()[0]
+    assert not nested
     assert (text.split(), start, end) == (["a"] + ["suite"] * 1_000, 1, 2 + 6 * 1_000 + 5)
 
 

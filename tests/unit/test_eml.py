@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from rag.corpus.files import BINARY_SUFFIXES, FORMATS, refusal
-from rag.corpus.formats import eml
+from rag.corpus.formats import eml_bounds
 from rag.corpus.formats.eml import HEADER_MAX, MULTIPARTS_MAX, NOT_EML, parse_eml
 from rag.corpus.formats.eml_flowed import unflowed
 from rag.corpus.reader import read_document
@@ -227,17 +227,44 @@ def test_a_content_header_of_lines_ended_by_bare_carriage_returns_is_bounded_too
         parse_eml(params)
 
 
-def test_a_message_of_thousands_of_parts_is_refused():
+def test_a_message_of_thousands_of_parts_is_read_up_to_the_bound():
+    """Past `PARTS_MAX` parts, the parts over the bound are left out and the report says so (before: the whole e-mail
+    was refused); a file whose parts before the bound hold no text is refused, saying why."""
     from rag.corpus.formats.eml import PARTS_MAX
 
-    def parts(n: int, end: bytes = b"\n") -> bytes:
-        body = b"".join(b"--b%s%sx%s" % (end, end, end) for _ in range(n)) + b"--b--" + end
+    def parts(n: int, end: bytes = b"\n", text: bytes = b"x") -> bytes:
+        body = b"".join(b"--b%s%s%s%s" % (end, end, text, end) for _ in range(n)) + b"--b--" + end
         return _mail("", content_type="multipart/mixed; boundary=b").replace(b"\n", end) + body
 
     assert set(_lines(parts(PARTS_MAX // 2))) == {"x"}
     for end in (b"\n", b"\r\n", b"\r"):
-        with pytest.raises(ValueError, match="parts: a hostile file"):
-            parse_eml(parts(PARTS_MAX + 1, end))
+        parsed = parse_eml(parts(PARTS_MAX * 3, end))
+        assert [line.text for section in parsed.sections for line in section.lines] == ["x"] * PARTS_MAX
+        assert parsed.changes == [f"e-mail of more than {PARTS_MAX:,} parts: read up to its byte "
+                                  f"{parts(PARTS_MAX, end).index(b'--b--'):,}, the rest left out"]
+    with pytest.raises(ValueError, match="parts: a hostile file"):
+        parse_eml(parts(PARTS_MAX + 1, text=b""))
+    assert grows_linearly(lambda size: parse_eml(parts(size * PARTS_MAX)), 20)  # the parts past it only scanned
+    both = parts(PARTS_MAX * 2)[:-6] + b"--b\nContent-Type: message/rfc822\n\n" * (MULTIPARTS_MAX * 2)
+    parsed = parse_eml(both)  # past the multiparts' bound, and before that, the parts': read up to the first
+    assert [line.text for section in parsed.sections for line in section.lines] == ["x"] * PARTS_MAX
+    assert parsed.changes[0].startswith(f"e-mail of more than {PARTS_MAX:,} parts: read up to its byte ")
+
+
+def test_a_file_past_the_bound_is_cut_at_a_delimiter_line_not_at_a_signatures_dashes():
+    """The part over the bound is left out whole: the file is cut at its delimiter line, not at a line of its text
+    opening on "--", a signature's `-- ` or `-----Original Message-----` (before: cut there, that part's first lines
+    read, as if whole); a file whose only part is over it is refused."""
+    head = 'From: a@b.example\nSubject: Test\nMIME-Version: 1.0\nContent-Type: multipart/mixed; boundary="b"\n\n'
+    first = "--b\nContent-Type: text/plain\n\nBonjour.\n"
+    for dashes in ("-- \nJean\n", "-----Original Message-----\nFrom: c@d.example\n"):
+        over = f"--b\nContent-Type: text/plain\n\nDeuxième partie.\n{dashes}" + "message/rfc822\n" * 101 + "--b--\n"
+        parsed = parse_eml((head + first + over).encode())
+        assert [line.text for section in parsed.sections for line in section.lines] == ["Bonjour."]
+        assert parsed.changes == [f"e-mail of more than {MULTIPARTS_MAX} multipart or attached message parts: read up "
+                                  f"to its byte {len((head + first).encode())}, the rest left out"]
+        with pytest.raises(ValueError, match="hostile file"):
+            parse_eml((head + over).encode())
 
 
 def test_every_text_part_of_a_mixed_message_is_read_in_order():
@@ -396,7 +423,8 @@ def test_the_checks_before_parsing_count_nesting_words_in_any_case(word):
         parse_eml(_mail("Texte.\n") + (word + b"\n") * (MULTIPARTS_MAX + 1))
 
 
-@pytest.mark.parametrize("pattern", [eml._BOUNDARY, eml._CONTENT_HEADER, eml._BOUNDARY_VALUE, eml._DELIMITER])
+@pytest.mark.parametrize("pattern", [eml_bounds._BOUNDARY, eml_bounds._ATTACHED, eml_bounds._CONTENT_HEADER,
+                                     eml_bounds._BOUNDARY_VALUE, eml_bounds._DELIMITER])
 def test_the_checks_before_parsing_skip_to_a_literal_word(pattern):
     """A 40 MB attachment's base64 lines took 7 s to check where a pattern ignored case or began a line ("^"): the
     scan tried every byte. Each pattern scanning the file begins with a literal word, in the bytes lowered once."""

@@ -8,8 +8,6 @@ from __future__ import annotations
 import base64
 import quopri
 
-import pytest
-
 from rag.corpus.formats.eml import DEPTH_MAX, parse_eml
 from rag.corpus.formats.mbox import parse_mbox
 from tests.helpers.timing import grows_linearly
@@ -149,13 +147,18 @@ def test_an_attached_message_labelled_base64_but_sent_unencoded_is_read_as_sent(
 
 
 def test_an_encoded_attached_message_is_bounded_as_a_file_is():
-    """Its decoded bytes were never seen by the checks run on the file: they are run on them, and nesting stays
-    `DEPTH_MAX` deep; one whose bytes are no message is named, with why."""
+    """Its decoded bytes were never seen by the checks run on the file: they are run on them, and past the bounds it
+    is read up to the part over them, as a file and a quoted-printable message are, the report saying so (before: a
+    base64 one was refused whole, "piege.eml (e-mail of more than 100 ...)"); nesting stays `DEPTH_MAX` deep; one
+    whose bytes are no message is named, with why."""
     hostile = _message("Piège", "x", *(_attached(_message(f"m{n}", "y")) for n in range(150)))
     parsed = parse_eml(_message("Boîte", "Lisez.", _encoded(hostile, "piege.eml"), _encoded("not a mail")).encode())
-    assert [line.text for section in parsed.sections for line in section.lines] == ["Lisez."]
-    assert parsed.changes[0].startswith("2 attachment(s) not read: piege.eml (e-mail of more than 100 multipart")
-    assert ", transfert.eml (not an e-mail: it does not begin with header lines" in parsed.changes[0]
+    assert [section.heading for section in parsed.sections] == [None, "Piège", *(f"m{n}" for n in range(96))]
+    assert [line.text for section in parsed.sections for line in section.lines] == ["Lisez.", "x"] + ["y"] * 96
+    assert parsed.changes[0].startswith("1 attachment(s) not read: transfert.eml (not an e-mail: it does not begin")
+    cut = len(hostile[:hostile.index("Subject: m96\n")].rsplit("--b\n", 1)[0].encode())
+    assert parsed.changes[1:] == [f"Piège: e-mail of more than 100 multipart or attached message parts: read up to its "
+                                  f"byte {cut:,}, the rest left out"]
     message = _message("niveau 20", "texte 20")
     for level in range(19, -1, -1):
         message = _message(f"niveau {level}", f"texte {level}", _encoded(message), boundary=f"b{level}")
@@ -165,12 +168,12 @@ def test_an_encoded_attached_message_is_bounded_as_a_file_is():
 
 def test_encoded_attached_messages_parts_count_together_with_the_files():
     """Each within the bounds alone, together over them: the file's parts are bounded as a plain file's are, the
-    message past them named with why, not parsed (90 such of 990 parts each took the library minutes)."""
+    message past them read up to the part over them (90 such of 990 parts each took the library minutes)."""
     part = "Content-Type: application/octet-stream\nContent-Disposition: attachment; filename=p.bin\n\nz"
     inner = [_encoded(_message(f"m{n}", f"texte {n}", *([part] * 400)), f"m{n}.eml") for n in range(3)]
     parsed = parse_eml(_message("Boîte", "Lisez.", *inner).encode())
-    assert [section.heading for section in parsed.sections] == [None, "m0", "m1"]
-    assert "m2.eml (e-mail of more than 1,000 parts: a hostile file?)" in parsed.changes[0]
+    assert [section.heading for section in parsed.sections] == [None, "m0", "m1", "m2"]
+    assert parsed.changes[-1].startswith("m2: e-mail of more than 1,000 parts: read up to its byte ")
 
 
 def _quoted(message: str) -> str:
@@ -218,16 +221,22 @@ def test_a_quoted_printable_messages_header_line_broken_before_a_colon_is_kept()
 
 def test_a_quoted_printable_messages_parts_count_once_with_the_files():
     """Its encoded text was counted by the file's checks, then its decoded bytes again: sixty messages attached in it
-    were refused as over 100; they count once, as a base64 one's. Past the bound, the file is refused as one holding
-    them unencoded is (its checks run before the library parses it)."""
+    were refused as over 100; they count once, as a base64 one's. Past the bound, the file is read up to the part
+    over it, the report saying so (before: the whole e-mail was refused, its own body with it)."""
     def boxed(count: int) -> bytes:
         hostile = _message("Piège", "x", *(_attached(_message(f"m{n}", "y")) for n in range(count)), boundary="c")
         return _message("Boîte", "Lisez.", _quoted(hostile)).encode()
 
     parsed = parse_eml(boxed(60))
     assert len(parsed.sections) == 62 and parsed.changes == []
-    with pytest.raises(ValueError, match="more than 100 multipart"):
-        parse_eml(boxed(101))
+    for count in (101, 1000):
+        parsed = parse_eml(boxed(count))
+        assert [section.heading for section in parsed.sections] == [None, "Piège", *(f"m{n}" for n in range(97))]
+        assert [line.text for line in parsed.sections[0].lines] == ["Lisez."]
+        assert parsed.changes == ["e-mail of more than 100 multipart or attached message parts: read up to its byte "
+                                  "20,691, the rest left out"]
+        text = parsed.text or ""
+        assert all(text[line.start:line.end] == line.text for section in parsed.sections for line in section.lines)
 
 
 def test_an_encoded_messages_count_is_given_back_from_its_bytes_as_in_the_file():
@@ -242,7 +251,7 @@ def test_an_encoded_messages_count_is_given_back_from_its_bytes_as_in_the_file()
                 + inner + spelled)
         parsed = parse_eml(_message("Boîte", "Lisez.", part).encode())
         assert [section.heading for section in parsed.sections] == [None]
-        assert "message/rfc822 (e-mail of more than 100 multipart" in parsed.changes[0]
+        assert "message: Piège (e-mail of more than 100 multipart or attached message parts" in parsed.changes[0]
 
 
 def test_an_8bit_message_labelled_base64_but_sent_unencoded_keeps_its_accents():

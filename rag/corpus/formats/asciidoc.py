@@ -29,7 +29,7 @@ from __future__ import annotations
 import re
 
 from rag.corpus.formats.asciidoc_inline import Attributes, shown
-from rag.corpus.formats.asciidoc_tables import Table, columns
+from rag.corpus.formats.asciidoc_tables import Table, listed_columns
 from rag.corpus.formats.base import CELL_SEPARATOR, Line, Outline, Parsed, Section
 
 # A section title (`== Prérequis`, `== Prérequis ==`, Markdown's `## Prérequis`), the document's with one mark
@@ -65,8 +65,6 @@ _CODE_STYLES = ("source", "listing", "literal")
 _CALLOUT = re.compile(r"(?:[ \t]+(?://|#|--)?[ \t]*<\d{1,3}>)+[ \t]*$")
 _HARD_BREAK = re.compile(r"[ \t]\+$")
 _TAIL = 200  # the characters of a line where its callouts or a title's closing marks are looked for
-# a `cols` value: quoted, its commas its own; unquoted, up to the list's next comma (`cols=2*,options=header`)
-_COLS = re.compile(r"""\bcols\s*=\s*(?:(?P<q>["'])(?P<quoted>[^"'\]]*)(?P=q)|(?P<cols>[^"',\]]*))""")
 _SUBS = re.compile(r"subs\s*=\s*[\"']?[^\"'\]]*\battributes\b")
 _PARAGRAPH_LINES = 100  # a paragraph longer than this is cut into lines of this many source lines
 
@@ -246,8 +244,8 @@ class _Reader:
         """A block attribute list: its style, its `cols`, for the block below it."""
         first = body.split(",", 1)[0].strip().lstrip("%")
         self.style = first if "=" not in first else ""
-        if (cols := _COLS.search(body)) is not None:
-            self.cols = columns(cols["quoted"] if cols["q"] else cols["cols"])
+        if (cols := listed_columns(body)) is not None:
+            self.cols = cols
         self.substitutes = bool(_SUBS.search(body))
         if self.style.upper() in _ADMONITIONS:
             self.label = (self.style.upper(), start)
@@ -358,7 +356,7 @@ class _Reader:
         assert self.table is not None
         rows = self.table[1].close()
         self.table = None
-        for n, cells in enumerate(rows):
+        for n, (cells, _) in enumerate(rows):  # a nested table's rows, under the row holding it, go on with the table
             text = CELL_SEPARATOR.join(shown(cell, self.attributes) for cell, _, _ in cells)
             if text.strip(" |"):
                 self._add(text, cells[0][1], cells[-1][2], item=True, opens_table=n == 0)

@@ -12,13 +12,17 @@ A cross reference, a link or a UI macro reads as its text (`xref:page.adoc#id[le
 `<<id,text>>` -> "text", `link:https://...[l'aide]` -> "l'aide", an address without text as itself,
 `menu:Aide[À propos]` -> "Aide › À propos", `btn:[OK]` and `kbd:[Ctrl+C]` their label); an inline image and an
 anchor show nothing; `*bold*`, `_italic_`, `` `mono` ``, `#mark#` and their doubled forms, `^sup^`, `~sub~` and a
-role's brackets (`[.underline]#text#`) are their text; a hard break's ` +` ends nothing.
+role's brackets (`[.underline]#text#`) are their text; a hard break's ` +` ends nothing. A passthrough
+(`+++<b>brut</b>+++`, `pass:[...]`, `pass:q[...]`) shows its text as written, none of the above applied to it, its
+HTML tags and its scripts' and styles' content left out and its character references read (`&amp;` is "&"), as a
+page shows the HTML it passes through (`_passed`); one never closed is text.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from html import unescape
 
 VALUE_LIMIT = 4_096  # an attribute's value, at most: past it the value is cut
 # Asciidoctor's built-in character replacement attributes (https://docs.asciidoctor.org/asciidoc/latest/attributes/
@@ -55,6 +59,12 @@ _ROLE = re.compile(r"(?<![*_`#\w])\[\.?[\w .-]*\](?=[*_`#])")
 _SCRIPT = re.compile(r"(?<![\w\\])([\^~])(\S[^\s^~]*)\1")
 _BREAK = re.compile(r"\s\+$")
 _ESCAPE = re.compile(r"\\(?=[*_`#{\[<+^~])")
+# A passthrough's marks: `+++` opening or closing one, a `pass:` macro's opening (its substitutions named or not) and
+# any bracket that may close it (one escaped, `\]`, is its text), found in one scan of the text (`_passed`)
+_PASS = re.compile(r"\+\+\+|pass:[a-z,+-]{0,40}\[|(?<!\\)\]")
+_TAG = re.compile(r"<[A-Za-z/!?][^<>]{0,500}>")  # an HTML tag in a passthrough: what the page shows is its text
+_HIDDEN = re.compile(r"<(?P<name>script|style)\b[^<>]{0,500}>", re.IGNORECASE)  # what a page never shows as text
+_HELD = re.compile("\ue000(\\d+)\ue001")  # a passthrough's place in the text while the rest is read
 
 
 @dataclass
@@ -89,7 +99,9 @@ class Attributes:
 
 
 def shown(text: str, attributes: Attributes) -> str:
-    """`text` as a page shows it: references replaced, macros read as their text, marks left out."""
+    """`text` as a page shows it: references replaced, macros read as their text, marks left out, passthroughs'
+    text as written, their HTML tags left out."""
+    text, passed = _passed(text)
     text = _BREAK.sub("", attributes.substituted(text))
     if any(mark in text for mark in (":", "<<", "[[", "((")):
         text = _HIDDEN.sub("", text)
@@ -103,7 +115,54 @@ def shown(text: str, attributes: Attributes) -> str:
         for pattern in (_DOUBLED, *_SINGLES):
             text = pattern.sub(lambda m: m["text"], text)
         text = _SCRIPT.sub(r"\2", text)
-    return " ".join(_ESCAPE.sub("", text).split())
+    text = _ESCAPE.sub("", text)
+    if passed:
+        text = _HELD.sub(lambda m: passed[int(m[1])] if int(m[1]) < len(passed) else m[0], text)
+    return " ".join(text.split())
+
+
+def _passed(text: str) -> tuple[str, list[str]]:
+    """`text` with each passthrough closed (`+++...+++`, `pass:[...]`) held as a mark of its place, and their texts
+    as shown (`_TAG`s left out, character references read), in order. A `+++` opens or closes one, a `pass:[` opens
+    one that its next bracket closes, the marks of the other kind inside one are its text. One never closed is text,
+    and the scan goes on after its mark with that kind left out (none after it closes either): three scans at most.
+    A text that holds such a mark already is left as it is."""
+    if ("+++" not in text and "pass:" not in text) or "\ue000" in text:
+        return text, []
+    pieces: list[str] = []
+    passed: list[str] = []
+    done, unclosed = 0, ""  # the text up to `done` is read; the kinds of mark that open no passthrough
+    while True:
+        opened = None  # the passthrough open: where its text starts, the kind of mark closing it, where its mark is
+        for mark in _PASS.finditer(text, done):
+            kind = mark[0][:1]
+            if opened is None and kind != "]" and kind not in unclosed:
+                opened = (mark.end(), "]" if kind == "p" else "+", mark.start())
+            elif opened is not None and kind == opened[1]:
+                inside = text[opened[0]:mark.start()]
+                pieces.append(f"{text[done:opened[2]]}\ue000{len(passed)}\ue001")
+                passed.append(_html_text(inside.replace("\\]", "]") if kind == "]" else inside))
+                done, opened = mark.end(), None
+        if opened is None:
+            return "".join(pieces) + text[done:], passed
+        unclosed += "p" if opened[1] == "]" else "+"
+        pieces.append(text[done:opened[0]])  # the mark never closed, as written
+        done = opened[0]
+
+
+def _html_text(html: str) -> str:
+    """What a page shows of the HTML a passthrough holds: its text, without its tags, nor the content of its scripts
+    and styles (one never closed hides the rest, as in a browser), its character references read; in one scan."""
+    pieces: list[str] = []
+    done = 0
+    lowered = html.lower()
+    while (hidden := _HIDDEN.search(html, done)) is not None:
+        pieces.append(html[done:hidden.start()])
+        close = lowered.find(f"</{hidden['name'].lower()}", hidden.end())
+        end = lowered.find(">", close) if close >= 0 else -1
+        done = end + 1 if end >= 0 else len(html)
+    pieces.append(html[done:])
+    return unescape(_TAG.sub("", "".join(pieces)))
 
 
 def _link_text(text: str) -> str:

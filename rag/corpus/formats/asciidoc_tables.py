@@ -6,6 +6,12 @@ the cells of the table's first line (https://docs.asciidoc.org/asciidoc/latest/t
 cell on a line of its own, as writers lay out long cells, joins its row. A cell's specifier before its `|` (`2+|`
 spanning two columns, `.2+|`, `^|`, `a|`) is no text; a span counts its columns. A CSV or DSV table (`,===`,
 `:===`) splits its lines on its own separator. An escaped `\\|` is a bar of the cell's text.
+
+A table nested in a cell (`!===` ... `!===`, its cells opened by `!`: AsciiDoc nests one in an `a|` cell, and one in
+any cell is read so) is read as Asciidoctor shows it: its rows under the row of the cell holding it (`Table.close`),
+each one line with its own offsets, not the cell's text; an attribute list right over it (`[cols="2,1"]`) its own, no
+text, and its cells' specifiers (`h!`, `2+!`) read as an outer cell's; one level deep, as AsciiDoc nests tables
+(no table opens in it), closed with the outer table if it is never closed itself.
 """
 
 from __future__ import annotations
@@ -20,6 +26,17 @@ _SPEC = re.compile(r"(?:^|(?<=\s))(?P<spec>(?:\d+\*)?(?:\d+(?:\.\d+)?\+|\.\d+\+)
 _SPAN = re.compile(r"(?:(?P<factor>\d+)\*)?(?:(?P<columns>\d+)(?:\.\d+)?\+)?")
 _COLS = re.compile(r"(?:(?P<times>\d+)\*)?[^,;]*")
 _MAX_COLUMNS = 1_000  # a `cols` claiming more reads as this many
+_NESTED = re.compile(r"!={3,}")  # a nested table's delimiter, in a cell of a table whose cells open with "|"
+_ATTRIBUTES = re.compile(r"\[[^\[\]]*\]")  # a block attribute list (`[cols="2,1"]`), over a nested table
+# a `cols` value: quoted, its commas its own; unquoted, up to the list's next comma (`cols=2*,options=header`)
+_COLS_ATTRIBUTE = re.compile(r"""\bcols\s*=\s*(?:(?P<q>["'])(?P<quoted>[^"'\]]*)(?P=q)|(?P<cols>[^"',\]]*))""")
+Cells = list[tuple[str, int, int]]  # a row's cells: each one's text, where it starts and ends in the source
+
+
+def listed_columns(attributes: str) -> int | None:
+    """How many columns the `cols` of a block attribute list gives (`cols="2,1"` -> 2), None if it gives none."""
+    cols = _COLS_ATTRIBUTE.search(attributes)
+    return None if cols is None else columns(cols["quoted"] if cols["q"] else cols["cols"])
 
 
 def columns(cols: str) -> int | None:
@@ -43,6 +60,7 @@ class _Cell:
     parts: list[str]
     start: int
     end: int
+    nested: list[Cells] = field(default_factory=list)  # the rows of a table nested in it
 
 
 @dataclass
@@ -55,18 +73,41 @@ class Table:
     rows: list[list[_Cell]] = field(default_factory=list)
     cells: list[_Cell] = field(default_factory=list)
     spans: int = 0  # the columns the cells of the row being read take
+    inner: tuple[str, Table, _Cell] | None = None  # the table nested in a cell being read: its delimiter, the cell
+    listed: tuple[str, int] | None = None  # an attribute list in a cell, the nested table's if one opens under it
 
     def line(self, raw: str, start: int) -> None:
         """Reads one line of the table's body, `start` its offset in the source (a blank line is none)."""
         if not raw.strip():
             return
+        if self.inner is not None:
+            if raw.strip() == self.inner[0]:
+                self._close_inner()
+            else:
+                self.inner[1].line(raw, start)
+            return
+        cells = self.cells or (self.rows[-1] if self.rows else [])
+        if self.separator == "|" and cells and _NESTED.fullmatch(raw.strip()):
+            width = listed_columns(self.listed[0]) if self.listed else None
+            self.inner, self.listed = (raw.strip(), Table("!", width), cells[-1]), None
+            return
+        listed, self.listed = self.listed, None
+        if listed is not None:  # the attribute list over no nested table: a line of the cell's text
+            self._cells(*listed)
+        if self.separator == "|" and cells and _ATTRIBUTES.fullmatch(raw.strip()):
+            self.listed = (raw, start)  # read once the next line shows whether it opens a nested table
+            return
+        self._cells(raw, start)
+
+    def _cells(self, raw: str, start: int) -> None:
+        """Reads a line of cells, or of the text of the cell it goes on."""
+        cells = self.cells or (self.rows[-1] if self.rows else [])
         pieces = _split(raw, self.separator)
         if self.separator in ",:":  # a CSV or DSV table's lines are all cells, which no specifier opens
             pieces = [("", 0, 0), *pieces]
-        specs = [_spec(text) if self.separator == "|" else "" for text, _, _ in pieces]
+        specs = [_spec(text) if self.separator in "|!" else "" for text, _, _ in pieces]
         lead_text, _, lead_end = pieces[0]
         lead = lead_text[:len(lead_text) - len(specs[0])].strip()
-        cells = self.cells or (self.rows[-1] if self.rows else [])
         if lead and cells:  # a cell's text going on on a line of its own, as long cells are laid out: its parts
             cells[-1].parts.append(lead)  # joined when the table closes, each line's cost its own
             cells[-1].end = start + lead_end - len(specs[0])
@@ -82,10 +123,24 @@ class Table:
             self.width = self.spans
             self._row()
 
-    def close(self) -> list[list[tuple[str, int, int]]]:
-        """The table's rows, the last one's cells too where the table ends short of its width."""
+    def close(self) -> list[tuple[Cells, bool]]:
+        """The table's rows, the last one's cells too where the table ends short of its width, each with whether it is
+        a nested table's: the rows of a table nested in a cell right under the row holding it."""
+        if self.inner is not None:
+            self._close_inner()
+        if self.listed is not None:
+            self._cells(*self.listed)
+            self.listed = None
         self._row()
-        return [[(" ".join(cell.parts), cell.start, cell.end) for cell in row] for row in self.rows]
+        return [row for cells in self.rows for row in [
+            ([(" ".join(cell.parts), cell.start, cell.end) for cell in cells], False),
+            *((nested, True) for cell in cells for nested in cell.nested)]]
+
+    def _close_inner(self) -> None:
+        assert self.inner is not None
+        _, table, cell = self.inner
+        cell.nested += [cells for cells, _ in table.close()]
+        self.inner = None
 
     def _row(self) -> None:
         if self.cells:

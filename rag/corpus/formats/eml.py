@@ -21,10 +21,12 @@ save one): its subject the title, the text its sender wrote the document, throug
   (`rag.corpus.formats.eml_replies`; a forwarded message is kept whole); the headers (sender, recipients, date: no
   address is indexed); attachments, each named in the ingest's report.
 
-Hostile files: a file without header lines is refused ("not an e-mail"), as is one of more than `MULTIPARTS_MAX`
-multipart or attached message parts (the library checks each line against every open boundary, and nests its parser
-per level), of more than `PARTS_MAX` parts, or with a Content- header over `HEADER_MAX` bytes (lines ended by CR, LF
-or both); the Subject is read to `SUBJECT_CHARS`; only the body
+Hostile files: a file without header lines is refused ("not an e-mail"), as is one with a Content- header over
+`HEADER_MAX` bytes (lines ended by CR, LF or both); one of more than `MULTIPARTS_MAX` multipart or attached message
+parts (the library checks each line against every open boundary, and nests its parser per level) or of more than
+`PARTS_MAX` parts is read up to the delimiter line before the first part over them, the rest left out and the report
+saying so (`rag.corpus.formats.eml_bounds`; refused where nothing before holds text); the Subject is read to
+`SUBJECT_CHARS`; only the body
 part chosen is decoded (a 20 MB attachment is never), and every step is linear in the file.
 """
 
@@ -39,6 +41,15 @@ from html import escape
 
 from rag.corpus.encoding import decode_text
 from rag.corpus.formats.base import Parsed, filed_under, shifted
+from rag.corpus.formats.eml_bounds import (
+    HEADER_MAX,
+    MULTIPARTS_MAX,
+    NESTED,
+    PARTS_MAX,
+    Budget,
+    nesting,
+    read_within,
+)
 from rag.corpus.formats.eml_encoded import POLICY, decoded, encoded_text, raw_payload
 from rag.corpus.formats.eml_flowed import unflowed
 from rag.corpus.formats.eml_replies import (
@@ -56,24 +67,12 @@ from rag.corpus.formats.text import parse_text
 NOT_EML = "not an e-mail: it does not begin with header lines (From:, Subject:, Date: ...)"
 NO_BODY = "no text found"
 DAMAGED = "damaged e-mail: a header the library cannot parse"
-MULTIPARTS_MAX = 100  # a mail client's message holds a handful; more is a hostile file
 DEPTH_MAX = 8  # attached messages nested deeper are named, not read (a forward of a forward: a few levels)
-NESTED = f"e-mail of more than {MULTIPARTS_MAX} multipart or attached message parts: a hostile file?"
 # headers a saved message has at least one of (a draft may lack From; Gmail's download has them all)
 _KNOWN = frozenset({"from", "subject", "date", "to", "message-id", "mime-version", "received", "return-path",
                     "content-type", "x-mozilla-status", "thread-topic"})
 _HEADER = re.compile(rb"(?:From [^\r\n]*\r?\n)?[!-9;-~]{1,76}:")
-_BOUNDARY = re.compile(rb"boundary\s*=")  # with "message/rfc822": a part that nests others (in the lowered bytes)
 SUBJECT_CHARS = 2000  # of the Subject read: a title is shorter, and the library parses it in more than linear time
-HEADER_MAX = 8192  # bytes of a part's Content-* header: longer is a hostile file (the parser reads it in more than
-# linear time: thousands of parameters); found before parsing, any line that begins "Content-" and its folded lines
-# a line ends at CR, LF or CRLF for the library: a file of bare CRs is lines too
-_CONTENT_HEADER = re.compile(rb"content-[!-9;-~]{0,64}:[^\r\n]*(?:(?:\r\n?|\n)[ \t][^\r\n]*)*")  # lowered
-PARTS_MAX = 1000  # delimiter lines of the message's boundaries: the library takes 0.1 ms a part, 3 million in 20 MB
-_BOUNDARY_VALUE = re.compile(rb'boundary\s*=\s*"?([^"\s;]{1,70})')  # in the lowered bytes, read in the file's
-_DELIMITER = re.compile(rb"--([^\s]{1,72})")  # "--" boundary, "--" after the last, where it begins a line
-# The patterns above each begin with a word, so that a scan of 40 MB skips to it (case folded once, `bytes.lower`)
-# and tells a line's beginning by the byte before: a pattern beginning "^" or ignoring case tried every byte (7 s).
 _PREFIXES = re.compile(r"\s*(?:(?:RE|AW|SV|R|Réf|Rép|Fwd?|TR|WG|RV|Enc|Antw|Doorst)\s?(?:\[\d{1,3}\])?\s?:\s*)+",
                        re.IGNORECASE)
 
@@ -209,42 +208,23 @@ def _html(html: str | None, subject: str, parsed: Parsed | None = None) -> Parse
     return _without(parsed, forwarded_headers(lines))
 
 
-class _Budget:
-    """The multipart and attached message parts, and the parts, a file may still hold: its own and those of the
-    messages attached to it base64-encoded, decoded (each parsed apart), together within the bounds of one file."""
-
-    def __init__(self) -> None:
-        self.multiparts, self.parts = MULTIPARTS_MAX, PARTS_MAX
-        self.charged: list[int] = []  # per message parsed apart, outermost first: its count not yet given back
-
-
 def parse_eml(data: bytes) -> Parsed:
     """A saved e-mail's body as a document under its subject. Raises `ValueError` for a file that is no e-mail or
-    holds no text."""
-    budget = _Budget()
-    return _document(_message(data, budget), 0, budget)
+    holds no text; one past the bounds of its parts is read up to the part over them (`eml_bounds.cut_before`), the
+    report saying where, and refused only where nothing before that part holds text."""
+    parsed, cut = read_within(data, Budget(), lambda kept, budget: _document(_message(kept, budget), 0, budget))
+    parsed.changes += [cut] if cut else []
+    return parsed
 
 
-def _message(data: bytes, budget: _Budget) -> EmailMessage:
+def _message(data: bytes, budget: Budget) -> EmailMessage:
     """`data` parsed as a message, once found to be one and its parts within what is left of the file's `budget`
     (spent). Raises `ValueError` otherwise."""
     head = data[:4096]
     lead = len(head) - len(head.lstrip(b"\xef\xbb\xbf \t\r\n"))  # a byte order mark or blank lines first
     if not _HEADER.match(data, lead):
         raise ValueError(NOT_EML)
-    lowered = data.lower()
-    budget.charged.append(_nesting(lowered))  # what its parts sent encoded may give back (`_inner`)
-    budget.multiparts -= budget.charged[-1]
-    if budget.multiparts < 0:
-        raise ValueError(NESTED)
-    boundaries = {data[found.start(1):found.end(1)] for found in _BOUNDARY_VALUE.finditer(lowered)}
-    budget.parts -= sum(found[1] in boundaries or found[1][:-2] in boundaries  # one pass over the "--" lines
-                        for found in _DELIMITER.finditer(data) if _line_start(data, found.start())) if boundaries else 0
-    if budget.parts < 0:
-        raise ValueError(f"e-mail of more than {PARTS_MAX:,} parts: a hostile file?")
-    if any(len(header[0]) > HEADER_MAX and _line_start(data, header.start())
-           for header in _CONTENT_HEADER.finditer(lowered)):
-        raise ValueError(f"e-mail with a Content- header of more than {HEADER_MAX:,} bytes: a hostile file?")
+    budget.spend(data, data.lower())
     try:
         message = BytesParser(policy=POLICY).parsebytes(data[lead:])
     except RecursionError as exc:
@@ -254,22 +234,12 @@ def _message(data: bytes, budget: _Budget) -> EmailMessage:
     return message
 
 
-def _nesting(lowered: bytes) -> int:
-    """The multipart and attached message parts `lowered`, bytes in lower case, may hold (an upper bound)."""
-    return len(_BOUNDARY.findall(lowered)) + lowered.count(b"message/rfc822")
-
-
-def _line_start(data: bytes, at: int) -> bool:
-    """Whether `at` begins a line of `data` as the library reads lines: ended by CR, LF or both."""
-    return at == 0 or data[at - 1] in b"\r\n"
-
-
 def _headed(message: Message) -> bool:
     """Whether `message` has a header a saved message has (a part without header lines is none)."""
     return bool({key.lower() for key in message} & _KNOWN)
 
 
-def _document(message: EmailMessage, depth: int, budget: _Budget) -> Parsed:
+def _document(message: EmailMessage, depth: int, budget: Budget) -> Parsed:
     """A message's body under its subject, the messages attached to it after it (`with_attached`), `DEPTH_MAX` deep
     from `depth`. Raises `ValueError` when none holds text."""
     try:  # the library's header parsers raise more than ValueError on malformed parameters ('filename*' alone)
@@ -306,39 +276,42 @@ def _texts(parts: list[Message]) -> list[tuple[str, bool]]:
     return texts
 
 
-def _attached(part: Message, depth: int, messages: list[Parsed], budget: _Budget) -> str | None:
+def _attached(part: Message, depth: int, messages: list[Parsed], budget: Budget) -> str | None:
     """An attachment's name for the report; none for an attached message read (added to `messages`): one with header
     lines, `DEPTH_MAX` deep at most; another named "message: its subject", with why it was not read."""
     name = str(part.get_filename() or part.get_content_type())
     if part.get_content_type() != "message/rfc822":
         return name
-    why, inner, charged = "", None, len(budget.charged)
+    why, inner, charged, cut = "", None, len(budget.charged), ""
     try:
-        inner = _inner(part, budget)
+        inner, cut = _inner(part, budget)
         if inner is None or not _headed(inner):
             return name
         if depth < DEPTH_MAX:
             messages.append(_document(inner, depth + 1, budget))
+            messages[-1].changes += [cut] if cut else []
             return None
-    except ValueError as exc:
-        why = f" ({exc})"
+    except ValueError as exc:  # one cut past its bounds says so too: nothing before the part over them was read
+        why = f" ({cut}; {exc})" if cut else f" ({exc})"
     finally:
         del budget.charged[charged:]  # the counts of messages parsed apart within it: the next part's is its own
     subject = _subject(inner)[1] if inner is not None else ""
     return (f"message: {subject}" if subject else name) + why
 
 
-def _inner(part: Message, budget: _Budget) -> EmailMessage | None:
-    """The message attached as `part`: one sent encoded (`eml_encoded`) parsed from its decoded bytes with a file's
-    bounds (`_message`), what the count read in its bytes in the file given back, no more; else, the library's."""
+def _inner(part: Message, budget: Budget) -> tuple[EmailMessage | None, str]:
+    """The message attached as `part`, and "" or the report's line saying where it was cut: one sent encoded
+    (`eml_encoded`) parsed from its decoded bytes with a file's bounds (`_message`), read up to the part over them
+    as a file is (`read_within`), what the count read in its bytes in the file given back, no more; else, the
+    library's."""
     text = encoded_text(part)
     if text is None:
         payload = part.get_payload()
         inner = payload[0] if isinstance(payload, list) and payload else None
-        return inner if isinstance(inner, EmailMessage) else None
-    refund = min(_nesting(raw_payload(part).lower()), budget.charged[-1])  # its bytes as the count read them
+        return (inner if isinstance(inner, EmailMessage) else None), ""
+    refund = min(nesting(raw_payload(part).lower()), budget.charged[-1])  # its bytes as the count read them
     budget.charged[-1], budget.multiparts = budget.charged[-1] - refund, budget.multiparts + refund
-    return _message(decoded(part, text), budget)
+    return read_within(decoded(part, text), budget, _message)
 
 
 def with_attached(parsed: Parsed, messages: list[Parsed]) -> Parsed:

@@ -39,6 +39,15 @@ _BETWEEN = 3
 # company; and the lines its formula may wrap over ("l'expression de nos salutations" / "distinguées.")
 _SIGNATURE = 4
 _WRAPPED = 2
+# A memo's header fields, naming its sender and its readers ("À : l'ensemble du personnel", "De : Direction des
+# ressources humaines", "To:", "From:", "Von:", "Cc :"), where a letter has addresses: over such fields, a subject with
+# a salutation under it ("Bonjour à tous,") is a memo's, whose bold title above them ("Note de service") stays its title
+_MEMO_FIELD = re.compile(r"(?i:[àa]|de|to|from|von|an|da|para|cc|destinataires?|exp[ée]diteur|émetteur)\s*:")
+# An annex's or an enclosure's label opening a line under a letter's signature ("Annexe 1 : Conditions particulières",
+# "Pièces jointes :", "P.J. :", "Enclosures:", "Anlage"): a part of its own after the letter, none of the signature's
+# lines, whatever its weight
+_ANNEX = re.compile(r"(?i:annexes?|annex|appendix|anhang|anlagen?|allegat[oi]|anexos?|pi[èe]ces?\s+jointes?|"
+                    r"p\.\s?j\.?|enclosures?|encl\.)(?!\w)")
 # A postscript's or a note's mark opening a paragraph ("P.S. : ...", "PS :", "P.-S.", "N.B. :"): what may follow a
 # letter's signature at once, none of its sections' text
 _POSTSCRIPT = re.compile(r"(?:P\.?\s?-?\s?S\.?|N\.\s?B\.?)(?!\w)")
@@ -81,7 +90,8 @@ def signature(lines: Sequence[str], subject: int, heads: Callable[[int], bool]) 
     stands under the subject, as `_greeted` finds it; in a memo, which has none, a quoted message's "Cordialement,"
     signs nothing) and the lines it wraps over (`_WRAPPED` at most, up to one ending a sentence), the short lines,
     at most `_SIGNATURE` (the signer's name, role and company), text whatever follows them (a footer, a P.S.), up to
-    the first one that `heads` a paragraph (a bold annex's title under the signature, over its text, heads it)."""
+    the first one that `heads` a paragraph (a bold annex's title under the signature, over its text, heads it) or is
+    labelled as an annex or enclosures (`_ANNEX`: "Annexe 1 : Conditions", "Pièces jointes :", in any weight)."""
     greeted = next((i for i in range(subject + 1, min(subject + 2 + _BETWEEN, len(lines))) if salutation(lines[i])),
                    None)
     if greeted is None:
@@ -94,7 +104,7 @@ def signature(lines: Sequence[str], subject: int, heads: Callable[[int], bool]) 
         end += 1
     signed: set[int] = set()
     for i in range(end + 1, min(end + 1 + _SIGNATURE, len(lines))):
-        if not short(lines[i].strip()) or heads(i):
+        if not short(lines[i].strip()) or heads(i) or _ANNEX.match(lines[i].lstrip()):
             break
         signed.add(i)
     return signed
@@ -108,7 +118,8 @@ def read_letter(paragraphs: Sequence[Paragraph], bold: Collection[int]) -> Lette
     stands above a salutation (`salutation`, right under it or under a few short lines: a reference, a date,
     `_greeted`) under a line of body text (not under a bold title: "Résultats" between "Rapport annuel 2025" and
     "Chers actionnaires," is a report's section). Its text: the bold lines above a subject over a salutation (the
-    letter's head: a memo's "MEMORANDUM" over its "Subject:" line stays its title), a bold line right above its
+    letter's head: a memo's "MEMORANDUM" over its "Subject:" line stays its title, as does a "Note de service" over
+    its fields, "À :" and "De :", `_MEMO_FIELD`, and over a salutation), a bold line right above its
     closing formula (`_CLOSING`, its last words) and one right under it, its signature, whatever follows the
     signature's block (`_signs`: a role or a company under it, a postscript, a footer; an annex's title under the
     closing, over its text, heads it)."""
@@ -120,7 +131,9 @@ def read_letter(paragraphs: Sequence[Paragraph], bold: Collection[int]) -> Lette
                               _greeted(paragraphs, i, bold)))), None) if len(labelled) <= 1 else None
     if subject is None:
         return Letter()
-    text = {i for i in lines if i < subject} if _greeted(paragraphs, subject, bold) else set()
+    text = {i for i in lines if i < subject} if _greeted(paragraphs, subject, bold) and not any(
+        paragraph.kind is None and _MEMO_FIELD.match(paragraph.text.lstrip()) for paragraph in paragraphs[:subject]) \
+        else set()
     for i in lines:
         if i > subject and ((i + 1 < len(paragraphs) and _CLOSING.match(paragraphs[i + 1].text.lstrip())) or
                             (paragraphs[i - 1].kind is None and _CLOSING.match(paragraphs[i - 1].text.lstrip()) and
