@@ -210,6 +210,14 @@ def test_a_passthroughs_scripts_and_styles_show_nothing():
     assert _lines("Voir +++<script>alert(1)</script>+++ ici et pass:[<STYLE type=\"x\">b {}</Style >]là.\n") == [
         "Voir ici et là."]
     assert _lines("Voir +++a<script>alert(1)+++ ici.\n") == ["Voir a ici."]
+    # the cut found in the text itself: "İ" lowered is two characters, which shifted it ("Voir İİle fin.")
+    assert _lines("Voir +++İİİİİ<script>x</script>visible+++ fin.\n") == ["Voir İİİİİvisible fin."]
+
+
+def test_inline_anchors_images_and_index_terms_stay_hidden_beside_passthroughs():
+    """The inline macros a page does not show as text are left out, whatever the passthroughs' own rules are
+    named (a second `_HIDDEN` for scripts once replaced this one: "Voir image:logo.png[Logo] ici [[ancre]]et")."""
+    assert _lines("Voir image:logo.png[Logo] ici [[ancre]]et (((terme))) fin.\n") == ["Voir ici et fin."]
 
 
 def test_a_table_without_cols_takes_its_first_lines_cells_as_its_width():

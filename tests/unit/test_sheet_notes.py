@@ -132,5 +132,5 @@ def test_the_merges_kept_are_those_at_cells_with_text_up_to_the_bound_the_others
     parsed = parse_xlsx(xlsx({"S": rows}, merged={"S": merges}))
     assert _shape(parsed)[1:] == [(None, (), ["Tarifs HT"]), (None, (), ["Déjeuner inclus"]),
                                   (None, (), ["Nom : Remise de 10 % dès 3 places"])]
-    assert parsed.changes == ["1 merged cell with text past the first 2 read as not merged (a note merged across "
+    assert parsed.changes == ["1 merged range over text past the first 2 read as not merged (a note merged across "
                               "the table as its first column's value)"]

@@ -63,7 +63,8 @@ _ESCAPE = re.compile(r"\\(?=[*_`#{\[<+^~])")
 # any bracket that may close it (one escaped, `\]`, is its text), found in one scan of the text (`_passed`)
 _PASS = re.compile(r"\+\+\+|pass:[a-z,+-]{0,40}\[|(?<!\\)\]")
 _TAG = re.compile(r"<[A-Za-z/!?][^<>]{0,500}>")  # an HTML tag in a passthrough: what the page shows is its text
-_HIDDEN = re.compile(r"<(?P<name>script|style)\b[^<>]{0,500}>", re.IGNORECASE)  # what a page never shows as text
+_UNSHOWN = re.compile(r"<(?P<name>script|style)\b[^<>]{0,500}>", re.IGNORECASE)  # what a page never shows as text
+_CLOSE = {name: re.compile(rf"</{name}", re.IGNORECASE) for name in ("script", "style")}  # found in the text itself
 _HELD = re.compile("\ue000(\\d+)\ue001")  # a passthrough's place in the text while the rest is read
 
 
@@ -155,11 +156,11 @@ def _html_text(html: str) -> str:
     and styles (one never closed hides the rest, as in a browser), its character references read; in one scan."""
     pieces: list[str] = []
     done = 0
-    lowered = html.lower()
-    while (hidden := _HIDDEN.search(html, done)) is not None:
+    while (hidden := _UNSHOWN.search(html, done)) is not None:
         pieces.append(html[done:hidden.start()])
-        close = lowered.find(f"</{hidden['name'].lower()}", hidden.end())
-        end = lowered.find(">", close) if close >= 0 else -1
+        # searched in the text itself, not a lowered copy: a letter lowered into two ("İ") would shift the cut
+        close = _CLOSE[hidden["name"].lower()].search(html, hidden.end())
+        end = html.find(">", close.end()) if close is not None else -1
         done = end + 1 if end >= 0 else len(html)
     pieces.append(html[done:])
     return unescape(_TAG.sub("", "".join(pieces)))

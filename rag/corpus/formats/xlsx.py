@@ -236,7 +236,7 @@ class _Workbook:
                     sheet.put(at, column, value)
         if merged > MERGES_MAX:
             over = merged - MERGES_MAX
-            sheet.changes.append(f"{over:,} merged cell{'s' if over > 1 else ''} with text past the first "
+            sheet.changes.append(f"{over:,} merged range{'s' if over > 1 else ''} over text past the first "
                                  f"{MERGES_MAX:,} read as not merged (a note merged across the table as its first "
                                  "column's value)")
         return sheet
