@@ -91,7 +91,7 @@ class _HtmlSections(HTMLParser, Disclosures):
         # <div>s open, and for each Confluence expand macro open (`<div class="expand-container">`, read as a
         # <details> whose `<div class="expand-control">` is its summary) how many were open with it
         self._divs, self._expands = 0, list[int]()
-        self._anchors = 0  # links to the page's own anchors open (a table of contents' entries)
+        self._anchors = self._entries = 0  # links to the page's own anchors open (contents' entries), and in the block
         self._anchored = self._unanchored = False  # whether the open block holds text in such links, and text not
         # a Google Docs export (`<body class="doc-content">`), and whether the open block is its Title paragraph
         self._google_docs = self._title_paragraph = False
@@ -152,7 +152,7 @@ class _HtmlSections(HTMLParser, Disclosures):
         self._new_table = self._new_table or tag == "table"
         if tag == "a" and (named.get("href") or "").startswith("#") and len(named.get("href") or "") > 1 and \
                 not any(key in named for key in WIDGET_LINK):
-            self._anchors += 1
+            self._anchors, self._entries = self._anchors + 1, self._entries + 1
         if tag == "body":
             self._google_docs = "doc-content" in (named.get("class") or "").split()
         if tag == "h1" and named.get("id") == "title-heading":
@@ -290,7 +290,7 @@ class _HtmlSections(HTMLParser, Disclosures):
         bold_only, self._bold, self._plain = self._bold and not self._plain, False, False
         contents, self._anchored, self._unanchored = self._anchored and not self._unanchored, False, False
         titled = self._titling.level()
-        self._anchors = 0  # a link is judged within its block: one never closed does not take the page with it
+        many, self._anchors, self._entries = self._entries > 1, 0, 0  # a link is judged within its block, never beyond
         title_paragraph, self._title_paragraph = self._title_paragraph, False
         item, self._item = self._item, False
         comment, self._comment = self._comment, False
@@ -309,9 +309,9 @@ class _HtmlSections(HTMLParser, Disclosures):
         if title_paragraph:
             self.title = self.title or text
             return
-        # a table of contents' entry, its heading read where it stands: a heading's words, not a sentence nor a row; a
-        # disclosure's control or a bold line that only says "Lire la suite" (a label, not what it shows: no heading)
-        if comment or (contents and tag not in HEADINGS and tag != "tr" and reads_as_heading(text)) or (
+        # a contents' entry (a heading's words, not a sentence nor a row) or its entries side by side (Intercom's), read
+        # where they stand; a disclosure's control or bold line only saying "Lire la suite" (a label: no heading)
+        if comment or (contents and tag not in HEADINGS and tag != "tr" and (many or reads_as_heading(text))) or (
                 (tag == "summary" or bold_only) and html_outline.reads_more(text)):
             if contents and self._bare is self.sections[-1] and not self._bare.lines:  # the contents' bold title:
                 self._bare.heading, _ = None, self.ends.pop(id(self._bare), None)  # what follows is under its parents

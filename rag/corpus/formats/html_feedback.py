@@ -13,8 +13,10 @@ in all unless each is of symbols only, a rating) — a choice being a short labe
 a `<label>` of a radio button, a link to no page, anything of role "button") —, no other control (a control opening
 a panel, a tab or an accordion, or a link to a page, is not a choice: the question would head what it shows), and
 at most a short text hidden (`HIDDEN_WORDS`: the thank-you shown once answered; a quiz's or an FAQ's hidden answer
-is read). A `<form>` holding a choice, a text box or radio buttons, no heading, and at most one short line ("Votre
-avis nous intéresse" over a text box and "Envoyer") is such a widget too: no such form is what a page answers (a
+is read), a hidden form to write in beside it not counted: the follow-up a "Non" opens ("Comment pouvons-nous
+améliorer cet article ?", reasons to tick, a text box, "Envoyer"; audit 65's knowledge base page) is the widget's
+own. A `<form>` holding a choice, a text box or radio buttons, no heading, and at most one short line ("Votre avis
+nous intéresse" over a text box and "Envoyer") is such a widget too: no such form is what a page answers (a
 page wrapped whole in a `<form>`, as ASP.NET writes it, has headings).
 
 One reading, linear in the page: each element's counts join its parent's when it ends (an end tag closes the
@@ -68,7 +70,9 @@ class _Element:
     fields: bool = False  # a text box or a radio button in it
 
     def join(self, child: _Element) -> None:
-        """`child` ends: what it holds is this element's."""
+        """`child` ends: what it holds is this element's, but a hidden form to write in (a poll's follow-up)."""
+        if child.tag == "form" and child.hidden and child.fields:
+            return
         if child.choice:
             label = " ".join(child.words.split())
             short = child.chars <= CHOICE_CHARS and len(label.split()) <= CHOICE_WORDS
