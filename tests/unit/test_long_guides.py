@@ -61,3 +61,14 @@ def test_a_question_over_yes_and_no_with_a_hidden_answer_of_its_own_is_read():
         "Guide › Résilier votre abonnement › Délais › Peut-on résilier en cours de mois ?",
         ["Oui Non", "Oui : la résiliation prend effet à la fin du mois payé, et l'espace passe alors en formule "
          "Gratuit sans rien perdre."])
+
+
+def test_a_checker_s_hidden_answer_in_a_form_is_read():
+    check = ('<div class="check"><p>Êtes-vous en formule Pro ?</p><button type="button">Oui</button>'
+             '<button type="button">Non</button><form style="display:none"><p>En formule Pro, la résiliation prend '
+             "effet à la fin du mois payé.</p><p>Les factures restent téléchargeables pendant dix ans.</p>"
+             '<label>Votre e-mail <input type="email" name="m"></label><button type="submit">Envoyer</button></form>'
+             "</div>")
+    assert _sections(f"<main><h1>Guide</h1>{_BODY}{check}</main>")[-1][1][-3:] == [
+        "En formule Pro, la résiliation prend effet à la fin du mois payé.",
+        "Les factures restent téléchargeables pendant dix ans.", "Votre e-mail Envoyer"]
