@@ -72,3 +72,16 @@ def test_a_checker_s_hidden_answer_in_a_form_is_read():
     assert _sections(f"<main><h1>Guide</h1>{_BODY}{check}</main>")[-1][1][-3:] == [
         "En formule Pro, la résiliation prend effet à la fin du mois payé.",
         "Les factures restent téléchargeables pendant dix ans.", "Votre e-mail Envoyer"]
+
+
+def test_links_side_by_side_that_are_no_contents_entries_are_read():
+    split = ('<p><a href="#h_1">La formule Pro se résilie à tout moment</a><a href="#h_2"> sans frais, la résiliation '
+             "prenant effet à la fin du mois.</a></p>")
+    routes = '<p><a href="#/contact/chat">Le chat en direct</a> <a href="#!/contact/mail">Le formulaire</a></p>'
+    nowhere = ('<p><a href="#s1">Garanties incluses : incendie, dégât des eaux, vol, bris de glace</a><br>'
+               '<a href="#s2">Exclusions : guerre, usure, défaut d\'entretien</a></p>')
+    for links, line in ((split, "La formule Pro se résilie à tout moment sans frais, la résiliation prenant effet à "
+                                 "la fin du mois."), (routes, "Le chat en direct Le formulaire"),
+                        (nowhere, "Garanties incluses : incendie, dégât des eaux, vol, bris de glace Exclusions : "
+                                  "guerre, usure, défaut d'entretien")):
+        assert _sections(f"<main><h1>Guide</h1>{_BODY}{links}</main>")[-1][1][-1] == line
