@@ -28,10 +28,11 @@ from rag.corpus.formats import html_notes, html_office, html_outline
 from rag.corpus.formats.base import CELL_SEPARATOR, Line, Parsed, Section, unmarked
 from rag.corpus.formats.furniture import HEAD, LENIENT, VOID, Furniture, Region, is_main, skipped
 from rag.corpus.formats.html_annotations import Annotations
+from rag.corpus.formats.html_contents import Entries, heading_ids
 from rag.corpus.formats.html_feedback import polls
 from rag.corpus.formats.html_footer import footer_facts
 from rag.corpus.formats.html_links import lists_links
-from rag.corpus.formats.html_outline import GOOGLE_COMMENT, ID, INVISIBLE, NESTED, SUMMARY_LEVEL, WIDGET_LINK
+from rag.corpus.formats.html_outline import GOOGLE_COMMENT, ID, INVISIBLE, NESTED, SUMMARY_LEVEL
 from rag.corpus.formats.html_tabs import PANELS, Disclosures, PanelOutline, next_id, tabs
 from rag.corpus.formats.html_tags import BLOCKS, CELLS, CONTROLS, HEADINGS, STRONG, bold_classes, bold_run, heads_lines
 from rag.corpus.formats.text import reads_as_heading, short_for_heading
@@ -91,8 +92,7 @@ class _HtmlSections(HTMLParser, Disclosures):
         # <div>s open, and for each Confluence expand macro open (`<div class="expand-container">`, read as a
         # <details> whose `<div class="expand-control">` is its summary) how many were open with it
         self._divs, self._expands = 0, list[int]()
-        self._anchors = 0  # links to the page's own anchors open (a table of contents' entries)
-        self._anchored = self._unanchored = False  # whether the open block holds text in such links, and text not
+        self._entries = Entries(heading_ids(source))  # links to the page's own anchors (a table of contents')
         # a Google Docs export (`<body class="doc-content">`), and whether the open block is its Title paragraph
         self._google_docs = self._title_paragraph = False
         self._comment = False  # whether the open block is a Google Docs comment (it holds `<a id="cmnt1">`)
@@ -150,9 +150,7 @@ class _HtmlSections(HTMLParser, Disclosures):
         if self._skip:
             return
         self._new_table = self._new_table or tag == "table"
-        if tag == "a" and (named.get("href") or "").startswith("#") and len(named.get("href") or "") > 1 and \
-                not any(key in named for key in WIDGET_LINK):
-            self._anchors += 1
+        self._entries.start(tag, named)
         if tag == "body":
             self._google_docs = "doc-content" in (named.get("class") or "").split()
         if tag == "h1" and named.get("id") == "title-heading":
@@ -241,7 +239,7 @@ class _HtmlSections(HTMLParser, Disclosures):
         self._strong -= tag in STRONG and self._strong > 0
         if tag == "span" and self._spans:
             self._strong -= self._spans.pop()
-        self._anchors -= tag == "a" and self._anchors > 0
+        self._entries.end(tag)
         self._mark = self._mark and tag != "a"
         if self._summary.tag is not None:
             self._summary.end(tag)
@@ -275,9 +273,7 @@ class _HtmlSections(HTMLParser, Disclosures):
                 self._titling.text()
                 if self._held and self._held[1].tag is None:
                     self._unhold()  # words of its heading after its control
-                # a page number after a contents entry's link is the entry's (LibreOffice's "1. Objet<tab>1")
-                entry = bool(self._anchors) or (self._anchored and data.strip().isdigit())
-                self._anchored, self._unanchored = self._anchored or bool(self._anchors), self._unanchored or not entry
+                self._entries.data(data)
             self._buffer.append(data)
 
     def _flush(self, end: int) -> None:
@@ -288,9 +284,8 @@ class _HtmlSections(HTMLParser, Disclosures):
         self._buffer, self._held = [], None
         self._summary = self._summary if self._summary.tag is None else Region()  # a summary ends with its text
         bold_only, self._bold, self._plain = self._bold and not self._plain, False, False
-        contents, self._anchored, self._unanchored = self._anchored and not self._unanchored, False, False
         titled = self._titling.level()
-        self._anchors = 0  # a link is judged within its block: one never closed does not take the page with it
+        contents, many = self._entries.ends()  # a link is judged within its block, never beyond
         title_paragraph, self._title_paragraph = self._title_paragraph, False
         item, self._item = self._item, False
         comment, self._comment = self._comment, False
@@ -309,9 +304,9 @@ class _HtmlSections(HTMLParser, Disclosures):
         if title_paragraph:
             self.title = self.title or text
             return
-        # a table of contents' entry, its heading read where it stands: a heading's words, not a sentence nor a row; a
-        # disclosure's control or a bold line that only says "Lire la suite" (a label, not what it shows: no heading)
-        if comment or (contents and tag not in HEADINGS and tag != "tr" and reads_as_heading(text)) or (
+        # a contents' entry (a heading's words, not a sentence nor a row) or its entries side by side (Intercom's), read
+        # where they stand; a disclosure's control or bold line only saying "Lire la suite" (a label: no heading)
+        if comment or (contents and tag not in HEADINGS and tag != "tr" and (many or reads_as_heading(text))) or (
                 (tag == "summary" or bold_only) and html_outline.reads_more(text)):
             if contents and self._bare is self.sections[-1] and not self._bare.lines:  # the contents' bold title:
                 self._bare.heading, _ = None, self.ends.pop(id(self._bare), None)  # what follows is under its parents

@@ -13,9 +13,12 @@ in all unless each is of symbols only, a rating) — a choice being a short labe
 a `<label>` of a radio button, a link to no page, anything of role "button") —, no other control (a control opening
 a panel, a tab or an accordion, or a link to a page, is not a choice: the question would head what it shows), and
 at most a short text hidden (`HIDDEN_WORDS`: the thank-you shown once answered; a quiz's or an FAQ's hidden answer
-is read). A `<form>` holding a choice, a text box or radio buttons, no heading, and at most one short line ("Votre
-avis nous intéresse" over a text box and "Envoyer") is such a widget too: no such form is what a page answers (a
-page wrapped whole in a `<form>`, as ASP.NET writes it, has headings).
+is read), a hidden form to write in beside it not counted: the follow-up a "Non" opens ("Comment pouvons-nous
+améliorer cet article ?", reasons to tick, a text box, "Envoyer"; audit 65's knowledge base page) is the widget's
+own if, shown, it would be such a form as below (a checker's or a quiz's answer in a hidden `<form>` is read). A
+`<form>` holding a choice, a text box or radio buttons, no heading, and at most one short line besides its controls'
+labels ("Votre avis nous intéresse" over a text box and "Envoyer") is such a widget too: no such form is what a page
+answers (a page wrapped whole in a `<form>`, as ASP.NET writes it, has headings).
 
 One reading, linear in the page: each element's counts join its parent's when it ends (an end tag closes the
 element it names among the `_DEPTH` innermost open, and those open inside it; only the element it names may be a
@@ -56,7 +59,7 @@ class _Element:
     choice: bool  # a control whose label may be a choice
     other: int = 0  # controls that are no choice
     hidden: bool = False  # hidden, or in a hidden element
-    words: str = ""  # its visible words outside its choices, the first `QUESTION_CHARS` and one
+    words: str = ""  # its visible words (if hidden, as if shown) outside its choices, the first `QUESTION_CHARS`+1
     chars: int = 0  # and how many characters they are
     choices: int = 0
     hidden_words: int = 0
@@ -68,8 +71,14 @@ class _Element:
     fields: bool = False  # a text box or a radio button in it
 
     def join(self, child: _Element) -> None:
-        """`child` ends: what it holds is this element's."""
-        if child.choice:
+        """`child` ends: what it holds is this element's, but a hidden form to write in (a poll's follow-up), and a
+        hidden element's words, counted as if shown only within what is hidden with it (its parent counts them
+        hidden)."""
+        if child.tag == "form" and child.hidden and child.writes:
+            return
+        if child.hidden and not self.hidden:
+            self.other += min(child.other, 1) if child.choice else child.other
+        elif child.choice:
             label = " ".join(child.words.split())
             short = child.chars <= CHOICE_CHARS and len(label.split()) <= CHOICE_WORDS
             if label and short:
@@ -97,14 +106,21 @@ class _Element:
         self.fields = self.fields or child.fields
 
     @property
+    def writes(self) -> bool:
+        """Whether it is a form to write in, as shown: a text box or radio buttons, a choice or another control, no
+        heading, and at most one short line besides its controls' labels (no quiz's or checker's answer)."""
+        return self.tag == "form" and self.fields and self.choices + self.other >= 1 and not self.heading and \
+            self.chars <= QUESTION_CHARS and self.runs + self.text <= 1
+
+    @property
     def poll(self) -> bool:
         """Whether it is a feedback widget, as the module's docstring says."""
-        if self.tag not in CONTAINERS or self.choice or self.other or self.hidden_words > HIDDEN_WORDS or \
-                self.chars > QUESTION_CHARS:
+        if self.tag not in CONTAINERS or self.choice or self.other or self.hidden or \
+                self.hidden_words > HIDDEN_WORDS or self.chars > QUESTION_CHARS:
             return False
-        runs = self.runs + self.text
-        if self.tag == "form" and self.choices >= 1 and runs <= 1 and self.fields and not self.heading:
+        if self.writes and self.choices >= 1:
             return True
+        runs = self.runs + self.text
         words = " ".join(self.words.split())
         asks = words.endswith("?") and words.count("?") == 1
         rating = self.choices <= MAX_CHOICES or self.symbols == self.choices
@@ -159,12 +175,10 @@ class Polls(HTMLParser):
             return
         element = self._open[-1]
         size = len(" ".join(data.split()))
-        if element.hidden:
-            element.hidden_words += len(data.split())
-        else:
-            element.words = (element.words + " " + data[:QUESTION_CHARS + 1])[:QUESTION_CHARS + 1]
-            element.chars += size
-            element.text = True
+        element.hidden_words += len(data.split()) if element.hidden else 0
+        element.words = (element.words + " " + data[:QUESTION_CHARS + 1])[:QUESTION_CHARS + 1]
+        element.chars += size
+        element.text = True
 
 
 def polls(text: str) -> frozenset[tuple[int, int]]:

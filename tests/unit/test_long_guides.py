@@ -1,0 +1,87 @@
+"""Very long help pages, the "guide complet" of a help centre tool (audit 65, `tests/data/audit65`): Intercom's
+article sets its table of contents in a side column, its entries side by side in one block of links to the page's
+own anchors, which was read as a line of every part's heading joined to the last FAQ entry (and came among the first
+five for seven questions of the audit, five of them near-topic); HubSpot's knowledge base ends an article with its
+feedback poll over a hidden follow-up form ("Comment pouvons-nous améliorer cet article ?"), whose words hidden were
+too many for a poll's thank-you, so the question was read as a heading under the last FAQ entry."""
+
+from rag.corpus.formats.html import parse_html
+
+
+def _sections(page: str) -> list[tuple[str, list[str]]]:
+    return [(" › ".join([*s.parents, s.heading or ""]), [line.text for line in s.lines])
+            for s in parse_html(page).sections if s.lines]
+
+
+_BODY = ('<h2 id="h_1">Les formules et leurs prix</h2><p>La formule Pro coûte 15 € par mois.</p>'
+         '<h2 id="h_2">Résilier votre abonnement</h2><h3 id="h_3">Délais</h3><p>La résiliation prend effet à la fin du '
+         "mois.</p>")
+
+
+def test_a_table_of_contents_whose_entries_stand_side_by_side_in_one_block_is_left_out():
+    side = ('<section class="sticky top-8"><div class="mb-3">Sommaire</div><div class="flex flex-col">'
+            '<a href="#h_1" class="block py-1">Les formules et leurs prix</a>'
+            '<a href="#h_2" class="block py-1">Résilier votre abonnement, quand et comment le faire sans frais</a>'
+            "</div></section>")
+    assert _sections(f"<main><h1>Guide</h1>{_BODY}{side}</main>") == [
+        ("Guide › Les formules et leurs prix", ["La formule Pro coûte 15 € par mois."]),
+        ("Guide › Résilier votre abonnement › Délais", ["La résiliation prend effet à la fin du mois.", "Sommaire"])]
+
+
+def test_a_sentence_with_two_links_to_the_page_s_anchors_and_words_of_its_own_is_read():
+    seen = ('<p>Voir <a href="#h_1">les formules</a> et <a href="#h_2">la résiliation</a> avant de changer.</p>'
+            '<p><a href="#h_1">Les formules et leurs prix</a></p>')
+    assert _sections(f"<main><h1>Guide</h1>{_BODY}{seen}</main>")[-1] == (
+        "Guide › Résilier votre abonnement › Délais",
+        ["La résiliation prend effet à la fin du mois.", "Voir les formules et la résiliation avant de changer."])
+
+
+def test_a_feedback_poll_over_a_hidden_follow_up_form_is_left_out():
+    poll = ('<div class="kb-feedback"><div class="kb-feedback__container">'
+            '<h4 class="kb-feedback__question">Cet article vous a-t-il été utile ?</h4>'
+            '<div class="kb-feedback__buttons"><button type="button" data-value="yes">Oui</button>'
+            '<button type="button" data-value="no">Non</button></div>'
+            '<div class="kb-feedback__thanks" style="display:none"><p>Merci pour votre retour !</p></div>'
+            '<form class="kb-feedback__form" style="display:none">'
+            '<p>Comment pouvons-nous améliorer cet article ?</p>'
+            '<label><input type="checkbox" name="r" value="1"> Il manque des informations</label>'
+            '<label><input type="checkbox" name="r" value="2"> Difficile à comprendre</label>'
+            '<label><input type="checkbox" name="r" value="3"> Inexact ou pas à jour</label>'
+            '<textarea name="comment"></textarea><button type="submit">Envoyer</button></form></div></div>')
+    assert _sections(f"<main><h1>Guide</h1>{_BODY}{poll}</main>") == [
+        ("Guide › Les formules et leurs prix", ["La formule Pro coûte 15 € par mois."]),
+        ("Guide › Résilier votre abonnement › Délais", ["La résiliation prend effet à la fin du mois."])]
+
+
+def test_a_question_over_yes_and_no_with_a_hidden_answer_of_its_own_is_read():
+    quiz = ('<div class="quiz"><h4>Peut-on résilier en cours de mois ?</h4><button type="button">Oui</button>'
+            '<button type="button">Non</button><div style="display:none"><p>Oui : la résiliation prend effet à la fin '
+            "du mois payé, et l'espace passe alors en formule Gratuit sans rien perdre.</p></div></div>")
+    assert _sections(f"<main><h1>Guide</h1>{_BODY}{quiz}</main>")[-1] == (
+        "Guide › Résilier votre abonnement › Délais › Peut-on résilier en cours de mois ?",
+        ["Oui Non", "Oui : la résiliation prend effet à la fin du mois payé, et l'espace passe alors en formule "
+         "Gratuit sans rien perdre."])
+
+
+def test_a_checker_s_hidden_answer_in_a_form_is_read():
+    check = ('<div class="check"><p>Êtes-vous en formule Pro ?</p><button type="button">Oui</button>'
+             '<button type="button">Non</button><form style="display:none"><p>En formule Pro, la résiliation prend '
+             "effet à la fin du mois payé.</p><p>Les factures restent téléchargeables pendant dix ans.</p>"
+             '<label>Votre e-mail <input type="email" name="m"></label><button type="submit">Envoyer</button></form>'
+             "</div>")
+    assert _sections(f"<main><h1>Guide</h1>{_BODY}{check}</main>")[-1][1][-3:] == [
+        "En formule Pro, la résiliation prend effet à la fin du mois payé.",
+        "Les factures restent téléchargeables pendant dix ans.", "Votre e-mail Envoyer"]
+
+
+def test_links_side_by_side_that_are_no_contents_entries_are_read():
+    split = ('<p><a href="#h_1">La formule Pro se résilie à tout moment</a><a href="#h_2"> sans frais, la résiliation '
+             "prenant effet à la fin du mois.</a></p>")
+    routes = '<p><a href="#/contact/chat">Le chat en direct</a> <a href="#!/contact/mail">Le formulaire</a></p>'
+    nowhere = ('<p><a href="#s1">Garanties incluses : incendie, dégât des eaux, vol, bris de glace</a><br>'
+               '<a href="#s2">Exclusions : guerre, usure, défaut d\'entretien</a></p>')
+    for links, line in ((split, "La formule Pro se résilie à tout moment sans frais, la résiliation prenant effet à "
+                                 "la fin du mois."), (routes, "Le chat en direct Le formulaire"),
+                        (nowhere, "Garanties incluses : incendie, dégât des eaux, vol, bris de glace Exclusions : "
+                                  "guerre, usure, défaut d'entretien")):
+        assert _sections(f"<main><h1>Guide</h1>{_BODY}{links}</main>")[-1][1][-1] == line
