@@ -26,9 +26,10 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 
+from rag.corpus import sequences
 from rag.corpus.formats.base import Line, Section
 from rag.corpus.reader import Document, Skipped
 from rag.passage import ITEM, Chunk, ends_sentence, sentence_breaks, table_heads, with_ids
@@ -299,18 +300,17 @@ class Chunker:
                     groups[-1].append(atom)
                     numbers[-1].append(at)
                     continue
-                kept, carried = _cut(doc, groups[-1], atom) if groups else ([], [])
-                moved = numbers[-1][len(groups[-1]) - len(carried):] if carried else []  # a line cut: both hold it
-                header = self._header(section, heads, context, [*moved, at], [*carried, atom])
-                if carried and self._fits(_lead(context, header), [*carried, atom]):
-                    groups[-1], numbers[-1] = kept, numbers[-1][:len(kept)]
-                    groups.append([*carried, atom])
-                    numbers.append([*moved, at])
-                else:
-                    if carried:  # the passage opens on `atom` instead
-                        header = self._header(section, heads, context, [at], [atom])
-                    groups.append([atom])
-                    numbers.append([at])
+                cuts = sequences.preferred(_cut(doc, groups[-1], atom)) if groups else []
+                for kept, carried in [*cuts, ([], [])]:  # the first whose next passage fits; else it opens on `atom`
+                    moved = numbers[-1][len(groups[-1]) - len(carried):] if carried else []  # a line cut: both hold it
+                    header = self._header(section, heads, context, [*moved, at], [*carried, atom])
+                    if not carried:
+                        break
+                    if self._fits(_lead(context, header), [*carried, atom]):
+                        groups[-1], numbers[-1] = kept, numbers[-1][:len(kept)]
+                        break
+                groups.append([*carried, atom])
+                numbers.append([*moved, at])
                 headers.append(header)
             for number, (group, header) in enumerate(zip(groups, headers, strict=True)):
                 # a span holding every line, wherever it stands in the source (a spreadsheet row's column left of
@@ -374,27 +374,27 @@ def _runs_on(doc: Document, line: Line, following: Line) -> bool:
     return doc.text.count("\n", line.end, following.start) <= 1
 
 
-def _cut(doc: Document, group: list[Line], following: Line) -> tuple[list[Line], list[Line]]:
-    """A full passage's lines split into those it keeps and those the next passage, starting with `following`,
-    opens with: the passage ends at its last clean cut (after a line that does not run on, `_runs_on`, or where a
-    sentence ends inside a line that does) when that cut lies in its second half by characters (an earlier one would
-    leave a passage too short to stand alone); else where it is, nothing carried."""
-    lines = [*group, following]
+def _cut(doc: Document, group: list[Line], following: Line) -> Iterator[tuple[tuple[list[Line], list[Line]], str, str]]:
+    """A full passage's clean cuts, the last first, each as the lines the passage keeps and those the next passage,
+    starting with `following`, opens with, and the sentence before it and the text after it: after a line that does
+    not run on (`_runs_on`), or where a sentence ends inside a line, while in its second half by characters (an
+    earlier one would leave a passage too short to stand alone). None: it is cut where it is, nothing carried."""
     size = sum(len(line.text) for line in group)
-    before = size  # characters of the lines before lines[i + 1]
+    before = size  # characters of the lines before `after`
     for i in range(len(group) - 1, -1, -1):
-        line = group[i]
+        line, after = group[i], group[i + 1] if i + 1 < len(group) else following
         if 2 * before < size:
-            break
-        if not _runs_on(doc, line, lines[i + 1]):
-            return group[:i + 1], group[i + 1:]
+            return
+        ends = list(sentence_breaks(line.text))
+        starts = [0, *(end.end() for end in ends)]  # where each of its sentences starts
+        if not _runs_on(doc, line, after):
+            yield (group[:i + 1], group[i + 1:]), line.text[starts[-1]:], after.text
         before -= len(line.text)
-        ends = [match for match in sentence_breaks(line.text) if 2 * (before + match.start()) >= size]
-        if ends:
-            last = ends[-1]
-            return ([*group[:i], _piece(line, 0, last.start())],
-                    [_piece(line, last.end(), len(line.text), last.start()), *group[i + 1:]])
-    return group, []
+        for end, start in reversed([(end, start) for end, start in zip(ends, starts, strict=False)
+                                    if 2 * (before + end.start()) >= size]):
+            yield (([*group[:i], _piece(line, 0, end.start())],
+                    [_piece(line, end.end(), len(line.text), end.start()), *group[i + 1:]]),
+                   line.text[start:end.start()], line.text[end.end():])
 
 
 __all__ = ["LAYOUT", "Chunker", "TokenCounter", "unindexable"]
