@@ -5,7 +5,7 @@ sentence that opens a sequence ("Dans un premier temps, elle va retrouver le dos
 and one that goes on with it ("Ensuite, elle va aider l'internaute ...") left each passage half a procedure, and a
 question about the procedure found half of it. The nearest clean cut before it that no sequence runs across is
 tried first, its next passage opening on the sequence; where there is none, or where that next passage would not fit,
-the cut stays where it was. Passages never overlap and never grow: only where one ends moves.
+the cut stays where it was. Passages never overlap nor pass the size bound: only where one ends moves.
 """
 
 from __future__ import annotations
