@@ -94,6 +94,39 @@ def test_a_cut_before_the_sequence_whose_next_passage_would_not_fit_is_not_taken
     ("Firstly is a word.", "The Firstborn bank.", True),
     ("The First Direct bank answers.", "It is open.", False),
     ("Le site vous écrit.", "La suite ensuite.", False),
+    ("Le site vous écrit.", "Next.js est un framework.", False),
+    ("Le site vous écrit.", "Next. Cliquez sur Valider.", True),
+    ("| Étape | Ordre |", "| Ensuite | 3 |", False),
+    ("| Tout d'abord | 1 |", "| Étape | 2 |", False),
 ])
 def test_which_sentences_go_on_with_a_sequence(before, after, expected):
     assert goes_on(before, after) is expected
+
+
+def test_a_passage_ends_at_its_paragraph_not_at_an_abbreviation_inside_it(tmp_path):
+    # the paragraph's end, before "Puis", is the only line end in bounds; the full stop of "janv." inside the line
+    # before it is not a cut to trade it for: where no other line end will do, the passage ends where it did
+    paragraphs = ["Votre abonnement mensuel donne accès à tous les services.",
+                  "Il se règle par carte bancaire ou par prélèvement chaque mois. Le contrat court sans frais de "
+                  "résiliation jusqu'au 1er janv. 2025 inclus.",
+                  "Puis il est reconduit tacitement pour un an, aux mêmes conditions, sauf résiliation de votre part."]
+    text = "## Contrat\n\n" + "\n\n".join(paragraphs) + "\n"
+    for max_tokens in (30, 35, 40, 45):
+        chunks = _chunks(tmp_path, "contrat.md", text, max_tokens=max_tokens)
+        assert all(line in paragraphs for chunk in chunks for line in chunk.text.split("\n"))
+        _assert_cited(tmp_path, "contrat.md", chunks, max_tokens)
+
+
+def test_where_the_cut_before_the_sequence_would_not_fit_the_nearest_cut_is_taken(tmp_path):
+    # the passage is full at the fourth line; its nearest clean cut, after the second (the third ends on a colon and
+    # runs on), has a sequence across it; the one before, after the first, would carry 44 words of 40 to the next
+    # passage: the nearest is taken, carrying the third line, rather than none
+    paragraphs = ["Le service client répond par téléphone du lundi au samedi, de huit heures à vingt heures, "
+                  "et par courrier.",
+                  "Dans un premier temps, il retrouve votre dossier complet.",
+                  "Ensuite, il vous guide ainsi :",
+                  "il vous envoie un formulaire de résiliation à remplir, à dater, à signer et à renvoyer par "
+                  "courrier avec une copie de votre pièce d'identité et de votre dernière facture."]
+    chunks = _chunks(tmp_path, "resiliation.md", "## Résiliation\n\n" + "\n\n".join(paragraphs) + "\n", max_tokens=40)
+    assert [chunk.text.split("\n") for chunk in chunks] == [paragraphs[:2], paragraphs[2:]]
+    _assert_cited(tmp_path, "resiliation.md", chunks, 40)
