@@ -75,30 +75,36 @@ def _split(group: list[Line], i: int, end: re.Match[str] | None = None) -> _Spli
 def clean_cuts(doc: Document, group: list[Line], following: Line) -> Iterator[sequences.Candidate[_Split]]:
     """A full passage's clean cuts, the last first, each splitting its lines into those it keeps and those the next
     passage, starting with `following`, opens with: after a line that does not run on (`_runs_on`), and where a
-    sentence ends inside the line it would be cut in were there no other (the last line with one in bounds, after no
-    line's end in bounds); only those in its second half by characters: the passage keeps at least half its text.
-    The first carries nothing when the passage ends cleanly on its last line; none when no cut is in bounds."""
+    sentence ends inside a line that does; only those in its second half by characters (the passage keeps at least
+    half its text), and of those inside a line (a sentence end there, or between the pieces a line too long alone was
+    cut into) only those in the line the first falls in, if it does: a cut the passage would not have had without
+    `rag.corpus.sequences` falls at a line's end. The first carries nothing when the passage ends cleanly on its last
+    line; none when no cut is in bounds."""
     size = sum(len(line.text) for line in group)
     before = size  # characters of the lines before `after`
-    cut_in_line = True  # no line's end yielded yet: the line a cut would fall in
+    line_no = 0  # of the source's lines, counted back from `following`'s, the one `line` is of
+    inside: int | None = None  # the source line the first cut falls inside, -1 if it falls at a line's end
     for i in range(len(group) - 1, -1, -1):
         line, after = group[i], group[i + 1] if i + 1 < len(group) else following
         if 2 * before < size:
             return
         before -= len(line.text)
+        line_no += after.follows is None  # `after` opens a line of the source
+        in_line = after.follows is not None
         if not _runs_on(doc, line, after):
-            yield sequences.Candidate(partial(_split, group, i), False, partial(sequences.last_sentence, line.text),
-                                      after.text, 0)
-            cut_in_line = False
-        elif cut_in_line:
+            if not in_line or inside in (None, line_no):
+                yield sequences.Candidate(partial(_split, group, i), in_line,
+                                          partial(sequences.last_sentence, line.text), after.text, 0)
+                inside = (line_no if in_line else -1) if inside is None else inside
+        elif inside in (None, line_no):
             ends = list(sentence_breaks(line.text))
             starts = [0, *(end.end() for end in ends)]  # where each of its sentences starts
-            inside = [(end, a) for end, a in zip(ends, starts, strict=False) if 2 * (before + end.start()) >= size]
-            for end, a in reversed(inside):
+            cuts = [(end, a) for end, a in zip(ends, starts, strict=False) if 2 * (before + end.start()) >= size]
+            for end, a in reversed(cuts):
                 yield sequences.Candidate(partial(_split, group, i, end), True,
                                           partial(sequences.last_sentence, line.text, a, end.start()), line.text,
                                           end.end())
-            cut_in_line = not inside
+            inside = line_no if cuts and inside is None else inside
 
 
 __all__ = ["TITLE_CHARS", "clean_cuts", "piece"]

@@ -130,3 +130,17 @@ def test_where_the_cut_before_the_sequence_would_not_fit_the_nearest_cut_is_take
     chunks = _chunks(tmp_path, "resiliation.md", "## Résiliation\n\n" + "\n\n".join(paragraphs) + "\n", max_tokens=40)
     assert [chunk.text.split("\n") for chunk in chunks] == [paragraphs[:2], paragraphs[2:]]
     _assert_cited(tmp_path, "resiliation.md", chunks, 40)
+
+
+def test_a_paragraph_too_long_alone_is_not_cut_at_an_abbreviation_either(tmp_path):
+    # the second paragraph, too long for a passage, is cut into its sentences, "janv." ending one: between those
+    # pieces is inside a line too, not a line's end to take before the paragraph's own end
+    paragraphs = ["Votre abonnement mensuel donne accès à tous les services.",
+                  "Il se règle par carte bancaire ou par prélèvement chaque mois. Il se règle aussi par virement. "
+                  "Le contrat court sans frais de résiliation jusqu'au 1er janv. 2025 inclus.",
+                  "Puis il est reconduit tacitement pour un an, aux mêmes conditions, sauf résiliation de votre part."]
+    text = "## Contrat\n\n" + "\n\n".join(paragraphs) + "\n"
+    for max_tokens in (22, 26, 30):
+        chunks = _chunks(tmp_path, "contrat.md", text, max_tokens=max_tokens)
+        assert chunks[-2].text.endswith("1er janv. 2025 inclus.") and chunks[-1].text == paragraphs[2]
+        _assert_cited(tmp_path, "contrat.md", chunks, max_tokens)
