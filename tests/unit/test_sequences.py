@@ -103,20 +103,6 @@ def test_which_sentences_go_on_with_a_sequence(before, after, expected):
     assert goes_on(before, after) is expected
 
 
-def test_a_passage_ends_at_its_paragraph_not_at_an_abbreviation_inside_it(tmp_path):
-    # the paragraph's end, before "Puis", is the only line end in bounds; the full stop of "janv." inside the line
-    # before it is not a cut to trade it for: where no other line end will do, the passage ends where it did
-    paragraphs = ["Votre abonnement mensuel donne accès à tous les services.",
-                  "Il se règle par carte bancaire ou par prélèvement chaque mois. Le contrat court sans frais de "
-                  "résiliation jusqu'au 1er janv. 2025 inclus.",
-                  "Puis il est reconduit tacitement pour un an, aux mêmes conditions, sauf résiliation de votre part."]
-    text = "## Contrat\n\n" + "\n\n".join(paragraphs) + "\n"
-    for max_tokens in (30, 35, 40, 45):
-        chunks = _chunks(tmp_path, "contrat.md", text, max_tokens=max_tokens)
-        assert all(line in paragraphs for chunk in chunks for line in chunk.text.split("\n"))
-        _assert_cited(tmp_path, "contrat.md", chunks, max_tokens)
-
-
 def test_where_the_cut_before_the_sequence_would_not_fit_the_nearest_cut_is_taken(tmp_path):
     # the passage is full at the fourth line; its nearest clean cut, after the second (the third ends on a colon and
     # runs on), has a sequence across it; the one before, after the first, would carry 44 words of 40 to the next
@@ -132,15 +118,18 @@ def test_where_the_cut_before_the_sequence_would_not_fit_the_nearest_cut_is_take
     _assert_cited(tmp_path, "resiliation.md", chunks, 40)
 
 
-def test_a_paragraph_too_long_alone_is_not_cut_at_an_abbreviation_either(tmp_path):
-    # the second paragraph, too long for a passage, is cut into its sentences, "janv." ending one: between those
-    # pieces is inside a line too, not a line's end to take before the paragraph's own end
+@pytest.mark.parametrize(("more", "sizes"), [("", (30, 35, 40, 45)),
+                                             ("Il se règle aussi par virement. ", (22, 26, 30))])
+def test_a_passage_ends_at_its_paragraph_not_at_an_abbreviation_inside_it(tmp_path, more, sizes):
+    # the paragraph's end, before "Puis", is the only line end in bounds; the full stop of "janv." inside the line
+    # before it is not a cut to trade it for, nor, the paragraph made too long for a passage (`more`) and so cut into
+    # its sentences, the end of its piece "... 1er janv.": where no other line end will do, it ends where it did
     paragraphs = ["Votre abonnement mensuel donne accès à tous les services.",
-                  "Il se règle par carte bancaire ou par prélèvement chaque mois. Il se règle aussi par virement. "
-                  "Le contrat court sans frais de résiliation jusqu'au 1er janv. 2025 inclus.",
+                  f"Il se règle par carte bancaire ou par prélèvement chaque mois. {more}Le contrat court sans frais "
+                  "de résiliation jusqu'au 1er janv. 2025 inclus.",
                   "Puis il est reconduit tacitement pour un an, aux mêmes conditions, sauf résiliation de votre part."]
     text = "## Contrat\n\n" + "\n\n".join(paragraphs) + "\n"
-    for max_tokens in (22, 26, 30):
+    for max_tokens in sizes:
         chunks = _chunks(tmp_path, "contrat.md", text, max_tokens=max_tokens)
         assert chunks[-2].text.endswith("1er janv. 2025 inclus.") and chunks[-1].text == paragraphs[2]
         _assert_cited(tmp_path, "contrat.md", chunks, max_tokens)
