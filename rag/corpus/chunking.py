@@ -5,10 +5,10 @@ then word boundaries, so that no passage (prompt and heading included) exceeds t
 in its own tokenizer's tokens. Nothing is truncated silently: a word too long for a passage alone is cut between
 characters (Thai or Chinese prose), or left out if it is ASCII (base64, minified code, no text to search).
 
-Where a section is split after a line that runs on into the next (`_runs_on`: a hard-wrapped line inside a sentence,
-a title or a label, a line announcing a list with a colon), the passage ends at the last clean cut in its second half
-instead (a paragraph's, a list item's or a table row's end, or a sentence end inside a wrapped line): what follows
-opens the next passage, rather than "...ils montent jusqu'au" ending one and "4e étage" opening the next, or a
+Where a section is split after a line that runs on into the next (a hard-wrapped line inside a sentence, a title or
+a label, a line announcing a list with a colon), the passage ends at the last clean cut in its second half instead
+(`rag.corpus.cuts`: a paragraph's, a list item's or a table row's end, or a sentence end inside a wrapped line): what
+follows opens the next passage, rather than "...ils montent jusqu'au" ending one and "4e étage" opening the next, or a
 subtitle ending a passage whose next one holds what it titles.
 
 A passage that opens on a later row of a table whose header row an earlier passage holds (a long table cut) carries
@@ -25,13 +25,14 @@ a passage's tokens.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 
+from rag.corpus import sequences
+from rag.corpus.cuts import clean_cuts, piece
 from rag.corpus.formats.base import Line, Section
 from rag.corpus.reader import Document, Skipped
-from rag.passage import ITEM, Chunk, ends_sentence, sentence_breaks, table_heads, with_ids
+from rag.passage import Chunk, sentence_breaks, table_heads, with_ids
 
 TokenCounter = Callable[[Sequence[str]], list[int]]
 # Bumped when the passages a file gives change (its parsing, sections or cuts), so that ingest rebuilds a build made
@@ -112,35 +113,16 @@ TokenCounter = Callable[[Sequence[str]], list[int]]
 # agendas, .doc hidden/cell lists, .eml base64, epub notes, odt depth. 72: .adoc; letters' signatures, PDF subjects;
 # .doc script bold; .eml quoted-printable attached; epub off-spine notes, [A] marks, links back.
 LAYOUT = 72
-TITLE_CHARS = 60  # a line shorter than this without a full stop names what follows it (`_runs_on`)
-_FULL_STOPS = (".", "!", "…", ";")
 PROBE_CHARS_PER_TOKEN = 16  # an ASCII word of this many characters per passage token is counted by its prefixes
-
-
-def _piece(line: Line, a: int, b: int, after: int | None = None) -> Line:
-    """`line.text[a:b]` as a line of its own, which `follows` the piece of the line that ends at `after` (the line's
-    own `follows` when it starts the line). Its offsets are exact when the line's text is the source's own
-    (Markdown, plain text), or is with the characters it marks `doubled` written twice (a CSV cell's quotes); else
-    (an HTML element, whose tags and entities the text leaves out) they stay the whole line's, which contains the
-    piece: a citation is never moved off its text."""
-    gap = line.text[a if after is None else after:a]
-    # a word left out between them (`_spans`): a line break, so that each line of a passage stays the source's own
-    follows = line.follows if a == 0 else gap if gap.isspace() or not gap else None
-    doubled = line.doubled
-    if line.end - line.start == len(line.text) + len(doubled):
-        first, last = bisect_left(doubled, a), bisect_left(doubled, b)  # the doubled characters before a, before b
-        return Line(line.text[a:b], line.start + a + first, line.start + b + last, line.item, follows,
-                    tuple(i - a for i in doubled[first:last]))
-    return Line(line.text[a:b], line.start, line.end, line.item, follows)
 
 
 def _split_line(line: Line) -> list[Line]:
     """Split a line into sentences, keeping offsets."""
     pieces, cursor, after = [], 0, 0
     for match in sentence_breaks(line.text):
-        pieces.append(_piece(line, cursor, match.start(), after))
+        pieces.append(piece(line, cursor, match.start(), after))
         cursor, after = match.end(), match.start()
-    pieces.append(_piece(line, cursor, len(line.text), after))
+    pieces.append(piece(line, cursor, len(line.text), after))
     return [p for p in pieces if p.text]
 
 
@@ -225,7 +207,7 @@ class Chunker:
             spans = [(0, gap[0]), (gap[1], len(line.text))]
         ends = [0, *(b for _, b in spans)]
         return [atom for (a, b), after in zip(spans, ends, strict=False)
-                for atom in self._within(context, _piece(line, a, b, after))]
+                for atom in self._within(context, piece(line, a, b, after))]
 
     def _word_tokens(self, words: list[str]) -> list[int]:
         """Each word's tokens as it counts inside a run, after another word: a word counted alone would merge with
@@ -299,18 +281,17 @@ class Chunker:
                     groups[-1].append(atom)
                     numbers[-1].append(at)
                     continue
-                kept, carried = _cut(doc, groups[-1], atom) if groups else ([], [])
-                moved = numbers[-1][len(groups[-1]) - len(carried):] if carried else []  # a line cut: both hold it
-                header = self._header(section, heads, context, [*moved, at], [*carried, atom])
-                if carried and self._fits(_lead(context, header), [*carried, atom]):
-                    groups[-1], numbers[-1] = kept, numbers[-1][:len(kept)]
-                    groups.append([*carried, atom])
-                    numbers.append([*moved, at])
-                else:
-                    if carried:  # the passage opens on `atom` instead
-                        header = self._header(section, heads, context, [at], [atom])
-                    groups.append([atom])
-                    numbers.append([at])
+                cuts = sequences.preferred(clean_cuts(doc, groups[-1], atom)) if groups else []
+                for kept, carried in [*cuts, ([], [])]:  # the first whose next passage fits; else it opens on `atom`
+                    moved = numbers[-1][len(groups[-1]) - len(carried):] if carried else []  # a line cut: both hold it
+                    header = self._header(section, heads, context, [*moved, at], [*carried, atom])
+                    if not carried:
+                        break
+                    if self._fits(_lead(context, header), [*carried, atom]):
+                        groups[-1], numbers[-1] = kept, numbers[-1][:len(kept)]
+                        break
+                groups.append([*carried, atom])
+                numbers.append([*moved, at])
                 headers.append(header)
             for number, (group, header) in enumerate(zip(groups, headers, strict=True)):
                 # a span holding every line, wherever it stands in the source (a spreadsheet row's column left of
@@ -347,54 +328,6 @@ def _joint(line: Line) -> str:
     """What stands before a line of a passage, after the one before it: a line break, or, for the rest of one line,
     what the source has there (`Line.follows`)."""
     return "\n" if line.follows is None else line.follows
-
-
-def _runs_on(doc: Document, line: Line, following: Line) -> bool:
-    """Whether `line` runs on into `following`, so that a passage should not end between them: a line that
-    announces what follows (a colon), a title or a label (a short line without a full stop: "Le déréférencement",
-    "Délais ?"), or a hard-wrapped or PDF line (no sentence end, no blank line before the next, which starts no list
-    item or table row). A list item's or a table row's end is clean, as is a paragraph's that ends otherwise (a blank
-    line, or a block of HTML or Word), whatever its last character. In code (the only lines a reader keeps indented:
-    Markdown's code blocks, HTML's `<pre>`), an indented line goes on with the block above it, and the last line of
-    an indented block before a line at the code's margin is a clean cut: a YAML file's `section_7:` stays with its
-    `  retries: 3`, a Python function with its body, where short code lines read as titles cut anywhere."""
-    if following.text[:1].isspace():
-        return True
-    if line.text[:1].isspace():
-        return False
-    text = line.text
-    if text.endswith((":", "：")):
-        return True
-    if line.item or ITEM.match(text):
-        return False
-    if len(text) < TITLE_CHARS and not text.endswith(_FULL_STOPS):
-        return True
-    if ends_sentence(text) or doc.blocks or following.item or ITEM.match(following.text):
-        return False
-    return doc.text.count("\n", line.end, following.start) <= 1
-
-
-def _cut(doc: Document, group: list[Line], following: Line) -> tuple[list[Line], list[Line]]:
-    """A full passage's lines split into those it keeps and those the next passage, starting with `following`,
-    opens with: the passage ends at its last clean cut (after a line that does not run on, `_runs_on`, or where a
-    sentence ends inside a line that does) when that cut lies in its second half by characters (an earlier one would
-    leave a passage too short to stand alone); else where it is, nothing carried."""
-    lines = [*group, following]
-    size = sum(len(line.text) for line in group)
-    before = size  # characters of the lines before lines[i + 1]
-    for i in range(len(group) - 1, -1, -1):
-        line = group[i]
-        if 2 * before < size:
-            break
-        if not _runs_on(doc, line, lines[i + 1]):
-            return group[:i + 1], group[i + 1:]
-        before -= len(line.text)
-        ends = [match for match in sentence_breaks(line.text) if 2 * (before + match.start()) >= size]
-        if ends:
-            last = ends[-1]
-            return ([*group[:i], _piece(line, 0, last.start())],
-                    [_piece(line, last.end(), len(line.text), last.start()), *group[i + 1:]])
-    return group, []
 
 
 __all__ = ["LAYOUT", "Chunker", "TokenCounter", "unindexable"]

@@ -156,13 +156,14 @@ def test_a_long_sections_passage_that_bm25_prefers_stays_first_over_a_shorter_op
 def test_chat_shorthand_is_searched_as_the_words_it_stands_for(client, searcher):
     """"sav" is a word the seed corpus never writes: searched as typed, it was unknown to BM25 and to `answerable`,
     and the service-client section came second, said not answerable. Written out, the question finds what the same
-    question in full words finds; the response quotes it as typed."""
+    question in full words finds, said answerable or not as it is; the response quotes it as typed."""
     from rag.search.searcher import Query
 
     typed, full = "sav ouvert le samedi ?", "service après-vente ouvert le samedi ?"
     (as_typed,), (in_full,) = searcher.search([Query(typed, 3)]), searcher.search([Query(full, 3)])
     assert [hit.id for hit in as_typed] == [hit.id for hit in in_full]
-    assert as_typed.answerable == in_full.answerable is True
+    # the full words themselves are said not answerable since stop 64: docs/EVALUATION.md, its stop 64 subsection
+    assert as_typed.answerable == in_full.answerable
     assert as_typed[0].citation.section == "Service client et désabonnement"
     body = client.post("/v1/search", json={"question": typed, "k": 3}).json()
     assert body["question"] == typed and body["passages"][0]["id"] == as_typed[0].id
