@@ -111,8 +111,10 @@ TokenCounter = Callable[[Sequence[str]], list[int]]
 # 64: .eml. 65: .doc. 66: .xls, .fods. 67: .rst. 68: .epub, .mbox. 69: .msg; print share rows. 70: .doc
 # bold/hidden/lists, flat ODF, ruby, page numbers, notes, .msg RTF. 71: letters, captions, 2-row headers, locales,
 # agendas, .doc hidden/cell lists, .eml base64, epub notes, odt depth. 72: .adoc; letters' signatures, PDF subjects;
-# .doc script bold; .eml quoted-printable attached; epub off-spine notes, [A] marks, links back.
-LAYOUT = 72
+# .doc script bold; .eml quoted-printable attached; epub off-spine notes, [A] marks, links back. 73: no cut inside a
+# sequence of steps; sheets' merged notes, FAQ bands out; letters' plain annexes, greeting memos; .eml read up to its
+# bounds; .adoc nested tables, passthrough; HTML contents links to headings, poll follow-up forms out.
+LAYOUT = 73
 PROBE_CHARS_PER_TOKEN = 16  # an ASCII word of this many characters per passage token is counted by its prefixes
 
 
