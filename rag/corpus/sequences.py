@@ -45,9 +45,10 @@ _OPENS = (
 
 def _opening(words: Iterable[str]) -> re.Pattern[str]:
     """A sentence opening on one of `words` (after any bullet, dash or quote), as a whole word: "Next-day delivery",
-    "Puisque", "Next.js" (a full stop then no space) and a table's cell ("| Ensuite | 3 |") do not."""
+    "Puisque", "Next.js" (a full stop then no space) and a table's cell ("| Ensuite | 3 |", a row read from a page's
+    table "Ensuite | 3") do not."""
     spelt = sorted((r"\s+".join(map(re.escape, w.split())).replace("'", "['’]") for w in words), key=len, reverse=True)
-    return re.compile(rf"(?![\W_]*\|)[\W_]*(?:{'|'.join(spelt)})(?![\w'’-]|\.\S)", re.IGNORECASE)
+    return re.compile(rf"(?![\W_]*\|)[\W_]*(?:{'|'.join(spelt)})(?![\w'’-]|\.\S|\s*\|)", re.IGNORECASE)
 
 
 _GOES_ON_WORDS = _opening(_GOES_ON)

@@ -72,6 +72,10 @@ def test_a_checker_s_hidden_answer_in_a_form_is_read():
     assert _sections(f"<main><h1>Guide</h1>{_BODY}{check}</main>")[-1][1][-3:] == [
         "En formule Pro, la résiliation prend effet à la fin du mois payé.",
         "Les factures restent téléchargeables pendant dix ans.", "Votre e-mail Envoyer"]
+    # one line of answer, no question: still the checker's (a poll's follow-up asks, "Comment pouvons-nous ... ?")
+    one = check.replace("<p>Les factures restent téléchargeables pendant dix ans.</p>", "")
+    assert _sections(f"<main><h1>Guide</h1>{_BODY}{one}</main>")[-1][1][-2:] == [
+        "En formule Pro, la résiliation prend effet à la fin du mois payé.", "Votre e-mail Envoyer"]
 
 
 def test_links_side_by_side_that_are_no_contents_entries_are_read():

@@ -98,6 +98,8 @@ def test_a_cut_before_the_sequence_whose_next_passage_would_not_fit_is_not_taken
     ("Le site vous écrit.", "Next. Cliquez sur Valider.", True),
     ("| Étape | Ordre |", "| Ensuite | 3 |", False),
     ("| Tout d'abord | 1 |", "| Étape | 2 |", False),
+    ("Étape | Ordre", "Ensuite | 3", False),  # a row as a page's table is read: its cells joined by a bar
+    ("Tout d'abord | 1", "Étape | 2", False),
 ])
 def test_which_sentences_go_on_with_a_sequence(before, after, expected):
     assert goes_on(before, after) is expected

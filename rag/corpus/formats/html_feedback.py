@@ -74,7 +74,7 @@ class _Element:
         """`child` ends: what it holds is this element's, but a hidden form to write in (a poll's follow-up), and a
         hidden element's words, counted as if shown only within what is hidden with it (its parent counts them
         hidden)."""
-        if child.tag == "form" and child.hidden and child.writes:
+        if child.tag == "form" and child.hidden and child.writes and child.follows_up:
             return
         if child.hidden and not self.hidden:
             self.other += min(child.other, 1) if child.choice else child.other
@@ -111,6 +111,13 @@ class _Element:
         heading, and at most one short line besides its controls' labels (no quiz's or checker's answer)."""
         return self.tag == "form" and self.fields and self.choices + self.other >= 1 and not self.heading and \
             self.chars <= QUESTION_CHARS and self.runs + self.text <= 1
+
+    @property
+    def follows_up(self) -> bool:
+        """Whether its one line, if any, asks (a poll's follow-up: "Comment pouvons-nous améliorer cet article ?"),
+        not a checker's one-line answer hidden until its question is answered ("Non : sans trace d'effraction ...")."""
+        words = " ".join(self.words.split())
+        return not words or words.endswith("?")
 
     @property
     def poll(self) -> bool:
