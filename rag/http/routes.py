@@ -101,7 +101,8 @@ async def known_query(request: Request) -> None:
     those it takes (a 422, as an unknown body field gets): `?sauce=guide`, or a misspelt `?sorce=`, would otherwise
     be dropped and the whole listing answered; `POST /v1/search?k=3` answered 5 passages, the body's default. A field
     of the route's JSON body sent as a parameter is said to go in the body.
-    A cache-buster (`_`, as jQuery and others add) and `api-version` (Azure's OpenAI clients) are let through."""
+    A cache-buster (`_`, as jQuery and others add) and `api-version` (Azure's OpenAI clients) are let through.
+    A parameter the route takes sent twice is a 422 too (`repeated`)."""
     unknown = sorted(set(request.query_params) - _IGNORED_QUERY)
     if not unknown:
         return
@@ -110,6 +111,7 @@ async def known_query(request: Request) -> None:
              if isinstance(definition := parameter.kwarg_definition, QueryParameter)]
     unknown = [name for name in unknown if name not in taken]
     if not unknown:
+        repeated(request, taken)
         return
     body = next((parameter.annotation for parameter in parameters.values()
                  if isinstance(parameter.kwarg_definition, BodyKwarg)), None)
@@ -125,6 +127,22 @@ async def known_query(request: Request) -> None:
                        f"{', ...' if len(unknown) > 10 else ''}: {takes}",
                        [{"key": name, "message": f"unknown query parameter{meant}: {takes}", "source": "query"}
                         for name, meant in shown])
+
+
+def repeated(request: Request, taken: Sequence[str]) -> None:
+    """Refuse a query parameter of `taken` sent more than once (`?limit=1&limit=2`, or `?source=a&source=b` as
+    `requests` sends a list) with a 422 naming it and its values: the last one was taken silently, so a listing of two
+    folders listed the second's alone, and a refusal of the last value quoted the first ("limit: must be an integer
+    (got '1')")."""
+    fields = []
+    for name in taken:
+        values = request.query_params.getall(name, [])
+        if len(values) > 1:
+            sent = ", ".join(repr(v if len(v) <= 100 else v[:100] + "...") for v in values[:5])
+            fields.append({"key": name, "source": "query", "message": f"sent {len(values)} times "
+                           f"({sent}{', ...' if len(values) > 5 else ''}): send it once"})
+    if fields:
+        raise InvalidQuery("; ".join(f"{field['key']}: {field['message']}" for field in fields), fields)
 
 
 @post("/search", status_code=HTTP_200_OK, summary="Best passages for one question", before_request=known_query,

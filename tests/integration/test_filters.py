@@ -94,6 +94,25 @@ def test_an_unknown_query_parameter_is_a_422_naming_it_the_one_meant_and_those_t
     assert client.get("/v1/documents", params={"_": "1733300000", "api-version": "2024-05-01"}).status_code == 200
 
 
+def test_a_query_parameter_sent_twice_is_a_422_naming_its_values(client):
+    """`?source=a&source=b` (how `requests` sends a list) listed the last folder's documents alone, as if that were
+    all that was asked; `?limit=1&limit=abc` was refused quoting the value it had not refused."""
+    r = client.get("/v1/documents", params=[("source", "secu-debi-plateforme.txt"),
+                                            ("source", "sequra-faq-marchands.txt")])
+    assert r.status_code == 422, r.text
+    assert r.json()["detail"] == ("source: sent 2 times ('secu-debi-plateforme.txt', 'sequra-faq-marchands.txt'): "
+                                  "send it once")
+    assert [(e["key"], e["source"]) for e in r.json()["errors"]] == [("source", "query")]
+    assert client.get("/v1/documents", params=[("limit", "1"), ("limit", "abc")]).json()["detail"] == \
+        "limit: sent 2 times ('1', 'abc'): send it once"
+    listed = client.get("/v1/vector_stores", params=[("order", "asc"), ("order", "desc")])  # in OpenAI's shape there
+    assert listed.status_code == 422 and listed.json()["error"]["param"] == "order", listed.text
+    # a cache-buster sent twice still passes, and an unknown parameter sent twice is said unknown
+    assert client.get("/v1/documents", params=[("_", "1"), ("_", "2")]).status_code == 200
+    assert "unknown query parameter 'sauce'" in client.get("/v1/documents", params=[("sauce", "a"),
+                                                                                    ("sauce", "b")]).text
+
+
 @pytest.mark.parametrize(("method", "path", "params", "said"), [
     ("POST", "/v1/search", {"k": 3}, "'k' (`k` is a field of the JSON body): this route takes no query parameter; "
                                      "its fields go in the JSON body"),
