@@ -33,7 +33,9 @@ from litestar.types import (
 )
 from mcp.server.mcpserver import MCPServer
 from mcp.server.transport_security import TransportSecuritySettings
-from mcp_types import INTERNAL_ERROR, INVALID_REQUEST, PARSE_ERROR
+from mcp_types import INTERNAL_ERROR, INVALID_REQUEST, PARSE_ERROR, PROTOCOL_VERSION_META_KEY
+from mcp_types.jsonrpc import UNSUPPORTED_PROTOCOL_VERSION
+from mcp_types.version import HANDSHAKE_PROTOCOL_VERSIONS, MODERN_PROTOCOL_VERSIONS
 from starlette.applications import Starlette
 
 from rag.http.problems import Failure, disconnected, problem_of, said
@@ -125,6 +127,9 @@ class HttpTransport:
         if (fault := envelope_fault(body)) is not None:
             await _invalid_request(send, *fault)
             return
+        if (version := unsupported_version(scope, json.loads(body))) is not None:
+            await _invalid_request(send, *version)
+            return
         await app({**scope, "path": "/", "headers": headers}, _replay(body, receive), send)  # type: ignore[arg-type]
 
 
@@ -168,10 +173,42 @@ def envelope_fault(body: bytes) -> tuple[object, str] | None:
     return None
 
 
-async def _invalid_request(send: Send, mid: object, said_: str, code: int = INVALID_REQUEST) -> None:
-    """A JSON-RPC "Invalid Request" error (-32600, or `code`) with a 400, as the SDK answers the messages it
-    refuses."""
-    body = json.dumps({"jsonrpc": "2.0", "id": mid, "error": {"code": code, "message": said_[:300]}}).encode()
+_VERSIONS = (*HANDSHAKE_PROTOCOL_VERSIONS, *MODERN_PROTOCOL_VERSIONS)
+
+
+def unsupported_version(scope: Scope, message: object) -> tuple[object, str, int, dict[str, object]] | None:
+    """(id, what to fix, code, data) when the `MCP-Protocol-Version` header names a revision the SDK does not speak
+    and the message (a decoded JSON-RPC object) carries no per-request envelope of its own; None otherwise.
+
+    The SDK hands such a request to its 2026-07-28 path, which asked for "params._meta ... envelope keys" that a
+    client of the handshake revisions never sends, whatever version it got wrong (`2025-6-18`, `2025-03-25`). The
+    protocol answers an unsupported version with a 400; this one is the SDK's own Unsupported protocol version error
+    (-32022, its `data` the revisions served and the one asked), which it gives to a request that carries the
+    envelope: those are left to it, as they negotiate from that error."""
+    sent = next((value.decode("latin-1") for name, value in scope.get("headers", ())
+                 if name == b"mcp-protocol-version"), None)
+    if sent is None or sent in _VERSIONS or not isinstance(message, dict):
+        return None
+    params = message.get("params")
+    meta = params.get("_meta") if isinstance(params, dict) else None
+    if isinstance(meta, dict) and PROTOCOL_VERSION_META_KEY in meta:
+        return None
+    shown = sent if len(sent) <= 50 else sent[:50] + "..."
+    said_ = (f"Unsupported protocol version: the MCP-Protocol-Version header says {shown!r}; this server speaks "
+             f"{', '.join(HANDSHAKE_PROTOCOL_VERSIONS)} (agreed by initialize, then sent in this header) and "
+             f"{', '.join(MODERN_PROTOCOL_VERSIONS)}")
+    return answered_id(message), said_, UNSUPPORTED_PROTOCOL_VERSION, {"supported": list(_VERSIONS),
+                                                                        "requested": shown}
+
+
+async def _invalid_request(send: Send, mid: object, said_: str, code: int = INVALID_REQUEST,
+                           data: object = None) -> None:
+    """A JSON-RPC "Invalid Request" error (-32600, or `code`, with `data` if any) with a 400, as the SDK answers the
+    messages it refuses."""
+    error: dict[str, object] = {"code": code, "message": said_[:300]}
+    if data is not None:
+        error["data"] = data
+    body = json.dumps({"jsonrpc": "2.0", "id": mid, "error": error}).encode()
     start: HTTPResponseStartEvent = {"type": "http.response.start", "status": 400, "headers": [
         (b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]}
     whole: HTTPResponseBodyEvent = {"type": "http.response.body", "body": body, "more_body": False}
@@ -233,4 +270,4 @@ def _replay(body: bytes, receive: Receive) -> Receive:
     return replayed
 
 
-__all__ = ["PREFIX", "HttpTransport", "envelope_fault", "error_body", "mount"]
+__all__ = ["PREFIX", "HttpTransport", "envelope_fault", "error_body", "mount", "unsupported_version"]

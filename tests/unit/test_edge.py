@@ -227,6 +227,29 @@ def test_mcp_says_in_a_line_what_makes_a_message_no_json_rpc(keyed, path, body, 
 
 
 @pytest.mark.parametrize("path", ["/mcp", "/mcp/connector"])
+@pytest.mark.parametrize("version", ["2025-6-18", "2025-03-25", "banana"])
+def test_mcp_an_unsupported_protocol_version_header_is_said_with_the_versions_served(keyed, path, version):
+    """A handshake client whose MCP-Protocol-Version the SDK does not speak was told that "params._meta must be an
+    object carrying the required ... envelope keys", the 2026 revision's, whatever it had got wrong: the protocol's
+    400 now says the version is unsupported and lists those served, in the SDK's own error (-32022, as its clients
+    read it), for requests and notifications alike."""
+    headers = {"authorization": f"Bearer {USER}", "accept": "application/json, text/event-stream",
+               "content-type": "application/json", "mcp-protocol-version": version}
+    for mid, body in ((4, {"jsonrpc": "2.0", "id": 4, "method": "tools/list"}),
+                      (None, {"jsonrpc": "2.0", "method": "notifications/initialized"})):
+        answered = keyed.post(path, json=body, headers=headers)
+        assert answered.status_code == 400, answered.text
+        error = answered.json()
+        assert error["id"] == mid and error["error"]["code"] == -32022, error
+        assert f"the MCP-Protocol-Version header says '{version}'" in error["error"]["message"]
+        assert error["error"]["data"] == {"supported": ["2024-11-05", "2025-03-26", "2025-06-18", "2025-11-25",
+                                                        "2026-07-28"], "requested": version}
+    headers["mcp-protocol-version"] = "2025-06-18"  # a version served is answered as before
+    served = keyed.post(path, json={"jsonrpc": "2.0", "id": 5, "method": "tools/list"}, headers=headers)
+    assert "result" in served.json(), served.text
+
+
+@pytest.mark.parametrize("path", ["/mcp", "/mcp/connector"])
 def test_an_unknown_prompt_is_invalid_params_naming_it_and_logs_no_traceback(keyed, path, caplog):
     """The SDK answered code 0 and logged a traceback of 1.7 KB at error level for each: any client could fill the
     error log with them."""
