@@ -18,7 +18,18 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    Tag,
+    ValidationError,
+    ValidatorFunctionWrapHandler,
+    WrapValidator,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
 
 from rag.errors import InvalidQuery
 from rag.index.store import Index
@@ -50,6 +61,16 @@ def store_id(index_dir: Path) -> str:
 # -- filters (the shapes of OpenAI's `ComparisonFilter` and `CompoundFilter`) ---------------------------------------
 
 
+def _one_rule(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+    """A comparison's value as its union reads it, refused in one rule: the union said one error per branch, under
+    the validator's own names for them (`filters.value.float`, `filters.value[union[str,float]][0]`)."""
+    try:
+        return handler(value)
+    except ValidationError:
+        raise PydanticCustomError("filter_value", "must be a string, a number or true or false (for in and nin, a "
+                                                  "list of strings and numbers)") from None
+
+
 class Comparison(BaseModel):
     """`key` compared with `value`: eq, ne, gt, gte, lt, lte with one value; in, nin with a list."""
 
@@ -59,7 +80,7 @@ class Comparison(BaseModel):
                                                                "passage_id, title, section, page, start, end or url.")
     type: Literal["eq", "ne", "gt", "gte", "lt", "lte", "in", "nin"] = Field(
         description="eq: equals; ne: differs; gt, gte, lt, lte: numbers compared; in, nin: one of the list, or not.")
-    value: str | float | bool | list[str | float] = Field(
+    value: Annotated[str | float | bool | list[str | float], WrapValidator(_one_rule)] = Field(
         description="A string or a number (a list for in and nin). An attribute a passage does not have (a "
                     "section, page or url) equals no value.")
 

@@ -66,6 +66,16 @@ def test_bad_search_bodies_are_422s_naming_the_field(client, search_path, body, 
     assert needle in openai_error(client.post(search_path, json=body), 422, param)
 
 
+@pytest.mark.parametrize("value", [None, {"a": 1}, [{"a": 1}], [["x"]]])
+def test_a_comparison_value_of_no_type_it_takes_is_said_in_one_rule(client, search_path, value):
+    """The union of the value's types said one error per branch, under the validator's names for them:
+    "filters.value.float: must be a number; ...; filters.value[union[str,float]][0]: must be a JSON string"."""
+    body = {"query": QUESTION, "filters": {"type": "or", "filters": [{"key": "page", "type": "in", "value": value}]}}
+    said = openai_error(client.post(search_path, json=body), 422, "filters.filters[0].value")
+    assert said == ("filters.filters[0].value: must be a string, a number or true or false (for in and nin, a list "
+                    "of strings and numbers)")
+
+
 def test_a_filter_nested_beyond_its_bounds_is_a_422_not_a_crash(client, search_path):
     node: dict = {"key": "page", "type": "eq", "value": 1}
     for _ in range(100):
