@@ -23,7 +23,7 @@ from rag.errors import (
 from rag.interrupts import Terminated, sigterm_interrupts
 from rag.sanitize import for_terminal, json_for_terminal
 from rag.settings import INGEST_ENGINES, Settings, unknown_variables
-from rag.wording import reworded
+from rag.wording import place, reworded
 
 if TYPE_CHECKING:
     from rag.schemas import SearchFilter, SearchResponse
@@ -126,7 +126,7 @@ def _search(args: argparse.Namespace) -> int:
     try:  # before the model loads: a mistyped value is refused at once
         scoped = SearchFilter(doc_ids=args.doc_ids, sources=args.sources) if args.doc_ids or args.sources else None
     except ValidationError as exc:
-        raise InvalidQuery("; ".join(f"{'.'.join(map(str, e['loc']))}: {reworded(e['msg'])}"
+        raise InvalidQuery("; ".join(f"{place(e['loc'])}: {reworded(e['msg'])}"
                                      for e in exc.errors())) from exc
     search = _search_remote if settings.url else _search_local
     found = search(settings, args, question, scoped)

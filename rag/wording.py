@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import re
 import string
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 
 # A validator's message, and what the API says instead: `{n}` and `{m}` are the message's groups; the other
 # placeholders are the caller's (`reworded`'s `context`): over HTTP, `{got}` the value sent for a parameter,
@@ -86,4 +86,10 @@ def shown_count(number: int) -> str:
     return digits if len(digits.lstrip("-")) <= 20 else f"{digits[:12]}... ({len(digits.lstrip('-'))} digits)"
 
 
-__all__ = ["lone_surrogate", "reworded", "shown_count"]
+def place(loc: Sequence[str | int]) -> str:
+    """A field's place as every edge names it, list positions in brackets: `doc_ids[0]`, `questions[1].context`
+    (a validator's `loc` says `doc_ids.0`)."""
+    return "".join(f".{part}" if isinstance(part, str) else f"[{part}]" for part in loc).removeprefix(".")
+
+
+__all__ = ["lone_surrogate", "place", "reworded", "shown_count"]

@@ -55,7 +55,7 @@ from rag.serving.runtime import Runtime, load_searcher
 from rag.settings import Settings
 from rag.suggest import suggestion
 from rag.version import __version__
-from rag.wording import reworded
+from rag.wording import place, reworded
 
 Search = Callable[[list[Query]], Awaitable[list[Found]]]
 GetPassage = Callable[[str], Passage]
@@ -178,7 +178,7 @@ class PlainServer(MCPServer):
             meta = tool.fn_metadata
             meta.arg_model.model_validate(meta.pre_parse_json(arguments), strict=self.strict)
         except ValidationError as exc:
-            raise ToolError("; ".join(f"{'.'.join(map(str, e['loc'])) or name}: {reworded(e['msg'])}"
+            raise ToolError("; ".join(f"{place(e['loc']) or name}: {reworded(e['msg'])}"
                                       for e in exc.errors(include_url=False))) from exc
         try:
             return await super().call_tool(name, arguments, context)

@@ -357,7 +357,7 @@ def test_an_empty_filter_admits_everything(client):
 def test_the_cli_refuses_a_bad_filter_before_loading_anything(capsys):
     assert main(["search", "--doc-id", "", "--index", "/nonexistent", "carte de séjour"]) == EXIT_CODES[InvalidQuery]
     err = capsys.readouterr().err
-    assert "doc_ids.0: must not be empty" in err and "String should" not in err  # the API's words, not pydantic's
+    assert "doc_ids[0]: must not be empty" in err and "String should" not in err  # the API's words, not pydantic's
 
 
 def test_a_request_copies_no_route_handler(client, monkeypatch):

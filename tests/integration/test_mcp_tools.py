@@ -172,6 +172,22 @@ def test_an_argument_a_tool_does_not_take_is_said_with_the_one_meant(searcher, s
     assert schema["additionalProperties"] is False  # the schema says so before the error does
 
 
+def test_an_item_of_a_list_argument_is_named_as_http_names_it(searcher, settings, client):
+    """The tools said `doc_ids.0` where HTTP says `filter.doc_ids[0]`: an agent that also reads the API, or a person
+    reading both logs, saw two spellings of one place."""
+    server = stdio_server(settings, searcher)
+
+    async def main() -> str:
+        async with Client(server) as client:
+            result = await client.call_tool("search", {"question": "horaires ?", "doc_ids": [1], "context": ["a", 2]})
+            assert result.is_error and result.content[0].type == "text"
+            return result.content[0].text
+
+    assert anyio.run(main) == "doc_ids[0]: must be a JSON string; context[1]: must be a JSON string"
+    over_http = client.post("/v1/search", json={"question": "horaires ?", "filter": {"doc_ids": [1]}}).json()
+    assert over_http["detail"] == "filter.doc_ids[0]: must be a JSON string"
+
+
 def test_a_tool_names_ten_unknown_arguments_at_most_each_cut_to_100_characters(searcher, settings):
     arguments: dict[str, Any] = {"question": "horaires ?", **{f"a{i:02}" + "x" * 200: 1 for i in range(12)}}
 

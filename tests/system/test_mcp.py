@@ -155,7 +155,7 @@ def test_agents_list_the_documents_and_search_within_one(served):
      ("search", {"question": "ok", "top_k": 1, "mode": "dense"},
       "search takes no argument 'mode', 'top_k' (did you mean `k`?); its arguments are question, k, doc_ids, sources"),
      ("search", {"question": "x" * 2001}, "at most 2000 characters"),
-     ("search", {"question": "ok", "doc_ids": [""]}, "doc_ids.0: must not be empty"),
+     ("search", {"question": "ok", "doc_ids": [""]}, "doc_ids[0]: must not be empty"),
      ("search", {"question": "ok", "sources": ["nowhere"]},
       "sources: no document has the source path or folder 'nowhere'; paths are relative to the corpus folder, as "
       "`list_documents` gives each document's `source`")],
