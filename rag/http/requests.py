@@ -66,7 +66,7 @@ class BoundedRequest(Request[Any, Any, Any]):
             decoded = await super().json()
         except RecursionError:
             raise SerializationException("it is nested too deeply") from None
-        except SerializationException:
+        except SerializationException as exc:
             body = await self.body()
             if (lone := lone_surrogate(body)) is not None:
                 raise SerializationException(lone) from None
@@ -75,7 +75,7 @@ class BoundedRequest(Request[Any, Any, Any]):
                 why = "it is UTF-16 or UTF-32 (zero bytes where it begins): send UTF-8"
             if why is not None:
                 raise SerializationException(why) from None
-            raise
+            raise reworded_decoding(exc) from None
         try:
             key = duplicate_key(await self.body(), decoded)
         except RecursionError:  # the decoder that keeps every pair takes a few levels less than msgspec
@@ -83,6 +83,24 @@ class BoundedRequest(Request[Any, Any, Any]):
         if key is not None:
             raise said(400, twice(key))
         return decoded
+
+
+# What the decoder says of a body it cannot read, and what to fix instead: it said "Number out of range - at `$[...]`"
+# (a path that names no field), "Input data was truncated" and "Invalid UTF-8 encoded string" (of a body sent in
+# Latin-1, whatever charset its Content-Type named). Its other messages say what is wrong and where ("JSON is
+# malformed: trailing comma in object (byte 7)").
+_DECODER_SAID = (("Input data was truncated", "it ends before its JSON value does (a string, object or list left "
+                                              "open: a body cut short?)"),
+                 ("Number out of range", "a number is out of range (beyond what a 64-bit float holds, about 1.8e308)"),
+                 ("Invalid UTF-8 encoded string", "it holds bytes that are not UTF-8: JSON is sent in UTF-8 (RFC "
+                                                  "8259), whatever charset the Content-Type names"))
+
+
+def reworded_decoding(exc: SerializationException) -> SerializationException:
+    """`exc`, the decoder's refusal of a body, with its message in the API's words where the decoder's says nothing a
+    client can act on (`_DECODER_SAID`)."""
+    said_ = str(exc.detail)
+    return next((SerializationException(why) for start, why in _DECODER_SAID if said_.startswith(start)), exc)
 
 
 def twice(key: str) -> str:

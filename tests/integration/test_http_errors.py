@@ -196,6 +196,24 @@ def test_malformed_bodies(client, raw, status, needle):
     assert needle in problem(client.post("/v1/search", content=raw, headers=JSON), status)["detail"]
 
 
+@pytest.mark.parametrize(("raw", "said"), [
+    (b'{"question": "horaires", "k": 1e400}', "a number is out of range (beyond what a 64-bit float holds"),
+    (b'{"question": "horaires", "context": [', "it ends before its JSON value does (a string, object or list left"),
+    ('{"question": "café"}'.encode("latin-1"), "it holds bytes that are not UTF-8: JSON is sent in UTF-8"),
+])
+@pytest.mark.parametrize("path", ["/v1/search", "/v1/vector_stores/{store}/search"])
+def test_a_body_the_decoder_cannot_read_is_said_in_the_api_words(client, app_settings, raw, said, path):
+    """The decoder said "Number out of range - at `$[...]`", a path naming no field, "Input data was truncated" and
+    "Invalid UTF-8 encoded string" (of a body in Latin-1 whatever charset it named): what to fix instead."""
+    path = path.format(store=f"vs_{app_settings.index_dir.name}")
+    response = client.post(path, content=raw, headers={"content-type": "application/json; charset=iso-8859-1"})
+    assert response.status_code == 400, response.text
+    body = response.json()
+    detail = body["detail"] if "detail" in body else body["error"]["message"]
+    assert detail.startswith(f"the request body is not valid JSON: {said}"), detail
+    assert "$[" not in detail and "Input data" not in detail
+
+
 @pytest.mark.parametrize(("encoding", "needle"), [
     ("utf-8-sig", "byte order mark (EF BB BF): send UTF-8 without one"),
     ("utf-16", "UTF-16 or UTF-32 (a byte order mark, FF FE)"),
