@@ -39,6 +39,9 @@ def _translated(error: urllib.error.HTTPError, url: str) -> RagError:
         return ConfigError(f"the server at {url} refused the request ({detail}): set RAG_API_KEY to one of its keys")
     if error.code in (429, 503):  # a full queue, or no index loaded yet: the server says which
         return Overloaded(f"the server at {url} cannot answer now: {detail}")
+    if error.code == 404 and url.endswith("/v1"):  # the OpenAI client's base URL, which ends in /v1
+        return ConfigError(f"the server at {url} answered 404 ({detail}): give --url (RAG_URL) the server's address "
+                           f"without /v1, {url.removesuffix('/v1')!r}: `rag search` adds the route")
     return ConfigError(f"the server at {url} answered {error.code}: {detail}")
 
 

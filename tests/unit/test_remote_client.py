@@ -20,15 +20,16 @@ OLDER = {"question": "délai ?", "passages": [], "answer": None, "answerable": F
 
 
 @pytest.fixture
-def serve() -> Iterator[tuple[str, list[bytes]]]:
-    """A server's URL on a free loopback port, and the list whose last body it answers every POST with."""
-    bodies: list[bytes] = []
+def serve() -> Iterator[tuple[str, list[bytes | tuple[int, bytes]]]]:
+    """A server's URL on a free loopback port, and the list whose last body (or status and body) it answers every
+    POST with."""
+    bodies: list[bytes | tuple[int, bytes]] = []
 
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self) -> None:
             self.rfile.read(int(self.headers.get("Content-Length", 0)))
-            body = bodies[-1]
-            self.send_response(200)
+            status, body = entry if isinstance(entry := bodies[-1], tuple) else (200, entry)
+            self.send_response(status)
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
@@ -81,3 +82,14 @@ def test_a_response_nested_past_the_parsers_depth_is_said_to_be_no_rag_response(
     bodies.append(b'{"question": "q", "passages": [], "answerable": false, "x": ' + nested + b"}")
     with pytest.raises(ConfigError, match="did not answer as a rag server does"):
         client.search(url, {"question": "délai ?"})
+
+
+def test_an_address_ending_in_v1_is_said_to_go_without_it(serve: tuple[str, list[bytes | tuple[int, bytes]]]) -> None:
+    """The OpenAI client's base URL ends in /v1 (docs/INTEGRATIONS.md); given to --url it asked /v1/v1/search and
+    said only "answered 404: no route POST /v1/v1/search"."""
+    base, bodies = serve
+    bodies.append((404, json.dumps({"status": 404, "detail": "no route POST /v1/v1/search"}).encode()))
+    with pytest.raises(ConfigError) as caught:
+        client.search(base + "/v1/", {"question": "délai ?"})
+    assert str(caught.value) == (f"the server at {base}/v1 answered 404 (no route POST /v1/v1/search): give --url "
+                                 f"(RAG_URL) the server's address without /v1, '{base}': `rag search` adds the route")
