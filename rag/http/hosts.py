@@ -127,8 +127,10 @@ class HostCheckMiddleware(ASGIMiddleware):
         host = headers.get(b"host", b"").decode("latin-1")
         if not host_allowed(host, self.allowed) and not (scope["path"] in PROBED and is_address(host)):
             shown = host if len(host) <= 100 else host[:100] + "..."
-            return HTTPException(status_code=421, detail=f"this server does not answer for host {shown!r}: it "
-                                                         "answers for " + ", ".join(self.allowed) +
+            # HTTP/1.0 lets a client leave Host out (`nc`, old scripts): "host ''" named nothing it had sent
+            refused = "the request has no Host header: send one naming this server" if named == 0 else \
+                f"this server does not answer for host {shown!r}"
+            return HTTPException(status_code=421, detail=f"{refused}: it answers for " + ", ".join(self.allowed) +
                                                          " (RAG_ALLOWED_HOSTS)")
         origin = headers.get(b"origin")
         if origin is not None and not origin_allowed(origin.decode("latin-1"), self.allowed, self.cors_origins):

@@ -8,9 +8,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from litestar import Response
 from litestar.testing import TestClient
 
 from rag.http.app import create_app
+from rag.http.hosts import LOOPBACK, HostCheckMiddleware
 from rag.http.pages import render
 from rag.http.requests import CHECKED_BYTES, duplicate_key
 from rag.schemas import Citation, Passage
@@ -369,6 +371,15 @@ def test_bound_to_loopback_every_route_refuses_a_foreign_host(bare, method, path
     """DNS rebinding: a page whose name resolves to 127.0.0.1 makes the browser send its own name as Host."""
     r = bare.request(method, path, headers={"host": host}, json={"question": "x"} if method == "POST" else None)
     assert "RAG_ALLOWED_HOSTS" in _problem(r, 421)["detail"]
+
+
+def test_a_request_without_host_is_told_to_send_one():
+    """An HTTP/1.0 request may leave Host out; it was told "this server does not answer for host ''"."""
+    check = HostCheckMiddleware(LOOPBACK, [], answer=lambda request, exc: Response(None))
+    refused = check.refusal({"type": "http", "headers": [], "path": "/v1/documents"})
+    assert refused is not None and refused.status_code == 421
+    assert refused.detail == ("the request has no Host header: send one naming this server: it answers for 127.0.0.1, "
+                              "localhost, ::1 (RAG_ALLOWED_HOSTS)")
 
 
 def test_a_foreign_host_on_the_vector_store_routes_gets_their_error_shape(bare):
