@@ -69,6 +69,17 @@ class Ranking(Sequence[Fused]):
         """The raw lexical score (BM25) of every candidate, in ranking order."""
         return self._lexical
 
+    @property
+    def scores(self) -> np.ndarray:
+        """The fused score of every candidate, in ranking order."""
+        return self._scores
+
+    def reordered(self, order: np.ndarray, scores: np.ndarray) -> Ranking:
+        """This ranking's candidates in `order` (positions in this ranking), with `scores` (aligned with this
+        ranking) as their fused scores."""
+        return Ranking(self._rows[order], scores[order], self._dense[order], self._lexical[order], self._dense_ranks,
+                       self._lexical_ranks)
+
     def _item(self, i: int) -> Fused:
         row = int(self._rows[i])
         return Fused(row, float(self._scores[i]), float(self._dense[i]), float(self._lexical[i]),

@@ -16,7 +16,7 @@ from rag.index.lexical import top_rows
 from rag.index.store import EXTRA_SCAN_MAX, Extras, Index
 from rag.passage import Chunk
 from rag.schemas import Highlight, Hit, Passage, Reading, RetrieverScores
-from rag.search import fields, tables
+from rag.search import fields, kinds, tables
 from rag.search.answer import WORDED, answers_heading
 from rag.search.answerable import (
     ACROSS_LANGUAGES,
@@ -65,8 +65,7 @@ def _union(a: np.ndarray, b: np.ndarray, size: int) -> np.ndarray:
 
 
 def _opens_section(passages: Sequence[Chunk], row: int) -> bool:
-    """Whether the passage at `row` is the first of its section (of its document, outside any section): a
-    document's passages are stored in reading order."""
+    """Whether the passage at `row` opens its section (or its document, outside any): stored in reading order."""
     if row == 0:
         return True
     before, chunk = passages[row - 1], passages[row]
@@ -307,7 +306,8 @@ class Searcher:
         # Exact cosine of every candidate (flat: read from FAISS's own memory); FAISS's exact scores for its own rows.
         dense = index.dense_scores(candidates, vector, extras)
         dense[np.searchsorted(candidates, d_rows)] = d_scores
-        return fuse(candidates, dense, lex_all[candidates], weight, ranks(d_rows), ranks(l_rows))
+        fused = fuse(candidates, dense, lex_all[candidates], weight, ranks(d_rows), ranks(l_rows))
+        return kinds.prefer(fused, index.passages, query.question)  # the kind of answer asked for, among a page's
 
     def _hits(self, index: Index, fused: Ranking, hybrid: Ranking, query: Query, extras: Extras | None,
               vector: np.ndarray, across: bool, memory: Remembered, corpus: Ranking | None = None,

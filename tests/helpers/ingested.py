@@ -1,7 +1,9 @@
-"""A corpus folder ingested beside files it must skip, each for the reason a test expects."""
+"""A corpus folder ingested: one file of `tests/data` alone, or beside files it must skip, each for the reason a test
+expects."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 from rag.index.store import Index
@@ -19,4 +21,11 @@ def ingested_beside_bad_files(corpus: Path, index_dir: Path, embedder, bad: dict
     report = ingest(settings, embedder=embedder)
     assert {s.source: s.reason for s in report.skipped} == {name: reason for name, (_, reason) in bad.items()}
     assert report.documents == documents
+    return Index.load(index_dir)
+
+
+def one_file_index(path: Path, corpus: Path, index_dir: Path, embedder) -> Index:
+    """The file at `path` copied alone into `corpus`, ingested into `index_dir`, and the index loaded."""
+    shutil.copy(path, corpus / path.name)
+    ingest(Settings(corpus_dir=corpus, index_dir=index_dir), embedder=embedder)
     return Index.load(index_dir)
