@@ -160,9 +160,10 @@ def test_an_article_s_tags_line_is_left_out():
                  'rel="tag">factures</a>, <a href="https://aide.example.fr/article-tags/tva/" rel="tag">TVA</a></div>')
     assert _sections(f"<main><h1>Guide</h1>{_BODY}{wordpress}</main>")[-1][1] == [
         "La résiliation prend effet à la fin du mois."]
-    # a sentence around a tag's link, a link to an article beside them: read
+    # a sentence around a tag's link, a link to an article beside them, one link alone to a tag's page: read
     for line in ('<p>Voir les articles <a href="/tag/factures">factures</a> pour plus de détails.</p>',
-                 '<p>Mots-clés : <a href="/tag/factures">factures</a> <a href="/articles/tva">La TVA</a></p>'):
+                 '<p>Mots-clés : <a href="/tag/factures">factures</a> <a href="/articles/tva">La TVA</a></p>',
+                 '<p>Télécharger : <a href="https://github.com/o/r/releases/tag/v2.1">la version 2.1</a></p>'):
         assert len(_sections(f"<main><h1>Guide</h1>{_BODY}{line}</main>")[-1][1]) == 2
 
 
@@ -171,6 +172,7 @@ def test_contents_labels_and_tags_lines_are_found_in_linear_time():
         anchors = '<a name="a"></a><section id="s">' * n + "<h2>Partie</h2>" + "</section>" * n
         labelled = ("<div><p>Sommaire</p>" + "<p><a href='#s'>Partie</a></p>" * 3 + "</div>") * n
         spaces = "<div><p>Sommaire</p>" + " " * n + '<p><a href="#s">Partie</a></p>' + " " * n + "</div>"
+        spaces += "<div>\n<p>Sommaire</p>" + "<i></i>" * n + "<div><p><a href='#s'>Partie</a></p></div>" * n + "</div>"
         tags = '<div>Tags : <a href="/tag/x" rel="tag">x</a>' * n + "</div>" * n  # nested, none closed near
         return f"<main><h1>Guide</h1>{anchors}{labelled}{spaces}{tags}<p>{'mot ' * n}</p></main>"
 

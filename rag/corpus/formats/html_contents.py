@@ -91,6 +91,7 @@ class Entries:
     def __init__(self, page: str) -> None:
         self._page, self._headings = page, heading_ids(page)
         self._run = (0, -1)  # where the blocks of entries left out one after the other start, and where they end
+        self._label = (-1, -1, -1, False)  # the last line judged as their label: its start and end, the run's, and why
         self.open = 0  # entries open (a link in a link counts twice)
         self._count = 0  # entries in the block
         self._text = ""  # the open entry's words, capped
@@ -134,9 +135,12 @@ class Entries:
         with them), which it is once their element ends (the blocks before, only tags away, counted with it)."""
         self._run = (self._run[0] if _tags_only(self._page, self._run[1], start) else start, end)
         label = lines[-1] if lines else None
-        return label is not None and not label.item and _closes(self._page, end) and \
-            _tags_only(self._page, label.end, self._run[0]) and _opens(self._page, label.start) and \
-            reads_as_heading(label.text)
+        if label is None or label.item or not _closes(self._page, end):
+            return False
+        if self._label[:3] != (label.start, label.end, self._run[0]):  # judged once for a run's blocks
+            self._label = (label.start, label.end, self._run[0], _tags_only(self._page, label.end, self._run[0]) and
+                           _opens(self._page, label.start) and reads_as_heading(label.text))
+        return self._label[3]
 
     def _judge(self) -> None:
         self._all = self._all and reads_as_heading(" ".join(self._text.split()))

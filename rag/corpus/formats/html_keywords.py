@@ -3,10 +3,11 @@
 Help centres and blogs end an article with its tags or keywords, "Mots-clés : sinistre habitation indemnisation"
 (HubSpot's knowledge base), "Tagged: billing, invoices" (WordPress, KnowAll): read as text, it was a line of the last
 FAQ entry. Whatever the site names it or its label, its structure says what it is (`keywords`): an element whose words
-are all in links to a tag (`rel="tag"`, HTML's own mark for one, or a link to a page of a tag or label:
-"/tag/sinistre", "/tags/billing/", "/search/label/x") but a short label before them (`LABEL_WORDS`), and at most
-`TAG_WORDS` words in all (a site's list of every tag is no article's line, and sits in its furniture). A link to
-another article, a link with words of a sentence around it, or a heading in it are read.
+are all in links to a tag (`rel="tag"`, HTML's own mark for one, or two links or more to a page of a tag or label:
+"/tag/sinistre", "/tags/billing/", "/search/label/x"; one alone may be a release's, "/releases/tag/v2.1") but a short
+label before them (`LABEL_WORDS`), and at most `TAG_WORDS` words in all (a site's list of every tag is no article's
+line, and sits in its furniture). A link to another article, a link with words of a sentence around it, or a heading
+in it are read.
 
 One reading, linear in the page, only when the page links to a tag at all: each element's counts join its parent's
 when it ends (`rag.corpus.formats.html_feedback.close`, as `Polls` reads)."""
@@ -35,6 +36,7 @@ class _Element:
     tag: str
     position: tuple[int, int]  # (line, column) of its start tag, as the parser reports it
     tag_link: bool  # a link to a tag's page
+    marked: bool = False  # such a link marked `rel="tag"`, or one holding one
     tags: int = 0  # links to a tag's page in it
     words: int = 0  # its words
     label: int = 0  # its words outside links to a tag's page, before the first
@@ -42,6 +44,7 @@ class _Element:
 
     def join(self, child: _Element) -> None:
         """`child` ends: what it holds is this element's."""
+        self.marked = self.marked or child.marked
         if child.tag_link:
             self.tags += 1
             self.words += child.words
@@ -55,8 +58,8 @@ class _Element:
     @property
     def line(self) -> bool:
         """Whether it is a tags line, as the module's docstring says."""
-        return self.tags > 0 and not self.tag_link and not self.other and self.label <= LABEL_WORDS and \
-            self.words <= TAG_WORDS
+        return (self.tags > 1 or (self.tags > 0 and self.marked)) and not self.tag_link and not self.other and \
+            self.label <= LABEL_WORDS and self.words <= TAG_WORDS
 
 
 class Keywords(HTMLParser):
@@ -74,7 +77,7 @@ class Keywords(HTMLParser):
         rel = (named.get("rel") or "").lower().split()
         path = urlsplit(named.get("href") or "").path.lower().split("/")
         tag_link = tag == "a" and ("tag" in rel or bool(_TAG_PAGE & set(path[:-1])))
-        element = _Element(tag, self.getpos(), tag_link)
+        element = _Element(tag, self.getpos(), tag_link, marked=tag == "a" and "tag" in rel)
         element.other = tag in _HEADINGS or (tag == "a" and not tag_link and bool(self._open) and
                                                not self._open[-1].tag_link)
         self._open.append(element)
