@@ -174,7 +174,8 @@ def test_contents_labels_and_tags_lines_are_found_in_linear_time():
         spaces = "<div><p>Sommaire</p>" + " " * n + '<p><a href="#s">Partie</a></p>' + " " * n + "</div>"
         spaces += "<div>\n<p>Sommaire</p>" + "<i></i>" * n + "<div><p><a href='#s'>Partie</a></p></div>" * n + "</div>"
         tags = '<div>Tags : <a href="/tag/x" rel="tag">x</a>' * n + "</div>" * n  # nested, none closed near
-        return f"<main><h1>Guide</h1>{anchors}{labelled}{spaces}{tags}<p>{'mot ' * n}</p></main>"
+        unended = '<p><a href="/tag/a" rel="' + "rel=" * n + '">a</a><a' + "b" * (20 * n) + "</p>"  # a tag's name
+        return f"<main><h1>Guide</h1>{anchors}{labelled}{spaces}{tags}{unended}<p>{'mot ' * n}</p></main>"
 
     pages = {n: page(n) for n in (500, 2000)}
     assert grows_linearly(lambda n: parse_html(pages[n]), 500)

@@ -22,7 +22,7 @@ from rag.corpus.formats.furniture import VOID
 from rag.corpus.formats.html_outline import WIDGET_LINK
 from rag.corpus.formats.text import reads_as_heading
 
-_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)([^<>]*)>")  # stops at the next "<": one scan of the page
+_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*+)([^<>]*+)>")  # stops at the next "<": one scan of the page
 _HEADING = re.compile(r"h[1-6]", re.IGNORECASE)
 _ID = re.compile(r"""(?:^|\s)id\s*=\s*["']?([^"'\s>]+)""", re.IGNORECASE)
 _NAME = re.compile(r"""(?:^|\s)name\s*=\s*["']?([^"'\s>]+)""", re.IGNORECASE)  # an `<a name>`'s anchor
@@ -72,8 +72,9 @@ def _opens(page: str, at: int) -> bool:
     """Whether an element's start tag (not a void one's) comes right before `at`, spaces aside."""
     while at > 0 and page[at - 1].isspace():
         at -= 1
-    start = page.rfind("<", 0, at)
-    tag = _TAG.fullmatch(page, start, at) if at and page[at - 1] == ">" and start >= 0 else None
+    if not at or page[at - 1] != ">":
+        return False
+    tag = _TAG.fullmatch(page, max(0, page.rfind("<", 0, at)), at)
     return tag is not None and not tag.group(1) and tag.group(2).lower() not in VOID
 
 

@@ -26,8 +26,9 @@ LABEL_WORDS = 3  # a tags line's label at most ("Mots-clés :", "Tagged:", "Éti
 TAG_WORDS = 40  # a tags line's words at most
 _WORD = re.compile(r"\w+")
 _TAG_PAGE = {"tag", "tags", "label", "labels"}  # a path's segment naming the page of one tag
-_ANY_TAG = re.compile(r"""rel\s*=\s*["']?[^"'>]*\btag\b|/(?:tags?|labels?)/""", re.IGNORECASE)  # a page with none is
-_HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}  # not read again
+# a mark of a link to a tag anywhere in the page: a page with none is not read again (a `rel`'s words looked at bounded)
+_ANY_TAG = re.compile(r"""rel\s*=\s*["']?[^"'>]{0,100}\btag\b|/(?:tags?|labels?)/""", re.IGNORECASE)
+_HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 _UNREAD = {"script", "style", "template", "noscript"}  # their text is never read
 
 
