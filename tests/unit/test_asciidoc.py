@@ -139,6 +139,28 @@ def test_a_table_reads_as_rows_its_header_first_a_cell_on_its_own_line_in_its_ro
     assert text[rows[1].start:rows[1].end] == "`port`\n|8443\n|Port du serveur."
 
 
+def test_a_table_s_attribute_list_sets_its_separator_and_data_format():
+    """Asciidoctor's table reference: `separator` any single character or `\\t` (a PSV table's cells opened by it,
+    specifiers before it), `format` psv, csv (","), dsv (":"), tsv (a tab), a separator given overriding the format's
+    (https://docs.asciidoctor.org/asciidoc/latest/tables/table-ref/)."""
+    rows = ["Formule | Prix", "Pro | 15 €", "Essentiel | 8 €"]
+    for listed, body in (('[cols="1,2",separator=¦]', "¦Formule ¦Prix\n\n¦Pro\n¦15 €\n¦Essentiel ¦8 €"),
+                         ("[separator=!]", "!Formule !Prix\n!Pro !15 €\n!Essentiel !8 €"),
+                         ("[%header,format=csv]", "Formule,Prix\nPro,15 €\nEssentiel,8 €"),
+                         ("[format=tsv]", "Formule\tPrix\nPro\t15 €\nEssentiel\t8 €"),
+                         ('[format=dsv,separator=";"]', "Formule;Prix\nPro;15 €\nEssentiel;8 €"),
+                         ('[format=csv,separator="\\t"]', "Formule\tPrix\nPro\t15 €\nEssentiel\t8 €")):
+        text = f"{listed}\n|===\n{body}\n|===\n"
+        (section,) = parse_asciidoc(text).sections
+        assert [row.text for row in section.lines] == rows, listed
+        assert text[section.lines[1].start:section.lines[1].end].replace("\n", " ") in ("Pro ¦15 €", "Pro !15 €",
+                                                                                         "Pro,15 €", "Pro\t15 €",
+                                                                                         "Pro;15 €"), listed
+    # a specifier before the custom separator spans as before `|`; a separator of two characters is none
+    assert _lines("[separator=¦]\n|===\n¦a ¦b\n2+¦Fusionnée\n|===\n") == ["a | b", "Fusionnée"]
+    assert _lines("[separator=;;]\n|===\n|a |b\n|===\n") == ["a | b"]
+
+
 NESTED = """\
 [cols="1,3"]
 |===
@@ -299,10 +321,11 @@ def _work(monkeypatch: pytest.MonkeyPatch, text: str) -> int:
 @pytest.mark.parametrize("chunk", [
     "Une ligne *gras {x} `code` xref:a[b] ::\n", "|a |b\n", "* item _ouvert\n", "====\n", "Texte " * 20 + "*\n",
     "----\n", "texte d'une cellule qui continue\n", "*a ", "link:", "== x" + " " * 50, "<1>" + " " * 10,
-    "!a !b\n", "+++<b>a ", "pass:[<i>a ", "pass:[a] b] ", "+++<script>a+++ <style>b "])
+    "!a !b\n", "+++<b>a ", "pass:[<i>a ", "pass:[a] b] ", "+++<script>a+++ <style>b ", "¦a ¦b\n", "\ta\tb\n"])
 def test_a_file_ten_times_longer_asks_ten_times_the_work(monkeypatch: pytest.MonkeyPatch, chunk: str) -> None:
     # a table's cell continued on every line, a table nested in a cell never closed
-    head = {"t": "|===\n|a\n", "!": "|===\na|a\n!===\n"}.get(chunk[0], "")
+    head = {"t": "|===\n|a\n", "!": "|===\na|a\n!===\n", "¦": "[separator=¦]\n|===\n",
+            "\t": "[format=tsv]\n|===\n"}.get(chunk[0], "")
     small = _work(monkeypatch, head + chunk * 2_000)
     big = _work(monkeypatch, head + chunk * 20_000)
     assert big <= 11 * small, chunk

@@ -134,3 +134,15 @@ def test_the_merges_kept_are_those_at_cells_with_text_up_to_the_bound_the_others
                                   (None, (), ["Nom : Remise de 10 % dès 3 places"])]
     assert parsed.changes == ["1 merged range over text past the first 2 read as not merged (a note merged across "
                               "the table as its first column's value)"]
+
+
+def test_a_short_note_under_an_faq_s_last_entry_is_read_not_taken_for_a_band():
+    """A band heads the entries under it: one merged in the category column under the last entry heads none, and
+    is the sheet's note, which was lost as a category without entry; a band over entries is still left out."""
+    rows = [["Catégorie", "Question", "Réponse"], ["Livraison", None, None],
+            [None, "Quels délais ?", "Sous 48 h."], [None, "Quels moyens ?", "Carte et virement."],
+            ["Réponses valables en 2025", None, None]]
+    parsed = parse_xlsx(xlsx({"S": rows}, merged={"S": ["A2:C2", "A5:C5"]}))
+    shape = _shape(parsed)
+    assert shape[-1] == (None, (), ["Réponses valables en 2025"])
+    assert not any("Livraison" in lines for _, _, lines in shape), shape

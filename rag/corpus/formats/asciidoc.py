@@ -29,7 +29,7 @@ from __future__ import annotations
 import re
 
 from rag.corpus.formats.asciidoc_inline import Attributes, shown
-from rag.corpus.formats.asciidoc_tables import Table, listed_columns
+from rag.corpus.formats.asciidoc_tables import Table, listed_columns, table_format
 from rag.corpus.formats.base import CELL_SEPARATOR, Line, Outline, Parsed, Section
 
 # A section title (`== Prérequis`, `== Prérequis ==`, Markdown's `## Prérequis`), the document's with one mark
@@ -85,6 +85,7 @@ class _Reader:
         self.label: tuple[str, int] | None = None  # an admonition's label for the next paragraph, and where it stands
         self.style = ""  # the pending block attribute list's first item (`source`, `WARNING`, `qanda`)
         self.cols: int | None = None
+        self.listed = ""  # the pending attribute list, a table's format and separator (`[separator=¦]`)
         self.substitutes = False  # the pending attribute list asks for attributes in a listing (`subs="attributes+"`)
         self.code_substitutes = False  # the code being read is such a listing's
         self.questions: tuple[tuple[tuple[int, str], ...], Section] | None = None  # an FAQ list open: as before it
@@ -228,8 +229,9 @@ class _Reader:
             return True
         if (table := _TABLE.fullmatch(stripped)) is not None:
             self._flush()
-            self.table = (stripped, Table(table["separator"], self.cols))
-            self.style, self.cols = "", None
+            separator, delimited = table_format(table["separator"], self.listed)
+            self.table = (stripped, Table(separator, self.cols, delimited))
+            self.style, self.cols, self.listed = "", None, ""
             return True
         if _COMPOUND.fullmatch(stripped):
             self._flush()
@@ -246,6 +248,7 @@ class _Reader:
         self.style = first if "=" not in first else ""
         if (cols := listed_columns(body)) is not None:
             self.cols = cols
+        self.listed = body
         self.substitutes = bool(_SUBS.search(body))
         if self.style.upper() in _ADMONITIONS:
             self.label = (self.style.upper(), start)

@@ -5,7 +5,11 @@ A row has as many cells as the table has columns: the `cols` attribute's count (
 the cells of the table's first line (https://docs.asciidoc.org/asciidoc/latest/tables/add-cells-and-rows/), so a
 cell on a line of its own, as writers lay out long cells, joins its row. A cell's specifier before its `|` (`2+|`
 spanning two columns, `.2+|`, `^|`, `a|`) is no text; a span counts its columns. A CSV or DSV table (`,===`,
-`:===`) splits its lines on its own separator. An escaped `\\|` is a bar of the cell's text.
+`:===`) splits its lines on its own separator. An escaped `\\|` is a bar of the cell's text. The attribute list over a
+table may set its data format and its separator (`table_format`, as Asciidoctor reads them,
+https://docs.asciidoctor.org/asciidoc/latest/tables/table-ref/): `[separator=¦]` opens its cells with `¦` (a
+specifier before it as before `|`), `[format=csv]` (`dsv`, `tsv`) makes a `|===` table's lines comma-separated
+(colon-, tab-), `[format=dsv,separator=;]` splits them at `;`; a separator of more than one character is none.
 
 A table nested in a cell (`!===` ... `!===`, its cells opened by `!`: AsciiDoc nests one in an `a|` cell, and one in
 any cell is read so) is read as Asciidoctor shows it: its rows under the row of the cell holding it (`Table.close`),
@@ -30,6 +34,9 @@ _NESTED = re.compile(r"!={3,}")  # a nested table's delimiter, in a cell of a ta
 _ATTRIBUTES = re.compile(r"\[[^\[\]]*\]")  # a block attribute list (`[cols="2,1"]`), over a nested table
 # a `cols` value: quoted, its commas its own; unquoted, up to the list's next comma (`cols=2*,options=header`)
 _COLS_ATTRIBUTE = re.compile(r"""\bcols\s*=\s*(?:(?P<q>["'])(?P<quoted>[^"'\]]*)(?P=q)|(?P<cols>[^"',\]]*))""")
+_FORMAT = re.compile(r"""\bformat\s*=\s*["']?(?P<format>psv|csv|dsv|tsv)\b""", re.IGNORECASE)
+_SEPARATOR = re.compile(r"""\bseparator\s*=\s*(?:"(?P<double>[^"]*)"|'(?P<single>[^']*)'|(?P<bare>[^,\]\s]*))""")
+_DELIMITERS = {"csv": ",", "dsv": ":", "tsv": "\t"}  # a format's own separator
 Cells = list[tuple[str, int, int]]  # a row's cells: each one's text, where it starts and ends in the source
 
 
@@ -37,6 +44,18 @@ def listed_columns(attributes: str) -> int | None:
     """How many columns the `cols` of a block attribute list gives (`cols="2,1"` -> 2), None if it gives none."""
     cols = _COLS_ATTRIBUTE.search(attributes)
     return None if cols is None else columns(cols["quoted"] if cols["q"] else cols["cols"])
+
+
+def table_format(delimiter: str, attributes: str) -> tuple[str, bool]:
+    """The separator of a table opened by `delimiter` (`|===`'s "|", `,===`'s ",") under `attributes` (its attribute
+    list, "" if none), and whether its cells are delimited (CSV, DSV, TSV) rather than opened by it (PSV)."""
+    form = _FORMAT.search(attributes)
+    kind = form["format"].lower() if form else {",": "csv", ":": "dsv"}.get(delimiter, "psv")
+    found = _SEPARATOR.search(attributes)
+    value = next((v for v in (found["double"], found["single"], found["bare"]) if v is not None), "") if found else ""
+    value = "\t" if value == "\\t" else value
+    default = _DELIMITERS.get(kind, delimiter if delimiter in "|!" else "|")
+    return value if (len(value) == 1 and not value.isspace()) or value == "\t" else default, kind != "psv"
 
 
 def columns(cols: str) -> int | None:
@@ -70,6 +89,7 @@ class Table:
 
     separator: str
     width: int | None
+    delimited: bool = False  # its lines all cells, split at its separator (CSV, DSV, TSV), none opened by a specifier
     rows: list[list[_Cell]] = field(default_factory=list)
     cells: list[_Cell] = field(default_factory=list)
     spans: int = 0  # the columns the cells of the row being read take
@@ -103,9 +123,9 @@ class Table:
         """Reads a line of cells, or of the text of the cell it goes on."""
         cells = self.cells or (self.rows[-1] if self.rows else [])
         pieces = _split(raw, self.separator)
-        if self.separator in ",:":  # a CSV or DSV table's lines are all cells, which no specifier opens
+        if self.delimited:  # a CSV, DSV or TSV table's lines are all cells, which no specifier opens
             pieces = [("", 0, 0), *pieces]
-        specs = [_spec(text) if self.separator in "|!" else "" for text, _, _ in pieces]
+        specs = ["" if self.delimited else _spec(text) for text, _, _ in pieces]
         lead_text, _, lead_end = pieces[0]
         lead = lead_text[:len(lead_text) - len(specs[0])].strip()
         if lead and cells:  # a cell's text going on on a line of its own, as long cells are laid out: its parts
@@ -174,4 +194,4 @@ def _split(raw: str, separator: str) -> list[tuple[str, int, int]]:
     return pieces
 
 
-__all__ = ["Table", "columns"]
+__all__ = ["Table", "columns", "table_format"]

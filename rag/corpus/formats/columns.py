@@ -39,7 +39,8 @@
   its lines as written: no column's value ("Modèle : Sérénité Plus ..."), no FAQ's question. A cell alone in its row,
   not merged, stays its column's value: nothing else tells a note from it. In an FAQ sheet, such a row in a category
   column of one line of at most 4 words, no sentence ("Livraison"), is a band naming the category of the entries under
-  it, not a note: a category without entry, left out as such a row is.
+  it, not a note: a category without entry, left out as such a row is; but for one under the last entry, which heads
+  none: a note under the table ("Mis à jour en mars", "Tarifs TTC"), read as one.
 - **Drafts.** An FAQ row whose state column (a name holding a word of `STATES`: "Statut", "Status", "post_status")
   reads as a draft's (`DRAFTS`: "draft", "brouillon", "borrador", "Entwurf", ...) is left out and counted in the
   report, as a JSON record so flagged is: a chatbot's or help desk's export keeps its drafts, which it does not
@@ -278,6 +279,7 @@ def table_sections(rows: Iterable[Sequence[Cell]]) -> Parsed:
     title = _title(above)
     sections = [] if title is not None else [s for _, row in above if (s := _record(row, [])) is not None]
     wider, drafts = [], []
+    band: Section | None = None  # the last note or band, while no entry follows it
     states = [i for i, name in enumerate(header or ()) if state_column(name)] if columns is not None else []
     named = [i for i, name in enumerate(header or ()) if name]
     width = named[-1] - named[0] + 1 if named else 0  # the table's: a margin left of it is none of its columns
@@ -285,14 +287,19 @@ def table_sections(rows: Iterable[Sequence[Cell]]) -> Parsed:
         if any(i < len(row) and draft(row[i].value) for i in states):
             drafts.append(number)  # an FAQ's entry its export flags as a draft: not published, not indexed
             continue
-        if header is not None and _note(row, width) and not (columns is not None and _band(row, columns)):
-            sections.append(Section(None, [line for cell in row for line in cell.lines]))
+        if header is not None and _note(row, width):
+            note = Section(None, [line for cell in row for line in cell.lines])
+            band = note if columns is not None and _band(row, columns) else None  # a note if no entry follows
+            sections += [] if band else [note]
             continue
         if header is not None and any(cell.lines for cell in row[len(header):]):
             wider.append(number)
         section = faq_entry(row, header or [], columns) if columns is not None else _record(row, header or [])
         if section is not None:
             sections.append(section)
+            band = None
+    if band is not None:  # a band under the FAQ's last entry heads none: a note under the table ("Mis à jour en mars")
+        sections.append(band)
     if not sections:
         raise ValueError("no text found: the table has a header row and no row of text under it" + (
             f", but {len(drafts):,} flagged as drafts" if drafts else ""))

@@ -28,9 +28,10 @@ from rag.corpus.formats import html_notes, html_office, html_outline
 from rag.corpus.formats.base import CELL_SEPARATOR, Line, Parsed, Section, unmarked
 from rag.corpus.formats.furniture import HEAD, LENIENT, VOID, Furniture, Region, is_main, skipped
 from rag.corpus.formats.html_annotations import Annotations
-from rag.corpus.formats.html_contents import Entries, heading_ids
+from rag.corpus.formats.html_contents import Entries
 from rag.corpus.formats.html_feedback import polls
 from rag.corpus.formats.html_footer import footer_facts
+from rag.corpus.formats.html_keywords import keywords
 from rag.corpus.formats.html_links import lists_links
 from rag.corpus.formats.html_outline import GOOGLE_COMMENT, ID, INVISIBLE, NESTED, SUMMARY_LEVEL
 from rag.corpus.formats.html_tabs import PANELS, Disclosures, PanelOutline, next_id, tabs
@@ -92,7 +93,7 @@ class _HtmlSections(HTMLParser, Disclosures):
         # <div>s open, and for each Confluence expand macro open (`<div class="expand-container">`, read as a
         # <details> whose `<div class="expand-control">` is its summary) how many were open with it
         self._divs, self._expands = 0, list[int]()
-        self._entries = Entries(heading_ids(source))  # links to the page's own anchors (a table of contents')
+        self._entries = Entries(source)  # links to the page's own anchors (a table of contents')
         # a Google Docs export (`<body class="doc-content">`), and whether the open block is its Title paragraph
         self._google_docs = self._title_paragraph = False
         self._comment = False  # whether the open block is a Google Docs comment (it holds `<a id="cmnt1">`)
@@ -310,6 +311,8 @@ class _HtmlSections(HTMLParser, Disclosures):
                 (tag == "summary" or bold_only) and html_outline.reads_more(text)):
             if contents and self._bare is self.sections[-1] and not self._bare.lines:  # the contents' bold title:
                 self._bare.heading, _ = None, self.ends.pop(id(self._bare), None)  # what follows is under its parents
+            if contents and self._entries.labelled(self.sections[-1].lines, start, end):
+                del self.sections[-1].lines[-1]  # its label ("Dans cet article"), heading it and nothing else
             return
         if tag == "pre":  # preformatted (code, a configuration file): its lines and their indentation are meaning
             self.sections[-1].lines += [Line(code.rstrip(), start, end) for code in
@@ -372,7 +375,7 @@ def parse_html(text: str, bold: frozenset[str] = frozenset()) -> Parsed:
     first.close()
     found = tabs(text)
     scope = "main" if first.main else "article" if first.article else None
-    named = first.left_out | found.controls | polls(text)  # and the page's feedback widgets
+    named = first.left_out | found.controls | polls(text) | keywords(text)  # and its feedback widgets, tags lines
     parser = whole = _read(text, None, named, found.labels, bold)
     if scope is not None:
         scoped = _read(text, scope, named, found.labels, bold)

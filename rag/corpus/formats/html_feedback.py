@@ -14,8 +14,9 @@ a `<label>` of a radio button, a link to no page, anything of role "button") —
 a panel, a tab or an accordion, or a link to a page, is not a choice: the question would head what it shows), and
 at most a short text hidden (`HIDDEN_WORDS`: the thank-you shown once answered; a quiz's or an FAQ's hidden answer
 is read), a hidden form to write in beside it not counted: the follow-up a "Non" opens ("Comment pouvons-nous
-améliorer cet article ?", reasons to tick, a text box, "Envoyer"; audit 65's knowledge base page) is the widget's
-own if, shown, it would be such a form as below (a checker's or a quiz's answer in a hidden `<form>` is read). A
+améliorer cet article ?", reasons to tick, a text box, "Envoyer"; audit 65's knowledge base page), in a `<form>` or
+a container hidden (its `hidden` attribute, its style, or a class hiding it on every screen, `HIDDEN_CLASSES`), is
+the widget's own if, shown, it would be such a form as below (a checker's or a quiz's answer hidden is read). A
 `<form>` holding a choice, a text box or radio buttons, no heading, and at most one short line besides its controls'
 labels ("Votre avis nous intéresse" over a text box and "Envoyer") is such a widget too: no such form is what a page
 answers (a page wrapped whole in a `<form>`, as ASP.NET writes it, has headings).
@@ -28,8 +29,10 @@ its words is capped."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from html.parser import HTMLParser
+from typing import Protocol, Self, TypeVar
 
 from rag.corpus.formats.furniture import VOID
 
@@ -49,7 +52,39 @@ _CHOICES = {"button", "a", "label"}
 _UNREAD = {"script", "style", "template", "select", "textarea", "svg", "noscript"}  # text never read as the page's
 _OPENS = ("aria-controls", "aria-expanded", "data-bs-toggle", "data-toggle", "data-bs-target", "data-target")
 _NOWHERE = ("", "#", "javascript:")
+# classes that hide an element (Tailwind's and Bootstrap's, Bulma's, Foundation's), but where another shows it on a
+# screen of some size ("hidden lg:block", "d-none d-md-flex": Intercom's side column)
+HIDDEN_CLASSES = frozenset({"hidden", "d-none", "is-hidden", "hide"})
 _DEPTH = 16  # open elements an end tag looks through for the one it closes
+
+
+class Counted(Protocol):
+    """An element whose counts join its parent's when it ends."""
+
+    tag: str
+    position: tuple[int, int]  # (line, column) of its start tag, as the parser reports it
+
+    def join(self, child: Self) -> None: ...
+
+
+Element = TypeVar("Element", bound=Counted)
+
+
+def close(open_: list[Element], tag: str, found: Callable[[Element], bool], left_out: set[tuple[int, int]]) -> None:
+    """An end tag: closes the element it names among the `_DEPTH` innermost of `open_`, and those open inside it, each
+    joining its parent; where the element it names is `found`, its position is `left_out` (only that one: one closed
+    by an outer end tag left out would leave that end tag's element open). An end tag naming none of them is astray."""
+    for at in range(len(open_) - 1, max(-1, len(open_) - 1 - _DEPTH), -1):
+        if open_[at].tag == tag:
+            break
+    else:
+        return
+    while len(open_) > at:
+        element = open_.pop()
+        if len(open_) == at and found(element):
+            left_out.add(element.position)
+        if open_:
+            open_[-1].join(element)
 
 
 @dataclass
@@ -74,7 +109,7 @@ class _Element:
         """`child` ends: what it holds is this element's, but a hidden form to write in (a poll's follow-up), and a
         hidden element's words, counted as if shown only within what is hidden with it (its parent counts them
         hidden)."""
-        if child.tag == "form" and child.hidden and child.writes and child.follows_up:
+        if child.hidden and child.tag in CONTAINERS and child.fills and child.follows_up:
             return
         if child.hidden and not self.hidden:
             self.other += min(child.other, 1) if child.choice else child.other
@@ -106,11 +141,17 @@ class _Element:
         self.fields = self.fields or child.fields
 
     @property
-    def writes(self) -> bool:
-        """Whether it is a form to write in, as shown: a text box or radio buttons, a choice or another control, no
-        heading, and at most one short line besides its controls' labels (no quiz's or checker's answer)."""
-        return self.tag == "form" and self.fields and self.choices + self.other >= 1 and not self.heading and \
+    def fills(self) -> bool:
+        """Whether, as shown, it holds a form to write in and nothing else: a text box or radio buttons, a choice or
+        another control, no heading, and at most one short line besides its controls' labels (no quiz's or checker's
+        answer)."""
+        return self.fields and self.choices + self.other >= 1 and not self.heading and \
             self.chars <= QUESTION_CHARS and self.runs + self.text <= 1
+
+    @property
+    def writes(self) -> bool:
+        """Whether it is a `<form>` to write in (`fills`)."""
+        return self.tag == "form" and self.fills
 
     @property
     def follows_up(self) -> bool:
@@ -152,8 +193,11 @@ class Polls(HTMLParser):
             return
         self._unread += tag in _UNREAD
         style = (named.get("style") or "").replace(" ", "").lower()
+        classes = (named.get("class") or "").lower().split()
         hidden = (bool(self._open) and self._open[-1].hidden) or "hidden" in named or \
-            named.get("aria-hidden") == "true" or "display:none" in style or "visibility:hidden" in style
+            named.get("aria-hidden") == "true" or "display:none" in style or "visibility:hidden" in style or (
+                bool(HIDDEN_CLASSES.intersection(classes)) and not any(":" in name or (name.startswith("d-") and
+                                                                       name != "d-none") for name in classes))
         role = (named.get("role") or "").lower()
         href = (named.get("href") or "").strip().lower()
         opens = any(key in named for key in _OPENS) or (href.startswith("#") and len(href) > 1)
@@ -165,17 +209,7 @@ class Polls(HTMLParser):
 
     def handle_endtag(self, tag: str) -> None:
         self._unread -= tag in _UNREAD and self._unread > 0
-        for at in range(len(self._open) - 1, max(-1, len(self._open) - 1 - _DEPTH), -1):
-            if self._open[at].tag == tag:
-                break
-        else:
-            return  # no element of that name open near: an end tag astray
-        while len(self._open) > at:
-            element = self._open.pop()
-            if len(self._open) == at and element.poll:  # the element the end tag names, not one it closes too
-                self.left_out.add(element.position)
-            if self._open:
-                self._open[-1].join(element)
+        close(self._open, tag, lambda element: element.poll, self.left_out)
 
     def handle_data(self, data: str) -> None:
         if not self._open or self._unread or not data.strip():
@@ -196,5 +230,5 @@ def polls(text: str) -> frozenset[tuple[int, int]]:
     return frozenset(found.left_out)
 
 
-__all__ = ["ANSWERS", "CHOICE_CHARS", "CHOICE_WORDS", "CONTAINERS", "HIDDEN_WORDS", "MAX_CHOICES", "QUESTION_CHARS",
-           "Polls", "polls"]
+__all__ = ["ANSWERS", "CHOICE_CHARS", "CHOICE_WORDS", "CONTAINERS", "HIDDEN_CLASSES", "HIDDEN_WORDS", "MAX_CHOICES",
+           "QUESTION_CHARS", "Counted", "Polls", "close", "polls"]
