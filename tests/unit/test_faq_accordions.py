@@ -4,6 +4,8 @@ line of the theme's section: its thirteen questions and their answers ran into o
 vélos", and "louer un vélo normal sans batterie, prix ?" was answered with the deposit's entry, the question over it
 ("Faut-il verser une caution pour louer un vélo ? Oui, un dépôt de garantie ...")."""
 
+from rag.corpus.formats.html import parse_html
+from tests.helpers.timing import grows_linearly
 from tests.unit.test_case_tabs import _sections
 
 
@@ -32,3 +34,16 @@ def test_a_button_whose_target_is_not_the_element_named_right_after_it_heads_not
             '<button data-target="#intro">Haut de page</button><p>Fin.</p></main>')
     assert _sections(page) == [
         ("Tarifs", ["Trois formules.", "Voir la grille", "Prix TTC.", "10 €, 20 €, 30 €.", "Haut de page", "Fin."])]
+
+
+def _many(count: int) -> str:
+    # controls naming the next element, a later one, a missing one, and never-closed panels, over and over
+    return "<main><h2>FAQ</h2>" + "".join(
+        _item(f"q{i}", f"Question {i} ?", f"Réponse {i}.") + f'<button data-target="#q{i + 2}">Voir</button>'
+        f'<button data-target="#absent{i}">Plus</button><div id="open{i}"><p>Texte {i}.</p>' for i in range(count)
+    ) + "</main>"
+
+
+def test_many_data_target_controls_are_read_in_linear_time():
+    pages = {n: _many(n) for n in (300, 1200)}
+    assert grows_linearly(lambda n: parse_html(pages[n]), 300)
