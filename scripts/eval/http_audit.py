@@ -33,15 +33,17 @@ bullets, tables and speaker notes, beside an Excel price list and commission gri
 software vendor's documentation in AsciiDoc (`tests/data/audit63/docs`, `audit63_asciidoc`: an installation guide,
 a configuration reference, users and rights, backups, a `[qanda]` FAQ, an English API guide and a shared partial),
 audit 65's very long help pages (`tests/data/audit65/pages`, `audit65_pages`: a shop's, a SaaS's and an insurer's
-"guide complet" from Zendesk, Intercom and HubSpot, the same "Délais", "Frais", "Qui contacter ?" under every part) and
-the help pages of `tests/data/languages` in Spanish, German, Italian, Portuguese and Dutch (`es_pages`, `de_pages`,
-`it_pages`, `pt_pages`, `nl_pages`). Sets: the visible ones (dev set, chat messages, cnil_faq_dev, the help centre,
+"guide complet" from Zendesk, Intercom and HubSpot, the same "Délais", "Frais", "Qui contacter ?" under every
+part), audit 66's public body's FAQ (`tests/data/audit66/pages`, `audit66_faq`: a transport network's 129 short
+entries, one CMS page per question or accordions grouped by theme, many titles near each other) and the help pages
+of `tests/data/languages` in Spanish, German, Italian, Portuguese and Dutch (`es_pages`, `de_pages`, `it_pages`,
+`pt_pages`, `nl_pages`). Sets: the visible ones (dev set, chat messages, cnil_faq_dev, the help centre,
 their off-topic questions) beside the audits' new ones (`tests/data/audit37/`'s on three corpora: the seed corpus,
 cnil_faq_dev's entries (`cnil`) and its own pages (`audit_pages`); `tests/data/audit64/`'s on the seed corpus;
 `tests/data/audit42/`, `tests/data/audit43/`, `tests/data/tables/`, `tests/data/audit49/`, `tests/data/audit52/`,
 `tests/data/audit53/`, `tests/data/audit54/`, `tests/data/audit56/`, `tests/data/audit57/`, `tests/data/audit58/`,
 `tests/data/audit59/`, `tests/data/audit60/`, `tests/data/audit61/`, `tests/data/audit62/`, `tests/data/audit63/`,
-`tests/data/audit65/`, `tests/data/languages/` on theirs).
+`tests/data/audit65/`, `tests/data/audit66/`, `tests/data/languages/` on theirs).
 
 Per set: `R@1`, `R@5` (a gold document among the first / first five passages' documents, when the set names
 documents), `ans@1`, `ans@5` (a gold answer inside the first / one of the first five passages), `snippet` (inside
@@ -91,6 +93,7 @@ AUDIT62 = ROOT / "tests" / "data" / "audit62"
 AUDIT63 = ROOT / "tests" / "data" / "audit63"
 AUDIT64 = ROOT / "tests" / "data" / "audit64"
 AUDIT65 = ROOT / "tests" / "data" / "audit65"
+AUDIT66 = ROOT / "tests" / "data" / "audit66"
 LANGUAGES = ROOT / "tests" / "data" / "languages"
 TABLES = ROOT / "tests" / "data" / "tables"
 RAG = str(Path(sys.executable).parent / "rag")
@@ -170,6 +173,8 @@ def corpora(tmp: Path) -> dict[str, tuple[Path, list[tuple[str, Path, bool]]]]:
                                                 ("audit63_off_topic", AUDIT63 / "off_topic.jsonl", False)]),
         "audit65_pages": (AUDIT65 / "pages", [("audit65", AUDIT65 / "questions.jsonl", True),
                                               ("audit65_off_topic", AUDIT65 / "off_topic.jsonl", False)]),
+        "audit66_faq": (AUDIT66 / "pages", [("audit66", AUDIT66 / "questions.jsonl", True),
+                                            ("audit66_off_topic", AUDIT66 / "off_topic.jsonl", False)]),
         **{f"{lang}_pages": (LANGUAGES / lang / "pages", [(f"{lang}_help", LANGUAGES / lang / "questions.jsonl", True),
                                                           (f"{lang}_off_topic", LANGUAGES / lang / "off_topic.jsonl",
                                                            False)])
@@ -293,7 +298,7 @@ def main() -> None:
                                    "audit42_pages, audit43_pages, tables_pages, audit49_spaces, audit52_kb, "
                                    "audit53_site, audit54_pages, audit56_docs, audit57_pages, audit58_pages, "
                                    "audit59_pages, audit60_pages, audit61_files, audit62_decks, audit63_asciidoc, "
-                                   "audit65_pages, es_pages, de_pages, it_pages, pt_pages, nl_pages)")
+                                   "audit65_pages, audit66_faq, es_pages, de_pages, it_pages, pt_pages, nl_pages)")
     ap.add_argument("--port", type=int, help="the port `rag serve` listens on (default: a free one)")
     ap.add_argument("--quoted", type=re.compile, help="count the served answers (text, Markdown) holding a line this "
                                                       "regular expression matches (re.MULTILINE: ^ opens a line)")

@@ -34,7 +34,7 @@ from rag.corpus.formats.html_footer import footer_facts
 from rag.corpus.formats.html_keywords import keywords
 from rag.corpus.formats.html_links import lists_links
 from rag.corpus.formats.html_outline import GOOGLE_COMMENT, ID, INVISIBLE, NESTED, SUMMARY_LEVEL
-from rag.corpus.formats.html_tabs import PANELS, Disclosures, PanelOutline, next_id, tabs
+from rag.corpus.formats.html_tabs import PANELS, Disclosures, PanelOutline, next_id, panel_id, tabs
 from rag.corpus.formats.html_tags import BLOCKS, CELLS, CONTROLS, HEADINGS, STRONG, bold_classes, bold_run, heads_lines
 from rag.corpus.formats.text import reads_as_heading, short_for_heading
 
@@ -181,14 +181,16 @@ class _HtmlSections(HTMLParser, Disclosures):
             self._details.append((self.outline.save(), self.sections[-1]))
             self._panels.append((Region(tag), len(self._details) - 1, self._details[-1]))
             self.sections.append(self.outline.panel(label, self._offset()))
-        controls = named.get("aria-controls") or ""
-        # a control, not in an <hN> (WAI's accordion: that heads it) nor after words ("… <a role=button>Lire la suite")
-        control = "aria-expanded" in named and (tag == "button" or named.get("role") == "button") and \
+        controls = panel_id(named)
+        after = next_id(self._id_starts, self._offset() + len(self.get_starttag_text() or ""))
+        # a control (of `aria-expanded`, or naming the element named right after it: a jQuery-era accordion's button),
+        # not in an <hN> (WAI's accordion: that heads it) nor after words ("… <a role=button>Lire la suite")
+        opens = "aria-expanded" in named or after == self._ids.get(controls, -2)
+        control = opens and (tag == "button" or named.get("role") == "button") and \
             self._ids.get(controls, -1) > self._offset() and self._summary.tag is None and len(self._panels) < NESTED \
             and not (self._open and self._open[0] in HEADINGS) and not (self._bold or self._plain)
-        if "aria-expanded" in named and self._open and self._open[0] in HEADINGS and len(self._panels) < NESTED and \
-                next_id(self._id_starts, self._offset() + len(self.get_starttag_text() or "")) == self._ids.get(
-                    controls, -2) and self._entry(controls) is None and not (self._bold or self._plain):
+        if opens and self._open and self._open[0] in HEADINGS and len(self._panels) < NESTED and after == \
+                self._ids.get(controls, -2) and self._entry(controls) is None and not (self._bold or self._plain):
             self._await(controls)  # WAI's accordion: the panel right after its heading ends what the heading heads
             self._held = (controls, Region(tag))  # (the first control of it only; all the heading's words in it)
         self._divs += tag == "div"

@@ -166,8 +166,7 @@ class Tabs(HTMLParser):
         if self._list.tag is None and (named.get("role") == "tablist" or listed):
             self._list.enter(tag)
             return
-        target = named.get("aria-controls") or (named.get("data-bs-target") or named.get("data-target") or
-                                                named.get("href") or "").removeprefix("#")
+        target = panel_id(named) or (named.get("href") or "").removeprefix("#")
         toggle = (named.get("data-bs-toggle") or named.get("data-toggle") or "").lower() in _TOGGLES
         tab = named.get("role") == "tab" or toggle or (tag == "a" and self._list.tag is not None and
                                                        (named.get("href") or "").startswith("#"))
@@ -217,6 +216,14 @@ class Tabs(HTMLParser):
         return shown
 
 
+def panel_id(named: dict[str, str | None]) -> str:
+    """The id of the panel a control names: by `aria-controls`, or by the `data-bs-target` / `data-target` ("#id")
+    of Bootstrap's collapse and of jQuery-era accordions (`<button class="faq-question" data-target="#q1">` over
+    `<div id="q1" style="display: none;">`, no ARIA at all); "" if it names none."""
+    target = named.get("data-bs-target") or named.get("data-target") or ""
+    return named.get("aria-controls") or target.removeprefix("#")
+
+
 def next_id(starts: list[int], offset: int) -> int:
     """Where the first id set after `offset` is set (`starts`: where the page sets ids, in order), -1 if none is."""
     at = bisect_right(starts, offset)
@@ -231,4 +238,4 @@ def tabs(text: str) -> Tabs:
     return found
 
 
-__all__ = ["PANELS", "Disclosures", "Label", "PanelOutline", "Tabs", "next_id", "tabs"]
+__all__ = ["PANELS", "Disclosures", "Label", "PanelOutline", "Tabs", "next_id", "panel_id", "tabs"]
