@@ -120,7 +120,9 @@ def parse_text(text: str) -> Parsed:
 
     Wiki page-diff exports are cleaned: the legend at the top and the `...` elision lines are dropped, and a
     question the export split across elisions ("pourquoi" ... "avons-" ... "nous essayé ... ?") is joined again.
-    An elision ends the current section: what follows it cannot be assumed to belong to the heading before it.
+    An elision ends the current section: what follows it cannot be assumed to belong to the heading before it, nor to
+    a question right before it whose answer the export elided (an answer whose question it elided is no answer to
+    that one: it stands without heading, the question heads nothing).
 
     A numbered outline ("3. Vos garanties", "3.1 Optique", "3.2 Dentaire") gives headings their path: "3.1 Optique"
     opens the section "Optique" under "Vos garanties", and the other headings found stand under the numbered ones
@@ -241,7 +243,15 @@ def _read(lines: list[Line], outline_numbers: set[str], legal: Articles, text: s
                 pending = Line(pending.text + joiner + item, pending.start, line.end)
                 after_elision = False
                 continue
-            open_section(pending, pending_at)
+            if after_elision and not pending.text.endswith("?") and pending.end == lines[pending_at].end:
+                sections[-1].lines.append(lines[pending_at])  # a numbered line of its own that asks nothing: text
+            else:
+                open_section(pending, pending_at)
+            if after_elision:
+                # the export elided what answered it (or the rest of the question, then its answer): what follows
+                # the elision, an answer whose question the export elided too, is none of its, and stands without
+                # heading, as after any elision (it was read under it); the question heads nothing, and is dropped
+                sections.append(Section(None))
             pending = None
         after_elision = False
         if i in headings and i not in as_text:
