@@ -12,7 +12,8 @@ lowers the logit most), whether the first passage or one of the first five holds
 question in another language than the corpus's, else that feature; the question's unknown words (those
 `unknown_share` counts, the chat shorthand written out first as the searcher does) by kind: `kin` (the index holds a
 kin of it: `kin_held`), `digits`, `short` (three letters or fewer) or `word`. `--reuse` reads an earlier run's
-searches (its `questions`) again.
+searches (its `questions`) again; `--against` asks the visible sets of the seed corpus and cnil_faq_dev, which do not
+answer them (`against`), instead of the audit's sets.
 
 Then each set's share said answerable when some unknown words are left out of the count (`VARIANTS`), its evidence
 recomputed from the search's: `unknown` and `coverage` (whose denominator weighs each unknown word as the question's
@@ -37,8 +38,8 @@ from typing import Any
 from rag.index.lexical import FUZZY_MIN_CHARS, LexicalIndex
 from rag.search.answerable import ACROSS_RULE, FULL_RULE, MINILM_RULE, Evidence, Rule
 from rag.search.shorthand import written_out
-from scripts.eval.common import norm
-from scripts.eval.http_audit import RAG, cnil_corpus, corpora, read_rows
+from scripts.eval.common import ROOT, norm
+from scripts.eval.http_audit import DATASETS, RAG, cnil_corpus, corpora, read_rows
 
 RULES = {"full": FULL_RULE, "across": ACROSS_RULE, "minilm": MINILM_RULE}
 KIN_MIN_CHARS = 5  # the shorter stem: "proteg" of "protegent", "premi" of "premier"; `rag.search.kin` asks 7
@@ -111,8 +112,19 @@ def unknown(lexical: LexicalIndex, term: str) -> bool:
         not lexical.fuzzy or len(term) < FUZZY_MIN_CHARS or lexical._closest(term) is None)
 
 
-def searched(only: list[str] | None, tmp: Path) -> list[dict[str, Any]]:
-    """Every question of the corpora run, with what its search found and read."""
+def against(tmp: Path) -> dict[str, tuple[Path, list[tuple[str, Path, bool]]]]:
+    """`rag eval --against`'s pairs on two corpora: the visible sets asked of the seed corpus and of cnil_faq_dev,
+    which do not answer them."""
+    audit = corpora(tmp)
+    piaf, cnil, stack = (DATASETS / name / "questions.jsonl" for name in ("piaf", "cnil_faq_dev", "en_stackfaq"))
+    return {"seed": (audit["seed"][0], [("piaf", piaf, False), ("cnil_faq_dev", cnil, False),
+                                        ("en_stackfaq", stack, False)]),
+            "cnil": (audit["cnil"][0], [("devset", ROOT / "tests" / "data" / "devset.jsonl", False),
+                                        ("piaf", piaf, False)])}
+
+
+def searched(only: list[str] | None, tmp: Path, far: bool = False) -> list[dict[str, Any]]:
+    """Every question of the corpora run (`far`: of `against`'s pairs), with what its search found and read."""
     from rag.search.queries import make_queries
     from rag.serving.runtime import load_searcher
     from rag.settings import Settings
@@ -120,7 +132,7 @@ def searched(only: list[str] | None, tmp: Path) -> list[dict[str, Any]]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("RAG_") or k == "RAG_MODEL_CACHE"}
     env["HF_HUB_OFFLINE"] = "1"
     rows: list[dict[str, Any]] = []
-    for name, (folder, sets) in corpora(tmp).items():
+    for name, (folder, sets) in (against(tmp) if far else corpora(tmp)).items():
         if only and name not in only:
             continue
         if name == "cnil":
@@ -198,13 +210,14 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("-o", "--output", type=Path, required=True)
     ap.add_argument("--only", help="corpora to run, comma-separated (`scripts.eval.http_audit`'s names)")
+    ap.add_argument("--against", action="store_true", help="ask `rag eval --against`'s pairs instead (`against`)")
     ap.add_argument("--reuse", type=Path, help="an earlier run's output: its questions' searches, not searched again")
     args = ap.parse_args()
     if args.reuse:
         rows = json.loads(args.reuse.read_text(encoding="utf-8"))["questions"]
     else:
         with tempfile.TemporaryDirectory(prefix="rag-answerable-misses-") as tmp:
-            rows = searched(args.only.split(",") if args.only else None, Path(tmp))
+            rows = searched(args.only.split(",") if args.only else None, Path(tmp), args.against)
     out = report(rows) | {"questions": rows}
     for name, figures in out["sets"].items():
         print(json.dumps({"set": name, **figures}), flush=True)
