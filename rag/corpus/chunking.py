@@ -113,8 +113,10 @@ TokenCounter = Callable[[Sequence[str]], list[int]]
 # agendas, .doc hidden/cell lists, .eml base64, epub notes, odt depth. 72: .adoc; letters' signatures, PDF subjects;
 # .doc script bold; .eml quoted-printable attached; epub off-spine notes, [A] marks, links back. 73: no cut inside a
 # sequence of steps; sheets' merged notes, FAQ bands out; letters' plain annexes, greeting memos; .eml read up to its
-# bounds; .adoc nested tables, passthrough; HTML contents links to headings, poll follow-up forms out.
-LAYOUT = 73
+# bounds; .adoc nested tables, passthrough; HTML contents links to headings, poll follow-up forms out. 74: HTML
+# contents to sections/anchors, their label, tags lines, hidden follow-up divs out; data-target accordions; .adoc
+# table separators; a sheet's last band a note; page-diff answers after an elided answer stand alone.
+LAYOUT = 74
 PROBE_CHARS_PER_TOKEN = 16  # an ASCII word of this many characters per passage token is counted by its prefixes
 
 
