@@ -16,7 +16,7 @@ Three pieces of evidence make a passage's lexical score, each measured (docs/EVA
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from functools import lru_cache
 from itertools import pairwise
 from pathlib import Path
@@ -213,7 +213,7 @@ class LexicalIndex:
                 out.extend(parts)
             else:
                 analysed.append(term)
-                near = self._closest(term) if fuzzy and len(term) >= FUZZY_MIN_CHARS else None
+                near = self.closest(term) if fuzzy and len(term) >= FUZZY_MIN_CHARS else None
                 if near is not None:
                     out.append(near)
         return tuple(analysed), tuple(out)
@@ -222,7 +222,7 @@ class LexicalIndex:
         """Vocabulary ids (section index) of `query_terms(question)`."""
         return [self._sections.vocab[t] for t in self.query_terms(question)]
 
-    def _closest(self, term: str) -> str | None:
+    def closest(self, term: str) -> str | None:
         """The indexed term one edit away (two for long words; a swap of neighbours is one edit), if any.
 
         Among equally close spellings the one in most units wins ("repond" -> "repondr", not "repons", when
@@ -260,6 +260,15 @@ class LexicalIndex:
     def units(self) -> int:
         """How many sections BM25 scores (its documents, in its idf)."""
         return self._sections.size
+
+    @property
+    def terms(self) -> Collection[str]:
+        """Every term the index holds, as its analyzer writes them."""
+        return self._sections.vocab.keys()
+
+    def holds_term(self, term: str) -> bool:
+        """Whether the index holds the analysed `term` (`query_terms`' kind, not a word as written)."""
+        return self._sections.holds(term)
 
     def holds_word(self, word: str) -> bool:
         """Whether the index holds `word` (as its analyzer reads it: a stopword it does not)."""

@@ -108,8 +108,8 @@ def worst(evidence: Evidence, rule: Rule, median: dict[str, float]) -> str:
 def unknown(lexical: LexicalIndex, term: str) -> bool:
     """Whether `unknown_share` counts the analysed `term`: neither held nor a misspelling of a held one
     (`LexicalIndex.query_terms`)."""
-    return not lexical._sections.holds(term) and (
-        not lexical.fuzzy or len(term) < FUZZY_MIN_CHARS or lexical._closest(term) is None)
+    return not lexical.holds_term(term) and (
+        not lexical.fuzzy or len(term) < FUZZY_MIN_CHARS or lexical.closest(term) is None)
 
 
 def against(tmp: Path) -> dict[str, tuple[Path, list[tuple[str, Path, bool]]]]:
@@ -144,7 +144,7 @@ def searched(only: list[str] | None, tmp: Path, far: bool = False) -> list[dict[
         searcher = load_searcher(settings)
         lexical = searcher.index.lexical
         language = lexical.analyzer.language
-        vocabulary = sorted(lexical._sections.vocab)
+        vocabulary = sorted(lexical.terms)
 
         for set_name, path, answerable in sets:
             questions = read_rows(path)

@@ -38,8 +38,8 @@ def test_fuzzy_matching_finds_what_a_full_scan_finds(index):
     ties = 0
     for probe in probes:
         expected, tied = _closest_by_full_scan(lexical, probe)
-        assert lexical._closest(probe) == expected, probe
-        assert lexical._closest(probe) == expected, probe  # remembered
+        assert lexical.closest(probe) == expected, probe
+        assert lexical.closest(probe) == expected, probe  # remembered
         ties += tied > 1
     assert len(probes) > 2000 and ties > 50
 
